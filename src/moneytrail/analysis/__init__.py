@@ -1,0 +1,1 @@
+"""Analyses over traces and the ledger."""

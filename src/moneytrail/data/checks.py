@@ -1,0 +1,168 @@
+"""Row-level checks shared by every table of a data package.
+
+Each check returns `Problem`s instead of raising, so `moneytrail validate` can list them all while
+loaders stop at the first one.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+RELIABILITY = ("filing", "official", "analyst", "estimate", "weak", "assumption")
+DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    field: str | None
+    value: object
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        parts = [where]
+        if self.field:
+            parts.append(f"field '{self.field}'")
+        if self.value is not None:
+            parts.append(f"value {self.value!r}")
+        return ", ".join(parts) + f": {self.message}"
+
+
+def line_of(frame: pd.DataFrame, index: int) -> int:
+    """CSV line number of a data row (header is line 1)."""
+    return int(index) + 2
+
+
+def require_columns(frame: pd.DataFrame, columns: list[str]) -> list[Problem]:
+    path = frame.attrs.get("path", "?")
+    missing = [c for c in columns if c not in frame.columns]
+    return [Problem(path, 1, c, None, "required column is missing") for c in missing]
+
+
+def split_list(cell: str) -> list[str]:
+    return [part.strip() for part in str(cell).split(";") if part.strip()]
+
+
+def parse_number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def check_unique(frame: pd.DataFrame, columns: list[str]) -> list[Problem]:
+    path = frame.attrs.get("path", "?")
+    dup = frame.duplicated(subset=columns, keep="first")
+    return [Problem(path, line_of(frame, i), "+".join(columns),
+                    "/".join(frame.loc[i, columns]), "duplicate row key")
+            for i in frame.index[dup]]
+
+
+def check_member(frame: pd.DataFrame, column: str, allowed: set[str], what: str,
+                 *, allow_empty: bool = False) -> list[Problem]:
+    path = frame.attrs.get("path", "?")
+    problems = []
+    for i, value in frame[column].items():
+        if value == "" and allow_empty:
+            continue
+        if value not in allowed:
+            problems.append(Problem(path, line_of(frame, i), column, value, f"unknown {what}"))
+    return problems
+
+
+def check_intervals(frame: pd.DataFrame, *, lower: float | None = 0.0,
+                    upper: float | None = None) -> list[Problem]:
+    """low/central/high are numbers, ordered, and inside [lower, upper]."""
+    path = frame.attrs.get("path", "?")
+    problems = []
+    for i, row in frame.iterrows():
+        values = {}
+        for col in ("low", "central", "high"):
+            number = parse_number(row[col])
+            if number is None:
+                problems.append(Problem(path, line_of(frame, i), col, row[col], "not a number"))
+            elif lower is not None and number < lower:
+                problems.append(Problem(path, line_of(frame, i), col, row[col],
+                                        f"below {lower:g}"))
+            elif upper is not None and number > upper:
+                problems.append(Problem(path, line_of(frame, i), col, row[col],
+                                        f"above {upper:g}"))
+            else:
+                values[col] = number
+        if len(values) == 3 and not values["low"] <= values["central"] <= values["high"]:
+            problems.append(Problem(path, line_of(frame, i), "low/central/high",
+                                    f"{row['low']}/{row['central']}/{row['high']}",
+                                    "must satisfy low <= central <= high"))
+    return problems
+
+
+def check_sourced(frame: pd.DataFrame, source_ids: set[str], *, column: str = "sources",
+                  reliability_column: str | None = "reliability") -> list[Problem]:
+    """Every value is sourced, or labelled as an assumption that explains itself."""
+    path = frame.attrs.get("path", "?")
+    problems = []
+    for i, row in frame.iterrows():
+        cited = split_list(row[column])
+        for source in cited:
+            if source not in source_ids:
+                problems.append(Problem(path, line_of(frame, i), column, source,
+                                        "unknown source id"))
+        if reliability_column is None:
+            if not cited:
+                problems.append(Problem(path, line_of(frame, i), column, "", "no source cited"))
+            continue
+        reliability = row[reliability_column]
+        if reliability not in RELIABILITY:
+            problems.append(Problem(path, line_of(frame, i), reliability_column, reliability,
+                                    f"must be one of {', '.join(RELIABILITY)}"))
+        elif reliability == "assumption":
+            if not row.get("note", ""):
+                problems.append(Problem(path, line_of(frame, i), "note", "",
+                                        "an assumption must explain its reasoning in note"))
+        elif not cited:
+            problems.append(Problem(path, line_of(frame, i), column, "",
+                                    "no source cited (label it reliability=assumption "
+                                    "with reasoning if there is none)"))
+    return problems
+
+
+def check_year(frame: pd.DataFrame, column: str = "year") -> list[Problem]:
+    path = frame.attrs.get("path", "?")
+    return [Problem(path, line_of(frame, i), column, v, "not a year")
+            for i, v in frame[column].items() if not re.fullmatch(r"\d{4}", v)]
+
+
+def check_dates(frame: pd.DataFrame, columns: list[str], *, allow_empty: bool = True
+                ) -> list[Problem]:
+    path = frame.attrs.get("path", "?")
+    problems = []
+    for col in columns:
+        for i, v in frame[col].items():
+            if v == "" and allow_empty:
+                continue
+            if not DATE_RE.match(v):
+                problems.append(Problem(path, line_of(frame, i), col, v,
+                                        "not a date (YYYY, YYYY-MM or YYYY-MM-DD)"))
+    return problems
+
+
+def check_group_sums(frame: pd.DataFrame, keys: list[str], *, column: str = "central",
+                     target: float = 1.0, tolerance: float = 1e-6) -> list[Problem]:
+    """Shares of one group add up to `target`."""
+    path = frame.attrs.get("path", "?")
+    numbers = pd.to_numeric(frame[column], errors="coerce")
+    sums = numbers.groupby([frame[k] for k in keys]).sum()
+    problems = []
+    for key, total in sums.items():
+        if not math.isfinite(total) or abs(total - target) > tolerance:
+            label = "/".join(key) if isinstance(key, tuple) else str(key)
+            problems.append(Problem(path, None, column, round(float(total), 9),
+                                    f"shares of {label} add up to {total:.6g}, not {target:g}"))
+    return problems

@@ -1,0 +1,204 @@
+"""The value-chain part of a data package: sources, countries, entities, markets, costs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from moneytrail.data import checks
+from moneytrail.data.checks import Problem
+from moneytrail.data.package import DataPackage, open_package
+from moneytrail.errors import DataPackageError
+
+BUYER_REGIONS = ("EU", "US")
+COST_KINDS = ("input", "labour", "capital", "tax")
+VALUE_ADDED_KINDS = ("labour", "capital", "tax")
+
+SOURCE_COLUMNS = ["id", "publisher", "title", "url", "published", "accessed", "reliability",
+                  "note"]
+COLUMNS = {
+    "countries": ["code", "name", "eu_member"],
+    "entities": ["id", "name", "kind", "owner_country", "groups"],
+    "categories": ["id", "name", "description"],
+    "markets": ["category", "buyer_region", "year", "supplier", "low", "central", "high",
+                "sources", "reliability", "note"],
+    "cost_structures": ["entity", "year", "kind", "counterpart", "low", "central", "high",
+                        "sources", "reliability", "note"],
+}
+NUMERIC = ("low", "central", "high")
+
+
+@dataclass(frozen=True)
+class ValueChain:
+    """Validated tables; numbers as floats, years as ints."""
+
+    package: DataPackage
+    sources: pd.DataFrame
+    countries: pd.DataFrame
+    entities: pd.DataFrame
+    categories: pd.DataFrame
+    markets: pd.DataFrame
+    cost_structures: pd.DataFrame
+    years: tuple[int, ...] = field(default=())
+
+    @property
+    def version(self) -> str:
+        return self.package.version
+
+    def eu_members(self) -> set[str]:
+        return set(self.countries.loc[self.countries["eu_member"], "code"])
+
+
+def read_sources(package: DataPackage, prefix: str) -> pd.DataFrame:
+    """Concatenate every `sources*` resource under a prefix (one file per author is allowed)."""
+    frames = []
+    for name in package.resource_names(prefix):
+        frame = package.table(name)
+        path = frame.attrs["path"]
+        frame = frame.assign(_file=path, _line=[checks.line_of(frame, i) for i in frame.index])
+        frames.append(frame)
+    if not frames:
+        raise DataPackageError(f"no '{prefix}*' resource", file=str(package.root))
+    merged = pd.concat(frames, ignore_index=True)
+    merged.attrs["path"] = ", ".join(sorted({f.attrs.get("path", "") for f in frames}))
+    return merged
+
+
+def source_problems(sources: pd.DataFrame) -> list[Problem]:
+    problems: list[Problem] = []
+    for col in SOURCE_COLUMNS:
+        if col not in sources.columns:
+            problems.append(Problem(sources.attrs.get("path", "?"), 1, col, None,
+                                    "required column is missing"))
+    if problems:
+        return problems
+    seen: dict[str, str] = {}
+    for _, row in sources.iterrows():
+        where = (row["_file"], row["_line"])
+        if row["id"] in seen:
+            problems.append(Problem(*where, "id", row["id"],
+                                    f"duplicate source id (first in {seen[row['id']]})"))
+        seen.setdefault(row["id"], f"{row['_file']}:{row['_line']}")
+        if row["reliability"] not in checks.RELIABILITY:
+            problems.append(Problem(*where, "reliability", row["reliability"],
+                                    f"must be one of {', '.join(checks.RELIABILITY)}"))
+        elif row["reliability"] != "assumption" and not row["url"].startswith(("http://",
+                                                                                  "https://")):
+            problems.append(Problem(*where, "url", row["url"],
+                                    "a source needs a URL (or reliability=assumption)"))
+        elif row["reliability"] == "assumption" and not row["note"]:
+            problems.append(Problem(*where, "note", "", "an assumption must explain itself"))
+    for col in ("published", "accessed"):
+        for _, row in sources.iterrows():
+            if row[col] and not checks.DATE_RE.match(row[col]):
+                problems.append(Problem(row["_file"], row["_line"], col, row[col],
+                                        "not a date (YYYY, YYYY-MM or YYYY-MM-DD)"))
+    return problems
+
+
+def table_problems(tables: dict[str, pd.DataFrame], sources: pd.DataFrame) -> list[Problem]:
+    """Every rule of docs/data-format.md for the value-chain tables."""
+    problems: list[Problem] = []
+    for name, cols in COLUMNS.items():
+        problems += checks.require_columns(tables[name], cols)
+    if problems:
+        return problems
+    source_ids = set(sources["id"])
+    countries, entities = tables["countries"], tables["entities"]
+    categories, markets, costs = tables["categories"], tables["markets"], tables["cost_structures"]
+    country_codes, entity_ids = set(countries["code"]), set(entities["id"])
+
+    problems += checks.check_unique(countries, ["code"])
+    problems += checks.check_member(countries, "eu_member", {"true", "false"}, "boolean")
+    problems += checks.check_unique(entities, ["id"])
+    problems += checks.check_member(entities, "kind", {"firm", "sector"}, "entity kind")
+    problems += checks.check_member(entities, "owner_country", country_codes, "country code")
+    if "sources" in entities.columns:
+        problems += [p for p in checks.check_sourced(entities, source_ids,
+                                                     reliability_column=None)
+                     if p.message != "no source cited"]
+    problems += checks.check_unique(categories, ["id"])
+
+    problems += checks.check_member(markets, "category", set(categories["id"]), "category")
+    problems += checks.check_member(markets, "buyer_region", set(BUYER_REGIONS), "buyer region")
+    problems += checks.check_member(markets, "supplier", entity_ids, "entity")
+    problems += checks.check_year(markets)
+    problems += checks.check_unique(markets, ["category", "buyer_region", "year", "supplier"])
+    problems += checks.check_intervals(markets, lower=0.0, upper=1.0)
+    problems += checks.check_sourced(markets, source_ids)
+    problems += checks.check_group_sums(markets, ["category", "buyer_region", "year"])
+
+    problems += checks.check_member(costs, "entity", entity_ids, "entity")
+    problems += checks.check_year(costs)
+    problems += checks.check_member(costs, "kind", set(COST_KINDS), "cost kind")
+    problems += checks.check_unique(costs, ["entity", "year", "kind", "counterpart"])
+    problems += checks.check_intervals(costs, lower=0.0, upper=1.0)
+    problems += checks.check_sourced(costs, source_ids)
+    problems += checks.check_group_sums(costs, ["entity", "year"])
+    path = costs.attrs.get("path", "?")
+    for i, row in costs.iterrows():
+        allowed = entity_ids if row["kind"] == "input" else country_codes
+        what = "entity" if row["kind"] == "input" else "country code"
+        if row["kind"] in COST_KINDS and row["counterpart"] not in allowed:
+            problems.append(Problem(path, checks.line_of(costs, i), "counterpart",
+                                    row["counterpart"], f"unknown {what}"))
+    inputs = costs[costs["kind"] == "input"]
+    input_sums = pd.to_numeric(inputs["central"], errors="coerce").groupby(
+        [inputs["entity"], inputs["year"]]).sum()
+    for (entity, year), total in input_sums.items():
+        if total >= 1:
+            problems.append(Problem(path, None, "central", round(float(total), 6),
+                                    f"inputs of {entity}/{year} add up to >= 1 "
+                                    "(no value added left)"))
+    years = sorted(set(markets["year"]) | set(costs["year"]))
+    have = set(zip(costs["entity"], costs["year"], strict=True))
+    for entity in sorted(entity_ids):
+        for year in years:
+            if (entity, year) not in have:
+                problems.append(Problem(path, None, "entity", entity,
+                                        f"no cost structure for year {year}"))
+    return problems
+
+
+def _typed(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    out = {}
+    for name, frame in tables.items():
+        frame = frame.copy()
+        for col in NUMERIC:
+            if col in frame.columns:
+                frame[col] = frame[col].astype(float)
+        if "year" in frame.columns:
+            frame["year"] = frame["year"].astype(int)
+        out[name] = frame
+    out["countries"]["eu_member"] = out["countries"]["eu_member"] == "true"
+    out["entities"]["group_list"] = out["entities"]["groups"].map(checks.split_list)
+    return out
+
+
+def read_valuechain(package: DataPackage) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    tables = {name: package.table(f"valuechain-{name.replace('_', '-')}") for name in COLUMNS}
+    return tables, read_sources(package, "valuechain-sources")
+
+
+def valuechain_problems(path: str | None = None) -> list[Problem]:
+    package = open_package(path)
+    tables, sources = read_valuechain(package)
+    return source_problems(sources) + table_problems(tables, sources)
+
+
+def load_valuechain(path: str | None = None) -> ValueChain:
+    """Read and check the value-chain tables; the first problem is raised as a clear error."""
+    package = open_package(path)
+    tables, sources = read_valuechain(package)
+    problems = source_problems(sources) + table_problems(tables, sources)
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more problems; run 'moneytrail validate')" \
+            if len(problems) > 1 else ""
+        raise DataPackageError(first.message + more, file=f"{first.file}:{first.line}"
+                               if first.line else first.file, field=first.field,
+                               value=first.value)
+    typed = _typed(tables)
+    years = tuple(sorted(set(typed["cost_structures"]["year"])))
+    return ValueChain(package=package, sources=sources, years=years, **typed)

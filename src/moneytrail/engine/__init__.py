@@ -1,0 +1,1 @@
+"""Solving, tracing and Monte Carlo over input-output models."""

@@ -1,0 +1,102 @@
+"""A plan's spending -> final demand on supplier entities, per draw."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from moneytrail.engine.sampling import PertSampler, renormalise
+from moneytrail.errors import ScenarioError
+from moneytrail.model.iomodel import IOModel
+from moneytrail.scenarios.schema import Plan
+
+
+@dataclass(frozen=True, eq=False)
+class DemandSampler:
+    """Spend shares by category x supplier shares within each category x budget."""
+
+    budget: float
+    categories: tuple[str, ...]
+    spend: PertSampler
+    supplier: np.ndarray          # entity index of each market row
+    category_of_row: np.ndarray   # category position of each market row
+    market_starts: np.ndarray
+    market: PertSampler
+    n: int
+
+    def central(self) -> np.ndarray:
+        return self._assemble(self.spend.mode[None, :], self.market.mode[None, :])[0]
+
+    def draw(self, rng: np.random.Generator, draws: int) -> np.ndarray:
+        return self._assemble(self.spend.draw(rng, draws), self.market.draw(rng, draws))
+
+    def _assemble(self, spend: np.ndarray, market: np.ndarray) -> np.ndarray:
+        spend = spend / spend.sum(axis=1, keepdims=True)
+        market = renormalise(market, self.market_starts)
+        amounts = self.budget * spend[:, self.category_of_row] * market
+        f = np.zeros((spend.shape[0], self.n))
+        np.add.at(f, (slice(None), self.supplier), amounts)
+        return f
+
+
+def market_rows(plan: Plan, model: IOModel) -> pd.DataFrame:
+    """Supplier shares per category: the model's market, or the plan's procurement override."""
+    where = plan.path or plan.id
+    if model.markets is None or model.categories is None:
+        raise ScenarioError("this model has no markets; trace a final-demand vector instead",
+                            file=where)
+    known = set(model.categories["id"])
+    index = model.index
+    frames = []
+    for category in plan.spend:
+        if category not in known:
+            raise ScenarioError(f"unknown spending category (known: {', '.join(sorted(known))})",
+                                file=where, field=f"spend.{category}", value=category)
+        if category in plan.procurement:
+            rows = []
+            for supplier, share in plan.procurement[category].items():
+                if supplier not in index:
+                    raise ScenarioError("unknown entity in procurement override", file=where,
+                                        field=f"procurement.{category}.{supplier}",
+                                        value=supplier)
+                low, central, high = share.bounds
+                rows.append({"supplier": supplier, "low": low, "central": central,
+                             "high": high})
+            frame = pd.DataFrame(rows)
+        else:
+            m = model.markets
+            frame = m[(m["category"] == category) & (m["buyer_region"] == plan.buyer_region)]
+            frame = frame[["supplier", "low", "central", "high"]]
+            if frame.empty:
+                raise ScenarioError(f"no market data for '{category}' bought in "
+                                    f"{plan.buyer_region} in {model.year}", file=where,
+                                    field=f"spend.{category}", value=category)
+        frames.append(frame.assign(category=category))
+    for category in plan.procurement:
+        if category not in plan.spend:
+            field = f"procurement.{category}"
+            if category not in known:
+                raise ScenarioError("unknown spending category", file=where, field=field,
+                                    value=category)
+            raise ScenarioError("procurement rule for a category the plan does not spend on",
+                                file=where, field=field, value=category)
+    return pd.concat(frames, ignore_index=True)
+
+
+def demand_sampler(plan: Plan, model: IOModel) -> DemandSampler:
+    rows = market_rows(plan, model)
+    categories = tuple(plan.spend)
+    position = {c: k for k, c in enumerate(categories)}
+    rows = rows.assign(pos=rows["category"].map(position)).sort_values("pos", kind="stable")
+    pos = rows["pos"].to_numpy(int)
+    starts = np.flatnonzero(np.r_[True, pos[1:] != pos[:-1]])
+    spend = np.array([plan.spend[c].bounds for c in categories])
+    return DemandSampler(
+        budget=plan.total, categories=categories,
+        spend=PertSampler(spend[:, 0], spend[:, 1], spend[:, 2], lower=0.0, upper=1.0),
+        supplier=rows["supplier"].map(model.index).to_numpy(int), category_of_row=pos,
+        market_starts=starts,
+        market=PertSampler(rows["low"], rows["central"], rows["high"], lower=0.0, upper=1.0),
+        n=model.n)

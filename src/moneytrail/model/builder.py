@@ -1,0 +1,62 @@
+"""Data package + year -> IOModel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from moneytrail.data.valuechain import ValueChain, load_valuechain
+from moneytrail.engine.parameters import CostParameters
+from moneytrail.errors import ModelError
+from moneytrail.model.iomodel import IOModel
+
+
+def build_model(chain: ValueChain, year: int) -> IOModel:
+    """The model of one data vintage, with the intervals Monte Carlo draws from."""
+    if year not in chain.years:
+        available = ", ".join(str(y) for y in chain.years)
+        raise ModelError(f"no data for this year (available: {available})", field="year",
+                         value=year, file=str(chain.package.root))
+    entities = chain.entities.reset_index(drop=True)
+    labels = tuple(entities["id"])
+    index = {label: i for i, label in enumerate(labels)}
+    owner = dict(zip(entities["id"], entities["owner_country"], strict=True))
+
+    costs = chain.cost_structures[chain.cost_structures["year"] == year].reset_index(drop=True)
+    is_input = (costs["kind"] == "input").to_numpy()
+    va = costs[~is_input].reset_index(drop=True)
+    flows = pd.DataFrame({
+        "entity": va["entity"],
+        "factor": va["kind"],
+        "country": va["counterpart"],
+        "owner_country": np.where(va["kind"] == "capital", va["entity"].map(owner),
+                                  va["counterpart"]),
+    })
+    target = np.empty(len(costs), dtype=int)
+    target[is_input] = costs.loc[is_input, "counterpart"].map(index).to_numpy()
+    target[~is_input] = np.arange(len(va))
+    rows = pd.DataFrame({"column": costs["entity"].map(index).to_numpy(), "is_input": is_input,
+                         "target": target, "low": costs["low"], "central": costs["central"],
+                         "high": costs["high"]})
+    params = CostParameters.from_rows(rows, n=len(labels), n_flows=len(va))
+    A, revenue_weights = params.central()
+    va_total = np.bincount(flows["entity"].map(index), weights=revenue_weights,
+                           minlength=len(labels))
+    flows["weight"] = revenue_weights / va_total[flows["entity"].map(index).to_numpy()]
+
+    model = IOModel(
+        labels=labels, A=A, entities=entities, flows=flows, year=year,
+        data_version=chain.version, cost_parameters=params,
+        markets=chain.markets[chain.markets["year"] == year].reset_index(drop=True),
+        categories=chain.categories, eu_members=frozenset(chain.eu_members()),
+        source=f"data package {chain.package.name} {chain.version}",
+    )
+    model.check_productive(where=f"{chain.package.root} (year {year})")
+    return model
+
+
+def load_model(year: int = 2025, *, path: str | Path | None = None) -> IOModel:
+    """The bundled data package (or one at `path`) as a model of `year`."""
+    return build_model(load_valuechain(None if path is None else str(path)), int(year))
