@@ -13,6 +13,7 @@ from moneytrail.engine.trace import trace
 from moneytrail.errors import MoneytrailError
 from moneytrail.model import IOModel, build_model, load_model
 from moneytrail.scenarios import Plan, load_scenario, parse_scenario
+from moneytrail.scenarios.reference import reference_scenarios
 
 __all__ = ["IOModel", "MoneytrailError", "Plan", "TraceResult", "build_model", "headline",
-           "load_model", "load_scenario", "parse_scenario", "trace"]
+           "load_model", "load_scenario", "parse_scenario", "reference_scenarios", "trace"]

@@ -149,8 +149,9 @@ def table_problems(tables: dict[str, pd.DataFrame], sources: pd.DataFrame) -> li
     for (entity, year), total in input_sums.items():
         if total >= 1:
             problems.append(Problem(path, None, "central", round(float(total), 6),
-                                    f"inputs of {entity}/{year} add up to >= 1 "
-                                    "(no value added left)"))
+                                    f"inputs of {entity}/{year} add up to {total:.4g} >= 1: "
+                                    "no value added is left and the input-output matrix "
+                                    "is not productive"))
     years = sorted(set(markets["year"]) | set(costs["year"]))
     have = set(zip(costs["entity"], costs["year"], strict=True))
     for entity in sorted(entity_ids):

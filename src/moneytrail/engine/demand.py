@@ -41,6 +41,19 @@ class DemandSampler:
         return f
 
 
+@dataclass(frozen=True, eq=False)
+class FixedDemand:
+    """A given final-demand vector, the same in every draw."""
+
+    f: np.ndarray
+
+    def central(self) -> np.ndarray:
+        return self.f
+
+    def draw(self, rng: np.random.Generator, draws: int) -> np.ndarray:
+        return np.broadcast_to(self.f, (draws, self.f.size))
+
+
 def market_rows(plan: Plan, model: IOModel) -> pd.DataFrame:
     """Supplier shares per category: the model's market, or the plan's procurement override."""
     where = plan.path or plan.id

@@ -9,7 +9,6 @@ import scipy.sparse.linalg as spla
 
 from moneytrail.errors import ModelError
 
-DENSE_LIMIT = 2000          # below this many entities a dense LU is fastest
 MAX_NEUMANN_TERMS = 10_000
 
 
@@ -62,7 +61,7 @@ def solve_leontief(A, f: np.ndarray, *, method: str = "auto", tol: float = 1e-12
         raise ModelError(f"final demand has {f.shape[0]} rows, the model {n} entities",
                          field="final demand", value=f.shape)
     if method == "auto":
-        method = "neumann" if sp.issparse(A) and n > DENSE_LIMIT else "dense"
+        method = "neumann" if sp.issparse(A) else "dense"
     if method == "dense":
         dense = A.toarray() if sp.issparse(A) else np.asarray(A)
         return np.linalg.solve(np.eye(n) - dense, f)

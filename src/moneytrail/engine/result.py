@@ -38,7 +38,7 @@ def summarise(values: np.ndarray, totals: np.ndarray, labels: list[str]) -> pd.D
 class TraceResult:
     """Value added per flow and per tier for every draw, plus what produced them."""
 
-    plan: Plan
+    plan: Plan | None        # None when a final-demand vector was traced directly
     model: IOModel
     flows: np.ndarray        # (draws, flows): value added of each model flow
     tiers: np.ndarray        # (draws, tiers + 1): value added by supply-chain tier, last = rest
@@ -50,11 +50,17 @@ class TraceResult:
     @property
     def total(self) -> float:
         """The plan's spending; the value added of every draw adds up to it."""
-        return self.plan.total
+        if self.plan is not None:
+            return self.plan.total
+        return float(self.demand[0].sum())
 
     @property
     def currency(self) -> str:
-        return self.plan.currency
+        return self.plan.currency if self.plan is not None else ""
+
+    @property
+    def label(self) -> str:
+        return self.plan.id if self.plan is not None else "final demand"
 
     @property
     def draw_totals(self) -> np.ndarray:
@@ -67,7 +73,7 @@ class TraceResult:
     @property
     def info(self) -> dict:
         """Everything needed to reproduce the numbers."""
-        return {"plan": self.plan.id, "year": self.plan.year, "currency": self.currency,
+        return {"plan": self.label, "year": self.model.year, "currency": self.currency,
                 "total": self.total, "draws": self.draws, "seed": self.seed,
                 "code_version": code_version(), "data_version": self.model.data_version,
                 "model": self.model.source}

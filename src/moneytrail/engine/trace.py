@@ -9,7 +9,7 @@ import scipy.linalg as sla
 import scipy.sparse as sp
 
 from moneytrail.engine import linalg
-from moneytrail.engine.demand import DemandSampler, demand_sampler
+from moneytrail.engine.demand import DemandSampler, FixedDemand, demand_sampler
 from moneytrail.engine.result import TraceResult
 from moneytrail.errors import ModelError, ScenarioError
 from moneytrail.model.iomodel import IOModel
@@ -25,7 +25,7 @@ def block_rng(seed: int, block: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
 
 
-def run_block(model: IOModel, demand: DemandSampler, seed: int, block: int, size: int,
+def run_block(model: IOModel, demand: DemandSampler | FixedDemand, seed: int, block: int, size: int,
               tiers: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Flows (size, flows), tier value added (size, tiers + 1) and final demand (size, n)."""
     rng = block_rng(seed, block)
@@ -50,7 +50,11 @@ def fixed_system(model: IOModel, f: np.ndarray, tiers: int
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One A for every draw (e.g. a pymrio table): solve all right-hand sides together."""
     A = model.A
-    if sp.issparse(A) and model.n > linalg.DENSE_LIMIT:
+    if isinstance(f, np.ndarray) and f.shape[0] > 1 and np.all(f == f[:1]):
+        out = fixed_system(model, f[:1], tiers)          # same demand every draw: solve once
+        return tuple(np.repeat(part, f.shape[0], axis=0) for part in out)
+    f = np.ascontiguousarray(f)
+    if sp.issparse(A):
         x = linalg.neumann(A, f.T).T
     else:
         x = sla.lu_solve(linalg.lu_factor(A), f.T, check_finite=False).T
@@ -65,15 +69,22 @@ def fixed_system(model: IOModel, f: np.ndarray, tiers: int
     return flows, tier_va, f
 
 
-def trace(plan: Plan, model: IOModel | None = None, *, draws: int | None = None,
+def trace(plan: Plan | np.ndarray, model: IOModel | None = None, *, draws: int | None = None,
           seed: int | None = None, tiers: int = DEFAULT_TIERS, chunk_size: int = 2000,
           progress: Progress | None = None) -> TraceResult:
     """Where the plan's money ends up, per Monte Carlo draw.
 
     Every interval in the data and the plan becomes a PERT; each draw builds its own A and final
     demand, solves, and attributes value added. Results are summarised per draw, never by adding
-    percentiles.
+    percentiles. `plan` may also be a final-demand vector (array or Series over the model's
+    entities), e.g. for a pymrio table.
     """
+    if not isinstance(plan, Plan):
+        if model is None:
+            raise ModelError("tracing a final-demand vector needs a model", field="model")
+        vector = model.solve_input(plan)
+        return run_trace(None, model, FixedDemand(vector), draws or 1, seed or 0, tiers,
+                         chunk_size, progress)
     if model is None:
         from moneytrail.model.builder import load_model
 
@@ -87,7 +98,13 @@ def trace(plan: Plan, model: IOModel | None = None, *, draws: int | None = None,
         raise ModelError("need at least one draw", field="draws", value=draws)
     if tiers < 1:
         raise ModelError("need at least one tier", field="tiers", value=tiers)
-    demand = demand_sampler(plan, model)
+    return run_trace(plan, model, demand_sampler(plan, model), draws, seed, tiers, chunk_size,
+                     progress)
+
+
+def run_trace(plan: Plan | None, model: IOModel, demand: DemandSampler | FixedDemand,
+              draws: int, seed: int, tiers: int, chunk_size: int,
+              progress: Progress | None) -> TraceResult:
     blocks_per_chunk = max(1, chunk_size // BLOCK)
     n_blocks = -(-draws // BLOCK)
     flows, tier_va, demand_draws = [], [], []

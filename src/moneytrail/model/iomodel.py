@@ -99,6 +99,22 @@ class IOModel:
             return pd.DataFrame(x, index=list(self.labels), columns=f.columns)
         return linalg.solve_leontief(self.A, np.asarray(f, dtype=float), method=method, tol=tol)
 
+    def solve_input(self, f: Any) -> np.ndarray:
+        """A final-demand vector over the model's entities from an array or a labelled Series."""
+        if isinstance(f, pd.Series):
+            unknown = sorted(set(f.index) - set(self.labels))
+            if unknown:
+                raise ModelError("unknown entity", field="final demand", value=unknown[0])
+            return f.reindex(list(self.labels)).fillna(0.0).to_numpy(dtype=float)
+        vector = np.asarray(f, dtype=float)
+        if vector.shape != (self.n,):
+            raise ModelError(f"final demand must have {self.n} entries", field="final demand",
+                             value=vector.shape)
+        if not np.all(np.isfinite(vector)) or np.any(vector < 0):
+            raise ModelError("final demand must be finite and non-negative",
+                             field="final demand")
+        return vector
+
     def demand_vector(self, amounts: dict[str, float]) -> np.ndarray:
         """Final demand from {entity: amount}; unknown entities are an error."""
         f = np.zeros(self.n)

@@ -1,0 +1,50 @@
+# The two commands a new user needs: `make demo` and `make test`. Both set themselves up.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+# pip prints a warning per ignored location from the machine-wide config: keep logs readable
+QUIET  := 2>&1 | grep -v "WARNING: Location" || true
+
+.PHONY: demo test bench lint venv dev-venv system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -U pip $(QUIET)
+
+$(VENV)/.runtime: $(BIN)/python pyproject.toml
+	$(PIP) install -e . $(QUIET)
+	$(BIN)/python -c "import moneytrail"
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime
+	$(PIP) install -e ".[dev]" $(QUIET)
+	$(BIN)/python -c "import pytest, hypothesis, pymrio, sqlalchemy, psycopg"
+	touch $@
+
+venv: $(VENV)/.runtime
+dev-venv: $(VENV)/.dev
+
+# PostgreSQL server and Debian's Chromium for the store and browser tests (apt, as root).
+system-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1; then \
+	  echo "installing postgresql and chromium with apt"; \
+	  apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql chromium >/dev/null; \
+	fi
+
+demo: venv
+	$(BIN)/moneytrail demo
+
+test: dev-venv system-deps
+	@url=$$(scripts/postgres.sh start) || { echo "could not start PostgreSQL"; exit 1; }; \
+	MONEYTRAIL_TEST_POSTGRES_URL=$$url $(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	scripts/postgres.sh stop; exit $$rc
+
+bench: dev-venv
+	$(BIN)/moneytrail bench
+
+lint: dev-venv
+	$(BIN)/ruff check src tests benchmarks
+
+clean:
+	rm -rf $(VENV) .cache .pytest_cache

@@ -1,0 +1,239 @@
+"""The `moneytrail` command line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from moneytrail.errors import MoneytrailError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Follow the money of AI investment plans.")
+console = Console()
+err = Console(stderr=True)
+
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json")]
+DataOpt = Annotated[Path | None, typer.Option("--data", help="data package folder "
+                                              "(default: the bundled one)")]
+BY_CHOICES = ("headline", "entity", "country", "owner_country", "group", "factor", "tier",
+              "supplier")
+TITLES = {
+    "headline": "Where the money ends up (share of the spending as value added)",
+    "entity": "Value added by firm or sector",
+    "country": "Value added by country where it is generated (location)",
+    "owner_country": "Value added by country where it accrues (ownership)",
+    "group": "Value added by group (groups overlap)",
+    "factor": "Wages, profits and taxes",
+    "tier": "Value added by supply-chain tier",
+    "supplier": "First invoices: direct spending by supplier",
+}
+
+
+def check_format(fmt: str) -> str:
+    from moneytrail.report.text import FORMATS
+
+    if fmt not in FORMATS:
+        raise MoneytrailError(f"unknown format (use {', '.join(FORMATS)})", field="--format",
+                              value=fmt)
+    return fmt
+
+
+def run_trace(plan, data: Path | None, draws: int | None, seed: int | None):
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    import moneytrail as mt
+
+    model = mt.load_model(plan.year, path=data)
+    total = plan.draws if draws is None else draws
+    with Progress(TextColumn(f"tracing {plan.id}"), BarColumn(), TextColumn("{task.completed}"
+                  "/{task.total} draws"), TimeRemainingColumn(), console=err, transient=True,
+                  disable=total < 5000 or not err.is_terminal) as bar:
+        task = bar.add_task("trace", total=total)
+        return mt.trace(plan, model, draws=draws, seed=seed,
+                        progress=lambda done, _: bar.update(task, completed=done))
+
+
+def tables_for(result, by: list[str]) -> dict:
+    from moneytrail.analysis.headline import headline
+
+    frames = {}
+    for dimension in by:
+        if dimension not in BY_CHOICES:
+            raise MoneytrailError(f"unknown breakdown (use {', '.join(BY_CHOICES)})",
+                                  field="--by", value=dimension)
+        frames[dimension] = headline(result) if dimension == "headline" else \
+            result.by(dimension)
+    return frames
+
+
+def print_reconciliation(result) -> None:
+    from moneytrail.report.text import money
+
+    gap = float(abs(result.draw_totals - result.total).max())
+    console.print(f"[dim]{result.plan.title}: {money(result.total, result.currency)} "
+                  f"traced over {result.draws:,} draws (seed {result.seed}); value added "
+                  f"reconciles to the spending in every draw (largest gap "
+                  f"{result.currency} {gap:.2g}). Data {result.model.data_version}.[/dim]\n")
+
+
+@app.command()
+def trace(
+    scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
+    draws: Annotated[int | None, typer.Option(help="Monte Carlo draws")] = None,
+    seed: Annotated[int | None, typer.Option(help="random seed")] = None,
+    by: Annotated[list[str] | None, typer.Option(help="breakdown(s): " + ", ".join(
+        BY_CHOICES))] = None,
+    fmt: FormatOpt = "table",
+    data: DataOpt = None,
+) -> None:
+    """Trace a plan's spending through the supply chain."""
+    import moneytrail as mt
+
+    check_format(fmt)
+    plan = mt.load_scenario(scenario)
+    result = run_trace(plan, data, draws, seed)
+    frames = tables_for(result, by or ["headline"])
+    from moneytrail.report.text import emit
+
+    if fmt == "table":
+        print_reconciliation(result)
+    emit(frames, fmt=fmt, info=result.info, console=console, titles=TITLES)
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[list[Path], typer.Argument(help="two or more scenario files")],
+    draws: Annotated[int | None, typer.Option(help="Monte Carlo draws")] = None,
+    seed: Annotated[int | None, typer.Option(help="random seed")] = None,
+    fmt: FormatOpt = "table",
+    data: DataOpt = None,
+) -> None:
+    """Put plans side by side: headline shares, median and 90 % interval."""
+    import moneytrail as mt
+    from moneytrail.analysis.compare import compare_table, render_compare
+
+    check_format(fmt)
+    results = [run_trace(mt.load_scenario(path), data, draws, seed) for path in scenarios]
+    table = compare_table(results)
+    if fmt == "table":
+        console.print(render_compare(table))
+    elif fmt == "csv":
+        print(table.to_csv(), end="")
+    else:
+        print(table.reset_index().to_json(orient="records", indent=2))
+
+
+@app.command()
+def validate(
+    path: Annotated[Path | None, typer.Argument(help="data package folder, or a scenario "
+                                                "YAML file (default: the bundled data)")] = None,
+    data: DataOpt = None,
+) -> None:
+    """Check a data package (schema, keys, ranges, sums, sources) or a scenario file."""
+    if path is not None and path.suffix in (".yaml", ".yml"):
+        import moneytrail as mt
+        from moneytrail.engine.demand import demand_sampler
+
+        plan = mt.load_scenario(path)
+        demand_sampler(plan, mt.load_model(plan.year, path=data))
+        console.print(f"[green]ok[/green] {path}: valid scenario for the {plan.year} data")
+        return
+    from moneytrail.data.package import open_package
+    from moneytrail.data.validate import package_problems
+
+    package = open_package(path)
+    problems = package_problems(package.root)
+    for problem in problems:
+        err.print(f"[red]error[/red] {problem}", highlight=False, soft_wrap=True)
+    if problems:
+        err.print(f"{len(problems)} problem(s) in {package.root}")
+        raise typer.Exit(2)
+    console.print(f"[green]ok[/green] {package.root}: data package {package.name} "
+                  f"{package.version} is valid")
+
+
+@app.command()
+def demo(
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws per plan")] = 10_000,
+    seed: Annotated[int, typer.Option(help="random seed")] = 1,
+) -> None:
+    """Trace the three reference plans on the bundled data and compare them."""
+    import moneytrail as mt
+    from moneytrail.analysis.compare import compare_table, render_compare
+    from moneytrail.report.text import emit
+
+    results = []
+    for path in mt.reference_scenarios():
+        result = run_trace(mt.load_scenario(path), None, draws, seed)
+        print_reconciliation(result)
+        emit({"headline": tables_for(result, ["headline"])["headline"]}, fmt="table",
+             info=result.info, console=console,
+             titles={"headline": f"{result.plan.title}: where the money ends up"})
+        console.print()
+        results.append(result)
+    console.print(render_compare(compare_table(results)))
+
+
+@app.command()
+def bench(
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws per reference plan")] = 10_000,
+    sizes: Annotated[str, typer.Option(help="comma-separated table sizes")] = "1000,3000,6000",
+    fmt: FormatOpt = "table",
+) -> None:
+    """Benchmarks against the baselines the issues name, as ratios measured in one run."""
+    import json
+
+    import pandas as pd
+    from rich.table import Table
+
+    from moneytrail.bench import bench_mrio, bench_reference_plans
+
+    check_format(fmt)
+    sections = {"Monte Carlo on the reference plans": bench_reference_plans(draws),
+                "Leontief trace vs pymrio calc_all": bench_mrio(
+                    tuple(int(s) for s in sizes.split(",") if s))}
+    if fmt == "json":
+        print(json.dumps(sections, indent=2, default=float))
+        return
+    if fmt == "csv":
+        print(pd.concat([pd.DataFrame(r).assign(section=k) for k, r in sections.items()])
+              .to_csv(index=False), end="")
+        return
+    for title, rows in sections.items():
+        table = Table(title=title, title_justify="left")
+        for key in rows[0]:
+            table.add_column(key, justify="right" if key != "case" else "left")
+        for row in rows:
+            table.add_row(*[f"{v:.4g}" if isinstance(v, float) else str(v)
+                            for v in row.values()])
+        console.print(table)
+
+
+def main() -> None:
+    try:
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
+    except MoneytrailError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except (typer.Exit, SystemExit) as exc:
+        code = getattr(exc, "exit_code", getattr(exc, "code", 0))
+        sys.exit(code or 0)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("aborted")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(2)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""`moneytrail validate`: the Frictionless schema checks plus moneytrail's own rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from moneytrail.data.checks import Problem
+from moneytrail.data.package import open_package
+from moneytrail.data.valuechain import valuechain_problems
+from moneytrail.errors import MoneytrailError
+
+
+def frictionless_problems(root: Path) -> list[Problem]:
+    """Types, required fields, enums, primary and foreign keys, per the package's schemas."""
+    from frictionless import validate  # heavy import, only for validation
+
+    report = validate(str(root / "datapackage.json"))
+    problems = []
+    for task in report.tasks:
+        for error in task.errors:
+            line = getattr(error, "row_number", None)
+            problems.append(Problem(str(root / task.place), line,
+                                    getattr(error, "field_name", None),
+                                    getattr(error, "cell", None), f"{error.type}: {error.note}"))
+    for error in report.errors:
+        problems.append(Problem(str(root), None, None, None, f"{error.type}: {error.note}"))
+    return problems
+
+
+def package_problems(path: str | Path | None = None) -> list[Problem]:
+    """Every problem of a data package; empty when it is valid."""
+    package = open_package(path)
+    problems = frictionless_problems(package.root)
+    try:
+        problems += valuechain_problems(str(package.root))
+    except MoneytrailError as exc:
+        problems.append(Problem(exc.file or str(package.root), None, exc.field, exc.value,
+                                exc.detail))
+    if package.has("ledger-claims"):
+        from moneytrail.ledger.validate import ledger_problems
+
+        problems += ledger_problems(package)
+    seen, unique = set(), []
+    for problem in problems:
+        key = str(problem)
+        if key not in seen:
+            seen.add(key)
+            unique.append(problem)
+    return unique

@@ -1,0 +1,24 @@
+"""`import moneytrail` stays light: no plotting, cluster, web or sensitivity libraries."""
+
+import subprocess
+import sys
+
+HEAVY = ("plotly", "dask", "distributed", "fastapi", "SALib", "pymrio", "sqlalchemy",
+         "frictionless", "matplotlib")
+
+
+def test_import_moneytrail_loads_no_heavy_module():
+    code = (f"import sys, moneytrail; heavy = {HEAVY!r}; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_public_api_names_exist():
+    import moneytrail as mt
+
+    for name in ("load_model", "load_scenario", "trace", "IOModel", "headline"):
+        assert hasattr(mt, name)
+    assert hasattr(mt.IOModel, "from_pymrio") and hasattr(mt.IOModel, "solve")
+    assert hasattr(mt.TraceResult, "by") and hasattr(mt.TraceResult, "total")

@@ -1,0 +1,58 @@
+"""pymrio interop: the same table gives the same outputs, to 1e-9 relative."""
+
+import numpy as np
+import pandas as pd
+import pymrio
+import pytest
+
+import moneytrail as mt
+from moneytrail.engine.mrio import classify_factor
+
+
+@pytest.fixture(scope="module")
+def test_mrio():
+    io = pymrio.load_test()
+    io.calc_all()
+    return io
+
+
+def test_from_pymrio_equals_pymrio_leontief(test_mrio):
+    model = mt.IOModel.from_pymrio(test_mrio)
+    assert model.n == 48
+    y = test_mrio.Y.sum(axis=1).to_numpy()
+    reference = test_mrio.L.to_numpy() @ y
+    x = model.solve(y)
+    assert np.max(np.abs(x - reference) / np.abs(reference)) < 1e-9
+
+
+def test_from_pymrio_without_calc_all_uses_Z_and_Y():
+    raw = pymrio.load_test()            # A and L not computed yet
+    model = mt.IOModel.from_pymrio(raw)
+    raw.calc_all()
+    for k in range(3):                  # several final-demand columns at once
+        y = raw.Y.iloc[:, k].to_numpy()
+        np.testing.assert_allclose(model.solve(y), raw.L.to_numpy() @ y, rtol=1e-9)
+
+
+def test_solve_accepts_a_labelled_series(test_mrio):
+    model = mt.IOModel.from_pymrio(test_mrio)
+    y = pd.Series({"reg2/electricity": 100.0})
+    x = model.solve(y)
+    reference = test_mrio.L.to_numpy()[:, model.index["reg2/electricity"]] * 100.0
+    np.testing.assert_allclose(x.to_numpy(), reference, rtol=1e-9)
+
+
+def test_to_pymrio_round_trip(test_mrio):
+    model = mt.IOModel.from_pymrio(test_mrio)
+    y = test_mrio.Y.sum(axis=1).to_numpy()
+    back = model.to_pymrio(y)
+    back.calc_all()
+    np.testing.assert_allclose(back.x.to_numpy().ravel(), model.solve(y), rtol=1e-9)
+    np.testing.assert_allclose(back.A.to_numpy(), test_mrio.A.to_numpy(), atol=1e-15)
+
+
+def test_factor_names_map_to_labour_capital_tax():
+    assert classify_factor("Compensation of employees; wages") == "labour"
+    assert classify_factor("Taxes less subsidies on products") == "tax"
+    assert classify_factor("Operating surplus: Consumption of fixed capital") == "capital"
+    assert classify_factor("Value Added") == "value_added"

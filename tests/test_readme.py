@@ -1,0 +1,37 @@
+"""The README's examples run as written (from the repository root)."""
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text()
+PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.S)
+COMMANDS = [line[2:] for block in re.findall(r"```console\n(.*?)```", README, flags=re.S)
+            for line in block.splitlines() if line.startswith("$ moneytrail ")]
+
+
+def test_readme_has_examples():
+    assert len(PYTHON_BLOCKS) >= 2 and len(COMMANDS) >= 3
+
+
+@pytest.mark.parametrize("code", PYTHON_BLOCKS, ids=[f"python-{i}" for i in
+                                                     range(len(PYTHON_BLOCKS))])
+def test_python_examples(code):
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip()
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_cli_examples(command):
+    args = shlex.split(command)
+    out = subprocess.run([sys.executable, "-m", "moneytrail.cli", *args[1:]], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip()

@@ -1,0 +1,40 @@
+"""PERT parameters: the 90 % interval in the data is the 90 % interval drawn."""
+
+import numpy as np
+import pytest
+
+from moneytrail.engine.sampling import PertSampler, fit_pert_bounds, renormalise
+
+
+def test_fitted_pert_hits_the_stated_percentiles():
+    low = np.array([0.10, 0.30, 0.02, 5.0])
+    mode = np.array([0.20, 0.35, 0.03, 9.0])
+    high = np.array([0.40, 0.60, 0.10, 10.0])
+    sampler = PertSampler(low, mode, high, lower=0.0, upper=1e9)
+    draws = sampler.draw(np.random.default_rng(7), 400_000)
+    p5, p95 = np.percentile(draws, [5, 95], axis=0)
+    tolerance = 0.004 * (high - low) + 1e-4
+    assert np.all(np.abs(p5 - low) <= tolerance), (p5, low)
+    assert np.all(np.abs(p95 - high) <= tolerance), (p95, high)
+
+
+def test_bounds_are_clipped_to_the_natural_range():
+    a, b = fit_pert_bounds([0.0], [0.01], [0.05], lower=0.0, upper=1.0)
+    assert a[0] == 0.0 and b[0] > 0.05
+    draws = PertSampler([0.0], [0.01], [0.05], lower=0.0, upper=1.0).draw(
+        np.random.default_rng(1), 50_000)
+    assert draws.min() >= 0.0
+
+
+def test_a_point_value_stays_a_point():
+    draws = PertSampler([0.3], [0.3], [0.3]).draw(np.random.default_rng(1), 10)
+    assert np.all(draws == 0.3)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_renormalise_makes_every_block_add_to_one(seed):
+    values = np.random.default_rng(seed).random((50, 7))
+    out = renormalise(values, np.array([0, 3, 4]))
+    np.testing.assert_allclose(out[:, :3].sum(axis=1), 1)
+    np.testing.assert_allclose(out[:, 3], 1)
+    np.testing.assert_allclose(out[:, 4:].sum(axis=1), 1)
