@@ -13,8 +13,9 @@ from moneytrail.errors import MoneytrailError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Follow the money of AI investment plans.")
-console = Console()
-err = Console(stderr=True)
+# pipes and CI logs get a wide fixed width instead of rich's 80-column default
+console = Console(width=None if sys.stdout.isatty() else 120)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json")]
 DataOpt = Annotated[Path | None, typer.Option("--data", help="data package folder "
@@ -77,7 +78,8 @@ def print_reconciliation(result) -> None:
     console.print(f"[dim]{result.plan.title}: {money(result.total, result.currency)} "
                   f"traced over {result.draws:,} draws (seed {result.seed}); value added "
                   f"reconciles to the spending in every draw (largest gap "
-                  f"{result.currency} {gap:.2g}). Data {result.model.data_version}.[/dim]\n")
+                  f"{result.currency} {gap:.2g}). Data {result.model.data_version}.[/dim]\n",
+                  soft_wrap=True)
 
 
 @app.command()

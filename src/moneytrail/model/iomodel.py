@@ -91,7 +91,7 @@ class IOModel:
         sparse A (which also gives the supply-chain tiers) for large sparse tables.
         """
         if isinstance(f, pd.Series | pd.DataFrame):
-            aligned = f.reindex(list(self.labels)).fillna(0.0)
+            aligned = self._relabel(f).reindex(list(self.labels)).fillna(0.0)
             x = linalg.solve_leontief(self.A, aligned.to_numpy(dtype=float), method=method,
                                       tol=tol)
             if isinstance(f, pd.Series):
@@ -102,6 +102,7 @@ class IOModel:
     def solve_input(self, f: Any) -> np.ndarray:
         """A final-demand vector over the model's entities from an array or a labelled Series."""
         if isinstance(f, pd.Series):
+            f = self._relabel(f)
             unknown = sorted(set(f.index) - set(self.labels))
             if unknown:
                 raise ModelError("unknown entity", field="final demand", value=unknown[0])
@@ -114,6 +115,14 @@ class IOModel:
             raise ModelError("final demand must be finite and non-negative",
                              field="final demand")
         return vector
+
+    @staticmethod
+    def _relabel(f: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
+        """pymrio's (region, sector) row index -> this model's 'region/sector' labels."""
+        if isinstance(f.index, pd.MultiIndex) and f.index.nlevels == 2:
+            f = f.copy()
+            f.index = [f"{region}/{sector}" for region, sector in f.index]
+        return f
 
     def demand_vector(self, amounts: dict[str, float]) -> np.ndarray:
         """Final demand from {entity: amount}; unknown entities are an error."""
