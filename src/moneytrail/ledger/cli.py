@@ -1,0 +1,214 @@
+"""`moneytrail ledger ...`: read, query and change the ledger store from the command line.
+
+Imports stay light (typer only) so `moneytrail --help` is fast; the store is opened per command.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from moneytrail.ledger.errors import LedgerError
+
+ledger_app = typer.Typer(no_args_is_help=True, help="The ledger: announced, committed and "
+                         "disbursed amounts, every one sourced; every change kept.")
+console = Console(width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+
+DbOpt = Annotated[str | None, typer.Option("--db", help="database URL or SQLite file (default: "
+                                            "$MONEYTRAIL_DATABASE_URL or the user data dir)")]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json")]
+CurrencyOpt = Annotated[str, typer.Option("--currency", help="ISO currency of the output")]
+PriceYearOpt = Annotated[int | None, typer.Option("--price-year", help="prices of this year "
+                                                   "(default: latest deflator year)")]
+RegionOpt = Annotated[list[str] | None, typer.Option("--region", help="region code(s)")]
+SectorOpt = Annotated[str | None, typer.Option("--sector", help="public, private or mixed")]
+PurposeOpt = Annotated[str | None, typer.Option("--purpose", help="e.g. compute, capex")]
+YearOpt = Annotated[int | None, typer.Option("--year", help="year the deal was announced")]
+StageOpt = Annotated[str | None, typer.Option("--stage", help="only deals with a claim of "
+                                              "this stage")]
+AuthorOpt = Annotated[str | None, typer.Option("--author", help="who makes the change "
+                                               "(default: $USER)")]
+ReasonOpt = Annotated[str, typer.Option("--reason", help="why (kept in the history)")]
+
+
+def open_ledger(db: str | None):
+    import moneytrail.ledger
+
+    return moneytrail.ledger.open(db)
+
+
+def author_of(author: str | None) -> str | None:
+    return author or os.environ.get("USER") or None
+
+
+def parse_fields(pairs: list[str]) -> dict[str, str]:
+    fields = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise LedgerError("expected FIELD=VALUE", field="fields", value=pair)
+        fields[name.strip()] = value
+    return fields
+
+
+def filters(region, sector, purpose, year, stage) -> dict:
+    return {"region": region or None, "sector": sector, "purpose": purpose, "year": year,
+            "stage": stage}
+
+
+def emit(frames, fmt: str, **kwargs) -> None:
+    from moneytrail.ledger.output import check_format
+    from moneytrail.ledger.output import emit as emit_frames
+
+    emit_frames(frames, fmt=check_format(fmt), console=console, **kwargs)
+
+
+def unit(frame) -> str:
+    if frame.empty or "currency" not in frame.columns:
+        return ""
+    return f"amounts in {frame['currency'].iloc[0]} at {frame['price_year'].iloc[0]} prices"
+
+
+def said(result, what: str) -> None:
+    numbers = result.revisions
+    revisions = "none" if not numbers else ", ".join(map(str, numbers)) if len(numbers) < 6 \
+        else f"{numbers[0]}..{numbers[-1]}"
+    err.print(f"{what}: {result.added} added, {result.changed} changed, {result.removed} "
+              f"removed, {result.unchanged} unchanged (revisions {revisions})", highlight=False)
+
+
+@ledger_app.command("list")
+def list_(region: RegionOpt = None, sector: SectorOpt = None, purpose: PurposeOpt = None,
+          year: YearOpt = None, stage: StageOpt = None, currency: CurrencyOpt = "EUR",
+          price_year: PriceYearOpt = None, db: DbOpt = None, fmt: FormatOpt = "table") -> None:
+    """Deals with the central amount of their latest claim at each stage."""
+    with open_ledger(db) as ledger:
+        frame = ledger.list(currency=currency, price_year=price_year,
+                            **filters(region, sector, purpose, year, stage))
+    emit({"deals": frame}, fmt, titles={"deals": "Deals"}, caption=unit(frame),
+         views={"deals": frame.drop(columns=["currency", "price_year"])})
+
+
+@ledger_app.command()
+def show(deal: Annotated[str, typer.Argument(help="deal id")], currency: CurrencyOpt = "EUR",
+         price_year: PriceYearOpt = None, db: DbOpt = None, fmt: FormatOpt = "table") -> None:
+    """A deal with all its claims (used ones marked), sources and overlap links."""
+    with open_ledger(db) as ledger:
+        frames = ledger.show(deal, currency=currency, price_year=price_year)
+    from moneytrail.ledger.output import claims_view
+
+    emit(frames, fmt, views={"claims": claims_view(frames["claims"]), "sources": frames[
+        "sources"][["id", "publisher", "title", "reliability", "url"]]},
+        titles={"deal": f"Deal {deal}", "claims": "Claims (used = latest non-superseded of "
+                "its stage)", "sources": "Sources", "links": "Overlap links"})
+
+
+@ledger_app.command()
+def reality(region: RegionOpt = None, sector: SectorOpt = None, purpose: PurposeOpt = None,
+            year: YearOpt = None, stage: StageOpt = None, currency: CurrencyOpt = "EUR",
+            price_year: PriceYearOpt = None, db: DbOpt = None,
+            fmt: FormatOpt = "table") -> None:
+    """How real is it: committed/announced and disbursed/announced per deal, with dates."""
+    from moneytrail.ledger.output import reality_view
+
+    with open_ledger(db) as ledger:
+        frame = ledger.reality(currency=currency, price_year=price_year,
+                               **filters(region, sector, purpose, year, stage))
+    emit({"reality": frame}, fmt, views={"reality": reality_view(frame)},
+         titles={"reality": "Announced, committed, disbursed (latest non-superseded claim "
+                 "of each stage)"}, caption=unit(frame))
+
+
+@ledger_app.command()
+def totals(by: Annotated[list[str] | None, typer.Option(
+               "--by", help="region, sector, purpose, year (repeat; default region)")] = None,
+           stage: Annotated[str, typer.Option("--stage", help="stage to add up")] =
+           "announced",
+           region: RegionOpt = None, sector: SectorOpt = None, purpose: PurposeOpt = None,
+           year: YearOpt = None, currency: CurrencyOpt = "EUR",
+           price_year: PriceYearOpt = None, db: DbOpt = None, fmt: FormatOpt = "table") -> None:
+    """Totals of one stage by region/sector/year, per capita and per GDP; no double counting."""
+    from moneytrail.ledger.output import totals_view
+
+    with open_ledger(db) as ledger:
+        frame = ledger.totals(by=by or ["region"], stage=stage, currency=currency,
+                              price_year=price_year,
+                              region=region or None, sector=sector, purpose=purpose,
+                              year=year)
+    emit({"totals": frame}, fmt, views={"totals": totals_view(frame)},
+         titles={"totals": f"Totals of {stage} amounts"},
+         caption=unit(frame) + "; deals inside another deal's headline (part_of) "
+         "are not counted twice")
+
+
+@ledger_app.command()
+def add(kind: Annotated[str, typer.Argument(help="claim, deal, source, fx, deflator, "
+                                            "population or gdp")],
+        fields: Annotated[list[str], typer.Argument(help="FIELD=VALUE pairs")],
+        author: AuthorOpt = None, reason: ReasonOpt = "", db: DbOpt = None) -> None:
+    """Add a record (a claim's low/high default to its central)."""
+    with open_ledger(db) as ledger:
+        result = ledger.add(kind, parse_fields(fields), author=author_of(author),
+                            reason=reason)
+    said(result, f"added {kind}")
+
+
+@ledger_app.command()
+def edit(kind: Annotated[str, typer.Argument(help="record kind")],
+         key: Annotated[str, typer.Argument(help="its key (claim ref, deal id, 2025/USD...)")],
+         fields: Annotated[list[str], typer.Argument(help="FIELD=VALUE pairs")],
+         revision: Annotated[int | None, typer.Option(
+             "--revision", help="the revision your change is based on; refused if stale")] =
+         None,
+         author: AuthorOpt = None, reason: ReasonOpt = "", db: DbOpt = None) -> None:
+    """Change fields of a record; a stale --revision is refused with a conflict error."""
+    with open_ledger(db) as ledger:
+        result = ledger.edit(kind, key, parse_fields(fields), author=author_of(author),
+                             reason=reason, expected_revision=revision)
+    said(result, f"edited {kind} {key}")
+
+
+@ledger_app.command()
+def history(kind: Annotated[str | None, typer.Argument(help="record kind")] = None,
+            key: Annotated[str | None, typer.Argument(help="record key")] = None,
+            limit: Annotated[int, typer.Option(help="newest N revisions")] = 50,
+            db: DbOpt = None, fmt: FormatOpt = "table") -> None:
+    """Every change: who, when, why, what changed."""
+    with open_ledger(db) as ledger:
+        frame = ledger.history(kind, key, limit=limit)
+    emit({"history": frame}, fmt, titles={"history": "Revisions (newest first)"},
+         views={"history": frame.drop(columns=["before", "after", "batch"])})
+
+
+@ledger_app.command()
+def revert(revision: Annotated[int, typer.Argument(help="revision to undo")],
+           author: AuthorOpt = None, reason: ReasonOpt = "", db: DbOpt = None) -> None:
+    """Restore the record a revision changed to its state before it (a new revision)."""
+    with open_ledger(db) as ledger:
+        result = ledger.revert(revision, author=author_of(author), reason=reason)
+    said(result, f"reverted revision {revision}")
+
+
+@ledger_app.command("import")
+def import_(path: Annotated[Path | None, typer.Argument(
+                help="data package folder (default: the bundled one)")] = None,
+            author: AuthorOpt = None, reason: ReasonOpt = "", db: DbOpt = None) -> None:
+    """Import a data package's ledger and macro tables (one transaction; idempotent)."""
+    with open_ledger(db) as ledger:
+        result = ledger.import_package(path, author=author_of(author), reason=reason)
+    said(result, f"imported {path or 'bundled data package'}")
+
+
+@ledger_app.command()
+def export(path: Annotated[Path, typer.Argument(help="folder to write the package to")],
+           db: DbOpt = None) -> None:
+    """Write the ledger and macro tables as a data package (re-importable, lossless)."""
+    with open_ledger(db) as ledger:
+        root = ledger.export_package(path)
+    err.print(f"exported to {root}", highlight=False)

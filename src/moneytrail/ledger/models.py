@@ -1,0 +1,156 @@
+"""SQLAlchemy 2 models of the ledger store (the schema itself lives in the Alembic migrations).
+
+Every record table carries `revision`: the id of the last revision that wrote the row, which a
+writer must quote back (optimistic locking) so that a stale edit is refused; and `seq`, the
+revision that created it, so exports keep the order rows were written in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Double, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Meta(Base):
+    """Store-level facts, e.g. which bundled data version was loaded on first use."""
+
+    __tablename__ = "ledger_meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Source(Base):
+    __tablename__ = "sources"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    section: Mapped[str] = mapped_column(String(16))       # ledger | macro (file it exports to)
+    publisher: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
+    published: Mapped[str] = mapped_column(String(10))
+    accessed: Mapped[str] = mapped_column(String(10))
+    reliability: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)              # creation order, kept on edits
+
+
+class Deal(Base):
+    __tablename__ = "deals"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    region: Mapped[str] = mapped_column(String(8), index=True)
+    sector: Mapped[str] = mapped_column(String(16))
+    purpose: Mapped[str] = mapped_column(String(64))
+    announcer: Mapped[str] = mapped_column(Text)
+    announced: Mapped[str] = mapped_column(String(10))
+    horizon_end: Mapped[str] = mapped_column(String(10))
+    description: Mapped[str] = mapped_column(Text)
+    sources: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)              # creation order, kept on edits
+
+
+class DealLink(Base):
+    """An overlap between deals: `deal` is counted inside `other`'s headline (kind part_of)."""
+
+    __tablename__ = "deal_links"
+    deal: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    other: Mapped[str] = mapped_column(String(200), index=True)
+
+
+class Claim(Base):
+    """One sourced number. `id` hashes the key fields; `ref` is the readable handle."""
+
+    __tablename__ = "claims"
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    ref: Mapped[str] = mapped_column(String(200), unique=True)
+    deal: Mapped[str] = mapped_column(String(200), index=True)
+    stage: Mapped[str] = mapped_column(String(16))
+    low: Mapped[float] = mapped_column(Double)
+    central: Mapped[float] = mapped_column(Double)
+    high: Mapped[float] = mapped_column(Double)
+    currency: Mapped[str] = mapped_column(String(3))
+    price_year: Mapped[int] = mapped_column(Integer)
+    as_of: Mapped[str] = mapped_column(String(10))
+    source: Mapped[str] = mapped_column(String(200))
+    supersedes: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)              # creation order, kept on edits
+
+
+class Fx(Base):
+    __tablename__ = "fx"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    units_per_eur: Mapped[float] = mapped_column(Double)
+    source: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)              # creation order, kept on edits
+
+
+class Deflator(Base):
+    __tablename__ = "deflators"
+    series: Mapped[str] = mapped_column(String(32), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    index: Mapped[float] = mapped_column(Double)
+    base: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)              # creation order, kept on edits
+
+
+class Population(Base):
+    __tablename__ = "population"
+    country: Mapped[str] = mapped_column(String(8), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[float] = mapped_column(Double)
+    source: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)              # creation order, kept on edits
+
+
+class Gdp(Base):
+    __tablename__ = "gdp"
+    country: Mapped[str] = mapped_column(String(8), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[float] = mapped_column(Double)
+    currency: Mapped[str] = mapped_column(String(3))
+    source: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)              # creation order, kept on edits
+
+
+class Revision(Base):
+    """One change of one record: who, when, why, and the record before and after."""
+
+    __tablename__ = "revisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(16))     # add | edit | delete | import | revert
+    author: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    before: Mapped[Any] = mapped_column(JSON, nullable=True)
+    after: Mapped[Any] = mapped_column(JSON, nullable=True)
+    batch: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+    __table_args__ = (Index("ix_revisions_kind_key", "kind", "key"),)
+
+
+TABLES = {"source": Source, "deal": Deal, "claim": Claim, "fx": Fx, "deflator": Deflator,
+          "population": Population, "gdp": Gdp}

@@ -1,0 +1,107 @@
+"""Currency and price-year normalisation with the shipped, sourced FX and deflator series.
+
+Rules (also in docs: every figure comes from macro/fx.csv and macro/deflators.csv, none from code):
+
+- FX rates are annual averages in units of the currency per EUR (EUR itself is 1).
+- Deflators: EUR amounts are deflated with the euro-area HICP (`hicp_ea`), USD amounts with the
+  US CPI-U (`cpi_us`). A currency without its own deflator (GBP, JPY, CNY, ...) is deflated via
+  the euro: converted to EUR, deflated with HICP, converted back.
+- To express an amount of currency C at prices of year P in currency T at prices of year Q:
+  convert C -> D at the average rate of year P, where D is T if T has a deflator and EUR
+  otherwise; deflate D from P to Q with D's series; convert D -> T at the rate of year Q.
+  So a USD claim asked for in EUR is converted at the price year's rate and then deflated with
+  HICP ("convert, then deflate in the target currency").
+- A missing rate or index is an error naming the currency or series and the year; nothing is
+  extrapolated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from moneytrail.ledger.errors import ConversionError
+
+BASE_CURRENCY = "EUR"
+DEFLATOR_OF: Mapping[str, str] = {"EUR": "hicp_ea", "USD": "cpi_us"}
+
+
+@dataclass(frozen=True)
+class Converter:
+    """Converts amounts between currencies and price years; built from the store's series."""
+
+    rates: Mapping[tuple[str, int], float]
+    indices: Mapping[tuple[str, int], float]
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_records(cls, fx: Iterable[Mapping[str, str]],
+                     deflators: Iterable[Mapping[str, str]]) -> Converter:
+        rates = {(r["currency"], int(r["year"])): float(r["units_per_eur"]) for r in fx}
+        indices = {(r["series"], int(r["year"])): float(r["index"]) for r in deflators}
+        return cls(rates=rates, indices=indices)
+
+    @property
+    def currencies(self) -> set[str]:
+        return {BASE_CURRENCY} | {currency for currency, _ in self.rates}
+
+    def has_rate(self, currency: str, year: int) -> bool:
+        return currency == BASE_CURRENCY or (currency, year) in self.rates
+
+    def rate(self, currency: str, year: int) -> float:
+        """Units of `currency` per EUR, annual average of `year`."""
+        if currency == BASE_CURRENCY:
+            return 1.0
+        if currency not in self.currencies:
+            raise ConversionError("unknown currency (no FX series in macro/fx.csv)",
+                                  field="currency", value=currency)
+        try:
+            return self.rates[(currency, year)]
+        except KeyError:
+            raise ConversionError(f"no FX rate for {currency} in {year} (macro/fx.csv)",
+                                  field="currency", value=currency) from None
+
+    def index(self, series: str, year: int) -> float:
+        try:
+            return self.indices[(series, year)]
+        except KeyError:
+            raise ConversionError(f"no {series} deflator for {year} (macro/deflators.csv)",
+                                  field="price_year", value=year) from None
+
+    def deflator_currency(self, currency: str) -> str:
+        return currency if currency in DEFLATOR_OF else BASE_CURRENCY
+
+    def default_price_year(self, currency: str = BASE_CURRENCY) -> int:
+        """Latest year of the deflator that prices in `currency` use."""
+        series = DEFLATOR_OF[self.deflator_currency(currency)]
+        years = [year for s, year in self.indices if s == series]
+        if not years:
+            raise ConversionError(f"no {series} deflator at all (macro/deflators.csv)",
+                                  field="series", value=series)
+        return max(years)
+
+    def factor(self, currency: str, price_year: int, to_currency: str, to_year: int) -> float:
+        """Multiply an amount in (currency, price_year) by this to get (to_currency, to_year)."""
+        key = (currency, price_year, to_currency, to_year)
+        if key not in self._cache:
+            self._cache[key] = self._factor(*key)
+        return self._cache[key]
+
+    def _factor(self, currency: str, price_year: int, to_currency: str, to_year: int) -> float:
+        if to_currency not in self.currencies:
+            raise ConversionError("unknown target currency (no FX series in macro/fx.csv)",
+                                  field="currency", value=to_currency)
+        via = self.deflator_currency(to_currency)
+        factor = 1.0
+        if currency != via:
+            factor *= self.rate(via, price_year) / self.rate(currency, price_year)
+        if price_year != to_year:
+            series = DEFLATOR_OF[via]
+            factor *= self.index(series, to_year) / self.index(series, price_year)
+        if via != to_currency:
+            factor *= self.rate(to_currency, to_year) / self.rate(via, to_year)
+        return factor
+
+    def convert(self, amount: float, currency: str, price_year: int, to_currency: str,
+                to_year: int) -> float:
+        return amount * self.factor(currency, price_year, to_currency, to_year)

@@ -1,0 +1,120 @@
+"""Import and export of data packages (the ledger and macro CSVs), lossless both ways.
+
+An import is one transaction: every row is validated against the state it would produce, then
+each new or changed record becomes one revision; rows already in the store change nothing, so
+re-importing the same package is a no-op. Records the package does not mention are kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import shutil
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from moneytrail.data.package import DESCRIPTOR, bundled_path, open_package
+from moneytrail.ledger import dbrows, validate
+from moneytrail.ledger.records import KINDS, MACRO_SOURCES, Kind
+from moneytrail.ledger.store import Changes, Ledger, RowHook, WriteResult
+
+# Test hook: "exit:N" ends the process abruptly after N written rows, "pause:N" stops there
+# (announcing it on stderr) so a test can kill the process mid-import.
+IMPORT_HOOK_ENV = "MONEYTRAIL_LEDGER_IMPORT_HOOK"
+
+
+def hook_from_env() -> RowHook | None:
+    spec = os.environ.get(IMPORT_HOOK_ENV, "")
+    if not spec:
+        return None
+    action, _, count = spec.partition(":")
+    limit = int(count or 0)
+
+    def hook(done: int) -> None:
+        if done < limit:
+            return
+        if action == "exit":
+            os._exit(17)
+        sys.stderr.write(f"moneytrail: import paused after {done} rows\n")
+        sys.stderr.flush()
+        time.sleep(3600)
+
+    return hook
+
+
+def import_package(ledger: Ledger, path: str | Path | None = None, *, author: str | None,
+                   reason: str = "") -> WriteResult:
+    """Upsert every ledger and macro row of a package (the bundled one by default)."""
+    package = open_package(path)
+    tables, problems = validate.read_package_rows(package)
+    validate.raise_first(problems, hint="; the store is unchanged")
+    duplicates = [p for name, rows in tables.items()
+                  for p in validate.basic_problems(KINDS[name], rows)
+                  if p.message.startswith("duplicate")]
+    validate.raise_first(duplicates, hint="; the store is unchanged")
+    changes: Changes = {}
+    locations: dict = {}
+    for kind, rows in tables.items():
+        for row in rows:
+            state = dbrows.state(kind, row)
+            assert state is not None
+            key = dbrows.record_key(kind, state)
+            changes.setdefault(kind, {})[key] = state
+            locations[(kind, key)] = (row["_file"], row["_line"])
+    why = reason or f"import of data package {package.name} {package.version}"
+    with ledger.engine.begin() as conn:
+        result = ledger._commit(conn, changes, action="import", author=author, reason=why,
+                                locations=locations, batch=uuid.uuid4().hex[:12],
+                                hook=hook_from_env())
+        Ledger.set_meta(conn, "data_version", package.version)
+    return result
+
+
+def write_rows(path: Path, kind: Kind, records: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(kind.columns), lineterminator="\n",
+                                extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(records)
+
+
+def export_package(ledger: Ledger, path: str | Path) -> Path:
+    """Write the store's ledger and macro tables as a Frictionless data package folder."""
+    root = Path(path)
+    root.mkdir(parents=True, exist_ok=True)
+    bundled = open_package()
+    sources = ledger.records("source")
+    files = {"ledger-sources": (KINDS["source"], [s for s in sources
+                                                  if s["section"] != "macro"]),
+             "macro-sources": (MACRO_SOURCES, [s for s in sources if s["section"] == "macro"])}
+    for kind in KINDS.values():
+        if kind.name != "source":
+            files[kind.resource] = (kind, ledger.records(kind.name))
+    resources = []
+    for name, (kind, records) in files.items():
+        write_rows(root / kind.path, kind, records)
+        spec = dict(bundled.resource(name)) if bundled.has(name) else {
+            "name": name, "path": kind.path, "profile": "tabular-data-resource",
+            "format": "csv", "encoding": "utf-8"}
+        spec["path"] = kind.path
+        schema = spec.get("schema")
+        if isinstance(schema, str) and (bundled_path() / schema).exists():
+            (root / schema).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(bundled_path() / schema, root / schema)
+        resources.append(spec)
+    descriptor = {
+        "name": "moneytrail-ledger-export",
+        "title": "moneytrail ledger export",
+        "version": ledger.meta("data_version") or "unversioned",
+        "created": dt.date.today().isoformat(),
+        "description": f"Ledger and macro tables exported from {ledger.url}.",
+        "licenses": bundled.descriptor.get("licenses", []),
+        "resources": resources,
+    }
+    (root / DESCRIPTOR).write_text(json.dumps(descriptor, indent=1) + "\n", encoding="utf-8")
+    return root

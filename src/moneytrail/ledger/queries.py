@@ -1,0 +1,313 @@
+"""Ledger queries on a snapshot of the store's tables; every result is a pandas DataFrame.
+
+Amounts come out in one currency and price year (`currency=`, `price_year=`; default EUR at the
+latest year the deflator covers), converted as `money.py` explains. For each deal and stage the
+query uses the *latest non-superseded claim*: claims named by another claim's `supersedes` are
+dropped, the latest `as_of` wins (a date of month or year precision counts from the first day
+of its period), and claims with the same `as_of` are broken by the larger central amount.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+
+from moneytrail.ledger.errors import ConversionError, LedgerError, NotFoundError
+from moneytrail.ledger.money import Converter
+from moneytrail.ledger.records import STAGES, split_list
+
+Tables = dict[str, pd.DataFrame]
+BOUNDS = ("low", "central", "high")
+GROUPS = ("region", "sector", "purpose", "year")
+
+
+def target(converter: Converter, currency: str, price_year: int | None) -> tuple[str, int]:
+    currency = currency.upper()
+    if currency not in converter.currencies:
+        raise ConversionError("unknown currency (no FX series in macro/fx.csv)",
+                              field="--currency", value=currency)
+    return currency, int(price_year) if price_year else converter.default_price_year(currency)
+
+
+def date_key(text: str) -> str:
+    """Sortable form of a YYYY, YYYY-MM or YYYY-MM-DD date (start of its period)."""
+    parts = (str(text).split("-") + ["01", "01"])[:3]
+    return "-".join(parts)
+
+
+def normalised(claims: pd.DataFrame, converter: Converter, currency: str,
+               price_year: int) -> pd.DataFrame:
+    """Claims with `norm_low/central/high` in the target currency and price year."""
+    factors = []
+    for ref, cur, year in zip(claims["ref"], claims["currency"], claims["price_year"],
+                              strict=True):
+        try:
+            factors.append(converter.factor(cur, int(year), currency, price_year))
+        except ConversionError as exc:
+            raise ConversionError(exc.detail, file=f"claim '{ref}'", field=exc.field,
+                                  value=exc.value) from None
+    out = claims.copy()
+    for bound in BOUNDS:
+        out[bound] = out[bound].astype(float)
+        out[f"norm_{bound}"] = out[bound] * pd.Series(factors, index=out.index, dtype=float)
+    out["price_year"] = out["price_year"].astype(int)
+    return out
+
+
+def as_list(value: str | Sequence[str] | None) -> list[str] | None:
+    if value is None or value == "" or value == []:
+        return None
+    return [value] if isinstance(value, str) else list(value)
+
+
+def select_deals(tables: Tables, *, region: str | Sequence[str] | None = None,
+                 sector: str | Sequence[str] | None = None,
+                 purpose: str | Sequence[str] | None = None, year: int | None = None,
+                 stage: str | None = None) -> pd.DataFrame:
+    """Deals matching every filter given; `year` is the year announced, `stage` keeps deals
+    with at least one claim of that stage."""
+    deals = tables["deal"]
+    mask = pd.Series(True, index=deals.index)
+    for column, wanted in (("region", region), ("sector", sector), ("purpose", purpose)):
+        values = as_list(wanted)
+        if values:
+            mask &= deals[column].isin(values)
+    if year:
+        mask &= deals["announced"].str[:4] == str(int(year))
+    if stage:
+        check_stage(stage)
+        claims = tables["claim"]
+        mask &= deals["id"].isin(set(claims.loc[claims["stage"] == stage, "deal"]))
+    return deals[mask]
+
+
+def check_stage(stage: str) -> None:
+    if stage not in STAGES:
+        raise LedgerError(f"unknown stage (use {', '.join(STAGES)})", field="--stage",
+                          value=stage)
+
+
+def latest(claims: pd.DataFrame, stage: str) -> pd.DataFrame:
+    """Per deal, the latest non-superseded claim of a stage (index: deal id)."""
+    superseded = set(claims["supersedes"]) - {""}
+    rows = claims[(claims["stage"] == stage) & ~claims["ref"].isin(superseded)]
+    rows = rows.assign(_date=rows["as_of"].map(date_key)).sort_values(
+        ["deal", "_date", "norm_central", "ref"], ascending=[True, False, False, True])
+    return rows.drop_duplicates("deal").drop(columns="_date").set_index("deal")
+
+
+def deal_list(tables: Tables, converter: Converter, *, currency: str = "EUR",
+              price_year: int | None = None, **filters) -> pd.DataFrame:
+    """Deals with the central amount of their latest claim at each stage."""
+    currency, price_year = target(converter, currency, price_year)
+    deals = select_deals(tables, **filters)
+    claims = normalised(tables["claim"][tables["claim"]["deal"].isin(deals["id"])],
+                        converter, currency, price_year)
+    out = deals[["id", "name", "region", "sector", "purpose", "announced", "part_of"]].copy()
+    for stage in STAGES:
+        out[stage + "_central"] = out["id"].map(latest(claims, stage)["norm_central"]).astype(
+            float)
+    out["currency"], out["price_year"] = currency, price_year
+    return out.reset_index(drop=True)
+
+
+def show(tables: Tables, converter: Converter, deal: str, *, currency: str = "EUR",
+         price_year: int | None = None) -> dict[str, pd.DataFrame]:
+    """A deal, its claims (all of them, with the normalised amounts), sources and links."""
+    currency, price_year = target(converter, currency, price_year)
+    deals = tables["deal"]
+    if deal not in set(deals["id"]):
+        raise NotFoundError("no deal with this id", field="deal", value=deal)
+    record = deals[deals["id"] == deal].iloc[0]
+    info = pd.DataFrame({"field": record.index, "value": [str(v) for v in record.values]})
+    claims = normalised(tables["claim"][tables["claim"]["deal"] == deal], converter, currency,
+                        price_year)
+    superseded_by = {row["supersedes"]: row["ref"] for _, row in tables["claim"].iterrows()
+                     if row["supersedes"]}
+    claims["superseded_by"] = claims["ref"].map(lambda r: superseded_by.get(r, ""))
+    chosen = {latest(claims, stage).get("ref", pd.Series(dtype=object)).get(deal)
+              for stage in STAGES}
+    claims["used"] = claims["ref"].isin(chosen)
+    claims["_stage"] = claims["stage"].map(STAGES.index)
+    claims["_date"] = claims["as_of"].map(date_key)
+    claims = claims.sort_values(["_stage", "_date", "ref"]).drop(columns=["_stage", "_date"])
+    claims["norm_currency"], claims["norm_price_year"] = currency, price_year
+    cited = split_list(record["sources"]) + list(claims["source"])
+    sources = tables["source"][tables["source"]["id"].isin(cited)]
+    children = deals.loc[deals["part_of"] == deal, "id"].tolist()
+    links = pd.DataFrame([{"link": "part_of", "deal": record["part_of"]}] * bool(
+        record["part_of"]) + [{"link": "includes", "deal": c} for c in children],
+        columns=["link", "deal"])
+    return {"deal": info, "claims": claims.reset_index(drop=True),
+            "sources": sources.reset_index(drop=True), "links": links}
+
+
+def ratio(numerator: pd.Series, denominator: pd.Series) -> tuple[float, float, float]:
+    """low/central/high of a ratio of two intervals: widest range the bounds allow."""
+    def div(a: float, b: float) -> float:
+        return a / b if b and not math.isnan(a) and not math.isnan(b) else math.nan
+
+    return (div(numerator["norm_low"], denominator["norm_high"]),
+            div(numerator["norm_central"], denominator["norm_central"]),
+            div(numerator["norm_high"], denominator["norm_low"]))
+
+
+def reality(tables: Tables, converter: Converter, *, currency: str = "EUR",
+            price_year: int | None = None, **filters) -> pd.DataFrame:
+    """Per deal: committed/announced and disbursed/announced, with ranges and as_of dates.
+
+    Ratio ranges divide low by the announcement's high and high by its low.
+    """
+    currency, price_year = target(converter, currency, price_year)
+    deals = select_deals(tables, **filters)
+    claims = normalised(tables["claim"][tables["claim"]["deal"].isin(deals["id"])],
+                        converter, currency, price_year)
+    chosen = {stage: latest(claims, stage) for stage in STAGES}
+    empty = pd.Series({"norm_low": math.nan, "norm_central": math.nan, "norm_high": math.nan,
+                       "as_of": "", "ref": ""})
+    rows = []
+    for _, deal in deals.iterrows():
+        row: dict = {"deal": deal["id"], "name": deal["name"], "region": deal["region"],
+                     "sector": deal["sector"]}
+        picked = {stage: chosen[stage].loc[deal["id"]] if deal["id"] in chosen[stage].index
+                  else empty for stage in STAGES}
+        for stage, claim in picked.items():
+            for bound in BOUNDS:
+                row[f"{stage}_{bound}"] = float(claim[f"norm_{bound}"])
+            row[f"{stage}_as_of"] = claim["as_of"]
+            row[f"{stage}_ref"] = claim["ref"]
+        for stage in ("committed", "disbursed"):
+            values = ratio(picked[stage], picked["announced"])
+            for bound, value in zip(BOUNDS, values, strict=True):
+                row[f"{stage}_ratio_{bound}"] = value
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=reality_columns())
+    out["currency"], out["price_year"] = currency, price_year
+    return out
+
+
+def reality_columns() -> list[str]:
+    columns = ["deal", "name", "region", "sector"]
+    for stage in STAGES:
+        columns += [f"{stage}_{b}" for b in BOUNDS] + [f"{stage}_as_of", f"{stage}_ref"]
+    for stage in ("committed", "disbursed"):
+        columns += [f"{stage}_ratio_{b}" for b in BOUNDS]
+    return columns
+
+
+def overlapping(deals: pd.DataFrame, counted: set[str]) -> set[str]:
+    """Deals already inside the headline of another counted deal (an ancestor via part_of)."""
+    parent = dict(zip(deals["id"], deals["part_of"], strict=True))
+    out = set()
+    for deal in counted:
+        node, seen = parent.get(deal, ""), {deal}
+        while node and node not in seen:
+            if node in counted:
+                out.add(deal)
+                break
+            seen.add(node)
+            node = parent.get(node, "")
+    return out
+
+
+def nearest(series: pd.DataFrame, country: str, year: int) -> tuple[float, int] | None:
+    """Value of a macro series for a country in the year closest to `year` (earlier on ties)."""
+    rows = series[series["country"] == country]
+    if rows.empty:
+        return None
+    years = rows["year"].astype(int)
+    best = min(years, key=lambda y: (abs(y - year), y))
+    return float(rows.loc[years == best, "value"].iloc[0]), int(best)
+
+
+def totals(tables: Tables, converter: Converter, *, by: Sequence[str] = ("region",),
+           stage: str = "announced", currency: str = "EUR", price_year: int | None = None,
+           **filters) -> pd.DataFrame:
+    """Sum of the latest claims of one stage, grouped; per capita and per GDP by region.
+
+    A deal that is `part_of` another selected deal with a claim of the same stage is left out
+    (its money is already in that headline), so groups add up without double counting.
+    Population and GDP are of the group's year if grouped by year, else of the price year,
+    or the nearest year available (shown in `population_year`, `gdp_year`).
+    """
+    check_stage(stage)
+    by = list(by)
+    for column in by:
+        if column not in GROUPS:
+            raise LedgerError(f"unknown grouping (use {', '.join(GROUPS)})", field="--by",
+                              value=column)
+    currency, price_year = target(converter, currency, price_year)
+    deals = select_deals(tables, **filters)
+    claims = normalised(tables["claim"][tables["claim"]["deal"].isin(deals["id"])],
+                        converter, currency, price_year)
+    amounts = latest(claims, stage)
+    excluded = overlapping(deals, set(amounts.index))
+    frame = deals.assign(year=deals["announced"].str[:4].astype(int))
+    frame = frame[frame["id"].isin(amounts.index)]
+    frame = frame.assign(**{b: frame["id"].map(amounts[f"norm_{b}"]).astype(float)
+                            for b in BOUNDS}, overlap=frame["id"].isin(excluded))
+    counted = frame[~frame["overlap"]]
+    keys = by or (lambda _: "all")
+    grouped = counted.groupby(keys, sort=True)
+    out = grouped[list(BOUNDS)].sum()
+    out["deals"] = grouped.size()
+    skipped = frame[frame["overlap"]].groupby(keys).size() if len(frame) else pd.Series()
+    out["overlaps_excluded"] = skipped.reindex(out.index).fillna(0).astype(int)
+    out = out.reset_index()
+    if not by:
+        out = out.drop(columns="index", errors="ignore")
+    if "region" in by:
+        add_per_head(out, tables, converter, currency, price_year, by)
+    out["stage"], out["currency"], out["price_year"] = stage, currency, price_year
+    return out
+
+
+def add_per_head(out: pd.DataFrame, tables: Tables, converter: Converter, currency: str,
+                 price_year: int, by: list[str]) -> None:
+    """Per-capita amounts and shares of GDP for rows grouped by region."""
+    population, gdp = tables["population"], tables["gdp"]
+    columns: dict[str, list] = {k: [] for k in ("population", "population_year", "gdp",
+                                                "gdp_year")}
+    for _, row in out.iterrows():
+        year = int(row["year"]) if "year" in by else price_year
+        pop = nearest(population, row["region"], year)
+        columns["population"].append(pop[0] if pop else math.nan)
+        columns["population_year"].append(pop[1] if pop else pd.NA)
+        found = nearest(gdp, row["region"], year)
+        if found:
+            value, gdp_year = found
+            gdp_currency = gdp.loc[(gdp["country"] == row["region"]) &
+                                   (gdp["year"].astype(int) == gdp_year), "currency"].iloc[0]
+            try:
+                value = converter.convert(value, gdp_currency, gdp_year, currency, price_year)
+            except ConversionError as exc:
+                raise ConversionError(exc.detail, file=f"gdp '{row['region']}/{gdp_year}'",
+                                      field=exc.field, value=exc.value) from None
+        columns["gdp"].append(value if found else math.nan)
+        columns["gdp_year"].append(gdp_year if found else pd.NA)
+    for name, values in columns.items():
+        out[name] = pd.array(values, dtype="Int64") if name.endswith("_year") else \
+            pd.Series(values, index=out.index, dtype=float)
+    for per, column in (("per_capita", "population"), ("per_gdp", "gdp")):
+        for bound in BOUNDS:
+            out[f"{per}_{bound}"] = out[bound] / out[column]
+
+
+def stage_amount(tables: Tables, converter: Converter, deal: str, stage: str, *,
+                 currency: str = "EUR", price_year: int | None = None) -> dict:
+    """The latest claim of one deal and stage, converted (for tracing a ledger amount)."""
+    check_stage(stage)
+    currency, price_year = target(converter, currency, price_year)
+    if deal not in set(tables["deal"]["id"]):
+        raise NotFoundError("no deal with this id in the ledger", field="--deal", value=deal)
+    claims = normalised(tables["claim"][tables["claim"]["deal"] == deal], converter,
+                        currency, price_year)
+    picked = latest(claims, stage)
+    if deal not in picked.index:
+        raise LedgerError(f"deal has no {stage} claim", field="--stage", value=stage)
+    claim = picked.loc[deal]
+    return {"deal": deal, "stage": stage, "ref": claim["ref"], "as_of": claim["as_of"],
+            "source": claim["source"], "currency": currency, "price_year": price_year,
+            **{bound: float(claim[f"norm_{bound}"]) for bound in BOUNDS}}

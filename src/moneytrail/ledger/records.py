@@ -1,0 +1,105 @@
+"""The record kinds of the ledger as plain string rows, exactly as in the CSV files.
+
+The store, the importer, the exporter and the validator all speak this one representation:
+a record is a `dict[str, str]` with the CSV columns of its kind, numbers written canonically.
+Keeping it free of SQLAlchemy lets `import moneytrail.ledger` stay light.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+
+STAGES = ("announced", "committed", "disbursed")
+SECTORS = ("public", "private", "mixed")
+SOURCE_SECTIONS = ("ledger", "macro")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One record kind: its CSV file inside a data package, columns and key."""
+
+    name: str
+    resource: str
+    path: str
+    columns: tuple[str, ...]
+    key: tuple[str, ...]
+    numbers: tuple[str, ...] = ()
+    integers: tuple[str, ...] = ()
+
+
+SOURCE_COLUMNS = ("id", "publisher", "title", "url", "published", "accessed", "reliability",
+                  "note")
+KINDS: dict[str, Kind] = {k.name: k for k in (
+    Kind("source", "ledger-sources", "ledger/sources.csv", SOURCE_COLUMNS, ("id",)),
+    Kind("deal", "ledger-deals", "ledger/deals.csv",
+         ("id", "name", "region", "sector", "purpose", "announcer", "announced", "horizon_end",
+          "part_of", "description", "sources", "note"), ("id",)),
+    Kind("claim", "ledger-claims", "ledger/claims.csv",
+         ("ref", "deal", "stage", "low", "central", "high", "currency", "price_year", "as_of",
+          "source", "supersedes", "note"), ("ref",),
+         numbers=("low", "central", "high"), integers=("price_year",)),
+    Kind("fx", "macro-fx", "macro/fx.csv",
+         ("year", "currency", "units_per_eur", "source", "note"), ("year", "currency"),
+         numbers=("units_per_eur",), integers=("year",)),
+    Kind("deflator", "macro-deflators", "macro/deflators.csv",
+         ("series", "year", "index", "base", "source", "note"), ("series", "year"),
+         numbers=("index",), integers=("year",)),
+    Kind("population", "macro-population", "macro/population.csv",
+         ("country", "year", "value", "source", "note"), ("country", "year"),
+         numbers=("value",), integers=("year",)),
+    Kind("gdp", "macro-gdp", "macro/gdp.csv",
+         ("country", "year", "value", "currency", "source", "note"), ("country", "year"),
+         numbers=("value",), integers=("year",)),
+)}
+MACRO_SOURCES = Kind("source", "macro-sources", "macro/sources.csv", SOURCE_COLUMNS, ("id",))
+# claim fields that make up its identity: two rows equal on these are the same claim
+CLAIM_KEY_FIELDS = ("deal", "stage", "low", "central", "high", "currency", "price_year", "as_of",
+                    "source")
+
+Record = dict[str, str]
+
+
+def format_number(value: float) -> str:
+    """Shortest text that reads back as the same float; integers without '.0'."""
+    if math.isfinite(value) and value == int(value) and abs(value) < 1e17:
+        return str(int(value))
+    return repr(float(value))
+
+
+def canonical(kind: Kind, row: dict) -> Record:
+    """A row with every column as stripped text and numbers written canonically.
+
+    Text that is not a number is kept as it is, so the validator can name it.
+    """
+    out: Record = {}
+    for column in kind.columns:
+        value = row.get(column)
+        text = "" if value is None or (isinstance(value, float) and math.isnan(value)) \
+            else str(value).strip()
+        if column in kind.numbers or column in kind.integers:
+            try:
+                number = float(text)
+            except ValueError:
+                number = math.nan
+            if text and math.isfinite(number):
+                text = format_number(number)
+        out[column] = text
+    return out
+
+
+def key_of(kind: Kind, record: dict) -> str:
+    """Readable key of a record, e.g. 'stargate_us_announced' or '2025/USD'."""
+    return "/".join(str(record[k]) for k in kind.key)
+
+
+def claim_id(record: dict) -> str:
+    """Content hash of a claim's key fields: the same sourced number always gets the same id."""
+    claim = canonical(KINDS["claim"], record)
+    text = "\x1f".join(claim[f] for f in CLAIM_KEY_FIELDS)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def split_list(cell: str) -> list[str]:
+    return [part.strip() for part in str(cell).split(";") if part.strip()]

@@ -1,0 +1,371 @@
+"""The ledger store: every write is validated, recorded as a revision, and atomic.
+
+Writes take the author and a reason; edits may quote the revision they were based on, and a
+stale one is refused (optimistic locking). Reads return records or, through `queries`, pandas
+DataFrames.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, create_engine, insert, select
+
+from moneytrail.ledger import dbrows, validate
+from moneytrail.ledger.errors import ConflictError, LedgerError, NotFoundError
+from moneytrail.ledger.models import Meta, Revision
+from moneytrail.ledger.money import Converter
+from moneytrail.ledger.records import KINDS, Record
+
+
+def derived(kind: str) -> tuple[str, ...]:
+    """Bookkeeping a record carries when read (never written by callers)."""
+    return ("revision", "seq", "id") if kind == "claim" else ("revision", "seq")
+
+
+Changes = dict[str, dict[str, Record | None]]      # kind -> key -> new state (None: delete)
+RowHook = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What a write did: the revisions it created (empty when nothing changed)."""
+
+    revisions: tuple[int, ...]
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def require_author(author: str | None) -> str:
+    if not author or not author.strip():
+        raise LedgerError("writing to the ledger needs an author (--author, or set USER)",
+                          field="author")
+    return author.strip()
+
+
+class Ledger:
+    """A ledger store on SQLite or PostgreSQL. Open it with `moneytrail.ledger.open()`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # -- lifecycle ------------------------------------------------------------------------
+    @classmethod
+    def connect(cls, url: str) -> Ledger:
+        from moneytrail.ledger import migrate
+
+        kwargs: dict = {}
+        if url.startswith("sqlite"):
+            kwargs["connect_args"] = {"timeout": 30}
+        engine = create_engine(url, **kwargs)
+        try:
+            migrate.upgrade(engine)
+        except Exception as exc:
+            engine.dispose()
+            from sqlalchemy.exc import OperationalError
+
+            if isinstance(exc, OperationalError):
+                raise LedgerError(f"cannot open the ledger store ({exc.orig})",
+                                  file=engine.url.render_as_string(hide_password=True)
+                                  ) from None
+            raise
+        return cls(engine)
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- meta -----------------------------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(Meta.value).where(Meta.key == key)).scalar()
+
+    @staticmethod
+    def set_meta(conn: Connection, key: str, value: str) -> None:
+        from sqlalchemy import delete
+
+        conn.execute(delete(Meta).where(Meta.key == key))
+        conn.execute(insert(Meta).values(key=key, value=value))
+
+    # -- reading --------------------------------------------------------------------------
+    def records(self, kind: str) -> list[Record]:
+        check_kind(kind)
+        with self.engine.connect() as conn:
+            return dbrows.read_all(conn, kind)
+
+    def get(self, kind: str, key: str) -> Record:
+        check_kind(kind)
+        with self.engine.connect() as conn:
+            record = dbrows.read_one(conn, kind, key)
+        if record is None:
+            raise NotFoundError(f"no {kind} with this key", field=KINDS[kind].key[0], value=key)
+        return record
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every kind as a DataFrame of text columns, one consistent snapshot."""
+        with self.engine.connect() as conn:
+            return {kind: records_frame(kind, dbrows.read_all(conn, kind)) for kind in KINDS}
+
+    def converter(self) -> Converter:
+        return Converter.from_records(self.records("fx"), self.records("deflator"))
+
+    def history(self, kind: str | None = None, key: str | None = None,
+                limit: int | None = None) -> pd.DataFrame:
+        """Revisions, newest first: who changed what, when, why, and the fields changed."""
+        query = select(Revision).order_by(Revision.id.desc())
+        if kind:
+            check_kind(kind)
+            query = query.where(Revision.kind == kind)
+        if key:
+            query = query.where(Revision.key == key)
+        if limit:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        return pd.DataFrame([{
+            "revision": row["id"], "time": row["created_at"].isoformat(timespec="seconds")
+            if row["created_at"] else "", "author": row["author"], "action": row["action"],
+            "kind": row["kind"], "key": row["key"], "reason": row["reason"],
+            "changes": describe_change(row["before"], row["after"]),
+            "batch": row["batch"] or "", "before": json.dumps(row["before"]),
+            "after": json.dumps(row["after"])} for row in rows],
+            columns=["revision", "time", "author", "action", "kind", "key", "reason",
+                     "changes", "batch", "before", "after"])
+
+    def revision(self, number: int) -> dict:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(Revision).where(Revision.id == number)).mappings().first()
+        if row is None:
+            raise NotFoundError("no such revision", field="revision", value=number)
+        return dict(row)
+
+    # -- writing --------------------------------------------------------------------------
+    def add(self, kind: str, record: Mapping[str, object], *, author: str | None,
+            reason: str = "") -> WriteResult:
+        """Add a new record; it must not exist yet (use `edit` to change one)."""
+        check_kind(kind)
+        fields = {k: "" if v is None else str(v) for k, v in record.items()
+                  if k not in derived(kind)}
+        check_fields(kind, fields)
+        if kind == "claim":
+            for bound in ("low", "high"):
+                fields[bound] = fields.get(bound) or fields.get("central", "")
+        new = dbrows.state(kind, fields)
+        assert new is not None
+        key = dbrows.record_key(kind, new)
+        with self.engine.begin() as conn:
+            if dbrows.read_one(conn, kind, key, lock=True) is not None:
+                raise LedgerError(f"{kind} already exists (use edit to change it)",
+                                  field=KINDS[kind].key[0], value=key)
+            return self._commit(conn, {kind: {key: new}}, action="add",
+                                author=author, reason=reason, where=f"{kind} '{key}'")
+
+    def edit(self, kind: str, key: str, changes: Mapping[str, object], *, author: str | None,
+             reason: str = "", expected_revision: int | None = None) -> WriteResult:
+        """Change fields of a record; refused if `expected_revision` is not its current one."""
+        check_kind(kind)
+        fields = {k: "" if v is None else str(v) for k, v in changes.items()
+                  if k not in derived(kind)}
+        check_fields(kind, fields)
+        for column in KINDS[kind].key:
+            if column in fields:
+                raise LedgerError("a record's key cannot be edited (add a new record and "
+                                  "link it with supersedes instead)", field=column,
+                                  value=fields[column])
+        with self.engine.begin() as conn:
+            current = self._current(conn, kind, key, expected_revision)
+            new = dbrows.state(kind, {**current, **fields})
+            return self._commit(conn, {kind: {key: new}}, action="edit", author=author,
+                                reason=reason, where=f"{kind} '{key}'")
+
+    def delete(self, kind: str, key: str, *, author: str | None, reason: str = "",
+               expected_revision: int | None = None) -> WriteResult:
+        check_kind(kind)
+        with self.engine.begin() as conn:
+            self._current(conn, kind, key, expected_revision)
+            return self._commit(conn, {kind: {key: None}}, action="delete", author=author,
+                                reason=reason, where=f"{kind} '{key}'")
+
+    def revert(self, number: int, *, author: str | None, reason: str = "") -> WriteResult:
+        """Put the record changed by revision `number` back to its state before it."""
+        rev = self.revision(number)
+        kind, key = rev["kind"], rev["key"]
+        with self.engine.begin() as conn:
+            current = dbrows.state(kind, dbrows.read_one(conn, kind, key, lock=True))
+            if current == rev["before"]:
+                raise LedgerError(f"{kind} '{key}' is already as it was before this revision",
+                                  field="revision", value=number)
+            why = f"revert of revision {number}" + (f": {reason}" if reason else "")
+            return self._commit(conn, {kind: {key: rev["before"]}}, action="revert",
+                                author=author, reason=why, where=f"{kind} '{key}'")
+
+    def _current(self, conn: Connection, kind: str, key: str,
+                 expected_revision: int | None) -> Record:
+        current = dbrows.read_one(conn, kind, key, lock=True)
+        if current is None:
+            raise NotFoundError(f"no {kind} with this key", field=KINDS[kind].key[0], value=key)
+        if expected_revision is not None and int(current["revision"]) != int(expected_revision):
+            raise ConflictError(f"{kind} '{key}' was changed since revision "
+                                f"{expected_revision} (now at revision {current['revision']}); "
+                                "reload it and try again", field="revision",
+                                value=expected_revision)
+        return current
+
+    def _commit(self, conn: Connection, changes: Changes, *, action: str, author: str | None,
+                reason: str, where: str | None = None, locations: dict | None = None,
+                batch: str | None = None, hook: RowHook | None = None) -> WriteResult:
+        """Validate the state the changes produce, then write them with one revision each.
+
+        Runs inside the caller's transaction: on any error nothing is written.
+        """
+        author = require_author(author)
+        existing = {kind: {dbrows.record_key(kind, r): r for r in dbrows.read_all(conn, kind)}
+                    for kind in KINDS}
+        check_state(existing, changes, where=where, locations=locations or {})
+        time = now()
+        revisions, counts, done = [], {"added": 0, "changed": 0, "removed": 0,
+                                       "unchanged": 0}, 0
+        for kind, items in changes.items():
+            for key, new in items.items():
+                current = existing[kind].get(key)
+                before = dbrows.state(kind, current)
+                if before == new:
+                    counts["unchanged"] += 1
+                    continue
+                result = conn.execute(insert(Revision).values(
+                    kind=kind, key=key, action=action, author=author, reason=reason,
+                    created_at=time, before=before, after=new, batch=batch))
+                number = int(result.inserted_primary_key[0])
+                if current is not None:
+                    dbrows.remove(conn, kind, current)
+                if new is not None:
+                    seq = int(current["seq"]) if current is not None else number
+                    dbrows.write(conn, kind, new, number, seq)
+                counts["added" if current is None else "removed" if new is None
+                       else "changed"] += 1
+                revisions.append(number)
+                done += 1
+                if hook is not None:
+                    hook(done)
+        return WriteResult(revisions=tuple(revisions), **counts)
+
+    # -- data packages --------------------------------------------------------------------
+    def import_package(self, path: str | Path | None = None, *, author: str | None,
+                       reason: str = "") -> WriteResult:
+        from moneytrail.ledger.packageio import import_package
+
+        return import_package(self, path, author=author, reason=reason)
+
+    def export_package(self, path: str | Path) -> Path:
+        from moneytrail.ledger.packageio import export_package
+
+        return export_package(self, path)
+
+    # -- queries (DataFrames) -------------------------------------------------------------
+    def list(self, **options) -> pd.DataFrame:
+        from moneytrail.ledger import queries
+
+        return queries.deal_list(self.tables(), self.converter(), **options)
+
+    def show(self, deal: str, **options) -> dict[str, pd.DataFrame]:
+        from moneytrail.ledger import queries
+
+        return queries.show(self.tables(), self.converter(), deal, **options)
+
+    def reality(self, **options) -> pd.DataFrame:
+        from moneytrail.ledger import queries
+
+        return queries.reality(self.tables(), self.converter(), **options)
+
+    def totals(self, **options) -> pd.DataFrame:
+        from moneytrail.ledger import queries
+
+        return queries.totals(self.tables(), self.converter(), **options)
+
+    def amount(self, deal: str, stage: str, **options) -> dict:
+        from moneytrail.ledger import queries
+
+        return queries.stage_amount(self.tables(), self.converter(), deal, stage, **options)
+
+
+def check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise LedgerError(f"unknown record kind (use {', '.join(KINDS)})", field="kind",
+                          value=kind)
+
+
+def check_fields(kind: str, fields: Mapping[str, str]) -> None:
+    allowed = set(KINDS[kind].columns) | ({"section"} if kind == "source" else set())
+    for name in fields:
+        if name not in allowed:
+            raise LedgerError(f"unknown field for a {kind} (fields: "
+                              f"{', '.join(KINDS[kind].columns)})", field=name)
+    if kind == "source" and fields.get("section", "ledger") not in ("ledger", "macro"):
+        raise LedgerError("section must be ledger or macro", field="section",
+                          value=fields["section"])
+
+
+def check_state(existing: dict[str, dict[str, Record]], changes: Changes, *, where: str | None,
+                locations: dict) -> None:
+    """Refuse the changes if the state they produce breaks any ledger rule."""
+    tables: validate.Tables = {}
+    incoming: set[tuple] = set()
+    for kind in KINDS:
+        merged = dict(existing[kind])
+        for key, new in changes.get(kind, {}).items():
+            if new is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = new
+        rows = []
+        for key, record in merged.items():
+            row: dict = dict(record)
+            if key in changes.get(kind, {}):
+                file, line = locations.get((kind, key), (where or f"{kind} '{key}'", None))
+                incoming.add((file, line))
+            else:
+                file, line = f"stored {kind} '{key}'", None
+            row["_file"], row["_line"] = file, line
+            rows.append(row)
+        tables[kind] = rows
+    problems = validate.table_problems(tables)
+    problems.sort(key=lambda p: ((p.file, p.line) not in incoming, p.file, p.line or 0))
+    validate.raise_first(problems, hint="; the store is unchanged")
+
+
+def records_frame(kind: str, records: list[Record]) -> pd.DataFrame:
+    columns = list(KINDS[kind].columns) + list(dbrows.STATE_EXTRAS.get(kind, ())) + \
+        ["revision"]
+    return pd.DataFrame([{c: r[c] for c in columns} for r in records], columns=columns,
+                        dtype=object)
+
+
+def describe_change(before: Mapping | None, after: Mapping | None) -> str:
+    if before is None and after is None:
+        return ""
+    if before is None:
+        return "created"
+    if after is None:
+        return "deleted"
+    return "; ".join(f"{k}: {before.get(k, '')!r} -> {after.get(k, '')!r}"
+                     for k in after if before.get(k) != after.get(k) and k != "id")
