@@ -8,6 +8,7 @@
 """
 
 from moneytrail.analysis.headline import headline
+from moneytrail.analysis.scorecard import compare
 from moneytrail.engine.result import TraceResult
 from moneytrail.engine.trace import trace
 from moneytrail.errors import MoneytrailError
@@ -15,5 +16,6 @@ from moneytrail.model import IOModel, build_model, load_model
 from moneytrail.scenarios import Plan, load_scenario, parse_scenario
 from moneytrail.scenarios.reference import reference_scenarios
 
-__all__ = ["IOModel", "MoneytrailError", "Plan", "TraceResult", "build_model", "headline",
-           "load_model", "load_scenario", "parse_scenario", "reference_scenarios", "trace"]
+__all__ = ["IOModel", "MoneytrailError", "Plan", "TraceResult", "build_model", "compare",
+           "headline", "load_model", "load_scenario", "parse_scenario", "reference_scenarios",
+           "trace"]

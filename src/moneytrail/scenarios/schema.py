@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,76 @@ class Budget(Strict):
         return value
 
 
+# Metrics a condition can name, with the range a threshold must lie in (see analysis.conditions).
+CONDITION_METRICS: dict[str, tuple[float, float]] = {
+    "value_added_share": (0.0, 1.0),        # needs one of group / country / owner_country / entity
+    "eu_value_added_share": (0.0, 1.0),
+    "eu_labour_share": (0.0, 1.0),
+    "labour_share": (0.0, 1.0),
+    "hhi_change": (-10_000.0, 10_000.0),
+    "single_supplier_share": (0.0, 1.0),
+    "export_exposed_share": (0.0, 1.0),
+    "renewable_share": (0.0, 1.0),
+    "closed_model_share": (0.0, 1.0),
+    "open_weights_only": (0.0, 0.0),        # shorthand: closed_model_share at most 0
+    "co2_tonnes": (0.0, math.inf),
+    "residual_value_share": (0.0, 1.0),
+}
+SELECTORS = ("group", "country", "owner_country", "entity")
+
+
+class Condition(Strict):
+    """A declarative rule: a metric of the plan and a bound it must respect (`max` or `min`)."""
+
+    metric: str
+    max: float | None = None
+    min: float | None = None
+    group: str | None = None
+    country: str | None = None
+    owner_country: str | None = None
+    entity: str | None = None
+    threshold: float | None = None          # single_supplier_share: the share that counts
+    on: dt.date | None = None               # export_exposed_share: the date rules apply
+    label: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Condition:
+        if self.metric not in CONDITION_METRICS:
+            raise ValueError(f"unknown metric {self.metric!r} (known: "
+                             f"{', '.join(CONDITION_METRICS)})")
+        selectors = [name for name in SELECTORS if getattr(self, name) is not None]
+        if self.metric == "value_added_share" and len(selectors) != 1:
+            raise ValueError("value_added_share needs exactly one of group, country, "
+                             "owner_country or entity")
+        if self.metric != "value_added_share" and selectors:
+            raise ValueError(f"{selectors[0]} only applies to value_added_share")
+        if self.metric == "open_weights_only":
+            if self.max is not None or self.min is not None:
+                raise ValueError("open_weights_only takes no max or min")
+            return self
+        if (self.max is None) == (self.min is None):
+            raise ValueError("give exactly one bound: max or min")
+        low, high = CONDITION_METRICS[self.metric]
+        bound = self.max if self.max is not None else self.min
+        if not math.isfinite(bound) or not low <= bound <= high:
+            raise ValueError(f"threshold {bound} is outside the range of {self.metric} "
+                             f"[{low:g}, {high:g}]")
+        if self.threshold is not None and not 0 < self.threshold <= 1:
+            raise ValueError("threshold must be a share in (0, 1]")
+        return self
+
+    @property
+    def name(self) -> str:
+        if self.label:
+            return self.label
+        if self.metric == "open_weights_only":
+            return "open-weight models only"
+        which = next((f" ({getattr(self, s)})" for s in SELECTORS if getattr(self, s)), "")
+        bound = f"<= {self.max:g}" if self.max is not None else f">= {self.min:g}"
+        return f"{self.metric}{which} {bound}"
+
+
 def _interval(value: Any) -> Any:
     return {"central": value} if isinstance(value, int | float) else value
 
@@ -84,7 +155,11 @@ class Plan(Strict):
     procurement: dict[str, dict[str, Interval]] = Field(default_factory=dict)
     draws: int = Field(default=10_000, ge=1, le=10_000_000)
     seed: int = 1
-    conditions: list[dict[str, Any]] = Field(default_factory=list)
+    conditions: list[Condition] = Field(default_factory=list)
+    site_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    horizon_years: int = Field(default=5, ge=1, le=30)
+    renewable_share: Interval | None = None
+    as_of: dt.date | None = None
     path: str | None = Field(default=None, exclude=True)
 
     @field_validator("spend", mode="before")
@@ -102,6 +177,11 @@ class Plan(Strict):
                           if isinstance(shares, dict) else shares)
                     for cat, shares in value.items()}
         return value
+
+    @field_validator("renewable_share", mode="before")
+    @classmethod
+    def _renewable_interval(cls, value: Any) -> Any:
+        return _interval(value)
 
     @field_validator("buyer_region")
     @classmethod

@@ -1,0 +1,226 @@
+"""Market power: HHI and CR-k of every market in the data, and the change a plan causes.
+
+HHI = sum of squared market shares in percent (0 to 10,000). Suppliers that are aggregates of
+many firms (entity kind `sector`, e.g. "rest of the world", "EU construction") are counted as
+atomistic: they add nothing to the HHI, so the figure is a floor for the named firms; their
+combined share is shown beside it. The thresholds of the EC horizontal merger guidelines and the
+2023 US merger guidelines come from the data package and are shown next to each figure: they are
+yardsticks written for mergers, not verdicts on a purchase.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from moneytrail.analysis.data import AnalysisData, load_analysis
+from moneytrail.analysis.purchases import Purchases, plan_purchases
+from moneytrail.analysis.stats import describe, draw_interval, rng_for
+from moneytrail.data.valuechain import ValueChain, load_valuechain
+from moneytrail.engine.result import TraceResult
+from moneytrail.engine.sampling import PertSampler, renormalise
+
+STREAM = 1
+
+
+def hhi(shares: np.ndarray, atomistic: np.ndarray | None = None) -> np.ndarray:
+    """HHI of shares (fractions summing to 1 along the last axis), 0-10,000."""
+    shares = np.asarray(shares, dtype=float)
+    if atomistic is not None:
+        shares = np.where(atomistic, 0.0, shares)
+    return (100.0 * shares) ** 2 @ np.ones(shares.shape[-1])
+
+
+def concentration_ratio(shares: np.ndarray, k: int,
+                        atomistic: np.ndarray | None = None) -> np.ndarray:
+    """CR-k: combined share of the k largest firms (aggregates excluded)."""
+    shares = np.asarray(shares, dtype=float)
+    if atomistic is not None:
+        shares = np.where(atomistic, 0.0, shares)
+    return -np.sort(-shares, axis=-1)[..., :k].sum(axis=-1) + 0.0
+
+
+def post_shares(pre: np.ndarray, size: np.ndarray, buys: np.ndarray) -> np.ndarray:
+    """Market shares once a buyer's purchases (amounts per supplier) join a market of `size`
+    with shares `pre` (arrays broadcast over draws)."""
+    size = np.asarray(size, dtype=float)
+    total = size + buys.sum(axis=-1)
+    return (pre * size[..., None] + buys) / total[..., None]
+
+
+def ec_reading(post: float, delta: float, data: AnalysisData) -> str:
+    """Where a (post-HHI, delta) pair falls under the EC horizontal merger guidelines."""
+    low, mid = data.threshold("ec_hhi_low"), data.threshold("ec_hhi_mid")
+    if post < low:
+        return f"below {low:.0f}: concerns unlikely"
+    if post <= mid and delta < data.threshold("ec_delta_mid"):
+        return f"{low:.0f}-{mid:.0f}, delta < {data.threshold('ec_delta_mid'):.0f}: unlikely"
+    if post > mid and delta < data.threshold("ec_delta_high"):
+        return f"above {mid:.0f}, delta < {data.threshold('ec_delta_high'):.0f}: unlikely"
+    return "outside the EC safe harbours"
+
+
+def us_reading(post: float, delta: float, data: AnalysisData) -> str:
+    """Where a (post-HHI, delta) pair falls under the 2023 US merger guidelines."""
+    high, step = data.threshold("us_hhi_high"), data.threshold("us_delta")
+    if post > high and delta > step:
+        return f"HHI > {high:.0f} and delta > {step:.0f}: presumption"
+    if post > high:
+        return f"highly concentrated (> {high:.0f})"
+    return f"not highly concentrated (<= {high:.0f})"
+
+
+def ec_band(level: float, data: AnalysisData) -> str:
+    """The EC guidelines' HHI band of a market level (no merger, so no delta)."""
+    low, mid = data.threshold("ec_hhi_low"), data.threshold("ec_hhi_mid")
+    if level < low:
+        return f"below {low:.0f}"
+    return f"{low:.0f}-{mid:.0f}" if level <= mid else f"above {mid:.0f}"
+
+
+def _atomistic(chain_or_kinds: pd.Series, suppliers: list[str]) -> np.ndarray:
+    return np.array([chain_or_kinds.get(s, "firm") == "sector" for s in suppliers])
+
+
+def _kinds(entities: pd.DataFrame) -> pd.Series:
+    return entities.set_index("id")["kind"]
+
+
+def market_concentration(chain: ValueChain | None = None, *, data: AnalysisData | None = None,
+                         draws: int = 2000, seed: int = 1) -> pd.DataFrame:
+    """HHI and CR-k for every market (category, buyer region, year) in the data package."""
+    chain = chain if chain is not None else load_valuechain()
+    data = data if data is not None else load_analysis(chain.package.root)
+    kinds = _kinds(chain.entities)
+    rng = rng_for(seed, STREAM)
+    rows = []
+    for key, market in chain.markets.groupby(["category", "buyer_region", "year"], sort=True):
+        suppliers = list(market["supplier"])
+        atom = _atomistic(kinds, suppliers)
+        central = market["central"].to_numpy() / market["central"].sum()
+        sampler = PertSampler(market["low"], market["central"], market["high"], lower=0, upper=1)
+        drawn = renormalise(sampler.draw(rng, draws), np.array([0]))
+        h = hhi(drawn, atom)
+        level = float(hhi(central, atom))
+        stats = describe(h)
+        top = int(np.argmax(np.where(atom, -1, central)))
+        rows.append({"category": key[0], "buyer_region": key[1], "year": int(key[2]),
+                     "suppliers": len(suppliers), "top_supplier": suppliers[top],
+                     "top_share": float(central[top]), "hhi": level,
+                     **{f"hhi_{k}": v for k, v in stats.items()},
+                     "cr1": float(concentration_ratio(central, 1, atom)),
+                     "cr3": float(concentration_ratio(central, 3, atom)),
+                     "cr4": float(concentration_ratio(central, 4, atom)),
+                     "aggregate_share": float(central[atom].sum()),
+                     "ec_guidelines": ec_band(level, data),
+                     "us_2023_guidelines": us_reading(level, 0.0, data)})
+    return pd.DataFrame(rows).set_index(["category", "buyer_region", "year"])
+
+
+@dataclass(frozen=True)
+class MarketEffect:
+    """Per-draw HHI before and after a plan's purchases enter one market."""
+
+    category: str
+    size: np.ndarray               # market size in the plan's currency (draws,)
+    before: np.ndarray
+    after: np.ndarray              # with the plan's procurement rules
+    after_without_rules: np.ndarray
+    plan_spend: np.ndarray
+
+    @property
+    def delta(self) -> np.ndarray:
+        return np.round(self.after - self.before, 6)
+
+    @property
+    def delta_without_rules(self) -> np.ndarray:
+        return np.round(self.after_without_rules - self.before, 6)
+
+
+def _market_size(data: AnalysisData, category: str, region: str, year: int, currency: str,
+                 rng: np.random.Generator, draws: int) -> np.ndarray | None:
+    sizes = data["market_sizes"]
+    row = sizes[(sizes["category"] == category) & (sizes["buyer_region"] == region)
+                & (sizes["year"] == year)]
+    if row.empty:
+        return None
+    r = row.iloc[0]
+    drawn = draw_interval((r["low"], r["central"], r["high"]), rng, draws, lower=0.0)
+    return data.convert(drawn, r["currency"], currency, year)
+
+
+def market_effects(result: TraceResult, data: AnalysisData | None = None,
+                   purchases: Purchases | None = None) -> list[MarketEffect]:
+    """For each category the plan buys that has a market size in the data: HHI before/after."""
+    plan, model = result.plan, result.model
+    data = data if data is not None else load_analysis()
+    purchases = purchases if purchases is not None else plan_purchases(result)
+    kinds = _kinds(model.entities)
+    rng = rng_for(result.seed, STREAM)
+    effects = []
+    markets = model.markets
+    for category in purchases.categories:
+        market = markets[(markets["category"] == category)
+                         & (markets["buyer_region"] == plan.buyer_region)]
+        size = _market_size(data, category, plan.buyer_region, model.year, plan.currency, rng,
+                            result.draws)
+        if market.empty or size is None:
+            continue
+        bought_from, bought = purchases.in_category(category)
+        universe = list(dict.fromkeys(list(market["supplier"]) + bought_from))
+        col = {s: k for k, s in enumerate(universe)}
+        plan_buys = np.zeros((result.draws, len(universe)))
+        np.add.at(plan_buys, (slice(None), [col[s] for s in bought_from]), bought)
+        spend = plan_buys.sum(axis=1)
+        if category in plan.procurement:
+            sampler = PertSampler(market["low"], market["central"], market["high"], lower=0,
+                                  upper=1)
+            pre = np.zeros_like(plan_buys)
+            pre[:, [col[s] for s in market["supplier"]]] = renormalise(
+                sampler.draw(rng, result.draws), np.array([0]))
+        else:           # no rule: the plan bought at this draw's market shares
+            pre = plan_buys / spend[:, None]
+        atom = _atomistic(kinds, universe)
+        post = post_shares(pre, size, plan_buys)
+        post_free = pre     # buying at the market's own shares leaves every share unchanged
+        effects.append(MarketEffect(category=category, size=size, before=hhi(pre, atom),
+                                    after=hhi(post, atom), after_without_rules=hhi(post_free, atom),
+                                    plan_spend=spend))
+    return effects
+
+
+def plan_concentration(result: TraceResult, data: AnalysisData | None = None,
+                       purchases: Purchases | None = None) -> pd.DataFrame:
+    """One row per market the plan buys in: size, HHI before and after (with and without the
+    plan's procurement rules), the change, and the merger-guideline readings beside them."""
+    data = data if data is not None else load_analysis()
+    rows = []
+    for effect in market_effects(result, data, purchases):
+        before, after, delta = (describe(effect.before), describe(effect.after),
+                                describe(effect.delta))
+        rows.append({"category": effect.category,
+                     "market_size_p50": describe(effect.size)["p50"],
+                     "plan_spend_p50": describe(effect.plan_spend)["p50"],
+                     "hhi_before_p50": before["p50"], "hhi_after_p50": after["p50"],
+                     **{f"delta_{k}": v for k, v in delta.items()},
+                     "delta_without_rules_p50": describe(effect.delta_without_rules)["p50"],
+                     "p_delta_above_us_threshold": float(np.mean(
+                         effect.delta > data.threshold("us_delta"))),
+                     "ec_guidelines": ec_reading(after["p50"], delta["p50"], data),
+                     "us_2023_guidelines": us_reading(after["p50"], delta["p50"], data)})
+    columns = ["category", "market_size_p50", "plan_spend_p50", "hhi_before_p50",
+               "hhi_after_p50", "delta_mean", "delta_p5", "delta_p50", "delta_p95",
+               "delta_without_rules_p50", "p_delta_above_us_threshold", "ec_guidelines",
+               "us_2023_guidelines"]
+    return pd.DataFrame(rows, columns=columns).set_index("category")
+
+
+def largest_hhi_change(result: TraceResult, data: AnalysisData | None = None,
+                       purchases: Purchases | None = None) -> np.ndarray:
+    """Per draw, the largest HHI change over the markets the plan buys in (NaN: none sized)."""
+    effects = market_effects(result, data, purchases)
+    if not effects:
+        return np.full(result.draws, np.nan)
+    return np.max(np.column_stack([e.delta for e in effects]), axis=1)

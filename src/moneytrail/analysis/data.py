@@ -1,0 +1,140 @@
+"""The analyses' own sourced parameter tables (data package folder `analysis/`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from moneytrail.data import checks
+from moneytrail.data.package import DataPackage, open_package
+from moneytrail.errors import DataPackageError
+
+TABLES = ("market_sizes", "merger_thresholds", "parameters", "accelerators", "grid",
+          "electricity_prices", "training_runs", "export_rules", "model_providers", "eu_members")
+NUMERIC = {
+    "market_sizes": ("low", "central", "high"),
+    "merger_thresholds": ("value",),
+    "parameters": ("low", "central", "high"),
+    "accelerators": ("tdp_w", "bf16_tflops", "price_low", "price_central", "price_high"),
+    "grid": ("gco2_per_kwh", "renewable_share"),
+    "electricity_prices": ("low", "central", "high"),
+    "training_runs": ("flop_low", "flop_central", "flop_high", "chip_hours", "cost_usd", "eci"),
+    "export_rules": ("cap_h100e",),
+}
+
+
+@dataclass(frozen=True)
+class AnalysisData:
+    """Typed tables plus the sources they cite; every number has a source id or is labelled."""
+
+    package: DataPackage
+    sources: pd.DataFrame
+    tables: dict[str, pd.DataFrame]
+    fx: pd.DataFrame
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    def param(self, name: str) -> tuple[float, float, float]:
+        """(low, central, high) of a scalar parameter."""
+        frame = self.tables["parameters"]
+        row = frame[frame["id"] == name]
+        if row.empty:
+            raise DataPackageError("unknown analysis parameter", file=str(self.package.root),
+                                   field="parameters.id", value=name)
+        r = row.iloc[0]
+        return float(r["low"]), float(r["central"]), float(r["high"])
+
+    def threshold(self, name: str) -> float:
+        frame = self.tables["merger_thresholds"]
+        return float(frame.loc[frame["id"] == name, "value"].iloc[0])
+
+    def sources_of(self, ids: list[str] | str) -> list[str]:
+        """'id: publisher, url' lines for the cited source ids, to print beside a figure."""
+        wanted = checks.split_list(ids) if isinstance(ids, str) else list(ids)
+        table = self.sources.set_index("id")
+        out = []
+        for sid in dict.fromkeys(wanted):
+            if sid in table.index:
+                row = table.loc[sid]
+                out.append(f"{sid}: {row['publisher']}, {row['url'] or row['note']}")
+            else:
+                out.append(sid)
+        return out
+
+    def usd_per_eur(self, year: int) -> float:
+        """ECB annual average from macro/fx.csv (the latest year available if `year` is not)."""
+        usd = self.fx[self.fx["currency"] == "USD"]
+        exact = usd[usd["year"] == year]
+        row = exact if not exact.empty else usd[usd["year"] <= year].tail(1)
+        if row.empty:
+            raise DataPackageError("no USD/EUR rate", field="macro-fx", value=year)
+        return float(row["units_per_eur"].iloc[0])
+
+    def convert(self, amount, currency: str, to: str, year: int):
+        """Nominal conversion between EUR and USD at the year's ECB average."""
+        if currency == to:
+            return amount
+        rate = self.usd_per_eur(year)
+        if (currency, to) == ("USD", "EUR"):
+            return amount / rate
+        if (currency, to) == ("EUR", "USD"):
+            return amount * rate
+        raise DataPackageError("only EUR and USD are converted here", field="currency",
+                               value=f"{currency}->{to}")
+
+
+def _problems(name: str, frame: pd.DataFrame, source_ids: set[str]) -> list[checks.Problem]:
+    problems = []
+    if "sources" in frame.columns:
+        problems += checks.check_sourced(frame, source_ids)
+    path = frame.attrs.get("path", name)
+    for col in NUMERIC.get(name, ()):
+        for i, value in frame[col].items():
+            if value != "" and checks.parse_number(value) is None:
+                problems.append(checks.Problem(path, checks.line_of(frame, i), col, value,
+                                               "not a number"))
+    if {"low", "central", "high"} <= set(frame.columns) and not problems:
+        problems += checks.check_intervals(frame, lower=None)
+    return problems
+
+
+def analysis_problems(package: DataPackage) -> list[checks.Problem]:
+    """Every problem of the analysis tables (sources, numbers, intervals)."""
+    sources = package.table("analysis-sources")
+    problems = []
+    ids = set(sources["id"])
+    for name in TABLES:
+        problems += _problems(name, package.table(f"analysis-{name.replace('_', '-')}"), ids)
+    return problems
+
+
+def load_analysis(path: str | Path | None = None) -> AnalysisData:
+    """Read the analysis tables of a data package (the bundled one by default)."""
+    package = open_package(path)
+    if not package.has("analysis-sources"):
+        raise DataPackageError("this data package has no analysis tables",
+                               file=str(package.root), field="resources")
+    sources = package.table("analysis-sources")
+    ids = set(sources["id"])
+    tables = {}
+    for name in TABLES:
+        frame = package.table(f"analysis-{name.replace('_', '-')}")
+        problems = _problems(name, frame, ids)
+        if problems:
+            first = problems[0]
+            raise DataPackageError(first.message, file=f"{first.file}:{first.line}",
+                                   field=first.field, value=first.value)
+        frame = frame.copy()
+        for col in NUMERIC.get(name, ()):
+            frame[col] = pd.to_numeric(frame[col].replace("", np.nan))
+        if "year" in frame.columns:
+            frame["year"] = frame["year"].astype(int)
+        tables[name] = frame
+    fx = package.table("macro-fx") if package.has("macro-fx") else pd.DataFrame(
+        {"year": [], "currency": [], "units_per_eur": []})
+    fx = fx.assign(year=fx["year"].astype(int), units_per_eur=fx["units_per_eur"].astype(float))
+    return AnalysisData(package=package, sources=sources, tables=tables, fx=fx)

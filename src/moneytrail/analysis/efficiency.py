@@ -1,0 +1,84 @@
+"""Compute per euro: training runs a plan's compute buys, and cost of a capability under the
+algorithmic-efficiency trend (so infrastructure-first and efficiency-first plans compare)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from moneytrail.analysis.data import AnalysisData, load_analysis
+from moneytrail.analysis.dependency import accelerator_units
+from moneytrail.analysis.purchases import Purchases, plan_purchases
+from moneytrail.analysis.stats import describe_frame, draw_interval, rng_for
+from moneytrail.engine.result import TraceResult
+from moneytrail.errors import ScenarioError
+
+STREAM = 4
+SECONDS_PER_YEAR = 365.25 * 24 * 3600
+H100_FLOPS = 989e12            # dense BF16, from analysis/accelerators.csv (checked in tests)
+CAPABILITY_RUN = "gpt4"        # "a GPT-4-level model" is the capability unit
+
+
+def training_runs(data: AnalysisData | None = None) -> pd.DataFrame:
+    """The sourced table of training runs."""
+    data = data if data is not None else load_analysis()
+    return data["training_runs"].set_index("id")
+
+
+def _months_between(start: str, year: int) -> float:
+    y, m = (int(part) for part in start.split("-")[:2])
+    return (year - y) * 12 + (7 - m)          # to the middle of the plan's year
+
+
+def capability_compute(data: AnalysisData, run: str, year: int, rng: np.random.Generator,
+                       draws: int) -> np.ndarray:
+    """FLOP needed in `year` to reach what `run` reached, with compute halving every
+    `algorithmic_halving_months` (Ho et al. 2024)."""
+    runs = training_runs(data)
+    if run not in runs.index:
+        raise ScenarioError(f"unknown training run (known: {', '.join(runs.index)})",
+                            field="run", value=run)
+    row = runs.loc[run]
+    flop = draw_interval((row["flop_low"], row["flop_central"], row["flop_high"]), rng, draws,
+                         lower=0.0)
+    halving = draw_interval(data.param("algorithmic_halving_months"), rng, draws, lower=0.5)
+    months = max(_months_between(row["released"], year), 0.0)
+    return flop * 2.0 ** (-months / halving)
+
+
+def efficiency_draws(result: TraceResult, data: AnalysisData | None = None,
+                     purchases: Purchases | None = None, run: str = CAPABILITY_RUN
+                     ) -> dict[str, np.ndarray]:
+    """Per draw: FLOP the plan's compute delivers over its horizon (owned + rented), training
+    runs of the class of `run` (at its original compute and trend-adjusted), and the plan's
+    cost per such capability."""
+    data = data if data is not None else load_analysis()
+    purchases = purchases if purchases is not None else plan_purchases(result)
+    plan, year, n = result.plan, result.model.year, result.draws
+    rng = rng_for(result.seed, STREAM)
+    mfu = draw_interval(data.param("mfu"), rng, n, lower=0.0, upper=1.0)
+    busy = draw_interval(data.param("busy_fraction"), rng, n, lower=0.0, upper=1.0)
+    units, _ = accelerator_units(result, purchases, data)
+    owned = units * H100_FLOPS * mfu * busy * SECONDS_PER_YEAR * plan.horizon_years
+    by_cat = purchases.by_category()
+    cloud = by_cat["cloud_compute"].to_numpy() if "cloud_compute" in by_cat else np.zeros(n)
+    rent_param = f"gpu_rent_usd_per_hour_{year}"
+    rent = draw_interval(data.param(rent_param), rng, n, lower=0.01)
+    hours = data.convert(cloud, plan.currency, "USD", year) / rent
+    rented = hours * 3600.0 * H100_FLOPS * mfu
+    flop = owned + rented
+    runs = training_runs(data)
+    original = runs.loc[run]
+    needed = capability_compute(data, run, year, rng, n)
+    capabilities = flop / needed
+    total_eur = data.convert(result.total, plan.currency, "EUR", year)
+    return {"compute_flop": flop,
+            f"runs_of_{run}_original_compute": flop / original["flop_central"],
+            f"{run}_level_capabilities": capabilities,
+            "eur_per_capability": np.where(capabilities > 0, total_eur / np.where(
+                capabilities > 0, capabilities, 1.0), np.nan)}
+
+
+def efficiency(result: TraceResult, data: AnalysisData | None = None,
+               purchases: Purchases | None = None, run: str = CAPABILITY_RUN) -> pd.DataFrame:
+    return describe_frame(efficiency_draws(result, data, purchases, run))

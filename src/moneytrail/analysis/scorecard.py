@@ -1,0 +1,120 @@
+"""The scorecard: one table of headline metrics with intervals, plans side by side."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from moneytrail.analysis.conditions import holds
+from moneytrail.analysis.data import AnalysisData, load_analysis
+from moneytrail.analysis.metrics import Evaluation
+from moneytrail.analysis.stats import STATS, describe
+from moneytrail.engine.result import TraceResult
+from moneytrail.scenarios.schema import Condition, Plan
+
+# (row label, metric name, keyword arguments, unit for display)
+ROWS: list[tuple[str, str, dict, str]] = [
+    ("Share to US big tech (value added)", "value_added_share", {"group": "us_big_tech"},
+     "share"),
+    ("EU value added (location)", "eu_value_added_share", {}, "share"),
+    ("Labour share (wages, all countries)", "labour_share", {}, "share"),
+    ("HHI change, largest market bought in", "hhi_change", {}, "points"),
+    ("Single-supplier dependency (>50%)", "single_supplier_share", {}, "share"),
+    ("Export-control exposure", "export_exposed_share", {}, "share"),
+    ("CO2 over the horizon", "co2_tonnes", {}, "t CO2e"),
+    ("Residual value of hardware at horizon", "residual_value_share", {}, "share"),
+    ("Cost per GPT-4-level capability", "eur_per_capability", {}, "EUR"),
+]
+CONDITIONS_ROW = "Conditions met (share of conditions holding)"
+
+
+def scorecard_draws(evaluation: Evaluation, conditions: list[Condition] | None = None,
+                    on: dt.date | None = None) -> dict[str, np.ndarray]:
+    """Per-draw values of every scorecard row for one plan."""
+    out = {}
+    for label, metric, kwargs, _ in ROWS:
+        if metric == "export_exposed_share":
+            kwargs = {**kwargs, "on": on}
+        out[label] = evaluation.metric(metric, **kwargs)
+    plan = evaluation.result.plan
+    rules = plan.conditions if conditions is None else conditions
+    if rules:
+        where = plan.path or plan.id
+        ok = np.column_stack([holds(c, evaluation.metric(
+            c.metric, where=where, field_name=f"conditions.{k}", group=c.group,
+            country=c.country, owner_country=c.owner_country, entity=c.entity,
+            threshold=c.threshold, on=c.on)) for k, c in enumerate(rules)])
+        out[CONDITIONS_ROW] = ok.mean(axis=1)
+    else:
+        out[CONDITIONS_ROW] = np.full(evaluation.result.draws, np.nan)
+    return out
+
+
+def _results(plans: list, draws: int | None, seed: int | None, data_path) -> list[TraceResult]:
+    import moneytrail as mt
+
+    results = []
+    for item in plans:
+        if isinstance(item, TraceResult):
+            results.append(item)
+            continue
+        plan = item if isinstance(item, Plan) else mt.load_scenario(Path(item))
+        model = mt.load_model(plan.year, path=data_path)
+        results.append(mt.trace(plan, model, draws=draws, seed=seed))
+    return results
+
+
+def compare(plans: list, *, draws: int | None = None, seed: int | None = None,
+            conditions: list[Condition] | None = None, on: dt.date | None = None,
+            data: AnalysisData | None = None, data_path: str | Path | None = None
+            ) -> pd.DataFrame:
+    """Plans (scenario paths, Plans or TraceResults) side by side on the scorecard metrics.
+
+    Rows: metrics; columns: (plan, mean | p5 | p50 | p95). `conditions` replaces each plan's own
+    conditions (to hold every plan to the same rules); `on` dates the export-control rules.
+    """
+    data = data if data is not None else load_analysis(data_path)
+    columns = {}
+    for result in _results(plans, draws, seed, data_path):
+        values = scorecard_draws(Evaluation(result, data), conditions, on)
+        for label, draws_of in values.items():
+            stats = describe(draws_of)
+            for stat in STATS:
+                columns.setdefault((result.label, stat), {})[label] = stats[stat]
+    table = pd.DataFrame(columns)
+    table.columns = pd.MultiIndex.from_tuples(table.columns, names=["plan", "stat"])
+    table.index.name = "metric"
+    return table
+
+
+def _cell(label: str, row: pd.Series, plan: str) -> str:
+    unit = next((u for name, _, _, u in ROWS if name == label), "share")
+    p50, p5, p95 = row[(plan, "p50")], row[(plan, "p5")], row[(plan, "p95")]
+    if np.isnan(p50):
+        return "n/a"
+    if unit == "share":
+        return f"{100 * p50:.1f} % ({100 * p5:.1f}–{100 * p95:.1f})"
+    if unit == "EUR":
+        return f"EUR {p50 / 1e6:,.1f} m ({p5 / 1e6:,.1f}–{p95 / 1e6:,.1f})"
+    if unit == "t CO2e":
+        return f"{p50 / 1e6:,.2f} Mt ({p5 / 1e6:,.2f}–{p95 / 1e6:,.2f})"
+    p50, p5, p95 = (round(v) + 0.0 for v in (p50, p5, p95))
+    return f"{p50:+,.0f} ({p5:+,.0f} to {p95:+,.0f})"
+
+
+def render_scorecard(table: pd.DataFrame):
+    """A rich table: median and 90 % interval per plan."""
+    from rich.table import Table
+
+    out = Table(title="Scorecard: median (90 % interval) over Monte Carlo draws",
+                title_justify="left")
+    out.add_column("metric", style="bold")
+    plans = list(dict.fromkeys(table.columns.get_level_values(0)))
+    for plan in plans:
+        out.add_column(plan, justify="right")
+    for label, row in table.iterrows():
+        out.add_row(str(label), *[_cell(str(label), row, p) for p in plans])
+    return out

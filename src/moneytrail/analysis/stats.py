@@ -1,0 +1,38 @@
+"""Per-draw values -> mean / p5 / p50 / p95, and draws of sourced intervals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from moneytrail.engine.sampling import PertSampler
+
+STATS = ("mean", "p5", "p50", "p95")
+
+
+def describe(values: np.ndarray) -> dict[str, float]:
+    """Mean and percentiles of one per-draw metric (NaN draws ignored)."""
+    values = np.asarray(values, dtype=float)
+    if values.size == 0 or np.all(np.isnan(values)):
+        return dict.fromkeys(STATS, float("nan"))
+    p5, p50, p95 = np.nanpercentile(values, [5, 50, 95])
+    return {"mean": float(np.nanmean(values)), "p5": float(p5), "p50": float(p50),
+            "p95": float(p95)}
+
+
+def describe_frame(metrics: dict[str, np.ndarray], index_name: str = "metric") -> pd.DataFrame:
+    out = pd.DataFrame({name: describe(v) for name, v in metrics.items()}).T
+    out.index.name = index_name
+    return out
+
+
+def rng_for(seed: int, stream: int) -> np.random.Generator:
+    """An independent stream per analysis, so adding one never shifts another's draws."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(10_000 + stream,)))
+
+
+def draw_interval(interval: tuple[float, float, float], rng: np.random.Generator, draws: int,
+                  *, lower: float = -np.inf, upper: float = np.inf) -> np.ndarray:
+    """PERT draws of one sourced (low, central, high) interval, like the trace's parameters."""
+    low, central, high = interval
+    return PertSampler([low], [central], [high], lower=lower, upper=upper).draw(rng, draws)[:, 0]

@@ -1,0 +1,72 @@
+"""HHI and CR-k: hand-checked golden numbers, and the change a plan causes."""
+
+import numpy as np
+import pytest
+
+from moneytrail.analysis.concentration import (
+    concentration_ratio,
+    ec_reading,
+    hhi,
+    market_concentration,
+    market_effects,
+    plan_concentration,
+    post_shares,
+    us_reading,
+)
+
+
+def test_hhi_and_cr_golden():
+    shares = np.array([0.5, 0.3, 0.2])
+    assert hhi(shares) == pytest.approx(2500 + 900 + 400)
+    assert concentration_ratio(shares, 2) == pytest.approx(0.8)
+    # an aggregate of many firms counts as atomistic
+    assert hhi(shares, np.array([False, False, True])) == pytest.approx(3400)
+    assert concentration_ratio(shares, 3, np.array([True, False, False])) == pytest.approx(0.5)
+
+
+def test_post_shares_golden():
+    pre, size = np.array([0.6, 0.4]), np.array(100.0)
+    # buying 50 from the small firm: 60/150 and 90/150 -> the same HHI (mirror image)
+    after = post_shares(pre, size, np.array([0.0, 50.0]))
+    assert after == pytest.approx([0.4, 0.6])
+    assert hhi(after) - hhi(pre) == pytest.approx(0.0, abs=1e-9)
+    # buying 50 from the leader: 110/150 and 40/150
+    after = post_shares(pre, size, np.array([50.0, 0.0]))
+    assert hhi(after) - hhi(pre) == pytest.approx((110 / 1.5) ** 2 + (40 / 1.5) ** 2 - 5200)
+
+
+def test_guideline_readings(data):
+    assert ec_reading(800, 500, data).startswith("below 1000")
+    assert "unlikely" in ec_reading(1500, 200, data)
+    assert ec_reading(1500, 300, data) == "outside the EC safe harbours"
+    assert "unlikely" in ec_reading(2500, 100, data)
+    assert ec_reading(2500, 200, data) == "outside the EC safe harbours"
+    assert "presumption" in us_reading(1900, 150, data)
+    assert us_reading(1900, 50, data).startswith("highly concentrated")
+    assert us_reading(1700, 500, data).startswith("not highly")
+
+
+def test_every_market_in_the_data_golden(data):
+    table = market_concentration(data=data, draws=200)
+    acc = table.loc[("accelerators", "EU", 2025)]
+    assert acc["hhi"] == pytest.approx(95.5 ** 2 + 4.2 ** 2 + 0.3 ** 2)     # 9137.98
+    assert acc["top_supplier"] == "nvidia" and acc["cr1"] == pytest.approx(0.955)
+    cloud = table.loc[("cloud_compute", "EU", 2024)]
+    firms = [33.33, 23.33, 13.34, 2, 2, 1.5, 0.5, 0.4, 0.1, 3, 0.3]   # aggregates excluded
+    assert cloud["hhi"] == pytest.approx(sum(s * s for s in firms), rel=1e-3)
+    assert cloud["aggregate_share"] == pytest.approx(0.085 + 0.07 + 0.047, rel=1e-3)
+    assert cloud["hhi_p5"] <= cloud["hhi_p50"] <= cloud["hhi_p95"]
+    assert {2024, 2025} == set(table.index.get_level_values("year"))
+    assert {"EU", "US"} == set(table.index.get_level_values("buyer_region"))
+
+
+def test_buying_at_market_shares_changes_nothing_rules_do(reference, data):
+    for plan in ("stargate-style-us", "eu-ai-gigafactories"):
+        (effect,) = market_effects(reference[plan], data)
+        assert np.all(np.abs(effect.delta) < 1e-6)
+    (cloud,) = market_effects(reference["efficiency-first-eu"], data)
+    assert np.all(cloud.delta < 0)                       # EU-only procurement deconcentrates
+    assert np.all(np.abs(cloud.delta_without_rules) < 1e-6)
+    table = plan_concentration(reference["efficiency-first-eu"], data)
+    assert table.loc["cloud_compute", "market_size_p50"] == pytest.approx(74e9, rel=0.1)
+    assert "us_2023_guidelines" in table.columns
