@@ -16,9 +16,9 @@ def test_verdicts_and_probabilities(reference, data):
              Condition(metric="open_weights_only"),
              Condition(metric="hhi_change", max=0),
              Condition(metric="single_supplier_share", max=0.25)]
-    eff = check_conditions(Evaluation(reference["efficiency-first-eu"], data), rules)
+    eff = check_conditions(Evaluation.of(reference["efficiency-first-eu"], data), rules)
     assert list(eff["verdict"]) == ["met", "met", "met", "met", "met"]
-    giga = check_conditions(Evaluation(reference["eu-ai-gigafactories"], data), rules)
+    giga = check_conditions(Evaluation.of(reference["eu-ai-gigafactories"], data), rules)
     assert giga.loc["eu_labour_share >= 0.2", "verdict"] == "not met"
     assert giga.loc["single_supplier_share <= 0.25", "p_holds"] == 0
     assert verdict(0.5) == "uncertain" and verdict(0.96) == "met" and verdict(0.01) == "not met"
@@ -27,7 +27,7 @@ def test_verdicts_and_probabilities(reference, data):
 def test_conditions_from_the_scenario_file(model, data):
     plan = make_plan(spend={"staff": 0.5, "model_licences": 0.5}, conditions=[
         {"metric": "open_weights_only"}, {"metric": "labour_share", "min": 0.3}])
-    table = check_conditions(Evaluation(mt.trace(plan, model), data))
+    table = check_conditions(Evaluation.of(mt.trace(plan, model), data))
     assert table.loc["open-weight models only", "verdict"] == "not met"   # EU market: OpenAI...
     assert table.loc["labour_share >= 0.3", "verdict"] == "met"
 
@@ -36,7 +36,7 @@ def test_unknown_group_names_file_and_field(model, data):
     plan = make_plan(conditions=[{"metric": "value_added_share", "group": "martians",
                                   "max": 0.1}])
     with pytest.raises(ScenarioError) as exc:
-        check_conditions(Evaluation(mt.trace(plan, model), data))
+        check_conditions(Evaluation.of(mt.trace(plan, model), data))
     assert "test.yaml" in str(exc.value) and "conditions.0.group" in str(exc.value)
     assert "unknown group" in str(exc.value)
 

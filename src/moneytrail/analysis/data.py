@@ -11,6 +11,7 @@ import pandas as pd
 from moneytrail.data import checks
 from moneytrail.data.package import DataPackage, open_package
 from moneytrail.errors import DataPackageError
+from moneytrail.ledger.money import Converter
 
 TABLES = ("market_sizes", "merger_thresholds", "parameters", "accelerators", "grid",
           "electricity_prices", "training_runs", "export_rules", "model_providers", "eu_members")
@@ -33,7 +34,7 @@ class AnalysisData:
     package: DataPackage
     sources: pd.DataFrame
     tables: dict[str, pd.DataFrame]
-    fx: pd.DataFrame
+    money: Converter            # the ledger's FX rules, over the package's macro tables
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -65,26 +66,10 @@ class AnalysisData:
                 out.append(sid)
         return out
 
-    def usd_per_eur(self, year: int) -> float:
-        """ECB annual average from macro/fx.csv (the latest year available if `year` is not)."""
-        usd = self.fx[self.fx["currency"] == "USD"]
-        exact = usd[usd["year"] == year]
-        row = exact if not exact.empty else usd[usd["year"] <= year].tail(1)
-        if row.empty:
-            raise DataPackageError("no USD/EUR rate", field="macro-fx", value=year)
-        return float(row["units_per_eur"].iloc[0])
-
     def convert(self, amount, currency: str, to: str, year: int):
-        """Nominal conversion between EUR and USD at the year's ECB average."""
-        if currency == to:
-            return amount
-        rate = self.usd_per_eur(year)
-        if (currency, to) == ("USD", "EUR"):
-            return amount / rate
-        if (currency, to) == ("EUR", "USD"):
-            return amount * rate
-        raise DataPackageError("only EUR and USD are converted here", field="currency",
-                               value=f"{currency}->{to}")
+        """Nominal conversion at the year's ECB annual average (the ledger's rules and errors:
+        a missing rate is an error, never extrapolated)."""
+        return amount * self.money.factor(currency, year, to, year)
 
 
 def _problems(name: str, frame: pd.DataFrame, source_ids: set[str]) -> list[checks.Problem]:
@@ -134,7 +119,8 @@ def load_analysis(path: str | Path | None = None) -> AnalysisData:
         if "year" in frame.columns:
             frame["year"] = frame["year"].astype(int)
         tables[name] = frame
-    fx = package.table("macro-fx") if package.has("macro-fx") else pd.DataFrame(
-        {"year": [], "currency": [], "units_per_eur": []})
-    fx = fx.assign(year=fx["year"].astype(int), units_per_eur=fx["units_per_eur"].astype(float))
-    return AnalysisData(package=package, sources=sources, tables=tables, fx=fx)
+    money = Converter.from_records(
+        package.table("macro-fx").to_dict("records") if package.has("macro-fx") else [],
+        package.table("macro-deflators").to_dict("records")
+        if package.has("macro-deflators") else [])
+    return AnalysisData(package=package, sources=sources, tables=tables, money=money)

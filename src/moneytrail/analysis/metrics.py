@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -25,33 +25,24 @@ from moneytrail.errors import ScenarioError
 STREAM = 5
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class Evaluation:
-    """One plan's trace with the analysis data; derived per-draw arrays are computed on first
-    use and kept only for the life of this object (no module-level cache)."""
+    """One plan's trace with the analysis data and the per-draw arrays derived from it
+    (purchases, lifecycle, efficiency), all computed once when the evaluation is made."""
 
     result: TraceResult
-    data: AnalysisData = field(default_factory=load_analysis)
-    _memo: dict = field(default_factory=dict, repr=False)
+    data: AnalysisData
+    purchases: Purchases
+    lifecycle: dict[str, np.ndarray]
+    efficiency: dict[str, np.ndarray]
 
-    def _get(self, key, compute):
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return self._memo[key]
-
-    @property
-    def purchases(self) -> Purchases:
-        return self._get("purchases", lambda: plan_purchases(self.result))
-
-    @property
-    def lifecycle(self) -> dict[str, np.ndarray]:
-        return self._get("lifecycle", lambda: lifecycle_draws(self.result, self.data,
-                                                              self.purchases))
-
-    @property
-    def efficiency(self) -> dict[str, np.ndarray]:
-        return self._get("efficiency", lambda: efficiency_draws(self.result, self.data,
-                                                                self.purchases))
+    @classmethod
+    def of(cls, result: TraceResult, data: AnalysisData | None = None) -> Evaluation:
+        data = data if data is not None else load_analysis()
+        purchases = plan_purchases(result)
+        return cls(result=result, data=data, purchases=purchases,
+                   lifecycle=lifecycle_draws(result, data, purchases),
+                   efficiency=efficiency_draws(result, data, purchases))
 
     @property
     def on(self) -> dt.date:

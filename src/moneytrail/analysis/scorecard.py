@@ -79,7 +79,7 @@ def compare(plans: list, *, draws: int | None = None, seed: int | None = None,
     data = data if data is not None else load_analysis(data_path)
     columns = {}
     for result in _results(plans, draws, seed, data_path):
-        values = scorecard_draws(Evaluation(result, data), conditions, on)
+        values = scorecard_draws(Evaluation.of(result, data), conditions, on)
         for label, draws_of in values.items():
             stats = describe(draws_of)
             for stat in STATS:

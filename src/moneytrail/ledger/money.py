@@ -18,7 +18,7 @@ Rules (also in docs: every figure comes from macro/fx.csv and macro/deflators.cs
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from moneytrail.ledger.errors import ConversionError
 
@@ -32,7 +32,6 @@ class Converter:
 
     rates: Mapping[tuple[str, int], float]
     indices: Mapping[tuple[str, int], float]
-    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_records(cls, fx: Iterable[Mapping[str, str]],
@@ -82,12 +81,6 @@ class Converter:
 
     def factor(self, currency: str, price_year: int, to_currency: str, to_year: int) -> float:
         """Multiply an amount in (currency, price_year) by this to get (to_currency, to_year)."""
-        key = (currency, price_year, to_currency, to_year)
-        if key not in self._cache:
-            self._cache[key] = self._factor(*key)
-        return self._cache[key]
-
-    def _factor(self, currency: str, price_year: int, to_currency: str, to_year: int) -> float:
         if to_currency not in self.currencies:
             raise ConversionError("unknown target currency (no FX series in macro/fx.csv)",
                                   field="currency", value=to_currency)
