@@ -299,6 +299,17 @@ def ledger_from_package(root: Path) -> pd.DataFrame:
     return claims
 
 
+def ledger_from_store(url: str | None) -> pd.DataFrame:
+    """The ledger's claims and deals as they stand in a store (user edits included)."""
+    from moneytrail.ledger import open as open_ledger
+
+    with open_ledger(url) as ledger:
+        tables = ledger.tables()
+    claims = tables["claim"]
+    claims.attrs["deals"] = tables["deal"]
+    return claims
+
+
 def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None = None,
                  data: AnalysisData | None = None, ledger: pd.DataFrame | None = None,
                  draws: int = DRAWS, seed: int = 1) -> pd.DataFrame:

@@ -55,12 +55,10 @@ def show_scorecard(results: list, console: Any, conditions: str | Path | None = 
 
 
 def show_claims(console: Any, path: str | Path | None = None, draws: int = 2000,
-                seed: int = 1) -> None:
+                seed: int = 1, db: str | None = None) -> None:
     from rich.table import Table
 
-    from moneytrail.analysis.claims import check_claims
-
-    frame = check_claims(path=path, draws=draws, seed=seed)
+    frame = claims_frame(path, draws, seed, db)
     table = Table(title="Claims of the debate, checked against the data", title_justify="left",
                   show_lines=True)
     for column in ("claim", "verdict", "check", "figure (median)", "P(holds)", "sources"):
@@ -73,6 +71,13 @@ def show_claims(console: Any, path: str | Path | None = None, draws: int = 2000,
     console.print(table)
 
 
+def claims_frame(path: str | Path | None, draws: int, seed: int, db: str | None):
+    from moneytrail.analysis.claims import check_claims, ledger_from_store
+
+    ledger = ledger_from_store(db) if db is not None else None
+    return check_claims(path=path, draws=draws, seed=seed, ledger=ledger)
+
+
 @claims_app.command("check")
 def claims_check(
     file: Annotated[Path | None, typer.Argument(help="claims YAML (default: the shipped "
@@ -80,16 +85,17 @@ def claims_check(
     draws: Annotated[int, typer.Option(help="Monte Carlo draws per check")] = 2000,
     seed: Annotated[int, typer.Option(help="random seed")] = 1,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
+    db: Annotated[str | None, typer.Option(help="read ledger claims from this store (database "
+                                           "URL or SQLite path) instead of the shipped data "
+                                           "package")] = None,
 ) -> None:
     """Verdict per claim (supported | contradicted | uncertain) with figures and sources."""
     from rich.console import Console
 
-    from moneytrail.analysis.claims import check_claims
-
     if fmt == "table":
-        show_claims(Console(width=None if sys.stdout.isatty() else 120), file, draws, seed)
+        show_claims(Console(width=None if sys.stdout.isatty() else 120), file, draws, seed, db)
         return
-    frame = check_claims(path=file, draws=draws, seed=seed)
+    frame = claims_frame(file, draws, seed, db)
     if fmt == "csv":
         print(frame.to_csv(index=False), end="")
     elif fmt == "json":
