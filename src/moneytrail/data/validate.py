@@ -40,6 +40,10 @@ def package_problems(path: str | Path | None = None) -> list[Problem]:
         from moneytrail.ledger.validate import ledger_problems
 
         problems += ledger_problems(package)
+    if package.has("analysis-sources"):
+        from moneytrail.analysis.data import analysis_problems
+
+        problems += analysis_problems(package)
     seen, unique = set(), []
     for problem in problems:
         key = str(problem)
