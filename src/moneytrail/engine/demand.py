@@ -27,12 +27,13 @@ class DemandSampler:
     n: int
 
     def central(self) -> np.ndarray:
-        return self._assemble(self.spend.mode[None, :], self.market.mode[None, :])[0]
+        return self.assemble(self.spend.mode[None, :], self.market.mode[None, :])[0]
 
     def draw(self, rng: np.random.Generator, draws: int) -> np.ndarray:
-        return self._assemble(self.spend.draw(rng, draws), self.market.draw(rng, draws))
+        return self.assemble(self.spend.draw(rng, draws), self.market.draw(rng, draws))
 
-    def _assemble(self, spend: np.ndarray, market: np.ndarray) -> np.ndarray:
+    def assemble(self, spend: np.ndarray, market: np.ndarray) -> np.ndarray:
+        """Final demand (draws, n) from raw spend and market shares (renormalised here)."""
         spend = spend / spend.sum(axis=1, keepdims=True)
         market = renormalise(market, self.market_starts)
         amounts = self.budget * spend[:, self.category_of_row] * market
@@ -52,6 +53,19 @@ class FixedDemand:
 
     def draw(self, rng: np.random.Generator, draws: int) -> np.ndarray:
         return np.broadcast_to(self.f, (draws, self.f.size))
+
+
+@dataclass(frozen=True, eq=False)
+class GivenDemand:
+    """Final-demand draws given by the caller, one row per draw (e.g. from another model)."""
+
+    F: np.ndarray
+
+    def central(self) -> np.ndarray:
+        return self.F.mean(axis=0)
+
+    def rows(self, start: int, size: int) -> np.ndarray:
+        return self.F[start:start + size]
 
 
 def market_rows(plan: Plan, model: IOModel) -> pd.DataFrame:

@@ -37,35 +37,70 @@ def technical_coefficients(Z: np.ndarray, x: np.ndarray) -> np.ndarray:
     return Z * inverse[None, :]
 
 
+def dense_to_csr(M: np.ndarray) -> sp.csr_array:
+    """CSR from a dense matrix in one pass over it (scipy's constructor makes two). pandas
+    hands out column-major arrays: read those by column, without copying them."""
+    if M.flags.f_contiguous and not M.flags.c_contiguous:
+        return sp.csr_array(dense_to_csr(M.T).T)
+    n_rows, n_cols = M.shape
+    flat = np.ascontiguousarray(M).ravel()
+    where = np.flatnonzero(flat)
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(where // n_cols, minlength=n_rows), out=indptr[1:])
+    return sp.csr_array((flat[where], where % n_cols, indptr), shape=M.shape)
+
+
+def compact(M: np.ndarray | sp.csr_array) -> np.ndarray | sp.csr_array:
+    """Sparse when at most SPARSE_DENSITY of the entries are nonzero, dense otherwise."""
+    S = M if sp.issparse(M) else dense_to_csr(M)
+    if S.nnz < SPARSE_DENSITY * S.shape[0] * S.shape[1]:
+        return S
+    return S.toarray() if sp.issparse(M) else np.asarray(M)
+
+
+def coefficients_from_Z(Z: np.ndarray, x: np.ndarray) -> sp.csr_array:
+    """A = Z diag(1/x) built on Z's nonzeros only (no second dense n x n temporary)."""
+    S = dense_to_csr(Z)
+    inverse = np.divide(1.0, x, out=np.zeros_like(x, dtype=float), where=x != 0)
+    S.data *= inverse[S.indices]
+    S.eliminate_zeros()
+    return S
+
+
 def model_from_pymrio(cls, io: Any, *, factor_map: dict[str, str] | None = None):
     """An IOModel whose entities are (region, sector) pairs of a pymrio IOSystem."""
     if getattr(io, "A", None) is not None:
-        A_frame = io.A
-        A = A_frame.to_numpy(dtype=float)
+        frame = io.A
+        A = compact(frame.to_numpy(dtype=float))
     elif getattr(io, "Z", None) is not None:
-        Z = io.Z.to_numpy(dtype=float)
+        frame = io.Z
+        Z = frame.to_numpy(dtype=float)
         if getattr(io, "x", None) is not None:
             x = io.x.to_numpy(dtype=float).ravel()
         elif getattr(io, "Y", None) is not None:
             x = Z.sum(axis=1) + io.Y.to_numpy(dtype=float).sum(axis=1)
         else:
             raise ModelError("pymrio system has neither A, x nor Y", field="io")
-        A_frame = io.Z
-        A = technical_coefficients(Z, x)
+        A = compact(coefficients_from_Z(Z, x))
+        del Z
     else:
         raise ModelError("pymrio system has neither A nor Z", field="io")
-    if not np.all(np.isfinite(A)):
+    values = A.data if sp.issparse(A) else A
+    if not np.all(np.isfinite(values)):
         raise ModelError("A has non-finite coefficients", field="A")
-    index = A_frame.columns
-    regions = [str(c[0]) if isinstance(c, tuple) else "" for c in index]
-    labels = tuple(f"{r}/{c[1]}" if isinstance(c, tuple) else str(c)
-                   for r, c in zip(regions, index, strict=True))
+    index = frame.columns
+    if isinstance(index, pd.MultiIndex):
+        regions = [str(r) for r in index.get_level_values(0)]
+        labels = tuple(f"{r}/{c}" for r, c in zip(regions, index.get_level_values(1),
+                                                  strict=True))
+    else:
+        regions = [""] * len(index)
+        labels = tuple(str(c) for c in index)
     entities = pd.DataFrame({"id": labels, "name": labels, "kind": "sector",
                              "owner_country": regions, "groups": regions})
     entities["group_list"] = [[r] if r else [] for r in regions]
-    flows = factor_flows(io, labels, regions, A_frame.columns, factor_map)
-    matrix = sp.csr_array(A) if np.count_nonzero(A) < SPARSE_DENSITY * A.size else A
-    model = cls(labels=labels, A=matrix, entities=entities, flows=flows,
+    flows = factor_flows(io, labels, regions, index, factor_map)
+    model = cls(labels=labels, A=A, entities=entities, flows=flows,
                 source=f"pymrio {getattr(io, 'name', '')}".strip())
     model.check_productive(where="pymrio system")
     return model
@@ -75,25 +110,32 @@ def factor_flows(io: Any, labels, regions, columns, factor_map) -> pd.DataFrame:
     """Split each sector's value added by the factor-input rows of the table, if any."""
     extension = getattr(io, "factor_inputs", None)
     F = getattr(extension, "F", None) if extension is not None else None
-    rows = []
-    if F is not None and len(F.index):
-        F = F.reindex(columns=columns).fillna(0.0)
-        names = [" ".join(map(str, i)) if isinstance(i, tuple) else str(i) for i in F.index]
-        factors = [(factor_map or {}).get(n, classify_factor(n)) for n in names]
-        values = np.clip(F.to_numpy(dtype=float), 0.0, None)
-        totals = values.sum(axis=0)
-        for j, label in enumerate(labels):
-            if totals[j] <= 0:
-                rows.append((label, "value_added", regions[j], regions[j], 1.0))
-                continue
-            by_factor: dict[str, float] = {}
-            for k, factor in enumerate(factors):
-                by_factor[factor] = by_factor.get(factor, 0.0) + values[k, j] / totals[j]
-            rows += [(label, f, regions[j], regions[j], w) for f, w in by_factor.items() if w > 0]
-    else:
-        rows = [(label, "value_added", r, r, 1.0) for label, r in zip(labels, regions,
-                                                                       strict=True)]
-    return pd.DataFrame(rows, columns=["entity", "factor", "country", "owner_country", "weight"])
+    labels, regions = np.asarray(labels, dtype=object), np.asarray(regions, dtype=object)
+    if F is None or not len(F.index):
+        return pd.DataFrame({"entity": labels, "factor": "value_added", "country": regions,
+                             "owner_country": regions, "weight": 1.0})
+    F = F.reindex(columns=columns).fillna(0.0)
+    names = [" ".join(map(str, i)) if isinstance(i, tuple) else str(i) for i in F.index]
+    factors = [(factor_map or {}).get(n, classify_factor(n)) for n in names]
+    codes, kinds = pd.factorize(pd.Index(factors))
+    values = np.clip(F.to_numpy(dtype=float), 0.0, None)
+    grouped = np.zeros((len(kinds), values.shape[1]))
+    np.add.at(grouped, codes, values)
+    totals = grouped.sum(axis=0)
+    shares = np.divide(grouped, totals, out=np.zeros_like(grouped), where=totals > 0)
+    empty = totals <= 0
+    kind_of, sector = np.nonzero(shares > 0)
+    order = np.lexsort((kind_of, sector))
+    kind_of, sector = kind_of[order], sector[order]
+    frames = [pd.DataFrame({"entity": labels[sector],
+                            "factor": np.asarray(kinds, dtype=object)[kind_of],
+                            "country": regions[sector], "owner_country": regions[sector],
+                            "weight": shares[kind_of, sector], "_j": sector}),
+              pd.DataFrame({"entity": labels[empty], "factor": "value_added",
+                            "country": regions[empty], "owner_country": regions[empty],
+                            "weight": 1.0, "_j": np.flatnonzero(empty)})]
+    out = pd.concat(frames, ignore_index=True).sort_values("_j", kind="stable")
+    return out.drop(columns="_j").reset_index(drop=True)
 
 
 def model_to_pymrio(model, final_demand: Any = None):
@@ -108,7 +150,7 @@ def model_to_pymrio(model, final_demand: Any = None):
         index = pd.MultiIndex.from_tuples([("all", label) for label in labels],
                                           names=["region", "sector"])
     dense = model.A.toarray() if sp.issparse(model.A) else np.asarray(model.A)
-    A = pd.DataFrame(dense, index=index, columns=index)
+    A = pd.DataFrame(dense, index=index, columns=index, copy=False)
     io = pymrio.IOSystem(A=A, name=model.source)
     if final_demand is not None:
         y = np.asarray(final_demand, dtype=float).reshape(len(labels), -1)

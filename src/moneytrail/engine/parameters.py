@@ -26,6 +26,7 @@ class CostParameters:
     starts: np.ndarray        # first row of each entity's block
     sampler: PertSampler
     n_flows: int
+    column_scale: np.ndarray | None = None   # < 1 for entities linked to a table (hybrid)
 
     @classmethod
     def from_rows(cls, rows: pd.DataFrame, n: int, n_flows: int) -> CostParameters:
@@ -40,14 +41,19 @@ class CostParameters:
                    n_flows=n_flows)
 
     def central(self) -> tuple[np.ndarray, np.ndarray]:
-        values = renormalise(self.sampler.mode[None, :], self.starts)
-        A, weights = self.assemble(values)
+        A, weights = self.build(self.sampler.mode[None, :])
         return A[0], weights[0]
 
     def draw(self, rng: np.random.Generator, draws: int) -> tuple[np.ndarray, np.ndarray]:
         """A stack (draws, n, n) and value-added flow weights (draws, flows), both as shares of
         the paying entity's revenue."""
-        values = renormalise(self.sampler.draw(rng, draws), self.starts)
+        return self.build(self.sampler.draw(rng, draws))
+
+    def build(self, raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Raw row values (draws, rows) -> renormalised A stack and flow weights."""
+        values = renormalise(raw, self.starts)
+        if self.column_scale is not None:
+            values = values * self.column_scale[self.column][None, :]
         return self.assemble(values)
 
     def assemble(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -55,6 +55,8 @@ class PertSampler:
 
     def __init__(self, low, mode, high, *, lower: float = -np.inf, upper: float = np.inf):
         self.mode = np.asarray(mode, dtype=float)
+        self.low = np.asarray(low, dtype=float)
+        self.high = np.asarray(high, dtype=float)
         self.a, self.b = fit_pert_bounds(low, mode, high, lower=lower, upper=upper)
         self.alpha, self.beta = pert_shape(self.a, self.mode, self.b)
         self.fixed = self.b <= self.a
@@ -69,6 +71,13 @@ class PertSampler:
             unit = rng.beta(self.alpha[free], self.beta[free], size=(draws, int(free.sum())))
             out[:, free] = self.a[free] + (self.b[free] - self.a[free]) * unit
         return out
+
+
+    def quantile(self, u: np.ndarray) -> np.ndarray:
+        """Inverse CDF at u (rows, parameters) in [0, 1]: for space-filling designs (Sobol)."""
+        alpha, beta = self.alpha, self.beta
+        width = np.where(self.fixed, 0.0, self.b - self.a)
+        return self.a + width * betaincinv(alpha, beta, u)
 
 
 def renormalise(values: np.ndarray, starts: np.ndarray) -> np.ndarray:

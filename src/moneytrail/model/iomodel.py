@@ -17,6 +17,7 @@ from moneytrail.engine import linalg
 from moneytrail.errors import ModelError
 
 if TYPE_CHECKING:
+    from moneytrail.engine.noise import CoefficientNoise
     from moneytrail.engine.parameters import CostParameters
 
 FLOW_COLUMNS = ["entity", "factor", "country", "owner_country", "weight"]
@@ -43,6 +44,7 @@ class IOModel:
     categories: pd.DataFrame | None = None
     eu_members: frozenset[str] = field(default_factory=frozenset)
     source: str = "custom"
+    noise: CoefficientNoise | None = None    # coefficient uncertainty of the fixed (table) part
 
     def __post_init__(self) -> None:
         n = len(self.labels)
@@ -100,14 +102,21 @@ class IOModel:
         return linalg.solve_leontief(self.A, np.asarray(f, dtype=float), method=method, tol=tol)
 
     def solve_input(self, f: Any) -> np.ndarray:
-        """A final-demand vector over the model's entities from an array or a labelled Series."""
+        """A final-demand vector over the model's entities from an array or a labelled Series
+        (a pymrio (region, sector) index works too), or a matrix with one draw per row."""
         if isinstance(f, pd.Series):
+            f = f.set_axis(label_index(f.index))
             f = self._relabel(f)
             unknown = sorted(set(f.index) - set(self.labels))
             if unknown:
                 raise ModelError("unknown entity", field="final demand", value=unknown[0])
             return f.reindex(list(self.labels)).fillna(0.0).to_numpy(dtype=float)
         vector = np.asarray(f, dtype=float)
+        if vector.ndim == 2 and vector.shape[1] == self.n and vector.shape[0] > 0:
+            if not np.all(np.isfinite(vector)) or np.any(vector < 0):
+                raise ModelError("final demand must be finite and non-negative",
+                                 field="final demand")
+            return vector
         if vector.shape != (self.n,):
             raise ModelError(f"final demand must have {self.n} entries", field="final demand",
                              value=vector.shape)
@@ -149,6 +158,26 @@ class IOModel:
 
         return model_from_pymrio(cls, io, factor_map=factor_map)
 
+    def link(self, table: IOModel, links: dict[str, dict[str, float]]) -> IOModel:
+        """A hybrid model: entities of this model buy part of their inputs from table sectors.
+
+        `links = {"eu_construction": {"reg1/construction": 0.7, "reg2/construction": 0.3}}`
+        hands 100 % of eu_construction's revenue on to those sectors (its supply chain then
+        continues through the table); weights adding up to w < 1 hand on w and scale the
+        entity's own inputs and value added by 1 - w. Money is conserved either way.
+        """
+        from moneytrail.engine.hybrid import link_models
+
+        return link_models(self, table, links)
+
+    def with_noise(self, spread: float = 0.1, distribution: str = "lognormal") -> IOModel:
+        """The same model whose fixed (table) coefficients vary per Monte Carlo draw."""
+        from dataclasses import replace
+
+        from moneytrail.engine.noise import CoefficientNoise
+
+        return replace(self, noise=CoefficientNoise(spread, distribution))
+
     def to_pymrio(self, final_demand: Any = None) -> Any:
         from moneytrail.engine.mrio import model_to_pymrio
 
@@ -158,3 +187,10 @@ class IOModel:
         kind = "sparse" if sp.issparse(self.A) else "dense"
         return (f"IOModel({self.n} entities, {kind} A, year={self.year}, "
                 f"data={self.data_version}, source={self.source})")
+
+
+def label_index(index: pd.Index) -> pd.Index:
+    """pymrio's (region, sector) tuples as this package's "region/sector" labels."""
+    if isinstance(index, pd.MultiIndex):
+        return pd.Index(["/".join(map(str, key)) for key in index])
+    return pd.Index([("/".join(map(str, k)) if isinstance(k, tuple) else k) for k in index])

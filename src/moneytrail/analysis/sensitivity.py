@@ -1,0 +1,129 @@
+"""Which assumptions drive a result: one-at-a-time tornado and Sobol indices.
+
+Any output selector (`share:us_big_tech`, `share:country:TW`, see `engine.outputs`) of a plan's
+trace can be analysed. The tornado moves each uncertain parameter to the low and high end of its
+90 % interval with every other parameter at its central value. Sobol indices (SALib; first and
+total order) vary the chosen parameters over their PERT distributions; by default those are the
+`top` parameters of the tornado (a screening step: with hundreds of cost rows a full Sobol design
+would need millions of runs), the others stay central. Evaluations run in chunks, locally or on
+a Dask cluster (`scheduler`), and give the same numbers either way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from moneytrail.engine.cluster import run_tasks
+from moneytrail.engine.demand import demand_sampler
+from moneytrail.engine.kernel import build_kernel
+from moneytrail.engine.outputs import OutputSpec
+from moneytrail.engine.result import TraceResult
+from moneytrail.engine.space import ParameterSpace, parameter_space, run_rows
+from moneytrail.engine.trace import DEFAULT_TIERS
+from moneytrail.errors import MoneytrailError
+from moneytrail.model.iomodel import IOModel
+from moneytrail.scenarios.schema import Plan
+
+ROWS_PER_TASK = 2000
+
+
+def prepare(plan: Plan, model: IOModel | None, rows: int):
+    if model is None:
+        from moneytrail.model.builder import load_model
+
+        model = load_model(plan.year)
+    kernel = build_kernel(model, demand_sampler(plan, model), DEFAULT_TIERS, rows)
+    return model, kernel, parameter_space(plan, model, kernel)
+
+
+def output_values(plan: Plan, model: IOModel, kernel, space: ParameterSpace, raw: np.ndarray,
+                  spec: OutputSpec, scheduler: Any = None) -> np.ndarray:
+    """The output at each row of parameter values."""
+    starts = range(0, raw.shape[0], ROWS_PER_TASK)
+    tasks = [(space.sizes, raw[s:s + ROWS_PER_TASK]) for s in starts]
+    parts = run_tasks(run_rows, kernel, tasks, [t[1].shape[0] for t in tasks],
+                      scheduler=scheduler)
+    flows, tiers, demand = (np.concatenate([p[k] for p in parts]) for k in range(3))
+    result = TraceResult(plan=plan, model=model, flows=flows, tiers=tiers, demand=demand,
+                         seed=0, draws=raw.shape[0])
+    return spec.values(result)
+
+
+def tornado(plan: Plan, model: IOModel | None = None, output: str = "share:us_big_tech", *,
+            top: int | None = 15, scheduler: Any = None) -> pd.DataFrame:
+    """One row per uncertain parameter: the output with it at its low and high end, the
+    others central; largest swing first. `attrs["base"]` is the output at the centre."""
+    spec = OutputSpec.parse(output)
+    model, kernel, space = prepare(plan, model, 1)
+    columns = np.flatnonzero(space.uncertain)
+    raw = space.central_rows(1 + 2 * columns.size)
+    low, high = space.low, space.high
+    raw[1 + 2 * np.arange(columns.size), columns] = low[columns]
+    raw[2 + 2 * np.arange(columns.size), columns] = high[columns]
+    values = output_values(plan, model, kernel, space, raw, spec, scheduler)
+    at_low, at_high = values[1::2], values[2::2]
+    table = pd.DataFrame({
+        "parameter": [space.names[c] for c in columns], "low": low[columns],
+        "central": space.central[columns], "high": high[columns],
+        "output_low": at_low, "output_high": at_high,
+        "swing": np.abs(at_high - at_low)})
+    table = table.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+    if top is not None:
+        table = table.head(top)
+    table.attrs.update(base=float(values[0]), output=str(spec), plan=plan.id)
+    return table
+
+
+def sobol(plan: Plan, model: IOModel | None = None, output: str = "share:us_big_tech", *,
+          parameters: list[str] | None = None, top: int = 10, samples: int = 512,
+          seed: int = 1, scheduler: Any = None) -> pd.DataFrame:
+    """First-order (S1) and total-order (ST) Sobol indices with 95 % confidence half-widths.
+
+    `parameters` (names, see `tornado`) default to the `top` parameters of the tornado.
+    `samples` (a power of two) gives samples x (k + 2) runs for k parameters."""
+    from SALib.analyze import sobol as sobol_analyze
+    from SALib.sample import sobol as sobol_sample
+
+    spec = OutputSpec.parse(output)
+    if parameters is None:
+        screen = tornado(plan, model, output, top=top, scheduler=scheduler)
+        parameters = list(screen.loc[screen["swing"] > 0, "parameter"])
+    model, kernel, space = prepare(plan, model, samples)
+    position = {name: k for k, name in enumerate(space.names)}
+    unknown = [p for p in parameters if p not in position]
+    if unknown:
+        raise MoneytrailError("unknown parameter", field="parameters", value=unknown[0])
+    columns = np.array([position[p] for p in parameters], dtype=int)
+    columns = columns[space.uncertain[columns]]
+    if columns.size < 2:
+        raise MoneytrailError("Sobol indices need at least two uncertain parameters",
+                              field="parameters", value=parameters)
+    problem = {"num_vars": int(columns.size), "names": [space.names[c] for c in columns],
+               "bounds": [[0.0, 1.0]] * int(columns.size)}
+    unit = sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
+    raw = space.central_rows(unit.shape[0])
+    raw[:, columns] = space.quantile(unit, columns)
+    values = output_values(plan, model, kernel, space, raw, spec, scheduler)
+    indices = sobol_analyze.analyze(problem, values, calc_second_order=False, seed=seed)
+    table = pd.DataFrame({"parameter": problem["names"], "S1": indices["S1"],
+                          "S1_conf": indices["S1_conf"], "ST": indices["ST"],
+                          "ST_conf": indices["ST_conf"]})
+    table = table.sort_values("ST", ascending=False, kind="stable").reset_index(drop=True)
+    table.attrs.update(output=str(spec), plan=plan.id, runs=int(unit.shape[0]),
+                       samples=samples, seed=seed, variance=float(np.var(values)))
+    return table
+
+
+def render(table: pd.DataFrame, title: str):
+    """A rich table for the terminal: numbers to four significant digits."""
+    from rich.table import Table
+
+    out = Table(title=title, title_justify="left")
+    for column in table.columns:
+        out.add_column(column, justify="left" if column == "parameter" else "right")
+    for row in table.itertuples(index=False):
+        out.add_row(*[f"{v:.4g}" if isinstance(v, float) else str(v) for v in row])
+    return out

@@ -1,0 +1,58 @@
+"""Run chunks of work here or on a Dask distributed cluster (imported only when asked for).
+
+A chunk is a pure function of (kernel, seed, its blocks), so where it runs does not change a
+number. `scheduler` is an address ("tcp://127.0.0.1:8786"), a `distributed.Client`, or a cluster
+object (e.g. `LocalCluster`); None runs everything in this process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+Progress = Callable[[int, int], None]
+
+
+def connect(scheduler: Any) -> tuple[Any, bool]:
+    """A client for the scheduler, and whether we own it (and so must close it)."""
+    from distributed import Client
+
+    if isinstance(scheduler, str):
+        return Client(scheduler, timeout="30s", set_as_default=False), True
+    if hasattr(scheduler, "submit") and hasattr(scheduler, "gather"):
+        return scheduler, False
+    return Client(scheduler, set_as_default=False), True
+
+
+def run_tasks(func: Callable, shared: Any, tasks: Sequence[tuple], weights: Sequence[int],
+              *, scheduler: Any = None, progress: Progress | None = None) -> list:
+    """[func(shared, *task) for task in tasks], in order, locally or on a cluster.
+
+    `shared` (the kernel) is sent to every worker once; `weights` (draws per task) drive the
+    progress callback."""
+    total = int(sum(weights))
+    if scheduler is None:
+        out, done = [], 0
+        for task, weight in zip(tasks, weights, strict=True):
+            out.append(func(shared, *task))
+            done += weight
+            if progress is not None:
+                progress(done, total)
+        return out
+    from distributed import as_completed
+
+    client, owned = connect(scheduler)
+    try:
+        remote = client.scatter(shared, broadcast=True)
+        futures = [client.submit(func, remote, *task, pure=False) for task in tasks]
+        weight_of = {future.key: weight for future, weight in zip(futures, weights,
+                                                                    strict=True)}
+        done = 0
+        for future in as_completed(futures, loop=client.loop):
+            done += weight_of[future.key]
+            if progress is not None:
+                progress(done, total)
+        return client.gather(futures)
+    finally:
+        if owned:
+            client.close()

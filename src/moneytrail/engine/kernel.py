@@ -1,0 +1,257 @@
+"""The prepared computation of a trace: everything a worker needs to turn draws into flows.
+
+A model has up to two blocks. Entities [0, n1) carry cost-structure intervals (the firm-level
+data): each draw builds its own small dense A and solves all draws at once. Entities [n1, n) have
+a fixed A (a sector table, possibly perturbed per draw by `CoefficientNoise`); firm entities may
+buy from it through the coupling W = A[n1:, :n1] (a hybrid model), never the other way round.
+
+When the table is fixed and few columns ever enter it (the sectors that receive final demand,
+plus the linked firm entities), their responses L E and tier weights v A^j E are solved once here,
+so every draw afterwards costs a small dense product. Pure functions of (kernel, seed, block):
+the same seed gives the same numbers in any chunk, process or cluster.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from moneytrail.engine import linalg
+from moneytrail.engine.demand import DemandSampler, FixedDemand, GivenDemand
+from moneytrail.engine.noise import CoefficientNoise, perturbed_coefficients
+from moneytrail.engine.parameters import CostParameters
+from moneytrail.errors import ModelError
+from moneytrail.model.iomodel import IOModel
+
+BLOCK = 100                   # draws per seed block: results do not depend on the chunk size
+RESPONSE_BYTES = 1_000_000_000  # largest precomputed response matrix
+
+Demand = DemandSampler | FixedDemand | GivenDemand
+Outputs = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True, eq=False)
+class TableBlock:
+    """Sectors [n1, n): fixed A (central), coupling W, value-added coefficients v."""
+
+    A: np.ndarray | sp.csr_array
+    W: sp.csr_array                     # (n2, n1)
+    v: np.ndarray                       # (n2,)
+    noise: CoefficientNoise | None
+    pattern: sp.csr_array | None        # A as CSR, for per-draw perturbation
+    linked: np.ndarray                  # firm entities with a nonzero W column
+    entries: np.ndarray                 # table sectors that receive final demand
+    response: np.ndarray | None         # (n2, k) = (I - A)^-1 [E_entries, W_linked]
+    tier_response: np.ndarray | None    # (tiers, k) = v A^j [E_entries, W_linked]
+    central_x: np.ndarray | None        # solution for a fixed final demand (a warm start)
+
+    @property
+    def n(self) -> int:
+        return self.A.shape[0]
+
+    def apply(self, T: np.ndarray) -> np.ndarray:
+        """A @ each row of T (rows are draws)."""
+        return np.asarray(self.A @ T.T).T
+
+
+@dataclass(frozen=True, eq=False)
+class Kernel:
+    demand: Demand
+    cost: CostParameters | None
+    n1: int
+    n: int
+    tiers: int
+    flow_entity: np.ndarray             # entity of each flow (firm flows first)
+    n_flows1: int
+    flow_va: np.ndarray                 # table flows: weight x v (share of output)
+    table: TableBlock | None
+
+    @property
+    def deterministic(self) -> bool:
+        """Nothing varies between draws: solve one and repeat it."""
+        return (isinstance(self.demand, FixedDemand) and self.cost is None
+                and (self.table is None or self.table.noise is None))
+
+
+def build_kernel(model: IOModel, demand: Demand, tiers: int, draws: int) -> Kernel:
+    cost = model.cost_parameters
+    n1 = cost.n if cost is not None else 0
+    flow_entity = model.flows_entity_index
+    firm_flow = flow_entity < n1
+    n_flows1 = int(firm_flow.sum())
+    if not np.all(firm_flow[:n_flows1]):
+        raise ModelError("flows of firm entities must come before those of table sectors",
+                         field="flows")
+    table = None
+    flow_va = np.zeros(0)
+    if n1 < model.n:
+        table = table_block(model, demand, n1, tiers, draws)
+        weights = model.flows["weight"].to_numpy(float)[n_flows1:]
+        flow_va = weights * table.v[flow_entity[n_flows1:] - n1]
+    return Kernel(demand=demand, cost=cost, n1=n1, n=model.n, tiers=tiers,
+                  flow_entity=flow_entity, n_flows1=n_flows1, flow_va=flow_va, table=table)
+
+
+def table_block(model: IOModel, demand: Demand, n1: int, tiers: int, draws: int) -> TableBlock:
+    A = model.A
+    if n1:
+        if sp.issparse(A):
+            A = sp.csr_array(A)
+            upper = A[:n1, n1:]
+            W, A2 = sp.csr_array(A[n1:, :n1]), sp.csr_array(A[n1:, n1:])
+        else:
+            upper, W, A2 = A[:n1, n1:], sp.csr_array(A[n1:, :n1]), np.asarray(A[n1:, n1:])
+        if (upper != 0).sum():
+            raise ModelError("table sectors may not buy from firm entities", field="A")
+    else:
+        A2, W = A, sp.csr_array((A.shape[0], 0))
+    n2 = A2.shape[0]
+    v = 1.0 - np.asarray(A2.sum(axis=0)).ravel()
+    linked = np.flatnonzero(np.diff(sp.csc_array(W).indptr))
+    entries = demand_entries(demand, n1)
+    noise = model.noise
+    pattern = sp.csr_array(A2) if noise is not None else None
+    if pattern is not None:
+        pattern.eliminate_zeros()
+    k = entries.size + linked.size
+    rows = 1 if isinstance(demand, FixedDemand) else draws
+    response = tier_response = central_x = None
+    if 0 < k <= rows and n2 * k * 8 <= RESPONSE_BYTES:
+        E = np.zeros((n2, k))
+        E[entries, np.arange(entries.size)] = 1.0
+        if linked.size:
+            E[:, entries.size:] = W[:, linked].toarray()
+        response = linalg.solve_many(A2, E)
+        tier_response = np.empty((tiers, k))
+        weights = v                       # v A^j, a row vector: cheaper than A^j E
+        for j in range(tiers):
+            tier_response[j] = weights @ E
+            weights = np.asarray(weights @ A2).ravel()
+    elif isinstance(demand, FixedDemand) and noise is not None and n1 == 0:
+        central_x = linalg.solve_many(A2, demand.f[n1:, None])[:, 0]
+    return TableBlock(A=A2, W=W, v=v, noise=noise, pattern=pattern, linked=linked,
+                      entries=entries, response=response, tier_response=tier_response,
+                      central_x=central_x)
+
+
+def demand_entries(demand: Demand, n1: int) -> np.ndarray:
+    """Table sectors that any draw's final demand can reach."""
+    if isinstance(demand, DemandSampler):
+        return np.unique(demand.supplier[demand.supplier >= n1]) - n1
+    if isinstance(demand, FixedDemand):
+        return np.flatnonzero(demand.f[n1:])
+    return np.flatnonzero(np.any(demand.F[:, n1:] != 0, axis=0))
+
+
+def block_rng(seed: int, block: int) -> np.random.Generator:
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
+
+
+def draw_inputs(kernel: Kernel, rng: np.random.Generator, start: int, size: int
+                ) -> tuple[np.ndarray, np.ndarray | None]:
+    """Final demand (size, n) and raw cost-structure values, in the order the seeds expect."""
+    demand = kernel.demand
+    f = demand.rows(start, size) if isinstance(demand, GivenDemand) else demand.draw(rng, size)
+    cost_raw = kernel.cost.sampler.draw(rng, size) if kernel.cost is not None else None
+    return f, cost_raw
+
+
+def run_block(kernel: Kernel, seed: int, block: int, size: int) -> Outputs:
+    """Flows (size, flows), tier value added (size, tiers + 1), final demand (size, n)."""
+    rng = block_rng(seed, block)
+    if kernel.deterministic:
+        f = np.asarray(kernel.demand.f, dtype=float)[None, :]
+        flows, tier_va, _ = evaluate(kernel, f, None, None)
+        return (np.repeat(flows, size, axis=0), np.repeat(tier_va, size, axis=0),
+                np.repeat(f, size, axis=0))
+    f, cost_raw = draw_inputs(kernel, rng, block * BLOCK, size)
+    return evaluate(kernel, f, cost_raw, rng)
+
+
+def run_chunk(kernel: Kernel, seed: int, blocks: list[tuple[int, int]]) -> Outputs:
+    """Several seed blocks, concatenated: the unit of work sent to a process or a worker."""
+    parts = [run_block(kernel, seed, block, size) for block, size in blocks]
+    return tuple(np.concatenate([p[k] for p in parts]) for k in range(3))
+
+
+def evaluate(kernel: Kernel, f: np.ndarray, cost_raw: np.ndarray | None,
+             rng: np.random.Generator | None) -> Outputs:
+    """Solve and attribute a block of draws; rng perturbs the table (None: central table)."""
+    f = np.ascontiguousarray(f, dtype=float)
+    size, n1, tiers = f.shape[0], kernel.n1, kernel.tiers
+    tier_va = np.zeros((size, tiers + 1))
+    parts = []
+    x1 = terms1 = None
+    if n1:
+        A1, w1 = kernel.cost.build(cost_raw)
+        f1 = f[:, :n1]
+        x1 = linalg.batched_solve(A1, f1)
+        entity1 = kernel.flow_entity[:kernel.n_flows1]
+        parts.append(w1 * x1[:, entity1])
+        v1 = np.zeros((size, n1))
+        np.add.at(v1, (slice(None), entity1), w1)
+        terms1 = [f1]
+        for k in range(tiers):
+            tier_va[:, k] = np.einsum("dj,dj->d", v1, terms1[k])
+            terms1.append(np.einsum("dij,dj->di", A1, terms1[k]))
+    if kernel.table is not None:
+        x2, va2 = table_outputs(kernel.table, f[:, n1:], x1, terms1, tiers,
+                                None if kernel.table.noise is None else rng)
+        parts.append(kernel.flow_va[None, :] * x2[:, kernel.flow_entity[kernel.n_flows1:] - n1])
+        tier_va[:, :tiers] += va2
+    flows = np.concatenate(parts, axis=1) if len(parts) > 1 else parts[0]
+    tier_va[:, tiers] = flows.sum(axis=1) - tier_va[:, :tiers].sum(axis=1)
+    return flows, tier_va, f
+
+
+def table_outputs(table: TableBlock, f2: np.ndarray, x1: np.ndarray | None,
+                  terms1: list[np.ndarray] | None, tiers: int,
+                  rng: np.random.Generator | None) -> tuple[np.ndarray, np.ndarray]:
+    """Output of the table sectors (size, n2) and their value added by tier (size, tiers)."""
+    size = f2.shape[0]
+    linked = table.linked
+    inject = x1[:, linked] if x1 is not None else np.zeros((size, 0))
+    entry_demand = f2[:, table.entries]
+    guess = None
+    if table.response is not None:
+        guess = np.hstack([entry_demand, inject]) @ table.response.T
+        if rng is None:
+            return guess, response_tiers(table, entry_demand, terms1, tiers)
+    W = table.W
+    rhs = f2 + np.asarray(W @ x1.T).T if x1 is not None and linked.size else f2
+    if rng is None:
+        x2 = linalg.solve_many(table.A, rhs.T).T
+        apply = table.apply
+    else:
+        data = perturbed_coefficients(table.pattern, table.noise, rng, size)
+        if guess is None and table.central_x is not None:
+            guess = np.broadcast_to(table.central_x, rhs.shape)
+        x2 = linalg.batched_neumann(table.pattern, data, rhs, guess)
+        operator = linalg.stacked_operator(table.pattern, data)
+
+        def apply(T: np.ndarray) -> np.ndarray:
+            return (operator @ np.ascontiguousarray(T).ravel()).reshape(T.shape)
+    va = np.empty((size, tiers))
+    term = f2
+    for k in range(tiers):
+        va[:, k] = term @ table.v
+        term = apply(term)
+        if terms1 is not None and linked.size:
+            term = term + np.asarray(W @ terms1[k].T).T
+    return x2, va
+
+
+def response_tiers(table: TableBlock, entry_demand: np.ndarray,
+                   terms1: list[np.ndarray] | None, tiers: int) -> np.ndarray:
+    """Value added by tier from the precomputed tier weights: money entering the table at
+    tier m reaches tier k after k - m steps inside it."""
+    size, e = entry_demand.shape[0], table.entries.size
+    va = np.zeros((size, tiers))
+    for k in range(tiers):
+        va[:, k] = entry_demand @ table.tier_response[k, :e]
+        if terms1 is not None and table.linked.size:
+            for m in range(1, k + 1):
+                va[:, k] += terms1[m - 1][:, table.linked] @ table.tier_response[k - m, e:]
+    return va

@@ -1,0 +1,102 @@
+"""Tornado and Sobol sensitivity, with a golden tornado computed by hand on Miller & Blair."""
+
+import numpy as np
+import pytest
+
+import moneytrail as mt
+from moneytrail.analysis.sensitivity import sobol, tornado
+from moneytrail.engine.outputs import OutputSpec
+from moneytrail.errors import MoneytrailError
+from packages import miller_blair_plan, miller_blair_tables, write_package
+
+FOOD = {"low": 0.1, "central": 600 / 2050, "high": 0.5}
+
+
+def agriculture_share(A, va_agr, food_share):
+    """0.65-style value-added share of agriculture, solved by hand."""
+    f = 2050 * np.array([food_share, 1 - food_share])
+    x = np.linalg.solve(np.eye(2) - A, f)
+    return va_agr * x[0] / 2050
+
+
+@pytest.fixture
+def model(tmp_path):
+    return mt.load_model(2025, path=write_package(tmp_path / "p",
+                                                  miller_blair_tables(spread=0.05)))
+
+
+def test_output_spec_grammar():
+    assert OutputSpec.parse("share:us_big_tech") == OutputSpec("share", "group", "us_big_tech")
+    assert str(OutputSpec.parse("amount:country:TW")) == "amount:country:TW"
+    for bad in ("us_big_tech", "share:", "ratio:x", "share:planet:x"):
+        with pytest.raises(MoneytrailError):
+            OutputSpec.parse(bad)
+
+
+def test_output_values_per_draw(mb_package):
+    result = mt.trace(mt.parse_scenario(miller_blair_plan()),
+                      mt.load_model(2025, path=mb_package), draws=100)
+    labour = OutputSpec.parse("amount:factor:labour").values(result)
+    assert labour == pytest.approx(result.by("factor").loc["labour", "amount_mean"])
+    taxes = OutputSpec.parse("share:headline:Taxes").values(result)
+    assert taxes == pytest.approx(result.by("factor").loc["tax", "share_mean"])
+    with pytest.raises(MoneytrailError, match="no entity"):
+        OutputSpec.parse("share:entity:nobody").values(result)
+
+
+def test_tornado_golden_on_miller_blair(model):
+    plan = mt.parse_scenario(miller_blair_plan(spend={"food": FOOD,
+                                                      "goods": 1450 / 2050}))
+    table = tornado(plan, model, "share:entity:agriculture", top=None).set_index("parameter")
+    A = np.array([[0.15, 0.25], [0.20, 0.05]])
+    goods = 1450 / 2050
+    for end in ("low", "high"):
+        food = FOOD[end]
+        expected = agriculture_share(A, 0.65, food / (food + goods))
+        assert table.loc["spend food", f"output_{end}"] == pytest.approx(expected, rel=1e-10)
+    # agriculture's input from manufacturing at 0.25 instead of 0.20: its column adds to 1.05
+    # and is renormalised, so every share in it is divided by 1.05
+    B = A.copy()
+    B[:, 0] = np.array([0.15, 0.25]) / 1.05
+    expected = agriculture_share(B, 0.65 / 1.05, 600 / 2050)
+    row = table.loc["cost agriculture<-manufacturing 2025"]
+    assert row["output_high"] == pytest.approx(expected, rel=1e-10)
+    assert (row["low"], row["central"], row["high"]) == pytest.approx((0.15, 0.20, 0.25))
+    assert table.attrs["base"] == pytest.approx(agriculture_share(A, 0.65, 600 / 2050))
+    assert table.index[0] == "spend food"                 # the widest interval dominates
+    assert "market food/EU agriculture" in table.index
+    assert table.loc["market food/EU agriculture", "swing"] == 0   # single supplier
+
+
+def test_sobol_ranks_the_parameter_with_the_widest_effect_first(tmp_path):
+    model = mt.load_model(2025, path=write_package(tmp_path / "q",
+                                                   miller_blair_tables(spread=0.01)))
+    plan = mt.parse_scenario(miller_blair_plan(spend={"food": FOOD, "goods": 1450 / 2050}))
+    names = ["cost agriculture<-manufacturing 2025", "spend food",
+             "cost manufacturing labour:US 2025"]
+    table = sobol(plan, model, "share:entity:agriculture", parameters=names, samples=256)
+    assert list(table["parameter"])[0] == "spend food"
+    first = table.set_index("parameter")
+    assert first.loc["spend food", "ST"] > 0.9
+    assert first.loc["spend food", "S1"] > 0.8
+    assert table.attrs["runs"] == 256 * (3 + 2)
+
+
+def test_sobol_defaults_to_the_top_of_the_tornado(model):
+    plan = mt.parse_scenario(miller_blair_plan(spend={"food": FOOD, "goods": 1450 / 2050}))
+    table = sobol(plan, model, "share:factor:labour", top=4, samples=64)
+    assert len(table) == 4 and np.all(np.isfinite(table["ST"]))
+
+
+def test_cli_sensitivity_on_a_reference_plan():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    scenario = Path(__file__).parents[2] / "scenarios" / "eu-ai-gigafactories.yaml"
+    out = subprocess.run([sys.executable, "-m", "moneytrail.cli", "sensitivity", str(scenario),
+                          "--output", "share:entity:nvidia", "--top", "3", "--format", "csv"],
+                         capture_output=True, text=True, check=True)
+    lines = out.stdout.strip().splitlines()
+    assert lines[0].startswith("table,label,low,central,high,output_low,output_high,swing")
+    assert len(lines) == 4 and any("spend accelerators" in line for line in lines)
