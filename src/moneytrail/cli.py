@@ -9,10 +9,19 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from moneytrail.analysis.commands import (
+    claims_app,
+    demo_conditions_path,
+    show_claims,
+    show_scorecard,
+)
 from moneytrail.errors import MoneytrailError
+from moneytrail.ledger.cli import ledger_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Follow the money of AI investment plans.")
+app.add_typer(ledger_app, name="ledger")
+app.add_typer(claims_app, name="claims")
 # pipes and CI logs get a wide fixed width instead of rich's 80-column default
 console = Console(width=None if sys.stdout.isatty() else 120)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
@@ -20,6 +29,8 @@ err = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json")]
 DataOpt = Annotated[Path | None, typer.Option("--data", help="data package folder "
                                               "(default: the bundled one)")]
+SchedulerOpt = Annotated[str | None, typer.Option(
+    "--scheduler", help="Dask scheduler address (tcp://HOST:PORT) to run the draws on")]
 BY_CHOICES = ("headline", "entity", "country", "owner_country", "group", "factor", "tier",
               "supplier")
 TITLES = {
@@ -43,7 +54,8 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-def run_trace(plan, data: Path | None, draws: int | None, seed: int | None):
+def run_trace(plan, data: Path | None, draws: int | None, seed: int | None,
+              scheduler: str | None = None):
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     import moneytrail as mt
@@ -54,7 +66,7 @@ def run_trace(plan, data: Path | None, draws: int | None, seed: int | None):
                   "/{task.total} draws"), TimeRemainingColumn(), console=err, transient=True,
                   disable=total < 5000 or not err.is_terminal) as bar:
         task = bar.add_task("trace", total=total)
-        return mt.trace(plan, model, draws=draws, seed=seed,
+        return mt.trace(plan, model, draws=draws, seed=seed, scheduler=scheduler,
                         progress=lambda done, _: bar.update(task, completed=done))
 
 
@@ -91,13 +103,23 @@ def trace(
         BY_CHOICES))] = None,
     fmt: FormatOpt = "table",
     data: DataOpt = None,
+    deal: Annotated[str | None, typer.Option(help="trace this ledger deal's amount with the "
+                                             "scenario's spending split")] = None,
+    stage: Annotated[str, typer.Option(help="ledger stage for --deal")] = "committed",
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Trace a plan's spending through the supply chain."""
     import moneytrail as mt
 
     check_format(fmt)
     plan = mt.load_scenario(scenario)
-    result = run_trace(plan, data, draws, seed)
+    if deal:
+        from moneytrail.ledger import open as open_ledger
+        from moneytrail.ledger.trace import plan_for_deal
+
+        with open_ledger() as ledger:
+            plan = plan_for_deal(plan, ledger, deal, stage)
+    result = run_trace(plan, data, draws, seed, scheduler)
     frames = tables_for(result, by or ["headline"])
     from moneytrail.report.text import emit
 
@@ -113,6 +135,8 @@ def compare(
     seed: Annotated[int | None, typer.Option(help="random seed")] = None,
     fmt: FormatOpt = "table",
     data: DataOpt = None,
+    conditions: Annotated[Path | None, typer.Option(help="hold every plan to the conditions "
+                                                    "in this YAML file")] = None,
 ) -> None:
     """Put plans side by side: headline shares, median and 90 % interval."""
     import moneytrail as mt
@@ -123,6 +147,7 @@ def compare(
     table = compare_table(results)
     if fmt == "table":
         console.print(render_compare(table))
+        show_scorecard(results, console, conditions)
     elif fmt == "csv":
         print(table.to_csv(), end="")
     else:
@@ -178,6 +203,8 @@ def demo(
         console.print()
         results.append(result)
     console.print(render_compare(compare_table(results)))
+    show_scorecard(results, console, demo_conditions_path())
+    show_claims(console)
 
 
 @app.command()
@@ -192,12 +219,10 @@ def bench(
     import pandas as pd
     from rich.table import Table
 
-    from moneytrail.bench import bench_mrio, bench_reference_plans
+    from moneytrail.bench import bench_sections
 
     check_format(fmt)
-    sections = {"Monte Carlo on the reference plans": bench_reference_plans(draws),
-                "Leontief trace vs pymrio calc_all": bench_mrio(
-                    tuple(int(s) for s in sizes.split(",") if s))}
+    sections = bench_sections(draws, tuple(int(s) for s in sizes.split(",") if s))
     if fmt == "json":
         print(json.dumps(sections, indent=2, default=float))
         return
@@ -205,14 +230,56 @@ def bench(
         print(pd.concat([pd.DataFrame(r).assign(section=k) for k, r in sections.items()])
               .to_csv(index=False), end="")
         return
-    for title, rows in sections.items():
+    for title, rows in sections.items():      # one column per case: fits a terminal
         table = Table(title=title, title_justify="left")
-        for key in rows[0]:
-            table.add_column(key, justify="right" if key != "case" else "left")
+        table.add_column("case")
         for row in rows:
-            table.add_row(*[f"{v:.4g}" if isinstance(v, float) else str(v)
-                            for v in row.values()])
+            table.add_column(str(row["case"]), justify="right", overflow="fold")
+        for key in [k for k in rows[0] if k != "case"]:
+            table.add_row(key, *[f"{row[key]:.4g}" if isinstance(row[key], float)
+                                 else str(row[key]) for row in rows])
         console.print(table)
+
+
+@app.command()
+def sensitivity(
+    scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
+    output: Annotated[str, typer.Option(help="what to explain, e.g. share:us_big_tech, "
+                                        "share:entity:nvidia, share:country:TW, "
+                                        "share:factor:labour")] = "share:us_big_tech",
+    method: Annotated[str, typer.Option(help="tornado or sobol")] = "tornado",
+    top: Annotated[int, typer.Option(help="parameters shown (sobol: varied)")] = 15,
+    samples: Annotated[int, typer.Option(help="sobol base samples (a power of 2)")] = 512,
+    seed: Annotated[int, typer.Option(help="random seed (sobol)")] = 1,
+    scheduler: SchedulerOpt = None,
+    fmt: FormatOpt = "table",
+    data: DataOpt = None,
+) -> None:
+    """Which assumptions drive a result: tornado (low/high one at a time) or Sobol indices."""
+    import moneytrail as mt
+    from moneytrail.analysis import sensitivity as sa
+    from moneytrail.report.text import emit
+
+    check_format(fmt)
+    if method not in ("tornado", "sobol"):
+        raise MoneytrailError("unknown method (use tornado or sobol)", field="--method",
+                              value=method)
+    plan = mt.load_scenario(scenario)
+    model = mt.load_model(plan.year, path=data)
+    if method == "tornado":
+        table = sa.tornado(plan, model, output, top=top, scheduler=scheduler)
+        title = (f"{plan.id}: {table.attrs['output']} (central {table.attrs['base']:.4g}) "
+                 "with each parameter at its low and high end")
+    else:
+        table = sa.sobol(plan, model, output, top=top, samples=samples, seed=seed,
+                         scheduler=scheduler)
+        title = (f"{plan.id}: Sobol indices of {table.attrs['output']} "
+                 f"({table.attrs['runs']:,} runs)")
+    if fmt == "table":
+        console.print(sa.render(table, title))
+    else:
+        emit({method: table.set_index("parameter")}, fmt=fmt, info=dict(table.attrs),
+             console=console)
 
 
 def main() -> None:
