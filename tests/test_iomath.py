@@ -83,3 +83,20 @@ def test_spectral_radius_and_unknown_method():
 def test_neumann_refuses_a_non_convergent_series():
     with pytest.raises(ModelError, match="did not converge"):
         linalg.neumann(sp.csr_array(np.array([[1.1]])), np.ones(1), max_terms=50)
+
+
+def random_sparse_productive(n: int, seed: int) -> sp.csr_array:
+    rng = np.random.default_rng(seed)
+    A = sp.random(n, n, density=0.01, random_state=rng, format="csc")
+    sums = np.maximum(np.asarray(A.sum(axis=0)).ravel(), 1e-12)
+    return sp.csr_array(A @ sp.diags(rng.uniform(0.2, 0.8, n) / sums))
+
+
+@pytest.mark.parametrize("steps", [linalg.REFINEMENT_STEPS, 0])
+def test_mixed_precision_solve_reaches_double_precision(monkeypatch, steps):
+    monkeypatch.setattr(linalg, "REFINEMENT_STEPS", steps)   # 0: the float64 fallback path
+    A = random_sparse_productive(1200, seed=4)
+    rhs = np.random.default_rng(5).random((1200, 7))
+    expected = np.linalg.solve(np.eye(1200) - A.toarray(), rhs)
+    got = linalg.refined_lu_solve(A, rhs)
+    assert np.max(np.abs(got - expected)) / np.max(np.abs(expected)) < 1e-11
