@@ -1,5 +1,6 @@
 """The README's examples run as written (from the repository root)."""
 
+import os
 import re
 import shlex
 import subprocess
@@ -29,9 +30,10 @@ def test_python_examples(code):
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_cli_examples(command):
+def test_cli_examples(command, tmp_path):
     args = shlex.split(command)
+    env = {**os.environ, "MONEYTRAIL_DATABASE_URL": f"sqlite:///{tmp_path / 'ledger.db'}"}
     out = subprocess.run([sys.executable, "-m", "moneytrail.cli", *args[1:]], cwd=ROOT,
-                         capture_output=True, text=True, timeout=300)
+                         capture_output=True, text=True, timeout=300, env=env)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip()
