@@ -109,3 +109,17 @@ def test_uncertainty_gives_an_interval_around_the_central_value(mb_uncertain_pac
     row = result.by("entity").loc["agriculture"]
     assert row["share_p5"] < 0.65 * X_AGR / 2050 < row["share_p95"]
     assert row["share_p95"] - row["share_p5"] > 0.01
+
+
+def test_purchases_by_category_add_up_to_the_demand_and_the_budget(mb_uncertain_package):
+    model = mt.load_model(2025, path=mb_uncertain_package)
+    plan = mt.parse_scenario(miller_blair_plan(
+        spend={"food": {"central": 0.3, "low": 0.2, "high": 0.4}, "goods": 0.7}))
+    result = mt.trace(plan, model, draws=500, seed=4)
+    rows = result.purchase_rows
+    assert list(rows["category"]) == ["food", "goods"]
+    np.testing.assert_allclose(result.purchases.sum(axis=1), 2050, rtol=1e-12)
+    index = [model.index[s] for s in rows["supplier"]]
+    np.testing.assert_allclose(result.purchases, result.demand[:, index], rtol=1e-12)
+    food = result.purchases[:, 0] / 2050
+    assert 0.2 < np.percentile(food, 50) < 0.4 and food.std() > 0.01

@@ -25,21 +25,33 @@ class DemandSampler:
     market_starts: np.ndarray
     market: PertSampler
     n: int
+    rows: pd.DataFrame            # (category, supplier) of each market row, in sampler order
 
     def central(self) -> np.ndarray:
         return self.assemble(self.spend.mode[None, :], self.market.mode[None, :])[0]
 
     def draw(self, rng: np.random.Generator, draws: int) -> np.ndarray:
-        return self.assemble(self.spend.draw(rng, draws), self.market.draw(rng, draws))
+        return self.to_demand(self.draw_purchases(rng, draws))
 
-    def assemble(self, spend: np.ndarray, market: np.ndarray) -> np.ndarray:
-        """Final demand (draws, n) from raw spend and market shares (renormalised here)."""
+    def draw_purchases(self, rng: np.random.Generator, draws: int) -> np.ndarray:
+        """Amounts (draws, market rows) bought per (category, supplier)."""
+        return self.purchases(self.spend.draw(rng, draws), self.market.draw(rng, draws))
+
+    def purchases(self, spend: np.ndarray, market: np.ndarray) -> np.ndarray:
+        """Amounts per market row from raw spend and market shares (renormalised here)."""
         spend = spend / spend.sum(axis=1, keepdims=True)
         market = renormalise(market, self.market_starts)
-        amounts = self.budget * spend[:, self.category_of_row] * market
-        f = np.zeros((spend.shape[0], self.n))
+        return self.budget * spend[:, self.category_of_row] * market
+
+    def to_demand(self, amounts: np.ndarray) -> np.ndarray:
+        """Final demand (draws, n): a supplier's purchases summed over categories."""
+        f = np.zeros((amounts.shape[0], self.n))
         np.add.at(f, (slice(None), self.supplier), amounts)
         return f
+
+    def assemble(self, spend: np.ndarray, market: np.ndarray) -> np.ndarray:
+        """Final demand (draws, n) from raw spend and market shares."""
+        return self.to_demand(self.purchases(spend, market))
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,4 +138,4 @@ def demand_sampler(plan: Plan, model: IOModel) -> DemandSampler:
         supplier=rows["supplier"].map(model.index).to_numpy(int), category_of_row=pos,
         market_starts=starts,
         market=PertSampler(rows["low"], rows["central"], rows["high"], lower=0.0, upper=1.0),
-        n=model.n)
+        n=model.n, rows=rows[["category", "supplier"]].reset_index(drop=True))

@@ -29,7 +29,7 @@ BLOCK = 100                   # draws per seed block: results do not depend on t
 RESPONSE_BYTES = 1_000_000_000  # largest precomputed response matrix
 
 Demand = DemandSampler | FixedDemand | GivenDemand
-Outputs = tuple[np.ndarray, np.ndarray, np.ndarray]
+Outputs = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 @dataclass(frozen=True, eq=False)
@@ -150,34 +150,42 @@ def block_rng(seed: int, block: int) -> np.random.Generator:
 
 
 def draw_inputs(kernel: Kernel, rng: np.random.Generator, start: int, size: int
-                ) -> tuple[np.ndarray, np.ndarray | None]:
-    """Final demand (size, n) and raw cost-structure values, in the order the seeds expect."""
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Purchases per market row (size, rows; no columns unless a plan's demand is sampled),
+    final demand (size, n) and raw cost-structure values, in the order the seeds expect."""
     demand = kernel.demand
-    f = demand.rows(start, size) if isinstance(demand, GivenDemand) else demand.draw(rng, size)
+    if isinstance(demand, DemandSampler):
+        purchases = demand.draw_purchases(rng, size)
+        f = demand.to_demand(purchases)
+    else:
+        purchases = np.zeros((size, 0))
+        f = demand.rows(start, size) if isinstance(demand, GivenDemand) else \
+            demand.draw(rng, size)
     cost_raw = kernel.cost.sampler.draw(rng, size) if kernel.cost is not None else None
-    return f, cost_raw
+    return purchases, f, cost_raw
 
 
 def run_block(kernel: Kernel, seed: int, block: int, size: int) -> Outputs:
-    """Flows (size, flows), tier value added (size, tiers + 1), final demand (size, n)."""
+    """Flows (size, flows), tier value added (size, tiers + 1), final demand (size, n) and
+    purchases per market row (size, rows)."""
     rng = block_rng(seed, block)
     if kernel.deterministic:
         f = np.asarray(kernel.demand.f, dtype=float)[None, :]
         flows, tier_va, _ = evaluate(kernel, f, None, None)
         return (np.repeat(flows, size, axis=0), np.repeat(tier_va, size, axis=0),
-                np.repeat(f, size, axis=0))
-    f, cost_raw = draw_inputs(kernel, rng, block * BLOCK, size)
-    return evaluate(kernel, f, cost_raw, rng)
+                np.repeat(f, size, axis=0), np.zeros((size, 0)))
+    purchases, f, cost_raw = draw_inputs(kernel, rng, block * BLOCK, size)
+    return (*evaluate(kernel, f, cost_raw, rng), purchases)
 
 
 def run_chunk(kernel: Kernel, seed: int, blocks: list[tuple[int, int]]) -> Outputs:
     """Several seed blocks, concatenated: the unit of work sent to a process or a worker."""
     parts = [run_block(kernel, seed, block, size) for block, size in blocks]
-    return tuple(np.concatenate([p[k] for p in parts]) for k in range(3))
+    return tuple(np.concatenate([p[k] for p in parts]) for k in range(4))
 
 
 def evaluate(kernel: Kernel, f: np.ndarray, cost_raw: np.ndarray | None,
-             rng: np.random.Generator | None) -> Outputs:
+             rng: np.random.Generator | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Solve and attribute a block of draws; rng perturbs the table (None: central table)."""
     f = np.ascontiguousarray(f, dtype=float)
     size, n1, tiers = f.shape[0], kernel.n1, kernel.tiers

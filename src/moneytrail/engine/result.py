@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
 import numpy as np
@@ -45,7 +45,8 @@ class TraceResult:
     demand: np.ndarray       # (draws, entities): first invoices (final demand)
     seed: int
     draws: int
-    meta: dict = field(default_factory=dict)
+    purchases: np.ndarray | None = None        # (draws, rows): bought per (category, supplier)
+    purchase_rows: pd.DataFrame | None = None  # category, supplier of each purchases column
 
     @property
     def total(self) -> float:

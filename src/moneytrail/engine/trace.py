@@ -79,6 +79,9 @@ def run_trace(plan: Plan | None, model: IOModel,
     parts = run_tasks(run_chunk, kernel, [(seed, chunk) for chunk in chunks],
                       [sum(size for _, size in chunk) for chunk in chunks],
                       scheduler=scheduler, progress=progress)
-    flows, tier_va, demand_draws = (np.concatenate([p[k] for p in parts]) for k in range(3))
+    flows, tier_va, demand_draws, purchases = (np.concatenate([p[k] for p in parts])
+                                               for k in range(4))
+    rows = demand.rows if isinstance(demand, DemandSampler) else None
     return TraceResult(plan=plan, model=model, flows=flows, tiers=tier_va, demand=demand_draws,
-                       seed=seed, draws=draws)
+                       seed=seed, draws=draws, purchases=purchases if rows is not None else None,
+                       purchase_rows=rows)
