@@ -96,3 +96,27 @@ def test_demo_prints_every_reference_plan():
     assert out.stdout.count("reconciles to the spending in every draw") == len(
         mt.reference_scenarios())
     assert "Plans compared" in out.stdout
+
+
+def test_analyse_gives_two_answers_for_two_dates_of_the_export_rules():
+    out = cli("analyse", "scenarios/eu-ai-gigafactories.yaml", "--what", "exports", "--on",
+              "2025-03-01", "--on", "2025-06-01", "--draws", "200", "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    frame = pd.read_csv(StringIO(out.stdout)).set_index("label")
+    assert frame.loc["2025-03-01", "exposed_p50"] > 0.5        # 17 of 27 members capped
+    assert frame.loc["2025-06-01", "exposed_p50"] == 0         # rule rescinded
+    out = cli("analyse", "scenarios/eu-ai-gigafactories.yaml", "--what", "weather")
+    assert out.returncode == 2 and "field '--what', value 'weather'" in out.stderr
+
+
+def test_compare_scorecard_as_json_is_tidy_and_ordered():
+    out = cli("compare", "scenarios/eu-ai-gigafactories.yaml", "scenarios/efficiency-first-eu.yaml",
+              "--draws", "200", "--format", "json", "--table", "scorecard")
+    assert out.returncode == 0, out.stderr
+    rows = {(r["metric"], r["plan"]): r for r in json.loads(out.stdout)}
+    labour = "EU value added (location)"
+    assert rows[(labour, "efficiency-first-eu")]["p50"] > rows[(labour, "eu-ai-gigafactories")][
+        "p95"]
+    for row in rows.values():
+        if row["p50"] is not None:
+            assert row["p5"] <= row["p50"] <= row["p95"]

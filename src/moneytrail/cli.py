@@ -137,21 +137,107 @@ def compare(
     data: DataOpt = None,
     conditions: Annotated[Path | None, typer.Option(help="hold every plan to the conditions "
                                                     "in this YAML file")] = None,
+    table_name: Annotated[str, typer.Option("--table", help="for csv/json: headline or "
+                                            "scorecard")] = "headline",
 ) -> None:
-    """Put plans side by side: headline shares, median and 90 % interval."""
+    """Put plans side by side: headline shares and the scorecard, median and 90 % interval."""
     import moneytrail as mt
+    from moneytrail.analysis.commands import load_conditions
     from moneytrail.analysis.compare import compare_table, render_compare
+    from moneytrail.analysis.scorecard import compare as scorecard
 
     check_format(fmt)
+    if table_name not in ("headline", "scorecard"):
+        raise MoneytrailError("unknown table (use headline or scorecard)", field="--table",
+                              value=table_name)
     results = [run_trace(mt.load_scenario(path), data, draws, seed) for path in scenarios]
-    table = compare_table(results)
     if fmt == "table":
-        console.print(render_compare(table))
+        console.print(render_compare(compare_table(results)))
         show_scorecard(results, console, conditions)
-    elif fmt == "csv":
+        return
+    rules = load_conditions(conditions) if conditions is not None else None
+    table = compare_table(results) if table_name == "headline" else \
+        scorecard(results, conditions=rules)
+    if fmt == "csv":
         print(table.to_csv(), end="")
     else:
-        print(table.reset_index().to_json(orient="records", indent=2))
+        tidy = table.stack(level=0, future_stack=True).reset_index()
+        tidy.columns = [table.index.name or "label", "plan", *tidy.columns[2:]]
+        print(tidy.to_json(orient="records", indent=2))
+
+
+ANALYSES = ("concentration", "markets", "dependency", "jurisdictions", "exports", "lifecycle",
+            "efficiency", "conditions")
+
+
+def analysis_frames(plan, result, what: list[str], dates: list[str]) -> dict:
+    """The analyses a user asked for, each as a DataFrame (see moneytrail.analysis)."""
+    import datetime as dt
+
+    from moneytrail.analysis import concentration, dependency, efficiency, lifecycle
+    from moneytrail.analysis.conditions import check_conditions
+    from moneytrail.analysis.metrics import Evaluation
+
+    frames = {}
+    for name in what:
+        if name not in ANALYSES:
+            raise MoneytrailError(f"unknown analysis (use {', '.join(ANALYSES)})",
+                                  field="--what", value=name)
+        if name == "concentration":
+            frames[name] = concentration.plan_concentration(result)
+        elif name == "markets":
+            frames[name] = concentration.market_concentration()
+        elif name == "dependency":
+            frames[name] = dependency.dependency_table(result)
+        elif name == "jurisdictions":
+            frames[name] = dependency.jurisdiction_shares(result)
+        elif name == "exports":
+            try:
+                on = [dt.date.fromisoformat(d) for d in dates] or [dt.date.today()]
+            except ValueError as exc:
+                raise MoneytrailError(f"not a date ({exc})", field="--on",
+                                      value=", ".join(dates)) from None
+            frames[name] = dependency.export_table(result, on)
+        elif name == "lifecycle":
+            frames[name] = lifecycle.lifecycle(result)
+        elif name == "efficiency":
+            frames[name] = efficiency.efficiency(result)
+        else:
+            frames[name] = check_conditions(Evaluation.of(result))
+    return frames
+
+
+@app.command()
+def analyse(
+    scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
+    what: Annotated[list[str] | None, typer.Option(help="analysis: " + ", ".join(ANALYSES))
+                    ] = None,
+    on: Annotated[list[str] | None, typer.Option(help="date(s) for export rules, "
+                                                 "YYYY-MM-DD")] = None,
+    draws: Annotated[int | None, typer.Option(help="Monte Carlo draws")] = None,
+    seed: Annotated[int | None, typer.Option(help="random seed")] = None,
+    fmt: FormatOpt = "table",
+    data: DataOpt = None,
+) -> None:
+    """A plan's concentration, dependency, export exposure, lifecycle, efficiency and
+    conditions, each with mean and p5 / p50 / p95 over draws."""
+    import moneytrail as mt
+    from moneytrail.report.text import frame_table, frames_to_csv, frames_to_json
+
+    check_format(fmt)
+    plan = mt.load_scenario(scenario)
+    result = run_trace(plan, data, draws, seed)
+    frames = analysis_frames(plan, result, what or ["concentration", "dependency",
+                                                      "exports", "lifecycle", "efficiency",
+                                                      "conditions"], on or [])
+    if fmt == "csv":
+        print(frames_to_csv(frames), end="")
+    elif fmt == "json":
+        print(frames_to_json(frames, result.info))
+    else:
+        print_reconciliation(result)
+        for name, frame in frames.items():
+            console.print(frame_table(frame, title=f"{plan.id}: {name}"))
 
 
 @app.command()

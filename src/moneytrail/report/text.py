@@ -65,3 +65,23 @@ def emit(frames: dict[str, pd.DataFrame], *, fmt: str, info: dict, console: Cons
         for name, frame in frames.items():
             title = (titles or {}).get(name, name)
             console.print(interval_table(frame, title=title, currency=info.get("currency", "")))
+
+
+def cell(value: object) -> str:
+    if isinstance(value, float):
+        return "-" if not math.isfinite(value) else f"{value:,.4g}"
+    return str(value)
+
+
+def frame_table(frame: pd.DataFrame, *, title: str) -> Table:
+    """Any DataFrame as a terminal table (index columns first, numbers to 4 significant
+    digits, missing values as '-')."""
+    flat = frame.reset_index() if any(name is not None for name in frame.index.names) \
+        else frame
+    table = Table(title=title, title_justify="left")
+    for column in flat.columns:
+        table.add_column(str(column), justify="right" if flat[column].dtype.kind in "fiu"
+                         else "left", overflow="fold")
+    for _, row in flat.iterrows():
+        table.add_row(*[cell(v) for v in row.tolist()])
+    return table
