@@ -5,7 +5,7 @@ import pytest
 
 import moneytrail as mt
 from conftest import make_plan
-from moneytrail.analysis.efficiency import H100_FLOPS, capability_compute, training_runs
+from moneytrail.analysis.efficiency import capability_compute, reference_flops, training_runs
 from moneytrail.analysis.lifecycle import lifecycle, lifecycle_draws
 from moneytrail.analysis.purchases import plan_purchases
 from moneytrail.analysis.stats import rng_for
@@ -33,7 +33,7 @@ def test_lifecycle_residual_value_and_energy(model, data):
 
 def test_capability_compute_follows_the_trend(data):
     runs = training_runs(data)
-    assert data["accelerators"].set_index("id").loc["h100", "bf16_tflops"] * 1e12 == H100_FLOPS
+    assert reference_flops(data) == 989e12      # H100 SXM dense BF16 peak, as in the table
     now = capability_compute(data, "gpt4", 2023, rng_for(1, 0), 2000)
     later = capability_compute(data, "gpt4", 2025, rng_for(1, 0), 2000)
     assert np.median(later) < np.median(now) / 4            # two years at ~8-month halving

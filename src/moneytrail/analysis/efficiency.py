@@ -15,7 +15,7 @@ from moneytrail.errors import ScenarioError
 
 STREAM = 4
 SECONDS_PER_YEAR = 365.25 * 24 * 3600
-H100_FLOPS = 989e12            # dense BF16, from analysis/accelerators.csv (checked in tests)
+REFERENCE_CHIP = "h100"        # accelerator whose dense BF16 peak converts H100e to FLOP/s
 CAPABILITY_RUN = "gpt4"        # "a GPT-4-level model" is the capability unit
 
 
@@ -46,6 +46,12 @@ def capability_compute(data: AnalysisData, run: str, year: int, rng: np.random.G
     return flop * 2.0 ** (-months / halving)
 
 
+def reference_flops(data: AnalysisData) -> float:
+    """Peak dense BF16 FLOP/s of the reference accelerator, from analysis/accelerators.csv."""
+    chips = data["accelerators"].set_index("id")
+    return float(chips.loc[REFERENCE_CHIP, "bf16_tflops"]) * 1e12
+
+
 def efficiency_draws(result: TraceResult, data: AnalysisData | None = None,
                      purchases: Purchases | None = None, run: str = CAPABILITY_RUN
                      ) -> dict[str, np.ndarray]:
@@ -59,13 +65,14 @@ def efficiency_draws(result: TraceResult, data: AnalysisData | None = None,
     mfu = draw_interval(data.param("mfu"), rng, n, lower=0.0, upper=1.0)
     busy = draw_interval(data.param("busy_fraction"), rng, n, lower=0.0, upper=1.0)
     units, _ = accelerator_units(result, purchases, data)
-    owned = units * H100_FLOPS * mfu * busy * SECONDS_PER_YEAR * plan.horizon_years
+    h100_flops = reference_flops(data)
+    owned = units * h100_flops * mfu * busy * SECONDS_PER_YEAR * plan.horizon_years
     by_cat = purchases.by_category()
     cloud = by_cat["cloud_compute"].to_numpy() if "cloud_compute" in by_cat else np.zeros(n)
     rent_param = f"gpu_rent_usd_per_hour_{year}"
     rent = draw_interval(data.param(rent_param), rng, n, lower=0.01)
     hours = data.convert(cloud, plan.currency, "USD", year) / rent
-    rented = hours * 3600.0 * H100_FLOPS * mfu
+    rented = hours * 3600.0 * h100_flops * mfu
     flop = owned + rented
     runs = training_runs(data)
     original = runs.loc[run]
