@@ -120,3 +120,10 @@ def test_compare_scorecard_as_json_is_tidy_and_ordered():
     for row in rows.values():
         if row["p50"] is not None:
             assert row["p5"] <= row["p50"] <= row["p95"]
+
+
+def test_usage_errors_are_one_clear_message_not_a_traceback():
+    for args in (["trace", "--bogus"], ["ledger", "list", "--bogus"], ["trace"]):
+        out = cli(*args)
+        assert out.returncode == 2, args
+        assert "Traceback" not in out.stderr and out.stderr.strip()

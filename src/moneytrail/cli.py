@@ -369,6 +369,8 @@ def sensitivity(
 
 
 def main() -> None:
+    from typer._click.exceptions import ClickException as TyperClickException
+
     try:
         code = app(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)
@@ -381,13 +383,9 @@ def main() -> None:
     except (typer.Abort, KeyboardInterrupt):
         err.print("aborted")
         sys.exit(130)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(2)
-        raise
+    except TyperClickException as exc:      # usage errors: unknown option, bad value, ...
+        exc.show()
+        sys.exit(2)
 
 
 if __name__ == "__main__":
