@@ -56,3 +56,18 @@ def test_factor_names_map_to_labour_capital_tax():
     assert classify_factor("Taxes less subsidies on products") == "tax"
     assert classify_factor("Operating surplus: Consumption of fixed capital") == "capital"
     assert classify_factor("Value Added") == "value_added"
+
+
+def test_negative_net_taxes_keep_their_sign_and_the_split_adds_up():
+    io = pymrio.load_test()
+    F = io.factor_inputs.F
+    labour = F.iloc[0] * 0.7
+    taxes = -F.iloc[0] * 0.1                    # subsidies larger than taxes
+    capital = F.iloc[0] - labour - taxes
+    io.factor_inputs.F = pd.DataFrame([labour, capital, taxes], index=[
+        "Compensation of employees", "Operating surplus", "Taxes less subsidies"])
+    model = mt.IOModel.from_pymrio(io)
+    weights = model.flows.pivot_table(index="entity", columns="factor", values="weight")
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0)
+    np.testing.assert_allclose(weights["tax"], -0.1, rtol=1e-12)
+    np.testing.assert_allclose(weights["labour"], 0.7, rtol=1e-12)

@@ -107,7 +107,11 @@ def model_from_pymrio(cls, io: Any, *, factor_map: dict[str, str] | None = None)
 
 
 def factor_flows(io: Any, labels, regions, columns, factor_map) -> pd.DataFrame:
-    """Split each sector's value added by the factor-input rows of the table, if any."""
+    """Split each sector's value added by the factor-input rows of the table, if any.
+
+    Rows keep their sign (net taxes can be negative where subsidies exceed taxes), so the split
+    still adds up to the sector's value added; a sector whose factor rows add up to zero or less
+    keeps one unsplit `value_added` flow."""
     extension = getattr(io, "factor_inputs", None)
     F = getattr(extension, "F", None) if extension is not None else None
     labels, regions = np.asarray(labels, dtype=object), np.asarray(regions, dtype=object)
@@ -118,13 +122,13 @@ def factor_flows(io: Any, labels, regions, columns, factor_map) -> pd.DataFrame:
     names = [" ".join(map(str, i)) if isinstance(i, tuple) else str(i) for i in F.index]
     factors = [(factor_map or {}).get(n, classify_factor(n)) for n in names]
     codes, kinds = pd.factorize(pd.Index(factors))
-    values = np.clip(F.to_numpy(dtype=float), 0.0, None)
+    values = F.to_numpy(dtype=float)
     grouped = np.zeros((len(kinds), values.shape[1]))
     np.add.at(grouped, codes, values)
     totals = grouped.sum(axis=0)
     shares = np.divide(grouped, totals, out=np.zeros_like(grouped), where=totals > 0)
     empty = totals <= 0
-    kind_of, sector = np.nonzero(shares > 0)
+    kind_of, sector = np.nonzero(shares != 0)
     order = np.lexsort((kind_of, sector))
     kind_of, sector = kind_of[order], sector[order]
     frames = [pd.DataFrame({"entity": labels[sector],

@@ -50,10 +50,12 @@ class TraceResult:
 
     @property
     def total(self) -> float:
-        """The plan's spending; the value added of every draw adds up to it."""
+        """The plan's spending; the value added of every draw adds up to it. For final-demand
+        draws given by the caller (no plan) each draw has its own total: this is their mean,
+        and `draw_totals` holds each one."""
         if self.plan is not None:
             return self.plan.total
-        return float(self.demand[0].sum())
+        return float(self.demand.sum(axis=1).mean())
 
     @property
     def currency(self) -> str:
