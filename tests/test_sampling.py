@@ -38,3 +38,30 @@ def test_renormalise_makes_every_block_add_to_one(seed):
     np.testing.assert_allclose(out[:, :3].sum(axis=1), 1)
     np.testing.assert_allclose(out[:, 3], 1)
     np.testing.assert_allclose(out[:, 4:].sum(axis=1), 1)
+
+
+def test_percentile_miss_flags_intervals_a_bounded_share_cannot_have():
+    from moneytrail.engine.sampling import percentile_miss
+
+    miss = percentile_miss([0.3, 0.1, 0.0], [0.9, 0.2, 0.02], [0.95, 0.4, 0.05],
+                           lower=0.0, upper=1.0)
+    assert miss[0] > 0.1          # mode near 1 with a wide low side: clipped at 1
+    assert miss[1] < 1e-4         # an ordinary interval is reproduced
+    assert miss[2] < 1e-4         # "could be zero" (low at the bound) is not a miss
+
+
+def test_validate_warns_but_passes_on_an_unreachable_interval(tmp_path):
+    import subprocess
+    import sys
+
+    from packages import miller_blair_tables, write_package
+
+    tables = miller_blair_tables()
+    row = tables["cost_structures"][2]               # agriculture labour, central 0.40
+    assert row["kind"] == "labour"
+    row.update(low=0.02, central=0.40, high=0.41)    # p5 would need an end point below 0
+    root = write_package(tmp_path / "p", tables)
+    out = subprocess.run([sys.executable, "-m", "moneytrail.cli", "validate", str(root)],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "warning" in out.stderr and "cost_structures.csv:4" in out.stderr

@@ -265,6 +265,10 @@ def validate(
     if problems:
         err.print(f"{len(problems)} problem(s) in {package.root}")
         raise typer.Exit(2)
+    from moneytrail.data.validate import interval_warnings
+
+    for warning in interval_warnings(package.root):
+        err.print(f"[yellow]warning[/yellow] {warning}", highlight=False, soft_wrap=True)
     console.print(f"[green]ok[/green] {package.root}: data package {package.name} "
                   f"{package.version} is valid")
 

@@ -51,3 +51,27 @@ def package_problems(path: str | Path | None = None) -> list[Problem]:
             seen.add(key)
             unique.append(problem)
     return unique
+
+
+INTERVAL_MISS = 0.10   # report intervals whose drawn 5th/95th percentiles miss by over 10 %
+
+
+def interval_warnings(path: str | Path | None = None) -> list[Problem]:
+    """Shares whose stated 90 % interval a PERT bounded to [0, 1] cannot reproduce (the draws
+    will be narrower than the data say). Warnings, not errors: the data stay usable."""
+    from moneytrail.data.valuechain import load_valuechain
+    from moneytrail.engine.sampling import percentile_miss
+
+    chain = load_valuechain(None if path is None else str(path))
+    warnings = []
+    for frame in (chain.markets, chain.cost_structures):
+        miss = percentile_miss(frame["low"], frame["central"], frame["high"], lower=0.0,
+                               upper=1.0)
+        for i in frame.index[miss > INTERVAL_MISS]:
+            warnings.append(Problem(frame.attrs.get("path", "?"), int(i) + 2,
+                                    "low/central/high",
+                                    f"{frame.at[i, 'low']}/{frame.at[i, 'central']}/"
+                                    f"{frame.at[i, 'high']}",
+                                    f"a share bounded to [0, 1] cannot have this 90 % interval "
+                                    f"(percentiles miss by {miss[i]:.0%} of its width)"))
+    return warnings

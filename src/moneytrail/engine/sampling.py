@@ -50,6 +50,23 @@ def fit_pert_bounds(low, mode, high, *, lower: float = -np.inf, upper: float = n
     return a, b
 
 
+def percentile_miss(low, mode, high, *, lower: float = -np.inf, upper: float = np.inf
+                    ) -> np.ndarray:
+    """How far (as a share of high - low) the fitted PERT's 5th/95th percentiles fall from the
+    stated interval: nonzero where a natural bound (e.g. a share's 0 or 1) makes the interval
+    impossible to reproduce, so the drawn interval is narrower than the data say."""
+    low, mode, high = (np.asarray(v, dtype=float) for v in (low, mode, high))
+    a, b = fit_pert_bounds(low, mode, high, lower=lower, upper=upper)
+    spread = high - low
+    width = np.where(spread > 0, spread, 1.0)
+    q_low = pert_quantile(P_LOW, a, mode, b)
+    q_high = pert_quantile(P_HIGH, a, mode, b)
+    # an end stated at the natural bound itself ("could be zero") is not a miss
+    miss_low = np.where(low <= lower, 0.0, np.abs(q_low - low))
+    miss_high = np.where(high >= upper, 0.0, np.abs(q_high - high))
+    return np.where(spread > 0, np.maximum(miss_low, miss_high) / width, 0.0)
+
+
 class PertSampler:
     """Vectorised draws of many independent PERT parameters."""
 
