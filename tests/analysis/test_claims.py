@@ -67,3 +67,118 @@ def test_unknown_argument_value_is_named(tmp_path, data):
     with pytest.raises(ClaimError) as exc:
         check_claims(path=path, data=data, draws=10)
     assert "unknown ledger claim ref" in str(exc.value) and "'nope'" in str(exc.value)
+
+
+# -- every computation's arguments are validated, against the schema and against the data ------
+
+def one_check(tmp_path, check: str):
+    return write(tmp_path, f"claims:\n  - id: x\n    claim: y\n    checks:\n      - {check}\n")
+
+
+BAD_CHECKS = [
+    # typos and types: refused by the computation's own argument model
+    ("{computation: trace.share, args: {scenario: eu-ai-gigafactories, group: [us_big_tech]}, "
+     "min: 0.5}", "claims.0.checks.0.args.group", None),
+    ("{computation: ledger.ratio, args: {numerator: stargate_us_announced, "
+     "denominator: [stargate_us_announced]}, max: 0.5}", "claims.0.checks.0.args.numerator",
+     "stargate_us_announced"),
+    ("{computation: market.share, args: {category: accelerators, buyer_region: EU, year: 2025, "
+     "suppliers: nvidia}, min: 0.5}", "claims.0.checks.0.args.suppliers", "nvidia"),
+    ("{computation: market.share, args: {category: accelerators, buyer_region: EU, year: x, "
+     "suppliers: [nvidia]}, min: 0.5}", "claims.0.checks.0.args.year", "x"),
+    ("{computation: lifecycle.value_remaining, args: {years: abc}, max: 0.5}",
+     "claims.0.checks.0.args.years", "abc"),
+    ("{computation: lifecycle.value_remaining, args: {years: -3}, max: 0.5}",
+     "claims.0.checks.0.args.years", -3),
+    ("{computation: lifecycle.value_remaining, args: {years: 3}, max: .nan}",
+     "claims.0.checks.0.max", None),
+    ("{computation: lifecycle.value_remaining, args: {years: 3}, min: -.inf}",
+     "claims.0.checks.0.min", None),
+    ("{computation: lifecycle.value_remaining, args: {years: 3}, max: '0.5'}",
+     "claims.0.checks.0.max", "0.5"),
+    ("{computation: export.members_exposed, args: {date: '2025-02-x'}, max: 5}",
+     "claims.0.checks.0.args.date", "2025-02-x"),
+    ("{computation: market.share, args: {category: accelerators, buyer_region: EU, year: 2025, "
+     "suppliers: [nvidia], owner_country: US}, min: 0.5}", "claims.0.checks.0.args", None),
+    ("{computation: trace.share, args: {scenario: eu-ai-gigafactories}, min: 0.5}",
+     "claims.0.checks.0.args", None),
+    # names the data lack: refused when the check runs, before any tracing
+    ("{computation: trace.share, args: {scenario: eu-ai-gigafactories, groups: [nope]}, "
+     "min: 0.5}", "claims.0.checks.0.args.groups.0", "nope"),
+    ("{computation: trace.share, args: {scenario: eu-ai-gigafactories, entities: [nvidia, nope]},"
+     " min: 0.5}", "claims.0.checks.0.args.entities.1", "nope"),
+    ("{computation: trace.share, args: {scenario: nowhere, groups: [us_big_tech]}, min: 0.5}",
+     "claims.0.checks.0.args.scenario", "nowhere"),
+    ("{computation: market.share, args: {category: chips, buyer_region: EU, year: 2025, "
+     "suppliers: [nvidia]}, min: 0.5}", "claims.0.checks.0.args.category", "chips"),
+    ("{computation: market.share, args: {category: accelerators, buyer_region: Mars, "
+     "year: 2025, suppliers: [nvidia]}, min: 0.5}", "claims.0.checks.0.args.buyer_region", "Mars"),
+    ("{computation: market.share, args: {category: accelerators, buyer_region: EU, year: 1999, "
+     "suppliers: [nvidia]}, min: 0.5}", "claims.0.checks.0.args.year", 1999),
+    ("{computation: market.share, args: {category: cloud_compute, buyer_region: EU, year: 2024, "
+     "owner_country: USA}, min: 0.5}", "claims.0.checks.0.args.owner_country", "USA"),
+    ("{computation: ledger.deal_sector, args: {deal: l_stargate_us_2025_01, sector: privat}, "
+     "min: 1}", "claims.0.checks.0.args.sector", "privat"),
+    ("{computation: efficiency.compute_ratio, args: {model: gpt5, comparator: llama31_405b}, "
+     "max: 1}", "claims.0.checks.0.args.model", "gpt5"),
+]
+
+
+@pytest.mark.parametrize("check, field, value", BAD_CHECKS)
+def test_bad_arguments_name_file_field_and_value(tmp_path, data, check, field, value):
+    path = one_check(tmp_path, check)
+    with pytest.raises(ClaimError) as exc:
+        check_claims(path=path, data=data, draws=10)
+    assert exc.value.file == str(path) and exc.value.field == field
+    if value is not None:
+        assert exc.value.value == value
+    assert "\n" not in str(exc.value)
+
+
+def test_an_argument_typo_is_an_error_at_load_time(tmp_path):
+    path = one_check(tmp_path, "{computation: trace.share, args: {scenario: eu-ai-gigafactories,"
+                               " group: [us_big_tech]}, min: 0.5}")
+    with pytest.raises(ClaimError, match="unknown argument of trace.share.*groups"):
+        load_claims(path)
+
+
+def test_dates_are_accepted_quoted_or_not(tmp_path, data):
+    for date in ("2025-03-01", "'2025-03-01'"):
+        path = one_check(tmp_path, f"{{computation: export.members_exposed, args: "
+                                   f"{{date: {date}}}, min: 1}}")
+        assert check_claims(path=path, data=data, draws=10)["p50"].iloc[0] == 17
+
+
+def test_an_impossible_date_in_yaml_is_a_one_line_error(tmp_path):
+    path = one_check(tmp_path, "{computation: export.members_exposed, args: {date: 2025-02-30},"
+                               " max: 5}")
+    with pytest.raises(ClaimError) as exc:
+        load_claims(path)
+    assert exc.value.file == str(path) and "day is out of range" in str(exc.value)
+
+
+def test_an_empty_claims_file_is_a_clear_error(tmp_path):
+    with pytest.raises(ClaimError, match="mapping with a 'claims' list"):
+        load_claims(write(tmp_path, ""))
+
+
+# -- random streams ---------------------------------------------------------------------------
+
+def test_numerator_and_denominator_draw_independently(tmp_path, data):
+    path = one_check(tmp_path, "{computation: ledger.ratio, args: {numerator: "
+                               "[fr_uae_campus_announced], denominator: [fr_uae_campus_announced]},"
+                               " max: 1}")
+    row = check_claims(path=path, data=data, draws=400).iloc[0]
+    assert row["p5"] < 0.95 and row["p95"] > 1.05     # the same claim over itself is not 1
+
+
+def test_streams_differ_by_check_and_do_not_collide_across_seeds(data):
+    from moneytrail.analysis.claims_computations import Context
+
+    def first(seed, *key, side=0, item=0):
+        return Context(data, None, 10, seed).at(*key).rng(side, item).random()
+
+    draws = {first(1, 0, 0), first(1, 0, 1), first(1, 1, 0), first(1, 0, 0, side=1),
+             first(1, 0, 0, item=1), first(2, 0, 0), first(1, 0, 0, item=100),
+             first(101, 0, 0)}
+    assert len(draws) == 8

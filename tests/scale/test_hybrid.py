@@ -61,9 +61,28 @@ def test_value_added_equals_spending_in_every_hybrid_draw(tmp_path, table, noise
         hybrid = hybrid.with_noise(noise)
     result = mt.trace(mt.parse_scenario(miller_blair_plan()), hybrid, draws=300, seed=4)
     np.testing.assert_allclose(result.draw_totals, 2050, rtol=1e-9)
-    np.testing.assert_allclose(result.tiers.sum(axis=1), 2050, rtol=1e-9)
     assert result.by("entity").loc["manufacturing", "amount_p95"] < 1e-6   # all handed on
     assert result.by("country").loc["reg1", "share_p50"] > 0.1
+
+
+@pytest.mark.parametrize("noise", [None, 0.2])
+def test_shown_tiers_converge_and_tier_one_is_the_first_invoice(tmp_path, table, noise):
+    """The last tier column is the remainder ("other"): with 80 tiers it must be ~0, and tier 1
+    is the first invoice's own value added: agriculture keeps 0.65 of its revenue but spends 0.2
+    of it on the table, manufacturing hands everything on (links of weight 0.7 + 0.3)."""
+    hybrid = firm_model(tmp_path).link(
+        table, {"manufacturing": {"reg1/construction": 0.7, "reg3/electricity": 0.3},
+                "agriculture": {"reg4/food": 0.2}})
+    if noise:
+        hybrid = hybrid.with_noise(noise)
+    plan = mt.parse_scenario(miller_blair_plan())
+    result = mt.trace(plan, hybrid, draws=100, seed=4, tiers=80)
+    np.testing.assert_allclose(result.tiers[:, 0], 0.65 * (1 - 0.2) * 600 + 0.0 * 1450,
+                               rtol=1e-12)
+    assert np.abs(result.tiers[:, -1]).max() < 1e-6 * 2050
+    assert (result.tiers[:, 1:-1] >= 0).all()
+    few = mt.trace(plan, hybrid, draws=100, seed=4, tiers=4)
+    assert few.tiers[:, -1].min() > 1.0          # with 4 tiers a real remainder is left
 
 
 def test_bad_links_are_refused(tmp_path, table):

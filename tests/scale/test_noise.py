@@ -45,3 +45,19 @@ def test_bad_noise_is_refused():
         CoefficientNoise(0.1, "uniform")
     with pytest.raises(ModelError):
         CoefficientNoise(1.5, "pert")
+
+
+def test_pert_factors_have_the_stated_percentiles_and_are_never_negative():
+    factors = CoefficientNoise(0.3, "pert").factors(np.random.default_rng(1), (400, 500))
+    assert np.percentile(factors, [5, 95]) == pytest.approx([0.7, 1.3], abs=0.005)
+    wide = CoefficientNoise(0.9, "pert").factors(np.random.default_rng(2), (400, 500))
+    assert wide.min() >= 0                   # the PERT's lower end is clipped at 0 ...
+    assert np.percentile(wide, 95) == pytest.approx(1.9, abs=0.01)    # ... its upper end fits
+
+
+def test_wide_pert_noise_never_makes_a_flow_negative():
+    io, y = pymrio_system(sparse_table(200, 0.05, seed=3), seed=3)
+    model = mt.IOModel.from_pymrio(io).with_noise(0.9, "pert")
+    result = mt.trace(y, model, draws=200, seed=1)
+    assert result.flows.min() >= 0
+    np.testing.assert_allclose(result.draw_totals, y.sum(), rtol=1e-9)

@@ -100,3 +100,65 @@ def test_cli_sensitivity_on_a_reference_plan():
     lines = out.stdout.strip().splitlines()
     assert lines[0].startswith("table,label,low,central,high,output_low,output_high,swing")
     assert len(lines) == 4 and any("spend accelerators" in line for line in lines)
+
+
+# -- Sobol against exact references, on pure functions ------------------------------------------
+
+def test_sobol_indices_of_a_linear_function_are_exact_shares_of_variance():
+    from moneytrail.analysis.sensitivity import sobol_indices
+
+    weights = np.array([1.0, 2.0, 3.0])            # Var(a_i U_i) = a_i^2 / 12: S1 = a_i^2 / sum
+    table = sobol_indices(lambda u: u @ weights, ["a", "b", "c"], 4096).set_index("parameter")
+    exact = weights ** 2 / (weights ** 2).sum()
+    np.testing.assert_allclose(table.loc[["a", "b", "c"], "S1"], exact, atol=0.02)
+    np.testing.assert_allclose(table.loc[["a", "b", "c"], "ST"], exact, atol=0.02)
+    assert table.attrs["runs"] == 4096 * 5
+
+
+def test_sobol_indices_of_the_ishigami_function():
+    """Ishigami (a=7, b=0.1) on [-pi, pi]^3: S1 = (0.3139, 0.4424, 0), ST = (0.5576, 0.4424,
+    0.2437) analytically (Saltelli et al. 2008, Global Sensitivity Analysis, p. 179)."""
+    from moneytrail.analysis.sensitivity import sobol_indices
+
+    def ishigami(u):
+        x = -np.pi + 2 * np.pi * u
+        return np.sin(x[:, 0]) + 7 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])
+
+    table = sobol_indices(ishigami, ["x1", "x2", "x3"], 8192).set_index("parameter")
+    np.testing.assert_allclose(table.loc[["x1", "x2", "x3"], "S1"], [0.3139, 0.4424, 0.0],
+                               atol=0.03)
+    np.testing.assert_allclose(table.loc[["x1", "x2", "x3"], "ST"], [0.5576, 0.4424, 0.2437],
+                               atol=0.03)
+
+
+# -- bad input ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("samples", [0, -4, 100, 1, True])
+def test_sobol_samples_must_be_a_power_of_two(model, samples):
+    plan = mt.parse_scenario(miller_blair_plan(spend={"food": FOOD, "goods": 1450 / 2050}))
+    with pytest.raises(MoneytrailError, match="power of 2") as exc:
+        sobol(plan, model, "share:entity:agriculture", samples=samples)
+    assert exc.value.field == "samples"
+
+
+@pytest.mark.parametrize("top", [0, -1])
+def test_top_must_be_at_least_one(model, top):
+    plan = mt.parse_scenario(miller_blair_plan(spend={"food": FOOD, "goods": 1450 / 2050}))
+    for method in (tornado, sobol):
+        with pytest.raises(MoneytrailError, match="top must be") as exc:
+            method(plan, model, "share:entity:agriculture", top=top)
+        assert exc.value.field == "top"
+
+
+def test_sobol_says_the_output_depends_on_no_uncertain_parameter(tmp_path):
+    model = mt.load_model(2025, path=write_package(tmp_path / "fixed", miller_blair_tables()))
+    plan = mt.parse_scenario(miller_blair_plan())
+    with pytest.raises(MoneytrailError, match="output depends on no uncertain parameter"):
+        sobol(plan, model, "share:entity:agriculture", samples=64)
+
+
+def test_a_model_of_another_year_is_refused(model):
+    plan = mt.parse_scenario(miller_blair_plan(year=2026))
+    for method in (tornado, sobol):
+        with pytest.raises(MoneytrailError, match="the model is for 2025, the plan for 2026"):
+            method(plan, model, "share:entity:agriculture")

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
 
 from moneytrail.errors import ScenarioError
 
@@ -19,13 +18,11 @@ def load_conditions(path: str | Path) -> list:
     """A YAML list of conditions (same schema as a scenario's `conditions`)."""
     from pydantic import ValidationError
 
+    from moneytrail.analysis.claims_schema import read_yaml
     from moneytrail.scenarios.schema import Condition
 
     path = Path(path)
-    try:
-        items = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError("file not found", file=str(path)) from None
+    items = read_yaml(path, ScenarioError)
     if not isinstance(items, list):
         raise ScenarioError("a conditions file is a list of conditions", file=str(path))
     out = []

@@ -11,6 +11,7 @@ a Dask cluster (`scheduler`), and give the same numbers either way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -35,8 +36,31 @@ def prepare(plan: Plan, model: IOModel | None, rows: int):
         from moneytrail.model.builder import load_model
 
         model = load_model(plan.year)
+    check_year(plan, model)
     kernel = build_kernel(model, demand_sampler(plan, model), DEFAULT_TIERS, rows)
     return model, kernel, parameter_space(plan, model, kernel)
+
+
+def check_year(plan: Plan, model: IOModel) -> None:
+    """A model of another year would explain the plan with the wrong year's cost structures."""
+    if model.year is not None and model.year != plan.year:
+        raise MoneytrailError(f"the model is for {model.year}, the plan for {plan.year}: load "
+                              f"the model of the plan's year", field="year", value=model.year)
+
+
+def check_top(top: int | None, *, optional: bool) -> None:
+    if top is None and optional:
+        return
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise MoneytrailError("top must be a whole number >= 1", field="top", value=top)
+
+
+def check_samples(samples: int) -> None:
+    """Sobol (Saltelli) designs keep their balance only at powers of two."""
+    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 2 \
+            or samples & (samples - 1):
+        raise MoneytrailError("samples must be a power of 2 of at least 2 (e.g. 256, 512, "
+                              "1024)", field="samples", value=samples)
 
 
 def output_values(plan: Plan, model: IOModel, kernel, space: ParameterSpace, raw: np.ndarray,
@@ -57,6 +81,7 @@ def tornado(plan: Plan, model: IOModel | None = None, output: str = "share:us_bi
     """One row per uncertain parameter: the output with it at its low and high end, the
     others central; largest swing first. `attrs["base"]` is the output at the centre."""
     spec = OutputSpec.parse(output)
+    check_top(top, optional=True)
     model, kernel, space = prepare(plan, model, 1)
     columns = np.flatnonzero(space.uncertain)
     raw = space.central_rows(1 + 2 * columns.size)
@@ -84,13 +109,17 @@ def sobol(plan: Plan, model: IOModel | None = None, output: str = "share:us_big_
 
     `parameters` (names, see `tornado`) default to the `top` parameters of the tornado.
     `samples` (a power of two) gives samples x (k + 2) runs for k parameters."""
-    from SALib.analyze import sobol as sobol_analyze
-    from SALib.sample import sobol as sobol_sample
-
     spec = OutputSpec.parse(output)
+    check_top(top, optional=False)
+    check_samples(samples)
     if parameters is None:
         screen = tornado(plan, model, output, top=top, scheduler=scheduler)
         parameters = list(screen.loc[screen["swing"] > 0, "parameter"])
+        if not parameters:
+            raise MoneytrailError("the output depends on no uncertain parameter (every "
+                                  "parameter at its low or high end leaves it unchanged), so "
+                                  "there is nothing to apportion", field="output",
+                                  value=str(spec))
     model, kernel, space = prepare(plan, model, samples)
     position = {name: k for k, name in enumerate(space.names)}
     unknown = [p for p in parameters if p not in position]
@@ -99,21 +128,39 @@ def sobol(plan: Plan, model: IOModel | None = None, output: str = "share:us_big_
     columns = np.array([position[p] for p in parameters], dtype=int)
     columns = columns[space.uncertain[columns]]
     if columns.size < 2:
-        raise MoneytrailError("Sobol indices need at least two uncertain parameters",
-                              field="parameters", value=parameters)
-    problem = {"num_vars": int(columns.size), "names": [space.names[c] for c in columns],
-               "bounds": [[0.0, 1.0]] * int(columns.size)}
+        raise MoneytrailError("Sobol indices need at least two uncertain parameters that move "
+                              "the output", field="parameters", value=parameters)
+
+    def evaluate(unit: np.ndarray) -> np.ndarray:
+        raw = space.central_rows(unit.shape[0])
+        raw[:, columns] = space.quantile(unit, columns)
+        return output_values(plan, model, kernel, space, raw, spec, scheduler)
+
+    table = sobol_indices(evaluate, [space.names[c] for c in columns], samples, seed)
+    table.attrs.update(output=str(spec), plan=plan.id)
+    return table
+
+
+def sobol_indices(function: Callable[[np.ndarray], np.ndarray], names: list[str],
+                  samples: int, seed: int = 1) -> pd.DataFrame:
+    """Sobol indices of `function` over independent uniform inputs on [0, 1] (one column per
+    name); the caller maps the unit cube to its distributions (inverse CDFs). Pure, so it can be
+    tested against functions whose indices are known exactly."""
+    from SALib.analyze import sobol as sobol_analyze
+    from SALib.sample import sobol as sobol_sample
+
+    check_samples(samples)
+    problem = {"num_vars": len(names), "names": list(names),
+               "bounds": [[0.0, 1.0]] * len(names)}
     unit = sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
-    raw = space.central_rows(unit.shape[0])
-    raw[:, columns] = space.quantile(unit, columns)
-    values = output_values(plan, model, kernel, space, raw, spec, scheduler)
+    values = np.asarray(function(unit), dtype=float)
     indices = sobol_analyze.analyze(problem, values, calc_second_order=False, seed=seed)
     table = pd.DataFrame({"parameter": problem["names"], "S1": indices["S1"],
                           "S1_conf": indices["S1_conf"], "ST": indices["ST"],
                           "ST_conf": indices["ST_conf"]})
     table = table.sort_values("ST", ascending=False, kind="stable").reset_index(drop=True)
-    table.attrs.update(output=str(spec), plan=plan.id, runs=int(unit.shape[0]),
-                       samples=samples, seed=seed, variance=float(np.var(values)))
+    table.attrs.update(runs=int(unit.shape[0]), samples=samples, seed=seed,
+                       variance=float(np.var(values)))
     return table
 
 

@@ -1,9 +1,11 @@
 """Uncertainty on the coefficients of a sector table: Monte Carlo draws that perturb A itself.
 
 A published table has no intervals, only point values. Each nonzero coefficient gets an
-independent multiplicative error (lognormal with mean 1, or a PERT on [1 - w, 1 + w]); each
-column is then rescaled to its original sum, so every sector keeps its value-added share (and the
-table stays productive) while the mix of its suppliers varies.
+independent multiplicative error factor (lognormal with mean 1, or a PERT with mode 1 whose 5th
+and 95th percentiles are 1 - spread and 1 + spread); each column is then rescaled to its original
+sum, so every sector keeps its value-added share (and the table stays productive) while the mix of
+its suppliers varies. All factors share one distribution, so it is fitted once per call, not once
+per coefficient.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ DISTRIBUTIONS = ("lognormal", "pert")
 
 @dataclass(frozen=True)
 class CoefficientNoise:
-    """`spread`: lognormal sigma, or PERT half-width (coefficient x [1 - spread, 1 + spread])."""
+    """`spread`: for the lognormal, its sigma (factor exp(sigma z - sigma^2 / 2), mean 1); for
+    the PERT, the factor's 5th/95th percentiles sit at 1 - spread and 1 + spread (its end points
+    are widened to match, and clipped at 0 so a factor is never negative)."""
 
     spread: float = 0.1
     distribution: str = "lognormal"
@@ -37,16 +41,27 @@ class CoefficientNoise:
 
     def factors(self, rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
         if self.distribution == "lognormal":
-            return np.exp(self.spread * rng.standard_normal(shape) - self.spread ** 2 / 2)
-        unit = PertSampler(np.full(shape[1], 1.0 - self.spread), np.ones(shape[1]),
-                           np.full(shape[1], 1.0 + self.spread))
-        return unit.draw(rng, shape[0])
+            out = rng.standard_normal(shape)
+            out *= self.spread
+            out -= self.spread ** 2 / 2
+            return np.exp(out, out=out)
+        pert = pert_factor(self.spread)
+        out = rng.beta(pert.alpha[0], pert.beta[0], size=shape)     # in place: no copies of
+        out *= pert.b[0] - pert.a[0]                                 # a (draws, nnz) array
+        out += pert.a[0]
+        return out
+
+
+def pert_factor(spread: float) -> PertSampler:
+    """One scalar PERT (mode 1, 5th/95th percentiles 1 -/+ spread, never below 0)."""
+    return PertSampler([1.0 - spread], [1.0], [1.0 + spread], lower=0.0)
 
 
 def perturbed_coefficients(pattern: sp.csr_array, noise: CoefficientNoise,
                            rng: np.random.Generator, draws: int) -> np.ndarray:
     """Data arrays (draws, nnz) of A's nonzeros, perturbed, each column rescaled to its sum."""
-    data = pattern.data[None, :] * noise.factors(rng, (draws, pattern.nnz))
+    data = noise.factors(rng, (draws, pattern.nnz))
+    data *= pattern.data[None, :]
     n = pattern.shape[1]
     column_of = pattern.indices
     target = np.bincount(column_of, weights=pattern.data, minlength=n)

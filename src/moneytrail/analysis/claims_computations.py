@@ -1,0 +1,274 @@
+"""The computations a claim's check can name: typed arguments in, per-draw values out.
+
+Each takes the context, its validated arguments (`claims_schema`) and where the check sits in
+the claims file; anything it names that the data lack (a group, a market, a ledger ref) is a
+ClaimError naming `claims.N.checks.M.args.X` and the value. Every uncertain input draws from its
+own random stream, keyed by (claim, check, side, item) through SeedSequence spawn keys, so two
+inputs never share draws and no seed's streams overlap another's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from moneytrail.analysis.claims_schema import (
+    Args,
+    ClaimError,
+    DealSectorArgs,
+    LedgerRatioArgs,
+    MarketShareArgs,
+    MembersExposedArgs,
+    RunPairArgs,
+    TraceShareArgs,
+    ValueRemainingArgs,
+)
+from moneytrail.analysis.data import AnalysisData
+from moneytrail.analysis.dependency import rules_in_force, tier_of
+from moneytrail.analysis.stats import draw_interval
+
+STREAM = 10_006                 # spawn-key root of the claims' streams (see stats.rng_for)
+NUMERATOR, DENOMINATOR = 0, 1   # sides of a ratio
+SINGLE = 0                      # the side of a computation with one uncertain input
+
+
+@dataclass(frozen=True)
+class Where:
+    """A check's place in its claims file, for error messages."""
+
+    file: str
+    check: str = ""             # "claims.N.checks.M"
+
+    def error(self, message: str, arg: str | None = None, value: object = None) -> ClaimError:
+        name = f"{self.check}.args.{arg}" if arg else self.check
+        return ClaimError(message, file=self.file, field=name or None, value=value)
+
+
+@dataclass(frozen=True, eq=False)
+class Context:
+    """What computations read (analysis data, the ledger's claims and deals), the draw count
+    and seed, and the (claim, check) whose streams are being drawn."""
+
+    data: AnalysisData
+    ledger: pd.DataFrame
+    draws: int
+    seed: int
+    key: tuple[int, ...] = field(default=())
+
+    def at(self, *key: int) -> Context:
+        return replace(self, key=tuple(key))
+
+    def rng(self, side: int, item: int = 0) -> np.random.Generator:
+        """An independent stream for one input of one check."""
+        spawn_key = (STREAM, *self.key, side, item)
+        return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=spawn_key))
+
+
+class Figure(NamedTuple):
+    values: np.ndarray          # one per draw
+    text: str
+    sources: list[str]
+
+
+def _split(cell: str) -> list[str]:
+    return [s for s in str(cell).split(";") if s]
+
+
+def _known(names: Iterable[Any]) -> str:
+    return ", ".join(map(str, sorted(set(names))))
+
+
+def _ledger_amount(ctx: Context, refs: list[str], where: Where, arg: str, side: int
+                   ) -> tuple[np.ndarray, list[str]]:
+    """Sum of ledger claims (by ref), in EUR at each claim's price-year ECB rate."""
+    table = ctx.ledger.set_index("ref")
+    total = np.zeros(ctx.draws)
+    sources = []
+    for k, ref in enumerate(refs):
+        if ref not in table.index:
+            raise where.error("unknown ledger claim ref", f"{arg}.{k}", ref)
+        row = table.loc[ref]
+        values = draw_interval((float(row["low"]), float(row["central"]), float(row["high"])),
+                               ctx.rng(side, k), ctx.draws, lower=0.0)
+        total += ctx.data.convert(values, row["currency"], "EUR", int(row["price_year"]))
+        sources.append(row["source"])
+    return total, sources
+
+
+def ledger_ratio(ctx: Context, args: LedgerRatioArgs, where: Where) -> Figure:
+    num, s1 = _ledger_amount(ctx, args.numerator, where, "numerator", NUMERATOR)
+    den, s2 = _ledger_amount(ctx, args.denominator, where, "denominator", DENOMINATOR)
+    ratio = num / den
+    text = (f"EUR {np.median(num) / 1e9:,.1f} bn / EUR {np.median(den) / 1e9:,.1f} bn "
+            f"= {np.median(ratio):.3f}")
+    return Figure(ratio, text, s1 + s2)
+
+
+def ledger_deal_sector(ctx: Context, args: DealSectorArgs, where: Where) -> Figure:
+    deals = ctx.ledger.attrs.get("deals")
+    deals = deals if deals is not None else pd.DataFrame(columns=["id", "sector", "sources"])
+    row = deals[deals["id"] == args.deal]
+    if row.empty:
+        raise where.error("unknown ledger deal", "deal", args.deal)
+    if args.sector not in set(deals["sector"]):
+        raise where.error(f"unknown sector (known: {_known(deals['sector'])})", "sector",
+                          args.sector)
+    sector = row["sector"].iloc[0]
+    return Figure(np.full(ctx.draws, float(sector == args.sector)),
+                  f"sector of {args.deal}: {sector}", _split(row["sources"].iloc[0]))
+
+
+def _market(markets: pd.DataFrame, args: MarketShareArgs, where: Where) -> pd.DataFrame:
+    """The market's rows, naming the first of category / buyer region / year the data lack."""
+    rows = markets
+    for arg, column in (("category", "category"), ("buyer_region", "buyer_region"),
+                        ("year", "year")):
+        wanted = getattr(args, arg)
+        hit = rows[rows[column] == wanted]
+        if hit.empty:
+            raise where.error(f"no market with this {arg} in the data "
+                              f"(known: {_known(rows[column])})", arg, wanted)
+        rows = hit
+    return rows
+
+
+def market_share(ctx: Context, args: MarketShareArgs, where: Where) -> Figure:
+    from moneytrail.data.valuechain import load_valuechain
+    from moneytrail.engine.sampling import PertSampler, renormalise
+
+    chain = load_valuechain(str(ctx.data.package.root))
+    market = _market(chain.markets, args, where)
+    if args.suppliers is not None:
+        unknown = [s for s in args.suppliers if s not in set(market["supplier"])]
+        if unknown:
+            raise where.error(f"supplier not in this market (known: {_known(market['supplier'])})",
+                              f"suppliers.{args.suppliers.index(unknown[0])}", unknown[0])
+        chosen = market["supplier"].isin(args.suppliers).to_numpy()
+    else:
+        owner = chain.entities.set_index("id")["owner_country"]
+        if args.owner_country not in set(owner):
+            raise where.error(f"unknown owner country (known: {_known(owner)})",
+                              "owner_country", args.owner_country)
+        chosen = (market["supplier"].map(owner) == args.owner_country).to_numpy()
+    sampler = PertSampler(market["low"], market["central"], market["high"], lower=0, upper=1)
+    shares = renormalise(sampler.draw(ctx.rng(SINGLE), ctx.draws), np.array([0]))
+    value = shares[:, chosen].sum(axis=1)
+    sources = sorted({s for cell in market["sources"] for s in _split(cell)})
+    key = f"{args.category}/{args.buyer_region}/{args.year}"
+    return Figure(value, f"share {np.median(value):.3f} of {key}", sources)
+
+
+def _plan(args: TraceShareArgs, where: Where):
+    import moneytrail as mt
+    from moneytrail.scenarios.reference import reference_dir
+
+    if isinstance(args.scenario, dict):
+        return mt.parse_scenario(args.scenario,
+                                 source=f"{where.file} {where.check}.args.scenario")
+    path = reference_dir() / f"{args.scenario}.yaml"
+    if not path.exists():
+        known = _known(p.stem for p in reference_dir().glob("*.yaml"))
+        raise where.error(f"unknown reference scenario (known: {known})", "scenario",
+                          args.scenario)
+    return mt.load_scenario(path)
+
+
+def _picked(entities: pd.DataFrame, args: TraceShareArgs, where: Where) -> list[str]:
+    """Entities named or in a named group; unknown names are errors, checked before tracing."""
+    table = entities.set_index("id")
+    for k, name in enumerate(args.entities):
+        if name not in table.index:
+            raise where.error("unknown entity", f"entities.{k}", name)
+    known_groups = {g for cell in table["group_list"] for g in cell}
+    for k, name in enumerate(args.groups):
+        if name not in known_groups:
+            raise where.error(f"unknown group (known: {_known(known_groups)})", f"groups.{k}",
+                              name)
+    return [e for e in table.index
+            if e in args.entities or set(table.loc[e, "group_list"]) & set(args.groups)]
+
+
+def trace_share(ctx: Context, args: TraceShareArgs, where: Where) -> Figure:
+    import moneytrail as mt
+
+    plan = _plan(args, where)
+    model = mt.load_model(plan.year, path=ctx.data.package.root)
+    picked = _picked(model.entities, args, where)
+    result = mt.trace(plan, model, draws=ctx.draws, seed=ctx.seed)
+    if args.basis == "first_invoice":
+        idx = [model.index[e] for e in picked]
+        value = result.demand[:, idx].sum(axis=1) / result.demand.sum(axis=1)
+    else:
+        mask = result.flow_labels["entity"].isin(picked).to_numpy()
+        value = result.select(mask) / result.draw_totals
+    text = f"{np.median(value):.3f} of {plan.id} ({args.basis}) to {', '.join(picked)}"
+    return Figure(value, text, [plan.budget.source] if plan.budget.source else [])
+
+
+def value_remaining(ctx: Context, args: ValueRemainingArgs, where: Where) -> Figure:
+    decline = draw_interval(ctx.data.param("value_decline_per_year"), ctx.rng(SINGLE),
+                            ctx.draws, lower=0.0, upper=1.0)
+    value = (1.0 - decline) ** args.years
+    row = ctx.data["parameters"].set_index("id").loc["value_decline_per_year"]
+    return Figure(value, f"{np.median(value):.2f} of the value left after {args.years:g} years",
+                  _split(row["sources"]))
+
+
+def _run(ctx: Context, name: str, where: Where, arg: str) -> pd.Series:
+    runs = ctx.data["training_runs"].set_index("id")
+    if name not in runs.index:
+        raise where.error(f"unknown training run (known: {_known(runs.index)})", arg, name)
+    return runs.loc[name]
+
+
+def compute_ratio(ctx: Context, args: RunPairArgs, where: Where) -> Figure:
+    a = _run(ctx, args.model, where, "model")
+    b = _run(ctx, args.comparator, where, "comparator")
+    fa = draw_interval((a["flop_low"], a["flop_central"], a["flop_high"]),
+                       ctx.rng(NUMERATOR), ctx.draws, lower=0.0)
+    fb = draw_interval((b["flop_low"], b["flop_central"], b["flop_high"]),
+                       ctx.rng(DENOMINATOR), ctx.draws, lower=0.0)
+    ratio = fa / fb
+    return Figure(ratio, (f"{a['model']} {a['flop_central']:.3g} FLOP vs {b['model']} "
+                          f"{b['flop_central']:.3g}: ratio {np.median(ratio):.3f}"),
+                  _split(a["sources"]) + _split(b["sources"]))
+
+
+def capability_gap(ctx: Context, args: RunPairArgs, where: Where) -> Figure:
+    a = _run(ctx, args.model, where, "model")
+    b = _run(ctx, args.comparator, where, "comparator")
+    for arg, run in (("model", a), ("comparator", b)):
+        if pd.isna(run["eci"]):
+            raise where.error("this training run has no capability index (eci) in the data",
+                              arg, getattr(args, arg))
+    gap = float(a["eci"] - b["eci"])
+    return Figure(np.full(ctx.draws, gap), (f"ECI {a['model']} {a['eci']:g} vs {b['model']} "
+                                            f"{b['eci']:g}: {gap:+.1f}"), ["a_epoch_eci"])
+
+
+def members_exposed(ctx: Context, args: MembersExposedArgs, where: Where) -> Figure:
+    on: dt.date = args.date
+    rules = rules_in_force(ctx.data, on)
+    members = sorted(ctx.data["eu_members"]["country"])
+    exposed = [m for m in members if (tier_of(rules, m) or (1, 0))[0] >= 2]
+    names = ", ".join(exposed) if exposed else "none"
+    return Figure(np.full(ctx.draws, float(len(exposed))),
+                  f"{len(exposed)} of {len(members)} EU members capped on {on} ({names})",
+                  sorted({s for cell in rules["sources"] for s in _split(cell)}))
+
+
+COMPUTATIONS: dict[str, Callable[[Context, Any, Where], Figure]] = {
+    "ledger.ratio": ledger_ratio, "ledger.deal_sector": ledger_deal_sector,
+    "market.share": market_share, "trace.share": trace_share,
+    "lifecycle.value_remaining": value_remaining, "efficiency.compute_ratio": compute_ratio,
+    "efficiency.capability_gap": capability_gap, "export.members_exposed": members_exposed,
+}
+
+
+def compute(ctx: Context, computation: str, args: Args, where: Where) -> Figure:
+    return COMPUTATIONS[computation](ctx, args, where)

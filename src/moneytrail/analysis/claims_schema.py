@@ -1,0 +1,265 @@
+"""The claims file: its schema, one strict argument model per computation, and loading.
+
+Each computation has its own argument model (unknown keys refused, types strict), so a typo such
+as `group:` for `groups:` is an error naming the field instead of a silent 'contradicted'.
+Checks against the data (unknown group, market, ledger ref ...) happen when the check runs, in
+`claims_computations`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+
+from moneytrail.data.package import bundled_path
+from moneytrail.errors import MoneytrailError
+
+
+class ClaimError(MoneytrailError):
+    """A claims file is malformed or names something unknown."""
+
+
+# -- argument models -----------------------------------------------------------------------
+
+def _iso_date(value: Any) -> Any:
+    """YAML gives a date for 2025-03-01 and a string for "2025-03-01": accept both, nothing else."""
+    if isinstance(value, dt.datetime):
+        raise ValueError("give a date (YYYY-MM-DD), not a date and time")
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def _scenario(value: Any) -> Any:
+    if isinstance(value, str | dict):
+        return value
+    raise ValueError("give a reference scenario id or an inline scenario (a mapping)")
+
+
+Names = Annotated[list[str], Field(min_length=1)]
+Year = Annotated[int, Field(ge=0)]
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
+class Args(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class LedgerRatioArgs(Args):
+    """Sum of ledger claims (refs) over another sum, both in EUR."""
+    numerator: Names
+    denominator: Names
+
+
+class DealSectorArgs(Args):
+    """1 when the ledger deal's sector is `sector`, else 0."""
+    deal: str
+    sector: str
+
+
+class MarketShareArgs(Args):
+    """Share of one market held by named suppliers, or by suppliers owned in one country."""
+    category: str
+    buyer_region: str
+    year: Year
+    suppliers: Names | None = None
+    owner_country: str | None = None
+
+    @model_validator(mode="after")
+    def _one_selection(self) -> MarketShareArgs:
+        if (self.suppliers is None) == (self.owner_country is None):
+            raise ValueError("give exactly one of suppliers or owner_country")
+        return self
+
+
+class TraceShareArgs(Args):
+    """Share of a traced plan going to named entities and/or groups."""
+    scenario: Annotated[Any, AfterValidator(_scenario)]
+    basis: Literal["first_invoice", "value_added"] = "first_invoice"
+    entities: list[str] = Field(default_factory=list)
+    groups: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _something_picked(self) -> TraceShareArgs:
+        if not self.entities and not self.groups:
+            raise ValueError("give entities or groups (or both)")
+        return self
+
+
+class ValueRemainingArgs(Args):
+    """Share of hardware value left after `years`."""
+    years: float = Field(ge=0, allow_inf_nan=False)
+
+
+class RunPairArgs(Args):
+    """Two training runs of the efficiency table."""
+    model: str
+    comparator: str
+
+
+class MembersExposedArgs(Args):
+    """EU members under export caps on a date."""
+    date: IsoDate
+
+
+ARGUMENTS: dict[str, type[Args]] = {
+    "ledger.ratio": LedgerRatioArgs, "ledger.deal_sector": DealSectorArgs,
+    "market.share": MarketShareArgs, "trace.share": TraceShareArgs,
+    "lifecycle.value_remaining": ValueRemainingArgs, "efficiency.compute_ratio": RunPairArgs,
+    "efficiency.capability_gap": RunPairArgs, "export.members_exposed": MembersExposedArgs,
+}
+
+# -- checks: one model per computation, chosen by the `computation` key --------------------
+
+Bound = Annotated[float | None, Field(strict=True, allow_inf_nan=False)]
+
+
+class CheckBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    max: Bound = None
+    min: Bound = None
+    describe: str = ""
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> CheckBase:
+        if (self.max is None) == (self.min is None):
+            raise ValueError("give exactly one bound: max or min")
+        return self
+
+
+class LedgerRatioCheck(CheckBase):
+    computation: Literal["ledger.ratio"]
+    args: LedgerRatioArgs
+
+
+class DealSectorCheck(CheckBase):
+    computation: Literal["ledger.deal_sector"]
+    args: DealSectorArgs
+
+
+class MarketShareCheck(CheckBase):
+    computation: Literal["market.share"]
+    args: MarketShareArgs
+
+
+class TraceShareCheck(CheckBase):
+    computation: Literal["trace.share"]
+    args: TraceShareArgs
+
+
+class ValueRemainingCheck(CheckBase):
+    computation: Literal["lifecycle.value_remaining"]
+    args: ValueRemainingArgs
+
+
+class ComputeRatioCheck(CheckBase):
+    computation: Literal["efficiency.compute_ratio"]
+    args: RunPairArgs
+
+
+class CapabilityGapCheck(CheckBase):
+    computation: Literal["efficiency.capability_gap"]
+    args: RunPairArgs
+
+
+class MembersExposedCheck(CheckBase):
+    computation: Literal["export.members_exposed"]
+    args: MembersExposedArgs
+
+
+Check = Annotated[
+    LedgerRatioCheck | DealSectorCheck | MarketShareCheck | TraceShareCheck
+    | ValueRemainingCheck | ComputeRatioCheck | CapabilityGapCheck | MembersExposedCheck,
+    Field(discriminator="computation")]
+
+
+class Claim(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    claim: str
+    checks: list[Check] = Field(min_length=1)
+    sources: list[str] = Field(default_factory=list)
+    note: str = ""
+
+
+class ClaimsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    claims: list[Claim]
+
+
+# -- loading -------------------------------------------------------------------------------
+
+def default_claims_path() -> Path:
+    return bundled_path() / "analysis" / "claims.yaml"
+
+
+def read_yaml(path: Path, error: type[MoneytrailError]) -> Any:
+    """Parse a YAML file; every failure (missing, malformed, impossible date) is one line."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise error("file not found", file=str(path)) from None
+    except OSError as exc:
+        raise error(f"cannot read the file ({exc.strerror})", file=str(path)) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}" if mark is not None else ""
+        raise error(f"malformed YAML{at} ({getattr(exc, 'problem', None) or exc})",
+                    file=str(path)) from None
+    except ValueError as exc:           # PyYAML's own constructors, e.g. the date 2025-02-30
+        raise error(f"invalid value in YAML ({exc})", file=str(path)) from None
+
+
+def validation_error(exc: ValidationError, file: str) -> ClaimError:
+    """The first pydantic error as a ClaimError naming `claims.N.checks.M.args.X`."""
+    error = exc.errors()[0]
+    loc = [p for p in error["loc"] if p not in ARGUMENTS]      # drop the union's tag
+    field = ".".join(str(p) for p in loc)
+    value = None if isinstance(error.get("input"), dict) else error.get("input")
+    kind = error["type"]
+    if kind == "union_tag_invalid":
+        return ClaimError(f"unknown computation (known: {', '.join(ARGUMENTS)})", file=file,
+                          field=f"{field}.computation", value=error["ctx"]["tag"])
+    if kind == "union_tag_not_found":
+        return ClaimError("missing computation", file=file, field=f"{field}.computation")
+    if kind == "extra_forbidden":
+        return ClaimError(_unknown_key(error["loc"]), file=file, field=field)
+    if kind == "missing":
+        value = None
+    return ClaimError(error["msg"].removeprefix("Value error, "), file=file,
+                      field=field or None, value=value)
+
+
+def _unknown_key(loc: tuple) -> str:
+    if len(loc) >= 2 and loc[-2] == "args" and len(loc) >= 3 and loc[-3] in ARGUMENTS:
+        known = ", ".join(ARGUMENTS[loc[-3]].model_fields)
+        return f"unknown argument of {loc[-3]} (known: {known})"
+    return "unknown key"
+
+
+def parse_claims(data: Any, file: str) -> list[Claim]:
+    if not isinstance(data, dict):
+        what = "the file is empty" if data is None else f"found a {type(data).__name__}"
+        raise ClaimError(f"a claims file is a mapping with a 'claims' list ({what})", file=file)
+    try:
+        return ClaimsFile.model_validate(data).claims
+    except ValidationError as exc:
+        raise validation_error(exc, file) from None
+
+
+def load_claims(path: str | Path | None = None) -> list[Claim]:
+    """Read and validate a claims file; errors name the file and the field."""
+    path = Path(path) if path is not None else default_claims_path()
+    return parse_claims(read_yaml(path, ClaimError), str(path))
