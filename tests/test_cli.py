@@ -127,3 +127,13 @@ def test_usage_errors_are_one_clear_message_not_a_traceback():
         out = cli(*args)
         assert out.returncode == 2, args
         assert "Traceback" not in out.stderr and out.stderr.strip()
+
+
+def test_analyse_json_keeps_text_columns_and_numbers():
+    out = cli("analyse", "scenarios/eu-ai-gigafactories.yaml", "--what", "concentration",
+              "--draws", "200", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)["tables"]["concentration"]
+    accelerators = next(r for r in rows if r["category"] == "accelerators")
+    assert accelerators["hhi_before_p50"] > 8000                 # Nvidia's ~95 % share
+    assert "concentrated" in accelerators["us_2023_guidelines"]

@@ -37,12 +37,24 @@ def interval_table(frame: pd.DataFrame, *, title: str, currency: str) -> Table:
     return table
 
 
+def json_value(value: object) -> object:
+    """Numbers as floats (missing as null), everything else as text."""
+    if isinstance(value, bool | str) or value is None:
+        return value
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return number if math.isfinite(number) else None
+
+
 def frames_to_json(frames: dict[str, pd.DataFrame], info: dict) -> str:
     payload = {"info": info, "tables": {
-        name: [{frame.index.name or "label": str(idx), **{k: float(v) for k, v in row.items()}}
+        name: [{frame.index.name or "label": str(idx),
+                **{str(k): json_value(v) for k, v in row.items()}}
                for idx, row in frame.iterrows()]
         for name, frame in frames.items()}}
-    return json.dumps(payload, indent=2)
+    return json.dumps(payload, indent=2, default=str)
 
 
 def frames_to_csv(frames: dict[str, pd.DataFrame]) -> str:
