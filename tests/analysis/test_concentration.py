@@ -72,3 +72,23 @@ def test_buying_at_market_shares_changes_nothing_rules_do(reference, data):
     table = plan_concentration(reference["efficiency-first-eu"], data)
     assert table.loc["cloud_compute", "market_size_p50"] == pytest.approx(74e9, rel=0.1)
     assert "us_2023_guidelines" in table.columns
+
+
+def test_purchases_enter_the_annual_market_spread_over_the_horizon(model, data):
+    """A multi-year budget meets one year's market one year at a time (H1)."""
+    import moneytrail as mt
+    from conftest import make_plan
+
+    def cloud_plan(**extra):
+        return make_plan(budget={"amount": 5e10}, spend={"cloud_compute": 1.0},
+                         procurement={"cloud_compute": {"ovhcloud": 1.0}}, **extra)
+
+    five = mt.trace(cloud_plan(horizon_years=5), model)
+    one = mt.trace(cloud_plan(horizon_years=5, spend_years=1), model)
+    table = plan_concentration(five, data)
+    assert table.loc["cloud_compute", "plan_spend_per_year_p50"] == pytest.approx(1e10)
+    assert table.loc["cloud_compute", "spend_years"] == 5
+    (spread,), (lump,) = market_effects(five, data), market_effects(one, data)
+    assert np.all(spread.plan_spend == pytest.approx(1e10))
+    # the same shares before; a fifth of the purchases moves the shares less
+    assert np.median(np.abs(spread.delta)) < np.median(np.abs(lump.delta))

@@ -58,3 +58,19 @@ def test_bad_rules_are_rejected_when_the_file_is_read(rule, message):
 def test_existing_scenarios_stay_valid():
     for path in mt.reference_scenarios():
         assert mt.load_scenario(path).conditions == []
+
+
+def test_a_metric_that_cannot_be_computed_is_not_applicable(model, data):
+    """No hardware and no sized market: residual value and HHI change are n/a, not failures."""
+    from moneytrail.analysis.scorecard import CONDITIONS_ROW, compare
+
+    plan = make_plan(spend={"staff": 1.0}, conditions=[
+        {"metric": "hhi_change", "max": 100}, {"metric": "residual_value_share", "min": 0.1},
+        {"metric": "labour_share", "min": 0.3}])
+    result = mt.trace(plan, model)
+    table = check_conditions(Evaluation.of(result, data))
+    assert list(table["verdict"]) == ["not applicable", "not applicable", "met"]
+    assert table["p_holds"].isna().tolist() == [True, True, False]
+    assert verdict(float("nan")) == "not applicable"
+    card = compare([result], data=data)
+    assert card.loc[CONDITIONS_ROW, ("t", "mean")] == 1.0     # 1 of 1 applicable condition

@@ -51,7 +51,59 @@ def test_same_plan_two_dates_two_answers(model, data):
     assert np.all(export_exposure(germany, IN_FORCE, data=data)[0] == 0)
 
 
-def test_unspecified_eu_site_counts_exposed_members(reference, data):
-    share, info = export_exposure(reference["eu-ai-gigafactories"], IN_FORCE, data=data)
-    assert share[0] == pytest.approx(17 / 27)
+def test_unspecified_eu_site_is_read_at_a_capped_member(reference, model, data):
+    """M2: no site named: the share of the plan's chips above the cap of a capped member,
+    the same metric as for a named site (not a share of member states)."""
+    giga = reference["eu-ai-gigafactories"]
+    share, info = export_exposure(giga, IN_FORCE, data=data)
     assert "PL" in info["exposed_members"] and "DE" not in info["exposed_members"]
+    poland = mt.trace(giga.plan.model_copy(update={"site_country": "PL"}), model,
+                      draws=giga.draws, seed=giga.seed)
+    assert share == pytest.approx(export_exposure(poland, IN_FORCE, data=data)[0])
+    assert np.all((share > 0.5) & (share < 1))        # ~100k chips a year above a ~50k cap
+    assert np.all(export_exposure(giga, RESCINDED, data=data)[0] == 0)
+
+
+def test_rules_without_a_tier_2_leave_unlisted_countries_uncapped(model, data):
+    rules = data["export_rules"]
+    only_tier_1 = rules[rules["tier"].astype(int) != 2]
+    tables = {**data.tables, "export_rules": only_tier_1}
+    trimmed = type(data)(package=data.package, sources=data.sources, tables=tables,
+                         money=data.money)
+    result = mt.trace(make_plan(site_country="PL", budget={"amount": 1e10}), model)
+    share, info = export_exposure(result, IN_FORCE, data=trimmed)
+    assert info["tier"] is None and np.all(share == 0)
+    # with the tier 2 row, an unlisted country (here Iceland) falls in tier 2
+    iceland = mt.trace(make_plan(site_country="IS", budget={"amount": 1e10}), model)
+    assert export_exposure(iceland, IN_FORCE, data=data)[1]["tier"] == 2
+
+
+def test_the_default_date_is_the_plans_not_today(model, data):
+    """H6: without a date, rules are read on the plan's as_of, else 1 July of its year."""
+    from moneytrail.analysis.metrics import Evaluation
+
+    plain = mt.trace(make_plan(site_country="PL", budget={"amount": 1e10}), model)
+    assert Evaluation.of(plain, data).on == dt.date(2025, 7, 1)
+    assert list(export_table(plain, data=data).index) == ["2025-07-01"]
+    dated = mt.trace(make_plan(site_country="PL", budget={"amount": 1e10},
+                               as_of="2025-03-01"), model)
+    table = export_table(dated, data=data)
+    assert list(table.index) == ["2025-03-01"] and table["exposed_p50"].iloc[0] > 0.5
+    values = Evaluation.of(dated, data).metric("export_exposed_share")
+    assert np.median(values) > 0.5
+
+
+def test_value_chain_single_supplier_share_sees_past_first_invoices(reference, data):
+    """M9: renting cloud compute pays no chip maker directly, but Nvidia's value added is still
+    in the value chain; the first-invoice measure misses it, the value-chain one does not."""
+    from moneytrail.analysis.dependency import dominant_firms, value_chain_single_supplier_share
+
+    eff = reference["efficiency-first-eu"]
+    assert dominant_firms(eff, 0.5) == ["nvidia"]
+    chain = value_chain_single_supplier_share(eff, data=data)
+    nvidia = eff.select((eff.flow_labels["entity"] == "nvidia").to_numpy()) / eff.draw_totals
+    assert chain == pytest.approx(nvidia)
+    assert np.all(chain > 0)
+    giga = reference["eu-ai-gigafactories"]
+    assert np.median(value_chain_single_supplier_share(giga, data=data)) > np.median(chain)
+    assert np.all(value_chain_single_supplier_share(giga, threshold=0.99, data=data) == 0)

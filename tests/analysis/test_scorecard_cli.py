@@ -45,3 +45,48 @@ def test_cli_bad_claims_file_one_line_exit_2(tmp_path, body):
     assert out.returncode == 2
     assert "mine.yaml" in out.stderr and "computation" in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
+
+
+@pytest.fixture(scope="module")
+def bigger_cloud_market(tmp_path_factory):
+    """The bundled package with the 2025 EU cloud market ten times larger."""
+    import shutil
+
+    from moneytrail.data.package import bundled_path
+
+    root = tmp_path_factory.mktemp("pkg") / "package"
+    shutil.copytree(bundled_path(), root)
+    sizes = root / "analysis" / "market_sizes.csv"
+    lines = sizes.read_text().splitlines()
+    lines = [line.replace("70000000000,74000000000,80000000000",
+                          "700000000000,740000000000,800000000000")
+             if line.startswith("cloud_compute,EU,2025") else line for line in lines]
+    sizes.write_text("\n".join(lines) + "\n")
+    return root
+
+
+def test_data_reaches_every_analysis(bigger_cloud_market, tmp_path):
+    """H6: --data is read by the analyses too, not only by the trace."""
+    eff = next(p for p in mt.reference_scenarios() if p.stem == "efficiency-first-eu")
+    out = run("analyse", str(eff), "--what", "concentration", "--what", "exports",
+              "--draws", "200", "--format", "csv", "--data", str(bigger_cloud_market))
+    assert out.returncode == 0, out.stderr
+    row = next(line for line in out.stdout.splitlines()
+               if line.startswith("concentration,cloud_compute,"))
+    assert float(row.split(",")[2]) == pytest.approx(740e9, rel=0.1)
+    assert "2025-07-01" in out.stdout            # exports default to the plan's year, not today
+    card = mt.compare([eff], draws=200, data_path=bigger_cloud_market)
+    bundled = mt.compare([eff], draws=200)
+    label = "HHI change, largest market bought in"
+    assert abs(card.loc[label, ("efficiency-first-eu", "p50")]) < \
+        abs(bundled.loc[label, ("efficiency-first-eu", "p50")]) / 5
+    assert card.attrs["export_rules_on"] == {"efficiency-first-eu": "2025-07-01"}
+
+
+def test_compare_reads_the_conditions_file_before_tracing(tmp_path):
+    bad = tmp_path / "rules.yaml"
+    bad.write_text("- {metric: labour_share, min: 2}\n")
+    scenarios = [str(p) for p in mt.reference_scenarios()[:2]]
+    out = run("compare", *scenarios, "--draws", "10_000_000", "--conditions", str(bad))
+    assert out.returncode == 2 and "rules.yaml" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1

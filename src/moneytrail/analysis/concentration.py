@@ -6,6 +6,11 @@ atomistic: they add nothing to the HHI, so the figure is a floor for the named f
 combined share is shown beside it. The thresholds of the EC horizontal merger guidelines and the
 2023 US merger guidelines come from the data package and are shown next to each figure: they are
 yardsticks written for mergers, not verdicts on a purchase.
+
+Market sizes are annual, a plan's budget is not: a plan's purchases enter the market spread
+evenly over its `spend_years` (default: its `horizon_years`), so one year's market meets one
+year's purchases. A plan that buys in no sized market has no HHI change (NaN, "not applicable"),
+not a change of 0.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from moneytrail.analysis.stats import describe, draw_interval, rng_for
 from moneytrail.data.valuechain import ValueChain, load_valuechain
 from moneytrail.engine.result import TraceResult
 from moneytrail.engine.sampling import PertSampler, renormalise
+from moneytrail.scenarios.schema import Plan
 
 STREAM = 1
 
@@ -128,7 +134,8 @@ class MarketEffect:
     before: np.ndarray
     after: np.ndarray              # with the plan's procurement rules
     after_without_rules: np.ndarray
-    plan_spend: np.ndarray
+    plan_spend: np.ndarray         # the plan's purchases in one year (draws,)
+    years: int                     # years the plan's purchases are spread over
 
     @property
     def delta(self) -> np.ndarray:
@@ -151,10 +158,18 @@ def _market_size(data: AnalysisData, category: str, region: str, year: int, curr
     return data.convert(drawn, r["currency"], currency, year)
 
 
+def spend_years(plan: Plan) -> int:
+    """Years over which a plan's purchases are spread: its own `spend_years`, else its
+    horizon (a budget is a multi-year total, a market size is annual)."""
+    return plan.spend_years if plan.spend_years is not None else plan.horizon_years
+
+
 def market_effects(result: TraceResult, data: AnalysisData | None = None,
                    purchases: Purchases | None = None) -> list[MarketEffect]:
-    """For each category the plan buys that has a market size in the data: HHI before/after."""
+    """For each category the plan buys that has a market size in the data: HHI before/after
+    one year of the plan's purchases enters the market."""
     plan, model = result.plan, result.model
+    years = spend_years(plan)
     data = data if data is not None else load_analysis()
     purchases = purchases if purchases is not None else plan_purchases(result)
     kinds = _kinds(model.entities)
@@ -172,7 +187,7 @@ def market_effects(result: TraceResult, data: AnalysisData | None = None,
         universe = list(dict.fromkeys(list(market["supplier"]) + bought_from))
         col = {s: k for k, s in enumerate(universe)}
         plan_buys = np.zeros((result.draws, len(universe)))
-        np.add.at(plan_buys, (slice(None), [col[s] for s in bought_from]), bought)
+        np.add.at(plan_buys, (slice(None), [col[s] for s in bought_from]), bought / years)
         spend = plan_buys.sum(axis=1)
         if category in plan.procurement:
             sampler = PertSampler(market["low"], market["central"], market["high"], lower=0,
@@ -187,14 +202,15 @@ def market_effects(result: TraceResult, data: AnalysisData | None = None,
         post_free = pre     # buying at the market's own shares leaves every share unchanged
         effects.append(MarketEffect(category=category, size=size, before=hhi(pre, atom),
                                     after=hhi(post, atom), after_without_rules=hhi(post_free, atom),
-                                    plan_spend=spend))
+                                    plan_spend=spend, years=years))
     return effects
 
 
 def plan_concentration(result: TraceResult, data: AnalysisData | None = None,
                        purchases: Purchases | None = None) -> pd.DataFrame:
-    """One row per market the plan buys in: size, HHI before and after (with and without the
-    plan's procurement rules), the change, and the merger-guideline readings beside them."""
+    """One row per market the plan buys in: size, the plan's purchases per year, HHI before and
+    after (with and without the plan's procurement rules), the change, and the merger-guideline
+    readings beside them."""
     data = data if data is not None else load_analysis()
     rows = []
     for effect in market_effects(result, data, purchases):
@@ -202,7 +218,8 @@ def plan_concentration(result: TraceResult, data: AnalysisData | None = None,
                                 describe(effect.delta))
         rows.append({"category": effect.category,
                      "market_size_p50": describe(effect.size)["p50"],
-                     "plan_spend_p50": describe(effect.plan_spend)["p50"],
+                     "plan_spend_per_year_p50": describe(effect.plan_spend)["p50"],
+                     "spend_years": effect.years,
                      "hhi_before_p50": before["p50"], "hhi_after_p50": after["p50"],
                      **{f"delta_{k}": v for k, v in delta.items()},
                      "delta_without_rules_p50": describe(effect.delta_without_rules)["p50"],
@@ -210,7 +227,8 @@ def plan_concentration(result: TraceResult, data: AnalysisData | None = None,
                          effect.delta > data.threshold("us_delta"))),
                      "ec_guidelines": ec_reading(after["p50"], delta["p50"], data),
                      "us_2023_guidelines": us_reading(after["p50"], delta["p50"], data)})
-    columns = ["category", "market_size_p50", "plan_spend_p50", "hhi_before_p50",
+    columns = ["category", "market_size_p50", "plan_spend_per_year_p50", "spend_years",
+               "hhi_before_p50",
                "hhi_after_p50", "delta_mean", "delta_p5", "delta_p50", "delta_p95",
                "delta_without_rules_p50", "p_delta_above_us_threshold", "ec_guidelines",
                "us_2023_guidelines"]

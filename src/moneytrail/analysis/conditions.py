@@ -6,29 +6,43 @@ import numpy as np
 import pandas as pd
 
 from moneytrail.analysis.metrics import Evaluation
-from moneytrail.analysis.stats import describe
+from moneytrail.analysis.stats import CONDITION_CUTOFFS, describe, probability
 from moneytrail.scenarios.schema import Condition
 
-# Verdict cut-offs on the probability over draws that a condition holds (an assumption: the
-# 90 % intervals of the data make 95 % the natural level for "holds in practice").
-MET, NOT_MET = 0.95, 0.05
+NOT_APPLICABLE = "not applicable"
 
 
-def verdict(probability: float) -> str:
-    if probability >= MET:
+def verdict(p_holds: float) -> str:
+    """met / not met / uncertain from P(holds); a metric that cannot be computed for the plan
+    (NaN, e.g. an HHI change when it buys in no sized market) is 'not applicable'."""
+    met, not_met = CONDITION_CUTOFFS
+    if np.isnan(p_holds):
+        return NOT_APPLICABLE
+    if p_holds >= met:
         return "met"
-    if probability <= NOT_MET:
+    if p_holds <= not_met:
         return "not met"
     return "uncertain"
 
 
 def holds(condition: Condition, values: np.ndarray) -> np.ndarray:
-    """Per draw, whether the bound holds (NaN draws count as not holding)."""
+    """Per draw: 1.0 if the bound holds, 0.0 if not, NaN where the metric is undefined (so an
+    undefined metric is never counted as a failed condition)."""
+    values = np.asarray(values, dtype=float)
     if condition.metric == "open_weights_only":
-        return values <= 0.0
-    if condition.max is not None:
-        return values <= condition.max
-    return values >= condition.min
+        ok = values <= 0.0
+    elif condition.max is not None:
+        ok = values <= condition.max
+    else:
+        ok = values >= condition.min
+    return np.where(np.isnan(values), np.nan, ok.astype(float))
+
+
+def held_share(ok: np.ndarray) -> np.ndarray:
+    """Per draw, the share of applicable conditions that hold (columns: conditions); NaN in a
+    draw where none applies."""
+    counted = (~np.isnan(ok)).sum(axis=1)
+    return np.where(counted > 0, np.nansum(ok, axis=1) / np.maximum(counted, 1), np.nan)
 
 
 def condition_values(condition: Condition, evaluation: Evaluation, index: int,
@@ -54,19 +68,20 @@ def check_conditions(evaluation: Evaluation, conditions: list[Condition] | None 
         bound = ("max", condition.max) if condition.max is not None else ("min", condition.min)
         if condition.metric == "open_weights_only":
             bound = ("max", 0.0)
-        probability = float(np.mean(ok))
+        p_holds = probability(ok)
+        on = (condition.on or evaluation.on).isoformat() \
+            if condition.metric == "export_exposed_share" else ""
         rows.append({"condition": condition.name, "metric": condition.metric,
-                     "bound": f"{bound[0]} {bound[1]:g}",
+                     "bound": f"{bound[0]} {bound[1]:g}", "rules_on": on,
                      **{f"value_{s}": v for s, v in stats.items()},
-                     "p_holds": probability, "verdict": verdict(probability)})
-    columns = ["condition", "metric", "bound", "value_mean", "value_p5", "value_p50",
+                     "p_holds": p_holds, "verdict": verdict(p_holds)})
+    columns = ["condition", "metric", "bound", "rules_on", "value_mean", "value_p5", "value_p50",
                "value_p95", "p_holds", "verdict"]
     return pd.DataFrame(rows, columns=columns).set_index("condition")
 
 
-def all_hold(evaluation: Evaluation, conditions: list[Condition], where: str) -> np.ndarray:
-    """Per draw, whether every condition holds (for the scorecard)."""
-    ok = np.ones(evaluation.result.draws, dtype=bool)
-    for k, condition in enumerate(conditions):
-        ok &= holds(condition, condition_values(condition, evaluation, k, where))
-    return ok
+def holds_matrix(evaluation: Evaluation, conditions: list[Condition], where: str
+                 ) -> np.ndarray:
+    """Per draw and condition (draws x conditions): 1.0 holds, 0.0 fails, NaN not applicable."""
+    return np.column_stack([holds(c, condition_values(c, evaluation, k, where))
+                            for k, c in enumerate(conditions)])

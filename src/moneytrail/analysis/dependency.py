@@ -1,4 +1,9 @@
-"""What a plan depends on: single suppliers, jurisdictions, and export controls on a date."""
+"""What a plan depends on: single suppliers, jurisdictions, and export controls on a date.
+
+Export rules are read on a date. A plan's results must not depend on the day they are run, so the
+default date is the plan's `as_of` if it has one, else 1 July of its `year` (mid-year, like the
+efficiency trend); the date used is always in the output.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,24 @@ import numpy as np
 import pandas as pd
 
 from moneytrail.analysis.data import AnalysisData, load_analysis
+from moneytrail.analysis.hardware import accelerator_units
 from moneytrail.analysis.purchases import Purchases, plan_purchases
-from moneytrail.analysis.stats import describe, describe_frame, draw_interval, rng_for
+from moneytrail.analysis.stats import describe, describe_frame
 from moneytrail.engine.result import TraceResult
 from moneytrail.errors import ScenarioError
+from moneytrail.scenarios.schema import Plan
 
-DEFAULT_SINGLE_SUPPLIER = 0.5   # see single_supplier_share
-STREAM = 2
-HARDWARE = ("accelerators", "servers", "networking", "storage")
+
+def rules_date(plan: Plan) -> dt.date:
+    """The date export rules are read on when none is given: the plan's `as_of`, else 1 July
+    of its year (never the day the analysis runs)."""
+    return plan.as_of if plan.as_of is not None else dt.date(plan.year, 7, 1)
+
+
+def single_supplier_threshold(data: AnalysisData) -> float:
+    """The default share above which one firm counts as a single supplier (analysis parameter
+    `single_supplier_threshold`: the EU case-law presumption of dominance at 50 %)."""
+    return data.param("single_supplier_threshold")[1]
 
 
 def _firm_mask(result: TraceResult, suppliers: list[str]) -> np.ndarray:
@@ -37,10 +52,13 @@ def top_supplier_shares(result: TraceResult, purchases: Purchases
 
 
 def single_supplier_share(result: TraceResult, purchases: Purchases | None = None,
-                          threshold: float = DEFAULT_SINGLE_SUPPLIER) -> np.ndarray:
-    """Per draw, the share of the plan's spending in categories where one firm supplies more
-    than `threshold` of what the plan buys. The default 0.5 follows the EU case-law presumption
-    of dominance at a 50% market share (an assumption the user can change)."""
+                          threshold: float | None = None, data: AnalysisData | None = None
+                          ) -> np.ndarray:
+    """Per draw, the share of the plan's first invoices (direct spending) in categories where
+    one firm supplies more than `threshold` of what the plan buys. The threshold is the user's
+    (a condition's `threshold`); by default the data's `single_supplier_threshold`."""
+    if threshold is None:
+        threshold = single_supplier_threshold(data if data is not None else load_analysis())
     if not 0 < threshold <= 1:
         raise ScenarioError("the single-supplier threshold must be a share in (0, 1]",
                             field="threshold", value=threshold)
@@ -51,11 +69,37 @@ def single_supplier_share(result: TraceResult, purchases: Purchases | None = Non
     return dependent / purchases.amounts.sum(axis=1)
 
 
+def dominant_firms(result: TraceResult, threshold: float) -> list[str]:
+    """Firms holding more than `threshold` (central share) of any market in the model's data
+    (any category and buyer region): the single suppliers a value chain can rest on."""
+    markets = result.model.markets
+    shares = markets["central"] / markets.groupby(["category", "buyer_region"])[
+        "central"].transform("sum")
+    dominant = set(markets.loc[(shares > threshold).to_numpy(), "supplier"])
+    firms = _firm_mask(result, sorted(dominant))
+    return [s for s, firm in zip(sorted(dominant), firms, strict=True) if firm]
+
+
+def value_chain_single_supplier_share(result: TraceResult, threshold: float | None = None,
+                                      data: AnalysisData | None = None) -> np.ndarray:
+    """Per draw, the share of the plan's value added (all tiers, not only first invoices) that
+    is generated at firms which are single suppliers of some market (dominant_firms), e.g.
+    Nvidia's value added reached through cloud rentals as well as through chip purchases."""
+    if threshold is None:
+        threshold = single_supplier_threshold(data if data is not None else load_analysis())
+    firms = dominant_firms(result, threshold)
+    mask = result.flow_labels["entity"].isin(firms).to_numpy()
+    return result.select(mask) / result.draw_totals
+
+
 def dependency_table(result: TraceResult, purchases: Purchases | None = None,
-                     threshold: float = DEFAULT_SINGLE_SUPPLIER) -> pd.DataFrame:
+                     threshold: float | None = None, data: AnalysisData | None = None
+                     ) -> pd.DataFrame:
     """Per category: its share of the plan, the largest supplier, and how often it is above
     the single-supplier threshold."""
     purchases = purchases if purchases is not None else plan_purchases(result)
+    if threshold is None:
+        threshold = single_supplier_threshold(data if data is not None else load_analysis())
     total = purchases.amounts.sum(axis=1)
     rows = []
     for category, (suppliers, top, spend) in top_supplier_shares(result, purchases).items():
@@ -93,41 +137,17 @@ def rules_in_force(data: AnalysisData, on: dt.date) -> pd.DataFrame:
 
 
 def tier_of(rules: pd.DataFrame, country: str) -> tuple[int, float] | None:
-    """(tier, cap in H100-equivalents) of a country under the rules in force; None if no rule.
-    Countries a rule does not list fall in its tier 2 (the diffusion rule's default)."""
+    """(tier, cap in H100-equivalents) of a country under the rules in force; None if no rule
+    applies to it. Countries a rule does not list fall in its tier 2 (the diffusion rule's
+    default); a rule without a tier 2 leaves them unrestricted (None)."""
     if rules.empty:
         return None
     for _, row in rules.iterrows():
         if country in row["country"].split(";"):
             return int(row["tier"]), float(row["cap_h100e"]) if pd.notna(row["cap_h100e"]) \
                 else float("inf")
-    default = rules[rules["tier"] == 2]
+    default = rules[pd.to_numeric(rules["tier"]) == 2]
     return (2, float(default["cap_h100e"].iloc[0])) if not default.empty else None
-
-
-def accelerator_units(result: TraceResult, purchases: Purchases, data: AnalysisData
-                      ) -> tuple[np.ndarray, pd.Series]:
-    """Per draw, H100-equivalents bought (accelerator spend / reference accelerator price)."""
-    by_cat = purchases.by_category()
-    spend = by_cat["accelerators"].to_numpy() if "accelerators" in by_cat else np.zeros(
-        result.draws)
-    chip = reference_accelerator(data, result.model.year)
-    price = draw_interval((chip["price_low"], chip["price_central"], chip["price_high"]),
-                          rng_for(result.seed, STREAM), result.draws, lower=0.0)
-    spend_chip_currency = data.convert(spend, result.plan.currency, chip["currency"],
-                                       result.model.year)
-    units = spend_chip_currency / price
-    h100 = data["accelerators"].set_index("id").loc["h100", "bf16_tflops"]
-    return units * chip["bf16_tflops"] / h100, chip
-
-
-def reference_accelerator(data: AnalysisData, year: int) -> pd.Series:
-    table = data["accelerators"]
-    for _, row in table.iterrows():
-        if str(year) in str(row["reference_years"]).split(";"):
-            return row
-    raise ScenarioError("no reference accelerator for this year in analysis/accelerators.csv",
-                        field="year", value=year)
 
 
 def site_of(result: TraceResult) -> str:
@@ -135,42 +155,55 @@ def site_of(result: TraceResult) -> str:
     return plan.site_country or plan.buyer_region
 
 
+def over_cap(units: np.ndarray, rules: pd.DataFrame, country: str) -> np.ndarray:
+    """Per draw, the share of `units` above the country's cap under `rules` (0 if uncapped)."""
+    tier = tier_of(rules, country)
+    if tier is None or tier[0] == 1:
+        return np.zeros_like(units)
+    return np.clip(units - tier[1], 0.0, None) / np.where(units > 0, units, 1.0)
+
+
 def export_exposure(result: TraceResult, on: dt.date, purchases: Purchases | None = None,
                     data: AnalysisData | None = None) -> tuple[np.ndarray, dict]:
-    """Per draw, the share of the plan's accelerators that export rules in force on `on` would
-    cap or deny at its site; for an unspecified EU site, the share of EU members exposed."""
+    """Per draw, the share of the plan's accelerators above the cap that export rules in force
+    on `on` set at its site. A plan without a named site (`site_country`) in the EU is read at
+    its least favoured member: the share that would exceed the cap if sited in a capped member
+    (the worst case over the members, so the metric stays a share of the plan's chips)."""
     data = data if data is not None else load_analysis()
     purchases = purchases if purchases is not None else plan_purchases(result)
     rules = rules_in_force(data, on)
-    units, chip = accelerator_units(result, purchases, data)
+    units, _ = accelerator_units(result, purchases, data)
     site = site_of(result)
     info = {"on": on.isoformat(), "site": site, "rules": sorted(set(rules["rule"])),
             "h100e_p50": describe(units)["p50"]}
-    if rules.empty or not np.any(units > 0):
-        return np.zeros(result.draws), {**info, "tier": None}
     if site == "EU":
         members = sorted(data["eu_members"]["country"])
-        exposed = [m for m in members if (tier_of(rules, m) or (1, 0))[0] >= 2]
-        share = len(exposed) / len(members) if members else 0.0
-        return np.full(result.draws, share), {**info, "tier": "mixed",
-                                               "exposed_members": exposed}
-    tier, cap = tier_of(rules, site)
-    if tier == 1:
-        return np.zeros(result.draws), {**info, "tier": 1}
-    over = np.clip(units - cap, 0.0, None) / np.where(units > 0, units, 1.0)
-    return over, {**info, "tier": tier, "cap_h100e": cap}
+        tiers = {m: tier_of(rules, m) for m in members}
+        capped = [m for m in members if tiers[m] is not None and tiers[m][0] >= 2]
+        if not capped:
+            return np.zeros(result.draws), {**info, "tier": None, "exposed_members": []}
+        worst = min(capped, key=lambda m: tiers[m][1])
+        return over_cap(units, rules, worst), {**info, "tier": f"worst case: {worst}",
+                                               "cap_h100e": tiers[worst][1],
+                                               "exposed_members": capped}
+    tier = tier_of(rules, site)
+    if tier is None:
+        return np.zeros(result.draws), {**info, "tier": None}
+    return over_cap(units, rules, site), {**info, "tier": tier[0], "cap_h100e": tier[1]}
 
 
-def export_table(result: TraceResult, dates: list[dt.date], data: AnalysisData | None = None,
-                 purchases: Purchases | None = None) -> pd.DataFrame:
-    """The same plan under the export rules in force on each date."""
+def export_table(result: TraceResult, dates: list[dt.date] | None = None,
+                 data: AnalysisData | None = None, purchases: Purchases | None = None
+                 ) -> pd.DataFrame:
+    """The same plan under the export rules in force on each date (default: rules_date)."""
     data = data if data is not None else load_analysis()
     purchases = purchases if purchases is not None else plan_purchases(result)
     rows = []
-    for on in dates:
+    for on in dates or [rules_date(result.plan)]:
         share, info = export_exposure(result, on, purchases, data)
         rows.append({"date": on.isoformat(), "rules": ", ".join(info["rules"]) or "none",
-                     "site": info["site"], "tier": info["tier"],
+                     "site": info["site"], "tier": str(info["tier"]),
+                     "cap_h100e": info.get("cap_h100e", float("nan")),
                      "h100e_p50": info["h100e_p50"],
                      **{f"exposed_{k}": v for k, v in describe(share).items()}})
     return pd.DataFrame(rows).set_index("date")

@@ -1,5 +1,9 @@
 """Compute per euro: training runs a plan's compute buys, and cost of a capability under the
-algorithmic-efficiency trend (so infrastructure-first and efficiency-first plans compare)."""
+algorithmic-efficiency trend (so infrastructure-first and efficiency-first plans compare).
+
+Every column is per draw: the run's compute is drawn from its sourced interval once and used for
+both the original-compute count and the trend-adjusted capability count.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,22 @@ import numpy as np
 import pandas as pd
 
 from moneytrail.analysis.data import AnalysisData, load_analysis
-from moneytrail.analysis.dependency import accelerator_units
+from moneytrail.analysis.hardware import (
+    HOURS_PER_YEAR,
+    accelerator_units,
+    reference_flops,
+    rented_gpu_hours,
+)
 from moneytrail.analysis.purchases import Purchases, plan_purchases
 from moneytrail.analysis.stats import describe_frame, draw_interval, rng_for
 from moneytrail.engine.result import TraceResult
 from moneytrail.errors import ScenarioError
 
+__all__ = ["CAPABILITY_RUN", "capability_compute", "efficiency", "efficiency_draws",
+           "reference_flops", "training_runs"]
+
 STREAM = 4
-SECONDS_PER_YEAR = 365.25 * 24 * 3600
-REFERENCE_CHIP = "h100"        # accelerator whose dense BF16 peak converts H100e to FLOP/s
+SECONDS_PER_HOUR = 3600.0
 CAPABILITY_RUN = "gpt4"        # "a GPT-4-level model" is the capability unit
 
 
@@ -30,10 +41,10 @@ def _months_between(start: str, year: int) -> float:
     return (year - y) * 12 + (7 - m)          # to the middle of the plan's year
 
 
-def capability_compute(data: AnalysisData, run: str, year: int, rng: np.random.Generator,
-                       draws: int) -> np.ndarray:
-    """FLOP needed in `year` to reach what `run` reached, with compute halving every
-    `algorithmic_halving_months` (Ho et al. 2024)."""
+def run_compute(data: AnalysisData, run: str, year: int, rng: np.random.Generator,
+                draws: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per draw: FLOP `run` used, and FLOP needed in `year` to reach what it reached, with
+    compute halving every `algorithmic_halving_months` (Ho et al. 2024)."""
     runs = training_runs(data)
     if run not in runs.index:
         raise ScenarioError(f"unknown training run (known: {', '.join(runs.index)})",
@@ -43,13 +54,13 @@ def capability_compute(data: AnalysisData, run: str, year: int, rng: np.random.G
                          lower=0.0)
     halving = draw_interval(data.param("algorithmic_halving_months"), rng, draws, lower=0.5)
     months = max(_months_between(row["released"], year), 0.0)
-    return flop * 2.0 ** (-months / halving)
+    return flop, flop * 2.0 ** (-months / halving)
 
 
-def reference_flops(data: AnalysisData) -> float:
-    """Peak dense BF16 FLOP/s of the reference accelerator, from analysis/accelerators.csv."""
-    chips = data["accelerators"].set_index("id")
-    return float(chips.loc[REFERENCE_CHIP, "bf16_tflops"]) * 1e12
+def capability_compute(data: AnalysisData, run: str, year: int, rng: np.random.Generator,
+                       draws: int) -> np.ndarray:
+    """FLOP needed in `year` to reach what `run` reached (see run_compute)."""
+    return run_compute(data, run, year, rng, draws)[1]
 
 
 def efficiency_draws(result: TraceResult, data: AnalysisData | None = None,
@@ -65,22 +76,15 @@ def efficiency_draws(result: TraceResult, data: AnalysisData | None = None,
     mfu = draw_interval(data.param("mfu"), rng, n, lower=0.0, upper=1.0)
     busy = draw_interval(data.param("busy_fraction"), rng, n, lower=0.0, upper=1.0)
     units, _ = accelerator_units(result, purchases, data)
-    h100_flops = reference_flops(data)
-    owned = units * h100_flops * mfu * busy * SECONDS_PER_YEAR * plan.horizon_years
-    by_cat = purchases.by_category()
-    cloud = by_cat["cloud_compute"].to_numpy() if "cloud_compute" in by_cat else np.zeros(n)
-    rent_param = f"gpu_rent_usd_per_hour_{year}"
-    rent = draw_interval(data.param(rent_param), rng, n, lower=0.01)
-    hours = data.convert(cloud, plan.currency, "USD", year) / rent
-    rented = hours * 3600.0 * h100_flops * mfu
+    peak = reference_flops(data)
+    owned = units * peak * mfu * busy * HOURS_PER_YEAR * SECONDS_PER_HOUR * plan.horizon_years
+    rented = rented_gpu_hours(result, purchases, data) * SECONDS_PER_HOUR * peak * mfu
     flop = owned + rented
-    runs = training_runs(data)
-    original = runs.loc[run]
-    needed = capability_compute(data, run, year, rng, n)
+    original, needed = run_compute(data, run, year, rng, n)
     capabilities = flop / needed
     total_eur = data.convert(result.total, plan.currency, "EUR", year)
-    return {"compute_flop": flop,
-            f"runs_of_{run}_original_compute": flop / original["flop_central"],
+    return {"compute_flop": flop, "compute_flop_rented": rented,
+            f"runs_of_{run}_original_compute": flop / original,
             f"{run}_level_capabilities": capabilities,
             "eur_per_capability": np.where(capabilities > 0, total_eur / np.where(
                 capabilities > 0, capabilities, 1.0), np.nan)}
@@ -88,4 +92,5 @@ def efficiency_draws(result: TraceResult, data: AnalysisData | None = None,
 
 def efficiency(result: TraceResult, data: AnalysisData | None = None,
                purchases: Purchases | None = None, run: str = CAPABILITY_RUN) -> pd.DataFrame:
+    """Efficiency metrics of a plan: mean / p5 / p50 / p95 over draws."""
     return describe_frame(efficiency_draws(result, data, purchases, run))

@@ -1,8 +1,13 @@
-"""A plan's hardware over its life: value, energy, electricity cost, CO2, residual value, TCO.
+"""A plan's compute over its life: hardware value, energy, electricity cost, CO2, residual
+value, TCO.
 
-Owned hardware only: for rented compute (cloud) the provider's energy and depreciation are in the
-rental price. Energy = accelerators x TDP x IT overhead x (busy + idle share) x PUE x hours;
-CO2 is location-based (the site's grid intensity), prices are large-consumer tariffs.
+Owned hardware: energy = accelerators x TDP x IT overhead x (busy + idle share) x PUE x hours
+over the horizon; its electricity cost is the plan's. Rented compute (cloud_compute spending,
+converted to H100-hours at the rental price as the efficiency analysis does) uses energy too:
+hours x TDP x IT overhead x PUE, at the buyer region's grid; its electricity cost is already in
+the rent, so it adds to energy and CO2 (labelled `_rented`) but not to cost. CO2 is
+location-based (the site's grid intensity); prices are large-consumer tariffs. The data year of
+the grid and price rows is reported (`data_year`) when the plan's year is missing.
 """
 
 from __future__ import annotations
@@ -11,23 +16,56 @@ import numpy as np
 import pandas as pd
 
 from moneytrail.analysis.data import AnalysisData, load_analysis
-from moneytrail.analysis.dependency import HARDWARE, accelerator_units, site_of
+from moneytrail.analysis.dependency import site_of
+from moneytrail.analysis.hardware import (
+    HARDWARE,
+    HOURS_PER_YEAR,
+    accelerator_units,
+    kw_per_unit,
+    reference_chip,
+    rented_gpu_hours,
+)
 from moneytrail.analysis.purchases import Purchases, plan_purchases
+from moneytrail.analysis.site import price_per_kwh, site_row
 from moneytrail.analysis.stats import describe_frame, draw_interval, rng_for
 from moneytrail.engine.result import TraceResult
-from moneytrail.errors import ScenarioError
 
 STREAM = 3
-HOURS_PER_YEAR = 8760.0
 
 
-def _nearest(table: pd.DataFrame, country: str, year: int, where: str) -> pd.Series:
-    rows = table[table["country"] == country]
-    if rows.empty:
-        raise ScenarioError(f"no {where} data for this site (known: "
-                            f"{', '.join(sorted(set(table['country'])))})",
-                            field="site_country", value=country)
-    return rows.iloc[int(np.argmin(np.abs(rows["year"].to_numpy() - year)))]
+def hardware_value(result: TraceResult, data: AnalysisData, purchases: Purchases
+                   ) -> dict[str, np.ndarray]:
+    """Per draw: hardware bought, its resale value at the horizon, and straight-line book value
+    (NaN share when the plan buys no hardware)."""
+    rng, n = rng_for(result.seed, STREAM), result.draws
+    horizon = float(result.plan.horizon_years)
+    by_cat = purchases.by_category()
+    hardware = by_cat[[c for c in HARDWARE if c in by_cat]].sum(axis=1).to_numpy()
+    decline = draw_interval(data.param("value_decline_per_year"), rng, n, lower=0.0, upper=1.0)
+    life = draw_interval(data.param("useful_life_years"), rng, n, lower=0.5)
+    residual = hardware * (1.0 - decline) ** horizon
+    return {"hardware_capex": hardware, "residual_value": residual,
+            "residual_value_share": np.divide(residual, hardware, out=np.full(n, np.nan),
+                                              where=hardware > 0),
+            "book_value_straight_line": hardware * np.clip(1.0 - horizon / life, 0.0, 1.0)}
+
+
+def energy(result: TraceResult, data: AnalysisData, purchases: Purchases
+           ) -> dict[str, np.ndarray]:
+    """Per draw: H100-equivalents owned, energy of owned and of rented compute (kWh)."""
+    rng, n = rng_for(result.seed, STREAM + 100), result.draws
+    plan = result.plan
+    units, chip = accelerator_units(result, purchases, data)
+    it_factor = draw_interval(data.param("it_power_per_tdp"), rng, n, lower=0.0)
+    busy = draw_interval(data.param("busy_fraction"), rng, n, lower=0.0, upper=1.0)
+    idle = draw_interval(data.param("idle_draw"), rng, n, lower=0.0, upper=1.0)
+    region = "EU" if plan.buyer_region == "EU" else "US"
+    pue = draw_interval(data.param(f"pue_{region}"), rng, n, lower=1.0)
+    owned_kw = units * kw_per_unit(chip, data) * it_factor
+    owned = owned_kw * (busy + (1.0 - busy) * idle) * pue * HOURS_PER_YEAR * plan.horizon_years
+    reference_kw = float(reference_chip(data)["tdp_w"]) / 1000.0
+    rented = rented_gpu_hours(result, purchases, data) * reference_kw * it_factor * pue
+    return {"units": units, "owned_kwh": owned, "rented_kwh": rented}
 
 
 def lifecycle_draws(result: TraceResult, data: AnalysisData | None = None,
@@ -36,48 +74,45 @@ def lifecycle_draws(result: TraceResult, data: AnalysisData | None = None,
     data = data if data is not None else load_analysis()
     purchases = purchases if purchases is not None else plan_purchases(result)
     plan, year, n = result.plan, result.model.year, result.draws
-    rng = rng_for(result.seed, STREAM)
-    horizon = float(plan.horizon_years)
-    by_cat = purchases.by_category()
-    hardware = by_cat[[c for c in HARDWARE if c in by_cat]].sum(axis=1).to_numpy()
-    decline = draw_interval(data.param("value_decline_per_year"), rng, n, lower=0.0, upper=1.0)
-    life = draw_interval(data.param("useful_life_years"), rng, n, lower=0.5)
-    residual = hardware * (1.0 - decline) ** horizon
-    units, chip = accelerator_units(result, purchases, data)     # H100-equivalents
-    h100_tdp_kw = data["accelerators"].set_index("id").loc["h100", "tdp_w"] / 1000.0
-    it_factor = draw_interval(data.param("it_power_per_tdp"), rng, n, lower=0.0)
-    busy = draw_interval(data.param("busy_fraction"), rng, n, lower=0.0, upper=1.0)
-    idle = draw_interval(data.param("idle_draw"), rng, n, lower=0.0, upper=1.0)
-    region = "EU" if plan.buyer_region == "EU" else "US"
-    pue = draw_interval(data.param(f"pue_{region}"), rng, n, lower=1.0)
-    # TDP scales with the chip: H100-equivalents x H100 TDP x (chip W per H100e / H100 W)
-    watts_ratio = (chip["tdp_w"] / chip["bf16_tflops"]) / (h100_tdp_kw * 1000.0 / 989.0)
-    it_kw = units * h100_tdp_kw * watts_ratio * it_factor
-    kwh = it_kw * (busy + (1.0 - busy) * idle) * pue * HOURS_PER_YEAR * horizon
+    value = hardware_value(result, data, purchases)
+    kwh = energy(result, data, purchases)
     site = site_of(result)
-    grid = _nearest(data["grid"], site, year, "grid intensity")
-    price_row = _nearest(data["electricity_prices"], site, year, "electricity price")
-    price = draw_interval((price_row["low"], price_row["central"], price_row["high"]), rng, n,
-                          lower=0.0)
-    cost = data.convert(kwh * price, "EUR", plan.currency, year)
-    co2 = kwh * grid["gco2_per_kwh"] / 1e6                          # tonnes CO2e
-    book = hardware * np.clip(1.0 - horizon / life, 0.0, 1.0)
-    return {"hardware_capex": hardware, "residual_value": residual,
-            "residual_value_share": np.divide(residual, hardware, out=np.full(n, np.nan),
-                                              where=hardware > 0),
-            "book_value_straight_line": book, "accelerators_h100e": units,
-            "energy_mwh": kwh / 1000.0, "electricity_cost": cost, "co2_tonnes": co2,
-            "tco": result.total + cost - residual}
+    grid = site_row(data["grid"], site, year, "grid intensity")
+    price = price_per_kwh(data, site_row(data["electricity_prices"], site, year,
+                                         "electricity price"),
+                          plan.currency, rng_for(result.seed, STREAM + 200), n)
+    cost = kwh["owned_kwh"] * price
+    co2_owned = kwh["owned_kwh"] * grid["gco2_per_kwh"] / 1e6        # tonnes CO2e
+    co2_rented = kwh["rented_kwh"] * grid["gco2_per_kwh"] / 1e6
+    return {**value, "accelerators_h100e": kwh["units"],
+            "energy_mwh": (kwh["owned_kwh"] + kwh["rented_kwh"]) / 1000.0,
+            "energy_mwh_rented": kwh["rented_kwh"] / 1000.0, "electricity_cost": cost,
+            "co2_tonnes": co2_owned + co2_rented, "co2_tonnes_rented": co2_rented,
+            "tco": result.total + cost - value["residual_value"]}
+
+
+def data_years(result: TraceResult, data: AnalysisData) -> dict[str, int]:
+    """The year of the grid and price rows the lifecycle used (its nearest-year fallback)."""
+    site, year = site_of(result), result.model.year
+    grid = int(site_row(data["grid"], site, year, "grid intensity")["year"])
+    price = int(site_row(data["electricity_prices"], site, year, "electricity price")["year"])
+    return {"energy_mwh": grid, "energy_mwh_rented": grid, "co2_tonnes": grid,
+            "co2_tonnes_rented": grid, "electricity_cost": price, "tco": price}
 
 
 def lifecycle(result: TraceResult, data: AnalysisData | None = None,
               purchases: Purchases | None = None) -> pd.DataFrame:
-    """Lifecycle metrics over the plan's horizon: mean / p5 / p50 / p95."""
+    """Lifecycle metrics over the plan's horizon: mean / p5 / p50 / p95, with the data year of
+    the country data behind each row."""
+    data = data if data is not None else load_analysis()
     out = describe_frame(lifecycle_draws(result, data, purchases))
     units = {"hardware_capex": result.currency, "residual_value": result.currency,
              "residual_value_share": "share", "book_value_straight_line": result.currency,
              "accelerators_h100e": "H100-equivalents", "energy_mwh": "MWh",
-             "electricity_cost": result.currency, "co2_tonnes": "t CO2e",
+             "energy_mwh_rented": "MWh (rented compute)", "electricity_cost": result.currency,
+             "co2_tonnes": "t CO2e", "co2_tonnes_rented": "t CO2e (rented compute)",
              "tco": result.currency}
     out.insert(0, "unit", [units[k] for k in out.index])
+    years = data_years(result, data)
+    out["data_year"] = pd.array([years.get(k) for k in out.index], dtype="Int64")
     return out

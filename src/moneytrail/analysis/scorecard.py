@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from moneytrail.analysis.conditions import holds
+from moneytrail.analysis.conditions import held_share, holds_matrix
 from moneytrail.analysis.data import AnalysisData, load_analysis
 from moneytrail.analysis.metrics import Evaluation
 from moneytrail.analysis.stats import STATS, describe
@@ -22,13 +22,14 @@ ROWS: list[tuple[str, str, dict, str]] = [
     ("EU value added (location)", "eu_value_added_share", {}, "share"),
     ("Labour share (wages, all countries)", "labour_share", {}, "share"),
     ("HHI change, largest market bought in", "hhi_change", {}, "points"),
-    ("Single-supplier dependency (>50%)", "single_supplier_share", {}, "share"),
+    ("Single supplier >50%: first invoices", "single_supplier_share", {}, "share"),
+    ("Single supplier >50%: value chain", "value_chain_single_supplier_share", {}, "share"),
     ("Export-control exposure", "export_exposed_share", {}, "share"),
     ("CO2 over the horizon", "co2_tonnes", {}, "t CO2e"),
     ("Residual value of hardware at horizon", "residual_value_share", {}, "share"),
     ("Cost per GPT-4-level capability", "eur_per_capability", {}, "EUR"),
 ]
-CONDITIONS_ROW = "Conditions met (share of conditions holding)"
+CONDITIONS_ROW = "Conditions met (share of applicable ones)"
 
 
 def scorecard_draws(evaluation: Evaluation, conditions: list[Condition] | None = None,
@@ -42,12 +43,7 @@ def scorecard_draws(evaluation: Evaluation, conditions: list[Condition] | None =
     plan = evaluation.result.plan
     rules = plan.conditions if conditions is None else conditions
     if rules:
-        where = plan.path or plan.id
-        ok = np.column_stack([holds(c, evaluation.metric(
-            c.metric, where=where, field_name=f"conditions.{k}", group=c.group,
-            country=c.country, owner_country=c.owner_country, entity=c.entity,
-            threshold=c.threshold, on=c.on)) for k, c in enumerate(rules)])
-        out[CONDITIONS_ROW] = ok.mean(axis=1)
+        out[CONDITIONS_ROW] = held_share(holds_matrix(evaluation, rules, plan.path or plan.id))
     else:
         out[CONDITIONS_ROW] = np.full(evaluation.result.draws, np.nan)
     return out
@@ -74,12 +70,16 @@ def compare(plans: list, *, draws: int | None = None, seed: int | None = None,
     """Plans (scenario paths, Plans or TraceResults) side by side on the scorecard metrics.
 
     Rows: metrics; columns: (plan, mean | p5 | p50 | p95). `conditions` replaces each plan's own
-    conditions (to hold every plan to the same rules); `on` dates the export-control rules.
+    conditions (to hold every plan to the same rules); `on` dates the export-control rules
+    (default: each plan's own date, see dependency.rules_date), recorded in
+    `table.attrs["export_rules_on"]`. `data_path` is the data package of traces and analyses.
     """
     data = data if data is not None else load_analysis(data_path)
-    columns = {}
+    columns, dates = {}, {}
     for result in _results(plans, draws, seed, data_path):
-        values = scorecard_draws(Evaluation.of(result, data), conditions, on)
+        evaluation = Evaluation.of(result, data)
+        dates[result.label] = (on or evaluation.on).isoformat()
+        values = scorecard_draws(evaluation, conditions, on)
         for label, draws_of in values.items():
             stats = describe(draws_of)
             for stat in STATS:
@@ -87,6 +87,7 @@ def compare(plans: list, *, draws: int | None = None, seed: int | None = None,
     table = pd.DataFrame(columns)
     table.columns = pd.MultiIndex.from_tuples(table.columns, names=["plan", "stat"])
     table.index.name = "metric"
+    table.attrs["export_rules_on"] = dates
     return table
 
 
@@ -109,8 +110,11 @@ def render_scorecard(table: pd.DataFrame):
     """A rich table: median and 90 % interval per plan."""
     from rich.table import Table
 
+    dates = table.attrs.get("export_rules_on", {})
+    caption = "Export rules read on: " + ", ".join(f"{p} {d}" for p, d in dates.items()) \
+        if dates else None
     out = Table(title="Scorecard: median (90 % interval) over Monte Carlo draws",
-                title_justify="left")
+                title_justify="left", caption=caption, caption_justify="left")
     out.add_column("metric", style="bold")
     plans = list(dict.fromkeys(table.columns.get_level_values(0)))
     for plan in plans:

@@ -9,6 +9,20 @@ from moneytrail.engine.sampling import PertSampler
 
 STATS = ("mean", "p5", "p50", "p95")
 
+# Verdict cut-offs on P(bound holds) over draws, kept in one place (docs/methods.md, Analyses).
+# A policy condition is a requirement a plan must meet in practice: "met" needs 95 % of draws.
+# A claim of the debate is weighed on evidence given as 90 % intervals: "supported" needs 90 %.
+CONDITION_CUTOFFS = (0.95, 0.05)
+CLAIM_CUTOFFS = (0.90, 0.10)
+
+
+def probability(ok: np.ndarray) -> float:
+    """Share of draws where a bound holds, over the draws where the metric is defined
+    (1.0 / 0.0 / NaN per draw); NaN when it is defined in none."""
+    ok = np.asarray(ok, dtype=float)
+    defined = ~np.isnan(ok)
+    return float(ok[defined].mean()) if defined.any() else float("nan")
+
 
 def describe(values: np.ndarray) -> dict[str, float]:
     """Mean and percentiles of one per-draw metric (NaN draws ignored)."""

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from moneytrail.errors import ScenarioError
 
@@ -73,7 +82,8 @@ CONDITION_METRICS: dict[str, tuple[float, float]] = {
     "eu_labour_share": (0.0, 1.0),
     "labour_share": (0.0, 1.0),
     "hhi_change": (-10_000.0, 10_000.0),
-    "single_supplier_share": (0.0, 1.0),
+    "single_supplier_share": (0.0, 1.0),     # first invoices
+    "value_chain_single_supplier_share": (0.0, 1.0),     # value added, all tiers
     "export_exposed_share": (0.0, 1.0),
     "renewable_share": (0.0, 1.0),
     "closed_model_share": (0.0, 1.0),
@@ -99,30 +109,54 @@ class Condition(Strict):
     label: str | None = None
     note: str | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _yaml_on_key(cls, value: Any) -> Any:
+        """YAML 1.1 reads an unquoted `on:` key as boolean True: take it as `on`."""
+        if isinstance(value, dict) and True in value:
+            if "on" in value:
+                raise ValueError("give the date once: `on` appears twice")
+            value = {("on" if k is True else k): v for k, v in value.items()}
+        return value
+
+    @field_validator("metric")
+    @classmethod
+    def _known_metric(cls, value: str) -> str:
+        if value not in CONDITION_METRICS:
+            raise ValueError(f"unknown metric {value!r} (known: {', '.join(CONDITION_METRICS)})")
+        return value
+
+    @field_validator("max", "min")
+    @classmethod
+    def _bound_in_range(cls, value: float | None, info: ValidationInfo) -> float | None:
+        metric = info.data.get("metric")
+        if value is None or metric is None:
+            return value
+        if metric == "open_weights_only":
+            raise ValueError("open_weights_only takes no max or min")
+        low, high = CONDITION_METRICS[metric]
+        if not math.isfinite(value) or not low <= value <= high:
+            raise ValueError(f"threshold {value} is outside the range of {metric} "
+                             f"[{low:g}, {high:g}]")
+        return value
+
+    @field_validator("threshold")
+    @classmethod
+    def _threshold_share(cls, value: float | None) -> float | None:
+        if value is not None and not 0 < value <= 1:
+            raise ValueError("threshold must be a share in (0, 1]")
+        return value
+
     @model_validator(mode="after")
     def _consistent(self) -> Condition:
-        if self.metric not in CONDITION_METRICS:
-            raise ValueError(f"unknown metric {self.metric!r} (known: "
-                             f"{', '.join(CONDITION_METRICS)})")
         selectors = [name for name in SELECTORS if getattr(self, name) is not None]
         if self.metric == "value_added_share" and len(selectors) != 1:
             raise ValueError("value_added_share needs exactly one of group, country, "
                              "owner_country or entity")
         if self.metric != "value_added_share" and selectors:
             raise ValueError(f"{selectors[0]} only applies to value_added_share")
-        if self.metric == "open_weights_only":
-            if self.max is not None or self.min is not None:
-                raise ValueError("open_weights_only takes no max or min")
-            return self
-        if (self.max is None) == (self.min is None):
+        if self.metric != "open_weights_only" and (self.max is None) == (self.min is None):
             raise ValueError("give exactly one bound: max or min")
-        low, high = CONDITION_METRICS[self.metric]
-        bound = self.max if self.max is not None else self.min
-        if not math.isfinite(bound) or not low <= bound <= high:
-            raise ValueError(f"threshold {bound} is outside the range of {self.metric} "
-                             f"[{low:g}, {high:g}]")
-        if self.threshold is not None and not 0 < self.threshold <= 1:
-            raise ValueError("threshold must be a share in (0, 1]")
         return self
 
     @property
@@ -158,6 +192,8 @@ class Plan(Strict):
     conditions: list[Condition] = Field(default_factory=list)
     site_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     horizon_years: int = Field(default=5, ge=1, le=30)
+    # years the budget is spent over (default: horizon_years); market sizes are annual
+    spend_years: int | None = Field(default=None, ge=1, le=30)
     renewable_share: Interval | None = None
     as_of: dt.date | None = None
     path: str | None = Field(default=None, exclude=True)
@@ -252,6 +288,31 @@ def parse_scenario(data: Any, *, source: str = "<scenario>") -> Plan:
     return plan.model_copy(update={"path": source})
 
 
+def _bad_dates(node: Any, where: tuple = ()) -> list[tuple[str, str]]:
+    """(field, text) of every date-looking scalar that is not a real date, in file order."""
+    if isinstance(node, dict):
+        return [hit for k, v in node.items() for hit in _bad_dates(v, (*where, k))]
+    if isinstance(node, list):
+        return [hit for k, v in enumerate(node) for hit in _bad_dates(v, (*where, k))]
+    text = str(node)
+    if not _DATE.match(text):
+        return []
+    try:
+        dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return [(".".join(str(p) for p in where), text)]
+    return []
+
+
+_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
+
+
+def _bad_date(text: str) -> tuple[str | None, str | None]:
+    """Field and text of the first impossible date (re-read as plain strings, no dates built)."""
+    hits = _bad_dates(yaml.load(text, Loader=yaml.BaseLoader))
+    return hits[0] if hits else (None, None)
+
+
 def load_scenario(path: str | Path) -> Plan:
     """Read a scenario YAML file; errors name the file, the field and the value."""
     path = Path(path)
@@ -266,6 +327,10 @@ def load_scenario(path: str | Path) -> Plan:
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise ScenarioError(f"malformed YAML ({problem})", file=where) from None
+    except ValueError as exc:        # PyYAML builds dates itself: 2025-02-30 raises ValueError
+        field, value = _bad_date(text)
+        raise ScenarioError(f"not a valid date ({exc})", file=str(path), field=field,
+                            value=value) from None
     plan = parse_scenario(data, source=str(path))
     if plan.id != path.stem:
         raise ScenarioError(f"id must equal the file name '{path.stem}'", file=str(path),

@@ -1,0 +1,80 @@
+"""The plan's accelerators in reference-chip units, shared by dependency, lifecycle, efficiency.
+
+One place for the reference accelerator (whose dense BF16 peak converts H100-equivalents to
+FLOP/s) and for the length of a year, so the three analyses count the same chips and hours.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from moneytrail.analysis.data import AnalysisData
+from moneytrail.analysis.purchases import Purchases
+from moneytrail.analysis.stats import draw_interval, rng_for
+from moneytrail.engine.result import TraceResult
+from moneytrail.errors import ScenarioError
+
+STREAM = 2                     # the accelerator-price draws (kept from the dependency analysis)
+REFERENCE_CHIP = "h100"        # units are "H100-equivalents" of dense BF16 throughput
+HOURS_PER_YEAR = 365.25 * 24   # a mean calendar year (leap years included), in every analysis
+HARDWARE = ("accelerators", "servers", "networking", "storage")
+
+
+def reference_chip(data: AnalysisData) -> pd.Series:
+    """The reference accelerator's row of analysis/accelerators.csv."""
+    return data["accelerators"].set_index("id").loc[REFERENCE_CHIP]
+
+
+def reference_flops(data: AnalysisData) -> float:
+    """Peak dense BF16 FLOP/s of the reference accelerator, from analysis/accelerators.csv."""
+    return float(reference_chip(data)["bf16_tflops"]) * 1e12
+
+
+def reference_accelerator(data: AnalysisData, year: int) -> pd.Series:
+    """The accelerator a plan of `year` buys (its price and power set units and energy)."""
+    table = data["accelerators"]
+    for _, row in table.iterrows():
+        if str(year) in str(row["reference_years"]).split(";"):
+            return row
+    raise ScenarioError("no reference accelerator for this year in analysis/accelerators.csv",
+                        field="year", value=year)
+
+
+def accelerator_units(result: TraceResult, purchases: Purchases, data: AnalysisData
+                      ) -> tuple[np.ndarray, pd.Series]:
+    """Per draw, H100-equivalents bought (accelerator spend / the year's chip price, scaled by
+    its throughput), and the chip's row."""
+    by_cat = purchases.by_category()
+    spend = by_cat["accelerators"].to_numpy() if "accelerators" in by_cat else np.zeros(
+        result.draws)
+    chip = reference_accelerator(data, result.model.year)
+    price = draw_interval((chip["price_low"], chip["price_central"], chip["price_high"]),
+                          rng_for(result.seed, STREAM), result.draws, lower=0.0)
+    spend_chip_currency = data.convert(spend, result.plan.currency, chip["currency"],
+                                       result.model.year)
+    units = spend_chip_currency / price
+    return units * chip["bf16_tflops"] / reference_chip(data)["bf16_tflops"], chip
+
+
+def kw_per_unit(chip: pd.Series, data: AnalysisData) -> float:
+    """Accelerator power (TDP) per H100-equivalent of the chip bought, in kW."""
+    return float(chip["tdp_w"]) / float(chip["bf16_tflops"]) * \
+        float(reference_chip(data)["bf16_tflops"]) / 1000.0
+
+
+RENT_STREAM = 6                # the rental-price draws, shared by lifecycle and efficiency
+
+
+def rented_gpu_hours(result: TraceResult, purchases: Purchases, data: AnalysisData
+                     ) -> np.ndarray:
+    """Per draw, reference-GPU hours the plan's cloud_compute spending rents (spend / the
+    year's sourced hourly rent), the same draws in every analysis."""
+    by_cat = purchases.by_category()
+    year, n = result.model.year, result.draws
+    if "cloud_compute" not in by_cat:
+        return np.zeros(n)
+    cloud = by_cat["cloud_compute"].to_numpy()
+    rent = draw_interval(data.param(f"gpu_rent_usd_per_hour_{year}"),
+                         rng_for(result.seed, RENT_STREAM), n, lower=0.01)
+    return data.convert(cloud, result.plan.currency, "USD", year) / rent
