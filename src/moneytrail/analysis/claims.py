@@ -22,9 +22,9 @@ from moneytrail.analysis.claims_schema import (
     load_claims,
 )
 from moneytrail.analysis.data import AnalysisData, load_analysis
-from moneytrail.analysis.stats import describe
+from moneytrail.analysis.stats import CLAIM_CUTOFFS, describe
 
-SUPPORTED, CONTRADICTED = 0.9, 0.1      # P(bound holds) cut-offs for a check's verdict
+SUPPORTED, CONTRADICTED = CLAIM_CUTOFFS   # P(bound holds) cut-offs (see analysis/stats.py)
 DRAWS = 2000
 
 __all__ = ["Check", "Claim", "ClaimError", "check_claims", "claim_verdict", "check_verdict",
