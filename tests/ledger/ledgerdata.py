@@ -26,7 +26,7 @@ def source(id_: str, **extra) -> dict:
 
 def deal(id_: str, region: str, sector: str, purpose: str, announced: str, part_of: str = "",
          **extra) -> dict:
-    return {"id": id_, "name": f"Deal {id_}", "region": region, "sector": sector,
+    return {"id": id_, "name": f"Deal {id_}", "kind": "pledge", "region": region, "sector": sector,
             "purpose": purpose, "announcer": "Someone", "announced": announced,
             "horizon_end": "2030", "part_of": part_of, "description": "A test deal",
             "sources": "s_a", "note": "", **extra}

@@ -1,17 +1,14 @@
 """A process killed in the middle of an import leaves the store exactly as it was."""
 
-import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from ledgerdata import claim, tables, write_ledger_package
 
-from moneytrail.ledger.packageio import IMPORT_HOOK_ENV
-
-SCRIPT = ("import sys, moneytrail.ledger as L; "
-          "L.open(sys.argv[1], load_bundled=False).import_package(sys.argv[2], author='k')")
+SCRIPT = Path(__file__).with_name("import_with_hook.py")
 
 
 @pytest.fixture
@@ -38,8 +35,7 @@ def assert_unchanged(ledger, before):
 
 
 def run(url, package, hook):
-    env = {**os.environ, IMPORT_HOOK_ENV: hook}
-    return subprocess.Popen([sys.executable, "-c", SCRIPT, url, str(package)], env=env,
+    return subprocess.Popen([sys.executable, str(SCRIPT), url, str(package), hook],
                             stderr=subprocess.PIPE, text=True)
 
 

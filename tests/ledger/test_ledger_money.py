@@ -62,3 +62,27 @@ def test_unknown_currency_is_a_clear_error(conv):
 def test_missing_deflator_is_a_clear_error(conv):
     with pytest.raises(ConversionError, match="no hicp_ea deflator for 2025"):
         conv.convert(1, "EUR", 2024, "EUR", 2025)
+
+
+def test_default_price_year_skips_estimated_deflators():
+    from moneytrail.ledger.money import Converter
+
+    deflators = [{"series": series, "year": str(year), "index": "100", "source": source}
+                 for series in ("hicp_ea", "cpi_us")
+                 for year, source in ((2024, "m_full"), (2025, "m_full"), (2026, "m_guess"))]
+    sources = [{"id": "m_full", "reliability": "official"},
+               {"id": "m_guess", "reliability": "estimate"}]
+    assert Converter.from_records([], deflators).default_price_year() == 2026
+    converter = Converter.from_records([], deflators, sources=sources)
+    assert converter.default_price_year() == 2025
+    assert converter.default_price_year("USD") == 2025
+    assert converter.factor("EUR", 2026, "EUR", 2025) == 1.0      # still usable
+
+
+def test_bundled_default_price_year_is_a_full_year(tmp_path):
+    import moneytrail.ledger
+
+    with moneytrail.ledger.open(tmp_path / "l.sqlite") as ledger:
+        converter = ledger.converter()
+    years = {year for series, year in converter.indices if series == "hicp_ea"}
+    assert converter.default_price_year() < max(years)

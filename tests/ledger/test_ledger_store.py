@@ -164,9 +164,33 @@ def test_schema_from_migrations_matches_models(store_url):
     with moneytrail.ledger.open(store_url, load_bundled=False) as ledger, \
             ledger.engine.connect() as conn:
         context = MigrationContext.configure(conn)
-        assert context.get_current_revision() == "0001"
+        assert context.get_current_revision() == "0002"
         diff = [d for d in compare_metadata(context, Base.metadata)
                 if not (isinstance(d, tuple) and d[0] in ("add_index", "remove_index",
                                                           "add_constraint",
                                                           "remove_constraint"))]
         assert diff == []
+
+
+def test_revert_refuses_when_a_later_revision_changed_the_record(ledger):
+    first = ledger.edit("claim", "eu_com", {"note": "first"}, author="a").revisions[0]
+    second = ledger.edit("claim", "eu_com", {"note": "second"}, author="b").revisions[0]
+    with pytest.raises(ConflictError, match=f"by revision {second} \\(edit by b\\)"):
+        ledger.revert(first, author="c")
+    assert ledger.get("claim", "eu_com")["note"] == "second"
+    ledger.revert(first, author="c", force=True)
+    assert ledger.get("claim", "eu_com")["note"] == ""
+
+
+def test_import_keeps_records_edited_by_hand(ledger, package):
+    ledger.edit("claim", "eu_com", {"note": "checked by hand"}, author="a")
+    ledger.delete("claim", "us_com_low", author="a")
+    result = ledger.import_package(package, author="b")
+    assert set(result.skipped) == {"claim eu_com", "claim us_com_low"}
+    assert result.revisions == ()
+    assert ledger.get("claim", "eu_com")["note"] == "checked by hand"
+    with pytest.raises(NotFoundError):
+        ledger.get("claim", "us_com_low")
+    result = ledger.import_package(package, author="b", overwrite=True)
+    assert (result.changed, result.added, result.skipped) == (1, 1, ())
+    assert ledger.get("claim", "eu_com")["note"] == ""

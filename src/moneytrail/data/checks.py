@@ -6,14 +6,18 @@ loaders stop at the first one.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
 RELIABILITY = ("filing", "official", "analyst", "estimate", "weak", "assumption")
-DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# a date of year, month or day precision; the groups are year, month, day
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+NOT_A_DATE = "not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,71 @@ def require_columns(frame: pd.DataFrame, columns: list[str]) -> list[Problem]:
 
 
 def split_list(cell: str) -> list[str]:
+    """Items of a ';'-separated cell (source ids, groups, linked deals)."""
     return [part.strip() for part in str(cell).split(";") if part.strip()]
+
+
+def first_day(text: str) -> dt.date | None:
+    """Earliest day a date of year, month or day precision can mean; None if malformed."""
+    match = DATE_RE.match(text)
+    if not match:
+        return None
+    year, month, day = (int(g) if g else 1 for g in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def date_problem(text: str, today: dt.date | None = None) -> str | None:
+    """Why a date cell is wrong, or None; `today` given: dates after it are refused too."""
+    if not text:
+        return None
+    day = first_day(text)
+    if day is None:
+        return NOT_A_DATE
+    if today is not None and day > today:
+        return f"date is in the future (today is {today})"
+    return None
+
+
+def interval_row_problems(row: Mapping[str, object], file: str, line: int | None, *,
+                          lower: float | None = 0.0, upper: float | None = None,
+                          below: str | None = None) -> list[Problem]:
+    """low/central/high of one row are numbers, inside [lower, upper], and ordered."""
+    problems, values = [], {}
+    for col in ("low", "central", "high"):
+        number = parse_number(row[col])  # type: ignore[arg-type]
+        if number is None:
+            problems.append(Problem(file, line, col, row[col], "not a number"))
+        elif lower is not None and number < lower:
+            problems.append(Problem(file, line, col, row[col], below or f"below {lower:g}"))
+        elif upper is not None and number > upper:
+            problems.append(Problem(file, line, col, row[col], f"above {upper:g}"))
+        else:
+            values[col] = number
+    if len(values) == 3 and not values["low"] <= values["central"] <= values["high"]:
+        problems.append(Problem(file, line, "low/central/high",
+                                f"{row['low']}/{row['central']}/{row['high']}",
+                                "must satisfy low <= central <= high"))
+    return problems
+
+
+def source_row_problems(row: Mapping[str, object], file: str, line: int | None
+                        ) -> list[Problem]:
+    """A source row itself: a known reliability, and a URL unless it is an assumption,
+    which must explain itself in its note."""
+    reliability = row["reliability"]
+    if reliability not in RELIABILITY:
+        return [Problem(file, line, "reliability", reliability,
+                        f"must be one of {', '.join(RELIABILITY)}")]
+    if reliability == "assumption":
+        return [] if row["note"] else [Problem(file, line, "note", "",
+                                               "an assumption must explain itself")]
+    if not str(row["url"]).startswith(("http://", "https://")):
+        return [Problem(file, line, "url", row["url"],
+                        "a source needs a URL (or reliability=assumption)")]
+    return []
 
 
 def parse_number(text: str) -> float | None:
@@ -83,23 +151,8 @@ def check_intervals(frame: pd.DataFrame, *, lower: float | None = 0.0,
     path = frame.attrs.get("path", "?")
     problems = []
     for i, row in frame.iterrows():
-        values = {}
-        for col in ("low", "central", "high"):
-            number = parse_number(row[col])
-            if number is None:
-                problems.append(Problem(path, line_of(frame, i), col, row[col], "not a number"))
-            elif lower is not None and number < lower:
-                problems.append(Problem(path, line_of(frame, i), col, row[col],
-                                        f"below {lower:g}"))
-            elif upper is not None and number > upper:
-                problems.append(Problem(path, line_of(frame, i), col, row[col],
-                                        f"above {upper:g}"))
-            else:
-                values[col] = number
-        if len(values) == 3 and not values["low"] <= values["central"] <= values["high"]:
-            problems.append(Problem(path, line_of(frame, i), "low/central/high",
-                                    f"{row['low']}/{row['central']}/{row['high']}",
-                                    "must satisfy low <= central <= high"))
+        problems += interval_row_problems(row, path, line_of(frame, i), lower=lower,
+                                          upper=upper)
     return problems
 
 
@@ -148,8 +201,7 @@ def check_dates(frame: pd.DataFrame, columns: list[str], *, allow_empty: bool = 
             if v == "" and allow_empty:
                 continue
             if not DATE_RE.match(v):
-                problems.append(Problem(path, line_of(frame, i), col, v,
-                                        "not a date (YYYY, YYYY-MM or YYYY-MM-DD)"))
+                problems.append(Problem(path, line_of(frame, i), col, v, NOT_A_DATE))
     return problems
 
 

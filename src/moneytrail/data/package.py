@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import dataclass
 from importlib import resources
@@ -49,14 +50,29 @@ class DataPackage:
         return self.root / self.resource(name)["path"]
 
     def table(self, name: str) -> pd.DataFrame:
-        """Read a CSV resource as strings; callers convert the columns they need."""
+        """Read a CSV resource as strings; callers convert the columns they need.
+
+        An empty file, or a row with more or fewer fields than the header, is a one-line
+        error naming file:line (pandas would raise, or silently pad a short row).
+        """
         path = self.path_of(name)
         try:
+            with path.open(encoding="utf-8", newline="") as handle:
+                reader = csv.reader(handle)
+                header = next(reader, None)
+                if not header:
+                    raise DataPackageError("empty CSV file (no header row)", file=str(path))
+                for row in reader:
+                    if row and len(row) != len(header):
+                        raise DataPackageError(
+                            f"row has {len(row)} fields, the header has {len(header)}",
+                            file=f"{path}:{reader.line_num}")
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[])
         except FileNotFoundError:
             raise DataPackageError("file listed in the descriptor is missing",
                                    file=str(path)) from None
-        except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error,
+                UnicodeDecodeError) as exc:
             raise DataPackageError(f"malformed CSV ({exc})", file=str(path)) from None
         frame.attrs["path"] = str(path)
         return frame.map(str.strip)

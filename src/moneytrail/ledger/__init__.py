@@ -45,7 +45,7 @@ def initialise(ledger: Ledger, *, load_bundled: bool) -> None:
         package = open_package()
         import_package(ledger, package.root, author=BUNDLED_AUTHOR,
                        reason=f"bundled data package {package.version}, loaded on first use")
-    with ledger.engine.begin() as conn:
+    with ledger.writing() as conn:
         Ledger.set_meta(conn, "initialised", "bundled" if load_bundled else "empty")
 
 

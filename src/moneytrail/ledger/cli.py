@@ -132,19 +132,24 @@ def totals(by: Annotated[list[str] | None, typer.Option(
            "announced",
            region: RegionOpt = None, sector: SectorOpt = None, purpose: PurposeOpt = None,
            year: YearOpt = None, currency: CurrencyOpt = "EUR",
-           price_year: PriceYearOpt = None, db: DbOpt = None, fmt: FormatOpt = "table") -> None:
+           price_year: PriceYearOpt = None,
+           include_needs: Annotated[bool, typer.Option(
+               "--include-needs", help="also add up deals of kind need (estimates of what is "
+               "needed, e.g. the Draghi report), which are not pledges")] = False,
+           db: DbOpt = None, fmt: FormatOpt = "table") -> None:
     """Totals of one stage by region/sector/year, per capita and per GDP; no double counting."""
     from moneytrail.ledger.output import totals_view
 
     with open_ledger(db) as ledger:
         frame = ledger.totals(by=by or ["region"], stage=stage, currency=currency,
-                              price_year=price_year,
+                              price_year=price_year, include_needs=include_needs,
                               region=region or None, sector=sector, purpose=purpose,
                               year=year)
     emit({"totals": frame}, fmt, views={"totals": totals_view(frame)},
          titles={"totals": f"Totals of {stage} amounts"},
-         caption=unit(frame) + "; deals inside another deal's headline (part_of) "
-         "are not counted twice")
+         caption=unit(frame) + "; deals inside or overlapping another counted deal's "
+         "headline (part_of, overlaps) are not counted twice" +
+         ("" if include_needs else "; needs (kind need) left out"))
 
 
 @ledger_app.command()
@@ -188,21 +193,35 @@ def history(kind: Annotated[str | None, typer.Argument(help="record kind")] = No
 
 @ledger_app.command()
 def revert(revision: Annotated[int, typer.Argument(help="revision to undo")],
-           author: AuthorOpt = None, reason: ReasonOpt = "", db: DbOpt = None) -> None:
+           author: AuthorOpt = None, reason: ReasonOpt = "",
+           force: Annotated[bool, typer.Option(
+               "--force", help="revert even if a later revision changed the record (that "
+               "change is undone too)")] = False,
+           db: DbOpt = None) -> None:
     """Restore the record a revision changed to its state before it (a new revision)."""
     with open_ledger(db) as ledger:
-        result = ledger.revert(revision, author=author_of(author), reason=reason)
+        result = ledger.revert(revision, author=author_of(author), reason=reason,
+                               force=force)
     said(result, f"reverted revision {revision}")
 
 
 @ledger_app.command("import")
 def import_(path: Annotated[Path | None, typer.Argument(
                 help="data package folder (default: the bundled one)")] = None,
-            author: AuthorOpt = None, reason: ReasonOpt = "", db: DbOpt = None) -> None:
+            author: AuthorOpt = None, reason: ReasonOpt = "",
+            overwrite: Annotated[bool, typer.Option(
+                "--overwrite", help="also replace records whose latest change was made by "
+                "hand (add, edit, delete, revert)")] = False,
+            db: DbOpt = None) -> None:
     """Import a data package's ledger and macro tables (one transaction; idempotent)."""
     with open_ledger(db) as ledger:
-        result = ledger.import_package(path, author=author_of(author), reason=reason)
+        result = ledger.import_package(path, author=author_of(author), reason=reason,
+                                       overwrite=overwrite)
     said(result, f"imported {path or 'bundled data package'}")
+    if result.skipped:
+        shown = ", ".join(result.skipped[:10]) + (" ..." if len(result.skipped) > 10 else "")
+        err.print(f"kept {len(result.skipped)} record(s) changed by hand since (use "
+                  f"--overwrite to replace them): {shown}", highlight=False)
 
 
 @ledger_app.command()

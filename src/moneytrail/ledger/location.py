@@ -15,17 +15,25 @@ def default_path() -> Path:
     return Path(user_data_dir("moneytrail", appauthor=False)) / "ledger.sqlite"
 
 
+def sqlite_url(path: Path) -> str:
+    """URL of a SQLite file, creating its folder; a folder that cannot be made is one line."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from moneytrail.ledger.errors import LedgerError
+
+        raise LedgerError(f"cannot create the folder for the ledger store ({exc.strerror})",
+                          field="--db", value=str(path)) from None
+    return f"sqlite:///{path}"
+
+
 def resolve_url(url: str | os.PathLike | None = None) -> str:
     """A SQLAlchemy URL; a plain path means a SQLite file, `postgresql://` means psycopg 3."""
     text = str(url) if url else os.environ.get(ENV_URL, "")
     if not text:
-        path = default_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{path}"
+        return sqlite_url(default_path())
     if "://" not in text:
-        path = Path(text).expanduser().resolve()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{path}"
+        return sqlite_url(Path(text).expanduser().resolve())
     for plain in ("postgresql://", "postgres://"):
         if text.startswith(plain):
             return "postgresql+psycopg://" + text[len(plain):]

@@ -8,6 +8,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
 
+from moneytrail.ledger.locking import write_transaction
+
 SCRIPTS = Path(__file__).parent / "migrations"
 
 
@@ -18,8 +20,11 @@ def alembic_config() -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Run the shipped migrations in one transaction (a failed upgrade changes nothing)."""
+    """Run the shipped migrations in one transaction (a failed upgrade changes nothing).
+
+    It holds the write lock, so two processes opening a new store do not both create it.
+    """
     config = alembic_config()
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)

@@ -45,6 +45,7 @@ class Deal(Base):
     __tablename__ = "deals"
     id: Mapped[str] = mapped_column(String(200), primary_key=True)
     name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16), server_default="")   # pledge | need
     region: Mapped[str] = mapped_column(String(8), index=True)
     sector: Mapped[str] = mapped_column(String(16))
     purpose: Mapped[str] = mapped_column(String(64))
@@ -59,12 +60,16 @@ class Deal(Base):
 
 
 class DealLink(Base):
-    """An overlap between deals: `deal` is counted inside `other`'s headline (kind part_of)."""
+    """An overlap between deals: `deal`'s money is (partly) inside `other`'s headline.
+
+    kind `part_of` (one per deal) or `overlaps` (any number, in the order `ordinal`).
+    """
 
     __tablename__ = "deal_links"
     deal: Mapped[str] = mapped_column(String(200), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
-    other: Mapped[str] = mapped_column(String(200), index=True)
+    other: Mapped[str] = mapped_column(String(200), primary_key=True, index=True)
+    ordinal: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class Claim(Base):

@@ -32,13 +32,23 @@ class Converter:
 
     rates: Mapping[tuple[str, int], float]
     indices: Mapping[tuple[str, int], float]
+    # (series, year) of deflator values that are estimates (e.g. from part of the year):
+    # usable for conversion, but never chosen as the default price year
+    estimated: frozenset[tuple[str, int]] = frozenset()
 
     @classmethod
     def from_records(cls, fx: Iterable[Mapping[str, str]],
-                     deflators: Iterable[Mapping[str, str]]) -> Converter:
+                     deflators: Iterable[Mapping[str, str]],
+                     sources: Iterable[Mapping[str, str]] = ()) -> Converter:
+        """`sources` mark a deflator as an estimate when its source's reliability is
+        `estimate`."""
         rates = {(r["currency"], int(r["year"])): float(r["units_per_eur"]) for r in fx}
+        deflators = list(deflators)
         indices = {(r["series"], int(r["year"])): float(r["index"]) for r in deflators}
-        return cls(rates=rates, indices=indices)
+        guesses = {s["id"] for s in sources if s.get("reliability") == "estimate"}
+        estimated = frozenset((r["series"], int(r["year"])) for r in deflators
+                              if r["source"] in guesses)
+        return cls(rates=rates, indices=indices, estimated=estimated)
 
     @property
     def currencies(self) -> set[str]:
@@ -71,13 +81,30 @@ class Converter:
         return currency if currency in DEFLATOR_OF else BASE_CURRENCY
 
     def default_price_year(self, currency: str = BASE_CURRENCY) -> int:
-        """Latest year of the deflator that prices in `currency` use."""
+        """Latest year whose deflator (for prices in `currency`) is a full-year value.
+
+        Years whose deflator comes from a source of reliability `estimate` (e.g. the
+        average of the months published so far) are skipped, unless there is nothing else.
+        """
         series = DEFLATOR_OF[self.deflator_currency(currency)]
         years = [year for s, year in self.indices if s == series]
         if not years:
             raise ConversionError(f"no {series} deflator at all (macro/deflators.csv)",
                                   field="series", value=series)
-        return max(years)
+        full = [year for year in years if (series, year) not in self.estimated]
+        return max(full or years)
+
+    def check_target(self, currency: str, year: int) -> None:
+        """Refuse a target currency and price year the series cannot express amounts in."""
+        series = DEFLATOR_OF[self.deflator_currency(currency)]
+        if (series, year) not in self.indices:
+            raise ConversionError(f"no {series} deflator for {year} (macro/deflators.csv); "
+                                  "choose another price year", field="--price-year",
+                                  value=year)
+        if not self.has_rate(currency, year):
+            raise ConversionError(f"no FX rate for {currency} in {year} (macro/fx.csv); "
+                                  "choose another price year", field="--price-year",
+                                  value=year)
 
     def factor(self, currency: str, price_year: int, to_currency: str, to_year: int) -> float:
         """Multiply an amount in (currency, price_year) by this to get (to_currency, to_year)."""

@@ -10,45 +10,31 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
 import shutil
-import sys
-import time
 import uuid
 from pathlib import Path
 
+from sqlalchemy import Connection, func, select
+
 from moneytrail.data.package import DESCRIPTOR, bundled_path, open_package
 from moneytrail.ledger import dbrows, validate
+from moneytrail.ledger.models import Revision
 from moneytrail.ledger.records import KINDS, MACRO_SOURCES, Kind
 from moneytrail.ledger.store import Changes, Ledger, RowHook, WriteResult
 
-# Test hook: "exit:N" ends the process abruptly after N written rows, "pause:N" stops there
-# (announcing it on stderr) so a test can kill the process mid-import.
-IMPORT_HOOK_ENV = "MONEYTRAIL_LEDGER_IMPORT_HOOK"
-
-
-def hook_from_env() -> RowHook | None:
-    spec = os.environ.get(IMPORT_HOOK_ENV, "")
-    if not spec:
-        return None
-    action, _, count = spec.partition(":")
-    limit = int(count or 0)
-
-    def hook(done: int) -> None:
-        if done < limit:
-            return
-        if action == "exit":
-            os._exit(17)
-        sys.stderr.write(f"moneytrail: import paused after {done} rows\n")
-        sys.stderr.flush()
-        time.sleep(3600)
-
-    return hook
+USER_ACTIONS = ("add", "edit", "delete", "revert")     # revisions made by hand, not imports
 
 
 def import_package(ledger: Ledger, path: str | Path | None = None, *, author: str | None,
-                   reason: str = "") -> WriteResult:
-    """Upsert every ledger and macro row of a package (the bundled one by default)."""
+                   reason: str = "", overwrite: bool = False,
+                   hook: RowHook | None = None) -> WriteResult:
+    """Upsert every ledger and macro row of a package (the bundled one by default).
+
+    A record whose latest revision was made by hand (add, edit, delete, revert) is not
+    overwritten by a different package row: it is skipped and reported in `skipped`, unless
+    `overwrite=True`. `hook(rows_written)` is called after each written row (tests use it to
+    stop the process mid-import).
+    """
     package = open_package(path)
     tables, problems = validate.read_package_rows(package)
     validate.raise_first(problems, hint="; the store is unchanged")
@@ -66,12 +52,32 @@ def import_package(ledger: Ledger, path: str | Path | None = None, *, author: st
             changes.setdefault(kind, {})[key] = state
             locations[(kind, key)] = (row["_file"], row["_line"])
     why = reason or f"import of data package {package.name} {package.version}"
-    with ledger.engine.begin() as conn:
+    with ledger.writing() as conn:
+        skipped = () if overwrite else hand_edited(conn, changes)
+        for kind, key in skipped:
+            del changes[kind][key]
         result = ledger._commit(conn, changes, action="import", author=author, reason=why,
-                                locations=locations, batch=uuid.uuid4().hex[:12],
-                                hook=hook_from_env())
+                                locations=locations, batch=uuid.uuid4().hex[:12], hook=hook,
+                                skipped=tuple(f"{kind} {key}" for kind, key in skipped))
         Ledger.set_meta(conn, "data_version", package.version)
     return result
+
+
+def hand_edited(conn: Connection, changes: Changes) -> list[tuple[str, str]]:
+    """(kind, key) of incoming rows that differ from a record last changed by hand."""
+    last = select(func.max(Revision.id)).group_by(Revision.kind, Revision.key)
+    by_hand = {(kind, key) for kind, key in conn.execute(
+        select(Revision.kind, Revision.key).where(Revision.id.in_(last),
+                                                  Revision.action.in_(USER_ACTIONS))).all()}
+    out = []
+    for kind, items in changes.items():
+        if not any(k == kind for k, _ in by_hand):
+            continue
+        current = {dbrows.record_key(kind, r): dbrows.state(kind, r)
+                   for r in dbrows.read_all(conn, kind)}
+        out += [(kind, key) for key, new in items.items()
+                if (kind, key) in by_hand and current.get(key) != new]
+    return out
 
 
 def write_rows(path: Path, kind: Kind, records: list[dict]) -> None:

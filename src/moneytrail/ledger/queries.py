@@ -16,7 +16,7 @@ import pandas as pd
 
 from moneytrail.ledger.errors import ConversionError, LedgerError, NotFoundError
 from moneytrail.ledger.money import Converter
-from moneytrail.ledger.records import STAGES, split_list
+from moneytrail.ledger.records import SECTORS, STAGES, split_list
 
 Tables = dict[str, pd.DataFrame]
 BOUNDS = ("low", "central", "high")
@@ -24,11 +24,18 @@ GROUPS = ("region", "sector", "purpose", "year")
 
 
 def target(converter: Converter, currency: str, price_year: int | None) -> tuple[str, int]:
+    """The output currency and price year, checked before any claim is converted (so a bad
+    choice names --currency or --price-year, not some claim)."""
     currency = currency.upper()
     if currency not in converter.currencies:
         raise ConversionError("unknown currency (no FX series in macro/fx.csv)",
                               field="--currency", value=currency)
-    return currency, int(price_year) if price_year else converter.default_price_year(currency)
+    if price_year is None:
+        return currency, converter.default_price_year(currency)
+    if int(price_year) < 1:
+        raise ConversionError("not a year", field="--price-year", value=price_year)
+    converter.check_target(currency, int(price_year))
+    return currency, int(price_year)
 
 
 def date_key(text: str) -> str:
@@ -70,8 +77,13 @@ def select_deals(tables: Tables, *, region: str | Sequence[str] | None = None,
     with at least one claim of that stage."""
     deals = tables["deal"]
     mask = pd.Series(True, index=deals.index)
+    known = {"region": known_regions(tables), "sector": set(SECTORS), "purpose": None}
     for column, wanted in (("region", region), ("sector", sector), ("purpose", purpose)):
         values = as_list(wanted)
+        for value in values or []:
+            if known[column] is not None and value not in known[column]:
+                raise LedgerError(f"unknown {column} (use {', '.join(sorted(known[column]))})",
+                                  field=f"--{column}", value=value)
         if values:
             mask &= deals[column].isin(values)
     if year:
@@ -81,6 +93,12 @@ def select_deals(tables: Tables, *, region: str | Sequence[str] | None = None,
         claims = tables["claim"]
         mask &= deals["id"].isin(set(claims.loc[claims["stage"] == stage, "deal"]))
     return deals[mask]
+
+
+def known_regions(tables: Tables) -> set[str]:
+    """Regions a filter may name: those of deals, population or GDP rows."""
+    return set(tables["deal"]["region"]) | set(tables["population"]["country"]) | \
+        set(tables["gdp"]["country"])
 
 
 def check_stage(stage: str) -> None:
@@ -105,7 +123,8 @@ def deal_list(tables: Tables, converter: Converter, *, currency: str = "EUR",
     deals = select_deals(tables, **filters)
     claims = normalised(tables["claim"][tables["claim"]["deal"].isin(deals["id"])],
                         converter, currency, price_year)
-    out = deals[["id", "name", "region", "sector", "purpose", "announced", "part_of"]].copy()
+    out = deals[["id", "name", "kind", "region", "sector", "purpose", "announced", "part_of",
+                 "overlaps"]].copy()
     for stage in STAGES:
         out[stage + "_central"] = out["id"].map(latest(claims, stage)["norm_central"]).astype(
             float)
@@ -136,10 +155,7 @@ def show(tables: Tables, converter: Converter, deal: str, *, currency: str = "EU
     claims["norm_currency"], claims["norm_price_year"] = currency, price_year
     cited = split_list(record["sources"]) + list(claims["source"])
     sources = tables["source"][tables["source"]["id"].isin(cited)]
-    children = deals.loc[deals["part_of"] == deal, "id"].tolist()
-    links = pd.DataFrame([{"link": "part_of", "deal": record["part_of"]}] * bool(
-        record["part_of"]) + [{"link": "includes", "deal": c} for c in children],
-        columns=["link", "deal"])
+    links = pd.DataFrame(deal_links(deals, deal), columns=["link", "deal"])
     return {"deal": info, "claims": claims.reset_index(drop=True),
             "sources": sources.reset_index(drop=True), "links": links}
 
@@ -197,19 +213,47 @@ def reality_columns() -> list[str]:
     return columns
 
 
-def overlapping(deals: pd.DataFrame, counted: set[str]) -> set[str]:
-    """Deals already inside the headline of another counted deal (an ancestor via part_of)."""
-    parent = dict(zip(deals["id"], deals["part_of"], strict=True))
+def deal_links(deals: pd.DataFrame, deal: str) -> list[dict[str, str]]:
+    """A deal's overlap links both ways: part_of/overlaps it names, includes/overlapped_by."""
+    record = deals[deals["id"] == deal].iloc[0]
+    out = [{"link": column, "deal": other} for column in ("part_of", "overlaps")
+           for other in split_list(record[column])]
+    for _, row in deals.iterrows():
+        if deal in split_list(row["part_of"]):
+            out.append({"link": "includes", "deal": row["id"]})
+        if deal in split_list(row["overlaps"]):
+            out.append({"link": "overlapped_by", "deal": row["id"]})
+    return out
+
+
+def overlapping(all_deals: pd.DataFrame, candidates: set[str]) -> set[str]:
+    """Candidates whose money is already in the headline of another candidate.
+
+    A deal is left out when any deal it is part of or overlaps, directly or through other
+    deals (the links of *all* deals, so a middle deal that a filter removed still connects
+    a child to its grandparent), is a candidate. Links never form cycles (validation), so the
+    deals kept are exactly those with no candidate among their containers, and no money is
+    counted twice.
+    """
+    containers = {str(row["id"]): split_list(row["part_of"]) + split_list(row["overlaps"])
+                  for _, row in all_deals.iterrows()}
     out = set()
-    for deal in counted:
-        node, seen = parent.get(deal, ""), {deal}
-        while node and node not in seen:
-            if node in counted:
+    for deal in candidates:
+        stack, seen = list(containers.get(deal, [])), {deal}
+        while stack:
+            node = stack.pop()
+            if node in seen:
+                continue
+            if node in candidates:
                 out.add(deal)
                 break
             seen.add(node)
-            node = parent.get(node, "")
+            stack.extend(containers.get(node, []))
     return out
+
+
+def is_need(deals: pd.DataFrame) -> pd.Series:
+    return deals["kind"] == "need"
 
 
 def nearest(series: pd.DataFrame, country: str, year: int) -> tuple[float, int] | None:
@@ -224,26 +268,29 @@ def nearest(series: pd.DataFrame, country: str, year: int) -> tuple[float, int] 
 
 def totals(tables: Tables, converter: Converter, *, by: Sequence[str] = ("region",),
            stage: str = "announced", currency: str = "EUR", price_year: int | None = None,
-           **filters) -> pd.DataFrame:
+           include_needs: bool = False, **filters) -> pd.DataFrame:
     """Sum of the latest claims of one stage, grouped; per capita and per GDP by region.
 
-    A deal that is `part_of` another selected deal with a claim of the same stage is left out
-    (its money is already in that headline), so groups add up without double counting.
-    Population and GDP are of the group's year if grouped by year, else of the price year,
-    or the nearest year available (shown in `population_year`, `gdp_year`).
+    A deal that is part of, or overlaps, another selected deal with a claim of the same stage
+    is left out (its money is already in that headline), so groups add up without double
+    counting. Deals of kind `need` (estimates of what is needed, not pledges) are left out
+    unless `include_needs`. Population and GDP are of the group's year if grouped by year,
+    else of the price year, or the nearest year available (`population_year`, `gdp_year`).
     """
     check_stage(stage)
-    by = list(by)
+    by = list(dict.fromkeys(by))
     for column in by:
         if column not in GROUPS:
             raise LedgerError(f"unknown grouping (use {', '.join(GROUPS)})", field="--by",
                               value=column)
     currency, price_year = target(converter, currency, price_year)
     deals = select_deals(tables, **filters)
+    if not include_needs:
+        deals = deals[~is_need(deals)]
     claims = normalised(tables["claim"][tables["claim"]["deal"].isin(deals["id"])],
                         converter, currency, price_year)
     amounts = latest(claims, stage)
-    excluded = overlapping(deals, set(amounts.index))
+    excluded = overlapping(tables["deal"], set(amounts.index))
     frame = deals.assign(year=deals["announced"].str[:4].astype(int))
     frame = frame[frame["id"].isin(amounts.index)]
     frame = frame.assign(**{b: frame["id"].map(amounts[f"norm_{b}"]).astype(float)

@@ -11,8 +11,13 @@ import hashlib
 import math
 from dataclasses import dataclass
 
+from moneytrail.data.checks import split_list as split_list  # the package-wide list rule
+
 STAGES = ("announced", "committed", "disbursed")
 SECTORS = ("public", "private", "mixed")
+# what a deal's amounts are: money promised (counted in totals) or an estimate of what is
+# needed (e.g. the Draghi report), left out of totals unless asked for; empty means pledge
+DEAL_KINDS = ("pledge", "need")
 SOURCE_SECTIONS = ("ledger", "macro")
 
 
@@ -34,8 +39,8 @@ SOURCE_COLUMNS = ("id", "publisher", "title", "url", "published", "accessed", "r
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("source", "ledger-sources", "ledger/sources.csv", SOURCE_COLUMNS, ("id",)),
     Kind("deal", "ledger-deals", "ledger/deals.csv",
-         ("id", "name", "region", "sector", "purpose", "announcer", "announced", "horizon_end",
-          "part_of", "description", "sources", "note"), ("id",)),
+         ("id", "name", "kind", "region", "sector", "purpose", "announcer", "announced",
+          "horizon_end", "part_of", "overlaps", "description", "sources", "note"), ("id",)),
     Kind("claim", "ledger-claims", "ledger/claims.csv",
          ("ref", "deal", "stage", "low", "central", "high", "currency", "price_year", "as_of",
           "source", "supersedes", "note"), ("ref",),
@@ -99,7 +104,3 @@ def claim_id(record: dict) -> str:
     claim = canonical(KINDS["claim"], record)
     text = "\x1f".join(claim[f] for f in CLAIM_KEY_FIELDS)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def split_list(cell: str) -> list[str]:
-    return [part.strip() for part in str(cell).split(";") if part.strip()]

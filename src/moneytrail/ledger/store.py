@@ -10,13 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, create_engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
-from moneytrail.ledger import dbrows, validate
+from moneytrail.ledger import connection, dbrows, locking, validate
 from moneytrail.ledger.errors import ConflictError, LedgerError, NotFoundError
 from moneytrail.ledger.models import Meta, Revision
 from moneytrail.ledger.money import Converter
@@ -41,6 +43,7 @@ class WriteResult:
     changed: int = 0
     removed: int = 0
     unchanged: int = 0
+    skipped: tuple[str, ...] = ()      # 'kind key' of records an import left alone
 
 
 def now() -> dt.datetime:
@@ -65,21 +68,12 @@ class Ledger:
     def connect(cls, url: str) -> Ledger:
         from moneytrail.ledger import migrate
 
-        kwargs: dict = {}
-        if url.startswith("sqlite"):
-            kwargs["connect_args"] = {"timeout": 30}
-        engine = create_engine(url, **kwargs)
+        engine = connection.open_engine(url)
         try:
             migrate.upgrade(engine)
-        except Exception as exc:
+        except SQLAlchemyError as exc:
             engine.dispose()
-            from sqlalchemy.exc import OperationalError
-
-            if isinstance(exc, OperationalError):
-                raise LedgerError(f"cannot open the ledger store ({exc.orig})",
-                                  file=engine.url.render_as_string(hide_password=True)
-                                  ) from None
-            raise
+            raise connection.store_error(engine, exc) from None
         return cls(engine)
 
     @property
@@ -102,10 +96,13 @@ class Ledger:
 
     @staticmethod
     def set_meta(conn: Connection, key: str, value: str) -> None:
-        from sqlalchemy import delete
-
-        conn.execute(delete(Meta).where(Meta.key == key))
+        if conn.execute(update(Meta).where(Meta.key == key).values(value=value)).rowcount:
+            return
         conn.execute(insert(Meta).values(key=key, value=value))
+
+    def writing(self) -> AbstractContextManager[Connection]:
+        """A transaction holding the store-wide write lock (see `locking`)."""
+        return locking.write_transaction(self.engine)
 
     # -- reading --------------------------------------------------------------------------
     def records(self, kind: str) -> list[Record]:
@@ -127,7 +124,8 @@ class Ledger:
             return {kind: records_frame(kind, dbrows.read_all(conn, kind)) for kind in KINDS}
 
     def converter(self) -> Converter:
-        return Converter.from_records(self.records("fx"), self.records("deflator"))
+        return Converter.from_records(self.records("fx"), self.records("deflator"),
+                                      sources=self.records("source"))
 
     def history(self, kind: str | None = None, key: str | None = None,
                 limit: int | None = None) -> pd.DataFrame:
@@ -154,10 +152,7 @@ class Ledger:
 
     def revision(self, number: int) -> dict:
         with self.engine.connect() as conn:
-            row = conn.execute(select(Revision).where(Revision.id == number)).mappings().first()
-        if row is None:
-            raise NotFoundError("no such revision", field="revision", value=number)
-        return dict(row)
+            return read_revision(conn, number)
 
     # -- writing --------------------------------------------------------------------------
     def add(self, kind: str, record: Mapping[str, object], *, author: str | None,
@@ -173,8 +168,8 @@ class Ledger:
         new = dbrows.state(kind, fields)
         assert new is not None
         key = dbrows.record_key(kind, new)
-        with self.engine.begin() as conn:
-            if dbrows.read_one(conn, kind, key, lock=True) is not None:
+        with self.writing() as conn:
+            if dbrows.read_one(conn, kind, key) is not None:
                 raise LedgerError(f"{kind} already exists (use edit to change it)",
                                   field=KINDS[kind].key[0], value=key)
             return self._commit(conn, {kind: {key: new}}, action="add",
@@ -192,7 +187,7 @@ class Ledger:
                 raise LedgerError("a record's key cannot be edited (add a new record and "
                                   "link it with supersedes instead)", field=column,
                                   value=fields[column])
-        with self.engine.begin() as conn:
+        with self.writing() as conn:
             current = self._current(conn, kind, key, expected_revision)
             new = dbrows.state(kind, {**current, **fields})
             return self._commit(conn, {kind: {key: new}}, action="edit", author=author,
@@ -201,27 +196,34 @@ class Ledger:
     def delete(self, kind: str, key: str, *, author: str | None, reason: str = "",
                expected_revision: int | None = None) -> WriteResult:
         check_kind(kind)
-        with self.engine.begin() as conn:
+        with self.writing() as conn:
             self._current(conn, kind, key, expected_revision)
             return self._commit(conn, {kind: {key: None}}, action="delete", author=author,
                                 reason=reason, where=f"{kind} '{key}'")
 
-    def revert(self, number: int, *, author: str | None, reason: str = "") -> WriteResult:
-        """Put the record changed by revision `number` back to its state before it."""
-        rev = self.revision(number)
-        kind, key = rev["kind"], rev["key"]
-        with self.engine.begin() as conn:
-            current = dbrows.state(kind, dbrows.read_one(conn, kind, key, lock=True))
+    def revert(self, number: int, *, author: str | None, reason: str = "",
+               force: bool = False) -> WriteResult:
+        """Put the record changed by revision `number` back to its state before it.
+
+        Refused (a conflict) if a later revision changed the record since, because reverting
+        would silently undo that change too; `force=True` reverts anyway.
+        """
+        with self.writing() as conn:
+            rev = read_revision(conn, number)
+            kind, key = rev["kind"], rev["key"]
+            current = dbrows.state(kind, dbrows.read_one(conn, kind, key))
             if current == rev["before"]:
                 raise LedgerError(f"{kind} '{key}' is already as it was before this revision",
                                   field="revision", value=number)
+            if current != rev["after"] and not force:
+                raise later_change_conflict(conn, rev)
             why = f"revert of revision {number}" + (f": {reason}" if reason else "")
             return self._commit(conn, {kind: {key: rev["before"]}}, action="revert",
                                 author=author, reason=why, where=f"{kind} '{key}'")
 
     def _current(self, conn: Connection, kind: str, key: str,
                  expected_revision: int | None) -> Record:
-        current = dbrows.read_one(conn, kind, key, lock=True)
+        current = dbrows.read_one(conn, kind, key)
         if current is None:
             raise NotFoundError(f"no {kind} with this key", field=KINDS[kind].key[0], value=key)
         if expected_revision is not None and int(current["revision"]) != int(expected_revision):
@@ -233,10 +235,12 @@ class Ledger:
 
     def _commit(self, conn: Connection, changes: Changes, *, action: str, author: str | None,
                 reason: str, where: str | None = None, locations: dict | None = None,
-                batch: str | None = None, hook: RowHook | None = None) -> WriteResult:
+                batch: str | None = None, hook: RowHook | None = None,
+                skipped: tuple[str, ...] = ()) -> WriteResult:
         """Validate the state the changes produce, then write them with one revision each.
 
-        Runs inside the caller's transaction: on any error nothing is written.
+        Runs inside the caller's write transaction (`writing`): on any error nothing is
+        written. Records are updated in place, so their keys never disappear mid-write.
         """
         author = require_author(author)
         existing = {kind: {dbrows.record_key(kind, r): r for r in dbrows.read_all(conn, kind)}
@@ -256,25 +260,29 @@ class Ledger:
                     kind=kind, key=key, action=action, author=author, reason=reason,
                     created_at=time, before=before, after=new, batch=batch))
                 number = int(result.inserted_primary_key[0])
-                if current is not None:
+                if new is None:
                     dbrows.remove(conn, kind, current)
-                if new is not None:
-                    seq = int(current["seq"]) if current is not None else number
-                    dbrows.write(conn, kind, new, number, seq)
+                elif current is None:
+                    dbrows.write(conn, kind, new, number, number)
+                else:
+                    dbrows.replace(conn, kind, new, number, int(current["seq"]))
                 counts["added" if current is None else "removed" if new is None
                        else "changed"] += 1
                 revisions.append(number)
                 done += 1
                 if hook is not None:
                     hook(done)
-        return WriteResult(revisions=tuple(revisions), **counts)
+        return WriteResult(revisions=tuple(revisions), skipped=skipped, **counts)
 
     # -- data packages --------------------------------------------------------------------
     def import_package(self, path: str | Path | None = None, *, author: str | None,
-                       reason: str = "") -> WriteResult:
+                       reason: str = "", overwrite: bool = False,
+                       hook: RowHook | None = None) -> WriteResult:
+        """See `packageio.import_package` (records edited by hand are kept by default)."""
         from moneytrail.ledger.packageio import import_package
 
-        return import_package(self, path, author=author, reason=reason)
+        return import_package(self, path, author=author, reason=reason, overwrite=overwrite,
+                              hook=hook)
 
     def export_package(self, path: str | Path) -> Path:
         from moneytrail.ledger.packageio import export_package
@@ -306,6 +314,30 @@ class Ledger:
         from moneytrail.ledger import queries
 
         return queries.stage_amount(self.tables(), self.converter(), deal, stage, **options)
+
+
+MAX_REVISION = 2**31 - 1        # the revisions' integer id column
+
+
+def read_revision(conn: Connection, number: int) -> dict:
+    if not 0 < int(number) <= MAX_REVISION:
+        raise NotFoundError("no such revision", field="revision", value=number)
+    row = conn.execute(select(Revision).where(Revision.id == int(number))).mappings().first()
+    if row is None:
+        raise NotFoundError("no such revision", field="revision", value=number)
+    return dict(row)
+
+
+def later_change_conflict(conn: Connection, rev: Mapping) -> ConflictError:
+    """The error for a revert that would also undo later changes of the same record."""
+    later = conn.execute(select(Revision.id, Revision.action, Revision.author).where(
+        Revision.kind == rev["kind"], Revision.key == rev["key"], Revision.id > rev["id"])
+        .order_by(Revision.id)).all()
+    names = ", ".join(f"{n} ({action} by {who})" for n, action, who in later[:5]) + \
+        (" ..." if len(later) > 5 else "")
+    return ConflictError(f"{rev['kind']} '{rev['key']}' was changed after this revision by "
+                         f"revision {names}; revert those first, or use --force",
+                         field="revision", value=rev["id"])
 
 
 def check_kind(kind: str) -> None:

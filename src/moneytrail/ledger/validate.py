@@ -7,17 +7,24 @@ write names the offending row and field and the store is never left inconsistent
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from moneytrail.data.checks import RELIABILITY, Problem
+from moneytrail.data.checks import (
+    Problem,
+    date_problem,
+    interval_row_problems,
+    parse_number,
+    source_row_problems,
+    split_list,
+)
 from moneytrail.data.package import DataPackage, open_package
 from moneytrail.errors import MoneytrailError
 from moneytrail.ledger.money import DEFLATOR_OF
 from moneytrail.ledger.records import (
+    DEAL_KINDS,
     KINDS,
     MACRO_SOURCES,
     SECTORS,
@@ -26,10 +33,8 @@ from moneytrail.ledger.records import (
     canonical,
     claim_id,
     key_of,
-    split_list,
 )
 
-DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 SLUG_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
 REGION_RE = re.compile(r"^[A-Z]{2,3}$")
@@ -56,36 +61,26 @@ def problem(row: Row, field: str | None, value: object, message: str) -> Problem
     return Problem(*where(row), field, value, message)
 
 
-def first_day(text: str) -> dt.date | None:
-    """Earliest day a date of year, month or day precision can mean; None if malformed."""
-    match = DATE_RE.match(text)
-    if not match:
-        return None
-    year, month, day = (int(g) if g else 1 for g in match.groups())
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
 def date_problems(row: Row, column: str, today: dt.date, *, future: bool) -> list[Problem]:
     text = str(row.get(column, ""))
-    if not text:
-        return []
-    day = first_day(text)
-    if day is None:
-        return [problem(row, column, text, "not a date (YYYY, YYYY-MM or YYYY-MM-DD)")]
-    if not future and day > today:
-        return [problem(row, column, text, f"date is in the future (today is {today})")]
-    return []
+    message = date_problem(text, None if future else today)
+    return [problem(row, column, text, message)] if message else []
 
 
 def number(text: object) -> float | None:
-    try:
-        value = float(str(text))
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
+    return parse_number(str(text))
+
+
+def too_long(kind: Kind, row: Row) -> list[Problem]:
+    """Text longer than its store column allows (PostgreSQL would refuse the write)."""
+    from moneytrail.ledger.dbrows import column_length
+    from moneytrail.ledger.models import TABLES
+
+    columns = TABLES[kind.name].__table__.c
+    return [problem(row, column, str(row[column])[:40] + "...",
+                    f"longer than {column_length(kind.name, column)} characters")
+            for column in kind.columns if column in columns and row.get(column)
+            and len(str(row[column])) > column_length(kind.name, column)]
 
 
 def basic_problems(kind: Kind, rows: list[Row]) -> list[Problem]:
@@ -102,6 +97,7 @@ def basic_problems(kind: Kind, rows: list[Row]) -> list[Problem]:
         for column in kind.integers:
             if row.get(column) and not re.fullmatch(r"\d{4}", str(row[column])):
                 problems.append(problem(row, column, row[column], "not a year"))
+        problems += too_long(kind, row)
         key = key_of(kind, row)
         if key in seen:
             first = "{}:{}".format(*where(seen[key])) if seen[key].get("_line") else \
@@ -118,16 +114,8 @@ def source_problems(rows: list[Row], today: dt.date) -> list[Problem]:
     for row in rows:
         if row["id"] and not SLUG_RE.match(str(row["id"])):
             problems.append(problem(row, "id", row["id"], "ids use letters, digits and _ only"))
-        reliability = row["reliability"]
-        if reliability and reliability not in RELIABILITY:
-            problems.append(problem(row, "reliability", reliability,
-                                    f"must be one of {', '.join(RELIABILITY)}"))
-        elif reliability == "assumption" and not row["note"]:
-            problems.append(problem(row, "note", "", "an assumption must explain itself"))
-        elif reliability and reliability != "assumption" and \
-                not str(row["url"]).startswith(("http://", "https://")):
-            problems.append(problem(row, "url", row["url"],
-                                    "a source needs a URL (or reliability=assumption)"))
+        if row["reliability"]:
+            problems += source_row_problems(row, *where(row))
         for column in ("published", "accessed"):
             problems += date_problems(row, column, today, future=False)
     return problems
@@ -136,10 +124,13 @@ def source_problems(rows: list[Row], today: dt.date) -> list[Problem]:
 def deal_problems(rows: list[Row], source_ids: set[str], today: dt.date) -> list[Problem]:
     problems = basic_problems(KINDS["deal"], rows)
     ids = {str(row["id"]) for row in rows}
-    parent = {str(row["id"]): str(row["part_of"]) for row in rows if row["part_of"]}
+    containers = {str(row["id"]): links_of(row) for row in rows}
     for row in rows:
         if row["id"] and not SLUG_RE.match(str(row["id"])):
             problems.append(problem(row, "id", row["id"], "ids use letters, digits and _ only"))
+        if row["kind"] and row["kind"] not in DEAL_KINDS:
+            problems.append(problem(row, "kind", row["kind"],
+                                    f"must be one of {', '.join(DEAL_KINDS)} (empty: pledge)"))
         if row["sector"] and row["sector"] not in SECTORS:
             problems.append(problem(row, "sector", row["sector"],
                                     f"must be one of {', '.join(SECTORS)}"))
@@ -154,23 +145,47 @@ def deal_problems(rows: list[Row], source_ids: set[str], today: dt.date) -> list
         for source in cited:
             if source not in source_ids:
                 problems.append(problem(row, "sources", source, "unknown source id"))
-        part_of = str(row["part_of"])
-        if part_of:
-            if part_of == row["id"]:
-                problems.append(problem(row, "part_of", part_of, "a deal cannot be part of "
-                                        "itself"))
-            elif part_of not in ids:
-                problems.append(problem(row, "part_of", part_of, "unknown deal (dangling "
-                                        "part_of link)"))
-            else:
-                node, steps = part_of, 0
-                while node in parent and steps <= len(parent):
-                    node, steps = parent[node], steps + 1
-                    if node == row["id"]:
-                        problems.append(problem(row, "part_of", part_of,
-                                                "part_of links form a cycle"))
-                        break
+        problems += link_problems(row, ids, containers)
     return problems
+
+
+def links_of(row: Row) -> list[str]:
+    """The deals whose headline (partly) holds this deal's money: part_of, then overlaps."""
+    return split_list(str(row.get("part_of", ""))) + split_list(str(row.get("overlaps", "")))
+
+
+def link_problems(row: Row, ids: set[str], containers: Mapping[str, list[str]]
+                  ) -> list[Problem]:
+    """part_of and overlaps name other known deals, once each, and never form a cycle."""
+    problems, seen = [], set()
+    for column in ("part_of", "overlaps"):
+        for other in split_list(str(row[column])):
+            if other == row["id"]:
+                problems.append(problem(row, column, other, "a deal cannot be part of or "
+                                        "overlap itself"))
+            elif other not in ids:
+                problems.append(problem(row, column, other,
+                                        f"unknown deal (dangling {column} link)"))
+            elif other in seen:
+                problems.append(problem(row, column, other, "deal linked twice"))
+            elif reaches(containers, other, str(row["id"])):
+                problems.append(problem(row, column, other,
+                                        "part_of/overlaps links form a cycle"))
+            seen.add(other)
+    return problems
+
+
+def reaches(containers: Mapping[str, list[str]], start: str, goal: str) -> bool:
+    """Whether following links from `start` leads to `goal`."""
+    stack, visited = [start], set()
+    while stack:
+        node = stack.pop()
+        if node == goal:
+            return True
+        if node not in visited:
+            visited.add(node)
+            stack.extend(containers.get(node, []))
+    return False
 
 
 def claim_problems(rows: list[Row], deal_ids: set[str], source_ids: set[str],
@@ -188,15 +203,8 @@ def claim_problems(rows: list[Row], deal_ids: set[str], source_ids: set[str],
         if row["stage"] and row["stage"] not in STAGES:
             problems.append(problem(row, "stage", row["stage"],
                                     f"must be one of {', '.join(STAGES)}"))
-        values = {c: number(row[c]) for c in ("low", "central", "high")}
-        for column, value in values.items():
-            if value is not None and value < 0:
-                problems.append(problem(row, column, row[column], "negative amount"))
-        if None not in values.values() and \
-                not values["low"] <= values["central"] <= values["high"]:
-            problems.append(problem(row, "low/central/high",
-                                    f"{row['low']}/{row['central']}/{row['high']}",
-                                    "must satisfy low <= central <= high"))
+        problems += [p for p in interval_row_problems(row, *where(row), below="negative amount")
+                     if p.message != "not a number"]       # basic_problems names those
         currency, year = str(row["currency"]), str(row["price_year"])
         if currency and (not CURRENCY_RE.match(currency) or currency not in currencies):
             problems.append(problem(row, "currency", currency,
@@ -224,6 +232,10 @@ def claim_problems(rows: list[Row], deal_ids: set[str], source_ids: set[str],
             elif refs[supersedes]["deal"] != row["deal"]:
                 problems.append(problem(row, "supersedes", supersedes,
                                         "supersedes a claim of another deal"))
+            elif refs[supersedes]["stage"] != row["stage"]:
+                problems.append(problem(row, "supersedes", supersedes,
+                                        f"supersedes a claim of another stage "
+                                        f"({refs[supersedes]['stage']})"))
         if not any(p.field in REQUIRED["claim"] + ("low/central/high",)
                    and where(row) == (p.file, p.line) for p in problems):
             cid = claim_id(row)

@@ -1,0 +1,53 @@
+"""Turn a database URL into an engine, and any failure to reach the store into one clear line.
+
+A bad `--db` is a user error (a typo, a missing driver, a file that is not a database, a server
+that is down), so it must read as one line naming the URL, never as a traceback.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+
+from moneytrail.ledger import locking
+from moneytrail.ledger.errors import LedgerError
+
+
+def shown(url: str) -> str:
+    """The URL as it may be printed (no password)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def open_engine(url: str) -> Engine:
+    """An engine for the URL, configured for the store's write lock."""
+    try:
+        parsed = make_url(url)
+        kwargs: dict = {"connect_args": {"timeout": 30}} if parsed.get_backend_name() == \
+            "sqlite" else {}
+        engine = create_engine(parsed, **kwargs)
+    except NoSuchModuleError:
+        raise LedgerError("unknown database type (use a SQLite file path, sqlite:///FILE or "
+                          "postgresql://USER@HOST/DB)", field="--db", value=shown(url)) from None
+    except ImportError as exc:
+        raise LedgerError(f"the database driver is not installed ({one_line(exc)})",
+                          field="--db", value=shown(url)) from None
+    except (ArgumentError, ValueError) as exc:
+        raise LedgerError(f"not a database URL ({one_line(exc)})", field="--db",
+                          value=shown(url)) from None
+    locking.configure(engine)
+    return engine
+
+
+def store_error(engine: Engine, exc: SQLAlchemyError) -> LedgerError:
+    """One line for a store that cannot be opened or read."""
+    reason = exc.orig if isinstance(exc, DBAPIError) else exc
+    return LedgerError(f"cannot open the ledger store ({one_line(reason)})",
+                       file=engine.url.render_as_string(hide_password=True))

@@ -1,0 +1,92 @@
+"""Bad input of every kind is one clear line (a LedgerError), never a traceback."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from ledgerdata import write_ledger_package
+
+import moneytrail.ledger
+from moneytrail.ledger.errors import ConversionError, LedgerError, NotFoundError
+
+
+def bad_package(tmp_path, text: str):
+    root = write_ledger_package(tmp_path / "pkg")
+    (root / "ledger" / "claims.csv").write_text(text)
+    return root
+
+
+def test_empty_csv(ledger, tmp_path):
+    with pytest.raises(LedgerError, match="claims.csv: empty CSV file"):
+        ledger.import_package(bad_package(tmp_path, ""), author="t")
+
+
+@pytest.mark.parametrize("extra", [",x", ""])
+def test_rows_with_too_many_or_too_few_fields(ledger, tmp_path, extra):
+    root = write_ledger_package(tmp_path / "pkg")
+    path = root / "ledger" / "claims.csv"
+    lines = path.read_text().splitlines()
+    lines[3] = lines[3] + extra if extra else ",".join(lines[3].split(",")[:4])
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(LedgerError, match=r"claims.csv:4.*fields, the header has 12"):
+        ledger.import_package(root, author="t")
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("foo://x", "unknown database type"),
+    ("mysql://u@localhost/db", "driver is not installed"),
+    ("/proc/no/such/ledger.sqlite", "cannot create the folder"),
+    ("postgresql://u@127.0.0.1:1/x", "cannot open the ledger store"),
+])
+def test_bad_database_urls(url, message):
+    with pytest.raises(LedgerError, match=message) as info:
+        moneytrail.ledger.open(url)
+    assert "\n" not in str(info.value)
+
+
+def test_a_file_that_is_not_a_database_is_one_line(tmp_path):
+    path = tmp_path / "notes.sqlite"
+    path.write_text("these are my notes, not a database\n" * 20)
+    result = subprocess.run([sys.executable, "-m", "moneytrail.cli", "ledger", "list", "--db",
+                             str(path)], text=True, capture_output=True, timeout=120,
+                            env={**os.environ})
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    assert "not a database" in lines[0]
+
+
+@pytest.mark.parametrize("key", ["abc/USD", "99999999999/USD", "2024/USD/x", "2024"])
+def test_malformed_keys_are_not_found(ledger, key):
+    with pytest.raises(NotFoundError):
+        ledger.get("fx", key)
+    with pytest.raises(NotFoundError):
+        ledger.edit("fx", key, {"note": "x"}, author="t")
+
+
+def test_text_longer_than_its_column_is_refused(ledger):
+    with pytest.raises(LedgerError, match="field 'purpose'.*longer than 64"):
+        ledger.edit("deal", "d_gb", {"purpose": "x" * 65}, author="t")
+    with pytest.raises(LedgerError, match="longer than 200"):
+        ledger.add("source", {"id": "s" * 201, "publisher": "p", "title": "t",
+                              "url": "https://x.org", "accessed": "2025",
+                              "reliability": "official"}, author="t")
+
+
+@pytest.mark.parametrize("number", [0, -1, 2**31, 10**12])
+def test_revision_numbers_out_of_range(ledger, number):
+    with pytest.raises(NotFoundError, match="no such revision"):
+        ledger.revert(number, author="t")
+
+
+def test_query_options(ledger):
+    frame = ledger.totals(by=["region", "region"])
+    assert list(frame.columns).count("region") == 1
+    with pytest.raises(LedgerError, match="field '--sector'.*unknown sector"):
+        ledger.totals(sector="bogus")
+    with pytest.raises(LedgerError, match="field '--region'.*unknown region"):
+        ledger.list(region=["XX"])
+    with pytest.raises(ConversionError, match="field '--price-year', value 2019"):
+        ledger.totals(price_year=2019)
+    with pytest.raises(ConversionError, match="field '--price-year', value 0"):
+        ledger.reality(price_year=0)
