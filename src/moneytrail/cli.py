@@ -106,6 +106,9 @@ def trace(
     deal: Annotated[str | None, typer.Option(help="trace this ledger deal's amount with the "
                                              "scenario's spending split")] = None,
     stage: Annotated[str, typer.Option(help="ledger stage for --deal")] = "committed",
+    db: Annotated[str | None, typer.Option("--db", help="ledger database URL or SQLite file "
+                                           "for --deal (default: $MONEYTRAIL_DATABASE_URL "
+                                           "or the user data dir)")] = None,
     scheduler: SchedulerOpt = None,
 ) -> None:
     """Trace a plan's spending through the supply chain."""
@@ -117,7 +120,7 @@ def trace(
         from moneytrail.ledger import open as open_ledger
         from moneytrail.ledger.trace import plan_for_deal
 
-        with open_ledger() as ledger:
+        with open_ledger(db) as ledger:
             plan = plan_for_deal(plan, ledger, deal, stage)
     result = run_trace(plan, data, draws, seed, scheduler)
     frames = tables_for(result, by or ["headline"])
@@ -145,19 +148,21 @@ def compare(
     from moneytrail.analysis.commands import load_conditions
     from moneytrail.analysis.compare import compare_table, render_compare
     from moneytrail.analysis.scorecard import compare as scorecard
+    from moneytrail.analysis.scorecard import render_scorecard
 
     check_format(fmt)
     if table_name not in ("headline", "scorecard"):
         raise MoneytrailError("unknown table (use headline or scorecard)", field="--table",
                               value=table_name)
-    results = [run_trace(mt.load_scenario(path), data, draws, seed) for path in scenarios]
+    rules = load_conditions(conditions) if conditions is not None else None   # before tracing
+    plans = [mt.load_scenario(path) for path in scenarios]
+    results = [run_trace(plan, data, draws, seed) for plan in plans]
     if fmt == "table":
         console.print(render_compare(compare_table(results)))
-        show_scorecard(results, console, conditions)
+        console.print(render_scorecard(scorecard(results, conditions=rules, data_path=data)))
         return
-    rules = load_conditions(conditions) if conditions is not None else None
     table = compare_table(results) if table_name == "headline" else \
-        scorecard(results, conditions=rules)
+        scorecard(results, conditions=rules, data_path=data)
     if fmt == "csv":
         print(table.to_csv(), end="")
     else:
@@ -170,41 +175,40 @@ ANALYSES = ("concentration", "markets", "dependency", "jurisdictions", "exports"
             "efficiency", "conditions")
 
 
-def analysis_frames(plan, result, what: list[str], dates: list[str]) -> dict:
-    """The analyses a user asked for, each as a DataFrame (see moneytrail.analysis)."""
+def analysis_frames(plan, result, what: list[str], dates: list[str],
+                    data_path: Path | None = None) -> dict:
+    """The analyses a user asked for, each as a DataFrame (see moneytrail.analysis), all read
+    from the same data package as the trace."""
     import datetime as dt
 
     from moneytrail.analysis import concentration, dependency, efficiency, lifecycle
     from moneytrail.analysis.conditions import check_conditions
+    from moneytrail.analysis.data import load_analysis
     from moneytrail.analysis.metrics import Evaluation
+    from moneytrail.data.valuechain import load_valuechain
 
-    frames = {}
-    for name in what:
-        if name not in ANALYSES:
-            raise MoneytrailError(f"unknown analysis (use {', '.join(ANALYSES)})",
-                                  field="--what", value=name)
-        if name == "concentration":
-            frames[name] = concentration.plan_concentration(result)
-        elif name == "markets":
-            frames[name] = concentration.market_concentration()
-        elif name == "dependency":
-            frames[name] = dependency.dependency_table(result)
-        elif name == "jurisdictions":
-            frames[name] = dependency.jurisdiction_shares(result)
-        elif name == "exports":
-            try:
-                on = [dt.date.fromisoformat(d) for d in dates] or [dt.date.today()]
-            except ValueError as exc:
-                raise MoneytrailError(f"not a date ({exc})", field="--on",
-                                      value=", ".join(dates)) from None
-            frames[name] = dependency.export_table(result, on)
-        elif name == "lifecycle":
-            frames[name] = lifecycle.lifecycle(result)
-        elif name == "efficiency":
-            frames[name] = efficiency.efficiency(result)
-        else:
-            frames[name] = check_conditions(Evaluation.of(result))
-    return frames
+    unknown = [name for name in what if name not in ANALYSES]
+    if unknown:
+        raise MoneytrailError(f"unknown analysis (use {', '.join(ANALYSES)})", field="--what",
+                              value=unknown[0])
+    try:
+        on = [dt.date.fromisoformat(d) for d in dates] or [dependency.rules_date(plan)]
+    except ValueError as exc:
+        raise MoneytrailError(f"not a date ({exc})", field="--on",
+                              value=", ".join(dates)) from None
+    data = load_analysis(data_path)
+    makers = {
+        "concentration": lambda: concentration.plan_concentration(result, data),
+        "markets": lambda: concentration.market_concentration(
+            load_valuechain(str(data_path) if data_path else None), data=data),
+        "dependency": lambda: dependency.dependency_table(result, data=data),
+        "jurisdictions": lambda: dependency.jurisdiction_shares(result),
+        "exports": lambda: dependency.export_table(result, on, data),
+        "lifecycle": lambda: lifecycle.lifecycle(result, data),
+        "efficiency": lambda: efficiency.efficiency(result, data),
+        "conditions": lambda: check_conditions(Evaluation.of(result, data)),
+    }
+    return {name: makers[name]() for name in what}
 
 
 @app.command()
@@ -213,7 +217,8 @@ def analyse(
     what: Annotated[list[str] | None, typer.Option(help="analysis: " + ", ".join(ANALYSES))
                     ] = None,
     on: Annotated[list[str] | None, typer.Option(help="date(s) for export rules, "
-                                                 "YYYY-MM-DD")] = None,
+                                                 "YYYY-MM-DD (default: the plan's as_of, "
+                                                 "else 1 July of its year)")] = None,
     draws: Annotated[int | None, typer.Option(help="Monte Carlo draws")] = None,
     seed: Annotated[int | None, typer.Option(help="random seed")] = None,
     fmt: FormatOpt = "table",
@@ -229,7 +234,7 @@ def analyse(
     result = run_trace(plan, data, draws, seed)
     frames = analysis_frames(plan, result, what or ["concentration", "dependency",
                                                       "exports", "lifecycle", "efficiency",
-                                                      "conditions"], on or [])
+                                                      "conditions"], on or [], data)
     if fmt == "csv":
         print(frames_to_csv(frames), end="")
     elif fmt == "json":
