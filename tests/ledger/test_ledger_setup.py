@@ -16,6 +16,7 @@ def test_url_resolution(monkeypatch, tmp_path):
     monkeypatch.setenv(location.ENV_URL, "sqlite:///from-env.sqlite")
     assert location.resolve_url() == "sqlite:///from-env.sqlite"
     assert location.resolve_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert location.resolve_url(":memory:") == "sqlite://"      # not a file named ':memory:'
     assert location.resolve_url(tmp_path / "x.sqlite") == f"sqlite:///{tmp_path / 'x.sqlite'}"
 
 

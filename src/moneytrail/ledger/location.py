@@ -32,6 +32,8 @@ def resolve_url(url: str | os.PathLike | None = None) -> str:
     text = str(url) if url else os.environ.get(ENV_URL, "")
     if not text:
         return sqlite_url(default_path())
+    if text == ":memory:":
+        return "sqlite://"              # SQLite's in-memory database, not a file of that name
     if "://" not in text:
         return sqlite_url(Path(text).expanduser().resolve())
     for plain in ("postgresql://", "postgres://"):
