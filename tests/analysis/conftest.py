@@ -1,9 +1,8 @@
 import pytest
+from analysis_plans import DRAWS
 
 import moneytrail as mt
 from moneytrail.analysis.data import load_analysis
-
-DRAWS = 300
 
 
 @pytest.fixture(scope="session")
@@ -24,11 +23,3 @@ def reference(model):
         plan = mt.load_scenario(path)
         out[plan.id] = mt.trace(plan, model, draws=DRAWS, seed=7)
     return out
-
-
-def make_plan(**overrides):
-    plan = {"id": "t", "title": "test plan", "year": 2025, "currency": "EUR",
-            "buyer_region": "EU", "budget": {"amount": 1e9}, "spend": {"accelerators": 1.0},
-            "draws": DRAWS, "seed": 3}
-    plan.update(overrides)
-    return mt.parse_scenario(plan, source="test.yaml")

@@ -76,8 +76,9 @@ def test_buying_at_market_shares_changes_nothing_rules_do(reference, data):
 
 def test_purchases_enter_the_annual_market_spread_over_the_horizon(model, data):
     """A multi-year budget meets one year's market one year at a time (H1)."""
+    from analysis_plans import make_plan
+
     import moneytrail as mt
-    from conftest import make_plan
 
     def cloud_plan(**extra):
         return make_plan(budget={"amount": 5e10}, spend={"cloud_compute": 1.0},

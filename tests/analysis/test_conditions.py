@@ -1,9 +1,9 @@
 """Conditions in the scenario file: verdicts, probabilities, and clear errors."""
 
 import pytest
+from analysis_plans import make_plan
 
 import moneytrail as mt
-from conftest import make_plan
 from moneytrail.analysis.conditions import check_conditions, verdict
 from moneytrail.analysis.metrics import Evaluation
 from moneytrail.errors import ScenarioError

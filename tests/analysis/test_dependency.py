@@ -4,9 +4,9 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from analysis_plans import make_plan
 
 import moneytrail as mt
-from conftest import make_plan
 from moneytrail.analysis.dependency import (
     dependency_table,
     export_exposure,

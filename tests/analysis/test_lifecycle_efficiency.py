@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from analysis_plans import make_plan
 
 import moneytrail as mt
-from conftest import make_plan
 from moneytrail.analysis.efficiency import capability_compute, reference_flops, training_runs
 from moneytrail.analysis.lifecycle import lifecycle, lifecycle_draws
 from moneytrail.analysis.purchases import plan_purchases
