@@ -80,15 +80,7 @@ def source_problems(sources: pd.DataFrame) -> list[Problem]:
             problems.append(Problem(*where, "id", row["id"],
                                     f"duplicate source id (first in {seen[row['id']]})"))
         seen.setdefault(row["id"], f"{row['_file']}:{row['_line']}")
-        if row["reliability"] not in checks.RELIABILITY:
-            problems.append(Problem(*where, "reliability", row["reliability"],
-                                    f"must be one of {', '.join(checks.RELIABILITY)}"))
-        elif row["reliability"] != "assumption" and not row["url"].startswith(("http://",
-                                                                                  "https://")):
-            problems.append(Problem(*where, "url", row["url"],
-                                    "a source needs a URL (or reliability=assumption)"))
-        elif row["reliability"] == "assumption" and not row["note"]:
-            problems.append(Problem(*where, "note", "", "an assumption must explain itself"))
+        problems += checks.source_row_problems(row, *where)
     for col in ("published", "accessed"):
         for _, row in sources.iterrows():
             if row[col] and not checks.DATE_RE.match(row[col]):
