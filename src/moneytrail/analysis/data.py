@@ -53,19 +53,6 @@ class AnalysisData:
         frame = self.tables["merger_thresholds"]
         return float(frame.loc[frame["id"] == name, "value"].iloc[0])
 
-    def sources_of(self, ids: list[str] | str) -> list[str]:
-        """'id: publisher, url' lines for the cited source ids, to print beside a figure."""
-        wanted = checks.split_list(ids) if isinstance(ids, str) else list(ids)
-        table = self.sources.set_index("id")
-        out = []
-        for sid in dict.fromkeys(wanted):
-            if sid in table.index:
-                row = table.loc[sid]
-                out.append(f"{sid}: {row['publisher']}, {row['url'] or row['note']}")
-            else:
-                out.append(sid)
-        return out
-
     def convert(self, amount, currency: str, to: str, year: int):
         """Nominal conversion at the year's ECB annual average (the ledger's rules and errors:
         a missing rate is an error, never extrapolated)."""

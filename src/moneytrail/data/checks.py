@@ -192,19 +192,6 @@ def check_year(frame: pd.DataFrame, column: str = "year") -> list[Problem]:
             for i, v in frame[column].items() if not re.fullmatch(r"\d{4}", v)]
 
 
-def check_dates(frame: pd.DataFrame, columns: list[str], *, allow_empty: bool = True
-                ) -> list[Problem]:
-    path = frame.attrs.get("path", "?")
-    problems = []
-    for col in columns:
-        for i, v in frame[col].items():
-            if v == "" and allow_empty:
-                continue
-            if not DATE_RE.match(v):
-                problems.append(Problem(path, line_of(frame, i), col, v, NOT_A_DATE))
-    return problems
-
-
 def check_group_sums(frame: pd.DataFrame, keys: list[str], *, column: str = "central",
                      target: float = 1.0, tolerance: float = 1e-6) -> list[Problem]:
     """Shares of one group add up to `target`."""

@@ -13,7 +13,6 @@ from moneytrail.errors import DataPackageError
 
 BUYER_REGIONS = ("EU", "US")
 COST_KINDS = ("input", "labour", "capital", "tax")
-VALUE_ADDED_KINDS = ("labour", "capital", "tax")
 
 SOURCE_COLUMNS = ["id", "publisher", "title", "url", "published", "accessed", "reliability",
                   "note"]

@@ -31,12 +31,6 @@ def classify_factor(name: str) -> str:
     return "value_added"
 
 
-def technical_coefficients(Z: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """A = Z diag(1/x), with zero columns where output is zero."""
-    inverse = np.divide(1.0, x, out=np.zeros_like(x, dtype=float), where=x != 0)
-    return Z * inverse[None, :]
-
-
 def dense_to_csr(M: np.ndarray) -> sp.csr_array:
     """CSR from a dense matrix in one pass over it (scipy's constructor makes two). pandas
     hands out column-major arrays: read those by column, without copying them."""

@@ -89,7 +89,6 @@ class PertSampler:
             out[:, free] = self.a[free] + (self.b[free] - self.a[free]) * unit
         return out
 
-
     def quantile(self, u: np.ndarray) -> np.ndarray:
         """Inverse CDF at u (rows, parameters) in [0, 1]: for space-filling designs (Sobol)."""
         alpha, beta = self.alpha, self.beta
@@ -103,7 +102,3 @@ def renormalise(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
     sizes = np.diff(np.append(starts, values.shape[1]))
     return values / np.repeat(sums, sizes, axis=1)
 
-
-def child_generators(seed: int | None, count: int) -> list[np.random.Generator]:
-    """Independent streams for chunks: the same seed gives the same draws, chunk by chunk."""
-    return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(count)]

@@ -18,7 +18,6 @@ SECTORS = ("public", "private", "mixed")
 # what a deal's amounts are: money promised (counted in totals) or an estimate of what is
 # needed (e.g. the Draghi report), left out of totals unless asked for; empty means pledge
 DEAL_KINDS = ("pledge", "need")
-SOURCE_SECTIONS = ("ledger", "macro")
 
 
 @dataclass(frozen=True)

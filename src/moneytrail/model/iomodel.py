@@ -20,8 +20,6 @@ if TYPE_CHECKING:
     from moneytrail.engine.noise import CoefficientNoise
     from moneytrail.engine.parameters import CostParameters
 
-FLOW_COLUMNS = ["entity", "factor", "country", "owner_country", "weight"]
-
 
 @dataclass(frozen=True, eq=False)
 class IOModel:
@@ -131,16 +129,6 @@ class IOModel:
         if isinstance(f.index, pd.MultiIndex) and f.index.nlevels == 2:
             f = f.copy()
             f.index = [f"{region}/{sector}" for region, sector in f.index]
-        return f
-
-    def demand_vector(self, amounts: dict[str, float]) -> np.ndarray:
-        """Final demand from {entity: amount}; unknown entities are an error."""
-        f = np.zeros(self.n)
-        index = self.index
-        for label, amount in amounts.items():
-            if label not in index:
-                raise ModelError("unknown entity", field="final demand", value=label)
-            f[index[label]] += amount
         return f
 
     def flow_table(self) -> pd.DataFrame:
