@@ -101,4 +101,3 @@ def renormalise(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
     sums = np.add.reduceat(values, starts, axis=1)
     sizes = np.diff(np.append(starts, values.shape[1]))
     return values / np.repeat(sums, sizes, axis=1)
-
