@@ -37,6 +37,7 @@ class Source(Base):
     accessed: Mapped[str] = mapped_column(String(10))
     reliability: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text)
+    primary_ref: Mapped[str] = mapped_column(Text, server_default="")
     revision: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)              # creation order, kept on edits
 
@@ -155,6 +156,26 @@ class Revision(Base):
     batch: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     __table_args__ = (Index("ix_revisions_kind_key", "kind", "key"),)
+
+
+class Run(Base):
+    """One run: its canonical inputs and, once done, its result (immutable from then on)."""
+
+    __tablename__ = "runs"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(Text, server_default="")
+    code_version: Mapped[str] = mapped_column(String(64))
+    data_version: Mapped[str] = mapped_column(String(64))
+    data_hash: Mapped[str] = mapped_column(String(64))
+    inputs: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)   # queued|running|done|error
+    done: Mapped[int] = mapped_column(Integer, server_default="0")
+    total: Mapped[int] = mapped_column(Integer, server_default="0")
+    error: Mapped[str] = mapped_column(Text, server_default="")
+    result: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 TABLES = {"source": Source, "deal": Deal, "claim": Claim, "fx": Fx, "deflator": Deflator,
