@@ -115,5 +115,5 @@ def test_bad_data_package_rows_name_file_line_and_field(tmp_path):
 def test_scenario_errors_in_python_carry_file_field_and_value(tmp_path, mb_package):
     plan = mt.load_scenario(write_plan(tmp_path, GOOD.replace("goods: 0.6", "gpus: 0.6")))
     with pytest.raises(ScenarioError) as info:
-        mt.trace(plan, mt.load_model(2025, path=mb_package))
+        mt.trace(plan, mt.load_model(2025, path=mb_package), keep_draws=True)
     assert info.value.field == "spend.gpus" and info.value.value == "gpus"

@@ -79,7 +79,7 @@ def test_compare_reference_plans_csv_matches_python():
     out = cli("compare", *paths, "--draws", "400", "--format", "csv")
     assert out.returncode == 0, out.stderr
     frame = pd.read_csv(StringIO(out.stdout), header=[0, 1], index_col=0)
-    expected = mt.headline(mt.trace(mt.load_scenario(paths[1]), draws=400))
+    expected = mt.headline(mt.trace(mt.load_scenario(paths[1]), draws=400, keep_draws=True))
     got = frame[("efficiency-first-eu", "p50")]
     assert got["EU workers (wages earned in the EU)"] == pytest.approx(
         expected.loc["EU workers (wages earned in the EU)", "share_p50"], rel=1e-9)

@@ -95,7 +95,7 @@ def test_reference_plans_are_valid_and_sourced():
 def test_reference_plans_trace_and_reconcile_to_the_euro():
     for path in mt.reference_scenarios():
         plan = mt.load_scenario(path)
-        result = mt.trace(plan, draws=500, seed=1)
+        result = mt.trace(plan, draws=500, seed=1, keep_draws=True)
         assert abs(result.draw_totals - plan.total).max() < 0.01      # to the cent
         table = mt.headline(result)
         assert isinstance(table, pd.DataFrame) and (table["share_p5"] <= table["share_p95"]).all()

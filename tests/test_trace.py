@@ -20,7 +20,7 @@ def mb_model(mb_package):
 
 
 def test_golden_value_added_by_entity_factor_and_country(mb_model):
-    result = mt.trace(mt.parse_scenario(miller_blair_plan()), mb_model, draws=100)
+    result = mt.trace(mt.parse_scenario(miller_blair_plan()), mb_model, draws=100, keep_draws=True)
     entity = result.by("entity")["amount_mean"]
     assert entity["agriculture"] == pytest.approx(0.65 * X_AGR, rel=1e-12)
     assert entity["manufacturing"] == pytest.approx(0.70 * X_MAN, rel=1e-12)
@@ -38,7 +38,7 @@ def test_ownership_sends_profit_to_the_owner_country(tmp_path):
         if row["entity"] == "manufacturing" and row["kind"] != "input":
             row["counterpart"] = "DE"
     model = mt.load_model(2025, path=write_package(tmp_path / "p", tables))
-    result = mt.trace(mt.parse_scenario(miller_blair_plan()), model, draws=100)
+    result = mt.trace(mt.parse_scenario(miller_blair_plan()), model, draws=100, keep_draws=True)
     location = result.by("country")["amount_mean"]
     owner = result.by("owner_country")["amount_mean"]
     assert location["DE"] == pytest.approx(2050, rel=1e-12)
@@ -46,7 +46,7 @@ def test_ownership_sends_profit_to_the_owner_country(tmp_path):
 
 
 def test_tiers_are_first_invoice_then_suppliers_and_add_up(mb_model):
-    result = mt.trace(mt.parse_scenario(miller_blair_plan()), mb_model, draws=100, tiers=3)
+    result = mt.trace(mt.parse_scenario(miller_blair_plan()), mb_model, draws=100, tiers=3, keep_draws=True)
     tiers = result.by("tier")["amount_mean"]
     assert tiers.iloc[0] == pytest.approx(0.65 * 600 + 0.70 * 1450, rel=1e-12)
     f = np.array([600.0, 1450.0])
@@ -57,7 +57,7 @@ def test_tiers_are_first_invoice_then_suppliers_and_add_up(mb_model):
 
 
 def test_groups_overlap_and_supplier_shows_first_invoices(mb_model):
-    result = mt.trace(mt.parse_scenario(miller_blair_plan()), mb_model, draws=100)
+    result = mt.trace(mt.parse_scenario(miller_blair_plan()), mb_model, draws=100, keep_draws=True)
     groups = result.by("group")["amount_mean"]
     assert groups["industry"] == groups["us_big_tech"]
     supplier = result.by("supplier")["amount_mean"]
@@ -65,7 +65,7 @@ def test_groups_overlap_and_supplier_shows_first_invoices(mb_model):
 
 
 def test_headline_rows_are_computed_from_flows(mb_model):
-    result = mt.trace(mt.parse_scenario(miller_blair_plan()), mb_model, draws=100)
+    result = mt.trace(mt.parse_scenario(miller_blair_plan()), mb_model, draws=100, keep_draws=True)
     table = mt.headline(result)["amount_mean"]
     assert table["US hyperscalers (Amazon, Microsoft, Google)"] == pytest.approx(0.7 * X_MAN)
     assert table["EU workers (wages earned in the EU)"] == pytest.approx(0.4 * X_AGR)
@@ -86,7 +86,7 @@ def test_value_added_equals_spending_in_every_draw(tmp_path_factory, spread, see
         budget={"amount": budget},
         spend={"food": {"central": food, "low": food / 2, "high": min(1.0, food * 1.5)},
                "goods": {"central": 1 - food}}))
-    result = mt.trace(plan, model, draws=150, seed=seed)
+    result = mt.trace(plan, model, draws=150, seed=seed, keep_draws=True)
     np.testing.assert_allclose(result.draw_totals, budget, rtol=1e-9)
     np.testing.assert_allclose(result.tiers.sum(axis=1), budget, rtol=1e-9)
     assert np.all(result.flows >= -1e-9 * budget)
@@ -95,9 +95,9 @@ def test_value_added_equals_spending_in_every_draw(tmp_path_factory, spread, see
 def test_same_seed_same_numbers_whatever_the_chunk_size(mb_uncertain_package):
     model = mt.load_model(2025, path=mb_uncertain_package)
     plan = mt.parse_scenario(miller_blair_plan())
-    a = mt.trace(plan, model, draws=1000, seed=5, chunk_size=100)
-    b = mt.trace(plan, model, draws=1000, seed=5, chunk_size=5000)
-    c = mt.trace(plan, model, draws=1000, seed=6)
+    a = mt.trace(plan, model, draws=1000, seed=5, chunk_size=100, keep_draws=True)
+    b = mt.trace(plan, model, draws=1000, seed=5, chunk_size=5000, keep_draws=True)
+    c = mt.trace(plan, model, draws=1000, seed=6, keep_draws=True)
     np.testing.assert_array_equal(a.flows, b.flows)
     assert not np.array_equal(a.flows, c.flows)
     assert a.info["seed"] == 5 and a.info["draws"] == 1000
@@ -105,7 +105,7 @@ def test_same_seed_same_numbers_whatever_the_chunk_size(mb_uncertain_package):
 
 def test_uncertainty_gives_an_interval_around_the_central_value(mb_uncertain_package):
     model = mt.load_model(2025, path=mb_uncertain_package)
-    result = mt.trace(mt.parse_scenario(miller_blair_plan()), model, draws=4000, seed=2)
+    result = mt.trace(mt.parse_scenario(miller_blair_plan()), model, draws=4000, seed=2, keep_draws=True)
     row = result.by("entity").loc["agriculture"]
     assert row["share_p5"] < 0.65 * X_AGR / 2050 < row["share_p95"]
     assert row["share_p95"] - row["share_p5"] > 0.01
@@ -115,7 +115,7 @@ def test_purchases_by_category_add_up_to_the_demand_and_the_budget(mb_uncertain_
     model = mt.load_model(2025, path=mb_uncertain_package)
     plan = mt.parse_scenario(miller_blair_plan(
         spend={"food": {"central": 0.3, "low": 0.2, "high": 0.4}, "goods": 0.7}))
-    result = mt.trace(plan, model, draws=500, seed=4)
+    result = mt.trace(plan, model, draws=500, seed=4, keep_draws=True)
     rows = result.purchase_rows
     assert list(rows["category"]) == ["food", "goods"]
     np.testing.assert_allclose(result.purchases.sum(axis=1), 2050, rtol=1e-12)

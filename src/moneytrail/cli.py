@@ -55,7 +55,7 @@ def check_format(fmt: str) -> str:
 
 
 def run_trace(plan, data: Path | None, draws: int | None, seed: int | None,
-              scheduler: str | None = None, model=None):
+              scheduler: str | None = None, model=None, keep: bool = True):
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     import moneytrail as mt
@@ -67,7 +67,8 @@ def run_trace(plan, data: Path | None, draws: int | None, seed: int | None,
                   disable=total < 5000 or not err.is_terminal) as bar:
         task = bar.add_task("trace", total=total)
         return mt.trace(plan, model, draws=draws, seed=seed, scheduler=scheduler,
-                        progress=lambda done, _: bar.update(task, completed=done))
+                        progress=lambda done, _: bar.update(task, completed=done),
+                        keep_draws=keep)
 
 
 def trace_all(plans: list, data: Path | None, draws: int | None, seed: int | None) -> list:
@@ -94,7 +95,7 @@ def tables_for(result, by: list[str]) -> dict:
 def print_reconciliation(result) -> None:
     from moneytrail.report.text import money
 
-    gap = float(abs(result.draw_totals - result.total).max())
+    gap = result.conservation_gap
     console.print(f"[dim]{result.plan.title}: {money(result.total, result.currency)} "
                   f"traced over {result.draws:,} draws (seed {result.seed}); value added "
                   f"reconciles to the spending in every draw (largest gap "
@@ -130,7 +131,7 @@ def trace(
 
         with open_ledger(db) as ledger:
             plan = plan_for_deal(plan, ledger, deal, stage)
-    result = run_trace(plan, data, draws, seed, scheduler)
+    result = run_trace(plan, data, draws, seed, scheduler, keep=False)
     frames = tables_for(result, by or ["headline"])
     from moneytrail.report.text import emit
 

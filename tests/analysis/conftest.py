@@ -21,5 +21,5 @@ def reference(model):
     out = {}
     for path in mt.reference_scenarios():
         plan = mt.load_scenario(path)
-        out[plan.id] = mt.trace(plan, model, draws=DRAWS, seed=7)
+        out[plan.id] = mt.trace(plan, model, draws=DRAWS, seed=7, keep_draws=True)
     return out

@@ -84,8 +84,8 @@ def test_purchases_enter_the_annual_market_spread_over_the_horizon(model, data):
         return make_plan(budget={"amount": 5e10}, spend={"cloud_compute": 1.0},
                          procurement={"cloud_compute": {"ovhcloud": 1.0}}, **extra)
 
-    five = mt.trace(cloud_plan(horizon_years=5), model)
-    one = mt.trace(cloud_plan(horizon_years=5, spend_years=1), model)
+    five = mt.trace(cloud_plan(horizon_years=5), model, keep_draws=True)
+    one = mt.trace(cloud_plan(horizon_years=5, spend_years=1), model, keep_draws=True)
     table = plan_concentration(five, data)
     assert table.loc["cloud_compute", "plan_spend_per_year_p50"] == pytest.approx(1e10)
     assert table.loc["cloud_compute", "spend_years"] == 5

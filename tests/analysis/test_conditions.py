@@ -27,7 +27,7 @@ def test_verdicts_and_probabilities(reference, data):
 def test_conditions_from_the_scenario_file(model, data):
     plan = make_plan(spend={"staff": 0.5, "model_licences": 0.5}, conditions=[
         {"metric": "open_weights_only"}, {"metric": "labour_share", "min": 0.3}])
-    table = check_conditions(Evaluation.of(mt.trace(plan, model), data))
+    table = check_conditions(Evaluation.of(mt.trace(plan, model, keep_draws=True), data))
     assert table.loc["open-weight models only", "verdict"] == "not met"   # EU market: OpenAI...
     assert table.loc["labour_share >= 0.3", "verdict"] == "met"
 
@@ -36,7 +36,7 @@ def test_unknown_group_names_file_and_field(model, data):
     plan = make_plan(conditions=[{"metric": "value_added_share", "group": "martians",
                                   "max": 0.1}])
     with pytest.raises(ScenarioError) as exc:
-        check_conditions(Evaluation.of(mt.trace(plan, model), data))
+        check_conditions(Evaluation.of(mt.trace(plan, model, keep_draws=True), data))
     assert "test.yaml" in str(exc.value) and "conditions.0.group" in str(exc.value)
     assert "unknown group" in str(exc.value)
 
@@ -67,7 +67,7 @@ def test_a_metric_that_cannot_be_computed_is_not_applicable(model, data):
     plan = make_plan(spend={"staff": 1.0}, conditions=[
         {"metric": "hhi_change", "max": 100}, {"metric": "residual_value_share", "min": 0.1},
         {"metric": "labour_share", "min": 0.3}])
-    result = mt.trace(plan, model)
+    result = mt.trace(plan, model, keep_draws=True)
     table = check_conditions(Evaluation.of(result, data))
     assert list(table["verdict"]) == ["not applicable", "not applicable", "met"]
     assert table["p_holds"].isna().tolist() == [True, True, False]

@@ -18,12 +18,12 @@ def test_purchases_reproduce_the_trace(reference):
 
 
 def test_lifecycle_residual_value_and_energy(model, data):
-    result = mt.trace(make_plan(horizon_years=3, site_country="FR"), model)
+    result = mt.trace(make_plan(horizon_years=3, site_country="FR"), model, keep_draws=True)
     draws = lifecycle_draws(result, data)
     assert np.median(draws["residual_value_share"]) == pytest.approx(0.72 ** 3, rel=0.1)
     assert np.all(draws["co2_tonnes"] > 0)
     # France's grid (44 g/kWh in 2024) against Poland's (615 g/kWh): same energy, 14x the CO2
-    poland = lifecycle_draws(mt.trace(make_plan(horizon_years=3, site_country="PL"), model),
+    poland = lifecycle_draws(mt.trace(make_plan(horizon_years=3, site_country="PL"), model, keep_draws=True),
                              data)
     assert poland["energy_mwh"] == pytest.approx(draws["energy_mwh"])
     assert poland["co2_tonnes"] / draws["co2_tonnes"] == pytest.approx(614.98 / 44.18)
@@ -43,14 +43,14 @@ def test_capability_compute_follows_the_trend(data):
 def test_prices_are_read_in_their_own_currency_and_year(model, data):
     """M7/M8: a US price in USD/kWh is not converted to EUR and back; the data year shows."""
     plan = make_plan(currency="USD", buyer_region="US", site_country=None)
-    result = mt.trace(plan, model)
+    result = mt.trace(plan, model, keep_draws=True)
     draws = lifecycle_draws(result, data)
     per_kwh = draws["electricity_cost"] / (draws["energy_mwh"] * 1000.0)
     assert np.median(per_kwh) == pytest.approx(0.0806, rel=0.03)     # EIA 2023, USD
     table = lifecycle(result, data)
     assert table.loc["electricity_cost", "data_year"] == 2023      # nearest year to 2025
     assert table.loc["co2_tonnes", "data_year"] == 2024
-    eu = lifecycle(mt.trace(make_plan(site_country="FR"), model), data)
+    eu = lifecycle(mt.trace(make_plan(site_country="FR"), model, keep_draws=True), data)
     assert eu.loc["electricity_cost", "data_year"] == 2024
 
 
@@ -90,7 +90,7 @@ def test_a_data_gap_fails_only_the_metric_that_needs_it(model, data):
     tables = {**data.tables, "grid": data["grid"][data["grid"]["country"] != "DE"]}
     gap = type(data)(package=data.package, sources=data.sources, tables=tables,
                      money=data.money)
-    result = mt.trace(make_plan(site_country="DE"), model)
+    result = mt.trace(make_plan(site_country="DE"), model, keep_draws=True)
     evaluation = Evaluation.of(result, gap)
     table = check_conditions(evaluation, [Condition(metric="labour_share", min=0.0)])
     assert table["verdict"].iloc[0] == "met"

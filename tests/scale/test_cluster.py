@@ -37,18 +37,18 @@ def cluster():
 
 def test_chunk_size_does_not_change_percentiles(hybrid):
     plan = mt.parse_scenario(miller_blair_plan())
-    a = mt.trace(plan, hybrid, draws=1000, seed=7, chunk_size=100)
-    b = mt.trace(plan, hybrid, draws=1000, seed=7, chunk_size=1000)
+    a = mt.trace(plan, hybrid, draws=1000, seed=7, chunk_size=100, keep_draws=True)
+    b = mt.trace(plan, hybrid, draws=1000, seed=7, chunk_size=1000, keep_draws=True)
     np.testing.assert_array_equal(a.flows, b.flows)
     assert a.by("country").equals(b.by("country"))
 
 
 def test_local_cluster_gives_the_same_result(hybrid, cluster):
     plan = mt.parse_scenario(miller_blair_plan())
-    local = mt.trace(plan, hybrid, draws=500, seed=3, chunk_size=200)
+    local = mt.trace(plan, hybrid, draws=500, seed=3, chunk_size=200, keep_draws=True)
     seen = []
     remote = mt.trace(plan, hybrid, draws=500, seed=3, chunk_size=100, scheduler=cluster,
-                      progress=lambda done, total: seen.append((done, total)))
+                      progress=lambda done, total: seen.append((done, total)), keep_draws=True)
     np.testing.assert_array_equal(local.flows, remote.flows)
     np.testing.assert_array_equal(local.tiers, remote.tiers)
     assert seen[-1] == (500, 500)
@@ -102,9 +102,9 @@ def test_real_dask_scheduler_and_worker_processes(hybrid):
         plan = mt.parse_scenario(miller_blair_plan())
         seen = []
         remote = mt.trace(plan, hybrid, draws=300, seed=11, chunk_size=100, scheduler=address,
-                          progress=lambda done, total: seen.append(done))
+                          progress=lambda done, total: seen.append(done), keep_draws=True)
         assert seen[-1] == 300
-        local = mt.trace(plan, hybrid, draws=300, seed=11)
+        local = mt.trace(plan, hybrid, draws=300, seed=11, keep_draws=True)
         np.testing.assert_array_equal(local.flows, remote.flows)
     finally:
         for process in reversed(processes):
@@ -115,3 +115,15 @@ def test_real_dask_scheduler_and_worker_processes(hybrid):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def test_summaries_on_a_cluster_equal_local_ones(hybrid, cluster):
+    """The streamed path: chunks reduced on the workers, merged in order on the client."""
+    plan = mt.parse_scenario(miller_blair_plan())
+    local = mt.trace(plan, hybrid, draws=25_000, seed=3)
+    remote = mt.trace(plan, hybrid, draws=25_000, seed=3, scheduler=cluster, chunk_size=10_000)
+    assert local.per_draw is None and remote.per_draw is None
+    for dimension in ("entity", "country", "tier", "headline"):
+        np.testing.assert_array_equal(local.by(dimension).to_numpy(),
+                                      remote.by(dimension).to_numpy())
+    assert remote.conservation_gap == local.conservation_gap < 1e-6 * plan.total

@@ -37,7 +37,7 @@ def test_link_spends_the_weight_on_the_table_and_keeps_columns_at_one(tmp_path, 
 def test_hybrid_trace_equals_the_combined_system_with_tiers(tmp_path, table):
     hybrid = firm_model(tmp_path).link(table, LINKS)
     plan = mt.parse_scenario(miller_blair_plan())
-    result = mt.trace(plan, hybrid, draws=100, tiers=4)
+    result = mt.trace(plan, hybrid, draws=100, tiers=4, keep_draws=True)
     f = np.zeros(hybrid.n)
     f[:2] = [600.0, 1450.0]
     x = np.linalg.solve(np.eye(hybrid.n) - hybrid.A.toarray(), f)
@@ -59,7 +59,7 @@ def test_value_added_equals_spending_in_every_hybrid_draw(tmp_path, table, noise
                 "agriculture": {"reg4/food": 0.2}})
     if noise:
         hybrid = hybrid.with_noise(noise)
-    result = mt.trace(mt.parse_scenario(miller_blair_plan()), hybrid, draws=300, seed=4)
+    result = mt.trace(mt.parse_scenario(miller_blair_plan()), hybrid, draws=300, seed=4, keep_draws=True)
     np.testing.assert_allclose(result.draw_totals, 2050, rtol=1e-9)
     assert result.by("entity").loc["manufacturing", "amount_p95"] < 1e-6   # all handed on
     assert result.by("country").loc["reg1", "share_p50"] > 0.1
@@ -76,12 +76,12 @@ def test_shown_tiers_converge_and_tier_one_is_the_first_invoice(tmp_path, table,
     if noise:
         hybrid = hybrid.with_noise(noise)
     plan = mt.parse_scenario(miller_blair_plan())
-    result = mt.trace(plan, hybrid, draws=100, seed=4, tiers=80)
+    result = mt.trace(plan, hybrid, draws=100, seed=4, tiers=80, keep_draws=True)
     np.testing.assert_allclose(result.tiers[:, 0], 0.65 * (1 - 0.2) * 600 + 0.0 * 1450,
                                rtol=1e-12)
     assert np.abs(result.tiers[:, -1]).max() < 1e-6 * 2050
     assert (result.tiers[:, 1:-1] >= 0).all()
-    few = mt.trace(plan, hybrid, draws=100, seed=4, tiers=4)
+    few = mt.trace(plan, hybrid, draws=100, seed=4, tiers=4, keep_draws=True)
     assert few.tiers[:, -1].min() > 1.0          # with 4 tiers a real remainder is left
 
 

@@ -14,7 +14,7 @@ from moneytrail.errors import ModelError
 def test_perturbed_draws_match_np_linalg_solve_per_draw(distribution):
     io, y = pymrio_system(sparse_table(300, 0.03, seed=5), seed=5)
     model = mt.IOModel.from_pymrio(io).with_noise(0.3, distribution)
-    result = mt.trace(y, model, draws=150, seed=9, chunk_size=100)
+    result = mt.trace(y, model, draws=150, seed=9, chunk_size=100, keep_draws=True)
     pattern = model.A.tocsr()
     v = model.value_added_coefficients()
     for block, size in ((0, 100), (1, 50)):
@@ -58,6 +58,6 @@ def test_pert_factors_have_the_stated_percentiles_and_are_never_negative():
 def test_wide_pert_noise_never_makes_a_flow_negative():
     io, y = pymrio_system(sparse_table(200, 0.05, seed=3), seed=3)
     model = mt.IOModel.from_pymrio(io).with_noise(0.9, "pert")
-    result = mt.trace(y, model, draws=200, seed=1)
+    result = mt.trace(y, model, draws=200, seed=1, keep_draws=True)
     assert result.flows.min() >= 0
     np.testing.assert_allclose(result.draw_totals, y.sum(), rtol=1e-9)

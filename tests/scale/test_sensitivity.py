@@ -35,7 +35,7 @@ def test_output_spec_grammar():
 
 def test_output_values_per_draw(mb_package):
     result = mt.trace(mt.parse_scenario(miller_blair_plan()),
-                      mt.load_model(2025, path=mb_package), draws=100)
+                      mt.load_model(2025, path=mb_package), draws=100, keep_draws=True)
     labour = OutputSpec.parse("amount:factor:labour").values(result)
     assert labour == pytest.approx(result.by("factor").loc["labour", "amount_mean"])
     taxes = OutputSpec.parse("share:headline:Taxes").values(result)

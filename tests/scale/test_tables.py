@@ -28,7 +28,7 @@ def test_table_trace_conserves_and_tiers_are_powers_of_A():
     A = sparse_table(500, 0.02, seed=1)
     io, y = pymrio_system(A, seed=1)
     model = mt.IOModel.from_pymrio(io)
-    result = mt.trace(y, model, tiers=3)
+    result = mt.trace(y, model, tiers=3, keep_draws=True)
     assert result.draw_totals[0] == pytest.approx(y.sum(), rel=1e-9)
     v = model.value_added_coefficients()
     terms = linalg.tier_terms(model.A, y, 3)
@@ -43,7 +43,7 @@ def test_final_demand_draws_match_a_direct_solve_per_draw():
     rng = np.random.default_rng(0)
     F = np.zeros((250, 300))
     F[:, rng.choice(300, 20, replace=False)] = rng.random((250, 20))   # 20 < 250: response
-    result = mt.trace(F, model, tiers=2, chunk_size=100)
+    result = mt.trace(F, model, tiers=2, chunk_size=100, keep_draws=True)
     dense = np.eye(300) - A.toarray()
     v = model.value_added_coefficients()
     for d in (0, 117, 249):
@@ -57,7 +57,7 @@ def test_pymrio_test_table_factor_split_and_series_with_region_sector_index():
     io = pymrio.load_test()
     model = mt.IOModel.from_pymrio(io, factor_map={"Value Added": "labour"})
     demand = io.Y.sum(axis=1)                      # (region, sector) MultiIndex
-    result = mt.trace(demand, model)
+    result = mt.trace(demand, model, keep_draws=True)
     assert result.draw_totals[0] == pytest.approx(demand.sum(), rel=1e-9)
     assert result.by("factor").loc["labour", "share_p50"] == pytest.approx(1.0)
 

@@ -199,7 +199,7 @@ def trace_share(ctx: Context, args: TraceShareArgs, where: Where) -> Figure:
     plan = _plan(args, where)
     model = mt.load_model(plan.year, path=ctx.data.package.root)
     picked = _picked(model.entities, args, where)
-    result = mt.trace(plan, model, draws=ctx.draws, seed=ctx.seed)
+    result = mt.trace(plan, model, draws=ctx.draws, seed=ctx.seed, keep_draws=True)
     if args.basis == "first_invoice":
         idx = [model.index[e] for e in picked]
         value = result.demand[:, idx].sum(axis=1) / result.demand.sum(axis=1)

@@ -59,7 +59,7 @@ def _results(plans: list, draws: int | None, seed: int | None, data_path) -> lis
             continue
         plan = item if isinstance(item, Plan) else mt.load_scenario(Path(item))
         model = mt.load_model(plan.year, path=data_path)
-        results.append(mt.trace(plan, model, draws=draws, seed=seed))
+        results.append(mt.trace(plan, model, draws=draws, seed=seed, keep_draws=True))
     return results
 
 

@@ -71,8 +71,7 @@ def output_values(plan: Plan, model: IOModel, kernel, space: ParameterSpace, raw
     parts = run_tasks(run_rows, kernel, tasks, [t[1].shape[0] for t in tasks],
                       scheduler=scheduler)
     flows, tiers, demand = (np.concatenate([p[k] for p in parts]) for k in range(3))
-    result = TraceResult(plan=plan, model=model, flows=flows, tiers=tiers, demand=demand,
-                         seed=0, draws=raw.shape[0])
+    result = TraceResult.from_arrays(plan, model, flows, tiers, demand)
     return spec.values(result)
 
 

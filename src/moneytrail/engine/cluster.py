@@ -25,34 +25,54 @@ def connect(scheduler: Any) -> tuple[Any, bool]:
 
 
 def run_tasks(func: Callable, shared: Any, tasks: Sequence[tuple], weights: Sequence[int],
-              *, scheduler: Any = None, progress: Progress | None = None) -> list:
+              *, scheduler: Any = None, progress: Progress | None = None,
+              combine: Callable[[Any, Any], Any] | None = None,
+              first: Callable[[Any], Any] | None = None) -> Any:
     """[func(shared, *task) for task in tasks], in order, locally or on a cluster.
 
     `shared` (the kernel) is sent to every worker once; `weights` (draws per task) drive the
-    progress callback."""
+    progress callback. With `combine`, results are folded in task order as they arrive
+    (`combine(so_far, next)`, starting from `first(result_0)`) and only the fold is returned,
+    so the client never holds more than the results still waiting for an earlier task."""
     total = int(sum(weights))
+    folded: list = []
+
+    def take(result: Any) -> None:
+        if combine is None:
+            folded.append(result)
+        elif folded:
+            folded[0] = combine(folded[0], result)
+        else:
+            folded.append(first(result) if first is not None else result)
+
     if scheduler is None:
-        out, done = [], 0
+        done = 0
         for task, weight in zip(tasks, weights, strict=True):
-            out.append(func(shared, *task))
+            take(func(shared, *task))
             done += weight
             if progress is not None:
                 progress(done, total)
-        return out
+        return folded if combine is None else folded[0]
     from distributed import as_completed
 
     client, owned = connect(scheduler)
     try:
         remote = client.scatter(shared, broadcast=True)
         futures = [client.submit(func, remote, *task, pure=False) for task in tasks]
-        weight_of = {future.key: weight for future, weight in zip(futures, weights,
-                                                                    strict=True)}
-        done = 0
+        position = {future.key: k for k, future in enumerate(futures)}
+        waiting: dict[int, Any] = {}
+        following, done = 0, 0
         for future in as_completed(futures, loop=client.loop):
-            done += weight_of[future.key]
+            k = position[future.key]
+            waiting[k] = future.result()
+            future.release()
+            done += weights[k]
+            while following in waiting:
+                take(waiting.pop(following))
+                following += 1
             if progress is not None:
                 progress(done, total)
-        return client.gather(futures)
+        return folded if combine is None else folded[0]
     finally:
         if owned:
             client.close()

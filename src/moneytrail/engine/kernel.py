@@ -20,8 +20,10 @@ import scipy.sparse as sp
 
 from moneytrail.engine import linalg
 from moneytrail.engine.demand import DemandSampler, FixedDemand, GivenDemand
+from moneytrail.engine.dimensions import Dimension, flow_dimensions, tier_labels
 from moneytrail.engine.noise import CoefficientNoise, perturbed_coefficients
 from moneytrail.engine.parameters import CostParameters
+from moneytrail.engine.summary import Columns
 from moneytrail.errors import ModelError
 from moneytrail.model.iomodel import IOModel
 
@@ -57,6 +59,45 @@ class TableBlock:
 
 
 @dataclass(frozen=True, eq=False)
+class SummarySpec:
+    """What each chunk of draws is reduced to: the flow dimensions (flows x labels matrices),
+    the tier labels, the suppliers that can receive final demand, and whether every draw has
+    the same total (then shares are amounts / total and need no summaries of their own)."""
+
+    dimensions: dict[str, Dimension]
+    tiers: tuple[str, ...]
+    suppliers: np.ndarray           # entity index of each supplier column
+    supplier_labels: tuple[str, ...]
+    purchase_labels: tuple[str, ...]   # "category/supplier" of each purchases column
+    fixed_total: bool
+
+    def labels(self) -> dict[str, tuple[str, ...]]:
+        out = {name: dim.labels for name, dim in self.dimensions.items()}
+        out["tier"] = self.tiers
+        out["supplier"] = self.supplier_labels
+        out["purchases"] = self.purchase_labels
+        return out
+
+
+@dataclass(eq=False)
+class TraceSummary:
+    """Mergeable summaries of a trace's draws (see `engine.summary`): amounts per dimension,
+    shares per dimension when totals differ between draws, the per-draw totals, and the largest
+    gap between a draw's value added and its final demand (the conservation check)."""
+
+    amounts: dict[str, Columns]
+    shares: dict[str, Columns]
+    totals: Columns
+    max_gap: float
+
+    def merge(self, other: TraceSummary) -> TraceSummary:
+        return TraceSummary(
+            amounts={k: v.merge(other.amounts[k]) for k, v in self.amounts.items()},
+            shares={k: v.merge(other.shares[k]) for k, v in self.shares.items()},
+            totals=self.totals.merge(other.totals), max_gap=max(self.max_gap, other.max_gap))
+
+
+@dataclass(frozen=True, eq=False)
 class Kernel:
     demand: Demand
     cost: CostParameters | None
@@ -67,6 +108,7 @@ class Kernel:
     n_flows1: int
     flow_va: np.ndarray                 # table flows: weight x v (share of output)
     table: TableBlock | None
+    spec: SummarySpec
 
     @property
     def deterministic(self) -> bool:
@@ -91,7 +133,25 @@ def build_kernel(model: IOModel, demand: Demand, tiers: int, draws: int) -> Kern
         weights = model.flows["weight"].to_numpy(float)[n_flows1:]
         flow_va = weights * table.v[flow_entity[n_flows1:] - n1]
     return Kernel(demand=demand, cost=cost, n1=n1, n=model.n, tiers=tiers,
-                  flow_entity=flow_entity, n_flows1=n_flows1, flow_va=flow_va, table=table)
+                  flow_entity=flow_entity, n_flows1=n_flows1, flow_va=flow_va, table=table,
+                  spec=summary_spec(model, demand, tiers))
+
+
+def summary_spec(model: IOModel, demand: Demand, tiers: int) -> SummarySpec:
+    """The summaries a chunk is reduced to, for this model and demand."""
+    if isinstance(demand, DemandSampler):
+        suppliers = np.unique(demand.supplier)
+        purchases = tuple(f"{c}/{s}" for c, s in zip(demand.rows["category"],
+                                                      demand.rows["supplier"], strict=True))
+    elif isinstance(demand, FixedDemand):
+        suppliers, purchases = np.flatnonzero(demand.f), ()
+    else:
+        suppliers, purchases = np.flatnonzero(np.any(demand.F != 0, axis=0)), ()
+    return SummarySpec(
+        dimensions=flow_dimensions(model.flow_table(), model.eu_members),
+        tiers=tier_labels(tiers), suppliers=suppliers,
+        supplier_labels=tuple(model.labels[k] for k in suppliers),
+        purchase_labels=purchases, fixed_total=not isinstance(demand, GivenDemand))
 
 
 def table_block(model: IOModel, demand: Demand, n1: int, tiers: int, draws: int) -> TableBlock:
@@ -178,10 +238,52 @@ def run_block(kernel: Kernel, seed: int, block: int, size: int) -> Outputs:
     return (*evaluate(kernel, f, cost_raw, rng), purchases)
 
 
-def run_chunk(kernel: Kernel, seed: int, blocks: list[tuple[int, int]]) -> Outputs:
-    """Several seed blocks, concatenated: the unit of work sent to a process or a worker."""
+def run_outputs(kernel: Kernel, seed: int, blocks: list[tuple[int, int]]) -> Outputs:
+    """Several seed blocks, concatenated: flows, tiers, final demand, purchases per draw."""
     parts = [run_block(kernel, seed, block, size) for block, size in blocks]
-    return tuple(np.concatenate([p[k] for p in parts]) for k in range(4))
+    return tuple(np.concatenate([p[k] for p in parts]) for k in range(4))  # type: ignore[return-value]
+
+
+def reduce_outputs(spec: SummarySpec, outputs: Outputs) -> TraceSummary:
+    """A chunk's per-draw outputs reduced to mergeable summaries."""
+    flows, tier_va, f, purchases = outputs
+    totals = flows.sum(axis=1)
+    amounts = {name: dim.matrix for name, dim in spec.dimensions.items()}
+    per_draw = {name: flows @ matrix for name, matrix in amounts.items()}
+    per_draw["tier"] = tier_va
+    per_draw["supplier"] = f[:, spec.suppliers]
+    summaries = {name: Columns.of(values) for name, values in per_draw.items()}
+    summaries["purchases"] = Columns.of(purchases, digests=False)    # means only
+    shares = {} if spec.fixed_total else {
+        name: Columns.of(values / totals[:, None]) for name, values in per_draw.items()}
+    gap = float(np.max(np.abs(totals - f.sum(axis=1)))) if len(totals) else 0.0
+    return TraceSummary(amounts=summaries, shares=shares, totals=Columns.of(totals[:, None]),
+                        max_gap=gap)
+
+
+SUMMARY_BLOCKS = 100           # seed blocks per summary group (10,000 draws)
+
+
+def run_chunk(kernel: Kernel, seed: int, blocks: list[tuple[int, int]], keep: bool
+              ) -> tuple[list[TraceSummary], Outputs | None]:
+    """The unit of work sent to a process or a worker: seed blocks reduced, where they run, to
+    one summary per group of SUMMARY_BLOCKS blocks (groups are fixed by block number, so the
+    summaries never depend on how blocks are chunked); the per-draw outputs come back only when
+    `keep` asks for them."""
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for block, size in blocks:
+        groups.setdefault(block // SUMMARY_BLOCKS, []).append((block, size))
+    summaries, kept = [], []
+    for members in groups.values():
+        outputs = run_outputs(kernel, seed, members)
+        if keep:                 # tables come exactly from the per-draw values
+            kept.append(outputs)
+        else:
+            summaries.append(reduce_outputs(kernel.spec, outputs))
+    if not keep:
+        return summaries, None
+    joined = tuple(np.concatenate([part[k] for part in kept]) for k in range(4))
+    return summaries, joined  # type: ignore[return-value]
 
 
 def evaluate(kernel: Kernel, f: np.ndarray, cost_raw: np.ndarray | None,

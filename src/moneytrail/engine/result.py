@@ -1,4 +1,12 @@
-"""A trace's per-draw results and their summaries (mean, p5, p50, p95)."""
+"""A trace's results: summaries (always) and per-draw values (when the caller keeps them).
+
+Summaries are reduced chunk by chunk where the draws are computed (`engine.summary`), so a
+trace of any size costs the client a few megabytes. Per-draw values (`flows`, `tiers`,
+`demand`, `purchases`) are kept only when `trace(..., keep_draws=True)` asks for them, which
+analyses that combine several quantities per draw (the scorecard, conditions) need; then the
+tables are computed exactly from them. Without them, percentiles come from t-digests, within
+0.1 % of the 90 % interval's width of the exact values.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +16,16 @@ from importlib.metadata import PackageNotFoundError, version
 import numpy as np
 import pandas as pd
 
+from moneytrail.engine.dimensions import HEADLINE_INDEX
+from moneytrail.engine.kernel import TraceSummary
+from moneytrail.engine.summary import STATS, exact_stats
+from moneytrail.errors import MoneytrailError, ModelError
 from moneytrail.model.iomodel import IOModel
 from moneytrail.scenarios.schema import Plan
 
-DIMENSIONS = ("entity", "country", "owner_country", "group", "factor", "tier", "supplier")
-STATS = ("mean", "p5", "p50", "p95")
+DIMENSIONS = ("entity", "country", "owner_country", "group", "factor", "tier", "supplier",
+              "headline")
+AMOUNT_UNIT = "currency"      # amounts are in the plan's currency (nominal, its price year)
 
 
 def code_version() -> str:
@@ -22,56 +35,95 @@ def code_version() -> str:
         return "unknown"
 
 
-def summarise(values: np.ndarray, totals: np.ndarray, labels: list[str]) -> pd.DataFrame:
+def summarise(values: np.ndarray, totals: np.ndarray, labels: list[str] | tuple[str, ...]
+              ) -> pd.DataFrame:
     """Per-label amounts (draws, labels) -> amount and share statistics, computed per draw."""
-    shares = values / totals[:, None]
     frame = {}
-    for name, data in (("amount", values), ("share", shares)):
-        frame[f"{name}_mean"] = data.mean(axis=0)
-        p5, p50, p95 = np.percentile(data, [5, 50, 95], axis=0)
-        frame[f"{name}_p5"], frame[f"{name}_p50"], frame[f"{name}_p95"] = p5, p50, p95
-    out = pd.DataFrame(frame, index=pd.Index(labels, name="label"))
-    return out
+    for name, data in (("amount", values), ("share", values / totals[:, None])):
+        for stat, column in exact_stats(data).items():
+            frame[f"{name}_{stat}"] = column
+    return pd.DataFrame(frame, index=pd.Index(list(labels), name="label"))
+
+
+@dataclass(frozen=True, eq=False)
+class DrawArrays:
+    """Per-draw values of a trace."""
+
+    flows: np.ndarray        # (draws, flows): value added of each model flow
+    tiers: np.ndarray        # (draws, tiers + 1): value added by supply-chain tier, last = rest
+    demand: np.ndarray       # (draws, entities): first invoices (final demand)
+    purchases: np.ndarray | None = None        # (draws, rows): bought per (category, supplier)
+    purchase_rows: pd.DataFrame | None = None  # category, supplier of each purchases column
 
 
 @dataclass(frozen=True, eq=False)
 class TraceResult:
-    """Value added per flow and per tier for every draw, plus what produced them."""
+    """Where a plan's (or a final-demand vector's) money ends up, over Monte Carlo draws.
 
-    plan: Plan | None        # None when a final-demand vector was traced directly
+    `by(dimension)` gives the tables; `summary` holds the mergeable summaries; `per_draw` the
+    per-draw arrays when they were kept (else None)."""
+
+    plan: Plan | None            # None when a final-demand vector was traced directly
     model: IOModel
-    flows: np.ndarray        # (draws, flows): value added of each model flow
-    tiers: np.ndarray        # (draws, tiers + 1): value added by supply-chain tier, last = rest
-    demand: np.ndarray       # (draws, entities): first invoices (final demand)
     seed: int
     draws: int
-    purchases: np.ndarray | None = None        # (draws, rows): bought per (category, supplier)
-    purchase_rows: pd.DataFrame | None = None  # category, supplier of each purchases column
+    labels: dict[str, tuple[str, ...]]
+    summary: TraceSummary | None = None
+    per_draw: DrawArrays | None = None
+
+    @classmethod
+    def from_arrays(cls, plan: Plan | None, model: IOModel, flows: np.ndarray,
+                    tiers: np.ndarray, demand: np.ndarray, *, seed: int = 0) -> TraceResult:
+        """A result holding given per-draw arrays (e.g. evaluations at chosen parameter values
+        for sensitivity analysis); its tables are computed exactly from them."""
+        from moneytrail.engine.dimensions import flow_dimensions, tier_labels
+
+        labels: dict[str, tuple[str, ...]] = {
+            name: dim.labels for name, dim in
+            flow_dimensions(model.flow_table(), model.eu_members).items()}
+        labels["tier"] = tier_labels(tiers.shape[1] - 1)
+        supplied = np.flatnonzero(np.any(demand != 0, axis=0))
+        labels["supplier"] = tuple(model.labels[k] for k in supplied)
+        return cls(plan=plan, model=model, seed=seed, draws=flows.shape[0], labels=labels,
+                   per_draw=DrawArrays(flows=flows, tiers=tiers, demand=demand))
+
+    # -- what produced it ------------------------------------------------------------------
+    def require_plan(self) -> Plan:
+        """The traced plan; a clear error for a bare final-demand trace."""
+        if self.plan is None:
+            raise ModelError("this needs a traced plan, not a bare final-demand vector",
+                             field="plan")
+        return self.plan
 
     @property
     def total(self) -> float:
         """The plan's spending; the value added of every draw adds up to it. For final-demand
-        draws given by the caller (no plan) each draw has its own total: this is their mean,
-        and `draw_totals` holds each one."""
+        draws given by the caller (no plan) each draw has its own total: this is their mean."""
         if self.plan is not None:
             return self.plan.total
-        return float(self.demand.sum(axis=1).mean())
+        if self.per_draw is not None:
+            return float(self.per_draw.demand.sum(axis=1).mean())
+        assert self.summary is not None
+        return float(self.summary.totals.mean[0])
 
     @property
     def currency(self) -> str:
+        """ISO 4217 code of every amount (empty for a bare final-demand trace)."""
         return self.plan.currency if self.plan is not None else ""
 
     @property
     def label(self) -> str:
+        """The plan id, or "final demand"."""
         return self.plan.id if self.plan is not None else "final demand"
 
     @property
-    def draw_totals(self) -> np.ndarray:
-        return self.flows.sum(axis=1)
-
-    @property
-    def flow_labels(self) -> pd.DataFrame:
-        return self.model.flow_table()
+    def conservation_gap(self) -> float:
+        """Largest |value added - final demand| over all draws, in the plan's currency."""
+        if self.per_draw is not None:
+            pd_ = self.per_draw
+            return float(np.max(np.abs(pd_.flows.sum(axis=1) - pd_.demand.sum(axis=1))))
+        assert self.summary is not None
+        return self.summary.max_gap
 
     @property
     def info(self) -> dict:
@@ -81,47 +133,98 @@ class TraceResult:
                 "code_version": code_version(), "data_version": self.model.data_version,
                 "model": self.model.source}
 
-    def amounts_by(self, dimension: str) -> tuple[np.ndarray, list[str]]:
-        """Per-draw amounts (draws, labels) grouped by a dimension."""
-        if dimension not in DIMENSIONS:
-            raise ValueError(f"unknown dimension {dimension!r}; use one of "
-                             f"{', '.join(DIMENSIONS)}")
-        if dimension == "tier":
-            count = self.tiers.shape[1] - 1
-            names = ["tier 1: first invoice", "tier 2: their suppliers"] + [
-                f"tier {k + 1}" for k in range(2, count)] + [f"tiers {count + 1}+ (rest)"]
-            return self.tiers, names[: self.tiers.shape[1]]
-        if dimension == "supplier":
-            labels = list(self.model.labels)
-            keep = np.flatnonzero(np.any(self.demand != 0, axis=0))
-            return self.demand[:, keep], [labels[k] for k in keep]
-        table = self.flow_labels
-        if dimension == "group":
-            pairs = [(i, g) for i, groups in enumerate(table["groups"]) for g in groups]
-            names = sorted({g for _, g in pairs})
-            matrix = np.zeros((len(table), len(names)))
-            position = {g: k for k, g in enumerate(names)}
-            for i, g in pairs:
-                matrix[i, position[g]] = 1.0
-            return self.flows @ matrix, names
-        keys = table[dimension].astype(str)
-        codes, names = pd.factorize(keys, sort=True)
-        matrix = np.zeros((len(table), len(names)))
-        matrix[np.arange(len(table)), codes] = 1.0
-        return self.flows @ matrix, list(names)
+    # -- per-draw values (only when kept) ----------------------------------------------------
+    def _draws(self) -> DrawArrays:
+        if self.per_draw is None:
+            raise MoneytrailError("per-draw values were not kept for this trace; trace with "
+                                  "keep_draws=True (at most 1,000,000 draws)",
+                                  field="keep_draws", value=False)
+        return self.per_draw
 
-    def by(self, dimension: str) -> pd.DataFrame:
-        """Amount and share of the spending by entity, country (where value is added),
-        owner_country (where it accrues), group, factor, tier or supplier (first invoice):
-        mean / p5 / p50 / p95 over draws, largest first. Groups overlap, so group rows need not
-        add up to the total."""
-        values, names = self.amounts_by(dimension)
-        out = summarise(values, self.draw_totals, names)
-        out.index.name = dimension
-        if dimension != "tier":
-            out = out.sort_values("amount_mean", ascending=False)
-        return out
+    @property
+    def flows(self) -> np.ndarray:
+        """(draws, flows) value added of each model flow."""
+        return self._draws().flows
+
+    @property
+    def tiers(self) -> np.ndarray:
+        """(draws, tiers + 1) value added by supply-chain tier (last column: the rest)."""
+        return self._draws().tiers
+
+    @property
+    def demand(self) -> np.ndarray:
+        """(draws, entities) final demand (first invoices)."""
+        return self._draws().demand
+
+    @property
+    def purchases(self) -> np.ndarray | None:
+        """(draws, rows) amounts bought per (category, supplier) row; None without a plan."""
+        return self._draws().purchases
+
+    @property
+    def purchase_rows(self) -> pd.DataFrame | None:
+        return self._draws().purchase_rows
+
+    @property
+    def draw_totals(self) -> np.ndarray:
+        """(draws,) value added of each draw."""
+        return self.flows.sum(axis=1)
+
+    @property
+    def flow_labels(self) -> pd.DataFrame:
+        return self.model.flow_table()
 
     def select(self, mask: np.ndarray) -> np.ndarray:
         """Per-draw amount of the flows picked by a boolean mask."""
         return self.flows[:, mask].sum(axis=1)
+
+    def amounts_by(self, dimension: str) -> tuple[np.ndarray, list[str]]:
+        """Per-draw amounts (draws, labels) grouped by a dimension."""
+        check_dimension(dimension)
+        labels = list(self.labels[dimension])
+        if dimension == "tier":
+            return self.tiers, labels
+        if dimension == "supplier":
+            index = self.model.index
+            return self.demand[:, [index[label] for label in labels]], labels
+        from moneytrail.engine.dimensions import flow_dimension
+
+        dim = flow_dimension(self.flow_labels, dimension, self.model.eu_members)
+        return self.flows @ dim.matrix, labels
+
+    # -- tables ----------------------------------------------------------------------------
+    def by(self, dimension: str) -> pd.DataFrame:
+        """Amount and share of the spending by entity, country (where value is added),
+        owner_country (where it accrues), group, factor, tier, supplier (first invoice) or
+        headline: mean / p5 / p50 / p95 over draws, largest first (tier and headline keep their
+        order). Amounts are in the plan's currency, shares are of each draw's total. Groups
+        overlap, so group rows need not add up to the total."""
+        check_dimension(dimension)
+        if self.per_draw is not None:
+            values, names = self.amounts_by(dimension)
+            out = summarise(values, self.draw_totals, names)
+        else:
+            out = self._summary_table(dimension)
+        out.index.name = HEADLINE_INDEX if dimension == "headline" else dimension
+        if dimension not in ("tier", "headline"):
+            out = out.sort_values("amount_mean", ascending=False, kind="stable")
+        return out
+
+    def _summary_table(self, dimension: str) -> pd.DataFrame:
+        assert self.summary is not None
+        amounts = self.summary.amounts[dimension].stats()
+        frame = {f"amount_{s}": amounts[s] for s in STATS}
+        if dimension in self.summary.shares:
+            shares = self.summary.shares[dimension].stats()
+            frame.update({f"share_{s}": shares[s] for s in STATS})
+        else:
+            total = float(self.summary.totals.mean[0])
+            scale = 1.0 / total if total else np.nan
+            frame.update({f"share_{s}": amounts[s] * scale for s in STATS})
+        return pd.DataFrame(frame, index=pd.Index(list(self.labels[dimension]), name="label"))
+
+
+def check_dimension(dimension: str) -> None:
+    if dimension not in DIMENSIONS:
+        raise MoneytrailError(f"unknown breakdown (use {', '.join(DIMENSIONS)})",
+                              field="dimension", value=dimension)

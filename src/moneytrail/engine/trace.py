@@ -9,13 +9,23 @@ import numpy as np
 
 from moneytrail.engine.cluster import run_tasks
 from moneytrail.engine.demand import DemandSampler, FixedDemand, GivenDemand, demand_sampler
-from moneytrail.engine.kernel import BLOCK, Kernel, block_rng, build_kernel, run_chunk
-from moneytrail.engine.result import TraceResult
+from moneytrail.engine.kernel import (
+    BLOCK,
+    SUMMARY_BLOCKS,
+    Kernel,
+    TraceSummary,
+    block_rng,
+    build_kernel,
+    run_chunk,
+)
+from moneytrail.engine.result import DrawArrays, TraceResult
 from moneytrail.errors import ModelError, ScenarioError
 from moneytrail.model.iomodel import IOModel
 from moneytrail.scenarios.schema import Plan
 
 DEFAULT_TIERS = 4     # first invoice, their suppliers, tier 3, tier 4 (+ the rest)
+MAX_DRAWS = 10_000_000        # any trace (raise it in code if a cluster can take more)
+MAX_KEPT_DRAWS = 1_000_000    # per-draw values held by the client (about 7 kB per draw)
 
 Progress = Callable[[int, int], None]
 
@@ -23,8 +33,9 @@ __all__ = ["BLOCK", "DEFAULT_TIERS", "block_rng", "chunk_tasks", "trace"]
 
 
 def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None = None,
-          seed: int | None = None, tiers: int = DEFAULT_TIERS, chunk_size: int = 2000,
-          progress: Progress | None = None, scheduler: Any = None) -> TraceResult:
+          seed: int | None = None, tiers: int = DEFAULT_TIERS,
+          chunk_size: int = SUMMARY_BLOCKS * BLOCK, progress: Progress | None = None,
+          scheduler: Any = None, keep_draws: bool = False) -> TraceResult:
     """Where the plan's money ends up, per Monte Carlo draw.
 
     Every interval in the data and the plan becomes a PERT; each draw builds its own A and final
@@ -33,6 +44,9 @@ def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None =
     entities, e.g. for a pymrio table) or a matrix with one final-demand draw per row.
     Draws come in seed blocks of 100, so `chunk_size` and `scheduler` (a Dask address such as
     "tcp://127.0.0.1:8786", a Client or a cluster) never change the numbers.
+
+    Each chunk is reduced to summaries where it runs; the per-draw arrays come back to the
+    caller only with `keep_draws=True` (at most MAX_KEPT_DRAWS draws). At most MAX_DRAWS draws.
     """
     if tiers < 1:
         raise ModelError("need at least one tier", field="tiers", value=tiers)
@@ -44,10 +58,12 @@ def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None =
             if draws is not None and int(draws) != vector.shape[0]:
                 raise ModelError("draws must equal the rows of the final-demand matrix",
                                  field="draws", value=draws)
-            return run_trace(None, model, GivenDemand(vector), vector.shape[0], seed or 0,
-                             tiers, chunk_size, progress, scheduler)
-        return run_trace(None, model, FixedDemand(vector), draws or 1, seed or 0, tiers,
-                         chunk_size, progress, scheduler)
+            return run_trace(None, model, GivenDemand(vector),
+                             check_draws(vector.shape[0], keep_draws), check_seed(seed or 0),
+                             tiers, chunk_size, progress, scheduler, keep_draws)
+        return run_trace(None, model, FixedDemand(vector), check_draws(draws or 1, keep_draws),
+                         check_seed(seed or 0), tiers, chunk_size, progress, scheduler,
+                         keep_draws)
     if model is None:
         from moneytrail.model.builder import load_model
 
@@ -55,17 +71,40 @@ def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None =
     if model.year is not None and model.year != plan.year:
         raise ScenarioError(f"plan is for {plan.year} but the model is of {model.year}",
                             file=plan.path or plan.id, field="year", value=plan.year)
-    draws = plan.draws if draws is None else int(draws)
-    seed = plan.seed if seed is None else int(seed)
-    if draws < 1:
-        raise ModelError("need at least one draw", field="draws", value=draws)
+    draws = check_draws(plan.draws if draws is None else draws, keep_draws)
+    seed = check_seed(plan.seed if seed is None else seed)
     return run_trace(plan, model, demand_sampler(plan, model), draws, seed, tiers, chunk_size,
-                     progress, scheduler)
+                     progress, scheduler, keep_draws)
+
+
+def check_draws(draws: Any, keep: bool) -> int:
+    """A positive draw count within the limits, checked before any work starts."""
+    if isinstance(draws, bool) or not isinstance(draws, int | np.integer) or draws < 1:
+        raise ModelError("draws must be a whole number >= 1", field="draws", value=draws)
+    if draws > MAX_DRAWS:
+        raise ModelError(f"at most {MAX_DRAWS:,} draws per trace (percentiles are stable "
+                         "long before; split a larger study into seeds)", field="draws",
+                         value=draws)
+    if keep and draws > MAX_KEPT_DRAWS:
+        raise ModelError(f"per-draw values are kept for at most {MAX_KEPT_DRAWS:,} draws "
+                         "(about 7 kB each); use fewer draws or keep_draws=False (summaries "
+                         "only)", field="draws", value=draws)
+    return int(draws)
+
+
+def check_seed(seed: Any) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or \
+            not 0 <= seed < 2 ** 63:
+        raise ModelError("seed must be a whole number from 0 to 2**63 - 1", field="seed",
+                         value=seed)
+    return int(seed)
 
 
 def chunk_tasks(draws: int, chunk_size: int) -> list[list[tuple[int, int]]]:
-    """Seed blocks (block, size) grouped into chunks of about chunk_size draws."""
-    per_chunk = max(1, chunk_size // BLOCK)
+    """Seed blocks (block, size) grouped into chunks of about chunk_size draws (a whole number
+    of summary groups, so chunking never changes a summary)."""
+    group = SUMMARY_BLOCKS
+    per_chunk = max(group, -(-max(1, chunk_size // BLOCK) // group) * group)
     blocks = [(b, min(BLOCK, draws - b * BLOCK)) for b in range(-(-draws // BLOCK))]
     return [blocks[i:i + per_chunk] for i in range(0, len(blocks), per_chunk)]
 
@@ -73,15 +112,42 @@ def chunk_tasks(draws: int, chunk_size: int) -> list[list[tuple[int, int]]]:
 def run_trace(plan: Plan | None, model: IOModel,
               demand: DemandSampler | FixedDemand | GivenDemand, draws: int, seed: int,
               tiers: int, chunk_size: int, progress: Progress | None,
-              scheduler: Any = None) -> TraceResult:
+              scheduler: Any = None, keep: bool = False) -> TraceResult:
     kernel: Kernel = build_kernel(model, demand, tiers, draws)
     chunks = chunk_tasks(draws, chunk_size)
-    parts = run_tasks(run_chunk, kernel, [(seed, chunk) for chunk in chunks],
-                      [sum(size for _, size in chunk) for chunk in chunks],
-                      scheduler=scheduler, progress=progress)
-    flows, tier_va, demand_draws, purchases = (np.concatenate([p[k] for p in parts])
-                                               for k in range(4))
-    rows = demand.rows if isinstance(demand, DemandSampler) else None
-    return TraceResult(plan=plan, model=model, flows=flows, tiers=tier_va, demand=demand_draws,
-                       seed=seed, draws=draws, purchases=purchases if rows is not None else None,
-                       purchase_rows=rows)
+    summary, kept = run_tasks(run_chunk, kernel, [(seed, chunk, keep) for chunk in chunks],
+                              [sum(size for _, size in chunk) for chunk in chunks],
+                              scheduler=scheduler, progress=progress, combine=fold,
+                              first=start_fold)
+    per_draw = None
+    if keep:
+        flows, tier_va, demand_draws, purchases = (np.concatenate([part[k] for part in kept])
+                                                   for k in range(4))
+        rows = demand.rows if isinstance(demand, DemandSampler) else None
+        per_draw = DrawArrays(flows=flows, tiers=tier_va, demand=demand_draws,
+                              purchases=purchases if rows is not None else None,
+                              purchase_rows=rows)
+    return TraceResult(plan=plan, model=model, seed=seed, draws=draws,
+                       labels=kernel.spec.labels(), summary=summary, per_draw=per_draw)
+
+
+def start_fold(part: tuple[list[TraceSummary], Any]) -> tuple[TraceSummary | None, list]:
+    """The first chunk's result as the start of the fold."""
+    summaries, outputs = part
+    summary = summaries[0] if summaries else None
+    for more in summaries[1:]:
+        summary = summary.merge(more)
+    return summary, [] if outputs is None else [outputs]
+
+
+def fold(so_far: tuple[TraceSummary | None, list], part: tuple[list[TraceSummary], Any]
+         ) -> tuple[TraceSummary | None, list]:
+    """Chunk results folded in order: summaries merged left to right (one summary group after
+    the other, whatever the chunking), kept per-draw outputs collected."""
+    summary, kept = so_far
+    summaries, outputs = part
+    for more in summaries:
+        summary = more if summary is None else summary.merge(more)
+    if outputs is not None:
+        kept.append(outputs)
+    return summary, kept

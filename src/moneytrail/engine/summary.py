@@ -1,0 +1,108 @@
+"""Mergeable summaries of per-draw values: reduced where the draws are computed.
+
+A chunk of draws (on a Dask worker or locally) is reduced to a `Columns` summary per output
+table: the exact count, sum (so the mean is exact), minimum and maximum of every column, plus a
+t-digest per column (fastdigest, a Rust t-digest) for the percentiles. Summaries of chunks merge
+in any order, so the client never holds all draws. With at most 1,000 centroids the digests
+give the 5th, 50th and 95th percentiles within 0.1 % of the 90 % interval's width of the exact
+values (tested at 100,000 draws); means, minima, maxima and the conservation check stay exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+CENTROIDS = 1000            # t-digest size: accuracy of the percentiles (see the module doc)
+PERCENTILES = (5.0, 50.0, 95.0)
+STATS = ("mean", "p5", "p50", "p95")
+
+
+def _digests(values: np.ndarray) -> list:
+    from fastdigest import TDigest
+
+    return [TDigest.from_values(np.ascontiguousarray(values[:, k]), max_centroids=CENTROIDS)
+            for k in range(values.shape[1])]
+
+
+@dataclass(eq=False)
+class Columns:
+    """Summary of a (draws, columns) array of per-draw values; combine with `merge`."""
+
+    count: int
+    total: np.ndarray           # sum over draws, per column
+    low: np.ndarray             # minimum per column
+    high: np.ndarray            # maximum per column
+    digests: list = field(default_factory=list)
+
+    @classmethod
+    def of(cls, values: np.ndarray, *, digests: bool = True) -> Columns:
+        """Summary of per-draw values (draws, columns); `digests=False` keeps only the count,
+        sum and extremes (means, no percentiles)."""
+        values = np.asarray(values, dtype=float)
+        if values.ndim != 2:
+            raise ValueError("per-draw values must be (draws, columns)")
+        if values.shape[0] == 0:
+            raise ValueError("a summary needs at least one draw")
+        return cls(count=values.shape[0], total=values.sum(axis=0), low=values.min(axis=0),
+                   high=values.max(axis=0), digests=_digests(values) if digests else [])
+
+    def merge(self, other: Columns) -> Columns:
+        """This summary and `other` (of the same columns) together."""
+        if self.total.shape != other.total.shape:
+            raise ValueError("cannot merge summaries of different columns")
+        digests = [a.merge(b) for a, b in zip(self.digests, other.digests, strict=True)]
+        return Columns(count=self.count + other.count, total=self.total + other.total,
+                       low=np.minimum(self.low, other.low),
+                       high=np.maximum(self.high, other.high), digests=digests)
+
+    @property
+    def width(self) -> int:
+        return int(self.total.shape[0])
+
+    @property
+    def mean(self) -> np.ndarray:
+        return self.total / self.count
+
+    def percentile(self, q: float) -> np.ndarray:
+        """The q-th percentile (0-100) of every column, clipped to the exact min and max."""
+        if len(self.digests) != self.width:
+            raise ValueError("this summary keeps means only, no percentiles")
+        values = np.array([d.quantile(q / 100.0) for d in self.digests], dtype=float)
+        return np.clip(values, self.low, self.high)
+
+    def stats(self) -> dict[str, np.ndarray]:
+        """mean, p5, p50, p95 per column."""
+        out = {"mean": self.mean}
+        for q in PERCENTILES:
+            out[f"p{q:g}"] = self.percentile(q)
+        return out
+
+    def to_dict(self) -> dict:
+        """Plain data (for storage next to a run): counts, sums, extremes and digests."""
+        return {"count": self.count, "total": self.total.tolist(), "low": self.low.tolist(),
+                "high": self.high.tolist(), "digests": [d.to_dict() for d in self.digests]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Columns:
+        from fastdigest import TDigest
+
+        return cls(count=int(data["count"]), total=np.asarray(data["total"], dtype=float),
+                   low=np.asarray(data["low"], dtype=float),
+                   high=np.asarray(data["high"], dtype=float),
+                   digests=[TDigest.from_dict(d) for d in data["digests"]])
+
+
+def merge_all(parts: list[Columns]) -> Columns:
+    out = parts[0]
+    for part in parts[1:]:
+        out = out.merge(part)
+    return out
+
+
+def exact_stats(values: np.ndarray) -> dict[str, np.ndarray]:
+    """mean, p5, p50, p95 of per-draw values (draws, columns), computed exactly."""
+    values = np.asarray(values, dtype=float)
+    p5, p50, p95 = np.percentile(values, PERCENTILES, axis=0)
+    return {"mean": values.mean(axis=0), "p5": p5, "p50": p50, "p95": p95}
