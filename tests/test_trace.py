@@ -46,7 +46,8 @@ def test_ownership_sends_profit_to_the_owner_country(tmp_path):
 
 
 def test_tiers_are_first_invoice_then_suppliers_and_add_up(mb_model):
-    result = mt.trace(mt.parse_scenario(miller_blair_plan()), mb_model, draws=100, tiers=3, keep_draws=True)
+    result = mt.trace(mt.parse_scenario(miller_blair_plan()), mb_model, draws=100, tiers=3,
+                      keep_draws=True)
     tiers = result.by("tier")["amount_mean"]
     assert tiers.iloc[0] == pytest.approx(0.65 * 600 + 0.70 * 1450, rel=1e-12)
     f = np.array([600.0, 1450.0])
@@ -105,7 +106,8 @@ def test_same_seed_same_numbers_whatever_the_chunk_size(mb_uncertain_package):
 
 def test_uncertainty_gives_an_interval_around_the_central_value(mb_uncertain_package):
     model = mt.load_model(2025, path=mb_uncertain_package)
-    result = mt.trace(mt.parse_scenario(miller_blair_plan()), model, draws=4000, seed=2, keep_draws=True)
+    result = mt.trace(mt.parse_scenario(miller_blair_plan()), model, draws=4000, seed=2,
+                      keep_draws=True)
     row = result.by("entity").loc["agriculture"]
     assert row["share_p5"] < 0.65 * X_AGR / 2050 < row["share_p95"]
     assert row["share_p95"] - row["share_p5"] > 0.01

@@ -40,14 +40,16 @@ def test_jurisdictions_add_up(reference):
 def test_same_plan_two_dates_two_answers(model, data):
     # EUR 10 bn of accelerators sited in Poland (Tier 2) is far above the ~49,899 H100e cap
     plan = make_plan(site_country="PL", budget={"amount": 1e10})
-    result = mt.trace(plan, model, keep_draws=True)
+    result = mt.trace(plan, model,
+                       keep_draws=True)
     before, info = export_exposure(result, IN_FORCE, data=data)
     after, _ = export_exposure(result, RESCINDED, data=data)
     assert info["tier"] == 2 and np.all(before > 0.5) and np.all(after == 0)
     table = export_table(result, [IN_FORCE, RESCINDED], data)
     assert table.loc["2025-03-01", "exposed_p50"] > 0.5
     assert table.loc["2025-06-01", "exposed_p50"] == 0
-    germany = mt.trace(make_plan(site_country="DE", budget={"amount": 1e10}), model, keep_draws=True)
+    germany = mt.trace(make_plan(site_country="DE", budget={"amount": 1e10}), model,
+                       keep_draws=True)
     assert np.all(export_exposure(germany, IN_FORCE, data=data)[0] == 0)
 
 
@@ -70,11 +72,13 @@ def test_rules_without_a_tier_2_leave_unlisted_countries_uncapped(model, data):
     tables = {**data.tables, "export_rules": only_tier_1}
     trimmed = type(data)(package=data.package, sources=data.sources, tables=tables,
                          money=data.money)
-    result = mt.trace(make_plan(site_country="PL", budget={"amount": 1e10}), model, keep_draws=True)
+    result = mt.trace(make_plan(site_country="PL", budget={"amount": 1e10}), model,
+                       keep_draws=True)
     share, info = export_exposure(result, IN_FORCE, data=trimmed)
     assert info["tier"] is None and np.all(share == 0)
     # with the tier 2 row, an unlisted country (here Iceland) falls in tier 2
-    iceland = mt.trace(make_plan(site_country="IS", budget={"amount": 1e10}), model, keep_draws=True)
+    iceland = mt.trace(make_plan(site_country="IS", budget={"amount": 1e10}), model,
+                       keep_draws=True)
     assert export_exposure(iceland, IN_FORCE, data=data)[1]["tier"] == 2
 
 
@@ -82,11 +86,13 @@ def test_the_default_date_is_the_plans_not_today(model, data):
     """H6: without a date, rules are read on the plan's as_of, else 1 July of its year."""
     from moneytrail.analysis.metrics import Evaluation
 
-    plain = mt.trace(make_plan(site_country="PL", budget={"amount": 1e10}), model, keep_draws=True)
+    plain = mt.trace(make_plan(site_country="PL", budget={"amount": 1e10}), model,
+                       keep_draws=True)
     assert Evaluation.of(plain, data).on == dt.date(2025, 7, 1)
     assert list(export_table(plain, data=data).index) == ["2025-07-01"]
     dated = mt.trace(make_plan(site_country="PL", budget={"amount": 1e10},
-                               as_of="2025-03-01"), model, keep_draws=True)
+                               as_of="2025-03-01"), model,
+                       keep_draws=True)
     table = export_table(dated, data=data)
     assert list(table.index) == ["2025-03-01"] and table["exposed_p50"].iloc[0] > 0.5
     values = Evaluation.of(dated, data).metric("export_exposed_share")

@@ -23,7 +23,8 @@ def test_lifecycle_residual_value_and_energy(model, data):
     assert np.median(draws["residual_value_share"]) == pytest.approx(0.72 ** 3, rel=0.1)
     assert np.all(draws["co2_tonnes"] > 0)
     # France's grid (44 g/kWh in 2024) against Poland's (615 g/kWh): same energy, 14x the CO2
-    poland = lifecycle_draws(mt.trace(make_plan(horizon_years=3, site_country="PL"), model, keep_draws=True),
+    poland = lifecycle_draws(mt.trace(make_plan(horizon_years=3, site_country="PL"), model,
+                                      keep_draws=True),
                              data)
     assert poland["energy_mwh"] == pytest.approx(draws["energy_mwh"])
     assert poland["co2_tonnes"] / draws["co2_tonnes"] == pytest.approx(614.98 / 44.18)

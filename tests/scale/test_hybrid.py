@@ -59,7 +59,8 @@ def test_value_added_equals_spending_in_every_hybrid_draw(tmp_path, table, noise
                 "agriculture": {"reg4/food": 0.2}})
     if noise:
         hybrid = hybrid.with_noise(noise)
-    result = mt.trace(mt.parse_scenario(miller_blair_plan()), hybrid, draws=300, seed=4, keep_draws=True)
+    result = mt.trace(mt.parse_scenario(miller_blair_plan()), hybrid, draws=300, seed=4,
+                      keep_draws=True)
     np.testing.assert_allclose(result.draw_totals, 2050, rtol=1e-9)
     assert result.by("entity").loc["manufacturing", "amount_p95"] < 1e-6   # all handed on
     assert result.by("country").loc["reg1", "share_p50"] > 0.1

@@ -19,7 +19,7 @@ import pandas as pd
 from moneytrail.engine.dimensions import HEADLINE_INDEX
 from moneytrail.engine.kernel import TraceSummary
 from moneytrail.engine.summary import STATS, exact_stats
-from moneytrail.errors import MoneytrailError, ModelError
+from moneytrail.errors import ModelError, MoneytrailError
 from moneytrail.model.iomodel import IOModel
 from moneytrail.scenarios.schema import Plan
 
