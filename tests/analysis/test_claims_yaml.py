@@ -2,8 +2,8 @@
 
 import pytest
 
-from moneytrail.analysis.commands import load_conditions
 from moneytrail.errors import ScenarioError
+from moneytrail.scenarios.conditions import load_conditions
 
 
 @pytest.mark.parametrize("body, message", [

@@ -63,8 +63,8 @@ def filters(region, sector, purpose, year, stage) -> dict:
 
 
 def emit(frames, fmt: str, **kwargs) -> None:
-    from moneytrail.ledger.output import check_format
-    from moneytrail.ledger.output import emit as emit_frames
+    from moneytrail.report.ledger import check_format
+    from moneytrail.report.ledger import emit as emit_frames
 
     emit_frames(frames, fmt=check_format(fmt), console=console, **kwargs)
 
@@ -101,7 +101,7 @@ def show(deal: Annotated[str, typer.Argument(help="deal id")], currency: Currenc
     """A deal with all its claims (used ones marked), sources and overlap links."""
     with open_ledger(db) as ledger:
         frames = ledger.show(deal, currency=currency, price_year=price_year)
-    from moneytrail.ledger.output import claims_view
+    from moneytrail.report.ledger import claims_view
 
     emit(frames, fmt, views={"claims": claims_view(frames["claims"]), "sources": frames[
         "sources"][["id", "publisher", "title", "reliability", "url"]]},
@@ -115,7 +115,7 @@ def reality(region: RegionOpt = None, sector: SectorOpt = None, purpose: Purpose
             price_year: PriceYearOpt = None, db: DbOpt = None,
             fmt: FormatOpt = "table") -> None:
     """How real is it: committed/announced and disbursed/announced per deal, with dates."""
-    from moneytrail.ledger.output import reality_view
+    from moneytrail.report.ledger import reality_view
 
     with open_ledger(db) as ledger:
         frame = ledger.reality(currency=currency, price_year=price_year,
@@ -138,7 +138,7 @@ def totals(by: Annotated[list[str] | None, typer.Option(
                "needed, e.g. the Draghi report), which are not pledges")] = False,
            db: DbOpt = None, fmt: FormatOpt = "table") -> None:
     """Totals of one stage by region/sector/year, per capita and per GDP; no double counting."""
-    from moneytrail.ledger.output import totals_view
+    from moneytrail.report.ledger import totals_view
 
     with open_ledger(db) as ledger:
         frame = ledger.totals(by=by or ["region"], stage=stage, currency=currency,

@@ -1,0 +1,3 @@
+from moneytrail.cli import main
+
+main()

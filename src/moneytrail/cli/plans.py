@@ -1,0 +1,284 @@
+"""Commands on plans: trace, compare, analyse, sensitivity, demo, show, validate, bench.
+
+Each parses its options, calls one service function (`moneytrail.service.tasks`) and renders
+the result (`moneytrail.report.terminal`). Nothing is computed here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from moneytrail.cli.common import (
+    DataOpt,
+    DbOpt,
+    DrawsOpt,
+    FormatOpt,
+    SchedulerOpt,
+    SeedOpt,
+    console,
+    err,
+    progress_bar,
+    workspace,
+)
+from moneytrail.errors import MoneytrailError
+
+BY_CHOICES = ("headline", "entity", "country", "owner_country", "group", "factor", "tier",
+              "supplier")
+
+
+def reconciliation(result) -> str:
+    """The line that says what was traced and that money is conserved in every draw."""
+    from moneytrail.report.terminal import money
+
+    facts = result.facts
+    return (f"{facts['title']}: {money(facts['total'], facts['currency'])} traced over "
+            f"{facts['draws']:,} draws (seed {facts['seed']}); value added reconciles to the "
+            f"spending in every draw (largest gap {facts['currency']} "
+            f"{facts['conservation_gap']:.2g}). Data {result.provenance.data_version}.")
+
+
+def check_by(by: list[str]) -> list[str]:
+    for dimension in by:
+        if dimension not in BY_CHOICES:
+            raise MoneytrailError(f"unknown breakdown (use {', '.join(BY_CHOICES)})",
+                                  field="--by", value=dimension)
+    return by
+
+
+def trace(
+    scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
+    draws: DrawsOpt = None,
+    seed: SeedOpt = None,
+    by: Annotated[list[str] | None, typer.Option(help="breakdown(s): " + ", ".join(
+        BY_CHOICES))] = None,
+    fmt: FormatOpt = "table",
+    data: DataOpt = None,
+    deal: Annotated[str | None, typer.Option(help="trace this ledger deal's amount with the "
+                                             "scenario's spending split")] = None,
+    stage: Annotated[str, typer.Option(help="ledger stage for --deal")] = "committed",
+    db: DbOpt = None,
+    scheduler: SchedulerOpt = None,
+) -> None:
+    """Trace a plan's spending through the supply chain (summaries stream from the draws)."""
+    from moneytrail.report.terminal import check_format, emit
+    from moneytrail.scenarios import load_scenario
+    from moneytrail.service import tasks
+
+    check_format(fmt)
+    names = check_by(by or ["headline"])
+    plan = load_scenario(scenario)
+    with workspace(data, db) as ws:
+        if deal:
+            from moneytrail.ledger.trace import plan_for_deal
+
+            plan = plan_for_deal(plan, ws.ledger(), deal, stage)
+        total = plan.draws if draws is None else draws
+        with progress_bar(f"tracing {plan.id}", total) as step:
+            result = tasks.trace_plan(ws, plan, draws=draws, seed=seed, analyses=False,
+                                      scheduler=scheduler, progress=step)
+    emit(result, fmt, console, err, names=names, header=reconciliation(result))
+
+
+def load_plans(paths: list[Path]) -> list:
+    from moneytrail.scenarios import load_scenario
+
+    return [load_scenario(path) for path in paths]
+
+
+def compare(
+    scenarios: Annotated[list[Path], typer.Argument(help="two or more scenario files")],
+    draws: DrawsOpt = None,
+    seed: SeedOpt = None,
+    fmt: FormatOpt = "table",
+    data: DataOpt = None,
+    db: DbOpt = None,
+    conditions: Annotated[Path | None, typer.Option(help="hold every plan to the conditions "
+                                                    "in this YAML file")] = None,
+    table_name: Annotated[str | None, typer.Option("--table", help="only this table: "
+                                                   "headline or scorecard")] = None,
+) -> None:
+    """Put plans side by side: headline shares and the scorecard, median and 90 % interval."""
+    from moneytrail.report.terminal import check_format, emit
+    from moneytrail.scenarios.conditions import load_conditions
+    from moneytrail.service import tasks
+
+    check_format(fmt)
+    if table_name not in (None, "headline", "scorecard"):
+        raise MoneytrailError("unknown table (use headline or scorecard)", field="--table",
+                              value=table_name)
+    rules = load_conditions(conditions) if conditions is not None else None   # before tracing
+    plans = load_plans(scenarios)
+    with workspace(data, db) as ws:
+        total = sum(p.draws if draws is None else draws for p in plans)
+        with progress_bar("tracing", total) as step:
+            result = tasks.compare_plans(ws, plans, draws=draws, seed=seed, conditions=rules,
+                                         progress=step)
+    emit(result, fmt, console, err, names=[table_name] if table_name else None)
+
+
+def analyse(
+    scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
+    what: Annotated[list[str] | None, typer.Option(help="analysis: concentration, markets, "
+                                                   "dependency, jurisdictions, exports, "
+                                                   "lifecycle, efficiency, conditions")] = None,
+    on: Annotated[list[str] | None, typer.Option(help="date(s) for export rules, "
+                                                 "YYYY-MM-DD (default: the plan's as_of, "
+                                                 "else 1 July of its year)")] = None,
+    draws: DrawsOpt = None,
+    seed: SeedOpt = None,
+    fmt: FormatOpt = "table",
+    data: DataOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """A plan's concentration, dependency, export exposure, lifecycle, efficiency and
+    conditions, each with mean and p5 / p50 / p95 over draws."""
+    from moneytrail.report.terminal import check_format, emit
+    from moneytrail.scenarios import load_scenario
+    from moneytrail.service import tasks
+
+    check_format(fmt)
+    try:
+        dates = [dt.date.fromisoformat(d) for d in on or []]
+    except ValueError as exc:
+        raise MoneytrailError(f"not a date ({exc})", field="--on",
+                              value=", ".join(on or [])) from None
+    plan = load_scenario(scenario)
+    with workspace(data, db) as ws:
+        total = plan.draws if draws is None else draws
+        with progress_bar(f"tracing {plan.id}", total) as step:
+            result = tasks.analyse_plan(ws, plan, what, dates or None, draws=draws, seed=seed,
+                                        progress=step)
+    emit(result, fmt, console, err, header=reconciliation(result))
+
+
+def sensitivity(
+    scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
+    output: Annotated[str, typer.Option(help="what to explain, e.g. share:us_big_tech, "
+                                        "share:entity:nvidia, share:country:TW, "
+                                        "share:factor:labour")] = "share:us_big_tech",
+    method: Annotated[str, typer.Option(help="tornado or sobol")] = "tornado",
+    top: Annotated[int, typer.Option(help="parameters shown (sobol: varied)")] = 15,
+    samples: Annotated[int, typer.Option(help="sobol base samples (a power of 2)")] = 512,
+    seed: Annotated[int, typer.Option(help="random seed (sobol)")] = 1,
+    scheduler: SchedulerOpt = None,
+    fmt: FormatOpt = "table",
+    data: DataOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Which assumptions drive a result: tornado (low/high one at a time) or Sobol indices."""
+    from moneytrail.report.terminal import check_format, emit
+    from moneytrail.scenarios import load_scenario
+    from moneytrail.service import tasks
+
+    check_format(fmt)
+    plan = load_scenario(scenario)
+    with workspace(data, db) as ws:
+        result = tasks.sensitivity(ws, plan, output, method=method, top=top, samples=samples,
+                                   seed=seed, scheduler=scheduler)
+    emit(result, fmt, console, err)
+
+
+def show(
+    run: Annotated[str, typer.Argument(help="run id (printed under every result)")],
+    fmt: FormatOpt = "table",
+    db: DbOpt = None,
+) -> None:
+    """Print a stored run again, exactly as it was computed."""
+    from moneytrail.report.terminal import check_format, emit
+    from moneytrail.service import tasks
+
+    check_format(fmt)
+    with workspace(None, db) as ws:
+        result = tasks.show_run(ws, run)
+    header = reconciliation(result) if result.kind in ("trace", "analyse") else result.title
+    emit(result, fmt, console, err, header=header)
+
+
+def demo(
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws per plan")] = 10_000,
+    seed: Annotated[int, typer.Option(help="random seed")] = 1,
+    db: DbOpt = None,
+) -> None:
+    """Trace the three reference plans on the bundled data and compare them."""
+    from moneytrail.report.terminal import emit
+    from moneytrail.scenarios.reference import reference_scenarios
+    from moneytrail.service import tasks
+
+    plans = load_plans(reference_scenarios())
+    with workspace(None, db) as ws:
+        demo_run = tasks.demo(ws, plans, draws=draws, seed=seed)
+    for result in demo_run.traces:
+        emit(result, "table", console, err, names=["headline"], header=reconciliation(result))
+    emit(demo_run.comparison, "table", console, err)
+    emit(demo_run.claims, "table", console, err)
+    console.print("Open the web app: [bold]make serve[/bold] (or `moneytrail serve`), then "
+                  "http://127.0.0.1:8000 in a browser.", highlight=False)
+
+
+def validate(
+    path: Annotated[Path | None, typer.Argument(help="data package folder, or a scenario "
+                                                "YAML file (default: the bundled data)")] = None,
+    data: DataOpt = None,
+) -> None:
+    """Check a data package (schema, keys, ranges, sums, sources) or a scenario file."""
+    if path is not None and path.suffix in (".yaml", ".yml"):
+        from moneytrail.engine.demand import demand_sampler
+        from moneytrail.scenarios import load_scenario
+
+        plan = load_scenario(path)
+        with workspace(data, None) as ws:
+            demand_sampler(plan, ws.model(plan.year))
+        console.print(f"[green]ok[/green] {path}: valid scenario for the {plan.year} data")
+        return
+    from moneytrail.data.package import open_package
+    from moneytrail.data.validate import interval_warnings, package_problems
+
+    package = open_package(path)
+    problems = package_problems(package.root)
+    for problem in problems:
+        err.print(f"[red]error[/red] {problem}", highlight=False, soft_wrap=True)
+    if problems:
+        err.print(f"{len(problems)} problem(s) in {package.root}")
+        raise typer.Exit(2)
+    for warning in interval_warnings(package.root):
+        err.print(f"[yellow]warning[/yellow] {warning}", highlight=False, soft_wrap=True)
+    console.print(f"[green]ok[/green] {package.root}: data package {package.name} "
+                  f"{package.version} is valid")
+
+
+def bench(
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws per reference plan")] = 10_000,
+    sizes: Annotated[str, typer.Option(help="comma-separated table sizes")] = "1000,3000,6000",
+    fmt: FormatOpt = "table",
+) -> None:
+    """Benchmarks against the baselines the issues name, as ratios measured in one run."""
+    import json
+
+    import pandas as pd
+    from rich.table import Table
+
+    from moneytrail.bench import bench_sections
+    from moneytrail.report.terminal import check_format
+
+    check_format(fmt)
+    sections = bench_sections(draws, tuple(int(s) for s in sizes.split(",") if s))
+    if fmt == "json":
+        print(json.dumps(sections, indent=2, default=float))
+        return
+    if fmt == "csv":
+        print(pd.concat([pd.DataFrame(r).assign(section=k) for k, r in sections.items()])
+              .to_csv(index=False), end="")
+        return
+    for title, rows in sections.items():      # one column per case: fits a terminal
+        table = Table(title=title, title_justify="left")
+        table.add_column("case")
+        for row in rows:
+            table.add_column(str(row["case"]), justify="right", overflow="fold")
+        for key in [k for k in rows[0] if k != "case"]:
+            table.add_row(key, *[f"{row[key]:.4g}" if isinstance(row[key], float)
+                                 else str(row[key]) for row in rows])
+        console.print(table)

@@ -1,0 +1,194 @@
+"""Results on the terminal (rich tables), or as CSV / JSON for scripts.
+
+Every table of a `Result` is rendered from its neutral description (`service.result.Table`):
+columns carry units, so shares print as percentages, money with its currency, and the
+statistics over draws as "median (90 % interval)". Wide tables wrap their cells to fit the
+terminal; `--format csv` and `--format json` keep every column.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from moneytrail.errors import MoneytrailError
+from moneytrail.service.result import Result, Table
+
+FORMATS = ("table", "csv", "json")
+
+
+def check_format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise MoneytrailError(f"unknown format (use {', '.join(FORMATS)})", field="--format",
+                              value=fmt)
+    return fmt
+
+
+def money(amount: float, currency: str) -> str:
+    """EUR 1.23 bn style; '-' for a missing value."""
+    if amount is None or not math.isfinite(amount):
+        return "-"
+    for size, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if abs(amount) >= size:
+            return f"{currency} {amount / size:,.2f} {suffix}".strip()
+    return f"{currency} {amount:,.0f}".strip()
+
+
+def percent(value: Any) -> str:
+    if value is None or not math.isfinite(float(value)):
+        return "-"
+    return f"{100 * float(value):.1f} %"
+
+
+def number(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return "-" if not math.isfinite(value) else f"{value:,.4g}"
+    return str(value)
+
+
+def in_unit(value: Any, unit: str) -> str:
+    """One value as text in its unit."""
+    if value is None:
+        return "-"
+    if unit == "share":
+        return percent(value)
+    if unit == "probability":
+        return f"{float(value):.2f}"
+    if unit == "points":
+        return f"{float(value):+,.0f}"
+    if unit == "t CO2e":
+        return f"{float(value) / 1e6:,.2f} Mt"
+    if len(unit) == 3 and unit.isupper():
+        return money(float(value), unit)
+    return number(value)
+
+
+def interval(row: pd.Series, prefix: str, unit: str) -> str:
+    """median (p5-p95) of a quantity in its unit."""
+    p50, p5, p95 = (row.get(f"{prefix}_{s}") for s in ("p50", "p5", "p95"))
+    if p50 is None or (isinstance(p50, float) and math.isnan(p50)):
+        return "n/a"
+    if unit == "share":
+        return f"{100 * p50:.1f} % ({100 * p5:.1f}–{100 * p95:.1f})"
+    return f"{in_unit(p50, unit)} ({in_unit(p5, unit)} – {in_unit(p95, unit)})"
+
+
+def breakdown_table(table: Table) -> RichTable:
+    """A breakdown (amount_* and share_* columns): share median, 90 % interval, mean amount."""
+    frame = table.frame()
+    currency = table.unit("amount_mean")
+    out = RichTable(title=table.title, title_justify="left")
+    out.add_column(table.index[0] if table.index else "", style="bold", overflow="fold")
+    out.add_column("share (median)", justify="right")
+    out.add_column("90 % interval", justify="right")
+    out.add_column("amount (mean)", justify="right")
+    for label, row in frame.iterrows():
+        out.add_row(str(label), percent(row["share_p50"]),
+                    f"{percent(row['share_p5'])} – {percent(row['share_p95'])}",
+                    money(row["amount_mean"], currency if currency != "number" else ""))
+    return out
+
+
+def plans_of(table: Table) -> list[str]:
+    """Plans of a side-by-side table (columns <plan>_<stat>), in order."""
+    names = [c.name for c in table.columns if c.name.endswith("_p50")]
+    return [name[: -len("_p50")] for name in names]
+
+
+def side_by_side(table: Table) -> RichTable:
+    """Rows of metrics, one column per plan: median (90 % interval), in each row's unit."""
+    frame = table.frame()
+    out = RichTable(title=table.title, title_justify="left", caption=table.note or None,
+                    caption_justify="left")
+    out.add_column(table.index[0] if table.index else "", style="bold", overflow="fold")
+    plans = plans_of(table)
+    for plan in plans:
+        out.add_column(plan, justify="right", overflow="fold")
+    for label, row in frame.iterrows():
+        unit = row["unit"] if "unit" in frame.columns else table.unit(f"{plans[0]}_p50")
+        out.add_row(str(label), *[interval(row, plan, unit) for plan in plans])
+    return out
+
+
+def generic_table(table: Table) -> RichTable:
+    """Any table: index columns first, values in their units, cells wrapped to fit."""
+    out = RichTable(title=table.title, title_justify="left", caption=table.note or None,
+                    caption_justify="left")
+    for column in table.columns:
+        numeric = column.unit not in ("text", "date")
+        out.add_column(column.name, justify="right" if numeric else "left", overflow="fold")
+    for row in table.rows:
+        out.add_row(*[in_unit(v, c.unit) if c.unit != "text" else number(v)
+                      for v, c in zip(row, table.columns, strict=True)])
+    return out
+
+
+VERDICT_COLOURS = {"supported": "green", "contradicted": "red", "uncertain": "yellow",
+                   "met": "green", "not met": "red"}
+
+
+def claims_table(table: Table) -> RichTable:
+    """Claims: the claim, its verdict, each check with its bound, figure, P(holds), sources."""
+    frame = table.frame()
+    out = RichTable(title=table.title, title_justify="left", show_lines=True)
+    for column in ("claim", "verdict", "check", "figure (median)", "P(holds)", "sources"):
+        out.add_column(column, overflow="fold")
+    for _, row in frame.iterrows():
+        colour = VERDICT_COLOURS.get(str(row["verdict"]), "white")
+        out.add_row(str(row["text"]), f"[{colour}]{row['verdict']}[/]",
+                    f"{row['check']} ({row['bound']})", str(row["figure"]),
+                    f"{row['p_holds']:.2f}", str(row["sources"]))
+    return out
+
+
+def rich_table(table: Table) -> RichTable:
+    names = {c.name for c in table.columns}
+    if table.name == "claims" and {"text", "verdict", "check"} <= names:
+        return claims_table(table)
+    if {"amount_mean", "share_p50", "share_p5", "share_p95"} <= names:
+        return breakdown_table(table)
+    if any(n.endswith("_p50") for n in names) and ("unit" in names or all(
+            c.unit in ("share",) or c.name == "unit" for c in table.columns)):
+        return side_by_side(table)
+    return generic_table(table)
+
+
+def result_csv(result: Result, names: list[str] | None = None) -> str:
+    """One table as plain CSV; several stacked with a leading `table` column."""
+    chosen = [result.tables[n] for n in (names or list(result.tables))]
+    frames = []
+    for table in chosen:
+        frame = table.frame()
+        frame = frame.reset_index() if table.index else frame
+        if len(chosen) > 1:
+            frame.insert(0, "table", table.name)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True).to_csv(index=False)
+
+
+def emit(result: Result, fmt: str, console: Console, err: Console,
+         names: list[str] | None = None, header: str | None = None) -> None:
+    """Print a result: rich tables (with a header line naming the run), CSV or JSON.
+    CSV goes to stdout alone (the run id to stderr); JSON is the result's one JSON shape."""
+    check_format(fmt)
+    if fmt == "json":
+        print(result.to_json())
+        return
+    if fmt == "csv":
+        print(result_csv(result, names), end="")
+        err.print(f"run {result.run_id}", highlight=False)
+        return
+    if header:
+        console.print(f"[dim]{header}[/dim]", soft_wrap=True, highlight=False)
+    for name in names or list(result.tables):
+        console.print(rich_table(result.tables[name]))
+    console.print(f"[dim]run {result.run_id} · data {result.provenance.data_version} · "
+                  f"code {result.provenance.code_version} · `moneytrail show "
+                  f"{result.run_id}` prints it again[/dim]\n", soft_wrap=True,
+                  highlight=False)

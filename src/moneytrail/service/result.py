@@ -1,0 +1,206 @@
+"""Results in one shape: tables with a unit per column, facts, and the provenance of the run.
+
+Every service function returns a `Result`. It serialises to one JSON document
+(`Result.to_dict`, documented in docs/results.md) and back (`Result.from_dict`), its tables to
+CSV or Parquet, and it names the run id that reproduces it. Nothing travels in
+`DataFrame.attrs`: what a reader needs beside a table is a `fact` or a table `note`.
+
+Units: `share` (0-1 of the plan's spending), an ISO 4217 code (money in that currency),
+`probability` (0-1 over draws), `points` (HHI points), `t CO2e`, `FLOP`, `count`, `date`,
+`text`, or `number` (dimensionless). Statistics over Monte Carlo draws sit in columns named
+`<quantity>_<mean|p5|p50|p95>`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+SCHEMA = "moneytrail.result/1"
+STAT_SUFFIXES = ("_mean", "_p5", "_p50", "_p95")
+
+
+def json_value(value: Any) -> Any:
+    """A JSON scalar: numbers as floats or ints (missing as null), everything else as text."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int | np.integer) and not isinstance(value, np.bool_):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None if value is pd.NA else str(value)
+    return number if math.isfinite(number) else None
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """A neutral table: index columns first, then value columns, each with a unit."""
+
+    name: str
+    title: str
+    index: tuple[str, ...]
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    note: str = ""
+
+    @classmethod
+    def from_frame(cls, name: str, frame: pd.DataFrame, *, title: str = "",
+                   units: dict[str, str] | None = None, currency: str = "",
+                   note: str = "") -> Table:
+        """A DataFrame (its named index levels become index columns) as a Table; units are
+        given or inferred from the column names (amount_* -> currency, share_* -> share)."""
+        index_names = [n for n in frame.index.names if n is not None]
+        flat = frame.reset_index() if index_names else frame.reset_index(drop=True)
+        names = [str(c) for c in flat.columns]
+        columns = tuple(Column(c, (units or {}).get(c) or infer_unit(c, flat[c], currency))
+                        for c in names)
+        rows = tuple(tuple(json_value(v) for v in row)
+                     for row in flat.itertuples(index=False, name=None))
+        return cls(name=name, title=title, index=tuple(str(n) for n in index_names),
+                   columns=columns, rows=rows, note=note)
+
+    def frame(self) -> pd.DataFrame:
+        """The table as a DataFrame indexed by its index columns."""
+        out = pd.DataFrame(list(self.rows), columns=[c.name for c in self.columns])
+        if self.index:
+            out = out.set_index(list(self.index))
+        return out
+
+    def unit(self, column: str) -> str:
+        for c in self.columns:
+            if c.name == column:
+                return c.unit
+        raise KeyError(column)
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "title": self.title, "note": self.note,
+                "index": list(self.index),
+                "columns": [{"name": c.name, "unit": c.unit} for c in self.columns],
+                "rows": [list(r) for r in self.rows]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Table:
+        return cls(name=data["name"], title=data.get("title", ""), note=data.get("note", ""),
+                   index=tuple(data.get("index", ())),
+                   columns=tuple(Column(c["name"], c["unit"]) for c in data["columns"]),
+                   rows=tuple(tuple(r) for r in data["rows"]))
+
+
+def infer_unit(name: str, values: pd.Series, currency: str) -> str:
+    """Unit from a column's name and values (see the module docstring)."""
+    if name.startswith("amount_") or name in ("amount", "market_size_p50",
+                                              "plan_spend_per_year_p50"):
+        return currency or "number"
+    if name.startswith("share_") or name.endswith("_share") or "share_p" in name:
+        return "share"
+    if name.startswith("p_") or name == "p_holds":
+        return "probability"
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return "text"
+    return "number"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What reproduces a result: canonical inputs, seed and draws, code and data versions,
+    the data package's content hash, when it was computed, and the source ids its figures
+    rest on."""
+
+    inputs: dict
+    code_version: str
+    data_version: str
+    data_hash: str
+    created: str = ""
+    seed: int | None = None
+    draws: int | None = None
+    sources: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"inputs": self.inputs, "seed": self.seed, "draws": self.draws,
+                "code_version": self.code_version, "data_version": self.data_version,
+                "data_hash": self.data_hash, "created": self.created,
+                "sources": list(self.sources)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Provenance:
+        return cls(inputs=data["inputs"], code_version=data["code_version"],
+                   data_version=data["data_version"], data_hash=data["data_hash"],
+                   created=data.get("created", ""), seed=data.get("seed"),
+                   draws=data.get("draws"), sources=tuple(data.get("sources", ())))
+
+
+@dataclass(frozen=True)
+class Result:
+    """One run's answer: tables, facts (scalars a reader needs beside them) and provenance."""
+
+    run_id: str
+    kind: str
+    title: str
+    provenance: Provenance
+    tables: dict[str, Table] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A table as a DataFrame (KeyError naming the tables there are)."""
+        if name not in self.tables:
+            raise KeyError(f"no table {name!r} in this result (tables: "
+                           f"{', '.join(self.tables)})")
+        return self.tables[name].frame()
+
+    def to_dict(self) -> dict:
+        return {"schema": SCHEMA, "run_id": self.run_id, "kind": self.kind,
+                "title": self.title, "provenance": self.provenance.to_dict(),
+                "facts": {k: json_value(v) if not isinstance(v, dict | list) else v
+                          for k, v in self.facts.items()},
+                "tables": {name: t.to_dict() for name, t in self.tables.items()}}
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Result:
+        if data.get("schema") != SCHEMA:
+            raise ValueError(f"not a moneytrail result ({SCHEMA}): {data.get('schema')!r}")
+        return cls(run_id=data["run_id"], kind=data["kind"], title=data.get("title", ""),
+                   provenance=Provenance.from_dict(data["provenance"]),
+                   tables={name: Table.from_dict(t) for name, t in data["tables"].items()},
+                   facts=dict(data.get("facts", {})))
+
+    @classmethod
+    def from_json(cls, text: str) -> Result:
+        return cls.from_dict(json.loads(text))
+
+    def write_tables(self, folder: str | Path, fmt: str = "csv") -> list[Path]:
+        """Every table as `<folder>/<run id>-<table>.csv` (or `.parquet`)."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for name, table in self.tables.items():
+            path = folder / f"{self.run_id}-{name}.{fmt}"
+            frame = table.frame().reset_index() if table.index else table.frame()
+            if fmt == "parquet":
+                frame.to_parquet(path, index=False)
+            else:
+                frame.to_csv(path, index=False)
+            paths.append(path)
+        return paths
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -1,0 +1,170 @@
+"""Runs with an identity: a run id is the hash of what produced a result, and a stored run never
+changes.
+
+`run_id(kind, inputs, data_hash)` hashes the canonical JSON of the task's inputs (the plan's
+content, options, seed, draws), the code version and the data package's content hash, so the
+same inputs on the same code and data always give the same id, and a new data or code version
+gives a new one. `RunStore` keeps runs in the ledger database (SQLite by default, PostgreSQL for
+teams; table `runs`, migration 0003): queued -> running -> done | error, with progress, and the
+result JSON once done. A done run is immutable: saving it again is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, insert, select, update
+
+from moneytrail.engine.result import code_version
+from moneytrail.errors import MoneytrailError
+from moneytrail.service.result import Result
+
+ID_LENGTH = 32           # hex digits: 128 bits
+STATUSES = ("queued", "running", "done", "error")
+
+
+class RunNotFound(MoneytrailError):
+    """No run with this id in the store."""
+
+    exit_code = 4
+    http_status = 404
+
+
+def canonical_json(value: Any) -> str:
+    """Sorted keys, no spaces, floats as Python writes them: one text per value."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False, default=str)
+
+
+def run_id(kind: str, inputs: dict, data_hash: str, code: str | None = None) -> str:
+    """The id of a run: sha256 of kind, canonical inputs, code version and data hash."""
+    text = canonical_json({"kind": kind, "inputs": inputs,
+                           "code_version": code or code_version(), "data_hash": data_hash})
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:ID_LENGTH]
+
+
+def check_run_id(text: str) -> str:
+    """A run id as typed by a user: 32 lowercase hex digits (a clear error otherwise)."""
+    value = text.strip().lower()
+    if len(value) != ID_LENGTH or any(c not in "0123456789abcdef" for c in value):
+        raise MoneytrailError(f"a run id is {ID_LENGTH} hexadecimal digits", field="run id",
+                              value=text)
+    return value
+
+
+@dataclass(frozen=True)
+class RunState:
+    id: str
+    kind: str
+    label: str
+    status: str
+    done: int
+    total: int
+    error: str
+    data_version: str
+    code_version: str
+    created_at: dt.datetime
+    result: Result | None
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class RunStore:
+    """Runs in the ledger database (see the module docstring)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def get(self, run: str) -> RunState | None:
+        from moneytrail.ledger.models import Run
+
+        with self.engine.connect() as conn:
+            row = conn.execute(select(Run).where(Run.id == run)).mappings().first()
+        if row is None:
+            return None
+        result = Result.from_json(row["result"]) if row["result"] else None
+        return RunState(id=row["id"], kind=row["kind"], label=row["label"],
+                        status=row["status"], done=row["done"], total=row["total"],
+                        error=row["error"], data_version=row["data_version"],
+                        code_version=row["code_version"], created_at=row["created_at"],
+                        result=result)
+
+    def require(self, run: str) -> RunState:
+        state = self.get(check_run_id(run))
+        if state is None:
+            raise RunNotFound("no run with this id in the store (it may have been computed "
+                              "with another --db)", field="run id", value=run)
+        return state
+
+    def result(self, run: str) -> Result:
+        """The stored result of a done run."""
+        state = self.require(run)
+        if state.result is None:
+            raise MoneytrailError(f"this run is {state.status}, not done"
+                                  + (f": {state.error}" if state.error else ""),
+                                  field="run id", value=run)
+        return state.result
+
+    def start(self, run: str, *, kind: str, label: str, inputs: dict, data_version: str,
+              data_hash: str, total: int, status: str = "running") -> bool:
+        """Record a new run (queued or running); False if the id is already stored."""
+        from moneytrail.ledger.locking import write_transaction
+        from moneytrail.ledger.models import Run
+
+        with write_transaction(self.engine) as conn:
+            if conn.execute(select(Run.id).where(Run.id == run)).first() is not None:
+                return False
+            stamp = now()
+            conn.execute(insert(Run).values(
+                id=run, kind=kind, label=label, code_version=code_version(),
+                data_version=data_version, data_hash=data_hash,
+                inputs=canonical_json(inputs), status=status, done=0, total=total, error="",
+                result=None, created_at=stamp, updated_at=stamp))
+        return True
+
+    def progress(self, run: str, done: int, total: int) -> None:
+        from moneytrail.ledger.models import Run
+
+        with self.engine.begin() as conn:
+            conn.execute(update(Run).where(Run.id == run, Run.status.in_(("queued", "running")))
+                         .values(status="running", done=done, total=total, updated_at=now()))
+
+    def finish(self, result: Result) -> None:
+        """Store a done result (once: a done run never changes)."""
+        from moneytrail.ledger.locking import write_transaction
+        from moneytrail.ledger.models import Run
+
+        with write_transaction(self.engine) as conn:
+            status = conn.execute(select(Run.status).where(Run.id == result.run_id)).scalar()
+            if status == "done":
+                raise MoneytrailError("a done run never changes", field="run id",
+                                      value=result.run_id)
+            if status is None:
+                raise RunNotFound("no run with this id to finish", field="run id",
+                                  value=result.run_id)
+            conn.execute(update(Run).where(Run.id == result.run_id).values(
+                status="done", result=result.to_json(indent=None), error="",
+                updated_at=now()))
+
+    def fail(self, run: str, message: str) -> None:
+        """Mark a run as failed; a later request for the same id may try again."""
+        from moneytrail.ledger.models import Run
+
+        with self.engine.begin() as conn:
+            conn.execute(update(Run).where(Run.id == run, Run.status != "done")
+                         .values(status="error", error=message[:2000], updated_at=now()))
+
+    def forget_failed(self, run: str) -> None:
+        """Drop an errored run so it can be computed again."""
+        from sqlalchemy import delete
+
+        from moneytrail.ledger.models import Run
+
+        with self.engine.begin() as conn:
+            conn.execute(delete(Run).where(Run.id == run, Run.status == "error"))

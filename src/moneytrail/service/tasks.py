@@ -1,0 +1,485 @@
+"""One function per user task. The CLI and the web app parse input, call these, and render.
+
+Every task builds its canonical inputs, derives the run id (`service.runs.run_id`), returns the
+stored result when the store already has that run, and otherwise computes, stores and returns
+it. Pass `store=None` to compute without a store (nothing is written).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from moneytrail.data.checks import split_list
+from moneytrail.engine.result import TraceResult, code_version
+from moneytrail.engine.trace import DEFAULT_TIERS, check_draws, check_seed
+from moneytrail.errors import MoneytrailError
+from moneytrail.scenarios.schema import Condition, Plan
+from moneytrail.service.result import Provenance, Result, Table, now_iso
+from moneytrail.service.runs import RunStore, run_id
+from moneytrail.service.workspace import Workspace
+
+Progress = Callable[[int, int], None]
+
+BREAKDOWNS = ("headline", "entity", "country", "owner_country", "group", "factor", "tier",
+              "supplier")
+TITLES = {
+    "headline": "Where the money ends up (share of the spending as value added)",
+    "entity": "Value added by firm or sector",
+    "country": "Value added by country where it is generated (location)",
+    "owner_country": "Value added by country where it accrues (ownership)",
+    "group": "Value added by group (groups overlap)",
+    "factor": "Wages, profits and taxes",
+    "tier": "Value added by supply-chain tier",
+    "supplier": "First invoices: direct spending by supplier",
+    "scorecard": "Scorecard: median (90 % interval) over Monte Carlo draws",
+    "conditions": "Conditions of the plan",
+    "categories": "What the plan buys: spending by category",
+    "purchases": "What the plan buys: spending by category and supplier",
+}
+ANALYSES = ("concentration", "markets", "dependency", "jurisdictions", "exports", "lifecycle",
+            "efficiency", "conditions")
+
+
+def plan_inputs(plan: Plan) -> dict:
+    """A plan's content, canonical (no file path): the part of a run id a plan contributes."""
+    return plan.model_dump(mode="json", exclude={"path"})
+
+
+def provenance(ws: Workspace, inputs: dict, *, seed: int | None, draws: int | None,
+               sources: list[str]) -> Provenance:
+    return Provenance(inputs=inputs, code_version=code_version(),
+                      data_version=ws.data_version, data_hash=ws.data_hash,
+                      created=now_iso(), seed=seed, draws=draws,
+                      sources=tuple(sorted(dict.fromkeys(s for s in sources if s))))
+
+
+def plan_sources(ws: Workspace, plan: Plan) -> list[str]:
+    """Source ids behind a plan's trace: its own, its markets' and the year's cost rows'."""
+    chain = ws.valuechain
+    ids = [plan.budget.source or ""]
+    ids += [i.source or "" for i in plan.spend.values()]
+    ids += [i.source or "" for shares in plan.procurement.values() for i in shares.values()]
+    markets = chain.markets[(chain.markets["year"] == plan.year)
+                            & (chain.markets["buyer_region"] == plan.buyer_region)
+                            & chain.markets["category"].isin(list(plan.spend))]
+    costs = chain.cost_structures[chain.cost_structures["year"] == plan.year]
+    for cell in list(markets["sources"]) + list(costs["sources"]):
+        ids += split_list(cell)
+    return ids
+
+
+class Runner:
+    """Looks a run up in the store, or computes, stores and returns it."""
+
+    def __init__(self, ws: Workspace, store: RunStore | None) -> None:
+        self.ws = ws
+        self.store = store
+
+    def run(self, kind: str, label: str, inputs: dict, total: int,
+            compute: Callable[[str, Progress | None], Result],
+            progress: Progress | None = None) -> Result:
+        rid = run_id(kind, inputs, self.ws.data_hash)
+        if self.store is None:
+            return compute(rid, progress)
+        state = self.store.get(rid)
+        if state is not None and state.result is not None:
+            return state.result
+        if state is not None and state.status == "error":
+            self.store.forget_failed(rid)
+        self.store.start(rid, kind=kind, label=label, inputs=inputs,
+                         data_version=self.ws.data_version, data_hash=self.ws.data_hash,
+                         total=total)
+        store = self.store
+
+        def report(done: int, all_: int) -> None:
+            store.progress(rid, done, all_)
+            if progress is not None:
+                progress(done, all_)
+
+        try:
+            result = compute(rid, report)
+        except Exception as exc:
+            store.fail(rid, str(exc))
+            raise
+        store.finish(result)
+        return result
+
+
+def default_store(ws: Workspace) -> RunStore:
+    """The runs table of the workspace's ledger database."""
+    return RunStore(ws.ledger().engine)
+
+
+# -- trace -----------------------------------------------------------------------------------
+def trace_plan(ws: Workspace, plan: Plan, *, draws: int | None = None, seed: int | None = None,
+               tiers: int = DEFAULT_TIERS, analyses: bool = True, scheduler: Any = None,
+               progress: Progress | None = None, store: RunStore | None | str = "default"
+               ) -> Result:
+    """Trace a plan: every breakdown, and with `analyses` the scorecard, the plan's
+    conditions and what it buys. Per-draw values are kept only when analyses need them."""
+    draws = check_draws(plan.draws if draws is None else draws, keep=analyses)
+    seed = check_seed(plan.seed if seed is None else seed)
+    inputs = {"plan": plan_inputs(plan), "draws": draws, "seed": seed, "tiers": tiers,
+              "analyses": analyses}
+    runner = Runner(ws, default_store(ws) if store == "default" else store)  # type: ignore[arg-type]
+
+    def compute(rid: str, report: Progress | None) -> Result:
+        result = ws_trace(ws, plan, draws=draws, seed=seed, tiers=tiers, keep=analyses,
+                          scheduler=scheduler, progress=report)
+        tables = breakdown_tables(result)
+        facts: dict[str, Any] = trace_facts(result)
+        if analyses:
+            tables.update(plan_analysis_tables(ws, result))
+        return Result(run_id=rid, kind="trace", title=plan.title,
+                      provenance=provenance(ws, inputs, seed=seed, draws=draws,
+                                            sources=plan_sources(ws, plan)),
+                      tables=tables, facts=facts)
+
+    return runner.run("trace", plan.id, inputs, draws, compute, progress)
+
+
+def ws_trace(ws: Workspace, plan: Plan, *, draws: int, seed: int, tiers: int = DEFAULT_TIERS,
+             keep: bool = True, scheduler: Any = None, progress: Progress | None = None
+             ) -> TraceResult:
+    from moneytrail.engine.trace import trace
+
+    return trace(plan, ws.model(plan.year), draws=draws, seed=seed, tiers=tiers,
+                 keep_draws=keep, scheduler=scheduler, progress=progress)
+
+
+def trace_facts(result: TraceResult) -> dict[str, Any]:
+    plan = result.require_plan()
+    return {"plan": plan.id, "title": plan.title, "currency": plan.currency,
+            "total": result.total, "year": plan.year, "buyer_region": plan.buyer_region,
+            "draws": result.draws, "seed": result.seed,
+            "conservation_gap": result.conservation_gap, "model": result.model.source}
+
+
+def breakdown_tables(result: TraceResult) -> dict[str, Table]:
+    return {name: Table.from_frame(name, result.by(name), title=TITLES[name],
+                                   currency=result.currency)
+            for name in BREAKDOWNS}
+
+
+def plan_analysis_tables(ws: Workspace, result: TraceResult) -> dict[str, Table]:
+    """Scorecard (one plan), conditions and purchases of a traced plan (per-draw values)."""
+    from moneytrail.analysis.conditions import check_conditions
+    from moneytrail.analysis.metrics import Evaluation
+
+    plan = result.require_plan()
+    tables = {"scorecard": scorecard_table([result], ws)}
+    if plan.conditions:
+        conditions = check_conditions(Evaluation.of(result, ws.analysis))
+        tables["conditions"] = Table.from_frame("conditions", conditions,
+                                                title=TITLES["conditions"])
+    tables.update(purchase_tables(result))
+    return tables
+
+
+def purchase_tables(result: TraceResult) -> dict[str, Table]:
+    from moneytrail.analysis.purchases import plan_purchases
+    from moneytrail.engine.summary import exact_stats
+
+    purchases = plan_purchases(result)
+    by_category = purchases.by_category()
+    stats = exact_stats(by_category.to_numpy())
+    frame = pd.DataFrame({f"amount_{k}": v for k, v in stats.items()},
+                         index=pd.Index(by_category.columns, name="category"))
+    rows = purchases.rows
+    amounts = exact_stats(purchases.amounts)
+    detail = pd.DataFrame({"category": rows["category"], "supplier": rows["supplier"],
+                           **{f"amount_{k}": v for k, v in amounts.items()}}
+                          ).set_index(["category", "supplier"])
+    return {"categories": Table.from_frame("categories", frame, title=TITLES["categories"],
+                                           currency=result.currency),
+            "purchases": Table.from_frame("purchases", detail, title=TITLES["purchases"],
+                                          currency=result.currency)}
+
+
+# -- scorecard and compare -------------------------------------------------------------------
+SCORECARD_UNITS = {"share": "share", "points": "points", "t CO2e": "t CO2e", "EUR": "EUR"}
+
+
+def scorecard_table(results: list[TraceResult], ws: Workspace,
+                    conditions: list[Condition] | None = None,
+                    on: dt.date | None = None) -> Table:
+    """Rows: metrics (with their unit); columns: <plan>_<mean|p5|p50|p95>."""
+    from moneytrail.analysis.scorecard import ROWS
+    from moneytrail.analysis.scorecard import compare as scorecard
+
+    table = scorecard(results, conditions=conditions, on=on, data=ws.analysis)
+    dates = table.attrs.get("export_rules_on", {})
+    units = {label: unit for label, _, _, unit in ROWS}
+    flat = pd.DataFrame({f"{plan}_{stat}": table[(plan, stat)]
+                         for plan, stat in table.columns}, index=table.index)
+    flat.insert(0, "unit", [units.get(str(label), "share") for label in flat.index])
+    note = "Export rules read on: " + ", ".join(f"{p} {d}" for p, d in dates.items()) \
+        if dates else ""
+    column_units = {c: "by row" for c in flat.columns if c != "unit"}
+    column_units["unit"] = "text"
+    return Table.from_frame("scorecard", flat, title=TITLES["scorecard"], units=column_units,
+                            note=note)
+
+
+def compare_inputs(plans: list[Plan], draws: int | None, seed: int | None,
+                   conditions: list[Condition] | None) -> tuple[dict, list[tuple[Plan, int, int]]]:
+    if len(plans) < 2:
+        raise MoneytrailError("compare needs two or more plans", field="plans",
+                              value=len(plans))
+    resolved = [(p, check_draws(p.draws if draws is None else draws, keep=True),
+                 check_seed(p.seed if seed is None else seed)) for p in plans]
+    inputs = {"plans": [plan_inputs(p) for p in plans],
+              "draws": [d for _, d, _ in resolved], "seeds": [s for _, _, s in resolved],
+              "conditions": [c.model_dump(mode="json") for c in conditions]
+              if conditions is not None else None}
+    return inputs, resolved
+
+
+def comparison(ws: Workspace, rid: str, inputs: dict, results: list[TraceResult],
+               conditions: list[Condition] | None) -> Result:
+    """The compare result of traced plans (per-draw values kept)."""
+    plans = [r.require_plan() for r in results]
+    headline = pd.DataFrame({f"{r.label}_{stat}": r.by("headline")[f"share_{stat}"]
+                             for r in results for stat in ("p50", "p5", "p95")})
+    tables = {"headline": Table.from_frame(
+        "headline", headline,
+        title="Plans compared: share of the spending (median, 90 % interval)",
+        units=dict.fromkeys(headline.columns, "share")),
+              "scorecard": scorecard_table(results, ws, conditions)}
+    sources = [s for plan in plans for s in plan_sources(ws, plan)]
+    return Result(run_id=rid, kind="compare", title=" vs ".join(p.id for p in plans),
+                  provenance=provenance(ws, inputs, seed=results[0].seed,
+                                        draws=results[0].draws, sources=sources),
+                  tables=tables,
+                  facts={"plans": [p.id for p in plans],
+                         "currencies": [p.currency for p in plans],
+                         "totals": [p.total for p in plans]})
+
+
+def compare_plans(ws: Workspace, plans: list[Plan], *, draws: int | None = None,
+                  seed: int | None = None, conditions: list[Condition] | None = None,
+                  progress: Progress | None = None,
+                  store: RunStore | None | str = "default") -> Result:
+    """Plans side by side: headline shares and the scorecard (median, 90 % interval)."""
+    inputs, resolved = compare_inputs(plans, draws, seed, conditions)
+    runner = Runner(ws, default_store(ws) if store == "default" else store)  # type: ignore[arg-type]
+    total = sum(d for _, d, _ in resolved)
+
+    def compute(rid: str, report: Progress | None) -> Result:
+        results, offset = [], 0
+        for plan, n, s in resolved:
+            def step(done: int, _all: int, offset: int = offset) -> None:
+                if report is not None:
+                    report(offset + done, total)
+            results.append(ws_trace(ws, plan, draws=n, seed=s, progress=step))
+            offset += n
+        return comparison(ws, rid, inputs, results, conditions)
+
+    return runner.run("compare", " vs ".join(p.id for p in plans), inputs, total, compute,
+                      progress)
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    traces: list[Result]
+    comparison: Result
+    claims: Result
+
+
+def demo(ws: Workspace, plans: list[Plan], *, draws: int = 10_000, seed: int = 1,
+         store: RunStore | None | str = "default") -> DemoRun:
+    """The reference plans traced (each once), compared under the demo conditions, and the
+    claims of the debate: the same runs `trace`, `compare` and `claims check` would store."""
+    from moneytrail.scenarios.conditions import demo_conditions_path, load_conditions
+
+    conditions = load_conditions(demo_conditions_path())
+    chosen = default_store(ws) if store == "default" else store
+    runner = Runner(ws, chosen)  # type: ignore[arg-type]
+    traced: dict[str, TraceResult] = {}
+
+    def traced_plan(plan: Plan) -> TraceResult:
+        if plan.id not in traced:
+            traced[plan.id] = ws_trace(ws, plan, draws=draws, seed=seed)
+        return traced[plan.id]
+
+    traces = []
+    for plan in plans:
+        inputs = {"plan": plan_inputs(plan), "draws": draws, "seed": seed,
+                  "tiers": DEFAULT_TIERS, "analyses": True}
+
+        def compute(rid: str, _report: Progress | None, plan: Plan = plan,
+                    inputs: dict = inputs) -> Result:
+            result = traced_plan(plan)
+            tables = breakdown_tables(result)
+            tables.update(plan_analysis_tables(ws, result))
+            return Result(run_id=rid, kind="trace", title=plan.title,
+                          provenance=provenance(ws, inputs, seed=seed, draws=draws,
+                                                sources=plan_sources(ws, plan)),
+                          tables=tables, facts=trace_facts(result))
+
+        traces.append(runner.run("trace", plan.id, inputs, draws, compute))
+    inputs, _ = compare_inputs(plans, draws, seed, conditions)
+    compared = runner.run("compare", " vs ".join(p.id for p in plans), inputs,
+                          draws * len(plans),
+                          lambda rid, _r: comparison(ws, rid, inputs,
+                                                     [traced_plan(p) for p in plans],
+                                                     conditions))
+    claims = check_claims(ws, draws=2000, seed=1, store=chosen)
+    return DemoRun(traces=traces, comparison=compared, claims=claims)
+
+
+# -- analyses --------------------------------------------------------------------------------
+def analyse_plan(ws: Workspace, plan: Plan, what: list[str] | None = None,
+                 on: list[dt.date] | None = None, *, draws: int | None = None,
+                 seed: int | None = None, progress: Progress | None = None,
+                 store: RunStore | None | str = "default") -> Result:
+    """A plan's concentration, dependency, export exposure, lifecycle, efficiency and
+    conditions, each with mean and p5 / p50 / p95 over draws."""
+    from moneytrail.analysis import dependency
+
+    what = list(what or ["concentration", "dependency", "exports", "lifecycle", "efficiency",
+                         "conditions"])
+    unknown = [name for name in what if name not in ANALYSES]
+    if unknown:
+        raise MoneytrailError(f"unknown analysis (use {', '.join(ANALYSES)})", field="--what",
+                              value=unknown[0])
+    dates = list(on or [dependency.rules_date(plan)])
+    draws = check_draws(plan.draws if draws is None else draws, keep=True)
+    seed = check_seed(plan.seed if seed is None else seed)
+    inputs = {"plan": plan_inputs(plan), "draws": draws, "seed": seed, "what": what,
+              "on": [d.isoformat() for d in dates]}
+    runner = Runner(ws, default_store(ws) if store == "default" else store)  # type: ignore[arg-type]
+
+    def compute(rid: str, report: Progress | None) -> Result:
+        result = ws_trace(ws, plan, draws=draws, seed=seed, progress=report)
+        frames = analysis_frames(ws, result, what, dates)
+        tables = {name: Table.from_frame(name, frame, title=f"{plan.id}: {name}",
+                                         currency=plan.currency)
+                  for name, frame in frames.items()}
+        return Result(run_id=rid, kind="analyse", title=f"{plan.title}: analyses",
+                      provenance=provenance(ws, inputs, seed=seed, draws=draws,
+                                            sources=plan_sources(ws, plan)),
+                      tables=tables, facts=trace_facts(result))
+
+    return runner.run("analyse", plan.id, inputs, draws, compute, progress)
+
+
+def analysis_frames(ws: Workspace, result: TraceResult, what: list[str],
+                    dates: list[dt.date]) -> dict[str, pd.DataFrame]:
+    from moneytrail.analysis import concentration, dependency, efficiency, lifecycle
+    from moneytrail.analysis.conditions import check_conditions
+    from moneytrail.analysis.metrics import Evaluation
+
+    data = ws.analysis
+    makers: dict[str, Callable[[], pd.DataFrame]] = {
+        "concentration": lambda: concentration.plan_concentration(result, data),
+        "markets": lambda: concentration.market_concentration(ws.valuechain, data=data),
+        "dependency": lambda: dependency.dependency_table(result, data=data),
+        "jurisdictions": lambda: dependency.jurisdiction_shares(result),
+        "exports": lambda: dependency.export_table(result, dates, data),
+        "lifecycle": lambda: lifecycle.lifecycle(result, data),
+        "efficiency": lambda: efficiency.efficiency(result, data),
+        "conditions": lambda: check_conditions(Evaluation.of(result, data)),
+    }
+    return {name: makers[name]() for name in what}
+
+
+# -- claims ----------------------------------------------------------------------------------
+def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 2000,
+                 seed: int = 1, ledger_db: str | None = None,
+                 store: RunStore | None | str = "default") -> Result:
+    """Claims of the debate (or a user's claims file) with verdicts, figures and sources."""
+    from moneytrail.analysis.claims import check_claims as run_checks
+    from moneytrail.analysis.claims import (
+        default_claims_path,
+        ledger_from_package,
+        ledger_from_store,
+        load_claims,
+    )
+
+    file = Path(path) if path is not None else default_claims_path()
+    claims = load_claims(file)
+    inputs = {"claims": [c.model_dump(mode="json") for c in claims], "draws": draws,
+              "seed": seed, "ledger": "store" if ledger_db else "package"}
+    if ledger_db is not None:        # the store can change: its revision is part of the id
+        inputs["ledger_revision"] = ledger_revision(ledger_db)
+    runner = Runner(ws, default_store(ws) if store == "default" else store)  # type: ignore[arg-type]
+
+    def compute(rid: str, report: Progress | None) -> Result:
+        ledger = ledger_from_store(ledger_db) if ledger_db is not None else \
+            ledger_from_package(ws.package.root)
+        frame = run_checks(claims, path=file, data=ws.analysis, ledger=ledger, draws=draws,
+                           seed=seed)
+        table = Table.from_frame("claims", frame,
+                                 title="Claims of the debate, checked against the data",
+                                 units={"p50": "number", "p5": "number", "p95": "number"})
+        sources = [s for cell in frame.get("sources", []) for s in str(cell).split("; ")]
+        return Result(run_id=rid, kind="claims", title="Claims checked against the data",
+                      provenance=provenance(ws, inputs, seed=seed, draws=draws,
+                                            sources=sources),
+                      tables={"claims": table}, facts={"claims_file": str(file)})
+
+    return runner.run("claims", file.name, inputs, len(claims), compute)
+
+
+def ledger_revision(db: str) -> int:
+    """The newest revision number of a ledger store (0 when empty)."""
+    from moneytrail.ledger import open as open_ledger
+
+    with open_ledger(db) as ledger:
+        history = ledger.history(limit=1)
+    return int(history["revision"].max()) if len(history) else 0
+
+
+# -- sensitivity -----------------------------------------------------------------------------
+def sensitivity(ws: Workspace, plan: Plan, output: str = "share:us_big_tech", *,
+                method: str = "tornado", top: int = 15, samples: int = 512, seed: int = 1,
+                scheduler: Any = None, store: RunStore | None | str = "default") -> Result:
+    """Which assumptions drive an output: tornado (low/high one at a time) or Sobol indices."""
+    from moneytrail.analysis import sensitivity as sa
+
+    if method not in ("tornado", "sobol"):
+        raise MoneytrailError("unknown method (use tornado or sobol)", field="--method",
+                              value=method)
+    inputs = {"plan": plan_inputs(plan), "output": output, "method": method, "top": top,
+              "samples": samples if method == "sobol" else None,
+              "seed": seed if method == "sobol" else None}
+    runner = Runner(ws, default_store(ws) if store == "default" else store)  # type: ignore[arg-type]
+
+    def compute(rid: str, report: Progress | None) -> Result:
+        model = ws.model(plan.year)
+        if method == "tornado":
+            table = sa.tornado(plan, model, output, top=top, scheduler=scheduler)
+            title = (f"{plan.id}: {table.attrs['output']} (central {table.attrs['base']:.4g}) "
+                     "with each parameter at its low and high end")
+        else:
+            table = sa.sobol(plan, model, output, top=top, samples=samples, seed=seed,
+                             scheduler=scheduler)
+            title = (f"{plan.id}: Sobol indices of {table.attrs['output']} "
+                     f"({table.attrs['runs']:,} runs)")
+        facts = {k: v for k, v in table.attrs.items()}
+        frame = pd.DataFrame(table).set_index("parameter")
+        frame.attrs = {}
+        return Result(run_id=rid, kind="sensitivity", title=title,
+                      provenance=provenance(ws, inputs, seed=seed, draws=None,
+                                            sources=plan_sources(ws, plan)),
+                      tables={method: Table.from_frame(method, frame, title=title)},
+                      facts=facts)
+
+    return runner.run("sensitivity", plan.id, inputs, 1, compute)
+
+
+def show_run(ws: Workspace, run: str) -> Result:
+    """A stored run's result, by id."""
+    return default_store(ws).result(run)
+
+
+__all__ = ["ANALYSES", "BREAKDOWNS", "DemoRun", "analyse_plan", "check_claims",
+           "compare_plans", "demo", "sensitivity", "show_run", "trace_plan"]
+
