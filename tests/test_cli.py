@@ -1,8 +1,10 @@
 """The command line end to end, on the Miller & Blair package and on the bundled data."""
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
 from io import StringIO
 from pathlib import Path
 
@@ -17,9 +19,19 @@ DET = 0.85 * 0.95 - 0.25 * 0.2
 X_AGR = (0.95 * 600 + 0.25 * 1450) / DET
 
 
+STORE = Path(tempfile.mkdtemp()) / "runs.sqlite"       # one store for this module's runs
+
+
 def cli(*args, cwd=ROOT):
+    env = {**os.environ, "MONEYTRAIL_DATABASE_URL": str(STORE)}
     return subprocess.run([sys.executable, "-m", "moneytrail.cli", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, env=env)
+
+
+def records(payload: dict, table: str) -> list[dict]:
+    """Rows of one table of a result's JSON, as dicts by column name."""
+    names = [c["name"] for c in payload["tables"][table]["columns"]]
+    return [dict(zip(names, row, strict=True)) for row in payload["tables"][table]["rows"]]
 
 
 @pytest.fixture
@@ -36,20 +48,32 @@ def test_trace_json_has_golden_numbers_and_provenance(mb_plan_file, mb_package):
               "--format", "json", "--seed", "9")
     assert out.returncode == 0, out.stderr
     payload = json.loads(out.stdout)
-    assert payload["info"]["seed"] == 9 and payload["info"]["draws"] == 200
-    assert payload["info"]["data_version"] == "test"
-    entity = {row["entity"]: row for row in payload["tables"]["entity"]}
+    info = payload["provenance"]
+    assert info["seed"] == 9 and info["draws"] == 200 and info["data_version"] == "test"
+    assert len(payload["run_id"]) == 32 and payload["schema"] == "moneytrail.result/1"
+    entity = {row["entity"]: row for row in records(payload, "entity")}
     assert entity["agriculture"]["amount_mean"] == pytest.approx(0.65 * X_AGR)
-    factors = {row["factor"] for row in payload["tables"]["factor"]}
+    units = {c["name"]: c["unit"] for c in payload["tables"]["entity"]["columns"]}
+    assert units["amount_mean"] == "EUR" and units["share_p50"] == "share"
+    factors = {row["factor"] for row in records(payload, "factor")}
     assert factors == {"labour", "capital", "tax"}
+    # the same inputs give the same run id, and `show` prints the stored result again
+    again = cli("trace", mb_plan_file, "--data", mb_package, "--format", "json", "--seed", "9")
+    assert json.loads(again.stdout)["run_id"] == payload["run_id"]
+    shown = cli("show", payload["run_id"], "--format", "json")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout) == payload
+    missing = cli("show", "0" * 32)
+    assert missing.returncode == 4 and "no run with this id" in missing.stderr
 
 
 def test_trace_csv_is_a_table_per_breakdown(mb_plan_file, mb_package):
     out = cli("trace", mb_plan_file, "--data", mb_package, "--by", "country", "--format", "csv")
     assert out.returncode == 0, out.stderr
     frame = pd.read_csv(StringIO(out.stdout))
-    assert set(frame["table"]) == {"country"}
+    assert list(frame.columns[:2]) == ["country", "amount_mean"]
     assert frame["share_mean"].sum() == pytest.approx(1.0)
+    assert out.stderr.startswith("run ")
 
 
 def test_trace_table_states_reconciliation(mb_plan_file, mb_package):
@@ -78,14 +102,15 @@ def test_compare_reference_plans_csv_matches_python():
              ROOT / "scenarios" / "efficiency-first-eu.yaml"]
     out = cli("compare", *paths, "--draws", "400", "--format", "csv")
     assert out.returncode == 0, out.stderr
-    frame = pd.read_csv(StringIO(out.stdout), header=[0, 1], index_col=0)
+    frame = pd.read_csv(StringIO(out.stdout))
+    headline = frame[frame["table"] == "headline"].set_index("where the money ends up")
     expected = mt.headline(mt.trace(mt.load_scenario(paths[1]), draws=400, keep_draws=True))
-    got = frame[("efficiency-first-eu", "p50")]
+    got = headline["efficiency-first-eu_p50"]
     assert got["EU workers (wages earned in the EU)"] == pytest.approx(
         expected.loc["EU workers (wages earned in the EU)", "share_p50"], rel=1e-9)
     # the efficiency-first plan keeps more of the money with EU workers than the gigafactories
-    assert got["EU workers (wages earned in the EU)"] > frame[
-        ("eu-ai-gigafactories", "p95")]["EU workers (wages earned in the EU)"]
+    assert got["EU workers (wages earned in the EU)"] > headline[
+        "eu-ai-gigafactories_p95"]["EU workers (wages earned in the EU)"]
 
 
 def test_demo_prints_every_reference_plan():
@@ -102,7 +127,7 @@ def test_analyse_gives_two_answers_for_two_dates_of_the_export_rules():
     out = cli("analyse", "scenarios/eu-ai-gigafactories.yaml", "--what", "exports", "--on",
               "2025-03-01", "--on", "2025-06-01", "--draws", "200", "--format", "csv")
     assert out.returncode == 0, out.stderr
-    frame = pd.read_csv(StringIO(out.stdout)).set_index("label")
+    frame = pd.read_csv(StringIO(out.stdout)).set_index("date")
     assert frame.loc["2025-03-01", "exposed_p50"] > 0.5        # 17 of 27 members capped
     assert frame.loc["2025-06-01", "exposed_p50"] == 0         # rule rescinded
     out = cli("analyse", "scenarios/eu-ai-gigafactories.yaml", "--what", "weather")
@@ -113,13 +138,16 @@ def test_compare_scorecard_as_json_is_tidy_and_ordered():
     out = cli("compare", "scenarios/eu-ai-gigafactories.yaml", "scenarios/efficiency-first-eu.yaml",
               "--draws", "200", "--format", "json", "--table", "scorecard")
     assert out.returncode == 0, out.stderr
-    rows = {(r["metric"], r["plan"]): r for r in json.loads(out.stdout)}
-    labour = "EU value added (location)"
-    assert rows[(labour, "efficiency-first-eu")]["p50"] > rows[(labour, "eu-ai-gigafactories")][
-        "p95"]
+    payload = json.loads(out.stdout)
+    assert list(payload["tables"]) == ["scorecard"]
+    rows = {r["metric"]: r for r in records(payload, "scorecard")}
+    eu = rows["EU value added (location)"]
+    assert eu["unit"] == "share"
+    assert eu["efficiency-first-eu_p50"] > eu["eu-ai-gigafactories_p95"]
     for row in rows.values():
-        if row["p50"] is not None:
-            assert row["p5"] <= row["p50"] <= row["p95"]
+        for plan in ("eu-ai-gigafactories", "efficiency-first-eu"):
+            if row[f"{plan}_p50"] is not None:
+                assert row[f"{plan}_p5"] <= row[f"{plan}_p50"] <= row[f"{plan}_p95"]
 
 
 def test_usage_errors_are_one_clear_message_not_a_traceback():
@@ -133,7 +161,7 @@ def test_analyse_json_keeps_text_columns_and_numbers():
     out = cli("analyse", "scenarios/eu-ai-gigafactories.yaml", "--what", "concentration",
               "--draws", "200", "--format", "json")
     assert out.returncode == 0, out.stderr
-    rows = json.loads(out.stdout)["tables"]["concentration"]
+    rows = records(json.loads(out.stdout), "concentration")
     accelerators = next(r for r in rows if r["category"] == "accelerators")
     assert accelerators["hhi_before_p50"] > 8000                 # Nvidia's ~95 % share
     assert "concentrated" in accelerators["us_2023_guidelines"]

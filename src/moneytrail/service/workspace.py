@@ -11,12 +11,11 @@ from moneytrail.data.package import open_package
 
 class Workspace:
     def __init__(self, data: str | Path | None = None, db: str | None = None) -> None:
-        from moneytrail.analysis.data import load_analysis
         from moneytrail.data.valuechain import load_valuechain
 
         self.package = open_package(data)
         self.valuechain = load_valuechain(str(self.package.root))
-        self.analysis = load_analysis(self.package.root)
+        self._analysis: Any = None
         self.data_version = self.package.version
         digest = hashlib.sha256()
         for path in sorted(p for p in self.package.root.rglob("*") if p.is_file()):
@@ -30,6 +29,14 @@ class Workspace:
     @classmethod
     def open(cls, data: str | Path | None = None, *, db: str | None = None) -> Workspace:
         return cls(data, db)
+
+    @property
+    def analysis(self):
+        from moneytrail.analysis.data import load_analysis
+
+        if self._analysis is None:
+            self._analysis = load_analysis(self.package.root)
+        return self._analysis
 
     def model(self, year: int):
         from moneytrail.model.builder import build_model
