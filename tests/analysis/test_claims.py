@@ -176,7 +176,8 @@ def test_streams_differ_by_check_and_do_not_collide_across_seeds(data):
     from moneytrail.analysis.claims_computations import Context
 
     def first(seed, *key, side=0, item=0):
-        return Context(data, None, 10, seed).at(*key).rng(side, item).random()
+        return Context(data, None, 10, seed).at(*key).stream(side, item).draw(
+            lambda rng, size: rng.random(size), 1)[0]
 
     draws = {first(1, 0, 0), first(1, 0, 1), first(1, 1, 0), first(1, 0, 0, side=1),
              first(1, 0, 0, item=1), first(2, 0, 0), first(1, 0, 0, item=100),

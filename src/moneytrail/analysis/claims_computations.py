@@ -30,9 +30,8 @@ from moneytrail.analysis.claims_schema import (
 )
 from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.dependency import rules_in_force, tier_of
-from moneytrail.analysis.stats import draw_interval
+from moneytrail.analysis.stats import Stream, draw_interval
 
-STREAM = 10_006                 # spawn-key root of the claims' streams (see stats.rng_for)
 NUMERATOR, DENOMINATOR = 0, 1   # sides of a ratio
 SINGLE = 0                      # the side of a computation with one uncertain input
 
@@ -63,10 +62,10 @@ class Context:
     def at(self, *key: int) -> Context:
         return replace(self, key=tuple(key))
 
-    def rng(self, side: int, item: int = 0) -> np.random.Generator:
-        """An independent stream for one input of one check."""
-        spawn_key = (STREAM, *self.key, side, item)
-        return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=spawn_key))
+    def stream(self, side: int, item: int = 0) -> Stream:
+        """The stream of one input of one check: stream "claims", key (claim, check, side,
+        item), drawn block by block."""
+        return Stream(self.seed, "claims", (*self.key, side, item))
 
 
 class Figure(NamedTuple):
@@ -94,7 +93,7 @@ def _ledger_amount(ctx: Context, refs: list[str], where: Where, arg: str, side: 
             raise where.error("unknown ledger claim ref", f"{arg}.{k}", ref)
         row = table.loc[ref]
         values = draw_interval((float(row["low"]), float(row["central"]), float(row["high"])),
-                               ctx.rng(side, k), ctx.draws, lower=0.0)
+                               ctx.stream(side, k), ctx.draws, lower=0.0)
         total += ctx.data.convert(values, row["currency"], "EUR", int(row["price_year"]))
         sources.append(row["source"])
     return total, sources
@@ -156,7 +155,7 @@ def market_share(ctx: Context, args: MarketShareArgs, where: Where) -> Figure:
                               "owner_country", args.owner_country)
         chosen = (market["supplier"].map(owner) == args.owner_country).to_numpy()
     sampler = PertSampler(market["low"], market["central"], market["high"], lower=0, upper=1)
-    shares = renormalise(sampler.draw(ctx.rng(SINGLE), ctx.draws), np.array([0]))
+    shares = renormalise(ctx.stream(SINGLE).pert(sampler, ctx.draws), np.array([0]))
     value = shares[:, chosen].sum(axis=1)
     sources = sorted({s for cell in market["sources"] for s in _split(cell)})
     key = f"{args.category}/{args.buyer_region}/{args.year}"
@@ -211,7 +210,7 @@ def trace_share(ctx: Context, args: TraceShareArgs, where: Where) -> Figure:
 
 
 def value_remaining(ctx: Context, args: ValueRemainingArgs, where: Where) -> Figure:
-    decline = draw_interval(ctx.data.param("value_decline_per_year"), ctx.rng(SINGLE),
+    decline = draw_interval(ctx.data.param("value_decline_per_year"), ctx.stream(SINGLE),
                             ctx.draws, lower=0.0, upper=1.0)
     value = (1.0 - decline) ** args.years
     row = ctx.data["parameters"].set_index("id").loc["value_decline_per_year"]
@@ -230,9 +229,9 @@ def compute_ratio(ctx: Context, args: RunPairArgs, where: Where) -> Figure:
     a = _run(ctx, args.model, where, "model")
     b = _run(ctx, args.comparator, where, "comparator")
     fa = draw_interval((a["flop_low"], a["flop_central"], a["flop_high"]),
-                       ctx.rng(NUMERATOR), ctx.draws, lower=0.0)
+                       ctx.stream(NUMERATOR), ctx.draws, lower=0.0)
     fb = draw_interval((b["flop_low"], b["flop_central"], b["flop_high"]),
-                       ctx.rng(DENOMINATOR), ctx.draws, lower=0.0)
+                       ctx.stream(DENOMINATOR), ctx.draws, lower=0.0)
     ratio = fa / fb
     return Figure(ratio, (f"{a['model']} {a['flop_central']:.3g} FLOP vs {b['model']} "
                           f"{b['flop_central']:.3g}: ratio {np.median(ratio):.3f}"),

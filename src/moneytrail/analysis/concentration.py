@@ -22,13 +22,13 @@ import pandas as pd
 
 from moneytrail.analysis.data import AnalysisData, load_analysis
 from moneytrail.analysis.purchases import Purchases, plan_purchases
-from moneytrail.analysis.stats import describe, draw_interval, rng_for
+from moneytrail.analysis.stats import Stream, describe, draw_interval
 from moneytrail.data.valuechain import ValueChain, load_valuechain
 from moneytrail.engine.result import TraceResult
 from moneytrail.engine.sampling import PertSampler, renormalise
 from moneytrail.scenarios.schema import Plan
 
-STREAM = 1
+SIZE, SHARES = 0, 1      # key parts of a market's two drawn quantities
 
 
 def hhi(shares: np.ndarray, atomistic: np.ndarray | None = None) -> np.ndarray:
@@ -100,14 +100,15 @@ def market_concentration(chain: ValueChain | None = None, *, data: AnalysisData 
     chain = chain if chain is not None else load_valuechain()
     data = data if data is not None else load_analysis(chain.package.root)
     kinds = _kinds(chain.entities)
-    rng = rng_for(seed, STREAM)
+    stream = Stream(seed, "market_concentration")
     rows = []
-    for key, market in chain.markets.groupby(["category", "buyer_region", "year"], sort=True):
+    for k, (key, market) in enumerate(chain.markets.groupby(["category", "buyer_region", "year"],
+                                                             sort=True)):
         suppliers = list(market["supplier"])
         atom = _atomistic(kinds, suppliers)
         central = market["central"].to_numpy() / market["central"].sum()
         sampler = PertSampler(market["low"], market["central"], market["high"], lower=0, upper=1)
-        drawn = renormalise(sampler.draw(rng, draws), np.array([0]))
+        drawn = renormalise(stream.at(k).pert(sampler, draws), np.array([0]))
         h = hhi(drawn, atom)
         level = float(hhi(central, atom))
         stats = describe(h)
@@ -147,14 +148,14 @@ class MarketEffect:
 
 
 def _market_size(data: AnalysisData, category: str, region: str, year: int, currency: str,
-                 rng: np.random.Generator, draws: int) -> np.ndarray | None:
+                 stream: Stream, draws: int) -> np.ndarray | None:
     sizes = data["market_sizes"]
     row = sizes[(sizes["category"] == category) & (sizes["buyer_region"] == region)
                 & (sizes["year"] == year)]
     if row.empty:
         return None
     r = row.iloc[0]
-    drawn = draw_interval((r["low"], r["central"], r["high"]), rng, draws, lower=0.0)
+    drawn = draw_interval((r["low"], r["central"], r["high"]), stream, draws, lower=0.0)
     return data.convert(drawn, r["currency"], currency, year)
 
 
@@ -173,13 +174,14 @@ def market_effects(result: TraceResult, data: AnalysisData | None = None,
     data = data if data is not None else load_analysis()
     purchases = purchases if purchases is not None else plan_purchases(result)
     kinds = _kinds(model.entities)
-    rng = rng_for(result.seed, STREAM)
+    stream = Stream(result.seed, "concentration")
     effects = []
     markets = model.markets
-    for category in purchases.categories:
+    for k, category in enumerate(purchases.categories):
         market = markets[(markets["category"] == category)
                          & (markets["buyer_region"] == plan.buyer_region)]
-        size = _market_size(data, category, plan.buyer_region, model.year, plan.currency, rng,
+        size = _market_size(data, category, plan.buyer_region, model.year, plan.currency,
+                            stream.at(k, SIZE),
                             result.draws)
         if market.empty or size is None:
             continue
@@ -194,7 +196,7 @@ def market_effects(result: TraceResult, data: AnalysisData | None = None,
                                   upper=1)
             pre = np.zeros_like(plan_buys)
             pre[:, [col[s] for s in market["supplier"]]] = renormalise(
-                sampler.draw(rng, result.draws), np.array([0]))
+                stream.at(k, SHARES).pert(sampler, result.draws), np.array([0]))
         else:           # no rule: the plan bought at this draw's market shares
             pre = plan_buys / spend[:, None]
         atom = _atomistic(kinds, universe)

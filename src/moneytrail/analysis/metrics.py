@@ -26,11 +26,9 @@ from moneytrail.analysis.efficiency import efficiency_draws
 from moneytrail.analysis.lifecycle import hardware_value, lifecycle_draws
 from moneytrail.analysis.purchases import Purchases, plan_purchases
 from moneytrail.analysis.site import site_row
-from moneytrail.analysis.stats import draw_interval, rng_for
+from moneytrail.analysis.stats import Stream, draw_interval
 from moneytrail.engine.result import TraceResult
 from moneytrail.errors import ScenarioError
-
-STREAM = 5
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,7 +132,8 @@ class Evaluation:
         """The plan's contracted renewable share if it states one, else its site's grid mix."""
         plan, n = self.result.plan, self.result.draws
         if plan.renewable_share is not None:
-            return draw_interval(plan.renewable_share.bounds, rng_for(self.result.seed, STREAM),
+            return draw_interval(plan.renewable_share.bounds,
+                                 Stream(self.result.seed, "renewable_share"),
                                  n, lower=0.0, upper=1.0)
         row = site_row(self.data["grid"].dropna(subset=["renewable_share"]),
                        site_of(self.result), self.result.model.year, "renewable share")
