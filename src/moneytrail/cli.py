@@ -155,8 +155,8 @@ def compare(
     import moneytrail as mt
     from moneytrail.analysis.commands import load_conditions
     from moneytrail.analysis.compare import compare_table, render_compare
-    from moneytrail.analysis.scorecard import compare as scorecard
-    from moneytrail.analysis.scorecard import render_scorecard
+    from moneytrail.analysis.data import load_analysis
+    from moneytrail.analysis.scorecard import render_scorecard, scorecard
 
     check_format(fmt)
     if table_name not in ("headline", "scorecard"):
@@ -167,10 +167,11 @@ def compare(
     results = trace_all(plans, data, draws, seed)
     if fmt == "table":
         console.print(render_compare(compare_table(results)))
-        console.print(render_scorecard(scorecard(results, conditions=rules, data_path=data)))
+        console.print(render_scorecard(scorecard(results, data=load_analysis(data),
+                                                 conditions=rules)))
         return
     table = compare_table(results) if table_name == "headline" else \
-        scorecard(results, conditions=rules, data_path=data)
+        scorecard(results, data=load_analysis(data), conditions=rules).table
     if fmt == "csv":
         print(table.to_csv(), end="")
     else:
@@ -211,7 +212,7 @@ def analysis_frames(plan, result, what: list[str], dates: list[str],
             load_valuechain(str(data_path) if data_path else None), data=data),
         "dependency": lambda: dependency.dependency_table(result, data=data),
         "jurisdictions": lambda: dependency.jurisdiction_shares(result),
-        "exports": lambda: dependency.export_table(result, on, data),
+        "exports": lambda: dependency.export_table(result, on, data=data),
         "lifecycle": lambda: lifecycle.lifecycle(result, data),
         "efficiency": lambda: efficiency.efficiency(result, data),
         "conditions": lambda: check_conditions(Evaluation.of(result, data)),
@@ -305,8 +306,11 @@ def demo(
              titles={"headline": f"{result.plan.title}: where the money ends up"})
         console.print()
     console.print(render_compare(compare_table(results)))
-    show_scorecard(results, console, demo_conditions_path())
-    show_claims(console)
+    from moneytrail.service.workspace import Workspace
+
+    with Workspace.open() as workspace:
+        show_scorecard(results, console, demo_conditions_path(), data=workspace.analysis)
+        show_claims(console, workspace=workspace)
 
 
 @app.command()
@@ -369,19 +373,19 @@ def sensitivity(
     plan = mt.load_scenario(scenario)
     model = mt.load_model(plan.year, path=data)
     if method == "tornado":
-        table = sa.tornado(plan, model, output, top=top, scheduler=scheduler)
-        title = (f"{plan.id}: {table.attrs['output']} (central {table.attrs['base']:.4g}) "
+        swings = sa.tornado(plan, model, output, top=top, scheduler=scheduler)
+        title = (f"{plan.id}: {swings.output} (central {swings.base:.4g}) "
                  "with each parameter at its low and high end")
+        table, info = swings.table, swings.info()
     else:
-        table = sa.sobol(plan, model, output, top=top, samples=samples, seed=seed,
-                         scheduler=scheduler)
-        title = (f"{plan.id}: Sobol indices of {table.attrs['output']} "
-                 f"({table.attrs['runs']:,} runs)")
+        indices = sa.sobol(plan, model, output, top=top, samples=samples, seed=seed,
+                           scheduler=scheduler)
+        title = f"{plan.id}: Sobol indices of {indices.output} ({indices.runs:,} runs)"
+        table, info = indices.table, indices.info()
     if fmt == "table":
         console.print(sa.render(table, title))
     else:
-        emit({method: table.set_index("parameter")}, fmt=fmt, info=dict(table.attrs),
-             console=console)
+        emit({method: table.set_index("parameter")}, fmt=fmt, info=info, console=console)
 
 
 def main() -> None:

@@ -31,6 +31,8 @@ from moneytrail.analysis.claims_schema import (
 from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.dependency import rules_in_force, tier_of
 from moneytrail.analysis.stats import Stream, draw_interval
+from moneytrail.data.valuechain import ValueChain
+from moneytrail.model.iomodel import IOModel
 
 NUMERATOR, DENOMINATOR = 0, 1   # sides of a ratio
 SINGLE = 0                      # the side of a computation with one uncertain input
@@ -49,15 +51,30 @@ class Where:
 
 
 @dataclass(frozen=True, eq=False)
+class LedgerTables:
+    """The ledger's claims and deals (text columns), from a store or a data package."""
+
+    claims: pd.DataFrame
+    deals: pd.DataFrame
+
+
+def _no_model(year: int) -> IOModel:
+    raise ClaimError("no model provider given to the claims check", field="model", value=year)
+
+
+@dataclass(frozen=True, eq=False)
 class Context:
-    """What computations read (analysis data, the ledger's claims and deals), the draw count
-    and seed, and the (claim, check) whose streams are being drawn."""
+    """What computations read (analysis data, the ledger's claims and deals, the value chain,
+    models by year), the draw count and seed, and the (claim, check) whose streams are being
+    drawn."""
 
     data: AnalysisData
-    ledger: pd.DataFrame
+    ledger: LedgerTables | None
     draws: int
     seed: int
     key: tuple[int, ...] = field(default=())
+    chain: ValueChain | None = None
+    model: Callable[[int], IOModel] = _no_model
 
     def at(self, *key: int) -> Context:
         return replace(self, key=tuple(key))
@@ -66,6 +83,12 @@ class Context:
         """The stream of one input of one check: stream "claims", key (claim, check, side,
         item), drawn block by block."""
         return Stream(self.seed, "claims", (*self.key, side, item))
+
+
+def _ledger(ctx: Context) -> LedgerTables:
+    if ctx.ledger is None:
+        raise ClaimError("no ledger tables given to the claims check", field="ledger")
+    return ctx.ledger
 
 
 class Figure(NamedTuple):
@@ -85,7 +108,7 @@ def _known(names: Iterable[Any]) -> str:
 def _ledger_amount(ctx: Context, refs: list[str], where: Where, arg: str, side: int
                    ) -> tuple[np.ndarray, list[str]]:
     """Sum of ledger claims (by ref), in EUR at each claim's price-year ECB rate."""
-    table = ctx.ledger.set_index("ref")
+    table = _ledger(ctx).claims.set_index("ref")
     total = np.zeros(ctx.draws)
     sources = []
     for k, ref in enumerate(refs):
@@ -109,8 +132,7 @@ def ledger_ratio(ctx: Context, args: LedgerRatioArgs, where: Where) -> Figure:
 
 
 def ledger_deal_sector(ctx: Context, args: DealSectorArgs, where: Where) -> Figure:
-    deals = ctx.ledger.attrs.get("deals")
-    deals = deals if deals is not None else pd.DataFrame(columns=["id", "sector", "sources"])
+    deals = _ledger(ctx).deals
     row = deals[deals["id"] == args.deal]
     if row.empty:
         raise where.error("unknown ledger deal", "deal", args.deal)
@@ -137,10 +159,11 @@ def _market(markets: pd.DataFrame, args: MarketShareArgs, where: Where) -> pd.Da
 
 
 def market_share(ctx: Context, args: MarketShareArgs, where: Where) -> Figure:
-    from moneytrail.data.valuechain import load_valuechain
     from moneytrail.engine.sampling import PertSampler, renormalise
 
-    chain = load_valuechain(str(ctx.data.package.root))
+    if ctx.chain is None:
+        raise where.error("no value chain given to the claims check")
+    chain = ctx.chain
     market = _market(chain.markets, args, where)
     if args.suppliers is not None:
         unknown = [s for s in args.suppliers if s not in set(market["supplier"])]
@@ -196,7 +219,7 @@ def trace_share(ctx: Context, args: TraceShareArgs, where: Where) -> Figure:
     import moneytrail as mt
 
     plan = _plan(args, where)
-    model = mt.load_model(plan.year, path=ctx.data.package.root)
+    model = ctx.model(plan.year)
     picked = _picked(model.entities, args, where)
     result = mt.trace(plan, model, draws=ctx.draws, seed=ctx.seed)
     if args.basis == "first_invoice":

@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from moneytrail.errors import ScenarioError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from moneytrail.analysis.data import AnalysisData
+    from moneytrail.service.workspace import Workspace
 
 claims_app = typer.Typer(no_args_is_help=True, help="Check claims of the debate against the data.")
 
@@ -43,19 +49,23 @@ def demo_conditions_path() -> Path:
     return bundled_path() / "analysis" / "conditions_demo.yaml"
 
 
-def show_scorecard(results: list, console: Any, conditions: str | Path | None = None) -> None:
-    """Print the scorecard of traced plans (optionally all held to one conditions file)."""
-    from moneytrail.analysis.scorecard import compare, render_scorecard
+def show_scorecard(results: list, console: Any, conditions: str | Path | None = None, *,
+                   data: AnalysisData) -> None:
+    """Print the scorecard of traced plans (optionally all held to one conditions file),
+    read against the analysis tables `data`."""
+    from moneytrail.analysis.scorecard import render_scorecard, scorecard
 
     rules = load_conditions(conditions) if conditions is not None else None
-    console.print(render_scorecard(compare(results, conditions=rules)))
+    console.print(render_scorecard(scorecard(results, data=data, conditions=rules)))
 
 
 def show_claims(console: Any, path: str | Path | None = None, draws: int = 2000,
-                seed: int = 1, db: str | None = None) -> None:
+                seed: int = 1, db: str | None = None, *,
+                workspace: Workspace | None = None) -> None:
+    """Print the claims' verdicts (see claims_frame)."""
     from rich.table import Table
 
-    frame = claims_frame(path, draws, seed, db)
+    frame = claims_frame(path, draws, seed, db, workspace=workspace)
     table = Table(title="Claims of the debate, checked against the data", title_justify="left",
                   show_lines=True)
     for column in ("claim", "verdict", "check", "figure (median)", "P(holds)", "sources"):
@@ -68,11 +78,19 @@ def show_claims(console: Any, path: str | Path | None = None, draws: int = 2000,
     console.print(table)
 
 
-def claims_frame(path: str | Path | None, draws: int, seed: int, db: str | None):
-    from moneytrail.analysis.claims import check_claims, ledger_from_store
+def claims_frame(path: str | Path | None, draws: int, seed: int, db: str | None, *,
+                 workspace: Workspace | None = None) -> pd.DataFrame:
+    """The claims check over `workspace` (default: the bundled data, with the ledger of the
+    store `db` when given, else the package's)."""
+    from moneytrail.analysis.claims import check_claims
+    from moneytrail.service.workspace import Workspace
 
-    ledger = ledger_from_store(db) if db is not None else None
-    return check_claims(path=path, draws=draws, seed=seed, ledger=ledger)
+    if workspace is None:
+        with Workspace.open(db=db) as ws:
+            return claims_frame(path, draws, seed, db, workspace=ws)
+    return check_claims(path=path, draws=draws, seed=seed, data=workspace.analysis,
+                        chain=workspace.valuechain, ledger=workspace.ledger_tables(),
+                        model=workspace.model)
 
 
 @claims_app.command("check")

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from moneytrail.analysis.data import AnalysisData, load_analysis
+from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.purchases import Purchases, plan_purchases
 from moneytrail.analysis.stats import Stream, describe, draw_interval
-from moneytrail.data.valuechain import ValueChain, load_valuechain
+from moneytrail.data.valuechain import ValueChain
 from moneytrail.engine.result import TraceResult
 from moneytrail.engine.sampling import PertSampler, renormalise
 from moneytrail.scenarios.schema import Plan
@@ -94,11 +94,9 @@ def _kinds(entities: pd.DataFrame) -> pd.Series:
     return entities.set_index("id")["kind"]
 
 
-def market_concentration(chain: ValueChain | None = None, *, data: AnalysisData | None = None,
+def market_concentration(chain: ValueChain, *, data: AnalysisData,
                          draws: int = 2000, seed: int = 1) -> pd.DataFrame:
     """HHI and CR-k for every market (category, buyer region, year) in the data package."""
-    chain = chain if chain is not None else load_valuechain()
-    data = data if data is not None else load_analysis(chain.package.root)
     kinds = _kinds(chain.entities)
     stream = Stream(seed, "market_concentration")
     rows = []
@@ -165,13 +163,12 @@ def spend_years(plan: Plan) -> int:
     return plan.spend_years if plan.spend_years is not None else plan.horizon_years
 
 
-def market_effects(result: TraceResult, data: AnalysisData | None = None,
+def market_effects(result: TraceResult, data: AnalysisData,
                    purchases: Purchases | None = None) -> list[MarketEffect]:
     """For each category the plan buys that has a market size in the data: HHI before/after
     one year of the plan's purchases enters the market."""
     plan, model = result.plan, result.model
     years = spend_years(plan)
-    data = data if data is not None else load_analysis()
     purchases = purchases if purchases is not None else plan_purchases(result)
     kinds = _kinds(model.entities)
     stream = Stream(result.seed, "concentration")
@@ -208,12 +205,11 @@ def market_effects(result: TraceResult, data: AnalysisData | None = None,
     return effects
 
 
-def plan_concentration(result: TraceResult, data: AnalysisData | None = None,
+def plan_concentration(result: TraceResult, data: AnalysisData,
                        purchases: Purchases | None = None) -> pd.DataFrame:
     """One row per market the plan buys in: size, the plan's purchases per year, HHI before and
     after (with and without the plan's procurement rules), the change, and the merger-guideline
     readings beside them."""
-    data = data if data is not None else load_analysis()
     rows = []
     for effect in market_effects(result, data, purchases):
         before, after, delta = (describe(effect.before), describe(effect.after),
@@ -237,7 +233,7 @@ def plan_concentration(result: TraceResult, data: AnalysisData | None = None,
     return pd.DataFrame(rows, columns=columns).set_index("category")
 
 
-def largest_hhi_change(result: TraceResult, data: AnalysisData | None = None,
+def largest_hhi_change(result: TraceResult, data: AnalysisData,
                        purchases: Purchases | None = None) -> np.ndarray:
     """Per draw, the largest HHI change over the markets the plan buys in (NaN: none sized)."""
     effects = market_effects(result, data, purchases)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from moneytrail.analysis.data import AnalysisData, load_analysis
+from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.hardware import (
     HOURS_PER_YEAR,
     accelerator_units,
@@ -31,9 +31,8 @@ SECONDS_PER_HOUR = 3600.0
 CAPABILITY_RUN = "gpt4"        # "a GPT-4-level model" is the capability unit
 
 
-def training_runs(data: AnalysisData | None = None) -> pd.DataFrame:
+def training_runs(data: AnalysisData) -> pd.DataFrame:
     """The sourced table of training runs."""
-    data = data if data is not None else load_analysis()
     return data["training_runs"].set_index("id")
 
 
@@ -65,13 +64,12 @@ def capability_compute(data: AnalysisData, run: str, year: int, stream: Stream,
     return run_compute(data, run, year, stream, draws)[1]
 
 
-def efficiency_draws(result: TraceResult, data: AnalysisData | None = None,
+def efficiency_draws(result: TraceResult, data: AnalysisData,
                      purchases: Purchases | None = None, run: str = CAPABILITY_RUN
                      ) -> dict[str, np.ndarray]:
     """Per draw: FLOP the plan's compute delivers over its horizon (owned + rented), training
     runs of the class of `run` (at its original compute and trend-adjusted), and the plan's
     cost per such capability."""
-    data = data if data is not None else load_analysis()
     purchases = purchases if purchases is not None else plan_purchases(result)
     plan, year, n = result.plan, result.model.year, result.draws
     stream = Stream(result.seed, "efficiency")
@@ -92,7 +90,7 @@ def efficiency_draws(result: TraceResult, data: AnalysisData | None = None,
                 capabilities > 0, capabilities, 1.0), np.nan)}
 
 
-def efficiency(result: TraceResult, data: AnalysisData | None = None,
+def efficiency(result: TraceResult, data: AnalysisData,
                purchases: Purchases | None = None, run: str = CAPABILITY_RUN) -> pd.DataFrame:
     """Efficiency metrics of a plan: mean / p5 / p50 / p95 over draws."""
     return describe_frame(efficiency_draws(result, data, purchases, run))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from moneytrail.analysis.data import AnalysisData, load_analysis
+from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.dependency import site_of
 from moneytrail.analysis.hardware import (
     HARDWARE,
@@ -70,10 +70,9 @@ def energy(result: TraceResult, data: AnalysisData, purchases: Purchases
     return {"units": units, "owned_kwh": owned, "rented_kwh": rented}
 
 
-def lifecycle_draws(result: TraceResult, data: AnalysisData | None = None,
+def lifecycle_draws(result: TraceResult, data: AnalysisData,
                     purchases: Purchases | None = None) -> dict[str, np.ndarray]:
     """Per-draw lifecycle quantities over the plan's horizon, in the plan's currency."""
-    data = data if data is not None else load_analysis()
     purchases = purchases if purchases is not None else plan_purchases(result)
     plan, year, n = result.plan, result.model.year, result.draws
     value = hardware_value(result, data, purchases)
@@ -102,11 +101,10 @@ def data_years(result: TraceResult, data: AnalysisData) -> dict[str, int]:
             "co2_tonnes_rented": grid, "electricity_cost": price, "tco": price}
 
 
-def lifecycle(result: TraceResult, data: AnalysisData | None = None,
+def lifecycle(result: TraceResult, data: AnalysisData,
               purchases: Purchases | None = None) -> pd.DataFrame:
     """Lifecycle metrics over the plan's horizon: mean / p5 / p50 / p95, with the data year of
     the country data behind each row."""
-    data = data if data is not None else load_analysis()
     out = describe_frame(lifecycle_draws(result, data, purchases))
     units = {"hardware_capex": result.currency, "residual_value": result.currency,
              "residual_value_share": "share", "book_value_straight_line": result.currency,

@@ -8,7 +8,12 @@ import pandas as pd
 
 from moneytrail.data import checks
 from moneytrail.data.checks import Problem
-from moneytrail.data.package import DataPackage, open_package
+from moneytrail.data.package import (
+    DataPackage,
+    is_validated,
+    mark_validated,
+    open_package,
+)
 from moneytrail.errors import DataPackageError
 
 BUYER_REGIONS = ("EU", "US")
@@ -174,16 +179,15 @@ def read_valuechain(package: DataPackage) -> tuple[dict[str, pd.DataFrame], pd.D
 
 
 def valuechain_problems(path: str | None = None) -> list[Problem]:
+    """Every row problem of the value-chain tables of the package at `path` (bundled by
+    default); empty when they are valid. Never uses the validation cache."""
     package = open_package(path)
     tables, sources = read_valuechain(package)
     return source_problems(sources) + table_problems(tables, sources)
 
 
-def load_valuechain(path: str | None = None) -> ValueChain:
-    """Read and check the value-chain tables; the first problem is raised as a clear error."""
-    package = open_package(path)
-    tables, sources = read_valuechain(package)
-    problems = source_problems(sources) + table_problems(tables, sources)
+def raise_first(problems: list[Problem]) -> None:
+    """Raise the first problem as a DataPackageError (noting how many more there are)."""
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more problems; run 'moneytrail validate')" \
@@ -191,6 +195,24 @@ def load_valuechain(path: str | None = None) -> ValueChain:
         raise DataPackageError(first.message + more, file=f"{first.file}:{first.line}"
                                if first.line else first.file, field=first.field,
                                value=first.value)
+
+
+def valuechain_of(package: DataPackage) -> ValueChain:
+    """The checked, typed value-chain tables of an open package.
+
+    The row checks run unless this exact package content passed them before (see
+    `package.is_validated`); after a clean check the package is marked validated.
+    Raises DataPackageError with the first problem otherwise.
+    """
+    tables, sources = read_valuechain(package)
+    if not is_validated(package, "valuechain"):
+        raise_first(source_problems(sources) + table_problems(tables, sources))
+        mark_validated(package, "valuechain")
     typed = _typed(tables)
     years = tuple(sorted(set(typed["cost_structures"]["year"])))
     return ValueChain(package=package, sources=sources, years=years, **typed)
+
+
+def load_valuechain(path: str | None = None) -> ValueChain:
+    """Read and check the value-chain tables; the first problem is raised as a clear error."""
+    return valuechain_of(open_package(path))

@@ -1,0 +1,1 @@
+"""Service layer: one function per user task, over a Workspace opened once."""
