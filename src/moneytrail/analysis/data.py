@@ -65,10 +65,10 @@ def _problems(name: str, frame: pd.DataFrame, source_ids: set[str]) -> list[chec
         problems += checks.check_sourced(frame, source_ids)
     path = frame.attrs.get("path", name)
     for col in NUMERIC.get(name, ()):
-        for i, value in frame[col].items():
-            if value != "" and checks.parse_number(value) is None:
-                problems.append(checks.Problem(path, checks.line_of(frame, i), col, value,
-                                               "not a number"))
+        values = frame[col]
+        wrong = (values != "").to_numpy() & np.isnan(checks.numbers(values))
+        problems += [checks.Problem(path, checks.line_of(frame, i), col, value, "not a number")
+                     for i, value in values[wrong].items()]
     if {"low", "central", "high"} <= set(frame.columns) and not problems:
         problems += checks.check_intervals(frame, lower=None)
     return problems

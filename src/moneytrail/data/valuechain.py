@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from moneytrail.data import checks
@@ -60,7 +61,7 @@ def read_sources(package: DataPackage, prefix: str) -> pd.DataFrame:
     for name in package.resource_names(prefix):
         frame = package.table(name)
         path = frame.attrs["path"]
-        frame = frame.assign(_file=path, _line=[checks.line_of(frame, i) for i in frame.index])
+        frame = frame.assign(_file=path, _line=np.asarray(frame.index, dtype=int) + 2)
         frames.append(frame)
     if not frames:
         raise DataPackageError(f"no '{prefix}*' resource", file=str(package.root))
@@ -77,19 +78,29 @@ def source_problems(sources: pd.DataFrame) -> list[Problem]:
                                     "required column is missing"))
     if problems:
         return problems
-    seen: dict[str, str] = {}
-    for _, row in sources.iterrows():
+    duplicate = sources["id"].duplicated(keep="first").to_numpy()
+    firsts = sources.loc[~duplicate]
+    first_in = dict(zip(firsts["id"], firsts["_file"] + ":" + firsts["_line"].astype(str),
+                        strict=True))
+    reliability = sources["reliability"]
+    assumption = (reliability == "assumption").to_numpy()
+    bad = duplicate | ~reliability.isin(list(checks.RELIABILITY)).to_numpy()
+    bad |= assumption & (sources["note"] == "").to_numpy()
+    bad |= ~assumption & ~sources["url"].astype(str).str.startswith(
+        ("http://", "https://")).to_numpy()
+    duplicates = set(sources.index[duplicate])
+    for i, row in checks.flagged_rows(sources, bad):
         where = (row["_file"], row["_line"])
-        if row["id"] in seen:
+        if i in duplicates:
             problems.append(Problem(*where, "id", row["id"],
-                                    f"duplicate source id (first in {seen[row['id']]})"))
-        seen.setdefault(row["id"], f"{row['_file']}:{row['_line']}")
+                                    f"duplicate source id (first in {first_in[row['id']]})"))
         problems += checks.source_row_problems(row, *where)
     for col in ("published", "accessed"):
-        for _, row in sources.iterrows():
-            if row[col] and not checks.DATE_RE.match(row[col]):
-                problems.append(Problem(row["_file"], row["_line"], col, row[col],
-                                        "not a date (YYYY, YYYY-MM or YYYY-MM-DD)"))
+        dates = sources[col]
+        wrong = np.array([bool(v) and not checks.DATE_RE.match(v) for v in dates], dtype=bool)
+        for _, row in checks.flagged_rows(sources, wrong):
+            problems.append(Problem(row["_file"], row["_line"], col, row[col],
+                                    "not a date (YYYY, YYYY-MM or YYYY-MM-DD)"))
     return problems
 
 
@@ -133,12 +144,14 @@ def table_problems(tables: dict[str, pd.DataFrame], sources: pd.DataFrame) -> li
     problems += checks.check_sourced(costs, source_ids)
     problems += checks.check_group_sums(costs, ["entity", "year"])
     path = costs.attrs.get("path", "?")
-    for i, row in costs.iterrows():
-        allowed = entity_ids if row["kind"] == "input" else country_codes
+    is_input = (costs["kind"] == "input").to_numpy()
+    known = np.where(is_input, costs["counterpart"].isin(list(entity_ids)),
+                     costs["counterpart"].isin(list(country_codes)))
+    unknown = costs["kind"].isin(list(COST_KINDS)).to_numpy() & ~known
+    for i, row in checks.flagged_rows(costs, unknown):
         what = "entity" if row["kind"] == "input" else "country code"
-        if row["kind"] in COST_KINDS and row["counterpart"] not in allowed:
-            problems.append(Problem(path, checks.line_of(costs, i), "counterpart",
-                                    row["counterpart"], f"unknown {what}"))
+        problems.append(Problem(path, checks.line_of(costs, i), "counterpart",
+                                row["counterpart"], f"unknown {what}"))
     inputs = costs[costs["kind"] == "input"]
     input_sums = pd.to_numeric(inputs["central"], errors="coerce").groupby(
         [inputs["entity"], inputs["year"]]).sum()
