@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +19,7 @@ RELIABILITY = ("filing", "official", "analyst", "estimate", "weak", "assumption"
 # a date of year, month or day precision; the groups are year, month, day
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 NOT_A_DATE = "not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+YEAR_RE = re.compile(r"\d{4}")
 
 
 @dataclass(frozen=True)
@@ -58,10 +59,30 @@ def flagged_rows(frame: pd.DataFrame, flagged: np.ndarray | pd.Series
     yield from zip(sub.index, sub.to_dict("records"), strict=True)
 
 
+def per_value(column: pd.Series, function: Callable[[str], object], dtype: type = float
+              ) -> np.ndarray:
+    """`function` of every cell, shape (rows,), computed once per distinct cell value (data
+    columns repeat values a lot; each is parsed by the same Python rule as a single row)."""
+    codes, distinct = pd.factorize(column, use_na_sentinel=False)
+    values = np.array([function(v) for v in distinct.tolist()], dtype=dtype)
+    return values[codes] if values.size else np.empty(len(column), dtype=dtype)
+
+
+def _number_or_nan(text: str) -> float:
+    value = parse_number(text)
+    return np.nan if value is None else value
+
+
 def numbers(column: pd.Series) -> np.ndarray:
     """parse_number of every cell (NaN where it gives None), shape (rows,)."""
-    return np.array([np.nan if (v := parse_number(x)) is None else v for x in column],
-                    dtype=float)
+    codes, distinct = pd.factorize(column, use_na_sentinel=False)
+    texts = distinct.tolist()
+    try:                      # the usual case: every cell is a number
+        values = np.array([float(text) for text in texts], dtype=float)
+    except (TypeError, ValueError):
+        values = np.array([_number_or_nan(text) for text in texts], dtype=float)
+    values[~np.isfinite(values)] = np.nan          # parse_number refuses inf and nan
+    return values[codes]
 
 
 def require_columns(frame: pd.DataFrame, columns: list[str]) -> list[Problem]:
@@ -187,11 +208,9 @@ def check_sourced(frame: pd.DataFrame, source_ids: set[str], *, column: str = "s
                   reliability_column: str | None = "reliability") -> list[Problem]:
     """Every value is sourced, or labelled as an assumption that explains itself."""
     path = frame.attrs.get("path", "?")
-    cells = frame[column].astype(str).str.split(";").explode().str.strip()
-    cells = cells[cells != ""]
-    unknown = (~cells.isin(list(source_ids))).groupby(level=0).any()
-    cites = frame.index.isin(cells.index)
-    bad = frame.index.isin(unknown.index[unknown.to_numpy()])
+    cites = per_value(frame[column], lambda cell: bool(split_list(cell)), bool)
+    bad = per_value(frame[column], lambda cell: any(s not in source_ids
+                                                     for s in split_list(cell)), bool)
     if reliability_column is None:
         bad |= ~cites
     else:
@@ -230,7 +249,7 @@ def check_sourced(frame: pd.DataFrame, source_ids: set[str], *, column: str = "s
 def check_year(frame: pd.DataFrame, column: str = "year") -> list[Problem]:
     path = frame.attrs.get("path", "?")
     values = frame[column]
-    bad = np.array([not re.fullmatch(r"\d{4}", v) for v in values], dtype=bool)
+    bad = per_value(values, lambda v: not YEAR_RE.fullmatch(v), bool)
     return [Problem(path, line_of(frame, i), column, v, "not a year")
             for i, v in values[bad].items()]
 

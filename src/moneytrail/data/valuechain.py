@@ -97,7 +97,8 @@ def source_problems(sources: pd.DataFrame) -> list[Problem]:
         problems += checks.source_row_problems(row, *where)
     for col in ("published", "accessed"):
         dates = sources[col]
-        wrong = np.array([bool(v) and not checks.DATE_RE.match(v) for v in dates], dtype=bool)
+        wrong = checks.per_value(dates, lambda v: bool(v) and not checks.DATE_RE.match(v),
+                                 bool)
         for _, row in checks.flagged_rows(sources, wrong):
             problems.append(Problem(row["_file"], row["_line"], col, row[col],
                                     "not a date (YYYY, YYYY-MM or YYYY-MM-DD)"))
