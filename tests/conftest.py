@@ -1,3 +1,4 @@
+import os
 import sys
 from pathlib import Path
 
@@ -16,3 +17,16 @@ def mb_package(tmp_path):
 @pytest.fixture
 def mb_uncertain_package(tmp_path):
     return write_package(tmp_path / "mbu", miller_blair_tables(spread=0.05))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cache_dir(tmp_path_factory):
+    """Validation markers go to a temporary cache dir (subprocess CLI tests inherit it)."""
+    folder = tmp_path_factory.mktemp("cache")
+    old = os.environ.get("MONEYTRAIL_CACHE_DIR")
+    os.environ["MONEYTRAIL_CACHE_DIR"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("MONEYTRAIL_CACHE_DIR", None)
+    else:
+        os.environ["MONEYTRAIL_CACHE_DIR"] = old

@@ -99,3 +99,29 @@ def test_reference_plans_trace_and_reconcile_to_the_euro():
         assert abs(result.draw_totals - plan.total).max() < 0.01      # to the cent
         table = mt.headline(result)
         assert isinstance(table, pd.DataFrame) and (table["share_p5"] <= table["share_p95"]).all()
+
+
+def test_vectorised_checks_report_what_the_per_row_rules_report():
+    """The whole-column pre-checks only pick rows; the per-row rules still word the problems."""
+    import pandas as pd
+
+    from moneytrail.data import checks
+
+    cells = ["0.1", "0.2", "1_0", "nan", "inf", "-1", "x", "", "2", "0.3", " 0.4"]
+    rows = [{"low": a, "central": b, "high": c, "sources": s, "reliability": r, "note": n}
+            for a in cells[:6] for b in cells[::3] for c in cells[1::2]
+            for s, r, n in (("a", "analyst", ""), ("a;zz", "weak", ""), ("", "assumption", ""),
+                            ("", "assumption", "why"), ("", "official", ""), ("a", "bogus", ""))]
+    frame = pd.DataFrame(rows, dtype=str)
+    frame.attrs["path"] = "t.csv"
+    expected = []
+    for i, row in enumerate(rows):
+        expected += checks.interval_row_problems(row, "t.csv", i + 2, lower=0.0, upper=1.0)
+    assert checks.check_intervals(frame, lower=0.0, upper=1.0) == expected
+    sourced = checks.check_sourced(frame, {"a"})
+    assert [p.line for p in sourced] == sorted(p.line for p in sourced)
+    assert {p.message for p in sourced} == {
+        "unknown source id", "an assumption must explain its reasoning in note",
+        "no source cited (label it reliability=assumption with reasoning if there is none)",
+        f"must be one of {', '.join(checks.RELIABILITY)}"}
+    assert len(sourced) == len(frame) // 6 * 4

@@ -8,7 +8,7 @@
 """
 
 from moneytrail.analysis.headline import headline
-from moneytrail.analysis.scorecard import compare
+from moneytrail.analysis.scorecard import Scorecard, scorecard
 from moneytrail.engine.result import TraceResult
 from moneytrail.engine.trace import trace
 from moneytrail.errors import MoneytrailError
@@ -16,6 +16,6 @@ from moneytrail.model import IOModel, build_model, load_model
 from moneytrail.scenarios import Plan, load_scenario, parse_scenario
 from moneytrail.scenarios.reference import reference_scenarios
 
-__all__ = ["IOModel", "MoneytrailError", "Plan", "TraceResult", "build_model", "compare",
+__all__ = ["IOModel", "MoneytrailError", "Plan", "Scorecard", "TraceResult", "build_model",
            "headline", "load_model", "load_scenario", "parse_scenario", "reference_scenarios",
-           "trace"]
+           "scorecard", "trace"]

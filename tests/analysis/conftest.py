@@ -2,17 +2,31 @@ import pytest
 from analysis_plans import DRAWS
 
 import moneytrail as mt
-from moneytrail.analysis.data import load_analysis
+from moneytrail.service.workspace import Workspace
 
 
 @pytest.fixture(scope="session")
-def data():
-    return load_analysis()
+def workspace():
+    """One workspace over the bundled data for the analysis tests."""
+    with Workspace.open() as ws:
+        yield ws
 
 
 @pytest.fixture(scope="session")
-def model():
-    return mt.load_model(2025)
+def data(workspace):
+    return workspace.analysis
+
+
+@pytest.fixture(scope="session")
+def model(workspace):
+    return workspace.model(2025)
+
+
+@pytest.fixture(scope="session")
+def claims_inputs(workspace):
+    """check_claims' data keyword arguments, from the workspace."""
+    return {"data": workspace.analysis, "chain": workspace.valuechain,
+            "ledger": workspace.ledger_tables(), "model": workspace.model}
 
 
 @pytest.fixture(scope="session")

@@ -17,8 +17,8 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def verdicts(data):
-    return check_claims(data=data, draws=400)
+def verdicts(claims_inputs):
+    return check_claims(**claims_inputs, draws=400)
 
 
 def test_shipped_claims_verdicts(verdicts):
@@ -60,12 +60,12 @@ def test_malformed_claims(tmp_path, body, field):
     assert field in str(exc.value)
 
 
-def test_unknown_argument_value_is_named(tmp_path, data):
+def test_unknown_argument_value_is_named(tmp_path, claims_inputs):
     path = write(tmp_path, "claims:\n  - id: x\n    claim: y\n    checks:\n"
                            "      - {computation: ledger.ratio, args: {numerator: [nope], "
                            "denominator: [eu_ai_pkg_announced]}, max: 1}\n")
     with pytest.raises(ClaimError) as exc:
-        check_claims(path=path, data=data, draws=10)
+        check_claims(path=path, **claims_inputs, draws=10)
     assert "unknown ledger claim ref" in str(exc.value) and "'nope'" in str(exc.value)
 
 
@@ -125,10 +125,11 @@ BAD_CHECKS = [
 
 
 @pytest.mark.parametrize("check, field, value", BAD_CHECKS)
-def test_bad_arguments_name_file_field_and_value(tmp_path, data, check, field, value):
+def test_bad_arguments_name_file_field_and_value(tmp_path, claims_inputs, check, field,
+                                                  value):
     path = one_check(tmp_path, check)
     with pytest.raises(ClaimError) as exc:
-        check_claims(path=path, data=data, draws=10)
+        check_claims(path=path, **claims_inputs, draws=10)
     assert exc.value.file == str(path) and exc.value.field == field
     if value is not None:
         assert exc.value.value == value
@@ -142,11 +143,11 @@ def test_an_argument_typo_is_an_error_at_load_time(tmp_path):
         load_claims(path)
 
 
-def test_dates_are_accepted_quoted_or_not(tmp_path, data):
+def test_dates_are_accepted_quoted_or_not(tmp_path, claims_inputs):
     for date in ("2025-03-01", "'2025-03-01'"):
         path = one_check(tmp_path, f"{{computation: export.members_exposed, args: "
                                    f"{{date: {date}}}, min: 1}}")
-        assert check_claims(path=path, data=data, draws=10)["p50"].iloc[0] == 17
+        assert check_claims(path=path, **claims_inputs, draws=10)["p50"].iloc[0] == 17
 
 
 def test_an_impossible_date_in_yaml_is_a_one_line_error(tmp_path):
@@ -164,11 +165,11 @@ def test_an_empty_claims_file_is_a_clear_error(tmp_path):
 
 # -- random streams ---------------------------------------------------------------------------
 
-def test_numerator_and_denominator_draw_independently(tmp_path, data):
+def test_numerator_and_denominator_draw_independently(tmp_path, claims_inputs):
     path = one_check(tmp_path, "{computation: ledger.ratio, args: {numerator: "
                                "[fr_uae_campus_announced], denominator: [fr_uae_campus_announced]},"
                                " max: 1}")
-    row = check_claims(path=path, data=data, draws=400).iloc[0]
+    row = check_claims(path=path, **claims_inputs, draws=400).iloc[0]
     assert row["p5"] < 0.95 and row["p95"] > 1.05     # the same claim over itself is not 1
 
 
@@ -176,7 +177,8 @@ def test_streams_differ_by_check_and_do_not_collide_across_seeds(data):
     from moneytrail.analysis.claims_computations import Context
 
     def first(seed, *key, side=0, item=0):
-        return Context(data, None, 10, seed).at(*key).rng(side, item).random()
+        return Context(data, None, 10, seed).at(*key).stream(side, item).draw(
+            lambda rng, size: rng.random(size), 1)[0]
 
     draws = {first(1, 0, 0), first(1, 0, 1), first(1, 1, 0), first(1, 0, 0, side=1),
              first(1, 0, 0, item=1), first(2, 0, 0), first(1, 0, 0, item=100),

@@ -7,20 +7,23 @@ import pytest
 
 import moneytrail.ledger as ledger_api
 from moneytrail.analysis.claims import ClaimError, check_claims, ledger_from_store
+from moneytrail.service.workspace import Workspace
 
 
 def verdict(frame, claim):
     return frame.loc[frame["claim"] == claim, "verdict"].iloc[0]
 
 
-def test_a_corrected_claim_in_the_store_changes_the_verdict(tmp_path):
+def test_a_corrected_claim_in_the_store_changes_the_verdict(tmp_path, claims_inputs):
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
     with ledger_api.open(url) as store:
         store.edit("claim", "eu_ai_pkg_announced",
                    {"low": 90e9, "central": 100e9, "high": 110e9}, author="test",
                    reason="what-if: a much larger package")
-    shipped = check_claims(draws=200)
-    edited = check_claims(draws=200, ledger=ledger_from_store(url))
+    shipped = check_claims(**claims_inputs, draws=200)
+    edited = check_claims(**{**claims_inputs, "ledger": ledger_from_store(url)}, draws=200)
+    with Workspace.open(db=url) as ws:
+        assert ws.ledger_tables().claims.equals(ledger_from_store(url).claims)
     assert verdict(shipped, "eu-2024-package-small") == "supported"
     assert verdict(edited, "eu-2024-package-small") == "contradicted"
 

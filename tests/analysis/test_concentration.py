@@ -46,8 +46,8 @@ def test_guideline_readings(data):
     assert us_reading(1700, 500, data).startswith("not highly")
 
 
-def test_every_market_in_the_data_golden(data):
-    table = market_concentration(data=data, draws=200)
+def test_every_market_in_the_data_golden(workspace, data):
+    table = market_concentration(workspace.valuechain, data=data, draws=200)
     acc = table.loc[("accelerators", "EU", 2025)]
     assert acc["hhi"] == pytest.approx(95.5 ** 2 + 4.2 ** 2 + 0.3 ** 2)     # 9137.98
     assert acc["top_supplier"] == "nvidia" and acc["cr1"] == pytest.approx(0.955)

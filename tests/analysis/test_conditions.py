@@ -62,7 +62,7 @@ def test_existing_scenarios_stay_valid():
 
 def test_a_metric_that_cannot_be_computed_is_not_applicable(model, data):
     """No hardware and no sized market: residual value and HHI change are n/a, not failures."""
-    from moneytrail.analysis.scorecard import CONDITIONS_ROW, compare
+    from moneytrail.analysis.scorecard import CONDITIONS_ROW, scorecard
 
     plan = make_plan(spend={"staff": 1.0}, conditions=[
         {"metric": "hhi_change", "max": 100}, {"metric": "residual_value_share", "min": 0.1},
@@ -72,5 +72,5 @@ def test_a_metric_that_cannot_be_computed_is_not_applicable(model, data):
     assert list(table["verdict"]) == ["not applicable", "not applicable", "met"]
     assert table["p_holds"].isna().tolist() == [True, True, False]
     assert verdict(float("nan")) == "not applicable"
-    card = compare([result], data=data)
+    card = scorecard([result], data=data).table
     assert card.loc[CONDITIONS_ROW, ("t", "mean")] == 1.0     # 1 of 1 applicable condition

@@ -19,16 +19,16 @@ from moneytrail.errors import ScenarioError
 IN_FORCE, RESCINDED = dt.date(2025, 3, 1), dt.date(2025, 6, 1)
 
 
-def test_single_supplier_share_is_the_nvidia_categories(reference):
+def test_single_supplier_share_is_the_nvidia_categories(reference, data):
     result = reference["eu-ai-gigafactories"]
-    share = single_supplier_share(result)
-    table = dependency_table(result)
+    share = single_supplier_share(result, data=data)
+    table = dependency_table(result, data=data)
     assert table.loc["accelerators", "largest_supplier"] == "nvidia"
     assert table.loc["accelerators", "p_single_supplier"] == 1.0
     assert np.all(share >= 0.25) and np.all(share <= 1)
-    assert np.all(single_supplier_share(result, threshold=0.99) == 0)
+    assert np.all(single_supplier_share(result, threshold=0.99, data=data) == 0)
     with pytest.raises(ScenarioError):
-        single_supplier_share(result, threshold=1.5)
+        single_supplier_share(result, threshold=1.5, data=data)
 
 
 def test_jurisdictions_add_up(reference):
@@ -45,7 +45,7 @@ def test_same_plan_two_dates_two_answers(model, data):
     before, info = export_exposure(result, IN_FORCE, data=data)
     after, _ = export_exposure(result, RESCINDED, data=data)
     assert info["tier"] == 2 and np.all(before > 0.5) and np.all(after == 0)
-    table = export_table(result, [IN_FORCE, RESCINDED], data)
+    table = export_table(result, [IN_FORCE, RESCINDED], data=data)
     assert table.loc["2025-03-01", "exposed_p50"] > 0.5
     assert table.loc["2025-06-01", "exposed_p50"] == 0
     germany = mt.trace(make_plan(site_country="DE", budget={"amount": 1e10}), model,

@@ -8,7 +8,7 @@ import moneytrail as mt
 from moneytrail.analysis.efficiency import capability_compute, reference_flops, training_runs
 from moneytrail.analysis.lifecycle import lifecycle, lifecycle_draws
 from moneytrail.analysis.purchases import plan_purchases
-from moneytrail.analysis.stats import rng_for
+from moneytrail.analysis.stats import Stream
 
 
 def test_purchases_reproduce_the_trace(reference):
@@ -35,8 +35,8 @@ def test_lifecycle_residual_value_and_energy(model, data):
 def test_capability_compute_follows_the_trend(data):
     runs = training_runs(data)
     assert reference_flops(data) == 989e12      # H100 SXM dense BF16 peak, as in the table
-    now = capability_compute(data, "gpt4", 2023, rng_for(1, 0), 2000)
-    later = capability_compute(data, "gpt4", 2025, rng_for(1, 0), 2000)
+    now = capability_compute(data, "gpt4", 2023, Stream(1, "efficiency"), 2000)
+    later = capability_compute(data, "gpt4", 2025, Stream(1, "efficiency"), 2000)
     assert np.median(later) < np.median(now) / 4            # two years at ~8-month halving
     assert np.median(now) < runs.loc["gpt4", "flop_high"]
 

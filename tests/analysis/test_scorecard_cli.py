@@ -1,4 +1,4 @@
-"""mt.compare and the CLI commands: one table with intervals; bad input exits 2."""
+"""mt.scorecard and the CLI commands: one table with intervals; bad input exits 2."""
 
 import subprocess
 import sys
@@ -8,11 +8,13 @@ import pytest
 import moneytrail as mt
 from moneytrail.analysis.scorecard import CONDITIONS_ROW, ROWS
 from moneytrail.scenarios.schema import Condition
+from moneytrail.service.workspace import Workspace
 
 
-def test_compare_returns_metrics_by_plan(reference, data):
-    table = mt.compare(list(reference.values()), data=data,
-                       conditions=[Condition(metric="eu_labour_share", min=0.2)])
+def test_scorecard_returns_metrics_by_plan(reference, data):
+    card = mt.scorecard(list(reference.values()), data=data,
+                        conditions=[Condition(metric="eu_labour_share", min=0.2)])
+    table = card.table
     assert list(table.index) == [label for label, *_ in ROWS] + [CONDITIONS_ROW]
     assert set(table.columns.get_level_values(0)) == set(reference)
     eff = table["efficiency-first-eu"]
@@ -75,12 +77,16 @@ def test_data_reaches_every_analysis(bigger_cloud_market, tmp_path):
                if line.startswith("concentration,cloud_compute,"))
     assert float(row.split(",")[2]) == pytest.approx(740e9, rel=0.1)
     assert "2025-07-01" in out.stdout            # exports default to the plan's year, not today
-    card = mt.compare([eff], draws=200, data_path=bigger_cloud_market)
-    bundled = mt.compare([eff], draws=200)
+    plan = mt.load_scenario(eff)
+    tables = {}
+    for name, root in (("bigger", bigger_cloud_market), ("bundled", None)):
+        with Workspace.open(root) as ws:
+            result = mt.trace(plan, ws.model(plan.year), draws=200)
+            tables[name] = mt.scorecard([result], data=ws.analysis)
     label = "HHI change, largest market bought in"
-    assert abs(card.loc[label, ("efficiency-first-eu", "p50")]) < \
-        abs(bundled.loc[label, ("efficiency-first-eu", "p50")]) / 5
-    assert card.attrs["export_rules_on"] == {"efficiency-first-eu": "2025-07-01"}
+    assert abs(tables["bigger"].table.loc[label, ("efficiency-first-eu", "p50")]) < \
+        abs(tables["bundled"].table.loc[label, ("efficiency-first-eu", "p50")]) / 5
+    assert tables["bigger"].export_rules_on == {"efficiency-first-eu": "2025-07-01"}
 
 
 def test_compare_reads_the_conditions_file_before_tracing(tmp_path):

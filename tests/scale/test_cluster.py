@@ -61,7 +61,7 @@ def test_sensitivity_runs_on_a_cluster(mb_uncertain_package, cluster):
     plan = mt.parse_scenario(miller_blair_plan())
     here = tornado(plan, model, "share:entity:agriculture")
     there = tornado(plan, model, "share:entity:agriculture", scheduler=cluster)
-    assert here.equals(there)
+    assert here.table.equals(there.table) and here.base == there.base
 
 
 def free_port() -> int:

@@ -47,7 +47,8 @@ def test_output_values_per_draw(mb_package):
 def test_tornado_golden_on_miller_blair(model):
     plan = mt.parse_scenario(miller_blair_plan(spend={"food": FOOD,
                                                       "goods": 1450 / 2050}))
-    table = tornado(plan, model, "share:entity:agriculture", top=None).set_index("parameter")
+    swings = tornado(plan, model, "share:entity:agriculture", top=None)
+    table = swings.table.set_index("parameter")
     A = np.array([[0.15, 0.25], [0.20, 0.05]])
     goods = 1450 / 2050
     for end in ("low", "high"):
@@ -62,7 +63,7 @@ def test_tornado_golden_on_miller_blair(model):
     row = table.loc["cost agriculture<-manufacturing 2025"]
     assert row["output_high"] == pytest.approx(expected, rel=1e-10)
     assert (row["low"], row["central"], row["high"]) == pytest.approx((0.15, 0.20, 0.25))
-    assert table.attrs["base"] == pytest.approx(agriculture_share(A, 0.65, 600 / 2050))
+    assert swings.base == pytest.approx(agriculture_share(A, 0.65, 600 / 2050))
     assert table.index[0] == "spend food"                 # the widest interval dominates
     assert "market food/EU agriculture" in table.index
     assert table.loc["market food/EU agriculture", "swing"] == 0   # single supplier
@@ -74,17 +75,19 @@ def test_sobol_ranks_the_parameter_with_the_widest_effect_first(tmp_path):
     plan = mt.parse_scenario(miller_blair_plan(spend={"food": FOOD, "goods": 1450 / 2050}))
     names = ["cost agriculture<-manufacturing 2025", "spend food",
              "cost manufacturing labour:US 2025"]
-    table = sobol(plan, model, "share:entity:agriculture", parameters=names, samples=256)
+    indices = sobol(plan, model, "share:entity:agriculture", parameters=names, samples=256)
+    table = indices.table
     assert list(table["parameter"])[0] == "spend food"
     first = table.set_index("parameter")
     assert first.loc["spend food", "ST"] > 0.9
     assert first.loc["spend food", "S1"] > 0.8
-    assert table.attrs["runs"] == 256 * (3 + 2)
+    assert indices.runs == 256 * (3 + 2)
+    assert indices.output == "share:entity:agriculture" and indices.plan == plan.id
 
 
 def test_sobol_defaults_to_the_top_of_the_tornado(model):
     plan = mt.parse_scenario(miller_blair_plan(spend={"food": FOOD, "goods": 1450 / 2050}))
-    table = sobol(plan, model, "share:factor:labour", top=4, samples=64)
+    table = sobol(plan, model, "share:factor:labour", top=4, samples=64).table
     assert len(table) == 4 and np.all(np.isfinite(table["ST"]))
 
 
@@ -108,11 +111,12 @@ def test_sobol_indices_of_a_linear_function_are_exact_shares_of_variance():
     from moneytrail.analysis.sensitivity import sobol_indices
 
     weights = np.array([1.0, 2.0, 3.0])            # Var(a_i U_i) = a_i^2 / 12: S1 = a_i^2 / sum
-    table = sobol_indices(lambda u: u @ weights, ["a", "b", "c"], 4096).set_index("parameter")
+    indices = sobol_indices(lambda u: u @ weights, ["a", "b", "c"], 4096)
+    table = indices.table.set_index("parameter")
     exact = weights ** 2 / (weights ** 2).sum()
     np.testing.assert_allclose(table.loc[["a", "b", "c"], "S1"], exact, atol=0.02)
     np.testing.assert_allclose(table.loc[["a", "b", "c"], "ST"], exact, atol=0.02)
-    assert table.attrs["runs"] == 4096 * 5
+    assert indices.runs == 4096 * 5
 
 
 def test_sobol_indices_of_the_ishigami_function():
@@ -124,7 +128,7 @@ def test_sobol_indices_of_the_ishigami_function():
         x = -np.pi + 2 * np.pi * u
         return np.sin(x[:, 0]) + 7 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])
 
-    table = sobol_indices(ishigami, ["x1", "x2", "x3"], 8192).set_index("parameter")
+    table = sobol_indices(ishigami, ["x1", "x2", "x3"], 8192).table.set_index("parameter")
     np.testing.assert_allclose(table.loc[["x1", "x2", "x3"], "S1"], [0.3139, 0.4424, 0.0],
                                atol=0.03)
     np.testing.assert_allclose(table.loc[["x1", "x2", "x3"], "ST"], [0.5576, 0.4424, 0.2437],

@@ -8,12 +8,14 @@ bound holds; a claim is supported when all its checks are, contradicted when any
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from moneytrail.analysis.claims_computations import Context, Where, compute
+from moneytrail.analysis.claims_computations import Context, LedgerTables, Where, compute
 from moneytrail.analysis.claims_schema import (
     Check,
     Claim,
@@ -21,14 +23,21 @@ from moneytrail.analysis.claims_schema import (
     default_claims_path,
     load_claims,
 )
-from moneytrail.analysis.data import AnalysisData, load_analysis
+from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.stats import CLAIM_CUTOFFS, describe
+from moneytrail.data.package import DataPackage
+from moneytrail.data.valuechain import ValueChain
+from moneytrail.model.iomodel import IOModel
+
+if TYPE_CHECKING:
+    from moneytrail.ledger.store import Ledger
 
 SUPPORTED, CONTRADICTED = CLAIM_CUTOFFS   # P(bound holds) cut-offs (see analysis/stats.py)
 DRAWS = 2000
 
-__all__ = ["Check", "Claim", "ClaimError", "check_claims", "claim_verdict", "check_verdict",
-           "default_claims_path", "ledger_from_package", "ledger_from_store", "load_claims"]
+__all__ = ["Check", "Claim", "ClaimError", "LedgerTables", "check_claims", "claim_verdict",
+           "check_verdict", "default_claims_path", "ledger_from_package", "ledger_from_store",
+           "ledger_tables", "load_claims"]
 
 
 def check_verdict(probability: float) -> str:
@@ -47,14 +56,20 @@ def claim_verdict(verdicts: list[str]) -> str:
     return "uncertain"
 
 
-def ledger_from_package(root: Path) -> pd.DataFrame:
+def ledger_from_package(package: DataPackage | str | Path) -> LedgerTables:
     """The ledger's claims and deals as shipped in a data package (no database needed)."""
     from moneytrail.data.package import open_package
 
-    package = open_package(root)
-    claims = package.table("ledger-claims")
-    claims.attrs["deals"] = package.table("ledger-deals")
-    return claims
+    if not isinstance(package, DataPackage):
+        package = open_package(package)
+    return LedgerTables(claims=package.table("ledger-claims"),
+                        deals=package.table("ledger-deals"))
+
+
+def ledger_tables(ledger: Ledger) -> LedgerTables:
+    """The claims and deals of an open ledger store, one consistent snapshot."""
+    tables = ledger.tables()
+    return LedgerTables(claims=tables["claim"], deals=tables["deal"])
 
 
 def require_existing_store(url: str) -> None:
@@ -85,7 +100,7 @@ def require_existing_store(url: str) -> None:
                          "creates one from the bundled data)", field="--db", value=url)
 
 
-def ledger_from_store(url: str | None) -> pd.DataFrame:
+def ledger_from_store(url: str | None) -> LedgerTables:
     """The ledger's claims and deals as they stand in a store (user edits included).
 
     `url` None means the default store (created on first use); a named store must exist."""
@@ -94,10 +109,7 @@ def ledger_from_store(url: str | None) -> pd.DataFrame:
     if url is not None:
         require_existing_store(str(url))
     with open_ledger(url) as ledger:
-        tables = ledger.tables()
-    claims = tables["claim"]
-    claims.attrs["deals"] = tables["deal"]
-    return claims
+        return ledger_tables(ledger)
 
 
 def _row(claim: Claim, check: Check, values: np.ndarray, figure: str,
@@ -114,18 +126,24 @@ def _row(claim: Claim, check: Check, values: np.ndarray, figure: str,
 
 
 def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None = None,
-                 data: AnalysisData | None = None, ledger: pd.DataFrame | None = None,
-                 draws: int = DRAWS, seed: int = 1) -> pd.DataFrame:
-    """One row per check, with the claim's overall verdict, figures and sources."""
+                 data: AnalysisData, chain: ValueChain, ledger: LedgerTables,
+                 model: Callable[[int], IOModel], draws: int = DRAWS, seed: int = 1
+                 ) -> pd.DataFrame:
+    """One row per check, with the claim's overall verdict, figures and sources.
+
+    `claims` (or the claims file at `path`, default the shipped claims) are checked against
+    the analysis tables `data`, the value chain `chain`, the ledger's claims and deals
+    `ledger` and the models `model(year)` (e.g. `Workspace.model`), over `draws` Monte Carlo
+    draws from stream "claims" with `seed`. Raises ClaimError for bad draws/seed or a check
+    that names unknown data.
+    """
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
         raise ClaimError("draws must be a positive whole number", field="draws", value=draws)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ClaimError("seed must be a whole number >= 0", field="seed", value=seed)
     file = str(path or default_claims_path())
     claims = claims if claims is not None else load_claims(path)
-    data = data if data is not None else load_analysis()
-    ledger = ledger if ledger is not None else ledger_from_package(data.package.root)
-    context = Context(data, ledger, draws, seed)
+    context = Context(data, ledger, draws, seed, chain=chain, model=model)
     rows = []
     for i, claim in enumerate(claims):
         first = len(rows)

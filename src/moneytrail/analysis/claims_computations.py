@@ -30,9 +30,10 @@ from moneytrail.analysis.claims_schema import (
 )
 from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.dependency import rules_in_force, tier_of
-from moneytrail.analysis.stats import draw_interval
+from moneytrail.analysis.stats import Stream, draw_interval
+from moneytrail.data.valuechain import ValueChain
+from moneytrail.model.iomodel import IOModel
 
-STREAM = 10_006                 # spawn-key root of the claims' streams (see stats.rng_for)
 NUMERATOR, DENOMINATOR = 0, 1   # sides of a ratio
 SINGLE = 0                      # the side of a computation with one uncertain input
 
@@ -50,23 +51,44 @@ class Where:
 
 
 @dataclass(frozen=True, eq=False)
+class LedgerTables:
+    """The ledger's claims and deals (text columns), from a store or a data package."""
+
+    claims: pd.DataFrame
+    deals: pd.DataFrame
+
+
+def _no_model(year: int) -> IOModel:
+    raise ClaimError("no model provider given to the claims check", field="model", value=year)
+
+
+@dataclass(frozen=True, eq=False)
 class Context:
-    """What computations read (analysis data, the ledger's claims and deals), the draw count
-    and seed, and the (claim, check) whose streams are being drawn."""
+    """What computations read (analysis data, the ledger's claims and deals, the value chain,
+    models by year), the draw count and seed, and the (claim, check) whose streams are being
+    drawn."""
 
     data: AnalysisData
-    ledger: pd.DataFrame
+    ledger: LedgerTables | None
     draws: int
     seed: int
     key: tuple[int, ...] = field(default=())
+    chain: ValueChain | None = None
+    model: Callable[[int], IOModel] = _no_model
 
     def at(self, *key: int) -> Context:
         return replace(self, key=tuple(key))
 
-    def rng(self, side: int, item: int = 0) -> np.random.Generator:
-        """An independent stream for one input of one check."""
-        spawn_key = (STREAM, *self.key, side, item)
-        return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=spawn_key))
+    def stream(self, side: int, item: int = 0) -> Stream:
+        """The stream of one input of one check: stream "claims", key (claim, check, side,
+        item), drawn block by block."""
+        return Stream(self.seed, "claims", (*self.key, side, item))
+
+
+def _ledger(ctx: Context) -> LedgerTables:
+    if ctx.ledger is None:
+        raise ClaimError("no ledger tables given to the claims check", field="ledger")
+    return ctx.ledger
 
 
 class Figure(NamedTuple):
@@ -86,7 +108,7 @@ def _known(names: Iterable[Any]) -> str:
 def _ledger_amount(ctx: Context, refs: list[str], where: Where, arg: str, side: int
                    ) -> tuple[np.ndarray, list[str]]:
     """Sum of ledger claims (by ref), in EUR at each claim's price-year ECB rate."""
-    table = ctx.ledger.set_index("ref")
+    table = _ledger(ctx).claims.set_index("ref")
     total = np.zeros(ctx.draws)
     sources = []
     for k, ref in enumerate(refs):
@@ -94,7 +116,7 @@ def _ledger_amount(ctx: Context, refs: list[str], where: Where, arg: str, side: 
             raise where.error("unknown ledger claim ref", f"{arg}.{k}", ref)
         row = table.loc[ref]
         values = draw_interval((float(row["low"]), float(row["central"]), float(row["high"])),
-                               ctx.rng(side, k), ctx.draws, lower=0.0)
+                               ctx.stream(side, k), ctx.draws, lower=0.0)
         total += ctx.data.convert(values, row["currency"], "EUR", int(row["price_year"]))
         sources.append(row["source"])
     return total, sources
@@ -110,8 +132,7 @@ def ledger_ratio(ctx: Context, args: LedgerRatioArgs, where: Where) -> Figure:
 
 
 def ledger_deal_sector(ctx: Context, args: DealSectorArgs, where: Where) -> Figure:
-    deals = ctx.ledger.attrs.get("deals")
-    deals = deals if deals is not None else pd.DataFrame(columns=["id", "sector", "sources"])
+    deals = _ledger(ctx).deals
     row = deals[deals["id"] == args.deal]
     if row.empty:
         raise where.error("unknown ledger deal", "deal", args.deal)
@@ -138,10 +159,11 @@ def _market(markets: pd.DataFrame, args: MarketShareArgs, where: Where) -> pd.Da
 
 
 def market_share(ctx: Context, args: MarketShareArgs, where: Where) -> Figure:
-    from moneytrail.data.valuechain import load_valuechain
     from moneytrail.engine.sampling import PertSampler, renormalise
 
-    chain = load_valuechain(str(ctx.data.package.root))
+    if ctx.chain is None:
+        raise where.error("no value chain given to the claims check")
+    chain = ctx.chain
     market = _market(chain.markets, args, where)
     if args.suppliers is not None:
         unknown = [s for s in args.suppliers if s not in set(market["supplier"])]
@@ -156,7 +178,7 @@ def market_share(ctx: Context, args: MarketShareArgs, where: Where) -> Figure:
                               "owner_country", args.owner_country)
         chosen = (market["supplier"].map(owner) == args.owner_country).to_numpy()
     sampler = PertSampler(market["low"], market["central"], market["high"], lower=0, upper=1)
-    shares = renormalise(sampler.draw(ctx.rng(SINGLE), ctx.draws), np.array([0]))
+    shares = renormalise(ctx.stream(SINGLE).pert(sampler, ctx.draws), np.array([0]))
     value = shares[:, chosen].sum(axis=1)
     sources = sorted({s for cell in market["sources"] for s in _split(cell)})
     key = f"{args.category}/{args.buyer_region}/{args.year}"
@@ -197,7 +219,7 @@ def trace_share(ctx: Context, args: TraceShareArgs, where: Where) -> Figure:
     import moneytrail as mt
 
     plan = _plan(args, where)
-    model = mt.load_model(plan.year, path=ctx.data.package.root)
+    model = ctx.model(plan.year)
     picked = _picked(model.entities, args, where)
     result = mt.trace(plan, model, draws=ctx.draws, seed=ctx.seed, keep_draws=True)
     if args.basis == "first_invoice":
@@ -211,7 +233,7 @@ def trace_share(ctx: Context, args: TraceShareArgs, where: Where) -> Figure:
 
 
 def value_remaining(ctx: Context, args: ValueRemainingArgs, where: Where) -> Figure:
-    decline = draw_interval(ctx.data.param("value_decline_per_year"), ctx.rng(SINGLE),
+    decline = draw_interval(ctx.data.param("value_decline_per_year"), ctx.stream(SINGLE),
                             ctx.draws, lower=0.0, upper=1.0)
     value = (1.0 - decline) ** args.years
     row = ctx.data["parameters"].set_index("id").loc["value_decline_per_year"]
@@ -230,9 +252,9 @@ def compute_ratio(ctx: Context, args: RunPairArgs, where: Where) -> Figure:
     a = _run(ctx, args.model, where, "model")
     b = _run(ctx, args.comparator, where, "comparator")
     fa = draw_interval((a["flop_low"], a["flop_central"], a["flop_high"]),
-                       ctx.rng(NUMERATOR), ctx.draws, lower=0.0)
+                       ctx.stream(NUMERATOR), ctx.draws, lower=0.0)
     fb = draw_interval((b["flop_low"], b["flop_central"], b["flop_high"]),
-                       ctx.rng(DENOMINATOR), ctx.draws, lower=0.0)
+                       ctx.stream(DENOMINATOR), ctx.draws, lower=0.0)
     ratio = fa / fb
     return Figure(ratio, (f"{a['model']} {a['flop_central']:.3g} FLOP vs {b['model']} "
                           f"{b['flop_central']:.3g}: ratio {np.median(ratio):.3f}"),

@@ -20,15 +20,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from moneytrail.analysis.data import AnalysisData, load_analysis
+from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.purchases import Purchases, plan_purchases
-from moneytrail.analysis.stats import describe, draw_interval, rng_for
-from moneytrail.data.valuechain import ValueChain, load_valuechain
+from moneytrail.analysis.stats import Stream, describe, draw_interval
+from moneytrail.data.valuechain import ValueChain
 from moneytrail.engine.result import TraceResult
 from moneytrail.engine.sampling import PertSampler, renormalise
 from moneytrail.scenarios.schema import Plan
 
-STREAM = 1
+SIZE, SHARES = 0, 1      # key parts of a market's two drawn quantities
 
 
 def hhi(shares: np.ndarray, atomistic: np.ndarray | None = None) -> np.ndarray:
@@ -94,20 +94,19 @@ def _kinds(entities: pd.DataFrame) -> pd.Series:
     return entities.set_index("id")["kind"]
 
 
-def market_concentration(chain: ValueChain | None = None, *, data: AnalysisData | None = None,
+def market_concentration(chain: ValueChain, *, data: AnalysisData,
                          draws: int = 2000, seed: int = 1) -> pd.DataFrame:
     """HHI and CR-k for every market (category, buyer region, year) in the data package."""
-    chain = chain if chain is not None else load_valuechain()
-    data = data if data is not None else load_analysis(chain.package.root)
     kinds = _kinds(chain.entities)
-    rng = rng_for(seed, STREAM)
+    stream = Stream(seed, "market_concentration")
     rows = []
-    for key, market in chain.markets.groupby(["category", "buyer_region", "year"], sort=True):
+    for k, (key, market) in enumerate(chain.markets.groupby(["category", "buyer_region", "year"],
+                                                             sort=True)):
         suppliers = list(market["supplier"])
         atom = _atomistic(kinds, suppliers)
         central = market["central"].to_numpy() / market["central"].sum()
         sampler = PertSampler(market["low"], market["central"], market["high"], lower=0, upper=1)
-        drawn = renormalise(sampler.draw(rng, draws), np.array([0]))
+        drawn = renormalise(stream.at(k).pert(sampler, draws), np.array([0]))
         h = hhi(drawn, atom)
         level = float(hhi(central, atom))
         stats = describe(h)
@@ -147,14 +146,14 @@ class MarketEffect:
 
 
 def _market_size(data: AnalysisData, category: str, region: str, year: int, currency: str,
-                 rng: np.random.Generator, draws: int) -> np.ndarray | None:
+                 stream: Stream, draws: int) -> np.ndarray | None:
     sizes = data["market_sizes"]
     row = sizes[(sizes["category"] == category) & (sizes["buyer_region"] == region)
                 & (sizes["year"] == year)]
     if row.empty:
         return None
     r = row.iloc[0]
-    drawn = draw_interval((r["low"], r["central"], r["high"]), rng, draws, lower=0.0)
+    drawn = draw_interval((r["low"], r["central"], r["high"]), stream, draws, lower=0.0)
     return data.convert(drawn, r["currency"], currency, year)
 
 
@@ -164,22 +163,22 @@ def spend_years(plan: Plan) -> int:
     return plan.spend_years if plan.spend_years is not None else plan.horizon_years
 
 
-def market_effects(result: TraceResult, data: AnalysisData | None = None,
+def market_effects(result: TraceResult, data: AnalysisData,
                    purchases: Purchases | None = None) -> list[MarketEffect]:
     """For each category the plan buys that has a market size in the data: HHI before/after
     one year of the plan's purchases enters the market."""
     plan, model = result.plan, result.model
     years = spend_years(plan)
-    data = data if data is not None else load_analysis()
     purchases = purchases if purchases is not None else plan_purchases(result)
     kinds = _kinds(model.entities)
-    rng = rng_for(result.seed, STREAM)
+    stream = Stream(result.seed, "concentration")
     effects = []
     markets = model.markets
-    for category in purchases.categories:
+    for k, category in enumerate(purchases.categories):
         market = markets[(markets["category"] == category)
                          & (markets["buyer_region"] == plan.buyer_region)]
-        size = _market_size(data, category, plan.buyer_region, model.year, plan.currency, rng,
+        size = _market_size(data, category, plan.buyer_region, model.year, plan.currency,
+                            stream.at(k, SIZE),
                             result.draws)
         if market.empty or size is None:
             continue
@@ -194,7 +193,7 @@ def market_effects(result: TraceResult, data: AnalysisData | None = None,
                                   upper=1)
             pre = np.zeros_like(plan_buys)
             pre[:, [col[s] for s in market["supplier"]]] = renormalise(
-                sampler.draw(rng, result.draws), np.array([0]))
+                stream.at(k, SHARES).pert(sampler, result.draws), np.array([0]))
         else:           # no rule: the plan bought at this draw's market shares
             pre = plan_buys / spend[:, None]
         atom = _atomistic(kinds, universe)
@@ -206,12 +205,11 @@ def market_effects(result: TraceResult, data: AnalysisData | None = None,
     return effects
 
 
-def plan_concentration(result: TraceResult, data: AnalysisData | None = None,
+def plan_concentration(result: TraceResult, data: AnalysisData,
                        purchases: Purchases | None = None) -> pd.DataFrame:
     """One row per market the plan buys in: size, the plan's purchases per year, HHI before and
     after (with and without the plan's procurement rules), the change, and the merger-guideline
     readings beside them."""
-    data = data if data is not None else load_analysis()
     rows = []
     for effect in market_effects(result, data, purchases):
         before, after, delta = (describe(effect.before), describe(effect.after),
@@ -235,7 +233,7 @@ def plan_concentration(result: TraceResult, data: AnalysisData | None = None,
     return pd.DataFrame(rows, columns=columns).set_index("category")
 
 
-def largest_hhi_change(result: TraceResult, data: AnalysisData | None = None,
+def largest_hhi_change(result: TraceResult, data: AnalysisData,
                        purchases: Purchases | None = None) -> np.ndarray:
     """Per draw, the largest HHI change over the markets the plan buys in (NaN: none sized)."""
     effects = market_effects(result, data, purchases)

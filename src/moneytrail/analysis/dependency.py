@@ -12,7 +12,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from moneytrail.analysis.data import AnalysisData, load_analysis
+from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.hardware import accelerator_units
 from moneytrail.analysis.purchases import Purchases, plan_purchases
 from moneytrail.analysis.stats import describe, describe_frame
@@ -52,13 +52,13 @@ def top_supplier_shares(result: TraceResult, purchases: Purchases
 
 
 def single_supplier_share(result: TraceResult, purchases: Purchases | None = None,
-                          threshold: float | None = None, data: AnalysisData | None = None
+                          threshold: float | None = None, *, data: AnalysisData
                           ) -> np.ndarray:
     """Per draw, the share of the plan's first invoices (direct spending) in categories where
     one firm supplies more than `threshold` of what the plan buys. The threshold is the user's
     (a condition's `threshold`); by default the data's `single_supplier_threshold`."""
     if threshold is None:
-        threshold = single_supplier_threshold(data if data is not None else load_analysis())
+        threshold = single_supplier_threshold(data)
     if not 0 < threshold <= 1:
         raise ScenarioError("the single-supplier threshold must be a share in (0, 1]",
                             field="threshold", value=threshold)
@@ -81,25 +81,25 @@ def dominant_firms(result: TraceResult, threshold: float) -> list[str]:
 
 
 def value_chain_single_supplier_share(result: TraceResult, threshold: float | None = None,
-                                      data: AnalysisData | None = None) -> np.ndarray:
+                                      *, data: AnalysisData) -> np.ndarray:
     """Per draw, the share of the plan's value added (all tiers, not only first invoices) that
     is generated at firms which are single suppliers of some market (dominant_firms), e.g.
     Nvidia's value added reached through cloud rentals as well as through chip purchases."""
     if threshold is None:
-        threshold = single_supplier_threshold(data if data is not None else load_analysis())
+        threshold = single_supplier_threshold(data)
     firms = dominant_firms(result, threshold)
     mask = result.flow_labels["entity"].isin(firms).to_numpy()
     return result.select(mask) / result.draw_totals
 
 
 def dependency_table(result: TraceResult, purchases: Purchases | None = None,
-                     threshold: float | None = None, data: AnalysisData | None = None
+                     threshold: float | None = None, *, data: AnalysisData
                      ) -> pd.DataFrame:
     """Per category: its share of the plan, the largest supplier, and how often it is above
     the single-supplier threshold."""
     purchases = purchases if purchases is not None else plan_purchases(result)
     if threshold is None:
-        threshold = single_supplier_threshold(data if data is not None else load_analysis())
+        threshold = single_supplier_threshold(data)
     total = purchases.amounts.sum(axis=1)
     rows = []
     for category, (suppliers, top, spend) in top_supplier_shares(result, purchases).items():
@@ -164,12 +164,11 @@ def over_cap(units: np.ndarray, rules: pd.DataFrame, country: str) -> np.ndarray
 
 
 def export_exposure(result: TraceResult, on: dt.date, purchases: Purchases | None = None,
-                    data: AnalysisData | None = None) -> tuple[np.ndarray, dict]:
+                    *, data: AnalysisData) -> tuple[np.ndarray, dict]:
     """Per draw, the share of the plan's accelerators above the cap that export rules in force
     on `on` set at its site. A plan without a named site (`site_country`) in the EU is read at
     its least favoured member: the share that would exceed the cap if sited in a capped member
     (the worst case over the members, so the metric stays a share of the plan's chips)."""
-    data = data if data is not None else load_analysis()
     purchases = purchases if purchases is not None else plan_purchases(result)
     rules = rules_in_force(data, on)
     units, _ = accelerator_units(result, purchases, data)
@@ -192,15 +191,13 @@ def export_exposure(result: TraceResult, on: dt.date, purchases: Purchases | Non
     return over_cap(units, rules, site), {**info, "tier": tier[0], "cap_h100e": tier[1]}
 
 
-def export_table(result: TraceResult, dates: list[dt.date] | None = None,
-                 data: AnalysisData | None = None, purchases: Purchases | None = None
-                 ) -> pd.DataFrame:
+def export_table(result: TraceResult, dates: list[dt.date] | None = None, *,
+                 data: AnalysisData, purchases: Purchases | None = None) -> pd.DataFrame:
     """The same plan under the export rules in force on each date (default: rules_date)."""
-    data = data if data is not None else load_analysis()
     purchases = purchases if purchases is not None else plan_purchases(result)
     rows = []
     for on in dates or [rules_date(result.plan)]:
-        share, info = export_exposure(result, on, purchases, data)
+        share, info = export_exposure(result, on, purchases, data=data)
         rows.append({"date": on.isoformat(), "rules": ", ".join(info["rules"]) or "none",
                      "site": info["site"], "tier": str(info["tier"]),
                      "cap_h100e": info.get("cap_h100e", float("nan")),

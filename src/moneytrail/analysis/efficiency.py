@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from moneytrail.analysis.data import AnalysisData, load_analysis
+from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.hardware import (
     HOURS_PER_YEAR,
     accelerator_units,
@@ -18,21 +18,21 @@ from moneytrail.analysis.hardware import (
     rented_gpu_hours,
 )
 from moneytrail.analysis.purchases import Purchases, plan_purchases
-from moneytrail.analysis.stats import describe_frame, draw_interval, rng_for
+from moneytrail.analysis.stats import Stream, describe_frame, draw_interval
 from moneytrail.engine.result import TraceResult
 from moneytrail.errors import ScenarioError
 
 __all__ = ["CAPABILITY_RUN", "capability_compute", "efficiency", "efficiency_draws",
            "reference_flops", "training_runs"]
 
-STREAM = 4
+# keys of the quantities efficiency draws from its stream (one key each)
+MFU, BUSY, FLOP, HALVING = range(4)
 SECONDS_PER_HOUR = 3600.0
 CAPABILITY_RUN = "gpt4"        # "a GPT-4-level model" is the capability unit
 
 
-def training_runs(data: AnalysisData | None = None) -> pd.DataFrame:
+def training_runs(data: AnalysisData) -> pd.DataFrame:
     """The sourced table of training runs."""
-    data = data if data is not None else load_analysis()
     return data["training_runs"].set_index("id")
 
 
@@ -41,7 +41,7 @@ def _months_between(start: str, year: int) -> float:
     return (year - y) * 12 + (7 - m)          # to the middle of the plan's year
 
 
-def run_compute(data: AnalysisData, run: str, year: int, rng: np.random.Generator,
+def run_compute(data: AnalysisData, run: str, year: int, stream: Stream,
                 draws: int) -> tuple[np.ndarray, np.ndarray]:
     """Per draw: FLOP `run` used, and FLOP needed in `year` to reach what it reached, with
     compute halving every `algorithmic_halving_months` (Ho et al. 2024)."""
@@ -50,37 +50,37 @@ def run_compute(data: AnalysisData, run: str, year: int, rng: np.random.Generato
         raise ScenarioError(f"unknown training run (known: {', '.join(runs.index)})",
                             field="run", value=run)
     row = runs.loc[run]
-    flop = draw_interval((row["flop_low"], row["flop_central"], row["flop_high"]), rng, draws,
-                         lower=0.0)
-    halving = draw_interval(data.param("algorithmic_halving_months"), rng, draws, lower=0.5)
+    flop = draw_interval((row["flop_low"], row["flop_central"], row["flop_high"]),
+                         stream.at(FLOP), draws, lower=0.0)
+    halving = draw_interval(data.param("algorithmic_halving_months"), stream.at(HALVING),
+                            draws, lower=0.5)
     months = max(_months_between(row["released"], year), 0.0)
     return flop, flop * 2.0 ** (-months / halving)
 
 
-def capability_compute(data: AnalysisData, run: str, year: int, rng: np.random.Generator,
+def capability_compute(data: AnalysisData, run: str, year: int, stream: Stream,
                        draws: int) -> np.ndarray:
     """FLOP needed in `year` to reach what `run` reached (see run_compute)."""
-    return run_compute(data, run, year, rng, draws)[1]
+    return run_compute(data, run, year, stream, draws)[1]
 
 
-def efficiency_draws(result: TraceResult, data: AnalysisData | None = None,
+def efficiency_draws(result: TraceResult, data: AnalysisData,
                      purchases: Purchases | None = None, run: str = CAPABILITY_RUN
                      ) -> dict[str, np.ndarray]:
     """Per draw: FLOP the plan's compute delivers over its horizon (owned + rented), training
     runs of the class of `run` (at its original compute and trend-adjusted), and the plan's
     cost per such capability."""
-    data = data if data is not None else load_analysis()
     purchases = purchases if purchases is not None else plan_purchases(result)
     plan, year, n = result.plan, result.model.year, result.draws
-    rng = rng_for(result.seed, STREAM)
-    mfu = draw_interval(data.param("mfu"), rng, n, lower=0.0, upper=1.0)
-    busy = draw_interval(data.param("busy_fraction"), rng, n, lower=0.0, upper=1.0)
+    stream = Stream(result.seed, "efficiency")
+    mfu = draw_interval(data.param("mfu"), stream.at(MFU), n, lower=0.0, upper=1.0)
+    busy = draw_interval(data.param("busy_fraction"), stream.at(BUSY), n, lower=0.0, upper=1.0)
     units, _ = accelerator_units(result, purchases, data)
     peak = reference_flops(data)
     owned = units * peak * mfu * busy * HOURS_PER_YEAR * SECONDS_PER_HOUR * plan.horizon_years
     rented = rented_gpu_hours(result, purchases, data) * SECONDS_PER_HOUR * peak * mfu
     flop = owned + rented
-    original, needed = run_compute(data, run, year, rng, n)
+    original, needed = run_compute(data, run, year, stream, n)
     capabilities = flop / needed
     total_eur = data.convert(result.total, plan.currency, "EUR", year)
     return {"compute_flop": flop, "compute_flop_rented": rented,
@@ -90,7 +90,7 @@ def efficiency_draws(result: TraceResult, data: AnalysisData | None = None,
                 capabilities > 0, capabilities, 1.0), np.nan)}
 
 
-def efficiency(result: TraceResult, data: AnalysisData | None = None,
+def efficiency(result: TraceResult, data: AnalysisData,
                purchases: Purchases | None = None, run: str = CAPABILITY_RUN) -> pd.DataFrame:
     """Efficiency metrics of a plan: mean / p5 / p50 / p95 over draws."""
     return describe_frame(efficiency_draws(result, data, purchases, run))

@@ -11,11 +11,10 @@ import pandas as pd
 
 from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.purchases import Purchases
-from moneytrail.analysis.stats import draw_interval, rng_for
+from moneytrail.analysis.stats import Stream, draw_interval
 from moneytrail.engine.result import TraceResult
 from moneytrail.errors import ScenarioError
 
-STREAM = 2                     # the accelerator-price draws (kept from the dependency analysis)
 REFERENCE_CHIP = "h100"        # units are "H100-equivalents" of dense BF16 throughput
 HOURS_PER_YEAR = 365.25 * 24   # a mean calendar year (leap years included), in every analysis
 HARDWARE = ("accelerators", "servers", "networking", "storage")
@@ -50,7 +49,7 @@ def accelerator_units(result: TraceResult, purchases: Purchases, data: AnalysisD
         result.draws)
     chip = reference_accelerator(data, result.model.year)
     price = draw_interval((chip["price_low"], chip["price_central"], chip["price_high"]),
-                          rng_for(result.seed, STREAM), result.draws, lower=0.0)
+                          Stream(result.seed, "accelerator_price"), result.draws, lower=0.0)
     spend_chip_currency = data.convert(spend, result.plan.currency, chip["currency"],
                                        result.model.year)
     units = spend_chip_currency / price
@@ -63,9 +62,6 @@ def kw_per_unit(chip: pd.Series, data: AnalysisData) -> float:
         float(reference_chip(data)["bf16_tflops"]) / 1000.0
 
 
-RENT_STREAM = 6                # the rental-price draws, shared by lifecycle and efficiency
-
-
 def rented_gpu_hours(result: TraceResult, purchases: Purchases, data: AnalysisData
                      ) -> np.ndarray:
     """Per draw, reference-GPU hours the plan's cloud_compute spending rents (spend / the
@@ -76,5 +72,5 @@ def rented_gpu_hours(result: TraceResult, purchases: Purchases, data: AnalysisDa
         return np.zeros(n)
     cloud = by_cat["cloud_compute"].to_numpy()
     rent = draw_interval(data.param(f"gpu_rent_usd_per_hour_{year}"),
-                         rng_for(result.seed, RENT_STREAM), n, lower=0.01)
+                         Stream(result.seed, "gpu_rent"), n, lower=0.01)
     return data.convert(cloud, result.plan.currency, "USD", year) / rent

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from moneytrail.analysis.data import AnalysisData, load_analysis
+from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.dependency import site_of
 from moneytrail.analysis.hardware import (
     HARDWARE,
@@ -27,22 +27,24 @@ from moneytrail.analysis.hardware import (
 )
 from moneytrail.analysis.purchases import Purchases, plan_purchases
 from moneytrail.analysis.site import price_per_kwh, site_row
-from moneytrail.analysis.stats import describe_frame, draw_interval, rng_for
+from moneytrail.analysis.stats import Stream, describe_frame, draw_interval
 from moneytrail.engine.result import TraceResult
 
-STREAM = 3
+# keys of the quantities lifecycle draws from its stream (one key each: no shared numbers)
+DECLINE, LIFE, IT_FACTOR, BUSY, IDLE, PUE, PRICE = range(7)
 
 
 def hardware_value(result: TraceResult, data: AnalysisData, purchases: Purchases
                    ) -> dict[str, np.ndarray]:
     """Per draw: hardware bought, its resale value at the horizon, and straight-line book value
     (NaN share when the plan buys no hardware)."""
-    rng, n = rng_for(result.seed, STREAM), result.draws
+    stream, n = Stream(result.seed, "lifecycle"), result.draws
     horizon = float(result.plan.horizon_years)
     by_cat = purchases.by_category()
     hardware = by_cat[[c for c in HARDWARE if c in by_cat]].sum(axis=1).to_numpy()
-    decline = draw_interval(data.param("value_decline_per_year"), rng, n, lower=0.0, upper=1.0)
-    life = draw_interval(data.param("useful_life_years"), rng, n, lower=0.5)
+    decline = draw_interval(data.param("value_decline_per_year"), stream.at(DECLINE), n,
+                            lower=0.0, upper=1.0)
+    life = draw_interval(data.param("useful_life_years"), stream.at(LIFE), n, lower=0.5)
     residual = hardware * (1.0 - decline) ** horizon
     return {"hardware_capex": hardware, "residual_value": residual,
             "residual_value_share": np.divide(residual, hardware, out=np.full(n, np.nan),
@@ -53,14 +55,14 @@ def hardware_value(result: TraceResult, data: AnalysisData, purchases: Purchases
 def energy(result: TraceResult, data: AnalysisData, purchases: Purchases
            ) -> dict[str, np.ndarray]:
     """Per draw: H100-equivalents owned, energy of owned and of rented compute (kWh)."""
-    rng, n = rng_for(result.seed, STREAM + 100), result.draws
+    stream, n = Stream(result.seed, "lifecycle"), result.draws
     plan = result.plan
     units, chip = accelerator_units(result, purchases, data)
-    it_factor = draw_interval(data.param("it_power_per_tdp"), rng, n, lower=0.0)
-    busy = draw_interval(data.param("busy_fraction"), rng, n, lower=0.0, upper=1.0)
-    idle = draw_interval(data.param("idle_draw"), rng, n, lower=0.0, upper=1.0)
+    it_factor = draw_interval(data.param("it_power_per_tdp"), stream.at(IT_FACTOR), n, lower=0.0)
+    busy = draw_interval(data.param("busy_fraction"), stream.at(BUSY), n, lower=0.0, upper=1.0)
+    idle = draw_interval(data.param("idle_draw"), stream.at(IDLE), n, lower=0.0, upper=1.0)
     region = "EU" if plan.buyer_region == "EU" else "US"
-    pue = draw_interval(data.param(f"pue_{region}"), rng, n, lower=1.0)
+    pue = draw_interval(data.param(f"pue_{region}"), stream.at(PUE), n, lower=1.0)
     owned_kw = units * kw_per_unit(chip, data) * it_factor
     owned = owned_kw * (busy + (1.0 - busy) * idle) * pue * HOURS_PER_YEAR * plan.horizon_years
     reference_kw = float(reference_chip(data)["tdp_w"]) / 1000.0
@@ -68,10 +70,9 @@ def energy(result: TraceResult, data: AnalysisData, purchases: Purchases
     return {"units": units, "owned_kwh": owned, "rented_kwh": rented}
 
 
-def lifecycle_draws(result: TraceResult, data: AnalysisData | None = None,
+def lifecycle_draws(result: TraceResult, data: AnalysisData,
                     purchases: Purchases | None = None) -> dict[str, np.ndarray]:
     """Per-draw lifecycle quantities over the plan's horizon, in the plan's currency."""
-    data = data if data is not None else load_analysis()
     purchases = purchases if purchases is not None else plan_purchases(result)
     plan, year, n = result.plan, result.model.year, result.draws
     value = hardware_value(result, data, purchases)
@@ -80,7 +81,7 @@ def lifecycle_draws(result: TraceResult, data: AnalysisData | None = None,
     grid = site_row(data["grid"], site, year, "grid intensity")
     price = price_per_kwh(data, site_row(data["electricity_prices"], site, year,
                                          "electricity price"),
-                          plan.currency, rng_for(result.seed, STREAM + 200), n)
+                          plan.currency, Stream(result.seed, "lifecycle", (PRICE,)), n)
     cost = kwh["owned_kwh"] * price
     co2_owned = kwh["owned_kwh"] * grid["gco2_per_kwh"] / 1e6        # tonnes CO2e
     co2_rented = kwh["rented_kwh"] * grid["gco2_per_kwh"] / 1e6
@@ -100,11 +101,10 @@ def data_years(result: TraceResult, data: AnalysisData) -> dict[str, int]:
             "co2_tonnes_rented": grid, "electricity_cost": price, "tco": price}
 
 
-def lifecycle(result: TraceResult, data: AnalysisData | None = None,
+def lifecycle(result: TraceResult, data: AnalysisData,
               purchases: Purchases | None = None) -> pd.DataFrame:
     """Lifecycle metrics over the plan's horizon: mean / p5 / p50 / p95, with the data year of
     the country data behind each row."""
-    data = data if data is not None else load_analysis()
     out = describe_frame(lifecycle_draws(result, data, purchases))
     units = {"hardware_capex": result.currency, "residual_value": result.currency,
              "residual_value_share": "share", "book_value_straight_line": result.currency,

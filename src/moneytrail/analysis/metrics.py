@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from moneytrail.analysis.concentration import largest_hhi_change
-from moneytrail.analysis.data import AnalysisData, load_analysis
+from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.dependency import (
     export_exposure,
     rules_date,
@@ -26,11 +26,9 @@ from moneytrail.analysis.efficiency import efficiency_draws
 from moneytrail.analysis.lifecycle import hardware_value, lifecycle_draws
 from moneytrail.analysis.purchases import Purchases, plan_purchases
 from moneytrail.analysis.site import site_row
-from moneytrail.analysis.stats import draw_interval, rng_for
+from moneytrail.analysis.stats import Stream, draw_interval
 from moneytrail.engine.result import TraceResult
 from moneytrail.errors import ScenarioError
-
-STREAM = 5
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,8 +41,8 @@ class Evaluation:
     purchases: Purchases
 
     @classmethod
-    def of(cls, result: TraceResult, data: AnalysisData | None = None) -> Evaluation:
-        data = data if data is not None else load_analysis()
+    def of(cls, result: TraceResult, data: AnalysisData) -> Evaluation:
+        """The evaluation of a traced plan against the analysis tables `data`."""
         return cls(result=result, data=data, purchases=plan_purchases(result))
 
     @property
@@ -92,11 +90,11 @@ class Evaluation:
             "labour_share": lambda: self.value_added_share(labour),
             "hhi_change": lambda: largest_hhi_change(result, data, purchases),
             "single_supplier_share": lambda: single_supplier_share(result, purchases,
-                                                                   threshold, data),
+                                                                   threshold, data=data),
             "value_chain_single_supplier_share": lambda: value_chain_single_supplier_share(
-                result, threshold, data),
+                result, threshold, data=data),
             "export_exposed_share": lambda: export_exposure(result, on or self.on, purchases,
-                                                            data)[0],
+                                                            data=data)[0],
             "renewable_share": self.renewable_share,
             "closed_model_share": self.closed_model_share,
             "open_weights_only": self.closed_model_share,
@@ -134,7 +132,8 @@ class Evaluation:
         """The plan's contracted renewable share if it states one, else its site's grid mix."""
         plan, n = self.result.plan, self.result.draws
         if plan.renewable_share is not None:
-            return draw_interval(plan.renewable_share.bounds, rng_for(self.result.seed, STREAM),
+            return draw_interval(plan.renewable_share.bounds,
+                                 Stream(self.result.seed, "renewable_share"),
                                  n, lower=0.0, upper=1.0)
         row = site_row(self.data["grid"].dropna(subset=["renewable_share"]),
                        site_of(self.result), self.result.model.year, "renewable share")

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from moneytrail.analysis.conditions import held_share, holds_matrix
-from moneytrail.analysis.data import AnalysisData, load_analysis
+from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.metrics import Evaluation
 from moneytrail.analysis.stats import STATS, describe
 from moneytrail.engine.result import TraceResult
-from moneytrail.scenarios.schema import Condition, Plan
+from moneytrail.scenarios.schema import Condition
 
 # (row label, metric name, keyword arguments, unit for display)
 ROWS: list[tuple[str, str, dict, str]] = [
@@ -49,34 +49,32 @@ def scorecard_draws(evaluation: Evaluation, conditions: list[Condition] | None =
     return out
 
 
-def _results(plans: list, draws: int | None, seed: int | None, data_path) -> list[TraceResult]:
-    import moneytrail as mt
+@dataclass(frozen=True)
+class Scorecard:
+    """Plans side by side on the scorecard metrics.
 
-    results = []
-    for item in plans:
-        if isinstance(item, TraceResult):
-            results.append(item)
-            continue
-        plan = item if isinstance(item, Plan) else mt.load_scenario(Path(item))
-        model = mt.load_model(plan.year, path=data_path)
-        results.append(mt.trace(plan, model, draws=draws, seed=seed, keep_draws=True))
-    return results
-
-
-def compare(plans: list, *, draws: int | None = None, seed: int | None = None,
-            conditions: list[Condition] | None = None, on: dt.date | None = None,
-            data: AnalysisData | None = None, data_path: str | Path | None = None
-            ) -> pd.DataFrame:
-    """Plans (scenario paths, Plans or TraceResults) side by side on the scorecard metrics.
-
-    Rows: metrics; columns: (plan, mean | p5 | p50 | p95). `conditions` replaces each plan's own
-    conditions (to hold every plan to the same rules); `on` dates the export-control rules
-    (default: each plan's own date, see dependency.rules_date), recorded in
-    `table.attrs["export_rules_on"]`. `data_path` is the data package of traces and analyses.
+    `table`: rows are metrics (index `metric`), columns (plan, mean | p5 | p50 | p95), in each
+    row's unit (see ROWS). `export_rules_on`: plan label -> ISO date the export-control rules
+    were read on.
     """
-    data = data if data is not None else load_analysis(data_path)
-    columns, dates = {}, {}
-    for result in _results(plans, draws, seed, data_path):
+
+    table: pd.DataFrame
+    export_rules_on: dict[str, str]
+
+
+def scorecard(results: list[TraceResult], *, data: AnalysisData,
+              conditions: list[Condition] | None = None, on: dt.date | None = None
+              ) -> Scorecard:
+    """Traced plans side by side on the scorecard metrics, read against the analysis tables
+    `data` (of the same data package as the traces).
+
+    `conditions` replaces each plan's own conditions (to hold every plan to the same rules);
+    `on` dates the export-control rules (default: each plan's own date, see
+    dependency.rules_date).
+    """
+    columns: dict[tuple[str, str], dict[str, float]] = {}
+    dates: dict[str, str] = {}
+    for result in results:
         evaluation = Evaluation.of(result, data)
         dates[result.label] = (on or evaluation.on).isoformat()
         values = scorecard_draws(evaluation, conditions, on)
@@ -87,8 +85,7 @@ def compare(plans: list, *, draws: int | None = None, seed: int | None = None,
     table = pd.DataFrame(columns)
     table.columns = pd.MultiIndex.from_tuples(table.columns, names=["plan", "stat"])
     table.index.name = "metric"
-    table.attrs["export_rules_on"] = dates
-    return table
+    return Scorecard(table=table, export_rules_on=dates)
 
 
 def _cell(label: str, row: pd.Series, plan: str) -> str:
@@ -106,11 +103,11 @@ def _cell(label: str, row: pd.Series, plan: str) -> str:
     return f"{p50:+,.0f} ({p5:+,.0f} to {p95:+,.0f})"
 
 
-def render_scorecard(table: pd.DataFrame):
+def render_scorecard(card: Scorecard):
     """A rich table: median and 90 % interval per plan."""
     from rich.table import Table
 
-    dates = table.attrs.get("export_rules_on", {})
+    table, dates = card.table, card.export_rules_on
     caption = "Export rules read on: " + ", ".join(f"{p} {d}" for p, d in dates.items()) \
         if dates else None
     out = Table(title="Scorecard: median (90 % interval) over Monte Carlo draws",

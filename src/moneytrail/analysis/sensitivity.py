@@ -12,6 +12,7 @@ a Dask cluster (`scheduler`), and give the same numbers either way.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
@@ -31,11 +32,47 @@ from moneytrail.scenarios.schema import Plan
 ROWS_PER_TASK = 2000
 
 
-def prepare(plan: Plan, model: IOModel | None, rows: int):
-    if model is None:
-        from moneytrail.model.builder import load_model
+@dataclass(frozen=True)
+class Tornado:
+    """A tornado: `table` has one row per uncertain parameter (parameter, low, central, high,
+    output_low, output_high, swing), largest swing first; `base` is the output with every
+    parameter central; `output` the output spec; `plan` the plan id."""
 
-        model = load_model(plan.year)
+    table: pd.DataFrame
+    base: float
+    output: str
+    plan: str
+
+    def info(self) -> dict[str, Any]:
+        """The scalar fields (everything but the table), for JSON output."""
+        return {k: v for k, v in asdict(self).items() if k != "table"}
+
+
+@dataclass(frozen=True)
+class SobolIndices:
+    """Sobol indices: `table` has parameter, S1, S1_conf, ST, ST_conf (largest ST first);
+    `runs` evaluations of `samples` base samples with `seed`; `variance` of the output."""
+
+    table: pd.DataFrame
+    runs: int
+    samples: int
+    seed: int
+    variance: float
+
+    def info(self) -> dict[str, Any]:
+        """The scalar fields (everything but the table), for JSON output."""
+        return {k: v for k, v in asdict(self).items() if k != "table"}
+
+
+@dataclass(frozen=True)
+class Sobol(SobolIndices):
+    """Sobol indices of a plan's output (`output` spec, `plan` id)."""
+
+    output: str = ""
+    plan: str = ""
+
+
+def prepare(plan: Plan, model: IOModel, rows: int):
     check_year(plan, model)
     kernel = build_kernel(model, demand_sampler(plan, model), DEFAULT_TIERS, rows)
     return model, kernel, parameter_space(plan, model, kernel)
@@ -75,10 +112,11 @@ def output_values(plan: Plan, model: IOModel, kernel, space: ParameterSpace, raw
     return spec.values(result)
 
 
-def tornado(plan: Plan, model: IOModel | None = None, output: str = "share:us_big_tech", *,
-            top: int | None = 15, scheduler: Any = None) -> pd.DataFrame:
+def tornado(plan: Plan, model: IOModel, output: str = "share:us_big_tech", *,
+            top: int | None = 15, scheduler: Any = None) -> Tornado:
     """One row per uncertain parameter: the output with it at its low and high end, the
-    others central; largest swing first. `attrs["base"]` is the output at the centre."""
+    others central; largest swing first (the `top` largest; None: all). `base` is the output
+    at the centre. Raises MoneytrailError for a model of another year or a bad `top`."""
     spec = OutputSpec.parse(output)
     check_top(top, optional=True)
     model, kernel, space = prepare(plan, model, 1)
@@ -97,13 +135,12 @@ def tornado(plan: Plan, model: IOModel | None = None, output: str = "share:us_bi
     table = table.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
     if top is not None:
         table = table.head(top)
-    table.attrs.update(base=float(values[0]), output=str(spec), plan=plan.id)
-    return table
+    return Tornado(table=table, base=float(values[0]), output=str(spec), plan=plan.id)
 
 
-def sobol(plan: Plan, model: IOModel | None = None, output: str = "share:us_big_tech", *,
+def sobol(plan: Plan, model: IOModel, output: str = "share:us_big_tech", *,
           parameters: list[str] | None = None, top: int = 10, samples: int = 512,
-          seed: int = 1, scheduler: Any = None) -> pd.DataFrame:
+          seed: int = 1, scheduler: Any = None) -> Sobol:
     """First-order (S1) and total-order (ST) Sobol indices with 95 % confidence half-widths.
 
     `parameters` (names, see `tornado`) default to the `top` parameters of the tornado.
@@ -112,7 +149,7 @@ def sobol(plan: Plan, model: IOModel | None = None, output: str = "share:us_big_
     check_top(top, optional=False)
     check_samples(samples)
     if parameters is None:
-        screen = tornado(plan, model, output, top=top, scheduler=scheduler)
+        screen = tornado(plan, model, output, top=top, scheduler=scheduler).table
         parameters = list(screen.loc[screen["swing"] > 0, "parameter"])
         if not parameters:
             raise MoneytrailError("the output depends on no uncertain parameter (every "
@@ -135,13 +172,13 @@ def sobol(plan: Plan, model: IOModel | None = None, output: str = "share:us_big_
         raw[:, columns] = space.quantile(unit, columns)
         return output_values(plan, model, kernel, space, raw, spec, scheduler)
 
-    table = sobol_indices(evaluate, [space.names[c] for c in columns], samples, seed)
-    table.attrs.update(output=str(spec), plan=plan.id)
-    return table
+    indices = sobol_indices(evaluate, [space.names[c] for c in columns], samples, seed)
+    return Sobol(table=indices.table, runs=indices.runs, samples=indices.samples,
+                 seed=indices.seed, variance=indices.variance, output=str(spec), plan=plan.id)
 
 
 def sobol_indices(function: Callable[[np.ndarray], np.ndarray], names: list[str],
-                  samples: int, seed: int = 1) -> pd.DataFrame:
+                  samples: int, seed: int = 1) -> SobolIndices:
     """Sobol indices of `function` over independent uniform inputs on [0, 1] (one column per
     name); the caller maps the unit cube to its distributions (inverse CDFs). Pure, so it can be
     tested against functions whose indices are known exactly."""
@@ -158,9 +195,8 @@ def sobol_indices(function: Callable[[np.ndarray], np.ndarray], names: list[str]
                           "S1_conf": indices["S1_conf"], "ST": indices["ST"],
                           "ST_conf": indices["ST_conf"]})
     table = table.sort_values("ST", ascending=False, kind="stable").reset_index(drop=True)
-    table.attrs.update(runs=int(unit.shape[0]), samples=samples, seed=seed,
-                       variance=float(np.var(values)))
-    return table
+    return SobolIndices(table=table, runs=int(unit.shape[0]), samples=samples, seed=seed,
+                        variance=float(np.var(values)))
 
 
 def render(table: pd.DataFrame, title: str):

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from moneytrail.analysis.data import AnalysisData
-from moneytrail.analysis.stats import draw_interval
+from moneytrail.analysis.stats import Stream, draw_interval
 from moneytrail.errors import DataPackageError, ScenarioError
 
 ENERGY_UNITS = {"kWh": 1.0, "MWh": 1000.0}      # kWh per unit of the price's denominator
@@ -24,7 +24,7 @@ def site_row(table: pd.DataFrame, country: str, year: int, what: str) -> pd.Seri
     return rows.iloc[int(np.argmin(np.abs(rows["year"].to_numpy() - year)))]
 
 
-def price_per_kwh(data: AnalysisData, row: pd.Series, currency: str, rng: np.random.Generator,
+def price_per_kwh(data: AnalysisData, row: pd.Series, currency: str, stream: Stream,
                   draws: int) -> np.ndarray:
     """Per-draw electricity price of a row of electricity_prices.csv in `currency` per kWh,
     read from the row's own unit (e.g. EUR/kWh, USD/MWh) and converted once, at the FX rate
@@ -34,5 +34,5 @@ def price_per_kwh(data: AnalysisData, row: pd.Series, currency: str, rng: np.ran
     if energy not in ENERGY_UNITS or len(money) != 3:
         raise DataPackageError("electricity price unit must be CUR/kWh or CUR/MWh",
                                file="analysis/electricity_prices.csv", field="unit", value=unit)
-    price = draw_interval((row["low"], row["central"], row["high"]), rng, draws, lower=0.0)
+    price = draw_interval((row["low"], row["central"], row["high"]), stream, draws, lower=0.0)
     return data.convert(price / ENERGY_UNITS[energy], money, currency, int(row["year"]))

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
+from moneytrail.engine import streams
 from moneytrail.engine.sampling import PertSampler
 
 STATS = ("mean", "p5", "p50", "p95")
@@ -40,13 +44,37 @@ def describe_frame(metrics: dict[str, np.ndarray], index_name: str = "metric") -
     return out
 
 
-def rng_for(seed: int, stream: int) -> np.random.Generator:
-    """An independent stream per analysis, so adding one never shifts another's draws."""
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(10_000 + stream,)))
+@dataclass(frozen=True)
+class Stream:
+    """A named stream of `moneytrail.engine.streams` for one seed, with a key prefix.
+
+    Every draw comes block by block (`streams.draw_blocks`), so the values of draw d depend
+    only on (seed, name, key, d): analyses are chunk-invariant. Two quantities drawn by one
+    consumer take distinct key parts (`at(k)`), so no two quantities share numbers.
+    """
+
+    seed: int
+    name: str
+    key: tuple[int, ...] = ()
+
+    def at(self, *key: int) -> Stream:
+        """The same stream with `key` appended to its key."""
+        return Stream(self.seed, self.name, (*self.key, *key))
+
+    def draw(self, sample: Callable[[np.random.Generator, int], np.ndarray], draws: int
+             ) -> np.ndarray:
+        """`sample(rng, size)` over the seed blocks of `draws` draws, shape (draws, ...)."""
+        return streams.draw_blocks(self.seed, self.name, draws, sample, *self.key)
+
+    def pert(self, sampler: PertSampler, draws: int) -> np.ndarray:
+        """`sampler`'s draws, shape (draws, parameters)."""
+        return self.draw(sampler.draw, draws)
 
 
-def draw_interval(interval: tuple[float, float, float], rng: np.random.Generator, draws: int,
+def draw_interval(interval: tuple[float, float, float], stream: Stream, draws: int,
                   *, lower: float = -np.inf, upper: float = np.inf) -> np.ndarray:
-    """PERT draws of one sourced (low, central, high) interval, like the trace's parameters."""
+    """PERT draws of one sourced (low, central, high) interval, like the trace's parameters,
+    from `stream` (shape (draws,))."""
     low, central, high = interval
-    return PertSampler([low], [central], [high], lower=lower, upper=upper).draw(rng, draws)[:, 0]
+    sampler = PertSampler([low], [central], [high], lower=lower, upper=upper)
+    return stream.pert(sampler, draws)[:, 0]

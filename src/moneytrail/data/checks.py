@@ -9,15 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 RELIABILITY = ("filing", "official", "analyst", "estimate", "weak", "assumption")
 # a date of year, month or day precision; the groups are year, month, day
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 NOT_A_DATE = "not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+YEAR_RE = re.compile(r"\d{4}")
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,46 @@ class Problem:
 def line_of(frame: pd.DataFrame, index: int) -> int:
     """CSV line number of a data row (header is line 1)."""
     return int(index) + 2
+
+
+def flagged_rows(frame: pd.DataFrame, flagged: np.ndarray | pd.Series
+                 ) -> Iterator[tuple[int, dict[str, object]]]:
+    """(index, row as a dict) of the rows a vectorised pre-check flagged, in frame order.
+
+    The checks below find suspicious rows with whole-column operations, then run the exact
+    per-row rule only on those, so the problems (and their order) are the per-row rule's.
+    """
+    mask = np.asarray(flagged, dtype=bool)
+    if not mask.any():
+        return
+    sub = frame.loc[mask]
+    yield from zip(sub.index, sub.to_dict("records"), strict=True)
+
+
+def per_value(column: pd.Series, function: Callable[[str], object], dtype: type = float
+              ) -> np.ndarray:
+    """`function` of every cell, shape (rows,), computed once per distinct cell value (data
+    columns repeat values a lot; each is parsed by the same Python rule as a single row)."""
+    codes, distinct = pd.factorize(column, use_na_sentinel=False)
+    values = np.array([function(v) for v in distinct.tolist()], dtype=dtype)
+    return values[codes] if values.size else np.empty(len(column), dtype=dtype)
+
+
+def _number_or_nan(text: str) -> float:
+    value = parse_number(text)
+    return np.nan if value is None else value
+
+
+def numbers(column: pd.Series) -> np.ndarray:
+    """parse_number of every cell (NaN where it gives None), shape (rows,)."""
+    codes, distinct = pd.factorize(column, use_na_sentinel=False)
+    texts = distinct.tolist()
+    try:                      # the usual case: every cell is a number
+        values = np.array([float(text) for text in texts], dtype=float)
+    except (TypeError, ValueError):
+        values = np.array([_number_or_nan(text) for text in texts], dtype=float)
+    values[~np.isfinite(values)] = np.nan          # parse_number refuses inf and nan
+    return values[codes]
 
 
 def require_columns(frame: pd.DataFrame, columns: list[str]) -> list[Problem]:
@@ -136,21 +178,27 @@ def check_unique(frame: pd.DataFrame, columns: list[str]) -> list[Problem]:
 def check_member(frame: pd.DataFrame, column: str, allowed: set[str], what: str,
                  *, allow_empty: bool = False) -> list[Problem]:
     path = frame.attrs.get("path", "?")
-    problems = []
-    for i, value in frame[column].items():
-        if value == "" and allow_empty:
-            continue
-        if value not in allowed:
-            problems.append(Problem(path, line_of(frame, i), column, value, f"unknown {what}"))
-    return problems
+    values = frame[column]
+    bad = ~values.isin(list(allowed))
+    if allow_empty:
+        bad &= values != ""
+    return [Problem(path, line_of(frame, i), column, value, f"unknown {what}")
+            for i, value in values[bad.to_numpy()].items()]
 
 
 def check_intervals(frame: pd.DataFrame, *, lower: float | None = 0.0,
                     upper: float | None = None) -> list[Problem]:
     """low/central/high are numbers, ordered, and inside [lower, upper]."""
     path = frame.attrs.get("path", "?")
+    low, central, high = (numbers(frame[c]) for c in ("low", "central", "high"))
+    every = np.column_stack([low, central, high])
+    bad = np.isnan(every).any(axis=1) | ~((low <= central) & (central <= high))
+    if lower is not None:
+        bad |= (every < lower).any(axis=1)
+    if upper is not None:
+        bad |= (every > upper).any(axis=1)
     problems = []
-    for i, row in frame.iterrows():
+    for i, row in flagged_rows(frame, bad):
         problems += interval_row_problems(row, path, line_of(frame, i), lower=lower,
                                           upper=upper)
     return problems
@@ -160,8 +208,20 @@ def check_sourced(frame: pd.DataFrame, source_ids: set[str], *, column: str = "s
                   reliability_column: str | None = "reliability") -> list[Problem]:
     """Every value is sourced, or labelled as an assumption that explains itself."""
     path = frame.attrs.get("path", "?")
+    cites = per_value(frame[column], lambda cell: bool(split_list(cell)), bool)
+    bad = per_value(frame[column], lambda cell: any(s not in source_ids
+                                                     for s in split_list(cell)), bool)
+    if reliability_column is None:
+        bad |= ~cites
+    else:
+        reliability = frame[reliability_column]
+        note = frame["note"] if "note" in frame.columns else pd.Series("", index=frame.index)
+        assumption = (reliability == "assumption").to_numpy()
+        bad |= ~reliability.isin(list(RELIABILITY)).to_numpy()
+        bad |= assumption & (note == "").to_numpy()
+        bad |= ~assumption & ~cites
     problems = []
-    for i, row in frame.iterrows():
+    for i, row in flagged_rows(frame, bad):
         cited = split_list(row[column])
         for source in cited:
             if source not in source_ids:
@@ -188,8 +248,10 @@ def check_sourced(frame: pd.DataFrame, source_ids: set[str], *, column: str = "s
 
 def check_year(frame: pd.DataFrame, column: str = "year") -> list[Problem]:
     path = frame.attrs.get("path", "?")
+    values = frame[column]
+    bad = per_value(values, lambda v: not YEAR_RE.fullmatch(v), bool)
     return [Problem(path, line_of(frame, i), column, v, "not a year")
-            for i, v in frame[column].items() if not re.fullmatch(r"\d{4}", v)]
+            for i, v in values[bad].items()]
 
 
 def check_group_sums(frame: pd.DataFrame, keys: list[str], *, column: str = "central",

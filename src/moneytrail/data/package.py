@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import pandas as pd
 from moneytrail.errors import DataPackageError
 
 DESCRIPTOR = "datapackage.json"
+CACHE_ENV = "MONEYTRAIL_CACHE_DIR"
 
 
 def bundled_path() -> Path:
@@ -22,8 +25,30 @@ def bundled_path() -> Path:
 
 @dataclass(frozen=True)
 class DataPackage:
+    """One data package folder, opened once: each CSV is read at most once per instance (its
+    tables are kept by the object; callers get copies), its content hash computed once."""
+
     root: Path
     descriptor: dict
+    _tables: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False,
+                                             compare=False)
+    _hash: list[str] = field(default_factory=list, init=False, repr=False, compare=False)
+
+    def content_hash(self) -> str:
+        """sha256 (hex) over the sorted relative paths and the bytes of every file in the
+        package folder, descriptor included: any changed byte, added or removed file changes
+        it. Computed once per instance."""
+        if not self._hash:
+            digest = hashlib.sha256()
+            files = sorted((p for p in self.root.rglob("*") if p.is_file()),
+                           key=lambda p: p.relative_to(self.root).as_posix())
+            for path in files:
+                rel = path.relative_to(self.root).as_posix().encode("utf-8")
+                data = path.read_bytes()
+                digest.update(len(rel).to_bytes(8, "big") + rel)
+                digest.update(len(data).to_bytes(8, "big") + data)
+            self._hash.append(digest.hexdigest())
+        return self._hash[0]
 
     @property
     def name(self) -> str:
@@ -52,9 +77,15 @@ class DataPackage:
     def table(self, name: str) -> pd.DataFrame:
         """Read a CSV resource as strings; callers convert the columns they need.
 
-        An empty file, or a row with more or fewer fields than the header, is a one-line
-        error naming file:line (pandas would raise, or silently pad a short row).
+        The file is read once per DataPackage; each call returns a copy (`attrs["path"]` names
+        the file). An empty file, or a row with more or fewer fields than the header, is a
+        one-line error naming file:line (pandas would raise, or silently pad a short row).
         """
+        if name not in self._tables:
+            self._tables[name] = self._read(name)
+        return self._tables[name].copy()
+
+    def _read(self, name: str) -> pd.DataFrame:
         path = self.path_of(name)
         try:
             with path.open(encoding="utf-8", newline="") as handle:
@@ -92,3 +123,41 @@ def open_package(path: str | Path | None = None) -> DataPackage:
         raise DataPackageError(f"invalid JSON ({exc.msg} at line {exc.lineno})",
                                file=str(descriptor_path)) from None
     return DataPackage(root=root, descriptor=descriptor)
+
+
+def cache_dir() -> Path:
+    """moneytrail's cache folder: `$MONEYTRAIL_CACHE_DIR`, else the user cache dir."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("moneytrail"))
+
+
+def _marker(package: DataPackage) -> Path:
+    return cache_dir() / "validated" / package.content_hash()
+
+
+def is_validated(package: DataPackage, part: str) -> bool:
+    """Whether `part` ("valuechain", "analysis") of this exact package content passed its row
+    checks in an earlier load (a marker `validated/<content hash>` in the cache dir lists the
+    parts). An unreadable cache counts as not validated."""
+    try:
+        return part in _marker(package).read_text(encoding="utf-8").split()
+    except OSError:
+        return False
+
+
+def mark_validated(package: DataPackage, part: str) -> None:
+    """Record that `part` of this package content validated cleanly; an unwritable cache dir
+    is skipped silently (caching is an optimisation, never an error)."""
+    if is_validated(package, part):
+        return
+    try:
+        marker = _marker(package)
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        with marker.open("a", encoding="utf-8") as handle:
+            handle.write(part + "\n")
+    except OSError:
+        return

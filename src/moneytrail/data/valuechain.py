@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from moneytrail.data import checks
 from moneytrail.data.checks import Problem
-from moneytrail.data.package import DataPackage, open_package
+from moneytrail.data.package import (
+    DataPackage,
+    is_validated,
+    mark_validated,
+    open_package,
+)
 from moneytrail.errors import DataPackageError
 
 BUYER_REGIONS = ("EU", "US")
@@ -55,7 +61,7 @@ def read_sources(package: DataPackage, prefix: str) -> pd.DataFrame:
     for name in package.resource_names(prefix):
         frame = package.table(name)
         path = frame.attrs["path"]
-        frame = frame.assign(_file=path, _line=[checks.line_of(frame, i) for i in frame.index])
+        frame = frame.assign(_file=path, _line=np.asarray(frame.index, dtype=int) + 2)
         frames.append(frame)
     if not frames:
         raise DataPackageError(f"no '{prefix}*' resource", file=str(package.root))
@@ -72,19 +78,30 @@ def source_problems(sources: pd.DataFrame) -> list[Problem]:
                                     "required column is missing"))
     if problems:
         return problems
-    seen: dict[str, str] = {}
-    for _, row in sources.iterrows():
+    duplicate = sources["id"].duplicated(keep="first").to_numpy()
+    firsts = sources.loc[~duplicate]
+    first_in = dict(zip(firsts["id"], firsts["_file"] + ":" + firsts["_line"].astype(str),
+                        strict=True))
+    reliability = sources["reliability"]
+    assumption = (reliability == "assumption").to_numpy()
+    bad = duplicate | ~reliability.isin(list(checks.RELIABILITY)).to_numpy()
+    bad |= assumption & (sources["note"] == "").to_numpy()
+    bad |= ~assumption & ~sources["url"].astype(str).str.startswith(
+        ("http://", "https://")).to_numpy()
+    duplicates = set(sources.index[duplicate])
+    for i, row in checks.flagged_rows(sources, bad):
         where = (row["_file"], row["_line"])
-        if row["id"] in seen:
+        if i in duplicates:
             problems.append(Problem(*where, "id", row["id"],
-                                    f"duplicate source id (first in {seen[row['id']]})"))
-        seen.setdefault(row["id"], f"{row['_file']}:{row['_line']}")
+                                    f"duplicate source id (first in {first_in[row['id']]})"))
         problems += checks.source_row_problems(row, *where)
     for col in ("published", "accessed"):
-        for _, row in sources.iterrows():
-            if row[col] and not checks.DATE_RE.match(row[col]):
-                problems.append(Problem(row["_file"], row["_line"], col, row[col],
-                                        "not a date (YYYY, YYYY-MM or YYYY-MM-DD)"))
+        dates = sources[col]
+        wrong = checks.per_value(dates, lambda v: bool(v) and not checks.DATE_RE.match(v),
+                                 bool)
+        for _, row in checks.flagged_rows(sources, wrong):
+            problems.append(Problem(row["_file"], row["_line"], col, row[col],
+                                    "not a date (YYYY, YYYY-MM or YYYY-MM-DD)"))
     return problems
 
 
@@ -128,12 +145,14 @@ def table_problems(tables: dict[str, pd.DataFrame], sources: pd.DataFrame) -> li
     problems += checks.check_sourced(costs, source_ids)
     problems += checks.check_group_sums(costs, ["entity", "year"])
     path = costs.attrs.get("path", "?")
-    for i, row in costs.iterrows():
-        allowed = entity_ids if row["kind"] == "input" else country_codes
+    is_input = (costs["kind"] == "input").to_numpy()
+    known = np.where(is_input, costs["counterpart"].isin(list(entity_ids)),
+                     costs["counterpart"].isin(list(country_codes)))
+    unknown = costs["kind"].isin(list(COST_KINDS)).to_numpy() & ~known
+    for i, row in checks.flagged_rows(costs, unknown):
         what = "entity" if row["kind"] == "input" else "country code"
-        if row["kind"] in COST_KINDS and row["counterpart"] not in allowed:
-            problems.append(Problem(path, checks.line_of(costs, i), "counterpart",
-                                    row["counterpart"], f"unknown {what}"))
+        problems.append(Problem(path, checks.line_of(costs, i), "counterpart",
+                                row["counterpart"], f"unknown {what}"))
     inputs = costs[costs["kind"] == "input"]
     input_sums = pd.to_numeric(inputs["central"], errors="coerce").groupby(
         [inputs["entity"], inputs["year"]]).sum()
@@ -174,16 +193,15 @@ def read_valuechain(package: DataPackage) -> tuple[dict[str, pd.DataFrame], pd.D
 
 
 def valuechain_problems(path: str | None = None) -> list[Problem]:
+    """Every row problem of the value-chain tables of the package at `path` (bundled by
+    default); empty when they are valid. Never uses the validation cache."""
     package = open_package(path)
     tables, sources = read_valuechain(package)
     return source_problems(sources) + table_problems(tables, sources)
 
 
-def load_valuechain(path: str | None = None) -> ValueChain:
-    """Read and check the value-chain tables; the first problem is raised as a clear error."""
-    package = open_package(path)
-    tables, sources = read_valuechain(package)
-    problems = source_problems(sources) + table_problems(tables, sources)
+def raise_first(problems: list[Problem]) -> None:
+    """Raise the first problem as a DataPackageError (noting how many more there are)."""
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more problems; run 'moneytrail validate')" \
@@ -191,6 +209,24 @@ def load_valuechain(path: str | None = None) -> ValueChain:
         raise DataPackageError(first.message + more, file=f"{first.file}:{first.line}"
                                if first.line else first.file, field=first.field,
                                value=first.value)
+
+
+def valuechain_of(package: DataPackage) -> ValueChain:
+    """The checked, typed value-chain tables of an open package.
+
+    The row checks run unless this exact package content passed them before (see
+    `package.is_validated`); after a clean check the package is marked validated.
+    Raises DataPackageError with the first problem otherwise.
+    """
+    tables, sources = read_valuechain(package)
+    if not is_validated(package, "valuechain"):
+        raise_first(source_problems(sources) + table_problems(tables, sources))
+        mark_validated(package, "valuechain")
     typed = _typed(tables)
     years = tuple(sorted(set(typed["cost_structures"]["year"])))
     return ValueChain(package=package, sources=sources, years=years, **typed)
+
+
+def load_valuechain(path: str | None = None) -> ValueChain:
+    """Read and check the value-chain tables; the first problem is raised as a clear error."""
+    return valuechain_of(open_package(path))

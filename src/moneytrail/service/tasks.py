@@ -210,11 +210,10 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
                     conditions: list[Condition] | None = None,
                     on: dt.date | None = None) -> Table:
     """Rows: metrics (with their unit); columns: <plan>_<mean|p5|p50|p95>."""
-    from moneytrail.analysis.scorecard import ROWS
-    from moneytrail.analysis.scorecard import compare as scorecard
+    from moneytrail.analysis.scorecard import ROWS, scorecard
 
-    table = scorecard(results, conditions=conditions, on=on, data=ws.analysis)
-    dates = table.attrs.get("export_rules_on", {})
+    card = scorecard(results, data=ws.analysis, conditions=conditions, on=on)
+    table, dates = card.table, card.export_rules_on
     units = {label: unit for label, _, _, unit in ROWS}
     flat = pd.DataFrame({f"{plan}_{stat}": table[(plan, stat)]
                          for plan, stat in table.columns}, index=table.index)
@@ -396,12 +395,7 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
                  store: RunStore | None | str = "default") -> Result:
     """Claims of the debate (or a user's claims file) with verdicts, figures and sources."""
     from moneytrail.analysis.claims import check_claims as run_checks
-    from moneytrail.analysis.claims import (
-        default_claims_path,
-        ledger_from_package,
-        ledger_from_store,
-        load_claims,
-    )
+    from moneytrail.analysis.claims import default_claims_path, ledger_from_store, load_claims
 
     file = Path(path) if path is not None else default_claims_path()
     claims = load_claims(file)
@@ -413,9 +407,9 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
 
     def compute(rid: str, report: Progress | None) -> Result:
         ledger = ledger_from_store(ledger_db) if ledger_db is not None else \
-            ledger_from_package(ws.package.root)
-        frame = run_checks(claims, path=file, data=ws.analysis, ledger=ledger, draws=draws,
-                           seed=seed)
+            ws.ledger_tables()
+        frame = run_checks(claims, path=file, data=ws.analysis, chain=ws.valuechain,
+                           ledger=ledger, model=ws.model, draws=draws, seed=seed)
         table = Table.from_frame("claims", frame,
                                  title="Claims of the debate, checked against the data",
                                  units={"p50": "number", "p5": "number", "p95": "number"})
@@ -454,18 +448,17 @@ def sensitivity(ws: Workspace, plan: Plan, output: str = "share:us_big_tech", *,
 
     def compute(rid: str, report: Progress | None) -> Result:
         model = ws.model(plan.year)
+        analysis: sa.Tornado | sa.Sobol
         if method == "tornado":
-            table = sa.tornado(plan, model, output, top=top, scheduler=scheduler)
-            title = (f"{plan.id}: {table.attrs['output']} (central {table.attrs['base']:.4g}) "
+            analysis = sa.tornado(plan, model, output, top=top, scheduler=scheduler)
+            title = (f"{plan.id}: {analysis.output} (central {analysis.base:.4g}) "
                      "with each parameter at its low and high end")
         else:
-            table = sa.sobol(plan, model, output, top=top, samples=samples, seed=seed,
-                             scheduler=scheduler)
-            title = (f"{plan.id}: Sobol indices of {table.attrs['output']} "
-                     f"({table.attrs['runs']:,} runs)")
-        facts = {k: v for k, v in table.attrs.items()}
-        frame = pd.DataFrame(table).set_index("parameter")
-        frame.attrs = {}
+            analysis = sa.sobol(plan, model, output, top=top, samples=samples, seed=seed,
+                                scheduler=scheduler)
+            title = f"{plan.id}: Sobol indices of {analysis.output} ({analysis.runs:,} runs)"
+        facts = analysis.info()
+        frame = analysis.table.set_index("parameter")
         return Result(run_id=rid, kind="sensitivity", title=title,
                       provenance=provenance(ws, inputs, seed=seed, draws=None,
                                             sources=plan_sources(ws, plan)),

@@ -1,58 +1,106 @@
-"""Everything a process reads, opened once (temporary version; see the h1 branch)."""
+"""The Workspace: everything a process reads, opened once and shared by its tasks.
+
+A process (a CLI command, a web worker, a notebook) opens one Workspace and passes it down:
+the data package is opened once and its CSVs read once (the value chain and the analysis tables
+share the one `DataPackage`), its row checks run once (and not at all when this exact content
+validated before, see `data.package.is_validated`), each year's model is built once, and the
+ledger store is connected once. The object owns these; there are no module-level caches.
+"""
 
 from __future__ import annotations
 
-import hashlib
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from moneytrail.data.package import open_package
+from moneytrail.analysis.claims import (
+    LedgerTables,
+    ledger_from_package,
+    ledger_tables,
+)
+from moneytrail.analysis.data import AnalysisData, analysis_of
+from moneytrail.data.package import DataPackage, open_package
+from moneytrail.data.valuechain import ValueChain, valuechain_of
+from moneytrail.model.builder import build_model
+from moneytrail.model.iomodel import IOModel
+
+if TYPE_CHECKING:
+    from moneytrail.ledger.store import Ledger
+
+__all__ = ["Workspace"]
 
 
 class Workspace:
-    def __init__(self, data: str | Path | None = None, db: str | None = None) -> None:
-        from moneytrail.data.valuechain import load_valuechain
+    """Everything a process reads, opened once: data package (validated once), value chain,
+    analysis tables, models by year (built lazily, once), the ledger connection (lazily).
 
-        self.package = open_package(data)
-        self.valuechain = load_valuechain(str(self.package.root))
-        self._analysis: Any = None
-        self.data_version = self.package.version
-        digest = hashlib.sha256()
-        for path in sorted(p for p in self.package.root.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(self.package.root)).encode())
-            digest.update(path.read_bytes())
-        self.data_hash = digest.hexdigest()
+    Open it with `Workspace.open(data, db=...)`; use it as a context manager (or call
+    `close()`) so the ledger connection is released.
+    """
+
+    def __init__(self, package: DataPackage, *, db: str | None = None) -> None:
+        self.package = package
         self.db = db
-        self._models: dict[int, Any] = {}
-        self._ledger: Any = None
+        self._models: dict[int, IOModel] = {}
+        self._ledger: Ledger | None = None
+        self._ledger_tables: LedgerTables | None = None
 
     @classmethod
     def open(cls, data: str | Path | None = None, *, db: str | None = None) -> Workspace:
-        return cls(data, db)
+        """A workspace over the data package at `data` (a folder or its datapackage.json;
+        default the bundled one) and, when `db` is given, the ledger store at `db` (database
+        URL or SQLite path). Raises DataPackageError when the package cannot be opened; the
+        tables are read and checked on first use."""
+        return cls(open_package(data), db=db)
+
+    @cached_property
+    def data_hash(self) -> str:
+        """sha256 of the package's files (see `DataPackage.content_hash`)."""
+        return self.package.content_hash()
 
     @property
-    def analysis(self):
-        from moneytrail.analysis.data import load_analysis
+    def data_version(self) -> str:
+        """The data package's own version (its descriptor's `version`)."""
+        return self.package.version
 
-        if self._analysis is None:
-            self._analysis = load_analysis(self.package.root)
-        return self._analysis
+    @cached_property
+    def valuechain(self) -> ValueChain:
+        """The checked, typed value-chain tables (read and checked once)."""
+        return valuechain_of(self.package)
 
-    def model(self, year: int):
-        from moneytrail.model.builder import build_model
+    @cached_property
+    def analysis(self) -> AnalysisData:
+        """The checked, typed analysis tables (read and checked once). Raises
+        DataPackageError when the package has none."""
+        return analysis_of(self.package)
 
+    def model(self, year: int) -> IOModel:
+        """The model of `year`, built from the value chain on first request, then kept.
+        Raises ModelError when the data have no cost structures for that year."""
+        year = int(year)
         if year not in self._models:
-            self._models[year] = build_model(self.valuechain, int(year))
+            self._models[year] = build_model(self.valuechain, year)
         return self._models[year]
 
-    def ledger(self):
-        from moneytrail.ledger import open as open_ledger
-
+    def ledger(self) -> Ledger:
+        """The ledger store (`moneytrail.ledger.open(db)`), connected on first use and kept
+        until `close()`. Without `db` it is the default store (created on first use)."""
         if self._ledger is None:
+            from moneytrail.ledger import open as open_ledger
+
             self._ledger = open_ledger(self.db)
         return self._ledger
 
+    def ledger_tables(self) -> LedgerTables:
+        """The ledger's claims and deals: from the store when `db` was given, else as shipped
+        in the data package (no database needed). Read once."""
+        if self._ledger_tables is None:
+            self._ledger_tables = ledger_tables(self.ledger()) if self.db is not None \
+                else ledger_from_package(self.package)
+        return self._ledger_tables
+
     def close(self) -> None:
+        """Close the ledger connection, if one was opened (the workspace stays usable)."""
         if self._ledger is not None:
             self._ledger.close()
             self._ledger = None
@@ -62,3 +110,7 @@ class Workspace:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def __repr__(self) -> str:
+        return (f"Workspace({str(self.package.root)!r}, version={self.data_version!r}, "
+                f"db={self.db!r}, models={sorted(self._models)})")
