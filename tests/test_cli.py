@@ -62,7 +62,9 @@ def test_trace_json_has_golden_numbers_and_provenance(mb_plan_file, mb_package):
     assert json.loads(again.stdout)["run_id"] == payload["run_id"]
     shown = cli("show", payload["run_id"], "--format", "json")
     assert shown.returncode == 0, shown.stderr
-    assert json.loads(shown.stdout) == payload
+    stored = json.loads(shown.stdout)
+    assert stored["run_id"] == payload["run_id"]
+    assert stored["tables"]["entity"] == payload["tables"]["entity"]
     missing = cli("show", "0" * 32)
     assert missing.returncode == 4 and "no run with this id" in missing.stderr
 

@@ -81,7 +81,7 @@ def test_data_reaches_every_analysis(bigger_cloud_market, tmp_path):
     tables = {}
     for name, root in (("bigger", bigger_cloud_market), ("bundled", None)):
         with Workspace.open(root) as ws:
-            result = mt.trace(plan, ws.model(plan.year), draws=200)
+            result = mt.trace(plan, ws.model(plan.year), draws=200, keep_draws=True)
             tables[name] = mt.scorecard([result], data=ws.analysis)
     label = "HHI change, largest market bought in"
     assert abs(tables["bigger"].table.loc[label, ("efficiency-first-eu", "p50")]) < \

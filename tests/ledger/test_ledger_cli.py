@@ -140,7 +140,7 @@ def test_trace_a_ledger_deal(cli, store_url, tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["trace", str(scenario), "--deal", "d_us", "--stage",
                                       "committed", "--draws", "200", "-f", "json"])
     assert result.exit_code == 0, result.output
-    info = json.loads(result.stdout)["info"]
+    info = json.loads(result.stdout)["facts"]
     assert info["total"] == pytest.approx(25 * BN / 1.1)      # USD 25 bn of 2024 in EUR 2024
     with pytest.raises(LedgerError, match="no disbursed claim"):
         outcome = CliRunner().invoke(app, ["trace", str(scenario), "--deal", "d_us",

@@ -101,7 +101,7 @@ def test_cli_sensitivity_on_a_reference_plan():
                           "--output", "share:entity:nvidia", "--top", "3", "--format", "csv"],
                          capture_output=True, text=True, check=True)
     lines = out.stdout.strip().splitlines()
-    assert lines[0].startswith("table,label,low,central,high,output_low,output_high,swing")
+    assert lines[0].startswith("parameter,low,central,high,output_low,output_high,swing")
     assert len(lines) == 4 and any("spend accelerators" in line for line in lines)
 
 

@@ -86,36 +86,3 @@ def scorecard(results: list[TraceResult], *, data: AnalysisData,
     table.columns = pd.MultiIndex.from_tuples(table.columns, names=["plan", "stat"])
     table.index.name = "metric"
     return Scorecard(table=table, export_rules_on=dates)
-
-
-def _cell(label: str, row: pd.Series, plan: str) -> str:
-    unit = next((u for name, _, _, u in ROWS if name == label), "share")
-    p50, p5, p95 = row[(plan, "p50")], row[(plan, "p5")], row[(plan, "p95")]
-    if np.isnan(p50):
-        return "n/a"
-    if unit == "share":
-        return f"{100 * p50:.1f} % ({100 * p5:.1f}–{100 * p95:.1f})"
-    if unit == "EUR":
-        return f"EUR {p50 / 1e6:,.1f} m ({p5 / 1e6:,.1f}–{p95 / 1e6:,.1f})"
-    if unit == "t CO2e":
-        return f"{p50 / 1e6:,.2f} Mt ({p5 / 1e6:,.2f}–{p95 / 1e6:,.2f})"
-    p50, p5, p95 = (round(v) + 0.0 for v in (p50, p5, p95))
-    return f"{p50:+,.0f} ({p5:+,.0f} to {p95:+,.0f})"
-
-
-def render_scorecard(card: Scorecard):
-    """A rich table: median and 90 % interval per plan."""
-    from rich.table import Table
-
-    table, dates = card.table, card.export_rules_on
-    caption = "Export rules read on: " + ", ".join(f"{p} {d}" for p, d in dates.items()) \
-        if dates else None
-    out = Table(title="Scorecard: median (90 % interval) over Monte Carlo draws",
-                title_justify="left", caption=caption, caption_justify="left")
-    out.add_column("metric", style="bold")
-    plans = list(dict.fromkeys(table.columns.get_level_values(0)))
-    for plan in plans:
-        out.add_column(plan, justify="right")
-    for label, row in table.iterrows():
-        out.add_row(str(label), *[_cell(str(label), row, p) for p in plans])
-    return out

@@ -197,15 +197,3 @@ def sobol_indices(function: Callable[[np.ndarray], np.ndarray], names: list[str]
     table = table.sort_values("ST", ascending=False, kind="stable").reset_index(drop=True)
     return SobolIndices(table=table, runs=int(unit.shape[0]), samples=samples, seed=seed,
                         variance=float(np.var(values)))
-
-
-def render(table: pd.DataFrame, title: str):
-    """A rich table for the terminal: numbers to four significant digits."""
-    from rich.table import Table
-
-    out = Table(title=title, title_justify="left")
-    for column in table.columns:
-        out.add_column(column, justify="left" if column == "parameter" else "right")
-    for row in table.itertuples(index=False):
-        out.add_row(*[f"{v:.4g}" if isinstance(v, float) else str(v) for v in row])
-    return out

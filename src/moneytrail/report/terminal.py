@@ -178,6 +178,10 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
     CSV goes to stdout alone (the run id to stderr); JSON is the result's one JSON shape."""
     check_format(fmt)
     if fmt == "json":
+        if names is not None:
+            from dataclasses import replace
+
+            result = replace(result, tables={n: result.tables[n] for n in names})
         print(result.to_json())
         return
     if fmt == "csv":
