@@ -358,3 +358,51 @@ def stage_amount(tables: Tables, converter: Converter, deal: str, stage: str, *,
     return {"deal": deal, "stage": stage, "ref": claim["ref"], "as_of": claim["as_of"],
             "source": claim["source"], "currency": currency, "price_year": price_year,
             **{bound: float(claim[f"norm_{bound}"]) for bound in BOUNDS}}
+
+
+def freshness(tables: Tables, *, today: str | None = None, **filters) -> pd.DataFrame:
+    """How current the ledger is: one row for all selected deals (`region` = "all") and one
+    per region, with the number of deals and claims, the newest and oldest claim `as_of`
+    (a date of month or year precision counts from the first day of its period, as
+    everywhere in the ledger), the ref and deal of the newest claim and, given `today`
+    (YYYY-MM-DD), the days from the newest `as_of` to today. Filters as for `deal_list`.
+    """
+    deals = select_deals(tables, **filters)
+    claims = tables["claim"][tables["claim"]["deal"].isin(deals["id"])]
+    claims = claims.assign(region=claims["deal"].map(deals.set_index("id")["region"]),
+                           _date=claims["as_of"].map(date_key))
+    groups = [("all", deals, claims)] + [
+        (region, deals[deals["region"] == region], claims[claims["region"] == region])
+        for region in sorted(set(deals["region"]))]
+    rows = []
+    for region, group_deals, group_claims in groups:
+        ordered = group_claims.sort_values(["_date", "ref"], ascending=[False, True])
+        newest = ordered.iloc[0] if len(ordered) else None
+        rows.append({
+            "region": region, "deals": len(group_deals), "claims": len(group_claims),
+            "newest_as_of": "" if newest is None else newest["as_of"],
+            "newest_ref": "" if newest is None else newest["ref"],
+            "newest_deal": "" if newest is None else newest["deal"],
+            "oldest_as_of": "" if newest is None else ordered.iloc[-1]["as_of"]})
+    out = pd.DataFrame(rows, columns=["region", "deals", "claims", "newest_as_of", "newest_ref",
+                                      "newest_deal", "oldest_as_of"])
+    if today is not None:
+        now = pd.Timestamp(date_key(today))
+        out["days_since_newest"] = [
+            float((now - pd.Timestamp(date_key(text))).days) if text else math.nan
+            for text in out["newest_as_of"]]
+    return out
+
+
+def claims_per_year(tables: Tables, *, by_region: bool = False, **filters) -> pd.DataFrame:
+    """Number of claims per year of their `as_of` (and per region if `by_region`), oldest
+    year first, for the selected deals (filters as for `deal_list`)."""
+    deals = select_deals(tables, **filters)
+    claims = tables["claim"][tables["claim"]["deal"].isin(deals["id"])]
+    frame = pd.DataFrame({"year": claims["as_of"].str[:4].astype(int),
+                          "region": claims["deal"].map(deals.set_index("id")["region"])})
+    keys = ["year", "region"] if by_region else ["year"]
+    columns = keys + ["claims"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    return frame.groupby(keys).size().rename("claims").reset_index()[columns]
