@@ -96,6 +96,26 @@ def list_(region: RegionOpt = None, sector: SectorOpt = None, purpose: PurposeOp
 
 
 @ledger_app.command()
+def status(region: RegionOpt = None, sector: SectorOpt = None, purpose: PurposeOpt = None,
+           year: YearOpt = None, stage: StageOpt = None, db: DbOpt = None,
+           fmt: FormatOpt = "table") -> None:
+    """How current the ledger is: newest and oldest as-of date, overall and per region, and
+    claims per as-of year."""
+    import datetime as dt
+
+    from moneytrail.ledger import queries
+
+    with open_ledger(db) as ledger:
+        tables = ledger.tables()
+    chosen = filters(region, sector, purpose, year, stage)
+    today = dt.date.today().isoformat()
+    emit({"freshness": queries.freshness(tables, today=today, **chosen),
+          "claims_per_year": queries.claims_per_year(tables, **chosen)}, fmt,
+         titles={"freshness": f"How current the ledger is (today {today})",
+                 "claims_per_year": "Claims by the year their figure refers to (as_of)"})
+
+
+@ledger_app.command()
 def show(deal: Annotated[str, typer.Argument(help="deal id")], currency: CurrencyOpt = "EUR",
          price_year: PriceYearOpt = None, db: DbOpt = None, fmt: FormatOpt = "table") -> None:
     """A deal with all its claims (used ones marked), sources and overlap links."""
