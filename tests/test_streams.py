@@ -44,3 +44,14 @@ def test_distinct_keys_give_distinct_quantities():
     a = draw_interval((0.1, 0.2, 0.4), Stream(1, "efficiency", (0,)), 50)
     b = draw_interval((0.1, 0.2, 0.4), Stream(1, "efficiency", (1,)), 50)
     assert not np.array_equal(a, b)
+
+
+def test_the_engine_draws_from_the_registry():
+    """The trace's blocks and the table noise come from their registered streams, so no
+    analysis can draw the engine's numbers at any draw count."""
+    from moneytrail.engine.kernel import block_rng
+
+    np.testing.assert_array_equal(block_rng(7, 10_001).random(4),
+                                  streams.rng(7, "trace", 10_001).random(4))
+    old = np.random.default_rng(np.random.SeedSequence(7, spawn_key=(10_001,))).random(4)
+    assert not np.array_equal(block_rng(7, 10_001).random(4), old)

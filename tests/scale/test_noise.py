@@ -5,7 +5,7 @@ import pytest
 from tables import pymrio_system, sparse_table
 
 import moneytrail as mt
-from moneytrail.engine.kernel import block_rng
+from moneytrail.engine import streams
 from moneytrail.engine.noise import CoefficientNoise, perturbed_coefficients
 from moneytrail.errors import ModelError
 
@@ -18,7 +18,8 @@ def test_perturbed_draws_match_np_linalg_solve_per_draw(distribution):
     pattern = model.A.tocsr()
     v = model.value_added_coefficients()
     for block, size in ((0, 100), (1, 50)):
-        data = perturbed_coefficients(pattern, model.noise, block_rng(9, block), size)
+        data = perturbed_coefficients(pattern, model.noise,
+                                      streams.rng(9, "table_noise", block), size)
         for d in (0, size - 1):
             A = pattern.copy()
             A.data = data[d]

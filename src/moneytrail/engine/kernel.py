@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from moneytrail.engine import linalg
+from moneytrail.engine import linalg, streams
 from moneytrail.engine.demand import DemandSampler, FixedDemand, GivenDemand
 from moneytrail.engine.dimensions import Dimension, flow_dimensions, tier_labels
 from moneytrail.engine.noise import CoefficientNoise, perturbed_coefficients
@@ -27,7 +27,7 @@ from moneytrail.engine.summary import Columns
 from moneytrail.errors import ModelError
 from moneytrail.model.iomodel import IOModel
 
-BLOCK = 100                   # draws per seed block: results do not depend on the chunk size
+BLOCK = streams.BLOCK         # draws per seed block: results do not depend on the chunk size
 RESPONSE_BYTES = 1_000_000_000  # largest precomputed response matrix
 
 Demand = DemandSampler | FixedDemand | GivenDemand
@@ -206,7 +206,8 @@ def demand_entries(demand: Demand, n1: int) -> np.ndarray:
 
 
 def block_rng(seed: int, block: int) -> np.random.Generator:
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
+    """The trace's generator for one seed block (stream "trace" of `engine.streams`)."""
+    return streams.rng(seed, "trace", block)
 
 
 def draw_inputs(kernel: Kernel, rng: np.random.Generator, start: int, size: int
@@ -235,7 +236,9 @@ def run_block(kernel: Kernel, seed: int, block: int, size: int) -> Outputs:
         return (np.repeat(flows, size, axis=0), np.repeat(tier_va, size, axis=0),
                 np.repeat(f, size, axis=0), np.zeros((size, 0)))
     purchases, f, cost_raw = draw_inputs(kernel, rng, block * BLOCK, size)
-    return (*evaluate(kernel, f, cost_raw, rng), purchases)
+    noise = streams.rng(seed, "table_noise", block) if kernel.table is not None and \
+        kernel.table.noise is not None else None
+    return (*evaluate(kernel, f, cost_raw, noise), purchases)
 
 
 def run_outputs(kernel: Kernel, seed: int, blocks: list[tuple[int, int]]) -> Outputs:
