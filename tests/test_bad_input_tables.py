@@ -324,3 +324,21 @@ def test_a_singular_table_is_a_clear_error():
     A = sp.csr_array(np.array([[1.0, 0.0], [0.0, 0.5]]))
     with pytest.raises(ModelError, match="not productive"):
         linalg.solve_leontief(A, np.ones(2))
+
+
+def test_a_model_refuses_duplicate_labels_and_nan_coefficients():
+    with pytest.raises(ModelError, match="entity labels are not unique: a") as info:
+        mt.IOModel(labels=("a", "b", "a"), A=np.zeros((3, 3)), entities=None, flows=None)
+    assert info.value.value == "a"
+    with pytest.raises(ModelError, match="A has NaN or infinite coefficients"):
+        mt.IOModel(labels=("a", "b"), A=np.array([[0.1, np.nan], [0.0, 0.2]]), entities=None,
+                   flows=None)
+
+
+def test_to_pymrio_aligns_a_labelled_final_demand(test_mrio, mrio_model):
+    y = test_mrio.Y.sum(axis=1)
+    shuffled = y.iloc[::-1]
+    back = mrio_model.to_pymrio(shuffled)
+    back.calc_all()
+    np.testing.assert_allclose(back.x.to_numpy().ravel(), mrio_model.solve(y.to_numpy()),
+                               rtol=1e-9)

@@ -50,7 +50,13 @@ class IOModel:
         if self.A.shape != (n, n):
             raise ModelError(f"A has shape {self.A.shape}, expected ({n}, {n})", field="A")
         if len(set(self.labels)) != n:
-            raise ModelError("entity labels are not unique", field="labels")
+            seen: set[str] = set()
+            twice = [label for label in self.labels if label in seen or seen.add(label)]
+            raise ModelError(f"entity labels are not unique: {', '.join(twice[:5])}",
+                             field="labels", value=twice[0])
+        values = self.A.data if sp.issparse(self.A) else np.asarray(self.A)
+        if not np.all(np.isfinite(values)):
+            raise ModelError("A has NaN or infinite coefficients", field="A")
 
     @property
     def n(self) -> int:
@@ -218,8 +224,22 @@ class IOModel:
         return replace(self, noise=CoefficientNoise(spread, distribution))
 
     def to_pymrio(self, final_demand: Any = None) -> Any:
+        """A pymrio IOSystem with this model's A; a final demand (any form `solve` takes:
+        a labelled Series, mapping or DataFrame is aligned by label) becomes its Y."""
         from moneytrail.engine.mrio import model_to_pymrio
 
+        if final_demand is not None:
+            if isinstance(final_demand, pd.DataFrame):
+                final_demand = np.column_stack([self.align(final_demand[c]) for c in
+                                                final_demand.columns])
+            elif isinstance(final_demand, pd.Series | Mapping):
+                final_demand = self.solve_input(final_demand)
+            else:
+                final_demand = numeric_array(final_demand, "final demand")
+                if final_demand.shape[0] != self.n:
+                    raise ModelError(f"final demand must have {self.n} rows",
+                                     field="final demand", value=final_demand.shape)
+                check_finite(final_demand, "final demand", self.labels)
         return model_to_pymrio(self, final_demand)
 
     def __repr__(self) -> str:
