@@ -342,3 +342,16 @@ def test_to_pymrio_aligns_a_labelled_final_demand(test_mrio, mrio_model):
     back.calc_all()
     np.testing.assert_allclose(back.x.to_numpy().ravel(), mrio_model.solve(y.to_numpy()),
                                rtol=1e-9)
+
+
+def test_negative_demand_draws_are_conserved_through_the_precomputed_response():
+    model = mt.IOModel.from_pymrio(table(Z3, Y3))
+    rng = np.random.default_rng(11)
+    F = rng.normal(0.0, 50.0, size=(40, 3))          # many draws, both signs
+    result = mt.trace(F, model)
+    np.testing.assert_allclose(result.draw_totals, F.sum(axis=1), rtol=1e-9, atol=1e-9)
+    x = np.linalg.solve(np.eye(3) - model.A, F.T).T
+    flows_by_entity = result.amounts_by("entity")
+    va = (1.0 - model.A.sum(axis=0)) * x
+    order = [flows_by_entity[1].index(label) for label in SECTORS]
+    np.testing.assert_allclose(flows_by_entity[0][:, order], va, rtol=1e-9, atol=1e-9)
