@@ -1,6 +1,7 @@
 """Issue 9, kinds 5-7: every user-facing error is a MoneytrailError with an exit code and an
 HTTP status; scenario fields have documented ranges; sizes are limited before work starts."""
 
+import os
 import pathlib
 import subprocess
 import sys
@@ -252,3 +253,39 @@ def test_the_limit_error_reaches_the_cli_as_one_line(tmp_path):
     out = run_cli("trace", path)
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert "MONEYTRAIL_MAX_SCENARIO_BYTES" in out.stderr
+
+
+def test_a_read_only_postgresql_store_is_one_line():
+    base = os.environ.get("MONEYTRAIL_TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip("MONEYTRAIL_TEST_POSTGRES_URL is not set (run `make test`)")
+    moneytrail.ledger.open(base, load_bundled=False).close()
+    url = base + "?options=-c%20default_transaction_read_only%3Don"
+    with moneytrail.ledger.open(url, load_bundled=False) as ledger, \
+            pytest.raises(ledger_errors.StoreUnavailable, match="the ledger store is read-only"):
+        ledger.add("source", {"id": "ro_source", "publisher": "p", "title": "t",
+                              "url": "https://example.org", "published": "2024-01-01",
+                              "accessed": "2024-02-01", "reliability": "official"},
+                   author="tester")
+
+
+@pytest.mark.parametrize(("reason", "message"), [
+    ("database is locked", "the ledger store is locked by another writer: nothing was written "
+                           "(try again when it has finished)"),
+    ("attempt to write a readonly database", "the ledger store is read-only: nothing was "
+                                             "written (make the file or database writable, "
+                                             "or use another --db)"),
+    ("disk I/O error", "cannot open the ledger store (disk I/O error)"),
+])
+def test_store_write_errors_map_to_one_environment_line(tmp_path, reason, message):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from moneytrail.ledger import connection
+
+    engine = connection.open_engine(f"sqlite:///{tmp_path / 'l.sqlite'}")
+    error = connection.write_error(engine, OperationalError("BEGIN", {},
+                                                           sqlite3.OperationalError(reason)))
+    assert isinstance(error, ledger_errors.StoreUnavailable) and error.exit_code == 3
+    assert str(error) == f"{tmp_path / 'l.sqlite'}: {message}"

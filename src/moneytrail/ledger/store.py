@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, update
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from moneytrail.ledger import connection, dbrows, locking, validate
 from moneytrail.ledger.errors import ConflictError, LedgerError, NotFoundError
@@ -111,6 +111,11 @@ class Ledger:
                 yield conn
         except OperationalError as exc:
             raise connection.write_error(self.engine, exc) from None
+        except DBAPIError as exc:      # e.g. PostgreSQL's read-only transaction (InternalError)
+            problem = connection.unavailable(self.engine, exc)
+            if problem is None:
+                raise
+            raise problem from None
 
     # -- reading --------------------------------------------------------------------------
     def records(self, kind: str) -> list[Record]:
