@@ -355,3 +355,11 @@ def test_negative_demand_draws_are_conserved_through_the_precomputed_response():
     va = (1.0 - model.A.sum(axis=0)) * x
     order = [flows_by_entity[1].index(label) for label in SECTORS]
     np.testing.assert_allclose(flows_by_entity[0][:, order], va, rtol=1e-9, atol=1e-9)
+
+
+def test_a_demand_frame_with_entities_as_rows_is_explained(test_mrio, mrio_model):
+    with pytest.raises(ModelError, match=r"entities as rows: pass df.T, or df.sum\(axis=1\)"):
+        mt.trace(test_mrio.Y, mrio_model)
+    draws = test_mrio.Y.T.iloc[:3]                          # three draws, one per row
+    result = mt.trace(draws, mrio_model)
+    np.testing.assert_allclose(result.draw_totals, draws.sum(axis=1).to_numpy(), rtol=1e-9)

@@ -110,9 +110,7 @@ class IOModel:
             x = linalg.solve_leontief(self.A, self.align(f), method=method, tol=tol)
             return pd.Series(x, index=list(self.labels), name="output")
         if isinstance(f, pd.DataFrame):
-            columns = np.column_stack([self.align(f[c], what=f"final demand column {c!r}")
-                                       for c in f.columns]) if f.shape[1] else \
-                np.zeros((self.n, 0))
+            columns = self.align_frame(f.T).T
             x = linalg.solve_leontief(self.A, columns, method=method, tol=tol)
             return pd.DataFrame(x, index=list(self.labels), columns=f.columns)
         vector = numeric_array(f, "final demand")
@@ -134,11 +132,14 @@ class IOModel:
         if isinstance(f, pd.Series):
             return self.align(f)
         if isinstance(f, pd.DataFrame):
-            rows = [self.align(row, what=f"final demand row {key!r}")
-                    for key, row in f.iterrows()]
-            if not rows:
+            if f.shape[0] == 0:
                 raise ModelError("final demand has no rows", field="final demand")
-            return np.vstack(rows)
+            if not set(label_index(f.columns)) <= set(self.labels) and \
+                    set(label_index(f.index)) <= set(self.labels):
+                raise ModelError("a final-demand DataFrame has one draw per row and entities "
+                                 "as columns; this one has entities as rows: pass df.T, or "
+                                 "df.sum(axis=1) for one vector", field="final demand")
+            return self.align_frame(f)
         vector = numeric_array(f, "final demand")
         if vector.ndim == 2 and vector.shape[1] == self.n and vector.shape[0] > 0:
             check_finite(vector, "final demand", self.labels, axis=1)
@@ -160,32 +161,44 @@ class IOModel:
                              field="final demand", value=type(f).__name__)
         return pd.Series(dict(f), dtype=float)
 
-    def align(self, f: pd.Series, *, what: str = "final demand") -> np.ndarray:
-        """A labelled demand as a vector in the model's order: every label must be known and
-        appear once; entities not named get zero; values must be finite numbers."""
-        f = f.set_axis(label_index(f.index))
-        duplicated = f.index[f.index.duplicated()].unique()
+    def positions(self, index: pd.Index, what: str = "final demand") -> np.ndarray:
+        """Entity position of each label of a demand's index (a pymrio (region, sector) index
+        works too); duplicate or unknown labels are refused, named."""
+        index = label_index(index)
+        duplicated = index[index.duplicated()].unique()
         if len(duplicated):
             raise ModelError(f"{what} names an entity more than once: "
                              f"{', '.join(map(str, duplicated[:5]))} (sum them first, e.g. "
                              "f.groupby(level=0).sum())", field=what, value=str(duplicated[0]))
-        unknown = [label for label in f.index if label not in self.index]
+        lookup = self.index
+        unknown = [label for label in index if label not in lookup]
         if unknown:
             raise ModelError(unknown_labels_message(unknown, self.labels, what), field=what,
                              value=str(unknown[0]))
+        return np.fromiter((lookup[label] for label in index), dtype=int, count=len(index))
+
+    def align(self, f: pd.Series, *, what: str = "final demand") -> np.ndarray:
+        """A labelled demand as a vector in the model's order: every label must be known and
+        appear once; entities not named get zero; values must be finite numbers."""
+        return self.align_frame(f.to_frame().T, what=what)[0]
+
+    def align_frame(self, frame: pd.DataFrame, *, what: str = "final demand") -> np.ndarray:
+        """Rows of demands whose columns are entity labels -> (rows, n) in the model's order."""
+        where = self.positions(frame.columns, what)
         try:
-            values = pd.to_numeric(f, errors="raise").astype(float)
+            values = frame.apply(pd.to_numeric, errors="raise").to_numpy(dtype=float)
         except (TypeError, ValueError):
-            bad = next(k for k, v in f.items() if not _is_number(v))
-            raise ModelError(f"{what} must be numbers", field=f"{what}[{bad}]",
-                             value=f[bad]) from None
-        bad = values.index[~np.isfinite(values.to_numpy())]
-        if len(bad):
-            raise ModelError(f"{what} must be finite (NaN or infinite for "
-                             f"{', '.join(map(str, bad[:5]))}); give 0 for no demand",
-                             field=f"{what}[{bad[0]}]", value=float(values[bad[0]]))
-        out = np.zeros(self.n)
-        out[[self.index[label] for label in values.index]] = values.to_numpy()
+            for column in frame.columns:
+                bad = [v for v in frame[column] if not _is_number(v)]
+                if bad:
+                    raise ModelError(f"{what} must be numbers",
+                                     field=f"{what}[{label_index(pd.Index([column]))[0]}]",
+                                     value=bad[0]) from None
+            raise
+        labels = [self.labels[k] for k in where]
+        check_finite(values, what, labels, axis=1)
+        out = np.zeros((values.shape[0], self.n))
+        out[:, where] = values
         return out
 
     def flow_table(self) -> pd.DataFrame:
@@ -230,8 +243,7 @@ class IOModel:
 
         if final_demand is not None:
             if isinstance(final_demand, pd.DataFrame):
-                final_demand = np.column_stack([self.align(final_demand[c]) for c in
-                                                final_demand.columns])
+                final_demand = self.align_frame(final_demand.T).T
             elif isinstance(final_demand, pd.Series | Mapping):
                 final_demand = self.solve_input(final_demand)
             else:
