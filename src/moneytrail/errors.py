@@ -1,4 +1,25 @@
-"""One error type for bad input, so the CLI can print one clear line instead of a traceback."""
+"""The errors a user can meet: one hierarchy, so every front end reports one clear line.
+
+Every user-facing error is a `MoneytrailError` carrying the file, the field and the offending
+value. Each class says how the command line exits (`exit_code`) and which status the HTTP API
+answers (`http_status`):
+
+=========  ==========  ======================================================================
+exit code  HTTP        meaning
+=========  ==========  ======================================================================
+0          200         success
+2          422         usage or bad input: a malformed scenario, table, data package, option
+                       or value out of its documented range (`MoneytrailError` and most
+                       subclasses: `ScenarioError`, `DataPackageError`, `ModelError`,
+                       `LimitError`)
+3          503         environment: a file that cannot be read, a database that is locked or
+                       read-only, a cluster that cannot be reached (`ResourceError`)
+4          404         not found: no record with that key (`NotFoundError`)
+5          409         conflict: a write based on a stale revision (`ConflictError`)
+=========  ==========  ======================================================================
+
+`MoneytrailError` stays a `ValueError` so code written against earlier versions keeps working.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +27,12 @@ from __future__ import annotations
 class MoneytrailError(ValueError):
     """Bad input: names the file, the field and the offending value."""
 
+    exit_code: int = 2
+    http_status: int = 422
+
     def __init__(self, message: str, *, file: str | None = None, field: str | None = None,
                  value: object = None) -> None:
-        self.file = file
+        self.file = None if file is None else str(file)
         self.field = field
         self.value = value
         self.detail = message
@@ -25,6 +49,12 @@ class MoneytrailError(ValueError):
         prefix = ", ".join(where)
         return f"{prefix}: {self.detail}" if prefix else self.detail
 
+    def to_dict(self) -> dict[str, object]:
+        """The error as the HTTP API reports it (JSON-safe: the value is shown as text)."""
+        return {"error": type(self).__name__, "message": str(self), "file": self.file,
+                "field": self.field, "value": None if self.value is None else str(self.value),
+                "exit_code": self.exit_code, "http_status": self.http_status}
+
 
 class DataPackageError(MoneytrailError):
     """The data package breaks a rule (schema, foreign key, range, sum)."""
@@ -35,4 +65,35 @@ class ScenarioError(MoneytrailError):
 
 
 class ModelError(MoneytrailError):
-    """The model cannot be built or solved (e.g. not productive, unknown year)."""
+    """The model cannot be built or solved (e.g. not productive, unknown year), or its input
+    (a final-demand vector, an input-output table) is malformed."""
+
+
+class LimitError(MoneytrailError):
+    """An input is larger than a documented limit (file size, YAML nodes, draws); the message
+    says the limit and how to raise it. Checked before any work starts."""
+
+
+class ResourceError(MoneytrailError):
+    """The environment, not the input, is at fault: a file that cannot be read, a database
+    that is locked or read-only, a cluster that cannot be reached."""
+
+    exit_code = 3
+    http_status = 503
+
+
+EnvironmentProblem = ResourceError   # the name used in issue 9
+
+
+class NotFoundError(MoneytrailError):
+    """No record with that key (deal, claim, source, revision, run)."""
+
+    exit_code = 4
+    http_status = 404
+
+
+class ConflictError(MoneytrailError):
+    """A write was based on a stale revision: someone changed the record in between."""
+
+    exit_code = 5
+    http_status = 409

@@ -52,22 +52,84 @@ def neumann(A, f: np.ndarray, *, tol: float = 1e-12, max_terms: int = MAX_NEUMAN
                      "(spectral radius too close to 1)", field="A")
 
 
+DENSE_AUTO_LIMIT = 3000      # below this a dense LU is fast (under ~1 s) and always works
+AUTO_NEUMANN_TERMS = 500     # the default uses the Neumann series when it needs at most this
+
+
 def solve_leontief(A, f: np.ndarray, *, method: str = "auto", tol: float = 1e-12) -> np.ndarray:
-    """Solve (I - A) x = f for one vector or a matrix of right-hand sides."""
-    if method not in ("auto", "dense", "neumann", "iterative"):
-        raise ModelError("unknown solve method", field="method", value=method)
+    """Solve (I - A) x = f for one vector or a matrix of right-hand sides.
+
+    `auto` (the default) converges on any productive table: a dense LU for dense A; for
+    sparse A the Neumann series (cheap, and it gives the tiers) when the estimated spectral
+    radius says it converges in at most AUTO_NEUMANN_TERMS terms, else (or if it does not
+    converge after all) a dense LU up to DENSE_AUTO_LIMIT sectors, GMRES beyond, and a
+    sparse direct LU if GMRES does not converge."""
+    if method not in ("auto", "dense", "neumann", "iterative", "direct"):
+        raise ModelError("unknown solve method (use auto, dense, direct, neumann or iterative)",
+                         field="method", value=method)
     n = A.shape[0]
     if f.shape[0] != n:
         raise ModelError(f"final demand has {f.shape[0]} rows, the model {n} entities",
                          field="final demand", value=f.shape)
     if method == "auto":
-        method = "neumann" if sp.issparse(A) else "dense"
+        return solve_auto(A, f, tol=tol)
     if method == "dense":
-        dense = A.toarray() if sp.issparse(A) else np.asarray(A)
-        return np.linalg.solve(np.eye(n) - dense, f)
+        return dense_solve(A, f)
+    if method == "direct":
+        return sparse_direct(A, f, tol=tol)
     if method == "neumann":
         return neumann(A, f, tol=tol)
     return iterative(A, f, tol=tol)
+
+
+def dense_solve(A, f: np.ndarray) -> np.ndarray:
+    n = A.shape[0]
+    dense = A.toarray() if sp.issparse(A) else np.asarray(A)
+    try:
+        return np.linalg.solve(np.eye(n) - dense, f)
+    except np.linalg.LinAlgError:
+        raise ModelError("I - A is singular: the table is not productive (spectral radius 1)",
+                         field="A") from None
+
+
+def radius_bound(A) -> float:
+    """A quick estimate of the spectral radius: power iteration, and for a non-negative A at
+    least its largest diagonal entry (a lower bound of the spectral radius)."""
+    estimate = estimate_radius(A)
+    diagonal = A.diagonal() if sp.issparse(A) else np.diagonal(A)
+    return max(estimate, float(diagonal.max())) if diagonal.size else estimate
+
+
+def solve_auto(A, f: np.ndarray, *, tol: float = 1e-12) -> np.ndarray:
+    """The default: a method that converges on any productive table (see solve_leontief)."""
+    n = A.shape[0]
+    if not sp.issparse(A):
+        return dense_solve(A, f)
+    terms = neumann_terms_needed(radius_bound(A), tol)
+    if terms <= AUTO_NEUMANN_TERMS:
+        try:
+            return neumann(A, f, tol=tol, max_terms=4 * AUTO_NEUMANN_TERMS)
+        except ModelError:
+            pass      # the estimate was too low (e.g. negative coefficients): solve otherwise
+    if n <= DENSE_AUTO_LIMIT:
+        return dense_solve(A, f)
+    try:
+        return iterative(A, f, tol=tol)
+    except ModelError:
+        return sparse_direct(A, f, tol=tol)
+
+
+def sparse_direct(A, f: np.ndarray, *, tol: float = 1e-12) -> np.ndarray:
+    """Sparse LU of (I - A) (SuperLU); GMRES when the factors do not fit in memory."""
+    M = sp.csc_array(identity_minus(sp.csr_array(A)))
+    try:
+        factors = spla.splu(M)
+    except MemoryError:
+        return iterative(A, f, tol=tol)
+    except RuntimeError:
+        raise ModelError("I - A is singular: the table is not productive (spectral radius 1)",
+                         field="A") from None
+    return factors.solve(np.asarray(f, dtype=float))
 
 
 def iterative(A, f: np.ndarray, *, x0: np.ndarray | None = None, tol: float = 1e-12
@@ -176,14 +238,19 @@ def solve_many(A, rhs: np.ndarray, *, tol: float = 1e-12) -> np.ndarray:
     columns = rhs.shape[1] if rhs.ndim == 2 else 1
     if not sp.issparse(A):
         return sla.lu_solve(lu_factor(A), rhs, check_finite=False)
-    terms = neumann_terms_needed(estimate_radius(A), tol)
+    terms = neumann_terms_needed(radius_bound(A), tol)
     sparse_cost = SPARSE_FLOP_COST * 2.0 * terms * A.nnz * columns
     dense_cost = n ** 3 / 1.5 + 2.0 * n * n * columns
     if n <= DENSE_LU_LIMIT and dense_cost < sparse_cost:
         if n >= MIXED_PRECISION_FROM:
             return refined_lu_solve(A, rhs)
         return sla.lu_solve(lu_factor(A), rhs, check_finite=False)
-    return neumann(A, rhs, tol=tol)
+    if terms <= MAX_NEUMANN_TERMS:
+        try:
+            return neumann(A, rhs, tol=tol)
+        except ModelError:
+            pass      # the radius estimate was too low: solve directly
+    return sparse_direct(A, rhs, tol=tol)
 
 
 def stacked_operator(pattern: sp.csr_array, data: np.ndarray) -> sp.csr_array:
@@ -206,6 +273,10 @@ def batched_neumann(pattern: sp.csr_array, data: np.ndarray, rhs: np.ndarray,
     error shrinks by the spectral radius each step, so a close start saves steps. Stops when the
     update is below tol * max|x| for every draw. rhs, x0: (draws, n)."""
     draws, n = rhs.shape
+    first = sp.csr_array((data[0], pattern.indices, pattern.indptr), shape=pattern.shape) \
+        if draws else pattern
+    if draws and neumann_terms_needed(radius_bound(first), tol) > max_terms:
+        return per_draw_direct(pattern, data, rhs, tol=tol)
     B = stacked_operator(pattern, data)
     f = np.ascontiguousarray(rhs, dtype=float).ravel()
     x = f.copy() if x0 is None else np.array(x0, dtype=float).ravel()
@@ -216,5 +287,15 @@ def batched_neumann(pattern: sp.csr_array, data: np.ndarray, rhs: np.ndarray,
         x = new
         if np.all(step <= tol * scale):
             return x.reshape(draws, n)
-    raise ModelError(f"fixed-point solve did not converge in {max_terms} steps "
-                     "(spectral radius too close to 1)", field="A")
+    return per_draw_direct(pattern, data, rhs, tol=tol)   # never give up on a productive table
+
+
+def per_draw_direct(pattern: sp.csr_array, data: np.ndarray, rhs: np.ndarray, *,
+                    tol: float = 1e-12) -> np.ndarray:
+    """Each draw's system solved on its own by a direct method: slow, but converges whenever
+    the iteration cannot (spectral radius too close to 1)."""
+    out = np.empty_like(rhs, dtype=float)
+    for d in range(rhs.shape[0]):
+        A = sp.csr_array((data[d], pattern.indices, pattern.indptr), shape=pattern.shape)
+        out[d] = sparse_direct(A, rhs[d], tol=tol)
+    return out

@@ -14,21 +14,35 @@ import scipy.sparse as sp
 
 from moneytrail.errors import ModelError
 
+FACTORS = ("labour", "capital", "tax", "value_added", "imports", "ignore")
+"""What a row of a table's factor-input block can be (`factor_map` values):
+
+- `labour`, `capital`, `tax`: components of value added generated in the sector's region;
+- `value_added`: value added not split further (e.g. a single "Value Added" row);
+- `imports`: money paid abroad for imported inputs (not value added at home): attributed to the
+  country `ROW` (rest of the world) as factor `imports`, so the flows still add up;
+- `ignore`: a row that is no part of the sector's inputs (a total such as "Total output")."""
+# Checked in this order: "Taxes on imports" is a tax, "Imports" an import.
 FACTOR_WORDS = {
-    "labour": ("compensation", "wage", "labour", "labor", "employ"),
-    "tax": ("tax", "subsid"),
+    "tax": ("tax", "subsid", "duties", "duty"),
+    "labour": ("compensation", "wage", "labour", "labor", "employ", "salar"),
     "capital": ("operating surplus", "surplus", "capital", "consumption of fixed", "mixed income",
-                "profit"),
+                "profit", "rents", "royalt"),
+    "imports": ("import", "purchases abroad", "cif/fob", "c.i.f", "rest of the world"),
+    "value_added": ("value added", "value-added", "gva"),
 }
+ABROAD = "ROW"
 SPARSE_DENSITY = 0.2
 
 
-def classify_factor(name: str) -> str:
+def classify_factor(name: str) -> str | None:
+    """The factor a row of a factor-input block stands for, from its name; None when the name
+    says nothing known (the caller must then be told, not guess)."""
     lowered = name.lower()
     for factor, words in FACTOR_WORDS.items():
         if any(word in lowered for word in words):
             return factor
-    return "value_added"
+    return None
 
 
 def dense_to_csr(M: np.ndarray) -> sp.csr_array:
@@ -61,18 +75,84 @@ def coefficients_from_Z(Z: np.ndarray, x: np.ndarray) -> sp.csr_array:
     return S
 
 
+def key_text(key: object) -> str:
+    return "/".join(map(str, key)) if isinstance(key, tuple) else str(key)
+
+
+def unique_labels(index: pd.Index, what: str) -> None:
+    duplicated = index[index.duplicated()].unique()
+    if len(duplicated):
+        raise ModelError(f"{what} has duplicate labels: "
+                         f"{', '.join(key_text(k) for k in duplicated[:5])}", field=what,
+                         value=key_text(duplicated[0]))
+
+
+def same_labels(index: pd.Index, reference: pd.Index, what: str, reference_name: str) -> None:
+    """Refuse an index that does not hold exactly the reference labels, naming the difference."""
+    unique_labels(index, what)
+    if index.equals(reference):
+        return
+    extra = [key_text(k) for k in index.difference(reference, sort=False)]
+    missing = [key_text(k) for k in reference.difference(index, sort=False)]
+    if extra or missing:
+        parts = []
+        if missing:
+            parts.append(f"missing {', '.join(missing[:5])}"
+                         + (f" and {len(missing) - 5} more" if len(missing) > 5 else ""))
+        if extra:
+            parts.append(f"not in {reference_name}: {', '.join(extra[:5])}"
+                         + (f" and {len(extra) - 5} more" if len(extra) > 5 else ""))
+        raise ModelError(f"{what} labels do not match the sectors of {reference_name} "
+                         f"({'; '.join(parts)})", field=what,
+                         value=(missing or extra)[0])
+
+
+def aligned_rows(frame: pd.DataFrame, reference: pd.Index, what: str,
+                 reference_name: str) -> pd.DataFrame:
+    """frame with its rows in the reference order (matched by label), or a ModelError."""
+    same_labels(frame.index, reference, f"{what} rows", reference_name)
+    return frame if frame.index.equals(reference) else frame.reindex(index=reference)
+
+
+def finite_values(values: np.ndarray, what: str) -> np.ndarray:
+    if not np.all(np.isfinite(values)):
+        raise ModelError(f"{what} has NaN or infinite entries", field=what)
+    return values
+
+
+def as_frame(table: Any, what: str) -> pd.DataFrame:
+    if not isinstance(table, pd.DataFrame):
+        if isinstance(table, pd.Series):
+            return table.to_frame()
+        raise ModelError(f"{what} must be a labelled pandas DataFrame", field=what,
+                         value=type(table).__name__)
+    return table
+
+
 def model_from_pymrio(cls, io: Any, *, factor_map: dict[str, str] | None = None):
-    """An IOModel whose entities are (region, sector) pairs of a pymrio IOSystem."""
+    """An IOModel whose entities are (region, sector) pairs of a pymrio IOSystem.
+
+    Every table is matched by label, never by position: A's or Z's rows are put in the order
+    of their columns, x and Y rows and the factor block's columns likewise; a table whose
+    labels differ is refused with a message naming them."""
     if getattr(io, "A", None) is not None:
-        frame = io.A
-        A = compact(frame.to_numpy(dtype=float))
+        frame = as_frame(io.A, "A")
+        columns = frame.columns
+        unique_labels(columns, "A columns")
+        frame = aligned_rows(frame, columns, "A", "A's columns")
+        A = compact(finite_values(frame.to_numpy(dtype=float), "A"))
     elif getattr(io, "Z", None) is not None:
-        frame = io.Z
-        Z = frame.to_numpy(dtype=float)
+        frame = as_frame(io.Z, "Z")
+        columns = frame.columns
+        unique_labels(columns, "Z columns")
+        frame = aligned_rows(frame, columns, "Z", "Z's columns")
+        Z = finite_values(frame.to_numpy(dtype=float), "Z")
         if getattr(io, "x", None) is not None:
-            x = io.x.to_numpy(dtype=float).ravel()
+            x_frame = aligned_rows(as_frame(io.x, "x"), columns, "x", "Z's columns")
+            x = finite_values(x_frame.to_numpy(dtype=float).sum(axis=1), "x")
         elif getattr(io, "Y", None) is not None:
-            x = Z.sum(axis=1) + io.Y.to_numpy(dtype=float).sum(axis=1)
+            Y = aligned_rows(as_frame(io.Y, "Y"), columns, "Y", "Z's columns")
+            x = Z.sum(axis=1) + finite_values(Y.to_numpy(dtype=float), "Y").sum(axis=1)
         else:
             raise ModelError("pymrio system has neither A, x nor Y", field="io")
         A = compact(coefficients_from_Z(Z, x))
@@ -82,7 +162,7 @@ def model_from_pymrio(cls, io: Any, *, factor_map: dict[str, str] | None = None)
     values = A.data if sp.issparse(A) else A
     if not np.all(np.isfinite(values)):
         raise ModelError("A has non-finite coefficients", field="A")
-    index = frame.columns
+    index = columns
     if isinstance(index, pd.MultiIndex):
         regions = [str(r) for r in index.get_level_values(0)]
         labels = tuple(f"{r}/{c}" for r, c in zip(regions, index.get_level_values(1),
@@ -100,35 +180,79 @@ def model_from_pymrio(cls, io: Any, *, factor_map: dict[str, str] | None = None)
     return model
 
 
+def classify_rows(names: list[str], factor_map: dict[str, str] | None) -> list[str]:
+    """The factor of each factor-input row: `factor_map` first, then the row's own name.
+    Rows that cannot be classified are refused, all named, with the fix (a factor_map)."""
+    factor_map = factor_map or {}
+    wrong = {k: v for k, v in factor_map.items() if v not in FACTORS}
+    if wrong:
+        key = next(iter(wrong))
+        raise ModelError(f"factor_map values must be one of {', '.join(FACTORS)}",
+                         field=f"factor_map[{key}]", value=wrong[key])
+    factors = [factor_map.get(name) or classify_factor(name) for name in names]
+    unknown = [name for name, factor in zip(names, factors, strict=True) if factor is None]
+    if unknown:
+        raise ModelError(
+            f"cannot tell what these factor-input rows are: {', '.join(unknown[:5])}"
+            + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+            + "; pass factor_map={row name: one of " + ", ".join(FACTORS) + "}",
+            field="factor_inputs", value=unknown[0])
+    kinds = set(factors)
+    if "value_added" in kinds and kinds & {"labour", "capital", "tax"}:
+        both = [n for n, f in zip(names, factors, strict=True) if f == "value_added"]
+        raise ModelError("the factor block has a value-added row and its components (counted "
+                         f"twice): map {', '.join(both)} to 'ignore' or its components away "
+                         "in factor_map", field="factor_inputs", value=both[0])
+    return factors
+
+
 def factor_flows(io: Any, labels, regions, columns, factor_map) -> pd.DataFrame:
     """Split each sector's value added by the factor-input rows of the table, if any.
 
-    Rows keep their sign (net taxes can be negative where subsidies exceed taxes), so the split
-    still adds up to the sector's value added; a sector whose factor rows add up to zero or less
-    keeps one unsplit `value_added` flow."""
+    Each row is classified by the table's own name for it (or `factor_map`): labour, capital
+    and taxes are value added generated in the sector's region; imports are paid abroad
+    (country `ROW`); totals can be ignored. Rows keep their sign (net taxes are negative where
+    subsidies exceed taxes), and so does their sum: a sector whose value added is negative
+    still has its labour, capital and taxes, whose weights (shares of the sum) add up to 1.
+    A sector whose factor rows are all zero keeps one `value_added` flow; one whose rows are
+    not zero but add up to exactly zero cannot be split into shares and is refused."""
     extension = getattr(io, "factor_inputs", None)
     F = getattr(extension, "F", None) if extension is not None else None
     labels, regions = np.asarray(labels, dtype=object), np.asarray(regions, dtype=object)
     if F is None or not len(F.index):
         return pd.DataFrame({"entity": labels, "factor": "value_added", "country": regions,
                              "owner_country": regions, "weight": 1.0})
-    F = F.reindex(columns=columns).fillna(0.0)
+    F = as_frame(F, "factor_inputs.F")
+    same_labels(F.columns, columns, "factor_inputs.F columns", "the table's sectors")
+    if not F.columns.equals(columns):
+        F = F.reindex(columns=columns)
     names = [" ".join(map(str, i)) if isinstance(i, tuple) else str(i) for i in F.index]
-    factors = [(factor_map or {}).get(n, classify_factor(n)) for n in names]
-    codes, kinds = pd.factorize(pd.Index(factors))
-    values = F.to_numpy(dtype=float)
+    factors = classify_rows(names, factor_map)
+    keep = np.array([f != "ignore" for f in factors])
+    codes, kinds = pd.factorize(pd.Index([f for f in factors if f != "ignore"]))
+    values = finite_values(F.to_numpy(dtype=float)[keep], "factor_inputs.F")
     grouped = np.zeros((len(kinds), values.shape[1]))
     np.add.at(grouped, codes, values)
     totals = grouped.sum(axis=0)
-    shares = np.divide(grouped, totals, out=np.zeros_like(grouped), where=totals > 0)
-    empty = totals <= 0
+    nonzero = np.any(grouped != 0, axis=0)
+    scale = np.abs(grouped).sum(axis=0)
+    cancelled = nonzero & (np.abs(totals) <= 1e-12 * scale)
+    if cancelled.any():
+        bad = labels[cancelled]
+        raise ModelError("the factor-input rows of these sectors add up to zero but are not "
+                         f"zero, so they cannot be shares of value added: "
+                         f"{', '.join(map(str, bad[:5]))}", field="factor_inputs",
+                         value=str(bad[0]))
+    shares = np.divide(grouped, totals, out=np.zeros_like(grouped), where=nonzero)
+    empty = ~nonzero
     kind_of, sector = np.nonzero(shares != 0)
     order = np.lexsort((kind_of, sector))
     kind_of, sector = kind_of[order], sector[order]
-    frames = [pd.DataFrame({"entity": labels[sector],
-                            "factor": np.asarray(kinds, dtype=object)[kind_of],
-                            "country": regions[sector], "owner_country": regions[sector],
-                            "weight": shares[kind_of, sector], "_j": sector}),
+    factor = np.asarray(kinds, dtype=object)[kind_of]
+    country = np.where(factor == "imports", ABROAD, regions[sector])
+    frames = [pd.DataFrame({"entity": labels[sector], "factor": factor, "country": country,
+                            "owner_country": country, "weight": shares[kind_of, sector],
+                            "_j": sector}),
               pd.DataFrame({"entity": labels[empty], "factor": "value_added",
                             "country": regions[empty], "owner_country": regions[empty],
                             "weight": 1.0, "_j": np.flatnonzero(empty)})]

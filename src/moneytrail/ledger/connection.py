@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from moneytrail.ledger import locking
-from moneytrail.ledger.errors import LedgerError
+from moneytrail.ledger.errors import LedgerError, StoreUnavailable
 
 
 def shown(url: str) -> str:
@@ -46,8 +46,53 @@ def open_engine(url: str) -> Engine:
     return engine
 
 
+def store_name(engine: Engine) -> str:
+    """The store as it may be printed: the file of a SQLite store, else the URL (no password)."""
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database:
+        database = engine.url.database
+        return database.removeprefix("file:").split("?", 1)[0]
+    return engine.url.render_as_string(hide_password=True)
+
+
+READ_ONLY = ("readonly database", "read-only", "read only")
+LOCKED = ("database is locked", "lock timeout", "could not obtain lock", "deadlock")
+UNREACHABLE = ("unable to open database", "could not connect", "connection refused",
+               "server closed the connection", "disk i/o error", "connection to server")
+
+
+def unavailable(engine: Engine, exc: BaseException) -> StoreUnavailable | None:
+    """The environment problem behind a store error (read-only, locked, unreachable), or None
+    when the error is something else."""
+    reason = exc.orig if isinstance(exc, DBAPIError) else exc
+    text = one_line(reason).lower()
+    name = store_name(engine)
+    if any(word in text for word in READ_ONLY):
+        return StoreUnavailable("the ledger store is read-only: nothing was written (make the "
+                                "file or database writable, or use another --db)", file=name)
+    if any(word in text for word in LOCKED):
+        return StoreUnavailable("the ledger store is locked by another writer: nothing was "
+                                "written (try again when it has finished)", file=name)
+    if any(word in text for word in UNREACHABLE):
+        return StoreUnavailable(f"cannot open the ledger store ({one_line(reason)})",
+                                file=name)
+    return None
+
+
 def store_error(engine: Engine, exc: SQLAlchemyError) -> LedgerError:
     """One line for a store that cannot be opened or read."""
+    problem = unavailable(engine, exc)
+    if problem is not None:
+        return problem
     reason = exc.orig if isinstance(exc, DBAPIError) else exc
     return LedgerError(f"cannot open the ledger store ({one_line(reason)})",
                        file=engine.url.render_as_string(hide_password=True))
+
+
+def write_error(engine: Engine, exc: SQLAlchemyError) -> LedgerError:
+    """One line for a write the store refused for a reason outside the input."""
+    problem = unavailable(engine, exc)
+    if problem is not None:
+        return problem
+    reason = exc.orig if isinstance(exc, DBAPIError) else exc
+    return StoreUnavailable(f"cannot write to the ledger store ({one_line(reason)})",
+                            file=store_name(engine))

@@ -1,7 +1,12 @@
-"""Ledger errors: all are MoneytrailError, so the CLI prints one line and exits with code 2."""
+"""Ledger errors, part of the one hierarchy in `moneytrail.errors` (see its exit codes).
+
+`NotFoundError` exits 4 (HTTP 404), `ConflictError` 5 (409), `StoreUnavailable` 3 (503: the
+store is read-only, locked or cannot be opened); the other ledger errors are bad input (2, 422).
+"""
 
 from __future__ import annotations
 
+from moneytrail import errors
 from moneytrail.errors import MoneytrailError
 
 
@@ -13,9 +18,14 @@ class ConversionError(LedgerError):
     """An amount cannot be converted: unknown currency, or no FX/deflator value for a year."""
 
 
-class ConflictError(LedgerError):
+class ConflictError(LedgerError, errors.ConflictError):
     """A write was based on a stale revision: someone changed the record in between."""
 
 
-class NotFoundError(LedgerError):
+class NotFoundError(LedgerError, errors.NotFoundError):
     """No record with that key (deal, claim, source, revision)."""
+
+
+class StoreUnavailable(LedgerError, errors.ResourceError):
+    """The store cannot be written or read: a read-only file, a lock held too long, a server
+    that does not answer."""

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from moneytrail.ledger import connection, dbrows, locking, validate
 from moneytrail.ledger.errors import ConflictError, LedgerError, NotFoundError
@@ -100,9 +100,22 @@ class Ledger:
             return
         conn.execute(insert(Meta).values(key=key, value=value))
 
-    def writing(self) -> AbstractContextManager[Connection]:
-        """A transaction holding the store-wide write lock (see `locking`)."""
-        return locking.write_transaction(self.engine)
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A transaction holding the store-wide write lock (see `locking`).
+
+        A store that is read-only, stays locked past the timeout or cannot be reached raises
+        `StoreUnavailable` (one line naming the store, exit code 3); nothing is written."""
+        try:
+            with locking.write_transaction(self.engine) as conn:
+                yield conn
+        except OperationalError as exc:
+            raise connection.write_error(self.engine, exc) from None
+        except DBAPIError as exc:      # e.g. PostgreSQL's read-only transaction (InternalError)
+            problem = connection.unavailable(self.engine, exc)
+            if problem is None:
+                raise
+            raise problem from None
 
     # -- reading --------------------------------------------------------------------------
     def records(self, kind: str) -> list[Record]:

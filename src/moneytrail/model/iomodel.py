@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -49,7 +50,13 @@ class IOModel:
         if self.A.shape != (n, n):
             raise ModelError(f"A has shape {self.A.shape}, expected ({n}, {n})", field="A")
         if len(set(self.labels)) != n:
-            raise ModelError("entity labels are not unique", field="labels")
+            seen: set[str] = set()
+            twice = [label for label in self.labels if label in seen or seen.add(label)]
+            raise ModelError(f"entity labels are not unique: {', '.join(twice[:5])}",
+                             field="labels", value=twice[0])
+        values = self.A.data if sp.issparse(self.A) else np.asarray(self.A)
+        if not np.all(np.isfinite(values)):
+            raise ModelError("A has NaN or infinite coefficients", field="A")
 
     @property
     def n(self) -> int:
@@ -87,49 +94,112 @@ class IOModel:
     def solve(self, f: Any, *, method: str = "auto", tol: float = 1e-12) -> Any:
         """Total output x with (I - A) x = f, for a vector, a matrix of columns, or a Series.
 
-        Solves; never forms the inverse. Dense LAPACK for small or dense A, a Neumann series on
-        sparse A (which also gives the supply-chain tiers) for large sparse tables.
+        A Series (or a mapping) is aligned by label: its index names entities (a pymrio
+        (region, sector) index works too); entities it does not name get zero demand, and a
+        label the model does not know is refused with a message naming it. A DataFrame holds
+        one final demand per column, its rows aligned the same way. Arrays are by position:
+        a vector of n entries or an (n, k) matrix of k columns. NaN or infinite entries are
+        refused in every form; negative entries (imports, inventory changes) are allowed.
+
+        Solves; never forms the inverse. The method is picked so that it converges on any
+        productive table (see `linalg.solve_leontief`).
         """
-        if isinstance(f, pd.Series | pd.DataFrame):
-            aligned = self._relabel(f).reindex(list(self.labels)).fillna(0.0)
-            x = linalg.solve_leontief(self.A, aligned.to_numpy(dtype=float), method=method,
-                                      tol=tol)
-            if isinstance(f, pd.Series):
-                return pd.Series(x, index=list(self.labels), name="output")
+        if isinstance(f, Mapping):
+            f = self._mapping_series(f)
+        if isinstance(f, pd.Series):
+            x = linalg.solve_leontief(self.A, self.align(f), method=method, tol=tol)
+            return pd.Series(x, index=list(self.labels), name="output")
+        if isinstance(f, pd.DataFrame):
+            columns = self.align_frame(f.T).T
+            x = linalg.solve_leontief(self.A, columns, method=method, tol=tol)
             return pd.DataFrame(x, index=list(self.labels), columns=f.columns)
-        return linalg.solve_leontief(self.A, np.asarray(f, dtype=float), method=method, tol=tol)
+        vector = numeric_array(f, "final demand")
+        if vector.ndim not in (1, 2) or vector.shape[0] != self.n:
+            raise ModelError(f"final demand must have {self.n} entries (one per entity), or "
+                             f"be an ({self.n}, k) matrix of k columns",
+                             field="final demand", value=vector.shape)
+        check_finite(vector, "final demand", self.labels)
+        return linalg.solve_leontief(self.A, vector, method=method, tol=tol)
 
     def solve_input(self, f: Any) -> np.ndarray:
-        """A final-demand vector over the model's entities from an array or a labelled Series
-        (a pymrio (region, sector) index works too), or a matrix with one draw per row."""
+        """A final-demand vector over the model's entities from an array, a mapping or a
+        labelled Series (a pymrio (region, sector) index works too), or a matrix with one
+        draw per row (an array of shape (draws, n), or a DataFrame whose columns are entity
+        labels). Same rules as `solve`: labels aligned or refused by name, NaN and infinite
+        entries refused, negative entries allowed."""
+        if isinstance(f, Mapping):
+            f = self._mapping_series(f)
         if isinstance(f, pd.Series):
-            f = f.set_axis(label_index(f.index))
-            f = self._relabel(f)
-            unknown = sorted(set(f.index) - set(self.labels))
-            if unknown:
-                raise ModelError("unknown entity", field="final demand", value=unknown[0])
-            return f.reindex(list(self.labels)).fillna(0.0).to_numpy(dtype=float)
-        vector = np.asarray(f, dtype=float)
+            return self.align(f)
+        if isinstance(f, pd.DataFrame):
+            if f.shape[0] == 0:
+                raise ModelError("final demand has no rows", field="final demand")
+            if not set(label_index(f.columns)) <= set(self.labels) and \
+                    set(label_index(f.index)) <= set(self.labels):
+                raise ModelError("a final-demand DataFrame has one draw per row and entities "
+                                 "as columns; this one has entities as rows: pass df.T, or "
+                                 "df.sum(axis=1) for one vector", field="final demand")
+            return self.align_frame(f)
+        vector = numeric_array(f, "final demand")
         if vector.ndim == 2 and vector.shape[1] == self.n and vector.shape[0] > 0:
-            if not np.all(np.isfinite(vector)) or np.any(vector < 0):
-                raise ModelError("final demand must be finite and non-negative",
-                                 field="final demand")
+            check_finite(vector, "final demand", self.labels, axis=1)
             return vector
         if vector.shape != (self.n,):
-            raise ModelError(f"final demand must have {self.n} entries", field="final demand",
+            raise ModelError(f"final demand must have {self.n} entries (one per entity), or be "
+                             f"a (draws, {self.n}) matrix", field="final demand",
                              value=vector.shape)
-        if not np.all(np.isfinite(vector)) or np.any(vector < 0):
-            raise ModelError("final demand must be finite and non-negative",
-                             field="final demand")
+        check_finite(vector, "final demand", self.labels)
         return vector
 
     @staticmethod
-    def _relabel(f: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
-        """pymrio's (region, sector) row index -> this model's 'region/sector' labels."""
-        if isinstance(f.index, pd.MultiIndex) and f.index.nlevels == 2:
-            f = f.copy()
-            f.index = [f"{region}/{sector}" for region, sector in f.index]
-        return f
+    def _mapping_series(f: Mapping) -> pd.Series:
+        """A {label: amount} mapping as a Series; anything else (e.g. a scenario) refused."""
+        if not all(isinstance(v, int | float | np.number) and not isinstance(v, bool)
+                   for v in f.values()):
+            raise ModelError("expected a final-demand mapping of entity labels to amounts (a "
+                             "scenario mapping must be parsed first: mt.parse_scenario(data))",
+                             field="final demand", value=type(f).__name__)
+        return pd.Series(dict(f), dtype=float)
+
+    def positions(self, index: pd.Index, what: str = "final demand") -> np.ndarray:
+        """Entity position of each label of a demand's index (a pymrio (region, sector) index
+        works too); duplicate or unknown labels are refused, named."""
+        index = label_index(index)
+        duplicated = index[index.duplicated()].unique()
+        if len(duplicated):
+            raise ModelError(f"{what} names an entity more than once: "
+                             f"{', '.join(map(str, duplicated[:5]))} (sum them first, e.g. "
+                             "f.groupby(level=0).sum())", field=what, value=str(duplicated[0]))
+        lookup = self.index
+        unknown = [label for label in index if label not in lookup]
+        if unknown:
+            raise ModelError(unknown_labels_message(unknown, self.labels, what), field=what,
+                             value=str(unknown[0]))
+        return np.fromiter((lookup[label] for label in index), dtype=int, count=len(index))
+
+    def align(self, f: pd.Series, *, what: str = "final demand") -> np.ndarray:
+        """A labelled demand as a vector in the model's order: every label must be known and
+        appear once; entities not named get zero; values must be finite numbers."""
+        return self.align_frame(f.to_frame().T, what=what)[0]
+
+    def align_frame(self, frame: pd.DataFrame, *, what: str = "final demand") -> np.ndarray:
+        """Rows of demands whose columns are entity labels -> (rows, n) in the model's order."""
+        where = self.positions(frame.columns, what)
+        try:
+            values = frame.apply(pd.to_numeric, errors="raise").to_numpy(dtype=float)
+        except (TypeError, ValueError):
+            for column in frame.columns:
+                bad = [v for v in frame[column] if not _is_number(v)]
+                if bad:
+                    raise ModelError(f"{what} must be numbers",
+                                     field=f"{what}[{label_index(pd.Index([column]))[0]}]",
+                                     value=bad[0]) from None
+            raise
+        labels = [self.labels[k] for k in where]
+        check_finite(values, what, labels, axis=1)
+        out = np.zeros((values.shape[0], self.n))
+        out[:, where] = values
+        return out
 
     def flow_table(self) -> pd.DataFrame:
         """Flows with entity attributes (kind, groups) joined, for attribution."""
@@ -167,8 +237,21 @@ class IOModel:
         return replace(self, noise=CoefficientNoise(spread, distribution))
 
     def to_pymrio(self, final_demand: Any = None) -> Any:
+        """A pymrio IOSystem with this model's A; a final demand (any form `solve` takes:
+        a labelled Series, mapping or DataFrame is aligned by label) becomes its Y."""
         from moneytrail.engine.mrio import model_to_pymrio
 
+        if final_demand is not None:
+            if isinstance(final_demand, pd.DataFrame):
+                final_demand = self.align_frame(final_demand.T).T
+            elif isinstance(final_demand, pd.Series | Mapping):
+                final_demand = self.solve_input(final_demand)
+            else:
+                final_demand = numeric_array(final_demand, "final demand")
+                if final_demand.shape[0] != self.n:
+                    raise ModelError(f"final demand must have {self.n} rows",
+                                     field="final demand", value=final_demand.shape)
+                check_finite(final_demand, "final demand", self.labels)
         return model_to_pymrio(self, final_demand)
 
     def __repr__(self) -> str:
@@ -182,3 +265,55 @@ def label_index(index: pd.Index) -> pd.Index:
     if isinstance(index, pd.MultiIndex):
         return pd.Index(["/".join(map(str, key)) for key in index])
     return pd.Index([("/".join(map(str, k)) if isinstance(k, tuple) else k) for k in index])
+
+
+def _is_number(value: object) -> bool:
+    try:
+        float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def numeric_array(values: Any, what: str) -> np.ndarray:
+    """values as a float array, or a ModelError saying they are not numbers."""
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ModelError(f"{what} must be numbers (an array, a Series or a mapping of labels "
+                         f"to amounts): {' '.join(str(exc).split())}", field=what,
+                         value=type(values).__name__) from None
+
+
+def check_finite(values: np.ndarray, what: str, labels: Sequence[str], axis: int = 0) -> None:
+    """Refuse NaN or infinite entries, naming the first entity (and draw) that has one."""
+    bad = np.argwhere(~np.isfinite(values))
+    if not bad.size:
+        return
+    where = tuple(int(i) for i in bad[0])
+    entity = labels[where[axis]] if values.ndim >= 1 and len(labels) > where[axis] else None
+    position = where[0] if values.ndim == 1 else where
+    name = f"{what}[{entity}]" if entity is not None else f"{what}[{position}]"
+    raise ModelError(f"{what} must be finite ({bad.shape[0]} NaN or infinite entries, first at "
+                     f"position {position}); give 0 for no demand", field=name,
+                     value=float(values[where]))
+
+
+def unknown_labels_message(unknown: Sequence[str], labels: Sequence[str], what: str) -> str:
+    """Which labels are unknown, with a hint when they look like swapped index levels or
+    sector names without their region."""
+    shown = ", ".join(map(str, unknown[:5])) + (f" and {len(unknown) - 5} more"
+                                                 if len(unknown) > 5 else "")
+    known = set(labels)
+    hint = ""
+    swapped = ["/".join(reversed(u.split("/", 1))) for u in unknown if "/" in u]
+    sectors = {label.split("/", 1)[1] for label in labels if "/" in label}
+    if swapped and all(s in known for s in swapped):
+        hint = "; the index levels look swapped: give (region, sector), not (sector, region)"
+    elif sectors and all(u in sectors for u in unknown):
+        hint = "; these are sector names without a region: give (region, sector) pairs"
+    else:
+        example = ", ".join(list(labels)[:3])
+        hint = f"; the model's labels look like: {example}"
+    return f"{what} names {len(unknown)} unknown entit{'y' if len(unknown) == 1 else 'ies'}: " \
+           f"{shown}{hint}"

@@ -1,14 +1,32 @@
-"""Strict scenario schema (unknown keys rejected) and loading with file/field/value errors."""
+"""Strict scenario schema (unknown keys rejected) and loading with file/field/value errors.
+
+Valid ranges of every field (anything outside is refused with the file, field and value):
+
+- `id`: equals the file name (without .yaml) when loaded from a file; `title`: text.
+- `year`, `price_year`: 1990..2100 (whether the data cover the year is checked against the data
+  package when the model is built); `as_of`: a real date.
+- `currency`: three capital letters (ISO 4217); whether the FX table knows it is checked by
+  `check_currency` where the table is at hand.
+- `budget.amount`: positive and at most MAX_BUDGET = 1e17 in the plan's currency. 1e17 is
+  about a thousand times world GDP in USD or EUR, yet still covers the largest real plan in
+  the currencies with the smallest unit (KRW 622 trillion = 6.2e14; 1e17 IDR or VND is a few
+  trillion USD), so no real plan is refused while 1e30 and other typos are.
+- `spend`, `procurement`, `renewable_share`: shares in [0, 1] with low <= central <= high;
+  central spend shares (and each category's supplier shares) add up to 1.
+- `draws`: 1..MAX_DRAWS (10,000,000; `MONEYTRAIL_MAX_DRAWS` raises it, see `check_draws`).
+- `seed`: 0..2**63 - 1 (numpy's seed sequence takes non-negative integers).
+- `horizon_years`, `spend_years`: 1..30. `site_country`: two capital letters (ISO 3166).
+- `buyer_region`: EU or US. `conditions`: see `Condition` (metric-specific ranges).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -19,9 +37,15 @@ from pydantic import (
     model_validator,
 )
 
-from moneytrail.errors import ScenarioError
+from moneytrail.errors import LimitError, ScenarioError
+from moneytrail.scenarios import yamlio
 
 SHARE_TOLERANCE = 1e-6
+MAX_BUDGET = 1e17            # see the module docstring for why
+MAX_DRAWS = 10_000_000
+DRAWS_VARIABLE = "MONEYTRAIL_MAX_DRAWS"
+MAX_SEED = 2 ** 63 - 1
+YEARS = (1990, 2100)
 RELIABILITY = ("filing", "official", "analyst", "estimate", "weak", "assumption")
 
 
@@ -72,6 +96,10 @@ class Budget(Strict):
     def _positive(cls, value: float) -> float:
         if not math.isfinite(value) or value <= 0:
             raise ValueError(f"budget must be a positive amount, got {value}")
+        if value > MAX_BUDGET:
+            raise ValueError(f"budget of {value:.3g} is more than {MAX_BUDGET:.0e} (about a "
+                             "thousand times world GDP in USD or EUR): check the amount "
+                             "and its unit")
         return value
 
 
@@ -180,15 +208,15 @@ class Plan(Strict):
     id: str
     title: str
     description: str = ""
-    year: int
+    year: int = Field(ge=YEARS[0], le=YEARS[1])
     currency: str = Field(pattern=r"^[A-Z]{3}$")
-    price_year: int | None = None
+    price_year: int | None = Field(default=None, ge=YEARS[0], le=YEARS[1])
     buyer_region: str = "EU"
     budget: Budget
     spend: dict[str, Interval]
     procurement: dict[str, dict[str, Interval]] = Field(default_factory=dict)
-    draws: int = Field(default=10_000, ge=1, le=10_000_000)
-    seed: int = 1
+    draws: int = Field(default=10_000, ge=1)
+    seed: int = Field(default=1, ge=0, le=MAX_SEED)
     conditions: list[Condition] = Field(default_factory=list)
     site_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     horizon_years: int = Field(default=5, ge=1, le=30)
@@ -218,6 +246,15 @@ class Plan(Strict):
     @classmethod
     def _renewable_interval(cls, value: Any) -> Any:
         return _interval(value)
+
+    @field_validator("draws")
+    @classmethod
+    def _draws_limit(cls, value: int) -> int:
+        top = max_draws()
+        if value > top:
+            raise ValueError(f"{value:,} draws is more than the limit of {top:,} (set "
+                             f"{DRAWS_VARIABLE} to raise it)")
+        return value
 
     @field_validator("buyer_region")
     @classmethod
@@ -288,49 +325,60 @@ def parse_scenario(data: Any, *, source: str = "<scenario>") -> Plan:
     return plan.model_copy(update={"path": source})
 
 
-def _bad_dates(node: Any, where: tuple = ()) -> list[tuple[str, str]]:
-    """(field, text) of every date-looking scalar that is not a real date, in file order."""
-    if isinstance(node, dict):
-        return [hit for k, v in node.items() for hit in _bad_dates(v, (*where, k))]
-    if isinstance(node, list):
-        return [hit for k, v in enumerate(node) for hit in _bad_dates(v, (*where, k))]
-    text = str(node)
-    if not _DATE.match(text):
-        return []
+def max_draws() -> int:
+    """The largest draw count accepted: MAX_DRAWS, or MONEYTRAIL_MAX_DRAWS if set."""
+    return yamlio.limit(DRAWS_VARIABLE, MAX_DRAWS)
+
+
+def check_draws(draws: Any, *, field: str = "draws", file: str | None = None) -> int:
+    """A draw count from any front end (CLI option, API argument) checked before work starts:
+    a whole number in 1..max_draws(); above the limit a LimitError says how to raise it."""
+    if isinstance(draws, bool) or not isinstance(draws, int | float | str):
+        raise ScenarioError("draws must be a whole number", file=file, field=field,
+                            value=draws)
     try:
-        dt.date.fromisoformat(text[:10])
+        number = int(str(draws).replace("_", ""))
     except ValueError:
-        return [(".".join(str(p) for p in where), text)]
-    return []
+        raise ScenarioError("draws must be a whole number", file=file, field=field,
+                            value=draws) from None
+    if number < 1:
+        raise ScenarioError("need at least one draw", file=file, field=field, value=number)
+    top = max_draws()
+    if number > top:
+        raise LimitError(f"{number:,} draws is more than the limit of {top:,} (set "
+                         f"{DRAWS_VARIABLE} to raise it)", file=file, field=field,
+                         value=number)
+    return number
 
 
-_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
+def check_seed(seed: Any, *, field: str = "seed", file: str | None = None) -> int:
+    """A random seed from any front end: a whole number in 0..2**63 - 1."""
+    try:
+        number = int(str(seed).replace("_", "")) if not isinstance(seed, bool) else None
+    except ValueError:
+        number = None
+    if number is None or not 0 <= number <= MAX_SEED:
+        raise ScenarioError("seed must be a whole number from 0 to 2**63 - 1", file=file,
+                            field=field, value=seed)
+    return number
 
 
-def _bad_date(text: str) -> tuple[str | None, str | None]:
-    """Field and text of the first impossible date (re-read as plain strings, no dates built)."""
-    hits = _bad_dates(yaml.load(text, Loader=yaml.BaseLoader))
-    return hits[0] if hits else (None, None)
+def check_currency(plan: Plan, known: Iterable[str]) -> None:
+    """Refuse a plan whose currency the FX table does not know (call it where the table is
+    at hand: the schema alone only checks the ISO 4217 form)."""
+    known = set(known)
+    if plan.currency not in known:
+        raise ScenarioError(f"unknown currency (known: {', '.join(sorted(known))})",
+                            file=plan.path or plan.id, field="currency", value=plan.currency)
 
 
 def load_scenario(path: str | Path) -> Plan:
-    """Read a scenario YAML file; errors name the file, the field and the value."""
+    """Read a scenario YAML file; errors name the file, the field and the value.
+
+    Size and node limits, duplicate keys, folders and binary files are refused before any
+    work starts (see `moneytrail.scenarios.yamlio`)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError("file not found", file=str(path)) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ScenarioError(f"malformed YAML ({problem})", file=where) from None
-    except ValueError as exc:        # PyYAML builds dates itself: 2025-02-30 raises ValueError
-        field, value = _bad_date(text)
-        raise ScenarioError(f"not a valid date ({exc})", file=str(path), field=field,
-                            value=value) from None
+    data = yamlio.read_yaml(path, ScenarioError, what="scenario file")
     plan = parse_scenario(data, source=str(path))
     if plan.id != path.stem:
         raise ScenarioError(f"id must equal the file name '{path.stem}'", file=str(path),
