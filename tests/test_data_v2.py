@@ -175,3 +175,23 @@ def test_blackwell_builds_draw_more_than_a_kilowatt_per_gpu(year):
     chip = reference_accelerator(load_analysis(), year)
     assert chip["id"] == "gb200"
     assert float(chip["tdp_w"]) >= 1200
+
+
+# --- targets (validate --summary) --------------------------------------------------------
+
+def test_targets_are_computed_with_their_thresholds(package):
+    from moneytrail.data.summary import targets, targets_frame
+
+    found = {t.name: t for t in targets(package)}
+    primary = found["filing/official sources without primary reference or on a junk domain"]
+    assert primary.met and primary.value == 0 and primary.unit == "count"
+    market = found["market rows labelled assumption (share x market size)"]
+    assert 0 < market.value < 1 and market.target == 0.2 and market.met == (market.value <= 0.2)
+    weak = found["ledger claims citing weak sources"]
+    claims = package.table("ledger-claims")
+    assert f"of {len(claims)} claims" in weak.detail
+    for driver in ("Nvidia cost structure", "TSMC cost structure", "hyperscaler cost structures",
+                   "accelerator shares", "cloud shares"):
+        assert f"driver: {driver}" in found
+    frame = targets_frame(package)
+    assert list(frame.columns) == ["name", "value", "target", "met", "detail", "unit"]
