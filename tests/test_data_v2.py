@@ -195,3 +195,18 @@ def test_targets_are_computed_with_their_thresholds(package):
         assert f"driver: {driver}" in found
     frame = targets_frame(package)
     assert list(frame.columns) == ["name", "value", "target", "met", "detail", "unit"]
+
+
+# --- section 1e: accelerators beyond Nvidia ------------------------------------------------
+
+def test_us_accelerator_market_includes_custom_chips_and_eu_stays_merchant(package):
+    markets = package.table("valuechain-markets")
+    acc = markets[markets["category"] == "accelerators"]
+    for year in ("2024", "2025"):
+        us = acc[(acc["buyer_region"] == "US") & (acc["year"] == year)].set_index("supplier")
+        eu = acc[(acc["buyer_region"] == "EU") & (acc["year"] == year)].set_index("supplier")
+        assert {"nvidia", "amd", "broadcom", "marvell"} <= set(us.index)
+        assert not {"broadcom", "marvell"} & set(eu.index)
+        assert us["central"].astype(float).sum() == pytest.approx(1.0)
+        assert 0.8 < float(us.at["nvidia", "central"]) < float(eu.at["nvidia", "central"])
+        assert (us.loc[["broadcom", "marvell"], "reliability"] != "assumption").all()
