@@ -19,7 +19,7 @@ VALUECHAIN = {
 }
 HEADERS = {
     "sources": ["id", "publisher", "title", "url", "published", "accessed", "reliability",
-                "note"],
+                "note", "primary_ref"],
     "countries": ["code", "name", "eu_member", "note"],
     "entities": ["id", "name", "kind", "owner_country", "groups", "description", "sources",
                  "note"],
@@ -101,7 +101,8 @@ def miller_blair_tables(*, spread: float = 0.0) -> dict[str, list[dict]]:
         "sources": [{"id": "mb", "publisher": "Cambridge University Press",
                      "title": "Miller and Blair, Input-Output Analysis, 2nd ed., section 2.3",
                      "url": "https://doi.org/10.1017/CBO9780511626982", "published": "2009",
-                     "accessed": "2026-11-26", "reliability": "official"}],
+                     "accessed": "2026-11-26", "reliability": "official",
+                     "primary_ref": "Miller and Blair (2009), section 2.3"}],
         "countries": [{"code": "DE", "name": "Germany", "eu_member": "true"},
                       {"code": "US", "name": "United States", "eu_member": "false"}],
         "entities": [{"id": "agriculture", "name": "Agriculture", "kind": "sector",

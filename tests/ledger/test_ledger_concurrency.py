@@ -11,7 +11,8 @@ from moneytrail.ledger import validate
 from moneytrail.ledger.errors import ConflictError, LedgerError
 
 NEW_SOURCE = {"id": "s_tmp", "publisher": "p", "title": "t", "url": "https://example.org/t",
-              "accessed": "2025-01-01", "reliability": "official"}
+              "accessed": "2025-01-01", "reliability": "official",
+              "primary_ref": "Test agency, report 2025, table 1"}
 NEW_CLAIM = {"ref": "gb_com_new", "deal": "d_gb", "stage": "committed", "central": "1e9",
              "currency": "GBP", "price_year": "2024", "as_of": "2024-06", "source": "s_tmp"}
 

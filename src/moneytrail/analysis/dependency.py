@@ -127,11 +127,12 @@ def jurisdiction_shares(result: TraceResult) -> pd.DataFrame:
     return out[out["mean"] > 0].sort_values("mean", ascending=False)
 
 
-def rules_in_force(data: AnalysisData, on: dt.date) -> pd.DataFrame:
-    """Export-control rows whose rule applies on the date (from inclusive, to exclusive)."""
+def rules_in_force(data: AnalysisData, on: dt.date, basis: str = "in_force") -> pd.DataFrame:
+    """Export-control rows applying on the date: from their `basis` date (announced, in_force or
+    binding, inclusive) until rescinded (exclusive); a rule rescinded before it binds never does."""
     rules = data["export_rules"]
-    start = pd.to_datetime(rules["effective_from"]).dt.date
-    end = pd.to_datetime(rules["effective_to"].replace("", None)).dt.date
+    start = pd.to_datetime(rules[basis]).dt.date
+    end = pd.to_datetime(rules["rescinded"].replace("", None)).dt.date
     active = (start <= on) & (end.isna() | (end > on))
     return rules[active.to_numpy()]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from moneytrail.data.checks import Problem
-from moneytrail.data.package import open_package
+from moneytrail.data.package import DataPackage, open_package
 from moneytrail.data.valuechain import valuechain_problems
 from moneytrail.errors import MoneytrailError
 
@@ -40,6 +40,7 @@ def package_problems(path: str | Path | None = None) -> list[Problem]:
         from moneytrail.ledger.validate import ledger_problems
 
         problems += ledger_problems(package)
+    problems += rule_problems(package)
     if package.has("analysis-sources"):
         from moneytrail.analysis.data import analysis_problems
 
@@ -51,6 +52,20 @@ def package_problems(path: str | Path | None = None) -> list[Problem]:
             seen.add(key)
             unique.append(problem)
     return unique
+
+
+def rule_problems(package: DataPackage) -> list[Problem]:
+    """Data 2.0.0 rules: primary references and junk domains (data/sourcing.py), categories
+    against cost structures (data/consistency.py)."""
+    from moneytrail.data.consistency import exclusion_problems
+    from moneytrail.data.sourcing import sourcing_problems
+
+    # the ledger's own rules already check its sources' primary references
+    skip = ("ledger-sources", "macro-sources") if package.has("ledger-claims") else ()
+    try:
+        return sourcing_problems(package, skip=skip) + exclusion_problems(package)
+    except MoneytrailError as exc:
+        return [Problem(exc.file or str(package.root), None, exc.field, exc.value, exc.detail)]
 
 
 INTERVAL_MISS = 0.10   # report intervals whose drawn 5th/95th percentiles miss by over 10 %

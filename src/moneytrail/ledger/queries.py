@@ -16,7 +16,7 @@ import pandas as pd
 
 from moneytrail.ledger.errors import ConversionError, LedgerError, NotFoundError
 from moneytrail.ledger.money import Converter
-from moneytrail.ledger.records import SECTORS, STAGES, split_list
+from moneytrail.ledger.records import NOT_PLEDGES, SECTORS, STAGES, split_list
 
 Tables = dict[str, pd.DataFrame]
 BOUNDS = ("low", "central", "high")
@@ -253,7 +253,8 @@ def overlapping(all_deals: pd.DataFrame, candidates: set[str]) -> set[str]:
 
 
 def is_need(deals: pd.DataFrame) -> pd.Series:
-    return deals["kind"] == "need"
+    """Deals that are not pledges (kinds need, expectation, cost): left out of totals."""
+    return deals["kind"].isin(NOT_PLEDGES)
 
 
 def nearest(series: pd.DataFrame, country: str, year: int) -> tuple[float, int] | None:
@@ -273,7 +274,7 @@ def totals(tables: Tables, converter: Converter, *, by: Sequence[str] = ("region
 
     A deal that is part of, or overlaps, another selected deal with a claim of the same stage
     is left out (its money is already in that headline), so groups add up without double
-    counting. Deals of kind `need` (estimates of what is needed, not pledges) are left out
+    counting. Deals that are not pledges (kinds `need`, `expectation`, `cost`) are left out
     unless `include_needs`. Population and GDP are of the group's year if grouped by year,
     else of the price year, or the nearest year available (`population_year`, `gdp_year`).
     """

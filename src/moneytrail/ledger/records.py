@@ -15,9 +15,12 @@ from moneytrail.data.checks import split_list as split_list  # the package-wide 
 
 STAGES = ("announced", "committed", "disbursed")
 SECTORS = ("public", "private", "mixed")
-# what a deal's amounts are: money promised (counted in totals) or an estimate of what is
-# needed (e.g. the Draghi report), left out of totals unless asked for; empty means pledge
-DEAL_KINDS = ("pledge", "need")
+# what a deal's amounts are: money promised (counted in totals; empty means pledge), or not a
+# pledge and left out of totals unless asked for: an estimate of what is needed (e.g. the Draghi
+# report), an investment a programme is expected to generate or mobilise (`expectation`), or a
+# disclosed cost of finished work (`cost`, e.g. a training run)
+DEAL_KINDS = ("pledge", "need", "expectation", "cost")
+NOT_PLEDGES = ("need", "expectation", "cost")
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class Kind:
 
 
 SOURCE_COLUMNS = ("id", "publisher", "title", "url", "published", "accessed", "reliability",
-                  "note")
+                  "note", "primary_ref")
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("source", "ledger-sources", "ledger/sources.csv", SOURCE_COLUMNS, ("id",)),
     Kind("deal", "ledger-deals", "ledger/deals.csv",

@@ -21,6 +21,7 @@ from moneytrail.data.checks import (
     split_list,
 )
 from moneytrail.data.package import DataPackage, open_package
+from moneytrail.data.sourcing import primary_ref_problem
 from moneytrail.errors import MoneytrailError
 from moneytrail.ledger.money import DEFLATOR_OF
 from moneytrail.ledger.records import (
@@ -116,6 +117,9 @@ def source_problems(rows: list[Row], today: dt.date) -> list[Problem]:
             problems.append(problem(row, "id", row["id"], "ids use letters, digits and _ only"))
         if row["reliability"]:
             problems += source_row_problems(row, *where(row))
+            missing = primary_ref_problem(row["reliability"], row.get("primary_ref"))
+            if missing:
+                problems.append(problem(row, "primary_ref", "", missing))
         for column in ("published", "accessed"):
             problems += date_problems(row, column, today, future=False)
     return problems

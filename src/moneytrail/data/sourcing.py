@@ -1,0 +1,134 @@
+"""Sources that are what their label says.
+
+Two rules over every sources table of a data package (value chain, ledger, macro, analysis):
+
+- a source labelled `filing` or `official` names its primary document in `primary_ref` (issuer
+  or agency, document, period, page or table), so anyone can check the figure at the source even
+  when the URL is a reprint;
+- a `filing` or `official` source is not read from a `junk` domain. Mirror, aggregator and junk
+  domains are listed in the package itself (`valuechain/flagged_domains.csv`); mirror and
+  aggregator URLs are allowed (the URL is where the figure was read) and counted.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pandas as pd
+
+from moneytrail.data.checks import Problem
+from moneytrail.data.package import DataPackage
+
+PRIMARY_REQUIRED = ("filing", "official")
+FLAG_KINDS = ("mirror", "aggregator", "junk")
+FLAGGED_RESOURCE = "valuechain-flagged-domains"
+SOURCES_SCHEMA = "schemas/sources.json"
+NO_PRIMARY_REF = ("a {reliability} source needs primary_ref: the primary document behind it "
+                  "(issuer or agency, document, period, page or table)")
+
+
+def primary_ref_problem(reliability: object, primary_ref: object) -> str | None:
+    """Why a source's primary reference is missing, or None (shared with ledger writes)."""
+    if str(reliability) in PRIMARY_REQUIRED and not str(primary_ref or "").strip():
+        return NO_PRIMARY_REF.format(reliability=reliability)
+    return None
+
+
+def source_resources(package: DataPackage) -> list[str]:
+    """Names of the package's sources tables (every resource using the sources schema)."""
+    return [r["name"] for r in package.descriptor.get("resources", [])
+            if r.get("schema") == SOURCES_SCHEMA]
+
+
+def all_sources(package: DataPackage) -> pd.DataFrame:
+    """Every source row of the package with `resource`, `_file` and `_line`; a table written
+    before data 2.0.0 has an empty `primary_ref`."""
+    frames = []
+    for name in source_resources(package):
+        frame = package.table(name)
+        if "primary_ref" not in frame.columns:
+            frame = frame.assign(primary_ref="")
+        frames.append(frame.assign(resource=name, _file=frame.attrs["path"],
+                                   _line=[int(i) + 2 for i in frame.index]))
+    if not frames:
+        return pd.DataFrame(columns=["id", "url", "reliability", "primary_ref", "resource",
+                                     "_file", "_line"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def flagged_domains(package: DataPackage) -> dict[str, str]:
+    """Domain -> kind (mirror | aggregator | junk) from the package's list; empty without one."""
+    if not package.has(FLAGGED_RESOURCE):
+        return {}
+    table = package.table(FLAGGED_RESOURCE)
+    return dict(zip(table["domain"].str.lower(), table["kind"], strict=True))
+
+
+def host_of(url: str) -> str:
+    """Host of a URL, lower case, without a leading 'www.'; '' if there is none."""
+    host = (urlparse(str(url)).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def flag_of(url: str, flagged: dict[str, str]) -> tuple[str, str] | None:
+    """(listed domain, kind) when the URL's host is a listed domain or one of its subdomains."""
+    host = host_of(url)
+    while host:
+        if host in flagged:
+            return host, flagged[host]
+        host = host.partition(".")[2]
+    return None
+
+
+def source_flags(package: DataPackage) -> pd.DataFrame:
+    """One row per source: id, resource, reliability, flagged domain and its kind ('' if not
+    listed), and whether it has a primary reference."""
+    sources, flagged = all_sources(package), flagged_domains(package)
+    flags = [flag_of(url, flagged) or ("", "") for url in sources["url"]]
+    return pd.DataFrame({
+        "id": sources["id"], "resource": sources["resource"],
+        "reliability": sources["reliability"],
+        "domain": [f[0] for f in flags], "flag": [f[1] for f in flags],
+        "has_primary_ref": sources["primary_ref"].str.strip() != "",
+        "_file": sources["_file"], "_line": sources["_line"]})
+
+
+def sourcing_counts(package: DataPackage) -> pd.DataFrame:
+    """Counts of sources by reliability: all, on each kind of flagged domain, with and
+    without a primary reference (what `validate --summary` prints)."""
+    flags = source_flags(package)
+    rows = []
+    for reliability, group in flags.groupby("reliability", sort=False):
+        row = {"reliability": reliability, "sources": len(group)}
+        for kind in FLAG_KINDS:
+            row[kind] = int((group["flag"] == kind).sum())
+        row["primary_ref"] = int(group["has_primary_ref"].sum())
+        rows.append(row)
+    order = {r: i for i, r in enumerate(("filing", "official", "analyst", "estimate", "weak",
+                                         "assumption"))}
+    frame = pd.DataFrame(rows, columns=["reliability", "sources", *FLAG_KINDS, "primary_ref"])
+    return frame.sort_values("reliability", key=lambda s: s.map(order).fillna(99),
+                             ignore_index=True)
+
+
+def sourcing_problems(package: DataPackage, *, skip: tuple[str, ...] = ()) -> list[Problem]:
+    """`filing`/`official` sources without a primary reference or read from a junk domain.
+
+    `skip` names source resources whose primary reference another rule already checks (the
+    ledger's, checked on every ledger write); the junk-domain rule covers every table.
+    """
+    problems = []
+    for _, row in source_flags(package).iterrows():
+        reliability = row["reliability"]
+        if reliability not in PRIMARY_REQUIRED:
+            continue
+        where = (row["_file"], int(row["_line"]))
+        if row["resource"] not in skip and not row["has_primary_ref"]:
+            problems.append(Problem(*where, "primary_ref", "",
+                                    NO_PRIMARY_REF.format(reliability=reliability)))
+        if row["flag"] == "junk":
+            problems.append(Problem(*where, "url", row["domain"],
+                                    f"a {reliability} source read from a junk domain (listed in "
+                                    "valuechain/flagged_domains.csv): use a proper copy of the "
+                                    "document or lower the reliability"))
+    return problems
