@@ -384,6 +384,21 @@ def sensitivity(
              console=console)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on", min=1, max=65535)] = 8000,
+    db: Annotated[str | None, typer.Option("--db", help="ledger store: a SQLite file or a "
+                                           "postgresql:// URL (default: SQLite in the user "
+                                           "data folder)")] = None,
+    data: DataOpt = None,
+) -> None:
+    """Run the web app and HTTP API (open the address it prints in a browser)."""
+    from moneytrail.web.server import serve as run
+
+    run(host=host, port=port, db=db, data=str(data) if data else None)
+
+
 def main() -> None:
     from typer._click.exceptions import ClickException as TyperClickException
 

@@ -35,6 +35,8 @@ def percent(value: Any, digits: int = 0) -> str:
 def number(value: Any, digits: int = 0) -> str:
     if value is None:
         return DASH
+    if digits == 0 and 0 < abs(float(value)) < 10:
+        digits = 2          # small per-person amounts: 0.39, not 0
     return f"{float(value):,.{digits}f}"
 
 
