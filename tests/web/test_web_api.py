@@ -274,3 +274,21 @@ def test_serve_command_is_listed():
     result = CliRunner().invoke(app, ["serve", "--help"])
     assert result.exit_code == 0
     assert "--db" in result.output and "--port" in result.output
+
+
+def test_reflected_input_is_escaped(client):
+    payload = "%3Cb%20onmouseover%3Dalert(1)%3Ex"         # <b onmouseover=alert(1)>x
+    for url in (f"/ledger/deals/{payload}", f"/ledger?region={payload}",
+                f"/sources/{payload}", f"/plans/{payload}"):
+        response = client.get(url)
+        assert 400 <= response.status_code < 500
+        assert "<b onmouseover" not in response.text
+        assert "&lt;b onmouseover=alert(1)&gt;x" in response.text, url
+
+
+def test_apps_do_not_share_state(client, tmp_path):
+    other = create_app(db=str(tmp_path / "other.sqlite"))
+    with TestClient(other) as second:
+        assert second.get(f"/api/v1/sources/{HOSTILE}").status_code == 404
+    assert client.get(f"/api/v1/sources/{HOSTILE}").status_code == 200
+    assert other.state.web is not client.app.state.web
