@@ -73,7 +73,7 @@ def create_app(db: str | None = None, data: str | None = None) -> FastAPI:
                   "announced, committed and spent money, sources, and the debate's claims "
                   "checked against the data. Errors are problem-details JSON "
                   "(application/problem+json) naming the field and value.",
-                  # no Swagger UI: it loads its files from a CDN, which the CSP (and the project) forbids
+                  # no Swagger UI: it loads files from a CDN, which the CSP and the project forbid
                   openapi_url=f"{API}/openapi.json", docs_url=None, redoc_url=None,
                   lifespan=lifespan)
     app.state.web = state
