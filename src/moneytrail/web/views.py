@@ -16,6 +16,7 @@ import pandas as pd
 
 from moneytrail.errors import MoneytrailError
 from moneytrail.ledger.records import DEAL_KINDS, STAGES, split_list
+from moneytrail.web.format import money
 from moneytrail.web.state import WebState
 
 MAX_PARAM = 100          # longest query value accepted (ids, regions, currencies)
@@ -255,10 +256,10 @@ def source_view(state: WebState, url: str, source: str) -> View:
                          "deal": deal["id"]})
     for _, claim in tables["claim"].iterrows():
         if claim["source"] == source:
+            amount = money(float(claim["central"]), claim["currency"])
             used.append({"table": "ledger claim", "key": claim["ref"],
-                         "label": f"{claim['stage']} {claim['central']} {claim['currency']} "
-                                  f"({claim['price_year']}), as of {claim['as_of']}",
-                         "deal": claim["deal"]})
+                         "label": f"{claim['stage']}: {amount} ({claim['price_year']} prices),"
+                                  f" as of {claim['as_of']}", "deal": claim["deal"]})
     for kind in ("fx", "deflator", "population", "gdp"):
         frame = tables[kind]
         for _, row in frame[frame["source"] == source].iterrows():
