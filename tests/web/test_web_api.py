@@ -49,6 +49,7 @@ JSON_PAGES = [
     (f"/api/v1/sources/{SOURCE}", ["source", "used_by"]),
     ("/api/v1/claims", ["claims", "checks"]),
     ("/api/v1/plans", ["plans"]),
+    ("/api/v1/charts/reality", ["reality"]),
     (f"/api/v1/plans/{PLAN}", ["plan", "spend"]),
 ]
 
@@ -292,3 +293,44 @@ def test_apps_do_not_share_state(client, tmp_path):
         assert second.get(f"/api/v1/sources/{HOSTILE}").status_code == 404
     assert client.get(f"/api/v1/sources/{HOSTILE}").status_code == 200
     assert other.state.web is not client.app.state.web
+
+
+def test_only_embed_pages_may_be_framed(client):
+    response = client.get("/embed/reality")
+    assert response.status_code == 200
+    assert "frame-ancestors *" in response.headers["content-security-policy"]
+    assert "x-frame-options" not in response.headers
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert 'id="reality-data"' in response.text and "Open in moneytrail" in response.text
+    home = client.get("/")
+    assert "/embed/reality" in home.text and home.headers["x-frame-options"] == "DENY"
+
+
+def test_reproduce_snippets_follow_the_filters(client):
+    body = client.get("/api/v1/ledger?region=EU&year=2025&kind=pledge").json()
+    assert body["reproduce"]["cli"] == "moneytrail ledger list --region EU --year 2025"
+    assert "list(region='EU', year=2025)" in body["reproduce"]["python"]
+    assert body["reproduce"]["api"].endswith("/api/v1/ledger?region=EU&year=2025&kind=pledge"
+                                             "&format=csv&table=deals")
+    html = client.get("/ledger/totals?stage=committed").text
+    assert "moneytrail ledger totals --by region --stage committed" in html
+
+
+def test_reproduce_cli_runs(client, tmp_path):
+    """The command shown under the ledger table gives the same deals as the page."""
+    import json
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    snippet = client.get("/api/v1/ledger?region=EU&sector=public").json()["reproduce"]["cli"]
+    db = client.app.state.web.ledger.url
+    args = shlex.split(snippet)[1:] + ["--db", db, "--format", "json"]
+    out = subprocess.run([sys.executable, "-m", "moneytrail.cli", *args], capture_output=True,
+                         text=True, timeout=120, env={**os.environ})
+    assert out.returncode == 0, out.stderr
+    shown = {d["id"] for d in client.get("/api/v1/ledger?region=EU&sector=public").json()["deals"]}
+    text = out.stdout
+    assert all(deal in text for deal in shown) and shown
+    json.loads(text)

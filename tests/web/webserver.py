@@ -31,6 +31,7 @@ PAGES = [
     ("source", "/sources/l_stargate_2025_01_center"),
     ("claims", "/claims"),
     ("plan", "/plans/eu-ai-gigafactories"),
+    ("embed", "/embed/reality"),
     ("error", "/ledger?year=abc"),
 ]
 

@@ -201,10 +201,13 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def render(request: Request, template: str, view: View, nav: str, **extra: Any) -> HTMLResponse:
+def render(request: Request, template: str, view: View, nav: str, api_path: str | None = None,
+           **extra: Any) -> HTMLResponse:
     """A view as an HTML page, with download links for each of its tables."""
     query = dict(request.query_params)
-    api_path = API + request.url.path.rstrip("/") if request.url.path != "/" else API + "/home"
+    if api_path is None:
+        api_path = API + request.url.path.rstrip("/") if request.url.path != "/" \
+            else API + "/home"
 
     def download(table: str, fmt: str) -> str:
         params = {**query, "format": fmt}
@@ -212,8 +215,10 @@ def render(request: Request, template: str, view: View, nav: str, **extra: Any) 
             params["table"] = table
         return f"{api_path}?{urlencode(params)}"
 
+    origin = str(request.base_url).rstrip("/")
     page = request.app.state.templates.get_template(template).render(
-        request=request, view=view, meta=view["meta"], nav=nav, download=download, **extra)
+        request=request, view=view, meta=view["meta"], nav=nav, download=download,
+        origin=origin, **extra)
     return HTMLResponse(page)
 
 
@@ -234,6 +239,18 @@ def add_routes(app: FastAPI) -> None:
     def home(request: Request) -> HTMLResponse:
         return render(request, "home.html", views.home_view(web(request), page_url(request)),
                       "home")
+
+    @app.get(f"{API}/charts/reality", tags=["ledger"],
+             summary="The reality-check chart's data: largest pledges by stage")
+    def api_reality(request: Request, format: Format = None, table: Table = None) -> Response:
+        return as_api(views.reality_view(web(request), page_url(request)), format, table)
+
+    @app.get("/embed/reality", include_in_schema=False)
+    def embed_reality(request: Request) -> HTMLResponse:
+        """The only kind of page that other sites may frame (see the CSP middleware)."""
+        return render(request, "embed_reality.html",
+                      views.reality_view(web(request), page_url(request)), "",
+                      api_path=f"{API}/charts/reality")
 
     @app.get(f"{API}/ledger", tags=["ledger"],
              summary="Deals with stages and reality ratios (filters: region, sector, year, kind)")

@@ -64,6 +64,18 @@ def meta(state: WebState, *, title: str, url: str, **extra: Any) -> dict[str, An
             **extra}
 
 
+def reproduce(cli: list[str], python: str, api: str) -> dict[str, str]:
+    """How to get the same numbers without the web app: a command, Python, and the API."""
+    import shlex
+
+    return {"cli": shlex.join(cli), "python": python, "api": api}
+
+
+def options_cli(options: dict[str, Any]) -> list[str]:
+    return [part for name, value in options.items() if value not in (None, "")
+            for part in (f"--{name}", str(value))]
+
+
 # -- parameters ---------------------------------------------------------------------------
 def text_param(name: str, value: str | None) -> str | None:
     """A query value, stripped; empty means not given; too long is refused."""
@@ -124,12 +136,31 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
                "committed_ratio", "disbursed_ratio", "currency", "price_year"]
     deals = rows(listing, columns)
     currency_used, price_year = unit_of(state, options)
+    given = {k: v for k, v in {**filters, **options}.items() if v is not None}
+    python = "import moneytrail as mt\n" + \
+        f"deals = mt.ledger.open().list({', '.join(f'{k}={v!r}' for k, v in given.items())})"
+    if kind:
+        python += f"\ndeals = deals[deals['kind'].replace('', 'pledge') == {kind!r}]"
     return View(meta=meta(state, title="AI investment deals: announced, committed, spent",
                           url=url, currency=currency_used, price_year=price_year),
+                reproduce=reproduce(["moneytrail", "ledger", "list", *options_cli(given)],
+                                    python, api_url(url, "deals")),
                 filters={"region": filters["region"], "sector": filters["sector"],
                          "year": filters["year"], "kind": kind,
                          "currency": options.get("currency")},
                 choices=filter_choices(state), deals=deals, tables=["deals"])
+
+
+def api_url(url: str, table: str) -> str:
+    """The CSV address under /api/v1 of a page's table (for curl and spreadsheets)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/") or "/home"
+    path = path if path.startswith("/api/v1/") else "/api/v1" + path
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k not in ("format", "table")]
+    query += [("format", "csv"), ("table", table)]
+    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), ""))
 
 
 def unit_of(state: WebState, options: dict[str, Any]) -> tuple[str, int]:
@@ -172,6 +203,11 @@ def deal_view(state: WebState, url: str, deal: str, *, currency: str | None = No
     currency_used, price_year = unit_of(state, options)
     return View(meta=meta(state, title=f"Deal: {info.get('name', deal)}", url=url,
                           currency=currency_used, price_year=price_year),
+                reproduce=reproduce(["moneytrail", "ledger", "show", deal,
+                                     *options_cli(options)],
+                                    "import moneytrail as mt\n"
+                                    f"deal = mt.ledger.open().show({deal!r})",
+                                    api_url(url, "claims")),
                 deal=info, ratios=ratio, claims=claim_rows,
                 sources=rows(shown["sources"], ["id", "publisher", "title", "url",
                                                 "published", "reliability"]),
@@ -191,8 +227,14 @@ def totals_view(state: WebState, url: str, *, stage: str | None = None,
                "population_year", "gdp", "gdp_year", "per_capita_central", "per_gdp_central",
                "stage", "currency", "price_year"]
     currency_used, price_year = unit_of(state, options)
+    cli = ["moneytrail", "ledger", "totals", "--by", "region", "--stage", stage,
+           *options_cli(options), *(["--include-needs"] if include else [])]
+    python = ("import moneytrail as mt\ntotals = mt.ledger.open().totals(by=['region'], "
+              f"stage={stage!r}" + "".join(f", {k}={v!r}" for k, v in options.items()) +
+              (", include_needs=True" if include else "") + ")")
     return View(meta=meta(state, title=f"Ledger totals by region ({stage})", url=url,
                           currency=currency_used, price_year=price_year),
+                reproduce=reproduce(cli, python, api_url(url, "totals")),
                 filters={"stage": stage, "currency": options.get("currency"),
                          "needs": "yes" if include else None},
                 stages=list(STAGES), totals=rows(frame, columns), tables=["totals"])
@@ -206,6 +248,12 @@ def reality_chart(state: WebState) -> list[dict[str, Any]]:
     top = pledges.sort_values("announced_central", ascending=False).head(CHART_DEALS)
     return rows(top, ["id", "name", "region", "announced_central", "committed_central",
                       "disbursed_central", "currency", "price_year"])
+
+
+def reality_view(state: WebState, url: str) -> View:
+    """The home page's reality-check chart on its own (for embedding and its data)."""
+    return View(meta=meta(state, title="How real are the AI pledges? Announced, committed, "
+                          "spent", url=url), reality=reality_chart(state), tables=["reality"])
 
 
 # -- sources ------------------------------------------------------------------------------
@@ -285,6 +333,7 @@ def source_view(state: WebState, url: str, source: str) -> View:
             used.append({"table": "debate claim", "key": row["claim"], "label": row["text"],
                          "deal": None})
     return View(meta=meta(state, title=f"Source: {record.get('title') or source}", url=url),
+                reproduce={"api": api_url(url, "used_by")},
                 source=record, kept_in=where, used_by=used, tables=["used_by"])
 
 
@@ -303,8 +352,13 @@ def claims_view(state: WebState, url: str) -> View:
         for source in str(check["sources"] or "").split(";"):
             if source.strip() and source.strip() not in claim["sources"]:
                 claim["sources"].append(source.strip())
+    python = ("from moneytrail.analysis.claims import check_claims\n"
+              "checks = check_claims()     # the bundled ledger; the web app uses its store")
     return View(meta=meta(state, title="Claims of the debate, checked against the data",
-                          url=url), claims=list(grouped.values()), checks=checks,
+                          url=url),
+                reproduce=reproduce(["moneytrail", "claims", "check"], python,
+                                    api_url(url, "checks")),
+                claims=list(grouped.values()), checks=checks,
                 tables=["checks"])
 
 
@@ -354,6 +408,12 @@ def plan_view(state: WebState, url: str, plan_id: str) -> View:
             "budget": plan.budget.amount, "budget_source": plan.budget.source,
             "budget_note": plan.budget.note, "horizon_years": plan.horizon_years}
     return View(meta=meta(state, title=f"Plan: {plan.title}", url=url), plan=info,
+                reproduce=reproduce(["moneytrail", "trace", f"scenarios/{plan_id}.yaml",
+                                     "--draws", "2000"],
+                                    "import moneytrail as mt\n"
+                                    f"plan = mt.load_scenario('scenarios/{plan_id}.yaml')\n"
+                                    "result = mt.trace(plan, draws=2000, seed=1)",
+                                    api_url(url, "spend")),
                 spend=split, tables=["spend"])
 
 
