@@ -334,3 +334,29 @@ def test_reproduce_cli_runs(client, tmp_path):
     text = out.stdout
     assert all(deal in text for deal in shown) and shown
     json.loads(text)
+
+
+NASTY = ["", " ", "\x00", "%00", "\U0001f642", "9" * 60, "-1", "NaN", "1e309", "2025.0",
+         "../../etc/passwd", "' OR 1=1 --", "<svg onload=alert(1)>", "eu", "None"]
+PARAMS = [("/api/v1/ledger", ("region", "sector", "year", "kind", "currency", "format",
+                              "table")),
+          ("/api/v1/ledger/totals", ("stage", "currency", "needs", "format", "table")),
+          (f"/api/v1/ledger/deals/{DEAL}", ("currency", "format", "table")),
+          ("/api/v1/claims", ("format", "table"))]
+
+
+@pytest.mark.parametrize(("path", "names"), PARAMS, ids=[p for p, _ in PARAMS])
+def test_no_input_makes_a_server_error(client, path, names):
+    from urllib.parse import quote
+
+    for name in names:
+        for value in NASTY:
+            response = client.get(f"{path}?{name}={quote(value)}")
+            assert response.status_code < 500, (name, value, response.text)
+            if response.status_code >= 400:
+                assert response.headers["content-type"] == "application/problem+json"
+    for value in NASTY[1:]:
+        for prefix in ("/api/v1/ledger/deals/", "/api/v1/sources/", "/api/v1/plans/",
+                       "/ledger/deals/", "/sources/", "/plans/"):
+            response = client.get(prefix + quote(value, safe=""))
+            assert response.status_code < 500, (prefix, value, response.text)
