@@ -207,6 +207,12 @@ def test_security_headers(client, url):
     assert headers["x-frame-options"] == "DENY"
 
 
+def test_hsts_only_over_https(client):
+    assert "strict-transport-security" not in client.get("/").headers
+    secure = TestClient(client.app, base_url="https://testserver")   # no lifespan: app stays open
+    assert secure.get("/").headers["strict-transport-security"] == "max-age=31536000"
+
+
 def test_plotly_comes_from_the_wheel(client):
     response = client.get("/static/plotly.min.js")
     assert response.status_code == 200 and len(response.content) > 1_000_000

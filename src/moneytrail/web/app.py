@@ -113,6 +113,8 @@ def add_security_headers(app: FastAPI) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if request.url.scheme == "https":       # behind TLS only: a year, as ASVS 3.4.1 asks
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
         return response
 
 
