@@ -6,7 +6,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 # pip prints a warning per ignored location from the machine-wide config: keep logs readable
 QUIET  := 2>&1 | grep -v "WARNING: Location" || true
 
-.PHONY: demo test bench lint venv dev-venv system-deps clean
+.PHONY: demo test bench lint serve screenshots venv dev-venv system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ $(VENV)/.runtime: $(BIN)/python pyproject.toml
 
 $(VENV)/.dev: $(VENV)/.runtime
 	$(PIP) install -e ".[dev]" $(QUIET)
-	$(BIN)/python -c "import pytest, hypothesis, pymrio, sqlalchemy, psycopg"
+	$(BIN)/python -c "import pytest, hypothesis, pymrio, sqlalchemy, psycopg, playwright, axe_playwright_python"
 	touch $@
 
 venv: $(VENV)/.runtime
@@ -34,6 +34,16 @@ system-deps:
 
 demo: venv
 	$(BIN)/moneytrail demo
+	@echo "Web app: run 'make serve', then open http://127.0.0.1:8000/ in a browser."
+
+# The web app and HTTP API on http://127.0.0.1:8000/ (SQLite store in the user data folder;
+# `make serve SERVE_ARGS="--db postgresql://..."` for a shared PostgreSQL store).
+serve: venv
+	$(BIN)/moneytrail serve $(SERVE_ARGS)
+
+# PNGs of every page at 1280 and 375 px wide, for review (Debian's Chromium, no downloads).
+screenshots: dev-venv system-deps
+	$(BIN)/python scripts/screenshots.py screenshots
 
 test: dev-venv system-deps
 	@url=$$(scripts/postgres.sh start) || { echo "could not start PostgreSQL"; exit 1; }; \

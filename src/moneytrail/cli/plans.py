@@ -282,3 +282,15 @@ def bench(
             table.add_row(key, *[f"{row[key]:.4g}" if isinstance(row[key], float)
                                  else str(row[key]) for row in rows])
         console.print(table)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on", min=1, max=65535)] = 8000,
+    db: DbOpt = None,
+    data: DataOpt = None,
+) -> None:
+    """Run the web app and HTTP API (open the address it prints in a browser)."""
+    from moneytrail.web.server import serve as run
+
+    run(host=host, port=port, db=db, data=str(data) if data else None)

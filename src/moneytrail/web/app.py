@@ -1,0 +1,338 @@
+"""The web app: `/api/v1` JSON (OpenAPI at `/api/v1/openapi.json`) and HTML pages.
+
+    from moneytrail.web import create_app
+    app = create_app(db="sqlite:///ledger.sqlite")     # then serve it with uvicorn
+
+Every page is a view (`views.py`) rendered two ways: as JSON (or CSV, `?format=csv&table=...`)
+under `/api/v1/...`, and as an HTML page from a Jinja2 template. Nothing is kept in module
+globals: shared objects live on `app.state`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from moneytrail.errors import MoneytrailError
+from moneytrail.web import views
+from moneytrail.web.format import FILTERS
+from moneytrail.web.state import WebState
+from moneytrail.web.views import View
+
+HERE = Path(__file__).parent
+API = "/api/v1"
+log = logging.getLogger("moneytrail.web")
+
+CSP = ("default-src 'self'; script-src 'self'; "
+       # plotly.js sets style attributes and injects its own <style> element
+       "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+       "frame-ancestors {frame}")
+
+
+def plotly_js() -> Path:
+    """plotly.min.js as shipped inside the plotly wheel (no CDN)."""
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def templates() -> Environment:
+    env = Environment(loader=FileSystemLoader(HERE / "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(FILTERS)
+    return env
+
+
+def create_app(db: str | None = None, data: str | None = None) -> FastAPI:
+    """A new web app on the ledger store `db` (default: the user's store) and data package
+    `data` (default: the bundled one). The store is opened now, so a bad `db` fails here."""
+    state = WebState.open(db, data)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        app.state.web.close()
+
+    app = FastAPI(title="moneytrail", version=_version(),
+                  description="Follow the money of AI investment plans: the ledger of "
+                  "announced, committed and spent money, sources, and the debate's claims "
+                  "checked against the data. Errors are problem-details JSON "
+                  "(application/problem+json) naming the field and value.",
+                  # no Swagger UI: it loads files from a CDN, which the CSP and the project forbid
+                  openapi_url=f"{API}/openapi.json", docs_url=None, redoc_url=None,
+                  lifespan=lifespan)
+    app.state.web = state
+    app.state.templates = templates()
+    add_security_headers(app)
+    add_error_handlers(app)
+
+    @app.get("/static/plotly.min.js", include_in_schema=False)
+    def plotly_bundle() -> FileResponse:
+        return FileResponse(plotly_js(), media_type="text/javascript",
+                            headers={"Cache-Control": "public, max-age=86400"})
+
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    add_routes(app)
+    return app
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("moneytrail")
+    except PackageNotFoundError:
+        return "0"
+
+
+# -- headers and errors -------------------------------------------------------------------
+def add_security_headers(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable) -> Response:
+        response = await call_next(request)
+        embed = request.url.path.startswith("/embed/")
+        response.headers["Content-Security-Policy"] = CSP.format(
+            frame="*" if embed else "'none'")
+        if not embed:
+            response.headers["X-Frame-Options"] = "DENY"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if request.url.scheme == "https":       # behind TLS only: a year, as ASVS 3.4.1 asks
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        return response
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith(API + "/") or request.url.path == API
+
+
+def problem(request: Request, status: int, title: str, detail: str,
+            field: str | None = None, value: Any = None) -> Response:
+    """An error as problem-details JSON (API) or a friendly error page (pages)."""
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status,
+                            "detail": detail, "instance": request.url.path}
+    if field is not None:
+        body["field"] = field
+    if value is not None:
+        body["value"] = views.clean(value) if isinstance(value, int | float) else str(value)
+    if is_api(request):
+        return JSONResponse(body, status_code=status, media_type="application/problem+json")
+    page = request.app.state.templates.get_template("error.html").render(
+        request=request, error=body, nav=None)
+    return HTMLResponse(page, status_code=status)
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    from moneytrail.ledger.errors import ConflictError, NotFoundError
+
+    @app.exception_handler(MoneytrailError)
+    async def bad_input(request: Request, exc: MoneytrailError) -> Response:
+        status = 404 if isinstance(exc, NotFoundError) else \
+            409 if isinstance(exc, ConflictError) else 400
+        field = exc.field.lstrip("-") if exc.field else None
+        title = {404: "Not found", 409: "Conflict"}.get(status, "Bad request")
+        return problem(request, status, title, exc.detail, field, exc.value)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        loc = [str(p) for p in first.get("loc", ()) if p not in ("query", "path", "body")]
+        return problem(request, 422, "Bad request", str(first.get("msg", "invalid input")),
+                       ".".join(loc) or None, first.get("input"))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        titles = {404: "Not found", 405: "Method not allowed"}
+        detail = "There is no page at this address." if exc.status_code == 404 \
+            else str(exc.detail)
+        return problem(request, exc.status_code, titles.get(exc.status_code, "Error"), detail)
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path)
+        return problem(request, 500, "Internal error",
+                       "Something went wrong on our side; the error was logged.")
+
+
+# -- rendering ----------------------------------------------------------------------------
+Format = Annotated[str | None, Query(description="json (default) or csv")]
+Table = Annotated[str | None, Query(description="which table to download as CSV")]
+Q = Annotated[str | None, Query()]
+
+
+def as_api(view: View, fmt: str | None, table: str | None) -> Response:
+    """A view as JSON, or one of its tables as CSV."""
+    fmt = views.choice_param("format", fmt, ("json", "csv")) or "json"
+    if fmt == "json":
+        return JSONResponse(dict(view))
+    name = views.choice_param("table", table, tuple(view.tables)) or view.tables[0]
+    records = view[name]
+    out = io.StringIO()
+    columns = list(dict.fromkeys(k for record in records for k in record))
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for record in records:
+        writer.writerow({k: csv_cell(v) for k, v in record.items()})
+    filename = f"moneytrail-{name}.csv"
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell: lists joined; text starting like a formula is quoted against injection."""
+    if isinstance(value, list):
+        value = "; ".join(str(v) for v in value)
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def render(request: Request, template: str, view: View, nav: str, api_path: str | None = None,
+           **extra: Any) -> HTMLResponse:
+    """A view as an HTML page, with download links for each of its tables."""
+    query = dict(request.query_params)
+    if api_path is None:
+        api_path = API + request.url.path.rstrip("/") if request.url.path != "/" \
+            else API + "/home"
+
+    def download(table: str, fmt: str) -> str:
+        params = {**query, "format": fmt}
+        if fmt == "csv":
+            params["table"] = table
+        return f"{api_path}?{urlencode(params)}"
+
+    origin = str(request.base_url).rstrip("/")
+    page = request.app.state.templates.get_template(template).render(
+        request=request, view=view, meta=view["meta"], nav=nav, download=download,
+        origin=origin, **extra)
+    return HTMLResponse(page)
+
+
+def page_url(request: Request) -> str:
+    return str(request.url)
+
+
+# -- routes -------------------------------------------------------------------------------
+def add_routes(app: FastAPI) -> None:
+    def web(request: Request) -> WebState:
+        return request.app.state.web
+
+    @app.get(f"{API}/home", tags=["pages"], summary="Home: reality check, claims, plans")
+    def api_home(request: Request, format: Format = None, table: Table = None) -> Response:
+        return as_api(views.home_view(web(request), page_url(request)), format, table)
+
+    @app.get("/", include_in_schema=False)
+    def home(request: Request) -> HTMLResponse:
+        return render(request, "home.html", views.home_view(web(request), page_url(request)),
+                      "home")
+
+    @app.get(f"{API}/charts/reality", tags=["ledger"],
+             summary="The reality-check chart's data: largest pledges by stage")
+    def api_reality(request: Request, format: Format = None, table: Table = None) -> Response:
+        return as_api(views.reality_view(web(request), page_url(request)), format, table)
+
+    @app.get("/embed/reality", include_in_schema=False)
+    def embed_reality(request: Request) -> HTMLResponse:
+        """The only kind of page that other sites may frame (see the CSP middleware)."""
+        return render(request, "embed_reality.html",
+                      views.reality_view(web(request), page_url(request)), "",
+                      api_path=f"{API}/charts/reality")
+
+    @app.get(f"{API}/ledger", tags=["ledger"],
+             summary="Deals with stages and reality ratios (filters: region, sector, year, kind)")
+    def api_ledger(request: Request, region: Q = None, sector: Q = None, year: Q = None,
+                   kind: Q = None, currency: Q = None, format: Format = None,
+                   table: Table = None) -> Response:
+        view = views.deals_view(web(request), page_url(request), region=region, sector=sector,
+                                year=year, kind=kind, currency=currency)
+        return as_api(view, format, table)
+
+    @app.get("/ledger", include_in_schema=False)
+    def ledger(request: Request, region: Q = None, sector: Q = None, year: Q = None,
+               kind: Q = None, currency: Q = None) -> HTMLResponse:
+        view = views.deals_view(web(request), page_url(request), region=region, sector=sector,
+                                year=year, kind=kind, currency=currency)
+        return render(request, "ledger.html", view, "ledger")
+
+    @app.get(f"{API}/ledger/totals", tags=["ledger"],
+             summary="Totals by region, per capita and per GDP")
+    def api_totals(request: Request, stage: Q = None, currency: Q = None, needs: Q = None,
+                   format: Format = None, table: Table = None) -> Response:
+        view = views.totals_view(web(request), page_url(request), stage=stage,
+                                 currency=currency, needs=needs)
+        return as_api(view, format, table)
+
+    @app.get("/ledger/totals", include_in_schema=False)
+    def totals(request: Request, stage: Q = None, currency: Q = None,
+               needs: Q = None) -> HTMLResponse:
+        view = views.totals_view(web(request), page_url(request), stage=stage,
+                                 currency=currency, needs=needs)
+        return render(request, "totals.html", view, "totals")
+
+    @app.get(f"{API}/ledger/deals/{{deal}}", tags=["ledger"],
+             summary="A deal: claims, sources, overlaps and revision history")
+    def api_deal(request: Request, deal: str, currency: Q = None, format: Format = None,
+                 table: Table = None) -> Response:
+        view = views.deal_view(web(request), page_url(request), deal, currency=currency)
+        return as_api(view, format, table)
+
+    @app.get("/ledger/deals/{deal}", include_in_schema=False)
+    def deal_page(request: Request, deal: str, currency: Q = None) -> HTMLResponse:
+        view = views.deal_view(web(request), page_url(request), deal, currency=currency)
+        return render(request, "deal.html", view, "ledger")
+
+    @app.get(f"{API}/sources/{{source}}", tags=["sources"],
+             summary="A source and every row that cites it")
+    def api_source(request: Request, source: str, format: Format = None,
+                   table: Table = None) -> Response:
+        return as_api(views.source_view(web(request), page_url(request), source), format,
+                      table)
+
+    @app.get("/sources/{source}", include_in_schema=False)
+    def source_page(request: Request, source: str) -> HTMLResponse:
+        view = views.source_view(web(request), page_url(request), source)
+        return render(request, "source.html", view, "")
+
+    @app.get(f"{API}/claims", tags=["claims"],
+             summary="The debate's claims with verdict, figure, P(holds) and sources")
+    def api_claims(request: Request, format: Format = None, table: Table = None) -> Response:
+        return as_api(views.claims_view(web(request), page_url(request)), format, table)
+
+    @app.get("/claims", include_in_schema=False)
+    def claims(request: Request) -> HTMLResponse:
+        return render(request, "claims.html", views.claims_view(web(request),
+                                                                page_url(request)), "claims")
+
+    @app.get(f"{API}/plans", tags=["plans"], summary="The reference plans")
+    def api_plans(request: Request, format: Format = None, table: Table = None) -> Response:
+        view = View(meta=views.meta(web(request), title="Reference plans",
+                                    url=page_url(request)),
+                    plans=views.plans_summary(), tables=["plans"])
+        return as_api(view, format, table)
+
+    @app.get(f"{API}/plans/{{plan}}", tags=["plans"],
+             summary="A reference plan and its spending split")
+    def api_plan(request: Request, plan: str, format: Format = None,
+                 table: Table = None) -> Response:
+        return as_api(views.plan_view(web(request), page_url(request), plan), format, table)
+
+    @app.get("/plans/{plan}", include_in_schema=False)
+    def plan_page(request: Request, plan: str) -> HTMLResponse:
+        return render(request, "plan.html", views.plan_view(web(request), page_url(request),
+                                                            plan), "plans")

@@ -1,0 +1,62 @@
+"""Jinja2 filters: amounts, shares and links written for readers, not programmers."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+DASH = "\u2013"
+
+
+def money(value: Any, currency: str = "") -> str:
+    """An amount in readable units: 'EUR 442.5 bn', 'EUR 36 m'; missing is a dash."""
+    if value is None:
+        return DASH
+    value = float(value)
+    for size, unit in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if abs(value) >= size:
+            text = f"{value / size:,.1f}".removesuffix(".0") + f" {unit}"
+            break
+    else:
+        text = f"{value:,.0f}"
+    return f"{currency} {text}".strip()
+
+
+def percent(value: Any, digits: int = 0) -> str:
+    """A share (0.104) as a percentage ('10 %'); missing is a dash."""
+    if value is None:
+        return DASH
+    value = float(value) * 100
+    if 0 < abs(value) < 10 ** -digits:
+        return f"< {10 ** -digits:g} %" if value > 0 else f"> -{10 ** -digits:g} %"
+    return f"{value:,.{digits}f} %"
+
+
+def number(value: Any, digits: int = 0) -> str:
+    if value is None:
+        return DASH
+    if digits == 0 and 0 < abs(float(value)) < 10:
+        digits = 2          # small per-person amounts: 0.39, not 0
+    return f"{float(value):,.{digits}f}"
+
+
+def safe_url(value: Any) -> str | None:
+    """The URL if it is an absolute http(s) link, else None (shown as text, never a link)."""
+    text = str(value or "").strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() in ("http", "https") and parts.netloc and not any(
+            c in text for c in "\x00\n\r\t <>\"'`"):
+        return text
+    return None
+
+
+def verdict_label(verdict: Any) -> str:
+    return {"supported": "Supported", "contradicted": "Contradicted",
+            "uncertain": "Uncertain"}.get(str(verdict), str(verdict))
+
+
+FILTERS = {"money": money, "percent": percent, "number": number, "safe_url": safe_url,
+           "verdict_label": verdict_label}

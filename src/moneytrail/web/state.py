@@ -1,0 +1,81 @@
+"""What the web app opens once per process and shares between requests (kept on `app.state`).
+
+The ledger store is opened at start-up; the value-chain and analysis tables are read once; the
+debate's claims are checked at the first request that needs them (a few seconds) and then kept.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from moneytrail.data.valuechain import ValueChain
+    from moneytrail.ledger.store import Ledger
+
+
+@dataclass
+class WebState:
+    """Shared, read-mostly objects of one running web app."""
+
+    ledger: Ledger
+    data: Path | None = None
+    _claims: pd.DataFrame | None = None
+    _valuechain: ValueChain | None = None
+    _analysis_sources: pd.DataFrame | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def open(cls, db: str | None = None, data: str | None = None) -> WebState:
+        """Open (creating on first use) the ledger store at `db` (default: the user's store)."""
+        from moneytrail.ledger import open as open_ledger
+
+        return cls(ledger=open_ledger(db), data=Path(data) if data else None)
+
+    def close(self) -> None:
+        self.ledger.close()
+
+    @property
+    def data_version(self) -> str:
+        return self.valuechain.version
+
+    @property
+    def valuechain(self) -> ValueChain:
+        """The value-chain tables of the data package (read once)."""
+        if self._valuechain is None:
+            from moneytrail.data.valuechain import load_valuechain
+
+            with self._lock:
+                if self._valuechain is None:
+                    self._valuechain = load_valuechain(str(self.data) if self.data else None)
+        return self._valuechain
+
+    @property
+    def analysis_sources(self) -> pd.DataFrame:
+        """Sources of the analysis tables (hardware, efficiency, claims parameters)."""
+        if self._analysis_sources is None:
+            from moneytrail.data.package import open_package
+
+            package = open_package(self.data)
+            frame = package.table("analysis-sources") if package.has("analysis-sources") \
+                else pd.DataFrame(columns=["id"])
+            self._analysis_sources = frame
+        return self._analysis_sources
+
+    def claims(self) -> pd.DataFrame:
+        """The debate's claims checked against the data and this store's ledger (once)."""
+        if self._claims is None:
+            with self._lock:
+                if self._claims is None:
+                    from moneytrail.analysis.claims import check_claims
+                    from moneytrail.analysis.data import load_analysis
+
+                    tables = self.ledger.tables()
+                    ledger = tables["claim"]
+                    ledger.attrs["deals"] = tables["deal"]
+                    self._claims = check_claims(data=load_analysis(self.data), ledger=ledger)
+        return self._claims

@@ -1,0 +1,426 @@
+"""What each page shows, as plain data: the HTML page and its `/api/v1` JSON share one view.
+
+A view is a dict with `meta` (data version, ledger revision, date, citation) and named parts;
+the parts listed in `tables` are lists of flat rows that can also be downloaded as CSV.
+The web layer computes nothing itself: it calls the ledger's queries, the claim checks and the
+scenario loader, then reshapes their DataFrames into rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import pandas as pd
+
+from moneytrail.errors import MoneytrailError
+from moneytrail.ledger.records import DEAL_KINDS, STAGES, split_list
+from moneytrail.web.format import money
+from moneytrail.web.state import WebState
+
+MAX_PARAM = 100          # longest query value accepted (ids, regions, currencies)
+CHART_DEALS = 12         # deals drawn in the home page's reality-check chart
+
+
+class View(dict):
+    """A page's data: `meta`, named parts, and `tables` (the parts downloadable as CSV)."""
+
+    @property
+    def tables(self) -> list[str]:
+        return list(self.get("tables", []))
+
+
+def clean(value: Any) -> Any:
+    """A JSON-safe scalar: NaN/NA become None, numpy numbers become Python numbers."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def rows(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict[str, Any]]:
+    """DataFrame rows as JSON-safe dicts (optionally only some columns, in that order)."""
+    if columns is not None:
+        frame = frame[columns]
+    return [{str(k): clean(v) for k, v in record.items()}
+            for record in frame.to_dict("records")]
+
+
+def meta(state: WebState, *, title: str, url: str, **extra: Any) -> dict[str, Any]:
+    """Provenance of a view: what data it comes from, when, and how to cite it."""
+    last = state.ledger.history(limit=1)
+    revision = int(last["revision"].iloc[0]) if len(last) else 0
+    updated = str(last["time"].iloc[0])[:10] if len(last) else ""
+    today = dt.date.today().isoformat()
+    citation = (f"moneytrail, \u201c{title}\u201d, data package {state.data_version}, "
+                f"ledger revision {revision}" + (f" of {updated}" if updated else "") +
+                f". Retrieved {today} from {url}")
+    return {"title": title, "data_version": state.data_version, "ledger_revision": revision,
+            "ledger_updated": updated, "retrieved": today, "url": url, "citation": citation,
+            **extra}
+
+
+def reproduce(cli: list[str], python: str, api: str) -> dict[str, str]:
+    """How to get the same numbers without the web app: a command, Python, and the API."""
+    import shlex
+
+    return {"cli": shlex.join(cli), "python": python, "api": api}
+
+
+def options_cli(options: dict[str, Any]) -> list[str]:
+    return [part for name, value in options.items() if value not in (None, "")
+            for part in (f"--{name}", str(value))]
+
+
+# -- parameters ---------------------------------------------------------------------------
+def text_param(name: str, value: str | None) -> str | None:
+    """A query value, stripped; empty means not given; too long is refused."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if len(value) > MAX_PARAM:
+        raise MoneytrailError(f"too long (at most {MAX_PARAM} characters)", field=name,
+                              value=value[:MAX_PARAM] + "\u2026")
+    return value
+
+
+def year_param(value: str | None) -> int | None:
+    text = text_param("year", value)
+    if text is None:
+        return None
+    try:
+        year = int(text)
+    except ValueError:
+        raise MoneytrailError("not a year (use four digits, e.g. 2025)", field="year",
+                              value=text) from None
+    if not 1900 <= year <= 2100:
+        raise MoneytrailError("year out of range (1900 to 2100)", field="year", value=text)
+    return year
+
+
+def choice_param(name: str, value: str | None, choices: tuple[str, ...]) -> str | None:
+    text = text_param(name, value)
+    if text is not None and text not in choices:
+        raise MoneytrailError(f"unknown {name} (use {', '.join(choices)})", field=name,
+                              value=text)
+    return text
+
+
+def ledger_options(currency: str | None) -> dict[str, Any]:
+    currency = text_param("currency", currency)
+    return {"currency": currency.upper()} if currency else {}
+
+
+# -- ledger -------------------------------------------------------------------------------
+def deals_view(state: WebState, url: str, *, region: str | None = None,
+               sector: str | None = None, year: str | None = None, kind: str | None = None,
+               currency: str | None = None) -> View:
+    """Deals with the latest amount at each stage and the reality ratios, filtered."""
+    filters = {"region": text_param("region", region), "sector": text_param("sector", sector),
+               "year": year_param(year)}
+    kind = choice_param("kind", kind, DEAL_KINDS)
+    options = ledger_options(currency)
+    listing = state.ledger.list(**filters, **options)
+    reality = state.ledger.reality(**filters, **options).set_index("deal")
+    if kind:
+        listing = listing[listing["kind"].replace("", "pledge") == kind]
+    for column in ("committed_ratio_central", "disbursed_ratio_central"):
+        listing[column.replace("_central", "")] = listing["id"].map(reality[column])
+    listing = listing.sort_values("announced_central", ascending=False, na_position="last")
+    columns = ["id", "name", "kind", "region", "sector", "purpose", "announced",
+               "announced_central", "committed_central", "disbursed_central",
+               "committed_ratio", "disbursed_ratio", "currency", "price_year"]
+    deals = rows(listing, columns)
+    currency_used, price_year = unit_of(state, options)
+    given = {k: v for k, v in {**filters, **options}.items() if v is not None}
+    python = "import moneytrail as mt\n" + \
+        f"deals = mt.ledger.open().list({', '.join(f'{k}={v!r}' for k, v in given.items())})"
+    if kind:
+        python += f"\ndeals = deals[deals['kind'].replace('', 'pledge') == {kind!r}]"
+    return View(meta=meta(state, title="AI investment deals: announced, committed, spent",
+                          url=url, currency=currency_used, price_year=price_year),
+                reproduce=reproduce(["moneytrail", "ledger", "list", *options_cli(given)],
+                                    python, api_url(url, "deals")),
+                filters={"region": filters["region"], "sector": filters["sector"],
+                         "year": filters["year"], "kind": kind,
+                         "currency": options.get("currency")},
+                choices=filter_choices(state), deals=deals, tables=["deals"])
+
+
+def api_url(url: str, table: str) -> str:
+    """The CSV address under /api/v1 of a page's table (for curl and spreadsheets)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/") or "/home"
+    path = path if path.startswith("/api/v1/") else "/api/v1" + path
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k not in ("format", "table")]
+    query += [("format", "csv"), ("table", table)]
+    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), ""))
+
+
+def unit_of(state: WebState, options: dict[str, Any]) -> tuple[str, int]:
+    from moneytrail.ledger.queries import target
+
+    return target(state.ledger.converter(), options.get("currency", "EUR"), None)
+
+
+def filter_choices(state: WebState) -> dict[str, list[str]]:
+    """Values the ledger filters offer (those present in the ledger)."""
+    from moneytrail.ledger.records import SECTORS
+
+    deals = state.ledger.records("deal")
+    return {"region": sorted({d["region"] for d in deals}), "sector": list(SECTORS),
+            "year": sorted({d["announced"][:4] for d in deals if d["announced"]}),
+            "kind": list(DEAL_KINDS)}
+
+
+def deal_view(state: WebState, url: str, deal: str, *, currency: str | None = None) -> View:
+    """A deal, its claims (normalised), sources, overlap links and full revision history."""
+    deal = text_param("deal", deal) or ""
+    options = ledger_options(currency)
+    shown = state.ledger.show(deal, **options)
+    info = dict(zip(shown["deal"]["field"], shown["deal"]["value"], strict=True))
+    claims = shown["claims"]
+    claim_rows = rows(claims, ["ref", "stage", "low", "central", "high", "currency",
+                               "price_year", "as_of", "source", "supersedes", "superseded_by",
+                               "used", "norm_low", "norm_central", "norm_high",
+                               "norm_currency", "norm_price_year", "note"])
+    names = {d["id"]: d["name"] for d in state.ledger.records("deal")}
+    links = [{**link, "name": names.get(link["deal"], "")} for link in rows(shown["links"])]
+    history = [state.ledger.history(kind="deal", key=deal)]
+    history += [state.ledger.history(kind="claim", key=ref) for ref in claims["ref"]]
+    revisions = pd.concat(history, ignore_index=True).sort_values("revision", ascending=False)
+    history_rows = rows(revisions, ["revision", "time", "author", "action", "kind", "key",
+                                    "reason", "changes"])
+    reality = state.ledger.reality(**options)
+    ratios = reality[reality["deal"] == deal]
+    ratio = rows(ratios, [c for c in ratios.columns if "ratio" in c])[0] if len(ratios) else {}
+    currency_used, price_year = unit_of(state, options)
+    return View(meta=meta(state, title=f"Deal: {info.get('name', deal)}", url=url,
+                          currency=currency_used, price_year=price_year),
+                reproduce=reproduce(["moneytrail", "ledger", "show", deal,
+                                     *options_cli(options)],
+                                    "import moneytrail as mt\n"
+                                    f"deal = mt.ledger.open().show({deal!r})",
+                                    api_url(url, "claims")),
+                deal=info, ratios=ratio, claims=claim_rows,
+                sources=rows(shown["sources"], ["id", "publisher", "title", "url",
+                                                "published", "reliability"]),
+                links=links, history=history_rows,
+                tables=["claims", "sources", "links", "history"])
+
+
+def totals_view(state: WebState, url: str, *, stage: str | None = None,
+                currency: str | None = None, needs: str | None = None) -> View:
+    """Sums by region of one stage, with per-capita amounts and shares of GDP."""
+    stage = choice_param("stage", stage, STAGES) or "announced"
+    include = choice_param("needs", needs, ("yes", "no")) == "yes"
+    options = ledger_options(currency)
+    frame = state.ledger.totals(by=["region"], stage=stage, include_needs=include, **options)
+    frame = frame.sort_values("central", ascending=False)
+    columns = ["region", "low", "central", "high", "deals", "overlaps_excluded", "population",
+               "population_year", "gdp", "gdp_year", "per_capita_central", "per_gdp_central",
+               "stage", "currency", "price_year"]
+    currency_used, price_year = unit_of(state, options)
+    cli = ["moneytrail", "ledger", "totals", "--by", "region", "--stage", stage,
+           *options_cli(options), *(["--include-needs"] if include else [])]
+    python = ("import moneytrail as mt\ntotals = mt.ledger.open().totals(by=['region'], "
+              f"stage={stage!r}" + "".join(f", {k}={v!r}" for k, v in options.items()) +
+              (", include_needs=True" if include else "") + ")")
+    return View(meta=meta(state, title=f"Ledger totals by region ({stage})", url=url,
+                          currency=currency_used, price_year=price_year),
+                reproduce=reproduce(cli, python, api_url(url, "totals")),
+                filters={"stage": stage, "currency": options.get("currency"),
+                         "needs": "yes" if include else None},
+                stages=list(STAGES), totals=rows(frame, columns), tables=["totals"])
+
+
+def reality_chart(state: WebState) -> list[dict[str, Any]]:
+    """The largest pledges with their latest announced, committed and spent amounts."""
+    listing = state.ledger.list()
+    pledges = listing[(listing["kind"].replace("", "pledge") == "pledge")
+                      & listing["announced_central"].notna()]
+    top = pledges.sort_values("announced_central", ascending=False).head(CHART_DEALS)
+    return rows(top, ["id", "name", "region", "announced_central", "committed_central",
+                      "disbursed_central", "currency", "price_year"])
+
+
+def reality_view(state: WebState, url: str) -> View:
+    """The home page's reality-check chart on its own (for embedding and its data)."""
+    return View(meta=meta(state, title="How real are the AI pledges? Announced, committed, "
+                          "spent", url=url), reality=reality_chart(state), tables=["reality"])
+
+
+# -- sources ------------------------------------------------------------------------------
+def source_record(state: WebState, source: str) -> tuple[dict[str, Any], str]:
+    """The source row wherever it is kept (ledger store, value chain, analysis tables)."""
+    from moneytrail.ledger.errors import NotFoundError
+
+    for record in state.ledger.records("source"):
+        if record["id"] == source:
+            return {**record, "primary_ref": primary_ref(state, source)}, "ledger store"
+    vc = state.valuechain.sources
+    found = vc[vc["id"] == source]
+    if len(found):
+        return rows(found.drop(columns=["_file", "_line"], errors="ignore"))[0], "value chain"
+    analysis = state.analysis_sources
+    found = analysis[analysis["id"] == source]
+    if len(found):
+        return rows(found)[0], "analysis tables"
+    raise NotFoundError("no source with this id", field="source", value=source)
+
+
+def primary_ref(state: WebState, source: str) -> str:
+    """The source's primary reference, where the store has that column (migration 0003)."""
+    from sqlalchemy import select
+
+    from moneytrail.ledger.models import Source
+
+    if not hasattr(Source, "primary_ref"):
+        return ""
+    with state.ledger.engine.connect() as conn:
+        value = conn.execute(select(Source.primary_ref).where(Source.id == source)).scalar()
+    return value or ""
+
+
+def cites(cell: Any, source: str) -> bool:
+    return source in split_list(str(cell or ""))
+
+
+def source_view(state: WebState, url: str, source: str) -> View:
+    """A source and every ledger, macro, value-chain and debate-claim row that cites it."""
+    source = text_param("source", source) or ""
+    record, where = source_record(state, source)
+    used: list[dict[str, Any]] = []
+    tables = state.ledger.tables()
+    for _, deal in tables["deal"].iterrows():
+        if cites(deal["sources"], source):
+            used.append({"table": "ledger deal", "key": deal["id"], "label": deal["name"],
+                         "deal": deal["id"]})
+    for _, claim in tables["claim"].iterrows():
+        if claim["source"] == source:
+            amount = money(float(claim["central"]), claim["currency"])
+            used.append({"table": "ledger claim", "key": claim["ref"],
+                         "label": f"{claim['stage']}: {amount} ({claim['price_year']} prices),"
+                                  f" as of {claim['as_of']}", "deal": claim["deal"]})
+    for kind in ("fx", "deflator", "population", "gdp"):
+        frame = tables[kind]
+        for _, row in frame[frame["source"] == source].iterrows():
+            key = "/".join(str(row[c]) for c in frame.columns[:2])
+            used.append({"table": f"macro {kind}", "key": key, "label": str(row.get("value",
+                         row.get("units_per_eur", row.get("index", "")))), "deal": None})
+    vc = state.valuechain
+    for name, frame, key_columns in (
+            ("market share", vc.markets, ["category", "buyer_region", "year", "supplier"]),
+            ("cost structure", vc.cost_structures, ["entity", "year", "kind", "counterpart"]),
+            ("entity", vc.entities, ["id"])):
+        if "sources" not in frame.columns:
+            continue
+        for _, row in frame[frame["sources"].map(lambda c: cites(c, source))].iterrows():
+            key = "/".join(str(row[c]) for c in key_columns)
+            label = f"central {row['central']:g}" if "central" in row else str(row.get("name"))
+            used.append({"table": name, "key": key, "label": label, "deal": None})
+    claims = state.claims()
+    for _, row in claims.drop_duplicates("claim").iterrows():
+        cited = {s.strip() for c in claims.loc[claims["claim"] == row["claim"], "sources"]
+                 for s in str(c).split(";")}
+        if source in cited:
+            used.append({"table": "debate claim", "key": row["claim"], "label": row["text"],
+                         "deal": None})
+    return View(meta=meta(state, title=f"Source: {record.get('title') or source}", url=url),
+                reproduce={"api": api_url(url, "used_by")},
+                source=record, kept_in=where, used_by=used, tables=["used_by"])
+
+
+# -- claims -------------------------------------------------------------------------------
+def claims_view(state: WebState, url: str) -> View:
+    """The debate's claims with verdict, figures, P(holds) and sources, one row per check."""
+    frame = state.claims()
+    checks = rows(frame, ["claim", "text", "verdict", "check", "bound", "figure", "p5", "p50",
+                          "p95", "p_holds", "check_verdict", "sources"])
+    grouped: dict[str, dict[str, Any]] = {}
+    for check in checks:
+        claim = grouped.setdefault(check["claim"], {"id": check["claim"], "text": check["text"],
+                                                    "verdict": check["verdict"], "checks": [],
+                                                    "sources": []})
+        claim["checks"].append(check)
+        for source in str(check["sources"] or "").split(";"):
+            if source.strip() and source.strip() not in claim["sources"]:
+                claim["sources"].append(source.strip())
+    python = ("from moneytrail.analysis.claims import check_claims\n"
+              "checks = check_claims()     # the bundled ledger; the web app uses its store")
+    return View(meta=meta(state, title="Claims of the debate, checked against the data",
+                          url=url),
+                reproduce=reproduce(["moneytrail", "claims", "check"], python,
+                                    api_url(url, "checks")),
+                claims=list(grouped.values()), checks=checks,
+                tables=["checks"])
+
+
+# -- plans --------------------------------------------------------------------------------
+def plan_paths() -> dict[str, Any]:
+    from moneytrail.scenarios.reference import reference_scenarios
+
+    return {path.stem: path for path in reference_scenarios()}
+
+
+def plans_summary() -> list[dict[str, Any]]:
+    from moneytrail.scenarios.schema import load_scenario
+
+    out = []
+    for plan_id, path in plan_paths().items():
+        plan = load_scenario(path)
+        out.append({"id": plan_id, "title": plan.title, "budget": plan.budget.amount,
+                    "currency": plan.currency, "year": plan.year,
+                    "buyer_region": plan.buyer_region, "categories": len(plan.spend)})
+    return out
+
+
+def plan_view(state: WebState, url: str, plan_id: str) -> View:
+    """A reference plan: its budget and spending split (low / central / high) with sources."""
+    from moneytrail.ledger.errors import NotFoundError
+    from moneytrail.scenarios.schema import load_scenario
+
+    plan_id = text_param("plan", plan_id) or ""
+    paths = plan_paths()
+    if plan_id not in paths:
+        raise NotFoundError(f"no reference plan with this id (use {', '.join(paths)})",
+                            field="plan", value=plan_id)
+    plan = load_scenario(paths[plan_id])
+    names = dict(zip(state.valuechain.categories["id"], state.valuechain.categories["name"],
+                     strict=True))
+    split = []
+    for category, share in plan.spend.items():
+        low, central, high = share.bounds
+        split.append({"category": category, "name": names.get(category, category),
+                      "low": low, "central": central, "high": high,
+                      "amount_central": central * plan.budget.amount,
+                      "currency": plan.currency, "source": share.source,
+                      "reliability": share.reliability, "note": share.note})
+    info = {"id": plan_id, "title": plan.title, "description": plan.description,
+            "year": plan.year, "currency": plan.currency, "price_year": plan.price_year,
+            "buyer_region": plan.buyer_region, "site_country": plan.site_country,
+            "budget": plan.budget.amount, "budget_source": plan.budget.source,
+            "budget_note": plan.budget.note, "horizon_years": plan.horizon_years}
+    return View(meta=meta(state, title=f"Plan: {plan.title}", url=url), plan=info,
+                reproduce=reproduce(["moneytrail", "trace", f"scenarios/{plan_id}.yaml",
+                                     "--draws", "2000"],
+                                    "import moneytrail as mt\n"
+                                    f"plan = mt.load_scenario('scenarios/{plan_id}.yaml')\n"
+                                    "result = mt.trace(plan, draws=2000, seed=1)",
+                                    api_url(url, "spend")),
+                spend=split, tables=["spend"])
+
+
+def home_view(state: WebState, url: str) -> View:
+    """The ledger's reality check, the claims with verdicts, and the reference plans."""
+    claims = claims_view(state, url)["claims"]
+    return View(meta=meta(state, title="Where the public AI billions go", url=url),
+                reality=reality_chart(state),
+                claims=[{k: c[k] for k in ("id", "text", "verdict")} for c in claims],
+                plans=plans_summary(), tables=["reality", "claims", "plans"])

@@ -1,0 +1,195 @@
+"""What a reader does in a real browser: Playwright driving Debian's Chromium against a real
+`moneytrail serve` on a free loopback port with a temporary SQLite store.
+
+Skipped (with the reason) only when /usr/bin/chromium is missing; `make test` installs it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import urllib.request
+from pathlib import Path
+
+import pytest
+from webserver import CHROMIUM, PAGES, launch_chromium, running_server
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                       reason=f"Debian's Chromium is not installed at {CHROMIUM} "
+                              "(make system-deps installs it)"),
+]
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("server")
+    with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as pw:
+        chromium = launch_chromium(pw)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.problems = []          # console errors and uncaught exceptions (CSP violations too)
+    page.on("console", lambda m: page.problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    yield page
+    context.close()
+
+
+def api(server: str, path: str) -> dict:
+    with urllib.request.urlopen(server + path, timeout=30) as response:
+        return json.load(response)
+
+
+@pytest.mark.parametrize(("name", "path"), PAGES, ids=[p[0] for p in PAGES])
+def test_page_loads_without_errors(server, page, name, path):
+    response = page.goto(server + path, wait_until="networkidle")
+    expected = 400 if name == "error" else 200
+    assert response.status == expected
+    assert page.locator("h1").count() == 1 and page.locator("h1").inner_text().strip()
+    assert page.locator("main#main").count() == 1
+    problems = [p for p in page.problems if "status of 400" not in p]
+    assert problems == [], problems
+
+
+def test_home_draws_the_reality_chart(server, page):
+    page.goto(server + "/", wait_until="networkidle")
+    chart = page.locator("#reality-chart")
+    chart.locator("svg.main-svg").first.wait_for(timeout=15_000)
+    bars = page.evaluate("""Array.from(document.querySelectorAll('#reality-chart g.point path'))
+        .filter(p => p.getBBox().width > 0).length""")
+    island = json.loads(page.locator("#reality-data").text_content())
+    drawn = sum(1 for row in island for stage in ("announced", "committed", "disbursed")
+                if row[f"{stage}_central"] is not None)
+    assert bars == drawn > 0
+    legend = chart.locator(".legendtext").all_text_contents()
+    assert set(legend) == {"Announced", "Committed", "Spent"}
+    assert page.problems == []
+
+
+def test_follow_a_deal_link(server, page):
+    page.goto(server + "/ledger")
+    first = page.locator("table.deals tbody th a").first
+    name = first.inner_text().strip()
+    first.click()
+    page.wait_for_url("**/ledger/deals/**")
+    deal_id = page.url.rsplit("/", 1)[-1]
+    assert page.locator("h1").inner_text().strip() == name
+    assert api(server, f"/api/v1/ledger/deals/{deal_id}")["deal"]["name"] == name
+    page.get_by_role("link", name="Ledger", exact=True).first.click()
+    page.wait_for_url(server + "/ledger")
+
+
+def test_filter_form_matches_the_api(server, page):
+    page.goto(server + "/ledger")
+    page.get_by_label("Region").select_option("EU")
+    page.get_by_label("Sector").select_option("public")
+    page.get_by_role("button", name="Show deals").click()
+    page.wait_for_url("**/ledger?*region=EU*")
+    shown = page.locator("table.deals tbody th a").all_inner_texts()
+    expected = [d["name"] for d in api(server, "/api/v1/ledger?region=EU&sector=public")["deals"]]
+    assert [s.strip() for s in shown] == expected and expected
+
+
+def test_bad_filter_shows_the_field(server, page):
+    response = page.goto(server + "/ledger?region=Atlantis")
+    assert response.status == 400
+    alert = page.get_by_role("alert")
+    assert "region" in alert.inner_text() and "Atlantis" in alert.inner_text()
+
+
+def test_csv_download_matches_the_api(server, page, tmp_path):
+    page.goto(server + "/ledger?region=EU")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="CSV").first.click()
+    target = tmp_path / "deals.csv"
+    info.value.save_as(target)
+    with Path(target).open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    deals = api(server, "/api/v1/ledger?region=EU")["deals"]
+    assert [r["id"] for r in rows] == [d["id"] for d in deals] and deals
+    for row, deal in zip(rows, deals, strict=True):
+        assert row["name"] == deal["name"]
+        for column in ("announced_central", "committed_central", "disbursed_central"):
+            if deal[column] is None:
+                assert row[column] == ""
+            else:
+                assert float(row[column]) == pytest.approx(deal[column])
+
+
+def test_keyboard_reaches_the_main_links(server, page):
+    page.goto(server + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"                        # focus is visible
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.goto(server + "/")
+    reached = []
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("document.activeElement.getAttribute('href') || "
+                                     "document.activeElement.tagName"))
+    for href in ("/", "/ledger", "/ledger/totals", "/claims"):
+        assert href in reached
+    assert "SUMMARY" in reached                        # the chart's data table opens by key
+    assert any(h.startswith("/claims#") for h in reached)
+    assert any(h.startswith("/plans/") for h in reached)
+    page.locator("details.data-table summary").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')").startswith(
+        "/ledger/deals/")
+    page.goto(server + "/ledger")
+    page.get_by_label("Region").focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Show deals"
+
+
+@pytest.mark.parametrize(("name", "path"), PAGES, ids=[p[0] for p in PAGES])
+def test_no_horizontal_scroll_at_375px(server, browser, name, path):
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(server + path, wait_until="networkidle")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"{path} is {width} px wide at a 375 px viewport"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("name", "path"), PAGES, ids=[p[0] for p in PAGES])
+def test_axe_has_no_serious_violations(server, browser, name, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    for width in (1280, 375):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        try:
+            page.goto(server + path, wait_until="networkidle")
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+            violations = Axe().run(page).response["violations"]
+        finally:
+            context.close()
+        bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+               for v in violations if v["impact"] in ("serious", "critical")]
+        assert bad == [], f"{path} at {width} px: {bad}"

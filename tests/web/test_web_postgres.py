@@ -1,0 +1,59 @@
+"""The web app on a PostgreSQL store (`moneytrail serve --db postgresql://...`).
+
+Runs when MONEYTRAIL_TEST_POSTGRES_URL is set (`make test` sets it); under CI a missing server
+fails instead of skipping, as in the ledger tests.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from urllib.parse import quote
+
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from moneytrail.web import create_app  # noqa: E402
+
+pytestmark = pytest.mark.postgres
+PG_ENV = "MONEYTRAIL_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(scope="module")
+def pg_store():
+    base = os.environ.get(PG_ENV, "")
+    if not base:
+        message = f"{PG_ENV} is not set (run `make test`, or scripts/postgres.sh start)"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from sqlalchemy import create_engine, text
+
+    schema = f"mt_web_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(text(f'create schema "{schema}"'))
+    separator = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f'drop schema "{schema}" cascade'))
+        engine.dispose()
+
+
+def test_pages_on_postgres(pg_store):
+    app = create_app(db=pg_store)
+    with TestClient(app) as client:
+        deals = client.get("/api/v1/ledger?region=EU").json()["deals"]
+        assert deals and {d["region"] for d in deals} == {"EU"}
+        deal = client.get(f"/api/v1/ledger/deals/{deals[0]['id']}").json()
+        assert deal["history"] and deal["claims"]
+        source = deal["sources"][0]["id"]
+        body = client.get(f"/api/v1/sources/{source}").json()
+        assert body["source"]["id"] == source and "primary_ref" in body["source"]
+        assert client.get("/ledger/totals").status_code == 200
+        bad = client.get("/api/v1/ledger?year=abc")
+        assert bad.status_code == 400 and bad.json()["field"] == "year"

@@ -1,0 +1,86 @@
+"""A real moneytrail web server on a free loopback port, and Debian's Chromium to drive it.
+
+Used by the browser tests and by `scripts/screenshots.py`. Never downloads a browser: it
+launches `/usr/bin/chromium` through Playwright's `executable_path`.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+# every page a reader can reach without a run: (name, path)
+PAGES = [
+    ("home", "/"),
+    ("ledger", "/ledger"),
+    ("ledger-eu", "/ledger?region=EU"),
+    ("totals", "/ledger/totals"),
+    ("deal", "/ledger/deals/l_stargate_us_2025_01"),
+    ("source", "/sources/l_stargate_2025_01_center"),
+    ("claims", "/claims"),
+    ("plan", "/plans/eu-ai-gigafactories"),
+    ("embed", "/embed/reality"),
+    ("error", "/ledger?year=abc"),
+]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running_server(db: Path, log: Path, timeout: float = 90.0) -> Iterator[str]:
+    """`moneytrail serve` on a fresh port with the SQLite store `db`; yields its base URL."""
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    env.pop("MONEYTRAIL_DATABASE_URL", None)
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "moneytrail.cli", "serve", "--host",
+                                 "127.0.0.1", "--port", str(port), "--db", str(db)],
+                                stdout=out, stderr=subprocess.STDOUT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base, proc, log, timeout)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def wait_until_up(base: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(base + "/api/v1/plans", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"the server did not answer within {timeout:.0f} s:\n{log.read_text()}")
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium, headless, with nothing fetched from the network."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                      headless=True)
