@@ -19,7 +19,10 @@ import pandas as pd
 
 Selector = Callable[[pd.DataFrame, frozenset[str]], np.ndarray]
 
-FLOW_DIMENSIONS = ("entity", "country", "owner_country", "group", "factor", "headline")
+FLOW_DIMENSIONS = ("entity", "country", "owner_country", "group", "factor", "headline",
+                   "country_factor", "owner_country_factor")
+PAIRS = {"country_factor": ("country", "factor"),
+         "owner_country_factor": ("owner_country", "factor")}   # labels "DE / labour"
 
 
 def _in_group(table: pd.DataFrame, group: str) -> np.ndarray:
@@ -75,7 +78,12 @@ def flow_dimension(table: pd.DataFrame, name: str, eu: frozenset[str]) -> Dimens
         return Dimension(name, tuple(names), matrix)
     if name not in FLOW_DIMENSIONS:
         raise ValueError(f"unknown flow dimension {name!r}")
-    codes, names = pd.factorize(table[name].astype(str), sort=True)
+    if name in PAIRS:
+        first, second = PAIRS[name]
+        keys = table[first].astype(str) + " / " + table[second].astype(str)
+    else:
+        keys = table[name].astype(str)
+    codes, names = pd.factorize(keys, sort=True)
     matrix = np.zeros((n, len(names)))
     matrix[np.arange(n), codes] = 1.0
     return Dimension(name, tuple(str(label) for label in names), matrix)

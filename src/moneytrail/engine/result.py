@@ -24,7 +24,7 @@ from moneytrail.model.iomodel import IOModel
 from moneytrail.scenarios.schema import Plan
 
 DIMENSIONS = ("entity", "country", "owner_country", "group", "factor", "tier", "supplier",
-              "headline")
+              "headline", "country_factor", "owner_country_factor")
 AMOUNT_UNIT = "currency"      # amounts are in the plan's currency (nominal, its price year)
 
 

@@ -27,7 +27,7 @@ from moneytrail.service.workspace import Workspace
 Progress = Callable[[int, int], None]
 
 BREAKDOWNS = ("headline", "entity", "country", "owner_country", "group", "factor", "tier",
-              "supplier")
+              "supplier", "country_factor", "owner_country_factor")
 TITLES = {
     "headline": "Where the money ends up (share of the spending as value added)",
     "entity": "Value added by firm or sector",
@@ -37,6 +37,8 @@ TITLES = {
     "factor": "Wages, profits and taxes",
     "tier": "Value added by supply-chain tier",
     "supplier": "First invoices: direct spending by supplier",
+    "country_factor": "Value added by country where it is generated and factor",
+    "owner_country_factor": "Value added by country where it accrues and factor",
     "scorecard": "Scorecard: median (90 % interval) over Monte Carlo draws",
     "conditions": "Conditions of the plan",
     "categories": "What the plan buys: spending by category",
