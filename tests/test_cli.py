@@ -129,9 +129,10 @@ def test_analyse_gives_two_answers_for_two_dates_of_the_export_rules():
     out = cli("analyse", "scenarios/eu-ai-gigafactories.yaml", "--what", "exports", "--on",
               "2025-03-01", "--on", "2025-06-01", "--draws", "200", "--format", "csv")
     assert out.returncode == 0, out.stderr
-    frame = pd.read_csv(StringIO(out.stdout)).set_index("date")
-    assert frame.loc["2025-03-01", "exposed_p50"] > 0.5        # 17 of 27 members capped
-    assert frame.loc["2025-06-01", "exposed_p50"] == 0         # rule rescinded
+    frame = pd.read_csv(StringIO(out.stdout)).set_index(["date", "basis"])
+    assert frame.loc[("2025-03-01", "in_force"), "exposed_p50"] > 0.5   # 17 of 27 capped
+    assert frame.loc[("2025-03-01", "binding"), "exposed_p50"] == 0     # caps never bound
+    assert frame.loc[("2025-06-01", "in_force"), "exposed_p50"] == 0    # rule rescinded
     out = cli("analyse", "scenarios/eu-ai-gigafactories.yaml", "--what", "weather")
     assert out.returncode == 2 and "field '--what', value 'weather'" in out.stderr
 

@@ -55,6 +55,10 @@ __all__ = ["IOModel", "MoneytrailError", "Plan", "Scorecard", "TraceResult", "Wo
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from moneytrail.engine.result import code_version
+
+        return code_version()
     if name == "ledger":
         return import_module("moneytrail.ledger")
     if name in _LAZY:

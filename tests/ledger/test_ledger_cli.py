@@ -116,10 +116,10 @@ def test_bad_input_exits_2_with_one_line(cli, store_url):
     assert cli("history", "-f", "json").stdout == before
 
 
-def test_stale_edit_exits_2(cli, store_url):
+def test_stale_edit_exits_5_conflict(cli, store_url):
     result = run_main("ledger", "edit", "deal", "d_gb", "note=x", "--revision", "1",
                       "--author", "a", "--db", store_url)
-    assert result.returncode == 2 and "changed since revision 1" in result.stderr
+    assert result.returncode == 5 and "changed since revision 1" in result.stderr
 
 
 def test_writing_needs_an_author(cli, store_url):

@@ -206,20 +206,11 @@ def default_claims_path() -> Path:
 
 
 def read_yaml(path: Path, error: type[MoneytrailError]) -> Any:
-    """Parse a YAML file; every failure (missing, malformed, impossible date) is one line."""
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise error("file not found", file=str(path)) from None
-    except OSError as exc:
-        raise error(f"cannot read the file ({exc.strerror})", file=str(path)) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark is not None else ""
-        raise error(f"malformed YAML{at} ({getattr(exc, 'problem', None) or exc})",
-                    file=str(path)) from None
-    except ValueError as exc:           # PyYAML's own constructors, e.g. the date 2025-02-30
-        raise error(f"invalid value in YAML ({exc})", file=str(path)) from None
+    """Parse a YAML file with the package-wide reading rules (size and node limits, duplicate
+    keys, folders, binary files, impossible dates: one line each, see scenarios.yamlio)."""
+    from moneytrail.scenarios.yamlio import read_yaml as read
+
+    return read(path, error)
 
 
 def validation_error(exc: ValidationError, file: str) -> ClaimError:

@@ -164,18 +164,25 @@ def over_cap(units: np.ndarray, rules: pd.DataFrame, country: str) -> np.ndarray
     return np.clip(units - tier[1], 0.0, None) / np.where(units > 0, units, 1.0)
 
 
+EXPORT_BASES = ("in_force", "binding")    # read rules from when they are in force / bind
+
+
 def export_exposure(result: TraceResult, on: dt.date, purchases: Purchases | None = None,
-                    *, data: AnalysisData) -> tuple[np.ndarray, dict]:
-    """Per draw, the share of the plan's accelerators above the cap that export rules in force
-    on `on` set at its site. A plan without a named site (`site_country`) in the EU is read at
-    its least favoured member: the share that would exceed the cap if sited in a capped member
-    (the worst case over the members, so the metric stays a share of the plan's chips)."""
+                    *, data: AnalysisData, basis: str = "binding") -> tuple[np.ndarray, dict]:
+    """Per draw, the share of the plan's accelerators above the cap that export rules set at
+    its site on `on`. `basis` says from which date a rule counts: `binding` (its compliance
+    date: the caps actually limit purchases; the default, used by the scorecard) or `in_force`
+    (published and in force, not yet binding: what a plan could face). A rule rescinded before
+    it binds never binds (the AI diffusion rule). A plan without a named site
+    (`site_country`) in the EU is read at its least favoured member: the share that would
+    exceed the cap if sited in a capped member (the worst case over the members, so the metric
+    stays a share of the plan's chips)."""
     purchases = purchases if purchases is not None else plan_purchases(result)
-    rules = rules_in_force(data, on)
+    rules = rules_in_force(data, on, basis)
     units, _ = accelerator_units(result, purchases, data)
     site = site_of(result)
-    info = {"on": on.isoformat(), "site": site, "rules": sorted(set(rules["rule"])),
-            "h100e_p50": describe(units)["p50"]}
+    info = {"on": on.isoformat(), "basis": basis, "site": site,
+            "rules": sorted(set(rules["rule"])), "h100e_p50": describe(units)["p50"]}
     if site == "EU":
         members = sorted(data["eu_members"]["country"])
         tiers = {m: tier_of(rules, m) for m in members}
@@ -194,12 +201,14 @@ def export_exposure(result: TraceResult, on: dt.date, purchases: Purchases | Non
 
 def export_table(result: TraceResult, dates: list[dt.date] | None = None, *,
                  data: AnalysisData, purchases: Purchases | None = None) -> pd.DataFrame:
-    """The same plan under the export rules in force on each date (default: rules_date)."""
+    """The same plan under the export rules on each date (default: rules_date), read both
+    ways: from when rules are in force, and from when they bind (see export_exposure)."""
     purchases = purchases if purchases is not None else plan_purchases(result)
     rows = []
-    for on in dates or [rules_date(result.plan)]:
-        share, info = export_exposure(result, on, purchases, data=data)
-        rows.append({"date": on.isoformat(), "rules": ", ".join(info["rules"]) or "none",
+    for on, basis in ((d, b) for d in dates or [rules_date(result.plan)] for b in EXPORT_BASES):
+        share, info = export_exposure(result, on, purchases, data=data, basis=basis)
+        rows.append({"date": on.isoformat(), "basis": basis,
+                     "rules": ", ".join(info["rules"]) or "none",
                      "site": info["site"], "tier": str(info["tier"]),
                      "cap_h100e": info.get("cap_h100e", float("nan")),
                      "h100e_p50": info["h100e_p50"],

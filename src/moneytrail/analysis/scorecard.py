@@ -17,17 +17,21 @@ from moneytrail.scenarios.schema import Condition
 
 # (row label, metric name, keyword arguments, unit for display)
 ROWS: list[tuple[str, str, dict, str]] = [
-    ("Share to US big tech (value added)", "value_added_share", {"group": "us_big_tech"},
+    ("US hyperscalers: Amazon, Microsoft, Google (value added)", "value_added_share",
+     {"group": "us_big_tech"}, "share"),
+    ("US tech giants incl. Nvidia (value added)", "value_added_share",
+     {"group": "us_tech_giants"}, "share"),
+    ("US-owned value added (ownership)", "value_added_share", {"owner_country": "US"},
      "share"),
     ("EU value added (location)", "eu_value_added_share", {}, "share"),
     ("Labour share (wages, all countries)", "labour_share", {}, "share"),
     ("HHI change, largest market bought in", "hhi_change", {}, "points"),
     ("Single supplier >50%: first invoices", "single_supplier_share", {}, "share"),
     ("Single supplier >50%: value chain", "value_chain_single_supplier_share", {}, "share"),
-    ("Export-control exposure", "export_exposed_share", {}, "share"),
+    ("Export-control exposure (caps binding)", "export_exposed_share", {}, "share"),
     ("CO2 over the horizon", "co2_tonnes", {}, "t CO2e"),
     ("Residual value of hardware at horizon", "residual_value_share", {}, "share"),
-    ("Cost per GPT-4-level capability", "eur_per_capability", {}, "EUR"),
+    ("Final-run compute cost per GPT-4-level model", "eur_per_capability", {}, "EUR"),
 ]
 CONDITIONS_ROW = "Conditions met (share of applicable ones)"
 

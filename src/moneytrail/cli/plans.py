@@ -223,6 +223,9 @@ def validate(
     path: Annotated[Path | None, typer.Argument(help="data package folder, or a scenario "
                                                 "YAML file (default: the bundled data)")] = None,
     data: DataOpt = None,
+    summary: Annotated[bool, typer.Option("--summary", help="also print the data-quality "
+                                          "targets (assumptions, weak sources, primary "
+                                          "references) and whether they are met")] = False,
 ) -> None:
     """Check a data package (schema, keys, ranges, sums, sources) or a scenario file."""
     if path is not None and path.suffix in (".yaml", ".yml"):
@@ -248,6 +251,23 @@ def validate(
         err.print(f"[yellow]warning[/yellow] {warning}", highlight=False, soft_wrap=True)
     console.print(f"[green]ok[/green] {package.root}: data package {package.name} "
                   f"{package.version} is valid")
+    if summary:
+        from rich.table import Table
+
+        from moneytrail.data.summary import targets
+
+        table = Table(title="Data-quality targets (issue 10)", title_justify="left",
+                      show_lines=True)
+        for column in ("target", "value", "goal", "met", "detail"):
+            table.add_column(column, overflow="fold")
+        for target in targets(package):
+            value = f"{100 * target.value:.1f} %" if target.unit == "share" else \
+                f"{target.value:g}"
+            goal = f"<= {100 * target.target:.0f} %" if target.unit == "share" else \
+                f"<= {target.target:g}"
+            table.add_row(target.name, value, goal, "[green]yes[/]" if target.met else
+                          "[red]no[/]", target.detail)
+        console.print(table)
 
 
 def bench(

@@ -17,8 +17,14 @@ def connect(scheduler: Any) -> tuple[Any, bool]:
     """A client for the scheduler, and whether we own it (and so must close it)."""
     from distributed import Client
 
+    from moneytrail.errors import ResourceError
+
     if isinstance(scheduler, str):
-        return Client(scheduler, timeout="30s", set_as_default=False), True
+        try:
+            return Client(scheduler, timeout="30s", set_as_default=False), True
+        except (OSError, TimeoutError) as exc:
+            raise ResourceError(f"cannot reach the Dask scheduler ({exc})",
+                                field="--scheduler", value=scheduler) from None
     if hasattr(scheduler, "submit") and hasattr(scheduler, "gather"):
         return scheduler, False
     return Client(scheduler, set_as_default=False), True

@@ -24,7 +24,6 @@ from moneytrail.model.iomodel import IOModel
 from moneytrail.scenarios.schema import Plan
 
 DEFAULT_TIERS = 4     # first invoice, their suppliers, tier 3, tier 4 (+ the rest)
-MAX_DRAWS = 10_000_000        # any trace (raise it in code if a cluster can take more)
 MAX_KEPT_DRAWS = 1_000_000    # per-draw values held by the client (about 7 kB per draw)
 
 Progress = Callable[[int, int], None]
@@ -46,10 +45,14 @@ def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None =
     "tcp://127.0.0.1:8786", a Client or a cluster) never change the numbers.
 
     Each chunk is reduced to summaries where it runs; the per-draw arrays come back to the
-    caller only with `keep_draws=True` (at most MAX_KEPT_DRAWS draws). At most MAX_DRAWS draws.
+    caller only with `keep_draws=True` (at most MAX_KEPT_DRAWS draws). At most 10,000,000
+    draws (scenarios.schema.MAX_DRAWS; MONEYTRAIL_MAX_DRAWS raises it).
     """
-    if tiers < 1:
-        raise ModelError("need at least one tier", field="tiers", value=tiers)
+    if isinstance(tiers, bool) or not isinstance(tiers, int) or tiers < 1:
+        raise ModelError("need at least one tier (a whole number)", field="tiers", value=tiers)
+    if model is not None and not isinstance(model, IOModel):
+        raise ModelError("model must be an IOModel (e.g. mt.load_model(2025))", field="model",
+                         value=type(model).__name__)
     if not isinstance(plan, Plan):
         if model is None:
             raise ModelError("tracing a final-demand vector needs a model", field="model")
@@ -78,26 +81,24 @@ def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None =
 
 
 def check_draws(draws: Any, keep: bool) -> int:
-    """A positive draw count within the limits, checked before any work starts."""
-    if isinstance(draws, bool) or not isinstance(draws, int | np.integer) or draws < 1:
-        raise ModelError("draws must be a whole number >= 1", field="draws", value=draws)
-    if draws > MAX_DRAWS:
-        raise ModelError(f"at most {MAX_DRAWS:,} draws per trace (percentiles are stable "
-                         "long before; split a larger study into seeds)", field="draws",
-                         value=draws)
-    if keep and draws > MAX_KEPT_DRAWS:
+    """A positive draw count within the limits (scenarios.schema.check_draws: 1 to
+    MAX_DRAWS), and within MAX_KEPT_DRAWS when per-draw values are kept; checked before any
+    work starts."""
+    from moneytrail.scenarios.schema import check_draws as checked
+
+    number = checked(draws)
+    if keep and number > MAX_KEPT_DRAWS:
         raise ModelError(f"per-draw values are kept for at most {MAX_KEPT_DRAWS:,} draws "
                          "(about 7 kB each); use fewer draws or keep_draws=False (summaries "
-                         "only)", field="draws", value=draws)
-    return int(draws)
+                         "only)", field="draws", value=number)
+    return number
 
 
 def check_seed(seed: Any) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or \
-            not 0 <= seed < 2 ** 63:
-        raise ModelError("seed must be a whole number from 0 to 2**63 - 1", field="seed",
-                         value=seed)
-    return int(seed)
+    """A seed from 0 to 2**63 - 1 (scenarios.schema.check_seed)."""
+    from moneytrail.scenarios.schema import check_seed as checked
+
+    return checked(seed)
 
 
 def chunk_tasks(draws: int, chunk_size: int) -> list[list[tuple[int, int]]]:

@@ -20,14 +20,14 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 
 from moneytrail.engine.result import code_version
-from moneytrail.errors import MoneytrailError
+from moneytrail.errors import MoneytrailError, NotFoundError
 from moneytrail.service.result import Result
 
 ID_LENGTH = 32           # hex digits: 128 bits
 STATUSES = ("queued", "running", "done", "error")
 
 
-class RunNotFound(MoneytrailError):
+class RunNotFound(NotFoundError):
     """No run with this id in the store."""
 
     exit_code = 4

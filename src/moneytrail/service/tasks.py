@@ -61,6 +61,32 @@ def provenance(ws: Workspace, inputs: dict, *, seed: int | None, draws: int | No
                       sources=tuple(sorted(dict.fromkeys(s for s in sources if s))))
 
 
+def known_currencies(ws: Workspace) -> set[str]:
+    """Currencies the package's FX table converts (plus the euro, its base)."""
+    package = ws.package
+    if not package.has("macro-fx"):
+        return {"EUR", "USD"}
+    return {"EUR"} | set(package.table("macro-fx")["currency"])
+
+
+def known_sources(ws: Workspace) -> set[str]:
+    """Every source id of the package (value chain, ledger, macro and analysis sources)."""
+    package = ws.package
+    names = [n for n in package.resource_names() if n.endswith("sources")
+             or "-sources-" in n]
+    return {source for name in names for source in package.table(name)["id"]}
+
+
+def check_plan(ws: Workspace, plan: Plan) -> Plan:
+    """What the schema alone cannot check: the currency is one the data convert, the year
+    has data (building the model raises a clear error otherwise)."""
+    from moneytrail.scenarios.schema import check_currency
+
+    check_currency(plan, known_currencies(ws))
+    ws.model(plan.year)
+    return plan
+
+
 def plan_sources(ws: Workspace, plan: Plan) -> list[str]:
     """Source ids behind a plan's trace: its own, its markets' and the year's cost rows'."""
     chain = ws.valuechain
@@ -125,6 +151,7 @@ def trace_plan(ws: Workspace, plan: Plan, *, draws: int | None = None, seed: int
                ) -> Result:
     """Trace a plan: every breakdown, and with `analyses` the scorecard, the plan's
     conditions and what it buys. Per-draw values are kept only when analyses need them."""
+    check_plan(ws, plan)
     draws = check_draws(plan.draws if draws is None else draws, keep=analyses)
     seed = check_seed(plan.seed if seed is None else seed)
     inputs = {"plan": plan_inputs(plan), "draws": draws, "seed": seed, "tiers": tiers,
@@ -220,8 +247,9 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
     flat = pd.DataFrame({f"{plan}_{stat}": table[(plan, stat)]
                          for plan, stat in table.columns}, index=table.index)
     flat.insert(0, "unit", [units.get(str(label), "share") for label in flat.index])
-    note = "Export rules read on: " + ", ".join(f"{p} {d}" for p, d in dates.items()) \
-        if dates else ""
+    note = ("Export rules read on: " + ", ".join(f"{p} {d}" for p, d in dates.items())
+            + " (a rule counts from the date its caps bind). The compute cost is the final "
+            "training run's only (no experiments, data or staff).") if dates else ""
     column_units = {c: "by row" for c in flat.columns if c != "unit"}
     column_units["unit"] = "text"
     return Table.from_frame("scorecard", flat, title=TITLES["scorecard"], units=column_units,
@@ -268,6 +296,8 @@ def compare_plans(ws: Workspace, plans: list[Plan], *, draws: int | None = None,
                   progress: Progress | None = None,
                   store: RunStore | None | str = "default") -> Result:
     """Plans side by side: headline shares and the scorecard (median, 90 % interval)."""
+    for plan in plans:
+        check_plan(ws, plan)
     inputs, resolved = compare_inputs(plans, draws, seed, conditions)
     runner = Runner(ws, default_store(ws) if store == "default" else store)  # type: ignore[arg-type]
     total = sum(d for _, d, _ in resolved)
@@ -350,6 +380,7 @@ def analyse_plan(ws: Workspace, plan: Plan, what: list[str] | None = None,
     if unknown:
         raise MoneytrailError(f"unknown analysis (use {', '.join(ANALYSES)})", field="--what",
                               value=unknown[0])
+    check_plan(ws, plan)
     dates = list(on or [dependency.rules_date(plan)])
     draws = check_draws(plan.draws if draws is None else draws, keep=True)
     seed = check_seed(plan.seed if seed is None else seed)
@@ -401,6 +432,7 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
 
     file = Path(path) if path is not None else default_claims_path()
     claims = load_claims(file)
+    check_claim_sources(ws, claims, file)
     inputs = {"claims": [c.model_dump(mode="json") for c in claims], "draws": draws,
               "seed": seed, "ledger": "store" if ledger_db else "package"}
     if ledger_db is not None:        # the store can change: its revision is part of the id
@@ -422,6 +454,19 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
                       tables={"claims": table}, facts={"claims_file": str(file)})
 
     return runner.run("claims", file.name, inputs, len(claims), compute)
+
+
+def check_claim_sources(ws: Workspace, claims: list, file: Path) -> None:
+    """Every source a claim cites exists in the data package (a ClaimError naming it)."""
+    from moneytrail.analysis.claims_schema import ClaimError
+
+    known = known_sources(ws)
+    for i, claim in enumerate(claims):
+        for k, source in enumerate(claim.sources):
+            if source not in known:
+                raise ClaimError("unknown source id (not in any sources table of the data "
+                                 "package)", file=str(file), field=f"claims.{i}.sources.{k}",
+                                 value=source)
 
 
 def ledger_revision(db: str) -> int:
