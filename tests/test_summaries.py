@@ -6,8 +6,8 @@ import pytest
 import moneytrail as mt
 from moneytrail.engine.summary import Columns, merge_all
 from moneytrail.engine.trace import MAX_KEPT_DRAWS
-from moneytrail.scenarios.schema import MAX_DRAWS
 from moneytrail.errors import MoneytrailError
+from moneytrail.scenarios.schema import MAX_DRAWS
 
 DIMENSIONS = ("entity", "country", "owner_country", "group", "factor", "tier", "supplier",
               "headline")
