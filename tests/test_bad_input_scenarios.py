@@ -117,7 +117,8 @@ def test_a_read_only_store_is_one_line_naming_the_file(tmp_path, monkeypatch):
     moneytrail.ledger.open(path, load_bundled=False).close()
     url = f"sqlite:///file:{path}?mode=ro&uri=true"   # read-only even for root
     source = {"id": "s1", "publisher": "p", "title": "t", "url": "https://example.org",
-              "published": "2024-01-01", "accessed": "2024-02-01", "reliability": "official"}
+              "published": "2024-01-01", "accessed": "2024-02-01", "reliability": "official",
+                              "primary_ref": "Eurostat, table nama_10_gdp, 2023"}
     with moneytrail.ledger.open(url, load_bundled=False) as ledger, \
             pytest.raises(ledger_errors.StoreUnavailable) as info:
         ledger.add("source", source, author="tester")
@@ -265,7 +266,8 @@ def test_a_read_only_postgresql_store_is_one_line():
             pytest.raises(ledger_errors.StoreUnavailable, match="the ledger store is read-only"):
         ledger.add("source", {"id": "ro_source", "publisher": "p", "title": "t",
                               "url": "https://example.org", "published": "2024-01-01",
-                              "accessed": "2024-02-01", "reliability": "official"},
+                              "accessed": "2024-02-01", "reliability": "official",
+                              "primary_ref": "Eurostat, table nama_10_gdp, 2023"},
                    author="tester")
 
 

@@ -115,7 +115,7 @@ def test_swapped_index_levels_are_refused_not_zeros(mrio_model):
         "final demand names 2 unknown entities: electricity/reg2, food/reg1; the index levels "
         "look swapped: give (region, sector), not (sector, region)")
     with pytest.raises(ModelError, match="look swapped"):
-        mt.trace(f, mrio_model)
+        mt.trace(f, mrio_model, keep_draws=True)
 
 
 def test_sector_names_without_a_region_are_refused(mrio_model):
@@ -148,7 +148,7 @@ def test_solve_accepts_a_mapping_and_a_dataframe_by_label():
 def test_a_scenario_mapping_is_not_taken_for_a_demand_vector():
     model = mt.IOModel.from_pymrio(table(Z3, Y3))
     with pytest.raises(ModelError, match=r"parsed first: mt.parse_scenario\(data\)"):
-        mt.trace({"id": "plan", "budget": {"amount": 10}}, model)
+        mt.trace({"id": "plan", "budget": {"amount": 10}}, model, keep_draws=True)
 
 
 # -- kind 2: one rule per quantity -------------------------------------------------------------
@@ -163,7 +163,7 @@ def test_nan_demand_is_refused_in_every_form(form, call):
     if form == "matrix" and call == "solve":
         f = f.T                                     # solve takes columns
     run = {"solve": model.solve, "solve_input": model.solve_input,
-           "trace": lambda v: mt.trace(v, model)}[call]
+           "trace": lambda v: mt.trace(v, model, keep_draws=True)}[call]
     with pytest.raises(ModelError, match="must be finite") as info:
         run(f)
     assert info.value.field == "final demand[b]"
@@ -190,7 +190,7 @@ def test_negative_final_demand_is_traced_in_every_form_and_conserved(form):
     values = [65.0, -30.0, 45.0]                    # imports or a stock drawn down
     f = {"series": pd.Series(values, index=SECTORS), "array": np.array(values),
          "matrix": np.array([values, [10.0, 5.0, -2.0]])}[form]
-    result = mt.trace(f, model)
+    result = mt.trace(f, model, keep_draws=True)
     totals = np.atleast_2d(np.asarray(f, dtype=float)).sum(axis=1)
     np.testing.assert_allclose(result.draw_totals, totals, rtol=1e-12)
     x = model.solve(np.asarray(values))
@@ -214,9 +214,9 @@ def test_subsidised_sector_keeps_its_factor_split():
                          ["Compensation of employees", "Operating surplus",
                           "Taxes less subsidies on production"])
     np.testing.assert_allclose(model.solve(f)[FARM_FOOD], [100.0, 110.0], rtol=1e-12)
-    by_factor = mt.trace(f, model).by("factor")["amount_mean"]
+    by_factor = mt.trace(f, model, keep_draws=True).by("factor")["amount_mean"]
     assert by_factor.round(9).to_dict() == {"labour": 60.0, "capital": 25.0, "tax": -55.0}
-    by_entity = mt.trace(f, model).by("entity")["amount_mean"]
+    by_entity = mt.trace(f, model, keep_draws=True).by("entity")["amount_mean"]
     assert by_entity.round(9).to_dict() == {"food": 40.0, "farm": -10.0}
 
 
@@ -226,7 +226,7 @@ def test_imports_in_the_factor_block_are_not_value_added_at_home():
     model, f = farm_food([[40.0, 20.0], [10.0, 15.0], [-90.0, 5.0], [30.0, 0.0]],
                          ["Compensation of employees", "Operating surplus",
                           "Taxes less subsidies on production", "Imports cif"])
-    result = mt.trace(f, model)
+    result = mt.trace(f, model, keep_draws=True)
     by_factor = result.by("factor")["amount_mean"].round(9).to_dict()
     assert by_factor == {"labour": 60.0, "imports": 30.0, "capital": 25.0, "tax": -85.0}
     by_country = result.by("country")["amount_mean"].round(9).to_dict()
@@ -242,7 +242,7 @@ def test_unclassifiable_factor_rows_are_named_not_guessed():
         "cannot tell what these factor-input rows are: Other flows; pass factor_map={row "
         "name: one of labour, capital, tax, value_added, imports, ignore}")
     model, f = farm_food(rows, names, factor_map={"Other flows": "capital"})
-    assert mt.trace(f, model).by("factor")["amount_mean"].round(9).to_dict() == \
+    assert mt.trace(f, model, keep_draws=True).by("factor")["amount_mean"].round(9).to_dict() == \
         {"labour": 60.0, "capital": -30.0}
 
 
@@ -252,7 +252,7 @@ def test_a_total_row_next_to_its_components_is_refused_or_ignored():
     with pytest.raises(ModelError, match="map Value added to 'ignore'"):
         farm_food(rows, names)
     model, f = farm_food(rows, names, factor_map={"Value added": "ignore"})
-    assert mt.trace(f, model).by("factor")["amount_mean"].round(9).to_dict() == \
+    assert mt.trace(f, model, keep_draws=True).by("factor")["amount_mean"].round(9).to_dict() == \
         {"labour": 60.0, "capital": -30.0}
     with pytest.raises(ModelError, match="factor_map values must be one of"):
         farm_food(rows, names, factor_map={"Value added": "total"})
@@ -348,7 +348,7 @@ def test_negative_demand_draws_are_conserved_through_the_precomputed_response():
     model = mt.IOModel.from_pymrio(table(Z3, Y3))
     rng = np.random.default_rng(11)
     F = rng.normal(0.0, 50.0, size=(40, 3))          # many draws, both signs
-    result = mt.trace(F, model)
+    result = mt.trace(F, model, keep_draws=True)
     np.testing.assert_allclose(result.draw_totals, F.sum(axis=1), rtol=1e-9, atol=1e-9)
     x = np.linalg.solve(np.eye(3) - model.A, F.T).T
     flows_by_entity = result.amounts_by("entity")
@@ -359,7 +359,7 @@ def test_negative_demand_draws_are_conserved_through_the_precomputed_response():
 
 def test_a_demand_frame_with_entities_as_rows_is_explained(test_mrio, mrio_model):
     with pytest.raises(ModelError, match=r"entities as rows: pass df.T, or df.sum\(axis=1\)"):
-        mt.trace(test_mrio.Y, mrio_model)
+        mt.trace(test_mrio.Y, mrio_model, keep_draws=True)
     draws = test_mrio.Y.T.iloc[:3]                          # three draws, one per row
-    result = mt.trace(draws, mrio_model)
+    result = mt.trace(draws, mrio_model, keep_draws=True)
     np.testing.assert_allclose(result.draw_totals, draws.sum(axis=1).to_numpy(), rtol=1e-9)

@@ -71,11 +71,11 @@ class WebState:
         if self._claims is None:
             with self._lock:
                 if self._claims is None:
-                    from moneytrail.analysis.claims import check_claims
-                    from moneytrail.analysis.data import load_analysis
+                    from moneytrail.analysis.claims import check_claims, ledger_tables
+                    from moneytrail.service.workspace import Workspace
 
-                    tables = self.ledger.tables()
-                    ledger = tables["claim"]
-                    ledger.attrs["deals"] = tables["deal"]
-                    self._claims = check_claims(data=load_analysis(self.data), ledger=ledger)
+                    ws = Workspace.open(self.data)
+                    self._claims = check_claims(data=ws.analysis, chain=ws.valuechain,
+                                                ledger=ledger_tables(self.ledger),
+                                                model=ws.model)
         return self._claims

@@ -352,8 +352,9 @@ def claims_view(state: WebState, url: str) -> View:
         for source in str(check["sources"] or "").split(";"):
             if source.strip() and source.strip() not in claim["sources"]:
                 claim["sources"].append(source.strip())
-    python = ("from moneytrail.analysis.claims import check_claims\n"
-              "checks = check_claims()     # the bundled ledger; the web app uses its store")
+    python = ("import moneytrail as mt\nfrom moneytrail.service import tasks\n\n"
+              "with mt.Workspace.open() as ws:   # the bundled ledger; the web app uses its store\n"
+              "    checks = tasks.check_claims(ws).table('claims')")
     return View(meta=meta(state, title="Claims of the debate, checked against the data",
                           url=url),
                 reproduce=reproduce(["moneytrail", "claims", "check"], python,
