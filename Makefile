@@ -34,7 +34,6 @@ system-deps:
 
 demo: venv
 	$(BIN)/moneytrail demo
-	@echo "Web app: run 'make serve', then open http://127.0.0.1:8000/ in a browser."
 
 # The web app and HTTP API on http://127.0.0.1:8000/ (SQLite store in the user data folder;
 # `make serve SERVE_ARGS="--db postgresql://..."` for a shared PostgreSQL store).

@@ -100,10 +100,10 @@ def reality_view(frame: pd.DataFrame) -> pd.DataFrame:
             text = interval(row, stage)
             out[stage] = text + (f" @{row[stage + '_as_of']}" if text != "-" else "")
         for stage in ("committed", "disbursed"):
-            out[f"{stage}/announced"] = interval(row, f"{stage}_ratio")
+            out[f"{stage} / announced"] = interval(row, f"{stage}_ratio")
         rows.append(out)
     return pd.DataFrame(rows, columns=["deal", "region", "announced", "committed", "disbursed",
-                                       "committed/announced", "disbursed/announced"])
+                                       "committed / announced", "disbursed / announced"])
 
 
 def totals_view(frame: pd.DataFrame) -> pd.DataFrame:
