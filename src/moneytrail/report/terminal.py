@@ -45,7 +45,7 @@ def percent(value: Any) -> str:
 
 
 def number(value: Any) -> str:
-    if value is None:
+    if value is None or value == "None":
         return "-"
     if isinstance(value, float):
         return "-" if not math.isfinite(value) else f"{value:,.4g}"
@@ -116,16 +116,74 @@ def side_by_side(table: Table) -> RichTable:
     return out
 
 
+MAX_COLUMNS = 7      # columns a generic table shows on a terminal
+
+
+def stat_groups(names: list[str]) -> dict[str, str]:
+    """Quantities that have p5, p50 and p95 columns (`x_p50` -> "x"; bare `p50` -> "")."""
+    out = {}
+    for name in names:
+        if name.endswith("p50"):
+            stem = name[: -len("p50")]
+            if {f"{stem}p5", f"{stem}p95"} <= set(names):
+                out[stem] = stem.rstrip("_")
+    return out
+
+
 def generic_table(table: Table) -> RichTable:
-    """Any table: index columns first, values in their units, cells wrapped to fit."""
-    out = RichTable(title=table.title, title_justify="left", caption=table.note or None,
-                    caption_justify="left")
+    """Any table: index columns first, values in their units, cells wrapped to fit. A quantity
+    with p5 / p50 / p95 columns shows as one "median (90 % interval)" column (its mean and
+    the separate percentile columns are in the CSV and JSON)."""
+    names = [c.name for c in table.columns]
+    groups = stat_groups(names)
+    hidden = {f"{stem}{s}" for stem in groups for s in ("mean", "p5", "p50", "p95")}
+    shown: list[tuple[str, str, str]] = []
+    dropped: list[str] = []
     for column in table.columns:
-        numeric = column.unit not in ("text", "date")
-        out.add_column(column.name, justify="right" if numeric else "left", overflow="fold")
+        if column.name in hidden:
+            stem = next((g for g in groups if column.name == f"{g}p50"), None)
+            if stem is None:
+                continue
+            shown.append(("stat", stem, column.unit))
+            continue
+        shown.append(("plain", column.name, column.unit))
+    if len(shown) > MAX_COLUMNS:          # a terminal reads 80-100 columns: keep the first
+        dropped = [name if kind == "plain" else (groups[name] or "value")
+                   for kind, name, _ in shown[MAX_COLUMNS:]]
+        shown = shown[:MAX_COLUMNS]
+    note = table.note
+    if dropped:
+        note = (f"{note} " if note else "") + (f"Not shown here: {', '.join(dropped)} "
+                                               "(--format csv or json has every column).")
+    out = RichTable(title=table.title, title_justify="left", caption=note or None,
+                    caption_justify="left")
+    for kind, name, unit in shown:
+        if kind == "stat":
+            label = groups[name] or "value"
+            out.add_column(f"{label} (median, 90 % interval)", justify="right",
+                           overflow="fold")
+        else:
+            out.add_column(name, justify="right" if unit not in ("text", "date") else "left",
+                           overflow="fold")
+    position = {name: k for k, name in enumerate(names)}
+    unit_column = position.get("unit")
     for row in table.rows:
-        out.add_row(*[in_unit(v, c.unit) if c.unit != "text" else number(v)
-                      for v, c in zip(row, table.columns, strict=True)])
+        cells = []
+        for kind, name, unit in shown:
+            if kind == "plain":
+                value = row[position[name]]
+                cells.append(in_unit(value, unit) if unit != "text" else number(value))
+                continue
+            row_unit = str(row[unit_column]) if unit_column is not None and \
+                unit in ("number", "by row") else unit
+            p50, p5, p95 = (row[position[f"{name}{s}"]] for s in ("p50", "p5", "p95"))
+            if p50 is None:
+                cells.append("n/a")
+            elif row_unit == "share":
+                cells.append(f"{100 * p50:.1f} % ({100 * p5:.1f}–{100 * p95:.1f})")
+            else:
+                cells.append(f"{number(p50)} ({number(p5)} – {number(p95)})")
+        out.add_row(*cells)
     return out
 
 
