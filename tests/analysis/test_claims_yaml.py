@@ -16,10 +16,10 @@ def test_bad_yaml_in_a_conditions_file_is_one_line(tmp_path, body, message):
     path.write_text(body)
     with pytest.raises(ScenarioError) as exc:
         load_conditions(path)
-    assert exc.value.file == str(path) and message in str(exc.value)
+    assert exc.value.file.startswith(str(path)) and message in str(exc.value)
     assert "\n" not in str(exc.value)
 
 
 def test_a_conditions_folder_is_a_clear_error(tmp_path):
-    with pytest.raises(ScenarioError, match="cannot read"):
+    with pytest.raises(ScenarioError, match="is a folder, not a file"):
         load_conditions(tmp_path)

@@ -42,28 +42,33 @@ def test_same_plan_two_dates_two_answers(model, data):
     plan = make_plan(site_country="PL", budget={"amount": 1e10})
     result = mt.trace(plan, model,
                        keep_draws=True)
-    before, info = export_exposure(result, IN_FORCE, data=data)
-    after, _ = export_exposure(result, RESCINDED, data=data)
+    before, info = export_exposure(result, IN_FORCE, data=data, basis="in_force")
+    after, _ = export_exposure(result, RESCINDED, data=data, basis="in_force")
     assert info["tier"] == 2 and np.all(before > 0.5) and np.all(after == 0)
-    table = export_table(result, [IN_FORCE, RESCINDED], data=data)
-    assert table.loc["2025-03-01", "exposed_p50"] > 0.5
-    assert table.loc["2025-06-01", "exposed_p50"] == 0
+    table = export_table(result, [IN_FORCE, RESCINDED], data=data).set_index("basis",
+                                                                             append=True)
+    assert table.loc[("2025-03-01", "in_force"), "exposed_p50"] > 0.5
+    assert table.loc[("2025-06-01", "in_force"), "exposed_p50"] == 0
+    # the caps were rescinded (2025-05-13) before compliance was due (2025-05-15): never bound
+    assert table.loc[("2025-03-01", "binding"), "exposed_p50"] == 0
+    binding, info = export_exposure(result, IN_FORCE, data=data)
+    assert info["basis"] == "binding" and np.all(binding == 0)
     germany = mt.trace(make_plan(site_country="DE", budget={"amount": 1e10}), model,
                        keep_draws=True)
-    assert np.all(export_exposure(germany, IN_FORCE, data=data)[0] == 0)
+    assert np.all(export_exposure(germany, IN_FORCE, data=data, basis="in_force")[0] == 0)
 
 
 def test_unspecified_eu_site_is_read_at_a_capped_member(reference, model, data):
     """M2: no site named: the share of the plan's chips above the cap of a capped member,
     the same metric as for a named site (not a share of member states)."""
     giga = reference["eu-ai-gigafactories"]
-    share, info = export_exposure(giga, IN_FORCE, data=data)
+    share, info = export_exposure(giga, IN_FORCE, data=data, basis="in_force")
     assert "PL" in info["exposed_members"] and "DE" not in info["exposed_members"]
     poland = mt.trace(giga.plan.model_copy(update={"site_country": "PL"}), model,
                       draws=giga.draws, seed=giga.seed, keep_draws=True)
-    assert share == pytest.approx(export_exposure(poland, IN_FORCE, data=data)[0])
+    assert share == pytest.approx(export_exposure(poland, IN_FORCE, data=data, basis="in_force")[0])
     assert np.all((share > 0.5) & (share < 1))        # ~100k chips a year above a ~50k cap
-    assert np.all(export_exposure(giga, RESCINDED, data=data)[0] == 0)
+    assert np.all(export_exposure(giga, RESCINDED, data=data, basis="in_force")[0] == 0)
 
 
 def test_rules_without_a_tier_2_leave_unlisted_countries_uncapped(model, data):
@@ -74,12 +79,12 @@ def test_rules_without_a_tier_2_leave_unlisted_countries_uncapped(model, data):
                          money=data.money)
     result = mt.trace(make_plan(site_country="PL", budget={"amount": 1e10}), model,
                        keep_draws=True)
-    share, info = export_exposure(result, IN_FORCE, data=trimmed)
+    share, info = export_exposure(result, IN_FORCE, data=trimmed, basis="in_force")
     assert info["tier"] is None and np.all(share == 0)
     # with the tier 2 row, an unlisted country (here Iceland) falls in tier 2
     iceland = mt.trace(make_plan(site_country="IS", budget={"amount": 1e10}), model,
                        keep_draws=True)
-    assert export_exposure(iceland, IN_FORCE, data=data)[1]["tier"] == 2
+    assert export_exposure(iceland, IN_FORCE, data=data, basis="in_force")[1]["tier"] == 2
 
 
 def test_the_default_date_is_the_plans_not_today(model, data):
@@ -89,14 +94,16 @@ def test_the_default_date_is_the_plans_not_today(model, data):
     plain = mt.trace(make_plan(site_country="PL", budget={"amount": 1e10}), model,
                        keep_draws=True)
     assert Evaluation.of(plain, data).on == dt.date(2025, 7, 1)
-    assert list(export_table(plain, data=data).index) == ["2025-07-01"]
+    assert list(export_table(plain, data=data).index.unique()) == ["2025-07-01"]
     dated = mt.trace(make_plan(site_country="PL", budget={"amount": 1e10},
                                as_of="2025-03-01"), model,
                        keep_draws=True)
     table = export_table(dated, data=data)
-    assert list(table.index) == ["2025-03-01"] and table["exposed_p50"].iloc[0] > 0.5
+    assert list(table.index.unique()) == ["2025-03-01"]
+    table = table.set_index("basis")
+    assert table.loc["in_force", "exposed_p50"] > 0.5            # read on the plan's as_of
     values = Evaluation.of(dated, data).metric("export_exposed_share")
-    assert np.median(values) > 0.5
+    assert np.all(values == 0)                # the scorecard counts binding caps: none bound
 
 
 def test_value_chain_single_supplier_share_sees_past_first_invoices(reference, data):
