@@ -16,6 +16,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from moneytrail.data.valuechain import ValueChain
     from moneytrail.ledger.store import Ledger
+    from moneytrail.service.workspace import Workspace
 
 
 @dataclass
@@ -24,6 +25,7 @@ class WebState:
 
     ledger: Ledger
     data: Path | None = None
+    workspace: Workspace | None = None       # set by create_app: models, value chain
     _claims: pd.DataFrame | None = None
     _valuechain: ValueChain | None = None
     _analysis_sources: pd.DataFrame | None = None
@@ -71,11 +73,11 @@ class WebState:
         if self._claims is None:
             with self._lock:
                 if self._claims is None:
-                    from moneytrail.analysis.claims import check_claims
-                    from moneytrail.analysis.data import load_analysis
+                    from moneytrail.analysis.claims import check_claims, ledger_tables
+                    from moneytrail.service.workspace import Workspace
 
-                    tables = self.ledger.tables()
-                    ledger = tables["claim"]
-                    ledger.attrs["deals"] = tables["deal"]
-                    self._claims = check_claims(data=load_analysis(self.data), ledger=ledger)
+                    ws = self.workspace or Workspace.open(self.data)
+                    self._claims = check_claims(data=ws.analysis, chain=ws.valuechain,
+                                                ledger=ledger_tables(self.ledger),
+                                                model=ws.model)
         return self._claims
