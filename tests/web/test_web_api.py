@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from moneytrail.web import create_app  # noqa: E402
 
 DEAL = "l_stargate_us_2025_01"
+COMMITTED = "l_stargate_us_equity_2025_01"    # data 2.0.0: Stargate's committed money sits here
 SOURCE = "l_stargate_2025_01_center"
 PLAN = "eu-ai-gigafactories"
 HOSTILE = "hostile_src_1"
@@ -71,7 +72,7 @@ def test_every_page_has_json(client, url, keys):
 
 def test_ledger_json_content(client):
     body = client.get("/api/v1/ledger").json()
-    stargate = next(d for d in body["deals"] if d["id"] == DEAL)
+    stargate = next(d for d in body["deals"] if d["id"] == COMMITTED)
     assert stargate["announced_central"] > stargate["committed_central"] > 0
     assert 0 < stargate["committed_ratio"] < 1
     assert stargate["currency"] == "EUR"
@@ -88,7 +89,10 @@ def test_ledger_json_content(client):
 def test_deal_json_has_history_and_links(client):
     body = client.get(f"/api/v1/ledger/deals/{DEAL}").json()
     assert body["deal"]["id"] == DEAL
-    assert {c["stage"] for c in body["claims"]} >= {"announced", "committed"}
+    assert "announced" in {c["stage"] for c in body["claims"]}
+    assert COMMITTED in {link["deal"] for link in body["links"]}
+    committed = client.get(f"/api/v1/ledger/deals/{COMMITTED}").json()
+    assert {c["stage"] for c in committed["claims"]} >= {"announced", "committed"}
     assert any(h["kind"] == "deal" and h["key"] == DEAL for h in body["history"])
     assert any(h["kind"] == "claim" for h in body["history"])
     assert any(link["link"] == "includes" for link in body["links"])
