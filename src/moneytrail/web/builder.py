@@ -40,6 +40,13 @@ def reference_mapping(plan_id: str) -> dict[str, Any]:
     return data
 
 
+def plain(value: Any) -> Any:
+    """A number as a reader types it: 20000000000, not 2e10 or 20000000000.0."""
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    return value
+
+
 def interval(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {"central": value}
 
@@ -75,7 +82,7 @@ def form_rows(plan: Mapping[str, Any]) -> dict[str, Any]:
         "currency": plan.get("currency", ""), "price_year": plan.get("price_year", ""),
         "buyer_region": plan.get("buyer_region", "EU"),
         "site_country": plan.get("site_country", "") or "",
-        "budget": budget.get("amount", ""), "budget_source": budget.get("source", "") or "",
+        "budget": plain(budget.get("amount", "")), "budget_source": budget.get("source", "") or "",
         "budget_note": budget.get("note", "") or "",
         "draws": plan.get("draws", 2000), "seed": plan.get("seed", 1),
         "horizon_years": plan.get("horizon_years", ""),

@@ -243,7 +243,7 @@ def add_run_routes(app: FastAPI) -> None:
                               "data_version": state.data_version, "ledger_revision": None})
         view = done_view(request, state.result)
         return page(request, "run.html", view=view, meta=view["meta"],
-                    api=f"{API}/runs/{state.id}")
+                    api=f"{API}/runs/{state.id}", traced=reference_traces(request))
 
     @app.get("/embed/r/{run}/{chart}", include_in_schema=False)
     def embed_run(request: Request, run: str, chart: str) -> HTMLResponse:

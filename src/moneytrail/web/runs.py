@@ -60,6 +60,9 @@ class Names:
                                  strict=True))
         self.categories = dict(zip(valuechain.categories["id"], valuechain.categories["name"],
                                    strict=True))
+        countries = getattr(valuechain, "countries", None)
+        self.countries = dict(zip(countries["code"], countries["name"], strict=True)) \
+            if countries is not None else {}
 
     def entity(self, key: str) -> str:
         return str(self.entities.get(key, key))
@@ -67,9 +70,8 @@ class Names:
     def category(self, key: str) -> str:
         return str(self.categories.get(key, key))
 
-    @staticmethod
-    def country(key: str) -> str:
-        return REGIONS.get(key, key)
+    def country(self, key: str) -> str:
+        return REGIONS.get(key) or str(self.countries.get(key, key))
 
     def label(self, table: str, key: Any) -> str:
         key = str(key)
@@ -114,8 +116,8 @@ def headline_text(result: Result, names: Names) -> list[str]:
         return (f"{percent(row['share_p50'])} (90 % interval {percent(row['share_p5'])} to "
                 f"{percent(row['share_p95'])})")
 
-    sentences = [f"{facts['title']} spends {total} in {facts['year']}, bought in "
-                 f"{facts['buyer_region']}. Tracing it through the supply chain over "
+    sentences = [f"{facts['title']} spends {total} in {facts['year']}, bought in the "
+                 f"{facts['buyer_region']} market. Tracing it through the supply chain over "
                  f"{facts['draws']:,} Monte Carlo draws:"]
     factors = {r["key"]: r for r in breakdown_rows(result, "factor", names)}
     if factors:
@@ -136,7 +138,7 @@ def headline_text(result: Result, names: Names) -> list[str]:
 def sankey_first(result: Result, names: Names) -> dict[str, Any]:
     """'Where the money goes first': plan -> spending categories -> first-invoice firms
     (means over draws, so the flows add up; the tables give medians and intervals)."""
-    plan = result.facts["title"]
+    plan = plan_node(result)
     links: list[dict[str, Any]] = []
     for row in records(result, "categories"):
         links.append({"source": plan, "target": names.category(row["category"]),
@@ -159,7 +161,7 @@ def sankey_first(result: Result, names: Names) -> dict[str, Any]:
 
 def sankey_end(result: Result, names: Names, table: str) -> dict[str, Any]:
     """'Where it ends up': plan -> country (location or ownership) -> wages, profits, taxes."""
-    plan = result.facts["title"]
+    plan = plan_node(result)
     totals: dict[str, float] = {}
     pairs: list[tuple[str, str, float]] = []
     for row in records(result, table):
@@ -179,15 +181,27 @@ def sankey_end(result: Result, names: Names, table: str) -> dict[str, Any]:
                   result.facts["currency"])
 
 
+def plan_node(result: Result) -> str:
+    """The Sankey's first node: the plan (its title may be long; the page names it)."""
+    return "The plan"
+
+
 def sankey(links: list[dict[str, Any]], currency: str) -> dict[str, Any]:
-    """Nodes and links for plotly's Sankey trace, plus the same flows as rows."""
+    """Nodes (with their amounts in the label) and links for plotly's Sankey trace, plus
+    the same flows as rows."""
     links = [link for link in links if link["value"] > 0]
     nodes: list[str] = []
+    into: dict[str, float] = {}
+    out: dict[str, float] = {}
     for link in links:
         for end in (link["source"], link["target"]):
             if end not in nodes:
                 nodes.append(end)
-    return {"currency": currency, "nodes": nodes,
+        out[link["source"]] = out.get(link["source"], 0.0) + link["value"]
+        into[link["target"]] = into.get(link["target"], 0.0) + link["value"]
+    labels = [f"{n}: {money(max(into.get(n, 0.0), out.get(n, 0.0)), currency)}"
+              for n in nodes]
+    return {"currency": currency, "nodes": nodes, "labels": labels,
             "links": [{"source": link["source"], "target": link["target"],
                        "value": float(link["value"])} for link in links]}
 

@@ -55,7 +55,7 @@
     var narrow = el.clientWidth < 600;
     var index = {};
     data.nodes.forEach(function (n, i) { index[n] = i; });
-    var labels = data.nodes.map(function (n) { return short(n, narrow ? 22 : 40); });
+    var labels = (data.labels || data.nodes).map(function (n) { return short(n, narrow ? 26 : 48); });
     var colors = data.nodes.map(function (n, i) { return PALETTE[i % PALETTE.length]; });
     var trace = {
       type: "sankey", orientation: "h", arrangement: "snap",
