@@ -370,3 +370,18 @@ def test_reference_runs_start_with_the_app(tmp_path):
         assert "Compare the reference plans side by side" in html
         plan = fresh.get(f"/plans/{PLAN}").text
         assert "See the whole trace" in plan
+
+
+def test_downloaded_plan_reproduces_the_run_id(client, done_run, tmp_path):
+    """The run page's reproduce snippet: the plan file, traced with the same draws and seed
+    through the Python API, gives the same run id."""
+    from moneytrail.service import tasks
+    from moneytrail.service.workspace import Workspace
+
+    response = client.get(f"/api/v1/runs/{done_run['run_id']}/plan.yaml")
+    name = re.search(r'filename="([^"]+)"', response.headers["content-disposition"]).group(1)
+    path = tmp_path / name
+    path.write_text(response.text, encoding="utf-8")
+    plan = load_scenario(path)
+    with Workspace.open() as ws:
+        assert tasks.trace_run_id(ws, plan, draws=DRAWS, seed=3) == done_run["run_id"]

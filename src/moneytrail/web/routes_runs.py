@@ -237,9 +237,10 @@ def add_run_routes(app: FastAPI) -> None:
         state = run_state(request, run)
         if state.result is None:
             draft = stored_plan(request, state.id)
-            return page(request, "run_wait.html", state=state,
+            title = str(draft.get("title") or state.label) if draft else state.label
+            return page(request, "run_wait.html", state=state, title=title,
                         draft=encode_draft(draft) if draft else None,
-                        meta={"title": f"Run {state.id[:8]}: {state.label}",
+                        meta={"title": f"Run {state.id[:8]}: {title}",
                               "data_version": state.data_version, "ledger_revision": None})
         view = done_view(request, state.result)
         return page(request, "run.html", view=view, meta=view["meta"],
