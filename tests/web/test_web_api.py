@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from moneytrail.web import create_app  # noqa: E402
 
 DEAL = "l_stargate_us_2025_01"
-BOTH_STAGES = "l_eurohpc_ai_factories_2024_12"    # announced and committed claims
+COMMITTED = "l_stargate_us_equity_2025_01"    # data 2.0.0: Stargate's committed money sits here
 SOURCE = "l_stargate_2025_01_center"
 PLAN = "eu-ai-gigafactories"
 HOSTILE = "hostile_src_1"
@@ -72,12 +72,10 @@ def test_every_page_has_json(client, url, keys):
 
 def test_ledger_json_content(client):
     body = client.get("/api/v1/ledger").json()
-    factories = next(d for d in body["deals"] if d["id"] == BOTH_STAGES)
-    assert factories["announced_central"] > factories["committed_central"] > 0
-    assert 0 < factories["committed_ratio"] < 1
-    assert factories["currency"] == "EUR"
-    stargate = next(d for d in body["deals"] if d["id"] == DEAL)
-    assert stargate["announced_central"] > 0 and stargate["committed_central"] is None
+    stargate = next(d for d in body["deals"] if d["id"] == COMMITTED)
+    assert stargate["announced_central"] > stargate["committed_central"] > 0
+    assert 0 < stargate["committed_ratio"] < 1
+    assert stargate["currency"] == "EUR"
     amounts = [d["announced_central"] for d in body["deals"] if d["announced_central"]]
     assert amounts == sorted(amounts, reverse=True)
     eu = client.get("/api/v1/ledger?region=EU").json()["deals"]
@@ -91,7 +89,10 @@ def test_ledger_json_content(client):
 def test_deal_json_has_history_and_links(client):
     body = client.get(f"/api/v1/ledger/deals/{DEAL}").json()
     assert body["deal"]["id"] == DEAL
-    assert {c["stage"] for c in body["claims"]} == {"announced"}   # plans, nothing committed
+    assert "announced" in {c["stage"] for c in body["claims"]}
+    assert COMMITTED in {link["deal"] for link in body["links"]}
+    committed = client.get(f"/api/v1/ledger/deals/{COMMITTED}").json()
+    assert {c["stage"] for c in committed["claims"]} >= {"announced", "committed"}
     assert any(h["kind"] == "deal" and h["key"] == DEAL for h in body["history"])
     assert any(h["kind"] == "claim" for h in body["history"])
     assert any(link["link"] == "includes" for link in body["links"])

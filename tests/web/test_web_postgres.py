@@ -57,3 +57,23 @@ def test_pages_on_postgres(pg_store):
         assert client.get("/ledger/totals").status_code == 200
         bad = client.get("/api/v1/ledger?year=abc")
         assert bad.status_code == 400 and bad.json()["field"] == "year"
+
+
+def test_a_run_on_postgres(pg_store):
+    """A background run stored in PostgreSQL's runs table, polled to done, shown as a page."""
+    import time
+
+    app = create_app(db=pg_store, start_reference_runs=False)
+    with TestClient(app) as client:
+        created = client.post("/api/v1/runs", json={"reference": "eu-ai-gigafactories",
+                                                    "draws": 200, "seed": 5})
+        assert created.status_code == 202, created.text
+        run = created.json()["run_id"]
+        deadline = time.monotonic() + 120
+        while (body := client.get(f"/api/v1/runs/{run}").json())["status"] not in (
+                "done", "error"):
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        assert body["status"] == "done", body["error"]
+        assert body["result"]["run_id"] == run
+        assert client.get(f"/r/{run}").status_code == 200

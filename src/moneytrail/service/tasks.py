@@ -145,6 +145,25 @@ def default_store(ws: Workspace) -> RunStore:
 
 
 # -- trace -----------------------------------------------------------------------------------
+def trace_inputs(plan: Plan, *, draws: int | None = None, seed: int | None = None,
+                 tiers: int = DEFAULT_TIERS, analyses: bool = True) -> dict:
+    """The canonical inputs of a trace run (draws and seed checked and resolved from the
+    plan): what `trace_plan` hashes into its run id."""
+    draws = check_draws(plan.draws if draws is None else draws, keep=analyses)
+    seed = check_seed(plan.seed if seed is None else seed)
+    return {"plan": plan_inputs(plan), "draws": draws, "seed": seed, "tiers": tiers,
+            "analyses": analyses}
+
+
+def trace_run_id(ws: Workspace, plan: Plan, *, draws: int | None = None,
+                 seed: int | None = None, tiers: int = DEFAULT_TIERS,
+                 analyses: bool = True) -> str:
+    """The run id `trace_plan` gives these inputs (to look a run up before it is computed,
+    e.g. by the web app's background worker)."""
+    return run_id("trace", trace_inputs(plan, draws=draws, seed=seed, tiers=tiers,
+                                        analyses=analyses), ws.data_hash)
+
+
 def trace_plan(ws: Workspace, plan: Plan, *, draws: int | None = None, seed: int | None = None,
                tiers: int = DEFAULT_TIERS, analyses: bool = True, scheduler: Any = None,
                progress: Progress | None = None, store: RunStore | None | str = "default"
@@ -152,10 +171,8 @@ def trace_plan(ws: Workspace, plan: Plan, *, draws: int | None = None, seed: int
     """Trace a plan: every breakdown, and with `analyses` the scorecard, the plan's
     conditions and what it buys. Per-draw values are kept only when analyses need them."""
     check_plan(ws, plan)
-    draws = check_draws(plan.draws if draws is None else draws, keep=analyses)
-    seed = check_seed(plan.seed if seed is None else seed)
-    inputs = {"plan": plan_inputs(plan), "draws": draws, "seed": seed, "tiers": tiers,
-              "analyses": analyses}
+    inputs = trace_inputs(plan, draws=draws, seed=seed, tiers=tiers, analyses=analyses)
+    draws, seed = inputs["draws"], inputs["seed"]
     runner = Runner(ws, default_store(ws) if store == "default" else store)  # type: ignore[arg-type]
 
     def compute(rid: str, report: Progress | None) -> Result:
@@ -521,5 +538,6 @@ def show_run(ws: Workspace, run: str) -> Result:
 
 
 __all__ = ["ANALYSES", "BREAKDOWNS", "DemoRun", "analyse_plan", "check_claims",
-           "compare_plans", "demo", "sensitivity", "show_run", "trace_plan"]
+           "compare_plans", "demo", "sensitivity", "show_run", "trace_inputs",
+           "trace_plan", "trace_run_id"]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import math
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -58,14 +59,32 @@ def templates() -> Environment:
     return env
 
 
-def create_app(db: str | None = None, data: str | None = None) -> FastAPI:
+def create_app(db: str | None = None, data: str | None = None, *,
+               run_limit: tuple[float, float] = (20, 20 / 60), workers: int = 2,
+               start_reference_runs: bool = True) -> FastAPI:
     """A new web app on the ledger store `db` (default: the user's store) and data package
-    `data` (default: the bundled one). The store is opened now, so a bad `db` fails here."""
+    `data` (default: the bundled one). The store is opened now, so a bad `db` fails here.
+
+    Runs are traced on a pool of `workers` threads owned by the app (shut down with it);
+    each client address may start `run_limit[0]` runs at once, refilled at `run_limit[1]`
+    per second. At start-up the reference plans are queued, so Home shows their headline."""
+    from moneytrail.service.runs import RunStore
+    from moneytrail.service.workspace import Workspace
+    from moneytrail.web.jobs import RunQueue, TokenBucket
+
     state = WebState.open(db, data)
+    workspace = Workspace.open(data, db=db)
+    queue = RunQueue(workspace, RunStore(state.ledger.engine), workers=workers)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        if start_reference_runs:
+            from moneytrail.web.routes_runs import start_reference_runs as start
+
+            start(app)
         yield
+        queue.shutdown()
+        workspace.close()
         app.state.web.close()
 
     app = FastAPI(title="moneytrail", version=_version(),
@@ -76,7 +95,11 @@ def create_app(db: str | None = None, data: str | None = None) -> FastAPI:
                   # no Swagger UI: it loads files from a CDN, which the CSP and the project forbid
                   openapi_url=f"{API}/openapi.json", docs_url=None, redoc_url=None,
                   lifespan=lifespan)
+    state.workspace = workspace
     app.state.web = state
+    app.state.workspace = workspace
+    app.state.jobs = queue
+    app.state.limiter = TokenBucket(*run_limit)
     app.state.templates = templates()
     add_security_headers(app)
     add_error_handlers(app)
@@ -88,6 +111,9 @@ def create_app(db: str | None = None, data: str | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     add_routes(app)
+    from moneytrail.web.routes_runs import add_run_routes
+
+    add_run_routes(app)
     return app
 
 
@@ -143,11 +169,17 @@ def add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(MoneytrailError)
     async def bad_input(request: Request, exc: MoneytrailError) -> Response:
-        status = 404 if isinstance(exc, NotFoundError) else \
-            409 if isinstance(exc, ConflictError) else 400
+        status = 404 if isinstance(exc, NotFoundError) or exc.http_status == 404 else \
+            409 if isinstance(exc, ConflictError) else \
+            exc.http_status if exc.http_status in (429, 503) else 400
         field = exc.field.lstrip("-") if exc.field else None
-        title = {404: "Not found", 409: "Conflict"}.get(status, "Bad request")
-        return problem(request, status, title, exc.detail, field, exc.value)
+        title = {404: "Not found", 409: "Conflict", 429: "Too many requests",
+                 503: "Service unavailable"}.get(status, "Bad request")
+        response = problem(request, status, title, exc.detail, field, exc.value)
+        retry = getattr(exc, "retry_after", None)
+        if retry is not None:
+            response.headers["Retry-After"] = str(max(1, math.ceil(retry)))
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -239,8 +271,10 @@ def add_routes(app: FastAPI) -> None:
 
     @app.get("/", include_in_schema=False)
     def home(request: Request) -> HTMLResponse:
+        from moneytrail.web.routes_runs import reference_traces
+
         return render(request, "home.html", views.home_view(web(request), page_url(request)),
-                      "home")
+                      "home", traced=reference_traces(request))
 
     @app.get(f"{API}/charts/reality", tags=["ledger"],
              summary="The reality-check chart's data: largest pledges by stage")
@@ -334,5 +368,8 @@ def add_routes(app: FastAPI) -> None:
 
     @app.get("/plans/{plan}", include_in_schema=False)
     def plan_page(request: Request, plan: str) -> HTMLResponse:
-        return render(request, "plan.html", views.plan_view(web(request), page_url(request),
-                                                            plan), "plans")
+        from moneytrail.web.routes_runs import reference_traces
+
+        view = views.plan_view(web(request), page_url(request), plan)
+        return render(request, "plan.html", view, "plans",
+                      traced=reference_traces(request).get(view["plan"]["id"]))

@@ -16,6 +16,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from moneytrail.data.valuechain import ValueChain
     from moneytrail.ledger.store import Ledger
+    from moneytrail.service.workspace import Workspace
 
 
 @dataclass
@@ -24,6 +25,7 @@ class WebState:
 
     ledger: Ledger
     data: Path | None = None
+    workspace: Workspace | None = None       # set by create_app: models, value chain
     _claims: pd.DataFrame | None = None
     _valuechain: ValueChain | None = None
     _analysis_sources: pd.DataFrame | None = None
@@ -74,7 +76,7 @@ class WebState:
                     from moneytrail.analysis.claims import check_claims, ledger_tables
                     from moneytrail.service.workspace import Workspace
 
-                    ws = Workspace.open(self.data)
+                    ws = self.workspace or Workspace.open(self.data)
                     self._claims = check_claims(data=ws.analysis, chain=ws.valuechain,
                                                 ledger=ledger_tables(self.ledger),
                                                 model=ws.model)

@@ -1,0 +1,239 @@
+"""The plan builder: a plan mapping (the scenario schema) as form rows and back.
+
+A draft is the plan mapping itself, carried in the URL as base64url JSON
+(`runs.encode_draft`), so a draft can be shared before it runs. The form posts its fields;
+`plan_from_form` turns them back into the mapping, which `scenarios.parse_scenario` checks with
+the CLI's own messages. `field_anchor` says which input an error's dotted field belongs to.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from moneytrail.scenarios.schema import CONDITION_METRICS, SELECTORS
+
+EXTRA_ROWS = 2               # empty rows offered for a new category, supplier or condition
+MAX_ROWS = 60                # form rows read per section (more are ignored)
+KEEP = ("source", "reliability", "note")    # carried through the form in hidden fields
+
+
+def blank_plan() -> dict[str, Any]:
+    """A new plan: EUR, 2025, bought in the EU, one category to start from."""
+    return {"id": "my-plan", "title": "", "year": 2025, "currency": "EUR",
+            "buyer_region": "EU", "budget": {"amount": ""},
+            "spend": {"accelerators": {"central": 1.0}}, "draws": 2000, "seed": 1}
+
+
+def reference_mapping(plan_id: str) -> dict[str, Any]:
+    """A reference plan's mapping as written in its YAML file (to start a draft from)."""
+    from moneytrail.scenarios import yamlio
+    from moneytrail.web.jobs import reference_plan
+
+    plan = reference_plan(plan_id)
+    from moneytrail.errors import ScenarioError
+
+    data = yamlio.read_yaml(plan.path, ScenarioError, what="scenario file")
+    data = dict(data)
+    data["draws"] = 2000          # a quick first run in the browser; change it in the form
+    return data
+
+
+def plain(value: Any) -> Any:
+    """A number as a reader types it: 20000000000, not 2e10 or 20000000000.0."""
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    return value
+
+
+def interval(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {"central": value}
+
+
+def form_rows(plan: Mapping[str, Any]) -> dict[str, Any]:
+    """The draft as form values: scalars, spend rows, procurement rows, condition rows."""
+    budget = plan.get("budget") if isinstance(plan.get("budget"), dict) else \
+        {"amount": plan.get("budget")}
+    spend = plan.get("spend") if isinstance(plan.get("spend"), dict) else {}
+    spend_rows = [{"category": c, **{k: interval(v).get(k) for k in
+                                     ("low", "central", "high", *KEEP)}}
+                  for c, v in spend.items()]
+    procurement = plan.get("procurement") if isinstance(plan.get("procurement"), dict) else {}
+    proc_rows = [{"category": c, "supplier": s,
+                  **{k: interval(v).get(k) for k in ("low", "central", "high", *KEEP)}}
+                 for c, shares in procurement.items() if isinstance(shares, dict)
+                 for s, v in shares.items()]
+    conditions = plan.get("conditions") if isinstance(plan.get("conditions"), list) else []
+    cond_rows = []
+    for item in conditions:
+        if not isinstance(item, dict):
+            continue
+        bound = "max" if item.get("max") is not None or "min" not in item else "min"
+        selector = next((s for s in SELECTORS if item.get(s) is not None), "")
+        cond_rows.append({"metric": item.get("metric", ""), "bound": bound,
+                          "value": item.get(bound), "selector": selector,
+                          "target": item.get(selector, "") if selector else "",
+                          "label": item.get("label", "")})
+    blank = {"category": "", "low": None, "central": None, "high": None}
+    return {
+        "id": plan.get("id", "my-plan"), "title": plan.get("title", ""),
+        "description": plan.get("description", ""), "year": plan.get("year", ""),
+        "currency": plan.get("currency", ""), "price_year": plan.get("price_year", ""),
+        "buyer_region": plan.get("buyer_region", "EU"),
+        "site_country": plan.get("site_country", "") or "",
+        "budget": plain(budget.get("amount", "")), "budget_source": budget.get("source", "") or "",
+        "budget_note": budget.get("note", "") or "",
+        "draws": plan.get("draws", 2000), "seed": plan.get("seed", 1),
+        "horizon_years": plan.get("horizon_years", ""),
+        "spend": spend_rows + [dict(blank) for _ in range(EXTRA_ROWS)],
+        "procurement": proc_rows + [{**blank, "supplier": ""} for _ in range(EXTRA_ROWS)],
+        "conditions": cond_rows + [{"metric": "", "bound": "max", "value": None,
+                                    "selector": "", "target": "", "label": ""}
+                                   for _ in range(EXTRA_ROWS)],
+        "extra": {k: v for k, v in plan.items() if k in ("renewable_share", "as_of",
+                                                         "spend_years")},
+    }
+
+
+def number(text: Any) -> Any:
+    """A form value as a number where it is one; the text itself otherwise (so the schema
+    names the field and shows the value); None when empty."""
+    if text is None:
+        return None
+    text = str(text).strip().replace(",", "").replace("_", "")
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    if math.isfinite(value) and value == int(value) and "." not in text and "e" not in \
+            text.lower():
+        return int(value)
+    return value
+
+
+def text(form: Mapping[str, Any], key: str) -> str:
+    return str(form.get(key) or "").strip()
+
+
+def plan_from_form(form: Mapping[str, Any], extra: Mapping[str, Any] | None = None
+                   ) -> dict[str, Any]:
+    """The plan mapping of the builder's form fields (rows without a category are
+    skipped; empty optional fields are left out)."""
+    plan: dict[str, Any] = {"id": text(form, "id") or "my-plan", "title": text(form, "title")}
+    if text(form, "description"):
+        plan["description"] = text(form, "description")
+    for key in ("year", "price_year", "horizon_years", "draws", "seed"):
+        value = number(form.get(key))
+        if value is not None:
+            plan[key] = value
+    plan["currency"] = text(form, "currency").upper()
+    plan["buyer_region"] = text(form, "buyer_region")
+    if text(form, "site_country"):
+        plan["site_country"] = text(form, "site_country").upper()
+    budget: dict[str, Any] = {"amount": number(form.get("budget"))}
+    for key in ("source", "note"):
+        if text(form, f"budget_{key}"):
+            budget[key] = text(form, f"budget_{key}")
+    plan["budget"] = budget
+    spend: dict[str, Any] = {}
+    for i in range(MAX_ROWS):
+        category = text(form, f"spend-{i}-category")
+        if not category:
+            continue
+        spend[category] = share_row(form, f"spend-{i}")
+    plan["spend"] = spend
+    procurement: dict[str, dict[str, Any]] = {}
+    for i in range(MAX_ROWS):
+        category, supplier = text(form, f"proc-{i}-category"), text(form, f"proc-{i}-supplier")
+        if not category and not supplier:
+            continue
+        procurement.setdefault(category, {})[supplier] = share_row(form, f"proc-{i}")
+    if procurement:
+        plan["procurement"] = procurement
+    conditions = []
+    for i in range(MAX_ROWS):
+        metric = text(form, f"cond-{i}-metric")
+        if not metric:
+            continue
+        item: dict[str, Any] = {"metric": metric}
+        if metric != "open_weights_only":
+            bound = text(form, f"cond-{i}-bound") or "max"
+            item[bound if bound in ("max", "min") else "max"] = number(form.get(f"cond-{i}-value"))
+        selector = text(form, f"cond-{i}-selector")
+        if selector in SELECTORS and text(form, f"cond-{i}-target"):
+            item[selector] = text(form, f"cond-{i}-target")
+        if text(form, f"cond-{i}-label"):
+            item["label"] = text(form, f"cond-{i}-label")
+        conditions.append(item)
+    if conditions:
+        plan["conditions"] = conditions
+    for key, value in (extra or {}).items():
+        plan.setdefault(key, value)
+    return plan
+
+
+def share_row(form: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+    row: dict[str, Any] = {"central": number(form.get(f"{prefix}-central"))}
+    for key in ("low", "high"):
+        value = number(form.get(f"{prefix}-{key}"))
+        if value is not None:
+            row[key] = value
+    for key in KEEP:
+        if text(form, f"{prefix}-{key}"):
+            row[key] = text(form, f"{prefix}-{key}")
+    return row
+
+
+def field_anchor(field: str | None, rows: Mapping[str, Any], value: Any = None
+                 ) -> str:
+    """The id of the form input an error on `field` (a dotted path) belongs to."""
+    if not field:
+        return "f-title"
+    parts = field.split(".")
+    head = parts[0]
+    simple = {"id": "f-id", "title": "f-title", "description": "f-description",
+              "year": "f-year", "currency": "f-currency", "price_year": "f-price_year",
+              "buyer_region": "f-buyer_region", "site_country": "f-site_country",
+              "draws": "f-draws", "seed": "f-seed", "horizon_years": "f-horizon_years",
+              "budget": "f-budget"}
+    if head in simple:
+        return simple[head]
+    if head == "spend":
+        for i, row in enumerate(rows["spend"]):
+            if len(parts) > 1 and row["category"] == parts[1]:
+                if len(parts) > 2 and parts[2] in ("low", "central", "high"):
+                    return f"spend-{i}-{parts[2]}"
+                return f"spend-{i}-category" if value == parts[1] else f"spend-{i}-central"
+        return "spend-0-central"
+    if head == "procurement":
+        for i, row in enumerate(rows["procurement"]):
+            if len(parts) > 1 and row["category"] == parts[1]:
+                if len(parts) > 2 and row["supplier"] != parts[2]:
+                    continue
+                which = parts[3] if len(parts) > 3 and parts[3] in ("low", "central", "high") \
+                    else ("supplier" if len(parts) > 2 else "category")
+                return f"proc-{i}-{which}"
+        return "proc-0-category"
+    if head == "conditions" and len(parts) > 1 and parts[1].isdigit():
+        k = int(parts[1])
+        which = {"max": "value", "min": "value", "metric": "metric"}.get(
+            parts[2] if len(parts) > 2 else "", "metric")
+        if len(parts) > 2 and parts[2] in SELECTORS:
+            which = "target"
+        return f"cond-{k}-{which}"
+    return "f-title"
+
+
+def choices(valuechain: Any) -> dict[str, list[tuple[str, str]]]:
+    """Options of the builder's drop-down lists, from the data package."""
+    categories = list(zip(valuechain.categories["id"], valuechain.categories["name"],
+                          strict=True))
+    entities = sorted(zip(valuechain.entities["id"], valuechain.entities["name"],
+                          strict=True), key=lambda e: str(e[1]).lower())
+    return {"categories": categories, "entities": entities,
+            "metrics": [(m, m.replace("_", " ")) for m in CONDITION_METRICS],
+            "selectors": [(s, s.replace("_", " ")) for s in SELECTORS],
+            "regions": [("EU", "EU"), ("US", "US")]}

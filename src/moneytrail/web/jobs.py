@@ -1,0 +1,250 @@
+"""Background runs of the web app: a small thread pool owned by the app, a per-client rate
+limit, and the checks a plan passes before any work starts.
+
+    jobs = RunQueue(workspace, RunStore(engine), workers=2)
+    run_id, status = jobs.submit(plan, draws=2000, seed=1)   # queued at once, computed later
+    jobs.shutdown()
+
+The queue never computes anything itself: each job calls `service.tasks.trace_plan` with a
+progress callback that writes to the run store, so a run computed here is the same run (same
+id, same JSON) as the CLI's or the Python API's. Nothing lives in module globals; the app
+creates one queue and one limiter in `create_app` and shuts the queue down when it stops.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from moneytrail.errors import LimitError, ModelError, MoneytrailError, ScenarioError
+from moneytrail.scenarios.schema import Plan, parse_scenario
+from moneytrail.service import tasks
+from moneytrail.service.runs import RunStore
+from moneytrail.service.workspace import Workspace
+
+log = logging.getLogger("moneytrail.web.jobs")
+
+MAX_WEB_DRAWS = 20_000       # draws one web run may ask for (the CLI allows far more)
+DEFAULT_WEB_DRAWS = 2_000    # when a plan from the web does not say
+MAX_BODY = 64_000            # bytes of a plan posted to the API
+MAX_CATEGORIES = 40          # spending categories of a plan
+MAX_SUPPLIERS = 200          # procurement rows of a plan, all categories together
+MAX_CONDITIONS = 40
+MAX_TEXT = 2_000             # characters of a title, description or note
+STALE_SECONDS = 600          # a queued or running run nobody works on is given up after this
+
+
+class RateLimited(MoneytrailError):
+    """Too many runs started from one address in a short time."""
+
+    http_status = 429
+
+    def __init__(self, wait: float) -> None:
+        self.retry_after = wait
+        super().__init__(f"too many runs started from your address; try again in "
+                         f"{max(1, round(wait))} s", field="client")
+
+
+class TokenBucket:
+    """Per-client token buckets: `capacity` runs at once, refilled at `rate` per second."""
+
+    def __init__(self, capacity: float = 10, rate: float = 10 / 60, clients: int = 10_000,
+                 clock: Any = time.monotonic) -> None:
+        self.capacity = float(capacity)
+        self.rate = float(rate)
+        self.clients = clients
+        self.clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, client: str) -> float:
+        """Take a token for `client`: 0 when allowed, else the seconds until the next one."""
+        with self._lock:
+            now = self.clock()
+            tokens, last = self._buckets.get(client, (self.capacity, now))
+            tokens = min(self.capacity, tokens + (now - last) * self.rate)
+            if tokens < 1:
+                self._buckets[client] = (tokens, now)
+                return (1 - tokens) / self.rate if self.rate > 0 else 3600.0
+            if len(self._buckets) >= self.clients and client not in self._buckets:
+                self._buckets.clear()           # a flood of addresses: start over, bounded
+            self._buckets[client] = (tokens - 1, now)
+            return 0.0
+
+
+# -- plans from the web ---------------------------------------------------------------------
+def check_sizes(data: dict) -> None:
+    """Refuse oversized plans before the schema or the engine see them."""
+    def count(value: Any) -> int:
+        return len(value) if isinstance(value, dict | list) else 0
+
+    spend, procurement = data.get("spend"), data.get("procurement")
+    if count(spend) > MAX_CATEGORIES:
+        raise LimitError(f"at most {MAX_CATEGORIES} spending categories", field="spend",
+                         value=count(spend))
+    rows = sum(count(v) for v in procurement.values()) if isinstance(procurement, dict) else 0
+    if rows > MAX_SUPPLIERS:
+        raise LimitError(f"at most {MAX_SUPPLIERS} procurement rows", field="procurement",
+                         value=rows)
+    if count(data.get("conditions")) > MAX_CONDITIONS:
+        raise LimitError(f"at most {MAX_CONDITIONS} conditions", field="conditions",
+                         value=count(data.get("conditions")))
+    for key in ("id", "title", "description"):
+        if isinstance(data.get(key), str) and len(data[key]) > MAX_TEXT:
+            raise LimitError(f"at most {MAX_TEXT:,} characters", field=key,
+                             value=data[key][:40] + "\u2026")
+
+
+def web_draws(value: Any, field: str = "draws") -> int:
+    """A draw count for a web run: a whole number from 1 to MAX_WEB_DRAWS."""
+    from moneytrail.scenarios.schema import check_draws
+
+    number = check_draws(value, field=field)
+    if number > MAX_WEB_DRAWS:
+        raise LimitError(f"the web app runs at most {MAX_WEB_DRAWS:,} draws (use the command "
+                         "line for more)", field=field, value=number)
+    return number
+
+
+def plan_from_mapping(ws: Workspace, data: Any, source: str = "web") -> Plan:
+    """A plan mapping (the scenario schema) checked like the CLI checks a file, plus the
+    checks against the data (categories, suppliers, year) that the engine would make later."""
+    if not isinstance(data, dict):
+        raise ScenarioError("a plan must be a mapping of keys to values", field="plan")
+    check_sizes(data)
+    plan = parse_scenario(data, source=source)
+    web_draws(plan.draws)
+    check_against_data(ws, plan)
+    return plan
+
+
+def check_against_data(ws: Workspace, plan: Plan) -> None:
+    """The engine's own checks of a plan against the model (unknown category, supplier or
+    market, a year without cost data), run now so the answer is a 4xx, not a failed run."""
+    from moneytrail.engine.demand import market_rows
+
+    try:
+        model = ws.model(plan.year)
+    except ModelError as exc:
+        raise ScenarioError(exc.detail, field=exc.field or "year",
+                            value=exc.value if exc.value is not None else plan.year) from None
+    market_rows(plan, model)
+
+
+def reference_plan(plan_id: Any) -> Plan:
+    """A bundled reference plan by id (a 404 naming the ids there are, otherwise)."""
+    from moneytrail.errors import NotFoundError
+    from moneytrail.scenarios.reference import reference_scenarios
+    from moneytrail.scenarios.schema import load_scenario
+
+    paths = {p.stem: p for p in reference_scenarios()}
+    if not isinstance(plan_id, str) or plan_id not in paths:
+        raise NotFoundError(f"no reference plan with this id (use {', '.join(paths)})",
+                            field="reference", value=plan_id)
+    return load_scenario(paths[plan_id])
+
+
+def run_request(ws: Workspace, body: Any) -> tuple[Plan, int, int]:
+    """The plan, draws and seed of a POST /api/v1/runs body: a plan mapping, or
+    {"reference": id, "draws": n, "seed": s}."""
+    if not isinstance(body, dict):
+        raise ScenarioError("the body must be a JSON object: a plan, or {\"reference\": id}",
+                            field="body")
+    if "reference" in body:
+        extra = sorted(set(body) - {"reference", "draws", "seed"})
+        if extra:
+            raise ScenarioError("unknown key next to reference (use draws and seed)",
+                                field=extra[0], value=extra[0])
+        plan = reference_plan(body["reference"])
+        draws = web_draws(body.get("draws", DEFAULT_WEB_DRAWS))
+        seed = body.get("seed", plan.seed)
+    else:
+        plan = plan_from_mapping(ws, body)
+        draws, seed = plan.draws, plan.seed
+    from moneytrail.scenarios.schema import check_seed
+
+    return plan, draws, check_seed(seed)
+
+
+# -- the queue ------------------------------------------------------------------------------
+class RunQueue:
+    """Trace runs on a small thread pool; progress and results go to the run store."""
+
+    def __init__(self, ws: Workspace, store: RunStore, workers: int = 2) -> None:
+        self.ws = ws
+        self.store = store
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="moneytrail-run")
+        self._active: dict[str, Future] = {}
+        self._lock = threading.Lock()
+        self._model_lock = threading.Lock()
+        self._closed = False
+
+    def run_id(self, plan: Plan, draws: int, seed: int) -> str:
+        return tasks.trace_run_id(self.ws, plan, draws=draws, seed=seed)
+
+    def submit(self, plan: Plan, draws: int, seed: int) -> tuple[str, str]:
+        """Queue a trace of `plan` unless the store has it; (run id, status)."""
+        rid = self.run_id(plan, draws, seed)
+        state = self.store.get(rid)
+        if state is not None and state.status == "done":
+            return rid, "done"
+        with self._lock:
+            if rid in self._active:
+                return rid, state.status if state is not None else "queued"
+            if self._closed:
+                raise MoneytrailError("the server is shutting down; try again shortly")
+            if state is not None and state.status == "error":
+                self.store.forget_failed(rid)
+                state = None
+            if state is None:
+                self.store.start(rid, kind="trace", label=plan.id,
+                                 inputs=tasks.trace_inputs(plan, draws=draws, seed=seed),
+                                 data_version=self.ws.data_version,
+                                 data_hash=self.ws.data_hash, total=draws, status="queued")
+            self._active[rid] = self._pool.submit(self._work, rid, plan, draws, seed)
+        return rid, "queued" if state is None else state.status
+
+    def active(self, rid: str) -> bool:
+        with self._lock:
+            return rid in self._active
+
+    def _work(self, rid: str, plan: Plan, draws: int, seed: int) -> None:
+        try:
+            with self._model_lock:              # build each year's model once
+                self.ws.model(plan.year)
+
+            def progress(done: int, total: int) -> None:
+                self.store.progress(rid, done, total)
+
+            tasks.trace_plan(self.ws, plan, draws=draws, seed=seed, analyses=True,
+                             progress=progress, store=self.store)
+        except MoneytrailError as exc:
+            self.store.fail(rid, str(exc))
+        except Exception as exc:                # logged; the run says it failed
+            log.exception("run %s failed", rid)
+            self.store.fail(rid, f"internal error ({type(exc).__name__}); it was logged")
+        finally:
+            with self._lock:
+                self._active.pop(rid, None)
+
+    def recover(self, rid: str) -> None:
+        """A queued or running run that no worker of this process holds (the server was
+        restarted mid-run) is marked failed, so asking for it again starts it afresh."""
+        state = self.store.get(rid)
+        if state is None or state.status not in ("queued", "running") or self.active(rid):
+            return
+        self.store.fail(rid, "the run was interrupted (the server restarted); run it again")
+
+    def shutdown(self) -> None:
+        with self._lock:
+            self._closed = True
+            pending = dict(self._active)
+        for future in pending.values():
+            future.cancel()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        for rid, future in pending.items():
+            if future.cancelled():
+                self.store.fail(rid, "the server stopped before the run started; run it again")

@@ -1,0 +1,382 @@
+"""Routes built on runs: POST/GET `/api/v1/runs`, the run page `/r/<id>`, its embeds, the plan
+builder `/build`, and `/compare`. Runs are computed by the app's `RunQueue` (see `jobs.py`);
+pages only read the run store.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Annotated, Any
+from urllib.parse import parse_qsl
+
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from moneytrail.errors import MoneytrailError
+from moneytrail.service.result import Result
+from moneytrail.service.runs import RunNotFound, RunState, check_run_id
+from moneytrail.web import builder
+from moneytrail.web.jobs import MAX_BODY, RateLimited, RunQueue, run_request
+from moneytrail.web.runs import (
+    Names,
+    compare_view,
+    decode_draft,
+    encode_draft,
+    result_table_rows,
+    run_view,
+)
+from moneytrail.web.views import View
+
+API = "/api/v1"
+REFERENCE_DRAWS = 2_000      # reference plans traced at start-up (seed from the plan)
+CHARTS = {"first": "Where the money goes first",
+          "location": "Where it ends up: by country where value is added",
+          "ownership": "Where it ends up: by country where the profit goes"}
+MAX_COMPARE = 6
+Q = Annotated[str | None, Query()]
+
+
+# -- shared helpers ---------------------------------------------------------------------------
+def queue(request: Request) -> RunQueue:
+    return request.app.state.jobs
+
+
+def names(request: Request) -> Names:
+    state = request.app.state
+    if getattr(state, "names", None) is None:
+        state.names = Names(state.workspace.valuechain)
+    return state.names
+
+
+def client_of(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def take_token(request: Request) -> None:
+    wait = request.app.state.limiter.take(client_of(request))
+    if wait > 0:
+        raise RateLimited(wait)
+
+
+def origin_of(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def run_state(request: Request, run: str) -> RunState:
+    """The stored run (404 naming the id when there is none); an orphaned queued or
+    running run (the server restarted) is marked failed so it can be run again."""
+    rid = check_run_id(run)
+    jobs = queue(request)
+    state = jobs.store.get(rid)
+    if state is None:
+        raise RunNotFound("no run with this id on this server", field="run id", value=run)
+    if state.status in ("queued", "running") and not jobs.active(rid):
+        jobs.recover(rid)
+        state = jobs.store.get(rid) or state
+    return state
+
+
+def stored_plan(request: Request, rid: str) -> dict | None:
+    """The plan mapping a run was started with (for 'edit' and 'run again' links)."""
+    from sqlalchemy import select
+
+    from moneytrail.ledger.models import Run
+
+    with queue(request).store.engine.connect() as conn:
+        text = conn.execute(select(Run.inputs).where(Run.id == rid)).scalar()
+    try:
+        return json.loads(text)["plan"] if text else None
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def status_body(state: RunState, with_result: bool = True) -> dict[str, Any]:
+    body: dict[str, Any] = {"run_id": state.id, "kind": state.kind, "label": state.label,
+                            "status": state.status, "done": state.done, "total": state.total,
+                            "error": state.error or None, "url": f"/r/{state.id}",
+                            "api": f"{API}/runs/{state.id}",
+                            "data_version": state.data_version,
+                            "code_version": state.code_version}
+    if with_result and state.result is not None:
+        body["result"] = state.result.to_dict()
+    return body
+
+
+def csv_response(rows: list[dict[str, Any]], filename: str) -> Response:
+    from moneytrail.web.app import csv_cell
+
+    out = io.StringIO()
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def page(request: Request, template: str, nav: str = "", status: int = 200,
+         **context: Any) -> HTMLResponse:
+    html = request.app.state.templates.get_template(template).render(
+        request=request, nav=nav, origin=origin_of(request), **context)
+    return HTMLResponse(html, status_code=status)
+
+
+def done_view(request: Request, result: Result) -> View:
+    ws = request.app.state.workspace
+    from moneytrail.engine.result import code_version
+
+    return run_view(result, names=names(request), url=f"{origin_of(request)}/r/{result.run_id}",
+                    origin=origin_of(request), current_code=code_version(),
+                    current_data_hash=ws.data_hash, current_data_version=ws.data_version)
+
+
+# -- reference plans --------------------------------------------------------------------------
+def start_reference_runs(app: FastAPI) -> None:
+    """Queue the reference plans' traces (nothing is computed when the store has them)."""
+    from moneytrail.scenarios.reference import reference_scenarios
+    from moneytrail.scenarios.schema import load_scenario
+
+    for path in reference_scenarios():
+        try:
+            plan = load_scenario(path)
+            app.state.jobs.submit(plan, REFERENCE_DRAWS, plan.seed)
+        except MoneytrailError:
+            continue
+
+
+def reference_traces(request: Request) -> dict[str, dict[str, Any]]:
+    """For each reference plan: its run id, status and (when done) the headline."""
+    from moneytrail.scenarios.reference import reference_scenarios
+    from moneytrail.scenarios.schema import load_scenario
+
+    jobs = queue(request)
+    out = {}
+    for path in reference_scenarios():
+        plan = load_scenario(path)
+        rid = jobs.run_id(plan, REFERENCE_DRAWS, plan.seed)
+        state = jobs.store.get(rid)
+        entry: dict[str, Any] = {"run_id": rid, "status": state.status if state else "missing",
+                                 "done": state.done if state else 0,
+                                 "total": state.total if state else REFERENCE_DRAWS,
+                                 "headline": []}
+        if state is not None and state.result is not None:
+            from moneytrail.web.runs import headline_text
+
+            entry["headline"] = headline_text(state.result, names(request))[1:3]
+        out[path.stem] = entry
+    return out
+
+
+# -- routes -----------------------------------------------------------------------------------
+def add_run_routes(app: FastAPI) -> None:
+    """Register the API and pages built on runs."""
+
+    @app.post(f"{API}/runs", tags=["runs"], status_code=202,
+              summary="Start a trace run of a plan (or a reference plan) in the background",
+              description="The body is a plan as the scenario schema's mapping (draws and "
+              "seed inside it), or {\"reference\": \"<id>\", \"draws\": n, \"seed\": s}. "
+              "It is checked before any work starts (problem+json naming field and value); "
+              f"the web app runs at most 20,000 draws and bodies of {MAX_BODY:,} bytes. "
+              "Answers 202 with the run id (200 when the run is already stored); poll "
+              "GET /api/v1/runs/<id>. Run creation is rate-limited per client (429).",
+              openapi_extra={"requestBody": {"required": True, "content": {
+                  "application/json": {"schema": {"type": "object"}}}}})
+    async def api_create_run(request: Request) -> Response:
+        raw = await read_body(request)
+        try:
+            body = json.loads(raw or b"null")
+        except (ValueError, UnicodeDecodeError):
+            raise MoneytrailError("the body is not valid JSON", field="body") from None
+        take_token(request)
+        rid, status = await run_in_threadpool(create_run, request, body)
+        content = {"run_id": rid, "status": status, "url": f"/r/{rid}",
+                   "api": f"{API}/runs/{rid}"}
+        return JSONResponse(content, status_code=200 if status == "done" else 202,
+                            headers={"Location": f"{API}/runs/{rid}"})
+
+    @app.get(f"{API}/runs/{{run}}", tags=["runs"],
+             summary="A run: status (queued, running, done, error), progress, and the result "
+             "JSON when done; ?format=csv&table=<name> (or ?table=<name>) for one table")
+    def api_run(request: Request, run: str, format: Q = None, table: Q = None) -> Response:
+        from moneytrail.web.views import choice_param, text_param
+
+        state = run_state(request, run)
+        fmt = choice_param("format", format, ("json", "csv"))
+        name = text_param("table", table)
+        if fmt is None and name is None:
+            return JSONResponse(status_body(state))
+        if state.result is None:
+            raise MoneytrailError(f"this run is {state.status}; tables exist once it is done",
+                                  field="run id", value=state.id)
+        name = name or "headline"
+        rows = result_table_rows(state.result, name, names(request))
+        if fmt == "csv":
+            return csv_response(rows, f"moneytrail-{state.id[:8]}-{name}.csv")
+        return JSONResponse({"run_id": state.id, "table": name, "rows": rows})
+
+    @app.get(f"{API}/runs/{{run}}/plan.yaml", tags=["runs"],
+             summary="The plan of a run as a scenario YAML file (for `moneytrail trace`)")
+    def api_run_plan(request: Request, run: str) -> Response:
+        import yaml
+
+        state = run_state(request, run)
+        plan = stored_plan(request, state.id)
+        if plan is None:
+            raise RunNotFound("this run has no plan (it is not a trace)", field="run id",
+                              value=run)
+        text = yaml.safe_dump(plan, sort_keys=False, allow_unicode=True)
+        return Response(text, media_type="application/yaml; charset=utf-8", headers={
+            "Content-Disposition": f'attachment; filename="{plan.get("id", "plan")}.yaml"'})
+
+    @app.get("/r/{run}", include_in_schema=False)
+    def run_page(request: Request, run: str) -> HTMLResponse:
+        state = run_state(request, run)
+        if state.result is None:
+            draft = stored_plan(request, state.id)
+            title = str(draft.get("title") or state.label) if draft else state.label
+            return page(request, "run_wait.html", state=state, title=title,
+                        draft=encode_draft(draft) if draft else None,
+                        meta={"title": f"Run {state.id[:8]}: {title}",
+                              "data_version": state.data_version, "ledger_revision": None})
+        view = done_view(request, state.result)
+        return page(request, "run.html", view=view, meta=view["meta"],
+                    api=f"{API}/runs/{state.id}", traced=reference_traces(request))
+
+    @app.get("/embed/r/{run}/{chart}", include_in_schema=False)
+    def embed_run(request: Request, run: str, chart: str) -> HTMLResponse:
+        from moneytrail.web.views import choice_param
+
+        chart = choice_param("chart", chart, tuple(CHARTS)) or "first"
+        state = run_state(request, run)
+        if state.result is None:
+            raise MoneytrailError(f"this run is {state.status}; embed it once it is done",
+                                  field="run id", value=state.id)
+        view = done_view(request, state.result)
+        return page(request, "embed_run.html", view=view, meta=view["meta"], chart=chart,
+                    chart_title=CHARTS[chart], api=f"{API}/runs/{state.id}")
+
+    @app.get("/build", include_in_schema=False)
+    def build_page(request: Request, plan: Q = None, reference: Q = None,
+                   check: Q = None) -> HTMLResponse:
+        return build_form(request, plan=plan, reference=reference, check=check == "1")
+
+    @app.post("/build", include_in_schema=False)
+    async def build_submit(request: Request) -> Response:
+        raw = await read_body(request)
+        form = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+        extra = {}
+        if form.get("extra"):
+            try:
+                extra = decode_draft(form["extra"])
+            except MoneytrailError:
+                extra = {}
+        draft = builder.plan_from_form(form, extra)
+        token = encode_draft(draft)
+        if form.get("action") != "run":
+            return RedirectResponse(f"/build?plan={token}&check=1", status_code=303)
+        try:
+            take_token(request)
+            rid, _ = await run_in_threadpool(create_run, request, draft)
+        except RateLimited:
+            raise
+        except MoneytrailError:
+            return RedirectResponse(f"/build?plan={token}&check=1", status_code=303)
+        return RedirectResponse(f"/r/{rid}", status_code=303)
+
+    @app.get(f"{API}/compare", tags=["runs"],
+             summary="Done runs side by side: headline shares and scorecards "
+             "(?runs=<id>,<id>[,...]); ?format=csv&table=<runs|headline|scorecard>")
+    def api_compare(request: Request, runs: Q = None, format: Q = None,
+                    table: Q = None) -> Response:
+        from moneytrail.web.app import as_api
+
+        return as_api(comparison(request, runs), format, table)
+
+    @app.get("/compare", include_in_schema=False)
+    def compare_page(request: Request, runs: Q = None) -> HTMLResponse:
+        from moneytrail.web.app import render
+
+        view = comparison(request, runs)
+        return render(request, "compare.html", view, "", api_path=f"{API}/compare")
+
+
+async def read_body(request: Request) -> bytes:
+    """The request body, refused when larger than MAX_BODY (before it is parsed)."""
+    from moneytrail.errors import LimitError
+
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > MAX_BODY:
+        raise LimitError(f"the body is larger than {MAX_BODY:,} bytes", field="body",
+                         value=int(length))
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise LimitError(f"the body is larger than {MAX_BODY:,} bytes", field="body",
+                             value=size)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def create_run(request: Request, body: Any) -> tuple[str, str]:
+    """Check a run request and queue it (or find it stored)."""
+    jobs = queue(request)
+    plan, draws, seed = run_request(jobs.ws, body)
+    return jobs.submit(plan, draws, seed)
+
+
+def comparison(request: Request, runs: str | None) -> View:
+    """The compare view of done trace runs named in `runs` (comma-separated ids)."""
+    ids = [part.strip() for part in (runs or "").split(",") if part.strip()]
+    if len(ids) < 2:
+        raise MoneytrailError("give two or more run ids, separated by commas",
+                              field="runs", value=runs or "")
+    if len(ids) > MAX_COMPARE:
+        raise MoneytrailError(f"at most {MAX_COMPARE} runs side by side", field="runs",
+                              value=len(ids))
+    results = []
+    for rid in ids:
+        state = run_state(request, rid)
+        if state.result is None or state.result.kind != "trace":
+            raise MoneytrailError("this run is not a finished trace", field="runs",
+                                  value=rid)
+        results.append(state.result)
+    return compare_view(results, names(request), str(request.url))
+
+
+def build_form(request: Request, *, plan: str | None, reference: str | None,
+               check: bool) -> HTMLResponse:
+    """The builder form for a draft (link), a reference plan, or a blank plan; with `check`
+    the draft is validated and the first problem is shown next to its field."""
+    from moneytrail.web.jobs import plan_from_mapping, reference_plan
+
+    if plan:
+        draft = decode_draft(plan)
+    elif reference:
+        reference_plan(reference)
+        draft = builder.reference_mapping(reference)
+    else:
+        draft = builder.blank_plan()
+    rows = builder.form_rows(draft)
+    error = None
+    if check:
+        try:
+            plan_from_mapping(request.app.state.workspace, draft)
+        except MoneytrailError as exc:
+            error = {"field": exc.field, "message": exc.detail,
+                     "value": None if exc.value is None else str(exc.value),
+                     "anchor": builder.field_anchor(exc.field, rows, exc.value)}
+    token = encode_draft(draft)
+    from moneytrail.scenarios.reference import reference_scenarios
+
+    refs = [p.stem for p in reference_scenarios()]
+    return page(request, "build.html", nav="build", status=422 if error else 200,
+                rows=rows, error=error, draft=token, checked=check and error is None,
+                choices=builder.choices(request.app.state.workspace.valuechain),
+                references=refs, extra=encode_draft(rows["extra"]) if rows["extra"] else "",
+                meta={"title": "Build a plan", "data_version":
+                      request.app.state.workspace.data_version, "ledger_revision": None})

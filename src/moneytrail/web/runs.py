@@ -1,0 +1,328 @@
+"""What the pages built on runs show, as plain data: a run, its charts' data, a comparison,
+and the plan builder's draft. Like `views.py`, nothing here computes: it reshapes a stored
+`Result` (the same JSON the CLI and the Python API give) into rows for templates and CSV.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import shlex
+from typing import Any
+
+from moneytrail.errors import MoneytrailError
+from moneytrail.service.result import Result
+from moneytrail.web.format import money, percent
+from moneytrail.web.views import View, clean
+
+BREAKDOWN_TABLES = ("entity", "country", "owner_country", "group", "factor", "tier")
+TABLE_LABELS = {"entity": "Firm or sector", "country": "Country (where value is added)",
+                "owner_country": "Country (where the profit goes)", "group": "Group",
+                "factor": "Wages, profits or taxes", "tier": "Supply-chain tier"}
+FACTORS = {"labour": "Wages", "capital": "Profits and depreciation", "tax": "Taxes"}
+REGIONS = {"ROW": "Rest of the world", "EU": "EU (not split by country)"}
+SANKEY_SUPPLIERS = 6         # firms shown per spending category; the rest is "other"
+SANKEY_COUNTRIES = 9         # countries shown; the rest is "other countries"
+MAX_DRAFT = 48_000           # characters of a draft plan in a URL
+
+
+# -- drafts in URLs ---------------------------------------------------------------------------
+def encode_draft(plan: dict) -> str:
+    """A plan mapping as compact JSON in base64url (no padding): a URL-safe draft."""
+    text = json.dumps(plan, separators=(",", ":"), ensure_ascii=False, default=str)
+    return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def decode_draft(text: str) -> dict:
+    """The plan mapping of a draft link (a clear error when the link is damaged)."""
+    if len(text) > MAX_DRAFT:
+        raise MoneytrailError(f"the draft is too long (at most {MAX_DRAFT:,} characters)",
+                              field="plan", value=text[:20] + "\u2026")
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        data = json.loads(raw.decode("utf-8"))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise MoneytrailError("this draft link is damaged (copy the whole link)",
+                              field="plan", value=text[:20] + "\u2026") from None
+    if not isinstance(data, dict):
+        raise MoneytrailError("a draft must hold a plan (a mapping of keys to values)",
+                              field="plan")
+    return data
+
+
+# -- names ------------------------------------------------------------------------------------
+class Names:
+    """Readable names of entities, categories and countries (ids where the data have none)."""
+
+    def __init__(self, valuechain: Any) -> None:
+        self.entities = dict(zip(valuechain.entities["id"], valuechain.entities["name"],
+                                 strict=True))
+        self.categories = dict(zip(valuechain.categories["id"], valuechain.categories["name"],
+                                   strict=True))
+        countries = getattr(valuechain, "countries", None)
+        self.countries = dict(zip(countries["code"], countries["name"], strict=True)) \
+            if countries is not None else {}
+
+    def entity(self, key: str) -> str:
+        return str(self.entities.get(key, key))
+
+    def category(self, key: str) -> str:
+        return str(self.categories.get(key, key))
+
+    def country(self, key: str) -> str:
+        return REGIONS.get(key) or str(self.countries.get(key, key))
+
+    def label(self, table: str, key: Any) -> str:
+        key = str(key)
+        if table in ("entity", "supplier"):
+            return self.entity(key)
+        if table in ("country", "owner_country"):
+            return self.country(key)
+        if table == "factor":
+            return FACTORS.get(key, key)
+        if table == "category":
+            return self.category(key)
+        return key
+
+
+# -- one run ----------------------------------------------------------------------------------
+def records(result: Result, name: str) -> list[dict[str, Any]]:
+    """A result table as flat records (index columns first), JSON-safe."""
+    table = result.tables[name]
+    columns = [c.name for c in table.columns]
+    return [{k: clean(v) for k, v in zip(columns, row, strict=True)} for row in table.rows]
+
+
+def breakdown_rows(result: Result, name: str, names: Names) -> list[dict[str, Any]]:
+    """A breakdown with readable labels: median and 90 % interval of amount and share."""
+    key = result.tables[name].index[0]
+    out = []
+    for row in records(result, name):
+        out.append({"key": row[key], "label": names.label(name, row[key]),
+                    **{k: row[k] for k in ("amount_p50", "amount_p5", "amount_p95",
+                                           "amount_mean", "share_p50", "share_p5",
+                                           "share_p95", "share_mean")}})
+    return sorted(out, key=lambda r: -(r["amount_mean"] or 0)) if name != "tier" else out
+
+
+def headline_text(result: Result, names: Names) -> list[str]:
+    """The run's findings in plain sentences (median and 90 % interval)."""
+    facts = result.facts
+    currency = facts["currency"]
+    total = money(facts["total"], currency)
+
+    def interval(row: dict) -> str:
+        return (f"{percent(row['share_p50'])} (90 % interval {percent(row['share_p5'])} to "
+                f"{percent(row['share_p95'])})")
+
+    sentences = [f"{facts['title']} spends {total} in {facts['year']}, bought in the "
+                 f"{facts['buyer_region']} market. Tracing it through the supply chain over "
+                 f"{facts['draws']:,} Monte Carlo draws:"]
+    factors = {r["key"]: r for r in breakdown_rows(result, "factor", names)}
+    if factors:
+        parts = [f"{FACTORS.get(k, k).lower()} {interval(r)}" for k, r in factors.items()]
+        sentences.append("Where it ends up: " + "; ".join(parts) + ".")
+    for table, what in (("country", "is added in"), ("owner_country", "accrues to owners in")):
+        top = breakdown_rows(result, table, names)[:1]
+        if top:
+            sentences.append(f"The largest share of value {what} {top[0]['label']}: "
+                             f"{interval(top[0])}.")
+    firms = [r for r in breakdown_rows(result, "entity", names)][:3]
+    if firms:
+        sentences.append("The firms or sectors that keep the most: " + ", ".join(
+            f"{r['label']} {percent(r['share_p50'])}" for r in firms) + " (medians).")
+    return sentences
+
+
+def sankey_first(result: Result, names: Names) -> dict[str, Any]:
+    """'Where the money goes first': plan -> spending categories -> first-invoice firms
+    (means over draws, so the flows add up; the tables give medians and intervals)."""
+    plan = plan_node(result)
+    links: list[dict[str, Any]] = []
+    for row in records(result, "categories"):
+        links.append({"source": plan, "target": names.category(row["category"]),
+                      "value": row["amount_mean"] or 0.0})
+    by_category: dict[str, list[dict[str, Any]]] = {}
+    for row in records(result, "purchases"):
+        by_category.setdefault(row["category"], []).append(row)
+    for category, rows in by_category.items():
+        rows.sort(key=lambda r: -(r["amount_mean"] or 0))
+        label = names.category(category)
+        for row in rows[:SANKEY_SUPPLIERS]:
+            links.append({"source": label, "target": names.entity(row["supplier"]),
+                          "value": row["amount_mean"] or 0.0})
+        rest = sum(r["amount_mean"] or 0 for r in rows[SANKEY_SUPPLIERS:])
+        if rest > 0:
+            links.append({"source": label, "target": f"Other suppliers of {label.lower()}",
+                          "value": rest})
+    return sankey(links, result.facts["currency"])
+
+
+def sankey_end(result: Result, names: Names, table: str) -> dict[str, Any]:
+    """'Where it ends up': plan -> country (location or ownership) -> wages, profits, taxes."""
+    plan = plan_node(result)
+    totals: dict[str, float] = {}
+    pairs: list[tuple[str, str, float]] = []
+    for row in records(result, table):
+        country, _, factor = str(row[table]).partition(" / ")
+        value = row["amount_mean"] or 0.0
+        totals[country] = totals.get(country, 0.0) + value
+        pairs.append((country, factor, value))
+    top = sorted(totals, key=lambda c: -totals[c])[:SANKEY_COUNTRIES]
+    other = "Other countries"
+    links: dict[tuple[str, str], float] = {}
+    for country, factor, value in pairs:
+        label = names.country(country) if country in top else other
+        links[(plan, label)] = links.get((plan, label), 0.0) + value
+        links[(label, FACTORS.get(factor, factor))] = \
+            links.get((label, FACTORS.get(factor, factor)), 0.0) + value
+    return sankey([{"source": s, "target": t, "value": v} for (s, t), v in links.items()],
+                  result.facts["currency"])
+
+
+def plan_node(result: Result) -> str:
+    """The Sankey's first node: the plan (its title may be long; the page names it)."""
+    return "The plan"
+
+
+def sankey(links: list[dict[str, Any]], currency: str) -> dict[str, Any]:
+    """Nodes (with their amounts in the label) and links for plotly's Sankey trace, plus
+    the same flows as rows."""
+    links = [link for link in links if link["value"] > 0]
+    nodes: list[str] = []
+    into: dict[str, float] = {}
+    out: dict[str, float] = {}
+    for link in links:
+        for end in (link["source"], link["target"]):
+            if end not in nodes:
+                nodes.append(end)
+        out[link["source"]] = out.get(link["source"], 0.0) + link["value"]
+        into[link["target"]] = into.get(link["target"], 0.0) + link["value"]
+    labels = [f"{n}: {money(max(into.get(n, 0.0), out.get(n, 0.0)), currency)}"
+              for n in nodes]
+    return {"currency": currency, "nodes": nodes, "labels": labels,
+            "links": [{"source": link["source"], "target": link["target"],
+                       "value": float(link["value"])} for link in links]}
+
+
+def scorecard_rows(result: Result) -> list[dict[str, Any]]:
+    """The scorecard: metric, unit, median and 90 % interval (one plan)."""
+    table = result.tables["scorecard"]
+    value_columns = [c.name for c in table.columns if c.name not in ("unit", *table.index)]
+    prefix = value_columns[0].rsplit("_", 1)[0] if value_columns else ""
+    out = []
+    for row in records(result, "scorecard"):
+        out.append({"metric": row[table.index[0]], "unit": row["unit"],
+                    **{s: row.get(f"{prefix}_{s}") for s in ("mean", "p5", "p50", "p95")}})
+    return out
+
+
+def run_chart_tables(result: Result, names: Names) -> dict[str, list[dict[str, Any]]]:
+    """The chart data as downloadable rows (one row per flow)."""
+    first = sankey_first(result, names)
+    location = sankey_end(result, names, "country_factor")
+    ownership = sankey_end(result, names, "owner_country_factor")
+    return {name: [{**link, "currency": data["currency"]} for link in data["links"]]
+            for name, data in (("flows_first", first), ("flows_location", location),
+                               ("flows_ownership", ownership))}
+
+
+def reproduce_run(result: Result, origin: str) -> dict[str, str]:
+    """How to get the same run elsewhere: the plan file, the CLI and Python."""
+    plan = result.provenance.inputs["plan"]
+    draws, seed = result.provenance.draws, result.provenance.seed
+    file = f"{plan['id']}.yaml"
+    cli = shlex.join(["moneytrail", "trace", file, "--draws", str(draws), "--seed", str(seed),
+                      "--by", "country"])
+    python = ("import moneytrail as mt\n"
+              "from moneytrail.service import tasks\n"
+              "from moneytrail.service.workspace import Workspace\n"
+              f"plan = mt.load_scenario({file!r})\n"
+              "with Workspace.open() as ws:\n"
+              f"    result = tasks.trace_plan(ws, plan, draws={draws}, seed={seed}, "
+              "store=None)\n"
+              f"print(result.run_id)   # {result.run_id} on the same code and data\n"
+              "result.table('country')")
+    return {"file": file, "plan_url": f"{origin}/api/v1/runs/{result.run_id}/plan.yaml",
+            "cli": cli, "python": python,
+            "api": f"{origin}/api/v1/runs/{result.run_id}",
+            "csv": f"{origin}/api/v1/runs/{result.run_id}?format=csv&table=country"}
+
+
+def run_view(result: Result, *, names: Names, url: str, origin: str, current_code: str,
+             current_data_hash: str, current_data_version: str) -> View:
+    """A done run: headline, Sankey data, tables, scorecard, conditions, sources, citation."""
+    prov = result.provenance
+    created = prov.created[:10]
+    title = f"Where the money of \u201c{result.title}\u201d goes"
+    citation = (f"moneytrail run {result.run_id}, \u201c{result.title}\u201d, "
+                f"{prov.draws:,} draws, seed {prov.seed}, code {prov.code_version}, "
+                f"data package {prov.data_version}, computed {created}. {url}")
+    outdated = prov.code_version != current_code or prov.data_hash != current_data_hash
+    breakdowns = {name: breakdown_rows(result, name, names) for name in BREAKDOWN_TABLES}
+    charts = run_chart_tables(result, names)
+    conditions = records(result, "conditions") if "conditions" in result.tables else []
+    spend = records(result, "categories")
+    for row in spend:
+        row["label"] = names.category(row["category"])
+    return View(
+        meta={"title": title, "run_id": result.run_id, "data_version": prov.data_version,
+              "code_version": prov.code_version, "created": prov.created,
+              "retrieved": created, "url": url, "citation": citation, "ledger_revision": None,
+              "currency": result.facts["currency"]},
+        status="done", outdated=outdated,
+        current={"code_version": current_code, "data_version": current_data_version},
+        facts=result.facts, headline=headline_text(result, names),
+        sankey={"first": sankey_first(result, names),
+                "location": sankey_end(result, names, "country_factor"),
+                "ownership": sankey_end(result, names, "owner_country_factor")},
+        breakdowns=breakdowns, scorecard=scorecard_rows(result), conditions=conditions,
+        spend=spend, sources=list(prov.sources), inputs=prov.inputs,
+        reproduce=reproduce_run(result, origin),
+        draft=encode_draft(prov.inputs["plan"]),
+        result_tables=list(result.tables), chart_tables=list(charts),
+        tables=list(result.tables) + list(charts))
+
+
+def result_table_rows(result: Result, name: str, names: Names) -> list[dict[str, Any]]:
+    """Any table of a run (result tables and chart flows) as rows for CSV and JSON."""
+    if name in result.tables:
+        return records(result, name)
+    charts = run_chart_tables(result, names)
+    if name in charts:
+        return charts[name]
+    raise MoneytrailError("unknown table of this run (use " + ", ".join(
+        list(result.tables) + list(charts)) + ")", field="table", value=name)
+
+
+# -- compare ----------------------------------------------------------------------------------
+def compare_view(results: list[Result], names: Names, url: str) -> View:
+    """Runs side by side: the headline shares and the scorecard (median, 90 % interval)."""
+    plans = [{"run_id": r.run_id, "title": r.title, "currency": r.facts["currency"],
+              "total": r.facts["total"], "draws": r.provenance.draws,
+              "seed": r.provenance.seed, "data_version": r.provenance.data_version}
+             for r in results]
+    metrics: dict[str, dict[str, Any]] = {}
+    for k, result in enumerate(results):
+        for row in scorecard_rows(result):
+            entry = metrics.setdefault(row["metric"], {"metric": row["metric"],
+                                                       "unit": row["unit"]})
+            for stat in ("p50", "p5", "p95"):
+                entry[f"run{k + 1}_{stat}"] = row[stat]
+    headline: dict[str, dict[str, Any]] = {}
+    for k, result in enumerate(results):
+        key = result.tables["headline"].index[0]
+        for row in records(result, "headline"):
+            entry = headline.setdefault(row[key], {"label": row[key]})
+            for stat in ("p50", "p5", "p95"):
+                entry[f"run{k + 1}_{stat}"] = row[f"share_{stat}"]
+    ids = ", ".join(r.run_id for r in results)
+    citation = (f"moneytrail comparison of runs {ids}, data package "
+                f"{results[0].provenance.data_version}. {url}")
+    return View(meta={"title": "Plans compared: " + " vs ".join(r.title for r in results),
+                      "data_version": results[0].provenance.data_version, "url": url,
+                      "citation": citation, "ledger_revision": None,
+                      "retrieved": results[0].provenance.created[:10]},
+                runs=plans, headline=list(headline.values()),
+                scorecard=list(metrics.values()), tables=["runs", "headline", "scorecard"])
