@@ -94,7 +94,10 @@ class EvidenceSpec:
     purchase_rank: (market rows,) weakest of the spend row and the market row of each
     purchases column, or None when the final demand is given (taken as `GIVEN`);
     levels: thresholds c < 5 whose masks differ from the threshold before (solved);
-    matrix: (flows, columns) map from flows to the evidence columns; columns: their names.
+    matrix: (flows, columns) map from flows to the evidence columns; columns: their names;
+    masks: per level, the kept input coefficients (n, n) as 0/1, the kept value-added rows
+    (flows,) and the scatter (market rows, n) of kept purchases to suppliers (None: demand
+    given), computed once per trace.
     """
 
     cost_rank: np.ndarray
@@ -102,6 +105,7 @@ class EvidenceSpec:
     levels: tuple[int, ...]
     matrix: np.ndarray
     columns: tuple[tuple[str, str], ...]
+    masks: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray | None]]
 
 
 def evidence_spec(model: Any, demand: Any) -> EvidenceSpec:
@@ -126,52 +130,63 @@ def evidence_spec(model: Any, demand: Any) -> EvidenceSpec:
                                       if purchase_rank is not None else {RANK[GIVEN]})
     levels = tuple(c for c in range(len(LABELS) - 1) if c in used)
     matrix, columns = column_matrix(model.flow_table(), model.eu_members)
+    supplier = demand.supplier if isinstance(demand, DemandSampler) else None
+    masks = {c: level_masks(cost, cost_rank, purchase_rank, supplier, c) for c in levels}
     return EvidenceSpec(cost_rank=cost_rank, purchase_rank=purchase_rank, levels=levels,
-                        matrix=matrix, columns=columns)
+                        matrix=matrix, columns=columns, masks=masks)
 
 
-def split_flows(spec: EvidenceSpec, cost: Any, A: np.ndarray, weights: np.ndarray,
-                f: np.ndarray, purchases: np.ndarray, supplier: np.ndarray | None,
-                flows: np.ndarray, flow_entity: np.ndarray) -> np.ndarray:
-    """Each flow's value split by the weakest label on its paths: (draws, labels, flows).
+def level_masks(cost: Any, cost_rank: np.ndarray, purchase_rank: np.ndarray | None,
+                supplier: np.ndarray | None, c: int
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Rows at least as strong as label c: input coefficients (n, n) 0/1, value-added rows
+    (flows,) bool, and purchases (market rows, n) scattered to their suppliers (None: demand
+    given, kept whole)."""
+    n, inputs = cost.n, cost.is_input
+    keep = cost_rank <= c
+    mask = np.zeros((n, n))
+    mask[cost.target[inputs & keep], cost.column[inputs & keep]] = 1.0
+    kept_weights = np.zeros(cost.n_flows, dtype=bool)
+    kept_weights[cost.target[~inputs & keep]] = True
+    scatter = None
+    if purchase_rank is not None and supplier is not None:
+        scatter = np.zeros((purchase_rank.size, n))
+        bought = np.flatnonzero(purchase_rank <= c)
+        scatter[bought, supplier[bought]] = 1.0
+    return mask, kept_weights, scatter
+
+
+def split_flows(spec: EvidenceSpec, A: np.ndarray, weights: np.ndarray, f: np.ndarray,
+                purchases: np.ndarray, flows: np.ndarray, flow_entity: np.ndarray,
+                matrix: np.ndarray | None = None) -> np.ndarray:
+    """Each flow's value split by the weakest label on its paths: (draws, labels, flows), or
+    (draws, labels, columns) mapped by `matrix` (flows, columns).
 
     A: (draws, n, n) the draws' coefficients; weights: (draws, flows) value-added rows as shares
-    of revenue; f: (draws, n) final demand; purchases: (draws, market rows) with `supplier` the
-    entity of each (None: demand given); flows: (draws, flows) the traced flows (the split at
-    the weakest label is what is left of them, so the labels add up to the flows exactly);
-    flow_entity: (flows,) entity of each flow. Amounts in the plan's currency.
+    of revenue; f: (draws, n) final demand; purchases: (draws, market rows) (ignored when the
+    demand is given); flows: (draws, flows) the traced flows (the split at the weakest label is
+    what is left of them, so the labels add up to the flows exactly); flow_entity: (flows,)
+    entity of each flow. Amounts in the plan's currency.
     """
-    draws, n = f.shape
-    out = np.zeros((draws, len(LABELS), flows.shape[1]))
-    inputs = cost.is_input
-    below = np.zeros_like(flows)          # VA of paths whose weakest label is stronger than c
-    for c in range(len(LABELS) - 1):
-        if c in spec.levels:
-            keep = spec.cost_rank <= c
-            mask = np.zeros((n, n), dtype=bool)
-            mask[cost.target[inputs & keep], cost.column[inputs & keep]] = True
-            kept_weights = np.zeros(weights.shape[1], dtype=bool)
-            kept_weights[cost.target[~inputs & keep]] = True
-            if spec.purchase_rank is None:
-                f_c = f
-            else:
-                f_c = np.zeros((draws, n))
-                bought = spec.purchase_rank <= c
-                np.add.at(f_c, (slice(None), supplier[bought]), purchases[:, bought])
-            if f_c.any() and kept_weights.any():
-                y = linalg.batched_solve(A * mask[None, :, :], f_c)
-                level = np.where(kept_weights[None, :], weights, 0.0) * y[:, flow_entity]
-            else:
-                level = np.zeros_like(flows)
-            out[:, c] = level - below
-            below = level
-    out[:, -1] = flows - below
+    def project(values: np.ndarray) -> np.ndarray:
+        return values if matrix is None else values @ matrix
+
+    draws = f.shape[0]
+    total = project(flows)
+    out = np.zeros((draws, len(LABELS), total.shape[1]))
+    below = np.zeros_like(total)          # value of paths whose weakest label is stronger
+    for c in spec.levels:
+        mask, kept_weights, scatter = spec.masks[c]
+        f_c = f if scatter is None else purchases @ scatter
+        if f_c.any() and kept_weights.any():
+            y = linalg.batched_solve(A * mask, f_c)
+            level = project(np.where(kept_weights, weights, 0.0) * y[:, flow_entity])
+        else:
+            level = np.zeros_like(total)
+        out[:, c] = level - below
+        below = level
+    out[:, -1] = total - below
     return out
-
-
-def evidence_draws(spec: EvidenceSpec, split: np.ndarray) -> np.ndarray:
-    """Per-draw evidence (draws, labels, columns) from a flow split (draws, labels, flows)."""
-    return split @ spec.matrix
 
 
 def label_shares(E: np.ndarray) -> np.ndarray:
@@ -270,8 +285,8 @@ def central_by_category(plan: Any, model: Any, dimension: str = "entity") -> pd.
         bought = np.where(demand.category_of_row == k, purchases, 0.0)
         f = demand.to_demand(bought)
         flows = weights * linalg.batched_solve(A, f)[:, entity]
-        split = split_flows(spec, cost, A, weights, f, bought, demand.supplier, flows, entity)
-        values = (split[0] @ dim.matrix).T / demand.budget          # (labels of dim, LABELS)
+        split = split_flows(spec, A, weights, f, bought, flows, entity, dim.matrix)
+        values = split[0].T / demand.budget          # (labels of dim, LABELS)
         index = pd.MultiIndex.from_product([[category], list(dim.labels)],
                                            names=["category", dimension])
         frames.append(pd.DataFrame(values, index=index, columns=list(LABELS)))

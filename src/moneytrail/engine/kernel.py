@@ -21,13 +21,7 @@ import scipy.sparse as sp
 from moneytrail.engine import linalg, streams
 from moneytrail.engine.demand import DemandSampler, FixedDemand, GivenDemand
 from moneytrail.engine.dimensions import Dimension, flow_dimensions, tier_labels
-from moneytrail.engine.evidence import (
-    EvidenceSpec,
-    EvidenceSummary,
-    evidence_draws,
-    evidence_spec,
-    split_flows,
-)
+from moneytrail.engine.evidence import EvidenceSpec, EvidenceSummary, evidence_spec, split_flows
 from moneytrail.engine.noise import CoefficientNoise, perturbed_coefficients
 from moneytrail.engine.parameters import CostParameters
 from moneytrail.engine.summary import Columns
@@ -261,23 +255,20 @@ def run_block(kernel: Kernel, seed: int, block: int, size: int) -> Outputs:
     purchases, f, cost_raw = draw_inputs(kernel, rng, block * BLOCK, size)
     noise = streams.rng(seed, "table_noise", block) if kernel.table is not None and \
         kernel.table.noise is not None else None
-    flows, tier_va, f = evaluate(kernel, f, cost_raw, noise)
-    return flows, tier_va, f, purchases, block_evidence(kernel, f, cost_raw, purchases, flows)
+    systems: list[tuple[np.ndarray, np.ndarray]] = []
+    flows, tier_va, f = evaluate(kernel, f, cost_raw, noise, systems=systems)
+    return flows, tier_va, f, purchases, block_evidence(kernel, f, systems, purchases, flows)
 
 
-def block_evidence(kernel: Kernel, f: np.ndarray, cost_raw: np.ndarray | None,
+def block_evidence(kernel: Kernel, f: np.ndarray, systems: list[tuple[np.ndarray, np.ndarray]],
                    purchases: np.ndarray, flows: np.ndarray) -> np.ndarray:
-    """Per-draw evidence (size, labels, columns) of a block (`engine.evidence`); (size, 0)
-    when the kernel computes none."""
+    """Per-draw evidence (size, labels, columns) of a block (`engine.evidence`) from the
+    firm block's (A1, w1) that `evaluate` solved; (size, 0) when the kernel computes none."""
     ev = kernel.evidence
-    if ev is None or kernel.cost is None:
+    if ev is None or not systems:
         return np.zeros((f.shape[0], 0))
-    A1, w1 = kernel.cost.build(cost_raw)
-    demand = kernel.demand
-    supplier = demand.supplier if isinstance(demand, DemandSampler) else None
-    split = split_flows(ev, kernel.cost, A1, w1, f, purchases, supplier, flows,
-                        kernel.flow_entity)
-    return evidence_draws(ev, split)
+    A1, w1 = systems[0]
+    return split_flows(ev, A1, w1, f, purchases, flows, kernel.flow_entity, ev.matrix)
 
 
 def run_outputs(kernel: Kernel, seed: int, blocks: list[tuple[int, int]]) -> Outputs:
@@ -331,8 +322,10 @@ def run_chunk(kernel: Kernel, seed: int, blocks: list[tuple[int, int]], keep: bo
 
 
 def evaluate(kernel: Kernel, f: np.ndarray, cost_raw: np.ndarray | None,
-             rng: np.random.Generator | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Solve and attribute a block of draws; rng perturbs the table (None: central table)."""
+             rng: np.random.Generator | None, systems: list | None = None
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Solve and attribute a block of draws; rng perturbs the table (None: central table).
+    `systems`, when given, receives the firm block's (A1, w1) (for the evidence weight)."""
     f = np.ascontiguousarray(f, dtype=float)
     size, n1, tiers = f.shape[0], kernel.n1, kernel.tiers
     tier_va = np.zeros((size, tiers + 1))
@@ -340,6 +333,8 @@ def evaluate(kernel: Kernel, f: np.ndarray, cost_raw: np.ndarray | None,
     x1 = terms1 = None
     if n1:
         A1, w1 = kernel.cost.build(cost_raw)
+        if systems is not None:
+            systems.append((A1, w1))
         f1 = f[:, :n1]
         x1 = linalg.batched_solve(A1, f1)
         entity1 = kernel.flow_entity[:kernel.n_flows1]
