@@ -234,3 +234,61 @@ def test_stargate_worked_example():
     assert table.loc["networking", "assumption"] == pytest.approx(0.047, abs=0.002)
     assert table.loc["servers", "assumption"] == pytest.approx(0.0017, abs=0.0005)
     assert table["assumption"].sum() / share == pytest.approx(0.166, abs=0.003)
+
+
+# -- results, JSON and the CLI -----------------------------------------------------------------
+def test_service_trace_has_evidence_table_with_units(labelled_model, tmp_path):
+    from moneytrail.service import tasks
+    from moneytrail.service.result import Result
+    from moneytrail.service.workspace import Workspace
+
+    root = write_package(tmp_path / "p", labelled_tables(spread=0.04))
+    with Workspace.open(root) as ws:
+        result = tasks.trace_plan(ws, labelled_plan(), draws=200, seed=1, analyses=False,
+                                  store=None)
+        off = tasks.trace_plan(ws, labelled_plan(), draws=200, seed=1, analyses=False,
+                               store=None, evidence=False)
+    assert "evidence" not in off.tables and off.run_id != result.run_id
+    table = result.tables["evidence"]
+    assert table.index == ("dimension", "label")
+    assert table.unit("assumption_or_weak_p95") == "share" and table.unit("amount_mean") == "EUR"
+    frame = result.table("evidence")
+    assert {d for d, _ in frame.index} == {"total", "headline", "entity", "scorecard"}
+    shares = frame[[f"{label}_mean" for label in LABELS]].dropna()
+    assert np.allclose(shares.sum(axis=1), 1.0)
+    headline = result.table("headline")
+    assert result.tables["headline"].unit("assumption_or_weak_mean") == "share"
+    assert np.allclose(headline["assumption_or_weak_mean"],
+                       frame.xs("headline", level="dimension")["assumption_or_weak_mean"]
+                       .reindex(headline.index), equal_nan=True)
+    back = Result.from_json(result.to_json())           # JSON round trip
+    assert back.tables["evidence"] == result.tables["evidence"]
+
+
+def test_cli_trace_by_evidence(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    import yaml
+
+    root = write_package(tmp_path / "p", labelled_tables(spread=0.04))
+    plan = miller_blair_plan()
+    plan["spend"] = {"food": {"central": 600 / 2050, "reliability": "analyst"},
+                     "goods": 1450 / 2050}
+    path = tmp_path / "mb.yaml"
+    path.write_text(yaml.safe_dump(plan))
+    env = {**os.environ, "MONEYTRAIL_DATABASE_URL": str(tmp_path / "runs.sqlite")}
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "moneytrail.cli", "trace", str(path),
+                               "--data", str(root), *args], capture_output=True, text=True,
+                              timeout=300, env=env, cwd=REPO)
+
+    out = cli("--by", "headline", "--by", "evidence")
+    assert out.returncode == 0, out.stderr
+    assert "on assumption or weak" in out.stdout and "on assumption" in out.stdout
+    payload = __import__("json").loads(cli("--by", "evidence", "--format", "json").stdout)
+    names = [c["name"] for c in payload["tables"]["evidence"]["columns"]]
+    assert names[:3] == ["dimension", "label", "amount_mean"]
+    assert "assumption_or_weak_p50" in names
