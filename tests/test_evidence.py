@@ -158,6 +158,7 @@ def test_conservation_per_draw(uncertain_model):
     result = mt.trace(labelled_plan(), uncertain_model, draws=300, seed=5, keep_draws=True,
                       evidence=True)
     E = result.per_draw.evidence                           # (draws, labels, columns)
+    assert result.evidence_labels == LABELS                # every label is used here
     assert E.shape[:2] == (300, 6)
     assert E.min() >= -1e-9 * result.total
     columns = result.evidence_columns
@@ -292,3 +293,18 @@ def test_cli_trace_by_evidence(tmp_path):
     names = [c["name"] for c in payload["tables"]["evidence"]["columns"]]
     assert names[:3] == ["dimension", "label", "amount_mean"]
     assert "assumption_or_weak_p50" in names
+
+
+def test_bundled_rows_carry_two_labels_and_the_others_stay_empty():
+    """Data 2.0.0 labels its cost-structure and market rows `estimate` or `assumption` only:
+    one extra solve per block, and the per-draw evidence stores those two labels."""
+    plan = mt.load_scenario(REPO / "scenarios" / "stargate-style-us.yaml")
+    result = mt.trace(plan, draws=200, seed=1, evidence=True)
+    assert result.evidence_labels == ("estimate", "assumption")
+    table = result.evidence()
+    assert (table[["filing_mean", "official_mean", "analyst_mean", "weak_mean"]].fillna(0)
+            == 0).all().all()
+    nvidia = table.loc[("headline", "Nvidia")]
+    assert 0.10 < nvidia["assumption_or_weak_mean"] < 0.25
+    assert nvidia["assumption_or_weak_p5"] < nvidia["assumption_or_weak_p50"] < \
+        nvidia["assumption_or_weak_p95"]

@@ -23,9 +23,11 @@ of the paths whose rows are all >= c and the differences are non-negative; they 
 flow (conservation per draw). One batched Leontief solve per label below the weakest (five),
 skipped where no row carries that label.
 
-Arrays: per-draw evidence `E` has shape (draws, labels = 6, columns), in the plan's currency;
-its columns are (dimension, label) pairs, e.g. ("entity", "nvidia") or ("headline", "Nvidia"),
-each a linear map of the flows (`EvidenceSpec.matrix`, flows x columns).
+Arrays: per-draw evidence `E` has shape (draws, labels, columns), in the plan's currency. Its
+labels are those the trace's rows carry (`EvidenceSpec.labels`, strongest first, always ending
+with `assumption`; the others hold no value by construction, so they are not stored); its
+columns are (dimension, label) pairs, e.g. ("entity", "nvidia") or ("headline", "Nvidia"), each
+a linear map of the flows (`EvidenceSpec.matrix`, flows x columns).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from moneytrail.engine import linalg
 from moneytrail.engine.summary import Columns, exact_stats
@@ -94,6 +97,7 @@ class EvidenceSpec:
     purchase_rank: (market rows,) weakest of the spend row and the market row of each
     purchases column, or None when the final demand is given (taken as `GIVEN`);
     levels: thresholds c < 5 whose masks differ from the threshold before (solved);
+    labels: the labels that can carry value (levels and `assumption`), strongest first;
     matrix: (flows, columns) map from flows to the evidence columns; columns: their names;
     masks: per level, the kept input coefficients (n, n) as 0/1, the kept value-added rows
     (flows,) and the scatter (market rows, n) of kept purchases to suppliers (None: demand
@@ -103,6 +107,7 @@ class EvidenceSpec:
     cost_rank: np.ndarray
     purchase_rank: np.ndarray | None
     levels: tuple[int, ...]
+    labels: tuple[str, ...]
     matrix: np.ndarray
     columns: tuple[tuple[str, str], ...]
     masks: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray | None]]
@@ -133,6 +138,7 @@ def evidence_spec(model: Any, demand: Any) -> EvidenceSpec:
     supplier = demand.supplier if isinstance(demand, DemandSampler) else None
     masks = {c: level_masks(cost, cost_rank, purchase_rank, supplier, c) for c in levels}
     return EvidenceSpec(cost_rank=cost_rank, purchase_rank=purchase_rank, levels=levels,
+                        labels=tuple(LABELS[c] for c in (*levels, len(LABELS) - 1)),
                         matrix=matrix, columns=columns, masks=masks)
 
 
@@ -159,8 +165,8 @@ def level_masks(cost: Any, cost_rank: np.ndarray, purchase_rank: np.ndarray | No
 def split_flows(spec: EvidenceSpec, A: np.ndarray, weights: np.ndarray, f: np.ndarray,
                 purchases: np.ndarray, flows: np.ndarray, flow_entity: np.ndarray,
                 matrix: np.ndarray | None = None) -> np.ndarray:
-    """Each flow's value split by the weakest label on its paths: (draws, labels, flows), or
-    (draws, labels, columns) mapped by `matrix` (flows, columns).
+    """Each flow's value split by the weakest label on its paths: (draws, spec.labels, flows),
+    or (draws, spec.labels, columns) mapped by `matrix` (flows, columns).
 
     A: (draws, n, n) the draws' coefficients; weights: (draws, flows) value-added rows as shares
     of revenue; f: (draws, n) final demand; purchases: (draws, market rows) (ignored when the
@@ -168,14 +174,16 @@ def split_flows(spec: EvidenceSpec, A: np.ndarray, weights: np.ndarray, f: np.nd
     what is left of them, so the labels add up to the flows exactly); flow_entity: (flows,)
     entity of each flow. Amounts in the plan's currency.
     """
+    mapping = None if matrix is None else sp.csr_array(matrix.T)   # 0/1, mostly zeros
+
     def project(values: np.ndarray) -> np.ndarray:
-        return values if matrix is None else values @ matrix
+        return values if mapping is None else np.asarray(mapping @ values.T).T
 
     draws = f.shape[0]
     total = project(flows)
-    out = np.zeros((draws, len(LABELS), total.shape[1]))
+    out = np.zeros((draws, len(spec.labels), total.shape[1]))
     below = np.zeros_like(total)          # value of paths whose weakest label is stronger
-    for c in spec.levels:
+    for position, c in enumerate(spec.levels):
         mask, kept_weights, scatter = spec.masks[c]
         f_c = f if scatter is None else purchases @ scatter
         if f_c.any() and kept_weights.any():
@@ -183,7 +191,7 @@ def split_flows(spec: EvidenceSpec, A: np.ndarray, weights: np.ndarray, f: np.nd
             level = project(np.where(kept_weights, weights, 0.0) * y[:, flow_entity])
         else:
             level = np.zeros_like(total)
-        out[:, c] = level - below
+        out[:, position] = level - below
         below = level
     out[:, -1] = total - below
     return out
@@ -193,12 +201,13 @@ def label_shares(E: np.ndarray) -> np.ndarray:
     """Per-draw share of each column's value on each label (draws, labels, columns); a draw in
     which a figure is zero counts as zero on every label."""
     total = E.sum(axis=1, keepdims=True)
-    safe = np.where(total != 0, total, 1.0)
-    return np.where(total != 0, E / safe, 0.0)
+    inverse = np.divide(1.0, total, out=np.zeros_like(total), where=total != 0)
+    return E * inverse
 
 
-def weak_index() -> list[int]:
-    return [RANK[label] for label in WEAKEST]
+def weak_index(labels: tuple[str, ...]) -> list[int]:
+    """Positions of `weak` and `assumption` among `labels`."""
+    return [k for k, label in enumerate(labels) if label in WEAKEST]
 
 
 @dataclass(eq=False)
@@ -206,46 +215,51 @@ class EvidenceSummary:
     """Mergeable summary of per-draw evidence: amounts and label shares (means, exact), the
     assumption_or_weak share per column (mean and percentiles)."""
 
+    labels: tuple[str, ...]   # labels of the rows of E
     amounts: Columns     # (labels x columns) flattened, means only
     shares: Columns      # (labels x columns) flattened, means only
     weak: Columns        # (columns,), with digests
 
     @classmethod
-    def of(cls, E: np.ndarray) -> EvidenceSummary:
+    def of(cls, E: np.ndarray, labels: tuple[str, ...]) -> EvidenceSummary:
         """Summary of per-draw evidence E (draws, labels, columns)."""
         draws = E.shape[0]
         shares = label_shares(E)
-        return cls(amounts=Columns.of(E.reshape(draws, -1), digests=False),
+        return cls(labels=labels, amounts=Columns.of(E.reshape(draws, -1), digests=False),
                    shares=Columns.of(shares.reshape(draws, -1), digests=False),
-                   weak=Columns.of(shares[:, weak_index()].sum(axis=1)))
+                   weak=Columns.of(shares[:, weak_index(labels)].sum(axis=1)))
 
     def merge(self, other: EvidenceSummary) -> EvidenceSummary:
-        return EvidenceSummary(amounts=self.amounts.merge(other.amounts),
+        return EvidenceSummary(labels=self.labels, amounts=self.amounts.merge(other.amounts),
                                shares=self.shares.merge(other.shares),
                                weak=self.weak.merge(other.weak))
 
 
-def evidence_frame(columns: tuple[tuple[str, str], ...], *, draws: np.ndarray | None = None,
-                   summary: EvidenceSummary | None = None) -> pd.DataFrame:
+def evidence_frame(columns: tuple[tuple[str, str], ...], labels: tuple[str, ...], *,
+                   draws: np.ndarray | None = None, summary: EvidenceSummary | None = None
+                   ) -> pd.DataFrame:
     """The evidence table: one row per (dimension, label); `amount_mean` (the figure's mean
     amount, plan currency), `<label>_mean` for each label (mean over draws of the share of the
     figure resting on that weakest label) and `assumption_or_weak_<mean|p5|p50|p95>`. Computed
-    exactly from per-draw evidence `draws` (draws, labels, columns), else from a summary.
-    Shares of a figure that is zero in every draw are NaN."""
+    exactly from per-draw evidence `draws` (draws, labels, columns), else from a summary;
+    labels absent from `labels` carry nothing. Shares of a figure that is zero in every draw
+    are NaN."""
     k = len(columns)
     if draws is not None:
         shares = label_shares(draws)
         amount = draws.sum(axis=1).mean(axis=0)
-        by_label = shares.mean(axis=0)
-        weak = exact_stats(shares[:, weak_index()].sum(axis=1))
+        present = shares.mean(axis=0)
+        weak = exact_stats(shares[:, weak_index(labels)].sum(axis=1))
     elif summary is not None:
-        amount = summary.amounts.mean.reshape(len(LABELS), k).sum(axis=0)
-        by_label = summary.shares.mean.reshape(len(LABELS), k)
+        amount = summary.amounts.mean.reshape(len(labels), k).sum(axis=0)
+        present = summary.shares.mean.reshape(len(labels), k)
         weak = dict(zip(STAT_NAMES, (summary.weak.mean, *(summary.weak.percentile(q)
                                                           for q in (5.0, 50.0, 95.0))),
                         strict=True))
     else:
         raise ValueError("evidence_frame needs per-draw evidence or a summary")
+    by_label = np.zeros((len(LABELS), k))
+    by_label[[RANK[label] for label in labels]] = present
     reached = amount != 0
     frame: dict[str, np.ndarray] = {"amount_mean": amount}
     for c, label in enumerate(LABELS):
@@ -286,7 +300,8 @@ def central_by_category(plan: Any, model: Any, dimension: str = "entity") -> pd.
         f = demand.to_demand(bought)
         flows = weights * linalg.batched_solve(A, f)[:, entity]
         split = split_flows(spec, A, weights, f, bought, flows, entity, dim.matrix)
-        values = split[0].T / demand.budget          # (labels of dim, LABELS)
+        values = np.zeros((len(dim.labels), len(LABELS)))
+        values[:, [RANK[label] for label in spec.labels]] = split[0].T / demand.budget
         index = pd.MultiIndex.from_product([[category], list(dim.labels)],
                                            names=["category", dimension])
         frames.append(pd.DataFrame(values, index=index, columns=list(LABELS)))

@@ -73,6 +73,7 @@ class SummarySpec:
     purchase_labels: tuple[str, ...]   # "category/supplier" of each purchases column
     fixed_total: bool
     evidence: tuple[tuple[str, str], ...] = ()   # evidence columns (dimension, label), if on
+    evidence_labels: tuple[str, ...] = ()        # reliability labels of the evidence rows
 
     def labels(self) -> dict[str, tuple[str, ...]]:
         out = {name: dim.labels for name, dim in self.dimensions.items()}
@@ -147,7 +148,7 @@ def build_kernel(model: IOModel, demand: Demand, tiers: int, draws: int,
     if ev is not None:
         from dataclasses import replace
 
-        spec = replace(spec, evidence=ev.columns)
+        spec = replace(spec, evidence=ev.columns, evidence_labels=ev.labels)
     return Kernel(demand=demand, cost=cost, n1=n1, n=model.n, tiers=tiers,
                   flow_entity=flow_entity, n_flows1=n_flows1, flow_va=flow_va, table=table,
                   spec=spec, evidence=ev)
@@ -293,7 +294,8 @@ def reduce_outputs(spec: SummarySpec, outputs: Outputs) -> TraceSummary:
     gap = float(np.max(np.abs(totals - f.sum(axis=1)))) if len(totals) else 0.0
     return TraceSummary(amounts=summaries, shares=shares, totals=Columns.of(totals[:, None]),
                         max_gap=gap,
-                        evidence=EvidenceSummary.of(evidence) if spec.evidence else None)
+                        evidence=EvidenceSummary.of(evidence, spec.evidence_labels)
+                        if spec.evidence else None)
 
 
 SUMMARY_BLOCKS = 100           # seed blocks per summary group (10,000 draws)

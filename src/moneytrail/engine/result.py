@@ -54,7 +54,7 @@ class DrawArrays:
     demand: np.ndarray       # (draws, entities): first invoices (final demand)
     purchases: np.ndarray | None = None        # (draws, rows): bought per (category, supplier)
     purchase_rows: pd.DataFrame | None = None  # category, supplier of each purchases column
-    evidence: np.ndarray | None = None  # (draws, labels, columns): see engine.evidence
+    evidence: np.ndarray | None = None  # (draws, evidence_labels, columns): engine.evidence
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,6 +72,7 @@ class TraceResult:
     summary: TraceSummary | None = None
     per_draw: DrawArrays | None = None
     evidence_columns: tuple[tuple[str, str], ...] = ()   # (dimension, label), if computed
+    evidence_labels: tuple[str, ...] = ()    # reliability labels of per_draw.evidence's rows
 
     @classmethod
     def from_arrays(cls, plan: Plan | None, model: IOModel, flows: np.ndarray,
@@ -210,10 +211,12 @@ class TraceResult:
                                   f"{', '.join(EVIDENCE_DIMENSIONS)})", field="dimension",
                                   value=dimension)
         if self.per_draw is not None and self.per_draw.evidence is not None:
-            out = evidence_frame(self.evidence_columns, draws=self.per_draw.evidence)
+            out = evidence_frame(self.evidence_columns, self.evidence_labels,
+                                 draws=self.per_draw.evidence)
         else:
             assert self.summary is not None and self.summary.evidence is not None
-            out = evidence_frame(self.evidence_columns, summary=self.summary.evidence)
+            out = evidence_frame(self.evidence_columns, self.evidence_labels,
+                                 summary=self.summary.evidence)
         return out if dimension is None else out.xs(dimension, level="dimension",
                                                     drop_level=False)
 

@@ -135,7 +135,8 @@ def run_trace(plan: Plan | None, model: IOModel,
                               purchase_rows=rows, evidence=ev if evidence else None)
     return TraceResult(plan=plan, model=model, seed=seed, draws=draws,
                        labels=kernel.spec.labels(), summary=summary, per_draw=per_draw,
-                       evidence_columns=kernel.spec.evidence)
+                       evidence_columns=kernel.spec.evidence,
+                       evidence_labels=kernel.spec.evidence_labels)
 
 
 def start_fold(part: tuple[list[TraceSummary], Any]) -> tuple[TraceSummary | None, list]:
