@@ -308,3 +308,23 @@ def test_bundled_rows_carry_two_labels_and_the_others_stay_empty():
     assert 0.10 < nvidia["assumption_or_weak_mean"] < 0.25
     assert nvidia["assumption_or_weak_p5"] < nvidia["assumption_or_weak_p50"] < \
         nvidia["assumption_or_weak_p95"]
+
+
+def test_scorecard_rows_carry_the_evidence_weight_of_linear_metrics():
+    from moneytrail.engine.evidence import SCORECARD
+    from moneytrail.service import tasks
+    from moneytrail.service.workspace import Workspace
+
+    plan = mt.load_scenario(REPO / "scenarios" / "stargate-style-us.yaml")
+    with Workspace.open() as ws:
+        result = tasks.trace_plan(ws, plan, draws=200, seed=1, store=None)
+        plain = tasks.trace_plan(ws, plan, draws=200, seed=1, store=None, evidence=False)
+    card = result.table("scorecard")
+    evidence = result.table("evidence").xs("scorecard", level="dimension")
+    for metric in SCORECARD:
+        row = card.loc[tasks.EVIDENCE_ROW.format(metric)]
+        assert row["unit"] == "share"
+        for stat in ("mean", "p5", "p50", "p95"):
+            assert row[f"{plan.id}_{stat}"] == pytest.approx(
+                evidence.loc[metric, f"assumption_or_weak_{stat}"])
+    assert not any("evidence" in str(label) for label in plain.table("scorecard").index)

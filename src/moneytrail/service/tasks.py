@@ -258,12 +258,40 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
     flat = pd.DataFrame({f"{plan}_{stat}": table[(plan, stat)]
                          for plan, stat in table.columns}, index=table.index)
     flat.insert(0, "unit", [units.get(str(label), "share") for label in flat.index])
+    flat = pd.concat([flat, scorecard_evidence_rows(results, flat)])
     note = "Export rules read on: " + ", ".join(f"{p} {d}" for p, d in dates.items()) \
         if dates else ""
     column_units = {c: "by row" for c in flat.columns if c != "unit"}
     column_units["unit"] = "text"
     return Table.from_frame("scorecard", flat, title=TITLES["scorecard"], units=column_units,
                             note=note)
+
+
+EVIDENCE_ROW = "{}: evidence, on assumption or weak rows"
+
+
+def scorecard_evidence_rows(results: list[TraceResult], flat: pd.DataFrame) -> pd.DataFrame:
+    """Rows with the evidence weight of the scorecard metrics linear in value added (US big
+    tech share, EU value added, labour share) for traces that computed it: the share of the
+    metric resting on `assumption` or `weak` rows, mean and 90 % interval (empty when no
+    trace has evidence); columns as `flat`, the scorecard's table."""
+    from moneytrail.engine.evidence import SCORECARD
+
+    columns = flat.columns
+    traced = [r for r in results if r.evidence_columns]
+    if not traced:
+        return flat.iloc[:0]
+    rows = pd.DataFrame(index=pd.Index([EVIDENCE_ROW.format(m) for m in SCORECARD],
+                                       name=flat.index.name), columns=columns, dtype=object)
+    rows["unit"] = "share"
+    for result in traced:
+        frame = result.evidence("scorecard").xs("scorecard", level="dimension")
+        for stat in ("mean", "p5", "p50", "p95"):
+            column = f"{result.label}_{stat}"
+            if column in rows.columns:
+                rows[column] = frame[f"assumption_or_weak_{stat}"].reindex(
+                    list(SCORECARD)).to_numpy()
+    return rows
 
 
 def compare_inputs(plans: list[Plan], draws: int | None, seed: int | None,
