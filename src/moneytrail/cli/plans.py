@@ -27,7 +27,7 @@ from moneytrail.cli.common import (
 from moneytrail.errors import MoneytrailError
 
 BY_CHOICES = ("headline", "entity", "country", "owner_country", "group", "factor", "tier",
-              "supplier")
+              "supplier", "evidence")
 
 
 def reconciliation(result) -> str:

@@ -26,6 +26,9 @@ class DemandSampler:
     market: PertSampler
     n: int
     rows: pd.DataFrame            # (category, supplier) of each market row, in sampler order
+    # evidence weight: label of each market row and of its category's spend row (None: none)
+    reliability: tuple[str | None, ...] = ()
+    spend_reliability: tuple[str | None, ...] = ()
 
     def central(self) -> np.ndarray:
         return self.assemble(self.spend.mode[None, :], self.market.mode[None, :])[0]
@@ -102,12 +105,12 @@ def market_rows(plan: Plan, model: IOModel) -> pd.DataFrame:
                                         value=supplier)
                 low, central, high = share.bounds
                 rows.append({"supplier": supplier, "low": low, "central": central,
-                             "high": high})
+                             "high": high, "reliability": share.reliability})
             frame = pd.DataFrame(rows)
         else:
             m = model.markets
             frame = m[(m["category"] == category) & (m["buyer_region"] == plan.buyer_region)]
-            frame = frame[["supplier", "low", "central", "high"]]
+            frame = frame.reindex(columns=["supplier", "low", "central", "high", "reliability"])
             if frame.empty:
                 raise ScenarioError(f"no market data for '{category}' bought in "
                                     f"{plan.buyer_region} in {model.year}", file=where,
@@ -138,4 +141,6 @@ def demand_sampler(plan: Plan, model: IOModel) -> DemandSampler:
         supplier=rows["supplier"].map(model.index).to_numpy(int), category_of_row=pos,
         market_starts=starts,
         market=PertSampler(rows["low"], rows["central"], rows["high"], lower=0.0, upper=1.0),
-        n=model.n, rows=rows[["category", "supplier"]].reset_index(drop=True))
+        n=model.n, rows=rows[["category", "supplier"]].reset_index(drop=True),
+        reliability=tuple(None if pd.isna(r) else r for r in rows["reliability"]),
+        spend_reliability=tuple(plan.spend[c].reliability for c in rows["category"]))

@@ -21,6 +21,7 @@ import scipy.sparse as sp
 from moneytrail.engine import linalg, streams
 from moneytrail.engine.demand import DemandSampler, FixedDemand, GivenDemand
 from moneytrail.engine.dimensions import Dimension, flow_dimensions, tier_labels
+from moneytrail.engine.evidence import EvidenceSpec, EvidenceSummary, evidence_spec, split_flows
 from moneytrail.engine.noise import CoefficientNoise, perturbed_coefficients
 from moneytrail.engine.parameters import CostParameters
 from moneytrail.engine.summary import Columns
@@ -31,7 +32,8 @@ BLOCK = streams.BLOCK         # draws per seed block: results do not depend on t
 RESPONSE_BYTES = 1_000_000_000  # largest precomputed response matrix
 
 Demand = DemandSampler | FixedDemand | GivenDemand
-Outputs = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+Outputs = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+OUTPUTS = 5        # flows, tiers, final demand, purchases, evidence (see run_block)
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,6 +72,8 @@ class SummarySpec:
     supplier_labels: tuple[str, ...]
     purchase_labels: tuple[str, ...]   # "category/supplier" of each purchases column
     fixed_total: bool
+    evidence: tuple[tuple[str, str], ...] = ()   # evidence columns (dimension, label), if on
+    evidence_labels: tuple[str, ...] = ()        # reliability labels of the evidence rows
 
     def labels(self) -> dict[str, tuple[str, ...]]:
         out = {name: dim.labels for name, dim in self.dimensions.items()}
@@ -89,12 +93,17 @@ class TraceSummary:
     shares: dict[str, Columns]
     totals: Columns
     max_gap: float
+    evidence: EvidenceSummary | None = None    # evidence weight (engine.evidence), if on
 
     def merge(self, other: TraceSummary) -> TraceSummary:
+        evidence = None
+        if self.evidence is not None and other.evidence is not None:
+            evidence = self.evidence.merge(other.evidence)
         return TraceSummary(
             amounts={k: v.merge(other.amounts[k]) for k, v in self.amounts.items()},
             shares={k: v.merge(other.shares[k]) for k, v in self.shares.items()},
-            totals=self.totals.merge(other.totals), max_gap=max(self.max_gap, other.max_gap))
+            totals=self.totals.merge(other.totals), max_gap=max(self.max_gap, other.max_gap),
+            evidence=evidence)
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,6 +118,7 @@ class Kernel:
     flow_va: np.ndarray                 # table flows: weight x v (share of output)
     table: TableBlock | None
     spec: SummarySpec
+    evidence: EvidenceSpec | None = None     # split by the weakest label on paths (optional)
 
     @property
     def deterministic(self) -> bool:
@@ -117,7 +127,8 @@ class Kernel:
                 and (self.table is None or self.table.noise is None))
 
 
-def build_kernel(model: IOModel, demand: Demand, tiers: int, draws: int) -> Kernel:
+def build_kernel(model: IOModel, demand: Demand, tiers: int, draws: int,
+                 evidence: bool = False) -> Kernel:
     cost = model.cost_parameters
     n1 = cost.n if cost is not None else 0
     flow_entity = model.flows_entity_index
@@ -132,9 +143,15 @@ def build_kernel(model: IOModel, demand: Demand, tiers: int, draws: int) -> Kern
         table = table_block(model, demand, n1, tiers, draws)
         weights = model.flows["weight"].to_numpy(float)[n_flows1:]
         flow_va = weights * table.v[flow_entity[n_flows1:] - n1]
+    ev = evidence_spec(model, demand) if evidence else None
+    spec = summary_spec(model, demand, tiers)
+    if ev is not None:
+        from dataclasses import replace
+
+        spec = replace(spec, evidence=ev.columns, evidence_labels=ev.labels)
     return Kernel(demand=demand, cost=cost, n1=n1, n=model.n, tiers=tiers,
                   flow_entity=flow_entity, n_flows1=n_flows1, flow_va=flow_va, table=table,
-                  spec=summary_spec(model, demand, tiers))
+                  spec=spec, evidence=ev)
 
 
 def summary_spec(model: IOModel, demand: Demand, tiers: int) -> SummarySpec:
@@ -227,29 +244,44 @@ def draw_inputs(kernel: Kernel, rng: np.random.Generator, start: int, size: int
 
 
 def run_block(kernel: Kernel, seed: int, block: int, size: int) -> Outputs:
-    """Flows (size, flows), tier value added (size, tiers + 1), final demand (size, n) and
-    purchases per market row (size, rows)."""
+    """Flows (size, flows), tier value added (size, tiers + 1), final demand (size, n),
+    purchases per market row (size, rows) and evidence (size, labels, evidence columns; (size,
+    0) when off)."""
     rng = block_rng(seed, block)
     if kernel.deterministic:
         f = np.asarray(kernel.demand.f, dtype=float)[None, :]
         flows, tier_va, _ = evaluate(kernel, f, None, None)
         return (np.repeat(flows, size, axis=0), np.repeat(tier_va, size, axis=0),
-                np.repeat(f, size, axis=0), np.zeros((size, 0)))
+                np.repeat(f, size, axis=0), np.zeros((size, 0)), np.zeros((size, 0)))
     purchases, f, cost_raw = draw_inputs(kernel, rng, block * BLOCK, size)
     noise = streams.rng(seed, "table_noise", block) if kernel.table is not None and \
         kernel.table.noise is not None else None
-    return (*evaluate(kernel, f, cost_raw, noise), purchases)
+    systems: list[tuple[np.ndarray, np.ndarray]] = []
+    flows, tier_va, f = evaluate(kernel, f, cost_raw, noise, systems=systems)
+    return flows, tier_va, f, purchases, block_evidence(kernel, f, systems, purchases, flows)
+
+
+def block_evidence(kernel: Kernel, f: np.ndarray, systems: list[tuple[np.ndarray, np.ndarray]],
+                   purchases: np.ndarray, flows: np.ndarray) -> np.ndarray:
+    """Per-draw evidence (size, labels, columns) of a block (`engine.evidence`) from the
+    firm block's (A1, w1) that `evaluate` solved; (size, 0) when the kernel computes none."""
+    ev = kernel.evidence
+    if ev is None or not systems:
+        return np.zeros((f.shape[0], 0))
+    A1, w1 = systems[0]
+    return split_flows(ev, A1, w1, f, purchases, flows, kernel.flow_entity, ev.matrix)
 
 
 def run_outputs(kernel: Kernel, seed: int, blocks: list[tuple[int, int]]) -> Outputs:
-    """Several seed blocks, concatenated: flows, tiers, final demand, purchases per draw."""
+    """Several seed blocks, concatenated: flows, tiers, final demand, purchases, evidence."""
     parts = [run_block(kernel, seed, block, size) for block, size in blocks]
-    return tuple(np.concatenate([p[k] for p in parts]) for k in range(4))  # type: ignore[return-value]
+    return tuple(np.concatenate([p[k] for p in parts])  # type: ignore[return-value]
+                 for k in range(OUTPUTS))
 
 
 def reduce_outputs(spec: SummarySpec, outputs: Outputs) -> TraceSummary:
     """A chunk's per-draw outputs reduced to mergeable summaries."""
-    flows, tier_va, f, purchases = outputs
+    flows, tier_va, f, purchases, evidence = outputs
     totals = flows.sum(axis=1)
     amounts = {name: dim.matrix for name, dim in spec.dimensions.items()}
     per_draw = {name: flows @ matrix for name, matrix in amounts.items()}
@@ -261,7 +293,9 @@ def reduce_outputs(spec: SummarySpec, outputs: Outputs) -> TraceSummary:
         name: Columns.of(values / totals[:, None]) for name, values in per_draw.items()}
     gap = float(np.max(np.abs(totals - f.sum(axis=1)))) if len(totals) else 0.0
     return TraceSummary(amounts=summaries, shares=shares, totals=Columns.of(totals[:, None]),
-                        max_gap=gap)
+                        max_gap=gap,
+                        evidence=EvidenceSummary.of(evidence, spec.evidence_labels)
+                        if spec.evidence else None)
 
 
 SUMMARY_BLOCKS = 100           # seed blocks per summary group (10,000 draws)
@@ -285,13 +319,15 @@ def run_chunk(kernel: Kernel, seed: int, blocks: list[tuple[int, int]], keep: bo
             summaries.append(reduce_outputs(kernel.spec, outputs))
     if not keep:
         return summaries, None
-    joined = tuple(np.concatenate([part[k] for part in kept]) for k in range(4))
+    joined = tuple(np.concatenate([part[k] for part in kept]) for k in range(OUTPUTS))
     return summaries, joined  # type: ignore[return-value]
 
 
 def evaluate(kernel: Kernel, f: np.ndarray, cost_raw: np.ndarray | None,
-             rng: np.random.Generator | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Solve and attribute a block of draws; rng perturbs the table (None: central table)."""
+             rng: np.random.Generator | None, systems: list | None = None
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Solve and attribute a block of draws; rng perturbs the table (None: central table).
+    `systems`, when given, receives the firm block's (A1, w1) (for the evidence weight)."""
     f = np.ascontiguousarray(f, dtype=float)
     size, n1, tiers = f.shape[0], kernel.n1, kernel.tiers
     tier_va = np.zeros((size, tiers + 1))
@@ -299,6 +335,8 @@ def evaluate(kernel: Kernel, f: np.ndarray, cost_raw: np.ndarray | None,
     x1 = terms1 = None
     if n1:
         A1, w1 = kernel.cost.build(cost_raw)
+        if systems is not None:
+            systems.append((A1, w1))
         f1 = f[:, :n1]
         x1 = linalg.batched_solve(A1, f1)
         entity1 = kernel.flow_entity[:kernel.n_flows1]

@@ -27,10 +27,12 @@ class CostParameters:
     sampler: PertSampler
     n_flows: int
     column_scale: np.ndarray | None = None   # < 1 for entities linked to a table (hybrid)
+    reliability: tuple[str | None, ...] = ()  # label of each row (evidence weight), in row order
 
     @classmethod
     def from_rows(cls, rows: pd.DataFrame, n: int, n_flows: int) -> CostParameters:
-        """rows: column, is_input, target, low, central, high (any order)."""
+        """rows: column, is_input, target, low, central, high and optionally reliability
+        (the row's label, for the evidence weight), in any order."""
         rows = rows.sort_values(["column", "is_input", "target"], kind="stable")
         column = rows["column"].to_numpy(int)
         starts = np.flatnonzero(np.r_[True, column[1:] != column[:-1]])
@@ -38,7 +40,8 @@ class CostParameters:
                    target=rows["target"].to_numpy(int), starts=starts,
                    sampler=PertSampler(rows["low"], rows["central"], rows["high"],
                                        lower=0.0, upper=1.0),
-                   n_flows=n_flows)
+                   n_flows=n_flows,
+                   reliability=tuple(rows["reliability"]) if "reliability" in rows else ())
 
     def central(self) -> tuple[np.ndarray, np.ndarray]:
         A, weights = self.build(self.sampler.mode[None, :])

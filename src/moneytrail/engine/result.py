@@ -54,6 +54,7 @@ class DrawArrays:
     demand: np.ndarray       # (draws, entities): first invoices (final demand)
     purchases: np.ndarray | None = None        # (draws, rows): bought per (category, supplier)
     purchase_rows: pd.DataFrame | None = None  # category, supplier of each purchases column
+    evidence: np.ndarray | None = None  # (draws, evidence_labels, columns): engine.evidence
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,6 +71,8 @@ class TraceResult:
     labels: dict[str, tuple[str, ...]]
     summary: TraceSummary | None = None
     per_draw: DrawArrays | None = None
+    evidence_columns: tuple[tuple[str, str], ...] = ()   # (dimension, label), if computed
+    evidence_labels: tuple[str, ...] = ()    # reliability labels of per_draw.evidence's rows
 
     @classmethod
     def from_arrays(cls, plan: Plan | None, model: IOModel, flows: np.ndarray,
@@ -191,6 +194,31 @@ class TraceResult:
 
         dim = flow_dimension(self.flow_labels, dimension, self.model.eu_members)
         return self.flows @ dim.matrix, labels
+
+    # -- evidence weight (engine.evidence) ------------------------------------------------------
+    def evidence(self, dimension: str | None = None) -> pd.DataFrame:
+        """Share of each figure resting on each weakest label of its paths, and on
+        `assumption` or `weak` rows (mean, p5, p50, p95 over draws); index (dimension, label)
+        over the dimensions total, headline, entity and scorecard (or only `dimension`).
+        Needs `trace(..., evidence=True)`."""
+        from moneytrail.engine.evidence import EVIDENCE_DIMENSIONS, evidence_frame
+
+        if not self.evidence_columns:
+            raise MoneytrailError("evidence weight was not computed for this trace; trace "
+                                  "with evidence=True", field="evidence", value=False)
+        if dimension is not None and dimension not in EVIDENCE_DIMENSIONS:
+            raise MoneytrailError(f"no evidence by this dimension (use "
+                                  f"{', '.join(EVIDENCE_DIMENSIONS)})", field="dimension",
+                                  value=dimension)
+        if self.per_draw is not None and self.per_draw.evidence is not None:
+            out = evidence_frame(self.evidence_columns, self.evidence_labels,
+                                 draws=self.per_draw.evidence)
+        else:
+            assert self.summary is not None and self.summary.evidence is not None
+            out = evidence_frame(self.evidence_columns, self.evidence_labels,
+                                 summary=self.summary.evidence)
+        return out if dimension is None else out.xs(dimension, level="dimension",
+                                                    drop_level=False)
 
     # -- tables ----------------------------------------------------------------------------
     def by(self, dimension: str) -> pd.DataFrame:

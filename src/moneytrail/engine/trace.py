@@ -11,6 +11,7 @@ from moneytrail.engine.cluster import run_tasks
 from moneytrail.engine.demand import DemandSampler, FixedDemand, GivenDemand, demand_sampler
 from moneytrail.engine.kernel import (
     BLOCK,
+    OUTPUTS,
     SUMMARY_BLOCKS,
     Kernel,
     TraceSummary,
@@ -34,7 +35,8 @@ __all__ = ["BLOCK", "DEFAULT_TIERS", "block_rng", "chunk_tasks", "trace"]
 def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None = None,
           seed: int | None = None, tiers: int = DEFAULT_TIERS,
           chunk_size: int = SUMMARY_BLOCKS * BLOCK, progress: Progress | None = None,
-          scheduler: Any = None, keep_draws: bool = False) -> TraceResult:
+          scheduler: Any = None, keep_draws: bool = False, evidence: bool = False
+          ) -> TraceResult:
     """Where the plan's money ends up, per Monte Carlo draw.
 
     Every interval in the data and the plan becomes a PERT; each draw builds its own A and final
@@ -47,6 +49,9 @@ def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None =
     Each chunk is reduced to summaries where it runs; the per-draw arrays come back to the
     caller only with `keep_draws=True` (at most MAX_KEPT_DRAWS draws). At most 10,000,000
     draws (scenarios.schema.MAX_DRAWS; MONEYTRAIL_MAX_DRAWS raises it).
+
+    `evidence=True` also splits every draw's value added by the weakest reliability label on
+    its paths (`engine.evidence`; firm-level models only): `result.evidence()`.
     """
     if isinstance(tiers, bool) or not isinstance(tiers, int) or tiers < 1:
         raise ModelError("need at least one tier (a whole number)", field="tiers", value=tiers)
@@ -63,10 +68,10 @@ def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None =
                                  field="draws", value=draws)
             return run_trace(None, model, GivenDemand(vector),
                              check_draws(vector.shape[0], keep_draws), check_seed(seed or 0),
-                             tiers, chunk_size, progress, scheduler, keep_draws)
+                             tiers, chunk_size, progress, scheduler, keep_draws, evidence)
         return run_trace(None, model, FixedDemand(vector), check_draws(draws or 1, keep_draws),
                          check_seed(seed or 0), tiers, chunk_size, progress, scheduler,
-                         keep_draws)
+                         keep_draws, evidence)
     if model is None:
         from moneytrail.model.builder import load_model
 
@@ -77,7 +82,7 @@ def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None =
     draws = check_draws(plan.draws if draws is None else draws, keep_draws)
     seed = check_seed(plan.seed if seed is None else seed)
     return run_trace(plan, model, demand_sampler(plan, model), draws, seed, tiers, chunk_size,
-                     progress, scheduler, keep_draws)
+                     progress, scheduler, keep_draws, evidence)
 
 
 def check_draws(draws: Any, keep: bool) -> int:
@@ -113,8 +118,9 @@ def chunk_tasks(draws: int, chunk_size: int) -> list[list[tuple[int, int]]]:
 def run_trace(plan: Plan | None, model: IOModel,
               demand: DemandSampler | FixedDemand | GivenDemand, draws: int, seed: int,
               tiers: int, chunk_size: int, progress: Progress | None,
-              scheduler: Any = None, keep: bool = False) -> TraceResult:
-    kernel: Kernel = build_kernel(model, demand, tiers, draws)
+              scheduler: Any = None, keep: bool = False, evidence: bool = False
+              ) -> TraceResult:
+    kernel: Kernel = build_kernel(model, demand, tiers, draws, evidence)
     chunks = chunk_tasks(draws, chunk_size)
     summary, kept = run_tasks(run_chunk, kernel, [(seed, chunk, keep) for chunk in chunks],
                               [sum(size for _, size in chunk) for chunk in chunks],
@@ -122,14 +128,16 @@ def run_trace(plan: Plan | None, model: IOModel,
                               first=start_fold)
     per_draw = None
     if keep:
-        flows, tier_va, demand_draws, purchases = (np.concatenate([part[k] for part in kept])
-                                                   for k in range(4))
+        flows, tier_va, demand_draws, purchases, ev = (
+            np.concatenate([part[k] for part in kept]) for k in range(OUTPUTS))
         rows = demand.rows if isinstance(demand, DemandSampler) else None
         per_draw = DrawArrays(flows=flows, tiers=tier_va, demand=demand_draws,
                               purchases=purchases if rows is not None else None,
-                              purchase_rows=rows)
+                              purchase_rows=rows, evidence=ev if evidence else None)
     return TraceResult(plan=plan, model=model, seed=seed, draws=draws,
-                       labels=kernel.spec.labels(), summary=summary, per_draw=per_draw)
+                       labels=kernel.spec.labels(), summary=summary, per_draw=per_draw,
+                       evidence_columns=kernel.spec.evidence,
+                       evidence_labels=kernel.spec.evidence_labels)
 
 
 def start_fold(part: tuple[list[TraceSummary], Any]) -> tuple[TraceSummary | None, list]:

@@ -39,7 +39,8 @@ def build_model(chain: ValueChain, year: int) -> IOModel:
     target[~is_input] = np.arange(len(va))
     rows = pd.DataFrame({"column": costs["entity"].map(index).to_numpy(), "is_input": is_input,
                          "target": target, "low": costs["low"], "central": costs["central"],
-                         "high": costs["high"]})
+                         "high": costs["high"],
+                         "reliability": costs["reliability"]})   # evidence weight
     params = CostParameters.from_rows(rows, n=len(labels), n_flows=len(va))
     A, revenue_weights = params.central()
     va_total = np.bincount(flows["entity"].map(index), weights=revenue_weights,

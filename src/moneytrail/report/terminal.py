@@ -88,10 +88,50 @@ def breakdown_table(table: Table) -> RichTable:
     out.add_column("share (median)", justify="right")
     out.add_column("90 % interval", justify="right")
     out.add_column("amount (mean)", justify="right")
+    evidence = "assumption_or_weak_mean" in frame.columns     # see evidence_table
+    if evidence:
+        out.add_column("evidence: on assumption or weak rows (mean)", justify="right")
     for label, row in frame.iterrows():
-        out.add_row(str(label), percent(row["share_p50"]),
-                    f"{percent(row['share_p5'])} – {percent(row['share_p95'])}",
-                    money(row["amount_mean"], currency if currency != "number" else ""))
+        cells = [str(label), percent(row["share_p50"]),
+                 f"{percent(row['share_p5'])} – {percent(row['share_p95'])}",
+                 money(row["amount_mean"], currency if currency != "number" else "")]
+        if evidence:
+            cells.append(percent(row["assumption_or_weak_mean"]))
+        out.add_row(*cells)
+    return out
+
+
+EVIDENCE_LABELS = ("filing", "official", "analyst", "estimate", "weak", "assumption")
+
+
+def evidence_table(table: Table) -> RichTable:
+    """The evidence weight: per figure, the share resting on assumption or weak rows (mean,
+    90 % interval) and the mean share on each weakest label (labels no figure rests on are
+    left out, as are figures never reached); entities largest first."""
+    frame = table.frame()
+    frame = frame[frame["assumption_or_weak_mean"].notna()]
+    order = {"total": 0, "headline": 1, "scorecard": 2, "entity": 3}
+    frame = frame.assign(_o=[order.get(d, 4) for d, _ in frame.index],
+                         _a=-frame["amount_mean"].where(
+                             [d == "entity" for d, _ in frame.index], 0.0))
+    frame = frame.sort_values(["_o", "_a"], kind="stable")
+    currency = table.unit("amount_mean")
+    labels = [name for name in EVIDENCE_LABELS if (frame[f"{name}_mean"] > 0).any()]
+    out = RichTable(title=table.title, title_justify="left", caption=table.note or None,
+                    caption_justify="left")
+    out.add_column("figure", style="bold", overflow="fold")
+    out.add_column("amount (mean)", justify="right")
+    out.add_column("on assumption or weak (mean)", justify="right")
+    out.add_column("90 % interval", justify="right")
+    for label in labels:
+        out.add_column(f"on {label}", justify="right")
+    for (dimension, label), row in frame.iterrows():
+        name = str(label) if dimension in ("total", "headline") else f"{dimension}: {label}"
+        out.add_row(name, money(row["amount_mean"], currency if currency != "number" else ""),
+                    percent(row["assumption_or_weak_mean"]),
+                    f"{percent(row['assumption_or_weak_p5'])} – "
+                    f"{percent(row['assumption_or_weak_p95'])}",
+                    *[percent(row[f"{name_}_mean"]) for name_ in labels])
     return out
 
 
@@ -209,6 +249,8 @@ def rich_table(table: Table) -> RichTable:
     names = {c.name for c in table.columns}
     if table.name == "claims" and {"text", "verdict", "check"} <= names:
         return claims_table(table)
+    if table.name == "evidence" and "assumption_or_weak_p95" in names:
+        return evidence_table(table)
     if {"amount_mean", "share_p50", "share_p5", "share_p95"} <= names:
         return breakdown_table(table)
     if any(n.endswith("_p50") for n in names) and ("unit" in names or all(

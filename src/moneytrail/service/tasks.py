@@ -43,7 +43,13 @@ TITLES = {
     "conditions": "Conditions of the plan",
     "categories": "What the plan buys: spending by category",
     "purchases": "What the plan buys: spending by category and supplier",
+    "evidence": "Evidence weight: share of each figure resting on rows of each reliability "
+                "label (each unit of value added takes the weakest label on its path)",
 }
+EVIDENCE_NOTE = ("Path: the plan's spend row, the market row, every supply-chain input row and "
+                 "the value-added row; labels filing > official > analyst > estimate > weak > "
+                 "assumption; a plan row without a label counts as assumption. See "
+                 "docs/methods.md, 'Evidence weight'.")
 ANALYSES = ("concentration", "markets", "dependency", "jurisdictions", "exports", "lifecycle",
             "efficiency", "conditions")
 
@@ -146,13 +152,14 @@ def default_store(ws: Workspace) -> RunStore:
 
 # -- trace -----------------------------------------------------------------------------------
 def trace_inputs(plan: Plan, *, draws: int | None = None, seed: int | None = None,
-                 tiers: int = DEFAULT_TIERS, analyses: bool = True) -> dict:
+                 tiers: int = DEFAULT_TIERS, analyses: bool = True,
+                 evidence: bool = False) -> dict:
     """The canonical inputs of a trace run (draws and seed checked and resolved from the
     plan): what `trace_plan` hashes into its run id."""
     draws = check_draws(plan.draws if draws is None else draws, keep=analyses)
     seed = check_seed(plan.seed if seed is None else seed)
     return {"plan": plan_inputs(plan), "draws": draws, "seed": seed, "tiers": tiers,
-            "analyses": analyses}
+            "analyses": analyses, "evidence": evidence}
 
 
 def trace_run_id(ws: Workspace, plan: Plan, *, draws: int | None = None,
@@ -161,23 +168,29 @@ def trace_run_id(ws: Workspace, plan: Plan, *, draws: int | None = None,
     """The run id `trace_plan` gives these inputs (to look a run up before it is computed,
     e.g. by the web app's background worker)."""
     return run_id("trace", trace_inputs(plan, draws=draws, seed=seed, tiers=tiers,
-                                        analyses=analyses), ws.data_hash)
+                                        analyses=analyses,
+                                        evidence=evidence_default(ws, plan, None)),
+                  ws.data_hash)
 
 
 def trace_plan(ws: Workspace, plan: Plan, *, draws: int | None = None, seed: int | None = None,
                tiers: int = DEFAULT_TIERS, analyses: bool = True, scheduler: Any = None,
-               progress: Progress | None = None, store: RunStore | None | str = "default"
-               ) -> Result:
+               progress: Progress | None = None, store: RunStore | None | str = "default",
+               evidence: bool | None = None) -> Result:
     """Trace a plan: every breakdown, and with `analyses` the scorecard, the plan's
-    conditions and what it buys. Per-draw values are kept only when analyses need them."""
+    conditions and what it buys. Per-draw values are kept only when analyses need them.
+    `evidence` (default: on wherever the model supports it) adds the `evidence` table and an
+    `assumption_or_weak_mean` column to the headline table (`engine.evidence`)."""
     check_plan(ws, plan)
-    inputs = trace_inputs(plan, draws=draws, seed=seed, tiers=tiers, analyses=analyses)
+    evidence = evidence_default(ws, plan, evidence)
+    inputs = trace_inputs(plan, draws=draws, seed=seed, tiers=tiers, analyses=analyses,
+                          evidence=evidence)
     draws, seed = inputs["draws"], inputs["seed"]
     runner = Runner(ws, default_store(ws) if store == "default" else store)  # type: ignore[arg-type]
 
     def compute(rid: str, report: Progress | None) -> Result:
         result = ws_trace(ws, plan, draws=draws, seed=seed, tiers=tiers, keep=analyses,
-                          scheduler=scheduler, progress=report)
+                          scheduler=scheduler, progress=report, evidence=evidence)
         tables = breakdown_tables(result)
         facts: dict[str, Any] = trace_facts(result)
         if analyses:
@@ -191,12 +204,22 @@ def trace_plan(ws: Workspace, plan: Plan, *, draws: int | None = None, seed: int
 
 
 def ws_trace(ws: Workspace, plan: Plan, *, draws: int, seed: int, tiers: int = DEFAULT_TIERS,
-             keep: bool = True, scheduler: Any = None, progress: Progress | None = None
-             ) -> TraceResult:
+             keep: bool = True, scheduler: Any = None, progress: Progress | None = None,
+             evidence: bool = False) -> TraceResult:
     from moneytrail.engine.trace import trace
 
     return trace(plan, ws.model(plan.year), draws=draws, seed=seed, tiers=tiers,
-                 keep_draws=keep, scheduler=scheduler, progress=progress)
+                 keep_draws=keep, scheduler=scheduler, progress=progress, evidence=evidence)
+
+
+def evidence_default(ws: Workspace, plan: Plan, evidence: bool | None) -> bool:
+    """Evidence weight for a plan trace: as asked, else on when the model has labelled
+    firm-level rows only (a sector table leaves it undefined)."""
+    if evidence is not None:
+        return bool(evidence)
+    cost = ws.model(plan.year).cost_parameters
+    return cost is not None and cost.n == ws.model(plan.year).n and \
+        len(cost.reliability) == cost.column.size
 
 
 def trace_facts(result: TraceResult) -> dict[str, Any]:
@@ -208,9 +231,28 @@ def trace_facts(result: TraceResult) -> dict[str, Any]:
 
 
 def breakdown_tables(result: TraceResult) -> dict[str, Table]:
-    return {name: Table.from_frame(name, result.by(name), title=TITLES[name],
-                                   currency=result.currency)
-            for name in BREAKDOWNS}
+    tables = {name: Table.from_frame(name, result.by(name), title=TITLES[name],
+                                     currency=result.currency)
+              for name in BREAKDOWNS}
+    if result.evidence_columns:
+        tables.update(evidence_tables(result))
+    return tables
+
+
+def evidence_tables(result: TraceResult) -> dict[str, Table]:
+    """The `evidence` table (by total, headline row, entity and the scorecard rows linear in
+    value added) and the headline table with its `assumption_or_weak_mean` column."""
+    from moneytrail.engine.evidence import units
+
+    frame = result.evidence()
+    headline = result.by("headline")
+    weak = frame.xs("headline", level="dimension")["assumption_or_weak_mean"]
+    headline["assumption_or_weak_mean"] = weak.reindex(headline.index).to_numpy()
+    return {"headline": Table.from_frame("headline", headline, title=TITLES["headline"],
+                                         currency=result.currency,
+                                         units={"assumption_or_weak_mean": "share"}),
+            "evidence": Table.from_frame("evidence", frame, title=TITLES["evidence"],
+                                         units=units(result.currency), note=EVIDENCE_NOTE)}
 
 
 def plan_analysis_tables(ws: Workspace, result: TraceResult) -> dict[str, Table]:
@@ -264,6 +306,7 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
     flat = pd.DataFrame({f"{plan}_{stat}": table[(plan, stat)]
                          for plan, stat in table.columns}, index=table.index)
     flat.insert(0, "unit", [units.get(str(label), "share") for label in flat.index])
+    flat = pd.concat([flat, scorecard_evidence_rows(results, flat)])
     note = ("Export rules read on: " + ", ".join(f"{p} {d}" for p, d in dates.items())
             + " (a rule counts from the date its caps bind). The compute cost is the final "
             "training run's only (no experiments, data or staff).") if dates else ""
@@ -271,6 +314,33 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
     column_units["unit"] = "text"
     return Table.from_frame("scorecard", flat, title=TITLES["scorecard"], units=column_units,
                             note=note)
+
+
+EVIDENCE_ROW = "{}: evidence, on assumption or weak rows"
+
+
+def scorecard_evidence_rows(results: list[TraceResult], flat: pd.DataFrame) -> pd.DataFrame:
+    """Rows with the evidence weight of the scorecard metrics linear in value added (US big
+    tech share, EU value added, labour share) for traces that computed it: the share of the
+    metric resting on `assumption` or `weak` rows, mean and 90 % interval (empty when no
+    trace has evidence); columns as `flat`, the scorecard's table."""
+    from moneytrail.engine.evidence import SCORECARD
+
+    columns = flat.columns
+    traced = [r for r in results if r.evidence_columns]
+    if not traced:
+        return flat.iloc[:0]
+    rows = pd.DataFrame(index=pd.Index([EVIDENCE_ROW.format(m) for m in SCORECARD],
+                                       name=flat.index.name), columns=columns, dtype=object)
+    rows["unit"] = "share"
+    for result in traced:
+        frame = result.evidence("scorecard").xs("scorecard", level="dimension")
+        for stat in ("mean", "p5", "p50", "p95"):
+            column = f"{result.label}_{stat}"
+            if column in rows.columns:
+                rows[column] = frame[f"assumption_or_weak_{stat}"].reindex(
+                    list(SCORECARD)).to_numpy()
+    return rows
 
 
 def compare_inputs(plans: list[Plan], draws: int | None, seed: int | None,
@@ -353,13 +423,15 @@ def demo(ws: Workspace, plans: list[Plan], *, draws: int = 10_000, seed: int = 1
 
     def traced_plan(plan: Plan) -> TraceResult:
         if plan.id not in traced:
-            traced[plan.id] = ws_trace(ws, plan, draws=draws, seed=seed)
+            traced[plan.id] = ws_trace(ws, plan, draws=draws, seed=seed,
+                                       evidence=evidence_default(ws, plan, None))
         return traced[plan.id]
 
     traces = []
     for plan in plans:
         inputs = {"plan": plan_inputs(plan), "draws": draws, "seed": seed,
-                  "tiers": DEFAULT_TIERS, "analyses": True}
+                  "tiers": DEFAULT_TIERS, "analyses": True,
+                  "evidence": evidence_default(ws, plan, None)}
 
         def compute(rid: str, _report: Progress | None, plan: Plan = plan,
                     inputs: dict = inputs) -> Result:
