@@ -46,8 +46,7 @@ def test_failed_runs_record_the_error_and_can_be_retried(ws, store, monkeypatch)
     with pytest.raises(RuntimeError):
         tasks.trace_plan(ws, plan, draws=200, seed=2, store=store)
     monkeypatch.undo()
-    run = tasks.run_id("trace", {"plan": tasks.plan_inputs(plan), "draws": 200, "seed": 2,
-                                 "tiers": 4, "analyses": True}, ws.data_hash)
+    run = tasks.trace_run_id(ws, plan, draws=200, seed=2)
     assert store.get(run).status == "error" and "worker lost" in store.get(run).error
     result = tasks.trace_plan(ws, plan, draws=200, seed=2, store=store)
     assert result.run_id == run and store.get(run).status == "done"
