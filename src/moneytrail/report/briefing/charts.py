@@ -191,8 +191,12 @@ class Interval:
 
 
 def interval_svg(rows: Sequence[Interval], fmt: Callable[[float], str], *, label_id: str,
-                 title: str, axis: str) -> str:
-    """Dot (median) and line (90 % interval) per row, largest first; value labels right."""
+                 title: str, axis: str,
+                 span: Callable[[float, float], str] | None = None) -> str:
+    """Dot (median) and line (90 % interval) per row; 'median (interval)' printed right."""
+    def spanned(low: float, high: float) -> str:
+        return span(low, high) if span is not None else f"{fmt(low)}–{fmt(high)}"
+
     width, row_h, left, right, top = 600.0, 16.0, 205.0, 118.0, 8.0
     height = top + row_h * len(rows) + 26
     high = max([r.p95 for r in rows if math.isfinite(r.p95)] + [1e-9])
@@ -228,7 +232,7 @@ def interval_svg(rows: Sequence[Interval], fmt: Callable[[float], str], *, label
                          f'stroke-width="1"/>')
         parts.append(f'<circle cx="{x_of(row.p50):.1f}" cy="{y:.1f}" r="3.4" fill="#000"/>')
         parts.append(text(width - right + 8, y + 3,
-                          f"{fmt(row.p50)} ({fmt(row.p5)}–{fmt(row.p95)})", size=8.5))
+                          f"{fmt(row.p50)} ({spanned(row.p5, row.p95)})", size=8.5))
     parts.append("</svg>")
     return "".join(parts)
 

@@ -20,6 +20,7 @@ import pandas as pd
 
 from moneytrail.errors import MoneytrailError
 from moneytrail.report.briefing import charts
+from moneytrail.report.briefing.charts import short
 from moneytrail.report.briefing.text import (
     count_phrase,
     humanise,
@@ -161,6 +162,8 @@ class TableView:
     note: str = ""
     sources: SourceNote | None = None
     id: str = ""
+    wide: bool = False
+    intro: str = ""
 
 
 @dataclass
@@ -203,6 +206,7 @@ class Briefing:
     """A plan briefing (one plan) or a comparison briefing (several)."""
 
     title: str
+    short_title: str
     kind: str
     plans: list[PlanBrief]
     sections: list[dict[str, Any]]
@@ -235,6 +239,13 @@ def country_names(ws: Workspace) -> dict[str, str]:
     names.setdefault("EU", "EU (not split by member state)")
     names.setdefault("ROW", "Rest of the world")
     return names
+
+
+def the(name: str) -> str:
+    """'United States' -> 'the United States' (names that read with an article)."""
+    plural = ("United States", "Netherlands", "United Kingdom", "Rest of the world",
+              "United Arab Emirates", "Philippines", "Czech Republic")
+    return f"the {name}" if name in plural else name
 
 
 def category_names(ws: Workspace) -> dict[str, str]:
@@ -349,7 +360,7 @@ def region_share(brief: PlanBrief, ws: Workspace) -> tuple[str, float, float, fl
     country = brief.table("country")
     if country is not None and region in country.index:
         row = country.loc[region]
-        label = country_names(ws).get(region, region)
+        label = the(country_names(ws).get(region, region))
         return (label, float(row["share_p50"]), float(row["share_p5"]),
                 float(row["share_p95"]))
     return None
@@ -382,11 +393,11 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
         names = country_names(ws)
         c_top, o_top = country["share_p50"].idxmax(), owner["share_p50"].idxmax()
         row = country.loc[c_top]
-        sentences.append(f"Most of the money ends up in {names.get(c_top, c_top)}: "
+        sentences.append(f"Most of the money ends up in {the(names.get(c_top, c_top))}: "
                          f"{pct(row['share_p50'])} of the spending (90 % interval "
                          f"{interval(row['share_p5'], row['share_p95'])}) is value added "
                          f"generated there, and {pct(owner.loc[o_top, 'share_p50'])} accrues "
-                         f"to owners in {names.get(o_top, o_top)}.")
+                         f"to owners in {the(names.get(o_top, o_top))}.")
     if factor is not None and {"capital", "labour", "tax"} <= set(factor.index):
         sentences.append(f"Of the whole spending, {pct(factor.loc['capital', 'share_p50'])} "
                          f"becomes profits, {pct(factor.loc['labour', 'share_p50'])} wages "
@@ -638,8 +649,9 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
     step("assembling")
     sections = build_sections(ws, briefs, book, claims, claim_sources, claims_error)
     kind = "plan" if len(briefs) == 1 else "comparison"
-    title = briefs[0].plan.title if kind == "plan" else \
-        "Comparison: " + " · ".join(b.plan.title for b in briefs)
+    title = briefs[0].plan.title if kind == "plan" else f"Comparison of {len(briefs)} plans"
+    short_title = short(title if kind == "plan" else
+                        "Comparison: " + " · ".join(b.plan.id for b in briefs), 70)
     first = results[0].provenance
     meta = {"kind": kind, "date": dt.date.today().isoformat(),
             "runs": [{"plan": b.plan.title, "id": b.plan.id, "run_id": b.result.run_id,
@@ -649,7 +661,7 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
                       "currency": b.currency} for b in briefs],
             "code_version": first.code_version, "data_version": first.data_version,
             "data_hash": first.data_hash}
-    return Briefing(title=title, kind=kind, plans=briefs, sections=sections,
+    return Briefing(title=title, short_title=short_title, kind=kind, plans=briefs, sections=sections,
                     sources=book.entries(), meta=meta)
 
 
@@ -685,8 +697,9 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
     sections.append({"id": "summary", "title": "Summary", "kind": "summary",
                      "plans": briefs})
 
-    # 2. Sankey
+    # 2. what the plan buys, and the Sankey
     figures = []
+    spend_tables = [spend_table(next(tab), brief, ws, book) for brief in briefs]
     for brief in briefs:
         data = sankey_data(brief, ws)
         if data is None:
@@ -703,8 +716,9 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
                  "wages, profits and taxes (right). Band widths and amounts are means over "
                  "the draws (means add up; medians do not); the tables give medians and 90 % "
                  "intervals. Countries under 1.5 % are grouped as other countries."))
-    sections.append({"id": "flows", "title": "Where the money goes", "kind": "figures",
-                     "figures": figures, "tables": []})
+    sections.append({"id": "flows", "title": "What the plan buys and where the money goes",
+                     "kind": "figures", "figures": figures, "tables": spend_tables,
+                     "tables_first": True})
 
     # 3. where it ends up
     figures, tables = [], []
@@ -717,7 +731,7 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
                                 float(r["share_p95"])) for k, r in headline.iterrows()]
         figures.append(FigureView(
             number=n, id=f"fig{n}", caption=f"Where the money ends up: {brief.plan.title}",
-            svg=charts.interval_svg(rows, pct, label_id=f"fig{n}",
+            svg=charts.interval_svg(rows, pct, span=interval, label_id=f"fig{n}",
                                     title=f"Where the money of {brief.plan.title} ends up",
                                     axis="share of the spending as value added (dot: median;"
                                          " line: 90 % interval)"),
@@ -727,19 +741,22 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
                  "add up.",
             sources=trace_note(brief, book)))
     note_all = trace_notes(briefs, book)
+    country_note = ("Location: the country where the value is produced. Ownership: the "
+                    "country where the owners of the firms sit (profits go there).")
     if several:
-        country_cols = [(f"{b.plan.id}: location", b.table("country")) for b in briefs] + \
-                       [(f"{b.plan.id}: ownership", b.table("owner_country")) for b in briefs]
+        groups = [("Value added by country where it is generated (location; median, 90 % "
+                   "interval)", [(b.plan.id, b.table("country")) for b in briefs]),
+                  ("Value added by country where it accrues (ownership; median, 90 % "
+                   "interval)", [(b.plan.id, b.table("owner_country")) for b in briefs])]
     else:
-        country_cols = [("Where it is generated (location)", briefs[0].table("country")),
-                        ("Where it accrues (ownership)", briefs[0].table("owner_country"))]
-    t = share_table(next(tab), "Value added by country: location and ownership (median, "
-                    "90 % interval below)", country_cols, "Country", names,
-                    note="Location: the country where the value is produced. Ownership: "
-                         "the country where the owners of the firms sit (profits go there).")
-    t.sources, t.id = note_all, f"tab{t.number}"
-    tables.append(t)
-    t = share_table(next(tab), "Value added by group of firms (median, 90 % interval below)",
+        groups = [("Value added by country: location and ownership (median, 90 % interval)",
+                   [("Where it is generated (location)", briefs[0].table("country")),
+                    ("Where it accrues (ownership)", briefs[0].table("owner_country"))])]
+    for caption, columns in groups:
+        t = share_table(next(tab), caption, columns, "Country", names, note=country_note)
+        t.sources, t.id = note_all, f"tab{t.number}"
+        tables.append(t)
+    t = share_table(next(tab), "Value added by group of firms (median, 90 % interval)",
                     [(b.plan.id if several else "Share of the spending", b.table("group"))
                      for b in briefs], "Group",
                     {k: humanise(k) for b in briefs if b.table("group") is not None
@@ -748,7 +765,7 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
                          "up.")
     t.sources, t.id = note_all, f"tab{t.number}"
     tables.append(t)
-    t = share_table(next(tab), "Wages, profits and taxes (median, 90 % interval below)",
+    t = share_table(next(tab), "Wages, profits and taxes (median, 90 % interval)",
                     [(b.plan.id if several else "Share of the spending", b.table("factor"))
                      for b in briefs], "Factor",
                     {"labour": "Wages (labour)", "capital": "Profits (capital)",
@@ -756,7 +773,7 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
     t.sources, t.id = note_all, f"tab{t.number}"
     tables.append(t)
     t = share_table(next(tab), "The largest recipients: firms and sectors (median, 90 % "
-                    "interval below)",
+                    "interval)",
                     [(b.plan.id if several else "Share of the spending", b.table("entity"))
                      for b in briefs], "Firm or sector", entities, limit=8)
     t.sources, t.id = note_all, f"tab{t.number}"
@@ -767,9 +784,9 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
     # 4. scorecard and conditions
     tables = []
     card_rows = scorecard_rows(briefs)
-    notes = " ".join(str(b.result.tables["scorecard"].note) for b in briefs
-                     if "scorecard" in b.result.tables and b.result.tables["scorecard"].note)
-    t = TableView(number=next(tab), caption="Scorecard (median, 90 % interval below)",
+    notes = "; ".join(str(b.result.tables["scorecard"].note).rstrip(". ") for b in briefs
+                      if "scorecard" in b.result.tables and b.result.tables["scorecard"].note)
+    t = TableView(number=next(tab), caption="Scorecard (median, 90 % interval)",
                   head=["Metric"] + ([b.plan.id for b in briefs] if several else ["Value"]),
                   rows=card_rows, note=(notes + ". " if notes else "") +
                   "“Not applicable”: the metric does not apply to the plan (for example no "
@@ -834,6 +851,39 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
                      "intro": "; ".join(errors)})
     mark_repeats(sections)
     return sections
+
+
+def spend_table(number: int, brief: PlanBrief, ws: Workspace, book: SourceBook) -> TableView:
+    """The plan as specified: each category's share of the budget (central, low–high), its
+    median amount, the source and reliability behind the share, and the plan's note."""
+    plan = brief.plan
+    names = category_names(ws)
+    cats = brief.table("categories")
+    rows = []
+    for category, item in plan.spend.items():
+        low = item.low if item.low is not None else item.central
+        high = item.high if item.high is not None else item.central
+        amount = cats.loc[category, "amount_p50"] if cats is not None and \
+            category in cats.index else math.nan
+        source = item.source or ""
+        basis = (f"[{book.number(source)}] " if source else "") + \
+            (item.reliability or (book.reliability(source) if source else "no source"))
+        rows.append((names.get(category, humanise(category)),
+                     [Cell(pct(item.central), interval(low, high)),
+                      Cell(money(amount, plan.currency)),
+                      Cell(basis, numeric=False), Cell(item.note or "", numeric=False)]))
+    budget = plan.budget
+    note = (f"Budget {money(budget.amount, plan.currency)}"
+            + (f" [{book.number(budget.source)}]" if budget.source else "")
+            + (f": {budget.note}" if budget.note else ".")
+            + " Shares are of the budget (central value, 90 % interval); amounts are medians "
+              "over the draws. Numbers in brackets refer to the Sources at the end.")
+    table = TableView(number=number, caption=f"What the plan buys: {plan.title}",
+                      head=["Category", "Share of the budget", "Amount (median)",
+                            "Source, reliability", "Note"], rows=rows, note=note,
+                      id=f"tab{number}", wide=True)
+    table.intro = plan.description.strip()
+    return table
 
 
 def money_short(currency: str) -> Callable[[float], str]:

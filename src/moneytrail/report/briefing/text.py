@@ -62,7 +62,7 @@ def in_unit(value: Any, unit: str) -> str:
     if unit == "points":
         return f"{float(value):+,.0f} points"
     if unit == "t CO2e":
-        return f"{number(value)} t CO2e"
+        return f"{float(value) / 1e6:,.2f} Mt CO2e"
     if len(unit) == 3 and unit.isupper():
         return money(value, unit)
     return number(value)
