@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import HOSTILE_TITLE, ROOT, page_images
+from briefings import HOSTILE_TITLE, ROOT, page_images
 
 pypdf = pytest.importorskip("pypdf")
 

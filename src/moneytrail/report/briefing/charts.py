@@ -160,8 +160,9 @@ def sankey_svg(data: Sankey, fmt: Callable[[float], str], *, label_id: str,
                          f'{esc(fmt(node.amount))}</title></rect>')
     parts.append(f'<rect x="{x_plan:.1f}" y="{plan_y:.1f}" width="{node_w}" '
                  f'height="{plan_h:.1f}" fill="#1a1a1a"/>')
-    parts.append(f'<g transform="translate({x_plan + node_w + 4:.1f},{plan_y + plan_h / 2:.1f}) '
-                 f'rotate(90)">{text(0, 0, "Budget " + fmt(total), anchor="middle", size=9, weight="bold")}</g>')
+    budget = text(0, 0, "Budget " + fmt(total), anchor="middle", size=9, weight="bold")
+    parts.append(f'<g transform="translate({x_plan + node_w + 4:.1f},'
+                 f'{plan_y + plan_h / 2:.1f}) rotate(90)">{budget}</g>')
     # labels: categories left of their nodes, countries and factors right of theirs
     for column, x, anchor, limit in ((cats, x_cat - 4, "end", 24),
                                      (countries, x_country + node_w + 3, "start", 16),
@@ -192,10 +193,10 @@ class Interval:
 
 def interval_svg(rows: Sequence[Interval], fmt: Callable[[float], str], *, label_id: str,
                  title: str, axis: str,
-                 span: Callable[[float, float], str] | None = None) -> str:
+                 spread: Callable[[float, float], str] | None = None) -> str:
     """Dot (median) and line (90 % interval) per row; 'median (interval)' printed right."""
     def spanned(low: float, high: float) -> str:
-        return span(low, high) if span is not None else f"{fmt(low)}–{fmt(high)}"
+        return spread(low, high) if spread is not None else f"{fmt(low)}–{fmt(high)}"
 
     width, row_h, left, right, top = 600.0, 16.0, 205.0, 118.0, 8.0
     height = top + row_h * len(rows) + 26

@@ -661,8 +661,8 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
                       "currency": b.currency} for b in briefs],
             "code_version": first.code_version, "data_version": first.data_version,
             "data_hash": first.data_hash}
-    return Briefing(title=title, short_title=short_title, kind=kind, plans=briefs, sections=sections,
-                    sources=book.entries(), meta=meta)
+    return Briefing(title=title, short_title=short_title, kind=kind, plans=briefs,
+                    sections=sections, sources=book.entries(), meta=meta)
 
 
 def trace_note(brief: PlanBrief, book: SourceBook) -> SourceNote:
@@ -731,7 +731,7 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
                                 float(r["share_p95"])) for k, r in headline.iterrows()]
         figures.append(FigureView(
             number=n, id=f"fig{n}", caption=f"Where the money ends up: {brief.plan.title}",
-            svg=charts.interval_svg(rows, pct, span=interval, label_id=f"fig{n}",
+            svg=charts.interval_svg(rows, pct, spread=interval, label_id=f"fig{n}",
                                     title=f"Where the money of {brief.plan.title} ends up",
                                     axis="share of the spending as value added (dot: median;"
                                          " line: 90 % interval)"),
