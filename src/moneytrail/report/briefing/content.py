@@ -84,7 +84,9 @@ class SourceBook:
                 "publisher": row.get("publisher", ""), "title": row.get("title", ""),
                 "published": row.get("published", ""), "accessed": row.get("accessed", ""),
                 "url": row.get("url", ""), "primary_ref": row.get("primary_ref", ""),
-                "reliability": self.reliability(sid), "known": bool(row)}
+                "reliability": self.reliability(sid), "known": bool(row),
+                "reasoning": short(row.get("note", ""), 160)
+                if self.reliability(sid) == "assumption" else ""}
 
     def entries(self) -> list[dict[str, Any]]:
         return [self.entry(sid) for sid in list(self.order)]
