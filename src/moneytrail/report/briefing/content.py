@@ -250,6 +250,13 @@ def the(name: str) -> str:
     return f"the {name}" if name in plural else name
 
 
+def place(names: dict[str, str], code: str) -> str:
+    """A country code as a sentence names it."""
+    if code == "EU":
+        return "the EU (not split by member state)"
+    return the(names.get(code, code))
+
+
 def category_names(ws: Workspace) -> dict[str, str]:
     frame = ws.valuechain.categories
     return {str(i): str(n) for i, n in zip(frame["id"], frame["name"], strict=True)}
@@ -395,11 +402,11 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
         names = country_names(ws)
         c_top, o_top = country["share_p50"].idxmax(), owner["share_p50"].idxmax()
         row = country.loc[c_top]
-        sentences.append(f"Most of the money ends up in {the(names.get(c_top, c_top))}: "
+        sentences.append(f"Most of the money ends up in {place(names, c_top)}: "
                          f"{pct(row['share_p50'])} of the spending (90 % interval "
                          f"{interval(row['share_p5'], row['share_p95'])}) is value added "
                          f"generated there, and {pct(owner.loc[o_top, 'share_p50'])} accrues "
-                         f"to owners in {the(names.get(o_top, o_top))}.")
+                         f"to owners in {place(names, o_top)}.")
     if factor is not None and {"capital", "labour", "tax"} <= set(factor.index):
         sentences.append(f"Of the whole spending, {pct(factor.loc['capital', 'share_p50'])} "
                          f"becomes profits, {pct(factor.loc['labour', 'share_p50'])} wages "
@@ -417,9 +424,9 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
         if supplier is not None and eid in supplier.index:
             first = (f", and it receives {pct(supplier.loc[eid, 'share_p50'])} of the first "
                      "invoices")
-        sentences.append(f"The largest dependency is on {name}: {pct(row['share_p50'])} of "
-                         f"the value added ({interval(row['share_p5'], row['share_p95'])})"
-                         f"{first}.")
+        sentences.append(f"The largest dependency is on {name}: it keeps "
+                         f"{pct(row['share_p50'])} of the spending as value added "
+                         f"({interval(row['share_p5'], row['share_p95'])}){first}.")
     sentences.append(assumption_sentence(brief, book))
     return sentences
 
@@ -432,11 +439,15 @@ def assumption_sentence(brief: PlanBrief, book: SourceBook) -> str:
     weak = counts.get("assumption", 0) + counts.get("weak", 0)
     spend_labels = Counter((i.reliability or book.reliability(i.source or "")) for i in
                            brief.plan.spend.values())
-    split = count_phrase(dict(spend_labels))
-    return (f"Of the {len(set(ids))} sources behind these figures, {count_phrase(counts)}; "
-            f"{weak} ({pct(weak / max(len(set(ids)), 1))}) are modelling assumptions or weak "
-            f"sources. The spending split rests on {split} rows. Figures resting on "
-            "assumptions are model estimates to be read with their intervals, not "
+    parts = [f"{n} {label}" for label, n in spend_labels.most_common()]
+    split = (f"all {sum(spend_labels.values())} are labelled {next(iter(spend_labels))}"
+             if len(spend_labels) == 1 else
+             "the labels are " + ", ".join(parts[:-1]) + " and " + parts[-1])
+    total = len(set(ids))
+    return (f"The figures rest on {total} sources ({count_phrase(counts)}); {weak} of them "
+            f"({pct(weak / max(total, 1))}) are modelling assumptions or weak sources. Of the "
+            f"{sum(spend_labels.values())} rows of the plan's spending split, {split}. Figures "
+            "resting on assumptions are model estimates to be read with their intervals, not "
             "measurements.")
 
 
