@@ -218,3 +218,14 @@ def test_cli_report_from_a_stored_run_id(reference_result, ws, tmp_path):
 def test_hostile_title_is_in_the_html_as_text(hostile_html):
     assert HOSTILE_TITLE.split(" ")[0].replace("<", "&lt;").replace(">", "&gt;").replace(
         "'", "&#39;") in hostile_html
+
+
+def test_only_web_addresses_become_links():
+    """A data package's source URL is shown, but only http(s) addresses are links."""
+    from moneytrail.report.briefing.content import SourceBook
+
+    book = SourceBook(rows={"bad": {"url": "javascript:alert(1)", "reliability": "weak"},
+                            "good": {"url": "https://example.org/a", "reliability": "filing"}})
+    assert book.entry("bad")["href"] == "" and book.entry("bad")["url"].startswith("javascript")
+    assert book.entry("good")["href"] == "https://example.org/a"
+    assert [book.entry(s)["number"] for s in ("bad", "good", "bad")] == [1, 2, 1]

@@ -84,6 +84,8 @@ class SourceBook:
                 "publisher": row.get("publisher", ""), "title": row.get("title", ""),
                 "published": row.get("published", ""), "accessed": row.get("accessed", ""),
                 "url": row.get("url", ""), "primary_ref": row.get("primary_ref", ""),
+                "href": row.get("url", "") if str(row.get("url", "")).lower().startswith(
+                    ("https://", "http://")) else "",
                 "reliability": self.reliability(sid), "known": bool(row),
                 "reasoning": short(row.get("note", ""), 160)
                 if self.reliability(sid) == "assumption" else ""}
