@@ -229,3 +229,18 @@ def test_only_web_addresses_become_links():
     assert book.entry("bad")["href"] == "" and book.entry("bad")["url"].startswith("javascript")
     assert book.entry("good")["href"] == "https://example.org/a"
     assert [book.entry(s)["number"] for s in ("bad", "good", "bad")] == [1, 2, 1]
+
+
+def test_tornado_parameters_are_put_in_words():
+    from moneytrail.report.briefing.content import parameter_label
+
+    names = {"nvidia": "NVIDIA", "tsmc": "TSMC"}
+    cats = {"accelerators": "AI accelerators", "facility": "Facility"}
+    assert parameter_label("cost nvidia<-tsmc 2025", names, cats) == \
+        "NVIDIA: share of revenue paid to TSMC"
+    assert parameter_label("spend accelerators", names, cats) == \
+        "Share of the budget spent on AI accelerators"
+    assert parameter_label("spend facility", names, cats) == "Share of the budget spent on facility"
+    assert parameter_label("cost nvidia capital:US 2025", names, cats) == \
+        "NVIDIA: profits to owners in US (share of revenue)"
+    assert parameter_label("something new", names, cats) == "something new"

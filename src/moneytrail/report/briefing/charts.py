@@ -263,7 +263,7 @@ def tornado_svg(rows: Sequence[Swing], base: float, fmt: Callable[[float], str],
                 label_id: str, title: str, axis: str) -> str:
     """Bars from the central result to the output at each parameter's low end (hatched) and
     high end (solid), largest swing first; values printed at the bar ends."""
-    width, row_h, left, right, top = 600.0, 18.0, 228.0, 12.0, 26.0
+    width, row_h, left, right, top = 600.0, 18.0, 262.0, 12.0, 26.0
     height = top + row_h * len(rows) + 30
     values = [base] + [v for r in rows for v in (r.output_low, r.output_high)
                        if math.isfinite(v)]
@@ -288,13 +288,13 @@ def tornado_svg(rows: Sequence[Swing], base: float, fmt: Callable[[float], str],
     parts.append(f'<rect x="{left:.1f}" y="4" width="14" height="9" '
                  f'fill="url(#hatch-{esc(label_id)})" stroke="#000" stroke-width="0.6"/>')
     parts.append(text(left + 18, 12, "parameter at its low end", size=8.5))
-    parts.append(f'<rect x="{left + 150:.1f}" y="4" width="14" height="9" fill="#595959"/>')
-    parts.append(text(left + 168, 12, "parameter at its high end", size=8.5))
+    parts.append(f'<rect x="{left + 140:.1f}" y="4" width="14" height="9" fill="#595959"/>')
+    parts.append(text(left + 158, 12, "parameter at its high end", size=8.5))
     x_base = x_of(base)
     for i, row in enumerate(rows):
         y = top + row_h * i
-        parts.append(text(left - 8, y + row_h / 2 + 3, short(row.label, 44), anchor="end",
-                          size=8.5))
+        parts.append(text(left - 6, y + row_h / 2 + 3, short(row.label, 54), anchor="end",
+                          size=8))
         for value, fill in ((row.output_low, f"url(#hatch-{esc(label_id)})"),
                             (row.output_high, "#595959")):
             if not math.isfinite(value):

@@ -609,6 +609,32 @@ def sankey_data(brief: PlanBrief, ws: Workspace, limit: int = 7) -> charts.Sanke
                          countries=countries, factors=factors, flows=flows)
 
 
+def parameter_label(name: str, entities: dict[str, str], categories: dict[str, str]) -> str:
+    """A sensitivity parameter in words: 'cost nvidia<-tsmc 2025' -> 'NVIDIA: share of
+    revenue paid to TSMC' (unknown forms are returned as they are)."""
+    import re
+
+    def ent(key: str) -> str:
+        return entities.get(key, humanise(key))
+
+    def cat(key: str) -> str:
+        label = categories.get(key, humanise(key))
+        return label[0].lower() + label[1:] if label[1:2].islower() else label
+
+    factor = {"labour": "wages in", "capital": "profits to owners in", "tax": "taxes in"}
+    if m := re.fullmatch(r"spend (\S+)", name):
+        return f"Share of the budget spent on {cat(m[1])}"
+    if m := re.fullmatch(r"cost (\S+)<-(\S+) \d{4}", name):
+        return f"{ent(m[1])}: share of revenue paid to {ent(m[2])}"
+    if m := re.fullmatch(r"cost (\S+) (labour|capital|tax):(\S+) \d{4}", name):
+        return f"{ent(m[1])}: {factor[m[2]]} {m[3]} (share of revenue)"
+    if m := re.fullmatch(r"market (\S+)/(\S+) (\S+)", name):
+        return f"{ent(m[3])}: share of the {m[2]} {cat(m[1])} market"
+    if m := re.fullmatch(r"procurement (\S+) (\S+)", name):
+        return f"{ent(m[2])}: share of the plan's {cat(m[1])}"
+    return name
+
+
 def tornado_output(brief: PlanBrief, ws: Workspace) -> tuple[str, str]:
     """What the tornado explains: the share of the largest dependency."""
     firm = largest_firm(brief, ws)
@@ -846,8 +872,9 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
         frame = brief.tornado.table("tornado").head(8)
         _, what = tornado_output(brief, ws)
         base = float(brief.tornado.facts.get("base", math.nan))
-        rows = [charts.Swing(str(k), float(r["output_low"]), float(r["output_high"]))
-                for k, r in frame.iterrows()]
+        cats = category_names(ws)
+        rows = [charts.Swing(parameter_label(str(k), entities, cats), float(r["output_low"]),
+                             float(r["output_high"])) for k, r in frame.iterrows()]
         n = next(fig)
         figures.append(FigureView(
             number=n, id=f"fig{n}",
@@ -858,8 +885,7 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
             note=f"Each assumption set to the low and the high end of its 90 % interval, all "
                  f"others at their central values (a tornado analysis, run "
                  f"{brief.tornado.run_id}). The longer the bars, the more the answer rests "
-                 "on that assumption. “cost A<-B” is the share of A's revenue paid to B; "
-                 "“spend X” the plan's share spent on X.",
+                 "on that assumption; the parameter names are in the run's JSON.",
             sources=trace_note(brief, book)))
     sections.append({"id": "drivers", "title": "What drives the answer", "kind": "figures",
                      "figures": figures, "tables": [],
