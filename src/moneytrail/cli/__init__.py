@@ -21,7 +21,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(claims_app, name="claims")
 for command in (plans.trace, plans.compare, plans.analyse, plans.show, plans.validate,
-                plans.demo, plans.sensitivity, plans.bench, plans.serve):
+                plans.demo, plans.sensitivity, plans.report, plans.bench, plans.serve):
     app.command()(command)
 
 

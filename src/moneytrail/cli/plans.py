@@ -1,4 +1,5 @@
-"""Commands on plans: trace, compare, analyse, sensitivity, demo, show, validate, bench.
+"""Commands on plans: trace, compare, analyse, sensitivity, report, demo, show, validate,
+bench.
 
 Each parses its options, calls one service function (`moneytrail.service.tasks`) and renders
 the result (`moneytrail.report.terminal`). Nothing is computed here.
@@ -180,6 +181,37 @@ def sensitivity(
         result = tasks.sensitivity(ws, plan, output, method=method, top=top, samples=samples,
                                    seed=seed, scheduler=scheduler)
     emit(result, fmt, console, err)
+
+
+def report(
+    items: Annotated[list[str], typer.Argument(metavar="PLAN_OR_RUN...",
+                                               help="scenario YAML files or stored run ids: "
+                                               "one gives a plan briefing, several a "
+                                               "comparison")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="briefing.pdf or "
+                                         "briefing.html")],
+    draws: DrawsOpt = None,
+    seed: SeedOpt = None,
+    data: DataOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Write a briefing (A4 PDF or one offline HTML file) with a source under every figure."""
+    import time
+
+    from moneytrail.report.briefing import format_of, render_briefing, resolve_runs
+
+    fmt = format_of(output)
+    started = time.monotonic()
+
+    def say(step: str, done: int, total: int) -> None:
+        err.print(f"[{time.monotonic() - started:5.1f} s] {step}", highlight=False)
+
+    with workspace(data, db) as ws:
+        results = resolve_runs(ws, items, draws=draws, seed=seed, progress=say)
+        content = render_briefing(ws, results, fmt=fmt, progress=say)
+    output.write_bytes(content)
+    err.print(f"wrote {output} ({len(content):,} bytes, {time.monotonic() - started:.1f} s)",
+              highlight=False)
 
 
 def show(

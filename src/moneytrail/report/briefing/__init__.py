@@ -1,0 +1,124 @@
+"""Briefings a budget officer can hand on: one plan, or several side by side, as one
+self-contained HTML file or an A4 PDF (WeasyPrint), from the same template.
+
+    from moneytrail.report.briefing import render_briefing
+    pdf = render_briefing(ws, [result], fmt="pdf")          # bytes
+
+`results` are trace results (`service.tasks.trace_plan(..., analyses=True)` or stored runs);
+`resolve_runs` turns the CLI's arguments (scenario files or run ids) into them. Figures are
+static SVG drawn in `charts` (no browser, nothing downloaded); every value from data is
+escaped (plan titles and notes are user-editable).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from moneytrail.errors import MoneytrailError
+from moneytrail.report.briefing.content import Briefing, gather, plan_of
+from moneytrail.service.result import Result
+from moneytrail.service.workspace import Workspace
+
+Progress = Callable[[str, int, int], None]
+FORMATS = ("pdf", "html")
+
+
+@lru_cache(maxsize=1)
+def environment():
+    """The Jinja2 environment of the briefing templates (autoescape on)."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    return Environment(loader=PackageLoader("moneytrail.report", "templates"),
+                       autoescape=select_autoescape(default=True, default_for_string=True),
+                       trim_blocks=False, lstrip_blocks=False)
+
+
+def stylesheet() -> str:
+    return resources.files("moneytrail.report").joinpath("templates/briefing.css").read_text(
+        encoding="utf-8")
+
+
+def render_html(briefing: Briefing) -> str:
+    """The briefing as one HTML document (inline CSS and SVG, no external resources)."""
+    return environment().get_template("briefing.html").render(b=briefing, css=stylesheet())
+
+
+def html_to_pdf(html: str) -> bytes:
+    """An HTML briefing printed to A4 by WeasyPrint (fonts embedded, no network)."""
+    from weasyprint import HTML
+
+    def no_fetch(url: str, *args, **kwargs):   # a briefing loads nothing from anywhere
+        raise ValueError(f"briefings load no external resources ({url[:80]})")
+
+    return HTML(string=html, url_fetcher=no_fetch).write_pdf()
+
+
+def render_briefing(ws: Workspace, results: list[Result], *, fmt: str = "pdf",
+                    progress: Progress | None = None, sensitivity: bool = True) -> bytes:
+    """A plan briefing (one trace result) or a comparison briefing (several), as PDF or
+    HTML bytes (UTF-8). `progress(step, done, total)` is called as the work goes on;
+    `sensitivity=False` leaves out the tornado (faster)."""
+    if fmt not in FORMATS:
+        raise MoneytrailError("unknown report format (use pdf or html)", field="format",
+                              value=fmt)
+    briefing = gather(ws, results, progress=progress, sensitivity=sensitivity)
+    html = render_html(briefing)
+    if fmt == "html":
+        return html.encode("utf-8")
+    if progress is not None:
+        progress("printing the PDF", 1, 1)
+    return html_to_pdf(html)
+
+
+def format_of(path: str | Path) -> str:
+    """pdf or html from an output file name."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix in ("htm", "html"):
+        return "html"
+    if suffix == "pdf":
+        return "pdf"
+    raise MoneytrailError("the report's file name must end in .pdf or .html", field="-o",
+                          value=str(path))
+
+
+def resolve_runs(ws: Workspace, items: list[str], *, draws: int | None = None,
+                 seed: int | None = None, progress: Callable[[str, int, int], None] | None
+                 = None) -> list[Result]:
+    """Trace results for scenario files or stored run ids (a compare run expands into its
+    plans; a trace run stored without analyses is traced again with them)."""
+    from moneytrail.scenarios import load_scenario
+    from moneytrail.service import tasks
+    from moneytrail.service.runs import check_run_id
+
+    out: list[Result] = []
+    for i, item in enumerate(items):
+        if progress is not None:
+            progress(f"tracing {item}", i, len(items))
+        path = Path(item)
+        if path.suffix.lower() in (".yaml", ".yml") or path.exists():
+            out.append(tasks.trace_plan(ws, load_scenario(path), draws=draws, seed=seed))
+            continue
+        result = tasks.show_run(ws, check_run_id(item))
+        if result.kind == "compare":
+            from moneytrail.scenarios.schema import Plan
+
+            inputs = result.provenance.inputs
+            for data, n, s in zip(inputs["plans"], inputs["draws"], inputs["seeds"],
+                                  strict=True):
+                out.append(tasks.trace_plan(ws, Plan.model_validate(data), draws=n, seed=s))
+            continue
+        if result.kind != "trace":
+            raise MoneytrailError("a report is made from trace or compare runs",
+                                  field="run", value=f"{item} ({result.kind})")
+        if "categories" not in result.tables:
+            inputs = result.provenance.inputs
+            result = tasks.trace_plan(ws, plan_of(result), draws=inputs.get("draws"),
+                                      seed=inputs.get("seed"))
+        out.append(result)
+    return out
+
+
+__all__ = ["FORMATS", "format_of", "render_briefing", "render_html", "resolve_runs"]

@@ -1,0 +1,944 @@
+"""What a briefing says, gathered from results and the workspace (no rendering here).
+
+`gather(ws, results)` returns a `Briefing`: per plan its summary paragraph (written from the
+numbers by templates, no language model), the Sankey and interval charts, the tables of where
+the money ends up, the scorecard and conditions, the claims of the debate that concern it,
+the tornado of what drives the answer, and one numbered list of every source cited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from moneytrail.errors import MoneytrailError
+from moneytrail.report.briefing import charts
+from moneytrail.report.briefing.charts import short
+from moneytrail.report.briefing.text import (
+    count_phrase,
+    humanise,
+    in_unit,
+    interval,
+    money,
+    pct,
+    ref_ranges,
+)
+from moneytrail.scenarios.schema import Plan
+from moneytrail.service.result import Result
+from moneytrail.service.workspace import Workspace
+
+Progress = Callable[[str, int, int], None]
+RELIABILITY_ORDER = ("filing", "official", "analyst", "estimate", "assumption", "weak")
+TOP_ROWS = 10
+OTHER = "Other countries"
+
+
+# -- sources ---------------------------------------------------------------------------------
+@dataclass
+class SourceBook:
+    """Every source the workspace knows, numbered in the order a briefing cites them."""
+
+    rows: dict[str, dict[str, str]]
+    order: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, ws: Workspace) -> SourceBook:
+        rows: dict[str, dict[str, str]] = {}
+        frames = [ws.valuechain.sources, ws.analysis.sources]
+        try:
+            frames.append(ws.ledger().tables()["source"])
+        except Exception:      # a briefing still renders without a ledger store
+            frames.append(pd.DataFrame())
+        for frame in frames:
+            for record in frame.to_dict("records"):
+                sid = str(record.get("id") or "")
+                if sid and sid not in rows:
+                    rows[sid] = {k: "" if pd.isna(v) else str(v) for k, v in record.items()
+                                 if not str(k).startswith("_")}
+        return cls(rows=rows)
+
+    def number(self, sid: str) -> int:
+        if sid not in self.order:
+            self.order.append(sid)
+        return self.order.index(sid) + 1
+
+    def reliability(self, sid: str) -> str:
+        return (self.rows.get(sid, {}).get("reliability") or "unknown").strip() or "unknown"
+
+    def counts(self, ids: list[str]) -> dict[str, int]:
+        counter = Counter(self.reliability(s) for s in dict.fromkeys(ids))
+        ordered = {k: counter[k] for k in RELIABILITY_ORDER if counter.get(k)}
+        ordered.update({k: v for k, v in counter.items() if k not in ordered})
+        return ordered
+
+    def entry(self, sid: str) -> dict[str, Any]:
+        row = self.rows.get(sid, {})
+        return {"number": self.number(sid), "id": sid,
+                "publisher": row.get("publisher", ""), "title": row.get("title", ""),
+                "published": row.get("published", ""), "accessed": row.get("accessed", ""),
+                "url": row.get("url", ""), "primary_ref": row.get("primary_ref", ""),
+                "href": row.get("url", "") if str(row.get("url", "")).lower().startswith(
+                    ("https://", "http://")) else "",
+                "reliability": self.reliability(sid), "known": bool(row),
+                "reasoning": short(row.get("note", ""), 160)
+                if self.reliability(sid) == "assumption" else ""}
+
+    def entries(self) -> list[dict[str, Any]]:
+        return [self.entry(sid) for sid in list(self.order)]
+
+
+@dataclass
+class SourceNote:
+    """The note under a figure or table: sources in full, then groups by reference number.
+    A note that repeats an earlier one names it (`same_as`) and is printed short."""
+
+    full: list[dict[str, Any]]
+    groups: list[dict[str, str]]
+    weight: str
+    key: tuple[str, ...] = ()
+    same_as: str = ""
+
+    @classmethod
+    def build(cls, book: SourceBook, full: list[str], groups: list[tuple[str, list[str]]]
+              ) -> SourceNote:
+        full = [s for s in dict.fromkeys(full) if s]
+        entries = [book.entry(s) for s in full]          # numbered first
+        every = list(full)
+        out_groups = []
+        for label, ids in groups:
+            ids = [s for s in dict.fromkeys(ids) if s and s not in full]
+            if not ids:
+                continue
+            every += ids
+            numbers = [book.number(s) for s in ids]
+            out_groups.append({"label": label, "refs": ref_ranges(numbers),
+                               "count": str(len(ids)),
+                               "weight": count_phrase(book.counts(ids))})
+        return cls(full=entries, groups=out_groups, weight=count_phrase(book.counts(every)),
+                   key=tuple(full) + ("|",) + tuple(sorted(every)))
+
+    @property
+    def full_refs(self) -> str:
+        return ref_ranges([int(e["number"]) for e in self.full])
+
+
+def mark_repeats(sections: list[dict[str, Any]]) -> None:
+    """Print each distinct source note in full once; later copies name the first."""
+    seen: dict[tuple[str, ...], str] = {}
+    for section in sections:
+        items = [(f"Figure {f.number}", f) for f in section.get("figures", [])] + \
+                [(f"Table {t.number}", t) for t in section.get("tables", [])]
+        for label, item in items:
+            note = item.sources
+            if note is None:
+                continue
+            if note.key in seen:
+                note.same_as = seen[note.key]
+            else:
+                seen[note.key] = label
+
+
+# -- one plan --------------------------------------------------------------------------------
+@dataclass
+class Cell:
+    """A table cell: main text and an optional second line (the 90 % interval)."""
+
+    main: str
+    sub: str = ""
+    numeric: bool = True
+
+
+@dataclass
+class TableView:
+    """A numbered table as the template draws it."""
+
+    number: int
+    caption: str
+    head: list[str]
+    rows: list[tuple[str, list[Cell]]]
+    note: str = ""
+    sources: SourceNote | None = None
+    id: str = ""
+    wide: bool = False
+    intro: str = ""
+
+
+@dataclass
+class FigureView:
+    """A numbered figure: inline SVG, caption, note and sources."""
+
+    number: int
+    caption: str
+    svg: str
+    note: str = ""
+    sources: SourceNote | None = None
+    id: str = ""
+
+
+@dataclass
+class PlanBrief:
+    """Everything a briefing needs about one traced plan."""
+
+    result: Result
+    plan: Plan
+    name: str
+    summary: list[str] = field(default_factory=list)
+    reality: list[dict[str, str]] = field(default_factory=list)
+    tornado: Result | None = None
+    tornado_error: str = ""
+    direct_sources: list[str] = field(default_factory=list)
+    market_sources: list[str] = field(default_factory=list)
+    cost_sources: list[str] = field(default_factory=list)
+
+    @property
+    def currency(self) -> str:
+        return str(self.result.facts.get("currency", self.plan.currency))
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        return self.result.table(name) if name in self.result.tables else None
+
+
+@dataclass
+class Briefing:
+    """A plan briefing (one plan) or a comparison briefing (several)."""
+
+    title: str
+    short_title: str
+    kind: str
+    plans: list[PlanBrief]
+    sections: list[dict[str, Any]]
+    sources: list[dict[str, Any]]
+    meta: dict[str, Any]
+
+
+def plan_of(result: Result) -> Plan:
+    """The plan a trace result was computed from (its canonical inputs)."""
+    data = result.provenance.inputs.get("plan")
+    if not isinstance(data, dict):
+        raise MoneytrailError("a briefing needs trace runs (this run has no plan)",
+                              field="run", value=result.run_id)
+    return Plan.model_validate(data)
+
+
+def entity_names(ws: Workspace) -> dict[str, str]:
+    frame = ws.valuechain.entities
+    return {str(i): str(n) for i, n in zip(frame["id"], frame["name"], strict=True)}
+
+
+def entity_kinds(ws: Workspace) -> dict[str, str]:
+    frame = ws.valuechain.entities
+    return {str(i): str(k) for i, k in zip(frame["id"], frame["kind"], strict=True)}
+
+
+def country_names(ws: Workspace) -> dict[str, str]:
+    frame = ws.valuechain.countries
+    names = {str(c): str(n) for c, n in zip(frame["code"], frame["name"], strict=True)}
+    names.setdefault("EU", "EU (not split by member state)")
+    names.setdefault("ROW", "Rest of the world")
+    return names
+
+
+def the(name: str) -> str:
+    """'United States' -> 'the United States' (names that read with an article)."""
+    plural = ("United States", "Netherlands", "United Kingdom", "Rest of the world",
+              "United Arab Emirates", "Philippines", "Czech Republic")
+    return f"the {name}" if name in plural else name
+
+
+def place(names: dict[str, str], code: str) -> str:
+    """A country code as a sentence names it."""
+    if code == "EU":
+        return "the EU (not split by member state)"
+    return the(names.get(code, code))
+
+
+def category_names(ws: Workspace) -> dict[str, str]:
+    frame = ws.valuechain.categories
+    return {str(i): str(n) for i, n in zip(frame["id"], frame["name"], strict=True)}
+
+
+def split_sources(plan: Plan, result: Result) -> tuple[list[str], list[str], list[str]]:
+    """The plan's own sources, its markets' and the cost structures' (by id prefix)."""
+    own = [plan.budget.source or ""] + [i.source or "" for i in plan.spend.values()]
+    own += [i.source or "" for shares in plan.procurement.values() for i in shares.values()]
+    own = [s for s in dict.fromkeys(own) if s]
+    rest = [s for s in result.provenance.sources if s not in own]
+    costs = [s for s in rest if s.startswith("c_")]
+    markets = [s for s in rest if not s.startswith("c_")]
+    return own, markets, costs
+
+
+# -- how real is it --------------------------------------------------------------------------
+def normal_url(url: str) -> str:
+    url = str(url or "").strip().lower()
+    for prefix in ("https://", "http://", "www."):
+        url = url.removeprefix(prefix)
+    return url.rstrip("/")
+
+
+def matching_deals(ws: Workspace, plan: Plan, book: SourceBook) -> list[dict[str, str]]:
+    """Ledger deals that cite the plan's budget source (by id or URL), closest amount first:
+    their announced, committed and disbursed amounts in the plan's currency."""
+    budget_source = plan.budget.source or ""
+    if not budget_source:
+        return []
+    try:
+        ledger = ws.ledger()
+        tables = ledger.tables()
+        reality = ledger.reality(currency=plan.currency)
+    except Exception:
+        return []
+    url = normal_url(book.rows.get(budget_source, {}).get("url", ""))
+    same = {budget_source}
+    if url:
+        same |= {str(r["id"]) for r in tables["source"].to_dict("records")
+                 if normal_url(r.get("url", "")) == url}
+    deals = tables["deal"]
+    hits = [str(d["id"]) for d in deals.to_dict("records")
+            if same & set(str(d.get("sources") or "").split(";"))]
+    rows = reality[reality["deal"].isin(hits)]
+    if rows.empty:
+        return []
+
+    def distance(announced: float) -> float:
+        if not (announced and math.isfinite(announced)) or plan.budget.amount <= 0:
+            return math.inf
+        return abs(math.log(announced / plan.budget.amount))
+
+    rows = rows.assign(_d=[distance(float(v)) for v in rows["announced_central"]])
+    rows = rows.sort_values("_d")
+    out = []
+    for record in rows.head(1).to_dict("records"):
+        stages = {}
+        for stage in ("announced", "committed", "disbursed"):
+            central = record.get(f"{stage}_central")
+            stages[stage] = (money(central, plan.currency), str(record.get(f"{stage}_as_of")
+                                                                 or ""))
+        deal_row = deals[deals["id"] == record["deal"]].iloc[0]
+        refs = [s for s in str(deal_row.get("sources") or "").split(";") if s]
+        claim_sources = tables["claim"][tables["claim"]["deal"] == record["deal"]]["source"]
+        out.append({"deal": str(record["deal"]), "name": str(record["name"]),
+                    "announced": stages["announced"][0], "announced_as_of":
+                    stages["announced"][1], "committed": stages["committed"][0],
+                    "committed_as_of": stages["committed"][1],
+                    "disbursed": stages["disbursed"][0],
+                    "disbursed_as_of": stages["disbursed"][1],
+                    "announced_value": float(record.get("announced_central") or math.nan),
+                    "sources": ";".join(dict.fromkeys(refs + [str(s) for s in claim_sources
+                                                              if s])),
+                    "claim_refs": ";".join(str(r) for r in tables["claim"][
+                        tables["claim"]["deal"] == record["deal"]]["ref"])})
+    return out
+
+
+def reality_sentence(brief: PlanBrief) -> str:
+    plan = brief.plan
+    if not brief.reality:
+        return ("The plan matches no deal in the ledger, so how much of its money has been "
+                "committed or spent is not assessed here.")
+    deal = brief.reality[0]
+    part = ""
+    value = deal["announced_value"]
+    if isinstance(value, float) and math.isfinite(value) and value > 0:
+        ratio = plan.budget.amount / value
+        if abs(ratio - 1) > 0.02:
+            part = f" (the plan's budget is {pct(ratio)} of it)"
+    committed = (f"{deal['committed']} committed (as of {deal['committed_as_of']})"
+                 if deal["committed"] != "–" else "no committed amount recorded")
+    disbursed = (f"{deal['disbursed']} spent (as of {deal['disbursed_as_of']})"
+                 if deal["disbursed"] != "–" else "no money recorded as spent")
+    return (f"It matches the ledger deal “{deal['name']}”: {deal['announced']} announced "
+            f"(as of {deal['announced_as_of']}){part}; {committed}; {disbursed}.")
+
+
+# -- summaries -------------------------------------------------------------------------------
+def region_share(brief: PlanBrief, ws: Workspace) -> tuple[str, float, float, float] | None:
+    """The share of value added generated in the buyer region (median, p5, p95)."""
+    region = brief.plan.buyer_region
+    card = brief.table("scorecard")
+    if region == "EU" and card is not None and "EU value added (location)" in card.index:
+        row = card.loc["EU value added (location)"]
+        name = brief.result.facts.get("plan", brief.plan.id)
+        return ("the EU", float(row[f"{name}_p50"]), float(row[f"{name}_p5"]),
+                float(row[f"{name}_p95"]))
+    country = brief.table("country")
+    if country is not None and region in country.index:
+        row = country.loc[region]
+        label = the(country_names(ws).get(region, region))
+        return (label, float(row["share_p50"]), float(row["share_p5"]),
+                float(row["share_p95"]))
+    return None
+
+
+def largest_firm(brief: PlanBrief, ws: Workspace) -> tuple[str, str, pd.Series] | None:
+    """The single firm with the largest median share of value added."""
+    entity = brief.table("entity")
+    if entity is None or entity.empty:
+        return None
+    kinds = entity_kinds(ws)
+    firms = entity[[kinds.get(str(i)) == "firm" for i in entity.index]]
+    frame = firms if not firms.empty else entity
+    eid = str(frame["share_p50"].idxmax())
+    return eid, entity_names(ws).get(eid, eid), frame.loc[eid]
+
+
+def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
+    """The plain-language paragraph, one sentence per item of issue 13."""
+    plan, facts = brief.plan, brief.result.facts
+    currency = brief.currency
+    sentences = [f"“{plan.title}” spends {money(facts.get('total', plan.budget.amount), currency)}"
+                 f" ({plan.year}, buyer region {plan.buyer_region}), traced through the supply "
+                 f"chain over {int(facts.get('draws', 0)):,} Monte Carlo draws."]
+    sentences.append(reality_sentence(brief))
+    country = brief.table("country")
+    owner = brief.table("owner_country")
+    factor = brief.table("factor")
+    if country is not None and owner is not None and not country.empty:
+        names = country_names(ws)
+        c_top, o_top = country["share_p50"].idxmax(), owner["share_p50"].idxmax()
+        row = country.loc[c_top]
+        sentences.append(f"Most of the money ends up in {place(names, c_top)}: "
+                         f"{pct(row['share_p50'])} of the spending (90 % interval "
+                         f"{interval(row['share_p5'], row['share_p95'])}) is value added "
+                         f"generated there, and {pct(owner.loc[o_top, 'share_p50'])} accrues "
+                         f"to owners in {place(names, o_top)}.")
+    if factor is not None and {"capital", "labour", "tax"} <= set(factor.index):
+        sentences.append(f"Of the whole spending, {pct(factor.loc['capital', 'share_p50'])} "
+                         f"becomes profits, {pct(factor.loc['labour', 'share_p50'])} wages "
+                         f"and {pct(factor.loc['tax', 'share_p50'])} taxes.")
+    region = region_share(brief, ws)
+    if region is not None:
+        label, p50, p5, p95 = region
+        sentences.append(f"The share of the spending that stays in {label} as value added is "
+                         f"{pct(p50)} ({interval(p5, p95)}).")
+    firm = largest_firm(brief, ws)
+    if firm is not None:
+        eid, name, row = firm
+        supplier = brief.table("supplier")
+        first = ""
+        if supplier is not None and eid in supplier.index:
+            first = (f", and it receives {pct(supplier.loc[eid, 'share_p50'])} of the first "
+                     "invoices")
+        sentences.append(f"The largest dependency is on {name}: it keeps "
+                         f"{pct(row['share_p50'])} of the spending as value added "
+                         f"({interval(row['share_p5'], row['share_p95'])}){first}.")
+    sentences.append(assumption_sentence(brief, book))
+    return sentences
+
+
+def assumption_sentence(brief: PlanBrief, book: SourceBook) -> str:
+    """How much of the figures rests on assumptions: the reliability labels of the sources
+    behind them, and of the plan's spending split."""
+    ids = brief.direct_sources + brief.market_sources + brief.cost_sources
+    counts = book.counts(ids)
+    weak = counts.get("assumption", 0) + counts.get("weak", 0)
+    spend_labels = Counter((i.reliability or book.reliability(i.source or "")) for i in
+                           brief.plan.spend.values())
+    parts = [f"{n} {label}" for label, n in spend_labels.most_common()]
+    split = (f"all {sum(spend_labels.values())} are labelled {next(iter(spend_labels))}"
+             if len(spend_labels) == 1 else
+             "the labels are " + ", ".join(parts[:-1]) + " and " + parts[-1])
+    total = len(set(ids))
+    return (f"The figures rest on {total} sources ({count_phrase(counts)}); {weak} of them "
+            f"({pct(weak / max(total, 1))}) are modelling assumptions or weak sources. Of the "
+            f"{sum(spend_labels.values())} rows of the plan's spending split, {split}. Figures "
+            "resting on assumptions are model estimates to be read with their intervals, not "
+            "measurements.")
+
+
+# -- tables ----------------------------------------------------------------------------------
+def share_cell(row: pd.Series | None) -> Cell:
+    if row is None:
+        return Cell("–")
+    return Cell(pct(row["share_p50"]), interval(row["share_p5"], row["share_p95"]))
+
+
+def top_labels(frames: list[pd.DataFrame | None], limit: int) -> tuple[list[str], int]:
+    """Labels with the largest median share in any frame, and how many were left out."""
+    best: dict[str, float] = {}
+    for frame in frames:
+        if frame is None:
+            continue
+        for label, value in frame["share_p50"].items():
+            best[str(label)] = max(best.get(str(label), -1.0), float(value))
+    ordered = sorted(best, key=lambda k: -best[k])
+    return ordered[:limit], max(len(ordered) - limit, 0)
+
+
+def share_table(number: int, caption: str, columns: list[tuple[str, pd.DataFrame | None]],
+                label: str, names: dict[str, str] | None = None, limit: int = TOP_ROWS,
+                note: str = "") -> TableView:
+    """Rows: labels; one column per (heading, breakdown): median over its 90 % interval."""
+    labels, left_out = top_labels([f for _, f in columns], limit)
+    rows = []
+    for key in labels:
+        cells = [share_cell(frame.loc[key] if frame is not None and key in frame.index
+                            else None) for _, frame in columns]
+        rows.append(((names or {}).get(key, key), cells))
+    if left_out:
+        note = (note + " " if note else "") + (f"{left_out} smaller rows are left out here; "
+                                               "every row is in the run's JSON.")
+    return TableView(number=number, caption=caption, head=[label] + [h for h, _ in columns],
+                     rows=rows, note=note)
+
+
+def scorecard_rows(briefs: list[PlanBrief]) -> list[tuple[str, list[Cell]]]:
+    cards = [b.table("scorecard") for b in briefs]
+    labels = list(dict.fromkeys(str(i) for card in cards if card is not None
+                                for i in card.index))
+    rows = []
+    for label in labels:
+        cells = []
+        for brief, card in zip(briefs, cards, strict=True):
+            name = brief.result.facts.get("plan", brief.plan.id)
+            if card is None or label not in card.index:
+                cells.append(Cell("–"))
+                continue
+            row = card.loc[label]
+            unit = str(row.get("unit", "share"))
+            p50 = row.get(f"{name}_p50")
+            if not isinstance(p50, float | int) or not math.isfinite(float(p50)):
+                cells.append(Cell("not applicable"))
+                continue
+            cells.append(Cell(in_unit(p50, unit), interval(row.get(f"{name}_p5"),
+                                                           row.get(f"{name}_p95"), unit)))
+        rows.append((label, cells))
+    return rows
+
+
+def conditions_rows(brief: PlanBrief) -> list[tuple[str, list[Cell]]]:
+    frame = brief.table("conditions")
+    if frame is None or frame.empty:
+        return []
+    out = []
+    flat = frame.reset_index()
+    for record in flat.to_dict("records"):
+        label = str(record.get("condition") or record.get("label") or record.get("metric")
+                    or "")
+        values = [(k, v) for k, v in record.items() if k not in ("condition", "label")]
+        cells = [Cell(in_unit(v, "probability") if k.startswith("p_") else
+                      (pct(v) if isinstance(v, float) and ("share" in k or k.startswith(
+                          "value")) else str(v if v is not None else "–")), numeric=False)
+                 for k, v in values]
+        out.append((label, cells))
+    return out
+
+
+def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
+               ) -> tuple[list[dict[str, Any]], list[str], str]:
+    """The claims of the debate that concern the plans (by plan id, matched deal, its
+    ledger claims or the budget source), with verdicts, checks and sources."""
+    from moneytrail.analysis.claims import default_claims_path, load_claims
+    from moneytrail.service import tasks
+
+    keys: set[str] = set()
+    for brief in briefs:
+        keys |= {brief.plan.id, brief.plan.budget.source or ""}
+        for deal in brief.reality:
+            keys |= {deal["deal"], *deal["claim_refs"].split(";")}
+    keys.discard("")
+    try:
+        claims = load_claims(default_claims_path())
+        checked = tasks.check_claims(ws, draws=2000, seed=1).table("claims")
+    except Exception as exc:     # noqa: BLE001 - the briefing says why instead
+        return [], [], f"The claims could not be checked ({exc})."
+    concerning = []
+    for claim in claims:
+        text = json.dumps(claim.model_dump(mode="json"))
+        words = set(text.replace('"', " ").replace(",", " ").replace("[", " ")
+                    .replace("]", " ").replace(":", " ").split())
+        if keys & words:
+            concerning.append(claim.id)
+    out, sources = [], []
+    flat = checked.reset_index() if checked.index.name else checked
+    for cid in concerning:
+        rows = flat[flat["claim"] == cid]
+        if rows.empty:
+            continue
+        first = rows.iloc[0]
+        ids = [s for cell in rows["sources"] for s in str(cell).split("; ") if s]
+        sources += ids
+        out.append({"id": cid, "text": str(first["text"]), "verdict": str(first["verdict"]),
+                    "checks": [{"check": str(r["check"]), "figure": str(r["figure"]),
+                                "bound": str(r["bound"]), "verdict": str(r["check_verdict"]),
+                                "p_holds": in_unit(r["p_holds"], "probability")}
+                               for r in rows.to_dict("records")],
+                    "refs": ref_ranges([book.number(s) for s in dict.fromkeys(ids)])})
+    return out, sources, ""
+
+
+def sankey_data(brief: PlanBrief, ws: Workspace, limit: int = 7) -> charts.Sankey | None:
+    """Means (they add up) of categories, location countries and factors."""
+    cats, country = brief.table("categories"), brief.table("country")
+    cf = brief.table("country_factor")
+    if cats is None or country is None or cf is None:
+        return None
+    names, cat_names = country_names(ws), category_names(ws)
+    categories = [charts.Node(cat_names.get(str(k), humanise(k)), float(v))
+                  for k, v in cats["amount_mean"].items() if float(v) > 0]
+    ordered = country["amount_mean"].sort_values(ascending=False)
+    keep = [str(k) for k in ordered.index[:limit]]
+    share = ordered / max(ordered.sum(), 1e-9)
+    keep = [k for k in keep if share[k] >= 0.015] or keep[:1]
+    short = {"EU": "EU, not split", "ROW": "Rest of world"}
+    label = {k: short.get(k) or (names.get(k, k) if len(names.get(k, k)) <= 16 else k)
+             for k in keep}
+    countries = [charts.Node(label[k], float(ordered[k])) for k in keep]
+    other = float(ordered.drop(keep).sum())
+    if other > 0:
+        countries.append(charts.Node(OTHER, other))
+    flows: dict[tuple[str, str], float] = {}
+    factor_totals: dict[str, float] = {}
+    factor_label = {"labour": "Wages", "capital": "Profits", "tax": "Taxes"}
+    for key, value in cf["amount_mean"].items():
+        code, _, factor = str(key).partition(" / ")
+        fl = factor_label.get(factor, factor)
+        node = label.get(code, OTHER)
+        flows[(node, fl)] = flows.get((node, fl), 0.0) + float(value)
+        factor_totals[fl] = factor_totals.get(fl, 0.0) + float(value)
+    factors = [charts.Node(k, v) for k, v in factor_totals.items() if v > 0]
+    total = float(brief.result.facts.get("total", sum(n.amount for n in categories)))
+    return charts.Sankey(categories=categories, plan=charts.Node(brief.plan.title, total),
+                         countries=countries, factors=factors, flows=flows)
+
+
+def parameter_label(name: str, entities: dict[str, str], categories: dict[str, str]) -> str:
+    """A sensitivity parameter in words: 'cost nvidia<-tsmc 2025' -> 'NVIDIA: share of
+    revenue paid to TSMC' (unknown forms are returned as they are)."""
+    import re
+
+    def ent(key: str) -> str:
+        return entities.get(key, humanise(key))
+
+    def cat(key: str) -> str:
+        label = categories.get(key, humanise(key))
+        return label[0].lower() + label[1:] if label[1:2].islower() else label
+
+    factor = {"labour": "wages in", "capital": "profits to owners in", "tax": "taxes in"}
+    if m := re.fullmatch(r"spend (\S+)", name):
+        return f"Share of the budget spent on {cat(m[1])}"
+    if m := re.fullmatch(r"cost (\S+)<-(\S+) \d{4}", name):
+        return f"{ent(m[1])}: share of revenue paid to {ent(m[2])}"
+    if m := re.fullmatch(r"cost (\S+) (labour|capital|tax):(\S+) \d{4}", name):
+        return f"{ent(m[1])}: {factor[m[2]]} {m[3]} (share of revenue)"
+    if m := re.fullmatch(r"market (\S+)/(\S+) (\S+)", name):
+        return f"{ent(m[3])}: share of the {m[2]} {cat(m[1])} market"
+    if m := re.fullmatch(r"procurement (\S+) (\S+)", name):
+        return f"{ent(m[2])}: share of the plan's {cat(m[1])}"
+    return name
+
+
+def tornado_output(brief: PlanBrief, ws: Workspace) -> tuple[str, str]:
+    """What the tornado explains: the share of the largest dependency."""
+    firm = largest_firm(brief, ws)
+    if firm is None:
+        return "share:us_big_tech", "the share of US big tech"
+    eid, name, _ = firm
+    return f"share:entity:{eid}", f"{name}'s share of the value added"
+
+
+# -- assembling ------------------------------------------------------------------------------
+def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = None,
+           sensitivity: bool = True) -> Briefing:
+    """The content of a briefing for one trace result (a plan briefing) or several (a
+    comparison briefing)."""
+    from moneytrail.service import tasks
+
+    if not results:
+        raise MoneytrailError("a briefing needs at least one run", field="runs", value=0)
+    for result in results:
+        if result.kind != "trace":
+            raise MoneytrailError("a briefing is made of trace runs", field="run",
+                                  value=f"{result.run_id} ({result.kind})")
+    steps = 2 + (len(results) if sensitivity else 0)
+    done = 0
+
+    def step(label: str) -> None:
+        nonlocal done
+        if progress is not None:
+            progress(label, done, steps)
+        done += 1
+
+    book = SourceBook.of(ws)
+    briefs = []
+    for result in results:
+        plan = plan_of(result)
+        brief = PlanBrief(result=result, plan=plan,
+                          name=str(result.facts.get("plan", plan.id)))
+        brief.direct_sources, brief.market_sources, brief.cost_sources = \
+            split_sources(plan, result)
+        brief.reality = matching_deals(ws, plan, book)
+        briefs.append(brief)
+    for brief in briefs:
+        if sensitivity:
+            step(f"sensitivity of {brief.plan.id}")
+            output, _ = tornado_output(brief, ws)
+            try:
+                brief.tornado = tasks.sensitivity(ws, brief.plan, output, method="tornado",
+                                                  top=8)
+            except MoneytrailError as exc:
+                brief.tornado_error = str(exc)
+    step("claims of the debate")
+    claims, claim_sources, claims_error = claims_for(ws, briefs, book)
+    step("assembling")
+    sections = build_sections(ws, briefs, book, claims, claim_sources, claims_error)
+    kind = "plan" if len(briefs) == 1 else "comparison"
+    title = briefs[0].plan.title if kind == "plan" else f"Comparison of {len(briefs)} plans"
+    short_title = short(title if kind == "plan" else
+                        "Comparison: " + " · ".join(b.plan.id for b in briefs), 70)
+    first = results[0].provenance
+    meta = {"kind": kind, "date": dt.date.today().isoformat(),
+            "runs": [{"plan": b.plan.title, "id": b.plan.id, "run_id": b.result.run_id,
+                      "created": b.result.provenance.created, "draws": b.result.facts.get(
+                          "draws"), "seed": b.result.facts.get("seed"),
+                      "gap": b.result.facts.get("conservation_gap"),
+                      "currency": b.currency} for b in briefs],
+            "code_version": first.code_version, "data_version": first.data_version,
+            "data_hash": first.data_hash}
+    return Briefing(title=title, short_title=short_title, kind=kind, plans=briefs,
+                    sections=sections, sources=book.entries(), meta=meta)
+
+
+def trace_note(brief: PlanBrief, book: SourceBook) -> SourceNote:
+    return SourceNote.build(book, brief.direct_sources,
+                            [("Market shares and other parameters", brief.market_sources),
+                             ("Cost structures of the firms and sectors",
+                              brief.cost_sources)])
+
+
+def trace_notes(briefs: list[PlanBrief], book: SourceBook) -> SourceNote:
+    full = [s for b in briefs for s in b.direct_sources]
+    markets = [s for b in briefs for s in b.market_sources]
+    costs = [s for b in briefs for s in b.cost_sources]
+    return SourceNote.build(book, full, [("Market shares and other parameters", markets),
+                                         ("Cost structures of the firms and sectors", costs)])
+
+
+def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
+                   claims: list[dict[str, Any]], claim_sources: list[str],
+                   claims_error: str) -> list[dict[str, Any]]:
+    """The numbered sections with their figures and tables, in reading order."""
+    fig = iter(range(1, 1000))
+    tab = iter(range(1, 1000))
+    several = len(briefs) > 1
+    sections: list[dict[str, Any]] = []
+    names = country_names(ws)
+    entities = entity_names(ws)
+
+    # 1. summary (and the reality of the budget)
+    for brief in briefs:
+        brief.summary = summary(brief, ws, book)
+    sections.append({"id": "summary", "title": "Summary", "kind": "summary",
+                     "plans": briefs})
+
+    # 2. what the plan buys, and the Sankey
+    figures = []
+    spend_tables = [spend_table(next(tab), brief, ws, book) for brief in briefs]
+    for brief in briefs:
+        data = sankey_data(brief, ws)
+        if data is None:
+            continue
+        n = next(fig)
+        fmt = money_short(brief.currency)
+        svg = charts.sankey_svg(data, fmt, label_id=f"fig{n}",
+                                title=f"Where the money of {brief.plan.title} goes")
+        figures.append(FigureView(
+            number=n, id=f"fig{n}",
+            caption=f"Where the money goes: {brief.plan.title}",
+            svg=svg, sources=trace_note(brief, book),
+            note="From what the plan buys (left) to the country where value is added and to "
+                 "wages, profits and taxes (right). Band widths and amounts are means over "
+                 "the draws (means add up; medians do not); the tables give medians and 90 % "
+                 "intervals. Countries under 1.5 % are grouped as other countries."))
+    sections.append({"id": "flows", "title": "What the plan buys and where the money goes",
+                     "kind": "figures", "figures": figures, "tables": spend_tables,
+                     "tables_first": True})
+
+    # 3. where it ends up
+    figures, tables = [], []
+    for brief in briefs:
+        headline = brief.table("headline")
+        if headline is None:
+            continue
+        n = next(fig)
+        rows = [charts.Interval(str(k), float(r["share_p50"]), float(r["share_p5"]),
+                                float(r["share_p95"])) for k, r in headline.iterrows()]
+        figures.append(FigureView(
+            number=n, id=f"fig{n}", caption=f"Where the money ends up: {brief.plan.title}",
+            svg=charts.interval_svg(rows, pct, spread=interval, label_id=f"fig{n}",
+                                    title=f"Where the money of {brief.plan.title} ends up",
+                                    axis="share of the spending as value added (dot: median;"
+                                         " line: 90 % interval)"),
+            note="Share of the plan's spending that ends up as value added (wages, profits "
+                 "and taxes) with each recipient. Each row answers its own question and rows "
+                 "overlap (Nvidia's wages count under Nvidia and under wages), so they do not "
+                 "add up.",
+            sources=trace_note(brief, book)))
+    note_all = trace_notes(briefs, book)
+    country_note = ("Location: the country where the value is produced. Ownership: the "
+                    "country where the owners of the firms sit (profits go there).")
+    if several:
+        groups = [("Value added by country where it is generated (location; median, 90 % "
+                   "interval)", [(b.plan.id, b.table("country")) for b in briefs]),
+                  ("Value added by country where it accrues (ownership; median, 90 % "
+                   "interval)", [(b.plan.id, b.table("owner_country")) for b in briefs])]
+    else:
+        groups = [("Value added by country: location and ownership (median, 90 % interval)",
+                   [("Where it is generated (location)", briefs[0].table("country")),
+                    ("Where it accrues (ownership)", briefs[0].table("owner_country"))])]
+    for caption, columns in groups:
+        t = share_table(next(tab), caption, columns, "Country", names, note=country_note)
+        t.sources, t.id = note_all, f"tab{t.number}"
+        tables.append(t)
+    t = share_table(next(tab), "Value added by group of firms (median, 90 % interval)",
+                    [(b.plan.id if several else "Share of the spending", b.table("group"))
+                     for b in briefs], "Group",
+                    {k: humanise(k) for b in briefs if b.table("group") is not None
+                     for k in b.table("group").index},  # type: ignore[union-attr]
+                    note="Groups overlap (a firm can be in several), so the rows do not add "
+                         "up.")
+    t.sources, t.id = note_all, f"tab{t.number}"
+    tables.append(t)
+    t = share_table(next(tab), "Wages, profits and taxes (median, 90 % interval)",
+                    [(b.plan.id if several else "Share of the spending", b.table("factor"))
+                     for b in briefs], "Factor",
+                    {"labour": "Wages (labour)", "capital": "Profits (capital)",
+                     "tax": "Taxes"})
+    t.sources, t.id = note_all, f"tab{t.number}"
+    tables.append(t)
+    t = share_table(next(tab), "The largest recipients: firms and sectors (median, 90 % "
+                    "interval)",
+                    [(b.plan.id if several else "Share of the spending", b.table("entity"))
+                     for b in briefs], "Firm or sector", entities, limit=8)
+    t.sources, t.id = note_all, f"tab{t.number}"
+    tables.append(t)
+    sections.append({"id": "ends-up", "title": "Where the money ends up", "kind": "figures",
+                     "figures": figures, "tables": tables})
+
+    # 4. scorecard and conditions
+    tables = []
+    card_rows = scorecard_rows(briefs)
+    notes = "; ".join(str(b.result.tables["scorecard"].note).rstrip(". ") for b in briefs
+                      if "scorecard" in b.result.tables and b.result.tables["scorecard"].note)
+    t = TableView(number=next(tab), caption="Scorecard (median, 90 % interval)",
+                  head=["Metric"] + ([b.plan.id for b in briefs] if several else ["Value"]),
+                  rows=card_rows, note=(notes + ". " if notes else "") +
+                  "“Not applicable”: the metric does not apply to the plan (for example no "
+                  "conditions set, or no hardware bought).")
+    t.sources, t.id = note_all, f"tab{t.number}"
+    tables.append(t)
+    for brief in briefs:
+        rows = conditions_rows(brief)
+        frame = brief.table("conditions")
+        if not rows or frame is None:
+            continue
+        head = ["Condition"] + [str(c) for c in frame.reset_index().columns
+                                if c not in ("condition", "label")]
+        t = TableView(number=next(tab), caption=f"Conditions of {brief.plan.title}",
+                      head=head, rows=rows, sources=trace_note(brief, book))
+        t.id = f"tab{t.number}"
+        tables.append(t)
+    if not any(b.table("conditions") is not None for b in briefs):
+        empty_note = "The plan sets no policy conditions of its own." if not several else \
+            "None of the plans sets policy conditions of its own."
+    else:
+        empty_note = ""
+    sections.append({"id": "scorecard", "title": "Scorecard and conditions",
+                     "kind": "figures", "figures": [], "tables": tables,
+                     "intro": empty_note})
+
+    # 5. claims
+    claim_note = SourceNote.build(book, [], [("Ledger and data sources of the claims",
+                                             claim_sources)]) if claim_sources else None
+    sections.append({"id": "claims", "title": "Claims of the debate", "kind": "claims",
+                     "claims": claims, "number": next(tab), "sources": claim_note,
+                     "error": claims_error})
+
+    # 6. what drives the answer
+    figures = []
+    errors = []
+    for brief in briefs:
+        if brief.tornado is None:
+            if brief.tornado_error:
+                errors.append(f"{brief.plan.id}: {brief.tornado_error}")
+            continue
+        frame = brief.tornado.table("tornado").head(8)
+        _, what = tornado_output(brief, ws)
+        base = float(brief.tornado.facts.get("base", math.nan))
+        cats = category_names(ws)
+        rows = [charts.Swing(parameter_label(str(k), entities, cats), float(r["output_low"]),
+                             float(r["output_high"])) for k, r in frame.iterrows()]
+        n = next(fig)
+        figures.append(FigureView(
+            number=n, id=f"fig{n}",
+            caption=f"What drives {what}: {brief.plan.title}",
+            svg=charts.tornado_svg(rows, base, pct, label_id=f"fig{n}",
+                                   title=f"What drives {what} in {brief.plan.title}",
+                                   axis=what),
+            note=f"Each assumption set to the low and the high end of its 90 % interval, all "
+                 f"others at their central values (a tornado analysis, run "
+                 f"{brief.tornado.run_id}). The longer the bars, the more the answer rests "
+                 "on that assumption; the parameter names are in the run's JSON.",
+            sources=trace_note(brief, book)))
+    sections.append({"id": "drivers", "title": "What drives the answer", "kind": "figures",
+                     "figures": figures, "tables": [],
+                     "intro": "; ".join(errors)})
+    mark_repeats(sections)
+    return sections
+
+
+def spend_table(number: int, brief: PlanBrief, ws: Workspace, book: SourceBook) -> TableView:
+    """The plan as specified: each category's share of the budget (central, low–high), its
+    median amount, the source and reliability behind the share, and the plan's note."""
+    plan = brief.plan
+    names = category_names(ws)
+    cats = brief.table("categories")
+    rows = []
+    for category, item in plan.spend.items():
+        low = item.low if item.low is not None else item.central
+        high = item.high if item.high is not None else item.central
+        amount = cats.loc[category, "amount_p50"] if cats is not None and \
+            category in cats.index else math.nan
+        source = item.source or ""
+        basis = (f"[{book.number(source)}] " if source else "") + \
+            (item.reliability or (book.reliability(source) if source else "no source"))
+        rows.append((names.get(category, humanise(category)),
+                     [Cell(pct(item.central), interval(low, high)),
+                      Cell(money(amount, plan.currency)),
+                      Cell(basis, numeric=False), Cell(item.note or "", numeric=False)]))
+    budget = plan.budget
+    note = (f"Budget {money(budget.amount, plan.currency)}"
+            + (f" [{book.number(budget.source)}]" if budget.source else "")
+            + (f": {budget.note}" if budget.note else ".")
+            + " Shares are of the budget (central value, 90 % interval); amounts are medians "
+              "over the draws. Numbers in brackets refer to the Sources at the end.")
+    table = TableView(number=number, caption=f"What the plan buys: {plan.title}",
+                      head=["Category", "Share of the budget", "Amount (median)",
+                            "Source, reliability", "Note"], rows=rows, note=note,
+                      id=f"tab{number}", wide=True)
+    table.intro = plan.description.strip()
+    return table
+
+
+def money_short(currency: str) -> Callable[[float], str]:
+    """Amounts in a chart: 'EUR 7.5 bn' (two significant digits beyond the unit)."""
+    def fmt(value: float) -> str:
+        if not math.isfinite(value):
+            return "–"
+        for size, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
+            if abs(value) >= size:
+                scaled = value / size
+                digits = 1 if abs(scaled) < 100 else 0
+                return f"{currency} {scaled:,.{digits}f} {suffix}"
+        return f"{currency} {value:,.0f}"
+    return fmt
+
+
+__all__ = ["Briefing", "PlanBrief", "SourceBook", "gather", "plan_of"]

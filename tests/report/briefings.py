@@ -1,0 +1,28 @@
+"""What the briefing tests share: the reference plan, hostile text, page images."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+REFERENCE = ROOT / "scenarios" / "eu-ai-gigafactories.yaml"
+DRAWS = 2000
+HOSTILE_TITLE = ("<script>alert('title')</script> <b>bold</b> & "
+                 + "Gigafactory" * 12 + " صندوق الذكاء الاصطناعي קרן בינה מלאכותית")
+HOSTILE_NOTE = ('<img src=x onerror="alert(1)"> <a href="javascript:alert(2)">click</a> '
+                + "Supercalifragilistic" * 10 + " ملاحظة")
+
+
+def page_images(pdf: Path, folder: Path, dpi: int = 40) -> list[Path]:
+    """Every page as a PNG (pdftoppm); skipped with the reason when poppler is missing."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm is not installed (make system-deps installs poppler-utils)")
+    folder.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf),
+                           str(folder / "page")], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return sorted(folder.glob("page-*.png"))
