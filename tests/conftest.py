@@ -30,3 +30,16 @@ def cache_dir(tmp_path_factory):
         os.environ.pop("MONEYTRAIL_CACHE_DIR", None)
     else:
         os.environ["MONEYTRAIL_CACHE_DIR"] = old
+
+
+@pytest.fixture(autouse=True, scope="session")
+def default_store(tmp_path_factory):
+    """Commands run without --db store their runs in a temporary SQLite file, never in the
+    user's own store (subprocess CLI tests inherit it); a test may still set its own."""
+    folder = tmp_path_factory.mktemp("store")
+    old = os.environ.get("MONEYTRAIL_DATABASE_URL")
+    if old is None:
+        os.environ["MONEYTRAIL_DATABASE_URL"] = str(folder / "ledger.sqlite")
+    yield folder
+    if old is None:
+        os.environ.pop("MONEYTRAIL_DATABASE_URL", None)
