@@ -385,3 +385,18 @@ def test_downloaded_plan_reproduces_the_run_id(client, done_run, tmp_path):
     plan = load_scenario(path)
     with Workspace.open() as ws:
         assert tasks.trace_run_id(ws, plan, draws=DRAWS, seed=3) == done_run["run_id"]
+
+
+def test_run_and_compare_pages_offer_the_briefing(client, done_run):
+    """The "Download report" links give the run's briefing: one offline HTML file with its
+    figures and run id, and a PDF; a bad format is a 4xx."""
+    run_id = done_run["run_id"]
+    page = client.get(f"/r/{run_id}").text
+    assert f"/r/{run_id}/report.pdf" in page and f"/r/{run_id}/report.html" in page
+    html = client.get(f"/r/{run_id}/report.html")
+    assert html.status_code == 200 and "attachment" in html.headers["content-disposition"]
+    assert run_id in html.text and "Nvidia" in html.text and "<script" not in html.text
+    pdf = client.get(f"/r/{run_id}/report.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert client.get(f"/r/{run_id}/report.docx").status_code == 400
+    assert client.get(f"/r/{'0' * 32}/report.pdf").status_code == 404

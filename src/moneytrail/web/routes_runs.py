@@ -246,6 +246,22 @@ def add_run_routes(app: FastAPI) -> None:
         return page(request, "run.html", view=view, meta=view["meta"],
                     api=f"{API}/runs/{state.id}", traced=reference_traces(request))
 
+    @app.get("/r/{run}/report.{fmt}", include_in_schema=False)
+    def run_report(request: Request, run: str, fmt: str) -> Response:
+        state = run_state(request, run)
+        if state.result is None or state.result.kind != "trace":
+            raise MoneytrailError(f"this run is {state.status}; its report comes once it is "
+                                  "done", field="run id", value=state.id)
+        return briefing_response(request, [state.result], fmt, f"moneytrail-{state.id[:8]}")
+
+    @app.get("/compare/report.{fmt}", include_in_schema=False)
+    def compare_report(request: Request, fmt: str, runs: Q = None) -> Response:
+        ids = [part.strip() for part in (runs or "").split(",") if part.strip()]
+        comparison(request, runs)                 # the same checks as the compare page
+        results = [run_state(request, rid).result for rid in ids]
+        return briefing_response(request, [r for r in results if r is not None], fmt,
+                                 "moneytrail-comparison")
+
     @app.get("/embed/r/{run}/{chart}", include_in_schema=False)
     def embed_run(request: Request, run: str, chart: str) -> HTMLResponse:
         from moneytrail.web.views import choice_param
@@ -327,6 +343,19 @@ def create_run(request: Request, body: Any) -> tuple[str, str]:
     jobs = queue(request)
     plan, draws, seed = run_request(jobs.ws, body)
     return jobs.submit(plan, draws, seed)
+
+
+def briefing_response(request: Request, results: list[Result], fmt: str, name: str
+                      ) -> Response:
+    """A briefing (report.briefing) of done runs as a download: PDF or one HTML file."""
+    from moneytrail.report.briefing import render_briefing
+    from moneytrail.web.views import choice_param
+
+    fmt = choice_param("format", fmt, ("pdf", "html")) or "pdf"
+    body = render_briefing(request.app.state.workspace, results, fmt=fmt)
+    media = "application/pdf" if fmt == "pdf" else "text/html; charset=utf-8"
+    return Response(body, media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
 
 
 def comparison(request: Request, runs: str | None) -> View:
