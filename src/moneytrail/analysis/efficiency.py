@@ -71,7 +71,8 @@ def efficiency_draws(result: TraceResult, data: AnalysisData,
     runs of the class of `run` (at its original compute and trend-adjusted), and the plan's
     cost per such capability."""
     purchases = purchases if purchases is not None else plan_purchases(result)
-    plan, year, n = result.plan, result.model.year, result.draws
+    plan = result.require_plan()
+    year, n = plan.year, result.draws
     stream = Stream(result.seed, "efficiency")
     mfu = draw_interval(data.param("mfu"), stream.at(MFU), n, lower=0.0, upper=1.0)
     busy = draw_interval(data.param("busy_fraction"), stream.at(BUSY), n, lower=0.0, upper=1.0)

@@ -40,7 +40,7 @@ def scorecard_draws(evaluation: Evaluation, conditions: list[Condition] | None =
         if metric == "export_exposed_share":
             kwargs = {**kwargs, "on": on}
         out[label] = evaluation.metric(metric, **kwargs)
-    plan = evaluation.result.plan
+    plan = evaluation.result.require_plan()
     rules = plan.conditions if conditions is None else conditions
     if rules:
         out[CONDITIONS_ROW] = held_share(holds_matrix(evaluation, rules, plan.path or plan.id))

@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -46,7 +47,7 @@ def line_of(frame: pd.DataFrame, index: int) -> int:
 
 
 def flagged_rows(frame: pd.DataFrame, flagged: np.ndarray | pd.Series
-                 ) -> Iterator[tuple[int, dict[str, object]]]:
+                 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """(index, row as a dict) of the rows a vectorised pre-check flagged, in frame order.
 
     The checks below find suspicious rows with whole-column operations, then run the exact
@@ -64,7 +65,7 @@ def per_value(column: pd.Series, function: Callable[[str], object], dtype: type 
     """`function` of every cell, shape (rows,), computed once per distinct cell value (data
     columns repeat values a lot; each is parsed by the same Python rule as a single row)."""
     codes, distinct = pd.factorize(column, use_na_sentinel=False)
-    values = np.array([function(v) for v in distinct.tolist()], dtype=dtype)
+    values: np.ndarray = np.array([function(v) for v in distinct.tolist()], dtype=dtype)
     return values[codes] if values.size else np.empty(len(column), dtype=dtype)
 
 

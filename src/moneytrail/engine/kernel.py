@@ -230,7 +230,7 @@ def run_block(kernel: Kernel, seed: int, block: int, size: int) -> Outputs:
     """Flows (size, flows), tier value added (size, tiers + 1), final demand (size, n) and
     purchases per market row (size, rows)."""
     rng = block_rng(seed, block)
-    if kernel.deterministic:
+    if kernel.deterministic and isinstance(kernel.demand, FixedDemand):
         f = np.asarray(kernel.demand.f, dtype=float)[None, :]
         flows, tier_va, _ = evaluate(kernel, f, None, None)
         return (np.repeat(flows, size, axis=0), np.repeat(tier_va, size, axis=0),
@@ -298,13 +298,14 @@ def evaluate(kernel: Kernel, f: np.ndarray, cost_raw: np.ndarray | None,
     parts = []
     x1 = terms1 = None
     if n1:
+        assert kernel.cost is not None and cost_raw is not None, "firm entities need draws"
         A1, w1 = kernel.cost.build(cost_raw)
         f1 = f[:, :n1]
         x1 = linalg.batched_solve(A1, f1)
         entity1 = kernel.flow_entity[:kernel.n_flows1]
         parts.append(w1 * x1[:, entity1])
         v1 = np.zeros((size, n1))
-        np.add.at(v1, (slice(None), entity1), w1)
+        np.add.at(v1, (slice(None), entity1), w1)  # type: ignore[arg-type]  # numpy's stub omits tuple indices
         terms1 = [f1]
         for k in range(tiers):
             tier_va[:, k] = np.einsum("dj,dj->d", v1, terms1[k])
@@ -338,6 +339,7 @@ def table_outputs(table: TableBlock, f2: np.ndarray, x1: np.ndarray | None,
         x2 = linalg.solve_many(table.A, rhs.T).T
         apply = table.apply
     else:
+        assert table.noise is not None, "a random stream perturbs a table with noise"
         data = perturbed_coefficients(table.pattern, table.noise, rng, size)
         if guess is None and table.central_x is not None:
             guess = np.broadcast_to(table.central_x, rhs.shape)
@@ -360,6 +362,7 @@ def response_tiers(table: TableBlock, entry_demand: np.ndarray,
                    terms1: list[np.ndarray] | None, tiers: int) -> np.ndarray:
     """Value added by tier from the precomputed tier weights: money entering the table at
     tier m reaches tier k after k - m steps inside it."""
+    assert table.tier_response is not None, "called only with precomputed responses"
     size, e = entry_demand.shape[0], table.entries.size
     va = np.zeros((size, tiers))
     for k in range(tiers):

@@ -80,9 +80,10 @@ def select_deals(tables: Tables, *, region: str | Sequence[str] | None = None,
     known = {"region": known_regions(tables), "sector": set(SECTORS), "purpose": None}
     for column, wanted in (("region", region), ("sector", sector), ("purpose", purpose)):
         values = as_list(wanted)
+        allowed = known[column]
         for value in values or []:
-            if known[column] is not None and value not in known[column]:
-                raise LedgerError(f"unknown {column} (use {', '.join(sorted(known[column]))})",
+            if allowed is not None and value not in allowed:
+                raise LedgerError(f"unknown {column} (use {', '.join(sorted(allowed))})",
                                   field=f"--{column}", value=value)
         if values:
             mask &= deals[column].isin(values)

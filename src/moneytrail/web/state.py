@@ -69,13 +69,14 @@ class WebState:
     def claims(self) -> pd.DataFrame:
         """The debate's claims checked against the data and this store's ledger (once)."""
         if self._claims is None:
+            chain = self.valuechain            # before the lock: it takes the lock itself
             with self._lock:
                 if self._claims is None:
-                    from moneytrail.analysis.claims import check_claims
+                    from moneytrail.analysis.claims import check_claims, ledger_tables
                     from moneytrail.analysis.data import load_analysis
+                    from moneytrail.model.builder import build_model
 
-                    tables = self.ledger.tables()
-                    ledger = tables["claim"]
-                    ledger.attrs["deals"] = tables["deal"]
-                    self._claims = check_claims(data=load_analysis(self.data), ledger=ledger)
+                    self._claims = check_claims(data=load_analysis(self.data), chain=chain,
+                                                ledger=ledger_tables(self.ledger),
+                                                model=lambda year: build_model(chain, year))
         return self._claims
