@@ -16,6 +16,7 @@ not a change of 0.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -111,7 +112,7 @@ def market_concentration(chain: ValueChain, *, data: AnalysisData,
         level = float(hhi(central, atom))
         stats = describe(h)
         top = int(np.argmax(np.where(atom, -1, central)))
-        rows.append({"category": key[0], "buyer_region": key[1], "year": int(key[2]),
+        rows.append({"category": key[0], "buyer_region": key[1], "year": int(cast(int, key[2])),
                      "suppliers": len(suppliers), "top_supplier": suppliers[top],
                      "top_share": float(central[top]), "hhi": level,
                      **{f"hhi_{k}": v for k, v in stats.items()},

@@ -12,6 +12,7 @@ import pandas as pd
 from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.purchases import Purchases
 from moneytrail.analysis.stats import Stream, draw_interval
+from moneytrail.data.checks import one_row
 from moneytrail.engine.result import TraceResult
 from moneytrail.errors import ScenarioError
 
@@ -22,7 +23,7 @@ HARDWARE = ("accelerators", "servers", "networking", "storage")
 
 def reference_chip(data: AnalysisData) -> pd.Series:
     """The reference accelerator's row of analysis/accelerators.csv."""
-    return data["accelerators"].set_index("id").loc[REFERENCE_CHIP]
+    return one_row(data["accelerators"].set_index("id"), REFERENCE_CHIP)
 
 
 def reference_flops(data: AnalysisData) -> float:

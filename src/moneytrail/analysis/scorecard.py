@@ -83,6 +83,6 @@ def scorecard(results: list[TraceResult], *, data: AnalysisData,
             for stat in STATS:
                 columns.setdefault((result.label, stat), {})[label] = stats[stat]
     table = pd.DataFrame(columns)
-    table.columns = pd.MultiIndex.from_tuples(table.columns, names=["plan", "stat"])
+    table.columns = pd.MultiIndex.from_tuples(list(columns), names=["plan", "stat"])
     table.index.name = "metric"
     return Scorecard(table=table, export_rules_on=dates)

@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from moneytrail.errors import MoneytrailError
+
 RELIABILITY = ("filing", "official", "analyst", "estimate", "weak", "assumption")
 # a date of year, month or day precision; the groups are year, month, day
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -41,7 +43,17 @@ class Problem:
         return ", ".join(parts) + f": {self.message}"
 
 
-def line_of(frame: pd.DataFrame, index: int) -> int:
+def one_row(frame: pd.DataFrame, label: Any) -> pd.Series:
+    """The row of `label` in a frame whose index names each row once (`frame.loc[label]` is
+    a DataFrame when a label repeats: a clear error instead)."""
+    row = frame.loc[label]
+    if isinstance(row, pd.DataFrame):
+        raise MoneytrailError(f"{label!r} names {len(row)} rows of a table keyed by it, "
+                              "expected one", field=str(frame.index.name or "id"), value=label)
+    return row
+
+
+def line_of(frame: pd.DataFrame, index: Any) -> int:
     """CSV line number of a data row (header is line 1)."""
     return int(index) + 2
 
