@@ -292,7 +292,7 @@ def bench_mrio(sizes: Sequence[int] = (1000, 3000, 6000), density: float = 0.01,
                                      memory=True)
         reference = L @ y
         x = model.solve(y)
-        va_gap = abs(float(run.value.draw_totals[0]) - y.sum()) / y.sum()
+        va_gap = run.value.conservation_gap / y.sum()
         rows.append({"case": f"one trace, n={n} ({density:.0%} dense)", "n": n,
                      "pymrio_calc_all_s": calc.seconds, "pymrio_L_at_y_s": mult.seconds,
                      "scipy_splu_solve_s": lu.seconds, "build_s": build.seconds,
@@ -344,7 +344,7 @@ def bench_demand_draws(n: int = 6000, draws: int = 1000, density: float = 0.01,
 
     def ours() -> tuple[Any, Any]:
         model = mt.IOModel.from_pymrio(fresh)
-        return model, mt.trace(F, model, tiers=4)
+        return model, mt.trace(F, model, tiers=4, keep_draws=True)
 
     pymrio_run, mult, run = paired([baseline, product, ours], repeat=repeat, memory=True)
     model, result = run.value
@@ -397,7 +397,7 @@ def bench_perturbed(n: int = 3000, draws: int = 100, density: float = 0.01,
         return outputs
 
     def ours() -> Any:
-        return mt.trace(f, model, draws=draws, seed=1, tiers=4)
+        return mt.trace(f, model, draws=draws, seed=1, tiers=4, keep_draws=True)
 
     baseline, run = paired([pymrio_draws, ours], repeat=repeat, memory=True)
     result = run.value
@@ -431,9 +431,10 @@ def bench_full_size(n: int = 9800, density: float = 0.005, draws: int = 100,
     build = timed(load, repeat=1)
     model = build.value
     del io, load
-    one = timed(lambda: mt.trace(f, model, tiers=4), repeat=repeat)
+    one = timed(lambda: mt.trace(f, model, tiers=4, keep_draws=True), repeat=repeat)
     noisy = model.with_noise(0.1)
-    many = timed(lambda: mt.trace(f, noisy, draws=draws, seed=1, tiers=4), repeat=repeat)
+    many = timed(lambda: mt.trace(f, noisy, draws=draws, seed=1, tiers=4, keep_draws=True),
+                 repeat=repeat)
     v = model.value_added_coefficients()[model.flows_entity_index]
     x = one.value.flows[0] / v
     residual = float(np.max(np.abs(x - model.A @ x - f)) / np.max(np.abs(f)))
@@ -517,14 +518,18 @@ BLAS_THREADS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 SECTIONS = ("startup", "demo", "trace", "mrio", "demand", "perturbed", "full", "cluster")
 
 
+def check_sections(only: Sequence[str]) -> None:
+    unknown = set(only) - set(SECTIONS)
+    if unknown:
+        raise ValueError(f"unknown bench sections {sorted(unknown)} (use {', '.join(SECTIONS)})")
+
+
 def bench_sections(draws: int = 10_000, sizes: Sequence[int] = (1000, 3000, 6000), *,
                    repeat: int = REPEAT, cluster_draws: int = 200_000,
                    only: Sequence[str] = SECTIONS) -> dict[str, list[Row]]:
     """Every benchmark of `moneytrail bench` (or those named in `only`), each against its
     yardstick in this run."""
-    unknown = set(only) - set(SECTIONS)
-    if unknown:
-        raise ValueError(f"unknown bench sections {sorted(unknown)} (use {', '.join(SECTIONS)})")
+    check_sections(only)
     plan: list[tuple[str, str, Callable[[], list[Row]]]] = [
         ("startup", "Start-up beside `python -c pass`", lambda: bench_startup(repeat)),
         ("demo", "moneytrail demo beside a fixed numpy workload", lambda: bench_demo(repeat)),

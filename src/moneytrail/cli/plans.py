@@ -269,16 +269,17 @@ def bench(
     import pandas as pd
     from rich.table import Table
 
-    from moneytrail.bench import SECTIONS, bench_sections
+    from moneytrail.bench import SECTIONS, bench_sections, check_sections
     from moneytrail.report.terminal import check_format
 
     check_format(fmt)
     chosen = tuple(s.strip() for s in only.split(",") if s.strip()) or SECTIONS
     try:
-        sections = bench_sections(draws, tuple(int(s) for s in sizes.split(",") if s),
-                                  repeat=repeat, cluster_draws=cluster_draws, only=chosen)
+        check_sections(chosen)
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--only") from None
+    sections = bench_sections(draws, tuple(int(s) for s in sizes.split(",") if s),
+                              repeat=repeat, cluster_draws=cluster_draws, only=chosen)
     if fmt == "json":
         print(json.dumps(sections, indent=2, default=float))
         return
