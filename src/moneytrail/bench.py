@@ -372,7 +372,7 @@ def bench_perturbed(n: int = 3000, draws: int = 100, density: float = 0.01,
     import scipy.sparse as sp
 
     import moneytrail as mt
-    from moneytrail.engine.kernel import block_rng
+    from moneytrail.engine import streams
     from moneytrail.engine.noise import perturbed_coefficients
 
     io, _ = synthetic_table(n, density)
@@ -380,7 +380,9 @@ def bench_perturbed(n: int = 3000, draws: int = 100, density: float = 0.01,
     model = mt.IOModel.from_pymrio(io).with_noise(spread)
     pattern = sp.csr_array(model.A)
     assert model.noise is not None                    # with_noise sets it
-    data = perturbed_coefficients(pattern, model.noise, block_rng(1, 0), min(draws, 100))
+    # the trace's own perturbations of seed block 0 (its "table_noise" stream)
+    data = perturbed_coefficients(pattern, model.noise, streams.rng(1, "table_noise", 0),
+                                  min(draws, 100))
     index = io.Z.index
     Y = pd.DataFrame(f[:, None], index=index, columns=pd.MultiIndex.from_tuples(
         [("r0", "fd")], names=["region", "category"]))
