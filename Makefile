@@ -19,7 +19,7 @@ $(VENV)/.runtime: $(BIN)/python pyproject.toml
 
 $(VENV)/.dev: $(VENV)/.runtime
 	$(PIP) install -e ".[dev]" $(QUIET)
-	$(BIN)/python -c "import pytest, hypothesis, pymrio, sqlalchemy, psycopg, playwright, axe_playwright_python"
+	$(BIN)/python -c "import pytest, hypothesis, pymrio, sqlalchemy, psycopg, playwright, axe_playwright_python, mypy"
 	touch $@
 
 venv: $(VENV)/.runtime
@@ -47,16 +47,21 @@ serve: venv
 screenshots: dev-venv system-deps
 	$(BIN)/python scripts/screenshots.py screenshots
 
+# mypy first (a type error fails CI in seconds, before the long test run), then every test.
 test: dev-venv system-deps
+	$(BIN)/mypy src
 	@url=$$(scripts/postgres.sh start) || { echo "could not start PostgreSQL"; exit 1; }; \
 	MONEYTRAIL_TEST_POSTGRES_URL=$$url $(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	scripts/postgres.sh stop; exit $$rc
 
+# Every target of issue 8 against a yardstick timed in the same run; BENCH_ARGS e.g.
+# "--cluster-draws 10000000" for the full cluster run, "--only trace,startup" for a part.
 bench: dev-venv
-	$(BIN)/moneytrail bench
+	$(BIN)/moneytrail bench $(BENCH_ARGS)
 
 lint: dev-venv
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/mypy src
 
 clean:
-	rm -rf $(VENV) .cache .pytest_cache
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache

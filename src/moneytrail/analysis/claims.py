@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -144,7 +144,7 @@ def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None =
     file = str(path or default_claims_path())
     claims = claims if claims is not None else load_claims(path)
     context = Context(data, ledger, draws, seed, chain=chain, model=model)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i, claim in enumerate(claims):
         first = len(rows)
         for j, check in enumerate(claim.checks):

@@ -31,6 +31,7 @@ from moneytrail.analysis.claims_schema import (
 from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.dependency import rules_in_force, tier_of
 from moneytrail.analysis.stats import Stream, draw_interval
+from moneytrail.data.checks import one_row
 from moneytrail.data.valuechain import ValueChain
 from moneytrail.model.iomodel import IOModel
 
@@ -114,7 +115,7 @@ def _ledger_amount(ctx: Context, refs: list[str], where: Where, arg: str, side: 
     for k, ref in enumerate(refs):
         if ref not in table.index:
             raise where.error("unknown ledger claim ref", f"{arg}.{k}", ref)
-        row = table.loc[ref]
+        row = one_row(table, ref)
         values = draw_interval((float(row["low"]), float(row["central"]), float(row["high"])),
                                ctx.stream(side, k), ctx.draws, lower=0.0)
         total += ctx.data.convert(values, row["currency"], "EUR", int(row["price_year"]))
@@ -236,7 +237,7 @@ def value_remaining(ctx: Context, args: ValueRemainingArgs, where: Where) -> Fig
     decline = draw_interval(ctx.data.param("value_decline_per_year"), ctx.stream(SINGLE),
                             ctx.draws, lower=0.0, upper=1.0)
     value = (1.0 - decline) ** args.years
-    row = ctx.data["parameters"].set_index("id").loc["value_decline_per_year"]
+    row = one_row(ctx.data["parameters"].set_index("id"), "value_decline_per_year")
     return Figure(value, f"{np.median(value):.2f} of the value left after {args.years:g} years",
                   _split(row["sources"]))
 
@@ -245,7 +246,7 @@ def _run(ctx: Context, name: str, where: Where, arg: str) -> pd.Series:
     runs = ctx.data["training_runs"].set_index("id")
     if name not in runs.index:
         raise where.error(f"unknown training run (known: {_known(runs.index)})", arg, name)
-    return runs.loc[name]
+    return one_row(runs, name)
 
 
 def compute_ratio(ctx: Context, args: RunPairArgs, where: Where) -> Figure:

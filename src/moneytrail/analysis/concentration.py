@@ -16,6 +16,7 @@ not a change of 0.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -111,7 +112,7 @@ def market_concentration(chain: ValueChain, *, data: AnalysisData,
         level = float(hhi(central, atom))
         stats = describe(h)
         top = int(np.argmax(np.where(atom, -1, central)))
-        rows.append({"category": key[0], "buyer_region": key[1], "year": int(key[2]),
+        rows.append({"category": key[0], "buyer_region": key[1], "year": int(cast(int, key[2])),
                      "suppliers": len(suppliers), "top_supplier": suppliers[top],
                      "top_share": float(central[top]), "hhi": level,
                      **{f"hhi_{k}": v for k, v in stats.items()},
@@ -167,17 +168,17 @@ def market_effects(result: TraceResult, data: AnalysisData,
                    purchases: Purchases | None = None) -> list[MarketEffect]:
     """For each category the plan buys that has a market size in the data: HHI before/after
     one year of the plan's purchases enters the market."""
-    plan, model = result.plan, result.model
+    plan, model = result.require_plan(), result.model
     years = spend_years(plan)
     purchases = purchases if purchases is not None else plan_purchases(result)
     kinds = _kinds(model.entities)
     stream = Stream(result.seed, "concentration")
     effects = []
-    markets = model.markets
+    markets = model.require_markets()
     for k, category in enumerate(purchases.categories):
         market = markets[(markets["category"] == category)
                          & (markets["buyer_region"] == plan.buyer_region)]
-        size = _market_size(data, category, plan.buyer_region, model.year, plan.currency,
+        size = _market_size(data, category, plan.buyer_region, plan.year, plan.currency,
                             stream.at(k, SIZE),
                             result.draws)
         if market.empty or size is None:
@@ -186,7 +187,8 @@ def market_effects(result: TraceResult, data: AnalysisData,
         universe = list(dict.fromkeys(list(market["supplier"]) + bought_from))
         col = {s: k for k, s in enumerate(universe)}
         plan_buys = np.zeros((result.draws, len(universe)))
-        np.add.at(plan_buys, (slice(None), [col[s] for s in bought_from]), bought / years)
+        np.add.at(plan_buys, (slice(None), [col[s] for s in bought_from]),  # type: ignore[arg-type]
+                  bought / years)                 # numpy's stub omits tuple indices
         spend = plan_buys.sum(axis=1)
         if category in plan.procurement:
             sampler = PertSampler(market["low"], market["central"], market["high"], lower=0,

@@ -57,7 +57,7 @@ def check_conditions(evaluation: Evaluation, conditions: list[Condition] | None 
                      where: str | None = None) -> pd.DataFrame:
     """One row per condition: the metric's interval, the bound, P(holds) and the verdict.
     Defaults to the conditions in the plan's own scenario file."""
-    plan = evaluation.result.plan
+    plan = evaluation.result.require_plan()
     conditions = plan.conditions if conditions is None else conditions
     where = where or plan.path or plan.id
     rows = []

@@ -72,7 +72,7 @@ def single_supplier_share(result: TraceResult, purchases: Purchases | None = Non
 def dominant_firms(result: TraceResult, threshold: float) -> list[str]:
     """Firms holding more than `threshold` (central share) of any market in the model's data
     (any category and buyer region): the single suppliers a value chain can rest on."""
-    markets = result.model.markets
+    markets = result.model.require_markets()
     shares = markets["central"] / markets.groupby(["category", "buyer_region"])[
         "central"].transform("sum")
     dominant = set(markets.loc[(shares > threshold).to_numpy(), "supplier"])
@@ -152,7 +152,7 @@ def tier_of(rules: pd.DataFrame, country: str) -> tuple[int, float] | None:
 
 
 def site_of(result: TraceResult) -> str:
-    plan = result.plan
+    plan = result.require_plan()
     return plan.site_country or plan.buyer_region
 
 
@@ -185,8 +185,8 @@ def export_exposure(result: TraceResult, on: dt.date, purchases: Purchases | Non
             "rules": sorted(set(rules["rule"])), "h100e_p50": describe(units)["p50"]}
     if site == "EU":
         members = sorted(data["eu_members"]["country"])
-        tiers = {m: tier_of(rules, m) for m in members}
-        capped = [m for m in members if tiers[m] is not None and tiers[m][0] >= 2]
+        tiers = {m: tier for m in members if (tier := tier_of(rules, m)) is not None}
+        capped = [m for m, tier in tiers.items() if tier[0] >= 2]
         if not capped:
             return np.zeros(result.draws), {**info, "tier": None, "exposed_members": []}
         worst = min(capped, key=lambda m: tiers[m][1])
@@ -205,7 +205,8 @@ def export_table(result: TraceResult, dates: list[dt.date] | None = None, *,
     ways: from when rules are in force, and from when they bind (see export_exposure)."""
     purchases = purchases if purchases is not None else plan_purchases(result)
     rows = []
-    for on, basis in ((d, b) for d in dates or [rules_date(result.plan)] for b in EXPORT_BASES):
+    chosen = dates or [rules_date(result.require_plan())]
+    for on, basis in ((d, b) for d in chosen for b in EXPORT_BASES):
         share, info = export_exposure(result, on, purchases, data=data, basis=basis)
         rows.append({"date": on.isoformat(), "basis": basis,
                      "rules": ", ".join(info["rules"]) or "none",

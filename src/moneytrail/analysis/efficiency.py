@@ -19,6 +19,7 @@ from moneytrail.analysis.hardware import (
 )
 from moneytrail.analysis.purchases import Purchases, plan_purchases
 from moneytrail.analysis.stats import Stream, describe_frame, draw_interval
+from moneytrail.data.checks import one_row
 from moneytrail.engine.result import TraceResult
 from moneytrail.errors import ScenarioError
 
@@ -49,7 +50,7 @@ def run_compute(data: AnalysisData, run: str, year: int, stream: Stream,
     if run not in runs.index:
         raise ScenarioError(f"unknown training run (known: {', '.join(runs.index)})",
                             field="run", value=run)
-    row = runs.loc[run]
+    row = one_row(runs, run)
     flop = draw_interval((row["flop_low"], row["flop_central"], row["flop_high"]),
                          stream.at(FLOP), draws, lower=0.0)
     halving = draw_interval(data.param("algorithmic_halving_months"), stream.at(HALVING),
@@ -71,7 +72,8 @@ def efficiency_draws(result: TraceResult, data: AnalysisData,
     runs of the class of `run` (at its original compute and trend-adjusted), and the plan's
     cost per such capability."""
     purchases = purchases if purchases is not None else plan_purchases(result)
-    plan, year, n = result.plan, result.model.year, result.draws
+    plan = result.require_plan()
+    year, n = plan.year, result.draws
     stream = Stream(result.seed, "efficiency")
     mfu = draw_interval(data.param("mfu"), stream.at(MFU), n, lower=0.0, upper=1.0)
     busy = draw_interval(data.param("busy_fraction"), stream.at(BUSY), n, lower=0.0, upper=1.0)

@@ -12,6 +12,7 @@ import pandas as pd
 from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.purchases import Purchases
 from moneytrail.analysis.stats import Stream, draw_interval
+from moneytrail.data.checks import one_row
 from moneytrail.engine.result import TraceResult
 from moneytrail.errors import ScenarioError
 
@@ -22,7 +23,7 @@ HARDWARE = ("accelerators", "servers", "networking", "storage")
 
 def reference_chip(data: AnalysisData) -> pd.Series:
     """The reference accelerator's row of analysis/accelerators.csv."""
-    return data["accelerators"].set_index("id").loc[REFERENCE_CHIP]
+    return one_row(data["accelerators"].set_index("id"), REFERENCE_CHIP)
 
 
 def reference_flops(data: AnalysisData) -> float:
@@ -47,11 +48,11 @@ def accelerator_units(result: TraceResult, purchases: Purchases, data: AnalysisD
     by_cat = purchases.by_category()
     spend = by_cat["accelerators"].to_numpy() if "accelerators" in by_cat else np.zeros(
         result.draws)
-    chip = reference_accelerator(data, result.model.year)
+    plan = result.require_plan()
+    chip = reference_accelerator(data, plan.year)
     price = draw_interval((chip["price_low"], chip["price_central"], chip["price_high"]),
                           Stream(result.seed, "accelerator_price"), result.draws, lower=0.0)
-    spend_chip_currency = data.convert(spend, result.plan.currency, chip["currency"],
-                                       result.model.year)
+    spend_chip_currency = data.convert(spend, plan.currency, chip["currency"], plan.year)
     units = spend_chip_currency / price
     return units * chip["bf16_tflops"] / reference_chip(data)["bf16_tflops"], chip
 
@@ -67,10 +68,11 @@ def rented_gpu_hours(result: TraceResult, purchases: Purchases, data: AnalysisDa
     """Per draw, reference-GPU hours the plan's cloud_compute spending rents (spend / the
     year's sourced hourly rent), the same draws in every analysis."""
     by_cat = purchases.by_category()
-    year, n = result.model.year, result.draws
+    plan = result.require_plan()
+    year, n = plan.year, result.draws
     if "cloud_compute" not in by_cat:
         return np.zeros(n)
     cloud = by_cat["cloud_compute"].to_numpy()
     rent = draw_interval(data.param(f"gpu_rent_usd_per_hour_{year}"),
                          Stream(result.seed, "gpu_rent"), n, lower=0.01)
-    return data.convert(cloud, result.plan.currency, "USD", year) / rent
+    return data.convert(cloud, plan.currency, "USD", year) / rent

@@ -39,7 +39,7 @@ def hardware_value(result: TraceResult, data: AnalysisData, purchases: Purchases
     """Per draw: hardware bought, its resale value at the horizon, and straight-line book value
     (NaN share when the plan buys no hardware)."""
     stream, n = Stream(result.seed, "lifecycle"), result.draws
-    horizon = float(result.plan.horizon_years)
+    horizon = float(result.require_plan().horizon_years)
     by_cat = purchases.by_category()
     hardware = by_cat[[c for c in HARDWARE if c in by_cat]].sum(axis=1).to_numpy()
     decline = draw_interval(data.param("value_decline_per_year"), stream.at(DECLINE), n,
@@ -56,7 +56,7 @@ def energy(result: TraceResult, data: AnalysisData, purchases: Purchases
            ) -> dict[str, np.ndarray]:
     """Per draw: H100-equivalents owned, energy of owned and of rented compute (kWh)."""
     stream, n = Stream(result.seed, "lifecycle"), result.draws
-    plan = result.plan
+    plan = result.require_plan()
     units, chip = accelerator_units(result, purchases, data)
     it_factor = draw_interval(data.param("it_power_per_tdp"), stream.at(IT_FACTOR), n, lower=0.0)
     busy = draw_interval(data.param("busy_fraction"), stream.at(BUSY), n, lower=0.0, upper=1.0)
@@ -74,7 +74,8 @@ def lifecycle_draws(result: TraceResult, data: AnalysisData,
                     purchases: Purchases | None = None) -> dict[str, np.ndarray]:
     """Per-draw lifecycle quantities over the plan's horizon, in the plan's currency."""
     purchases = purchases if purchases is not None else plan_purchases(result)
-    plan, year, n = result.plan, result.model.year, result.draws
+    plan = result.require_plan()
+    year, n = plan.year, result.draws
     value = hardware_value(result, data, purchases)
     kwh = energy(result, data, purchases)
     site = site_of(result)
@@ -94,7 +95,7 @@ def lifecycle_draws(result: TraceResult, data: AnalysisData,
 
 def data_years(result: TraceResult, data: AnalysisData) -> dict[str, int]:
     """The year of the grid and price rows the lifecycle used (its nearest-year fallback)."""
-    site, year = site_of(result), result.model.year
+    site, year = site_of(result), result.require_plan().year
     grid = int(site_row(data["grid"], site, year, "grid intensity")["year"])
     price = int(site_row(data["electricity_prices"], site, year, "electricity price")["year"])
     return {"energy_mwh": grid, "energy_mwh_rented": grid, "co2_tonnes": grid,

@@ -48,7 +48,7 @@ class Evaluation:
     @property
     def on(self) -> dt.date:
         """The default date for export rules (see dependency.rules_date)."""
-        return rules_date(self.result.plan)
+        return rules_date(self.result.require_plan())
 
     def value_added_share(self, mask: np.ndarray) -> np.ndarray:
         return self.result.select(mask) / self.result.draw_totals
@@ -59,7 +59,7 @@ class Evaluation:
                threshold: float | None = None, on: dt.date | None = None) -> np.ndarray:
         """Per-draw values of a named metric; unknown names, selectors and data gaps are clear
         errors naming the scenario file and field."""
-        plan = self.result.plan
+        plan = self.result.require_plan()
         where = where or plan.path or plan.id
         if name == "value_added_share":
             return self.value_added_share(self._mask(where, field_name, group, country,
@@ -130,13 +130,13 @@ class Evaluation:
 
     def renewable_share(self) -> np.ndarray:
         """The plan's contracted renewable share if it states one, else its site's grid mix."""
-        plan, n = self.result.plan, self.result.draws
+        plan, n = self.result.require_plan(), self.result.draws
         if plan.renewable_share is not None:
             return draw_interval(plan.renewable_share.bounds,
                                  Stream(self.result.seed, "renewable_share"),
                                  n, lower=0.0, upper=1.0)
         row = site_row(self.data["grid"].dropna(subset=["renewable_share"]),
-                       site_of(self.result), self.result.model.year, "renewable share")
+                       site_of(self.result), plan.year, "renewable share")
         return np.full(n, float(row["renewable_share"]))
 
     def closed_model_share(self) -> np.ndarray:

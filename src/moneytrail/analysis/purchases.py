@@ -27,7 +27,7 @@ class Purchases:
         """Per-draw spending per category (draws x categories)."""
         codes = pd.Categorical(self.rows["category"], categories=list(self.categories)).codes
         out = np.zeros((self.amounts.shape[0], len(self.categories)))
-        np.add.at(out, (slice(None), codes), self.amounts)
+        np.add.at(out, (slice(None), codes), self.amounts)  # type: ignore[arg-type]  # numpy's stub omits tuple indices
         return pd.DataFrame(out, columns=list(self.categories))
 
     def in_category(self, category: str) -> tuple[list[str], np.ndarray]:

@@ -44,7 +44,7 @@ def scorecard_draws(evaluation: Evaluation, conditions: list[Condition] | None =
         if metric == "export_exposed_share":
             kwargs = {**kwargs, "on": on}
         out[label] = evaluation.metric(metric, **kwargs)
-    plan = evaluation.result.plan
+    plan = evaluation.result.require_plan()
     rules = plan.conditions if conditions is None else conditions
     if rules:
         out[CONDITIONS_ROW] = held_share(holds_matrix(evaluation, rules, plan.path or plan.id))
@@ -87,6 +87,6 @@ def scorecard(results: list[TraceResult], *, data: AnalysisData,
             for stat in STATS:
                 columns.setdefault((result.label, stat), {})[label] = stats[stat]
     table = pd.DataFrame(columns)
-    table.columns = pd.MultiIndex.from_tuples(table.columns, names=["plan", "stat"])
+    table.columns = pd.MultiIndex.from_tuples(list(columns), names=["plan", "stat"])
     table.index.name = "metric"
     return Scorecard(table=table, export_rules_on=dates)

@@ -305,19 +305,33 @@ def validate(
 def bench(
     draws: Annotated[int, typer.Option(help="Monte Carlo draws per reference plan")] = 10_000,
     sizes: Annotated[str, typer.Option(help="comma-separated table sizes")] = "1000,3000,6000",
+    repeat: Annotated[int, typer.Option(help="timed runs per side (medians)", min=1)] = 3,
+    cluster_draws: Annotated[int, typer.Option(
+        help="draws on a 2-worker LocalCluster (0: skip; the issue's target is 10000000)",
+        min=0)] = 200_000,
+    only: Annotated[str, typer.Option(
+        help="comma-separated sections: startup, demo, trace, mrio, demand, perturbed, full, "
+             "cluster")] = "",
     fmt: FormatOpt = "table",
 ) -> None:
-    """Benchmarks against the baselines the issues name, as ratios measured in one run."""
+    """Benchmarks against the targets of the issues, as ratios to yardsticks timed in the same
+    run (medians of --repeat interleaved runs on both sides)."""
     import json
 
     import pandas as pd
     from rich.table import Table
 
-    from moneytrail.bench import bench_sections
+    from moneytrail.bench import SECTIONS, bench_sections, check_sections
     from moneytrail.report.terminal import check_format
 
     check_format(fmt)
-    sections = bench_sections(draws, tuple(int(s) for s in sizes.split(",") if s))
+    chosen = tuple(s.strip() for s in only.split(",") if s.strip()) or SECTIONS
+    try:
+        check_sections(chosen)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--only") from None
+    sections = bench_sections(draws, tuple(int(s) for s in sizes.split(",") if s),
+                              repeat=repeat, cluster_draws=cluster_draws, only=chosen)
     if fmt == "json":
         print(json.dumps(sections, indent=2, default=float))
         return
@@ -331,8 +345,8 @@ def bench(
         for row in rows:
             table.add_column(str(row["case"]), justify="right", overflow="fold")
         for key in [k for k in rows[0] if k != "case"]:
-            table.add_row(key, *[f"{row[key]:.4g}" if isinstance(row[key], float)
-                                 else str(row[key]) for row in rows])
+            table.add_row(key, *[f"{row.get(key):.4g}" if isinstance(row.get(key), float)
+                                 else str(row.get(key, "-")) for row in rows])
         console.print(table)
 
 

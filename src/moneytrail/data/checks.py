@@ -11,9 +11,12 @@ import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from moneytrail.errors import MoneytrailError
 
 RELIABILITY = ("filing", "official", "analyst", "estimate", "weak", "assumption")
 # a date of year, month or day precision; the groups are year, month, day
@@ -40,13 +43,23 @@ class Problem:
         return ", ".join(parts) + f": {self.message}"
 
 
-def line_of(frame: pd.DataFrame, index: int) -> int:
+def one_row(frame: pd.DataFrame, label: Any) -> pd.Series:
+    """The row of `label` in a frame whose index names each row once (`frame.loc[label]` is
+    a DataFrame when a label repeats: a clear error instead)."""
+    row = frame.loc[label]
+    if isinstance(row, pd.DataFrame):
+        raise MoneytrailError(f"{label!r} names {len(row)} rows of a table keyed by it, "
+                              "expected one", field=str(frame.index.name or "id"), value=label)
+    return row
+
+
+def line_of(frame: pd.DataFrame, index: Any) -> int:
     """CSV line number of a data row (header is line 1)."""
     return int(index) + 2
 
 
 def flagged_rows(frame: pd.DataFrame, flagged: np.ndarray | pd.Series
-                 ) -> Iterator[tuple[int, dict[str, object]]]:
+                 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """(index, row as a dict) of the rows a vectorised pre-check flagged, in frame order.
 
     The checks below find suspicious rows with whole-column operations, then run the exact
@@ -64,7 +77,7 @@ def per_value(column: pd.Series, function: Callable[[str], object], dtype: type 
     """`function` of every cell, shape (rows,), computed once per distinct cell value (data
     columns repeat values a lot; each is parsed by the same Python rule as a single row)."""
     codes, distinct = pd.factorize(column, use_na_sentinel=False)
-    values = np.array([function(v) for v in distinct.tolist()], dtype=dtype)
+    values: np.ndarray = np.array([function(v) for v in distinct.tolist()], dtype=dtype)
     return values[codes] if values.size else np.empty(len(column), dtype=dtype)
 
 

@@ -85,8 +85,8 @@ def interval_warnings(path: str | Path | None = None) -> list[Problem]:
         for i in frame.index[miss > INTERVAL_MISS]:
             warnings.append(Problem(frame.attrs.get("path", "?"), int(i) + 2,
                                     "low/central/high",
-                                    f"{frame.at[i, 'low']}/{frame.at[i, 'central']}/"
-                                    f"{frame.at[i, 'high']}",
+                                    "/".join(str(frame.at[i, c])
+                                             for c in ("low", "central", "high")),
                                     f"a share bounded to [0, 1] cannot have this 90 % interval "
                                     f"(percentiles miss by {miss[i]:.0%} of its width)"))
     return warnings

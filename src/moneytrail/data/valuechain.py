@@ -156,7 +156,8 @@ def table_problems(tables: dict[str, pd.DataFrame], sources: pd.DataFrame) -> li
     inputs = costs[costs["kind"] == "input"]
     input_sums = pd.to_numeric(inputs["central"], errors="coerce").groupby(
         [inputs["entity"], inputs["year"]]).sum()
-    for (entity, year), total in input_sums.items():
+    for (entity, year), total in zip(input_sums.index.tolist(), input_sums.tolist(),
+                                     strict=True):
         if total >= 1:
             problems.append(Problem(path, None, "central", round(float(total), 6),
                                     f"inputs of {entity}/{year} add up to {total:.4g} >= 1: "

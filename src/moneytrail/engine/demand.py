@@ -49,7 +49,7 @@ class DemandSampler:
     def to_demand(self, amounts: np.ndarray) -> np.ndarray:
         """Final demand (draws, n): a supplier's purchases summed over categories."""
         f = np.zeros((amounts.shape[0], self.n))
-        np.add.at(f, (slice(None), self.supplier), amounts)
+        np.add.at(f, (slice(None), self.supplier), amounts)  # type: ignore[arg-type]  # numpy's stub omits tuple indices
         return f
 
     def assemble(self, spend: np.ndarray, market: np.ndarray) -> np.ndarray:

@@ -83,10 +83,10 @@ def flow_dimension(table: pd.DataFrame, name: str, eu: frozenset[str]) -> Dimens
         keys = table[first].astype(str) + " / " + table[second].astype(str)
     else:
         keys = table[name].astype(str)
-    codes, names = pd.factorize(keys, sort=True)
-    matrix = np.zeros((n, len(names)))
+    codes, uniques = pd.factorize(keys, sort=True)
+    matrix = np.zeros((n, len(uniques)))
     matrix[np.arange(n), codes] = 1.0
-    return Dimension(name, tuple(str(label) for label in names), matrix)
+    return Dimension(name, tuple(str(label) for label in uniques), matrix)
 
 
 def flow_dimensions(table: pd.DataFrame, eu: frozenset[str]) -> dict[str, Dimension]:

@@ -248,7 +248,7 @@ def run_block(kernel: Kernel, seed: int, block: int, size: int) -> Outputs:
     purchases per market row (size, rows) and evidence (size, labels, evidence columns; (size,
     0) when off)."""
     rng = block_rng(seed, block)
-    if kernel.deterministic:
+    if kernel.deterministic and isinstance(kernel.demand, FixedDemand):
         f = np.asarray(kernel.demand.f, dtype=float)[None, :]
         flows, tier_va, _ = evaluate(kernel, f, None, None)
         return (np.repeat(flows, size, axis=0), np.repeat(tier_va, size, axis=0),
@@ -334,6 +334,7 @@ def evaluate(kernel: Kernel, f: np.ndarray, cost_raw: np.ndarray | None,
     parts = []
     x1 = terms1 = None
     if n1:
+        assert kernel.cost is not None and cost_raw is not None, "firm entities need draws"
         A1, w1 = kernel.cost.build(cost_raw)
         if systems is not None:
             systems.append((A1, w1))
@@ -342,7 +343,7 @@ def evaluate(kernel: Kernel, f: np.ndarray, cost_raw: np.ndarray | None,
         entity1 = kernel.flow_entity[:kernel.n_flows1]
         parts.append(w1 * x1[:, entity1])
         v1 = np.zeros((size, n1))
-        np.add.at(v1, (slice(None), entity1), w1)
+        np.add.at(v1, (slice(None), entity1), w1)  # type: ignore[arg-type]  # numpy's stub omits tuple indices
         terms1 = [f1]
         for k in range(tiers):
             tier_va[:, k] = np.einsum("dj,dj->d", v1, terms1[k])
@@ -376,6 +377,7 @@ def table_outputs(table: TableBlock, f2: np.ndarray, x1: np.ndarray | None,
         x2 = linalg.solve_many(table.A, rhs.T).T
         apply = table.apply
     else:
+        assert table.noise is not None, "a random stream perturbs a table with noise"
         data = perturbed_coefficients(table.pattern, table.noise, rng, size)
         if guess is None and table.central_x is not None:
             guess = np.broadcast_to(table.central_x, rhs.shape)
@@ -398,6 +400,7 @@ def response_tiers(table: TableBlock, entry_demand: np.ndarray,
                    terms1: list[np.ndarray] | None, tiers: int) -> np.ndarray:
     """Value added by tier from the precomputed tier weights: money entering the table at
     tier m reaches tier k after k - m steps inside it."""
+    assert table.tier_response is not None, "called only with precomputed responses"
     size, e = entry_demand.shape[0], table.entries.size
     va = np.zeros((size, tiers))
     for k in range(tiers):

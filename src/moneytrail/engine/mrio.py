@@ -60,10 +60,10 @@ def dense_to_csr(M: np.ndarray) -> sp.csr_array:
 
 def compact(M: np.ndarray | sp.csr_array) -> np.ndarray | sp.csr_array:
     """Sparse when at most SPARSE_DENSITY of the entries are nonzero, dense otherwise."""
-    S = M if sp.issparse(M) else dense_to_csr(M)
+    S = dense_to_csr(M) if isinstance(M, np.ndarray) else M
     if S.nnz < SPARSE_DENSITY * S.shape[0] * S.shape[1]:
         return S
-    return S.toarray() if sp.issparse(M) else np.asarray(M)
+    return np.asarray(M) if isinstance(M, np.ndarray) else S.toarray()
 
 
 def coefficients_from_Z(Z: np.ndarray, x: np.ndarray) -> sp.csr_array:
@@ -203,7 +203,7 @@ def classify_rows(names: list[str], factor_map: dict[str, str] | None) -> list[s
         raise ModelError("the factor block has a value-added row and its components (counted "
                          f"twice): map {', '.join(both)} to 'ignore' or its components away "
                          "in factor_map", field="factor_inputs", value=both[0])
-    return factors
+    return [factor for factor in factors if factor is not None]    # all known by now
 
 
 def factor_flows(io: Any, labels, regions, columns, factor_map) -> pd.DataFrame:

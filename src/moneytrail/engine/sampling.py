@@ -77,16 +77,24 @@ class PertSampler:
         self.a, self.b = fit_pert_bounds(low, mode, high, lower=lower, upper=upper)
         self.alpha, self.beta = pert_shape(self.a, self.mode, self.b)
         self.fixed = self.b <= self.a
+        # what every draw needs, selected once (draw is called per seed block, often for a
+        # single parameter, so its own overhead counts)
+        free = np.flatnonzero(~self.fixed)
+        self._free = free if free.size < self.mode.size else None      # None: all free
+        self._shape = (self.alpha[free], self.beta[free])
+        self._start, self._width = self.a[free], self.b[free] - self.a[free]
 
     def draw(self, rng: np.random.Generator, draws: int) -> np.ndarray:
         """An array (draws, parameters)."""
-        n = self.mode.size
-        out = np.empty((draws, n))
+        k = self._start.size
+        if k:
+            values = self._start + self._width * rng.beta(*self._shape, size=(draws, k))
+            if self._free is None:
+                return values
+        out = np.empty((draws, self.mode.size))
         out[:, self.fixed] = self.mode[self.fixed]
-        free = ~self.fixed
-        if free.any():
-            unit = rng.beta(self.alpha[free], self.beta[free], size=(draws, int(free.sum())))
-            out[:, free] = self.a[free] + (self.b[free] - self.a[free]) * unit
+        if k:
+            out[:, self._free] = values
         return out
 
     def quantile(self, u: np.ndarray) -> np.ndarray:

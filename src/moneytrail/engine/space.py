@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from moneytrail.engine.demand import DemandSampler
-from moneytrail.engine.kernel import Kernel, Outputs, evaluate
+from moneytrail.engine.kernel import Kernel, evaluate
 from moneytrail.engine.sampling import PertSampler
+from moneytrail.errors import ModelError
 from moneytrail.model.iomodel import IOModel
 from moneytrail.scenarios.schema import Plan
 
@@ -89,8 +90,14 @@ def parameter_space(plan: Plan, model: IOModel, kernel: Kernel) -> ParameterSpac
                           sizes=tuple(s.mode.size for s in samplers))
 
 
-def run_rows(kernel: Kernel, sizes: tuple[int, ...], raw: np.ndarray) -> Outputs:
-    """Evaluate the trace at given parameter values (rows, parameters), table at its centre."""
+def run_rows(kernel: Kernel, sizes: tuple[int, ...], raw: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Evaluate the trace at given parameter values (rows, parameters), table at its centre:
+    flows, tier value added and final demand per row."""
+    demand = kernel.demand
+    if not isinstance(demand, DemandSampler):
+        raise ModelError("parameter values need a plan's demand (spend and market shares)",
+                         field="plan")
     spend, market = raw[:, :sizes[0]], raw[:, sizes[0]:sizes[0] + sizes[1]]
     cost_raw = raw[:, sizes[0] + sizes[1]:] if len(sizes) > 2 else None
-    return evaluate(kernel, kernel.demand.assemble(spend, market), cost_raw, None)
+    return evaluate(kernel, demand.assemble(spend, market), cost_raw, None)

@@ -143,9 +143,9 @@ def run_trace(plan: Plan | None, model: IOModel,
 def start_fold(part: tuple[list[TraceSummary], Any]) -> tuple[TraceSummary | None, list]:
     """The first chunk's result as the start of the fold."""
     summaries, outputs = part
-    summary = summaries[0] if summaries else None
-    for more in summaries[1:]:
-        summary = summary.merge(more)
+    summary: TraceSummary | None = None
+    for more in summaries:
+        summary = more if summary is None else summary.merge(more)
     return summary, [] if outputs is None else [outputs]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, Table, delete, insert, select, update
 
 from moneytrail.ledger.models import TABLES, DealLink
 from moneytrail.ledger.records import KINDS, Record, canonical, claim_id, key_of, split_list
@@ -75,7 +75,7 @@ def deal_links(conn: Connection, deal: str | None = None) -> dict[str, dict[str,
 
 def read_all(conn: Connection, kind: str) -> list[Record]:
     """Every record of a kind in the order it was first written."""
-    table = TABLES[kind].__table__
+    table = table_of(kind)
     links = deal_links(conn) if kind == "deal" else {}
     rows = conn.execute(select(table).order_by(table.c.seq)).mappings().all()
     return [from_row(kind, row, links.get(row["id"]) if kind == "deal" else None)
@@ -107,12 +107,12 @@ def key_values(kind: str, key: str) -> dict[str, object] | None:
 
 def column_length(kind: str, column: str) -> int:
     """Longest text the column holds (no limit: a very large number)."""
-    length = getattr(TABLES[kind].__table__.c[column].type, "length", None)
+    length = getattr(table_of(kind).c[column].type, "length", None)
     return int(length) if length else 2**62
 
 
 def read_one(conn: Connection, kind: str, key: str) -> Record | None:
-    table = TABLES[kind].__table__
+    table = table_of(kind)
     values = key_values(kind, key)
     if values is None:
         return None
@@ -128,25 +128,33 @@ def read_one(conn: Connection, kind: str, key: str) -> Record | None:
 
 def key_filter(kind: str, record: Mapping) -> list:
     spec = KINDS[kind]
-    table = TABLES[kind].__table__
+    table = table_of(kind)
     return [table.c[column] == (int(record[column]) if column in spec.integers
                                 else record[column]) for column in spec.key]
 
 
+def table_of(kind: str) -> Table:
+    """The Core table of a kind's ORM class (SQLAlchemy's stubs type `__table__` as any
+    FromClause; a declarative class with columns always has a Table)."""
+    table = TABLES[kind].__table__
+    assert isinstance(table, Table)
+    return table
+
+
 def remove(conn: Connection, kind: str, record: Record) -> None:
-    conn.execute(delete(TABLES[kind].__table__).where(*key_filter(kind, record)))
+    conn.execute(delete(table_of(kind)).where(*key_filter(kind, record)))
     if kind == "deal":
         conn.execute(delete(DealLink).where(DealLink.deal == record["id"]))
 
 
 def write(conn: Connection, kind: str, record: Record, revision: int, seq: int) -> None:
-    conn.execute(insert(TABLES[kind].__table__).values(**to_row(kind, record, revision, seq)))
+    conn.execute(insert(table_of(kind)).values(**to_row(kind, record, revision, seq)))
     write_links(conn, kind, record)
 
 
 def replace(conn: Connection, kind: str, record: Record, revision: int, seq: int) -> None:
     """Update a record in place (its key stays visible to every other transaction)."""
-    conn.execute(update(TABLES[kind].__table__).where(*key_filter(kind, record))
+    conn.execute(update(table_of(kind)).where(*key_filter(kind, record))
                  .values(**to_row(kind, record, revision, seq)))
     if kind == "deal":
         conn.execute(delete(DealLink).where(DealLink.deal == record["id"]))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from moneytrail.ledger.errors import ConversionError
 
@@ -37,9 +38,9 @@ class Converter:
     estimated: frozenset[tuple[str, int]] = frozenset()
 
     @classmethod
-    def from_records(cls, fx: Iterable[Mapping[str, str]],
-                     deflators: Iterable[Mapping[str, str]],
-                     sources: Iterable[Mapping[str, str]] = ()) -> Converter:
+    def from_records(cls, fx: Iterable[Mapping[Any, Any]],
+                     deflators: Iterable[Mapping[Any, Any]],
+                     sources: Iterable[Mapping[Any, Any]] = ()) -> Converter:
         """`sources` mark a deflator as an estimate when its source's reliability is
         `estimate`."""
         rates = {(r["currency"], int(r["year"])): float(r["units_per_eur"]) for r in fx}

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from moneytrail.data.checks import one_row
 from moneytrail.ledger.errors import ConversionError, LedgerError, NotFoundError
 from moneytrail.ledger.money import Converter
 from moneytrail.ledger.records import NOT_PLEDGES, SECTORS, STAGES, split_list
@@ -80,9 +81,10 @@ def select_deals(tables: Tables, *, region: str | Sequence[str] | None = None,
     known = {"region": known_regions(tables), "sector": set(SECTORS), "purpose": None}
     for column, wanted in (("region", region), ("sector", sector), ("purpose", purpose)):
         values = as_list(wanted)
+        allowed = known[column]
         for value in values or []:
-            if known[column] is not None and value not in known[column]:
-                raise LedgerError(f"unknown {column} (use {', '.join(sorted(known[column]))})",
+            if allowed is not None and value not in allowed:
+                raise LedgerError(f"unknown {column} (use {', '.join(sorted(allowed))})",
                                   field=f"--{column}", value=value)
         if values:
             mask &= deals[column].isin(values)
@@ -355,7 +357,7 @@ def stage_amount(tables: Tables, converter: Converter, deal: str, stage: str, *,
     picked = latest(claims, stage)
     if deal not in picked.index:
         raise LedgerError(f"deal has no {stage} claim", field="--stage", value=stage)
-    claim = picked.loc[deal]
+    claim = one_row(picked, deal)
     return {"deal": deal, "stage": stage, "ref": claim["ref"], "as_of": claim["as_of"],
             "source": claim["source"], "currency": currency, "price_year": price_year,
             **{bound: float(claim[f"norm_{bound}"]) for bound in BOUNDS}}

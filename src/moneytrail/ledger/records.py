@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from moneytrail.data.checks import split_list as split_list  # the package-wide list rule
@@ -75,7 +76,7 @@ def format_number(value: float) -> str:
     return repr(float(value))
 
 
-def canonical(kind: Kind, row: dict) -> Record:
+def canonical(kind: Kind, row: Mapping) -> Record:
     """A row with every column as stripped text and numbers written canonically.
 
     Text that is not a number is kept as it is, so the validator can name it.
@@ -96,7 +97,7 @@ def canonical(kind: Kind, row: dict) -> Record:
     return out
 
 
-def key_of(kind: Kind, record: dict) -> str:
+def key_of(kind: Kind, record: Mapping) -> str:
     """Readable key of a record, e.g. 'stargate_us_announced' or '2025/USD'."""
     return "/".join(str(record[k]) for k in kind.key)
 

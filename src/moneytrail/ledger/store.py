@@ -272,8 +272,11 @@ class Ledger:
                 result = conn.execute(insert(Revision).values(
                     kind=kind, key=key, action=action, author=author, reason=reason,
                     created_at=time, before=before, after=new, batch=batch))
-                number = int(result.inserted_primary_key[0])
+                inserted = result.inserted_primary_key
+                assert inserted is not None            # one row inserted: its key
+                number = int(inserted[0])
                 if new is None:
+                    assert current is not None         # else before == new (unchanged)
                     dbrows.remove(conn, kind, current)
                 elif current is None:
                     dbrows.write(conn, kind, new, number, number)

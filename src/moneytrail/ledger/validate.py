@@ -322,10 +322,11 @@ def read_package_rows(package: DataPackage) -> tuple[Tables, list[Problem]]:
     """The ledger and macro rows of a data package (only the resources it has)."""
     tables: Tables = {}
     problems: list[Problem] = []
-    resources = [(MACRO_SOURCES if name.startswith("macro") else KINDS["source"], name,
-                   name.split("-")[0])
-                  for name in package.resource_names() if name.startswith(("ledger-sources",
-                                                                            "macro-sources"))]
+    resources: list[tuple[Kind, str, str | None]] = [
+        (MACRO_SOURCES if name.startswith("macro") else KINDS["source"], name,
+         name.split("-")[0])
+        for name in package.resource_names() if name.startswith(("ledger-sources",
+                                                                 "macro-sources"))]
     resources += [(kind, kind.resource, None) for kind in KINDS.values() if kind.name != "source"]
     for kind, resource, section in resources:
         if not package.has(resource):

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -50,8 +51,8 @@ class IOModel:
         if self.A.shape != (n, n):
             raise ModelError(f"A has shape {self.A.shape}, expected ({n}, {n})", field="A")
         if len(set(self.labels)) != n:
-            seen: set[str] = set()
-            twice = [label for label in self.labels if label in seen or seen.add(label)]
+            counts = Counter(self.labels)
+            twice = list(dict.fromkeys(label for label in self.labels if counts[label] > 1))
             raise ModelError(f"entity labels are not unique: {', '.join(twice[:5])}",
                              field="labels", value=twice[0])
         values = self.A.data if sp.issparse(self.A) else np.asarray(self.A)
@@ -61,6 +62,14 @@ class IOModel:
     @property
     def n(self) -> int:
         return len(self.labels)
+
+    def require_markets(self) -> pd.DataFrame:
+        """The supplier shares per category; a clear error for a model without them (e.g. a
+        pymrio table)."""
+        if self.markets is None:
+            raise ModelError("this model has no markets (supplier shares per category)",
+                             field="markets")
+        return self.markets
 
     @property
     def index(self) -> dict[str, int]:

@@ -72,7 +72,8 @@ def in_unit(value: Any, unit: str) -> str:
 def interval(row: pd.Series, prefix: str, unit: str) -> str:
     """median (p5-p95) of a quantity in its unit."""
     p50, p5, p95 = (row.get(f"{prefix}_{s}") for s in ("p50", "p5", "p95"))
-    if p50 is None or (isinstance(p50, float) and math.isnan(p50)):
+    if p50 is None or p5 is None or p95 is None or (isinstance(p50, float)
+                                                    and math.isnan(p50)):
         return "n/a"
     if unit == "share":
         return f"{100 * p50:.1f} % ({100 * p5:.1f}–{100 * p95:.1f})"

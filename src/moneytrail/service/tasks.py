@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -304,7 +304,8 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
     table, dates = card.table, card.export_rules_on
     units = {label: unit for label, _, _, unit in ROWS}
     flat = pd.DataFrame({f"{plan}_{stat}": table[(plan, stat)]
-                         for plan, stat in table.columns}, index=table.index)
+                         for plan, stat in cast(list[tuple[str, str]], list(table.columns))},
+                        index=table.index)
     flat.insert(0, "unit", [units.get(str(label), "share") for label in flat.index])
     flat = pd.concat([flat, scorecard_evidence_rows(results, flat)])
     note = ("Export rules read on: " + ", ".join(f"{p} {d}" for p, d in dates.items())
