@@ -125,6 +125,23 @@ def _row(claim: Claim, check: Check, values: np.ndarray, figure: str,
             "sources": "; ".join(dict.fromkeys(claim.sources + list(sources)))}
 
 
+def package_source_ids(package: DataPackage) -> set[str]:
+    """Every source id of a data package (value chain, ledger, macro and analysis sources)."""
+    names = [n for n in package.resource_names() if n.endswith("sources") or "-sources-" in n]
+    return {source for name in names for source in package.table(name)["id"]}
+
+
+def check_sources(claims: list[Claim], package: DataPackage, file: str) -> None:
+    """Every source a claim cites exists in the data package (a ClaimError naming it)."""
+    known = package_source_ids(package)
+    for i, claim in enumerate(claims):
+        for k, source in enumerate(claim.sources):
+            if source not in known:
+                raise ClaimError("unknown source id (not in any sources table of the data "
+                                 "package)", file=file, field=f"claims.{i}.sources.{k}",
+                                 value=source)
+
+
 def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None = None,
                  data: AnalysisData, chain: ValueChain, ledger: LedgerTables,
                  model: Callable[[int], IOModel], draws: int = DRAWS, seed: int = 1
@@ -143,6 +160,7 @@ def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None =
         raise ClaimError("seed must be a whole number >= 0", field="seed", value=seed)
     file = str(path or default_claims_path())
     claims = claims if claims is not None else load_claims(path)
+    check_sources(claims, data.package, file)
     context = Context(data, ledger, draws, seed, chain=chain, model=model)
     rows: list[dict[str, Any]] = []
     for i, claim in enumerate(claims):

@@ -75,14 +75,6 @@ def known_currencies(ws: Workspace) -> set[str]:
     return {"EUR"} | set(package.table("macro-fx")["currency"])
 
 
-def known_sources(ws: Workspace) -> set[str]:
-    """Every source id of the package (value chain, ledger, macro and analysis sources)."""
-    package = ws.package
-    names = [n for n in package.resource_names() if n.endswith("sources")
-             or "-sources-" in n]
-    return {source for name in names for source in package.table(name)["id"]}
-
-
 def check_plan(ws: Workspace, plan: Plan) -> Plan:
     """What the schema alone cannot check: the currency is one the data convert, the year
     has data (building the model raises a clear error otherwise)."""
@@ -518,11 +510,16 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
                  store: RunStore | None | str = "default") -> Result:
     """Claims of the debate (or a user's claims file) with verdicts, figures and sources."""
     from moneytrail.analysis.claims import check_claims as run_checks
-    from moneytrail.analysis.claims import default_claims_path, ledger_from_store, load_claims
+    from moneytrail.analysis.claims import (
+        check_sources,
+        default_claims_path,
+        ledger_from_store,
+        load_claims,
+    )
 
     file = Path(path) if path is not None else default_claims_path()
     claims = load_claims(file)
-    check_claim_sources(ws, claims, file)
+    check_sources(claims, ws.package, str(file))
     inputs = {"claims": [c.model_dump(mode="json") for c in claims], "draws": draws,
               "seed": seed, "ledger": "store" if ledger_db else "package"}
     if ledger_db is not None:        # the store can change: its revision is part of the id
@@ -544,19 +541,6 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
                       tables={"claims": table}, facts={"claims_file": str(file)})
 
     return runner.run("claims", file.name, inputs, len(claims), compute)
-
-
-def check_claim_sources(ws: Workspace, claims: list, file: Path) -> None:
-    """Every source a claim cites exists in the data package (a ClaimError naming it)."""
-    from moneytrail.analysis.claims_schema import ClaimError
-
-    known = known_sources(ws)
-    for i, claim in enumerate(claims):
-        for k, source in enumerate(claim.sources):
-            if source not in known:
-                raise ClaimError("unknown source id (not in any sources table of the data "
-                                 "package)", file=str(file), field=f"claims.{i}.sources.{k}",
-                                 value=source)
 
 
 def ledger_revision(db: str) -> int:

@@ -71,7 +71,6 @@ class WebState:
     def claims(self) -> pd.DataFrame:
         """The debate's claims checked against the data and this store's ledger (once)."""
         if self._claims is None:
-            chain = self.valuechain            # before the lock: it takes the lock itself
             with self._lock:
                 if self._claims is None:
                     from moneytrail.analysis.claims import check_claims, ledger_tables
