@@ -88,6 +88,11 @@ def create_app(db: str | None = None, data: str | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     add_routes(app)
+    # issue 12: accounts (sessions, CSRF, API keys) and the write routes
+    from moneytrail.web import accounts, auth
+
+    auth.install(app)
+    app.include_router(accounts.router)
     return app
 
 
