@@ -137,10 +137,13 @@ class NewSession:
 class Accounts:
     """Account operations on a ledger store's engine (tables from migration 0004)."""
 
-    def __init__(self, engine: Engine, clock: Clock = utc_now) -> None:
+    def __init__(self, engine: Engine, clock: Clock = utc_now,
+                 hasher: PasswordHasher | None = None) -> None:
         self.engine = engine
         self.clock = clock
-        self.hasher = PasswordHasher()           # argon2id, the library's RFC 9106 defaults
+        # argon2id with the library's RFC 9106 low-memory defaults (tests pass cheaper ones;
+        # a stored hash with other parameters is re-hashed at the next login)
+        self.hasher = hasher or PasswordHasher()
         self._dummy = self.hasher.hash(secrets.token_urlsafe(16))
 
     # -- accounts -------------------------------------------------------------------------
