@@ -425,3 +425,126 @@ def test_sql_injection_in_filters_changes_nothing(app, payload):
         assert 400 <= response.status_code < 500, (name, response.status_code)
     assert len(client.get("/api/v1/ledger").json()["deals"]) == deals
     assert revisions(app) == before
+
+
+# -- editing in the browser (forms) ----------------------------------------------------------
+CLAIM = "stargate_us_announced"
+
+
+def edit_form_values(html: str) -> dict[str, str]:
+    form = re.search(r'<form method="post" action="/ledger/edit/.*?</form>', html, re.S).group(0)
+    values = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+    values.update(re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', form))
+    return values
+
+
+def test_editor_corrects_a_claim_through_the_form_and_history_shows_the_diff(app):
+    client = login(app, "eve")
+    form = edit_form_values(client.get(f"/ledger/edit/claim/{CLAIM}").text)
+    assert form["expected_revision"] == str(current_revision(app, "claim", CLAIM))
+    form.update(note="corrected: USD 100 bn immediately, per the press release",
+                reason="checked the press release")
+    saved = client.post(f"/ledger/edit/claim/{CLAIM}", data=form, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    assert saved.headers["location"] == "/ledger/deals/l_stargate_us_2025_01"
+    record = app.state.web.ledger.get("claim", CLAIM)
+    assert record["note"].startswith("corrected:")
+    last = app.state.web.ledger.history("claim", CLAIM).iloc[0]
+    assert (last["author"], last["reason"]) == ("eve", "checked the press release")
+    reader = TestClient(app, base_url=HTTPS)          # anyone sees the change as a diff
+    page = reader.get(f"/ledger/history/claim/{CLAIM}").text
+    assert "<ins>corrected: USD 100 bn immediately" in page and "<del>" in page
+    assert "Revert revision" not in page
+
+
+def test_a_stale_form_gets_a_conflict_page_and_nothing_is_saved(app):
+    first, second = login(app, "eve"), login(app, "root")
+    form_a = edit_form_values(first.get(f"/ledger/edit/source/{SOURCE}").text)
+    form_b = edit_form_values(second.get(f"/ledger/edit/source/{SOURCE}").text)
+    form_b.update(note="the admin's note", reason="admin fix")
+    assert second.post(f"/ledger/edit/source/{SOURCE}", data=form_b,
+                       follow_redirects=False).status_code == 303
+    before = revisions(app)
+    form_a.update(note="the editor's note", reason="editor fix")
+    conflict = first.post(f"/ledger/edit/source/{SOURCE}", data=form_a)
+    assert conflict.status_code == 409
+    assert "the admin&#39;s note" in conflict.text and "the editor&#39;s note" in conflict.text
+    assert revisions(app) == before
+    assert app.state.web.ledger.get("source", SOURCE)["note"] == "the admin's note"
+    merged = edit_form_values(conflict.text.replace('action="/ledger/edit/',
+                                                    'action="/ledger/edit/', 1))
+    assert merged["expected_revision"] == str(current_revision(app, "source", SOURCE))
+    merged.update(note="both notes, merged")
+    again = first.post(f"/ledger/edit/source/{SOURCE}", data=merged, follow_redirects=False)
+    assert again.status_code == 303
+    assert app.state.web.ledger.get("source", SOURCE)["note"] == "both notes, merged"
+
+
+def test_edit_form_refuses_bad_values_and_a_missing_reason(app):
+    client = login(app, "eve")
+    form = edit_form_values(client.get(f"/ledger/edit/claim/{CLAIM}").text)
+    before = revisions(app)
+    bad = client.post(f"/ledger/edit/claim/{CLAIM}", data={**form, "stage": "rumoured",
+                                                           "reason": "test"})
+    assert bad.status_code == 400 and 'aria-invalid="true"' in bad.text and "stage" in bad.text
+    no_reason = client.post(f"/ledger/edit/claim/{CLAIM}", data={**form, "note": "x",
+                                                                 "reason": "  "})
+    assert no_reason.status_code == 400
+    assert revisions(app) == before
+
+
+def test_editor_adds_a_source_through_the_form(app):
+    client = login(app, "eve")
+    html = client.get("/ledger/add/source").text
+    token = form_token(html, "/ledger/add/source")
+    key = f"form_{uuid.uuid4().hex[:8]}"
+    saved = client.post("/ledger/add/source", data={
+        "csrf_token": token, "id": key, "publisher": "P", "title": "T",
+        "url": "https://example.org/", "published": "2025-01-01", "accessed": "2025-02-01",
+        "reliability": "analyst", "note": "", "reason": "new source"},
+        follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    assert app.state.web.ledger.get("source", key)["title"] == "T"
+
+
+@pytest.mark.parametrize("who", ["anonymous", "reader-session", "editor-no-csrf",
+                                 "editor-wrong-csrf", "editor-read-key"])
+def test_form_writes_refuse_the_wrong_callers(app, who):
+    client, headers = caller(app, who)
+    token = "" if who == "editor-no-csrf" else headers.pop("X-CSRF-Token", "")
+    form = {"csrf_token": token, "expected_revision": str(current_revision(
+        app, "source", SOURCE)), "note": "should not be saved", "reason": "attack"}
+    before = revisions(app)
+    posts = [(f"/ledger/edit/source/{SOURCE}", form),
+             ("/ledger/add/source", {**form, "id": "attack_src"}),
+             ("/ledger/revert/1", {"csrf_token": token, "reason": "attack"})]
+    for path, data in posts:
+        response = client.post(path, data=data, headers=headers, follow_redirects=False)
+        assert response.status_code == (401 if who == "anonymous" else 403), path
+        assert revisions(app) == before, path
+
+
+def test_admin_reverts_from_the_history_page(app):
+    editor = login(app, "eve")
+    form = edit_form_values(editor.get(f"/ledger/edit/source/{SOURCE}").text)
+    form.update(title="A wrong title", reason="typo?")
+    editor.post(f"/ledger/edit/source/{SOURCE}", data=form, follow_redirects=False)
+    number = int(app.state.web.ledger.history("source", SOURCE).iloc[0]["revision"])
+    assert "Revert revision" not in editor.get(f"/ledger/history/source/{SOURCE}").text
+    admin = login(app, "root")
+    page = admin.get(f"/ledger/history/source/{SOURCE}").text
+    token = form_token(page, f"/ledger/revert/{number}")
+    done = admin.post(f"/ledger/revert/{number}", data={"csrf_token": token,
+                                                        "reason": "the title was right"},
+                      follow_redirects=False)
+    assert done.status_code == 303
+    assert app.state.web.ledger.get("source", SOURCE)["title"] != "A wrong title"
+    last = app.state.web.ledger.history("source", SOURCE).iloc[0]
+    assert last["author"] == "root" and last["action"] == "revert"
+
+
+def test_form_pages_are_for_editors_only(app):
+    assert TestClient(app, base_url=HTTPS).get(
+        f"/ledger/edit/source/{SOURCE}").status_code == 401
+    assert login(app, "rita").get(f"/ledger/edit/source/{SOURCE}").status_code == 403
+    assert login(app, "eve").get("/ledger/edit/fx/2024").status_code == 404

@@ -89,10 +89,11 @@ def create_app(db: str | None = None, data: str | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     add_routes(app)
     # issue 12: accounts (sessions, CSRF, API keys) and the write routes
-    from moneytrail.web import accounts, auth
+    from moneytrail.web import accounts, auth, editing
 
     auth.install(app)
     app.include_router(accounts.router)
+    app.include_router(editing.router)
     return app
 
 
