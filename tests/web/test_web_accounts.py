@@ -548,3 +548,9 @@ def test_form_pages_are_for_editors_only(app):
         f"/ledger/edit/source/{SOURCE}").status_code == 401
     assert login(app, "rita").get(f"/ledger/edit/source/{SOURCE}").status_code == 403
     assert login(app, "eve").get("/ledger/edit/fx/2024").status_code == 404
+
+
+def test_pages_seen_with_a_session_are_not_cached(app):
+    client = login(app, "eve")
+    assert client.get("/ledger").headers["cache-control"] == "private, no-store"
+    assert "no-store" in client.get("/login").headers["cache-control"]

@@ -20,6 +20,7 @@ import hmac
 import logging
 import os
 import secrets
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -48,6 +49,17 @@ def install(app: FastAPI) -> None:
     env.globals["current_user"] = who
     env.globals["csrf_token"] = csrf_for
     first_admin_from_env(app.state.accounts)
+
+    @app.middleware("http")
+    async def private_pages(request: Request, call_next: Callable) -> Response:
+        """A page seen with a session (it holds the CSRF token and the account's name) is
+        never stored by a shared cache."""
+        response = await call_next(request)
+        if request.cookies.get(cookie_name(request)) and \
+                "cache-control" not in response.headers and \
+                response.headers.get("content-type", "").startswith("text/html"):
+            response.headers["Cache-Control"] = "private, no-store"
+        return response
 
 
 def first_admin_from_env(store: Accounts) -> str | None:
