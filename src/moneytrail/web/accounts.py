@@ -97,7 +97,7 @@ def account_page(request: Request) -> Response:
     return page(request, "account.html", user=current)
 
 
-@router.get(f"{'/api/v1'}/me", tags=["accounts"], summary="The caller's account and role")
+@router.get("/api/v1/me", tags=["accounts"], summary="The caller's account and role")
 def me(request: Request) -> JSONResponse:
     current = auth.who(request)
     if current is None:
