@@ -14,12 +14,14 @@ from moneytrail.cli import plans
 from moneytrail.cli.claims import claims_app
 from moneytrail.cli.common import err
 from moneytrail.cli.ledger import ledger_app
+from moneytrail.cli.users import users_app
 from moneytrail.errors import MoneytrailError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Follow the money of AI investment plans.")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(claims_app, name="claims")
+app.add_typer(users_app, name="users")  # issue 12: accounts
 for command in (plans.trace, plans.compare, plans.analyse, plans.show, plans.validate,
                 plans.demo, plans.sensitivity, plans.report, plans.bench, plans.serve):
     app.command()(command)

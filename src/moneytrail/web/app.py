@@ -114,6 +114,12 @@ def create_app(db: str | None = None, data: str | None = None, *,
     from moneytrail.web.routes_runs import add_run_routes
 
     add_run_routes(app)
+    # issue 12: accounts (sessions, CSRF, API keys) and the write routes
+    from moneytrail.web import accounts, auth, editing
+
+    auth.install(app)
+    app.include_router(accounts.router)
+    app.include_router(editing.router)
     return app
 
 

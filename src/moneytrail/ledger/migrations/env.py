@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import moneytrail.accounts.models  # noqa: F401  (issue 12: the account tables share Base)
 from moneytrail.ledger.models import Base
 
 connection = context.config.attributes["connection"]

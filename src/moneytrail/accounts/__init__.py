@@ -1,0 +1,22 @@
+"""Accounts of the web app and the JSON API: who may write to the ledger (issue 12).
+
+Roles: `reader` (the same rights as anyone anonymous: read), `editor` (add and edit ledger
+records), `admin` (also manage accounts and revert changes). The tables live in the ledger's
+database (migration 0004); see `store.Accounts`.
+"""
+
+from __future__ import annotations
+
+from moneytrail.accounts.store import (
+    ROLES,
+    SCOPES,
+    AccountError,
+    Accounts,
+    AuthError,
+    Throttled,
+    Who,
+    check_password,
+)
+
+__all__ = ["ROLES", "SCOPES", "AccountError", "Accounts", "AuthError", "Throttled", "Who",
+           "check_password"]

@@ -1,0 +1,339 @@
+"""Accounts, sessions, API keys and login throttling, kept in the ledger's database.
+
+    from moneytrail.accounts import Accounts
+    accounts = Accounts(ledger.engine)
+    accounts.add("ada", "a long passphrase", role="editor")
+    session = accounts.login("ada", "a long passphrase", client="127.0.0.1")
+
+Secrets are never stored in the clear: passwords as argon2id hashes, session ids and API keys as
+SHA-256 digests (both are 128+ bits of `secrets` randomness, so a fast hash is enough). Every
+write is one transaction; account changes take the ledger's store-wide write lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import Engine, delete, insert, select, update
+
+from moneytrail.accounts.models import Account, ApiKey, LoginThrottle, Session
+from moneytrail.errors import ConflictError, MoneytrailError, NotFoundError
+from moneytrail.ledger import locking
+
+ROLES = ("reader", "editor", "admin")
+SCOPES = ("read", "write")
+MIN_PASSWORD = 12
+MAX_PASSWORD = 1024             # long enough for any passphrase; bounds the hashing work
+NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+IDLE = dt.timedelta(minutes=30)
+ABSOLUTE = dt.timedelta(hours=12)
+TOUCH_EVERY = dt.timedelta(seconds=60)    # last_seen is written at most this often
+# throttling: after THRESHOLD failures in a row, each further try waits 2**(n - THRESHOLD) s,
+# at most MAX_DELAY; a client address gets more slack (several people behind one NAT)
+ACCOUNT_THRESHOLD = 5
+CLIENT_THRESHOLD = 20
+MAX_DELAY = dt.timedelta(minutes=15)
+COMMON_PASSWORDS = Path(__file__).parent / "common-passwords.txt.gz"
+
+Clock = Callable[[], dt.datetime]
+
+
+class AccountError(MoneytrailError):
+    """Bad account input: a name, role, scope or password that breaks a rule."""
+
+
+class AuthError(MoneytrailError):
+    """Wrong name or password (deliberately does not say which)."""
+
+    http_status = 401
+
+
+class Throttled(MoneytrailError):
+    """Too many failed logins: try again after `retry_after` seconds."""
+
+    http_status = 429
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(f"too many failed logins; try again in {retry_after} s")
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def aware(value: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; everything here is stored in UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common passwords (lower-cased; see accounts/README.md)."""
+    with gzip.open(COMMON_PASSWORDS, "rt", encoding="utf-8") as handle:
+        return frozenset(line.strip() for line in handle if line.strip())
+
+
+def check_password(password: str, name: str = "") -> None:
+    """ASVS 6.2: at least 12 characters, not a common password, not the account name; no
+    composition rules, and nothing is stripped or truncated."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"a password needs at least {MIN_PASSWORD} characters",
+                           field="password")
+    if len(password) > MAX_PASSWORD:
+        raise AccountError(f"a password may have at most {MAX_PASSWORD} characters",
+                           field="password")
+    lowered = password.lower()
+    if lowered in common_passwords() or (name and name.lower() in lowered):
+        raise AccountError("this password is too common or contains the account name; "
+                           "choose another (a few unrelated words make a good one)",
+                           field="password")
+
+
+@dataclass(frozen=True)
+class Who:
+    """The account behind a request, and how it proved itself."""
+
+    id: int
+    name: str
+    role: str
+    via: str                      # "session" or "key"
+    scope: str = "write"          # an API key's scope; sessions may do what the role allows
+    csrf_token: str = ""          # the session's CSRF token ("" for API keys)
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in ("editor", "admin") and self.scope == "write"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin" and self.scope == "write"
+
+
+@dataclass(frozen=True)
+class NewSession:
+    """A session just created: `token` goes into the cookie and is never stored."""
+
+    token: str
+    csrf_token: str
+    who: Who
+
+
+class Accounts:
+    """Account operations on a ledger store's engine (tables from migration 0004)."""
+
+    def __init__(self, engine: Engine, clock: Clock = utc_now,
+                 hasher: PasswordHasher | None = None) -> None:
+        self.engine = engine
+        self.clock = clock
+        # argon2id with the library's RFC 9106 low-memory defaults (tests pass cheaper ones;
+        # a stored hash with other parameters is re-hashed at the next login)
+        self.hasher = hasher or PasswordHasher()
+        self._dummy = self.hasher.hash(secrets.token_urlsafe(16))
+
+    # -- accounts -------------------------------------------------------------------------
+    def add(self, name: str, password: str, *, role: str = "editor") -> int:
+        """Create an account; returns its id. The name must be new."""
+        name = name.strip()
+        if not NAME.match(name):
+            raise AccountError("a name has 2 to 64 characters: lower-case letters, digits, "
+                               "'.', '_' or '-'", field="name", value=name)
+        if role not in ROLES:
+            raise AccountError(f"role must be one of {', '.join(ROLES)}", field="role",
+                               value=role)
+        check_password(password, name)
+        hashed = self.hasher.hash(password)
+        with locking.write_transaction(self.engine) as conn:
+            if conn.execute(select(Account.id).where(Account.name == name)).first():
+                raise ConflictError("an account with this name exists", field="name",
+                                    value=name)
+            return conn.execute(insert(Account).values(
+                name=name, role=role, password_hash=hashed, disabled=False,
+                created_at=self.clock()).returning(Account.id)).scalar_one()
+
+    def list(self) -> list[dict]:
+        """Every account (no secrets): name, role, disabled, created_at, live sessions, keys."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(Account).order_by(Account.name)).all()
+            out = []
+            for row in rows:
+                sessions = conn.execute(select(Session.id_hash).where(
+                    Session.account_id == row.id)).all()
+                keys = conn.execute(select(ApiKey.prefix).where(
+                    ApiKey.account_id == row.id, ApiKey.revoked.is_(False))).all()
+                out.append({"name": row.name, "role": row.role, "disabled": row.disabled,
+                            "created_at": aware(row.created_at).isoformat(timespec="seconds"),
+                            "sessions": len(sessions), "api_keys": len(keys)})
+        return out
+
+    def any_admin(self) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(Account.id).where(
+                Account.role == "admin", Account.disabled.is_(False))).first() is not None
+
+    def _account_id(self, conn, name: str) -> int:
+        found = conn.execute(select(Account.id).where(Account.name == name)).scalar()
+        if found is None:
+            raise NotFoundError("no account with this name", field="name", value=name)
+        return found
+
+    def disable(self, name: str) -> None:
+        """Disable an account: it can no longer log in, its sessions end, its keys are revoked."""
+        with locking.write_transaction(self.engine) as conn:
+            account = self._account_id(conn, name)
+            conn.execute(update(Account).where(Account.id == account).values(disabled=True))
+            conn.execute(delete(Session).where(Session.account_id == account))
+            conn.execute(update(ApiKey).where(ApiKey.account_id == account)
+                         .values(revoked=True))
+
+    # -- API keys -------------------------------------------------------------------------
+    def new_key(self, name: str, scope: str) -> str:
+        """A new API key for the account (returned once; only its hash is kept)."""
+        if scope not in SCOPES:
+            raise AccountError(f"scope must be one of {', '.join(SCOPES)}", field="scope",
+                               value=scope)
+        prefix = secrets.token_hex(6)
+        key = f"mt_{prefix}_{secrets.token_urlsafe(32)}"
+        with locking.write_transaction(self.engine) as conn:
+            account = self._account_id(conn, name)
+            disabled = conn.execute(select(Account.disabled).where(
+                Account.id == account)).scalar()
+            if disabled:
+                raise AccountError("the account is disabled", field="name", value=name)
+            conn.execute(insert(ApiKey).values(
+                account_id=account, prefix=prefix, key_hash=digest(key), scope=scope,
+                revoked=False, created_at=self.clock()))
+        return key
+
+    def revoke_key(self, key_or_prefix: str) -> None:
+        prefix = key_or_prefix.split("_")[1] if key_or_prefix.startswith("mt_") \
+            else key_or_prefix
+        with locking.write_transaction(self.engine) as conn:
+            if not conn.execute(update(ApiKey).where(ApiKey.prefix == prefix)
+                                .values(revoked=True)).rowcount:
+                raise NotFoundError("no API key with this prefix", field="key", value=prefix)
+
+    def by_key(self, key: str) -> Who | None:
+        """The account of a valid, unrevoked API key of an enabled account, else None."""
+        parts = key.split("_", 2)
+        if len(parts) != 3 or parts[0] != "mt" or len(key) > 200:
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(ApiKey.key_hash, ApiKey.scope, Account.id, Account.name, Account.role)
+                .join(Account, Account.id == ApiKey.account_id)
+                .where(ApiKey.prefix == parts[1], ApiKey.revoked.is_(False),
+                       Account.disabled.is_(False))).first()
+        if row is None or not hmac.compare_digest(row.key_hash, digest(key)):
+            return None
+        return Who(row.id, row.name, row.role, via="key", scope=row.scope)
+
+    # -- login and sessions ---------------------------------------------------------------
+    def retry_after(self, name: str, client: str) -> int:
+        """Seconds until a login for this name from this client may be tried (0: now)."""
+        now = self.clock()
+        wait = dt.timedelta(0)
+        with self.engine.connect() as conn:
+            for key, threshold in ((f"account:{name}", ACCOUNT_THRESHOLD),
+                                   (f"client:{client}", CLIENT_THRESHOLD)):
+                row = conn.execute(select(LoginThrottle)
+                                   .where(LoginThrottle.key == key)).first()
+                if row is None or row.failures < threshold:
+                    continue
+                delay = min(dt.timedelta(seconds=2 ** min(row.failures - threshold, 20)),
+                            MAX_DELAY)
+                wait = max(wait, aware(row.last_failure) + delay - now)
+        return max(0, int(wait.total_seconds() + 0.999))
+
+    def _failed(self, name: str, client: str) -> None:
+        now = self.clock()
+        with locking.write_transaction(self.engine) as conn:
+            for key in (f"account:{name}", f"client:{client}"):
+                if not conn.execute(update(LoginThrottle).where(LoginThrottle.key == key)
+                                    .values(failures=LoginThrottle.failures + 1,
+                                            last_failure=now)).rowcount:
+                    conn.execute(insert(LoginThrottle).values(key=key, failures=1,
+                                                              last_failure=now))
+
+    def login(self, name: str, password: str, *, client: str,
+              replaces: str | None = None) -> NewSession:
+        """Check a name and password and open a new session (ending the session `replaces`,
+        the cookie the browser came with: the id is rotated at login).
+
+        Raises `Throttled` while a throttle delay runs (the password is not even checked), and
+        `AuthError` for a wrong name or password (the same message and work for both)."""
+        name = name.strip()[:64]
+        wait = self.retry_after(name, client)
+        if wait:
+            raise Throttled(wait)
+        with self.engine.connect() as conn:
+            row = conn.execute(select(Account).where(Account.name == name)).first()
+        stored = row.password_hash if row is not None else self._dummy
+        try:
+            ok = self.hasher.verify(stored, password[:MAX_PASSWORD]) and row is not None \
+                and not row.disabled and len(password) <= MAX_PASSWORD
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            ok = False
+        if not ok or row is None:
+            self._failed(name, client)
+            raise AuthError("wrong name or password")
+        token = secrets.token_urlsafe(16)          # 128 bits from the OS CSPRNG
+        csrf = secrets.token_urlsafe(32)
+        now = self.clock()
+        with locking.write_transaction(self.engine) as conn:
+            if replaces:
+                conn.execute(delete(Session).where(Session.id_hash == digest(replaces)))
+            conn.execute(delete(LoginThrottle).where(LoginThrottle.key.in_(
+                (f"account:{name}", f"client:{client}"))))
+            conn.execute(insert(Session).values(
+                id_hash=digest(token), account_id=row.id, csrf_token=csrf, created_at=now,
+                last_seen=now, expires_at=now + ABSOLUTE))
+            if self.hasher.check_needs_rehash(row.password_hash):
+                conn.execute(update(Account).where(Account.id == row.id).values(
+                    password_hash=self.hasher.hash(password)))
+        return NewSession(token, csrf, Who(row.id, row.name, row.role, via="session",
+                                           csrf_token=csrf))
+
+    def session(self, token: str) -> Who | None:
+        """The account of a live session (not idle past 30 min, not past 12 h, account
+        enabled), else None; an expired session is deleted."""
+        if not token or len(token) > 100:
+            return None
+        now = self.clock()
+        key = digest(token)
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(Session.last_seen, Session.expires_at, Session.csrf_token, Account.id,
+                       Account.name, Account.role, Account.disabled)
+                .join(Account, Account.id == Session.account_id)
+                .where(Session.id_hash == key)).first()
+        if row is None:
+            return None
+        if row.disabled or now >= aware(row.expires_at) or now - aware(row.last_seen) >= IDLE:
+            self.logout(token)
+            return None
+        if now - aware(row.last_seen) >= TOUCH_EVERY:
+            with self.engine.begin() as conn:
+                conn.execute(update(Session).where(Session.id_hash == key)
+                             .values(last_seen=now))
+        return Who(row.id, row.name, row.role, via="session", csrf_token=row.csrf_token)
+
+    def logout(self, token: str) -> None:
+        """End a session (a no-op for an unknown one)."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(Session).where(Session.id_hash == digest(token)))

@@ -1,0 +1,171 @@
+"""Routes of issue 12: log in and out, the account page, and the JSON write API.
+
+Pages: `GET /login`, `POST /login`, `POST /logout`, `GET /account`. JSON writes (an API key of
+scope write, or a session plus the `X-CSRF-Token` header): `POST /api/v1/ledger/{kind}` adds a
+source, deal or claim; `PATCH /api/v1/ledger/{kind}/{key}` edits one (quoting the revision it
+was read at); `POST /api/v1/ledger/revisions/{number}/revert` (admins). Every write goes through
+`Ledger.add/edit/revert` with the account's name as author and a required reason, so it is
+validated like the CLI and kept in the history.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from moneytrail.accounts.store import AuthError, Throttled, Who
+from moneytrail.web import auth
+
+router = APIRouter()
+WRITABLE = ("source", "deal", "claim")
+
+
+def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    html = request.app.state.templates.get_template(template).render(
+        request=request, meta=None, nav="account", **context)
+    return HTMLResponse(html, status_code=status,
+                        headers={"Cache-Control": "no-store"})
+
+
+# -- log in and out ------------------------------------------------------------------------
+@router.get("/login", include_in_schema=False)
+def login_form(request: Request, next: str | None = None) -> HTMLResponse:
+    """The login form, with a pre-session CSRF token."""
+    response = HTMLResponse("")
+    token = auth.login_token(request, response)
+    rendered = page(request, "login.html", next=auth.safe_next(next), token=token, error=None)
+    for header, value in response.raw_headers:
+        if header == b"set-cookie":
+            rendered.raw_headers.append((header, value))
+    return rendered
+
+
+@router.post("/login", include_in_schema=False)
+def login(request: Request, name: Annotated[str, Form(max_length=200)] = "",
+          password: Annotated[str, Form(max_length=4096)] = "",
+          csrf_token: Annotated[str, Form(max_length=200)] = "",
+          next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
+    """Check the password and start a new session (a fresh id: rotated at login)."""
+    auth.check_login_token(request, csrf_token)
+    target = auth.safe_next(next)
+    old = request.cookies.get(auth.cookie_name(request))
+    try:
+        session = auth.accounts(request).login(name, password, client=auth.client_of(request),
+                                               replaces=old)
+    except (AuthError, Throttled) as exc:
+        response = HTMLResponse("")
+        token = auth.login_token(request, response)
+        throttled = isinstance(exc, Throttled)
+        rendered = page(request, "login.html", status=429 if throttled else 401,
+                        next=target, token=token, error=exc.detail, name=name)
+        if throttled:
+            rendered.headers["Retry-After"] = str(exc.retry_after)
+        return rendered
+    response = RedirectResponse(target, status_code=303)
+    auth.set_session_cookie(request, response, session.token)
+    response.delete_cookie(auth.pre_cookie_name(request), path="/",
+                           secure=auth.https(request))
+    return response
+
+
+@router.post("/logout", include_in_schema=False)
+async def logout(request: Request) -> Response:
+    """End the session on the server and delete the cookie (needs the CSRF token)."""
+    current = auth.who(request)
+    if current is None or current.via != "session":
+        response = RedirectResponse("/", status_code=303)
+        auth.clear_session_cookie(request, response)
+        return response
+    await auth.check_csrf(request, current)
+    token = request.cookies.get(auth.cookie_name(request), "")
+    auth.accounts(request).logout(token)
+    response = RedirectResponse("/", status_code=303)
+    auth.clear_session_cookie(request, response)
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
+@router.get("/account", include_in_schema=False)
+def account_page(request: Request) -> Response:
+    """Who you are logged in as (or a link to log in)."""
+    current = auth.who(request)
+    if current is None:
+        return RedirectResponse("/login?next=/account", status_code=303)
+    return page(request, "account.html", user=current)
+
+
+@router.get("/api/v1/me", tags=["accounts"], summary="The caller's account and role")
+def me(request: Request) -> JSONResponse:
+    current = auth.who(request)
+    if current is None:
+        return JSONResponse({"account": None, "role": "reader"})
+    return JSONResponse({"account": current.name, "role": current.role, "via": current.via,
+                         "scope": current.scope})
+
+
+# -- JSON writes ---------------------------------------------------------------------------
+class AddBody(BaseModel):
+    """A new record and why it is added."""
+
+    record: dict[str, str | int | float | None]
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class EditBody(BaseModel):
+    """Changed fields, why, and the revision the editor read (stale edits are refused)."""
+
+    changes: dict[str, str | int | float | None]
+    reason: str = Field(min_length=1, max_length=2000)
+    expected_revision: int
+
+
+class RevertBody(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+def writable(kind: str) -> str:
+    if kind not in WRITABLE:
+        raise HTTPException(404, f"There is nothing to write at this address ({', '.join(WRITABLE)}"
+                                 " can be written).")
+    return kind
+
+
+def written(result: Any) -> dict:
+    return {"revisions": list(result.revisions), "added": result.added,
+            "changed": result.changed}
+
+
+def reason_of(text: str) -> str:
+    if not text.strip():
+        raise HTTPException(422, "A reason is required (it is kept in the history).")
+    return text.strip()
+
+
+@router.post("/api/v1/ledger/{kind}", tags=["ledger"], status_code=201,
+             summary="Add a source, deal or claim (editors; API key of scope write)")
+def add_record(request: Request, kind: str, body: AddBody,
+               who: Annotated[Who, Depends(auth.require_editor)]) -> dict:
+    ledger = request.app.state.web.ledger
+    return written(ledger.add(writable(kind), body.record, author=who.name,
+                              reason=reason_of(body.reason)))
+
+
+@router.patch("/api/v1/ledger/{kind}/{key}", tags=["ledger"],
+              summary="Edit a source, deal or claim (editors; quote expected_revision)")
+def edit_record(request: Request, kind: str, key: str, body: EditBody,
+                who: Annotated[Who, Depends(auth.require_editor)]) -> dict:
+    ledger = request.app.state.web.ledger
+    return written(ledger.edit(writable(kind), key, body.changes, author=who.name,
+                               reason=reason_of(body.reason),
+                               expected_revision=body.expected_revision))
+
+
+@router.post("/api/v1/ledger/revisions/{number}/revert", tags=["ledger"],
+             summary="Revert one revision (admins)")
+def revert_revision(request: Request, number: int, body: RevertBody,
+                    who: Annotated[Who, Depends(auth.require_admin)]) -> dict:
+    ledger = request.app.state.web.ledger
+    return written(ledger.revert(number, author=who.name, reason=reason_of(body.reason)))

@@ -1,0 +1,227 @@
+"""Who is asking: sessions (cookie), CSRF tokens, API keys (Bearer) and the write guards.
+
+- Browser: a server-side session whose random id travels in the cookie `__Host-moneytrail`
+  (HttpOnly, SameSite=Lax, Path=/, Secure) when the request came over HTTPS; over plain HTTP
+  (a laptop, loopback) the cookie is `moneytrail` without Secure, because browsers refuse a
+  `__Host-` cookie that is not Secure. Every form post carries the session's CSRF token
+  (synchronizer token kept in the session row); the login form, before any session exists,
+  carries a token bound by HMAC to a short-lived pre-session cookie.
+- Scripts: `Authorization: Bearer mt_...` with an API key of scope read or write. A request
+  with a key never uses cookies, so it needs no CSRF token.
+
+`who(request)` resolves the caller once per request; `require_editor` / `require_admin` are
+FastAPI dependencies for write endpoints (401 anonymous, 403 wrong role, scope or CSRF token).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import secrets
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import FastAPI, HTTPException, Request, Response
+
+from moneytrail.accounts.store import Accounts, Who
+
+SECURE_COOKIE = "__Host-moneytrail"
+PLAIN_COOKIE = "moneytrail"
+PRE_COOKIE = "__Host-moneytrail-pre"
+PLAIN_PRE_COOKIE = "moneytrail-pre"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SECRET_META = "web_secret"
+ADMIN_PASSWORD_ENV = "MONEYTRAIL_ADMIN_PASSWORD"
+ADMIN_NAME_ENV = "MONEYTRAIL_ADMIN_NAME"
+log = logging.getLogger("moneytrail.web")
+
+
+def install(app: FastAPI) -> None:
+    """Attach the account store to the app and the helpers templates use."""
+    ledger = app.state.web.ledger
+    app.state.accounts = Accounts(ledger.engine)
+    app.state.web_secret = web_secret(ledger)
+    env = app.state.templates
+    env.globals["current_user"] = who
+    env.globals["csrf_token"] = csrf_for
+    first_admin_from_env(app.state.accounts)
+
+    @app.middleware("http")
+    async def private_pages(request: Request, call_next: Callable) -> Response:
+        """A page seen with a session (it holds the CSRF token and the account's name) is
+        never stored by a shared cache."""
+        response = await call_next(request)
+        if request.cookies.get(cookie_name(request)) and \
+                "cache-control" not in response.headers and \
+                response.headers.get("content-type", "").startswith("text/html"):
+            response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+
+def first_admin_from_env(store: Accounts) -> str | None:
+    """`MONEYTRAIL_ADMIN_PASSWORD` (and optional `MONEYTRAIL_ADMIN_NAME`, default "admin"),
+    read once when the app starts and removed from the environment: creates the first admin
+    when the store has none; ignored when an admin exists. Returns the name created."""
+    password = os.environ.pop(ADMIN_PASSWORD_ENV, None)
+    name = os.environ.pop(ADMIN_NAME_ENV, None) or "admin"
+    if not password or store.any_admin():
+        return None
+    store.add(name, password, role="admin")
+    log.warning("created the first admin account '%s' from %s", name, ADMIN_PASSWORD_ENV)
+    return name
+
+
+def web_secret(ledger: Any) -> bytes:
+    """A random key for the login form's HMAC, kept in the store so that every worker and
+    restart agrees on it (created on first use)."""
+    value = ledger.meta(SECRET_META)
+    if value is None:
+        with ledger.writing() as conn:
+            from sqlalchemy import select
+
+            from moneytrail.ledger.models import Meta
+
+            value = conn.execute(select(Meta.value).where(Meta.key == SECRET_META)).scalar()
+            if value is None:
+                value = secrets.token_hex(32)
+                ledger.set_meta(conn, SECRET_META, value)
+    return bytes.fromhex(value)
+
+
+def accounts(request: Request) -> Accounts:
+    return request.app.state.accounts
+
+
+def https(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def cookie_name(request: Request) -> str:
+    return SECURE_COOKIE if https(request) else PLAIN_COOKIE
+
+
+def pre_cookie_name(request: Request) -> str:
+    return PRE_COOKIE if https(request) else PLAIN_PRE_COOKIE
+
+
+def client_of(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def who(request: Request) -> Who | None:
+    """The caller: an API key's account, a session's account, or None (anonymous). A request
+    with an Authorization header that is not a valid key is anonymous (its cookies ignored)."""
+    if hasattr(request.state, "who"):
+        return request.state.who
+    found: Who | None = None
+    if "authorization" in request.headers:
+        key = bearer(request)
+        found = accounts(request).by_key(key) if key else None
+    else:
+        token = request.cookies.get(cookie_name(request))
+        found = accounts(request).session(token) if token else None
+    request.state.who = found
+    return found
+
+
+def csrf_for(request: Request) -> str:
+    """The CSRF token to put in a form: the session's token ("" without a session)."""
+    current = who(request)
+    return current.csrf_token if current and current.via == "session" else ""
+
+
+def set_session_cookie(request: Request, response: Response, token: str) -> None:
+    response.set_cookie(cookie_name(request), token, httponly=True, samesite="lax", path="/",
+                        secure=https(request))
+
+
+def clear_session_cookie(request: Request, response: Response) -> None:
+    response.delete_cookie(cookie_name(request), path="/", secure=https(request),
+                           httponly=True, samesite="lax")
+
+
+# -- login form CSRF (before a session exists) ---------------------------------------------
+def login_token(request: Request, response: Response) -> str:
+    """A pre-session token: a random cookie value, and its HMAC for the form's hidden field."""
+    raw = request.cookies.get(pre_cookie_name(request)) or ""
+    if len(raw) != 43:
+        raw = secrets.token_urlsafe(32)
+        response.set_cookie(pre_cookie_name(request), raw, httponly=True, samesite="strict",
+                            path="/", secure=https(request), max_age=3600)
+    return _mac(request, raw)
+
+
+def _mac(request: Request, raw: str) -> str:
+    return hmac.new(request.app.state.web_secret, b"login:" + raw.encode(),
+                    hashlib.sha256).hexdigest()
+
+
+def check_login_token(request: Request, token: str) -> None:
+    raw = request.cookies.get(pre_cookie_name(request)) or ""
+    if not raw or not token or not hmac.compare_digest(_mac(request, raw), token):
+        raise HTTPException(403, "The form has expired or did not come from this site; "
+                                 "reload the login page and try again.")
+
+
+# -- guards --------------------------------------------------------------------------------
+async def check_csrf(request: Request, current: Who) -> None:
+    """A session-authenticated write must carry the session's CSRF token (form field or
+    X-CSRF-Token header)."""
+    if current.via != "session":
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not sent or not hmac.compare_digest(sent, current.csrf_token):
+        raise HTTPException(403, "Missing or wrong CSRF token: reload the page and try again.")
+
+
+def _caller(request: Request) -> Who:
+    current = who(request)
+    if current is None:
+        raise HTTPException(401, "Log in (or send an API key) to change anything.",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return current
+
+
+async def require_editor(request: Request) -> Who:
+    """Dependency: an editor or admin, with a write-scope key or a session + CSRF token."""
+    current = _caller(request)
+    if current.scope != "write":
+        raise HTTPException(403, "This API key may only read.")
+    if current.role not in ("editor", "admin"):
+        raise HTTPException(403, "Your account may read but not edit.")
+    await check_csrf(request, current)
+    return current
+
+
+async def require_admin(request: Request) -> Who:
+    """Dependency: an admin, with a write-scope key or a session + CSRF token."""
+    current = await require_editor(request)
+    if current.role != "admin":
+        raise HTTPException(403, "Only an admin may do this.")
+    return current
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after login: a local path only ("/" for anything else: no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target or any(ord(c) < 32 for c in target):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return target

@@ -1,0 +1,190 @@
+"""Editing the ledger in the browser (issue 12): forms for editors, conflicts, history, revert.
+
+- `GET/POST /ledger/edit/{kind}/{key}`: edit a source, deal or claim. The form carries the
+  revision it was loaded at; a stale save gets a conflict page (409) with both versions side by
+  side and the form again, filled with the editor's values and based on the current revision,
+  so the editor merges by hand and saves again.
+- `GET/POST /ledger/add/{kind}`: add one.
+- `GET /ledger/history/{kind}/{key}`: every change of a record as a field-by-field diff;
+  admins get a revert button (`POST /ledger/revert/{number}`).
+
+Every write calls `Ledger.add/edit/revert` with the account name as author and a required
+reason; the same rules as the CLI apply, and an invalid value shows the form again with the
+field named.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from moneytrail.accounts.store import Who
+from moneytrail.errors import MoneytrailError
+from moneytrail.ledger.errors import ConflictError
+from moneytrail.ledger.records import KINDS
+from moneytrail.web import auth
+
+router = APIRouter(include_in_schema=False)
+WRITABLE = ("source", "deal", "claim")
+LONG = ("note", "description", "title")
+
+
+def kind_of(kind: str) -> str:
+    if kind not in WRITABLE:
+        raise HTTPException(404, "There is no page at this address.")
+    return kind
+
+
+def editable(kind: str) -> list[str]:
+    """The fields an editor may change (the key is fixed once a record exists)."""
+    return [c for c in KINDS[kind].columns if c not in KINDS[kind].key]
+
+
+def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    html = request.app.state.templates.get_template(template).render(
+        request=request, meta=None, nav="ledger", long_fields=LONG, **context)
+    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def view_url(kind: str, record: dict) -> str:
+    """Where a record is shown: its source page, its deal's page, or the deal page."""
+    if kind == "source":
+        return f"/sources/{record['id']}"
+    return f"/ledger/deals/{record['deal'] if kind == 'claim' else record['id']}"
+
+
+def editor_page(request: Request) -> Who:
+    """The logged-in editor of a form page (a form is only shown to someone who may save it)."""
+    current = auth.who(request)
+    if current is None:
+        raise HTTPException(401, "Log in as an editor to change the ledger.")
+    if not current.can_edit:
+        raise HTTPException(403, "Your account may read but not edit.")
+    return current
+
+
+async def form_fields(request: Request, kind: str, fields: list[str]) -> dict[str, str]:
+    form = await request.form()
+    return {f: str(form.get(f, "")) for f in fields}
+
+
+async def form_text(request: Request, name: str) -> str:
+    value = (await request.form()).get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+# -- edit -----------------------------------------------------------------------------------
+@router.get("/ledger/edit/{kind}/{key}")
+def edit_form(request: Request, kind: str, key: str) -> HTMLResponse:
+    editor_page(request)
+    record = request.app.state.web.ledger.get(kind_of(kind), key)
+    return page(request, "edit.html", kind=kind, key=key, fields=editable(kind),
+                values=record, revision=record["revision"], reason="", error=None,
+                action=f"/ledger/edit/{kind}/{key}")
+
+
+@router.post("/ledger/edit/{kind}/{key}")
+async def edit_save(request: Request, kind: str, key: str,
+                    who: Annotated[Who, Depends(auth.require_editor)]) -> Response:
+    ledger = request.app.state.web.ledger
+    fields = editable(kind_of(kind))
+    values = await form_fields(request, kind, fields)
+    reason = (await form_text(request, "reason")).strip()
+    based_on = await form_text(request, "expected_revision")
+    common = {"kind": kind, "key": key, "fields": fields, "values": values,
+              "action": f"/ledger/edit/{kind}/{key}", "reason": reason}
+    if not reason:
+        return page(request, "edit.html", 400, revision=based_on, error={
+            "field": "reason", "detail": "say why (kept in the history)"}, **common)
+    if not based_on.isdigit():
+        raise HTTPException(400, "The form has no revision; reload it.")
+    current = ledger.get(kind, key)
+    changes = {f: v for f, v in values.items() if v != current.get(f, "")}
+    try:
+        ledger.edit(kind, key, changes, author=who.name, reason=reason,
+                    expected_revision=int(based_on))
+    except ConflictError:
+        current = ledger.get(kind, key)
+        return page(request, "conflict.html", 409, current=current, mine=values,
+                    revision=current["revision"], based_on=based_on, error=None, **common)
+    except MoneytrailError as exc:
+        return page(request, "edit.html", 400, revision=based_on, error={
+            "field": (exc.field or "").lstrip("-"), "detail": exc.detail}, **common)
+    return RedirectResponse(view_url(kind, ledger.get(kind, key)), status_code=303)
+
+
+# -- add ------------------------------------------------------------------------------------
+@router.get("/ledger/add/{kind}")
+def add_form(request: Request, kind: str, deal: str | None = None) -> HTMLResponse:
+    editor_page(request)
+    values = {"deal": deal} if kind_of(kind) == "claim" and deal else {}
+    return page(request, "edit.html", kind=kind, key=None, fields=list(KINDS[kind].columns),
+                values=values, revision="", reason="", error=None,
+                action=f"/ledger/add/{kind}")
+
+
+@router.post("/ledger/add/{kind}")
+async def add_save(request: Request, kind: str,
+                   who: Annotated[Who, Depends(auth.require_editor)]) -> Response:
+    ledger = request.app.state.web.ledger
+    fields = list(KINDS[kind_of(kind)].columns)
+    values = await form_fields(request, kind, fields)
+    reason = (await form_text(request, "reason")).strip()
+    common = {"kind": kind, "key": None, "fields": fields, "values": values, "revision": "",
+              "action": f"/ledger/add/{kind}", "reason": reason}
+    if not reason:
+        return page(request, "edit.html", 400, error={
+            "field": "reason", "detail": "say why (kept in the history)"}, **common)
+    try:
+        ledger.add(kind, {f: v for f, v in values.items() if v != ""}, author=who.name,
+                   reason=reason)
+    except MoneytrailError as exc:
+        return page(request, "edit.html", 400, error={
+            "field": (exc.field or "").lstrip("-"), "detail": exc.detail}, **common)
+    key = values[KINDS[kind].key[0]]
+    return RedirectResponse(f"/ledger/history/{kind}/{key}", status_code=303)
+
+
+# -- history and revert ---------------------------------------------------------------------
+def diff(before: dict | None, after: dict | None) -> list[dict]:
+    """Field-by-field changes of one revision: field, old value, new value."""
+    before, after = before or {}, after or {}
+    names = list(dict.fromkeys([*after, *before]))
+    return [{"field": n, "old": before.get(n, ""), "new": after.get(n, "")}
+            for n in names if before.get(n, "") != after.get(n, "") and n != "id"]
+
+
+@router.get("/ledger/history/{kind}/{key}")
+def history_page(request: Request, kind: str, key: str) -> HTMLResponse:
+    ledger = request.app.state.web.ledger
+    kind_of(kind)
+    frame = ledger.history(kind, key)
+    if frame.empty:
+        raise HTTPException(404, "There is no page at this address.")
+    changes = [{**row, "diff": diff(json.loads(row["before"]), json.loads(row["after"]))}
+               for row in frame.to_dict("records")]
+    current = auth.who(request)
+    try:
+        record = ledger.get(kind, key)
+        back = view_url(kind, record)
+    except MoneytrailError:
+        record, back = None, None
+    return page(request, "history.html", kind=kind, key=key, changes=changes, back=back,
+                record=record, can_edit=bool(current and current.can_edit and record),
+                can_revert=bool(current and current.is_admin))
+
+
+@router.post("/ledger/revert/{number}")
+async def revert(request: Request, number: int,
+                 who: Annotated[Who, Depends(auth.require_admin)]) -> Response:
+    ledger = request.app.state.web.ledger
+    reason = (await form_text(request, "reason")).strip()
+    rev = ledger.revision(number)
+    target = f"/ledger/history/{rev['kind']}/{rev['key']}"
+    if not reason:
+        raise HTTPException(400, "Say why the change is reverted (kept in the history).")
+    ledger.revert(number, author=who.name, reason=reason)
+    return RedirectResponse(target, status_code=303)

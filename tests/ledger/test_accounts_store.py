@@ -1,0 +1,223 @@
+"""The account store (issue 12) on SQLite and PostgreSQL: passwords, sessions, API keys,
+throttling and `moneytrail users`. Time is a fake clock, so time-outs and delays are exact."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import text
+
+import moneytrail.ledger
+from moneytrail.accounts import AccountError, Accounts, AuthError, Throttled, check_password
+from moneytrail.accounts.store import ABSOLUTE, IDLE, MAX_DELAY, digest
+from moneytrail.errors import ConflictError, NotFoundError
+
+PASSWORD = "plum orchard in the rain"
+FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)   # argon2id, cheap for tests
+
+
+class Clock:
+    """A settable UTC clock."""
+
+    def __init__(self) -> None:
+        self.now = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **kw: float) -> None:
+        self.now += dt.timedelta(**kw)
+
+
+@pytest.fixture
+def store(store_url):
+    ledger = moneytrail.ledger.open(store_url, load_bundled=False)
+    clock = Clock()
+    accounts = Accounts(ledger.engine, clock=clock, hasher=FAST)
+    accounts.add("ada", PASSWORD, role="editor")
+    yield accounts, clock, ledger
+    ledger.close()
+
+
+def dump(ledger) -> str:
+    """Every account-table row as text (to look for secrets stored in the clear)."""
+    with ledger.engine.connect() as conn:
+        return repr([conn.execute(text(f"select * from {t}")).all()
+                     for t in ("accounts", "sessions", "api_keys", "login_throttle")])
+
+
+@pytest.mark.parametrize(("password", "why"), [
+    ("short pass", "at least 12"),                 # 10 characters
+    ("password1234", "too common"),                # on the shipped list
+    ("1qaz2wsx3edc", "too common"),
+    ("ada is my name!", "account name"),
+])
+def test_weak_passwords_are_refused(store, password, why):
+    accounts, _, _ = store
+    with pytest.raises(AccountError, match=why):
+        accounts.add("bob", password.replace("ada", "bob"))
+
+
+def test_any_long_uncommon_password_is_accepted_without_composition_rules():
+    check_password("all lower case words here")     # no digits, capitals or symbols needed
+    check_password("  spaces kept  " * 3)           # pasted text: nothing stripped
+    check_password("ü" * 12)                        # any Unicode
+
+
+def test_passwords_are_argon2id_hashes_and_no_secret_is_stored_in_the_clear(store):
+    accounts, _, ledger = store
+    session = accounts.login("ada", PASSWORD, client="c")
+    key = accounts.new_key("ada", "write")
+    stored = dump(ledger)
+    assert "$argon2id$" in stored
+    for secret in (PASSWORD, session.token, key):
+        assert secret not in stored
+    assert digest(session.token) in stored
+
+
+def test_names_are_unique_and_roles_checked(store):
+    accounts, _, _ = store
+    with pytest.raises(ConflictError):
+        accounts.add("ada", "another long passphrase")
+    with pytest.raises(AccountError, match="role"):
+        accounts.add("bob", "another long passphrase", role="root")
+    with pytest.raises(AccountError, match="name"):
+        accounts.add("Bob Smith", "another long passphrase")
+
+
+def test_sessions_have_128_random_bits_and_are_rotated_at_login(store):
+    accounts, _, _ = store
+    first = accounts.login("ada", PASSWORD, client="c")
+    assert len(first.token) == 22                    # 16 bytes, URL-safe base64
+    second = accounts.login("ada", PASSWORD, client="c", replaces=first.token)
+    assert second.token != first.token and second.csrf_token != first.csrf_token
+    assert accounts.session(first.token) is None
+    assert accounts.session(second.token).name == "ada"
+
+
+def test_idle_and_absolute_timeouts(store):
+    accounts, clock, _ = store
+    idle = accounts.login("ada", PASSWORD, client="c")
+    clock.advance(seconds=IDLE.total_seconds() - 1)
+    assert accounts.session(idle.token) is not None          # still within 30 min (touched)
+    clock.advance(seconds=IDLE.total_seconds())
+    assert accounts.session(idle.token) is None              # idle 30 min: gone
+    busy = accounts.login("ada", PASSWORD, client="c")
+    for _ in range(int(ABSOLUTE / dt.timedelta(minutes=20))):
+        clock.advance(minutes=20)
+        accounts.session(busy.token)
+    clock.advance(minutes=20)
+    assert accounts.session(busy.token) is None              # 12 h after login: gone
+
+
+def test_logout_ends_the_session(store):
+    accounts, _, _ = store
+    session = accounts.login("ada", PASSWORD, client="c")
+    accounts.logout(session.token)
+    assert accounts.session(session.token) is None
+
+
+def test_disabling_ends_sessions_revokes_keys_and_refuses_login(store):
+    accounts, _, _ = store
+    session = accounts.login("ada", PASSWORD, client="c")
+    key = accounts.new_key("ada", "write")
+    assert accounts.by_key(key).scope == "write"
+    accounts.disable("ada")
+    assert accounts.session(session.token) is None
+    assert accounts.by_key(key) is None
+    with pytest.raises(AuthError):
+        accounts.login("ada", PASSWORD, client="c")
+    with pytest.raises(NotFoundError):
+        accounts.disable("nobody")
+
+
+def test_api_keys_scoped_checked_and_revocable(store):
+    accounts, _, _ = store
+    read = accounts.new_key("ada", "read")
+    assert accounts.by_key(read).scope == "read"
+    assert accounts.by_key(read[:-1] + ("A" if read[-1] != "A" else "B")) is None
+    assert accounts.by_key("mt_nothing_here") is None and accounts.by_key("garbage") is None
+    accounts.revoke_key(read)
+    assert accounts.by_key(read) is None
+    with pytest.raises(AccountError, match="scope"):
+        accounts.new_key("ada", "admin")
+
+
+def test_wrong_name_and_wrong_password_look_the_same(store):
+    accounts, _, _ = store
+    with pytest.raises(AuthError) as unknown:
+        accounts.login("nobody", PASSWORD, client="c")
+    with pytest.raises(AuthError) as wrong:
+        accounts.login("ada", "not the password!", client="c")
+    assert str(unknown.value) == str(wrong.value)
+
+
+def test_100_wrong_passwords_are_throttled_and_the_right_one_works_after_the_delay(store):
+    accounts, clock, _ = store
+    checked = 0
+    for _ in range(100):                      # one try a second
+        try:
+            accounts.login("ada", "wrong password guess", client="attacker")
+        except Throttled:
+            pass
+        except AuthError:
+            checked += 1
+        clock.advance(seconds=1)
+    # 5 free tries, then delays of 1, 2, 4, ... s: only a handful of the 100 were checked
+    assert 5 < checked <= 12
+    with pytest.raises(Throttled) as refused:     # even the right password, during the delay
+        accounts.login("ada", PASSWORD, client="attacker")
+    assert 0 < refused.value.retry_after <= MAX_DELAY.total_seconds()
+    with pytest.raises(Throttled):                # from another client too (per account)
+        accounts.login("ada", PASSWORD, client="elsewhere")
+    clock.advance(seconds=MAX_DELAY.total_seconds())
+    assert accounts.login("ada", PASSWORD, client="attacker").who.name == "ada"
+    assert accounts.retry_after("ada", "attacker") == 0     # success resets the counters
+
+
+def test_one_client_guessing_many_accounts_is_throttled(store):
+    accounts, clock, _ = store
+    for n in range(25):
+        with contextlib.suppress(AuthError, Throttled):
+            accounts.login(f"user{n}", "wrong password guess", client="spray")
+    assert accounts.retry_after("someone-new", "spray") > 0
+    assert accounts.retry_after("someone-new", "other-client") == 0
+
+
+def test_users_cli(store_url, monkeypatch):
+    from typer.testing import CliRunner
+
+    from moneytrail.cli import app
+
+    runner = CliRunner()
+    add = runner.invoke(app, ["users", "add", "root", "--admin", "--password-stdin", "--db",
+                              store_url], input="a very long admin passphrase\n")
+    assert add.exit_code == 0, add.output
+    weak = runner.invoke(app, ["users", "add", "bob", "--password-stdin", "--db", store_url],
+                         input="password\n")
+    assert weak.exit_code != 0 and isinstance(weak.exception, AccountError)
+    assert weak.exception.exit_code == 2       # main() turns it into one line and exit 2
+    key = runner.invoke(app, ["users", "key", "root", "--scope", "write", "--db", store_url])
+    assert key.exit_code == 0 and key.stdout.startswith("mt_")
+    listed = runner.invoke(app, ["users", "list", "-f", "json", "--db", store_url])
+    assert '"role": "admin"' in listed.stdout and '"api_keys": 1' in listed.stdout
+    assert runner.invoke(app, ["users", "disable", "root", "--db", store_url]).exit_code == 0
+    listed = runner.invoke(app, ["users", "list", "-f", "json", "--db", store_url])
+    assert '"disabled": true' in listed.stdout and '"api_keys": 0' in listed.stdout
+    with moneytrail.ledger.open(store_url) as ledger:
+        assert Accounts(ledger.engine).by_key(key.stdout.strip()) is None
+
+
+def test_first_admin_from_the_environment_once(store, monkeypatch):
+    from moneytrail.web.auth import first_admin_from_env
+
+    accounts, _, _ = store
+    monkeypatch.setenv("MONEYTRAIL_ADMIN_PASSWORD", "the first boss's passphrase")
+    assert first_admin_from_env(accounts) == "admin"
+    assert "MONEYTRAIL_ADMIN_PASSWORD" not in __import__("os").environ
+    monkeypatch.setenv("MONEYTRAIL_ADMIN_PASSWORD", "another boss passphrase")
+    assert first_admin_from_env(accounts) is None         # an admin exists: ignored
+    assert [a["name"] for a in accounts.list() if a["role"] == "admin"] == ["admin"]
