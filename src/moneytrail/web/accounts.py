@@ -56,19 +56,19 @@ def login(request: Request, name: Annotated[str, Form(max_length=200)] = "",
         session = auth.accounts(request).login(name, password, client=auth.client_of(request),
                                                replaces=old)
     except (AuthError, Throttled) as exc:
-        response = HTMLResponse("")
-        token = auth.login_token(request, response)
-        throttled = isinstance(exc, Throttled)
-        rendered = page(request, "login.html", status=429 if throttled else 401,
+        blank = HTMLResponse("")
+        token = auth.login_token(request, blank)
+        rendered = page(request, "login.html",
+                        status=429 if isinstance(exc, Throttled) else 401,
                         next=target, token=token, error=exc.detail, name=name)
-        if throttled:
+        if isinstance(exc, Throttled):
             rendered.headers["Retry-After"] = str(exc.retry_after)
         return rendered
-    response = RedirectResponse(target, status_code=303)
-    auth.set_session_cookie(request, response, session.token)
-    response.delete_cookie(auth.pre_cookie_name(request), path="/",
+    redirect = RedirectResponse(target, status_code=303)
+    auth.set_session_cookie(request, redirect, session.token)
+    redirect.delete_cookie(auth.pre_cookie_name(request), path="/",
                            secure=auth.https(request))
-    return response
+    return redirect
 
 
 @router.post("/logout", include_in_schema=False)
