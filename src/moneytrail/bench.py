@@ -517,7 +517,15 @@ def bench_cluster(draws: int, local: bool = True) -> list[Row]:
 BLAS_THREADS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
-SECTIONS = ("startup", "demo", "trace", "mrio", "demand", "perturbed", "full", "cluster")
+SECTIONS = ("startup", "demo", "trace", "report", "mrio", "demand", "perturbed", "full",
+            "cluster")
+
+
+def report_rows() -> list[Row]:
+    """The briefing benchmark (`report.briefing.bench`): PDF end to end on a fresh store."""
+    from moneytrail.report.briefing.bench import bench_report
+
+    return bench_report()
 
 
 def check_sections(only: Sequence[str]) -> None:
@@ -537,6 +545,8 @@ def bench_sections(draws: int = 10_000, sizes: Sequence[int] = (1000, 3000, 6000
         ("demo", "moneytrail demo beside a fixed numpy workload", lambda: bench_demo(repeat)),
         ("trace", f"{draws:,}-draw trace of each reference plan vs its bare batched solves",
          lambda: bench_trace_vs_solves(draws, repeat)),
+        ("report", "PDF briefing of a reference plan (target < 10 s) beside its bare trace",
+         lambda: report_rows()),
         ("mrio", "Leontief trace vs pymrio calc_all, L @ y (L computed) and scipy splu",
          lambda: bench_mrio(sizes, repeat=repeat)),
         ("demand", "Final-demand Monte Carlo vs pymrio (inverse once, then L @ F)",
