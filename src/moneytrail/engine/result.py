@@ -217,8 +217,12 @@ class TraceResult:
             assert self.summary is not None and self.summary.evidence is not None
             out = evidence_frame(self.evidence_columns, self.evidence_labels,
                                  summary=self.summary.evidence)
-        return out if dimension is None else out.xs(dimension, level="dimension",
-                                                    drop_level=False)
+        if dimension is None:
+            return out
+        picked = out.xs(dimension, level="dimension", drop_level=False)
+        # xs over a level of the row MultiIndex always gives a frame (the stub says "or Series")
+        assert isinstance(picked, pd.DataFrame)
+        return picked
 
     # -- tables ----------------------------------------------------------------------------
     def by(self, dimension: str) -> pd.DataFrame:

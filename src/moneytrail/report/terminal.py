@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.table import Table as RichTable
@@ -114,7 +115,8 @@ def evidence_table(table: Table) -> RichTable:
     order = {"total": 0, "headline": 1, "scorecard": 2, "entity": 3}
     frame = frame.assign(_o=[order.get(d, 4) for d, _ in frame.index],
                          _a=-frame["amount_mean"].where(
-                             [d == "entity" for d, _ in frame.index], 0.0))
+                             np.array([d == "entity" for d, _ in frame.index], dtype=bool),
+                             0.0))
     frame = frame.sort_values(["_o", "_a"], kind="stable")
     currency = table.unit("amount_mean")
     labels = [name for name in EVIDENCE_LABELS if (frame[f"{name}_mean"] > 0).any()]
@@ -126,7 +128,7 @@ def evidence_table(table: Table) -> RichTable:
     out.add_column("90 % interval", justify="right")
     for label in labels:
         out.add_column(f"on {label}", justify="right")
-    for (dimension, label), row in frame.iterrows():
+    for (dimension, label), (_, row) in zip(frame.index, frame.iterrows(), strict=True):
         name = str(label) if dimension in ("total", "headline") else f"{dimension}: {label}"
         out.add_row(name, money(row["amount_mean"], currency if currency != "number" else ""),
                     percent(row["assumption_or_weak_mean"]),

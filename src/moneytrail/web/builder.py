@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from moneytrail.scenarios.schema import CONDITION_METRICS, SELECTORS
 
 EXTRA_ROWS = 2               # empty rows offered for a new category, supplier or condition
 MAX_ROWS = 60                # form rows read per section (more are ignored)
 KEEP = ("source", "reliability", "note")    # carried through the form in hidden fields
+T = TypeVar("T", dict[str, Any], list[Any])
 
 
 def blank_plan() -> dict[str, Any]:
@@ -34,6 +35,9 @@ def reference_mapping(plan_id: str) -> dict[str, Any]:
     plan = reference_plan(plan_id)
     from moneytrail.errors import ScenarioError
 
+    if plan.path is None:         # load_scenario always sets it; a plan made in memory has none
+        raise ScenarioError("the reference plan has no YAML file to start a draft from",
+                            field="reference", value=plan_id)
     data = yamlio.read_yaml(plan.path, ScenarioError, what="scenario file")
     data = dict(data)
     data["draws"] = 2000          # a quick first run in the browser; change it in the form
@@ -51,20 +55,26 @@ def interval(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {"central": value}
 
 
+def section(plan: Mapping[str, Any], key: str, kind: type[T]) -> T:
+    """`plan[key]` where it is of `kind` (a dict or a list); an empty one otherwise."""
+    value = plan.get(key)
+    return value if isinstance(value, kind) else kind()
+
+
 def form_rows(plan: Mapping[str, Any]) -> dict[str, Any]:
     """The draft as form values: scalars, spend rows, procurement rows, condition rows."""
-    budget = plan.get("budget") if isinstance(plan.get("budget"), dict) else \
-        {"amount": plan.get("budget")}
-    spend = plan.get("spend") if isinstance(plan.get("spend"), dict) else {}
+    raw_budget = plan.get("budget")
+    budget = raw_budget if isinstance(raw_budget, dict) else {"amount": raw_budget}
+    spend = section(plan, "spend", dict)
     spend_rows = [{"category": c, **{k: interval(v).get(k) for k in
                                      ("low", "central", "high", *KEEP)}}
                   for c, v in spend.items()]
-    procurement = plan.get("procurement") if isinstance(plan.get("procurement"), dict) else {}
+    procurement = section(plan, "procurement", dict)
     proc_rows = [{"category": c, "supplier": s,
                   **{k: interval(v).get(k) for k in ("low", "central", "high", *KEEP)}}
                  for c, shares in procurement.items() if isinstance(shares, dict)
                  for s, v in shares.items()]
-    conditions = plan.get("conditions") if isinstance(plan.get("conditions"), list) else []
+    conditions = section(plan, "conditions", list)
     cond_rows = []
     for item in conditions:
         if not isinstance(item, dict):

@@ -14,7 +14,7 @@ import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 import pandas as pd
 
@@ -60,8 +60,8 @@ class SourceBook:
             for record in frame.to_dict("records"):
                 sid = str(record.get("id") or "")
                 if sid and sid not in rows:
-                    rows[sid] = {k: "" if pd.isna(v) else str(v) for k, v in record.items()
-                                 if not str(k).startswith("_")}
+                    rows[sid] = {str(k): "" if pd.isna(v) else str(v)
+                                 for k, v in record.items() if not str(k).startswith("_")}
         return cls(rows=rows)
 
     def number(self, sid: str) -> int:
@@ -182,6 +182,23 @@ class FigureView:
     id: str = ""
 
 
+class DealReality(TypedDict):
+    """A ledger deal matching a plan: its amounts per stage (formatted, with the date each is
+    as of), the announced amount as a number, and its sources and claim refs (';'-joined)."""
+
+    deal: str
+    name: str
+    announced: str
+    announced_as_of: str
+    committed: str
+    committed_as_of: str
+    disbursed: str
+    disbursed_as_of: str
+    announced_value: float
+    sources: str
+    claim_refs: str
+
+
 @dataclass
 class PlanBrief:
     """Everything a briefing needs about one traced plan."""
@@ -190,7 +207,7 @@ class PlanBrief:
     plan: Plan
     name: str
     summary: list[str] = field(default_factory=list)
-    reality: list[dict[str, str]] = field(default_factory=list)
+    reality: list[DealReality] = field(default_factory=list)
     tornado: Result | None = None
     tornado_error: str = ""
     direct_sources: list[str] = field(default_factory=list)
@@ -252,6 +269,15 @@ def the(name: str) -> str:
     return f"the {name}" if name in plural else name
 
 
+def row_at(frame: pd.DataFrame, label: str) -> pd.Series:
+    """The row of a result table labelled `label` (labels of a result table are unique)."""
+    row = frame.loc[label]
+    if not isinstance(row, pd.Series):
+        raise MoneytrailError("a result table has more than one row with this label",
+                              field="row", value=label)
+    return row
+
+
 def place(names: dict[str, str], code: str) -> str:
     """A country code as a sentence names it."""
     if code == "EU":
@@ -283,7 +309,7 @@ def normal_url(url: str) -> str:
     return url.rstrip("/")
 
 
-def matching_deals(ws: Workspace, plan: Plan, book: SourceBook) -> list[dict[str, str]]:
+def matching_deals(ws: Workspace, plan: Plan, book: SourceBook) -> list[DealReality]:
     """Ledger deals that cite the plan's budget source (by id or URL), closest amount first:
     their announced, committed and disbursed amounts in the plan's currency."""
     budget_source = plan.budget.source or ""
@@ -314,7 +340,7 @@ def matching_deals(ws: Workspace, plan: Plan, book: SourceBook) -> list[dict[str
 
     rows = rows.assign(_d=[distance(float(v)) for v in rows["announced_central"]])
     rows = rows.sort_values("_d")
-    out = []
+    out: list[DealReality] = []
     for record in rows.head(1).to_dict("records"):
         stages = {}
         for stage in ("announced", "committed", "disbursed"):
@@ -364,13 +390,13 @@ def region_share(brief: PlanBrief, ws: Workspace) -> tuple[str, float, float, fl
     region = brief.plan.buyer_region
     card = brief.table("scorecard")
     if region == "EU" and card is not None and "EU value added (location)" in card.index:
-        row = card.loc["EU value added (location)"]
+        row = row_at(card, "EU value added (location)")
         name = brief.result.facts.get("plan", brief.plan.id)
         return ("the EU", float(row[f"{name}_p50"]), float(row[f"{name}_p5"]),
                 float(row[f"{name}_p95"]))
     country = brief.table("country")
     if country is not None and region in country.index:
-        row = country.loc[region]
+        row = row_at(country, region)
         label = the(country_names(ws).get(region, region))
         return (label, float(row["share_p50"]), float(row["share_p5"]),
                 float(row["share_p95"]))
@@ -386,7 +412,7 @@ def largest_firm(brief: PlanBrief, ws: Workspace) -> tuple[str, str, pd.Series] 
     firms = entity[[kinds.get(str(i)) == "firm" for i in entity.index]]
     frame = firms if not firms.empty else entity
     eid = str(frame["share_p50"].idxmax())
-    return eid, entity_names(ws).get(eid, eid), frame.loc[eid]
+    return eid, entity_names(ws).get(eid, eid), row_at(frame, eid)
 
 
 def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
@@ -402,8 +428,8 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
     factor = brief.table("factor")
     if country is not None and owner is not None and not country.empty:
         names = country_names(ws)
-        c_top, o_top = country["share_p50"].idxmax(), owner["share_p50"].idxmax()
-        row = country.loc[c_top]
+        c_top, o_top = str(country["share_p50"].idxmax()), str(owner["share_p50"].idxmax())
+        row = row_at(country, c_top)
         sentences.append(f"Most of the money ends up in {place(names, c_top)}: "
                          f"{pct(row['share_p50'])} of the spending (90 % interval "
                          f"{interval(row['share_p5'], row['share_p95'])}) is value added "
@@ -479,7 +505,7 @@ def share_table(number: int, caption: str, columns: list[tuple[str, pd.DataFrame
     labels, left_out = top_labels([f for _, f in columns], limit)
     rows = []
     for key in labels:
-        cells = [share_cell(frame.loc[key] if frame is not None and key in frame.index
+        cells = [share_cell(row_at(frame, key) if frame is not None and key in frame.index
                             else None) for _, frame in columns]
         rows.append(((names or {}).get(key, key), cells))
     if left_out:
@@ -522,7 +548,7 @@ def conditions_rows(brief: PlanBrief) -> list[tuple[str, list[Cell]]]:
     for record in flat.to_dict("records"):
         label = str(record.get("condition") or record.get("label") or record.get("metric")
                     or "")
-        values = [(k, v) for k, v in record.items() if k not in ("condition", "label")]
+        values = [(str(k), v) for k, v in record.items() if k not in ("condition", "label")]
         cells = [Cell(in_unit(v, "probability") if k.startswith("p_") else
                       (pct(v) if isinstance(v, float) and ("share" in k or k.startswith(
                           "value")) else str(v if v is not None else "–")), numeric=False)
@@ -581,7 +607,7 @@ def sankey_data(brief: PlanBrief, ws: Workspace, limit: int = 7) -> charts.Sanke
     if cats is None or country is None or cf is None:
         return None
     names, cat_names = country_names(ws), category_names(ws)
-    categories = [charts.Node(cat_names.get(str(k), humanise(k)), float(v))
+    categories = [charts.Node(cat_names.get(str(k), humanise(str(k))), float(v))
                   for k, v in cats["amount_mean"].items() if float(v) > 0]
     ordered = country["amount_mean"].sort_values(ascending=False)
     keep = [str(k) for k in ordered.index[:limit]]
@@ -768,11 +794,11 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
         if headline is None:
             continue
         n = next(fig)
-        rows = [charts.Interval(str(k), float(r["share_p50"]), float(r["share_p5"]),
-                                float(r["share_p95"])) for k, r in headline.iterrows()]
+        intervals = [charts.Interval(str(k), float(r["share_p50"]), float(r["share_p5"]),
+                                     float(r["share_p95"])) for k, r in headline.iterrows()]
         figures.append(FigureView(
             number=n, id=f"fig{n}", caption=f"Where the money ends up: {brief.plan.title}",
-            svg=charts.interval_svg(rows, pct, spread=interval, label_id=f"fig{n}",
+            svg=charts.interval_svg(intervals, pct, spread=interval, label_id=f"fig{n}",
                                     title=f"Where the money of {brief.plan.title} ends up",
                                     axis="share of the spending as value added (dot: median;"
                                          " line: 90 % interval)"),
@@ -835,14 +861,14 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
     t.sources, t.id = note_all, f"tab{t.number}"
     tables.append(t)
     for brief in briefs:
-        rows = conditions_rows(brief)
+        cond_rows = conditions_rows(brief)
         frame = brief.table("conditions")
-        if not rows or frame is None:
+        if not cond_rows or frame is None:
             continue
         head = ["Condition"] + [str(c) for c in frame.reset_index().columns
                                 if c not in ("condition", "label")]
         t = TableView(number=next(tab), caption=f"Conditions of {brief.plan.title}",
-                      head=head, rows=rows, sources=trace_note(brief, book))
+                      head=head, rows=cond_rows, sources=trace_note(brief, book))
         t.id = f"tab{t.number}"
         tables.append(t)
     if not any(b.table("conditions") is not None for b in briefs):
@@ -873,13 +899,14 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
         _, what = tornado_output(brief, ws)
         base = float(brief.tornado.facts.get("base", math.nan))
         cats = category_names(ws)
-        rows = [charts.Swing(parameter_label(str(k), entities, cats), float(r["output_low"]),
-                             float(r["output_high"])) for k, r in frame.iterrows()]
+        swings = [charts.Swing(parameter_label(str(k), entities, cats),
+                               float(r["output_low"]), float(r["output_high"]))
+                  for k, r in frame.iterrows()]
         n = next(fig)
         figures.append(FigureView(
             number=n, id=f"fig{n}",
             caption=f"What drives {what}: {brief.plan.title}",
-            svg=charts.tornado_svg(rows, base, pct, label_id=f"fig{n}",
+            svg=charts.tornado_svg(swings, base, pct, label_id=f"fig{n}",
                                    title=f"What drives {what} in {brief.plan.title}",
                                    axis=what),
             note=f"Each assumption set to the low and the high end of its 90 % interval, all "
