@@ -291,3 +291,53 @@ def test_store_write_errors_map_to_one_environment_line(tmp_path, reason, messag
                                                            sqlite3.OperationalError(reason)))
     assert isinstance(error, ledger_errors.StoreUnavailable) and error.exit_code == 3
     assert str(error) == f"{tmp_path / 'l.sqlite'}: {message}"
+
+
+# -- found by a hostile tester after the first fixes ------------------------------------------
+
+def test_budget_and_draws_refuse_booleans_and_tiny_amounts(tmp_path):
+    import moneytrail as mt
+
+    data = mt.load_scenario(mt.reference_scenarios()[1]).model_dump(mode="json",
+                                                                      exclude={"path"})
+    for patch, field in (({"budget": {"amount": True}}, "budget.amount"),
+                         ({"budget": {"amount": 1e-300}}, "budget.amount"),
+                         ({"draws": True}, "draws"), ({"seed": "1"}, "seed")):
+        with pytest.raises(ScenarioError) as info:
+            mt.parse_scenario({**data, **patch})
+        assert info.value.field == field
+
+
+def test_unknown_source_ids_in_a_plan_are_refused():
+    import moneytrail as mt
+    from moneytrail.service import tasks
+
+    plan = mt.load_scenario(mt.reference_scenarios()[1])
+    odd = plan.model_copy(update={"budget": plan.budget.model_copy(
+        update={"source": "m_does_not_exist"})})
+    with mt.Workspace.open() as ws, pytest.raises(ScenarioError) as info:
+        tasks.trace_plan(ws, odd, draws=100, store=None)
+    assert info.value.field == "budget.source" and info.value.value == "m_does_not_exist"
+
+
+def test_final_demand_adding_to_zero_and_overflow_are_refused():
+    import numpy as np
+    import pymrio
+
+    import moneytrail as mt
+    from moneytrail.errors import ModelError
+
+    table = mt.IOModel.from_pymrio(pymrio.load_test())
+    with pytest.raises(ModelError, match="adds up to 0"):
+        mt.trace(np.zeros(table.n), table)
+    assert mt.trace(np.ones(table.n), table, draws=np.int64(2)).draws == 2
+
+
+def test_cli_refuses_bad_scheduler_missing_report_folder_and_huge_claim_draws(tmp_path):
+    scenario = pathlib.Path(__file__).parents[1] / "scenarios" / "eu-ai-gigafactories.yaml"
+    out = run_cli("trace", scenario, "--draws", "50", "--scheduler", "garbage")
+    assert out.returncode == 2 and "not a Dask scheduler address" in out.stderr
+    out = run_cli("report", scenario, "-o", tmp_path / "missing" / "x.html", "--draws", "50")
+    assert out.returncode == 3 and "folder does not exist" in out.stderr
+    out = run_cli("claims", "check", "--draws", "1000000000")
+    assert out.returncode == 2 and "10,000,000" in out.stderr

@@ -30,6 +30,10 @@ def claims_check(
     from moneytrail.service import tasks
 
     check_format(fmt)
+    from moneytrail.scenarios.schema import check_draws, check_seed
+
+    draws = check_draws(draws, field="--draws")       # limits before any work starts
+    seed = check_seed(seed, field="--seed")
     if db is not None:
         require_existing_store(str(db))
     with workspace(data, db) as ws:

@@ -53,6 +53,9 @@ def parse_fields(pairs: list[str]) -> dict[str, str]:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
             raise LedgerError("expected FIELD=VALUE", field="fields", value=pair)
+        if name.strip() in fields:
+            raise LedgerError("field given twice (give each field once)", field=name.strip(),
+                              value=value)
         fields[name.strip()] = value
     return fields
 

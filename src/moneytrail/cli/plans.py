@@ -28,7 +28,7 @@ from moneytrail.cli.common import (
 from moneytrail.errors import MoneytrailError
 
 BY_CHOICES = ("headline", "entity", "country", "owner_country", "group", "factor", "tier",
-              "supplier", "evidence")
+              "supplier", "country_factor", "owner_country_factor", "evidence")
 
 
 def reconciliation(result) -> str:
@@ -201,6 +201,12 @@ def report(
     from moneytrail.report.briefing import format_of, render_briefing, resolve_runs
 
     fmt = format_of(output)
+    folder = output.expanduser().resolve().parent
+    if not folder.is_dir():                   # checked before any work starts
+        from moneytrail.errors import ResourceError
+
+        raise ResourceError("cannot write the report: the folder does not exist",
+                            field="--output", value=str(output))
     started = time.monotonic()
 
     def say(step: str, done: int, total: int) -> None:
@@ -260,6 +266,8 @@ def validate(
                                           "references) and whether they are met")] = False,
 ) -> None:
     """Check a data package (schema, keys, ranges, sums, sources) or a scenario file."""
+    if path is None and data is not None:        # `validate --data DIR` checks that package
+        path = data
     if path is not None and path.suffix in (".yaml", ".yml"):
         from moneytrail.engine.demand import demand_sampler
         from moneytrail.scenarios import load_scenario

@@ -20,6 +20,11 @@ def connect(scheduler: Any) -> tuple[Any, bool]:
     from moneytrail.errors import ResourceError
 
     if isinstance(scheduler, str):
+        if not scheduler.startswith(("tcp://", "tls://", "ucx://", "inproc://")):
+            from moneytrail.errors import MoneytrailError
+
+            raise MoneytrailError("not a Dask scheduler address (use tcp://HOST:PORT)",
+                                  field="--scheduler", value=scheduler)
         try:
             return Client(scheduler, timeout="30s", set_as_default=False), True
         except (OSError, TimeoutError) as exc:

@@ -56,7 +56,19 @@ DENSE_AUTO_LIMIT = 3000      # below this a dense LU is fast (under ~1 s) and al
 AUTO_NEUMANN_TERMS = 500     # the default uses the Neumann series when it needs at most this
 
 
-def solve_leontief(A, f: np.ndarray, *, method: str = "auto", tol: float = 1e-12) -> np.ndarray:
+def solve_leontief(A, f: np.ndarray, *, method: str = "auto", tol: float = 1e-12
+                   ) -> np.ndarray:
+    """Solve (I - A) x = f for one vector or a matrix of right-hand sides (see
+    `leontief_solution`); a result that overflows to inf is a clear error, not an answer."""
+    x = leontief_solution(A, f, method=method, tol=tol)
+    if not np.all(np.isfinite(x)):
+        raise ModelError("the total output overflows (final demand too large for floating "
+                         "point): scale the amounts down", field="final demand")
+    return x
+
+
+def leontief_solution(A, f: np.ndarray, *, method: str = "auto", tol: float = 1e-12
+                       ) -> np.ndarray:
     """Solve (I - A) x = f for one vector or a matrix of right-hand sides.
 
     `auto` (the default) converges on any productive table: a dense LU for dense A; for

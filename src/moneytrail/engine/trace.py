@@ -62,6 +62,11 @@ def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None =
         if model is None:
             raise ModelError("tracing a final-demand vector needs a model", field="model")
         vector = model.solve_input(plan)
+        totals = vector.sum(axis=-1)
+        if np.any(np.abs(totals) <= 1e-12 * np.maximum(np.abs(vector).sum(axis=-1), 1e-300)):
+            raise ModelError("final demand adds up to 0: there is no spending whose shares "
+                             "could be traced", field="final demand",
+                             value=float(np.atleast_1d(totals)[0]))
         if vector.ndim == 2:
             if draws is not None and int(draws) != vector.shape[0]:
                 raise ModelError("draws must equal the rows of the final-demand matrix",

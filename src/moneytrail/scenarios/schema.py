@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -91,11 +92,19 @@ class Budget(Strict):
     source: str | None = None
     note: str | None = None
 
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _a_number(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError(f"budget must be a number, got {value}")
+        return value
+
     @field_validator("amount")
     @classmethod
     def _positive(cls, value: float) -> float:
-        if not math.isfinite(value) or value <= 0:
-            raise ValueError(f"budget must be a positive amount, got {value}")
+        if not math.isfinite(value) or value < 1:
+            raise ValueError(f"budget must be a positive amount of at least 1 (one unit of "
+                             f"its currency), got {value}")
         if value > MAX_BUDGET:
             raise ValueError(f"budget of {value:.3g} is more than {MAX_BUDGET:.0e} (about a "
                              "thousand times world GDP in USD or EUR): check the amount "
@@ -215,8 +224,8 @@ class Plan(Strict):
     budget: Budget
     spend: dict[str, Interval]
     procurement: dict[str, dict[str, Interval]] = Field(default_factory=dict)
-    draws: int = Field(default=10_000, ge=1)
-    seed: int = Field(default=1, ge=0, le=MAX_SEED)
+    draws: int = Field(default=10_000, ge=1, strict=True)
+    seed: int = Field(default=1, ge=0, le=MAX_SEED, strict=True)
     conditions: list[Condition] = Field(default_factory=list)
     site_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     horizon_years: int = Field(default=5, ge=1, le=30)
@@ -333,7 +342,7 @@ def max_draws() -> int:
 def check_draws(draws: Any, *, field: str = "draws", file: str | None = None) -> int:
     """A draw count from any front end (CLI option, API argument) checked before work starts:
     a whole number in 1..max_draws(); above the limit a LimitError says how to raise it."""
-    if isinstance(draws, bool) or not isinstance(draws, int | float | str):
+    if isinstance(draws, bool) or not isinstance(draws, numbers.Real | str):
         raise ScenarioError("draws must be a whole number", file=file, field=field,
                             value=draws)
     try:

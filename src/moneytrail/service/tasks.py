@@ -18,7 +18,7 @@ import pandas as pd
 from moneytrail.data.checks import split_list
 from moneytrail.engine.result import TraceResult, code_version
 from moneytrail.engine.trace import DEFAULT_TIERS, check_draws, check_seed
-from moneytrail.errors import MoneytrailError
+from moneytrail.errors import MoneytrailError, ScenarioError
 from moneytrail.scenarios.schema import Condition, Plan
 from moneytrail.service.result import Provenance, Result, Table, now_iso
 from moneytrail.service.runs import RunStore, run_id
@@ -78,9 +78,20 @@ def known_currencies(ws: Workspace) -> set[str]:
 def check_plan(ws: Workspace, plan: Plan) -> Plan:
     """What the schema alone cannot check: the currency is one the data convert, the year
     has data (building the model raises a clear error otherwise)."""
+    from moneytrail.analysis.claims import package_source_ids
     from moneytrail.scenarios.schema import check_currency
 
     check_currency(plan, known_currencies(ws))
+    known = package_source_ids(ws.package)
+    cited = [("budget.source", plan.budget.source)]
+    cited += [(f"spend.{c}.source", i.source) for c, i in plan.spend.items()]
+    cited += [(f"procurement.{c}.{e}.source", i.source)
+              for c, shares in plan.procurement.items() for e, i in shares.items()]
+    for field, source in cited:
+        if source and source not in known:
+            raise ScenarioError("unknown source id (not in any sources table of the data "
+                                "package)", file=plan.path or plan.id, field=field,
+                                value=source)
     ws.model(plan.year)
     return plan
 

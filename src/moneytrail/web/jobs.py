@@ -123,10 +123,13 @@ def plan_from_mapping(ws: Workspace, data: Any, source: str = "web") -> Plan:
 
 def check_against_data(ws: Workspace, plan: Plan) -> None:
     """The engine's own checks of a plan against the model (unknown category, supplier or
-    market, a year without cost data), run now so the answer is a 4xx, not a failed run."""
+    market, a year without cost data) and the service's (currency, source ids), run now so
+    the answer is a 4xx, not a failed run."""
     from moneytrail.engine.demand import market_rows
+    from moneytrail.service.tasks import check_plan
 
     try:
+        check_plan(ws, plan)
         model = ws.model(plan.year)
     except ModelError as exc:
         raise ScenarioError(exc.detail, field=exc.field or "year",
