@@ -87,10 +87,13 @@ def check_plan(ws: Workspace, plan: Plan) -> Plan:
     cited += [(f"spend.{c}.source", i.source) for c, i in plan.spend.items()]
     cited += [(f"procurement.{c}.{e}.source", i.source)
               for c, shares in plan.procurement.items() for e, i in shares.items()]
-    for field, source in cited:
-        if source and source not in known:
-            raise ScenarioError("unknown source id (not in any sources table of the data "
-                                "package)", file=plan.path or plan.id, field=field,
+    unknown = [(field, source) for field, source in cited if source and source not in known]
+    if unknown:                    # a plan traced for a ledger deal cites the store's sources
+        known = known | {record["id"] for record in ws.ledger().records("source")}
+    for field, source in unknown:
+        if source not in known:
+            raise ScenarioError("unknown source id (not in the data package or the ledger "
+                                "store)", file=plan.path or plan.id, field=field,
                                 value=source)
     ws.model(plan.year)
     return plan
