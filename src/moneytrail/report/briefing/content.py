@@ -472,9 +472,22 @@ def assumption_sentence(brief: PlanBrief, book: SourceBook) -> str:
              if len(spend_labels) == 1 else
              "the labels are " + ", ".join(parts[:-1]) + " and " + parts[-1])
     total = len(set(ids))
-    return (f"The figures rest on {total} sources ({count_phrase(counts)}); {weak} of them "
-            f"({pct(weak / max(total, 1))}) are modelling assumptions or weak sources. Of the "
-            f"{sum(spend_labels.values())} rows of the plan's spending split, {split}. Figures "
+    weight = ""
+    evidence = brief.table("evidence")
+    if evidence is not None:
+        rows = evidence.reset_index()
+        everything = rows[rows["dimension"] == "total"]
+        if not everything.empty:
+            row = everything.iloc[0]
+            weight = (f"Traced path by path (each euro takes the weakest label on its way "
+                      f"through the supply chain), {pct(row['assumption_or_weak_p50'])} of the "
+                      f"value added rests on assumption or weak rows "
+                      f"({interval(row['assumption_or_weak_p5'], row['assumption_or_weak_p95'])}"
+                      "). ")
+    return (weight + f"The figures rest on {total} sources ({count_phrase(counts)}); {weak} "
+            f"of them ({pct(weak / max(total, 1))}) are modelling assumptions or weak "
+            "sources. "
+            f"Of the {sum(spend_labels.values())} rows of the plan's spending split, {split}. Figures "
             "resting on assumptions are model estimates to be read with their intervals, not "
             "measurements.")
 
