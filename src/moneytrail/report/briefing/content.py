@@ -487,7 +487,8 @@ def assumption_sentence(brief: PlanBrief, book: SourceBook) -> str:
     return (weight + f"The figures rest on {total} sources ({count_phrase(counts)}); {weak} "
             f"of them ({pct(weak / max(total, 1))}) are modelling assumptions or weak "
             "sources. "
-            f"Of the {sum(spend_labels.values())} rows of the plan's spending split, {split}. Figures "
+            f"Of the {sum(spend_labels.values())} rows of the plan's spending split, {split}. "
+            "Figures "
             "resting on assumptions are model estimates to be read with their intervals, not "
             "measurements.")
 
