@@ -43,3 +43,17 @@ def default_store(tmp_path_factory):
     yield folder
     if old is None:
         os.environ.pop("MONEYTRAIL_DATABASE_URL", None)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright (one per test module; never a downloaded
+    browser). Browser test modules skip themselves when Chromium is missing."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    sys.path.insert(0, str(Path(__file__).parent / "web"))
+    from webserver import launch_chromium
+
+    with sync_api.sync_playwright() as pw:
+        chromium = launch_chromium(pw)
+        yield chromium
+        chromium.close()

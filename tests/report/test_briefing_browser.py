@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
-from webserver import CHROMIUM, launch_chromium  # noqa: E402
+from webserver import CHROMIUM  # noqa: E402
 
 pytestmark = [
     pytest.mark.browser,
@@ -19,14 +19,6 @@ pytestmark = [
                               "(make system-deps installs it)"),
 ]
 sync_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as pw:
-        chromium = launch_chromium(pw)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.parametrize("which", ["reference_html", "hostile_html"])

@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 import pytest
-from webserver import CHROMIUM, SRC, launch_chromium, running_server
+from webserver import CHROMIUM, SRC, running_server
 
 pytestmark = [
     pytest.mark.browser,
@@ -44,14 +44,6 @@ def server(tmp_path_factory):
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as pw:
-        chromium = launch_chromium(pw)
-        yield chromium
-        chromium.close()
 
 
 def me(page, server: str) -> dict:

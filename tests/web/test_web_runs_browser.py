@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from webserver import CHROMIUM, launch_chromium, running_server
+from webserver import CHROMIUM, running_server
 
 pytestmark = [
     pytest.mark.browser,
@@ -30,14 +30,6 @@ def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("server")
     with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as pw:
-        chromium = launch_chromium(pw)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
