@@ -58,3 +58,57 @@ class LoginThrottle(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, server_default="0")
     last_failure: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+# -- migration 0005: saved plans and password resets -----------------------------------------
+class SavedPlan(Base):
+    """A plan an editor saved from the builder: its current state (`revision` is the number of
+    its latest row in `saved_plan_revisions`; nothing is overwritten without a revision)."""
+
+    __tablename__ = "saved_plans"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, server_default="")
+    visibility: Mapped[str] = mapped_column(String(8))          # private | public
+    plan: Mapped[str] = mapped_column(Text)                     # the plan mapping as JSON
+    revision: Mapped[int] = mapped_column(Integer)
+    deleted: Mapped[bool] = mapped_column(Boolean, server_default="0")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SavedPlanRevision(Base):
+    """Every state a saved plan had: created, edited, made public or private, deleted."""
+
+    __tablename__ = "saved_plan_revisions"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("saved_plans.id"), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    action: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, server_default="")
+    visibility: Mapped[str] = mapped_column(String(8))
+    plan: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SavedPlanRun(Base):
+    """A run started from a saved plan (at one of its revisions)."""
+
+    __tablename__ = "saved_plan_runs"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("saved_plans.id"), primary_key=True)
+    run_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PasswordReset(Base):
+    """A one-time password reset issued by an admin; `token_hash` is the SHA-256 of the token."""
+
+    __tablename__ = "password_resets"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

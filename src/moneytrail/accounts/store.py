@@ -27,7 +27,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Engine, delete, insert, select, update
 
-from moneytrail.accounts.models import Account, ApiKey, LoginThrottle, Session
+from moneytrail.accounts.models import Account, ApiKey, LoginThrottle, PasswordReset, Session
 from moneytrail.errors import ConflictError, MoneytrailError, NotFoundError
 from moneytrail.ledger import locking
 
@@ -44,6 +44,8 @@ TOUCH_EVERY = dt.timedelta(seconds=60)    # last_seen is written at most this of
 ACCOUNT_THRESHOLD = 5
 CLIENT_THRESHOLD = 20
 MAX_DELAY = dt.timedelta(minutes=15)
+RESET_VALID = dt.timedelta(hours=24)      # default lifetime of an admin-issued reset link
+MAX_RESET_VALID = dt.timedelta(days=7)
 COMMON_PASSWORDS = Path(__file__).parent / "common-passwords.txt.gz"
 
 Clock = Callable[[], dt.datetime]
@@ -337,3 +339,117 @@ class Accounts:
         """End a session (a no-op for an unknown one)."""
         with self.engine.begin() as conn:
             conn.execute(delete(Session).where(Session.id_hash == digest(token)))
+
+    # -- passwords: change and admin-issued reset (migration 0005) -------------------------
+    def _verify(self, stored: str, password: str) -> bool:
+        try:
+            return bool(self.hasher.verify(stored, password[:MAX_PASSWORD])) \
+                and len(password) <= MAX_PASSWORD
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+    def _new_session(self, conn, account: int, now: dt.datetime) -> tuple[str, str]:
+        token = secrets.token_urlsafe(16)
+        csrf = secrets.token_urlsafe(32)
+        conn.execute(insert(Session).values(
+            id_hash=digest(token), account_id=account, csrf_token=csrf, created_at=now,
+            last_seen=now, expires_at=now + ABSOLUTE))
+        return token, csrf
+
+    def change_password(self, token: str, current: str, new: str, *,
+                        client: str) -> NewSession:
+        """Change the password of the session `token`'s account: the current password must be
+        right (a wrong one counts as a failed login and is throttled alike), the new one
+        follows the same rules as at creation. Every session of the account ends (this one
+        too) and a new session is returned, so the cookie is rotated; unused reset links die.
+
+        Raises `AuthError` (no session, or wrong current password), `Throttled`,
+        `AccountError` (the new password breaks a rule)."""
+        who = self.session(token)
+        if who is None:
+            raise AuthError("log in again to change your password")
+        wait = self.retry_after(who.name, client)
+        if wait:
+            raise Throttled(wait)
+        with self.engine.connect() as conn:
+            stored = conn.execute(select(Account.password_hash).where(
+                Account.id == who.id)).scalar_one()
+        if not self._verify(stored, current):
+            self._failed(who.name, client)
+            raise AuthError("the current password is wrong", field="current_password")
+        check_password(new, who.name)
+        hashed = self.hasher.hash(new)
+        now = self.clock()
+        with locking.write_transaction(self.engine) as conn:
+            conn.execute(update(Account).where(Account.id == who.id)
+                         .values(password_hash=hashed))
+            conn.execute(delete(Session).where(Session.account_id == who.id))
+            conn.execute(update(PasswordReset).where(
+                PasswordReset.account_id == who.id, PasswordReset.used_at.is_(None))
+                .values(used_at=now))
+            new_token, csrf = self._new_session(conn, who.id, now)
+        return NewSession(new_token, csrf, Who(who.id, who.name, who.role, via="session",
+                                               csrf_token=csrf))
+
+    def issue_reset(self, name: str, valid: dt.timedelta = RESET_VALID) -> str:
+        """A one-time password reset token for the account (returned once; only its SHA-256
+        is stored), valid for `valid` (at most 7 days). Earlier unused tokens of the account
+        stop working. Raises `NotFoundError`, `AccountError` (disabled account, bad validity)."""
+        if not dt.timedelta(minutes=1) <= valid <= MAX_RESET_VALID:
+            raise AccountError("a reset link is valid for 1 minute to 7 days", field="hours",
+                               value=valid.total_seconds() / 3600)
+        token = secrets.token_urlsafe(32)          # 256 bits
+        now = self.clock()
+        with locking.write_transaction(self.engine) as conn:
+            account = self._account_id(conn, name)
+            if conn.execute(select(Account.disabled).where(Account.id == account)).scalar():
+                raise AccountError("the account is disabled", field="name", value=name)
+            conn.execute(update(PasswordReset).where(
+                PasswordReset.account_id == account, PasswordReset.used_at.is_(None))
+                .values(used_at=now))
+            conn.execute(insert(PasswordReset).values(
+                token_hash=digest(token), account_id=account, created_at=now,
+                expires_at=now + valid, used_at=None))
+        return token
+
+    def reset_account(self, token: str) -> str | None:
+        """The account name a reset token is for while it is unused and unexpired, else None."""
+        if not token or len(token) > 100:
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(PasswordReset.expires_at, PasswordReset.used_at, Account.name,
+                       Account.disabled)
+                .join(Account, Account.id == PasswordReset.account_id)
+                .where(PasswordReset.token_hash == digest(token))).first()
+        if row is None or row.used_at is not None or row.disabled \
+                or self.clock() >= aware(row.expires_at):
+            return None
+        return row.name
+
+    def reset_password(self, token: str, new: str) -> str:
+        """Set a new password with a reset token and use the token up (single use: a second
+        use, an expired or unknown token raise `AuthError`). The password rules apply before
+        the token is spent; every session of the account ends. Returns the account name."""
+        name = self.reset_account(token)
+        if name is None:
+            raise AuthError("this reset link is unknown, used or expired; ask an admin "
+                            "for a new one")
+        check_password(new, name)
+        hashed = self.hasher.hash(new)
+        now = self.clock()
+        with locking.write_transaction(self.engine) as conn:
+            row = conn.execute(select(PasswordReset.account_id).where(
+                PasswordReset.token_hash == digest(token), PasswordReset.used_at.is_(None),
+                PasswordReset.expires_at > now)).first()
+            if row is None:                # used by a concurrent request in the meantime
+                raise AuthError("this reset link is unknown, used or expired; ask an admin "
+                                "for a new one")
+            conn.execute(update(PasswordReset).where(
+                PasswordReset.account_id == row.account_id, PasswordReset.used_at.is_(None))
+                .values(used_at=now))
+            conn.execute(update(Account).where(Account.id == row.account_id)
+                         .values(password_hash=hashed))
+            conn.execute(delete(Session).where(Session.account_id == row.account_id))
+            conn.execute(delete(LoginThrottle).where(LoginThrottle.key == f"account:{name}"))
+        return name

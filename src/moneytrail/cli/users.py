@@ -108,3 +108,28 @@ def revoke_key(key_or_prefix: str, db: DbOpt = None) -> None:
     with ledger:
         accounts.revoke_key(key_or_prefix)
     console.print("revoked", highlight=False)
+
+
+@users_app.command("reset-password")
+def reset_password(
+        name: str,
+        base_url: Annotated[str, typer.Option(
+            "--base-url", help="the web app's address, as users reach it")]
+        = "http://127.0.0.1:8000",
+        hours: Annotated[float, typer.Option(
+            "--hours", help="how long the link works (at most 168)", min=0.02, max=168)] = 24,
+        db: DbOpt = None) -> None:
+    """Print a one-time password reset link for the account (no email is sent: hand it over
+    yourself). Only its hash is stored; it works once, until it expires; earlier links die."""
+    import datetime as dt
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise typer.BadParameter(f"--base-url must be an http(s) address, not {base_url!r}")
+    ledger, accounts = open_accounts(db)
+    with ledger:
+        token = accounts.issue_reset(name, dt.timedelta(hours=hours))
+    print(f"{base_url.rstrip('/')}/reset-password?token={token}")
+    err.print(f"one-time reset link for '{name}', valid {hours:g} h: shown once.",
+              highlight=False)

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from moneytrail.accounts.store import AuthError, Throttled, Who
+from moneytrail.accounts.store import AccountError, AuthError, Throttled, Who
 from moneytrail.web import auth
 
 router = APIRouter()
@@ -95,6 +95,90 @@ def account_page(request: Request) -> Response:
     if current is None:
         return RedirectResponse("/login?next=/account", status_code=303)
     return page(request, "account.html", user=current)
+
+
+# -- passwords: change (logged in) and reset (admin-issued one-time link) ------------------
+@router.get("/account/password", include_in_schema=False)
+def password_form(request: Request) -> Response:
+    current = auth.who(request)
+    if current is None or current.via != "session":
+        return RedirectResponse("/login?next=/account/password", status_code=303)
+    return page(request, "password.html", user=current, error=None)
+
+
+@router.post("/account/password", include_in_schema=False)
+async def password_change(request: Request) -> Response:
+    """Needs the session, its CSRF token and the current password; every session of the
+    account ends and this browser gets a new session id."""
+    current = auth.who(request)
+    if current is None or current.via != "session":
+        raise HTTPException(401, "Log in to change your password.")
+    await auth.check_csrf(request, current)
+    form = await request.form()
+    old, new = str(form.get("current_password", "")), str(form.get("new_password", ""))
+    token = request.cookies.get(auth.cookie_name(request), "")
+    try:
+        session = auth.accounts(request).change_password(token, old, new,
+                                                         client=auth.client_of(request))
+    except (AuthError, Throttled, AccountError) as exc:
+        status = 429 if isinstance(exc, Throttled) else 400
+        response = page(request, "password.html", status=status, user=current,
+                        error={"field": exc.field or "", "detail": exc.detail})
+        if isinstance(exc, Throttled):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    redirect = RedirectResponse("/account?password=changed", status_code=303)
+    auth.set_session_cookie(request, redirect, session.token)
+    return redirect
+
+
+def reset_page(request: Request, token: str, status: int = 200,
+               error: dict | None = None, done: str | None = None) -> HTMLResponse:
+    blank = HTMLResponse("")
+    name = auth.accounts(request).reset_account(token) if not done else None
+    rendered = page(request, "reset.html", status=status if done or name else 400,
+                    name=name, token=token, error=error, done=done,
+                    form_token=auth.login_token(request, blank))
+    for header, value in blank.raw_headers:
+        if header == b"set-cookie":
+            rendered.raw_headers.append((header, value))
+    rendered.headers["Referrer-Policy"] = "no-referrer"     # the token is in the address
+    return rendered
+
+
+@router.get("/reset-password", include_in_schema=False)
+def reset_form(request: Request, token: str = "") -> HTMLResponse:
+    """The form of an admin-issued reset link (showing it does not use the token up)."""
+    return reset_page(request, token[:100])
+
+
+@router.post("/reset-password", include_in_schema=False)
+def reset_submit(request: Request, token: Annotated[str, Form(max_length=100)] = "",
+                 new_password: Annotated[str, Form(max_length=4096)] = "",
+                 csrf_token: Annotated[str, Form(max_length=200)] = "") -> Response:
+    auth.check_login_token(request, csrf_token)
+    try:
+        name = auth.accounts(request).reset_password(token, new_password)
+    except (AuthError, AccountError) as exc:
+        return reset_page(request, token, status=400,
+                          error={"field": exc.field or "", "detail": exc.detail})
+    return reset_page(request, "", done=name)
+
+
+class ResetBody(BaseModel):
+    hours: float = Field(default=24, gt=0, le=168)
+
+
+@router.post("/api/v1/accounts/{name}/password-reset", tags=["accounts"], status_code=201,
+             summary="Issue a one-time password reset link for an account (admins)")
+def issue_reset(request: Request, name: str, body: ResetBody,
+                who: Annotated[Who, Depends(auth.require_admin)]) -> JSONResponse:
+    import datetime as dt
+
+    token = auth.accounts(request).issue_reset(name, dt.timedelta(hours=body.hours))
+    link = f"{str(request.base_url).rstrip('/')}/reset-password?token={token}"
+    return JSONResponse({"account": name, "link": link, "valid_hours": body.hours},
+                        status_code=201, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/api/v1/me", tags=["accounts"], summary="The caller's account and role")

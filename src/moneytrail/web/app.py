@@ -115,11 +115,12 @@ def create_app(db: str | None = None, data: str | None = None, *,
 
     add_run_routes(app)
     # issue 12: accounts (sessions, CSRF, API keys) and the write routes
-    from moneytrail.web import accounts, auth, editing
+    from moneytrail.web import accounts, auth, editing, saved
 
     auth.install(app)
     app.include_router(accounts.router)
     app.include_router(editing.router)
+    app.include_router(saved.router)
     return app
 
 
@@ -177,9 +178,10 @@ def add_error_handlers(app: FastAPI) -> None:
     async def bad_input(request: Request, exc: MoneytrailError) -> Response:
         status = 404 if isinstance(exc, NotFoundError) or exc.http_status == 404 else \
             409 if isinstance(exc, ConflictError) else \
-            exc.http_status if exc.http_status in (429, 503) else 400
+            exc.http_status if exc.http_status in (401, 403, 409, 429, 503) else 400
         field = exc.field.lstrip("-") if exc.field else None
-        title = {404: "Not found", 409: "Conflict", 429: "Too many requests",
+        title = {401: "Unauthorized", 403: "Forbidden", 404: "Not found", 409: "Conflict",
+                 429: "Too many requests",
                  503: "Service unavailable"}.get(status, "Bad request")
         response = problem(request, status, title, exc.detail, field, exc.value)
         retry = getattr(exc, "retry_after", None)

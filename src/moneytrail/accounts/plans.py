@@ -1,0 +1,247 @@
+"""Saved plans: plans editors keep from the builder, private or public (issue 12).
+
+    plans = SavedPlans(ledger.engine)
+    saved = plans.create(owner=7, title="Gigafactory, lean", description="", visibility="private",
+                         plan={...the builder's plan mapping...})
+    plans.edit(saved["id"], actor=7, expected_revision=1, visibility="public")
+
+Rules (the object-level checks of the web pages and the JSON API rest on them):
+- a private plan exists only for its owner: for anyone else `get`, `edit`, `delete` and
+  `add_run` answer "not found" (so ids cannot be probed); a public plan can be read by anyone
+  but changed only by its owner (`Forbidden`);
+- every change is a new row in `saved_plan_revisions` written in the same transaction as the
+  plan (under the store-wide write lock) and must quote the revision it was based on, so a
+  stale change is refused (`ConflictError`) rather than silently overwriting;
+- a delete only marks the plan (and is a revision too): nothing is lost.
+
+The plan mapping is stored as JSON text, unchecked here; the web layer checks it with the
+scenario schema before saving (a saved plan can always be run).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import Engine, insert, select, update
+
+from moneytrail.accounts.models import Account, SavedPlan, SavedPlanRevision, SavedPlanRun
+from moneytrail.accounts.store import AccountError, Clock, aware, utc_now
+from moneytrail.errors import ConflictError, MoneytrailError, NotFoundError
+from moneytrail.ledger import locking
+
+VISIBILITIES = ("private", "public")
+MAX_TITLE = 200
+MAX_DESCRIPTION = 5000
+MAX_PLAN = 200_000            # characters of plan JSON (the web's body limit is lower)
+
+
+class Forbidden(MoneytrailError):
+    """Someone other than the owner tried to change a public plan."""
+
+    http_status = 403
+
+
+def check_fields(title: str | None, description: str | None, visibility: str | None
+                 ) -> None:
+    """One clear error per bad field (title 1-200 characters, description up to 5,000,
+    visibility private or public)."""
+    if title is not None and not 1 <= len(title.strip()) <= MAX_TITLE:
+        raise AccountError(f"a saved plan needs a title of 1 to {MAX_TITLE} characters",
+                           field="title", value=title[:80])
+    if description is not None and len(description) > MAX_DESCRIPTION:
+        raise AccountError(f"a description has at most {MAX_DESCRIPTION} characters",
+                           field="description", value=len(description))
+    if visibility is not None and visibility not in VISIBILITIES:
+        raise AccountError("visibility is private or public", field="visibility",
+                           value=visibility)
+
+
+def plan_json(plan: dict[str, Any]) -> str:
+    if not isinstance(plan, dict):
+        raise AccountError("the plan must be a mapping (the scenario schema)", field="plan")
+    text = json.dumps(plan, sort_keys=True, ensure_ascii=False, allow_nan=False, default=str)
+    if len(text) > MAX_PLAN:
+        raise AccountError(f"the plan is larger than {MAX_PLAN:,} characters", field="plan",
+                           value=len(text))
+    return text
+
+
+def check_id(value: Any) -> int:
+    """A saved plan id from a URL: a positive integer (else a not-found error)."""
+    text = str(value)
+    if not text.isdigit() or len(text) > 12 or int(text) == 0:
+        raise NotFoundError("no saved plan with this id", field="plan id", value=text[:40])
+    return int(text)
+
+
+class SavedPlans:
+    """Saved plans in the ledger's database (tables from migration 0005)."""
+
+    def __init__(self, engine: Engine, clock: Clock = utc_now) -> None:
+        self.engine = engine
+        self.clock = clock
+
+    # -- reading ----------------------------------------------------------------------------
+    @staticmethod
+    def _public(row: Any, owner: str) -> dict[str, Any]:
+        return {"id": row.id, "owner": owner, "title": row.title,
+                "description": row.description, "visibility": row.visibility,
+                "plan": json.loads(row.plan), "revision": row.revision,
+                "created_at": aware(row.created_at).isoformat(timespec="seconds"),
+                "updated_at": aware(row.updated_at).isoformat(timespec="seconds")}
+
+    def _row(self, conn, plan_id: int, viewer: int | None) -> Any:
+        """The plan row if `viewer` may see it; not found otherwise (also when deleted)."""
+        row = conn.execute(select(SavedPlan, Account.name.label("owner_name"))
+                           .join(Account, Account.id == SavedPlan.owner_id)
+                           .where(SavedPlan.id == plan_id)).first()
+        if row is None or row.SavedPlan.deleted or (
+                row.SavedPlan.visibility != "public" and row.SavedPlan.owner_id != viewer):
+            raise NotFoundError("no saved plan with this id (or it is private)",
+                                field="plan id", value=plan_id)
+        return row
+
+    def get(self, plan_id: int, viewer: int | None) -> dict[str, Any]:
+        """A saved plan as a dict (id, owner, title, description, visibility, plan, revision,
+        created_at, updated_at, is_owner); `NotFoundError` unless it is public or the viewer's."""
+        with self.engine.connect() as conn:
+            row = self._row(conn, plan_id, viewer)
+        out = self._public(row.SavedPlan, row.owner_name)
+        out["is_owner"] = row.SavedPlan.owner_id == viewer
+        return out
+
+    def list(self, viewer: int | None) -> list[dict[str, Any]]:
+        """The viewer's own plans (any visibility), then everyone's public plans; newest
+        first, without the plan mapping."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(SavedPlan, Account.name.label("owner_name"))
+                .join(Account, Account.id == SavedPlan.owner_id)
+                .where(SavedPlan.deleted.is_(False))
+                .where((SavedPlan.visibility == "public") | (SavedPlan.owner_id == viewer))
+                .order_by(SavedPlan.updated_at.desc(), SavedPlan.id.desc())).all()
+        out = []
+        for row in rows:
+            item = self._public(row.SavedPlan, row.owner_name)
+            item.pop("plan")
+            item["is_owner"] = row.SavedPlan.owner_id == viewer
+            out.append(item)
+        return sorted(out, key=lambda p: not p["is_owner"])
+
+    def revisions(self, plan_id: int, viewer: int | None) -> list[dict[str, Any]]:
+        """Every revision of a plan the viewer may see, oldest first."""
+        with self.engine.connect() as conn:
+            self._row(conn, plan_id, viewer)
+            rows = conn.execute(
+                select(SavedPlanRevision, Account.name.label("author"))
+                .join(Account, Account.id == SavedPlanRevision.author_id)
+                .where(SavedPlanRevision.plan_id == plan_id)
+                .order_by(SavedPlanRevision.number)).all()
+        return [{"revision": r.SavedPlanRevision.number, "action": r.SavedPlanRevision.action,
+                 "author": r.author, "title": r.SavedPlanRevision.title,
+                 "description": r.SavedPlanRevision.description,
+                 "visibility": r.SavedPlanRevision.visibility,
+                 "plan": json.loads(r.SavedPlanRevision.plan),
+                 "time": aware(r.SavedPlanRevision.created_at).isoformat(timespec="seconds")}
+                for r in rows]
+
+    def runs(self, plan_id: int, viewer: int | None) -> list[dict[str, Any]]:
+        """The runs started from a plan the viewer may see: run id, revision, time; newest
+        first."""
+        with self.engine.connect() as conn:
+            self._row(conn, plan_id, viewer)
+            rows = conn.execute(select(SavedPlanRun).where(SavedPlanRun.plan_id == plan_id)
+                                .order_by(SavedPlanRun.created_at.desc())).all()
+        return [{"run_id": r.run_id, "revision": r.revision,
+                 "time": aware(r.created_at).isoformat(timespec="seconds")} for r in rows]
+
+    # -- writing ----------------------------------------------------------------------------
+    def create(self, *, owner: int, title: str, description: str, visibility: str,
+               plan: dict[str, Any]) -> dict[str, Any]:
+        """Save a new plan (revision 1); returns it as `get` does."""
+        check_fields(title, description, visibility)
+        text = plan_json(plan)
+        now = self.clock()
+        with locking.write_transaction(self.engine) as conn:
+            values = {"title": title.strip(), "description": description.strip(),
+                      "visibility": visibility, "plan": text}
+            plan_id = conn.execute(insert(SavedPlan).values(
+                owner_id=owner, revision=1, deleted=False, created_at=now, updated_at=now,
+                **values).returning(SavedPlan.id)).scalar_one()
+            conn.execute(insert(SavedPlanRevision).values(
+                plan_id=plan_id, number=1, author_id=owner, action="create",
+                created_at=now, **values))
+        return self.get(plan_id, owner)
+
+    def _owned(self, conn, plan_id: int, actor: int, expected_revision: int | None) -> Any:
+        row = self._row(conn, plan_id, actor).SavedPlan
+        if row.owner_id != actor:
+            raise Forbidden("only the owner may change a saved plan", field="plan id",
+                            value=plan_id)
+        if expected_revision is not None and expected_revision != row.revision:
+            raise ConflictError(f"the plan changed since you read it (revision "
+                                f"{expected_revision}; it is now at {row.revision}): "
+                                "reload it and apply your change again",
+                                field="expected_revision", value=expected_revision)
+        return row
+
+    def edit(self, plan_id: int, *, actor: int, expected_revision: int,
+             title: str | None = None, description: str | None = None,
+             visibility: str | None = None, plan: dict[str, Any] | None = None
+             ) -> dict[str, Any]:
+        """Change some of title, description, visibility and plan (the owner only, at the
+        revision they read). A change that changes nothing writes no revision."""
+        check_fields(title, description, visibility)
+        text = plan_json(plan) if plan is not None else None
+        now = self.clock()
+        with locking.write_transaction(self.engine) as conn:
+            row = self._owned(conn, plan_id, actor, expected_revision)
+            values = {"title": row.title if title is None else title.strip(),
+                      "description": row.description if description is None
+                      else description.strip(),
+                      "visibility": row.visibility if visibility is None else visibility,
+                      "plan": row.plan if text is None else text}
+            if all(values[k] == getattr(row, k) for k in values):
+                return self.get(plan_id, actor)
+            only_visibility = all(values[k] == getattr(row, k) for k in values
+                                  if k != "visibility")
+            number = row.revision + 1
+            done = conn.execute(update(SavedPlan).where(
+                SavedPlan.id == plan_id, SavedPlan.revision == row.revision)
+                .values(revision=number, updated_at=now, **values)).rowcount
+            if done != 1:                       # cannot happen under the write lock
+                raise ConflictError("the plan changed while saving; try again",
+                                    field="expected_revision", value=expected_revision)
+            conn.execute(insert(SavedPlanRevision).values(
+                plan_id=plan_id, number=number, author_id=actor,
+                action=f"make {values['visibility']}" if only_visibility else "edit",
+                created_at=now, **values))
+        return self.get(plan_id, actor)
+
+    def delete(self, plan_id: int, *, actor: int, expected_revision: int | None = None
+               ) -> None:
+        """Delete a plan (the owner only): it disappears from pages and the API; its
+        revisions and runs stay in the store (a revision records the delete)."""
+        now = self.clock()
+        with locking.write_transaction(self.engine) as conn:
+            row = self._owned(conn, plan_id, actor, expected_revision)
+            number = row.revision + 1
+            conn.execute(update(SavedPlan).where(SavedPlan.id == plan_id).values(
+                deleted=True, revision=number, updated_at=now))
+            conn.execute(insert(SavedPlanRevision).values(
+                plan_id=plan_id, number=number, author_id=actor, action="delete",
+                title=row.title, description=row.description, visibility=row.visibility,
+                plan=row.plan, created_at=now))
+
+    def add_run(self, plan_id: int, *, actor: int, run_id: str) -> None:
+        """Record that the owner ran the plan (at its current revision); idempotent."""
+        now = self.clock()
+        with locking.write_transaction(self.engine) as conn:
+            row = self._owned(conn, plan_id, actor, None)
+            if conn.execute(select(SavedPlanRun.run_id).where(
+                    SavedPlanRun.plan_id == plan_id, SavedPlanRun.run_id == run_id)).first():
+                return
+            conn.execute(insert(SavedPlanRun).values(plan_id=plan_id, run_id=run_id,
+                                                     revision=row.revision, created_at=now))

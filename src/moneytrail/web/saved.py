@@ -1,0 +1,316 @@
+"""Saved plans on the web (issue 12): editors save plans from the builder, private or public.
+
+Pages: `GET /saved` (your plans and everyone's public ones), `POST /saved` (the builder's
+"Save" button: a new plan, or a new revision of the plan named by `saved_id`), `GET /saved/{id}`
+(the plan, its runs and revisions), `GET/POST /saved/{id}/edit` (title, description,
+visibility), `POST /saved/{id}/run`, `POST /saved/{id}/delete`.
+JSON (`/api/v1/saved-plans`): `GET` list, `POST` create, `GET/PATCH/DELETE /{id}`,
+`GET /{id}/revisions`, `GET/POST /{id}/runs`.
+
+Every change needs an editor (session plus CSRF token, or an API key of scope write), quotes
+the revision it was based on (a stale one gets 409), and is checked by `SavedPlans`: a private
+plan is "not found" for everyone but its owner, a public one may be changed by its owner only
+(403). Plans are checked with the scenario schema before they are saved. Titles and
+descriptions are only ever rendered through Jinja2's autoescaping (no markup, no links).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from moneytrail.accounts.plans import SavedPlans, check_id
+from moneytrail.accounts.store import Who
+from moneytrail.errors import ConflictError, MoneytrailError
+from moneytrail.web import auth
+
+router = APIRouter()
+API = "/api/v1/saved-plans"
+
+
+def store(request: Request) -> SavedPlans:
+    state = request.app.state
+    if getattr(state, "saved_plans", None) is None:
+        state.saved_plans = SavedPlans(state.web.ledger.engine)
+    return state.saved_plans
+
+
+def viewer(request: Request) -> int | None:
+    current = auth.who(request)
+    return current.id if current else None
+
+
+def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    html = request.app.state.templates.get_template(template).render(
+        request=request, meta={"title": context.pop("title", "Saved plans"),
+                               "data_version": request.app.state.workspace.data_version,
+                               "ledger_revision": None},
+        nav="build", **context)
+    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def checked_plan(request: Request, plan: Any) -> dict[str, Any]:
+    """The plan mapping if the scenario schema and the data accept it (else its error)."""
+    from moneytrail.web.jobs import plan_from_mapping
+
+    plan_from_mapping(request.app.state.workspace, plan)
+    return plan
+
+
+def run_saved(request: Request, plan_id: int, who: Who) -> str:
+    """Queue a run of the owner's saved plan and record it on the plan; the run id."""
+    from moneytrail.web.routes_runs import create_run, take_token
+
+    saved = store(request).get(plan_id, who.id)
+    if not saved["is_owner"]:
+        raise HTTPException(403, "Only the owner may run a saved plan from its page; open "
+                                 "it in the builder to run a copy.")
+    take_token(request)
+    rid, _ = create_run(request, saved["plan"])
+    store(request).add_run(plan_id, actor=who.id, run_id=rid)
+    return rid
+
+
+def run_rows(request: Request, plan_id: int, who_id: int | None) -> list[dict[str, Any]]:
+    rows = store(request).runs(plan_id, who_id)
+    jobs = request.app.state.jobs
+    for row in rows:
+        state = jobs.store.get(row["run_id"])
+        row["status"] = state.status if state else "missing"
+    return rows
+
+
+def draft_link(saved: dict[str, Any], with_revision: bool) -> str:
+    from moneytrail.web.runs import encode_draft
+
+    plan = {**saved["plan"], "title": saved["title"]}
+    if saved["description"]:
+        plan["description"] = saved["description"]
+    link = f"/build?plan={encode_draft(plan)}"
+    return link + (f"&saved={saved['id']}&rev={saved['revision']}" if with_revision else "")
+
+
+# -- pages ----------------------------------------------------------------------------------
+@router.get("/saved", include_in_schema=False)
+def saved_list(request: Request) -> HTMLResponse:
+    current = auth.who(request)
+    plans = store(request).list(current.id if current else None)
+    return page(request, "saved_list.html", plans=plans, user=current)
+
+
+@router.post("/saved", include_in_schema=False)
+async def save_from_builder(request: Request,
+                            who: Annotated[Who, Depends(auth.require_editor)]) -> Response:
+    """The builder's Save button: the whole builder form plus visibility (new plans) or
+    saved_id and saved_revision (a new revision of an existing plan)."""
+    from moneytrail.web import builder
+    from moneytrail.web.routes_runs import read_body
+    from moneytrail.web.runs import decode_draft, encode_draft
+
+    raw = await read_body(request)
+    form = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+    extra: dict[str, Any] = {}
+    if form.get("extra"):
+        try:
+            extra = decode_draft(form["extra"])
+        except MoneytrailError:
+            extra = {}
+    draft = builder.plan_from_form(form, extra)
+    token = encode_draft(draft)
+    saved_id = form.get("saved_id", "")
+    back = f"/build?plan={token}&check=1" + (
+        f"&saved={saved_id}&rev={form.get('saved_revision', '')}" if saved_id else "")
+    try:
+        await run_in_threadpool(checked_plan, request, draft)
+    except MoneytrailError:
+        return RedirectResponse(back, status_code=303)       # the builder shows the error
+    title = str(draft.get("title") or draft.get("id") or "")
+    description = str(draft.get("description") or "")
+    plans = store(request)
+    if not saved_id:
+        saved = plans.create(owner=who.id, title=title, description=description,
+                             visibility=form.get("visibility", "private"), plan=draft)
+        return RedirectResponse(f"/saved/{saved['id']}", status_code=303)
+    plan_id = check_id(saved_id)
+    revision = form.get("saved_revision", "")
+    if not revision.isdigit():
+        raise HTTPException(400, "The form has no revision; open the plan again.")
+    try:
+        plans.edit(plan_id, actor=who.id, expected_revision=int(revision), title=title,
+                   description=description, plan=draft)
+    except ConflictError:
+        current = plans.get(plan_id, who.id)
+        return page(request, "saved_conflict.html", 409, current=current, title="Conflict",
+                    mine={"title": title, "description": description},
+                    retry=f"/build?plan={token}&saved={plan_id}&rev={current['revision']}")
+    return RedirectResponse(f"/saved/{plan_id}", status_code=303)
+
+
+@router.get("/saved/{plan_id}", include_in_schema=False)
+def saved_page(request: Request, plan_id: str) -> HTMLResponse:
+    current = auth.who(request)
+    pid = check_id(plan_id)
+    saved = store(request).get(pid, current.id if current else None)
+    owner = saved["is_owner"] and current is not None and current.can_edit
+    return page(request, "saved_plan.html", saved=saved, title=saved["title"],
+                runs=run_rows(request, pid, current.id if current else None),
+                revisions=store(request).revisions(pid, current.id if current else None),
+                owner=owner, builder_link=draft_link(saved, with_revision=owner),
+                copy_link=draft_link(saved, with_revision=False))
+
+
+@router.get("/saved/{plan_id}/edit", include_in_schema=False)
+def edit_form(request: Request, plan_id: str) -> HTMLResponse:
+    current = auth.who(request)
+    if current is None or not current.can_edit:
+        raise HTTPException(401 if current is None else 403,
+                            "Log in as an editor to change a saved plan.")
+    saved = store(request).get(check_id(plan_id), current.id)
+    if not saved["is_owner"]:
+        raise HTTPException(403, "Only the owner may change a saved plan.")
+    return page(request, "saved_edit.html", saved=saved, values=saved, error=None,
+                revision=saved["revision"], title=f"Edit {saved['title']}")
+
+
+async def form_of(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+@router.post("/saved/{plan_id}/edit", include_in_schema=False)
+async def edit_save(request: Request, plan_id: str,
+                    who: Annotated[Who, Depends(auth.require_editor)]) -> Response:
+    pid = check_id(plan_id)
+    form = await form_of(request)
+    revision = form.get("expected_revision", "")
+    if not revision.isdigit():
+        raise HTTPException(400, "The form has no revision; reload it.")
+    values = {k: form.get(k) for k in ("title", "description", "visibility")}
+    plans = store(request)
+    try:
+        plans.edit(pid, actor=who.id, expected_revision=int(revision), **values)
+    except ConflictError:
+        current = plans.get(pid, who.id)
+        return page(request, "saved_edit.html", 409, saved=current, values=values,
+                    revision=current["revision"], title="Conflict", conflict=True,
+                    error={"field": "expected_revision", "detail": "someone changed this "
+                           "plan since you opened the form; its current state is below, "
+                           "your values are in the form: save again to keep them"})
+    except MoneytrailError as exc:
+        if exc.http_status in (403, 404):
+            raise
+        current = plans.get(pid, who.id)
+        return page(request, "saved_edit.html", 400, saved=current, values=values,
+                    revision=revision, title="Edit", error={
+                        "field": exc.field or "", "detail": exc.detail})
+    return RedirectResponse(f"/saved/{pid}", status_code=303)
+
+
+@router.post("/saved/{plan_id}/run", include_in_schema=False)
+async def rerun(request: Request, plan_id: str,
+                who: Annotated[Who, Depends(auth.require_editor)]) -> Response:
+    rid = await run_in_threadpool(run_saved, request, check_id(plan_id), who)
+    return RedirectResponse(f"/r/{rid}", status_code=303)
+
+
+@router.post("/saved/{plan_id}/delete", include_in_schema=False)
+async def delete(request: Request, plan_id: str,
+                 who: Annotated[Who, Depends(auth.require_editor)]) -> Response:
+    pid = check_id(plan_id)
+    form = await form_of(request)
+    revision = form.get("expected_revision", "")
+    store(request).delete(pid, actor=who.id,
+                          expected_revision=int(revision) if revision.isdigit() else None)
+    return RedirectResponse("/saved", status_code=303)
+
+
+# -- JSON API -------------------------------------------------------------------------------
+class CreateBody(BaseModel):
+    """A plan to save: the scenario schema's mapping, a title, a description, visibility."""
+
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=5000)
+    visibility: str = "private"
+    plan: dict[str, Any]
+
+
+class EditBody(BaseModel):
+    """Fields to change, and the revision they are based on (a stale one gets 409)."""
+
+    expected_revision: int
+    title: str | None = Field(default=None, max_length=200)
+    description: str | None = Field(default=None, max_length=5000)
+    visibility: str | None = None
+    plan: dict[str, Any] | None = None
+
+
+@router.get(API, tags=["saved plans"],
+            summary="Saved plans: the caller's own (any visibility) and everyone's public ones")
+def api_list(request: Request) -> JSONResponse:
+    return JSONResponse({"plans": store(request).list(viewer(request))})
+
+
+@router.post(API, tags=["saved plans"], status_code=201,
+             summary="Save a plan (editors; API key of scope write)")
+def api_create(request: Request, body: CreateBody,
+               who: Annotated[Who, Depends(auth.require_editor)]) -> JSONResponse:
+    plan = checked_plan(request, body.plan)
+    saved = store(request).create(owner=who.id, title=body.title,
+                                  description=body.description, visibility=body.visibility,
+                                  plan=plan)
+    return JSONResponse(saved, status_code=201,
+                        headers={"Location": f"{API}/{saved['id']}"})
+
+
+@router.get(API + "/{plan_id}", tags=["saved plans"],
+            summary="A saved plan (public, or the caller's own)")
+def api_get(request: Request, plan_id: str) -> JSONResponse:
+    return JSONResponse(store(request).get(check_id(plan_id), viewer(request)))
+
+
+@router.patch(API + "/{plan_id}", tags=["saved plans"],
+              summary="Change a saved plan (its owner; quote expected_revision)")
+def api_edit(request: Request, plan_id: str, body: EditBody,
+             who: Annotated[Who, Depends(auth.require_editor)]) -> JSONResponse:
+    plan = checked_plan(request, body.plan) if body.plan is not None else None
+    return JSONResponse(store(request).edit(
+        check_id(plan_id), actor=who.id, expected_revision=body.expected_revision,
+        title=body.title, description=body.description, visibility=body.visibility,
+        plan=plan))
+
+
+@router.delete(API + "/{plan_id}", tags=["saved plans"], status_code=204,
+               summary="Delete a saved plan (its owner; its revisions are kept)")
+def api_delete(request: Request, plan_id: str,
+               who: Annotated[Who, Depends(auth.require_editor)],
+               expected_revision: int | None = None) -> Response:
+    store(request).delete(check_id(plan_id), actor=who.id,
+                          expected_revision=expected_revision)
+    return Response(status_code=204)
+
+
+@router.get(API + "/{plan_id}/revisions", tags=["saved plans"],
+            summary="Every revision of a saved plan (public, or the caller's own)")
+def api_revisions(request: Request, plan_id: str) -> JSONResponse:
+    return JSONResponse({"revisions": store(request).revisions(check_id(plan_id),
+                                                               viewer(request))})
+
+
+@router.get(API + "/{plan_id}/runs", tags=["saved plans"],
+            summary="The runs started from a saved plan")
+def api_runs(request: Request, plan_id: str) -> JSONResponse:
+    return JSONResponse({"runs": run_rows(request, check_id(plan_id), viewer(request))})
+
+
+@router.post(API + "/{plan_id}/runs", tags=["saved plans"], status_code=202,
+             summary="Run a saved plan again (its owner); poll the run's URL")
+def api_rerun(request: Request, plan_id: str,
+              who: Annotated[Who, Depends(auth.require_editor)]) -> JSONResponse:
+    rid = run_saved(request, check_id(plan_id), who)
+    return JSONResponse({"run_id": rid, "url": f"/r/{rid}", "api": f"/api/v1/runs/{rid}"},
+                        status_code=202)
