@@ -94,11 +94,11 @@ class SavedPlans:
 
     def _row(self, conn, plan_id: int, viewer: int | None) -> Any:
         """The plan row if `viewer` may see it; not found otherwise (also when deleted)."""
-        row = conn.execute(select(SavedPlan, Account.name.label("owner_name"))
+        row = conn.execute(select(*SavedPlan.__table__.c, Account.name.label("owner_name"))
                            .join(Account, Account.id == SavedPlan.owner_id)
                            .where(SavedPlan.id == plan_id)).first()
-        if row is None or row.SavedPlan.deleted or (
-                row.SavedPlan.visibility != "public" and row.SavedPlan.owner_id != viewer):
+        if row is None or row.deleted or (
+                row.visibility != "public" and row.owner_id != viewer):
             raise NotFoundError("no saved plan with this id (or it is private)",
                                 field="plan id", value=plan_id)
         return row
@@ -108,8 +108,8 @@ class SavedPlans:
         created_at, updated_at, is_owner); `NotFoundError` unless it is public or the viewer's."""
         with self.engine.connect() as conn:
             row = self._row(conn, plan_id, viewer)
-        out = self._public(row.SavedPlan, row.owner_name)
-        out["is_owner"] = row.SavedPlan.owner_id == viewer
+        out = self._public(row, row.owner_name)
+        out["is_owner"] = row.owner_id == viewer
         return out
 
     def list(self, viewer: int | None) -> list[dict[str, Any]]:
@@ -117,16 +117,16 @@ class SavedPlans:
         first, without the plan mapping."""
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(SavedPlan, Account.name.label("owner_name"))
+                select(*SavedPlan.__table__.c, Account.name.label("owner_name"))
                 .join(Account, Account.id == SavedPlan.owner_id)
                 .where(SavedPlan.deleted.is_(False))
                 .where((SavedPlan.visibility == "public") | (SavedPlan.owner_id == viewer))
                 .order_by(SavedPlan.updated_at.desc(), SavedPlan.id.desc())).all()
         out = []
         for row in rows:
-            item = self._public(row.SavedPlan, row.owner_name)
+            item = self._public(row, row.owner_name)
             item.pop("plan")
-            item["is_owner"] = row.SavedPlan.owner_id == viewer
+            item["is_owner"] = row.owner_id == viewer
             out.append(item)
         return sorted(out, key=lambda p: not p["is_owner"])
 
@@ -135,16 +135,16 @@ class SavedPlans:
         with self.engine.connect() as conn:
             self._row(conn, plan_id, viewer)
             rows = conn.execute(
-                select(SavedPlanRevision, Account.name.label("author"))
+                select(*SavedPlanRevision.__table__.c, Account.name.label("author"))
                 .join(Account, Account.id == SavedPlanRevision.author_id)
                 .where(SavedPlanRevision.plan_id == plan_id)
                 .order_by(SavedPlanRevision.number)).all()
-        return [{"revision": r.SavedPlanRevision.number, "action": r.SavedPlanRevision.action,
-                 "author": r.author, "title": r.SavedPlanRevision.title,
-                 "description": r.SavedPlanRevision.description,
-                 "visibility": r.SavedPlanRevision.visibility,
-                 "plan": json.loads(r.SavedPlanRevision.plan),
-                 "time": aware(r.SavedPlanRevision.created_at).isoformat(timespec="seconds")}
+        return [{"revision": r.number, "action": r.action,
+                 "author": r.author, "title": r.title,
+                 "description": r.description,
+                 "visibility": r.visibility,
+                 "plan": json.loads(r.plan),
+                 "time": aware(r.created_at).isoformat(timespec="seconds")}
                 for r in rows]
 
     def runs(self, plan_id: int, viewer: int | None) -> list[dict[str, Any]]:
@@ -176,7 +176,7 @@ class SavedPlans:
         return self.get(plan_id, owner)
 
     def _owned(self, conn, plan_id: int, actor: int, expected_revision: int | None) -> Any:
-        row = self._row(conn, plan_id, actor).SavedPlan
+        row = self._row(conn, plan_id, actor)
         if row.owner_id != actor:
             raise Forbidden("only the owner may change a saved plan", field="plan id",
                             value=plan_id)

@@ -17,8 +17,6 @@ descriptions are only ever rendered through Jinja2's autoescaping (no markup, no
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import parse_qsl
-
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
@@ -109,11 +107,9 @@ async def save_from_builder(request: Request,
     """The builder's Save button: the whole builder form plus visibility (new plans) or
     saved_id and saved_revision (a new revision of an existing plan)."""
     from moneytrail.web import builder
-    from moneytrail.web.routes_runs import read_body
     from moneytrail.web.runs import decode_draft, encode_draft
 
-    raw = await read_body(request)
-    form = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+    form = await form_of(request)          # parsed (and size-limited) by the CSRF check
     extra: dict[str, Any] = {}
     if form.get("extra"):
         try:

@@ -1,0 +1,110 @@
+"""Shared helpers of the issue-12 tests (saved plans, passwords): an app on a fresh store
+(SQLite or a throw-away PostgreSQL schema) with accounts, and logged-in test clients."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import quote
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import create_engine, text
+
+PG_ENV = "MONEYTRAIL_TEST_POSTGRES_URL"
+FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+HTTPS = "https://testserver"
+PASSWORDS = {"root": "admin plum orchard rain", "eve": "editor quiet harbour lamp",
+             "mal": "another editor on the team", "rita": "reader green tea kettle"}
+ROLES = {"root": "admin", "eve": "editor", "mal": "editor", "rita": "reader"}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+def postgres_base() -> str:
+    base = os.environ.get(PG_ENV, "")
+    if not base:
+        message = f"{PG_ENV} is not set (run `make test`, or scripts/postgres.sh start)"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return base
+
+
+@contextmanager
+def store_url(kind: str, folder) -> Iterator[str]:
+    """A fresh store: a SQLite file in `folder`, or a new schema of the test PostgreSQL
+    (dropped afterwards)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'ledger.sqlite'}"
+        return
+    base = postgres_base()
+    schema = f"mt_h12_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(text(f'create schema "{schema}"'))
+    separator = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f'drop schema "{schema}" cascade'))
+        engine.dispose()
+
+
+def make_app(url: str):
+    """The web app on `url` with the accounts of ROLES (cheap argon2 parameters, a clock the
+    test moves) and API keys for the editors and the reader."""
+    from moneytrail.accounts import Accounts
+    from moneytrail.web import create_app
+
+    application = create_app(db=url, start_reference_runs=False)
+    clock = Clock()
+    accounts = Accounts(application.state.web.ledger.engine, clock=clock, hasher=FAST)
+    application.state.accounts = accounts
+    application.state.clock = clock
+    for name, role in ROLES.items():
+        accounts.add(name, PASSWORDS[name], role=role)
+    application.state.keys = {(name, scope): accounts.new_key(name, scope)
+                              for name in ("eve", "mal", "rita") for scope in ("read", "write")}
+    return application
+
+
+def form_token(html: str, action: str) -> str:
+    """The CSRF token of the page's form posting to `action`."""
+    form = re.search(rf'<form method="post" action="{re.escape(action)}".*?</form>', html,
+                     re.S).group(0)
+    return re.search(r'name="csrf_token" value="([^"]*)"', form).group(1)
+
+
+def login(app, name: str, password: str | None = None):
+    """A TestClient logged in as `name` through the login form; `.csrf` is its token."""
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app, base_url=HTTPS)
+    token = form_token(client.get("/login").text, "/login")
+    response = client.post("/login", data={"name": name,
+                                           "password": password or PASSWORDS[name],
+                                           "csrf_token": token}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    client.csrf = form_token(client.get("/account").text, "/logout")
+    return client
+
+
+def bearer(app, name: str, scope: str = "write") -> dict[str, str]:
+    return {"Authorization": f"Bearer {app.state.keys[(name, scope)]}"}
+
+
+def count(app, table: str) -> int:
+    with app.state.web.ledger.engine.connect() as conn:
+        return conn.execute(text(f"select count(*) from {table}")).scalar()

@@ -1,0 +1,408 @@
+"""Saved plans (issue 12) on SQLite and PostgreSQL: saving from the builder and the JSON API,
+revisions and conflicts, and the object-level checks: another account can neither read nor
+change a private plan by guessing its id (pages and API), nor change a public one; every write
+needs an editor and a CSRF token; titles and descriptions with XSS payloads stay inert.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from html.parser import HTMLParser
+from urllib.parse import urlencode
+
+import pytest
+
+pytest.importorskip("fastapi")
+from accounts_fixtures import (  # noqa: E402
+    HTTPS,
+    bearer,
+    count,
+    form_token,
+    login,
+    make_app,
+    store_url,
+)
+from fastapi.testclient import TestClient  # noqa: E402
+
+REFERENCE = "eu-ai-gigafactories"
+SCRIPT = "<script>alert('xss')</script>"
+IMG = '<img src=x onerror="alert(1)">'
+JS_LINK = '<a href="javascript:alert(2)">click</a>'
+PAYLOAD = f"{SCRIPT} {IMG} {JS_LINK} javascript:alert(3)"
+
+
+@pytest.fixture(scope="module",
+                params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def app(request, tmp_path_factory):
+    with store_url(request.param, tmp_path_factory.mktemp("saved")) as url:
+        application = make_app(url)
+        yield application
+        application.state.jobs.shutdown()        # no run outlives its store
+        application.state.web.close()
+
+
+@pytest.fixture(scope="module")
+def plan():
+    from moneytrail.web import builder
+
+    mapping = builder.reference_mapping(REFERENCE)
+    mapping["draws"] = 100
+    return mapping
+
+
+def create(app, plan, owner="eve", visibility="private", title="Lean gigafactory",
+           description="EUR 20 bn, chips first") -> dict:
+    response = TestClient(app, base_url=HTTPS).post(
+        "/api/v1/saved-plans", headers=bearer(app, owner),
+        json={"title": title, "description": description, "visibility": visibility,
+              "plan": plan})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+class Elements(HTMLParser):
+    """Every start tag of a page with its attributes, and the text of script elements."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, {k.lower(): v or "" for k, v in attrs}))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts.append(data)
+
+
+def assert_inert(body: str) -> None:
+    """As a browser parses the page: no element carries an event-handler attribute or a
+    javascript: address, and no script holds the payload (its text may appear escaped)."""
+    parser = Elements()
+    parser.feed(body)
+    for tag, attrs in parser.tags:
+        assert not [a for a in attrs if a.startswith("on")], (tag, attrs)
+        for name in ("href", "src", "action", "formaction"):
+            assert not attrs.get(name, "").strip().lower().startswith("javascript:"), \
+                (tag, attrs)
+        if tag == "script" and attrs.get("type", "") != "application/json":
+            assert attrs.get("src", "").startswith("/static/"), attrs     # no inline code
+    assert not any("alert" in script for script in parser.scripts)
+
+
+# -- object-level checks ----------------------------------------------------------------------
+def test_private_plan_is_not_found_for_anyone_else_through_pages_and_api(app, plan):
+    saved = create(app, plan)
+    pid = saved["id"]
+    eve = login(app, "eve")
+    assert eve.get(f"/saved/{pid}").status_code == 200
+    assert eve.get(f"/api/v1/saved-plans/{pid}").json()["title"] == "Lean gigafactory"
+    mal = login(app, "mal")
+    anonymous = TestClient(app, base_url=HTTPS)
+    for client, headers in ((mal, {}), (anonymous, {}),
+                            (anonymous, bearer(app, "mal", "read")),
+                            (anonymous, bearer(app, "rita", "read"))):
+        for path in (f"/saved/{pid}", f"/api/v1/saved-plans/{pid}",
+                     f"/api/v1/saved-plans/{pid}/revisions", f"/api/v1/saved-plans/{pid}/runs",
+                     f"/saved/{pid}/edit"):
+            response = client.get(path, headers=headers)
+            assert response.status_code in (401, 403, 404), (path, response.status_code)
+            assert "Lean gigafactory" not in response.text
+        listed = client.get("/api/v1/saved-plans", headers=headers).json()["plans"]
+        assert pid not in [p["id"] for p in listed]
+        assert "Lean gigafactory" not in client.get("/saved", headers=headers).text
+
+
+def test_another_editor_cannot_change_or_delete_a_private_plan(app, plan):
+    saved = create(app, plan)
+    pid = saved["id"]
+    before = (count(app, "saved_plan_revisions"), count(app, "saved_plan_runs"))
+    api = TestClient(app, base_url=HTTPS)
+    key = bearer(app, "mal")
+    assert api.patch(f"/api/v1/saved-plans/{pid}", headers=key, json={
+        "expected_revision": 1, "title": "mine now", "visibility": "public"}).status_code == 404
+    assert api.delete(f"/api/v1/saved-plans/{pid}", headers=key).status_code == 404
+    assert api.post(f"/api/v1/saved-plans/{pid}/runs", headers=key).status_code == 404
+    mal = login(app, "mal")
+    for path, data in ((f"/saved/{pid}/edit", {"expected_revision": "1", "title": "mine",
+                                               "description": "", "visibility": "public"}),
+                       (f"/saved/{pid}/delete", {"expected_revision": "1"}),
+                       (f"/saved/{pid}/run", {})):
+        response = mal.post(path, data={**data, "csrf_token": mal.csrf},
+                            follow_redirects=False)
+        assert response.status_code == 404, (path, response.status_code)
+    # the builder's save button naming someone else's plan
+    response = mal.post("/saved", data={**builder_form(plan), "csrf_token": mal.csrf,
+                                        "saved_id": str(pid), "saved_revision": "1"},
+                        follow_redirects=False)
+    assert response.status_code == 404
+    assert (count(app, "saved_plan_revisions"), count(app, "saved_plan_runs")) == before
+    current = login(app, "eve").get(f"/api/v1/saved-plans/{pid}").json()
+    assert (current["title"], current["visibility"], current["revision"]) == \
+        ("Lean gigafactory", "private", 1)
+
+
+def test_guessing_ids_reveals_nothing_private(app, plan):
+    mine = create(app, plan, owner="mal", title="mal's own")
+    theirs = [create(app, plan, title=f"eve secret {i}")["id"] for i in range(3)]
+    public = create(app, plan, visibility="public", title="eve public")["id"]
+    mal = login(app, "mal")
+    top = max(theirs + [public, mine["id"]])
+    seen = {}
+    for pid in range(1, top + 3):
+        response = mal.get(f"/api/v1/saved-plans/{pid}")
+        if response.status_code == 200:
+            seen[pid] = response.json()["title"]
+        else:
+            assert response.status_code == 404
+            assert response.json()["detail"].startswith("no saved plan with this id")
+    assert not set(theirs) & set(seen)
+    assert seen[public] == "eve public" and seen[mine["id"]] == "mal's own"
+    for bad in ("0", "-1", "1 or 1=1", "1;drop table saved_plans", "99999999999999"):
+        assert mal.get(f"/api/v1/saved-plans/{bad}").status_code == 404
+    assert count(app, "saved_plans") >= 5
+
+
+def test_public_plan_is_readable_but_only_its_owner_changes_it(app, plan):
+    pid = create(app, plan, visibility="public", title="Open plan")["id"]
+    anonymous = TestClient(app, base_url=HTTPS)
+    page = anonymous.get(f"/saved/{pid}")
+    assert page.status_code == 200 and "Open plan" in page.text
+    assert f'action="/saved/{pid}/delete"' not in page.text       # no owner controls
+    assert "Public plan by" in page.text and "Not run yet" in page.text
+    mal = login(app, "mal")
+    assert f'action="/saved/{pid}/delete"' not in mal.get(f"/saved/{pid}").text
+    key = bearer(app, "mal")
+    assert anonymous.patch(f"/api/v1/saved-plans/{pid}", headers=key, json={
+        "expected_revision": 1, "title": "taken"}).status_code == 403
+    assert anonymous.delete(f"/api/v1/saved-plans/{pid}", headers=key).status_code == 403
+    assert mal.post(f"/saved/{pid}/delete", data={"csrf_token": mal.csrf},
+                    follow_redirects=False).status_code == 403
+    assert anonymous.get(f"/api/v1/saved-plans/{pid}").json()["revision"] == 1
+
+
+# -- who may write ----------------------------------------------------------------------------
+def test_every_write_refuses_anonymous_readers_read_keys_and_missing_csrf(app, plan):
+    pid = create(app, plan)["id"]
+    before = (count(app, "saved_plans"), count(app, "saved_plan_revisions"))
+    body = {"title": "x", "plan": plan}
+    api = TestClient(app, base_url=HTTPS)
+    for headers, status in (({}, 401), (bearer(app, "eve", "read"), 403),
+                            (bearer(app, "rita", "write"), 403),
+                            ({"Authorization": "Bearer mt_nope_nope"}, 401)):
+        assert api.post("/api/v1/saved-plans", headers=headers, json=body).status_code == status
+        assert api.patch(f"/api/v1/saved-plans/{pid}", headers=headers, json={
+            "expected_revision": 1, "title": "y"}).status_code == status
+        assert api.delete(f"/api/v1/saved-plans/{pid}", headers=headers).status_code == status
+        assert api.post(f"/api/v1/saved-plans/{pid}/runs",
+                        headers=headers).status_code == status
+    eve = login(app, "eve")
+    rita = login(app, "rita")
+    for client, token, status in ((eve, None, 403), (eve, "wrong", 403),
+                                  (rita, rita.csrf, 403)):
+        extra = {} if token is None else {"csrf_token": token}
+        for path, data in (("/saved", builder_form(plan)),
+                           (f"/saved/{pid}/edit", {"expected_revision": "1", "title": "z"}),
+                           (f"/saved/{pid}/delete", {}), (f"/saved/{pid}/run", {})):
+            response = client.post(path, data={**data, **extra}, follow_redirects=False)
+            assert response.status_code == status, (path, response.status_code)
+        # the JSON API with the session cookie but no X-CSRF-Token header
+        assert client.post("/api/v1/saved-plans", json=body).status_code == 403
+    assert (count(app, "saved_plans"), count(app, "saved_plan_revisions")) == before
+
+
+def test_no_change_on_get(app, plan):
+    pid = create(app, plan)["id"]
+    eve = login(app, "eve")
+    for path in (f"/saved/{pid}/delete", f"/saved/{pid}/run"):
+        assert eve.get(path).status_code in (404, 405)
+    assert eve.get(f"/api/v1/saved-plans/{pid}").json()["revision"] == 1
+    assert eve.get(f"/api/v1/saved-plans/{pid}/runs").json()["runs"] == []
+
+
+# -- saving, revisions, conflicts, delete -----------------------------------------------------
+def builder_form(plan: dict, **extra: str) -> dict[str, str]:
+    """The builder's form fields for `plan` (as the browser posts them)."""
+    from moneytrail.web import builder
+
+    rows = builder.form_rows(plan)
+    form = {k: "" if rows[k] is None else str(rows[k]) for k in (
+        "id", "title", "description", "year", "currency", "price_year", "buyer_region",
+        "site_country", "budget", "budget_source", "budget_note", "draws", "seed",
+        "horizon_years")}
+    for i, row in enumerate(rows["spend"]):
+        for key in ("category", "low", "central", "high", "source", "reliability", "note"):
+            value = row.get(key)
+            form[f"spend-{i}-{key}"] = "" if value is None else str(value)
+    return {**form, **extra}
+
+
+def test_builder_save_creates_then_revises_a_plan(app, plan):
+    eve = login(app, "eve")
+    page = eve.get(f"/build?reference={REFERENCE}")
+    assert "Save this plan" in page.text and 'formaction="/saved"' in page.text
+    assert "Save this plan" not in login(app, "rita").get("/build").text
+    token = form_token(page.text, "/build")
+    assert token == eve.csrf
+    form = builder_form(plan, title="From the builder", visibility="public", action="save")
+    response = eve.post("/saved", data={**form, "csrf_token": token}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("/saved/")
+    pid = int(response.headers["location"].rsplit("/", 1)[1])
+    saved = eve.get(f"/api/v1/saved-plans/{pid}").json()
+    assert (saved["title"], saved["visibility"], saved["revision"]) == \
+        ("From the builder", "public", 1)
+    assert saved["plan"]["spend"]["accelerators"]["central"] == 0.39
+    # edit in the builder: the page links there with the revision, and saving revises it
+    page = eve.get(f"/saved/{pid}")
+    link = html.unescape(re.search(r'href="(/build\?plan=[^"]*&amp;saved=[^"]*)"',
+                                   page.text).group(1))
+    builder_page = eve.get(link)
+    assert f'name="saved_id" value="{pid}"' in builder_page.text
+    form = builder_form(plan, title="From the builder, v2", action="save",
+                        saved_id=str(pid), saved_revision="1")
+    form["budget"] = "15000000000"
+    response = eve.post("/saved", data={**form, "csrf_token": eve.csrf},
+                        follow_redirects=False)
+    assert response.status_code == 303
+    saved = eve.get(f"/api/v1/saved-plans/{pid}").json()
+    assert saved["revision"] == 2 and saved["plan"]["budget"]["amount"] == 15_000_000_000
+    # a stale save from the builder: conflict page, nothing saved
+    form["title"] = "stale"
+    response = eve.post("/saved", data={**form, "csrf_token": eve.csrf},
+                        follow_redirects=False)
+    assert response.status_code == 409 and "changed while you edited it" in response.text
+    assert eve.get(f"/api/v1/saved-plans/{pid}").json()["title"] == "From the builder, v2"
+    revisions = eve.get(f"/api/v1/saved-plans/{pid}/revisions").json()["revisions"]
+    assert [r["title"] for r in revisions] == ["From the builder", "From the builder, v2"]
+    assert revisions[0]["plan"]["budget"]["amount"] == 20_000_000_000      # kept
+
+
+def test_builder_save_of_an_invalid_plan_saves_nothing(app, plan):
+    eve = login(app, "eve")
+    before = count(app, "saved_plans")
+    form = builder_form(plan, action="save")
+    form["spend-0-central"] = "7"             # shares no longer add up to 1
+    response = eve.post("/saved", data={**form, "csrf_token": eve.csrf},
+                        follow_redirects=False)
+    assert response.status_code == 303 and "check=1" in response.headers["location"]
+    assert count(app, "saved_plans") == before
+    response = TestClient(app, base_url=HTTPS).post(
+        "/api/v1/saved-plans", headers=bearer(app, "eve"),
+        json={"title": "bad", "plan": {**plan, "currency": "XXX"}})
+    assert 400 <= response.status_code < 500 and response.json()["field"]
+    assert count(app, "saved_plans") == before
+
+
+def test_edit_visibility_conflict_and_delete_keep_every_revision(app, plan):
+    pid = create(app, plan)["id"]
+    eve = login(app, "eve")
+    page = eve.get(f"/saved/{pid}/edit").text
+    token = form_token(page, f"/saved/{pid}/edit")
+    response = eve.post(f"/saved/{pid}/edit", data={
+        "csrf_token": token, "expected_revision": "1", "title": "Renamed",
+        "description": "new words", "visibility": "private"}, follow_redirects=False)
+    assert response.status_code == 303
+    # the page's one-click visibility button
+    page = eve.get(f"/saved/{pid}").text
+    assert "Make public" in page
+    response = eve.post(f"/saved/{pid}/edit", data={
+        "csrf_token": eve.csrf, "expected_revision": "2", "visibility": "public"},
+        follow_redirects=False)
+    assert response.status_code == 303
+    assert TestClient(app, base_url=HTTPS).get(f"/saved/{pid}").status_code == 200
+    # stale form: 409 with both versions, nothing changed
+    response = eve.post(f"/saved/{pid}/edit", data={
+        "csrf_token": eve.csrf, "expected_revision": "1", "title": "Stale title",
+        "description": "", "visibility": "private"})
+    assert response.status_code == 409 and "Stale title" in response.text \
+        and "Renamed" in response.text
+    stale = eve.patch(f"/api/v1/saved-plans/{pid}", headers={"X-CSRF-Token": eve.csrf},
+                      json={"expected_revision": 2, "visibility": "private"})
+    assert stale.status_code == 409
+    # bad field: one clear message, nothing changed
+    bad = eve.patch(f"/api/v1/saved-plans/{pid}", headers={"X-CSRF-Token": eve.csrf},
+                    json={"expected_revision": 3, "visibility": "secret"})
+    assert bad.status_code in (400, 422) and bad.json()["field"] == "visibility"
+    saved = eve.get(f"/api/v1/saved-plans/{pid}").json()
+    assert (saved["title"], saved["visibility"], saved["revision"]) == ("Renamed", "public", 3)
+    response = eve.post(f"/saved/{pid}/delete", data={"csrf_token": eve.csrf,
+                                                      "expected_revision": "3"},
+                        follow_redirects=False)
+    assert response.status_code == 303
+    assert eve.get(f"/saved/{pid}").status_code == 404
+    assert eve.get(f"/api/v1/saved-plans/{pid}").status_code == 404
+    with app.state.web.ledger.engine.connect() as conn:
+        from sqlalchemy import text
+
+        actions = conn.execute(text(
+            "select action from saved_plan_revisions where plan_id = :p order by number"),
+            {"p": pid}).scalars().all()
+    assert actions == ["create", "edit", "make public", "delete"]
+
+
+def wait_done(client: TestClient, rid: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = client.get(f"/api/v1/runs/{rid}").json()["status"]
+        if status in ("done", "error"):
+            assert status == "done"
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"run {rid} did not finish")
+
+
+def test_xss_payloads_in_title_and_description_stay_inert_everywhere(app, plan):
+    malicious = {**plan, "title": f"Plan {SCRIPT}", "description": PAYLOAD}
+    pid = create(app, malicious, visibility="public", title=f"Plan {SCRIPT} {IMG}",
+                 description=PAYLOAD)["id"]
+    eve = login(app, "eve")
+    response = eve.post(f"/api/v1/saved-plans/{pid}/runs", headers={"X-CSRF-Token": eve.csrf})
+    assert response.status_code == 202
+    rid = response.json()["run_id"]
+    wait_done(eve, rid)
+    anonymous = TestClient(app, base_url=HTTPS)
+    pages = [anonymous.get(p) for p in (f"/saved/{pid}", "/saved", f"/r/{rid}")]
+    pages += [eve.get(f"/saved/{pid}/edit"), eve.get("/saved")]
+    for page in pages:
+        assert page.status_code == 200
+        assert_inert(page.text)
+    assert html.escape(SCRIPT, quote=False) in pages[0].text or \
+        "&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt;" in pages[0].text
+    assert rid[:8] in pages[0].text                     # the public page lists the run
+    # downloads: JSON is served as JSON (never HTML), the report escapes the plan's text
+    for path in (f"/api/v1/saved-plans/{pid}", f"/api/v1/saved-plans/{pid}/revisions",
+                 "/api/v1/saved-plans"):
+        response = anonymous.get(path)
+        assert response.headers["content-type"].startswith("application/json")
+        assert response.headers["x-content-type-options"] == "nosniff"
+    assert anonymous.get(f"/api/v1/saved-plans/{pid}").json()["description"] == PAYLOAD
+    report = anonymous.get(f"/r/{rid}/report.html")
+    assert report.status_code == 200
+    assert "Plan &lt;script&gt;" in report.text         # the title is there, as text
+    assert_inert(report.text)
+    plan_yaml = anonymous.get(f"/api/v1/runs/{rid}/plan.yaml")
+    assert plan_yaml.headers["content-type"].startswith("application/yaml")
+    assert "attachment" in plan_yaml.headers["content-disposition"]
+
+
+def test_owner_reruns_and_the_public_page_lists_runs(app, plan):
+    pid = create(app, plan, visibility="public", title="Runs listed")["id"]
+    eve = login(app, "eve")
+    response = eve.post(f"/saved/{pid}/run", data={"csrf_token": eve.csrf},
+                        follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("/r/")
+    rid = response.headers["location"][3:]
+    runs = TestClient(app, base_url=HTTPS).get(f"/api/v1/saved-plans/{pid}/runs").json()
+    assert [r["run_id"] for r in runs["runs"]] == [rid] and runs["runs"][0]["revision"] == 1
+    # the same plan again gives the same run (content-addressed), listed once
+    eve.post(f"/saved/{pid}/run", data={"csrf_token": eve.csrf}, follow_redirects=False)
+    assert len(eve.get(f"/api/v1/saved-plans/{pid}/runs").json()["runs"]) == 1
+    assert urlencode({"x": rid})        # a plain hex id
