@@ -144,7 +144,8 @@ def add_security_headers(app: FastAPI) -> None:
         if not embed:
             response.headers["X-Frame-Options"] = "DENY"
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        # a page may ask for less (the reset page, whose address holds a token: no-referrer)
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         if request.url.scheme == "https":       # behind TLS only: a year, as ASVS 3.4.1 asks
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
