@@ -20,7 +20,6 @@ scenario schema before saving (a saved plan can always be run).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
@@ -112,7 +111,7 @@ class SavedPlans:
         out["is_owner"] = row.owner_id == viewer
         return out
 
-    def list(self, viewer: int | None) -> list[dict[str, Any]]:
+    def visible(self, viewer: int | None) -> list[dict[str, Any]]:
         """The viewer's own plans (any visibility), then everyone's public plans; newest
         first, without the plan mapping."""
         with self.engine.connect() as conn:

@@ -204,6 +204,17 @@ def add_error_handlers(app: FastAPI) -> None:
             else str(exc.detail)
         return problem(request, exc.status_code, titles.get(exc.status_code, "Error"), detail)
 
+    from sqlalchemy.exc import OperationalError
+
+    @app.exception_handler(OperationalError)
+    async def store_down(request: Request, exc: OperationalError) -> Response:
+        """The store cannot be reached (a database server restarting): 503, try again."""
+        log.warning("store unavailable on %s: %s", request.url.path, str(exc).split("\n")[0])
+        response = problem(request, 503, "Service unavailable",
+                           "The data store cannot be reached right now; try again shortly.")
+        response.headers["Retry-After"] = "2"
+        return response
+
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s", request.url.path)

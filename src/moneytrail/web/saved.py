@@ -17,6 +17,7 @@ descriptions are only ever rendered through Jinja2's autoescaping (no markup, no
 from __future__ import annotations
 
 from typing import Annotated, Any
+
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
@@ -97,7 +98,7 @@ def draft_link(saved: dict[str, Any], with_revision: bool) -> str:
 @router.get("/saved", include_in_schema=False)
 def saved_list(request: Request) -> HTMLResponse:
     current = auth.who(request)
-    plans = store(request).list(current.id if current else None)
+    plans = store(request).visible(current.id if current else None)
     return page(request, "saved_list.html", plans=plans, user=current)
 
 
@@ -189,7 +190,8 @@ async def edit_save(request: Request, plan_id: str,
     values = {k: form.get(k) for k in ("title", "description", "visibility")}
     plans = store(request)
     try:
-        plans.edit(pid, actor=who.id, expected_revision=int(revision), **values)
+        plans.edit(pid, actor=who.id, expected_revision=int(revision), title=values["title"],
+                   description=values["description"], visibility=values["visibility"])
     except ConflictError:
         current = plans.get(pid, who.id)
         return page(request, "saved_edit.html", 409, saved=current, values=values,
@@ -248,7 +250,7 @@ class EditBody(BaseModel):
 @router.get(API, tags=["saved plans"],
             summary="Saved plans: the caller's own (any visibility) and everyone's public ones")
 def api_list(request: Request) -> JSONResponse:
-    return JSONResponse({"plans": store(request).list(viewer(request))})
+    return JSONResponse({"plans": store(request).visible(viewer(request))})
 
 
 @router.post(API, tags=["saved plans"], status_code=201,
