@@ -518,7 +518,7 @@ BLAS_THREADS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 SECTIONS = ("startup", "demo", "trace", "report", "mrio", "demand", "perturbed", "full",
-            "cluster")
+            "cluster", "load")
 
 
 def report_rows() -> list[Row]:
@@ -526,6 +526,13 @@ def report_rows() -> list[Row]:
     from moneytrail.report.briefing.bench import bench_report
 
     return bench_report()
+
+
+def load_rows() -> list[Row]:
+    """The web app under load (`web.loadtest`, issue 12), beside one client alone."""
+    from moneytrail.web.loadtest import bench_load
+
+    return bench_load()
 
 
 def check_sections(only: Sequence[str]) -> None:
@@ -556,6 +563,8 @@ def bench_sections(draws: int = 10_000, sizes: Sequence[int] = (1000, 3000, 6000
         ("full", "EXIOBASE-size table", lambda: bench_full_size(repeat=repeat)),
         ("cluster", f"{cluster_draws:,} draws on a 2-worker LocalCluster vs locally",
          lambda: bench_cluster(cluster_draws)),
+        ("load", "50 web clients for 60 s: reads, runs and edits (no 5xx, no lost update)",
+         lambda: load_rows()),
     ]
     return {title: run() for key, title, run in plan
             if key in only and not (key == "cluster" and cluster_draws <= 0)}

@@ -188,6 +188,8 @@ def test_sigkill_of_the_server_during_writes_loses_no_acknowledged_write(tmp_pat
         proc.wait()
         in_flight = writers.count()
     assert in_flight >= 30 and writers.acked_plans and writers.acked_sources
+    print(f"\nSIGKILL: {len(writers.statuses)} writes sent, {in_flight} acknowledged, "
+          f"{writers.statuses.count(0)} unanswered")
     assert not [s for s in writers.statuses if s >= 500], writers.statuses
     check_store(url, writers)
     with server(url, log) as (base, _):
@@ -247,6 +249,9 @@ def test_postgres_crash_and_restart_during_writes_loses_no_acknowledged_write(tm
             os.kill(proc.pid, signal.SIGKILL)        # then the app dies too
             proc.wait()
         errors = sorted({s for s in writers.statuses if s >= 500})
+        print(f"\nPostgreSQL crash: {len(writers.statuses)} writes sent, {writers.count()} "
+              f"acknowledged, {writers.statuses.count(503)} answered 503, "
+              f"{writers.statuses.count(0)} unanswered")
         assert set(errors) <= {503}, errors          # an outage is a 503, never a crash
         check_store(url, writers)
         with server(url, log) as (base, _):

@@ -319,7 +319,7 @@ def bench(
         min=0)] = 200_000,
     only: Annotated[str, typer.Option(
         help="comma-separated sections: startup, demo, trace, mrio, demand, perturbed, full, "
-             "cluster")] = "",
+             "cluster, load")] = "",
     fmt: FormatOpt = "table",
 ) -> None:
     """Benchmarks against the targets of the issues, as ratios to yardsticks timed in the same

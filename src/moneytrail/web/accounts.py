@@ -228,6 +228,13 @@ def reason_of(text: str) -> str:
     return text.strip()
 
 
+@router.get("/api/v1/ledger/record/{kind}/{key}", tags=["ledger"],
+            summary="One source, deal or claim as stored, with its current revision (quote it "
+            "as expected_revision when editing)")
+def get_record(request: Request, kind: str, key: str) -> dict:
+    return dict(request.app.state.web.ledger.get(writable(kind), key))
+
+
 @router.post("/api/v1/ledger/{kind}", tags=["ledger"], status_code=201,
              summary="Add a source, deal or claim (editors; API key of scope write)")
 def add_record(request: Request, kind: str, body: AddBody,
