@@ -406,3 +406,44 @@ def test_owner_reruns_and_the_public_page_lists_runs(app, plan):
     eve.post(f"/saved/{pid}/run", data={"csrf_token": eve.csrf}, follow_redirects=False)
     assert len(eve.get(f"/api/v1/saved-plans/{pid}/runs").json()["runs"]) == 1
     assert urlencode({"x": rid})        # a plain hex id
+
+
+# routes anyone may post to: logging in and out, the reset form (its token is the credential),
+# and starting runs (computations, not writes; rate-limited per client)
+ANONYMOUS_POSTS = {"/login", "/logout", "/reset-password", "/build", "/api/v1/runs"}
+
+
+def all_routes(routes) -> list:
+    """Every route, looking into included routers (FastAPI may wrap them)."""
+    out = []
+    for route in routes:
+        inner = getattr(route, "original_router", None) or getattr(route, "router", None)
+        if getattr(route, "path", None) is None and inner is not None:
+            out += all_routes(inner.routes)
+        else:
+            out.append(route)
+    return out
+
+
+def test_every_state_changing_route_refuses_anonymous_callers(app):
+    """Walk the app's routes: every POST, PATCH, PUT or DELETE outside ANONYMOUS_POSTS answers
+    an anonymous caller with 401 or 403 and changes nothing (a new write route without a guard
+    fails here)."""
+    before = {t: count(app, t) for t in ("revisions", "saved_plans", "saved_plan_revisions",
+                                         "password_resets", "accounts", "api_keys")}
+    client = TestClient(app, base_url=HTTPS)
+    checked = []
+    for route in all_routes(app.routes):
+        methods = set(getattr(route, "methods", ()) or ()) - {"GET", "HEAD", "OPTIONS"}
+        path = getattr(route, "path", "")
+        if not methods or path in ANONYMOUS_POSTS:
+            continue
+        concrete = re.sub(r"\{(kind)\}", "source", path)
+        concrete = re.sub(r"\{(number|plan_id)\}", "1", concrete)
+        concrete = re.sub(r"\{[^}]+\}", "x", concrete)
+        for method in methods:
+            response = client.request(method, concrete, json={}, data=None)
+            assert response.status_code in (401, 403), (method, path, response.status_code)
+            checked.append((method, path))
+    assert len(checked) >= 12, checked
+    assert {t: count(app, t) for t in before} == before
