@@ -207,3 +207,26 @@ def test_password_change_then_admin_reset_link(server, browser):
     finally:
         laptop.close()
         desk.close()
+
+
+def test_new_pages_have_no_serious_axe_violations(server, browser):
+    from axe_playwright_python.sync_playwright import Axe
+
+    base, _ = server
+    context = browser.new_context()
+    page = context.new_page()
+    violations = []
+    try:
+        log_in(page, base, "edna", EDITORS["edna"], next="/build?reference=eu-ai-gigafactories")
+        page.get_by_role("button", name="Save this plan").click()
+        page.wait_for_load_state()
+        plan_url = page.url
+        for url in (plan_url, plan_url + "/edit", base + "/saved", base + "/account/password",
+                    base + "/reset-password?token=none"):
+            page.goto(url, wait_until="networkidle")
+            found = Axe().run(page).response["violations"]
+            violations += [(url, v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+                           for v in found if v["impact"] in ("serious", "critical")]
+    finally:
+        context.close()
+    assert violations == []
