@@ -447,3 +447,19 @@ def test_every_state_changing_route_refuses_anonymous_callers(app):
             checked.append((method, path))
     assert len(checked) >= 12, checked
     assert {t: count(app, t) for t in before} == before
+
+
+def test_odd_digits_in_ids_and_revisions_are_4xx(app, plan):
+    """'²' passes str.isdigit but not int(): found by the OpenAPI fuzz test."""
+    pid = create(app, plan)["id"]
+    eve = login(app, "eve")
+    for bad in ("²", "١", "1²"):
+        assert eve.get(f"/api/v1/saved-plans/{bad}").status_code == 404
+        assert eve.get(f"/saved/{bad}").status_code == 404
+        response = eve.post(f"/saved/{pid}/edit", data={
+            "csrf_token": eve.csrf, "expected_revision": bad, "title": "x"})
+        assert response.status_code == 400
+        response = eve.post("/ledger/edit/claim/stargate_us_announced", data={
+            "csrf_token": eve.csrf, "expected_revision": bad, "reason": "r"})
+        assert response.status_code == 400
+    assert eve.get(f"/api/v1/saved-plans/{pid}").json()["revision"] == 1

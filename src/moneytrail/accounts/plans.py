@@ -67,10 +67,15 @@ def plan_json(plan: dict[str, Any]) -> str:
     return text
 
 
+def is_number(text: str) -> bool:
+    """1 to 12 ASCII digits (`str.isdigit` also accepts '²' and other digits int() refuses)."""
+    return 1 <= len(text) <= 12 and text.isascii() and text.isdigit()
+
+
 def check_id(value: Any) -> int:
     """A saved plan id from a URL: a positive integer (else a not-found error)."""
     text = str(value)
-    if not text.isdigit() or len(text) > 12 or int(text) == 0:
+    if not is_number(text) or int(text) == 0:
         raise NotFoundError("no saved plan with this id", field="plan id", value=text[:40])
     return int(text)
 

@@ -99,7 +99,7 @@ async def edit_save(request: Request, kind: str, key: str,
     if not reason:
         return page(request, "edit.html", 400, revision=based_on, error={
             "field": "reason", "detail": "say why (kept in the history)"}, **common)
-    if not based_on.isdigit():
+    if not (based_on.isascii() and based_on.isdigit() and len(based_on) <= 12):
         raise HTTPException(400, "The form has no revision; reload it.")
     current = ledger.get(kind, key)
     changes = {f: v for f, v in values.items() if v != current.get(f, "")}

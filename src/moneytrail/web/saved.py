@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from moneytrail.accounts.plans import SavedPlans, check_id
+from moneytrail.accounts.plans import SavedPlans, check_id, is_number
 from moneytrail.accounts.store import Who
 from moneytrail.errors import ConflictError, MoneytrailError
 from moneytrail.web import auth
@@ -135,7 +135,7 @@ async def save_from_builder(request: Request,
         return RedirectResponse(f"/saved/{saved['id']}", status_code=303)
     plan_id = check_id(saved_id)
     revision = form.get("saved_revision", "")
-    if not revision.isdigit():
+    if not is_number(revision):
         raise HTTPException(400, "The form has no revision; open the plan again.")
     try:
         plans.edit(plan_id, actor=who.id, expected_revision=int(revision), title=title,
@@ -185,7 +185,7 @@ async def edit_save(request: Request, plan_id: str,
     pid = check_id(plan_id)
     form = await form_of(request)
     revision = form.get("expected_revision", "")
-    if not revision.isdigit():
+    if not is_number(revision):
         raise HTTPException(400, "The form has no revision; reload it.")
     values = {k: form.get(k) for k in ("title", "description", "visibility")}
     plans = store(request)
@@ -223,7 +223,7 @@ async def delete(request: Request, plan_id: str,
     form = await form_of(request)
     revision = form.get("expected_revision", "")
     store(request).delete(pid, actor=who.id,
-                          expected_revision=int(revision) if revision.isdigit() else None)
+                          expected_revision=int(revision) if is_number(revision) else None)
     return RedirectResponse("/saved", status_code=303)
 
 
