@@ -392,7 +392,7 @@ def region_share(brief: PlanBrief, ws: Workspace) -> tuple[str, float, float, fl
     if region == "EU" and card is not None and "EU value added (location)" in card.index:
         row = row_at(card, "EU value added (location)")
         name = brief.result.facts.get("plan", brief.plan.id)
-        return ("the EU", float(row[f"{name}_p50"]), float(row[f"{name}_p5"]),
+        return ("the EU (all member states)", float(row[f"{name}_p50"]), float(row[f"{name}_p5"]),
                 float(row[f"{name}_p95"]))
     country = brief.table("country")
     if country is not None and region in country.index:
@@ -430,7 +430,8 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
         names = country_names(ws)
         c_top, o_top = str(country["share_p50"].idxmax()), str(owner["share_p50"].idxmax())
         row = row_at(country, c_top)
-        sentences.append(f"Most of the money ends up in {place(names, c_top)}: "
+        lead = ("The largest single place is" if c_top == "EU" else "Most of the money ends up in")
+        sentences.append(f"{lead} {place(names, c_top)}: "
                          f"{pct(row['share_p50'])} of the spending (90 % interval "
                          f"{interval(row['share_p5'], row['share_p95'])}) is value added "
                          f"generated there, and {pct(owner.loc[o_top, 'share_p50'])} accrues "
