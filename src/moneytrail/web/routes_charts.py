@@ -10,7 +10,7 @@ they show: a run id (a stored run never changes), the ledger revision, the runs 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Path, Query, Request
 from fastapi.responses import Response
@@ -111,7 +111,7 @@ def add_chart_routes(app: FastAPI) -> None:
     app.state.templates.globals.update(plotly_sankey=charts.sankey_figure,
                                        plotly_reality=charts.reality_figure,
                                        plotly_compare=charts.compare_figure)
-    image = {"200": {"content": {"image/svg+xml": {}, "image/png": {}},
+    image: dict[int | str, dict[str, Any]] = {"200": {"content": {"image/svg+xml": {}, "image/png": {}},
                      "description": "The chart as SVG or PNG"}}
 
     @app.get(f"{API}/runs/{{run}}/charts/{{name}}.{{fmt}}", tags=["runs"], responses=image,
