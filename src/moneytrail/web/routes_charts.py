@@ -111,8 +111,9 @@ def add_chart_routes(app: FastAPI) -> None:
     app.state.templates.globals.update(plotly_sankey=charts.sankey_figure,
                                        plotly_reality=charts.reality_figure,
                                        plotly_compare=charts.compare_figure)
-    image: dict[int | str, dict[str, Any]] = {"200": {"content": {"image/svg+xml": {}, "image/png": {}},
-                     "description": "The chart as SVG or PNG"}}
+    image: dict[int | str, dict[str, Any]] = {"200": {
+        "content": {"image/svg+xml": {}, "image/png": {}},
+        "description": "The chart as SVG or PNG"}}
 
     @app.get(f"{API}/runs/{{run}}/charts/{{name}}.{{fmt}}", tags=["runs"], responses=image,
              response_class=Response,

@@ -242,9 +242,12 @@ def add_run_routes(app: FastAPI) -> None:
                         draft=encode_draft(draft) if draft else None,
                         meta={"title": f"Run {state.id[:8]}: {title}",
                               "data_version": state.data_version, "ledger_revision": None})
+        from moneytrail.web.routes_claims import run_page_claims
+
         view = done_view(request, state.result)
         return page(request, "run.html", view=view, meta=view["meta"],
-                    api=f"{API}/runs/{state.id}", traced=reference_traces(request))
+                    api=f"{API}/runs/{state.id}", traced=reference_traces(request),
+                    plan_claims=run_page_claims(request, state.result))
 
     @app.get("/r/{run}/report.{fmt}", include_in_schema=False)
     def run_report(request: Request, run: str, fmt: str) -> Response:

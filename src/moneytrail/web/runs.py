@@ -250,6 +250,32 @@ def reproduce_run(result: Result, origin: str) -> dict[str, str]:
             "csv": f"{origin}/api/v1/runs/{result.run_id}?format=csv&table=country"}
 
 
+RELIABILITY = ("filing", "official", "analyst", "estimate", "weak", "assumption")
+
+
+def evidence_view(result: Result) -> dict[str, Any] | None:
+    """The run's evidence weight (the service's `evidence` table, reshaped): share of all value
+    added resting on assumption or weak rows (median, 90 % interval), the reliability mix of
+    the total (means), and the same share for each headline row. None for a run without it."""
+    if "evidence" not in result.tables:
+        return None
+    rows = records(result, "evidence")
+    total = next((r for r in rows if r["dimension"] == "total"), None)
+    if total is None:
+        return None
+
+    def weak(row: dict[str, Any]) -> dict[str, Any]:
+        return {"label": row["label"], "amount_mean": row["amount_mean"],
+                **{s: row.get(f"assumption_or_weak_{s}") for s in ("p50", "p5", "p95",
+                                                                   "mean")}}
+
+    return {"total": weak(total),
+            "mix": [{"reliability": k, "share_mean": total.get(f"{k}_mean")}
+                    for k in RELIABILITY if total.get(f"{k}_mean") is not None],
+            "headline": [weak(r) for r in rows if r["dimension"] == "headline"],
+            "note": result.tables["evidence"].note}
+
+
 def run_view(result: Result, *, names: Names, url: str, origin: str, current_code: str,
              current_data_hash: str, current_data_version: str) -> View:
     """A done run: headline, Sankey data, tables, scorecard, conditions, sources, citation."""
@@ -279,6 +305,7 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
                 "ownership": sankey_end(result, names, "owner_country_factor")},
         breakdowns=breakdowns, scorecard=scorecard_rows(result), conditions=conditions,
         spend=spend, sources=list(prov.sources), inputs=prov.inputs,
+        evidence=evidence_view(result),
         reproduce=reproduce_run(result, origin),
         draft=encode_draft(prov.inputs["plan"]),
         result_tables=list(result.tables), chart_tables=list(charts),

@@ -355,8 +355,12 @@ def claims_view(state: WebState, url: str) -> View:
     python = ("import moneytrail as mt\nfrom moneytrail.service import tasks\n\n"
               "with mt.Workspace.open() as ws:   # the bundled ledger; the web app uses its store\n"
               "    checks = tasks.check_claims(ws).table('claims')")
+    from moneytrail.web.claims_runs import checkable_claims, stored_trace_runs
+
     return View(meta=meta(state, title="Claims of the debate, checked against the data",
                           url=url),
+                checkable=[c["id"] for c in checkable_claims()],
+                runs=stored_trace_runs(state.ledger.engine),
                 reproduce=reproduce(["moneytrail", "claims", "check"], python,
                                     api_url(url, "checks")),
                 claims=list(grouped.values()), checks=checks,
