@@ -69,6 +69,9 @@ def run_state(request: Request, run: str) -> RunState:
     """The stored run (404 naming the id when there is none); an orphaned queued or
     running run (the server restarted) is marked failed so it can be run again."""
     rid = check_run_id(run)
+    cache: dict[str, RunState] = request.app.state.done_runs
+    if rid in cache:                                  # a done run never changes
+        return cache[rid]
     jobs = queue(request)
     state = jobs.store.get(rid)
     if state is None:
@@ -76,7 +79,19 @@ def run_state(request: Request, run: str) -> RunState:
     if state.status in ("queued", "running") and not jobs.active(rid):
         jobs.recover(rid)
         state = jobs.store.get(rid) or state
+    if state.status == "done" and state.result is not None:
+        keep(cache, rid, state)
     return state
+
+
+CACHED = 128                 # done runs and run pages kept in memory per app
+
+
+def keep(cache: dict, key: Any, value: Any) -> None:
+    """Put `value` in a small cache (the oldest entry goes first)."""
+    if key not in cache and len(cache) >= CACHED:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
 
 
 def stored_plan(request: Request, rid: str) -> dict | None:
@@ -149,15 +164,26 @@ def start_reference_runs(app: FastAPI) -> None:
 
 
 def reference_traces(request: Request) -> dict[str, dict[str, Any]]:
-    """For each reference plan: its run id, status and (when done) the headline."""
+    """For each reference plan: its run id, status and (when done) the headline. The plans'
+    run ids are found once per app; a done entry is kept (a done run never changes)."""
     from moneytrail.scenarios.reference import reference_scenarios
     from moneytrail.scenarios.schema import load_scenario
 
     jobs = queue(request)
+    state_of_app = request.app.state
+    if getattr(state_of_app, "reference_ids", None) is None:
+        ids = {}
+        for path in reference_scenarios():
+            plan = load_scenario(path)
+            ids[path.stem] = jobs.run_id(plan, REFERENCE_DRAWS, plan.seed)
+        state_of_app.reference_ids = ids
+        state_of_app.reference_done = {}
+    done: dict[str, dict[str, Any]] = state_of_app.reference_done
     out = {}
-    for path in reference_scenarios():
-        plan = load_scenario(path)
-        rid = jobs.run_id(plan, REFERENCE_DRAWS, plan.seed)
+    for stem, rid in state_of_app.reference_ids.items():
+        if stem in done:
+            out[stem] = done[stem]
+            continue
         state = jobs.store.get(rid)
         entry: dict[str, Any] = {"run_id": rid, "status": state.status if state else "missing",
                                  "done": state.done if state else 0,
@@ -167,13 +193,16 @@ def reference_traces(request: Request) -> dict[str, dict[str, Any]]:
             from moneytrail.web.runs import headline_text
 
             entry["headline"] = headline_text(state.result, names(request))[1:3]
-        out[path.stem] = entry
+            done[stem] = entry
+        out[stem] = entry
     return out
 
 
 # -- routes -----------------------------------------------------------------------------------
 def add_run_routes(app: FastAPI) -> None:
     """Register the API and pages built on runs."""
+    app.state.done_runs = {}
+    app.state.run_pages = {}
 
     @app.post(f"{API}/runs", tags=["runs"], status_code=202,
               summary="Start a trace run of a plan (or a reference plan) in the background",
@@ -244,10 +273,21 @@ def add_run_routes(app: FastAPI) -> None:
                               "data_version": state.data_version, "ledger_revision": None})
         from moneytrail.web.routes_claims import run_page_claims
 
+        traced = reference_traces(request)
+        who = request.app.state.templates.globals.get("current_user")
+        anonymous = who is None or who(request) is None
+        key = (state.id, origin_of(request),
+               tuple(t["run_id"] for t in traced.values() if t["status"] == "done"))
+        pages: dict = request.app.state.run_pages
+        if anonymous and key in pages:            # the same page for every reader
+            return HTMLResponse(pages[key])
         view = done_view(request, state.result)
-        return page(request, "run.html", view=view, meta=view["meta"],
-                    api=f"{API}/runs/{state.id}", traced=reference_traces(request),
-                    plan_claims=run_page_claims(request, state.result))
+        response = page(request, "run.html", view=view, meta=view["meta"],
+                        api=f"{API}/runs/{state.id}", traced=traced,
+                        plan_claims=run_page_claims(request, state.result))
+        if anonymous:
+            keep(pages, key, bytes(response.body))
+        return response
 
     @app.get("/r/{run}/report.{fmt}", include_in_schema=False)
     def run_report(request: Request, run: str, fmt: str) -> Response:
