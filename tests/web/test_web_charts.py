@@ -187,3 +187,23 @@ def test_bad_image_requests_say_which_field(client, run_id, path, status, field)
         if field:
             assert body["field"] == field
     assert not re.search(rb"<svg", response.content)
+
+
+def test_compare_and_reality_have_embed_and_reproduce(client, run_id):
+    other = finished(client, {"reference": "stargate-style-us", "draws": 300, "seed": 5})
+    ids = f"{run_id},{other}"
+    page = client.get(f"/compare?runs={ids}").text
+    assert f"/embed/compare?runs={ids}" in page
+    assert f"moneytrail show {run_id}" in page and "Reproduce these numbers" in page
+    assert f"/api/v1/compare?runs={ids}&amp;format=csv&amp;table=headline" in page
+    embed = client.get(f"/embed/compare?runs={ids}")
+    assert embed.status_code == 200 and 'id="compare-data"' in embed.text
+    assert "frame-ancestors *" in embed.headers["content-security-policy"]
+    assert client.get(f"/embed/compare?runs={run_id}").status_code == 400
+    home = client.get("/").text
+    start = home.index('id="reality-h"')
+    section = home[start:home.index('id="claims-h"')]
+    assert "moneytrail ledger list --format csv" in section
+    assert "/api/v1/charts/reality?format=csv&amp;table=reality" in section
+    rows = client.get("/api/v1/charts/reality?format=csv&table=reality")
+    assert rows.status_code == 200 and rows.text.startswith("id,name,region")

@@ -129,6 +129,15 @@ def add_chart_routes(app: FastAPI) -> None:
     async def reality_image(request: Request, fmt: Fmt) -> Response:
         return await run_in_threadpool(reality_chart, request, fmt)
 
+    @app.get("/embed/compare", include_in_schema=False)
+    def embed_compare(request: Request,
+                      runs: Annotated[str | None, Query()] = None) -> Response:
+        """The compare chart alone, for other sites to frame (see the CSP middleware)."""
+        from moneytrail.web.routes_runs import comparison, page
+
+        view = comparison(request, runs)
+        return page(request, "embed_compare.html", view=view, meta=view["meta"])
+
     @app.get(f"{API}/compare/chart.{{fmt}}", tags=["runs"], responses=image,
              response_class=Response,
              summary="The compare chart of done runs as SVG or PNG (?runs=<id>,<id>[,...])")

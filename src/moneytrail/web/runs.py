@@ -345,11 +345,29 @@ def compare_view(results: list[Result], names: Names, url: str) -> View:
             for stat in ("p50", "p5", "p95"):
                 entry[f"run{k + 1}_{stat}"] = row[f"share_{stat}"]
     ids = ", ".join(r.run_id for r in results)
+    from urllib.parse import urlsplit
+
+    base = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+    files = [f"{r.provenance.inputs['plan']['id']}.yaml" for r in results]
+    same = len({(r.provenance.draws, r.provenance.seed) for r in results}) == 1
+    cli = "\n".join([*(f"moneytrail show {r.run_id} --db YOUR_STORE" for r in results),
+                      *([shlex.join(["moneytrail", "compare", *files, "--draws",
+                                     str(results[0].provenance.draws), "--seed",
+                                     str(results[0].provenance.seed)])] if same else [])])
+    python = ("from moneytrail.service import tasks\n"
+              "from moneytrail.service.workspace import Workspace\n"
+              "with Workspace.open() as ws:   # the store that holds the runs\n"
+              f"    runs = [tasks.show_run(ws, rid) for rid in {[r.run_id for r in results]!r}]"
+              "\n    for run in runs:\n        print(run.title, run.table('headline'))")
+    reproduce = {"cli": cli, "python": python,
+                 "api": f"{base}/api/v1/compare?runs={','.join(r.run_id for r in results)}"
+                        "&format=csv&table=headline",
+                 "plans": ", ".join(f"/api/v1/runs/{r.run_id}/plan.yaml" for r in results)}
     citation = (f"moneytrail comparison of runs {ids}, data package "
                 f"{results[0].provenance.data_version}. {url}")
     return View(meta={"title": "Plans compared: " + " vs ".join(r.title for r in results),
                       "data_version": results[0].provenance.data_version, "url": url,
                       "citation": citation, "ledger_revision": None,
                       "retrieved": results[0].provenance.created[:10]},
-                runs=plans, headline=list(headline.values()),
+                runs=plans, headline=list(headline.values()), reproduce=reproduce,
                 scorecard=list(metrics.values()), tables=["runs", "headline", "scorecard"])
