@@ -275,7 +275,8 @@ def add_run_routes(app: FastAPI) -> None:
 
         traced = reference_traces(request)
         who = request.app.state.templates.globals.get("current_user")
-        anonymous = who is None or who(request) is None
+        rerun = newer_run(request, state.result)
+        anonymous = (who is None or who(request) is None) and rerun is None
         key = (state.id, origin_of(request),
                tuple(t["run_id"] for t in traced.values() if t["status"] == "done"))
         pages: dict = request.app.state.run_pages
@@ -283,11 +284,24 @@ def add_run_routes(app: FastAPI) -> None:
             return HTMLResponse(pages[key])
         view = done_view(request, state.result)
         response = page(request, "run.html", view=view, meta=view["meta"],
-                        api=f"{API}/runs/{state.id}", traced=traced,
+                        api=f"{API}/runs/{state.id}", traced=traced, rerun=rerun,
                         plan_claims=run_page_claims(request, state.result))
         if anonymous:
             keep(pages, key, bytes(response.body))
         return response
+
+    @app.post("/r/{run}/rerun", include_in_schema=False)
+    async def rerun_page(request: Request, run: str) -> Response:
+        """Run an outdated run's plan again (same draws and seed) on the current code and
+        data; lands on the new run's page."""
+        state = run_state(request, run)
+        if state.result is None or state.result.kind != "trace":
+            raise MoneytrailError(f"this run is {state.status}; only a finished trace can be "
+                                  "run again", field="run id", value=state.id)
+        take_token(request)
+        plan, draws, seed = rerun_request(request, state.result)
+        rid, _ = await run_in_threadpool(queue(request).submit, plan, draws, seed)
+        return RedirectResponse(f"/r/{rid}", status_code=303)
 
     @app.get("/r/{run}/report.{fmt}", include_in_schema=False)
     def run_report(request: Request, run: str, fmt: str) -> Response:
@@ -386,6 +400,36 @@ def create_run(request: Request, body: Any) -> tuple[str, str]:
     jobs = queue(request)
     plan, draws, seed = run_request(jobs.ws, body)
     return jobs.submit(plan, draws, seed)
+
+
+def rerun_request(request: Request, result: Result) -> tuple[Any, int, int]:
+    """The plan (checked as the API checks it), draws and seed of a run, to run it again."""
+    from moneytrail.scenarios.schema import check_seed
+    from moneytrail.web.jobs import plan_from_mapping, web_draws
+
+    prov = result.provenance
+    plan = plan_from_mapping(request.app.state.workspace, prov.inputs["plan"])
+    return plan, web_draws(prov.draws), check_seed(prov.seed)
+
+
+def newer_run(request: Request, result: Result) -> dict[str, Any] | None:
+    """For a run computed with older code or data: the run id the same plan, draws and seed
+    get now, and its status ("missing" when not run yet); None for a current run."""
+    from moneytrail.engine.result import code_version
+
+    ws = request.app.state.workspace
+    prov = result.provenance
+    if result.kind != "trace" or (prov.code_version == code_version()
+                                  and prov.data_hash == ws.data_hash):
+        return None
+    try:
+        plan, draws, seed = rerun_request(request, result)
+    except (MoneytrailError, KeyError, TypeError) as exc:
+        return {"run_id": None, "status": "impossible",
+                "reason": getattr(exc, "detail", str(exc))}
+    rid = queue(request).run_id(plan, draws, seed)
+    state = queue(request).store.get(rid)
+    return {"run_id": rid, "status": state.status if state else "missing", "reason": ""}
 
 
 def briefing_response(request: Request, results: list[Result], fmt: str, name: str
