@@ -207,3 +207,25 @@ def test_compare_and_reality_have_embed_and_reproduce(client, run_id):
     assert "/api/v1/charts/reality?format=csv&amp;table=reality" in section
     rows = client.get("/api/v1/charts/reality?format=csv&table=reality")
     assert rows.status_code == 200 and rows.text.startswith("id,name,region")
+
+
+def test_a_hostile_plan_title_stays_text_in_the_image(client):
+    from moneytrail.errors import ScenarioError
+    from moneytrail.scenarios.reference import reference_scenarios
+    from moneytrail.scenarios.yamlio import read_yaml
+
+    path = next(p for p in reference_scenarios() if p.stem == PLAN)
+    plan = dict(read_yaml(path, ScenarioError, what="scenario file"))
+    plan.update(title='<script>alert(1)</script><a href="javascript:alert(2)">x</a>',
+                draws=200, seed=3)
+    rid = client.post("/api/v1/runs", json=plan).json()["run_id"]
+    deadline = time.monotonic() + 120
+    while client.get(f"/api/v1/runs/{rid}").json()["status"] != "done":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    response = client.get(f"/r/{rid}/chart/first.svg")
+    assert response.status_code == 200
+    body = response.content.lower()
+    assert b"<script" not in body and b"javascript:" not in body
+    ET.fromstring(response.content)                       # still well-formed XML
+    assert "script-src 'self'" in response.headers["content-security-policy"]

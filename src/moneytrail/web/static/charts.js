@@ -21,7 +21,8 @@
   function plot(el, figure) {
     var data = JSON.parse(JSON.stringify(figure.data));
     var layout = JSON.parse(JSON.stringify(figure.layout));
-    if (el.clientWidth < 600 && figure.narrow) {
+    /* a Sankey keeps a minimum width and scrolls sideways: the screen decides, not the box */
+    if (Math.min(el.clientWidth, window.innerWidth) < 600 && figure.narrow) {
       merge(layout, figure.narrow.layout || {});
       (figure.narrow.traces || []).forEach(function (changes, i) {
         if (data[i]) { merge(data[i], changes); }
