@@ -129,3 +129,19 @@ def test_bad_claim_checks_name_the_field(client, reference_run, path, status, fi
     response = client.get(path.format(rid=reference_run))
     assert response.status_code == status, response.text
     assert response.json()["field"] == field
+
+
+def test_run_tables_leave_out_rows_with_nothing_and_name_groups(client, reference_run):
+    rows = client.get(f"/api/v1/runs/{reference_run}?table=entity").json()["rows"]
+    empty = [r for r in rows if r["amount_mean"] == 0]
+    assert empty, "the reference plan leaves some firms with nothing"
+    html = client.get(f"/r/{reference_run}").text
+    table = html[html.index('id="entity-caption"'):]
+    table = table[:table.index("</table>") + 200]
+    assert f"{len(empty)} more with nothing in any draw (EUR 0) are left out" in \
+        text_of(html)
+    body = text_of(table)
+    assert "EUR 0 0 – 0" not in body
+    groups = html[html.index('id="group-caption"'):]
+    groups = text_of(groups[:groups.index("</table>")])
+    assert "US tech giants" in groups and "us_tech_giants" not in groups
