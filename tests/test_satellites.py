@@ -89,3 +89,41 @@ def test_multipliers_solve_transposed_systems_sparse_and_dense():
     expected = S @ np.linalg.inv(np.eye(30) - A)        # the textbook formula, for the test only
     np.testing.assert_allclose(multipliers(A, S), expected, rtol=1e-10)
     np.testing.assert_allclose(multipliers(sp.csr_array(A), S), expected, rtol=1e-9)
+
+
+# Eurostat Manual of Supply, Use and Input-Output Tables (2008, J. Beutel), the Germany 1995
+# symmetric input-output table of six industries (Table 15.4: domestic flows, output at basic
+# prices in EUR million, employment in thousand persons), as transcribed in the iotables R
+# package (rOpenGov/iotables, data-raw/Beutel_15_4.csv). The employment multiplier of the
+# agriculture group, 0.0326 (thousand persons per EUR million of final demand), is the value
+# iotables checks against the Manual (tests/testthat/test_multiplier_create.R). The Manual's
+# own printed multiplier table for the other five industries could not be found with the
+# search tools, so only this value is checked; Miller & Blair's (2009, ch. 6) printed
+# employment example was not found either and is not checked (no invented numbers).
+GERMANY_1995_FLOWS = np.array([
+    [1131, 25480, 1, 607, 710, 762],
+    [7930, 304584, 64167, 41082, 11981, 30360],
+    [426, 7334, 3875, 5296, 23457, 9155],
+    [3559, 72717, 14190, 74399, 10835, 21008],
+    [3637, 96115, 31027, 65755, 193176, 34223],
+    [1552, 14986, 1747, 11225, 15058, 22070]], dtype=float)
+GERMANY_1995_OUTPUT = np.array([43910, 1079446, 245606, 540063, 692487, 508918], dtype=float)
+GERMANY_1995_EMPLOYMENT = np.array([1096, 8381, 3236, 9251, 4258, 10206], dtype=float)
+
+
+def test_eurostat_manual_germany_1995_employment_multiplier():
+    labels = ("agriculture", "manufacturing", "construction", "trade", "business services",
+              "other services")
+    A = GERMANY_1995_FLOWS / GERMANY_1995_OUTPUT[None, :]
+    from moneytrail.model.satellites import Satellites
+
+    sat = Satellites(names=("employment",), units=("thousand persons",),
+                     extensions=("employment",),
+                     S=(GERMANY_1995_EMPLOYMENT / GERMANY_1995_OUTPUT)[None, :])
+    model = mt.IOModel(labels=labels, A=A, entities=pd.DataFrame({"id": list(labels)}),
+                       flows=pd.DataFrame(), satellites=sat)
+    M = model.multipliers()
+    assert round(float(M.loc["employment", "agriculture"]), 4) == 0.0326
+    # footprint of the table's own final demand = total employment (1995: 36,428 thousand)
+    final_demand = GERMANY_1995_OUTPUT - GERMANY_1995_FLOWS.sum(axis=1)
+    assert model.footprint(final_demand).to_numpy().sum() == pytest.approx(36428, rel=1e-9)

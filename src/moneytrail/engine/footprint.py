@@ -200,6 +200,7 @@ class Footprint:
     provenance: pd.DataFrame
     draws: int
     seed: int
+    labels: dict[str, tuple[str, ...]] = field(default_factory=dict)   # per_draw columns
 
     def by(self, dimension: str = "entity") -> pd.DataFrame:
         if dimension not in self.tables:
@@ -263,7 +264,7 @@ def compute_footprint(model: Any, kernel: Kernel, account: Account, *, seed: int
                 {s: np.zeros(0) for s in STATS}
             tables[name] = frame(stats, labels[name], name)
     return Footprint(name=account.name, unit=account.unit, tables=tables, per_draw=per_draw,
-                     provenance=account.provenance, draws=draws, seed=seed)
+                     provenance=account.provenance, draws=draws, seed=seed, labels=labels)
 
 
 def frame(stats: dict[str, np.ndarray], labels: tuple[str, ...], name: str) -> pd.DataFrame:
@@ -296,6 +297,14 @@ def kernel_demand(result: Any) -> Any:
         if np.allclose(rows, rows[0]):
             return FixedDemand(rows[0])
         return GivenDemand(rows)
+    summary = getattr(result, "summary", None)
+    if summary is not None and "supplier" in summary.amounts:
+        supplied = summary.amounts["supplier"]
+        if np.array_equal(supplied.low, supplied.high):       # the same demand in every draw
+            f = np.zeros(result.model.n)
+            index = result.model.index
+            f[[index[label] for label in result.labels["supplier"]]] = supplied.low
+            return FixedDemand(f)
     raise ModelError("a footprint of a bare final-demand trace needs its per-draw values "
                      "(trace with keep_draws=True)", field="keep_draws")
 
