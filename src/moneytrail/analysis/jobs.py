@@ -24,11 +24,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from moneytrail.analysis.footprints import EMPLOYEES, SupplyChainFootprint, fx_factor, \
-    plan_footprint
+from moneytrail.analysis.footprints import (
+    CO2,
+    EMPLOYEES,
+    SupplyChainFootprint,
+    fx_factor,
+    output_coverage,
+    satellite_account,
+)
 from moneytrail.data.footprints import FootprintTables
 from moneytrail.engine.demand import DemandSampler, demand_sampler
-from moneytrail.engine.footprint import Account, Footprint, trace_footprint
+from moneytrail.engine.footprint import Account, Footprint, trace_footprints
 from moneytrail.engine.sampling import PertSampler
 from moneytrail.errors import MoneytrailError
 from moneytrail.ledger.errors import ConversionError
@@ -143,23 +149,44 @@ class Jobs:
 
 def plan_jobs(result: Any, tables: FootprintTables, money: Any) -> Jobs:
     """Jobs of a traced plan (see the module doc)."""
+    return plan_footprints(result, tables, money)[0]
+
+
+def plan_footprints(result: Any, tables: FootprintTables, money: Any
+                    ) -> tuple[Jobs, SupplyChainFootprint | None]:
+    """Jobs and the supply-chain CO2 (None without co2e_scope12 data) of a traced plan, from
+    one replay of its draws."""
+    year = result.require_plan().year
     acc = jobs_account(result, tables, money)
     names, masks = duration_parts(result)
-    fte = trace_footprint(result, acc.account, part_names=names, parts=masks)
     wage_account = Account(name="wages", unit=result.currency, entity=acc.account.entity,
                            country=acc.account.country,
                            coefficient=np.ones(acc.account.entity.size), flow=acc.account.flow,
                            param=np.full(acc.account.entity.size, -1))
-    wages = trace_footprint(result, wage_account, part_names=names, parts=masks)
+    accounts = [acc.account, wage_account]
+    extra = [name for name in (EMPLOYEES, CO2) if len(tables.satellite(name, year))]
+    satellites = {name: satellite_account(result, tables, money, name)[0] for name in extra}
+    accounts += list(satellites.values())
+    prints = trace_footprints(result, accounts, part_names=names, parts=masks)
+    fte, wages = prints[0], prints[1]
+    found = dict(zip(extra, prints[2:], strict=True))
+    wrapped = {name: SupplyChainFootprint(
+        footprint=found[name], coverage=output_coverage(result, satellites[name]),
+        sources=source_ids(satellites[name].provenance)) for name in extra}
     labour_total = result.by("factor")
     total_labour = float(labour_total.loc["labour", "amount_mean"]) \
         if "labour" in labour_total.index else 0.0
     covered = float(wages.by("total")["amount_mean"].iloc[0])
-    employees = None
-    if len(tables.satellite(EMPLOYEES, result.require_plan().year)):
-        employees = plan_footprint(result, tables, money, EMPLOYEES)
-    sources = sorted({s for cell in acc.compensation.get("sources", []) for s in
-                      str(cell).split(";") if s})
-    return Jobs(fte=fte, wages=wages, coverage=covered / total_labour if total_labour else 0.0,
-                uncovered=acc.uncovered, compensation=acc.compensation, employees=employees,
-                sources=sources)
+    jobs = Jobs(fte=fte, wages=wages,
+                coverage=covered / total_labour if total_labour else 0.0,
+                uncovered=acc.uncovered, compensation=acc.compensation,
+                employees=wrapped.get(EMPLOYEES), sources=source_ids(acc.compensation))
+    return jobs, wrapped.get(CO2)
+
+
+def source_ids(frame: pd.DataFrame) -> list[str]:
+    """The source ids a table's `sources` column cites (';'-separated)."""
+    if not len(frame) or "sources" not in frame:
+        return []
+    return sorted({s.strip() for cell in frame["sources"] for s in str(cell).split(";")
+                   if s.strip()})

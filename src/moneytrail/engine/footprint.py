@@ -93,7 +93,6 @@ def output_draws(kernel: Kernel, seed: int, block: int, size: int,
                  parts: np.ndarray | None = None) -> OutputDraws:
     """Replay one seed block of a trace and return its per-draw outputs (see OutputDraws).
     `parts` (P, purchase rows) masks the plan's purchases into parts."""
-    n1, tiers = kernel.n1, kernel.tiers
     demand = kernel.demand
     if kernel.deterministic and isinstance(demand, FixedDemand):
         f = np.asarray(demand.f, dtype=float)[None, :]
@@ -225,46 +224,67 @@ def compute_footprint(model: Any, kernel: Kernel, account: Account, *, seed: int
                       parts: np.ndarray | None = None) -> Footprint:
     """Replay the trace's draws and reduce the account's footprint by entity, country, tier,
     part and total (summaries per group of seed blocks, merged; per-draw values when `keep`)."""
-    entity_labels, entity_matrix = grouping([model.labels[k] for k in account.entity])
-    country_labels, country_matrix = grouping(list(account.country))
-    labels = {"entity": entity_labels, "country": country_labels,
-              "tier": tier_labels(kernel.tiers), "part": part_names, "total": ("total",)}
-    summaries: dict[str, Columns] = {}
-    kept: dict[str, list[np.ndarray]] = {k: [] for k in labels}
+    return compute_footprints(model, kernel, [account], seed=seed, draws=draws, keep=keep,
+                              part_names=part_names, parts=parts)[0]
+
+
+def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, seed: int,
+                       draws: int, keep: bool = False, part_names: tuple[str, ...] = (),
+                       parts: np.ndarray | None = None) -> list[Footprint]:
+    """Several accounts over one replay of the draws (see compute_footprint)."""
+    specs = []
+    for account in accounts:
+        entity_labels, entity_matrix = grouping([model.labels[k] for k in account.entity])
+        country_labels, country_matrix = grouping(list(account.country))
+        labels = {"entity": entity_labels, "country": country_labels,
+                  "tier": tier_labels(kernel.tiers), "part": part_names, "total": ("total",)}
+        specs.append((labels, entity_matrix, country_matrix))
+    summaries: list[dict[str, Columns]] = [{} for _ in accounts]
+    kept: list[dict[str, list[np.ndarray]]] = [{k: [] for k in spec[0]} for spec in specs]
     blocks = list(streams.blocks(draws))
     for start in range(0, len(blocks), GROUP):
-        group: dict[str, list[np.ndarray]] = {k: [] for k in labels}
+        groups: list[dict[str, list[np.ndarray]]] = [{k: [] for k in spec[0]}
+                                                    for spec in specs]
         for block, size in blocks[start:start + GROUP]:
             out = output_draws(kernel, seed, block, size, parts)
-            fp = account_draws(account, out, account.draw_values(seed, block, size))
-            group["entity"].append(fp.rows @ entity_matrix)
-            group["country"].append(fp.rows @ country_matrix)
-            group["tier"].append(fp.tiers)
-            group["part"].append(fp.parts)
-            group["total"].append(fp.rows.sum(axis=1, keepdims=True))
-        for name, parts_ in group.items():
-            values = np.concatenate(parts_)
-            if keep:
-                kept[name].append(values)
-            elif values.shape[1]:
-                piece = Columns.of(values)
-                summaries[name] = piece if name not in summaries else \
-                    summaries[name].merge(piece)
-    tables = {}
-    per_draw = None
-    if keep:
-        per_draw = {name: np.concatenate(v) for name, v in kept.items()}
-        for name, values in per_draw.items():
-            stats = exact_stats(values) if values.shape[1] else \
-                {s: np.zeros(0) for s in STATS}
-            tables[name] = frame(stats, labels[name], name)
-    else:
-        for name in labels:
-            stats = summaries[name].stats() if name in summaries else \
-                {s: np.zeros(0) for s in STATS}
-            tables[name] = frame(stats, labels[name], name)
-    return Footprint(name=account.name, unit=account.unit, tables=tables, per_draw=per_draw,
-                     provenance=account.provenance, draws=draws, seed=seed, labels=labels)
+            for a, account in enumerate(accounts):
+                _, entity_matrix, country_matrix = specs[a]
+                fp = account_draws(account, out, account.draw_values(seed, block, size))
+                group = groups[a]
+                group["entity"].append(fp.rows @ entity_matrix)
+                group["country"].append(fp.rows @ country_matrix)
+                group["tier"].append(fp.tiers)
+                group["part"].append(fp.parts)
+                group["total"].append(fp.rows.sum(axis=1, keepdims=True))
+        for a, group in enumerate(groups):
+            for name, pieces in group.items():
+                values = np.concatenate(pieces)
+                if keep:
+                    kept[a][name].append(values)
+                elif values.shape[1]:
+                    piece = Columns.of(values)
+                    summaries[a][name] = piece if name not in summaries[a] else \
+                        summaries[a][name].merge(piece)
+    results = []
+    for a, account in enumerate(accounts):
+        labels = specs[a][0]
+        tables = {}
+        per_draw = None
+        if keep:
+            per_draw = {name: np.concatenate(v) for name, v in kept[a].items()}
+            for name, values in per_draw.items():
+                stats = exact_stats(values) if values.shape[1] and values.shape[0] else \
+                    {s: np.zeros(values.shape[1]) for s in STATS}
+                tables[name] = frame(stats, labels[name], name)
+        else:
+            for name in labels:
+                stats = summaries[a][name].stats() if name in summaries[a] else \
+                    {s: np.zeros(len(labels[name])) for s in STATS}
+                tables[name] = frame(stats, labels[name], name)
+        results.append(Footprint(name=account.name, unit=account.unit, tables=tables,
+                                 per_draw=per_draw, provenance=account.provenance,
+                                 draws=draws, seed=seed, labels=labels))
+    return results
 
 
 def frame(stats: dict[str, np.ndarray], labels: tuple[str, ...], name: str) -> pd.DataFrame:
@@ -279,12 +299,19 @@ def trace_footprint(result: Any, account: Account, *, part_names: tuple[str, ...
                     parts: np.ndarray | None = None) -> Footprint:
     """The footprint of a traced plan (or final demand) for an account: the trace's draws
     replayed from its seed (`result.seed`, `result.draws`, its tiers)."""
+    return trace_footprints(result, [account], part_names=part_names, parts=parts)[0]
+
+
+def trace_footprints(result: Any, accounts: list[Account], *,
+                     part_names: tuple[str, ...] = (), parts: np.ndarray | None = None
+                     ) -> list[Footprint]:
+    """Several accounts' footprints of a trace over one replay of its draws."""
     demand = kernel_demand(result)
     tiers = len(result.labels["tier"]) - 1
     kernel = build_kernel(result.model, demand, tiers, result.draws)
-    return compute_footprint(result.model, kernel, account, seed=result.seed,
-                             draws=result.draws, keep=result.per_draw is not None,
-                             part_names=part_names if parts is not None else (), parts=parts)
+    return compute_footprints(result.model, kernel, accounts, seed=result.seed,
+                              draws=result.draws, keep=result.per_draw is not None,
+                              part_names=part_names if parts is not None else (), parts=parts)
 
 
 def kernel_demand(result: Any) -> Any:
