@@ -28,7 +28,7 @@ from moneytrail.cli.common import (
 from moneytrail.errors import MoneytrailError
 
 BY_CHOICES = ("headline", "entity", "country", "owner_country", "group", "factor", "tier",
-              "supplier", "country_factor", "owner_country_factor", "evidence")
+              "supplier", "country_factor", "owner_country_factor", "evidence", "jobs", "co2")
 
 
 def reconciliation(result) -> str:

@@ -43,6 +43,8 @@ TITLES = {
     "conditions": "Conditions of the plan",
     "categories": "What the plan buys: spending by category",
     "purchases": "What the plan buys: spending by category and supplier",
+    "jobs": "Jobs paid for (FTE): labour value added / compensation per FTE",
+    "co2": "Embodied CO2 of the supply chain (scope 1+2 of every firm the money reaches)",
     "evidence": "Evidence weight: share of each figure resting on rows of each reliability "
                 "label (each unit of value added takes the weakest label on its path)",
 }
@@ -201,9 +203,13 @@ def trace_plan(ws: Workspace, plan: Plan, *, draws: int | None = None, seed: int
         facts: dict[str, Any] = trace_facts(result)
         if analyses:
             tables.update(plan_analysis_tables(ws, result))
+        from moneytrail.service.footprints import add_footprints
+
+        footprint_sources = add_footprints(ws, result, tables)     # jobs and CO2 (issue 14)
         return Result(run_id=rid, kind="trace", title=plan.title,
                       provenance=provenance(ws, inputs, seed=seed, draws=draws,
-                                            sources=plan_sources(ws, plan)),
+                                            sources=plan_sources(ws, plan)
+                                            + footprint_sources),
                       tables=tables, facts=facts)
 
     return runner.run("trace", plan.id, inputs, draws, compute, progress)
