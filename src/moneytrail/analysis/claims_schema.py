@@ -113,11 +113,20 @@ class MembersExposedArgs(Args):
     date: IsoDate
 
 
+class TraceJobsArgs(Args):
+    """Jobs (FTE) a traced plan pays for in some countries, all or one duration (analysis.jobs):
+    `part` is all, temporary (construction and equipment, FTE-years) or lasting (operations)."""
+    scenario: Annotated[Any, AfterValidator(_scenario)]
+    countries: list[str] = Field(min_length=1)
+    part: Literal["all", "temporary", "lasting"] = "all"
+
+
 ARGUMENTS: dict[str, type[Args]] = {
     "ledger.ratio": LedgerRatioArgs, "ledger.deal_sector": DealSectorArgs,
     "market.share": MarketShareArgs, "trace.share": TraceShareArgs,
     "lifecycle.value_remaining": ValueRemainingArgs, "efficiency.compute_ratio": RunPairArgs,
     "efficiency.capability_gap": RunPairArgs, "export.members_exposed": MembersExposedArgs,
+    "trace.jobs": TraceJobsArgs,
 }
 
 # -- checks: one model per computation, chosen by the `computation` key --------------------
@@ -178,9 +187,15 @@ class MembersExposedCheck(CheckBase):
     args: MembersExposedArgs
 
 
+class TraceJobsCheck(CheckBase):
+    computation: Literal["trace.jobs"]
+    args: TraceJobsArgs
+
+
 Check = Annotated[
     LedgerRatioCheck | DealSectorCheck | MarketShareCheck | TraceShareCheck
-    | ValueRemainingCheck | ComputeRatioCheck | CapabilityGapCheck | MembersExposedCheck,
+    | ValueRemainingCheck | ComputeRatioCheck | CapabilityGapCheck | MembersExposedCheck
+    | TraceJobsCheck,
     Field(discriminator="computation")]
 
 

@@ -33,7 +33,7 @@ from moneytrail.engine.sampling import PertSampler
 from moneytrail.engine.summary import STATS, Columns, exact_stats
 from moneytrail.errors import ModelError
 
-BY = ("entity", "country", "tier", "part", "total")
+BY = ("entity", "country", "tier", "part", "total", "part_country")
 GROUP = 100            # seed blocks reduced together (as the trace's summary groups)
 
 
@@ -173,6 +173,7 @@ class FootprintDraws:
     rows: np.ndarray
     tiers: np.ndarray
     parts: np.ndarray
+    part_rows: np.ndarray        # (size, P, rows)
 
 
 def account_draws(account: Account, out: OutputDraws, values: np.ndarray | None
@@ -182,8 +183,9 @@ def account_draws(account: Account, out: OutputDraws, values: np.ndarray | None
     tiers = np.einsum("dr,dkr->dk", s, out.tiers[:, :, account.entity])
     total = rows.sum(axis=1)
     tiers = np.concatenate([tiers, (total - tiers.sum(axis=1))[:, None]], axis=1)
-    parts = np.einsum("dr,dpr->dp", s, out.parts[:, :, account.entity])
-    return FootprintDraws(rows=rows, tiers=tiers, parts=parts)
+    part_rows = s[:, None, :] * out.parts[:, :, account.entity]
+    return FootprintDraws(rows=rows, tiers=tiers, parts=part_rows.sum(axis=2),
+                          part_rows=part_rows)
 
 
 @dataclass(frozen=True, eq=False)
@@ -237,7 +239,9 @@ def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, s
         entity_labels, entity_matrix = grouping([model.labels[k] for k in account.entity])
         country_labels, country_matrix = grouping(list(account.country))
         labels = {"entity": entity_labels, "country": country_labels,
-                  "tier": tier_labels(kernel.tiers), "part": part_names, "total": ("total",)}
+                  "tier": tier_labels(kernel.tiers), "part": part_names, "total": ("total",),
+                  "part_country": tuple(f"{p} / {c}" for p in part_names
+                                        for c in country_labels)}
         specs.append((labels, entity_matrix, country_matrix))
     summaries: list[dict[str, Columns]] = [{} for _ in accounts]
     kept: list[dict[str, list[np.ndarray]]] = [{k: [] for k in spec[0]} for spec in specs]
@@ -256,6 +260,8 @@ def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, s
                 group["tier"].append(fp.tiers)
                 group["part"].append(fp.parts)
                 group["total"].append(fp.rows.sum(axis=1, keepdims=True))
+                group["part_country"].append(
+                    (fp.part_rows @ country_matrix).reshape(fp.rows.shape[0], -1))
         for a, group in enumerate(groups):
             for name, pieces in group.items():
                 values = np.concatenate(pieces)
@@ -290,7 +296,7 @@ def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, s
 def frame(stats: dict[str, np.ndarray], labels: tuple[str, ...], name: str) -> pd.DataFrame:
     out = pd.DataFrame({f"amount_{s}": stats[s] for s in STATS},
                        index=pd.Index(list(labels), name=name))
-    if name in ("entity", "country"):
+    if name in ("entity", "country", "part_country"):
         out = out.sort_values("amount_mean", ascending=False, kind="stable")
     return out
 
