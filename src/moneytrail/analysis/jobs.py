@@ -79,7 +79,7 @@ def jobs_account(result: Any, tables: FootprintTables, money: Any) -> JobsAccoun
             uncovered.append(f"{entity} ({country})")
             continue
         try:
-            factor = fx_factor(money, str(row.currency), int(row.year), plan.currency)
+            factor = fx_factor(money, str(row.currency), int(str(row.year)), plan.currency)
         except ConversionError:
             uncovered.append(f"{entity} ({country}: no FX rate for {row.currency})")
             continue

@@ -62,7 +62,9 @@ class FootprintTables:
 
     def industry(self, entity: str) -> str | None:
         frame = self.entity_industries
-        match = frame.loc[frame["entity"] == entity, "industry"] if len(frame) else []
+        if not len(frame):
+            return None
+        match = frame.loc[frame["entity"] == entity, "industry"]
         return str(match.iloc[0]) if len(match) else None
 
     def satellite(self, account: str, year: int) -> pd.DataFrame:
