@@ -121,12 +121,20 @@ class TraceJobsArgs(Args):
     part: Literal["all", "temporary", "lasting"] = "all"
 
 
+class EmbodiedShareArgs(Args):
+    """A reference scenario (by id) or an inline plan; `uncovered` says what firms without a
+    CO2 intensity count for: nothing (`excluded`: a lower bound) or the covered firms' mean
+    intensity per unit of output (`at_covered_mean`: an assumption)."""
+    scenario: Annotated[Any, AfterValidator(_scenario)]
+    uncovered: Literal["excluded", "at_covered_mean"] = "excluded"
+
+
 ARGUMENTS: dict[str, type[Args]] = {
     "ledger.ratio": LedgerRatioArgs, "ledger.deal_sector": DealSectorArgs,
     "market.share": MarketShareArgs, "trace.share": TraceShareArgs,
     "lifecycle.value_remaining": ValueRemainingArgs, "efficiency.compute_ratio": RunPairArgs,
     "efficiency.capability_gap": RunPairArgs, "export.members_exposed": MembersExposedArgs,
-    "trace.jobs": TraceJobsArgs,
+    "trace.jobs": TraceJobsArgs, "lifecycle.embodied_share": EmbodiedShareArgs,
 }
 
 # -- checks: one model per computation, chosen by the `computation` key --------------------
@@ -192,10 +200,15 @@ class TraceJobsCheck(CheckBase):
     args: TraceJobsArgs
 
 
+class EmbodiedShareCheck(CheckBase):
+    computation: Literal["lifecycle.embodied_share"]
+    args: EmbodiedShareArgs
+
+
 Check = Annotated[
     LedgerRatioCheck | DealSectorCheck | MarketShareCheck | TraceShareCheck
     | ValueRemainingCheck | ComputeRatioCheck | CapabilityGapCheck | MembersExposedCheck
-    | TraceJobsCheck,
+    | TraceJobsCheck | EmbodiedShareCheck,
     Field(discriminator="computation")]
 
 

@@ -190,3 +190,33 @@ def source_ids(frame: pd.DataFrame) -> list[str]:
         return []
     return sorted({s.strip() for cell in frame["sources"] for s in str(cell).split(";")
                    if s.strip()})
+
+
+def footprint_draws(result: Any, data: Any) -> dict[str, np.ndarray]:
+    """Per-draw totals for the scorecard and lifecycle (the trace must keep its draws):
+    `jobs_fte`, `jobs_per_eur_million`, `co2_embodied_tonnes` and
+    `co2_embodied_per_eur_million`; NaN where the data package has no figures. `data` is the
+    package's AnalysisData (its package and FX)."""
+    from moneytrail.data.footprints import footprint_tables
+
+    n = result.draws
+    empty = {name: np.full(n, np.nan) for name in
+             ("jobs_fte", "jobs_per_eur_million", "co2_embodied_tonnes",
+              "co2_embodied_per_eur_million")}
+    if result.model.cost_parameters is None:
+        return empty
+    tables = footprint_tables(data.package)
+    if not len(tables.compensation):
+        return empty
+    jobs, co2 = plan_footprints(result, tables, data.money)
+    plan = result.require_plan()
+    eur_m = plan.total * fx_factor(data.money, plan.currency, int(plan.price_year or plan.year),
+                                   "EUR") / 1e6
+    out = dict(empty)
+    if jobs.fte.per_draw is not None:
+        out["jobs_fte"] = jobs.fte.per_draw["total"][:, 0]
+        out["jobs_per_eur_million"] = out["jobs_fte"] / eur_m
+    if co2 is not None and co2.footprint.per_draw is not None:
+        out["co2_embodied_tonnes"] = co2.footprint.per_draw["total"][:, 0]
+        out["co2_embodied_per_eur_million"] = out["co2_embodied_tonnes"] / eur_m
+    return out

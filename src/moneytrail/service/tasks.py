@@ -303,7 +303,9 @@ def purchase_tables(result: TraceResult) -> dict[str, Table]:
 
 
 # -- scorecard and compare -------------------------------------------------------------------
-SCORECARD_UNITS = {"share": "share", "points": "points", "t CO2e": "t CO2e", "EUR": "EUR"}
+SCORECARD_UNITS = {"share": "share", "points": "points", "t CO2e": "t CO2e", "EUR": "EUR",
+                   "FTE per EUR million": "FTE per EUR million",
+                   "t CO2e per EUR million": "t CO2e per EUR million"}
 
 
 def scorecard_table(results: list[TraceResult], ws: Workspace,
