@@ -51,7 +51,7 @@ def test_jobs_table_adds_up_and_states_coverage(stargate_json):
              and m != "jobs (FTE), all"]
     assert sum(parts) == pytest.approx(total, rel=1e-9)
     assert "of the plan's labour value added" in stargate_json["tables"]["jobs"]["note"]
-    country = sum(r["jobs_fte_mean"] for r in records(stargate_json, "country"))
+    country = sum(r["jobs_fte_mean"] or 0.0 for r in records(stargate_json, "country"))
     assert country == pytest.approx(total, rel=1e-9)
 
 

@@ -18,7 +18,7 @@ the workers would otherwise be unemployed (docs/methods.md, 'Jobs and footprints
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -34,6 +34,7 @@ from moneytrail.analysis.footprints import (
 )
 from moneytrail.data.footprints import FootprintTables
 from moneytrail.engine.demand import DemandSampler, demand_sampler
+from moneytrail.engine.dimensions import flow_dimension
 from moneytrail.engine.footprint import Account, Footprint, trace_footprints
 from moneytrail.engine.sampling import PertSampler
 from moneytrail.errors import MoneytrailError
@@ -48,6 +49,7 @@ DURATION = {    # spending category -> duration of the work it pays for
     "model_licences": LASTING, "research_grants": LASTING, "startup_grants": LASTING,
 }
 CONSTRUCTION = "facility"
+CROSS_CHECK = "cross_check_firms"     # FTE breakdown: the firms with employees per revenue
 TOTAL_INDUSTRY = "TOTAL"
 
 
@@ -163,9 +165,14 @@ def plan_footprints(result: Any, tables: FootprintTables, money: Any
                            country=acc.account.country,
                            coefficient=np.ones(acc.account.entity.size), flow=acc.account.flow,
                            param=np.full(acc.account.entity.size, -1))
-    accounts = [acc.account, wage_account]
+    headline = flow_dimension(result.model.flow_table(), "headline", result.model.eu_members)
+    dimensions = {"headline": (headline.labels, headline.matrix[acc.account.flow])}
     extra = [name for name in (EMPLOYEES, CO2) if len(tables.satellite(name, year))]
     satellites = {name: satellite_account(result, tables, money, name)[0] for name in extra}
+    if EMPLOYEES in satellites:      # the FTE of the firms the cross-check covers, per draw
+        firms = np.isin(acc.account.entity, satellites[EMPLOYEES].entity)
+        dimensions[CROSS_CHECK] = (("covered firms",), firms.astype(float)[:, None])
+    accounts = [replace(acc.account, dimensions=dimensions), wage_account]
     accounts += list(satellites.values())
     prints = trace_footprints(result, accounts, part_names=names, parts=masks)
     fte, wages = prints[0], prints[1]

@@ -132,7 +132,7 @@ def lifecycle(result: TraceResult, data: AnalysisData,
              "co2_tonnes": "t CO2e", "co2_tonnes_rented": "t CO2e (rented compute)",
              "tco": result.currency,
              "co2_embodied_tonnes": "t CO2e (supply chain, scope 1+2)",
-             "co2_embodied_share": "share of embodied + operational CO2"}
+             "co2_embodied_share": "share"}     # of embodied + operational CO2
     out.insert(0, "unit", [units[k] for k in out.index])
     years = data_years(result, data)
     out["data_year"] = pd.array([years.get(k) for k in out.index], dtype="Int64")

@@ -70,6 +70,8 @@ class Account:
     stream: str = "footprints"
     key: int = 0                       # stream key, so two accounts never share numbers
     provenance: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # more breakdowns: name -> (labels, (rows, labels) 0/1 matrix), e.g. the headline rows
+    dimensions: dict[str, tuple[tuple[str, ...], np.ndarray]] = field(default_factory=dict)
 
     def per_output(self, weights: np.ndarray, values: np.ndarray | None) -> np.ndarray:
         """Row intensities per unit of the row entity's output, (size, rows)."""
@@ -205,7 +207,7 @@ class Footprint:
 
     def by(self, dimension: str = "entity") -> pd.DataFrame:
         if dimension not in self.tables:
-            raise ModelError(f"unknown footprint breakdown (use {', '.join(BY)})",
+            raise ModelError(f"unknown footprint breakdown (use {', '.join(self.tables)})",
                              field="by", value=dimension)
         return self.tables[dimension]
 
@@ -242,6 +244,7 @@ def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, s
                   "tier": tier_labels(kernel.tiers), "part": part_names, "total": ("total",),
                   "part_country": tuple(f"{p} / {c}" for p in part_names
                                         for c in country_labels)}
+        labels.update({name: dim[0] for name, dim in account.dimensions.items()})
         specs.append((labels, entity_matrix, country_matrix))
     summaries: list[dict[str, Columns]] = [{} for _ in accounts]
     kept: list[dict[str, list[np.ndarray]]] = [{k: [] for k in spec[0]} for spec in specs]
@@ -262,6 +265,8 @@ def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, s
                 group["total"].append(fp.rows.sum(axis=1, keepdims=True))
                 group["part_country"].append(
                     (fp.part_rows @ country_matrix).reshape(fp.rows.shape[0], -1))
+                for name, (_, matrix) in account.dimensions.items():
+                    group[name].append(fp.rows @ matrix)
         for a, group in enumerate(groups):
             for name, pieces in group.items():
                 values = np.concatenate(pieces)

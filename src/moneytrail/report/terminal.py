@@ -53,6 +53,15 @@ def number(value: Any) -> str:
     return str(value)
 
 
+def count(value: float) -> str:
+    """A head count (FTE) in a few digits: 812, 77.4 k, 1.02 m."""
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:,.2f} m"
+    if abs(value) >= 1e4:
+        return f"{value / 1e3:,.1f} k"
+    return f"{value:,.0f}"
+
+
 def in_unit(value: Any, unit: str) -> str:
     """One value as text in its unit."""
     if value is None:
@@ -66,7 +75,7 @@ def in_unit(value: Any, unit: str) -> str:
     if unit == "t CO2e":
         return f"{float(value) / 1e6:,.2f} Mt"
     if unit == "FTE":
-        return number(value)
+        return count(float(value))
     if len(unit) == 3 and unit.isupper():
         return money(float(value), unit)
     return number(value)

@@ -62,6 +62,8 @@ def add_footprints(ws: Any, result: Any, tables: dict[str, Table]) -> list[str]:
     for dimension in ("country", "entity", "tier"):
         if dimension in tables:
             tables[dimension] = with_columns(tables[dimension], dimension, columns)
+    if "headline" in tables:                   # jobs per headline row (flows: labour only)
+        tables["headline"] = with_columns(tables["headline"], "headline", {"jobs": jobs.fte})
     sources = list(jobs.sources)
     tables["jobs"] = jobs_table(result, jobs, eur_m)
     if co2 is not None:
@@ -80,10 +82,12 @@ def with_columns(table: Table, dimension: str, footprints: dict[str, Any]) -> Ta
         values = footprint.by(dimension)
         for stat in STATS:
             column = f"{prefix}_{stat}"
-            frame[column] = values[f"amount_{stat}"].reindex(frame.index).fillna(0.0)
+            frame[column] = values[f"amount_{stat}"].reindex(frame.index)   # NaN: no figure
             units[column] = unit
     note = table.note
-    extra = "Jobs (FTE) and CO2 (t CO2e) columns: see the jobs and co2 tables for sources."
+    extra = ("Jobs (FTE) and CO2 (t CO2e) columns: see the jobs and co2 tables for sources "
+             "and coverage; empty where the data have no figure (e.g. no FX rate for a "
+             "country's currency, or no CO2 intensity for the firms there).")
     return Table.from_frame(table.name, frame, title=table.title, units=units,
                             note=f"{note} {extra}".strip())
 
@@ -99,8 +103,12 @@ def jobs_table(result: Any, jobs: Any, eur_m: float) -> Table:
     rows["jobs (FTE) per EUR million spent"] = stats_row(jobs.fte.by("total").iloc[0],
                                                          1.0 / eur_m)
     if jobs.employees is not None:
+        from moneytrail.analysis.jobs import CROSS_CHECK
+
         rows["cross-check: employees per revenue of covered firms (FTE)"] = stats_row(
             jobs.employees.footprint.by("total").iloc[0])
+        rows["the same firms from compensation per FTE (FTE)"] = stats_row(
+            jobs.fte.by(CROSS_CHECK).iloc[0])
     frame = pd.DataFrame(rows).T
     frame.index.name = "measure"
     uncovered = "; ".join(jobs.uncovered[:8]) + (" ..." if len(jobs.uncovered) > 8 else "")
@@ -131,3 +139,19 @@ def co2_table(co2: Any, eur_m: float) -> Table:
             "electricity is in the lifecycle analysis. Sources: " + ", ".join(co2.sources))
     units = {f"amount_{s}": "t CO2e" for s in STATS}
     return Table.from_frame("co2", frame, title=CO2_TITLE, units=units, note=note)
+
+
+def analysis_frame(ws: Any, result: Any, what: str) -> pd.DataFrame:
+    """`moneytrail analyse --what jobs|co2`: the measures of the trace's jobs or co2 table
+    (mean, p5, p50, p95); a clear error when the data have no figures for it."""
+    from moneytrail.errors import MoneytrailError
+
+    tables: dict[str, Table] = {}
+    add_footprints(ws, result, tables)
+    if what not in tables:
+        raise MoneytrailError(f"no {what} figures: the data package has no "
+                              + ("compensation per FTE (macro/compensation.csv)" if what ==
+                                 "jobs" else "CO2 intensities (valuechain/satellites.csv)")
+                              + " or the model no firm-level cost structures",
+                              field="--what", value=what)
+    return tables[what].frame()

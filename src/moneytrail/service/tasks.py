@@ -53,7 +53,7 @@ EVIDENCE_NOTE = ("Path: the plan's spend row, the market row, every supply-chain
                  "assumption; a plan row without a label counts as assumption. See "
                  "docs/methods.md, 'Evidence weight'.")
 ANALYSES = ("concentration", "markets", "dependency", "jurisdictions", "exports", "lifecycle",
-            "efficiency", "conditions")
+            "efficiency", "conditions", "jobs", "co2")
 
 
 def plan_inputs(plan: Plan) -> dict:
@@ -511,6 +511,7 @@ def analysis_frames(ws: Workspace, result: TraceResult, what: list[str],
     from moneytrail.analysis import concentration, dependency, efficiency, lifecycle
     from moneytrail.analysis.conditions import check_conditions
     from moneytrail.analysis.metrics import Evaluation
+    from moneytrail.service.footprints import analysis_frame
 
     data = ws.analysis
     makers: dict[str, Callable[[], pd.DataFrame]] = {
@@ -522,6 +523,8 @@ def analysis_frames(ws: Workspace, result: TraceResult, what: list[str],
         "lifecycle": lambda: lifecycle.lifecycle(result, data),
         "efficiency": lambda: efficiency.efficiency(result, data),
         "conditions": lambda: check_conditions(Evaluation.of(result, data)),
+        "jobs": lambda: analysis_frame(ws, result, "jobs"),
+        "co2": lambda: analysis_frame(ws, result, "co2"),
     }
     return {name: makers[name]() for name in what}
 
