@@ -61,11 +61,17 @@ class FootprintTables:
         return cls(sources=sources if sources is not None else pd.DataFrame(), **typed)
 
     def industry(self, entity: str) -> str | None:
+        return self.industries.get(entity)
+
+    @property
+    def industries(self) -> dict[str, str]:
+        """entity -> NACE industry (first row per entity)."""
         frame = self.entity_industries
         if not len(frame):
-            return None
-        match = frame.loc[frame["entity"] == entity, "industry"]
-        return str(match.iloc[0]) if len(match) else None
+            return {}
+        first = frame.drop_duplicates("entity")
+        return dict(zip(first["entity"].astype(str), first["industry"].astype(str),
+                        strict=True))
 
     def satellite(self, account: str, year: int) -> pd.DataFrame:
         """Rows of one account, for each entity the latest year up to `year` (else the
