@@ -183,18 +183,18 @@ def footprint_problems(package: DataPackage) -> list[Problem]:
             problems.append(Problem(exc.file or where, None, exc.field, exc.value, exc.detail))
             continue
         if "sources" in typed:
-            for i, cell in typed["sources"].items():
+            for i, cell in enumerate(typed["sources"]):
                 for sid in (s.strip() for s in str(cell).split(";")):
                     if sid and sid not in ids:
-                        problems.append(Problem(where, int(i) + 2, "sources", sid,
+                        problems.append(Problem(where, i + 2, "sources", sid,
                                                 "unknown source id"))
                 if not str(cell).strip():
-                    problems.append(Problem(where, int(i) + 2, "sources", "",
+                    problems.append(Problem(where, i + 2, "sources", "",
                                             "a figure without a source"))
         if name == "satellites":
-            for i, account in typed["account"].items():
+            for i, account in enumerate(typed["account"]):
                 if account not in ACCOUNTS:
-                    problems.append(Problem(where, int(i) + 2, "account", account,
+                    problems.append(Problem(where, i + 2, "account", account,
                                             f"unknown account (use {', '.join(ACCOUNTS)})"))
     return problems
 
