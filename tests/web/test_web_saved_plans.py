@@ -409,8 +409,10 @@ def test_owner_reruns_and_the_public_page_lists_runs(app, plan):
 
 
 # routes anyone may post to: logging in and out, the reset form (its token is the credential),
-# and starting runs (computations, not writes; rate-limited per client)
-ANONYMOUS_POSTS = {"/login", "/logout", "/reset-password", "/build", "/api/v1/runs"}
+# and starting runs (computations that change no record; rate-limited per client): the builder,
+# the runs API and "run again on current data" of an outdated run page
+ANONYMOUS_POSTS = {"/login", "/logout", "/reset-password", "/build", "/api/v1/runs",
+                   "/r/{run}/rerun"}
 
 
 def all_routes(routes) -> list:
