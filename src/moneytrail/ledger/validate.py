@@ -2,6 +2,13 @@
 
 The rules run on the whole state a write would produce (store plus incoming rows), so a refused
 write names the offending row and field and the store is never left inconsistent.
+
+Every number cell (claim amounts low/central/high, FX rates, deflator indices, population, GDP)
+is a finite number of at most MAX_AMOUNT = 1e17, the same cap as a scenario's budget
+(`scenarios.schema.MAX_BUDGET`): about a thousand times world GDP in USD or EUR, yet above the
+largest real amounts in the currencies with the smallest unit, so it only refuses typos such as
+an amount in units where millions were meant twice over, or 1e30. The cap holds for every
+ledger write: `moneytrail ledger import`/`add`/`edit`, the web editor and the JSON API.
 """
 
 from __future__ import annotations
@@ -50,6 +57,7 @@ REQUIRED = {
     "gdp": ("country", "year", "value", "currency", "source"),
 }
 
+MAX_AMOUNT = 1e17      # = scenarios.schema.MAX_BUDGET (tests check they agree)
 Row = dict[str, object]          # canonical record plus '_file', '_line' (and '_section')
 Tables = dict[str, list[Row]]
 
@@ -93,8 +101,14 @@ def basic_problems(kind: Kind, rows: list[Row]) -> list[Problem]:
             if not row.get(column):
                 problems.append(problem(row, column, "", "required value is missing"))
         for column in kind.numbers:
-            if row.get(column) and number(row[column]) is None:
+            value = number(row[column]) if row.get(column) else None
+            if row.get(column) and value is None:
                 problems.append(problem(row, column, row[column], "not a number"))
+            elif value is not None and abs(value) > MAX_AMOUNT:
+                problems.append(problem(row, column, row[column],
+                                        f"more than {MAX_AMOUNT:.0e} (the cap on any amount: "
+                                        "about a thousand times world GDP): check the amount "
+                                        "and its unit"))
         for column in kind.integers:
             if row.get(column) and not re.fullmatch(r"\d{4}", str(row[column])):
                 problems.append(problem(row, column, row[column], "not a year"))
@@ -207,8 +221,10 @@ def claim_problems(rows: list[Row], deal_ids: set[str], source_ids: set[str],
         if row["stage"] and row["stage"] not in STAGES:
             problems.append(problem(row, "stage", row["stage"],
                                     f"must be one of {', '.join(STAGES)}"))
-        problems += [p for p in interval_row_problems(row, *where(row), below="negative amount")
-                     if p.message != "not a number"]       # basic_problems names those
+        problems += [p for p in interval_row_problems(row, *where(row), below="negative amount",
+                                                      upper=MAX_AMOUNT)
+                     if p.message != "not a number"      # basic_problems names those
+                     and not p.message.startswith("above")]
         currency, year = str(row["currency"]), str(row["price_year"])
         if currency and (not CURRENCY_RE.match(currency) or currency not in currencies):
             problems.append(problem(row, "currency", currency,

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from moneytrail.accounts.store import AuthError, Throttled, Who
 from moneytrail.web import auth
@@ -107,22 +107,29 @@ def me(request: Request) -> JSONResponse:
 
 
 # -- JSON writes ---------------------------------------------------------------------------
-class AddBody(BaseModel):
+class StrictBody(BaseModel):
+    """JSON bodies are strict: each value in its JSON type ("expected_revision": "3" and
+    unknown keys are refused with a 422 naming the field and value)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class AddBody(StrictBody):
     """A new record and why it is added."""
 
-    record: dict[str, str | int | float | None]
+    record: dict[str, Any]              # JSON values; typed_fields checks each one
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class EditBody(BaseModel):
+class EditBody(StrictBody):
     """Changed fields, why, and the revision the editor read (stale edits are refused)."""
 
-    changes: dict[str, str | int | float | None]
+    changes: dict[str, Any]
     reason: str = Field(min_length=1, max_length=2000)
     expected_revision: int
 
 
-class RevertBody(BaseModel):
+class RevertBody(StrictBody):
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -131,6 +138,31 @@ def writable(kind: str) -> str:
         raise HTTPException(404, f"There is nothing to write at this address ({', '.join(WRITABLE)}"
                                  " can be written).")
     return kind
+
+
+def typed_fields(kind: str, fields: dict[str, Any], what: str) -> dict[str, Any]:
+    """Ledger cells from a JSON body, each in its JSON type: amounts (low, central, high) as
+    numbers, years as integers, text as strings (null clears an optional cell). The ledger's
+    own rules (ranges, foreign keys, the amount cap) run afterwards, as for the CLI."""
+    from moneytrail.errors import MoneytrailError
+    from moneytrail.ledger.records import KINDS
+    from moneytrail.scenarios.schema import json_type
+
+    spec = KINDS[kind]
+    for name, value in fields.items():
+        if value is None:
+            continue
+        if name in spec.integers:
+            ok, expected = isinstance(value, int) and not isinstance(value, bool), "an integer"
+        elif name in spec.numbers:
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            expected = "a number"
+        else:
+            ok, expected = isinstance(value, str), "a string"
+        if not ok:
+            raise MoneytrailError(f"must be {expected} (got {json_type(value)})",
+                                  field=f"{what}.{name}", value=value)
+    return fields
 
 
 def written(result: Any) -> dict:
@@ -149,7 +181,8 @@ def reason_of(text: str) -> str:
 def add_record(request: Request, kind: str, body: AddBody,
                who: Annotated[Who, Depends(auth.require_editor)]) -> dict:
     ledger = request.app.state.web.ledger
-    return written(ledger.add(writable(kind), body.record, author=who.name,
+    kind = writable(kind)
+    return written(ledger.add(kind, typed_fields(kind, body.record, "record"), author=who.name,
                               reason=reason_of(body.reason)))
 
 
@@ -158,7 +191,9 @@ def add_record(request: Request, kind: str, body: AddBody,
 def edit_record(request: Request, kind: str, key: str, body: EditBody,
                 who: Annotated[Who, Depends(auth.require_editor)]) -> dict:
     ledger = request.app.state.web.ledger
-    return written(ledger.edit(writable(kind), key, body.changes, author=who.name,
+    kind = writable(kind)
+    return written(ledger.edit(kind, key, typed_fields(kind, body.changes, "changes"),
+                               author=who.name,
                                reason=reason_of(body.reason),
                                expected_revision=body.expected_revision))
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -30,6 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from moneytrail.errors import MoneytrailError
 from moneytrail.web import views
 from moneytrail.web.format import FILTERS
+from moneytrail.web.query import strict_query
 from moneytrail.web.state import WebState
 from moneytrail.web.views import View
 
@@ -94,7 +95,9 @@ def create_app(db: str | None = None, data: str | None = None, *,
                   "(application/problem+json) naming the field and value.",
                   # no Swagger UI: it loads files from a CDN, which the CSP and the project forbid
                   openapi_url=f"{API}/openapi.json", docs_url=None, redoc_url=None,
-                  lifespan=lifespan)
+                  lifespan=lifespan,
+                  # unknown or repeated query parameters of /api/v1 routes: 400 (web.query)
+                  dependencies=[Depends(strict_query)])
     state.workspace = workspace
     app.state.web = state
     app.state.workspace = workspace

@@ -187,10 +187,7 @@ def add_run_routes(app: FastAPI) -> None:
                   "application/json": {"schema": {"type": "object"}}}}})
     async def api_create_run(request: Request) -> Response:
         raw = await read_body(request)
-        try:
-            body = json.loads(raw or b"null")
-        except (ValueError, UnicodeDecodeError):
-            raise MoneytrailError("the body is not valid JSON", field="body") from None
+        body = json_body(raw)
         take_token(request)
         rid, status = await run_in_threadpool(create_run, request, body)
         content = {"run_id": rid, "status": status, "url": f"/r/{rid}",
@@ -336,6 +333,30 @@ async def read_body(request: Request) -> bytes:
                              value=size)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def json_body(raw: bytes) -> Any:
+    """A request body as strict JSON: UTF-8, standard JSON (NaN and Infinity are not JSON
+    numbers), a refusal naming the line and column otherwise."""
+    def no_constant(name: str) -> Any:
+        raise MoneytrailError(f"the body is not valid JSON: {name} is not a JSON number "
+                              "(give a finite number)", field="body", value=name)
+
+    if not raw.strip():
+        raise MoneytrailError("the body is empty: send a JSON object (a plan, or "
+                              "{\"reference\": id})", field="body")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MoneytrailError(f"the body is not UTF-8 text (byte {exc.start})",
+                              field="body") from None
+    try:
+        return json.loads(text, parse_constant=no_constant)
+    except json.JSONDecodeError as exc:
+        raise MoneytrailError(f"the body is not valid JSON: {exc.msg} at line {exc.lineno} "
+                              f"column {exc.colno}", field="body") from None
+    except RecursionError:
+        raise MoneytrailError("the body is nested too deeply", field="body") from None
 
 
 def create_run(request: Request, body: Any) -> tuple[str, str]:
