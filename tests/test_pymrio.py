@@ -1,14 +1,15 @@
 """pymrio interop: the same table gives the same outputs, to 1e-9 relative."""
 
 import math
+
 import numpy as np
 import pandas as pd
 import pymrio
 import pytest
 
 import moneytrail as mt
-from moneytrail.errors import ModelError
 from moneytrail.engine.mrio import classify_factor
+from moneytrail.errors import ModelError
 
 
 @pytest.fixture(scope="module")
