@@ -267,25 +267,44 @@ def claim_problems(rows: list[Row], deal_ids: set[str], source_ids: set[str],
     return problems
 
 
+def series_cell_problems(name: str, rows: list[Row]) -> list[Problem]:
+    """The rules on a macro series' own cells (fx, deflator, population, gdp): required cells,
+    numbers that are finite, positive and at most MAX_AMOUNT, years, unique keys, and for fx
+    a currency code other than EUR. Shared by `moneytrail validate` and by every command
+    that reads the series (`trace` reads macro/fx.csv for its currencies: `check_fx`)."""
+    kind = KINDS[name]
+    problems = basic_problems(kind, rows)
+    for row in rows:
+        value_column = kind.numbers[0]
+        value = number(row[value_column])
+        if value is not None and value <= 0:
+            problems.append(problem(row, value_column, row[value_column], "must be > 0"))
+        if name == "fx" and (row["currency"] == "EUR"
+                             or not CURRENCY_RE.match(str(row["currency"]))):
+            problems.append(problem(row, "currency", row["currency"],
+                                    "not a currency code (other than EUR)"))
+    return problems
+
+
+def check_fx(frame: pd.DataFrame) -> None:
+    """Refuse a macro/fx.csv table (as read by `DataPackage.table`) that breaks a cell rule,
+    with one line naming file:line, field and value (see `series_cell_problems`)."""
+    kind = KINDS["fx"]
+    rows, column_problems = frame_rows(kind, frame)
+    problems = column_problems or series_cell_problems("fx", rows)
+    raise_first(problems, hint="; `moneytrail validate` lists them")
+
+
 def series_problems(tables: Tables, source_ids: set[str], currencies: set[str],
                     rates: set[tuple[str, str]]) -> list[Problem]:
     problems: list[Problem] = []
     for name in ("fx", "deflator", "population", "gdp"):
-        kind = KINDS[name]
         rows = tables.get(name, [])
-        problems += basic_problems(kind, rows)
+        problems += series_cell_problems(name, rows)
         for row in rows:
-            value_column = kind.numbers[0]
-            value = number(row[value_column])
-            if value is not None and value <= 0:
-                problems.append(problem(row, value_column, row[value_column], "must be > 0"))
             if row["source"] and row["source"] not in source_ids:
                 problems.append(problem(row, "source", row["source"], "unknown source id"))
-            if name == "fx":
-                if row["currency"] == "EUR" or not CURRENCY_RE.match(str(row["currency"])):
-                    problems.append(problem(row, "currency", row["currency"],
-                                            "not a currency code (other than EUR)"))
-            elif name == "deflator" and row["series"] not in DEFLATOR_OF.values():
+            if name == "deflator" and row["series"] not in DEFLATOR_OF.values():
                 problems.append(problem(row, "series", row["series"],
                                         f"unknown series (use {', '.join(DEFLATOR_OF.values())})"))
             elif name == "gdp":
