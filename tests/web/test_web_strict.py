@@ -180,3 +180,36 @@ def test_documented_parameters_work_and_pages_stay_lenient(client):
                       ).status_code == 200
     page = client.get("/ledger?region=US&utm_source=newsletter&region=EU")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+
+
+# -- found by the hostile pass -------------------------------------------------------------------
+WRITE_CASE = ("method", "path", "raw", "headers", "status", "field", "value", "detail")
+
+
+@pytest.mark.parametrize(WRITE_CASE, [
+    ("POST", "/api/v1/runs", b'{"reference": "eu-ai-gigafactories", "seed": 1, "seed": 2}', {},
+     400, "body", "seed", "the body gives a key twice in one object (give each key once)"),
+    ("POST", "/api/v1/runs", b'{"reference": "eu-ai-gigafactories"}',
+     {"Content-Type": "text/plain"}, 415, "Content-Type", "text/plain",
+     "the body must be JSON (Content-Type: application/json)"),
+    ("POST", "/api/v1/ledger/claim", b'{"record": {"low": NaN}, "reason": "r"}', {}, 400,
+     "body", "NaN", "the body is not valid JSON: NaN is not a JSON number (give a finite "
+     "number)"),
+    ("POST", "/api/v1/ledger/claim", b'{"record": {}, "record": {}, "reason": "r"}', {}, 400,
+     "body", "record", "the body gives a key twice in one object (give each key once)"),
+    ("POST", "/api/v1/ledger/claim", b'{"record": ', {}, 400, "body", None,
+     "the body is not valid JSON: Expecting value (at character 11)"),
+    ("PATCH", f"/api/v1/ledger/deal/{DEAL}",
+     b'{"changes": {"note": "x"}, "reason": "r", "expected_revision": -1}', {}, 422,
+     "expected_revision", -1, "Input should be greater than or equal to 1"),
+])
+def test_write_bodies_are_strict_json(client, app, method, path, raw, headers, status, field,
+                                      value, detail):
+    before = len(app.state.web.ledger.history())
+    response = client.request(method, path, content=raw, headers={
+        "Content-Type": "application/json", "Authorization": f"Bearer {app.state.key}",
+        **headers})
+    body = response.json()
+    assert response.status_code == status, response.text
+    assert (body["field"], body.get("value"), body["detail"]) == (field, value, detail)
+    assert len(app.state.web.ledger.history()) == before

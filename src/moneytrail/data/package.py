@@ -126,6 +126,8 @@ def open_package(path: str | Path | None = None) -> DataPackage:
         root = root.parent
     elif not root.exists():
         raise DataPackageError(f"no such folder: {expected}", file=str(root))
+    elif not root.is_dir():
+        raise DataPackageError(f"not a folder: {expected}", file=str(root))
     descriptor_path = root / DESCRIPTOR
     try:
         descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))

@@ -6,6 +6,7 @@ solved, which is what makes large tables (EXIOBASE has ~9,800 sectors) cheap to 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -132,6 +133,22 @@ def outside_inputs(A: np.ndarray | sp.csr_array, x: np.ndarray) -> np.ndarray:
     return (1.0 - np.asarray(A.sum(axis=0)).ravel()) * x
 
 
+def numbers_of(frame: pd.DataFrame, what: str) -> np.ndarray:
+    """A table's cells as floats, or a ModelError naming the first cell that is not a number."""
+    try:
+        return frame.to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        for column in frame.columns:
+            for row, cell in frame[column].items():
+                try:
+                    float(cell)
+                except (TypeError, ValueError):
+                    raise ModelError(f"{what} must hold numbers",
+                                     field=f"{what}[{key_text(row)}, {key_text(column)}]",
+                                     value=cell) from None
+        raise
+
+
 def finite_values(values: np.ndarray, what: str) -> np.ndarray:
     if not np.all(np.isfinite(values)):
         raise ModelError(f"{what} has NaN or infinite entries", field=what)
@@ -160,7 +177,8 @@ def model_from_pymrio(cls, io: Any, *, factor_map: dict[str, str] | None = None,
     A factor block (`io.factor_inputs.F`) that splits value added must add up to the table's
     own totals, x - column sums of Z, within `factor_tolerance` of each sector's output
     (see `factor_flows`)."""
-    if not factor_tolerance >= 0:
+    if isinstance(factor_tolerance, bool) or not isinstance(factor_tolerance, int | float) \
+            or not factor_tolerance >= 0:
         raise ModelError("factor_tolerance must be a share of output >= 0 (math.inf: no "
                          "check)", field="factor_tolerance", value=factor_tolerance)
     x = demand = None
@@ -169,31 +187,33 @@ def model_from_pymrio(cls, io: Any, *, factor_map: dict[str, str] | None = None,
         rows = frame.index
         unique_labels(rows, "A rows")
         frame = aligned_columns(frame, rows, "A", "A's rows")
-        A = compact(finite_values(frame.to_numpy(dtype=float), "A"))
+        A = compact(finite_values(numbers_of(frame, "A"), "A"))
         if getattr(io, "x", None) is not None:
             x_frame = aligned_rows(as_frame(io.x, "x"), rows, "x", "A's rows")
-            x = finite_values(x_frame.to_numpy(dtype=float).sum(axis=1), "x")
+            x = finite_values(numbers_of(x_frame, "x").sum(axis=1), "x")
         elif getattr(io, "Y", None) is not None and factor_block(io) is not None:
             Y = aligned_rows(as_frame(io.Y, "Y"), rows, "Y", "A's rows")
-            demand = finite_values(Y.to_numpy(dtype=float), "Y").sum(axis=1)
+            demand = finite_values(numbers_of(Y, "Y"), "Y").sum(axis=1)
     elif getattr(io, "Z", None) is not None:
         frame = as_frame(io.Z, "Z")
         rows = frame.index
         unique_labels(rows, "Z rows")
         frame = aligned_columns(frame, rows, "Z", "Z's rows")
-        Z = finite_values(frame.to_numpy(dtype=float), "Z")
+        Z = finite_values(numbers_of(frame, "Z"), "Z")
         if getattr(io, "x", None) is not None:
             x_frame = aligned_rows(as_frame(io.x, "x"), rows, "x", "Z's rows")
-            x = finite_values(x_frame.to_numpy(dtype=float).sum(axis=1), "x")
+            x = finite_values(numbers_of(x_frame, "x").sum(axis=1), "x")
         elif getattr(io, "Y", None) is not None:
             Y = aligned_rows(as_frame(io.Y, "Y"), rows, "Y", "Z's rows")
-            x = Z.sum(axis=1) + finite_values(Y.to_numpy(dtype=float), "Y").sum(axis=1)
+            x = Z.sum(axis=1) + finite_values(numbers_of(Y, "Y"), "Y").sum(axis=1)
         else:
             raise ModelError("pymrio system has neither A, x nor Y", field="io")
         A = compact(coefficients_from_Z(Z, x))
         del Z
     else:
         raise ModelError("pymrio system has neither A nor Z", field="io")
+    if len(rows) == 0:
+        raise ModelError("the table has no sectors (its A or Z is empty)", field="io")
     columns = rows
     values = A.data if sp.issparse(A) else A
     if not np.all(np.isfinite(values)):
@@ -235,6 +255,9 @@ def factor_block(io: Any) -> Any:
 def classify_rows(names: list[str], factor_map: dict[str, str] | None) -> list[str]:
     """The factor of each factor-input row: `factor_map` first, then the row's own name.
     Rows that cannot be classified are refused, all named, with the fix (a factor_map)."""
+    if factor_map is not None and not isinstance(factor_map, Mapping):
+        raise ModelError("factor_map must be a mapping of factor-row names to factors",
+                         field="factor_map", value=type(factor_map).__name__)
     factor_map = factor_map or {}
     wrong = {k: v for k, v in factor_map.items() if v not in FACTORS}
     if wrong:
@@ -292,7 +315,7 @@ def factor_flows(io: Any, labels, regions, columns, factor_map, *,
     factors = classify_rows(names, factor_map)
     keep = np.array([f != "ignore" for f in factors])
     codes, kinds = pd.factorize(pd.Index([f for f in factors if f != "ignore"]))
-    values = finite_values(F.to_numpy(dtype=float)[keep], "factor_inputs.F")
+    values = finite_values(numbers_of(F, "factor_inputs.F")[keep], "factor_inputs.F")
     grouped = np.zeros((len(kinds), values.shape[1]))
     np.add.at(grouped, codes, values)
     if totals is not None and len(kinds) > 1:

@@ -114,6 +114,9 @@ class IOModel:
         Solves; never forms the inverse. The method is picked so that it converges on any
         productive table (see `linalg.solve_leontief`).
         """
+        if isinstance(tol, bool) or not isinstance(tol, int | float) or not 0 < tol < 1:
+            raise ModelError("tol must be a number between 0 and 1 (e.g. 1e-12)", field="tol",
+                             value=tol)
         if isinstance(f, Mapping):
             f = self._mapping_series(f)
         if isinstance(f, pd.Series):

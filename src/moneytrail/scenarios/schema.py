@@ -3,6 +3,8 @@
 Valid ranges of every field (anything outside is refused with the file, field and value):
 
 - `id`: equals the file name (without .yaml) when loaded from a file; `title`: text.
+- Whole numbers (`year`, `price_year`, `draws`, `seed`, `horizon_years`, `spend_years`) are
+  integers in every form: `year: "2025"`, `year: true` or `year: 2025.0` is refused.
 - `year`, `price_year`: 1990..2100 (whether the data cover the year is checked against the data
   package when the model is built); `as_of`: a real date.
 - `currency`: three capital letters (ISO 4217); whether the FX table knows it is checked by
@@ -226,9 +228,9 @@ class Plan(Strict):
     id: str
     title: str
     description: str = ""
-    year: int = Field(ge=YEARS[0], le=YEARS[1])
+    year: int = Field(ge=YEARS[0], le=YEARS[1], strict=True)
     currency: str = Field(pattern=r"^[A-Z]{3}$")
-    price_year: int | None = Field(default=None, ge=YEARS[0], le=YEARS[1])
+    price_year: int | None = Field(default=None, ge=YEARS[0], le=YEARS[1], strict=True)
     buyer_region: str = "EU"
     budget: Budget
     spend: dict[str, Interval]
@@ -237,9 +239,9 @@ class Plan(Strict):
     seed: int = Field(default=1, ge=0, le=MAX_SEED, strict=True)
     conditions: list[Condition] = Field(default_factory=list)
     site_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
-    horizon_years: int = Field(default=5, ge=1, le=30)
+    horizon_years: int = Field(default=5, ge=1, le=30, strict=True)
     # years the budget is spent over (default: horizon_years); market sizes are annual
-    spend_years: int | None = Field(default=None, ge=1, le=30)
+    spend_years: int | None = Field(default=None, ge=1, le=30, strict=True)
     renewable_share: Interval | None = None
     as_of: dt.date | None = None
     path: str | None = Field(default=None, exclude=True)
@@ -444,6 +446,10 @@ def load_scenario(path: str | Path) -> Plan:
 
     Size and node limits, duplicate keys, folders and binary files are refused before any
     work starts (see `moneytrail.scenarios.yamlio`)."""
+    if not isinstance(path, str | Path):
+        raise ScenarioError("load_scenario takes the path of a YAML file (a str or Path; use "
+                            "parse_scenario for a mapping)", field="path",
+                            value=type(path).__name__)
     path = Path(path)
     data = yamlio.read_yaml(path, ScenarioError, what="scenario file")
     plan = parse_scenario(data, source=str(path))

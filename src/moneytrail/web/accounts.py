@@ -126,7 +126,7 @@ class EditBody(StrictBody):
 
     changes: dict[str, Any]
     reason: str = Field(min_length=1, max_length=2000)
-    expected_revision: int
+    expected_revision: int = Field(ge=1, le=2 ** 63 - 1)
 
 
 class RevertBody(StrictBody):

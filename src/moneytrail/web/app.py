@@ -30,7 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from moneytrail.errors import MoneytrailError
 from moneytrail.web import views
 from moneytrail.web.format import FILTERS
-from moneytrail.web.query import strict_query
+from moneytrail.web.query import strict_json_body, strict_query
 from moneytrail.web.state import WebState
 from moneytrail.web.views import View
 
@@ -97,7 +97,7 @@ def create_app(db: str | None = None, data: str | None = None, *,
                   openapi_url=f"{API}/openapi.json", docs_url=None, redoc_url=None,
                   lifespan=lifespan,
                   # unknown or repeated query parameters of /api/v1 routes: 400 (web.query)
-                  dependencies=[Depends(strict_query)])
+                  dependencies=[Depends(strict_query), Depends(strict_json_body)])
     state.workspace = workspace
     app.state.web = state
     app.state.workspace = workspace
@@ -180,10 +180,10 @@ def add_error_handlers(app: FastAPI) -> None:
     async def bad_input(request: Request, exc: MoneytrailError) -> Response:
         status = 404 if isinstance(exc, NotFoundError) or exc.http_status == 404 else \
             409 if isinstance(exc, ConflictError) else \
-            exc.http_status if exc.http_status in (429, 503) else 400
+            exc.http_status if exc.http_status in (415, 429, 503) else 400
         field = exc.field.lstrip("-") if exc.field else None
-        title = {404: "Not found", 409: "Conflict", 429: "Too many requests",
-                 503: "Service unavailable"}.get(status, "Bad request")
+        title = {404: "Not found", 409: "Conflict", 415: "Unsupported media type",
+                 429: "Too many requests", 503: "Service unavailable"}.get(status, "Bad request")
         response = problem(request, status, title, exc.detail, field, exc.value)
         retry = getattr(exc, "retry_after", None)
         if retry is not None:
@@ -193,9 +193,15 @@ def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {}
+        if first.get("type") == "json_invalid":
+            where = first.get("loc", ("body", None))[-1]
+            reason = (first.get("ctx") or {}).get("error", "malformed")
+            return problem(request, 400, "Bad request", f"the body is not valid JSON: {reason}"
+                           f" (at character {where})", "body")
         loc = [str(p) for p in first.get("loc", ()) if p not in ("query", "path", "body")]
+        whole = [str(p) for p in first.get("loc", ())[:1]]      # e.g. a missing body
         return problem(request, 422, "Bad request", str(first.get("msg", "invalid input")),
-                       ".".join(loc) or None, first.get("input"))
+                       ".".join(loc) or ".".join(whole) or None, first.get("input"))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

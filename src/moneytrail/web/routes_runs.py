@@ -336,27 +336,14 @@ async def read_body(request: Request) -> bytes:
 
 
 def json_body(raw: bytes) -> Any:
-    """A request body as strict JSON: UTF-8, standard JSON (NaN and Infinity are not JSON
-    numbers), a refusal naming the line and column otherwise."""
-    def no_constant(name: str) -> Any:
-        raise MoneytrailError(f"the body is not valid JSON: {name} is not a JSON number "
-                              "(give a finite number)", field="body", value=name)
+    """A request body as strict JSON (web.query.strict_json: UTF-8, standard JSON without
+    NaN or Infinity, each key once); the message says what to send when it is empty."""
+    from moneytrail.web.query import strict_json
 
     if not raw.strip():
         raise MoneytrailError("the body is empty: send a JSON object (a plan, or "
                               "{\"reference\": id})", field="body")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise MoneytrailError(f"the body is not UTF-8 text (byte {exc.start})",
-                              field="body") from None
-    try:
-        return json.loads(text, parse_constant=no_constant)
-    except json.JSONDecodeError as exc:
-        raise MoneytrailError(f"the body is not valid JSON: {exc.msg} at line {exc.lineno} "
-                              f"column {exc.colno}", field="body") from None
-    except RecursionError:
-        raise MoneytrailError("the body is nested too deeply", field="body") from None
+    return strict_json(raw)
 
 
 def create_run(request: Request, body: Any) -> tuple[str, str]:
