@@ -2,6 +2,7 @@
 checked by `trace` with the rules `validate` uses, and the ledger's amount cap on the CLI."""
 
 import shutil
+from types import SimpleNamespace
 
 import pytest
 
@@ -151,3 +152,84 @@ def test_ledger_add_refuses_an_amount_above_the_cap(tmp_path, capsys):
     code, err = run_main(capsys, "ledger", "edit", "claim", "c_big", "high=1e18", "--db", db,
                          "--reason", "cap", "--author", "t")
     assert code == 2 and "field 'high', value '1e+18': more than 1e+17" in err
+
+
+# -- found by the hostile pass: wrong types in the Python API are MoneytrailErrors
+def small_table(Z):
+    import pandas as pd
+
+    Y = pd.DataFrame({"h": [65.0, 75.0, 45.0]}, index=["a", "b", "c"])
+    return SimpleNamespace(Z=Z, Y=Y, x=None, A=None, factor_inputs=None, name="t")
+
+
+def test_python_api_wrong_types_are_one_clear_error(tmp_path):
+    import pandas as pd
+
+    import moneytrail as mt
+    from moneytrail.errors import ModelError, ScenarioError
+
+    with pytest.raises(ScenarioError, match="load_scenario takes the path of a YAML file"):
+        mt.load_scenario(123)
+    for year in ("2025", 2025.5, None, True):
+        with pytest.raises(ModelError, match="year must be a whole number such as 2025"):
+            mt.load_model(year)
+    with pytest.raises(ModelError, match="trace takes a plan, not a file name"):
+        mt.trace("scenarios/eu-ai-gigafactories.yaml")
+    Z = pd.DataFrame([[10.0, 20, 5], [30, 5, 10], [0, 15, 20]], index=list("abc"),
+                     columns=list("abc"))
+    model = mt.IOModel.from_pymrio(small_table(Z))
+    for tol in (-1, 0, 2, "x", float("nan")):
+        with pytest.raises(ModelError, match="tol must be a number between 0 and 1"):
+            model.solve([65.0, 75.0, 45.0], tol=tol)
+    bad = Z.astype(object)
+    bad.loc["b", "c"] = "ten"
+    with pytest.raises(ModelError) as info:
+        mt.IOModel.from_pymrio(small_table(bad))
+    assert (info.value.field, info.value.value, info.value.detail) == \
+        ("Z[b, c]", "ten", "Z must hold numbers")
+    with pytest.raises(ModelError, match="the table has no sectors"):
+        mt.IOModel.from_pymrio(small_table(pd.DataFrame()))
+    table = small_table(Z)
+    table.factor_inputs = SimpleNamespace(F=pd.DataFrame(
+        [[60.0, 80.0, 45.0]], index=["Value added"], columns=list("abc")))
+    with pytest.raises(ModelError, match="factor_map must be a mapping"):
+        mt.IOModel.from_pymrio(table, factor_map=["Value added"])
+    with pytest.raises(ModelError, match="factor_tolerance must be"):
+        mt.IOModel.from_pymrio(small_table(Z), factor_tolerance="0.1")
+
+
+def test_yaml_whole_numbers_are_integers(tmp_path):
+    import moneytrail as mt
+    from moneytrail.errors import ScenarioError
+
+    text = ("id: plan\ntitle: T\nyear: {year}\ncurrency: EUR\nbudget: {{amount: 1000}}\n"
+            "spend: {{accelerators: 1}}\n")
+    path = tmp_path / "plan.yaml"
+    for year, message in (("true", "Input should be a valid integer"),
+                          ('"2025"', "Input should be a valid integer"),
+                          ("2025.0", "Input should be a valid integer")):
+        path.write_text(text.format(year=year))
+        with pytest.raises(ScenarioError) as info:
+            mt.load_scenario(path)
+        assert info.value.field == "year" and info.value.detail.startswith(message), year
+    path.write_text(text.format(year=2025))
+    assert mt.load_scenario(path).year == 2025
+
+
+def test_ledger_history_limit_is_bounded(tmp_path):
+    from moneytrail.errors import MoneytrailError
+    from moneytrail.ledger.store import Ledger
+
+    ledger = Ledger.connect(f"sqlite:///{tmp_path / 'l.sqlite'}")
+    try:
+        for limit in (0, -1, 10 ** 30, "5", True):
+            with pytest.raises(MoneytrailError, match="limit must be a whole number"):
+                ledger.history(limit=limit)
+        assert len(ledger.history(limit=1)) <= 1
+    finally:
+        ledger.close()
+
+
+def test_data_on_something_that_is_not_a_folder():
+    with pytest.raises(DataPackageError, match="/dev/null: not a folder: a data package folder"):
+        open_package("/dev/null")

@@ -185,6 +185,8 @@ def model_from_pymrio(cls, io: Any, *, factor_map: dict[str, str] | None = None,
     if getattr(io, "A", None) is not None:
         frame = as_frame(io.A, "A")
         rows = frame.index
+        if len(rows) == 0:
+            raise ModelError("the table has no sectors (A is empty)", field="A")
         unique_labels(rows, "A rows")
         frame = aligned_columns(frame, rows, "A", "A's rows")
         A = compact(finite_values(numbers_of(frame, "A"), "A"))
@@ -197,6 +199,8 @@ def model_from_pymrio(cls, io: Any, *, factor_map: dict[str, str] | None = None,
     elif getattr(io, "Z", None) is not None:
         frame = as_frame(io.Z, "Z")
         rows = frame.index
+        if len(rows) == 0:
+            raise ModelError("the table has no sectors (Z is empty)", field="Z")
         unique_labels(rows, "Z rows")
         frame = aligned_columns(frame, rows, "Z", "Z's rows")
         Z = finite_values(numbers_of(frame, "Z"), "Z")
@@ -212,8 +216,6 @@ def model_from_pymrio(cls, io: Any, *, factor_map: dict[str, str] | None = None,
         del Z
     else:
         raise ModelError("pymrio system has neither A nor Z", field="io")
-    if len(rows) == 0:
-        raise ModelError("the table has no sectors (its A or Z is empty)", field="io")
     columns = rows
     values = A.data if sp.issparse(A) else A
     if not np.all(np.isfinite(values)):
