@@ -233,3 +233,25 @@ def test_ledger_history_limit_is_bounded(tmp_path):
 def test_data_on_something_that_is_not_a_folder():
     with pytest.raises(DataPackageError, match="/dev/null: not a folder: a data package folder"):
         open_package("/dev/null")
+
+
+def test_ledger_year_filter_has_the_web_apis_range(capsys):
+    for args in (["ledger", "list", "--year", "99999"], ["ledger", "reality", "--year", "3000"]):
+        code, err = run_main(capsys, *args)
+        assert (code, err) == (2, f"error: field '--year', value {args[-1]}: year out of range "
+                                  "(1900 to 2100)"), args
+
+
+def test_a_nul_character_in_a_csv_is_refused(package_copy):
+    entities = package_copy / "valuechain" / "entities.csv"
+    good = entities.read_bytes()
+    lines = good.split(b"\n")
+    lines[2] = lines[2].replace(b",", b",\x00", 1)
+    entities.write_bytes(b"\n".join(lines))
+    try:
+        with pytest.raises(DataPackageError) as info:
+            open_package(package_copy).table("valuechain-entities")
+        assert str(info.value) == (f"{entities}:3: a cell holds a NUL character (is this a "
+                                   "binary file?)")
+    finally:
+        entities.write_bytes(good)

@@ -94,6 +94,10 @@ class DataPackage:
                 if not header:
                     raise DataPackageError("empty CSV file (no header row)", file=str(path))
                 for row in reader:
+                    if any("\x00" in cell for cell in row):
+                        raise DataPackageError("a cell holds a NUL character (is this a "
+                                               "binary file?)",
+                                               file=f"{path}:{reader.line_num}")
                     if row and len(row) != len(header):
                         raise DataPackageError(
                             f"row has {len(row)} fields, the header has {len(header)}",
