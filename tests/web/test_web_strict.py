@@ -213,3 +213,11 @@ def test_write_bodies_are_strict_json(client, app, method, path, raw, headers, s
     assert response.status_code == status, response.text
     assert (body["field"], body.get("value"), body["detail"]) == (field, value, detail)
     assert len(app.state.web.ledger.history()) == before
+
+
+def test_download_links_of_a_page_carry_only_its_filters(client):
+    page = client.get("/ledger?region=US&utm_source=newsletter")
+    assert "utm_source" not in page.text
+    link = "/api/v1/ledger?region=US&amp;format=csv&amp;table=deals"
+    assert link in page.text
+    assert client.get(link.replace("&amp;", "&")).status_code == 200

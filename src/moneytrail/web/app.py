@@ -252,8 +252,12 @@ def csv_cell(value: Any) -> Any:
 
 def render(request: Request, template: str, view: View, nav: str, api_path: str | None = None,
            **extra: Any) -> HTMLResponse:
-    """A view as an HTML page, with download links for each of its tables."""
-    query = dict(request.query_params)
+    """A view as an HTML page, with download links for each of its tables (carrying only the
+    filters the page itself takes: the API refuses unknown parameters, see web.query)."""
+    from moneytrail.web.query import declared
+
+    takes, _ = declared(request.scope.get("route"))
+    query = {k: v for k, v in request.query_params.items() if k in takes}
     if api_path is None:
         api_path = API + request.url.path.rstrip("/") if request.url.path != "/" \
             else API + "/home"
@@ -272,7 +276,15 @@ def render(request: Request, template: str, view: View, nav: str, api_path: str 
 
 
 def page_url(request: Request) -> str:
-    return str(request.url)
+    """The page's address with only the query parameters its route takes (citations and the
+    curl lines under /api/v1 must not carry tracking parameters the API would refuse)."""
+    from moneytrail.web.query import declared
+
+    takes, _ = declared(request.scope.get("route"))
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k in takes]
+    if len(kept) == len(request.query_params.multi_items()):
+        return str(request.url)
+    return str(request.url.replace(query=urlencode(kept)))
 
 
 # -- routes -------------------------------------------------------------------------------

@@ -382,7 +382,9 @@ def comparison(request: Request, runs: str | None) -> View:
             raise MoneytrailError("this run is not a finished trace", field="runs",
                                   value=rid)
         results.append(state.result)
-    return compare_view(results, names(request), str(request.url))
+    from moneytrail.web.app import page_url
+
+    return compare_view(results, names(request), page_url(request))
 
 
 def build_form(request: Request, *, plan: str | None, reference: str | None,
