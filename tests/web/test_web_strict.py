@@ -221,3 +221,13 @@ def test_download_links_of_a_page_carry_only_its_filters(client):
     link = "/api/v1/ledger?region=US&amp;format=csv&amp;table=deals"
     assert link in page.text
     assert client.get(link.replace("&amp;", "&")).status_code == 200
+
+
+def test_the_caller_is_checked_before_the_body(client, app):
+    anonymous = client.post("/api/v1/ledger/claim", content=b"reason=x",
+                            headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert anonymous.status_code in (401, 403)
+    keyed = client.post("/api/v1/ledger/claim", content=b"reason=x", headers={
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Authorization": f"Bearer {app.state.key}"})
+    assert problem_of(keyed, 415)[:2] == ("Content-Type", "application/x-www-form-urlencoded")

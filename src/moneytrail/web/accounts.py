@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from moneytrail.accounts.store import AuthError, Throttled, Who
 from moneytrail.web import auth
+from moneytrail.web.query import checked_json_body
 
 router = APIRouter()
 WRITABLE = ("source", "deal", "claim")
@@ -165,6 +166,10 @@ def typed_fields(kind: str, fields: dict[str, Any], what: str) -> dict[str, Any]
     return fields
 
 
+# after the caller's check, so anonymous or CSRF-less writes get their 401/403 first
+CheckedBody = Annotated[None, Depends(checked_json_body)]
+
+
 def written(result: Any) -> dict:
     return {"revisions": list(result.revisions), "added": result.added,
             "changed": result.changed}
@@ -179,7 +184,8 @@ def reason_of(text: str) -> str:
 @router.post("/api/v1/ledger/{kind}", tags=["ledger"], status_code=201,
              summary="Add a source, deal or claim (editors; API key of scope write)")
 def add_record(request: Request, kind: str, body: AddBody,
-               who: Annotated[Who, Depends(auth.require_editor)]) -> dict:
+               who: Annotated[Who, Depends(auth.require_editor)],
+               _body: CheckedBody) -> dict:
     ledger = request.app.state.web.ledger
     kind = writable(kind)
     return written(ledger.add(kind, typed_fields(kind, body.record, "record"), author=who.name,
@@ -189,7 +195,8 @@ def add_record(request: Request, kind: str, body: AddBody,
 @router.patch("/api/v1/ledger/{kind}/{key}", tags=["ledger"],
               summary="Edit a source, deal or claim (editors; quote expected_revision)")
 def edit_record(request: Request, kind: str, key: str, body: EditBody,
-                who: Annotated[Who, Depends(auth.require_editor)]) -> dict:
+                who: Annotated[Who, Depends(auth.require_editor)],
+               _body: CheckedBody) -> dict:
     ledger = request.app.state.web.ledger
     kind = writable(kind)
     return written(ledger.edit(kind, key, typed_fields(kind, body.changes, "changes"),
@@ -201,6 +208,7 @@ def edit_record(request: Request, kind: str, key: str, body: EditBody,
 @router.post("/api/v1/ledger/revisions/{number}/revert", tags=["ledger"],
              summary="Revert one revision (admins)")
 def revert_revision(request: Request, number: int, body: RevertBody,
-                    who: Annotated[Who, Depends(auth.require_admin)]) -> dict:
+                    who: Annotated[Who, Depends(auth.require_admin)],
+                    _body: CheckedBody) -> dict:
     ledger = request.app.state.web.ledger
     return written(ledger.revert(number, author=who.name, reason=reason_of(body.reason)))

@@ -116,10 +116,31 @@ def is_json(content_type: str) -> bool:
                                             and media.endswith("+json"))
 
 
+def gated(route: Any) -> bool:
+    """Whether a route requires a logged-in caller (its dependencies include `require_*` of
+    web.auth): its body is checked after the caller is (`checked_json_body`), so an
+    anonymous or CSRF-less request gets its 401/403 first."""
+    stack = list(getattr(getattr(route, "dependant", None), "dependencies", []))
+    while stack:
+        dependant = stack.pop()
+        if getattr(dependant.call, "__name__", "").startswith("require_"):
+            return True
+        stack.extend(dependant.dependencies)
+    return False
+
+
 async def strict_json_body(request: Request) -> None:
     """App-wide dependency: JSON bodies of `/api/v1` writes are JSON and strict (see module
     docstring). POST /api/v1/runs reads its own body (with a smaller limit) and only has its
-    media type checked here."""
+    media type checked here; routes behind a login check it after the caller
+    (`checked_json_body`)."""
+    if not gated(request.scope.get("route")):
+        await checked_json_body(request)
+
+
+async def checked_json_body(request: Request) -> None:
+    """The body checks of `strict_json_body`, as a route dependency placed after the caller's
+    (`Depends(checked_json_body)` after `Depends(auth.require_editor)`)."""
     path = request.url.path
     if request.method not in ("POST", "PUT", "PATCH") or \
             not (path == API or path.startswith(API + "/")):
