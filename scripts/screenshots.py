@@ -80,8 +80,11 @@ def run_pages(base: str) -> list[tuple[str, str]]:
     return [("run", f"/r/{first}"), ("run-us", f"/r/{second}"),
             ("embed-run", f"/embed/r/{first}/first"),
             ("compare", f"/compare?runs={first},{second}"),
+            ("embed-compare", f"/embed/compare?runs={first},{second}"),
             ("build", "/build?reference=eu-ai-gigafactories"), ("build-blank", "/build"),
             ("build-error", f"/build?plan={encode_draft(broken)}&check=1"),
+            ("claim-check",
+             f"/claims/public-money-to-nvidia-and-hyperscalers/check?run={first}"),
             ("run-wait", "")]
 
 

@@ -518,7 +518,14 @@ BLAS_THREADS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 SECTIONS = ("startup", "demo", "trace", "report", "mrio", "demand", "perturbed", "full",
-            "cluster")
+            "cluster", "web")
+
+
+def web_rows() -> list[Row]:
+    """The web app under load and a fresh run through its API (`web.bench`, issue 11)."""
+    from moneytrail.web.bench import bench_web
+
+    return bench_web()
 
 
 def report_rows() -> list[Row]:
@@ -556,6 +563,8 @@ def bench_sections(draws: int = 10_000, sizes: Sequence[int] = (1000, 3000, 6000
         ("full", "EXIOBASE-size table", lambda: bench_full_size(repeat=repeat)),
         ("cluster", f"{cluster_draws:,} draws on a 2-worker LocalCluster vs locally",
          lambda: bench_cluster(cluster_draws)),
+        ("web", "Web app: stored run pages under load vs a static file; a fresh 2,000-draw run "
+         "vs the same trace in process", web_rows),
     ]
     return {title: run() for key, title, run in plan
             if key in only and not (key == "cluster" and cluster_draws <= 0)}

@@ -13,6 +13,8 @@ EXPECTED = {
     "ai-hardware-loses-value-fast": "uncertain",
     "deepseek-competitive-with-far-less-compute": "supported",
     "us-could-restrict-chips-to-eu-members": "supported",
+    "stargate-over-100000-us-jobs": "supported",
+    "ai-data-centre-co2-mostly-operational": "supported",
 }
 
 

@@ -230,7 +230,7 @@ def test_run_page_shows_the_result(client, done_run):
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     island = re.search(r'<script type="application/json" id="first-data">(.*?)</script>', html,
                        re.S)
-    assert json.loads(island.group(1))["currency"] == "EUR"
+    assert json.loads(island.group(1))["data"][0]["valuesuffix"] == " EUR"
     plan_file = client.get(f"/api/v1/runs/{rid}/plan.yaml")
     assert plan_file.status_code == 200 and "eu-ai-gigafactories.yaml" in \
         plan_file.headers["content-disposition"]

@@ -72,7 +72,9 @@ def run_pages(runs) -> list[tuple[str, str]]:
     first, second = runs
     return [("run", f"/r/{first}"), ("embed-run", f"/embed/r/{first}/location"),
             ("compare", f"/compare?runs={first},{second}"), ("build", f"/build?reference={PLAN}"),
-            ("build-blank", "/build")]
+            ("build-blank", "/build"),
+            ("claim-check", f"/claims/public-money-to-nvidia-and-hyperscalers/check?run={first}"),
+            ("embed-compare", f"/embed/compare?runs={first},{second}")]
 
 
 def test_build_fix_run_share_download(server, browser, page, tmp_path):

@@ -113,11 +113,28 @@ class MembersExposedArgs(Args):
     date: IsoDate
 
 
+class TraceJobsArgs(Args):
+    """Jobs (FTE) a traced plan pays for in some countries, all or one duration (analysis.jobs):
+    `part` is all, temporary (construction and equipment, FTE-years) or lasting (operations)."""
+    scenario: Annotated[Any, AfterValidator(_scenario)]
+    countries: list[str] = Field(min_length=1)
+    part: Literal["all", "temporary", "lasting"] = "all"
+
+
+class EmbodiedShareArgs(Args):
+    """A reference scenario (by id) or an inline plan; `uncovered` says what firms without a
+    CO2 intensity count for: nothing (`excluded`: a lower bound) or the covered firms' mean
+    intensity per unit of output (`at_covered_mean`: an assumption)."""
+    scenario: Annotated[Any, AfterValidator(_scenario)]
+    uncovered: Literal["excluded", "at_covered_mean"] = "excluded"
+
+
 ARGUMENTS: dict[str, type[Args]] = {
     "ledger.ratio": LedgerRatioArgs, "ledger.deal_sector": DealSectorArgs,
     "market.share": MarketShareArgs, "trace.share": TraceShareArgs,
     "lifecycle.value_remaining": ValueRemainingArgs, "efficiency.compute_ratio": RunPairArgs,
     "efficiency.capability_gap": RunPairArgs, "export.members_exposed": MembersExposedArgs,
+    "trace.jobs": TraceJobsArgs, "lifecycle.embodied_share": EmbodiedShareArgs,
 }
 
 # -- checks: one model per computation, chosen by the `computation` key --------------------
@@ -178,9 +195,20 @@ class MembersExposedCheck(CheckBase):
     args: MembersExposedArgs
 
 
+class TraceJobsCheck(CheckBase):
+    computation: Literal["trace.jobs"]
+    args: TraceJobsArgs
+
+
+class EmbodiedShareCheck(CheckBase):
+    computation: Literal["lifecycle.embodied_share"]
+    args: EmbodiedShareArgs
+
+
 Check = Annotated[
     LedgerRatioCheck | DealSectorCheck | MarketShareCheck | TraceShareCheck
-    | ValueRemainingCheck | ComputeRatioCheck | CapabilityGapCheck | MembersExposedCheck,
+    | ValueRemainingCheck | ComputeRatioCheck | CapabilityGapCheck | MembersExposedCheck
+    | TraceJobsCheck | EmbodiedShareCheck,
     Field(discriminator="computation")]
 
 

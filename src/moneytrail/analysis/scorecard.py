@@ -30,6 +30,10 @@ ROWS: list[tuple[str, str, dict, str]] = [
     ("Single supplier >50%: value chain", "value_chain_single_supplier_share", {}, "share"),
     ("Export-control exposure (caps binding)", "export_exposed_share", {}, "share"),
     ("CO2 over the horizon", "co2_tonnes", {}, "t CO2e"),
+    ("Jobs paid for per EUR million (FTE)", "jobs_per_eur_million", {},
+     "FTE per EUR million"),
+    ("Embodied CO2 of the supply chain per EUR million (scope 1+2)",
+     "co2_embodied_per_eur_million", {}, "t CO2e per EUR million"),
     ("Residual value of hardware at horizon", "residual_value_share", {}, "share"),
     ("Final-run compute cost per GPT-4-level model", "eur_per_capability", {}, "EUR"),
 ]
@@ -67,19 +71,22 @@ class Scorecard:
 
 
 def scorecard(results: list[TraceResult], *, data: AnalysisData,
-              conditions: list[Condition] | None = None, on: dt.date | None = None
-              ) -> Scorecard:
+              conditions: list[Condition] | None = None, on: dt.date | None = None,
+              footprints: dict[str, dict[str, np.ndarray]] | None = None) -> Scorecard:
     """Traced plans side by side on the scorecard metrics, read against the analysis tables
     `data` (of the same data package as the traces).
 
     `conditions` replaces each plan's own conditions (to hold every plan to the same rules);
     `on` dates the export-control rules (default: each plan's own date, see
-    dependency.rules_date).
+    dependency.rules_date). `footprints` (plan label -> per-draw jobs and CO2, as
+    analysis.jobs.footprint_draws gives) reuses figures already computed for a trace.
     """
     columns: dict[tuple[str, str], dict[str, float]] = {}
     dates: dict[str, str] = {}
     for result in results:
         evaluation = Evaluation.of(result, data)
+        if footprints and result.label in footprints:
+            evaluation.footprints_given(footprints[result.label])
         dates[result.label] = (on or evaluation.on).isoformat()
         values = scorecard_draws(evaluation, conditions, on)
         for label, draws_of in values.items():

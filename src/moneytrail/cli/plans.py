@@ -28,7 +28,7 @@ from moneytrail.cli.common import (
 from moneytrail.errors import MoneytrailError
 
 BY_CHOICES = ("headline", "entity", "country", "owner_country", "group", "factor", "tier",
-              "supplier", "country_factor", "owner_country_factor", "evidence")
+              "supplier", "country_factor", "owner_country_factor", "evidence", "jobs", "co2")
 
 
 def reconciliation(result) -> str:
@@ -125,7 +125,8 @@ def analyse(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
     what: Annotated[list[str] | None, typer.Option(help="analysis: concentration, markets, "
                                                    "dependency, jurisdictions, exports, "
-                                                   "lifecycle, efficiency, conditions")] = None,
+                                                   "lifecycle, efficiency, conditions, jobs, "
+                                                   "co2")] = None,
     on: Annotated[list[str] | None, typer.Option(help="date(s) for export rules, "
                                                  "YYYY-MM-DD (default: the plan's as_of, "
                                                  "else 1 July of its year)")] = None,
@@ -278,7 +279,7 @@ def validate(
         console.print(f"[green]ok[/green] {path}: valid scenario for the {plan.year} data")
         return
     from moneytrail.data.package import open_package
-    from moneytrail.data.validate import interval_warnings, package_problems
+    from moneytrail.data.validate import footprint_gaps, interval_warnings, package_problems
 
     package = open_package(path)
     problems = package_problems(package.root)
@@ -287,7 +288,7 @@ def validate(
     if problems:
         err.print(f"{len(problems)} problem(s) in {package.root}")
         raise typer.Exit(2)
-    for warning in interval_warnings(package.root):
+    for warning in interval_warnings(package.root) + footprint_gaps(package.root):
         err.print(f"[yellow]warning[/yellow] {warning}", highlight=False, soft_wrap=True)
     console.print(f"[green]ok[/green] {package.root}: data package {package.name} "
                   f"{package.version} is valid")

@@ -231,10 +231,15 @@ def model_from_pymrio(cls, io: Any, *, factor_map: dict[str, str] | None = None,
     entities = pd.DataFrame({"id": labels, "name": labels, "kind": "sector",
                              "owner_country": regions, "groups": regions})
     entities["group_list"] = [[r] if r else [] for r in regions]
+    from moneytrail.model.satellites import satellites_from_pymrio
+
     model = cls(labels=labels, A=A, entities=entities,
                 flows=factor_flows(None, labels, regions, index, None),
                 source=f"pymrio {getattr(io, 'name', '')}".strip())
     model.check_productive(where="pymrio system")
+    satellites = satellites_from_pymrio(io, columns, A)   # every extension, with its units
+    if satellites is not None:
+        model = replace(model, satellites=satellites)
     if factor_block(io) is None:
         return model
     if x is None and demand is not None:

@@ -43,6 +43,8 @@ TITLES = {
     "conditions": "Conditions of the plan",
     "categories": "What the plan buys: spending by category",
     "purchases": "What the plan buys: spending by category and supplier",
+    "jobs": "Jobs paid for (FTE): labour value added / compensation per FTE",
+    "co2": "Embodied CO2 of the supply chain (scope 1+2 of every firm the money reaches)",
     "evidence": "Evidence weight: share of each figure resting on rows of each reliability "
                 "label (each unit of value added takes the weakest label on its path)",
 }
@@ -51,7 +53,7 @@ EVIDENCE_NOTE = ("Path: the plan's spend row, the market row, every supply-chain
                  "assumption; a plan row without a label counts as assumption. See "
                  "docs/methods.md, 'Evidence weight'.")
 ANALYSES = ("concentration", "markets", "dependency", "jurisdictions", "exports", "lifecycle",
-            "efficiency", "conditions")
+            "efficiency", "conditions", "jobs", "co2")
 
 
 def plan_inputs(plan: Plan) -> dict:
@@ -203,11 +205,16 @@ def trace_plan(ws: Workspace, plan: Plan, *, draws: int | None = None, seed: int
                           scheduler=scheduler, progress=report, evidence=evidence)
         tables = breakdown_tables(result)
         facts: dict[str, Any] = trace_facts(result)
+        from moneytrail.service.footprints import add_footprints
+
+        totals: dict[str, Any] = {}               # per-draw jobs and CO2, for the scorecard
+        footprint_sources = add_footprints(ws, result, tables, totals)   # issue 14
         if analyses:
-            tables.update(plan_analysis_tables(ws, result))
+            tables.update(plan_analysis_tables(ws, result, footprints=totals or None))
         return Result(run_id=rid, kind="trace", title=plan.title,
                       provenance=provenance(ws, inputs, seed=seed, draws=draws,
-                                            sources=plan_sources(ws, plan)),
+                                            sources=plan_sources(ws, plan)
+                                            + footprint_sources),
                       tables=tables, facts=facts)
 
     return runner.run("trace", plan.id, inputs, draws, compute, progress)
@@ -265,13 +272,15 @@ def evidence_tables(result: TraceResult) -> dict[str, Table]:
                                          units=units(result.currency), note=EVIDENCE_NOTE)}
 
 
-def plan_analysis_tables(ws: Workspace, result: TraceResult) -> dict[str, Table]:
+def plan_analysis_tables(ws: Workspace, result: TraceResult,
+                         footprints: dict[str, Any] | None = None) -> dict[str, Table]:
     """Scorecard (one plan), conditions and purchases of a traced plan (per-draw values)."""
     from moneytrail.analysis.conditions import check_conditions
     from moneytrail.analysis.metrics import Evaluation
 
     plan = result.require_plan()
-    tables = {"scorecard": scorecard_table([result], ws)}
+    tables = {"scorecard": scorecard_table(
+        [result], ws, footprints=None if footprints is None else {result.label: footprints})}
     if plan.conditions:
         conditions = check_conditions(Evaluation.of(result, ws.analysis))
         tables["conditions"] = Table.from_frame("conditions", conditions,
@@ -301,16 +310,20 @@ def purchase_tables(result: TraceResult) -> dict[str, Table]:
 
 
 # -- scorecard and compare -------------------------------------------------------------------
-SCORECARD_UNITS = {"share": "share", "points": "points", "t CO2e": "t CO2e", "EUR": "EUR"}
+SCORECARD_UNITS = {"share": "share", "points": "points", "t CO2e": "t CO2e", "EUR": "EUR",
+                   "FTE per EUR million": "FTE per EUR million",
+                   "t CO2e per EUR million": "t CO2e per EUR million"}
 
 
 def scorecard_table(results: list[TraceResult], ws: Workspace,
                     conditions: list[Condition] | None = None,
-                    on: dt.date | None = None) -> Table:
+                    on: dt.date | None = None,
+                    footprints: dict[str, dict[str, Any]] | None = None) -> Table:
     """Rows: metrics (with their unit); columns: <plan>_<mean|p5|p50|p95>."""
     from moneytrail.analysis.scorecard import ROWS, scorecard
 
-    card = scorecard(results, data=ws.analysis, conditions=conditions, on=on)
+    card = scorecard(results, data=ws.analysis, conditions=conditions, on=on,
+                     footprints=footprints)
     table, dates = card.table, card.export_rules_on
     units = {label: unit for label, _, _, unit in ROWS}
     flat = pd.DataFrame({f"{plan}_{stat}": table[(plan, stat)]
@@ -494,9 +507,12 @@ def analyse_plan(ws: Workspace, plan: Plan, what: list[str] | None = None,
         tables = {name: Table.from_frame(name, frame, title=f"{plan.id}: {name}",
                                          currency=plan.currency)
                   for name, frame in frames.items()}
+        from moneytrail.service.footprints import cited_sources
+
         return Result(run_id=rid, kind="analyse", title=f"{plan.title}: analyses",
                       provenance=provenance(ws, inputs, seed=seed, draws=draws,
-                                            sources=plan_sources(ws, plan)),
+                                            sources=plan_sources(ws, plan)
+                                            + cited_sources(ws, result, what)),
                       tables=tables, facts=trace_facts(result))
 
     return runner.run("analyse", plan.id, inputs, draws, compute, progress)
@@ -507,6 +523,7 @@ def analysis_frames(ws: Workspace, result: TraceResult, what: list[str],
     from moneytrail.analysis import concentration, dependency, efficiency, lifecycle
     from moneytrail.analysis.conditions import check_conditions
     from moneytrail.analysis.metrics import Evaluation
+    from moneytrail.service.footprints import analysis_frame
 
     data = ws.analysis
     makers: dict[str, Callable[[], pd.DataFrame]] = {
@@ -518,6 +535,8 @@ def analysis_frames(ws: Workspace, result: TraceResult, what: list[str],
         "lifecycle": lambda: lifecycle.lifecycle(result, data),
         "efficiency": lambda: efficiency.efficiency(result, data),
         "conditions": lambda: check_conditions(Evaluation.of(result, data)),
+        "jobs": lambda: analysis_frame(ws, result, "jobs"),
+        "co2": lambda: analysis_frame(ws, result, "co2"),
     }
     return {name: makers[name]() for name in what}
 

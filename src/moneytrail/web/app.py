@@ -117,6 +117,12 @@ def create_app(db: str | None = None, data: str | None = None, *,
     from moneytrail.web.routes_runs import add_run_routes
 
     add_run_routes(app)
+    from moneytrail.web.routes_charts import add_chart_routes
+
+    add_chart_routes(app)
+    from moneytrail.web.routes_claims import add_claim_routes
+
+    add_claim_routes(app)
     # issue 12: accounts (sessions, CSRF, API keys) and the write routes
     from moneytrail.web import accounts, auth, editing
 

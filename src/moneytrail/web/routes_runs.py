@@ -69,6 +69,9 @@ def run_state(request: Request, run: str) -> RunState:
     """The stored run (404 naming the id when there is none); an orphaned queued or
     running run (the server restarted) is marked failed so it can be run again."""
     rid = check_run_id(run)
+    cache: dict[str, RunState] = request.app.state.done_runs
+    if rid in cache:                                  # a done run never changes
+        return cache[rid]
     jobs = queue(request)
     state = jobs.store.get(rid)
     if state is None:
@@ -76,7 +79,19 @@ def run_state(request: Request, run: str) -> RunState:
     if state.status in ("queued", "running") and not jobs.active(rid):
         jobs.recover(rid)
         state = jobs.store.get(rid) or state
+    if state.status == "done" and state.result is not None:
+        keep(cache, rid, state)
     return state
+
+
+CACHED = 128                 # done runs and run pages kept in memory per app
+
+
+def keep(cache: dict, key: Any, value: Any) -> None:
+    """Put `value` in a small cache (the oldest entry goes first)."""
+    if key not in cache and len(cache) >= CACHED:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
 
 
 def stored_plan(request: Request, rid: str) -> dict | None:
@@ -149,15 +164,26 @@ def start_reference_runs(app: FastAPI) -> None:
 
 
 def reference_traces(request: Request) -> dict[str, dict[str, Any]]:
-    """For each reference plan: its run id, status and (when done) the headline."""
+    """For each reference plan: its run id, status and (when done) the headline. The plans'
+    run ids are found once per app; a done entry is kept (a done run never changes)."""
     from moneytrail.scenarios.reference import reference_scenarios
     from moneytrail.scenarios.schema import load_scenario
 
     jobs = queue(request)
+    state_of_app = request.app.state
+    if getattr(state_of_app, "reference_ids", None) is None:
+        ids = {}
+        for path in reference_scenarios():
+            plan = load_scenario(path)
+            ids[path.stem] = jobs.run_id(plan, REFERENCE_DRAWS, plan.seed)
+        state_of_app.reference_ids = ids
+        state_of_app.reference_done = {}
+    done: dict[str, dict[str, Any]] = state_of_app.reference_done
     out = {}
-    for path in reference_scenarios():
-        plan = load_scenario(path)
-        rid = jobs.run_id(plan, REFERENCE_DRAWS, plan.seed)
+    for stem, rid in state_of_app.reference_ids.items():
+        if stem in done:
+            out[stem] = done[stem]
+            continue
         state = jobs.store.get(rid)
         entry: dict[str, Any] = {"run_id": rid, "status": state.status if state else "missing",
                                  "done": state.done if state else 0,
@@ -167,13 +193,16 @@ def reference_traces(request: Request) -> dict[str, dict[str, Any]]:
             from moneytrail.web.runs import headline_text
 
             entry["headline"] = headline_text(state.result, names(request))[1:3]
-        out[path.stem] = entry
+            done[stem] = entry
+        out[stem] = entry
     return out
 
 
 # -- routes -----------------------------------------------------------------------------------
 def add_run_routes(app: FastAPI) -> None:
     """Register the API and pages built on runs."""
+    app.state.done_runs = {}
+    app.state.run_pages = {}
 
     @app.post(f"{API}/runs", tags=["runs"], status_code=202,
               summary="Start a trace run of a plan (or a reference plan) in the background",
@@ -239,9 +268,37 @@ def add_run_routes(app: FastAPI) -> None:
                         draft=encode_draft(draft) if draft else None,
                         meta={"title": f"Run {state.id[:8]}: {title}",
                               "data_version": state.data_version, "ledger_revision": None})
+        from moneytrail.web.routes_claims import run_page_claims
+
+        traced = reference_traces(request)
+        who = request.app.state.templates.globals.get("current_user")
+        rerun = newer_run(request, state.result)
+        anonymous = (who is None or who(request) is None) and rerun is None
+        key = (state.id, origin_of(request),
+               tuple(t["run_id"] for t in traced.values() if t["status"] == "done"))
+        pages: dict = request.app.state.run_pages
+        if anonymous and key in pages:            # the same page for every reader
+            return HTMLResponse(pages[key])
         view = done_view(request, state.result)
-        return page(request, "run.html", view=view, meta=view["meta"],
-                    api=f"{API}/runs/{state.id}", traced=reference_traces(request))
+        response = page(request, "run.html", view=view, meta=view["meta"],
+                        api=f"{API}/runs/{state.id}", traced=traced, rerun=rerun,
+                        plan_claims=run_page_claims(request, state.result))
+        if anonymous:
+            keep(pages, key, bytes(response.body))
+        return response
+
+    @app.post("/r/{run}/rerun", include_in_schema=False)
+    async def rerun_page(request: Request, run: str) -> Response:
+        """Run an outdated run's plan again (same draws and seed) on the current code and
+        data; lands on the new run's page."""
+        state = run_state(request, run)
+        if state.result is None or state.result.kind != "trace":
+            raise MoneytrailError(f"this run is {state.status}; only a finished trace can be "
+                                  "run again", field="run id", value=state.id)
+        take_token(request)
+        plan, draws, seed = rerun_request(request, state.result)
+        rid, _ = await run_in_threadpool(queue(request).submit, plan, draws, seed)
+        return RedirectResponse(f"/r/{rid}", status_code=303)
 
     @app.get("/r/{run}/report.{fmt}", include_in_schema=False)
     def run_report(request: Request, run: str, fmt: str) -> Response:
@@ -351,6 +408,36 @@ def create_run(request: Request, body: Any) -> tuple[str, str]:
     jobs = queue(request)
     plan, draws, seed = run_request(jobs.ws, body)
     return jobs.submit(plan, draws, seed)
+
+
+def rerun_request(request: Request, result: Result) -> tuple[Any, int, int]:
+    """The plan (checked as the API checks it), draws and seed of a run, to run it again."""
+    from moneytrail.scenarios.schema import check_seed
+    from moneytrail.web.jobs import plan_from_mapping, web_draws
+
+    prov = result.provenance
+    plan = plan_from_mapping(request.app.state.workspace, prov.inputs["plan"])
+    return plan, web_draws(prov.draws), check_seed(prov.seed)
+
+
+def newer_run(request: Request, result: Result) -> dict[str, Any] | None:
+    """For a run computed with older code or data: the run id the same plan, draws and seed
+    get now, and its status ("missing" when not run yet); None for a current run."""
+    from moneytrail.engine.result import code_version
+
+    ws = request.app.state.workspace
+    prov = result.provenance
+    if result.kind != "trace" or (prov.code_version == code_version()
+                                  and prov.data_hash == ws.data_hash):
+        return None
+    try:
+        plan, draws, seed = rerun_request(request, result)
+    except (MoneytrailError, KeyError, TypeError) as exc:
+        return {"run_id": None, "status": "impossible",
+                "reason": getattr(exc, "detail", str(exc))}
+    rid = queue(request).run_id(plan, draws, seed)
+    state = queue(request).store.get(rid)
+    return {"run_id": rid, "status": state.status if state else "missing", "reason": ""}
 
 
 def briefing_response(request: Request, results: list[Result], fmt: str, name: str

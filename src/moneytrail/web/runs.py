@@ -83,7 +83,20 @@ class Names:
             return FACTORS.get(key, key)
         if table == "category":
             return self.category(key)
+        if table == "group":
+            return group_label(key)
         return key
+
+
+ACRONYMS = {"us": "US", "eu": "EU", "ai": "AI", "row": "RoW"}
+
+
+def group_label(key: str) -> str:
+    """A group id in words: 'us_tech_giants' -> 'US tech giants'."""
+    words = [ACRONYMS.get(w, w) for w in str(key).split("_") if w]
+    if not words:
+        return str(key)
+    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
 
 
 # -- one run ----------------------------------------------------------------------------------
@@ -218,6 +231,24 @@ def scorecard_rows(result: Result) -> list[dict[str, Any]]:
     return out
 
 
+def footprint_rows(result: Result) -> list[dict[str, Any]]:
+    """Jobs (FTE) and embodied CO2 tables of a run (service.footprints), if it has them: title,
+    note (sources, coverage) and rows of measure, unit, median and 90 % interval."""
+    out = []
+    for name in ("jobs", "co2"):
+        if name not in result.tables:
+            continue
+        table = result.tables[name]
+        unit = table.unit("amount_p50")
+        rows = [{"measure": row[table.index[0]],
+                 "unit": f"{unit} per EUR million" if "per EUR million" in
+                 str(row[table.index[0]]) else unit,
+                 **{s: row.get(f"amount_{s}") for s in ("p5", "p50", "p95")}}
+                for row in records(result, name)]
+        out.append({"name": name, "title": table.title, "note": table.note, "rows": rows})
+    return out
+
+
 def run_chart_tables(result: Result, names: Names) -> dict[str, list[dict[str, Any]]]:
     """The chart data as downloadable rows (one row per flow)."""
     first = sankey_first(result, names)
@@ -250,6 +281,32 @@ def reproduce_run(result: Result, origin: str) -> dict[str, str]:
             "csv": f"{origin}/api/v1/runs/{result.run_id}?format=csv&table=country"}
 
 
+RELIABILITY = ("filing", "official", "analyst", "estimate", "weak", "assumption")
+
+
+def evidence_view(result: Result) -> dict[str, Any] | None:
+    """The run's evidence weight (the service's `evidence` table, reshaped): share of all value
+    added resting on assumption or weak rows (median, 90 % interval), the reliability mix of
+    the total (means), and the same share for each headline row. None for a run without it."""
+    if "evidence" not in result.tables:
+        return None
+    rows = records(result, "evidence")
+    total = next((r for r in rows if r["dimension"] == "total"), None)
+    if total is None:
+        return None
+
+    def weak(row: dict[str, Any]) -> dict[str, Any]:
+        return {"label": row["label"], "amount_mean": row["amount_mean"],
+                **{s: row.get(f"assumption_or_weak_{s}") for s in ("p50", "p5", "p95",
+                                                                   "mean")}}
+
+    return {"total": weak(total),
+            "mix": [{"reliability": k, "share_mean": total.get(f"{k}_mean")}
+                    for k in RELIABILITY if total.get(f"{k}_mean") is not None],
+            "headline": [weak(r) for r in rows if r["dimension"] == "headline"],
+            "note": result.tables["evidence"].note}
+
+
 def run_view(result: Result, *, names: Names, url: str, origin: str, current_code: str,
              current_data_hash: str, current_data_version: str) -> View:
     """A done run: headline, Sankey data, tables, scorecard, conditions, sources, citation."""
@@ -278,7 +335,9 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
                 "location": sankey_end(result, names, "country_factor"),
                 "ownership": sankey_end(result, names, "owner_country_factor")},
         breakdowns=breakdowns, scorecard=scorecard_rows(result), conditions=conditions,
+        footprints=footprint_rows(result),
         spend=spend, sources=list(prov.sources), inputs=prov.inputs,
+        evidence=evidence_view(result),
         reproduce=reproduce_run(result, origin),
         draft=encode_draft(prov.inputs["plan"]),
         result_tables=list(result.tables), chart_tables=list(charts),
@@ -318,11 +377,29 @@ def compare_view(results: list[Result], names: Names, url: str) -> View:
             for stat in ("p50", "p5", "p95"):
                 entry[f"run{k + 1}_{stat}"] = row[f"share_{stat}"]
     ids = ", ".join(r.run_id for r in results)
+    from urllib.parse import urlsplit
+
+    base = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+    files = [f"{r.provenance.inputs['plan']['id']}.yaml" for r in results]
+    same = len({(r.provenance.draws, r.provenance.seed) for r in results}) == 1
+    cli = "\n".join([*(f"moneytrail show {r.run_id} --db YOUR_STORE" for r in results),
+                      *([shlex.join(["moneytrail", "compare", *files, "--draws",
+                                     str(results[0].provenance.draws), "--seed",
+                                     str(results[0].provenance.seed)])] if same else [])])
+    python = ("from moneytrail.service import tasks\n"
+              "from moneytrail.service.workspace import Workspace\n"
+              "with Workspace.open() as ws:   # the store that holds the runs\n"
+              f"    runs = [tasks.show_run(ws, rid) for rid in {[r.run_id for r in results]!r}]"
+              "\n    for run in runs:\n        print(run.title, run.table('headline'))")
+    reproduce = {"cli": cli, "python": python,
+                 "api": f"{base}/api/v1/compare?runs={','.join(r.run_id for r in results)}"
+                        "&format=csv&table=headline",
+                 "plans": ", ".join(f"/api/v1/runs/{r.run_id}/plan.yaml" for r in results)}
     citation = (f"moneytrail comparison of runs {ids}, data package "
                 f"{results[0].provenance.data_version}. {url}")
     return View(meta={"title": "Plans compared: " + " vs ".join(r.title for r in results),
                       "data_version": results[0].provenance.data_version, "url": url,
                       "citation": citation, "ledger_revision": None,
                       "retrieved": results[0].provenance.created[:10]},
-                runs=plans, headline=list(headline.values()),
+                runs=plans, headline=list(headline.values()), reproduce=reproduce,
                 scorecard=list(metrics.values()), tables=["runs", "headline", "scorecard"])

@@ -250,10 +250,26 @@ def reality_chart(state: WebState) -> list[dict[str, Any]]:
                       "disbursed_central", "currency", "price_year"])
 
 
+def reality_reproduce(url: str) -> dict[str, str]:
+    """How to get the reality-check chart's numbers without the web app."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return reproduce(["moneytrail", "ledger", "list", "--format", "csv"],
+                     "import moneytrail as mt\n"
+                     "deals = mt.ledger.open().list()   # announced_central, committed_central, "
+                     "disbursed_central\n"
+                     "pledges = deals[deals['kind'].replace('', 'pledge') == 'pledge']\n"
+                     f"pledges.nlargest({CHART_DEALS}, 'announced_central')",
+                     f"{parts.scheme}://{parts.netloc}/api/v1/charts/reality?format=csv"
+                     "&table=reality")
+
+
 def reality_view(state: WebState, url: str) -> View:
     """The home page's reality-check chart on its own (for embedding and its data)."""
     return View(meta=meta(state, title="How real are the AI pledges? Announced, committed, "
-                          "spent", url=url), reality=reality_chart(state), tables=["reality"])
+                          "spent", url=url), reality=reality_chart(state),
+                reproduce=reality_reproduce(url), tables=["reality"])
 
 
 # -- sources ------------------------------------------------------------------------------
@@ -355,8 +371,12 @@ def claims_view(state: WebState, url: str) -> View:
     python = ("import moneytrail as mt\nfrom moneytrail.service import tasks\n\n"
               "with mt.Workspace.open() as ws:   # the bundled ledger; the web app uses its store\n"
               "    checks = tasks.check_claims(ws).table('claims')")
+    from moneytrail.web.claims_runs import checkable_claims, stored_trace_runs
+
     return View(meta=meta(state, title="Claims of the debate, checked against the data",
                           url=url),
+                checkable=[c["id"] for c in checkable_claims()],
+                runs=stored_trace_runs(state.ledger.engine),
                 reproduce=reproduce(["moneytrail", "claims", "check"], python,
                                     api_url(url, "checks")),
                 claims=list(grouped.values()), checks=checks,
@@ -422,6 +442,6 @@ def home_view(state: WebState, url: str) -> View:
     """The ledger's reality check, the claims with verdicts, and the reference plans."""
     claims = claims_view(state, url)["claims"]
     return View(meta=meta(state, title="Where the public AI billions go", url=url),
-                reality=reality_chart(state),
+                reality=reality_chart(state), reproduce_reality=reality_reproduce(url),
                 claims=[{k: c[k] for k in ("id", "text", "verdict")} for c in claims],
                 plans=plans_summary(), tables=["reality", "claims", "plans"])

@@ -38,6 +38,7 @@ Progress = Callable[[str, int, int], None]
 RELIABILITY_ORDER = ("filing", "official", "analyst", "estimate", "assumption", "weak")
 TOP_ROWS = 10
 OTHER = "Other countries"
+FOOTPRINT_GROUP = "Jobs (compensation per FTE) and CO2 intensities"
 
 
 # -- sources ---------------------------------------------------------------------------------
@@ -47,6 +48,7 @@ class SourceBook:
 
     rows: dict[str, dict[str, str]]
     order: list[str] = field(default_factory=list)
+    compact: set[str] = field(default_factory=set)   # listed short (jobs and CO2 sources)
 
     @classmethod
     def of(cls, ws: Workspace) -> SourceBook:
@@ -88,7 +90,9 @@ class SourceBook:
                     ("https://", "http://")) else "",
                 "reliability": self.reliability(sid), "known": bool(row),
                 "reasoning": short(row.get("note", ""), 160)
-                if self.reliability(sid) == "assumption" else ""}
+                if self.reliability(sid) == "assumption" else "",
+                "compact": sid in self.compact,
+                "domain": str(row.get("url", "")).split("//", 1)[-1].split("/", 1)[0]}
 
     def entries(self) -> list[dict[str, Any]]:
         return [self.entry(sid) for sid in list(self.order)]
@@ -213,6 +217,7 @@ class PlanBrief:
     direct_sources: list[str] = field(default_factory=list)
     market_sources: list[str] = field(default_factory=list)
     cost_sources: list[str] = field(default_factory=list)
+    footprint_sources: list[str] = field(default_factory=list)   # jobs and CO2 (issue 14)
 
     @property
     def currency(self) -> str:
@@ -288,6 +293,19 @@ def place(names: dict[str, str], code: str) -> str:
 def category_names(ws: Workspace) -> dict[str, str]:
     frame = ws.valuechain.categories
     return {str(i): str(n) for i, n in zip(frame["id"], frame["name"], strict=True)}
+
+
+def footprint_source_ids(ws: Workspace) -> set[str]:
+    """Source ids behind jobs and CO2 (compensation per FTE, satellite intensities)."""
+    from moneytrail.data.footprints import footprint_tables
+
+    tables = footprint_tables(ws.package)
+    ids: set[str] = set()
+    for frame in (tables.compensation, tables.satellites):
+        if len(frame) and "sources" in frame:
+            ids |= {x.strip() for cell in frame["sources"] for x in str(cell).split(";")
+                    if x.strip()}
+    return ids
 
 
 def split_sources(plan: Plan, result: Result) -> tuple[list[str], list[str], list[str]]:
@@ -392,7 +410,7 @@ def region_share(brief: PlanBrief, ws: Workspace) -> tuple[str, float, float, fl
     if region == "EU" and card is not None and "EU value added (location)" in card.index:
         row = row_at(card, "EU value added (location)")
         name = brief.result.facts.get("plan", brief.plan.id)
-        return ("the EU", float(row[f"{name}_p50"]), float(row[f"{name}_p5"]),
+        return ("the EU (all member states)", float(row[f"{name}_p50"]), float(row[f"{name}_p5"]),
                 float(row[f"{name}_p95"]))
     country = brief.table("country")
     if country is not None and region in country.index:
@@ -430,7 +448,8 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
         names = country_names(ws)
         c_top, o_top = str(country["share_p50"].idxmax()), str(owner["share_p50"].idxmax())
         row = row_at(country, c_top)
-        sentences.append(f"Most of the money ends up in {place(names, c_top)}: "
+        lead = ("The largest single place is" if c_top == "EU" else "Most of the money ends up in")
+        sentences.append(f"{lead} {place(names, c_top)}: "
                          f"{pct(row['share_p50'])} of the spending (90 % interval "
                          f"{interval(row['share_p5'], row['share_p95'])}) is value added "
                          f"generated there, and {pct(owner.loc[o_top, 'share_p50'])} accrues "
@@ -455,8 +474,29 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
         sentences.append(f"The largest dependency is on {name}: it keeps "
                          f"{pct(row['share_p50'])} of the spending as value added "
                          f"({interval(row['share_p5'], row['share_p95'])}){first}.")
+    footprint = footprint_sentence(brief)
+    if footprint:
+        sentences.append(footprint)
     sentences.append(assumption_sentence(brief, book))
     return sentences
+
+
+def footprint_sentence(brief: PlanBrief) -> str:
+    """Jobs (FTE) and embodied CO2 of the plan, from its `jobs` and `co2` tables (issue 14);
+    empty when the run has none."""
+    jobs, co2 = brief.table("jobs"), brief.table("co2")
+    if jobs is None or jobs.empty:
+        return ""
+    row = jobs.iloc[0]
+    text = (f"It pays for about {float(row['amount_p50']):,.0f} full-time-equivalent jobs "
+            f"through the supply chain (90 % interval {float(row['amount_p5']):,.0f}–"
+            f"{float(row['amount_p95']):,.0f}; FTE-years where the money is spent once)")
+    if co2 is not None and not co2.empty:
+        c = co2.iloc[0]
+        text += (f", and the firms it reaches emit about {float(c['amount_p50']) / 1e6:,.2f} "
+                 f"Mt CO2e (scope 1 and 2, firms with a published figure only; 90 % interval "
+                 f"{float(c['amount_p5']) / 1e6:,.2f}–{float(c['amount_p95']) / 1e6:,.2f})")
+    return text + "."
 
 
 def assumption_sentence(brief: PlanBrief, book: SourceBook) -> str:
@@ -714,6 +754,10 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
                           name=str(result.facts.get("plan", plan.id)))
         brief.direct_sources, brief.market_sources, brief.cost_sources = \
             split_sources(plan, result)
+        footprint = footprint_source_ids(ws)
+        brief.footprint_sources = [s for s in brief.market_sources if s in footprint]
+        brief.market_sources = [s for s in brief.market_sources if s not in footprint]
+        book.compact |= set(brief.footprint_sources)
         brief.reality = matching_deals(ws, plan, book)
         briefs.append(brief)
     for brief in briefs:
@@ -750,15 +794,18 @@ def trace_note(brief: PlanBrief, book: SourceBook) -> SourceNote:
     return SourceNote.build(book, brief.direct_sources,
                             [("Market shares and other parameters", brief.market_sources),
                              ("Cost structures of the firms and sectors",
-                              brief.cost_sources)])
+                              brief.cost_sources),
+                             (FOOTPRINT_GROUP, brief.footprint_sources)])
 
 
 def trace_notes(briefs: list[PlanBrief], book: SourceBook) -> SourceNote:
     full = [s for b in briefs for s in b.direct_sources]
     markets = [s for b in briefs for s in b.market_sources]
     costs = [s for b in briefs for s in b.cost_sources]
+    footprint = [s for b in briefs for s in b.footprint_sources]
     return SourceNote.build(book, full, [("Market shares and other parameters", markets),
-                                         ("Cost structures of the firms and sectors", costs)])
+                                         ("Cost structures of the firms and sectors", costs),
+                                         (FOOTPRINT_GROUP, footprint)])
 
 
 def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,

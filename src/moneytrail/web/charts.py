@@ -1,0 +1,238 @@
+"""The web app's charts as plotly figures, built once here and used twice: the page sends the
+figure to the browser (plotly.js draws it, `static/runs.js`), and `/.../chart/<name>.svg|png`
+renders the very same figure server-side with kaleido driving Debian's Chromium.
+
+    fig = sankey_figure(view["sankey"]["first"])                 # {"data", "layout", "narrow"}
+    svg = render_image(for_image(fig, title, source), "svg")     # bytes
+
+A figure is a plain dict: `data` and `layout` as plotly.js takes them, and `narrow`, the
+changes a page applies under 600 px wide (shorter labels, smaller margins). Images are
+`IMAGE_WIDTH` px wide (PNG at scale 1, so the PNG's size is the layout's size) and are cached
+on disk by a key that names what they show (a stored run never changes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable
+from copy import deepcopy
+from pathlib import Path
+from typing import Any
+
+from moneytrail.errors import MoneytrailError, ResourceError
+from moneytrail.web.format import money
+
+CHROMIUM = "/usr/bin/chromium"
+FONT = {"family": "system-ui, DejaVu Sans, sans-serif", "color": "#1a1a1a"}
+PALETTE = ["#0b5394", "#e69f00", "#1d6b2f", "#a3151a", "#6a3d9a", "#b15928", "#1f78b4",
+           "#33a02c", "#7a5200", "#4a4a4a"]
+STAGES = {"announced": ("Announced", "#0b5394"), "committed": ("Committed", "#e69f00"),
+          "disbursed": ("Spent", "#1d6b2f")}
+IMAGE_WIDTH = 1200           # px; the PNG is this wide (scale 1)
+FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
+Figure = dict[str, Any]
+
+
+def short(text: str, limit: int | None) -> str:
+    """At most `limit` characters (an ellipsis when cut); `None` keeps the whole text."""
+    text = " ".join(str(text).split())
+    if limit is None or len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "\u2026"
+
+
+# -- figures ----------------------------------------------------------------------------------
+def sankey_labels(data: dict[str, Any], name_chars: int | None) -> list[str]:
+    """'name: amount' per node, the name shortened to `name_chars` (the amount never is).
+    The amount is the larger of the node's inflow and outflow (means: they add up)."""
+    into: dict[str, float] = {}
+    out: dict[str, float] = {}
+    for link in data["links"]:
+        out[link["source"]] = out.get(link["source"], 0.0) + link["value"]
+        into[link["target"]] = into.get(link["target"], 0.0) + link["value"]
+    return [f"{short(n, name_chars)}: "
+            f"{money(max(into.get(n, 0.0), out.get(n, 0.0)), data['currency'])}"
+            for n in data["nodes"]]
+
+
+def sankey_figure(data: dict[str, Any], *, name_chars: int | None = 44) -> Figure:
+    """A Sankey of `runs.sankey(...)` data (nodes, links with values, currency)."""
+    index = {n: i for i, n in enumerate(data["nodes"])}
+    currency = data["currency"]
+    links = data["links"]
+    n = len(data["nodes"])
+    trace = {
+        "type": "sankey", "orientation": "h", "arrangement": "snap",
+        "valueformat": ",.3s", "valuesuffix": f" {currency}",
+        "node": {"label": sankey_labels(data, name_chars), "pad": 14, "thickness": 18,
+                 "color": [PALETTE[i % len(PALETTE)] for i in range(n)],
+                 "line": {"color": "#ffffff", "width": 0.5},
+                 "customdata": list(data["nodes"]),
+                 "hovertemplate": "%{customdata}<br>%{value}<extra></extra>"},
+        "link": {"source": [index[link["source"]] for link in links],
+                 "target": [index[link["target"]] for link in links],
+                 "value": [link["value"] for link in links],
+                 "color": "rgba(11,83,148,0.18)",
+                 "customdata": [f"{link['source']} \u2192 {link['target']}: "
+                                f"{money(link['value'], currency)}" for link in links],
+                 "hovertemplate": "%{customdata}<extra></extra>"}}
+    layout = {"height": max(420, min(900, n * 22)), "margin": {"l": 4, "r": 4, "t": 8, "b": 8},
+              "font": FONT, "paper_bgcolor": "#ffffff"}
+    narrow = {"layout": {"height": max(520, min(900, n * 26))},
+              "traces": [{"node": {"label": sankey_labels(data, 22), "pad": 8,
+                                   "thickness": 12}}]}
+    return {"data": [trace], "layout": layout, "narrow": narrow}
+
+
+def reality_figure(rows: list[dict[str, Any]], *, name_chars: int | None = 48) -> Figure:
+    """Grouped bars: announced, committed and spent amount of each pledge (in bn)."""
+    currency = rows[0]["currency"] if rows else "EUR"
+    ordered = list(reversed(rows))
+
+    def names(limit: int | None) -> list[str]:
+        return [short(r["name"], limit) for r in ordered]
+
+    traces = []
+    for stage in ("disbursed", "committed", "announced"):
+        label, color = STAGES[stage]
+        values = [r.get(f"{stage}_central") for r in ordered]
+        traces.append({
+            "type": "bar", "orientation": "h", "name": label, "marker": {"color": color},
+            "y": names(name_chars), "x": [None if v is None else v / 1e9 for v in values],
+            "text": [money(v, currency) if v is not None else "" for v in values],
+            "textposition": "none",
+            "hovertemplate": f"%{{y}}<br>{label}: %{{text}}<extra></extra>"})
+    layout = {"barmode": "group", "bargap": 0.25,
+              "height": max(360, len(rows) * 40 + 120),
+              "margin": {"l": 320, "r": 16, "t": 8, "b": 56},
+              "xaxis": {"title": {"text": f"{currency} bn"}, "rangemode": "tozero",
+                        "gridcolor": "#dddddd"},
+              "yaxis": {"automargin": True, "tickfont": {"size": 13}},
+              "legend": {"orientation": "h", "traceorder": "reversed", "x": 0, "y": -0.12,
+                         "yanchor": "top"},
+              "font": FONT, "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff"}
+    narrow = {"layout": {"height": max(360, len(rows) * 44 + 120),
+                         "margin": {"l": 150}, "yaxis": {"tickfont": {"size": 11}}},
+              "traces": [{"y": names(26)} for _ in traces]}
+    return {"data": traces, "layout": layout, "narrow": narrow}
+
+
+def compare_figure(runs: list[dict[str, Any]], rows: list[dict[str, Any]], *,
+                   name_chars: int | None = 44) -> Figure:
+    """Grouped bars with 90 % whiskers: each run's median share per headline row (in %)."""
+    ordered = list(reversed(rows))
+    traces, narrow_traces = [], []
+    for k, run in enumerate(runs):
+        key = f"run{k + 1}"
+
+        def pct(stat: str, rows: list[dict[str, Any]] = ordered, key: str = key
+                ) -> list[float | None]:
+            return [None if r.get(f"{key}_{stat}") is None else r[f"{key}_{stat}"] * 100
+                    for r in rows]
+
+        p50, p5, p95 = pct("p50"), pct("p5"), pct("p95")
+        traces.append({
+            "type": "bar", "orientation": "h", "name": short(run["title"], 60),
+            "marker": {"color": PALETTE[k % len(PALETTE)]},
+            "y": [short(r["label"], name_chars) for r in ordered], "x": p50,
+            "error_x": {"type": "data", "symmetric": False, "color": "#1a1a1a",
+                        "thickness": 1,
+                        "array": [None if a is None or b is None else a - b
+                                  for a, b in zip(p95, p50, strict=True)],
+                        "arrayminus": [None if a is None or b is None else b - a
+                                       for a, b in zip(p5, p50, strict=True)]},
+            "hovertemplate": f"%{{y}}: %{{x:.1f}} %<extra>{short(run['title'], 40)}</extra>"})
+        narrow_traces.append({"name": short(run["title"], 30),
+                              "y": [short(r["label"], 24) for r in ordered]})
+    layout = {"barmode": "group", "height": max(380, len(rows) * len(runs) * 18 + 140),
+              "margin": {"l": 300, "r": 16, "t": 8, "b": 56}, "font": FONT,
+              "xaxis": {"title": {"text": "% of the plan's spending"}, "rangemode": "tozero",
+                        "gridcolor": "#dddddd"},
+              "yaxis": {"automargin": True, "tickfont": {"size": 13}},
+              "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
+              "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff"}
+    narrow = {"layout": {"margin": {"l": 150}, "yaxis": {"tickfont": {"size": 10}}},
+              "traces": narrow_traces}
+    return {"data": traces, "layout": layout, "narrow": narrow}
+
+
+def for_image(figure: Figure, title: str, source: str) -> Figure:
+    """The figure as a stand-alone image: a title above, the source (run id, data version,
+    date) below, `IMAGE_WIDTH` px wide; `narrow` is dropped."""
+    layout = deepcopy(figure["layout"])
+    legend = layout.get("legend")
+    below = 48 + (40 if isinstance(legend, dict) and "y" in legend else 0)
+    margin = dict(layout.get("margin", {}))
+    margin["t"] = int(margin.get("t", 8)) + 56
+    margin["b"] = int(margin.get("b", 8)) + below
+    margin["l"] = max(int(margin.get("l", 4)), 16)
+    margin["r"] = max(int(margin.get("r", 4)), 16)
+    height = int(layout.get("height", 500)) + 56 + below
+    if isinstance(legend, dict) and "y" in legend:     # under the axis title, over the source
+        plot_height = max(height - margin["t"] - margin["b"], 1)
+        layout["legend"] = {**legend, "y": -(margin["b"] - 58) / plot_height}
+    layout.update({
+        "width": IMAGE_WIDTH, "height": height,
+        "margin": margin,
+        "title": {"text": short(title, 110), "x": 0.01, "xanchor": "left", "y": 0.985,
+                  "yanchor": "top", "font": {"size": 18}},
+        "annotations": [*layout.get("annotations", []),
+                        {"text": short(source, 190), "showarrow": False, "xref": "paper",
+                         "yref": "paper", "x": 0, "xanchor": "left", "y": 0, "yanchor": "top",
+                         "yshift": -(margin["b"] - 18), "font": {"size": 11,
+                                                                  "color": "#4a4a4a"}}]})
+    return {"data": deepcopy(figure["data"]), "layout": layout}
+
+
+# -- rendering --------------------------------------------------------------------------------
+def render_image(figure: Figure, fmt: str, *, browser: str = CHROMIUM) -> bytes:
+    """SVG or PNG bytes of a figure (its layout gives width and height; PNG at scale 1),
+    drawn by kaleido in Debian's Chromium (no network: no MathJax, plotly.js from the wheel).
+
+    Raises MoneytrailError (503) when the browser cannot be started."""
+    import kaleido
+
+    layout = figure["layout"]
+    opts = {"format": fmt, "width": int(layout["width"]), "height": int(layout["height"]),
+            "scale": 1}
+    try:
+        out = kaleido.calc_fig_sync({"data": figure["data"], "layout": layout}, opts=opts,
+                                    kopts={"path": browser, "mathjax": False})
+    except Exception as exc:     # noqa: BLE001 - kaleido raises many kinds; say it plainly
+        raise ResourceError(f"the chart image could not be drawn ({type(exc).__name__})",
+                            field="format", value=fmt) from exc
+    return out if isinstance(out, bytes) else str(out).encode("utf-8")
+
+
+class ImageCache:
+    """Chart images on disk under `folder`, one file per key and format; rendering is
+    serialised (one Chromium at a time), and a key is rendered once."""
+
+    def __init__(self, folder: Path, render: Callable[[Figure, str], bytes] = render_image
+                 ) -> None:
+        self.folder = folder
+        self.render = render
+        self._lock = threading.Lock()
+
+    def path(self, key: str, fmt: str) -> Path:
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+        return self.folder / f"{digest}.{fmt}"
+
+    def get(self, key: str, fmt: str, figure: Callable[[], Figure]) -> bytes:
+        """The image of `key` in `fmt` (svg or png), drawn from `figure()` on first use."""
+        if fmt not in FORMATS:
+            raise MoneytrailError("unknown image format (use svg or png)", field="format",
+                                  value=fmt)
+        path = self.path(key, fmt)
+        if path.exists():
+            return path.read_bytes()
+        with self._lock:
+            if path.exists():
+                return path.read_bytes()
+            body = self.render(figure(), fmt)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{fmt}.part")
+            tmp.write_bytes(body)
+            tmp.replace(path)
+        return body

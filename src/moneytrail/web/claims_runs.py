@@ -1,0 +1,150 @@
+"""The debate's claims beside runs: the claims that concern a run's plan (run page), and a
+claim checked against any stored run (claims page, `/api/v1/claims/<id>/check?run=<id>`).
+
+Nothing is computed here: verdicts, figures and P(holds) come from `service.tasks.check_claims`
+(the debate's claims file, or one claim with the run's plan put in place of the reference plan
+its checks trace), and the choice of claims that concern a plan is the briefing's
+(`report.briefing.content.claims_for`: by plan id, budget source and matching ledger deals).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from moneytrail.errors import MoneytrailError
+from moneytrail.ledger.errors import NotFoundError
+from moneytrail.service.result import Result
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from moneytrail.service.runs import RunStore
+    from moneytrail.service.workspace import Workspace
+
+CLAIM_DRAWS, CLAIM_SEED = 2000, 1       # the debate's published check (`moneytrail claims check`)
+MAX_RUNS_LISTED = 60
+
+
+def published_checks(ws: Workspace, store: RunStore | None) -> list[dict[str, Any]]:
+    """Rows of the debate's claims check (one per check), from the service (stored by run
+    id, so computed once per code and data version)."""
+    from moneytrail.service import tasks
+    from moneytrail.web.runs import records
+
+    result = tasks.check_claims(ws, draws=CLAIM_DRAWS, seed=CLAIM_SEED, store=store)
+    return records(result, "claims")
+
+
+def plan_claims(ws: Workspace, result: Result, store: RunStore | None) -> list[dict[str, Any]]:
+    """The claims that concern the run's plan: id, text, verdict, sources and their checks
+    (check, bound, figure, p5/p50/p95, P(holds), verdict), as the debate's check found them."""
+    from moneytrail.report.briefing.content import (
+        PlanBrief,
+        SourceBook,
+        claims_for,
+        matching_deals,
+        plan_of,
+    )
+
+    plan = plan_of(result)
+    book = SourceBook.of(ws)
+    brief = PlanBrief(result=result, plan=plan, name=plan.id)
+    brief.reality = matching_deals(ws, plan, book)
+    concerning, _, error = claims_for(ws, [brief], book)
+    if error:
+        raise MoneytrailError(error, field="claims")
+    rows = published_checks(ws, store)
+    return [grouped(rows, str(c["id"])) for c in concerning]
+
+
+def grouped(rows: list[dict[str, Any]], claim: str) -> dict[str, Any]:
+    """One claim's check rows as a claim with its checks and (deduplicated) sources."""
+    mine = [r for r in rows if r["claim"] == claim]
+    if not mine:
+        raise NotFoundError("no claim with this id", field="claim", value=claim)
+    sources = list(dict.fromkeys(s.strip() for r in mine for s in str(r["sources"] or "")
+                                 .split(";") if s.strip()))
+    return {"id": claim, "text": mine[0]["text"], "verdict": mine[0]["verdict"],
+            "sources": sources,
+            "checks": [{k: r.get(k) for k in ("check", "bound", "figure", "p5", "p50", "p95",
+                                             "p_holds", "check_verdict")} for r in mine]}
+
+
+def plan_dependent(claim: Any) -> list[int]:
+    """Indices of the claim's checks that trace a reference plan (these follow the run)."""
+    return [j for j, check in enumerate(claim.checks)
+            if check.computation == "trace.share"
+            and isinstance(getattr(check.args, "scenario", None), str)]
+
+
+def checkable_claims() -> list[dict[str, str]]:
+    """The claims whose checks trace a reference plan: they can be checked against a run."""
+    from moneytrail.analysis.claims import default_claims_path, load_claims
+
+    return [{"id": c.id, "text": c.claim} for c in load_claims(default_claims_path())
+            if plan_dependent(c)]
+
+
+def check_against_run(ws: Workspace, claim_id: str, result: Result,
+                      store: RunStore | None) -> dict[str, Any]:
+    """The claim checked with the run's plan in place of the reference plan its checks trace,
+    with the run's draws and seed (so the figure is this run's). Other checks are kept.
+
+    Raises NotFoundError for an unknown claim, MoneytrailError when the claim does not
+    depend on a plan or the run is not a trace."""
+    import yaml
+
+    from moneytrail.analysis.claims import default_claims_path, load_claims
+    from moneytrail.service import tasks
+    from moneytrail.web.runs import records
+
+    claims = {c.id: c for c in load_claims(default_claims_path())}
+    if claim_id not in claims:
+        raise NotFoundError("no claim with this id", field="claim", value=claim_id)
+    claim = claims[claim_id]
+    follow = plan_dependent(claim)
+    if not follow:
+        raise MoneytrailError("this claim does not depend on a plan (its checks use the "
+                              "ledger or market data only), so it is the same for every run",
+                              field="claim", value=claim_id)
+    plan = result.provenance.inputs.get("plan") if result.kind == "trace" else None
+    if not isinstance(plan, dict):
+        raise MoneytrailError("a claim is checked against a finished trace run",
+                              field="run", value=result.run_id)
+    data = claim.model_dump(mode="json", exclude_none=True)
+    replaced = []
+    for j in follow:
+        check = data["checks"][j]
+        replaced.append(str(check["args"]["scenario"]))
+        check["args"]["scenario"] = plan
+        check["describe"] = (f"{check.get('describe') or check['computation']}: this run's "
+                             f"plan in place of {replaced[-1]}")
+    draws, seed = int(result.provenance.draws or CLAIM_DRAWS), int(result.provenance.seed or 0)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "claim.yaml"
+        path.write_text(yaml.safe_dump({"claims": [data]}, sort_keys=False), encoding="utf-8")
+        checked = tasks.check_claims(ws, path, draws=draws, seed=seed, store=store)
+    rows = records(checked, "claims")
+    published = grouped(published_checks(ws, store), claim_id)
+    return {"claim": grouped(rows, claim_id), "published": published,
+            "followed": [{"check": j, "reference_plan": r} for j, r in
+                         zip(follow, replaced, strict=True)],
+            "run": {"run_id": result.run_id, "title": result.title, "draws": draws,
+                    "seed": seed, "data_version": result.provenance.data_version},
+            "check_run_id": checked.run_id}
+
+
+def stored_trace_runs(engine: Engine, limit: int = MAX_RUNS_LISTED) -> list[dict[str, Any]]:
+    """The newest finished trace runs of the store: id, label (the plan's title), date."""
+    from sqlalchemy import select
+
+    from moneytrail.ledger.models import Run
+
+    with engine.connect() as conn:
+        rows = conn.execute(select(Run.id, Run.label, Run.created_at)
+                            .where(Run.kind == "trace", Run.status == "done")
+                            .order_by(Run.created_at.desc()).limit(limit)).all()
+    return [{"run_id": r.id, "label": r.label or r.id[:8],
+             "created": str(r.created_at)[:16]} for r in rows]

@@ -1,0 +1,147 @@
+"""Chart images drawn on the server: every chart of the web app as SVG or PNG.
+
+    /r/<run id>/chart/<first|location|ownership>.<svg|png>    a run's Sankeys
+    /charts/reality.<svg|png>                                 home's reality check
+    /compare/chart.<svg|png>?runs=<id>,<id>                   the compare chart
+(and the same under `/api/v1/...`). The figure is the one the page draws (`charts.py`), with a
+title and its source (run id, data version, date) added; images are cached on disk by what
+they show: a run id (a stored run never changes), the ledger revision, the runs compared.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Path, Query, Request
+from fastapi.responses import Response
+
+from moneytrail.errors import MoneytrailError
+from moneytrail.web import charts
+from moneytrail.web.views import choice_param
+
+API = "/api/v1"
+STYLE = "1"                  # bump when the figures change, so cached images are redrawn
+Fmt = Annotated[str, Path(description="svg or png")]
+
+
+def image_response(body: bytes, fmt: str, filename: str) -> Response:
+    return Response(body, media_type=charts.FORMATS[fmt], headers={
+        "Content-Disposition": f'inline; filename="{filename}.{fmt}"',
+        "Cache-Control": "public, max-age=3600"})
+
+
+def image_format(fmt: str) -> str:
+    return choice_param("format", fmt, tuple(charts.FORMATS)) or "svg"
+
+
+def run_chart(request: Request, run: str, name: str, fmt: str) -> Response:
+    from moneytrail.web.routes_runs import CHARTS, done_view, run_state
+
+    fmt = image_format(fmt)
+    name = choice_param("chart", name, tuple(CHARTS)) or "first"
+    state = run_state(request, run)
+    if state.result is None or state.result.kind != "trace":
+        raise MoneytrailError(f"this run is {state.status}; its charts come once it is done",
+                              field="run id", value=state.id)
+    result = state.result
+
+    def figure() -> charts.Figure:
+        view = done_view(request, result)
+        meta = view["meta"]
+        source = (f"Source: moneytrail run {result.run_id}, data package "
+                  f"{meta['data_version']}, code {meta['code_version']}, computed "
+                  f"{meta['retrieved']}. Means over {result.provenance.draws:,} draws. "
+                  f"{meta['url']}")
+        return charts.for_image(charts.sankey_figure(view["sankey"][name], name_chars=None),
+                                f"{CHARTS[name]}: {result.title}", source)
+
+    body = request.app.state.charts.get(f"run/{result.run_id}/{name}/{STYLE}", fmt, figure)
+    return image_response(body, fmt, f"moneytrail-{result.run_id[:8]}-{name}")
+
+
+def reality_chart(request: Request, fmt: str) -> Response:
+    from moneytrail.web import views
+
+    fmt = image_format(fmt)
+    view = views.reality_view(request.app.state.web, str(request.base_url).rstrip("/") + "/")
+    meta = view["meta"]
+
+    def figure() -> charts.Figure:
+        rows = view["reality"]
+        unit = f" ({rows[0]['currency']} at {rows[0]['price_year']} prices)" if rows else ""
+        source = (f"Source: moneytrail ledger revision {meta['ledger_revision']}"
+                  f"{' of ' + meta['ledger_updated'] if meta['ledger_updated'] else ''}, "
+                  f"data package {meta['data_version']}. Latest sourced claim of each stage"
+                  f"{unit}. {meta['url']}")
+        return charts.for_image(charts.reality_figure(rows, name_chars=70),
+                                meta["title"], source)
+
+    key = f"reality/{meta['ledger_revision']}/{meta['data_version']}/{STYLE}"
+    body = request.app.state.charts.get(key, fmt, figure)
+    return image_response(body, fmt, "moneytrail-reality-check")
+
+
+def compare_chart(request: Request, fmt: str, runs: str | None) -> Response:
+    from moneytrail.web.routes_runs import comparison
+
+    fmt = image_format(fmt)
+    view = comparison(request, runs)
+
+    def figure() -> charts.Figure:
+        ids = ", ".join(r["run_id"] for r in view["runs"])
+        source = (f"Source: moneytrail runs {ids}; data package "
+                  f"{view['meta']['data_version']}. Medians, whiskers: 90 % intervals.")
+        return charts.for_image(charts.compare_figure(view["runs"], view["headline"],
+                                                      name_chars=None),
+                                "Where the money ends up: " + " vs ".join(
+                                    r["title"] for r in view["runs"]), source)
+
+    key = "compare/" + ",".join(r["run_id"] for r in view["runs"]) + f"/{STYLE}"
+    body = request.app.state.charts.get(key, fmt, figure)
+    return image_response(body, fmt, "moneytrail-comparison")
+
+
+def add_chart_routes(app: FastAPI) -> None:
+    """Register the image routes and the app's image cache (`app.state.charts`)."""
+    from starlette.concurrency import run_in_threadpool
+
+    from moneytrail.data.package import cache_dir
+
+    app.state.charts = charts.ImageCache(cache_dir() / "web-charts")
+    app.state.templates.globals.update(plotly_sankey=charts.sankey_figure,
+                                       plotly_reality=charts.reality_figure,
+                                       plotly_compare=charts.compare_figure)
+    image: dict[int | str, dict[str, Any]] = {"200": {
+        "content": {"image/svg+xml": {}, "image/png": {}},
+        "description": "The chart as SVG or PNG"}}
+
+    @app.get(f"{API}/runs/{{run}}/charts/{{name}}.{{fmt}}", tags=["runs"], responses=image,
+             response_class=Response,
+             summary="A chart of a done run as SVG or PNG (name: first, location, ownership)")
+    @app.get("/r/{run}/chart/{name}.{fmt}", include_in_schema=False)
+    async def run_image(request: Request, run: str, name: str, fmt: Fmt) -> Response:
+        return await run_in_threadpool(run_chart, request, run, name, fmt)
+
+    @app.get(f"{API}/charts/reality.{{fmt}}", tags=["ledger"], responses=image,
+             response_class=Response,
+             summary="The reality-check chart (largest pledges by stage) as SVG or PNG")
+    @app.get("/charts/reality.{fmt}", include_in_schema=False)
+    async def reality_image(request: Request, fmt: Fmt) -> Response:
+        return await run_in_threadpool(reality_chart, request, fmt)
+
+    @app.get("/embed/compare", include_in_schema=False)
+    def embed_compare(request: Request,
+                      runs: Annotated[str | None, Query()] = None) -> Response:
+        """The compare chart alone, for other sites to frame (see the CSP middleware)."""
+        from moneytrail.web.routes_runs import comparison, page
+
+        view = comparison(request, runs)
+        return page(request, "embed_compare.html", view=view, meta=view["meta"])
+
+    @app.get(f"{API}/compare/chart.{{fmt}}", tags=["runs"], responses=image,
+             response_class=Response,
+             summary="The compare chart of done runs as SVG or PNG (?runs=<id>,<id>[,...])")
+    @app.get("/compare/chart.{fmt}", include_in_schema=False)
+    async def compare_image(request: Request, fmt: Fmt,
+                            runs: Annotated[str | None, Query()] = None) -> Response:
+        return await run_in_threadpool(compare_chart, request, fmt, runs)

@@ -1,0 +1,77 @@
+"""Claims beside runs: `GET /api/v1/claims/<claim>/check?run=<id>` and the page
+`/claims/<claim>/check?run=<id>` (a claim checked against a stored run), and the claims that
+concern a run's plan for the run page (`run_page_claims`, cached per run id)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from moneytrail.errors import MoneytrailError
+from moneytrail.service.result import Result
+from moneytrail.web import claims_runs
+
+API = "/api/v1"
+CACHED_RUNS = 256            # run pages whose claims are kept in memory
+Q = Annotated[str | None, Query()]
+
+
+def run_page_claims(request: Request, result: Result) -> dict[str, Any]:
+    """{"claims": [...], "error": str} for a run page; kept per run id (a run never changes,
+    and the debate's check is stored by its own run id)."""
+    cache: dict[str, dict[str, Any]] = request.app.state.run_claims
+    if result.run_id in cache:
+        return cache[result.run_id]
+    try:
+        claims = claims_runs.plan_claims(request.app.state.workspace, result,
+                                         request.app.state.jobs.store)
+        found: dict[str, Any] = {"claims": claims, "error": ""}
+    except MoneytrailError as exc:
+        found = {"claims": [], "error": exc.detail}
+    if len(cache) >= CACHED_RUNS:
+        cache.pop(next(iter(cache)))
+    cache[result.run_id] = found
+    return found
+
+
+def claim_check(request: Request, claim: str, run: str | None) -> dict[str, Any]:
+    from moneytrail.web.routes_runs import run_state, take_token
+    from moneytrail.web.views import text_param
+
+    claim = text_param("claim", claim) or ""
+    run = text_param("run", run)
+    if run is None:
+        raise MoneytrailError("choose a run to check the claim against", field="run")
+    state = run_state(request, run)
+    if state.result is None:
+        raise MoneytrailError(f"this run is {state.status}; check claims once it is done",
+                              field="run", value=state.id)
+    take_token(request)                  # a check may trace the plan again: rate-limited
+    return claims_runs.check_against_run(request.app.state.workspace, claim, state.result,
+                                         request.app.state.jobs.store)
+
+
+def add_claim_routes(app: FastAPI) -> None:
+    app.state.run_claims = {}
+
+    @app.get(f"{API}/claims/{{claim}}/check", tags=["claims"],
+             summary="A claim checked against a stored trace run (?run=<id>): its figure, "
+             "verdict and P(holds) with the run's plan, draws and seed, beside the "
+             "published check")
+    async def api_claim_check(request: Request, claim: str, run: Q = None) -> Response:
+        body = await run_in_threadpool(claim_check, request, claim, run)
+        return JSONResponse(body)
+
+    @app.get("/claims/{claim}/check", include_in_schema=False)
+    async def claim_check_page(request: Request, claim: str, run: Q = None) -> HTMLResponse:
+        from moneytrail.web.routes_runs import page
+
+        body = await run_in_threadpool(claim_check, request, claim, run)
+        meta = {"title": f"Claim checked against run {body['run']['run_id'][:8]}",
+                "data_version": body["run"]["data_version"], "ledger_revision": None}
+        return page(request, "claim_check.html", nav="claims", check=body, meta=meta,
+                    api=f"{API}/claims/{body['claim']['id']}/check?run="
+                        f"{body['run']['run_id']}")

@@ -1,0 +1,231 @@
+"""Chart images drawn on the server (kaleido in Debian's Chromium): every chart of the web app
+as SVG and PNG. The SVG must carry the chart's labels and the amounts of the run's JSON; the
+PNG must be a real PNG of the SVG's size; a stored run's image is drawn once and cached."""
+
+from __future__ import annotations
+
+import re
+import struct
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("kaleido")
+if not Path("/usr/bin/chromium").exists():
+    pytest.skip("Debian's Chromium is not installed", allow_module_level=True)
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from moneytrail.web import create_app  # noqa: E402
+from moneytrail.web.charts import IMAGE_WIDTH  # noqa: E402
+from moneytrail.web.format import money  # noqa: E402
+
+PLAN = "eu-ai-gigafactories"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    db = tmp_path_factory.mktemp("charts") / "ledger.sqlite"
+    app = create_app(db=str(db), start_reference_runs=False, run_limit=(1000, 100))
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def finished(client, body: dict) -> str:
+    rid = client.post("/api/v1/runs", json=body).json()["run_id"]
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        status = client.get(f"/api/v1/runs/{rid}").json()["status"]
+        if status == "done":
+            return rid
+        assert status in ("queued", "running"), status
+        time.sleep(0.1)
+    raise AssertionError(f"run {rid} not done")
+
+
+@pytest.fixture(scope="module")
+def run_id(client) -> str:
+    return finished(client, {"reference": PLAN, "draws": 300, "seed": 5})
+
+
+def svg_texts(body: bytes) -> list[str]:
+    root = ET.fromstring(body)
+    return [" ".join("".join(node.itertext()).split()) for node in root.iter(f"{SVG}text")]
+
+
+def svg_size(body: bytes) -> tuple[int, int]:
+    root = ET.fromstring(body)
+    return int(float(root.get("width"))), int(float(root.get("height")))
+
+
+def png_size(body: bytes) -> tuple[int, int]:
+    assert body[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    assert body[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", body[16:24])
+    return width, height
+
+
+def node_amounts(rows: list[dict]) -> dict[str, float]:
+    """Each node of a Sankey's flow rows with its amount (the larger of inflow and outflow),
+    computed here from the API's rows, not by the code under test."""
+    into: dict[str, float] = {}
+    out: dict[str, float] = {}
+    for row in rows:
+        out[row["source"]] = out.get(row["source"], 0.0) + row["value"]
+        into[row["target"]] = into.get(row["target"], 0.0) + row["value"]
+    return {n: max(into.get(n, 0.0), out.get(n, 0.0)) for n in {*into, *out}}
+
+
+@pytest.mark.parametrize("chart", ["first", "location", "ownership"])
+def test_run_chart_svg_has_the_runs_labels_and_amounts(client, run_id, chart):
+    rows = client.get(f"/api/v1/runs/{run_id}?table=flows_{chart}").json()["rows"]
+    response = client.get(f"/r/{run_id}/chart/{chart}.svg")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "image/svg+xml"
+    texts = svg_texts(response.content)
+    amounts = node_amounts(rows)
+    assert len(amounts) > 5
+    for node, amount in amounts.items():
+        label = f"{node}: {money(amount, 'EUR')}"
+        assert label in texts, f"{label!r} not in the SVG"
+    assert "The plan: EUR 20 bn" in texts                  # the budget of the reference plan
+    assert any(run_id in t for t in texts)                 # the source line names the run
+    assert any(t.startswith("Where") and "EU AI gigafactories" in t for t in texts)
+    assert svg_size(response.content)[0] == IMAGE_WIDTH
+
+
+def test_run_chart_png_is_a_png_of_the_svgs_size(client, run_id):
+    from io import BytesIO
+
+    from PIL import Image
+
+    svg = client.get(f"/r/{run_id}/chart/location.svg").content
+    response = client.get(f"/r/{run_id}/chart/location.png")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/png"
+    assert png_size(response.content) == svg_size(svg)
+    assert png_size(response.content)[0] == IMAGE_WIDTH
+    image = Image.open(BytesIO(response.content))
+    image.load()
+    colours = image.convert("RGB").getcolors(maxcolors=1 << 20)
+    assert colours is not None and len(colours) > 50      # a drawn chart, not a blank page
+    same = client.get(f"/api/v1/runs/{run_id}/charts/location.png")
+    assert same.status_code == 200 and same.content == response.content
+
+
+def test_a_stored_runs_image_is_drawn_once(client, run_id):
+    cache = client.app.state.charts
+    calls = []
+    render = cache.render
+    cache.render = lambda figure, fmt: calls.append(fmt) or render(figure, fmt)
+    try:
+        first = client.get(f"/r/{run_id}/chart/ownership.svg").content
+        again = client.get(f"/r/{run_id}/chart/ownership.svg").content
+    finally:
+        cache.render = render
+    assert first == again and len(calls) <= 1
+    assert any(p.suffix == ".svg" for p in cache.folder.iterdir())
+
+
+def test_reality_chart_images(client):
+    rows = client.get("/api/v1/charts/reality").json()["reality"]
+    response = client.get("/charts/reality.svg")
+    assert response.status_code == 200
+    texts = svg_texts(response.content)
+    for row in rows:
+        assert row["name"][:60] in " ".join(texts)
+    assert {"Announced", "Committed", "Spent"} <= set(texts)
+    png = client.get("/api/v1/charts/reality.png")
+    assert png.status_code == 200 and png_size(png.content) == svg_size(response.content)
+
+
+def test_compare_chart_images(client, run_id):
+    other = finished(client, {"reference": "stargate-style-us", "draws": 300, "seed": 5})
+    body = client.get(f"/api/v1/compare?runs={run_id},{other}").json()
+    response = client.get(f"/compare/chart.svg?runs={run_id},{other}")
+    assert response.status_code == 200
+    texts = " ".join(svg_texts(response.content))
+    for run in body["runs"]:
+        assert run["title"][:50] in texts
+    for row in body["headline"]:
+        assert row["label"] in texts
+    png = client.get(f"/compare/chart.png?runs={run_id},{other}")
+    assert png.status_code == 200 and png_size(png.content)[0] == IMAGE_WIDTH
+    page = client.get(f"/compare?runs={run_id},{other}").text
+    assert f'href="/compare/chart.svg?runs={run_id},{other}"' in page
+
+
+def test_run_page_links_every_chart_image(client, run_id):
+    html = client.get(f"/r/{run_id}").text
+    for chart in ("first", "location", "ownership"):
+        for fmt in ("svg", "png"):
+            assert f'href="/r/{run_id}/chart/{chart}.{fmt}"' in html
+        assert f"/embed/r/{run_id}/{chart}" in html
+    assert html.count('class="downloads chart-links"') == 3
+    home = client.get("/").text
+    assert 'href="/charts/reality.svg"' in home and 'href="/charts/reality.png"' in home
+
+
+@pytest.mark.parametrize("path,status,field", [
+    ("/r/{rid}/chart/pie.svg", 400, "chart"),
+    ("/r/{rid}/chart/first.gif", 400, "format"),
+    ("/api/v1/runs/{rid}/charts/first.jpeg", 400, "format"),
+    ("/api/v1/runs/" + "0" * 32 + "/charts/first.svg", 404, "run id"),
+    ("/api/v1/runs/not-a-run/charts/first.svg", 400, None),
+    ("/api/v1/compare/chart.svg?runs={rid}", 400, "runs"),
+])
+def test_bad_image_requests_say_which_field(client, run_id, path, status, field):
+    response = client.get(path.format(rid=run_id))
+    assert response.status_code == status, response.text
+    if path.startswith("/api/"):
+        body = response.json()
+        assert response.headers["content-type"].startswith("application/problem+json")
+        if field:
+            assert body["field"] == field
+    assert not re.search(rb"<svg", response.content)
+
+
+def test_compare_and_reality_have_embed_and_reproduce(client, run_id):
+    other = finished(client, {"reference": "stargate-style-us", "draws": 300, "seed": 5})
+    ids = f"{run_id},{other}"
+    page = client.get(f"/compare?runs={ids}").text
+    assert f"/embed/compare?runs={ids}" in page
+    assert f"moneytrail show {run_id}" in page and "Reproduce these numbers" in page
+    assert f"/api/v1/compare?runs={ids}&amp;format=csv&amp;table=headline" in page
+    embed = client.get(f"/embed/compare?runs={ids}")
+    assert embed.status_code == 200 and 'id="compare-data"' in embed.text
+    assert "frame-ancestors *" in embed.headers["content-security-policy"]
+    assert client.get(f"/embed/compare?runs={run_id}").status_code == 400
+    home = client.get("/").text
+    start = home.index('id="reality-h"')
+    section = home[start:home.index('id="claims-h"')]
+    assert "moneytrail ledger list --format csv" in section
+    assert "/api/v1/charts/reality?format=csv&amp;table=reality" in section
+    rows = client.get("/api/v1/charts/reality?format=csv&table=reality")
+    assert rows.status_code == 200 and rows.text.startswith("id,name,region")
+
+
+def test_a_hostile_plan_title_stays_text_in_the_image(client):
+    from moneytrail.errors import ScenarioError
+    from moneytrail.scenarios.reference import reference_scenarios
+    from moneytrail.scenarios.yamlio import read_yaml
+
+    path = next(p for p in reference_scenarios() if p.stem == PLAN)
+    plan = dict(read_yaml(path, ScenarioError, what="scenario file"))
+    plan.update(title='<script>alert(1)</script><a href="javascript:alert(2)">x</a>',
+                draws=200, seed=3)
+    rid = client.post("/api/v1/runs", json=plan).json()["run_id"]
+    deadline = time.monotonic() + 120
+    while client.get(f"/api/v1/runs/{rid}").json()["status"] != "done":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    response = client.get(f"/r/{rid}/chart/first.svg")
+    assert response.status_code == 200
+    body = response.content.lower()
+    assert b"<script" not in body and b"javascript:" not in body
+    ET.fromstring(response.content)                       # still well-formed XML
+    assert "script-src 'self'" in response.headers["content-security-policy"]

@@ -1,0 +1,89 @@
+"""Chart images and the narrow layout in a real browser (Playwright driving Debian's Chromium
+against `moneytrail serve`): the SVG and PNG links next to a run's chart download real images,
+and at 375 px the page draws the same figure with the figure's short labels."""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import time
+import urllib.request
+
+import pytest
+from webserver import CHROMIUM, running_server
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                       reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
+]
+pytest.importorskip("playwright.sync_api")
+
+
+def api(server: str, path: str, body: dict | None = None) -> dict:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(server + path, data=data, headers={
+        "Content-Type": "application/json"} if data else {})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return json.load(response)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("server")
+    with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def run_id(server) -> str:
+    rid = api(server, "/api/v1/runs", {"reference": "eu-ai-gigafactories", "draws": 400,
+                                       "seed": 9})["run_id"]
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if api(server, f"/api/v1/runs/{rid}")["status"] == "done":
+            return rid
+        time.sleep(0.2)
+    raise AssertionError("the run did not finish")
+
+
+def test_download_the_png_and_svg_next_to_a_chart(server, browser, run_id, tmp_path):
+    context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                  accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/r/{run_id}", wait_until="networkidle")
+        links = page.locator("#first-h ~ .chart-links")
+        with page.expect_download(timeout=120_000) as info:
+            links.get_by_role("link", name="PNG").click()
+        png = tmp_path / "first.png"
+        info.value.save_as(png)
+        body = png.read_bytes()
+        assert body[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = struct.unpack(">II", body[16:24])
+        assert width == 1200 and 300 < height < 1200
+        with page.expect_download(timeout=120_000) as info:
+            links.get_by_role("link", name="SVG").click()
+        svg = (tmp_path / "first.svg")
+        info.value.save_as(svg)
+        text = svg.read_text(encoding="utf-8")
+        assert text.startswith("<svg") and "The plan: EUR 20 bn" in text
+        assert info.value.suggested_filename == f"moneytrail-{run_id[:8]}-first.svg"
+    finally:
+        context.close()
+
+
+def test_narrow_page_draws_the_figures_short_labels(server, browser, run_id):
+    context = browser.new_context(viewport={"width": 375, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/r/{run_id}", wait_until="networkidle")
+        page.locator("#first-chart .sankey-node").first.wait_for(timeout=20_000)
+        figure = json.loads(page.locator("#first-data").text_content())
+        short = figure["narrow"]["traces"][0]["node"]["label"]
+        drawn = page.locator("#first-chart .node-label").all_text_contents()
+        assert drawn and set(drawn) <= set(short)
+        assert max(len(label.split(": ")[0]) for label in drawn) <= 22
+    finally:
+        context.close()

@@ -1,0 +1,147 @@
+"""Claims beside runs: the run page lists the claims that concern its plan and its evidence
+weight (both from the service layer), and any claim that traces a plan can be checked against
+any stored run, on the claims page and through the API."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from moneytrail.web import create_app  # noqa: E402
+from moneytrail.web.format import percent  # noqa: E402
+
+PLAN = "eu-ai-gigafactories"
+CLAIM = "public-money-to-nvidia-and-hyperscalers"     # traces eu-ai-gigafactories
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    db = tmp_path_factory.mktemp("claims-runs") / "ledger.sqlite"
+    app = create_app(db=str(db), start_reference_runs=False, run_limit=(1000, 100))
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def finished(client, body: dict) -> str:
+    rid = client.post("/api/v1/runs", json=body).json()["run_id"]
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        status = client.get(f"/api/v1/runs/{rid}").json()["status"]
+        if status == "done":
+            return rid
+        assert status in ("queued", "running"), status
+        time.sleep(0.1)
+    raise AssertionError(f"run {rid} not done")
+
+
+@pytest.fixture(scope="module")
+def reference_run(client) -> str:
+    """The reference plan with the published check's draws and seed (2,000, seed 1)."""
+    return finished(client, {"reference": PLAN, "draws": 2000, "seed": 1})
+
+
+def text_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_run_page_lists_the_claims_about_its_plan(client, reference_run):
+    published = client.get("/api/v1/claims").json()["checks"]
+    mine = [row for row in published if row["claim"] == CLAIM]
+    html = client.get(f"/r/{reference_run}").text
+    section = html[html.index('id="claims-h"'):html.index('id="evidence-h"')]
+    text = text_of(section)
+    assert mine[0]["text"] in text
+    for row in mine:
+        assert row["check"] in text and row["figure"] in text
+    assert f'href="/claims/{CLAIM}/check?run={reference_run}"' in section
+    assert 'href="/sources/m_ec_investai_2025"' in section
+    # a claim about another plan's deal is not listed
+    assert "Stargate pledge was private money" not in text
+
+
+def test_run_page_states_the_evidence_weight_from_the_runs_table(client, reference_run):
+    body = client.get(f"/api/v1/runs/{reference_run}?table=evidence").json()["rows"]
+    total = next(r for r in body if r["dimension"] == "total")
+    html = client.get(f"/r/{reference_run}").text
+    section = text_of(html[html.index('id="evidence-h"'):html.index('id="sources-h"')])
+    expected = (f"{percent(total['assumption_or_weak_p50'])} of the value added (90 % interval "
+                f"{percent(total['assumption_or_weak_p5'])} to "
+                f"{percent(total['assumption_or_weak_p95'])})")
+    assert expected in section
+    assert 0 < total["assumption_or_weak_p5"] <= total["assumption_or_weak_p50"] \
+        <= total["assumption_or_weak_p95"] <= 1
+    for row in body:
+        if row["dimension"] == "headline":
+            assert row["label"] in section
+
+
+def test_a_claim_checked_against_the_reference_run_is_the_published_check(client,
+                                                                          reference_run):
+    """Same plan, draws and seed as the published check: the very same figures."""
+    body = client.get(f"/api/v1/claims/{CLAIM}/check?run={reference_run}").json()
+    published = {c["check"]: c for c in body["published"]["checks"]}
+    assert body["followed"] == [{"check": 0, "reference_plan": PLAN}]
+    first, second = body["claim"]["checks"]
+    assert first["check"].endswith(f"this run's plan in place of {PLAN}")
+    original = next(c for name, c in published.items() if first["check"].startswith(name))
+    for key in ("p5", "p50", "p95", "p_holds"):
+        assert first[key] == pytest.approx(original[key], rel=1e-9), key
+    assert body["claim"]["verdict"] == body["published"]["verdict"]
+    assert body["run"]["run_id"] == reference_run and body["run"]["draws"] == 2000
+
+
+def test_a_claim_follows_another_plan(client, reference_run):
+    """The US plan buys other things: the traced check's figure is that plan's."""
+    other = finished(client, {"reference": "stargate-style-us", "draws": 400, "seed": 2})
+    body = client.get(f"/api/v1/claims/{CLAIM}/check?run={other}").json()
+    reference = client.get(f"/api/v1/claims/{CLAIM}/check?run={reference_run}").json()
+    first = body["claim"]["checks"][0]
+    assert "stargate-style-us" in first["figure"]
+    assert first["p50"] != pytest.approx(reference["claim"]["checks"][0]["p50"], abs=1e-3)
+    assert body["run"]["seed"] == 2 and body["run"]["draws"] == 400
+    page = client.get(f"/claims/{CLAIM}/check?run={other}")
+    assert page.status_code == 200
+    text = text_of(page.text)
+    assert percent(first["p_holds"]) in text and first["figure"] in text
+
+
+def test_claims_page_offers_stored_runs_for_plan_claims(client, reference_run):
+    html = client.get("/claims").text
+    form = re.search(rf'<form class="claim-check" method="get" action="/claims/{CLAIM}/check">'
+                     r'(.*?)</form>', html, re.S)
+    assert form and f'value="{reference_run}"' in form.group(1)
+    assert html.count('class="claim-check"') == 1       # only the claim that traces a plan
+    assert reference_run in [r["run_id"] for r in client.get("/api/v1/claims").json()["runs"]]
+
+
+@pytest.mark.parametrize("path,status,field", [
+    ("/api/v1/claims/nvidia-nearly-all-accelerators/check?run={rid}", 400, "claim"),
+    ("/api/v1/claims/no-such-claim/check?run={rid}", 404, "claim"),
+    ("/api/v1/claims/" + CLAIM + "/check", 400, "run"),
+    ("/api/v1/claims/" + CLAIM + "/check?run=" + "0" * 32, 404, "run id"),
+])
+def test_bad_claim_checks_name_the_field(client, reference_run, path, status, field):
+    response = client.get(path.format(rid=reference_run))
+    assert response.status_code == status, response.text
+    assert response.json()["field"] == field
+
+
+def test_run_tables_leave_out_rows_with_nothing_and_name_groups(client, reference_run):
+    rows = client.get(f"/api/v1/runs/{reference_run}?table=entity").json()["rows"]
+    empty = [r for r in rows if r["amount_mean"] == 0]
+    assert empty, "the reference plan leaves some firms with nothing"
+    html = client.get(f"/r/{reference_run}").text
+    table = html[html.index('id="entity-caption"'):]
+    table = table[:table.index("</table>") + 200]
+    assert f"{len(empty)} more with nothing in any draw (EUR 0) are left out" in \
+        text_of(html)
+    body = text_of(table)
+    assert "EUR 0 0 – 0" not in body
+    groups = html[html.index('id="group-caption"'):]
+    groups = text_of(groups[:groups.index("</table>")])
+    assert "US tech giants" in groups and "us_tech_giants" not in groups
