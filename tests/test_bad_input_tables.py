@@ -58,9 +58,9 @@ def test_the_misaligned_table_of_the_issue_gives_100_100_100():
 
 @pytest.mark.parametrize(("change", "message"), [
     (lambda io: setattr(io, "Z", io.Z.rename(index={"c": "d"})),
-     "Z rows labels do not match the sectors of Z's columns (missing c; not in Z's columns: d)"),
+     "Z columns labels do not match the sectors of Z's rows (missing d; not in Z's rows: c)"),
     (lambda io: setattr(io, "Y", io.Y.rename(index={"b": "e"})),
-     "Y rows labels do not match the sectors of Z's columns (missing b; not in Z's columns: e)"),
+     "Y rows labels do not match the sectors of Z's rows (missing b; not in Z's rows: e)"),
     (lambda io: setattr(io, "Z", io.Z.set_axis(["a", "a", "c"], axis=1)),
      "Z columns has duplicate labels: a"),
 ])
@@ -80,7 +80,8 @@ def test_any_permutation_of_labels_gives_the_same_output(rows, columns, y_rows, 
     Z = pd.DataFrame(np.array([[5.0, 10, 0, 3], [2, 8, 6, 1], [7, 0, 4, 9], [1, 2, 3, 4]]),
                      index=labels, columns=labels)
     Y = pd.DataFrame({"f": [20.0, 30, 10, 40]}, index=labels)
-    F = pd.DataFrame([[10.0, 20, 5, 8], [4, 5, 6, 7]], index=["Compensation", "Surplus"],
+    # value added = x - column sums of Z = (38, 47, 30, 50) - (15, 20, 13, 17)
+    F = pd.DataFrame([[15.0, 20, 5, 8], [8, 7, 12, 25]], index=["Compensation", "Surplus"],
                      columns=labels)
     reference = mt.IOModel.from_pymrio(table(Z, Y, F=F))
     expected = reference.solve(Y["f"])
@@ -363,3 +364,76 @@ def test_a_demand_frame_with_entities_as_rows_is_explained(test_mrio, mrio_model
     draws = test_mrio.Y.T.iloc[:3]                          # three draws, one per row
     result = mt.trace(draws, mrio_model, keep_draws=True)
     np.testing.assert_allclose(result.draw_totals, draws.sum(axis=1).to_numpy(), rtol=1e-9)
+
+
+# -- remaining gaps: positional arrays follow the table's rows; factor blocks must add up ----------
+def test_a_positional_array_is_read_in_the_tables_row_order():
+    # Z's columns listed (c, a, b), rows (a, b, c): the model's labels are the rows' order, so
+    # the array (65, 75, 45), meant for a, b, c as pymrio's Y and x are, gives (100, 120, 80)
+    model = mt.IOModel.from_pymrio(table(Z3[["c", "a", "b"]], Y3))
+    assert model.labels == ("a", "b", "c")
+    np.testing.assert_allclose(model.solve(np.array([65.0, 75.0, 45.0])), [100.0, 120.0, 80.0],
+                               rtol=1e-12)
+    series = model.solve(pd.Series({"c": 45.0, "a": 65.0, "b": 75.0}))
+    assert series.round(9).to_dict() == {"a": 100.0, "b": 120.0, "c": 80.0}
+    # the same from A (with its columns shuffled) as from Z
+    A = Z3 / X3
+    model = mt.IOModel.from_pymrio(table(None, A=A[["b", "c", "a"]]))
+    assert model.labels == ("a", "b", "c")
+    np.testing.assert_allclose(model.solve(np.array([65.0, 75.0, 45.0])), [100.0, 120.0, 80.0],
+                               rtol=1e-12)
+
+
+def test_rows_in_another_order_give_that_order():
+    rows = ["c", "a", "b"]
+    model = mt.IOModel.from_pymrio(table(Z3.loc[rows], Y3))
+    assert model.labels == tuple(rows)
+    np.testing.assert_allclose(model.solve(np.array([45.0, 65.0, 75.0])), [80.0, 100.0, 120.0],
+                               rtol=1e-12)
+
+
+# x = (100, 120, 80); column sums of Z = (40, 40, 35): value added (60, 80, 45)
+F_GOOD = pd.DataFrame([[40.0, 50.0, 30.0], [20.0, 30.0, 15.0]],
+                      index=["Compensation of employees", "Operating surplus"], columns=SECTORS)
+
+
+def test_a_factor_block_that_adds_up_splits_value_added():
+    model = mt.IOModel.from_pymrio(table(Z3, Y3, F=F_GOOD[["b", "c", "a"]]))
+    by_factor = mt.trace(Y3["households"], model, keep_draws=True).by("factor")["amount_mean"]
+    assert by_factor.round(9).to_dict() == {"labour": 120.0, "capital": 65.0}
+
+
+def test_a_factor_block_that_does_not_add_up_is_refused_naming_the_sectors():
+    F = F_GOOD.copy()
+    F.loc["Operating surplus", "b"] = 10.0          # b's rows add up to 60, the table says 80
+    with pytest.raises(ModelError) as info:
+        mt.IOModel.from_pymrio(table(Z3, Y3, F=F))
+    assert info.value.field == "factor_inputs" and info.value.value == "b"
+    assert info.value.detail == (
+        "the factor block does not add up to the table's value added (x - column sums of Z) in "
+        "1 sector (b: rows add up to 60, the table says 80 (x 120 - inputs 40)); beyond 0.001 of"
+        " output. Add the missing rows (e.g. imports, or a discrepancy row named in "
+        "factor_map), or pass factor_tolerance= to accept the gap")
+    # within the tolerance (0.1 % of b's output is 0.12): accepted; a looser one accepts more
+    F.loc["Operating surplus", "b"] = 30.1
+    mt.IOModel.from_pymrio(table(Z3, Y3, F=F))
+    F.loc["Operating surplus", "b"] = 10.0
+    model = mt.IOModel.from_pymrio(table(Z3, Y3, F=F), factor_tolerance=0.2)
+    weights = model.flows.set_index(["entity", "factor"])["weight"]
+    assert weights["b", "labour"] == pytest.approx(50 / 60, rel=1e-12)
+    # the same check when the table gives A and Y (x is solved for) or A and x
+    A = Z3 / X3
+    with pytest.raises(ModelError, match=r"in 1 sector \(b: rows add up to 60"):
+        mt.IOModel.from_pymrio(table(None, Y=Y3, A=A, F=F))
+    with pytest.raises(ModelError, match=r"in 1 sector \(b: rows add up to 60"):
+        mt.IOModel.from_pymrio(table(None, x=X3.to_frame("indout"), A=A, F=F))
+    for bad in (-0.1, float("nan")):
+        with pytest.raises(ModelError, match="factor_tolerance must be"):
+            mt.IOModel.from_pymrio(table(Z3, Y3, F=F_GOOD), factor_tolerance=bad)
+
+
+def test_a_single_value_added_row_is_not_a_split_and_not_checked():
+    F = pd.DataFrame([[1.0, 2.0, 3.0]], index=["Value Added"], columns=SECTORS)
+    model = mt.IOModel.from_pymrio(table(Z3, Y3, F=F))
+    assert set(model.flows["factor"]) == {"value_added"}
+    assert (model.flows["weight"] == 1.0).all()

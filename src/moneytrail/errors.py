@@ -12,6 +12,8 @@ exit code  HTTP        meaning
                        or value out of its documented range (`MoneytrailError` and most
                        subclasses: `ScenarioError`, `DataPackageError`, `ModelError`,
                        `LimitError`)
+2          413 / 415   a request body that is too large, or not JSON (`LimitError` for a body,
+                       `MediaTypeError`)
 3          503         environment: a file that cannot be read, a database that is locked or
                        read-only, a cluster that cannot be reached (`ResourceError`)
 4          404         not found: no record with that key (`NotFoundError`)
@@ -72,6 +74,12 @@ class ModelError(MoneytrailError):
 class LimitError(MoneytrailError):
     """An input is larger than a documented limit (file size, YAML nodes, draws); the message
     says the limit and how to raise it. Checked before any work starts."""
+
+
+class MediaTypeError(MoneytrailError):
+    """A request body that is not of the media type the endpoint takes (JSON)."""
+
+    http_status = 415
 
 
 class ResourceError(MoneytrailError):

@@ -20,6 +20,7 @@ from moneytrail.analysis.claims_schema import (
     Check,
     Claim,
     ClaimError,
+    check_claim_list,
     default_claims_path,
     load_claims,
 )
@@ -158,8 +159,15 @@ def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None =
         raise ClaimError("draws must be a positive whole number", field="draws", value=draws)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ClaimError("seed must be a whole number >= 0", field="seed", value=seed)
+    from moneytrail.errors import LimitError
+    from moneytrail.scenarios.schema import DRAWS_VARIABLE, max_draws
+
+    if draws > max_draws():
+        raise LimitError(f"{draws:,} draws is more than the limit of {max_draws():,} (set "
+                         f"{DRAWS_VARIABLE} to raise it)", field="draws", value=draws)
     file = str(path or default_claims_path())
-    claims = claims if claims is not None else load_claims(path)
+    claims = check_claim_list(list(claims), "<claims>") if claims is not None \
+        else load_claims(path)
     check_sources(claims, data.package, file)
     context = Context(data, ledger, draws, seed, chain=chain, model=model)
     rows: list[dict[str, Any]] = []

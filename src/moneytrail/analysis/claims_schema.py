@@ -214,8 +214,8 @@ Check = Annotated[
 
 class Claim(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    id: str
-    claim: str
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,119}$")
+    claim: str = Field(min_length=1)
     checks: list[Check] = Field(min_length=1)
     sources: list[str] = Field(default_factory=list)
     note: str = ""
@@ -268,13 +268,33 @@ def _unknown_key(loc: tuple) -> str:
 
 
 def parse_claims(data: Any, file: str) -> list[Claim]:
+    """Validated claims of a claims mapping: at least one claim, ids unique (letters, digits,
+    `_ . -`), each with at least one check; the first problem is a ClaimError naming the
+    file, the field (`claims.N.id`) and the value."""
     if not isinstance(data, dict):
         what = "the file is empty" if data is None else f"found a {type(data).__name__}"
         raise ClaimError(f"a claims file is a mapping with a 'claims' list ({what})", file=file)
     try:
-        return ClaimsFile.model_validate(data).claims
+        claims = ClaimsFile.model_validate(data).claims
     except ValidationError as exc:
         raise validation_error(exc, file) from None
+    return check_claim_list(claims, file)
+
+
+def check_claim_list(claims: list[Claim], file: str | None) -> list[Claim]:
+    """Refuse an empty list of claims or one whose ids repeat (naming the id and both
+    places); the claims otherwise."""
+    if not claims:
+        raise ClaimError("a claims file must hold at least one claim (the 'claims' list is "
+                         "empty)", file=file, field="claims")
+    first: dict[str, int] = {}
+    for i, claim in enumerate(claims):
+        if claim.id in first:
+            raise ClaimError(f"duplicate claim id (first at claims.{first[claim.id]}): each "
+                             "claim needs its own id", file=file, field=f"claims.{i}.id",
+                             value=claim.id)
+        first[claim.id] = i
+    return claims
 
 
 def load_claims(path: str | Path | None = None) -> list[Claim]:

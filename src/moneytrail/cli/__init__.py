@@ -1,7 +1,9 @@
 """The `moneytrail` command line: thin commands over the service layer.
 
 Errors: every `MoneytrailError` prints one line and exits with its class's `exit_code`
-(2 for bad input); usage errors exit 2; an interrupted command exits 130.
+(2 for bad input); usage errors (an unknown option, a missing argument, a value of the wrong
+type such as `--draws abc`) print one line naming the option and the value and exit 2
+(`cli.common.usage_error`); an interrupted command exits 130.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import typer
 
 from moneytrail.cli import plans
 from moneytrail.cli.claims import claims_app
-from moneytrail.cli.common import err
+from moneytrail.cli.common import CLICK_ERRORS, err, print_error, usage_error
 from moneytrail.cli.ledger import ledger_app
 from moneytrail.cli.users import users_app
 from moneytrail.errors import MoneytrailError
@@ -27,16 +29,27 @@ for command in (plans.trace, plans.compare, plans.analyse, plans.show, plans.val
     app.command()(command)
 
 
-def main() -> None:
-    """Run the app; typer itself reports usage errors (unknown option, bad value: exit 2)."""
+def main(args: list[str] | None = None) -> None:
+    """Run the app. Errors are one line on stderr: usage errors and bad input exit 2, other
+    `MoneytrailError`s their class's exit code (see `moneytrail.errors`)."""
     try:
-        app(prog_name="moneytrail")
+        code = app(args=args, prog_name="moneytrail", standalone_mode=False)
+    except CLICK_ERRORS.ClickException as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            sys.exit(2)                 # the help was printed already
+        problem = usage_error(exc, sys.argv[1:] if args is None else args)
+        print_error(problem)
+        sys.exit(problem.exit_code)
+    except typer.Abort:
+        err.print("aborted")
+        sys.exit(1)
     except MoneytrailError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
-        sys.exit(getattr(exc, "exit_code", 2))
+        print_error(exc)
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("aborted")
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 __all__ = ["app", "main"]

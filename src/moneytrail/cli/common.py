@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+
+from moneytrail.errors import MoneytrailError
 
 if TYPE_CHECKING:
     from moneytrail.service.workspace import Workspace
@@ -52,3 +54,77 @@ def progress_bar(label: str, total: int) -> Iterator[Callable[[int, int], None]]
                   disable=total < 5000 or not err.is_terminal) as bar:
         task = bar.add_task(label, total=total)
         yield lambda done, all_: bar.update(task, completed=done, total=all_)
+
+
+# typer vendors click since 0.24 (typer._click); older versions use click itself. The module
+# that defines typer.BadParameter holds the exception classes either way.
+CLICK_ERRORS = sys.modules[typer.BadParameter.__module__]
+
+
+def print_error(exc: MoneytrailError) -> None:
+    """One line on stderr: `error: <file>, field '<f>', value '<v>': <what is wrong>`."""
+    from rich.markup import escape
+
+    err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
+
+
+def usage_error(exc: Exception, args: Sequence[str]) -> MoneytrailError:
+    """A click/typer usage error (unknown command or option, missing argument, a value of the
+    wrong type such as `--draws abc`) as one `MoneytrailError` naming the command, the option
+    and the value given: `moneytrail trace, field '--draws', value 'abc': ...` (exit 2)."""
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "moneytrail"
+    message = " ".join(str(getattr(exc, "message", exc)).split()).rstrip(".")
+    param = getattr(exc, "param", None)
+    hint = f" (see '{command} --help')"
+    kind = type(exc).__name__
+    if kind == "NoSuchOption":
+        possibilities = sorted(getattr(exc, "possibilities", None) or [])
+        maybe = f"; did you mean {' or '.join(possibilities[:3])}?" if possibilities else ""
+        return MoneytrailError(f"no such option{maybe}{hint}", file=command,
+                               field=getattr(exc, "option_name", None))
+    if param is None:
+        return MoneytrailError(f"{_lower_first(message)}{hint}", file=command)
+    opts = list(getattr(param, "opts", None) or [])
+    is_option = bool(opts) and opts[0].startswith("-")
+    name = ([o for o in opts if o.startswith("--")] or opts)[0] if is_option else \
+        str(getattr(param, "name", "") or "").upper()
+    what = "option" if is_option else "argument"
+    if kind == "MissingParameter":
+        return MoneytrailError(f"missing {what}{hint}", file=command, field=name)
+    return MoneytrailError(f"invalid {what} value: {_plain(message)}{hint}", file=command,
+                           field=name, value=_given_value(exc, opts, args))
+
+
+def _plain(message: str) -> str:
+    """pydantic's wording of a type error, said plainly."""
+    if "valid integer" in message:
+        return "expected a whole number"
+    if "valid number" in message:
+        return "expected a number"
+    return _lower_first(message)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _given_value(exc: Exception, opts: Sequence[str], args: Sequence[str]) -> object:
+    """The text the user typed for the option: from the validation error, else from argv."""
+    cause = exc.__cause__
+    errors = getattr(cause, "errors", None)
+    if callable(errors):
+        try:
+            first = errors()[0]
+        except (IndexError, TypeError):
+            first = {}
+        if "input" in first:
+            return first["input"]
+    found = None
+    for i, arg in enumerate(args):
+        for opt in opts:
+            if arg == opt and i + 1 < len(args):
+                found = args[i + 1]
+            elif opt.startswith("--") and arg.startswith(opt + "="):
+                found = arg[len(opt) + 1:]
+    return found

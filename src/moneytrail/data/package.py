@@ -94,6 +94,10 @@ class DataPackage:
                 if not header:
                     raise DataPackageError("empty CSV file (no header row)", file=str(path))
                 for row in reader:
+                    if any("\x00" in cell for cell in row):
+                        raise DataPackageError("a cell holds a NUL character (is this a "
+                                               "binary file?)",
+                                               file=f"{path}:{reader.line_num}")
                     if row and len(row) != len(header):
                         raise DataPackageError(
                             f"row has {len(row)} fields, the header has {len(header)}",
@@ -110,18 +114,48 @@ class DataPackage:
 
 
 def open_package(path: str | Path | None = None) -> DataPackage:
-    """Open a data package folder (or its datapackage.json); the bundled one by default."""
+    """Open a data package folder (or its datapackage.json); the bundled one by default.
+
+    Raises DataPackageError naming the path given: a file other than datapackage.json, a
+    missing path, a folder without datapackage.json, or a descriptor that is not a JSON
+    object; ResourceError when the descriptor cannot be read (permissions)."""
+    from moneytrail.errors import ResourceError
+
+    expected = "a data package folder (one holding datapackage.json) is expected"
     root = Path(path) if path is not None else bundled_path()
     if root.is_file():
+        if root.name != DESCRIPTOR:
+            raise DataPackageError(f"this is a file, not a data package: {expected}",
+                                   file=str(root))
         root = root.parent
+    elif not root.exists():
+        raise DataPackageError(f"no such folder: {expected}", file=str(root))
+    elif not root.is_dir():
+        raise DataPackageError(f"not a folder: {expected}", file=str(root))
     descriptor_path = root / DESCRIPTOR
     try:
         descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DataPackageError("no datapackage.json here", file=str(root)) from None
+        raise DataPackageError(f"no datapackage.json in this folder: {expected}",
+                               file=str(root)) from None
+    except IsADirectoryError:
+        raise DataPackageError("datapackage.json is a folder, not a file",
+                               file=str(descriptor_path)) from None
+    except PermissionError:
+        raise ResourceError("cannot read the file (permission denied)",
+                            file=str(descriptor_path)) from None
+    except UnicodeDecodeError as exc:
+        raise DataPackageError(f"not UTF-8 text (byte {exc.start})",
+                               file=str(descriptor_path)) from None
     except json.JSONDecodeError as exc:
         raise DataPackageError(f"invalid JSON ({exc.msg} at line {exc.lineno})",
                                file=str(descriptor_path)) from None
+    except RecursionError:
+        raise DataPackageError("invalid JSON (nested too deeply)",
+                               file=str(descriptor_path)) from None
+    if not isinstance(descriptor, dict):
+        raise DataPackageError(f"a descriptor is a JSON object, not a {type(descriptor).__name__}",
+                               file=str(descriptor_path))
     return DataPackage(root=root, descriptor=descriptor)
 
 

@@ -6,6 +6,8 @@ solved, which is what makes large tables (EXIOBASE has ~9,800 sectors) cheap to 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -32,6 +34,10 @@ FACTOR_WORDS = {
     "value_added": ("value added", "value-added", "gva"),
 }
 ABROAD = "ROW"
+FACTOR_TOLERANCE = 1e-3
+"""How far a factor block's column may be from the table's own total (x - column sums of Z),
+as a share of the sector's output x: 0.1 %, room for the rounding of published tables. Pass
+`factor_tolerance` to `IOModel.from_pymrio` to loosen it (math.inf: no check)."""
 SPARSE_DENSITY = 0.2
 
 
@@ -114,6 +120,35 @@ def aligned_rows(frame: pd.DataFrame, reference: pd.Index, what: str,
     return frame if frame.index.equals(reference) else frame.reindex(index=reference)
 
 
+def aligned_columns(frame: pd.DataFrame, reference: pd.Index, what: str,
+                    reference_name: str) -> pd.DataFrame:
+    """frame with its columns in the reference order (matched by label), or a ModelError."""
+    same_labels(frame.columns, reference, f"{what} columns", reference_name)
+    return frame if frame.columns.equals(reference) else frame.reindex(columns=reference)
+
+
+def outside_inputs(A: np.ndarray | sp.csr_array, x: np.ndarray) -> np.ndarray:
+    """What each sector pays outside the inter-industry block, in money: x - column sums of
+    Z = (1 - column sums of A) x. A factor block must add up to it."""
+    return (1.0 - np.asarray(A.sum(axis=0)).ravel()) * x
+
+
+def numbers_of(frame: pd.DataFrame, what: str) -> np.ndarray:
+    """A table's cells as floats, or a ModelError naming the first cell that is not a number."""
+    try:
+        return frame.to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        for column in frame.columns:
+            for row, cell in frame[column].items():
+                try:
+                    float(cell)
+                except (TypeError, ValueError):
+                    raise ModelError(f"{what} must hold numbers",
+                                     field=f"{what}[{key_text(row)}, {key_text(column)}]",
+                                     value=cell) from None
+        raise
+
+
 def finite_values(values: np.ndarray, what: str) -> np.ndarray:
     if not np.all(np.isfinite(values)):
         raise ModelError(f"{what} has NaN or infinite entries", field=what)
@@ -129,36 +164,59 @@ def as_frame(table: Any, what: str) -> pd.DataFrame:
     return table
 
 
-def model_from_pymrio(cls, io: Any, *, factor_map: dict[str, str] | None = None):
+def model_from_pymrio(cls, io: Any, *, factor_map: dict[str, str] | None = None,
+                      factor_tolerance: float = FACTOR_TOLERANCE):
     """An IOModel whose entities are (region, sector) pairs of a pymrio IOSystem.
 
-    Every table is matched by label, never by position: A's or Z's rows are put in the order
-    of their columns, x and Y rows and the factor block's columns likewise; a table whose
-    labels differ is refused with a message naming them."""
+    The model's label order (`model.labels`, the order `solve` reads a positional array in) is
+    the order of the table's rows (A's or Z's index), which is also the order of pymrio's x
+    and Y. Every table is matched by label, never by position: A's or Z's columns are put in
+    the order of their rows, x and Y rows and the factor block's columns likewise; a table
+    whose labels differ is refused with a message naming them.
+
+    A factor block (`io.factor_inputs.F`) that splits value added must add up to the table's
+    own totals, x - column sums of Z, within `factor_tolerance` of each sector's output
+    (see `factor_flows`)."""
+    if isinstance(factor_tolerance, bool) or not isinstance(factor_tolerance, int | float) \
+            or not factor_tolerance >= 0:
+        raise ModelError("factor_tolerance must be a share of output >= 0 (math.inf: no "
+                         "check)", field="factor_tolerance", value=factor_tolerance)
+    x = demand = None
     if getattr(io, "A", None) is not None:
         frame = as_frame(io.A, "A")
-        columns = frame.columns
-        unique_labels(columns, "A columns")
-        frame = aligned_rows(frame, columns, "A", "A's columns")
-        A = compact(finite_values(frame.to_numpy(dtype=float), "A"))
+        rows = frame.index
+        if len(rows) == 0:
+            raise ModelError("the table has no sectors (A is empty)", field="A")
+        unique_labels(rows, "A rows")
+        frame = aligned_columns(frame, rows, "A", "A's rows")
+        A = compact(finite_values(numbers_of(frame, "A"), "A"))
+        if getattr(io, "x", None) is not None:
+            x_frame = aligned_rows(as_frame(io.x, "x"), rows, "x", "A's rows")
+            x = finite_values(numbers_of(x_frame, "x").sum(axis=1), "x")
+        elif getattr(io, "Y", None) is not None and factor_block(io) is not None:
+            Y = aligned_rows(as_frame(io.Y, "Y"), rows, "Y", "A's rows")
+            demand = finite_values(numbers_of(Y, "Y"), "Y").sum(axis=1)
     elif getattr(io, "Z", None) is not None:
         frame = as_frame(io.Z, "Z")
-        columns = frame.columns
-        unique_labels(columns, "Z columns")
-        frame = aligned_rows(frame, columns, "Z", "Z's columns")
-        Z = finite_values(frame.to_numpy(dtype=float), "Z")
+        rows = frame.index
+        if len(rows) == 0:
+            raise ModelError("the table has no sectors (Z is empty)", field="Z")
+        unique_labels(rows, "Z rows")
+        frame = aligned_columns(frame, rows, "Z", "Z's rows")
+        Z = finite_values(numbers_of(frame, "Z"), "Z")
         if getattr(io, "x", None) is not None:
-            x_frame = aligned_rows(as_frame(io.x, "x"), columns, "x", "Z's columns")
-            x = finite_values(x_frame.to_numpy(dtype=float).sum(axis=1), "x")
+            x_frame = aligned_rows(as_frame(io.x, "x"), rows, "x", "Z's rows")
+            x = finite_values(numbers_of(x_frame, "x").sum(axis=1), "x")
         elif getattr(io, "Y", None) is not None:
-            Y = aligned_rows(as_frame(io.Y, "Y"), columns, "Y", "Z's columns")
-            x = Z.sum(axis=1) + finite_values(Y.to_numpy(dtype=float), "Y").sum(axis=1)
+            Y = aligned_rows(as_frame(io.Y, "Y"), rows, "Y", "Z's rows")
+            x = Z.sum(axis=1) + finite_values(numbers_of(Y, "Y"), "Y").sum(axis=1)
         else:
             raise ModelError("pymrio system has neither A, x nor Y", field="io")
         A = compact(coefficients_from_Z(Z, x))
         del Z
     else:
         raise ModelError("pymrio system has neither A nor Z", field="io")
+    columns = rows
     values = A.data if sp.issparse(A) else A
     if not np.all(np.isfinite(values)):
         raise ModelError("A has non-finite coefficients", field="A")
@@ -173,23 +231,40 @@ def model_from_pymrio(cls, io: Any, *, factor_map: dict[str, str] | None = None)
     entities = pd.DataFrame({"id": labels, "name": labels, "kind": "sector",
                              "owner_country": regions, "groups": regions})
     entities["group_list"] = [[r] if r else [] for r in regions]
-    flows = factor_flows(io, labels, regions, index, factor_map)
     from moneytrail.model.satellites import satellites_from_pymrio
 
-    model = cls(labels=labels, A=A, entities=entities, flows=flows,
+    model = cls(labels=labels, A=A, entities=entities,
+                flows=factor_flows(None, labels, regions, index, None),
                 source=f"pymrio {getattr(io, 'name', '')}".strip())
     model.check_productive(where="pymrio system")
     satellites = satellites_from_pymrio(io, columns, A)   # every extension, with its units
     if satellites is not None:
-        from dataclasses import replace
-
         model = replace(model, satellites=satellites)
-    return model
+    if factor_block(io) is None:
+        return model
+    if x is None and demand is not None:
+        from moneytrail.engine import linalg
+
+        x = linalg.solve_leontief(A, demand)      # A and Y only: x = (I - A)^-1 y, solved
+    flows = factor_flows(io, labels, regions, index, factor_map,
+                         totals=None if x is None else (outside_inputs(A, x), x),
+                         tolerance=factor_tolerance)
+    return replace(model, flows=flows)
+
+
+def factor_block(io: Any) -> Any:
+    """The factor-input block F of a pymrio system, or None."""
+    extension = getattr(io, "factor_inputs", None)
+    F = getattr(extension, "F", None) if extension is not None else None
+    return None if F is None or not len(F.index) else F
 
 
 def classify_rows(names: list[str], factor_map: dict[str, str] | None) -> list[str]:
     """The factor of each factor-input row: `factor_map` first, then the row's own name.
     Rows that cannot be classified are refused, all named, with the fix (a factor_map)."""
+    if factor_map is not None and not isinstance(factor_map, Mapping):
+        raise ModelError("factor_map must be a mapping of factor-row names to factors",
+                         field="factor_map", value=type(factor_map).__name__)
     factor_map = factor_map or {}
     wrong = {k: v for k, v in factor_map.items() if v not in FACTORS}
     if wrong:
@@ -213,7 +288,9 @@ def classify_rows(names: list[str], factor_map: dict[str, str] | None) -> list[s
     return [factor for factor in factors if factor is not None]    # all known by now
 
 
-def factor_flows(io: Any, labels, regions, columns, factor_map) -> pd.DataFrame:
+def factor_flows(io: Any, labels, regions, columns, factor_map, *,
+                 totals: tuple[np.ndarray, np.ndarray] | None = None,
+                 tolerance: float = FACTOR_TOLERANCE) -> pd.DataFrame:
     """Split each sector's value added by the factor-input rows of the table, if any.
 
     Each row is classified by the table's own name for it (or `factor_map`): labour, capital
@@ -222,11 +299,19 @@ def factor_flows(io: Any, labels, regions, columns, factor_map) -> pd.DataFrame:
     subsidies exceed taxes), and so does their sum: a sector whose value added is negative
     still has its labour, capital and taxes, whose weights (shares of the sum) add up to 1.
     A sector whose factor rows are all zero keeps one `value_added` flow; one whose rows are
-    not zero but add up to exactly zero cannot be split into shares and is refused."""
-    extension = getattr(io, "factor_inputs", None)
-    F = getattr(extension, "F", None) if extension is not None else None
+    not zero but add up to exactly zero cannot be split into shares and is refused.
+
+    The block must be the money the table says each sector pays outside the inter-industry
+    block: when it splits that money (two or more kinds: labour, capital, tax, imports) and
+    the table's totals are known (`totals` = (x - column sums of Z, x), the table's units), each
+    sector's rows must add up to its total within `tolerance` x output, or the table is refused
+    naming the sectors and the gap (a block that is not the table's own would split the
+    money in proportions it does not have). A block of one kind only (e.g. pymrio's test
+    system, whose single "Value Added" row does not match its Z and x) carries no split, so
+    its values change no number and are not checked; nor is a block when x is unknown."""
+    F = factor_block(io)
     labels, regions = np.asarray(labels, dtype=object), np.asarray(regions, dtype=object)
-    if F is None or not len(F.index):
+    if F is None:
         return pd.DataFrame({"entity": labels, "factor": "value_added", "country": regions,
                              "owner_country": regions, "weight": 1.0})
     F = as_frame(F, "factor_inputs.F")
@@ -237,9 +322,11 @@ def factor_flows(io: Any, labels, regions, columns, factor_map) -> pd.DataFrame:
     factors = classify_rows(names, factor_map)
     keep = np.array([f != "ignore" for f in factors])
     codes, kinds = pd.factorize(pd.Index([f for f in factors if f != "ignore"]))
-    values = finite_values(F.to_numpy(dtype=float)[keep], "factor_inputs.F")
+    values = finite_values(numbers_of(F, "factor_inputs.F")[keep], "factor_inputs.F")
     grouped = np.zeros((len(kinds), values.shape[1]))
     np.add.at(grouped, codes, values)
+    if totals is not None and len(kinds) > 1:
+        check_factor_totals(values.sum(axis=0), *totals, labels, tolerance)
     totals = grouped.sum(axis=0)
     nonzero = np.any(grouped != 0, axis=0)
     scale = np.abs(grouped).sum(axis=0)
@@ -265,6 +352,28 @@ def factor_flows(io: Any, labels, regions, columns, factor_map) -> pd.DataFrame:
                             "weight": 1.0, "_j": np.flatnonzero(empty)})]
     out = pd.concat(frames, ignore_index=True).sort_values("_j", kind="stable")
     return out.drop(columns="_j").reset_index(drop=True)
+
+
+def check_factor_totals(block: np.ndarray, totals: np.ndarray, output: np.ndarray,
+                        labels: np.ndarray, tolerance: float) -> None:
+    """Refuse a factor block whose column sums miss the table's totals (x - column sums of Z)
+    by more than `tolerance` x the sector's output, naming the sectors and the gaps."""
+    gap = block - totals
+    allowed = tolerance * np.abs(output) + 1e-9 * max(float(np.abs(output).max(initial=0)), 1.0)
+    bad = np.flatnonzero(np.abs(gap) > allowed)
+    if not len(bad):
+        return
+    worst = bad[np.argsort(-np.abs(gap[bad]) / np.maximum(np.abs(output[bad]), 1e-300))]
+    shown = "; ".join(f"{labels[j]}: rows add up to {block[j]:.6g}, the table says "
+                      f"{totals[j]:.6g} (x {output[j]:.6g} - inputs {output[j] - totals[j]:.6g})"
+                      for j in worst[:3])
+    more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
+    raise ModelError(
+        f"the factor block does not add up to the table's value added (x - column sums of Z) "
+        f"in {len(bad)} sector{'s' if len(bad) > 1 else ''} ({shown}{more}); beyond "
+        f"{tolerance:.3g} of output. Add the missing rows (e.g. imports, or a discrepancy "
+        "row named in factor_map), or pass factor_tolerance= to accept the gap",
+        field="factor_inputs", value=str(labels[worst[0]]))
 
 
 def model_to_pymrio(model, final_demand: Any = None):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import PurePath
 from typing import Any
 
 import numpy as np
@@ -60,6 +61,9 @@ def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None =
                          value=type(model).__name__)
     if not isinstance(plan, Plan):
         if model is None:
+            if isinstance(plan, str | PurePath):
+                raise ModelError("trace takes a plan, not a file name: load it first with "
+                                 "mt.load_scenario(path)", field="plan", value=str(plan))
             raise ModelError("tracing a final-demand vector needs a model", field="model")
         vector = model.solve_input(plan)
         totals = vector.sum(axis=-1)

@@ -10,6 +10,7 @@ of its period), and claims with the same `as_of` are broken by the larger centra
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 
 import pandas as pd
@@ -88,7 +89,10 @@ def select_deals(tables: Tables, *, region: str | Sequence[str] | None = None,
                                   field=f"--{column}", value=value)
         if values:
             mask &= deals[column].isin(values)
-    if year:
+    if year is not None:
+        if isinstance(year, bool) or not isinstance(year, numbers.Integral) \
+                or not 1900 <= year <= 2100:
+            raise LedgerError("year out of range (1900 to 2100)", field="--year", value=year)
         mask &= deals["announced"].str[:4] == str(int(year))
     if stage:
         check_stage(stage)

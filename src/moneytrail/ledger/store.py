@@ -142,7 +142,14 @@ class Ledger:
 
     def history(self, kind: str | None = None, key: str | None = None,
                 limit: int | None = None) -> pd.DataFrame:
-        """Revisions, newest first: who changed what, when, why, and the fields changed."""
+        """Revisions, newest first: who changed what, when, why, and the fields changed.
+        `limit`: the newest N (1 to 1,000,000,000), all when None."""
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)
+                                  or not 1 <= limit <= 1_000_000_000):
+            from moneytrail.errors import MoneytrailError
+
+            raise MoneytrailError("limit must be a whole number from 1 to 1,000,000,000",
+                                  field="limit", value=limit)
         query = select(Revision).order_by(Revision.id.desc())
         if kind:
             check_kind(kind)

@@ -2,6 +2,13 @@
 
 The rules run on the whole state a write would produce (store plus incoming rows), so a refused
 write names the offending row and field and the store is never left inconsistent.
+
+Every number cell (claim amounts low/central/high, FX rates, deflator indices, population, GDP)
+is a finite number of at most MAX_AMOUNT = 1e17, the same cap as a scenario's budget
+(`scenarios.schema.MAX_BUDGET`): about a thousand times world GDP in USD or EUR, yet above the
+largest real amounts in the currencies with the smallest unit, so it only refuses typos such as
+an amount in units where millions were meant twice over, or 1e30. The cap holds for every
+ledger write: `moneytrail ledger import`/`add`/`edit`, the web editor and the JSON API.
 """
 
 from __future__ import annotations
@@ -50,6 +57,7 @@ REQUIRED = {
     "gdp": ("country", "year", "value", "currency", "source"),
 }
 
+MAX_AMOUNT = 1e17      # = scenarios.schema.MAX_BUDGET (tests check they agree)
 Row = dict[str, object]          # canonical record plus '_file', '_line' (and '_section')
 Tables = dict[str, list[Row]]
 
@@ -93,8 +101,14 @@ def basic_problems(kind: Kind, rows: list[Row]) -> list[Problem]:
             if not row.get(column):
                 problems.append(problem(row, column, "", "required value is missing"))
         for column in kind.numbers:
-            if row.get(column) and number(row[column]) is None:
+            value = number(row[column]) if row.get(column) else None
+            if row.get(column) and value is None:
                 problems.append(problem(row, column, row[column], "not a number"))
+            elif value is not None and abs(value) > MAX_AMOUNT:
+                problems.append(problem(row, column, row[column],
+                                        f"more than {MAX_AMOUNT:.0e} (the cap on any amount: "
+                                        "about a thousand times world GDP): check the amount "
+                                        "and its unit"))
         for column in kind.integers:
             if row.get(column) and not re.fullmatch(r"\d{4}", str(row[column])):
                 problems.append(problem(row, column, row[column], "not a year"))
@@ -207,8 +221,10 @@ def claim_problems(rows: list[Row], deal_ids: set[str], source_ids: set[str],
         if row["stage"] and row["stage"] not in STAGES:
             problems.append(problem(row, "stage", row["stage"],
                                     f"must be one of {', '.join(STAGES)}"))
-        problems += [p for p in interval_row_problems(row, *where(row), below="negative amount")
-                     if p.message != "not a number"]       # basic_problems names those
+        problems += [p for p in interval_row_problems(row, *where(row), below="negative amount",
+                                                      upper=MAX_AMOUNT)
+                     if p.message != "not a number"      # basic_problems names those
+                     and not p.message.startswith("above")]
         currency, year = str(row["currency"]), str(row["price_year"])
         if currency and (not CURRENCY_RE.match(currency) or currency not in currencies):
             problems.append(problem(row, "currency", currency,
@@ -251,25 +267,44 @@ def claim_problems(rows: list[Row], deal_ids: set[str], source_ids: set[str],
     return problems
 
 
+def series_cell_problems(name: str, rows: list[Row]) -> list[Problem]:
+    """The rules on a macro series' own cells (fx, deflator, population, gdp): required cells,
+    numbers that are finite, positive and at most MAX_AMOUNT, years, unique keys, and for fx
+    a currency code other than EUR. Shared by `moneytrail validate` and by every command
+    that reads the series (`trace` reads macro/fx.csv for its currencies: `check_fx`)."""
+    kind = KINDS[name]
+    problems = basic_problems(kind, rows)
+    for row in rows:
+        value_column = kind.numbers[0]
+        value = number(row[value_column])
+        if value is not None and value <= 0:
+            problems.append(problem(row, value_column, row[value_column], "must be > 0"))
+        if name == "fx" and (row["currency"] == "EUR"
+                             or not CURRENCY_RE.match(str(row["currency"]))):
+            problems.append(problem(row, "currency", row["currency"],
+                                    "not a currency code (other than EUR)"))
+    return problems
+
+
+def check_fx(frame: pd.DataFrame) -> None:
+    """Refuse a macro/fx.csv table (as read by `DataPackage.table`) that breaks a cell rule,
+    with one line naming file:line, field and value (see `series_cell_problems`)."""
+    kind = KINDS["fx"]
+    rows, column_problems = frame_rows(kind, frame)
+    problems = column_problems or series_cell_problems("fx", rows)
+    raise_first(problems, hint="; `moneytrail validate` lists them")
+
+
 def series_problems(tables: Tables, source_ids: set[str], currencies: set[str],
                     rates: set[tuple[str, str]]) -> list[Problem]:
     problems: list[Problem] = []
     for name in ("fx", "deflator", "population", "gdp"):
-        kind = KINDS[name]
         rows = tables.get(name, [])
-        problems += basic_problems(kind, rows)
+        problems += series_cell_problems(name, rows)
         for row in rows:
-            value_column = kind.numbers[0]
-            value = number(row[value_column])
-            if value is not None and value <= 0:
-                problems.append(problem(row, value_column, row[value_column], "must be > 0"))
             if row["source"] and row["source"] not in source_ids:
                 problems.append(problem(row, "source", row["source"], "unknown source id"))
-            if name == "fx":
-                if row["currency"] == "EUR" or not CURRENCY_RE.match(str(row["currency"])):
-                    problems.append(problem(row, "currency", row["currency"],
-                                            "not a currency code (other than EUR)"))
-            elif name == "deflator" and row["series"] not in DEFLATOR_OF.values():
+            if name == "deflator" and row["series"] not in DEFLATOR_OF.values():
                 problems.append(problem(row, "series", row["series"],
                                         f"unknown series (use {', '.join(DEFLATOR_OF.values())})"))
             elif name == "gdp":

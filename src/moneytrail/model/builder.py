@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from pathlib import Path
 
 import numpy as np
@@ -59,5 +60,8 @@ def build_model(chain: ValueChain, year: int) -> IOModel:
 
 
 def load_model(year: int = 2025, *, path: str | Path | None = None) -> IOModel:
-    """The bundled data package (or one at `path`) as a model of `year`."""
+    """The bundled data package (or one at `path`) as a model of `year` (an integer; a
+    year without cost data is a ModelError naming the years there are)."""
+    if isinstance(year, bool) or not isinstance(year, numbers.Integral):
+        raise ModelError("year must be a whole number such as 2025", field="year", value=year)
     return build_model(load_valuechain(None if path is None else str(path)), int(year))

@@ -111,13 +111,17 @@ class IOModel:
         A Series (or a mapping) is aligned by label: its index names entities (a pymrio
         (region, sector) index works too); entities it does not name get zero demand, and a
         label the model does not know is refused with a message naming it. A DataFrame holds
-        one final demand per column, its rows aligned the same way. Arrays are by position:
+        one final demand per column, its rows aligned the same way. Arrays are by position in
+        the model's own label order `self.labels` (for `from_pymrio`, the table's row order):
         a vector of n entries or an (n, k) matrix of k columns. NaN or infinite entries are
         refused in every form; negative entries (imports, inventory changes) are allowed.
 
         Solves; never forms the inverse. The method is picked so that it converges on any
         productive table (see `linalg.solve_leontief`).
         """
+        if isinstance(tol, bool) or not isinstance(tol, int | float) or not 0 < tol < 1:
+            raise ModelError("tol must be a number between 0 and 1 (e.g. 1e-12)", field="tol",
+                             value=tol)
         if isinstance(f, Mapping):
             f = self._mapping_series(f)
         if isinstance(f, pd.Series):
@@ -255,10 +259,28 @@ class IOModel:
         return out
 
     @classmethod
-    def from_pymrio(cls, io: Any, *, factor_map: dict[str, str] | None = None) -> IOModel:
-        from moneytrail.engine.mrio import model_from_pymrio
+    def from_pymrio(cls, io: Any, *, factor_map: dict[str, str] | None = None,
+                    factor_tolerance: float | None = None) -> IOModel:
+        """A model over the (region, sector) pairs of a pymrio IOSystem (A, or Z with x or Y;
+        optionally a factor-input block `io.factor_inputs.F` splitting value added).
 
-        return model_from_pymrio(cls, io, factor_map=factor_map)
+        Labels: `labels` follow the table's rows (the index of A or Z, which is pymrio's order
+        of x and Y), so a positional array given to `solve` is read in that order; Z's
+        columns, x, Y and F's columns are matched to the rows by label, whatever order they
+        are listed in, and refused (naming the labels) when they differ.
+
+        Factor block: each row is classified by its name or `factor_map` (labour, capital,
+        tax, value_added, imports, ignore). A block that splits value added must add up, for
+        each sector, to x - column sums of Z within `factor_tolerance` (default 1e-3) of the
+        sector's output; otherwise a ModelError names the sectors and the gap.
+
+        Raises ModelError for mismatched labels, NaN or infinite cells, an unproductive table,
+        unclassifiable factor rows, or a factor block that does not add up."""
+        from moneytrail.engine.mrio import FACTOR_TOLERANCE, model_from_pymrio
+
+        return model_from_pymrio(cls, io, factor_map=factor_map,
+                                 factor_tolerance=FACTOR_TOLERANCE if factor_tolerance is None
+                                 else factor_tolerance)
 
     def link(self, table: IOModel, links: dict[str, dict[str, float]]) -> IOModel:
         """A hybrid model: entities of this model buy part of their inputs from table sectors.

@@ -3,6 +3,8 @@
 Valid ranges of every field (anything outside is refused with the file, field and value):
 
 - `id`: equals the file name (without .yaml) when loaded from a file; `title`: text.
+- Whole numbers (`year`, `price_year`, `draws`, `seed`, `horizon_years`, `spend_years`) are
+  integers in every form: `year: "2025"`, `year: true` or `year: 2025.0` is refused.
 - `year`, `price_year`: 1990..2100 (whether the data cover the year is checked against the data
   package when the model is built); `as_of`: a real date.
 - `currency`: three capital letters (ISO 4217); whether the FX table knows it is checked by
@@ -63,6 +65,13 @@ class Interval(Strict):
     source: str | None = None
     reliability: str | None = None
     note: str | None = None
+
+    @field_validator("central", "low", "high", mode="before")
+    @classmethod
+    def _not_a_boolean(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError(f"a share must be a number, got {value}")
+        return value
 
     @model_validator(mode="after")
     def _ordered(self) -> Interval:
@@ -208,7 +217,9 @@ class Condition(Strict):
 
 
 def _interval(value: Any) -> Any:
-    return {"central": value} if isinstance(value, int | float) else value
+    """A bare share is the central value of an interval (a wrong type is then named as
+    `central`'s, e.g. a string where a number belongs)."""
+    return {"central": value} if isinstance(value, int | float | str) else value
 
 
 class Plan(Strict):
@@ -217,9 +228,9 @@ class Plan(Strict):
     id: str
     title: str
     description: str = ""
-    year: int = Field(ge=YEARS[0], le=YEARS[1])
+    year: int = Field(ge=YEARS[0], le=YEARS[1], strict=True)
     currency: str = Field(pattern=r"^[A-Z]{3}$")
-    price_year: int | None = Field(default=None, ge=YEARS[0], le=YEARS[1])
+    price_year: int | None = Field(default=None, ge=YEARS[0], le=YEARS[1], strict=True)
     buyer_region: str = "EU"
     budget: Budget
     spend: dict[str, Interval]
@@ -228,9 +239,9 @@ class Plan(Strict):
     seed: int = Field(default=1, ge=0, le=MAX_SEED, strict=True)
     conditions: list[Condition] = Field(default_factory=list)
     site_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
-    horizon_years: int = Field(default=5, ge=1, le=30)
+    horizon_years: int = Field(default=5, ge=1, le=30, strict=True)
     # years the budget is spent over (default: horizon_years); market sizes are annual
-    spend_years: int | None = Field(default=None, ge=1, le=30)
+    spend_years: int | None = Field(default=None, ge=1, le=30, strict=True)
     renewable_share: Interval | None = None
     as_of: dt.date | None = None
     path: str | None = Field(default=None, exclude=True)
@@ -309,17 +320,35 @@ def _error_value(data: Any, loc: tuple) -> Any:
         in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
         if in_dict or in_list:
             node = node[part]
+        elif not isinstance(node, dict | list):
+            return node          # a bare share read as an interval's central value
         else:
             return None
     return node if not isinstance(node, dict | list) else None
 
 
-def parse_scenario(data: Any, *, source: str = "<scenario>") -> Plan:
-    """Validate a scenario mapping; the first problem becomes a ScenarioError."""
+def parse_scenario(data: Any, *, source: str = "<scenario>", strict: bool = False) -> Plan:
+    """Validate a scenario mapping; the first problem becomes a ScenarioError.
+
+    With `strict` (the HTTP API's JSON bodies) every value must have its JSON type: numbers
+    as numbers, whole numbers (year, draws, seed, ...) as integers, text as strings; dates
+    are ISO strings. `"year": "2025"` or `"seed": "1"` is refused naming the field and value.
+    Without it (YAML files, Python) a number written as text is still read as a number."""
     if not isinstance(data, dict):
         raise ScenarioError("a scenario must be a mapping of keys to values", file=source)
     try:
-        plan = Plan.model_validate(data)
+        if strict:
+            import json
+
+            try:
+                text = json.dumps(data)
+            except (TypeError, ValueError):
+                raise ScenarioError("a strict scenario holds JSON values only (objects, "
+                                    "arrays, text, numbers, true/false, null)",
+                                    file=source) from None
+            plan = Plan.model_validate_json(text, strict=True)
+        else:
+            plan = Plan.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = tuple(p for p in error["loc"] if not str(p).startswith("function"))
@@ -329,9 +358,30 @@ def parse_scenario(data: Any, *, source: str = "<scenario>") -> Plan:
             value = loc[-1] if loc else None
         else:
             value = _error_value(data, loc)
+            if error["type"].endswith("_type") and strict:
+                message = f"{message} (got {json_type(value)})"
         raise ScenarioError(message, file=source, field=_field_path(loc) or None,
                             value=value) from None
     return plan.model_copy(update={"path": source})
+
+
+def json_type(value: Any) -> str:
+    """The JSON name of a value's type, for messages about strict JSON bodies."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number with a fraction" if not float(value).is_integer() else "a float"
+    if isinstance(value, list | tuple):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
 
 
 def max_draws() -> int:
@@ -339,9 +389,14 @@ def max_draws() -> int:
     return yamlio.limit(DRAWS_VARIABLE, MAX_DRAWS)
 
 
-def check_draws(draws: Any, *, field: str = "draws", file: str | None = None) -> int:
+def check_draws(draws: Any, *, field: str = "draws", file: str | None = None,
+                strict: bool = False) -> int:
     """A draw count from any front end (CLI option, API argument) checked before work starts:
-    a whole number in 1..max_draws(); above the limit a LimitError says how to raise it."""
+    a whole number in 1..max_draws(); above the limit a LimitError says how to raise it.
+    `strict` (JSON bodies) takes integers only, not text such as "100"."""
+    if strict and (isinstance(draws, bool) or not isinstance(draws, numbers.Integral)):
+        raise ScenarioError(f"draws must be a whole number (got {json_type(draws)})",
+                            file=file, field=field, value=draws)
     if isinstance(draws, bool) or not isinstance(draws, numbers.Real | str):
         raise ScenarioError("draws must be a whole number", file=file, field=field,
                             value=draws)
@@ -360,8 +415,13 @@ def check_draws(draws: Any, *, field: str = "draws", file: str | None = None) ->
     return number
 
 
-def check_seed(seed: Any, *, field: str = "seed", file: str | None = None) -> int:
-    """A random seed from any front end: a whole number in 0..2**63 - 1."""
+def check_seed(seed: Any, *, field: str = "seed", file: str | None = None,
+               strict: bool = False) -> int:
+    """A random seed from any front end: a whole number in 0..2**63 - 1. `strict` (JSON
+    bodies) takes integers only, not text such as "1"."""
+    if strict and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+        raise ScenarioError(f"seed must be a whole number from 0 to 2**63 - 1 (got "
+                            f"{json_type(seed)})", file=file, field=field, value=seed)
     try:
         number = int(str(seed).replace("_", "")) if not isinstance(seed, bool) else None
     except ValueError:
@@ -386,6 +446,10 @@ def load_scenario(path: str | Path) -> Plan:
 
     Size and node limits, duplicate keys, folders and binary files are refused before any
     work starts (see `moneytrail.scenarios.yamlio`)."""
+    if not isinstance(path, str | Path):
+        raise ScenarioError("load_scenario takes the path of a YAML file (a str or Path; use "
+                            "parse_scenario for a mapping)", field="path",
+                            value=type(path).__name__)
     path = Path(path)
     data = yamlio.read_yaml(path, ScenarioError, what="scenario file")
     plan = parse_scenario(data, source=str(path))

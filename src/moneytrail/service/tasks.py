@@ -74,7 +74,11 @@ def known_currencies(ws: Workspace) -> set[str]:
     package = ws.package
     if not package.has("macro-fx"):
         return {"EUR", "USD"}
-    return {"EUR"} | set(package.table("macro-fx")["currency"])
+    from moneytrail.ledger.validate import check_fx
+
+    fx = package.table("macro-fx")
+    check_fx(fx)                # the cell rules `moneytrail validate` applies (issue 9)
+    return {"EUR"} | set(fx["currency"])
 
 
 def check_plan(ws: Workspace, plan: Plan) -> Plan:

@@ -14,10 +14,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from moneytrail.accounts.store import AccountError, AuthError, Throttled, Who
 from moneytrail.web import auth
+from moneytrail.web.query import checked_json_body
 
 router = APIRouter()
 WRITABLE = ("source", "deal", "claim")
@@ -191,22 +192,29 @@ def me(request: Request) -> JSONResponse:
 
 
 # -- JSON writes ---------------------------------------------------------------------------
-class AddBody(BaseModel):
+class StrictBody(BaseModel):
+    """JSON bodies are strict: each value in its JSON type ("expected_revision": "3" and
+    unknown keys are refused with a 422 naming the field and value)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class AddBody(StrictBody):
     """A new record and why it is added."""
 
-    record: dict[str, str | int | float | None]
+    record: dict[str, Any]              # JSON values; typed_fields checks each one
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class EditBody(BaseModel):
+class EditBody(StrictBody):
     """Changed fields, why, and the revision the editor read (stale edits are refused)."""
 
-    changes: dict[str, str | int | float | None]
+    changes: dict[str, Any]
     reason: str = Field(min_length=1, max_length=2000)
-    expected_revision: int
+    expected_revision: int = Field(ge=1, le=2 ** 63 - 1)
 
 
-class RevertBody(BaseModel):
+class RevertBody(StrictBody):
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -215,6 +223,35 @@ def writable(kind: str) -> str:
         raise HTTPException(404, f"There is nothing to write at this address ({', '.join(WRITABLE)}"
                                  " can be written).")
     return kind
+
+
+def typed_fields(kind: str, fields: dict[str, Any], what: str) -> dict[str, Any]:
+    """Ledger cells from a JSON body, each in its JSON type: amounts (low, central, high) as
+    numbers, years as integers, text as strings (null clears an optional cell). The ledger's
+    own rules (ranges, foreign keys, the amount cap) run afterwards, as for the CLI."""
+    from moneytrail.errors import MoneytrailError
+    from moneytrail.ledger.records import KINDS
+    from moneytrail.scenarios.schema import json_type
+
+    spec = KINDS[kind]
+    for name, value in fields.items():
+        if value is None:
+            continue
+        if name in spec.integers:
+            ok, expected = isinstance(value, int) and not isinstance(value, bool), "an integer"
+        elif name in spec.numbers:
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            expected = "a number"
+        else:
+            ok, expected = isinstance(value, str), "a string"
+        if not ok:
+            raise MoneytrailError(f"must be {expected} (got {json_type(value)})",
+                                  field=f"{what}.{name}", value=value)
+    return fields
+
+
+# after the caller's check, so anonymous or CSRF-less writes get their 401/403 first
+CheckedBody = Annotated[None, Depends(checked_json_body)]
 
 
 def written(result: Any) -> dict:
@@ -238,18 +275,23 @@ def get_record(request: Request, kind: str, key: str) -> dict:
 @router.post("/api/v1/ledger/{kind}", tags=["ledger"], status_code=201,
              summary="Add a source, deal or claim (editors; API key of scope write)")
 def add_record(request: Request, kind: str, body: AddBody,
-               who: Annotated[Who, Depends(auth.require_editor)]) -> dict:
+               who: Annotated[Who, Depends(auth.require_editor)],
+               _body: CheckedBody) -> dict:
     ledger = request.app.state.web.ledger
-    return written(ledger.add(writable(kind), body.record, author=who.name,
+    kind = writable(kind)
+    return written(ledger.add(kind, typed_fields(kind, body.record, "record"), author=who.name,
                               reason=reason_of(body.reason)))
 
 
 @router.patch("/api/v1/ledger/{kind}/{key}", tags=["ledger"],
               summary="Edit a source, deal or claim (editors; quote expected_revision)")
 def edit_record(request: Request, kind: str, key: str, body: EditBody,
-                who: Annotated[Who, Depends(auth.require_editor)]) -> dict:
+                who: Annotated[Who, Depends(auth.require_editor)],
+               _body: CheckedBody) -> dict:
     ledger = request.app.state.web.ledger
-    return written(ledger.edit(writable(kind), key, body.changes, author=who.name,
+    kind = writable(kind)
+    return written(ledger.edit(kind, key, typed_fields(kind, body.changes, "changes"),
+                               author=who.name,
                                reason=reason_of(body.reason),
                                expected_revision=body.expected_revision))
 
@@ -257,6 +299,7 @@ def edit_record(request: Request, kind: str, key: str, body: EditBody,
 @router.post("/api/v1/ledger/revisions/{number}/revert", tags=["ledger"],
              summary="Revert one revision (admins)")
 def revert_revision(request: Request, number: int, body: RevertBody,
-                    who: Annotated[Who, Depends(auth.require_admin)]) -> dict:
+                    who: Annotated[Who, Depends(auth.require_admin)],
+                    _body: CheckedBody) -> dict:
     ledger = request.app.state.web.ledger
     return written(ledger.revert(number, author=who.name, reason=reason_of(body.reason)))

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -30,6 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from moneytrail.errors import MoneytrailError
 from moneytrail.web import views
 from moneytrail.web.format import FILTERS
+from moneytrail.web.query import strict_json_body, strict_query
 from moneytrail.web.state import WebState
 from moneytrail.web.views import View
 
@@ -94,7 +95,9 @@ def create_app(db: str | None = None, data: str | None = None, *,
                   "(application/problem+json) naming the field and value.",
                   # no Swagger UI: it loads files from a CDN, which the CSP and the project forbid
                   openapi_url=f"{API}/openapi.json", docs_url=None, redoc_url=None,
-                  lifespan=lifespan)
+                  lifespan=lifespan,
+                  # unknown or repeated query parameters of /api/v1 routes: 400 (web.query)
+                  dependencies=[Depends(strict_query), Depends(strict_json_body)])
     state.workspace = workspace
     app.state.web = state
     app.state.workspace = workspace
@@ -185,10 +188,10 @@ def add_error_handlers(app: FastAPI) -> None:
     async def bad_input(request: Request, exc: MoneytrailError) -> Response:
         status = 404 if isinstance(exc, NotFoundError) or exc.http_status == 404 else \
             409 if isinstance(exc, ConflictError) else \
-            exc.http_status if exc.http_status in (401, 403, 409, 429, 503) else 400
+            exc.http_status if exc.http_status in (401, 403, 409, 415, 429, 503) else 400
         field = exc.field.lstrip("-") if exc.field else None
         title = {401: "Unauthorized", 403: "Forbidden", 404: "Not found", 409: "Conflict",
-                 429: "Too many requests",
+                 415: "Unsupported media type", 429: "Too many requests",
                  503: "Service unavailable"}.get(status, "Bad request")
         response = problem(request, status, title, exc.detail, field, exc.value)
         retry = getattr(exc, "retry_after", None)
@@ -199,9 +202,15 @@ def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {}
+        if first.get("type") == "json_invalid":
+            where = first.get("loc", ("body", None))[-1]
+            reason = (first.get("ctx") or {}).get("error", "malformed")
+            return problem(request, 400, "Bad request", f"the body is not valid JSON: {reason}"
+                           f" (at character {where})", "body")
         loc = [str(p) for p in first.get("loc", ()) if p not in ("query", "path", "body")]
+        whole = [str(p) for p in first.get("loc", ())[:1]]      # e.g. a missing body
         return problem(request, 422, "Bad request", str(first.get("msg", "invalid input")),
-                       ".".join(loc) or None, first.get("input"))
+                       ".".join(loc) or ".".join(whole) or None, first.get("input"))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -263,8 +272,12 @@ def csv_cell(value: Any) -> Any:
 
 def render(request: Request, template: str, view: View, nav: str, api_path: str | None = None,
            **extra: Any) -> HTMLResponse:
-    """A view as an HTML page, with download links for each of its tables."""
-    query = dict(request.query_params)
+    """A view as an HTML page, with download links for each of its tables (carrying only the
+    filters the page itself takes: the API refuses unknown parameters, see web.query)."""
+    from moneytrail.web.query import declared
+
+    takes, _ = declared(request.scope.get("route"))
+    query = {k: v for k, v in request.query_params.items() if k in takes}
     if api_path is None:
         api_path = API + request.url.path.rstrip("/") if request.url.path != "/" \
             else API + "/home"
@@ -283,7 +296,15 @@ def render(request: Request, template: str, view: View, nav: str, api_path: str 
 
 
 def page_url(request: Request) -> str:
-    return str(request.url)
+    """The page's address with only the query parameters its route takes (citations and the
+    curl lines under /api/v1 must not carry tracking parameters the API would refuse)."""
+    from moneytrail.web.query import declared
+
+    takes, _ = declared(request.scope.get("route"))
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k in takes]
+    if len(kept) == len(request.query_params.multi_items()):
+        return str(request.url)
+    return str(request.url.replace(query=urlencode(kept)))
 
 
 # -- routes -------------------------------------------------------------------------------

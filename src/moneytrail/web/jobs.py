@@ -98,24 +98,27 @@ def check_sizes(data: dict) -> None:
                              value=data[key][:40] + "\u2026")
 
 
-def web_draws(value: Any, field: str = "draws") -> int:
-    """A draw count for a web run: a whole number from 1 to MAX_WEB_DRAWS."""
+def web_draws(value: Any, field: str = "draws", *, strict: bool = False) -> int:
+    """A draw count for a web run: a whole number from 1 to MAX_WEB_DRAWS (`strict`: a JSON
+    integer, not text)."""
     from moneytrail.scenarios.schema import check_draws
 
-    number = check_draws(value, field=field)
+    number = check_draws(value, field=field, strict=strict)
     if number > MAX_WEB_DRAWS:
         raise LimitError(f"the web app runs at most {MAX_WEB_DRAWS:,} draws (use the command "
                          "line for more)", field=field, value=number)
     return number
 
 
-def plan_from_mapping(ws: Workspace, data: Any, source: str = "web") -> Plan:
+def plan_from_mapping(ws: Workspace, data: Any, source: str = "web", *,
+                      strict: bool = False) -> Plan:
     """A plan mapping (the scenario schema) checked like the CLI checks a file, plus the
-    checks against the data (categories, suppliers, year) that the engine would make later."""
+    checks against the data (categories, suppliers, year) that the engine would make later.
+    `strict` (JSON bodies of the API) takes every value in its JSON type only."""
     if not isinstance(data, dict):
         raise ScenarioError("a plan must be a mapping of keys to values", field="plan")
     check_sizes(data)
-    plan = parse_scenario(data, source=source)
+    plan = parse_scenario(data, source=source, strict=strict)
     web_draws(plan.draws)
     check_against_data(ws, plan)
     return plan
@@ -152,7 +155,7 @@ def reference_plan(plan_id: Any) -> Plan:
 
 def run_request(ws: Workspace, body: Any) -> tuple[Plan, int, int]:
     """The plan, draws and seed of a POST /api/v1/runs body: a plan mapping, or
-    {"reference": id, "draws": n, "seed": s}."""
+    {"reference": id, "draws": n, "seed": s}. Strict JSON types: "seed": "1" is refused."""
     if not isinstance(body, dict):
         raise ScenarioError("the body must be a JSON object: a plan, or {\"reference\": id}",
                             field="body")
@@ -162,14 +165,14 @@ def run_request(ws: Workspace, body: Any) -> tuple[Plan, int, int]:
             raise ScenarioError("unknown key next to reference (use draws and seed)",
                                 field=extra[0], value=extra[0])
         plan = reference_plan(body["reference"])
-        draws = web_draws(body.get("draws", DEFAULT_WEB_DRAWS))
+        draws = web_draws(body.get("draws", DEFAULT_WEB_DRAWS), strict=True)
         seed = body.get("seed", plan.seed)
     else:
-        plan = plan_from_mapping(ws, body)
+        plan = plan_from_mapping(ws, body, strict=True)
         draws, seed = plan.draws, plan.seed
     from moneytrail.scenarios.schema import check_seed
 
-    return plan, draws, check_seed(seed)
+    return plan, draws, check_seed(seed, strict=True)
 
 
 # -- the queue ------------------------------------------------------------------------------

@@ -216,10 +216,7 @@ def add_run_routes(app: FastAPI) -> None:
                   "application/json": {"schema": {"type": "object"}}}}})
     async def api_create_run(request: Request) -> Response:
         raw = await read_body(request)
-        try:
-            body = json.loads(raw or b"null")
-        except (ValueError, UnicodeDecodeError):
-            raise MoneytrailError("the body is not valid JSON", field="body") from None
+        body = json_body(raw)
         take_token(request)
         rid, status = await run_in_threadpool(create_run, request, body)
         content = {"run_id": rid, "status": status, "url": f"/r/{rid}",
@@ -395,6 +392,17 @@ async def read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
+def json_body(raw: bytes) -> Any:
+    """A request body as strict JSON (web.query.strict_json: UTF-8, standard JSON without
+    NaN or Infinity, each key once); the message says what to send when it is empty."""
+    from moneytrail.web.query import strict_json
+
+    if not raw.strip():
+        raise MoneytrailError("the body is empty: send a JSON object (a plan, or "
+                              "{\"reference\": id})", field="body")
+    return strict_json(raw)
+
+
 def create_run(request: Request, body: Any) -> tuple[str, str]:
     """Check a run request and queue it (or find it stored)."""
     jobs = queue(request)
@@ -461,7 +469,9 @@ def comparison(request: Request, runs: str | None) -> View:
             raise MoneytrailError("this run is not a finished trace", field="runs",
                                   value=rid)
         results.append(state.result)
-    return compare_view(results, names(request), str(request.url))
+    from moneytrail.web.app import page_url
+
+    return compare_view(results, names(request), page_url(request))
 
 
 def build_form(request: Request, *, plan: str | None, reference: str | None,

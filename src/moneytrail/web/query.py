@@ -1,0 +1,171 @@
+"""Strict query strings and JSON bodies for the JSON API.
+
+Query strings: unknown or repeated parameters are refused.
+
+A typo in a filter (`/api/v1/ledger?regoin=EU`) or a filter given twice (`?region=EU&region=US`)
+would otherwise be ignored silently and answer with unfiltered (or half-filtered) data. Every
+`/api/v1` route takes exactly the query parameters it declares, each at most once (a parameter
+declared as a list may repeat); anything else is a 400 problem+json naming the parameter and
+its value. HTML pages stay lenient: links from elsewhere often carry tracking parameters.
+
+Bodies: a POST, PUT or PATCH to `/api/v1` with a body must be `application/json` (415 otherwise)
+and strict JSON: UTF-8, no NaN or Infinity, no key given twice in an object (JSON parsers
+would keep the last one silently), at most MAX_JSON_BODY bytes. The first problem is a 4xx
+problem+json naming it; the endpoint's own model then checks the types (`StrictBody`).
+"""
+
+from __future__ import annotations
+
+import typing
+from typing import Any
+
+from fastapi import Request
+
+from moneytrail.errors import LimitError, MediaTypeError, MoneytrailError
+
+API = "/api/v1"
+MAX_JSON_BODY = 1_000_000
+
+
+def declared(route: Any) -> tuple[set[str], set[str]]:
+    """The query parameters a route takes, its dependencies' included: (all names, names
+    that may repeat)."""
+    names: set[str] = set()
+    repeatable: set[str] = set()
+    stack = [getattr(route, "dependant", None)]
+    while stack:
+        dependant = stack.pop()
+        if dependant is None:
+            continue
+        for param in dependant.query_params:
+            name = getattr(param, "alias", None) or param.name
+            names.add(name)
+            if _is_sequence(getattr(param.field_info, "annotation", None)):
+                repeatable.add(name)
+        stack.extend(dependant.dependencies)
+    return names, repeatable
+
+
+def _is_sequence(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin in (list, tuple, set, frozenset):
+        return True
+    return any(_is_sequence(arg) for arg in typing.get_args(annotation)
+               if typing.get_origin(annotation) is not None and arg is not type(None))
+
+
+async def strict_query(request: Request) -> None:
+    """App-wide dependency: refuse unknown or repeated query parameters on `/api/v1` routes."""
+    path = request.url.path
+    if not (path == API or path.startswith(API + "/")):
+        return
+    names, repeatable = declared(request.scope.get("route"))
+    items = request.query_params.multi_items()
+    counts: dict[str, int] = {}
+    for name, value in items:
+        counts[name] = counts.get(name, 0) + 1
+        if name not in names:
+            takes = f"this address takes {', '.join(sorted(names))}" if names else \
+                "this address takes no query parameters"
+            raise MoneytrailError(f"unknown query parameter ({takes})", field=name,
+                                  value=value)
+        if counts[name] == 2 and name not in repeatable:
+            given = [v for n, v in items if n == name]
+            raise MoneytrailError(f"query parameter given {len(given)} times ("
+                                  f"{', '.join(map(repr, given[:5]))}); give it once",
+                                  field=name, value=given[1])
+
+
+def strict_json(raw: bytes, what: str = "body") -> Any:
+    """A request body parsed as strict JSON, or a MoneytrailError naming the problem (line and
+    column for syntax errors, the key for a duplicate, NaN/Infinity, encoding, depth)."""
+    import json
+
+    def no_constant(name: str) -> Any:
+        raise MoneytrailError(f"the body is not valid JSON: {name} is not a JSON number "
+                              "(give a finite number)", field=what, value=name)
+
+    def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                raise MoneytrailError("the body gives a key twice in one object (give each "
+                                      "key once)", field=what, value=key)
+            out[key] = value
+        return out
+
+    if not raw.strip():
+        raise MoneytrailError("the body is empty: send a JSON object", field=what)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MoneytrailError(f"the body is not UTF-8 text (byte {exc.start})",
+                              field=what) from None
+    try:
+        return json.loads(text, parse_constant=no_constant, object_pairs_hook=unique_keys)
+    except json.JSONDecodeError as exc:
+        raise MoneytrailError(f"the body is not valid JSON: {exc.msg} at line {exc.lineno} "
+                              f"column {exc.colno}", field=what) from None
+    except RecursionError:
+        raise MoneytrailError("the body is nested too deeply", field=what) from None
+
+
+def is_json(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/")
+                                            and media.endswith("+json"))
+
+
+def gated(route: Any) -> bool:
+    """Whether a route requires a logged-in caller (its dependencies include `require_*` of
+    web.auth): its body is checked after the caller is (`checked_json_body`), so an
+    anonymous or CSRF-less request gets its 401/403 first."""
+    stack = list(getattr(getattr(route, "dependant", None), "dependencies", []))
+    while stack:
+        dependant = stack.pop()
+        if getattr(dependant.call, "__name__", "").startswith("require_"):
+            return True
+        stack.extend(dependant.dependencies)
+    return False
+
+
+async def strict_json_body(request: Request) -> None:
+    """App-wide dependency: JSON bodies of `/api/v1` writes are JSON and strict (see module
+    docstring). POST /api/v1/runs reads its own body (with a smaller limit) and only has its
+    media type checked here; routes behind a login check it after the caller
+    (`checked_json_body`)."""
+    if not gated(request.scope.get("route")):
+        await checked_json_body(request)
+
+
+async def checked_json_body(request: Request) -> None:
+    """The body checks of `strict_json_body`, as a route dependency placed after the caller's
+    (`Depends(checked_json_body)` after `Depends(auth.require_editor)`)."""
+    path = request.url.path
+    if request.method not in ("POST", "PUT", "PATCH") or \
+            not (path == API or path.startswith(API + "/")):
+        return
+    length = request.headers.get("content-length")
+    has_body = (length is not None and length != "0") or \
+        "chunked" in request.headers.get("transfer-encoding", "")
+    content_type = request.headers.get("content-type", "")
+    if not has_body and not content_type:
+        return          # no body at all: the endpoint says whether it needs one
+    if not is_json(content_type):
+        raise MediaTypeError("the body must be JSON (Content-Type: application/json)",
+                             field="Content-Type", value=content_type or None)
+    if path == f"{API}/runs":
+        return
+    if length and length.isdigit() and int(length) > MAX_JSON_BODY:
+        raise LimitError(f"the body is larger than {MAX_JSON_BODY:,} bytes", field="body",
+                         value=int(length))
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_JSON_BODY:
+            raise LimitError(f"the body is larger than {MAX_JSON_BODY:,} bytes",
+                             field="body", value=size)
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    request._body = raw          # Starlette's cache: the endpoint parses the same bytes
+    strict_json(raw)

@@ -1,0 +1,233 @@
+"""Issue 9 (remaining gaps) on the HTTP API: strict JSON bodies, strict query strings, the
+amount cap, and problem+json 4xx naming the field and value (never 5xx)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("fastapi")
+from argon2 import PasswordHasher  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+
+from moneytrail.accounts import Accounts  # noqa: E402
+from moneytrail.web import create_app  # noqa: E402
+
+DEAL = "l_stargate_us_2025_01"
+SOURCE = "l_stargate_2025_01_center"
+FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    application = create_app(db=f"sqlite:///{tmp_path_factory.mktemp('strict') / 'l.sqlite'}",
+                             start_reference_runs=False, run_limit=(1000, 1000))
+    accounts = Accounts(application.state.web.ledger.engine, hasher=FAST)
+    application.state.accounts = accounts
+    accounts.add("eve", "editor quiet harbour lamp", role="editor")
+    application.state.key = accounts.new_key("eve", "write")
+    return application
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    with TestClient(app, base_url="https://testserver") as test_client:
+        yield test_client
+
+
+def problem_of(response, status=400):
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    return body["field"], body.get("value"), body["detail"]
+
+
+# -- kind: strict JSON types in /api/v1 bodies ---------------------------------------------------
+@pytest.mark.parametrize(("body", "field", "value", "detail"), [
+    ({"reference": "eu-ai-gigafactories", "seed": "1"}, "seed", "1",
+     "seed must be a whole number from 0 to 2**63 - 1 (got a string)"),
+    ({"reference": "eu-ai-gigafactories", "draws": "100"}, "draws", "100",
+     "draws must be a whole number (got a string)"),
+    ({"reference": "eu-ai-gigafactories", "draws": 100.0}, "draws", 100.0,
+     "draws must be a whole number (got a float)"),
+    ({"reference": "eu-ai-gigafactories", "seed": True}, "seed", True,
+     "seed must be a whole number from 0 to 2**63 - 1 (got true/false)"),
+    ({"reference": "eu-ai-gigafactories", "seed": 1.5}, "seed", 1.5,
+     "seed must be a whole number from 0 to 2**63 - 1 (got a number with a fraction)"),
+])
+def test_reference_run_bodies_take_json_integers_only(client, body, field, value, detail):
+    assert problem_of(client.post("/api/v1/runs", json=body)) == (field, value, detail)
+
+
+def plan(**changes):
+    body = {"id": "p", "title": "T", "year": 2025, "currency": "EUR",
+            "budget": {"amount": 1000}, "spend": {"accelerators": 1.0}, "draws": 50}
+    body.update(changes)
+    return body
+
+
+@pytest.mark.parametrize(("changes", "field", "value", "detail"), [
+    ({"year": "2025"}, "year", "2025", "Input should be a valid integer (got a string)"),
+    ({"seed": "1"}, "seed", "1", "Input should be a valid integer (got a string)"),
+    ({"draws": 50.0}, "draws", 50.0, "Input should be a valid integer (got a float)"),
+    ({"budget": {"amount": "1000"}}, "budget.amount", "1000",
+     "Input should be a valid number (got a string)"),
+    ({"title": 7}, "title", 7, "Input should be a valid string (got an integer)"),
+    ({"horizon_years": True}, "horizon_years", True,
+     "Input should be a valid integer (got true/false)"),
+    ({"as_of": 20250101}, "as_of", 20250101, "Input should be a valid date (got an integer)"),
+    ({"spend": {"accelerators": "1"}}, "spend.accelerators.central", "1",
+     "Input should be a valid number (got a string)"),
+])
+def test_plan_bodies_are_strict(client, changes, field, value, detail):
+    assert problem_of(client.post("/api/v1/runs", json=plan(**changes))) == \
+        (field, value, detail)
+
+
+def test_a_plan_with_an_iso_date_is_accepted_in_json(client):
+    response = client.post("/api/v1/runs", json=plan(as_of="2025-06-30"))
+    assert response.status_code in (200, 202), response.text
+
+
+@pytest.mark.parametrize(("raw", "detail"), [
+    (b"", "the body is empty: send a JSON object (a plan, or {\"reference\": id})"),
+    (b'{"reference": "eu-ai-gigafactories", "draws": NaN}',
+     "the body is not valid JSON: NaN is not a JSON number (give a finite number)"),
+    (b'{"reference": "eu-ai-gigafactories", "seed": Infinity}',
+     "the body is not valid JSON: Infinity is not a JSON number (give a finite number)"),
+    (b'{"reference": ', "the body is not valid JSON: Expecting value at line 1 column 15"),
+    ('{"reference": "\u00e9"}'.encode("latin-1"), "the body is not UTF-8 text (byte 15)"),
+    (b"[" * 30_000, "the body is nested too deeply"),
+])
+def test_bodies_that_are_not_json_are_one_clear_problem(client, raw, detail):
+    response = client.post("/api/v1/runs", content=raw,
+                           headers={"Content-Type": "application/json"})
+    assert problem_of(response)[2] == detail
+
+
+# -- kind: JSON ledger writes -------------------------------------------------------------------
+def write(client, app, method, path, body):
+    return client.request(method, path, json=body,
+                          headers={"Authorization": f"Bearer {app.state.key}"})
+
+
+def claim(**changes):
+    record = {"ref": "c_strict_1", "deal": DEAL, "stage": "announced", "low": 100,
+              "central": 100, "high": 100, "currency": "USD", "price_year": 2025,
+              "as_of": "2025-01-21", "source": SOURCE, "note": ""}
+    record.update(changes)
+    return {"record": record, "reason": "strict test"}
+
+
+@pytest.mark.parametrize(("body", "status", "field", "value", "detail"), [
+    (claim(low="100"), 400, "record.low", "100", "must be a number (got a string)"),
+    (claim(price_year="2025"), 400, "record.price_year", "2025",
+     "must be an integer (got a string)"),
+    (claim(price_year=2025.0), 400, "record.price_year", 2025.0,
+     "must be an integer (got a float)"),
+    (claim(note=5), 400, "record.note", 5, "must be a string (got an integer)"),
+    (claim(low=True), 400, "record.low", True, "must be a number (got true/false)"),
+    (claim(low=1e30, central=1e30, high=1e30), 400, "low", "1e+30",
+     "more than 1e+17 (the cap on any amount: about a thousand times world GDP): check the "
+     "amount and its unit (and 2 more problem(s); the store is unchanged)"),
+    ({**claim(), "extra": 1}, 422, "extra", 1, "Extra inputs are not permitted"),
+    ({**claim(), "reason": 5}, 422, "reason", 5, "Input should be a valid string"),
+])
+def test_ledger_writes_are_strict_and_capped(client, app, body, status, field, value, detail):
+    before = len(app.state.web.ledger.history())
+    response = write(client, app, "POST", "/api/v1/ledger/claim", body)
+    assert problem_of(response, status) == (field, value, detail)
+    assert len(app.state.web.ledger.history()) == before
+
+
+def test_a_typed_claim_is_written(client, app):
+    response = write(client, app, "POST", "/api/v1/ledger/claim", claim(ref="c_strict_ok"))
+    assert response.status_code == 201, response.text
+    revision = response.json()["revisions"][-1]
+    stale = write(client, app, "PATCH", "/api/v1/ledger/claim/c_strict_ok", {
+        "changes": {"note": "x"}, "reason": "r", "expected_revision": str(revision)})
+    assert problem_of(stale, 422)[:2] == ("expected_revision", str(revision))
+    edit = write(client, app, "PATCH", "/api/v1/ledger/claim/c_strict_ok", {
+        "changes": {"high": 2e17}, "reason": "r", "expected_revision": revision})
+    assert problem_of(edit)[:2] == ("high", "2e+17")
+
+
+# -- kind: strict query strings -------------------------------------------------------------------
+@pytest.mark.parametrize(("url", "field", "value", "detail"), [
+    ("/api/v1/ledger?regoin=EU", "regoin", "EU",
+     "unknown query parameter (this address takes currency, format, kind, region, sector, "
+     "table, year)"),
+    ("/api/v1/ledger?region=EU&region=US", "region", "US",
+     "query parameter given 2 times ('EU', 'US'); give it once"),
+    ("/api/v1/ledger/totals?stage=committed&stages=spent", "stages", "spent",
+     "unknown query parameter (this address takes currency, format, needs, stage, table)"),
+    (f"/api/v1/ledger/deals/{DEAL}?currency=EUR&currency=USD", "currency", "USD",
+     "query parameter given 2 times ('EUR', 'USD'); give it once"),
+    ("/api/v1/claims?verdict=holds", "verdict", "holds",
+     "unknown query parameter (this address takes format, table)"),
+    ("/api/v1/me?x=1", "x", "1", "unknown query parameter (this address takes no query "
+     "parameters)"),
+    ("/api/v1/compare?run=abc", "run", "abc",
+     "unknown query parameter (this address takes format, runs, table)"),
+    ("/api/v1/home?format=json&format=csv", "format", "csv",
+     "query parameter given 2 times ('json', 'csv'); give it once"),
+])
+def test_unknown_or_repeated_query_parameters_are_refused(client, url, field, value, detail):
+    assert problem_of(client.get(url)) == (field, value, detail)
+
+
+def test_documented_parameters_work_and_pages_stay_lenient(client):
+    assert client.get("/api/v1/ledger?region=US&sector=private&format=csv&table=deals"
+                      ).status_code == 200
+    page = client.get("/ledger?region=US&utm_source=newsletter&region=EU")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+
+
+# -- found by the hostile pass -------------------------------------------------------------------
+WRITE_CASE = ("method", "path", "raw", "headers", "status", "field", "value", "detail")
+
+
+@pytest.mark.parametrize(WRITE_CASE, [
+    ("POST", "/api/v1/runs", b'{"reference": "eu-ai-gigafactories", "seed": 1, "seed": 2}', {},
+     400, "body", "seed", "the body gives a key twice in one object (give each key once)"),
+    ("POST", "/api/v1/runs", b'{"reference": "eu-ai-gigafactories"}',
+     {"Content-Type": "text/plain"}, 415, "Content-Type", "text/plain",
+     "the body must be JSON (Content-Type: application/json)"),
+    ("POST", "/api/v1/ledger/claim", b'{"record": {"low": NaN}, "reason": "r"}', {}, 400,
+     "body", "NaN", "the body is not valid JSON: NaN is not a JSON number (give a finite "
+     "number)"),
+    ("POST", "/api/v1/ledger/claim", b'{"record": {}, "record": {}, "reason": "r"}', {}, 400,
+     "body", "record", "the body gives a key twice in one object (give each key once)"),
+    ("POST", "/api/v1/ledger/claim", b'{"record": ', {}, 400, "body", None,
+     "the body is not valid JSON: Expecting value (at character 11)"),
+    ("PATCH", f"/api/v1/ledger/deal/{DEAL}",
+     b'{"changes": {"note": "x"}, "reason": "r", "expected_revision": -1}', {}, 422,
+     "expected_revision", -1, "Input should be greater than or equal to 1"),
+])
+def test_write_bodies_are_strict_json(client, app, method, path, raw, headers, status, field,
+                                      value, detail):
+    before = len(app.state.web.ledger.history())
+    response = client.request(method, path, content=raw, headers={
+        "Content-Type": "application/json", "Authorization": f"Bearer {app.state.key}",
+        **headers})
+    body = response.json()
+    assert response.status_code == status, response.text
+    assert (body["field"], body.get("value"), body["detail"]) == (field, value, detail)
+    assert len(app.state.web.ledger.history()) == before
+
+
+def test_download_links_of_a_page_carry_only_its_filters(client):
+    page = client.get("/ledger?region=US&utm_source=newsletter")
+    assert "utm_source" not in page.text
+    link = "/api/v1/ledger?region=US&amp;format=csv&amp;table=deals"
+    assert link in page.text
+    assert client.get(link.replace("&amp;", "&")).status_code == 200
+
+
+def test_the_caller_is_checked_before_the_body(client, app):
+    anonymous = client.post("/api/v1/ledger/claim", content=b"reason=x",
+                            headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert anonymous.status_code in (401, 403)
+    keyed = client.post("/api/v1/ledger/claim", content=b"reason=x", headers={
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Authorization": f"Bearer {app.state.key}"})
+    assert problem_of(keyed, 415)[:2] == ("Content-Type", "application/x-www-form-urlencoded")
