@@ -280,6 +280,12 @@ def test_builder_save_creates_then_revises_a_plan(app, plan):
                         follow_redirects=False)
     assert response.status_code == 409 and "changed while you edited it" in response.text
     assert eve.get(f"/api/v1/saved-plans/{pid}").json()["title"] == "From the builder, v2"
+    # "Check" in the builder keeps the link to the saved plan and its revision
+    checked = eve.post("/build", data={**form, "action": "check", "saved_revision": "2",
+                                       "csrf_token": eve.csrf}, follow_redirects=False)
+    assert checked.status_code == 303
+    assert f"&saved={pid}&rev=2" in checked.headers["location"]
+    assert f'name="saved_id" value="{pid}"' in eve.get(checked.headers["location"]).text
     revisions = eve.get(f"/api/v1/saved-plans/{pid}/revisions").json()["revisions"]
     assert [r["title"] for r in revisions] == ["From the builder", "From the builder, v2"]
     assert revisions[0]["plan"]["budget"]["amount"] == 20_000_000_000      # kept

@@ -346,8 +346,12 @@ def add_run_routes(app: FastAPI) -> None:
                 extra = {}
         draft = builder.plan_from_form(form, extra)
         token = encode_draft(draft)
+        # a saved plan opened in the builder stays linked through "Check" (issue 12)
+        saved = "".join(f"&{key}={form[field]}" for key, field in
+                        (("saved", "saved_id"), ("rev", "saved_revision"))
+                        if form.get(field, "").isascii() and form.get(field, "").isdigit())
         if form.get("action") != "run":
-            return RedirectResponse(f"/build?plan={token}&check=1", status_code=303)
+            return RedirectResponse(f"/build?plan={token}&check=1{saved}", status_code=303)
         try:
             take_token(request)
             rid, _ = await run_in_threadpool(create_run, request, draft)
