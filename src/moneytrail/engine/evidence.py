@@ -221,13 +221,15 @@ class EvidenceSummary:
     weak: Columns        # (columns,), with digests
 
     @classmethod
-    def of(cls, E: np.ndarray, labels: tuple[str, ...]) -> EvidenceSummary:
-        """Summary of per-draw evidence E (draws, labels, columns)."""
+    def of(cls, E: np.ndarray, labels: tuple[str, ...], exact: bool = False
+           ) -> EvidenceSummary:
+        """Summary of per-draw evidence E (draws, labels, columns); `exact`: keep the
+        assumption_or_weak shares per draw (exact percentiles) instead of digests."""
         draws = E.shape[0]
         shares = label_shares(E)
         return cls(labels=labels, amounts=Columns.of(E.reshape(draws, -1), digests=False),
                    shares=Columns.of(shares.reshape(draws, -1), digests=False),
-                   weak=Columns.of(shares[:, weak_index(labels)].sum(axis=1)))
+                   weak=Columns.of(shares[:, weak_index(labels)].sum(axis=1), exact=exact))
 
     def merge(self, other: EvidenceSummary) -> EvidenceSummary:
         return EvidenceSummary(labels=self.labels, amounts=self.amounts.merge(other.amounts),

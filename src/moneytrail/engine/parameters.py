@@ -47,10 +47,16 @@ class CostParameters:
         A, weights = self.build(self.sampler.mode[None, :])
         return A[0], weights[0]
 
+    def draw_raw(self, rng: np.random.Generator, draws: int) -> np.ndarray:
+        """Raw row values (draws, rows), before renormalisation: each row from its PERT by
+        inversion of a tabulated inverse CDF (`PertSampler.draw_table`; hundreds of rows per
+        draw, so the sampler's speed counts)."""
+        return self.sampler.draw_table(rng, draws)
+
     def draw(self, rng: np.random.Generator, draws: int) -> tuple[np.ndarray, np.ndarray]:
         """A stack (draws, n, n) and value-added flow weights (draws, flows), both as shares of
         the paying entity's revenue."""
-        return self.build(self.sampler.draw(rng, draws))
+        return self.build(self.draw_raw(rng, draws))
 
     def build(self, raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Raw row values (draws, rows) -> renormalised A stack and flow weights."""
