@@ -283,6 +283,8 @@ def block_evidence(kernel: Kernel, f: np.ndarray, systems: list[tuple[np.ndarray
 def run_outputs(kernel: Kernel, seed: int, blocks: list[tuple[int, int]]) -> Outputs:
     """Several seed blocks, concatenated: flows, tiers, final demand, purchases, evidence."""
     parts = [run_block(kernel, seed, block, size) for block, size in blocks]
+    if len(parts) == 1:
+        return parts[0]
     return tuple(np.concatenate([p[k] for p in parts])  # type: ignore[return-value]
                  for k in range(OUTPUTS))
 
@@ -335,6 +337,8 @@ def run_chunk(kernel: Kernel, seed: int, blocks: list[tuple[int, int]], keep: bo
             summaries.append(reduce_outputs(kernel.spec, outputs))
     if not keep:
         return summaries, None
+    if len(kept) == 1:           # one summary group: no copy
+        return summaries, kept[0]
     joined = tuple(np.concatenate([part[k] for part in kept]) for k in range(OUTPUTS))
     return summaries, joined  # type: ignore[return-value]
 

@@ -136,7 +136,8 @@ def run_trace(plan: Plan | None, model: IOModel,
     per_draw = None
     if keep:
         flows, tier_va, demand_draws, purchases, ev = (
-            np.concatenate([part[k] for part in kept]) for k in range(OUTPUTS))
+            kept[0][k] if len(kept) == 1 else np.concatenate([part[k] for part in kept])
+            for k in range(OUTPUTS))
         rows = demand.rows if isinstance(demand, DemandSampler) else None
         per_draw = DrawArrays(flows=flows, tiers=tier_va, demand=demand_draws,
                               purchases=purchases if rows is not None else None,
