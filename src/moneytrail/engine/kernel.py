@@ -122,6 +122,7 @@ class Kernel:
     spec: SummarySpec
     evidence: EvidenceSpec | None = None     # split by the weakest label on paths (optional)
     flow_scatter1: np.ndarray | None = None  # (firm flows, n1) 0/1: the entity of each flow
+    order1: linalg.BlockOrder | None = None  # block order of the firm block's A, if it helps
 
     @property
     def deterministic(self) -> bool:
@@ -156,7 +157,15 @@ def build_kernel(model: IOModel, demand: Demand, tiers: int, draws: int,
     scatter1[np.arange(n_flows1), flow_entity[:n_flows1]] = 1.0
     return Kernel(demand=demand, cost=cost, n1=n1, n=model.n, tiers=tiers,
                   flow_entity=flow_entity, n_flows1=n_flows1, flow_va=flow_va, table=table,
-                  spec=spec, evidence=ev, flow_scatter1=scatter1)
+                  spec=spec, evidence=ev, flow_scatter1=scatter1,
+                  order1=None if cost is None else block_order(cost.input_pattern()))
+
+
+def block_order(pattern: np.ndarray) -> linalg.BlockOrder | None:
+    """The block order of a firm block's pattern when its components are smaller than the
+    whole (then solving by blocks is cheaper than one dense LU), else None."""
+    order = linalg.BlockOrder.of(pattern)
+    return order if order.largest < order.n else None
 
 
 def summary_spec(model: IOModel, demand: Demand, tiers: int, exact: bool = False
@@ -359,7 +368,8 @@ def evaluate(kernel: Kernel, f: np.ndarray, cost_raw: np.ndarray | None,
         if systems is not None:
             systems.append((A1, w1))
         f1 = f[:, :n1]
-        x1 = linalg.batched_solve(A1, f1)
+        x1 = linalg.batched_solve(A1, f1) if kernel.order1 is None else \
+            linalg.block_solve(A1, f1, kernel.order1)
         entity1 = kernel.flow_entity[:kernel.n_flows1]
         parts.append(w1 * x1[:, entity1])
         assert kernel.flow_scatter1 is not None, "built with the kernel"

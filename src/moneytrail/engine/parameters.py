@@ -43,6 +43,13 @@ class CostParameters:
                    n_flows=n_flows,
                    reliability=tuple(rows["reliability"]) if "reliability" in rows else ())
 
+    def input_pattern(self) -> np.ndarray:
+        """(n, n) bool: where a draw's A can be nonzero (the input rows)."""
+        pattern = np.zeros((self.n, self.n), dtype=bool)
+        inputs = self.is_input
+        pattern[self.target[inputs], self.column[inputs]] = True
+        return pattern
+
     def central(self) -> tuple[np.ndarray, np.ndarray]:
         A, weights = self.build(self.sampler.mode[None, :])
         return A[0], weights[0]

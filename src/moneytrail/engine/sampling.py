@@ -140,12 +140,11 @@ class InverseTable:
     between knots the error is below 1e-5 of the width in the middle cells and grows only in
     the first and last cells (each 1/cells = 0.4 % of the probability), where draws spread
     evenly over the cell instead of following the density's power-law end. Tables are
-    (k, cells) float32 (2 kB per parameter: they stay in the CPU cache; rounding to float32
-    moves a knot by at most 6e-8 of its value, far below the errors above); values are
-    float64."""
+    (k, cells) float64, 4 kB per parameter; a fixed parameter's row is flat at its mode
+    (exactly)."""
 
-    low: np.ndarray        # (k * cells,) float32 quantile at each cell's left knot, by parameter
-    step: np.ndarray       # (k * cells,) float32 quantile at the right knot minus the left one
+    low: np.ndarray        # (k * cells,) quantile at each cell's left knot, by parameter
+    step: np.ndarray       # (k * cells,) quantile at the right knot minus the left one
     cells: int
 
     def sample(self, u: np.ndarray) -> np.ndarray:
@@ -155,7 +154,7 @@ class InverseTable:
         cell = position.astype(np.intp)
         position -= cell                          # where in its cell
         cell += (np.arange(k) * self.cells)[:, None]
-        position *= self.step.take(cell)          # float64 times the float32 rise
+        position *= self.step.take(cell)          # the rise within the cell
         position += self.low.take(cell)
         return position
 
@@ -180,8 +179,8 @@ def inverse_table(alpha: np.ndarray, beta: np.ndarray, start: np.ndarray, width:
                   cells: int = TABLE_CELLS) -> InverseTable:
     """The `InverseTable` of PERTs start + width * Beta(alpha, beta)."""
     knots = start[:, None] + width[:, None] * beta_quantile_knots(alpha, beta, cells)
-    return InverseTable(low=np.ascontiguousarray(knots[:, :-1], dtype=np.float32).ravel(),
-                        step=np.diff(knots, axis=1).astype(np.float32).ravel(), cells=cells)
+    return InverseTable(low=np.ascontiguousarray(knots[:, :-1]).ravel(),
+                        step=np.diff(knots, axis=1).ravel(), cells=cells)
 
 
 def renormalise(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
