@@ -76,3 +76,33 @@ def test_draw_limits_are_checked_before_work(model, plan, draws, keep, limit):
     with pytest.raises(MoneytrailError, match=limit) as info:
         mt.trace(plan, model, draws=draws, keep_draws=keep)
     assert info.value.field == "draws"
+
+
+def test_small_traces_keep_exact_percentiles(model, plan):
+    """Up to EXACT_DRAWS draws the summaries keep the per-draw values: the tables equal those
+    computed from kept draws (to rounding), whatever the chunking."""
+    from moneytrail.engine.summary import EXACT_DRAWS
+
+    draws = 12_000
+    assert draws <= EXACT_DRAWS
+    kept = mt.trace(plan, model, draws=draws, seed=5, keep_draws=True)
+    a = mt.trace(plan, model, draws=draws, seed=5, chunk_size=10_000)
+    b = mt.trace(plan, model, draws=draws, seed=5, chunk_size=20_000)
+    assert a.per_draw is None and a.summary is not None
+    assert a.summary.amounts["entity"].values is not None
+    for dimension in DIMENSIONS:
+        exact = kept.by(dimension)
+        got = a.by(dimension).loc[exact.index]
+        np.testing.assert_allclose(got.to_numpy(), exact.to_numpy(), rtol=1e-9, atol=1e-9)
+        np.testing.assert_array_equal(a.by(dimension).to_numpy(), b.by(dimension).to_numpy())
+
+
+def test_exact_summaries_merge_and_round_trip():
+    values = np.random.default_rng(1).normal(size=(500, 3))
+    parts = [Columns.of(values[i:i + 100], exact=True) for i in range(0, 500, 100)]
+    whole = merge_all(parts)
+    np.testing.assert_array_equal(whole.percentile(95), np.percentile(values, 95, axis=0))
+    back = Columns.from_dict(whole.to_dict())
+    np.testing.assert_array_equal(back.percentile(5), whole.percentile(5))
+    with pytest.raises(ValueError, match="exact values"):
+        whole.merge(Columns.of(values))

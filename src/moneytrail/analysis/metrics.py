@@ -1,8 +1,10 @@
 """Named per-draw metrics of a traced plan, shared by conditions, claims and the scorecard.
 
-Each metric computes what it needs when it is asked (nothing is computed up front and nothing is
-cached: recomputing is cheap), so a data gap behind one metric (e.g. no renewable share for the
-plan's site) only fails a condition that uses that metric, with the scenario file and field.
+Each metric computes what it needs when it is asked (nothing is computed up front), so a data
+gap behind one metric (e.g. no renewable share for the plan's site) only fails a condition that
+uses that metric, with the scenario file and field. A metric's per-draw values are kept by the
+evaluation once computed (read-only), and a traced result keeps its evaluation against a data
+set, so the scorecard of a plan and of a comparison that includes it compute each metric once.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class Evaluation:
     data: AnalysisData
     purchases: Purchases
     _footprints: dict = field(default_factory=dict, repr=False)   # jobs and CO2, once
+    _values: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def footprints_given(self, values: dict[str, np.ndarray]) -> None:
         """Use per-draw jobs and CO2 already computed for this trace (footprint_draws keys)."""
@@ -56,8 +59,13 @@ class Evaluation:
 
     @classmethod
     def of(cls, result: TraceResult, data: AnalysisData) -> Evaluation:
-        """The evaluation of a traced plan against the analysis tables `data`."""
-        return cls(result=result, data=data, purchases=plan_purchases(result))
+        """The evaluation of a traced plan against the analysis tables `data` (made once per
+        result and data, then reused)."""
+        kept = result.memo("evaluation")
+        if kept is not None and kept.data is data:
+            return kept
+        evaluation = cls(result=result, data=data, purchases=plan_purchases(result))
+        return result.memo("evaluation", evaluation)
 
     @property
     def on(self) -> dt.date:
@@ -71,8 +79,21 @@ class Evaluation:
                group: str | None = None, country: str | None = None,
                owner_country: str | None = None, entity: str | None = None,
                threshold: float | None = None, on: dt.date | None = None) -> np.ndarray:
-        """Per-draw values of a named metric; unknown names, selectors and data gaps are clear
-        errors naming the scenario file and field."""
+        """Per-draw values of a named metric (read-only: kept for the next caller); unknown
+        names, selectors and data gaps are clear errors naming the scenario file and field."""
+        key = (name, group, country, owner_country, entity, threshold, on)
+        if key not in self._values:
+            values = np.asarray(self._metric(name, where=where, field_name=field_name,
+                                             group=group, country=country,
+                                             owner_country=owner_country, entity=entity,
+                                             threshold=threshold, on=on))
+            values.flags.writeable = False
+            self._values[key] = values
+        return self._values[key]
+
+    def _metric(self, name: str, *, where: str | None, field_name: str, group: str | None,
+                country: str | None, owner_country: str | None, entity: str | None,
+                threshold: float | None, on: dt.date | None) -> np.ndarray:
         plan = self.result.require_plan()
         where = where or plan.path or plan.id
         if name == "value_added_share":

@@ -47,14 +47,28 @@ class DemandSampler:
         return self.budget * spend[:, self.category_of_row] * market
 
     def to_demand(self, amounts: np.ndarray) -> np.ndarray:
-        """Final demand (draws, n): a supplier's purchases summed over categories."""
+        """Final demand (draws, n): a supplier's purchases summed over categories, in row
+        order (the same sums as np.add.at, one vectorised step per repeat of a supplier)."""
         f = np.zeros((amounts.shape[0], self.n))
-        np.add.at(f, (slice(None), self.supplier), amounts)  # type: ignore[arg-type]  # numpy's stub omits tuple indices
+        for rows in supplier_repeats(self.supplier):
+            f[:, self.supplier[rows]] += amounts[:, rows]
         return f
 
     def assemble(self, spend: np.ndarray, market: np.ndarray) -> np.ndarray:
         """Final demand (draws, n) from raw spend and market shares."""
         return self.to_demand(self.purchases(spend, market))
+
+
+def supplier_repeats(supplier: np.ndarray) -> list[np.ndarray]:
+    """Rows grouped by how often their supplier occurred before them: the first group holds
+    each supplier's first row, the second its second row, ... (no supplier twice in a
+    group, so each group adds by one fancy-indexed step)."""
+    seen: dict[int, int] = {}
+    rank = np.empty(supplier.size, dtype=int)
+    for row, s in enumerate(supplier.tolist()):
+        rank[row] = seen.get(s, 0)
+        seen[s] = rank[row] + 1
+    return [np.flatnonzero(rank == r) for r in range(int(rank.max()) + 1 if rank.size else 0)]
 
 
 @dataclass(frozen=True, eq=False)

@@ -111,6 +111,7 @@ class EvidenceSpec:
     matrix: np.ndarray
     columns: tuple[tuple[str, str], ...]
     masks: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray | None]]
+    orders: dict[int, linalg.BlockOrder] | None = None   # block order of each level's mask
 
 
 def evidence_spec(model: Any, demand: Any) -> EvidenceSpec:
@@ -137,9 +138,10 @@ def evidence_spec(model: Any, demand: Any) -> EvidenceSpec:
     matrix, columns = column_matrix(model.flow_table(), model.eu_members)
     supplier = demand.supplier if isinstance(demand, DemandSampler) else None
     masks = {c: level_masks(cost, cost_rank, purchase_rank, supplier, c) for c in levels}
+    orders = {c: linalg.BlockOrder.of(masks[c][0]) for c in levels}
     return EvidenceSpec(cost_rank=cost_rank, purchase_rank=purchase_rank, levels=levels,
                         labels=tuple(LABELS[c] for c in (*levels, len(LABELS) - 1)),
-                        matrix=matrix, columns=columns, masks=masks)
+                        matrix=matrix, columns=columns, masks=masks, orders=orders)
 
 
 def level_masks(cost: Any, cost_rank: np.ndarray, purchase_rank: np.ndarray | None,
@@ -187,7 +189,8 @@ def split_flows(spec: EvidenceSpec, A: np.ndarray, weights: np.ndarray, f: np.nd
         mask, kept_weights, scatter = spec.masks[c]
         f_c = f if scatter is None else purchases @ scatter
         if f_c.any() and kept_weights.any():
-            y = linalg.batched_solve(A * mask, f_c)
+            y = linalg.batched_solve(A * mask, f_c) if spec.orders is None else \
+                linalg.block_solve(A * mask, f_c, spec.orders[c])
             level = project(np.where(kept_weights, weights, 0.0) * y[:, flow_entity])
         else:
             level = np.zeros_like(total)
@@ -221,13 +224,15 @@ class EvidenceSummary:
     weak: Columns        # (columns,), with digests
 
     @classmethod
-    def of(cls, E: np.ndarray, labels: tuple[str, ...]) -> EvidenceSummary:
-        """Summary of per-draw evidence E (draws, labels, columns)."""
+    def of(cls, E: np.ndarray, labels: tuple[str, ...], exact: bool = False
+           ) -> EvidenceSummary:
+        """Summary of per-draw evidence E (draws, labels, columns); `exact`: keep the
+        assumption_or_weak shares per draw (exact percentiles) instead of digests."""
         draws = E.shape[0]
         shares = label_shares(E)
         return cls(labels=labels, amounts=Columns.of(E.reshape(draws, -1), digests=False),
                    shares=Columns.of(shares.reshape(draws, -1), digests=False),
-                   weak=Columns.of(shares[:, weak_index(labels)].sum(axis=1)))
+                   weak=Columns.of(shares[:, weak_index(labels)].sum(axis=1), exact=exact))
 
     def merge(self, other: EvidenceSummary) -> EvidenceSummary:
         return EvidenceSummary(labels=self.labels, amounts=self.amounts.merge(other.amounts),

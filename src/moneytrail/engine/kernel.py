@@ -24,7 +24,7 @@ from moneytrail.engine.dimensions import Dimension, flow_dimensions, tier_labels
 from moneytrail.engine.evidence import EvidenceSpec, EvidenceSummary, evidence_spec, split_flows
 from moneytrail.engine.noise import CoefficientNoise, perturbed_coefficients
 from moneytrail.engine.parameters import CostParameters
-from moneytrail.engine.summary import Columns
+from moneytrail.engine.summary import EXACT_DRAWS, Columns
 from moneytrail.errors import ModelError
 from moneytrail.model.iomodel import IOModel
 
@@ -74,6 +74,8 @@ class SummarySpec:
     fixed_total: bool
     evidence: tuple[tuple[str, str], ...] = ()   # evidence columns (dimension, label), if on
     evidence_labels: tuple[str, ...] = ()        # reliability labels of the evidence rows
+    exact: bool = False             # keep per-draw values (exact percentiles), not digests
+    matrix: np.ndarray | None = None   # every dimension's matrix side by side (flows, all)
 
     def labels(self) -> dict[str, tuple[str, ...]]:
         out = {name: dim.labels for name, dim in self.dimensions.items()}
@@ -119,6 +121,8 @@ class Kernel:
     table: TableBlock | None
     spec: SummarySpec
     evidence: EvidenceSpec | None = None     # split by the weakest label on paths (optional)
+    flow_scatter1: np.ndarray | None = None  # (firm flows, n1) 0/1: the entity of each flow
+    order1: linalg.BlockOrder | None = None  # block order of the firm block's A, if it helps
 
     @property
     def deterministic(self) -> bool:
@@ -144,18 +148,30 @@ def build_kernel(model: IOModel, demand: Demand, tiers: int, draws: int,
         weights = model.flows["weight"].to_numpy(float)[n_flows1:]
         flow_va = weights * table.v[flow_entity[n_flows1:] - n1]
     ev = evidence_spec(model, demand) if evidence else None
-    spec = summary_spec(model, demand, tiers)
+    spec = summary_spec(model, demand, tiers, exact=draws <= EXACT_DRAWS)
     if ev is not None:
         from dataclasses import replace
 
         spec = replace(spec, evidence=ev.columns, evidence_labels=ev.labels)
+    scatter1 = np.zeros((n_flows1, n1))
+    scatter1[np.arange(n_flows1), flow_entity[:n_flows1]] = 1.0
     return Kernel(demand=demand, cost=cost, n1=n1, n=model.n, tiers=tiers,
                   flow_entity=flow_entity, n_flows1=n_flows1, flow_va=flow_va, table=table,
-                  spec=spec, evidence=ev)
+                  spec=spec, evidence=ev, flow_scatter1=scatter1,
+                  order1=None if cost is None else block_order(cost.input_pattern()))
 
 
-def summary_spec(model: IOModel, demand: Demand, tiers: int) -> SummarySpec:
-    """The summaries a chunk is reduced to, for this model and demand."""
+def block_order(pattern: np.ndarray) -> linalg.BlockOrder | None:
+    """The block order of a firm block's pattern when its components are smaller than the
+    whole (then solving by blocks is cheaper than one dense LU), else None."""
+    order = linalg.BlockOrder.of(pattern)
+    return order if order.largest < order.n else None
+
+
+def summary_spec(model: IOModel, demand: Demand, tiers: int, exact: bool = False
+                 ) -> SummarySpec:
+    """The summaries a chunk is reduced to, for this model and demand; `exact`: per-draw
+    values kept for exact percentiles (`engine.summary.EXACT_DRAWS`)."""
     if isinstance(demand, DemandSampler):
         suppliers = np.unique(demand.supplier)
         purchases = tuple(f"{c}/{s}" for c, s in zip(demand.rows["category"],
@@ -164,11 +180,12 @@ def summary_spec(model: IOModel, demand: Demand, tiers: int) -> SummarySpec:
         suppliers, purchases = np.flatnonzero(demand.f), ()
     else:
         suppliers, purchases = np.flatnonzero(np.any(demand.F != 0, axis=0)), ()
+    dimensions = flow_dimensions(model.flow_table(), model.eu_members)
     return SummarySpec(
-        dimensions=flow_dimensions(model.flow_table(), model.eu_members),
-        tiers=tier_labels(tiers), suppliers=suppliers,
+        dimensions=dimensions, tiers=tier_labels(tiers), suppliers=suppliers,
         supplier_labels=tuple(model.labels[k] for k in suppliers),
-        purchase_labels=purchases, fixed_total=not isinstance(demand, GivenDemand))
+        purchase_labels=purchases, fixed_total=not isinstance(demand, GivenDemand),
+        exact=exact, matrix=np.hstack([dim.matrix for dim in dimensions.values()]))
 
 
 def table_block(model: IOModel, demand: Demand, n1: int, tiers: int, draws: int) -> TableBlock:
@@ -239,7 +256,7 @@ def draw_inputs(kernel: Kernel, rng: np.random.Generator, start: int, size: int
         purchases = np.zeros((size, 0))
         f = demand.rows(start, size) if isinstance(demand, GivenDemand) else \
             demand.draw(rng, size)
-    cost_raw = kernel.cost.sampler.draw(rng, size) if kernel.cost is not None else None
+    cost_raw = kernel.cost.draw_raw(rng, size) if kernel.cost is not None else None
     return purchases, f, cost_raw
 
 
@@ -275,6 +292,8 @@ def block_evidence(kernel: Kernel, f: np.ndarray, systems: list[tuple[np.ndarray
 def run_outputs(kernel: Kernel, seed: int, blocks: list[tuple[int, int]]) -> Outputs:
     """Several seed blocks, concatenated: flows, tiers, final demand, purchases, evidence."""
     parts = [run_block(kernel, seed, block, size) for block, size in blocks]
+    if len(parts) == 1:
+        return parts[0]
     return tuple(np.concatenate([p[k] for p in parts])  # type: ignore[return-value]
                  for k in range(OUTPUTS))
 
@@ -283,18 +302,26 @@ def reduce_outputs(spec: SummarySpec, outputs: Outputs) -> TraceSummary:
     """A chunk's per-draw outputs reduced to mergeable summaries."""
     flows, tier_va, f, purchases, evidence = outputs
     totals = flows.sum(axis=1)
-    amounts = {name: dim.matrix for name, dim in spec.dimensions.items()}
-    per_draw = {name: flows @ matrix for name, matrix in amounts.items()}
+    exact = spec.exact
+    if spec.matrix is not None:         # one product for every dimension
+        together = flows @ spec.matrix
+        per_draw, start = {}, 0
+        for name, dim in spec.dimensions.items():
+            per_draw[name] = together[:, start:start + dim.matrix.shape[1]]
+            start += dim.matrix.shape[1]
+    else:
+        per_draw = {name: flows @ dim.matrix for name, dim in spec.dimensions.items()}
     per_draw["tier"] = tier_va
     per_draw["supplier"] = f[:, spec.suppliers]
-    summaries = {name: Columns.of(values) for name, values in per_draw.items()}
+    summaries = {name: Columns.of(values, exact=exact) for name, values in per_draw.items()}
     summaries["purchases"] = Columns.of(purchases, digests=False)    # means only
     shares = {} if spec.fixed_total else {
-        name: Columns.of(values / totals[:, None]) for name, values in per_draw.items()}
+        name: Columns.of(values / totals[:, None], exact=exact)
+        for name, values in per_draw.items()}
     gap = float(np.max(np.abs(totals - f.sum(axis=1)))) if len(totals) else 0.0
-    return TraceSummary(amounts=summaries, shares=shares, totals=Columns.of(totals[:, None]),
-                        max_gap=gap,
-                        evidence=EvidenceSummary.of(evidence, spec.evidence_labels)
+    return TraceSummary(amounts=summaries, shares=shares,
+                        totals=Columns.of(totals[:, None], exact=exact), max_gap=gap,
+                        evidence=EvidenceSummary.of(evidence, spec.evidence_labels, exact=exact)
                         if spec.evidence else None)
 
 
@@ -319,6 +346,8 @@ def run_chunk(kernel: Kernel, seed: int, blocks: list[tuple[int, int]], keep: bo
             summaries.append(reduce_outputs(kernel.spec, outputs))
     if not keep:
         return summaries, None
+    if len(kept) == 1:           # one summary group: no copy
+        return summaries, kept[0]
     joined = tuple(np.concatenate([part[k] for part in kept]) for k in range(OUTPUTS))
     return summaries, joined  # type: ignore[return-value]
 
@@ -339,15 +368,16 @@ def evaluate(kernel: Kernel, f: np.ndarray, cost_raw: np.ndarray | None,
         if systems is not None:
             systems.append((A1, w1))
         f1 = f[:, :n1]
-        x1 = linalg.batched_solve(A1, f1)
+        x1 = linalg.batched_solve(A1, f1) if kernel.order1 is None else \
+            linalg.block_solve(A1, f1, kernel.order1)
         entity1 = kernel.flow_entity[:kernel.n_flows1]
         parts.append(w1 * x1[:, entity1])
-        v1 = np.zeros((size, n1))
-        np.add.at(v1, (slice(None), entity1), w1)  # type: ignore[arg-type]  # numpy's stub omits tuple indices
+        assert kernel.flow_scatter1 is not None, "built with the kernel"
+        v1 = w1 @ kernel.flow_scatter1          # value-added share of each firm entity
         terms1 = [f1]
         for k in range(tiers):
             tier_va[:, k] = np.einsum("dj,dj->d", v1, terms1[k])
-            terms1.append(np.einsum("dij,dj->di", A1, terms1[k]))
+            terms1.append(np.matmul(A1, terms1[k][:, :, None])[:, :, 0])
     if kernel.table is not None:
         x2, va2 = table_outputs(kernel.table, f[:, n1:], x1, terms1, tiers,
                                 None if kernel.table.noise is None else rng)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import scipy.linalg as sla
 import scipy.sparse as sp
@@ -311,3 +313,84 @@ def per_draw_direct(pattern: sp.csr_array, data: np.ndarray, rhs: np.ndarray, *,
         A = sp.csr_array((data[d], pattern.indices, pattern.indptr), shape=pattern.shape)
         out[d] = sparse_direct(A, rhs[d], tol=tol)
     return out
+
+
+@dataclass(frozen=True, eq=False)
+class BlockOrder:
+    """The order in which a stack of systems (I - A[d]) x[d] = f[d] with a common sparsity
+    pattern can be solved block by block: A's strongly connected components, grouped in
+    levels so that every component depends only on components of earlier levels.
+
+    `levels[k]` = (singletons, blocks): entities that form a component alone (solved by one
+    division each, all of the level at once) and the larger components (one batched dense
+    solve each). Firm-level supply chains are mostly acyclic: the bundled model of 55
+    entities has one component of 37 and 18 alone, so its solves cost about a third of a
+    dense LU of all 55.
+    """
+
+    n: int
+    levels: tuple[tuple[np.ndarray, tuple[np.ndarray, ...]], ...]
+
+    @classmethod
+    def of(cls, pattern: np.ndarray) -> BlockOrder:
+        """The order of a (n, n) pattern: nonzero where A[i, j] may be nonzero (entity i
+        supplies entity j, so x_i depends on x_j)."""
+        from scipy.sparse.csgraph import connected_components
+
+        pattern = np.asarray(pattern) != 0
+        n = pattern.shape[0]
+        count, label = connected_components(sp.csr_array(pattern), directed=True,
+                                            connection="strong")
+        members = [np.flatnonzero(label == c) for c in range(count)]
+        rows, cols = np.nonzero(pattern)
+        depends: list[set[int]] = [set() for _ in range(count)]
+        for i, j in zip(label[rows].tolist(), label[cols].tolist(), strict=True):
+            if i != j:
+                depends[i].add(j)
+        dependents: list[list[int]] = [[] for _ in range(count)]
+        for c, ds in enumerate(depends):
+            for d in ds:
+                dependents[d].append(c)
+        remaining = [len(ds) for ds in depends]
+        level = [0] * count
+        ready = [c for c in range(count) if not remaining[c]]
+        while ready:                 # Kahn's order: a level is final once its inputs are
+            c = ready.pop()
+            for e in dependents[c]:
+                level[e] = max(level[e], level[c] + 1)
+                remaining[e] -= 1
+                if not remaining[e]:
+                    ready.append(e)
+        levels = []
+        for k in range(max(level, default=-1) + 1):
+            comps = [members[c] for c in range(count) if level[c] == k]
+            single = np.array(sorted(int(m[0]) for m in comps if m.size == 1), dtype=np.intp)
+            blocks = tuple(m for m in comps if m.size > 1)
+            levels.append((single, blocks))
+        return cls(n=n, levels=tuple(levels))
+
+    @property
+    def largest(self) -> int:
+        """Size of the largest component."""
+        sizes = [b.size for _, blocks in self.levels for b in blocks]
+        return max(sizes, default=1)
+
+
+def block_solve(A: np.ndarray, f: np.ndarray, order: BlockOrder) -> np.ndarray:
+    """Solve (I - A[d]) x[d] = f[d] for a stack (draws, n, n) whose nonzeros lie in the
+    pattern `order` was made of, level by level: entities alone in their component by one
+    division, larger components by a batched dense solve of their own block. The unknowns of
+    later levels are still zero when a level is solved, so each right-hand side is
+    f + A @ x over the whole row."""
+    x = np.zeros(f.shape)
+    for single, blocks in order.levels:
+        if single.size:
+            rows = A[:, single, :]
+            total = f[:, single] + np.matmul(rows, x[:, :, None])[:, :, 0]
+            x[:, single] = total / (1.0 - A[:, single, single])
+        for block in blocks:
+            rhs = f[:, block] + np.matmul(A[:, block, :], x[:, :, None])[:, :, 0]
+            M = -A[:, block[:, None], block[None, :]]
+            M[:, np.arange(block.size), np.arange(block.size)] += 1.0
+            x[:, block] = np.linalg.solve(M, rhs[..., None])[..., 0]
+    return x

@@ -43,14 +43,27 @@ class CostParameters:
                    n_flows=n_flows,
                    reliability=tuple(rows["reliability"]) if "reliability" in rows else ())
 
+    def input_pattern(self) -> np.ndarray:
+        """(n, n) bool: where a draw's A can be nonzero (the input rows)."""
+        pattern = np.zeros((self.n, self.n), dtype=bool)
+        inputs = self.is_input
+        pattern[self.target[inputs], self.column[inputs]] = True
+        return pattern
+
     def central(self) -> tuple[np.ndarray, np.ndarray]:
         A, weights = self.build(self.sampler.mode[None, :])
         return A[0], weights[0]
 
+    def draw_raw(self, rng: np.random.Generator, draws: int) -> np.ndarray:
+        """Raw row values (draws, rows), before renormalisation: each row from its PERT by
+        inversion of a tabulated inverse CDF (`PertSampler.draw_table`; hundreds of rows per
+        draw, so the sampler's speed counts)."""
+        return self.sampler.draw_table(rng, draws)
+
     def draw(self, rng: np.random.Generator, draws: int) -> tuple[np.ndarray, np.ndarray]:
         """A stack (draws, n, n) and value-added flow weights (draws, flows), both as shares of
         the paying entity's revenue."""
-        return self.build(self.sampler.draw(rng, draws))
+        return self.build(self.draw_raw(rng, draws))
 
     def build(self, raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Raw row values (draws, rows) -> renormalised A stack and flow weights."""

@@ -10,14 +10,14 @@ tables are computed exactly from them. Without them, percentiles come from t-dig
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from moneytrail.engine.dimensions import HEADLINE_INDEX
+from moneytrail.engine.dimensions import HEADLINE_INDEX, Dimension
 from moneytrail.engine.kernel import TraceSummary
 from moneytrail.engine.summary import STATS, exact_stats
 from moneytrail.errors import ModelError, MoneytrailError
@@ -39,13 +39,18 @@ def code_version() -> str:
         return "unknown"
 
 
-def summarise(values: np.ndarray, totals: np.ndarray, labels: list[str] | tuple[str, ...]
-              ) -> pd.DataFrame:
-    """Per-label amounts (draws, labels) -> amount and share statistics, computed per draw."""
-    frame = {}
-    for name, data in (("amount", values), ("share", values / totals[:, None])):
-        for stat, column in exact_stats(data).items():
-            frame[f"{name}_{stat}"] = column
+def summarise(values: np.ndarray, totals: np.ndarray, labels: list[str] | tuple[str, ...],
+              total: float | None = None) -> pd.DataFrame:
+    """Per-label amounts (draws, labels) -> amount and share statistics, computed per draw.
+    `total`: every draw's total (a plan's spending, conserved in every draw): shares are then
+    the amount statistics over it (the same to rounding, and half the sorting)."""
+    frame = {f"amount_{stat}": column for stat, column in exact_stats(values).items()}
+    if total is not None:
+        frame.update({f"share_{stat}": frame[f"amount_{stat}"] / total
+                      for stat in ("mean", "p5", "p50", "p95")})
+    else:
+        frame.update({f"share_{stat}": column
+                      for stat, column in exact_stats(values / totals[:, None]).items()})
     return pd.DataFrame(frame, index=pd.Index(list(labels), name="label"))
 
 
@@ -77,6 +82,9 @@ class TraceResult:
     per_draw: DrawArrays | None = None
     evidence_columns: tuple[tuple[str, str], ...] = ()   # (dimension, label), if computed
     evidence_labels: tuple[str, ...] = ()    # reliability labels of per_draw.evidence's rows
+    dimensions: dict[str, Dimension] | None = None   # the flow dimensions (kernel's), if known
+    # values derived once from the per-draw arrays (draw totals, flow table, dimensions)
+    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_arrays(cls, plan: Plan | None, model: IOModel, flows: np.ndarray,
@@ -190,16 +198,52 @@ class TraceResult:
 
     @property
     def draw_totals(self) -> np.ndarray:
-        """(draws,) value added of each draw."""
-        return self.flows.sum(axis=1)
+        """(draws,) value added of each draw (computed once; read-only)."""
+        if "totals" not in self._cache:
+            totals = self.flows.sum(axis=1)
+            totals.flags.writeable = False
+            self._cache["totals"] = totals
+        return self._cache["totals"]
 
     @property
     def flow_labels(self) -> pd.DataFrame:
-        return self.model.flow_table()
+        """The model's flow table (`IOModel.flow_table()`), built once per result: read it,
+        do not modify it."""
+        if "flow_table" not in self._cache:
+            self._cache["flow_table"] = self.model.flow_table()
+        return self._cache["flow_table"]
 
     def select(self, mask: np.ndarray) -> np.ndarray:
-        """Per-draw amount of the flows picked by a boolean mask."""
-        return self.flows[:, mask].sum(axis=1)
+        """Per-draw amount of the flows picked by a boolean mask (one matrix-vector product)."""
+        return self.flows @ np.asarray(mask, dtype=float)
+
+    def memo(self, key: str, value: object = None) -> Any:
+        """A value derived from this result and kept with it (e.g. an analysis' evaluation):
+        with `value`, store it under `key` and return it; without, the stored value or None."""
+        if value is not None:
+            self._cache[("memo", key)] = value
+        return self._cache.get(("memo", key))
+
+    def dimension(self, name: str) -> Dimension:
+        """A flow dimension (`engine.dimensions`): the trace's own, else built once."""
+        if self.dimensions is not None and name in self.dimensions:
+            return self.dimensions[name]
+        key = ("dimension", name)
+        if key not in self._cache:
+            from moneytrail.engine.dimensions import flow_dimension
+
+            self._cache[key] = flow_dimension(self.flow_labels, name, self.model.eu_members)
+        return self._cache[key]
+
+    def fixed_total(self) -> float | None:
+        """The plan's spending when every draw's value added adds up to it (to 1e-12 of it:
+        conservation), else None (final-demand draws given by the caller)."""
+        if self.plan is None or "fixed_total" in self._cache:
+            return self._cache.get("fixed_total")
+        total = float(self.plan.total)
+        fixed = bool(np.all(np.abs(self.draw_totals - total) <= 1e-12 * abs(total)))
+        self._cache["fixed_total"] = total if fixed and total else None
+        return self._cache["fixed_total"]
 
     def amounts_by(self, dimension: str) -> tuple[np.ndarray, list[str]]:
         """Per-draw amounts (draws, labels) grouped by a dimension."""
@@ -210,10 +254,7 @@ class TraceResult:
         if dimension == "supplier":
             index = self.model.index
             return self.demand[:, [index[label] for label in labels]], labels
-        from moneytrail.engine.dimensions import flow_dimension
-
-        dim = flow_dimension(self.flow_labels, dimension, self.model.eu_members)
-        return self.flows @ dim.matrix, labels
+        return self.flows @ self.dimension(dimension).matrix, labels
 
     # -- evidence weight (engine.evidence) ------------------------------------------------------
     def evidence(self, dimension: str | None = None) -> pd.DataFrame:
@@ -254,7 +295,7 @@ class TraceResult:
         check_dimension(dimension)
         if self.per_draw is not None:
             values, names = self.amounts_by(dimension)
-            out = summarise(values, self.draw_totals, names)
+            out = summarise(values, self.draw_totals, names, total=self.fixed_total())
         else:
             out = self._summary_table(dimension)
         out.index.name = HEADLINE_INDEX if dimension == "headline" else dimension

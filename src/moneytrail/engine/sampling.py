@@ -7,11 +7,15 @@ e.g. [0, 1] for a share).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
-from scipy.special import betaincinv
+from scipy.special import betaincinv, xlogy
 
 LAMBDA = 4.0
 P_LOW, P_HIGH = 0.05, 0.95
+TABLE_CELLS = 256          # cells of a sampler's inverse-CDF table (`PertSampler.draw_table`)
+DENSITY_GRID = 4096        # intervals of the density grid the table is integrated on
 
 
 def pert_shape(a: np.ndarray, mode: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -83,6 +87,7 @@ class PertSampler:
         self._free = free if free.size < self.mode.size else None      # None: all free
         self._shape = (self.alpha[free], self.beta[free])
         self._start, self._width = self.a[free], self.b[free] - self.a[free]
+        self._table: InverseTable | None = None
 
     def draw(self, rng: np.random.Generator, draws: int) -> np.ndarray:
         """An array (draws, parameters)."""
@@ -97,11 +102,85 @@ class PertSampler:
             out[:, self._free] = values
         return out
 
+    def table(self) -> InverseTable:
+        """The inverse-CDF table of every parameter (a fixed one: a flat row at its mode),
+        built on first use, then kept."""
+        if self._table is None:
+            fixed = self.fixed
+            self._table = inverse_table(np.where(fixed, 1.0, self.alpha),
+                                        np.where(fixed, 1.0, self.beta),
+                                        np.where(fixed, self.mode, self.a),
+                                        np.where(fixed, 0.0, self.b - self.a))
+        return self._table
+
+    def draw_table(self, rng: np.random.Generator, draws: int) -> np.ndarray:
+        """An array (draws, parameters) by inversion: one uniform per value, mapped through a
+        piecewise-linear inverse CDF of each PERT (`InverseTable`). About six times faster
+        than `draw` (two gamma variates per value) for many parameters; the numbers differ
+        from `draw`'s for the same generator. Uniforms are drawn parameter by parameter
+        (shape (parameters, draws), one per parameter and draw, fixed ones included), so each
+        parameter's draws read one row of the table; the result is the transposed view."""
+        return self.table().sample(rng.random((self.mode.size, draws))).T
+
     def quantile(self, u: np.ndarray) -> np.ndarray:
         """Inverse CDF at u (rows, parameters) in [0, 1]: for space-filling designs (Sobol)."""
         alpha, beta = self.alpha, self.beta
         width = np.where(self.fixed, 0.0, self.b - self.a)
         return self.a + width * betaincinv(alpha, beta, u)
+
+
+@dataclass(frozen=True, eq=False)
+class InverseTable:
+    """Piecewise-linear inverse CDFs of k distributions on [a, a + width]: `low[i, c]` is the
+    i-th distribution's quantile at u = c / cells, `step[i, c]` the rise to the next knot.
+
+    A uniform u in cell c = floor(u * cells) maps to low + (u * cells - c) * step: an exact
+    draw from the distribution whose CDF is linear between the knots. The knots are exact up
+    to the density integration (about 1e-4 of the width near a steep end, far less inside);
+    between knots the error is below 1e-5 of the width in the middle cells and grows only in
+    the first and last cells (each 1/cells = 0.4 % of the probability), where draws spread
+    evenly over the cell instead of following the density's power-law end. Tables are
+    (k, cells) float64, 4 kB per parameter; a fixed parameter's row is flat at its mode
+    (exactly)."""
+
+    low: np.ndarray        # (k * cells,) quantile at each cell's left knot, by parameter
+    step: np.ndarray       # (k * cells,) quantile at the right knot minus the left one
+    cells: int
+
+    def sample(self, u: np.ndarray) -> np.ndarray:
+        """Values (k, draws) for uniforms u (k, draws) in [0, 1)."""
+        k = u.shape[0]
+        position = u * self.cells                 # exact: cells is a power of two
+        cell = position.astype(np.intp)
+        position -= cell                          # where in its cell
+        cell += (np.arange(k) * self.cells)[:, None]
+        position *= self.step.take(cell)          # the rise within the cell
+        position += self.low.take(cell)
+        return position
+
+
+def beta_quantile_knots(alpha: np.ndarray, beta: np.ndarray, cells: int = TABLE_CELLS,
+                        grid: int = DENSITY_GRID) -> np.ndarray:
+    """Quantiles (k, cells + 1) of Beta(alpha, beta) at u = 0, 1/cells, ..., 1, for k shapes
+    (alpha, beta >= 1, as every PERT has): the density integrated by the trapezoid rule on
+    `grid` intervals of [0, 1], then inverted by linear interpolation. About 0.1 s for 800
+    shapes (scipy's betaincinv at every knot would take about 1 s)."""
+    x = np.linspace(0.0, 1.0, grid + 1)
+    alpha, beta = np.asarray(alpha, dtype=float)[:, None], np.asarray(beta, dtype=float)[:, None]
+    density = np.exp(xlogy(alpha - 1.0, x) + xlogy(beta - 1.0, 1.0 - x))
+    cdf = np.zeros_like(density)
+    np.cumsum(0.5 * (density[:, 1:] + density[:, :-1]), axis=1, out=cdf[:, 1:])
+    cdf /= cdf[:, -1:]
+    u = np.linspace(0.0, 1.0, cells + 1)
+    return np.array([np.interp(u, row, x) for row in cdf]).reshape(-1, cells + 1)
+
+
+def inverse_table(alpha: np.ndarray, beta: np.ndarray, start: np.ndarray, width: np.ndarray,
+                  cells: int = TABLE_CELLS) -> InverseTable:
+    """The `InverseTable` of PERTs start + width * Beta(alpha, beta)."""
+    knots = start[:, None] + width[:, None] * beta_quantile_knots(alpha, beta, cells)
+    return InverseTable(low=np.ascontiguousarray(knots[:, :-1]).ravel(),
+                        step=np.diff(knots, axis=1).ravel(), cells=cells)
 
 
 def renormalise(values: np.ndarray, starts: np.ndarray) -> np.ndarray:

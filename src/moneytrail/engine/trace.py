@@ -21,6 +21,7 @@ from moneytrail.engine.kernel import (
     run_chunk,
 )
 from moneytrail.engine.result import DrawArrays, TraceResult
+from moneytrail.engine.threads import SMALL_MODEL, single_blas_thread
 from moneytrail.errors import ModelError, ScenarioError
 from moneytrail.model.iomodel import IOModel
 from moneytrail.scenarios.schema import Plan
@@ -131,14 +132,16 @@ def run_trace(plan: Plan | None, model: IOModel,
               ) -> TraceResult:
     kernel: Kernel = build_kernel(model, demand, tiers, draws, evidence)
     chunks = chunk_tasks(draws, chunk_size)
-    summary, kept = run_tasks(run_chunk, kernel, [(seed, chunk, keep) for chunk in chunks],
-                              [sum(size for _, size in chunk) for chunk in chunks],
-                              scheduler=scheduler, progress=progress, combine=fold,
-                              first=start_fold)
+    with single_blas_thread(scheduler is None and model.n <= SMALL_MODEL):
+        summary, kept = run_tasks(run_chunk, kernel, [(seed, chunk, keep) for chunk in chunks],
+                                  [sum(size for _, size in chunk) for chunk in chunks],
+                                  scheduler=scheduler, progress=progress, combine=fold,
+                                  first=start_fold)
     per_draw = None
     if keep:
         flows, tier_va, demand_draws, purchases, ev = (
-            np.concatenate([part[k] for part in kept]) for k in range(OUTPUTS))
+            kept[0][k] if len(kept) == 1 else np.concatenate([part[k] for part in kept])
+            for k in range(OUTPUTS))
         rows = demand.rows if isinstance(demand, DemandSampler) else None
         per_draw = DrawArrays(flows=flows, tiers=tier_va, demand=demand_draws,
                               purchases=purchases if rows is not None else None,
@@ -146,7 +149,8 @@ def run_trace(plan: Plan | None, model: IOModel,
     return TraceResult(plan=plan, model=model, seed=seed, draws=draws,
                        labels=kernel.spec.labels(), summary=summary, per_draw=per_draw,
                        evidence_columns=kernel.spec.evidence,
-                       evidence_labels=kernel.spec.evidence_labels)
+                       evidence_labels=kernel.spec.evidence_labels,
+                       dimensions=kernel.spec.dimensions)
 
 
 def start_fold(part: tuple[list[TraceSummary], Any]) -> tuple[TraceSummary | None, list]:

@@ -203,21 +203,27 @@ def trace_plan(ws: Workspace, plan: Plan, *, draws: int | None = None, seed: int
     def compute(rid: str, report: Progress | None) -> Result:
         result = ws_trace(ws, plan, draws=draws, seed=seed, tiers=tiers, keep=analyses,
                           scheduler=scheduler, progress=report, evidence=evidence)
-        tables = breakdown_tables(result)
-        facts: dict[str, Any] = trace_facts(result)
-        from moneytrail.service.footprints import add_footprints
-
-        totals: dict[str, Any] = {}               # per-draw jobs and CO2, for the scorecard
-        footprint_sources = add_footprints(ws, result, tables, totals)   # issue 14
-        if analyses:
-            tables.update(plan_analysis_tables(ws, result, footprints=totals or None))
-        return Result(run_id=rid, kind="trace", title=plan.title,
-                      provenance=provenance(ws, inputs, seed=seed, draws=draws,
-                                            sources=plan_sources(ws, plan)
-                                            + footprint_sources),
-                      tables=tables, facts=facts)
+        return trace_run_result(ws, rid, inputs, result, analyses=analyses)
 
     return runner.run("trace", plan.id, inputs, draws, compute, progress)
+
+
+def trace_run_result(ws: Workspace, rid: str, inputs: dict, result: TraceResult, *,
+                     analyses: bool) -> Result:
+    """The stored result of a trace run (`trace_plan`, `demo`): every breakdown, and with
+    `analyses` the scorecard, conditions and purchases, with provenance from `inputs`."""
+    from moneytrail.service.footprints import add_footprints
+
+    plan = result.require_plan()
+    tables = breakdown_tables(result)
+    totals: dict[str, Any] = {}                   # per-draw jobs and CO2, for the scorecard
+    footprint_sources = add_footprints(ws, result, tables, totals)       # issue 14
+    if analyses:
+        tables.update(plan_analysis_tables(ws, result, footprints=totals or None))
+    return Result(run_id=rid, kind="trace", title=plan.title,
+                  provenance=provenance(ws, inputs, seed=inputs["seed"], draws=inputs["draws"],
+                                        sources=plan_sources(ws, plan) + footprint_sources),
+                  tables=tables, facts=trace_facts(result))
 
 
 def ws_trace(ws: Workspace, plan: Plan, *, draws: int, seed: int, tiers: int = DEFAULT_TIERS,
@@ -438,6 +444,14 @@ def demo(ws: Workspace, plans: list[Plan], *, draws: int = 10_000, seed: int = 1
          store: RunStore | None | str = "default") -> DemoRun:
     """The reference plans traced (each once), compared under the demo conditions, and the
     claims of the debate: the same runs `trace`, `compare` and `claims check` would store."""
+    from moneytrail.engine.threads import single_blas_thread
+
+    with single_blas_thread():      # small products and solves throughout (engine.threads)
+        return demo_runs(ws, plans, draws=draws, seed=seed, store=store)
+
+
+def demo_runs(ws: Workspace, plans: list[Plan], *, draws: int, seed: int,
+              store: RunStore | None | str) -> DemoRun:
     from moneytrail.scenarios.conditions import demo_conditions_path, load_conditions
 
     conditions = load_conditions(demo_conditions_path())
@@ -453,19 +467,12 @@ def demo(ws: Workspace, plans: list[Plan], *, draws: int = 10_000, seed: int = 1
 
     traces = []
     for plan in plans:
-        inputs = {"plan": plan_inputs(plan), "draws": draws, "seed": seed,
-                  "tiers": DEFAULT_TIERS, "analyses": True,
-                  "evidence": evidence_default(ws, plan, None)}
+        inputs = trace_inputs(plan, draws=draws, seed=seed, analyses=True,
+                              evidence=evidence_default(ws, plan, None))
 
         def compute(rid: str, _report: Progress | None, plan: Plan = plan,
                     inputs: dict = inputs) -> Result:
-            result = traced_plan(plan)
-            tables = breakdown_tables(result)
-            tables.update(plan_analysis_tables(ws, result))
-            return Result(run_id=rid, kind="trace", title=plan.title,
-                          provenance=provenance(ws, inputs, seed=seed, draws=draws,
-                                                sources=plan_sources(ws, plan)),
-                          tables=tables, facts=trace_facts(result))
+            return trace_run_result(ws, rid, inputs, traced_plan(plan), analyses=True)
 
         traces.append(runner.run("trace", plan.id, inputs, draws, compute))
     inputs, _ = compare_inputs(plans, draws, seed, conditions)
