@@ -160,8 +160,19 @@ class RentSplit:
         return self.result.draw_totals
 
     def share(self) -> np.ndarray:
-        """(draws,) economic profit as a share of the plan's spending (net over firms)."""
-        return self.rent.sum(axis=1) / self.total
+        """(draws,) economic profit as a share of the plan's spending (net over firms); NaN in
+        a draw where none of the plan's capital value added could be split (no data: a rent
+        share of 0 would be a claim the data cannot make)."""
+        split = (self.normal + self.rent).sum(axis=1)
+        rent = self.rent.sum(axis=1) / self.total
+        return np.where(np.abs(split) > 0, rent, np.nan)
+
+    def coverage(self) -> np.ndarray:
+        """(draws,) share of the plan's capital value added that was split (the rest had no
+        cost of capital or invested capital in the data)."""
+        split = (self.normal + self.rent).sum(axis=1)
+        total = split + self.unsplit.sum(axis=1)
+        return np.divide(split, total, out=np.full(split.shape, np.nan), where=total != 0)
 
     def by_entity(self, values: np.ndarray | None = None) -> tuple[np.ndarray, list[str]]:
         """(draws, entities) of `values` (default: rent) summed per entity, model order."""
@@ -401,10 +412,13 @@ def markup_draws(result: TraceResult, data: AnalysisData, purchases: Purchases |
 def markup_share(result: TraceResult, data: AnalysisData, purchases: Purchases | None = None
                  ) -> np.ndarray:
     """(draws,) share of the plan's spending paid above its suppliers' cost of goods sold,
-    where a gross margin is sourced (NaN without a capital table)."""
+    where a gross margin is sourced (NaN without a capital table or when no supplier has
+    one)."""
     if not has_capital_data(data):
         return np.full(result.draws, np.nan)
-    amounts, _ = markup_draws(result, data, purchases)
+    amounts, rows = markup_draws(result, data, purchases)
+    if rows["margin_central"].isna().all():
+        return np.full(result.draws, np.nan)      # no gross margin sourced for any supplier
     return amounts.sum(axis=1) / result.draw_totals
 
 

@@ -248,8 +248,62 @@ def claims_table(table: Table) -> RichTable:
     return out
 
 
+# -- market power (analysis.market_power, analysis.procurement) -------------------------------
+def rent_recipients_table(table: Table) -> RichTable:
+    """The largest rent recipients: rent, share of the plan, the plan's rent a year as a share
+    of the firm's economic profit and R&D, fiscal year and sources (every row)."""
+    frame = table.frame().reset_index()
+    out = RichTable(title=table.title, title_justify="left", caption=table.note or None,
+                    caption_justify="left", show_lines=True)
+    has_plan = "plan" in frame.columns
+    heads = (["plan"] if has_plan else []) + [
+        "firm", "rent (median, 90 %)", "share of the plan", "a year, of its economic profit",
+        "a year, of its R&D", "fiscal year", "sources"]
+    for head in heads:
+        out.add_column(head, overflow="fold")
+    currency = table.unit("rent_p50")
+    for _, row in frame.iterrows():
+        cells = [str(row["plan"])] if has_plan else []
+        cells += [str(row["entity"]), interval(row, "rent", currency),
+                  interval(row, "share", "share"), interval(row, "of_economic_profit", "share"),
+                  interval(row, "of_rd", "share"), str(row["fiscal_year"]) or "-",
+                  str(row["sources"]).replace(";", "; ")]
+        out.add_row(*cells)
+    if frame.empty:
+        out.add_row(*(["-"] * len(heads)))
+    return out
+
+
+def procurement_table(table: Table) -> RichTable:
+    """A plan and the same plan under procurement rules: each metric's median (90 % interval)
+    before, after and the per-draw change."""
+    frame = table.frame().reset_index()
+    out = RichTable(title=table.title, title_justify="left", caption=table.note or None,
+                    caption_justify="left")
+    has_plan = "plan" in frame.columns
+    for head in (["plan"] if has_plan else []) + ["metric", "as planned", "under the rules",
+                                                  "change"]:
+        out.add_column(head, overflow="fold", justify="left" if head in ("plan", "metric")
+                       else "right")
+    previous = None
+    for _, row in frame.iterrows():
+        unit = str(row.get("unit", "share"))
+        cells = []
+        if has_plan:
+            cells.append(str(row["plan"]) if row["plan"] != previous else "")
+            previous = row["plan"]
+        cells += [str(row["metric"]), interval(row, "plan", unit), interval(row, "rules", unit),
+                  interval(row, "change", unit)]
+        out.add_row(*cells)
+    return out
+
+
 def rich_table(table: Table) -> RichTable:
     names = {c.name for c in table.columns}
+    if table.name == "rent_recipients" and {"entity", "rent_p50", "sources"} <= names:
+        return rent_recipients_table(table)
+    if table.name == "procurement" and {"metric", "plan_p50", "change_p50"} <= names:
+        return procurement_table(table)
     if table.name == "claims" and {"text", "verdict", "check"} <= names:
         return claims_table(table)
     if table.name == "evidence" and "assumption_or_weak_p95" in names:
