@@ -113,11 +113,22 @@ class MembersExposedArgs(Args):
     date: IsoDate
 
 
+class RentArgs(Args):
+    """Economic profit (rent) of a traced plan (analysis.market_power): `rent_share` (of the
+    spending), `dominant_rent_share` (share of the positive rent going to firms above
+    `threshold` of some market; default the data's single-supplier threshold) or
+    `markup_share` (paid above suppliers' cost of goods)."""
+    scenario: Annotated[Any, AfterValidator(_scenario)]
+    measure: Literal["rent_share", "dominant_rent_share", "markup_share"] = "rent_share"
+    threshold: Annotated[float, Field(gt=0, le=1)] | None = None
+
+
 ARGUMENTS: dict[str, type[Args]] = {
     "ledger.ratio": LedgerRatioArgs, "ledger.deal_sector": DealSectorArgs,
     "market.share": MarketShareArgs, "trace.share": TraceShareArgs,
     "lifecycle.value_remaining": ValueRemainingArgs, "efficiency.compute_ratio": RunPairArgs,
     "efficiency.capability_gap": RunPairArgs, "export.members_exposed": MembersExposedArgs,
+    "trace.rent": RentArgs,
 }
 
 # -- checks: one model per computation, chosen by the `computation` key --------------------
@@ -130,6 +141,8 @@ class CheckBase(BaseModel):
     max: Bound = None
     min: Bound = None
     describe: str = ""
+    when: str = ""      # a conditional claim: the case this check answers ("the money rents
+    #                     cloud compute"), shown as "holds if ..."
 
     @model_validator(mode="after")
     def _one_bound(self) -> CheckBase:
@@ -178,10 +191,25 @@ class MembersExposedCheck(CheckBase):
     args: MembersExposedArgs
 
 
+class RentCheck(CheckBase):
+    computation: Literal["trace.rent"]
+    args: RentArgs
+
+
 Check = Annotated[
     LedgerRatioCheck | DealSectorCheck | MarketShareCheck | TraceShareCheck
-    | ValueRemainingCheck | ComputeRatioCheck | CapabilityGapCheck | MembersExposedCheck,
+    | ValueRemainingCheck | ComputeRatioCheck | CapabilityGapCheck | MembersExposedCheck
+    | RentCheck,
     Field(discriminator="computation")]
+
+# How a claim's checks combine into its verdict (analysis.claims.claim_verdict):
+# all - every check must hold (supported when all are, contradicted when any is);
+# any - the checks are alternatives, one holding is enough (supported when any is,
+#       contradicted when all are);
+# conditional - each check answers one case (`when`): the verdict is per case ("supported if
+#       the money rents cloud compute; contradicted if it builds sites"), a single verdict only
+#       when all cases agree.
+COMBINE = ("all", "any", "conditional")
 
 
 class Claim(BaseModel):
@@ -189,8 +217,18 @@ class Claim(BaseModel):
     id: str
     claim: str
     checks: list[Check] = Field(min_length=1)
+    combine: Literal["all", "any", "conditional"] = "all"
     sources: list[str] = Field(default_factory=list)
     note: str = ""
+
+    @model_validator(mode="after")
+    def _cases_named(self) -> Claim:
+        if self.combine == "conditional":
+            for k, check in enumerate(self.checks):
+                if not check.when.strip():
+                    raise ValueError(f"a conditional claim names the case of every check "
+                                     f"(`when`; missing in check {k})")
+        return self
 
 
 class ClaimsFile(BaseModel):

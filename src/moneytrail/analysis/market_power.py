@@ -48,8 +48,9 @@ COLUMNS = ("entity", "year", "measure", "low", "central", "high", "unit", "sourc
            "reliability", "note")
 MEASURES = ("revenue", "operating_income", "income_tax_rate", "invested_capital",
             "depreciation", "rd_expense", "cost_of_capital", "gross_margin",
-            "invested_capital_per_revenue", "roic")
-SHARES = ("income_tax_rate", "cost_of_capital", "gross_margin")
+            "invested_capital_per_revenue", "roic", "product_margin")
+SHARES = ("income_tax_rate", "cost_of_capital", "gross_margin", "product_margin")
+PRODUCT_CATEGORIES = ("accelerators",)   # a product's price-cost margin (teardowns) applies
 TOP = 5                       # largest rent recipients shown
 PARTS = ("normal return", "economic profit (rent)", "capital not split (no data)")
 
@@ -379,9 +380,12 @@ def rent_recipients(split: RentSplit, data: AnalysisData, top: int = TOP) -> pd.
 
 def markup_draws(result: TraceResult, data: AnalysisData, purchases: Purchases | None = None,
                  capital: pd.DataFrame | None = None) -> tuple[np.ndarray, pd.DataFrame]:
-    """Per draw and purchases row (draws, rows): the amount paid above the supplier's cost of
-    goods sold (purchase x gross margin), for suppliers with a sourced gross margin (other
-    rows 0); with the rows (category, supplier, gross margin interval, sources)."""
+    """Per draw and purchases row (draws, rows): the amount paid above the supplier's cost
+    (purchase x margin), for suppliers with a sourced margin (other rows 0); with the rows
+    (category, supplier, margin interval, which margin, fiscal year, sources). The margin is
+    the product's price-cost margin (`product_margin`, teardown cost vs price) for
+    accelerators where the data have one, else the firm's gross margin (price over cost of
+    goods sold, company-wide)."""
     purchases = purchases if purchases is not None else plan_purchases(result)
     plan = result.require_plan()
     table = capital if capital is not None else (
@@ -390,22 +394,24 @@ def markup_draws(result: TraceResult, data: AnalysisData, purchases: Purchases |
     out = np.zeros_like(purchases.amounts)
     index = result.model.index
     stream = Stream(result.seed, STREAM)
-    margins: dict[str, np.ndarray] = {}
+    margins: dict[tuple[str, str], np.ndarray] = {}
     info = []
-    for r, supplier in enumerate(rows["supplier"]):
+    for r, (category, supplier) in enumerate(zip(rows["category"], rows["supplier"],
+                                                 strict=True)):
         measures = {} if table is None else measures_of(table, supplier, plan.year)
-        row = measures.get("gross_margin")
+        kind = "product_margin" if category in PRODUCT_CATEGORIES and \
+            "product_margin" in measures else "gross_margin"
+        row = measures.get(kind)
         if row is None:
-            info.append((np.nan, np.nan, np.nan, "", ""))
+            info.append((np.nan, np.nan, np.nan, "", "", ""))
             continue
-        if supplier not in margins:
-            margins[supplier] = draw_interval(_bounds(row), stream.at(
-                index[supplier], MEASURES.index("gross_margin")), result.draws,
-                lower=0.0, upper=1.0)
-        out[:, r] = purchases.amounts[:, r] * margins[supplier]
-        info.append((*_bounds(row), str(row["year"]), str(row["sources"])))
-    rows[["margin_low", "margin_central", "margin_high", "fiscal_year", "sources"]] = \
-        pd.DataFrame(info, index=rows.index)
+        if (supplier, kind) not in margins:
+            margins[supplier, kind] = draw_interval(_bounds(row), stream.at(
+                index[supplier], MEASURES.index(kind)), result.draws, lower=0.0, upper=1.0)
+        out[:, r] = purchases.amounts[:, r] * margins[supplier, kind]
+        info.append((*_bounds(row), kind, str(row["year"]), str(row["sources"])))
+    rows[["margin_low", "margin_central", "margin_high", "margin", "fiscal_year",
+          "sources"]] = pd.DataFrame(info, index=rows.index)
     return out, rows
 
 
@@ -424,10 +430,10 @@ def markup_share(result: TraceResult, data: AnalysisData, purchases: Purchases |
 
 def markup_table(result: TraceResult, data: AnalysisData, purchases: Purchases | None = None,
                  capital: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Rows (category, supplier) with a sourced gross margin: the gross margin (central), the
-    price over the cost of goods sold (1 / (1 - margin)), the amount paid above that cost
-    (plan currency) and its share of the spending (mean / p5 / p50 / p95); for accelerators,
-    the reference accelerator's implied cost of goods per unit (USD)."""
+    """Rows (category, supplier) with a sourced margin (see `markup_draws`): which margin and
+    its central value, the price over cost (1 / (1 - margin)), the amount paid above that
+    cost (plan currency) and its share of the spending (mean / p5 / p50 / p95); for
+    accelerators, the reference accelerator's implied cost per unit (USD)."""
     from moneytrail.analysis.hardware import reference_accelerator
 
     amounts, rows = markup_draws(result, data, purchases, capital)
@@ -442,14 +448,14 @@ def markup_table(result: TraceResult, data: AnalysisData, purchases: Purchases |
             chip = reference_accelerator(data, plan.year)
             unit_cost = float(chip["price_central"]) * (1 - row["margin_central"])
         out.append({"category": row["category"], "supplier": row["supplier"],
-                    "gross_margin": row["margin_central"],
+                    "margin": row["margin"], "margin_central": row["margin_central"],
                     "price_over_cost": 1 / (1 - row["margin_central"])
                     if row["margin_central"] < 1 else np.inf,
                     **_stat_columns("markup", values),
                     **_stat_columns("share", values / result.draw_totals),
                     "unit_cost_usd": unit_cost, "fiscal_year": row["fiscal_year"],
                     "sources": row["sources"]})
-    columns = (["category", "supplier", "gross_margin", "price_over_cost"]
+    columns = (["category", "supplier", "margin", "margin_central", "price_over_cost"]
                + [f"{p}_{s}" for p in ("markup", "share") for s in STATS]
                + ["unit_cost_usd", "fiscal_year", "sources"])
     return pd.DataFrame(out, columns=columns).set_index(["category", "supplier"])
