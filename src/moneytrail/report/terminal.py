@@ -231,20 +231,41 @@ def generic_table(table: Table) -> RichTable:
 
 
 VERDICT_COLOURS = {"supported": "green", "contradicted": "red", "uncertain": "yellow",
-                   "met": "green", "not met": "red"}
+                   "conditional": "cyan", "met": "green", "not met": "red"}
+COMBINE_RULES = {"all": "all checks must hold", "any": "any one check is enough",
+                 "conditional": "case by case"}
+
+
+def coloured(verdict: str) -> str:
+    return f"[{VERDICT_COLOURS.get(verdict, 'white')}]{verdict}[/]"
 
 
 def claims_table(table: Table) -> RichTable:
-    """Claims: the claim, its verdict, each check with its bound, figure, P(holds), sources."""
+    """Claims: the claim, its verdict and combining rule once (a conditional claim's verdict
+    per case), then each check with its case, bound, figure, P(holds), its own verdict and
+    sources."""
     frame = table.frame()
     out = RichTable(title=table.title, title_justify="left", show_lines=True)
-    for column in ("claim", "verdict", "check", "figure (median)", "P(holds)", "sources"):
+    for column in ("claim", "verdict", "check", "figure (median)", "P(holds)",
+                   "check verdict", "sources"):
         out.add_column(column, overflow="fold")
+    previous = None
     for _, row in frame.iterrows():
-        colour = VERDICT_COLOURS.get(str(row["verdict"]), "white")
-        out.add_row(str(row["text"]), f"[{colour}]{row['verdict']}[/]",
-                    f"{row['check']} ({row['bound']})", str(row["figure"]),
-                    f"{row['p_holds']:.2f}", str(row["sources"]))
+        first = row["claim"] != previous
+        previous = row["claim"]
+        combine = str(row.get("combine", "all") or "all")
+        verdict = str(row["verdict"])
+        if first and verdict == "conditional":
+            claim_cell = coloured(verdict) + f"\n{row.get('verdict_text', '')}"
+        elif first:
+            claim_cell = f"{coloured(verdict)}\n({COMBINE_RULES.get(combine, combine)})"
+        else:
+            claim_cell = ""
+        when = str(row.get("when", "") or "")
+        check = f"{row['check']} ({row['bound']})" + (f"\nif {when}" if when else "")
+        own = str(row.get("check_verdict", verdict))
+        out.add_row(str(row["text"]) if first else "", claim_cell, check, str(row["figure"]),
+                    f"{row['p_holds']:.2f}", coloured(own), str(row["sources"]))
     return out
 
 
