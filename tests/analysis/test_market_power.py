@@ -4,6 +4,7 @@ draw, markups, and rent shares that HHI cannot see."""
 from __future__ import annotations
 
 import functools
+
 import numpy as np
 import pandas as pd
 import pytest

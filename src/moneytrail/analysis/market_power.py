@@ -110,7 +110,7 @@ def checked_capital(frame: pd.DataFrame, file: str) -> pd.DataFrame:
         if not (low <= central <= high) or not np.isfinite([low, central, high]).all():
             raise DataPackageError("need low <= central <= high (finite)", file=line,
                                    field="central", value=central)
-        if row["measure"] in SHARES and not (0 <= low and high <= 1):
+        if row["measure"] in SHARES and not (low >= 0 and high <= 1):
             raise DataPackageError("a share must lie in [0, 1]", file=line,
                                    field=str(row["measure"]), value=high)
     for column in ("low", "central", "high"):
@@ -202,23 +202,24 @@ def split_rents(result: TraceResult, data: AnalysisData, capital: pd.DataFrame |
     year = result.plan.year if result.plan is not None else int(result.model.year or 0)
     flows = result.flows
     labels = result.flow_labels
-    capital = (labels["factor"] == "capital").to_numpy()
+    is_capital = (labels["factor"] == "capital").to_numpy()
     entity_of = result.model.flows_entity_index
     index = result.model.index
     output = entity_output(result)
     draws = result.draws
     normal = np.zeros_like(flows)
-    unsplit = np.where(capital[None, :], flows, 0.0)
+    unsplit = np.where(is_capital[None, :], flows, 0.0)
     static = result.model.flows["weight"].to_numpy(float)
     stream = Stream(result.seed, STREAM)
     rows, waccs = [], {}
-    for entity in dict.fromkeys(labels.loc[capital, "entity"]):
+    for entity in dict.fromkeys(labels.loc[is_capital, "entity"]):
         k = index[entity]
-        columns = np.flatnonzero(capital & (entity_of == k))
+        columns = np.flatnonzero(is_capital & (entity_of == k))
         capital_va = flows[:, columns].sum(axis=1)
         measures = measures_of(table, entity, year)
 
-        def draw(measure: str, lower: float = 0.0, k: int = k) -> np.ndarray:
+        def draw(measure: str, lower: float = 0.0, k: int = k,
+                 measures: dict[str, pd.Series] = measures) -> np.ndarray:
             return draw_interval(_bounds(measures[measure]),
                                  stream.at(k, MEASURES.index(measure)), draws, lower=lower)
 
@@ -258,7 +259,7 @@ def split_rents(result: TraceResult, data: AnalysisData, capital: pd.DataFrame |
                                                            for r in picked)),
                      "sources": ";".join(dict.fromkeys(
                          s for r in picked for s in str(r["sources"]).split(";") if s))})
-    rent = np.where(capital[None, :], flows, 0.0) - normal - unsplit
+    rent = np.where(is_capital[None, :], flows, 0.0) - normal - unsplit
     return RentSplit(result=result, normal=normal, rent=rent, unsplit=unsplit, capital=table,
                      basis=pd.DataFrame(rows).set_index("entity") if rows else
                      pd.DataFrame(columns=["method", "years", "reliability", "sources"]),
@@ -345,7 +346,8 @@ def rent_recipients(split: RentSplit, data: AnalysisData, top: int = TOP) -> pd.
         measures = measures_of(table, entity, plan.year)
         j = index[entity]
 
-        def draw(measure: str, lower: float = 0.0, j: int = j) -> np.ndarray | None:
+        def draw(measure: str, lower: float = 0.0, j: int = j,
+                 measures: dict[str, pd.Series] = measures) -> np.ndarray | None:
             if measure not in measures:
                 return None
             return draw_interval(_bounds(measures[measure]),

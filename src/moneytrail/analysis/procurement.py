@@ -11,7 +11,7 @@ Rules act on the supplier shares the plan buys at (the market's, or the plan's o
 2. **Cap on any supplier's share** (`cap` in (0, 1]): a firm above the cap is held at it and
    the excess goes to the others in proportion to their shares, repeated until none is above
    (water-filling). Aggregate sectors (EU construction, rest of the world) stand for many
-   suppliers and are not capped. A category with too few suppliers to meet the cap (n x cap < 1) is an
+   suppliers and are not capped. A category with too few suppliers to take the excess is an
    error naming it.
 
 The ruled central shares become the plan's `procurement` override, each interval scaled by the
@@ -42,7 +42,7 @@ METRICS: list[tuple[str, str, str]] = [
     ("Economic profit (rent), share of the plan", "rent_share", "share"),
     ("Rent to firms already dominant (share of rent)", "dominant_rent_share", "share"),
     ("EU value added (location)", "eu_value_added_share", "share"),
-    ("US-owned value added (ownership)", "value_added_share:owner_country=US", "share"),
+    ("US-owned value added (ownership)", "value_added_share:US", "share"),
     ("Single supplier >50%: first invoices", "single_supplier_share", "share"),
     ("Single supplier >50%: value chain", "value_chain_single_supplier_share", "share"),
     ("Markup over suppliers' cost of goods (share)", "markup_share", "share"),
@@ -200,9 +200,8 @@ def counterfactual(result: TraceResult, data: AnalysisData, rules: ProcurementRu
     evaluations = [Evaluation.of(r, data) for r in (result, ruled)]
     rows = {}
     for label, metric, unit in METRICS:
-        name, _, selector = metric.partition(":")
-        kwargs = dict([selector.split("=")]) if selector else {}
-        values = [e.metric(name, **kwargs) for e in evaluations]
+        name, _, owner = metric.partition(":")     # value_added_share:<owner country>
+        values = [e.metric(name, owner_country=owner or None) for e in evaluations]
         rows[label] = _compare(values, unit)
     for label, (function, unit) in (extra or {}).items():
         rows[label] = _compare([function(result), function(ruled)], unit)
