@@ -11,8 +11,9 @@ Rules act on the supplier shares the plan buys at (the market's, or the plan's o
 2. **Cap on any supplier's share** (`cap` in (0, 1]): a firm above the cap is held at it and
    the excess goes to the others in proportion to their shares, repeated until none is above
    (water-filling). Aggregate sectors (EU construction, rest of the world) stand for many
-   suppliers and are not capped. A category with too few suppliers to take the excess is an
-   error naming it.
+   suppliers and are not capped. In a category with too few suppliers to take the excess (a
+   single supplier, e.g. a plan's own licence contract) the cap cannot bind: its shares stay
+   as they are and the shares table says so (`cap_met` false).
 
 The ruled central shares become the plan's `procurement` override, each interval scaled by the
 same factor as its central share (clipped to [0, 1]), labelled `assumption` (a policy choice,
@@ -87,6 +88,8 @@ def capped(shares: np.ndarray, cap: float, cappable: np.ndarray | None = None) -
     until none is above. Needs enough suppliers with a positive share to take the excess."""
     out = np.asarray(shares, dtype=float) / np.sum(shares)
     limit = np.ones(out.size, dtype=bool) if cappable is None else np.asarray(cappable, bool)
+    if (~limit & (out > 0)).sum() == 0 and (out > 0).sum() * cap < 1 - 1e-12:
+        raise ValueError("too few suppliers to meet the cap")
     for _ in range(out.size + 1):
         over = limit & (out > cap + 1e-12)
         if not over.any():
@@ -103,7 +106,8 @@ def capped(shares: np.ndarray, cap: float, cappable: np.ndarray | None = None) -
 def ruled_shares(shares: np.ndarray, eu: np.ndarray, rules: ProcurementRules,
                  firm: np.ndarray | None = None) -> np.ndarray:
     """Central shares of one category under the rules (EU weight first, then the cap on the
-    `firm` suppliers; aggregate sectors stand for many suppliers and are never capped)."""
+    `firm` suppliers; aggregate sectors stand for many suppliers and are never capped).
+    ValueError when too few suppliers can take the excess."""
     out = np.asarray(shares, dtype=float) * np.where(eu, rules.eu_weight, 1.0)
     out = out / out.sum()
     return capped(out, rules.cap, firm) if rules.cap is not None else out
@@ -140,16 +144,17 @@ def procured_plan(plan: Plan, model: IOModel, rules: ProcurementRules) -> tuple[
         suppliers = list(group["supplier"])
         central = group["central"].to_numpy(float)
         before = central / central.sum()
+        met = True
         if rules.categories and category not in rules.categories:
             after = before
         else:
+            eu, firm = eu_owned(model, suppliers), firms(model, suppliers)
             try:
-                after = ruled_shares(before, eu_owned(model, suppliers), rules,
-                                     firms(model, suppliers))
-            except ValueError:
-                raise ScenarioError(f"too few suppliers in '{category}' to keep each below "
-                                    f"{rules.cap:g}", file=where, field="cap",
-                                    value=rules.cap) from None
+                after = ruled_shares(before, eu, rules, firm)
+            except ValueError:          # too few suppliers: the EU weight only
+                met = False
+                weighted = before * np.where(eu, rules.eu_weight, 1.0)
+                after = weighted / weighted.sum()
             ratio = np.divide(after, before, out=np.zeros_like(after), where=before > 0)
             note = (f"Procurement rule ({rules.describe()}) applied to the market's central "
                     "share; interval scaled alike.")
@@ -160,8 +165,8 @@ def procured_plan(plan: Plan, model: IOModel, rules: ProcurementRules) -> tuple[
                 for s, a, r, lo, hi in zip(suppliers, after / after.sum(), ratio,
                                            group["low"].to_numpy(float),
                                            group["high"].to_numpy(float), strict=True)}
-        table += [{"category": category, "supplier": s, "share_before": b, "share_after": a}
-                  for s, b, a in zip(suppliers, before, after, strict=True)]
+        table += [{"category": category, "supplier": s, "share_before": b, "share_after": a,
+                   "cap_met": met} for s, b, a in zip(suppliers, before, after, strict=True)]
     ruled = plan.model_copy(update={"procurement": override,
                                     "id": f"{plan.id}+rules",
                                     "title": f"{plan.title} under procurement rules"})

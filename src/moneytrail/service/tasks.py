@@ -499,7 +499,8 @@ def analyse_plan(ws: Workspace, plan: Plan, what: list[str] | None = None,
         result = ws_trace(ws, plan, draws=draws, seed=seed, progress=report)
         frames = analysis_frames(ws, result, what, dates)
         tables = {name: Table.from_frame(name, frame, title=f"{plan.id}: {name}",
-                                         currency=plan.currency)
+                                         currency=plan.currency,
+                                         note=frame.attrs.get("rules_note", ""))
                   for name, frame in frames.items()}
         return Result(run_id=rid, kind="analyse", title=f"{plan.title}: analyses",
                       provenance=provenance(ws, inputs, seed=seed, draws=draws,
@@ -678,6 +679,7 @@ def market_power_tables(ws: Workspace, results: list[TraceResult], procurement: 
     if not has_capital_data(ws.analysis):
         return {}
     recipients, counterfactuals, note = [], [], ""
+    unmet: list[str] = []
     for result in results:
         frames = market_power_frames(ws, result, "market_power", procurement)
         recipients.append(pd.concat({result.label: frames["rent_recipients"]},
@@ -685,7 +687,8 @@ def market_power_tables(ws: Workspace, results: list[TraceResult], procurement: 
         if "procurement" in frames:
             counterfactuals.append(pd.concat({result.label: frames["procurement"]},
                                              names=["plan"]))
-            note = frames["procurement"].attrs.get("note", "")
+            note = frames["procurement"].attrs.get("rules_note", "")
+            unmet += [f"{result.label}: {c}" for c in frames["procurement"].attrs["unmet"]]
     currency = results[0].currency
     tables = {"rent_recipients": Table.from_frame(
         "rent_recipients", pd.concat(recipients),
@@ -695,6 +698,9 @@ def market_power_tables(ws: Workspace, results: list[TraceResult], procurement: 
         units=recipient_units(currency), note=MARKET_POWER_NOTE)}
     if counterfactuals:
         frame = pd.concat(counterfactuals)
+        if unmet:
+            note += (" The cap cannot bind where a category has too few suppliers: "
+                     f"{', '.join(unmet)}.")
         tables["procurement"] = Table.from_frame(
             "procurement", frame,
             title="Counterfactual procurement: each plan and the same plan under procurement "
@@ -734,11 +740,14 @@ def market_power_frames(ws: Workspace, result: TraceResult, what: str,
         rules = default_procurement(ws) if procurement in (None, "default") else procurement
         made = counterfactual(result, data, rules)
         frame = made.metrics.reindex(columns=COLUMNS)
-        frame.attrs["note"] = (f"Rules: {rules.describe()}. The cap is the data's "
-                               "single-supplier threshold (EU presumption of dominance); the "
-                               f"EU preference weight {rules.eu_weight:g} is an illustrative "
-                               "policy assumption, not an observed figure. Rules bind on "
-                               "central market shares; see docs/methods.md.")
+        unmet = sorted({c for (c, _), met in made.shares["cap_met"].items() if not met})
+        frame.attrs["unmet"] = unmet
+        frame.attrs["rules_note"] = (
+            f"Rules: {rules.describe()}. The default cap is the data's single-supplier "
+            "threshold (EU presumption of dominance); the EU preference weight "
+            f"{rules.eu_weight:g} is an illustrative policy assumption, not an observed "
+            "figure. Rules bind on central market shares (a draw may exceed the cap by its "
+            "interval); see docs/methods.md, 'Market power'.")
         out["procurement"] = frame
         if what == "procurement":
             out["procurement_shares"] = made.shares
