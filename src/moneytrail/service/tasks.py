@@ -740,7 +740,8 @@ def market_power_frames(ws: Workspace, result: TraceResult, what: str,
         rules = default_procurement(ws) if procurement in (None, "default") else procurement
         made = counterfactual(result, data, rules)
         frame = made.metrics.reindex(columns=COLUMNS)
-        unmet = sorted({c for (c, _), met in made.shares["cap_met"].items() if not met})
+        shares = made.shares.reset_index()
+        unmet = sorted(set(shares.loc[~shares["cap_met"].astype(bool), "category"]))
         frame.attrs["unmet"] = unmet
         frame.attrs["rules_note"] = (
             f"Rules: {rules.describe()}. The default cap is the data's single-supplier "
