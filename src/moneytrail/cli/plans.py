@@ -143,7 +143,8 @@ def analyse(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
     what: Annotated[list[str] | None, typer.Option(help="analysis: concentration, markets, "
                                                    "dependency, jurisdictions, exports, "
-                                                   "lifecycle, efficiency, conditions")] = None,
+                                                   "lifecycle, efficiency, conditions, "
+                                                   "market_power, procurement")] = None,
     on: Annotated[list[str] | None, typer.Option(help="date(s) for export rules, "
                                                  "YYYY-MM-DD (default: the plan's as_of, "
                                                  "else 1 July of its year)")] = None,
