@@ -22,6 +22,8 @@ EXPECTED = {
     "us-could-restrict-chips-to-eu-members": "supported",
     "public-money-pays-incumbents-high-prices": "supported",
     "public-money-cements-the-status-quo": "supported",
+    "stargate-over-100000-us-jobs": "supported",
+    "ai-data-centre-co2-mostly-operational": "supported",
 }
 
 

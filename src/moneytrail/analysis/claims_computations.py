@@ -21,11 +21,13 @@ from moneytrail.analysis.claims_schema import (
     Args,
     ClaimError,
     DealSectorArgs,
+    EmbodiedShareArgs,
     LedgerRatioArgs,
     MarketShareArgs,
     MembersExposedArgs,
     RentArgs,
     RunPairArgs,
+    TraceJobsArgs,
     TraceShareArgs,
     ValueRemainingArgs,
 )
@@ -187,7 +189,8 @@ def market_share(ctx: Context, args: MarketShareArgs, where: Where) -> Figure:
     return Figure(value, f"share {np.median(value):.3f} of {key}", sources)
 
 
-def _plan(args: TraceShareArgs | RentArgs, where: Where):
+def _plan(args: TraceShareArgs | TraceJobsArgs | EmbodiedShareArgs | RentArgs,
+          where: Where):
     import moneytrail as mt
     from moneytrail.scenarios.reference import reference_dir
 
@@ -326,6 +329,73 @@ def trace_rent(ctx: Context, args: RentArgs, where: Where) -> Figure:
                           "scenario", plan.id)
     text = f"{np.nanmedian(value):.3f} of {plan.id} {what}"
     return Figure(value, text, list(dict.fromkeys(sources)))
+def trace_jobs(ctx: Context, args: TraceJobsArgs, where: Where) -> Figure:
+    """FTE a traced plan pays for in `countries` (labour value added / compensation per FTE,
+    analysis.jobs), all or one duration; the compensation draws come from stream "jobs"."""
+    import moneytrail as mt
+    from moneytrail.analysis.jobs import LASTING, TEMPORARY, plan_jobs
+    from moneytrail.data.footprints import footprint_tables
+
+    plan = _plan(args, where)
+    model = ctx.model(plan.year)
+    tables = footprint_tables(ctx.data.package)
+    if not len(tables.compensation):
+        raise where.error("the data package has no compensation per FTE "
+                          "(macro/compensation.csv)", "scenario", plan.id)
+    result = mt.trace(plan, model, draws=ctx.draws, seed=ctx.seed, keep_draws=True)
+    jobs = plan_jobs(result, tables, ctx.data.money)
+    assert jobs.fte.per_draw is not None
+    if args.part == "all":
+        labels, values = jobs.fte.labels["country"], jobs.fte.per_draw["country"]
+        wanted = list(args.countries)
+    else:
+        part = {"temporary": TEMPORARY, "lasting": LASTING}[args.part]
+        labels, values = jobs.fte.labels["part_country"], jobs.fte.per_draw["part_country"]
+        wanted = [f"{part} / {c}" for c in args.countries]
+    columns = [k for k, label in enumerate(labels) if label in wanted]
+    value = values[:, columns].sum(axis=1) if columns else np.zeros(ctx.draws)
+    text = (f"{np.median(value):,.0f} FTE ({args.part}) in {', '.join(args.countries)} for "
+            f"{plan.id}; 90 % interval {np.percentile(value, 5):,.0f}-"
+            f"{np.percentile(value, 95):,.0f}; {jobs.coverage:.0%} of its labour value added "
+            "has a compensation figure")
+    sources = ([plan.budget.source] if plan.budget.source else []) + jobs.sources
+    return Figure(value, text, sources)
+
+
+def embodied_share(ctx: Context, args: EmbodiedShareArgs, where: Where) -> Figure:
+    """Share of a plan's lifetime CO2 that is embodied in its supply chain (scope 1+2 of the
+    firms the money reaches) rather than operational (electricity over the horizon), per draw
+    (analysis.lifecycle.embodied_co2). Firms without an intensity are left out, so it is a
+    lower bound; the text gives the share of output covered."""
+    import moneytrail as mt
+    from moneytrail.analysis.footprints import CO2, output_coverage, satellite_account
+    from moneytrail.analysis.lifecycle import embodied_co2, lifecycle_draws
+    from moneytrail.data.footprints import footprint_tables
+
+    plan = _plan(args, where)
+    model = ctx.model(plan.year)
+    result = mt.trace(plan, model, draws=ctx.draws, seed=ctx.seed, keep_draws=True)
+    operational = lifecycle_draws(result, ctx.data)["co2_tonnes"]
+    found = embodied_co2(result, ctx.data, operational)
+    if not found:
+        raise where.error("the data package has no supply-chain CO2 intensities "
+                          "(valuechain/satellites.csv, co2e_scope12)", "scenario", plan.id)
+    tables = footprint_tables(ctx.data.package)
+    account, _ = satellite_account(result, tables, ctx.data.money, CO2)
+    coverage = output_coverage(result, account)
+    embodied = found["co2_embodied_tonnes"]
+    how = f"a lower bound: firms with an intensity make {coverage:.0%} of the output"
+    if args.uncovered == "at_covered_mean" and coverage > 0:
+        embodied = embodied / coverage
+        how = (f"the other {1 - coverage:.0%} of the output at the covered firms' mean "
+               "intensity (assumption)")
+    value = embodied / (embodied + operational)
+    text = (f"embodied {np.median(embodied) / 1e6:,.2f} Mt vs operational "
+            f"{np.median(operational) / 1e6:,.2f} Mt CO2e over {plan.horizon_years:g} years: "
+            f"embodied share {np.median(value):.3f} ({how})")
+    sources = sorted({s for cell in account.provenance.get("sources", [])
+                      for s in _split(cell)})
+    return Figure(value, text, sources)
 
 
 COMPUTATIONS: dict[str, Callable[[Context, Any, Where], Figure]] = {
@@ -334,6 +404,7 @@ COMPUTATIONS: dict[str, Callable[[Context, Any, Where], Figure]] = {
     "lifecycle.value_remaining": value_remaining, "efficiency.compute_ratio": compute_ratio,
     "efficiency.capability_gap": capability_gap, "export.members_exposed": members_exposed,
     "trace.rent": trace_rent,
+    "trace.jobs": trace_jobs, "lifecycle.embodied_share": embodied_share,
 }
 
 

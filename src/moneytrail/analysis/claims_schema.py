@@ -121,6 +121,20 @@ class RentArgs(Args):
     scenario: Annotated[Any, AfterValidator(_scenario)]
     measure: Literal["rent_share", "dominant_rent_share", "markup_share"] = "rent_share"
     threshold: Annotated[float, Field(gt=0, le=1)] | None = None
+class TraceJobsArgs(Args):
+    """Jobs (FTE) a traced plan pays for in some countries, all or one duration (analysis.jobs):
+    `part` is all, temporary (construction and equipment, FTE-years) or lasting (operations)."""
+    scenario: Annotated[Any, AfterValidator(_scenario)]
+    countries: list[str] = Field(min_length=1)
+    part: Literal["all", "temporary", "lasting"] = "all"
+
+
+class EmbodiedShareArgs(Args):
+    """A reference scenario (by id) or an inline plan; `uncovered` says what firms without a
+    CO2 intensity count for: nothing (`excluded`: a lower bound) or the covered firms' mean
+    intensity per unit of output (`at_covered_mean`: an assumption)."""
+    scenario: Annotated[Any, AfterValidator(_scenario)]
+    uncovered: Literal["excluded", "at_covered_mean"] = "excluded"
 
 
 ARGUMENTS: dict[str, type[Args]] = {
@@ -129,6 +143,7 @@ ARGUMENTS: dict[str, type[Args]] = {
     "lifecycle.value_remaining": ValueRemainingArgs, "efficiency.compute_ratio": RunPairArgs,
     "efficiency.capability_gap": RunPairArgs, "export.members_exposed": MembersExposedArgs,
     "trace.rent": RentArgs,
+    "trace.jobs": TraceJobsArgs, "lifecycle.embodied_share": EmbodiedShareArgs,
 }
 
 # -- checks: one model per computation, chosen by the `computation` key --------------------
@@ -194,12 +209,20 @@ class MembersExposedCheck(CheckBase):
 class RentCheck(CheckBase):
     computation: Literal["trace.rent"]
     args: RentArgs
+class TraceJobsCheck(CheckBase):
+    computation: Literal["trace.jobs"]
+    args: TraceJobsArgs
+
+
+class EmbodiedShareCheck(CheckBase):
+    computation: Literal["lifecycle.embodied_share"]
+    args: EmbodiedShareArgs
 
 
 Check = Annotated[
     LedgerRatioCheck | DealSectorCheck | MarketShareCheck | TraceShareCheck
     | ValueRemainingCheck | ComputeRatioCheck | CapabilityGapCheck | MembersExposedCheck
-    | RentCheck,
+    | RentCheck | TraceJobsCheck | EmbodiedShareCheck,
     Field(discriminator="computation")]
 
 # How a claim's checks combine into its verdict (analysis.claims.claim_verdict):

@@ -93,6 +93,22 @@ def lifecycle_draws(result: TraceResult, data: AnalysisData,
             "tco": result.total + cost - value["residual_value"]}
 
 
+def embodied_co2(result: TraceResult, data: AnalysisData, operational: np.ndarray
+                 ) -> dict[str, np.ndarray]:
+    """Embodied CO2 of the plan's supply chain (scope 1+2 of every firm the money reaches,
+    analysis.jobs.footprint_draws, from valuechain/satellites.csv) and its share of embodied +
+    operational CO2, per draw; no rows when the data package has no intensities."""
+    from moneytrail.analysis.jobs import footprint_draws
+
+    embodied = footprint_draws(result, data)["co2_embodied_tonnes"]
+    if np.all(np.isnan(embodied)):
+        return {}
+    total = embodied + operational
+    return {"co2_embodied_tonnes": embodied,
+            "co2_embodied_share": np.divide(embodied, total, out=np.full_like(total, np.nan),
+                                            where=total > 0)}
+
+
 def data_years(result: TraceResult, data: AnalysisData) -> dict[str, int]:
     """The year of the grid and price rows the lifecycle used (its nearest-year fallback)."""
     site, year = site_of(result), result.require_plan().year
@@ -106,13 +122,17 @@ def lifecycle(result: TraceResult, data: AnalysisData,
               purchases: Purchases | None = None) -> pd.DataFrame:
     """Lifecycle metrics over the plan's horizon: mean / p5 / p50 / p95, with the data year of
     the country data behind each row."""
-    out = describe_frame(lifecycle_draws(result, data, purchases))
+    draws = lifecycle_draws(result, data, purchases)
+    draws.update(embodied_co2(result, data, draws["co2_tonnes"]))
+    out = describe_frame(draws)
     units = {"hardware_capex": result.currency, "residual_value": result.currency,
              "residual_value_share": "share", "book_value_straight_line": result.currency,
              "accelerators_h100e": "H100-equivalents", "energy_mwh": "MWh",
              "energy_mwh_rented": "MWh (rented compute)", "electricity_cost": result.currency,
              "co2_tonnes": "t CO2e", "co2_tonnes_rented": "t CO2e (rented compute)",
-             "tco": result.currency}
+             "tco": result.currency,
+             "co2_embodied_tonnes": "t CO2e (supply chain, scope 1+2)",
+             "co2_embodied_share": "share"}     # of embodied + operational CO2
     out.insert(0, "unit", [units[k] for k in out.index])
     years = data_years(result, data)
     out["data_year"] = pd.array([years.get(k) for k in out.index], dtype="Int64")

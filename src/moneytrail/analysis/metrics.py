@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -40,6 +40,16 @@ class Evaluation:
     result: TraceResult
     data: AnalysisData
     purchases: Purchases
+    _footprints: dict = field(default_factory=dict, repr=False)   # jobs and CO2, once
+
+    def footprint(self, name: str) -> np.ndarray:
+        """Per-draw jobs or embodied CO2 (analysis.jobs.footprint_draws), computed once per
+        evaluation (one replay of the draws for all four)."""
+        if not self._footprints:
+            from moneytrail.analysis.jobs import footprint_draws
+
+            self._footprints.update(footprint_draws(self.result, self.data))
+        return self._footprints[name]
 
     @classmethod
     def of(cls, result: TraceResult, data: AnalysisData) -> Evaluation:
@@ -100,6 +110,10 @@ class Evaluation:
             "closed_model_share": self.closed_model_share,
             "open_weights_only": self.closed_model_share,
             "co2_tonnes": lambda: lifecycle_draws(result, data, purchases)["co2_tonnes"],
+            "jobs_per_eur_million": lambda: self.footprint("jobs_per_eur_million"),
+            "co2_embodied_per_eur_million": lambda: self.footprint(
+                "co2_embodied_per_eur_million"),
+            "co2_embodied_tonnes": lambda: self.footprint("co2_embodied_tonnes"),
             "residual_value_share": lambda: hardware_value(result, data, purchases)[
                 "residual_value_share"],
             "eur_per_capability": lambda: efficiency_draws(result, data, purchases)[

@@ -33,6 +33,10 @@ ROWS: list[tuple[str, str, dict, str]] = [
     ("Single supplier >50%: value chain", "value_chain_single_supplier_share", {}, "share"),
     ("Export-control exposure (caps binding)", "export_exposed_share", {}, "share"),
     ("CO2 over the horizon", "co2_tonnes", {}, "t CO2e"),
+    ("Jobs paid for per EUR million (FTE)", "jobs_per_eur_million", {},
+     "FTE per EUR million"),
+    ("Embodied CO2 of the supply chain per EUR million (scope 1+2)",
+     "co2_embodied_per_eur_million", {}, "t CO2e per EUR million"),
     ("Residual value of hardware at horizon", "residual_value_share", {}, "share"),
     ("Final-run compute cost per GPT-4-level model", "eur_per_capability", {}, "EUR"),
 ]

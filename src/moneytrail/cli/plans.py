@@ -28,7 +28,7 @@ from moneytrail.cli.common import (
 from moneytrail.errors import MoneytrailError
 
 BY_CHOICES = ("headline", "entity", "country", "owner_country", "group", "factor", "tier",
-              "supplier", "country_factor", "owner_country_factor", "evidence")
+              "supplier", "country_factor", "owner_country_factor", "evidence", "jobs", "co2")
 
 
 def reconciliation(result) -> str:
@@ -143,8 +143,8 @@ def analyse(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
     what: Annotated[list[str] | None, typer.Option(help="analysis: concentration, markets, "
                                                    "dependency, jurisdictions, exports, "
-                                                   "lifecycle, efficiency, conditions, "
-                                                   "market_power, procurement")] = None,
+                                                   "lifecycle, efficiency, conditions, jobs, "
+                                                   "co2, market_power, procurement")] = None,
     on: Annotated[list[str] | None, typer.Option(help="date(s) for export rules, "
                                                  "YYYY-MM-DD (default: the plan's as_of, "
                                                  "else 1 July of its year)")] = None,

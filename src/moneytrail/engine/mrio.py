@@ -174,9 +174,16 @@ def model_from_pymrio(cls, io: Any, *, factor_map: dict[str, str] | None = None)
                              "owner_country": regions, "groups": regions})
     entities["group_list"] = [[r] if r else [] for r in regions]
     flows = factor_flows(io, labels, regions, index, factor_map)
+    from moneytrail.model.satellites import satellites_from_pymrio
+
     model = cls(labels=labels, A=A, entities=entities, flows=flows,
                 source=f"pymrio {getattr(io, 'name', '')}".strip())
     model.check_productive(where="pymrio system")
+    satellites = satellites_from_pymrio(io, columns, A)   # every extension, with its units
+    if satellites is not None:
+        from dataclasses import replace
+
+        model = replace(model, satellites=satellites)
     return model
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,9 @@ from moneytrail.engine.summary import STATS, exact_stats
 from moneytrail.errors import ModelError, MoneytrailError
 from moneytrail.model.iomodel import IOModel
 from moneytrail.scenarios.schema import Plan
+
+if TYPE_CHECKING:
+    from moneytrail.engine.footprint import Footprint
 
 DIMENSIONS = ("entity", "country", "owner_country", "group", "factor", "tier", "supplier",
               "headline", "country_factor", "owner_country_factor")
@@ -135,6 +139,22 @@ class TraceResult:
                 "total": self.total, "draws": self.draws, "seed": self.seed,
                 "code_version": code_version(), "data_version": self.model.data_version,
                 "model": self.model.source}
+
+    # -- footprints (issue 14; engine.footprint replays the draws) ---------------------------
+    def footprint(self, name: str, *, scale: float = 1.0) -> Footprint:
+        """The footprint of a satellite account of the model (a pymrio extension row such as
+        "Emissions/emission_type1/air", or its unique last part): tables by entity, country,
+        tier and total (`.by(...)`), per draw with intervals; per-draw values only when this
+        trace kept them. `scale` multiplies the intensities (e.g. a currency conversion).
+        The trace's draws are replayed from its seed, so x is the x behind its numbers."""
+        from moneytrail.engine.footprint import satellite_account, trace_footprint
+
+        account = satellite_account(self.model, name)
+        if scale != 1.0:
+            from dataclasses import replace
+
+            account = replace(account, coefficient=account.coefficient * scale)
+        return trace_footprint(self, account)
 
     # -- per-draw values (only when kept) ----------------------------------------------------
     def _draws(self) -> DrawArrays:

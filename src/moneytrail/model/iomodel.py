@@ -21,6 +21,7 @@ from moneytrail.errors import ModelError
 if TYPE_CHECKING:
     from moneytrail.engine.noise import CoefficientNoise
     from moneytrail.engine.parameters import CostParameters
+    from moneytrail.model.satellites import Satellites
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,6 +46,7 @@ class IOModel:
     eu_members: frozenset[str] = field(default_factory=frozenset)
     source: str = "custom"
     noise: CoefficientNoise | None = None    # coefficient uncertainty of the fixed (table) part
+    satellites: Satellites | None = None     # stressor x entity intensities (model.satellites)
 
     def __post_init__(self) -> None:
         n = len(self.labels)
@@ -58,6 +60,9 @@ class IOModel:
         values = self.A.data if sp.issparse(self.A) else np.asarray(self.A)
         if not np.all(np.isfinite(values)):
             raise ModelError("A has NaN or infinite coefficients", field="A")
+        if self.satellites is not None and self.satellites.S.shape[1] != n:
+            raise ModelError(f"satellite accounts cover {self.satellites.S.shape[1]} entities, "
+                             f"the model has {n}", field="satellites")
 
     @property
     def n(self) -> int:
@@ -129,6 +134,36 @@ class IOModel:
                              field="final demand", value=vector.shape)
         check_finite(vector, "final demand", self.labels)
         return linalg.solve_leontief(self.A, vector, method=method, tol=tol)
+
+    # -- satellite accounts (model.satellites) ---------------------------------------------
+    def require_satellites(self) -> Satellites:
+        if self.satellites is None:
+            raise ModelError("this model has no satellite accounts (a pymrio table with "
+                             "extensions, or the bundled data's satellites.csv)",
+                             field="satellites")
+        return self.satellites
+
+    def multipliers(self) -> pd.DataFrame:
+        """M = S L (stressors x entities): each stressor per unit of final demand for an
+        entity's output, supply chain included. Solved from (I - A)' M' = S', never inverted."""
+        from moneytrail.model.satellites import multipliers
+
+        sat = self.require_satellites()
+        return pd.DataFrame(multipliers(self.A, sat.S), index=pd.Index(sat.names, name="stressor"),
+                            columns=pd.Index(self.labels, name="entity"))
+
+    def footprint(self, f: Any) -> pd.DataFrame:
+        """The footprint of one final demand (any form `solve_input` takes, one vector) by
+        producing entity: S diag(x) with x = L f (stressors x entities, in each stressor's
+        unit). Its row sums are M f."""
+        sat = self.require_satellites()
+        vector = self.solve_input(f)
+        if vector.ndim != 1:
+            raise ModelError("footprint takes one final-demand vector", field="final demand",
+                             value=vector.shape)
+        x = linalg.solve_leontief(self.A, vector)
+        return pd.DataFrame(sat.S * x[None, :], index=pd.Index(sat.names, name="stressor"),
+                            columns=pd.Index(self.labels, name="entity"))
 
     def solve_input(self, f: Any) -> np.ndarray:
         """A final-demand vector over the model's entities from an array, a mapping or a

@@ -53,6 +53,15 @@ def number(value: Any) -> str:
     return str(value)
 
 
+def count(value: float) -> str:
+    """A head count (FTE) in a few digits: 812, 77.4 k, 1.02 m."""
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:,.2f} m"
+    if abs(value) >= 1e4:
+        return f"{value / 1e3:,.1f} k"
+    return f"{value:,.0f}"
+
+
 def in_unit(value: Any, unit: str) -> str:
     """One value as text in its unit."""
     if value is None:
@@ -65,6 +74,8 @@ def in_unit(value: Any, unit: str) -> str:
         return f"{float(value):+,.0f}"
     if unit == "t CO2e":
         return f"{float(value) / 1e6:,.2f} Mt"
+    if unit == "FTE":
+        return count(float(value))
     if len(unit) == 3 and unit.isupper():
         return money(float(value), unit)
     return number(value)
@@ -81,6 +92,10 @@ def interval(row: pd.Series, prefix: str, unit: str) -> str:
     return f"{in_unit(p50, unit)} ({in_unit(p5, unit)} – {in_unit(p95, unit)})"
 
 
+FOOTPRINT_COLUMNS = (("jobs_fte", "FTE", "jobs, FTE (median, 90 %)"),
+                     ("co2_t", "t CO2e", "CO2 embodied (median, 90 %)"))
+
+
 def breakdown_table(table: Table) -> RichTable:
     """A breakdown (amount_* and share_* columns): share median, 90 % interval, mean amount."""
     frame = table.frame()
@@ -93,12 +108,17 @@ def breakdown_table(table: Table) -> RichTable:
     evidence = "assumption_or_weak_mean" in frame.columns     # see evidence_table
     if evidence:
         out.add_column("evidence: on assumption or weak rows (mean)", justify="right")
+    footprints = [(prefix, unit, title) for prefix, unit, title in FOOTPRINT_COLUMNS
+                  if f"{prefix}_p50" in frame.columns]      # jobs and CO2 (issue 14)
+    for _, _, title in footprints:
+        out.add_column(title, justify="right")
     for label, row in frame.iterrows():
         cells = [str(label), percent(row["share_p50"]),
                  f"{percent(row['share_p5'])} – {percent(row['share_p95'])}",
                  money(row["amount_mean"], currency if currency != "number" else "")]
         if evidence:
             cells.append(percent(row["assumption_or_weak_mean"]))
+        cells += [interval(row, prefix, unit) for prefix, unit, _ in footprints]
         out.add_row(*cells)
     return out
 

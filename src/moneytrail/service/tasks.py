@@ -43,6 +43,8 @@ TITLES = {
     "conditions": "Conditions of the plan",
     "categories": "What the plan buys: spending by category",
     "purchases": "What the plan buys: spending by category and supplier",
+    "jobs": "Jobs paid for (FTE): labour value added / compensation per FTE",
+    "co2": "Embodied CO2 of the supply chain (scope 1+2 of every firm the money reaches)",
     "evidence": "Evidence weight: share of each figure resting on rows of each reliability "
                 "label (each unit of value added takes the weakest label on its path)",
 }
@@ -51,7 +53,7 @@ EVIDENCE_NOTE = ("Path: the plan's spend row, the market row, every supply-chain
                  "assumption; a plan row without a label counts as assumption. See "
                  "docs/methods.md, 'Evidence weight'.")
 ANALYSES = ("concentration", "markets", "dependency", "jurisdictions", "exports", "lifecycle",
-            "efficiency", "conditions", "market_power", "procurement")
+            "efficiency", "conditions", "jobs", "co2", "market_power", "procurement")
 
 
 def plan_inputs(plan: Plan) -> dict:
@@ -201,9 +203,13 @@ def trace_plan(ws: Workspace, plan: Plan, *, draws: int | None = None, seed: int
         facts: dict[str, Any] = trace_facts(result)
         if analyses:
             tables.update(plan_analysis_tables(ws, result))
+        from moneytrail.service.footprints import add_footprints
+
+        footprint_sources = add_footprints(ws, result, tables)     # jobs and CO2 (issue 14)
         return Result(run_id=rid, kind="trace", title=plan.title,
                       provenance=provenance(ws, inputs, seed=seed, draws=draws,
-                                            sources=plan_sources(ws, plan)),
+                                            sources=plan_sources(ws, plan)
+                                            + footprint_sources),
                       tables=tables, facts=facts)
 
     return runner.run("trace", plan.id, inputs, draws, compute, progress)
@@ -297,7 +303,9 @@ def purchase_tables(result: TraceResult) -> dict[str, Table]:
 
 
 # -- scorecard and compare -------------------------------------------------------------------
-SCORECARD_UNITS = {"share": "share", "points": "points", "t CO2e": "t CO2e", "EUR": "EUR"}
+SCORECARD_UNITS = {"share": "share", "points": "points", "t CO2e": "t CO2e", "EUR": "EUR",
+                   "FTE per EUR million": "FTE per EUR million",
+                   "t CO2e per EUR million": "t CO2e per EUR million"}
 
 
 def scorecard_table(results: list[TraceResult], ws: Workspace,
@@ -515,6 +523,7 @@ def analysis_frames(ws: Workspace, result: TraceResult, what: list[str],
     from moneytrail.analysis import concentration, dependency, efficiency, lifecycle
     from moneytrail.analysis.conditions import check_conditions
     from moneytrail.analysis.metrics import Evaluation
+    from moneytrail.service.footprints import analysis_frame
 
     data = ws.analysis
     makers: dict[str, Callable[[], pd.DataFrame]] = {
@@ -526,6 +535,8 @@ def analysis_frames(ws: Workspace, result: TraceResult, what: list[str],
         "lifecycle": lambda: lifecycle.lifecycle(result, data),
         "efficiency": lambda: efficiency.efficiency(result, data),
         "conditions": lambda: check_conditions(Evaluation.of(result, data)),
+        "jobs": lambda: analysis_frame(ws, result, "jobs"),
+        "co2": lambda: analysis_frame(ws, result, "co2"),
     }
     out = {}
     for name in what:

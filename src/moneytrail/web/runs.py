@@ -218,6 +218,24 @@ def scorecard_rows(result: Result) -> list[dict[str, Any]]:
     return out
 
 
+def footprint_rows(result: Result) -> list[dict[str, Any]]:
+    """Jobs (FTE) and embodied CO2 tables of a run (service.footprints), if it has them: title,
+    note (sources, coverage) and rows of measure, unit, median and 90 % interval."""
+    out = []
+    for name in ("jobs", "co2"):
+        if name not in result.tables:
+            continue
+        table = result.tables[name]
+        unit = table.unit("amount_p50")
+        rows = [{"measure": row[table.index[0]],
+                 "unit": f"{unit} per EUR million" if "per EUR million" in
+                 str(row[table.index[0]]) else unit,
+                 **{s: row.get(f"amount_{s}") for s in ("p5", "p50", "p95")}}
+                for row in records(result, name)]
+        out.append({"name": name, "title": table.title, "note": table.note, "rows": rows})
+    return out
+
+
 def run_chart_tables(result: Result, names: Names) -> dict[str, list[dict[str, Any]]]:
     """The chart data as downloadable rows (one row per flow)."""
     first = sankey_first(result, names)
@@ -278,6 +296,7 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
                 "location": sankey_end(result, names, "country_factor"),
                 "ownership": sankey_end(result, names, "owner_country_factor")},
         breakdowns=breakdowns, scorecard=scorecard_rows(result), conditions=conditions,
+        footprints=footprint_rows(result),
         spend=spend, sources=list(prov.sources), inputs=prov.inputs,
         reproduce=reproduce_run(result, origin),
         draft=encode_draft(prov.inputs["plan"]),

@@ -455,8 +455,29 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
         sentences.append(f"The largest dependency is on {name}: it keeps "
                          f"{pct(row['share_p50'])} of the spending as value added "
                          f"({interval(row['share_p5'], row['share_p95'])}){first}.")
+    footprint = footprint_sentence(brief)
+    if footprint:
+        sentences.append(footprint)
     sentences.append(assumption_sentence(brief, book))
     return sentences
+
+
+def footprint_sentence(brief: PlanBrief) -> str:
+    """Jobs (FTE) and embodied CO2 of the plan, from its `jobs` and `co2` tables (issue 14);
+    empty when the run has none."""
+    jobs, co2 = brief.table("jobs"), brief.table("co2")
+    if jobs is None or jobs.empty:
+        return ""
+    row = jobs.iloc[0]
+    text = (f"It pays for about {float(row['amount_p50']):,.0f} full-time-equivalent jobs "
+            f"through the supply chain (90 % interval {float(row['amount_p5']):,.0f}–"
+            f"{float(row['amount_p95']):,.0f}; FTE-years where the money is spent once)")
+    if co2 is not None and not co2.empty:
+        c = co2.iloc[0]
+        text += (f", and the firms it reaches emit about {float(c['amount_p50']) / 1e6:,.2f} "
+                 f"Mt CO2e (scope 1 and 2, firms with a published figure only; 90 % interval "
+                 f"{float(c['amount_p5']) / 1e6:,.2f}–{float(c['amount_p95']) / 1e6:,.2f})")
+    return text + "."
 
 
 def assumption_sentence(brief: PlanBrief, book: SourceBook) -> str:

@@ -63,6 +63,10 @@ def in_unit(value: Any, unit: str) -> str:
         return f"{float(value):+,.0f} points"
     if unit == "t CO2e":
         return f"{float(value) / 1e6:,.2f} Mt CO2e"
+    if unit == "FTE":
+        return f"{float(value):,.0f} FTE"
+    if unit in ("FTE per EUR million", "t CO2e per EUR million"):
+        return f"{float(value):,.1f} {unit.replace(' million', ' m')}"
     if len(unit) == 3 and unit.isupper():
         return money(value, unit)
     return number(value)

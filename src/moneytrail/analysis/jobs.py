@@ -1,0 +1,229 @@
+"""Jobs a plan pays for: full-time equivalents (FTE) by country, entity, tier and duration.
+
+FTE = labour value added / compensation of employees per FTE. The labour value added comes from
+the trace (every labour flow: an entity's wages in one country, per draw); compensation per FTE
+per year is the national-accounts figure for the flow's country and the entity's industry
+(macro/compensation.csv, NACE industries from valuechain/entity_industries.csv; the country's
+all-industry figure `TOTAL` when the industry has none), converted to the plan's currency with
+the package's FX at the compensation's year (nominal). Its low/central/high is a PERT drawn per
+draw from the named stream `jobs`; nothing else changes, so the trace's numbers stay the same.
+
+Money spent once (construction, equipment) pays for FTE-years of work; money spent every year
+(operations) sustains that many jobs while it is spent. The split follows the spending category
+the money came from (`DURATION`). Labour flows without a compensation figure are left out and
+reported (`coverage`: share of the labour value added with a figure). What this cannot answer:
+induced jobs (wages spent again), jobs that AI use removes or creates elsewhere, and whether
+the workers would otherwise be unemployed (docs/methods.md, 'Jobs and footprints').
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from moneytrail.analysis.footprints import (
+    CO2,
+    EMPLOYEES,
+    SupplyChainFootprint,
+    fx_factor,
+    output_coverage,
+    satellite_account,
+)
+from moneytrail.data.footprints import FootprintTables
+from moneytrail.engine.demand import DemandSampler, demand_sampler
+from moneytrail.engine.dimensions import flow_dimension
+from moneytrail.engine.footprint import Account, Footprint, trace_footprints
+from moneytrail.engine.sampling import PertSampler
+from moneytrail.errors import MoneytrailError
+from moneytrail.ledger.errors import ConversionError
+
+TEMPORARY, LASTING = "temporary (construction and equipment, FTE-years)", \
+    "lasting (operations, FTE while spent)"
+DURATION = {    # spending category -> duration of the work it pays for
+    "facility": TEMPORARY, "accelerators": TEMPORARY, "servers": TEMPORARY,
+    "networking": TEMPORARY, "storage": TEMPORARY,
+    "electricity": LASTING, "cloud_compute": LASTING, "staff": LASTING,
+    "model_licences": LASTING, "research_grants": LASTING, "startup_grants": LASTING,
+}
+CONSTRUCTION = "facility"
+CROSS_CHECK = "cross_check_firms"     # FTE breakdown: the firms with employees per revenue
+TOTAL_INDUSTRY = "TOTAL"
+
+
+@dataclass(frozen=True, eq=False)
+class JobsAccount:
+    """The jobs account of a result: one row per labour flow with a compensation figure."""
+
+    account: Account
+    coverage_rows: np.ndarray      # labour flow positions that have a figure
+    uncovered: list[str]           # "entity (country)" of labour flows without one
+    compensation: pd.DataFrame     # the compensation rows used (provenance)
+
+
+def jobs_account(result: Any, tables: FootprintTables, money: Any) -> JobsAccount:
+    """FTE per unit of output for every labour flow: w_flow / (compensation x FX)."""
+    plan = result.require_plan()
+    model = result.model
+    flows = model.flows.reset_index(drop=True)
+    labour = np.flatnonzero((flows["factor"] == "labour").to_numpy())
+    comp = tables.compensation_for(plan.year)
+    lookup = {(r.country, r.industry): r for r in comp.itertuples(index=False)} \
+        if len(comp) else {}
+    rows, params, uncovered, used = [], [], [], []
+    for i in labour:
+        entity, country = str(flows.at[i, "entity"]), str(flows.at[i, "country"])
+        industry = tables.industry(entity) or TOTAL_INDUSTRY
+        row = lookup.get((country, industry)) or lookup.get((country, TOTAL_INDUSTRY))
+        if row is None:
+            uncovered.append(f"{entity} ({country})")
+            continue
+        try:
+            factor = fx_factor(money, str(row.currency), int(str(row.year)), plan.currency)
+        except ConversionError:
+            uncovered.append(f"{entity} ({country}: no FX rate for {row.currency})")
+            continue
+        key = (row.country, row.industry)
+        if key not in used:
+            used.append(key)
+        rows.append((i, entity, country, factor))
+        params.append(used.index(key))
+    index = model.index
+    picked = comp.set_index(["country", "industry"]).loc[used].reset_index() if used else comp
+    sampler = PertSampler(picked["low"].to_numpy(float), picked["central"].to_numpy(float),
+                          picked["high"].to_numpy(float), lower=1e-9) if used else None
+    account = Account(
+        name="jobs", unit="FTE", entity=np.array([index[e] for _, e, _, _ in rows], dtype=int),
+        country=tuple(c for _, _, c, _ in rows),
+        coefficient=np.array([1.0 / f for *_, f in rows], dtype=float),
+        flow=np.array([i for i, *_ in rows], dtype=int), param=np.array(params, dtype=int),
+        parameters=sampler, power=-1.0, stream="jobs", key=0,
+        provenance=picked.reset_index(drop=True))
+    return JobsAccount(account=account, coverage_rows=np.array([i for i, *_ in rows], int),
+                       uncovered=uncovered, compensation=picked)
+
+
+def duration_parts(result: Any) -> tuple[tuple[str, ...], np.ndarray | None]:
+    """Part names and (parts, purchase rows) masks: temporary vs lasting spending."""
+    plan = result.require_plan()
+    demand = demand_sampler(plan, result.model)
+    if not isinstance(demand, DemandSampler):
+        return (), None
+    categories = demand.rows["category"].astype(str)
+    unknown = sorted(set(categories) - set(DURATION))
+    if unknown:
+        raise MoneytrailError("spending category without a duration (temporary or lasting) "
+                              "in analysis.jobs.DURATION", field="category", value=unknown[0])
+    names = (TEMPORARY, LASTING)
+    masks = np.array([(categories.map(DURATION) == name).to_numpy(float) for name in names])
+    return names, masks
+
+
+@dataclass(frozen=True, eq=False)
+class Jobs:
+    """Jobs of a traced plan. `fte` by entity, country, tier, part (temporary vs lasting) and
+    total; `wages` the labour value added of the same flows (same breakdowns, plan currency);
+    `coverage` the share of the plan's labour value added (mean) with a compensation figure;
+    `employees` the cross-check from firms' employees per revenue (satellites.csv), None
+    without data. The FTE from compensation is the figure used; the cross-check is reported
+    beside it."""
+
+    fte: Footprint
+    wages: Footprint
+    coverage: float
+    uncovered: list[str]
+    compensation: pd.DataFrame
+    employees: SupplyChainFootprint | None
+    sources: list[str]
+
+    def summary(self) -> pd.DataFrame:
+        """One row per measure: FTE total and by part, wages, the employees cross-check."""
+        rows = {"jobs (FTE), all": self.fte.by("total").iloc[0]}
+        for label, row in self.fte.by("part").iterrows():
+            rows[f"jobs (FTE), {label}"] = row
+        if self.employees is not None:
+            rows["cross-check: employees per revenue (FTE), covered firms"] = \
+                self.employees.footprint.by("total").iloc[0]
+        return pd.DataFrame(rows).T
+
+
+def plan_jobs(result: Any, tables: FootprintTables, money: Any) -> Jobs:
+    """Jobs of a traced plan (see the module doc)."""
+    return plan_footprints(result, tables, money)[0]
+
+
+def plan_footprints(result: Any, tables: FootprintTables, money: Any
+                    ) -> tuple[Jobs, SupplyChainFootprint | None]:
+    """Jobs and the supply-chain CO2 (None without co2e_scope12 data) of a traced plan, from
+    one replay of its draws."""
+    year = result.require_plan().year
+    acc = jobs_account(result, tables, money)
+    names, masks = duration_parts(result)
+    wage_account = Account(name="wages", unit=result.currency, entity=acc.account.entity,
+                           country=acc.account.country,
+                           coefficient=np.ones(acc.account.entity.size), flow=acc.account.flow,
+                           param=np.full(acc.account.entity.size, -1))
+    headline = flow_dimension(result.model.flow_table(), "headline", result.model.eu_members)
+    dimensions = {"headline": (headline.labels, headline.matrix[acc.account.flow])}
+    extra = [name for name in (EMPLOYEES, CO2) if len(tables.satellite(name, year))]
+    satellites = {name: satellite_account(result, tables, money, name)[0] for name in extra}
+    if EMPLOYEES in satellites:      # the FTE of the firms the cross-check covers, per draw
+        firms = np.isin(acc.account.entity, satellites[EMPLOYEES].entity)
+        dimensions[CROSS_CHECK] = (("covered firms",), firms.astype(float)[:, None])
+    accounts = [replace(acc.account, dimensions=dimensions), wage_account]
+    accounts += list(satellites.values())
+    prints = trace_footprints(result, accounts, part_names=names, parts=masks)
+    fte, wages = prints[0], prints[1]
+    found = dict(zip(extra, prints[2:], strict=True))
+    wrapped = {name: SupplyChainFootprint(
+        footprint=found[name], coverage=output_coverage(result, satellites[name]),
+        sources=source_ids(satellites[name].provenance)) for name in extra}
+    labour_total = result.by("factor")
+    total_labour = float(labour_total.loc["labour", "amount_mean"]) \
+        if "labour" in labour_total.index else 0.0
+    covered = float(wages.by("total")["amount_mean"].iloc[0])
+    jobs = Jobs(fte=fte, wages=wages,
+                coverage=covered / total_labour if total_labour else 0.0,
+                uncovered=acc.uncovered, compensation=acc.compensation,
+                employees=wrapped.get(EMPLOYEES), sources=source_ids(acc.compensation))
+    return jobs, wrapped.get(CO2)
+
+
+def source_ids(frame: pd.DataFrame) -> list[str]:
+    """The source ids a table's `sources` column cites (';'-separated)."""
+    if not len(frame) or "sources" not in frame:
+        return []
+    return sorted({s.strip() for cell in frame["sources"] for s in str(cell).split(";")
+                   if s.strip()})
+
+
+def footprint_draws(result: Any, data: Any) -> dict[str, np.ndarray]:
+    """Per-draw totals for the scorecard and lifecycle (the trace must keep its draws):
+    `jobs_fte`, `jobs_per_eur_million`, `co2_embodied_tonnes` and
+    `co2_embodied_per_eur_million`; NaN where the data package has no figures. `data` is the
+    package's AnalysisData (its package and FX)."""
+    from moneytrail.data.footprints import footprint_tables
+
+    n = result.draws
+    empty = {name: np.full(n, np.nan) for name in
+             ("jobs_fte", "jobs_per_eur_million", "co2_embodied_tonnes",
+              "co2_embodied_per_eur_million")}
+    if result.model.cost_parameters is None:
+        return empty
+    tables = footprint_tables(data.package)
+    if not len(tables.compensation):
+        return empty
+    jobs, co2 = plan_footprints(result, tables, data.money)
+    plan = result.require_plan()
+    eur_m = plan.total * fx_factor(data.money, plan.currency, int(plan.price_year or plan.year),
+                                   "EUR") / 1e6
+    out = dict(empty)
+    if jobs.fte.per_draw is not None:
+        out["jobs_fte"] = jobs.fte.per_draw["total"][:, 0]
+        out["jobs_per_eur_million"] = out["jobs_fte"] / eur_m
+    if co2 is not None and co2.footprint.per_draw is not None:
+        out["co2_embodied_tonnes"] = co2.footprint.per_draw["total"][:, 0]
+        out["co2_embodied_per_eur_million"] = out["co2_embodied_tonnes"] / eur_m
+    return out

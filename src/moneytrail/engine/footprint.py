@@ -1,0 +1,401 @@
+"""Footprints of a trace: jobs, CO2 or any satellite account, through the supply chain, per draw.
+
+The trace attributes value added; a footprint attributes a physical quantity. Both come from the
+same per-draw total output `x = L f` of every entity: value added is `w x` (w: value added per
+unit of output), a footprint is `s x` with `s` the account's intensity per unit of output
+(t CO2e per USD million, or FTE per unit of output = labour value added per unit of output /
+compensation per FTE). Here the trace's draws are replayed block by block from the same seed
+and the same random streams (`engine.kernel.draw_inputs`, `table_noise`), so x is the x behind
+the trace's own numbers; the account's own uncertainty (an intensity's low/central/high) is
+drawn from its own named stream (`engine.streams`), so existing numbers never change.
+
+An account is a list of rows: (entity, country, flow or none, coefficient, parameter). Row r's
+footprint in a draw is `coefficient_r * p_r^power * (w_flow if a flow) * x_entity`; the tier
+split uses `A^k f` in place of x, and the part split (e.g. construction vs operations) the
+output of that part's purchases alone. Everything is linear in f, so entities, countries, tiers
+and parts each add up to the total, per draw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from moneytrail.engine import linalg, streams
+from moneytrail.engine.demand import DemandSampler, FixedDemand
+from moneytrail.engine.dimensions import tier_labels
+from moneytrail.engine.kernel import Kernel, block_rng, build_kernel, draw_inputs
+from moneytrail.engine.noise import perturbed_coefficients
+from moneytrail.engine.sampling import PertSampler
+from moneytrail.engine.summary import STATS, Columns, exact_stats
+from moneytrail.errors import ModelError
+
+BY = ("entity", "country", "tier", "part", "total", "part_country")
+GROUP = 100            # seed blocks reduced together (as the trace's summary groups)
+
+
+@dataclass(frozen=True, eq=False)
+class OutputDraws:
+    """Per-draw outputs of a block: x (size, n); tiers (size, tiers, n) = A^k f for k < tiers;
+    parts (size, P, n) = x of each part of the final demand; weights (size, flows) = value
+    added of each flow per unit of its entity's output."""
+
+    x: np.ndarray
+    tiers: np.ndarray
+    parts: np.ndarray
+    weights: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class Account:
+    """A footprint account over a model's entities (see the module doc for the row formula).
+
+    `parameters` (optional) is a PertSampler over the account's uncertain values (drawn from
+    stream `stream` per seed block); `param[r]` names row r's parameter (-1: none) and `power`
+    is +1 (an intensity) or -1 (a divisor, e.g. compensation per FTE). `provenance` lists the
+    rows' sources and reliability for the result."""
+
+    name: str
+    unit: str
+    entity: np.ndarray                 # (rows,) entity position
+    country: tuple[str, ...]           # (rows,)
+    coefficient: np.ndarray            # (rows,)
+    flow: np.ndarray                   # (rows,) flow position or -1
+    param: np.ndarray                  # (rows,) parameter position or -1
+    parameters: PertSampler | None = None
+    power: float = 1.0
+    stream: str = "footprints"
+    key: int = 0                       # stream key, so two accounts never share numbers
+    provenance: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # more breakdowns: name -> (labels, (rows, labels) 0/1 matrix), e.g. the headline rows
+    dimensions: dict[str, tuple[tuple[str, ...], np.ndarray]] = field(default_factory=dict)
+
+    def per_output(self, weights: np.ndarray, values: np.ndarray | None) -> np.ndarray:
+        """Row intensities per unit of the row entity's output, (size, rows)."""
+        size = weights.shape[0]
+        out = np.broadcast_to(self.coefficient, (size, self.coefficient.size)).copy()
+        has_flow = self.flow >= 0
+        if has_flow.any():
+            out[:, has_flow] *= weights[:, self.flow[has_flow]]
+        if values is not None:
+            has = self.param >= 0
+            out[:, has] *= values[:, self.param[has]] ** self.power
+        return out
+
+    def draw_values(self, seed: int, block: int, size: int) -> np.ndarray | None:
+        if self.parameters is None:
+            return None
+        return self.parameters.draw(streams.rng(seed, self.stream, self.key, block), size)
+
+
+def output_draws(kernel: Kernel, seed: int, block: int, size: int,
+                 parts: np.ndarray | None = None) -> OutputDraws:
+    """Replay one seed block of a trace and return its per-draw outputs (see OutputDraws).
+    `parts` (P, purchase rows) masks the plan's purchases into parts."""
+    demand = kernel.demand
+    if kernel.deterministic and isinstance(demand, FixedDemand):
+        f = np.asarray(demand.f, dtype=float)[None, :]
+        purchases, cost_raw, noise_rng = np.zeros((1, 0)), None, None
+        one = _outputs(kernel, f, purchases, cost_raw, noise_rng, parts)
+        return OutputDraws(*(np.repeat(a, size, axis=0) for a in
+                             (one.x, one.tiers, one.parts, one.weights)))
+    purchases, f, cost_raw = draw_inputs(kernel, block_rng(seed, block), block * kernel_block(),
+                                         size)
+    noise_rng = streams.rng(seed, "table_noise", block) if kernel.table is not None and \
+        kernel.table.noise is not None else None
+    return _outputs(kernel, f, purchases, cost_raw, noise_rng, parts)
+
+
+def kernel_block() -> int:
+    return streams.BLOCK
+
+
+def _outputs(kernel: Kernel, f: np.ndarray, purchases: np.ndarray, cost_raw: Any,
+             noise_rng: np.random.Generator | None, parts: np.ndarray | None) -> OutputDraws:
+    size, n1, tiers = f.shape[0], kernel.n1, kernel.tiers
+    demands = [f]
+    if parts is not None and isinstance(kernel.demand, DemandSampler) and parts.size:
+        demands += [kernel.demand.to_demand(purchases * mask[None, :]) for mask in parts]
+    P = len(demands) - 1
+    F = np.concatenate(demands, axis=0)           # (size * (P + 1), n)
+    x = np.zeros((F.shape[0], kernel.n))
+    terms = np.zeros((size, tiers, kernel.n))
+    weights = np.zeros((size, kernel.flow_entity.size))
+    terms1 = None
+    if n1:
+        assert kernel.cost is not None and cost_raw is not None, "firm entities need draws"
+        A1, w1 = kernel.cost.build(cost_raw)
+        weights[:, :kernel.n_flows1] = w1
+        A1s = np.concatenate([A1] * (P + 1), axis=0)
+        x[:, :n1] = linalg.batched_solve(A1s, F[:, :n1])
+        terms1 = [f[:, :n1]]
+        for k in range(tiers):
+            terms[:, k, :n1] = terms1[k]
+            terms1.append(np.einsum("dij,dj->di", A1, terms1[k]))
+    table = kernel.table
+    if table is not None:
+        weights[:, kernel.n_flows1:] = kernel.flow_va[None, :]
+        W = table.W
+        x1 = x[:, :n1]
+        rhs = F[:, n1:] + (np.asarray(W @ x1.T).T if n1 and table.linked.size else 0.0)
+        if noise_rng is None:
+            x[:, n1:] = linalg.solve_many(table.A, np.ascontiguousarray(rhs.T)).T
+            apply = table.apply
+        else:
+            assert table.noise is not None and table.pattern is not None
+            data = perturbed_coefficients(table.pattern, table.noise, noise_rng, size)
+            stacked = np.concatenate([data] * (P + 1), axis=0)
+            guess = None if table.central_x is None else \
+                np.broadcast_to(table.central_x, rhs.shape)
+            x[:, n1:] = linalg.batched_neumann(table.pattern, stacked, rhs, guess)
+            operator = linalg.stacked_operator(table.pattern, data)
+
+            def apply(T: np.ndarray) -> np.ndarray:
+                return (operator @ np.ascontiguousarray(T).ravel()).reshape(T.shape)
+        term = f[:, n1:]
+        for k in range(tiers):
+            terms[:, k, n1:] = term
+            term = apply(term)
+            if terms1 is not None and table.linked.size:
+                term = term + np.asarray(W @ terms1[k].T).T
+    x_all = x[:size]
+    part_x = x[size:].reshape(P, size, kernel.n).transpose(1, 0, 2) if P else \
+        np.zeros((size, 0, kernel.n))
+    return OutputDraws(x=x_all, tiers=terms, parts=part_x, weights=weights)
+
+
+@dataclass(frozen=True, eq=False)
+class FootprintDraws:
+    """An account's per-draw footprint of a block: by row (size, rows), tier (size, tiers+1),
+    part (size, P)."""
+
+    rows: np.ndarray
+    tiers: np.ndarray
+    parts: np.ndarray
+    part_rows: np.ndarray        # (size, P, rows)
+
+
+def account_draws(account: Account, out: OutputDraws, values: np.ndarray | None
+                  ) -> FootprintDraws:
+    s = account.per_output(out.weights, values)               # (size, rows)
+    rows = s * out.x[:, account.entity]
+    tiers = np.einsum("dr,dkr->dk", s, out.tiers[:, :, account.entity])
+    total = rows.sum(axis=1)
+    tiers = np.concatenate([tiers, (total - tiers.sum(axis=1))[:, None]], axis=1)
+    part_rows = s[:, None, :] * out.parts[:, :, account.entity]
+    return FootprintDraws(rows=rows, tiers=tiers, parts=part_rows.sum(axis=2),
+                          part_rows=part_rows)
+
+
+@dataclass(frozen=True, eq=False)
+class Footprint:
+    """An account's footprint over a trace's draws: `tables[by]` (mean, p5, p50, p95 per
+    label; by entity, country, tier, part, total) in `unit`; `per_draw[by]` (draws, labels)
+    only when the trace kept its per-draw values; `provenance` the account's sources."""
+
+    name: str
+    unit: str
+    tables: dict[str, pd.DataFrame]
+    per_draw: dict[str, np.ndarray] | None
+    provenance: pd.DataFrame
+    draws: int
+    seed: int
+    labels: dict[str, tuple[str, ...]] = field(default_factory=dict)   # per_draw columns
+
+    def by(self, dimension: str = "entity") -> pd.DataFrame:
+        if dimension not in self.tables:
+            raise ModelError(f"unknown footprint breakdown (use {', '.join(self.tables)})",
+                             field="by", value=dimension)
+        return self.tables[dimension]
+
+    @property
+    def total(self) -> pd.Series:
+        return self.tables["total"].iloc[0]
+
+
+def grouping(labels: list[str] | tuple[str, ...]) -> tuple[tuple[str, ...], np.ndarray]:
+    codes, uniques = pd.factorize(pd.Index(labels), sort=True)
+    matrix = np.zeros((len(labels), len(uniques)))
+    matrix[np.arange(len(labels)), codes] = 1.0
+    return tuple(str(u) for u in uniques), matrix
+
+
+def compute_footprint(model: Any, kernel: Kernel, account: Account, *, seed: int, draws: int,
+                      keep: bool = False, part_names: tuple[str, ...] = (),
+                      parts: np.ndarray | None = None) -> Footprint:
+    """Replay the trace's draws and reduce the account's footprint by entity, country, tier,
+    part and total (summaries per group of seed blocks, merged; per-draw values when `keep`)."""
+    return compute_footprints(model, kernel, [account], seed=seed, draws=draws, keep=keep,
+                              part_names=part_names, parts=parts)[0]
+
+
+def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, seed: int,
+                       draws: int, keep: bool = False, part_names: tuple[str, ...] = (),
+                       parts: np.ndarray | None = None) -> list[Footprint]:
+    """Several accounts over one replay of the draws (see compute_footprint)."""
+    specs = []
+    for account in accounts:
+        entity_labels, entity_matrix = grouping([model.labels[k] for k in account.entity])
+        country_labels, country_matrix = grouping(list(account.country))
+        labels = {"entity": entity_labels, "country": country_labels,
+                  "tier": tier_labels(kernel.tiers), "part": part_names, "total": ("total",),
+                  "part_country": tuple(f"{p} / {c}" for p in part_names
+                                        for c in country_labels)}
+        labels.update({name: dim[0] for name, dim in account.dimensions.items()})
+        specs.append((labels, entity_matrix, country_matrix))
+    summaries: list[dict[str, Columns]] = [{} for _ in accounts]
+    kept: list[dict[str, list[np.ndarray]]] = [{k: [] for k in spec[0]} for spec in specs]
+    blocks = list(streams.blocks(draws))
+    for start in range(0, len(blocks), GROUP):
+        groups: list[dict[str, list[np.ndarray]]] = [{k: [] for k in spec[0]}
+                                                    for spec in specs]
+        for block, size in blocks[start:start + GROUP]:
+            out = output_draws(kernel, seed, block, size, parts)
+            for a, account in enumerate(accounts):
+                _, entity_matrix, country_matrix = specs[a]
+                fp = account_draws(account, out, account.draw_values(seed, block, size))
+                group = groups[a]
+                group["entity"].append(fp.rows @ entity_matrix)
+                group["country"].append(fp.rows @ country_matrix)
+                group["tier"].append(fp.tiers)
+                group["part"].append(fp.parts)
+                group["total"].append(fp.rows.sum(axis=1, keepdims=True))
+                group["part_country"].append(
+                    (fp.part_rows @ country_matrix).reshape(fp.rows.shape[0], -1))
+                for name, (_, matrix) in account.dimensions.items():
+                    group[name].append(fp.rows @ matrix)
+        for a, group in enumerate(groups):
+            for name, pieces in group.items():
+                values = np.concatenate(pieces)
+                if keep:
+                    kept[a][name].append(values)
+                elif values.shape[1]:
+                    piece = Columns.of(values)
+                    summaries[a][name] = piece if name not in summaries[a] else \
+                        summaries[a][name].merge(piece)
+    results = []
+    for a, account in enumerate(accounts):
+        labels = specs[a][0]
+        tables = {}
+        per_draw = None
+        if keep:
+            per_draw = {name: np.concatenate(v) for name, v in kept[a].items()}
+            for name, values in per_draw.items():
+                stats = exact_stats(values) if values.shape[1] and values.shape[0] else \
+                    {s: np.zeros(values.shape[1]) for s in STATS}
+                tables[name] = frame(stats, labels[name], name)
+        else:
+            for name in labels:
+                stats = summaries[a][name].stats() if name in summaries[a] else \
+                    {s: np.zeros(len(labels[name])) for s in STATS}
+                tables[name] = frame(stats, labels[name], name)
+        results.append(Footprint(name=account.name, unit=account.unit, tables=tables,
+                                 per_draw=per_draw, provenance=account.provenance,
+                                 draws=draws, seed=seed, labels=labels))
+    return results
+
+
+def frame(stats: dict[str, np.ndarray], labels: tuple[str, ...], name: str) -> pd.DataFrame:
+    out = pd.DataFrame({f"amount_{s}": stats[s] for s in STATS},
+                       index=pd.Index(list(labels), name=name))
+    if name in ("entity", "country", "part_country"):
+        out = out.sort_values("amount_mean", ascending=False, kind="stable")
+    return out
+
+
+def trace_footprint(result: Any, account: Account, *, part_names: tuple[str, ...] = (),
+                    parts: np.ndarray | None = None) -> Footprint:
+    """The footprint of a traced plan (or final demand) for an account: the trace's draws
+    replayed from its seed (`result.seed`, `result.draws`, its tiers)."""
+    return trace_footprints(result, [account], part_names=part_names, parts=parts)[0]
+
+
+def trace_footprints(result: Any, accounts: list[Account], *,
+                     part_names: tuple[str, ...] = (), parts: np.ndarray | None = None
+                     ) -> list[Footprint]:
+    """Several accounts' footprints of a trace over one replay of its draws."""
+    demand = kernel_demand(result)
+    tiers = len(result.labels["tier"]) - 1
+    kernel = build_kernel(result.model, demand, tiers, result.draws)
+    return compute_footprints(result.model, kernel, accounts, seed=result.seed,
+                              draws=result.draws, keep=result.per_draw is not None,
+                              part_names=part_names if parts is not None else (), parts=parts)
+
+
+def kernel_demand(result: Any) -> Any:
+    from moneytrail.engine.demand import GivenDemand, demand_sampler
+
+    if result.plan is not None:
+        return demand_sampler(result.plan, result.model)
+    if result.per_draw is not None and result.per_draw.demand.shape[0] == result.draws:
+        rows = result.per_draw.demand
+        if np.allclose(rows, rows[0]):
+            return FixedDemand(rows[0])
+        return GivenDemand(rows)
+    summary = getattr(result, "summary", None)
+    if summary is not None and "supplier" in summary.amounts:
+        supplied = summary.amounts["supplier"]
+        if np.array_equal(supplied.low, supplied.high):       # the same demand in every draw
+            f = np.zeros(result.model.n)
+            index = result.model.index
+            f[[index[label] for label in result.labels["supplier"]]] = supplied.low
+            return FixedDemand(f)
+    raise ModelError("a footprint of a bare final-demand trace needs its per-draw values "
+                     "(trace with keep_draws=True)", field="keep_draws")
+
+
+def satellite_account(model: Any, name: str) -> Account:
+    """A satellite row of the model (pymrio extension or bundled satellites) as an account:
+    one row per entity, in the entity's own country (a table sector's region)."""
+    sat = model.require_satellites()
+    r = sat.row(name)
+    entity, countries, share = entity_country_shares(model)
+    param = np.full(entity.size, -1)
+    sampler = None
+    coefficient = sat.S[r][entity] * share
+    if sat.low is not None and sat.high is not None:
+        uncertain = np.flatnonzero(sat.high[r] > sat.low[r])
+        if uncertain.size:
+            position = np.full(model.n, -1)
+            position[uncertain] = np.arange(uncertain.size)
+            param = position[entity]
+            sampler = PertSampler(sat.low[r][uncertain], sat.S[r][uncertain],
+                                  sat.high[r][uncertain], lower=0.0)
+            coefficient = np.where(param >= 0, share, coefficient)
+    provenance = pd.DataFrame()
+    if sat.cells is not None:
+        provenance = sat.cells[sat.cells["stressor"] == sat.names[r]].reset_index(drop=True)
+    return Account(name=sat.names[r], unit=sat.units[r], entity=entity, country=countries,
+                   coefficient=coefficient, flow=np.full(entity.size, -1), param=param,
+                   parameters=sampler, stream="footprints", key=r, provenance=provenance)
+
+
+def entity_country_shares(model: Any) -> tuple[np.ndarray, tuple[str, ...], np.ndarray]:
+    """Where each entity produces: (entity, country, share) rows, the shares of each entity
+    adding up to 1. The split is that of its labour value added by country (central weights:
+    where its people work); an entity without labour flows uses its value added by location,
+    and one without either its owner country (a table sector: its region)."""
+    flows = model.flows
+    index = model.index
+    owner = model.entities.set_index("id")["owner_country"].to_dict() \
+        if "owner_country" in model.entities else {}
+    rows: list[tuple[int, str, float]] = []
+    by_entity = {e: g for e, g in flows.groupby("entity", sort=False)} if len(flows) else {}
+    for label in model.labels:
+        j = index[label]
+        group = by_entity.get(label)
+        picked = None
+        if group is not None:
+            labour = group[(group["factor"] == "labour") & (group["weight"] > 0)]
+            picked = labour if len(labour) else group[group["weight"] > 0]
+        if picked is not None and len(picked):
+            weights = picked.groupby("country", sort=True)["weight"].sum()
+            for country, weight in (weights / weights.sum()).items():
+                rows.append((j, str(country), float(weight)))
+        else:
+            rows.append((j, str(owner.get(label, "") or ""), 1.0))
+    return (np.array([r[0] for r in rows], dtype=int), tuple(r[1] for r in rows),
+            np.array([r[2] for r in rows], dtype=float))

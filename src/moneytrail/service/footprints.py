@@ -1,0 +1,157 @@
+"""Jobs (FTE) and supply-chain CO2 beside the money in a trace's tables (issue 14).
+
+`add_footprints` computes them once per trace (one replay of the draws, `analysis.jobs`) and
+adds columns `jobs_fte_*` (FTE) and `co2_t_*` (t CO2e) to the country, entity and tier
+breakdowns, plus two tables: `jobs` (total, temporary vs lasting, per EUR million, the
+employees-per-revenue cross-check) and `co2` (embodied scope 1+2 CO2 by tier, per EUR
+million). Every table's note names the sources, the reliability of the rows used and what
+the data do not cover. A package without the data, or a model without firm-level cost
+structures (a pymrio table), gets no such columns and no error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from moneytrail.engine.summary import STATS
+from moneytrail.service.result import Table
+
+JOBS_TITLE = "Jobs paid for (FTE): labour value added / compensation per FTE"
+CO2_TITLE = "Embodied CO2 of the supply chain (scope 1+2 of every firm the money reaches)"
+PREFIX = {"jobs": ("jobs_fte", "FTE"), "co2": ("co2_t", "t CO2e")}
+
+
+def per_eur_million(result: Any, money: Any) -> float:
+    """Millions of EUR the plan spends (its currency converted at its price year, nominal)."""
+    from moneytrail.analysis.footprints import fx_factor, money_year
+
+    plan = result.require_plan()
+    return plan.total * fx_factor(money, plan.currency, money_year(result), "EUR") / 1e6
+
+
+def reliability_text(frame: pd.DataFrame) -> str:
+    if not len(frame) or "reliability" not in frame:
+        return "none"
+    counts = frame["reliability"].value_counts()
+    return ", ".join(f"{k} {v}" for k, v in counts.items())
+
+
+def add_footprints(ws: Any, result: Any, tables: dict[str, Table]) -> list[str]:
+    """Add the jobs and CO2 columns and tables to a plan trace's tables; returns the source
+    ids they cite (empty when the package or the model has nothing to compute them from)."""
+    from moneytrail.analysis.jobs import plan_footprints
+    from moneytrail.data.footprints import footprint_tables
+    from moneytrail.errors import DataPackageError
+
+    if result.plan is None or result.model.cost_parameters is None:
+        return []
+    data = footprint_tables(ws.package)
+    if not len(data.compensation):
+        return []
+    try:
+        money = ws.analysis.money
+    except DataPackageError:
+        return []
+    jobs, co2 = plan_footprints(result, data, money)
+    eur_m = per_eur_million(result, money)
+    columns = {"jobs": jobs.fte}
+    if co2 is not None:
+        columns["co2"] = co2.footprint
+    for dimension in ("country", "entity", "tier"):
+        if dimension in tables:
+            tables[dimension] = with_columns(tables[dimension], dimension, columns)
+    if "headline" in tables:                   # jobs per headline row (flows: labour only)
+        tables["headline"] = with_columns(tables["headline"], "headline", {"jobs": jobs.fte})
+    sources = list(jobs.sources)
+    tables["jobs"] = jobs_table(result, jobs, eur_m)
+    if co2 is not None:
+        tables["co2"] = co2_table(co2, eur_m)
+        sources += co2.sources
+    if jobs.employees is not None:
+        sources += jobs.employees.sources
+    return sorted(set(sources))
+
+
+def with_columns(table: Table, dimension: str, footprints: dict[str, Any]) -> Table:
+    frame = table.frame()
+    units = {c.name: c.unit for c in table.columns}
+    for key, footprint in footprints.items():
+        prefix, unit = PREFIX[key]
+        values = footprint.by(dimension)
+        for stat in STATS:
+            column = f"{prefix}_{stat}"
+            frame[column] = values[f"amount_{stat}"].reindex(frame.index)   # NaN: no figure
+            units[column] = unit
+    note = table.note
+    extra = ("Jobs (FTE) and CO2 (t CO2e) columns: see the jobs and co2 tables for sources "
+             "and coverage; empty where the data have no figure (e.g. no FX rate for a "
+             "country's currency, or no CO2 intensity for the firms there).")
+    return Table.from_frame(table.name, frame, title=table.title, units=units,
+                            note=f"{note} {extra}".strip())
+
+
+def stats_row(row: pd.Series, scale: float = 1.0) -> dict[str, float]:
+    return {f"amount_{s}": float(row[f"amount_{s}"]) * scale for s in STATS}
+
+
+def jobs_table(result: Any, jobs: Any, eur_m: float) -> Table:
+    rows = {"jobs (FTE), all": stats_row(jobs.fte.by("total").iloc[0])}
+    for label, row in jobs.fte.by("part").iterrows():
+        rows[f"jobs (FTE), {label}"] = stats_row(row)
+    rows["jobs (FTE) per EUR million spent"] = stats_row(jobs.fte.by("total").iloc[0],
+                                                         1.0 / eur_m)
+    if jobs.employees is not None:
+        from moneytrail.analysis.jobs import CROSS_CHECK
+
+        rows["cross-check: employees per revenue of covered firms (FTE)"] = stats_row(
+            jobs.employees.footprint.by("total").iloc[0])
+        rows["the same firms from compensation per FTE (FTE)"] = stats_row(
+            jobs.fte.by(CROSS_CHECK).iloc[0])
+    frame = pd.DataFrame(rows).T
+    frame.index.name = "measure"
+    uncovered = "; ".join(jobs.uncovered[:8]) + (" ..." if len(jobs.uncovered) > 8 else "")
+    note = (f"FTE = labour value added of each flow / compensation per FTE of its country and "
+            f"industry (macro/compensation.csv; reliability of the rows used: "
+            f"{reliability_text(jobs.compensation)}); the figure used. Covers "
+            f"{jobs.coverage:.1%} of the plan's labour value added"
+            + (f"; not covered: {uncovered}" if uncovered else "")
+            + ". Money spent once pays for FTE-years; operations spending sustains jobs while "
+            "it is spent. Direct and supply-chain jobs only: no induced jobs, no jobs that AI "
+            "use removes (docs/methods.md). Sources: " + ", ".join(jobs.sources))
+    units = {f"amount_{s}": "FTE" for s in STATS}
+    return Table.from_frame("jobs", frame, title=JOBS_TITLE, units=units, note=note)
+
+
+def co2_table(co2: Any, eur_m: float) -> Table:
+    fp = co2.footprint
+    rows = {"embodied CO2, all tiers (t CO2e)": stats_row(fp.by("total").iloc[0])}
+    for label, row in fp.by("tier").iterrows():
+        rows[f"{label} (t CO2e)"] = stats_row(row)
+    rows["t CO2e per EUR million spent"] = stats_row(fp.by("total").iloc[0], 1.0 / eur_m)
+    frame = pd.DataFrame(rows).T
+    frame.index.name = "measure"
+    note = (f"Scope 1+2 intensity (t CO2e per USD million of revenue, "
+            f"valuechain/satellites.csv; reliability: {reliability_text(fp.provenance)}) x "
+            f"each firm's output caused by the plan. Firms with a figure make {co2.coverage:.1%}"
+            " of that output; the others are left out (a lower bound). Operational "
+            "electricity is in the lifecycle analysis. Sources: " + ", ".join(co2.sources))
+    units = {f"amount_{s}": "t CO2e" for s in STATS}
+    return Table.from_frame("co2", frame, title=CO2_TITLE, units=units, note=note)
+
+
+def analysis_frame(ws: Any, result: Any, what: str) -> pd.DataFrame:
+    """`moneytrail analyse --what jobs|co2`: the measures of the trace's jobs or co2 table
+    (mean, p5, p50, p95); a clear error when the data have no figures for it."""
+    from moneytrail.errors import MoneytrailError
+
+    tables: dict[str, Table] = {}
+    add_footprints(ws, result, tables)
+    if what not in tables:
+        raise MoneytrailError(f"no {what} figures: the data package has no "
+                              + ("compensation per FTE (macro/compensation.csv)" if what ==
+                                 "jobs" else "CO2 intensities (valuechain/satellites.csv)")
+                              + " or the model no firm-level cost structures",
+                              field="--what", value=what)
+    return tables[what].frame()

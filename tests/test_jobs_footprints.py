@@ -1,0 +1,151 @@
+"""Jobs and supply-chain footprints of a trace: per-draw properties on small fixture tables,
+and a pymrio table traced end to end against pymrio's own multipliers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pymrio
+import pytest
+
+import moneytrail as mt
+from moneytrail.analysis.footprints import plan_footprint
+from moneytrail.analysis.jobs import LASTING, TEMPORARY, jobs_account, plan_jobs
+from moneytrail.data.footprints import FootprintTables
+from moneytrail.engine import streams
+from moneytrail.engine.demand import demand_sampler
+from moneytrail.engine.footprint import output_draws
+from moneytrail.engine.kernel import build_kernel
+from moneytrail.errors import DataPackageError
+from moneytrail.ledger.money import Converter
+
+DRAWS = 300
+SOURCE = "fixture_source"
+
+
+def fixture_tables() -> FootprintTables:
+    """Small made-up tables (test fixtures, not data): every labour country gets a
+    compensation figure so the property tests cover all labour flows."""
+    model = mt.load_model(2025)
+    countries = sorted(model.flows.loc[model.flows["factor"] == "labour", "country"].unique())
+    comp = pd.DataFrame({"country": countries, "industry": "TOTAL", "year": 2024,
+                         "low": 40_000.0, "central": 60_000.0, "high": 90_000.0,
+                         "currency": "USD", "sources": SOURCE, "reliability": "estimate"})
+    comp.loc[len(comp)] = ["US", "C26", 2024, 100_000.0, 150_000.0, 250_000.0, "USD", SOURCE,
+                           "estimate"]
+    industries = pd.DataFrame({"entity": ["nvidia", "amd"], "industry": ["C26", "C26"]})
+    satellites = pd.DataFrame({
+        "entity": ["tsmc", "us_construction", "us_electricity", "nvidia", "nvidia"],
+        "year": 2024, "account": ["co2e_scope12"] * 4 + ["employees"],
+        "low": [100.0, 30.0, 1000.0, 2.0, 0.2], "central": [150.0, 50.0, 1500.0, 3.0, 0.25],
+        "high": [200.0, 80.0, 2000.0, 5.0, 0.3],
+        "unit": ["t CO2e per USD million"] * 4 + ["FTE per USD million"],
+        "sources": SOURCE, "reliability": "estimate"})
+    return FootprintTables.from_frames(entity_industries=industries, compensation=comp,
+                                       satellites=satellites)
+
+
+def money() -> Converter:
+    fx = [{"currency": "USD", "year": y, "units_per_eur": 1.08} for y in (2024, 2025)]
+    return Converter.from_records(fx, [])
+
+
+@pytest.fixture(scope="module")
+def traced():
+    plan = mt.load_scenario("scenarios/stargate-style-us.yaml")
+    return mt.trace(plan, draws=DRAWS, seed=7, keep_draws=True)
+
+
+@pytest.fixture(scope="module")
+def jobs(traced):
+    return plan_jobs(traced, fixture_tables(), money())
+
+
+def test_replay_reproduces_the_traces_value_added_exactly(traced):
+    """The footprint engine replays the trace's draws: w x is the trace's flows."""
+    model = traced.model
+    kernel = build_kernel(model, demand_sampler(traced.plan, model), 4, DRAWS)
+    out = output_draws(kernel, 7, 1, 100)
+    flows = out.weights * out.x[:, kernel.flow_entity]
+    np.testing.assert_array_equal(flows, traced.per_draw.flows[100:200])
+
+
+def test_wages_over_compensation_is_fte_per_draw(traced, jobs):
+    """Per draw: labour value added of each flow (from the trace itself) / its compensation
+    per FTE (drawn from stream 'jobs') adds up to the FTE by country."""
+    acc = jobs_account(traced, fixture_tables(), money()).account
+    comp = np.concatenate([acc.parameters.draw(streams.rng(7, "jobs", 0, b), size)
+                           for b, size in streams.blocks(DRAWS)])[:, acc.param]
+    wages = traced.per_draw.flows[:, acc.flow]          # USD (plan currency = comp currency)
+    fte = wages / comp
+    by_country = jobs.fte.per_draw["country"]          # columns: countries in sorted order
+    for column, country in enumerate(sorted(set(acc.country))):
+        mine = np.array([c == country for c in acc.country])
+        np.testing.assert_allclose(by_country[:, column], fte[:, mine].sum(axis=1), rtol=1e-9)
+    # all labour is covered by the fixture: wages = the trace's labour value added
+    labour = traced.by("factor").loc["labour", "amount_mean"]
+    assert jobs.coverage == pytest.approx(1.0, rel=1e-9)
+    assert jobs.wages.by("total")["amount_mean"].iloc[0] == pytest.approx(labour, rel=1e-9)
+
+
+def test_footprints_add_up_over_every_breakdown_per_draw(jobs):
+    per = jobs.fte.per_draw
+    total = per["total"][:, 0]
+    for name in ("entity", "country", "tier", "part"):
+        np.testing.assert_allclose(per[name].sum(axis=1), total, rtol=1e-9)
+    assert set(jobs.fte.by("part").index) == {TEMPORARY, LASTING}
+    # the Stargate-style plan is capex only: every job is temporary work
+    assert jobs.fte.by("part").loc[LASTING, "amount_mean"] == 0
+
+
+def test_conservation_still_holds(traced):
+    assert traced.conservation_gap <= 1e-6 * traced.total
+
+
+def test_co2_by_entity_is_intensity_times_output(traced):
+    fp = plan_footprint(traced, fixture_tables(), money()).footprint
+    per = fp.per_draw
+    np.testing.assert_allclose(per["country"].sum(axis=1), per["total"][:, 0], rtol=1e-9)
+    np.testing.assert_allclose(per["tier"].sum(axis=1), per["total"][:, 0], rtol=1e-9)
+    assert set(fp.by("entity").index) == {"tsmc", "us_construction", "us_electricity",
+                                          "nvidia"}
+    # Nvidia's output is at least its first invoices, so its CO2 >= low x first invoices
+    first = traced.by("supplier").loc["nvidia", "amount_p5"]
+    assert fp.by("entity").loc["nvidia", "amount_p5"] >= 2.0 * first / 1e6 * 0.99
+
+
+def test_summaries_without_kept_draws_match_the_exact_ones(traced):
+    lean = mt.trace(traced.plan, draws=DRAWS, seed=7)
+    kept = plan_jobs(traced, fixture_tables(), money()).fte.by("country")
+    summarised = plan_jobs(lean, fixture_tables(), money()).fte.by("country")
+    np.testing.assert_allclose(summarised.loc[kept.index, "amount_mean"], kept["amount_mean"],
+                               rtol=1e-9)
+
+
+def test_employees_cross_check_reported_beside(jobs):
+    assert jobs.employees is not None
+    assert "cross-check" in " ".join(jobs.summary().index)
+
+
+def test_bad_compensation_row_named():
+    comp = pd.DataFrame({"country": ["US"], "industry": ["TOTAL"], "year": [2024],
+                         "low": [90.0], "central": [60.0], "high": [100.0], "currency": ["USD"],
+                         "sources": [SOURCE], "reliability": ["estimate"]})
+    with pytest.raises(DataPackageError, match="low <= central"):
+        FootprintTables.from_frames(compensation=comp)
+
+
+def test_pymrio_table_trace_footprint_equals_pymrio_multipliers():
+    io = pymrio.load_test()
+    model = mt.IOModel.from_pymrio(io)
+    io.calc_all()
+    f = io.Y.sum(axis=1)
+    result = mt.trace(f, model=model, draws=1)
+    fp = result.footprint("emission_type1/air")
+    expected = float(io.emissions.M.loc[("emission_type1", "air")].to_numpy() @ f.to_numpy())
+    assert fp.total["amount_mean"] == pytest.approx(expected, rel=1e-9)
+    assert fp.by("tier")["amount_mean"].sum() == pytest.approx(expected, rel=1e-9)
+    assert fp.by("country")["amount_mean"].sum() == pytest.approx(expected, rel=1e-9)
+    by_region = fp.by("country")["amount_mean"]
+    D_pba = io.emissions.D_pba.loc[("emission_type1", "air")]
+    assert by_region["reg1"] == pytest.approx(D_pba["reg1"].sum(), rel=1e-9)
