@@ -215,6 +215,31 @@ def counterfactual(result: TraceResult, data: AnalysisData, rules: ProcurementRu
     return Counterfactual(rules=rules, base=result, ruled=ruled, metrics=frame, shares=shares)
 
 
+def jobs_metrics(data: AnalysisData) -> dict[str, tuple[Metric, str]]:
+    """Jobs (FTE) a plan pays for, in all countries and in the EU (analysis.jobs: labour value
+    added / compensation per FTE), as `counterfactual` extra metrics; empty when the data
+    package has no compensation per FTE."""
+    from moneytrail.analysis.jobs import plan_jobs
+    from moneytrail.data.footprints import footprint_tables
+
+    tables = footprint_tables(data.package)
+    if not len(tables.compensation):
+        return {}
+
+    def fte(result: TraceResult, eu_only: bool) -> np.ndarray:
+        jobs = plan_jobs(result, tables, data.money)
+        assert jobs.fte.per_draw is not None
+        if not eu_only:
+            return jobs.fte.per_draw["total"][:, 0]
+        eu = result.model.eu_members | {"EU"}
+        labels = jobs.fte.labels["country"]
+        columns = [k for k, label in enumerate(labels) if label in eu]
+        return jobs.fte.per_draw["country"][:, columns].sum(axis=1)
+
+    return {"Jobs paid for (FTE, all countries)": (lambda r: fte(r, False), "FTE"),
+            "Jobs paid for in the EU (FTE)": (lambda r: fte(r, True), "FTE")}
+
+
 def _compare(values: list[np.ndarray], unit: str) -> dict:
     base, ruled = values
     out: dict = {"unit": unit}

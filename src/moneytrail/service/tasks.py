@@ -735,7 +735,7 @@ def market_power_frames(ws: Workspace, result: TraceResult, what: str,
     owner country, group and firm), `rent_recipients`, `markups`; with what="procurement"
     or given rules, `procurement` (the plan under the rules, `procurement_shares` too)."""
     from moneytrail.analysis import market_power as mp
-    from moneytrail.analysis.procurement import COLUMNS, counterfactual
+    from moneytrail.analysis.procurement import COLUMNS, counterfactual, jobs_metrics
 
     data = ws.analysis
     out: dict[str, pd.DataFrame] = {}
@@ -749,7 +749,7 @@ def market_power_frames(ws: Workspace, result: TraceResult, what: str,
         out["markups"] = mp.markup_table(result, data, capital=split.capital)
     if what == "procurement" or procurement not in (None, "default"):
         rules = default_procurement(ws) if procurement in (None, "default") else procurement
-        made = counterfactual(result, data, rules)
+        made = counterfactual(result, data, rules, jobs_metrics(data))
         frame = made.metrics.reindex(columns=COLUMNS)
         shares = made.shares.reset_index()
         unmet = sorted(set(shares.loc[~shares["cap_met"].astype(bool), "category"]))
