@@ -184,3 +184,18 @@ def test_bad_capital_rows_name_file_line_and_field():
     frame.loc[0, "high"] = "1.5"
     with pytest.raises(DataPackageError, match="low <= central <= high|share"):
         checked_capital(frame.assign(central="0.2"), "capital.csv")
+
+
+def test_invested_capital_per_revenue_is_preferred(mb_result, data):
+    """The data's own ratio (no FX between the two figures) wins over revenue and capital."""
+    rows = TWO_FIRMS + [("manufacturing", "invested_capital_per_revenue", 2.0)]
+    split = split_rents(mb_result, data, capital_rows(rows))
+    rent, names = split.by_entity()
+    assert np.allclose(rent[:, names.index("manufacturing")], 600.0 - 0.10 * 2.0 * 2000.0)
+    assert split.basis.loc["manufacturing", "method"] == "wacc x invested capital per revenue"
+
+
+def test_capital_rows_must_cite_known_sources():
+    frame = capital_rows(TWO_FIRMS[:1]).astype(str)
+    with pytest.raises(DataPackageError, match="value 'mb'.*unknown source id"):
+        checked_capital(frame, "capital.csv", {"other"})

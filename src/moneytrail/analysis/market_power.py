@@ -48,7 +48,7 @@ COLUMNS = ("entity", "year", "measure", "low", "central", "high", "unit", "sourc
            "reliability", "note")
 MEASURES = ("revenue", "operating_income", "income_tax_rate", "invested_capital",
             "depreciation", "rd_expense", "cost_of_capital", "gross_margin",
-            "invested_capital_per_revenue", "roic", "product_margin")
+            "invested_capital_per_revenue", "roic", "product_margin", "return_on_capital")
 SHARES = ("income_tax_rate", "cost_of_capital", "gross_margin", "product_margin")
 PRODUCT_CATEGORIES = ("accelerators",)   # a product's price-cost margin (teardowns) applies
 TOP = 5                       # largest rent recipients shown
@@ -76,18 +76,24 @@ def has_capital_data(data: AnalysisData) -> bool:
 def capital_table(data: AnalysisData) -> pd.DataFrame:
     """The capital table, typed (year int, low/central/high float); DataPackageError naming
     file, line and field for a missing column, an unknown measure, a number that is not one,
-    low > central > high, a share outside [0, 1] or a row without sources."""
+    low > central > high, a share outside [0, 1], a row without sources or citing a source id
+    the package does not have."""
     path = _capital_path(data)
     if path is None:
         raise DataPackageError("this data package has no capital table (needed for economic "
                                "profit)", file=str(data.package.root / CAPITAL_PATH))
     frame = (data.package.table(RESOURCE) if data.package.has(RESOURCE)
              else pd.read_csv(path, dtype=str, keep_default_na=False))
-    return checked_capital(frame, str(path))
+    package = data.package
+    names = [n for n in package.resource_names() if n.endswith("sources") or "-sources-" in n]
+    known = {source for name in names for source in package.table(name)["id"]}
+    return checked_capital(frame, str(path), known)
 
 
-def checked_capital(frame: pd.DataFrame, file: str) -> pd.DataFrame:
-    """A capital table (strings) checked and typed; see `capital_table`."""
+def checked_capital(frame: pd.DataFrame, file: str, sources: set[str] | None = None
+                    ) -> pd.DataFrame:
+    """A capital table (strings) checked and typed; see `capital_table`. With `sources` (the
+    package's source ids) every cited id must be one of them."""
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise DataPackageError("missing column", file=file, field=missing[0])
@@ -99,6 +105,11 @@ def checked_capital(frame: pd.DataFrame, file: str) -> pd.DataFrame:
                                    file=line, field="measure", value=row["measure"])
         if not str(row["sources"]).strip():
             raise DataPackageError("a row without sources", file=line, field="sources")
+        unknown = [c for c in str(row["sources"]).split(";")
+                   if sources is not None and c.strip() and c.strip() not in sources]
+        if unknown:
+            raise DataPackageError("unknown source id (not in any sources table of the data "
+                                   "package)", file=line, field="sources", value=unknown[0])
         try:
             low, central, high = (float(row[c]) for c in ("low", "central", "high"))
             int(row["year"])
@@ -227,22 +238,23 @@ def split_rents(result: TraceResult, data: AnalysisData, capital: pd.DataFrame |
         entity_normal = None
         if "cost_of_capital" in measures:
             wacc = draw("cost_of_capital")
-            if {"revenue", "invested_capital"} <= set(measures):
+            returns = [m for m in ("roic", "return_on_capital") if m in measures]
+            if "invested_capital_per_revenue" in measures:   # preferred: no FX in the ratio
+                entity_normal = wacc * draw("invested_capital_per_revenue") * output[:, k]
+                method = "wacc x invested capital per revenue"
+                used = ["cost_of_capital", "invested_capital_per_revenue"]
+            elif {"revenue", "invested_capital"} <= set(measures):
                 revenue = draw("revenue")
                 ratio = np.divide(draw("invested_capital"), revenue,
                                   out=np.zeros(draws), where=revenue > 0)
                 entity_normal = wacc * ratio * output[:, k]
                 method = "wacc x invested capital / revenue"
                 used = ["cost_of_capital", "invested_capital", "revenue"]
-            elif "invested_capital_per_revenue" in measures:
-                entity_normal = wacc * draw("invested_capital_per_revenue") * output[:, k]
-                method = "wacc x invested capital per revenue (benchmark)"
-                used = ["cost_of_capital", "invested_capital_per_revenue"]
-            elif "roic" in measures:
-                roic = draw("roic", lower=1e-6)
+            elif returns:
+                roic = draw(returns[0], lower=1e-6)
                 entity_normal = capital_va * wacc / roic
-                method = "wacc / roic x capital value added (benchmark)"
-                used = ["cost_of_capital", "roic"]
+                method = f"wacc / {returns[0]} x capital value added"
+                used = ["cost_of_capital", returns[0]]
             if entity_normal is not None:
                 waccs[entity] = wacc
         if entity_normal is not None:
@@ -357,6 +369,9 @@ def rent_recipients(split: RentSplit, data: AnalysisData, top: int = TOP) -> pd.
         profit_share = np.full(result.draws, np.nan)
         oi, tax, ic = draw("operating_income", -np.inf), draw("income_tax_rate"), \
             draw("invested_capital")
+        if ic is None and "invested_capital_per_revenue" in measures:
+            per_revenue, revenue = draw("invested_capital_per_revenue"), draw("revenue")
+            ic = None if revenue is None or per_revenue is None else per_revenue * revenue
         if oi is not None and tax is not None and ic is not None and entity in split.wacc:
             profit = oi * (1 - tax) - split.wacc[entity] * ic
             profit_share = np.divide(annual, profit, out=np.full(result.draws, np.nan),
@@ -365,7 +380,8 @@ def rent_recipients(split: RentSplit, data: AnalysisData, top: int = TOP) -> pd.
         rd_share = np.full(result.draws, np.nan) if rd is None else np.divide(
             annual, rd, out=np.full(result.draws, np.nan), where=rd > 0)
         used = [measures[m] for m in ("operating_income", "income_tax_rate",
-                                      "invested_capital", "rd_expense") if m in measures]
+                                      "invested_capital", "invested_capital_per_revenue",
+                                      "revenue", "rd_expense") if m in measures]
         sources = [s for s in str(split.basis.loc[entity, "sources"]).split(";") if s]
         sources += [s for r in used for s in str(r["sources"]).split(";") if s]
         rows.append({"entity": entity, **_stat_columns("rent", rent),
