@@ -292,7 +292,8 @@ def claims_table(table: Table) -> RichTable:
 # -- market power (analysis.market_power, analysis.procurement) -------------------------------
 def rent_recipients_table(table: Table) -> RichTable:
     """The largest rent recipients: rent, share of the plan, the plan's rent a year as a share
-    of the firm's economic profit and R&D, fiscal year and sources (every row)."""
+    of the firm's economic profit and R&D, fiscal year and the first sources (all of them in
+    CSV and JSON)."""
     frame = table.frame().reset_index()
     out = RichTable(title=table.title, title_justify="left", caption=table.note or None,
                     caption_justify="left", show_lines=True)
@@ -308,11 +309,19 @@ def rent_recipients_table(table: Table) -> RichTable:
         cells += [str(row["entity"]), interval(row, "rent", currency),
                   interval(row, "share", "share"), interval(row, "of_economic_profit", "share"),
                   interval(row, "of_rd", "share"), str(row["fiscal_year"]) or "-",
-                  str(row["sources"]).replace(";", "; ")]
+                  short_sources(str(row["sources"]))]
         out.add_row(*cells)
     if frame.empty:
         out.add_row(*(["-"] * len(heads)))
     return out
+
+
+def short_sources(cell: str, keep: int = 3) -> str:
+    """The first `keep` source ids of a ';'-separated cell, and how many more (the CSV and
+    JSON have all)."""
+    ids = [s.strip() for s in cell.split(";") if s.strip()]
+    more = f" (+{len(ids) - keep} more)" if len(ids) > keep else ""
+    return "; ".join(ids[:keep]) + more
 
 
 def procurement_table(table: Table) -> RichTable:
