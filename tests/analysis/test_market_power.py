@@ -70,9 +70,16 @@ def data():
     return load_analysis()
 
 
+def two_firms(spread: float = 0.0) -> dict:
+    """Miller & Blair's two sectors as two firms."""
+    tables = miller_blair_tables(spread=spread)
+    tables["entities"][0]["kind"] = "firm"
+    return tables
+
+
 @pytest.fixture(scope="module")
 def uncertain_model(tmp_path_factory):
-    root = write_package(tmp_path_factory.mktemp("mbu"), miller_blair_tables(spread=0.05))
+    root = write_package(tmp_path_factory.mktemp("mbu"), two_firms(spread=0.05))
     return mt.load_model(2025, path=root)
 
 
@@ -83,7 +90,7 @@ def ANALYSIS():       # noqa: N802  (one analysis data set for the property test
 
 @pytest.fixture
 def mb_result(tmp_path):
-    root = write_package(tmp_path / "mb", miller_blair_tables())
+    root = write_package(tmp_path / "mb", two_firms())
     plan = Plan.model_validate(miller_blair_plan(draws=50, spend=SPEND))
     return mt.trace(plan, mt.load_model(2025, path=root), keep_draws=True)
 
@@ -127,7 +134,21 @@ def test_markup_is_purchases_times_gross_margin(mb_result, data):
 def test_an_entity_without_data_stays_unsplit(mb_result, data):
     split = split_rents(mb_result, data, capital_rows(TWO_FIRMS[5:]))
     assert np.allclose(split.unsplit.sum(axis=1), 200.0)
-    assert split.basis.loc["agriculture", "method"] == "not split"
+    assert split.basis.loc["agriculture", "method"] == "not split (no data)"
+
+
+def test_aggregate_sectors_stay_unsplit_unless_asked(tmp_path, data):
+    """An aggregate sector's capital value added is gross operating surplus (depreciation
+    included): by default it is not split; sectors=True splits it like a firm."""
+    root = write_package(tmp_path / "mbs", miller_blair_tables())   # agriculture: a sector
+    plan = Plan.model_validate(miller_blair_plan(draws=20, spend=SPEND))
+    result = mt.trace(plan, mt.load_model(2025, path=root), keep_draws=True)
+    default = split_rents(result, data, capital_rows(TWO_FIRMS))
+    assert np.allclose(default.unsplit.sum(axis=1), 200.0)
+    assert default.basis.loc["agriculture", "method"].startswith("not split (aggregate")
+    assert np.allclose(default.share(), 300 / 2050)
+    both = split_rents(result, data, capital_rows(TWO_FIRMS), sectors=True)
+    assert np.allclose(both.share(), 400 / 2050)
 
 
 def test_roic_benchmark_splits_a_sector(mb_result, data):
@@ -169,9 +190,8 @@ def test_split_conserves_value_added_in_every_draw(seed, spread, uncertain_model
 def test_dominant_rent_share_counts_only_positive_rents(mb_result, data):
     split = split_rents(mb_result, data, capital_rows(TWO_FIRMS))
     share = dominant_rent_share(mb_result, data, threshold=0.5, split=split)
-    # both hold 100 % of their market, but only manufacturing is a firm (agriculture is an
-    # aggregate sector, never "dominant"): 300 of the 400 of rent
-    assert np.allclose(share, 0.75)
+    # both firms hold 100 % of their market: all the rent goes to dominant firms
+    assert np.allclose(share, 1.0)
 
 
 def test_bad_capital_rows_name_file_line_and_field():

@@ -309,7 +309,7 @@ def trace_rent(ctx: Context, args: RentArgs, where: Where) -> Figure:
         sources += [s for cell in rows["sources"].dropna() for s in _split(cell)]
         what = "paid above suppliers' cost of goods"
     else:
-        cells = split.basis.loc[split.basis["method"] != "not split", "sources"]
+        cells = split.basis.loc[~split.basis["method"].str.startswith("not split"), "sources"]
         sources += [s for cell in cells for s in _split(cell)]
         if args.measure == "rent_share":
             value = split.share()

@@ -12,7 +12,9 @@ input). Here each firm's capital value added is split, per Monte Carlo draw, int
   capital): then it is shown as a negative amount, and sums over firms net it out.
 
 Capital value added of an entity with no cost of capital, or neither invested capital nor a
-ROIC in the data, stays **not split** (shown as its own row, never guessed). Normal return +
+ROIC in the data, stays **not split** (shown as its own row, never guessed); so does that of
+aggregate sectors by default, whose capital value added is gross operating surplus, not NOPAT
+(`split_rents(..., sectors=True)` splits them too, an upper bound). Normal return +
 economic profit + not split = capital value added, in every draw, so the trace's conservation
 (value added = spending) still holds.
 
@@ -52,7 +54,8 @@ MEASURES = ("revenue", "operating_income", "income_tax_rate", "invested_capital"
 SHARES = ("income_tax_rate", "cost_of_capital", "gross_margin", "product_margin")
 PRODUCT_CATEGORIES = ("accelerators",)   # a product's price-cost margin (teardowns) applies
 TOP = 5                       # largest rent recipients shown
-PARTS = ("normal return", "economic profit (rent)", "capital not split (no data)")
+PARTS = ("normal return", "economic profit (rent)",
+         "capital not split (aggregate sectors, or no data)")
 
 __all__ = ["RentSplit", "capital_table", "dominant_rent_share", "has_capital_data",
            "markup_draws", "markup_table", "rent_recipients", "rent_share", "rent_table",
@@ -199,11 +202,17 @@ class RentSplit:
         return values @ dim.matrix, list(dim.labels)
 
 
-def split_rents(result: TraceResult, data: AnalysisData, capital: pd.DataFrame | None = None
-                ) -> RentSplit:
-    """Split every entity's capital value added in each draw of a traced plan (per-draw values
+def split_rents(result: TraceResult, data: AnalysisData, capital: pd.DataFrame | None = None,
+                *, sectors: bool = False) -> RentSplit:
+    """Split every firm's capital value added in each draw of a traced plan (per-draw values
     kept) into normal return and economic profit; see the module docstring. `capital` is the
     capital table (default: the package's, `capital_table(data)`).
+
+    Aggregate sectors (entity kind `sector`: the rest of the world, other services,
+    construction, electricity ...) are not split unless `sectors=True`: their capital value
+    added is gross operating surplus (depreciation and, abroad, the mixed income of the
+    self-employed included), not NOPAT, so the rest would count capital consumption as rent
+    (an upper bound at best).
 
     Raises DataPackageError when the package has no capital table.
     """
@@ -222,9 +231,14 @@ def split_rents(result: TraceResult, data: AnalysisData, capital: pd.DataFrame |
     unsplit = np.where(is_capital[None, :], flows, 0.0)
     static = result.model.flows["weight"].to_numpy(float)
     stream = Stream(result.seed, STREAM)
+    kinds = result.model.entities.set_index("id")["kind"]
     rows, waccs = [], {}
     for entity in dict.fromkeys(labels.loc[is_capital, "entity"]):
         k = index[entity]
+        if kinds.get(entity, "firm") == "sector" and not sectors:
+            rows.append({"entity": entity, "method": "not split (aggregate sector: gross "
+                         "operating surplus)", "years": "", "reliability": "", "sources": ""})
+            continue
         columns = np.flatnonzero(is_capital & (entity_of == k))
         capital_va = flows[:, columns].sum(axis=1)
         measures = measures_of(table, entity, year)
@@ -234,7 +248,7 @@ def split_rents(result: TraceResult, data: AnalysisData, capital: pd.DataFrame |
             return draw_interval(_bounds(measures[measure]),
                                  stream.at(k, MEASURES.index(measure)), draws, lower=lower)
 
-        method, used = "not split", []
+        method, used = "not split (no data)", []
         entity_normal = None
         if "cost_of_capital" in measures:
             wacc = draw("cost_of_capital")
