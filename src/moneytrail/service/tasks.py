@@ -324,7 +324,9 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
     flat = pd.concat([flat, scorecard_evidence_rows(results, flat)])
     note = ("Export rules read on: " + ", ".join(f"{p} {d}" for p, d in dates.items())
             + " (a rule counts from the date its caps bind). The compute cost is the final "
-            "training run's only (no experiments, data or staff).") if dates else ""
+            "training run's only (no experiments, data or staff). Economic profit (rent): "
+            "firms' capital value added above WACC x invested capital; aggregate sectors' "
+            "capital is not split (docs/methods.md, 'Market power').") if dates else ""
     column_units = {c: "by row" for c in flat.columns if c != "unit"}
     column_units["unit"] = "text"
     return Table.from_frame("scorecard", flat, title=TITLES["scorecard"], units=column_units,
