@@ -149,3 +149,43 @@ def test_pymrio_table_trace_footprint_equals_pymrio_multipliers():
     by_region = fp.by("country")["amount_mean"]
     D_pba = io.emissions.D_pba.loc[("emission_type1", "air")]
     assert by_region["reg1"] == pytest.approx(D_pba["reg1"].sum(), rel=1e-9)
+
+
+def copy_bundled(tmp_path):
+    import shutil
+
+    from moneytrail.data.package import bundled_path
+
+    root = tmp_path / "package"
+    shutil.copytree(bundled_path(), root)
+    return root
+
+
+def test_validate_names_an_unknown_source_and_a_bad_interval(tmp_path):
+    from moneytrail.data.validate import package_problems
+
+    root = copy_bundled(tmp_path)
+    path = root / "macro" / "compensation.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[0, "sources"] = "s_no_such_source"
+    path.write_text(frame.to_csv(index=False))
+    problems = [str(p) for p in package_problems(root)]
+    assert any("compensation.csv:2" in p and "s_no_such_source" in p
+               and "unknown source id" in p for p in problems)
+    frame.loc[0, "sources"] = frame.loc[1, "sources"]
+    frame.loc[0, "low"] = str(float(frame.loc[0, "high"]) + 1)
+    path.write_text(frame.to_csv(index=False))
+    problems = [str(p) for p in package_problems(root)]
+    assert any("compensation.csv:2" in p and "low <= central <= high" in p for p in problems)
+
+
+def test_validate_warns_about_uncounted_jobs(tmp_path):
+    from moneytrail.data.validate import footprint_gaps
+
+    root = copy_bundled(tmp_path)
+    path = root / "macro" / "compensation.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = frame[frame["country"] != "KR"]               # Korea's labour loses its figure
+    path.write_text(frame.to_csv(index=False))
+    warnings = [str(w) for w in footprint_gaps(root)]
+    assert any("KR/" in w and "not counted" in w for w in warnings)

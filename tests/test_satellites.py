@@ -127,3 +127,26 @@ def test_eurostat_manual_germany_1995_employment_multiplier():
     # footprint of the table's own final demand = total employment (1995: 36,428 thousand)
     final_demand = GERMANY_1995_OUTPUT - GERMANY_1995_FLOWS.sum(axis=1)
     assert model.footprint(final_demand).to_numpy().sum() == pytest.approx(36428, rel=1e-9)
+
+
+def test_a_hybrid_model_keeps_the_tables_satellites(system):
+    """Linking a firm model to a pymrio table keeps the table's extensions (zero for firms),
+    and a trace through the link gets the table's emissions of what the firm buys."""
+    io, table = system
+    firm = mt.IOModel(labels=("builder",), A=np.zeros((1, 1)),
+                      entities=pd.DataFrame({"id": ["builder"], "name": ["builder"],
+                                             "kind": ["firm"], "owner_country": ["reg1"],
+                                             "groups": [""], "group_list": [[]]}),
+                      flows=pd.DataFrame({"entity": ["builder"], "factor": ["labour"],
+                                          "country": ["reg1"], "owner_country": ["reg1"],
+                                          "weight": [1.0]}))
+    hybrid = firm.link(table, {"builder": {"reg1/construction": 0.5}})
+    assert hybrid.satellites.names == table.satellites.names
+    assert np.all(hybrid.satellites.S[:, 0] == 0)
+    f = np.zeros(hybrid.n)
+    f[0] = 100.0
+    by_entity = hybrid.footprint(f)
+    g = pd.Series({"reg1/construction": 50.0})
+    expected = table.footprint(g).sum(axis=1)
+    np.testing.assert_allclose(by_entity.sum(axis=1).to_numpy(), expected.to_numpy(),
+                               rtol=1e-8)      # the hybrid's sparse solve: iterative

@@ -73,9 +73,11 @@ def jobs_account(result: Any, tables: FootprintTables, money: Any) -> JobsAccoun
     lookup = {(r.country, r.industry): r for r in comp.itertuples(index=False)} \
         if len(comp) else {}
     rows, params, uncovered, used = [], [], [], []
+    industries = tables.industries
+    entities, countries = flows["entity"].astype(str), flows["country"].astype(str)
     for i in labour:
-        entity, country = str(flows.at[i, "entity"]), str(flows.at[i, "country"])
-        industry = tables.industry(entity) or TOTAL_INDUSTRY
+        entity, country = entities.iat[i], countries.iat[i]
+        industry = industries.get(entity, TOTAL_INDUSTRY)
         row = lookup.get((country, industry)) or lookup.get((country, TOTAL_INDUSTRY))
         if row is None:
             uncovered.append(f"{entity} ({country})")
@@ -219,7 +221,16 @@ def footprint_draws(result: Any, data: Any) -> dict[str, np.ndarray]:
     plan = result.require_plan()
     eur_m = plan.total * fx_factor(data.money, plan.currency, int(plan.price_year or plan.year),
                                    "EUR") / 1e6
-    out = dict(empty)
+    return draw_totals(result, jobs, co2, eur_m)
+
+
+def draw_totals(result: Any, jobs: Jobs, co2: SupplyChainFootprint | None, eur_m: float
+                ) -> dict[str, np.ndarray]:
+    """The footprint_draws dictionary from computed jobs and CO2 (per-draw values kept)."""
+    n = result.draws
+    out = {name: np.full(n, np.nan) for name in
+           ("jobs_fte", "jobs_per_eur_million", "co2_embodied_tonnes",
+            "co2_embodied_per_eur_million")}
     if jobs.fte.per_draw is not None:
         out["jobs_fte"] = jobs.fte.per_draw["total"][:, 0]
         out["jobs_per_eur_million"] = out["jobs_fte"] / eur_m

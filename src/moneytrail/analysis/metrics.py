@@ -42,6 +42,10 @@ class Evaluation:
     purchases: Purchases
     _footprints: dict = field(default_factory=dict, repr=False)   # jobs and CO2, once
 
+    def footprints_given(self, values: dict[str, np.ndarray]) -> None:
+        """Use per-draw jobs and CO2 already computed for this trace (footprint_draws keys)."""
+        self._footprints.update(values)
+
     def footprint(self, name: str) -> np.ndarray:
         """Per-draw jobs or embodied CO2 (analysis.jobs.footprint_draws), computed once per
         evaluation (one replay of the draws for all four)."""

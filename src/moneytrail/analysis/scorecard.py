@@ -74,19 +74,22 @@ class Scorecard:
 
 
 def scorecard(results: list[TraceResult], *, data: AnalysisData,
-              conditions: list[Condition] | None = None, on: dt.date | None = None
-              ) -> Scorecard:
+              conditions: list[Condition] | None = None, on: dt.date | None = None,
+              footprints: dict[str, dict[str, np.ndarray]] | None = None) -> Scorecard:
     """Traced plans side by side on the scorecard metrics, read against the analysis tables
     `data` (of the same data package as the traces).
 
     `conditions` replaces each plan's own conditions (to hold every plan to the same rules);
     `on` dates the export-control rules (default: each plan's own date, see
-    dependency.rules_date).
+    dependency.rules_date). `footprints` (plan label -> per-draw jobs and CO2, as
+    analysis.jobs.footprint_draws gives) reuses figures already computed for a trace.
     """
     columns: dict[tuple[str, str], dict[str, float]] = {}
     dates: dict[str, str] = {}
     for result in results:
         evaluation = Evaluation.of(result, data)
+        if footprints and result.label in footprints:
+            evaluation.footprints_given(footprints[result.label])
         dates[result.label] = (on or evaluation.on).isoformat()
         values = scorecard_draws(evaluation, conditions, on)
         for label, draws_of in values.items():

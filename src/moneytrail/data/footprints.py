@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from moneytrail.data.checks import Problem
 from moneytrail.data.package import DataPackage
 from moneytrail.errors import DataPackageError
 
@@ -61,11 +62,17 @@ class FootprintTables:
         return cls(sources=sources if sources is not None else pd.DataFrame(), **typed)
 
     def industry(self, entity: str) -> str | None:
+        return self.industries.get(entity)
+
+    @property
+    def industries(self) -> dict[str, str]:
+        """entity -> NACE industry (first row per entity)."""
         frame = self.entity_industries
         if not len(frame):
-            return None
-        match = frame.loc[frame["entity"] == entity, "industry"]
-        return str(match.iloc[0]) if len(match) else None
+            return {}
+        first = frame.drop_duplicates("entity")
+        return dict(zip(first["entity"].astype(str), first["industry"].astype(str),
+                        strict=True))
 
     def satellite(self, account: str, year: int) -> pd.DataFrame:
         """Rows of one account, for each entity the latest year up to `year` (else the
@@ -142,3 +149,84 @@ def footprint_tables(package: DataPackage) -> FootprintTables:
     return FootprintTables.from_frames(
         entity_industries=frames["entity_industries"], compensation=frames["compensation"],
         satellites=frames["satellites"], sources=frames["sources"], where=str(package.root))
+
+
+# -- validation (`moneytrail validate`) ------------------------------------------------------
+def package_source_ids(package: DataPackage) -> set[str]:
+    """Every source id the package defines (any `*sources*` resource)."""
+    ids: set[str] = set()
+    for res in package.descriptor.get("resources", []):
+        name = str(res.get("name", ""))
+        if "sources" in name:
+            frame = package.table(name)
+            if "id" in frame:
+                ids |= set(frame["id"].astype(str))
+    return ids
+
+
+def footprint_problems(package: DataPackage) -> list[Problem]:
+    """Errors in the jobs and footprint tables: unknown source ids, missing columns, numbers
+    that are not numbers, intervals out of order or negative, an unknown satellite account."""
+    problems: list[Problem] = []
+    ids = package_source_ids(package)
+    for name, path in FILES.items():
+        if name == "sources":
+            continue
+        resource = resource_for(package, path)
+        if resource is None:
+            continue
+        frame = package.table(resource)
+        where = frame.attrs.get("path", path)
+        try:
+            typed = typed_table(name, frame, str(package.root))
+        except DataPackageError as exc:
+            problems.append(Problem(exc.file or where, None, exc.field, exc.value, exc.detail))
+            continue
+        if "sources" in typed:
+            for i, cell in enumerate(typed["sources"]):
+                for sid in (s.strip() for s in str(cell).split(";")):
+                    if sid and sid not in ids:
+                        problems.append(Problem(where, i + 2, "sources", sid,
+                                                "unknown source id"))
+                if not str(cell).strip():
+                    problems.append(Problem(where, i + 2, "sources", "",
+                                            "a figure without a source"))
+        if name == "satellites":
+            for i, account in enumerate(typed["account"]):
+                if account not in ACCOUNTS:
+                    problems.append(Problem(where, i + 2, "account", account,
+                                            f"unknown account (use {', '.join(ACCOUNTS)})"))
+    return problems
+
+
+def footprint_warnings(package: DataPackage, currencies: set[str] | None = None
+                       ) -> list[Problem]:
+    """Gaps that leave jobs uncounted (warnings: the data stay usable): a labour flow of the
+    cost structures whose (country, industry) has no compensation row (nor a TOTAL row for
+    the country), and a compensation currency without FX rates (`currencies`: those that
+    macro/fx.csv has)."""
+    tables = footprint_tables(package)
+    if not len(tables.compensation):
+        return []
+    warnings: list[Problem] = []
+    comp = tables.compensation
+    where = str(package.root / FILES["compensation"])
+    pairs = set(zip(comp["country"], comp["industry"], strict=True))
+    if currencies is not None:
+        for currency in sorted(set(comp["currency"]) - currencies - {"EUR"}):
+            warnings.append(Problem(where, None, "currency", currency,
+                                    "no FX rate in macro/fx.csv: jobs in these rows are not "
+                                    "counted until the rate is added"))
+    if package.has("valuechain-cost-structures"):
+        costs = package.table("valuechain-cost-structures")
+        labour = costs[costs["kind"] == "labour"]
+        industries = tables.industries
+        missing = sorted({(c, industries.get(e, "TOTAL")) for e, c in
+                          zip(labour["entity"], labour["counterpart"], strict=True)
+                          if (c, industries.get(e, "TOTAL")) not in pairs
+                          and (c, "TOTAL") not in pairs})
+        for country, industry in missing:
+            warnings.append(Problem(where, None, "country/industry", f"{country}/{industry}",
+                                    "labour value added here has no compensation per FTE: "
+                                    "its jobs are not counted"))
+    return warnings

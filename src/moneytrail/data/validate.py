@@ -41,6 +41,9 @@ def package_problems(path: str | Path | None = None) -> list[Problem]:
 
         problems += ledger_problems(package)
     problems += rule_problems(package)
+    from moneytrail.data.footprints import footprint_problems
+
+    problems += footprint_problems(package)      # jobs and footprint tables (issue 14)
     if package.has("analysis-sources"):
         from moneytrail.analysis.data import analysis_problems
 
@@ -90,3 +93,15 @@ def interval_warnings(path: str | Path | None = None) -> list[Problem]:
                                     f"a share bounded to [0, 1] cannot have this 90 % interval "
                                     f"(percentiles miss by {miss[i]:.0%} of its width)"))
     return warnings
+
+
+def footprint_gaps(path: str | Path | None = None) -> list[Problem]:
+    """Warnings: labour value added without compensation per FTE, compensation currencies
+    without FX rates (data.footprints.footprint_warnings)."""
+    from moneytrail.data.footprints import footprint_warnings
+
+    package = open_package(path)
+    currencies = None
+    if package.has("macro-fx"):
+        currencies = set(package.table("macro-fx")["currency"].astype(str))
+    return footprint_warnings(package, currencies)

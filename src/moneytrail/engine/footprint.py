@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from moneytrail.engine import linalg, streams
 from moneytrail.engine.demand import DemandSampler, FixedDemand
@@ -129,8 +130,10 @@ def _outputs(kernel: Kernel, f: np.ndarray, purchases: np.ndarray, cost_raw: Any
         assert kernel.cost is not None and cost_raw is not None, "firm entities need draws"
         A1, w1 = kernel.cost.build(cost_raw)
         weights[:, :kernel.n_flows1] = w1
-        A1s = np.concatenate([A1] * (P + 1), axis=0)
-        x[:, :n1] = linalg.batched_solve(A1s, F[:, :n1])
+        # one factorisation per draw for all parts: (size, n1, P + 1) right-hand sides
+        rhs1 = F[:, :n1].reshape(P + 1, size, n1).transpose(1, 2, 0)
+        x1_all = np.linalg.solve(np.eye(n1)[None, :, :] - A1, rhs1)    # (size, n1, P + 1)
+        x[:, :n1] = x1_all.transpose(2, 0, 1).reshape((P + 1) * size, n1)
         terms1 = [f[:, :n1]]
         for k in range(tiers):
             terms[:, k, :n1] = terms1[k]
@@ -245,7 +248,9 @@ def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, s
                   "part_country": tuple(f"{p} / {c}" for p in part_names
                                         for c in country_labels)}
         labels.update({name: dim[0] for name, dim in account.dimensions.items()})
-        specs.append((labels, entity_matrix, country_matrix))
+        specs.append((labels, sp.csr_array(entity_matrix), sp.csr_array(country_matrix),
+                       {name: sp.csr_array(dim[1]) for name, dim in
+                        account.dimensions.items()}))
     summaries: list[dict[str, Columns]] = [{} for _ in accounts]
     kept: list[dict[str, list[np.ndarray]]] = [{k: [] for k in spec[0]} for spec in specs]
     blocks = list(streams.blocks(draws))
@@ -255,18 +260,19 @@ def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, s
         for block, size in blocks[start:start + GROUP]:
             out = output_draws(kernel, seed, block, size, parts)
             for a, account in enumerate(accounts):
-                _, entity_matrix, country_matrix = specs[a]
+                _, entity_matrix, country_matrix, more = specs[a]
                 fp = account_draws(account, out, account.draw_values(seed, block, size))
                 group = groups[a]
-                group["entity"].append(fp.rows @ entity_matrix)
-                group["country"].append(fp.rows @ country_matrix)
+                group["entity"].append(grouped(fp.rows, entity_matrix))
+                group["country"].append(grouped(fp.rows, country_matrix))
                 group["tier"].append(fp.tiers)
                 group["part"].append(fp.parts)
                 group["total"].append(fp.rows.sum(axis=1, keepdims=True))
                 group["part_country"].append(
-                    (fp.part_rows @ country_matrix).reshape(fp.rows.shape[0], -1))
-                for name, (_, matrix) in account.dimensions.items():
-                    group[name].append(fp.rows @ matrix)
+                    grouped(fp.part_rows.reshape(-1, fp.rows.shape[1]), country_matrix)
+                    .reshape(fp.rows.shape[0], -1))
+                for name, matrix in more.items():
+                    group[name].append(grouped(fp.rows, matrix))
         for a, group in enumerate(groups):
             for name, pieces in group.items():
                 values = np.concatenate(pieces)
@@ -296,6 +302,12 @@ def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, s
                                  per_draw=per_draw, provenance=account.provenance,
                                  draws=draws, seed=seed, labels=labels))
     return results
+
+
+def grouped(values: np.ndarray, matrix: sp.csr_array) -> np.ndarray:
+    """values (draws, rows) summed into labels by a sparse (rows, labels) 0/1 matrix (a sparse
+    product: no multithreaded BLAS call for these small sums)."""
+    return np.asarray(matrix.T @ values.T).T
 
 
 def frame(stats: dict[str, np.ndarray], labels: tuple[str, ...], name: str) -> pd.DataFrame:
@@ -379,23 +391,30 @@ def entity_country_shares(model: Any) -> tuple[np.ndarray, tuple[str, ...], np.n
     where its people work); an entity without labour flows uses its value added by location,
     and one without either its owner country (a table sector: its region)."""
     flows = model.flows
+    n = model.n
     index = model.index
-    owner = model.entities.set_index("id")["owner_country"].to_dict() \
-        if "owner_country" in model.entities else {}
-    rows: list[tuple[int, str, float]] = []
-    by_entity = {e: g for e, g in flows.groupby("entity", sort=False)} if len(flows) else {}
-    for label in model.labels:
-        j = index[label]
-        group = by_entity.get(label)
-        picked = None
-        if group is not None:
-            labour = group[(group["factor"] == "labour") & (group["weight"] > 0)]
-            picked = labour if len(labour) else group[group["weight"] > 0]
-        if picked is not None and len(picked):
-            weights = picked.groupby("country", sort=True)["weight"].sum()
-            for country, weight in (weights / weights.sum()).items():
-                rows.append((j, str(country), float(weight)))
-        else:
-            rows.append((j, str(owner.get(label, "") or ""), 1.0))
-    return (np.array([r[0] for r in rows], dtype=int), tuple(r[1] for r in rows),
-            np.array([r[2] for r in rows], dtype=float))
+    positive = flows[flows["weight"] > 0] if len(flows) else flows
+    position = positive["entity"].map(index).to_numpy(int) if len(positive) else \
+        np.zeros(0, dtype=int)
+    is_labour = (positive["factor"] == "labour").to_numpy(bool) if len(positive) else \
+        np.zeros(0, dtype=bool)
+    has_labour = np.zeros(n, dtype=bool)
+    has_labour[position[is_labour]] = True
+    use = is_labour | ~has_labour[position]                # labour, else all positive flows
+    picked = pd.DataFrame({"j": position[use],
+                           "country": positive["country"].astype(str).to_numpy()[use],
+                           "weight": positive["weight"].to_numpy(float)[use]})
+    grouped = picked.groupby(["j", "country"], sort=True)["weight"].sum().reset_index()
+    totals = grouped.groupby("j")["weight"].transform("sum")
+    grouped["share"] = grouped["weight"] / totals
+    missing = np.setdiff1d(np.arange(n), grouped["j"].to_numpy(int))
+    if missing.size:
+        owner = model.entities.set_index("id")["owner_country"].to_dict() \
+            if "owner_country" in model.entities else {}
+        extra = pd.DataFrame({"j": missing, "country": [str(owner.get(model.labels[j], "")
+                                                             or "") for j in missing],
+                              "share": 1.0})
+        grouped = pd.concat([grouped, extra], ignore_index=True).sort_values(
+            ["j", "country"], kind="stable")
+    return (grouped["j"].to_numpy(int), tuple(grouped["country"].astype(str)),
+            grouped["share"].to_numpy(float))

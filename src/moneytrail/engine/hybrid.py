@@ -16,6 +16,7 @@ import scipy.sparse as sp
 
 from moneytrail.errors import ModelError
 from moneytrail.model.iomodel import IOModel
+from moneytrail.model.satellites import stack_satellites
 
 
 def link_matrix(model: IOModel, table: IOModel, links: dict[str, dict[str, float]]
@@ -64,6 +65,7 @@ def link_models(model: IOModel, table: IOModel, links: dict[str, dict[str, float
         flows=pd.concat([model.flows, table.flows], ignore_index=True),
         year=model.year, data_version=model.data_version, cost_parameters=params,
         markets=model.markets, categories=model.categories, eu_members=model.eu_members,
-        source=f"{model.source} linked to {table.source}", noise=table.noise)
+        source=f"{model.source} linked to {table.source}", noise=table.noise,
+        satellites=stack_satellites(model.satellites, model.n, table.satellites, table.n))
     hybrid.check_productive(where="hybrid model")
     return hybrid

@@ -162,3 +162,33 @@ def consumption_accounts(M: np.ndarray, Y: pd.DataFrame, index: pd.MultiIndex) -
         weighted = M * values[:, r][None, :]
         np.add.at(out[:, r, :], (slice(None), code), weighted)  # type: ignore[arg-type]
     return out.reshape(M.shape[0], -1)
+
+
+def stack_satellites(first: Satellites | None, n1: int, second: Satellites | None, n2: int
+                     ) -> Satellites | None:
+    """The satellites of two models placed side by side (a hybrid model: entities [0, n1)
+    then [n1, n1 + n2)): every stressor of either, zero where a model lacks it. A stressor
+    named in both must have the same unit."""
+    if first is None and second is None:
+        return None
+    names: list[str] = []
+    units: dict[str, str] = {}
+    extensions: dict[str, str] = {}
+    for sat in (first, second):
+        if sat is None:
+            continue
+        for name, unit, ext in zip(sat.names, sat.units, sat.extensions, strict=True):
+            if name in units and units[name] != unit:
+                raise ModelError(f"satellite {name!r} has unit {units[name]!r} in one model "
+                                 f"and {unit!r} in the other", field="satellites", value=name)
+            if name not in units:
+                names.append(name)
+                units[name], extensions[name] = unit, ext
+    S = np.zeros((len(names), n1 + n2))
+    for sat, offset, width in ((first, 0, n1), (second, n1, n2)):
+        if sat is None:
+            continue
+        rows = [names.index(name) for name in sat.names]
+        S[rows, offset:offset + width] = sat.S
+    return Satellites(names=tuple(names), units=tuple(units[n] for n in names),
+                      extensions=tuple(extensions[n] for n in names), S=S)

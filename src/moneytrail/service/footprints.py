@@ -38,9 +38,12 @@ def reliability_text(frame: pd.DataFrame) -> str:
     return ", ".join(f"{k} {v}" for k, v in counts.items())
 
 
-def add_footprints(ws: Any, result: Any, tables: dict[str, Table]) -> list[str]:
+def add_footprints(ws: Any, result: Any, tables: dict[str, Table],
+                   totals: dict[str, Any] | None = None) -> list[str]:
     """Add the jobs and CO2 columns and tables to a plan trace's tables; returns the source
-    ids they cite (empty when the package or the model has nothing to compute them from)."""
+    ids they cite (empty when the package or the model has nothing to compute them from).
+    `totals`, when given and the trace kept its draws, receives the per-draw totals the
+    scorecard uses (analysis.jobs.footprint_draws keys)."""
     from moneytrail.analysis.jobs import plan_footprints
     from moneytrail.data.footprints import footprint_tables
     from moneytrail.errors import DataPackageError
@@ -56,6 +59,10 @@ def add_footprints(ws: Any, result: Any, tables: dict[str, Table]) -> list[str]:
         return []
     jobs, co2 = plan_footprints(result, data, money)
     eur_m = per_eur_million(result, money)
+    if totals is not None and result.per_draw is not None:
+        from moneytrail.analysis.jobs import draw_totals
+
+        totals.update(draw_totals(result, jobs, co2, eur_m))
     columns = {"jobs": jobs.fte}
     if co2 is not None:
         columns["co2"] = co2.footprint
@@ -155,3 +162,26 @@ def analysis_frame(ws: Any, result: Any, what: str) -> pd.DataFrame:
                               + " or the model no firm-level cost structures",
                               field="--what", value=what)
     return tables[what].frame()
+
+
+def cited_sources(ws: Any, result: Any, what: list[str]) -> list[str]:
+    """Source ids behind the jobs and CO2 figures an analysis shows (`jobs`: the compensation
+    rows of the countries where the plan's labour value added is; `co2` and `lifecycle`: the
+    co2e_scope12 rows of the model's firms), without replaying the draws."""
+    from moneytrail.analysis.jobs import source_ids
+    from moneytrail.data.footprints import footprint_tables
+
+    if result.plan is None or not {"jobs", "co2", "lifecycle"} & set(what):
+        return []
+    data = footprint_tables(ws.package)
+    year, model = result.plan.year, result.model
+    out: list[str] = []
+    if "jobs" in what and len(data.compensation):
+        countries = set(model.flows.loc[model.flows["factor"] == "labour", "country"])
+        comp = data.compensation_for(year)
+        out += source_ids(comp[comp["country"].isin(countries)])
+    if {"co2", "lifecycle"} & set(what):
+        rows = data.satellite("co2e_scope12", year)
+        if len(rows):
+            out += source_ids(rows[rows["entity"].isin(model.labels)])
+    return sorted(set(out))

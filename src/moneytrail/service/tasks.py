@@ -201,11 +201,12 @@ def trace_plan(ws: Workspace, plan: Plan, *, draws: int | None = None, seed: int
                           scheduler=scheduler, progress=report, evidence=evidence)
         tables = breakdown_tables(result)
         facts: dict[str, Any] = trace_facts(result)
-        if analyses:
-            tables.update(plan_analysis_tables(ws, result))
         from moneytrail.service.footprints import add_footprints
 
-        footprint_sources = add_footprints(ws, result, tables)     # jobs and CO2 (issue 14)
+        totals: dict[str, Any] = {}               # per-draw jobs and CO2, for the scorecard
+        footprint_sources = add_footprints(ws, result, tables, totals)   # issue 14
+        if analyses:
+            tables.update(plan_analysis_tables(ws, result, footprints=totals or None))
         return Result(run_id=rid, kind="trace", title=plan.title,
                       provenance=provenance(ws, inputs, seed=seed, draws=draws,
                                             sources=plan_sources(ws, plan)
@@ -267,13 +268,15 @@ def evidence_tables(result: TraceResult) -> dict[str, Table]:
                                          units=units(result.currency), note=EVIDENCE_NOTE)}
 
 
-def plan_analysis_tables(ws: Workspace, result: TraceResult) -> dict[str, Table]:
+def plan_analysis_tables(ws: Workspace, result: TraceResult,
+                         footprints: dict[str, Any] | None = None) -> dict[str, Table]:
     """Scorecard (one plan), conditions and purchases of a traced plan (per-draw values)."""
     from moneytrail.analysis.conditions import check_conditions
     from moneytrail.analysis.metrics import Evaluation
 
     plan = result.require_plan()
-    tables = {"scorecard": scorecard_table([result], ws)}
+    tables = {"scorecard": scorecard_table(
+        [result], ws, footprints=None if footprints is None else {result.label: footprints})}
     if plan.conditions:
         conditions = check_conditions(Evaluation.of(result, ws.analysis))
         tables["conditions"] = Table.from_frame("conditions", conditions,
@@ -310,11 +313,13 @@ SCORECARD_UNITS = {"share": "share", "points": "points", "t CO2e": "t CO2e", "EU
 
 def scorecard_table(results: list[TraceResult], ws: Workspace,
                     conditions: list[Condition] | None = None,
-                    on: dt.date | None = None) -> Table:
+                    on: dt.date | None = None,
+                    footprints: dict[str, dict[str, Any]] | None = None) -> Table:
     """Rows: metrics (with their unit); columns: <plan>_<mean|p5|p50|p95>."""
     from moneytrail.analysis.scorecard import ROWS, scorecard
 
-    card = scorecard(results, data=ws.analysis, conditions=conditions, on=on)
+    card = scorecard(results, data=ws.analysis, conditions=conditions, on=on,
+                     footprints=footprints)
     table, dates = card.table, card.export_rules_on
     units = {label: unit for label, _, _, unit in ROWS}
     flat = pd.DataFrame({f"{plan}_{stat}": table[(plan, stat)]
@@ -512,9 +517,12 @@ def analyse_plan(ws: Workspace, plan: Plan, what: list[str] | None = None,
                                          currency=plan.currency,
                                          note=frame.attrs.get("rules_note", ""))
                   for name, frame in frames.items()}
+        from moneytrail.service.footprints import cited_sources
+
         return Result(run_id=rid, kind="analyse", title=f"{plan.title}: analyses",
                       provenance=provenance(ws, inputs, seed=seed, draws=draws,
-                                            sources=plan_sources(ws, plan)),
+                                            sources=plan_sources(ws, plan)
+                                            + cited_sources(ws, result, what)),
                       tables=tables, facts=trace_facts(result))
 
     return runner.run("analyse", plan.id, inputs, draws, compute, progress)

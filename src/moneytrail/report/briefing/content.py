@@ -38,6 +38,7 @@ Progress = Callable[[str, int, int], None]
 RELIABILITY_ORDER = ("filing", "official", "analyst", "estimate", "assumption", "weak")
 TOP_ROWS = 10
 OTHER = "Other countries"
+FOOTPRINT_GROUP = "Jobs (compensation per FTE) and CO2 intensities"
 
 
 # -- sources ---------------------------------------------------------------------------------
@@ -47,6 +48,7 @@ class SourceBook:
 
     rows: dict[str, dict[str, str]]
     order: list[str] = field(default_factory=list)
+    compact: set[str] = field(default_factory=set)   # listed short (jobs and CO2 sources)
 
     @classmethod
     def of(cls, ws: Workspace) -> SourceBook:
@@ -88,7 +90,9 @@ class SourceBook:
                     ("https://", "http://")) else "",
                 "reliability": self.reliability(sid), "known": bool(row),
                 "reasoning": short(row.get("note", ""), 160)
-                if self.reliability(sid) == "assumption" else ""}
+                if self.reliability(sid) == "assumption" else "",
+                "compact": sid in self.compact,
+                "domain": str(row.get("url", "")).split("//", 1)[-1].split("/", 1)[0]}
 
     def entries(self) -> list[dict[str, Any]]:
         return [self.entry(sid) for sid in list(self.order)]
@@ -213,6 +217,7 @@ class PlanBrief:
     direct_sources: list[str] = field(default_factory=list)
     market_sources: list[str] = field(default_factory=list)
     cost_sources: list[str] = field(default_factory=list)
+    footprint_sources: list[str] = field(default_factory=list)   # jobs and CO2 (issue 14)
 
     @property
     def currency(self) -> str:
@@ -288,6 +293,19 @@ def place(names: dict[str, str], code: str) -> str:
 def category_names(ws: Workspace) -> dict[str, str]:
     frame = ws.valuechain.categories
     return {str(i): str(n) for i, n in zip(frame["id"], frame["name"], strict=True)}
+
+
+def footprint_source_ids(ws: Workspace) -> set[str]:
+    """Source ids behind jobs and CO2 (compensation per FTE, satellite intensities)."""
+    from moneytrail.data.footprints import footprint_tables
+
+    tables = footprint_tables(ws.package)
+    ids: set[str] = set()
+    for frame in (tables.compensation, tables.satellites):
+        if len(frame) and "sources" in frame:
+            ids |= {x.strip() for cell in frame["sources"] for x in str(cell).split(";")
+                    if x.strip()}
+    return ids
 
 
 def split_sources(plan: Plan, result: Result) -> tuple[list[str], list[str], list[str]]:
@@ -738,6 +756,10 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
                           name=str(result.facts.get("plan", plan.id)))
         brief.direct_sources, brief.market_sources, brief.cost_sources = \
             split_sources(plan, result)
+        footprint = footprint_source_ids(ws)
+        brief.footprint_sources = [s for s in brief.market_sources if s in footprint]
+        brief.market_sources = [s for s in brief.market_sources if s not in footprint]
+        book.compact |= set(brief.footprint_sources)
         brief.reality = matching_deals(ws, plan, book)
         briefs.append(brief)
     for brief in briefs:
@@ -774,15 +796,18 @@ def trace_note(brief: PlanBrief, book: SourceBook) -> SourceNote:
     return SourceNote.build(book, brief.direct_sources,
                             [("Market shares and other parameters", brief.market_sources),
                              ("Cost structures of the firms and sectors",
-                              brief.cost_sources)])
+                              brief.cost_sources),
+                             (FOOTPRINT_GROUP, brief.footprint_sources)])
 
 
 def trace_notes(briefs: list[PlanBrief], book: SourceBook) -> SourceNote:
     full = [s for b in briefs for s in b.direct_sources]
     markets = [s for b in briefs for s in b.market_sources]
     costs = [s for b in briefs for s in b.cost_sources]
+    footprint = [s for b in briefs for s in b.footprint_sources]
     return SourceNote.build(book, full, [("Market shares and other parameters", markets),
-                                         ("Cost structures of the firms and sectors", costs)])
+                                         ("Cost structures of the firms and sectors", costs),
+                                         (FOOTPRINT_GROUP, footprint)])
 
 
 def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
