@@ -309,7 +309,11 @@ def trace_rent(ctx: Context, args: RentArgs, where: Where) -> Figure:
         sources += [s for cell in rows["sources"].dropna() for s in _split(cell)]
         what = "paid above suppliers' cost of goods"
     else:
-        cells = split.basis.loc[~split.basis["method"].str.startswith("not split"), "sources"]
+        # the sources behind the firm carrying most of the rent (largest median |rent|);
+        # `moneytrail analyse --what market_power` lists every firm's
+        rent, names = split.by_entity()
+        top = [names[k] for k in np.argsort(-np.abs(np.median(rent, axis=0)))[:1]]
+        cells = split.basis.loc[[e for e in top if e in split.basis.index], "sources"]
         sources += [s for cell in cells for s in _split(cell)]
         if args.measure == "rent_share":
             value = split.share()
@@ -321,7 +325,7 @@ def trace_rent(ctx: Context, args: RentArgs, where: Where) -> Figure:
             threshold = args.threshold or single_supplier_threshold(ctx.data)
             value = mp.dominant_rent_share(result, ctx.data, threshold, split=split)
             sources += _split(one_row(ctx.data["parameters"].set_index("id"),
-                                      "single_supplier_threshold")["sources"])
+                                      "single_supplier_threshold")["sources"])[:1]
             what = f"of its rent to firms above {threshold:.0%} of a market"
     if np.all(np.isnan(value)):
         raise where.error("no figure: the data split none of this plan's capital value added "
