@@ -186,7 +186,8 @@ def test_analyse_market_power_and_procurement():
             "procurement_shares"} <= set(payload["tables"])
     parts = {(r["dimension"], r["label"]): r for r in records(payload, "market_power")}
     total = sum(parts[("total", p)]["share_p50"] for p in
-                ("normal return", "economic profit (rent)", "capital not split (aggregate sectors, or no data)"))
+                ("normal return", "economic profit (rent)",
+                 "capital not split (aggregate sectors, or no data)"))
     assert 0 < total < 1
     markups = records(payload, "markups")
     chips = [r for r in markups if r["category"] == "accelerators" and r["supplier"] == "nvidia"]
