@@ -389,7 +389,9 @@ def embodied_share(ctx: Context, args: EmbodiedShareArgs, where: Where) -> Figur
     coverage = output_coverage(result, account)
     embodied = found["co2_embodied_tonnes"]
     how = f"a lower bound: firms with an intensity make {coverage:.0%} of the output"
-    if args.uncovered == "at_covered_mean" and coverage > 0:
+    if coverage >= 0.9995:
+        how = "every firm the money reaches has an intensity"
+    elif args.uncovered == "at_covered_mean" and coverage > 0:
         embodied = embodied / coverage
         how = (f"the other {1 - coverage:.0%} of the output at the covered firms' mean "
                "intensity (assumption)")
