@@ -3,7 +3,11 @@
 A claims file (YAML, `claims_schema`) lists claims; each has one or more checks naming a
 computation over the ledger, the trace or an analysis (`claims_computations`), its arguments,
 and a bound (`max` or `min`). A check's verdict comes from the probability over draws that the
-bound holds; a claim is supported when all its checks are, contradicted when any is.
+bound holds. A claim's `combine` rule says how its checks make its verdict: `all` (the
+default: supported when all checks are, contradicted when any is), `any` (the checks are
+alternatives: supported when one is, contradicted when all are) or `conditional` (each check
+answers one case, named by its `when`: "supported if the money rents cloud compute;
+contradicted if it builds sites"). Every row carries its check's own verdict.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from moneytrail.analysis.claims_schema import (
 )
 from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.stats import CLAIM_CUTOFFS, describe
+from moneytrail.analysis.stats import probability as stats_probability
 from moneytrail.data.package import DataPackage
 from moneytrail.data.valuechain import ValueChain
 from moneytrail.model.iomodel import IOModel
@@ -49,12 +54,34 @@ def check_verdict(probability: float) -> str:
     return "uncertain"
 
 
-def claim_verdict(verdicts: list[str]) -> str:
+def claim_verdict(verdicts: list[str], combine: str = "all") -> str:
+    """A claim's verdict from its checks' verdicts under its combining rule (all, any or
+    conditional; a conditional claim whose cases disagree is `conditional`)."""
+    if combine == "any":
+        if any(v == "supported" for v in verdicts):
+            return "supported"
+        if all(v == "contradicted" for v in verdicts):
+            return "contradicted"
+        return "uncertain"
+    if combine == "conditional":
+        return verdicts[0] if len(set(verdicts)) == 1 else "conditional"
     if all(v == "supported" for v in verdicts):
         return "supported"
     if any(v == "contradicted" for v in verdicts):
         return "contradicted"
     return "uncertain"
+
+
+COMBINE_TEXT = {"all": "all checks must hold", "any": "any one check is enough (alternatives)",
+                "conditional": "answered case by case"}
+
+
+def verdict_text(verdict: str, verdicts: list[str], combine: str, whens: list[str]) -> str:
+    """The claim's verdict in words: "supported if X; contradicted if Y" for a conditional
+    claim whose cases disagree, else the verdict and its combining rule."""
+    if combine == "conditional" and verdict == "conditional":
+        return "; ".join(f"{v} if {w}" for v, w in zip(verdicts, whens, strict=True))
+    return f"{verdict} ({COMBINE_TEXT[combine]})"
 
 
 def ledger_from_package(package: DataPackage | str | Path) -> LedgerTables:
@@ -115,14 +142,16 @@ def ledger_from_store(url: str | None) -> LedgerTables:
 
 def _row(claim: Claim, check: Check, values: np.ndarray, figure: str,
          sources: list[str]) -> dict:
+    values = np.asarray(values, dtype=float)
     ok = values <= check.max if check.max is not None else values >= check.min
-    probability = float(np.mean(ok))
+    # draws where the figure is undefined (NaN, e.g. no rent in a draw) are not counted
+    probability = stats_probability(np.where(np.isnan(values), np.nan, ok.astype(float)))
     stats = describe(values)
     return {"claim": claim.id, "text": claim.claim, "check": check.describe or
             check.computation, "bound": f"max {check.max:g}" if check.max is not None
             else f"min {check.min:g}", "figure": figure, "p50": stats["p50"],
             "p5": stats["p5"], "p95": stats["p95"], "p_holds": probability,
-            "check_verdict": check_verdict(probability),
+            "check_verdict": check_verdict(probability), "when": check.when,
             "sources": "; ".join(dict.fromkeys(claim.sources + list(sources)))}
 
 
@@ -147,7 +176,10 @@ def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None =
                  data: AnalysisData, chain: ValueChain, ledger: LedgerTables,
                  model: Callable[[int], IOModel], draws: int = DRAWS, seed: int = 1
                  ) -> pd.DataFrame:
-    """One row per check, with the claim's overall verdict, figures and sources.
+    """One row per check: the check's own verdict (`check_verdict`, from its P(holds)) and
+    case (`when`), the claim's verdict (`verdict`: supported | contradicted | uncertain |
+    conditional), its combining rule (`combine`) and the verdict in words (`verdict_text`),
+    figures and sources.
 
     `claims` (or the claims file at `path`, default the shipped claims) are checked against
     the analysis tables `data`, the value chain `chain`, the ledger's claims and deals
@@ -177,7 +209,10 @@ def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None =
             values, figure, sources = compute(context.at(i, j), check.computation, check.args,
                                               Where(file, f"claims.{i}.checks.{j}"))
             rows.append(_row(claim, check, values, figure, sources))
-        verdict = claim_verdict([row["check_verdict"] for row in rows[first:]])
+        verdicts = [row["check_verdict"] for row in rows[first:]]
+        verdict = claim_verdict(verdicts, claim.combine)
+        text = verdict_text(verdict, verdicts, claim.combine,
+                            [row["when"] for row in rows[first:]])
         for row in rows[first:]:
-            row["verdict"] = verdict
+            row.update(verdict=verdict, combine=claim.combine, verdict_text=text)
     return pd.DataFrame(rows)

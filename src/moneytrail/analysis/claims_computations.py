@@ -25,6 +25,7 @@ from moneytrail.analysis.claims_schema import (
     LedgerRatioArgs,
     MarketShareArgs,
     MembersExposedArgs,
+    RentArgs,
     RunPairArgs,
     TraceJobsArgs,
     TraceShareArgs,
@@ -188,7 +189,8 @@ def market_share(ctx: Context, args: MarketShareArgs, where: Where) -> Figure:
     return Figure(value, f"share {np.median(value):.3f} of {key}", sources)
 
 
-def _plan(args: TraceShareArgs | TraceJobsArgs | EmbodiedShareArgs, where: Where):
+def _plan(args: TraceShareArgs | TraceJobsArgs | EmbodiedShareArgs | RentArgs,
+          where: Where):
     import moneytrail as mt
     from moneytrail.scenarios.reference import reference_dir
 
@@ -287,6 +289,50 @@ def members_exposed(ctx: Context, args: MembersExposedArgs, where: Where) -> Fig
                   sorted({s for cell in rules["sources"] for s in _split(cell)}))
 
 
+def trace_rent(ctx: Context, args: RentArgs, where: Where) -> Figure:
+    """Economic profit of a traced plan (analysis.market_power); sources: the plan's budget
+    source and the capital rows (cost of capital, invested capital, margins) behind it."""
+    import moneytrail as mt
+    from moneytrail.analysis import market_power as mp
+
+    plan = _plan(args, where)
+    if not mp.has_capital_data(ctx.data):
+        raise where.error("the data package has no capital table (valuechain/capital.csv), "
+                          "needed for economic profit", "measure", args.measure)
+    result = mt.trace(plan, ctx.model(plan.year), draws=ctx.draws, seed=ctx.seed,
+                      keep_draws=True)
+    split = mp.split_rents(result, ctx.data)
+    sources = [plan.budget.source] if plan.budget.source else []
+    if args.measure == "markup_share":
+        value = mp.markup_share(result, ctx.data)
+        _, rows = mp.markup_draws(result, ctx.data, capital=split.capital)
+        sources += [s for cell in rows["sources"].dropna() for s in _split(cell)]
+        what = "paid above suppliers' cost of goods"
+    else:
+        # the sources behind the firm carrying most of the rent (largest median |rent|);
+        # `moneytrail analyse --what market_power` lists every firm's
+        rent, names = split.by_entity()
+        top = [names[k] for k in np.argsort(-np.abs(np.median(rent, axis=0)))[:1]]
+        cells = split.basis.loc[[e for e in top if e in split.basis.index], "sources"]
+        sources += [s for cell in cells for s in _split(cell)]
+        if args.measure == "rent_share":
+            value = split.share()
+            what = (f"economic profit (capital value added split: "
+                    f"{np.nanmedian(split.coverage()):.0%})")
+        else:
+            from moneytrail.analysis.dependency import single_supplier_threshold
+
+            threshold = args.threshold or single_supplier_threshold(ctx.data)
+            value = mp.dominant_rent_share(result, ctx.data, threshold, split=split)
+            sources += _split(one_row(ctx.data["parameters"].set_index("id"),
+                                      "single_supplier_threshold")["sources"])[:1]
+            what = f"of its rent to firms above {threshold:.0%} of a market"
+    if np.all(np.isnan(value)):
+        raise where.error("no figure: the data split none of this plan's capital value added "
+                          "(no cost of capital or invested capital for its suppliers)",
+                          "scenario", plan.id)
+    text = f"{np.nanmedian(value):.3f} of {plan.id} {what}"
+    return Figure(value, text, list(dict.fromkeys(sources)))
 def trace_jobs(ctx: Context, args: TraceJobsArgs, where: Where) -> Figure:
     """FTE a traced plan pays for in `countries` (labour value added / compensation per FTE,
     analysis.jobs), all or one duration; the compensation draws come from stream "jobs"."""
@@ -363,6 +409,7 @@ COMPUTATIONS: dict[str, Callable[[Context, Any, Where], Figure]] = {
     "market.share": market_share, "trace.share": trace_share,
     "lifecycle.value_remaining": value_remaining, "efficiency.compute_ratio": compute_ratio,
     "efficiency.capability_gap": capability_gap, "export.members_exposed": members_exposed,
+    "trace.rent": trace_rent,
     "trace.jobs": trace_jobs, "lifecycle.embodied_share": embodied_share,
 }
 

@@ -113,6 +113,14 @@ class MembersExposedArgs(Args):
     date: IsoDate
 
 
+class RentArgs(Args):
+    """Economic profit (rent) of a traced plan (analysis.market_power): `rent_share` (of the
+    spending), `dominant_rent_share` (share of the positive rent going to firms above
+    `threshold` of some market; default the data's single-supplier threshold) or
+    `markup_share` (paid above suppliers' cost of goods)."""
+    scenario: Annotated[Any, AfterValidator(_scenario)]
+    measure: Literal["rent_share", "dominant_rent_share", "markup_share"] = "rent_share"
+    threshold: Annotated[float, Field(gt=0, le=1)] | None = None
 class TraceJobsArgs(Args):
     """Jobs (FTE) a traced plan pays for in some countries, all or one duration (analysis.jobs):
     `part` is all, temporary (construction and equipment, FTE-years) or lasting (operations)."""
@@ -134,6 +142,7 @@ ARGUMENTS: dict[str, type[Args]] = {
     "market.share": MarketShareArgs, "trace.share": TraceShareArgs,
     "lifecycle.value_remaining": ValueRemainingArgs, "efficiency.compute_ratio": RunPairArgs,
     "efficiency.capability_gap": RunPairArgs, "export.members_exposed": MembersExposedArgs,
+    "trace.rent": RentArgs,
     "trace.jobs": TraceJobsArgs, "lifecycle.embodied_share": EmbodiedShareArgs,
 }
 
@@ -147,6 +156,8 @@ class CheckBase(BaseModel):
     max: Bound = None
     min: Bound = None
     describe: str = ""
+    when: str = ""      # a conditional claim: the case this check answers ("the money rents
+    #                     cloud compute"), shown as "holds if ..."
 
     @model_validator(mode="after")
     def _one_bound(self) -> CheckBase:
@@ -195,6 +206,9 @@ class MembersExposedCheck(CheckBase):
     args: MembersExposedArgs
 
 
+class RentCheck(CheckBase):
+    computation: Literal["trace.rent"]
+    args: RentArgs
 class TraceJobsCheck(CheckBase):
     computation: Literal["trace.jobs"]
     args: TraceJobsArgs
@@ -208,8 +222,17 @@ class EmbodiedShareCheck(CheckBase):
 Check = Annotated[
     LedgerRatioCheck | DealSectorCheck | MarketShareCheck | TraceShareCheck
     | ValueRemainingCheck | ComputeRatioCheck | CapabilityGapCheck | MembersExposedCheck
-    | TraceJobsCheck | EmbodiedShareCheck,
+    | RentCheck | TraceJobsCheck | EmbodiedShareCheck,
     Field(discriminator="computation")]
+
+# How a claim's checks combine into its verdict (analysis.claims.claim_verdict):
+# all - every check must hold (supported when all are, contradicted when any is);
+# any - the checks are alternatives, one holding is enough (supported when any is,
+#       contradicted when all are);
+# conditional - each check answers one case (`when`): the verdict is per case ("supported if
+#       the money rents cloud compute; contradicted if it builds sites"), a single verdict only
+#       when all cases agree.
+COMBINE = ("all", "any", "conditional")
 
 
 class Claim(BaseModel):
@@ -217,8 +240,18 @@ class Claim(BaseModel):
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,119}$")
     claim: str = Field(min_length=1)
     checks: list[Check] = Field(min_length=1)
+    combine: Literal["all", "any", "conditional"] = "all"
     sources: list[str] = Field(default_factory=list)
     note: str = ""
+
+    @model_validator(mode="after")
+    def _cases_named(self) -> Claim:
+        if self.combine == "conditional":
+            for k, check in enumerate(self.checks):
+                if not check.when.strip():
+                    raise ValueError(f"a conditional claim names the case of every check "
+                                     f"(`when`; missing in check {k})")
+        return self
 
 
 class ClaimsFile(BaseModel):

@@ -26,6 +26,7 @@ from moneytrail.analysis.dependency import (
 )
 from moneytrail.analysis.efficiency import efficiency_draws
 from moneytrail.analysis.lifecycle import hardware_value, lifecycle_draws
+from moneytrail.analysis.market_power import dominant_rent_share, markup_share, rent_share
 from moneytrail.analysis.purchases import Purchases, plan_purchases
 from moneytrail.analysis.site import site_row
 from moneytrail.analysis.stats import Stream, draw_interval
@@ -142,6 +143,10 @@ class Evaluation:
                 "residual_value_share"],
             "eur_per_capability": lambda: efficiency_draws(result, data, purchases)[
                 "eur_per_capability"],
+            # market power (analysis.market_power): NaN without a capital table
+            "rent_share": lambda: rent_share(result, data),
+            "dominant_rent_share": lambda: dominant_rent_share(result, data, threshold),
+            "markup_share": lambda: markup_share(result, data, purchases),
         }
 
     def _mask(self, where: str, field_name: str, group: str | None, country: str | None,

@@ -100,24 +100,42 @@ def compare(
     conditions: Annotated[Path | None, typer.Option(help="hold every plan to the conditions "
                                                     "in this YAML file")] = None,
     table_name: Annotated[str | None, typer.Option("--table", help="only this table: "
-                                                   "headline or scorecard")] = None,
+                                                   "headline, scorecard, rent_recipients or "
+                                                   "procurement")] = None,
+    cap: Annotated[float | None, typer.Option(help="procurement rule: no firm above this "
+                                              "share of a category (default: the data's "
+                                              "single-supplier threshold, 0.5)")] = None,
+    eu_weight: Annotated[float | None, typer.Option(help="procurement rule: weight on EU "
+                                                    "suppliers' shares (default 2; 1: "
+                                                    "none)")] = None,
+    procurement: Annotated[bool, typer.Option(help="show the plans under procurement "
+                                              "rules")] = True,
 ) -> None:
-    """Put plans side by side: headline shares and the scorecard, median and 90 % interval."""
+    """Put plans side by side: headline shares, the scorecard (rent share included), the
+    largest rent recipients and the plans under procurement rules, median and 90 % interval."""
     from moneytrail.report.terminal import check_format, emit
     from moneytrail.scenarios.conditions import load_conditions
     from moneytrail.service import tasks
 
     check_format(fmt)
-    if table_name not in (None, "headline", "scorecard"):
-        raise MoneytrailError("unknown table (use headline or scorecard)", field="--table",
+    tables = ("headline", "scorecard", "rent_recipients", "procurement")
+    if table_name not in (None, *tables):
+        raise MoneytrailError(f"unknown table (use {', '.join(tables)})", field="--table",
                               value=table_name)
     rules = load_conditions(conditions) if conditions is not None else None   # before tracing
     plans = load_plans(scenarios)
     with workspace(data, db) as ws:
+        buying: object = None
+        if procurement:
+            buying = tasks.procurement_rules(ws, cap=cap, eu_weight=eu_weight)
         total = sum(p.draws if draws is None else draws for p in plans)
         with progress_bar("tracing", total) as step:
             result = tasks.compare_plans(ws, plans, draws=draws, seed=seed, conditions=rules,
-                                         progress=step)
+                                         progress=step, procurement=buying)
+    if table_name is not None and table_name not in result.tables:
+        raise MoneytrailError("this comparison has no such table (the data package has no "
+                              "capital table, or --no-procurement)", field="--table",
+                              value=table_name)
     emit(result, fmt, console, err, names=[table_name] if table_name else None)
 
 
@@ -126,7 +144,7 @@ def analyse(
     what: Annotated[list[str] | None, typer.Option(help="analysis: concentration, markets, "
                                                    "dependency, jurisdictions, exports, "
                                                    "lifecycle, efficiency, conditions, jobs, "
-                                                   "co2")] = None,
+                                                   "co2, market_power, procurement")] = None,
     on: Annotated[list[str] | None, typer.Option(help="date(s) for export rules, "
                                                  "YYYY-MM-DD (default: the plan's as_of, "
                                                  "else 1 July of its year)")] = None,

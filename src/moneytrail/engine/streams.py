@@ -34,6 +34,7 @@ STREAMS: dict[str, int] = {
     "table_noise": 9,                    # per-draw perturbation of a sector table's coefficients
     "jobs": 10,                          # compensation per FTE (jobs = labour value added / it)
     "footprints": 11,                    # satellite intensities (e.g. t CO2e per USD million)
+    "market_power": 12,                  # cost of capital, invested capital, margins (rents)
 }
 assert len(set(STREAMS.values())) == len(STREAMS), "stream ids must be unique"
 

@@ -251,25 +251,109 @@ def generic_table(table: Table) -> RichTable:
 
 
 VERDICT_COLOURS = {"supported": "green", "contradicted": "red", "uncertain": "yellow",
-                   "met": "green", "not met": "red"}
+                   "conditional": "cyan", "met": "green", "not met": "red"}
+COMBINE_RULES = {"all": "all checks must hold", "any": "any one check is enough",
+                 "conditional": "case by case"}
+
+
+def coloured(verdict: str) -> str:
+    return f"[{VERDICT_COLOURS.get(verdict, 'white')}]{verdict}[/]"
 
 
 def claims_table(table: Table) -> RichTable:
-    """Claims: the claim, its verdict, each check with its bound, figure, P(holds), sources."""
+    """Claims: the claim, its verdict and combining rule once (a conditional claim's verdict
+    per case), then each check with its case, bound, figure, P(holds), its own verdict and
+    sources."""
     frame = table.frame()
     out = RichTable(title=table.title, title_justify="left", show_lines=True)
-    for column in ("claim", "verdict", "check", "figure (median)", "P(holds)", "sources"):
+    for column in ("claim", "verdict", "check", "figure (median)", "P(holds)",
+                   "check verdict", "sources"):
         out.add_column(column, overflow="fold")
+    previous = None
     for _, row in frame.iterrows():
-        colour = VERDICT_COLOURS.get(str(row["verdict"]), "white")
-        out.add_row(str(row["text"]), f"[{colour}]{row['verdict']}[/]",
-                    f"{row['check']} ({row['bound']})", str(row["figure"]),
-                    f"{row['p_holds']:.2f}", str(row["sources"]))
+        first = row["claim"] != previous
+        previous = row["claim"]
+        combine = str(row.get("combine", "all") or "all")
+        verdict = str(row["verdict"])
+        if first and verdict == "conditional":
+            claim_cell = coloured(verdict) + f"\n{row.get('verdict_text', '')}"
+        elif first:
+            claim_cell = f"{coloured(verdict)}\n({COMBINE_RULES.get(combine, combine)})"
+        else:
+            claim_cell = ""
+        when = str(row.get("when", "") or "")
+        check = f"{row['check']} ({row['bound']})" + (f"\nif {when}" if when else "")
+        own = str(row.get("check_verdict", verdict))
+        out.add_row(str(row["text"]) if first else "", claim_cell, check, str(row["figure"]),
+                    f"{row['p_holds']:.2f}", coloured(own), str(row["sources"]))
+    return out
+
+
+# -- market power (analysis.market_power, analysis.procurement) -------------------------------
+def rent_recipients_table(table: Table) -> RichTable:
+    """The largest rent recipients: rent, share of the plan, the plan's rent a year as a share
+    of the firm's economic profit and R&D, fiscal year and the first sources (all of them in
+    CSV and JSON)."""
+    frame = table.frame().reset_index()
+    out = RichTable(title=table.title, title_justify="left", caption=table.note or None,
+                    caption_justify="left", show_lines=True)
+    has_plan = "plan" in frame.columns
+    heads = (["plan"] if has_plan else []) + [
+        "firm", "rent (median, 90 %)", "share of the plan", "a year, of its economic profit",
+        "a year, of its R&D", "fiscal year", "sources"]
+    for head in heads:
+        out.add_column(head, overflow="fold")
+    currency = table.unit("rent_p50")
+    for _, row in frame.iterrows():
+        cells = [str(row["plan"])] if has_plan else []
+        cells += [str(row["entity"]), interval(row, "rent", currency),
+                  interval(row, "share", "share"), interval(row, "of_economic_profit", "share"),
+                  interval(row, "of_rd", "share"), str(row["fiscal_year"]) or "-",
+                  short_sources(str(row["sources"]))]
+        out.add_row(*cells)
+    if frame.empty:
+        out.add_row(*(["-"] * len(heads)))
+    return out
+
+
+def short_sources(cell: str, keep: int = 3) -> str:
+    """The first `keep` source ids of a ';'-separated cell, and how many more (the CSV and
+    JSON have all)."""
+    ids = [s.strip() for s in cell.split(";") if s.strip()]
+    more = f" (+{len(ids) - keep} more)" if len(ids) > keep else ""
+    return "; ".join(ids[:keep]) + more
+
+
+def procurement_table(table: Table) -> RichTable:
+    """A plan and the same plan under procurement rules: each metric's median (90 % interval)
+    before, after and the per-draw change."""
+    frame = table.frame().reset_index()
+    out = RichTable(title=table.title, title_justify="left", caption=table.note or None,
+                    caption_justify="left")
+    has_plan = "plan" in frame.columns
+    for head in (["plan"] if has_plan else []) + ["metric", "as planned", "under the rules",
+                                                  "change"]:
+        out.add_column(head, overflow="fold", justify="left" if head in ("plan", "metric")
+                       else "right")
+    previous = None
+    for _, row in frame.iterrows():
+        unit = str(row.get("unit", "share"))
+        cells = []
+        if has_plan:
+            cells.append(str(row["plan"]) if row["plan"] != previous else "")
+            previous = row["plan"]
+        cells += [str(row["metric"]), interval(row, "plan", unit), interval(row, "rules", unit),
+                  interval(row, "change", unit)]
+        out.add_row(*cells)
     return out
 
 
 def rich_table(table: Table) -> RichTable:
     names = {c.name for c in table.columns}
+    if table.name == "rent_recipients" and {"entity", "rent_p50", "sources"} <= names:
+        return rent_recipients_table(table)
+    if table.name == "procurement" and {"metric", "plan_p50", "change_p50"} <= names:
+        return procurement_table(table)
     if table.name == "claims" and {"text", "verdict", "check"} <= names:
         return claims_table(table)
     if table.name == "evidence" and "assumption_or_weak_p95" in names:

@@ -136,6 +136,10 @@ CONDITION_METRICS: dict[str, tuple[float, float]] = {
     "open_weights_only": (0.0, 0.0),        # shorthand: closed_model_share at most 0
     "co2_tonnes": (0.0, math.inf),
     "residual_value_share": (0.0, 1.0),
+    # market power (analysis.market_power); rent may be negative (an economic loss)
+    "rent_share": (-1.0, 1.0),
+    "dominant_rent_share": (0.0, 1.0),      # threshold: the share that counts as dominant
+    "markup_share": (0.0, 1.0),
 }
 SELECTORS = ("group", "country", "owner_country", "entity")
 

@@ -53,7 +53,7 @@ EVIDENCE_NOTE = ("Path: the plan's spend row, the market row, every supply-chain
                  "assumption; a plan row without a label counts as assumption. See "
                  "docs/methods.md, 'Evidence weight'.")
 ANALYSES = ("concentration", "markets", "dependency", "jurisdictions", "exports", "lifecycle",
-            "efficiency", "conditions", "jobs", "co2")
+            "efficiency", "conditions", "jobs", "co2", "market_power", "procurement")
 
 
 def plan_inputs(plan: Plan) -> dict:
@@ -339,7 +339,9 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
     flat = pd.concat([flat, scorecard_evidence_rows(results, flat)])
     note = ("Export rules read on: " + ", ".join(f"{p} {d}" for p, d in dates.items())
             + " (a rule counts from the date its caps bind). The compute cost is the final "
-            "training run's only (no experiments, data or staff).") if dates else ""
+            "training run's only (no experiments, data or staff). Economic profit (rent): "
+            "firms' capital value added above WACC x invested capital; aggregate sectors' "
+            "capital is not split (docs/methods.md, 'Market power').") if dates else ""
     column_units = {c: "by row" for c in flat.columns if c != "unit"}
     column_units["unit"] = "text"
     return Table.from_frame("scorecard", flat, title=TITLES["scorecard"], units=column_units,
@@ -374,7 +376,8 @@ def scorecard_evidence_rows(results: list[TraceResult], flat: pd.DataFrame) -> p
 
 
 def compare_inputs(plans: list[Plan], draws: int | None, seed: int | None,
-                   conditions: list[Condition] | None) -> tuple[dict, list[tuple[Plan, int, int]]]:
+                   conditions: list[Condition] | None, procurement: Any = None
+                   ) -> tuple[dict, list[tuple[Plan, int, int]]]:
     if len(plans) < 2:
         raise MoneytrailError("compare needs two or more plans", field="plans",
                               value=len(plans))
@@ -384,11 +387,13 @@ def compare_inputs(plans: list[Plan], draws: int | None, seed: int | None,
               "draws": [d for _, d, _ in resolved], "seeds": [s for _, _, s in resolved],
               "conditions": [c.model_dump(mode="json") for c in conditions]
               if conditions is not None else None}
+    if procurement is not None:
+        inputs["procurement"] = rules_inputs(procurement)
     return inputs, resolved
 
 
 def comparison(ws: Workspace, rid: str, inputs: dict, results: list[TraceResult],
-               conditions: list[Condition] | None) -> Result:
+               conditions: list[Condition] | None, procurement: Any = None) -> Result:
     """The compare result of traced plans (per-draw values kept)."""
     plans = [r.require_plan() for r in results]
     headline = pd.DataFrame({f"{r.label}_{stat}": r.by("headline")[f"share_{stat}"]
@@ -398,6 +403,7 @@ def comparison(ws: Workspace, rid: str, inputs: dict, results: list[TraceResult]
         title="Plans compared: share of the spending (median, 90 % interval)",
         units=dict.fromkeys(headline.columns, "share")),
               "scorecard": scorecard_table(results, ws, conditions)}
+    tables.update(market_power_tables(ws, results, procurement))
     sources = [s for plan in plans for s in plan_sources(ws, plan)]
     return Result(run_id=rid, kind="compare", title=" vs ".join(p.id for p in plans),
                   provenance=provenance(ws, inputs, seed=results[0].seed,
@@ -411,11 +417,17 @@ def comparison(ws: Workspace, rid: str, inputs: dict, results: list[TraceResult]
 def compare_plans(ws: Workspace, plans: list[Plan], *, draws: int | None = None,
                   seed: int | None = None, conditions: list[Condition] | None = None,
                   progress: Progress | None = None,
-                  store: RunStore | None | str = "default") -> Result:
-    """Plans side by side: headline shares and the scorecard (median, 90 % interval)."""
+                  store: RunStore | None | str = "default",
+                  procurement: Any = "default") -> Result:
+    """Plans side by side: headline shares, the scorecard (median, 90 % interval) and, when
+    the data package has a capital table, the largest rent recipients and each plan under
+    procurement rules (`procurement`: an analysis.procurement.ProcurementRules, "default" for
+    `default_procurement(ws)`, None for none)."""
     for plan in plans:
         check_plan(ws, plan)
-    inputs, resolved = compare_inputs(plans, draws, seed, conditions)
+    if isinstance(procurement, str):
+        procurement = default_procurement(ws)
+    inputs, resolved = compare_inputs(plans, draws, seed, conditions, procurement)
     runner = Runner(ws, default_store(ws) if store == "default" else store)  # type: ignore[arg-type]
     total = sum(d for _, d, _ in resolved)
 
@@ -427,7 +439,7 @@ def compare_plans(ws: Workspace, plans: list[Plan], *, draws: int | None = None,
                     report(offset + done, total)
             results.append(ws_trace(ws, plan, draws=n, seed=s, progress=step))
             offset += n
-        return comparison(ws, rid, inputs, results, conditions)
+        return comparison(ws, rid, inputs, results, conditions, procurement)
 
     return runner.run("compare", " vs ".join(p.id for p in plans), inputs, total, compute,
                       progress)
@@ -475,12 +487,13 @@ def demo_runs(ws: Workspace, plans: list[Plan], *, draws: int, seed: int,
             return trace_run_result(ws, rid, inputs, traced_plan(plan), analyses=True)
 
         traces.append(runner.run("trace", plan.id, inputs, draws, compute))
-    inputs, _ = compare_inputs(plans, draws, seed, conditions)
+    rules = default_procurement(ws)
+    inputs, _ = compare_inputs(plans, draws, seed, conditions, rules)
     compared = runner.run("compare", " vs ".join(p.id for p in plans), inputs,
                           draws * len(plans),
                           lambda rid, _r: comparison(ws, rid, inputs,
                                                      [traced_plan(p) for p in plans],
-                                                     conditions))
+                                                     conditions, rules))
     claims = check_claims(ws, draws=2000, seed=1, store=chosen)
     return DemoRun(traces=traces, comparison=compared, claims=claims)
 
@@ -495,7 +508,7 @@ def analyse_plan(ws: Workspace, plan: Plan, what: list[str] | None = None,
     from moneytrail.analysis import dependency
 
     what = list(what or ["concentration", "dependency", "exports", "lifecycle", "efficiency",
-                         "conditions"])
+                         "conditions", "market_power"])
     unknown = [name for name in what if name not in ANALYSES]
     if unknown:
         raise MoneytrailError(f"unknown analysis (use {', '.join(ANALYSES)})", field="--what",
@@ -512,7 +525,8 @@ def analyse_plan(ws: Workspace, plan: Plan, what: list[str] | None = None,
         result = ws_trace(ws, plan, draws=draws, seed=seed, progress=report)
         frames = analysis_frames(ws, result, what, dates)
         tables = {name: Table.from_frame(name, frame, title=f"{plan.id}: {name}",
-                                         currency=plan.currency)
+                                         currency=plan.currency,
+                                         note=frame.attrs.get("rules_note", ""))
                   for name, frame in frames.items()}
         from moneytrail.service.footprints import cited_sources
 
@@ -545,7 +559,13 @@ def analysis_frames(ws: Workspace, result: TraceResult, what: list[str],
         "jobs": lambda: analysis_frame(ws, result, "jobs"),
         "co2": lambda: analysis_frame(ws, result, "co2"),
     }
-    return {name: makers[name]() for name in what}
+    out = {}
+    for name in what:
+        if name in ("market_power", "procurement"):
+            out.update(market_power_frames(ws, result, name))
+        else:
+            out[name] = makers[name]()
+    return out
 
 
 # -- claims ----------------------------------------------------------------------------------
@@ -642,3 +662,126 @@ __all__ = ["ANALYSES", "BREAKDOWNS", "DemoRun", "analyse_plan", "check_claims",
            "compare_plans", "demo", "sensitivity", "show_run", "trace_inputs",
            "trace_plan", "trace_run_id"]
 
+
+
+# -- market power (analysis.market_power, analysis.procurement) ---------------------------------
+PROCUREMENT_EU_WEIGHT = 2.0    # illustrative policy setting (an assumption, see the note)
+MARKET_POWER_NOTE = ("Economic profit (rent) = capital value added minus a normal return "
+                     "(cost of capital x invested capital per unit of revenue x the firm's "
+                     "output in the trace); negative = an economic loss. Sources per row; "
+                     "see docs/methods.md, 'Market power'.")
+
+
+def default_procurement(ws: Workspace) -> Any:
+    """The procurement rules `compare` shows by default: no firm above the data's
+    single-supplier threshold (the EU presumption of dominance, 50 %) in any category, and EU
+    suppliers preferred with weight PROCUREMENT_EU_WEIGHT (an illustrative policy choice)."""
+    from moneytrail.analysis.dependency import single_supplier_threshold
+    from moneytrail.analysis.procurement import ProcurementRules
+
+    return ProcurementRules(cap=single_supplier_threshold(ws.analysis),
+                            eu_weight=PROCUREMENT_EU_WEIGHT)
+
+
+def procurement_rules(ws: Workspace, *, cap: float | None = None,
+                      eu_weight: float | None = None, categories: list[str] | None = None
+                      ) -> Any:
+    """Procurement rules with the defaults of `default_procurement` for what is not given
+    (ScenarioError for a cap outside (0, 1] or a weight below 1)."""
+    from moneytrail.analysis.procurement import ProcurementRules
+
+    default = default_procurement(ws)
+    return ProcurementRules(cap=default.cap if cap is None else cap,
+                            eu_weight=default.eu_weight if eu_weight is None else eu_weight,
+                            categories=tuple(categories or ()))
+
+
+def rules_inputs(rules: Any) -> dict:
+    return {"cap": rules.cap, "eu_weight": rules.eu_weight,
+            "categories": list(rules.categories)}
+
+
+def market_power_tables(ws: Workspace, results: list[TraceResult], procurement: Any = None
+                        ) -> dict[str, Table]:
+    """For plans side by side: `rent_recipients` (the largest recipients of each plan's rent,
+    rows (plan, entity)) and, with `procurement` rules, `procurement` (rows (plan, metric):
+    each plan and the same plan under the rules). Empty without a capital table."""
+    from moneytrail.analysis.market_power import has_capital_data
+
+    if not has_capital_data(ws.analysis):
+        return {}
+    recipients, counterfactuals, note = [], [], ""
+    unmet: list[str] = []
+    for result in results:
+        frames = market_power_frames(ws, result, "market_power", procurement)
+        recipients.append(pd.concat({result.label: frames["rent_recipients"]},
+                                    names=["plan"]))
+        if "procurement" in frames:
+            counterfactuals.append(pd.concat({result.label: frames["procurement"]},
+                                             names=["plan"]))
+            note = frames["procurement"].attrs.get("rules_note", "")
+            unmet += [f"{result.label}: {c}" for c in frames["procurement"].attrs["unmet"]]
+    currency = results[0].currency
+    tables = {"rent_recipients": Table.from_frame(
+        "rent_recipients", pd.concat(recipients),
+        title="Largest recipients of economic profit (rent): amount, share of the plan, "
+              "and the plan's rent a year as a share of the firm's own economic profit and "
+              "R&D budget", currency=currency,
+        units=recipient_units(currency), note=MARKET_POWER_NOTE)}
+    if counterfactuals:
+        frame = pd.concat(counterfactuals)
+        if unmet:
+            note += (" The cap cannot bind where a category has too few suppliers: "
+                     f"{', '.join(unmet)}.")
+        tables["procurement"] = Table.from_frame(
+            "procurement", frame,
+            title="Counterfactual procurement: each plan and the same plan under procurement "
+                  "rules (change = per-draw difference)",
+            units={c: ("text" if c == "unit" else "by row") for c in frame.columns},
+            note=note)
+    return tables
+
+
+def recipient_units(currency: str) -> dict[str, str]:
+    units = {f"rent_{s}": currency for s in ("mean", "p5", "p50", "p95")}
+    units.update({f"{p}_{s}": "share" for p in ("share", "of_economic_profit", "of_rd")
+                  for s in ("mean", "p5", "p50", "p95")})
+    units.update({"fiscal_year": "text", "sources": "text"})
+    return units
+
+
+def market_power_frames(ws: Workspace, result: TraceResult, what: str,
+                        procurement: Any = "default") -> dict[str, pd.DataFrame]:
+    """`analyse` tables of market power: `market_power` (capital value added split, rent by
+    owner country, group and firm), `rent_recipients`, `markups`; with what="procurement"
+    or given rules, `procurement` (the plan under the rules, `procurement_shares` too)."""
+    from moneytrail.analysis import market_power as mp
+    from moneytrail.analysis.procurement import COLUMNS, counterfactual, jobs_metrics
+
+    data = ws.analysis
+    out: dict[str, pd.DataFrame] = {}
+    if what == "market_power" or procurement not in (None, "default"):
+        split = mp.split_rents(result, data)
+        table = mp.rent_table(split)
+        table["sources"] = [split.basis["sources"].get(label, "") if dim == "entity" else ""
+                            for dim, label in table.index]
+        out["market_power"] = table
+        out["rent_recipients"] = mp.rent_recipients(split, data)
+        out["markups"] = mp.markup_table(result, data, capital=split.capital)
+    if what == "procurement" or procurement not in (None, "default"):
+        rules = default_procurement(ws) if procurement in (None, "default") else procurement
+        made = counterfactual(result, data, rules, jobs_metrics(data))
+        frame = made.metrics.reindex(columns=COLUMNS)
+        shares = made.shares.reset_index()
+        unmet = sorted(set(shares.loc[~shares["cap_met"].astype(bool), "category"]))
+        frame.attrs["unmet"] = unmet
+        frame.attrs["rules_note"] = (
+            f"Rules: {rules.describe()}. The default cap is the data's single-supplier "
+            "threshold (EU presumption of dominance); the EU preference weight "
+            f"{rules.eu_weight:g} is an illustrative policy assumption, not an observed "
+            "figure. Rules bind on central market shares (a draw may exceed the cap by its "
+            "interval); see docs/methods.md, 'Market power'.")
+        out["procurement"] = frame
+        if what == "procurement":
+            out["procurement_shares"] = made.shares
+    return out

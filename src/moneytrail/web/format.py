@@ -55,7 +55,8 @@ def safe_url(value: Any) -> str | None:
 
 def verdict_label(verdict: Any) -> str:
     return {"supported": "Supported", "contradicted": "Contradicted",
-            "uncertain": "Uncertain"}.get(str(verdict), str(verdict))
+            "uncertain": "Uncertain", "conditional": "Conditional"}.get(str(verdict),
+                                                                        str(verdict))
 
 
 FILTERS = {"money": money, "percent": percent, "number": number, "safe_url": safe_url,

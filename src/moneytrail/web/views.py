@@ -357,13 +357,15 @@ def source_view(state: WebState, url: str, source: str) -> View:
 def claims_view(state: WebState, url: str) -> View:
     """The debate's claims with verdict, figures, P(holds) and sources, one row per check."""
     frame = state.claims()
+    extra = [c for c in ("when", "verdict_text") if c in frame.columns]   # issue 15
     checks = rows(frame, ["claim", "text", "verdict", "check", "bound", "figure", "p5", "p50",
-                          "p95", "p_holds", "check_verdict", "sources"])
+                          "p95", "p_holds", "check_verdict", "sources", *extra])
     grouped: dict[str, dict[str, Any]] = {}
     for check in checks:
         claim = grouped.setdefault(check["claim"], {"id": check["claim"], "text": check["text"],
                                                     "verdict": check["verdict"], "checks": [],
-                                                    "sources": []})
+                                                    "verdict_text": check.get("verdict_text")
+                                                    or "", "sources": []})
         claim["checks"].append(check)
         for source in str(check["sources"] or "").split(";"):
             if source.strip() and source.strip() not in claim["sources"]:

@@ -645,7 +645,10 @@ def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
         first = rows.iloc[0]
         ids = [s for cell in rows["sources"] for s in str(cell).split("; ") if s]
         sources += ids
-        out.append({"id": cid, "text": str(first["text"]), "verdict": str(first["verdict"]),
+        verdict = str(first["verdict"])
+        if verdict == "conditional" and "verdict_text" in rows.columns:   # issue 15
+            verdict = f"conditional: {first['verdict_text']}"
+        out.append({"id": cid, "text": str(first["text"]), "verdict": verdict,
                     "checks": [{"check": str(r["check"]), "figure": str(r["figure"]),
                                 "bound": str(r["bound"]), "verdict": str(r["check_verdict"]),
                                 "p_holds": in_unit(r["p_holds"], "probability")}

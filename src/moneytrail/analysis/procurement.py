@@ -1,0 +1,251 @@
+"""Counterfactual procurement: the same plan bought under procurement rules.
+
+Rules act on the supplier shares the plan buys at (the market's, or the plan's own
+`procurement` override), category by category:
+
+1. **European preference** (`eu_weight` >= 1): shares of suppliers owned in an EU member state
+   (or the EU aggregate) are multiplied by the weight, then the category is renormalised. A
+   weight of 2 means an EU supplier wins twice its market share relative to the others, as a
+   price preference in a tender would tilt awards; it cannot create EU supply where the market
+   has none.
+2. **Cap on any supplier's share** (`cap` in (0, 1]): a firm above the cap is held at it and
+   the excess goes to the others in proportion to their shares, repeated until none is above
+   (water-filling). Aggregate sectors (EU construction, rest of the world) stand for many
+   suppliers and are not capped. In a category with too few suppliers to take the excess (a
+   single supplier, e.g. a plan's own licence contract) the cap cannot bind: its shares stay
+   as they are and the shares table says so (`cap_met` false).
+
+The ruled central shares become the plan's `procurement` override, each interval scaled by the
+same factor as its central share (clipped to [0, 1]), labelled `assumption` (a policy choice,
+not an observation). The rule binds on central shares; each draw renormalises its drawn shares,
+so a draw may exceed the cap by the width of its interval. The counterfactual is traced with
+the plan's seed and draws: both traces draw the same rows in the same order, so the per-draw
+differences are paired.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from moneytrail.analysis.data import AnalysisData
+from moneytrail.analysis.stats import STATS, describe
+from moneytrail.engine.result import TraceResult
+from moneytrail.errors import ScenarioError
+from moneytrail.model.iomodel import IOModel
+from moneytrail.scenarios.schema import Interval, Plan
+
+# (row label, metric of analysis.metrics.Evaluation, unit)
+METRICS: list[tuple[str, str, str]] = [
+    ("Economic profit (rent), share of the plan", "rent_share", "share"),
+    ("Rent to firms already dominant (share of rent)", "dominant_rent_share", "share"),
+    ("EU value added (location)", "eu_value_added_share", "share"),
+    ("US-owned value added (ownership)", "value_added_share:US", "share"),
+    ("Single supplier >50%: first invoices", "single_supplier_share", "share"),
+    ("Single supplier >50%: value chain", "value_chain_single_supplier_share", "share"),
+    ("Markup over suppliers' cost of goods (share)", "markup_share", "share"),
+]
+
+
+@dataclass(frozen=True)
+class ProcurementRules:
+    """Procurement rules: `cap` on any one supplier's share of a category (None: no cap),
+    `eu_weight` (>= 1) multiplying EU-owned suppliers' shares, `categories` ruled (empty:
+    every category the plan buys)."""
+
+    cap: float | None = None
+    eu_weight: float = 1.0
+    categories: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.cap is not None and (isinstance(self.cap, bool) or not 0 < self.cap <= 1):
+            raise ScenarioError("the supplier cap must be a share in (0, 1]", field="cap",
+                                value=self.cap)
+        if isinstance(self.eu_weight, bool) or not np.isfinite(self.eu_weight) \
+                or self.eu_weight < 1:
+            raise ScenarioError("the EU preference weight must be a number >= 1 (1: none)",
+                                field="eu_weight", value=self.eu_weight)
+        if self.cap is None and self.eu_weight == 1:
+            raise ScenarioError("procurement rules need a cap or an EU preference weight > 1",
+                                field="cap")
+
+    def describe(self) -> str:
+        parts = []
+        if self.eu_weight != 1:
+            parts.append(f"EU suppliers preferred (weight {self.eu_weight:g})")
+        if self.cap is not None:
+            parts.append(f"no supplier above {100 * self.cap:g} % of a category")
+        scope = f" in {', '.join(self.categories)}" if self.categories else ""
+        return "; ".join(parts) + scope
+
+
+def capped(shares: np.ndarray, cap: float, cappable: np.ndarray | None = None) -> np.ndarray:
+    """Shares (adding up to 1) with none of the `cappable` suppliers (default: all) above
+    `cap`: the excess goes to the suppliers below it in proportion to their shares, repeated
+    until none is above. Needs enough suppliers with a positive share to take the excess."""
+    out = np.asarray(shares, dtype=float) / np.sum(shares)
+    limit = np.ones(out.size, dtype=bool) if cappable is None else np.asarray(cappable, bool)
+    if (~limit & (out > 0)).sum() == 0 and (out > 0).sum() * cap < 1 - 1e-12:
+        raise ValueError("too few suppliers to meet the cap")
+    for _ in range(out.size + 1):
+        over = limit & (out > cap + 1e-12)
+        if not over.any():
+            return out
+        excess = float((out[over] - cap).sum())
+        out[over] = cap
+        free = ((out < cap - 1e-12) | ~limit) & (out > 0)
+        if not free.any():
+            break
+        out[free] += excess * out[free] / out[free].sum()
+    raise ValueError("too few suppliers to meet the cap")
+
+
+def ruled_shares(shares: np.ndarray, eu: np.ndarray, rules: ProcurementRules,
+                 firm: np.ndarray | None = None) -> np.ndarray:
+    """Central shares of one category under the rules (EU weight first, then the cap on the
+    `firm` suppliers; aggregate sectors stand for many suppliers and are never capped).
+    ValueError when too few suppliers can take the excess."""
+    out = np.asarray(shares, dtype=float) * np.where(eu, rules.eu_weight, 1.0)
+    out = out / out.sum()
+    return capped(out, rules.cap, firm) if rules.cap is not None else out
+
+
+def firms(model: IOModel, suppliers: list[str]) -> np.ndarray:
+    """Whether each supplier is a firm (not an aggregate sector)."""
+    kind = model.entities.set_index("id")["kind"]
+    return np.array([kind.get(s, "firm") == "firm" for s in suppliers])
+
+
+def eu_owned(model: IOModel, suppliers: list[str]) -> np.ndarray:
+    """Whether each supplier is owned in an EU member state (or is the EU aggregate)."""
+    owner = model.entities.set_index("id")["owner_country"]
+    eu = model.eu_members | {"EU"}
+    return np.array([owner.get(s, "") in eu for s in suppliers])
+
+
+def procured_plan(plan: Plan, model: IOModel, rules: ProcurementRules) -> tuple[Plan,
+                                                                                 pd.DataFrame]:
+    """The plan with its supplier shares under `rules` (its `procurement` override), and a
+    table (category, supplier) of the central shares before and after."""
+    from moneytrail.engine.demand import market_rows
+
+    where = plan.path or plan.id
+    rows = market_rows(plan, model)
+    unknown = [c for c in rules.categories if c not in plan.spend]
+    if unknown:
+        raise ScenarioError("procurement rule for a category the plan does not spend on",
+                            file=where, field="categories", value=unknown[0])
+    override = dict(plan.procurement)
+    table = []
+    for category, group in rows.groupby("category", sort=False):
+        suppliers = list(group["supplier"])
+        central = group["central"].to_numpy(float)
+        before = central / central.sum()
+        met = True
+        if rules.categories and category not in rules.categories:
+            after = before
+        else:
+            eu, firm = eu_owned(model, suppliers), firms(model, suppliers)
+            try:
+                after = ruled_shares(before, eu, rules, firm)
+            except ValueError:          # too few suppliers: the EU weight only
+                met = False
+                weighted = before * np.where(eu, rules.eu_weight, 1.0)
+                after = weighted / weighted.sum()
+            ratio = np.divide(after, before, out=np.zeros_like(after), where=before > 0)
+            note = (f"Procurement rule ({rules.describe()}) applied to the market's central "
+                    "share; interval scaled alike.")
+            override[str(category)] = {
+                s: Interval(central=float(a), low=float(np.clip(lo * r, 0.0, a)),
+                            high=float(np.clip(hi * r, a, 1.0)), reliability="assumption",
+                            note=note)
+                for s, a, r, lo, hi in zip(suppliers, after / after.sum(), ratio,
+                                           group["low"].to_numpy(float),
+                                           group["high"].to_numpy(float), strict=True)}
+        table += [{"category": category, "supplier": s, "share_before": b, "share_after": a,
+                   "cap_met": met} for s, b, a in zip(suppliers, before, after, strict=True)]
+    ruled = plan.model_copy(update={"procurement": override,
+                                    "id": f"{plan.id}+rules",
+                                    "title": f"{plan.title} under procurement rules"})
+    return ruled, pd.DataFrame(table).set_index(["category", "supplier"])
+
+
+@dataclass(frozen=True, eq=False)
+class Counterfactual:
+    """A plan and the same plan under procurement rules, traced with the same seed and draws.
+
+    `metrics`: rows (METRICS labels), columns unit, plan_<stat>, rules_<stat>, change_<stat>
+    (the per-draw difference rules - plan), stat in mean | p5 | p50 | p95. `shares`: central
+    supplier shares before and after, by (category, supplier)."""
+
+    rules: ProcurementRules
+    base: TraceResult
+    ruled: TraceResult
+    metrics: pd.DataFrame
+    shares: pd.DataFrame
+
+
+Metric = Callable[[TraceResult], np.ndarray]
+
+
+def counterfactual(result: TraceResult, data: AnalysisData, rules: ProcurementRules,
+                   extra: dict[str, tuple[Metric, str]] | None = None) -> Counterfactual:
+    """Trace the plan of `result` again under `rules` and compare the METRICS (and `extra`
+    metrics: label -> (per-draw function of a trace, unit), e.g. jobs) per draw."""
+    from moneytrail.analysis.metrics import Evaluation
+    from moneytrail.engine.trace import trace
+
+    plan = result.require_plan()
+    ruled_plan, shares = procured_plan(plan, result.model, rules)
+    ruled = trace(ruled_plan, result.model, draws=result.draws, seed=result.seed,
+                  keep_draws=True)
+    evaluations = [Evaluation.of(r, data) for r in (result, ruled)]
+    rows = {}
+    for label, metric, unit in METRICS:
+        name, _, owner = metric.partition(":")     # value_added_share:<owner country>
+        values = [e.metric(name, owner_country=owner or None) for e in evaluations]
+        rows[label] = _compare(values, unit)
+    for label, (function, unit) in (extra or {}).items():
+        rows[label] = _compare([function(result), function(ruled)], unit)
+    frame = pd.DataFrame(rows).T
+    frame.index.name = "metric"
+    return Counterfactual(rules=rules, base=result, ruled=ruled, metrics=frame, shares=shares)
+
+
+def jobs_metrics(data: AnalysisData) -> dict[str, tuple[Metric, str]]:
+    """Jobs (FTE) a plan pays for, in all countries and in the EU (analysis.jobs: labour value
+    added / compensation per FTE), as `counterfactual` extra metrics; empty when the data
+    package has no compensation per FTE."""
+    from moneytrail.analysis.jobs import plan_jobs
+    from moneytrail.data.footprints import footprint_tables
+
+    tables = footprint_tables(data.package)
+    if not len(tables.compensation):
+        return {}
+
+    def fte(result: TraceResult, eu_only: bool) -> np.ndarray:
+        jobs = plan_jobs(result, tables, data.money)
+        assert jobs.fte.per_draw is not None
+        if not eu_only:
+            return jobs.fte.per_draw["total"][:, 0]
+        eu = result.model.eu_members | {"EU"}
+        labels = jobs.fte.labels["country"]
+        columns = [k for k, label in enumerate(labels) if label in eu]
+        return jobs.fte.per_draw["country"][:, columns].sum(axis=1)
+
+    return {"Jobs paid for (FTE, all countries)": (lambda r: fte(r, False), "FTE"),
+            "Jobs paid for in the EU (FTE)": (lambda r: fte(r, True), "FTE")}
+
+
+def _compare(values: list[np.ndarray], unit: str) -> dict:
+    base, ruled = values
+    out: dict = {"unit": unit}
+    for name, v in (("plan", base), ("rules", ruled), ("change", ruled - base)):
+        out.update({f"{name}_{s}": x for s, x in describe(v).items()})
+    return out
+
+
+COLUMNS = ["unit"] + [f"{n}_{s}" for n in ("plan", "rules", "change") for s in STATS]
