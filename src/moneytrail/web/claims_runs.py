@@ -75,8 +75,13 @@ def grouped(rows: list[dict[str, Any]], claim: str) -> dict[str, Any]:
 def plan_dependent(claim: Any) -> list[int]:
     """Indices of the claim's checks that trace a reference plan (these follow the run)."""
     return [j for j, check in enumerate(claim.checks)
-            if check.computation == "trace.share"
+            if check.computation in PLAN_COMPUTATIONS
             and isinstance(getattr(check.args, "scenario", None), str)]
+
+
+# the claim computations that trace a plan (analysis.claims_computations._plan): their
+# reference plan can be swapped for a run's plan
+PLAN_COMPUTATIONS = ("trace.share", "trace.rent", "trace.jobs", "lifecycle.embodied_share")
 
 
 def checkable_claims() -> list[dict[str, str]]:
