@@ -231,3 +231,13 @@ def test_the_caller_is_checked_before_the_body(client, app):
         "Content-Type": "application/x-www-form-urlencoded",
         "Authorization": f"Bearer {app.state.key}"})
     assert problem_of(keyed, 415)[:2] == ("Content-Type", "application/x-www-form-urlencoded")
+
+
+def test_a_site_without_grid_data_is_refused_before_the_run_starts(client):
+    """A fresh tester's case: site_country TW (no grid intensity in the data) was queued, ran
+    every draw, then failed; it is a 400 naming the field before any work."""
+    response = client.post("/api/v1/runs", json=plan(site_country="TW"))
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert (body["field"], body["value"]) == ("site_country", "TW")
+    assert body["detail"].startswith("no grid intensity data for this site (known: ")

@@ -105,6 +105,19 @@ def check_plan(ws: Workspace, plan: Plan) -> Plan:
     return plan
 
 
+def check_site(ws: Workspace, plan: Plan) -> Plan:
+    """The plan's site (site country, else buyer region) has the grid intensity and electricity
+    price the lifecycle analysis reads: runs that compute the scorecard (the web's) check it
+    before they start, not after every draw. Raises ScenarioError naming `site_country`."""
+    from moneytrail.analysis.site import site_row
+
+    site = plan.site_country or plan.buyer_region
+    data = ws.analysis
+    site_row(data["grid"], site, plan.year, "grid intensity")
+    site_row(data["electricity_prices"], site, plan.year, "electricity price")
+    return plan
+
+
 def plan_sources(ws: Workspace, plan: Plan) -> list[str]:
     """Source ids behind a plan's trace: its own, its markets' and the year's cost rows'."""
     chain = ws.valuechain

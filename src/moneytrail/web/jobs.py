@@ -171,7 +171,9 @@ def run_request(ws: Workspace, body: Any) -> tuple[Plan, int, int]:
         plan = plan_from_mapping(ws, body, strict=True)
         draws, seed = plan.draws, plan.seed
     from moneytrail.scenarios.schema import check_seed
+    from moneytrail.service.tasks import check_site
 
+    check_site(ws, plan)                     # web runs compute the lifecycle: its site data
     return plan, draws, check_seed(seed, strict=True)
 
 
