@@ -130,10 +130,15 @@ def _outputs(kernel: Kernel, f: np.ndarray, purchases: np.ndarray, cost_raw: Any
         assert kernel.cost is not None and cost_raw is not None, "firm entities need draws"
         A1, w1 = kernel.cost.build(cost_raw)
         weights[:, :kernel.n_flows1] = w1
-        # one factorisation per draw for all parts: (size, n1, P + 1) right-hand sides
-        rhs1 = F[:, :n1].reshape(P + 1, size, n1).transpose(1, 2, 0)
-        x1_all = np.linalg.solve(np.eye(n1)[None, :, :] - A1, rhs1)    # (size, n1, P + 1)
-        x[:, :n1] = x1_all.transpose(2, 0, 1).reshape((P + 1) * size, n1)
+        # the plan's own demand with the kernel's solver (so the replay equals the trace bit
+        # for bit), then one factorisation per draw for all parts: (size, n1, P) right-hand sides
+        f1 = np.ascontiguousarray(F[:size, :n1])
+        x[:size, :n1] = linalg.batched_solve(A1, f1) if kernel.order1 is None else \
+            linalg.block_solve(A1, f1, kernel.order1)
+        if P:
+            rhs1 = F[size:, :n1].reshape(P, size, n1).transpose(1, 2, 0)
+            x1_parts = np.linalg.solve(np.eye(n1)[None, :, :] - A1, rhs1)   # (size, n1, P)
+            x[size:, :n1] = x1_parts.transpose(2, 0, 1).reshape(P * size, n1)
         terms1 = [f[:, :n1]]
         for k in range(tiers):
             terms[:, k, :n1] = terms1[k]
