@@ -82,6 +82,9 @@ def test_procured_plan_caps_firms_and_prefers_eu_suppliers(model):
     after = shares["share_after"]
     is_firm = [firms[s] == "firm" for _, s in after.index]
     assert (after[is_firm] <= 0.5 + 1e-9).all()
+    # the table says whom the cap applies to: firms, not aggregate sectors (a fresh tester read
+    # EU construction above 50 % beside cap_met True as a broken cap)
+    assert shares["capped"].tolist() == is_firm
     assert after.groupby(level="category").sum().to_numpy() == pytest.approx(1.0)
     assert shares.loc[("facility", "schneider_electric"), "share_after"] > \
         shares.loc[("facility", "schneider_electric"), "share_before"]     # FR-owned

@@ -13,7 +13,9 @@ Rules act on the supplier shares the plan buys at (the market's, or the plan's o
    (water-filling). Aggregate sectors (EU construction, rest of the world) stand for many
    suppliers and are not capped. In a category with too few suppliers to take the excess (a
    single supplier, e.g. a plan's own licence contract) the cap cannot bind: its shares stay
-   as they are and the shares table says so (`cap_met` false).
+   as they are and the shares table says so (`cap_met` false). The table's `capped` column says
+   which suppliers the cap applies to. Supply capacity is not modelled: a firm with a small share
+   can be given much of the excess (e.g. AMD in accelerators when Nvidia is capped).
 
 The ruled central shares become the plan's `procurement` override, each interval scaled by the
 same factor as its central share (clipped to [0, 1]), labelled `assumption` (a policy choice,
@@ -145,7 +147,10 @@ def procured_plan(plan: Plan, model: IOModel, rules: ProcurementRules) -> tuple[
         central = group["central"].to_numpy(float)
         before = central / central.sum()
         met = True
-        if rules.categories and category not in rules.categories:
+        in_rules = not rules.categories or category in rules.categories
+        # the cap applies to firms only: aggregate sectors stand for many suppliers
+        applies = firms(model, suppliers) & (rules.cap is not None) & in_rules
+        if not in_rules:
             after = before
         else:
             eu, firm = eu_owned(model, suppliers), firms(model, suppliers)
@@ -166,7 +171,8 @@ def procured_plan(plan: Plan, model: IOModel, rules: ProcurementRules) -> tuple[
                                            group["low"].to_numpy(float),
                                            group["high"].to_numpy(float), strict=True)}
         table += [{"category": category, "supplier": s, "share_before": b, "share_after": a,
-                   "cap_met": met} for s, b, a in zip(suppliers, before, after, strict=True)]
+                   "capped": bool(c), "cap_met": met}
+                  for s, b, a, c in zip(suppliers, before, after, applies, strict=True)]
     ruled = plan.model_copy(update={"procurement": override,
                                     "id": f"{plan.id}+rules",
                                     "title": f"{plan.title} under procurement rules"})

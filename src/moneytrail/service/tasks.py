@@ -793,7 +793,9 @@ def market_power_frames(ws: Workspace, result: TraceResult, what: str,
             "threshold (EU presumption of dominance); the EU preference weight "
             f"{rules.eu_weight:g} is an illustrative policy assumption, not an observed "
             "figure. Rules bind on central market shares (a draw may exceed the cap by its "
-            "interval); see docs/methods.md, 'Market power'.")
+            "interval); aggregate sectors (e.g. EU construction) are not capped; supply "
+            "capacity is not modelled, so a small supplier may take much of the excess; see "
+            "docs/methods.md, 'Market power'.")
         out["procurement"] = frame
         if what == "procurement":
             out["procurement_shares"] = made.shares
