@@ -778,6 +778,12 @@ def market_power_frames(ws: Workspace, result: TraceResult, what: str,
         table = mp.rent_table(split)
         table["sources"] = [split.basis["sources"].get(label, "") if dim == "entity" else ""
                             for dim, label in table.index]
+        table.attrs["rules_note"] = (
+            "Shares of the spending. Groups overlap (a firm can be in several, e.g. Nvidia is a "
+            "chip designer and a US tech giant), so group rows do not add up to the total; "
+            "owner-country and firm rows do. Economic profit = capital value added above "
+            "WACC x invested capital; aggregate sectors are not split (docs/methods.md, "
+            "'Market power').")
         out["market_power"] = table
         out["rent_recipients"] = mp.rent_recipients(split, data)
         out["markups"] = mp.markup_table(result, data, capital=split.capital)
