@@ -66,9 +66,12 @@ def add_footprints(ws: Any, result: Any, tables: dict[str, Table],
     columns = {"jobs": jobs.fte}
     if co2 is not None:
         columns["co2"] = co2.footprint
+    gap = "" if not jobs.uncovered else (
+        f" Jobs cover {jobs.coverage:.1%} of the plan's labour value added; not counted: "
+        + "; ".join(jobs.uncovered[:8]) + (" ..." if len(jobs.uncovered) > 8 else "") + ".")
     for dimension in ("country", "entity", "tier"):
         if dimension in tables:
-            tables[dimension] = with_columns(tables[dimension], dimension, columns)
+            tables[dimension] = with_columns(tables[dimension], dimension, columns, gap)
     if "headline" in tables:                   # jobs per headline row (flows: labour only)
         tables["headline"] = with_columns(tables["headline"], "headline", {"jobs": jobs.fte})
     sources = list(jobs.sources)
@@ -81,7 +84,8 @@ def add_footprints(ws: Any, result: Any, tables: dict[str, Table],
     return sorted(set(sources))
 
 
-def with_columns(table: Table, dimension: str, footprints: dict[str, Any]) -> Table:
+def with_columns(table: Table, dimension: str, footprints: dict[str, Any],
+                 gap: str = "") -> Table:
     frame = table.frame()
     units = {c.name: c.unit for c in table.columns}
     for key, footprint in footprints.items():
@@ -94,7 +98,7 @@ def with_columns(table: Table, dimension: str, footprints: dict[str, Any]) -> Ta
     note = table.note
     extra = ("Jobs (FTE) and CO2 (t CO2e) columns: see the jobs and co2 tables for sources "
              "and coverage; empty where the data have no figure (e.g. no FX rate for a "
-             "country's currency, or no CO2 intensity for the firms there).")
+             "country's currency, or no CO2 intensity for the firms there)." + gap)
     return Table.from_frame(table.name, frame, title=table.title, units=units,
                             note=f"{note} {extra}".strip())
 
@@ -121,7 +125,8 @@ def jobs_table(result: Any, jobs: Any, eur_m: float) -> Table:
     uncovered = "; ".join(jobs.uncovered[:8]) + (" ..." if len(jobs.uncovered) > 8 else "")
     note = (f"FTE = labour value added of each flow / compensation per FTE of its country and "
             f"industry (macro/compensation.csv; reliability of the rows used: "
-            f"{reliability_text(jobs.compensation)}); the figure used. Covers "
+            f"{reliability_text(jobs.compensation)}). This is the figure used; employees per "
+            f"revenue of the covered firms is a cross-check only. Covers "
             f"{jobs.coverage:.1%} of the plan's labour value added"
             + (f"; not covered: {uncovered}" if uncovered else "")
             + ". Money spent once pays for FTE-years; operations spending sustains jobs while "
