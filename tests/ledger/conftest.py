@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import os
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from ledgerdata import write_ledger_package  # noqa: E402
+
+from packages import fresh_postgres  # noqa: E402
 
 PG_ENV = "MONEYTRAIL_TEST_POSTGRES_URL"
 
@@ -47,23 +47,6 @@ def postgres_url() -> str:
     finally:
         engine.dispose()
     return url
-
-
-def fresh_postgres(base: str) -> Iterator[str]:
-    """A URL whose search_path is a new, empty schema; the schema is dropped afterwards."""
-    from sqlalchemy import create_engine, text
-
-    schema = f"mt_test_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(text(f'create schema "{schema}"'))
-    separator = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with engine.begin() as conn:
-            conn.execute(text(f'drop schema "{schema}" cascade'))
-        engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

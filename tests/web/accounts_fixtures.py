@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from urllib.parse import quote
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
+
+from packages import fresh_postgres
 
 PG_ENV = "MONEYTRAIL_TEST_POSTGRES_URL"
 FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -48,18 +48,7 @@ def store_url(kind: str, folder) -> Iterator[str]:
     if kind == "sqlite":
         yield f"sqlite:///{folder / 'ledger.sqlite'}"
         return
-    base = postgres_base()
-    schema = f"mt_h12_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(text(f'create schema "{schema}"'))
-    separator = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with engine.begin() as conn:
-            conn.execute(text(f'drop schema "{schema}" cascade'))
-        engine.dispose()
+    yield from fresh_postgres(postgres_base(), "mt_h12")
 
 
 def make_app(url: str):

@@ -7,8 +7,6 @@ fails instead of skipping, as in the ledger tests.
 from __future__ import annotations
 
 import os
-import uuid
-from urllib.parse import quote
 
 import pytest
 
@@ -16,6 +14,7 @@ pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from moneytrail.web import create_app  # noqa: E402
+from packages import fresh_postgres  # noqa: E402
 
 pytestmark = pytest.mark.postgres
 PG_ENV = "MONEYTRAIL_TEST_POSTGRES_URL"
@@ -29,19 +28,7 @@ def pg_store():
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(message)
         pytest.skip(message)
-    from sqlalchemy import create_engine, text
-
-    schema = f"mt_web_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(text(f'create schema "{schema}"'))
-    separator = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with engine.begin() as conn:
-            conn.execute(text(f'drop schema "{schema}" cascade'))
-        engine.dispose()
+    yield from fresh_postgres(base, "mt_web")
 
 
 def test_pages_on_postgres(pg_store):
