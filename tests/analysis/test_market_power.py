@@ -20,6 +20,8 @@ from moneytrail.analysis.market_power import (
     rent_recipients,
     rent_table,
     split_rents,
+    unsplit_firms,
+    unsplit_note,
 )
 from moneytrail.engine.output import entity_output
 from moneytrail.errors import DataPackageError
@@ -135,6 +137,20 @@ def test_an_entity_without_data_stays_unsplit(mb_result, data):
     split = split_rents(mb_result, data, capital_rows(TWO_FIRMS[5:]))
     assert np.allclose(split.unsplit.sum(axis=1), 200.0)
     assert split.basis.loc["agriculture", "method"] == "not split (no data)"
+
+
+def test_the_output_names_the_firms_left_unsplit_and_their_share(mb_result, data):
+    """Agriculture has no data: its capital value added (200 of the plan's 200 + 600) is 25 %
+    of the capital value added and 200 / 2050 of the spending, and the note says so."""
+    split = split_rents(mb_result, data, capital_rows(TWO_FIRMS[5:]))
+    table = unsplit_firms(split)
+    assert list(table.index) == ["agriculture"]
+    assert table.loc["agriculture", "share_of_capital"] == pytest.approx(0.25)
+    assert table.loc["agriculture", "share_of_spending"] == pytest.approx(200 / 2050)
+    note = unsplit_note(split)
+    assert "agriculture 25.0 %" in note and "25.0 % in all" in note and "lower bound" in note
+    full = split_rents(mb_result, data, capital_rows(TWO_FIRMS))
+    assert unsplit_firms(full).empty and unsplit_note(full) == ""
 
 
 def test_aggregate_sectors_stay_unsplit_unless_asked(tmp_path, data):

@@ -59,7 +59,7 @@ PARTS = ("normal return", "economic profit (rent)",
 
 __all__ = ["RentSplit", "capital_table", "dominant_rent_share", "has_capital_data",
            "markup_draws", "markup_table", "rent_recipients", "rent_share", "rent_table",
-           "split_rents"]
+           "split_rents", "unsplit_firms", "unsplit_note"]
 
 
 # -- data ----------------------------------------------------------------------------------
@@ -290,6 +290,53 @@ def split_rents(result: TraceResult, data: AnalysisData, capital: pd.DataFrame |
                      basis=pd.DataFrame(rows).set_index("entity") if rows else
                      pd.DataFrame(columns=["method", "years", "reliability", "sources"]),
                      wacc=waccs)
+
+
+def unsplit_firms(split: RentSplit) -> pd.DataFrame:
+    """Firms (not aggregate sectors) whose capital value added stayed unsplit for lack of data
+    (no cost of capital, or neither invested capital nor a return on capital), rows by entity,
+    largest first: `share_of_capital` (median over draws of the firm's share of the plan's
+    capital value added) and `share_of_spending` (median share of the plan's spending). Their
+    rent, if any, is missing from the rent share, which is then a lower bound for it. Empty
+    when every firm could be split."""
+    basis = split.basis
+    names = [e for e, m in basis["method"].items() if str(m) == "not split (no data)"]
+    columns = ["share_of_capital", "share_of_spending"]
+    if not names:
+        return pd.DataFrame(columns=columns, index=pd.Index([], name="entity"))
+    values, entities = split.by_entity(split.unsplit)
+    capital = (split.normal + split.rent + split.unsplit).sum(axis=1)
+    rows = {}
+    for name in names:
+        k = entities.index(name)
+        of_capital = np.divide(values[:, k], capital, out=np.zeros_like(capital),
+                               where=capital != 0)
+        rows[name] = (float(np.median(of_capital)), float(np.median(values[:, k] / split.total)))
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+    frame.index.name = "entity"
+    return frame.sort_values("share_of_capital", ascending=False, kind="stable")
+
+
+def unsplit_note(split: RentSplit, limit: int = 8) -> str:
+    """One sentence naming the firms whose capital value added is not split for lack of data
+    and the share of the plan's capital value added they hold (the `limit` largest by name,
+    the rest counted); "" when there are none."""
+    frame = unsplit_firms(split)
+    frame = frame[frame["share_of_capital"] > 0]
+    if frame.empty:
+        return ""
+    named = [f"{e} {100 * v:.1f} %" for e, v in frame["share_of_capital"].head(limit).items()]
+    rest = len(frame) - len(named)
+    more = f" and {rest} more" if rest > 0 else ""
+    values, entities = split.by_entity(split.unsplit)
+    capital = (split.normal + split.rent + split.unsplit).sum(axis=1)
+    columns = [entities.index(e) for e in frame.index]
+    total = 100 * float(np.median(np.divide(values[:, columns].sum(axis=1), capital,
+                                            out=np.zeros_like(capital), where=capital != 0)))
+    return (f"Not split for lack of data (firms, median share of the plan's capital value "
+            f"added): {', '.join(named)}{more}; {total:.1f} % in all. Their rent is left out "
+            "of the rent share, which is a lower bound if they earn above their cost of "
+            "capital.")
 
 
 # -- metrics -------------------------------------------------------------------------------
