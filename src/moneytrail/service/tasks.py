@@ -804,10 +804,10 @@ def market_power_frames(ws: Workspace, result: TraceResult, what: str,
             f"Rules: {rules.describe()}. The default cap is the data's single-supplier "
             "threshold (EU presumption of dominance); the EU preference weight "
             f"{rules.eu_weight:g} is an illustrative policy assumption, not an observed "
-            "figure. Rules bind on central market shares (a draw may exceed the cap by its "
-            "interval); aggregate sectors (e.g. EU construction) are not capped; supply "
-            "capacity is not modelled, so a small supplier may take much of the excess; see "
-            "docs/methods.md, 'Market power'.")
+            "figure. The cap holds in every draw (where a capped firm's interval reaches "
+            "above it, awards are fixed at the ruled shares); aggregate sectors (e.g. EU "
+            "construction) are not capped; supply capacity is not modelled, so a small "
+            "supplier may take much of the excess; see docs/methods.md, 'Market power'.")
         out["procurement"] = frame
         if what == "procurement":
             out["procurement_shares"] = made.shares
