@@ -126,6 +126,19 @@ def test_recipients_compare_the_rent_with_the_firms_profit_and_rd(mb_result, dat
     assert table.loc["manufacturing", "sources"] == "mb"
 
 
+def test_rent_as_a_share_of_a_profit_that_is_rarely_positive_is_not_shown(mb_result, data):
+    """Manufacturing with operating profit 400: NOPAT 400 x 0.75 = 300 = WACC 0.10 x invested
+    capital 3000, so its own economic profit is about 0 and positive in about half the draws
+    (inputs +-20 %): no ratio (Broadcom's 199 % came from 1 draw in 2000). With 800 it is
+    positive in every draw and shown."""
+    rows = [(e, m, 400.0 if (e, m) == ("manufacturing", "operating_income") else v)
+            for e, m, v in TWO_FIRMS]
+    table = rent_recipients(split_rents(mb_result, data, capital_rows(rows, 0.2)), data)
+    assert np.isnan(table.loc["manufacturing", "of_economic_profit_p50"])
+    table = rent_recipients(split_rents(mb_result, data, capital_rows(TWO_FIRMS, 0.2)), data)
+    assert table.loc["manufacturing", "of_economic_profit_p50"] > 0
+
+
 def test_markup_is_purchases_times_gross_margin(mb_result, data):
     amounts, rows = markup_draws(mb_result, data, capital=capital_rows(TWO_FIRMS))
     goods = (rows["supplier"] == "manufacturing").to_numpy()

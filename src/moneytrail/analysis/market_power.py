@@ -54,6 +54,10 @@ MEASURES = ("revenue", "operating_income", "income_tax_rate", "invested_capital"
 SHARES = ("income_tax_rate", "cost_of_capital", "gross_margin", "product_margin")
 PRODUCT_CATEGORIES = ("accelerators",)   # a product's price-cost margin (teardowns) applies
 TOP = 5                       # largest rent recipients shown
+# a recipient's rent is shown as a share of its own economic profit only when that profit is
+# positive in at least this share of the draws (else n/a: a ratio over the few draws where it
+# is positive, e.g. Broadcom's 199 % from 1 draw in 2000, says nothing)
+MIN_POSITIVE_PROFIT = 0.9
 PARTS = ("normal return", "economic profit (rent)",
          "capital not split (aggregate sectors, or no data)")
 
@@ -399,7 +403,8 @@ def rent_recipients(split: RentSplit, data: AnalysisData, top: int = TOP) -> pd.
     (plan currency) and its share of the spending; the plan's rent per year (the rent over
     the plan's spend years) as a share of the firm's annual economic profit (NOPAT - WACC x
     invested capital, from its filings) and of its R&D budget; NaN when the data lack the
-    figure or the firm's own economic profit is not positive (then a share is meaningless).
+    figure or the firm's own economic profit is not positive in at least MIN_POSITIVE_PROFIT of
+    the draws (then a share is meaningless).
     Amounts are converted to USD at the plan year's ECB rate (`AnalysisData.convert`)."""
     result = split.result
     plan = result.require_plan()
@@ -435,8 +440,9 @@ def rent_recipients(split: RentSplit, data: AnalysisData, top: int = TOP) -> pd.
             ic = None if revenue is None or per_revenue is None else per_revenue * revenue
         if oi is not None and tax is not None and ic is not None and entity in split.wacc:
             profit = oi * (1 - tax) - split.wacc[entity] * ic
-            profit_share = np.divide(annual, profit, out=np.full(result.draws, np.nan),
-                                     where=profit > 0)
+            if np.mean(profit > 0) >= MIN_POSITIVE_PROFIT:
+                profit_share = np.divide(annual, profit, out=np.full(result.draws, np.nan),
+                                         where=profit > 0)
         rd = draw("rd_expense")
         rd_share = np.full(result.draws, np.nan) if rd is None else np.divide(
             annual, rd, out=np.full(result.draws, np.nan), where=rd > 0)
