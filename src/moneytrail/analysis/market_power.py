@@ -304,7 +304,7 @@ def unsplit_firms(split: RentSplit) -> pd.DataFrame:
     rent, if any, is missing from the rent share, which is then a lower bound for it. Empty
     when every firm could be split."""
     basis = split.basis
-    names = [e for e, m in basis["method"].items() if str(m) == "not split (no data)"]
+    names = [str(e) for e, m in basis["method"].items() if str(m) == "not split (no data)"]
     columns = ["share_of_capital", "share_of_spending"]
     if not names:
         return pd.DataFrame(columns=columns, index=pd.Index([], name="entity"))
