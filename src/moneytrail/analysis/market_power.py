@@ -323,18 +323,20 @@ def unsplit_firms(split: RentSplit) -> pd.DataFrame:
 
 def unsplit_note(split: RentSplit, limit: int = 8) -> str:
     """One sentence naming the firms whose capital value added is not split for lack of data
-    and the share of the plan's capital value added they hold (the `limit` largest by name,
-    the rest counted); "" when there are none."""
+    and the share of the plan's capital value added they hold (the `limit` largest by name if
+    their share rounds to at least 0.1 %, the rest counted); "" when there are none."""
     frame = unsplit_firms(split)
     frame = frame[frame["share_of_capital"] > 0]
     if frame.empty:
         return ""
-    named = [f"{e} {100 * v:.1f} %" for e, v in frame["share_of_capital"].head(limit).items()]
+    shown = frame["share_of_capital"].head(limit)
+    shown = shown[shown >= 0.0005]          # named only where the share rounds to >= 0.1 %
+    named = [f"{e} {100 * v:.1f} %" for e, v in shown.items()]
     rest = len(frame) - len(named)
-    more = f" and {rest} more" if rest > 0 else ""
+    more = (f" and {rest} more" if named else f"{rest} firms below 0.1 % each") if rest else ""
     values, entities = split.by_entity(split.unsplit)
     capital = (split.normal + split.rent + split.unsplit).sum(axis=1)
-    columns = [entities.index(e) for e in frame.index]
+    columns = [entities.index(str(e)) for e in frame.index]
     total = 100 * float(np.median(np.divide(values[:, columns].sum(axis=1), capital,
                                             out=np.zeros_like(capital), where=capital != 0)))
     return (f"Not split for lack of data (firms, median share of the plan's capital value "
