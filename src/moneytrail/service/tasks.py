@@ -725,10 +725,13 @@ def market_power_tables(ws: Workspace, results: list[TraceResult], procurement: 
         return {}
     recipients, counterfactuals, note = [], [], ""
     unmet: list[str] = []
+    unsplit_notes: list[str] = []
     for result in results:
         frames = market_power_frames(ws, result, "market_power", procurement)
         recipients.append(pd.concat({result.label: frames["rent_recipients"]},
                                     names=["plan"]))
+        if unsplit := frames["market_power"].attrs.get("unsplit", ""):
+            unsplit_notes.append(f"{result.label}: {unsplit}")
         if "procurement" in frames:
             counterfactuals.append(pd.concat({result.label: frames["procurement"]},
                                              names=["plan"]))
@@ -740,7 +743,8 @@ def market_power_tables(ws: Workspace, results: list[TraceResult], procurement: 
         title="Largest recipients of economic profit (rent): amount, share of the plan, "
               "and the plan's rent a year as a share of the firm's own economic profit and "
               "R&D budget", currency=currency,
-        units=recipient_units(currency), note=MARKET_POWER_NOTE)}
+        units=recipient_units(currency),
+        note=" ".join([MARKET_POWER_NOTE, *unsplit_notes]))}
     if counterfactuals:
         frame = pd.concat(counterfactuals)
         if unmet:
@@ -776,6 +780,7 @@ def market_power_frames(ws: Workspace, result: TraceResult, what: str,
     if what == "market_power" or procurement not in (None, "default"):
         split = mp.split_rents(result, data)
         table = mp.rent_table(split)
+        unsplit = mp.unsplit_note(split)
         table["sources"] = [split.basis["sources"].get(label, "") if dim == "entity" else ""
                             for dim, label in table.index]
         table.attrs["rules_note"] = (
@@ -783,7 +788,8 @@ def market_power_frames(ws: Workspace, result: TraceResult, what: str,
             "chip designer and a US tech giant), so group rows do not add up to the total; "
             "owner-country and firm rows do. Economic profit = capital value added above "
             "WACC x invested capital; aggregate sectors are not split (docs/methods.md, "
-            "'Market power').")
+            "'Market power')." + (f" {unsplit}" if unsplit else ""))
+        table.attrs["unsplit"] = unsplit
         out["market_power"] = table
         out["rent_recipients"] = mp.rent_recipients(split, data)
         out["markups"] = mp.markup_table(result, data, capital=split.capital)
@@ -798,10 +804,10 @@ def market_power_frames(ws: Workspace, result: TraceResult, what: str,
             f"Rules: {rules.describe()}. The default cap is the data's single-supplier "
             "threshold (EU presumption of dominance); the EU preference weight "
             f"{rules.eu_weight:g} is an illustrative policy assumption, not an observed "
-            "figure. Rules bind on central market shares (a draw may exceed the cap by its "
-            "interval); aggregate sectors (e.g. EU construction) are not capped; supply "
-            "capacity is not modelled, so a small supplier may take much of the excess; see "
-            "docs/methods.md, 'Market power'.")
+            "figure. The cap holds in every draw (where a capped firm's interval reaches "
+            "above it, awards are fixed at the ruled shares); aggregate sectors (e.g. EU "
+            "construction) are not capped; supply capacity is not modelled, so a small "
+            "supplier may take much of the excess; see docs/methods.md, 'Market power'.")
         out["procurement"] = frame
         if what == "procurement":
             out["procurement_shares"] = made.shares
