@@ -78,7 +78,8 @@ def sum_weight(values: np.ndarray, weak: Iterable[bool]) -> np.ndarray:
     return _safe(values[:, mask].sum(axis=1), values.sum(axis=1))
 
 
-def ratio_weight(a: np.ndarray, weak_a: np.ndarray, b: np.ndarray, weak_b: np.ndarray
+def ratio_weight(a: np.ndarray, weak_a: np.ndarray | float, b: np.ndarray,
+                 weak_b: np.ndarray | float
                  ) -> np.ndarray:
     """Rule 2: weight of a/b from the amounts a, b (draws,) and their weights (draws,):
     (a w_a + b w_b) / (a + b), in magnitudes."""

@@ -648,10 +648,14 @@ def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
         verdict = str(first["verdict"])
         if verdict == "conditional" and "verdict_text" in rows.columns:   # issue 15
             verdict = f"conditional: {first['verdict_text']}"
+        from moneytrail.report.evidence import row_weight
+
         out.append({"id": cid, "text": str(first["text"]), "verdict": verdict,
+                    "weight": row_weight(first, "claim_"),       # evidence weight (issue 10)
                     "checks": [{"check": str(r["check"]), "figure": str(r["figure"]),
                                 "bound": str(r["bound"]), "verdict": str(r["check_verdict"]),
-                                "p_holds": in_unit(r["p_holds"], "probability")}
+                                "p_holds": in_unit(r["p_holds"], "probability"),
+                                "weight": row_weight(r)}
                                for r in rows.to_dict("records")],
                     "refs": ref_ranges([book.number(s) for s in dict.fromkeys(ids)])})
     return out, sources, ""
