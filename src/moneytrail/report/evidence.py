@@ -15,14 +15,14 @@ def _share(value: Any) -> float | None:
 
 
 def weight_text(p50: Any, p5: Any = None, p95: Any = None) -> str:
-    """"62 % (57-68 %)" from the median and 90 % interval of an evidence weight (shares 0-1);
+    """"62 % (57–68 %)" from the median and 90 % interval of an evidence weight (shares 0-1);
     the interval is left out when it is one value; "–" when the weight is not defined."""
     mid, low, high = _share(p50), _share(p5), _share(p95)
     if mid is None:
         return "–"
     text = f"{mid:.0%}".replace("%", " %")
     if low is not None and high is not None and round(low, 2) != round(high, 2):
-        text += f" ({low * 100:.0f}-{high * 100:.0f} %)"
+        text += f" ({low * 100:.0f}–{high * 100:.0f} %)"
     return text
 
 

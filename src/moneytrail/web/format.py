@@ -60,7 +60,7 @@ def verdict_label(verdict: Any) -> str:
 
 
 def evidence_weight(row: Any, prefix: str = "") -> str:
-    """An evidence weight in words ("62 % (57-68 %)"; "–" when undefined): a claims row's
+    """An evidence weight in words ("62 % (57–68 %)"; "–" when undefined): a claims row's
     `<prefix>assumption_or_weak_p50|p5|p95` (report.evidence) or a scorecard row's weight
     (`p50`, `p5`, `p95`)."""
     from moneytrail.report.evidence import row_weight, weight_text
