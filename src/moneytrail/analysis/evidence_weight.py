@@ -129,9 +129,14 @@ def purchase_weak(result: Any) -> np.ndarray:
     weaker of its spend row and market row, as in the trace)."""
     from moneytrail.engine.demand import demand_sampler
 
+    kept = result.memo("purchase_weak")
+    if kept is not None:
+        return np.asarray(kept)
     demand = demand_sampler(result.require_plan(), result.model)
-    return np.array([is_weak(LABELS[max(_rank(a), _rank(b))]) for a, b in
+    weak = np.array([is_weak(LABELS[max(_rank(a), _rank(b))]) for a, b in
                      zip(demand.reliability, demand.spend_reliability, strict=True)])
+    weak.flags.writeable = False
+    return np.asarray(result.memo("purchase_weak", weak))
 
 
 def _rank(label: Any) -> int:
