@@ -349,7 +349,7 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
                          for plan, stat in cast(list[tuple[str, str]], list(table.columns))},
                         index=table.index)
     flat.insert(0, "unit", [units.get(str(label), "share") for label in flat.index])
-    flat = pd.concat([flat, scorecard_evidence_rows(results, flat)])
+    flat = pd.concat([flat, scorecard_evidence_rows(results, flat, ws.analysis)])
     note = ("Export rules read on: " + ", ".join(f"{p} {d}" for p, d in dates.items())
             + " (a rule counts from the date its caps bind). The compute cost is the final "
             "training run's only (no experiments, data or staff). Economic profit (rent): "
@@ -364,27 +364,35 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
 EVIDENCE_ROW = "{}: evidence, on assumption or weak rows"
 
 
-def scorecard_evidence_rows(results: list[TraceResult], flat: pd.DataFrame) -> pd.DataFrame:
-    """Rows with the evidence weight of the scorecard metrics linear in value added (US big
-    tech share, EU value added, labour share) for traces that computed it: the share of the
-    metric resting on `assumption` or `weak` rows, mean and 90 % interval (empty when no
-    trace has evidence); columns as `flat`, the scorecard's table."""
-    from moneytrail.engine.evidence import SCORECARD
+def scorecard_evidence_rows(results: list[TraceResult], flat: pd.DataFrame,
+                            data: Any = None) -> pd.DataFrame:
+    """Rows with the evidence weight of every scorecard metric that has one, for traces that
+    computed it: the share of the metric resting on `assumption` or `weak` rows, mean and 90 %
+    interval (empty when no trace has evidence); columns as `flat`, the scorecard's table.
+    Metrics linear in value added read the trace's own split; the others follow the rules of
+    analysis.evidence_weight (docs/methods.md), computed per draw against `data`."""
+    from moneytrail.analysis.evidence_weight import scorecard_weights
+    from moneytrail.analysis.metrics import Evaluation
+    from moneytrail.analysis.stats import describe
 
     columns = flat.columns
     traced = [r for r in results if r.evidence_columns]
     if not traced:
         return flat.iloc[:0]
-    rows = pd.DataFrame(index=pd.Index([EVIDENCE_ROW.format(m) for m in SCORECARD],
+    weights = {r.label: scorecard_weights(Evaluation.of(r, data)) for r in traced}
+    metrics = [m for m in flat.index if any(m in w for w in weights.values())]
+    rows = pd.DataFrame(index=pd.Index([EVIDENCE_ROW.format(m) for m in metrics],
                                        name=flat.index.name), columns=columns, dtype=object)
     rows["unit"] = "share"
     for result in traced:
-        frame = result.evidence("scorecard").xs("scorecard", level="dimension")
-        for stat in ("mean", "p5", "p50", "p95"):
-            column = f"{result.label}_{stat}"
-            if column in rows.columns:
-                rows[column] = frame[f"assumption_or_weak_{stat}"].reindex(
-                    list(SCORECARD)).to_numpy()
+        for metric in metrics:
+            draws = weights[result.label].get(metric)
+            stats = describe(draws) if draws is not None \
+                else dict.fromkeys(("mean", "p5", "p50", "p95"), float("nan"))
+            for stat in ("mean", "p5", "p50", "p95"):
+                column = f"{result.label}_{stat}"
+                if column in rows.columns:
+                    rows.loc[EVIDENCE_ROW.format(metric), column] = stats[stat]
     return rows
 
 

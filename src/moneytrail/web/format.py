@@ -59,5 +59,18 @@ def verdict_label(verdict: Any) -> str:
                                                                         str(verdict))
 
 
+def evidence_weight(row: Any, prefix: str = "") -> str:
+    """An evidence weight in words ("62 % (57–68 %)"; "–" when undefined): a claims row's
+    `<prefix>assumption_or_weak_p50|p5|p95` (report.evidence) or a scorecard row's weight
+    (`p50`, `p5`, `p95`)."""
+    from moneytrail.report.evidence import row_weight, weight_text
+
+    if not isinstance(row, dict):
+        return "–"
+    if f"{prefix}assumption_or_weak_p50" not in row and "p50" in row:   # scorecard weight
+        return weight_text(row.get("p50"), row.get("p5"), row.get("p95"))
+    return row_weight(row, prefix)
+
+
 FILTERS = {"money": money, "percent": percent, "number": number, "safe_url": safe_url,
-           "verdict_label": verdict_label}
+           "verdict_label": verdict_label, "evidence_weight": evidence_weight}
