@@ -57,7 +57,8 @@ TOP = 5                       # largest rent recipients shown
 PARTS = ("normal return", "economic profit (rent)",
          "capital not split (aggregate sectors, or no data)")
 
-__all__ = ["RentSplit", "capital_table", "dominant_rent_share", "has_capital_data",
+__all__ = ["CapitalDraws", "RentSplit", "capital_draws", "capital_table", "dominant_rent_share",
+           "has_capital_data",
            "markup_draws", "markup_table", "rent_recipients", "rent_share", "rent_table",
            "split_rents"]
 
@@ -137,12 +138,14 @@ def measures_of(table: pd.DataFrame, entity: str, year: int) -> dict[str, pd.Ser
     """Each measure's row for `entity`: the given year, else the latest earlier year, else
     the earliest later one (fiscal years; the row says which year was used)."""
     rows = table[table["entity"] == entity]
+    measures, years = rows["measure"].to_numpy(), rows["year"].to_numpy()
     out = {}
-    for measure, group in rows.groupby("measure", sort=False):
-        years = group["year"].to_numpy()
-        earlier = years[years <= year]
-        pick = earlier.max() if earlier.size else years.min()
-        out[str(measure)] = group[group["year"] == pick].iloc[0]
+    for measure in dict.fromkeys(measures):          # in order of first appearance
+        mask = measures == measure
+        found = years[mask]
+        earlier = found[found <= year]
+        pick = earlier.max() if earlier.size else found.min()
+        out[str(measure)] = rows.iloc[int(np.flatnonzero(mask & (years == pick))[0])]
     return out
 
 
@@ -168,6 +171,7 @@ class RentSplit:
     basis: pd.DataFrame
     wacc: dict[str, np.ndarray]        # entity -> per-draw cost of capital drawn
     capital: pd.DataFrame              # the capital table the split read
+    drawn: CapitalDraws | None = None  # the capital inputs drawn (reusable by another split)
 
     @property
     def total(self) -> np.ndarray:
@@ -202,11 +206,86 @@ class RentSplit:
         return values @ dim.matrix, list(dim.labels)
 
 
+@dataclass(frozen=True, eq=False)
+class EntityCapital:
+    """One entity's capital inputs for the split, drawn per draw from stream "market_power"
+    (key: its model position and the measure): how its normal return is found (`method`), the
+    capital-table rows used, and the per-draw values (`values`: measure -> (draws,))."""
+
+    method: str
+    rows: list[pd.Series]
+    values: dict[str, np.ndarray]
+
+
+@dataclass(frozen=True, eq=False)
+class CapitalDraws:
+    """The capital inputs of every entity split for one model, seed and draw count (they do
+    not depend on the plan: a plan and the same plan under other procurement rules split their
+    rents with the same draws). `entities`: entity -> EntityCapital (None: an aggregate
+    sector, not split)."""
+
+    seed: int
+    draws: int
+    year: int
+    sectors: bool
+    entities: dict[str, EntityCapital | None]
+
+    def fits(self, result: TraceResult, year: int, sectors: bool) -> bool:
+        return (self.seed, self.draws, self.year, self.sectors) == \
+            (result.seed, result.draws, year, sectors)
+
+
+def capital_draws(result: TraceResult, table: pd.DataFrame, entities: list[str], year: int,
+                  *, sectors: bool = False) -> CapitalDraws:
+    """Draw the capital inputs of `entities` (see `split_rents`) for the model, seed and draw
+    count of `result`."""
+    index = result.model.index
+    draws = result.draws
+    stream = Stream(result.seed, STREAM)
+    kinds = result.model.entities.set_index("id")["kind"]
+    by_entity = {str(e): rows for e, rows in table.groupby("entity", sort=False)}
+    empty = table.iloc[:0]
+    out: dict[str, EntityCapital | None] = {}
+    for entity in entities:
+        k = index[entity]
+        if kinds.get(entity, "firm") == "sector" and not sectors:
+            out[entity] = None
+            continue
+        measures = measures_of(by_entity.get(entity, empty), entity, year)
+
+        def draw(measure: str, lower: float = 0.0, k: int = k,
+                 measures: dict[str, pd.Series] = measures) -> np.ndarray:
+            return draw_interval(_bounds(measures[measure]),
+                                 stream.at(k, MEASURES.index(measure)), draws, lower=lower)
+
+        method, used = "not split (no data)", []
+        values: dict[str, np.ndarray] = {}
+        if "cost_of_capital" in measures:
+            returns = [m for m in ("roic", "return_on_capital") if m in measures]
+            if "invested_capital_per_revenue" in measures:   # preferred: no FX in the ratio
+                method = "wacc x invested capital per revenue"
+                used = ["cost_of_capital", "invested_capital_per_revenue"]
+            elif {"revenue", "invested_capital"} <= set(measures):
+                method = "wacc x invested capital / revenue"
+                used = ["cost_of_capital", "invested_capital", "revenue"]
+            elif returns:
+                method = f"wacc / {returns[0]} x capital value added"
+                used = ["cost_of_capital", returns[0]]
+            for measure in used:
+                values[measure] = draw(measure, lower=1e-6 if measure in returns else 0.0)
+        out[entity] = EntityCapital(method=method, rows=[measures[m] for m in used],
+                                    values=values)
+    return CapitalDraws(seed=result.seed, draws=draws, year=year, sectors=sectors,
+                        entities=out)
+
+
 def split_rents(result: TraceResult, data: AnalysisData, capital: pd.DataFrame | None = None,
-                *, sectors: bool = False) -> RentSplit:
+                *, sectors: bool = False, drawn: CapitalDraws | None = None) -> RentSplit:
     """Split every firm's capital value added in each draw of a traced plan (per-draw values
     kept) into normal return and economic profit; see the module docstring. `capital` is the
-    capital table (default: the package's, `capital_table(data)`).
+    capital table (default: the package's, `capital_table(data)`). `drawn`: capital inputs
+    already drawn for the same model, seed, draws and year (`capital_draws`, e.g. those of
+    another split, `RentSplit.drawn`); entities it lacks are drawn here.
 
     Aggregate sectors (entity kind `sector`: the rest of the world, other services,
     construction, electricity ...) are not split unless `sectors=True`: their capital value
@@ -214,7 +293,8 @@ def split_rents(result: TraceResult, data: AnalysisData, capital: pd.DataFrame |
     self-employed included), not NOPAT, so the rest would count capital consumption as rent
     (an upper bound at best).
 
-    Raises DataPackageError when the package has no capital table.
+    Raises DataPackageError when the package has no capital table; ValueError when `drawn`
+    is of another seed, draw count, year or sector rule.
     """
     from moneytrail.engine.output import entity_output
 
@@ -230,55 +310,44 @@ def split_rents(result: TraceResult, data: AnalysisData, capital: pd.DataFrame |
     normal = np.zeros_like(flows)
     unsplit = np.where(is_capital[None, :], flows, 0.0)
     static = result.model.flows["weight"].to_numpy(float)
-    stream = Stream(result.seed, STREAM)
-    kinds = result.model.entities.set_index("id")["kind"]
+    entities = list(dict.fromkeys(labels.loc[is_capital, "entity"]))
+    if drawn is not None and not drawn.fits(result, year, sectors):
+        raise ValueError("capital draws of another seed, draw count, year or sector rule")
+    missing = [e for e in entities if drawn is None or e not in drawn.entities]
+    more = capital_draws(result, table, missing, year, sectors=sectors)
+    found = {**(drawn.entities if drawn is not None else {}), **more.entities}
     rows, waccs = [], {}
-    for entity in dict.fromkeys(labels.loc[is_capital, "entity"]):
+    for entity in entities:
         k = index[entity]
-        if kinds.get(entity, "firm") == "sector" and not sectors:
+        inputs = found[entity]
+        if inputs is None:
             rows.append({"entity": entity, "method": "not split (aggregate sector: gross "
                          "operating surplus)", "years": "", "reliability": "", "sources": ""})
             continue
         columns = np.flatnonzero(is_capital & (entity_of == k))
         capital_va = flows[:, columns].sum(axis=1)
-        measures = measures_of(table, entity, year)
-
-        def draw(measure: str, lower: float = 0.0, k: int = k,
-                 measures: dict[str, pd.Series] = measures) -> np.ndarray:
-            return draw_interval(_bounds(measures[measure]),
-                                 stream.at(k, MEASURES.index(measure)), draws, lower=lower)
-
-        method, used = "not split (no data)", []
+        method, value = inputs.method, inputs.values
         entity_normal = None
-        if "cost_of_capital" in measures:
-            wacc = draw("cost_of_capital")
-            returns = [m for m in ("roic", "return_on_capital") if m in measures]
-            if "invested_capital_per_revenue" in measures:   # preferred: no FX in the ratio
-                entity_normal = wacc * draw("invested_capital_per_revenue") * output[:, k]
-                method = "wacc x invested capital per revenue"
-                used = ["cost_of_capital", "invested_capital_per_revenue"]
-            elif {"revenue", "invested_capital"} <= set(measures):
-                revenue = draw("revenue")
-                ratio = np.divide(draw("invested_capital"), revenue,
-                                  out=np.zeros(draws), where=revenue > 0)
-                entity_normal = wacc * ratio * output[:, k]
-                method = "wacc x invested capital / revenue"
-                used = ["cost_of_capital", "invested_capital", "revenue"]
-            elif returns:
-                roic = draw(returns[0], lower=1e-6)
-                entity_normal = capital_va * wacc / roic
-                method = f"wacc / {returns[0]} x capital value added"
-                used = ["cost_of_capital", returns[0]]
-            if entity_normal is not None:
-                waccs[entity] = wacc
+        if method == "wacc x invested capital per revenue":
+            entity_normal = value["cost_of_capital"] * value["invested_capital_per_revenue"] \
+                * output[:, k]
+        elif method == "wacc x invested capital / revenue":
+            revenue = value["revenue"]
+            ratio = np.divide(value["invested_capital"], revenue, out=np.zeros(draws),
+                              where=revenue > 0)
+            entity_normal = value["cost_of_capital"] * ratio * output[:, k]
+        elif method.startswith("wacc / "):
+            roic = value[method.split()[2]]
+            entity_normal = capital_va * value["cost_of_capital"] / roic
         if entity_normal is not None:
+            waccs[entity] = value["cost_of_capital"]
             weights = static[columns] / static[columns].sum()
             part = np.divide(flows[:, columns], capital_va[:, None],
                              out=np.broadcast_to(weights, (draws, columns.size)).copy(),
                              where=capital_va[:, None] != 0)
             normal[:, columns] = entity_normal[:, None] * part
             unsplit[:, columns] = 0.0
-        picked = [measures[m] for m in used]
+        picked = inputs.rows
         rows.append({"entity": entity, "method": method,
                      "years": ";".join(sorted({str(r["year"]) for r in picked})),
                      "reliability": ";".join(dict.fromkeys(str(r["reliability"])
@@ -289,16 +358,21 @@ def split_rents(result: TraceResult, data: AnalysisData, capital: pd.DataFrame |
     return RentSplit(result=result, normal=normal, rent=rent, unsplit=unsplit, capital=table,
                      basis=pd.DataFrame(rows).set_index("entity") if rows else
                      pd.DataFrame(columns=["method", "years", "reliability", "sources"]),
-                     wacc=waccs)
+                     wacc=waccs, drawn=CapitalDraws(seed=result.seed, draws=draws, year=year,
+                                                    sectors=sectors, entities=found))
 
 
 # -- metrics -------------------------------------------------------------------------------
-def rent_share(result: TraceResult, data: AnalysisData) -> np.ndarray:
-    """(draws,) share of the plan's spending ending as economic profit; NaN in every draw when
-    the data package has no capital table."""
-    if not has_capital_data(data):
-        return np.full(result.draws, np.nan)
-    return split_rents(result, data).share()
+def rent_share(result: TraceResult, data: AnalysisData, split: RentSplit | None = None
+               ) -> np.ndarray:
+    """(draws,) share of the plan's spending ending as economic profit (from `split`, the
+    trace's rent split, when given); NaN in every draw when the data package has no capital
+    table."""
+    if split is None:
+        if not has_capital_data(data):
+            return np.full(result.draws, np.nan)
+        split = split_rents(result, data)
+    return split.share()
 
 
 def dominant_rent_share(result: TraceResult, data: AnalysisData,

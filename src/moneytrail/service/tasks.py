@@ -769,12 +769,15 @@ def market_power_frames(ws: Workspace, result: TraceResult, what: str,
     owner country, group and firm), `rent_recipients`, `markups`; with what="procurement"
     or given rules, `procurement` (the plan under the rules, `procurement_shares` too)."""
     from moneytrail.analysis import market_power as mp
+    from moneytrail.analysis.metrics import Evaluation
     from moneytrail.analysis.procurement import COLUMNS, counterfactual, jobs_metrics
 
     data = ws.analysis
     out: dict[str, pd.DataFrame] = {}
     if what == "market_power" or procurement not in (None, "default"):
-        split = mp.split_rents(result, data)
+        split = Evaluation.of(result, data).rents()     # once per trace (scorecard too)
+        if split is None:
+            split = mp.split_rents(result, data)        # the clear error: no capital table
         table = mp.rent_table(split)
         table["sources"] = [split.basis["sources"].get(label, "") if dim == "entity" else ""
                             for dim, label in table.index]
