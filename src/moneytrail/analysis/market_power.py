@@ -57,10 +57,9 @@ TOP = 5                       # largest rent recipients shown
 PARTS = ("normal return", "economic profit (rent)",
          "capital not split (aggregate sectors, or no data)")
 
-__all__ = ["CapitalDraws", "RentSplit", "capital_draws", "capital_table", "dominant_rent_share",
-           "has_capital_data",
-           "markup_draws", "markup_table", "rent_recipients", "rent_share", "rent_table",
-           "split_rents"]
+__all__ = ["CapitalDraws", "Markups", "RentSplit", "capital_draws", "capital_table",
+           "dominant_rent_share", "has_capital_data", "markup_draws", "markup_table", "markups",
+           "rent_recipients", "rent_share", "rent_table", "split_rents"]
 
 
 # -- data ----------------------------------------------------------------------------------
@@ -484,14 +483,27 @@ def rent_recipients(split: RentSplit, data: AnalysisData, top: int = TOP) -> pd.
     return pd.DataFrame(rows, columns=columns).set_index("entity")
 
 
-def markup_draws(result: TraceResult, data: AnalysisData, purchases: Purchases | None = None,
-                 capital: pd.DataFrame | None = None) -> tuple[np.ndarray, pd.DataFrame]:
-    """Per draw and purchases row (draws, rows): the amount paid above the supplier's cost
-    (purchase x margin), for suppliers with a sourced margin (other rows 0); with the rows
-    (category, supplier, margin interval, which margin, fiscal year, sources). The margin is
-    the product's price-cost margin (`product_margin`, teardown cost vs price) for
-    accelerators where the data have one, else the firm's gross margin (price over cost of
-    goods sold, company-wide)."""
+@dataclass(frozen=True, eq=False)
+class Markups:
+    """A trace's markups (`markups`): `amounts` (draws, purchases rows) paid above the
+    supplier's cost, `rows` the purchases rows with their margin (see `markup_draws`), and
+    `margins` the per-draw margins drawn ((supplier, measure) -> (draws,); they do not depend
+    on the plan, so another trace of the same model, seed and draws can reuse them)."""
+
+    amounts: np.ndarray
+    rows: pd.DataFrame
+    margins: dict[tuple[str, str], np.ndarray]
+    seed: int
+    draws: int
+
+
+def markups(result: TraceResult, data: AnalysisData, purchases: Purchases | None = None,
+            capital: pd.DataFrame | None = None, drawn: Markups | None = None) -> Markups:
+    """The markups of a traced plan (see `markup_draws`); margins already in `drawn` (the
+    markups of another trace of the same model, seed and draws) are reused, not redrawn.
+    ValueError when `drawn` is of another seed or draw count."""
+    if drawn is not None and (drawn.seed, drawn.draws) != (result.seed, result.draws):
+        raise ValueError("margins of another seed or draw count")
     purchases = purchases if purchases is not None else plan_purchases(result)
     plan = result.require_plan()
     table = capital if capital is not None else (
@@ -512,37 +524,58 @@ def markup_draws(result: TraceResult, data: AnalysisData, purchases: Purchases |
             info.append((np.nan, np.nan, np.nan, "", "", ""))
             continue
         if (supplier, kind) not in margins:
-            margins[supplier, kind] = draw_interval(_bounds(row), stream.at(
-                index[supplier], MEASURES.index(kind)), result.draws, lower=0.0, upper=1.0)
+            margins[supplier, kind] = drawn.margins[supplier, kind] \
+                if drawn is not None and (supplier, kind) in drawn.margins else \
+                draw_interval(_bounds(row), stream.at(index[supplier], MEASURES.index(kind)),
+                              result.draws, lower=0.0, upper=1.0)
         out[:, r] = purchases.amounts[:, r] * margins[supplier, kind]
         info.append((*_bounds(row), kind, str(row["year"]), str(row["sources"])))
     rows[["margin_low", "margin_central", "margin_high", "margin", "fiscal_year",
           "sources"]] = pd.DataFrame(info, index=rows.index)
-    return out, rows
+    return Markups(amounts=out, rows=rows, margins=margins, seed=result.seed,
+                   draws=result.draws)
 
 
-def markup_share(result: TraceResult, data: AnalysisData, purchases: Purchases | None = None
-                 ) -> np.ndarray:
+def markup_draws(result: TraceResult, data: AnalysisData, purchases: Purchases | None = None,
+                 capital: pd.DataFrame | None = None) -> tuple[np.ndarray, pd.DataFrame]:
+    """Per draw and purchases row (draws, rows): the amount paid above the supplier's cost
+    (purchase x margin), for suppliers with a sourced margin (other rows 0); with the rows
+    (category, supplier, margin interval, which margin, fiscal year, sources). The margin is
+    the product's price-cost margin (`product_margin`, teardown cost vs price) for
+    accelerators where the data have one, else the firm's gross margin (price over cost of
+    goods sold, company-wide)."""
+    found = markups(result, data, purchases, capital)
+    return found.amounts, found.rows
+
+
+def markup_share(result: TraceResult, data: AnalysisData, purchases: Purchases | None = None,
+                 found: Markups | None = None) -> np.ndarray:
     """(draws,) share of the plan's spending paid above its suppliers' cost of goods sold,
     where a gross margin is sourced (NaN without a capital table or when no supplier has
-    one)."""
-    if not has_capital_data(data):
-        return np.full(result.draws, np.nan)
-    amounts, rows = markup_draws(result, data, purchases)
+    one). `found`: the trace's markups, when already computed."""
+    if found is None:
+        if not has_capital_data(data):
+            return np.full(result.draws, np.nan)
+        found = markups(result, data, purchases)
+    amounts, rows = found.amounts, found.rows
     if rows["margin_central"].isna().all():
         return np.full(result.draws, np.nan)      # no gross margin sourced for any supplier
     return amounts.sum(axis=1) / result.draw_totals
 
 
 def markup_table(result: TraceResult, data: AnalysisData, purchases: Purchases | None = None,
-                 capital: pd.DataFrame | None = None) -> pd.DataFrame:
+                 capital: pd.DataFrame | None = None, found: Markups | None = None
+                 ) -> pd.DataFrame:
     """Rows (category, supplier) with a sourced margin (see `markup_draws`): which margin and
     its central value, the price over cost (1 / (1 - margin)), the amount paid above that
     cost (plan currency) and its share of the spending (mean / p5 / p50 / p95); for
-    accelerators, the reference accelerator's implied cost per unit (USD)."""
+    accelerators, the reference accelerator's implied cost per unit (USD). `found`: the
+    trace's markups, when already computed."""
     from moneytrail.analysis.hardware import reference_accelerator
 
-    amounts, rows = markup_draws(result, data, purchases, capital)
+    if found is None:
+        found = markups(result, data, purchases, capital)
+    amounts, rows = found.amounts, found.rows
     plan = result.require_plan()
     out = []
     for r, row in rows.iterrows():

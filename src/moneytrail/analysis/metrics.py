@@ -28,10 +28,12 @@ from moneytrail.analysis.dependency import (
 from moneytrail.analysis.efficiency import efficiency_draws
 from moneytrail.analysis.lifecycle import hardware_value, lifecycle_draws
 from moneytrail.analysis.market_power import (
+    Markups,
     RentSplit,
     dominant_rent_share,
     has_capital_data,
     markup_share,
+    markups,
     rent_share,
     split_rents,
 )
@@ -99,6 +101,21 @@ class Evaluation:
                 empty_totals(self.result.draws) if found is None else
                 draw_totals(self.result, *found, per_eur_million(self.result, self.data)))
         return self._footprints[name]
+
+    def markups_given(self, found: Markups) -> None:
+        """Use markups of this trace already computed (e.g. with another trace's margins:
+        analysis.market_power.markups with `drawn`)."""
+        self._derived["markups"] = found
+
+    def markups(self) -> Markups | None:
+        """The trace's markups over its suppliers' cost (analysis.market_power.markups, from
+        the capital table of its rent split), made once per evaluation; None when the data
+        package has no capital table."""
+        if "markups" not in self._derived:
+            split = self.rents()
+            self._derived["markups"] = None if split is None else markups(
+                self.result, self.data, self.purchases, split.capital)
+        return self._derived["markups"]
 
     def rents_given(self, split: RentSplit) -> None:
         """Use a rent split of this trace already made (e.g. from another trace's capital
@@ -205,7 +222,7 @@ class Evaluation:
             "rent_share": lambda: rent_share(result, data, self.rents()),
             "dominant_rent_share": lambda: dominant_rent_share(result, data, threshold,
                                                                self.rents()),
-            "markup_share": lambda: markup_share(result, data, purchases),
+            "markup_share": lambda: markup_share(result, data, purchases, self.markups()),
         }
 
     def _mask(self, where: str, field_name: str, group: str | None, country: str | None,

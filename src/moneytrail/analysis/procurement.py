@@ -206,9 +206,9 @@ def counterfactual(result: TraceResult, data: AnalysisData, rules: ProcurementRu
     """Trace the plan of `result` again under `rules` and compare the METRICS (and `extra`
     metrics: label -> (per-draw function of a trace's analysis.metrics.Evaluation, unit), e.g.
     `jobs_metrics`) per draw. The plan's metrics come from its evaluation (computed once per
-    trace); the ruled trace's rents are split with the plan's capital draws (the same draws:
-    they do not depend on the plan)."""
-    from moneytrail.analysis.market_power import split_rents
+    trace); the ruled trace's rents and markups reuse the plan's capital and margin draws (the
+    same draws: they do not depend on the plan)."""
+    from moneytrail.analysis.market_power import markups, split_rents
     from moneytrail.analysis.metrics import Evaluation
     from moneytrail.engine.trace import trace
 
@@ -220,6 +220,10 @@ def counterfactual(result: TraceResult, data: AnalysisData, rules: ProcurementRu
     split = evaluations[0].rents()
     if split is not None:
         evaluations[1].rents_given(split_rents(ruled, data, split.capital, drawn=split.drawn))
+        found = evaluations[0].markups()
+        if found is not None:
+            evaluations[1].markups_given(markups(ruled, data, evaluations[1].purchases,
+                                                 split.capital, drawn=found))
     rows = {}
     for label, metric, unit in METRICS:
         name, _, owner = metric.partition(":")     # value_added_share:<owner country>

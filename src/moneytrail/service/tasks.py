@@ -775,7 +775,8 @@ def market_power_frames(ws: Workspace, result: TraceResult, what: str,
     data = ws.analysis
     out: dict[str, pd.DataFrame] = {}
     if what == "market_power" or procurement not in (None, "default"):
-        split = Evaluation.of(result, data).rents()     # once per trace (scorecard too)
+        evaluation = Evaluation.of(result, data)        # once per trace (scorecard too)
+        split = evaluation.rents()
         if split is None:
             split = mp.split_rents(result, data)        # the clear error: no capital table
         table = mp.rent_table(split)
@@ -789,7 +790,8 @@ def market_power_frames(ws: Workspace, result: TraceResult, what: str,
             "'Market power').")
         out["market_power"] = table
         out["rent_recipients"] = mp.rent_recipients(split, data)
-        out["markups"] = mp.markup_table(result, data, capital=split.capital)
+        out["markups"] = mp.markup_table(result, data, capital=split.capital,
+                                         found=evaluation.markups())
     if what == "procurement" or procurement not in (None, "default"):
         rules = default_procurement(ws) if procurement in (None, "default") else procurement
         made = counterfactual(result, data, rules, jobs_metrics(data))
