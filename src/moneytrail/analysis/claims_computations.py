@@ -91,9 +91,30 @@ class Context:
     chain: ValueChain | None = None
     model: Callable[[int], IOModel] = _no_model
     labels: pd.Series | None = None     # source id -> reliability (evidence weight)
+    # the plans traced for this check of the claims (plan content -> trace): checks of the same
+    # plan share one trace (the trace's draws do not depend on the check's key) and, through
+    # analysis.metrics.Evaluation, its rent split, markups, jobs and CO2
+    traces: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def at(self, *key: int) -> Context:
         return replace(self, key=tuple(key))
+
+    def traced(self, plan: Any) -> Any:
+        """The plan traced with this check's draws and seed (per-draw values and the evidence
+        weight kept), once per plan content."""
+        import moneytrail as mt
+
+        key = plan.model_dump_json()
+        if key not in self.traces:
+            self.traces[key] = mt.trace(plan, self.model(plan.year), draws=self.draws,
+                                        seed=self.seed, keep_draws=True, evidence=True)
+        return self.traces[key]
+
+    def evaluation(self, result: Any) -> Any:
+        """The analysis.metrics.Evaluation of a trace against this check's data (made once)."""
+        from moneytrail.analysis.metrics import Evaluation
+
+        return Evaluation.of(result, self.data)
 
     def stream(self, side: int, item: int = 0) -> Stream:
         """The stream of one input of one check: stream "claims", key (claim, check, side,
@@ -123,14 +144,6 @@ def _label(ctx: Context, row: pd.Series) -> str:
 
 def _flag(ctx: Context, row: pd.Series) -> float:
     return float(is_weak(_label(ctx, row)))
-
-
-def _traced(ctx: Context, plan: Any, model: IOModel) -> Any:
-    """A plan traced for a check: per-draw values and the evidence weight kept."""
-    import moneytrail as mt
-
-    return mt.trace(plan, model, draws=ctx.draws, seed=ctx.seed, keep_draws=True,
-                    evidence=True)
 
 
 def _split(cell: str) -> list[str]:
@@ -267,7 +280,7 @@ def trace_share(ctx: Context, args: TraceShareArgs, where: Where) -> Figure:
     plan = _plan(args, where)
     model = ctx.model(plan.year)
     picked = _picked(model.entities, args, where)
-    result = _traced(ctx, plan, model)
+    result = ctx.traced(plan)
     if args.basis == "first_invoice":
         idx = [model.index[e] for e in picked]
         value = result.demand[:, idx].sum(axis=1) / result.demand.sum(axis=1)
@@ -348,12 +361,14 @@ def trace_rent(ctx: Context, args: RentArgs, where: Where) -> Figure:
     if not mp.has_capital_data(ctx.data):
         raise where.error("the data package has no capital table (valuechain/capital.csv), "
                           "needed for economic profit", "measure", args.measure)
-    result = _traced(ctx, plan, ctx.model(plan.year))
-    split = mp.split_rents(result, ctx.data)
+    result = ctx.traced(plan)
+    evaluation = ctx.evaluation(result)
+    split = evaluation.rents()
     sources = [plan.budget.source] if plan.budget.source else []
     if args.measure == "markup_share":
-        value = mp.markup_share(result, ctx.data)
-        _, rows = mp.markup_draws(result, ctx.data, capital=split.capital)
+        found = evaluation.markups()
+        value = mp.markup_share(result, ctx.data, found=found)
+        rows = found.rows
         sources += [s for cell in rows["sources"].dropna() for s in _split(cell)]
         what = "paid above suppliers' cost of goods"
     else:
@@ -395,8 +410,9 @@ def trace_jobs(ctx: Context, args: TraceJobsArgs, where: Where) -> Figure:
     if not len(tables.compensation):
         raise where.error("the data package has no compensation per FTE "
                           "(macro/compensation.csv)", "scenario", plan.id)
-    result = _traced(ctx, plan, model)
-    jobs = plan_jobs(result, tables, ctx.data.money)
+    result = ctx.traced(plan)
+    found = ctx.evaluation(result).jobs() if model.cost_parameters is not None else None
+    jobs = found[0] if found is not None else plan_jobs(result, tables, ctx.data.money)
     assert jobs.fte.per_draw is not None
     if args.part == "all":
         labels, values = jobs.fte.labels["country"], jobs.fte.per_draw["country"]
@@ -428,10 +444,11 @@ def embodied_share(ctx: Context, args: EmbodiedShareArgs, where: Where) -> Figur
     from moneytrail.data.footprints import footprint_tables
 
     plan = _plan(args, where)
-    model = ctx.model(plan.year)
-    result = _traced(ctx, plan, model)
-    operational = lifecycle_draws(result, ctx.data)["co2_tonnes"]
-    found = embodied_co2(result, ctx.data, operational)
+    result = ctx.traced(plan)
+    evaluation = ctx.evaluation(result)
+    operational = lifecycle_draws(result, ctx.data, evaluation.purchases)["co2_tonnes"]
+    found = embodied_co2(result, ctx.data, operational,
+                         evaluation.footprint("co2_embodied_tonnes"))
     if not found:
         raise where.error("the data package has no supply-chain CO2 intensities "
                           "(valuechain/satellites.csv, co2e_scope12)", "scenario", plan.id)

@@ -107,6 +107,27 @@ def jobs_account(result: Any, tables: FootprintTables, money: Any) -> JobsAccoun
                        uncovered=uncovered, compensation=picked)
 
 
+def labour_fte(result: Any, tables: FootprintTables, money: Any
+               ) -> tuple[np.ndarray, tuple[str, ...]]:
+    """FTE per draw of each labour flow with a compensation figure, (draws, rows), and each
+    row's country, from the trace's kept per-draw labour value added: flow / (compensation per
+    FTE x FX), the compensation drawn from stream `jobs` block by block exactly as the replay
+    of `plan_jobs` draws it. The same FTE as `plan_jobs` (equal up to rounding: the row
+    formula is applied to the kept flows instead of w x per draw), without replaying the
+    draws; no tiers, parts or cross-check. Needs the trace's per-draw values."""
+    from moneytrail.engine.streams import draw_blocks
+
+    account = jobs_account(result, tables, money).account
+    flows = result.flows
+    out = np.broadcast_to(account.coefficient, (flows.shape[0], account.coefficient.size)).copy()
+    has = account.param >= 0
+    if account.parameters is not None and has.any():
+        values = draw_blocks(result.seed, account.stream, result.draws,
+                             account.parameters.draw, account.key)
+        out[:, has] *= values[:, account.param[has]] ** account.power
+    return out * flows[:, account.flow], account.country
+
+
 def duration_parts(result: Any) -> tuple[tuple[str, ...], np.ndarray | None]:
     """Part names and (parts, purchase rows) masks: temporary vs lasting spending."""
     plan = result.require_plan()
@@ -201,36 +222,51 @@ def source_ids(frame: pd.DataFrame) -> list[str]:
                    if s.strip()})
 
 
+FOOTPRINT_TOTALS = ("jobs_fte", "jobs_per_eur_million", "co2_embodied_tonnes",
+                    "co2_embodied_per_eur_million")
+
+
+def empty_totals(draws: int) -> dict[str, np.ndarray]:
+    """The footprint_draws dictionary without data: NaN in every draw."""
+    return {name: np.full(draws, np.nan) for name in FOOTPRINT_TOTALS}
+
+
+def per_eur_million(result: Any, data: Any) -> float:
+    """Millions of EUR the plan spends (its currency converted at its price year, nominal)."""
+    plan = result.require_plan()
+    return plan.total * fx_factor(data.money, plan.currency, int(plan.price_year or plan.year),
+                                  "EUR") / 1e6
+
+
+def footprints_of(result: Any, data: Any) -> tuple[Jobs, SupplyChainFootprint | None] | None:
+    """Jobs and supply-chain CO2 of a traced plan (`plan_footprints`, one replay of its draws)
+    against the package of `data` (AnalysisData: package and FX); None when the model has no
+    firm-level cost structures or the package no compensation per FTE."""
+    from moneytrail.data.footprints import footprint_tables
+
+    if result.model.cost_parameters is None:
+        return None
+    tables = footprint_tables(data.package)
+    if not len(tables.compensation):
+        return None
+    return plan_footprints(result, tables, data.money)
+
+
 def footprint_draws(result: Any, data: Any) -> dict[str, np.ndarray]:
     """Per-draw totals for the scorecard and lifecycle (the trace must keep its draws):
     `jobs_fte`, `jobs_per_eur_million`, `co2_embodied_tonnes` and
     `co2_embodied_per_eur_million`; NaN where the data package has no figures. `data` is the
     package's AnalysisData (its package and FX)."""
-    from moneytrail.data.footprints import footprint_tables
-
-    n = result.draws
-    empty = {name: np.full(n, np.nan) for name in
-             ("jobs_fte", "jobs_per_eur_million", "co2_embodied_tonnes",
-              "co2_embodied_per_eur_million")}
-    if result.model.cost_parameters is None:
-        return empty
-    tables = footprint_tables(data.package)
-    if not len(tables.compensation):
-        return empty
-    jobs, co2 = plan_footprints(result, tables, data.money)
-    plan = result.require_plan()
-    eur_m = plan.total * fx_factor(data.money, plan.currency, int(plan.price_year or plan.year),
-                                   "EUR") / 1e6
-    return draw_totals(result, jobs, co2, eur_m)
+    found = footprints_of(result, data)
+    if found is None:
+        return empty_totals(result.draws)
+    return draw_totals(result, *found, per_eur_million(result, data))
 
 
 def draw_totals(result: Any, jobs: Jobs, co2: SupplyChainFootprint | None, eur_m: float
                 ) -> dict[str, np.ndarray]:
     """The footprint_draws dictionary from computed jobs and CO2 (per-draw values kept)."""
-    n = result.draws
-    out = {name: np.full(n, np.nan) for name in
-           ("jobs_fte", "jobs_per_eur_million", "co2_embodied_tonnes",
-            "co2_embodied_per_eur_million")}
+    out = empty_totals(result.draws)
     if jobs.fte.per_draw is not None:
         out["jobs_fte"] = jobs.fte.per_draw["total"][:, 0]
         out["jobs_per_eur_million"] = out["jobs_fte"] / eur_m

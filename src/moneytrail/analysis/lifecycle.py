@@ -93,14 +93,16 @@ def lifecycle_draws(result: TraceResult, data: AnalysisData,
             "tco": result.total + cost - value["residual_value"]}
 
 
-def embodied_co2(result: TraceResult, data: AnalysisData, operational: np.ndarray
-                 ) -> dict[str, np.ndarray]:
+def embodied_co2(result: TraceResult, data: AnalysisData, operational: np.ndarray,
+                 embodied: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Embodied CO2 of the plan's supply chain (scope 1+2 of every firm the money reaches,
     analysis.jobs.footprint_draws, from valuechain/satellites.csv) and its share of embodied +
-    operational CO2, per draw; no rows when the data package has no intensities."""
+    operational CO2, per draw; no rows when the data package has no intensities. `embodied`:
+    the per-draw embodied CO2 when already computed (footprint_draws' co2_embodied_tonnes)."""
     from moneytrail.analysis.jobs import footprint_draws
 
-    embodied = footprint_draws(result, data)["co2_embodied_tonnes"]
+    if embodied is None:
+        embodied = footprint_draws(result, data)["co2_embodied_tonnes"]
     if np.all(np.isnan(embodied)):
         return {}
     total = embodied + operational

@@ -61,9 +61,10 @@ MIN_POSITIVE_PROFIT = 0.9
 PARTS = ("normal return", "economic profit (rent)",
          "capital not split (aggregate sectors, or no data)")
 
-__all__ = ["RentSplit", "capital_table", "dominant_rent_share", "has_capital_data",
-           "markup_draws", "markup_table", "rent_recipients", "rent_share", "rent_table",
-           "split_rents", "unsplit_firms", "unsplit_note"]
+__all__ = ["CapitalDraws", "Markups", "RentSplit", "capital_draws", "capital_table",
+           "dominant_rent_share", "has_capital_data", "markup_draws", "markup_table", "markups",
+           "rent_recipients", "rent_share", "rent_table", "split_rents", "unsplit_firms",
+           "unsplit_note"]
 
 
 # -- data ----------------------------------------------------------------------------------
@@ -141,12 +142,14 @@ def measures_of(table: pd.DataFrame, entity: str, year: int) -> dict[str, pd.Ser
     """Each measure's row for `entity`: the given year, else the latest earlier year, else
     the earliest later one (fiscal years; the row says which year was used)."""
     rows = table[table["entity"] == entity]
+    measures, years = rows["measure"].to_numpy(), rows["year"].to_numpy()
     out = {}
-    for measure, group in rows.groupby("measure", sort=False):
-        years = group["year"].to_numpy()
-        earlier = years[years <= year]
-        pick = earlier.max() if earlier.size else years.min()
-        out[str(measure)] = group[group["year"] == pick].iloc[0]
+    for measure in dict.fromkeys(measures):          # in order of first appearance
+        mask = measures == measure
+        found = years[mask]
+        earlier = found[found <= year]
+        pick = earlier.max() if earlier.size else found.min()
+        out[str(measure)] = rows.iloc[int(np.flatnonzero(mask & (years == pick))[0])]
     return out
 
 
@@ -172,6 +175,7 @@ class RentSplit:
     basis: pd.DataFrame
     wacc: dict[str, np.ndarray]        # entity -> per-draw cost of capital drawn
     capital: pd.DataFrame              # the capital table the split read
+    drawn: CapitalDraws | None = None  # the capital inputs drawn (reusable by another split)
 
     @property
     def total(self) -> np.ndarray:
@@ -206,11 +210,86 @@ class RentSplit:
         return values @ dim.matrix, list(dim.labels)
 
 
+@dataclass(frozen=True, eq=False)
+class EntityCapital:
+    """One entity's capital inputs for the split, drawn per draw from stream "market_power"
+    (key: its model position and the measure): how its normal return is found (`method`), the
+    capital-table rows used, and the per-draw values (`values`: measure -> (draws,))."""
+
+    method: str
+    rows: list[pd.Series]
+    values: dict[str, np.ndarray]
+
+
+@dataclass(frozen=True, eq=False)
+class CapitalDraws:
+    """The capital inputs of every entity split for one model, seed and draw count (they do
+    not depend on the plan: a plan and the same plan under other procurement rules split their
+    rents with the same draws). `entities`: entity -> EntityCapital (None: an aggregate
+    sector, not split)."""
+
+    seed: int
+    draws: int
+    year: int
+    sectors: bool
+    entities: dict[str, EntityCapital | None]
+
+    def fits(self, result: TraceResult, year: int, sectors: bool) -> bool:
+        return (self.seed, self.draws, self.year, self.sectors) == \
+            (result.seed, result.draws, year, sectors)
+
+
+def capital_draws(result: TraceResult, table: pd.DataFrame, entities: list[str], year: int,
+                  *, sectors: bool = False) -> CapitalDraws:
+    """Draw the capital inputs of `entities` (see `split_rents`) for the model, seed and draw
+    count of `result`."""
+    index = result.model.index
+    draws = result.draws
+    stream = Stream(result.seed, STREAM)
+    kinds = result.model.entities.set_index("id")["kind"]
+    by_entity = {str(e): rows for e, rows in table.groupby("entity", sort=False)}
+    empty = table.iloc[:0]
+    out: dict[str, EntityCapital | None] = {}
+    for entity in entities:
+        k = index[entity]
+        if kinds.get(entity, "firm") == "sector" and not sectors:
+            out[entity] = None
+            continue
+        measures = measures_of(by_entity.get(entity, empty), entity, year)
+
+        def draw(measure: str, lower: float = 0.0, k: int = k,
+                 measures: dict[str, pd.Series] = measures) -> np.ndarray:
+            return draw_interval(_bounds(measures[measure]),
+                                 stream.at(k, MEASURES.index(measure)), draws, lower=lower)
+
+        method, used = "not split (no data)", []
+        values: dict[str, np.ndarray] = {}
+        if "cost_of_capital" in measures:
+            returns = [m for m in ("roic", "return_on_capital") if m in measures]
+            if "invested_capital_per_revenue" in measures:   # preferred: no FX in the ratio
+                method = "wacc x invested capital per revenue"
+                used = ["cost_of_capital", "invested_capital_per_revenue"]
+            elif {"revenue", "invested_capital"} <= set(measures):
+                method = "wacc x invested capital / revenue"
+                used = ["cost_of_capital", "invested_capital", "revenue"]
+            elif returns:
+                method = f"wacc / {returns[0]} x capital value added"
+                used = ["cost_of_capital", returns[0]]
+            for measure in used:
+                values[measure] = draw(measure, lower=1e-6 if measure in returns else 0.0)
+        out[entity] = EntityCapital(method=method, rows=[measures[m] for m in used],
+                                    values=values)
+    return CapitalDraws(seed=result.seed, draws=draws, year=year, sectors=sectors,
+                        entities=out)
+
+
 def split_rents(result: TraceResult, data: AnalysisData, capital: pd.DataFrame | None = None,
-                *, sectors: bool = False) -> RentSplit:
+                *, sectors: bool = False, drawn: CapitalDraws | None = None) -> RentSplit:
     """Split every firm's capital value added in each draw of a traced plan (per-draw values
     kept) into normal return and economic profit; see the module docstring. `capital` is the
-    capital table (default: the package's, `capital_table(data)`).
+    capital table (default: the package's, `capital_table(data)`). `drawn`: capital inputs
+    already drawn for the same model, seed, draws and year (`capital_draws`, e.g. those of
+    another split, `RentSplit.drawn`); entities it lacks are drawn here.
 
     Aggregate sectors (entity kind `sector`: the rest of the world, other services,
     construction, electricity ...) are not split unless `sectors=True`: their capital value
@@ -218,7 +297,8 @@ def split_rents(result: TraceResult, data: AnalysisData, capital: pd.DataFrame |
     self-employed included), not NOPAT, so the rest would count capital consumption as rent
     (an upper bound at best).
 
-    Raises DataPackageError when the package has no capital table.
+    Raises DataPackageError when the package has no capital table; ValueError when `drawn`
+    is of another seed, draw count, year or sector rule.
     """
     from moneytrail.engine.output import entity_output
 
@@ -234,55 +314,44 @@ def split_rents(result: TraceResult, data: AnalysisData, capital: pd.DataFrame |
     normal = np.zeros_like(flows)
     unsplit = np.where(is_capital[None, :], flows, 0.0)
     static = result.model.flows["weight"].to_numpy(float)
-    stream = Stream(result.seed, STREAM)
-    kinds = result.model.entities.set_index("id")["kind"]
+    entities = list(dict.fromkeys(labels.loc[is_capital, "entity"]))
+    if drawn is not None and not drawn.fits(result, year, sectors):
+        raise ValueError("capital draws of another seed, draw count, year or sector rule")
+    missing = [e for e in entities if drawn is None or e not in drawn.entities]
+    more = capital_draws(result, table, missing, year, sectors=sectors)
+    found = {**(drawn.entities if drawn is not None else {}), **more.entities}
     rows, waccs = [], {}
-    for entity in dict.fromkeys(labels.loc[is_capital, "entity"]):
+    for entity in entities:
         k = index[entity]
-        if kinds.get(entity, "firm") == "sector" and not sectors:
+        inputs = found[entity]
+        if inputs is None:
             rows.append({"entity": entity, "method": "not split (aggregate sector: gross "
                          "operating surplus)", "years": "", "reliability": "", "sources": ""})
             continue
         columns = np.flatnonzero(is_capital & (entity_of == k))
         capital_va = flows[:, columns].sum(axis=1)
-        measures = measures_of(table, entity, year)
-
-        def draw(measure: str, lower: float = 0.0, k: int = k,
-                 measures: dict[str, pd.Series] = measures) -> np.ndarray:
-            return draw_interval(_bounds(measures[measure]),
-                                 stream.at(k, MEASURES.index(measure)), draws, lower=lower)
-
-        method, used = "not split (no data)", []
+        method, value = inputs.method, inputs.values
         entity_normal = None
-        if "cost_of_capital" in measures:
-            wacc = draw("cost_of_capital")
-            returns = [m for m in ("roic", "return_on_capital") if m in measures]
-            if "invested_capital_per_revenue" in measures:   # preferred: no FX in the ratio
-                entity_normal = wacc * draw("invested_capital_per_revenue") * output[:, k]
-                method = "wacc x invested capital per revenue"
-                used = ["cost_of_capital", "invested_capital_per_revenue"]
-            elif {"revenue", "invested_capital"} <= set(measures):
-                revenue = draw("revenue")
-                ratio = np.divide(draw("invested_capital"), revenue,
-                                  out=np.zeros(draws), where=revenue > 0)
-                entity_normal = wacc * ratio * output[:, k]
-                method = "wacc x invested capital / revenue"
-                used = ["cost_of_capital", "invested_capital", "revenue"]
-            elif returns:
-                roic = draw(returns[0], lower=1e-6)
-                entity_normal = capital_va * wacc / roic
-                method = f"wacc / {returns[0]} x capital value added"
-                used = ["cost_of_capital", returns[0]]
-            if entity_normal is not None:
-                waccs[entity] = wacc
+        if method == "wacc x invested capital per revenue":
+            entity_normal = value["cost_of_capital"] * value["invested_capital_per_revenue"] \
+                * output[:, k]
+        elif method == "wacc x invested capital / revenue":
+            revenue = value["revenue"]
+            ratio = np.divide(value["invested_capital"], revenue, out=np.zeros(draws),
+                              where=revenue > 0)
+            entity_normal = value["cost_of_capital"] * ratio * output[:, k]
+        elif method.startswith("wacc / "):
+            roic = value[method.split()[2]]
+            entity_normal = capital_va * value["cost_of_capital"] / roic
         if entity_normal is not None:
+            waccs[entity] = value["cost_of_capital"]
             weights = static[columns] / static[columns].sum()
             part = np.divide(flows[:, columns], capital_va[:, None],
                              out=np.broadcast_to(weights, (draws, columns.size)).copy(),
                              where=capital_va[:, None] != 0)
             normal[:, columns] = entity_normal[:, None] * part
             unsplit[:, columns] = 0.0
-        picked = [measures[m] for m in used]
+        picked = inputs.rows
         rows.append({"entity": entity, "method": method,
                      "years": ";".join(sorted({str(r["year"]) for r in picked})),
                      "reliability": ";".join(dict.fromkeys(str(r["reliability"])
@@ -293,7 +362,8 @@ def split_rents(result: TraceResult, data: AnalysisData, capital: pd.DataFrame |
     return RentSplit(result=result, normal=normal, rent=rent, unsplit=unsplit, capital=table,
                      basis=pd.DataFrame(rows).set_index("entity") if rows else
                      pd.DataFrame(columns=["method", "years", "reliability", "sources"]),
-                     wacc=waccs)
+                     wacc=waccs, drawn=CapitalDraws(seed=result.seed, draws=draws, year=year,
+                                                    sectors=sectors, entities=found))
 
 
 def unsplit_firms(split: RentSplit) -> pd.DataFrame:
@@ -346,12 +416,16 @@ def unsplit_note(split: RentSplit, limit: int = 8) -> str:
 
 
 # -- metrics -------------------------------------------------------------------------------
-def rent_share(result: TraceResult, data: AnalysisData) -> np.ndarray:
-    """(draws,) share of the plan's spending ending as economic profit; NaN in every draw when
-    the data package has no capital table."""
-    if not has_capital_data(data):
-        return np.full(result.draws, np.nan)
-    return split_rents(result, data).share()
+def rent_share(result: TraceResult, data: AnalysisData, split: RentSplit | None = None
+               ) -> np.ndarray:
+    """(draws,) share of the plan's spending ending as economic profit (from `split`, the
+    trace's rent split, when given); NaN in every draw when the data package has no capital
+    table."""
+    if split is None:
+        if not has_capital_data(data):
+            return np.full(result.draws, np.nan)
+        split = split_rents(result, data)
+    return split.share()
 
 
 def dominant_rent_share(result: TraceResult, data: AnalysisData,
@@ -465,14 +539,27 @@ def rent_recipients(split: RentSplit, data: AnalysisData, top: int = TOP) -> pd.
     return pd.DataFrame(rows, columns=columns).set_index("entity")
 
 
-def markup_draws(result: TraceResult, data: AnalysisData, purchases: Purchases | None = None,
-                 capital: pd.DataFrame | None = None) -> tuple[np.ndarray, pd.DataFrame]:
-    """Per draw and purchases row (draws, rows): the amount paid above the supplier's cost
-    (purchase x margin), for suppliers with a sourced margin (other rows 0); with the rows
-    (category, supplier, margin interval, which margin, fiscal year, sources). The margin is
-    the product's price-cost margin (`product_margin`, teardown cost vs price) for
-    accelerators where the data have one, else the firm's gross margin (price over cost of
-    goods sold, company-wide)."""
+@dataclass(frozen=True, eq=False)
+class Markups:
+    """A trace's markups (`markups`): `amounts` (draws, purchases rows) paid above the
+    supplier's cost, `rows` the purchases rows with their margin (see `markup_draws`), and
+    `margins` the per-draw margins drawn ((supplier, measure) -> (draws,); they do not depend
+    on the plan, so another trace of the same model, seed and draws can reuse them)."""
+
+    amounts: np.ndarray
+    rows: pd.DataFrame
+    margins: dict[tuple[str, str], np.ndarray]
+    seed: int
+    draws: int
+
+
+def markups(result: TraceResult, data: AnalysisData, purchases: Purchases | None = None,
+            capital: pd.DataFrame | None = None, drawn: Markups | None = None) -> Markups:
+    """The markups of a traced plan (see `markup_draws`); margins already in `drawn` (the
+    markups of another trace of the same model, seed and draws) are reused, not redrawn.
+    ValueError when `drawn` is of another seed or draw count."""
+    if drawn is not None and (drawn.seed, drawn.draws) != (result.seed, result.draws):
+        raise ValueError("margins of another seed or draw count")
     purchases = purchases if purchases is not None else plan_purchases(result)
     plan = result.require_plan()
     table = capital if capital is not None else (
@@ -493,37 +580,58 @@ def markup_draws(result: TraceResult, data: AnalysisData, purchases: Purchases |
             info.append((np.nan, np.nan, np.nan, "", "", ""))
             continue
         if (supplier, kind) not in margins:
-            margins[supplier, kind] = draw_interval(_bounds(row), stream.at(
-                index[supplier], MEASURES.index(kind)), result.draws, lower=0.0, upper=1.0)
+            margins[supplier, kind] = drawn.margins[supplier, kind] \
+                if drawn is not None and (supplier, kind) in drawn.margins else \
+                draw_interval(_bounds(row), stream.at(index[supplier], MEASURES.index(kind)),
+                              result.draws, lower=0.0, upper=1.0)
         out[:, r] = purchases.amounts[:, r] * margins[supplier, kind]
         info.append((*_bounds(row), kind, str(row["year"]), str(row["sources"])))
     rows[["margin_low", "margin_central", "margin_high", "margin", "fiscal_year",
           "sources"]] = pd.DataFrame(info, index=rows.index)
-    return out, rows
+    return Markups(amounts=out, rows=rows, margins=margins, seed=result.seed,
+                   draws=result.draws)
 
 
-def markup_share(result: TraceResult, data: AnalysisData, purchases: Purchases | None = None
-                 ) -> np.ndarray:
+def markup_draws(result: TraceResult, data: AnalysisData, purchases: Purchases | None = None,
+                 capital: pd.DataFrame | None = None) -> tuple[np.ndarray, pd.DataFrame]:
+    """Per draw and purchases row (draws, rows): the amount paid above the supplier's cost
+    (purchase x margin), for suppliers with a sourced margin (other rows 0); with the rows
+    (category, supplier, margin interval, which margin, fiscal year, sources). The margin is
+    the product's price-cost margin (`product_margin`, teardown cost vs price) for
+    accelerators where the data have one, else the firm's gross margin (price over cost of
+    goods sold, company-wide)."""
+    found = markups(result, data, purchases, capital)
+    return found.amounts, found.rows
+
+
+def markup_share(result: TraceResult, data: AnalysisData, purchases: Purchases | None = None,
+                 found: Markups | None = None) -> np.ndarray:
     """(draws,) share of the plan's spending paid above its suppliers' cost of goods sold,
     where a gross margin is sourced (NaN without a capital table or when no supplier has
-    one)."""
-    if not has_capital_data(data):
-        return np.full(result.draws, np.nan)
-    amounts, rows = markup_draws(result, data, purchases)
+    one). `found`: the trace's markups, when already computed."""
+    if found is None:
+        if not has_capital_data(data):
+            return np.full(result.draws, np.nan)
+        found = markups(result, data, purchases)
+    amounts, rows = found.amounts, found.rows
     if rows["margin_central"].isna().all():
         return np.full(result.draws, np.nan)      # no gross margin sourced for any supplier
     return amounts.sum(axis=1) / result.draw_totals
 
 
 def markup_table(result: TraceResult, data: AnalysisData, purchases: Purchases | None = None,
-                 capital: pd.DataFrame | None = None) -> pd.DataFrame:
+                 capital: pd.DataFrame | None = None, found: Markups | None = None
+                 ) -> pd.DataFrame:
     """Rows (category, supplier) with a sourced margin (see `markup_draws`): which margin and
     its central value, the price over cost (1 / (1 - margin)), the amount paid above that
     cost (plan currency) and its share of the spending (mean / p5 / p50 / p95); for
-    accelerators, the reference accelerator's implied cost per unit (USD)."""
+    accelerators, the reference accelerator's implied cost per unit (USD). `found`: the
+    trace's markups, when already computed."""
     from moneytrail.analysis.hardware import reference_accelerator
 
-    amounts, rows = markup_draws(result, data, purchases, capital)
+    if found is None:
+        found = markups(result, data, purchases, capital)
+    amounts, rows = found.amounts, found.rows
     plan = result.require_plan()
     out = []
     for r, row in rows.iterrows():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -26,7 +27,16 @@ from moneytrail.analysis.dependency import (
 )
 from moneytrail.analysis.efficiency import efficiency_draws
 from moneytrail.analysis.lifecycle import hardware_value, lifecycle_draws
-from moneytrail.analysis.market_power import dominant_rent_share, markup_share, rent_share
+from moneytrail.analysis.market_power import (
+    Markups,
+    RentSplit,
+    dominant_rent_share,
+    has_capital_data,
+    markup_share,
+    markups,
+    rent_share,
+    split_rents,
+)
 from moneytrail.analysis.purchases import Purchases, plan_purchases
 from moneytrail.analysis.site import site_row
 from moneytrail.analysis.stats import Stream, draw_interval
@@ -44,19 +54,84 @@ class Evaluation:
     purchases: Purchases
     _footprints: dict = field(default_factory=dict, repr=False)   # jobs and CO2, once
     _values: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    # derived once per evaluation: "jobs" (Jobs, CO2) of analysis.jobs.plan_footprints (or
+    # None), "rents" the RentSplit of analysis.market_power.split_rents (or None)
+    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def footprints_given(self, values: dict[str, np.ndarray]) -> None:
         """Use per-draw jobs and CO2 already computed for this trace (footprint_draws keys)."""
         self._footprints.update(values)
 
+    def jobs_given(self, jobs: Any, co2: Any) -> None:
+        """Use the jobs (analysis.jobs.Jobs) and supply-chain CO2 (or None) already computed
+        for this trace by analysis.jobs.plan_footprints (e.g. for its breakdown tables)."""
+        self._derived["jobs"] = (jobs, co2)
+
+    def jobs(self) -> tuple[Any, Any] | None:
+        """(Jobs, supply-chain CO2 or None) of the trace (analysis.jobs.plan_footprints: one
+        replay of its draws), computed once per evaluation; None when the data package has no
+        compensation per FTE or the model no firm-level cost structures."""
+        if "jobs" not in self._derived:
+            from moneytrail.analysis.jobs import footprints_of
+
+            self._derived["jobs"] = footprints_of(self.result, self.data)
+        return self._derived["jobs"]
+
+    def labour_fte(self) -> tuple[np.ndarray, tuple[str, ...]] | None:
+        """Per-draw FTE of each labour flow with a compensation figure and its country
+        (analysis.jobs.labour_fte: from the kept flows, no replay), once per evaluation; None
+        when the data package has no compensation per FTE."""
+        if "fte" not in self._derived:
+            from moneytrail.analysis.jobs import labour_fte
+            from moneytrail.data.footprints import footprint_tables
+
+            tables = footprint_tables(self.data.package)
+            self._derived["fte"] = labour_fte(self.result, tables, self.data.money) \
+                if len(tables.compensation) else None
+        return self._derived["fte"]
+
     def footprint(self, name: str) -> np.ndarray:
         """Per-draw jobs or embodied CO2 (analysis.jobs.footprint_draws), computed once per
         evaluation (one replay of the draws for all four)."""
         if not self._footprints:
-            from moneytrail.analysis.jobs import footprint_draws
+            from moneytrail.analysis.jobs import draw_totals, empty_totals, per_eur_million
 
-            self._footprints.update(footprint_draws(self.result, self.data))
+            found = self.jobs()
+            self._footprints.update(
+                empty_totals(self.result.draws) if found is None else
+                draw_totals(self.result, *found, per_eur_million(self.result, self.data)))
         return self._footprints[name]
+
+    def markups_given(self, found: Markups) -> None:
+        """Use markups of this trace already computed (e.g. with another trace's margins:
+        analysis.market_power.markups with `drawn`)."""
+        self._derived["markups"] = found
+
+    def markups(self) -> Markups | None:
+        """The trace's markups over its suppliers' cost (analysis.market_power.markups, from
+        the capital table of its rent split), made once per evaluation; None when the data
+        package has no capital table."""
+        if "markups" not in self._derived:
+            split = self.rents()
+            self._derived["markups"] = None if split is None else markups(
+                self.result, self.data, self.purchases, split.capital)
+        return self._derived["markups"]
+
+    def rents_given(self, split: RentSplit) -> None:
+        """Use a rent split of this trace already made (e.g. from another trace's capital
+        draws: analysis.market_power.split_rents with `drawn`)."""
+        if split.result is not self.result:
+            raise ValueError("the rent split is of another trace")
+        self._derived["rents"] = split
+
+    def rents(self) -> RentSplit | None:
+        """The trace's capital value added split into normal return and economic profit
+        (analysis.market_power.split_rents), made once per evaluation; None when the data
+        package has no capital table."""
+        if "rents" not in self._derived:
+            self._derived["rents"] = split_rents(self.result, self.data) \
+                if has_capital_data(self.data) else None
+        return self._derived["rents"]
 
     @classmethod
     def of(cls, result: TraceResult, data: AnalysisData) -> Evaluation:
@@ -144,9 +219,10 @@ class Evaluation:
             "eur_per_capability": lambda: efficiency_draws(result, data, purchases)[
                 "eur_per_capability"],
             # market power (analysis.market_power): NaN without a capital table
-            "rent_share": lambda: rent_share(result, data),
-            "dominant_rent_share": lambda: dominant_rent_share(result, data, threshold),
-            "markup_share": lambda: markup_share(result, data, purchases),
+            "rent_share": lambda: rent_share(result, data, self.rents()),
+            "dominant_rent_share": lambda: dominant_rent_share(result, data, threshold,
+                                                               self.rents()),
+            "markup_share": lambda: markup_share(result, data, purchases, self.markups()),
         }
 
     def _mask(self, where: str, field_name: str, group: str | None, country: str | None,

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,9 @@ from moneytrail.engine.result import TraceResult
 from moneytrail.errors import ScenarioError
 from moneytrail.model.iomodel import IOModel
 from moneytrail.scenarios.schema import Interval, Plan
+
+if TYPE_CHECKING:
+    from moneytrail.analysis.metrics import Evaluation
 
 # (row label, metric of analysis.metrics.Evaluation, unit)
 METRICS: list[tuple[str, str, str]] = [
@@ -203,13 +207,17 @@ class Counterfactual:
     shares: pd.DataFrame
 
 
-Metric = Callable[[TraceResult], np.ndarray]
+Metric = Callable[["Evaluation"], np.ndarray]
 
 
 def counterfactual(result: TraceResult, data: AnalysisData, rules: ProcurementRules,
                    extra: dict[str, tuple[Metric, str]] | None = None) -> Counterfactual:
     """Trace the plan of `result` again under `rules` and compare the METRICS (and `extra`
-    metrics: label -> (per-draw function of a trace, unit), e.g. jobs) per draw."""
+    metrics: label -> (per-draw function of a trace's analysis.metrics.Evaluation, unit), e.g.
+    `jobs_metrics`) per draw. The plan's metrics come from its evaluation (computed once per
+    trace); the ruled trace's rents and markups reuse the plan's capital and margin draws (the
+    same draws: they do not depend on the plan)."""
+    from moneytrail.analysis.market_power import markups, split_rents
     from moneytrail.analysis.metrics import Evaluation
     from moneytrail.engine.trace import trace
 
@@ -218,13 +226,20 @@ def counterfactual(result: TraceResult, data: AnalysisData, rules: ProcurementRu
     ruled = trace(ruled_plan, result.model, draws=result.draws, seed=result.seed,
                   keep_draws=True)
     evaluations = [Evaluation.of(r, data) for r in (result, ruled)]
+    split = evaluations[0].rents()
+    if split is not None:
+        evaluations[1].rents_given(split_rents(ruled, data, split.capital, drawn=split.drawn))
+        found = evaluations[0].markups()
+        if found is not None:
+            evaluations[1].markups_given(markups(ruled, data, evaluations[1].purchases,
+                                                 split.capital, drawn=found))
     rows = {}
     for label, metric, unit in METRICS:
         name, _, owner = metric.partition(":")     # value_added_share:<owner country>
         values = [e.metric(name, owner_country=owner or None) for e in evaluations]
         rows[label] = _compare(values, unit)
     for label, (function, unit) in (extra or {}).items():
-        rows[label] = _compare([function(result), function(ruled)], unit)
+        rows[label] = _compare([function(e) for e in evaluations], unit)
     frame = pd.DataFrame(rows).T
     frame.index.name = "metric"
     return Counterfactual(rules=rules, base=result, ruled=ruled, metrics=frame, shares=shares)
@@ -232,27 +247,27 @@ def counterfactual(result: TraceResult, data: AnalysisData, rules: ProcurementRu
 
 def jobs_metrics(data: AnalysisData) -> dict[str, tuple[Metric, str]]:
     """Jobs (FTE) a plan pays for, in all countries and in the EU (analysis.jobs: labour value
-    added / compensation per FTE), as `counterfactual` extra metrics; empty when the data
-    package has no compensation per FTE."""
-    from moneytrail.analysis.jobs import plan_jobs
+    added / compensation per FTE), as `counterfactual` extra metrics (from each trace's kept
+    labour flows, `Evaluation.labour_fte`, computed once per trace: the per-draw totals need
+    no replay of the draws); empty when the data package has no compensation per FTE."""
     from moneytrail.data.footprints import footprint_tables
 
     tables = footprint_tables(data.package)
     if not len(tables.compensation):
         return {}
 
-    def fte(result: TraceResult, eu_only: bool) -> np.ndarray:
-        jobs = plan_jobs(result, tables, data.money)
-        assert jobs.fte.per_draw is not None
+    def fte(evaluation: Evaluation, eu_only: bool) -> np.ndarray:
+        found = evaluation.labour_fte()
+        if found is None:
+            return np.full(evaluation.result.draws, np.nan)
+        rows, countries = found
         if not eu_only:
-            return jobs.fte.per_draw["total"][:, 0]
-        eu = result.model.eu_members | {"EU"}
-        labels = jobs.fte.labels["country"]
-        columns = [k for k, label in enumerate(labels) if label in eu]
-        return jobs.fte.per_draw["country"][:, columns].sum(axis=1)
+            return rows.sum(axis=1)
+        eu = evaluation.result.model.eu_members | {"EU"}
+        return rows[:, np.array([c in eu for c in countries], dtype=bool)].sum(axis=1)
 
-    return {"Jobs paid for (FTE, all countries)": (lambda r: fte(r, False), "FTE"),
-            "Jobs paid for in the EU (FTE)": (lambda r: fte(r, True), "FTE")}
+    return {"Jobs paid for (FTE, all countries)": (lambda e: fte(e, False), "FTE"),
+            "Jobs paid for in the EU (FTE)": (lambda e: fte(e, True), "FTE")}
 
 
 def _compare(values: list[np.ndarray], unit: str) -> dict:

@@ -17,7 +17,7 @@ from moneytrail.engine.demand import DemandSampler, FixedDemand, GivenDemand, de
 from moneytrail.engine.kernel import Kernel, build_kernel, draw_inputs
 from moneytrail.engine.result import TraceResult
 
-__all__ = ["entity_output", "flow_coefficients"]
+__all__ = ["entity_output", "entity_passes", "flow_coefficients"]
 
 
 def _demand(result: TraceResult) -> DemandSampler | FixedDemand | GivenDemand:
@@ -53,6 +53,23 @@ def flow_coefficients(result: TraceResult, kernel: Kernel | None = None) -> np.n
     return out
 
 
+def entity_passes(entity: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Columns (flows) and their entities, pass by pass: pass p holds each entity's p-th flow
+    (flow order), so no entity appears twice in a pass. Adding the passes in turn sums each
+    entity's flows in flow order, bit for bit as `np.add.at` would, with one vectorised
+    addition per pass instead of an unbuffered loop over every element."""
+    entity = np.asarray(entity, dtype=int)
+    if not entity.size:
+        return []
+    order = np.argsort(entity, kind="stable")
+    counts = np.bincount(entity)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    rank = np.empty(entity.size, dtype=int)
+    rank[order] = np.arange(entity.size) - starts[entity[order]]
+    return [(columns, entity[columns]) for columns in
+            (np.flatnonzero(rank == p) for p in range(int(rank.max()) + 1))]
+
+
 def entity_output(result: TraceResult) -> np.ndarray:
     """(draws, entities) total output x of each entity per draw, in the plan's currency
     (model entity order). Needs per-draw values (`trace(..., keep_draws=True)`). An entity
@@ -64,6 +81,7 @@ def entity_output(result: TraceResult) -> np.ndarray:
     n = result.model.n
     value_added = np.zeros((result.draws, n))
     share = np.zeros((result.draws, n))
-    np.add.at(value_added, (slice(None), entity), flows)  # type: ignore[arg-type]
-    np.add.at(share, (slice(None), entity), coefficients)  # type: ignore[arg-type]
+    for columns, entities in entity_passes(entity):
+        value_added[:, entities] += flows[:, columns]
+        share[:, entities] += coefficients[:, columns]
     return np.divide(value_added, share, out=np.zeros_like(value_added), where=share > 0)

@@ -148,7 +148,7 @@ def remove(conn: Connection, kind: str, record: Record) -> None:
 
 
 def write(conn: Connection, kind: str, record: Record, revision: int, seq: int) -> None:
-    conn.execute(insert(table_of(kind)).values(**to_row(kind, record, revision, seq)))
+    conn.execute(insert(table_of(kind)), to_row(kind, record, revision, seq))
     write_links(conn, kind, record)
 
 

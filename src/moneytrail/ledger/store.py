@@ -276,9 +276,11 @@ class Ledger:
                 if before == new:
                     counts["unchanged"] += 1
                     continue
-                result = conn.execute(insert(Revision).values(
-                    kind=kind, key=key, action=action, author=author, reason=reason,
-                    created_at=time, before=before, after=new, batch=batch))
+                # parameters apart from the statement: one compiled INSERT for every row
+                result = conn.execute(insert(Revision), {
+                    "kind": kind, "key": key, "action": action, "author": author,
+                    "reason": reason, "created_at": time, "before": before, "after": new,
+                    "batch": batch})
                 inserted = result.inserted_primary_key
                 assert inserted is not None            # one row inserted: its key
                 number = int(inserted[0])

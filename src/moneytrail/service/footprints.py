@@ -58,6 +58,10 @@ def add_footprints(ws: Any, result: Any, tables: dict[str, Table],
     except DataPackageError:
         return []
     jobs, co2 = plan_footprints(result, data, money)
+    if result.per_draw is not None:           # the scorecard and comparisons reuse them
+        from moneytrail.analysis.metrics import Evaluation
+
+        Evaluation.of(result, ws.analysis).jobs_given(jobs, co2)
     eur_m = per_eur_million(result, money)
     if totals is not None and result.per_draw is not None:
         from moneytrail.analysis.jobs import draw_totals

@@ -781,12 +781,16 @@ def market_power_frames(ws: Workspace, result: TraceResult, what: str,
     owner country, group and firm), `rent_recipients`, `markups`; with what="procurement"
     or given rules, `procurement` (the plan under the rules, `procurement_shares` too)."""
     from moneytrail.analysis import market_power as mp
+    from moneytrail.analysis.metrics import Evaluation
     from moneytrail.analysis.procurement import COLUMNS, counterfactual, jobs_metrics
 
     data = ws.analysis
     out: dict[str, pd.DataFrame] = {}
     if what == "market_power" or procurement not in (None, "default"):
-        split = mp.split_rents(result, data)
+        evaluation = Evaluation.of(result, data)        # once per trace (scorecard too)
+        split = evaluation.rents()
+        if split is None:
+            split = mp.split_rents(result, data)        # the clear error: no capital table
         table = mp.rent_table(split)
         unsplit = mp.unsplit_note(split)
         table["sources"] = [split.basis["sources"].get(label, "") if dim == "entity" else ""
@@ -800,7 +804,8 @@ def market_power_frames(ws: Workspace, result: TraceResult, what: str,
         table.attrs["unsplit"] = unsplit
         out["market_power"] = table
         out["rent_recipients"] = mp.rent_recipients(split, data)
-        out["markups"] = mp.markup_table(result, data, capital=split.capital)
+        out["markups"] = mp.markup_table(result, data, capital=split.capital,
+                                         found=evaluation.markups())
     if what == "procurement" or procurement not in (None, "default"):
         rules = default_procurement(ws) if procurement in (None, "default") else procurement
         made = counterfactual(result, data, rules, jobs_metrics(data))

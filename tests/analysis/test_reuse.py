@@ -1,0 +1,98 @@
+"""Work done once per trace (issue 8, demo speed): what is reused must equal what a fresh
+computation gives, bit for bit (rents, markups, entity output) or to rounding (jobs from the
+kept labour flows instead of a replay of the draws)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import moneytrail as mt
+from moneytrail.analysis.jobs import labour_fte, plan_jobs
+from moneytrail.analysis.market_power import markups, rent_share, split_rents
+from moneytrail.analysis.metrics import Evaluation
+from moneytrail.analysis.procurement import ProcurementRules, counterfactual, jobs_metrics
+from moneytrail.data.footprints import footprint_tables
+from moneytrail.engine.output import entity_passes
+
+GIGA = "eu-ai-gigafactories"
+
+
+def test_the_ruled_trace_reuses_the_plans_draws_with_the_same_numbers(reference, data):
+    """The counterfactual splits the ruled trace's rents and prices its markups with the
+    plan's capital and margin draws: the same numbers as drawing them again."""
+    made = counterfactual(reference[GIGA], data, ProcurementRules(cap=0.5, eu_weight=2.0))
+    reused = Evaluation.of(made.ruled, data)
+    fresh = split_rents(made.ruled, data)
+    split = reused.rents()
+    assert split is not None
+    for part in ("normal", "rent", "unsplit"):
+        assert np.array_equal(getattr(split, part), getattr(fresh, part))
+    pd.testing.assert_frame_equal(split.basis, fresh.basis)
+    found = reused.markups()
+    assert found is not None
+    again = markups(made.ruled, data)
+    assert np.array_equal(found.amounts, again.amounts)
+    pd.testing.assert_frame_equal(found.rows, again.rows)
+
+
+def test_an_evaluation_splits_rents_once_and_gives_the_same_shares(reference, data):
+    result = reference[GIGA]
+    evaluation = Evaluation.of(result, data)
+    first = evaluation.rents()
+    share = evaluation.metric("rent_share")
+    evaluation.metric("dominant_rent_share", threshold=0.5)
+    assert evaluation.rents() is first
+    assert np.array_equal(share, rent_share(result, data), equal_nan=True)
+
+
+def test_capital_draws_of_another_seed_are_refused(model, data):
+    plan = mt.load_scenario(mt.reference_scenarios()[0])
+    one, other = (mt.trace(plan, model, draws=100, seed=s, keep_draws=True) for s in (1, 2))
+    drawn = split_rents(one, data).drawn
+    with pytest.raises(ValueError):
+        split_rents(other, data, drawn=drawn)
+    with pytest.raises(ValueError):
+        markups(other, data, drawn=markups(one, data))
+
+
+def test_jobs_from_kept_flows_equal_the_replayed_jobs(reference, data):
+    """labour_fte (labour value added / compensation, no replay) gives the FTE of plan_jobs
+    (a replay of the draws), in total and in the EU, to rounding."""
+    tables = footprint_tables(data.package)
+    metrics = jobs_metrics(data)
+    assert len(metrics) == 2
+    for result in reference.values():
+        rows, countries = labour_fte(result, tables, data.money)
+        jobs = plan_jobs(result, tables, data.money)
+        assert jobs.fte.per_draw is not None
+        total = jobs.fte.per_draw["total"][:, 0]
+        assert np.allclose(rows.sum(axis=1), total, rtol=1e-12, atol=0)
+        eu = result.model.eu_members | {"EU"}
+        labels = jobs.fte.labels["country"]
+        in_eu = [k for k, label in enumerate(labels) if label in eu]
+        eu_total = jobs.fte.per_draw["country"][:, in_eu].sum(axis=1)
+        (_, (all_fte, _)), (_, (eu_fte, _)) = metrics.items()
+        evaluation = Evaluation.of(result, data)
+        assert np.allclose(all_fte(evaluation), total, rtol=1e-12, atol=0)
+        assert np.allclose(eu_fte(evaluation), eu_total, rtol=1e-12, atol=1e-9)
+        assert set(countries) <= set(labels)
+
+
+@settings(max_examples=30, deadline=None)
+@given(entities=st.lists(st.integers(0, 6), min_size=1, max_size=40),
+       seed=st.integers(0, 2 ** 32 - 1))
+def test_entity_passes_sum_like_add_at_bit_for_bit(entities, seed):
+    entity = np.array(entities)
+    rng = np.random.default_rng(seed)
+    values = rng.standard_normal((5, entity.size)) * 10.0 ** rng.uniform(-8, 8, entity.size)
+    expected = np.zeros((5, 7))
+    np.add.at(expected, (slice(None), entity), values)
+    got = np.zeros((5, 7))
+    for columns, owners in entity_passes(entity):
+        assert len(set(owners)) == owners.size          # no entity twice in a pass
+        got[:, owners] += values[:, columns]
+    assert np.array_equal(got, expected)
