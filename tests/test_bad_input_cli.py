@@ -32,6 +32,12 @@ def run_main(capsys, *args):
     (["ledger", "revert", "abc"],
      "error: moneytrail ledger revert, field 'REVISION', value 'abc': invalid argument value: "
      "expected a whole number (see 'moneytrail ledger revert --help')"),
+    (["ledger", "revert", "-1"],     # click reads '-1' as an option; named as the argument
+     "error: moneytrail ledger revert, field 'REVISION', value '-1': invalid argument value: "
+     "expected a whole number of 1 or more (see 'moneytrail ledger revert --help')"),
+    (["ledger", "revert", "5", "--forse"],
+     "error: moneytrail ledger revert, field '--forse': no such option; did you mean --force? "
+     "(see 'moneytrail ledger revert --help')"),
     (["claims", "check", "--seed", "1e3"],
      "error: moneytrail claims check, field '--seed', value '1e3': invalid option value: "
      "expected a whole number (see 'moneytrail claims check --help')"),
@@ -66,3 +72,11 @@ def test_help_and_no_arguments_still_work(capsys):
     assert code == 0 and "trace" in out
     code, out, _ = run_main(capsys)
     assert code == 2 and "trace" in out
+
+
+@pytest.mark.parametrize("number", ["-1", "0"])
+def test_revert_after_double_dash_says_revisions_start_at_1(capsys, number):
+    code, _, err = run_main(capsys, "ledger", "revert", "--", number)
+    assert code == 4
+    assert err.strip() == (f"error: field 'revision', value {number}: no such revision "
+                           "(revisions are numbered from 1)")

@@ -81,9 +81,11 @@ def test_narrow_page_draws_the_figures_short_labels(server, browser, run_id):
         page.goto(f"{server}/r/{run_id}", wait_until="networkidle")
         page.locator("#first-chart .sankey-node").first.wait_for(timeout=20_000)
         figure = json.loads(page.locator("#first-data").text_content())
-        short = figure["narrow"]["traces"][0]["node"]["label"]
-        drawn = page.locator("#first-chart .node-label").all_text_contents()
-        assert drawn and set(drawn) <= set(short)
-        assert max(len(label.split(": ")[0]) for label in drawn) <= 22
+        short = figure["narrow"]["traces"][0]["node"]["label"]      # "name<br>amount"
+        drawn = page.locator("#first-chart .node-label").all_text_contents()   # tspans joined
+        assert drawn and set(drawn) <= {label.replace("<br>", "") for label in short}
+        assert max(len(label.split("<br>")[0]) for label in short) <= 22
+        lines = page.locator("#first-chart .node-label").first.locator("tspan").count()
+        assert lines == 2                              # name and amount on their own lines
     finally:
         context.close()

@@ -387,3 +387,30 @@ def test_run_and_compare_pages_offer_the_briefing(client, done_run):
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert client.get(f"/r/{run_id}/report.docx").status_code == 400
     assert client.get(f"/r/{'0' * 32}/report.pdf").status_code == 404
+
+
+def test_a_plan_document_posts_back_to_runs_as_the_same_run(client, done_run):
+    """GET /api/v1/plans/{id} -> POST /api/v1/runs (as it is, plus the options) gives the
+    reference run's id; an edit of its `scenario` gives another run; stray keys are named."""
+    document = client.get(f"/api/v1/plans/{PLAN}").json()
+    assert document["scenario"]["id"] == PLAN
+    response = client.post("/api/v1/runs", json={**document, "draws": DRAWS, "seed": 3})
+    assert response.status_code == 200, response.text        # already stored
+    assert response.json()["run_id"] == done_run["run_id"]
+    # without options: the reference's defaults, so the same id as {"reference": id}
+    plain = client.post("/api/v1/runs", json=document).json()["run_id"]
+    assert plain == client.post("/api/v1/runs", json={"reference": PLAN}).json()["run_id"]
+    # the scenario alone, with the options beside it
+    alone = client.post("/api/v1/runs",
+                        json={"scenario": document["scenario"], "draws": DRAWS, "seed": 3})
+    assert alone.json()["run_id"] == done_run["run_id"]
+    edited = copy.deepcopy(document)
+    edited["scenario"]["budget"]["amount"] = 1e9
+    other = client.post("/api/v1/runs", json={**edited, "draws": DRAWS, "seed": 3})
+    assert other.status_code == 202 and other.json()["run_id"] != done_run["run_id"]
+    stray = client.post("/api/v1/runs", json={**document, "colour": "red"})
+    assert stray.status_code == 400
+    assert (stray.json()["field"], stray.json()["value"]) == ("colour", "colour")
+    wrong = client.post("/api/v1/runs", json={"scenario": {**document["scenario"],
+                                                            "year": "2025"}})
+    assert wrong.status_code in (400, 422) and wrong.json()["field"] == "year"

@@ -249,3 +249,67 @@ def error_draft(server: str) -> str:
             "buyer_region": "EU", "budget": {"amount": 1e9},
             "spend": {"accelerators": {"central": 0.5}}, "draws": 100, "seed": 1}
     return encode_draft(plan) + "&check=1"
+
+
+OVERFLOWING = """() => Array.from(document.querySelectorAll('*')).filter(e => {
+    const style = getComputedStyle(e);
+    return e.scrollWidth > e.clientWidth + 1 && ['auto', 'scroll'].includes(style.overflowX);
+  }).map(e => `${e.tagName}.${e.className} ${e.scrollWidth} > ${e.clientWidth}`)"""
+
+OVERLAPPING_LABELS = """(chart) => {
+    const boxes = Array.from(document.querySelectorAll(`#${chart} .node-label`))
+      .map(e => e.getBoundingClientRect()).filter(r => r.width > 0 && r.height > 0);
+    const hits = [];
+    boxes.forEach((a, i) => boxes.slice(i + 1).forEach(b => {
+      if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 &&
+          b.top < a.bottom - 1) { hits.push([a.left, a.top, b.left, b.top]); }
+    }));
+    return [boxes.length, hits];
+  }"""
+
+
+def test_run_and_claims_pages_are_readable_at_375px_without_sideways_scroll(server, browser,
+                                                                             runs):
+    """Leftover of issue 11: at 375 px the Sankeys kept a 704 px minimum width and the claim
+    tables scrolled sideways (P(holds) off-screen). Now no box scrolls sideways, the Sankeys
+    fit with labels that do not overlap, and too-wide tables are cards showing every column;
+    at 1280 px the tables stay tables."""
+    first, _ = runs
+    context = browser.new_context(viewport={"width": 375, "height": 900})
+    page = context.new_page()
+    try:
+        for path in (f"/r/{first}", "/claims"):
+            page.goto(server + path, wait_until="networkidle")
+            assert page.evaluate(OVERFLOWING) == [], path
+            assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+        page.goto(f"{server}/r/{first}", wait_until="networkidle")
+        for chart in ("first-chart", "location-chart", "ownership-chart"):
+            if chart == "ownership-chart":            # behind the location/ownership toggle
+                page.get_by_label("ownership (where profits go)").check()
+                page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+                page.wait_for_timeout(500)
+                assert page.evaluate(OVERFLOWING) == []
+            page.locator(f"#{chart} .sankey-node").first.wait_for(timeout=20_000)
+            width = page.evaluate(f"document.getElementById('{chart}').scrollWidth")
+            assert width <= 375, (chart, width)
+            count, hits = page.evaluate(OVERLAPPING_LABELS, chart)
+            assert count >= 5 and hits == [], (chart, count, hits[:3])
+        page.goto(f"{server}/claims", wait_until="networkidle")
+        cells = page.locator("table.cards td[data-label='P(holds)']")
+        assert cells.count() >= 10
+        for i in range(cells.count()):
+            box = cells.nth(i).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
+        assert page.evaluate("getComputedStyle(document.querySelector("
+                             "\"table.cards td[data-label='P(holds)']\"), '::before').content"
+                             ) == '"P(holds)"'
+    finally:
+        context.close()
+    wide = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = wide.new_page()
+    try:
+        page.goto(f"{server}/claims", wait_until="networkidle")
+        assert page.locator("table.cards").count() == 0
+        assert page.locator("th:has-text('P(holds)')").first.is_visible()
+    finally:
+        wide.close()

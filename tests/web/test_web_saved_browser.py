@@ -126,8 +126,17 @@ def test_editor_saves_runs_shares_hides_and_deletes_a_plan(server, browser):
         page.get_by_role("button", name="Delete this plan").click()
         page.wait_for_load_state()
         assert page.url == base + "/saved"
-        assert "Edna's lean gigafactory" not in page.locator("main").inner_text()
+        yours = page.get_by_role("table", name="Your saved plans")
+        assert yours.count() == 0 or "Edna's lean gigafactory" not in yours.inner_text()
+        # listed with the owner's deleted plans until she purges it
+        deleted = page.get_by_role("table", name="Your deleted plans")
+        assert "Edna's lean gigafactory" in deleted.inner_text()
         assert page.goto(plan_url).status == 404
+        page.goto(base + "/saved")
+        page.get_by_role("button", name="Purge Edna's lean gigafactory").click()
+        page.wait_for_load_state()
+        assert page.url == base + "/saved"
+        assert "Edna's lean gigafactory" not in page.locator("main").inner_text()
         assert fired == []
     finally:
         edna.close()

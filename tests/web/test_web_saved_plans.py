@@ -460,3 +460,103 @@ def test_odd_digits_in_ids_and_revisions_are_4xx(app, plan):
             "csrf_token": eve.csrf, "expected_revision": bad, "reason": "r"})
         assert response.status_code == 400
     assert eve.get(f"/api/v1/saved-plans/{pid}").json()["revision"] == 1
+
+
+def revision_rows(app, pid: int) -> list[tuple]:
+    from sqlalchemy import text
+
+    with app.state.web.ledger.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(
+            "select number, action, author_id, title, description, plan from "
+            "saved_plan_revisions where plan_id = :p order by number"), {"p": pid})]
+
+
+def test_owner_purges_a_deleted_plan_and_the_audit_trail_stays(app, plan):
+    """A purge erases title, description and plan (in the plan and every revision) of a
+    deleted plan and keeps the tombstone: id, owner, every revision's number, author, action
+    and time, the runs, and a last revision 'purge' (one transaction; SQLite and PostgreSQL)."""
+    secret = "Project Nightingale, EUR 3 bn"
+    saved = create(app, plan, title=secret, description="do not keep this")
+    pid = saved["id"]
+    eve = login(app, "eve")
+    edited = eve.patch(f"/api/v1/saved-plans/{pid}", headers={"X-CSRF-Token": eve.csrf},
+                       json={"expected_revision": 1, "description": "still secret"})
+    assert edited.status_code == 200
+    with app.state.web.ledger.engine.begin() as conn:       # a run started from it
+        from sqlalchemy import text
+
+        conn.execute(text("insert into saved_plan_runs (plan_id, run_id, revision, "
+                          "created_at) values (:p, 'abc123', 2, :t)"),
+                     {"p": pid, "t": app.state.clock.now})
+    headers = {"X-CSRF-Token": eve.csrf}
+    # a live plan cannot be purged: delete it first
+    live = eve.post(f"/api/v1/saved-plans/{pid}/purge", headers=headers)
+    assert live.status_code == 409 and "delete it first" in live.json()["detail"]
+    before = eve.get(f"/api/v1/saved-plans/{pid}/trail").json()
+    assert eve.delete(f"/api/v1/saved-plans/{pid}?expected_revision=2",
+                      headers=headers).status_code == 204
+    # the owner's /saved page lists it with a Purge button; the form purges it
+    page = eve.get("/saved").text
+    assert "Your deleted plans" in page and secret in page
+    token = form_token(page, f"/saved/{pid}/purge")
+    # others: not found (another editor, a reader); nothing changes
+    mal, rita = login(app, "mal"), login(app, "rita")
+    assert mal.post(f"/api/v1/saved-plans/{pid}/purge",
+                    headers={"X-CSRF-Token": mal.csrf}).status_code == 404
+    assert mal.get(f"/api/v1/saved-plans/{pid}/trail").status_code == 404
+    assert rita.post(f"/api/v1/saved-plans/{pid}/purge",
+                     headers={"X-CSRF-Token": rita.csrf}).status_code == 403
+    assert secret not in mal.get("/saved").text
+    assert len(revision_rows(app, pid)) == 3
+    # a stale revision is refused
+    stale = eve.post(f"/saved/{pid}/purge", data={"csrf_token": token,
+                                                  "expected_revision": "2"})
+    assert stale.status_code == 409
+    response = eve.post(f"/saved/{pid}/purge", data={"csrf_token": token,
+                                                     "expected_revision": "3"},
+                        follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/saved"
+    rows = revision_rows(app, pid)
+    eve_id = rows[0][2]
+    assert [(n, action, author) for n, action, author, *_ in rows] == [
+        (1, "create", eve_id), (2, "edit", eve_id), (3, "delete", eve_id),
+        (4, "purge", eve_id)]
+    assert {content for *_, title, description, plan_text in rows
+            for content in (title, description, plan_text)} == {"(purged)", "", "{}"}
+    from sqlalchemy import text
+
+    with app.state.web.ledger.engine.connect() as conn:
+        stored = conn.execute(text("select title, description, plan, deleted, owner_id from "
+                                   "saved_plans where id = :p"), {"p": pid}).one()
+        everything = " ".join(str(v) for table in ("saved_plans", "saved_plan_revisions")
+                              for row in conn.execute(text(f"select * from {table}"))
+                              for v in row)
+    assert tuple(stored) == ("(purged)", "", "{}", True, eve_id)
+    assert secret not in everything and "still secret" not in everything
+    trail = eve.get(f"/api/v1/saved-plans/{pid}/trail").json()
+    assert trail["purged"] and trail["deleted"] and trail["owner"] == "eve"
+    assert trail["revisions"][:2] == before["revisions"]        # history unchanged
+    assert [r["action"] for r in trail["revisions"]] == ["create", "edit", "delete", "purge"]
+    assert trail["runs"] == before["runs"] and trail["runs"][0]["run_id"] == "abc123"
+    assert secret not in str(trail)
+    assert f"/saved/{pid}/purge" not in eve.get("/saved").text
+    assert eve.get(f"/api/v1/saved-plans/{pid}").status_code == 404
+    again = eve.post(f"/api/v1/saved-plans/{pid}/purge", headers=headers)
+    assert again.status_code == 404 and "purged already" in again.json()["detail"]
+
+
+def test_an_admin_purges_any_deleted_plan_without_seeing_it(app, plan):
+    pid = create(app, plan, owner="mal", title="Mal's private draft")["id"]
+    mal = login(app, "mal")
+    assert mal.delete(f"/api/v1/saved-plans/{pid}",
+                      headers={"X-CSRF-Token": mal.csrf}).status_code == 204
+    root = login(app, "root")
+    assert root.get(f"/api/v1/saved-plans/{pid}").status_code == 404     # content stays hidden
+    trail = root.post(f"/api/v1/saved-plans/{pid}/purge",
+                      headers={"X-CSRF-Token": root.csrf})
+    assert trail.status_code == 200, trail.text
+    body = trail.json()
+    assert body["owner"] == "mal" and body["purged"]
+    assert [(r["action"], r["author"]) for r in body["revisions"]] == [
+        ("create", "mal"), ("delete", "mal"), ("purge", "root")]
+    assert "draft" not in str(body)

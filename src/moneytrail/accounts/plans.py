@@ -12,7 +12,13 @@ Rules (the object-level checks of the web pages and the JSON API rest on them):
 - every change is a new row in `saved_plan_revisions` written in the same transaction as the
   plan (under the store-wide write lock) and must quote the revision it was based on, so a
   stale change is refused (`ConflictError`) rather than silently overwriting;
-- a delete only marks the plan (and is a revision too): nothing is lost.
+- a delete only marks the plan (and is a revision too): nothing is lost;
+- a purge (of a deleted plan, by its owner or an admin) erases what the plan said (title,
+  description, plan mapping, in the plan and in every revision) and keeps a tombstone: the id
+  (never reused), owner, visibility, created time, every revision's number, author, action
+  and time, the runs started from it, and a last revision "purge" naming who purged it and
+  when. Runs themselves are results stored by run id (possibly shared with anyone who ran the
+  same plan) and are not touched.
 
 The plan mapping is stored as JSON text, unchecked here; the web layer checks it with the
 scenario schema before saving (a saved plan can always be run).
@@ -34,6 +40,7 @@ VISIBILITIES = ("private", "public")
 MAX_TITLE = 200
 MAX_DESCRIPTION = 5000
 MAX_PLAN = 200_000            # characters of plan JSON (the web's body limit is lower)
+PURGED_TITLE = "(purged)"     # what a purged plan and its revisions say instead of a title
 
 
 class Forbidden(MoneytrailError):
@@ -238,6 +245,95 @@ class SavedPlans:
                 plan_id=plan_id, number=number, author_id=actor, action="delete",
                 title=row.title, description=row.description, visibility=row.visibility,
                 plan=row.plan, created_at=now))
+
+    # -- deleted plans: the owner's list, purge, the audit trail ----------------------------
+    def deleted(self, owner: int) -> list[dict[str, Any]]:
+        """The owner's deleted plans not yet purged (id, title, visibility, revision,
+        deleted_at), newest first: what the owner may purge."""
+        purged = select(SavedPlanRevision.plan_id).where(SavedPlanRevision.action == "purge")
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(*SavedPlan.__table__.c).where(
+                SavedPlan.owner_id == owner, SavedPlan.deleted.is_(True),
+                SavedPlan.id.not_in(purged)).order_by(SavedPlan.updated_at.desc(),
+                                                      SavedPlan.id.desc())).all()
+        return [{"id": r.id, "title": r.title, "visibility": r.visibility,
+                 "revision": r.revision,
+                 "deleted_at": aware(r.updated_at).isoformat(timespec="seconds")}
+                for r in rows]
+
+    def _tombstone_row(self, conn, plan_id: int, actor: int, admin: bool) -> Any:
+        """A plan row the actor may purge or audit: its owner's, or any for an admin; for
+        anyone else "not found" (whatever the plan's visibility or state)."""
+        row = conn.execute(select(*SavedPlan.__table__.c)
+                           .where(SavedPlan.id == plan_id)).first()
+        if row is None or (row.owner_id != actor and not admin):
+            raise NotFoundError("no saved plan with this id (or it is not yours)",
+                                field="plan id", value=plan_id)
+        return row
+
+    def purge(self, plan_id: int, *, actor: int, admin: bool = False,
+              expected_revision: int | None = None) -> dict[str, Any]:
+        """Erase a deleted plan's content for good, keeping its tombstone and audit trail
+        (see the module docstring); the owner, or an admin (`admin=True`) for any deleted
+        plan. One transaction under the write lock. Errors: `NotFoundError` (no such plan,
+        not the actor's, or already purged), `ConflictError` (not deleted: delete it first;
+        or a stale `expected_revision`). Returns `trail`."""
+        now = self.clock()
+        with locking.write_transaction(self.engine) as conn:
+            row = self._tombstone_row(conn, plan_id, actor, admin)
+            if self._purged(conn, plan_id):
+                raise NotFoundError("this saved plan was purged already", field="plan id",
+                                    value=plan_id)
+            if not row.deleted:
+                raise ConflictError("only a deleted plan can be purged: delete it first",
+                                    field="plan id", value=plan_id)
+            if expected_revision is not None and expected_revision != row.revision:
+                raise ConflictError(f"the plan changed since you read it (revision "
+                                    f"{expected_revision}; it is now at {row.revision})",
+                                    field="expected_revision", value=expected_revision)
+            erased = {"title": PURGED_TITLE, "description": "", "plan": "{}"}
+            number = row.revision + 1
+            conn.execute(update(SavedPlan).where(SavedPlan.id == plan_id).values(
+                revision=number, updated_at=now, **erased))
+            conn.execute(update(SavedPlanRevision).where(
+                SavedPlanRevision.plan_id == plan_id).values(**erased))
+            conn.execute(insert(SavedPlanRevision).values(
+                plan_id=plan_id, number=number, author_id=actor, action="purge",
+                visibility=row.visibility, created_at=now, **erased))
+        return self.trail(plan_id, actor=actor, admin=admin)
+
+    @staticmethod
+    def _purged(conn, plan_id: int) -> bool:
+        return conn.execute(select(SavedPlanRevision.number).where(
+            SavedPlanRevision.plan_id == plan_id,
+            SavedPlanRevision.action == "purge")).first() is not None
+
+    def trail(self, plan_id: int, *, actor: int, admin: bool = False) -> dict[str, Any]:
+        """The audit trail of a plan for its owner or an admin, without its content (so it
+        is the same before and after a purge): id, owner, visibility, created_at, deleted,
+        purged, revisions (number, action, author, time) and runs (run id, revision, time)."""
+        with self.engine.connect() as conn:
+            row = self._tombstone_row(conn, plan_id, actor, admin)
+            owner = conn.execute(select(Account.name).where(
+                Account.id == row.owner_id)).scalar_one()
+            revisions = conn.execute(
+                select(SavedPlanRevision.number, SavedPlanRevision.action,
+                       SavedPlanRevision.created_at, Account.name.label("author"))
+                .join(Account, Account.id == SavedPlanRevision.author_id)
+                .where(SavedPlanRevision.plan_id == plan_id)
+                .order_by(SavedPlanRevision.number)).all()
+            runs = conn.execute(select(SavedPlanRun).where(SavedPlanRun.plan_id == plan_id)
+                                .order_by(SavedPlanRun.created_at)).all()
+        return {"id": row.id, "owner": owner, "visibility": row.visibility,
+                "created_at": aware(row.created_at).isoformat(timespec="seconds"),
+                "deleted": row.deleted,
+                "purged": any(r.action == "purge" for r in revisions),
+                "revisions": [{"revision": r.number, "action": r.action, "author": r.author,
+                               "time": aware(r.created_at).isoformat(timespec="seconds")}
+                              for r in revisions],
+                "runs": [{"run_id": r.run_id, "revision": r.revision,
+                          "time": aware(r.created_at).isoformat(timespec="seconds")}
+                         for r in runs]}
 
     def add_run(self, plan_id: int, *, actor: int, run_id: str) -> None:
         """Record that the owner ran the plan (at its current revision); idempotent."""

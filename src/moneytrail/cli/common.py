@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -78,6 +79,12 @@ def usage_error(exc: Exception, args: Sequence[str]) -> MoneytrailError:
     param = getattr(exc, "param", None)
     hint = f" (see '{command} --help')"
     kind = type(exc).__name__
+    if kind == "NoSuchOption" and _NEGATIVE.fullmatch(str(getattr(exc, "option_name", ""))):
+        number = _number_argument(ctx)
+        if number is not None:      # `ledger revert -1`: click reads '-1' as an option
+            return MoneytrailError(f"invalid argument value: expected a whole number of 1 or "
+                                   f"more{hint}", file=command, field=number,
+                                   value=getattr(exc, "option_name", None))
     if kind == "NoSuchOption":
         possibilities = sorted(getattr(exc, "possibilities", None) or [])
         maybe = f"; did you mean {' or '.join(possibilities[:3])}?" if possibilities else ""
@@ -94,6 +101,21 @@ def usage_error(exc: Exception, args: Sequence[str]) -> MoneytrailError:
         return MoneytrailError(f"missing {what}{hint}", file=command, field=name)
     return MoneytrailError(f"invalid {what} value: {_plain(message)}{hint}", file=command,
                            field=name, value=_given_value(exc, opts, args))
+
+
+_NEGATIVE = re.compile(r"-[0-9][0-9_.]*")
+
+
+def _number_argument(ctx: object) -> str | None:
+    """The name (e.g. 'REVISION') of the command's first numeric positional argument, if any."""
+    for param in getattr(getattr(ctx, "command", None), "params", ()):
+        opts = list(getattr(param, "opts", None) or [])
+        annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+        numeric = annotation in (int, float) or \
+            getattr(getattr(param, "type", None), "name", "") in ("integer", "float")
+        if opts and not opts[0].startswith("-") and numeric:
+            return str(getattr(param, "name", "") or "").upper()
+    return None
 
 
 def _plain(message: str) -> str:

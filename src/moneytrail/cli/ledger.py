@@ -215,7 +215,8 @@ def history(kind: Annotated[str | None, typer.Argument(help="record kind")] = No
 
 
 @ledger_app.command()
-def revert(revision: Annotated[int, typer.Argument(help="revision to undo")],
+def revert(revision: Annotated[int, typer.Argument(
+        help="number of the revision to undo (1 or more; see 'moneytrail ledger history')")],
            author: AuthorOpt = None, reason: ReasonOpt = "",
            force: Annotated[bool, typer.Option(
                "--force", help="revert even if a later revision changed the record (that "

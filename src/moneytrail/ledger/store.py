@@ -345,7 +345,10 @@ MAX_REVISION = 2**31 - 1        # the revisions' integer id column
 
 
 def read_revision(conn: Connection, number: int) -> dict:
-    if not 0 < int(number) <= MAX_REVISION:
+    if int(number) < 1:
+        raise NotFoundError("no such revision (revisions are numbered from 1)",
+                            field="revision", value=number)
+    if int(number) > MAX_REVISION:
         raise NotFoundError("no such revision", field="revision", value=number)
     row = conn.execute(select(Revision).where(Revision.id == int(number))).mappings().first()
     if row is None:

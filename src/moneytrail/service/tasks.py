@@ -81,9 +81,12 @@ def known_currencies(ws: Workspace) -> set[str]:
     return {"EUR"} | set(fx["currency"])
 
 
-def check_plan(ws: Workspace, plan: Plan) -> Plan:
+def check_plan(ws: Workspace, plan: Plan, *, site: bool = False) -> Plan:
     """What the schema alone cannot check: the currency is one the data convert, the year
-    has data (building the model raises a clear error otherwise)."""
+    has data (building the model raises a clear error otherwise) and, with `site` (the task
+    computes the lifecycle: a scorecard, `analyse --what lifecycle`, a CO2 or renewable-share
+    condition), the site's grid and price data (`check_site`). Run before any draw, so a bad
+    plan fails in a second with one line, not after the trace."""
     from moneytrail.analysis.claims import package_source_ids
     from moneytrail.scenarios.schema import check_currency
 
@@ -102,19 +105,40 @@ def check_plan(ws: Workspace, plan: Plan) -> Plan:
                                 "store)", file=plan.path or plan.id, field=field,
                                 value=source)
     ws.model(plan.year)
+    if site:
+        check_site(ws, plan)
     return plan
+
+
+SITE_METRICS = frozenset({"co2_tonnes", "renewable_share"})   # metrics that read the site
+
+
+def needs_site(plan: Plan, what: list[str] | tuple[str, ...] = ("scorecard",),
+               conditions: list[Condition] | None = None) -> bool:
+    """Whether the analyses in `what` read the plan's site data (grid intensity, electricity
+    price): the scorecard and lifecycle always, conditions when one uses a site metric."""
+    if {"scorecard", "lifecycle"} & set(what):
+        return True
+    rules = list(plan.conditions) + list(conditions or [])
+    return "conditions" in what and any(c.metric in SITE_METRICS for c in rules)
 
 
 def check_site(ws: Workspace, plan: Plan) -> Plan:
     """The plan's site (site country, else buyer region) has the grid intensity and electricity
-    price the lifecycle analysis reads: runs that compute the scorecard (the web's) check it
-    before they start, not after every draw. Raises ScenarioError naming `site_country`."""
+    price the lifecycle analysis reads: tasks that compute it (`check_plan(site=True)`; web runs)
+    check it before they start, not after every draw. Raises ScenarioError naming the plan's
+    file, `site_country` and its value."""
     from moneytrail.analysis.site import site_row
 
     site = plan.site_country or plan.buyer_region
     data = ws.analysis
-    site_row(data["grid"], site, plan.year, "grid intensity")
-    site_row(data["electricity_prices"], site, plan.year, "electricity price")
+    try:
+        site_row(data["grid"], site, plan.year, "grid intensity")
+        site_row(data["electricity_prices"], site, plan.year, "electricity price")
+    except ScenarioError as exc:
+        raise ScenarioError(f"{exc.detail} (the lifecycle's CO2 and electricity cost need it)",
+                            file=plan.path or plan.id, field=exc.field,
+                            value=exc.value) from None
     return plan
 
 
@@ -206,7 +230,7 @@ def trace_plan(ws: Workspace, plan: Plan, *, draws: int | None = None, seed: int
     conditions and what it buys. Per-draw values are kept only when analyses need them.
     `evidence` (default: on wherever the model supports it) adds the `evidence` table and an
     `assumption_or_weak_mean` column to the headline table (`engine.evidence`)."""
-    check_plan(ws, plan)
+    check_plan(ws, plan, site=analyses)
     evidence = evidence_default(ws, plan, evidence)
     inputs = trace_inputs(plan, draws=draws, seed=seed, tiers=tiers, analyses=analyses,
                           evidence=evidence)
@@ -444,8 +468,9 @@ def compare_plans(ws: Workspace, plans: list[Plan], *, draws: int | None = None,
     the data package has a capital table, the largest rent recipients and each plan under
     procurement rules (`procurement`: an analysis.procurement.ProcurementRules, "default" for
     `default_procurement(ws)`, None for none)."""
-    for plan in plans:
-        check_plan(ws, plan)
+    for plan in plans:                  # the scorecard computes the lifecycle: site data
+        check_plan(ws, plan, site=True)
+    plans = distinct_ids(plans)
     if isinstance(procurement, str):
         procurement = default_procurement(ws)
     inputs, resolved = compare_inputs(plans, draws, seed, conditions, procurement)
@@ -464,6 +489,24 @@ def compare_plans(ws: Workspace, plans: list[Plan], *, draws: int | None = None,
 
     return runner.run("compare", " vs ".join(p.id for p in plans), inputs, total, compute,
                       progress)
+
+
+def distinct_ids(plans: list[Plan]) -> list[Plan]:
+    """Plans whose ids repeat (two versions of one plan, e.g. `old/x.yaml new/x.yaml`) get
+    their position in the list as a suffix, `x #1` and `x #2`, so every column has its own
+    label; other plans keep their id. The same plan twice (equal content: the columns would
+    be equal) is refused: MoneytrailError naming the second one."""
+    contents = [plan_inputs(p) for p in plans]
+    for i, plan in enumerate(plans):
+        if contents[i] in contents[:i]:
+            first = contents.index(contents[i]) + 1
+            raise MoneytrailError(f"the same plan is given twice (plans {first} and {i + 1} "
+                                  "are identical, so their columns would be too); compare "
+                                  "different plans", file=plan.path, field="plans",
+                                  value=plan.id)
+    ids = [p.id for p in plans]
+    return [p.model_copy(update={"id": f"{p.id} #{i + 1}"}) if ids.count(p.id) > 1 else p
+            for i, p in enumerate(plans)]
 
 
 @dataclass(frozen=True)
@@ -534,7 +577,7 @@ def analyse_plan(ws: Workspace, plan: Plan, what: list[str] | None = None,
     if unknown:
         raise MoneytrailError(f"unknown analysis (use {', '.join(ANALYSES)})", field="--what",
                               value=unknown[0])
-    check_plan(ws, plan)
+    check_plan(ws, plan, site=needs_site(plan, what))
     dates = list(on or [dependency.rules_date(plan)])
     draws = check_draws(plan.draws if draws is None else draws, keep=True)
     seed = check_seed(plan.seed if seed is None else seed)

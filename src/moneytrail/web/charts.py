@@ -6,7 +6,8 @@ renders the very same figure server-side with kaleido driving Debian's Chromium.
     svg = render_image(for_image(fig, title, source), "svg")     # bytes
 
 A figure is a plain dict: `data` and `layout` as plotly.js takes them, and `narrow`, the
-changes a page applies under 600 px wide (shorter labels, smaller margins). Images are
+changes a page applies under 600 px wide (shorter labels, smaller margins; a Sankey fits the
+width: two columns, labels on two lines, see `narrow_sankey`). Images are
 `IMAGE_WIDTH` px wide (PNG at scale 1, so the PNG's size is the layout's size) and are cached
 on disk by a key that names what they show (a stored run never changes).
 """
@@ -43,17 +44,61 @@ def short(text: str, limit: int | None) -> str:
 
 
 # -- figures ----------------------------------------------------------------------------------
-def sankey_labels(data: dict[str, Any], name_chars: int | None) -> list[str]:
-    """'name: amount' per node, the name shortened to `name_chars` (the amount never is).
-    The amount is the larger of the node's inflow and outflow (means: they add up)."""
+def sankey_labels(data: dict[str, Any], name_chars: int | None, sep: str = ": ") -> list[str]:
+    """'name: amount' per node, the name shortened to `name_chars` (the amount never is);
+    `sep="<br>"` puts the amount on a second line. The amount is the larger of the node's
+    inflow and outflow (means: they add up)."""
     into: dict[str, float] = {}
     out: dict[str, float] = {}
     for link in data["links"]:
         out[link["source"]] = out.get(link["source"], 0.0) + link["value"]
         into[link["target"]] = into.get(link["target"], 0.0) + link["value"]
-    return [f"{short(n, name_chars)}: "
+    return [f"{short(n, name_chars)}{sep}"
             f"{money(max(into.get(n, 0.0), out.get(n, 0.0)), data['currency'])}"
             for n in data["nodes"]]
+
+
+def passed_on_root(data: dict[str, Any]) -> int | None:
+    """The index of the Sankey's single root node (the plan) if every node it feeds passes
+    all it gets on (so the root's links repeat what the next column shows), else None."""
+    links = data["links"]
+    sources = {link["source"] for link in links}
+    targets = {link["target"] for link in links}
+    roots = [n for n in data["nodes"] if n in sources and n not in targets]
+    if len(roots) != 1:
+        return None
+    into: dict[str, float] = {}
+    out: dict[str, float] = {}
+    for link in links:
+        out[link["source"]] = out.get(link["source"], 0.0) + link["value"]
+        into[link["target"]] = into.get(link["target"], 0.0) + link["value"]
+    fed = {link["target"] for link in links if link["source"] == roots[0]}
+    if any(abs(out.get(n, 0.0) - into[n]) > 1e-9 * max(1.0, into[n]) for n in fed):
+        return None
+    return list(data["nodes"]).index(roots[0])
+
+
+def narrow_sankey(data: dict[str, Any], trace: dict[str, Any]) -> Figure:
+    """The changes a phone-wide page (< 600 px) applies to a Sankey so it fits the width with
+    readable labels: two columns instead of three (the plan's node goes when the next column
+    passes on all it gets: the page's heading gives the total), each label on two lines
+    (name, amount) at 11 px, and enough height and padding for one label per node."""
+    root = passed_on_root(data)
+    link = trace["link"]
+    keep = [i for i, source in enumerate(link["source"]) if source != root]
+    sources = {x["source"] for x in data["links"]}
+    targets = {x["target"] for x in data["links"]}
+    column = max(len(targets - sources), len(sources & targets), 1)   # the longest column
+    changes: dict[str, Any] = {
+        "node": {"label": sankey_labels(data, 22, "<br>"), "pad": 28, "thickness": 12},
+        "textfont": {"size": 11}}
+    if root is not None:
+        changes["link"] = {key: [link[key][i] for i in keep]
+                           for key in ("source", "target", "value", "customdata")}
+    # a two-line label is about 26 px tall: 28 px between nodes keeps labels apart
+    return {"layout": {"height": max(520, min(1800, column * 44 + 120)),
+                       "margin": {"l": 2, "r": 2, "t": 16, "b": 20}},
+            "traces": [changes]}
 
 
 def sankey_figure(data: dict[str, Any], *, name_chars: int | None = 44) -> Figure:
@@ -79,10 +124,7 @@ def sankey_figure(data: dict[str, Any], *, name_chars: int | None = 44) -> Figur
                  "hovertemplate": "%{customdata}<extra></extra>"}}
     layout = {"height": max(420, min(900, n * 22)), "margin": {"l": 4, "r": 4, "t": 8, "b": 8},
               "font": FONT, "paper_bgcolor": "#ffffff"}
-    narrow = {"layout": {"height": max(520, min(900, n * 26))},
-              "traces": [{"node": {"label": sankey_labels(data, 22), "pad": 8,
-                                   "thickness": 12}}]}
-    return {"data": [trace], "layout": layout, "narrow": narrow}
+    return {"data": [trace], "layout": layout, "narrow": narrow_sankey(data, trace)}
 
 
 def reality_figure(rows: list[dict[str, Any]], *, name_chars: int | None = 48) -> Figure:

@@ -153,18 +153,29 @@ def reference_plan(plan_id: Any) -> Plan:
     return load_scenario(paths[plan_id])
 
 
+# what GET /api/v1/plans/{id} returns besides `scenario`: descriptions of the plan, ignored
+PLAN_DOCUMENT_KEYS = frozenset({"meta", "plan", "reproduce", "spend", "tables"})
+
+
 def run_request(ws: Workspace, body: Any) -> tuple[Plan, int, int]:
-    """The plan, draws and seed of a POST /api/v1/runs body: a plan mapping, or
-    {"reference": id, "draws": n, "seed": s}. Strict JSON types: "seed": "1" is refused."""
+    """The plan, draws and seed of a POST /api/v1/runs body: a plan mapping (draws and seed
+    from the plan), {"reference": id, "draws": n, "seed": s}, or {"scenario": plan, "draws":
+    n, "seed": s} (the document GET /api/v1/plans/{id} returns, posted back as it is: its
+    other keys only describe the plan). The last two default to DEFAULT_WEB_DRAWS draws and
+    the plan's seed, so a reference plan's document gives the very run id of its reference
+    run. Strict JSON types: "seed": "1" is refused."""
     if not isinstance(body, dict):
         raise ScenarioError("the body must be a JSON object: a plan, or {\"reference\": id}",
                             field="body")
-    if "reference" in body:
-        extra = sorted(set(body) - {"reference", "draws", "seed"})
+    if "reference" in body or "scenario" in body:
+        key = "reference" if "reference" in body else "scenario"
+        allowed = {key, "draws", "seed"} | (PLAN_DOCUMENT_KEYS if key == "scenario" else set())
+        extra = sorted(set(body) - allowed)
         if extra:
-            raise ScenarioError("unknown key next to reference (use draws and seed)",
+            raise ScenarioError(f"unknown key next to {key} (use draws and seed)",
                                 field=extra[0], value=extra[0])
-        plan = reference_plan(body["reference"])
+        plan = reference_plan(body["reference"]) if key == "reference" else \
+            plan_from_mapping(ws, body["scenario"], strict=True)
         draws = web_draws(body.get("draws", DEFAULT_WEB_DRAWS), strict=True)
         seed = body.get("seed", plan.seed)
     else:

@@ -207,7 +207,9 @@ def add_run_routes(app: FastAPI) -> None:
     @app.post(f"{API}/runs", tags=["runs"], status_code=202,
               summary="Start a trace run of a plan (or a reference plan) in the background",
               description="The body is a plan as the scenario schema's mapping (draws and "
-              "seed inside it), or {\"reference\": \"<id>\", \"draws\": n, \"seed\": s}. "
+              "seed inside it), {\"reference\": \"<id>\", \"draws\": n, \"seed\": s}, or "
+              "the document GET /api/v1/plans/<id> returns, as it is (its `scenario`; draws and "
+              "seed may be added; the same run id as the reference for the same options). "
               "It is checked before any work starts (problem+json naming field and value); "
               f"the web app runs at most 20,000 draws and bodies of {MAX_BODY:,} bytes. "
               "Answers 202 with the run id (200 when the run is already stored); poll "

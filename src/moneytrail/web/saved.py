@@ -3,9 +3,11 @@
 Pages: `GET /saved` (your plans and everyone's public ones), `POST /saved` (the builder's
 "Save" button: a new plan, or a new revision of the plan named by `saved_id`), `GET /saved/{id}`
 (the plan, its runs and revisions), `GET/POST /saved/{id}/edit` (title, description,
-visibility), `POST /saved/{id}/run`, `POST /saved/{id}/delete`.
+visibility), `POST /saved/{id}/run`, `POST /saved/{id}/delete`, `POST /saved/{id}/purge`
+(a deleted plan: `/saved` lists the owner's, each with a Purge button).
 JSON (`/api/v1/saved-plans`): `GET` list, `POST` create, `GET/PATCH/DELETE /{id}`,
-`GET /{id}/revisions`, `GET/POST /{id}/runs`.
+`GET /{id}/revisions`, `GET/POST /{id}/runs`, `POST /{id}/purge` and `GET /{id}/trail` (the
+owner, or an admin: the audit trail a purge keeps, see accounts.plans).
 
 Every change needs an editor (session plus CSRF token, or an API key of scope write), quotes
 the revision it was based on (a stale one gets 409), and is checked by `SavedPlans`: a private
@@ -99,7 +101,8 @@ def draft_link(saved: dict[str, Any], with_revision: bool) -> str:
 def saved_list(request: Request) -> HTMLResponse:
     current = auth.who(request)
     plans = store(request).visible(current.id if current else None)
-    return page(request, "saved_list.html", plans=plans, user=current)
+    deleted = store(request).deleted(current.id) if current and current.can_edit else []
+    return page(request, "saved_list.html", plans=plans, user=current, deleted=deleted)
 
 
 @router.post("/saved", include_in_schema=False)
@@ -227,6 +230,16 @@ async def delete(request: Request, plan_id: str,
     return RedirectResponse("/saved", status_code=303)
 
 
+@router.post("/saved/{plan_id}/purge", include_in_schema=False)
+async def purge(request: Request, plan_id: str,
+                who: Annotated[Who, Depends(auth.require_editor)]) -> Response:
+    form = await form_of(request)
+    revision = form.get("expected_revision", "")
+    store(request).purge(check_id(plan_id), actor=who.id, admin=who.role == "admin",
+                         expected_revision=int(revision) if is_number(revision) else None)
+    return RedirectResponse("/saved", status_code=303)
+
+
 # -- JSON API -------------------------------------------------------------------------------
 class CreateBody(BaseModel):
     """A plan to save: the scenario schema's mapping, a title, a description, visibility."""
@@ -312,3 +325,24 @@ def api_rerun(request: Request, plan_id: str,
     rid = run_saved(request, check_id(plan_id), who)
     return JSONResponse({"run_id": rid, "url": f"/r/{rid}", "api": f"/api/v1/runs/{rid}"},
                         status_code=202)
+
+
+@router.post(API + "/{plan_id}/purge", tags=["saved plans"],
+             summary="Erase a deleted plan's content (its owner, or an admin); the audit "
+             "trail stays")
+def api_purge(request: Request, plan_id: str,
+              who: Annotated[Who, Depends(auth.require_editor)],
+              expected_revision: int | None = None) -> JSONResponse:
+    return JSONResponse(store(request).purge(check_id(plan_id), actor=who.id,
+                                             admin=who.role == "admin",
+                                             expected_revision=expected_revision))
+
+
+@router.get(API + "/{plan_id}/trail", tags=["saved plans"],
+            summary="A saved plan's audit trail without its content (its owner, or an admin)")
+def api_trail(request: Request, plan_id: str) -> JSONResponse:
+    current = auth.who(request)
+    if current is None:
+        raise HTTPException(401, "Log in (or send an API key) to read a plan's trail.")
+    return JSONResponse(store(request).trail(check_id(plan_id), actor=current.id,
+                                             admin=current.role == "admin"))

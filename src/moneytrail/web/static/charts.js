@@ -21,7 +21,7 @@
   function plot(el, figure) {
     var data = JSON.parse(JSON.stringify(figure.data));
     var layout = JSON.parse(JSON.stringify(figure.layout));
-    /* a Sankey keeps a minimum width and scrolls sideways: the screen decides, not the box */
+    /* the screen decides, not the box: a Sankey's narrow form fits a phone's width */
     if (Math.min(el.clientWidth, window.innerWidth) < 600 && figure.narrow) {
       merge(layout, figure.narrow.layout || {});
       (figure.narrow.traces || []).forEach(function (changes, i) {
