@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from moneytrail.report import units
+
 DASH = "\u2013"
 
 
@@ -59,5 +61,11 @@ def verdict_label(verdict: Any) -> str:
                                                                         str(verdict))
 
 
+def in_unit(value: Any, unit: str) -> str:
+    """A value with its unit as the terminal and the briefing print it (report.units): jobs
+    and CO2 read the same on every page ('77.4 k FTE', '3.64 Mt CO2e', '14.8 FTE per USD m')."""
+    return units.in_unit(value, unit)
+
+
 FILTERS = {"money": money, "percent": percent, "number": number, "safe_url": safe_url,
-           "verdict_label": verdict_label}
+           "verdict_label": verdict_label, "in_unit": in_unit}
