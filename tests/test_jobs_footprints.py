@@ -193,8 +193,8 @@ def test_validate_warns_about_uncounted_jobs(tmp_path):
 
 def test_every_compensation_currency_has_a_rate_and_twd_is_the_feds_cross_rate():
     """The bundled package converts every compensation row (Taiwan's TWD included) and the
-    TWD rows are the Federal Reserve's G.5A annual TWD per USD (FRED AEXTAUS: 31.1525 in 2023,
-    as printed in the release of 2024-02-01, 32.1064 in 2024) times the ECB's USD per EUR."""
+    TWD rows are the Federal Reserve's G.5A annual TWD per USD (31.1525 in 2023, as printed in
+    the release of 2024-02-01; 32.1064 in 2024, FRED AEXTAUS) times the ECB's USD per EUR."""
     from moneytrail.data.package import bundled_path, open_package
     from moneytrail.data.validate import footprint_gaps
 
@@ -204,4 +204,7 @@ def test_every_compensation_currency_has_a_rate_and_twd_is_the_feds_cross_rate()
             zip(fx["year"], fx["currency"], fx["units_per_eur"], strict=True)}
     for year, twd_per_usd in ((2023, 31.1525), (2024, 32.1064)):
         assert rate[year, "TWD"] == pytest.approx(twd_per_usd * rate[year, "USD"], abs=1e-5)
-    assert set(fx.loc[fx["currency"] == "TWD", "source"]) == {"x_fed_g5a_twd"}
+    sources = dict(zip(fx.loc[fx["currency"] == "TWD", "year"].astype(int),
+                       fx.loc[fx["currency"] == "TWD", "source"], strict=True))
+    assert sources[2023] == "x_fed_g5a_twd"             # read on the Fed's release page
+    assert sources[2024] == "x_fred_aextaus_copy"       # a copy of FRED's series: estimate
