@@ -5,10 +5,8 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 from moneytrail.data.package import bundled_path
 
@@ -128,18 +126,9 @@ def miller_blair_plan(**overrides) -> dict:
 
 
 def fresh_postgres(base: str, prefix: str = "mt_test") -> Iterator[str]:
-    """A URL of the PostgreSQL at `base` whose search_path is a new, empty schema (named
-    `prefix`_<12 hex>); the schema is dropped afterwards. Use with `yield from` in a fixture."""
-    from sqlalchemy import create_engine, text
+    """A URL of the PostgreSQL at `base` on a new, empty schema, dropped afterwards. Use with
+    `yield from` in a fixture."""
+    from moneytrail.ledger.connection import scratch_schema
 
-    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(text(f'create schema "{schema}"'))
-    separator = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with engine.begin() as conn:
-            conn.execute(text(f'drop schema "{schema}" cascade'))
-        engine.dispose()
+    with scratch_schema(base, prefix) as url:
+        yield url

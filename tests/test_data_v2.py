@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -88,6 +89,84 @@ def test_a_filing_without_primary_ref_or_on_a_junk_domain_is_an_error(tmp_path):
     assert len(messages) == 2
     assert "field 'primary_ref'" in messages[0] and "needs primary_ref" in messages[0]
     assert "junk domain" in messages[1] and "luxuryhousezone.com" in messages[1]
+
+
+def test_code_hosts_are_flagged_and_an_issuers_own_account_is_not():
+    flagged = {"github.com": "code_host", "githubusercontent.com": "code_host",
+               "github.io": "code_host", "samay58.github.io": "mirror",
+               "huggingface.co": "code_host", "huggingface.co/deepseek-ai": "issuer_account"}
+    assert flag_of("https://github.com/imanzaf/esg-data-retrieval/blob/x/T.json", flagged) == (
+        "github.com", "code_host")
+    assert flag_of("https://raw.githubusercontent.com/a/b/main/c.csv", flagged) == (
+        "githubusercontent.com", "code_host")
+    assert flag_of("https://someone.github.io/page", flagged) == ("github.io", "code_host")
+    # a more specific entry wins: a reviewed rendering of SEC filings stays a mirror
+    assert flag_of("https://samay58.github.io/edgarpack/x.md", flagged) == (
+        "samay58.github.io", "mirror")
+    assert flag_of("https://huggingface.co/deepseek-ai/DeepSeek-V3", flagged) is None
+    assert flag_of("https://huggingface.co/datasets/nopperl/x", flagged) == (
+        "huggingface.co", "code_host")
+    # an account entry does not match the bare host or another account's lookalike
+    assert flag_of("https://huggingface.co/deepseek-ai-fan/x", flagged) == (
+        "huggingface.co", "code_host")
+
+
+def test_the_bundled_package_lists_code_hosts_and_reads_no_filing_there(package):
+    from moneytrail.data.sourcing import flagged_domains
+
+    listed = flagged_domains(package)
+    for host in ("github.com", "githubusercontent.com", "gitlab.com", "huggingface.co"):
+        assert listed[host] == "code_host"
+    assert listed["tsgdht.cn"] == "junk"          # the Statista mirror host
+    flags = source_flags(package)
+    primary = flags[flags["reliability"].isin(["filing", "official"])]
+    assert not primary["flag"].isin(["junk", "code_host"]).any()
+    # the GitHub extractions of sustainability reports are no longer labelled filing
+    esg = flags[flags["id"].str.startswith("s_esg_parse_")]
+    assert len(esg) >= 6 and set(esg["reliability"]) == {"estimate"}
+    assert set(esg["flag"]) == {"code_host"}
+    statista = flags.set_index("id").loc["s_eia_retail_revenue_2024"]
+    assert statista["reliability"] == "weak" and statista["flag"] == "junk"
+
+
+@pytest.mark.parametrize("url", [
+    "https://github.com/imanzaf/esg-data-retrieval/blob/x/TSMC_final.json",
+    "https://raw.githubusercontent.com/imanzaf/esg-data-retrieval/x/TSMC_final.json",
+    "https://huggingface.co/datasets/someone/sustainability-report-emissions",
+])
+def test_a_filing_read_on_a_code_host_is_an_error(tmp_path, url):
+    root = copy_package(tmp_path)
+
+    def spoil(row):
+        if row["id"] == "c_tsmc_fy2025":
+            row["url"] = url
+
+    edit_csv(root / "valuechain" / "sources_costs.csv", spoil)
+    messages = [str(p) for p in sourcing_problems(open_package(root))]
+    assert len(messages) == 1
+    assert "sources_costs.csv" in messages[0] and "field 'url'" in messages[0]
+    assert "code-hosting or extraction host" in messages[0]
+    assert "labelled filing" in messages[0]
+
+
+def test_a_weak_source_on_a_code_host_is_counted_not_an_error(tmp_path):
+    from moneytrail.data.summary import primary_ref_target
+
+    root = copy_package(tmp_path)
+
+    def lower(row):
+        if row["id"] == "c_tsmc_fy2025":
+            row["url"] = "https://github.com/someone/copy/blob/main/tsmc.csv"
+            row["reliability"] = "weak"
+
+    edit_csv(root / "valuechain" / "sources_costs.csv", lower)
+    package = open_package(root)
+    assert sourcing_problems(package) == []
+    before = primary_ref_target(open_package())
+    after = primary_ref_target(package)
+    assert after.met and after.value == 0
+    count = int(after.detail.split("; ")[-1].split()[0])
+    assert count == int(before.detail.split("; ")[-1].split()[0]) + 1
 
 
 def test_a_ledger_write_of_an_official_source_needs_a_primary_ref():
@@ -183,7 +262,8 @@ def test_targets_are_computed_with_their_thresholds(package):
     from moneytrail.data.summary import targets, targets_frame
 
     found = {t.name: t for t in targets(package)}
-    primary = found["filing/official sources without primary reference or on a junk domain"]
+    primary = found["filing/official sources without primary reference or on a junk domain or "
+                    "code host"]
     assert primary.met and primary.value == 0 and primary.unit == "count"
     market = found["market rows labelled assumption (share x market size)"]
     assert 0 < market.value < 1 and market.target == 0.2 and market.met == (market.value <= 0.2)
@@ -210,3 +290,26 @@ def test_us_accelerator_market_includes_custom_chips_and_eu_stays_merchant(packa
         assert us["central"].astype(float).sum() == pytest.approx(1.0)
         assert 0.8 < float(us.at["nvidia", "central"]) < float(eu.at["nvidia", "central"])
         assert (us.loc[["broadcom", "marvell"], "reliability"] != "assumption").all()
+
+
+def test_validate_cli_names_a_filing_read_on_github(tmp_path):
+    """End to end: `moneytrail validate` exits non-zero and names file, line, field and host."""
+    import os
+    import subprocess
+    import sys
+
+    root = copy_package(tmp_path)
+
+    def spoil(row):
+        if row["id"] == "c_tsmc_fy2025":
+            row["url"] = "https://github.com/someone/extraction/blob/main/tsmc.json"
+
+    edit_csv(root / "valuechain" / "sources_costs.csv", spoil)
+    env = {**os.environ, "MONEYTRAIL_DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}"}
+    out = subprocess.run([sys.executable, "-m", "moneytrail", "validate", str(root)],
+                         capture_output=True, text=True, timeout=300, env=env,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.returncode != 0
+    text = out.stdout + out.stderr
+    line = next(t for t in text.splitlines() if "code-hosting" in t)
+    assert "sources_costs.csv:" in line and "field 'url'" in line and "github.com" in line

@@ -20,6 +20,8 @@ from moneytrail.analysis.market_power import (
     rent_recipients,
     rent_table,
     split_rents,
+    unsplit_firms,
+    unsplit_note,
 )
 from moneytrail.engine.output import entity_output
 from moneytrail.errors import DataPackageError
@@ -124,6 +126,19 @@ def test_recipients_compare_the_rent_with_the_firms_profit_and_rd(mb_result, dat
     assert table.loc["manufacturing", "sources"] == "mb"
 
 
+def test_rent_as_a_share_of_a_profit_that_is_rarely_positive_is_not_shown(mb_result, data):
+    """Manufacturing with operating profit 400: NOPAT 400 x 0.75 = 300 = WACC 0.10 x invested
+    capital 3000, so its own economic profit is about 0 and positive in about half the draws
+    (inputs +-20 %): no ratio (Broadcom's 199 % came from 1 draw in 2000). With 800 it is
+    positive in every draw and shown."""
+    rows = [(e, m, 400.0 if (e, m) == ("manufacturing", "operating_income") else v)
+            for e, m, v in TWO_FIRMS]
+    table = rent_recipients(split_rents(mb_result, data, capital_rows(rows, 0.2)), data)
+    assert np.isnan(table.loc["manufacturing", "of_economic_profit_p50"])
+    table = rent_recipients(split_rents(mb_result, data, capital_rows(TWO_FIRMS, 0.2)), data)
+    assert table.loc["manufacturing", "of_economic_profit_p50"] > 0
+
+
 def test_markup_is_purchases_times_gross_margin(mb_result, data):
     amounts, rows = markup_draws(mb_result, data, capital=capital_rows(TWO_FIRMS))
     goods = (rows["supplier"] == "manufacturing").to_numpy()
@@ -135,6 +150,20 @@ def test_an_entity_without_data_stays_unsplit(mb_result, data):
     split = split_rents(mb_result, data, capital_rows(TWO_FIRMS[5:]))
     assert np.allclose(split.unsplit.sum(axis=1), 200.0)
     assert split.basis.loc["agriculture", "method"] == "not split (no data)"
+
+
+def test_the_output_names_the_firms_left_unsplit_and_their_share(mb_result, data):
+    """Agriculture has no data: its capital value added (200 of the plan's 200 + 600) is 25 %
+    of the capital value added and 200 / 2050 of the spending, and the note says so."""
+    split = split_rents(mb_result, data, capital_rows(TWO_FIRMS[5:]))
+    table = unsplit_firms(split)
+    assert list(table.index) == ["agriculture"]
+    assert table.loc["agriculture", "share_of_capital"] == pytest.approx(0.25)
+    assert table.loc["agriculture", "share_of_spending"] == pytest.approx(200 / 2050)
+    note = unsplit_note(split)
+    assert "agriculture 25.0 %" in note and "25.0 % in all" in note and "lower bound" in note
+    full = split_rents(mb_result, data, capital_rows(TWO_FIRMS))
+    assert unsplit_firms(full).empty and unsplit_note(full) == ""
 
 
 def test_aggregate_sectors_stay_unsplit_unless_asked(tmp_path, data):

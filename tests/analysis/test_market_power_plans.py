@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import moneytrail as mt
 from moneytrail.analysis.concentration import largest_hhi_change
 from moneytrail.analysis.conditions import check_conditions
+from moneytrail.analysis.dependency import above, top_supplier_shares
 from moneytrail.analysis.market_power import rent_share, split_rents
 from moneytrail.analysis.metrics import Evaluation
 from moneytrail.analysis.procurement import (
@@ -23,6 +24,7 @@ from moneytrail.analysis.procurement import (
     counterfactual,
     procured_plan,
 )
+from moneytrail.analysis.purchases import plan_purchases
 from moneytrail.errors import ScenarioError
 from moneytrail.scenarios.schema import Condition
 
@@ -105,6 +107,29 @@ def test_counterfactual_moves_value_added_to_the_eu_and_out_of_dominant_firms(re
     for stat in ("p5", "p50", "p95"):
         assert not np.isnan(rows.loc["Economic profit (rent), share of the plan",
                                      f"rules_{stat}"])
+
+
+def test_a_cap_at_the_threshold_holds_in_every_draw_without_flipping(reference, data):
+    """Capped at exactly the 50 % single-supplier threshold, no category of the ruled plan
+    counts as single-supplier in any draw: where a capped firm's interval reaches above the
+    cap the awards are fixed at the ruled shares, and a share of 0.5 +- float rounding is not
+    'above 50 %' (it flipped in about half the draws before)."""
+    made = counterfactual(reference[GIGA], data, ProcurementRules(cap=0.5, eu_weight=2.0))
+    row = made.metrics.loc["Single supplier >50%: first invoices"]
+    assert row["plan_p50"] > 0.3
+    assert row["rules_p5"] == row["rules_p50"] == row["rules_p95"] == 0.0
+    shares = made.shares
+    nvidia = shares.loc[("accelerators", "nvidia"), "share_after"]
+    assert nvidia == 0.5                                   # exactly the cap, not 0.5 +- eps
+    ruled = made.ruled.require_plan().procurement["accelerators"]
+    assert ruled["nvidia"].low == ruled["nvidia"].central == ruled["nvidia"].high == 0.5
+    top = top_supplier_shares(made.ruled, plan_purchases(made.ruled))["accelerators"][1]
+    assert np.allclose(top, 0.5, rtol=0, atol=1e-12)       # every draw at the cap
+
+
+def test_above_a_threshold_ignores_float_rounding():
+    shares = np.array([0.5 + 1e-16, 0.5, 0.5 - 1e-16, 0.5 + 1e-6, 0.7])
+    assert above(shares, 0.5).tolist() == [False, False, False, True, True]
 
 
 @pytest.mark.parametrize("kwargs", [{"cap": 0.0}, {"cap": 1.5}, {"eu_weight": 0.5},

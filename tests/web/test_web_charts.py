@@ -18,6 +18,7 @@ if not Path("/usr/bin/chromium").exists():
     pytest.skip("Debian's Chromium is not installed", allow_module_level=True)
 
 from fastapi.testclient import TestClient  # noqa: E402
+from runs_helpers import finished  # noqa: E402
 
 from moneytrail.web import create_app  # noqa: E402
 from moneytrail.web.charts import IMAGE_WIDTH  # noqa: E402
@@ -33,18 +34,6 @@ def client(tmp_path_factory):
     app = create_app(db=str(db), start_reference_runs=False, run_limit=(1000, 100))
     with TestClient(app) as test_client:
         yield test_client
-
-
-def finished(client, body: dict) -> str:
-    rid = client.post("/api/v1/runs", json=body).json()["run_id"]
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        status = client.get(f"/api/v1/runs/{rid}").json()["status"]
-        if status == "done":
-            return rid
-        assert status in ("queued", "running"), status
-        time.sleep(0.1)
-    raise AssertionError(f"run {rid} not done")
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,12 @@ any stored run, on the claims page and through the API."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
+from runs_helpers import finished  # noqa: E402
 
 from moneytrail.web import create_app  # noqa: E402
 from moneytrail.web.format import percent  # noqa: E402
@@ -25,18 +25,6 @@ def client(tmp_path_factory):
     app = create_app(db=str(db), start_reference_runs=False, run_limit=(1000, 100))
     with TestClient(app) as test_client:
         yield test_client
-
-
-def finished(client, body: dict) -> str:
-    rid = client.post("/api/v1/runs", json=body).json()["run_id"]
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        status = client.get(f"/api/v1/runs/{rid}").json()["status"]
-        if status == "done":
-            return rid
-        assert status in ("queued", "running"), status
-        time.sleep(0.1)
-    raise AssertionError(f"run {rid} not done")
 
 
 @pytest.fixture(scope="module")
@@ -157,3 +145,29 @@ def test_every_claim_that_traces_a_reference_plan_can_follow_a_run():
             "public-money-cements-the-status-quo",
             "public-money-to-nvidia-and-hyperscalers"} <= ids
     assert "stargate-private-and-far-less-secured" not in ids      # ledger-only: same for all
+
+
+def test_claims_and_scorecard_pages_show_the_evidence_weight(client, reference_run):
+    """Issue 10: every check and every claim's verdict carry their evidence weight in the JSON
+    and on the claims page; the run page's scorecard shows each metric's weight beside it."""
+    from moneytrail.report.evidence import row_weight, weight_text
+
+    checks = client.get("/api/v1/claims").json()["checks"]
+    assert all(0 <= c["assumption_or_weak_p50"] <= 1 and
+               0 <= c["claim_assumption_or_weak_p50"] <= 1 for c in checks)
+    html = text_of(client.get("/claims").text)
+    assert "On assumption or weak rows" in html
+    mine = [c for c in checks if c["claim"] == CLAIM]
+    assert (f"evidence weight of the verdict (share resting on assumption or weak rows): "
+            f"{row_weight(mine[0], 'claim_')}") in html
+    card = client.get(f"/api/v1/runs/{reference_run}?table=scorecard").json()["rows"]
+    rows = {r["metric"]: r for r in card}
+    metric = "HHI change, largest market bought in"
+    weight = rows[f"{metric}: evidence, on assumption or weak rows"]
+    said = weight_text(*(weight[f"{PLAN}_{s}"] for s in ("p50", "p5", "p95")))
+    page = client.get(f"/r/{reference_run}").text
+    section = page[page.index('id="scorecard-h"'):page.index('id="conditions-h"')]
+    assert "On assumption or weak rows" in section
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", section, re.S) if metric in r)
+    assert said in text_of(row)
+    assert ": evidence, on assumption or weak rows" not in section   # folded, not a row

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import copy
 import json
-import time
 
 import pytest
 
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
+from runs_helpers import wait_done  # noqa: E402
 
 from moneytrail.web import create_app  # noqa: E402
 
@@ -24,17 +24,6 @@ def client(tmp_path_factory):
     app = create_app(db=str(db), start_reference_runs=False, run_limit=(1000, 100))
     with TestClient(app) as test_client:
         yield test_client
-
-
-def wait_done(client, rid: str) -> dict:
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        body = client.get(f"/api/v1/runs/{rid}").json()
-        if body["status"] == "done":
-            return body
-        assert body["status"] in ("queued", "running"), body
-        time.sleep(0.1)
-    raise AssertionError(f"run {rid} not done")
 
 
 def store_as_old(client, result: dict, fake_id: str, **changes) -> None:

@@ -15,6 +15,7 @@ import pytest
 
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
+from runs_helpers import wait_done  # noqa: E402
 
 from moneytrail.scenarios.reference import reference_scenarios  # noqa: E402
 from moneytrail.scenarios.schema import load_scenario  # noqa: E402
@@ -38,20 +39,6 @@ def client(tmp_path_factory):
     app = create_app(db=str(db), start_reference_runs=False, run_limit=(1000, 100))
     with TestClient(app) as test_client:
         yield test_client
-
-
-def wait_done(client, run_id: str, timeout: float = 120) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        response = client.get(f"/api/v1/runs/{run_id}")
-        assert response.status_code == 200, response.text
-        body = response.json()
-        assert body["status"] in ("queued", "running", "done", "error")
-        assert 0 <= body["done"] <= body["total"]
-        if body["status"] in ("done", "error"):
-            return body
-        time.sleep(0.05)
-    raise AssertionError(f"run {run_id} not done within {timeout} s")
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import re
-import time
 from html.parser import HTMLParser
 from urllib.parse import urlencode
 
@@ -25,6 +24,7 @@ from accounts_fixtures import (  # noqa: E402
     store_url,
 )
 from fastapi.testclient import TestClient  # noqa: E402
+from runs_helpers import wait_done  # noqa: E402
 
 REFERENCE = "eu-ai-gigafactories"
 SCRIPT = "<script>alert('xss')</script>"
@@ -354,17 +354,6 @@ def test_edit_visibility_conflict_and_delete_keep_every_revision(app, plan):
     assert actions == ["create", "edit", "make public", "delete"]
 
 
-def wait_done(client: TestClient, rid: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status = client.get(f"/api/v1/runs/{rid}").json()["status"]
-        if status in ("done", "error"):
-            assert status == "done"
-            return
-        time.sleep(0.3)
-    raise AssertionError(f"run {rid} did not finish")
-
-
 def test_xss_payloads_in_title_and_description_stay_inert_everywhere(app, plan):
     malicious = {**plan, "title": f"Plan {SCRIPT}", "description": PAYLOAD}
     pid = create(app, malicious, visibility="public", title=f"Plan {SCRIPT} {IMG}",
@@ -373,7 +362,7 @@ def test_xss_payloads_in_title_and_description_stay_inert_everywhere(app, plan):
     response = eve.post(f"/api/v1/saved-plans/{pid}/runs", headers={"X-CSRF-Token": eve.csrf})
     assert response.status_code == 202
     rid = response.json()["run_id"]
-    wait_done(eve, rid)
+    assert wait_done(eve, rid)["status"] == "done"
     anonymous = TestClient(app, base_url=HTTPS)
     pages = [anonymous.get(p) for p in (f"/saved/{pid}", "/saved", f"/r/{rid}")]
     pages += [eve.get(f"/saved/{pid}/edit"), eve.get("/saved")]

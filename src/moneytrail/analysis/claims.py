@@ -29,6 +29,7 @@ from moneytrail.analysis.claims_schema import (
     load_claims,
 )
 from moneytrail.analysis.data import AnalysisData
+from moneytrail.analysis.evidence_weight import claim_weight
 from moneytrail.analysis.stats import CLAIM_CUTOFFS, describe
 from moneytrail.analysis.stats import probability as stats_probability
 from moneytrail.data.package import DataPackage
@@ -91,13 +92,16 @@ def ledger_from_package(package: DataPackage | str | Path) -> LedgerTables:
     if not isinstance(package, DataPackage):
         package = open_package(package)
     return LedgerTables(claims=package.table("ledger-claims"),
-                        deals=package.table("ledger-deals"))
+                        deals=package.table("ledger-deals"),
+                        sources=package.table("ledger-sources")
+                        if package.has("ledger-sources") else None)
 
 
 def ledger_tables(ledger: Ledger) -> LedgerTables:
     """The claims and deals of an open ledger store, one consistent snapshot."""
     tables = ledger.tables()
-    return LedgerTables(claims=tables["claim"], deals=tables["deal"])
+    return LedgerTables(claims=tables["claim"], deals=tables["deal"],
+                        sources=tables.get("source"))
 
 
 def require_existing_store(url: str) -> None:
@@ -140,8 +144,17 @@ def ledger_from_store(url: str | None) -> LedgerTables:
         return ledger_tables(ledger)
 
 
+WEIGHT = "assumption_or_weak"       # evidence weight columns: <WEIGHT>_<p50|p5|p95>
+
+
+def weight_stats(weak: np.ndarray | None, prefix: str = "") -> dict[str, float]:
+    """Median and 90 % interval of a per-draw evidence weight (NaN when not defined)."""
+    stats = describe(weak) if weak is not None else {}
+    return {f"{prefix}{WEIGHT}_{s}": float(stats.get(s, np.nan)) for s in ("p50", "p5", "p95")}
+
+
 def _row(claim: Claim, check: Check, values: np.ndarray, figure: str,
-         sources: list[str]) -> dict:
+         sources: list[str], weak: np.ndarray | None = None) -> dict:
     values = np.asarray(values, dtype=float)
     ok = values <= check.max if check.max is not None else values >= check.min
     # draws where the figure is undefined (NaN, e.g. no rent in a draw) are not counted
@@ -152,7 +165,19 @@ def _row(claim: Claim, check: Check, values: np.ndarray, figure: str,
             else f"min {check.min:g}", "figure": figure, "p50": stats["p50"],
             "p5": stats["p5"], "p95": stats["p95"], "p_holds": probability,
             "check_verdict": check_verdict(probability), "when": check.when,
+            **weight_stats(weak),
             "sources": "; ".join(dict.fromkeys(claim.sources + list(sources)))}
+
+
+def source_labels(package: DataPackage, ledger: LedgerTables | None = None) -> pd.Series:
+    """Source id -> reliability label over every sources table of a data package and the
+    ledger's own sources (a store's sources override the package's)."""
+    names = [n for n in package.resource_names() if n.endswith("sources") or "-sources-" in n]
+    frames = [package.table(name)[["id", "reliability"]] for name in names]
+    if ledger is not None and ledger.sources is not None and "reliability" in ledger.sources:
+        frames.append(ledger.sources[["id", "reliability"]])
+    table = pd.concat(frames, ignore_index=True).drop_duplicates("id", keep="last")
+    return table.set_index("id")["reliability"]
 
 
 def package_source_ids(package: DataPackage) -> set[str]:
@@ -179,7 +204,10 @@ def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None =
     """One row per check: the check's own verdict (`check_verdict`, from its P(holds)) and
     case (`when`), the claim's verdict (`verdict`: supported | contradicted | uncertain |
     conditional), its combining rule (`combine`) and the verdict in words (`verdict_text`),
-    figures and sources.
+    figures and sources, and the evidence weight (analysis.evidence_weight): the share of the
+    check's figure resting on `assumption` or `weak` rows (`assumption_or_weak_p50|p5|p95`)
+    and of the claim's verdict (`claim_assumption_or_weak_p50|p5|p95`: per draw the largest
+    of its checks').
 
     `claims` (or the claims file at `path`, default the shipped claims) are checked against
     the analysis tables `data`, the value chain `chain`, the ledger's claims and deals
@@ -201,18 +229,23 @@ def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None =
     claims = check_claim_list(list(claims), "<claims>") if claims is not None \
         else load_claims(path)
     check_sources(claims, data.package, file)
-    context = Context(data, ledger, draws, seed, chain=chain, model=model)
+    context = Context(data, ledger, draws, seed, chain=chain, model=model,
+                      labels=source_labels(data.package, ledger))
     rows: list[dict[str, Any]] = []
     for i, claim in enumerate(claims):
         first = len(rows)
+        weights = []
         for j, check in enumerate(claim.checks):
-            values, figure, sources = compute(context.at(i, j), check.computation, check.args,
-                                              Where(file, f"claims.{i}.checks.{j}"))
-            rows.append(_row(claim, check, values, figure, sources))
+            values, figure, sources, weak = compute(context.at(i, j), check.computation,
+                                                    check.args,
+                                                    Where(file, f"claims.{i}.checks.{j}"))
+            rows.append(_row(claim, check, values, figure, sources, weak))
+            weights.append(np.full(draws, np.nan) if weak is None else weak)
         verdicts = [row["check_verdict"] for row in rows[first:]]
         verdict = claim_verdict(verdicts, claim.combine)
         text = verdict_text(verdict, verdicts, claim.combine,
                             [row["when"] for row in rows[first:]])
+        combined = weight_stats(claim_weight(weights), "claim_")
         for row in rows[first:]:
-            row.update(verdict=verdict, combine=claim.combine, verdict_text=text)
+            row.update(verdict=verdict, combine=claim.combine, verdict_text=text, **combined)
     return pd.DataFrame(rows)

@@ -33,6 +33,15 @@ from moneytrail.analysis.claims_schema import (
 )
 from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.dependency import rules_in_force, tier_of
+from moneytrail.analysis.evidence_weight import (
+    factor_weight,
+    is_weak,
+    purchases_weight,
+    ratio_weight,
+    row_label,
+    sum_weight,
+    trace_weight,
+)
 from moneytrail.analysis.stats import Stream, draw_interval
 from moneytrail.data.checks import one_row
 from moneytrail.data.valuechain import ValueChain
@@ -56,10 +65,12 @@ class Where:
 
 @dataclass(frozen=True, eq=False)
 class LedgerTables:
-    """The ledger's claims and deals (text columns), from a store or a data package."""
+    """The ledger's claims and deals (text columns), from a store or a data package, and its
+    sources (id, reliability: for the evidence weight; None: read from the package)."""
 
     claims: pd.DataFrame
     deals: pd.DataFrame
+    sources: pd.DataFrame | None = None
 
 
 def _no_model(year: int) -> IOModel:
@@ -79,6 +90,7 @@ class Context:
     key: tuple[int, ...] = field(default=())
     chain: ValueChain | None = None
     model: Callable[[int], IOModel] = _no_model
+    labels: pd.Series | None = None     # source id -> reliability (evidence weight)
 
     def at(self, *key: int) -> Context:
         return replace(self, key=tuple(key))
@@ -99,6 +111,26 @@ class Figure(NamedTuple):
     values: np.ndarray          # one per draw
     text: str
     sources: list[str]
+    # per draw, the share of the figure resting on `assumption` or `weak` rows
+    # (analysis.evidence_weight); None: not defined
+    weak: np.ndarray | None = None
+
+
+def _label(ctx: Context, row: pd.Series) -> str:
+    """A row's reliability label (its own, else its sources', analysis.evidence_weight)."""
+    return row_label(row, ctx.labels)
+
+
+def _flag(ctx: Context, row: pd.Series) -> float:
+    return float(is_weak(_label(ctx, row)))
+
+
+def _traced(ctx: Context, plan: Any, model: IOModel) -> Any:
+    """A plan traced for a check: per-draw values and the evidence weight kept."""
+    import moneytrail as mt
+
+    return mt.trace(plan, model, draws=ctx.draws, seed=ctx.seed, keep_draws=True,
+                    evidence=True)
 
 
 def _split(cell: str) -> list[str]:
@@ -110,10 +142,12 @@ def _known(names: Iterable[Any]) -> str:
 
 
 def _ledger_amount(ctx: Context, refs: list[str], where: Where, arg: str, side: int
-                   ) -> tuple[np.ndarray, list[str]]:
-    """Sum of ledger claims (by ref), in EUR at each claim's price-year ECB rate."""
+                   ) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Sum of ledger claims (by ref), in EUR at each claim's price-year ECB rate, and the part
+    of it from claims whose source is `weak` or `assumption`."""
     table = _ledger(ctx).claims.set_index("ref")
     total = np.zeros(ctx.draws)
+    weak = np.zeros(ctx.draws)
     sources = []
     for k, ref in enumerate(refs):
         if ref not in table.index:
@@ -121,18 +155,22 @@ def _ledger_amount(ctx: Context, refs: list[str], where: Where, arg: str, side: 
         row = one_row(table, ref)
         values = draw_interval((float(row["low"]), float(row["central"]), float(row["high"])),
                                ctx.stream(side, k), ctx.draws, lower=0.0)
-        total += ctx.data.convert(values, row["currency"], "EUR", int(row["price_year"]))
+        amount = ctx.data.convert(values, row["currency"], "EUR", int(row["price_year"]))
+        total += amount
+        weak += amount * _flag(ctx, row)
         sources.append(row["source"])
-    return total, sources
+    return total, sources, weak
 
 
 def ledger_ratio(ctx: Context, args: LedgerRatioArgs, where: Where) -> Figure:
-    num, s1 = _ledger_amount(ctx, args.numerator, where, "numerator", NUMERATOR)
-    den, s2 = _ledger_amount(ctx, args.denominator, where, "denominator", DENOMINATOR)
+    num, s1, w1 = _ledger_amount(ctx, args.numerator, where, "numerator", NUMERATOR)
+    den, s2, w2 = _ledger_amount(ctx, args.denominator, where, "denominator", DENOMINATOR)
     ratio = num / den
     text = (f"EUR {np.median(num) / 1e9:,.1f} bn / EUR {np.median(den) / 1e9:,.1f} bn "
             f"= {np.median(ratio):.3f}")
-    return Figure(ratio, text, s1 + s2)
+    # rule 2: the money of numerator and denominator combined, on weak-sourced claims
+    return Figure(ratio, text, s1 + s2, ratio_weight(num, w1 / np.where(num, num, 1.0), den,
+                                                     w2 / np.where(den, den, 1.0)))
 
 
 def ledger_deal_sector(ctx: Context, args: DealSectorArgs, where: Where) -> Figure:
@@ -145,7 +183,8 @@ def ledger_deal_sector(ctx: Context, args: DealSectorArgs, where: Where) -> Figu
                           args.sector)
     sector = row["sector"].iloc[0]
     return Figure(np.full(ctx.draws, float(sector == args.sector)),
-                  f"sector of {args.deal}: {sector}", _split(row["sources"].iloc[0]))
+                  f"sector of {args.deal}: {sector}", _split(row["sources"].iloc[0]),
+                  np.full(ctx.draws, _flag(ctx, row.iloc[0])))
 
 
 def _market(markets: pd.DataFrame, args: MarketShareArgs, where: Where) -> pd.DataFrame:
@@ -186,7 +225,10 @@ def market_share(ctx: Context, args: MarketShareArgs, where: Where) -> Figure:
     value = shares[:, chosen].sum(axis=1)
     sources = sorted({s for cell in market["sources"] for s in _split(cell)})
     key = f"{args.category}/{args.buyer_region}/{args.year}"
-    return Figure(value, f"share {np.median(value):.3f} of {key}", sources)
+    weak = np.array([_flag(ctx, r) for _, r in market.iterrows()], dtype=bool)
+    # rule 1: a share of the whole market (100 % by construction) weighs its numerator
+    return Figure(value, f"share {np.median(value):.3f} of {key}", sources,
+                  sum_weight(shares[:, chosen], weak[chosen]))
 
 
 def _plan(args: TraceShareArgs | TraceJobsArgs | EmbodiedShareArgs | RentArgs,
@@ -221,20 +263,21 @@ def _picked(entities: pd.DataFrame, args: TraceShareArgs, where: Where) -> list[
 
 
 def trace_share(ctx: Context, args: TraceShareArgs, where: Where) -> Figure:
-    import moneytrail as mt
 
     plan = _plan(args, where)
     model = ctx.model(plan.year)
     picked = _picked(model.entities, args, where)
-    result = mt.trace(plan, model, draws=ctx.draws, seed=ctx.seed, keep_draws=True)
+    result = _traced(ctx, plan, model)
     if args.basis == "first_invoice":
         idx = [model.index[e] for e in picked]
         value = result.demand[:, idx].sum(axis=1) / result.demand.sum(axis=1)
+        weak = purchases_weight(result, picked)
     else:
         mask = result.flow_labels["entity"].isin(picked).to_numpy()
         value = result.select(mask) / result.draw_totals
+        weak = trace_weight(result, "entity", picked)
     text = f"{np.median(value):.3f} of {plan.id} ({args.basis}) to {', '.join(picked)}"
-    return Figure(value, text, [plan.budget.source] if plan.budget.source else [])
+    return Figure(value, text, [plan.budget.source] if plan.budget.source else [], weak)
 
 
 def value_remaining(ctx: Context, args: ValueRemainingArgs, where: Where) -> Figure:
@@ -243,7 +286,7 @@ def value_remaining(ctx: Context, args: ValueRemainingArgs, where: Where) -> Fig
     value = (1.0 - decline) ** args.years
     row = one_row(ctx.data["parameters"].set_index("id"), "value_decline_per_year")
     return Figure(value, f"{np.median(value):.2f} of the value left after {args.years:g} years",
-                  _split(row["sources"]))
+                  _split(row["sources"]), np.full(ctx.draws, _flag(ctx, row)))
 
 
 def _run(ctx: Context, name: str, where: Where, arg: str) -> pd.Series:
@@ -263,7 +306,8 @@ def compute_ratio(ctx: Context, args: RunPairArgs, where: Where) -> Figure:
     ratio = fa / fb
     return Figure(ratio, (f"{a['model']} {a['flop_central']:.3g} FLOP vs {b['model']} "
                           f"{b['flop_central']:.3g}: ratio {np.median(ratio):.3f}"),
-                  _split(a["sources"]) + _split(b["sources"]))
+                  _split(a["sources"]) + _split(b["sources"]),
+                  ratio_weight(fa, _flag(ctx, a), fb, _flag(ctx, b)))
 
 
 def capability_gap(ctx: Context, args: RunPairArgs, where: Where) -> Figure:
@@ -274,8 +318,11 @@ def capability_gap(ctx: Context, args: RunPairArgs, where: Where) -> Figure:
             raise where.error("this training run has no capability index (eci) in the data",
                               arg, getattr(args, arg))
     gap = float(a["eci"] - b["eci"])
+    weak = ratio_weight(np.full(ctx.draws, float(a["eci"])), _flag(ctx, a),
+                        np.full(ctx.draws, float(b["eci"])), _flag(ctx, b))
     return Figure(np.full(ctx.draws, gap), (f"ECI {a['model']} {a['eci']:g} vs {b['model']} "
-                                            f"{b['eci']:g}: {gap:+.1f}"), ["a_epoch_eci"])
+                                            f"{b['eci']:g}: {gap:+.1f}"), ["a_epoch_eci"],
+                  weak)
 
 
 def members_exposed(ctx: Context, args: MembersExposedArgs, where: Where) -> Figure:
@@ -284,23 +331,24 @@ def members_exposed(ctx: Context, args: MembersExposedArgs, where: Where) -> Fig
     members = sorted(ctx.data["eu_members"]["country"])
     exposed = [m for m in members if (tier_of(rules, m) or (1, 0))[0] >= 2]
     names = ", ".join(exposed) if exposed else "none"
+    flags = [bool(_flag(ctx, r)) for _, r in rules.iterrows()]
+    weak = sum_weight(np.ones((ctx.draws, len(flags))), flags) if flags else \
+        np.full(ctx.draws, np.nan)
     return Figure(np.full(ctx.draws, float(len(exposed))),
                   f"{len(exposed)} of {len(members)} EU members capped on {on} ({names})",
-                  sorted({s for cell in rules["sources"] for s in _split(cell)}))
+                  sorted({s for cell in rules["sources"] for s in _split(cell)}), weak)
 
 
 def trace_rent(ctx: Context, args: RentArgs, where: Where) -> Figure:
     """Economic profit of a traced plan (analysis.market_power); sources: the plan's budget
     source and the capital rows (cost of capital, invested capital, margins) behind it."""
-    import moneytrail as mt
     from moneytrail.analysis import market_power as mp
 
     plan = _plan(args, where)
     if not mp.has_capital_data(ctx.data):
         raise where.error("the data package has no capital table (valuechain/capital.csv), "
                           "needed for economic profit", "measure", args.measure)
-    result = mt.trace(plan, ctx.model(plan.year), draws=ctx.draws, seed=ctx.seed,
-                      keep_draws=True)
+    result = _traced(ctx, plan, ctx.model(plan.year))
     split = mp.split_rents(result, ctx.data)
     sources = [plan.budget.source] if plan.budget.source else []
     if args.measure == "markup_share":
@@ -332,11 +380,12 @@ def trace_rent(ctx: Context, args: RentArgs, where: Where) -> Figure:
                           "(no cost of capital or invested capital for its suppliers)",
                           "scenario", plan.id)
     text = f"{np.nanmedian(value):.3f} of {plan.id} {what}"
-    return Figure(value, text, list(dict.fromkeys(sources)))
+    # rule 4: rent and markups read the plan's whole value added
+    weak = np.where(np.isnan(value), np.nan, trace_weight(result, "total", ["all value added"]))
+    return Figure(value, text, list(dict.fromkeys(sources)), weak)
 def trace_jobs(ctx: Context, args: TraceJobsArgs, where: Where) -> Figure:
     """FTE a traced plan pays for in `countries` (labour value added / compensation per FTE,
     analysis.jobs), all or one duration; the compensation draws come from stream "jobs"."""
-    import moneytrail as mt
     from moneytrail.analysis.jobs import LASTING, TEMPORARY, plan_jobs
     from moneytrail.data.footprints import footprint_tables
 
@@ -346,7 +395,7 @@ def trace_jobs(ctx: Context, args: TraceJobsArgs, where: Where) -> Figure:
     if not len(tables.compensation):
         raise where.error("the data package has no compensation per FTE "
                           "(macro/compensation.csv)", "scenario", plan.id)
-    result = mt.trace(plan, model, draws=ctx.draws, seed=ctx.seed, keep_draws=True)
+    result = _traced(ctx, plan, model)
     jobs = plan_jobs(result, tables, ctx.data.money)
     assert jobs.fte.per_draw is not None
     if args.part == "all":
@@ -363,7 +412,10 @@ def trace_jobs(ctx: Context, args: TraceJobsArgs, where: Where) -> Figure:
             f"{np.percentile(value, 95):,.0f}; {jobs.coverage:.0%} of its labour value added "
             "has a compensation figure")
     sources = ([plan.budget.source] if plan.budget.source else []) + jobs.sources
-    return Figure(value, text, sources)
+    # rule 4: FTE read the plan's labour value added
+    from moneytrail.engine.evidence import SCORECARD
+
+    return Figure(value, text, sources, trace_weight(result, "scorecard", [SCORECARD[-1]]))
 
 
 def embodied_share(ctx: Context, args: EmbodiedShareArgs, where: Where) -> Figure:
@@ -371,14 +423,13 @@ def embodied_share(ctx: Context, args: EmbodiedShareArgs, where: Where) -> Figur
     firms the money reaches) rather than operational (electricity over the horizon), per draw
     (analysis.lifecycle.embodied_co2). Firms without an intensity are left out, so it is a
     lower bound; the text gives the share of output covered."""
-    import moneytrail as mt
     from moneytrail.analysis.footprints import CO2, output_coverage, satellite_account
     from moneytrail.analysis.lifecycle import embodied_co2, lifecycle_draws
     from moneytrail.data.footprints import footprint_tables
 
     plan = _plan(args, where)
     model = ctx.model(plan.year)
-    result = mt.trace(plan, model, draws=ctx.draws, seed=ctx.seed, keep_draws=True)
+    result = _traced(ctx, plan, model)
     operational = lifecycle_draws(result, ctx.data)["co2_tonnes"]
     found = embodied_co2(result, ctx.data, operational)
     if not found:
@@ -401,7 +452,26 @@ def embodied_share(ctx: Context, args: EmbodiedShareArgs, where: Where) -> Figur
             f"embodied share {np.median(value):.3f} ({how})")
     sources = sorted({s for cell in account.provenance.get("sources", [])
                       for s in _split(cell)})
-    return Figure(value, text, sources)
+    assumed = 1.0 - coverage if embodied is not found["co2_embodied_tonnes"] else 0.0
+    return Figure(value, text, sources,
+                  embodied_weight(ctx, result, embodied, operational, assumed))
+
+
+def embodied_weight(ctx: Context, result: Any, embodied: np.ndarray, operational: np.ndarray,
+                    assumed: float = 0.0) -> np.ndarray:
+    """Rule 2 for e / (e + o): embodied CO2 reads the plan's value added (rule 4), operational
+    CO2 its purchases times the site's grid intensity (rules 1 and 3). `assumed`: the part of
+    e filled in by assumption (uncovered output at the covered firms' mean), weight 1."""
+    from moneytrail.analysis.dependency import site_of
+    from moneytrail.analysis.site import site_row
+
+    plan = result.require_plan()
+    grid = site_row(ctx.data["grid"], site_of(result), plan.year, "grid intensity")
+    w_e = (1.0 - assumed) * trace_weight(result, "total", ["all value added"]) + assumed
+    w_o = factor_weight(purchases_weight(result), _label(ctx, grid))
+    both = embodied + operational
+    w_both = ratio_weight(embodied, w_e, operational, w_o)
+    return ratio_weight(embodied, w_e, both, w_both)
 
 
 COMPUTATIONS: dict[str, Callable[[Context, Any, Where], Figure]] = {

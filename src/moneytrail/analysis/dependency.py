@@ -20,6 +20,11 @@ from moneytrail.engine.result import TraceResult
 from moneytrail.errors import ScenarioError
 from moneytrail.scenarios.schema import Plan
 
+# A share counts as above a threshold only beyond this tolerance: shares are ratios of sums of
+# floats (a supplier capped at exactly 50 % comes back from the draws' renormalisation as
+# 0.5 +- 1e-16), and "above 50 %" must not flip on that rounding.
+SHARE_TOLERANCE = 1e-9
+
 
 def rules_date(plan: Plan) -> dt.date:
     """The date export rules are read on when none is given: the plan's `as_of`, else 1 July
@@ -31,6 +36,11 @@ def single_supplier_threshold(data: AnalysisData) -> float:
     """The default share above which one firm counts as a single supplier (analysis parameter
     `single_supplier_threshold`: the EU case-law presumption of dominance at 50 %)."""
     return data.param("single_supplier_threshold")[1]
+
+
+def above(shares: np.ndarray, threshold: float) -> np.ndarray:
+    """Whether each share is above `threshold` by more than SHARE_TOLERANCE (float rounding)."""
+    return np.asarray(shares) > threshold + SHARE_TOLERANCE
 
 
 def _firm_mask(result: TraceResult, suppliers: list[str]) -> np.ndarray:
@@ -65,7 +75,7 @@ def single_supplier_share(result: TraceResult, purchases: Purchases | None = Non
     purchases = purchases if purchases is not None else plan_purchases(result)
     dependent = np.zeros(result.draws)
     for _, top, spend in top_supplier_shares(result, purchases).values():
-        dependent += np.where(top > threshold, spend, 0.0)
+        dependent += np.where(above(top, threshold), spend, 0.0)
     return dependent / purchases.amounts.sum(axis=1)
 
 
@@ -75,7 +85,7 @@ def dominant_firms(result: TraceResult, threshold: float) -> list[str]:
     markets = result.model.require_markets()
     shares = markets["central"] / markets.groupby(["category", "buyer_region"])[
         "central"].transform("sum")
-    dominant = set(markets.loc[(shares > threshold).to_numpy(), "supplier"])
+    dominant = set(markets.loc[above(shares.to_numpy(float), threshold), "supplier"])
     firms = _firm_mask(result, sorted(dominant))
     return [s for s, firm in zip(sorted(dominant), firms, strict=True) if firm]
 
@@ -108,7 +118,7 @@ def dependency_table(result: TraceResult, purchases: Purchases | None = None,
         rows.append({"category": category, "spend_share_p50": describe(spend / total)["p50"],
                      "largest_supplier": suppliers[int(np.argmax(firms))],
                      **{f"top_share_{k}": v for k, v in describe(top).items()},
-                     "p_single_supplier": float(np.mean(top > threshold))})
+                     "p_single_supplier": float(np.mean(above(top, threshold)))})
     return pd.DataFrame(rows).set_index("category")
 
 

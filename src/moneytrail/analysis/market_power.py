@@ -54,12 +54,16 @@ MEASURES = ("revenue", "operating_income", "income_tax_rate", "invested_capital"
 SHARES = ("income_tax_rate", "cost_of_capital", "gross_margin", "product_margin")
 PRODUCT_CATEGORIES = ("accelerators",)   # a product's price-cost margin (teardowns) applies
 TOP = 5                       # largest rent recipients shown
+# a recipient's rent is shown as a share of its own economic profit only when that profit is
+# positive in at least this share of the draws (else n/a: a ratio over the few draws where it
+# is positive, e.g. Broadcom's 199 % from 1 draw in 2000, says nothing)
+MIN_POSITIVE_PROFIT = 0.9
 PARTS = ("normal return", "economic profit (rent)",
          "capital not split (aggregate sectors, or no data)")
 
 __all__ = ["RentSplit", "capital_table", "dominant_rent_share", "has_capital_data",
            "markup_draws", "markup_table", "rent_recipients", "rent_share", "rent_table",
-           "split_rents"]
+           "split_rents", "unsplit_firms", "unsplit_note"]
 
 
 # -- data ----------------------------------------------------------------------------------
@@ -292,6 +296,55 @@ def split_rents(result: TraceResult, data: AnalysisData, capital: pd.DataFrame |
                      wacc=waccs)
 
 
+def unsplit_firms(split: RentSplit) -> pd.DataFrame:
+    """Firms (not aggregate sectors) whose capital value added stayed unsplit for lack of data
+    (no cost of capital, or neither invested capital nor a return on capital), rows by entity,
+    largest first: `share_of_capital` (median over draws of the firm's share of the plan's
+    capital value added) and `share_of_spending` (median share of the plan's spending). Their
+    rent, if any, is missing from the rent share, which is then a lower bound for it. Empty
+    when every firm could be split."""
+    basis = split.basis
+    names = [str(e) for e, m in basis["method"].items() if str(m) == "not split (no data)"]
+    columns = ["share_of_capital", "share_of_spending"]
+    if not names:
+        return pd.DataFrame(columns=columns, index=pd.Index([], name="entity"))
+    values, entities = split.by_entity(split.unsplit)
+    capital = (split.normal + split.rent + split.unsplit).sum(axis=1)
+    rows = {}
+    for name in names:
+        k = entities.index(name)
+        of_capital = np.divide(values[:, k], capital, out=np.zeros_like(capital),
+                               where=capital != 0)
+        rows[name] = (float(np.median(of_capital)), float(np.median(values[:, k] / split.total)))
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+    frame.index.name = "entity"
+    return frame.sort_values("share_of_capital", ascending=False, kind="stable")
+
+
+def unsplit_note(split: RentSplit, limit: int = 8) -> str:
+    """One sentence naming the firms whose capital value added is not split for lack of data
+    and the share of the plan's capital value added they hold (the `limit` largest by name if
+    their share rounds to at least 0.1 %, the rest counted); "" when there are none."""
+    frame = unsplit_firms(split)
+    frame = frame[frame["share_of_capital"] > 0]
+    if frame.empty:
+        return ""
+    shown = frame["share_of_capital"].head(limit)
+    shown = shown[shown >= 0.0005]          # named only where the share rounds to >= 0.1 %
+    named = [f"{e} {100 * v:.1f} %" for e, v in shown.items()]
+    rest = len(frame) - len(named)
+    more = (f" and {rest} more" if named else f"{rest} firms below 0.1 % each") if rest else ""
+    values, entities = split.by_entity(split.unsplit)
+    capital = (split.normal + split.rent + split.unsplit).sum(axis=1)
+    columns = [entities.index(str(e)) for e in frame.index]
+    total = 100 * float(np.median(np.divide(values[:, columns].sum(axis=1), capital,
+                                            out=np.zeros_like(capital), where=capital != 0)))
+    return (f"Not split for lack of data (firms, median share of the plan's capital value "
+            f"added): {', '.join(named)}{more}; {total:.1f} % in all. Their rent is left out "
+            "of the rent share, which is a lower bound if they earn above their cost of "
+            "capital.")
+
+
 # -- metrics -------------------------------------------------------------------------------
 def rent_share(result: TraceResult, data: AnalysisData) -> np.ndarray:
     """(draws,) share of the plan's spending ending as economic profit; NaN in every draw when
@@ -352,7 +405,8 @@ def rent_recipients(split: RentSplit, data: AnalysisData, top: int = TOP) -> pd.
     (plan currency) and its share of the spending; the plan's rent per year (the rent over
     the plan's spend years) as a share of the firm's annual economic profit (NOPAT - WACC x
     invested capital, from its filings) and of its R&D budget; NaN when the data lack the
-    figure or the firm's own economic profit is not positive (then a share is meaningless).
+    figure or the firm's own economic profit is not positive in at least MIN_POSITIVE_PROFIT of
+    the draws (then a share is meaningless).
     Amounts are converted to USD at the plan year's ECB rate (`AnalysisData.convert`)."""
     result = split.result
     plan = result.require_plan()
@@ -388,8 +442,9 @@ def rent_recipients(split: RentSplit, data: AnalysisData, top: int = TOP) -> pd.
             ic = None if revenue is None or per_revenue is None else per_revenue * revenue
         if oi is not None and tax is not None and ic is not None and entity in split.wacc:
             profit = oi * (1 - tax) - split.wacc[entity] * ic
-            profit_share = np.divide(annual, profit, out=np.full(result.draws, np.nan),
-                                     where=profit > 0)
+            if np.mean(profit > 0) >= MIN_POSITIVE_PROFIT:
+                profit_share = np.divide(annual, profit, out=np.full(result.draws, np.nan),
+                                         where=profit > 0)
         rd = draw("rd_expense")
         rd_share = np.full(result.draws, np.nan) if rd is None else np.divide(
             annual, rd, out=np.full(result.draws, np.nan), where=rd > 0)

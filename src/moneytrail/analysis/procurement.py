@@ -19,8 +19,11 @@ Rules act on the supplier shares the plan buys at (the market's, or the plan's o
 
 The ruled central shares become the plan's `procurement` override, each interval scaled by the
 same factor as its central share (clipped to [0, 1]), labelled `assumption` (a policy choice,
-not an observation). The rule binds on central shares; each draw renormalises its drawn shares,
-so a draw may exceed the cap by the width of its interval. The counterfactual is traced with
+not an observation). A cap is an award rule, so it must hold in every draw, not only at the
+central shares: in a category where a capped firm's scaled interval reaches above the cap, the
+awards are fixed at the ruled shares (no interval). A capped share is exactly the cap; the
+draws' renormalisation leaves it within float rounding of it, which the single-supplier
+metrics ignore (`dependency.SHARE_TOLERANCE`). The counterfactual is traced with
 the plan's seed and draws: both traces draw the same rows in the same order, so the per-draw
 differences are paired.
 """
@@ -161,15 +164,21 @@ def procured_plan(plan: Plan, model: IOModel, rules: ProcurementRules) -> tuple[
                 weighted = before * np.where(eu, rules.eu_weight, 1.0)
                 after = weighted / weighted.sum()
             ratio = np.divide(after, before, out=np.zeros_like(after), where=before > 0)
+            low = np.clip(group["low"].to_numpy(float) * ratio, 0.0, after)
+            high = np.clip(group["high"].to_numpy(float) * ratio, after, 1.0)
             note = (f"Procurement rule ({rules.describe()}) applied to the market's central "
                     "share; interval scaled alike.")
+            if met and rules.cap is not None and bool((applies & (high > rules.cap)).any()):
+                # the cap is an award rule: where a capped firm's interval reaches above it,
+                # the buyer splits the category at the ruled shares in every draw (no
+                # market-share interval), so no draw puts a firm above the cap
+                note = (f"Procurement rule ({rules.describe()}): awards fixed at the ruled "
+                        "shares so that the cap holds in every draw.")
+                low, high = after, after
             override[str(category)] = {
-                s: Interval(central=float(a), low=float(np.clip(lo * r, 0.0, a)),
-                            high=float(np.clip(hi * r, a, 1.0)), reliability="assumption",
-                            note=note)
-                for s, a, r, lo, hi in zip(suppliers, after / after.sum(), ratio,
-                                           group["low"].to_numpy(float),
-                                           group["high"].to_numpy(float), strict=True)}
+                s: Interval(central=float(a), low=float(lo), high=float(hi),
+                            reliability="assumption", note=note)
+                for s, a, lo, hi in zip(suppliers, after, low, high, strict=True)}
         table += [{"category": category, "supplier": s, "share_before": b, "share_after": a,
                    "capped": bool(c), "cap_met": met}
                   for s, b, a, c in zip(suppliers, before, after, applies, strict=True)]

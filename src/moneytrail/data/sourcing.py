@@ -5,9 +5,14 @@ Two rules over every sources table of a data package (value chain, ledger, macro
 - a source labelled `filing` or `official` names its primary document in `primary_ref` (issuer
   or agency, document, period, page or table), so anyone can check the figure at the source even
   when the URL is a reprint;
-- a `filing` or `official` source is not read from a `junk` domain. Mirror, aggregator and junk
-  domains are listed in the package itself (`valuechain/flagged_domains.csv`); mirror and
-  aggregator URLs are allowed (the URL is where the figure was read) and counted.
+- a `filing` or `official` source is not read from a `junk` domain, nor from a `code_host`
+  (code-hosting or extraction hosts such as github.com, raw.githubusercontent.com or
+  huggingface.co, where a figure is a machine extraction or copy, not the issuer's document).
+  Mirror, aggregator, junk and code-host domains are listed in the package itself
+  (`valuechain/flagged_domains.csv`); mirror and aggregator URLs are allowed (the URL is where
+  the figure was read) and counted. An `issuer_account` entry (`host/account`, e.g.
+  `huggingface.co/deepseek-ai`) marks an issuer's own account on a code host: its pages are the
+  issuer's publications and are not flagged.
 """
 
 from __future__ import annotations
@@ -20,7 +25,19 @@ from moneytrail.data.checks import Problem
 from moneytrail.data.package import DataPackage
 
 PRIMARY_REQUIRED = ("filing", "official")
-FLAG_KINDS = ("mirror", "aggregator", "junk")
+FLAG_KINDS = ("mirror", "aggregator", "junk", "code_host")
+# kinds a filing/official source must not be read from, with the advice validate gives
+BLOCKING_KINDS = {
+    "junk": ("a source labelled {reliability} read from a junk domain (listed in "
+             "valuechain/flagged_domains.csv): use a proper copy of the document or lower the "
+             "reliability"),
+    "code_host": ("a source labelled {reliability} read on a code-hosting or extraction host "
+                  "(listed in valuechain/flagged_domains.csv): a repository copy or machine "
+                  "extraction is "
+                  "not the issuer's document; read the figure at the issuer or label it "
+                  "estimate or weak with a note"),
+}
+ISSUER_ACCOUNT = "issuer_account"
 FLAGGED_RESOURCE = "valuechain-flagged-domains"
 SOURCES_SCHEMA = "schemas/sources.json"
 NO_PRIMARY_REF = ("a {reliability} source needs primary_ref: the primary document behind it "
@@ -57,7 +74,8 @@ def all_sources(package: DataPackage) -> pd.DataFrame:
 
 
 def flagged_domains(package: DataPackage) -> dict[str, str]:
-    """Domain -> kind (mirror | aggregator | junk) from the package's list; empty without one."""
+    """Domain (or `host/account` for an issuer's account) -> kind (mirror | aggregator | junk |
+    code_host | issuer_account) from the package's list; empty without one."""
     if not package.has(FLAGGED_RESOURCE):
         return {}
     table = package.table(FLAGGED_RESOURCE)
@@ -71,10 +89,15 @@ def host_of(url: str) -> str:
 
 
 def flag_of(url: str, flagged: dict[str, str]) -> tuple[str, str] | None:
-    """(listed domain, kind) when the URL's host is a listed domain or one of its subdomains."""
+    """(listed domain, kind) when the URL's host is a listed domain or one of its subdomains;
+    the most specific listed domain wins. None when nothing is listed, or when the URL is
+    under an `issuer_account` entry (`host/account`: the issuer's own pages on a code host)."""
     host = host_of(url)
+    account = urlparse(str(url)).path.strip("/").partition("/")[0].lower()
+    if host and account and flagged.get(f"{host}/{account}") == ISSUER_ACCOUNT:
+        return None
     while host:
-        if host in flagged:
+        if flagged.get(host, ISSUER_ACCOUNT) != ISSUER_ACCOUNT:
             return host, flagged[host]
         host = host.partition(".")[2]
     return None
@@ -112,7 +135,8 @@ def sourcing_counts(package: DataPackage) -> pd.DataFrame:
 
 
 def sourcing_problems(package: DataPackage, *, skip: tuple[str, ...] = ()) -> list[Problem]:
-    """`filing`/`official` sources without a primary reference or read from a junk domain.
+    """`filing`/`official` sources without a primary reference or read from a junk domain or a
+    code-hosting/extraction host (BLOCKING_KINDS).
 
     `skip` names source resources whose primary reference another rule already checks (the
     ledger's, checked on every ledger write); the junk-domain rule covers every table.
@@ -126,9 +150,7 @@ def sourcing_problems(package: DataPackage, *, skip: tuple[str, ...] = ()) -> li
         if row["resource"] not in skip and not row["has_primary_ref"]:
             problems.append(Problem(*where, "primary_ref", "",
                                     NO_PRIMARY_REF.format(reliability=reliability)))
-        if row["flag"] == "junk":
+        if row["flag"] in BLOCKING_KINDS:
             problems.append(Problem(*where, "url", row["domain"],
-                                    f"a {reliability} source read from a junk domain (listed in "
-                                    "valuechain/flagged_domains.csv): use a proper copy of the "
-                                    "document or lower the reliability"))
+                                    BLOCKING_KINDS[row["flag"]].format(reliability=reliability)))
     return problems

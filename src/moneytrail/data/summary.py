@@ -5,7 +5,8 @@ target and whether it is met:
 
 - market rows labelled `assumption`, weighted by share x market size (target <= 20 %);
 - ledger claims citing `weak` sources (target <= 20 %);
-- `filing`/`official` sources without a primary reference or read from a junk domain (target 0);
+- `filing`/`official` sources without a primary reference or read from a junk domain or a
+  code-hosting/extraction host (target 0);
 - for each headline driver (Nvidia, TSMC and hyperscaler cost structures; accelerator and cloud
   shares), the share of its weight resting on `assumption` or `weak` rows (target <= 20 %), with
   the reliability of its rows listed in `detail`.
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from moneytrail.data.package import DataPackage, open_package
-from moneytrail.data.sourcing import PRIMARY_REQUIRED, source_flags
+from moneytrail.data.sourcing import BLOCKING_KINDS, PRIMARY_REQUIRED, source_flags
 
 SHARE_TARGET = 0.20
 WEAK_LABELS = ("assumption", "weak")
@@ -112,13 +113,17 @@ def primary_ref_target(package: DataPackage) -> Target:
     primary = flags[flags["reliability"].isin(PRIMARY_REQUIRED)]
     missing = ~primary["has_primary_ref"]
     junk = primary["flag"] == "junk"
-    bad = int((missing | junk).sum())
+    code_host = primary["flag"] == "code_host"
+    bad = int((missing | primary["flag"].isin(list(BLOCKING_KINDS))).sum())
     on_copies = int(primary["flag"].isin(["mirror", "aggregator"]).sum())
+    lower = flags[~flags["reliability"].isin(PRIMARY_REQUIRED) & (flags["flag"] == "code_host")]
     detail = (f"{len(primary)} filing/official sources: {int(missing.sum())} without "
-              f"primary_ref, {int(junk.sum())} on a junk domain; {on_copies} read from a mirror "
-              f"or aggregator (allowed with a primary reference)")
-    return Target("filing/official sources without primary reference or on a junk domain",
-                  float(bad), 0.0, bad == 0, detail, unit="count")
+              f"primary_ref, {int(junk.sum())} on a junk domain, {int(code_host.sum())} on a "
+              f"code-hosting/extraction host; {on_copies} read from a mirror or aggregator "
+              f"(allowed with a primary reference); {len(lower)} sources of other labels read "
+              f"on a code host")
+    return Target("filing/official sources without primary reference or on a junk domain or "
+                  "code host", float(bad), 0.0, bad == 0, detail, unit="count")
 
 
 def _driver(name: str, rows: pd.DataFrame, weights: pd.Series) -> Target:

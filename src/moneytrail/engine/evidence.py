@@ -49,9 +49,11 @@ UNLABELLED = "assumption"             # a plan row that names no label
 GIVEN = "filing"                      # a final demand given by the caller: taken as exact
 RANK = {label: k for k, label in enumerate(LABELS)}
 EVIDENCE_DIMENSIONS = ("total", "headline", "entity", "scorecard")
-# scorecard rows linear in value added: (row label of analysis.scorecard.ROWS, selector)
-SCORECARD = ("Share to US big tech (value added)", "EU value added (location)",
-             "Labour share (wages, all countries)")
+# scorecard rows linear in value added, named as in analysis.scorecard.ROWS (selectors in
+# column_matrix, same order)
+SCORECARD = ("US hyperscalers: Amazon, Microsoft, Google (value added)",
+             "US tech giants incl. Nvidia (value added)", "US-owned value added (ownership)",
+             "EU value added (location)", "Labour share (wages, all countries)")
 STAT_NAMES = ("mean", "p5", "p50", "p95")
 
 
@@ -82,7 +84,9 @@ def column_matrix(table: pd.DataFrame, eu: frozenset[str]
         parts.append(dim.matrix)
         names += [(name, label) for label in dim.labels]
     in_eu = table["country"].isin(eu | {"EU"}).to_numpy()
-    selections = (table["groups"].map(lambda gs: "us_big_tech" in gs).to_numpy(bool), in_eu,
+    selections = (table["groups"].map(lambda gs: "us_big_tech" in gs).to_numpy(bool),
+                  table["groups"].map(lambda gs: "us_tech_giants" in gs).to_numpy(bool),
+                  (table["owner_country"] == "US").to_numpy(), in_eu,
                   (table["factor"] == "labour").to_numpy())
     parts.append(np.column_stack([np.asarray(s, dtype=float) for s in selections]))
     names += [("scorecard", label) for label in SCORECARD]

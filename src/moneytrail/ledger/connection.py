@@ -6,7 +6,12 @@ that is down), so it must read as one line naming the URL, never as a traceback.
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, create_engine
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import quote
+
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
@@ -98,3 +103,21 @@ def write_error(engine: Engine, exc: SQLAlchemyError) -> LedgerError:
     reason = exc.orig if isinstance(exc, DBAPIError) else exc
     return StoreUnavailable(f"cannot write to the ledger store ({one_line(reason)})",
                             file=store_name(engine))
+
+
+@contextmanager
+def scratch_schema(base: str, prefix: str = "mt_scratch") -> Iterator[str]:
+    """A URL of the PostgreSQL at `base` whose search_path is a new, empty schema (named
+    `prefix`_<12 hex>), dropped on exit. For tests and the load bench: each run gets its own store
+    on one server."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(text(f'create schema "{schema}"'))
+    separator = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f'drop schema "{schema}" cascade'))
+        engine.dispose()

@@ -226,8 +226,12 @@ def claims_table(table: Table) -> RichTable:
     sources."""
     frame = table.frame()
     out = RichTable(title=table.title, title_justify="left", show_lines=True)
+    from moneytrail.report.evidence import row_weight
+
+    weighted = "assumption_or_weak_p50" in frame.columns       # evidence weight (issue 10)
     for column in ("claim", "verdict", "check", "figure (median)", "P(holds)",
-                   "check verdict", "sources"):
+                   "check verdict", *(("on assumption or weak rows",) if weighted else ()),
+                   "sources"):
         out.add_column(column, overflow="fold")
     previous = None
     for _, row in frame.iterrows():
@@ -241,11 +245,14 @@ def claims_table(table: Table) -> RichTable:
             claim_cell = f"{coloured(verdict)}\n({COMBINE_RULES.get(combine, combine)})"
         else:
             claim_cell = ""
+        if first and weighted:
+            claim_cell += f"\nverdict on assumption or weak rows: {row_weight(row, 'claim_')}"
         when = str(row.get("when", "") or "")
         check = f"{row['check']} ({row['bound']})" + (f"\nif {when}" if when else "")
         own = str(row.get("check_verdict", verdict))
         out.add_row(str(row["text"]) if first else "", claim_cell, check, str(row["figure"]),
-                    f"{row['p_holds']:.2f}", coloured(own), str(row["sources"]))
+                    f"{row['p_holds']:.2f}", coloured(own),
+                    *((row_weight(row),) if weighted else ()), str(row["sources"]))
     return out
 
 

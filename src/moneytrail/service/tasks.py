@@ -378,7 +378,7 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
                         index=table.index)
     flat.insert(0, "unit", [units.get(str(label), "share") for label in flat.index])
     flat = in_plan_currency(flat, results, ws)
-    flat = pd.concat([flat, scorecard_evidence_rows(results, flat)])
+    flat = pd.concat([flat, scorecard_evidence_rows(results, flat, ws.analysis)])
     note = ("Export rules read on: " + ", ".join(f"{p} {d}" for p, d in dates.items())
             + " (a rule counts from the date its caps bind). The compute cost is the final "
             "training run's only (no experiments, data or staff). Economic profit (rent): "
@@ -393,27 +393,35 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
 EVIDENCE_ROW = "{}: evidence, on assumption or weak rows"
 
 
-def scorecard_evidence_rows(results: list[TraceResult], flat: pd.DataFrame) -> pd.DataFrame:
-    """Rows with the evidence weight of the scorecard metrics linear in value added (US big
-    tech share, EU value added, labour share) for traces that computed it: the share of the
-    metric resting on `assumption` or `weak` rows, mean and 90 % interval (empty when no
-    trace has evidence); columns as `flat`, the scorecard's table."""
-    from moneytrail.engine.evidence import SCORECARD
+def scorecard_evidence_rows(results: list[TraceResult], flat: pd.DataFrame,
+                            data: Any = None) -> pd.DataFrame:
+    """Rows with the evidence weight of every scorecard metric that has one, for traces that
+    computed it: the share of the metric resting on `assumption` or `weak` rows, mean and 90 %
+    interval (empty when no trace has evidence); columns as `flat`, the scorecard's table.
+    Metrics linear in value added read the trace's own split; the others follow the rules of
+    analysis.evidence_weight (docs/methods.md), computed per draw against `data`."""
+    from moneytrail.analysis.evidence_weight import scorecard_weights
+    from moneytrail.analysis.metrics import Evaluation
+    from moneytrail.analysis.stats import describe
 
     columns = flat.columns
     traced = [r for r in results if r.evidence_columns]
     if not traced:
         return flat.iloc[:0]
-    rows = pd.DataFrame(index=pd.Index([EVIDENCE_ROW.format(m) for m in SCORECARD],
+    weights = {r.label: scorecard_weights(Evaluation.of(r, data)) for r in traced}
+    metrics = [m for m in flat.index if any(m in w for w in weights.values())]
+    rows = pd.DataFrame(index=pd.Index([EVIDENCE_ROW.format(m) for m in metrics],
                                        name=flat.index.name), columns=columns, dtype=object)
     rows["unit"] = "share"
     for result in traced:
-        frame = result.evidence("scorecard").xs("scorecard", level="dimension")
-        for stat in ("mean", "p5", "p50", "p95"):
-            column = f"{result.label}_{stat}"
-            if column in rows.columns:
-                rows[column] = frame[f"assumption_or_weak_{stat}"].reindex(
-                    list(SCORECARD)).to_numpy()
+        for metric in metrics:
+            draws = weights[result.label].get(metric)
+            stats = describe(draws) if draws is not None \
+                else dict.fromkeys(("mean", "p5", "p50", "p95"), float("nan"))
+            for stat in ("mean", "p5", "p50", "p95"):
+                column = f"{result.label}_{stat}"
+                if column in rows.columns:
+                    rows.loc[EVIDENCE_ROW.format(metric), column] = stats[stat]
     return rows
 
 
@@ -756,10 +764,13 @@ def market_power_tables(ws: Workspace, results: list[TraceResult], procurement: 
         return {}
     recipients, counterfactuals, note = [], [], ""
     unmet: list[str] = []
+    unsplit_notes: list[str] = []
     for result in results:
         frames = market_power_frames(ws, result, "market_power", procurement)
         recipients.append(pd.concat({result.label: frames["rent_recipients"]},
                                     names=["plan"]))
+        if unsplit := frames["market_power"].attrs.get("unsplit", ""):
+            unsplit_notes.append(f"{result.label}: {unsplit}")
         if "procurement" in frames:
             counterfactuals.append(pd.concat({result.label: frames["procurement"]},
                                              names=["plan"]))
@@ -771,7 +782,8 @@ def market_power_tables(ws: Workspace, results: list[TraceResult], procurement: 
         title="Largest recipients of economic profit (rent): amount, share of the plan, "
               "and the plan's rent a year as a share of the firm's own economic profit and "
               "R&D budget", currency=currency,
-        units=recipient_units(currency), note=MARKET_POWER_NOTE)}
+        units=recipient_units(currency),
+        note=" ".join([MARKET_POWER_NOTE, *unsplit_notes]))}
     if counterfactuals:
         frame = pd.concat(counterfactuals)
         if unmet:
@@ -807,6 +819,7 @@ def market_power_frames(ws: Workspace, result: TraceResult, what: str,
     if what == "market_power" or procurement not in (None, "default"):
         split = mp.split_rents(result, data)
         table = mp.rent_table(split)
+        unsplit = mp.unsplit_note(split)
         table["sources"] = [split.basis["sources"].get(label, "") if dim == "entity" else ""
                             for dim, label in table.index]
         table.attrs["rules_note"] = (
@@ -814,7 +827,8 @@ def market_power_frames(ws: Workspace, result: TraceResult, what: str,
             "chip designer and a US tech giant), so group rows do not add up to the total; "
             "owner-country and firm rows do. Economic profit = capital value added above "
             "WACC x invested capital; aggregate sectors are not split (docs/methods.md, "
-            "'Market power').")
+            "'Market power')." + (f" {unsplit}" if unsplit else ""))
+        table.attrs["unsplit"] = unsplit
         out["market_power"] = table
         out["rent_recipients"] = mp.rent_recipients(split, data)
         out["markups"] = mp.markup_table(result, data, capital=split.capital)
@@ -829,10 +843,10 @@ def market_power_frames(ws: Workspace, result: TraceResult, what: str,
             f"Rules: {rules.describe()}. The default cap is the data's single-supplier "
             "threshold (EU presumption of dominance); the EU preference weight "
             f"{rules.eu_weight:g} is an illustrative policy assumption, not an observed "
-            "figure. Rules bind on central market shares (a draw may exceed the cap by its "
-            "interval); aggregate sectors (e.g. EU construction) are not capped; supply "
-            "capacity is not modelled, so a small supplier may take much of the excess; see "
-            "docs/methods.md, 'Market power'.")
+            "figure. The cap holds in every draw (where a capped firm's interval reaches "
+            "above it, awards are fixed at the ruled shares); aggregate sectors (e.g. EU "
+            "construction) are not capped; supply capacity is not modelled, so a small "
+            "supplier may take much of the excess; see docs/methods.md, 'Market power'.")
         out["procurement"] = frame
         if what == "procurement":
             out["procurement_shares"] = made.shares

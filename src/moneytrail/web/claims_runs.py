@@ -66,10 +66,13 @@ def grouped(rows: list[dict[str, Any]], claim: str) -> dict[str, Any]:
         raise NotFoundError("no claim with this id", field="claim", value=claim)
     sources = list(dict.fromkeys(s.strip() for r in mine for s in str(r["sources"] or "")
                                  .split(";") if s.strip()))
+    from moneytrail.web.views import WEIGHT_COLUMNS
+
     return {"id": claim, "text": mine[0]["text"], "verdict": mine[0]["verdict"],
-            "sources": sources,
+            "sources": sources, "weight": {k: mine[0].get(k) for k in WEIGHT_COLUMNS},
             "checks": [{k: r.get(k) for k in ("check", "bound", "figure", "p5", "p50", "p95",
-                                             "p_holds", "check_verdict")} for r in mine]}
+                                             "p_holds", "check_verdict", *WEIGHT_COLUMNS)}
+                       for r in mine]}
 
 
 def plan_dependent(claim: Any) -> list[int]:

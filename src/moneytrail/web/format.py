@@ -61,6 +61,19 @@ def verdict_label(verdict: Any) -> str:
                                                                         str(verdict))
 
 
+def evidence_weight(row: Any, prefix: str = "") -> str:
+    """An evidence weight in words ("62 % (57–68 %)"; "–" when undefined): a claims row's
+    `<prefix>assumption_or_weak_p50|p5|p95` (report.evidence) or a scorecard row's weight
+    (`p50`, `p5`, `p95`)."""
+    from moneytrail.report.evidence import row_weight, weight_text
+
+    if not isinstance(row, dict):
+        return "–"
+    if f"{prefix}assumption_or_weak_p50" not in row and "p50" in row:   # scorecard weight
+        return weight_text(row.get("p50"), row.get("p5"), row.get("p95"))
+    return row_weight(row, prefix)
+
+
 def in_unit(value: Any, unit: str) -> str:
     """A value with its unit as the terminal and the briefing print it (report.units): jobs
     and CO2 read the same on every page ('77.4 k FTE', '3.64 Mt CO2e', '14.8 FTE per USD m')."""
@@ -68,4 +81,5 @@ def in_unit(value: Any, unit: str) -> str:
 
 
 FILTERS = {"money": money, "percent": percent, "number": number, "safe_url": safe_url,
-           "verdict_label": verdict_label, "in_unit": in_unit}
+           "verdict_label": verdict_label, "evidence_weight": evidence_weight,
+           "in_unit": in_unit}

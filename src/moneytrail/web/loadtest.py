@@ -256,22 +256,10 @@ def store(kind: str, folder: Path) -> Iterator[str]:
     if kind == "sqlite":
         yield f"sqlite:///{folder / 'load.sqlite'}"
         return
-    from urllib.parse import quote
+    from moneytrail.ledger.connection import scratch_schema
 
-    from sqlalchemy import create_engine, text
-
-    base = os.environ["MONEYTRAIL_TEST_POSTGRES_URL"]
-    schema = f"mt_load_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(text(f'create schema "{schema}"'))
-    separator = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with engine.begin() as conn:
-            conn.execute(text(f'drop schema "{schema}" cascade'))
-        engine.dispose()
+    with scratch_schema(os.environ["MONEYTRAIL_TEST_POSTGRES_URL"], "mt_load") as url:
+        yield url
 
 
 def run_load(kind: str = "sqlite", clients: int = 50, seconds: float = 60,

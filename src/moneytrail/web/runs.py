@@ -219,15 +219,26 @@ def sankey(links: list[dict[str, Any]], currency: str) -> dict[str, Any]:
                        "value": float(link["value"])} for link in links]}
 
 
+EVIDENCE_SUFFIX = ": evidence, on assumption or weak rows"   # service.tasks.EVIDENCE_ROW
+
+
 def scorecard_rows(result: Result) -> list[dict[str, Any]]:
-    """The scorecard: metric, unit, median and 90 % interval (one plan)."""
+    """The scorecard: metric, unit, median and 90 % interval (one plan); a metric with an
+    evidence-weight row (service.tasks.EVIDENCE_ROW) carries it as `weight` (p50, p5, p95 of
+    the share resting on assumption or weak rows) instead of a row of its own."""
     table = result.tables["scorecard"]
     value_columns = [c.name for c in table.columns if c.name not in ("unit", *table.index)]
     prefix = value_columns[0].rsplit("_", 1)[0] if value_columns else ""
-    out = []
+    out, weights = [], {}
     for row in records(result, "scorecard"):
-        out.append({"metric": row[table.index[0]], "unit": row["unit"],
-                    **{s: row.get(f"{prefix}_{s}") for s in ("mean", "p5", "p50", "p95")}})
+        metric = str(row[table.index[0]])
+        stats = {s: row.get(f"{prefix}_{s}") for s in ("mean", "p5", "p50", "p95")}
+        if metric.endswith(EVIDENCE_SUFFIX):
+            weights[metric[:-len(EVIDENCE_SUFFIX)]] = stats
+            continue
+        out.append({"metric": metric, "unit": row["unit"], **stats})
+    for row in out:
+        row["weight"] = weights.get(row["metric"])
     return out
 
 

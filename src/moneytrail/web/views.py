@@ -354,10 +354,17 @@ def source_view(state: WebState, url: str, source: str) -> View:
 
 
 # -- claims -------------------------------------------------------------------------------
+# evidence weight of a check and of its claim's verdict (analysis.claims, issue 10)
+WEIGHT_COLUMNS = ("assumption_or_weak_p50", "assumption_or_weak_p5", "assumption_or_weak_p95",
+            "claim_assumption_or_weak_p50", "claim_assumption_or_weak_p5",
+            "claim_assumption_or_weak_p95")
+
+
 def claims_view(state: WebState, url: str) -> View:
     """The debate's claims with verdict, figures, P(holds) and sources, one row per check."""
     frame = state.claims()
     extra = [c for c in ("when", "verdict_text") if c in frame.columns]   # issue 15
+    extra += [c for c in WEIGHT_COLUMNS if c in frame.columns]          # issue 10
     checks = rows(frame, ["claim", "text", "verdict", "check", "bound", "figure", "p5", "p50",
                           "p95", "p_holds", "check_verdict", "sources", *extra])
     grouped: dict[str, dict[str, Any]] = {}
@@ -365,7 +372,9 @@ def claims_view(state: WebState, url: str) -> View:
         claim = grouped.setdefault(check["claim"], {"id": check["claim"], "text": check["text"],
                                                     "verdict": check["verdict"], "checks": [],
                                                     "verdict_text": check.get("verdict_text")
-                                                    or "", "sources": []})
+                                                    or "", "sources": [],
+                                                    "weight": {k: check.get(k) for k in
+                                                               WEIGHT_COLUMNS}})
         claim["checks"].append(check)
         for source in str(check["sources"] or "").split(";"):
             if source.strip() and source.strip() not in claim["sources"]:

@@ -570,10 +570,17 @@ def share_table(number: int, caption: str, columns: list[tuple[str, pd.DataFrame
                      rows=rows, note=note)
 
 
+EVIDENCE_SUFFIX = ": evidence, on assumption or weak rows"   # service.tasks.EVIDENCE_ROW
+
+
 def scorecard_rows(briefs: list[PlanBrief]) -> list[tuple[str, list[Cell]]]:
+    """One row per scorecard metric, a cell per plan: median, and below it the 90 % interval
+    and, where the run has it, the metric's evidence weight (its evidence row folded in)."""
+    from moneytrail.report.evidence import weight_text
+
     cards = [b.table("scorecard") for b in briefs]
     labels = list(dict.fromkeys(str(i) for card in cards if card is not None
-                                for i in card.index))
+                                for i in card.index if not str(i).endswith(EVIDENCE_SUFFIX)))
     rows = []
     for label in labels:
         cells = []
@@ -588,8 +595,15 @@ def scorecard_rows(briefs: list[PlanBrief]) -> list[tuple[str, list[Cell]]]:
             if not isinstance(p50, float | int) or not math.isfinite(float(p50)):
                 cells.append(Cell("not applicable"))
                 continue
-            cells.append(Cell(in_unit(p50, unit), interval(row.get(f"{name}_p5"),
-                                                           row.get(f"{name}_p95"), unit, p50)))
+            sub = interval(row.get(f"{name}_p5"), row.get(f"{name}_p95"), unit, p50)
+            if label + EVIDENCE_SUFFIX in card.index:
+                weight = card.loc[label + EVIDENCE_SUFFIX]
+                said = weight_text(weight.get(f"{name}_p50"), weight.get(f"{name}_p5"),
+                                   weight.get(f"{name}_p95"))
+                if said != "–":
+                    sub = f"{sub}; {said} on assumption or weak rows" if sub else \
+                        f"{said} on assumption or weak rows"
+            cells.append(Cell(in_unit(p50, unit), sub))
         rows.append((label, cells))
     return rows
 
@@ -649,10 +663,14 @@ def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
         verdict = str(first["verdict"])
         if verdict == "conditional" and "verdict_text" in rows.columns:   # issue 15
             verdict = f"conditional: {first['verdict_text']}"
+        from moneytrail.report.evidence import row_weight
+
         out.append({"id": cid, "text": str(first["text"]), "verdict": verdict,
+                    "weight": row_weight(first, "claim_"),       # evidence weight (issue 10)
                     "checks": [{"check": str(r["check"]), "figure": str(r["figure"]),
                                 "bound": str(r["bound"]), "verdict": str(r["check_verdict"]),
-                                "p_holds": in_unit(r["p_holds"], "probability")}
+                                "p_holds": in_unit(r["p_holds"], "probability"),
+                                "weight": row_weight(r)}
                                for r in rows.to_dict("records")],
                     "refs": ref_ranges([book.number(s) for s in dict.fromkeys(ids)])})
     return out, sources, ""
@@ -918,7 +936,8 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
     card_rows = scorecard_rows(briefs)
     notes = "; ".join(str(b.result.tables["scorecard"].note).rstrip(". ") for b in briefs
                       if "scorecard" in b.result.tables and b.result.tables["scorecard"].note)
-    t = TableView(number=next(tab), caption="Scorecard (median, 90 % interval)",
+    t = TableView(number=next(tab), caption="Scorecard (median, 90 % interval; share resting on "
+                  "assumption or weak rows where computed)",
                   head=["Metric"] + ([b.plan.id for b in briefs] if several else ["Value"]),
                   rows=card_rows, note=(notes + ". " if notes else "") +
                   "“Not applicable”: the metric does not apply to the plan (for example no "

@@ -1,0 +1,36 @@
+"""Evidence weight in words: the share of a figure resting on `assumption` or `weak` rows."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+def _share(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def weight_text(p50: Any, p5: Any = None, p95: Any = None) -> str:
+    """"62 % (57–68 %)" from the median and 90 % interval of an evidence weight (shares 0-1);
+    the interval is left out when it is one value; "–" when the weight is not defined."""
+    mid, low, high = _share(p50), _share(p5), _share(p95)
+    if mid is None:
+        return "–"
+    text = f"{mid:.0%}".replace("%", " %")
+    if low is not None and high is not None and round(low, 2) != round(high, 2):
+        text += f" ({low * 100:.0f}–{high * 100:.0f} %)"
+    return text
+
+
+def row_weight(row: Any, prefix: str = "") -> str:
+    """`weight_text` of a claims row's `<prefix>assumption_or_weak_p50|p5|p95` (a dict or a
+    pandas row); "–" when the row has none."""
+    def get(stat: str) -> Any:
+        key = f"{prefix}assumption_or_weak_{stat}"
+        return row.get(key) if hasattr(row, "get") else None
+
+    return weight_text(get("p50"), get("p5"), get("p95"))

@@ -1,0 +1,31 @@
+"""Helpers shared by the web tests that start runs through the API."""
+
+from __future__ import annotations
+
+import time
+
+
+def wait_done(client, run_id: str, timeout: float = 240) -> dict:
+    """Poll `/api/v1/runs/{run_id}` until the run is done or failed; return its last status body.
+    Every poll must be a 200 with a known status and 0 <= done <= total."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        response = client.get(f"/api/v1/runs/{run_id}")
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["status"] in ("queued", "running", "done", "error"), body
+        assert 0 <= body["done"] <= body["total"], body
+        if body["status"] in ("done", "error"):
+            return body
+        time.sleep(0.05)
+    raise AssertionError(f"run {run_id} not done within {timeout} s")
+
+
+def finished(client, body: dict) -> str:
+    """Start a run with `body` and wait until it is done (a failed run fails the test): its id."""
+    response = client.post("/api/v1/runs", json=body)
+    assert response.status_code in (200, 202), response.text
+    run_id = response.json()["run_id"]
+    status = wait_done(client, run_id)
+    assert status["status"] == "done", status
+    return run_id
