@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -55,17 +56,62 @@ def test_jobs_table_adds_up_and_states_coverage(stargate_json):
     assert country == pytest.approx(total, rel=1e-9)
 
 
-def test_terminal_table_shows_jobs_and_co2_columns():
+def test_terminal_table_shows_jobs_and_co2_columns_and_the_note():
     out = cli("trace", "scenarios/stargate-style-us.yaml", "--draws", "300", "--by", "country")
     assert out.returncode == 0, out.stderr
     assert "jobs, FTE" in out.stdout and "CO2 embodied" in out.stdout
+    text = " ".join(out.stdout.split())
+    assert "Jobs (FTE) and CO2 (t CO2e) columns: see the jobs and co2 tables" in text  # note
+    taiwan = next(line for line in out.stdout.splitlines() if line.startswith("│ TW "))
+    assert " FTE" in taiwan and "n/a" not in taiwan       # data 2.1.1: TWD has a rate
+    assert " CO2e" in taiwan
 
 
-def test_by_jobs_and_co2_tables():
+def test_by_jobs_and_co2_tables_in_the_plans_currency_without_scientific_notation():
     out = cli("trace", "scenarios/stargate-style-us.yaml", "--draws", "300", "--by", "jobs",
               "--by", "co2")
     assert out.returncode == 0, out.stderr
-    assert "per EUR million" in out.stdout and "scope 1+2" in out.stdout
+    assert "FTE per USD m" in out.stdout and "t CO2e per USD m" in out.stdout
+    assert "EUR" not in out.stdout                         # a USD plan, per USD million
+    assert "scope 1+2" in out.stdout
+    assert not re.search(r"\de[+-]\d", out.stdout)       # no 1.313e+06
+    assert "Mt CO2e" in out.stdout and "m FTE" in out.stdout
+
+
+def test_jobs_rows_carry_their_units(stargate_json):
+    rows = {r["measure"]: r for r in records(stargate_json, "jobs")}
+    assert rows["jobs (FTE), all"]["unit"] == "FTE"
+    per = rows["jobs (FTE) per USD million spent"]
+    assert per["unit"] == "FTE per USD million"
+    plan_millions = 100_000.0                              # USD 100 bn
+    assert per["amount_p50"] == pytest.approx(rows["jobs (FTE), all"]["amount_p50"]
+                                              / plan_millions, rel=1e-9)
+
+
+def test_scorecard_per_million_in_the_plans_currency_and_operational_co2_labelled():
+    """A USD plan's scorecard reads per USD million (the same figure as per EUR million times
+    the EUR value of a dollar at the price year); the horizon CO2 row says it is operational."""
+    from moneytrail.analysis.footprints import fx_factor
+    from moneytrail.scenarios import load_scenario
+    from moneytrail.service import tasks
+    from moneytrail.service.workspace import Workspace
+
+    plan = load_scenario(ROOT / "scenarios" / "stargate-style-us.yaml")
+    with Workspace.open() as ws:
+        result = tasks.trace_plan(ws, plan, draws=300, seed=3, store=None)
+        frame = result.tables["scorecard"].frame()
+        jobs = result.tables["jobs"].frame()
+        factor = fx_factor(ws.analysis.money, "USD", int(plan.price_year or plan.year), "EUR")
+    jobs_row = frame.loc["Jobs paid for per million spent (FTE)"]
+    assert jobs_row["unit"] == "FTE per USD million"
+    assert frame.loc["Embodied CO2 of the supply chain per million spent (scope 1+2)",
+                     "unit"] == "t CO2e per USD million"
+    assert "Operational CO2 over the horizon (electricity)" in frame.index
+    label = result.facts.get("plan", plan.id)
+    per_usd = jobs_row[f"{label}_p50"]
+    assert per_usd == pytest.approx(jobs.loc["jobs (FTE) per USD million spent", "amount_p50"],
+                                    rel=1e-6)
+    assert factor != 1.0
 
 
 def test_unknown_by_is_one_clear_line():

@@ -189,3 +189,22 @@ def test_validate_warns_about_uncounted_jobs(tmp_path):
     path.write_text(frame.to_csv(index=False))
     warnings = [str(w) for w in footprint_gaps(root)]
     assert any("KR/" in w and "not counted" in w for w in warnings)
+
+
+def test_every_compensation_currency_has_a_rate_and_twd_is_the_feds_cross_rate():
+    """The bundled package converts every compensation row (Taiwan's TWD included) and the
+    TWD rows are the Federal Reserve's G.5A annual TWD per USD (31.1525 in 2023, as printed in
+    the release of 2024-02-01; 32.1064 in 2024, FRED AEXTAUS) times the ECB's USD per EUR."""
+    from moneytrail.data.package import bundled_path, open_package
+    from moneytrail.data.validate import footprint_gaps
+
+    assert not [str(w) for w in footprint_gaps() if "FX rate" in str(w)]
+    fx = open_package(bundled_path()).table("macro-fx")
+    rate = {(int(y), str(c)): float(v) for y, c, v in
+            zip(fx["year"], fx["currency"], fx["units_per_eur"], strict=True)}
+    for year, twd_per_usd in ((2023, 31.1525), (2024, 32.1064)):
+        assert rate[year, "TWD"] == pytest.approx(twd_per_usd * rate[year, "USD"], abs=1e-5)
+    sources = dict(zip(fx.loc[fx["currency"] == "TWD", "year"].astype(int),
+                       fx.loc[fx["currency"] == "TWD", "source"], strict=True))
+    assert sources[2023] == "x_fed_g5a_twd"             # read on the Fed's release page
+    assert sources[2024] == "x_fred_aextaus_copy"       # a copy of FRED's series: estimate

@@ -34,12 +34,13 @@ BY_CHOICES = ("headline", "entity", "country", "owner_country", "group", "factor
 def reconciliation(result) -> str:
     """The line that says what was traced and that money is conserved in every draw."""
     from moneytrail.report.terminal import money
+    from moneytrail.report.units import number
 
     facts = result.facts
     return (f"{facts['title']}: {money(facts['total'], facts['currency'])} traced over "
             f"{facts['draws']:,} draws (seed {facts['seed']}); value added reconciles to the "
             f"spending in every draw (largest gap {facts['currency']} "
-            f"{facts['conservation_gap']:.2g}). Data {result.provenance.data_version}.")
+            f"{number(facts['conservation_gap'])}). Data {result.provenance.data_version}.")
 
 
 def check_by(by: list[str]) -> list[str]:

@@ -8,7 +8,6 @@ terminal; `--format csv` and `--format json` keep every column.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -17,6 +16,8 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from moneytrail.errors import MoneytrailError
+from moneytrail.report import units
+from moneytrail.report.units import MISSING, finite, in_unit, median_interval, money
 from moneytrail.service.result import Result, Table
 
 FORMATS = ("table", "csv", "json")
@@ -29,67 +30,27 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-def money(amount: float, currency: str) -> str:
-    """EUR 1.23 bn style; '-' for a missing value."""
-    if amount is None or not math.isfinite(amount):
-        return "-"
-    for size, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
-        if abs(amount) >= size:
-            return f"{currency} {amount / size:,.2f} {suffix}".strip()
-    return f"{currency} {amount:,.0f}".strip()
-
-
 def percent(value: Any) -> str:
-    if value is None or not math.isfinite(float(value)):
-        return "-"
+    """A share as a percentage, one decimal (breakdown tables); the en dash when missing."""
+    if not finite(value):
+        return MISSING
     return f"{100 * float(value):.1f} %"
 
 
 def number(value: Any) -> str:
+    """A cell of a text or number column: numbers as units.number (no scientific notation)."""
     if value is None or value == "None":
-        return "-"
+        return MISSING
     if isinstance(value, float):
-        return "-" if not math.isfinite(value) else f"{value:,.4g}"
+        return units.number(value)
     return str(value)
 
 
-def count(value: float) -> str:
-    """A head count (FTE) in a few digits: 812, 77.4 k, 1.02 m."""
-    if abs(value) >= 1e6:
-        return f"{value / 1e6:,.2f} m"
-    if abs(value) >= 1e4:
-        return f"{value / 1e3:,.1f} k"
-    return f"{value:,.0f}"
-
-
-def in_unit(value: Any, unit: str) -> str:
-    """One value as text in its unit."""
-    if value is None:
-        return "-"
-    if unit == "share":
-        return percent(value)
-    if unit == "probability":
-        return f"{float(value):.2f}"
-    if unit == "points":
-        return f"{float(value):+,.0f}"
-    if unit == "t CO2e":
-        return f"{float(value) / 1e6:,.2f} Mt"
-    if unit == "FTE":
-        return count(float(value))
-    if len(unit) == 3 and unit.isupper():
-        return money(float(value), unit)
-    return number(value)
-
-
 def interval(row: pd.Series, prefix: str, unit: str) -> str:
-    """median (p5-p95) of a quantity in its unit."""
+    """median (90 % interval) of a quantity `prefix_p50`, `prefix_p5`, `prefix_p95` in its
+    unit (units.median_interval); 'n/a' without a median."""
     p50, p5, p95 = (row.get(f"{prefix}_{s}") for s in ("p50", "p5", "p95"))
-    if p50 is None or p5 is None or p95 is None or (isinstance(p50, float)
-                                                    and math.isnan(p50)):
-        return "n/a"
-    if unit == "share":
-        return f"{100 * p50:.1f} % ({100 * p5:.1f}–{100 * p95:.1f})"
-    return f"{in_unit(p50, unit)} ({in_unit(p5, unit)} – {in_unit(p95, unit)})"
+    return median_interval(p50, p5, p95, unit)
 
 
 FOOTPRINT_COLUMNS = (("jobs_fte", "FTE", "jobs, FTE (median, 90 %)"),
@@ -97,10 +58,13 @@ FOOTPRINT_COLUMNS = (("jobs_fte", "FTE", "jobs, FTE (median, 90 %)"),
 
 
 def breakdown_table(table: Table) -> RichTable:
-    """A breakdown (amount_* and share_* columns): share median, 90 % interval, mean amount."""
+    """A breakdown (amount_* and share_* columns): share median, 90 % interval, mean amount,
+    jobs and CO2 when the trace computed them; the table's note (what is not counted, where
+    the figures come from) under it."""
     frame = table.frame()
     currency = table.unit("amount_mean")
-    out = RichTable(title=table.title, title_justify="left")
+    out = RichTable(title=table.title, title_justify="left", caption=table.note or None,
+                    caption_justify="left")    # the note says what is not counted
     out.add_column(table.index[0] if table.index else "", style="bold", overflow="fold")
     out.add_column("share (median)", justify="right")
     out.add_column("90 % interval", justify="right")
@@ -235,17 +199,13 @@ def generic_table(table: Table) -> RichTable:
         for kind, name, unit in shown:
             if kind == "plain":
                 value = row[position[name]]
-                cells.append(in_unit(value, unit) if unit != "text" else number(value))
+                cells.append(in_unit(value, unit) if unit not in ("text", "date")
+                             and finite(value) else number(value))
                 continue
             row_unit = str(row[unit_column]) if unit_column is not None and \
                 unit in ("number", "by row") else unit
             p50, p5, p95 = (row[position[f"{name}{s}"]] for s in ("p50", "p5", "p95"))
-            if p50 is None:
-                cells.append("n/a")
-            elif row_unit == "share":
-                cells.append(f"{100 * p50:.1f} % ({100 * p5:.1f}–{100 * p95:.1f})")
-            else:
-                cells.append(f"{number(p50)} ({number(p5)} – {number(p95)})")
+            cells.append(median_interval(p50, p5, p95, row_unit))
         out.add_row(*cells)
     return out
 
@@ -315,11 +275,11 @@ def rent_recipients_table(table: Table) -> RichTable:
         cells = [str(row["plan"])] if has_plan else []
         cells += [str(row["entity"]), interval(row, "rent", currency),
                   interval(row, "share", "share"), interval(row, "of_economic_profit", "share"),
-                  interval(row, "of_rd", "share"), str(row["fiscal_year"]) or "-",
+                  interval(row, "of_rd", "share"), str(row["fiscal_year"]) or MISSING,
                   short_sources(str(row["sources"]))]
         out.add_row(*cells)
     if frame.empty:
-        out.add_row(*(["-"] * len(heads)))
+        out.add_row(*([MISSING] * len(heads)))
     return out
 
 

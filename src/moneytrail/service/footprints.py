@@ -2,10 +2,11 @@
 
 `add_footprints` computes them once per trace (one replay of the draws, `analysis.jobs`) and
 adds columns `jobs_fte_*` (FTE) and `co2_t_*` (t CO2e) to the country, entity and tier
-breakdowns, plus two tables: `jobs` (total, temporary vs lasting, per EUR million, the
-employees-per-revenue cross-check) and `co2` (embodied scope 1+2 CO2 by tier, per EUR
-million). Every table's note names the sources, the reliability of the rows used and what
-the data do not cover. A package without the data, or a model without firm-level cost
+breakdowns, plus two tables: `jobs` (total, temporary vs lasting, per million of the plan's
+currency, the employees-per-revenue cross-check) and `co2` (embodied scope 1+2 CO2 by tier,
+per million of the plan's currency); each of their rows names its unit (column `unit`).
+Every table's note names the sources, the reliability of the rows used and what the data do
+not cover. A package without the data, or a model without firm-level cost
 structures (a pymrio table), gets no such columns and no error.
 """
 
@@ -29,6 +30,13 @@ def per_eur_million(result: Any, money: Any) -> float:
 
     plan = result.require_plan()
     return plan.total * fx_factor(money, plan.currency, money_year(result), "EUR") / 1e6
+
+
+def plan_millions(result: Any) -> tuple[float, str]:
+    """(millions the plan spends in its own currency, that currency): the denominator of the
+    jobs and CO2 per million rows of a trace's tables."""
+    plan = result.require_plan()
+    return plan.total / 1e6, plan.currency
 
 
 def reliability_text(frame: pd.DataFrame) -> str:
@@ -79,9 +87,9 @@ def add_footprints(ws: Any, result: Any, tables: dict[str, Table],
     if "headline" in tables:                   # jobs per headline row (flows: labour only)
         tables["headline"] = with_columns(tables["headline"], "headline", {"jobs": jobs.fte})
     sources = list(jobs.sources)
-    tables["jobs"] = jobs_table(result, jobs, eur_m)
+    tables["jobs"] = jobs_table(result, jobs)
     if co2 is not None:
-        tables["co2"] = co2_table(co2, eur_m)
+        tables["co2"] = co2_table(result, co2)
         sources += co2.sources
     if jobs.employees is not None:
         sources += jobs.employees.sources
@@ -107,25 +115,33 @@ def with_columns(table: Table, dimension: str, footprints: dict[str, Any],
                             note=f"{note} {extra}".strip())
 
 
-def stats_row(row: pd.Series, scale: float = 1.0) -> dict[str, float]:
-    return {f"amount_{s}": float(row[f"amount_{s}"]) * scale for s in STATS}
+def stats_row(row: pd.Series, unit: str, scale: float = 1.0) -> dict[str, Any]:
+    return {"unit": unit, **{f"amount_{s}": float(row[f"amount_{s}"]) * scale for s in STATS}}
 
 
-def jobs_table(result: Any, jobs: Any, eur_m: float) -> Table:
-    rows = {"jobs (FTE), all": stats_row(jobs.fte.by("total").iloc[0])}
+def measures_table(name: str, title: str, rows: dict[str, dict[str, Any]], note: str) -> Table:
+    """A jobs or co2 table: rows of measures, each with its unit and mean / p5 / p50 / p95."""
+    frame = pd.DataFrame(rows).T
+    frame.index.name = "measure"
+    frame = frame.astype({f"amount_{s}": float for s in STATS})
+    units = {"unit": "text", **{f"amount_{s}": "by row" for s in STATS}}
+    return Table.from_frame(name, frame, title=title, units=units, note=note)
+
+
+def jobs_table(result: Any, jobs: Any) -> Table:
+    millions, currency = plan_millions(result)
+    rows = {"jobs (FTE), all": stats_row(jobs.fte.by("total").iloc[0], "FTE")}
     for label, row in jobs.fte.by("part").iterrows():
-        rows[f"jobs (FTE), {label}"] = stats_row(row)
-    rows["jobs (FTE) per EUR million spent"] = stats_row(jobs.fte.by("total").iloc[0],
-                                                         1.0 / eur_m)
+        rows[f"jobs (FTE), {label}"] = stats_row(row, "FTE")
+    rows[f"jobs (FTE) per {currency} million spent"] = stats_row(
+        jobs.fte.by("total").iloc[0], f"FTE per {currency} million", 1.0 / millions)
     if jobs.employees is not None:
         from moneytrail.analysis.jobs import CROSS_CHECK
 
         rows["cross-check: employees per revenue of covered firms (FTE)"] = stats_row(
-            jobs.employees.footprint.by("total").iloc[0])
+            jobs.employees.footprint.by("total").iloc[0], "FTE")
         rows["the same firms from compensation per FTE (FTE)"] = stats_row(
-            jobs.fte.by(CROSS_CHECK).iloc[0])
-    frame = pd.DataFrame(rows).T
-    frame.index.name = "measure"
+            jobs.fte.by(CROSS_CHECK).iloc[0], "FTE")
     uncovered = "; ".join(jobs.uncovered[:8]) + (" ..." if len(jobs.uncovered) > 8 else "")
     note = (f"FTE = labour value added of each flow / compensation per FTE of its country and "
             f"industry (macro/compensation.csv; reliability of the rows used: "
@@ -133,28 +149,27 @@ def jobs_table(result: Any, jobs: Any, eur_m: float) -> Table:
             f"revenue of the covered firms is a cross-check only. Covers "
             f"{jobs.coverage:.1%} of the plan's labour value added"
             + (f"; not covered: {uncovered}" if uncovered else "")
-            + ". Money spent once pays for FTE-years; operations spending sustains jobs while "
+            + f". Per {currency} million: of the plan's budget in its own currency (nominal). "
+            "Money spent once pays for FTE-years; operations spending sustains jobs while "
             "it is spent. Direct and supply-chain jobs only: no induced jobs, no jobs that AI "
             "use removes (docs/methods.md). Sources: " + ", ".join(jobs.sources))
-    units = {f"amount_{s}": "FTE" for s in STATS}
-    return Table.from_frame("jobs", frame, title=JOBS_TITLE, units=units, note=note)
+    return measures_table("jobs", JOBS_TITLE, rows, note)
 
 
-def co2_table(co2: Any, eur_m: float) -> Table:
+def co2_table(result: Any, co2: Any) -> Table:
+    millions, currency = plan_millions(result)
     fp = co2.footprint
-    rows = {"embodied CO2, all tiers (t CO2e)": stats_row(fp.by("total").iloc[0])}
+    rows = {"embodied CO2, all tiers": stats_row(fp.by("total").iloc[0], "t CO2e")}
     for label, row in fp.by("tier").iterrows():
-        rows[f"{label} (t CO2e)"] = stats_row(row)
-    rows["t CO2e per EUR million spent"] = stats_row(fp.by("total").iloc[0], 1.0 / eur_m)
-    frame = pd.DataFrame(rows).T
-    frame.index.name = "measure"
+        rows[f"embodied CO2, {label}"] = stats_row(row, "t CO2e")
+    rows[f"embodied CO2 per {currency} million spent"] = stats_row(
+        fp.by("total").iloc[0], f"t CO2e per {currency} million", 1.0 / millions)
     note = (f"Scope 1+2 intensity (t CO2e per USD million of revenue, "
             f"valuechain/satellites.csv; reliability: {reliability_text(fp.provenance)}) x "
             f"each firm's output caused by the plan. Firms with a figure make {co2.coverage:.1%}"
             " of that output; the others are left out (a lower bound). Operational "
             "electricity is in the lifecycle analysis. Sources: " + ", ".join(co2.sources))
-    units = {f"amount_{s}": "t CO2e" for s in STATS}
-    return Table.from_frame("co2", frame, title=CO2_TITLE, units=units, note=note)
+    return measures_table("co2", CO2_TITLE, rows, note)
 
 
 def analysis_frame(ws: Any, result: Any, what: str) -> pd.DataFrame:
@@ -170,7 +185,10 @@ def analysis_frame(ws: Any, result: Any, what: str) -> pd.DataFrame:
                                  "jobs" else "CO2 intensities (valuechain/satellites.csv)")
                               + " or the model no firm-level cost structures",
                               field="--what", value=what)
-    return tables[what].frame()
+    frame = tables[what].frame()
+    frame.attrs["units"] = {c.name: c.unit for c in tables[what].columns}
+    frame.attrs["note"] = tables[what].note
+    return frame
 
 
 def cited_sources(ws: Any, result: Any, what: list[str]) -> list[str]:

@@ -356,6 +356,34 @@ def purchase_tables(result: TraceResult) -> dict[str, Table]:
 SCORECARD_UNITS = {"share": "share", "points": "points", "t CO2e": "t CO2e", "EUR": "EUR",
                    "FTE per EUR million": "FTE per EUR million",
                    "t CO2e per EUR million": "t CO2e per EUR million"}
+PER_EUR_MILLION = " per EUR million"
+
+
+def in_plan_currency(flat: pd.DataFrame, results: list[TraceResult], ws: Workspace
+                     ) -> pd.DataFrame:
+    """Scorecard rows per EUR million (unit '... per EUR million') restated per million of the
+    plans' own currency when every plan has the same one (a USD plan: unit 'FTE per USD
+    million'); plans in different currencies keep EUR, the common unit. The row labels say
+    'per million spent' and the unit names the currency. Each plan's figures are scaled by
+    its currency's EUR value at its price year (the rate the per-EUR figures were computed
+    at)."""
+    from moneytrail.analysis.footprints import fx_factor, money_year
+
+    currencies = {r.require_plan().currency for r in results}
+    if len(currencies) != 1 or currencies == {"EUR"}:
+        return flat
+    currency = currencies.pop()
+    rows = [label for label in flat.index if PER_EUR_MILLION in str(flat.at[label, "unit"])]
+    if not rows:
+        return flat
+    out = flat.copy()
+    for result in results:
+        factor = fx_factor(ws.analysis.money, currency, money_year(result), "EUR")
+        for column in [c for c in out.columns if c.startswith(f"{result.label}_")]:
+            out.loc[rows, column] = out.loc[rows, column].astype(float) * factor
+    per = f" per {currency} million"
+    out.loc[rows, "unit"] = [str(u).replace(PER_EUR_MILLION, per) for u in out.loc[rows, "unit"]]
+    return out
 
 
 def scorecard_table(results: list[TraceResult], ws: Workspace,
@@ -373,6 +401,7 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
                          for plan, stat in cast(list[tuple[str, str]], list(table.columns))},
                         index=table.index)
     flat.insert(0, "unit", [units.get(str(label), "share") for label in flat.index])
+    flat = in_plan_currency(flat, results, ws)
     flat = pd.concat([flat, scorecard_evidence_rows(results, flat, ws.analysis)])
     note = ("Export rules read on: " + ", ".join(f"{p} {d}" for p, d in dates.items())
             + " (a rule counts from the date its caps bind). The compute cost is the final "
@@ -590,7 +619,9 @@ def analyse_plan(ws: Workspace, plan: Plan, what: list[str] | None = None,
         frames = analysis_frames(ws, result, what, dates)
         tables = {name: Table.from_frame(name, frame, title=f"{plan.id}: {name}",
                                          currency=plan.currency,
-                                         note=frame.attrs.get("rules_note", ""))
+                                         units=frame.attrs.get("units"),
+                                         note=frame.attrs.get("rules_note", "")
+                                         or frame.attrs.get("note", ""))
                   for name, frame in frames.items()}
         from moneytrail.service.footprints import cited_sources
 

@@ -250,10 +250,9 @@ def footprint_rows(result: Result) -> list[dict[str, Any]]:
         if name not in result.tables:
             continue
         table = result.tables[name]
-        unit = table.unit("amount_p50")
-        rows = [{"measure": row[table.index[0]],
-                 "unit": f"{unit} per EUR million" if "per EUR million" in
-                 str(row[table.index[0]]) else unit,
+        unit = table.unit("amount_p50")        # 'by row' (each row's unit column) since
+        rows = [{"measure": row[table.index[0]],  # data 2.1.1; one unit in older runs
+                 "unit": str(row.get("unit") or unit),
                  **{s: row.get(f"amount_{s}") for s in ("p5", "p50", "p95")}}
                 for row in records(result, name)]
         out.append({"name": name, "title": table.title, "note": table.note, "rows": rows})

@@ -488,14 +488,15 @@ def footprint_sentence(brief: PlanBrief) -> str:
     if jobs is None or jobs.empty:
         return ""
     row = jobs.iloc[0]
-    text = (f"It pays for about {float(row['amount_p50']):,.0f} full-time-equivalent jobs "
-            f"through the supply chain (90 % interval {float(row['amount_p5']):,.0f}–"
-            f"{float(row['amount_p95']):,.0f}; FTE-years where the money is spent once)")
+    p50 = row["amount_p50"]
+    spread = interval(row["amount_p5"], row["amount_p95"], "FTE", p50)
+    text = (f"It pays for about {in_unit(p50, 'FTE')} (full-time-equivalent jobs) through the "
+            f"supply chain (90 % interval {spread}; FTE-years where the money is spent once)")
     if co2 is not None and not co2.empty:
         c = co2.iloc[0]
-        text += (f", and the firms it reaches emit about {float(c['amount_p50']) / 1e6:,.2f} "
-                 f"Mt CO2e (scope 1 and 2, firms with a published figure only; 90 % interval "
-                 f"{float(c['amount_p5']) / 1e6:,.2f}–{float(c['amount_p95']) / 1e6:,.2f})")
+        text += (f", and the firms it reaches emit about {in_unit(c['amount_p50'], 't CO2e')} "
+                 f"(scope 1 and 2, firms with a published figure only; 90 % interval "
+                 f"{interval(c['amount_p5'], c['amount_p95'], 't CO2e', c['amount_p50'])})")
     return text + "."
 
 
@@ -594,7 +595,7 @@ def scorecard_rows(briefs: list[PlanBrief]) -> list[tuple[str, list[Cell]]]:
             if not isinstance(p50, float | int) or not math.isfinite(float(p50)):
                 cells.append(Cell("not applicable"))
                 continue
-            sub = interval(row.get(f"{name}_p5"), row.get(f"{name}_p95"), unit)
+            sub = interval(row.get(f"{name}_p5"), row.get(f"{name}_p95"), unit, p50)
             if label + EVIDENCE_SUFFIX in card.index:
                 weight = card.loc[label + EVIDENCE_SUFFIX]
                 said = weight_text(weight.get(f"{name}_p50"), weight.get(f"{name}_p5"),

@@ -1,0 +1,151 @@
+"""Values as text in their units: the one formatter the terminal tables and the briefing share,
+so a figure prints the same way in both (issue 14: jobs and CO2 printed alike everywhere).
+
+Units are those of `service.result` columns: `share` (0-1), `probability`, `points` (HHI
+points), `t CO2e`, `FTE`, a currency code (`EUR`, `USD`, ...), `<FTE|t CO2e> per <CUR> million`
+(per million of a currency spent), anything else a plain number. Missing or non-finite values
+print as an en dash. No scientific notation: large values get a size word (k, m, bn, tn) and
+tonnes of CO2e a prefix (t, kt, Mt). An interval's two ends are printed in the scale of the
+median they stand beside ("3.64 Mt CO2e (2.47–5.41 Mt CO2e)").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+MISSING = "–"
+PER_MILLION = re.compile(r"^(?P<what>.+) per (?P<currency>[A-Z]{3}) million$")
+MONEY_SIZES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k"))
+TONNE_SIZES = ((1e6, "Mt"), (1e3, "kt"), (1.0, "t"))
+
+
+def finite(value: Any) -> bool:
+    try:
+        return value is not None and math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def percent(value: Any) -> str:
+    """A share (0-1) as a percentage: one decimal, two below 1 % ('31.2 %', '0.37 %')."""
+    if not finite(value):
+        return MISSING
+    number = 100 * float(value)
+    if number != 0 and abs(number) < 1:
+        return f"{number:.2f} %"
+    return f"{number:.1f} %"
+
+
+def money(amount: Any, currency: str = "") -> str:
+    """'EUR 6.25 bn' style."""
+    if not finite(amount):
+        return MISSING
+    amount = float(amount)
+    for size, suffix in MONEY_SIZES:
+        if abs(amount) >= size:
+            return f"{currency} {amount / size:,.2f} {suffix}".strip()
+    return f"{currency} {amount:,.0f}".strip()
+
+
+def count_scale(value: float) -> tuple[float, str, int]:
+    """(divisor, suffix, decimals) for a head count: 812, 77.4 k, 1.02 m."""
+    if abs(value) >= 1e6:
+        return 1e6, " m", 2
+    if abs(value) >= 1e4:
+        return 1e3, " k", 1
+    return 1.0, "", 0
+
+
+def tonne_scale(value: float) -> tuple[float, str]:
+    """(divisor, prefix) for tonnes: Mt from a million tonnes, kt from a thousand."""
+    for size, prefix in TONNE_SIZES:
+        if abs(value) >= size:
+            return size, prefix
+    return 1.0, "t"
+
+
+def count(value: Any) -> str:
+    """A head count (FTE) in a few digits, without its unit: '812', '77.4 k', '1.02 m'."""
+    if not finite(value):
+        return MISSING
+    size, suffix, decimals = count_scale(float(value))
+    return f"{float(value) / size:,.{decimals}f}{suffix}"
+
+
+def number(value: Any) -> str:
+    """A plain number: 3 significant digits below 1,000, a size word from a million."""
+    if not finite(value):
+        return MISSING
+    value = float(value)
+    for size, suffix in MONEY_SIZES[:3]:
+        if abs(value) >= size:
+            return f"{value / size:,.3g} {suffix}"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if value != 0 and abs(value) < 0.001:           # two significant digits, no exponent
+        return f"{value:.{1 - math.floor(math.log10(abs(value)))}f}"
+    return f"{value:,.3g}"
+
+
+def in_unit(value: Any, unit: str) -> str:
+    """One value as text with its unit: '31.2 %', 'USD 1.20 bn', '77.4 k FTE',
+    '3.64 Mt CO2e', '14.8 FTE per USD m', '+120 points', '0.85' (probability)."""
+    if not finite(value):
+        return MISSING
+    value = float(value)
+    if unit == "share":
+        return percent(value)
+    if unit == "probability":
+        return f"{value:.2f}"
+    if unit == "points":
+        return f"{value:+,.0f} points"
+    if unit == "t CO2e":
+        size, prefix = tonne_scale(value)
+        return f"{value / size:,.{2 if prefix == 'Mt' else 1 if prefix == 'kt' else 0}f} " \
+               f"{prefix} CO2e"
+    if unit == "FTE":
+        return f"{count(value)} FTE"
+    per = PER_MILLION.match(unit)
+    if per:
+        return f"{value:,.1f} {per['what']} per {per['currency']} m"
+    if len(unit) == 3 and unit.isupper():
+        return money(value, unit)
+    return number(value)
+
+
+def interval_text(p5: Any, p95: Any, unit: str, like: Any = None) -> str:
+    """The ends of a 90 % interval: '26.5–36.1 %' for shares; for tonnes of CO2e and FTE both
+    ends in the scale of `like` (the median they stand beside; default the larger end) with
+    the unit once ('2.47–5.41 Mt CO2e', '155.4–227.5 k FTE'), per million likewise
+    ('9.5–32.4 FTE per USD m'); else each end in its unit ('USD 1.20 bn – USD 3.40 bn')."""
+    if not (finite(p5) and finite(p95)):
+        return ""
+    low, high = float(p5), float(p95)
+    ref = float(like) if finite(like) else max(abs(low), abs(high))
+    if unit == "share":
+        return f"{percent(low)[:-2]}–{percent(high)}"
+    if unit == "t CO2e":
+        size, prefix = tonne_scale(ref)
+        digits = 2 if prefix == "Mt" else 1 if prefix == "kt" else 0
+        return f"{low / size:,.{digits}f}–{high / size:,.{digits}f} {prefix} CO2e"
+    if unit == "FTE":
+        size, suffix, digits = count_scale(ref)
+        return f"{low / size:,.{digits}f}–{high / size:,.{digits}f}{suffix} FTE"
+    per = PER_MILLION.match(unit)
+    if per:
+        return f"{low:,.1f}–{high:,.1f} {per['what']} per {per['currency']} m"
+    return f"{in_unit(low, unit)} – {in_unit(high, unit)}"
+
+
+def median_interval(p50: Any, p5: Any, p95: Any, unit: str) -> str:
+    """'median (90 % interval)' in one unit: '3.64 Mt CO2e (2.47–5.41 Mt CO2e)'."""
+    if not finite(p50):
+        return "n/a"
+    ends = interval_text(p5, p95, unit, like=p50)
+    return f"{in_unit(p50, unit)} ({ends})" if ends else in_unit(p50, unit)
+
+
+__all__ = ["MISSING", "count", "finite", "in_unit", "interval_text", "median_interval",
+           "money", "number", "percent"]

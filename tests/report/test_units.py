@@ -1,0 +1,110 @@
+"""One unit formatter for the terminal, the briefing and the web (report.units): the same
+value prints the same everywhere, without scientific notation, CO2 and FTE in one style."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from rich.console import Console
+
+from moneytrail.report import terminal, units
+from moneytrail.report.briefing import text
+from moneytrail.service.result import Table
+from moneytrail.web import format as web_format
+
+UNITS = ("share", "probability", "points", "t CO2e", "FTE", "USD", "EUR",
+         "FTE per USD million", "t CO2e per EUR million", "number")
+SCIENTIFIC = re.compile(r"\de[+-]?\d", re.IGNORECASE)
+
+
+def test_terminal_briefing_and_web_share_one_formatter():
+    assert terminal.in_unit is units.in_unit
+    assert text.in_unit is units.in_unit
+    for unit in UNITS:
+        assert web_format.in_unit(1234.5, unit) == units.in_unit(1234.5, unit)
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_no_scientific_notation_and_one_missing_dash(unit):
+    magnitudes = [0.0] + [sign * 10.0 ** k * m for k in range(-4, 14) for m in (1.0, 3.7)
+                          for sign in (1, -1)]
+    for value in magnitudes:
+        out = units.in_unit(value, unit)
+        assert not SCIENTIFIC.search(out), (value, unit, out)
+        ends = units.interval_text(value, 2 * value, unit, like=value)
+        assert not SCIENTIFIC.search(ends), (value, unit, ends)
+    for missing in (None, float("nan"), float("inf"), "n/a"):
+        assert units.in_unit(missing, unit) == "–"
+
+
+@pytest.mark.parametrize(("tonnes", "printed"), [
+    (3_640_000, "3.64 Mt CO2e"), (578_500, "578.5 kt CO2e"), (764.2, "764 t CO2e"),
+    (0.0, "0 t CO2e")])
+def test_co2_prints_in_tonnes_kilotonnes_or_megatonnes_with_its_gas(tonnes, printed):
+    assert units.in_unit(tonnes, "t CO2e") == printed
+
+
+@pytest.mark.parametrize(("fte", "printed"), [
+    (812, "812 FTE"), (77_400, "77.4 k FTE"), (1_313_000, "1.31 m FTE")])
+def test_jobs_print_as_a_head_count_of_fte(fte, printed):
+    assert units.in_unit(fte, "FTE") == printed
+
+
+def test_per_million_names_the_currency_it_is_per():
+    assert units.in_unit(13.2, "FTE per USD million") == "13.2 FTE per USD m"
+    assert units.interval_text(9.5, 32.4, "FTE per USD million") == "9.5–32.4 FTE per USD m"
+    assert units.in_unit(109.4, "t CO2e per EUR million") == "109.4 t CO2e per EUR m"
+
+
+def test_interval_ends_take_the_scale_of_their_median():
+    assert units.median_interval(3.63e6, 2.47e6, 5.39e6, "t CO2e") == \
+        "3.63 Mt CO2e (2.47–5.39 Mt CO2e)"
+    assert units.median_interval(578_500, 232_000, 1_082_200, "t CO2e") == \
+        "578.5 kt CO2e (232.0–1,082.2 kt CO2e)"
+    assert units.median_interval(189_500, 154_500, 228_200, "FTE") == \
+        "189.5 k FTE (154.5–228.2 k FTE)"
+    assert units.median_interval(0.592, 0.558, 0.626, "share") == "59.2 % (55.8–62.6 %)"
+    assert units.median_interval(None, 1, 2, "FTE") == "n/a"
+
+
+def test_briefing_interval_is_the_shared_one():
+    assert text.interval(0.265, 0.361) == "26.5–36.1 %"
+    assert text.interval(2.47e6, 5.41e6, "t CO2e") == "2.47–5.41 Mt CO2e"
+
+
+def render(table) -> str:
+    console = Console(width=160, record=True)
+    console.print(terminal.rich_table(table))
+    return console.export_text()
+
+
+def test_breakdown_prints_its_note_saying_what_is_not_counted():
+    frame = pd.DataFrame({"amount_mean": [2.0e9], "share_p50": [0.5], "share_p5": [0.4],
+                          "share_p95": [0.6], "jobs_fte_p50": [np.nan],
+                          "jobs_fte_p5": [np.nan], "jobs_fte_p95": [np.nan]},
+                         index=pd.Index(["TW"], name="country"))
+    table = Table.from_frame("country", frame, title="Value added by country", currency="USD",
+                             units={f"jobs_fte_{s}": "FTE" for s in ("p50", "p5", "p95")},
+                             note="Jobs cover 96.5% of the plan's labour value added; not "
+                                  "counted: tsmc (TW: no FX rate for TWD).")
+    out = render(table)
+    assert "not counted: tsmc (TW: no FX rate for TWD)" in " ".join(out.split())
+    assert "n/a" in out
+
+
+def test_a_measures_table_prints_each_row_in_its_own_unit():
+    frame = pd.DataFrame({"unit": ["FTE", "FTE per USD million"],
+                          "amount_mean": [1.3e6, 13.1], "amount_p5": [9.5e5, 9.5],
+                          "amount_p50": [1.313e6, 13.2], "amount_p95": [3.24e6, 32.4]},
+                         index=pd.Index(["jobs (FTE), all", "jobs (FTE) per USD million spent"],
+                                        name="measure"))
+    table = Table.from_frame("jobs", frame, title="Jobs",
+                             units={"unit": "text", **{f"amount_{s}": "by row" for s in
+                                                       ("mean", "p5", "p50", "p95")}})
+    out = render(table)
+    assert "1.31 m FTE (0.95–3.24 m FTE)" in out
+    assert "13.2 FTE per USD m (9.5–32.4 FTE per USD m)" in out
+    assert not SCIENTIFIC.search(out)
