@@ -56,6 +56,21 @@ def test_jobs_table_adds_up_and_states_coverage(stargate_json):
     assert country == pytest.approx(total, rel=1e-9)
 
 
+def test_headline_rows_without_wages_have_no_jobs_figure(stargate_json):
+    """Profits and taxes hold no labour value added: their jobs cell is empty (null), not 0,
+    and the wages row's jobs equal the jobs table's total."""
+    out = cli("trace", "scenarios/stargate-style-us.yaml", "--draws", "300", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    headline = json.loads(out.stdout)
+    rows = {r["where the money ends up"]: r for r in records(headline, "headline")}
+    capital = next(r for name, r in rows.items() if name.startswith("Profits"))
+    assert capital["jobs_fte_p50"] is None and rows["Taxes"]["jobs_fte_mean"] is None
+    total = {r["measure"]: r for r in records(stargate_json, "jobs")}["jobs (FTE), all"]
+    assert rows["Wages, all countries"]["jobs_fte_mean"] == pytest.approx(
+        total["amount_mean"], rel=1e-9)
+    assert "holds no wages" in headline["tables"]["headline"]["note"]
+
+
 def test_terminal_table_shows_jobs_and_co2_columns_and_the_note():
     out = cli("trace", "scenarios/stargate-style-us.yaml", "--draws", "300", "--by", "country")
     assert out.returncode == 0, out.stderr

@@ -85,7 +85,10 @@ def add_footprints(ws: Any, result: Any, tables: dict[str, Table],
         if dimension in tables:
             tables[dimension] = with_columns(tables[dimension], dimension, columns, gap)
     if "headline" in tables:                   # jobs per headline row (flows: labour only)
-        tables["headline"] = with_columns(tables["headline"], "headline", {"jobs": jobs.fte})
+        # a row without counted wages (profits, taxes) has no jobs figure, not zero jobs
+        no_wages = jobs.fte.by("headline")["amount_mean"] == 0
+        tables["headline"] = with_columns(tables["headline"], "headline", {"jobs": jobs.fte},
+                                          blank=list(no_wages[no_wages].index))
     sources = list(jobs.sources)
     tables["jobs"] = jobs_table(result, jobs)
     if co2 is not None:
@@ -97,7 +100,9 @@ def add_footprints(ws: Any, result: Any, tables: dict[str, Table],
 
 
 def with_columns(table: Table, dimension: str, footprints: dict[str, Any],
-                 gap: str = "") -> Table:
+                 gap: str = "", blank: list[str] | None = None) -> Table:
+    """`table` with the footprints' mean / p5 / p50 / p95 columns by `dimension`; rows in
+    `blank` (where the measure does not apply) are left empty."""
     frame = table.frame()
     units = {c.name: c.unit for c in table.columns}
     for key, footprint in footprints.items():
@@ -106,11 +111,14 @@ def with_columns(table: Table, dimension: str, footprints: dict[str, Any],
         for stat in STATS:
             column = f"{prefix}_{stat}"
             frame[column] = values[f"amount_{stat}"].reindex(frame.index)   # NaN: no figure
+            if blank:
+                frame.loc[frame.index.isin(blank), column] = float("nan")
             units[column] = unit
     note = table.note
     extra = ("Jobs (FTE) and CO2 (t CO2e) columns: see the jobs and co2 tables for sources "
              "and coverage; empty where the data have no figure (e.g. no FX rate for a "
-             "country's currency, or no CO2 intensity for the firms there)." + gap)
+             "country's currency, or no CO2 intensity for the firms there) or where a row holds no "
+             "wages (profits, taxes: jobs are counted from labour value added only)." + gap)
     return Table.from_frame(table.name, frame, title=table.title, units=units,
                             note=f"{note} {extra}".strip())
 
