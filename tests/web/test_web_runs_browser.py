@@ -283,7 +283,8 @@ def test_run_and_claims_pages_are_readable_at_375px_without_sideways_scroll(serv
             assert page.evaluate(OVERFLOWING) == [], path
             assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
             # a card table's caption spans the box (it used to shrink to one word per line)
-            narrow = page.evaluate("""Array.from(document.querySelectorAll('table.cards caption:not(.visually-hidden)'))
+            narrow = page.evaluate("""Array.from(document.querySelectorAll(
+                    'table.cards caption:not(.visually-hidden)'))
                 .filter(c => c.getBoundingClientRect().width
                              < 0.8 * c.closest('.table-scroll').clientWidth)
                 .map(c => c.textContent.trim().slice(0, 40))""")

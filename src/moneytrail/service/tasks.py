@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import pandas as pd
 
@@ -199,6 +200,20 @@ def default_store(ws: Workspace) -> RunStore:
     return RunStore(ws.ledger().engine)
 
 
+class DefaultStore(Enum):
+    """The `store=` default of the tasks: the workspace's ledger database (None: store nothing)."""
+    LEDGER = "ledger"
+
+
+LEDGER = DefaultStore.LEDGER
+StoreChoice = RunStore | None | Literal[DefaultStore.LEDGER]
+
+
+def chosen_store(ws: Workspace, store: StoreChoice) -> RunStore | None:
+    """The run store a task uses: the ledger database's runs table for LEDGER, else `store`."""
+    return default_store(ws) if store is LEDGER else store
+
+
 # -- trace -----------------------------------------------------------------------------------
 def trace_inputs(plan: Plan, *, draws: int | None = None, seed: int | None = None,
                  tiers: int = DEFAULT_TIERS, analyses: bool = True,
@@ -224,7 +239,7 @@ def trace_run_id(ws: Workspace, plan: Plan, *, draws: int | None = None,
 
 def trace_plan(ws: Workspace, plan: Plan, *, draws: int | None = None, seed: int | None = None,
                tiers: int = DEFAULT_TIERS, analyses: bool = True, scheduler: Any = None,
-               progress: Progress | None = None, store: RunStore | None | str = "default",
+               progress: Progress | None = None, store: StoreChoice = LEDGER,
                evidence: bool | None = None) -> Result:
     """Trace a plan: every breakdown, and with `analyses` the scorecard, the plan's
     conditions and what it buys. Per-draw values are kept only when analyses need them.
@@ -235,7 +250,7 @@ def trace_plan(ws: Workspace, plan: Plan, *, draws: int | None = None, seed: int
     inputs = trace_inputs(plan, draws=draws, seed=seed, tiers=tiers, analyses=analyses,
                           evidence=evidence)
     draws, seed = inputs["draws"], inputs["seed"]
-    runner = Runner(ws, default_store(ws) if store == "default" else store)  # type: ignore[arg-type]
+    runner = Runner(ws, chosen_store(ws, store))
 
     def compute(rid: str, report: Progress | None) -> Result:
         result = ws_trace(ws, plan, draws=draws, seed=seed, tiers=tiers, keep=analyses,
@@ -491,7 +506,7 @@ def comparison(ws: Workspace, rid: str, inputs: dict, results: list[TraceResult]
 def compare_plans(ws: Workspace, plans: list[Plan], *, draws: int | None = None,
                   seed: int | None = None, conditions: list[Condition] | None = None,
                   progress: Progress | None = None,
-                  store: RunStore | None | str = "default",
+                  store: StoreChoice = LEDGER,
                   procurement: Any = "default") -> Result:
     """Plans side by side: headline shares, the scorecard (median, 90 % interval) and, when
     the data package has a capital table, the largest rent recipients and each plan under
@@ -503,7 +518,7 @@ def compare_plans(ws: Workspace, plans: list[Plan], *, draws: int | None = None,
     if isinstance(procurement, str):
         procurement = default_procurement(ws)
     inputs, resolved = compare_inputs(plans, draws, seed, conditions, procurement)
-    runner = Runner(ws, default_store(ws) if store == "default" else store)  # type: ignore[arg-type]
+    runner = Runner(ws, chosen_store(ws, store))
     total = sum(d for _, d, _ in resolved)
 
     def compute(rid: str, report: Progress | None) -> Result:
@@ -546,7 +561,7 @@ class DemoRun:
 
 
 def demo(ws: Workspace, plans: list[Plan], *, draws: int = 10_000, seed: int = 1,
-         store: RunStore | None | str = "default") -> DemoRun:
+         store: StoreChoice = LEDGER) -> DemoRun:
     """The reference plans traced (each once), compared under the demo conditions, and the
     claims of the debate: the same runs `trace`, `compare` and `claims check` would store."""
     from moneytrail.engine.threads import single_blas_thread
@@ -556,12 +571,12 @@ def demo(ws: Workspace, plans: list[Plan], *, draws: int = 10_000, seed: int = 1
 
 
 def demo_runs(ws: Workspace, plans: list[Plan], *, draws: int, seed: int,
-              store: RunStore | None | str) -> DemoRun:
+              store: StoreChoice) -> DemoRun:
     from moneytrail.scenarios.conditions import demo_conditions_path, load_conditions
 
     conditions = load_conditions(demo_conditions_path())
-    chosen = default_store(ws) if store == "default" else store
-    runner = Runner(ws, chosen)  # type: ignore[arg-type]
+    chosen = chosen_store(ws, store)
+    runner = Runner(ws, chosen)
     traced: dict[str, TraceResult] = {}
 
     def traced_plan(plan: Plan) -> TraceResult:
@@ -595,7 +610,7 @@ def demo_runs(ws: Workspace, plans: list[Plan], *, draws: int, seed: int,
 def analyse_plan(ws: Workspace, plan: Plan, what: list[str] | None = None,
                  on: list[dt.date] | None = None, *, draws: int | None = None,
                  seed: int | None = None, progress: Progress | None = None,
-                 store: RunStore | None | str = "default") -> Result:
+                 store: StoreChoice = LEDGER) -> Result:
     """A plan's concentration, dependency, export exposure, lifecycle, efficiency and
     conditions, each with mean and p5 / p50 / p95 over draws."""
     from moneytrail.analysis import dependency
@@ -612,7 +627,7 @@ def analyse_plan(ws: Workspace, plan: Plan, what: list[str] | None = None,
     seed = check_seed(plan.seed if seed is None else seed)
     inputs = {"plan": plan_inputs(plan), "draws": draws, "seed": seed, "what": what,
               "on": [d.isoformat() for d in dates]}
-    runner = Runner(ws, default_store(ws) if store == "default" else store)  # type: ignore[arg-type]
+    runner = Runner(ws, chosen_store(ws, store))
 
     def compute(rid: str, report: Progress | None) -> Result:
         result = ws_trace(ws, plan, draws=draws, seed=seed, progress=report)
@@ -666,7 +681,7 @@ def analysis_frames(ws: Workspace, result: TraceResult, what: list[str],
 # -- claims ----------------------------------------------------------------------------------
 def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 2000,
                  seed: int = 1, ledger_db: str | None = None,
-                 store: RunStore | None | str = "default") -> Result:
+                 store: StoreChoice = LEDGER) -> Result:
     """Claims of the debate (or a user's claims file) with verdicts, figures and sources."""
     from moneytrail.analysis.claims import check_claims as run_checks
     from moneytrail.analysis.claims import (
@@ -683,7 +698,7 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
               "seed": seed, "ledger": "store" if ledger_db else "package"}
     if ledger_db is not None:        # the store can change: its revision is part of the id
         inputs["ledger_revision"] = ledger_revision(ledger_db)
-    runner = Runner(ws, default_store(ws) if store == "default" else store)  # type: ignore[arg-type]
+    runner = Runner(ws, chosen_store(ws, store))
 
     def compute(rid: str, report: Progress | None) -> Result:
         ledger = ledger_from_store(ledger_db) if ledger_db is not None else \
@@ -714,7 +729,7 @@ def ledger_revision(db: str) -> int:
 # -- sensitivity -----------------------------------------------------------------------------
 def sensitivity(ws: Workspace, plan: Plan, output: str = "share:us_big_tech", *,
                 method: str = "tornado", top: int = 15, samples: int = 512, seed: int = 1,
-                scheduler: Any = None, store: RunStore | None | str = "default") -> Result:
+                scheduler: Any = None, store: StoreChoice = LEDGER) -> Result:
     """Which assumptions drive an output: tornado (low/high one at a time) or Sobol indices."""
     from moneytrail.analysis import sensitivity as sa
 
@@ -724,7 +739,7 @@ def sensitivity(ws: Workspace, plan: Plan, output: str = "share:us_big_tech", *,
     inputs = {"plan": plan_inputs(plan), "output": output, "method": method, "top": top,
               "samples": samples if method == "sobol" else None,
               "seed": seed if method == "sobol" else None}
-    runner = Runner(ws, default_store(ws) if store == "default" else store)  # type: ignore[arg-type]
+    runner = Runner(ws, chosen_store(ws, store))
 
     def compute(rid: str, report: Progress | None) -> Result:
         model = ws.model(plan.year)
