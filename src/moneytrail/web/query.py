@@ -156,16 +156,23 @@ async def checked_json_body(request: Request) -> None:
                              field="Content-Type", value=content_type or None)
     if path == f"{API}/runs":
         return
-    if length and length.isdigit() and int(length) > MAX_JSON_BODY:
-        raise LimitError(f"the body is larger than {MAX_JSON_BODY:,} bytes", field="body",
+    raw = await read_body(request, MAX_JSON_BODY)
+    request._body = raw          # Starlette's cache: the endpoint parses the same bytes
+    strict_json(raw)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused (LimitError naming `body`) once it is larger than `limit`
+    bytes: by its Content-Length before reading, else while it streams in."""
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > limit:
+        raise LimitError(f"the body is larger than {limit:,} bytes", field="body",
                          value=int(length))
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_JSON_BODY:
-            raise LimitError(f"the body is larger than {MAX_JSON_BODY:,} bytes",
-                             field="body", value=size)
+        if size > limit:
+            raise LimitError(f"the body is larger than {limit:,} bytes", field="body",
+                             value=size)
         chunks.append(chunk)
-    raw = b"".join(chunks)
-    request._body = raw          # Starlette's cache: the endpoint parses the same bytes
-    strict_json(raw)
+    return b"".join(chunks)

@@ -20,6 +20,7 @@ from moneytrail.service.result import Result
 from moneytrail.service.runs import RunNotFound, RunState, check_run_id
 from moneytrail.web import builder
 from moneytrail.web.jobs import MAX_BODY, RateLimited, RunQueue, run_request
+from moneytrail.web.query import read_body
 from moneytrail.web.runs import (
     Names,
     compare_view,
@@ -217,7 +218,7 @@ def add_run_routes(app: FastAPI) -> None:
               openapi_extra={"requestBody": {"required": True, "content": {
                   "application/json": {"schema": {"type": "object"}}}}})
     async def api_create_run(request: Request) -> Response:
-        raw = await read_body(request)
+        raw = await read_body(request, MAX_BODY)
         body = json_body(raw)
         take_token(request)
         rid, status = await run_in_threadpool(create_run, request, body)
@@ -338,7 +339,7 @@ def add_run_routes(app: FastAPI) -> None:
 
     @app.post("/build", include_in_schema=False)
     async def build_submit(request: Request) -> Response:
-        raw = await read_body(request)
+        raw = await read_body(request, MAX_BODY)
         form = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
         extra = {}
         if form.get("extra"):
@@ -378,24 +379,6 @@ def add_run_routes(app: FastAPI) -> None:
 
         view = comparison(request, runs)
         return render(request, "compare.html", view, "", api_path=f"{API}/compare")
-
-
-async def read_body(request: Request) -> bytes:
-    """The request body, refused when larger than MAX_BODY (before it is parsed)."""
-    from moneytrail.errors import LimitError
-
-    length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > MAX_BODY:
-        raise LimitError(f"the body is larger than {MAX_BODY:,} bytes", field="body",
-                         value=int(length))
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise LimitError(f"the body is larger than {MAX_BODY:,} bytes", field="body",
-                             value=size)
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def json_body(raw: bytes) -> Any:
