@@ -123,6 +123,10 @@ def test_demo_prints_every_reference_plan():
     assert out.stdout.count("reconciles to the spending in every draw") == len(
         mt.reference_scenarios())
     assert "Plans compared" in out.stdout
+    # the scorecard's "Conditions met" names the demo's conditions, applied to every plan
+    text = " ".join(out.stdout.split())
+    assert "the share of these 5 conditions, applied to every plan" in text
+    assert "at least 20 % to EU labour" in text and "open-weight models only" in text
 
 
 def test_analyse_gives_two_answers_for_two_dates_of_the_export_rules():

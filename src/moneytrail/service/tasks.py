@@ -423,10 +423,29 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
             "training run's only (no experiments, data or staff). Economic profit (rent): "
             "firms' capital value added above WACC x invested capital; aggregate sectors' "
             "capital is not split (docs/methods.md, 'Market power').") if dates else ""
+    note = " ".join(part for part in (conditions_note(conditions), note) if part)
     column_units = {c: "by row" for c in flat.columns if c != "unit"}
     column_units["unit"] = "text"
     return Table.from_frame("scorecard", flat, title=TITLES["scorecard"], units=column_units,
                             note=note)
+
+
+def conditions_note(conditions: list[Condition] | None) -> str:
+    """What 'Conditions met' counts: each plan's own conditions, or the ones given here
+    (the same for every plan, e.g. the demo's), named one by one."""
+    if conditions is None:
+        return "Conditions met: the share of each plan's own conditions that it meets."
+    named = "; ".join(c.label or condition_text(c) for c in conditions)
+    return (f"Conditions met: the share of these {len(conditions)} conditions, applied to "
+            f"every plan in place of its own (policy choices, not data), that the plan "
+            f"meets where they apply: {named}.")
+
+
+def condition_text(condition: Condition) -> str:
+    """A condition without a label in words: 'eu_labour_share >= 0.2'."""
+    bound = f" <= {condition.max:g}" if condition.max is not None else \
+        f" >= {condition.min:g}" if condition.min is not None else ""
+    return f"{condition.metric}{bound}"
 
 
 EVIDENCE_ROW = "{}: evidence, on assumption or weak rows"
