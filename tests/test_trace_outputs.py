@@ -123,3 +123,28 @@ def test_outputs_need_kept_draws_and_parts_of_the_plans_rows(stargate):
         mt.trace(kept.plan, kept.model, draws=10, outputs=True)
     with pytest.raises(ModelError, match="parts"):
         mt.trace(kept.plan, kept.model, draws=10, keep_draws=True, parts=parts[:, :3])
+
+
+def test_a_service_trace_replays_no_draws_and_gives_the_replays_tables(monkeypatch):
+    """`trace_plan` with analyses (jobs, CO2, rent split) reads the kept values: with the
+    replays made to fail it still runs, and its tables equal those of the run that replays."""
+    import moneytrail.engine.footprint as footprint
+    import moneytrail.engine.output as output
+    import moneytrail.engine.trace as engine_trace
+    from moneytrail.service import tasks
+
+    plan = mt.load_scenario("scenarios/stargate-style-us.yaml")
+    with mt.Workspace.open() as ws:
+        monkeypatch.setattr(engine_trace, "OUTPUT_DRAWS", 0)        # nothing kept: replays
+        replayed = tasks.trace_plan(ws, plan, draws=300, seed=2, store=None)
+        monkeypatch.undo()
+
+        def no_replay(*args, **kwargs):
+            raise AssertionError("replayed the draws")
+
+        monkeypatch.setattr(footprint, "output_draws", no_replay)
+        monkeypatch.setattr(output, "flow_coefficients", no_replay)
+        kept = tasks.trace_plan(ws, plan, draws=300, seed=2, store=None)
+    assert kept.run_id == replayed.run_id
+    assert "jobs" in kept.tables
+    assert kept.tables == replayed.tables

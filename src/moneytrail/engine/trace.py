@@ -28,6 +28,9 @@ from moneytrail.scenarios.schema import Plan
 
 DEFAULT_TIERS = 4     # first invoice, their suppliers, tier 3, tier 4 (+ the rest)
 MAX_KEPT_DRAWS = 1_000_000    # per-draw values held by the client (about 7 kB per draw)
+# draws up to which the service also keeps footprint outputs (outputs=True: about 6 kB more
+# per draw for the bundled model); larger kept traces replay their draws for footprints
+OUTPUT_DRAWS = 100_000
 
 Progress = Callable[[int, int], None]
 

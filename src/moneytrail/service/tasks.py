@@ -281,11 +281,12 @@ def trace_run_result(ws: Workspace, rid: str, inputs: dict, result: TraceResult,
 def ws_trace(ws: Workspace, plan: Plan, *, draws: int, seed: int, tiers: int = DEFAULT_TIERS,
              keep: bool = True, scheduler: Any = None, progress: Progress | None = None,
              evidence: bool = False) -> TraceResult:
-    from moneytrail.engine.trace import trace
+    from moneytrail.engine.trace import OUTPUT_DRAWS, trace
 
     model = ws.model(plan.year)
-    # a kept trace also keeps the outputs its jobs and CO2 footprints need (no replay)
-    outputs = keep and model.cost_parameters is not None
+    # a kept trace also keeps the outputs its jobs and CO2 footprints need (no replay), up to
+    # OUTPUT_DRAWS draws (beyond, the footprints replay the draws instead of holding them)
+    outputs = keep and model.cost_parameters is not None and draws <= OUTPUT_DRAWS
     return trace(plan, model, draws=draws, seed=seed, tiers=tiers, keep_draws=keep,
                  scheduler=scheduler, progress=progress, evidence=evidence, outputs=outputs,
                  parts=footprint_parts(plan, model) if outputs else None)
