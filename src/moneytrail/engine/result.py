@@ -165,13 +165,14 @@ class TraceResult:
                 "code_version": code_version(), "data_version": self.model.data_version,
                 "model": self.model.source}
 
-    # -- footprints (issue 14; engine.footprint replays the draws) ---------------------------
+    # -- footprints (issue 14; engine.footprint: kept outputs, else a replay of the draws) ----
     def footprint(self, name: str, *, scale: float = 1.0) -> Footprint:
         """The footprint of a satellite account of the model (a pymrio extension row such as
         "Emissions/emission_type1/air", or its unique last part): tables by entity, country,
         tier and total (`.by(...)`), per draw with intervals; per-draw values only when this
         trace kept them. `scale` multiplies the intensities (e.g. a currency conversion).
-        The trace's draws are replayed from its seed, so x is the x behind its numbers."""
+        x per draw is the trace's kept one (`trace(..., outputs=True)`), else its draws are
+        replayed from its seed: either way the x behind its numbers, bit for bit."""
         from moneytrail.engine.footprint import satellite_account, trace_footprint
 
         account = satellite_account(self.model, name)
