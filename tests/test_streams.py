@@ -99,14 +99,3 @@ def test_one_parameter_draws_equal_the_broadcast_ones():
         np.testing.assert_array_equal(single, broadcast)
         assert single.shape == (500, 1)
         assert two.draw(np.random.default_rng(4), 3).shape == (3, 2)
-
-
-def test_a_streams_pert_draws_equal_its_block_by_block_draws():
-    stream = Stream(11, "efficiency", (2, 1))
-    for sampler in (PertSampler([0.1], [0.2], [0.4], lower=0.0),
-                    PertSampler([0.1, 5.0], [0.2, 5.0], [0.4, 5.0], lower=0.0),
-                    PertSampler([3.0], [3.0], [3.0])):
-        for draws in (0, 1, 250):
-            got = stream.pert(sampler, draws)
-            np.testing.assert_array_equal(got, stream.draw(sampler.draw, draws))
-            assert got.shape == (draws, sampler.mode.size)

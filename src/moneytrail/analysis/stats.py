@@ -67,10 +67,8 @@ class Stream:
         return streams.draw_blocks(self.seed, self.name, draws, sample, *self.key)
 
     def pert(self, sampler: PertSampler, draws: int) -> np.ndarray:
-        """`sampler`'s draws, shape (draws, parameters) (the same numbers as
-        `draw(sampler.draw, draws)`, with less work per seed block)."""
-        return sampler.draw_each(streams.block_generators(self.seed, self.name, draws,
-                                                          *self.key))
+        """`sampler`'s draws, shape (draws, parameters)."""
+        return self.draw(sampler.draw, draws)
 
 
 def draw_interval(interval: tuple[float, float, float], stream: Stream, draws: int,

@@ -109,17 +109,6 @@ class PertSampler:
             out[:, self._free] = values
         return out
 
-    def draw_each(self, generators: list[tuple[np.random.Generator, int]]) -> np.ndarray:
-        """`draw(rng, size)` for each (rng, size), concatenated: (sum of sizes, parameters).
-        One free parameter is drawn block by block and scaled once (the same numbers)."""
-        if not generators:
-            return self.draw(np.random.default_rng(0), 0)
-        if self._single is None:
-            return np.concatenate([self.draw(rng, size) for rng, size in generators])
-        a, b = self._single
-        beta = np.concatenate([rng.beta(a, b, size=size) for rng, size in generators])
-        return self._start + self._width * beta[:, None]
-
     def table(self) -> InverseTable:
         """The inverse-CDF table of every parameter (a fixed one: a flat row at its mode),
         built on first use, then kept."""
