@@ -87,17 +87,10 @@ class PertSampler:
         self._free = free if free.size < self.mode.size else None      # None: all free
         self._shape = (self.alpha[free], self.beta[free])
         self._start, self._width = self.a[free], self.b[free] - self.a[free]
-        # one free parameter: its shapes as floats, for numpy's scalar beta loop (the same
-        # per-value calls, so the same numbers, at about a third of the broadcasting's cost)
-        self._single = (float(self._shape[0][0]), float(self._shape[1][0])) \
-            if self._start.size == 1 and self._free is None else None
         self._table: InverseTable | None = None
 
     def draw(self, rng: np.random.Generator, draws: int) -> np.ndarray:
         """An array (draws, parameters)."""
-        if self._single is not None:
-            beta = rng.beta(self._single[0], self._single[1], size=draws)[:, None]
-            return self._start + self._width * beta
         k = self._start.size
         if k:
             values = self._start + self._width * rng.beta(*self._shape, size=(draws, k))
