@@ -56,6 +56,22 @@ def test_local_cluster_gives_the_same_result(hybrid, cluster):
     assert pd_local.equals(pd_remote)
 
 
+def test_kept_outputs_are_the_same_on_a_cluster(hybrid, cluster):
+    """What a kept trace keeps for output and footprints (coefficients, x, tier and part
+    outputs, firm coefficients) comes back from the workers with the same numbers."""
+    plan = mt.parse_scenario(miller_blair_plan())
+    rows = len(mt.trace(plan, hybrid, draws=1, keep_draws=True).purchase_rows)
+    parts = np.array([np.arange(rows) % 2 == 0, np.arange(rows) % 2 == 1], dtype=float)
+    local = mt.trace(plan, hybrid, draws=300, seed=4, keep_draws=True, outputs=True,
+                     parts=parts)
+    remote = mt.trace(plan, hybrid, draws=300, seed=4, chunk_size=100, scheduler=cluster,
+                      keep_draws=True, outputs=True, parts=parts)
+    np.testing.assert_array_equal(local.per_draw.coefficients, remote.per_draw.coefficients)
+    for name in ("output", "tiers", "parts", "weights"):
+        np.testing.assert_array_equal(getattr(local.per_draw.outputs, name),
+                                      getattr(remote.per_draw.outputs, name))
+
+
 def test_sensitivity_runs_on_a_cluster(mb_uncertain_package, cluster):
     model = mt.load_model(2025, path=mb_uncertain_package)
     plan = mt.parse_scenario(miller_blair_plan())

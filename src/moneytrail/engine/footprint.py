@@ -25,11 +25,11 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from moneytrail.engine import linalg, streams
+from moneytrail.engine import streams
 from moneytrail.engine.demand import DemandSampler, FixedDemand
 from moneytrail.engine.dimensions import tier_labels
-from moneytrail.engine.kernel import Kernel, block_rng, build_kernel, draw_inputs
-from moneytrail.engine.noise import perturbed_coefficients
+from moneytrail.engine.kernel import Kernel, block_outputs, block_rng, build_kernel, draw_inputs
+from moneytrail.engine.kernel import flow_coefficients as flow_weights
 from moneytrail.engine.sampling import PertSampler
 from moneytrail.engine.summary import STATS, Columns, exact_stats
 from moneytrail.errors import ModelError
@@ -116,63 +116,30 @@ def kernel_block() -> int:
 
 def _outputs(kernel: Kernel, f: np.ndarray, purchases: np.ndarray, cost_raw: Any,
              noise_rng: np.random.Generator | None, parts: np.ndarray | None) -> OutputDraws:
-    size, n1, tiers = f.shape[0], kernel.n1, kernel.tiers
-    demands = [f]
-    if parts is not None and isinstance(kernel.demand, DemandSampler) and parts.size:
-        demands += [kernel.demand.to_demand(purchases * mask[None, :]) for mask in parts]
-    P = len(demands) - 1
-    F = np.concatenate(demands, axis=0)           # (size * (P + 1), n)
-    x = np.zeros((F.shape[0], kernel.n))
-    terms = np.zeros((size, tiers, kernel.n))
-    weights = np.zeros((size, kernel.flow_entity.size))
-    terms1 = None
-    if n1:
+    A1 = w1 = None
+    if kernel.n1:
         assert kernel.cost is not None and cost_raw is not None, "firm entities need draws"
         A1, w1 = kernel.cost.build(cost_raw)
-        weights[:, :kernel.n_flows1] = w1
-        # the plan's own demand with the kernel's solver (so the replay equals the trace bit
-        # for bit), then one factorisation per draw for all parts: (size, n1, P) right-hand sides
-        f1 = np.ascontiguousarray(F[:size, :n1])
-        x[:size, :n1] = linalg.batched_solve(A1, f1) if kernel.order1 is None else \
-            linalg.block_solve(A1, f1, kernel.order1)
-        if P:
-            rhs1 = F[size:, :n1].reshape(P, size, n1).transpose(1, 2, 0)
-            x1_parts = np.linalg.solve(np.eye(n1)[None, :, :] - A1, rhs1)   # (size, n1, P)
-            x[size:, :n1] = x1_parts.transpose(2, 0, 1).reshape(P * size, n1)
-        terms1 = [f[:, :n1]]
-        for k in range(tiers):
-            terms[:, k, :n1] = terms1[k]
-            terms1.append(np.einsum("dij,dj->di", A1, terms1[k]))
-    table = kernel.table
-    if table is not None:
-        weights[:, kernel.n_flows1:] = kernel.flow_va[None, :]
-        W = table.W
-        x1 = x[:, :n1]
-        rhs = F[:, n1:] + (np.asarray(W @ x1.T).T if n1 and table.linked.size else 0.0)
-        if noise_rng is None:
-            x[:, n1:] = linalg.solve_many(table.A, np.ascontiguousarray(rhs.T)).T
-            apply = table.apply
-        else:
-            assert table.noise is not None and table.pattern is not None
-            data = perturbed_coefficients(table.pattern, table.noise, noise_rng, size)
-            stacked = np.concatenate([data] * (P + 1), axis=0)
-            guess = None if table.central_x is None else \
-                np.broadcast_to(table.central_x, rhs.shape)
-            x[:, n1:] = linalg.batched_neumann(table.pattern, stacked, rhs, guess)
-            operator = linalg.stacked_operator(table.pattern, data)
+    return OutputDraws(*block_outputs(kernel, f, purchases, A1, w1, None, noise_rng, parts))
 
-            def apply(T: np.ndarray) -> np.ndarray:
-                return (operator @ np.ascontiguousarray(T).ravel()).reshape(T.shape)
-        term = f[:, n1:]
-        for k in range(tiers):
-            terms[:, k, n1:] = term
-            term = apply(term)
-            if terms1 is not None and table.linked.size:
-                term = term + np.asarray(W @ terms1[k].T).T
-    x_all = x[:size]
-    part_x = x[size:].reshape(P, size, kernel.n).transpose(1, 0, 2) if P else \
-        np.zeros((size, 0, kernel.n))
-    return OutputDraws(x=x_all, tiers=terms, parts=part_x, weights=weights)
+
+def kept_outputs(result: Any, kernel: Kernel, parts: np.ndarray | None) -> OutputDraws | None:
+    """The per-draw outputs the trace kept (`trace(..., outputs=True)`), as OutputDraws over
+    all its draws, when they serve this footprint (the same tiers, and the same parts or none
+    asked); None otherwise (then the draws are replayed)."""
+    per_draw = getattr(result, "per_draw", None)
+    kept = per_draw.outputs if per_draw is not None else None
+    if kept is None or kept.output.shape != (result.draws, kernel.n) or \
+            kept.tiers.shape[1] != kernel.tiers:
+        return None
+    if parts is not None and isinstance(kernel.demand, DemandSampler) and parts.size:
+        if kept.masks is None or not np.array_equal(kept.masks, parts):
+            return None
+        part_x = kept.parts
+    else:
+        part_x = kept.parts[:, :0]
+    weights = flow_weights(kernel, kept.weights, result.draws)
+    return OutputDraws(x=kept.output, tiers=kept.tiers, parts=part_x, weights=weights)
 
 
 @dataclass(frozen=True, eq=False)
@@ -242,8 +209,10 @@ def compute_footprint(model: Any, kernel: Kernel, account: Account, *, seed: int
 
 def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, seed: int,
                        draws: int, keep: bool = False, part_names: tuple[str, ...] = (),
-                       parts: np.ndarray | None = None) -> list[Footprint]:
-    """Several accounts over one replay of the draws (see compute_footprint)."""
+                       parts: np.ndarray | None = None, given: OutputDraws | None = None
+                       ) -> list[Footprint]:
+    """Several accounts over one replay of the draws (see compute_footprint); `given`: the
+    trace's own per-draw outputs (`kept_outputs`), read block by block instead of a replay."""
     specs = []
     for account in accounts:
         entity_labels, entity_matrix = grouping([model.labels[k] for k in account.entity])
@@ -263,7 +232,12 @@ def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, s
         groups: list[dict[str, list[np.ndarray]]] = [{k: [] for k in spec[0]}
                                                     for spec in specs]
         for block, size in blocks[start:start + GROUP]:
-            out = output_draws(kernel, seed, block, size, parts)
+            if given is None:
+                out = output_draws(kernel, seed, block, size, parts)
+            else:
+                rows = slice(block * streams.BLOCK, block * streams.BLOCK + size)
+                out = OutputDraws(x=given.x[rows], tiers=given.tiers[rows],
+                                  parts=given.parts[rows], weights=given.weights[rows])
             for a, account in enumerate(accounts):
                 _, entity_matrix, country_matrix, more = specs[a]
                 fp = account_draws(account, out, account.draw_values(seed, block, size))
@@ -333,13 +307,15 @@ def trace_footprint(result: Any, account: Account, *, part_names: tuple[str, ...
 def trace_footprints(result: Any, accounts: list[Account], *,
                      part_names: tuple[str, ...] = (), parts: np.ndarray | None = None
                      ) -> list[Footprint]:
-    """Several accounts' footprints of a trace over one replay of its draws."""
+    """Several accounts' footprints of a trace over one replay of its draws (or none, when
+    the trace kept its outputs: `trace(..., outputs=True)`)."""
     demand = kernel_demand(result)
     tiers = len(result.labels["tier"]) - 1
     kernel = build_kernel(result.model, demand, tiers, result.draws)
     return compute_footprints(result.model, kernel, accounts, seed=result.seed,
                               draws=result.draws, keep=result.per_draw is not None,
-                              part_names=part_names if parts is not None else (), parts=parts)
+                              part_names=part_names if parts is not None else (), parts=parts,
+                              given=kept_outputs(result, kernel, parts))
 
 
 def kernel_demand(result: Any) -> Any:

@@ -32,8 +32,11 @@ BLOCK = streams.BLOCK         # draws per seed block: results do not depend on t
 RESPONSE_BYTES = 1_000_000_000  # largest precomputed response matrix
 
 Demand = DemandSampler | FixedDemand | GivenDemand
-Outputs = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-OUTPUTS = 5        # flows, tiers, final demand, purchases, evidence (see run_block)
+Outputs = tuple[np.ndarray, ...]
+# flows, tiers, final demand, purchases, evidence, then what is kept only with the per-draw
+# values: value-added coefficients per entity, and with `Kernel.outputs` total output, tier
+# outputs, part outputs and the firm flows' coefficients (see run_block)
+OUTPUTS = 10
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,6 +126,9 @@ class Kernel:
     evidence: EvidenceSpec | None = None     # split by the weakest label on paths (optional)
     flow_scatter1: np.ndarray | None = None  # (firm flows, n1) 0/1: the entity of each flow
     order1: linalg.BlockOrder | None = None  # block order of the firm block's A, if it helps
+    passes: tuple[tuple[np.ndarray, np.ndarray], ...] = ()   # entity_passes(flow_entity)
+    outputs: bool = False               # keep x, tier and part outputs with per-draw values
+    parts: np.ndarray | None = None     # (P, purchase rows) 0/1 masks of the part outputs
 
     @property
     def deterministic(self) -> bool:
@@ -132,7 +138,12 @@ class Kernel:
 
 
 def build_kernel(model: IOModel, demand: Demand, tiers: int, draws: int,
-                 evidence: bool = False) -> Kernel:
+                 evidence: bool = False, outputs: bool = False,
+                 parts: np.ndarray | None = None) -> Kernel:
+    """The prepared computation of a trace of `model` for `demand`. `outputs`: when per-draw
+    values are kept, also keep each draw's total output, tier outputs A^k f and the output of
+    each part of the plan's purchases (`parts`, (P, purchase rows) 0/1 masks) for footprints
+    (`engine.footprint`), so they need no replay of the draws."""
     cost = model.cost_parameters
     n1 = cost.n if cost is not None else 0
     flow_entity = model.flows_entity_index
@@ -158,7 +169,26 @@ def build_kernel(model: IOModel, demand: Demand, tiers: int, draws: int,
     return Kernel(demand=demand, cost=cost, n1=n1, n=model.n, tiers=tiers,
                   flow_entity=flow_entity, n_flows1=n_flows1, flow_va=flow_va, table=table,
                   spec=spec, evidence=ev, flow_scatter1=scatter1,
-                  order1=None if cost is None else block_order(cost.input_pattern()))
+                  order1=None if cost is None else block_order(cost.input_pattern()),
+                  passes=tuple(entity_passes(flow_entity)), outputs=outputs,
+                  parts=None if parts is None else np.asarray(parts, dtype=float))
+
+
+def entity_passes(entity: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Columns (flows) and their entities, pass by pass: pass p holds each entity's p-th flow
+    (flow order), so no entity appears twice in a pass. Adding the passes in turn sums each
+    entity's flows in flow order, bit for bit as `np.add.at` would, with one vectorised
+    addition per pass instead of an unbuffered loop over every element."""
+    entity = np.asarray(entity, dtype=int)
+    if not entity.size:
+        return []
+    order = np.argsort(entity, kind="stable")
+    counts = np.bincount(entity)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    rank = np.empty(entity.size, dtype=int)
+    rank[order] = np.arange(entity.size) - starts[entity[order]]
+    return [(columns, entity[columns]) for columns in
+            (np.flatnonzero(rank == p) for p in range(int(rank.max()) + 1))]
 
 
 def block_order(pattern: np.ndarray) -> linalg.BlockOrder | None:
@@ -260,47 +290,164 @@ def draw_inputs(kernel: Kernel, rng: np.random.Generator, start: int, size: int
     return purchases, f, cost_raw
 
 
-def run_block(kernel: Kernel, seed: int, block: int, size: int) -> Outputs:
+def run_block(kernel: Kernel, seed: int, block: int, size: int, keep: bool = False
+              ) -> Outputs:
     """Flows (size, flows), tier value added (size, tiers + 1), final demand (size, n),
     purchases per market row (size, rows) and evidence (size, labels, evidence columns; (size,
-    0) when off)."""
+    0) when off); then, with `keep` (else (size, 0) each), each entity's value added per unit
+    of its output (size, n) and, when `kernel.outputs` asks for them, total output x (size,
+    n), tier outputs A^k f (size, tiers, n), part outputs (size, P, n) and the firm flows'
+    value added per unit of output (size, firm flows)."""
     rng = block_rng(seed, block)
     if kernel.deterministic and isinstance(kernel.demand, FixedDemand):
         f = np.asarray(kernel.demand.f, dtype=float)[None, :]
         flows, tier_va, _ = evaluate(kernel, f, None, None)
-        return (np.repeat(flows, size, axis=0), np.repeat(tier_va, size, axis=0),
-                np.repeat(f, size, axis=0), np.zeros((size, 0)), np.zeros((size, 0)))
+        one = (flows, tier_va, f, np.zeros((1, 0)), np.zeros((1, 0)),
+               *kept_outputs(kernel, seed, block, f, np.zeros((1, 0)), [], keep))
+        return tuple(np.repeat(a, size, axis=0) for a in one)
     purchases, f, cost_raw = draw_inputs(kernel, rng, block * BLOCK, size)
     noise = streams.rng(seed, "table_noise", block) if kernel.table is not None and \
         kernel.table.noise is not None else None
-    systems: list[tuple[np.ndarray, np.ndarray]] = []
+    systems: list[tuple[np.ndarray, ...]] = []
     flows, tier_va, f = evaluate(kernel, f, cost_raw, noise, systems=systems)
-    return flows, tier_va, f, purchases, block_evidence(kernel, f, systems, purchases, flows)
+    return (flows, tier_va, f, purchases, block_evidence(kernel, f, systems, purchases, flows),
+            *kept_outputs(kernel, seed, block, f, purchases, systems, keep))
 
 
-def block_evidence(kernel: Kernel, f: np.ndarray, systems: list[tuple[np.ndarray, np.ndarray]],
+def kept_outputs(kernel: Kernel, seed: int, block: int, f: np.ndarray, purchases: np.ndarray,
+                 systems: list[tuple[np.ndarray, ...]], keep: bool
+                 ) -> tuple[np.ndarray, ...]:
+    """The per-draw values a block keeps beyond the trace's own (see run_block), from the
+    firm block's (A1, w1, x1) that `evaluate` solved: nothing is drawn again (a perturbed
+    table's coefficients come again from their own stream, as a replay would draw them)."""
+    size = f.shape[0]
+    empty = np.zeros((size, 0))
+    if not keep:
+        return (empty,) * 5
+    A1 = w1 = x1 = None
+    if systems:
+        A1, w1, x1 = systems[0]
+    shares = entity_coefficients(kernel, w1, size)
+    if not kernel.outputs:
+        return (shares,) + (empty,) * 4
+    noise = streams.rng(seed, "table_noise", block) if kernel.table is not None and \
+        kernel.table.noise is not None else None
+    x, tiers, parts, _ = block_outputs(kernel, f, purchases, A1, w1, x1, noise, kernel.parts)
+    return shares, x, tiers, parts, empty if w1 is None else w1
+
+
+def flow_coefficients(kernel: Kernel, w1: np.ndarray | None, size: int) -> np.ndarray:
+    """(size, flows) value added of each flow per unit of its entity's output: the firm
+    block's drawn coefficients w1 (size, firm flows), the table block's fixed ones."""
+    out = np.empty((size, kernel.flow_entity.size))
+    out[:, kernel.n_flows1:] = kernel.flow_va[None, :]
+    if kernel.n_flows1:
+        assert w1 is not None, "firm flows have drawn coefficients"
+        out[:, :kernel.n_flows1] = w1
+    return out
+
+
+def entity_coefficients(kernel: Kernel, w1: np.ndarray | None, size: int) -> np.ndarray:
+    """(size, n) value added of each entity per unit of its output: its flows' coefficients
+    summed in flow order (by `Kernel.passes`), so output is value added over it, x = VA / v
+    (`engine.output.entity_output`)."""
+    coefficients = flow_coefficients(kernel, w1, size)
+    share = np.zeros((size, kernel.n))
+    for columns, entities in kernel.passes:
+        share[:, entities] += coefficients[:, columns]
+    return share
+
+
+def block_outputs(kernel: Kernel, f: np.ndarray, purchases: np.ndarray,
+                  A1: np.ndarray | None, w1: np.ndarray | None, x1: np.ndarray | None,
+                  noise_rng: np.random.Generator | None, parts: np.ndarray | None
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per-draw outputs of a block of draws for footprints (`engine.footprint`): total output
+    x (size, n), tier outputs (size, tiers, n) = A^k f for k < tiers, part outputs (size, P,
+    n) = x of each part of the final demand (`parts` (P, purchase rows) masks the plan's
+    purchases) and weights (size, flows) = value added of each flow per unit of its entity's
+    output. (A1, w1) is the firm block's system of these draws, x1 its solution for f (None:
+    solved here, as the trace solves it); `noise_rng` the table's perturbation stream."""
+    size, n1, tiers = f.shape[0], kernel.n1, kernel.tiers
+    demands = [f]
+    if parts is not None and isinstance(kernel.demand, DemandSampler) and parts.size:
+        demands += [kernel.demand.to_demand(purchases * mask[None, :]) for mask in parts]
+    P = len(demands) - 1
+    F = np.concatenate(demands, axis=0)           # (size * (P + 1), n)
+    x = np.zeros((F.shape[0], kernel.n))
+    terms = np.zeros((size, tiers, kernel.n))
+    weights = np.zeros((size, kernel.flow_entity.size))
+    terms1 = None
+    if n1:
+        assert A1 is not None and w1 is not None, "firm entities need their drawn system"
+        weights[:, :kernel.n_flows1] = w1
+        if x1 is None:      # the kernel's solver, so x equals the trace's bit for bit
+            f1 = np.ascontiguousarray(F[:size, :n1])
+            x1 = linalg.batched_solve(A1, f1) if kernel.order1 is None else \
+                linalg.block_solve(A1, f1, kernel.order1)
+        x[:size, :n1] = x1
+        if P:   # one factorisation per draw for all parts: (size, n1, P) right-hand sides
+            rhs1 = F[size:, :n1].reshape(P, size, n1).transpose(1, 2, 0)
+            x1_parts = np.linalg.solve(np.eye(n1)[None, :, :] - A1, rhs1)   # (size, n1, P)
+            x[size:, :n1] = x1_parts.transpose(2, 0, 1).reshape(P * size, n1)
+        terms1 = [f[:, :n1]]
+        for k in range(tiers):
+            terms[:, k, :n1] = terms1[k]
+            terms1.append(np.einsum("dij,dj->di", A1, terms1[k]))
+    table = kernel.table
+    if table is not None:
+        weights[:, kernel.n_flows1:] = kernel.flow_va[None, :]
+        W = table.W
+        x_firm = x[:, :n1]
+        rhs = F[:, n1:] + (np.asarray(W @ x_firm.T).T if n1 and table.linked.size else 0.0)
+        if noise_rng is None:
+            x[:, n1:] = linalg.solve_many(table.A, np.ascontiguousarray(rhs.T)).T
+            apply = table.apply
+        else:
+            assert table.noise is not None and table.pattern is not None
+            data = perturbed_coefficients(table.pattern, table.noise, noise_rng, size)
+            stacked = np.concatenate([data] * (P + 1), axis=0)
+            guess = None if table.central_x is None else \
+                np.broadcast_to(table.central_x, rhs.shape)
+            x[:, n1:] = linalg.batched_neumann(table.pattern, stacked, rhs, guess)
+            operator = linalg.stacked_operator(table.pattern, data)
+
+            def apply(T: np.ndarray) -> np.ndarray:
+                return (operator @ np.ascontiguousarray(T).ravel()).reshape(T.shape)
+        term = f[:, n1:]
+        for k in range(tiers):
+            terms[:, k, n1:] = term
+            term = apply(term)
+            if terms1 is not None and table.linked.size:
+                term = term + np.asarray(W @ terms1[k].T).T
+    part_x = x[size:].reshape(P, size, kernel.n).transpose(1, 0, 2) if P else \
+        np.zeros((size, 0, kernel.n))
+    return x[:size], terms, part_x, weights
+
+
+def block_evidence(kernel: Kernel, f: np.ndarray, systems: list[tuple[np.ndarray, ...]],
                    purchases: np.ndarray, flows: np.ndarray) -> np.ndarray:
     """Per-draw evidence (size, labels, columns) of a block (`engine.evidence`) from the
     firm block's (A1, w1) that `evaluate` solved; (size, 0) when the kernel computes none."""
     ev = kernel.evidence
     if ev is None or not systems:
         return np.zeros((f.shape[0], 0))
-    A1, w1 = systems[0]
+    A1, w1 = systems[0][:2]
     return split_flows(ev, A1, w1, f, purchases, flows, kernel.flow_entity, ev.matrix)
 
 
-def run_outputs(kernel: Kernel, seed: int, blocks: list[tuple[int, int]]) -> Outputs:
-    """Several seed blocks, concatenated: flows, tiers, final demand, purchases, evidence."""
-    parts = [run_block(kernel, seed, block, size) for block, size in blocks]
+def run_outputs(kernel: Kernel, seed: int, blocks: list[tuple[int, int]], keep: bool = False
+                ) -> Outputs:
+    """Several seed blocks, concatenated (see run_block)."""
+    parts = [run_block(kernel, seed, block, size, keep) for block, size in blocks]
     if len(parts) == 1:
         return parts[0]
-    return tuple(np.concatenate([p[k] for p in parts])  # type: ignore[return-value]
-                 for k in range(OUTPUTS))
+    return tuple(np.concatenate([p[k] for p in parts]) for k in range(OUTPUTS))
 
 
 def reduce_outputs(spec: SummarySpec, outputs: Outputs) -> TraceSummary:
     """A chunk's per-draw outputs reduced to mergeable summaries."""
-    flows, tier_va, f, purchases, evidence = outputs
+    flows, tier_va, f, purchases, evidence = outputs[:5]
     totals = flows.sum(axis=1)
     exact = spec.exact
     if spec.matrix is not None:         # one product for every dimension
@@ -339,7 +486,7 @@ def run_chunk(kernel: Kernel, seed: int, blocks: list[tuple[int, int]], keep: bo
         groups.setdefault(block // SUMMARY_BLOCKS, []).append((block, size))
     summaries, kept = [], []
     for members in groups.values():
-        outputs = run_outputs(kernel, seed, members)
+        outputs = run_outputs(kernel, seed, members, keep)
         if keep:                 # tables come exactly from the per-draw values
             kept.append(outputs)
         else:
@@ -349,14 +496,15 @@ def run_chunk(kernel: Kernel, seed: int, blocks: list[tuple[int, int]], keep: bo
     if len(kept) == 1:           # one summary group: no copy
         return summaries, kept[0]
     joined = tuple(np.concatenate([part[k] for part in kept]) for k in range(OUTPUTS))
-    return summaries, joined  # type: ignore[return-value]
+    return summaries, joined
 
 
 def evaluate(kernel: Kernel, f: np.ndarray, cost_raw: np.ndarray | None,
              rng: np.random.Generator | None, systems: list | None = None
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Solve and attribute a block of draws; rng perturbs the table (None: central table).
-    `systems`, when given, receives the firm block's (A1, w1) (for the evidence weight)."""
+    `systems`, when given, receives the firm block's (A1, w1, x1) (for the evidence weight
+    and the outputs a kept trace keeps)."""
     f = np.ascontiguousarray(f, dtype=float)
     size, n1, tiers = f.shape[0], kernel.n1, kernel.tiers
     tier_va = np.zeros((size, tiers + 1))
@@ -365,11 +513,11 @@ def evaluate(kernel: Kernel, f: np.ndarray, cost_raw: np.ndarray | None,
     if n1:
         assert kernel.cost is not None and cost_raw is not None, "firm entities need draws"
         A1, w1 = kernel.cost.build(cost_raw)
-        if systems is not None:
-            systems.append((A1, w1))
         f1 = f[:, :n1]
         x1 = linalg.batched_solve(A1, f1) if kernel.order1 is None else \
             linalg.block_solve(A1, f1, kernel.order1)
+        if systems is not None:
+            systems.append((A1, w1, x1))
         entity1 = kernel.flow_entity[:kernel.n_flows1]
         parts.append(w1 * x1[:, entity1])
         assert kernel.flow_scatter1 is not None, "built with the kernel"

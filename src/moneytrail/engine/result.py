@@ -55,6 +55,19 @@ def summarise(values: np.ndarray, totals: np.ndarray, labels: list[str] | tuple[
 
 
 @dataclass(frozen=True, eq=False)
+class FootprintOutputs:
+    """Per-draw outputs a footprint needs (`engine.footprint`), kept by a trace asked for them
+    (`trace(..., keep_draws=True, outputs=True)`), so footprints replay no draws."""
+
+    output: np.ndarray       # (draws, entities): total output x = L f
+    tiers: np.ndarray        # (draws, tiers, entities): A^k f, k < tiers
+    parts: np.ndarray        # (draws, parts, entities): x of each part of the purchases
+    masks: np.ndarray | None  # (parts, purchase rows) 0/1 masks of the parts (None: no parts)
+    weights: np.ndarray | None  # (draws, firm flows): value added per unit of output (firm
+    #                           block; None without one; a table's flows have fixed ones)
+
+
+@dataclass(frozen=True, eq=False)
 class DrawArrays:
     """Per-draw values of a trace."""
 
@@ -64,6 +77,10 @@ class DrawArrays:
     purchases: np.ndarray | None = None        # (draws, rows): bought per (category, supplier)
     purchase_rows: pd.DataFrame | None = None  # category, supplier of each purchases column
     evidence: np.ndarray | None = None  # (draws, evidence_labels, columns): engine.evidence
+    # (draws, entities) value added per unit of output of each entity (its flows' coefficients
+    # summed in flow order): output is value added over it (engine.output.entity_output)
+    coefficients: np.ndarray | None = None
+    outputs: FootprintOutputs | None = None    # kept for footprints when asked (outputs=True)
 
 
 @dataclass(frozen=True, eq=False)
@@ -148,13 +165,14 @@ class TraceResult:
                 "code_version": code_version(), "data_version": self.model.data_version,
                 "model": self.model.source}
 
-    # -- footprints (issue 14; engine.footprint replays the draws) ---------------------------
+    # -- footprints (issue 14; engine.footprint: kept outputs, else a replay of the draws) ----
     def footprint(self, name: str, *, scale: float = 1.0) -> Footprint:
         """The footprint of a satellite account of the model (a pymrio extension row such as
         "Emissions/emission_type1/air", or its unique last part): tables by entity, country,
         tier and total (`.by(...)`), per draw with intervals; per-draw values only when this
         trace kept them. `scale` multiplies the intensities (e.g. a currency conversion).
-        The trace's draws are replayed from its seed, so x is the x behind its numbers."""
+        x per draw is the trace's kept one (`trace(..., outputs=True)`), else its draws are
+        replayed from its seed: either way the x behind its numbers, bit for bit."""
         from moneytrail.engine.footprint import satellite_account, trace_footprint
 
         account = satellite_account(self.model, name)

@@ -20,7 +20,7 @@ from moneytrail.engine.kernel import (
     build_kernel,
     run_chunk,
 )
-from moneytrail.engine.result import DrawArrays, TraceResult
+from moneytrail.engine.result import DrawArrays, FootprintOutputs, TraceResult
 from moneytrail.engine.threads import SMALL_MODEL, single_blas_thread
 from moneytrail.errors import ModelError, ScenarioError
 from moneytrail.model.iomodel import IOModel
@@ -28,6 +28,9 @@ from moneytrail.scenarios.schema import Plan
 
 DEFAULT_TIERS = 4     # first invoice, their suppliers, tier 3, tier 4 (+ the rest)
 MAX_KEPT_DRAWS = 1_000_000    # per-draw values held by the client (about 7 kB per draw)
+# draws up to which the service also keeps footprint outputs (outputs=True: about 6 kB more
+# per draw for the bundled model); larger kept traces replay their draws for footprints
+OUTPUT_DRAWS = 100_000
 
 Progress = Callable[[int, int], None]
 
@@ -37,8 +40,8 @@ __all__ = ["BLOCK", "DEFAULT_TIERS", "block_rng", "chunk_tasks", "trace"]
 def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None = None,
           seed: int | None = None, tiers: int = DEFAULT_TIERS,
           chunk_size: int = SUMMARY_BLOCKS * BLOCK, progress: Progress | None = None,
-          scheduler: Any = None, keep_draws: bool = False, evidence: bool = False
-          ) -> TraceResult:
+          scheduler: Any = None, keep_draws: bool = False, evidence: bool = False,
+          outputs: bool = False, parts: np.ndarray | None = None) -> TraceResult:
     """Where the plan's money ends up, per Monte Carlo draw.
 
     Every interval in the data and the plan becomes a PERT; each draw builds its own A and final
@@ -54,7 +57,18 @@ def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None =
 
     `evidence=True` also splits every draw's value added by the weakest reliability label on
     its paths (`engine.evidence`; firm-level models only): `result.evidence()`.
+
+    With `keep_draws=True` each draw's value-added coefficient per entity is kept too (output
+    is value added over it: `engine.output.entity_output`; n x 8 bytes per draw). `outputs=True`
+    (needs `keep_draws`) also keeps what footprints (`engine.footprint`) need, so they replay
+    nothing: total output, the tier outputs A^k f, the output of each part of the plan's
+    purchases (`parts`, (P, purchase rows) 0/1 masks, e.g. `analysis.jobs.duration_parts`) and
+    the firm flows' value added per unit of output: (n (1 + tiers + P) + firm flows) x 8 bytes
+    per draw.
     """
+    if (outputs or parts is not None) and not keep_draws:
+        raise ModelError("per-draw outputs are kept only with the per-draw values; trace "
+                         "with keep_draws=True", field="outputs", value=True)
     if isinstance(tiers, bool) or not isinstance(tiers, int) or tiers < 1:
         raise ModelError("need at least one tier (a whole number)", field="tiers", value=tiers)
     if model is not None and not isinstance(model, IOModel):
@@ -78,10 +92,11 @@ def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None =
                                  field="draws", value=draws)
             return run_trace(None, model, GivenDemand(vector),
                              check_draws(vector.shape[0], keep_draws), check_seed(seed or 0),
-                             tiers, chunk_size, progress, scheduler, keep_draws, evidence)
+                             tiers, chunk_size, progress, scheduler, keep_draws, evidence,
+                             outputs)
         return run_trace(None, model, FixedDemand(vector), check_draws(draws or 1, keep_draws),
                          check_seed(seed or 0), tiers, chunk_size, progress, scheduler,
-                         keep_draws, evidence)
+                         keep_draws, evidence, outputs)
     if model is None:
         from moneytrail.model.builder import load_model
 
@@ -92,7 +107,7 @@ def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None =
     draws = check_draws(plan.draws if draws is None else draws, keep_draws)
     seed = check_seed(plan.seed if seed is None else seed)
     return run_trace(plan, model, demand_sampler(plan, model), draws, seed, tiers, chunk_size,
-                     progress, scheduler, keep_draws, evidence)
+                     progress, scheduler, keep_draws, evidence, outputs, parts)
 
 
 def check_draws(draws: Any, keep: bool) -> int:
@@ -128,9 +143,17 @@ def chunk_tasks(draws: int, chunk_size: int) -> list[list[tuple[int, int]]]:
 def run_trace(plan: Plan | None, model: IOModel,
               demand: DemandSampler | FixedDemand | GivenDemand, draws: int, seed: int,
               tiers: int, chunk_size: int, progress: Progress | None,
-              scheduler: Any = None, keep: bool = False, evidence: bool = False
-              ) -> TraceResult:
-    kernel: Kernel = build_kernel(model, demand, tiers, draws, evidence)
+              scheduler: Any = None, keep: bool = False, evidence: bool = False,
+              outputs: bool = False, parts: np.ndarray | None = None) -> TraceResult:
+    outputs = outputs and keep
+    if parts is not None:
+        parts = np.asarray(parts, dtype=float)
+        purchase_rows = len(demand.rows) if isinstance(demand, DemandSampler) else 0
+        if parts.ndim != 2 or parts.shape[1] != purchase_rows:
+            raise ModelError(f"parts must be a (parts, {purchase_rows}) mask of the plan's "
+                             "purchase rows", field="parts", value=list(parts.shape))
+    kernel: Kernel = build_kernel(model, demand, tiers, draws, evidence,
+                                  outputs=outputs or parts is not None, parts=parts)
     chunks = chunk_tasks(draws, chunk_size)
     with single_blas_thread(scheduler is None and model.n <= SMALL_MODEL):
         summary, kept = run_tasks(run_chunk, kernel, [(seed, chunk, keep) for chunk in chunks],
@@ -139,13 +162,20 @@ def run_trace(plan: Plan | None, model: IOModel,
                                   first=start_fold)
     per_draw = None
     if keep:
-        flows, tier_va, demand_draws, purchases, ev = (
-            kept[0][k] if len(kept) == 1 else np.concatenate([part[k] for part in kept])
-            for k in range(OUTPUTS))
+        (flows, tier_va, demand_draws, purchases, ev, coefficients, x, tier_x, part_x,
+         weights) = (kept[0][k] if len(kept) == 1 else
+                     np.concatenate([part[k] for part in kept]) for k in range(OUTPUTS))
         rows = demand.rows if isinstance(demand, DemandSampler) else None
+        footprint = None
+        if kernel.outputs:
+            footprint = FootprintOutputs(
+                output=x, tiers=tier_x, parts=part_x,
+                masks=kernel.parts if part_x.shape[1] else None,
+                weights=weights if kernel.n_flows1 else None)
         per_draw = DrawArrays(flows=flows, tiers=tier_va, demand=demand_draws,
                               purchases=purchases if rows is not None else None,
-                              purchase_rows=rows, evidence=ev if evidence else None)
+                              purchase_rows=rows, evidence=ev if evidence else None,
+                              coefficients=coefficients, outputs=footprint)
     return TraceResult(plan=plan, model=model, seed=seed, draws=draws,
                        labels=kernel.spec.labels(), summary=summary, per_draw=per_draw,
                        evidence_columns=kernel.spec.evidence,

@@ -281,10 +281,30 @@ def trace_run_result(ws: Workspace, rid: str, inputs: dict, result: TraceResult,
 def ws_trace(ws: Workspace, plan: Plan, *, draws: int, seed: int, tiers: int = DEFAULT_TIERS,
              keep: bool = True, scheduler: Any = None, progress: Progress | None = None,
              evidence: bool = False) -> TraceResult:
-    from moneytrail.engine.trace import trace
+    from moneytrail.engine.trace import OUTPUT_DRAWS, trace
 
-    return trace(plan, ws.model(plan.year), draws=draws, seed=seed, tiers=tiers,
-                 keep_draws=keep, scheduler=scheduler, progress=progress, evidence=evidence)
+    model = ws.model(plan.year)
+    # a kept trace also keeps the outputs its jobs and CO2 footprints need (no replay), up to
+    # OUTPUT_DRAWS draws (beyond, the footprints replay the draws instead of holding them)
+    outputs = keep and model.cost_parameters is not None and draws <= OUTPUT_DRAWS
+    return trace(plan, model, draws=draws, seed=seed, tiers=tiers, keep_draws=keep,
+                 scheduler=scheduler, progress=progress, evidence=evidence, outputs=outputs,
+                 parts=footprint_parts(plan, model) if outputs else None)
+
+
+def footprint_parts(plan: Plan, model: Any) -> Any:
+    """The (parts, purchase rows) masks the jobs footprint splits a plan's spending by
+    (`analysis.jobs.duration_parts`: temporary vs lasting), or None when it has none (or a
+    category without a duration: the footprint then says so itself)."""
+    from moneytrail.analysis.jobs import duration_parts
+    from moneytrail.engine.result import TraceResult
+
+    try:        # duration_parts reads the plan and model of a result only
+        _, masks = duration_parts(TraceResult(plan=plan, model=model, seed=0, draws=0,
+                                              labels={}))
+    except MoneytrailError:
+        return None
+    return masks
 
 
 def evidence_default(ws: Workspace, plan: Plan, evidence: bool | None) -> bool:

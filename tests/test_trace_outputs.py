@@ -1,0 +1,150 @@
+"""What a kept trace keeps for output and footprints (`trace(..., outputs=True)`): the same
+numbers, bit for bit, as replaying the trace's draws (`engine.footprint.output_draws`,
+`engine.output.flow_coefficients`), so analyses that read them change no figure."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pymrio
+import pytest
+
+import moneytrail as mt
+from moneytrail.engine import streams
+from moneytrail.engine.demand import demand_sampler
+from moneytrail.engine.footprint import kept_outputs, kernel_demand, output_draws
+from moneytrail.engine.kernel import build_kernel
+from moneytrail.engine.output import entity_output, flow_coefficients
+from moneytrail.errors import ModelError
+from packages import miller_blair_plan, miller_blair_tables, write_package
+
+DRAWS = 250            # three seed blocks, the last one short
+
+
+def halves(plan, model) -> np.ndarray:
+    """Two parts of a plan's purchase rows (alternate rows): masks (2, rows)."""
+    rows = len(demand_sampler(plan, model).rows)
+    odd = (np.arange(rows) % 2).astype(float)
+    return np.array([1.0 - odd, odd])
+
+
+def assert_kept_equals_replay(result, parts) -> None:
+    kernel = build_kernel(result.model, kernel_demand(result), len(result.labels["tier"]) - 1,
+                          result.draws)
+    kept = kept_outputs(result, kernel, parts)
+    assert kept is not None
+    for block, size in streams.blocks(result.draws):
+        replayed = output_draws(kernel, result.seed, block, size, parts)
+        rows = slice(block * streams.BLOCK, block * streams.BLOCK + size)
+        for name in ("x", "tiers", "parts", "weights"):
+            np.testing.assert_array_equal(getattr(kept, name)[rows], getattr(replayed, name),
+                                          err_msg=f"{name}, block {block}")
+    without = replace(result, per_draw=replace(result.per_draw, coefficients=None,
+                                                outputs=None))
+    np.testing.assert_array_equal(flow_coefficients(result), flow_coefficients(without))
+    np.testing.assert_array_equal(entity_output(result), entity_output(without))
+
+
+@pytest.fixture(scope="module")
+def stargate():
+    plan = mt.load_scenario("scenarios/stargate-style-us.yaml")
+    model = mt.load_model(plan.year)
+    parts = halves(plan, model)
+    kept = mt.trace(plan, model, draws=DRAWS, seed=5, keep_draws=True, evidence=True,
+                    outputs=True, parts=parts)
+    plain = mt.trace(plan, model, draws=DRAWS, seed=5, keep_draws=True, evidence=True)
+    return kept, plain, parts
+
+
+def test_keeping_outputs_changes_no_number_of_the_trace(stargate):
+    kept, plain, _ = stargate
+    for name in ("flows", "tiers", "demand", "purchases", "evidence", "coefficients"):
+        np.testing.assert_array_equal(getattr(kept.per_draw, name),
+                                      getattr(plain.per_draw, name))
+    assert plain.per_draw.outputs is None
+    assert kept.by("entity").equals(plain.by("entity"))
+
+
+def test_firm_model_outputs_equal_the_replay_bit_for_bit(stargate):
+    kept, _, parts = stargate
+    assert_kept_equals_replay(kept, parts)
+    out = kept.per_draw.outputs
+    assert out.output.shape == (DRAWS, kept.model.n)
+    assert out.tiers.shape == (DRAWS, 4, kept.model.n)
+    assert out.parts.shape == (DRAWS, 2, kept.model.n)
+    # the parts are a split of the plan's demand: their outputs add up to x (solve is linear)
+    np.testing.assert_allclose(out.parts.sum(axis=1), out.output, rtol=1e-9, atol=1e-3)
+
+
+def test_output_is_value_added_over_the_kept_coefficients(stargate):
+    _, plain, _ = stargate
+    x = entity_output(plain)
+    va = np.zeros_like(x)
+    np.add.at(va.T, plain.model.flows_entity_index, plain.flows.T)
+    np.testing.assert_allclose(x * plain.per_draw.coefficients, va, rtol=1e-12)
+
+
+def test_footprints_from_kept_outputs_equal_the_replayed_ones(stargate):
+    from moneytrail.engine.footprint import Account, trace_footprints
+
+    kept, plain, parts = stargate
+    model = kept.model
+    account = Account(name="wages", unit="USD", entity=model.flows_entity_index,
+                      country=tuple(model.flows["country"].astype(str)),
+                      coefficient=np.ones(len(model.flows)),
+                      flow=np.arange(len(model.flows)), param=np.full(len(model.flows), -1))
+    names = ("even rows", "odd rows")
+    a = trace_footprints(kept, [account], part_names=names, parts=parts)[0]
+    b = trace_footprints(plain, [account], part_names=names, parts=parts)[0]
+    for name in a.per_draw:
+        np.testing.assert_array_equal(a.per_draw[name], b.per_draw[name])
+    # the kept parts are not the ones asked: the draws are replayed, same numbers again
+    c = trace_footprints(kept, [account], part_names=names, parts=parts[::-1])[0]
+    np.testing.assert_array_equal(c.per_draw["part"], b.per_draw["part"][:, ::-1])
+
+
+def test_hybrid_model_with_table_noise_outputs_equal_the_replay(tmp_path):
+    root = write_package(tmp_path, miller_blair_tables(spread=0.05))
+    table = mt.IOModel.from_pymrio(pymrio.load_test())
+    hybrid = mt.load_model(2025, path=root).link(
+        table, {"manufacturing": {"reg1/construction": 0.5}}).with_noise(0.1)
+    plan = mt.parse_scenario(miller_blair_plan())
+    parts = halves(plan, hybrid)
+    result = mt.trace(plan, hybrid, draws=DRAWS, seed=3, keep_draws=True, outputs=True,
+                      parts=parts, chunk_size=100)
+    assert result.per_draw.outputs.weights is not None
+    assert_kept_equals_replay(result, parts)
+
+
+def test_outputs_need_kept_draws_and_parts_of_the_plans_rows(stargate):
+    kept, _, parts = stargate
+    with pytest.raises(ModelError, match="keep_draws"):
+        mt.trace(kept.plan, kept.model, draws=10, outputs=True)
+    with pytest.raises(ModelError, match="parts"):
+        mt.trace(kept.plan, kept.model, draws=10, keep_draws=True, parts=parts[:, :3])
+
+
+def test_a_service_trace_replays_no_draws_and_gives_the_replays_tables(monkeypatch):
+    """`trace_plan` with analyses (jobs, CO2, rent split) reads the kept values: with the
+    replays made to fail it still runs, and its tables equal those of the run that replays."""
+    import moneytrail.engine.footprint as footprint
+    import moneytrail.engine.output as output
+    import moneytrail.engine.trace as engine_trace
+    from moneytrail.service import tasks
+
+    plan = mt.load_scenario("scenarios/stargate-style-us.yaml")
+    with mt.Workspace.open() as ws:
+        monkeypatch.setattr(engine_trace, "OUTPUT_DRAWS", 0)        # nothing kept: replays
+        replayed = tasks.trace_plan(ws, plan, draws=300, seed=2, store=None)
+        monkeypatch.undo()
+
+        def no_replay(*args, **kwargs):
+            raise AssertionError("replayed the draws")
+
+        monkeypatch.setattr(footprint, "output_draws", no_replay)
+        monkeypatch.setattr(output, "flow_coefficients", no_replay)
+        kept = tasks.trace_plan(ws, plan, draws=300, seed=2, store=None)
+    assert kept.run_id == replayed.run_id
+    assert "jobs" in kept.tables
+    assert kept.tables == replayed.tables
