@@ -116,7 +116,8 @@ def with_columns(table: Table, dimension: str, footprints: dict[str, Any],
             units[column] = unit
     note = table.note
     extra = ("Jobs (FTE) and CO2 (t CO2e) columns: see the jobs and co2 tables for sources "
-             "and coverage; empty where the data have no figure (e.g. no FX rate for a "
+             "and coverage (and which firms' FTE rest on their filings rather than on "
+             "national average pay); empty where the data have no figure (e.g. no FX rate for a "
              "country's currency, or no CO2 intensity for the firms there) or where a row holds no "
              "wages (profits, taxes: jobs are counted from labour value added only)." + gap)
     return Table.from_frame(table.name, frame, title=table.title, units=units,
