@@ -175,7 +175,8 @@ def jobs_note(jobs: Any, currency: str, paid: list[str], share: pd.Series) -> st
         parts.append(
             f"Firms anchored on their filings ({', '.join(paid)}): FTE = the firm's output "
             "caused by the plan x its employees per USD million of revenue "
-            f"(valuechain/satellites.csv; reliability: {reliability_text(jobs.anchored)}), "
+            "(valuechain/satellites.csv; reliability: "
+            f"{reliability_text(jobs.anchored[jobs.anchored['entity'].isin(paid)])}), "
             "split across the countries where it pays wages by labour value added / "
             "compensation per FTE there. Their implied labour cost per FTE-year (labour "
             "value added / FTE, in the rows above) can be compared with what the firm pays; "
