@@ -43,6 +43,18 @@ def test_list_csv(cli):
     assert frame.loc[0, "committed_central"] == pytest.approx(40 * BN)
 
 
+def test_csv_text_that_starts_like_a_formula_is_quoted(cli):
+    """A name or note saved as a spreadsheet formula must not run when the CSV is opened."""
+    number = json.loads(cli("history", "deal", "d_gb", "-f", "json").stdout)[0]["revision"]
+    cli("edit", "deal", "d_gb", 'name==HYPERLINK("http://evil","x")', "note=@SUM(1+1)",
+        "--revision", str(number), "--reason", "test")
+    listed = pd.read_csv(io.StringIO(cli("list", "--region", "GB", "-f", "csv").stdout))
+    assert listed.loc[0, "name"] == "'=HYPERLINK(\"http://evil\",\"x\")"
+    shown = cli("show", "d_gb", "-f", "csv").stdout
+    assert "'@SUM(1+1)" in shown and ",@SUM" not in shown and ",=HYPERLINK" not in shown
+    assert listed["committed_central"].dtype.kind == "f"      # numbers stay numbers
+
+
 def test_reality_json_and_table(cli):
     rows = json.loads(cli("reality", "--sector", "private", "--currency", "USD",
                           "--price-year", "2023", "-f", "json").stdout)

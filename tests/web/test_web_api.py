@@ -274,7 +274,7 @@ def test_stored_xss_is_inert(client):
 
 
 def test_csv_cells_cannot_start_formulas(client):
-    from moneytrail.web.app import csv_cell
+    from moneytrail.service.result import csv_cell
 
     assert csv_cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
     assert csv_cell("+1") == "'+1" and csv_cell(-3.5) == -3.5 and csv_cell("ok") == "ok"

@@ -198,14 +198,15 @@ def test_compare_and_reality_have_embed_and_reproduce(client, run_id):
     assert rows.status_code == 200 and rows.text.startswith("id,name,region")
 
 
-def test_a_hostile_plan_title_stays_text_in_the_image(client):
+def test_a_hostile_plan_title_stays_text_in_the_image(client, run_id):
     from moneytrail.errors import ScenarioError
     from moneytrail.scenarios.reference import reference_scenarios
     from moneytrail.scenarios.yamlio import read_yaml
 
     path = next(p for p in reference_scenarios() if p.stem == PLAN)
     plan = dict(read_yaml(path, ScenarioError, what="scenario file"))
-    plan.update(title='<script>alert(1)</script><a href="javascript:alert(2)">x</a>',
+    plan.update(title='<script>alert(1)</script><a href="javascript:alert(2)">x</a>'
+                      '<a href="https://evil.example/">Click me</a><b>B</b>',
                 draws=200, seed=3)
     rid = client.post("/api/v1/runs", json=plan).json()["run_id"]
     deadline = time.monotonic() + 120
@@ -215,6 +216,39 @@ def test_a_hostile_plan_title_stays_text_in_the_image(client):
     response = client.get(f"/r/{rid}/chart/first.svg")
     assert response.status_code == 200
     body = response.content.lower()
-    assert b"<script" not in body and b"javascript:" not in body
-    ET.fromstring(response.content)                       # still well-formed XML
+    assert b"<script" not in body
+    root = ET.fromstring(response.content)                # still well-formed XML
+    # Plotly makes <a href> a live link and <b> bold: neither may come from a plan's title
+    assert not list(root.iter(f"{SVG}a")) and not list(root.iter(f"{SVG}script"))
+    assert not [value for node in root.iter() for value in node.attrib.values()
+                if "javascript:" in value or "evil.example" in value]
+    assert not any(node.get("style", "").count("font-weight:bold")
+                   for node in root.iter(f"{SVG}tspan"))
+    assert any("<script>alert(1)</script><a href=" in text
+               for text in svg_texts(response.content)), "the title shows as written"
+    compare = client.get(f"/compare/chart.svg?runs={rid},{run_id}")
+    assert compare.status_code == 200
+    tree = ET.fromstring(compare.content)
+    assert not list(tree.iter(f"{SVG}a")) and "alert(1)" in compare.text   # text, no markup
+    page = client.get(f"/compare?runs={rid},{run_id}").text
+    assert "<a href=\"https://evil" not in page and "&lt;a href" in page
     assert "script-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_every_label_from_data_is_plain_text_for_plotly():
+    """Plotly turns <a href>, <b>, <br> in labels into links and styles, in the page and the
+    image: names of deals, firms and plans reach every figure escaped."""
+    from moneytrail.web.charts import compare_figure, reality_figure, sankey_figure
+
+    bad = '<a href="https://evil.example/">x</a><b>B</b>'
+    reality = reality_figure([{"name": bad, "currency": "USD", "announced_central": 1e9}])
+    sankey = sankey_figure({"nodes": [bad, "nvidia"], "currency": "EUR",
+                            "links": [{"source": bad, "target": "nvidia", "value": 5.0}]})
+    compare = compare_figure([{"title": bad}], [{"label": bad, "run1_p50": 0.5}])
+    labels = [*reality["data"][0]["y"], *sankey["data"][0]["node"]["label"],
+              *sankey["data"][0]["node"]["customdata"], *sankey["data"][0]["link"]["customdata"],
+              *compare["data"][0]["y"], compare["data"][0]["name"],
+              *reality["narrow"]["traces"][0]["y"],
+              *sankey["narrow"]["traces"][0]["node"]["label"]]
+    assert all("<a" not in label and "<b>" not in label for label in labels)
+    assert sum("&lt;a href=" in label for label in labels) == 8    # shown as written

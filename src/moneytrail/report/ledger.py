@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from moneytrail.ledger.errors import LedgerError
+from moneytrail.service.result import frame_csv
 
 FORMATS = ("table", "csv", "json")
 AMOUNT_SUFFIXES = ("_low", "_central", "_high")
@@ -72,7 +73,7 @@ def emit(frames: dict[str, pd.DataFrame], *, fmt: str, console: Console,
         for number, (name, frame) in enumerate(frames.items()):
             if len(frames) > 1:
                 print(("\n" if number else "") + f"# {name}")
-            print(frame.to_csv(index=False), end="")
+            print(frame_csv(frame), end="")
     else:
         for name, frame in frames.items():
             view = (views or {}).get(name, frame)

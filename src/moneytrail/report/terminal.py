@@ -18,7 +18,7 @@ from rich.table import Table as RichTable
 from moneytrail.errors import MoneytrailError
 from moneytrail.report import units
 from moneytrail.report.units import MISSING, finite, in_unit, median_interval, money
-from moneytrail.service.result import Result, Table
+from moneytrail.service.result import Result, Table, frame_csv
 
 FORMATS = ("table", "csv", "json")
 
@@ -347,7 +347,7 @@ def result_csv(result: Result, names: list[str] | None = None) -> str:
         if len(chosen) > 1:
             frame.insert(0, "table", table.name)
         frames.append(frame)
-    return pd.concat(frames, ignore_index=True).to_csv(index=False)
+    return str(frame_csv(pd.concat(frames, ignore_index=True)))
 
 
 def emit(result: Result, fmt: str, console: Console, err: Console,

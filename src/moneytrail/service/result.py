@@ -197,9 +197,35 @@ class Result:
             if fmt == "parquet":
                 frame.to_parquet(path, index=False)
             else:
-                frame.to_csv(path, index=False)
+                frame_csv(frame, path)
             paths.append(path)
         return paths
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell for spreadsheets: lists joined with '; '; text that starts like a formula
+    (=, +, -, @, tab, carriage return) gets a leading apostrophe, so a name or note from data
+    never runs as a formula when the file is opened (OWASP CSV injection). Numbers stay
+    numbers."""
+    if isinstance(value, list):
+        value = "; ".join(str(v) for v in value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def frame_csv(frame: pd.DataFrame, path: str | Path | None = None) -> str | None:
+    """A DataFrame as CSV (no index) with every text cell passed through `csv_cell`; written
+    to `path` when given (then None), else returned."""
+    text = [c for c in frame.columns if pd.api.types.is_object_dtype(frame[c])
+            or pd.api.types.is_string_dtype(frame[c])]
+    safe = frame.copy() if len(text) else frame
+    for column in text:
+        safe[column] = safe[column].map(csv_cell)
+    return safe.to_csv(path, index=False)
 
 
 def now_iso() -> str:

@@ -10,8 +10,6 @@ globals: shared objects live on `app.state`.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import math
 from collections.abc import Callable
@@ -249,25 +247,9 @@ def as_api(view: View, fmt: str | None, table: str | None) -> Response:
     if fmt == "json":
         return JSONResponse(dict(view))
     name = views.choice_param("table", table, tuple(view.tables)) or view.tables[0]
-    records = view[name]
-    out = io.StringIO()
-    columns = list(dict.fromkeys(k for record in records for k in record))
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    for record in records:
-        writer.writerow({k: csv_cell(v) for k, v in record.items()})
-    filename = f"moneytrail-{name}.csv"
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    from moneytrail.web.routes_runs import csv_response
 
-
-def csv_cell(value: Any) -> Any:
-    """A CSV cell: lists joined; text starting like a formula is quoted against injection."""
-    if isinstance(value, list):
-        value = "; ".join(str(v) for v in value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return csv_response(view[name], f"moneytrail-{name}.csv")
 
 
 def render(request: Request, template: str, view: View, nav: str, api_path: str | None = None,

@@ -36,11 +36,21 @@ Figure = dict[str, Any]
 
 
 def short(text: str, limit: int | None) -> str:
-    """At most `limit` characters (an ellipsis when cut); `None` keeps the whole text."""
+    """Text from data (a plan title, a deal or firm name) as a chart label: at most `limit`
+    characters (an ellipsis when cut; `None` keeps the whole text), then made plain text for
+    Plotly (`plain`)."""
     text = " ".join(str(text).split())
-    if limit is None or len(text) <= limit:
-        return text
-    return text[: limit - 1].rstrip() + "\u2026"
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "\u2026"
+    return plain(text)
+
+
+def plain(text: str) -> str:
+    """Plotly reads labels, titles and hover texts as a small HTML subset (<b>, <br>,
+    <a href=...> becomes a live link in the SVG and the page): escape &, < and > so text from
+    data always shows as written and never as markup (Plotly turns the entities back into
+    the characters)."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 # -- figures ----------------------------------------------------------------------------------
@@ -113,14 +123,14 @@ def sankey_figure(data: dict[str, Any], *, name_chars: int | None = 44) -> Figur
         "node": {"label": sankey_labels(data, name_chars), "pad": 14, "thickness": 18,
                  "color": [PALETTE[i % len(PALETTE)] for i in range(n)],
                  "line": {"color": "#ffffff", "width": 0.5},
-                 "customdata": list(data["nodes"]),
+                 "customdata": [plain(node) for node in data["nodes"]],
                  "hovertemplate": "%{customdata}<br>%{value}<extra></extra>"},
         "link": {"source": [index[link["source"]] for link in links],
                  "target": [index[link["target"]] for link in links],
                  "value": [link["value"] for link in links],
                  "color": "rgba(11,83,148,0.18)",
-                 "customdata": [f"{link['source']} \u2192 {link['target']}: "
-                                f"{money(link['value'], currency)}" for link in links],
+                 "customdata": [plain(f"{link['source']} \u2192 {link['target']}: "
+                                      f"{money(link['value'], currency)}") for link in links],
                  "hovertemplate": "%{customdata}<extra></extra>"}}
     layout = {"height": max(420, min(900, n * 22)), "margin": {"l": 4, "r": 4, "t": 8, "b": 8},
               "font": FONT, "paper_bgcolor": "#ffffff"}

@@ -20,7 +20,7 @@ from moneytrail.web import charts
 from moneytrail.web.views import choice_param
 
 API = "/api/v1"
-STYLE = "1"                  # bump when the figures change, so cached images are redrawn
+STYLE = "2"                  # bump when the figures change, so cached images are redrawn
 Fmt = Annotated[str, Path(description="svg or png")]
 
 

@@ -122,7 +122,8 @@ def status_body(state: RunState, with_result: bool = True) -> dict[str, Any]:
 
 
 def csv_response(rows: list[dict[str, Any]], filename: str) -> Response:
-    from moneytrail.web.app import csv_cell
+    """Rows as a CSV download; text cells made safe for spreadsheets (`csv_cell`)."""
+    from moneytrail.service.result import csv_cell
 
     out = io.StringIO()
     columns = list(dict.fromkeys(k for row in rows for k in row))
