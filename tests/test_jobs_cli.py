@@ -56,6 +56,27 @@ def test_jobs_table_adds_up_and_states_coverage(stargate_json):
     assert country == pytest.approx(total, rel=1e-9)
 
 
+def test_jobs_table_says_which_firms_rest_on_filings(stargate_json):
+    """FTE from firms' filings and from national averages add up to the total; the note
+    names the anchored firms (Nvidia among them) and each has an implied labour cost per
+    FTE-year in the plan's currency; the share on averages is between 0 and 1."""
+    rows = {r["measure"]: r for r in records(stargate_json, "jobs")}
+    total = rows["jobs (FTE), all"]["amount_mean"]
+    filings = rows["jobs (FTE) from firms' employees per revenue (filings)"]["amount_mean"]
+    averages = rows["jobs (FTE) from national average compensation per FTE"]["amount_mean"]
+    assert filings > 0 and filings + averages == pytest.approx(total, rel=1e-9)
+    share = rows["share of the FTE from national average compensation per FTE"]
+    assert share["unit"] == "share" and 0 < share["amount_p5"] <= share["amount_p95"] < 1
+    pay = rows["implied labour cost per FTE-year, nvidia (labour value added / FTE)"]
+    assert pay["unit"] == "USD" and pay["amount_p5"] <= pay["amount_p50"] <= pay["amount_p95"]
+    note = stargate_json["tables"]["jobs"]["note"]
+    anchored = note.split("Firms anchored on their filings (")[1].split(")")[0].split(", ")
+    assert "nvidia" in anchored and "us_construction" not in anchored
+    assert all(f"implied labour cost per FTE-year, {firm} (labour value added / FTE)" in rows
+               for firm in anchored)
+    assert "s_nvidia_10k" in stargate_json["provenance"]["sources"]
+
+
 def test_headline_rows_without_wages_have_no_jobs_figure(stargate_json):
     """Profits and taxes hold no labour value added: their jobs cell is empty (null), not 0,
     and the wages row's jobs equal the jobs table's total."""
@@ -90,7 +111,8 @@ def test_by_jobs_and_co2_tables_in_the_plans_currency_without_scientific_notatio
     assert "EUR" not in out.stdout                         # a USD plan, per USD million
     assert "scope 1+2" in out.stdout
     assert not re.search(r"\de[+-]\d", out.stdout)       # no 1.313e+06
-    assert "Mt CO2e" in out.stdout and "m FTE" in out.stdout
+    # head counts with a size word (the total is near 1 m FTE: 'k FTE' or 'm FTE')
+    assert "Mt CO2e" in out.stdout and re.search(r"\d (k|m) FTE", out.stdout)
 
 
 def test_jobs_rows_carry_their_units(stargate_json):

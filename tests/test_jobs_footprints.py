@@ -10,12 +10,21 @@ import pytest
 
 import moneytrail as mt
 from moneytrail.analysis.footprints import plan_footprint
-from moneytrail.analysis.jobs import LASTING, TEMPORARY, jobs_account, plan_jobs
+from moneytrail.analysis.jobs import (
+    AVERAGES,
+    BASIS,
+    FILINGS,
+    LASTING,
+    TEMPORARY,
+    jobs_account,
+    plan_jobs,
+)
 from moneytrail.data.footprints import FootprintTables
 from moneytrail.engine import streams
 from moneytrail.engine.demand import demand_sampler
 from moneytrail.engine.footprint import output_draws
 from moneytrail.engine.kernel import build_kernel
+from moneytrail.engine.sampling import PertSampler
 from moneytrail.errors import DataPackageError
 from moneytrail.ledger.money import Converter
 
@@ -70,17 +79,42 @@ def test_replay_reproduces_the_traces_value_added_exactly(traced):
     np.testing.assert_array_equal(flows, traced.per_draw.flows[100:200])
 
 
+def replayed_outputs(traced) -> np.ndarray:
+    """x of every entity in each draw of the trace (the footprint engine's replay)."""
+    model = traced.model
+    kernel = build_kernel(model, demand_sampler(traced.plan, model), 4, DRAWS)
+    return np.concatenate([output_draws(kernel, 7, b, size).x
+                           for b, size in streams.blocks(DRAWS)])
+
+
 def test_wages_over_compensation_is_fte_per_draw(traced, jobs):
     """Per draw: labour value added of each flow (from the trace itself) / its compensation
-    per FTE (drawn from stream 'jobs') adds up to the FTE by country."""
-    acc = jobs_account(traced, fixture_tables(), money()).account
-    comp = np.concatenate([acc.parameters.draw(streams.rng(7, "jobs", 0, b), size)
-                           for b, size in streams.blocks(DRAWS)])[:, acc.param]
-    wages = traced.per_draw.flows[:, acc.flow]          # USD (plan currency = comp currency)
+    per FTE (drawn from stream 'jobs') is the FTE of every entity without an employees row;
+    Nvidia (the fixture's employees row) gets output x employees per USD million (drawn from
+    stream 'jobs_employees'), split across its countries by wages / compensation. The rows
+    add up to the FTE by country and entity."""
+    acc = jobs_account(traced, fixture_tables(), money())
+    account = acc.account
+    comp = np.concatenate([account.parameters.draw(streams.rng(7, "jobs", 0, b), size)
+                           for b, size in streams.blocks(DRAWS)])[:, account.param]
+    wages = traced.per_draw.flows[:, account.flow]      # USD (plan currency = comp currency)
     fte = wages / comp
+    anchored = acc.anchored_rows
+    labels = np.asarray(traced.model.labels)
+    assert set(labels[account.entity[anchored]]) == {"nvidia"}
+    assert anchored.sum() == 6                         # Nvidia pays wages in six countries
+    employees = PertSampler([0.2], [0.25], [0.3], lower=0.0)       # the fixture's row
+    e = np.concatenate([employees.draw(streams.rng(7, "jobs_employees", 0, b), size)
+                        for b, size in streams.blocks(DRAWS)])[:, 0]
+    x = replayed_outputs(traced)[:, traced.model.index["nvidia"]]
+    nvidia = x * e / 1e6                                # USD -> USD million x FTE per USD m
+    split = fte[:, anchored] / fte[:, anchored].sum(axis=1, keepdims=True)
+    fte[:, anchored] = split * nvidia[:, None]
+    entity = jobs.fte.per_draw["entity"][:, jobs.fte.labels["entity"].index("nvidia")]
+    np.testing.assert_allclose(entity, nvidia, rtol=1e-9)
     by_country = jobs.fte.per_draw["country"]          # columns: countries in sorted order
-    for column, country in enumerate(sorted(set(acc.country))):
-        mine = np.array([c == country for c in acc.country])
+    for column, country in enumerate(sorted(set(account.country))):
+        mine = np.array([c == country for c in account.country])
         np.testing.assert_allclose(by_country[:, column], fte[:, mine].sum(axis=1), rtol=1e-9)
     # all labour is covered by the fixture: wages = the trace's labour value added
     labour = traced.by("factor").loc["labour", "amount_mean"]
@@ -122,9 +156,25 @@ def test_summaries_without_kept_draws_match_the_exact_ones(traced):
                                rtol=1e-9)
 
 
-def test_employees_cross_check_reported_beside(jobs):
-    assert jobs.employees is not None
-    assert "cross-check" in " ".join(jobs.summary().index)
+def test_basis_share_and_implied_pay_per_draw(jobs):
+    """FTE on filings (Nvidia) and on national averages add up to the total per draw; the
+    share on averages is their ratio per draw; Nvidia's implied labour cost per FTE-year is
+    its labour value added / its FTE per draw."""
+    per = jobs.fte.per_draw
+    total = per["total"][:, 0]
+    filings, averages = (per[BASIS][:, jobs.fte.labels[BASIS].index(label)]
+                         for label in (FILINGS, AVERAGES))
+    np.testing.assert_allclose(filings + averages, total, rtol=1e-12)
+    nvidia = per["entity"][:, jobs.fte.labels["entity"].index("nvidia")]
+    np.testing.assert_allclose(filings, nvidia, rtol=1e-12)
+    share = jobs.averages_share()
+    assert share["amount_p50"] == pytest.approx(np.median(averages / total), rel=1e-9)
+    wages = jobs.wages.per_draw["entity"][:, jobs.wages.labels["entity"].index("nvidia")]
+    pay = jobs.implied_pay.loc["nvidia"]
+    assert pay["amount_p50"] == pytest.approx(np.median(wages / nvidia), rel=1e-9)
+    assert pay["amount_mean"] == pytest.approx(np.mean(wages / nvidia), rel=1e-9)
+    assert list(jobs.anchored["entity"]) == ["nvidia"] and not jobs.not_anchored
+    assert "jobs (FTE) from " + FILINGS in jobs.summary().index
 
 
 def test_bad_compensation_row_named():

@@ -59,6 +59,17 @@ def test_pdf_holds_the_figures_of_the_runs_json(reference_result, reference_pdf)
     assert f"{share(card['eu-ai-gigafactories_p50'])} %" in text
 
 
+def test_pdf_says_how_much_of_the_jobs_rests_on_national_averages(reference_result,
+                                                                   reference_pdf):
+    """The jobs sentence gives the run's share of FTE estimated from national average pay
+    (the rest from firms' employees per revenue in filings), as the jobs table has it."""
+    payload = json.loads(reference_result.to_json())
+    row = rows(payload, "jobs")["share of the FTE from national average compensation per FTE"]
+    assert 0 < row["amount_p50"] < 1
+    assert (f"{share(row['amount_p50'])} % of them are estimated from national average pay"
+            in pdf_text(reference_pdf))
+
+
 def test_a_wrong_figure_would_be_caught(reference_result, reference_pdf):
     """The check above can fail: a median moved by one printed digit is not in the PDF."""
     payload = json.loads(reference_result.to_json())

@@ -399,8 +399,10 @@ def trace_rent(ctx: Context, args: RentArgs, where: Where) -> Figure:
     weak = np.where(np.isnan(value), np.nan, trace_weight(result, "total", ["all value added"]))
     return Figure(value, text, list(dict.fromkeys(sources)), weak)
 def trace_jobs(ctx: Context, args: TraceJobsArgs, where: Where) -> Figure:
-    """FTE a traced plan pays for in `countries` (labour value added / compensation per FTE,
-    analysis.jobs), all or one duration; the compensation draws come from stream "jobs"."""
+    """FTE a traced plan pays for in `countries` (analysis.jobs: firms with employees per
+    revenue in filings anchored on it, every other entity labour value added / compensation
+    per FTE), all or one duration; the compensation draws come from stream "jobs", the
+    employees per revenue from "jobs_employees"."""
     from moneytrail.analysis.jobs import LASTING, TEMPORARY, plan_jobs
     from moneytrail.data.footprints import footprint_tables
 
@@ -426,7 +428,9 @@ def trace_jobs(ctx: Context, args: TraceJobsArgs, where: Where) -> Figure:
     text = (f"{np.median(value):,.0f} FTE ({args.part}) in {', '.join(args.countries)} for "
             f"{plan.id}; 90 % interval {np.percentile(value, 5):,.0f}-"
             f"{np.percentile(value, 95):,.0f}; {jobs.coverage:.0%} of its labour value added "
-            "has a compensation figure")
+            "has a compensation figure; "
+            f"{1 - float(jobs.averages_share()['amount_p50']):.0%} of all its FTE rest on "
+            "firms' employees per revenue (filings), the rest on national average pay")
     sources = ([plan.budget.source] if plan.budget.source else []) + jobs.sources
     # rule 4: FTE read the plan's labour value added
     from moneytrail.engine.evidence import SCORECARD

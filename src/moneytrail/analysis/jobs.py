@@ -1,12 +1,25 @@
 """Jobs a plan pays for: full-time equivalents (FTE) by country, entity, tier and duration.
 
-FTE = labour value added / compensation of employees per FTE. The labour value added comes from
-the trace (every labour flow: an entity's wages in one country, per draw); compensation per FTE
-per year is the national-accounts figure for the flow's country and the entity's industry
-(macro/compensation.csv, NACE industries from valuechain/entity_industries.csv; the country's
-all-industry figure `TOTAL` when the industry has none), converted to the plan's currency with
-the package's FX at the compensation's year (nominal). Its low/central/high is a PERT drawn per
-draw from the named stream `jobs`; nothing else changes, so the trace's numbers stay the same.
+Two bases, one per entity:
+- **Firms with employees per revenue in filings** (valuechain/satellites.csv, account
+  `employees`, FTE per USD million of revenue; entities of kind `firm`): the firm's FTE = its
+  output caused by the plan x that intensity, per draw (a PERT from the row's low/central/high,
+  named stream `jobs_employees`), so its total matches its filings. It is split across the
+  countries where it pays wages in proportion to labour value added / compensation per FTE
+  there (the relative pay levels below): a dollar of wages in India still buys more FTE than
+  in the US.
+- **Everything else** (firms without such a row, aggregate sectors: construction, electricity,
+  other services, rest of the world): FTE = labour value added / compensation of employees per
+  FTE of the flow's country and the entity's industry.
+
+The labour value added comes from the trace (every labour flow: an entity's wages in one
+country, per draw); compensation per FTE per year is the national-accounts figure for the
+flow's country and the entity's industry (macro/compensation.csv, NACE industries from
+valuechain/entity_industries.csv; the country's all-industry figure `TOTAL` when the industry
+has none), converted to the plan's currency with the package's FX at the compensation's year
+(nominal). Its low/central/high is a PERT drawn per draw from the named stream `jobs`; nothing
+else changes, so the trace's numbers stay the same. A firm with an employees row but a labour
+flow without a compensation figure is not anchored (its split would be unknown) and says so.
 
 Money spent once (construction, equipment) pays for FTE-years of work; money spent every year
 (operations) sustains that many jobs while it is spent. The split follows the spending category
@@ -18,7 +31,7 @@ the workers would otherwise be unemployed (docs/methods.md, 'Jobs and footprints
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -29,14 +42,24 @@ from moneytrail.analysis.footprints import (
     EMPLOYEES,
     SupplyChainFootprint,
     fx_factor,
+    money_year,
     output_coverage,
     satellite_account,
 )
 from moneytrail.data.footprints import FootprintTables
 from moneytrail.engine.demand import DemandSampler, demand_sampler
 from moneytrail.engine.dimensions import flow_dimension
-from moneytrail.engine.footprint import Account, Footprint, trace_footprints
+from moneytrail.engine.footprint import (
+    Account,
+    Anchors,
+    Footprint,
+    draw_account_values,
+    flow_rows,
+    trace_footprints,
+    trace_weights,
+)
 from moneytrail.engine.sampling import PertSampler
+from moneytrail.engine.summary import exact_stats
 from moneytrail.errors import MoneytrailError
 from moneytrail.ledger.errors import ConversionError
 
@@ -49,22 +72,39 @@ DURATION = {    # spending category -> duration of the work it pays for
     "model_licences": LASTING, "research_grants": LASTING, "startup_grants": LASTING,
 }
 CONSTRUCTION = "facility"
-CROSS_CHECK = "cross_check_firms"     # FTE breakdown: the firms with employees per revenue
+BASIS = "basis"                     # FTE breakdown: anchored on filings vs national averages
+FILINGS = "firms' employees per revenue (filings)"
+AVERAGES = "national average compensation per FTE"
+ANCHOR_STREAM = "jobs_employees"
 TOTAL_INDUSTRY = "TOTAL"
+FIRM = "firm"
 
 
 @dataclass(frozen=True, eq=False)
 class JobsAccount:
-    """The jobs account of a result: one row per labour flow with a compensation figure."""
+    """The jobs account of a result: one row per labour flow with a compensation figure;
+    the rows of firms with employees per revenue are anchored on it (`account.anchors`)."""
 
     account: Account
     coverage_rows: np.ndarray      # labour flow positions that have a figure
     uncovered: list[str]           # "entity (country)" of labour flows without one
     compensation: pd.DataFrame     # the compensation rows used (provenance)
+    anchored: pd.DataFrame = field(default_factory=pd.DataFrame)   # employees rows used
+    not_anchored: list[str] = field(default_factory=list)   # "entity: why" (row not usable)
+
+    @property
+    def anchored_rows(self) -> np.ndarray:
+        """(rows,) bool: the account rows whose FTE rest on a firm's filings."""
+        anchors = self.account.anchors
+        return np.zeros(self.account.entity.size, dtype=bool) if anchors is None else \
+            anchors.group >= 0
 
 
 def jobs_account(result: Any, tables: FootprintTables, money: Any) -> JobsAccount:
-    """FTE per unit of output for every labour flow: w_flow / (compensation x FX)."""
+    """FTE per unit of output for every labour flow: w_flow / (compensation x FX), with the
+    rows of each firm that has employees per revenue (satellites.csv) anchored on it: in each
+    draw they add up to output x employees per USD million x USD millions per unit of the
+    plan's currency, split by those compensation-based intensities."""
     plan = result.require_plan()
     model = result.model
     flows = model.flows.reset_index(drop=True)
@@ -73,6 +113,7 @@ def jobs_account(result: Any, tables: FootprintTables, money: Any) -> JobsAccoun
     lookup = {(r.country, r.industry): r for r in comp.itertuples(index=False)} \
         if len(comp) else {}
     rows, params, uncovered, used = [], [], [], []
+    missing: set[str] = set()            # entities with a labour flow without a figure
     industries = tables.industries
     entities, countries = flows["entity"].astype(str), flows["country"].astype(str)
     for i in labour:
@@ -81,11 +122,13 @@ def jobs_account(result: Any, tables: FootprintTables, money: Any) -> JobsAccoun
         row = lookup.get((country, industry)) or lookup.get((country, TOTAL_INDUSTRY))
         if row is None:
             uncovered.append(f"{entity} ({country})")
+            missing.add(entity)
             continue
         try:
             factor = fx_factor(money, str(row.currency), int(str(row.year)), plan.currency)
         except ConversionError:
             uncovered.append(f"{entity} ({country}: no FX rate for {row.currency})")
+            missing.add(entity)
             continue
         key = (row.country, row.industry)
         if key not in used:
@@ -96,15 +139,61 @@ def jobs_account(result: Any, tables: FootprintTables, money: Any) -> JobsAccoun
     picked = comp.set_index(["country", "industry"]).loc[used].reset_index() if used else comp
     sampler = PertSampler(picked["low"].to_numpy(float), picked["central"].to_numpy(float),
                           picked["high"].to_numpy(float), lower=1e-9) if used else None
+    row_entities = [e for _, e, _, _ in rows]
+    anchors, anchored, not_anchored = employee_anchors(result, tables, money, row_entities,
+                                                       missing)
     account = Account(
-        name="jobs", unit="FTE", entity=np.array([index[e] for _, e, _, _ in rows], dtype=int),
+        name="jobs", unit="FTE", entity=np.array([index[e] for e in row_entities], dtype=int),
         country=tuple(c for _, _, c, _ in rows),
         coefficient=np.array([1.0 / f for *_, f in rows], dtype=float),
         flow=np.array([i for i, *_ in rows], dtype=int), param=np.array(params, dtype=int),
         parameters=sampler, power=-1.0, stream="jobs", key=0,
-        provenance=picked.reset_index(drop=True))
+        provenance=picked.reset_index(drop=True), anchors=anchors)
     return JobsAccount(account=account, coverage_rows=np.array([i for i, *_ in rows], int),
-                       uncovered=uncovered, compensation=picked)
+                       uncovered=uncovered, compensation=picked, anchored=anchored,
+                       not_anchored=not_anchored)
+
+
+def employee_anchors(result: Any, tables: FootprintTables, money: Any,
+                     row_entities: list[str], missing: set[str]
+                     ) -> tuple[Anchors | None, pd.DataFrame, list[str]]:
+    """The anchor groups of the jobs rows (one per firm entity with an `employees` row in
+    satellites.csv and a compensation figure for every labour flow), the employees rows used
+    and the firms whose row could not be used, with the reason."""
+    plan = result.require_plan()
+    model = result.model
+    figures = tables.satellite(EMPLOYEES, plan.year)
+    if not len(figures) or not row_entities:
+        return None, pd.DataFrame(), []
+    kinds = dict(zip(model.entities["id"].astype(str), model.entities["kind"].astype(str),
+                     strict=True)) if "kind" in model.entities else {}
+    present = set(row_entities)
+    chosen, not_anchored = [], []
+    for entity in sorted(set(figures["entity"].astype(str))):
+        if entity not in present:
+            continue                         # no labour value added in this plan's model
+        if kinds.get(entity, FIRM) != FIRM:
+            not_anchored.append(f"{entity}: not a firm entity")
+        elif entity in missing:
+            not_anchored.append(f"{entity}: a country of its labour has no compensation "
+                                "figure to split its staff by")
+        else:
+            chosen.append(entity)
+    if not chosen:
+        return None, pd.DataFrame(), not_anchored
+    try:
+        per_million = fx_factor(money, plan.currency, money_year(result), "USD") / 1e6
+    except ConversionError:
+        return None, pd.DataFrame(), not_anchored + [f"{e}: no FX rate from {plan.currency} "
+                                                     "to USD" for e in chosen]
+    used = figures.set_index("entity").loc[chosen].reset_index()
+    position = {entity: k for k, entity in enumerate(chosen)}
+    group = np.array([position.get(e, -1) for e in row_entities], dtype=int)
+    sampler = PertSampler(used["low"].to_numpy(float), used["central"].to_numpy(float),
+                          used["high"].to_numpy(float), lower=0.0)
+    anchors = Anchors(group=group, scale=np.full(len(chosen), per_million), parameters=sampler,
+                      stream=ANCHOR_STREAM, key=0)
+    return anchors, used, not_anchored
 
 
 def labour_fte(result: Any, tables: FootprintTables, money: Any
@@ -115,17 +204,32 @@ def labour_fte(result: Any, tables: FootprintTables, money: Any
     of `plan_jobs` draws it. The same FTE as `plan_jobs` (equal up to rounding: the row
     formula is applied to the kept flows instead of w x per draw), without replaying the
     draws; no tiers, parts or cross-check. Needs the trace's per-draw values."""
-    from moneytrail.engine.streams import draw_blocks
-
     account = jobs_account(result, tables, money).account
-    flows = result.flows
-    out = np.broadcast_to(account.coefficient, (flows.shape[0], account.coefficient.size)).copy()
-    has = account.param >= 0
-    if account.parameters is not None and has.any():
-        values = draw_blocks(result.seed, account.stream, result.draws,
-                             account.parameters.draw, account.key)
-        out[:, has] *= values[:, account.param[has]] ** account.power
-    return out * flows[:, account.flow], account.country
+    values, anchored = draw_account_values(account, result.seed, result.draws)
+    weights = trace_weights(result) if account.anchors is not None else None
+    return flow_rows(account, result.flows, values, weights, anchored), account.country
+
+
+def implied_pay(result: Any, acc: JobsAccount) -> pd.DataFrame:
+    """Labour cost per FTE-year each anchored firm implies: its labour value added / its FTE,
+    per draw = (labour value added per unit of output) / (FTE per unit of output), in the
+    plan's currency (mean, p5, p50, p95 by entity). It does not depend on how much the plan
+    buys from the firm; a reader compares it with the firm's known pay (a figure far above it
+    means the cost structure's labour share and the filing's employees disagree)."""
+    anchors = acc.account.anchors
+    if anchors is None:
+        return pd.DataFrame(columns=[f"amount_{s}" for s in ("mean", "p5", "p50", "p95")])
+    _, values = draw_account_values(acc.account, result.seed, result.draws)
+    assert values is not None
+    weights = trace_weights(result)
+    rows = anchors.rows
+    labour = np.asarray(anchors.membership().T @ weights[:, acc.account.flow[rows]].T).T
+    fte = values * anchors.scale[None, :]
+    pay = np.divide(labour, fte, out=np.full_like(labour, np.nan), where=fte > 0)
+    stats = exact_stats(pay)
+    names = [str(e) for e in acc.anchored["entity"]]
+    return pd.DataFrame({f"amount_{k}": stats[k] for k in ("mean", "p5", "p50", "p95")},
+                        index=pd.Index(names, name="entity"))
 
 
 def duration_parts(result: Any) -> tuple[tuple[str, ...], np.ndarray | None]:
@@ -146,29 +250,37 @@ def duration_parts(result: Any) -> tuple[tuple[str, ...], np.ndarray | None]:
 
 @dataclass(frozen=True, eq=False)
 class Jobs:
-    """Jobs of a traced plan. `fte` by entity, country, tier, part (temporary vs lasting) and
-    total; `wages` the labour value added of the same flows (same breakdowns, plan currency);
-    `coverage` the share of the plan's labour value added (mean) with a compensation figure;
-    `employees` the cross-check from firms' employees per revenue (satellites.csv), None
-    without data. The FTE from compensation is the figure used; the cross-check is reported
-    beside it."""
+    """Jobs of a traced plan. `fte` by entity, country, tier, part (temporary vs lasting),
+    basis (BASIS: FILINGS vs AVERAGES) and total; `wages` the labour value added of the same
+    flows (same breakdowns, plan currency); `coverage` the share of the plan's labour value
+    added (mean) with a compensation figure; `anchored` the employees rows (satellites.csv)
+    the anchored firms' FTE rest on, `not_anchored` the firms whose row could not be used
+    ("entity: why"); `implied_pay` each anchored firm's labour value added per FTE-year in the
+    plan's currency (mean, p5, p50, p95 by entity)."""
 
     fte: Footprint
     wages: Footprint
     coverage: float
     uncovered: list[str]
     compensation: pd.DataFrame
-    employees: SupplyChainFootprint | None
+    anchored: pd.DataFrame
+    not_anchored: list[str]
+    implied_pay: pd.DataFrame
     sources: list[str]
 
+    def averages_share(self) -> pd.Series:
+        """Share of the FTE that rests on national average compensation per FTE (not on a
+        firm's filings), per draw: mean, p5, p50, p95."""
+        return pd.Series(self.fte.by(f"share_{BASIS}").loc[AVERAGES])
+
     def summary(self) -> pd.DataFrame:
-        """One row per measure: FTE total and by part, wages, the employees cross-check."""
+        """One row per measure: FTE total, by part and by basis (filings vs averages)."""
         rows = {"jobs (FTE), all": self.fte.by("total").iloc[0]}
         for label, row in self.fte.by("part").iterrows():
             rows[f"jobs (FTE), {label}"] = row
-        if self.employees is not None:
-            rows["cross-check: employees per revenue (FTE), covered firms"] = \
-                self.employees.footprint.by("total").iloc[0]
+        if BASIS in self.fte.tables:
+            for label, row in self.fte.by(BASIS).iterrows():
+                rows[f"jobs (FTE) from {label}"] = row
         return pd.DataFrame(rows).T
 
 
@@ -189,13 +301,12 @@ def plan_footprints(result: Any, tables: FootprintTables, money: Any
                            coefficient=np.ones(acc.account.entity.size), flow=acc.account.flow,
                            param=np.full(acc.account.entity.size, -1))
     headline = flow_dimension(result.model.flow_table(), "headline", result.model.eu_members)
-    dimensions = {"headline": (headline.labels, headline.matrix[acc.account.flow])}
-    extra = [name for name in (EMPLOYEES, CO2) if len(tables.satellite(name, year))]
+    anchored = acc.anchored_rows.astype(float)
+    dimensions = {"headline": (headline.labels, headline.matrix[acc.account.flow]),
+                  BASIS: ((FILINGS, AVERAGES), np.column_stack([anchored, 1.0 - anchored]))}
+    extra = [CO2] if len(tables.satellite(CO2, year)) else []
     satellites = {name: satellite_account(result, tables, money, name)[0] for name in extra}
-    if EMPLOYEES in satellites:      # the FTE of the firms the cross-check covers, per draw
-        firms = np.isin(acc.account.entity, satellites[EMPLOYEES].entity)
-        dimensions[CROSS_CHECK] = (("covered firms",), firms.astype(float)[:, None])
-    accounts = [replace(acc.account, dimensions=dimensions), wage_account]
+    accounts = [replace(acc.account, dimensions=dimensions, shares=(BASIS,)), wage_account]
     accounts += list(satellites.values())
     prints = trace_footprints(result, accounts, part_names=names, parts=masks)
     fte, wages = prints[0], prints[1]
@@ -210,7 +321,9 @@ def plan_footprints(result: Any, tables: FootprintTables, money: Any
     jobs = Jobs(fte=fte, wages=wages,
                 coverage=covered / total_labour if total_labour else 0.0,
                 uncovered=acc.uncovered, compensation=acc.compensation,
-                employees=wrapped.get(EMPLOYEES), sources=source_ids(acc.compensation))
+                anchored=acc.anchored, not_anchored=acc.not_anchored,
+                implied_pay=implied_pay(result, acc),
+                sources=sorted(set(source_ids(acc.compensation) + source_ids(acc.anchored))))
     return jobs, wrapped.get(CO2)
 
 

@@ -10,10 +10,14 @@ the trace's own numbers; the account's own uncertainty (an intensity's low/centr
 drawn from its own named stream (`engine.streams`), so existing numbers never change.
 
 An account is a list of rows: (entity, country, flow or none, coefficient, parameter). Row r's
-footprint in a draw is `coefficient_r * p_r^power * (w_flow if a flow) * x_entity`; the tier
-split uses `A^k f` in place of x, and the part split (e.g. construction vs operations) the
-output of that part's purchases alone. Everything is linear in f, so entities, countries, tiers
-and parts each add up to the total, per draw.
+footprint in a draw is `s_r x_entity` with `s_r = coefficient_r * p_r^power * (w_flow if a
+flow)`; the tier split uses `A^k f` in place of x, and the part split (e.g. construction vs
+operations) the output of that part's purchases alone. Anchored rows (`Anchors`: e.g. a firm's
+labour flows, whose total FTE comes from its employees per revenue in filings) are rescaled per
+draw so that the rows of each anchor group add up to a given intensity `scale_g * a_g` per unit
+of their one entity's output, each row keeping its share of the group's `s_r` (a_g drawn from
+the anchors' own stream). The row intensities depend on the draw but not on f, so entities,
+countries, tiers and parts each add up to the total, per draw.
 """
 
 from __future__ import annotations
@@ -51,13 +55,63 @@ class OutputDraws:
 
 
 @dataclass(frozen=True, eq=False)
+class Anchors:
+    """Groups of an account's rows whose total intensity is given rather than built up row by
+    row (see the module doc). In each draw the rows of group g add up to `scale_g * a_g` per
+    unit of their entity's output, a_g drawn from `parameters` on stream `stream` (key `key`);
+    row r of the group gets the share `s_r / sum_g s` of it (its own row intensity, e.g. wages /
+    compensation per FTE in its country). A group whose row intensities sum to 0 in a draw gets
+    0 in that draw. Every group's rows belong to one entity, so its footprint is
+    `scale_g * a_g * x_entity` per draw.
+
+    Shapes: `group` (rows,) group position or -1 (the row is not anchored); `scale` (groups,),
+    e.g. USD million per unit of the plan's currency; `parameters` draws (size, groups), e.g.
+    FTE per USD million of revenue."""
+
+    group: np.ndarray
+    scale: np.ndarray
+    parameters: PertSampler
+    stream: str
+    key: int = 0
+
+    def draw(self, seed: int, block: int, size: int) -> np.ndarray:
+        """a_g for one seed block, (size, groups)."""
+        return self.parameters.draw(streams.rng(seed, self.stream, self.key, block), size)
+
+    @property
+    def rows(self) -> np.ndarray:
+        return np.flatnonzero(self.group >= 0)
+
+    def membership(self) -> sp.csr_array:
+        """(anchored rows, groups) 0/1 matrix, rows in the order of `rows`."""
+        rows = self.rows
+        return sp.csr_array((np.ones(rows.size), (np.arange(rows.size), self.group[rows])),
+                            shape=(rows.size, self.scale.size))
+
+    def apply(self, s: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Row intensities (size, rows) with the anchored rows rescaled to their groups'
+        totals `scale * values` (values: (size, groups))."""
+        rows = self.rows
+        g = self.group[rows]
+        own = s[:, rows]
+        sums = grouped(own, self.membership())[:, g]          # (size, anchored rows)
+        share = np.divide(own, sums, out=np.zeros_like(own), where=sums > 0)
+        out = s.copy()
+        out[:, rows] = share * (values * self.scale[None, :])[:, g]
+        return out
+
+
+@dataclass(frozen=True, eq=False)
 class Account:
     """A footprint account over a model's entities (see the module doc for the row formula).
 
     `parameters` (optional) is a PertSampler over the account's uncertain values (drawn from
     stream `stream` per seed block); `param[r]` names row r's parameter (-1: none) and `power`
-    is +1 (an intensity) or -1 (a divisor, e.g. compensation per FTE). `provenance` lists the
-    rows' sources and reliability for the result."""
+    is +1 (an intensity) or -1 (a divisor, e.g. compensation per FTE). `anchors` (optional)
+    rescales groups of rows to given totals (class Anchors). `dimensions` adds breakdowns
+    (name -> labels and a (rows, labels) 0/1 matrix); for those named in `shares` the
+    footprint also summarises each label's share of the total per draw (`share_<name>`).
+    `provenance` lists the rows' sources and reliability for the result."""
 
     name: str
     unit: str
@@ -73,9 +127,31 @@ class Account:
     provenance: pd.DataFrame = field(default_factory=pd.DataFrame)
     # more breakdowns: name -> (labels, (rows, labels) 0/1 matrix), e.g. the headline rows
     dimensions: dict[str, tuple[tuple[str, ...], np.ndarray]] = field(default_factory=dict)
+    anchors: Anchors | None = None
+    # dimensions whose per-draw shares of the total are summarised too, as `share_<name>`
+    # (0 in a draw whose total is 0)
+    shares: tuple[str, ...] = ()
 
-    def per_output(self, weights: np.ndarray, values: np.ndarray | None) -> np.ndarray:
-        """Row intensities per unit of the row entity's output, (size, rows)."""
+    def __post_init__(self) -> None:
+        unknown = set(self.shares) - set(self.dimensions)
+        if unknown:
+            raise ValueError(f"shares of unknown dimensions: {sorted(unknown)}")
+        anchors = self.anchors
+        if anchors is None:
+            return
+        if anchors.group.shape != self.entity.shape:
+            raise ValueError("anchors.group needs one entry per account row")
+        rows = anchors.rows
+        entities = pd.DataFrame({"g": anchors.group[rows], "e": self.entity[rows]})
+        if (entities.groupby("g")["e"].nunique() > 1).any():
+            raise ValueError("every anchor group's rows must belong to one entity")
+        if anchors.parameters.mode.size != anchors.scale.size:
+            raise ValueError("anchors need one parameter per group")
+
+    def per_output(self, weights: np.ndarray, values: np.ndarray | None,
+                   anchor_values: np.ndarray | None = None) -> np.ndarray:
+        """Row intensities per unit of the row entity's output, (size, rows); anchored rows
+        rescaled to their groups' totals when `anchor_values` (size, groups) are given."""
         size = weights.shape[0]
         out = np.broadcast_to(self.coefficient, (size, self.coefficient.size)).copy()
         has_flow = self.flow >= 0
@@ -84,12 +160,17 @@ class Account:
         if values is not None:
             has = self.param >= 0
             out[:, has] *= values[:, self.param[has]] ** self.power
+        if self.anchors is not None and anchor_values is not None:
+            out = self.anchors.apply(out, anchor_values)
         return out
 
     def draw_values(self, seed: int, block: int, size: int) -> np.ndarray | None:
         if self.parameters is None:
             return None
         return self.parameters.draw(streams.rng(seed, self.stream, self.key, block), size)
+
+    def draw_anchors(self, seed: int, block: int, size: int) -> np.ndarray | None:
+        return None if self.anchors is None else self.anchors.draw(seed, block, size)
 
 
 def output_draws(kernel: Kernel, seed: int, block: int, size: int,
@@ -112,6 +193,23 @@ def output_draws(kernel: Kernel, seed: int, block: int, size: int,
 
 def kernel_block() -> int:
     return streams.BLOCK
+
+
+def weight_draws(kernel: Kernel, seed: int, block: int, size: int) -> np.ndarray:
+    """Value added of each flow per unit of its entity's output, (size, flows), for one seed
+    block: the trace's own cost-structure draws replayed without solving (OutputDraws.weights
+    of the same block)."""
+    if kernel.deterministic and isinstance(kernel.demand, FixedDemand):
+        return output_draws(kernel, seed, block, size).weights
+    weights = np.zeros((size, kernel.flow_entity.size))
+    if kernel.n1:
+        _, _, cost_raw = draw_inputs(kernel, block_rng(seed, block), block * kernel_block(),
+                                     size)
+        assert kernel.cost is not None and cost_raw is not None, "firm entities need draws"
+        weights[:, :kernel.n_flows1] = kernel.cost.build(cost_raw)[1]
+    if kernel.table is not None:
+        weights[:, kernel.n_flows1:] = kernel.flow_va[None, :]
+    return weights
 
 
 def _outputs(kernel: Kernel, f: np.ndarray, purchases: np.ndarray, cost_raw: Any,
@@ -153,9 +251,9 @@ class FootprintDraws:
     part_rows: np.ndarray        # (size, P, rows)
 
 
-def account_draws(account: Account, out: OutputDraws, values: np.ndarray | None
-                  ) -> FootprintDraws:
-    s = account.per_output(out.weights, values)               # (size, rows)
+def account_draws(account: Account, out: OutputDraws, values: np.ndarray | None,
+                  anchor_values: np.ndarray | None = None) -> FootprintDraws:
+    s = account.per_output(out.weights, values, anchor_values)      # (size, rows)
     rows = s * out.x[:, account.entity]
     tiers = np.einsum("dr,dkr->dk", s, out.tiers[:, :, account.entity])
     total = rows.sum(axis=1)
@@ -222,6 +320,7 @@ def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, s
                   "part_country": tuple(f"{p} / {c}" for p in part_names
                                         for c in country_labels)}
         labels.update({name: dim[0] for name, dim in account.dimensions.items()})
+        labels.update({f"share_{name}": account.dimensions[name][0] for name in account.shares})
         specs.append((labels, sp.csr_array(entity_matrix), sp.csr_array(country_matrix),
                        {name: sp.csr_array(dim[1]) for name, dim in
                         account.dimensions.items()}))
@@ -240,7 +339,8 @@ def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, s
                                   parts=given.parts[rows], weights=given.weights[rows])
             for a, account in enumerate(accounts):
                 _, entity_matrix, country_matrix, more = specs[a]
-                fp = account_draws(account, out, account.draw_values(seed, block, size))
+                fp = account_draws(account, out, account.draw_values(seed, block, size),
+                                   account.draw_anchors(seed, block, size))
                 group = groups[a]
                 group["entity"].append(grouped(fp.rows, entity_matrix))
                 group["country"].append(grouped(fp.rows, country_matrix))
@@ -251,7 +351,12 @@ def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, s
                     grouped(fp.part_rows.reshape(-1, fp.rows.shape[1]), country_matrix)
                     .reshape(fp.rows.shape[0], -1))
                 for name, matrix in more.items():
-                    group[name].append(grouped(fp.rows, matrix))
+                    values = grouped(fp.rows, matrix)
+                    group[name].append(values)
+                    if name in account.shares:
+                        total = fp.rows.sum(axis=1, keepdims=True)
+                        group[f"share_{name}"].append(np.divide(
+                            values, total, out=np.zeros_like(values), where=total != 0))
         for a, group in enumerate(groups):
             for name, pieces in group.items():
                 values = np.concatenate(pieces)
@@ -316,6 +421,61 @@ def trace_footprints(result: Any, accounts: list[Account], *,
                               draws=result.draws, keep=result.per_draw is not None,
                               part_names=part_names if parts is not None else (), parts=parts,
                               given=kept_outputs(result, kernel, parts))
+
+
+def trace_weights(result: Any) -> np.ndarray:
+    """Value added of every flow per unit of its entity's output in each of a trace's draws,
+    (draws, flows): its cost-structure draws replayed from its seed block by block (no
+    solve; see weight_draws)."""
+    tiers = len(result.labels["tier"]) - 1
+    kernel = build_kernel(result.model, kernel_demand(result), tiers, result.draws)
+    parts = [weight_draws(kernel, result.seed, block, size)
+             for block, size in streams.blocks(result.draws)]
+    return np.concatenate(parts)
+
+
+def draw_account_values(account: Account, seed: int, draws: int
+                        ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """An account's parameter values and anchor values for draws [0, draws) of `seed`, drawn
+    block by block exactly as a replay draws them; None where it has none."""
+    values = None if account.parameters is None else streams.draw_blocks(
+        seed, account.stream, draws, account.parameters.draw, account.key)
+    anchors = account.anchors
+    anchored = None if anchors is None else streams.draw_blocks(
+        seed, anchors.stream, draws, anchors.parameters.draw, anchors.key)
+    return values, anchored
+
+
+def flow_rows(account: Account, flows: np.ndarray, values: np.ndarray | None,
+              weights: np.ndarray | None = None, anchor_values: np.ndarray | None = None
+              ) -> np.ndarray:
+    """An account's row footprints (draws, rows) from a trace's kept per-draw value added
+    (flows: (draws, flows)) instead of a replay of its draws; every row must name a flow. An
+    unanchored row is `coefficient * p^power * flow`; an anchored group `s_r x` with its
+    entity's output x per draw = the group's flows / their weights (`weights`: (draws, flows),
+    trace_weights; needed only when the account has anchors). Equal to the replay's rows up
+    to rounding."""
+    if (account.flow < 0).any():
+        raise ValueError("flow_rows needs an account whose rows all name a flow")
+    size = flows.shape[0]
+    out = np.broadcast_to(account.coefficient, (size, account.coefficient.size)).copy()
+    has = account.param >= 0
+    if values is not None and has.any():
+        out[:, has] *= values[:, account.param[has]] ** account.power
+    out *= flows[:, account.flow]
+    anchors = account.anchors
+    if anchors is None or not anchors.rows.size:
+        return out
+    if weights is None or anchor_values is None:
+        raise ValueError("an anchored account needs the flows' weights and the anchor values")
+    rows = anchors.rows
+    member = anchors.membership()
+    kept = grouped(flows[:, account.flow[rows]], member)          # (draws, groups)
+    per_unit = grouped(weights[:, account.flow[rows]], member)
+    x = np.divide(kept, per_unit, out=np.zeros_like(kept), where=per_unit > 0)
+    s = account.per_output(weights, values, anchor_values)
+    out[:, rows] = s[:, rows] * x[:, anchors.group[rows]]
+    return out
 
 
 def kernel_demand(result: Any) -> Any:

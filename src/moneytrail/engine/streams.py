@@ -35,6 +35,7 @@ STREAMS: dict[str, int] = {
     "jobs": 10,                          # compensation per FTE (jobs = labour value added / it)
     "footprints": 11,                    # satellite intensities (e.g. t CO2e per USD million)
     "market_power": 12,                  # cost of capital, invested capital, margins (rents)
+    "jobs_employees": 13,                # firms' employees per revenue anchoring their jobs
 }
 assert len(set(STREAMS.values())) == len(STREAMS), "stream ids must be unique"
 

@@ -3,11 +3,12 @@
 `add_footprints` computes them once per trace (one replay of the draws, `analysis.jobs`) and
 adds columns `jobs_fte_*` (FTE) and `co2_t_*` (t CO2e) to the country, entity and tier
 breakdowns, plus two tables: `jobs` (total, temporary vs lasting, per million of the plan's
-currency, the employees-per-revenue cross-check) and `co2` (embodied scope 1+2 CO2 by tier,
-per million of the plan's currency); each of their rows names its unit (column `unit`).
-Every table's note names the sources, the reliability of the rows used and what the data do
-not cover. A package without the data, or a model without firm-level cost
-structures (a pymrio table), gets no such columns and no error.
+currency, FTE anchored on firms' filings vs on national average pay, the share resting on
+national averages, and the labour cost per FTE-year each anchored firm implies) and `co2`
+(embodied scope 1+2 CO2 by tier, per million of the plan's currency); each of their rows
+names its unit (column `unit`). Every table's note names the sources, the reliability of the
+rows used and what the data do not cover. A package without the data, or a model without
+firm-level cost structures (a pymrio table), gets no such columns and no error.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import pandas as pd
 from moneytrail.engine.summary import STATS
 from moneytrail.service.result import Table
 
-JOBS_TITLE = "Jobs paid for (FTE): labour value added / compensation per FTE"
+JOBS_TITLE = ("Jobs paid for (FTE): firms' employees per revenue where filings give it, "
+              "else labour value added / compensation per FTE")
 CO2_TITLE = "Embodied CO2 of the supply chain (scope 1+2 of every firm the money reaches)"
 PREFIX = {"jobs": ("jobs_fte", "FTE"), "co2": ("co2_t", "t CO2e")}
 
@@ -94,8 +96,6 @@ def add_footprints(ws: Any, result: Any, tables: dict[str, Table],
     if co2 is not None:
         tables["co2"] = co2_table(result, co2)
         sources += co2.sources
-    if jobs.employees is not None:
-        sources += jobs.employees.sources
     return sorted(set(sources))
 
 
@@ -116,7 +116,8 @@ def with_columns(table: Table, dimension: str, footprints: dict[str, Any],
             units[column] = unit
     note = table.note
     extra = ("Jobs (FTE) and CO2 (t CO2e) columns: see the jobs and co2 tables for sources "
-             "and coverage; empty where the data have no figure (e.g. no FX rate for a "
+             "and coverage (and which firms' FTE rest on their filings rather than on "
+             "national average pay); empty where the data have no figure (e.g. no FX rate for a "
              "country's currency, or no CO2 intensity for the firms there) or where a row holds no "
              "wages (profits, taxes: jobs are counted from labour value added only)." + gap)
     return Table.from_frame(table.name, frame, title=table.title, units=units,
@@ -137,31 +138,65 @@ def measures_table(name: str, title: str, rows: dict[str, dict[str, Any]], note:
 
 
 def jobs_table(result: Any, jobs: Any) -> Table:
+    from moneytrail.analysis.jobs import AVERAGES, BASIS, FILINGS
+
     millions, currency = plan_millions(result)
     rows = {"jobs (FTE), all": stats_row(jobs.fte.by("total").iloc[0], "FTE")}
     for label, row in jobs.fte.by("part").iterrows():
         rows[f"jobs (FTE), {label}"] = stats_row(row, "FTE")
     rows[f"jobs (FTE) per {currency} million spent"] = stats_row(
         jobs.fte.by("total").iloc[0], f"FTE per {currency} million", 1.0 / millions)
-    if jobs.employees is not None:
-        from moneytrail.analysis.jobs import CROSS_CHECK
-
-        rows["cross-check: employees per revenue of covered firms (FTE)"] = stats_row(
-            jobs.employees.footprint.by("total").iloc[0], "FTE")
-        rows["the same firms from compensation per FTE (FTE)"] = stats_row(
-            jobs.fte.by(CROSS_CHECK).iloc[0], "FTE")
-    uncovered = "; ".join(jobs.uncovered[:8]) + (" ..." if len(jobs.uncovered) > 8 else "")
-    note = (f"FTE = labour value added of each flow / compensation per FTE of its country and "
-            f"industry (macro/compensation.csv; reliability of the rows used: "
-            f"{reliability_text(jobs.compensation)}). This is the figure used; employees per "
-            f"revenue of the covered firms is a cross-check only. Covers "
-            f"{jobs.coverage:.1%} of the plan's labour value added"
-            + (f"; not covered: {uncovered}" if uncovered else "")
-            + f". Per {currency} million: of the plan's budget in its own currency (nominal). "
-            "Money spent once pays for FTE-years; operations spending sustains jobs while "
-            "it is spent. Direct and supply-chain jobs only: no induced jobs, no jobs that AI "
-            "use removes (docs/methods.md). Sources: " + ", ".join(jobs.sources))
+    basis = jobs.fte.by(BASIS)
+    for label in (FILINGS, AVERAGES):
+        rows[f"jobs (FTE) from {label}"] = stats_row(basis.loc[label], "FTE")
+    share = jobs.averages_share()
+    rows[f"share of the FTE from {AVERAGES}"] = stats_row(share, "share")
+    by_entity = jobs.fte.by("entity")["amount_mean"]
+    paid = [e for e in jobs.implied_pay.index if by_entity.get(e, 0.0) > 0]
+    for entity in paid:
+        rows[f"implied labour cost per FTE-year, {entity} (labour value added / FTE)"] = \
+            stats_row(jobs.implied_pay.loc[entity], currency)
+    note = jobs_note(jobs, currency, paid, share)
     return measures_table("jobs", JOBS_TITLE, rows, note)
+
+
+def jobs_note(jobs: Any, currency: str, paid: list[str], share: pd.Series) -> str:
+    """The jobs table's note: the two bases and which entities rest on each, coverage,
+    what is not counted, sources."""
+    by_entity = jobs.fte.by("entity")["amount_mean"]
+    anchored = set(jobs.implied_pay.index)
+    averages = [e for e, v in by_entity.items() if v > 0 and e not in anchored]
+    listed = ", ".join(averages[:8]) + (f" and {len(averages) - 8} more" if len(averages) > 8
+                                        else "")
+    uncovered = "; ".join(jobs.uncovered[:8]) + (" ..." if len(jobs.uncovered) > 8 else "")
+    mean_share = float(share["amount_mean"])
+    parts = []
+    if paid:
+        parts.append(
+            f"Firms anchored on their filings ({', '.join(paid)}): FTE = the firm's output "
+            "caused by the plan x its employees per USD million of revenue "
+            "(valuechain/satellites.csv; reliability: "
+            f"{reliability_text(jobs.anchored[jobs.anchored['entity'].isin(paid)])}), "
+            "split across the countries where it pays wages by labour value added / "
+            "compensation per FTE there. Their implied labour cost per FTE-year (labour "
+            "value added / FTE, in the rows above) can be compared with what the firm pays; "
+            "far above it, the cost structure's labour share and the filing disagree.")
+    parts.append(
+        f"Every other entity ({listed or 'none'}): FTE = labour value added of each flow / "
+        "compensation per FTE of its country and industry, national averages "
+        f"(macro/compensation.csv; reliability of the rows used: "
+        f"{reliability_text(jobs.compensation)}); {mean_share:.1%} of the FTE (mean) rest on "
+        "them.")
+    if jobs.not_anchored:
+        parts.append("Employees rows not used: " + "; ".join(jobs.not_anchored) + ".")
+    parts.append(
+        f"Covers {jobs.coverage:.1%} of the plan's labour value added"
+        + (f"; not covered: {uncovered}" if uncovered else "")
+        + f". Per {currency} million: of the plan's budget in its own currency (nominal). "
+        "Money spent once pays for FTE-years; operations spending sustains jobs while "
+        "it is spent. Direct and supply-chain jobs only: no induced jobs, no jobs that AI "
+        "use removes (docs/methods.md). Sources: " + ", ".join(jobs.sources))
+    return " ".join(parts)
 
 
 def co2_table(result: Any, co2: Any) -> Table:
@@ -212,9 +247,12 @@ def cited_sources(ws: Any, result: Any, what: list[str]) -> list[str]:
     year, model = result.plan.year, result.model
     out: list[str] = []
     if "jobs" in what and len(data.compensation):
-        countries = set(model.flows.loc[model.flows["factor"] == "labour", "country"])
+        labour = model.flows.loc[model.flows["factor"] == "labour"]
         comp = data.compensation_for(year)
-        out += source_ids(comp[comp["country"].isin(countries)])
+        out += source_ids(comp[comp["country"].isin(set(labour["country"]))])
+        employees = data.satellite("employees", year)       # the firms anchored on filings
+        if len(employees):
+            out += source_ids(employees[employees["entity"].isin(set(labour["entity"]))])
     if {"co2", "lifecycle"} & set(what):
         rows = data.satellite("co2e_scope12", year)
         if len(rows):

@@ -23,6 +23,7 @@ from moneytrail.report.briefing import charts
 from moneytrail.report.briefing.charts import short
 from moneytrail.report.briefing.text import (
     count_phrase,
+    finite,
     humanise,
     in_unit,
     interval,
@@ -492,6 +493,11 @@ def footprint_sentence(brief: PlanBrief) -> str:
     spread = interval(row["amount_p5"], row["amount_p95"], "FTE", p50)
     text = (f"It pays for about {in_unit(p50, 'FTE')} (full-time-equivalent jobs) through the "
             f"supply chain (90 % interval {spread}; FTE-years where the money is spent once)")
+    on_averages = [m for m in jobs.index if str(m).startswith("share of the FTE from")]
+    if on_averages and finite(jobs.loc[on_averages[0], "amount_p50"]):
+        text += (f"; {in_unit(jobs.loc[on_averages[0], 'amount_p50'], 'share')} of them are "
+                 "estimated from national average pay by country and industry, the rest from "
+                 "firms' employees per revenue in their filings")
     if co2 is not None and not co2.empty:
         c = co2.iloc[0]
         text += (f", and the firms it reaches emit about {in_unit(c['amount_p50'], 't CO2e')} "
