@@ -17,7 +17,6 @@ problem+json naming it; the endpoint's own model then checks the types (`StrictB
 from __future__ import annotations
 
 import math
-
 import typing
 from typing import Any
 
