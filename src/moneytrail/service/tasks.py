@@ -118,10 +118,12 @@ def check_fx(ws: Workspace, plan: Plan) -> Plan:
     `year`) to USD and EUR, as the CO2, jobs and footprint figures do after the trace
     (`analysis.footprints.fx_factor`, which takes the latest earlier year with rates).
     Raises ScenarioError naming the plan's file, the year's field and its value, with the
-    years the table covers."""
+    years the table covers. A package without analysis tables (a bare model) is not checked."""
     from moneytrail.analysis.footprints import fx_factor
     from moneytrail.ledger.errors import ConversionError
 
+    if not ws.package.has("analysis-sources"):
+        return plan                 # a package without analysis tables converts nothing
     year = plan.price_year or plan.year
     money = ws.analysis.money
     for to in ("USD", "EUR"):
