@@ -12,8 +12,8 @@ exit code  HTTP        meaning
                        or value out of its documented range (`MoneytrailError` and most
                        subclasses: `ScenarioError`, `DataPackageError`, `ModelError`,
                        `LimitError`)
-2          413 / 415   a request body that is too large, or not JSON (`LimitError` for a body,
-                       `MediaTypeError`)
+2          413 / 415   a request body that is too large, or not JSON (`BodyTooLarge`, a
+                       `LimitError`; `MediaTypeError`)
 3          503         environment: a file that cannot be read, a database that is locked or
                        read-only, a cluster that cannot be reached (`ResourceError`)
 4          404         not found: no record with that key (`NotFoundError`)
@@ -74,6 +74,13 @@ class ModelError(MoneytrailError):
 class LimitError(MoneytrailError):
     """An input is larger than a documented limit (file size, YAML nodes, draws); the message
     says the limit and how to raise it. Checked before any work starts."""
+
+
+class BodyTooLarge(LimitError):
+    """A request body larger than the endpoint takes: HTTP 413 (Payload Too Large), refused
+    before it is parsed."""
+
+    http_status = 413
 
 
 class MediaTypeError(MoneytrailError):

@@ -36,7 +36,7 @@ def test_rows_with_too_many_or_too_few_fields(ledger, tmp_path, extra):
 @pytest.mark.parametrize(("url", "message"), [
     ("foo://x", "unknown database type"),
     ("mysql://u@localhost/db", "driver is not installed"),
-    ("/proc/no/such/ledger.sqlite", "cannot create the folder"),
+    ("/proc/no/such/ledger.sqlite", "the folder of this ledger store does not exist"),
     ("postgresql://u@127.0.0.1:1/x", "cannot open the ledger store"),
 ])
 def test_bad_database_urls(url, message):

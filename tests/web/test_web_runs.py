@@ -146,7 +146,7 @@ def test_bad_plans_name_field_and_value(client, name, mutate, field, value, word
     (json.dumps({"reference": PLAN, "draws": 10**9}).encode(), 400, "draws"),
     (json.dumps({"reference": PLAN, "seed": -1}).encode(), 400, "seed"),
     (json.dumps({"reference": PLAN, "speed": 1}).encode(), 400, "speed"),
-    (b"{" + b'"a": "' + b"x" * 70_000 + b'"}', 400, "body"),
+    (b"{" + b'"a": "' + b"x" * 70_000 + b'"}', 413, "body"),
 ])
 def test_bad_bodies_are_4xx(client, body, status, field):
     response = client.post("/api/v1/runs", content=body,

@@ -246,19 +246,20 @@ def test_a_site_without_grid_data_is_refused_before_the_run_starts(client):
 @pytest.mark.parametrize("path, limit", [("/api/v1/runs", "64,000"),
                                          ("/api/v1/ledger/claim", "1,000,000")])
 def test_oversized_bodies_are_refused_naming_the_body_and_the_limit(app, client, path, limit):
-    """A body over the limit is a 400 problem naming `body` (by Content-Length, and when it
-    streams in without one), never parsed, never a 5xx."""
+    """A body over the limit is a 413 (Payload Too Large) problem naming `body` (by
+    Content-Length, and when it streams in without one), never parsed, never a 5xx."""
     size = int(limit.replace(",", "")) + 10
     body = b'{"x": "' + b"a" * size + b'"}'
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {app.state.key}"}
     response = client.post(path, content=body, headers=headers)
-    assert response.status_code == 400, response.text
+    assert response.status_code == 413, response.text
     problem = response.json()
     assert problem["field"] == "body" and limit in problem["detail"]
+    assert problem["title"] == "Payload too large" and problem["status"] == 413
 
     def chunks():
         yield body[: len(body) // 2]
         yield body[len(body) // 2:]
     streamed = client.post(path, content=chunks(), headers=headers)
-    assert streamed.status_code == 400, streamed.text
+    assert streamed.status_code == 413, streamed.text
     assert streamed.json()["field"] == "body"

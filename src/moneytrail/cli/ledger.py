@@ -210,6 +210,11 @@ def history(kind: Annotated[str | None, typer.Argument(help="record kind")] = No
     """Every change: who, when, why, what changed."""
     with open_ledger(db) as ledger:
         frame = ledger.history(kind, key, limit=limit)
+    if key and frame.empty:          # every record has revisions (the bundled load is one)
+        from moneytrail.ledger.errors import NotFoundError
+
+        raise NotFoundError(f"no {kind} with this key (it has no revisions)", field=kind,
+                            value=key)
     emit({"history": frame}, fmt, titles={"history": "Revisions (newest first)"},
          views={"history": frame.drop(columns=["before", "after", "batch"])})
 

@@ -61,7 +61,8 @@ def trace(
     data: DataOpt = None,
     deal: Annotated[str | None, typer.Option(help="trace this ledger deal's amount with the "
                                              "scenario's spending split")] = None,
-    stage: Annotated[str, typer.Option(help="ledger stage for --deal")] = "committed",
+    stage: Annotated[str | None, typer.Option(
+        help="ledger stage for --deal: announced, committed (default) or disbursed")] = None,
     db: DbOpt = None,
     scheduler: SchedulerOpt = None,
 ) -> None:
@@ -72,12 +73,17 @@ def trace(
 
     check_format(fmt)
     names = check_by(by or ["headline"])
+    if stage is not None and not deal:      # it would be ignored: say so before any work
+        from moneytrail.errors import MoneytrailError
+
+        raise MoneytrailError("--stage only applies with --deal (the ledger deal whose "
+                              "amount at that stage is traced)", field="--stage", value=stage)
     plan = load_scenario(scenario)
     with workspace(data, db) as ws:
         if deal:
             from moneytrail.ledger.trace import plan_for_deal
 
-            plan = plan_for_deal(plan, ws.ledger(), deal, stage)
+            plan = plan_for_deal(plan, ws.ledger(), deal, stage or "committed")
         total = plan.draws if draws is None else draws
         with progress_bar(f"tracing {plan.id}", total) as step:
             result = tasks.trace_plan(ws, plan, draws=draws, seed=seed, analyses=False,

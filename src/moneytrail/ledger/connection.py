@@ -18,6 +18,9 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 from moneytrail.ledger import locking
 from moneytrail.ledger.errors import LedgerError, StoreUnavailable
 
+# how a checkout made by `make demo` / `make serve` (which install `-e .` only) adds psycopg
+POSTGRES_INSTALL = ".venv/bin/pip install -e '.[postgres]'"
+
 
 def shown(url: str) -> str:
     """The URL as it may be printed (no password)."""
@@ -44,7 +47,12 @@ def open_engine(url: str) -> Engine:
         raise LedgerError("unknown database type (use a SQLite file path, sqlite:///FILE or "
                           "postgresql://USER@HOST/DB)", field="--db", value=shown(url)) from None
     except ImportError as exc:
-        raise LedgerError(f"the database driver is not installed ({one_line(exc)})",
+        hint = ""
+        if parsed.get_backend_name() == "postgresql":
+            hint = (f"; PostgreSQL needs the postgres extra: {POSTGRES_INSTALL} (from the "
+                    "moneytrail folder; pip install 'moneytrail[postgres]' for an installed "
+                    "package)")
+        raise LedgerError(f"the database driver is not installed ({one_line(exc)}){hint}",
                           field="--db", value=shown(url)) from None
     except (ArgumentError, ValueError) as exc:
         raise LedgerError(f"not a database URL ({one_line(exc)})", field="--db",

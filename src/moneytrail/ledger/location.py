@@ -28,14 +28,24 @@ def sqlite_url(path: Path) -> str:
 
 
 def resolve_url(url: str | os.PathLike | None = None) -> str:
-    """A SQLAlchemy URL; a plain path means a SQLite file, `postgresql://` means psycopg 3."""
+    """A SQLAlchemy URL; a plain path means a SQLite file, `postgresql://` means psycopg 3.
+
+    The default store's folder is created; a path given by `url` or MONEYTRAIL_DATABASE_URL
+    must be in an existing folder (LedgerError naming `--db` or the variable otherwise)."""
     text = str(url) if url else os.environ.get(ENV_URL, "")
     if not text:
         return sqlite_url(default_path())
     if text == ":memory:":
         return "sqlite://"              # SQLite's in-memory database, not a file of that name
     if "://" not in text:
-        return sqlite_url(Path(text).expanduser().resolve())
+        path = Path(text).expanduser().resolve()
+        if not path.parent.is_dir():        # a typo must not create folders and a new store
+            from moneytrail.ledger.errors import LedgerError
+
+            raise LedgerError("the folder of this ledger store does not exist (create it "
+                              "first, or give a file in an existing folder)",
+                              field="--db" if url else ENV_URL, value=str(path))
+        return sqlite_url(path)
     for plain in ("postgresql://", "postgres://"):
         if text.startswith(plain):
             return "postgresql+psycopg://" + text[len(plain):]

@@ -2,7 +2,10 @@
 
 Valid ranges of every field (anything outside is refused with the file, field and value):
 
-- `id`: equals the file name (without .yaml) when loaded from a file; `title`: text.
+- `id`: equals the file name (without .yaml) when loaded from a file; a plan given as a
+  mapping by the web app or the API (`parse_scenario(..., web=True)`) must use letters,
+  digits and dashes, start with a letter or digit, and have at most MAX_PLAN_ID (64)
+  characters, since it becomes a file name (`plan_file_stem`). `title`: text, not empty.
 - Whole numbers (`year`, `price_year`, `draws`, `seed`, `horizon_years`, `spend_years`) are
   integers in every form: `year: "2025"`, `year: true` or `year: 2025.0` is refused.
 - `year`, `price_year`: 1990..2100 (whether the data cover the year is checked against the data
@@ -26,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -49,6 +53,8 @@ MAX_DRAWS = 10_000_000
 DRAWS_VARIABLE = "MONEYTRAIL_MAX_DRAWS"
 MAX_SEED = 2 ** 63 - 1
 YEARS = (1990, 2100)
+MAX_PLAN_ID = 64             # characters of a plan id from the web app or the API
+PLAN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 RELIABILITY = ("filing", "official", "analyst", "estimate", "weak", "assumption")
 
 
@@ -271,6 +277,13 @@ class Plan(Strict):
     def _renewable_interval(cls, value: Any) -> Any:
         return _interval(value)
 
+    @field_validator("title")
+    @classmethod
+    def _title_not_empty(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("a plan needs a title (it heads every page and report)")
+        return value
+
     @field_validator("draws")
     @classmethod
     def _draws_limit(cls, value: int) -> int:
@@ -331,8 +344,12 @@ def _error_value(data: Any, loc: tuple) -> Any:
     return node if not isinstance(node, dict | list) else None
 
 
-def parse_scenario(data: Any, *, source: str = "<scenario>", strict: bool = False) -> Plan:
+def parse_scenario(data: Any, *, source: str = "<scenario>", strict: bool = False,
+                   web: bool = False) -> Plan:
     """Validate a scenario mapping; the first problem becomes a ScenarioError.
+
+    With `web` (a plan from the web app or the API, not a file) the id must also follow the
+    plan id rule (`check_plan_id`): it becomes the name of the downloaded YAML file.
 
     With `strict` (the HTTP API's JSON bodies) every value must have its JSON type: numbers
     as numbers, whole numbers (year, draws, seed, ...) as integers, text as strings; dates
@@ -366,7 +383,34 @@ def parse_scenario(data: Any, *, source: str = "<scenario>", strict: bool = Fals
                 message = f"{message} (got {json_type(value)})"
         raise ScenarioError(message, file=source, field=_field_path(loc) or None,
                             value=value) from None
+    if web:
+        check_plan_id(plan.id, file=source)
     return plan.model_copy(update={"path": source})
+
+
+def check_plan_id(plan_id: Any, *, file: str | None = None) -> str:
+    """A plan id from the web app or the API: letters, digits and dashes, starting with a
+    letter or digit, at most MAX_PLAN_ID characters (it names the plan's YAML file, and a
+    leading dash would read as a command-line option). Raises ScenarioError naming `id`."""
+    if not isinstance(plan_id, str) or len(plan_id) > MAX_PLAN_ID \
+            or not PLAN_ID.fullmatch(plan_id):
+        shown = plan_id[:40] + "\u2026" if isinstance(plan_id, str) and len(plan_id) > 40 \
+            else plan_id
+        raise ScenarioError(f"a plan id uses letters, digits and dashes only, starts with a "
+                            f"letter or digit and has at most {MAX_PLAN_ID} characters",
+                            file=file, field="id", value=shown)
+    return plan_id
+
+
+def plan_file_stem(plan_id: Any) -> str:
+    """A safe file name (without .yaml) for a plan id: the id itself when it follows the
+    plan id rule, else its letters, digits and dashes (at most MAX_PLAN_ID; "plan" when
+    none are left), so a stored plan never names a path such as ../../x."""
+    text = plan_id if isinstance(plan_id, str) else ""
+    if len(text) <= MAX_PLAN_ID and PLAN_ID.fullmatch(text):
+        return text
+    stem = re.sub(r"[^A-Za-z0-9-]+", "-", text).strip("-")[:MAX_PLAN_ID].strip("-")
+    return stem or "plan"
 
 
 def json_type(value: Any) -> str:
@@ -379,6 +423,8 @@ def json_type(value: Any) -> str:
         return "a string"
     if isinstance(value, int):
         return "an integer"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "a number too large to be finite"
     if isinstance(value, float):
         return "a number with a fraction" if not float(value).is_integer() else "a float"
     if isinstance(value, list | tuple):

@@ -83,11 +83,12 @@ def known_currencies(ws: Workspace) -> set[str]:
 
 
 def check_plan(ws: Workspace, plan: Plan, *, site: bool = False) -> Plan:
-    """What the schema alone cannot check: the currency is one the data convert, the year
-    has data (building the model raises a clear error otherwise) and, with `site` (the task
-    computes the lifecycle: a scorecard, `analyse --what lifecycle`, a CO2 or renewable-share
-    condition), the site's grid and price data (`check_site`). Run before any draw, so a bad
-    plan fails in a second with one line, not after the trace."""
+    """What the schema alone cannot check: the currency is one the data convert (at the
+    plan's price year: `check_fx`), the year has data (building the model raises a clear
+    error otherwise) and, with `site` (the task computes the lifecycle: a scorecard,
+    `analyse --what lifecycle`, a CO2 or renewable-share condition), the site's grid and
+    price data (`check_site`). Run before any draw, so a bad plan fails in a second with one
+    line, not after the trace."""
     from moneytrail.analysis.claims import package_source_ids
     from moneytrail.scenarios.schema import check_currency
 
@@ -105,9 +106,37 @@ def check_plan(ws: Workspace, plan: Plan, *, site: bool = False) -> Plan:
             raise ScenarioError("unknown source id (not in the data package or the ledger "
                                 "store)", file=plan.path or plan.id, field=field,
                                 value=source)
+    check_fx(ws, plan)
     ws.model(plan.year)
     if site:
         check_site(ws, plan)
+    return plan
+
+
+def check_fx(ws: Workspace, plan: Plan) -> Plan:
+    """The FX table converts the plan's currency at its price year (`price_year`, else
+    `year`) to USD and EUR, as the CO2, jobs and footprint figures do after the trace
+    (`analysis.footprints.fx_factor`, which takes the latest earlier year with rates).
+    Raises ScenarioError naming the plan's file, the year's field and its value, with the
+    years the table covers. A package without analysis tables (a bare model) is not checked."""
+    from moneytrail.analysis.footprints import fx_factor
+    from moneytrail.ledger.errors import ConversionError
+
+    if not ws.package.has("analysis-sources"):
+        return plan                 # a package without analysis tables converts nothing
+    year = plan.price_year or plan.year
+    money = ws.analysis.money
+    for to in ("USD", "EUR"):
+        try:
+            fx_factor(money, plan.currency, year, to)
+        except ConversionError:
+            years = sorted({y for (c, y) in money.rates if c in (plan.currency, to)})
+            span = f"{years[0]}-{years[-1]}" if years else "none"
+            raise ScenarioError(f"no FX rates to convert {plan.currency} to {to} at or "
+                                f"shortly before this price year (macro/fx.csv has {span})",
+                                file=plan.path or plan.id,
+                                field="price_year" if plan.price_year else "year",
+                                value=year) from None
     return plan
 
 

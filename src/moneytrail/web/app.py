@@ -171,7 +171,9 @@ def problem(request: Request, status: int, title: str, detail: str,
     if field is not None:
         body["field"] = field
     if value is not None:
-        body["value"] = views.clean(value) if isinstance(value, int | float) else str(value)
+        finite = not isinstance(value, float) or math.isfinite(value)
+        body["value"] = views.clean(value) if isinstance(value, int | float) and finite \
+            else str(value)             # 1e400 (web.query.BigNumber) as the client wrote it
     if is_api(request):
         return JSONResponse(body, status_code=status, media_type="application/problem+json")
     page = request.app.state.templates.get_template("error.html").render(
@@ -186,10 +188,10 @@ def add_error_handlers(app: FastAPI) -> None:
     async def bad_input(request: Request, exc: MoneytrailError) -> Response:
         status = 404 if isinstance(exc, NotFoundError) or exc.http_status == 404 else \
             409 if isinstance(exc, ConflictError) else \
-            exc.http_status if exc.http_status in (401, 403, 409, 415, 429, 503) else 400
+            exc.http_status if exc.http_status in (401, 403, 409, 413, 415, 429, 503) else 400
         field = exc.field.lstrip("-") if exc.field else None
         title = {401: "Unauthorized", 403: "Forbidden", 404: "Not found", 409: "Conflict",
-                 415: "Unsupported media type", 429: "Too many requests",
+                 413: "Payload too large", 415: "Unsupported media type", 429: "Too many requests",
                  503: "Service unavailable"}.get(status, "Bad request")
         response = problem(request, status, title, exc.detail, field, exc.value)
         retry = getattr(exc, "retry_after", None)

@@ -39,7 +39,8 @@ def published_checks(ws: Workspace, store: RunStore | None) -> list[dict[str, An
 
 def plan_claims(ws: Workspace, result: Result, store: RunStore | None) -> list[dict[str, Any]]:
     """The claims that concern the run's plan: id, text, verdict, sources and their checks
-    (check, bound, figure, p5/p50/p95, P(holds), verdict), as the debate's check found them."""
+    (check, bound, figure, p5/p50/p95, P(holds), verdict), as the debate's check found them,
+    and `checkable` (the claim depends on a plan, so it can be checked with the run's)."""
     from moneytrail.report.briefing.content import (
         PlanBrief,
         SourceBook,
@@ -56,7 +57,9 @@ def plan_claims(ws: Workspace, result: Result, store: RunStore | None) -> list[d
     if error:
         raise MoneytrailError(error, field="claims")
     rows = published_checks(ws, store)
-    return [grouped(rows, str(c["id"])) for c in concerning]
+    checkable = {c["id"] for c in checkable_claims()}
+    return [{**grouped(rows, str(c["id"])), "checkable": str(c["id"]) in checkable}
+            for c in concerning]
 
 
 def grouped(rows: list[dict[str, Any]], claim: str) -> dict[str, Any]:

@@ -118,7 +118,7 @@ def plan_from_mapping(ws: Workspace, data: Any, source: str = "web", *,
     if not isinstance(data, dict):
         raise ScenarioError("a plan must be a mapping of keys to values", field="plan")
     check_sizes(data)
-    plan = parse_scenario(data, source=source, strict=strict)
+    plan = parse_scenario(data, source=source, strict=strict, web=True)
     web_draws(plan.draws)
     check_against_data(ws, plan)
     return plan
@@ -126,13 +126,14 @@ def plan_from_mapping(ws: Workspace, data: Any, source: str = "web", *,
 
 def check_against_data(ws: Workspace, plan: Plan) -> None:
     """The engine's own checks of a plan against the model (unknown category, supplier or
-    market, a year without cost data) and the service's (currency, source ids), run now so
-    the answer is a 4xx, not a failed run."""
+    market, a year without cost data) and the service's (currency, FX rates, source ids, the
+    site's grid and price data: web runs always compute the lifecycle), run now so the answer
+    is a 4xx, not a failed run."""
     from moneytrail.engine.demand import market_rows
     from moneytrail.service.tasks import check_plan
 
     try:
-        check_plan(ws, plan)
+        check_plan(ws, plan, site=True)      # web runs always compute the lifecycle
         model = ws.model(plan.year)
     except ModelError as exc:
         raise ScenarioError(exc.detail, field=exc.field or "year",
@@ -174,17 +175,18 @@ def run_request(ws: Workspace, body: Any) -> tuple[Plan, int, int]:
         if extra:
             raise ScenarioError(f"unknown key next to {key} (use draws and seed)",
                                 field=extra[0], value=extra[0])
-        plan = reference_plan(body["reference"]) if key == "reference" else \
-            plan_from_mapping(ws, body["scenario"], strict=True)
+        if key == "reference":
+            plan = reference_plan(body["reference"])
+            check_against_data(ws, plan)
+        else:
+            plan = plan_from_mapping(ws, body["scenario"], strict=True)
         draws = web_draws(body.get("draws", DEFAULT_WEB_DRAWS), strict=True)
         seed = body.get("seed", plan.seed)
     else:
         plan = plan_from_mapping(ws, body, strict=True)
         draws, seed = plan.draws, plan.seed
     from moneytrail.scenarios.schema import check_seed
-    from moneytrail.service.tasks import check_site
 
-    check_site(ws, plan)                     # web runs compute the lifecycle: its site data
     return plan, draws, check_seed(seed, strict=True)
 
 

@@ -16,12 +16,13 @@ problem+json naming it; the endpoint's own model then checks the types (`StrictB
 
 from __future__ import annotations
 
+import math
 import typing
 from typing import Any
 
 from fastapi import Request
 
-from moneytrail.errors import LimitError, MediaTypeError, MoneytrailError
+from moneytrail.errors import BodyTooLarge, MediaTypeError, MoneytrailError
 
 API = "/api/v1"
 MAX_JSON_BODY = 1_000_000
@@ -76,6 +77,29 @@ async def strict_query(request: Request) -> None:
                                   field=name, value=given[1])
 
 
+class BigNumber(float):
+    """A JSON number too large for a float (e.g. 1e400): infinite as a float, but shown as
+    it was written, so a refusal names the value the client sent."""
+
+    text: str
+
+    def __new__(cls, text: str) -> BigNumber:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__
+
+
+def json_float(text: str) -> float:
+    """A JSON number with a fraction or exponent; a BigNumber when it overflows."""
+    number = float(text)
+    return number if math.isfinite(number) else BigNumber(text)
+
+
 def strict_json(raw: bytes, what: str = "body") -> Any:
     """A request body parsed as strict JSON, or a MoneytrailError naming the problem (line and
     column for syntax errors, the key for a duplicate, NaN/Infinity, encoding, depth)."""
@@ -102,7 +126,8 @@ def strict_json(raw: bytes, what: str = "body") -> Any:
         raise MoneytrailError(f"the body is not UTF-8 text (byte {exc.start})",
                               field=what) from None
     try:
-        return json.loads(text, parse_constant=no_constant, object_pairs_hook=unique_keys)
+        return json.loads(text, parse_constant=no_constant, parse_float=json_float,
+                          object_pairs_hook=unique_keys)
     except json.JSONDecodeError as exc:
         raise MoneytrailError(f"the body is not valid JSON: {exc.msg} at line {exc.lineno} "
                               f"column {exc.colno}", field=what) from None
@@ -162,17 +187,17 @@ async def checked_json_body(request: Request) -> None:
 
 
 async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refused (LimitError naming `body`) once it is larger than `limit`
+    """The request body, refused (BodyTooLarge, a 413 naming `body`) once it is larger than `limit`
     bytes: by its Content-Length before reading, else while it streams in."""
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > limit:
-        raise LimitError(f"the body is larger than {limit:,} bytes", field="body",
+        raise BodyTooLarge(f"the body is larger than {limit:,} bytes", field="body",
                          value=int(length))
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise LimitError(f"the body is larger than {limit:,} bytes", field="body",
+            raise BodyTooLarge(f"the body is larger than {limit:,} bytes", field="body",
                              value=size)
         chunks.append(chunk)
     return b"".join(chunks)

@@ -258,9 +258,14 @@ def add_run_routes(app: FastAPI) -> None:
         if plan is None:
             raise RunNotFound("this run has no plan (it is not a trace)", field="run id",
                               value=run)
+        from moneytrail.scenarios.schema import plan_file_stem
+
+        stem = plan_file_stem(plan.get("id"))
+        if stem != plan.get("id"):     # a run stored before plan ids were checked: the file's
+            plan = {**plan, "id": stem}     # id must equal its (safe) name to load it again
         text = yaml.safe_dump(plan, sort_keys=False, allow_unicode=True)
         return Response(text, media_type="application/yaml; charset=utf-8", headers={
-            "Content-Disposition": f'attachment; filename="{plan.get("id", "plan")}.yaml"'})
+            "Content-Disposition": f'attachment; filename="{stem}.yaml"'})
 
     @app.get("/r/{run}", include_in_schema=False)
     def run_page(request: Request, run: str) -> HTMLResponse:
@@ -361,8 +366,8 @@ def add_run_routes(app: FastAPI) -> None:
             rid, _ = await run_in_threadpool(create_run, request, draft)
         except RateLimited:
             raise
-        except MoneytrailError:
-            return RedirectResponse(f"/build?plan={token}&check=1", status_code=303)
+        except MoneytrailError:               # the form shows the error next to its field
+            return RedirectResponse(f"/build?plan={token}&check=1{saved}", status_code=303)
         return RedirectResponse(f"/r/{rid}", status_code=303)
 
     @app.get(f"{API}/compare", tags=["runs"],

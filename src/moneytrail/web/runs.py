@@ -273,7 +273,9 @@ def reproduce_run(result: Result, origin: str) -> dict[str, str]:
     """How to get the same run elsewhere: the plan file, the CLI and Python."""
     plan = result.provenance.inputs["plan"]
     draws, seed = result.provenance.draws, result.provenance.seed
-    file = f"{plan['id']}.yaml"
+    from moneytrail.scenarios.schema import plan_file_stem
+
+    file = f"{plan_file_stem(plan.get('id'))}.yaml"    # what GET .../plan.yaml names it
     cli = shlex.join(["moneytrail", "trace", file, "--draws", str(draws), "--seed", str(seed),
                       "--by", "country"])
     python = ("import moneytrail as mt\n"
