@@ -72,6 +72,8 @@ def test_jobs_table_says_which_firms_rest_on_filings(stargate_json):
     note = stargate_json["tables"]["jobs"]["note"]
     anchored = note.split("Firms anchored on their filings (")[1].split(")")[0].split(", ")
     assert "nvidia" in anchored and "us_construction" not in anchored
+    # the known bias of the anchored firms' country split is said where the figures are
+    assert "too many of their FTE in low-wage countries" in note
     assert all(f"implied labour cost per FTE-year, {firm} (labour value added / FTE)" in rows
                for firm in anchored)
     assert "s_nvidia_10k" in stargate_json["provenance"]["sources"]
