@@ -63,7 +63,18 @@ def breakdown_table(table: Table) -> RichTable:
     the figures come from) under it."""
     frame = table.frame()
     currency = table.unit("amount_mean")
-    out = RichTable(title=table.title, title_justify="left", caption=table.note or None,
+    caption = table.note or ""
+    countries = table.name in units.COUNTRY_TABLES
+    if countries:       # readable regions; rows that are zero in every draw in a footnote
+        zero = ((frame["amount_mean"] == 0) & (frame["share_p5"] == 0)
+                & (frame["share_p95"] == 0)).to_numpy()
+        left_out = [units.region_label(k) for k in frame.index[zero]]
+        frame = frame[~zero]
+        frame.index = [units.region_label(k) for k in frame.index]
+        notes = [units.EU_FOOTNOTE if units.REGION_LABELS["EU"] in frame.index else "",
+                 units.no_money_text(left_out)]
+        caption = " ".join(n for n in [caption, *notes] if n)
+    out = RichTable(title=table.title, title_justify="left", caption=caption or None,
                     caption_justify="left")    # the note says what is not counted
     out.add_column(table.index[0] if table.index else "", style="bold", overflow="fold")
     out.add_column("share (median)", justify="right")

@@ -57,6 +57,9 @@ def templates() -> Environment:
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(FILTERS)
+    from moneytrail.report.units import EU_FOOTNOTE
+
+    env.globals["eu_footnote"] = EU_FOOTNOTE
     return env
 
 
@@ -104,6 +107,7 @@ def create_app(db: str | None = None, data: str | None = None, *,
     app.state.jobs = queue
     app.state.limiter = TokenBucket(*run_limit)
     app.state.templates = templates()
+    app.state.templates.globals["source_info"] = state.source_info
     add_security_headers(app)
     add_error_handlers(app)
 
