@@ -695,7 +695,8 @@ def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
         out.append({"id": cid, "text": str(first["text"]), "verdict": verdict,
                     "weight": row_weight(first, "claim_"),       # evidence weight (issue 10)
                     "checks": [{"check": str(r["check"]), "figure": str(r["figure"]),
-                                "bound": str(r["bound"]), "verdict": str(r["check_verdict"]),
+                                "bound": str(r.get("bound_text") or r["bound"]),
+                                "verdict": str(r["check_verdict"]),
                                 "p_holds": in_unit(r["p_holds"], "probability"),
                                 "weight": row_weight(r)}
                                for r in rows.to_dict("records")],
