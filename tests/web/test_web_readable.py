@@ -100,6 +100,16 @@ def test_claim_sources_show_title_and_fold_when_long(client):
     assert re.search(r"<summary>Sources \(10\)</summary>", html)
 
 
+def test_an_edited_source_title_shows_where_the_source_is_cited(app, client):
+    """Ledger sources can be edited in the store: the page shows the store's title, not the
+    bundled package's."""
+    app.state.web.ledger.edit("source", "l_eu_ai_pkg_scl", {"title": "Edited title for test"},
+                              author="test", reason="readable titles")
+    html = client.get("/claims").text
+    assert re.search(r'<a href="/sources/l_eu_ai_pkg_scl" title="source id: l_eu_ai_pkg_scl">'
+                     r"Edited title for test</a>", html)
+
+
 # -- run page ---------------------------------------------------------------------------------
 def test_run_page_jobs_note_links_sources_by_title(client, gigafactories):
     note = client.get(f"/api/v1/runs/{gigafactories}").json()
