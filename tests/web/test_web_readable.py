@@ -176,3 +176,23 @@ def test_totals_say_when_the_data_have_no_population_or_gdp(client):
     assert all(region in hint for region in lacking)
     head = text_of(re.search(r"<thead>(.*?)</thead>", html, re.S).group(1))
     assert "Total (low – high)" not in head and "where sources differ" in head
+
+
+def test_totals_show_the_range_where_low_and_high_differ(client):
+    """`Total (low – high)` showed one value: the range is printed with enough decimals for
+    its ends to differ, and a total whose low equals its high says so."""
+    from moneytrail.web.format import money_range
+
+    assert money_range(1.466e12, 1.494e12) == "1.47–1.49 tn"
+    assert money_range(1.4661e12, 1.4669e12, "EUR") == "EUR 1.466–1.467 tn"
+    totals = client.get("/api/v1/ledger/totals").json()["totals"]
+    html = client.get("/ledger/totals").text
+    for t in totals:
+        row = re.search(rf'<a href="/ledger\?region={t["region"]}">{t["region"]}</a></th>'
+                        r'(.*?)</tr>', html, re.S)
+        assert row, t["region"]
+        if t["high"] > t["low"]:
+            assert f"({money_range(t['low'], t['high'])})" in unescape(row.group(1))
+        else:
+            assert "(low = high)" in row.group(1)
+    assert any(t["high"] > t["low"] for t in totals)
