@@ -144,6 +144,11 @@ def test_country_tables_say_what_eu_and_row_are_and_who_gets_nothing(client, gig
     assert listed and set(listed.group(1).split(", ")) == {names.get(c, c) for c in nothing}
     body = table[:table.index("</table>")]
     assert all(f">{names.get(c, c)}<" not in body for c in nothing)
+    # money intervals carry the currency once: "EUR 7.3–9.0 bn", not "7.3 bn – 9 bn"
+    cells = re.findall(r'<td class="num">([^<]*)</td>', body)
+    intervals = [unescape(c) for c in cells[1::4]]
+    assert intervals and all(re.fullmatch(r"EUR [0-9.,]+–[0-9.,]+( (bn|m|k))?|EUR [0-9.,]+"
+                                          r"( (bn|m|k))?", c) for c in intervals), intervals
 
 
 def test_failed_run_heading_reads_as_english(app, client):

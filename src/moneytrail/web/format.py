@@ -39,6 +39,8 @@ def money_range(low: Any, high: Any, currency: str = "") -> str:
         a, b = f"{low / size:,.{digits}f}", f"{high / size:,.{digits}f}"
         if a != b:
             break
+    else:
+        return money(low, currency)          # the same amount at any useful precision
     return f"{currency} {a}{DASH}{b}{unit}".strip()
 
 
