@@ -155,8 +155,8 @@ def weight_stats(weak: np.ndarray | None, prefix: str = "") -> dict[str, float]:
 
 SHARES = {"ledger.ratio", "market.share", "trace.share", "lifecycle.value_remaining",
           "trace.rent", "lifecycle.embodied_share"}      # figures that are shares of a whole
-UNITS = {"efficiency.capability_gap": " ECI points", "export.members_exposed": " EU members",
-         "trace.jobs": " FTE", "efficiency.compute_ratio": " (ratio)"}
+UNITS = {"efficiency.capability_gap": " ECI points", "trace.jobs": " FTE",
+         "efficiency.compute_ratio": " (ratio)"}
 
 
 def bound_text(check: Check) -> str:
@@ -169,6 +169,8 @@ def bound_text(check: Check) -> str:
         return "must be true" if check.min is not None else "must be false"
     if check.computation in SHARES:
         return f"{side} {100 * limit:g} %"
+    if check.computation == "export.members_exposed":
+        return f"{side} {limit:,g} EU member{'' if limit == 1 else 's'}"
     return f"{side} {limit:,g}{UNITS.get(check.computation, '')}"
 
 

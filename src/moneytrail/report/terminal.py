@@ -259,7 +259,10 @@ def claims_table(table: Table) -> RichTable:
         if first and weighted:
             claim_cell += f"\nverdict on assumption or weak rows: {row_weight(row, 'claim_')}"
         when = str(row.get("when", "") or "")
-        check = f"{row['check']} ({row['bound']})" + (f"\nif {when}" if when else "")
+        bound = row.get("bound_text")                     # "at least 50 %" (analysis.claims)
+        if not isinstance(bound, str) or not bound:
+            bound = str(row["bound"])                     # runs stored before it: "min 0.5"
+        check = f"{row['check']} ({bound})" + (f"\nif {when}" if when else "")
         own = str(row.get("check_verdict", verdict))
         out.add_row(str(row["text"]) if first else "", claim_cell, check, str(row["figure"]),
                     f"{row['p_holds']:.2f}", coloured(own),
