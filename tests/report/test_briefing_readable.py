@@ -55,6 +55,8 @@ def test_claim_bounds_read_as_words(reference_html):
     text = text_of(reference_html)
     assert "bound: at least 50 %" in text
     assert not re.search(r"bound:? (min|max) [0-9]", text)
+    assert re.search(r"holds in [0-9.]+ % of draws", text)
+    assert not re.search(r"holds in [01]\.[0-9]+ of draws", text)
 
 
 @pytest.mark.browser

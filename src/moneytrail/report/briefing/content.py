@@ -697,7 +697,7 @@ def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
                     "checks": [{"check": str(r["check"]), "figure": str(r["figure"]),
                                 "bound": str(r.get("bound_text") or r["bound"]),
                                 "verdict": str(r["check_verdict"]),
-                                "p_holds": in_unit(r["p_holds"], "probability"),
+                                "p_holds": pct(r["p_holds"]),      # "3.0 %" of draws
                                 "weight": row_weight(r)}
                                for r in rows.to_dict("records")],
                     "refs": ref_ranges([book.number(s) for s in dict.fromkeys(ids)])})
