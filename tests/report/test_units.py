@@ -108,3 +108,34 @@ def test_a_measures_table_prints_each_row_in_its_own_unit():
     assert "1.31 m FTE (0.95–3.24 m FTE)" in out
     assert "13.2 FTE per USD m (9.5–32.4 FTE per USD m)" in out
     assert not SCIENTIFIC.search(out)
+
+
+@pytest.mark.parametrize(("p50", "p5", "p95", "unit", "printed"), [
+    (59.2e9, 55.8e9, 62.6e9, "USD", "USD 59.20 bn (USD 55.80–62.60 bn)"),
+    (19.71e9, 16.14e9, 23.4e9, "USD", "USD 19.71 bn (USD 16.14–23.40 bn)"),
+    (7.5e6, 812_000.0, 12.0e6, "EUR", "EUR 7.50 m (EUR 0.81–12.00 m)"),
+    (640.0, 512.0, 800.0, "EUR", "EUR 640 (EUR 512–800)"),
+])
+def test_money_intervals_carry_the_currency_once(p50, p5, p95, unit, printed):
+    """A fresh tester read "55.8 bn – 62.6 bn" with no currency; each end with its own
+    currency is noisy: the currency and size word appear once, in the median's scale."""
+    out = units.median_interval(p50, p5, p95, unit)
+    assert out == printed
+    assert out.count(unit) == 2          # the median's and the interval's, once each
+
+
+def test_country_breakdown_reads_for_people_and_names_who_gets_nothing():
+    """ROW and EU are not countries: said in words, with a footnote for the EU row; a country
+    with nothing in any draw is not a row of zeros but named in the caption."""
+    frame = pd.DataFrame({"amount_mean": [8.0e9, 4.0e9, 3.0e9, 0.0],
+                          "share_p50": [0.4, 0.2, 0.15, 0.0], "share_p5": [0.35, 0.18, 0.1, 0.0],
+                          "share_p95": [0.45, 0.22, 0.2, 0.0]},
+                         index=pd.Index(["US", "ROW", "EU", "FI"], name="country"))
+    table = Table.from_frame("country", frame, title="Value added by country", currency="EUR")
+    out = " ".join(render(table).split())
+    assert "Rest of the world" in out and "│ ROW" not in out
+    assert "EU, not split by member state" in out and units.EU_FOOTNOTE in out
+    assert "No money reaches: FI." in out and "│ FI" not in out and "│ 0.0 %" not in out
+    other = Table.from_frame("entity", frame.rename_axis("entity"), title="By firm",
+                             currency="EUR")
+    assert "│ ROW" in render(other)        # only country tables translate codes

@@ -263,3 +263,27 @@ def test_oversized_bodies_are_refused_naming_the_body_and_the_limit(app, client,
     streamed = client.post(path, content=chunks(), headers=headers)
     assert streamed.status_code == 413, streamed.text
     assert streamed.json()["field"] == "body"
+
+
+def test_a_missing_field_is_named_never_shown_as_python_data(client, app):
+    """A fresh tester saw `"value": "{'expected_revision': 1, ...}"` (the body as a Python
+    repr) for a missing field: the problem names the field and carries no value."""
+    response = write(client, app, "PATCH", f"/api/v1/ledger/deal/{DEAL}",
+                     {"changes": {"note": "x"}, "reason": "r"})
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["field"] == "expected_revision"
+    assert "expected_revision" in body["detail"]
+    assert "value" not in body
+    assert "{'" not in response.text and "'changes'" not in response.text
+
+
+def test_a_revision_from_the_future_is_said_not_to_exist(client, app):
+    """`changed since revision 999999 (now at revision 279)` read as if the record had gone
+    back in time: a revision above the record's latest does not exist."""
+    response = write(client, app, "PATCH", f"/api/v1/ledger/deal/{DEAL}",
+                     {"changes": {"note": "x"}, "reason": "r", "expected_revision": 999999})
+    field, value, detail = problem_of(response, 409)
+    assert (field, value) == ("revision", 999999)
+    assert "revision 999999" in detail and "does not exist" in detail
+    assert "changed since" not in detail

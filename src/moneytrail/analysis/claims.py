@@ -153,6 +153,27 @@ def weight_stats(weak: np.ndarray | None, prefix: str = "") -> dict[str, float]:
     return {f"{prefix}{WEIGHT}_{s}": float(stats.get(s, np.nan)) for s in ("p50", "p5", "p95")}
 
 
+SHARES = {"ledger.ratio", "market.share", "trace.share", "lifecycle.value_remaining",
+          "trace.rent", "lifecycle.embodied_share"}      # figures that are shares of a whole
+UNITS = {"efficiency.capability_gap": " ECI points", "trace.jobs": " FTE",
+         "efficiency.compute_ratio": " (ratio)"}
+
+
+def bound_text(check: Check) -> str:
+    """A check's bound for readers: "at least 50 %", "at most 0.25 (ratio)", "must be true"
+    (a yes/no figure such as a deal's sector); the `bound` column keeps "min 0.5"."""
+    limit = check.max if check.max is not None else check.min
+    assert limit is not None
+    side = "at most" if check.max is not None else "at least"
+    if check.computation == "ledger.deal_sector":
+        return "must be true" if check.min is not None else "must be false"
+    if check.computation in SHARES:
+        return f"{side} {100 * limit:g} %"
+    if check.computation == "export.members_exposed":
+        return f"{side} {limit:,g} EU member{'' if limit == 1 else 's'}"
+    return f"{side} {limit:,g}{UNITS.get(check.computation, '')}"
+
+
 def _row(claim: Claim, check: Check, values: np.ndarray, figure: str,
          sources: list[str], weak: np.ndarray | None = None) -> dict:
     values = np.asarray(values, dtype=float)
@@ -162,7 +183,8 @@ def _row(claim: Claim, check: Check, values: np.ndarray, figure: str,
     stats = describe(values)
     return {"claim": claim.id, "text": claim.claim, "check": check.describe or
             check.computation, "bound": f"max {check.max:g}" if check.max is not None
-            else f"min {check.min:g}", "figure": figure, "p50": stats["p50"],
+            else f"min {check.min:g}", "bound_text": bound_text(check), "figure": figure,
+            "p50": stats["p50"],
             "p5": stats["p5"], "p95": stats["p95"], "p_holds": probability,
             "check_verdict": check_verdict(probability), "when": check.when,
             **weight_stats(weak),

@@ -150,6 +150,22 @@ def _split(cell: str) -> list[str]:
     return [s for s in str(cell).split(";") if s]
 
 
+def _percent(value: float) -> str:
+    """A share as a percentage for readers ("43.0 %")."""
+    return f"{100 * value:.1f} %"
+
+
+def _names(entities: pd.DataFrame, ids: Iterable[str]) -> str:
+    """Firms' names from the entities table (id where a firm has no name)."""
+    names = entities["name"] if "name" in entities.columns else pd.Series(dtype=str)
+    return ", ".join(str(names.get(e, e)) if pd.notna(names.get(e, e)) else e for e in ids)
+
+
+def _plan_name(plan: Any) -> str:
+    """A plan's title for readers (its id when it has none)."""
+    return str(getattr(plan, "title", "") or plan.id)
+
+
 def _known(names: Iterable[Any]) -> str:
     return ", ".join(map(str, sorted(set(names))))
 
@@ -180,7 +196,7 @@ def ledger_ratio(ctx: Context, args: LedgerRatioArgs, where: Where) -> Figure:
     den, s2, w2 = _ledger_amount(ctx, args.denominator, where, "denominator", DENOMINATOR)
     ratio = num / den
     text = (f"EUR {np.median(num) / 1e9:,.1f} bn / EUR {np.median(den) / 1e9:,.1f} bn "
-            f"= {np.median(ratio):.3f}")
+            f"= {_percent(np.median(ratio))}")
     # rule 2: the money of numerator and denominator combined, on weak-sourced claims
     return Figure(ratio, text, s1 + s2, ratio_weight(num, w1 / np.where(num, num, 1.0), den,
                                                      w2 / np.where(den, den, 1.0)))
@@ -195,8 +211,9 @@ def ledger_deal_sector(ctx: Context, args: DealSectorArgs, where: Where) -> Figu
         raise where.error(f"unknown sector (known: {_known(deals['sector'])})", "sector",
                           args.sector)
     sector = row["sector"].iloc[0]
+    name = row["name"].iloc[0] if "name" in row.columns and row["name"].iloc[0] else args.deal
     return Figure(np.full(ctx.draws, float(sector == args.sector)),
-                  f"sector of {args.deal}: {sector}", _split(row["sources"].iloc[0]),
+                  f"{name}: {sector} money", _split(row["sources"].iloc[0]),
                   np.full(ctx.draws, _flag(ctx, row.iloc[0])))
 
 
@@ -237,10 +254,11 @@ def market_share(ctx: Context, args: MarketShareArgs, where: Where) -> Figure:
     shares = renormalise(ctx.stream(SINGLE).pert(sampler, ctx.draws), np.array([0]))
     value = shares[:, chosen].sum(axis=1)
     sources = sorted({s for cell in market["sources"] for s in _split(cell)})
-    key = f"{args.category}/{args.buyer_region}/{args.year}"
+    key = (f"the {str(args.category).replace('_', ' ')} market, buyers in "
+           f"{args.buyer_region}, {args.year}")
     weak = np.array([_flag(ctx, r) for _, r in market.iterrows()], dtype=bool)
     # rule 1: a share of the whole market (100 % by construction) weighs its numerator
-    return Figure(value, f"share {np.median(value):.3f} of {key}", sources,
+    return Figure(value, f"share {_percent(np.median(value))} of {key}", sources,
                   sum_weight(shares[:, chosen], weak[chosen]))
 
 
@@ -289,7 +307,9 @@ def trace_share(ctx: Context, args: TraceShareArgs, where: Where) -> Figure:
         mask = result.flow_labels["entity"].isin(picked).to_numpy()
         value = result.select(mask) / result.draw_totals
         weak = trace_weight(result, "entity", picked)
-    text = f"{np.median(value):.3f} of {plan.id} ({args.basis}) to {', '.join(picked)}"
+    basis = {"first_invoice": "first invoices"}.get(args.basis, "all value added")
+    text = (f"{_percent(np.median(value))} of {_plan_name(plan)} ({basis}) to "
+            f"{_names(model.entities.set_index('id'), picked)}")
     return Figure(value, text, [plan.budget.source] if plan.budget.source else [], weak)
 
 
@@ -298,7 +318,8 @@ def value_remaining(ctx: Context, args: ValueRemainingArgs, where: Where) -> Fig
                             ctx.draws, lower=0.0, upper=1.0)
     value = (1.0 - decline) ** args.years
     row = one_row(ctx.data["parameters"].set_index("id"), "value_decline_per_year")
-    return Figure(value, f"{np.median(value):.2f} of the value left after {args.years:g} years",
+    return Figure(value, f"{_percent(np.median(value))} of the value left after "
+                         f"{args.years:g} years",
                   _split(row["sources"]), np.full(ctx.draws, _flag(ctx, row)))
 
 
@@ -389,12 +410,12 @@ def trace_rent(ctx: Context, args: RentArgs, where: Where) -> Figure:
             value = mp.dominant_rent_share(result, ctx.data, threshold, split=split)
             sources += _split(one_row(ctx.data["parameters"].set_index("id"),
                                       "single_supplier_threshold")["sources"])[:1]
-            what = f"of its rent to firms above {threshold:.0%} of a market"
+            what = f"its economic profit to firms above {threshold:.0%} of a market"
     if np.all(np.isnan(value)):
         raise where.error("no figure: the data split none of this plan's capital value added "
                           "(no cost of capital or invested capital for its suppliers)",
                           "scenario", plan.id)
-    text = f"{np.nanmedian(value):.3f} of {plan.id} {what}"
+    text = f"{_percent(np.nanmedian(value))} of {_plan_name(plan)}: {what}"
     # rule 4: rent and markups read the plan's whole value added
     weak = np.where(np.isnan(value), np.nan, trace_weight(result, "total", ["all value added"]))
     return Figure(value, text, list(dict.fromkeys(sources)), weak)
@@ -426,7 +447,7 @@ def trace_jobs(ctx: Context, args: TraceJobsArgs, where: Where) -> Figure:
     columns = [k for k, label in enumerate(labels) if label in wanted]
     value = values[:, columns].sum(axis=1) if columns else np.zeros(ctx.draws)
     text = (f"{np.median(value):,.0f} FTE ({args.part}) in {', '.join(args.countries)} for "
-            f"{plan.id}; 90 % interval {np.percentile(value, 5):,.0f}-"
+            f"{_plan_name(plan)}; 90 % interval {np.percentile(value, 5):,.0f}-"
             f"{np.percentile(value, 95):,.0f}; {jobs.coverage:.0%} of its labour value added "
             "has a compensation figure; "
             f"{1 - float(jobs.averages_share()['amount_p50']):.0%} of all its FTE rest on "
@@ -470,7 +491,7 @@ def embodied_share(ctx: Context, args: EmbodiedShareArgs, where: Where) -> Figur
     value = embodied / (embodied + operational)
     text = (f"embodied {np.median(embodied) / 1e6:,.2f} Mt vs operational "
             f"{np.median(operational) / 1e6:,.2f} Mt CO2e over {plan.horizon_years:g} years: "
-            f"embodied share {np.median(value):.3f} ({how})")
+            f"embodied share {_percent(np.median(value))} ({how})")
     sources = sorted({s for cell in account.provenance.get("sources", [])
                       for s in _split(cell)})
     assumed = 1.0 - coverage if embodied is not found["co2_embodied_tonnes"] else 0.0

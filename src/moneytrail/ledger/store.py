@@ -246,6 +246,11 @@ class Ledger:
         current = dbrows.read_one(conn, kind, key)
         if current is None:
             raise NotFoundError(f"no {kind} with this key", field=KINDS[kind].key[0], value=key)
+        if expected_revision is not None and int(expected_revision) > int(current["revision"]):
+            raise ConflictError(f"revision {expected_revision} of {kind} '{key}' does not "
+                                f"exist (its latest revision is {current['revision']}); "
+                                "reload it and try again", field="revision",
+                                value=expected_revision)
         if expected_revision is not None and int(current["revision"]) != int(expected_revision):
             raise ConflictError(f"{kind} '{key}' was changed since revision "
                                 f"{expected_revision} (now at revision {current['revision']}); "

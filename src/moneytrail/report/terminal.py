@@ -63,7 +63,18 @@ def breakdown_table(table: Table) -> RichTable:
     the figures come from) under it."""
     frame = table.frame()
     currency = table.unit("amount_mean")
-    out = RichTable(title=table.title, title_justify="left", caption=table.note or None,
+    caption = table.note or ""
+    countries = table.name in units.COUNTRY_TABLES
+    if countries:       # readable regions; rows that are zero in every draw in a footnote
+        zero = ((frame["amount_mean"] == 0) & (frame["share_p5"] == 0)
+                & (frame["share_p95"] == 0)).to_numpy()
+        left_out = [units.region_label(k) for k in frame.index[zero]]
+        frame = frame[~zero]
+        frame.index = [units.region_label(k) for k in frame.index]
+        notes = [units.EU_FOOTNOTE if units.REGION_LABELS["EU"] in frame.index else "",
+                 units.no_money_text(left_out)]
+        caption = " ".join(n for n in [caption, *notes] if n)
+    out = RichTable(title=table.title, title_justify="left", caption=caption or None,
                     caption_justify="left")    # the note says what is not counted
     out.add_column(table.index[0] if table.index else "", style="bold", overflow="fold")
     out.add_column("share (median)", justify="right")
@@ -248,7 +259,10 @@ def claims_table(table: Table) -> RichTable:
         if first and weighted:
             claim_cell += f"\nverdict on assumption or weak rows: {row_weight(row, 'claim_')}"
         when = str(row.get("when", "") or "")
-        check = f"{row['check']} ({row['bound']})" + (f"\nif {when}" if when else "")
+        bound = row.get("bound_text")                     # "at least 50 %" (analysis.claims)
+        if not isinstance(bound, str) or not bound:
+            bound = str(row["bound"])                     # runs stored before it: "min 0.5"
+        check = f"{row['check']} ({bound})" + (f"\nif {when}" if when else "")
         own = str(row.get("check_verdict", verdict))
         out.add_row(str(row["text"]) if first else "", claim_cell, check, str(row["figure"]),
                     f"{row['p_holds']:.2f}", coloured(own),

@@ -21,6 +21,25 @@ MONEY_SIZES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k"))
 TONNE_SIZES = ((1e6, "Mt"), (1e3, "kt"), (1.0, "t"))
 
 
+# regions that are not one country, as readers see them (data and JSON keep the codes)
+REGION_LABELS = {"ROW": "Rest of the world", "EU": "EU, not split by member state"}
+EU_FOOTNOTE = ("EU, not split by member state: value added in EU sectors the data give only "
+               "for the EU as a whole; the member states listed separately come on top of it.")
+COUNTRY_TABLES = ("country", "owner_country")
+
+
+def region_label(code: Any, names: dict[str, str] | None = None) -> str:
+    """A country code for readers: 'ROW' -> 'Rest of the world', 'EU' -> 'EU, not split by
+    member state', else its name in `names` (the code itself without one)."""
+    code = str(code)
+    return REGION_LABELS.get(code) or (names or {}).get(code, code)
+
+
+def no_money_text(labels: list[str]) -> str:
+    """The footnote for rows left out because they are zero in every draw."""
+    return f"No money reaches: {', '.join(labels)}." if labels else ""
+
+
 def finite(value: Any) -> bool:
     try:
         return value is not None and math.isfinite(float(value))
@@ -119,7 +138,8 @@ def interval_text(p5: Any, p95: Any, unit: str, like: Any = None) -> str:
     """The ends of a 90 % interval: '26.5–36.1 %' for shares; for tonnes of CO2e and FTE both
     ends in the scale of `like` (the median they stand beside; default the larger end) with
     the unit once ('2.47–5.41 Mt CO2e', '155.4–227.5 k FTE'), per million likewise
-    ('9.5–32.4 FTE per USD m'); else each end in its unit ('USD 1.20 bn – USD 3.40 bn')."""
+    ('9.5–32.4 FTE per USD m'), money likewise with its currency once ('USD 55.80–62.60 bn');
+    else each end in its unit ('0.12 – 0.30')."""
     if not (finite(p5) and finite(p95)):
         return ""
     low, high = float(p5), float(p95)
@@ -136,7 +156,19 @@ def interval_text(p5: Any, p95: Any, unit: str, like: Any = None) -> str:
     per = PER_MILLION.match(unit)
     if per:
         return f"{low:,.1f}–{high:,.1f} {per['what']} per {per['currency']} m"
+    if len(unit) == 3 and unit.isupper():         # money: the currency and size word once
+        size, suffix = money_scale(ref)
+        digits = 2 if size > 1 else 0
+        return f"{unit} {low / size:,.{digits}f}–{high / size:,.{digits}f}{suffix}"
     return f"{in_unit(low, unit)} – {in_unit(high, unit)}"
+
+
+def money_scale(value: float) -> tuple[float, str]:
+    """(divisor, size word) for an amount of money: ' bn' from a billion, '' below 1,000."""
+    for size, suffix in MONEY_SIZES:
+        if abs(value) >= size:
+            return size, f" {suffix}"
+    return 1.0, ""
 
 
 def median_interval(p50: Any, p5: Any, p95: Any, unit: str) -> str:
@@ -147,5 +179,6 @@ def median_interval(p50: Any, p5: Any, p95: Any, unit: str) -> str:
     return f"{in_unit(p50, unit)} ({ends})" if ends else in_unit(p50, unit)
 
 
-__all__ = ["MISSING", "count", "finite", "in_unit", "interval_text", "median_interval",
-           "money", "number", "percent"]
+__all__ = ["COUNTRY_TABLES", "EU_FOOTNOTE", "MISSING", "REGION_LABELS", "count", "finite",
+           "in_unit", "interval_text", "median_interval", "money", "money_scale",
+           "no_money_text", "number", "percent", "region_label"]

@@ -10,6 +10,7 @@ globals: shared objects live on `app.state`.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from collections.abc import Callable
@@ -55,6 +56,9 @@ def templates() -> Environment:
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(FILTERS)
+    from moneytrail.report.units import EU_FOOTNOTE
+
+    env.globals["eu_footnote"] = EU_FOOTNOTE
     return env
 
 
@@ -102,6 +106,7 @@ def create_app(db: str | None = None, data: str | None = None, *,
     app.state.jobs = queue
     app.state.limiter = TokenBucket(*run_limit)
     app.state.templates = templates()
+    app.state.templates.globals["source_info"] = state.source_info
     add_security_headers(app)
     add_error_handlers(app)
 
@@ -181,6 +186,15 @@ def problem(request: Request, status: int, title: str, detail: str,
     return HTMLResponse(page, status_code=status)
 
 
+def as_value(value: Any) -> Any:
+    """An offending input for an error body: scalars as they are, objects and lists as
+    (shortened) JSON, never a Python repr."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    text = json.dumps(value, default=str, ensure_ascii=False)
+    return text if len(text) <= 200 else text[:199] + "\u2026"
+
+
 def add_error_handlers(app: FastAPI) -> None:
     from moneytrail.ledger.errors import ConflictError, NotFoundError
 
@@ -209,8 +223,12 @@ def add_error_handlers(app: FastAPI) -> None:
                            f" (at character {where})", "body")
         loc = [str(p) for p in first.get("loc", ()) if p not in ("query", "path", "body")]
         whole = [str(p) for p in first.get("loc", ())[:1]]      # e.g. a missing body
-        return problem(request, 422, "Bad request", str(first.get("msg", "invalid input")),
-                       ".".join(loc) or ".".join(whole) or None, first.get("input"))
+        field = ".".join(loc) or ".".join(whole) or None
+        msg = str(first.get("msg", "invalid input"))
+        if first.get("type") == "missing":       # the input is the parent object: say the name
+            return problem(request, 422, "Bad request", f"{msg}: {field}" if field else msg,
+                           field)
+        return problem(request, 422, "Bad request", msg, field, as_value(first.get("input")))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -24,6 +24,26 @@ def money(value: Any, currency: str = "") -> str:
     return f"{currency} {text}".strip()
 
 
+def money_range(low: Any, high: Any, currency: str = "") -> str:
+    """Two amounts as one range in the larger one's unit, with as many decimals (1-3) as it
+    takes for the ends to differ: 'EUR 1.47–1.49 tn'; a dash when an end is missing."""
+    if low is None or high is None:
+        return DASH
+    low, high = float(low), float(high)
+    size, unit = 1.0, ""
+    for step, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if max(abs(low), abs(high)) >= step:
+            size, unit = step, f" {word}"
+            break
+    for digits in ((1, 2, 3) if size > 1 else (0,)):
+        a, b = f"{low / size:,.{digits}f}", f"{high / size:,.{digits}f}"
+        if a != b:
+            break
+    else:
+        return money(low, currency)          # the same amount at any useful precision
+    return f"{currency} {a}{DASH}{b}{unit}".strip()
+
+
 def percent(value: Any, digits: int = 0) -> str:
     """A share (0.104) as a percentage ('10 %'); missing is a dash."""
     if value is None:
@@ -80,6 +100,7 @@ def in_unit(value: Any, unit: str) -> str:
     return units.in_unit(value, unit)
 
 
-FILTERS = {"money": money, "percent": percent, "number": number, "safe_url": safe_url,
+FILTERS = {"money": money, "money_range": money_range, "percent": percent, "number": number,
+           "safe_url": safe_url,
            "verdict_label": verdict_label, "evidence_weight": evidence_weight,
            "in_unit": in_unit}

@@ -12,6 +12,7 @@ import shlex
 from typing import Any
 
 from moneytrail.errors import MoneytrailError
+from moneytrail.report.units import REGION_LABELS
 from moneytrail.service.result import Result
 from moneytrail.web.format import money, percent
 from moneytrail.web.views import View, clean
@@ -21,7 +22,7 @@ TABLE_LABELS = {"entity": "Firm or sector", "country": "Country (where value is 
                 "owner_country": "Country (where the profit goes)", "group": "Group",
                 "factor": "Wages, profits or taxes", "tier": "Supply-chain tier"}
 FACTORS = {"labour": "Wages", "capital": "Profits and depreciation", "tax": "Taxes"}
-REGIONS = {"ROW": "Rest of the world", "EU": "EU (not split by country)"}
+REGIONS = REGION_LABELS     # "Rest of the world", "EU, not split by member state"
 SANKEY_SUPPLIERS = 6         # firms shown per spending category; the rest is "other"
 SANKEY_COUNTRIES = 9         # countries shown; the rest is "other countries"
 MAX_DRAFT = 48_000           # characters of a draft plan in a URL
@@ -255,8 +256,32 @@ def footprint_rows(result: Result) -> list[dict[str, Any]]:
                  "unit": str(row.get("unit") or unit),
                  **{s: row.get(f"amount_{s}") for s in ("p5", "p50", "p95")}}
                 for row in records(result, name)]
-        out.append({"name": name, "title": table.title, "note": table.note, "rows": rows})
+        text, sources = split_note(table.note)
+        out.append({"name": name, "title": table.title, "note": text, "sources": sources,
+                    "rows": rows})
     return out
+
+
+# data files named in table notes (service.footprints), as readers know them
+NOTE_FILES = {"macro/compensation.csv": "the table of pay per full-time job by country and "
+              "industry", "valuechain/satellites.csv": "the table of firms' emissions and "
+              "employees per revenue"}
+
+
+def split_note(note: str) -> tuple[str, list[str]]:
+    """A table note for readers: its text with data-file paths named in words, and the
+    source ids of its trailing "Sources: a, b, ..." apart (the page links them by title).
+
+    >>> split_note("Pay (macro/compensation.csv). Sources: s_a, s_b")
+    ('Pay (the table of pay per full-time job by country and industry).', ['s_a', 's_b'])
+    """
+    text, marker, tail = note.rpartition("Sources: ")
+    if not marker:
+        text, tail = note, ""
+    for path, words in NOTE_FILES.items():
+        text = text.replace(path, words)
+    sources = [s.strip() for s in tail.replace(";", ",").split(",") if s.strip()]
+    return text.strip(), list(dict.fromkeys(sources))
 
 
 def run_chart_tables(result: Result, names: Names) -> dict[str, list[dict[str, Any]]]:

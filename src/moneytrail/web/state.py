@@ -29,6 +29,7 @@ class WebState:
     _claims: pd.DataFrame | None = None
     _valuechain: ValueChain | None = None
     _analysis_sources: pd.DataFrame | None = None
+    _source_titles: dict[str, dict[str, str]] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -67,6 +68,45 @@ class WebState:
                 else pd.DataFrame(columns=["id"])
             self._analysis_sources = frame
         return self._analysis_sources
+
+    def source_info(self, source: str) -> dict[str, str] | None:
+        """A source's title, publisher and publication date for readers (`title`, `publisher`,
+        `published`; None for an unknown id). Ledger and macro sources are read from the
+        ledger store (they may be edited there, one query each); value-chain and analysis
+        sources from the data package's tables (read once)."""
+        package = self.package_sources()
+        found = package.get(source)
+        if found is not None and found["_table"] not in ("ledger-sources", "macro-sources"):
+            return found
+        from sqlalchemy import select
+
+        from moneytrail.ledger.models import Source
+
+        with self.ledger.engine.connect() as conn:
+            row = conn.execute(select(Source.title, Source.publisher, Source.published)
+                               .where(Source.id == source)).first()
+        if row is not None:
+            return {"title": row[0] or "", "publisher": row[1] or "",
+                    "published": row[2] or ""}
+        return found
+
+    def package_sources(self) -> dict[str, dict[str, str]]:
+        """Source id -> title, publisher, published and `_table` over every sources table of
+        the data package (read once)."""
+        if self._source_titles is None:
+            from moneytrail.data.package import open_package
+
+            package = open_package(self.data)
+            found: dict[str, dict[str, str]] = {}
+            for name in package.resource_names():
+                if name.endswith("sources") or "-sources-" in name:
+                    for record in package.table(name).fillna("").to_dict("records"):
+                        found[str(record["id"])] = {
+                            **{k: str(record.get(k, "")) for k in ("title", "publisher",
+                                                                   "published")},
+                            "_table": name}
+            self._source_titles = found
+        return self._source_titles
 
     def claims(self) -> pd.DataFrame:
         """The debate's claims checked against the data and this store's ledger (once)."""

@@ -363,7 +363,7 @@ WEIGHT_COLUMNS = ("assumption_or_weak_p50", "assumption_or_weak_p5", "assumption
 def claims_view(state: WebState, url: str) -> View:
     """The debate's claims with verdict, figures, P(holds) and sources, one row per check."""
     frame = state.claims()
-    extra = [c for c in ("when", "verdict_text") if c in frame.columns]   # issue 15
+    extra = [c for c in ("when", "verdict_text", "bound_text") if c in frame.columns]   # issue 15
     extra += [c for c in WEIGHT_COLUMNS if c in frame.columns]          # issue 10
     checks = rows(frame, ["claim", "text", "verdict", "check", "bound", "figure", "p5", "p50",
                           "p95", "p_holds", "check_verdict", "sources", *extra])

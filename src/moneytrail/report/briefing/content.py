@@ -31,6 +31,7 @@ from moneytrail.report.briefing.text import (
     pct,
     ref_ranges,
 )
+from moneytrail.report.units import EU_FOOTNOTE, REGION_LABELS, no_money_text
 from moneytrail.scenarios.schema import Plan
 from moneytrail.service.result import Result
 from moneytrail.service.workspace import Workspace
@@ -263,8 +264,7 @@ def entity_kinds(ws: Workspace) -> dict[str, str]:
 def country_names(ws: Workspace) -> dict[str, str]:
     frame = ws.valuechain.countries
     names = {str(c): str(n) for c, n in zip(frame["code"], frame["name"], strict=True)}
-    names.setdefault("EU", "EU (not split by member state)")
-    names.setdefault("ROW", "Rest of the world")
+    names.update(REGION_LABELS)     # "EU, not split by member state", "Rest of the world"
     return names
 
 
@@ -287,7 +287,9 @@ def row_at(frame: pd.DataFrame, label: str) -> pd.Series:
 def place(names: dict[str, str], code: str) -> str:
     """A country code as a sentence names it."""
     if code == "EU":
-        return "the EU (not split by member state)"
+        return "the EU (value added not split by member state)"
+    if code == "ROW":
+        return "the rest of the world"
     return the(names.get(code, code))
 
 
@@ -559,11 +561,36 @@ def top_labels(frames: list[pd.DataFrame | None], limit: int) -> tuple[list[str]
     return ordered[:limit], max(len(ordered) - limit, 0)
 
 
+def zero_labels(frames: list[pd.DataFrame | None]) -> list[str]:
+    """Labels whose amount is zero in every draw of every frame (mean, 5th and 95th
+    percentile all 0): no money reaches them."""
+    seen: dict[str, bool] = {}
+    for frame in frames:
+        if frame is None:
+            continue
+        for label, row in frame.iterrows():
+            zero = all(float(row.get(c, 0) or 0) == 0
+                       for c in ("amount_mean", "share_p5", "share_p95"))
+            seen[str(label)] = seen.get(str(label), True) and zero
+    return [k for k, zero in seen.items() if zero]
+
+
 def share_table(number: int, caption: str, columns: list[tuple[str, pd.DataFrame | None]],
                 label: str, names: dict[str, str] | None = None, limit: int = TOP_ROWS,
-                note: str = "") -> TableView:
-    """Rows: labels; one column per (heading, breakdown): median over its 90 % interval."""
-    labels, left_out = top_labels([f for _, f in columns], limit)
+                note: str = "", countries: bool = False) -> TableView:
+    """Rows: labels; one column per (heading, breakdown): median over its 90 % interval.
+    `countries`: rows zero in every draw are left out and named in the note ("No money
+    reaches: ..."), and the EU row (not split by member state) is explained there."""
+    frames = [f for _, f in columns]
+    zero = zero_labels(frames) if countries else []
+    if zero:
+        frames = [f.drop(index=[k for k in zero if k in f.index]) if f is not None else None
+                  for f in frames]
+    labels, left_out = top_labels(frames, limit)
+    if countries:
+        extra = [EU_FOOTNOTE if "EU" in labels else "",
+                 no_money_text([(names or {}).get(k, k) for k in zero])]
+        note = " ".join(n for n in [note, *extra] if n)
     rows = []
     for key in labels:
         cells = [share_cell(row_at(frame, key) if frame is not None and key in frame.index
@@ -674,8 +701,9 @@ def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
         out.append({"id": cid, "text": str(first["text"]), "verdict": verdict,
                     "weight": row_weight(first, "claim_"),       # evidence weight (issue 10)
                     "checks": [{"check": str(r["check"]), "figure": str(r["figure"]),
-                                "bound": str(r["bound"]), "verdict": str(r["check_verdict"]),
-                                "p_holds": in_unit(r["p_holds"], "probability"),
+                                "bound": str(r.get("bound_text") or r["bound"]),
+                                "verdict": str(r["check_verdict"]),
+                                "p_holds": pct(r["p_holds"]),      # "3.0 %" of draws
                                 "weight": row_weight(r)}
                                for r in rows.to_dict("records")],
                     "refs": ref_ranges([book.number(s) for s in dict.fromkeys(ids)])})
@@ -909,7 +937,8 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
                    [("Where it is generated (location)", briefs[0].table("country")),
                     ("Where it accrues (ownership)", briefs[0].table("owner_country"))])]
     for caption, columns in groups:
-        t = share_table(next(tab), caption, columns, "Country", names, note=country_note)
+        t = share_table(next(tab), caption, columns, "Country", names, note=country_note,
+                        countries=True)
         t.sources, t.id = note_all, f"tab{t.number}"
         tables.append(t)
     t = share_table(next(tab), "Value added by group of firms (median, 90 % interval)",
