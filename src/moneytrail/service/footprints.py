@@ -183,7 +183,8 @@ def jobs_note(jobs: Any, currency: str, paid: list[str], share: pd.Series) -> st
             "low-wage countries (India, China, the rest of the world) and too few in the US; "
             "their totals are not affected (docs/methods.md). Their implied labour cost "
             "per FTE-year (labour value added / FTE, in the rows above) can be compared "
-            "with what the firm pays; far above it, the cost structure's labour share and the filing disagree.")
+            "with what the firm pays; far above it, the cost structure's labour share "
+            "and the filing disagree.")
     parts.append(
         f"Every other entity ({listed or 'none'}): FTE = labour value added of each flow / "
         "compensation per FTE of its country and industry, national averages "
