@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import time
+from html import unescape
 
 
 def wait_done(client, run_id: str, timeout: float = 240) -> dict:
@@ -29,3 +31,14 @@ def finished(client, body: dict) -> str:
     status = wait_done(client, run_id)
     assert status["status"] == "done", status
     return run_id
+
+
+def form_fields(html: str) -> dict[str, str]:
+    """What a browser would submit: every input's value and every select's chosen option."""
+    fields = {name: unescape(value) for name, value in
+              re.findall(r'<input [^>]*name="([^"]+)"[^>]*value="([^"]*)"', html)}
+    for name, body in re.findall(r'<select [^>]*name="([^"]+)"[^>]*>(.*?)</select>', html,
+                                 re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', body)
+        fields[name] = unescape(chosen.group(1)) if chosen else ""
+    return fields

@@ -11,7 +11,7 @@ import pytest
 
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
-from runs_helpers import finished, wait_done  # noqa: E402
+from runs_helpers import finished, form_fields, wait_done  # noqa: E402
 
 from moneytrail.web import create_app  # noqa: E402
 
@@ -31,18 +31,6 @@ def plan(**changes):
             "budget": {"amount": 1000}, "spend": {"accelerators": 1.0}, "draws": 50}
     body.update(changes)
     return body
-
-
-def form_fields(html: str) -> dict[str, str]:
-    from html import unescape
-
-    fields = {name: unescape(value) for name, value in
-              re.findall(r'<input [^>]*name="([^"]+)"[^>]*value="([^"]*)"', html)}
-    for name, body in re.findall(r'<select [^>]*name="([^"]+)"[^>]*>(.*?)</select>', html,
-                                 re.S):
-        chosen = re.search(r'<option value="([^"]*)" selected>', body)
-        fields[name] = unescape(chosen.group(1)) if chosen else ""
-    return fields
 
 
 def builder_error(client, **changes) -> tuple[str, str]:

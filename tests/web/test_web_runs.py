@@ -15,7 +15,7 @@ import pytest
 
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
-from runs_helpers import wait_done  # noqa: E402
+from runs_helpers import form_fields, wait_done  # noqa: E402
 
 from moneytrail.scenarios.reference import reference_scenarios  # noqa: E402
 from moneytrail.scenarios.schema import load_scenario  # noqa: E402
@@ -266,19 +266,6 @@ def test_compare_runs(client, done_run):
     assert page.status_code == 200 and "compare-data" in page.text
     assert client.get(f"/api/v1/compare?runs={done_run['run_id']}").status_code == 400
     assert client.get("/api/v1/compare?runs=" + "0" * 32 + "," + other).status_code == 404
-
-
-def form_fields(html: str) -> dict[str, str]:
-    """What a browser would submit: every input's value and every select's chosen option."""
-    from html import unescape
-
-    fields = {name: unescape(value) for name, value in
-              re.findall(r'<input [^>]*name="([^"]+)"[^>]*value="([^"]*)"', html)}
-    for name, body in re.findall(r'<select [^>]*name="([^"]+)"[^>]*>(.*?)</select>', html,
-                                 re.S):
-        chosen = re.search(r'<option value="([^"]*)" selected>', body)
-        fields[name] = unescape(chosen.group(1)) if chosen else ""
-    return fields
 
 
 def test_builder_shows_the_error_next_to_the_field(client):
