@@ -186,9 +186,11 @@ def test_totals_say_when_the_data_have_no_population_or_gdp(client):
 def test_totals_show_the_range_where_low_and_high_differ(client):
     """`Total (low – high)` showed one value: the range is printed with enough decimals for
     its ends to differ, and a total whose low equals its high says so."""
-    from moneytrail.web.format import money_range
+    from moneytrail.web.format import money_in_range, money_range
 
     assert money_range(1.466e12, 1.494e12) == "1.47–1.49 tn"
+    # the central figure in the range's precision (it printed '1.5 tn' beside '1.47–1.49 tn')
+    assert money_in_range(1.4806e12, 1.466e12, 1.494e12) == "1.48 tn"
     assert money_range(1.4661e12, 1.4669e12, "EUR") == "EUR 1.466–1.467 tn"
     totals = client.get("/api/v1/ledger/totals").json()["totals"]
     html = client.get("/ledger/totals").text
@@ -197,7 +199,14 @@ def test_totals_show_the_range_where_low_and_high_differ(client):
                         r'(.*?)</tr>', html, re.S)
         assert row, t["region"]
         if t["high"] > t["low"]:
-            assert f"({money_range(t['low'], t['high'])})" in unescape(row.group(1))
+            cell = unescape(row.group(1))
+            assert f"({money_range(t['low'], t['high'])})" in cell
+            shown = float(re.search(r'class="num">([\d.,]+) (tn|bn|m)<br>', cell).group(1))
+            size = {"tn": 1e12, "bn": 1e9, "m": 1e6}[re.search(
+                r'class="num">[\d.,]+ (tn|bn|m)<br>', cell).group(1)]
+            ends = re.search(r"\(([\d.,]+)–([\d.,]+) (tn|bn|m)\)", cell)
+            assert float(ends.group(1)) <= shown <= float(ends.group(2)), cell
+            assert t["low"] <= shown * size * 1.0001 and shown * size <= t["high"] * 1.0001
         else:
             assert "(low = high)" in row.group(1)
     assert any(t["high"] > t["low"] for t in totals)

@@ -24,24 +24,43 @@ def money(value: Any, currency: str = "") -> str:
     return f"{currency} {text}".strip()
 
 
-def money_range(low: Any, high: Any, currency: str = "") -> str:
-    """Two amounts as one range in the larger one's unit, with as many decimals (1-3) as it
-    takes for the ends to differ: 'EUR 1.47–1.49 tn'; a dash when an end is missing."""
-    if low is None or high is None:
-        return DASH
-    low, high = float(low), float(high)
+def range_scale(low: float, high: float) -> tuple[float, str, int] | None:
+    """(size, unit word, decimals) that print two amounts differently: the larger one's unit
+    with 1-3 decimals (0 below a thousand); None when they print alike at any of them."""
     size, unit = 1.0, ""
     for step, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
         if max(abs(low), abs(high)) >= step:
             size, unit = step, f" {word}"
             break
     for digits in ((1, 2, 3) if size > 1 else (0,)):
-        a, b = f"{low / size:,.{digits}f}", f"{high / size:,.{digits}f}"
-        if a != b:
-            break
-    else:
+        if f"{low / size:,.{digits}f}" != f"{high / size:,.{digits}f}":
+            return size, unit, digits
+    return None
+
+
+def money_range(low: Any, high: Any, currency: str = "") -> str:
+    """Two amounts as one range in the larger one's unit, with as many decimals (1-3) as it
+    takes for the ends to differ: 'EUR 1.47–1.49 tn'; a dash when an end is missing."""
+    if low is None or high is None:
+        return DASH
+    low, high = float(low), float(high)
+    scale = range_scale(low, high)
+    if scale is None:
         return money(low, currency)          # the same amount at any useful precision
-    return f"{currency} {a}{DASH}{b}{unit}".strip()
+    size, unit, digits = scale
+    return f"{currency} {low / size:,.{digits}f}{DASH}{high / size:,.{digits}f}{unit}".strip()
+
+
+def money_in_range(value: Any, low: Any, high: Any, currency: str = "") -> str:
+    """An amount printed with the precision of the range beside it ('1.48 tn' beside
+    '1.47–1.49 tn', not '1.5 tn', which would fall outside it)."""
+    if value is None or low is None or high is None:
+        return money(value, currency)
+    scale = range_scale(float(low), float(high))
+    if scale is None:
+        return money(value, currency)
+    size, unit, digits = scale
+    return f"{currency} {float(value) / size:,.{digits}f}{unit}".strip()
 
 
 def percent(value: Any, digits: int = 0) -> str:
@@ -100,7 +119,7 @@ def in_unit(value: Any, unit: str) -> str:
     return units.in_unit(value, unit)
 
 
-FILTERS = {"money": money, "money_range": money_range, "percent": percent, "number": number,
-           "safe_url": safe_url,
+FILTERS = {"money": money, "money_in_range": money_in_range, "money_range": money_range,
+           "percent": percent, "number": number, "safe_url": safe_url,
            "verdict_label": verdict_label, "evidence_weight": evidence_weight,
            "in_unit": in_unit}
