@@ -74,6 +74,7 @@ def test_jobs_table_says_which_firms_rest_on_filings(stargate_json):
     assert "nvidia" in anchored and "us_construction" not in anchored
     # the known bias of the anchored firms' country split is said where the figures are
     assert "too many of their FTE in low-wage countries" in note
+    assert "its FTE exceed the staff it has" in note        # linear in the money: said
     assert all(f"implied labour cost per FTE-year, {firm} (labour value added / FTE)" in rows
                for firm in anchored)
     assert "s_nvidia_10k" in stargate_json["provenance"]["sources"]

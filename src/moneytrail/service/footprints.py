@@ -184,7 +184,10 @@ def jobs_note(jobs: Any, currency: str, paid: list[str], share: pd.Series) -> st
             "their totals are not affected (docs/methods.md). Their implied labour cost "
             "per FTE-year (labour value added / FTE, in the rows above) can be compared "
             "with what the firm pays; far above it, the cost structure's labour share "
-            "and the filing disagree.")
+            "and the filing disagree. FTE grow in proportion to the money: where the plan "
+            "buys more from a firm than its yearly revenue (e.g. a large licence budget "
+            "for a small model maker), its FTE exceed the staff it has; they are the staff "
+            "such revenue takes at the firm's present intensity, not jobs that exist.")
     parts.append(
         f"Every other entity ({listed or 'none'}): FTE = labour value added of each flow / "
         "compensation per FTE of its country and industry, national averages "
