@@ -13,7 +13,12 @@ import pytest
 import moneytrail as mt
 from moneytrail.engine import streams
 from moneytrail.engine.demand import demand_sampler
-from moneytrail.engine.footprint import kept_outputs, kernel_demand, output_draws
+from moneytrail.engine.footprint import (
+    kept_outputs,
+    kernel_demand,
+    output_draws,
+    trace_weights,
+)
 from moneytrail.engine.kernel import build_kernel
 from moneytrail.engine.output import entity_output, flow_coefficients
 from moneytrail.errors import ModelError
@@ -44,6 +49,8 @@ def assert_kept_equals_replay(result, parts) -> None:
                                                 outputs=None))
     np.testing.assert_array_equal(flow_coefficients(result), flow_coefficients(without))
     np.testing.assert_array_equal(entity_output(result), entity_output(without))
+    # the anchored jobs' weights: read from the kept outputs, equal to their replay
+    np.testing.assert_array_equal(trace_weights(result), trace_weights(without))
 
 
 @pytest.fixture(scope="module")

@@ -425,10 +425,15 @@ def trace_footprints(result: Any, accounts: list[Account], *,
 
 def trace_weights(result: Any) -> np.ndarray:
     """Value added of every flow per unit of its entity's output in each of a trace's draws,
-    (draws, flows): its cost-structure draws replayed from its seed block by block (no
-    solve; see weight_draws)."""
+    (draws, flows): the ones the trace kept with its footprint outputs, else its
+    cost-structure draws replayed from its seed block by block (no solve; see weight_draws)."""
     tiers = len(result.labels["tier"]) - 1
     kernel = build_kernel(result.model, kernel_demand(result), tiers, result.draws)
+    per_draw = getattr(result, "per_draw", None)
+    kept = per_draw.outputs if per_draw is not None else None
+    if kept is not None and (kept.weights is None) == (kernel.n_flows1 == 0) and \
+            (kept.weights is None or kept.weights.shape == (result.draws, kernel.n_flows1)):
+        return flow_weights(kernel, kept.weights, result.draws)   # the trace kept them
     parts = [weight_draws(kernel, result.seed, block, size)
              for block, size in streams.blocks(result.draws)]
     return np.concatenate(parts)
