@@ -77,6 +77,10 @@ def plan(**changes):
     ({"as_of": 20250101}, "as_of", 20250101, "Input should be a valid date (got an integer)"),
     ({"spend": {"accelerators": "1"}}, "spend.accelerators.central", "1",
      "Input should be a valid number (got a string)"),
+    # an array or object where text belongs is named by its type (it read "got null")
+    ({"description": [[[]]]}, "description", None,
+     "Input should be a valid string (got an array)"),
+    ({"title": {"a": 1}}, "title", None, "Input should be a valid string (got an object)"),
 ])
 def test_plan_bodies_are_strict(client, changes, field, value, detail):
     assert problem_of(client.post("/api/v1/runs", json=plan(**changes))) == \

@@ -330,7 +330,9 @@ def _field_path(loc: tuple) -> str:
     return ".".join(str(part) for part in loc if part not in ("function-after",))
 
 
-def _error_value(data: Any, loc: tuple) -> Any:
+def _error_node(data: Any, loc: tuple) -> Any:
+    """The value at an error's location (objects and arrays included); None if the path
+    does not resolve."""
     node = data
     for part in loc:
         in_dict = isinstance(node, dict) and part in node
@@ -341,6 +343,13 @@ def _error_value(data: Any, loc: tuple) -> Any:
             return node          # a bare share read as an interval's central value
         else:
             return None
+    return node
+
+
+def _error_value(data: Any, loc: tuple) -> Any:
+    """The value to name in an error message: the node at the location, None for an object
+    or an array (they are described by their type, never printed)."""
+    node = _error_node(data, loc)
     return node if not isinstance(node, dict | list) else None
 
 
@@ -380,7 +389,7 @@ def parse_scenario(data: Any, *, source: str = "<scenario>", strict: bool = Fals
         else:
             value = _error_value(data, loc)
             if error["type"].endswith("_type") and strict:
-                message = f"{message} (got {json_type(value)})"
+                message = f"{message} (got {json_type(_error_node(data, loc))})"
         raise ScenarioError(message, file=source, field=_field_path(loc) or None,
                             value=value) from None
     if web:
