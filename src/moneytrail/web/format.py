@@ -15,23 +15,15 @@ def money(value: Any, currency: str = "") -> str:
     if value is None:
         return DASH
     value = float(value)
-    for size, unit in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
-        if abs(value) >= size:
-            text = f"{value / size:,.1f}".removesuffix(".0") + f" {unit}"
-            break
-    else:
-        text = f"{value:,.0f}"
+    size, unit = units.money_scale(value)
+    text = f"{value / size:,.1f}".removesuffix(".0") + unit if size > 1 else f"{value:,.0f}"
     return f"{currency} {text}".strip()
 
 
 def range_scale(low: float, high: float) -> tuple[float, str, int] | None:
     """(size, unit word, decimals) that print two amounts differently: the larger one's unit
     with 1-3 decimals (0 below a thousand); None when they print alike at any of them."""
-    size, unit = 1.0, ""
-    for step, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
-        if max(abs(low), abs(high)) >= step:
-            size, unit = step, f" {word}"
-            break
+    size, unit = units.money_scale(max(abs(low), abs(high)))
     for digits in ((1, 2, 3) if size > 1 else (0,)):
         if f"{low / size:,.{digits}f}" != f"{high / size:,.{digits}f}":
             return size, unit, digits
