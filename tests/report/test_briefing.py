@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -255,3 +256,11 @@ def test_tornado_parameters_are_put_in_words():
     assert parameter_label("cost nvidia capital:US 2025", names, cats) == \
         "NVIDIA: profits to owners in US (share of revenue)"
     assert parameter_label("something new", names, cats) == "something new"
+
+
+def test_source_notes_keep_the_case_of_units_and_say_what_jobs_rest_on(reference_html):
+    """A source note's group labels run on in a sentence: only their first letter is lowered,
+    so 'FTE' and 'CO2' stay as written (the whole label was lowered: 'compensation per fte')."""
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", reference_html)).split())
+    assert "jobs (pay per FTE, firms' employees per revenue) and CO2 intensities [" in text
+    assert "per fte" not in text and "co2 intensities" not in text

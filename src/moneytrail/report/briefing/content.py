@@ -40,7 +40,7 @@ Progress = Callable[[str, int, int], None]
 RELIABILITY_ORDER = ("filing", "official", "analyst", "estimate", "assumption", "weak")
 TOP_ROWS = 10
 OTHER = "Other countries"
-FOOTPRINT_GROUP = "Jobs (compensation per FTE) and CO2 intensities"
+FOOTPRINT_GROUP = "Jobs (pay per FTE, firms' employees per revenue) and CO2 intensities"
 
 
 # -- sources ---------------------------------------------------------------------------------
