@@ -232,10 +232,10 @@ def implied_pay(result: Any, acc: JobsAccount) -> pd.DataFrame:
                         index=pd.Index(names, name="entity"))
 
 
-def duration_parts(result: Any) -> tuple[tuple[str, ...], np.ndarray | None]:
-    """Part names and (parts, purchase rows) masks: temporary vs lasting spending."""
-    plan = result.require_plan()
-    demand = demand_sampler(plan, result.model)
+def duration_parts(plan: Any, model: Any) -> tuple[tuple[str, ...], np.ndarray | None]:
+    """Part names and (parts, purchase rows) masks of a plan's purchases on `model`:
+    temporary vs lasting spending."""
+    demand = demand_sampler(plan, model)
     if not isinstance(demand, DemandSampler):
         return (), None
     categories = demand.rows["category"].astype(str)
@@ -295,7 +295,7 @@ def plan_footprints(result: Any, tables: FootprintTables, money: Any
     one replay of its draws."""
     year = result.require_plan().year
     acc = jobs_account(result, tables, money)
-    names, masks = duration_parts(result)
+    names, masks = duration_parts(result.require_plan(), result.model)
     wage_account = Account(name="wages", unit=result.currency, entity=acc.account.entity,
                            country=acc.account.country,
                            coefficient=np.ones(acc.account.entity.size), flow=acc.account.flow,

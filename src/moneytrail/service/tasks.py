@@ -326,11 +326,9 @@ def footprint_parts(plan: Plan, model: Any) -> Any:
     (`analysis.jobs.duration_parts`: temporary vs lasting), or None when it has none (or a
     category without a duration: the footprint then says so itself)."""
     from moneytrail.analysis.jobs import duration_parts
-    from moneytrail.engine.result import TraceResult
 
-    try:        # duration_parts reads the plan and model of a result only
-        _, masks = duration_parts(TraceResult(plan=plan, model=model, seed=0, draws=0,
-                                              labels={}))
+    try:
+        _, masks = duration_parts(plan, model)
     except MoneytrailError:
         return None
     return masks
