@@ -67,17 +67,37 @@ def test_jobs_table_says_which_firms_rest_on_filings(stargate_json):
     assert filings > 0 and filings + averages == pytest.approx(total, rel=1e-9)
     share = rows["share of the FTE from national average compensation per FTE"]
     assert share["unit"] == "share" and 0 < share["amount_p5"] <= share["amount_p95"] < 1
-    pay = rows["implied labour cost per FTE-year, nvidia (labour value added / FTE)"]
+    pay = rows["implied labour cost per FTE-year, NVIDIA (labour value added / FTE)"]
     assert pay["unit"] == "USD" and pay["amount_p5"] <= pay["amount_p50"] <= pay["amount_p95"]
     note = stargate_json["tables"]["jobs"]["note"]
-    anchored = note.split("Firms anchored on their filings (")[1].split(")")[0].split(", ")
-    assert "nvidia" in anchored and "us_construction" not in anchored
+    anchored = note.split("Firms anchored on their filings (")[1].split("): FTE")[0].split("; ")
+    assert "NVIDIA" in anchored and "US construction" not in anchored
     # the known bias of the anchored firms' country split is said where the figures are
     assert "too many of their FTE in low-wage countries" in note
     assert "its FTE exceed the staff it has" in note        # linear in the money: said
     assert all(f"implied labour cost per FTE-year, {firm} (labour value added / FTE)" in rows
                for firm in anchored)
     assert "s_nvidia_10k" in stargate_json["provenance"]["sources"]
+
+
+def test_jobs_table_names_firms_not_ids(stargate_json):
+    """The jobs table's rows and note show each firm by its display name (entities.csv
+    `name`), never by its id: 'Schneider Electric', not 'schneider_electric'."""
+    from moneytrail.data.valuechain import load_valuechain
+
+    names = load_valuechain().entity_names()
+    renamed = {i: n for i, n in names.items() if i != n}
+    rows = [r["measure"] for r in records(stargate_json, "jobs")]
+    pay = [m for m in rows if m.startswith("implied labour cost per FTE-year, ")]
+    assert pay, rows
+    shown = [m.removeprefix("implied labour cost per FTE-year, ")
+             .removesuffix(" (labour value added / FTE)") for m in pay]
+    assert set(shown) <= set(names.values()), shown
+    assert "Schneider Electric" in shown
+    note = stargate_json["tables"]["jobs"]["note"]
+    for text in [*rows, note]:
+        assert not [i for i in renamed if re.search(rf"\b{re.escape(i)}\b", text)
+                    and "_" in i], text
 
 
 def test_headline_rows_without_wages_have_no_jobs_figure(stargate_json):
