@@ -81,6 +81,25 @@ def test_show(cli):
     assert {s["id"] for s in data["sources"]} == {"s_a", "s_b"}
 
 
+def test_terminal_tables_print_amounts_with_their_currency(cli):
+    """Every amount on the terminal names its currency, as report.units writes money
+    elsewhere ('EUR 120.00 bn'), not a bare '120.00 bn' with the currency in a caption."""
+    import re
+
+    from moneytrail.report.units import money
+
+    bare = re.compile(r"(?<![A-Z]{3} )(?<![\d.,–])\b\d[\d,]*\.\d\d (?:k|m|bn|tn)\b")
+    for args in (("list",), ("reality",), ("totals", "--by", "region"), ("show", "d_eu"),
+                 ("list", "--currency", "USD", "--price-year", "2023")):
+        out = cli(*args).stdout
+        assert not bare.findall(out), (args, bare.findall(out))
+    assert money(120 * BN, "EUR") in cli("totals", "--by", "region").stdout
+    usd = cli("reality", "--currency", "USD", "--price-year", "2023").stdout
+    assert money(50 * BN, "USD") in usd and "EUR" not in usd.split("USD at")[0]
+    shown = cli("show", "d_eu").stdout
+    assert "EUR" in shown.split("Claims")[1]
+
+
 def test_add_edit_history_revert(cli):
     cli("add", "claim", "ref=gb_com", "deal=d_gb", "stage=committed", "central=2e9",
         "currency=GBP", "price_year=2024", "as_of=2024-06", "source=s_a",
