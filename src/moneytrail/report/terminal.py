@@ -3,7 +3,8 @@
 Every table of a `Result` is rendered from its neutral description (`service.result.Table`):
 columns carry units, so shares print as percentages, money with its currency, and the
 statistics over draws as "median (90 % interval)". Wide tables wrap their cells to fit the
-terminal; `--format csv` and `--format json` keep every column.
+terminal (piped output has no width limit: cli.common.make_console); `--format csv` and
+`--format json` keep every column.
 """
 
 from __future__ import annotations
