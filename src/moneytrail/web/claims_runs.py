@@ -169,7 +169,8 @@ def stored_trace_runs(engine: Engine, limit: int = MAX_RUNS_LISTED) -> list[dict
         except ValueError:
             inputs = {}
         inputs = inputs if isinstance(inputs, dict) else {}
-        plan = inputs.get("plan") if isinstance(inputs.get("plan"), dict) else {}
+        found = inputs.get("plan")
+        plan: dict[str, Any] = found if isinstance(found, dict) else {}
         title = str(plan.get("title") or r.label or r.id[:8])
         draws, seed = inputs.get("draws"), inputs.get("seed")
         created = str(r.created_at)[:16]
