@@ -178,3 +178,18 @@ def test_unknown_by_is_one_clear_line():
     out = cli("trace", "scenarios/stargate-style-us.yaml", "--draws", "300", "--by", "jobz")
     assert out.returncode != 0
     assert "jobs" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_terminal_entity_table_with_jobs_and_co2_names_firms():
+    """`trace --by entity` on the terminal: the firm rows (with their jobs and CO2 columns)
+    carry display names; CSV keeps the ids for scripts."""
+    out = cli("trace", "scenarios/stargate-style-us.yaml", "--draws", "300", "--by", "entity")
+    assert out.returncode == 0, out.stderr
+    rows = [line for line in out.stdout.splitlines() if line.startswith("│")]
+    labels = [line.split("│")[1].strip() for line in rows]
+    assert "NVIDIA" in labels and "Schneider Electric" in labels
+    assert "nvidia" not in labels and "schneider_electric" not in labels
+    assert any("FTE" in line and "CO2e" in line for line in rows if "NVIDIA" in line)
+    csv = cli("trace", "scenarios/stargate-style-us.yaml", "--draws", "300", "--by", "entity",
+              "--format", "csv")
+    assert "\nnvidia," in csv.stdout

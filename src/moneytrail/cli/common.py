@@ -58,6 +58,20 @@ def workspace(data: Path | None, db: str | None) -> Iterator[Workspace]:
         ws.close()
 
 
+def entity_labels(ws: Workspace, result: object, fmt: str,
+                  names: Sequence[str] | None = None) -> dict[str, str] | None:
+    """Display names of the entities (ValueChain.entity_names) when a terminal table will
+    list entities (`entity`/`supplier` tables shown), else None (CSV and JSON keep ids; the
+    value chain is not read for nothing)."""
+    from moneytrail.report.terminal import ENTITY_TABLES
+
+    tables = getattr(result, "tables", {})
+    shown = list(names) if names is not None else list(tables)
+    if fmt != "table" or not set(shown) & set(ENTITY_TABLES):
+        return None
+    return ws.valuechain.entity_names()
+
+
 @contextmanager
 def progress_bar(label: str, total: int) -> Iterator[Callable[[int, int], None]]:
     """A progress callback drawing a bar on stderr for work over a few thousand draws."""
