@@ -11,13 +11,11 @@ from typing import Annotated
 
 import typer
 
-from moneytrail.cli.common import make_console
+from moneytrail.cli.common import console, err
 from moneytrail.ledger.errors import LedgerError
 
 ledger_app = typer.Typer(no_args_is_help=True, help="The ledger: announced, committed and "
                          "disbursed amounts, every one sourced; every change kept.")
-console = make_console()        # no width limit when piped (cli.common)
-err = make_console(stderr=True)
 
 DbOpt = Annotated[str | None, typer.Option("--db", help="database URL or SQLite file (default: "
                                             "$MONEYTRAIL_DATABASE_URL or the user data dir)")]
