@@ -124,7 +124,7 @@ def test_stored_runs_are_told_apart_by_title_draws_and_date(client, reference_ru
     for rid, draws, seed in ((reference_run, "2,000", 1), (other, "300", 3)):
         hover, text = options[rid]
         assert re.fullmatch(rf"{re.escape(title)}, {draws} draws, seed {seed}, "
-                            rf"\d{{4}}-\d\d-\d\d \d\d:\d\d \(run {rid[:8]}\)", text), text
+                            rf"\d{{4}}-\d\d-\d\d \d\d:\d\d UTC \(run {rid[:8]}\)", text), text
         assert rid in hover and PLAN in hover
     assert options[reference_run][1] != options[other][1]
 
