@@ -125,6 +125,26 @@ def test_a_price_year_without_fx_rates_is_refused_before_the_trace(capsys, tmp_p
     assert not out.strip()
 
 
+@pytest.mark.parametrize("command", [("trace",), ("compare",), ("analyse",),
+                                     ("sensitivity",)])
+def test_a_price_year_after_the_newest_fx_and_deflator_year_is_refused(capsys, tmp_path,
+                                                                       command):
+    """The data reach 2026: prices of 2030 would be converted at 2026 rates as if nothing
+    had changed. One line naming the file, price_year, the value and the newest year."""
+    path = write_plan(tmp_path, "future-prices", price_year=2030)
+    draws = () if command == ("sensitivity",) else ("--draws", "50")
+    code, out, err = run_main(capsys, *command, path, *draws)
+    assert code == 2, err
+    assert one_line(err) == (
+        f"error: {path}, field 'price_year', value 2030: price year later than the newest "
+        "year of the data package's FX rates and deflators (2026, macro/fx.csv and "
+        "macro/deflators.csv); give a price_year of 2026 or earlier")
+    assert not out.strip()
+    code, _, err = run_main(capsys, "trace", write_plan(tmp_path, "now-prices",
+                                                        price_year=2026), "--draws", "50")
+    assert code == 0, err                               # the newest year itself is fine
+
+
 def test_an_empty_title_is_refused(capsys, tmp_path):
     path = write_plan(tmp_path, "untitled", title="  ")
     code, _, err = run_main(capsys, "trace", path, "--draws", "50")

@@ -172,3 +172,29 @@ def test_analyse_json_keeps_text_columns_and_numbers():
     accelerators = next(r for r in rows if r["category"] == "accelerators")
     assert accelerators["hhi_before_p50"] > 8000                 # Nvidia's ~95 % share
     assert "concentrated" in accelerators["us_2023_guidelines"]
+
+
+def test_piped_trace_output_keeps_long_lines_whole(tmp_path):
+    """Piped (not a terminal), the trace's tables and text are not wrapped at a fixed width:
+    a plan title of ~250 characters and a long jobs row label each arrive on one line."""
+    import yaml
+
+    plan = yaml.safe_load((ROOT / "scenarios" / "stargate-style-us.yaml").read_text())
+    plan["title"] = "A very long plan title: " + " ".join(f"tranche-{k}" for k in range(24))
+    plan["id"] = "long"
+    path = tmp_path / "long.yaml"
+    path.write_text(yaml.safe_dump(plan, sort_keys=False))
+    env = {**os.environ, "MONEYTRAIL_DATABASE_URL": str(STORE),
+           "PYTHONPATH": str(Path(mt.__file__).resolve().parents[1])}
+    env.pop("COLUMNS", None)
+    out = subprocess.run([sys.executable, "-m", "moneytrail.cli", "trace", str(path),
+                          "--draws", "50", "--by", "jobs"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=300, env=env)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert any(plan["title"] in line for line in lines), out.stdout[:400]
+    # a jobs row label of ~90 characters beside a wide interval: one line, not folded
+    label = "implied labour cost per FTE-year, Hewlett Packard Enterprise (labour value " \
+            "added / FTE)"
+    row = [line for line in lines if label in line]
+    assert row and "USD" in row[0], out.stdout

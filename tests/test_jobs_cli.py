@@ -67,17 +67,37 @@ def test_jobs_table_says_which_firms_rest_on_filings(stargate_json):
     assert filings > 0 and filings + averages == pytest.approx(total, rel=1e-9)
     share = rows["share of the FTE from national average compensation per FTE"]
     assert share["unit"] == "share" and 0 < share["amount_p5"] <= share["amount_p95"] < 1
-    pay = rows["implied labour cost per FTE-year, nvidia (labour value added / FTE)"]
+    pay = rows["implied labour cost per FTE-year, NVIDIA (labour value added / FTE)"]
     assert pay["unit"] == "USD" and pay["amount_p5"] <= pay["amount_p50"] <= pay["amount_p95"]
     note = stargate_json["tables"]["jobs"]["note"]
-    anchored = note.split("Firms anchored on their filings (")[1].split(")")[0].split(", ")
-    assert "nvidia" in anchored and "us_construction" not in anchored
+    anchored = note.split("Firms anchored on their filings (")[1].split("): FTE")[0].split("; ")
+    assert "NVIDIA" in anchored and "US construction" not in anchored
     # the known bias of the anchored firms' country split is said where the figures are
     assert "too many of their FTE in low-wage countries" in note
     assert "its FTE exceed the staff it has" in note        # linear in the money: said
     assert all(f"implied labour cost per FTE-year, {firm} (labour value added / FTE)" in rows
                for firm in anchored)
     assert "s_nvidia_10k" in stargate_json["provenance"]["sources"]
+
+
+def test_jobs_table_names_firms_not_ids(stargate_json):
+    """The jobs table's rows and note show each firm by its display name (entities.csv
+    `name`), never by its id: 'Schneider Electric', not 'schneider_electric'."""
+    from moneytrail.data.valuechain import load_valuechain
+
+    names = load_valuechain().entity_names()
+    renamed = {i: n for i, n in names.items() if i != n}
+    rows = [r["measure"] for r in records(stargate_json, "jobs")]
+    pay = [m for m in rows if m.startswith("implied labour cost per FTE-year, ")]
+    assert pay, rows
+    shown = [m.removeprefix("implied labour cost per FTE-year, ")
+             .removesuffix(" (labour value added / FTE)") for m in pay]
+    assert set(shown) <= set(names.values()), shown
+    assert "Schneider Electric" in shown
+    note = stargate_json["tables"]["jobs"]["note"]
+    for text in [*rows, note]:
+        assert not [i for i in renamed if re.search(rf"\b{re.escape(i)}\b", text)
+                    and "_" in i], text
 
 
 def test_headline_rows_without_wages_have_no_jobs_figure(stargate_json):
@@ -158,3 +178,18 @@ def test_unknown_by_is_one_clear_line():
     out = cli("trace", "scenarios/stargate-style-us.yaml", "--draws", "300", "--by", "jobz")
     assert out.returncode != 0
     assert "jobs" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_terminal_entity_table_with_jobs_and_co2_names_firms():
+    """`trace --by entity` on the terminal: the firm rows (with their jobs and CO2 columns)
+    carry display names; CSV keeps the ids for scripts."""
+    out = cli("trace", "scenarios/stargate-style-us.yaml", "--draws", "300", "--by", "entity")
+    assert out.returncode == 0, out.stderr
+    rows = [line for line in out.stdout.splitlines() if line.startswith("│")]
+    labels = [line.split("│")[1].strip() for line in rows]
+    assert "NVIDIA" in labels and "Schneider Electric" in labels
+    assert "nvidia" not in labels and "schneider_electric" not in labels
+    assert any("FTE" in line and "CO2e" in line for line in rows if "NVIDIA" in line)
+    csv = cli("trace", "scenarios/stargate-style-us.yaml", "--draws", "300", "--by", "entity",
+              "--format", "csv")
+    assert "\nnvidia," in csv.stdout

@@ -171,11 +171,50 @@ def test_100_wrong_passwords_are_throttled_and_the_right_one_works_after_the_del
     with pytest.raises(Throttled) as refused:     # even the right password, during the delay
         accounts.login("ada", PASSWORD, client="attacker")
     assert 0 < refused.value.retry_after <= MAX_DELAY.total_seconds()
-    with pytest.raises(Throttled):                # from another client too (per account)
-        accounts.login("ada", PASSWORD, client="elsewhere")
+    # the owner elsewhere is not locked out by the attacker's failures
+    assert accounts.login("ada", PASSWORD, client="elsewhere").who.name == "ada"
+    with pytest.raises(Throttled):                # while the attacker still waits
+        accounts.login("ada", PASSWORD, client="attacker")
     clock.advance(seconds=MAX_DELAY.total_seconds())
     assert accounts.login("ada", PASSWORD, client="attacker").who.name == "ada"
     assert accounts.retry_after("ada", "attacker") == 0     # success resets the counters
+
+
+def test_an_attacker_cannot_lock_the_owner_out(store):
+    """Wrong passwords for ada from one address throttle that address (for ada, and for every
+    name once it passes the client threshold), never ada's owner logging in from another
+    address, however long the attack lasts; a second attacking address gets its own 5 free
+    tries only. IPv6 addresses of one /64 count as one client."""
+    accounts, clock, _ = store
+    refused = checked = 0
+    for _ in range(400):                          # an hour and more of guessing
+        try:
+            accounts.login("ada", "wrong password guess", client="198.51.100.7")
+        except Throttled:
+            refused += 1
+        except AuthError:
+            checked += 1
+        clock.advance(seconds=10)
+    assert refused > 300 and checked < 20
+    assert accounts.retry_after("ada", "198.51.100.7") > 0
+    for owner in ("203.0.113.5", "2001:db8:1::1"):
+        assert accounts.retry_after("ada", owner) == 0
+        assert accounts.login("ada", PASSWORD, client=owner).who.name == "ada"
+    # the owner's success does not lift the attacker's throttle
+    assert accounts.retry_after("ada", "198.51.100.7") > 0
+    # a block of IPv6 addresses in one /64 is one client: 5 free tries in all, not 5 each
+    statuses = []
+    for n in range(12):
+        try:
+            accounts.login("ada", "wrong password guess", client=f"2001:db8:bad::{n:x}")
+            statuses.append("ok")
+        except Throttled:
+            statuses.append("throttled")
+        except AuthError:
+            statuses.append("wrong")
+    assert statuses.count("wrong") == 5 and statuses.count("throttled") == 7
+    assert accounts.retry_after("ada", "2001:db8:bad:0:ffff::1") > 0
+    assert accounts.retry_after("ada", "::ffff:198.51.100.7") > 0       # IPv4-mapped
 
 
 def test_one_client_guessing_many_accounts_is_throttled(store):

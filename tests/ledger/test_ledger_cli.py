@@ -81,6 +81,49 @@ def test_show(cli):
     assert {s["id"] for s in data["sources"]} == {"s_a", "s_b"}
 
 
+def test_terminal_tables_print_amounts_with_their_currency(cli):
+    """Every amount on the terminal names its currency, as report.units writes money
+    elsewhere ('EUR 120.00 bn'), not a bare '120.00 bn' with the currency in a caption."""
+    import re
+
+    from moneytrail.report.units import money
+
+    bare = re.compile(r"(?<![A-Z]{3} )(?<![\d.,–])\b\d[\d,]*\.\d\d (?:k|m|bn|tn)\b")
+    for args in (("list",), ("reality",), ("totals", "--by", "region"), ("show", "d_eu"),
+                 ("list", "--currency", "USD", "--price-year", "2023")):
+        out = cli(*args).stdout
+        assert not bare.findall(out), (args, bare.findall(out))
+    assert money(120 * BN, "EUR") in cli("totals", "--by", "region").stdout
+    usd = cli("reality", "--currency", "USD", "--price-year", "2023").stdout
+    assert money(50 * BN, "USD") in usd and "EUR" not in usd.split("USD at")[0]
+    shown = cli("show", "d_eu").stdout
+    assert "EUR" in shown.split("Claims")[1]
+
+
+def test_piped_tables_keep_long_names_and_titles_whole(cli, store_url):
+    """Output to a pipe (not a terminal) is not wrapped or cut at a fixed width: a long deal
+    name and a long source title arrive whole, each on one line."""
+    name = "Stargate-like " + " ".join(f"programme{k}" for k in range(16))       # ~190 chars
+    title = "Press release: " + " ".join(f"paragraph-{k}" for k in range(16))
+    number = json.loads(cli("history", "deal", "d_gb", "-f", "json").stdout)[0]["revision"]
+    cli("edit", "deal", "d_gb", f"name={name}", "--revision", str(number), "--reason", "t")
+    number = json.loads(cli("history", "source", "s_a", "-f", "json").stdout)[0]["revision"]
+    cli("edit", "source", "s_a", f"title={title}", "--revision", str(number), "--reason", "t")
+    src = Path(moneytrail.__file__).resolve().parents[1]          # the code under test
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    env.pop("COLUMNS", None)
+
+    def piped(*args: str) -> str:
+        out = subprocess.run([sys.executable, "-m", "moneytrail", "ledger", *args, "--db",
+                              store_url], capture_output=True, text=True, env=env,
+                             timeout=300)
+        assert out.returncode == 0, out.stderr
+        return out.stdout
+
+    assert any(name in line for line in piped("list", "--region", "GB").splitlines())
+    assert any(title in line for line in piped("show", "d_gb").splitlines())
+
+
 def test_add_edit_history_revert(cli):
     cli("add", "claim", "ref=gb_com", "deal=d_gb", "stage=committed", "central=2e9",
         "currency=GBP", "price_year=2024", "as_of=2024-06", "source=s_a",

@@ -269,6 +269,25 @@ def test_brute_force_is_throttled_and_the_right_password_works_later(app):
         app.state.clock.now -= MAX_DELAY
 
 
+def test_wrong_passwords_from_one_address_do_not_lock_the_owner_out(app):
+    """40 wrong passwords for rita from one address: that address is throttled (429, even
+    with the right password); rita logging in from another address gets in at once."""
+    attacker = TestClient(app, base_url=HTTPS, client=("198.51.100.7", 40000))
+    owner = TestClient(app, base_url=HTTPS, client=("203.0.113.5", 40001))
+
+    def attempt(client: TestClient, password: str) -> int:
+        token = form_token(client.get("/login").text)
+        return client.post("/login", data={"name": "rita", "password": password,
+                                           "csrf_token": token},
+                           follow_redirects=False).status_code
+
+    statuses = [attempt(attacker, f"guess number {n:02d} x") for n in range(40)]
+    assert statuses.count(401) == 5 and statuses.count(429) == 35
+    assert attempt(attacker, PASSWORDS["rita"]) == 429
+    assert attempt(owner, PASSWORDS["rita"]) == 303
+    assert owner.get("/api/v1/me").json()["account"] == "rita"
+
+
 # -- write endpoints -----------------------------------------------------------------------
 def current_revision(app, kind: str, key: str) -> int:
     return int(app.state.web.ledger.get(kind, key)["revision"])

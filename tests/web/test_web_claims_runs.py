@@ -110,6 +110,25 @@ def test_claims_page_offers_stored_runs_for_plan_claims(client, reference_run):
     assert reference_run in [r["run_id"] for r in client.get("/api/v1/claims").json()["runs"]]
 
 
+def test_stored_runs_are_told_apart_by_title_draws_and_date(client, reference_run):
+    """Two runs of one plan: each option says the plan's title, the draws, the seed and the
+    date, and keeps the run id (short in the text, whole on hover)."""
+    other = finished(client, {"reference": PLAN, "draws": 300, "seed": 3})
+    html = client.get("/claims").text
+    form = re.search(rf'<form class="claim-check" method="get" action="/claims/{CLAIM}/check">'
+                     r'(.*?)</form>', html, re.S)
+    assert form
+    options = {m.group(1): (m.group(2), text_of(m.group(3))) for m in re.finditer(
+        r'<option value="([0-9a-f]+)" title="([^"]*)">(.*?)</option>', form.group(1))}
+    title = "EU AI gigafactories (InvestAI's EUR 20 bn fund)"     # the plan's title
+    for rid, draws, seed in ((reference_run, "2,000", 1), (other, "300", 3)):
+        hover, text = options[rid]
+        assert re.fullmatch(rf"{re.escape(title)}, {draws} draws, seed {seed}, "
+                            rf"\d{{4}}-\d\d-\d\d \d\d:\d\d UTC \(run {rid[:8]}\)", text), text
+        assert rid in hover and PLAN in hover
+    assert options[reference_run][1] != options[other][1]
+
+
 @pytest.mark.parametrize("path,status,field", [
     ("/api/v1/claims/nvidia-nearly-all-accelerators/check?run={rid}", 400, "claim"),
     ("/api/v1/claims/no-such-claim/check?run={rid}", 404, "claim"),

@@ -109,6 +109,21 @@ def test_price_year_without_fx_rates_is_refused_before_the_run(client):
     assert message.startswith("price_year: no FX rates") and "(you gave: 1990)" in message
 
 
+def test_price_year_after_the_newest_data_year_is_refused_before_the_run(client):
+    """The FX rates and deflators reach 2026: a 2030 price year is a 400 naming the field,
+    the value and the newest year, in the API and beside the builder's input."""
+    response = client.post("/api/v1/runs", json=plan(price_year=2030))
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert (body["field"], body["value"]) == ("price_year", 2030)
+    assert body["detail"].startswith("price year later than the newest year of the data "
+                                     "package's FX rates and deflators (2026")
+    anchor, message = builder_error(client, price_year="2030")
+    assert "price year later than the newest year" in message and \
+        "give a price_year of 2026 or earlier" in message and "(you gave: 2030)" in message
+    assert client.post("/api/v1/runs", json=plan(price_year=2026)).status_code in (200, 202)
+
+
 @pytest.mark.parametrize("title", ["", "   "])
 def test_an_empty_title_is_refused(client, title):
     response = client.post("/api/v1/runs", json=plan(title=title))

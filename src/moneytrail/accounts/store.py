@@ -39,11 +39,15 @@ NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 IDLE = dt.timedelta(minutes=30)
 ABSOLUTE = dt.timedelta(hours=12)
 TOUCH_EVERY = dt.timedelta(seconds=60)    # last_seen is written at most this often
-# throttling: after THRESHOLD failures in a row, each further try waits 2**(n - THRESHOLD) s,
-# at most MAX_DELAY; a client address gets more slack (several people behind one NAT)
-ACCOUNT_THRESHOLD = 5
+# throttling (docs/security.md, "Throttling"): after THRESHOLD failures in a row, each further
+# try waits 2**(n - THRESHOLD) s, at most MAX_DELAY. Counted per (account name, client) pair,
+# so wrong passwords from one client never block the account's owner elsewhere, and per
+# client across all names (password spraying; more slack: several people behind one NAT).
+# There is no account-wide counter: any account-wide wait lets anyone lock the owner out.
+PAIR_THRESHOLD = 5
 CLIENT_THRESHOLD = 20
 MAX_DELAY = dt.timedelta(minutes=15)
+IPV6_GROUP = 64           # an IPv6 client is counted by its /64 (one host holds a whole /64)
 RESET_VALID = dt.timedelta(hours=24)      # default lifetime of an admin-issued reset link
 MAX_RESET_VALID = dt.timedelta(days=7)
 COMMON_PASSWORDS = Path(__file__).parent / "common-passwords.txt.gz"
@@ -69,6 +73,31 @@ class Throttled(MoneytrailError):
     def __init__(self, retry_after: int) -> None:
         self.retry_after = retry_after
         super().__init__(f"too many failed logins; try again in {retry_after} s")
+
+
+def client_key(client: str) -> str:
+    """The client address as the throttle counts it: an IPv4 address as is (an IPv4-mapped
+    IPv6 address as its IPv4), an IPv6 address by its /64 network (a single host is usually
+    given a whole /64, so counting single addresses would give it 2**64 fresh counters),
+    anything else (a test client's name) as given."""
+    import ipaddress
+
+    try:
+        address = ipaddress.ip_address(client.strip())
+    except ValueError:
+        return client.strip()[:100]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/{IPV6_GROUP}", strict=False))
+    return str(address)
+
+
+def throttle_keys(name: str, client: str) -> tuple[tuple[str, int], ...]:
+    """The login_throttle rows a login attempt counts in, with their thresholds: the
+    (account name, client) pair and the client alone. No row is keyed by the name alone."""
+    where = client_key(client)
+    return ((f"pair:{name}@{where}", PAIR_THRESHOLD), (f"client:{where}", CLIENT_THRESHOLD))
 
 
 def utc_now() -> dt.datetime:
@@ -247,12 +276,12 @@ class Accounts:
 
     # -- login and sessions ---------------------------------------------------------------
     def retry_after(self, name: str, client: str) -> int:
-        """Seconds until a login for this name from this client may be tried (0: now)."""
+        """Seconds until a login for this name from this client may be tried (0: now): the
+        larger of the (name, client) pair's delay and the client's own (all names)."""
         now = self.clock()
         wait = dt.timedelta(0)
         with self.engine.connect() as conn:
-            for key, threshold in ((f"account:{name}", ACCOUNT_THRESHOLD),
-                                   (f"client:{client}", CLIENT_THRESHOLD)):
+            for key, threshold in throttle_keys(name, client):
                 row = conn.execute(select(LoginThrottle)
                                    .where(LoginThrottle.key == key)).first()
                 if row is None or row.failures < threshold:
@@ -265,7 +294,7 @@ class Accounts:
     def _failed(self, name: str, client: str) -> None:
         now = self.clock()
         with locking.write_transaction(self.engine) as conn:
-            for key in (f"account:{name}", f"client:{client}"):
+            for key, _ in throttle_keys(name, client):
                 if not conn.execute(update(LoginThrottle).where(LoginThrottle.key == key)
                                     .values(failures=LoginThrottle.failures + 1,
                                             last_failure=now)).rowcount:
@@ -301,7 +330,7 @@ class Accounts:
             if replaces:
                 conn.execute(delete(Session).where(Session.id_hash == digest(replaces)))
             conn.execute(delete(LoginThrottle).where(LoginThrottle.key.in_(
-                (f"account:{name}", f"client:{client}"))))
+                [key for key, _ in throttle_keys(name, client)])))
             conn.execute(insert(Session).values(
                 id_hash=digest(token), account_id=row.id, csrf_token=csrf, created_at=now,
                 last_seen=now, expires_at=now + ABSOLUTE))

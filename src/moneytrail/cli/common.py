@@ -17,9 +17,22 @@ from moneytrail.errors import MoneytrailError
 if TYPE_CHECKING:
     from moneytrail.service.workspace import Workspace
 
-# pipes and CI logs get a wide fixed width instead of rich's 80-column default
-console = Console(width=None if sys.stdout.isatty() else 120)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
+# Output to a pipe or a file (not a terminal) is laid out without a width limit: every
+# cell and line arrives whole (a long firm name or source title is neither cut nor wrapped),
+# each table as wide as its content. A terminal gets its own width (rich wraps cells there).
+PIPE_WIDTH = 1_000_000
+
+
+def make_console(stderr: bool = False) -> Console:
+    """A rich console on stdout (or stderr): the terminal's width on a terminal, no width
+    limit (PIPE_WIDTH) when the stream is a pipe or a file."""
+    stream = sys.stderr if stderr else sys.stdout
+    tty = hasattr(stream, "isatty") and stream.isatty()
+    return Console(stderr=stderr, width=None if tty else PIPE_WIDTH)
+
+
+console = make_console()
+err = make_console(stderr=True)
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json")]
 DataOpt = Annotated[Path | None, typer.Option("--data", help="data package folder "
@@ -43,6 +56,20 @@ def workspace(data: Path | None, db: str | None) -> Iterator[Workspace]:
         yield ws
     finally:
         ws.close()
+
+
+def entity_labels(ws: Workspace, result: object, fmt: str,
+                  names: Sequence[str] | None = None) -> dict[str, str] | None:
+    """Display names of the entities (ValueChain.entity_names) when a terminal table will
+    list entities (`entity`/`supplier` tables shown), else None (CSV and JSON keep ids; the
+    value chain is not read for nothing)."""
+    from moneytrail.report.terminal import ENTITY_TABLES
+
+    tables = getattr(result, "tables", {})
+    shown = list(names) if names is not None else list(tables)
+    if fmt != "table" or not set(shown) & set(ENTITY_TABLES):
+        return None
+    return ws.valuechain.entity_names()
 
 
 @contextmanager

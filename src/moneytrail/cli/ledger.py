@@ -6,19 +6,16 @@ Imports stay light (typer only) so `moneytrail --help` is fast; the store is ope
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from moneytrail.cli.common import console, err
 from moneytrail.ledger.errors import LedgerError
 
 ledger_app = typer.Typer(no_args_is_help=True, help="The ledger: announced, committed and "
                          "disbursed amounts, every one sourced; every change kept.")
-console = Console(width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 DbOpt = Annotated[str | None, typer.Option("--db", help="database URL or SQLite file (default: "
                                             "$MONEYTRAIL_DATABASE_URL or the user data dir)")]

@@ -21,6 +21,7 @@ from moneytrail.cli.common import (
     SchedulerOpt,
     SeedOpt,
     console,
+    entity_labels,
     err,
     progress_bar,
     workspace,
@@ -88,7 +89,9 @@ def trace(
         with progress_bar(f"tracing {plan.id}", total) as step:
             result = tasks.trace_plan(ws, plan, draws=draws, seed=seed, analyses=False,
                                       scheduler=scheduler, progress=step)
-    emit(result, fmt, console, err, names=names, header=reconciliation(result))
+        entities = entity_labels(ws, result, fmt, names)
+    emit(result, fmt, console, err, names=names, header=reconciliation(result),
+         entities=entities)
 
 
 def load_plans(paths: list[Path]) -> list:
@@ -179,7 +182,8 @@ def analyse(
         with progress_bar(f"tracing {plan.id}", total) as step:
             result = tasks.analyse_plan(ws, plan, what, dates or None, draws=draws, seed=seed,
                                         progress=step)
-    emit(result, fmt, console, err, header=reconciliation(result))
+        entities = entity_labels(ws, result, fmt)
+    emit(result, fmt, console, err, header=reconciliation(result), entities=entities)
 
 
 def sensitivity(
@@ -258,8 +262,9 @@ def show(
     check_format(fmt)
     with workspace(None, db) as ws:
         result = tasks.show_run(ws, run)
+        entities = entity_labels(ws, result, fmt)
     header = reconciliation(result) if result.kind in ("trace", "analyse") else result.title
-    emit(result, fmt, console, err, header=header)
+    emit(result, fmt, console, err, header=header, entities=entities)
 
 
 def demo(

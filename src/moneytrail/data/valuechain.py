@@ -54,6 +54,13 @@ class ValueChain:
     def eu_members(self) -> set[str]:
         return set(self.countries.loc[self.countries["eu_member"], "code"])
 
+    def entity_names(self) -> dict[str, str]:
+        """Display name of every entity by id (entities.csv `name`), e.g.
+        {'schneider_electric': 'Schneider Electric'}; the one lookup the web pages, the
+        briefing and the service's tables use to show firms by name."""
+        frame = self.entities
+        return {str(i): str(n) for i, n in zip(frame["id"], frame["name"], strict=True)}
+
 
 def read_sources(package: DataPackage, prefix: str) -> pd.DataFrame:
     """Concatenate every `sources*` resource under a prefix (one file per author is allowed)."""

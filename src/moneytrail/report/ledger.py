@@ -1,4 +1,9 @@
-"""Ledger tables on the terminal (readable numbers), or as CSV / JSON for scripts."""
+"""Ledger tables on the terminal (readable numbers), or as CSV / JSON for scripts.
+
+Amounts print with their currency through `report.units` ('EUR 442.49 bn', 'EUR 33.63–46.02
+bn'), the formatter of every other table; CSV and JSON keep plain numbers and a `currency`
+column.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from moneytrail.ledger.errors import LedgerError
+from moneytrail.report import units
 from moneytrail.service.result import frame_csv
 
 FORMATS = ("table", "csv", "json")
@@ -23,15 +29,22 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-def short(amount: float) -> str:
-    for size, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
-        if abs(amount) >= size:
-            return f"{amount / size:,.2f} {suffix}"
-    return f"{amount:,.0f}"
+def currency_of(frame: pd.DataFrame) -> str:
+    """The one currency of a frame's amounts (its `currency` column), '' without one."""
+    if "currency" not in frame.columns or frame.empty:
+        return ""
+    found = frame["currency"].dropna().astype(str).unique()
+    return str(found[0]) if len(found) == 1 else ""
 
 
-def cell(column: str, value: object) -> str:
-    """Human text for one value, by what the column holds."""
+def is_amount(column: str) -> bool:
+    return column in ("low", "central", "high") or (
+        column.endswith(AMOUNT_SUFFIXES) and "ratio" not in column)
+
+
+def cell(column: str, value: object, currency: str = "") -> str:
+    """Human text for one value, by what the column holds; amounts with their currency
+    (units.money: 'EUR 6.25 bn')."""
     if value is None or value is pd.NA:
         return "-"
     if isinstance(value, float):
@@ -40,23 +53,28 @@ def cell(column: str, value: object) -> str:
         if "ratio" in column or column.startswith("per_gdp"):
             return f"{100 * value:.3g} %"
         if column.startswith("per_capita"):
-            return f"{value:,.1f}"
-        if column in ("low", "central", "high", "gdp", "population") or \
-                column.endswith(AMOUNT_SUFFIXES):
-            return short(value)
+            return units.money(value, currency) if currency else f"{value:,.1f}"
+        if is_amount(column):
+            return units.money(value, currency)
+        if column in ("gdp", "population"):
+            return units.number(value)
         return f"{value:g}"
     return str(value)
 
 
 def rich_table(frame: pd.DataFrame, title: str | None = None,
-               caption: str | None = None) -> Table:
+               caption: str | None = None, currency: str = "") -> Table:
+    """A frame as a rich table; amount columns print in `currency` (else the frame's own
+    `currency` column, when it has one)."""
+    currency = currency or currency_of(frame)
     table = Table(title=title, caption=caption, title_justify="left", caption_justify="left")
     for column in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[column])
         table.add_column(str(column), justify="right" if numeric else "left",
                          overflow="fold")
     for row in frame.itertuples(index=False):
-        table.add_row(*(cell(str(c), v) for c, v in zip(frame.columns, row, strict=True)))
+        table.add_row(*(cell(str(c), v, currency)
+                        for c, v in zip(frame.columns, row, strict=True)))
     return table
 
 
@@ -78,30 +96,38 @@ def emit(frames: dict[str, pd.DataFrame], *, fmt: str, console: Console,
         for name, frame in frames.items():
             view = (views or {}).get(name, frame)
             console.print(rich_table(view, (titles or {}).get(name, name),
-                                     caption if name == list(frames)[-1] else None))
+                                     caption if name == list(frames)[-1] else None,
+                                     currency=currency_of(frame)))
 
 
-def interval(row: pd.Series, prefix: str) -> str:
-    central = row[f"{prefix}_central"]
-    if isinstance(central, float) and math.isnan(central):
+def interval(row: pd.Series, prefix: str, unit: str = "") -> str:
+    """'central (low–high)' of `prefix_central`, `prefix_low`, `prefix_high` in `unit` (a
+    currency code or 'share'; units.in_unit and units.interval_text), '-' without a
+    central value. An empty prefix reads the columns `central`, `low`, `high`."""
+    def key(stat: str) -> str:
+        return f"{prefix}_{stat}" if prefix else stat
+
+    central = row[key("central")]
+    if not units.finite(central):
         return "-"
-    low, high = row[f"{prefix}_low"], row[f"{prefix}_high"]
-    text = cell(f"{prefix}_central", central)
-    if low != high:
-        text += f" ({cell(f'{prefix}_low', low)} – {cell(f'{prefix}_high', high)})"
+    low, high = row[key("low")], row[key("high")]
+    text = units.in_unit(central, unit)
+    if low != high and units.finite(low) and units.finite(high):
+        text += f" ({units.interval_text(low, high, unit, like=central)})"
     return text
 
 
 def reality_view(frame: pd.DataFrame) -> pd.DataFrame:
     """One readable column per stage and ratio: central (low – high) and the as_of date."""
     rows = []
+    currency = currency_of(frame)
     for _, row in frame.iterrows():
         out = {"deal": row["deal"], "region": row["region"]}
         for stage in ("announced", "committed", "disbursed"):
-            text = interval(row, stage)
+            text = interval(row, stage, currency)
             out[stage] = text + (f" @{row[stage + '_as_of']}" if text != "-" else "")
         for stage in ("committed", "disbursed"):
-            out[f"{stage} / announced"] = interval(row, f"{stage}_ratio")
+            out[f"{stage} / announced"] = interval(row, f"{stage}_ratio", "share")
         rows.append(out)
     return pd.DataFrame(rows, columns=["deal", "region", "announced", "committed", "disbursed",
                                        "committed / announced", "disbursed / announced"])
@@ -110,11 +136,13 @@ def reality_view(frame: pd.DataFrame) -> pd.DataFrame:
 def totals_view(frame: pd.DataFrame) -> pd.DataFrame:
     keep = [c for c in frame.columns if c in ("region", "sector", "purpose", "year")]
     out = frame[keep].copy()
-    out["amount"] = [_amount(r) for _, r in frame.iterrows()]
+    currency = currency_of(frame)
+    out["amount"] = [interval(r, "", currency) for _, r in frame.iterrows()]
     out["deals"] = frame["deals"]
     out["overlaps excluded"] = frame["overlaps_excluded"]
     if "per_capita_central" in frame.columns:
-        out["per capita"] = [cell("per_capita", v) for v in frame["per_capita_central"]]
+        out["per capita"] = [cell("per_capita", v, currency)
+                             for v in frame["per_capita_central"]]
         out["share of GDP"] = [cell("per_gdp", v) for v in frame["per_gdp_central"]]
         out["pop./GDP year"] = [f"{p if p is not pd.NA else '-'}/"
                                 f"{g if g is not pd.NA else '-'}"
@@ -123,23 +151,17 @@ def totals_view(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _amount(row: pd.Series) -> str:
-    text = short(row["central"])
-    if row["low"] != row["high"]:
-        text += f" ({short(row['low'])} – {short(row['high'])})"
-    return text
-
-
 def claims_view(claims: pd.DataFrame) -> pd.DataFrame:
     """A deal's claims: as sourced, and converted (column named after the target unit)."""
     out = pd.DataFrame({
         "ref": claims["ref"], "stage": claims["stage"],
-        "amount": [f"{r['currency']} {_amount(r)}" for _, r in claims.iterrows()],
+        "amount": [interval(r, "", str(r["currency"])) for _, r in claims.iterrows()],
         "price year": claims["price_year"], "as_of": claims["as_of"],
         "source": claims["source"], "supersedes": claims["supersedes"],
         "used": claims["used"].map({True: "yes", False: ""}),
         "revision": claims["revision"]})
     if len(claims):
-        label = f"{claims['norm_currency'].iloc[0]} {claims['norm_price_year'].iloc[0]}"
-        out.insert(3, label, [short(v) for v in claims["norm_central"]])
+        currency = str(claims["norm_currency"].iloc[0])
+        label = f"{currency} {claims['norm_price_year'].iloc[0]}"
+        out.insert(3, label, [units.money(v, currency) for v in claims["norm_central"]])
     return out

@@ -3,7 +3,8 @@
 Every table of a `Result` is rendered from its neutral description (`service.result.Table`):
 columns carry units, so shares print as percentages, money with its currency, and the
 statistics over draws as "median (90 % interval)". Wide tables wrap their cells to fit the
-terminal; `--format csv` and `--format json` keep every column.
+terminal (piped output has no width limit: cli.common.make_console); `--format csv` and
+`--format json` keep every column.
 """
 
 from __future__ import annotations
@@ -57,11 +58,17 @@ FOOTPRINT_COLUMNS = (("jobs_fte", "FTE", "jobs, FTE (median, 90 %)"),
                      ("co2_t", "t CO2e", "CO2 embodied (median, 90 %)"))
 
 
-def breakdown_table(table: Table) -> RichTable:
+ENTITY_TABLES = ("entity", "supplier")
+
+
+def breakdown_table(table: Table, entities: dict[str, str] | None = None) -> RichTable:
     """A breakdown (amount_* and share_* columns): share median, 90 % interval, mean amount,
     jobs and CO2 when the trace computed them; the table's note (what is not counted, where
-    the figures come from) under it."""
+    the figures come from) under it. Firms and sectors are shown by their display name
+    (`entities`: id -> name, ValueChain.entity_names; the id without one)."""
     frame = table.frame()
+    if entities and table.name in ENTITY_TABLES:
+        frame.index = [entities.get(str(k), str(k)) for k in frame.index]
     currency = table.unit("amount_mean")
     caption = table.note or ""
     countries = table.name in units.COUNTRY_TABLES
@@ -333,7 +340,9 @@ def procurement_table(table: Table) -> RichTable:
     return out
 
 
-def rich_table(table: Table) -> RichTable:
+def rich_table(table: Table, entities: dict[str, str] | None = None) -> RichTable:
+    """The rich table for one result table; `entities` (id -> display name) labels the
+    rows of entity breakdowns."""
     names = {c.name for c in table.columns}
     if table.name == "rent_recipients" and {"entity", "rent_p50", "sources"} <= names:
         return rent_recipients_table(table)
@@ -344,7 +353,7 @@ def rich_table(table: Table) -> RichTable:
     if table.name == "evidence" and "assumption_or_weak_p95" in names:
         return evidence_table(table)
     if {"amount_mean", "share_p50", "share_p5", "share_p95"} <= names:
-        return breakdown_table(table)
+        return breakdown_table(table, entities)
     if any(n.endswith("_p50") for n in names) and ("unit" in names or all(
             c.unit in ("share",) or c.name == "unit" for c in table.columns)):
         return side_by_side(table)
@@ -365,9 +374,12 @@ def result_csv(result: Result, names: list[str] | None = None) -> str:
 
 
 def emit(result: Result, fmt: str, console: Console, err: Console,
-         names: list[str] | None = None, header: str | None = None) -> None:
+         names: list[str] | None = None, header: str | None = None,
+         entities: dict[str, str] | None = None) -> None:
     """Print a result: rich tables (with a header line naming the run), CSV or JSON.
-    CSV goes to stdout alone (the run id to stderr); JSON is the result's one JSON shape."""
+    CSV goes to stdout alone (the run id to stderr); JSON is the result's one JSON shape.
+    `entities` (id -> display name) labels the rows of entity tables on the terminal; CSV
+    and JSON keep the ids."""
     check_format(fmt)
     if fmt == "json":
         if names is not None:
@@ -383,7 +395,7 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
     if header:
         console.print(f"[dim]{header}[/dim]", soft_wrap=True, highlight=False)
     for name in names or list(result.tables):
-        console.print(rich_table(result.tables[name]))
+        console.print(rich_table(result.tables[name], entities))
     console.print(f"[dim]run {result.run_id} · data {result.provenance.data_version} · "
                   f"code {result.provenance.code_version} · `moneytrail show "
                   f"{result.run_id}` prints it again[/dim]\n", soft_wrap=True,

@@ -9,7 +9,8 @@ Valid ranges of every field (anything outside is refused with the file, field an
 - Whole numbers (`year`, `price_year`, `draws`, `seed`, `horizon_years`, `spend_years`) are
   integers in every form: `year: "2025"`, `year: true` or `year: 2025.0` is refused.
 - `year`, `price_year`: 1990..2100 (whether the data cover the year is checked against the data
-  package when the model is built); `as_of`: a real date.
+  package when the model is built; a price year after the newest year of the package's FX
+  rates and deflators is refused by `service.tasks.check_fx`); `as_of`: a real date.
 - `currency`: three capital letters (ISO 4217); whether the FX table knows it is checked by
   `check_currency` where the table is at hand.
 - `budget.amount`: positive and at most MAX_BUDGET = 1e17 in the plan's currency. 1e17 is

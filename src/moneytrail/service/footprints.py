@@ -80,9 +80,11 @@ def add_footprints(ws: Any, result: Any, tables: dict[str, Table],
     columns = {"jobs": jobs.fte}
     if co2 is not None:
         columns["co2"] = co2.footprint
-    gap = "" if not jobs.uncovered else (
+    names = ws.valuechain.entity_names()
+    uncovered = [named(u, names, " ") for u in jobs.uncovered]
+    gap = "" if not uncovered else (
         f" Jobs cover {jobs.coverage:.1%} of the plan's labour value added; not counted: "
-        + "; ".join(jobs.uncovered[:8]) + (" ..." if len(jobs.uncovered) > 8 else "") + ".")
+        + "; ".join(uncovered[:8]) + (" ..." if len(uncovered) > 8 else "") + ".")
     for dimension in ("country", "entity", "tier"):
         if dimension in tables:
             tables[dimension] = with_columns(tables[dimension], dimension, columns, gap)
@@ -92,7 +94,7 @@ def add_footprints(ws: Any, result: Any, tables: dict[str, Table],
         tables["headline"] = with_columns(tables["headline"], "headline", {"jobs": jobs.fte},
                                           blank=list(no_wages[no_wages].index))
     sources = list(jobs.sources)
-    tables["jobs"] = jobs_table(result, jobs)
+    tables["jobs"] = jobs_table(result, jobs, names)
     if co2 is not None:
         tables["co2"] = co2_table(result, co2)
         sources += co2.sources
@@ -124,6 +126,13 @@ def with_columns(table: Table, dimension: str, footprints: dict[str, Any],
                             note=f"{note} {extra}".strip())
 
 
+def named(text: str, names: dict[str, str], sep: str) -> str:
+    """`text` that starts with an entity id followed by `sep` ('nvidia (US)', 'nvidia: why'),
+    with the entity's display name in place of its id (the id when the data have no name)."""
+    head, found, rest = text.partition(sep)
+    return names.get(head, head) + found + rest
+
+
 def stats_row(row: pd.Series, unit: str, scale: float = 1.0) -> dict[str, Any]:
     return {"unit": unit, **{f"amount_{s}": float(row[f"amount_{s}"]) * scale for s in STATS}}
 
@@ -137,8 +146,12 @@ def measures_table(name: str, title: str, rows: dict[str, dict[str, Any]], note:
     return Table.from_frame(name, frame, title=title, units=units, note=note)
 
 
-def jobs_table(result: Any, jobs: Any) -> Table:
+def jobs_table(result: Any, jobs: Any, names: dict[str, str] | None = None) -> Table:
+    """The jobs table; firms are shown by their display name (`names`, entity id -> name,
+    ValueChain.entity_names; the id where it has none)."""
     from moneytrail.analysis.jobs import AVERAGES, BASIS, FILINGS
+
+    names = names or {}
 
     millions, currency = plan_millions(result)
     rows = {"jobs (FTE), all": stats_row(jobs.fte.by("total").iloc[0], "FTE")}
@@ -153,28 +166,35 @@ def jobs_table(result: Any, jobs: Any) -> Table:
     rows[f"share of the FTE from {AVERAGES}"] = stats_row(share, "share")
     by_entity = jobs.fte.by("entity")["amount_mean"]
     paid = [e for e in jobs.implied_pay.index if by_entity.get(e, 0.0) > 0]
+    labels = {e: names.get(e, e) for e in paid}
+    if len(set(labels.values())) < len(labels):       # two firms of one name: add the id
+        labels = {e: f"{names.get(e, e)} [{e}]" if e in names else e for e in paid}
     for entity in paid:
-        rows[f"implied labour cost per FTE-year, {entity} (labour value added / FTE)"] = \
-            stats_row(jobs.implied_pay.loc[entity], currency)
-    note = jobs_note(jobs, currency, paid, share)
+        rows[f"implied labour cost per FTE-year, {labels[entity]} (labour value added / FTE)"] \
+            = stats_row(jobs.implied_pay.loc[entity], currency)
+    note = jobs_note(jobs, currency, paid, share, names)
     return measures_table("jobs", JOBS_TITLE, rows, note)
 
 
-def jobs_note(jobs: Any, currency: str, paid: list[str], share: pd.Series) -> str:
-    """The jobs table's note: the two bases and which entities rest on each, coverage,
-    what is not counted, sources."""
+def jobs_note(jobs: Any, currency: str, paid: list[str], share: pd.Series,
+              names: dict[str, str] | None = None) -> str:
+    """The jobs table's note: the two bases and which entities rest on each (by display
+    name, `names`), coverage, what is not counted, sources."""
+    names = names or {}
     by_entity = jobs.fte.by("entity")["amount_mean"]
     anchored = set(jobs.implied_pay.index)
-    averages = [e for e, v in by_entity.items() if v > 0 and e not in anchored]
-    listed = ", ".join(averages[:8]) + (f" and {len(averages) - 8} more" if len(averages) > 8
+    averages = [names.get(str(e), str(e)) for e, v in by_entity.items()
+                if v > 0 and e not in anchored]
+    listed = "; ".join(averages[:8]) + (f" and {len(averages) - 8} more" if len(averages) > 8
                                         else "")
-    uncovered = "; ".join(jobs.uncovered[:8]) + (" ..." if len(jobs.uncovered) > 8 else "")
+    uncovered_named = [named(u, names, " ") for u in jobs.uncovered]
+    uncovered = "; ".join(uncovered_named[:8]) + (" ..." if len(uncovered_named) > 8 else "")
     mean_share = float(share["amount_mean"])
     parts = []
     if paid:
         parts.append(
-            f"Firms anchored on their filings ({', '.join(paid)}): FTE = the firm's output "
-            "caused by the plan x its employees per USD million of revenue "
+            f"Firms anchored on their filings ({'; '.join(names.get(e, e) for e in paid)}): "
+            "FTE = the firm's output caused by the plan x its employees per USD million of revenue "
             "(valuechain/satellites.csv; reliability: "
             f"{reliability_text(jobs.anchored[jobs.anchored['entity'].isin(paid)])}), "
             "split across the countries where it pays wages by labour value added / "
@@ -195,7 +215,8 @@ def jobs_note(jobs: Any, currency: str, paid: list[str], share: pd.Series) -> st
         f"{reliability_text(jobs.compensation)}); {mean_share:.1%} of the FTE (mean) rest on "
         "them.")
     if jobs.not_anchored:
-        parts.append("Employees rows not used: " + "; ".join(jobs.not_anchored) + ".")
+        parts.append("Employees rows not used: "
+                     + "; ".join(named(n, names, ":") for n in jobs.not_anchored) + ".")
     parts.append(
         f"Covers {jobs.coverage:.1%} of the plan's labour value added"
         + (f"; not covered: {uncovered}" if uncovered else "")

@@ -117,6 +117,9 @@ def check_fx(ws: Workspace, plan: Plan) -> Plan:
     """The FX table converts the plan's currency at its price year (`price_year`, else
     `year`) to USD and EUR, as the CO2, jobs and footprint figures do after the trace
     (`analysis.footprints.fx_factor`, which takes the latest earlier year with rates).
+    A price year later than the newest year both macro/fx.csv and macro/deflators.csv reach
+    is refused too: amounts at prices of a year the data do not cover would be converted at
+    an older year's rates as if prices had not changed (no labelled assumption says so).
     Raises ScenarioError naming the plan's file, the year's field and its value, with the
     years the table covers. A package without analysis tables (a bare model) is not checked."""
     from moneytrail.analysis.footprints import fx_factor
@@ -126,6 +129,13 @@ def check_fx(ws: Workspace, plan: Plan) -> Plan:
         return plan                 # a package without analysis tables converts nothing
     year = plan.price_year or plan.year
     money = ws.analysis.money
+    newest = newest_money_year(money)
+    if newest is not None and year > newest:
+        raise ScenarioError(f"price year later than the newest year of the data package's FX "
+                            f"rates and deflators ({newest}, macro/fx.csv and "
+                            f"macro/deflators.csv); give a price_year of {newest} or earlier",
+                            file=plan.path or plan.id,
+                            field="price_year" if plan.price_year else "year", value=year)
     for to in ("USD", "EUR"):
         try:
             fx_factor(money, plan.currency, year, to)
@@ -138,6 +148,17 @@ def check_fx(ws: Workspace, plan: Plan) -> Plan:
                                 field="price_year" if plan.price_year else "year",
                                 value=year) from None
     return plan
+
+
+def newest_money_year(money: Any) -> int | None:
+    """The newest year both the FX table (any currency) and the deflator series reach: the
+    latest price year a plan's money can be converted at (2026 in data 2.2.0); None when
+    either table is empty."""
+    fx = [year for _, year in getattr(money, "rates", {})]
+    deflators = [year for _, year in getattr(money, "indices", {})]
+    if not fx or not deflators:
+        return None
+    return min(max(fx), max(deflators))
 
 
 SITE_METRICS = frozenset({"co2_tonnes", "renewable_share"})   # metrics that read the site
@@ -802,6 +823,7 @@ def sensitivity(ws: Workspace, plan: Plan, output: str = "share:us_big_tech", *,
     if method not in ("tornado", "sobol"):
         raise MoneytrailError("unknown method (use tornado or sobol)", field="--method",
                               value=method)
+    check_fx(ws, plan)           # a price year the data reach, as every plan task checks
     inputs = {"plan": plan_inputs(plan), "output": output, "method": method, "top": top,
               "samples": samples if method == "sobol" else None,
               "seed": seed if method == "sobol" else None}

@@ -149,14 +149,42 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result,
 
 
 def stored_trace_runs(engine: Engine, limit: int = MAX_RUNS_LISTED) -> list[dict[str, Any]]:
-    """The newest finished trace runs of the store: id, label (the plan's title), date."""
+    """The newest finished trace runs of the store: `run_id`, `plan` (its id), `title` (the
+    plan's title, else its id), `draws`, `seed`, `created` (UTC, minutes) and `label`, the
+    words a reader tells runs apart by: 'title, 2,000 draws, seed 1, 2026-11-30 23:05 UTC'."""
+    import datetime as dt
+    import json
+
     from sqlalchemy import select
 
     from moneytrail.ledger.models import Run
 
     with engine.connect() as conn:
-        rows = conn.execute(select(Run.id, Run.label, Run.created_at)
+        rows = conn.execute(select(Run.id, Run.label, Run.inputs, Run.created_at)
                             .where(Run.kind == "trace", Run.status == "done")
                             .order_by(Run.created_at.desc()).limit(limit)).all()
-    return [{"run_id": r.id, "label": r.label or r.id[:8],
-             "created": str(r.created_at)[:16]} for r in rows]
+    out = []
+    for r in rows:
+        try:
+            inputs = json.loads(r.inputs or "{}")
+        except ValueError:
+            inputs = {}
+        inputs = inputs if isinstance(inputs, dict) else {}
+        found = inputs.get("plan")
+        plan: dict[str, Any] = found if isinstance(found, dict) else {}
+        title = str(plan.get("title") or r.label or r.id[:8])
+        draws, seed = inputs.get("draws"), inputs.get("seed")
+        stamp = r.created_at                  # UTC (PostgreSQL may hand it in its own zone)
+        if getattr(stamp, "tzinfo", None) is not None:
+            stamp = stamp.astimezone(dt.UTC)
+        created = str(stamp)[:16]
+        words = [title]
+        if isinstance(draws, int):
+            words.append(f"{draws:,} draws")
+        if isinstance(seed, int):
+            words.append(f"seed {seed}")
+        words.append(f"{created} UTC")
+        out.append({"run_id": r.id, "plan": r.label or "", "title": title,
+                    "draws": draws, "seed": seed, "created": created,
+                    "label": ", ".join(words)})
+    return out

@@ -57,8 +57,7 @@ class Names:
     """Readable names of entities, categories and countries (ids where the data have none)."""
 
     def __init__(self, valuechain: Any) -> None:
-        self.entities = dict(zip(valuechain.entities["id"], valuechain.entities["name"],
-                                 strict=True))
+        self.entities = valuechain.entity_names()
         self.categories = dict(zip(valuechain.categories["id"], valuechain.categories["name"],
                                    strict=True))
         countries = getattr(valuechain, "countries", None)

@@ -252,8 +252,7 @@ def plan_of(result: Result) -> Plan:
 
 
 def entity_names(ws: Workspace) -> dict[str, str]:
-    frame = ws.valuechain.entities
-    return {str(i): str(n) for i, n in zip(frame["id"], frame["name"], strict=True)}
+    return ws.valuechain.entity_names()
 
 
 def entity_kinds(ws: Workspace) -> dict[str, str]:
