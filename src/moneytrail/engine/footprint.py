@@ -475,11 +475,22 @@ def flow_rows(account: Account, flows: np.ndarray, values: np.ndarray | None,
         raise ValueError("an anchored account needs the flows' weights and the anchor values")
     rows = anchors.rows
     member = anchors.membership()
+    row_weights = weights[:, account.flow[rows]]                  # (draws, anchored rows)
     kept = grouped(flows[:, account.flow[rows]], member)          # (draws, groups)
-    per_unit = grouped(weights[:, account.flow[rows]], member)
+    per_unit = grouped(row_weights, member)
     x = np.divide(kept, per_unit, out=np.zeros_like(kept), where=per_unit > 0)
-    s = account.per_output(weights, values, anchor_values)
-    out[:, rows] = s[:, rows] * x[:, anchors.group[rows]]
+    # the anchored rows' intensities: Account.per_output's arithmetic (Anchors.apply
+    # included) on their columns alone, the same operations in the same order
+    own = np.broadcast_to(account.coefficient[rows], (size, rows.size)).copy()
+    own *= row_weights
+    param = account.param[rows]
+    with_param = param >= 0
+    if values is not None and with_param.any():
+        own[:, with_param] *= values[:, param[with_param]] ** account.power
+    g = anchors.group[rows]
+    sums = grouped(own, member)[:, g]
+    share = np.divide(own, sums, out=np.zeros_like(own), where=sums > 0)
+    out[:, rows] = share * (anchor_values * anchors.scale[None, :])[:, g] * x[:, g]
     return out
 
 
