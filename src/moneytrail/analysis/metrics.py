@@ -107,14 +107,36 @@ class Evaluation:
         analysis.market_power.markups with `drawn`)."""
         self._derived["markups"] = found
 
+    def draws_from(self, other: Evaluation) -> None:
+        """Let this evaluation's rent split and markups reuse the capital and margin draws of
+        `other` (another plan's evaluation: they do not depend on the plan; see
+        analysis.market_power) where they are the same draws: the same model, data, seed,
+        draw count and plan year; elsewhere (and for what `other` lacks) they are drawn.
+        Call it before the split is made; `other` makes its own split when asked."""
+        if other is not self:
+            self._derived["draws_from"] = other
+
+    def _draws_source(self) -> Evaluation | None:
+        other = self._derived.get("draws_from")
+        if other is None:
+            return None
+        mine, theirs = self.result, other.result
+        same = theirs.model is mine.model and other.data is self.data and \
+            (theirs.seed, theirs.draws) == (mine.seed, mine.draws) and \
+            theirs.plan is not None and mine.plan is not None and \
+            theirs.plan.year == mine.plan.year
+        return other if same else None
+
     def markups(self) -> Markups | None:
         """The trace's markups over its suppliers' cost (analysis.market_power.markups, from
         the capital table of its rent split), made once per evaluation; None when the data
         package has no capital table."""
         if "markups" not in self._derived:
             split = self.rents()
+            other = self._draws_source()
             self._derived["markups"] = None if split is None else markups(
-                self.result, self.data, self.purchases, split.capital)
+                self.result, self.data, self.purchases, split.capital,
+                drawn=other.markups() if other is not None else None)
         return self._derived["markups"]
 
     def rents_given(self, split: RentSplit) -> None:
@@ -129,7 +151,10 @@ class Evaluation:
         (analysis.market_power.split_rents), made once per evaluation; None when the data
         package has no capital table."""
         if "rents" not in self._derived:
-            self._derived["rents"] = split_rents(self.result, self.data) \
+            other = self._draws_source()
+            before = other.rents() if other is not None else None
+            self._derived["rents"] = split_rents(
+                self.result, self.data, drawn=before.drawn if before is not None else None) \
                 if has_capital_data(self.data) else None
         return self._derived["rents"]
 
