@@ -75,11 +75,13 @@ def test_plans_sharing_capital_and_margin_draws_give_the_numbers_of_fresh_draws(
     other_seed = mt.trace(plans[1], model, draws=200, seed=6, keep_draws=True)
     shared = Evaluation(result=second, data=data,
                         purchases=Evaluation.of(second, data).purchases)
-    shared.draws_from(Evaluation.of(first, data))
+    earlier = Evaluation.of(first, data)
+    before, margins = earlier.rents(), earlier.markups()     # made first: they are read
+    assert before is not None and margins is not None
+    shared.draws_from(earlier)
     split, found = shared.rents(), shared.markups()
     assert split is not None and found is not None
-    before = Evaluation.of(first, data).rents()
-    assert before is not None
+    assert any(found.margins[k] is v for k, v in margins.margins.items() if k in found.margins)
     assert all(split.drawn.entities[e] is v for e, v in before.drawn.entities.items())
     fresh = split_rents(second, data)
     for part in ("normal", "rent", "unsplit"):

@@ -111,21 +111,29 @@ class Evaluation:
         """Let this evaluation's rent split and markups reuse the capital and margin draws of
         `other` (another plan's evaluation: they do not depend on the plan; see
         analysis.market_power) where they are the same draws: the same model, data, seed,
-        draw count and plan year; elsewhere (and for what `other` lacks) they are drawn.
-        Call it before the split is made; `other` makes its own split when asked."""
+        draw count and plan year. Only a split (markups) `other` has already made is read,
+        else the one its own `draws_from` has made, and so on; nothing is computed for it.
+        Entities and suppliers none of them has are drawn. Call it before the split."""
         if other is not self:
             self._derived["draws_from"] = other
 
-    def _draws_source(self) -> Evaluation | None:
+    def _made(self, kind: str) -> Any:
+        """The rent split ("rents") or markups ("markups") already made by the nearest
+        evaluation along `draws_from` whose draws are this one's, or None."""
+        mine = self.result
         other = self._derived.get("draws_from")
-        if other is None:
-            return None
-        mine, theirs = self.result, other.result
-        same = theirs.model is mine.model and other.data is self.data and \
-            (theirs.seed, theirs.draws) == (mine.seed, mine.draws) and \
-            theirs.plan is not None and mine.plan is not None and \
-            theirs.plan.year == mine.plan.year
-        return other if same else None
+        seen = {id(self)}
+        while other is not None and id(other) not in seen:
+            seen.add(id(other))
+            theirs = other.result
+            same = theirs.model is mine.model and other.data is self.data and \
+                (theirs.seed, theirs.draws) == (mine.seed, mine.draws) and \
+                theirs.plan is not None and mine.plan is not None and \
+                theirs.plan.year == mine.plan.year
+            if same and other._derived.get(kind) is not None:
+                return other._derived[kind]
+            other = other._derived.get("draws_from")
+        return None
 
     def markups(self) -> Markups | None:
         """The trace's markups over its suppliers' cost (analysis.market_power.markups, from
@@ -133,10 +141,9 @@ class Evaluation:
         package has no capital table."""
         if "markups" not in self._derived:
             split = self.rents()
-            other = self._draws_source()
             self._derived["markups"] = None if split is None else markups(
                 self.result, self.data, self.purchases, split.capital,
-                drawn=other.markups() if other is not None else None)
+                drawn=self._made("markups"))
         return self._derived["markups"]
 
     def rents_given(self, split: RentSplit) -> None:
@@ -151,8 +158,7 @@ class Evaluation:
         (analysis.market_power.split_rents), made once per evaluation; None when the data
         package has no capital table."""
         if "rents" not in self._derived:
-            other = self._draws_source()
-            before = other.rents() if other is not None else None
+            before = self._made("rents")
             self._derived["rents"] = split_rents(
                 self.result, self.data, drawn=before.drawn if before is not None else None) \
                 if has_capital_data(self.data) else None
