@@ -156,3 +156,25 @@ def test_entity_passes_sum_like_add_at_bit_for_bit(entities, seed):
         assert len(set(owners)) == owners.size          # no entity twice in a pass
         got[:, owners] += values[:, columns]
     assert np.array_equal(got, expected)
+
+
+def test_a_trace_keeps_its_demand_sampler_and_footprints_read_it_bit_for_bit(reference, data):
+    """A plan's trace keeps the final-demand sampler it drew from (TraceResult.sampler);
+    output and jobs read it instead of building it again, with the numbers of a rebuilt one."""
+    from dataclasses import replace
+
+    from moneytrail.engine.demand import DemandSampler
+    from moneytrail.engine.footprint import kernel_demand
+    from moneytrail.engine.output import entity_output
+
+    result = reference[GIGA]
+    assert isinstance(result.sampler, DemandSampler)
+    assert kernel_demand(result) is result.sampler and result.plan_demand() is result.sampler
+    bare = replace(result, sampler=None)
+    assert bare.plan_demand() is not result.sampler
+    assert np.array_equal(entity_output(bare), entity_output(result))
+    tables = footprint_tables(data.package)
+    kept, rebuilt = (plan_jobs(r, tables, data.money).fte.per_draw for r in (result, bare))
+    assert kept is not None and rebuilt is not None
+    for name, values in kept.items():
+        assert np.array_equal(values, rebuilt[name])

@@ -512,10 +512,10 @@ def with_values(out: np.ndarray, account: Account, rows: np.ndarray,
 
 
 def kernel_demand(result: Any) -> Any:
-    from moneytrail.engine.demand import GivenDemand, demand_sampler
+    from moneytrail.engine.demand import GivenDemand
 
     if result.plan is not None:
-        return demand_sampler(result.plan, result.model)
+        return result.plan_demand()
     if result.per_draw is not None and result.per_draw.demand.shape[0] == result.draws:
         rows = result.per_draw.demand
         if np.allclose(rows, rows[0]):
