@@ -11,11 +11,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import moneytrail as mt
-from moneytrail.analysis.jobs import labour_fte, plan_jobs
-from moneytrail.analysis.market_power import markups, rent_share, split_rents
+from moneytrail.analysis.jobs import jobs_account, labour_fte, plan_jobs
+from moneytrail.analysis.market_power import markups, rent_recipients, rent_share, split_rents
 from moneytrail.analysis.metrics import Evaluation
 from moneytrail.analysis.procurement import ProcurementRules, counterfactual, jobs_metrics
 from moneytrail.data.footprints import footprint_tables
+from moneytrail.engine.footprint import (
+    draw_account_values,
+    flow_rows,
+    grouped,
+    trace_weights,
+)
 from moneytrail.engine.output import entity_passes
 
 GIGA = "eu-ai-gigafactories"
@@ -59,6 +65,60 @@ def test_capital_draws_of_another_seed_are_refused(model, data):
         markups(other, data, drawn=markups(one, data))
 
 
+def test_plans_sharing_capital_and_margin_draws_give_the_numbers_of_fresh_draws(model, data):
+    """A plan's evaluation that reuses another plan's capital and margin draws
+    (Evaluation.draws_from, as compare and demo do) splits its rents, prices its markups and
+    ranks its rent recipients exactly as one that draws them itself; a plan of another seed
+    is not reused (no error: its own draws are made)."""
+    plans = [mt.load_scenario(p) for p in mt.reference_scenarios()]
+    first, second = (mt.trace(p, model, draws=200, seed=5, keep_draws=True) for p in plans[:2])
+    other_seed = mt.trace(plans[1], model, draws=200, seed=6, keep_draws=True)
+    shared = Evaluation(result=second, data=data,
+                        purchases=Evaluation.of(second, data).purchases)
+    earlier = Evaluation.of(first, data)
+    before, margins = earlier.rents(), earlier.markups()     # made first: they are read
+    assert before is not None and margins is not None
+    shared.draws_from(earlier)
+    split, found = shared.rents(), shared.markups()
+    assert split is not None and found is not None
+    assert any(found.margins[k] is v for k, v in margins.margins.items() if k in found.margins)
+    assert all(split.drawn.entities[e] is v for e, v in before.drawn.entities.items())
+    fresh = split_rents(second, data)
+    for part in ("normal", "rent", "unsplit"):
+        assert np.array_equal(getattr(split, part), getattr(fresh, part))
+    pd.testing.assert_frame_equal(split.basis, fresh.basis)
+    again = markups(second, data)
+    assert np.array_equal(found.amounts, again.amounts)
+    pd.testing.assert_frame_equal(found.rows, again.rows)
+    pd.testing.assert_frame_equal(rent_recipients(split, data), rent_recipients(fresh, data))
+    alone = Evaluation(result=other_seed, data=data,
+                       purchases=Evaluation.of(other_seed, data).purchases)
+    alone.draws_from(Evaluation.of(first, data))
+    assert np.array_equal(alone.rents().rent, split_rents(other_seed, data).rent)
+
+
+def test_flow_rows_anchored_rows_equal_per_output_on_every_row(reference, data):
+    """flow_rows computes the anchored rows' intensities on their columns alone: bit for bit
+    what Account.per_output over every row gives for them."""
+    tables = footprint_tables(data.package)
+    for result in reference.values():
+        account = jobs_account(result, tables, data.money).account
+        anchors = account.anchors
+        assert anchors is not None and anchors.rows.size
+        values, anchored = draw_account_values(account, result.seed, result.draws)
+        weights = trace_weights(result)
+        flows = result.flows
+        rows = anchors.rows
+        member = anchors.membership()
+        kept = grouped(flows[:, account.flow[rows]], member)
+        per_unit = grouped(weights[:, account.flow[rows]], member)
+        x = np.divide(kept, per_unit, out=np.zeros_like(kept), where=per_unit > 0)
+        s = account.per_output(weights, values, anchored)
+        expected = s[:, rows] * x[:, anchors.group[rows]]
+        got = flow_rows(account, flows, values, weights, anchored)
+        assert np.array_equal(got[:, rows], expected)
+
+
 def test_jobs_from_kept_flows_equal_the_replayed_jobs(reference, data):
     """labour_fte (labour value added / compensation, no replay) gives the FTE of plan_jobs
     (a replay of the draws), in total and in the EU, to rounding."""
@@ -96,3 +156,25 @@ def test_entity_passes_sum_like_add_at_bit_for_bit(entities, seed):
         assert len(set(owners)) == owners.size          # no entity twice in a pass
         got[:, owners] += values[:, columns]
     assert np.array_equal(got, expected)
+
+
+def test_a_trace_keeps_its_demand_sampler_and_footprints_read_it_bit_for_bit(reference, data):
+    """A plan's trace keeps the final-demand sampler it drew from (TraceResult.sampler);
+    output and jobs read it instead of building it again, with the numbers of a rebuilt one."""
+    from dataclasses import replace
+
+    from moneytrail.engine.demand import DemandSampler
+    from moneytrail.engine.footprint import kernel_demand
+    from moneytrail.engine.output import entity_output
+
+    result = reference[GIGA]
+    assert isinstance(result.sampler, DemandSampler)
+    assert kernel_demand(result) is result.sampler and result.plan_demand() is result.sampler
+    bare = replace(result, sampler=None)
+    assert bare.plan_demand() is not result.sampler
+    assert np.array_equal(entity_output(bare), entity_output(result))
+    tables = footprint_tables(data.package)
+    kept, rebuilt = (plan_jobs(r, tables, data.money).fte.per_draw for r in (result, bare))
+    assert kept is not None and rebuilt is not None
+    for name, values in kept.items():
+        assert np.array_equal(values, rebuilt[name])

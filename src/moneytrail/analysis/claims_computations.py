@@ -106,8 +106,12 @@ class Context:
 
         key = plan.model_dump_json()
         if key not in self.traces:
-            self.traces[key] = mt.trace(plan, self.model(plan.year), draws=self.draws,
-                                        seed=self.seed, keep_draws=True, evidence=True)
+            before = list(self.traces.values())
+            result = mt.trace(plan, self.model(plan.year), draws=self.draws, seed=self.seed,
+                              keep_draws=True, evidence=True)
+            if before:        # the capital and margin draws are the plans' (draws_from)
+                self.evaluation(result).draws_from(self.evaluation(before[-1]))
+            self.traces[key] = result
         return self.traces[key]
 
     def evaluation(self, result: Any) -> Any:

@@ -127,12 +127,11 @@ def per_draw_evidence(result: Any) -> np.ndarray:
 def purchase_weak(result: Any) -> np.ndarray:
     """(market rows,) whether each purchases column of a plan's trace rests on a weak row (the
     weaker of its spend row and market row, as in the trace)."""
-    from moneytrail.engine.demand import demand_sampler
 
     kept = result.memo("purchase_weak")
     if kept is not None:
         return np.asarray(kept)
-    demand = demand_sampler(result.require_plan(), result.model)
+    demand = result.plan_demand()
     weak = np.array([is_weak(LABELS[max(_rank(a), _rank(b))]) for a, b in
                      zip(demand.reliability, demand.spend_reliability, strict=True)])
     weak.flags.writeable = False

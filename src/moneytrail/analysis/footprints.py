@@ -118,6 +118,5 @@ def output_coverage(result: Any, account: Account) -> float:
 
 
 def model_demand(result: Any) -> np.ndarray:
-    from moneytrail.engine.demand import demand_sampler
 
-    return demand_sampler(result.require_plan(), result.model).central()
+    return result.plan_demand().central()

@@ -239,6 +239,9 @@ class CapitalDraws:
             (result.seed, result.draws, year, sectors)
 
 
+RETURN_MEASURES = ("roic", "return_on_capital")     # drawn with a lower bound of 1e-6
+
+
 def capital_draws(result: TraceResult, table: pd.DataFrame, entities: list[str], year: int,
                   *, sectors: bool = False) -> CapitalDraws:
     """Draw the capital inputs of `entities` (see `split_rents`) for the model, seed and draw
@@ -265,7 +268,7 @@ def capital_draws(result: TraceResult, table: pd.DataFrame, entities: list[str],
         method, used = "not split (no data)", []
         values: dict[str, np.ndarray] = {}
         if "cost_of_capital" in measures:
-            returns = [m for m in ("roic", "return_on_capital") if m in measures]
+            returns = [m for m in RETURN_MEASURES if m in measures]
             if "invested_capital_per_revenue" in measures:   # preferred: no FX in the ratio
                 method = "wacc x invested capital per revenue"
                 used = ["cost_of_capital", "invested_capital_per_revenue"]
@@ -499,13 +502,26 @@ def rent_recipients(split: RentSplit, data: AnalysisData, top: int = TOP) -> pd.
         annual = rent * to_usd_million / years
         measures = measures_of(table, entity, plan.year)
         j = index[entity]
+        # what the split drew already (invested capital, revenue ...: the same interval, key
+        # and bound), read instead of drawn again
+        kept = split.drawn
+        inputs = kept.entities.get(entity) if kept is not None and kept.fits(
+            result, plan.year, kept.sectors) else None
+        drawn = {} if inputs is None else {
+            m: (_bounds(row), inputs.values[m])
+            for m, row in zip(inputs.values, inputs.rows, strict=True)
+            if m not in RETURN_MEASURES}
 
         def draw(measure: str, lower: float = 0.0, j: int = j,
-                 measures: dict[str, pd.Series] = measures) -> np.ndarray | None:
+                 measures: dict[str, pd.Series] = measures,
+                 drawn: dict[str, tuple[tuple[float, float, float], np.ndarray]] = drawn
+                 ) -> np.ndarray | None:
             if measure not in measures:
                 return None
-            return draw_interval(_bounds(measures[measure]),
-                                 stream.at(j, MEASURES.index(measure)), result.draws,
+            bounds = _bounds(measures[measure])
+            if lower == 0.0 and measure in drawn and drawn[measure][0] == bounds:
+                return drawn[measure][1]
+            return draw_interval(bounds, stream.at(j, MEASURES.index(measure)), result.draws,
                                  lower=lower)
 
         profit_share = np.full(result.draws, np.nan)

@@ -107,6 +107,34 @@ class Evaluation:
         analysis.market_power.markups with `drawn`)."""
         self._derived["markups"] = found
 
+    def draws_from(self, other: Evaluation) -> None:
+        """Let this evaluation's rent split and markups reuse the capital and margin draws of
+        `other` (another plan's evaluation: they do not depend on the plan; see
+        analysis.market_power) where they are the same draws: the same model, data, seed,
+        draw count and plan year. Only a split (markups) `other` has already made is read,
+        else the one its own `draws_from` has made, and so on; nothing is computed for it.
+        Entities and suppliers none of them has are drawn. Call it before the split."""
+        if other is not self:
+            self._derived["draws_from"] = other
+
+    def _made(self, kind: str) -> Any:
+        """The rent split ("rents") or markups ("markups") already made by the nearest
+        evaluation along `draws_from` whose draws are this one's, or None."""
+        mine = self.result
+        other = self._derived.get("draws_from")
+        seen = {id(self)}
+        while other is not None and id(other) not in seen:
+            seen.add(id(other))
+            theirs = other.result
+            same = theirs.model is mine.model and other.data is self.data and \
+                (theirs.seed, theirs.draws) == (mine.seed, mine.draws) and \
+                theirs.plan is not None and mine.plan is not None and \
+                theirs.plan.year == mine.plan.year
+            if same and other._derived.get(kind) is not None:
+                return other._derived[kind]
+            other = other._derived.get("draws_from")
+        return None
+
     def markups(self) -> Markups | None:
         """The trace's markups over its suppliers' cost (analysis.market_power.markups, from
         the capital table of its rent split), made once per evaluation; None when the data
@@ -114,7 +142,8 @@ class Evaluation:
         if "markups" not in self._derived:
             split = self.rents()
             self._derived["markups"] = None if split is None else markups(
-                self.result, self.data, self.purchases, split.capital)
+                self.result, self.data, self.purchases, split.capital,
+                drawn=self._made("markups"))
         return self._derived["markups"]
 
     def rents_given(self, split: RentSplit) -> None:
@@ -129,7 +158,9 @@ class Evaluation:
         (analysis.market_power.split_rents), made once per evaluation; None when the data
         package has no capital table."""
         if "rents" not in self._derived:
-            self._derived["rents"] = split_rents(self.result, self.data) \
+            before = self._made("rents")
+            self._derived["rents"] = split_rents(
+                self.result, self.data, drawn=before.drawn if before is not None else None) \
                 if has_capital_data(self.data) else None
         return self._derived["rents"]
 

@@ -463,31 +463,59 @@ def flow_rows(account: Account, flows: np.ndarray, values: np.ndarray | None,
     if (account.flow < 0).any():
         raise ValueError("flow_rows needs an account whose rows all name a flow")
     size = flows.shape[0]
-    out = np.broadcast_to(account.coefficient, (size, account.coefficient.size)).copy()
-    has = account.param >= 0
-    if values is not None and has.any():
-        out[:, has] *= values[:, account.param[has]] ** account.power
-    out *= flows[:, account.flow]
     anchors = account.anchors
-    if anchors is None or not anchors.rows.size:
-        return out
-    if weights is None or anchor_values is None:
+    rows = anchors.rows if anchors is not None else np.zeros(0, dtype=int)
+    if rows.size and (weights is None or anchor_values is None):
         raise ValueError("an anchored account needs the flows' weights and the anchor values")
-    rows = anchors.rows
+    # each row's value is computed once, by the same operations in the same order as
+    # Account.per_output (bit for bit): unanchored rows coefficient * p^power * flow ...
+    free = np.setdiff1d(np.arange(account.entity.size), rows) if rows.size else \
+        np.arange(account.entity.size)
+    part = with_values(np.broadcast_to(account.coefficient[free], (size, free.size)).copy(),
+                       account, free, values)
+    part *= flows[:, account.flow[free]]
+    if not rows.size:
+        return part
+    assert anchors is not None and weights is not None and anchor_values is not None
+    out = np.empty((size, account.entity.size))
+    out[:, free] = part
+    # ... anchored rows: their intensities (Account.per_output and Anchors.apply on their
+    # columns alone) times their entity's output (the group's flows / their weights)
     member = anchors.membership()
+    row_weights = weights[:, account.flow[rows]]                  # (draws, anchored rows)
     kept = grouped(flows[:, account.flow[rows]], member)          # (draws, groups)
-    per_unit = grouped(weights[:, account.flow[rows]], member)
+    per_unit = grouped(row_weights, member)
     x = np.divide(kept, per_unit, out=np.zeros_like(kept), where=per_unit > 0)
-    s = account.per_output(weights, values, anchor_values)
-    out[:, rows] = s[:, rows] * x[:, anchors.group[rows]]
+    own = np.broadcast_to(account.coefficient[rows], (size, rows.size)).copy()
+    own *= row_weights
+    own = with_values(own, account, rows, values)
+    g = anchors.group[rows]
+    sums = grouped(own, member)[:, g]
+    share = np.divide(own, sums, out=np.zeros_like(own), where=sums > 0)
+    out[:, rows] = share * (anchor_values * anchors.scale[None, :])[:, g] * x[:, g]
+    return out
+
+
+def with_values(out: np.ndarray, account: Account, rows: np.ndarray,
+                values: np.ndarray | None) -> np.ndarray:
+    """`out` (draws, len(rows)), the columns of `rows` whose rows have a parameter multiplied
+    in place by its value ** account.power (values: (draws, parameters), None: unchanged)."""
+    if values is None:
+        return out
+    param = account.param[rows]
+    has = param >= 0
+    if has.all():
+        out *= values[:, param] ** account.power
+    elif has.any():
+        out[:, has] *= values[:, param[has]] ** account.power
     return out
 
 
 def kernel_demand(result: Any) -> Any:
-    from moneytrail.engine.demand import GivenDemand, demand_sampler
+    from moneytrail.engine.demand import GivenDemand
 
     if result.plan is not None:
-        return demand_sampler(result.plan, result.model)
+        return result.plan_demand()
     if result.per_draw is not None and result.per_draw.demand.shape[0] == result.draws:
         rows = result.per_draw.demand
         if np.allclose(rows, rows[0]):

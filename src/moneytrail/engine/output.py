@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from moneytrail.engine import streams
-from moneytrail.engine.demand import DemandSampler, FixedDemand, GivenDemand, demand_sampler
+from moneytrail.engine.demand import DemandSampler, FixedDemand, GivenDemand
 from moneytrail.engine.kernel import Kernel, build_kernel, draw_inputs, entity_passes
 from moneytrail.engine.kernel import flow_coefficients as kept_coefficients
 from moneytrail.engine.result import TraceResult
@@ -25,7 +25,7 @@ __all__ = ["entity_output", "entity_passes", "flow_coefficients"]
 
 def _demand(result: TraceResult) -> DemandSampler | FixedDemand | GivenDemand:
     if result.plan is not None:
-        return demand_sampler(result.plan, result.model)
+        return result.plan_demand()
     demand = result.demand
     if np.all(demand == demand[:1]):
         return FixedDemand(demand[0])

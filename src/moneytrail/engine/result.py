@@ -100,6 +100,9 @@ class TraceResult:
     evidence_columns: tuple[tuple[str, str], ...] = ()   # (dimension, label), if computed
     evidence_labels: tuple[str, ...] = ()    # reliability labels of per_draw.evidence's rows
     dimensions: dict[str, Dimension] | None = None   # the flow dimensions (kernel's), if known
+    # the final-demand sampler a plan was traced with (engine.demand.DemandSampler), if known:
+    # footprints, output and the evidence weight read it instead of building it again
+    sampler: Any = field(default=None, repr=False, compare=False)
     # values derived once from the per-draw arrays (draw totals, flow table, dimensions)
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -120,6 +123,15 @@ class TraceResult:
                    per_draw=DrawArrays(flows=flows, tiers=tiers, demand=demand))
 
     # -- what produced it ------------------------------------------------------------------
+    def plan_demand(self) -> Any:
+        """The plan's final-demand sampler (engine.demand.demand_sampler of the plan and the
+        model): the one the trace drew from when it kept it, else built (the same sampler)."""
+        if self.sampler is not None:
+            return self.sampler
+        from moneytrail.engine.demand import demand_sampler
+
+        return demand_sampler(self.require_plan(), self.model)
+
     def require_plan(self) -> Plan:
         """The traced plan; a clear error for a bare final-demand trace."""
         if self.plan is None:

@@ -180,7 +180,8 @@ def run_trace(plan: Plan | None, model: IOModel,
                        labels=kernel.spec.labels(), summary=summary, per_draw=per_draw,
                        evidence_columns=kernel.spec.evidence,
                        evidence_labels=kernel.spec.evidence_labels,
-                       dimensions=kernel.spec.dimensions)
+                       dimensions=kernel.spec.dimensions,
+                       sampler=demand if plan is not None else None)
 
 
 def start_fold(part: tuple[list[TraceSummary], Any]) -> tuple[TraceSummary | None, list]:

@@ -571,6 +571,7 @@ def compare_inputs(plans: list[Plan], draws: int | None, seed: int | None,
 def comparison(ws: Workspace, rid: str, inputs: dict, results: list[TraceResult],
                conditions: list[Condition] | None, procurement: Any = None) -> Result:
     """The compare result of traced plans (per-draw values kept)."""
+    share_draws(ws, results)
     plans = [r.require_plan() for r in results]
     headline = pd.DataFrame({f"{r.label}_{stat}": r.by("headline")[f"share_{stat}"]
                              for r in results for stat in ("p50", "p5", "p95")})
@@ -588,6 +589,17 @@ def comparison(ws: Workspace, rid: str, inputs: dict, results: list[TraceResult]
                   facts={"plans": [p.id for p in plans],
                          "currencies": [p.currency for p in plans],
                          "totals": [p.total for p in plans]})
+
+
+def share_draws(ws: Workspace, results: list[TraceResult]) -> None:
+    """Each plan's evaluation reuses the capital and margin draws of the plan before it
+    (`analysis.metrics.Evaluation.draws_from`: the same numbers, drawn once) where they are
+    the same draws; no effect on a split already made."""
+    from moneytrail.analysis.metrics import Evaluation
+
+    evaluations = [Evaluation.of(r, ws.analysis) for r in results]
+    for before, after in zip(evaluations, evaluations[1:], strict=False):
+        after.draws_from(before)
 
 
 def compare_plans(ws: Workspace, plans: list[Plan], *, draws: int | None = None,
@@ -673,13 +685,17 @@ def demo_runs(ws: Workspace, plans: list[Plan], *, draws: int, seed: int,
         return traced[plan.id]
 
     traces = []
-    for plan in plans:
+    for i, plan in enumerate(plans):
         inputs = trace_inputs(plan, draws=draws, seed=seed, analyses=True,
                               evidence=evidence_default(ws, plan, None))
 
         def compute(rid: str, _report: Progress | None, plan: Plan = plan,
-                    inputs: dict = inputs) -> Result:
-            return trace_run_result(ws, rid, inputs, traced_plan(plan), analyses=True)
+                    inputs: dict = inputs, i: int = i) -> Result:
+            done = [traced[p.id] for p in plans[:i] if p.id in traced]
+            result = traced_plan(plan)
+            if done:          # reuse an earlier plan's capital and margin draws (share_draws)
+                share_draws(ws, [done[-1], result])
+            return trace_run_result(ws, rid, inputs, result, analyses=True)
 
         traces.append(runner.run("trace", plan.id, inputs, draws, compute))
     rules = default_procurement(ws)
