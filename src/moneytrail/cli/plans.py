@@ -142,11 +142,13 @@ def compare(
         with progress_bar("tracing", total) as step:
             result = tasks.compare_plans(ws, plans, draws=draws, seed=seed, conditions=rules,
                                          progress=step, procurement=buying)
+        entities = entity_labels(ws, result, fmt, [table_name] if table_name else None)
     if table_name is not None and table_name not in result.tables:
         raise MoneytrailError("this comparison has no such table (the data package has no "
                               "capital table, or --no-procurement)", field="--table",
                               value=table_name)
-    emit(result, fmt, console, err, names=[table_name] if table_name else None)
+    emit(result, fmt, console, err, names=[table_name] if table_name else None,
+         entities=entities)
 
 
 def analyse(
@@ -280,9 +282,10 @@ def demo(
     plans = load_plans(reference_scenarios())
     with workspace(None, db) as ws:
         demo_run = tasks.demo(ws, plans, draws=draws, seed=seed)
+        entities = entity_labels(ws, demo_run.comparison, "table")
     for result in demo_run.traces:
         emit(result, "table", console, err, names=["headline"], header=reconciliation(result))
-    emit(demo_run.comparison, "table", console, err)
+    emit(demo_run.comparison, "table", console, err, entities=entities)
     emit(demo_run.claims, "table", console, err)
     console.print("Open the web app: [bold]make serve[/bold] (or `moneytrail serve`), then "
                   "http://127.0.0.1:8000 in a browser.", highlight=False)

@@ -58,7 +58,7 @@ FOOTPRINT_COLUMNS = (("jobs_fte", "FTE", "jobs, FTE (median, 90 %)"),
                      ("co2_t", "t CO2e", "CO2 embodied (median, 90 %)"))
 
 
-ENTITY_TABLES = ("entity", "supplier")
+ENTITY_TABLES = ("entity", "supplier", "rent_recipients")   # tables that list firms
 
 
 def breakdown_table(table: Table, entities: dict[str, str] | None = None) -> RichTable:
@@ -278,10 +278,10 @@ def claims_table(table: Table) -> RichTable:
 
 
 # -- market power (analysis.market_power, analysis.procurement) -------------------------------
-def rent_recipients_table(table: Table) -> RichTable:
+def rent_recipients_table(table: Table, entities: dict[str, str] | None = None) -> RichTable:
     """The largest rent recipients: rent, share of the plan, the plan's rent a year as a share
     of the firm's economic profit and R&D, fiscal year and the first sources (all of them in
-    CSV and JSON)."""
+    CSV and JSON); firms by display name (`entities`: id -> name, the id without one)."""
     frame = table.frame().reset_index()
     out = RichTable(title=table.title, title_justify="left", caption=table.note or None,
                     caption_justify="left", show_lines=True)
@@ -294,7 +294,8 @@ def rent_recipients_table(table: Table) -> RichTable:
     currency = table.unit("rent_p50")
     for _, row in frame.iterrows():
         cells = [str(row["plan"])] if has_plan else []
-        cells += [str(row["entity"]), interval(row, "rent", currency),
+        cells += [(entities or {}).get(str(row["entity"]), str(row["entity"])),
+                  interval(row, "rent", currency),
                   interval(row, "share", "share"), interval(row, "of_economic_profit", "share"),
                   interval(row, "of_rd", "share"), str(row["fiscal_year"]) or MISSING,
                   short_sources(str(row["sources"]))]
@@ -345,7 +346,7 @@ def rich_table(table: Table, entities: dict[str, str] | None = None) -> RichTabl
     rows of entity breakdowns."""
     names = {c.name for c in table.columns}
     if table.name == "rent_recipients" and {"entity", "rent_p50", "sources"} <= names:
-        return rent_recipients_table(table)
+        return rent_recipients_table(table, entities)
     if table.name == "procurement" and {"metric", "plan_p50", "change_p50"} <= names:
         return procurement_table(table)
     if table.name == "claims" and {"text", "verdict", "check"} <= names:
