@@ -111,7 +111,17 @@ def in_unit(value: Any, unit: str) -> str:
     return units.in_unit(value, unit)
 
 
-FILTERS = {"money": money, "money_in_range": money_in_range, "money_range": money_range,
-           "percent": percent, "number": number, "safe_url": safe_url,
-           "verdict_label": verdict_label, "evidence_weight": evidence_weight,
-           "in_unit": in_unit}
+def median_interval(row: Any) -> str:
+    """A claim check's figure as 'median (90 % interval)' in its unit (report.units): '41.4 %
+    (36.9–46.0 %)' for a share, '160.5 k FTE (129.3–195.0 k FTE)'; a plain number without a
+    unit (runs stored before claims rows had one)."""
+    if not isinstance(row, dict):
+        return DASH
+    return units.median_interval(row.get("p50"), row.get("p5"), row.get("p95"),
+                                 str(row.get("unit") or ""))
+
+
+FILTERS = {"median_interval": median_interval, "money": money,
+           "money_in_range": money_in_range, "money_range": money_range, "percent": percent,
+           "number": number, "safe_url": safe_url, "verdict_label": verdict_label,
+           "evidence_weight": evidence_weight, "in_unit": in_unit}
