@@ -121,7 +121,14 @@ def median_interval(row: Any) -> str:
                                  str(row.get("unit") or ""))
 
 
-FILTERS = {"median_interval": median_interval, "money": money,
+def interval(p5: Any, p95: Any, unit: str, like: Any = None) -> str:
+    """A 90 % interval of jobs, CO2 or an amount per million as the terminal and the briefing
+    print it (report.units.interval_text): both ends in the median's scale, the unit once
+    ('600.4–2,877.2 k FTE'); a dash when an end is missing."""
+    return units.interval_text(p5, p95, unit, like=like) or DASH
+
+
+FILTERS = {"median_interval": median_interval, "interval": interval, "money": money,
            "money_in_range": money_in_range, "money_range": money_range, "percent": percent,
            "number": number, "safe_url": safe_url, "verdict_label": verdict_label,
            "evidence_weight": evidence_weight, "in_unit": in_unit}
