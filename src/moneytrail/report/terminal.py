@@ -58,26 +58,29 @@ FOOTPRINT_COLUMNS = (("jobs_fte", "FTE", "jobs, FTE (median, 90 %)"),
                      ("co2_t", "t CO2e", "CO2 embodied (median, 90 %)"))
 
 
-ENTITY_TABLES = ("entity", "supplier", "rent_recipients")   # tables that list firms
+ENTITY_TABLES = ("entity", "supplier", "rent_recipients", "evidence")   # tables with firms
 
 
-def breakdown_table(table: Table, entities: dict[str, str] | None = None) -> RichTable:
+def breakdown_table(table: Table, entities: dict[str, str] | None = None,
+                    countries: dict[str, str] | None = None) -> RichTable:
     """A breakdown (amount_* and share_* columns): share median, 90 % interval, mean amount,
     jobs and CO2 when the trace computed them; the table's note (what is not counted, where
     the figures come from) under it. Firms and sectors are shown by their display name
-    (`entities`: id -> name, ValueChain.entity_names; the id without one)."""
+    (`entities`: id -> name, ValueChain.entity_names; the id without one), countries by name
+    (`countries`: code -> name, units.region_label), groups by units.group_label."""
     frame = table.frame()
     if entities and table.name in ENTITY_TABLES:
         frame.index = [entities.get(str(k), str(k)) for k in frame.index]
+    if table.name == "group":
+        frame.index = [units.group_label(k) for k in frame.index]
     currency = table.unit("amount_mean")
     caption = table.note or ""
-    countries = table.name in units.COUNTRY_TABLES
-    if countries:       # readable regions; rows that are zero in every draw in a footnote
+    if table.name in units.COUNTRY_TABLES:   # readable regions; all-zero rows in a footnote
         zero = ((frame["amount_mean"] == 0) & (frame["share_p5"] == 0)
                 & (frame["share_p95"] == 0)).to_numpy()
-        left_out = [units.region_label(k) for k in frame.index[zero]]
+        left_out = [units.region_label(k, countries) for k in frame.index[zero]]
         frame = frame[~zero]
-        frame.index = [units.region_label(k) for k in frame.index]
+        frame.index = [units.region_label(k, countries) for k in frame.index]
         notes = [units.EU_FOOTNOTE if units.REGION_LABELS["EU"] in frame.index else "",
                  units.no_money_text(left_out)]
         caption = " ".join(n for n in [caption, *notes] if n)
@@ -108,10 +111,11 @@ def breakdown_table(table: Table, entities: dict[str, str] | None = None) -> Ric
 EVIDENCE_LABELS = ("filing", "official", "analyst", "estimate", "weak", "assumption")
 
 
-def evidence_table(table: Table) -> RichTable:
+def evidence_table(table: Table, entities: dict[str, str] | None = None) -> RichTable:
     """The evidence weight: per figure, the share resting on assumption or weak rows (mean,
     90 % interval) and the mean share on each weakest label (labels no figure rests on are
-    left out, as are figures never reached); entities largest first."""
+    left out, as are figures never reached); entities largest first, by display name
+    (`entities`: id -> name, ValueChain.entity_names; the id without one)."""
     frame = table.frame()
     frame = frame[frame["assumption_or_weak_mean"].notna()]
     order = {"total": 0, "headline": 1, "scorecard": 2, "entity": 3}
@@ -131,7 +135,12 @@ def evidence_table(table: Table) -> RichTable:
     for label in labels:
         out.add_column(f"on {label}", justify="right")
     for (dimension, label), (_, row) in zip(frame.index, frame.iterrows(), strict=True):
-        name = str(label) if dimension in ("total", "headline") else f"{dimension}: {label}"
+        if dimension in ("total", "headline"):
+            name = str(label)
+        elif dimension == "entity":
+            name = (entities or {}).get(str(label), str(label))
+        else:
+            name = f"{dimension}: {label}"
         out.add_row(name, money(row["amount_mean"], currency if currency != "number" else ""),
                     percent(row["assumption_or_weak_mean"]),
                     f"{percent(row['assumption_or_weak_p5'])} – "
@@ -343,9 +352,10 @@ def procurement_table(table: Table) -> RichTable:
     return out
 
 
-def rich_table(table: Table, entities: dict[str, str] | None = None) -> RichTable:
+def rich_table(table: Table, entities: dict[str, str] | None = None,
+               countries: dict[str, str] | None = None) -> RichTable:
     """The rich table for one result table; `entities` (id -> display name) labels the
-    rows of entity breakdowns."""
+    rows of entity breakdowns, `countries` (code -> name) those of country breakdowns."""
     names = {c.name for c in table.columns}
     if table.name == "rent_recipients" and {"entity", "rent_p50", "sources"} <= names:
         return rent_recipients_table(table, entities)
@@ -354,9 +364,9 @@ def rich_table(table: Table, entities: dict[str, str] | None = None) -> RichTabl
     if table.name == "claims" and {"text", "verdict", "check"} <= names:
         return claims_table(table)
     if table.name == "evidence" and "assumption_or_weak_p95" in names:
-        return evidence_table(table)
+        return evidence_table(table, entities)
     if {"amount_mean", "share_p50", "share_p5", "share_p95"} <= names:
-        return breakdown_table(table, entities)
+        return breakdown_table(table, entities, countries)
     if any(n.endswith("_p50") for n in names) and ("unit" in names or all(
             c.unit in ("share",) or c.name == "unit" for c in table.columns)):
         return side_by_side(table)
@@ -378,11 +388,12 @@ def result_csv(result: Result, names: list[str] | None = None) -> str:
 
 def emit(result: Result, fmt: str, console: Console, err: Console,
          names: list[str] | None = None, header: str | None = None,
-         entities: dict[str, str] | None = None) -> None:
+         entities: dict[str, str] | None = None,
+         countries: dict[str, str] | None = None) -> None:
     """Print a result: rich tables (with a header line naming the run), CSV or JSON.
     CSV goes to stdout alone (the run id to stderr); JSON is the result's one JSON shape.
-    `entities` (id -> display name) labels the rows of entity tables on the terminal; CSV
-    and JSON keep the ids."""
+    `entities` (id -> display name) and `countries` (code -> name) label the rows of entity
+    and country tables on the terminal; CSV and JSON keep the ids and codes."""
     check_format(fmt)
     if fmt == "json":
         if names is not None:
@@ -398,7 +409,7 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
     if header:
         console.print(f"[dim]{header}[/dim]", soft_wrap=True, highlight=False)
     for name in names or list(result.tables):
-        console.print(rich_table(result.tables[name], entities))
+        console.print(rich_table(result.tables[name], entities, countries))
     console.print(f"[dim]run {result.run_id} · data {result.provenance.data_version} · "
                   f"code {result.provenance.code_version} · `moneytrail show "
                   f"{result.run_id}` prints it again[/dim]\n", soft_wrap=True,

@@ -987,7 +987,7 @@ def market_power_frames(ws: Workspace, result: TraceResult, what: str,
         if split is None:
             split = mp.split_rents(result, data)        # the clear error: no capital table
         table = mp.rent_table(split)
-        unsplit = mp.unsplit_note(split)
+        unsplit = mp.unsplit_note(split, names=ws.valuechain.entity_names())
         table["sources"] = [split.basis["sources"].get(label, "") if dim == "entity" else ""
                             for dim, label in table.index]
         table.attrs["rules_note"] = (
