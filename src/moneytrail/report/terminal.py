@@ -386,6 +386,19 @@ def result_csv(result: Result, names: list[str] | None = None) -> str:
     return str(frame_csv(pd.concat(frames, ignore_index=True)))
 
 
+def print_table(console: Console, table: RichTable) -> None:
+    """Print a rich table; on a terminal as is, else (a pipe or a file, where the console has
+    no width limit) with its caption as one unwrapped line under it, so a note is not wrapped
+    at the table's width and no name is split across lines."""
+    caption = table.caption
+    if console.is_terminal or not isinstance(caption, str) or not caption:
+        console.print(table)
+        return
+    table.caption = None
+    console.print(table)
+    console.print(caption, style="table.caption", soft_wrap=True, highlight=False)
+
+
 def emit(result: Result, fmt: str, console: Console, err: Console,
          names: list[str] | None = None, header: str | None = None,
          entities: dict[str, str] | None = None,
@@ -409,7 +422,7 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
     if header:
         console.print(f"[dim]{header}[/dim]", soft_wrap=True, highlight=False)
     for name in names or list(result.tables):
-        console.print(rich_table(result.tables[name], entities, countries))
+        print_table(console, rich_table(result.tables[name], entities, countries))
     console.print(f"[dim]run {result.run_id} · data {result.provenance.data_version} · "
                   f"code {result.provenance.code_version} · `moneytrail show "
                   f"{result.run_id}` prints it again[/dim]\n", soft_wrap=True,
