@@ -122,7 +122,7 @@ def test_terminal_table_shows_jobs_and_co2_columns_and_the_note():
     assert "jobs, FTE" in out.stdout and "CO2 embodied" in out.stdout
     text = " ".join(out.stdout.split())
     assert "Jobs (FTE) and CO2 (t CO2e) columns: see the jobs and co2 tables" in text  # note
-    taiwan = next(line for line in out.stdout.splitlines() if line.startswith("│ TW "))
+    taiwan = next(line for line in out.stdout.splitlines() if line.startswith("│ Taiwan "))
     assert " FTE" in taiwan and "n/a" not in taiwan       # data 2.1.1: TWD has a rate
     assert " CO2e" in taiwan
 

@@ -359,10 +359,11 @@ def gdp_shares(deals: pd.DataFrame, amounts: pd.DataFrame, gdp: pd.DataFrame,
 def add_per_head(out: pd.DataFrame, tables: Tables, converter: Converter, currency: str,
                  price_year: int, by: list[str]) -> None:
     """Per-capita amounts and shares of GDP for rows grouped by region (`out` has the
-    `_gdp_*` sums of `gdp_shares`, replaced by `per_gdp_*`). The `gdp` column is the GDP
-    figure converted to `currency` at `price_year`, for reference; the shares of GDP are
-    computed in the GDP figure's own currency and year (`gdp_shares`), so they do not change
-    with the output currency."""
+    `_gdp_*` sums of `gdp_shares`, replaced by `per_gdp_*`). The shares of GDP are computed
+    in the GDP figure's own currency and year (`gdp_shares`), so they do not change with the
+    output currency; the `gdp` column is the GDP in `currency` at `price_year` converted as
+    the region's amounts are (central / per_gdp_central, so the columns agree), or directly
+    (Converter.convert) where the region has no amount."""
     population, gdp = tables["population"], tables["gdp"]
     columns: dict[str, list] = {k: [] for k in ("population", "population_year", "gdp",
                                                 "gdp_year")}
@@ -390,6 +391,11 @@ def add_per_head(out: pd.DataFrame, tables: Tables, converter: Converter, curren
         out[f"per_capita_{bound}"] = out[bound] / out["population"]
     for bound in BOUNDS:
         out[f"per_gdp_{bound}"] = out.pop(f"_gdp_{bound}").astype(float)
+    # the GDP as the amounts are converted (so amount / gdp is the share shown): the figure
+    # taken along the claims' own conversion; the direct conversion where there is no amount
+    central, share = out["central"], out["per_gdp_central"]
+    along = (central > 0) & (share > 0)
+    out["gdp"] = (central / share.where(along)).where(along, out["gdp"])
 
 
 def stage_amount(tables: Tables, converter: Converter, deal: str, stage: str, *,
