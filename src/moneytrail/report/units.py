@@ -48,10 +48,10 @@ GROUP_LABELS = {
     "eu_provider": "EU cloud providers",
     "eu_startup": "EU AI start-ups",
     "foundry": "Chip foundries",
-    "hyperscaler": "Hyperscalers (Google, Amazon, Microsoft, Oracle)",
+    "hyperscaler": "Hyperscalers (incl. Oracle)",
     "labour": "Labour (households)",
     "memory": "Memory makers",
-    "neocloud": "Neoclouds (CoreWeave, Nebius)",
+    "neocloud": "Neoclouds",
     "network_equipment": "Network equipment",
     "research": "Research organisations",
     "rest_of_world": "Rest of the world",
@@ -61,13 +61,13 @@ GROUP_LABELS = {
     "software": "Software",
     "storage": "Storage",
     "us_big_tech": "US hyperscalers (Amazon, Microsoft, Google)",
-    "us_tech_giants": "US tech giants (Nvidia, Amazon, Microsoft, Google)",
+    "us_tech_giants": "US tech giants (incl. Nvidia)",
 }
 
 
 def group_label(group: Any) -> str:
-    """A group id for readers: 'us_tech_giants' -> 'US tech giants (Nvidia, Amazon, Microsoft,
-    Google)' (GROUP_LABELS); an unknown id in words ('new_group' -> 'New group')."""
+    """A group id for readers: 'us_tech_giants' -> 'US tech giants (incl. Nvidia)'
+    (GROUP_LABELS); an unknown id in words ('new_group' -> 'New group')."""
     group = str(group)
     if group in GROUP_LABELS:
         return GROUP_LABELS[group]
