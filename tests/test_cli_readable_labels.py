@@ -84,3 +84,20 @@ def test_unsplit_note_of_market_power_names_firms():
     text = " ".join(out.stdout.split())
     assert "Not split for lack of data" in text
     assert "Eaton " in text and "eaton " not in text
+
+
+def test_analyse_market_power_rows_are_named():
+    """`analyse --what market_power`: owner countries, groups and firms by name on the
+    terminal; the JSON keeps codes and ids."""
+    out = cli("analyse", GIGA, "--what", "market_power", "--draws", "50")
+    assert out.returncode == 0, out.stderr
+    rows = [[c.strip() for c in line.split("│")[1:3]] for line in out.stdout.splitlines()
+            if line.startswith("│") and len(line.split("│")) > 3]
+    labels = {(d, label) for d, label in rows if d in ("owner_country", "group", "entity")}
+    assert ("entity", "NVIDIA") in labels and ("owner_country", "United States") in labels
+    assert ("group", "US tech giants (incl. Nvidia)") in labels
+    assert not {("entity", "nvidia"), ("owner_country", "US"), ("group", "us_tech_giants")} \
+        & labels
+    payload = json.loads(cli("analyse", GIGA, "--what", "market_power", "--draws", "50",
+                             "--format", "json").stdout)
+    assert ["entity", "nvidia"] in [row[:2] for row in payload["tables"]["market_power"]["rows"]]

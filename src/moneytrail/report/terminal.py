@@ -9,6 +9,7 @@ terminal (piped output has no width limit: cli.common.make_console); `--format c
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -58,7 +59,33 @@ FOOTPRINT_COLUMNS = (("jobs_fte", "FTE", "jobs, FTE (median, 90 %)"),
                      ("co2_t", "t CO2e", "CO2 embodied (median, 90 %)"))
 
 
-ENTITY_TABLES = ("entity", "supplier", "rent_recipients", "evidence")   # tables with firms
+ENTITY_TABLES = ("entity", "supplier", "rent_recipients", "evidence",   # tables with firms
+                 "market_power")
+DIMENSION_TABLES = ("market_power",)     # rows (dimension, label): firms, groups, countries
+
+
+def relabel_dimensions(table: Table, entities: dict[str, str] | None = None,
+                       countries: dict[str, str] | None = None) -> Table:
+    """A table of rows (dimension, label) with each label for readers: firms by display name
+    (`entities`), groups by units.group_label, countries by name (`countries`,
+    units.region_label); other rows as they are. The stored table keeps the ids."""
+    if tuple(table.index) != ("dimension", "label"):
+        return table
+    names = [c.name for c in table.columns]
+    at, of = names.index("label"), names.index("dimension")
+
+    def label(dimension: str, key: Any) -> Any:
+        if dimension == "entity":
+            return (entities or {}).get(str(key), key)
+        if dimension == "group":
+            return units.group_label(key)
+        if dimension in units.COUNTRY_TABLES:
+            return units.region_label(key, countries)
+        return key
+
+    rows = tuple(tuple(label(str(row[of]), v) if i == at else v for i, v in enumerate(row))
+                 for row in table.rows)
+    return replace(table, rows=rows)
 
 
 def breakdown_table(table: Table, entities: dict[str, str] | None = None,
@@ -357,6 +384,8 @@ def rich_table(table: Table, entities: dict[str, str] | None = None,
     """The rich table for one result table; `entities` (id -> display name) labels the
     rows of entity breakdowns, `countries` (code -> name) those of country breakdowns."""
     names = {c.name for c in table.columns}
+    if table.name in DIMENSION_TABLES:
+        table = relabel_dimensions(table, entities, countries)
     if table.name == "rent_recipients" and {"entity", "rent_p50", "sources"} <= names:
         return rent_recipients_table(table, entities)
     if table.name == "procurement" and {"metric", "plan_p50", "change_p50"} <= names:
@@ -410,8 +439,6 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
     check_format(fmt)
     if fmt == "json":
         if names is not None:
-            from dataclasses import replace
-
             result = replace(result, tables={n: result.tables[n] for n in names})
         print(result.to_json())
         return
