@@ -72,6 +72,7 @@ def test_jobs_table_says_which_firms_rest_on_filings(stargate_json):
     note = stargate_json["tables"]["jobs"]["note"]
     anchored = note.split("Firms anchored on their filings (")[1].split("): FTE")[0].split("; ")
     assert "NVIDIA" in anchored and "US construction" not in anchored
+    assert anchored == sorted(anchored, key=str.casefold)      # as read, not by id
     # the known bias of the anchored firms' country split is said where the figures are
     assert "too many of their FTE in low-wage countries" in note
     assert "its FTE exceed the staff it has" in note        # linear in the money: said
@@ -121,7 +122,7 @@ def test_terminal_table_shows_jobs_and_co2_columns_and_the_note():
     assert "jobs, FTE" in out.stdout and "CO2 embodied" in out.stdout
     text = " ".join(out.stdout.split())
     assert "Jobs (FTE) and CO2 (t CO2e) columns: see the jobs and co2 tables" in text  # note
-    taiwan = next(line for line in out.stdout.splitlines() if line.startswith("│ TW "))
+    taiwan = next(line for line in out.stdout.splitlines() if line.startswith("│ Taiwan "))
     assert " FTE" in taiwan and "n/a" not in taiwan       # data 2.1.1: TWD has a rate
     assert " CO2e" in taiwan
 
@@ -193,3 +194,15 @@ def test_terminal_entity_table_with_jobs_and_co2_names_firms():
     csv = cli("trace", "scenarios/stargate-style-us.yaml", "--draws", "300", "--by", "entity",
               "--format", "csv")
     assert "\nnvidia," in csv.stdout
+
+
+def test_piped_notes_are_not_wrapped_at_the_table_width():
+    """Piped to a file, a table's note is one line under it: no firm name split across lines
+    ('Dell' at the end of one line, 'Technologies' at the start of the next)."""
+    out = cli("trace", "scenarios/eu-ai-gigafactories.yaml", "--draws", "100", "--by", "jobs")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    note = [line for line in lines if "Firms anchored on their filings (" in line]
+    assert len(note) == 1 and "Dell Technologies" in note[0]
+    assert "Every other entity (" in note[0]            # the whole note on that line
+    assert not any(line.rstrip().endswith("Dell") for line in lines)

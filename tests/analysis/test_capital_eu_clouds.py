@@ -91,5 +91,6 @@ def test_analyse_names_the_unsplit_firms_in_its_note(tmp_path):
                          capture_output=True, text=True, timeout=900)
     assert out.returncode == 0, out.stderr
     note = json.loads(out.stdout)["tables"]["market_power"]["note"]
-    assert "Not split for lack of data" in note and "mistral_ai" in note
-    assert "ovhcloud" not in note and "lower bound" in note
+    assert "Not split for lack of data" in note and "Mistral AI" in note   # by name
+    assert "mistral_ai" not in note
+    assert "OVHcloud" not in note and "lower bound" in note

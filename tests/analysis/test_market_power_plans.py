@@ -216,6 +216,48 @@ def test_rent_recipients_on_the_terminal_name_firms():
     assert "nvidia" not in cells and not any("_" in c for c in cells if c.islower())
 
 
+def rent_cells(stdout):
+    """(plan cell, rent cell) of each row of a terminal rent-recipients table."""
+    return [(cells[1].strip(), cells[3].strip()) for line in stdout.splitlines()
+            if line.startswith("│") and len(cells := line.split("│")) > 4]
+
+
+def test_rent_recipients_carry_each_plans_currency(compared, tmp_path):
+    """A USD plan's rent rows are in USD and an EUR plan's in EUR, in the JSON (a `currency`
+    column, the rent's unit 'by row') and on the terminal; an EUR plan compared with a GBP
+    copy of itself prints the copy's rows in GBP."""
+    recipients = records(compared, "rent_recipients")
+    currency = {r["plan"]: r["currency"] for r in recipients}
+    assert currency["stargate-style-us"] == "USD" and currency[GIGA] == "EUR"
+    units = {c["name"]: c["unit"] for c in compared["tables"]["rent_recipients"]["columns"]}
+    assert units["rent_p50"] == "by row" and units["currency"] == "text"
+    giga = next(p for p in mt.reference_scenarios() if p.stem == GIGA)
+    copy = tmp_path / "giga-gbp.yaml"
+    copy.write_text(giga.read_text().replace("id: eu-ai-gigafactories", "id: giga-gbp")
+                    .replace("currency: EUR", "currency: GBP"))
+    assert mt.load_scenario(copy).currency == "GBP"
+    out = run("compare", str(giga), str(copy), "--draws", "50", "--table", "rent_recipients")
+    assert out.returncode == 0, out.stderr
+    rows = rent_cells(out.stdout)
+    gbp = [rent for plan, rent in rows if plan == "giga-gbp"]
+    eur = [rent for plan, rent in rows if plan == GIGA]
+    assert gbp and eur
+    assert all(r.startswith("GBP ") for r in gbp) and all(r.startswith("EUR ") for r in eur)
+
+
+def test_analyse_rent_recipients_in_the_plan_currency():
+    """`analyse --what market_power`: the rent is in the plan's currency (unit and cells)."""
+    path = str(mt.reference_scenarios()[0])
+    payload = json.loads(run("analyse", path, "--what", "market_power", "--draws", "50",
+                             "--format", "json").stdout)
+    units = {c["name"]: c["unit"] for c in payload["tables"]["rent_recipients"]["columns"]}
+    currency = mt.load_scenario(path).currency
+    assert units["rent_p50"] == currency and units["share_p50"] == "share"
+    out = run("analyse", path, "--what", "market_power", "--draws", "50")
+    assert out.returncode == 0, out.stderr
+    assert f"{currency} " in out.stdout.split(": rent_recipients")[1].split(": markups")[0]
+
+
 def test_analyse_market_power_and_procurement():
     path = str(mt.reference_scenarios()[0])
     out = run("analyse", path, "--what", "market_power", "--what", "procurement",

@@ -64,10 +64,38 @@ def test_totals_by_region_with_per_capita_and_gdp(ledger):
     us = row(frame, region="US")
     assert us["central"] == pytest.approx(44 * BN)
     assert us["per_capita_central"] == pytest.approx(44 * BN / 300e6)
-    assert us["per_gdp_central"] == pytest.approx(44 * BN / 27e12)
+    # the share of GDP converts the claim to the GDP figure's own currency and year: USD 50 bn
+    # of 2023 * CPI 210/200 = USD 52.5 bn of 2024 over USD 29.7 tn (not EUR 44 bn over the
+    # GDP in EUR, which mixed the euro's deflator and two years' rates into a USD ratio)
+    assert us["per_gdp_central"] == pytest.approx(52.5 * BN / 29.7e12)
+    # and the GDP column is converted as the amount is, so amount / GDP is the share shown
+    assert us["gdp"] == pytest.approx(29.7e12 * 44 / 52.5)
+    assert us["central"] / us["gdp"] == pytest.approx(us["per_gdp_central"], rel=1e-12)
     gb = row(frame, region="GB")
     assert gb["per_capita_central"] == pytest.approx(200)
     assert math.isnan(gb["per_gdp_central"])
+
+
+@pytest.mark.parametrize("by", [["region"], ["region", "year"], ["region", "sector"]])
+@pytest.mark.parametrize("price_year", [2023, 2024])
+def test_share_of_gdp_does_not_depend_on_the_currency(ledger, by, price_year):
+    """A ratio is the same in EUR, USD and GBP (relative 1e-12), at either price year."""
+    frames = [ledger.totals(by=by, currency=c, price_year=price_year)
+              for c in ("EUR", "USD", "GBP")]
+    columns = [f"per_gdp_{b}" for b in ("low", "central", "high")]
+    reference = frames[0][columns].to_numpy(dtype=float)
+    assert any(not math.isnan(v) for v in reference[:, 1])
+    for frame in frames[1:]:
+        assert list(frame[by].itertuples(index=False)) == \
+            list(frames[0][by].itertuples(index=False))
+        assert frame[columns].to_numpy(dtype=float) == pytest.approx(
+            reference, rel=1e-12, nan_ok=True)
+    for frame in frames:        # and each currency's GDP column agrees with the share shown
+        shown = frame[frame["per_gdp_central"].notna() & (frame["central"] > 0)]
+        assert (shown["central"] / shown["gdp"]).to_numpy() == pytest.approx(
+            shown["per_gdp_central"].to_numpy(), rel=1e-12)
+    # while the amounts themselves do change with the currency
+    assert frames[1]["central"].sum() != pytest.approx(frames[0]["central"].sum())
 
 
 def test_grand_total_never_double_counts(ledger):

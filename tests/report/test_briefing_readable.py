@@ -51,6 +51,16 @@ def test_country_table_names_regions_and_who_gets_nothing(reference_html, refere
     assert all(f">{names.get(c, c)}<" not in body for c in nothing)
 
 
+def test_group_table_reads_labels_not_ids(reference_html):
+    """Table 3 (groups): written labels, not ids or ids with spaces."""
+    start = reference_html.index("Value added by group of firms")
+    text = text_of(reference_html[reference_html.rindex("<table", 0, start):
+                                  reference_html.index("</table>", start)])
+    assert "US tech giants (incl. Nvidia)" in text
+    assert "us tech giants" not in text and "us_tech_giants" not in text
+    assert "electrical cooling" not in text
+
+
 def test_claim_bounds_read_as_words(reference_html):
     text = text_of(reference_html)
     assert "bound: at least 50 %" in text

@@ -28,6 +28,7 @@ entity's position in the model and the measure, independent of every other strea
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -394,17 +395,19 @@ def unsplit_firms(split: RentSplit) -> pd.DataFrame:
     return frame.sort_values("share_of_capital", ascending=False, kind="stable")
 
 
-def unsplit_note(split: RentSplit, limit: int = 8) -> str:
+def unsplit_note(split: RentSplit, limit: int = 8, names: Mapping[str, str] | None = None
+                 ) -> str:
     """One sentence naming the firms whose capital value added is not split for lack of data
     and the share of the plan's capital value added they hold (the `limit` largest by name if
-    their share rounds to at least 0.1 %, the rest counted); "" when there are none."""
+    their share rounds to at least 0.1 %, the rest counted); "" when there are none. Firms are
+    named by `names` (id -> display name, ValueChain.entity_names; the id without one)."""
     frame = unsplit_firms(split)
     frame = frame[frame["share_of_capital"] > 0]
     if frame.empty:
         return ""
     shown = frame["share_of_capital"].head(limit)
     shown = shown[shown >= 0.0005]          # named only where the share rounds to >= 0.1 %
-    named = [f"{e} {100 * v:.1f} %" for e, v in shown.items()]
+    named = [f"{(names or {}).get(str(e), str(e))} {100 * v:.1f} %" for e, v in shown.items()]
     rest = len(frame) - len(named)
     more = (f" and {rest} more" if named else f"{rest} firms below 0.1 % each") if rest else ""
     values, entities = split.by_entity(split.unsplit)

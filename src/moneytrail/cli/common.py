@@ -72,6 +72,21 @@ def entity_labels(ws: Workspace, result: object, fmt: str,
     return ws.valuechain.entity_names()
 
 
+def country_labels(ws: Workspace, result: object, fmt: str,
+                   names: Sequence[str] | None = None) -> dict[str, str] | None:
+    """Country names by code (countries.csv `name`) when a terminal table will list countries
+    (report.units.COUNTRY_TABLES shown), else None (CSV and JSON keep codes)."""
+    from moneytrail.report.terminal import DIMENSION_TABLES
+    from moneytrail.report.units import COUNTRY_TABLES
+
+    tables = getattr(result, "tables", {})
+    shown = list(names) if names is not None else list(tables)
+    if fmt != "table" or not set(shown) & {*COUNTRY_TABLES, *DIMENSION_TABLES}:
+        return None
+    frame = ws.valuechain.countries
+    return {str(c): str(n) for c, n in zip(frame["code"], frame["name"], strict=True)}
+
+
 @contextmanager
 def progress_bar(label: str, total: int) -> Iterator[Callable[[int, int], None]]:
     """A progress callback drawing a bar on stderr for work over a few thousand draws."""

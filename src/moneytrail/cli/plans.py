@@ -21,6 +21,7 @@ from moneytrail.cli.common import (
     SchedulerOpt,
     SeedOpt,
     console,
+    country_labels,
     entity_labels,
     err,
     progress_bar,
@@ -90,8 +91,9 @@ def trace(
             result = tasks.trace_plan(ws, plan, draws=draws, seed=seed, analyses=False,
                                       scheduler=scheduler, progress=step)
         entities = entity_labels(ws, result, fmt, names)
+        countries = country_labels(ws, result, fmt, names)
     emit(result, fmt, console, err, names=names, header=reconciliation(result),
-         entities=entities)
+         entities=entities, countries=countries)
 
 
 def load_plans(paths: list[Path]) -> list:
@@ -143,12 +145,13 @@ def compare(
             result = tasks.compare_plans(ws, plans, draws=draws, seed=seed, conditions=rules,
                                          progress=step, procurement=buying)
         entities = entity_labels(ws, result, fmt, [table_name] if table_name else None)
+        countries = country_labels(ws, result, fmt, [table_name] if table_name else None)
     if table_name is not None and table_name not in result.tables:
         raise MoneytrailError("this comparison has no such table (the data package has no "
                               "capital table, or --no-procurement)", field="--table",
                               value=table_name)
     emit(result, fmt, console, err, names=[table_name] if table_name else None,
-         entities=entities)
+         entities=entities, countries=countries)
 
 
 def analyse(
@@ -185,7 +188,9 @@ def analyse(
             result = tasks.analyse_plan(ws, plan, what, dates or None, draws=draws, seed=seed,
                                         progress=step)
         entities = entity_labels(ws, result, fmt)
-    emit(result, fmt, console, err, header=reconciliation(result), entities=entities)
+        countries = country_labels(ws, result, fmt)
+    emit(result, fmt, console, err, header=reconciliation(result), entities=entities,
+         countries=countries)
 
 
 def sensitivity(
@@ -265,8 +270,9 @@ def show(
     with workspace(None, db) as ws:
         result = tasks.show_run(ws, run)
         entities = entity_labels(ws, result, fmt)
+        countries = country_labels(ws, result, fmt)
     header = reconciliation(result) if result.kind in ("trace", "analyse") else result.title
-    emit(result, fmt, console, err, header=header, entities=entities)
+    emit(result, fmt, console, err, header=header, entities=entities, countries=countries)
 
 
 def demo(

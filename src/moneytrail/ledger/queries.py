@@ -283,6 +283,8 @@ def totals(tables: Tables, converter: Converter, *, by: Sequence[str] = ("region
     counting. Deals that are not pledges (kinds `need`, `expectation`, `cost`) are left out
     unless `include_needs`. Population and GDP are of the group's year if grouped by year,
     else of the price year, or the nearest year available (`population_year`, `gdp_year`).
+    A share of GDP (`per_gdp_*`) converts each claim to the GDP figure's own currency and
+    year, so it is the same in every output currency (`gdp_shares`).
     """
     check_stage(stage)
     by = list(dict.fromkeys(by))
@@ -303,9 +305,15 @@ def totals(tables: Tables, converter: Converter, *, by: Sequence[str] = ("region
     frame = frame.assign(**{b: frame["id"].map(amounts[f"norm_{b}"]).astype(float)
                             for b in BOUNDS}, overlap=frame["id"].isin(excluded))
     counted = frame[~frame["overlap"]]
+    shares = [f"_gdp_{b}" for b in BOUNDS]
+    if "region" in by:
+        counted = counted.assign(**gdp_shares(counted, amounts, tables["gdp"], converter,
+                                              price_year, by_year="year" in by))
     keys = by or (lambda _: "all")
     grouped = counted.groupby(keys, sort=True)
     out = grouped[list(BOUNDS)].sum()
+    if "region" in by:
+        out[shares] = grouped[shares].sum(min_count=1)
     out["deals"] = grouped.size()
     skipped = frame[frame["overlap"]].groupby(keys).size() if len(frame) else pd.Series()
     out["overlaps_excluded"] = skipped.reindex(out.index).fillna(0).astype(int)
@@ -318,9 +326,44 @@ def totals(tables: Tables, converter: Converter, *, by: Sequence[str] = ("region
     return out
 
 
+def gdp_shares(deals: pd.DataFrame, amounts: pd.DataFrame, gdp: pd.DataFrame,
+               converter: Converter, price_year: int, *, by_year: bool) -> dict[str, list]:
+    """Per deal (rows of `deals`, with `id`, `region`, `year`), its latest claim's
+    low/central/high as a share of its region's GDP: the claim converted from its own
+    currency and price year to the GDP figure's own currency and year (macro/gdp.csv,
+    nominal), divided by that figure. Neither side depends on the output currency, so a share
+    of GDP is the same whatever currency the totals are shown in. The GDP is of the deal's
+    year if `by_year`, else of `price_year` (the nearest year available). NaN without GDP
+    data. Keys `_gdp_low/_central/_high`; ConversionError names the claim."""
+    out: dict[str, list] = {f"_gdp_{b}": [] for b in BOUNDS}
+    for deal, region, year in zip(deals["id"], deals["region"], deals["year"], strict=True):
+        found = nearest(gdp, region, int(year) if by_year else price_year)
+        claim = amounts.loc[deal]
+        if found:
+            value, gdp_year = found
+            gdp_currency = str(gdp.loc[(gdp["country"] == region) &
+                                       (gdp["year"].astype(int) == gdp_year),
+                                       "currency"].iloc[0])
+            try:
+                factor = converter.factor(str(claim["currency"]), int(claim["price_year"]),
+                                          gdp_currency, gdp_year)
+            except ConversionError as exc:
+                raise ConversionError(exc.detail, file=f"claim '{claim['ref']}'",
+                                      field=exc.field, value=exc.value) from None
+        for bound in BOUNDS:
+            out[f"_gdp_{bound}"].append(float(claim[bound]) * factor / value if found
+                                        else math.nan)
+    return out
+
+
 def add_per_head(out: pd.DataFrame, tables: Tables, converter: Converter, currency: str,
                  price_year: int, by: list[str]) -> None:
-    """Per-capita amounts and shares of GDP for rows grouped by region."""
+    """Per-capita amounts and shares of GDP for rows grouped by region (`out` has the
+    `_gdp_*` sums of `gdp_shares`, replaced by `per_gdp_*`). The shares of GDP are computed
+    in the GDP figure's own currency and year (`gdp_shares`), so they do not change with the
+    output currency; the `gdp` column is the GDP in `currency` at `price_year` converted as
+    the region's amounts are (central / per_gdp_central, so the columns agree), or directly
+    (Converter.convert) where the region has no amount."""
     population, gdp = tables["population"], tables["gdp"]
     columns: dict[str, list] = {k: [] for k in ("population", "population_year", "gdp",
                                                 "gdp_year")}
@@ -344,9 +387,15 @@ def add_per_head(out: pd.DataFrame, tables: Tables, converter: Converter, curren
     for name, values in columns.items():
         out[name] = pd.array(values, dtype="Int64") if name.endswith("_year") else \
             pd.Series(values, index=out.index, dtype=float)
-    for per, column in (("per_capita", "population"), ("per_gdp", "gdp")):
-        for bound in BOUNDS:
-            out[f"{per}_{bound}"] = out[bound] / out[column]
+    for bound in BOUNDS:
+        out[f"per_capita_{bound}"] = out[bound] / out["population"]
+    for bound in BOUNDS:
+        out[f"per_gdp_{bound}"] = out.pop(f"_gdp_{bound}").astype(float)
+    # the GDP as the amounts are converted (so amount / gdp is the share shown): the figure
+    # taken along the claims' own conversion; the direct conversion where there is no amount
+    central, share = out["central"], out["per_gdp_central"]
+    along = (central > 0) & (share > 0)
+    out["gdp"] = (central / share.where(along)).where(along, out["gdp"])
 
 
 def stage_amount(tables: Tables, converter: Converter, deal: str, stage: str, *,

@@ -9,6 +9,7 @@ terminal (piped output has no width limit: cli.common.make_console); `--format c
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -58,26 +59,55 @@ FOOTPRINT_COLUMNS = (("jobs_fte", "FTE", "jobs, FTE (median, 90 %)"),
                      ("co2_t", "t CO2e", "CO2 embodied (median, 90 %)"))
 
 
-ENTITY_TABLES = ("entity", "supplier", "rent_recipients")   # tables that list firms
+ENTITY_TABLES = ("entity", "supplier", "rent_recipients", "evidence",   # tables with firms
+                 "market_power")
+DIMENSION_TABLES = ("market_power",)     # rows (dimension, label): firms, groups, countries
 
 
-def breakdown_table(table: Table, entities: dict[str, str] | None = None) -> RichTable:
+def relabel_dimensions(table: Table, entities: dict[str, str] | None = None,
+                       countries: dict[str, str] | None = None) -> Table:
+    """A table of rows (dimension, label) with each label for readers: firms by display name
+    (`entities`), groups by units.group_label, countries by name (`countries`,
+    units.region_label); other rows as they are. The stored table keeps the ids."""
+    if tuple(table.index) != ("dimension", "label"):
+        return table
+    names = [c.name for c in table.columns]
+    at, of = names.index("label"), names.index("dimension")
+
+    def label(dimension: str, key: Any) -> Any:
+        if dimension == "entity":
+            return (entities or {}).get(str(key), key)
+        if dimension == "group":
+            return units.group_label(key)
+        if dimension in units.COUNTRY_TABLES:
+            return units.region_label(key, countries)
+        return key
+
+    rows = tuple(tuple(label(str(row[of]), v) if i == at else v for i, v in enumerate(row))
+                 for row in table.rows)
+    return replace(table, rows=rows)
+
+
+def breakdown_table(table: Table, entities: dict[str, str] | None = None,
+                    countries: dict[str, str] | None = None) -> RichTable:
     """A breakdown (amount_* and share_* columns): share median, 90 % interval, mean amount,
     jobs and CO2 when the trace computed them; the table's note (what is not counted, where
     the figures come from) under it. Firms and sectors are shown by their display name
-    (`entities`: id -> name, ValueChain.entity_names; the id without one)."""
+    (`entities`: id -> name, ValueChain.entity_names; the id without one), countries by name
+    (`countries`: code -> name, units.region_label), groups by units.group_label."""
     frame = table.frame()
     if entities and table.name in ENTITY_TABLES:
         frame.index = [entities.get(str(k), str(k)) for k in frame.index]
+    if table.name == "group":
+        frame.index = [units.group_label(k) for k in frame.index]
     currency = table.unit("amount_mean")
     caption = table.note or ""
-    countries = table.name in units.COUNTRY_TABLES
-    if countries:       # readable regions; rows that are zero in every draw in a footnote
+    if table.name in units.COUNTRY_TABLES:   # readable regions; all-zero rows in a footnote
         zero = ((frame["amount_mean"] == 0) & (frame["share_p5"] == 0)
                 & (frame["share_p95"] == 0)).to_numpy()
-        left_out = [units.region_label(k) for k in frame.index[zero]]
+        left_out = [units.region_label(k, countries) for k in frame.index[zero]]
         frame = frame[~zero]
-        frame.index = [units.region_label(k) for k in frame.index]
+        frame.index = [units.region_label(k, countries) for k in frame.index]
         notes = [units.EU_FOOTNOTE if units.REGION_LABELS["EU"] in frame.index else "",
                  units.no_money_text(left_out)]
         caption = " ".join(n for n in [caption, *notes] if n)
@@ -108,10 +138,11 @@ def breakdown_table(table: Table, entities: dict[str, str] | None = None) -> Ric
 EVIDENCE_LABELS = ("filing", "official", "analyst", "estimate", "weak", "assumption")
 
 
-def evidence_table(table: Table) -> RichTable:
+def evidence_table(table: Table, entities: dict[str, str] | None = None) -> RichTable:
     """The evidence weight: per figure, the share resting on assumption or weak rows (mean,
     90 % interval) and the mean share on each weakest label (labels no figure rests on are
-    left out, as are figures never reached); entities largest first."""
+    left out, as are figures never reached); entities largest first, by display name
+    (`entities`: id -> name, ValueChain.entity_names; the id without one)."""
     frame = table.frame()
     frame = frame[frame["assumption_or_weak_mean"].notna()]
     order = {"total": 0, "headline": 1, "scorecard": 2, "entity": 3}
@@ -131,7 +162,12 @@ def evidence_table(table: Table) -> RichTable:
     for label in labels:
         out.add_column(f"on {label}", justify="right")
     for (dimension, label), (_, row) in zip(frame.index, frame.iterrows(), strict=True):
-        name = str(label) if dimension in ("total", "headline") else f"{dimension}: {label}"
+        if dimension in ("total", "headline"):
+            name = str(label)
+        elif dimension == "entity":
+            name = (entities or {}).get(str(label), str(label))
+        else:
+            name = f"{dimension}: {label}"
         out.add_row(name, money(row["amount_mean"], currency if currency != "number" else ""),
                     percent(row["assumption_or_weak_mean"]),
                     f"{percent(row['assumption_or_weak_p5'])} – "
@@ -281,7 +317,9 @@ def claims_table(table: Table) -> RichTable:
 def rent_recipients_table(table: Table, entities: dict[str, str] | None = None) -> RichTable:
     """The largest rent recipients: rent, share of the plan, the plan's rent a year as a share
     of the firm's economic profit and R&D, fiscal year and the first sources (all of them in
-    CSV and JSON); firms by display name (`entities`: id -> name, the id without one)."""
+    CSV and JSON); firms by display name (`entities`: id -> name, the id without one); the
+    rent in the row's own `currency` when the table has one (plans in different currencies),
+    else in the table's unit."""
     frame = table.frame().reset_index()
     out = RichTable(title=table.title, title_justify="left", caption=table.note or None,
                     caption_justify="left", show_lines=True)
@@ -291,11 +329,11 @@ def rent_recipients_table(table: Table, entities: dict[str, str] | None = None) 
         "a year, of its R&D", "fiscal year", "sources"]
     for head in heads:
         out.add_column(head, overflow="fold")
-    currency = table.unit("rent_p50")
+    currency = table.unit("rent_p50")          # "by row": each row's currency column
     for _, row in frame.iterrows():
         cells = [str(row["plan"])] if has_plan else []
         cells += [(entities or {}).get(str(row["entity"]), str(row["entity"])),
-                  interval(row, "rent", currency),
+                  interval(row, "rent", str(row.get("currency") or currency)),
                   interval(row, "share", "share"), interval(row, "of_economic_profit", "share"),
                   interval(row, "of_rd", "share"), str(row["fiscal_year"]) or MISSING,
                   short_sources(str(row["sources"]))]
@@ -341,10 +379,13 @@ def procurement_table(table: Table) -> RichTable:
     return out
 
 
-def rich_table(table: Table, entities: dict[str, str] | None = None) -> RichTable:
+def rich_table(table: Table, entities: dict[str, str] | None = None,
+               countries: dict[str, str] | None = None) -> RichTable:
     """The rich table for one result table; `entities` (id -> display name) labels the
-    rows of entity breakdowns."""
+    rows of entity breakdowns, `countries` (code -> name) those of country breakdowns."""
     names = {c.name for c in table.columns}
+    if table.name in DIMENSION_TABLES:
+        table = relabel_dimensions(table, entities, countries)
     if table.name == "rent_recipients" and {"entity", "rent_p50", "sources"} <= names:
         return rent_recipients_table(table, entities)
     if table.name == "procurement" and {"metric", "plan_p50", "change_p50"} <= names:
@@ -352,9 +393,9 @@ def rich_table(table: Table, entities: dict[str, str] | None = None) -> RichTabl
     if table.name == "claims" and {"text", "verdict", "check"} <= names:
         return claims_table(table)
     if table.name == "evidence" and "assumption_or_weak_p95" in names:
-        return evidence_table(table)
+        return evidence_table(table, entities)
     if {"amount_mean", "share_p50", "share_p5", "share_p95"} <= names:
-        return breakdown_table(table, entities)
+        return breakdown_table(table, entities, countries)
     if any(n.endswith("_p50") for n in names) and ("unit" in names or all(
             c.unit in ("share",) or c.name == "unit" for c in table.columns)):
         return side_by_side(table)
@@ -374,18 +415,30 @@ def result_csv(result: Result, names: list[str] | None = None) -> str:
     return str(frame_csv(pd.concat(frames, ignore_index=True)))
 
 
+def print_table(console: Console, table: RichTable) -> None:
+    """Print a rich table; on a terminal as is, else (a pipe or a file, where the console has
+    no width limit) with its caption as one unwrapped line under it, so a note is not wrapped
+    at the table's width and no name is split across lines."""
+    caption = table.caption
+    if console.is_terminal or not isinstance(caption, str) or not caption:
+        console.print(table)
+        return
+    table.caption = None
+    console.print(table)
+    console.print(caption, style="table.caption", soft_wrap=True, highlight=False)
+
+
 def emit(result: Result, fmt: str, console: Console, err: Console,
          names: list[str] | None = None, header: str | None = None,
-         entities: dict[str, str] | None = None) -> None:
+         entities: dict[str, str] | None = None,
+         countries: dict[str, str] | None = None) -> None:
     """Print a result: rich tables (with a header line naming the run), CSV or JSON.
     CSV goes to stdout alone (the run id to stderr); JSON is the result's one JSON shape.
-    `entities` (id -> display name) labels the rows of entity tables on the terminal; CSV
-    and JSON keep the ids."""
+    `entities` (id -> display name) and `countries` (code -> name) label the rows of entity
+    and country tables on the terminal; CSV and JSON keep the ids and codes."""
     check_format(fmt)
     if fmt == "json":
         if names is not None:
-            from dataclasses import replace
-
             result = replace(result, tables={n: result.tables[n] for n in names})
         print(result.to_json())
         return
@@ -396,7 +449,7 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
     if header:
         console.print(f"[dim]{header}[/dim]", soft_wrap=True, highlight=False)
     for name in names or list(result.tables):
-        console.print(rich_table(result.tables[name], entities))
+        print_table(console, rich_table(result.tables[name], entities, countries))
     console.print(f"[dim]run {result.run_id} · data {result.provenance.data_version} · "
                   f"code {result.provenance.code_version} · `moneytrail show "
                   f"{result.run_id}` prints it again[/dim]\n", soft_wrap=True,

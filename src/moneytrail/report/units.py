@@ -35,6 +35,46 @@ def region_label(code: Any, names: dict[str, str] | None = None) -> str:
     return REGION_LABELS.get(code) or (names or {}).get(code, code)
 
 
+# Readable names of the value chain's groups (entities.csv `groups`): the data give the groups
+# no display name, so they are written here; members as in entities.csv (data 2.3.0).
+GROUP_LABELS = {
+    "ai_lab": "AI labs",
+    "chip_designer": "Chip designers",
+    "cloud": "Cloud providers",
+    "components": "Electronic components",
+    "construction": "Construction",
+    "electrical_cooling": "Electrical and cooling equipment",
+    "electricity": "Electricity",
+    "eu_provider": "EU cloud providers",
+    "eu_startup": "EU AI start-ups",
+    "foundry": "Chip foundries",
+    "hyperscaler": "Hyperscalers (incl. Oracle)",
+    "labour": "Labour (households)",
+    "memory": "Memory makers",
+    "neocloud": "Neoclouds",
+    "network_equipment": "Network equipment",
+    "research": "Research organisations",
+    "rest_of_world": "Rest of the world",
+    "semiconductor_equipment": "Semiconductor equipment",
+    "server_maker": "Server makers",
+    "services": "Other services (and goods)",
+    "software": "Software",
+    "storage": "Storage",
+    "us_big_tech": "US hyperscalers (Amazon, Microsoft, Google)",
+    "us_tech_giants": "US tech giants (incl. Nvidia)",
+}
+
+
+def group_label(group: Any) -> str:
+    """A group id for readers: 'us_tech_giants' -> 'US tech giants (incl. Nvidia)'
+    (GROUP_LABELS); an unknown id in words ('new_group' -> 'New group')."""
+    group = str(group)
+    if group in GROUP_LABELS:
+        return GROUP_LABELS[group]
+    words = [{"us": "US", "eu": "EU", "ai": "AI"}.get(w, w) for w in group.split("_") if w]
+    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]]) if words else group
+
+
 def no_money_text(labels: list[str]) -> str:
     """The footnote for rows left out because they are zero in every draw."""
     return f"No money reaches: {', '.join(labels)}." if labels else ""
@@ -179,6 +219,7 @@ def median_interval(p50: Any, p5: Any, p95: Any, unit: str) -> str:
     return f"{in_unit(p50, unit)} ({ends})" if ends else in_unit(p50, unit)
 
 
-__all__ = ["COUNTRY_TABLES", "EU_FOOTNOTE", "MISSING", "REGION_LABELS", "count", "finite",
+__all__ = ["COUNTRY_TABLES", "EU_FOOTNOTE", "GROUP_LABELS", "MISSING", "REGION_LABELS", "count",
+           "finite", "group_label",
            "in_unit", "interval_text", "median_interval", "money", "money_scale",
            "no_money_text", "number", "percent", "region_label"]

@@ -191,9 +191,10 @@ def jobs_note(jobs: Any, currency: str, paid: list[str], share: pd.Series,
     uncovered = "; ".join(uncovered_named[:8]) + (" ..." if len(uncovered_named) > 8 else "")
     mean_share = float(share["amount_mean"])
     parts = []
+    anchored_names = sorted((names.get(e, e) for e in paid), key=str.casefold)  # as read
     if paid:
         parts.append(
-            f"Firms anchored on their filings ({'; '.join(names.get(e, e) for e in paid)}): "
+            f"Firms anchored on their filings ({'; '.join(anchored_names)}): "
             "FTE = the firm's output caused by the plan x its employees per USD million of revenue "
             "(valuechain/satellites.csv; reliability: "
             f"{reliability_text(jobs.anchored[jobs.anchored['entity'].isin(paid)])}), "

@@ -929,8 +929,8 @@ def market_power_tables(ws: Workspace, results: list[TraceResult], procurement: 
     unsplit_notes: list[str] = []
     for result in results:
         frames = market_power_frames(ws, result, "market_power", procurement)
-        recipients.append(pd.concat({result.label: frames["rent_recipients"]},
-                                    names=["plan"]))
+        recipients.append(pd.concat({result.label: frames["rent_recipients"].assign(
+            currency=result.currency)}, names=["plan"]))
         if unsplit := frames["market_power"].attrs.get("unsplit", ""):
             unsplit_notes.append(f"{result.label}: {unsplit}")
         if "procurement" in frames:
@@ -938,13 +938,13 @@ def market_power_tables(ws: Workspace, results: list[TraceResult], procurement: 
                                              names=["plan"]))
             note = frames["procurement"].attrs.get("rules_note", "")
             unmet += [f"{result.label}: {c}" for c in frames["procurement"].attrs["unmet"]]
-    currency = results[0].currency
+    currencies = list(dict.fromkeys(result.currency for result in results))
+    currency = currencies[0] if len(currencies) == 1 else "by row"
     tables = {"rent_recipients": Table.from_frame(
         "rent_recipients", pd.concat(recipients),
         title="Largest recipients of economic profit (rent): amount, share of the plan, "
               "and the plan's rent a year as a share of the firm's own economic profit and "
-              "R&D budget", currency=currency,
-        units=recipient_units(currency),
+              "R&D budget", units=recipient_units(currency),
         note=" ".join([MARKET_POWER_NOTE, *unsplit_notes]))}
     if counterfactuals:
         frame = pd.concat(counterfactuals)
@@ -961,10 +961,12 @@ def market_power_tables(ws: Workspace, results: list[TraceResult], procurement: 
 
 
 def recipient_units(currency: str) -> dict[str, str]:
+    """Units of a rent-recipients table: the rent in `currency` (the plans' one currency, or
+    "by row" when plans differ: each row's `currency` column), shares, text."""
     units = {f"rent_{s}": currency for s in ("mean", "p5", "p50", "p95")}
     units.update({f"{p}_{s}": "share" for p in ("share", "of_economic_profit", "of_rd")
                   for s in ("mean", "p5", "p50", "p95")})
-    units.update({"fiscal_year": "text", "sources": "text"})
+    units.update({"fiscal_year": "text", "sources": "text", "currency": "text"})
     return units
 
 
@@ -985,7 +987,7 @@ def market_power_frames(ws: Workspace, result: TraceResult, what: str,
         if split is None:
             split = mp.split_rents(result, data)        # the clear error: no capital table
         table = mp.rent_table(split)
-        unsplit = mp.unsplit_note(split)
+        unsplit = mp.unsplit_note(split, names=ws.valuechain.entity_names())
         table["sources"] = [split.basis["sources"].get(label, "") if dim == "entity" else ""
                             for dim, label in table.index]
         table.attrs["rules_note"] = (
@@ -997,6 +999,7 @@ def market_power_frames(ws: Workspace, result: TraceResult, what: str,
         table.attrs["unsplit"] = unsplit
         out["market_power"] = table
         out["rent_recipients"] = mp.rent_recipients(split, data)
+        out["rent_recipients"].attrs["units"] = recipient_units(result.currency)
         out["markups"] = mp.markup_table(result, data, capital=split.capital,
                                          found=evaluation.markups())
     if what == "procurement" or procurement not in (None, "default"):

@@ -31,7 +31,7 @@ from moneytrail.report.briefing.text import (
     pct,
     ref_ranges,
 )
-from moneytrail.report.units import EU_FOOTNOTE, REGION_LABELS, no_money_text
+from moneytrail.report.units import EU_FOOTNOTE, REGION_LABELS, group_label, no_money_text
 from moneytrail.scenarios.schema import Plan
 from moneytrail.service.result import Result
 from moneytrail.service.workspace import Workspace
@@ -943,7 +943,7 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
     t = share_table(next(tab), "Value added by group of firms (median, 90 % interval)",
                     [(b.plan.id if several else "Share of the spending", b.table("group"))
                      for b in briefs], "Group",
-                    {k: humanise(k) for b in briefs if b.table("group") is not None
+                    {k: group_label(k) for b in briefs if b.table("group") is not None
                      for k in b.table("group").index},  # type: ignore[union-attr]
                     note="Groups overlap (a firm can be in several), so the rows do not add "
                          "up.")
