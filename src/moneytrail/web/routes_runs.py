@@ -526,7 +526,7 @@ def build_form(request: Request, *, plan: str | None, reference: str | None,
     from moneytrail.scenarios.reference import reference_scenarios
 
     refs = [p.stem for p in reference_scenarios()]
-    return page(request, "build.html", nav="build", status=422 if error else 200,
+    return page(request, "build.html", nav="build", status=400 if error else 200,
                 rows=rows, error=error, draft=token, checked=check and error is None,
                 choices=builder.choices(request.app.state.workspace.valuechain),
                 references=refs, extra=encode_draft(rows["extra"]) if rows["extra"] else "",

@@ -40,9 +40,15 @@ def decode_draft(text: str) -> dict:
     if len(text) > MAX_DRAFT:
         raise MoneytrailError(f"the draft is too long (at most {MAX_DRAFT:,} characters)",
                               field="plan", value=text[:20] + "\u2026")
+    def no_constant(name: str) -> Any:       # NaN, Infinity: not JSON, not a plan number
+        raise MoneytrailError(f"this draft link holds {name}, which is not a finite number "
+                              "(give numbers only)", field="plan", value=name)
+
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-        data = json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"), parse_constant=no_constant)
+    except MoneytrailError:
+        raise
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raise MoneytrailError("this draft link is damaged (copy the whole link)",
                               field="plan", value=text[:20] + "\u2026") from None
