@@ -125,6 +125,10 @@ def test_cli_trace_page_says_what_it_was_made_without(client, stored):
     for name in ("factor", "country", "owner_country", "entity"):
         assert f"table={name}" in html
     assert "moneytrail trace" in text
+    chart = client.get(f"/api/v1/runs/{result.run_id}/charts/first.svg")    # and its image:
+    assert chart.status_code == 404                                           # 404 saying why
+    assert chart.json()["field"] == "chart" and "made without" in chart.json()["detail"]
+    assert client.get(f"/r/{result.run_id}/chart/location.svg").status_code == 200
 
 
 def test_a_web_trace_page_has_no_missing_table_sentence(client, stored):

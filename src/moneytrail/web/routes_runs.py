@@ -163,8 +163,9 @@ def chart_view(request: Request, result: Result, chart: str) -> View:
                             value=result.run_id)
     view = done_view(request, result)
     if view["sankey"].get(chart) is None:
-        raise NotFoundError(view["missing"].get(chart) or "this run has no such chart",
-                            field="chart", value=CHART_TABLES.get(chart, chart))
+        raise NotFoundError(view["missing"].get(chart) or "this run has no such chart "
+                            f"(it has no {CHART_TABLES.get(chart, chart)} table)",
+                            field="chart", value=chart)
     return view
 
 

@@ -327,13 +327,13 @@ CHART_TABLES = {"first": "categories", "location": "country_factor",
 def missing_text(table: str) -> str:
     """One plain sentence for a section whose table the run was made without."""
     if table in ANALYSIS_TABLES:
-        return (f"This run was made without {ANALYSIS_TABLES[table]}: `moneytrail trace` "
-                "stores the breakdowns only. To see it, run the plan from the plan builder "
-                "(\u201cEdit this plan\u201d, then Run), or in Python with "
+        return (f"This run was made without {ANALYSIS_TABLES[table]}: the command line's "
+                "moneytrail trace stores the breakdowns only. To see it, run the plan from "
+                "the plan builder (\u201cEdit this plan\u201d, then Run), or in Python with "
                 "tasks.trace_plan(ws, plan), which adds the scorecard, the conditions and "
                 "what the plan buys.")
     return (f"This run was made without the {table} table (it was stored by an older "
-            "version); trace the plan again with `moneytrail trace` or the plan builder to "
+            "version); trace the plan again with moneytrail trace or the plan builder to "
             "see it.")
 
 
@@ -446,9 +446,10 @@ KIND_LABELS = {"analyse": "Analyses of a plan", "compare": "Plans compared",
 MAX_ROWS_SHOWN = 400         # rows of one table on a page; the downloads have them all
 
 
-def cell_text(value: Any, unit: str) -> str:
-    """A table cell for reading: shares as percentages, amounts in their currency, other
-    numbers with sensible digits; text as it is; missing is a dash."""
+def cell_text(value: Any, unit: str, name: str = "") -> str:
+    """A table cell (of column or fact `name`) for reading: shares as percentages, amounts in
+    their currency, years and seeds as written, other numbers with sensible digits; text as
+    it is; missing is a dash."""
     from moneytrail.web.format import DASH, number
 
     value = clean(value)
@@ -461,7 +462,7 @@ def cell_text(value: Any, unit: str) -> str:
     if len(unit) == 3 and unit.isupper():
         return money(value, unit)
     if isinstance(value, int):
-        return f"{value:,}"
+        return str(value) if "year" in name or name == "seed" else f"{value:,}"
     return number(value, 0 if abs(value) >= 100 else 2) if abs(value) >= 0.01 or value == 0 \
         else f"{value:.2g}"
 
@@ -477,14 +478,17 @@ def tables_view(result: Result, *, url: str, origin: str) -> View:
     tables = []
     for name, table in result.tables.items():
         units = [c.unit for c in table.columns]
-        rows = [[cell_text(v, u) for v, u in zip(row, units, strict=True)]
+        names = [c.name for c in table.columns]
+        rows = [[cell_text(v, u, n) for v, u, n in zip(row, units, names, strict=True)]
                 for row in table.rows[:MAX_ROWS_SHOWN]]
         text, sources = split_note(table.note)
         tables.append({"name": name, "title": table.title or name, "note": text,
                        "sources": sources, "index": len(table.index),
                        "columns": [c.name.replace("_", " ") for c in table.columns],
                        "rows": rows, "count": len(table.rows)})
-    facts = [{"name": str(k).replace("_", " "), "value": cell_text(v, "")}
+    currency = str(result.facts.get("currency") or "")
+    facts = [{"name": str(k).replace("_", " "),
+              "value": cell_text(v, currency if k == "total" else "", str(k))}
              for k, v in result.facts.items()
              if v is not None and isinstance(clean(v), str | int | float)]
     plan = prov.inputs.get("plan") if isinstance(prov.inputs, dict) else None
