@@ -101,6 +101,20 @@ def test_a_claim_follows_another_plan(client, reference_run):
     assert percent(first["p_holds"]) in text and first["figure"] in text
 
 
+def test_check_page_prints_each_figure_in_its_unit(client, reference_run):
+    """A share is a percentage on the check page ('41.4 % (36.9–46.0 %)'), as the P(holds)
+    beside it, not '0.414 (0.369 – 0.460)'."""
+    from moneytrail.report import units
+
+    body = client.get(f"/api/v1/claims/{CLAIM}/check?run={reference_run}").json()
+    first = body["claim"]["checks"][0]
+    assert first["unit"] == "share"
+    text = text_of(client.get(f"/claims/{CLAIM}/check?run={reference_run}").text)
+    shown = units.median_interval(first["p50"], first["p5"], first["p95"], "share")
+    assert shown.endswith("%)") and shown in text
+    assert f"{first['p50']:.3f}" not in text
+
+
 def test_claims_page_offers_stored_runs_for_plan_claims(client, reference_run):
     html = client.get("/claims").text
     form = re.search(rf'<form class="claim-check" method="get" action="/claims/{CLAIM}/check">'

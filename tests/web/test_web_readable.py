@@ -127,6 +127,21 @@ def test_run_page_jobs_note_links_sources_by_title(client, gigafactories):
     assert all(unescape(label) == titles[sid] for sid, label in links if sid in titles)
 
 
+def test_run_page_jobs_intervals_read_as_on_the_terminal(client, gigafactories):
+    """A jobs or CO2 interval has both ends in the median's scale and the unit once, as the
+    terminal and the briefing print it ('155.4–227.5 k FTE'), not '155.4 k FTE – 1.2 m FTE'."""
+    from moneytrail.report import units
+
+    html = client.get(f"/r/{gigafactories}").text
+    section = text_of(html[html.index('id="footprints-h"'):html.index('id="scorecard-h"')])
+    jobs = client.get(f"/api/v1/runs/{gigafactories}?table=jobs").json()["rows"]
+    total = next(r for r in jobs if r["measure"] == "jobs (FTE), all")
+    shown = units.interval_text(total["amount_p5"], total["amount_p95"], "FTE",
+                                like=total["amount_p50"])
+    assert shown.count("FTE") == 1 and shown in section
+    assert not re.search(r"FTE – [\d.,]+", section)
+
+
 def test_country_tables_say_what_eu_and_row_are_and_who_gets_nothing(client, gigafactories):
     rows = client.get(f"/api/v1/runs/{gigafactories}?table=country").json()["rows"]
     codes = {r["country"] for r in rows}

@@ -174,6 +174,14 @@ def bound_text(check: Check) -> str:
     return f"{side} {limit:,g}{UNITS.get(check.computation, '')}"
 
 
+def figure_unit(check: Check) -> str:
+    """The unit of a check's figure for readers' formatting: "share" (a share of a whole),
+    "FTE", or "" (a plain number: ratios, ECI points, counts, yes/no)."""
+    if check.computation in SHARES:
+        return "share"
+    return "FTE" if check.computation == "trace.jobs" else ""
+
+
 def _row(claim: Claim, check: Check, values: np.ndarray, figure: str,
          sources: list[str], weak: np.ndarray | None = None) -> dict:
     values = np.asarray(values, dtype=float)
@@ -184,7 +192,7 @@ def _row(claim: Claim, check: Check, values: np.ndarray, figure: str,
     return {"claim": claim.id, "text": claim.claim, "check": check.describe or
             check.computation, "bound": f"max {check.max:g}" if check.max is not None
             else f"min {check.min:g}", "bound_text": bound_text(check), "figure": figure,
-            "p50": stats["p50"],
+            "unit": figure_unit(check), "p50": stats["p50"],
             "p5": stats["p5"], "p95": stats["p95"], "p_holds": probability,
             "check_verdict": check_verdict(probability), "when": check.when,
             **weight_stats(weak),

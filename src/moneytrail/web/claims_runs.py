@@ -73,8 +73,9 @@ def grouped(rows: list[dict[str, Any]], claim: str) -> dict[str, Any]:
 
     return {"id": claim, "text": mine[0]["text"], "verdict": mine[0]["verdict"],
             "sources": sources, "weight": {k: mine[0].get(k) for k in WEIGHT_COLUMNS},
-            "checks": [{k: r.get(k) for k in ("check", "bound", "bound_text", "figure", "p5",
-                                             "p50", "p95", "p_holds", "check_verdict",
+            "checks": [{k: r.get(k) for k in ("check", "bound", "bound_text", "figure",
+                                             "unit", "p5", "p50", "p95", "p_holds",
+                                             "check_verdict",
                                              *WEIGHT_COLUMNS)}
                        for r in mine]}
 

@@ -111,7 +111,24 @@ def in_unit(value: Any, unit: str) -> str:
     return units.in_unit(value, unit)
 
 
-FILTERS = {"money": money, "money_in_range": money_in_range, "money_range": money_range,
-           "percent": percent, "number": number, "safe_url": safe_url,
-           "verdict_label": verdict_label, "evidence_weight": evidence_weight,
-           "in_unit": in_unit}
+def median_interval(row: Any) -> str:
+    """A claim check's figure as 'median (90 % interval)' in its unit (report.units): '41.4 %
+    (36.9–46.0 %)' for a share, '160.5 k FTE (129.3–195.0 k FTE)'; a plain number without a
+    unit (runs stored before claims rows had one)."""
+    if not isinstance(row, dict):
+        return DASH
+    return units.median_interval(row.get("p50"), row.get("p5"), row.get("p95"),
+                                 str(row.get("unit") or ""))
+
+
+def interval(p5: Any, p95: Any, unit: str, like: Any = None) -> str:
+    """A 90 % interval of jobs, CO2 or an amount per million as the terminal and the briefing
+    print it (report.units.interval_text): both ends in the median's scale, the unit once
+    ('600.4–2,877.2 k FTE'); a dash when an end is missing."""
+    return units.interval_text(p5, p95, unit, like=like) or DASH
+
+
+FILTERS = {"median_interval": median_interval, "interval": interval, "money": money,
+           "money_in_range": money_in_range, "money_range": money_range, "percent": percent,
+           "number": number, "safe_url": safe_url, "verdict_label": verdict_label,
+           "evidence_weight": evidence_weight, "in_unit": in_unit}
