@@ -42,7 +42,7 @@ def builder_error(client, **changes) -> tuple[str, str]:
     assert response.status_code == 303
     assert response.headers["location"].startswith("/build?plan="), "a run was started"
     page = client.get(response.headers["location"])
-    assert page.status_code == 422, "the builder says the plan is valid"
+    assert page.status_code == 400, "the builder says the plan is valid"
     assert "The plan is valid" not in page.text
     summary = re.search(r'<div class="notice error-summary".*?<a href="#([^"]+)">(.*?)</a>',
                         page.text, re.S)
@@ -171,3 +171,61 @@ def test_run_page_links_only_claims_that_depend_on_a_plan(client):
     assert set(linked) == set(listed) & checkable
     for claim in linked:                     # each link answers (not "does not depend")
         assert claim in checkable
+
+
+def test_builder_status_for_a_plan_error_is_the_apis(client):
+    """A bad plan field is a 400 from the API and from the builder (the message beside the
+    field), e.g. a price year after the data's newest FX and deflator year."""
+    api = client.post("/api/v1/runs", json=plan(price_year=2027))
+    assert api.status_code == 400
+    assert (api.json()["field"], api.json()["value"]) == ("price_year", 2027)
+    anchor, message = builder_error(client, price_year="2027")     # asserts the 400
+    assert anchor == "f-price_year"
+    assert "price year later than the newest year" in message
+
+
+def draft_of(location: str) -> dict:
+    import base64
+    import json
+
+    token = location.split("plan=", 1)[1].split("&", 1)[0]
+    raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode("utf-8")
+
+    def refuse(name):
+        raise AssertionError(f"the builder's link holds {name}, which is not JSON")
+
+    return json.loads(raw, parse_constant=refuse)
+
+
+@pytest.mark.parametrize(("field", "typed", "anchor"), [
+    ("price_year", "nan", "f-price_year"), ("price_year", "NaN", "f-price_year"),
+    ("price_year", "Infinity", "f-price_year"), ("budget", "nan", "f-budget"),
+    ("spend-0-central", "inf", "spend-0-central"), ("spend-1-low", "-Infinity", "spend-1-low"),
+    ("draws", "-inf", "f-draws"), ("seed", "nan", "f-seed")])
+def test_builder_refuses_non_finite_numbers_naming_the_field(client, field, typed, anchor):
+    fields = form_fields(client.get(f"/build?reference={PLAN}").text)
+    fields.update({"action": "check", field: typed})
+    response = client.post("/build", data=fields, follow_redirects=False)
+    assert response.status_code == 303
+    draft = draft_of(response.headers["location"])          # strict JSON: no NaN in the link
+    assert typed in json_strings(draft)
+    got, message = builder_error(client, **{field: typed})
+    assert got == anchor
+    assert "not a finite number" in message and typed in message
+
+
+def json_strings(value) -> list[str]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in json_strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in json_strings(v)]
+    return [value] if isinstance(value, str) else []
+
+
+def test_a_draft_link_with_nan_is_refused_in_one_line(client):
+    import base64
+
+    token = base64.urlsafe_b64encode(b'{"id": "p", "price_year": NaN}').decode().rstrip("=")
+    response = client.get(f"/build?plan={token}")
+    assert response.status_code == 400
+    assert "not a finite number" in response.text and "Traceback" not in response.text

@@ -278,7 +278,7 @@ def test_builder_shows_the_error_next_to_the_field(client):
     assert response.status_code == 303
     assert response.headers["location"].startswith("/build?plan=")
     page = client.get(response.headers["location"])
-    assert page.status_code == 422
+    assert page.status_code == 400
     html = page.text
     message = re.search(r'<span class="error-message" id="([^"]+)-error">(.*?)</span>\s*'
                         r'<input id="([^"]+)"[^>]*>', html, re.S)

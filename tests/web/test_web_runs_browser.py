@@ -147,7 +147,7 @@ def test_build_fix_run_share_download(server, browser, page, tmp_path):
         assert row["country"] == want["country"]
         assert float(row["amount_p50"]) == pytest.approx(want["amount_p50"], rel=1e-12)
         assert float(row["share_p95"]) == pytest.approx(want["share_p95"], rel=1e-12)
-    assert [p for p in page.problems if "status of 422" not in p] == []
+    assert [p for p in page.problems if "status of 400" not in p] == []
 
 
 def test_run_page_reload_while_running_recovers(server, page):

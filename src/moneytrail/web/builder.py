@@ -118,6 +118,8 @@ def number(text: Any) -> Any:
         value = float(text)
     except ValueError:
         return text
+    if not math.isfinite(value):     # 'nan', 'inf': kept as typed (JSON has no NaN), so the
+        return text                  # check names the field (web.jobs.check_finite)
     if math.isfinite(value) and value == int(value) and "." not in text and "e" not in \
             text.lower():
         return int(value)

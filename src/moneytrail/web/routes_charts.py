@@ -35,18 +35,19 @@ def image_format(fmt: str) -> str:
 
 
 def run_chart(request: Request, run: str, name: str, fmt: str) -> Response:
-    from moneytrail.web.routes_runs import CHARTS, done_view, run_state
+    from moneytrail.web.routes_runs import CHARTS, chart_view, run_state
 
     fmt = image_format(fmt)
     name = choice_param("chart", name, tuple(CHARTS)) or "first"
     state = run_state(request, run)
-    if state.result is None or state.result.kind != "trace":
+    if state.result is None:
         raise MoneytrailError(f"this run is {state.status}; its charts come once it is done",
                               field="run id", value=state.id)
     result = state.result
+    chart_view(request, result, name)     # 404 saying why when the run has no such chart
 
     def figure() -> charts.Figure:
-        view = done_view(request, result)
+        view = chart_view(request, result, name)
         meta = view["meta"]
         source = (f"Source: moneytrail run {result.run_id}, data package "
                   f"{meta['data_version']}, code {meta['code_version']}, computed "

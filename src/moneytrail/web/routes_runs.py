@@ -28,6 +28,7 @@ from moneytrail.web.runs import (
     encode_draft,
     result_table_rows,
     run_view,
+    tables_view,
 )
 from moneytrail.web.views import View
 
@@ -142,6 +143,32 @@ def page(request: Request, template: str, nav: str = "", status: int = 200,
     return HTMLResponse(html, status_code=status)
 
 
+def default_table(result: Result) -> str:
+    """The table a run's downloads give when none is named: the headline of a trace, else
+    the run's first table."""
+    if "headline" in result.tables or not result.tables:
+        return "headline"
+    return next(iter(result.tables))
+
+
+def chart_view(request: Request, result: Result, chart: str) -> View:
+    """The run view for one of its charts; NotFoundError (404) saying why when the run has
+    no such chart (not a trace, or a trace made without the chart's table)."""
+    from moneytrail.errors import NotFoundError
+    from moneytrail.web.runs import CHART_TABLES
+
+    if result.kind != "trace":
+        raise NotFoundError(f"this run is a {result.kind} run; charts are drawn for traces "
+                            "only (its page shows its tables)", field="run id",
+                            value=result.run_id)
+    view = done_view(request, result)
+    if view["sankey"].get(chart) is None:
+        raise NotFoundError(view["missing"].get(chart) or "this run has no such chart "
+                            f"(it has no {CHART_TABLES.get(chart, chart)} table)",
+                            field="chart", value=chart)
+    return view
+
+
 def done_view(request: Request, result: Result) -> View:
     ws = request.app.state.workspace
     from moneytrail.engine.result import code_version
@@ -242,7 +269,7 @@ def add_run_routes(app: FastAPI) -> None:
         if state.result is None:
             raise MoneytrailError(f"this run is {state.status}; tables exist once it is done",
                                   field="run id", value=state.id)
-        name = name or "headline"
+        name = name or default_table(state.result)
         rows = result_table_rows(state.result, name, names(request))
         if fmt == "csv":
             return csv_response(rows, f"moneytrail-{state.id[:8]}-{name}.csv")
@@ -277,6 +304,11 @@ def add_run_routes(app: FastAPI) -> None:
                         draft=encode_draft(draft) if draft else None,
                         meta={"title": f"Run {state.id[:8]}: {title}",
                               "data_version": state.data_version, "ledger_revision": None})
+        if state.result.kind != "trace":        # analyse, compare, sensitivity, claims
+            view = tables_view(state.result, url=f"{origin_of(request)}/r/{state.id}",
+                               origin=origin_of(request))
+            return page(request, "run_tables.html", view=view, meta=view["meta"],
+                        api=f"{API}/runs/{state.id}")
         from moneytrail.web.routes_claims import run_page_claims
 
         traced = reference_traces(request)
@@ -334,7 +366,7 @@ def add_run_routes(app: FastAPI) -> None:
         if state.result is None:
             raise MoneytrailError(f"this run is {state.status}; embed it once it is done",
                                   field="run id", value=state.id)
-        view = done_view(request, state.result)
+        view = chart_view(request, state.result, chart)
         return page(request, "embed_run.html", view=view, meta=view["meta"], chart=chart,
                     chart_title=CHARTS[chart], api=f"{API}/runs/{state.id}")
 
@@ -495,7 +527,7 @@ def build_form(request: Request, *, plan: str | None, reference: str | None,
     from moneytrail.scenarios.reference import reference_scenarios
 
     refs = [p.stem for p in reference_scenarios()]
-    return page(request, "build.html", nav="build", status=422 if error else 200,
+    return page(request, "build.html", nav="build", status=400 if error else 200,
                 rows=rows, error=error, draft=token, checked=check and error is None,
                 choices=builder.choices(request.app.state.workspace.valuechain),
                 references=refs, extra=encode_draft(rows["extra"]) if rows["extra"] else "",

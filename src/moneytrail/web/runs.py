@@ -40,9 +40,15 @@ def decode_draft(text: str) -> dict:
     if len(text) > MAX_DRAFT:
         raise MoneytrailError(f"the draft is too long (at most {MAX_DRAFT:,} characters)",
                               field="plan", value=text[:20] + "\u2026")
+    def no_constant(name: str) -> Any:       # NaN, Infinity: not JSON, not a plan number
+        raise MoneytrailError(f"this draft link holds {name}, which is not a finite number "
+                              "(give numbers only)", field="plan", value=name)
+
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-        data = json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"), parse_constant=no_constant)
+    except MoneytrailError:
+        raise
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raise MoneytrailError("this draft link is damaged (copy the whole link)",
                               field="plan", value=text[:20] + "\u2026") from None
@@ -108,7 +114,10 @@ def records(result: Result, name: str) -> list[dict[str, Any]]:
 
 
 def breakdown_rows(result: Result, name: str, names: Names) -> list[dict[str, Any]]:
-    """A breakdown with readable labels: median and 90 % interval of amount and share."""
+    """A breakdown with readable labels: median and 90 % interval of amount and share ([]
+    when the run was made without it)."""
+    if name not in result.tables:
+        return []
     key = result.tables[name].index[0]
     out = []
     for row in records(result, name):
@@ -148,16 +157,19 @@ def headline_text(result: Result, names: Names) -> list[str]:
     return sentences
 
 
-def sankey_first(result: Result, names: Names) -> dict[str, Any]:
+def sankey_first(result: Result, names: Names) -> dict[str, Any] | None:
     """'Where the money goes first': plan -> spending categories -> first-invoice firms
-    (means over draws, so the flows add up; the tables give medians and intervals)."""
+    (means over draws, so the flows add up; the tables give medians and intervals). None
+    for a run made without the spending-by-category table (`missing_sections`)."""
+    if "categories" not in result.tables:          # a `moneytrail trace` run: breakdowns only
+        return None
     plan = plan_node(result)
     links: list[dict[str, Any]] = []
     for row in records(result, "categories"):
         links.append({"source": plan, "target": names.category(row["category"]),
                       "value": row["amount_mean"] or 0.0})
     by_category: dict[str, list[dict[str, Any]]] = {}
-    for row in records(result, "purchases"):
+    for row in records(result, "purchases") if "purchases" in result.tables else []:
         by_category.setdefault(row["category"], []).append(row)
     for category, rows in by_category.items():
         rows.sort(key=lambda r: -(r["amount_mean"] or 0))
@@ -172,8 +184,11 @@ def sankey_first(result: Result, names: Names) -> dict[str, Any]:
     return sankey(links, result.facts["currency"])
 
 
-def sankey_end(result: Result, names: Names, table: str) -> dict[str, Any]:
-    """'Where it ends up': plan -> country (location or ownership) -> wages, profits, taxes."""
+def sankey_end(result: Result, names: Names, table: str) -> dict[str, Any] | None:
+    """'Where it ends up': plan -> country (location or ownership) -> wages, profits, taxes.
+    None for a run made without `table`."""
+    if table not in result.tables:
+        return None
     plan = plan_node(result)
     totals: dict[str, float] = {}
     pairs: list[tuple[str, str, float]] = []
@@ -283,14 +298,58 @@ def split_note(note: str) -> tuple[str, list[str]]:
     return text.strip(), list(dict.fromkeys(sources))
 
 
+def run_sankeys(result: Result, names: Names) -> dict[str, dict[str, Any] | None]:
+    """The run page's three Sankeys by chart name (None for one the run cannot draw)."""
+    if result.kind != "trace":
+        return {"first": None, "location": None, "ownership": None}
+    return {"first": sankey_first(result, names),
+            "location": sankey_end(result, names, "country_factor"),
+            "ownership": sankey_end(result, names, "owner_country_factor")}
+
+
 def run_chart_tables(result: Result, names: Names) -> dict[str, list[dict[str, Any]]]:
-    """The chart data as downloadable rows (one row per flow)."""
-    first = sankey_first(result, names)
-    location = sankey_end(result, names, "country_factor")
-    ownership = sankey_end(result, names, "owner_country_factor")
-    return {name: [{**link, "currency": data["currency"]} for link in data["links"]]
-            for name, data in (("flows_first", first), ("flows_location", location),
-                               ("flows_ownership", ownership))}
+    """The chart data as downloadable rows (one row per flow), for the charts the run has."""
+    return {f"flows_{name}": [{**link, "currency": data["currency"]} for link in data["links"]]
+            for name, data in run_sankeys(result, names).items() if data is not None}
+
+
+# -- what a run was made without ------------------------------------------------------------
+# tables only a trace with analyses stores (the web app's runs, `demo`, tasks.trace_plan's
+# default); `moneytrail trace` stores the breakdowns (service.tasks.BREAKDOWNS) only
+ANALYSIS_TABLES = {"categories": "the spending-by-category table",
+                   "purchases": "the table of first invoices by supplier",
+                   "scorecard": "the scorecard",
+                   "conditions": "the check of the plan's conditions"}
+CHART_TABLES = {"first": "categories", "location": "country_factor",
+                "ownership": "owner_country_factor"}
+
+
+def missing_text(table: str) -> str:
+    """One plain sentence for a section whose table the run was made without."""
+    if table in ANALYSIS_TABLES:
+        return (f"This run was made without {ANALYSIS_TABLES[table]}: the command line's "
+                "moneytrail trace stores the breakdowns only. To see it, run the plan from "
+                "the plan builder (\u201cEdit this plan\u201d, then Run), or in Python with "
+                "tasks.trace_plan(ws, plan), which adds the scorecard, the conditions and "
+                "what the plan buys.")
+    return (f"This run was made without the {table} table (it was stored by an older "
+            "version); trace the plan again with moneytrail trace or the plan builder to "
+            "see it.")
+
+
+def missing_sections(result: Result) -> dict[str, str]:
+    """For each section of a trace's page whose table the run lacks (by the table's name, and
+    'first', 'location', 'ownership' for the charts): the sentence that says so."""
+    plan = result.provenance.inputs.get("plan") or {}
+    wanted = [*BREAKDOWN_TABLES, "categories", "scorecard", "country_factor",
+              "owner_country_factor"]
+    if plan.get("conditions") and "scorecard" not in result.tables:
+        wanted.append("conditions")              # computed with the scorecard, when set
+    out = {name: missing_text(name) for name in wanted if name not in result.tables}
+    for chart, table in CHART_TABLES.items():
+        if table in out:
+            out[chart] = out[table]
+    return out
 
 
 def reproduce_run(result: Result, origin: str) -> dict[str, str]:
@@ -354,9 +413,10 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
                 f"data package {prov.data_version}, computed {created}. {url}")
     outdated = prov.code_version != current_code or prov.data_hash != current_data_hash
     breakdowns = {name: breakdown_rows(result, name, names) for name in BREAKDOWN_TABLES}
+    sankeys = run_sankeys(result, names)
     charts = run_chart_tables(result, names)
     conditions = records(result, "conditions") if "conditions" in result.tables else []
-    spend = records(result, "categories")
+    spend = records(result, "categories") if "categories" in result.tables else []
     for row in spend:
         row["label"] = names.category(row["category"])
     return View(
@@ -367,10 +427,9 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
         status="done", outdated=outdated,
         current={"code_version": current_code, "data_version": current_data_version},
         facts=result.facts, headline=headline_text(result, names),
-        sankey={"first": sankey_first(result, names),
-                "location": sankey_end(result, names, "country_factor"),
-                "ownership": sankey_end(result, names, "owner_country_factor")},
-        breakdowns=breakdowns, scorecard=scorecard_rows(result), conditions=conditions,
+        sankey=sankeys, missing=missing_sections(result),
+        breakdowns=breakdowns, conditions=conditions,
+        scorecard=scorecard_rows(result) if "scorecard" in result.tables else None,
         footprints=footprint_rows(result),
         spend=spend, sources=list(prov.sources), inputs=prov.inputs,
         evidence=evidence_view(result),
@@ -378,6 +437,72 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
         draft=encode_draft(prov.inputs["plan"]),
         result_tables=list(result.tables), chart_tables=list(charts),
         tables=list(result.tables) + list(charts))
+
+
+# -- runs that are not traces (analyse, compare, sensitivity, claims) ------------------------
+KIND_LABELS = {"analyse": "Analyses of a plan", "compare": "Plans compared",
+               "sensitivity": "What drives a result (sensitivity)",
+               "claims": "Claims checked against the data"}
+MAX_ROWS_SHOWN = 400         # rows of one table on a page; the downloads have them all
+
+
+def cell_text(value: Any, unit: str, name: str = "") -> str:
+    """A table cell (of column or fact `name`) for reading: shares as percentages, amounts in
+    their currency, years and seeds as written, other numbers with sensible digits; text as
+    it is; missing is a dash."""
+    from moneytrail.web.format import DASH, number
+
+    value = clean(value)
+    if value is None:
+        return DASH
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if unit in ("share", "probability"):
+        return percent(value, 1)
+    if len(unit) == 3 and unit.isupper():
+        return money(value, unit)
+    if isinstance(value, int):
+        return str(value) if "year" in name or name == "seed" else f"{value:,}"
+    return number(value, 0 if abs(value) >= 100 else 2) if abs(value) >= 0.01 or value == 0 \
+        else f"{value:.2g}"
+
+
+def tables_view(result: Result, *, url: str, origin: str) -> View:
+    """Any done run that is not a trace: its facts and every table it has (title, note,
+    columns with units, rows as text), with downloads, sources and how to see it again."""
+    prov = result.provenance
+    created = prov.created[:10]
+    citation = (f"moneytrail run {result.run_id}, \u201c{result.title}\u201d, "
+                f"code {prov.code_version}, data package {prov.data_version}, computed "
+                f"{created}. {url}")
+    tables = []
+    for name, table in result.tables.items():
+        units = [c.unit for c in table.columns]
+        names = [c.name for c in table.columns]
+        rows = [[cell_text(v, u, n) for v, u, n in zip(row, units, names, strict=True)]
+                for row in table.rows[:MAX_ROWS_SHOWN]]
+        text, sources = split_note(table.note)
+        tables.append({"name": name, "title": table.title or name, "note": text,
+                       "sources": sources, "index": len(table.index),
+                       "columns": [c.name.replace("_", " ") for c in table.columns],
+                       "rows": rows, "count": len(table.rows)})
+    currency = str(result.facts.get("currency") or "")
+    facts = [{"name": str(k).replace("_", " "),
+              "value": cell_text(v, currency if k == "total" else "", str(k))}
+             for k, v in result.facts.items()
+             if v is not None and isinstance(clean(v), str | int | float)]
+    plan = prov.inputs.get("plan") if isinstance(prov.inputs, dict) else None
+    return View(
+        meta={"title": result.title, "run_id": result.run_id, "kind": result.kind,
+              "kind_label": KIND_LABELS.get(result.kind, result.kind),
+              "data_version": prov.data_version, "code_version": prov.code_version,
+              "created": prov.created, "retrieved": created, "url": url,
+              "citation": citation, "ledger_revision": None},
+        facts=facts, run_tables=tables, sources=list(prov.sources),
+        draft=encode_draft(plan) if isinstance(plan, dict) else None,
+        reproduce={"cli": f"moneytrail show {result.run_id} --db YOUR_STORE",
+                   "api": f"{origin}/api/v1/runs/{result.run_id}"},
+        tables=list(result.tables))
 
 
 def result_table_rows(result: Result, name: str, names: Names) -> list[dict[str, Any]]:
@@ -400,11 +525,20 @@ def compare_view(results: list[Result], names: Names, url: str) -> View:
              for r in results]
     metrics: dict[str, dict[str, Any]] = {}
     for k, result in enumerate(results):
+        if "scorecard" not in result.tables:        # a `moneytrail trace` run
+            continue
         for row in scorecard_rows(result):
             entry = metrics.setdefault(row["metric"], {"metric": row["metric"],
                                                        "unit": row["unit"]})
             for stat in ("p50", "p5", "p95"):
                 entry[f"run{k + 1}_{stat}"] = row[stat]
+    for entry in metrics.values():                 # a dash where a run has no figure
+        for k in range(len(results)):
+            for stat in ("p50", "p5", "p95"):
+                entry.setdefault(f"run{k + 1}_{stat}", None)
+    no_scorecard = [missing_text("scorecard").replace("This run", f"Run {r.run_id[:8]} "
+                                                      f"(\u201c{r.title}\u201d)", 1)
+                    for r in results if "scorecard" not in r.tables]
     headline: dict[str, dict[str, Any]] = {}
     for k, result in enumerate(results):
         key = result.tables["headline"].index[0]
@@ -438,4 +572,5 @@ def compare_view(results: list[Result], names: Names, url: str) -> View:
                       "citation": citation, "ledger_revision": None,
                       "retrieved": results[0].provenance.created[:10]},
                 runs=plans, headline=list(headline.values()), reproduce=reproduce,
+                no_scorecard=no_scorecard,
                 scorecard=list(metrics.values()), tables=["runs", "headline", "scorecard"])
