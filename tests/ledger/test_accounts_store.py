@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
+import time
 
 import pytest
 from argon2 import PasswordHasher
@@ -12,7 +14,7 @@ from sqlalchemy import text
 
 import moneytrail.ledger
 from moneytrail.accounts import AccountError, Accounts, AuthError, Throttled, check_password
-from moneytrail.accounts.store import ABSOLUTE, IDLE, MAX_DELAY, digest
+from moneytrail.accounts.store import ABSOLUTE, IDLE, MAX_DELAY, PAIR_THRESHOLD, digest
 from moneytrail.errors import ConflictError, NotFoundError
 
 PASSWORD = "plum orchard in the rain"
@@ -260,3 +262,87 @@ def test_first_admin_from_the_environment_once(store, monkeypatch):
     monkeypatch.setenv("MONEYTRAIL_ADMIN_PASSWORD", "another boss passphrase")
     assert first_admin_from_env(accounts) is None         # an admin exists: ignored
     assert [a["name"] for a in accounts.list() if a["role"] == "admin"] == ["admin"]
+
+
+class CountingHasher(PasswordHasher):
+    """The tests' cheap argon2id that counts the passwords it checks and takes as long as a
+    real check would be seen to (so simultaneous logins really overlap)."""
+
+    def __init__(self) -> None:
+        super().__init__(time_cost=1, memory_cost=1024, parallelism=1)
+        self.checked = 0
+        self.lock = threading.Lock()
+
+    def verify(self, hash, password):  # noqa: A002 (argon2's own parameter name)
+        with self.lock:
+            self.checked += 1
+        time.sleep(0.05)
+        return super().verify(hash, password)
+
+
+def test_simultaneous_wrong_passwords_are_counted_before_they_are_checked(store_url):
+    """30 wrong passwords for one account from one address at once (30 threads, each its own
+    connection to the file SQLite store or PostgreSQL): the attempt is counted in the same
+    locked transaction as the throttle check, before the password is verified, so at most
+    PAIR_THRESHOLD (5) passwords are verified; the other 25 get Throttled. (Before, every
+    thread read the counter before any failure was written, and all 30 were checked.)"""
+    ledger = moneytrail.ledger.open(store_url, load_bundled=False)
+    try:
+        clock = Clock()                       # time stands still: no delay runs out
+        hasher = CountingHasher()
+        Accounts(ledger.engine, clock=clock, hasher=FAST).add("ada", PASSWORD)
+        accounts = Accounts(ledger.engine, clock=clock, hasher=hasher)
+        barrier = threading.Barrier(30)
+        outcomes: list[str] = []
+
+        def guess(n: int) -> None:
+            barrier.wait()
+            try:
+                accounts.login("ada", f"wrong guess number {n}", client="198.51.100.9")
+                outcomes.append("ok")
+            except Throttled:
+                outcomes.append("throttled")
+            except AuthError:
+                outcomes.append("wrong")
+
+        threads = [threading.Thread(target=guess, args=(n,)) for n in range(30)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(outcomes) == ["throttled"] * 25 + ["wrong"] * 5
+        assert hasher.checked == PAIR_THRESHOLD == 5
+        with pytest.raises(Throttled):        # even the right password now waits
+            accounts.login("ada", PASSWORD, client="198.51.100.9")
+        assert hasher.checked == 5
+    finally:
+        ledger.close()
+
+
+def test_a_success_does_not_lift_the_address_wide_limit(store):
+    """An account holder cannot undo the per-address limit (20 failures over all names) by
+    logging into their own account between rounds of guessing: a success clears only its
+    own (name, address) pair, and the address's failures stay until an hour passes without
+    a try from it."""
+    accounts, clock, _ = store
+    accounts.add("mallory", "quiet harbour lanterns at dusk")
+    client = "192.0.2.44"
+    wrong = 0
+    for round_ in range(3):
+        for n in range(8):
+            try:
+                accounts.login(f"victim{round_}{n}", "wrong password guess", client=client)
+            except Throttled:
+                continue
+            except AuthError:
+                wrong += 1
+        with contextlib.suppress(Throttled):      # the attacker's own account, same address
+            accounts.login("mallory", "quiet harbour lanterns at dusk", client=client)
+        clock.advance(seconds=0.2)
+    assert wrong == 20                            # not 24: the successes reset nothing
+    assert accounts.retry_after("someone-else", client) > 0
+    # an hour with no try from the address: its count starts again
+    clock.advance(hours=1, seconds=1)
+    assert accounts.retry_after("someone-else", client) == 0
+    with pytest.raises(AuthError):
+        accounts.login("someone-else", "wrong password guess", client=client)

@@ -560,3 +560,80 @@ def test_an_admin_purges_any_deleted_plan_without_seeing_it(app, plan):
     assert [(r["action"], r["author"]) for r in body["revisions"]] == [
         ("create", "mal"), ("delete", "mal"), ("purge", "root")]
     assert "draft" not in str(body)
+
+
+def test_runs_of_a_private_plan_are_not_found_for_anyone_else(app, plan):
+    """A run started from a private saved plan is as private as the plan (docs/security.md):
+    for anyone but the owner, admins included, its page, downloads, charts, embeds, report,
+    comparison and claim checks are 404 with the same message as an unknown id, and the
+    /claims run list (page and JSON) leaves it out; the owner sees it everywhere (never kept
+    by shared caches). Made public, it is public; made private again, hidden again."""
+    from moneytrail.web.claims_runs import checkable_claims
+
+    secret = "Confidential fab, do not share"
+    pid = create(app, {**plan, "title": secret, "seed": 9173}, title=secret)["id"]
+    eve = login(app, "eve")
+    response = eve.post(f"/api/v1/saved-plans/{pid}/runs", headers={"X-CSRF-Token": eve.csrf})
+    assert response.status_code == 202, response.text
+    rid = response.json()["run_id"]
+    assert wait_done(eve, rid)["status"] == "done"
+    claim = checkable_claims()[0]["id"]
+    paths = [f"/r/{rid}", f"/api/v1/runs/{rid}", f"/api/v1/runs/{rid}?format=csv",
+             f"/api/v1/runs/{rid}?table=headline", f"/api/v1/runs/{rid}/plan.yaml",
+             f"/r/{rid}/report.html", f"/r/{rid}/report.pdf", f"/r/{rid}/chart/first.svg",
+             f"/api/v1/runs/{rid}/charts/first.png", f"/embed/r/{rid}/first",
+             f"/compare?runs={rid},{rid}", f"/api/v1/compare?runs={rid},{rid}",
+             f"/compare/report.html?runs={rid},{rid}", f"/compare/chart.svg?runs={rid},{rid}",
+             f"/claims/{claim}/check?run={rid}", f"/api/v1/claims/{claim}/check?run={rid}"]
+    anonymous = TestClient(app, base_url=HTTPS)
+    unknown = anonymous.get(f"/api/v1/runs/{'0' * 32}").json()
+    others = [(login(app, "mal"), {}), (login(app, "root"), {}), (anonymous, {}),
+              (anonymous, bearer(app, "rita", "read"))]
+    for client, headers in others:
+        for path in paths:
+            got = client.get(path, headers=headers)
+            assert got.status_code == 404, (path, got.status_code)
+            assert secret not in got.text, path
+        refused = client.get(f"/api/v1/runs/{rid}", headers=headers).json()
+        assert refused["detail"] == unknown["detail"]          # same as an unknown id
+        assert rid not in client.get("/claims", headers=headers).text
+        assert rid not in client.get("/api/v1/claims", headers=headers).text
+        assert secret not in client.get("/claims", headers=headers).text
+        assert client.post(f"/r/{rid}/rerun", headers=headers).status_code in (403, 404)
+    # the owner sees the run everywhere, and shared caches are told not to keep it
+    for path in (f"/r/{rid}", f"/api/v1/runs/{rid}", f"/r/{rid}/chart/first.svg"):
+        got = eve.get(path)
+        assert got.status_code == 200, path
+        assert got.headers["cache-control"] == "private, no-store", path
+    listing = eve.get("/claims").text
+    assert rid in listing and secret in listing
+    # nothing is preselected in the run list: the visitor chooses a run
+    select = listing[listing.index('name="run"'):]
+    select = select[:select.index("</select>")]
+    assert '<option value="" selected disabled>' in select
+    assert select.count("selected") == 1
+    # public: everyone sees it (and its claims list entry); private again: hidden again
+    saved = eve.get(f"/api/v1/saved-plans/{pid}").json()
+    token = {"X-CSRF-Token": eve.csrf}
+    made = eve.patch(f"/api/v1/saved-plans/{pid}", headers=token,
+                     json={"expected_revision": saved["revision"], "visibility": "public"})
+    assert made.status_code == 200, made.text
+    assert anonymous.get(f"/r/{rid}").status_code == 200
+    assert rid in anonymous.get("/claims").text
+    made = eve.patch(f"/api/v1/saved-plans/{pid}", headers=token,
+                     json={"expected_revision": made.json()["revision"],
+                           "visibility": "private"})
+    assert made.status_code == 200, made.text
+    assert anonymous.get(f"/r/{rid}").status_code == 404
+    # a rerun of the private run (newer code or data) is recorded on the plan: private too
+    from sqlalchemy import text
+
+    from moneytrail.accounts.plans import SavedPlans, run_visible
+
+    engine = app.state.web.ledger.engine
+    rerun = "f" * 32
+    assert run_visible(engine, rerun, None)                # no saved plan: public
+    with engine.connect() as conn:
+        eve_id = conn.execute(text("select id from accounts where name = 'eve'")).scalar()
+    assert SavedPlans(engine).add_rerun(rid, actor=eve_id, run_id=rerun) == 1
+    assert not run_visible(engine, rerun, None) and run_visible(engine, rerun, eve_id)

@@ -52,10 +52,12 @@ class ApiKey(Base):
 
 
 class LoginThrottle(Base):
-    """Failed logins in a row for one key: `pair:NAME@CLIENT` (one account name from one
-    client) or `client:CLIENT` (all names from one client); CLIENT is the address, an IPv6
-    one by its /64 (accounts.store.client_key). Rows `account:NAME` written by earlier
-    versions (an account-wide counter, a lock-out risk) are no longer read."""
+    """Failed logins for one key (each attempt is counted before its password is checked,
+    and a right one takes its count back: accounts.store.Accounts._attempt):
+    `pair:NAME@CLIENT` (one account name from one client) or `client:CLIENT` (all names from
+    one client); CLIENT is the address, an IPv6 one by its /64 (accounts.store.client_key).
+    Rows `account:NAME` written by earlier versions (an account-wide counter, a lock-out risk)
+    are no longer read."""
 
     __tablename__ = "login_throttle"
     key: Mapped[str] = mapped_column(String(200), primary_key=True)

@@ -18,7 +18,10 @@ Rules (the object-level checks of the web pages and the JSON API rest on them):
   (never reused), owner, visibility, created time, every revision's number, author, action
   and time, the runs started from it, and a last revision "purge" naming who purged it and
   when. Runs themselves are results stored by run id (possibly shared with anyone who ran the
-  same plan) and are not touched.
+  same plan) and are not touched;
+- a run started from a saved plan (`saved_plan_runs`) is as visible as its plan: when none of
+  the plans it was started from is public (and not deleted), only their owners see it
+  (`run_visible`, `visible_runs_clause`); a run no saved plan was started from is public.
 
 The plan mapping is stored as JSON text, unchecked here; the web layer checks it with the
 scenario schema before saving (a saved plan can always be run).
@@ -29,7 +32,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    and_,
+    exists,
+    false,
+    insert,
+    literal,
+    not_,
+    or_,
+    select,
+    update,
+)
 
 from moneytrail.accounts.models import Account, SavedPlan, SavedPlanRevision, SavedPlanRun
 from moneytrail.accounts.store import AccountError, Clock, aware, utc_now
@@ -85,6 +100,33 @@ def check_id(value: Any) -> int:
     if not is_number(text) or int(text) == 0:
         raise NotFoundError("no saved plan with this id", field="plan id", value=text[:40])
     return int(text)
+
+
+def visible_runs_clause(run_id: Any, viewer: int | None) -> ColumnElement[bool]:
+    """A SQL condition on a run id column: true when `viewer` (an account id, None for
+    anonymous) may see the run: no saved plan was started from it, or one it was started
+    from is public and not deleted, or the viewer owns one it was started from. Private
+    (and deleted) plans' runs are "not found" for everyone else, admins included, as the
+    plans themselves are."""
+    linked = exists().where(SavedPlanRun.run_id == run_id)
+    shown = exists().where(
+        SavedPlanRun.run_id == run_id, SavedPlan.id == SavedPlanRun.plan_id,
+        or_(and_(SavedPlan.visibility == "public", SavedPlan.deleted.is_(False)),
+            SavedPlan.owner_id == viewer if viewer is not None else false()))
+    return or_(not_(linked), shown)
+
+
+def run_visible(engine: Engine, run_id: str, viewer: int | None) -> bool:
+    """Whether `viewer` may see the run `run_id` (see `visible_runs_clause`)."""
+    with engine.connect() as conn:
+        return bool(conn.execute(select(visible_runs_clause(literal(run_id), viewer)))
+                    .scalar())
+
+
+def run_is_private(engine: Engine, run_id: str) -> bool:
+    """Whether the run is hidden from anonymous readers (started from a saved plan that is
+    not public): its responses must not be kept by shared caches."""
+    return not run_visible(engine, run_id, None)
 
 
 class SavedPlans:
@@ -345,3 +387,23 @@ class SavedPlans:
                 return
             conn.execute(insert(SavedPlanRun).values(plan_id=plan_id, run_id=run_id,
                                                      revision=row.revision, created_at=now))
+
+    def add_rerun(self, source_run: str, *, actor: int, run_id: str) -> int:
+        """Record `run_id` (the same plan run again on newer code or data) on every live plan
+        of `actor` that `source_run` was started from, so a private plan's rerun stays as
+        private as the run it repeats; the number of plans it was recorded on."""
+        now = self.clock()
+        with locking.write_transaction(self.engine) as conn:
+            plans = conn.execute(
+                select(SavedPlan.id, SavedPlan.revision)
+                .join(SavedPlanRun, SavedPlanRun.plan_id == SavedPlan.id)
+                .where(SavedPlanRun.run_id == source_run, SavedPlan.owner_id == actor,
+                       SavedPlan.deleted.is_(False)).distinct()).all()
+            for plan in plans:
+                if conn.execute(select(SavedPlanRun.run_id).where(
+                        SavedPlanRun.plan_id == plan.id,
+                        SavedPlanRun.run_id == run_id)).first() is None:
+                    conn.execute(insert(SavedPlanRun).values(
+                        plan_id=plan.id, run_id=run_id, revision=plan.revision,
+                        created_at=now))
+        return len(plans)

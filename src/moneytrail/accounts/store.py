@@ -47,6 +47,11 @@ TOUCH_EVERY = dt.timedelta(seconds=60)    # last_seen is written at most this of
 PAIR_THRESHOLD = 5
 CLIENT_THRESHOLD = 20
 MAX_DELAY = dt.timedelta(minutes=15)
+# the per-client counter (all names) is not cleared by anyone's success (else any account
+# holder could lift it by logging in between rounds); it starts again after an hour without
+# a counted attempt from that client (longer than MAX_DELAY, so a steady attacker never gets
+# a fresh count)
+CLIENT_FORGET = dt.timedelta(hours=1)
 IPV6_GROUP = 64           # an IPv6 client is counted by its /64 (one host holds a whole /64)
 RESET_VALID = dt.timedelta(hours=24)      # default lifetime of an admin-issued reset link
 MAX_RESET_VALID = dt.timedelta(days=7)
@@ -275,31 +280,69 @@ class Accounts:
         return Who(row.id, row.name, row.role, via="key", scope=row.scope)
 
     # -- login and sessions ---------------------------------------------------------------
+    @staticmethod
+    def _wait(rows: dict[str, tuple[int, dt.datetime]], name: str, client: str,
+              now: dt.datetime) -> dt.timedelta:
+        """The throttle delay left for this name and client, from the counters `rows`
+        (key: failures, last counted attempt; a client row older than CLIENT_FORGET counts 0)."""
+        wait = dt.timedelta(0)
+        for key, threshold in throttle_keys(name, client):
+            failures, last = rows.get(key, (0, now))
+            if key.startswith("client:") and now - last >= CLIENT_FORGET:
+                failures = 0
+            if failures < threshold:
+                continue
+            delay = min(dt.timedelta(seconds=2 ** min(failures - threshold, 20)), MAX_DELAY)
+            wait = max(wait, last + delay - now)
+        return wait
+
+    @staticmethod
+    def _rows(conn, name: str, client: str) -> dict[str, tuple[int, dt.datetime]]:
+        keys = [key for key, _ in throttle_keys(name, client)]
+        return {r.key: (r.failures, aware(r.last_failure)) for r in conn.execute(
+            select(LoginThrottle).where(LoginThrottle.key.in_(keys)))}
+
     def retry_after(self, name: str, client: str) -> int:
         """Seconds until a login for this name from this client may be tried (0: now): the
         larger of the (name, client) pair's delay and the client's own (all names)."""
         now = self.clock()
-        wait = dt.timedelta(0)
         with self.engine.connect() as conn:
-            for key, threshold in throttle_keys(name, client):
-                row = conn.execute(select(LoginThrottle)
-                                   .where(LoginThrottle.key == key)).first()
-                if row is None or row.failures < threshold:
-                    continue
-                delay = min(dt.timedelta(seconds=2 ** min(row.failures - threshold, 20)),
-                            MAX_DELAY)
-                wait = max(wait, aware(row.last_failure) + delay - now)
+            wait = self._wait(self._rows(conn, name, client), name, client, now)
         return max(0, int(wait.total_seconds() + 0.999))
 
-    def _failed(self, name: str, client: str) -> None:
+    def _attempt(self, name: str, client: str) -> None:
+        """Count a login attempt BEFORE its password is checked, in one transaction under the
+        store-wide write lock (SQLite BEGIN IMMEDIATE, a PostgreSQL advisory lock: atomic
+        across threads and server processes), so simultaneous tries cannot all pass the
+        check before any is counted. Raises `Throttled` (nothing counted) while a delay runs.
+        A success takes its count back (`_succeeded`)."""
         now = self.clock()
         with locking.write_transaction(self.engine) as conn:
+            rows = self._rows(conn, name, client)
+            wait = self._wait(rows, name, client, now)
+            if wait > dt.timedelta(0):
+                raise Throttled(max(1, int(wait.total_seconds() + 0.999)))
             for key, _ in throttle_keys(name, client):
-                if not conn.execute(update(LoginThrottle).where(LoginThrottle.key == key)
-                                    .values(failures=LoginThrottle.failures + 1,
-                                            last_failure=now)).rowcount:
+                failures, last = rows.get(key, (0, now))
+                if key.startswith("client:") and now - last >= CLIENT_FORGET:
+                    failures = 0
+                if key in rows:
+                    conn.execute(update(LoginThrottle).where(LoginThrottle.key == key)
+                                 .values(failures=failures + 1, last_failure=now))
+                else:
                     conn.execute(insert(LoginThrottle).values(key=key, failures=1,
                                                               last_failure=now))
+
+    @staticmethod
+    def _succeeded(conn, name: str, client: str) -> None:
+        """After a right password: clear the (name, client) pair's counter and take this
+        attempt's count back from the client's counter, whose earlier failures stay (they
+        are forgotten after CLIENT_FORGET; one account's success never lifts them)."""
+        (pair, _), (where, _) = throttle_keys(name, client)
+        conn.execute(delete(LoginThrottle).where(LoginThrottle.key == pair))
+        conn.execute(update(LoginThrottle).where(LoginThrottle.key == where,
+                                                 LoginThrottle.failures > 0)
+                     .values(failures=LoginThrottle.failures - 1))
 
     def login(self, name: str, password: str, *, client: str,
               replaces: str | None = None) -> NewSession:
@@ -309,9 +352,7 @@ class Accounts:
         Raises `Throttled` while a throttle delay runs (the password is not even checked), and
         `AuthError` for a wrong name or password (the same message and work for both)."""
         name = name.strip()[:64]
-        wait = self.retry_after(name, client)
-        if wait:
-            raise Throttled(wait)
+        self._attempt(name, client)               # counted before the password is checked
         with self.engine.connect() as conn:
             row = conn.execute(select(Account).where(Account.name == name)).first()
         stored = row.password_hash if row is not None else self._dummy
@@ -321,16 +362,14 @@ class Accounts:
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             ok = False
         if not ok or row is None:
-            self._failed(name, client)
-            raise AuthError("wrong name or password")
+            raise AuthError("wrong name or password")     # the attempt stays counted
         token = secrets.token_urlsafe(16)          # 128 bits from the OS CSPRNG
         csrf = secrets.token_urlsafe(32)
         now = self.clock()
         with locking.write_transaction(self.engine) as conn:
             if replaces:
                 conn.execute(delete(Session).where(Session.id_hash == digest(replaces)))
-            conn.execute(delete(LoginThrottle).where(LoginThrottle.key.in_(
-                [key for key, _ in throttle_keys(name, client)])))
+            self._succeeded(conn, name, client)
             conn.execute(insert(Session).values(
                 id_hash=digest(token), account_id=row.id, csrf_token=csrf, created_at=now,
                 last_seen=now, expires_at=now + ABSOLUTE))
@@ -397,15 +436,14 @@ class Accounts:
         who = self.session(token)
         if who is None:
             raise AuthError("log in again to change your password")
-        wait = self.retry_after(who.name, client)
-        if wait:
-            raise Throttled(wait)
+        self._attempt(who.name, client)           # counted before the password is checked
         with self.engine.connect() as conn:
             stored = conn.execute(select(Account.password_hash).where(
                 Account.id == who.id)).scalar_one()
         if not self._verify(stored, current):
-            self._failed(who.name, client)
             raise AuthError("the current password is wrong", field="current_password")
+        with locking.write_transaction(self.engine) as conn:
+            self._succeeded(conn, who.name, client)     # a right password is no failure
         check_password(new, who.name)
         hashed = self.hasher.hash(new)
         now = self.clock()

@@ -395,12 +395,17 @@ def add_routes(app: FastAPI) -> None:
     @app.get(f"{API}/claims", tags=["claims"],
              summary="The debate's claims with verdict, figure, P(holds) and sources")
     def api_claims(request: Request, format: Format = None, table: Table = None) -> Response:
-        return as_api(views.claims_view(web(request), page_url(request)), format, table)
+        from moneytrail.web.saved import viewer
+
+        return as_api(views.claims_view(web(request), page_url(request), viewer(request)),
+                      format, table)
 
     @app.get("/claims", include_in_schema=False)
     def claims(request: Request) -> HTMLResponse:
-        return render(request, "claims.html", views.claims_view(web(request),
-                                                                page_url(request)), "claims")
+        from moneytrail.web.saved import viewer
+
+        return render(request, "claims.html", views.claims_view(
+            web(request), page_url(request), viewer(request)), "claims")
 
     @app.get(f"{API}/plans", tags=["plans"], summary="The reference plans")
     def api_plans(request: Request, format: Format = None, table: Table = None) -> Response:

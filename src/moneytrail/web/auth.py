@@ -55,9 +55,11 @@ def install(app: FastAPI) -> None:
         """A page seen with a session (it holds the CSRF token and the account's name) is
         never stored by a shared cache."""
         response = await call_next(request)
-        if request.cookies.get(cookie_name(request)) and \
-                "cache-control" not in response.headers and \
-                response.headers.get("content-type", "").startswith("text/html"):
+        private_run = getattr(request.state, "no_store", False)   # a private plan's run
+        session_page = bool(request.cookies.get(cookie_name(request))) and \
+            "cache-control" not in response.headers and \
+            response.headers.get("content-type", "").startswith("text/html")
+        if private_run or session_page:
             response.headers["Cache-Control"] = "private, no-store"
         return response
 

@@ -149,8 +149,11 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result,
             "check_run_id": checked.run_id}
 
 
-def stored_trace_runs(engine: Engine, limit: int = MAX_RUNS_LISTED) -> list[dict[str, Any]]:
-    """The newest finished trace runs of the store: `run_id`, `plan` (its id), `title` (the
+def stored_trace_runs(engine: Engine, viewer: int | None = None,
+                      limit: int = MAX_RUNS_LISTED) -> list[dict[str, Any]]:
+    """The newest finished trace runs of the store that `viewer` (an account id, None for
+    anonymous) may see (runs of private saved plans only for their owner:
+    accounts.plans.visible_runs_clause): `run_id`, `plan` (its id), `title` (the
     plan's title, else its id), `draws`, `seed`, `created` (UTC, minutes) and `label`, the
     words a reader tells runs apart by: 'title, 2,000 draws, seed 1, 2026-11-30 23:05 UTC'."""
     import datetime as dt
@@ -158,11 +161,13 @@ def stored_trace_runs(engine: Engine, limit: int = MAX_RUNS_LISTED) -> list[dict
 
     from sqlalchemy import select
 
+    from moneytrail.accounts.plans import visible_runs_clause
     from moneytrail.ledger.models import Run
 
     with engine.connect() as conn:
         rows = conn.execute(select(Run.id, Run.label, Run.inputs, Run.created_at)
-                            .where(Run.kind == "trace", Run.status == "done")
+                            .where(Run.kind == "trace", Run.status == "done",
+                                   visible_runs_clause(Run.id, viewer))
                             .order_by(Run.created_at.desc()).limit(limit)).all()
     out = []
     for r in rows:

@@ -68,9 +68,11 @@ def origin_of(request: Request) -> str:
 
 
 def run_state(request: Request, run: str) -> RunState:
-    """The stored run (404 naming the id when there is none); an orphaned queued or
-    running run (the server restarted) is marked failed so it can be run again."""
+    """The stored run (404 naming the id when there is none, or when it was started from a
+    saved plan the visitor may not see: docs/security.md); an orphaned queued or running run
+    (the server restarted) is marked failed so it can be run again."""
     rid = check_run_id(run)
+    check_run_access(request, rid, run)
     cache: dict[str, RunState] = request.app.state.done_runs
     if rid in cache:                                  # a done run never changes
         return cache[rid]
@@ -84,6 +86,21 @@ def run_state(request: Request, run: str) -> RunState:
     if state.status == "done" and state.result is not None:
         keep(cache, rid, state)
     return state
+
+
+def check_run_access(request: Request, rid: str, run: str) -> None:
+    """404, the same as an unknown id, for a run of a saved plan the visitor may not see
+    (accounts.plans.visible_runs_clause); a private run's responses are not stored by shared
+    caches (request.state.no_store, see web.auth)."""
+    from moneytrail.accounts.plans import run_visible
+    from moneytrail.web.saved import viewer
+
+    engine = queue(request).store.engine
+    if run_visible(engine, rid, None):
+        return
+    if not run_visible(engine, rid, viewer(request)):
+        raise RunNotFound("no run with this id on this server", field="run id", value=run)
+    request.state.no_store = True
 
 
 CACHED = 128                 # done runs and run pages kept in memory per app
@@ -339,6 +356,13 @@ def add_run_routes(app: FastAPI) -> None:
         take_token(request)
         plan, draws, seed = rerun_request(request, state.result)
         rid, _ = await run_in_threadpool(queue(request).submit, plan, draws, seed)
+        if getattr(request.state, "no_store", False):   # a private plan's run stays private
+            from moneytrail.web.saved import store, viewer
+
+            who = viewer(request)
+            if who is not None:
+                await run_in_threadpool(store(request).add_rerun, state.id, actor=who,
+                                        run_id=rid)
         return RedirectResponse(f"/r/{rid}", status_code=303)
 
     @app.get("/r/{run}/report.{fmt}", include_in_schema=False)

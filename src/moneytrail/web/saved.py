@@ -65,15 +65,20 @@ def checked_plan(request: Request, plan: Any) -> dict[str, Any]:
 
 def run_saved(request: Request, plan_id: int, who: Who) -> str:
     """Queue a run of the owner's saved plan and record it on the plan; the run id."""
-    from moneytrail.web.routes_runs import create_run, take_token
+    from moneytrail.web.routes_runs import take_token
 
     saved = store(request).get(plan_id, who.id)
     if not saved["is_owner"]:
         raise HTTPException(403, "Only the owner may run a saved plan from its page; open "
                                  "it in the builder to run a copy.")
+    from moneytrail.web.jobs import run_request
+
     take_token(request)
-    rid, _ = create_run(request, saved["plan"])
-    store(request).add_run(plan_id, actor=who.id, run_id=rid)
+    jobs = request.app.state.jobs
+    plan, draws, seed = run_request(jobs.ws, saved["plan"])
+    # recorded on the plan before it is queued, so a private plan's run is never public
+    store(request).add_run(plan_id, actor=who.id, run_id=jobs.run_id(plan, draws, seed))
+    rid, _ = jobs.submit(plan, draws, seed)
     return rid
 
 

@@ -360,8 +360,10 @@ WEIGHT_COLUMNS = ("assumption_or_weak_p50", "assumption_or_weak_p5", "assumption
             "claim_assumption_or_weak_p95")
 
 
-def claims_view(state: WebState, url: str) -> View:
-    """The debate's claims with verdict, figures, P(holds) and sources, one row per check."""
+def claims_view(state: WebState, url: str, viewer: int | None = None) -> View:
+    """The debate's claims with verdict, figures, P(holds) and sources, one row per check;
+    `runs`, the stored trace runs a claim can be checked against, lists only those `viewer`
+    (an account id, None for anonymous) may see."""
     frame = state.claims()
     extra = [c for c in ("when", "verdict_text", "bound_text") if c in frame.columns]   # issue 15
     extra += [c for c in WEIGHT_COLUMNS if c in frame.columns]          # issue 10
@@ -387,7 +389,7 @@ def claims_view(state: WebState, url: str) -> View:
     return View(meta=meta(state, title="Claims of the debate, checked against the data",
                           url=url),
                 checkable=[c["id"] for c in checkable_claims()],
-                runs=stored_trace_runs(state.ledger.engine),
+                runs=stored_trace_runs(state.ledger.engine, viewer),
                 reproduce=reproduce(["moneytrail", "claims", "check"], python,
                                     api_url(url, "checks")),
                 claims=list(grouped.values()), checks=checks,
