@@ -71,7 +71,8 @@ def group_label(group: Any) -> str:
     group = str(group)
     if group in GROUP_LABELS:
         return GROUP_LABELS[group]
-    words = [{"us": "US", "eu": "EU", "ai": "AI"}.get(w, w) for w in group.split("_") if w]
+    words = [{"us": "US", "eu": "EU", "ai": "AI", "row": "RoW"}.get(w, w)
+             for w in group.split("_") if w]
     return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]]) if words else group
 
 

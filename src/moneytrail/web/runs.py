@@ -12,6 +12,7 @@ import shlex
 from typing import Any
 
 from moneytrail.errors import MoneytrailError
+from moneytrail.report import units
 from moneytrail.report.units import REGION_LABELS
 from moneytrail.service.result import Result
 from moneytrail.web.format import money, percent
@@ -90,19 +91,8 @@ class Names:
         if table == "category":
             return self.category(key)
         if table == "group":
-            return group_label(key)
+            return units.group_label(key)
         return key
-
-
-ACRONYMS = {"us": "US", "eu": "EU", "ai": "AI", "row": "RoW"}
-
-
-def group_label(key: str) -> str:
-    """A group id in words: 'us_tech_giants' -> 'US tech giants'."""
-    words = [ACRONYMS.get(w, w) for w in str(key).split("_") if w]
-    if not words:
-        return str(key)
-    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
 
 
 # -- one run ----------------------------------------------------------------------------------
