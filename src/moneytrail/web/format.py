@@ -122,9 +122,10 @@ def median_interval(row: Any) -> str:
 
 
 def interval(p5: Any, p95: Any, unit: str, like: Any = None) -> str:
-    """A 90 % interval of jobs, CO2 or an amount per million as the terminal and the briefing
-    print it (report.units.interval_text): both ends in the median's scale, the unit once
-    ('600.4–2,877.2 k FTE'); a dash when an end is missing."""
+    """A 90 % interval of a share, jobs, CO2, money or an amount per million as the terminal
+    and the briefing print it (report.units.interval_text): both ends in the median's scale,
+    the unit once ('600.4–2,877.2 k FTE', 'USD 209.60–462.70 k', '82.4–96.2 %'); a dash when
+    an end is missing."""
     return units.interval_text(p5, p95, unit, like=like) or DASH
 
 

@@ -198,7 +198,7 @@ def interval_svg(rows: Sequence[Interval], fmt: Callable[[float], str], *, label
     def spanned(low: float, high: float) -> str:
         return spread(low, high) if spread is not None else f"{fmt(low)}–{fmt(high)}"
 
-    width, row_h, left, right, top = 600.0, 16.0, 205.0, 118.0, 8.0
+    width, row_h, left, right, top = 600.0, 16.0, 228.0, 118.0, 8.0
     height = top + row_h * len(rows) + 26
     high = max([r.p95 for r in rows if math.isfinite(r.p95)] + [1e-9])
     high = nice_ceiling(high)
@@ -224,7 +224,7 @@ def interval_svg(rows: Sequence[Interval], fmt: Callable[[float], str], *, label
         if i % 2 == 0:
             parts.append(f'<rect x="0" y="{y - row_h / 2:.1f}" width="{width}" '
                          f'height="{row_h}" fill="#f2f2f2"/>')
-        parts.append(text(left - 8, y + 3, short(row.label, 38), anchor="end"))
+        parts.append(text(left - 8, y + 3, short(row.label, 44), anchor="end"))
         parts.append(f'<line x1="{x_of(row.p5):.1f}" y1="{y:.1f}" x2="{x_of(row.p95):.1f}" '
                      f'y2="{y:.1f}" stroke="#000" stroke-width="1.4"/>')
         for end in (row.p5, row.p95):
