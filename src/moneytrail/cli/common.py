@@ -83,8 +83,7 @@ def country_labels(ws: Workspace, result: object, fmt: str,
     shown = list(names) if names is not None else list(tables)
     if fmt != "table" or not set(shown) & {*COUNTRY_TABLES, *DIMENSION_TABLES}:
         return None
-    frame = ws.valuechain.countries
-    return {str(c): str(n) for c, n in zip(frame["code"], frame["name"], strict=True)}
+    return ws.valuechain.country_names()
 
 
 @contextmanager

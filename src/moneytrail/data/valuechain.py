@@ -61,6 +61,12 @@ class ValueChain:
         frame = self.entities
         return {str(i): str(n) for i, n in zip(frame["id"], frame["name"], strict=True)}
 
+    def country_names(self) -> dict[str, str]:
+        """Name of every country by code (countries.csv `name`), e.g. {'TW': 'Taiwan'}; the
+        one lookup the web pages, the briefing and the terminal tables use."""
+        frame = self.countries
+        return {str(c): str(n) for c, n in zip(frame["code"], frame["name"], strict=True)}
+
 
 def read_sources(package: DataPackage, prefix: str) -> pd.DataFrame:
     """Concatenate every `sources*` resource under a prefix (one file per author is allowed)."""

@@ -67,9 +67,7 @@ class Names:
         self.entities = valuechain.entity_names()
         self.categories = dict(zip(valuechain.categories["id"], valuechain.categories["name"],
                                    strict=True))
-        countries = getattr(valuechain, "countries", None)
-        self.countries = dict(zip(countries["code"], countries["name"], strict=True)) \
-            if countries is not None else {}
+        self.countries = valuechain.country_names()
 
     def entity(self, key: str) -> str:
         return str(self.entities.get(key, key))

@@ -261,8 +261,7 @@ def entity_kinds(ws: Workspace) -> dict[str, str]:
 
 
 def country_names(ws: Workspace) -> dict[str, str]:
-    frame = ws.valuechain.countries
-    names = {str(c): str(n) for c, n in zip(frame["code"], frame["name"], strict=True)}
+    names = ws.valuechain.country_names()
     names.update(REGION_LABELS)     # "EU, not split by member state", "Rest of the world"
     return names
 
