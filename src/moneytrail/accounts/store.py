@@ -284,12 +284,10 @@ class Accounts:
     def _wait(rows: dict[str, tuple[int, dt.datetime]], name: str, client: str,
               now: dt.datetime) -> dt.timedelta:
         """The throttle delay left for this name and client, from the counters `rows`
-        (key: failures, last counted attempt; a client row older than CLIENT_FORGET counts 0)."""
+        (key: failures, last counted attempt; `_rows`)."""
         wait = dt.timedelta(0)
         for key, threshold in throttle_keys(name, client):
             failures, last = rows.get(key, (0, now))
-            if key.startswith("client:") and now - last >= CLIENT_FORGET:
-                failures = 0
             if failures < threshold:
                 continue
             delay = min(dt.timedelta(seconds=2 ** min(failures - threshold, 20)), MAX_DELAY)
@@ -297,17 +295,24 @@ class Accounts:
         return wait
 
     @staticmethod
-    def _rows(conn, name: str, client: str) -> dict[str, tuple[int, dt.datetime]]:
+    def _rows(conn, name: str, client: str, now: dt.datetime
+              ) -> dict[str, tuple[int, dt.datetime]]:
+        """The counters this name and client count in (key: failures, last counted attempt);
+        a client row with no attempt for CLIENT_FORGET counts 0 failures."""
         keys = [key for key, _ in throttle_keys(name, client)]
-        return {r.key: (r.failures, aware(r.last_failure)) for r in conn.execute(
-            select(LoginThrottle).where(LoginThrottle.key.in_(keys)))}
+        rows = {}
+        for r in conn.execute(select(LoginThrottle).where(LoginThrottle.key.in_(keys))):
+            last = aware(r.last_failure)
+            forgotten = r.key.startswith("client:") and now - last >= CLIENT_FORGET
+            rows[r.key] = (0 if forgotten else r.failures, last)
+        return rows
 
     def retry_after(self, name: str, client: str) -> int:
         """Seconds until a login for this name from this client may be tried (0: now): the
         larger of the (name, client) pair's delay and the client's own (all names)."""
         now = self.clock()
         with self.engine.connect() as conn:
-            wait = self._wait(self._rows(conn, name, client), name, client, now)
+            wait = self._wait(self._rows(conn, name, client, now), name, client, now)
         return max(0, int(wait.total_seconds() + 0.999))
 
     def _attempt(self, name: str, client: str) -> None:
@@ -318,14 +323,12 @@ class Accounts:
         A success takes its count back (`_succeeded`)."""
         now = self.clock()
         with locking.write_transaction(self.engine) as conn:
-            rows = self._rows(conn, name, client)
+            rows = self._rows(conn, name, client, now)
             wait = self._wait(rows, name, client, now)
             if wait > dt.timedelta(0):
                 raise Throttled(max(1, int(wait.total_seconds() + 0.999)))
             for key, _ in throttle_keys(name, client):
-                failures, last = rows.get(key, (0, now))
-                if key.startswith("client:") and now - last >= CLIENT_FORGET:
-                    failures = 0
+                failures, _ = rows.get(key, (0, now))
                 if key in rows:
                     conn.execute(update(LoginThrottle).where(LoginThrottle.key == key)
                                  .values(failures=failures + 1, last_failure=now))
