@@ -198,3 +198,31 @@ def test_piped_trace_output_keeps_long_lines_whole(tmp_path):
             "added / FTE)"
     row = [line for line in lines if label in line]
     assert row and "USD" in row[0], out.stdout
+
+
+@pytest.mark.parametrize("group", [[], ["ledger"], ["claims"], ["users"]])
+def test_help_lists_each_command_on_one_line(group):
+    """The command listing of `--help` gives each command's first docstring paragraph on one
+    line (Typer kept the docstring's line breaks, so 'compare' read '... the' and went on,
+    cut, on the next line), on a terminal wide enough for it."""
+    import inspect
+
+    import typer.main
+
+    from moneytrail.cli import app
+
+    cli = typer.main.get_command(app)
+    for name in group:
+        cli = cli.commands[name]          # type: ignore[attr-defined]
+    env = {**os.environ, "COLUMNS": "400", "TERM": "dumb"}
+    out = subprocess.run([sys.executable, "-m", "moneytrail", *group, "--help"], env=env,
+                         capture_output=True, text=True, check=True).stdout
+    commands = cli.commands                 # type: ignore[attr-defined]
+    assert commands
+    for name, command in commands.items():
+        doc = command.callback.__doc__ if command.callback else None
+        if doc is None:                      # a group: its help= is one line already
+            continue
+        summary = " ".join(inspect.cleandoc(doc).split("\n\n")[0].split())
+        rows = [line for line in out.splitlines() if f" {name} " in line]
+        assert any(summary in row for row in rows), (name, summary, rows)

@@ -14,7 +14,7 @@ import typer
 
 from moneytrail.cli import plans
 from moneytrail.cli.claims import claims_app
-from moneytrail.cli.common import CLICK_ERRORS, err, print_error, usage_error
+from moneytrail.cli.common import CLICK_ERRORS, err, one_line_helps, print_error, usage_error
 from moneytrail.cli.ledger import ledger_app
 from moneytrail.cli.users import users_app
 from moneytrail.errors import MoneytrailError
@@ -27,6 +27,7 @@ app.add_typer(users_app, name="users")  # issue 12: accounts
 for command in (plans.trace, plans.compare, plans.analyse, plans.show, plans.validate,
                 plans.demo, plans.sensitivity, plans.report, plans.bench, plans.serve):
     app.command()(command)
+one_line_helps(app)
 
 
 def main(args: list[str] | None = None) -> None:

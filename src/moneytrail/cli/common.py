@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -21,6 +22,20 @@ if TYPE_CHECKING:
 # cell and line arrives whole (a long firm name or source title is neither cut nor wrapped),
 # each table as wide as its content. A terminal gets its own width (rich wraps cells there).
 PIPE_WIDTH = 1_000_000
+
+
+def one_line_helps(app: typer.Typer) -> None:
+    """Give each command of `app` (and of its sub-apps) a one-line summary for the command
+    listing of `--help`: its docstring's first paragraph with the line breaks joined (Typer
+    lists the paragraph with the docstring's own line breaks, which cut it mid-sentence).
+    A command's own `--help` still prints its whole docstring."""
+    for info in app.registered_commands:
+        doc = info.callback.__doc__ if info.callback else None
+        if info.short_help is None and doc:
+            info.short_help = " ".join(inspect.cleandoc(doc).split("\n\n")[0].split())
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            one_line_helps(group.typer_instance)
 
 
 def make_console(stderr: bool = False) -> Console:
