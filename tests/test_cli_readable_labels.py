@@ -101,3 +101,36 @@ def test_analyse_market_power_rows_are_named():
     payload = json.loads(cli("analyse", GIGA, "--what", "market_power", "--draws", "50",
                              "--format", "json").stdout)
     assert ["entity", "nvidia"] in [row[:2] for row in payload["tables"]["market_power"]["rows"]]
+
+
+def test_breakdown_shares_read_as_in_the_comparison():
+    """The terminal's breakdown tables give shares as report.units does everywhere else (the
+    comparison, the briefing, the run pages): two decimals below 1 %, the interval's ends
+    with the sign once. Before, the plan's headline said '0.4 %' and '0.3 % – 0.5 %' where
+    the comparison of the same run said '0.36 % (0.26–0.50 %)'; a firm with 0.04 % read
+    '0.0 %'."""
+    from moneytrail.data.valuechain import load_valuechain
+    from moneytrail.report import units
+
+    args = ("trace", GIGA, "--draws", "200", "--by", "headline", "--by", "entity")
+    table, as_json = cli(*args), cli(*args, "-f", "json")
+    assert table.returncode == 0 and as_json.returncode == 0, table.stderr + as_json.stderr
+    rows = {line.split("│")[1].strip(): line for line in table.stdout.splitlines()
+            if line.startswith("│")}
+    names = load_valuechain().entity_names()
+    checked = small = 0
+    for stored in json.loads(as_json.stdout)["tables"].values():
+        columns = [c["name"] for c in stored["columns"]]
+        for values in stored["rows"]:
+            row = dict(zip(columns, values, strict=True))
+            label = str(row[columns[0]])
+            line = rows.get(names.get(label, label))
+            if line is None:
+                continue
+            cells = [c.strip() for c in line.split("│")[1:-1]]
+            assert cells[1] == units.percent(row["share_p50"]), (label, cells)
+            assert cells[2] == units.interval_text(row["share_p5"], row["share_p95"],
+                                                   "share"), (label, cells)
+            checked += 1
+            small += 0 < row["share_p50"] < 0.01
+    assert checked >= 20 and small >= 5

@@ -19,7 +19,15 @@ from rich.table import Table as RichTable
 
 from moneytrail.errors import MoneytrailError
 from moneytrail.report import units
-from moneytrail.report.units import MISSING, finite, in_unit, median_interval, money
+from moneytrail.report.units import (
+    MISSING,
+    finite,
+    in_unit,
+    interval_text,
+    median_interval,
+    money,
+    percent,
+)
 from moneytrail.service.result import Result, Table, frame_csv
 
 FORMATS = ("table", "csv", "json")
@@ -30,13 +38,6 @@ def check_format(fmt: str) -> str:
         raise MoneytrailError(f"unknown format (use {', '.join(FORMATS)})", field="--format",
                               value=fmt)
     return fmt
-
-
-def percent(value: Any) -> str:
-    """A share as a percentage, one decimal (breakdown tables); the en dash when missing."""
-    if not finite(value):
-        return MISSING
-    return f"{100 * float(value):.1f} %"
 
 
 def number(value: Any) -> str:
@@ -126,7 +127,7 @@ def breakdown_table(table: Table, entities: dict[str, str] | None = None,
         out.add_column(title, justify="right")
     for label, row in frame.iterrows():
         cells = [str(label), percent(row["share_p50"]),
-                 f"{percent(row['share_p5'])} – {percent(row['share_p95'])}",
+                 interval_text(row["share_p5"], row["share_p95"], "share") or MISSING,
                  money(row["amount_mean"], currency if currency != "number" else "")]
         if evidence:
             cells.append(percent(row["assumption_or_weak_mean"]))
@@ -170,8 +171,8 @@ def evidence_table(table: Table, entities: dict[str, str] | None = None) -> Rich
             name = f"{dimension}: {label}"
         out.add_row(name, money(row["amount_mean"], currency if currency != "number" else ""),
                     percent(row["assumption_or_weak_mean"]),
-                    f"{percent(row['assumption_or_weak_p5'])} – "
-                    f"{percent(row['assumption_or_weak_p95'])}",
+                    interval_text(row["assumption_or_weak_p5"],
+                                  row["assumption_or_weak_p95"], "share") or MISSING,
                     *[percent(row[f"{name_}_mean"]) for name_ in labels])
     return out
 
