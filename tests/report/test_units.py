@@ -139,3 +139,20 @@ def test_country_breakdown_reads_for_people_and_names_who_gets_nothing():
     other = Table.from_frame("entity", frame.rename_axis("entity"), title="By firm",
                              currency="EUR")
     assert "│ ROW" in render(other)        # only country tables translate codes
+
+
+@pytest.mark.parametrize(("p50", "p5", "p95", "unit", "printed"), [
+    (-0.051, -0.083, -0.016, "share", "-5.1 points (-8.3 – -1.6)"),
+    (0.02, -0.004, 0.045, "share", "+2.0 points (-0.4 – +4.5)"),
+    (27_600.0, -114_000.0, 211_600.0, "FTE", "+27.6 k FTE (-114.0 – +211.6 k FTE)"),
+    (7_597.0, -662.0, 16_549.0, "FTE", "+7,597 FTE (-662 – +16,549 FTE)"),
+    (1.2e9, -3e8, 2.1e9, "USD", "+USD 1.20 bn (-0.30 – +2.10 bn)"),
+    (-5e5, -2e6, 1e5, "t CO2e", "-500.0 kt CO2e (-2,000.0 – +100.0 kt CO2e)"),
+    (1.5, -0.2, 3.3, "FTE per EUR million", "+1.5 FTE per EUR m (-0.2 – +3.3 FTE per EUR m)"),
+    (float("nan"), 0.0, 0.0, "FTE", "n/a"),
+])
+def test_changes_are_signed_in_every_unit(p50, p5, p95, unit, printed):
+    """The procurement table's change column: a change in jobs read '27.6 k FTE (-114.0-211.6
+    k FTE)' beside '+2.0 points (+0.6 - +3.4)' for shares; every change now carries its sign,
+    the ends too, so a gain and a loss cannot be mistaken."""
+    assert units.change_text(p50, p5, p95, unit) == printed

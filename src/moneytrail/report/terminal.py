@@ -370,10 +370,8 @@ def procurement_table(table: Table) -> RichTable:
         if has_plan:
             cells.append(str(row["plan"]) if row["plan"] != previous else "")
             previous = row["plan"]
-        change = interval(row, "change", unit)
-        if unit == "share" and change != "n/a":       # a change of a share is in points
-            change = (f"{100 * row['change_p50']:+.1f} points ({100 * row['change_p5']:+.1f}"
-                      f" – {100 * row['change_p95']:+.1f})")
+        change = units.change_text(row.get("change_p50"), row.get("change_p5"),
+                                   row.get("change_p95"), unit)
         cells += [str(row["metric"]), interval(row, "plan", unit), interval(row, "rules", unit),
                   change]
         out.add_row(*cells)

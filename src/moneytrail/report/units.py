@@ -220,7 +220,46 @@ def median_interval(p50: Any, p5: Any, p95: Any, unit: str) -> str:
     return f"{in_unit(p50, unit)} ({ends})" if ends else in_unit(p50, unit)
 
 
-__all__ = ["COUNTRY_TABLES", "EU_FOOTNOTE", "GROUP_LABELS", "MISSING", "REGION_LABELS", "count",
+def change_text(p50: Any, p5: Any, p95: Any, unit: str) -> str:
+    """A per-draw change (plan under rules minus plan) as 'median (90 % interval)', every
+    figure signed: a change of a share in percentage points ('-5.1 points (-8.3 – -1.6)'),
+    head counts, tonnes and money in the scale of the median with the unit once
+    ('+27.6 k FTE (-114.0 – +211.6 k FTE)', '+USD 1.20 bn (-0.30 – +2.10 bn)'); 'n/a'
+    without a median."""
+    if not finite(p50):
+        return "n/a"
+    mid, low, high = float(p50), float(p5), float(p95)
+    both = finite(p5) and finite(p95)
+    if unit == "share":
+        ends = f" ({100 * low:+.1f} – {100 * high:+.1f})" if both else ""
+        return f"{100 * mid:+.1f} points{ends}"
+    per = PER_MILLION.match(unit)
+    if unit == "FTE":
+        size, suffix, digits = count_scale(mid)
+        before, after = "", f"{suffix} FTE"
+    elif unit == "t CO2e":
+        size, prefix = tonne_scale(mid)
+        digits = 2 if prefix == "Mt" else 1 if prefix == "kt" else 0
+        before, after = "", f" {prefix} CO2e"
+    elif per:
+        size, digits, before = 1.0, 1, ""
+        after = f" {per['what']} per {per['currency']} m"
+    elif len(unit) == 3 and unit.isupper():
+        size, after = money_scale(mid)
+        digits, before = (2 if size > 1 else 0), f"{unit} "
+    else:
+        size, digits, before, after = 1.0, 2, "", ""
+
+    def signed(value: float) -> str:
+        return f"{value / size:+,.{digits}f}"
+
+    ends = f" ({signed(low)} – {signed(high)}{after})" if both else ""
+    sign, figure = signed(mid)[0], signed(mid)[1:]
+    return f"{sign}{before}{figure}{after}{ends}"
+
+
+__all__ = ["COUNTRY_TABLES", "EU_FOOTNOTE", "GROUP_LABELS", "MISSING", "REGION_LABELS",
+           "change_text", "count",
            "finite", "group_label",
            "in_unit", "interval_text", "median_interval", "money", "money_scale",
            "no_money_text", "number", "percent", "region_label"]
