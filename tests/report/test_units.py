@@ -156,3 +156,8 @@ def test_changes_are_signed_in_every_unit(p50, p5, p95, unit, printed):
     k FTE)' beside '+2.0 points (+0.6 - +3.4)' for shares; every change now carries its sign,
     the ends too, so a gain and a loss cannot be mistaken."""
     assert units.change_text(p50, p5, p95, unit) == printed
+
+
+def test_hhi_point_intervals_name_the_unit_once():
+    """The scorecard's HHI change read '+0 points (+0 points – +0 points)'."""
+    assert units.median_interval(12.0, -3.0, 140.0, "points") == "+12 points (-3 – +140 points)"

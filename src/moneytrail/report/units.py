@@ -187,6 +187,8 @@ def interval_text(p5: Any, p95: Any, unit: str, like: Any = None) -> str:
     ref = float(like) if finite(like) else max(abs(low), abs(high))
     if unit == "share":
         return f"{percent(low)[:-2]}–{percent(high)}"
+    if unit == "points":                          # signed: the unit once
+        return f"{low:+,.0f} – {high:+,.0f} points"
     if unit == "t CO2e":
         size, prefix = tonne_scale(ref)
         digits = 2 if prefix == "Mt" else 1 if prefix == "kt" else 0
