@@ -206,3 +206,24 @@ def test_piped_notes_are_not_wrapped_at_the_table_width():
     assert len(note) == 1 and "Dell Technologies" in note[0]
     assert "Every other entity (" in note[0]            # the whole note on that line
     assert not any(line.rstrip().endswith("Dell") for line in lines)
+
+
+def test_compare_of_plans_in_two_currencies_says_the_per_million_unit_is_eur():
+    """Plans in USD and EUR compared: the per-million rows stay per EUR million for every plan
+    (the common unit) and the scorecard's note says so, naming the currencies (a reader saw
+    'FTE per EUR m' under the USD plan with nothing to say why)."""
+    from moneytrail.scenarios import load_scenario
+    from moneytrail.service import tasks
+    from moneytrail.service.workspace import Workspace
+
+    plans = [load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+             for name in ("stargate-style-us", "eu-ai-gigafactories")]
+    with Workspace.open() as ws:
+        results = [tasks.ws_trace(ws, plan, draws=200, seed=3) for plan in plans]
+        table = tasks.scorecard_table(results, ws)
+    frame = table.frame()
+    assert frame.loc["Jobs paid for per million spent (FTE)", "unit"] == "FTE per EUR million"
+    assert "in EUR, USD: figures per million spent are per EUR million" in table.note
+    with Workspace.open() as ws:
+        alone = tasks.scorecard_table([tasks.ws_trace(ws, plans[0], draws=200, seed=3)], ws)
+    assert "per EUR million for every plan" not in alone.note

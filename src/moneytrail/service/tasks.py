@@ -491,6 +491,10 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
             "training run's only (no experiments, data or staff). Economic profit (rent): "
             "firms' capital value added above WACC x invested capital; aggregate sectors' "
             "capital is not split (docs/methods.md, 'Market power').") if dates else ""
+    currencies = sorted({r.require_plan().currency for r in results})
+    if len(currencies) > 1:       # in_plan_currency keeps the common unit: say so
+        note += (f" The plans are in {', '.join(currencies)}: figures per million spent are "
+                 "per EUR million for every plan, each converted at its price year.")
     note = " ".join(part for part in (conditions_note(conditions), note) if part)
     column_units = {c: "by row" for c in flat.columns if c != "unit"}
     column_units["unit"] = "text"
