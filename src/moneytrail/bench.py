@@ -459,9 +459,20 @@ COMPARED = ("entity", "country", "owner_country", "group", "factor", "tier", "su
 
 
 def _peak_rss() -> int:
-    """Peak resident memory of this process so far, in bytes (Linux: ru_maxrss is in kB)."""
+    """Peak resident memory of this process so far, in bytes.
+
+    On Linux this is VmHWM of /proc/self/status (the peak of this program's own memory):
+    `ru_maxrss` is not, as a process started by fork and exec inherits its parent's peak
+    (a `moneytrail bench` that had reached 4.4 GB in earlier sections reported 4.4 GB for
+    the cluster run's fresh client, which peaks at about 250 MB). Elsewhere ru_maxrss (kB;
+    bytes on macOS)."""
     import resource
 
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return int(peak if sys.platform == "darwin" else peak * 1024)
 
