@@ -50,6 +50,7 @@ from moneytrail.accounts.models import Account, SavedPlan, SavedPlanRevision, Sa
 from moneytrail.accounts.store import AccountError, Clock, aware, utc_now
 from moneytrail.errors import ConflictError, MoneytrailError, NotFoundError
 from moneytrail.ledger import locking
+from moneytrail.text import text_problem
 
 VISIBILITIES = ("private", "public")
 MAX_TITLE = 200
@@ -67,7 +68,12 @@ class Forbidden(MoneytrailError):
 def check_fields(title: str | None, description: str | None, visibility: str | None
                  ) -> None:
     """One clear error per bad field (title 1-200 characters, description up to 5,000,
-    visibility private or public)."""
+    visibility private or public; no control or bidi formatting character, see
+    `moneytrail.text`: tab and line breaks are allowed in the description only)."""
+    for field, text, multiline in (("title", title, False), ("description", description, True)):
+        problem = text_problem(text, multiline=multiline)
+        if problem:
+            raise AccountError(problem, field=field)
     if title is not None and not 1 <= len(title.strip()) <= MAX_TITLE:
         raise AccountError(f"a saved plan needs a title of 1 to {MAX_TITLE} characters",
                            field="title", value=title[:80])

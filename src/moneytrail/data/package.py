@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from moneytrail.errors import DataPackageError
+from moneytrail.text import text_problem
 
 DESCRIPTOR = "datapackage.json"
 CACHE_ENV = "MONEYTRAIL_CACHE_DIR"
@@ -98,6 +99,11 @@ class DataPackage:
                         raise DataPackageError("a cell holds a NUL character (is this a "
                                                "binary file?)",
                                                file=f"{path}:{reader.line_num}")
+                    for column, cell in zip(header, row, strict=False):
+                        problem = text_problem(cell, multiline=True)
+                        if problem:
+                            raise DataPackageError(problem, file=f"{path}:{reader.line_num}",
+                                                   field=column)
                     if row and len(row) != len(header):
                         raise DataPackageError(
                             f"row has {len(row)} fields, the header has {len(header)}",

@@ -23,6 +23,7 @@ from moneytrail.ledger.errors import ConflictError, LedgerError, NotFoundError
 from moneytrail.ledger.models import Meta, Revision
 from moneytrail.ledger.money import Converter
 from moneytrail.ledger.records import KINDS, Record
+from moneytrail.text import text_problem
 
 
 def derived(kind: str) -> tuple[str, ...]:
@@ -379,12 +380,21 @@ def check_kind(kind: str) -> None:
                           value=kind)
 
 
+MULTILINE_COLUMNS = frozenset({"description", "note"})   # text that may hold line breaks
+
+
 def check_fields(kind: str, fields: Mapping[str, str]) -> None:
+    """Unknown fields, and text with a control or bidi formatting character (one line naming
+    the field and the code point; see `moneytrail.text`), are refused before any work."""
     allowed = set(KINDS[kind].columns) | ({"section"} if kind == "source" else set())
     for name in fields:
         if name not in allowed:
             raise LedgerError(f"unknown field for a {kind} (fields: "
                               f"{', '.join(KINDS[kind].columns)})", field=name)
+    for name, text in fields.items():
+        problem = text_problem(text, multiline=name in MULTILINE_COLUMNS)
+        if problem:
+            raise LedgerError(problem, field=name)
     if kind == "source" and fields.get("section", "ledger") not in ("ledger", "macro"):
         raise LedgerError("section must be ledger or macro", field="section",
                           value=fields["section"])

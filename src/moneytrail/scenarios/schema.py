@@ -6,6 +6,10 @@ Valid ranges of every field (anything outside is refused with the file, field an
   mapping by the web app or the API (`parse_scenario(..., web=True)`) must use letters,
   digits and dashes, start with a letter or digit, and have at most MAX_PLAN_ID (64)
   characters, since it becomes a file name (`plan_file_stem`). `title`: text, not empty.
+- Text (`id`, `title`, `description`, notes, sources, labels, category and supplier names):
+  no control or bidirectional formatting character (`moneytrail.text`: a U+202E in a title
+  would reverse the text around it on the run page and in the PDF); tab and line breaks are
+  allowed in `description` and `note` only.
 - Whole numbers (`year`, `price_year`, `draws`, `seed`, `horizon_years`, `spend_years`) are
   integers in every form: `year: "2025"`, `year: true` or `year: 2025.0` is refused.
 - `year`, `price_year`: 1990..2100 (whether the data cover the year is checked against the data
@@ -44,9 +48,11 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from moneytrail.errors import LimitError, ScenarioError
 from moneytrail.scenarios import yamlio
+from moneytrail.text import text_problem
 
 SHARE_TOLERANCE = 1e-6
 MAX_BUDGET = 1e17            # see the module docstring for why
@@ -57,10 +63,26 @@ YEARS = (1990, 2100)
 MAX_PLAN_ID = 64             # characters of a plan id from the web app or the API
 PLAN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 RELIABILITY = ("filing", "official", "analyst", "estimate", "weak", "assumption")
+MULTILINE = frozenset({"description", "note"})    # text fields that may hold line breaks
+TEXT_ERROR = "control_character"                  # pydantic error type of a refused character
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*")
+    @classmethod
+    def _plain_text(cls, value: Any, info: ValidationInfo) -> Any:
+        """Refuse control and bidi formatting characters in every text field and in the
+        names used as mapping keys (categories, suppliers); see `moneytrail.text`."""
+        texts = [value] if isinstance(value, str) else \
+            [key for key in value if isinstance(key, str)] if isinstance(value, dict) else []
+        for text in texts:
+            problem = text_problem(text, multiline=info.field_name in MULTILINE
+                                   and text is value)
+            if problem:
+                raise PydanticCustomError(TEXT_ERROR, problem)
+        return value
 
 
 class Interval(Strict):
@@ -387,6 +409,8 @@ def parse_scenario(data: Any, *, source: str = "<scenario>", strict: bool = Fals
         if error["type"] == "extra_forbidden":
             message = "unknown key (not part of the scenario schema)"
             value = loc[-1] if loc else None
+        elif error["type"] == TEXT_ERROR:
+            value = None         # the message names the character; never echo it
         else:
             value = _error_value(data, loc)
             if error["type"].endswith("_type") and strict:

@@ -1,0 +1,54 @@
+"""Free text a user writes: refuse control and bidirectional-formatting characters.
+
+Titles, ids, notes, descriptions and ledger text end up in HTML pages, PDF reports, CSV and
+terminal output. A right-to-left override (U+202E) in a title reverses the text that follows
+it on the page (a figure such as "EUR 20 bn" or a run id then reads backwards), and a NUL or
+another C0/C1 control character corrupts CSV and terminals. So every free-text field is
+checked where it enters (the plan schema, saved plans, ledger writes, data package CSVs) and
+refused with one line naming the field and the character as a code point.
+
+Refused: every Unicode control character (category Cc: U+0000-U+001F, U+007F-U+009F) except
+tab, line feed and carriage return in multi-line fields (descriptions and notes; a browser
+sends a textarea's line breaks as CR LF), and the bidirectional formatting characters
+BIDI_CONTROLS (embeddings, overrides, isolates, and the implicit marks U+200E, U+200F and
+U+061C). Ordinary text in any script (Arabic, Hebrew, Greek, CJK) is accepted: it needs none
+of these characters to display correctly.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+BIDI_CONTROLS = frozenset(
+    ["\u061c", "\u200e", "\u200f"]                       # ALM, LRM, RLM
+    + [chr(c) for c in range(0x202A, 0x202F)]            # LRE, RLE, PDF, LRO, RLO
+    + [chr(c) for c in range(0x2066, 0x206A)])           # LRI, RLI, FSI, PDI
+LINE_BREAKS = frozenset("\t\n\r")
+
+
+def forbidden_character(text: str, *, multiline: bool = False) -> str | None:
+    """The first control or bidi formatting character in `text`, or None when it has none.
+
+    With `multiline` (descriptions, notes) tab, line feed and carriage return are allowed."""
+    for char in text:
+        if char in BIDI_CONTROLS:
+            return char
+        if unicodedata.category(char) == "Cc" and not (multiline and char in LINE_BREAKS):
+            return char
+    return None
+
+
+def code_point(char: str) -> str:
+    """'U+202E' for a one-character string."""
+    return f"U+{ord(char):04X}"
+
+
+def text_problem(text: object, *, multiline: bool = False) -> str | None:
+    """The one-line complaint about `text` (without the field name), or None when it is
+    acceptable (or not text at all: other checks name wrong types)."""
+    if not isinstance(text, str):
+        return None
+    char = forbidden_character(text, multiline=multiline)
+    if char is None:
+        return None
+    return f"contains the control character {code_point(char)}; remove it"
