@@ -22,13 +22,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from moneytrail.accounts.plans import SavedPlans, check_id, is_number
 from moneytrail.accounts.store import Who
 from moneytrail.errors import ConflictError, MoneytrailError
 from moneytrail.web import auth
+from moneytrail.web.accounts import CheckedBody, StrictBody
 
 router = APIRouter()
 API = "/api/v1/saved-plans"
@@ -246,7 +247,7 @@ async def purge(request: Request, plan_id: str,
 
 
 # -- JSON API -------------------------------------------------------------------------------
-class CreateBody(BaseModel):
+class CreateBody(StrictBody):
     """A plan to save: the scenario schema's mapping, a title, a description, visibility."""
 
     title: str = Field(min_length=1, max_length=200)
@@ -255,7 +256,7 @@ class CreateBody(BaseModel):
     plan: dict[str, Any]
 
 
-class EditBody(BaseModel):
+class EditBody(StrictBody):
     """Fields to change, and the revision they are based on (a stale one gets 409)."""
 
     expected_revision: int
@@ -274,7 +275,8 @@ def api_list(request: Request) -> JSONResponse:
 @router.post(API, tags=["saved plans"], status_code=201,
              summary="Save a plan (editors; API key of scope write)")
 def api_create(request: Request, body: CreateBody,
-               who: Annotated[Who, Depends(auth.require_editor)]) -> JSONResponse:
+               who: Annotated[Who, Depends(auth.require_editor)],
+               _body: CheckedBody) -> JSONResponse:
     plan = checked_plan(request, body.plan)
     saved = store(request).create(owner=who.id, title=body.title,
                                   description=body.description, visibility=body.visibility,
@@ -292,7 +294,8 @@ def api_get(request: Request, plan_id: str) -> JSONResponse:
 @router.patch(API + "/{plan_id}", tags=["saved plans"],
               summary="Change a saved plan (its owner; quote expected_revision)")
 def api_edit(request: Request, plan_id: str, body: EditBody,
-             who: Annotated[Who, Depends(auth.require_editor)]) -> JSONResponse:
+             who: Annotated[Who, Depends(auth.require_editor)],
+             _body: CheckedBody) -> JSONResponse:
     plan = checked_plan(request, body.plan) if body.plan is not None else None
     return JSONResponse(store(request).edit(
         check_id(plan_id), actor=who.id, expected_revision=body.expected_revision,
