@@ -51,13 +51,13 @@ def store_url(kind: str, folder) -> Iterator[str]:
     yield from fresh_postgres(postgres_base(), "mt_h12")
 
 
-def make_app(url: str):
+def make_app(url: str, **options):
     """The web app on `url` with the accounts of ROLES (cheap argon2 parameters, a clock the
-    test moves) and API keys for the editors and the reader."""
+    test moves) and API keys for the editors and the reader; `options` go to create_app."""
     from moneytrail.accounts import Accounts
     from moneytrail.web import create_app
 
-    application = create_app(db=url, start_reference_runs=False)
+    application = create_app(db=url, start_reference_runs=False, **options)
     clock = Clock()
     accounts = Accounts(application.state.web.ledger.engine, clock=clock, hasher=FAST)
     application.state.accounts = accounts
