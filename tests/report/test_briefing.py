@@ -153,6 +153,22 @@ def test_hostile_title_and_notes_give_a_clean_html_report(hostile_html):
     assert "صندوق الذكاء الاصطناعي" in hostile_html          # right-to-left text kept
 
 
+def test_plan_text_is_isolated_in_the_running_footer(hostile_html, hostile_result, hostile_pdf):
+    """The footer (`string-set`, text only, so no <bdi>) wraps the plan's title in U+2068 FIRST
+    STRONG ISOLATE ... U+2069 POP DIRECTIONAL ISOLATE: a right-to-left (or, from data stored
+    before input was checked, an override-holding) title cannot reorder the run id after it,
+    and the PDF's footer still carries the run id in reading order."""
+    run_id = hostile_result.run_id[:16]
+    footer = unescape(re.search(r'<p class="runid"[^>]*>(.*?)</p>', hostile_html,
+                                re.S).group(1))
+    assert footer.startswith("\u2068") and f"\u2069 · run {run_id}" in footer
+    head = unescape(re.search(r'<p class="doctitle"[^>]*>(.*?)</p>', hostile_html,
+                              re.S).group(1))
+    assert head.startswith("\u2068") and head.endswith("\u2069")
+    assert '<p dir="auto"><bdi>&#x2068;' in hostile_html       # the closing line
+    assert run_id in pdf_text(hostile_pdf)
+
+
 def test_hostile_plan_gives_a_pdf_whose_pages_render_inside_the_paper(hostile_pdf, tmp_path):
     """Long words wrap instead of running off the page: the outer 6 mm of every page stay
     blank (the margins are 15 mm)."""
