@@ -239,3 +239,46 @@ def test_new_pages_have_no_serious_axe_violations(server, browser):
     finally:
         context.close()
     assert violations == []
+
+
+def test_logged_in_pages_fit_375px_and_keep_their_layout_at_1280px(server, browser):
+    """A fresh tester's finding: at 375 px /saved (476 px), /saved/N (451), /saved/N/edit and
+    the ledger editor (519: a textarea of 60 columns) and a claim's history (540: the diff
+    table) scrolled sideways. Wide tables now turn into cards (static/tables.js) and
+    textareas stay inside their box; at 1280 px the same tables stay tables."""
+    base, _ = server
+    long_note = "a long correction that makes the diff table wide " * 3
+    pages: list[str] = []
+    for width in (1280, 375):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        try:
+            log_in(page, base, "edna", EDITORS["edna"],
+                   next="/build?reference=eu-ai-gigafactories")
+            if not pages:
+                page.get_by_label("Title").fill("Edna's long-titled plan " * 3)
+                page.get_by_label("Description (optional)").fill("wide words " * 40)
+                page.get_by_role("button", name="Save this plan").click()
+                page.wait_for_load_state()
+                plan_url = page.url
+                page.goto(f"{base}/ledger/edit/claim/{CLAIM}")
+                page.get_by_label("note").fill(long_note)
+                page.get_by_label("Reason for this change").fill("a wide diff")
+                page.get_by_role("button", name="Save").first.click()
+                page.wait_for_load_state()
+                pages = [base + "/saved", plan_url, plan_url + "/edit",
+                         f"{base}/ledger/edit/deal/{DEAL}", f"{base}/ledger/edit/claim/{CLAIM}",
+                         f"{base}/ledger/add/claim", f"{base}/ledger/history/claim/{CLAIM}"]
+            for address in pages:
+                assert page.goto(address, wait_until="networkidle").status == 200, address
+                scroll = page.evaluate("document.documentElement.scrollWidth")
+                assert scroll <= width, f"{address} is {scroll} px wide at {width} px"
+                if width == 1280:
+                    assert page.locator("table.cards").count() == 0, address
+            if width == 375:
+                page.goto(base + "/saved", wait_until="networkidle")
+                assert page.locator("table.cards").count() >= 1       # the list became cards
+                page.goto(f"{base}/ledger/history/claim/{CLAIM}", wait_until="networkidle")
+                assert long_note.split()[0] in page.locator("table.diff").first.inner_text()
+        finally:
+            context.close()
