@@ -227,6 +227,18 @@ def test_ledger_patch_refuses_the_character(app, char):
     assert ledger.get("claim", claim["ref"])["note"] == claim["note"]
 
 
+def test_ledger_reason_is_checked_too(app):
+    ledger = app.state.web.ledger
+    claim = ledger.records("claim")[1]
+    response = TestClient(app, base_url=HTTPS).patch(
+        f"/api/v1/ledger/claim/{claim['ref']}", headers=bearer(app, "eve"),
+        json={"changes": {"note": "fine"}, "reason": "why\u202e",
+              "expected_revision": int(claim["revision"])})
+    assert response.status_code == 400, response.text
+    assert (response.json()["field"], response.json()["detail"]) == ("reason", message("\u202e"))
+    assert ledger.get("claim", claim["ref"])["revision"] == claim["revision"]
+
+
 def test_ledger_note_keeps_line_breaks_but_not_in_a_name(app):
     ledger = app.state.web.ledger
     deal = ledger.records("deal")[0]

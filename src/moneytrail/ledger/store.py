@@ -269,6 +269,9 @@ class Ledger:
         written. Records are updated in place, so their keys never disappear mid-write.
         """
         author = require_author(author)
+        problem = text_problem(reason, multiline=True)
+        if problem:
+            raise LedgerError(problem, field="reason")
         existing = {kind: {dbrows.record_key(kind, r): r for r in dbrows.read_all(conn, kind)}
                     for kind in KINDS}
         check_state(existing, changes, where=where, locations=locations or {})
