@@ -112,3 +112,38 @@ def test_bad_proxy_addresses_are_refused_in_one_line(tmp_path):
         assert done.returncode == 2, (bad, done.stdout, done.stderr)
         lines = [line for line in done.stderr.splitlines() if line.strip()]
         assert len(lines) == 1 and "--trust-proxy" in lines[0] and bad in lines[0], lines
+
+
+@pytest.mark.parametrize("trusted", ["127.0.0.1", "10.9.9.9"])
+def test_moneytrail_serve_believes_forwarded_addresses_from_listed_proxies_only(
+        tmp_path, trusted):
+    """A real `moneytrail serve --trust-proxy ADDRESS` on a free port, reached from
+    127.0.0.1: when 127.0.0.1 is the listed proxy, 5 wrong passwords forwarded for one
+    client throttle that client only (rita from another forwarded client logs in); when
+    another address is listed, the header is ignored and both count as 127.0.0.1."""
+    import httpx
+    from webserver import SRC, running_server
+
+    db = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    env.pop("MONEYTRAIL_DATABASE_URL", None)
+    added = subprocess.run([sys.executable, "-m", "moneytrail.cli", "users", "add", "rita",
+                            "--reader", "--password-stdin", "--db", db],
+                           input=PASSWORDS["rita"] + "\n", text=True, capture_output=True,
+                           env=env, timeout=120)
+    assert added.returncode == 0, added.stderr
+    with running_server(db, tmp_path / "server.log", extra=("--trust-proxy", trusted)) as base:
+        def login(password: str, forwarded: str) -> int:
+            with httpx.Client(base_url=base) as client:
+                headers = {"X-Forwarded-For": forwarded}
+                page = client.get("/login", headers=headers).text
+                token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+                return client.post("/login", headers=headers,
+                                   data={"name": "rita", "password": password,
+                                         "csrf_token": token}).status_code
+
+        statuses = [login(WRONG, "198.51.100.7") for _ in range(6)]
+        assert statuses == [401] * 5 + [429]
+        assert login(PASSWORDS["rita"], "203.0.113.5") == (303 if trusted == "127.0.0.1"
+                                                           else 429)
+    assert "trusting X-Forwarded-For" in (tmp_path / "server.log").read_text()
