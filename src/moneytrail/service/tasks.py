@@ -223,12 +223,14 @@ class Runner:
             return compute(rid, progress)
         state = self.store.get(rid)
         if state is not None and state.result is not None:
+            self.store.mark_open(rid)   # computed here too: visible to all (unless private)
             return state.result
         if state is not None and state.status == "error":
             self.store.forget_failed(rid)
-        self.store.start(rid, kind=kind, label=label, inputs=inputs,
-                         data_version=self.ws.data_version, data_hash=self.ws.data_hash,
-                         total=total)
+        if not self.store.start(rid, kind=kind, label=label, inputs=inputs,
+                                data_version=self.ws.data_version,
+                                data_hash=self.ws.data_hash, total=total):
+            self.store.mark_open(rid)
         store = self.store
 
         def report(done: int, all_: int) -> None:
