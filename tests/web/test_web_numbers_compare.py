@@ -223,3 +223,27 @@ def test_ledger_edit_form_reads_numbers_like_the_builder(tmp_path):
     saved = client.post(f"/ledger/edit/claim/{claim}", data=values, follow_redirects=False)
     assert saved.status_code == 303, saved.text
     assert app.state.web.ledger.get("claim", claim)["low"] == "400000000000"
+
+
+def test_draws_text_and_rough_warning():
+    from moneytrail.report.units import draws_text, rough_draws_text
+
+    assert draws_text(1) == "1 Monte Carlo draw"
+    assert draws_text(10_000) == "10,000 Monte Carlo draws"
+    assert "single value" in rough_draws_text(1)
+    assert "rough" in rough_draws_text(999) and "999 Monte Carlo draws" in rough_draws_text(999)
+    assert rough_draws_text(1000) == rough_draws_text(20_000) == ""
+
+
+def test_briefing_of_a_one_draw_run_says_so(tmp_path):
+    from moneytrail.report.briefing import render_briefing
+    from moneytrail.service import tasks
+    from moneytrail.service.workspace import Workspace
+
+    plan = load_scenario(next(p for p in reference_scenarios() if p.stem == PLAN))
+    with Workspace.open(None, db=str(tmp_path / "ledger.sqlite")) as ws:
+        result = tasks.trace_plan(ws, plan, draws=1, seed=1, store=None)
+        html = unescape(render_briefing(ws, [result], fmt="html").decode("utf-8"))
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "over 1 Monte Carlo draw." in text and "1 Monte Carlo draws" not in text
+    assert "This run has only 1 Monte Carlo draw" in text

@@ -500,7 +500,7 @@ def stored_scorecards_in_common_unit(ws: Workspace, results: list[Result]
         out.append({f" per {currency} million": factor})
     note = (f"The runs are in {', '.join(sorted(set(currencies)))}: figures per million spent "
             "are per EUR million for every run, each converted at its plan's price year "
-            "(macro/fx.csv), as `moneytrail compare` shows them.")
+            "(macro/fx.csv), as the command moneytrail compare shows them.")
     return out, note
 
 
