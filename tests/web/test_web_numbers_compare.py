@@ -116,7 +116,9 @@ def test_a_run_named_twice_is_refused(client, eur_jpy):
     assert problem["field"] == "runs" and problem["value"] == eur
     assert "more than once" in problem["detail"]
     upper = client.get(f"/api/v1/compare?runs={eur},{eur.upper()}")
-    assert upper.status_code == 400
+    assert upper.status_code == 400 and upper.json()["field"] == "runs"
+    unknown = "0" * 32                   # an id's own check first: unknown stays a 404
+    assert client.get(f"/api/v1/compare?runs={unknown},{unknown}").status_code == 404
     page = client.get(f"/compare?runs={eur},{eur}")
     assert page.status_code == 400 and "text/html" in page.headers["content-type"]
     assert "more than once" in page.text and eur in page.text

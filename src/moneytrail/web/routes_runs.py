@@ -510,11 +510,6 @@ def comparison(request: Request, runs: str | None) -> View:
     if len(ids) < 2:
         raise MoneytrailError("give two or more run ids, separated by commas",
                               field="runs", value=runs or "")
-    lowered = [rid.lower() for rid in ids]             # ids are case-insensitive hex
-    repeated = sorted({rid for rid in ids if lowered.count(rid.lower()) > 1})
-    if repeated:
-        raise MoneytrailError("a run is named more than once; compare different runs",
-                              field="runs", value=",".join(repeated))
     if len(ids) > MAX_COMPARE:
         raise MoneytrailError(f"at most {MAX_COMPARE} runs side by side", field="runs",
                               value=len(ids))
@@ -525,6 +520,13 @@ def comparison(request: Request, runs: str | None) -> View:
             raise MoneytrailError("this run is not a finished trace", field="runs",
                                   value=rid)
         results.append(state.result)
+    # after each id's own checks, so a run the visitor may not see stays a 404 (security.md)
+    found = [r.run_id for r in results]
+    repeated = sorted({rid for rid, full in zip(ids, found, strict=True)
+                       if found.count(full) > 1})
+    if repeated:
+        raise MoneytrailError("a run is named more than once; compare different runs",
+                              field="runs", value=",".join(repeated))
     from moneytrail.service.tasks import stored_scorecards_in_common_unit
     from moneytrail.web.app import page_url
 
