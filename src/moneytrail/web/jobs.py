@@ -119,6 +119,7 @@ def plan_from_mapping(ws: Workspace, data: Any, source: str = "web", *,
     if not isinstance(data, dict):
         raise ScenarioError("a plan must be a mapping of keys to values", field="plan")
     check_sizes(data)
+    check_number_text(data, currency=str(data.get("currency") or ""))
     check_finite(data)
     plan = parse_scenario(data, source=source, strict=strict, web=True)
     web_draws(plan.draws)
@@ -129,6 +130,28 @@ def plan_from_mapping(ws: Workspace, data: Any, source: str = "web", *,
 # keys of a plan mapping whose values are numbers (the builder's number fields)
 NUMBER_KEYS = frozenset({"year", "price_year", "horizon_years", "draws", "seed", "amount",
                          "central", "low", "high", "max", "min"})
+
+
+def check_number_text(data: Any, path: str = "", *, currency: str = "") -> None:
+    """Refuse number fields given as text that cannot be read without guessing
+    (web.numbers.read_number: a decimal comma such as '20,5', a budget in another currency
+    than the plan's): ScenarioError naming the field's dotted path and the text as typed.
+    The builder keeps such text in the draft, so the form shows this message by the field."""
+    from moneytrail.web.numbers import NumberTextError, read_number
+
+    if isinstance(data, dict):
+        for key, value in data.items():
+            check_number_text(value, f"{path}.{key}" if path else str(key), currency=currency)
+        return
+    if isinstance(data, list):
+        for i, value in enumerate(data):
+            check_number_text(value, f"{path}.{i}" if path else str(i), currency=currency)
+        return
+    if isinstance(data, str) and path.rsplit(".", 1)[-1] in NUMBER_KEYS:
+        try:
+            read_number(data, sizes=path == "budget.amount", currency=currency or None)
+        except NumberTextError as exc:
+            raise ScenarioError(str(exc), field=path, value=data) from None
 
 
 def check_finite(data: Any, path: str = "") -> None:

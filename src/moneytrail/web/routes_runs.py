@@ -522,9 +522,18 @@ def comparison(request: Request, runs: str | None) -> View:
             raise MoneytrailError("this run is not a finished trace", field="runs",
                                   value=rid)
         results.append(state.result)
+    # after each id's own checks, so a run the visitor may not see stays a 404 (security.md)
+    found = [r.run_id for r in results]
+    repeated = sorted({rid for rid, full in zip(ids, found, strict=True)
+                       if found.count(full) > 1})
+    if repeated:
+        raise MoneytrailError("a run is named more than once; compare different runs",
+                              field="runs", value=",".join(repeated))
+    from moneytrail.service.tasks import stored_scorecards_in_common_unit
     from moneytrail.web.app import page_url
 
-    return compare_view(results, names(request), page_url(request))
+    common = stored_scorecards_in_common_unit(request.app.state.workspace, results)
+    return compare_view(results, names(request), page_url(request), common)
 
 
 def build_form(request: Request, *, plan: str | None, reference: str | None,
