@@ -3,9 +3,11 @@
 One reading for every number field, so the two forms agree:
 
 - plain numbers with a point for decimals: `20000000000`, `0.25`, `1e9`, `20_000`;
-- commas only as thousands separators, in exact groups of three: `20,000,000`, `1,234.5`;
-  any other comma (`20,5`, `1,5 bn`, `1,23,456`) is refused: a decimal comma would otherwise
-  be read as a thousands separator and `20,5` become 205 without a word;
+- commas as thousands separators in exact groups of three (`20,000,000`, `1,234.5`), or one
+  decimal comma where nothing else can be meant (`20,5`, `0,25`, `1,5 bn`: a phone's decimal
+  keypad in many European locales has no point). A single comma before exactly three digits
+  and nothing else (`1,234`, `20,000`) could be either and is refused, as is any other comma
+  (`1,23,456`): before, `20,5` was read as 205 without a word;
 - for amounts of money only (`sizes=True`, the builder's budget), the size words the app
   prints (report.units.MONEY_SIZES): `20 bn`, `1.5 bn`, `750 m`, `3 k`, `1 tn`, spelled out
   (`million`, `billion`, `trillion`) or with the currency first as the app writes amounts
@@ -28,6 +30,9 @@ AMOUNT = re.compile(r"(?:(?P<currency>[A-Za-z]{3})\s*)?(?P<number>[+\-\d.,_eE]+)
                     r"(?P<size>[A-Za-z]+)?")
 DECIMAL_COMMA = ("use a point for decimals; a comma may only separate thousands in groups "
                  "of three, as in 20,000,000")
+ONE_DECIMAL_COMMA = re.compile(r"[+-]?\d*,(?P<decimals>\d+)")
+AMBIGUOUS_COMMA = ("one comma before three digits could be a thousands separator or a decimal "
+                   "comma: write the number without the comma, or with a point for decimals")
 
 
 class NumberTextError(ValueError):
@@ -62,9 +67,7 @@ def read_number(text: str, *, sizes: bool = False, currency: str | None = None
         exponent = SIZE_WORDS[size.lower()] if size is not None else 0
     body = body.replace("_", "")
     if "," in body:
-        if not GROUPED.fullmatch(body):
-            raise NumberTextError(DECIMAL_COMMA)
-        body = body.replace(",", "")
+        body = _without_commas(body)
     if not PLAIN.fullmatch(body):
         return None
     if exponent:
@@ -79,6 +82,20 @@ def read_number(text: str, *, sizes: bool = False, currency: str | None = None
     if number.is_integer() and "." not in body and "e" not in body.lower():
         return int(body)
     return number
+
+
+def _without_commas(body: str) -> str:
+    """`body` with its commas read: thousands separators (more than one group, or before a
+    point) dropped, one decimal comma made a point; NumberTextError when it is ambiguous or
+    neither."""
+    one = ONE_DECIMAL_COMMA.fullmatch(body)
+    if one is not None:
+        if len(one["decimals"]) == 3:
+            raise NumberTextError(AMBIGUOUS_COMMA)
+        return body.replace(",", ".")
+    if not GROUPED.fullmatch(body):
+        raise NumberTextError(DECIMAL_COMMA)
+    return body.replace(",", "")
 
 
 def _comma(raw: str) -> int | float | None:
