@@ -134,3 +134,16 @@ def test_breakdown_shares_read_as_in_the_comparison():
             checked += 1
             small += 0 < row["share_p50"] < 0.01
     assert checked >= 20 and small >= 5
+
+
+def test_headline_countries_are_named_as_in_the_country_tables():
+    """The headline said 'Value added in Korea' where the country table of the same run said
+    'South Korea': each 'Value added in ...' row names its country as countries.csv does."""
+    from moneytrail.data.valuechain import load_valuechain
+    from moneytrail.engine.dimensions import HEADLINES
+
+    names = set(load_valuechain().country_names().values())
+    places = [label.removeprefix("Value added in ").removeprefix("the ")
+              for label, _ in HEADLINES if label.startswith("Value added in ")]
+    assert len(places) == 3
+    assert set(places) <= names, set(places) - names

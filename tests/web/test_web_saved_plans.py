@@ -632,8 +632,107 @@ def test_runs_of_a_private_plan_are_not_found_for_anyone_else(app, plan):
 
     engine = app.state.web.ledger.engine
     rerun = "f" * 32
-    assert run_visible(engine, rerun, None)                # no saved plan: public
+    assert not run_visible(engine, rerun, None)     # neither opened nor linked: hidden
     with engine.connect() as conn:
         eve_id = conn.execute(text("select id from accounts where name = 'eve'")).scalar()
     assert SavedPlans(engine).add_rerun(rid, actor=eve_id, run_id=rerun) == 1
     assert not run_visible(engine, rerun, None) and run_visible(engine, rerun, eve_id)
+
+
+def account_id(app, name: str) -> int:
+    from sqlalchemy import text
+
+    with app.state.web.ledger.engine.connect() as conn:
+        return int(conn.execute(text("select id from accounts where name = :n"),
+                                {"n": name}).scalar_one())
+
+
+def test_the_same_content_computed_outside_a_private_plan_is_visible_to_whoever_computed_it(
+        app, plan):
+    """A run id is a content hash: an anonymous builder run (and the JSON API, and the CLI
+    writing to the same store) of exactly a private plan's content gets the stored run, and
+    must see it (200, not 404). A run made only from a private plan stays 404 for others."""
+    from moneytrail.accounts.plans import run_visible
+    from moneytrail.service import tasks
+    from moneytrail.service.runs import RunStore
+    from moneytrail.web.jobs import run_request
+
+    eve = login(app, "eve")
+    token_of = {"X-CSRF-Token": eve.csrf}
+    anonymous = TestClient(app, base_url=HTTPS)
+    mal = login(app, "mal")
+    from moneytrail.web import builder
+
+    form = builder_form({**plan, "seed": 9301}, action="run")
+    drafted = builder.plan_from_form(form, {})          # what the builder would save
+    contents = {9301: drafted, 9302: {**plan, "seed": 9302}, 9303: {**plan, "seed": 9303}}
+    rids = {}
+    for seed, content in contents.items():
+        pid = create(app, content, title=f"Private {seed}")["id"]
+        started = eve.post(f"/api/v1/saved-plans/{pid}/runs", headers=token_of)
+        assert started.status_code == 202, started.text
+        rids[seed] = started.json()["run_id"]
+        assert wait_done(eve, rids[seed])["status"] == "done"
+        assert anonymous.get(f"/r/{rids[seed]}").status_code == 404
+    # 9301: an anonymous visitor runs the same plan in the builder -> the same run, shown
+    ran = anonymous.post("/build", data=form, follow_redirects=False)
+    assert ran.status_code == 303, ran.text
+    assert ran.headers["location"] == f"/r/{rids[9301]}"
+    for client in (anonymous, mal):
+        assert client.get(f"/r/{rids[9301]}").status_code == 200
+        assert client.get(f"/api/v1/runs/{rids[9301]}").status_code == 200
+    shown = anonymous.get(f"/r/{rids[9301]}")
+    assert "no-store" not in shown.headers.get("cache-control", "")
+    # 9302: the same through the JSON API (anonymous), then 9303 as the CLI does (the
+    # service's trace with the ledger's run store)
+    posted = anonymous.post("/api/v1/runs", json={**plan, "seed": 9302})
+    assert posted.status_code == 200, posted.text        # stored already: done
+    assert posted.json()["run_id"] == rids[9302]
+    assert anonymous.get(f"/api/v1/runs/{rids[9302]}").status_code == 200
+    engine = app.state.web.ledger.engine
+    ws = app.state.workspace
+    cli_plan, draws, seed = run_request(ws, {**plan, "seed": 9303})
+    result = tasks.trace_plan(ws, cli_plan, draws=draws, seed=seed, analyses=True,
+                              store=RunStore(engine))
+    assert result.run_id == rids[9303]
+    assert anonymous.get(f"/r/{rids[9303]}").status_code == 200
+    # a run only ever made from a private plan stays hidden from everyone else
+    pid = create(app, {**plan, "seed": 9304}, title="Still private")["id"]
+    started = eve.post(f"/api/v1/saved-plans/{pid}/runs", headers=token_of)
+    only_private = started.json()["run_id"]
+    assert wait_done(eve, only_private)["status"] == "done"
+    for client in (anonymous, mal, login(app, "root")):
+        assert client.get(f"/r/{only_private}").status_code == 404
+        assert client.get(f"/api/v1/runs/{only_private}").status_code == 404
+    assert eve.get(f"/r/{only_private}").headers["cache-control"] == "private, no-store"
+    assert not run_visible(engine, only_private, account_id(app, "mal"))
+
+
+def test_a_claim_checked_against_a_private_run_is_as_private_as_the_plan(app, plan):
+    """The claim check of a private plan's run is a run of its own (its inputs hold the
+    plan): it is linked to the plan, so the owner sees it (never kept by shared caches) and
+    anonymous visitors and other accounts get 404; the published check stays public."""
+    from moneytrail.web.claims_runs import checkable_claims
+
+    eve = login(app, "eve")
+    pid = create(app, {**plan, "seed": 9311}, title="Claims, private")["id"]
+    started = eve.post(f"/api/v1/saved-plans/{pid}/runs", headers={"X-CSRF-Token": eve.csrf})
+    rid = started.json()["run_id"]
+    assert wait_done(eve, rid)["status"] == "done"
+    claim = checkable_claims()[0]["id"]
+    checked = eve.get(f"/api/v1/claims/{claim}/check?run={rid}")
+    assert checked.status_code == 200, checked.text
+    assert checked.headers["cache-control"] == "private, no-store"
+    check = checked.json()["check_run_id"]
+    assert check != rid
+    runs = [r["run_id"] for r in eve.get(f"/api/v1/saved-plans/{pid}/runs").json()["runs"]]
+    assert check in runs and rid in runs
+    for path in (f"/r/{check}", f"/api/v1/runs/{check}"):
+        got = eve.get(path)
+        assert got.status_code == 200, path
+        assert got.headers["cache-control"] == "private, no-store", path
+    anonymous = TestClient(app, base_url=HTTPS)
+    for client in (anonymous, login(app, "mal"), login(app, "root")):
+        for path in (f"/r/{check}", f"/api/v1/runs/{check}",
+                     f"/claims/{claim}/check?run={rid}"):
+            assert client.get(path).status_code == 404, path

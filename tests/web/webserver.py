@@ -43,15 +43,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(db: Path, log: Path, timeout: float = 90.0) -> Iterator[str]:
-    """`moneytrail serve` on a fresh port with the SQLite store `db`; yields its base URL."""
+def running_server(db: Path | str, log: Path, timeout: float = 90.0,
+                   extra: tuple[str, ...] = ()) -> Iterator[str]:
+    """`moneytrail serve` on a fresh port with the store `db` (and `extra` options); yields
+    its base URL."""
     port = free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])])}
     env.pop("MONEYTRAIL_DATABASE_URL", None)
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "moneytrail.cli", "serve", "--host",
-                                 "127.0.0.1", "--port", str(port), "--db", str(db)],
+                                 "127.0.0.1", "--port", str(port), "--db", str(db),
+                                 *extra],
                                 stdout=out, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:

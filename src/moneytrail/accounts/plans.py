@@ -19,9 +19,10 @@ Rules (the object-level checks of the web pages and the JSON API rest on them):
   and time, the runs started from it, and a last revision "purge" naming who purged it and
   when. Runs themselves are results stored by run id (possibly shared with anyone who ran the
   same plan) and are not touched;
-- a run started from a saved plan (`saved_plan_runs`) is as visible as its plan: when none of
-  the plans it was started from is public (and not deleted), only their owners see it
-  (`run_visible`, `visible_runs_clause`); a run no saved plan was started from is public.
+- a run computed outside a saved plan (`open_runs`, migration 0006: the CLI, the builder, the
+  JSON API, reference plans) is public; a run made only from saved plans (`saved_plan_runs`:
+  their runs, reruns and claim checks) is as visible as its plans: when none of them is
+  public (and not deleted), only their owners see it (`run_visible`, `visible_runs_clause`).
 
 The plan mapping is stored as JSON text, unchecked here; the web layer checks it with the
 scenario schema before saving (a saved plan can always be run).
@@ -40,7 +41,6 @@ from sqlalchemy import (
     false,
     insert,
     literal,
-    not_,
     or_,
     select,
     update,
@@ -50,6 +50,7 @@ from moneytrail.accounts.models import Account, SavedPlan, SavedPlanRevision, Sa
 from moneytrail.accounts.store import AccountError, Clock, aware, utc_now
 from moneytrail.errors import ConflictError, MoneytrailError, NotFoundError
 from moneytrail.ledger import locking
+from moneytrail.ledger.models import OpenRun
 from moneytrail.text import text_problem
 
 VISIBILITIES = ("private", "public")
@@ -110,16 +111,19 @@ def check_id(value: Any) -> int:
 
 def visible_runs_clause(run_id: Any, viewer: int | None) -> ColumnElement[bool]:
     """A SQL condition on a run id column: true when `viewer` (an account id, None for
-    anonymous) may see the run: no saved plan was started from it, or one it was started
-    from is public and not deleted, or the viewer owns one it was started from. Private
-    (and deleted) plans' runs are "not found" for everyone else, admins included, as the
-    plans themselves are."""
-    linked = exists().where(SavedPlanRun.run_id == run_id)
+    anonymous) may see the run: it was computed at least once outside a saved plan
+    (`open_runs`: the CLI, the builder, the JSON API, a reference plan; a run id is a content
+    hash, so whoever computes the same content gets the same run and must see it), or one
+    saved plan it was started from is public and not deleted, or the viewer owns one it was
+    started from. A run made only from private (or deleted) plans is "not found" for
+    everyone else, admins included, as the plans themselves are; a run neither opened nor
+    linked to a plan (a private plan's run or claim check being linked) is hidden from all."""
+    opened = exists().where(OpenRun.run_id == run_id)
     shown = exists().where(
         SavedPlanRun.run_id == run_id, SavedPlan.id == SavedPlanRun.plan_id,
         or_(and_(SavedPlan.visibility == "public", SavedPlan.deleted.is_(False)),
             SavedPlan.owner_id == viewer if viewer is not None else false()))
-    return or_(not_(linked), shown)
+    return or_(opened, shown)
 
 
 def run_visible(engine: Engine, run_id: str, viewer: int | None) -> bool:
@@ -395,16 +399,17 @@ class SavedPlans:
                                                      revision=row.revision, created_at=now))
 
     def add_rerun(self, source_run: str, *, actor: int, run_id: str) -> int:
-        """Record `run_id` (the same plan run again on newer code or data) on every live plan
-        of `actor` that `source_run` was started from, so a private plan's rerun stays as
-        private as the run it repeats; the number of plans it was recorded on."""
+        """Record `run_id` (the same plan run again on newer code or data, or a claim checked
+        against it) on every plan of `actor` that `source_run` was started from, deleted ones
+        included (the owner still sees a deleted plan's runs), so it stays as private as the
+        run it derives from; the number of plans it was recorded on."""
         now = self.clock()
         with locking.write_transaction(self.engine) as conn:
             plans = conn.execute(
                 select(SavedPlan.id, SavedPlan.revision)
                 .join(SavedPlanRun, SavedPlanRun.plan_id == SavedPlan.id)
-                .where(SavedPlanRun.run_id == source_run, SavedPlan.owner_id == actor,
-                       SavedPlan.deleted.is_(False)).distinct()).all()
+                .where(SavedPlanRun.run_id == source_run, SavedPlan.owner_id == actor)
+                .distinct()).all()
             for plan in plans:
                 if conn.execute(select(SavedPlanRun.run_id).where(
                         SavedPlanRun.plan_id == plan.id,

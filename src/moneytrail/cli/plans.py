@@ -403,8 +403,13 @@ def serve(
     port: Annotated[int, typer.Option(help="port to listen on", min=1, max=65535)] = 8000,
     db: DbOpt = None,
     data: DataOpt = None,
+    trust_proxy: Annotated[list[str] | None, typer.Option(
+        "--trust-proxy", help="address or network of a reverse proxy whose X-Forwarded-For "
+        "and X-Forwarded-Proto are believed (repeat it, or separate with commas; default: "
+        "none, forwarded headers are ignored)")] = None,
 ) -> None:
     """Run the web app and HTTP API (open the address it prints in a browser)."""
     from moneytrail.web.server import serve as run
 
-    run(host=host, port=port, db=db, data=str(data) if data else None)
+    run(host=host, port=port, db=db, data=str(data) if data else None,
+        trusted_proxies=trust_proxy or ())

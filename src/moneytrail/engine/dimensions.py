@@ -38,7 +38,7 @@ HEADLINES: list[tuple[str, Selector]] = [
      lambda t, eu: ((t["kind"] == "firm") & (t["entity_owner"] == "US")
                     & (t["entity"] != "nvidia")).to_numpy() & ~_in_group(t, "us_big_tech")),
     ("Value added in Taiwan", lambda t, eu: (t["country"] == "TW").to_numpy()),
-    ("Value added in Korea", lambda t, eu: (t["country"] == "KR").to_numpy()),
+    ("Value added in South Korea", lambda t, eu: (t["country"] == "KR").to_numpy()),
     ("Value added in the Netherlands", lambda t, eu: (t["country"] == "NL").to_numpy()),
     ("EU-owned firms", lambda t, eu: ((t["kind"] == "firm")
                                       & t["entity_owner"].isin(eu)).to_numpy()),

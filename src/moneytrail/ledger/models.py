@@ -178,5 +178,16 @@ class Run(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+class OpenRun(Base):
+    """A run id computed at least once outside a saved plan (the CLI, the builder, the JSON
+    API, a reference plan): visible to everyone whatever saved plans it was also started
+    from (migration 0006; accounts.plans.visible_runs_clause). Runs made only from saved
+    plans have no row here and are as visible as those plans."""
+
+    __tablename__ = "open_runs"
+    run_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 TABLES = {"source": Source, "deal": Deal, "claim": Claim, "fx": Fx, "deflator": Deflator,
           "population": Population, "gdp": Gdp}

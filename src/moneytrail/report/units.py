@@ -265,3 +265,25 @@ __all__ = ["COUNTRY_TABLES", "EU_FOOTNOTE", "GROUP_LABELS", "MISSING", "REGION_L
            "finite", "group_label",
            "in_unit", "interval_text", "median_interval", "money", "money_scale",
            "no_money_text", "number", "percent", "region_label"]
+
+
+ROUGH_DRAWS = 1000    # below this many draws the 5th and 95th percentiles rest on few values
+
+
+def draws_text(draws: Any) -> str:
+    """'1 Monte Carlo draw', '10,000 Monte Carlo draws' (the count with its noun)."""
+    n = int(draws or 0)
+    return f"{n:,} Monte Carlo draw" + ("" if n == 1 else "s")
+
+
+def rough_draws_text(draws: Any) -> str:
+    """A plain warning when a run has fewer than ROUGH_DRAWS draws, else ''. With so few
+    draws the 5th and 95th percentiles (the 90 % intervals) rest on a handful of values
+    (with one draw they equal the median), so they say little about the uncertainty."""
+    n = int(draws or 0)
+    if n >= ROUGH_DRAWS:
+        return ""
+    how = ("so each 90 % interval is a single value, not a range of uncertainty" if n <= 1
+           else "so the 90 % intervals are rough")
+    return (f"This run has only {draws_text(n)}, {how}. Run the plan again with at least "
+            f"{ROUGH_DRAWS:,} draws for intervals to rely on.")

@@ -7,6 +7,12 @@ same inputs on the same code and data always give the same id, and a new data or
 gives a new one. `RunStore` keeps runs in the ledger database (SQLite by default, PostgreSQL for
 teams; table `runs`, migration 0003): queued -> running -> done | error, with progress, and the
 result JSON once done. A done run is immutable: saving it again is refused.
+
+Whoever computes a run outside a saved plan (the CLI, the builder, the JSON API) makes it
+visible to everyone: `start` and `mark_open` record its id in `open_runs` (migration 0006). A
+store made with `private=True` (the web app's runs of a private saved plan, their reruns and
+claim checks) records nothing there, so such a run is as visible as the plans it is then
+linked to (accounts.plans.visible_runs_clause).
 """
 
 from __future__ import annotations
@@ -76,10 +82,32 @@ def now() -> dt.datetime:
 
 
 class RunStore:
-    """Runs in the ledger database (see the module docstring)."""
+    """Runs in the ledger database (see the module docstring). `private=True`: runs made
+    through this store are not opened to everyone (runs of private saved plans)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, private: bool = False) -> None:
         self.engine = engine
+        self.private = private
+
+    def as_private(self) -> RunStore:
+        """The same store, making runs for a private saved plan (they are not opened)."""
+        return RunStore(self.engine, private=True)
+
+    def mark_open(self, run: str) -> None:
+        """Record that `run` was computed (or asked for) outside a saved plan, so everyone
+        may see it; nothing for a private store. Idempotent; one read when already open."""
+        if self.private:
+            return
+        from moneytrail.ledger.locking import write_transaction
+        from moneytrail.ledger.models import OpenRun
+
+        with self.engine.connect() as conn:
+            if conn.execute(select(OpenRun.run_id).where(OpenRun.run_id == run)).first():
+                return
+        with write_transaction(self.engine) as conn:
+            if conn.execute(select(OpenRun.run_id).where(OpenRun.run_id == run)).first():
+                return
+            conn.execute(insert(OpenRun).values(run_id=run, created_at=now()))
 
     def get(self, run: str) -> RunState | None:
         from moneytrail.ledger.models import Run
@@ -113,9 +141,10 @@ class RunStore:
 
     def start(self, run: str, *, kind: str, label: str, inputs: dict, data_version: str,
               data_hash: str, total: int, status: str = "running") -> bool:
-        """Record a new run (queued or running); False if the id is already stored."""
+        """Record a new run (queued or running), opened to everyone unless this store is
+        private; False if the id is already stored (then nothing is written)."""
         from moneytrail.ledger.locking import write_transaction
-        from moneytrail.ledger.models import Run
+        from moneytrail.ledger.models import OpenRun, Run
 
         with write_transaction(self.engine) as conn:
             if conn.execute(select(Run.id).where(Run.id == run)).first() is not None:
@@ -126,6 +155,9 @@ class RunStore:
                 data_version=data_version, data_hash=data_hash,
                 inputs=canonical_json(inputs), status=status, done=0, total=total, error="",
                 result=None, created_at=stamp, updated_at=stamp))
+            if not self.private and conn.execute(select(OpenRun.run_id).where(
+                    OpenRun.run_id == run)).first() is None:   # kept when an error is forgotten
+                conn.execute(insert(OpenRun).values(run_id=run, created_at=stamp))
         return True
 
     def progress(self, run: str, done: int, total: int) -> None:

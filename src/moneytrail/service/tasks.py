@@ -223,12 +223,14 @@ class Runner:
             return compute(rid, progress)
         state = self.store.get(rid)
         if state is not None and state.result is not None:
+            self.store.mark_open(rid)   # computed here too: visible to all (unless private)
             return state.result
         if state is not None and state.status == "error":
             self.store.forget_failed(rid)
-        self.store.start(rid, kind=kind, label=label, inputs=inputs,
-                         data_version=self.ws.data_version, data_hash=self.ws.data_hash,
-                         total=total)
+        if not self.store.start(rid, kind=kind, label=label, inputs=inputs,
+                                data_version=self.ws.data_version,
+                                data_hash=self.ws.data_hash, total=total):
+            self.store.mark_open(rid)
         store = self.store
 
         def report(done: int, all_: int) -> None:
@@ -467,6 +469,54 @@ def in_plan_currency(flat: pd.DataFrame, results: list[TraceResult], ws: Workspa
     per = f" per {currency} million"
     out.loc[rows, "unit"] = [str(u).replace(PER_EUR_MILLION, per) for u in out.loc[rows, "unit"]]
     return out
+
+
+def per_eur_million_factor(ws: Workspace, currency: str, year: int) -> float:
+    """The factor turning a figure per `currency` million (a stored run's scorecard row,
+    restated by in_plan_currency) back into a figure per EUR million: 1 / (EUR per unit of
+    `currency` at `year`), the inverse of the rate in_plan_currency used (macro/fx.csv).
+    1.0 for EUR. Raises ConversionError when the package has no rate near `year`."""
+    from moneytrail.analysis.footprints import fx_factor
+
+    return 1.0 if currency == "EUR" else 1.0 / fx_factor(ws.analysis.money, currency,
+                                                         int(year), "EUR")
+
+
+def stored_scorecards_in_common_unit(ws: Workspace, results: list[Result]
+                                     ) -> tuple[list[dict[str, float]], str]:
+    """Stored single-plan runs side by side: a single run's scorecard is per million of its
+    own currency (in_plan_currency). When the runs' currencies differ, rows per <CUR>
+    million are restated per EUR million, each run at its plan's price year, as
+    `moneytrail compare` shows them (scorecard_table); runs in one currency keep it.
+    Returns per run {' per <CUR> million': factor} (empty when nothing changes; apply with
+    restate_per_million) and a note saying so ('' when nothing changes). Raises
+    ConversionError when macro/fx.csv has no rate for a run's currency near its year."""
+    currencies = [str(r.facts.get("currency") or "EUR") for r in results]
+    if len(set(currencies)) == 1:
+        return [{} for _ in results], ""
+    out: list[dict[str, float]] = []
+    for result, currency in zip(results, currencies, strict=True):
+        plan = result.provenance.inputs.get("plan") or {}
+        year = plan.get("price_year") or plan.get("year")
+        factor = per_eur_million_factor(ws, currency, int(year)) if year else 1.0
+        out.append({f" per {currency} million": factor})
+    note = (f"The runs are in {', '.join(sorted(set(currencies)))}: figures per million spent "
+            "are per EUR million for every run, each converted at its plan's price year "
+            "(macro/fx.csv), as the command moneytrail compare shows them.")
+    return out, note
+
+
+def restate_per_million(unit: str, value: Any, factors: dict[str, float]) -> tuple[str, Any]:
+    """A scorecard row's unit and value in the common unit of stored_scorecards_in_common_unit:
+    ('FTE per JPY million', 0.0657) with {' per JPY million': 1.52} -> ('FTE per EUR
+    million', 0.1). Other units and missing values pass unchanged."""
+    for per, factor in factors.items():
+        if per in unit:
+            number = value if isinstance(value, int | float) and not isinstance(value, bool) \
+                else None
+            return unit.replace(per, PER_EUR_MILLION), \
+                (None if value is None else number * factor if number is not None else value)
+    return unit, value
 
 
 def scorecard_table(results: list[TraceResult], ws: Workspace,

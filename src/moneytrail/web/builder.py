@@ -106,24 +106,21 @@ def form_rows(plan: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def number(text: Any) -> Any:
-    """A form value as a number where it is one; the text itself otherwise (so the schema
-    names the field and shows the value); None when empty."""
-    if text is None:
-        return None
-    text = str(text).strip().replace(",", "").replace("_", "")
-    if not text:
+def number(text: Any, *, sizes: bool = False, currency: str | None = None) -> Any:
+    """A form value as a number where it is one (web.numbers.read_number: a point for
+    decimals, commas only between groups of three digits; with `sizes`, the budget's size
+    words and currency, '20 bn', 'EUR 1.5 bn'); the text as typed otherwise, so the check of
+    the draft (web.jobs.plan_from_mapping) names the field and shows the value; None when
+    empty."""
+    from moneytrail.web.numbers import NumberTextError, read_number
+
+    if text is None or not str(text).strip():
         return None
     try:
-        value = float(text)
-    except ValueError:
-        return text
-    if not math.isfinite(value):     # 'nan', 'inf': kept as typed (JSON has no NaN), so the
-        return text                  # check names the field (web.jobs.check_finite)
-    if math.isfinite(value) and value == int(value) and "." not in text and "e" not in \
-            text.lower():
-        return int(value)
-    return value
+        value = read_number(str(text), sizes=sizes, currency=currency)
+    except NumberTextError:
+        value = None
+    return str(text).strip() if value is None else value
 
 
 def text(form: Mapping[str, Any], key: str) -> str:
@@ -145,7 +142,8 @@ def plan_from_form(form: Mapping[str, Any], extra: Mapping[str, Any] | None = No
     plan["buyer_region"] = text(form, "buyer_region")
     if text(form, "site_country"):
         plan["site_country"] = text(form, "site_country").upper()
-    budget: dict[str, Any] = {"amount": number(form.get("budget"))}
+    budget: dict[str, Any] = {"amount": number(form.get("budget"), sizes=True,
+                                               currency=plan["currency"])}
     for key in ("source", "note"):
         if text(form, f"budget_{key}"):
             budget[key] = text(form, f"budget_{key}")

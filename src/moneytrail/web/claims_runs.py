@@ -101,9 +101,11 @@ def checkable_claims() -> list[dict[str, str]]:
 
 
 def check_against_run(ws: Workspace, claim_id: str, result: Result,
-                      store: RunStore | None) -> dict[str, Any]:
+                      store: RunStore | None, *, private: bool = False) -> dict[str, Any]:
     """The claim checked with the run's plan in place of the reference plan its checks trace,
     with the run's draws and seed (so the figure is this run's). Other checks are kept.
+    `private`: the run is a private saved plan's; the check's run is stored without opening
+    it to everyone (the caller links it to the plan), the published check as usual.
 
     Raises NotFoundError for an unknown claim, MoneytrailError when the claim does not
     depend on a plan or the run is not a trace."""
@@ -138,7 +140,8 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result,
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "claim.yaml"
         path.write_text(yaml.safe_dump({"claims": [data]}, sort_keys=False), encoding="utf-8")
-        checked = tasks.check_claims(ws, path, draws=draws, seed=seed, store=store)
+        checked = tasks.check_claims(ws, path, draws=draws, seed=seed,
+                                     store=store.as_private() if private and store else store)
     rows = records(checked, "claims")
     published = grouped(published_checks(ws, store), claim_id)
     return {"claim": grouped(rows, claim_id), "published": published,

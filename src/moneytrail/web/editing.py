@@ -38,6 +38,31 @@ def kind_of(kind: str) -> str:
     return kind
 
 
+def form_numbers(kind: str, values: dict[str, str]) -> dict[str, str]:
+    """`values` with the kind's number fields read as the plan builder reads them
+    (web.numbers.read_number: a point for decimals, commas only between groups of three
+    digits, so '20,000,000' is stored as 20000000); text that is no number at all is left
+    for the ledger's check to name. Raises MoneytrailError naming the field and the text
+    as typed for a decimal comma ('750,5')."""
+    from moneytrail.ledger.records import format_number
+    from moneytrail.web.numbers import NumberTextError, read_number
+
+    out = dict(values)
+    spec = KINDS[kind]
+    for field in (*spec.numbers, *spec.integers):
+        text = out.get(field, "")
+        if not text.strip():
+            continue
+        try:
+            number = read_number(text)
+        except NumberTextError as exc:
+            raise MoneytrailError(f"{exc} (you gave \u201c{text.strip()}\u201d)", field=field,
+                                  value=text) from None
+        if number is not None and "," in text:
+            out[field] = format_number(float(number))
+    return out
+
+
 def editable(kind: str) -> list[str]:
     """The fields an editor may change (the key is fixed once a record exists)."""
     return [c for c in KINDS[kind].columns if c not in KINDS[kind].key]
@@ -102,8 +127,9 @@ async def edit_save(request: Request, kind: str, key: str,
     if not (based_on.isascii() and based_on.isdigit() and len(based_on) <= 12):
         raise HTTPException(400, "The form has no revision; reload it.")
     current = ledger.get(kind, key)
-    changes = {f: v for f, v in values.items() if v != current.get(f, "")}
     try:
+        values = form_numbers(kind, values)
+        changes = {f: v for f, v in values.items() if v != current.get(f, "")}
         ledger.edit(kind, key, changes, author=who.name, reason=reason,
                     expected_revision=int(based_on))
     except ConflictError:
@@ -139,6 +165,7 @@ async def add_save(request: Request, kind: str,
         return page(request, "edit.html", 400, error={
             "field": "reason", "detail": "say why (kept in the history)"}, **common)
     try:
+        values = form_numbers(kind_of(kind), values)
         ledger.add(kind, {f: v for f, v in values.items() if v != ""}, author=who.name,
                    reason=reason)
     except MoneytrailError as exc:

@@ -119,6 +119,7 @@ def plan_from_mapping(ws: Workspace, data: Any, source: str = "web", *,
     if not isinstance(data, dict):
         raise ScenarioError("a plan must be a mapping of keys to values", field="plan")
     check_sizes(data)
+    check_number_text(data, currency=str(data.get("currency") or ""))
     check_finite(data)
     plan = parse_scenario(data, source=source, strict=strict, web=True)
     web_draws(plan.draws)
@@ -129,6 +130,28 @@ def plan_from_mapping(ws: Workspace, data: Any, source: str = "web", *,
 # keys of a plan mapping whose values are numbers (the builder's number fields)
 NUMBER_KEYS = frozenset({"year", "price_year", "horizon_years", "draws", "seed", "amount",
                          "central", "low", "high", "max", "min"})
+
+
+def check_number_text(data: Any, path: str = "", *, currency: str = "") -> None:
+    """Refuse number fields given as text that cannot be read without guessing
+    (web.numbers.read_number: a decimal comma such as '20,5', a budget in another currency
+    than the plan's): ScenarioError naming the field's dotted path and the text as typed.
+    The builder keeps such text in the draft, so the form shows this message by the field."""
+    from moneytrail.web.numbers import NumberTextError, read_number
+
+    if isinstance(data, dict):
+        for key, value in data.items():
+            check_number_text(value, f"{path}.{key}" if path else str(key), currency=currency)
+        return
+    if isinstance(data, list):
+        for i, value in enumerate(data):
+            check_number_text(value, f"{path}.{i}" if path else str(i), currency=currency)
+        return
+    if isinstance(data, str) and path.rsplit(".", 1)[-1] in NUMBER_KEYS:
+        try:
+            read_number(data, sizes=path == "budget.amount", currency=currency or None)
+        except NumberTextError as exc:
+            raise ScenarioError(str(exc), field=path, value=data) from None
 
 
 def check_finite(data: Any, path: str = "") -> None:
@@ -242,47 +265,58 @@ class RunQueue:
     def run_id(self, plan: Plan, draws: int, seed: int) -> str:
         return tasks.trace_run_id(self.ws, plan, draws=draws, seed=seed)
 
-    def submit(self, plan: Plan, draws: int, seed: int) -> tuple[str, str]:
-        """Queue a trace of `plan` unless the store has it; (run id, status)."""
+    def submit(self, plan: Plan, draws: int, seed: int, *, private: bool = False
+               ) -> tuple[str, str]:
+        """Queue a trace of `plan` unless the store has it; (run id, status). A run asked for
+        outside a private saved plan is opened to everyone (`RunStore.mark_open`), even when
+        it was stored already; `private=True` (a private plan's run or rerun, linked to the
+        plan by the caller) opens nothing."""
         rid = self.run_id(plan, draws, seed)
-        state = self.store.get(rid)
+        store = self.store.as_private() if private else self.store
+        state = store.get(rid)
         if state is not None and state.status == "done":
+            store.mark_open(rid)
             return rid, "done"
         with self._lock:
             if rid in self._active:
+                store.mark_open(rid)
                 return rid, state.status if state is not None else "queued"
             if self._closed:
                 raise MoneytrailError("the server is shutting down; try again shortly")
             if state is not None and state.status == "error":
-                self.store.forget_failed(rid)
+                store.forget_failed(rid)
                 state = None
             if state is None:
-                self.store.start(rid, kind="trace", label=plan.id,
-                                 inputs=tasks.trace_inputs(plan, draws=draws, seed=seed),
-                                 data_version=self.ws.data_version,
-                                 data_hash=self.ws.data_hash, total=draws, status="queued")
-            self._active[rid] = self._pool.submit(self._work, rid, plan, draws, seed)
+                store.start(rid, kind="trace", label=plan.id,
+                            inputs=tasks.trace_inputs(plan, draws=draws, seed=seed),
+                            data_version=self.ws.data_version,
+                            data_hash=self.ws.data_hash, total=draws, status="queued")
+            else:
+                store.mark_open(rid)
+            self._active[rid] = self._pool.submit(self._work, rid, plan, draws, seed,
+                                                  store.as_private())
         return rid, "queued" if state is None else state.status
 
     def active(self, rid: str) -> bool:
         with self._lock:
             return rid in self._active
 
-    def _work(self, rid: str, plan: Plan, draws: int, seed: int) -> None:
+    def _work(self, rid: str, plan: Plan, draws: int, seed: int, store: RunStore) -> None:
+        """Compute a queued run into `store` (private: `submit` opened it when it should)."""
         try:
             with self._model_lock:              # build each year's model once
                 self.ws.model(plan.year)
 
             def progress(done: int, total: int) -> None:
-                self.store.progress(rid, done, total)
+                store.progress(rid, done, total)
 
             tasks.trace_plan(self.ws, plan, draws=draws, seed=seed, analyses=True,
-                             progress=progress, store=self.store)
+                             progress=progress, store=store)
         except MoneytrailError as exc:
-            self.store.fail(rid, str(exc))
+            store.fail(rid, str(exc))
         except Exception as exc:                # logged; the run says it failed
             log.exception("run %s failed", rid)
-            self.store.fail(rid, f"internal error ({type(exc).__name__}); it was logged")
+            store.fail(rid, f"internal error ({type(exc).__name__}); it was logged")
         finally:
             with self._lock:
                 self._active.pop(rid, None)

@@ -50,8 +50,28 @@ def claim_check(request: Request, claim: str, run: str | None) -> dict[str, Any]
         raise MoneytrailError(f"this run is {state.status}; check claims once it is done",
                               field="run", value=state.id)
     take_token(request)                  # a check may trace the plan again: rate-limited
-    return claims_runs.check_against_run(request.app.state.workspace, claim, state.result,
-                                         request.app.state.jobs.store)
+    if not getattr(request.state, "no_store", False):
+        return claims_runs.check_against_run(request.app.state.workspace, claim,
+                                             state.result, request.app.state.jobs.store)
+    return private_claim_check(request, claim, state.id, state.result)
+
+
+def private_claim_check(request: Request, claim: str, source: str, result: Result
+                        ) -> dict[str, Any]:
+    """A claim checked against a run only its owner sees (a private or deleted saved plan's):
+    the check's run is stored without opening it and linked to the owner's plans the source
+    run was started from (accounts.plans.SavedPlans.add_rerun), so its visibility follows
+    theirs. Until it is linked it is hidden from everyone (visible_runs_clause)."""
+    from moneytrail.web.saved import store, viewer
+
+    who = viewer(request)
+    if who is None:                      # no_store is only set for a signed-in owner
+        raise MoneytrailError("a private run's claims are checked by its owner", field="run",
+                              value=source)
+    body = claims_runs.check_against_run(request.app.state.workspace, claim, result,
+                                         request.app.state.jobs.store, private=True)
+    store(request).add_rerun(source, actor=who, run_id=body["check_run_id"])
+    return body
 
 
 def add_claim_routes(app: FastAPI) -> None:

@@ -355,14 +355,16 @@ def add_run_routes(app: FastAPI) -> None:
                                   "run again", field="run id", value=state.id)
         take_token(request)
         plan, draws, seed = rerun_request(request, state.result)
-        rid, _ = await run_in_threadpool(queue(request).submit, plan, draws, seed)
-        if getattr(request.state, "no_store", False):   # a private plan's run stays private
+        private = bool(getattr(request.state, "no_store", False))
+        if private:             # a private plan's rerun: linked to the plan, never opened
             from moneytrail.web.saved import store, viewer
 
             who = viewer(request)
             if who is not None:
                 await run_in_threadpool(store(request).add_rerun, state.id, actor=who,
-                                        run_id=rid)
+                                        run_id=queue(request).run_id(plan, draws, seed))
+        rid, _ = await run_in_threadpool(queue(request).submit, plan, draws, seed,
+                                         private=private)
         return RedirectResponse(f"/r/{rid}", status_code=303)
 
     @app.get("/r/{run}/report.{fmt}", include_in_schema=False)
@@ -520,9 +522,18 @@ def comparison(request: Request, runs: str | None) -> View:
             raise MoneytrailError("this run is not a finished trace", field="runs",
                                   value=rid)
         results.append(state.result)
+    # after each id's own checks, so a run the visitor may not see stays a 404 (security.md)
+    found = [r.run_id for r in results]
+    repeated = sorted({rid for rid, full in zip(ids, found, strict=True)
+                       if found.count(full) > 1})
+    if repeated:
+        raise MoneytrailError("a run is named more than once; compare different runs",
+                              field="runs", value=",".join(repeated))
+    from moneytrail.service.tasks import stored_scorecards_in_common_unit
     from moneytrail.web.app import page_url
 
-    return compare_view(results, names(request), page_url(request))
+    common = stored_scorecards_in_common_unit(request.app.state.workspace, results)
+    return compare_view(results, names(request), page_url(request), common)
 
 
 def build_form(request: Request, *, plan: str | None, reference: str | None,

@@ -128,7 +128,7 @@ def headline_text(result: Result, names: Names) -> list[str]:
 
     sentences = [f"{facts['title']} spends {total} in {facts['year']}, bought in the "
                  f"{facts['buyer_region']} market. Tracing it through the supply chain over "
-                 f"{facts['draws']:,} Monte Carlo draws:"]
+                 f"{units.draws_text(facts['draws'])}:"]
     factors = {r["key"]: r for r in breakdown_rows(result, "factor", names)}
     if factors:
         parts = [f"{FACTORS.get(k, k).lower()} {interval(r)}" for k, r in factors.items()]
@@ -415,6 +415,7 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
         status="done", outdated=outdated,
         current={"code_version": current_code, "data_version": current_data_version},
         facts=result.facts, headline=headline_text(result, names),
+        rough_draws=units.rough_draws_text(prov.draws),
         sankey=sankeys, missing=missing_sections(result),
         breakdowns=breakdowns, conditions=conditions,
         scorecard=scorecard_rows(result) if "scorecard" in result.tables else None,
@@ -505,8 +506,15 @@ def result_table_rows(result: Result, name: str, names: Names) -> list[dict[str,
 
 
 # -- compare ----------------------------------------------------------------------------------
-def compare_view(results: list[Result], names: Names, url: str) -> View:
-    """Runs side by side: the headline shares and the scorecard (median, 90 % interval)."""
+def compare_view(results: list[Result], names: Names, url: str,
+                 common_unit: tuple[list[dict[str, float]], str] | None = None) -> View:
+    """Runs side by side: the headline shares and the scorecard (median, 90 % interval).
+    `common_unit` (service.tasks.stored_scorecards_in_common_unit): per run the factors that
+    restate its rows per million of its own currency in the unit shared by all runs, and the
+    note that says so; without it the rows are shown as stored."""
+    from moneytrail.service.tasks import restate_per_million
+
+    factors, unit_note = common_unit or ([{} for _ in results], "")
     plans = [{"run_id": r.run_id, "title": r.title, "currency": r.facts["currency"],
               "total": r.facts["total"], "draws": r.provenance.draws,
               "seed": r.provenance.seed, "data_version": r.provenance.data_version}
@@ -516,10 +524,14 @@ def compare_view(results: list[Result], names: Names, url: str) -> View:
         if "scorecard" not in result.tables:        # a `moneytrail trace` run
             continue
         for row in scorecard_rows(result):
-            entry = metrics.setdefault(row["metric"], {"metric": row["metric"],
-                                                       "unit": row["unit"]})
+            unit = str(row["unit"])
+            values = {}
             for stat in ("p50", "p5", "p95"):
-                entry[f"run{k + 1}_{stat}"] = row[stat]
+                unit_shown, values[stat] = restate_per_million(unit, row[stat], factors[k])
+            entry = metrics.setdefault(row["metric"], {"metric": row["metric"],
+                                                       "unit": unit_shown})
+            for stat in ("p50", "p5", "p95"):
+                entry[f"run{k + 1}_{stat}"] = values[stat]
     for entry in metrics.values():                 # a dash where a run has no figure
         for k in range(len(results)):
             for stat in ("p50", "p5", "p95"):
@@ -560,5 +572,5 @@ def compare_view(results: list[Result], names: Names, url: str) -> View:
                       "citation": citation, "ledger_revision": None,
                       "retrieved": results[0].provenance.created[:10]},
                 runs=plans, headline=list(headline.values()), reproduce=reproduce,
-                no_scorecard=no_scorecard,
+                no_scorecard=no_scorecard, scorecard_note=unit_note,
                 scorecard=list(metrics.values()), tables=["runs", "headline", "scorecard"])

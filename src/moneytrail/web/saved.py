@@ -78,8 +78,9 @@ def run_saved(request: Request, plan_id: int, who: Who) -> str:
     jobs = request.app.state.jobs
     plan, draws, seed = run_request(jobs.ws, saved["plan"])
     # recorded on the plan before it is queued, so a private plan's run is never public
+    # and not opened to everyone: its visibility follows the plan's (accounts.plans)
     store(request).add_run(plan_id, actor=who.id, run_id=jobs.run_id(plan, draws, seed))
-    rid, _ = jobs.submit(plan, draws, seed)
+    rid, _ = jobs.submit(plan, draws, seed, private=True)
     return rid
 
 

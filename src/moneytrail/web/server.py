@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 
 def serve(host: str = "127.0.0.1", port: int = 8000, db: str | None = None,
-          data: str | None = None) -> None:
+          data: str | None = None, trusted_proxies: Sequence[str] = ()) -> None:
     """Serve the web app at http://host:port/ on the ledger store `db` (default: SQLite in the
-    user's data directory; a `postgresql://` URL for a shared store). Raises ResourceError
-    (exit code 3) naming --port or --host when the address cannot be listened on."""
+    user's data directory; a `postgresql://` URL for a shared store). `trusted_proxies`: the
+    addresses (or networks, `10.0.0.0/8`) of reverse proxies whose `X-Forwarded-For` and
+    `X-Forwarded-Proto` headers are believed (`behind_proxies`); none by default, so no
+    forwarded header is believed. Raises ResourceError (exit code 3) naming --port or --host
+    when the address cannot be listened on, MoneytrailError naming --trust-proxy for an
+    address that is not one."""
     import uvicorn
 
     from moneytrail.errors import ResourceError
     from moneytrail.web.app import create_app
 
+    proxies = check_proxies(trusted_proxies)
     problem = port_problem(host, port)
     if problem:                    # before the address is printed: one line; exit code 3, as
         field, value = ("--host", host) if problem.startswith("cannot resolve") else \
@@ -21,7 +29,55 @@ def serve(host: str = "127.0.0.1", port: int = 8000, db: str | None = None,
     app = create_app(db=db, data=data)
     print(f"moneytrail web app: open http://{display_host(host)}:{port}/ (Ctrl+C stops it)",
           flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+    if proxies:
+        print("trusting X-Forwarded-For and X-Forwarded-Proto from " + ", ".join(proxies),
+              flush=True)
+    # uvicorn's own proxy handling stays off: it would trust $FORWARDED_ALLOW_IPS or
+    # 127.0.0.1 without being asked; behind_proxies trusts the listed addresses only
+    uvicorn.run(behind_proxies(app, proxies), host=host, port=port, log_level="warning",
+                proxy_headers=False)
+
+
+def check_proxies(values: Sequence[str]) -> list[str]:
+    """The trusted proxy addresses as given (IPv4 or IPv6 addresses, or networks such as
+    `10.0.0.0/8`), checked: "*" and anything that is not an address or network is refused
+    with one line naming --trust-proxy (trusting every sender would let any client choose
+    the address the login throttle counts it under)."""
+    import ipaddress
+
+    from moneytrail.errors import MoneytrailError
+
+    out = []
+    for raw in values:
+        for item in (part.strip() for part in str(raw).split(",")):
+            if not item:
+                continue
+            try:
+                if "/" in item:
+                    ipaddress.ip_network(item, strict=False)
+                else:
+                    ipaddress.ip_address(item)
+            except ValueError:
+                raise MoneytrailError(
+                    "a trusted proxy is an IP address or network (10.0.0.5, 10.0.0.0/8, "
+                    "::1); forwarded headers are never trusted from everyone",
+                    field="--trust-proxy", value=item) from None
+            out.append(item)
+    return out
+
+
+def behind_proxies(app: Any, proxies: Sequence[str]) -> Any:
+    """`app` as it should run behind the reverse proxies `proxies` (checked addresses or
+    networks): a request arriving from one of them gets its client address from
+    `X-Forwarded-For` (the nearest address that is not itself a trusted proxy) and its scheme
+    from `X-Forwarded-Proto` (uvicorn's ProxyHeadersMiddleware), so the login throttle counts
+    the real client and cookies are `Secure` behind a TLS proxy; a request from any other
+    address keeps its own address, whatever headers it sends. No proxies: `app` unchanged."""
+    if not proxies:
+        return app
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    return ProxyHeadersMiddleware(app, trusted_hosts=list(proxies))
 
 
 def display_host(host: str) -> str:

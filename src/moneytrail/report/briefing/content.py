@@ -31,7 +31,14 @@ from moneytrail.report.briefing.text import (
     pct,
     ref_ranges,
 )
-from moneytrail.report.units import EU_FOOTNOTE, REGION_LABELS, group_label, no_money_text
+from moneytrail.report.units import (
+    EU_FOOTNOTE,
+    REGION_LABELS,
+    draws_text,
+    group_label,
+    no_money_text,
+    rough_draws_text,
+)
 from moneytrail.scenarios.schema import Plan
 from moneytrail.service.result import Result
 from moneytrail.service.workspace import Workspace
@@ -440,7 +447,10 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
     currency = brief.currency
     sentences = [f"“{plan.title}” spends {money(facts.get('total', plan.budget.amount), currency)}"
                  f" ({plan.year}, buyer region {plan.buyer_region}), traced through the supply "
-                 f"chain over {int(facts.get('draws', 0)):,} Monte Carlo draws."]
+                 f"chain over {draws_text(facts.get('draws', 0))}."]
+    rough = rough_draws_text(facts.get("draws", 0))
+    if rough:
+        sentences.append(rough)
     sentences.append(reality_sentence(brief))
     country = brief.table("country")
     owner = brief.table("owner_country")
