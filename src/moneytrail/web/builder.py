@@ -119,7 +119,7 @@ def number(text: Any) -> Any:
     except ValueError:
         return text
     if not math.isfinite(value):     # 'nan', 'inf': kept as typed (JSON has no NaN), so the
-        return text                  # check names the field (web.jobs.check_finite)
+        return text                  # schema names the field (schema.non_finite_message)
     if math.isfinite(value) and value == int(value) and "." not in text and "e" not in \
             text.lower():
         return int(value)
