@@ -29,7 +29,7 @@ def test_terminal_briefing_and_web_share_one_formatter():
 
 @pytest.mark.parametrize("unit", UNITS)
 def test_no_scientific_notation_and_one_missing_dash(unit):
-    magnitudes = [0.0] + [sign * 10.0 ** k * m for k in range(-4, 14) for m in (1.0, 3.7)
+    magnitudes = [0.0] + [sign * 10.0 ** k * m for k in range(-4, 30) for m in (1.0, 3.7)
                           for sign in (1, -1)]
     for value in magnitudes:
         out = units.in_unit(value, unit)
@@ -161,3 +161,57 @@ def test_changes_are_signed_in_every_unit(p50, p5, p95, unit, printed):
 def test_hhi_point_intervals_name_the_unit_once():
     """The scorecard's HHI change read '+0 points (+0 points – +0 points)'."""
     assert units.median_interval(12.0, -3.0, 140.0, "points") == "+12 points (-3 – +140 points)"
+
+
+VALUES = (0.0, 0.0004, 0.0037, 0.31234, 7.0, 812.0, 12_345.0, 4.4249e11, 1.466e12, -2.5e9,
+          2.44e28, None, float("nan"))
+
+
+def test_the_web_pages_format_through_report_units_only():
+    """The web's filters and run-table cells are report.units: amounts, shares, plain numbers,
+    ranges and cells by unit read the same on a page as in the terminal and the briefing."""
+    from moneytrail.web.runs import cell_text
+
+    for value in VALUES:
+        assert web_format.money(value, "EUR") == units.money(value, "EUR")
+        assert web_format.percent(value) == units.percent(value)
+        assert web_format.number(value) == units.number(value)
+        for unit in UNITS:
+            assert cell_text(value, unit, "x") == units.in_unit(value, unit)
+            assert web_format.interval(value, value, unit) in (
+                units.interval_text(value, value, unit), "–")
+    assert cell_text(2025, "", "price_year") == "2025" and cell_text(7, "", "seed") == "7"
+    assert web_format.money_range(1.466e12, 1.494e12, "EUR") == "EUR 1.47–1.49 tn" \
+        == units.interval_text(1.466e12, 1.494e12, "EUR")
+
+
+@pytest.mark.parametrize(("low", "high", "printed"), [
+    (1.466e12, 1.494e12, "EUR 1.47–1.49 tn"),
+    (1.4661e12, 1.4669e12, "EUR 1.466–1.467 tn"),     # two decimals would print them alike
+    (250_100.0, 8.3e6, "EUR 0.25–8.30 m"),
+    (120.0, 980.0, "EUR 120–980")])
+def test_a_money_range_names_the_currency_once_and_tells_its_ends_apart(low, high, printed):
+    assert units.money_range(low, high, "EUR") == printed
+    assert units.money_range(None, high, "EUR") == "–"
+
+
+def test_an_amount_beside_a_range_takes_its_precision():
+    assert units.money_in_range(1.4806e12, 1.466e12, 1.494e12, "EUR") == "EUR 1.48 tn"
+    assert units.money_in_range(1.4667e12, 1.4661e12, 1.4669e12) == "1.467 tn"
+
+
+def test_a_web_table_with_a_unit_column_formats_each_row_in_its_unit():
+    """A lifecycle-style table (metric, unit, mean, p50): each row's numbers in the row's unit,
+    as the terminal prints it ('3.71 Mt CO2e', 'EUR 12.43 bn', '20.0 %')."""
+    from moneytrail.service.result import Column
+    from moneytrail.web.runs import cell_text, row_unit
+
+    table = Table(name="lifecycle", title="", index=(),
+                  columns=(Column("metric", "text"), Column("unit", "text"), Column("p50", "")),
+                  rows=(("co2_tonnes", "t CO2e", 3_710_000.0),
+                        ("hardware_capex", "EUR", 12.43e9),
+                        ("residual_value_share", "share", 0.2),
+                        ("accelerators_h100e", "H100-equivalents", 586_884.0)))
+    cells = [cell_text(row[2], row_unit(table, row, table.columns[2].unit), "p50")
+             for row in table.rows]
+    assert cells == ["3.71 Mt CO2e", "EUR 12.43 bn", "20.0 %", "586,884"]

@@ -81,7 +81,7 @@ def test_run_chart_svg_has_the_runs_labels_and_amounts(client, run_id, chart):
     for node, amount in amounts.items():
         label = f"{node}: {money(amount, 'EUR')}"
         assert label in texts, f"{label!r} not in the SVG"
-    assert "The plan: EUR 20 bn" in texts                  # the budget of the reference plan
+    assert "The plan: EUR 20.00 bn" in texts                  # the budget of the reference plan
     assert any(run_id in t for t in texts)                 # the source line names the run
     assert any(t.startswith("Where") and "EU AI gigafactories" in t for t in texts)
     assert svg_size(response.content)[0] == IMAGE_WIDTH

@@ -68,7 +68,7 @@ def test_download_the_png_and_svg_next_to_a_chart(server, browser, run_id, tmp_p
         svg = (tmp_path / "first.svg")
         info.value.save_as(svg)
         text = svg.read_text(encoding="utf-8")
-        assert text.startswith("<svg") and "The plan: EUR 20 bn" in text
+        assert text.startswith("<svg") and "The plan: EUR 20.00 bn" in text
         assert info.value.suggested_filename == f"moneytrail-{run_id[:8]}-first.svg"
     finally:
         context.close()

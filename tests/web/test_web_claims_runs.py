@@ -207,3 +207,38 @@ def test_claims_and_scorecard_pages_show_the_evidence_weight(client, reference_r
     row = next(r for r in re.findall(r"<tr>.*?</tr>", section, re.S) if metric in r)
     assert said in text_of(row)
     assert ": evidence, on assumption or weak rows" not in section   # folded, not a row
+
+
+def test_runs_of_plans_differing_only_in_price_year_or_currency_have_distinct_labels(
+        tmp_path):
+    """Issue from review: two runs of a plan titled alike, with the same draws, seed and minute,
+    but another price year or currency, read the same in the claims page's list of runs; the
+    label now adds what differs ('prices of 2024', 'USD')."""
+    import datetime as dt
+    import json
+    from html import unescape
+
+    from moneytrail.ledger.models import OpenRun, Run
+
+    app = create_app(db=str(tmp_path / "ledger.sqlite"), start_reference_runs=False)
+    when = dt.datetime(2026, 11, 30, 23, 5, 12, tzinfo=dt.UTC)
+    base = {"id": "p", "title": "Same title", "year": 2025, "currency": "EUR",
+            "budget": {"amount": 1000}, "spend": {"accelerators": 1.0}}
+    plans = {"aaaa0001": base, "aaaa0002": {**base, "price_year": 2024},
+             "aaaa0003": {**base, "currency": "USD"}, "aaaa0004": base}
+    with TestClient(app) as test_client:
+        with app.state.web.ledger.engine.begin() as conn:
+            for rid, plan in plans.items():
+                conn.execute(Run.__table__.insert().values(
+                    id=rid, kind="trace", label="p", code_version="x", data_version="x",
+                    data_hash="x", status="done", created_at=when, updated_at=when,
+                    inputs=json.dumps({"plan": plan, "draws": 2000, "seed": 1})))
+                conn.execute(OpenRun.__table__.insert().values(run_id=rid, created_at=when))
+        html = test_client.get("/claims").text
+    options = dict(re.findall(r'<option value="(aaaa000\d)"[^>]*>([^<]*)</option>', html))
+    stem = "Same title, 2,000 draws, seed 1, 2026-11-30 23:05 UTC"
+    assert {rid: unescape(text) for rid, text in options.items()} == {
+        "aaaa0001": f"{stem}, EUR, prices of 2025 (run aaaa0001)",
+        "aaaa0002": f"{stem}, EUR, prices of 2024 (run aaaa0002)",
+        "aaaa0003": f"{stem}, USD, prices of 2025 (run aaaa0003)",
+        "aaaa0004": f"{stem}, EUR, prices of 2025 (run aaaa0004)"}

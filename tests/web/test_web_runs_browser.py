@@ -116,7 +116,7 @@ def test_build_fix_run_share_download(server, browser, page, tmp_path):
     assert page.locator("#first-chart .sankey-node").count() > 5
     headline = page.locator(".headline").inner_text()
     factor = page.locator("table.breakdown").first.inner_text()
-    assert "EUR 20 bn" in headline and "20,000 Monte Carlo draws" in headline
+    assert "spends EUR 20.00 bn" in headline and "20,000 Monte Carlo draws" in headline
 
     page.get_by_label("ownership (where profits go)").check()
     assert page.locator("#ownership-chart").is_visible()

@@ -1,5 +1,6 @@
-"""Values as text in their units: the one formatter the terminal tables and the briefing share,
-so a figure prints the same way in both (issue 14: jobs and CO2 printed alike everywhere).
+"""Values as text in their units: the one formatter the terminal tables, the briefing and the
+web pages share (web.format's Jinja filters and web.runs' table cells only call it), so a
+figure prints the same way in all three (issue 14: jobs and CO2 printed alike everywhere).
 
 Units are those of `service.result` columns: `share` (0-1), `probability`, `points` (HHI
 points), `t CO2e`, `FTE`, a currency code (`EUR`, `USD`, ...), `<FTE|t CO2e> per <CUR> million`
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 from typing import Any
 
 MISSING = "–"
@@ -135,10 +137,13 @@ def count(value: Any) -> str:
 
 
 def number(value: Any) -> str:
-    """A plain number: 3 significant digits below 1,000, a size word from a million."""
+    """A plain number: 3 significant digits below 1,000, a size word from a million to a
+    thousand tn, beyond that written out in 3 significant digits ('24,400,000,...')."""
     if not finite(value):
         return MISSING
     value = float(value)
+    if abs(value) >= 1e15:       # beyond a thousand tn (e.g. 2.4e28 FLOP): written out
+        return f"{Decimal(f'{value:.3g}'):,f}"
     for size, suffix in MONEY_SIZES[:3]:
         if abs(value) >= size:
             return f"{value / size:,.3g} {suffix}"
@@ -200,9 +205,7 @@ def interval_text(p5: Any, p95: Any, unit: str, like: Any = None) -> str:
     if per:
         return f"{low:,.1f}–{high:,.1f} {per['what']} per {per['currency']} m"
     if len(unit) == 3 and unit.isupper():         # money: the currency and size word once
-        size, suffix = money_scale(ref)
-        digits = 2 if size > 1 else 0
-        return f"{unit} {low / size:,.{digits}f}–{high / size:,.{digits}f}{suffix}"
+        return money_range(low, high, unit, like=ref)
     return f"{in_unit(low, unit)} – {in_unit(high, unit)}"
 
 
@@ -212,6 +215,39 @@ def money_scale(value: float) -> tuple[float, str]:
         if abs(value) >= size:
             return size, f" {suffix}"
     return 1.0, ""
+
+
+def range_scale(low: float, high: float, like: float | None = None) -> tuple[float, str, int]:
+    """(divisor, size word, decimals) of a range of money: the scale of `like` (default the
+    larger end), two decimals as `money` prints (none below a thousand), three where two
+    would print different ends alike ('1.466–1.467 tn', not '1.47–1.47 tn')."""
+    size, suffix = money_scale(max(abs(low), abs(high)) if like is None else like)
+    digits = 2 if size > 1 else 0
+    if size > 1 and f"{low / size:,.2f}" == f"{high / size:,.2f}" \
+            and f"{low / size:,.3f}" != f"{high / size:,.3f}":
+        digits = 3
+    return size, suffix, digits
+
+
+def money_range(low: Any, high: Any, currency: str = "", like: Any = None) -> str:
+    """Two amounts of money as one range with the currency and size word once: 'EUR
+    1.47–1.49 tn', 'USD 55.80–62.60 bn' (scale and decimals: `range_scale`); a dash when an
+    end is missing."""
+    if not (finite(low) and finite(high)):
+        return MISSING
+    low, high = float(low), float(high)
+    size, suffix, digits = range_scale(low, high, float(like) if finite(like) else None)
+    return f"{currency} {low / size:,.{digits}f}–{high / size:,.{digits}f}{suffix}".strip()
+
+
+def money_in_range(value: Any, low: Any, high: Any, currency: str = "") -> str:
+    """An amount printed in the scale and decimals of the range beside it: '1.48 tn' beside
+    '1.47–1.49 tn' (never '1.5 tn', which would fall outside it); `money` when an end is
+    missing."""
+    if not (finite(value) and finite(low) and finite(high)):
+        return money(value, currency)
+    size, suffix, digits = range_scale(float(low), float(high))
+    return f"{currency} {float(value) / size:,.{digits}f}{suffix}".strip()
 
 
 def median_interval(p50: Any, p5: Any, p95: Any, unit: str) -> str:
@@ -263,7 +299,8 @@ def change_text(p50: Any, p5: Any, p95: Any, unit: str) -> str:
 __all__ = ["COUNTRY_TABLES", "EU_FOOTNOTE", "GROUP_LABELS", "MISSING", "REGION_LABELS",
            "change_text", "count",
            "finite", "group_label",
-           "in_unit", "interval_text", "median_interval", "money", "money_scale",
+           "in_unit", "interval_text", "median_interval", "money", "money_in_range",
+           "money_range", "money_scale", "range_scale",
            "no_money_text", "number", "percent", "region_label"]
 
 

@@ -27,6 +27,8 @@ Valid ranges of every field (anything outside is refused with the file, field an
 - `seed`: 0..2**63 - 1 (numpy's seed sequence takes non-negative integers).
 - `horizon_years`, `spend_years`: 1..30. `site_country`: two capital letters (ISO 3166).
 - `buyer_region`: EU or US. `conditions`: see `Condition` (metric-specific ranges).
+- Every number field refuses NaN and infinity (`.nan`, `.inf`, 'Infinity', 1e400) with one
+  message (`non_finite_message`): the models are built with `allow_inf_nan=False`.
 """
 
 from __future__ import annotations
@@ -68,7 +70,10 @@ TEXT_ERROR = "control_character"                  # pydantic error type of a ref
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: every float field of the schema refuses NaN and infinity itself
+    # (parse_scenario words the refusal with `non_finite_message`), so no list of number
+    # fields elsewhere can fall behind the schema
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     @field_validator("*")
     @classmethod
@@ -376,6 +381,31 @@ def _error_value(data: Any, loc: tuple) -> Any:
     return node if not isinstance(node, dict | list) else None
 
 
+# pydantic error types of a number field given something that is not a (finite) number
+NUMBER_ERRORS = frozenset({"finite_number", "float_type", "float_parsing", "int_type",
+                           "int_parsing", "int_from_float"})
+
+
+def non_finite(value: Any) -> bool:
+    """Whether `value` is NaN or infinite: a float, or text a reader typed ('nan', 'Infinity',
+    '-inf', '1e400'), as the builder keeps it."""
+    if isinstance(value, str):
+        try:
+            value = float(value.strip().replace(",", "").replace("_", ""))
+        except ValueError:
+            return False
+    return isinstance(value, float) and not math.isfinite(value)
+
+
+def non_finite_message(value: Any) -> str:
+    """The one refusal of NaN and infinity in any number field of a plan (file, builder, API):
+    spelled out ('nan', 'Infinity') it is not a finite number; written as digits (1e400) it
+    is too large to be one."""
+    if any(c.isalpha() and c not in "eE" for c in str(value)):
+        return "not a finite number (NaN and infinity cannot be traced); give a number"
+    return "a number too large to be finite; give a smaller number"
+
+
 def parse_scenario(data: Any, *, source: str = "<scenario>", strict: bool = False,
                    web: bool = False) -> Plan:
     """Validate a scenario mapping; the first problem becomes a ScenarioError.
@@ -413,7 +443,9 @@ def parse_scenario(data: Any, *, source: str = "<scenario>", strict: bool = Fals
             value = None         # the message names the character; never echo it
         else:
             value = _error_value(data, loc)
-            if error["type"].endswith("_type") and strict:
+            if error["type"] in NUMBER_ERRORS and non_finite(value):
+                message = non_finite_message(value)
+            elif error["type"].endswith("_type") and strict:
                 message = f"{message} (got {json_type(_error_node(data, loc))})"
         raise ScenarioError(message, file=source, field=_field_path(loc) or None,
                             value=value) from None

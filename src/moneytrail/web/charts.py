@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from moneytrail.errors import MoneytrailError, ResourceError
-from moneytrail.web.format import money
+from moneytrail.report.units import money
 
 CHROMIUM = "/usr/bin/chromium"
 FONT = {"family": "system-ui, DejaVu Sans, sans-serif", "color": "#1a1a1a"}

@@ -195,5 +195,40 @@ def stored_trace_runs(engine: Engine, viewer: int | None = None,
         words.append(f"{created} UTC")
         out.append({"run_id": r.id, "plan": r.label or "", "title": title,
                     "draws": draws, "seed": seed, "created": created,
-                    "label": ", ".join(words)})
+                    "label": ", ".join(words), "_plan": plan})
+    distinct_labels(out)
     return out
+
+
+def plan_words(plan: dict[str, Any]) -> list[tuple[str, str]]:
+    """(field, words) a reader can tell two runs of like-titled plans apart by, in the order
+    they are added to a label: currency ('USD'), price year ('prices of 2024'; the plan's year
+    when it gives none), plan year ('plan year 2026'), budget ('budget 20,000,000,000')."""
+    year = plan.get("year")
+    budget = plan.get("budget")
+    amount = budget.get("amount") if isinstance(budget, dict) else budget
+    return [("currency", str(plan.get("currency") or "")),
+            ("price_year", f"prices of {plan.get('price_year') or year}"),
+            ("year", f"plan year {year}"),
+            ("budget", f"budget {amount:,}" if isinstance(amount, int | float) else "")]
+
+
+def distinct_labels(rows: list[dict[str, Any]]) -> None:
+    """Make like labels (runs listed as the same title, draws, seed and minute) distinct in
+    place: add the plan fields that differ among them (currency, price year, plan year,
+    budget: 'title, 2,000 draws, seed 1, 2026-11-30 23:05 UTC, EUR, prices of 2024'). Runs
+    alike in all of these (the same plan twice) are told apart by the run id the claims page
+    prints beside every label."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row["label"], []).append(row)
+    for same in groups.values():
+        if len(same) > 1:
+            words = [dict(plan_words(row["_plan"])) for row in same]
+            differing = [field for field, _ in plan_words({})
+                         if len({w[field] for w in words}) > 1]
+            for row, own in zip(same, words, strict=True):
+                row["label"] = ", ".join([row["label"], *(own[f] for f in differing
+                                                          if own[f])])
+    for row in rows:
+        del row["_plan"]

@@ -7,70 +7,40 @@ from urllib.parse import urlsplit
 
 from moneytrail.report import units
 
-DASH = "\u2013"
+DASH = units.MISSING
 
 
+# Amounts, shares and plain numbers: thin wrappers of report.units, so a value reads the same on
+# the pages, in the terminal and in the briefing (one implementation, one set of rules).
 def money(value: Any, currency: str = "") -> str:
-    """An amount in readable units: 'EUR 442.5 bn', 'EUR 36 m'; missing is a dash."""
-    if value is None:
-        return DASH
-    value = float(value)
-    size, unit = units.money_scale(value)
-    text = f"{value / size:,.1f}".removesuffix(".0") + unit if size > 1 else f"{value:,.0f}"
-    return f"{currency} {text}".strip()
-
-
-def range_scale(low: float, high: float) -> tuple[float, str, int] | None:
-    """(size, unit word, decimals) that print two amounts differently: the larger one's unit
-    with 1-3 decimals (0 below a thousand); None when they print alike at any of them."""
-    size, unit = units.money_scale(max(abs(low), abs(high)))
-    for digits in ((1, 2, 3) if size > 1 else (0,)):
-        if f"{low / size:,.{digits}f}" != f"{high / size:,.{digits}f}":
-            return size, unit, digits
-    return None
+    """An amount with its currency and size word: 'EUR 442.50 bn', 'EUR 36.00 m', 'EUR 812'
+    (report.units.money); missing is a dash."""
+    return units.money(value, currency)
 
 
 def money_range(low: Any, high: Any, currency: str = "") -> str:
-    """Two amounts as one range in the larger one's unit, with as many decimals (1-3) as it
-    takes for the ends to differ: 'EUR 1.47–1.49 tn'; a dash when an end is missing."""
-    if low is None or high is None:
-        return DASH
-    low, high = float(low), float(high)
-    scale = range_scale(low, high)
-    if scale is None:
-        return money(low, currency)          # the same amount at any useful precision
-    size, unit, digits = scale
-    return f"{currency} {low / size:,.{digits}f}{DASH}{high / size:,.{digits}f}{unit}".strip()
+    """Two amounts as one range in the larger one's scale, the currency once: 'EUR
+    1.47–1.49 tn', three decimals where two would print the ends alike
+    (report.units.money_range); a dash when an end is missing."""
+    return units.money_range(low, high, currency)
 
 
 def money_in_range(value: Any, low: Any, high: Any, currency: str = "") -> str:
-    """An amount printed with the precision of the range beside it ('1.48 tn' beside
-    '1.47–1.49 tn', not '1.5 tn', which would fall outside it)."""
-    if value is None or low is None or high is None:
-        return money(value, currency)
-    scale = range_scale(float(low), float(high))
-    if scale is None:
-        return money(value, currency)
-    size, unit, digits = scale
-    return f"{currency} {float(value) / size:,.{digits}f}{unit}".strip()
+    """An amount in the scale and decimals of the range beside it ('1.48 tn' beside
+    '1.47–1.49 tn'; report.units.money_in_range)."""
+    return units.money_in_range(value, low, high, currency)
 
 
-def percent(value: Any, digits: int = 0) -> str:
-    """A share (0.104) as a percentage ('10 %'); missing is a dash."""
-    if value is None:
-        return DASH
-    value = float(value) * 100
-    if 0 < abs(value) < 10 ** -digits:
-        return f"< {10 ** -digits:g} %" if value > 0 else f"> -{10 ** -digits:g} %"
-    return f"{value:,.{digits}f} %"
+def percent(value: Any) -> str:
+    """A share (0.104) as a percentage, one decimal, two below 1 % ('10.4 %', '0.37 %';
+    report.units.percent); missing is a dash."""
+    return units.percent(value)
 
 
-def number(value: Any, digits: int = 0) -> str:
-    if value is None:
-        return DASH
-    if digits == 0 and 0 < abs(float(value)) < 10:
-        digits = 2          # small per-person amounts: 0.39, not 0
-    return f"{float(value):,.{digits}f}"
+def number(value: Any) -> str:
+    """A plain number: three significant digits, a size word from a million ('0.39', '45.7',
+    '1,234', '2.5 m'; report.units.number); missing is a dash."""
+    return units.number(value)
 
 
 def safe_url(value: Any) -> str | None:

@@ -14,7 +14,6 @@ creates one queue and one limiter in `create_app` and shuts the queue down when 
 from __future__ import annotations
 
 import logging
-import math
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -120,7 +119,6 @@ def plan_from_mapping(ws: Workspace, data: Any, source: str = "web", *,
         raise ScenarioError("a plan must be a mapping of keys to values", field="plan")
     check_sizes(data)
     check_number_text(data, currency=str(data.get("currency") or ""))
-    check_finite(data)
     plan = parse_scenario(data, source=source, strict=strict, web=True)
     web_draws(plan.draws)
     check_against_data(ws, plan)
@@ -129,7 +127,7 @@ def plan_from_mapping(ws: Workspace, data: Any, source: str = "web", *,
 
 # keys of a plan mapping whose values are numbers (the builder's number fields)
 NUMBER_KEYS = frozenset({"year", "price_year", "horizon_years", "draws", "seed", "amount",
-                         "central", "low", "high", "max", "min"})
+                         "central", "low", "high", "max", "min", "threshold"})
 
 
 def check_number_text(data: Any, path: str = "", *, currency: str = "") -> None:
@@ -152,35 +150,6 @@ def check_number_text(data: Any, path: str = "", *, currency: str = "") -> None:
             read_number(data, sizes=path == "budget.amount", currency=currency or None)
         except NumberTextError as exc:
             raise ScenarioError(str(exc), field=path, value=data) from None
-
-
-def check_finite(data: Any, path: str = "") -> None:
-    """Refuse NaN and infinity anywhere in a plan mapping (a float, or text such as 'nan' or
-    'Infinity' in a number field: the builder keeps what was typed): ScenarioError naming the
-    field's dotted path and the value, before the schema would read 'nan' as a number."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            check_finite(value, f"{path}.{key}" if path else str(key))
-        return
-    if isinstance(data, list):
-        for i, value in enumerate(data):
-            check_finite(value, f"{path}.{i}" if path else str(i))
-        return
-    from moneytrail.web.query import BigNumber
-
-    if isinstance(data, BigNumber):         # 1e400 in a JSON body: the schema says "too large"
-        return
-    number: Any = data
-    if isinstance(data, str) and path.rsplit(".", 1)[-1] in NUMBER_KEYS:
-        try:
-            number = float(data.strip().replace(",", "").replace("_", ""))
-        except ValueError:
-            return
-    if isinstance(number, float) and not math.isfinite(number):
-        spelled = any(c.isalpha() and c not in "eE" for c in str(data))
-        raise ScenarioError("not a finite number (NaN and infinity cannot be traced); give a "
-                            "number" if spelled else "a number too large to be finite; give "
-                            "a smaller number", field=path, value=str(data))
 
 
 def check_against_data(ws: Workspace, plan: Plan) -> None:

@@ -9,13 +9,13 @@ import base64
 import binascii
 import json
 import shlex
+from collections.abc import Sequence
 from typing import Any
 
 from moneytrail.errors import MoneytrailError
 from moneytrail.report import units
-from moneytrail.report.units import REGION_LABELS
-from moneytrail.service.result import Result
-from moneytrail.web.format import money, percent
+from moneytrail.report.units import REGION_LABELS, money, percent
+from moneytrail.service.result import Result, Table
 from moneytrail.web.views import View, clean
 
 BREAKDOWN_TABLES = ("entity", "country", "owner_country", "group", "factor", "tier")
@@ -436,24 +436,31 @@ MAX_ROWS_SHOWN = 400         # rows of one table on a page; the downloads have t
 
 
 def cell_text(value: Any, unit: str, name: str = "") -> str:
-    """A table cell (of column or fact `name`) for reading: shares as percentages, amounts in
-    their currency, years and seeds as written, other numbers with sensible digits; text as
-    it is; missing is a dash."""
-    from moneytrail.web.format import DASH, number
-
+    """A table cell (of column or fact `name`) for reading: a number in its column's unit as
+    the terminal and the briefing print it (report.units.in_unit: '31.2 %', 'USD 1.20 bn',
+    '77.4 k FTE', '0.85' for a probability, plain numbers in three significant digits),
+    years and seeds as written; text as it is; missing is a dash."""
     value = clean(value)
     if value is None:
-        return DASH
+        return units.MISSING
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
-    if unit in ("share", "probability"):
-        return percent(value, 1)
-    if len(unit) == 3 and unit.isupper():
-        return money(value, unit)
-    if isinstance(value, int):
-        return str(value) if "year" in name or name == "seed" else f"{value:,}"
-    return number(value, 0 if abs(value) >= 100 else 2) if abs(value) >= 0.01 or value == 0 \
-        else f"{value:.2g}"
+    if isinstance(value, int) and ("year" in name or name == "seed"):
+        return str(value)
+    return units.in_unit(value, unit)
+
+
+def row_unit(table: Table, row: Sequence[Any], unit: str) -> str:
+    """The unit of a cell: its column's, or, in a table with a `unit` column (one metric per
+    row: 'EUR', 'share', 't CO2e'), the row's for columns of plain numbers, as the terminal
+    reads such tables (report.terminal)."""
+    if unit not in ("", "number", "by row"):
+        return unit
+    names = [c.name for c in table.columns]
+    if "unit" not in names:
+        return unit
+    value = row[names.index("unit")]
+    return value if isinstance(value, str) else unit
 
 
 def tables_view(result: Result, *, url: str, origin: str) -> View:
@@ -466,9 +473,8 @@ def tables_view(result: Result, *, url: str, origin: str) -> View:
                 f"{created}. {url}")
     tables = []
     for name, table in result.tables.items():
-        units = [c.unit for c in table.columns]
-        names = [c.name for c in table.columns]
-        rows = [[cell_text(v, u, n) for v, u, n in zip(row, units, names, strict=True)]
+        rows = [[cell_text(v, row_unit(table, row, c.unit), c.name)
+                 for v, c in zip(row, table.columns, strict=True)]
                 for row in table.rows[:MAX_ROWS_SHOWN]]
         text, sources = split_note(table.note)
         tables.append({"name": name, "title": table.title or name, "note": text,

@@ -16,7 +16,7 @@ import pandas as pd
 
 from moneytrail.errors import MoneytrailError
 from moneytrail.ledger.records import DEAL_KINDS, STAGES, split_list
-from moneytrail.web.format import money
+from moneytrail.report.units import money
 from moneytrail.web.state import WebState
 
 MAX_PARAM = 100          # longest query value accepted (ids, regions, currencies)
