@@ -32,6 +32,8 @@ from moneytrail.report.briefing.text import (
     ref_ranges,
 )
 from moneytrail.report.units import EU_FOOTNOTE, REGION_LABELS, group_label, no_money_text
+from moneytrail.report.units import place_in_sentence as units_place_in_sentence
+from moneytrail.report.units import with_article as units_with_article
 from moneytrail.scenarios.schema import Plan
 from moneytrail.service.result import Result
 from moneytrail.service.workspace import Workspace
@@ -267,10 +269,8 @@ def country_names(ws: Workspace) -> dict[str, str]:
 
 
 def the(name: str) -> str:
-    """'United States' -> 'the United States' (names that read with an article)."""
-    plural = ("United States", "Netherlands", "United Kingdom", "Rest of the world",
-              "United Arab Emirates", "Philippines", "Czech Republic")
-    return f"the {name}" if name in plural else name
+    """'United States' -> 'the United States' (units.with_article)."""
+    return units_with_article(name)
 
 
 def row_at(frame: pd.DataFrame, label: str) -> pd.Series:
@@ -283,12 +283,8 @@ def row_at(frame: pd.DataFrame, label: str) -> pd.Series:
 
 
 def place(names: dict[str, str], code: str) -> str:
-    """A country code as a sentence names it."""
-    if code == "EU":
-        return "the EU (value added not split by member state)"
-    if code == "ROW":
-        return "the rest of the world"
-    return the(names.get(code, code))
+    """A country code as a sentence names it (units.place_in_sentence)."""
+    return units_place_in_sentence(code, names)
 
 
 def category_names(ws: Workspace) -> dict[str, str]:
