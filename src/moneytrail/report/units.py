@@ -167,6 +167,17 @@ def money(amount: Any, currency: str = "") -> str:
     return f"{currency} {amount:,.0f}".strip()
 
 
+def small_money(amount: Any, currency: str = "") -> str:
+    """An amount that may be tiny (a rounding gap) without scientific notation: 'EUR 0.0000038'
+    (two significant digits below 0.001, as `number`), 'EUR 0.5', 'EUR 0'; from one unit of
+    the currency up as `money` ('EUR 12', 'EUR 6.25 bn')."""
+    if not finite(amount):
+        return MISSING
+    if abs(float(amount)) >= 1:
+        return money(amount, currency)
+    return f"{currency} {number(amount)}".strip()
+
+
 def count_scale(value: float) -> tuple[float, str, int]:
     """(divisor, suffix, decimals) for a head count: 812, 77.4 k, 1.02 m."""
     if abs(value) >= 1e6:
@@ -322,6 +333,6 @@ __all__ = ["COUNTRY_TABLES", "EU_FOOTNOTE", "GROUP_LABELS", "MISSING", "REGION_L
            "change_text", "count",
            "finite", "group_label",
            "in_unit", "interval_text", "median_interval", "money", "money_scale",
-           "no_money_text", "number", "percent", "place_in_sentence", "country_name",
+           "no_money_text", "number", "percent", "small_money", "place_in_sentence", "country_name",
            "region_label",
            "with_article"]

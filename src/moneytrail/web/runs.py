@@ -453,7 +453,7 @@ def cell_text(value: Any, unit: str, name: str = "") -> str:
     if isinstance(value, int):
         return str(value) if "year" in name or name == "seed" else f"{value:,}"
     return number(value, 0 if abs(value) >= 100 else 2) if abs(value) >= 0.01 or value == 0 \
-        else f"{value:.2g}"
+        else units.number(value)        # 0.0000038, never 3.8e-06
 
 
 def tables_view(result: Result, *, url: str, origin: str) -> View:

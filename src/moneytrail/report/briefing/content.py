@@ -32,6 +32,7 @@ from moneytrail.report.briefing.text import (
     ref_ranges,
 )
 from moneytrail.report.units import EU_FOOTNOTE, REGION_LABELS, group_label, no_money_text
+from moneytrail.report.units import small_money
 from moneytrail.report.units import place_in_sentence as units_place_in_sentence
 from moneytrail.report.units import with_article as units_with_article
 from moneytrail.scenarios.schema import Plan
@@ -833,6 +834,8 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
                       "created": b.result.provenance.created, "draws": b.result.facts.get(
                           "draws"), "seed": b.result.facts.get("seed"),
                       "gap": b.result.facts.get("conservation_gap"),
+                      "gap_text": small_money(b.result.facts.get("conservation_gap") or 0,
+                                              b.currency),
                       "currency": b.currency} for b in briefs],
             "code_version": first.code_version, "data_version": first.data_version,
             "data_hash": first.data_hash}
