@@ -31,8 +31,13 @@ from moneytrail.report.briefing.text import (
     pct,
     ref_ranges,
 )
-from moneytrail.report.units import EU_FOOTNOTE, REGION_LABELS, group_label, no_money_text
-from moneytrail.report.units import small_money
+from moneytrail.report.units import (
+    EU_FOOTNOTE,
+    REGION_LABELS,
+    group_label,
+    no_money_text,
+    small_money,
+)
 from moneytrail.report.units import place_in_sentence as units_place_in_sentence
 from moneytrail.report.units import with_article as units_with_article
 from moneytrail.scenarios.schema import Plan
