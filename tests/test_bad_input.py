@@ -69,7 +69,9 @@ def test_unknown_year_is_a_clear_error(tmp_path, mb_package):
     plan = write_plan(tmp_path, GOOD.replace("year: 2025", "year: 2019"))
     out = run_cli("trace", plan, "--data", mb_package)
     assert out.returncode == 2
-    assert "no data for this year (available: 2024, 2025)" in " ".join(out.stderr.split())
+    line = " ".join(out.stderr.split())
+    assert "no data for this year (the data cover 2024, 2025)" in line
+    assert f"{plan}, field 'year', value 2019" in line        # the scenario, not the package
     with pytest.raises(ModelError, match="value 2019"):
         mt.load_model(2019, path=mb_package)
 

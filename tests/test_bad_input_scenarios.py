@@ -145,7 +145,7 @@ def test_a_read_only_store_is_one_line_naming_the_file(tmp_path, monkeypatch):
      "10,000,001 draws is more than the limit of 10,000,000 (set MONEYTRAIL_MAX_DRAWS to "
      "raise it)"),
     (("year: 2025", "year: 1800"), "year", "Input should be greater than or equal to 1990"),
-    (("currency: EUR", "currency: euro"), "currency", "String should match pattern"),
+    (("currency: EUR", "currency: euro"), "currency", "must be three capital letters"),
 ])
 def test_fields_outside_their_range_are_refused(tmp_path, change, field, message):
     path = write(tmp_path, GOOD.replace(*change))

@@ -280,3 +280,25 @@ def test_source_notes_keep_the_case_of_units_and_say_what_jobs_rest_on(reference
     text = " ".join(unescape(re.sub(r"<[^>]+>", " ", reference_html)).split())
     assert "jobs (pay per FTE, firms' employees per revenue) and CO2 intensities [" in text
     assert "per fte" not in text and "co2 intensities" not in text
+
+
+def test_a_tiny_conservation_gap_prints_without_scientific_notation(ws, reference_result,
+                                                                    tmp_path):
+    """The PDF printed 'conservation gap EUR 3.8e-06' (the README promises no scientific
+    notation): it prints 'EUR 0.0000038'."""
+    import dataclasses
+
+    from moneytrail.report.briefing import render_briefing
+    from moneytrail.report.units import small_money
+
+    assert small_money(3.8e-06, "EUR") == "EUR 0.0000038"
+    assert small_money(0, "EUR") == "EUR 0" and small_money(0.5, "USD") == "USD 0.5"
+    assert small_money(2.5e9, "EUR") == "EUR 2.50 bn"
+    result = dataclasses.replace(reference_result,
+                                 facts={**reference_result.facts, "conservation_gap": 3.8e-06})
+    currency = result.facts["currency"]
+    path = tmp_path / "gap.pdf"
+    path.write_bytes(render_briefing(ws, [result], fmt="pdf"))
+    text = pdf_text(path)
+    assert f"largest conservation gap {currency} 0.0000038" in text
+    assert "3.8e-06" not in text and not re.search(r"\d\.?\d*e[-+]\d\d", text)

@@ -229,3 +229,14 @@ def test_a_draft_link_with_nan_is_refused_in_one_line(client):
     response = client.get(f"/build?plan={token}")
     assert response.status_code == 400
     assert "not a finite number" in response.text and "Traceback" not in response.text
+
+
+def test_a_long_plan_id_is_refused_with_the_real_limit(client):
+    response = client.post("/api/v1/runs", json=plan(id="x" * 5000))
+    assert response.status_code in (400, 422), response.text
+    body = response.json()
+    assert body["field"] == "id"
+    assert "at most 64 characters (this one has 5,000)" in body["detail"]
+    assert "2,000" not in body["detail"]
+    anchor, message = builder_error(client, id="x" * 5000)
+    assert anchor == "f-id" and "at most 64 characters" in message and "2,000" not in message

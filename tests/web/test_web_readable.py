@@ -187,13 +187,14 @@ def test_totals_say_when_the_data_have_no_population_or_gdp(client):
     assert {"KR", "SA", "CA", "IN", "NO"} <= set(lacking)          # the data lack them
     html = client.get("/ledger/totals").text
     for region in lacking:
-        row = re.search(rf'<a href="/ledger\?region={region}">{region}</a></th>(.*?)</tr>',
+        row = re.search(rf'<a href="/ledger\?region={region}">[^<]+</a></th>(.*?)</tr>',
                         html, re.S)
         assert row and "no population data" in row.group(1), region
         if region not in gdp:
             assert "no GDP data" in row.group(1)
     hint = text_of(html.split("No population or GDP figure", 1)[1].split("</p>")[0])
-    assert all(region in hint for region in lacking)
+    assert "South Korea" in hint or "Korea" in hint        # names, not codes
+    assert not re.search(r"\bKR\b", hint)
     head = text_of(re.search(r"<thead>(.*?)</thead>", html, re.S).group(1))
     assert "Total (low – high)" not in head and "where sources differ" in head
 
@@ -210,18 +211,55 @@ def test_totals_show_the_range_where_low_and_high_differ(client):
     totals = client.get("/api/v1/ledger/totals").json()["totals"]
     html = client.get("/ledger/totals").text
     for t in totals:
-        row = re.search(rf'<a href="/ledger\?region={t["region"]}">{t["region"]}</a></th>'
+        row = re.search(rf'<a href="/ledger\?region={t["region"]}">[^<]+</a></th>'
                         r'(.*?)</tr>', html, re.S)
         assert row, t["region"]
         if t["high"] > t["low"]:
             cell = unescape(row.group(1))
-            assert f"({money_range(t['low'], t['high'])})" in cell
-            shown = float(re.search(r'class="num">([\d.,]+) (tn|bn|m)<br>', cell).group(1))
+            assert f"({money_range(t['low'], t['high'], 'EUR')})" in cell
+            shown = float(re.search(r'class="num">EUR ([\d.,]+) (tn|bn|m)<br>', cell).group(1))
             size = {"tn": 1e12, "bn": 1e9, "m": 1e6}[re.search(
-                r'class="num">[\d.,]+ (tn|bn|m)<br>', cell).group(1)]
-            ends = re.search(r"\(([\d.,]+)–([\d.,]+) (tn|bn|m)\)", cell)
+                r'class="num">EUR [\d.,]+ (tn|bn|m)<br>', cell).group(1)]
+            ends = re.search(r"\(EUR ([\d.,]+)–([\d.,]+) (tn|bn|m)\)", cell)
             assert float(ends.group(1)) <= shown <= float(ends.group(2)), cell
             assert t["low"] <= shown * size * 1.0001 and shown * size <= t["high"] * 1.0001
         else:
             assert "(low = high)" in row.group(1)
     assert any(t["high"] > t["low"] for t in totals)
+
+
+def test_totals_and_ledger_show_country_names_and_the_currency(client):
+    """/ledger/totals showed 'US', 'FR', 'KR' and amounts without a currency ('185.7 bn',
+    per person '2,709'); the /ledger cards '791.5 bn'."""
+    totals = client.get("/api/v1/ledger/totals").json()
+    currency = totals["meta"]["currency"]
+    html = client.get("/ledger/totals").text
+    assert '<a href="/ledger?region=US">United States</a>' in html
+    assert '<a href="/ledger?region=FR">France</a>' in html
+    assert not re.search(r'region=\w+">[A-Z]{2}</a>', html)
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    amounts = re.findall(r'<td class="num">([^<]*?(?:tn|bn|m))<br>', body)
+    assert amounts and all(a.startswith(f"{currency} ") for a in amounts), amounts
+    per_person = re.findall(r'<td class="num">([^<]+)<br><span class="range">\(pop\.', body)
+    assert per_person and all(p.startswith(f"{currency} ") for p in per_person), per_person
+    ledger = client.get("/ledger").text
+    cells = re.findall(r'<td class="num">([^<]*\d[^<]*(?:tn|bn|m))</td>', ledger)
+    assert cells and all(c.startswith(f"{currency} ") for c in cells), cells[:5]
+    assert ">United States</td>" in ledger and "<td>US</td>" not in ledger
+    # the downloads keep the codes
+    rows = client.get("/api/v1/ledger/totals?format=csv&table=totals").text
+    assert "\nUS," in rows
+
+
+def test_run_sentences_name_countries_with_their_article(client):
+    from moneytrail.report.units import place_in_sentence, with_article
+
+    assert with_article("United States") == "the United States"
+    assert with_article("Netherlands") == "the Netherlands"
+    assert with_article("France") == "France"
+    assert place_in_sentence("GB", {"GB": "United Kingdom"}) == "the United Kingdom"
+    assert place_in_sentence("ROW") == "the rest of the world"
+    run = finished(client, {"reference": "stargate-style-us", "draws": 200, "seed": 5})
+    text = text_of(client.get(f"/r/{run}").text)
+    assert "The largest share of value is added in the United States" in text
+    assert "added in United States" not in text and "owners in United States" not in text

@@ -291,3 +291,25 @@ def test_a_revision_from_the_future_is_said_not_to_exist(client, app):
     assert (field, value) == ("revision", 999999)
     assert "revision 999999" in detail and "does not exist" in detail
     assert "changed since" not in detail
+
+
+def test_a_ledger_record_read_changed_and_sent_back_is_accepted(client, app):
+    """GET /api/v1/ledger/record returned amounts as strings ("low": "750000000000") that
+    PATCH refused ("must be a number (got a string)"): it now returns JSON numbers."""
+    record = claim(ref="c_round_trip", low=750_000_000_000, central=750_000_000_000.3,
+                   high=1e15, price_year=2024)
+    assert write(client, app, "POST", "/api/v1/ledger/claim", record).status_code == 201
+    got = client.get("/api/v1/ledger/record/claim/c_round_trip").json()
+    assert got["low"] == 750_000_000_000 and isinstance(got["low"], int)
+    assert got["central"] == 750_000_000_000.3           # exact: no rounding on the way
+    assert got["high"] == 1e15 and got["price_year"] == 2024
+    assert isinstance(got["revision"], int)
+    changes = {k: v for k, v in got.items() if k not in ("ref", "revision")}
+    changes["note"] = "changed after reading"
+    edit = write(client, app, "PATCH", "/api/v1/ledger/claim/c_round_trip", {
+        "changes": changes, "reason": "round trip", "expected_revision": got["revision"]})
+    assert edit.status_code == 200, edit.text
+    again = client.get("/api/v1/ledger/record/claim/c_round_trip").json()
+    assert again["note"] == "changed after reading"
+    assert {k: again[k] for k in ("low", "central", "high", "price_year")} == \
+        {k: got[k] for k in ("low", "central", "high", "price_year")}

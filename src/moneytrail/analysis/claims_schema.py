@@ -9,6 +9,7 @@ Checks against the data (unknown group, market, ledger ref ...) happen when the 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -19,6 +20,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -235,14 +237,27 @@ Check = Annotated[
 COMBINE = ("all", "any", "conditional")
 
 
+MAX_CLAIM_ID = 120
+CLAIM_ID = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_.\-]{{0,{MAX_CLAIM_ID - 1}}}")
+
+
 class Claim(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,119}$")
+    id: str
     claim: str = Field(min_length=1)
     checks: list[Check] = Field(min_length=1)
     combine: Literal["all", "any", "conditional"] = "all"
     sources: list[str] = Field(default_factory=list)
     note: str = ""
+
+    @field_validator("id")
+    @classmethod
+    def _id_words(cls, value: str) -> str:
+        if not CLAIM_ID.fullmatch(value):
+            raise ValueError(f"a claim id uses letters, digits, dashes (-), underscores (_) "
+                             f"and dots only, starts with a letter or digit and has at most "
+                             f"{MAX_CLAIM_ID} characters (no spaces)")
+        return value
 
     @model_validator(mode="after")
     def _cases_named(self) -> Claim:

@@ -135,7 +135,8 @@ def open_package(path: str | Path | None = None) -> DataPackage:
                                    file=str(root))
         root = root.parent
     elif not root.exists():
-        raise DataPackageError(f"no such folder: {expected}", file=str(root))
+        raise DataPackageError(f"this path does not exist (no such file or folder): "
+                               f"{expected}", file=str(root))
     elif not root.is_dir():
         raise DataPackageError(f"not a folder: {expected}", file=str(root))
     descriptor_path = root / DESCRIPTOR

@@ -76,6 +76,41 @@ def format_number(value: float) -> str:
     return repr(float(value))
 
 
+def typed_record(kind: Kind, record: Mapping[str, str]) -> dict[str, object]:
+    """A stored record with its numbers as numbers, as the HTTP API reads and writes them.
+
+    Number columns (`kind.numbers`, e.g. a claim's low/central/high) become an int when their
+    canonical text is a whole number (exact at any size JSON parsers keep as integers: an
+    amount is at most 1e15), else the float the text was written from (`format_number`
+    writes the shortest text that reads back as that float, so nothing is rounded); integer
+    columns (`kind.integers`) and `revision` become ints; an empty number cell becomes None
+    (JSON null, which an edit takes to clear the cell). Text that is not a number (only a
+    record stored before the validator refused it) stays text. Other columns are unchanged."""
+    out: dict[str, object] = dict(record)
+    for column, text in record.items():
+        if column not in kind.numbers and column not in kind.integers \
+                and column != "revision":
+            continue
+        text = str(text).strip()
+        if not text:
+            out[column] = None
+            continue
+        try:
+            number = float(text)
+        except ValueError:
+            continue
+        if not math.isfinite(number):
+            continue
+        if column in kind.numbers and not number.is_integer():
+            out[column] = number
+        else:
+            try:
+                out[column] = int(text)
+            except ValueError:
+                out[column] = int(number) if number.is_integer() else number
+    return out
+
+
 def canonical(kind: Kind, row: Mapping) -> Record:
     """A row with every column as stripped text and numbers written canonically.
 

@@ -37,6 +37,64 @@ def region_label(code: Any, names: dict[str, str] | None = None) -> str:
     return REGION_LABELS.get(code) or (names or {}).get(code, code)
 
 
+# English short names of ISO 3166 codes, for codes the data package's countries.csv does not
+# name (the ledger records deals in more countries than the value chain models). The data's own
+# names come first wherever both exist (`country_name`).
+ISO_COUNTRY_NAMES = {
+    "AE": "United Arab Emirates", "AR": "Argentina", "AT": "Austria", "AU": "Australia",
+    "BE": "Belgium", "BG": "Bulgaria", "BR": "Brazil", "CA": "Canada", "CH": "Switzerland",
+    "CL": "Chile", "CN": "China", "CY": "Cyprus", "CZ": "Czech Republic", "DE": "Germany",
+    "DK": "Denmark", "EE": "Estonia", "EG": "Egypt", "ES": "Spain", "FI": "Finland",
+    "FR": "France", "GB": "United Kingdom", "GR": "Greece", "HR": "Croatia", "HU": "Hungary",
+    "ID": "Indonesia", "IE": "Ireland", "IL": "Israel", "IN": "India", "IS": "Iceland",
+    "IT": "Italy", "JP": "Japan", "KR": "South Korea", "LT": "Lithuania", "LU": "Luxembourg",
+    "LV": "Latvia", "MA": "Morocco", "MT": "Malta", "MX": "Mexico", "MY": "Malaysia",
+    "NL": "Netherlands", "NO": "Norway", "NZ": "New Zealand", "PH": "Philippines",
+    "PL": "Poland", "PT": "Portugal", "QA": "Qatar", "RO": "Romania", "SA": "Saudi Arabia",
+    "SE": "Sweden", "SG": "Singapore", "SI": "Slovenia", "SK": "Slovakia", "TH": "Thailand",
+    "TR": "Türkiye", "TW": "Taiwan", "UA": "Ukraine", "US": "United States",
+    "VN": "Vietnam", "ZA": "South Africa",
+}
+
+
+def country_name(code: Any, names: dict[str, str] | None = None) -> str:
+    """A country code's name: the data's (`names`, ValueChain.country_names) first, else
+    ISO_COUNTRY_NAMES, else the code itself."""
+    code = str(code)
+    return (names or {}).get(code) or ISO_COUNTRY_NAMES.get(code, code)
+
+
+# Country names English writes with "the" inside a sentence ("added in the United States").
+NAMES_WITH_ARTICLE = frozenset({
+    "United States", "United States of America", "Netherlands", "United Kingdom",
+    "United Arab Emirates", "Philippines", "Czech Republic", "Bahamas", "Gambia",
+    "Maldives", "Marshall Islands", "Solomon Islands", "Comoros", "Seychelles",
+    "Dominican Republic", "Central African Republic", "Republic of Korea",
+    "Democratic Republic of the Congo", "Vatican City", "Rest of the world",
+})
+
+
+def with_article(name: Any) -> str:
+    """A country's name as a sentence needs it: 'United States' -> 'the United States',
+    'Rest of the world' -> 'the rest of the world', 'France' -> 'France'."""
+    name = str(name)
+    if name == "Rest of the world":
+        return "the rest of the world"
+    return f"the {name}" if name in NAMES_WITH_ARTICLE else name
+
+
+def place_in_sentence(code: Any, names: dict[str, str] | None = None) -> str:
+    """A country code as a sentence names it: 'US' -> 'the United States', 'FR' -> 'France',
+    'EU' -> 'the EU (value added not split by member state)', 'ROW' -> 'the rest of the
+    world'; a code without a name stays the code."""
+    code = str(code)
+    if code == "EU":
+        return "the EU (value added not split by member state)"
+    if code == "ROW":
+        return "the rest of the world"
+    return with_article(country_name(code, names))
+
+
 # Readable names of the value chain's groups (entities.csv `groups`): the data give the groups
 # no display name, so they are written here; members as in entities.csv (data 2.3.0).
 GROUP_LABELS = {
@@ -109,6 +167,17 @@ def money(amount: Any, currency: str = "") -> str:
         if abs(amount) >= size:
             return f"{currency} {amount / size:,.2f} {suffix}".strip()
     return f"{currency} {amount:,.0f}".strip()
+
+
+def small_money(amount: Any, currency: str = "") -> str:
+    """An amount that may be tiny (a rounding gap) without scientific notation: 'EUR 0.0000038'
+    (two significant digits below 0.001, as `number`), 'EUR 0.5', 'EUR 0'; from one unit of
+    the currency up as `money` ('EUR 12', 'EUR 6.25 bn')."""
+    if not finite(amount):
+        return MISSING
+    if abs(float(amount)) >= 1:
+        return money(amount, currency)
+    return f"{currency} {number(amount)}".strip()
 
 
 def count_scale(value: float) -> tuple[float, str, int]:
@@ -301,7 +370,8 @@ __all__ = ["COUNTRY_TABLES", "EU_FOOTNOTE", "GROUP_LABELS", "MISSING", "REGION_L
            "finite", "group_label",
            "in_unit", "interval_text", "median_interval", "money", "money_in_range",
            "money_range", "money_scale", "range_scale",
-           "no_money_text", "number", "percent", "region_label"]
+           "no_money_text", "number", "percent", "small_money", "place_in_sentence",
+           "country_name", "region_label", "with_article", "draws_text", "rough_draws_text"]
 
 
 ROUGH_DRAWS = 1000    # below this many draws the 5th and 95th percentiles rest on few values

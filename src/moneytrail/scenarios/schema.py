@@ -111,9 +111,12 @@ class Interval(Strict):
     def _ordered(self) -> Interval:
         low = self.central if self.low is None else self.low
         high = self.central if self.high is None else self.high
-        for name, value in (("low", low), ("central", self.central), ("high", high)):
+        bare = self.low is None and self.high is None
+        for name, value in (("central", self.central), ("low", low), ("high", high)):
             if not math.isfinite(value) or value < 0 or value > 1:
-                raise ValueError(f"{name} must be a share between 0 and 1, got {value}")
+                # a bare share (`renewable_share: 2`) has no low/high: name no part of it
+                what = "must" if bare else f"{name} must"
+                raise ValueError(f"{what} be a share between 0 and 1, got {number_text(value)}")
         if not low <= self.central <= high:
             raise ValueError(f"must satisfy low <= central <= high, got {low}/{self.central}/"
                              f"{high}")
@@ -354,6 +357,27 @@ class Plan(Strict):
         return self.budget.amount
 
 
+def number_text(value: float) -> str:
+    """A number as a reader wrote it: 2 for 2.0, 0.35 for 0.35 (never 2.0 or 3.5e-01)."""
+    if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.15g}"
+
+
+# Fields whose text must match a pattern, with the rule in words (never the raw regex).
+PATTERN_WORDS = {
+    "currency": "must be three capital letters, an ISO 4217 code such as EUR or USD",
+    "site_country": "must be two capital letters, an ISO 3166 country code such as FR or DE",
+}
+
+
+def _yaml_boolean(field: str) -> str:
+    """Why a text field holds true/false: YAML 1.1 reads unquoted yes/no/on/off/true/false
+    (any case) as a boolean. Norway's code NO is the usual victim."""
+    return (f"must be text, but YAML read the value as true/false (unquoted yes, no, on, off, "
+            f"true and false are read that way): put it in quotes, e.g. {field}: 'NO'")
+
+
 def _field_path(loc: tuple) -> str:
     return ".".join(str(part) for part in loc if part not in ("function-after",))
 
@@ -445,6 +469,11 @@ def parse_scenario(data: Any, *, source: str = "<scenario>", strict: bool = Fals
             value = _error_value(data, loc)
             if error["type"] in NUMBER_ERRORS and non_finite(value):
                 message = non_finite_message(value)
+            elif error["type"] == "string_type" and isinstance(value, bool) and not strict:
+                message = _yaml_boolean(str(loc[-1]) if loc else "value")
+            elif error["type"] == "string_pattern_mismatch" and loc \
+                    and str(loc[-1]) in PATTERN_WORDS:
+                message = PATTERN_WORDS[str(loc[-1])]
             elif error["type"].endswith("_type") and strict:
                 message = f"{message} (got {json_type(_error_node(data, loc))})"
         raise ScenarioError(message, file=source, field=_field_path(loc) or None,
@@ -462,9 +491,11 @@ def check_plan_id(plan_id: Any, *, file: str | None = None) -> str:
             or not PLAN_ID.fullmatch(plan_id):
         shown = plan_id[:40] + "\u2026" if isinstance(plan_id, str) and len(plan_id) > 40 \
             else plan_id
+        length = f" (this one has {len(plan_id):,})" if isinstance(plan_id, str) \
+            and len(plan_id) > MAX_PLAN_ID else ""
         raise ScenarioError(f"a plan id uses letters, digits and dashes only, starts with a "
-                            f"letter or digit and has at most {MAX_PLAN_ID} characters",
-                            file=file, field="id", value=shown)
+                            f"letter or digit and has at most {MAX_PLAN_ID} characters"
+                            f"{length}", file=file, field="id", value=shown)
     return plan_id
 
 

@@ -82,6 +82,19 @@ def known_currencies(ws: Workspace) -> set[str]:
     return {"EUR"} | set(fx["currency"])
 
 
+def check_year(ws: Workspace, plan: Plan) -> Plan:
+    """The plan's `year` is one the data package has cost structures for. Raises
+    ScenarioError naming the plan's file (not the data package), the field `year` and its
+    value, with the years the data cover."""
+    years = ws.valuechain.years
+    if plan.year not in years:
+        available = ", ".join(str(y) for y in years) or "none"
+        raise ScenarioError(f"the data package has no data for this year (the data cover "
+                            f"{available}): give one of these years", file=plan.path or plan.id,
+                            field="year", value=plan.year)
+    return plan
+
+
 def check_plan(ws: Workspace, plan: Plan, *, site: bool = False) -> Plan:
     """What the schema alone cannot check: the currency is one the data convert (at the
     plan's price year: `check_fx`), the year has data (building the model raises a clear
@@ -106,6 +119,7 @@ def check_plan(ws: Workspace, plan: Plan, *, site: bool = False) -> Plan:
             raise ScenarioError("unknown source id (not in the data package or the ledger "
                                 "store)", file=plan.path or plan.id, field=field,
                                 value=source)
+    check_year(ws, plan)
     check_fx(ws, plan)
     ws.model(plan.year)
     if site:

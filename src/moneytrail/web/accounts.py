@@ -269,7 +269,12 @@ def reason_of(text: str) -> str:
             summary="One source, deal or claim as stored, with its current revision (quote it "
             "as expected_revision when editing)")
 def get_record(request: Request, kind: str, key: str) -> dict:
-    return dict(request.app.state.web.ledger.get(writable(kind), key))
+    """The record with amounts and years as JSON numbers and `revision` as an integer, the
+    types an edit (PATCH) takes, so a record read, changed and sent back is accepted."""
+    from moneytrail.ledger.records import KINDS, typed_record
+
+    kind = writable(kind)
+    return typed_record(KINDS[kind], request.app.state.web.ledger.get(kind, key))
 
 
 @router.post("/api/v1/ledger/{kind}", tags=["ledger"], status_code=201,

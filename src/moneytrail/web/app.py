@@ -95,7 +95,8 @@ def create_app(db: str | None = None, data: str | None = None, *,
                   "announced, committed and spent money, sources, and the debate's claims "
                   "checked against the data. Errors are problem-details JSON "
                   "(application/problem+json) naming the field and value.",
-                  # no Swagger UI: it loads files from a CDN, which the CSP and the project forbid
+                  # FastAPI's own docs pages load Swagger UI from a CDN, which the CSP and the
+                  # project forbid: web.apidocs serves it from the swagger-ui-py package
                   openapi_url=f"{API}/openapi.json", docs_url=None, redoc_url=None,
                   lifespan=lifespan,
                   # unknown or repeated query parameters of /api/v1 routes: 400 (web.query)
@@ -115,6 +116,9 @@ def create_app(db: str | None = None, data: str | None = None, *,
         return FileResponse(plotly_js(), media_type="text/javascript",
                             headers={"Cache-Control": "public, max-age=86400"})
 
+    from moneytrail.web.apidocs import add_docs_routes
+
+    add_docs_routes(app)        # /static/swagger-ui/*: before /static, which would hide it
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     add_routes(app)
     from moneytrail.web.routes_runs import add_run_routes

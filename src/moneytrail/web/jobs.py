@@ -20,7 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from moneytrail.errors import LimitError, ModelError, MoneytrailError, ScenarioError
-from moneytrail.scenarios.schema import Plan, parse_scenario
+from moneytrail.scenarios.schema import MAX_PLAN_ID, Plan, check_plan_id, parse_scenario
 from moneytrail.service import tasks
 from moneytrail.service.runs import RunStore
 from moneytrail.service.workspace import Workspace
@@ -92,6 +92,8 @@ def check_sizes(data: dict) -> None:
     if count(data.get("conditions")) > MAX_CONDITIONS:
         raise LimitError(f"at most {MAX_CONDITIONS} conditions", field="conditions",
                          value=count(data.get("conditions")))
+    if isinstance(data.get("id"), str) and len(data["id"]) > MAX_PLAN_ID:
+        check_plan_id(data["id"])      # the plan id rule, with its real limit (64)
     for key in ("id", "title", "description"):
         if isinstance(data.get(key), str) and len(data[key]) > MAX_TEXT:
             raise LimitError(f"at most {MAX_TEXT:,} characters", field=key,

@@ -136,7 +136,8 @@ def headline_text(result: Result, names: Names) -> list[str]:
     for table, what in (("country", "is added in"), ("owner_country", "accrues to owners in")):
         top = breakdown_rows(result, table, names)[:1]
         if top:
-            sentences.append(f"The largest share of value {what} {top[0]['label']}: "
+            place = units.place_in_sentence(top[0]["key"], names.countries)
+            sentences.append(f"The largest share of value {what} {place}: "
                              f"{interval(top[0])}.")
     firms = [r for r in breakdown_rows(result, "entity", names)][:3]
     if firms:

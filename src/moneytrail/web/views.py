@@ -136,6 +136,7 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
                "committed_ratio", "disbursed_ratio", "currency", "price_year"]
     deals = rows(listing, columns)
     currency_used, price_year = unit_of(state, options)
+    choices = filter_choices(state)
     given = {k: v for k, v in {**filters, **options}.items() if v is not None}
     python = "import moneytrail as mt\n" + \
         f"deals = mt.ledger.open().list({', '.join(f'{k}={v!r}' for k, v in given.items())})"
@@ -148,7 +149,24 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
                 filters={"region": filters["region"], "sector": filters["sector"],
                          "year": filters["year"], "kind": kind,
                          "currency": options.get("currency")},
-                choices=filter_choices(state), deals=deals, tables=["deals"])
+                choices=choices, deals=deals, tables=["deals"],
+                region_names=region_names(state, {d["region"] for d in deals} |
+                                          set(choices["region"])))
+
+
+def region_names(state: WebState, codes: Any) -> dict[str, str]:
+    """Readable names of the ledger's region codes, as the rest of the app shows countries
+    (ValueChain.country_names: 'US' -> 'United States', then report.units.country_name for
+    codes the value chain does not model: 'GB' -> 'United Kingdom'); a code without a name
+    stays the code. The tables and downloads keep the codes."""
+    try:
+        names = state.valuechain.country_names()
+    except (MoneytrailError, OSError):      # a package without a countries table
+        names = {}
+    from moneytrail.report.units import country_name
+
+    names = {"EU": "European Union", "ROW": "Rest of the world", **names}
+    return {str(code): country_name(code, names) for code in codes if code is not None}
 
 
 def api_url(url: str, table: str) -> str:
@@ -237,7 +255,8 @@ def totals_view(state: WebState, url: str, *, stage: str | None = None,
                 reproduce=reproduce(cli, python, api_url(url, "totals")),
                 filters={"stage": stage, "currency": options.get("currency"),
                          "needs": "yes" if include else None},
-                stages=list(STAGES), totals=rows(frame, columns), tables=["totals"])
+                stages=list(STAGES), totals=rows(frame, columns), tables=["totals"],
+                region_names=region_names(state, frame["region"]))
 
 
 def reality_chart(state: WebState) -> list[dict[str, Any]]:

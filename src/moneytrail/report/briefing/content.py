@@ -38,7 +38,10 @@ from moneytrail.report.units import (
     group_label,
     no_money_text,
     rough_draws_text,
+    small_money,
 )
+from moneytrail.report.units import place_in_sentence as units_place_in_sentence
+from moneytrail.report.units import with_article as units_with_article
 from moneytrail.scenarios.schema import Plan
 from moneytrail.service.result import Result
 from moneytrail.service.workspace import Workspace
@@ -274,10 +277,8 @@ def country_names(ws: Workspace) -> dict[str, str]:
 
 
 def the(name: str) -> str:
-    """'United States' -> 'the United States' (names that read with an article)."""
-    plural = ("United States", "Netherlands", "United Kingdom", "Rest of the world",
-              "United Arab Emirates", "Philippines", "Czech Republic")
-    return f"the {name}" if name in plural else name
+    """'United States' -> 'the United States' (units.with_article)."""
+    return units_with_article(name)
 
 
 def row_at(frame: pd.DataFrame, label: str) -> pd.Series:
@@ -290,12 +291,8 @@ def row_at(frame: pd.DataFrame, label: str) -> pd.Series:
 
 
 def place(names: dict[str, str], code: str) -> str:
-    """A country code as a sentence names it."""
-    if code == "EU":
-        return "the EU (value added not split by member state)"
-    if code == "ROW":
-        return "the rest of the world"
-    return the(names.get(code, code))
+    """A country code as a sentence names it (units.place_in_sentence)."""
+    return units_place_in_sentence(code, names)
 
 
 def category_names(ws: Workspace) -> dict[str, str]:
@@ -847,6 +844,8 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
                       "created": b.result.provenance.created, "draws": b.result.facts.get(
                           "draws"), "seed": b.result.facts.get("seed"),
                       "gap": b.result.facts.get("conservation_gap"),
+                      "gap_text": small_money(b.result.facts.get("conservation_gap") or 0,
+                                              b.currency),
                       "currency": b.currency} for b in briefs],
             "code_version": first.code_version, "data_version": first.data_version,
             "data_hash": first.data_hash}

@@ -38,6 +38,11 @@
         var box = table.parentNode;
         table.classList.remove("cards");
         if (box.scrollWidth > box.clientWidth + 1) { table.classList.add("cards"); }
+        /* "scroll it sideways" is wrong once the table fits or shows as cards */
+        var hint = box.previousElementSibling;
+        if (hint && hint.classList.contains("scroll-hint")) {
+          hint.hidden = box.scrollWidth <= box.clientWidth + 1;
+        }
       });
   }
 
