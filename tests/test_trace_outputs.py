@@ -155,3 +155,29 @@ def test_a_service_trace_replays_no_draws_and_gives_the_replays_tables(monkeypat
     assert kept.run_id == replayed.run_id
     assert "jobs" in kept.tables
     assert kept.tables == replayed.tables
+
+
+@pytest.mark.parametrize("keep", [True, False])
+def test_blocks_written_into_their_rows_equal_the_concatenated_blocks(stargate, keep):
+    """run_outputs copies each block into arrays allocated once, and a kept chunk spanning
+    two summary groups is one run of its blocks: the same values, shapes and dtypes, bit for
+    bit, as concatenating each block's own arrays (the former path)."""
+    from moneytrail.engine.kernel import OUTPUTS, run_block, run_chunk, run_outputs
+
+    kept, _, parts = stargate
+    kernel = build_kernel(kept.model, kernel_demand(kept), 4, 400, True, outputs=True,
+                          parts=parts)
+    blocks = [(98, 100), (99, 100), (100, 100), (101, 40)]    # two summary groups
+    each = [run_block(kernel, 5, block, size, keep) for block, size in blocks]
+    old = tuple(np.concatenate([p[k] for p in each]) for k in range(OUTPUTS))
+    new = run_outputs(kernel, 5, blocks, keep)
+    assert len(new) == OUTPUTS
+    for k, (a, b) in enumerate(zip(old, new, strict=True)):
+        assert a.shape == b.shape and a.dtype == b.dtype and b.flags.c_contiguous, k
+        np.testing.assert_array_equal(a, b, err_msg=f"output {k}")
+    if keep:
+        summaries, joined = run_chunk(kernel, 5, blocks, True)
+        assert summaries == [] and joined is not None
+        for k, (a, b) in enumerate(zip(old, joined, strict=True)):
+            np.testing.assert_array_equal(a, b, err_msg=f"output {k}")
+

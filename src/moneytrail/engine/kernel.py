@@ -438,11 +438,24 @@ def block_evidence(kernel: Kernel, f: np.ndarray, systems: list[tuple[np.ndarray
 
 def run_outputs(kernel: Kernel, seed: int, blocks: list[tuple[int, int]], keep: bool = False
                 ) -> Outputs:
-    """Several seed blocks, concatenated (see run_block)."""
-    parts = [run_block(kernel, seed, block, size, keep) for block, size in blocks]
-    if len(parts) == 1:
-        return parts[0]
-    return tuple(np.concatenate([p[k] for p in parts]) for k in range(OUTPUTS))
+    """Several seed blocks, one after the other (see run_block): the arrays are allocated once,
+    from the first block's shapes, and each block's values are copied into its rows as soon as
+    it is computed, so the blocks are never held beside their concatenation (the same values,
+    bit for bit, as concatenating them)."""
+    if len(blocks) == 1:
+        block, size = blocks[0]
+        return run_block(kernel, seed, block, size, keep)
+    total = sum(size for _, size in blocks)
+    joined: Outputs = ()
+    start = 0
+    for block, size in blocks:
+        part = run_block(kernel, seed, block, size, keep)
+        if not joined:
+            joined = tuple(np.empty((total,) + a.shape[1:], dtype=a.dtype) for a in part)
+        for target, values in zip(joined, part, strict=True):
+            target[start:start + size] = values
+        start += size
+    return joined
 
 
 def reduce_outputs(spec: SummarySpec, outputs: Outputs) -> TraceSummary:
@@ -481,22 +494,13 @@ def run_chunk(kernel: Kernel, seed: int, blocks: list[tuple[int, int]], keep: bo
     one summary per group of SUMMARY_BLOCKS blocks (groups are fixed by block number, so the
     summaries never depend on how blocks are chunked); the per-draw outputs come back only when
     `keep` asks for them."""
+    if keep:        # tables come exactly from the per-draw values: no summaries, no groups
+        return [], run_outputs(kernel, seed, blocks, keep)
     groups: dict[int, list[tuple[int, int]]] = {}
     for block, size in blocks:
         groups.setdefault(block // SUMMARY_BLOCKS, []).append((block, size))
-    summaries, kept = [], []
-    for members in groups.values():
-        outputs = run_outputs(kernel, seed, members, keep)
-        if keep:                 # tables come exactly from the per-draw values
-            kept.append(outputs)
-        else:
-            summaries.append(reduce_outputs(kernel.spec, outputs))
-    if not keep:
-        return summaries, None
-    if len(kept) == 1:           # one summary group: no copy
-        return summaries, kept[0]
-    joined = tuple(np.concatenate([part[k] for part in kept]) for k in range(OUTPUTS))
-    return summaries, joined
+    return [reduce_outputs(kernel.spec, run_outputs(kernel, seed, members))
+            for members in groups.values()], None
 
 
 def evaluate(kernel: Kernel, f: np.ndarray, cost_raw: np.ndarray | None,
