@@ -46,7 +46,7 @@ def assert_kept_equals_replay(result, parts) -> None:
             np.testing.assert_array_equal(getattr(kept, name)[rows], getattr(replayed, name),
                                           err_msg=f"{name}, block {block}")
     without = replace(result, per_draw=replace(result.per_draw, coefficients=None,
-                                                outputs=None))
+                                                outputs=None, weights=None))
     np.testing.assert_array_equal(flow_coefficients(result), flow_coefficients(without))
     np.testing.assert_array_equal(entity_output(result), entity_output(without))
     # the anchored jobs' weights: read from the kept outputs, equal to their replay
@@ -60,7 +60,8 @@ def stargate():
     parts = halves(plan, model)
     kept = mt.trace(plan, model, draws=DRAWS, seed=5, keep_draws=True, evidence=True,
                     outputs=True, parts=parts)
-    plain = mt.trace(plan, model, draws=DRAWS, seed=5, keep_draws=True, evidence=True)
+    plain = mt.trace(plan, model, draws=DRAWS, seed=5, keep_draws=True, evidence=True,
+                     weights=True)
     return kept, plain, parts
 
 
@@ -70,6 +71,14 @@ def test_keeping_outputs_changes_no_number_of_the_trace(stargate):
         np.testing.assert_array_equal(getattr(kept.per_draw, name),
                                       getattr(plain.per_draw, name))
     assert plain.per_draw.outputs is None
+    # the firm flows' coefficients, asked alone (weights=True), equal the outputs' ones
+    np.testing.assert_array_equal(kept.per_draw.weights, plain.per_draw.weights)
+    assert kept.per_draw.weights is kept.per_draw.outputs.weights
+    bare = mt.trace(kept.plan, kept.model, draws=DRAWS, seed=5, keep_draws=True)
+    assert bare.per_draw.weights is None and bare.per_draw.outputs is None
+    np.testing.assert_array_equal(bare.per_draw.flows, plain.per_draw.flows)
+    with pytest.raises(ModelError, match="keep_draws"):
+        mt.trace(kept.plan, kept.model, draws=10, weights=True)
     assert kept.by("entity").equals(plain.by("entity"))
 
 
@@ -155,3 +164,41 @@ def test_a_service_trace_replays_no_draws_and_gives_the_replays_tables(monkeypat
     assert kept.run_id == replayed.run_id
     assert "jobs" in kept.tables
     assert kept.tables == replayed.tables
+
+
+@pytest.mark.parametrize("keep", [True, False])
+def test_blocks_written_into_their_rows_equal_the_concatenated_blocks(stargate, keep):
+    """run_outputs copies each block into arrays allocated once, and a kept chunk spanning
+    two summary groups is one run of its blocks: the same values, shapes and dtypes, bit for
+    bit, as concatenating each block's own arrays (the former path)."""
+    from moneytrail.engine.kernel import OUTPUTS, run_block, run_chunk, run_outputs
+
+    kept, _, parts = stargate
+    kernel = build_kernel(kept.model, kernel_demand(kept), 4, 400, True, outputs=True,
+                          parts=parts)
+    blocks = [(98, 100), (99, 100), (100, 100), (101, 40)]    # two summary groups
+    each = [run_block(kernel, 5, block, size, keep) for block, size in blocks]
+    old = tuple(np.concatenate([p[k] for p in each]) for k in range(OUTPUTS))
+    new = run_outputs(kernel, 5, blocks, keep)
+    assert len(new) == OUTPUTS
+    for k, (a, b) in enumerate(zip(old, new, strict=True)):
+        assert a.shape == b.shape and a.dtype == b.dtype and b.flags.c_contiguous, k
+        np.testing.assert_array_equal(a, b, err_msg=f"output {k}")
+    if keep:
+        summaries, joined = run_chunk(kernel, 5, blocks, True)
+        assert summaries == [] and joined is not None
+        for k, (a, b) in enumerate(zip(old, joined, strict=True)):
+            np.testing.assert_array_equal(a, b, err_msg=f"output {k}")
+
+
+
+def test_a_trace_without_outputs_keeps_the_weights_its_replay_draws(stargate):
+    """A kept trace without footprint outputs (e.g. the procurement comparison's ruled
+    trace) keeps its firm flows' coefficients as drawn: trace_weights reads them, bit for bit
+    the replay of its cost-structure draws (which it no longer needs)."""
+    _, plain, _ = stargate
+    assert plain.per_draw.outputs is None
+    assert plain.per_draw.weights.shape == (DRAWS, build_kernel(
+        plain.model, kernel_demand(plain), 4, DRAWS).n_flows1)
+    without = replace(plain, per_draw=replace(plain.per_draw, weights=None))
+    np.testing.assert_array_equal(trace_weights(plain), trace_weights(without))

@@ -45,6 +45,29 @@ def test_the_ruled_trace_reuses_the_plans_draws_with_the_same_numbers(reference,
     pd.testing.assert_frame_equal(found.rows, again.rows)
 
 
+def test_the_ruled_traces_jobs_read_its_kept_weights_bit_for_bit(reference, data):
+    """The counterfactual's ruled trace keeps its firm flows' coefficients (weights=True):
+    its FTE per draw (labour_fte, anchored firms' output from the weights) equals, bit for
+    bit, the FTE computed with the weights replayed from its cost-structure draws."""
+    from dataclasses import replace
+
+    made = counterfactual(reference[GIGA], data, ProcurementRules(cap=0.5, eu_weight=2.0))
+    ruled = made.ruled
+    assert ruled.per_draw.weights is not None and ruled.per_draw.outputs is None
+    replayed = replace(ruled, per_draw=replace(ruled.per_draw, weights=None))
+    np.testing.assert_array_equal(trace_weights(ruled), trace_weights(replayed))
+    tables = footprint_tables(data.package)
+    kept_rows, countries = labour_fte(ruled, tables, data.money)
+    again, again_countries = labour_fte(replayed, tables, data.money)
+    assert countries == again_countries
+    np.testing.assert_array_equal(kept_rows, again)
+    # the plain trace keeps the same draws' numbers as a trace without the weights
+    bare = mt.trace(ruled.plan, ruled.model, draws=ruled.draws, seed=ruled.seed,
+                    keep_draws=True)
+    np.testing.assert_array_equal(bare.flows, ruled.flows)
+    np.testing.assert_array_equal(bare.per_draw.coefficients, ruled.per_draw.coefficients)
+
+
 def test_an_evaluation_splits_rents_once_and_gives_the_same_shares(reference, data):
     result = reference[GIGA]
     evaluation = Evaluation.of(result, data)

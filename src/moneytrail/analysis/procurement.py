@@ -223,8 +223,10 @@ def counterfactual(result: TraceResult, data: AnalysisData, rules: ProcurementRu
 
     plan = result.require_plan()
     ruled_plan, shares = procured_plan(plan, result.model, rules)
+    # the ruled trace keeps its firm flows' coefficients (2.7 kB per draw): jobs anchored on
+    # employees read them instead of replaying its cost-structure draws (same numbers)
     ruled = trace(ruled_plan, result.model, draws=result.draws, seed=result.seed,
-                  keep_draws=True)
+                  keep_draws=True, weights=True)
     evaluations = [Evaluation.of(r, data) for r in (result, ruled)]
     split = evaluations[0].rents()
     if split is not None:

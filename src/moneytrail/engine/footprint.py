@@ -425,15 +425,20 @@ def trace_footprints(result: Any, accounts: list[Account], *,
 
 def trace_weights(result: Any) -> np.ndarray:
     """Value added of every flow per unit of its entity's output in each of a trace's draws,
-    (draws, flows): the ones the trace kept with its footprint outputs, else its
-    cost-structure draws replayed from its seed block by block (no solve; see weight_draws)."""
+    (draws, flows): the firm flows' ones the trace kept with its per-draw values
+    (`DrawArrays.weights`, or its footprint outputs), else its cost-structure draws replayed
+    from its seed block by block (no solve; see weight_draws)."""
     tiers = len(result.labels["tier"]) - 1
     kernel = build_kernel(result.model, kernel_demand(result), tiers, result.draws)
     per_draw = getattr(result, "per_draw", None)
     kept = per_draw.outputs if per_draw is not None else None
-    if kept is not None and (kept.weights is None) == (kernel.n_flows1 == 0) and \
-            (kept.weights is None or kept.weights.shape == (result.draws, kernel.n_flows1)):
-        return flow_weights(kernel, kept.weights, result.draws)   # the trace kept them
+    drawn = getattr(per_draw, "weights", None)
+    if drawn is None and kept is not None:
+        drawn = kept.weights
+    if per_draw is not None and (drawn is None) == (kernel.n_flows1 == 0) and \
+            (drawn is None or drawn.shape == (result.draws, kernel.n_flows1)) and \
+            (drawn is not None or kept is not None):
+        return flow_weights(kernel, drawn, result.draws)   # the trace kept them
     parts = [weight_draws(kernel, result.seed, block, size)
              for block, size in streams.blocks(result.draws)]
     return np.concatenate(parts)

@@ -34,8 +34,8 @@ RESPONSE_BYTES = 1_000_000_000  # largest precomputed response matrix
 Demand = DemandSampler | FixedDemand | GivenDemand
 Outputs = tuple[np.ndarray, ...]
 # flows, tiers, final demand, purchases, evidence, then what is kept only with the per-draw
-# values: value-added coefficients per entity, and with `Kernel.outputs` total output, tier
-# outputs, part outputs and the firm flows' coefficients (see run_block)
+# values: value-added coefficients per entity, with `Kernel.outputs` total output, tier
+# outputs and part outputs, and with `Kernel.weights` the firm flows' coefficients (run_block)
 OUTPUTS = 10
 
 
@@ -129,6 +129,7 @@ class Kernel:
     passes: tuple[tuple[np.ndarray, np.ndarray], ...] = ()   # entity_passes(flow_entity)
     outputs: bool = False               # keep x, tier and part outputs with per-draw values
     parts: np.ndarray | None = None     # (P, purchase rows) 0/1 masks of the part outputs
+    weights: bool = False               # keep the firm flows' coefficients (also with outputs)
 
     @property
     def deterministic(self) -> bool:
@@ -139,11 +140,12 @@ class Kernel:
 
 def build_kernel(model: IOModel, demand: Demand, tiers: int, draws: int,
                  evidence: bool = False, outputs: bool = False,
-                 parts: np.ndarray | None = None) -> Kernel:
+                 parts: np.ndarray | None = None, weights: bool = False) -> Kernel:
     """The prepared computation of a trace of `model` for `demand`. `outputs`: when per-draw
     values are kept, also keep each draw's total output, tier outputs A^k f and the output of
     each part of the plan's purchases (`parts`, (P, purchase rows) 0/1 masks) for footprints
-    (`engine.footprint`), so they need no replay of the draws."""
+    (`engine.footprint`), so they need no replay of the draws; `outputs` or `weights`: keep the
+    firm flows' value added per unit of output as drawn."""
     cost = model.cost_parameters
     n1 = cost.n if cost is not None else 0
     flow_entity = model.flows_entity_index
@@ -156,8 +158,8 @@ def build_kernel(model: IOModel, demand: Demand, tiers: int, draws: int,
     flow_va = np.zeros(0)
     if n1 < model.n:
         table = table_block(model, demand, n1, tiers, draws)
-        weights = model.flows["weight"].to_numpy(float)[n_flows1:]
-        flow_va = weights * table.v[flow_entity[n_flows1:] - n1]
+        shares = model.flows["weight"].to_numpy(float)[n_flows1:]
+        flow_va = shares * table.v[flow_entity[n_flows1:] - n1]
     ev = evidence_spec(model, demand) if evidence else None
     spec = summary_spec(model, demand, tiers, exact=draws <= EXACT_DRAWS)
     if ev is not None:
@@ -171,7 +173,8 @@ def build_kernel(model: IOModel, demand: Demand, tiers: int, draws: int,
                   spec=spec, evidence=ev, flow_scatter1=scatter1,
                   order1=None if cost is None else block_order(cost.input_pattern()),
                   passes=tuple(entity_passes(flow_entity)), outputs=outputs,
-                  parts=None if parts is None else np.asarray(parts, dtype=float))
+                  parts=None if parts is None else np.asarray(parts, dtype=float),
+                  weights=weights or outputs)
 
 
 def entity_passes(entity: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -295,9 +298,10 @@ def run_block(kernel: Kernel, seed: int, block: int, size: int, keep: bool = Fal
     """Flows (size, flows), tier value added (size, tiers + 1), final demand (size, n),
     purchases per market row (size, rows) and evidence (size, labels, evidence columns; (size,
     0) when off); then, with `keep` (else (size, 0) each), each entity's value added per unit
-    of its output (size, n) and, when `kernel.outputs` asks for them, total output x (size,
-    n), tier outputs A^k f (size, tiers, n), part outputs (size, P, n) and the firm flows'
-    value added per unit of output (size, firm flows)."""
+    of its output (size, n), when `kernel.outputs` asks for them total output x (size, n),
+    tier outputs A^k f (size, tiers, n) and part outputs (size, P, n), and with
+    `kernel.weights` the firm flows' value added per unit of output (size, firm flows; (size,
+    0) without a firm block)."""
     rng = block_rng(seed, block)
     if kernel.deterministic and isinstance(kernel.demand, FixedDemand):
         f = np.asarray(kernel.demand.f, dtype=float)[None, :]
@@ -328,8 +332,8 @@ def kept_outputs(kernel: Kernel, seed: int, block: int, f: np.ndarray, purchases
     if systems:
         A1, w1, x1 = systems[0]
     shares = entity_coefficients(kernel, w1, size)
-    if not kernel.outputs:
-        return (shares,) + (empty,) * 4
+    if not kernel.outputs:      # the firm flows' coefficients as drawn, when asked
+        return (shares,) + (empty,) * 3 + (w1 if kernel.weights and w1 is not None else empty,)
     noise = streams.rng(seed, "table_noise", block) if kernel.table is not None and \
         kernel.table.noise is not None else None
     x, tiers, parts, _ = block_outputs(kernel, f, purchases, A1, w1, x1, noise, kernel.parts)
@@ -438,11 +442,24 @@ def block_evidence(kernel: Kernel, f: np.ndarray, systems: list[tuple[np.ndarray
 
 def run_outputs(kernel: Kernel, seed: int, blocks: list[tuple[int, int]], keep: bool = False
                 ) -> Outputs:
-    """Several seed blocks, concatenated (see run_block)."""
-    parts = [run_block(kernel, seed, block, size, keep) for block, size in blocks]
-    if len(parts) == 1:
-        return parts[0]
-    return tuple(np.concatenate([p[k] for p in parts]) for k in range(OUTPUTS))
+    """Several seed blocks, one after the other (see run_block): the arrays are allocated once,
+    from the first block's shapes, and each block's values are copied into its rows as soon as
+    it is computed, so the blocks are never held beside their concatenation (the same values,
+    bit for bit, as concatenating them)."""
+    if len(blocks) == 1:
+        block, size = blocks[0]
+        return run_block(kernel, seed, block, size, keep)
+    total = sum(size for _, size in blocks)
+    joined: Outputs = ()
+    start = 0
+    for block, size in blocks:
+        part = run_block(kernel, seed, block, size, keep)
+        if not joined:
+            joined = tuple(np.empty((total,) + a.shape[1:], dtype=a.dtype) for a in part)
+        for target, values in zip(joined, part, strict=True):
+            target[start:start + size] = values
+        start += size
+    return joined
 
 
 def reduce_outputs(spec: SummarySpec, outputs: Outputs) -> TraceSummary:
@@ -481,22 +498,13 @@ def run_chunk(kernel: Kernel, seed: int, blocks: list[tuple[int, int]], keep: bo
     one summary per group of SUMMARY_BLOCKS blocks (groups are fixed by block number, so the
     summaries never depend on how blocks are chunked); the per-draw outputs come back only when
     `keep` asks for them."""
+    if keep:        # tables come exactly from the per-draw values: no summaries, no groups
+        return [], run_outputs(kernel, seed, blocks, keep)
     groups: dict[int, list[tuple[int, int]]] = {}
     for block, size in blocks:
         groups.setdefault(block // SUMMARY_BLOCKS, []).append((block, size))
-    summaries, kept = [], []
-    for members in groups.values():
-        outputs = run_outputs(kernel, seed, members, keep)
-        if keep:                 # tables come exactly from the per-draw values
-            kept.append(outputs)
-        else:
-            summaries.append(reduce_outputs(kernel.spec, outputs))
-    if not keep:
-        return summaries, None
-    if len(kept) == 1:           # one summary group: no copy
-        return summaries, kept[0]
-    joined = tuple(np.concatenate([part[k] for part in kept]) for k in range(OUTPUTS))
-    return summaries, joined
+    return [reduce_outputs(kernel.spec, run_outputs(kernel, seed, members))
+            for members in groups.values()], None
 
 
 def evaluate(kernel: Kernel, f: np.ndarray, cost_raw: np.ndarray | None,

@@ -81,6 +81,10 @@ class DrawArrays:
     # summed in flow order): output is value added over it (engine.output.entity_output)
     coefficients: np.ndarray | None = None
     outputs: FootprintOutputs | None = None    # kept for footprints when asked (outputs=True)
+    # (draws, firm flows) value added per unit of output of each firm flow, as drawn, when
+    # asked (trace(weights=True) or outputs=True: the same array as outputs.weights); None
+    # without them or without a firm block
+    weights: np.ndarray | None = None
 
 
 @dataclass(frozen=True, eq=False)

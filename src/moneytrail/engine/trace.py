@@ -41,7 +41,8 @@ def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None =
           seed: int | None = None, tiers: int = DEFAULT_TIERS,
           chunk_size: int = SUMMARY_BLOCKS * BLOCK, progress: Progress | None = None,
           scheduler: Any = None, keep_draws: bool = False, evidence: bool = False,
-          outputs: bool = False, parts: np.ndarray | None = None) -> TraceResult:
+          outputs: bool = False, parts: np.ndarray | None = None, weights: bool = False
+          ) -> TraceResult:
     """Where the plan's money ends up, per Monte Carlo draw.
 
     Every interval in the data and the plan becomes a PERT; each draw builds its own A and final
@@ -64,9 +65,12 @@ def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None =
     nothing: total output, the tier outputs A^k f, the output of each part of the plan's
     purchases (`parts`, (P, purchase rows) 0/1 masks, e.g. `analysis.jobs.duration_parts`) and
     the firm flows' value added per unit of output: (n (1 + tiers + P) + firm flows) x 8 bytes
-    per draw.
+    per draw. `weights=True` (needs `keep_draws`) keeps only the last of these
+    (`DrawArrays.weights`, firm flows x 8 bytes per draw, 2.7 kB for the bundled model; no
+    extra computation), so jobs anchored on employees (`analysis.jobs.labour_fte`) read them
+    instead of replaying the cost-structure draws.
     """
-    if (outputs or parts is not None) and not keep_draws:
+    if (outputs or weights or parts is not None) and not keep_draws:
         raise ModelError("per-draw outputs are kept only with the per-draw values; trace "
                          "with keep_draws=True", field="outputs", value=True)
     if isinstance(tiers, bool) or not isinstance(tiers, int) or tiers < 1:
@@ -93,10 +97,10 @@ def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None =
             return run_trace(None, model, GivenDemand(vector),
                              check_draws(vector.shape[0], keep_draws), check_seed(seed or 0),
                              tiers, chunk_size, progress, scheduler, keep_draws, evidence,
-                             outputs)
+                             outputs, weights=weights)
         return run_trace(None, model, FixedDemand(vector), check_draws(draws or 1, keep_draws),
                          check_seed(seed or 0), tiers, chunk_size, progress, scheduler,
-                         keep_draws, evidence, outputs)
+                         keep_draws, evidence, outputs, weights=weights)
     if model is None:
         from moneytrail.model.builder import load_model
 
@@ -107,7 +111,7 @@ def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None =
     draws = check_draws(plan.draws if draws is None else draws, keep_draws)
     seed = check_seed(plan.seed if seed is None else seed)
     return run_trace(plan, model, demand_sampler(plan, model), draws, seed, tiers, chunk_size,
-                     progress, scheduler, keep_draws, evidence, outputs, parts)
+                     progress, scheduler, keep_draws, evidence, outputs, parts, weights)
 
 
 def check_draws(draws: Any, keep: bool) -> int:
@@ -144,7 +148,8 @@ def run_trace(plan: Plan | None, model: IOModel,
               demand: DemandSampler | FixedDemand | GivenDemand, draws: int, seed: int,
               tiers: int, chunk_size: int, progress: Progress | None,
               scheduler: Any = None, keep: bool = False, evidence: bool = False,
-              outputs: bool = False, parts: np.ndarray | None = None) -> TraceResult:
+              outputs: bool = False, parts: np.ndarray | None = None, weights: bool = False
+              ) -> TraceResult:
     outputs = outputs and keep
     if parts is not None:
         parts = np.asarray(parts, dtype=float)
@@ -153,7 +158,8 @@ def run_trace(plan: Plan | None, model: IOModel,
             raise ModelError(f"parts must be a (parts, {purchase_rows}) mask of the plan's "
                              "purchase rows", field="parts", value=list(parts.shape))
     kernel: Kernel = build_kernel(model, demand, tiers, draws, evidence,
-                                  outputs=outputs or parts is not None, parts=parts)
+                                  outputs=outputs or parts is not None, parts=parts,
+                                  weights=weights and keep)
     chunks = chunk_tasks(draws, chunk_size)
     with single_blas_thread(scheduler is None and model.n <= SMALL_MODEL):
         summary, kept = run_tasks(run_chunk, kernel, [(seed, chunk, keep) for chunk in chunks],
@@ -163,7 +169,7 @@ def run_trace(plan: Plan | None, model: IOModel,
     per_draw = None
     if keep:
         (flows, tier_va, demand_draws, purchases, ev, coefficients, x, tier_x, part_x,
-         weights) = (kept[0][k] if len(kept) == 1 else
+         drawn) = (kept[0][k] if len(kept) == 1 else
                      np.concatenate([part[k] for part in kept]) for k in range(OUTPUTS))
         rows = demand.rows if isinstance(demand, DemandSampler) else None
         footprint = None
@@ -171,11 +177,12 @@ def run_trace(plan: Plan | None, model: IOModel,
             footprint = FootprintOutputs(
                 output=x, tiers=tier_x, parts=part_x,
                 masks=kernel.parts if part_x.shape[1] else None,
-                weights=weights if kernel.n_flows1 else None)
+                weights=drawn if kernel.n_flows1 else None)
         per_draw = DrawArrays(flows=flows, tiers=tier_va, demand=demand_draws,
                               purchases=purchases if rows is not None else None,
                               purchase_rows=rows, evidence=ev if evidence else None,
-                              coefficients=coefficients, outputs=footprint)
+                              coefficients=coefficients, outputs=footprint,
+                              weights=drawn if kernel.n_flows1 and kernel.weights else None)
     return TraceResult(plan=plan, model=model, seed=seed, draws=draws,
                        labels=kernel.spec.labels(), summary=summary, per_draw=per_draw,
                        evidence_columns=kernel.spec.evidence,
