@@ -230,6 +230,9 @@ class PlanBrief:
     market_sources: list[str] = field(default_factory=list)
     cost_sources: list[str] = field(default_factory=list)
     footprint_sources: list[str] = field(default_factory=list)   # jobs and CO2 (issue 14)
+    # rows per million of the run's own currency restated in the unit all compared runs
+    # share (service.tasks.stored_scorecards_in_common_unit); empty: shown as stored
+    per_million: dict[str, float] = field(default_factory=dict)
 
     @property
     def currency(self) -> str:
@@ -613,8 +616,11 @@ EVIDENCE_SUFFIX = ": evidence, on assumption or weak rows"   # service.tasks.EVI
 
 def scorecard_rows(briefs: list[PlanBrief]) -> list[tuple[str, list[Cell]]]:
     """One row per scorecard metric, a cell per plan: median, and below it the 90 % interval
-    and, where the run has it, the metric's evidence weight (its evidence row folded in)."""
+    and, where the run has it, the metric's evidence weight (its evidence row folded in).
+    Rows per million of a run's own currency are restated by the brief's `per_million`
+    factors (the compare page's common unit, service.tasks.restate_per_million)."""
     from moneytrail.report.evidence import weight_text
+    from moneytrail.service.tasks import restate_per_million
 
     cards = [b.table("scorecard") for b in briefs]
     labels = list(dict.fromkeys(str(i) for card in cards if card is not None
@@ -628,12 +634,14 @@ def scorecard_rows(briefs: list[PlanBrief]) -> list[tuple[str, list[Cell]]]:
                 cells.append(Cell("–"))
                 continue
             row = card.loc[label]
-            unit = str(row.get("unit", "share"))
-            p50 = row.get(f"{name}_p50")
+            stored = str(row.get("unit", "share"))
+            unit, p50 = restate_per_million(stored, row.get(f"{name}_p50"), brief.per_million)
             if not isinstance(p50, float | int) or not math.isfinite(float(p50)):
                 cells.append(Cell("not applicable"))
                 continue
-            sub = interval(row.get(f"{name}_p5"), row.get(f"{name}_p95"), unit, p50)
+            p5 = restate_per_million(stored, row.get(f"{name}_p5"), brief.per_million)[1]
+            p95 = restate_per_million(stored, row.get(f"{name}_p95"), brief.per_million)[1]
+            sub = interval(p5, p95, unit, p50)
             if label + EVIDENCE_SUFFIX in card.index:
                 weight = card.loc[label + EVIDENCE_SUFFIX]
                 said = weight_text(weight.get(f"{name}_p50"), weight.get(f"{name}_p5"),
@@ -821,6 +829,10 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
         book.compact |= set(brief.footprint_sources)
         brief.reality = matching_deals(ws, plan, book)
         briefs.append(brief)
+    # runs stored apart in different currencies: the compare page's common unit and note
+    factors, unit_note = tasks.stored_scorecards_in_common_unit(ws, results)
+    for brief, per in zip(briefs, factors, strict=True):
+        brief.per_million = per
     for brief in briefs:
         if sensitivity:
             step(f"sensitivity of {brief.plan.id}")
@@ -833,7 +845,8 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
     step("claims of the debate")
     claims, claim_sources, claims_error = claims_for(ws, briefs, book)
     step("assembling")
-    sections = build_sections(ws, briefs, book, claims, claim_sources, claims_error)
+    sections = build_sections(ws, briefs, book, claims, claim_sources, claims_error,
+                              unit_note=unit_note)
     kind = "plan" if len(briefs) == 1 else "comparison"
     title = briefs[0].plan.title if kind == "plan" else f"Comparison of {len(briefs)} plans"
     short_title = short(title if kind == "plan" else
@@ -873,8 +886,9 @@ def trace_notes(briefs: list[PlanBrief], book: SourceBook) -> SourceNote:
 
 def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
                    claims: list[dict[str, Any]], claim_sources: list[str],
-                   claims_error: str) -> list[dict[str, Any]]:
-    """The numbered sections with their figures and tables, in reading order."""
+                   claims_error: str, *, unit_note: str = "") -> list[dict[str, Any]]:
+    """The numbered sections with their figures and tables, in reading order; `unit_note`
+    (stored_scorecards_in_common_unit) joins the scorecard's note."""
     fig = iter(range(1, 1000))
     tab = iter(range(1, 1000))
     several = len(briefs) > 1
@@ -978,6 +992,8 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
     card_rows = scorecard_rows(briefs)
     notes = "; ".join(str(b.result.tables["scorecard"].note).rstrip(". ") for b in briefs
                       if "scorecard" in b.result.tables and b.result.tables["scorecard"].note)
+    if unit_note:
+        notes = (notes + ". " if notes else "") + unit_note.rstrip(". ")
     t = TableView(number=next(tab), caption="Scorecard (median, 90 % interval; share resting on "
                   "assumption or weak rows where computed)",
                   head=["Metric"] + ([b.plan.id for b in briefs] if several else ["Value"]),
