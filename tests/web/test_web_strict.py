@@ -313,3 +313,37 @@ def test_a_ledger_record_read_changed_and_sent_back_is_accepted(client, app):
     assert again["note"] == "changed after reading"
     assert {k: again[k] for k in ("low", "central", "high", "price_year")} == \
         {k: got[k] for k in ("low", "central", "high", "price_year")}
+
+
+@pytest.mark.parametrize(("kind", "key", "record"), [
+    ("claim", "c_whole_record", claim(ref="c_whole_record", low=321, central=321, high=321)),
+    ("deal", DEAL, None),
+])
+def test_a_whole_record_read_is_sent_back_unchanged_but_its_note(client, app, kind, key,
+                                                                  record):
+    """GET returns the key (`ref`, `id`), `revision` and `seq`; PATCHing the record back
+    whole was refused ("a record's key cannot be edited" on an unchanged key, "must be a
+    string (got an integer)" on revision). Unchanged read-only fields are now ignored."""
+    if record is not None:
+        assert write(client, app, "POST", f"/api/v1/ledger/{kind}", record).status_code == 201
+    got = client.get(f"/api/v1/ledger/record/{kind}/{key}").json()
+    assert isinstance(got["revision"], int) and isinstance(got["seq"], int)
+    whole = {**got, "note": "sent back whole"}
+    edit = write(client, app, "PATCH", f"/api/v1/ledger/{kind}/{key}", {
+        "changes": whole, "reason": "round trip", "expected_revision": got["revision"]})
+    assert edit.status_code == 200, edit.text
+    again = client.get(f"/api/v1/ledger/record/{kind}/{key}").json()
+    assert again["revision"] > got["revision"]
+    assert {k: v for k, v in again.items() if k not in ("note", "revision", "seq")} == \
+        {k: v for k, v in got.items() if k not in ("note", "revision", "seq")}
+    assert again["note"] == "sent back whole"
+    key_field = "ref" if kind == "claim" else "id"
+    for field, value in ((key_field, "renamed"), ("seq", again["seq"] + 5),
+                         ("revision", again["revision"] + 1)):
+        refused = write(client, app, "PATCH", f"/api/v1/ledger/{kind}/{key}", {
+            "changes": {**again, field: value, "note": "x"}, "reason": "r",
+            "expected_revision": again["revision"]})
+        name, _, detail = problem_of(refused, 400)
+        assert name == field, refused.text
+        assert "cannot be edited" in detail and "\n" not in detail
+    assert client.get(f"/api/v1/ledger/record/{kind}/{key}").json() == again

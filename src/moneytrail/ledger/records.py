@@ -83,13 +83,13 @@ def typed_record(kind: Kind, record: Mapping[str, str]) -> dict[str, object]:
     canonical text is a whole number (exact at any size JSON parsers keep as integers: an
     amount is at most 1e15), else the float the text was written from (`format_number`
     writes the shortest text that reads back as that float, so nothing is rounded); integer
-    columns (`kind.integers`) and `revision` become ints; an empty number cell becomes None
-    (JSON null, which an edit takes to clear the cell). Text that is not a number (only a
+    columns (`kind.integers`), `revision` and `seq` become ints; an empty number cell becomes
+    None (JSON null, which an edit takes to clear the cell). Text that is not a number (only a
     record stored before the validator refused it) stays text. Other columns are unchanged."""
     out: dict[str, object] = dict(record)
     for column, text in record.items():
         if column not in kind.numbers and column not in kind.integers \
-                and column != "revision":
+                and column not in ("revision", "seq"):
             continue
         text = str(text).strip()
         if not text:

@@ -198,18 +198,30 @@ class Ledger:
 
     def edit(self, kind: str, key: str, changes: Mapping[str, object], *, author: str | None,
              reason: str = "", expected_revision: int | None = None) -> WriteResult:
-        """Change fields of a record; refused if `expected_revision` is not its current one."""
+        """Change fields of a record; refused if `expected_revision` is not its current one.
+        The key and the bookkeeping a read carries (`derived`: revision, seq, a claim's id)
+        may be sent back unchanged (ignored); a changed one raises LedgerError naming it."""
         check_kind(kind)
         fields = {k: "" if v is None else str(v) for k, v in changes.items()
                   if k not in derived(kind)}
         check_fields(kind, fields)
-        for column in KINDS[kind].key:
-            if column in fields:
-                raise LedgerError("a record's key cannot be edited (add a new record and "
-                                  "link it with supersedes instead)", field=column,
-                                  value=fields[column])
+        # the key and the bookkeeping a read returns (a record sent back whole): accepted
+        # when equal to the stored value and ignored, refused when changed
+        fixed = {k: fields.pop(k) for k in KINDS[kind].key if k in fields}
+        fixed.update({k: "" if v is None else str(v) for k, v in changes.items()
+                      if k in derived(kind)})
         with self.writing() as conn:
             current = self._current(conn, kind, key, expected_revision)
+            for column, value in fixed.items():
+                if value == str(current.get(column, "")):
+                    continue
+                if column in KINDS[kind].key:
+                    raise LedgerError("a record's key cannot be edited (add a new record and "
+                                      "link it with supersedes instead)", field=column,
+                                      value=value)
+                raise LedgerError(f"{column} is kept by the ledger and cannot be edited "
+                                  f"(send it as read, {current.get(column, '')}, or leave it "
+                                  "out)", field=column, value=value)
             new = dbrows.state(kind, {**current, **fields})
             return self._commit(conn, {kind: {key: new}}, action="edit", author=author,
                                 reason=reason, where=f"{kind} '{key}'")

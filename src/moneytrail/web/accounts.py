@@ -237,7 +237,7 @@ def typed_fields(kind: str, fields: dict[str, Any], what: str) -> dict[str, Any]
     for name, value in fields.items():
         if value is None:
             continue
-        if name in spec.integers:
+        if name in spec.integers or name in ("revision", "seq"):   # as GET returns them
             ok, expected = isinstance(value, int) and not isinstance(value, bool), "an integer"
         elif name in spec.numbers:
             ok = isinstance(value, int | float) and not isinstance(value, bool)
@@ -269,8 +269,9 @@ def reason_of(text: str) -> str:
             summary="One source, deal or claim as stored, with its current revision (quote it "
             "as expected_revision when editing)")
 def get_record(request: Request, kind: str, key: str) -> dict:
-    """The record with amounts and years as JSON numbers and `revision` as an integer, the
-    types an edit (PATCH) takes, so a record read, changed and sent back is accepted."""
+    """The record with amounts and years as JSON numbers and `revision` and `seq` as
+    integers, the types an edit (PATCH) takes, so a record read, changed and sent back whole
+    is accepted (its key and bookkeeping fields unchanged are ignored)."""
     from moneytrail.ledger.records import KINDS, typed_record
 
     kind = writable(kind)
