@@ -38,27 +38,33 @@ def kind_of(kind: str) -> str:
     return kind
 
 
-def form_numbers(kind: str, values: dict[str, str]) -> dict[str, str]:
+def form_numbers(kind: str, values: dict[str, str], currency: str = "") -> dict[str, str]:
     """`values` with the kind's number fields read as the plan builder reads them
     (web.numbers.read_number: a point for decimals, commas only between groups of three
-    digits, so '20,000,000' is stored as 20000000); text that is no number at all is left
-    for the ledger's check to name. Raises MoneytrailError naming the field and the text
-    as typed for a decimal comma ('750,5')."""
+    digits, so '20,000,000' is stored as 20000000); amounts (a claim's low, central, high)
+    also take size words and a leading currency code ('450 bn', 'USD 450 bn' stored as
+    450000000000), the code equal to the record's currency (`values['currency']`, else
+    `currency`). Text that is no number at all is left for the ledger's check to name.
+    Raises MoneytrailError naming the field and the text as typed for a decimal comma
+    ('750,5') or another currency's code."""
     from moneytrail.ledger.records import format_number
     from moneytrail.web.numbers import NumberTextError, read_number
 
     out = dict(values)
     spec = KINDS[kind]
+    own = (out.get("currency") or currency).strip() or None
     for field in (*spec.numbers, *spec.integers):
         text = out.get(field, "")
         if not text.strip():
             continue
+        amount = kind == "claim" and field in spec.numbers
         try:
-            number = read_number(text)
+            number = read_number(text, sizes=amount, currency=own, owner=kind) if amount \
+                else read_number(text)
         except NumberTextError as exc:
             raise MoneytrailError(f"{exc} (you gave \u201c{text.strip()}\u201d)", field=field,
                                   value=text) from None
-        if number is not None and "," in text:
+        if number is not None and (amount or "," in text):
             out[field] = format_number(float(number))
     return out
 
@@ -128,7 +134,7 @@ async def edit_save(request: Request, kind: str, key: str,
         raise HTTPException(400, "The form has no revision; reload it.")
     current = ledger.get(kind, key)
     try:
-        values = form_numbers(kind, values)
+        values = form_numbers(kind, values, str(current.get("currency", "")))
         changes = {f: v for f, v in values.items() if v != current.get(f, "")}
         ledger.edit(kind, key, changes, author=who.name, reason=reason,
                     expected_revision=int(based_on))

@@ -40,12 +40,13 @@ class NumberTextError(ValueError):
     comma, a currency other than the plan's): the message says what to type instead."""
 
 
-def read_number(text: str, *, sizes: bool = False, currency: str | None = None
-                ) -> int | float | None:
+def read_number(text: str, *, sizes: bool = False, currency: str | None = None,
+                owner: str = "plan") -> int | float | None:
     """The number `text` stands for (an int when it is whole and written without a point or
     exponent, or given with a size word), or None when it is no number at all (the caller
     keeps the text so the schema check names the field). `sizes`: accept size words and a
-    leading currency code, which must equal `currency` (case-insensitive) when given.
+    leading currency code, which must equal `currency` (case-insensitive) when given;
+    `owner` names whose currency that is in the error ('plan', 'claim').
     Raises NumberTextError for a comma that is not a thousands separator in groups of three
     and for a currency code other than `currency`."""
     raw = str(text).strip()
@@ -60,7 +61,7 @@ def read_number(text: str, *, sizes: bool = False, currency: str | None = None
         if size is not None and size.lower() not in SIZE_WORDS:
             return _comma(raw)
         if code is not None and currency and code.upper() != currency.upper():
-            raise NumberTextError(f"the amount is in {code.upper()} but the plan's currency "
+            raise NumberTextError(f"the amount is in {code.upper()} but the {owner}'s currency "
                                   f"is {currency.upper()}: give it in {currency.upper()} or "
                                   "change the currency")
         body = match["number"]
