@@ -11,8 +11,9 @@ Refused: every Unicode control character (category Cc: U+0000-U+001F, U+007F-U+0
 tab, line feed and carriage return in multi-line fields (descriptions and notes; a browser
 sends a textarea's line breaks as CR LF), and the bidirectional formatting characters
 BIDI_CONTROLS (embeddings, overrides, isolates, and the implicit marks U+200E, U+200F and
-U+061C). Ordinary text in any script (Arabic, Hebrew, Greek, CJK) is accepted: it needs none
-of these characters to display correctly.
+U+061C), and the invisible separators INVISIBLE (U+2028, U+2029, U+200B, U+2060, U+FEFF).
+Ordinary text in any script (Arabic, Hebrew, Greek, CJK) is accepted: it needs none of these
+characters to display correctly.
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ BIDI_CONTROLS = frozenset(
     ["\u061c", "\u200e", "\u200f"]                       # ALM, LRM, RLM
     + [chr(c) for c in range(0x202A, 0x202F)]            # LRE, RLE, PDF, LRO, RLO
     + [chr(c) for c in range(0x2066, 0x206A)])           # LRI, RLI, FSI, PDI
+# invisible characters that break or hide text: line and paragraph separators (U+2028/9 end a
+# line in CSV readers and terminals), zero-width space and word joiner, and the byte-order
+# mark (U+FEFF inside a title). Zero-width (non-)joiners U+200C/U+200D stay: Persian, Indic
+# scripts and emoji need them.
+INVISIBLE = frozenset(["\u2028", "\u2029", "\u200b", "\u2060", "\ufeff"])
 LINE_BREAKS = frozenset("\t\n\r")
 
 
@@ -31,7 +37,7 @@ def forbidden_character(text: str, *, multiline: bool = False) -> str | None:
 
     With `multiline` (descriptions, notes) tab, line feed and carriage return are allowed."""
     for char in text:
-        if char in BIDI_CONTROLS:
+        if char in BIDI_CONTROLS or char in INVISIBLE:
             return char
         if unicodedata.category(char) == "Cc" and not (multiline and char in LINE_BREAKS):
             return char

@@ -215,3 +215,11 @@ def test_a_web_table_with_a_unit_column_formats_each_row_in_its_unit():
     cells = [cell_text(row[2], row_unit(table, row, table.columns[2].unit), "p50")
              for row in table.rows]
     assert cells == ["3.71 Mt CO2e", "EUR 12.43 bn", "20.0 %", "586,884"]
+
+
+def test_a_tiny_share_is_not_printed_as_zero():
+    """A tester saw '0.00 % (0.00–0.00 %)' for EUR 222 k of a plan beside true zeros printed
+    '0.0 % (0.0–0.0 %)'."""
+    assert units.percent(1e-5) == "<0.01 %" and units.percent(-1e-5) == ">-0.01 %"
+    assert units.percent(0.0) == "0.0 %" and units.percent(0.0001) == "0.01 %"
+    assert units.median_interval(2e-5, 1e-5, 4e-5, "share") == "<0.01 % (<0.01–<0.01 %)"

@@ -188,7 +188,7 @@ def test_builder_reads_the_budget(client, typed, amount):
 @pytest.mark.parametrize(("field", "typed", "where", "says"), [
     ("budget", "20,000", "budget.amount", "one comma before three digits could be"),
     ("budget", "1,23,456 bn", "budget.amount", "use a point for decimals"),
-    ("spend-0-central", "0,500", "spend.accelerators.central",
+    ("spend-0-central", "1,500", "spend.accelerators.central",
      "one comma before three digits could be")])
 def test_builder_refuses_an_ambiguous_comma_in_one_line(client, field, typed, where, says):
     """`20,5` read as 205 without a word: a comma that could be a thousands separator or a
@@ -270,3 +270,21 @@ def test_briefing_of_a_one_draw_run_says_so(tmp_path):
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
     assert "over 1 Monte Carlo draw." in text and "1 Monte Carlo draws" not in text
     assert "This run has only 1 Monte Carlo draw" in text
+
+
+def test_one_comma_before_three_digits_where_only_one_reading_fits():
+    """A tester: draws '2,000' was refused as 'could be a decimal comma' in a whole-number
+    field, and '0,600' as 'could be a thousands separator' though no thousands group starts
+    with a zero. Both now read the only way they can."""
+    assert read_number("2,000", whole=True) == 2000
+    assert read_number("10,000", whole=True) == 10_000
+    assert read_number("0,600") == 0.6 and read_number("-0,125") == -0.125
+    assert read_number(",250") == 0.25
+    with pytest.raises(NumberTextError):
+        read_number("2,000")                   # a share or an amount: still ambiguous
+
+
+def test_builder_reads_draws_with_a_thousands_comma(client):
+    page, draft = submit(client, draws="2,000")
+    assert page.status_code == 200, summary(page.text)
+    assert draft["draws"] == 2000

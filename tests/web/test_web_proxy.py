@@ -103,7 +103,9 @@ def test_a_trusted_tls_proxy_gets_secure_host_prefixed_cookies(plain_app):
 def test_bad_proxy_addresses_are_refused_in_one_line(tmp_path):
     assert check_proxies(["10.0.0.5, 10.1.0.0/16", "::1"]) == ["10.0.0.5", "10.1.0.0/16",
                                                                 "::1"]
-    for bad in ("*", "proxy.example.org", "10.0.0.300"):
+    assert check_proxies(["10.0.0.1/8", "fd00::1/32"]) == ["10.0.0.0/8", "fd00::/32"]
+    for bad in ("*", "proxy.example.org", "10.0.0.300", "0.0.0.0/0", "::/0", "0.0.0.0/1",
+                "128.0.0.0/1", "10.0.0.0/7", "fd00::/31"):
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path),
                "MONEYTRAIL_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}"}
         done = subprocess.run([sys.executable, "-m", "moneytrail", "serve", "--port", "1",

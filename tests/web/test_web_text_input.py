@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = "eu-ai-gigafactories"
 CHARS = ["\u202e", "\u202d", "\u202a", "\u202b", "\u202c", "\u2066", "\u2067", "\u2068",
          "\u2069", "\u200e", "\u200f", "\u061c", "\x00", "\x07", "\x1b", "\x7f", "\x85",
-         "\x9b"]
+         "\x9b", "\u2028", "\u2029", "\u200b", "\u2060", "\ufeff"]
 SOME = ["\u202e", "\u2067", "\u200f", "\x00", "\x1b", "\x9b"]      # the slower paths
 TITLES = ["خطة الاستثمار في الذكاء الاصطناعي", "תוכנית השקעה בבינה מלאכותית",
           "Σχέδιο επενδύσεων ΤΝ", "人工智能投资计划"]
@@ -56,7 +56,8 @@ def test_line_breaks_only_in_multi_line_text_and_every_script_passes():
     assert text_problem("one\r\ntwo\tthree", multiline=True) is None
     for char in "\t\n\r":
         assert text_problem(f"a{char}b") == message(char)
-    for title in TITLES + ["Zürich – 20 € bn", "emoji 👩‍💻 (ZWJ kept)"]:
+    for title in TITLES + ["Zürich – 20 € bn", "emoji 👩‍💻 (ZWJ kept)",
+                           "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 (Persian, ZWNJ kept)"]:
         assert text_problem(title) is None
     assert text_problem(None) is None and text_problem(3) is None
 

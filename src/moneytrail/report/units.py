@@ -149,10 +149,14 @@ def finite(value: Any) -> bool:
 
 
 def percent(value: Any) -> str:
-    """A share (0-1) as a percentage: one decimal, two below 1 % ('31.2 %', '0.37 %')."""
+    """A share (0-1) as a percentage: one decimal, two below 1 % ('31.2 %', '0.37 %'), and
+    '<0.01 %' (or '>-0.01 %') for a share that is not zero but would print as 0.00 %, so it
+    is not mistaken for a true zero ('0.0 %')."""
     if not finite(value):
         return MISSING
     number = 100 * float(value)
+    if number != 0 and abs(number) < 0.005:
+        return "<0.01 %" if number > 0 else ">-0.01 %"
     if number != 0 and abs(number) < 1:
         return f"{number:.2f} %"
     return f"{number:.1f} %"

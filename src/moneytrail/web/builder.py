@@ -106,7 +106,11 @@ def form_rows(plan: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def number(text: Any, *, sizes: bool = False, currency: str | None = None) -> Any:
+WHOLE_KEYS = ("year", "price_year", "horizon_years", "draws", "seed")   # whole numbers only
+
+
+def number(text: Any, *, sizes: bool = False, currency: str | None = None,
+           whole: bool = False) -> Any:
     """A form value as a number where it is one (web.numbers.read_number: a point for
     decimals, commas only between groups of three digits; with `sizes`, the budget's size
     words and currency, '20 bn', 'EUR 1.5 bn'); the text as typed otherwise, so the check of
@@ -117,7 +121,7 @@ def number(text: Any, *, sizes: bool = False, currency: str | None = None) -> An
     if text is None or not str(text).strip():
         return None
     try:
-        value = read_number(str(text), sizes=sizes, currency=currency)
+        value = read_number(str(text), sizes=sizes, currency=currency, whole=whole)
     except NumberTextError:
         value = None
     return str(text).strip() if value is None else value
@@ -134,8 +138,8 @@ def plan_from_form(form: Mapping[str, Any], extra: Mapping[str, Any] | None = No
     plan: dict[str, Any] = {"id": text(form, "id") or "my-plan", "title": text(form, "title")}
     if text(form, "description"):
         plan["description"] = text(form, "description")
-    for key in ("year", "price_year", "horizon_years", "draws", "seed"):
-        value = number(form.get(key))
+    for key in WHOLE_KEYS:
+        value = number(form.get(key), whole=True)
         if value is not None:
             plan[key] = value
     plan["currency"] = text(form, "currency").upper()

@@ -137,6 +137,7 @@ def check_number_text(data: Any, path: str = "", *, currency: str = "") -> None:
     (web.numbers.read_number: a decimal comma such as '20,5', a budget in another currency
     than the plan's): ScenarioError naming the field's dotted path and the text as typed.
     The builder keeps such text in the draft, so the form shows this message by the field."""
+    from moneytrail.web.builder import WHOLE_KEYS
     from moneytrail.web.numbers import NumberTextError, read_number
 
     if isinstance(data, dict):
@@ -149,7 +150,8 @@ def check_number_text(data: Any, path: str = "", *, currency: str = "") -> None:
         return
     if isinstance(data, str) and path.rsplit(".", 1)[-1] in NUMBER_KEYS:
         try:
-            read_number(data, sizes=path == "budget.amount", currency=currency or None)
+            read_number(data, sizes=path == "budget.amount", currency=currency or None,
+                        whole=path in WHOLE_KEYS)
         except NumberTextError as exc:
             raise ScenarioError(str(exc), field=path, value=data) from None
 

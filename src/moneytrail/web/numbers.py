@@ -41,12 +41,14 @@ class NumberTextError(ValueError):
 
 
 def read_number(text: str, *, sizes: bool = False, currency: str | None = None,
-                owner: str = "plan") -> int | float | None:
+                whole: bool = False, owner: str = "plan") -> int | float | None:
     """The number `text` stands for (an int when it is whole and written without a point or
     exponent, or given with a size word), or None when it is no number at all (the caller
     keeps the text so the schema check names the field). `sizes`: accept size words and a
     leading currency code, which must equal `currency` (case-insensitive) when given;
     `owner` names whose currency that is in the error ('plan', 'claim').
+    `whole`: the field takes whole numbers only (draws, seed, years), so one comma before
+    three digits (`1,000`) can only separate thousands.
     Raises NumberTextError for a comma that is not a thousands separator in groups of three
     and for a currency code other than `currency`."""
     raw = str(text).strip()
@@ -68,7 +70,7 @@ def read_number(text: str, *, sizes: bool = False, currency: str | None = None,
         exponent = SIZE_WORDS[size.lower()] if size is not None else 0
     body = body.replace("_", "")
     if "," in body:
-        body = _without_commas(body)
+        body = _without_commas(body, whole=whole)
     if not PLAIN.fullmatch(body):
         return None
     if exponent:
@@ -85,15 +87,18 @@ def read_number(text: str, *, sizes: bool = False, currency: str | None = None,
     return number
 
 
-def _without_commas(body: str) -> str:
-    """`body` with its commas read: thousands separators (more than one group, or before a
-    point) dropped, one decimal comma made a point; NumberTextError when it is ambiguous or
-    neither."""
+def _without_commas(body: str, *, whole: bool = False) -> str:
+    """`body` with its commas read: thousands separators (more than one group, before a
+    point, or in a `whole`-number field) dropped, one decimal comma made a point (also before
+    three digits when nothing stands before it but a zero: `0,600`); NumberTextError when it
+    is ambiguous or neither."""
     one = ONE_DECIMAL_COMMA.fullmatch(body)
     if one is not None:
-        if len(one["decimals"]) == 3:
+        before = body[: body.index(",")].lstrip("+-")
+        if len(one["decimals"]) != 3 or before in ("", "0"):
+            return body.replace(",", ".")
+        if not whole:
             raise NumberTextError(AMBIGUOUS_COMMA)
-        return body.replace(",", ".")
     if not GROUPED.fullmatch(body):
         raise NumberTextError(DECIMAL_COMMA)
     return body.replace(",", "")

@@ -38,11 +38,16 @@ def serve(host: str = "127.0.0.1", port: int = 8000, db: str | None = None,
                 proxy_headers=False)
 
 
+WIDEST_PROXY_NETWORK = {4: 8, 6: 32}   # prefix lengths: a private /8, an organisation's /32
+
+
 def check_proxies(values: Sequence[str]) -> list[str]:
-    """The trusted proxy addresses as given (IPv4 or IPv6 addresses, or networks such as
-    `10.0.0.0/8`), checked: "*" and anything that is not an address or network is refused
-    with one line naming --trust-proxy (trusting every sender would let any client choose
-    the address the login throttle counts it under)."""
+    """The trusted proxy addresses (IPv4 or IPv6 addresses, or networks such as `10.0.0.0/8`,
+    written as their network: `10.0.0.1/8` is `10.0.0.0/8`), checked: "*", anything that is
+    not an address or network, and networks wider than a /8 (IPv4) or a /32 (IPv6) such as
+    `0.0.0.0/0` or `0.0.0.0/1` are refused with one line naming --trust-proxy (trusting
+    every sender would let any client choose the address the login throttle counts it
+    under)."""
     import ipaddress
 
     from moneytrail.errors import MoneytrailError
@@ -54,7 +59,7 @@ def check_proxies(values: Sequence[str]) -> list[str]:
                 continue
             try:
                 if "/" in item:
-                    ipaddress.ip_network(item, strict=False)
+                    network = ipaddress.ip_network(item, strict=False)
                 else:
                     ipaddress.ip_address(item)
             except ValueError:
@@ -62,6 +67,14 @@ def check_proxies(values: Sequence[str]) -> list[str]:
                     "a trusted proxy is an IP address or network (10.0.0.5, 10.0.0.0/8, "
                     "::1); forwarded headers are never trusted from everyone",
                     field="--trust-proxy", value=item) from None
+            if "/" in item:
+                widest = WIDEST_PROXY_NETWORK[network.version]
+                if network.prefixlen < widest:
+                    raise MoneytrailError(
+                        f"a trusted proxy network may be at most a /{widest} (IPv"
+                        f"{network.version}): a wider one trusts forwarded headers from "
+                        "nearly everyone", field="--trust-proxy", value=item)
+                item = str(network)
             out.append(item)
     return out
 
