@@ -60,7 +60,7 @@ def form_numbers(kind: str, values: dict[str, str], currency: str = "") -> dict[
         amount = kind == "claim" and field in spec.numbers
         try:
             number = read_number(text, sizes=amount, currency=own, owner=kind) if amount \
-                else read_number(text)
+                else read_number(text, whole=field in spec.integers)
         except NumberTextError as exc:
             raise MoneytrailError(f"{exc} (you gave \u201c{text.strip()}\u201d)", field=field,
                                   value=text) from None
