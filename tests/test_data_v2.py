@@ -313,3 +313,14 @@ def test_validate_cli_names_a_filing_read_on_github(tmp_path):
     text = out.stdout + out.stderr
     line = next(t for t in text.splitlines() if "code-hosting" in t)
     assert "sources_costs.csv:" in line and "field 'url'" in line and "github.com" in line
+
+
+def test_the_file_scan_pattern_is_the_cell_rule():
+    """DataPackage._read scans a whole CSV with text.SUSPECT_MULTILINE and checks cells one by
+    one only on a hit: the pattern must flag exactly the characters the cell rule refuses."""
+    from moneytrail.text import SUSPECT_MULTILINE, forbidden_character
+
+    for code in [*range(0x0, 0x3000), 0xFEFF, 0xFFFD]:
+        char = chr(code)
+        assert (SUSPECT_MULTILINE.search(char) is not None) == \
+            (forbidden_character(char, multiline=True) is not None), hex(code)

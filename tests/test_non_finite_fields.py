@@ -169,3 +169,14 @@ def test_the_api_calls_1e400_too_large_in_any_float_field(client, path):
     problem = response.json()
     assert (problem["field"], problem["value"]) == (dotted(path), "1e400")
     assert "too large to be finite" in problem["detail"]
+
+
+def test_the_builders_number_text_check_knows_every_float_field():
+    """web.jobs.NUMBER_KEYS names the plan fields whose text the builder reads as numbers
+    (decimal commas, size words): a float field of the schema missing from it would give the
+    schema's raw 'unable to parse string' for '20,5' instead of the one-line advice."""
+    pytest.importorskip("fastapi")
+    from moneytrail.web.jobs import NUMBER_KEYS
+
+    names = {name for _, name in schema_float_fields()}
+    assert names <= NUMBER_KEYS, names - NUMBER_KEYS

@@ -18,6 +18,7 @@ characters to display correctly.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 BIDI_CONTROLS = frozenset(
@@ -30,6 +31,13 @@ BIDI_CONTROLS = frozenset(
 # scripts and emoji need them.
 INVISIBLE = frozenset(["\u2028", "\u2029", "\u200b", "\u2060", "\ufeff"])
 LINE_BREAKS = frozenset("\t\n\r")
+
+
+# the same rule as one pattern, for scanning a whole file before looking cell by cell
+# (category Cc is exactly U+0000-U+001F and U+007F-U+009F)
+SUSPECT_MULTILINE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+    + "".join(sorted(BIDI_CONTROLS | INVISIBLE)) + "]")
 
 
 def forbidden_character(text: str, *, multiline: bool = False) -> str | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from moneytrail.errors import DataPackageError
-from moneytrail.text import text_problem
+from moneytrail.text import SUSPECT_MULTILINE, text_problem
 
 DESCRIPTOR = "datapackage.json"
 CACHE_ENV = "MONEYTRAIL_CACHE_DIR"
@@ -90,20 +90,16 @@ class DataPackage:
         path = self.path_of(name)
         try:
             with path.open(encoding="utf-8", newline="") as handle:
+                # cells are checked one by one only when the file holds a suspect character
+                suspect = SUSPECT_MULTILINE.search(handle.read()) is not None
+                handle.seek(0)
                 reader = csv.reader(handle)
                 header = next(reader, None)
                 if not header:
                     raise DataPackageError("empty CSV file (no header row)", file=str(path))
                 for row in reader:
-                    if any("\x00" in cell for cell in row):
-                        raise DataPackageError("a cell holds a NUL character (is this a "
-                                               "binary file?)",
-                                               file=f"{path}:{reader.line_num}")
-                    for column, cell in zip(header, row, strict=False):
-                        problem = text_problem(cell, multiline=True)
-                        if problem:
-                            raise DataPackageError(problem, file=f"{path}:{reader.line_num}",
-                                                   field=column)
+                    if suspect:
+                        _check_cells(header, row, f"{path}:{reader.line_num}")
                     if row and len(row) != len(header):
                         raise DataPackageError(
                             f"row has {len(row)} fields, the header has {len(header)}",
@@ -202,3 +198,15 @@ def mark_validated(package: DataPackage, part: str) -> None:
             handle.write(part + "\n")
     except OSError:
         return
+
+
+def _check_cells(header: list[str], row: list[str], where: str) -> None:
+    """Refuse a row holding a NUL (a binary file) or a control or bidi character in a cell
+    (moneytrail.text), naming the file:line and the column."""
+    if any("\x00" in cell for cell in row):
+        raise DataPackageError("a cell holds a NUL character (is this a binary file?)",
+                               file=where)
+    for column, cell in zip(header, row, strict=False):
+        problem = text_problem(cell, multiline=True)
+        if problem:
+            raise DataPackageError(problem, file=where, field=column)

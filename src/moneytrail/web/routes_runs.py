@@ -356,15 +356,15 @@ def add_run_routes(app: FastAPI) -> None:
         take_token(request)
         plan, draws, seed = rerun_request(request, state.result)
         private = bool(getattr(request.state, "no_store", False))
-        if private:             # a private plan's rerun: linked to the plan, never opened
-            from moneytrail.web.saved import store, viewer
+        rid, _ = await run_in_threadpool(queue(request).submit, plan, draws, seed,
+                                         private=private)
+        if private:     # a private plan's rerun: never opened (hidden from everyone until
+            from moneytrail.web.saved import store, viewer      # linked), then linked
 
             who = viewer(request)
             if who is not None:
                 await run_in_threadpool(store(request).add_rerun, state.id, actor=who,
-                                        run_id=queue(request).run_id(plan, draws, seed))
-        rid, _ = await run_in_threadpool(queue(request).submit, plan, draws, seed,
-                                         private=private)
+                                        run_id=rid)
         return RedirectResponse(f"/r/{rid}", status_code=303)
 
     @app.get("/r/{run}/report.{fmt}", include_in_schema=False)

@@ -77,10 +77,10 @@ def run_saved(request: Request, plan_id: int, who: Who) -> str:
     take_token(request)
     jobs = request.app.state.jobs
     plan, draws, seed = run_request(jobs.ws, saved["plan"])
-    # recorded on the plan before it is queued, so a private plan's run is never public
-    # and not opened to everyone: its visibility follows the plan's (accounts.plans)
-    store(request).add_run(plan_id, actor=who.id, run_id=jobs.run_id(plan, draws, seed))
+    # a private submission is never opened to everyone, so the run is hidden from all until
+    # it is recorded on the plan; then its visibility follows the plan's (accounts.plans)
     rid, _ = jobs.submit(plan, draws, seed, private=True)
+    store(request).add_run(plan_id, actor=who.id, run_id=rid)
     return rid
 
 
