@@ -223,3 +223,11 @@ def test_a_tiny_share_is_not_printed_as_zero():
     assert units.percent(1e-5) == "<0.01 %" and units.percent(-1e-5) == ">-0.01 %"
     assert units.percent(0.0) == "0.0 %" and units.percent(0.0001) == "0.01 %"
     assert units.median_interval(2e-5, 1e-5, 4e-5, "share") == "<0.01 % (<0.01–<0.01 %)"
+
+
+def test_a_change_reads_with_missing_ends_and_in_hhi_points():
+    """Review: change_text converted the ends before checking them (None raised TypeError) and
+    printed a change of HHI points as a bare '+120.00'."""
+    assert units.change_text(0.02, None, None, "share") == "+2.0 points"
+    assert units.change_text(1500.0, None, float("nan"), "FTE") == "+1,500 FTE"
+    assert units.change_text(120.0, -3.0, 300.0, "points") == "+120 points (-3 – +300 points)"

@@ -339,8 +339,12 @@ def change_text(p50: Any, p5: Any, p95: Any, unit: str) -> str:
     without a median."""
     if not finite(p50):
         return "n/a"
-    mid, low, high = float(p50), float(p5), float(p95)
     both = finite(p5) and finite(p95)
+    mid = float(p50)
+    low, high = (float(p5), float(p95)) if both else (0.0, 0.0)
+    if unit == "points":
+        ends = f" ({low:+,.0f} – {high:+,.0f} points)" if both else ""
+        return f"{mid:+,.0f} points{ends}"
     if unit == "share":
         ends = f" ({100 * low:+.1f} – {100 * high:+.1f})" if both else ""
         return f"{100 * mid:+.1f} points{ends}"

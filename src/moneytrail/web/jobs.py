@@ -251,23 +251,20 @@ class RunQueue:
             store.mark_open(rid)
             return rid, "done"
         with self._lock:
-            if rid in self._active:
-                store.mark_open(rid)
-                return rid, state.status if state is not None else "queued"
-            if self._closed:
+            if self._closed and rid not in self._active:
                 raise MoneytrailError("the server is shutting down; try again shortly")
-            if state is not None and state.status == "error":
-                store.forget_failed(rid)
-                state = None
-            if state is None:
-                store.start(rid, kind="trace", label=plan.id,
-                            inputs=tasks.trace_inputs(plan, draws=draws, seed=seed),
-                            data_version=self.ws.data_version,
-                            data_hash=self.ws.data_hash, total=draws, status="queued")
-            else:
-                store.mark_open(rid)
-            self._active[rid] = self._pool.submit(self._work, rid, plan, draws, seed,
-                                                  store.as_private())
+            if rid not in self._active:
+                if state is not None and state.status == "error":
+                    store.forget_failed(rid)
+                    state = None
+                if state is None:
+                    store.start(rid, kind="trace", label=plan.id,
+                                inputs=tasks.trace_inputs(plan, draws=draws, seed=seed),
+                                data_version=self.ws.data_version,
+                                data_hash=self.ws.data_hash, total=draws, status="queued")
+                self._active[rid] = self._pool.submit(self._work, rid, plan, draws, seed,
+                                                      store.as_private())
+            store.mark_open(rid)        # once per request; a private store opens nothing
         return rid, "queued" if state is None else state.status
 
     def active(self, rid: str) -> bool:

@@ -358,8 +358,9 @@ def add_run_routes(app: FastAPI) -> None:
         private = bool(getattr(request.state, "no_store", False))
         rid, _ = await run_in_threadpool(queue(request).submit, plan, draws, seed,
                                          private=private)
-        if private:     # a private plan's rerun: never opened (hidden from everyone until
-            from moneytrail.web.saved import store, viewer      # linked), then linked
+        # a private plan's rerun is never opened, so it is hidden from everyone until linked
+        if private:
+            from moneytrail.web.saved import store, viewer
 
             who = viewer(request)
             if who is not None:
