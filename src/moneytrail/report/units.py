@@ -70,7 +70,7 @@ NAMES_WITH_ARTICLE = frozenset({
     "United Arab Emirates", "Philippines", "Czech Republic", "Bahamas", "Gambia",
     "Maldives", "Marshall Islands", "Solomon Islands", "Comoros", "Seychelles",
     "Dominican Republic", "Central African Republic", "Republic of Korea",
-    "Democratic Republic of the Congo", "Vatican City", "Rest of the world",
+    "Democratic Republic of the Congo", "Vatican City",
 })
 
 
@@ -377,7 +377,7 @@ __all__ = ["COUNTRY_TABLES", "EU_FOOTNOTE", "GROUP_LABELS", "MISSING", "REGION_L
            "change_text", "count",
            "finite", "group_label",
            "in_unit", "interval_text", "median_interval", "money", "money_in_range",
-           "money_range", "money_scale", "range_scale",
+           "money_range", "money_scale",
            "no_money_text", "number", "percent", "small_money", "place_in_sentence",
            "country_name", "region_label", "with_article", "draws_text", "rough_draws_text"]
 

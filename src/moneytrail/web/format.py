@@ -10,37 +10,14 @@ from moneytrail.report import units
 DASH = units.MISSING
 
 
-# Amounts, shares and plain numbers: thin wrappers of report.units, so a value reads the same on
-# the pages, in the terminal and in the briefing (one implementation, one set of rules).
-def money(value: Any, currency: str = "") -> str:
-    """An amount with its currency and size word: 'EUR 442.50 bn', 'EUR 36.00 m', 'EUR 812'
-    (report.units.money); missing is a dash."""
-    return units.money(value, currency)
-
-
-def money_range(low: Any, high: Any, currency: str = "") -> str:
-    """Two amounts as one range in the larger one's scale, the currency once: 'EUR
-    1.47–1.49 tn', three decimals where two would print the ends alike
-    (report.units.money_range); a dash when an end is missing."""
-    return units.money_range(low, high, currency)
-
-
-def money_in_range(value: Any, low: Any, high: Any, currency: str = "") -> str:
-    """An amount in the scale and decimals of the range beside it ('1.48 tn' beside
-    '1.47–1.49 tn'; report.units.money_in_range)."""
-    return units.money_in_range(value, low, high, currency)
-
-
-def percent(value: Any) -> str:
-    """A share (0.104) as a percentage, one decimal, two below 1 % ('10.4 %', '0.37 %';
-    report.units.percent); missing is a dash."""
-    return units.percent(value)
-
-
-def number(value: Any) -> str:
-    """A plain number: three significant digits, a size word from a million ('0.39', '45.7',
-    '1,234', '2.5 m'; report.units.number); missing is a dash."""
-    return units.number(value)
+# Amounts, shares and plain numbers: report.units itself, so a value reads the same on the
+# pages, in the terminal and in the briefing (one implementation, one set of rules); missing
+# is a dash (units.MISSING).
+money = units.money                     # 'EUR 442.50 bn'
+money_range = units.money_range         # 'EUR 1.47–1.49 tn', the currency once
+money_in_range = units.money_in_range   # '1.48 tn' beside '1.47–1.49 tn'
+percent = units.percent                 # '10.4 %', '0.37 %'
+number = units.number                   # '0.39', '1,234', '2.5 m'
 
 
 def safe_url(value: Any) -> str | None:
@@ -75,10 +52,7 @@ def evidence_weight(row: Any, prefix: str = "") -> str:
     return row_weight(row, prefix)
 
 
-def in_unit(value: Any, unit: str) -> str:
-    """A value with its unit as the terminal and the briefing print it (report.units): jobs
-    and CO2 read the same on every page ('77.4 k FTE', '3.64 Mt CO2e', '14.8 FTE per USD m')."""
-    return units.in_unit(value, unit)
+in_unit = units.in_unit                 # '77.4 k FTE', '3.64 Mt CO2e', '14.8 FTE per USD m'
 
 
 def median_interval(row: Any) -> str:

@@ -18,6 +18,9 @@ GREYS = ("#4d4d4d", "#8c8c8c", "#b3b3b3", "#666666", "#a6a6a6", "#d0d0d0", "#7a7
          "#c2c2c2")
 
 
+LABEL_CHARS = 44     # interval chart labels: what the 228 px left margin holds
+
+
 def esc(text: object) -> str:
     """Text safe inside SVG elements and attributes."""
     return escape(str(text), quote=True)
@@ -198,6 +201,8 @@ def interval_svg(rows: Sequence[Interval], fmt: Callable[[float], str], *, label
     def spanned(low: float, high: float) -> str:
         return spread(low, high) if spread is not None else f"{fmt(low)}–{fmt(high)}"
 
+    # the left margin holds labels of up to LABEL_CHARS characters (about 5 px each at the
+    # chart's 9 px label font, 'US hyperscalers (Amazon, Microsoft, Google)' = 43)
     width, row_h, left, right, top = 600.0, 16.0, 228.0, 118.0, 8.0
     height = top + row_h * len(rows) + 26
     high = max([r.p95 for r in rows if math.isfinite(r.p95)] + [1e-9])
@@ -224,7 +229,7 @@ def interval_svg(rows: Sequence[Interval], fmt: Callable[[float], str], *, label
         if i % 2 == 0:
             parts.append(f'<rect x="0" y="{y - row_h / 2:.1f}" width="{width}" '
                          f'height="{row_h}" fill="#f2f2f2"/>')
-        parts.append(text(left - 8, y + 3, short(row.label, 44), anchor="end"))
+        parts.append(text(left - 8, y + 3, short(row.label, LABEL_CHARS), anchor="end"))
         parts.append(f'<line x1="{x_of(row.p5):.1f}" y1="{y:.1f}" x2="{x_of(row.p95):.1f}" '
                      f'y2="{y:.1f}" stroke="#000" stroke-width="1.4"/>')
         for end in (row.p5, row.p95):

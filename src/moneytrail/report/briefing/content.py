@@ -37,11 +37,11 @@ from moneytrail.report.units import (
     draws_text,
     group_label,
     no_money_text,
+    place_in_sentence,
     rough_draws_text,
     small_money,
+    with_article,
 )
-from moneytrail.report.units import place_in_sentence as units_place_in_sentence
-from moneytrail.report.units import with_article as units_with_article
 from moneytrail.scenarios.schema import Plan
 from moneytrail.service.result import Result
 from moneytrail.service.workspace import Workspace
@@ -279,11 +279,6 @@ def country_names(ws: Workspace) -> dict[str, str]:
     return names
 
 
-def the(name: str) -> str:
-    """'United States' -> 'the United States' (units.with_article)."""
-    return units_with_article(name)
-
-
 def row_at(frame: pd.DataFrame, label: str) -> pd.Series:
     """The row of a result table labelled `label` (labels of a result table are unique)."""
     row = frame.loc[label]
@@ -291,11 +286,6 @@ def row_at(frame: pd.DataFrame, label: str) -> pd.Series:
         raise MoneytrailError("a result table has more than one row with this label",
                               field="row", value=label)
     return row
-
-
-def place(names: dict[str, str], code: str) -> str:
-    """A country code as a sentence names it (units.place_in_sentence)."""
-    return units_place_in_sentence(code, names)
 
 
 def category_names(ws: Workspace) -> dict[str, str]:
@@ -423,7 +413,7 @@ def region_share(brief: PlanBrief, ws: Workspace) -> tuple[str, float, float, fl
     country = brief.table("country")
     if country is not None and region in country.index:
         row = row_at(country, region)
-        label = the(country_names(ws).get(region, region))
+        label = with_article(country_names(ws).get(region, region))
         return (label, float(row["share_p50"]), float(row["share_p5"]),
                 float(row["share_p95"]))
     return None
@@ -460,11 +450,11 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
         c_top, o_top = str(country["share_p50"].idxmax()), str(owner["share_p50"].idxmax())
         row = row_at(country, c_top)
         lead = ("The largest single place is" if c_top == "EU" else "Most of the money ends up in")
-        sentences.append(f"{lead} {place(names, c_top)}: "
+        sentences.append(f"{lead} {place_in_sentence(c_top, names)}: "
                          f"{pct(row['share_p50'])} of the spending (90 % interval "
                          f"{interval(row['share_p5'], row['share_p95'])}) is value added "
                          f"generated there, and {pct(owner.loc[o_top, 'share_p50'])} accrues "
-                         f"to owners in {place(names, o_top)}.")
+                         f"to owners in {place_in_sentence(o_top, names)}.")
     if factor is not None and {"capital", "labour", "tax"} <= set(factor.index):
         sentences.append(f"Of the whole spending, {pct(factor.loc['capital', 'share_p50'])} "
                          f"becomes profits, {pct(factor.loc['labour', 'share_p50'])} wages "
