@@ -514,10 +514,7 @@ def stored_scorecards_in_common_unit(ws: Workspace, results: list[Result]
         year = plan.get("price_year") or plan.get("year")
         factor = per_eur_million_factor(ws, currency, int(year)) if year else 1.0
         out.append({f" per {currency} million": factor})
-    note = (f"The runs are in {', '.join(sorted(set(currencies)))}: figures per million spent "
-            "are per EUR million for every run, each converted at its plan's price year "
-            "(macro/fx.csv), as the command moneytrail compare shows them.")
-    return out, note
+    return out, common_unit_note(currencies, "run")
 
 
 def restate_per_million(unit: str, value: Any, factors: dict[str, float]) -> tuple[str, Any]:
@@ -531,6 +528,15 @@ def restate_per_million(unit: str, value: Any, factors: dict[str, float]) -> tup
             return unit.replace(per, PER_EUR_MILLION), \
                 (None if value is None else number * factor if number is not None else value)
     return unit, value
+
+
+def common_unit_note(currencies: list[str], what: str) -> str:
+    """What a side-by-side scorecard of plans (`what` 'plan') or stored runs ('run') in several
+    currencies says about its per-million rows: per EUR million for every one (the common
+    unit), each converted at its plan's price year."""
+    return (f"The {what}s are in {', '.join(sorted(set(currencies)))}: figures per million "
+            f"spent are per EUR million for every {what}, each converted at its plan's price "
+            "year (macro/fx.csv), as the command moneytrail compare shows them.")
 
 
 def scorecard_table(results: list[TraceResult], ws: Workspace,
@@ -555,10 +561,9 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
             "training run's only (no experiments, data or staff). Economic profit (rent): "
             "firms' capital value added above WACC x invested capital; aggregate sectors' "
             "capital is not split (docs/methods.md, 'Market power').") if dates else ""
-    currencies = sorted({r.require_plan().currency for r in results})
-    if len(currencies) > 1:       # in_plan_currency keeps the common unit: say so
-        note += (f" The plans are in {', '.join(currencies)}: figures per million spent are "
-                 "per EUR million for every plan, each converted at its price year.")
+    currencies = [r.require_plan().currency for r in results]
+    if len(set(currencies)) > 1:       # in_plan_currency keeps the common unit: say so
+        note += " " + common_unit_note(currencies, "plan")
     note = " ".join(part for part in (conditions_note(conditions), note) if part)
     column_units = {c: "by row" for c in flat.columns if c != "unit"}
     column_units["unit"] = "text"
