@@ -231,3 +231,19 @@ def test_a_change_reads_with_missing_ends_and_in_hhi_points():
     assert units.change_text(0.02, None, None, "share") == "+2.0 points"
     assert units.change_text(1500.0, None, float("nan"), "FTE") == "+1,500 FTE"
     assert units.change_text(120.0, -3.0, 300.0, "points") == "+120 points (-3 – +300 points)"
+
+
+NEGATIVE_ZERO = re.compile(r"(?<![\d.,])-0(?:\.0+)?(?![\d.,])")
+
+
+@pytest.mark.parametrize("unit", ["share", "points", "FTE", "t CO2e", "EUR", "probability",
+                                  "FTE per EUR million"])
+def test_no_negative_zero_in_any_unit(unit):
+    """A zero reached from below (-0.0, or -1e-9 rounded away) prints without a minus:
+    'HHI delta -0 (0 - 0)' read as a fall where nothing changed."""
+    texts = [units.in_unit(-0.0, unit), units.in_unit(-1e-9, unit),
+             units.median_interval(-0.0, -1e-9, 0.0, unit), units.number(-0.0),
+             units.change_text(-1e-9, -1e-9, 0.0, unit)]
+    for shown in texts:
+        assert not NEGATIVE_ZERO.search(shown), shown
+    assert NEGATIVE_ZERO.search("-0 (0 – 0)")         # the pattern finds what it was for

@@ -158,8 +158,8 @@ def percent(value: Any) -> str:
     if number != 0 and abs(number) < 0.005:
         return "<0.01 %" if number > 0 else ">-0.01 %"
     if number != 0 and abs(number) < 1:
-        return f"{number:.2f} %"
-    return f"{number:.1f} %"
+        return f"{number:z.2f} %"
+    return f"{number:z.1f} %"
 
 
 def money(amount: Any, currency: str = "") -> str:
@@ -169,8 +169,8 @@ def money(amount: Any, currency: str = "") -> str:
     amount = float(amount)
     for size, suffix in MONEY_SIZES:
         if abs(amount) >= size:
-            return f"{currency} {amount / size:,.2f} {suffix}".strip()
-    return f"{currency} {amount:,.0f}".strip()
+            return f"{currency} {amount / size:z,.2f} {suffix}".strip()
+    return f"{currency} {amount:z,.0f}".strip()
 
 
 def small_money(amount: Any, currency: str = "") -> str:
@@ -206,7 +206,7 @@ def count(value: Any) -> str:
     if not finite(value):
         return MISSING
     size, suffix, decimals = count_scale(float(value))
-    return f"{float(value) / size:,.{decimals}f}{suffix}"
+    return f"{float(value) / size:z,.{decimals}f}{suffix}"
 
 
 def number(value: Any) -> str:
@@ -219,12 +219,12 @@ def number(value: Any) -> str:
         return f"{Decimal(f'{value:.3g}'):,f}"
     for size, suffix in MONEY_SIZES[:3]:
         if abs(value) >= size:
-            return f"{value / size:,.3g} {suffix}"
+            return f"{value / size:z,.3g} {suffix}"
     if abs(value) >= 1000:
-        return f"{value:,.0f}"
+        return f"{value:z,.0f}"
     if value != 0 and abs(value) < 0.001:           # two significant digits, no exponent
-        return f"{value:.{1 - math.floor(math.log10(abs(value)))}f}"
-    return f"{value:,.3g}"
+        return f"{value:z.{1 - math.floor(math.log10(abs(value)))}f}"
+    return f"{value:z,.3g}"
 
 
 def in_unit(value: Any, unit: str) -> str:
@@ -236,18 +236,18 @@ def in_unit(value: Any, unit: str) -> str:
     if unit == "share":
         return percent(value)
     if unit == "probability":
-        return f"{value:.2f}"
+        return f"{value:z.2f}"
     if unit == "points":
-        return f"{value:+,.0f} points"
+        return f"{value:+z,.0f} points"
     if unit == "t CO2e":
         size, prefix = tonne_scale(value)
-        return f"{value / size:,.{2 if prefix == 'Mt' else 1 if prefix == 'kt' else 0}f} " \
+        return f"{value / size:z,.{2 if prefix == 'Mt' else 1 if prefix == 'kt' else 0}f} " \
                f"{prefix} CO2e"
     if unit == "FTE":
         return f"{count(value)} FTE"
     per = PER_MILLION.match(unit)
     if per:
-        return f"{value:,.1f} {per['what']} per {per['currency']} m"
+        return f"{value:z,.1f} {per['what']} per {per['currency']} m"
     if len(unit) == 3 and unit.isupper():
         return money(value, unit)
     return number(value)
@@ -266,17 +266,17 @@ def interval_text(p5: Any, p95: Any, unit: str, like: Any = None) -> str:
     if unit == "share":
         return f"{percent(low)[:-2]}–{percent(high)}"
     if unit == "points":                          # signed: the unit once
-        return f"{low:+,.0f} – {high:+,.0f} points"
+        return f"{low:+z,.0f} – {high:+z,.0f} points"
     if unit == "t CO2e":
         size, prefix = tonne_scale(ref)
         digits = 2 if prefix == "Mt" else 1 if prefix == "kt" else 0
-        return f"{low / size:,.{digits}f}–{high / size:,.{digits}f} {prefix} CO2e"
+        return f"{low / size:z,.{digits}f}–{high / size:z,.{digits}f} {prefix} CO2e"
     if unit == "FTE":
         size, suffix, digits = count_scale(ref)
-        return f"{low / size:,.{digits}f}–{high / size:,.{digits}f}{suffix} FTE"
+        return f"{low / size:z,.{digits}f}–{high / size:z,.{digits}f}{suffix} FTE"
     per = PER_MILLION.match(unit)
     if per:
-        return f"{low:,.1f}–{high:,.1f} {per['what']} per {per['currency']} m"
+        return f"{low:z,.1f}–{high:z,.1f} {per['what']} per {per['currency']} m"
     if len(unit) == 3 and unit.isupper():         # money: the currency and size word once
         return money_range(low, high, unit, like=ref)
     return f"{in_unit(low, unit)} – {in_unit(high, unit)}"
@@ -296,8 +296,8 @@ def range_scale(low: float, high: float, like: float | None = None) -> tuple[flo
     would print different ends alike ('1.466–1.467 tn', not '1.47–1.47 tn')."""
     size, suffix = money_scale(max(abs(low), abs(high)) if like is None else like)
     digits = 2 if size > 1 else 0
-    if size > 1 and f"{low / size:,.2f}" == f"{high / size:,.2f}" \
-            and f"{low / size:,.3f}" != f"{high / size:,.3f}":
+    if size > 1 and f"{low / size:z,.2f}" == f"{high / size:z,.2f}" \
+            and f"{low / size:z,.3f}" != f"{high / size:z,.3f}":
         digits = 3
     return size, suffix, digits
 
@@ -310,7 +310,7 @@ def money_range(low: Any, high: Any, currency: str = "", like: Any = None) -> st
         return MISSING
     low, high = float(low), float(high)
     size, suffix, digits = range_scale(low, high, float(like) if finite(like) else None)
-    return f"{currency} {low / size:,.{digits}f}–{high / size:,.{digits}f}{suffix}".strip()
+    return f"{currency} {low / size:z,.{digits}f}–{high / size:z,.{digits}f}{suffix}".strip()
 
 
 def money_in_range(value: Any, low: Any, high: Any, currency: str = "") -> str:
@@ -320,7 +320,7 @@ def money_in_range(value: Any, low: Any, high: Any, currency: str = "") -> str:
     if not (finite(value) and finite(low) and finite(high)):
         return money(value, currency)
     size, suffix, digits = range_scale(float(low), float(high))
-    return f"{currency} {float(value) / size:,.{digits}f}{suffix}".strip()
+    return f"{currency} {float(value) / size:z,.{digits}f}{suffix}".strip()
 
 
 def median_interval(p50: Any, p5: Any, p95: Any, unit: str) -> str:
@@ -343,11 +343,11 @@ def change_text(p50: Any, p5: Any, p95: Any, unit: str) -> str:
     mid = float(p50)
     low, high = (float(p5), float(p95)) if both else (0.0, 0.0)
     if unit == "points":
-        ends = f" ({low:+,.0f} – {high:+,.0f} points)" if both else ""
-        return f"{mid:+,.0f} points{ends}"
+        ends = f" ({low:+z,.0f} – {high:+z,.0f} points)" if both else ""
+        return f"{mid:+z,.0f} points{ends}"
     if unit == "share":
-        ends = f" ({100 * low:+.1f} – {100 * high:+.1f})" if both else ""
-        return f"{100 * mid:+.1f} points{ends}"
+        ends = f" ({100 * low:+z.1f} – {100 * high:+z.1f})" if both else ""
+        return f"{100 * mid:+z.1f} points{ends}"
     per = PER_MILLION.match(unit)
     if unit == "FTE":
         size, suffix, digits = count_scale(mid)
@@ -366,7 +366,7 @@ def change_text(p50: Any, p5: Any, p95: Any, unit: str) -> str:
         size, digits, before, after = 1.0, 2, "", ""
 
     def signed(value: float) -> str:
-        return f"{value / size:+,.{digits}f}"
+        return f"{value / size:+z,.{digits}f}"
 
     ends = f" ({signed(low)} – {signed(high)}{after})" if both else ""
     sign, figure = signed(mid)[0], signed(mid)[1:]
