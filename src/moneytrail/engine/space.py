@@ -25,6 +25,9 @@ class ParameterSpace:
     names: tuple[str, ...]
     samplers: tuple[PertSampler, ...]     # spend, market, cost
     sizes: tuple[int, ...]
+    # parameters renormalised within a block of one (a plan's only spending category, a
+    # category's only supplier): always a share of 1, whatever value they are given
+    alone: np.ndarray | None = None
 
     def stacked(self, attribute: str) -> np.ndarray:
         return np.concatenate([getattr(s, attribute) for s in self.samplers])
@@ -43,8 +46,10 @@ class ParameterSpace:
 
     @property
     def uncertain(self) -> np.ndarray:
-        """Parameters with an interval (low < high); the others are fixed points."""
-        return ~self.stacked("fixed") & (self.high > self.low)
+        """Parameters with an interval (low < high) that can move the result; fixed points
+        and shares alone in their block (renormalised to 1) are not."""
+        moving = ~self.stacked("fixed") & (self.high > self.low)
+        return moving if self.alone is None else moving & ~self.alone
 
     def central_rows(self, rows: int) -> np.ndarray:
         return np.repeat(self.central[None, :], rows, axis=0)
@@ -86,8 +91,13 @@ def parameter_space(plan: Plan, model: IOModel, kernel: Kernel) -> ParameterSpac
             names.append(f"cost {entity}<-{labels[target]}{year}" if is_input else
                           f"cost {entity} {factor[target]}:{country[target]}{year}")
         samplers.append(cost.sampler)
-    return ParameterSpace(names=tuple(names), samplers=tuple(samplers),
-                          sizes=tuple(s.mode.size for s in samplers))
+    sizes = tuple(s.mode.size for s in samplers)
+    blocks = np.diff(np.append(demand.market_starts, sizes[1]))
+    alone = np.zeros(sum(sizes), dtype=bool)
+    alone[:sizes[0]] = sizes[0] == 1
+    alone[sizes[0]:sizes[0] + sizes[1]] = np.repeat(blocks == 1, blocks)
+    return ParameterSpace(names=tuple(names), samplers=tuple(samplers), sizes=sizes,
+                          alone=alone)
 
 
 def run_rows(kernel: Kernel, sizes: tuple[int, ...], raw: np.ndarray
