@@ -373,3 +373,16 @@ def test_no_input_makes_a_server_error(client, path, names):
                        "/ledger/deals/", "/sources/", "/plans/"):
             response = client.get(prefix + quote(value, safe=""))
             assert response.status_code < 500, (prefix, value, response.text)
+
+
+@pytest.mark.parametrize("path", ["/", "/ledger", "/api/v1/ledger", f"/sources/{SOURCE}",
+                                  "/static/site.css"])
+def test_head_answers_like_get_without_a_body(client, path):
+    """Link checkers and uptime monitors send HEAD: it was 405 on every page."""
+    get, head = client.get(path), client.head(path)
+    assert get.status_code == head.status_code == 200
+    assert head.content == b""
+    for header in ("content-type", "content-security-policy", "x-content-type-options"):
+        assert head.headers.get(header) == get.headers.get(header), header
+    assert client.head("/no-such-page").status_code == 404
+    assert client.head("/login").status_code == 200      # a GET-and-POST route

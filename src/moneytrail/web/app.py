@@ -137,7 +137,29 @@ def create_app(db: str | None = None, data: str | None = None, *,
     app.include_router(accounts.router)
     app.include_router(editing.router)
     app.include_router(saved.router)
+    app.add_middleware(HeadAsGet)       # added last: the outermost layer
     return app
+
+
+class HeadAsGet:
+    """HEAD answered as the GET of the same address without its body (RFC 9110, 9.3.2):
+    link checkers and uptime monitors send HEAD, and FastAPI's GET routes answer only GET.
+    Headers (status, Content-Type, Content-Length, security headers) are the GET's."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: dict) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
 
 
 def _version() -> str:
