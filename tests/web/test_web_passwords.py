@@ -194,3 +194,28 @@ def test_cli_prints_a_reset_link_that_works(tmp_path):
         accounts = Accounts(ledger.engine)
         assert accounts.reset_password(link.group(1), NEW) == "ada"
         assert accounts.login("ada", NEW, client="test").who.name == "ada"
+
+
+def test_new_password_typed_twice_and_not_the_current_one(app):
+    """The forms ask for the new password twice (a typo would lock the owner out), and the
+    current password is not accepted as the new one (it was: 303 and a 'changed' notice)."""
+    eve = login(app, "eve")
+    page = eve.get("/account/password").text
+    assert 'name="repeat_password"' in page and "New password again" in page
+    mistyped = eve.post("/account/password", data={
+        "csrf_token": eve.csrf, "current_password": PASSWORDS["eve"], "new_password": NEW,
+        "repeat_password": NEW + "x"}, follow_redirects=False)
+    assert mistyped.status_code == 400 and "the two new passwords differ" in mistyped.text
+    same = change(eve, PASSWORDS["eve"], PASSWORDS["eve"])
+    assert same.status_code == 400 and "same as the current one" in same.text
+    assert try_login(app, "eve", PASSWORDS["eve"]) == 303 and try_login(app, "eve", NEW) == 401
+    token = reset_link(app).split("token=", 1)[1]
+    browser = TestClient(app, base_url=HTTPS)
+    reset = browser.get(f"/reset-password?token={token}").text
+    assert 'name="repeat_password"' in reset
+    bad = browser.post("/reset-password", data={
+        "token": token, "new_password": NEW, "repeat_password": "something else entirely",
+        "csrf_token": form_token(reset, "/reset-password")})
+    assert bad.status_code == 400 and "the two new passwords differ" in bad.text
+    assert try_login(app, "eve", NEW) == 401               # nothing changed, link unspent
+    assert "eve" in browser.get(f"/reset-password?token={token}").text

@@ -435,7 +435,7 @@ class Accounts:
         too) and a new session is returned, so the cookie is rotated; unused reset links die.
 
         Raises `AuthError` (no session, or wrong current password), `Throttled`,
-        `AccountError` (the new password breaks a rule)."""
+        `AccountError` (the new password breaks a rule or equals the current one)."""
         who = self.session(token)
         if who is None:
             raise AuthError("log in again to change your password")
@@ -447,6 +447,9 @@ class Accounts:
             raise AuthError("the current password is wrong", field="current_password")
         with locking.write_transaction(self.engine) as conn:
             self._succeeded(conn, who.name, client)     # a right password is no failure
+        if new == current:
+            raise AccountError("the new password is the same as the current one",
+                               field="new_password")
         check_password(new, who.name)
         hashed = self.hasher.hash(new)
         now = self.clock()

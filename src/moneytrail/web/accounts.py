@@ -119,6 +119,7 @@ async def password_change(request: Request) -> Response:
     old, new = str(form.get("current_password", "")), str(form.get("new_password", ""))
     token = request.cookies.get(auth.cookie_name(request), "")
     try:
+        check_repeated(new, form.get("repeat_password"))
         session = auth.accounts(request).change_password(token, old, new,
                                                          client=auth.client_of(request))
     except (AuthError, Throttled, AccountError) as exc:
@@ -131,6 +132,14 @@ async def password_change(request: Request) -> Response:
     redirect = RedirectResponse("/account?password=changed", status_code=303)
     auth.set_session_cookie(request, redirect, session.token)
     return redirect
+
+
+def check_repeated(new: str, repeated: Any) -> None:
+    """The forms ask for the new password twice (a typo would lock the owner out); a client
+    that sends no repeat field (a script) is not asked. Raises AccountError."""
+    if repeated is not None and str(repeated) != new:
+        raise AccountError("the two new passwords differ: type the same one twice",
+                           field="repeat_password")
 
 
 def reset_page(request: Request, token: str, status: int = 200,
@@ -156,9 +165,11 @@ def reset_form(request: Request, token: str = "") -> HTMLResponse:
 @router.post("/reset-password", include_in_schema=False)
 def reset_submit(request: Request, token: Annotated[str, Form(max_length=100)] = "",
                  new_password: Annotated[str, Form(max_length=4096)] = "",
+                 repeat_password: Annotated[str | None, Form(max_length=4096)] = None,
                  csrf_token: Annotated[str, Form(max_length=200)] = "") -> Response:
     auth.check_login_token(request, csrf_token)
     try:
+        check_repeated(new_password, repeat_password)
         name = auth.accounts(request).reset_password(token, new_password)
     except (AuthError, AccountError) as exc:
         return reset_page(request, token, status=400,
