@@ -476,6 +476,27 @@ def test_editor_corrects_a_claim_through_the_form_and_history_shows_the_diff(app
     assert "Revert revision" not in page
 
 
+def test_history_reads_numbers_and_times_for_people(app):
+    """Revisions showed "central: '125000000000' -> '126000000000'" (Python reprs) on the deal
+    page and '2026-12-01T06:06:08' times (tester 9): numbers exact with thousands commas, the
+    time to the minute in UTC, one style on both pages."""
+    client = login(app, "eve")
+    form = edit_form_values(client.get(f"/ledger/edit/claim/{CLAIM}").text)
+    old = app.state.web.ledger.get("claim", CLAIM)["central"]
+    form.update(low="123456789012", central="123456789012", high="123456789012",
+                reason="a number to read")
+    assert client.post(f"/ledger/edit/claim/{CLAIM}", data=form,
+                       follow_redirects=False).status_code == 303
+    reader = TestClient(app, base_url=HTTPS)
+    history = reader.get(f"/ledger/history/claim/{CLAIM}").text
+    assert "<ins>123,456,789,012</ins>" in history
+    assert f"<del>{int(float(old)):,}</del>" in history
+    assert re.search(r"by eve, \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC</h2>", history)
+    deal = reader.get("/ledger/deals/l_stargate_us_2025_01").text
+    assert f"central {int(float(old)):,} → 123,456,789,012" in deal
+    assert "&#39;123456789012&#39;" not in deal and "T0" not in re.sub(r"<[^>]+>", "", deal)
+
+
 def test_a_stale_form_gets_a_conflict_page_and_nothing_is_saved(app):
     first, second = login(app, "eve"), login(app, "root")
     form_a = edit_form_values(first.get(f"/ledger/edit/source/{SOURCE}").text)

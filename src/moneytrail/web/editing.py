@@ -26,6 +26,7 @@ from moneytrail.errors import MoneytrailError
 from moneytrail.ledger.errors import ConflictError
 from moneytrail.ledger.records import KINDS
 from moneytrail.web import auth
+from moneytrail.web.views import diff
 
 router = APIRouter(include_in_schema=False)
 WRITABLE = ("source", "deal", "claim")
@@ -182,14 +183,6 @@ async def add_save(request: Request, kind: str,
 
 
 # -- history and revert ---------------------------------------------------------------------
-def diff(before: dict | None, after: dict | None) -> list[dict]:
-    """Field-by-field changes of one revision: field, old value, new value."""
-    before, after = before or {}, after or {}
-    names = list(dict.fromkeys([*after, *before]))
-    return [{"field": n, "old": before.get(n, ""), "new": after.get(n, "")}
-            for n in names if before.get(n, "") != after.get(n, "") and n != "id"]
-
-
 @router.get("/ledger/history/{kind}/{key}")
 def history_page(request: Request, kind: str, key: str) -> HTMLResponse:
     ledger = request.app.state.web.ledger

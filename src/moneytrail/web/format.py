@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -73,7 +75,34 @@ def interval(p5: Any, p95: Any, unit: str, like: Any = None) -> str:
     return units.interval_text(p5, p95, unit, like=like) or DASH
 
 
+PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?")
+
+
+def ledger_value(value: Any) -> str:
+    """A value as the ledger stores it, for reading in a revision's diff: numbers exact with
+    thousands commas ('126000000000' -> '126,000,000,000', '1.5e9' -> '1,500,000,000'), an
+    empty field '(empty)', text as it is (escaped by the template)."""
+    text = "" if value is None else str(value)
+    if text == "":
+        return "(empty)"
+    if PLAIN_NUMBER.fullmatch(text):
+        try:
+            return f"{Decimal(text).normalize():,f}"
+        except InvalidOperation:
+            return text
+    return text
+
+
+def timestamp(value: Any) -> str:
+    """A stored UTC time '2026-12-01T06:06:08' as '2026-12-01 06:06' (the page says UTC)."""
+    text = str(value or "")
+    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2}(\.\d+)?)?"
+                         r"(\+00:00|Z)?", text)
+    return f"{match.group(1)} {match.group(2)}" if match else text
+
+
 FILTERS = {"median_interval": median_interval, "interval": interval, "money": money,
            "money_in_range": money_in_range, "money_range": money_range, "percent": percent,
            "number": number, "safe_url": safe_url, "verdict_label": verdict_label,
-           "evidence_weight": evidence_weight, "in_unit": in_unit}
+           "evidence_weight": evidence_weight, "in_unit": in_unit,
+           "ledger_value": ledger_value, "timestamp": timestamp}

@@ -213,8 +213,11 @@ def deal_view(state: WebState, url: str, deal: str, *, currency: str | None = No
     history = [state.ledger.history(kind="deal", key=deal)]
     history += [state.ledger.history(kind="claim", key=ref) for ref in claims["ref"]]
     revisions = pd.concat(history, ignore_index=True).sort_values("revision", ascending=False)
-    history_rows = rows(revisions, ["revision", "time", "author", "action", "kind", "key",
-                                    "reason", "changes"])
+    history_rows = [{**row, "diff": revision_diff(before, after)}
+                    for row, before, after in zip(
+                        rows(revisions, ["revision", "time", "author", "action", "kind", "key",
+                                         "reason", "changes"]),
+                        revisions["before"], revisions["after"], strict=True)]
     reality = state.ledger.reality(**options)
     ratios = reality[reality["deal"] == deal]
     ratio = rows(ratios, [c for c in ratios.columns if "ratio" in c])[0] if len(ratios) else {}
@@ -482,3 +485,20 @@ def home_view(state: WebState, url: str) -> View:
                 reality=reality_chart(state), reproduce_reality=reality_reproduce(url),
                 claims=[{k: c[k] for k in ("id", "text", "verdict")} for c in claims],
                 plans=plans_summary(), tables=["reality", "claims", "plans"])
+
+
+def diff(before: dict | None, after: dict | None) -> list[dict]:
+    """Field-by-field changes of one revision: field, old value, new value."""
+    before, after = before or {}, after or {}
+    names = list(dict.fromkeys([*after, *before]))
+    return [{"field": n, "old": before.get(n, ""), "new": after.get(n, "")}
+            for n in names if before.get(n, "") != after.get(n, "") and n != "id"]
+
+
+def revision_diff(before: str | None, after: str | None) -> list[dict] | None:
+    """A revision's changed fields from its stored JSON before and after; None when the
+    record was created or deleted (the action says so)."""
+    import json
+
+    old, new = (json.loads(x) if x else None for x in (before, after))
+    return diff(old, new) if old is not None and new is not None else None
