@@ -736,3 +736,22 @@ def test_a_claim_checked_against_a_private_run_is_as_private_as_the_plan(app, pl
         for path in (f"/r/{check}", f"/api/v1/runs/{check}",
                      f"/claims/{claim}/check?run={rid}"):
             assert client.get(path).status_code == 404, path
+
+
+def test_saved_plan_page_reads_for_people(app, plan):
+    """The page showed 'budget 20000000000 EUR', category ids, shares '0.3775', ISO times with
+    '+00:00' and 'Run this plan again' before any run (tester 9)."""
+    pid = create(app, plan, visibility="public", title="Readable")["id"]
+    eve = login(app, "eve")
+    page = eve.get(f"/saved/{pid}").text
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "EUR 20.00 bn" in text and "20000000000" not in text
+    assert "+00:00" not in text and re.search(r"updated \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", text)
+    names = dict(zip(app.state.workspace.valuechain.categories["id"],
+                     app.state.workspace.valuechain.categories["name"], strict=True))
+    for category, share in plan["spend"].items():
+        central = share["central"] if isinstance(share, dict) else share
+        assert f"{names[category]} {100 * central:.1f} %" in text, category
+    assert "Run this plan again" not in page and ">Run this plan</button>" in page
+    eve.post(f"/saved/{pid}/run", data={"csrf_token": eve.csrf}, follow_redirects=False)
+    assert "Run this plan again" in eve.get(f"/saved/{pid}").text

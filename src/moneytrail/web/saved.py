@@ -168,7 +168,14 @@ def saved_page(request: Request, plan_id: str) -> HTMLResponse:
                 runs=run_rows(request, pid, current.id if current else None),
                 revisions=store(request).revisions(pid, current.id if current else None),
                 owner=owner, builder_link=draft_link(saved, with_revision=owner),
-                copy_link=draft_link(saved, with_revision=False))
+                copy_link=draft_link(saved, with_revision=False),
+                categories=category_names(request))
+
+
+def category_names(request: Request) -> dict[str, str]:
+    """Spending category id -> its name in the data package ('accelerators' -> its name)."""
+    table = request.app.state.workspace.valuechain.categories
+    return dict(zip(table["id"], table["name"], strict=True))
 
 
 @router.get("/saved/{plan_id}/edit", include_in_schema=False)
