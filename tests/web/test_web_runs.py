@@ -402,3 +402,12 @@ def test_a_plan_document_posts_back_to_runs_as_the_same_run(client, done_run):
     wrong = client.post("/api/v1/runs", json={"scenario": {**document["scenario"],
                                                             "year": "2025"}})
     assert wrong.status_code in (400, 422) and wrong.json()["field"] == "year"
+
+
+def test_builder_says_its_runs_are_public(client):
+    """Anonymous builder runs are public and listed by title on /claims (tester 9): the page
+    says so beside the Run button, and names the private way."""
+    page = client.get("/build").text
+    note = re.search(r'<p class="hint" id="run-public">(.*?)</p>', page, re.S)
+    assert note and "public" in note.group(1) and "private" in note.group(1)
+    assert page.index('value="run"') < page.index('id="run-public"')
