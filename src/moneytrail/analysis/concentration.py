@@ -164,6 +164,45 @@ def spend_years(plan: Plan) -> int:
     return plan.spend_years if plan.spend_years is not None else plan.horizon_years
 
 
+def oversized_markets(plan: Plan, data: AnalysisData) -> list[dict]:
+    """The categories in which a plan's central yearly purchases exceed the whole market's
+    yearly sales in the data (`market_sizes`, central, for the plan's buyer region and year):
+    the data's market shares, margins and prices describe today's market, so what they say
+    about such a plan is an extrapolation. No draws: the budget times each category's central
+    share (renormalised) over `spend_years`, against the market's central size converted to
+    the plan's currency at the plan year.
+
+    Each: `category`, `plan_per_year` and `market_size` (plan currency, nominal), `ratio`,
+    `sources` (the market size's source ids). Categories without a market size (or a rate to
+    convert it) are not checked."""
+    from moneytrail.errors import MoneytrailError
+
+    sizes = data["market_sizes"]
+    shares = {category: interval.central for category, interval in plan.spend.items()}
+    total = sum(shares.values())
+    if not total > 0:
+        return []
+    years = spend_years(plan)
+    out = []
+    for category, share in shares.items():
+        rows = sizes[(sizes["category"] == category) & (sizes["buyer_region"] == plan.buyer_region)
+                     & (sizes["year"] == plan.year)]
+        if rows.empty:
+            continue
+        row = rows.iloc[0]
+        try:
+            market = float(data.convert(float(row["central"]), row["currency"], plan.currency,
+                                        plan.year))
+        except MoneytrailError:
+            continue
+        per_year = plan.budget.amount * share / total / years
+        if market > 0 and per_year > market:
+            out.append({"category": category, "plan_per_year": per_year,
+                        "market_size": market, "ratio": per_year / market,
+                        "sources": str(row["sources"])})
+    return out
+
+
 def market_effects(result: TraceResult, data: AnalysisData,
                    purchases: Purchases | None = None) -> list[MarketEffect]:
     """For each category the plan buys that has a market size in the data: HHI before/after

@@ -36,13 +36,15 @@ BY_CHOICES = ("headline", "entity", "country", "owner_country", "group", "factor
 def reconciliation(result) -> str:
     """The line that says what was traced and that money is conserved in every draw."""
     from moneytrail.report.terminal import money
-    from moneytrail.report.units import number
+    from moneytrail.report.units import number, oversized_sentence
 
     facts = result.facts
     return (f"{facts['title']}: {money(facts['total'], facts['currency'])} traced over "
             f"{facts['draws']:,} draws (seed {facts['seed']}); value added reconciles to the "
             f"spending in every draw (largest gap {facts['currency']} "
-            f"{number(facts['conservation_gap'])}). Data {result.provenance.data_version}.")
+            f"{number(facts['conservation_gap'])}). Data {result.provenance.data_version}."
+            + "".join(f"\nWarning: {oversized_sentence(row, facts['currency'])}"
+                      for row in facts.get("oversized_markets", [])))
 
 
 def check_by(by: list[str]) -> list[str]:

@@ -341,7 +341,7 @@ def trace_run_result(ws: Workspace, rid: str, inputs: dict, result: TraceResult,
     return Result(run_id=rid, kind="trace", title=plan.title,
                   provenance=provenance(ws, inputs, seed=inputs["seed"], draws=inputs["draws"],
                                         sources=plan_sources(ws, plan) + footprint_sources),
-                  tables=tables, facts=trace_facts(result))
+                  tables=tables, facts={**trace_facts(result), **scale_facts(ws, plan)})
 
 
 def ws_trace(ws: Workspace, plan: Plan, *, draws: int, seed: int, tiers: int = DEFAULT_TIERS,
@@ -379,6 +379,21 @@ def evidence_default(ws: Workspace, plan: Plan, evidence: bool | None) -> bool:
     cost = ws.model(plan.year).cost_parameters
     return cost is not None and cost.n == ws.model(plan.year).n and \
         len(cost.reliability) == cost.column.size
+
+
+def scale_facts(ws: Workspace, plan: Plan) -> dict[str, Any]:
+    """`oversized_markets` (analysis.concentration.oversized_markets) when the plan buys more
+    a year in some category than the whole market sells; nothing otherwise (or without
+    analysis tables)."""
+    if not ws.package.has("analysis-sources"):
+        return {}
+    from moneytrail.analysis.concentration import oversized_markets
+
+    names = dict(zip(ws.valuechain.categories["id"], ws.valuechain.categories["name"],
+                     strict=True))
+    found = [{**row, "name": names.get(row["category"], row["category"])}
+             for row in oversized_markets(plan, ws.analysis)]
+    return {"oversized_markets": found} if found else {}
 
 
 def trace_facts(result: TraceResult) -> dict[str, Any]:
@@ -820,7 +835,8 @@ def analyse_plan(ws: Workspace, plan: Plan, what: list[str] | None = None,
                       provenance=provenance(ws, inputs, seed=seed, draws=draws,
                                             sources=plan_sources(ws, plan)
                                             + cited_sources(ws, result, what)),
-                      tables=tables, facts=trace_facts(result))
+                      tables=tables,
+                      facts={**trace_facts(result), **scale_facts(ws, plan)})
 
     return runner.run("analyse", plan.id, inputs, draws, compute, progress)
 

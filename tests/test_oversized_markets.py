@@ -1,0 +1,66 @@
+"""A plan that buys more a year than a whole market sells is flagged, with the numbers
+(tester 9: EUR 20 tn of accelerators gave 'NVIDIA: EUR 19.06 tn' without a word)."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+import moneytrail as mt
+from moneytrail.analysis.concentration import oversized_markets, spend_years
+from moneytrail.service import tasks
+
+
+@pytest.fixture(scope="module")
+def ws():
+    with mt.Workspace.open() as workspace:
+        yield workspace
+
+
+def huge_plan(amount: float) -> mt.Plan:
+    return mt.parse_scenario({
+        "id": "huge", "title": "Huge", "year": 2025, "currency": "EUR", "buyer_region": "EU",
+        "budget": {"amount": amount},
+        "spend": {"accelerators": {"low": 0.5, "central": 0.6, "high": 0.7},
+                  "facility": {"low": 0.3, "central": 0.4, "high": 0.5}},
+        "draws": 200, "seed": 1})
+
+
+def test_yearly_purchases_against_the_central_market_size_by_hand(ws):
+    plan = huge_plan(20e12)
+    sizes = ws.analysis["market_sizes"]
+    row = sizes[(sizes["category"] == "accelerators") & (sizes["buyer_region"] == "EU")
+                & (sizes["year"] == 2025)].iloc[0]
+    market = float(row["central"]) * ws.analysis.money.factor(row["currency"], 2025, "EUR",
+                                                                2025)
+    found = {r["category"]: r for r in oversized_markets(plan, ws.analysis)}
+    per_year = 20e12 * 0.6 / spend_years(plan)
+    assert found["accelerators"]["plan_per_year"] == pytest.approx(per_year, rel=1e-12)
+    assert found["accelerators"]["market_size"] == pytest.approx(market, rel=1e-12)
+    assert found["accelerators"]["ratio"] == pytest.approx(per_year / market, rel=1e-12)
+    assert found["accelerators"]["sources"] == row["sources"]
+    # a budget whose accelerators a year are just below the market's size is not flagged
+    below = huge_plan(0.999 * market * spend_years(plan) / 0.6)
+    assert "accelerators" not in {r["category"] for r in oversized_markets(below, ws.analysis)}
+
+
+def test_reference_plans_fit_their_markets(ws):
+    for path in mt.reference_scenarios():
+        assert oversized_markets(mt.load_scenario(path), ws.analysis) == [], path
+        assert tasks.scale_facts(ws, mt.load_scenario(path)) == {}
+
+
+def test_the_cli_prints_one_warning_line_per_outgrown_market(tmp_path):
+    scenario = tmp_path / "huge.yaml"
+    scenario.write_text(
+        "id: huge\ntitle: Huge\nyear: 2025\ncurrency: EUR\nbuyer_region: EU\n"
+        "budget: {amount: 20000000000000}\n"
+        "spend:\n  accelerators: {low: 0.5, central: 0.6, high: 0.7}\n"
+        "  facility: {low: 0.3, central: 0.4, high: 0.5}\ndraws: 200\nseed: 1\n")
+    out = subprocess.run([sys.executable, "-m", "moneytrail", "trace", str(scenario)],
+                         capture_output=True, text=True, env=os.environ, check=True).stdout
+    warnings = [line for line in out.splitlines() if line.startswith("Warning: ")]
+    assert len(warnings) == 2
+    assert warnings[0].startswith("Warning: The plan buys EUR 2.40 tn of AI accelerators a year")
+    assert "times the whole market's yearly sales in the data" in warnings[0]
