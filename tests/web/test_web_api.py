@@ -19,6 +19,7 @@ PART = "l_stargate_us_equity_2025_01"         # part of DEAL: the funders' plann
 # committed claim, a contested USD 10 bn ceiling now recorded as a statement in its note)
 COMMITTED = "l_openai_round_2025_03"
 SOURCE = "l_stargate_2025_01_center"
+CITED = "l_stargate_openai_2025_01"   # data 2.4.0: the Stargate headline and debate claims cite it
 PLAN = "eu-ai-gigafactories"
 HOSTILE = "hostile_src_1"
 SCRIPT = "<script>alert('x')</script>"
@@ -116,7 +117,7 @@ def test_totals_have_per_capita_and_gdp(client):
 
 
 def test_source_lists_what_cites_it(client):
-    body = client.get(f"/api/v1/sources/{SOURCE}").json()
+    body = client.get(f"/api/v1/sources/{CITED}").json()
     assert body["source"]["publisher"]
     assert "primary_ref" in body["source"]
     tables = {u["table"] for u in body["used_by"]}
