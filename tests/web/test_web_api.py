@@ -14,8 +14,12 @@ from fastapi.testclient import TestClient  # noqa: E402
 from moneytrail.web import create_app  # noqa: E402
 
 DEAL = "l_stargate_us_2025_01"
-COMMITTED = "l_stargate_us_equity_2025_01"    # data 2.0.0: Stargate's committed money sits here
+PART = "l_stargate_us_equity_2025_01"         # part of DEAL: the funders' planned equity
+# data 2.4.0: a deal with announced and committed claims (the funders' equity lost its only
+# committed claim, a contested USD 10 bn ceiling now recorded as a statement in its note)
+COMMITTED = "l_openai_round_2025_03"
 SOURCE = "l_stargate_2025_01_center"
+CITED = "l_stargate_openai_2025_01"   # data 2.4.0: the Stargate headline and debate claims cite it
 PLAN = "eu-ai-gigafactories"
 HOSTILE = "hostile_src_1"
 SCRIPT = "<script>alert('x')</script>"
@@ -72,10 +76,13 @@ def test_every_page_has_json(client, url, keys):
 
 def test_ledger_json_content(client):
     body = client.get("/api/v1/ledger").json()
-    stargate = next(d for d in body["deals"] if d["id"] == COMMITTED)
-    assert stargate["announced_central"] > stargate["committed_central"] > 0
-    assert 0 < stargate["committed_ratio"] < 1
-    assert stargate["currency"] == "EUR"
+    round_ = next(d for d in body["deals"] if d["id"] == COMMITTED)
+    assert round_["announced_central"] > round_["committed_central"] > 0
+    assert 0 < round_["committed_ratio"] < 1
+    assert round_["currency"] == "EUR"
+    equity = next(d for d in body["deals"] if d["id"] == PART)
+    assert equity["announced_central"] > 0
+    assert equity["committed_central"] is None and equity["committed_ratio"] is None
     amounts = [d["announced_central"] for d in body["deals"] if d["announced_central"]]
     assert amounts == sorted(amounts, reverse=True)
     eu = client.get("/api/v1/ledger?region=EU").json()["deals"]
@@ -90,9 +97,12 @@ def test_deal_json_has_history_and_links(client):
     body = client.get(f"/api/v1/ledger/deals/{DEAL}").json()
     assert body["deal"]["id"] == DEAL
     assert "announced" in {c["stage"] for c in body["claims"]}
-    assert COMMITTED in {link["deal"] for link in body["links"]}
+    assert PART in {link["deal"] for link in body["links"]}
     committed = client.get(f"/api/v1/ledger/deals/{COMMITTED}").json()
     assert {c["stage"] for c in committed["claims"]} >= {"announced", "committed"}
+    equity = client.get(f"/api/v1/ledger/deals/{PART}").json()
+    assert "committed" not in {c["stage"] for c in equity["claims"]}
+    assert "l_stargate_musk_2025_01" in {s["id"] for s in equity["sources"]}
     assert any(h["kind"] == "deal" and h["key"] == DEAL for h in body["history"])
     assert any(h["kind"] == "claim" for h in body["history"])
     assert any(link["link"] == "includes" for link in body["links"])
@@ -107,7 +117,7 @@ def test_totals_have_per_capita_and_gdp(client):
 
 
 def test_source_lists_what_cites_it(client):
-    body = client.get(f"/api/v1/sources/{SOURCE}").json()
+    body = client.get(f"/api/v1/sources/{CITED}").json()
     assert body["source"]["publisher"]
     assert "primary_ref" in body["source"]
     tables = {u["table"] for u in body["used_by"]}

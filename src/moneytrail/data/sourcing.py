@@ -13,6 +13,11 @@ Two rules over every sources table of a data package (value chain, ledger, macro
   the figure was read) and counted. An `issuer_account` entry (`host/account`, e.g.
   `huggingface.co/deepseek-ai`) marks an issuer's own account on a code host: its pages are the
   issuer's publications and are not flagged.
+
+A third rule (data 2.4.0) spans the tables: one URL has one reliability. The same page cited by
+two tables (say a consultancy's summary as `analyst` in the ledger and `official` in the value
+chain) must carry the same label in both; URLs are compared without scheme, `www.`, case of
+the host and a trailing slash.
 """
 
 from __future__ import annotations
@@ -134,9 +139,45 @@ def sourcing_counts(package: DataPackage) -> pd.DataFrame:
                              ignore_index=True)
 
 
+def url_key(url: str) -> str:
+    """A URL as compared for the one-reliability rule: host (lower case, no 'www.'), path
+    without a trailing slash, and query; '' for an empty URL."""
+    text = str(url or "").strip()
+    if not text:
+        return ""
+    parsed = urlparse(text)
+    query = f"?{parsed.query}" if parsed.query else ""
+    return f"{host_of(text)}{parsed.path.rstrip('/')}{query}"
+
+
+def reliability_conflicts(package: DataPackage) -> list[Problem]:
+    """One problem per source row whose URL another source (in any sources table) gives a
+    different reliability; the message names the other ids and their labels."""
+    sources = all_sources(package)
+    keys = [url_key(url) for url in sources["url"]]
+    labels: dict[str, dict[str, list[str]]] = {}
+    for key, source_id, reliability in zip(keys, sources["id"], sources["reliability"],
+                                           strict=True):
+        if key:
+            labels.setdefault(key, {}).setdefault(str(reliability), []).append(str(source_id))
+    problems = []
+    for (_, row), key in zip(sources.iterrows(), keys, strict=True):
+        if len(labels.get(key, {})) < 2:
+            continue
+        others = "; ".join(f"{', '.join(ids)} = {label}"
+                           for label, ids in sorted(labels[key].items())
+                           if label != row["reliability"])
+        problems.append(Problem(
+            row["_file"], int(row["_line"]), "reliability", row["reliability"],
+            f"source '{row['id']}': the same URL has another reliability elsewhere ({others}); "
+            "one page has one reliability in every sources table"))
+    return problems
+
+
 def sourcing_problems(package: DataPackage, *, skip: tuple[str, ...] = ()) -> list[Problem]:
     """`filing`/`official` sources without a primary reference or read from a junk domain or a
-    code-hosting/extraction host (BLOCKING_KINDS).
+    code-hosting/extraction host (BLOCKING_KINDS), and URLs given two reliabilities
+    (`reliability_conflicts`).
 
     `skip` names source resources whose primary reference another rule already checks (the
     ledger's, checked on every ledger write); the junk-domain rule covers every table.
@@ -153,4 +194,4 @@ def sourcing_problems(package: DataPackage, *, skip: tuple[str, ...] = ()) -> li
         if row["flag"] in BLOCKING_KINDS:
             problems.append(Problem(*where, "url", row["domain"],
                                     BLOCKING_KINDS[row["flag"]].format(reliability=reliability)))
-    return problems
+    return problems + reliability_conflicts(package)
