@@ -257,8 +257,7 @@ class Runner:
         except Exception as exc:
             store.fail(rid, str(exc))
             raise
-        store.finish(result)
-        return result
+        return store.finish(result)     # the stored run when another writer finished first
 
 
 def default_store(ws: Workspace) -> RunStore:
