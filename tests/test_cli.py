@@ -69,6 +69,29 @@ def test_trace_json_has_golden_numbers_and_provenance(mb_plan_file, mb_package):
     assert missing.returncode == 4 and "no run with this id" in missing.stderr
 
 
+def test_show_csv_is_one_table_chosen_with_table(mb_plan_file, mb_package):
+    """`show --format csv` writes one table, the one `--table` names, as `trace --by` does;
+    without --table a run of several tables is refused naming them; an unknown table too."""
+    out = cli("trace", mb_plan_file, "--data", mb_package, "--by", "country", "--format",
+              "csv", "--seed", "13")
+    assert out.returncode == 0, out.stderr
+    run = out.stderr.split()[1]
+    names = list(json.loads(cli("show", run, "--format", "json").stdout)["tables"])
+    assert len(names) > 1 and "country" in names
+    shown = cli("show", run, "--format", "csv", "--table", "country")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout == out.stdout and shown.stderr.strip() == f"run {run}"
+    lines = cli("show", run, "--format", "csv").stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: field '--table': CSV holds one")
+    assert ", ".join(names) in lines[0]
+    assert cli("show", run, "--format", "csv").returncode == 2
+    unknown = cli("show", run, "--table", "nope")
+    assert unknown.returncode == 2 and "value 'nope'" in unknown.stderr
+    assert ", ".join(names) in unknown.stderr
+    one = json.loads(cli("show", run, "--format", "json", "--table", "country").stdout)
+    assert list(one["tables"]) == ["country"] and one["run_id"] == run
+
+
 def test_trace_csv_is_a_table_per_breakdown(mb_plan_file, mb_package):
     out = cli("trace", mb_plan_file, "--data", mb_package, "--by", "country", "--format", "csv")
     assert out.returncode == 0, out.stderr

@@ -37,3 +37,25 @@ def test_cli_examples(command, tmp_path):
                          capture_output=True, text=True, timeout=300, env=env)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip()
+
+
+def test_readme_service_example_is_the_cli_run(tmp_path):
+    """The README's `tasks.trace_plan` example and `moneytrail trace` on the same plan, draws
+    and seed are one run: the same run id (the CLI then reads the example's stored run)."""
+    import json
+
+    block = next(b for b in PYTHON_BLOCKS if "tasks.trace_plan(" in b)
+    call = re.search(r"tasks\.trace_plan\(ws, plan, draws=([\d_]+), seed=(\d+)", block)
+    scenario = re.search(r'load_scenario\("([^"]+)"\)', block)
+    assert call and scenario, block
+    env = {**os.environ, "MONEYTRAIL_DATABASE_URL": f"sqlite:///{tmp_path / 'ledger.db'}"}
+    example = subprocess.run([sys.executable, "-c", block], cwd=ROOT, capture_output=True,
+                             text=True, timeout=300, env=env)
+    assert example.returncode == 0, example.stderr
+    example_id = example.stdout.split()[0]
+    cli = subprocess.run([sys.executable, "-m", "moneytrail.cli", "trace", scenario.group(1),
+                          "--draws", call.group(1).replace("_", ""), "--seed", call.group(2),
+                          "--format", "json"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300, env=env)
+    assert cli.returncode == 0, cli.stderr
+    assert json.loads(cli.stdout)["run_id"] == example_id

@@ -259,22 +259,45 @@ def report(
               highlight=False)
 
 
+def shown_tables(result, table: str | None, fmt: str) -> list[str] | None:
+    """The tables `show` prints: `--table`'s one (refused, naming the run's tables, when the
+    run has none of that name), else all (None); CSV holds one table, so CSV of a run with
+    several without --table is refused with their names (trace gives one CSV table per
+    breakdown, the API one per ?table=)."""
+    available = list(result.tables)
+    if table is not None:
+        if table not in result.tables:
+            raise MoneytrailError(f"this run has no such table (its tables: "
+                                  f"{', '.join(available)})", field="--table", value=table)
+        return [table]
+    if fmt == "csv" and len(available) > 1:
+        raise MoneytrailError(f"CSV holds one table and this run has {len(available)}: "
+                              f"choose one with --table ({', '.join(available)}), or use "
+                              f"--format json for all", field="--table")
+    return None
+
+
 def show(
     run: Annotated[str, typer.Argument(help="run id (printed under every result)")],
     fmt: FormatOpt = "table",
     db: DbOpt = None,
+    table_name: Annotated[str | None, typer.Option(
+        "--table", help="only this table of the run (headline, entity, scorecard, ...: the "
+        "names in its JSON); CSV holds one table, so a run with several needs it")] = None,
 ) -> None:
-    """Print a stored run again, exactly as it was computed."""
+    """Print a stored run again, exactly as it was computed (--table: one of its tables)."""
     from moneytrail.report.terminal import check_format, emit
     from moneytrail.service import tasks
 
     check_format(fmt)
     with workspace(None, db) as ws:
         result = tasks.show_run(ws, run)
-        entities = entity_labels(ws, result, fmt)
-        countries = country_labels(ws, result, fmt)
+        names = shown_tables(result, table_name, fmt)
+        entities = entity_labels(ws, result, fmt, names)
+        countries = country_labels(ws, result, fmt, names)
     header = reconciliation(result) if result.kind in ("trace", "analyse") else result.title
-    emit(result, fmt, console, err, header=header, entities=entities, countries=countries)
+    emit(result, fmt, console, err, names=names, header=header, entities=entities,
+         countries=countries)
 
 
 def demo(

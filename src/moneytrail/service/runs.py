@@ -6,7 +6,8 @@ content, options, seed, draws), the code version and the data package's content 
 same inputs on the same code and data always give the same id, and a new data or code version
 gives a new one. `RunStore` keeps runs in the ledger database (SQLite by default, PostgreSQL for
 teams; table `runs`, migration 0003): queued -> running -> done | error, with progress, and the
-result JSON once done. A done run is immutable: saving it again is refused.
+result JSON once done. A done run is immutable: a second writer of the same id (two processes
+that computed the same run at once) gets the stored run back; a different result is refused.
 
 Whoever computes a run outside a saved plan (the CLI, the builder, the JSON API) makes it
 visible to everyone: `start` and `mark_open` record its id in `open_runs` (migration 0006). A
@@ -20,13 +21,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
 
 from moneytrail.engine.result import code_version
-from moneytrail.errors import MoneytrailError, NotFoundError
+from moneytrail.errors import ConflictError, MoneytrailError, NotFoundError
 from moneytrail.service.result import Result
 
 ID_LENGTH = 32           # hex digits: 128 bits
@@ -79,6 +81,36 @@ class RunState:
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+CONTENT_REL_TOL = 1e-9       # two computations of one run agree to this (summation order)
+CONTENT_ABS_TOL = 1e-12
+
+
+def same_content(a: Result, b: Result) -> bool:
+    """Whether two results of one run id are the same run: equal as the JSON they are stored
+    as, but for when they were computed (`provenance.created`) and numbers that differ only
+    in their last digits (relative 1e-9): sums over draws computed at the same time by two
+    threads may be added in another order."""
+    def content(result: Result) -> dict:
+        data = json.loads(result.to_json(indent=None))
+        data["provenance"].pop("created", None)
+        return data
+
+    return close(content(a), content(b))
+
+
+def close(a: Any, b: Any) -> bool:
+    """JSON values equal, floats to CONTENT_REL_TOL (pure; booleans are not numbers)."""
+    if isinstance(a, float) or isinstance(b, float):
+        numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (a, b))
+        return numbers and math.isclose(a, b, rel_tol=CONTENT_REL_TOL,
+                                        abs_tol=CONTENT_ABS_TOL)
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(close(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(close(x, y) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and a == b
 
 
 class RunStore:
@@ -167,22 +199,38 @@ class RunStore:
             conn.execute(update(Run).where(Run.id == run, Run.status.in_(("queued", "running")))
                          .values(status="running", done=done, total=total, updated_at=now()))
 
-    def finish(self, result: Result) -> None:
-        """Store a done result (once: a done run never changes)."""
+    def finish(self, result: Result) -> Result:
+        """Store a done result once and return the stored run: a done run never changes.
+
+        Two writers may compute the same run id at once (two `moneytrail trace` commands, the
+        CLI and the web app, two web servers on one store); whoever finishes second writes
+        nothing and gets the first one's stored result, as long as the two are the same run
+        (`same_content`: all but the `created` time stamp and last-digit rounding; the run id
+        is a hash of the inputs, code and data, so they are). A different result for a done
+        id is refused (ConflictError naming the run id: code changed without a new version).
+        The check and the write happen under the store's write lock (`ledger.locking`), on
+        SQLite and on PostgreSQL alike."""
         from moneytrail.ledger.locking import write_transaction
         from moneytrail.ledger.models import Run
 
         with write_transaction(self.engine) as conn:
-            status = conn.execute(select(Run.status).where(Run.id == result.run_id)).scalar()
-            if status == "done":
-                raise MoneytrailError("a done run never changes", field="run id",
-                                      value=result.run_id)
-            if status is None:
+            row = conn.execute(select(Run.status, Run.result)
+                               .where(Run.id == result.run_id)).first()
+            if row is None:
                 raise RunNotFound("no run with this id to finish", field="run id",
                                   value=result.run_id)
+            if row.status == "done" and row.result:
+                stored = Result.from_json(row.result)
+                if not same_content(stored, result):
+                    raise ConflictError("a done run never changes, and this run id is stored "
+                                        "with a different result (was the code changed "
+                                        "without a new code version?)", field="run id",
+                                        value=result.run_id)
+                return stored
             conn.execute(update(Run).where(Run.id == result.run_id).values(
                 status="done", result=result.to_json(indent=None), error="",
                 updated_at=now()))
+        return result
 
     def fail(self, run: str, message: str) -> None:
         """Mark a run as failed; a later request for the same id may try again."""

@@ -257,8 +257,7 @@ class Runner:
         except Exception as exc:
             store.fail(rid, str(exc))
             raise
-        store.finish(result)
-        return result
+        return store.finish(result)     # the stored run when another writer finished first
 
 
 def default_store(ws: Workspace) -> RunStore:
@@ -309,6 +308,8 @@ def trace_plan(ws: Workspace, plan: Plan, *, draws: int | None = None, seed: int
                evidence: bool | None = None) -> Result:
     """Trace a plan: every breakdown, and with `analyses` the scorecard, the plan's
     conditions and what it buys. Per-draw values are kept only when analyses need them.
+    `analyses` is a hashed input: `moneytrail trace` passes False, the web app True, so the
+    same plan, draws and seed give one run id per choice (README, docs/results.md).
     `evidence` (default: on wherever the model supports it) adds the `evidence` table and an
     `assumption_or_weak_mean` column to the headline table (`engine.evidence`)."""
     check_plan(ws, plan, site=analyses)
