@@ -192,6 +192,54 @@ def test_blocks_written_into_their_rows_equal_the_concatenated_blocks(stargate, 
 
 
 
+def kept_arrays(result) -> tuple:
+    """A kept trace's per-draw arrays in run_block's order (OUTPUTS of them)."""
+    d = result.per_draw
+    return (d.flows, d.tiers, d.demand, d.purchases, d.evidence, d.coefficients,
+            d.outputs.output, d.outputs.tiers, d.outputs.parts, d.weights)
+
+
+def test_kept_chunks_land_in_their_rows_as_their_concatenation(stargate, monkeypatch):
+    """A kept trace in several chunks writes each chunk into its rows of arrays allocated
+    once (KeptRows): the same values, shapes and dtypes, bit for bit, as concatenating the
+    chunks' arrays (the former path) and as the same trace in one chunk."""
+    from moneytrail.engine import trace as trace_module
+    from moneytrail.engine.kernel import OUTPUTS, run_chunk
+    from moneytrail.engine.threads import single_blas_thread
+
+    kept, _, parts = stargate
+    kernel = build_kernel(kept.model, kernel_demand(kept), 4, DRAWS, True, outputs=True,
+                          parts=parts)
+    chunks = [[(0, 100)], [(1, 100), (2, 50)]]
+    with single_blas_thread(True):          # as trace runs a small model
+        each = [run_chunk(kernel, 5, chunk, True) for chunk in chunks]
+    joined = tuple(np.concatenate([p[1][k] for p in each]) for k in range(OUTPUTS))
+    rows = trace_module.KeptRows(DRAWS)
+    assert rows.fold(rows.start(each[0]), each[1]) is None     # kept chunks: no summaries
+    written = rows.arrays()
+    assert len(written) == OUTPUTS
+    for k, (a, b) in enumerate(zip(joined, written, strict=True)):
+        assert a.shape == b.shape and a.dtype == b.dtype and b.flags.c_contiguous, k
+        np.testing.assert_array_equal(a, b, err_msg=f"output {k}")
+        assert not np.shares_memory(b, each[0][1][k]) or b.size == 0, k
+    monkeypatch.setattr(trace_module, "chunk_tasks", lambda draws, size: chunks)
+    split = mt.trace(kept.plan, kept.model, draws=DRAWS, seed=5, keep_draws=True,
+                     evidence=True, outputs=True, parts=parts)
+    for k, (a, b, c) in enumerate(zip(joined, kept_arrays(split), kept_arrays(kept),
+                                       strict=True)):
+        assert a.shape == b.shape == c.shape and a.dtype == b.dtype == c.dtype, k
+        np.testing.assert_array_equal(a, b, err_msg=f"output {k}")
+        np.testing.assert_array_equal(c, b, err_msg=f"output {k}")
+    assert split.by("country").equals(kept.by("country"))
+    short = trace_module.KeptRows(DRAWS)
+    short.start(each[0])
+    with pytest.raises(ValueError, match="100 draws, not 250"):
+        short.arrays()
+    with pytest.raises(ValueError, match="more than"):
+        short.fold(None, each[0])
+        short.fold(None, each[1])
+
+
 def test_a_trace_without_outputs_keeps_the_weights_its_replay_draws(stargate):
     """A kept trace without footprint outputs (e.g. the procurement comparison's ruled
     trace) keeps its firm flows' coefficients as drawn: trace_weights reads them, bit for bit
