@@ -177,13 +177,13 @@ def run_trace(plan: Plan | None, model: IOModel,
         if kernel.outputs:
             footprint = FootprintOutputs(
                 output=x, tiers=tier_x, parts=part_x,
-                masks=kernel.parts if part_x.shape[1] else None,
-                weights=drawn if kernel.n_flows1 else None)
+                masks=kernel.parts if part_x.shape[1] else None)
         per_draw = DrawArrays(flows=flows, tiers=tier_va, demand=demand_draws,
                               purchases=purchases if rows is not None else None,
                               purchase_rows=rows, evidence=ev if evidence else None,
                               coefficients=coefficients, outputs=footprint,
-                              weights=drawn if kernel.n_flows1 and kernel.weights else None)
+                              weights=drawn if kernel.weights and kernel.n_flows1 and
+                              drawn.shape[1] == kernel.n_flows1 else None)
     return TraceResult(plan=plan, model=model, seed=seed, draws=draws,
                        labels=kernel.spec.labels(), summary=summary, per_draw=per_draw,
                        evidence_columns=kernel.spec.evidence,
