@@ -72,8 +72,14 @@ def test_unknown_year_is_a_clear_error(tmp_path, mb_package):
     line = " ".join(out.stderr.split())
     assert "no data for this year (the data cover 2024, 2025)" in line
     assert f"{plan}, field 'year', value 2019" in line        # the scenario, not the package
-    with pytest.raises(ModelError, match="value 2019"):
+    with pytest.raises(ModelError, match="value 2019") as built:
         mt.load_model(2019, path=mb_package)
+    # one rule, one message: building the model says what the plan check said, naming the
+    # data package (no plan is known there)
+    assert built.value.detail == ("the data package has no data for this year (the data "
+                                  "cover 2024, 2025): give one of these years")
+    assert built.value.detail in line and built.value.field == "year"
+    assert str(plan) not in str(built.value)
 
 
 def test_a_package_with_no_value_added_is_not_productive(tmp_path):

@@ -20,7 +20,7 @@ from moneytrail.engine.footprint import (
     trace_weights,
 )
 from moneytrail.engine.kernel import build_kernel
-from moneytrail.engine.output import entity_output, flow_coefficients
+from moneytrail.engine.output import entity_output, flow_coefficients, kept_weights
 from moneytrail.errors import ModelError
 from packages import miller_blair_plan, miller_blair_tables, write_package
 
@@ -73,7 +73,7 @@ def test_keeping_outputs_changes_no_number_of_the_trace(stargate):
     assert plain.per_draw.outputs is None
     # the firm flows' coefficients, asked alone (weights=True), equal the outputs' ones
     np.testing.assert_array_equal(kept.per_draw.weights, plain.per_draw.weights)
-    assert kept.per_draw.weights is kept.per_draw.outputs.weights
+    assert not hasattr(kept.per_draw.outputs, "weights")     # one home: DrawArrays.weights
     bare = mt.trace(kept.plan, kept.model, draws=DRAWS, seed=5, keep_draws=True)
     assert bare.per_draw.weights is None and bare.per_draw.outputs is None
     np.testing.assert_array_equal(bare.per_draw.flows, plain.per_draw.flows)
@@ -129,7 +129,7 @@ def test_hybrid_model_with_table_noise_outputs_equal_the_replay(tmp_path):
     parts = halves(plan, hybrid)
     result = mt.trace(plan, hybrid, draws=DRAWS, seed=3, keep_draws=True, outputs=True,
                       parts=parts, chunk_size=100)
-    assert result.per_draw.outputs.weights is not None
+    assert result.per_draw.weights is not None
     assert_kept_equals_replay(result, parts)
 
 
@@ -190,6 +190,77 @@ def test_blocks_written_into_their_rows_equal_the_concatenated_blocks(stargate, 
         for k, (a, b) in enumerate(zip(old, joined, strict=True)):
             np.testing.assert_array_equal(a, b, err_msg=f"output {k}")
 
+
+
+def kept_arrays(result) -> tuple:
+    """A kept trace's per-draw arrays in run_block's order (OUTPUTS of them)."""
+    d = result.per_draw
+    return (d.flows, d.tiers, d.demand, d.purchases, d.evidence, d.coefficients,
+            d.outputs.output, d.outputs.tiers, d.outputs.parts, d.weights)
+
+
+def test_kept_chunks_land_in_their_rows_as_their_concatenation(stargate, monkeypatch):
+    """A kept trace in several chunks writes each chunk into its rows of arrays allocated
+    once (KeptRows): the same values, shapes and dtypes, bit for bit, as concatenating the
+    chunks' arrays (the former path) and as the same trace in one chunk."""
+    from moneytrail.engine import trace as trace_module
+    from moneytrail.engine.kernel import OUTPUTS, run_chunk
+    from moneytrail.engine.threads import single_blas_thread
+
+    kept, _, parts = stargate
+    kernel = build_kernel(kept.model, kernel_demand(kept), 4, DRAWS, True, outputs=True,
+                          parts=parts)
+    chunks = [[(0, 100)], [(1, 100), (2, 50)]]
+    with single_blas_thread(True):          # as trace runs a small model
+        each = [run_chunk(kernel, 5, chunk, True) for chunk in chunks]
+    joined = tuple(np.concatenate([p[1][k] for p in each]) for k in range(OUTPUTS))
+    rows = trace_module.KeptRows(DRAWS)
+    assert rows.fold(rows.start(each[0]), each[1]) is None     # kept chunks: no summaries
+    written = rows.arrays()
+    assert len(written) == OUTPUTS
+    for k, (a, b) in enumerate(zip(joined, written, strict=True)):
+        assert a.shape == b.shape and a.dtype == b.dtype and b.flags.c_contiguous, k
+        np.testing.assert_array_equal(a, b, err_msg=f"output {k}")
+        assert not np.shares_memory(b, each[0][1][k]) or b.size == 0, k
+    monkeypatch.setattr(trace_module, "chunk_tasks", lambda draws, size: chunks)
+    split = mt.trace(kept.plan, kept.model, draws=DRAWS, seed=5, keep_draws=True,
+                     evidence=True, outputs=True, parts=parts)
+    for k, (a, b, c) in enumerate(zip(joined, kept_arrays(split), kept_arrays(kept),
+                                       strict=True)):
+        assert a.shape == b.shape == c.shape and a.dtype == b.dtype == c.dtype, k
+        np.testing.assert_array_equal(a, b, err_msg=f"output {k}")
+        np.testing.assert_array_equal(c, b, err_msg=f"output {k}")
+    assert split.by("country").equals(kept.by("country"))
+    short = trace_module.KeptRows(DRAWS)
+    short.start(each[0])
+    with pytest.raises(ValueError, match="100 draws, not 250"):
+        short.arrays()
+    with pytest.raises(ValueError, match="more than"):
+        short.fold(None, each[0])
+        short.fold(None, each[1])
+
+
+def test_every_reader_of_the_kept_weights_reads_their_one_home(stargate):
+    """trace_weights, engine.output.flow_coefficients and the footprints' kept outputs all
+    read the firm flows' coefficients from DrawArrays.weights (engine.output.kept_weights):
+    a marked copy there is what each returns; without them (or of the wrong shape) each
+    replays the trace's draws instead."""
+    kept, _, parts = stargate
+    kernel = build_kernel(kept.model, kernel_demand(kept), 4, DRAWS, outputs=True,
+                          parts=parts)
+    firm = kernel.n_flows1
+    assert firm and kept.per_draw.weights.shape == (DRAWS, firm)
+    marked = replace(kept, per_draw=replace(kept.per_draw, weights=kept.per_draw.weights * 2))
+    for read in (trace_weights(marked), flow_coefficients(marked),
+                 kept_outputs(marked, kernel, parts).weights, kept_weights(marked, kernel)):
+        np.testing.assert_array_equal(read[:, :firm], 2 * kept.per_draw.weights)
+        np.testing.assert_array_equal(read[:, firm:], trace_weights(kept)[:, firm:])
+    for weights in (None, kept.per_draw.weights[:, :0], kept.per_draw.weights[:10]):
+        gone = replace(kept, per_draw=replace(kept.per_draw, weights=weights))
+        assert kept_weights(gone, kernel) is None
+        assert kept_outputs(gone, kernel, parts) is None
+        np.testing.assert_array_equal(trace_weights(gone), trace_weights(kept))
+        np.testing.assert_array_equal(flow_coefficients(gone), flow_coefficients(kept))
 
 
 def test_a_trace_without_outputs_keeps_the_weights_its_replay_draws(stargate):

@@ -240,3 +240,9 @@ def test_a_long_plan_id_is_refused_with_the_real_limit(client):
     assert "2,000" not in body["detail"]
     anchor, message = builder_error(client, id="x" * 5000)
     assert anchor == "f-id" and "at most 64 characters" in message and "2,000" not in message
+    # the text limit is the title's and the description's (one id check: the id rule)
+    for field in ("title", "description"):
+        long = client.post("/api/v1/runs", json=plan(**{field: "t" * 2001}))
+        assert long.status_code in (400, 413, 422), long.text
+        assert (long.json()["field"], long.json()["detail"]) == (
+            field, "at most 2,000 characters"), long.json()

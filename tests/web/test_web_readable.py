@@ -263,3 +263,27 @@ def test_run_sentences_name_countries_with_their_article(client):
     text = text_of(client.get(f"/r/{run}").text)
     assert "The largest share of value is added in the United States" in text
     assert "added in United States" not in text and "owners in United States" not in text
+
+
+def test_region_names_are_built_once_per_app(tmp_path, monkeypatch):
+    """The ledger pages' country code -> name map is the app's own (WebState.country_names),
+    built on the first page that needs it, not again on every request; two apps build their
+    own."""
+    from moneytrail.data.valuechain import ValueChain
+
+    built = []
+    names = ValueChain.country_names
+
+    def counted(self):
+        built.append(1)
+        return names(self)
+
+    monkeypatch.setattr(ValueChain, "country_names", counted)
+    for k in range(2):
+        app = create_app(db=str(tmp_path / f"ledger{k}.sqlite"), start_reference_runs=False)
+        with TestClient(app) as test_client:
+            for page in ("/ledger", "/ledger/totals", "/ledger?region=US", "/ledger/totals"):
+                html = test_client.get(page).text
+                assert ">United States<" in html, page
+        assert app.state.web.country_names["US"] == "United States"
+        assert len(built) == k + 1

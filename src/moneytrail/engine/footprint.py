@@ -33,7 +33,7 @@ from moneytrail.engine import streams
 from moneytrail.engine.demand import DemandSampler, FixedDemand
 from moneytrail.engine.dimensions import tier_labels
 from moneytrail.engine.kernel import Kernel, block_outputs, block_rng, build_kernel, draw_inputs
-from moneytrail.engine.kernel import flow_coefficients as flow_weights
+from moneytrail.engine.output import kept_weights
 from moneytrail.engine.sampling import PertSampler
 from moneytrail.engine.summary import STATS, Columns, exact_stats
 from moneytrail.errors import ModelError
@@ -236,7 +236,9 @@ def kept_outputs(result: Any, kernel: Kernel, parts: np.ndarray | None) -> Outpu
         part_x = kept.parts
     else:
         part_x = kept.parts[:, :0]
-    weights = flow_weights(kernel, kept.weights, result.draws)
+    weights = kept_weights(result, kernel)
+    if weights is None:
+        return None
     return OutputDraws(x=kept.output, tiers=kept.tiers, parts=part_x, weights=weights)
 
 
@@ -426,19 +428,13 @@ def trace_footprints(result: Any, accounts: list[Account], *,
 def trace_weights(result: Any) -> np.ndarray:
     """Value added of every flow per unit of its entity's output in each of a trace's draws,
     (draws, flows): the firm flows' ones the trace kept with its per-draw values
-    (`DrawArrays.weights`, or its footprint outputs), else its cost-structure draws replayed
-    from its seed block by block (no solve; see weight_draws)."""
+    (`engine.output.kept_weights`), else its cost-structure draws replayed from its seed
+    block by block (no solve; see weight_draws)."""
     tiers = len(result.labels["tier"]) - 1
     kernel = build_kernel(result.model, kernel_demand(result), tiers, result.draws)
-    per_draw = getattr(result, "per_draw", None)
-    kept = per_draw.outputs if per_draw is not None else None
-    drawn = getattr(per_draw, "weights", None)
-    if drawn is None and kept is not None:
-        drawn = kept.weights
-    if per_draw is not None and (drawn is None) == (kernel.n_flows1 == 0) and \
-            (drawn is None or drawn.shape == (result.draws, kernel.n_flows1)) and \
-            (drawn is not None or kept is not None):
-        return flow_weights(kernel, drawn, result.draws)   # the trace kept them
+    kept = kept_weights(result, kernel)
+    if kept is not None:
+        return kept
     parts = [weight_draws(kernel, result.seed, block, size)
              for block, size in streams.blocks(result.draws)]
     return np.concatenate(parts)

@@ -20,7 +20,7 @@ from moneytrail.engine.kernel import Kernel, build_kernel, draw_inputs, entity_p
 from moneytrail.engine.kernel import flow_coefficients as kept_coefficients
 from moneytrail.engine.result import TraceResult
 
-__all__ = ["entity_output", "entity_passes", "flow_coefficients"]
+__all__ = ["entity_output", "entity_passes", "flow_coefficients", "kept_weights"]
 
 
 def _demand(result: TraceResult) -> DemandSampler | FixedDemand | GivenDemand:
@@ -40,9 +40,9 @@ def flow_coefficients(result: TraceResult, kernel: Kernel | None = None) -> np.n
     if kernel is None:
         kernel = build_kernel(result.model, _demand(result), max(1, len(result.tiers[0]) - 1),
                               draws)
-    kept = result.per_draw.outputs if result.per_draw is not None else None
-    if kept is not None and (kept.weights is not None or not kernel.n_flows1):
-        return kept_coefficients(kernel, kept.weights, draws)
+    kept = kept_weights(result, kernel)
+    if kept is not None:
+        return kept
     out = np.empty((draws, len(kernel.flow_entity)))
     out[:, kernel.n_flows1:] = kernel.flow_va[None, :]
     if kernel.n1:
@@ -58,6 +58,22 @@ def flow_coefficients(result: TraceResult, kernel: Kernel | None = None) -> np.n
             rows.append(kernel.cost.build(raw)[1])
         out[:, :kernel.n_flows1] = np.concatenate(rows)
     return out
+
+
+def kept_weights(result: TraceResult, kernel: Kernel) -> np.ndarray | None:
+    """(draws, flows) value added of each flow per unit of its entity's output from what the
+    trace kept: the firm flows' drawn coefficients (`DrawArrays.weights`, their one home, kept
+    with `trace(..., weights=True)` or `outputs=True`) and the table's fixed ones; None when
+    the trace kept no per-draw values, or the firm flows' coefficients are not kept for
+    `kernel`'s firm flows and `result.draws` draws (then they are replayed). `kernel`: built
+    for the trace's model and demand."""
+    per_draw = getattr(result, "per_draw", None)
+    if per_draw is None:
+        return None
+    drawn = per_draw.weights
+    if kernel.n_flows1 and (drawn is None or drawn.shape != (result.draws, kernel.n_flows1)):
+        return None
+    return kept_coefficients(kernel, drawn if kernel.n_flows1 else None, result.draws)
 
 
 def entity_output(result: TraceResult) -> np.ndarray:

@@ -63,8 +63,8 @@ class FootprintOutputs:
     tiers: np.ndarray        # (draws, tiers, entities): A^k f, k < tiers
     parts: np.ndarray        # (draws, parts, entities): x of each part of the purchases
     masks: np.ndarray | None  # (parts, purchase rows) 0/1 masks of the parts (None: no parts)
-    weights: np.ndarray | None  # (draws, firm flows): value added per unit of output (firm
-    #                           block; None without one; a table's flows have fixed ones)
+    # the firm flows' value added per unit of output, which footprints need too, has one home:
+    # DrawArrays.weights (kept with these outputs)
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,8 +82,8 @@ class DrawArrays:
     coefficients: np.ndarray | None = None
     outputs: FootprintOutputs | None = None    # kept for footprints when asked (outputs=True)
     # (draws, firm flows) value added per unit of output of each firm flow, as drawn, when
-    # asked (trace(weights=True) or outputs=True: the same array as outputs.weights); None
-    # without them or without a firm block
+    # asked (trace(weights=True) or outputs=True); None without them or without a firm block
+    # (a table's flows have fixed ones). Read through engine.output.kept_weights
     weights: np.ndarray | None = None
 
 

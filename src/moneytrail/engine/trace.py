@@ -15,6 +15,7 @@ from moneytrail.engine.kernel import (
     OUTPUTS,
     SUMMARY_BLOCKS,
     Kernel,
+    Outputs,
     TraceSummary,
     block_rng,
     build_kernel,
@@ -161,28 +162,28 @@ def run_trace(plan: Plan | None, model: IOModel,
                                   outputs=outputs or parts is not None, parts=parts,
                                   weights=weights and keep)
     chunks = chunk_tasks(draws, chunk_size)
+    kept = KeptRows(draws)
     with single_blas_thread(scheduler is None and model.n <= SMALL_MODEL):
-        summary, kept = run_tasks(run_chunk, kernel, [(seed, chunk, keep) for chunk in chunks],
-                                  [sum(size for _, size in chunk) for chunk in chunks],
-                                  scheduler=scheduler, progress=progress, combine=fold,
-                                  first=start_fold)
+        summary = run_tasks(run_chunk, kernel, [(seed, chunk, keep) for chunk in chunks],
+                            [sum(size for _, size in chunk) for chunk in chunks],
+                            scheduler=scheduler, progress=progress, combine=kept.fold,
+                            first=kept.start)
     per_draw = None
     if keep:
         (flows, tier_va, demand_draws, purchases, ev, coefficients, x, tier_x, part_x,
-         drawn) = (kept[0][k] if len(kept) == 1 else
-                     np.concatenate([part[k] for part in kept]) for k in range(OUTPUTS))
+         drawn) = kept.arrays()
         rows = demand.rows if isinstance(demand, DemandSampler) else None
         footprint = None
         if kernel.outputs:
             footprint = FootprintOutputs(
                 output=x, tiers=tier_x, parts=part_x,
-                masks=kernel.parts if part_x.shape[1] else None,
-                weights=drawn if kernel.n_flows1 else None)
+                masks=kernel.parts if part_x.shape[1] else None)
         per_draw = DrawArrays(flows=flows, tiers=tier_va, demand=demand_draws,
                               purchases=purchases if rows is not None else None,
                               purchase_rows=rows, evidence=ev if evidence else None,
                               coefficients=coefficients, outputs=footprint,
-                              weights=drawn if kernel.n_flows1 and kernel.weights else None)
+                              weights=drawn if kernel.weights and kernel.n_flows1 and
+                              drawn.shape[1] == kernel.n_flows1 else None)
     return TraceResult(plan=plan, model=model, seed=seed, draws=draws,
                        labels=kernel.spec.labels(), summary=summary, per_draw=per_draw,
                        evidence_columns=kernel.spec.evidence,
@@ -191,23 +192,53 @@ def run_trace(plan: Plan | None, model: IOModel,
                        sampler=demand if plan is not None else None)
 
 
-def start_fold(part: tuple[list[TraceSummary], Any]) -> tuple[TraceSummary | None, list]:
-    """The first chunk's result as the start of the fold."""
-    summaries, outputs = part
-    summary: TraceSummary | None = None
-    for more in summaries:
-        summary = more if summary is None else summary.merge(more)
-    return summary, [] if outputs is None else [outputs]
+class KeptRows:
+    """The fold of a trace's chunk results, in task order: summaries merged left to right (one
+    summary group after the other, whatever the chunking), and each chunk's kept per-draw
+    outputs copied into its rows of arrays allocated once for all draws, from the first
+    chunk's shapes and dtypes (a chunk holding every draw is kept as it is), so the chunks are
+    never held beside their concatenation: the same values, bit for bit, as concatenating
+    them. One per trace (its state is the trace's own)."""
 
+    def __init__(self, draws: int) -> None:
+        self.draws = draws
+        self.rows: Outputs = ()
+        self.filled = 0
 
-def fold(so_far: tuple[TraceSummary | None, list], part: tuple[list[TraceSummary], Any]
-         ) -> tuple[TraceSummary | None, list]:
-    """Chunk results folded in order: summaries merged left to right (one summary group after
-    the other, whatever the chunking), kept per-draw outputs collected."""
-    summary, kept = so_far
-    summaries, outputs = part
-    for more in summaries:
-        summary = more if summary is None else summary.merge(more)
-    if outputs is not None:
-        kept.append(outputs)
-    return summary, kept
+    def start(self, part: tuple[list[TraceSummary], Outputs | None]) -> TraceSummary | None:
+        """The first chunk's result as the start of the fold."""
+        return self.fold(None, part)
+
+    def fold(self, summary: TraceSummary | None,
+             part: tuple[list[TraceSummary], Outputs | None]) -> TraceSummary | None:
+        """The summary so far merged with a chunk's summaries; its kept outputs written into
+        their rows."""
+        summaries, outputs = part
+        for more in summaries:
+            summary = more if summary is None else summary.merge(more)
+        if outputs is not None:
+            self.write(outputs)
+        return summary
+
+    def write(self, outputs: Outputs) -> None:
+        size = outputs[0].shape[0]
+        if self.filled + size > self.draws:
+            raise ValueError(f"chunks hold more than the trace's {self.draws} draws")
+        if not self.rows:
+            if size == self.draws:          # one chunk: its own arrays, no copy
+                self.rows, self.filled = outputs, size
+                return
+            self.rows = tuple(np.empty((self.draws,) + a.shape[1:], dtype=a.dtype)
+                              for a in outputs)
+        for target, values in zip(self.rows, outputs, strict=True):
+            if values.shape[1:] != target.shape[1:] or values.dtype != target.dtype:
+                raise ValueError("a chunk's kept outputs differ in shape or dtype from the "
+                                 "first chunk's")
+            target[self.filled:self.filled + size] = values
+        self.filled += size
+
+    def arrays(self) -> Outputs:
+        """The kept outputs over all draws (OUTPUTS arrays, (draws, ...) each)."""
+        if self.filled != self.draws or len(self.rows) != OUTPUTS:
+            raise ValueError(f"kept outputs of {self.filled} draws, not {self.draws}")
+        return self.rows

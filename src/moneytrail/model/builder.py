@@ -10,16 +10,28 @@ import pandas as pd
 
 from moneytrail.data.valuechain import ValueChain, load_valuechain
 from moneytrail.engine.parameters import CostParameters
-from moneytrail.errors import ModelError
+from moneytrail.errors import ModelError, ScenarioError
 from moneytrail.model.iomodel import IOModel
 
 
+def check_year(chain: ValueChain, year: int, *, scenario: str | None = None) -> int:
+    """`year` is one the data package has cost structures for (the one rule for every model
+    build and every plan). Raises, naming the field `year`, its value and the years the data
+    cover: ScenarioError naming `scenario` (a plan's file, else its id) when a plan asks for
+    the year, else ModelError naming the data package."""
+    if year in chain.years:
+        return year
+    available = ", ".join(str(y) for y in chain.years) or "none"
+    error = ModelError if scenario is None else ScenarioError
+    raise error(f"the data package has no data for this year (the data cover {available}): "
+                "give one of these years", file=scenario or str(chain.package.root),
+                field="year", value=year)
+
+
 def build_model(chain: ValueChain, year: int) -> IOModel:
-    """The model of one data vintage, with the intervals Monte Carlo draws from."""
-    if year not in chain.years:
-        available = ", ".join(str(y) for y in chain.years)
-        raise ModelError(f"no data for this year (available: {available})", field="year",
-                         value=year, file=str(chain.package.root))
+    """The model of one data vintage, with the intervals Monte Carlo draws from. Raises
+    ModelError for a year without data (check_year)."""
+    check_year(chain, year)
     entities = chain.entities.reset_index(drop=True)
     labels = tuple(entities["id"])
     index = {label: i for i, label in enumerate(labels)}

@@ -83,15 +83,13 @@ def known_currencies(ws: Workspace) -> set[str]:
 
 
 def check_year(ws: Workspace, plan: Plan) -> Plan:
-    """The plan's `year` is one the data package has cost structures for. Raises
-    ScenarioError naming the plan's file (not the data package), the field `year` and its
-    value, with the years the data cover."""
-    years = ws.valuechain.years
-    if plan.year not in years:
-        available = ", ".join(str(y) for y in years) or "none"
-        raise ScenarioError(f"the data package has no data for this year (the data cover "
-                            f"{available}): give one of these years", file=plan.path or plan.id,
-                            field="year", value=plan.year)
+    """The plan's `year` is one the data package has cost structures for
+    (`model.builder.check_year`, the rule every model build applies): raises ScenarioError
+    naming the plan's file (not the data package), the field `year` and its value, with the
+    years the data cover."""
+    from moneytrail.model.builder import check_year as check_data_year
+
+    check_data_year(ws.valuechain, plan.year, scenario=plan.path or plan.id)
     return plan
 
 

@@ -93,8 +93,8 @@ def check_sizes(data: dict) -> None:
         raise LimitError(f"at most {MAX_CONDITIONS} conditions", field="conditions",
                          value=count(data.get("conditions")))
     if isinstance(data.get("id"), str) and len(data["id"]) > MAX_PLAN_ID:
-        check_plan_id(data["id"])      # the plan id rule, with its real limit (64)
-    for key in ("id", "title", "description"):
+        check_plan_id(data["id"])      # the one id length check: the plan id rule (64)
+    for key in ("title", "description"):
         if isinstance(data.get(key), str) and len(data[key]) > MAX_TEXT:
             raise LimitError(f"at most {MAX_TEXT:,} characters", field=key,
                              value=data[key][:40] + "\u2026")

@@ -30,6 +30,7 @@ class WebState:
     _valuechain: ValueChain | None = None
     _analysis_sources: pd.DataFrame | None = None
     _source_titles: dict[str, dict[str, str]] | None = None
+    _country_names: dict[str, str] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -56,6 +57,23 @@ class WebState:
                 if self._valuechain is None:
                     self._valuechain = load_valuechain(str(self.data) if self.data else None)
         return self._valuechain
+
+    @property
+    def country_names(self) -> dict[str, str]:
+        """Country (region) code -> name as the app shows places, built once per app: the
+        value chain's names (ValueChain.country_names, e.g. 'US' -> 'United States'; none
+        when the package has no countries table) over 'EU' -> 'European Union' and 'ROW' ->
+        'Rest of the world'. Codes missing here go through report.units.country_name."""
+        if self._country_names is None:
+            from moneytrail.errors import MoneytrailError
+
+            try:
+                names = self.valuechain.country_names()
+            except (MoneytrailError, OSError):      # a package without a countries table
+                names = {}
+            self._country_names = {"EU": "European Union", "ROW": "Rest of the world",
+                                   **names}
+        return self._country_names
 
     @property
     def analysis_sources(self) -> pd.DataFrame:

@@ -158,14 +158,11 @@ def region_names(state: WebState, codes: Any) -> dict[str, str]:
     """Readable names of the ledger's region codes, as the rest of the app shows countries
     (ValueChain.country_names: 'US' -> 'United States', then report.units.country_name for
     codes the value chain does not model: 'GB' -> 'United Kingdom'); a code without a name
-    stays the code. The tables and downloads keep the codes."""
-    try:
-        names = state.valuechain.country_names()
-    except (MoneytrailError, OSError):      # a package without a countries table
-        names = {}
+    stays the code. The tables and downloads keep the codes. The code -> name map is the
+    app's own, built once (WebState.country_names)."""
     from moneytrail.report.units import country_name
 
-    names = {"EU": "European Union", "ROW": "Rest of the world", **names}
+    names = state.country_names
     return {str(code): country_name(code, names) for code in codes if code is not None}
 
 
