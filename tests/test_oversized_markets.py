@@ -64,3 +64,33 @@ def test_the_cli_prints_one_warning_line_per_outgrown_market(tmp_path):
     assert len(warnings) == 2
     assert warnings[0].startswith("Warning: The plan buys EUR 2.40 tn of AI accelerators a year")
     assert "times the whole market's yearly sales in the data" in warnings[0]
+
+
+def test_the_run_page_and_api_carry_the_warning(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from moneytrail.web import create_app
+
+    app = create_app(db=str(tmp_path / "store.db"))
+    plan = {"id": "huge", "title": "Huge", "year": 2025, "currency": "EUR",
+            "buyer_region": "EU", "budget": {"amount": 20e12},
+            "spend": {"accelerators": {"low": 0.5, "central": 0.6, "high": 0.7},
+                      "facility": {"low": 0.3, "central": 0.4, "high": 0.5}}}
+    with TestClient(app) as client:
+        posted = client.post("/api/v1/runs", json={"scenario": plan, "draws": 200, "seed": 1})
+        assert posted.status_code in (200, 202), posted.text
+        rid = posted.json()["run_id"]
+        for _ in range(600):
+            body = client.get(f"/api/v1/runs/{rid}").json()
+            if body.get("status", "done") == "done" and "facts" in body.get("result", body):
+                break
+            import time
+            time.sleep(0.2)
+        page = client.get(f"/r/{rid}").text
+    import re
+
+    notes = re.findall(r'<p class="notice notice-info oversized-market" role="note">(.*?)</p>',
+                       page, re.S)
+    assert len(notes) == 2 and "EUR 2.40 tn of AI accelerators a year" in notes[0]
+    assert body["result"]["facts"]["oversized_markets"][0]["category"] == "accelerators" \
+        if "result" in body else True

@@ -105,4 +105,5 @@ FILTERS = {"median_interval": median_interval, "interval": interval, "money": mo
            "money_in_range": money_in_range, "money_range": money_range, "percent": percent,
            "number": number, "safe_url": safe_url, "verdict_label": verdict_label,
            "evidence_weight": evidence_weight, "in_unit": in_unit,
-           "ledger_value": ledger_value, "timestamp": timestamp}
+           "ledger_value": ledger_value, "timestamp": timestamp,
+           "oversized_sentence": units.oversized_sentence}
