@@ -92,3 +92,47 @@ def test_ledger_api_names_record_and_changes_paths(app):
                          json={"changes": {"note": "x"}, "reason": "stale",
                                "expected_revision": record["revision"] + 5})
     assert stale.status_code == 409 and stale.json()["field"] != "changes.expected_revision"
+
+
+# -- 3. a comparison of two plans with one id: distinct file names ---------------------------
+@pytest.fixture(scope="module")
+def two_t8(app, plan):
+    """Two builder drafts both called t8 (different budgets), run with the same draws and seed."""
+    client = TestClient(app, base_url=HTTPS)
+    runs = []
+    for amount in (20_000_000_000, 5_000_000_000):
+        body = {**plan, "id": "t8", "budget": {**plan["budget"], "amount": amount}}
+        runs.append(finished(client, body))
+    return runs
+
+
+def test_compare_of_two_plans_with_one_id_names_two_files(app, two_t8):
+    client = TestClient(app, base_url=HTTPS)
+    body = client.get(f"/api/v1/compare?runs={','.join(two_t8)}").json()
+    cli = body["reproduce"]["cli"]
+    line = next(x for x in cli.splitlines() if x.startswith("moneytrail compare "))
+    files = line.split()[2:4]
+    assert files == [f"t8-{two_t8[0][:8]}.yaml", f"t8-{two_t8[1][:8]}.yaml"], cli
+    for file, rid in zip(files, two_t8, strict=True):   # each file is fetched from its run
+        assert f"curl -o {file} https://testserver/api/v1/runs/{rid}/plan.yaml" in cli
+    page = unescape(client.get(f"/compare?runs={','.join(two_t8)}").text)
+    assert line in page and "t8.yaml t8.yaml" not in page
+
+
+def test_plan_file_names():
+    from moneytrail.service.tasks import plan_file_names
+
+    assert plan_file_names(["a", "b"], ["1" * 64, "2" * 64]) == ["a.yaml", "b.yaml"]
+    assert plan_file_names(["t8", "t8"], ["ab" * 32, "cd" * 32]) == \
+        ["t8-abababab.yaml", "t8-cdcdcdcd.yaml"]
+    # a plan already called t8-abababab: the whole run id keeps the names apart
+    names = plan_file_names(["t8", "t8", "t8-abababab"], ["ab" * 32, "cd" * 32, "ef" * 32])
+    assert len(set(names)) == 3 and names[0] == f"t8-{'ab' * 32}.yaml"
+
+
+def test_compare_briefing_names_one_file_per_plan(app, two_t8):
+    html = unescape(TestClient(app, base_url=HTTPS).get(
+        f"/compare/report.html?runs={','.join(two_t8)}").text)
+    for rid in two_t8:
+        assert f"moneytrail trace t8-{rid[:8]}.yaml --draws 100 --seed 1" in html
+    assert "PLAN.yaml" not in html

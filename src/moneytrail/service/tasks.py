@@ -725,6 +725,21 @@ def distinct_ids(plans: list[Plan]) -> list[Plan]:
             for i, p in enumerate(plans)]
 
 
+def plan_file_names(plan_ids: list[Any], run_ids: list[str]) -> list[str]:
+    """One YAML file name per plan of a comparison, for its reproduce lines: the plan id's
+    file name (scenarios.schema.plan_file_stem, as GET /api/v1/runs/{id}/plan.yaml names it),
+    with the run id's first 8 digits added when two plans share an id (two builder drafts
+    both called `t8`: `t8-1a2b3c4d.yaml`, `t8-5e6f7a8b.yaml`, never `t8.yaml t8.yaml`), and
+    the whole run id if that is still not unique. Shapes: two lists of equal length."""
+    from moneytrail.scenarios.schema import plan_file_stem
+
+    stems = [plan_file_stem(p) for p in plan_ids]
+    names = [f"{s}-{r[:8]}.yaml" if stems.count(s) > 1 else f"{s}.yaml"
+             for s, r in zip(stems, run_ids, strict=True)]
+    return [f"{s}-{r}.yaml" if names.count(n) > 1 else n
+            for s, r, n in zip(stems, run_ids, names, strict=True)]
+
+
 @dataclass(frozen=True)
 class DemoRun:
     traces: list[Result]

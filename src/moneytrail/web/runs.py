@@ -557,12 +557,18 @@ def compare_view(results: list[Result], names: Names, url: str,
     from urllib.parse import urlsplit
 
     base = "{0.scheme}://{0.netloc}".format(urlsplit(url))
-    files = [f"{r.provenance.inputs['plan']['id']}.yaml" for r in results]
+    from moneytrail.service.tasks import plan_file_names
+
+    files = plan_file_names([r.provenance.inputs["plan"].get("id") for r in results],
+                            [r.run_id for r in results])
     same = len({(r.provenance.draws, r.provenance.seed) for r in results}) == 1
+    fetch = [shlex.join(["curl", "-o", file, f"{base}/api/v1/runs/{r.run_id}/plan.yaml"])
+             for file, r in zip(files, results, strict=True)]
     cli = "\n".join([*(f"moneytrail show {r.run_id} --db YOUR_STORE" for r in results),
-                      *([shlex.join(["moneytrail", "compare", *files, "--draws",
-                                     str(results[0].provenance.draws), "--seed",
-                                     str(results[0].provenance.seed)])] if same else [])])
+                      *([*fetch, shlex.join(["moneytrail", "compare", *files, "--draws",
+                                             str(results[0].provenance.draws), "--seed",
+                                             str(results[0].provenance.seed)])]
+                        if same else [])])
     python = ("from moneytrail.service import tasks\n"
               "from moneytrail.service.workspace import Workspace\n"
               "with Workspace.open() as ws:   # the store that holds the runs\n"
