@@ -136,3 +136,66 @@ def test_compare_briefing_names_one_file_per_plan(app, two_t8):
     for rid in two_t8:
         assert f"moneytrail trace t8-{rid[:8]}.yaml --draws 100 --seed 1" in html
     assert "PLAN.yaml" not in html
+
+
+# -- 2. errors quote what the user typed ------------------------------------------------------
+def checked_builder(app, **changes: str) -> str:
+    """The error line of the builder's checked form of the reference plan with `changes`."""
+    client = login(app, "eve")
+    fields = form_fields(client.get(f"/build?reference={REFERENCE}").text)
+    fields.update(changes, action="check")
+    page = client.post("/build", data=fields)
+    assert page.status_code == 400, page.text
+    found = re.search(r'<div class="notice error-summary".*?<p><a href="#([^"]+)">(.*?)</a>',
+                      page.text, re.S)
+    assert found, "no error summary"
+    return found.group(1) + " " + unescape(found.group(2))
+
+
+@pytest.mark.parametrize(("field", "typed", "anchor", "quoted", "converted"), [
+    ("spend-0-central", "1,5", "spend-0-central", "(you gave: central 1,5)", "1.5"),
+    ("budget", "-1,5 bn", "f-budget", "(you gave: -1,5 bn)", "1500000000"),
+    ("draws", "2,000,000", "f-draws", "(you gave: 2,000,000)", "2000000"),
+    ("year", "1,999", "f-year", "(you gave: 1,999)", "1999"),
+])
+def test_builder_errors_quote_the_text_as_typed(app, field, typed, anchor, quoted, converted):
+    line = checked_builder(app, **{field: typed})
+    assert line.startswith(anchor + " "), line
+    assert quoted in line, line
+    assert converted not in line, line             # not the number it was read as
+
+
+def test_builder_errors_on_text_typed_as_read_are_unchanged(app):
+    line = checked_builder(app, **{"spend-0-central": "1.5"})
+    assert "central must be a share between 0 and 1, got 1.5" in line
+
+
+def test_save_from_the_builder_quotes_the_text_as_typed(app):
+    client = login(app, "eve")
+    fields = form_fields(client.get(f"/build?reference={REFERENCE}").text)
+    fields.update({"spend-0-central": "1,5", "visibility": "private", "action": "save",
+                   "csrf_token": client.csrf})
+    response = client.post("/saved", data=fields, follow_redirects=True)
+    assert "(you gave: central 1,5)" in unescape(response.text), response.text[:2000]
+
+
+def test_ledger_forms_quote_the_text_as_typed(app):
+    client = login(app, "eve")
+    claim = "stargate_us_announced"
+    html = client.get(f"/ledger/edit/claim/{claim}").text
+    form = re.search(r'<form method="post" action="/ledger/edit/.*?</form>', html, re.S).group(0)
+    values = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+    values.update(re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', form))
+    values.update(low="-1,5", reason="a decimal comma")
+    refused = client.post(f"/ledger/edit/claim/{claim}", data=values, follow_redirects=False)
+    assert refused.status_code == 400
+    text = unescape(refused.text)
+    assert "(you gave \u201c-1,5\u201d)" in text and "-1.5" not in text
+    values.update(low="1,5 tn", reason="above central")
+    refused = client.post(f"/ledger/edit/claim/{claim}", data=values, follow_redirects=False)
+    text = unescape(refused.text)
+    assert refused.status_code == 400 and "low <= central <= high" in text
+    assert f"(you gave \u201c1,5 tn/{values['central']}/{values['high']}\u201d)" in text
+    values.update(low="750,500", reason="ambiguous comma")    # quoted once, as before
+    text = unescape(client.post(f"/ledger/edit/claim/{claim}", data=values).text)
+    assert text.count("\u201c750,500\u201d") == 1

@@ -134,10 +134,12 @@ async def save_from_builder(request: Request,
             extra = decode_draft(form["extra"])
         except MoneytrailError:
             extra = {}
-    draft = builder.plan_from_form(form, extra)
+    from moneytrail.web.routes_runs import typed_param
+
+    draft, typed = builder.plan_and_typed(form, extra)
     token = encode_draft(draft)
     saved_id = form.get("saved_id", "")
-    back = f"/build?plan={token}&check=1" + (
+    back = f"/build?plan={token}&check=1{typed_param(typed)}" + (
         f"&saved={saved_id}&rev={form.get('saved_revision', '')}" if saved_id else "")
     try:
         await run_in_threadpool(checked_plan, request, draft)
