@@ -199,3 +199,39 @@ def test_ledger_forms_quote_the_text_as_typed(app):
     values.update(low="750,500", reason="ambiguous comma")    # quoted once, as before
     text = unescape(client.post(f"/ledger/edit/claim/{claim}", data=values).text)
     assert text.count("\u201c750,500\u201d") == 1
+
+
+# -- 1. jobs per million name their price year -----------------------------------------------
+@pytest.fixture(scope="module")
+def eur_usd(app, plan):
+    """The reference plan (EUR) and the same plan in USD at the newest price year the data
+    reach, 100 draws each."""
+    from moneytrail.service.tasks import newest_money_year
+
+    newest = newest_money_year(app.state.workspace.analysis.money)
+    client = TestClient(app, base_url=HTTPS)
+    eur = finished(client, plan)
+    usd = finished(client, {**plan, "id": "gf-usd", "currency": "USD", "price_year": newest})
+    return eur, usd, plan.get("price_year") or plan["year"], newest
+
+
+def test_run_page_says_the_price_year_of_jobs_per_million(app, eur_usd):
+    client = TestClient(app, base_url=HTTPS)
+    eur, usd, year, newest = eur_usd
+    for rid, currency, at in ((eur, "EUR", year), (usd, "USD", newest)):
+        page = unescape(client.get(f"/r/{rid}").text)
+        found = re.search(r'<p class="jobs-price-year">(.*?)</p>', page, re.S)
+        assert found, "no price-year sentence in the jobs section"
+        assert found.group(1).startswith(
+            f"Jobs per {currency} million are at {at} prices, the plan's price year"), found
+
+
+def test_compare_page_and_briefing_say_each_price_year(app, eur_usd):
+    client = TestClient(app, base_url=HTTPS)
+    eur, usd, year, newest = eur_usd
+    runs = f"{eur},{usd}"
+    wanted = "Jobs per EUR million are at each plan's price year ("
+    page = unescape(client.get(f"/compare?runs={runs}").text)
+    assert wanted in page and f": {year}, " in page and f": {newest})" in page
+    briefing = unescape(client.get(f"/compare/report.html?runs={runs}").text)
+    assert wanted in " ".join(briefing.split())
