@@ -235,3 +235,15 @@ def test_compare_page_and_briefing_say_each_price_year(app, eur_usd):
     assert wanted in page and f": {year}, " in page and f": {newest})" in page
     briefing = unescape(client.get(f"/compare/report.html?runs={runs}").text)
     assert wanted in " ".join(briefing.split())
+
+
+def test_a_key_given_twice_is_named_by_its_full_path(app):
+    client = TestClient(app, base_url=HTTPS)
+    raw = b'{"title": "Fine", "plan": {"id": "p", "title": "a", "title": "b"}}'
+    response = client.post("/api/v1/saved-plans", content=raw, headers={
+        **bearer(app, "eve"), "Content-Type": "application/json"})
+    assert response.status_code == 400, response.text
+    assert (response.json()["field"], response.json()["value"]) == ("body", "plan.title")
+    top = client.post("/api/v1/runs", content=b'{"reference": "x", "seed": 1, "seed": 2}',
+                      headers={"Content-Type": "application/json"})
+    assert (top.json()["field"], top.json()["value"]) == ("body", "seed")
