@@ -551,7 +551,7 @@ def typed_texts(token: str | None) -> dict[str, str]:
         return {}
     try:
         typed = decode_draft(token)
-    except MoneytrailError:
+    except (MoneytrailError, RecursionError):
         return {}
     if not isinstance(typed, dict):
         return {}
