@@ -25,6 +25,8 @@ exit code  HTTP        meaning
 
 from __future__ import annotations
 
+import copy
+
 
 class MoneytrailError(ValueError):
     """Bad input: names the file, the field and the offending value."""
@@ -50,6 +52,20 @@ class MoneytrailError(ValueError):
             where.append(f"value {self.value!r}")
         prefix = ", ".join(where)
         return f"{prefix}: {self.detail}" if prefix else self.detail
+
+    def under(self, prefix: str) -> MoneytrailError:
+        """The same error (same class, message and value) with its field named by its full
+        path inside a request body: `prefix.field` (an error on a saved plan's `title` sent
+        under `plan` names `plan.title`, not the saved plan's own `title`), or `prefix` alone
+        when it names no field."""
+        return self.renamed(f"{prefix}.{self.field}" if self.field else prefix)
+
+    def renamed(self, field: str) -> MoneytrailError:
+        """The same error (same class, message and value) naming `field` instead."""
+        moved = copy.copy(self)
+        moved.field = field
+        moved.args = (moved._format(),)
+        return moved
 
     def to_dict(self) -> dict[str, object]:
         """The error as the HTTP API reports it (JSON-safe: the value is shown as text)."""

@@ -381,7 +381,7 @@ def test_editors_write_with_a_session_and_token_or_a_write_key(app):
     bad = client.post(path, json={**body, "record": {**body["record"], "id": key + "b",
                                                       "reliability": "gossip"}},
                       headers={"X-CSRF-Token": client.csrf})
-    assert bad.status_code == 400 and bad.json()["field"] == "reliability"   # CLI's rules
+    assert bad.status_code == 400 and bad.json()["field"] == "record.reliability"  # CLI's rules
 
 
 def test_only_admins_revert(app):

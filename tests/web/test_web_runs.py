@@ -401,7 +401,7 @@ def test_a_plan_document_posts_back_to_runs_as_the_same_run(client, done_run):
     assert (stray.json()["field"], stray.json()["value"]) == ("colour", "colour")
     wrong = client.post("/api/v1/runs", json={"scenario": {**document["scenario"],
                                                             "year": "2025"}})
-    assert wrong.status_code in (400, 422) and wrong.json()["field"] == "year"
+    assert wrong.status_code in (400, 422) and wrong.json()["field"] == "scenario.year"
 
 
 def test_builder_says_its_runs_are_public(client):

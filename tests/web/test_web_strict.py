@@ -130,7 +130,7 @@ def claim(**changes):
      "must be an integer (got a float)"),
     (claim(note=5), 400, "record.note", 5, "must be a string (got an integer)"),
     (claim(low=True), 400, "record.low", True, "must be a number (got true/false)"),
-    (claim(low=1e30, central=1e30, high=1e30), 400, "low", "1e+30",
+    (claim(low=1e30, central=1e30, high=1e30), 400, "record.low", "1e+30",
      "more than 1e+17 (the cap on any amount: about a thousand times world GDP): check the "
      "amount and its unit (and 2 more problem(s); the store is unchanged)"),
     ({**claim(), "extra": 1}, 422, "extra", 1, "Extra inputs are not permitted"),
@@ -152,7 +152,7 @@ def test_a_typed_claim_is_written(client, app):
     assert problem_of(stale, 422)[:2] == ("expected_revision", str(revision))
     edit = write(client, app, "PATCH", "/api/v1/ledger/claim/c_strict_ok", {
         "changes": {"high": 2e17}, "reason": "r", "expected_revision": revision})
-    assert problem_of(edit)[:2] == ("high", "2e+17")
+    assert problem_of(edit)[:2] == ("changes.high", "2e+17")   # its full path
 
 
 # -- kind: strict query strings -------------------------------------------------------------------
@@ -344,6 +344,6 @@ def test_a_whole_record_read_is_sent_back_unchanged_but_its_note(client, app, ki
             "changes": {**again, field: value, "note": "x"}, "reason": "r",
             "expected_revision": again["revision"]})
         name, _, detail = problem_of(refused, 400)
-        assert name == field, refused.text
+        assert name == f"changes.{field}", refused.text   # its full path in the body
         assert "cannot be edited" in detail and "\n" not in detail
     assert client.get(f"/api/v1/ledger/record/{kind}/{key}").json() == again

@@ -223,7 +223,7 @@ def test_ledger_patch_refuses_the_character(app, char):
                             json={"changes": {"note": f"EUR 20 bn{char}"}, "reason": "test",
                                   "expected_revision": int(claim["revision"])})
     assert response.status_code == 400, response.text
-    assert response.json()["field"] == "note"
+    assert response.json()["field"] == "changes.note"     # its full path in the body
     assert response.json()["detail"] == message(char)
     assert ledger.get("claim", claim["ref"])["note"] == claim["note"]
 

@@ -41,6 +41,55 @@ def plan_millions(result: Any) -> tuple[float, str]:
     return plan.total / 1e6, plan.currency
 
 
+def jobs_price_note(currency: str, price_year: Any, pay_years: Any = ()) -> str:
+    """The plain sentence that goes wherever jobs per million spent are shown: the price year
+    they are at (the plan's `price_year`, else its `year`: analysis.footprints.money_year)
+    and why the same plan in another currency or price year shows a few per cent more or
+    fewer: pay per FTE (macro/compensation.csv, of `pay_years` when known) is converted at
+    the exchange rates of the year it was measured in and not deflated, while the spending is
+    at the plan's price year (analysis.jobs, 'converted ... at the compensation's year
+    (nominal)'). Units: `currency` is an ISO code (EUR in a side-by-side view)."""
+    years = sorted({int(y) for y in pay_years})
+    measured = f"{', '.join(map(str, years))} figures" if years else "figures of the year " \
+        "they were measured in"
+    at = "those years'" if len(years) > 1 else "that year's"
+    return (f"Jobs per {currency} million are at {price_year} prices, the plan's price year; "
+            f"pay per full-time job ({measured}) is converted into {currency} at {at} "
+            f"exchange rates and not deflated to {price_year}, so the same plan in another "
+            "currency or price year shows a few per cent more or fewer jobs per million.")
+
+
+def jobs_price_compare_note(labels: list[str], currencies: list[str], price_years: list[Any],
+                            unit: str) -> str:
+    """jobs_price_note for plans side by side: '' when they share one currency and one price
+    year; else the price year of each plan (by `labels`) and why that alone moves jobs per
+    million (`unit`: the currency the side-by-side rows are per million of)."""
+    if len(set(currencies)) == 1 and len(set(price_years)) == 1:
+        return ""
+    each = ", ".join(f"{label}: {year}" for label, year in zip(labels, price_years, strict=True))
+    return (f"Jobs per {unit} million are at each plan's price year ({each}); pay per "
+            "full-time job is converted at the exchange rates of the year it was measured in "
+            "and not deflated, so plans in different currencies or price years show a few per "
+            "cent more or fewer jobs per million from that alone.")
+
+
+def plan_price_year(plan: Any) -> Any:
+    """The price year of a plan or of a stored run's plan mapping: `price_year`, else
+    `year` (None when neither is known)."""
+    get = plan.get if isinstance(plan, dict) else lambda key: getattr(plan, key, None)
+    return get("price_year") or get("year")
+
+
+def run_jobs_price_note(result: Any) -> str:
+    """jobs_price_note for a stored run with a jobs table, from the plan it records (its
+    currency and price year); '' when the run has no jobs table or no plan."""
+    if "jobs" not in getattr(result, "tables", {}):
+        return ""
+    plan = result.provenance.inputs.get("plan") or {}
+    year = plan_price_year(plan)
+    return jobs_price_note(str(plan.get("currency") or "EUR"), year) if year else ""
+
+
 def reliability_text(frame: pd.DataFrame) -> str:
     if not len(frame) or "reliability" not in frame:
         return "none"
@@ -172,14 +221,16 @@ def jobs_table(result: Any, jobs: Any, names: dict[str, str] | None = None) -> T
     for entity in paid:
         rows[f"implied labour cost per FTE-year, {labels[entity]} (labour value added / FTE)"] \
             = stats_row(jobs.implied_pay.loc[entity], currency)
-    note = jobs_note(jobs, currency, paid, share, names)
+    note = jobs_note(jobs, currency, paid, share, names,
+                     price_year=plan_price_year(result.require_plan()))
     return measures_table("jobs", JOBS_TITLE, rows, note)
 
 
 def jobs_note(jobs: Any, currency: str, paid: list[str], share: pd.Series,
-              names: dict[str, str] | None = None) -> str:
+              names: dict[str, str] | None = None, price_year: Any = None) -> str:
     """The jobs table's note: the two bases and which entities rest on each (by display
-    name, `names`), coverage, what is not counted, sources."""
+    name, `names`), coverage, what is not counted, the price year of the figures per million
+    (jobs_price_note, when `price_year` is given), sources."""
     names = names or {}
     by_entity = jobs.fte.by("entity")["amount_mean"]
     anchored = set(jobs.implied_pay.index)
@@ -221,11 +272,22 @@ def jobs_note(jobs: Any, currency: str, paid: list[str], share: pd.Series,
     parts.append(
         f"Covers {jobs.coverage:.1%} of the plan's labour value added"
         + (f"; not covered: {uncovered}" if uncovered else "")
-        + f". Per {currency} million: of the plan's budget in its own currency (nominal). "
-        "Money spent once pays for FTE-years; operations spending sustains jobs while "
+        + ". " + (jobs_price_note(currency, price_year, compensation_years(jobs)) + " "
+                  if price_year else f"Per {currency} million: of the plan's budget in its own "
+                  "currency (nominal). ")
+        + "Money spent once pays for FTE-years; operations spending sustains jobs while "
         "it is spent. Direct and supply-chain jobs only: no induced jobs, no jobs that AI "
         "use removes (docs/methods.md). Sources: " + ", ".join(jobs.sources))
     return " ".join(parts)
+
+
+def compensation_years(jobs: Any) -> list[int]:
+    """The years of the pay per FTE figures the jobs rest on (macro/compensation.csv rows
+    used); empty when the table names none."""
+    frame = getattr(jobs, "compensation", None)
+    if frame is None or not len(frame) or "year" not in frame:
+        return []
+    return sorted({int(y) for y in pd.to_numeric(frame["year"], errors="coerce").dropna()})
 
 
 def co2_table(result: Any, co2: Any) -> Table:

@@ -517,18 +517,24 @@ def stored_scorecards_in_common_unit(ws: Workspace, results: list[Result]
     million are restated per EUR million, each run at its plan's price year, as
     `moneytrail compare` shows them (scorecard_table); runs in one currency keep it.
     Returns per run {' per <CUR> million': factor} (empty when nothing changes; apply with
-    restate_per_million) and a note saying so ('' when nothing changes). Raises
+    restate_per_million) and a note saying so, with the price year of each run's jobs per
+    million when the runs differ in currency or price year (footprints.
+    jobs_price_compare_note; '' when nothing needs saying). Raises
     ConversionError when macro/fx.csv has no rate for a run's currency near its year."""
+    from moneytrail.service.footprints import jobs_price_compare_note, plan_price_year
+
     currencies = [str(r.facts.get("currency") or "EUR") for r in results]
+    years = [plan_price_year(r.provenance.inputs.get("plan") or {}) for r in results]
+    jobs = jobs_price_compare_note([r.title for r in results], currencies, years,
+                                   currencies[0] if len(set(currencies)) == 1 else "EUR") \
+        if any("scorecard" in r.tables for r in results) else ""
     if len(set(currencies)) == 1:
-        return [{} for _ in results], ""
+        return [{} for _ in results], jobs
     out: list[dict[str, float]] = []
-    for result, currency in zip(results, currencies, strict=True):
-        plan = result.provenance.inputs.get("plan") or {}
-        year = plan.get("price_year") or plan.get("year")
+    for currency, year in zip(currencies, years, strict=True):
         factor = per_eur_million_factor(ws, currency, int(year)) if year else 1.0
         out.append({f" per {currency} million": factor})
-    return out, common_unit_note(currencies, "run")
+    return out, f"{common_unit_note(currencies, 'run')} {jobs}".strip()
 
 
 def restate_per_million(unit: str, value: Any, factors: dict[str, float]) -> tuple[str, Any]:
@@ -578,6 +584,14 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
     currencies = [r.require_plan().currency for r in results]
     if len(set(currencies)) > 1:       # in_plan_currency keeps the common unit: say so
         note += " " + common_unit_note(currencies, "plan")
+    if any(str(u).startswith("FTE per ") for u in flat["unit"]):
+        from moneytrail.service.footprints import jobs_price_compare_note, plan_price_year
+
+        plans = [r.require_plan() for r in results]
+        jobs = jobs_price_compare_note(
+            [r.label for r in results], currencies, [plan_price_year(p) for p in plans],
+            currencies[0] if len(set(currencies)) == 1 else "EUR")
+        note = f"{note} {jobs}".strip()
     note = " ".join(part for part in (conditions_note(conditions), note) if part)
     column_units = {c: "by row" for c in flat.columns if c != "unit"}
     column_units["unit"] = "text"
@@ -737,6 +751,21 @@ def distinct_ids(plans: list[Plan]) -> list[Plan]:
     ids = [p.id for p in plans]
     return [p.model_copy(update={"id": f"{p.id} #{i + 1}"}) if ids.count(p.id) > 1 else p
             for i, p in enumerate(plans)]
+
+
+def plan_file_names(plan_ids: list[Any], run_ids: list[str]) -> list[str]:
+    """One YAML file name per plan of a comparison, for its reproduce lines: the plan id's
+    file name (scenarios.schema.plan_file_stem, as GET /api/v1/runs/{id}/plan.yaml names it),
+    with the run id's first 8 digits added when two plans share an id (two builder drafts
+    both called `t8`: `t8-1a2b3c4d.yaml`, `t8-5e6f7a8b.yaml`, never `t8.yaml t8.yaml`), and
+    the whole run id if that is still not unique. Shapes: two lists of equal length."""
+    from moneytrail.scenarios.schema import plan_file_stem
+
+    stems = [plan_file_stem(p) for p in plan_ids]
+    names = [f"{s}-{r[:8]}.yaml" if stems.count(s) > 1 else f"{s}.yaml"
+             for s, r in zip(stems, run_ids, strict=True)]
+    return [f"{s}-{r}.yaml" if names.count(n) > 1 else n
+            for s, r, n in zip(stems, run_ids, names, strict=True)]
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ validated like the CLI and kept in the history.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -261,6 +263,23 @@ def typed_fields(kind: str, fields: dict[str, Any], what: str) -> dict[str, Any]
     return fields
 
 
+@contextmanager
+def fields_under(where: str, fields: dict[str, Any]) -> Iterator[None]:
+    """Errors of the ledger's own rules on a cell sent in the body's `where` mapping name the
+    cell's full path there (`record.low`, `changes.low/central/high`), as typed_fields does;
+    other errors (a conflict, an unknown record) pass unchanged."""
+    from moneytrail.errors import MoneytrailError
+
+    try:
+        yield
+    except MoneytrailError as exc:
+        named = str(exc.field or "")
+        if named and not named.startswith(f"{where}.") and \
+                any(part in fields for part in named.split("/")):
+            raise exc.under(where) from None
+        raise
+
+
 # after the caller's check, so anonymous or CSRF-less writes get their 401/403 first
 CheckedBody = Annotated[None, Depends(checked_json_body)]
 
@@ -296,8 +315,9 @@ def add_record(request: Request, kind: str, body: AddBody,
                _body: CheckedBody) -> dict:
     ledger = request.app.state.web.ledger
     kind = writable(kind)
-    return written(ledger.add(kind, typed_fields(kind, body.record, "record"), author=who.name,
-                              reason=reason_of(body.reason)))
+    with fields_under("record", body.record):
+        return written(ledger.add(kind, typed_fields(kind, body.record, "record"),
+                                  author=who.name, reason=reason_of(body.reason)))
 
 
 @router.patch("/api/v1/ledger/{kind}/{key}", tags=["ledger"],
@@ -307,10 +327,10 @@ def edit_record(request: Request, kind: str, key: str, body: EditBody,
                _body: CheckedBody) -> dict:
     ledger = request.app.state.web.ledger
     kind = writable(kind)
-    return written(ledger.edit(kind, key, typed_fields(kind, body.changes, "changes"),
-                               author=who.name,
-                               reason=reason_of(body.reason),
-                               expected_revision=body.expected_revision))
+    with fields_under("changes", body.changes):
+        return written(ledger.edit(kind, key, typed_fields(kind, body.changes, "changes"),
+                                   author=who.name, reason=reason_of(body.reason),
+                                   expected_revision=body.expected_revision))
 
 
 @router.post("/api/v1/ledger/revisions/{number}/revert", tags=["ledger"],

@@ -9,6 +9,7 @@ the CLI's own messages. `field_anchor` says which input an error's dotted field 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -135,19 +136,37 @@ def plan_from_form(form: Mapping[str, Any], extra: Mapping[str, Any] | None = No
                    ) -> dict[str, Any]:
     """The plan mapping of the builder's form fields (rows without a category are
     skipped; empty optional fields are left out)."""
+    return plan_and_typed(form, extra)[0]
+
+
+def plan_and_typed(form: Mapping[str, Any], extra: Mapping[str, Any] | None = None
+                   ) -> tuple[dict[str, Any], dict[str, str]]:
+    """The plan mapping of the builder's form fields (plan_from_form) and the number fields
+    typed otherwise than the number they were read as, by dotted path: {'spend.accelerators.
+    central': '1,5', 'budget.amount': '20 bn'}, so an error on them quotes what the user
+    typed (`typed_value`), not 1.5 or 20000000000."""
+    typed: dict[str, str] = {}
+
+    def read(key: str, path: str, **options: Any) -> Any:
+        value = number(form.get(key), **options)
+        raw = text(form, key)
+        if value is not None and not isinstance(value, str) and raw != str(value):
+            typed[path] = raw
+        return value
+
     plan: dict[str, Any] = {"id": text(form, "id") or "my-plan", "title": text(form, "title")}
     if text(form, "description"):
         plan["description"] = text(form, "description")
     for key in WHOLE_KEYS:
-        value = number(form.get(key), whole=True)
+        value = read(key, key, whole=True)
         if value is not None:
             plan[key] = value
     plan["currency"] = text(form, "currency").upper()
     plan["buyer_region"] = text(form, "buyer_region")
     if text(form, "site_country"):
         plan["site_country"] = text(form, "site_country").upper()
-    budget: dict[str, Any] = {"amount": number(form.get("budget"), sizes=True,
-                                               currency=plan["currency"])}
+    budget: dict[str, Any] = {"amount": read("budget", "budget.amount", sizes=True,
+                                             currency=plan["currency"])}
     for key in ("source", "note"):
         if text(form, f"budget_{key}"):
             budget[key] = text(form, f"budget_{key}")
@@ -157,17 +176,18 @@ def plan_from_form(form: Mapping[str, Any], extra: Mapping[str, Any] | None = No
         category = text(form, f"spend-{i}-category")
         if not category:
             continue
-        spend[category] = share_row(form, f"spend-{i}")
+        spend[category] = share_row(form, f"spend-{i}", read, f"spend.{category}")
     plan["spend"] = spend
     procurement: dict[str, dict[str, Any]] = {}
     for i in range(MAX_ROWS):
         category, supplier = text(form, f"proc-{i}-category"), text(form, f"proc-{i}-supplier")
         if not category and not supplier:
             continue
-        procurement.setdefault(category, {})[supplier] = share_row(form, f"proc-{i}")
+        procurement.setdefault(category, {})[supplier] = share_row(
+            form, f"proc-{i}", read, f"procurement.{category}.{supplier}")
     if procurement:
         plan["procurement"] = procurement
-    conditions = []
+    conditions: list[dict[str, Any]] = []
     for i in range(MAX_ROWS):
         metric = text(form, f"cond-{i}-metric")
         if not metric:
@@ -175,7 +195,8 @@ def plan_from_form(form: Mapping[str, Any], extra: Mapping[str, Any] | None = No
         item: dict[str, Any] = {"metric": metric}
         if metric != "open_weights_only":
             bound = text(form, f"cond-{i}-bound") or "max"
-            item[bound if bound in ("max", "min") else "max"] = number(form.get(f"cond-{i}-value"))
+            bound = bound if bound in ("max", "min") else "max"
+            item[bound] = read(f"cond-{i}-value", f"conditions.{len(conditions)}.{bound}")
         selector = text(form, f"cond-{i}-selector")
         if selector in SELECTORS and text(form, f"cond-{i}-target"):
             item[selector] = text(form, f"cond-{i}-target")
@@ -186,19 +207,50 @@ def plan_from_form(form: Mapping[str, Any], extra: Mapping[str, Any] | None = No
         plan["conditions"] = conditions
     for key, value in (extra or {}).items():
         plan.setdefault(key, value)
-    return plan
+    return plan, typed
 
 
-def share_row(form: Mapping[str, Any], prefix: str) -> dict[str, Any]:
-    row: dict[str, Any] = {"central": number(form.get(f"{prefix}-central"))}
+def share_row(form: Mapping[str, Any], prefix: str, read: Any = None, path: str = ""
+              ) -> dict[str, Any]:
+    """A spend or procurement row's interval; `read(form key, dotted path)` reads its numbers
+    (plan_and_typed's reader, which keeps the text as typed), else `number`."""
+    def get(key: str) -> Any:
+        return read(f"{prefix}-{key}", f"{path}.{key}") if read is not None \
+            else number(form.get(f"{prefix}-{key}"))
+
+    row: dict[str, Any] = {"central": get("central")}
     for key in ("low", "high"):
-        value = number(form.get(f"{prefix}-{key}"))
+        value = get(key)
         if value is not None:
             row[key] = value
     for key in KEEP:
         if text(form, f"{prefix}-{key}"):
             row[key] = text(form, f"{prefix}-{key}")
     return row
+
+
+GOT = re.compile(r",? got [^()]*$")        # a schema message's ', got 1.5' at its end
+
+
+def typed_value(field: str | None, message: str, value: Any, typed: Mapping[str, str]
+                ) -> tuple[str, str | None]:
+    """An error's message and the value it quotes, as the user typed it: when the error's
+    `field` (a dotted path) or the fields under it were typed otherwise than read
+    (`typed`, plan_and_typed: '1,5' read as 1.5), the typed text ('low 0,9' for one of
+    several fields under it), and the message without its ', got 1.5' (the number read);
+    else (`message`, `value` as text) unchanged."""
+    plain_value = None if value is None else str(value)
+    if not field or not typed:
+        return message, plain_value
+    if field in typed:
+        quoted = typed[field]
+    else:
+        under = {p[len(field) + 1:]: t for p, t in typed.items() if p.startswith(field + ".")}
+        if not under:
+            return message, plain_value
+        quoted = "; ".join(t if name == "amount" else f"{name} {t}"
+                           for name, t in under.items())
+    return GOT.sub("", message), quoted
 
 
 def field_anchor(field: str | None, rows: Mapping[str, Any], value: Any = None

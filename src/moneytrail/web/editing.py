@@ -47,7 +47,7 @@ def form_numbers(kind: str, values: dict[str, str], currency: str = "") -> dict[
     450000000000), the code equal to the record's currency (`values['currency']`, else
     `currency`). Text that is no number at all is left for the ledger's check to name.
     Raises MoneytrailError naming the field and the text as typed for a decimal comma
-    ('750,5') or another currency's code."""
+    ('750,5') or another currency's code (form_error quotes it)."""
     from moneytrail.ledger.records import format_number
     from moneytrail.web.numbers import NumberTextError, read_number
 
@@ -63,11 +63,25 @@ def form_numbers(kind: str, values: dict[str, str], currency: str = "") -> dict[
             number = read_number(text, sizes=amount, currency=own, owner=kind) if amount \
                 else read_number(text, whole=field in spec.integers)
         except NumberTextError as exc:
-            raise MoneytrailError(f"{exc} (you gave \u201c{text.strip()}\u201d)", field=field,
-                                  value=text) from None
+            raise MoneytrailError(str(exc), field=field, value=text.strip()) from None
         if number is not None and (amount or "," in text):
             out[field] = format_number(float(number))
     return out
+
+
+def form_error(kind: str, exc: MoneytrailError, typed: dict[str, str]
+               ) -> dict[str, str | None]:
+    """What the form says about an error of its fields: the field, the message and, for the
+    kind's number fields, the value as the user typed it in the form (`typed`, the fields
+    before form_numbers read them: '-1,5', not -1.5; the ledger's 'low/central/high' joins
+    the three), None for other fields."""
+    spec = KINDS[kind]
+    field = (exc.field or "").lstrip("-")
+    parts = field.split("/")
+    value = "/".join(typed.get(p, "").strip() for p in parts) \
+        if field and all(p in typed and p in (*spec.numbers, *spec.integers)
+                         for p in parts) else None
+    return {"field": field, "detail": exc.detail, "value": value or None}
 
 
 def editable(kind: str) -> list[str]:
@@ -135,8 +149,8 @@ async def edit_save(request: Request, kind: str, key: str,
         raise HTTPException(400, "The form has no revision; reload it.")
     current = ledger.get(kind, key)
     try:
-        values = form_numbers(kind, values, str(current.get("currency", "")))
-        changes = {f: v for f, v in values.items() if v != current.get(f, "")}
+        stored = form_numbers(kind, values, str(current.get("currency", "")))
+        changes = {f: v for f, v in stored.items() if v != current.get(f, "")}
         ledger.edit(kind, key, changes, author=who.name, reason=reason,
                     expected_revision=int(based_on))
     except ConflictError:
@@ -144,8 +158,8 @@ async def edit_save(request: Request, kind: str, key: str,
         return page(request, "conflict.html", 409, current=current, mine=values,
                     revision=current["revision"], based_on=based_on, error=None, **common)
     except MoneytrailError as exc:
-        return page(request, "edit.html", 400, revision=based_on, error={
-            "field": (exc.field or "").lstrip("-"), "detail": exc.detail}, **common)
+        return page(request, "edit.html", 400, revision=based_on,
+                    error=form_error(kind, exc, values), **common)
     return RedirectResponse(view_url(kind, ledger.get(kind, key)), status_code=303)
 
 
@@ -172,13 +186,12 @@ async def add_save(request: Request, kind: str,
         return page(request, "edit.html", 400, error={
             "field": "reason", "detail": "say why (kept in the history)"}, **common)
     try:
-        values = form_numbers(kind_of(kind), values)
-        ledger.add(kind, {f: v for f, v in values.items() if v != ""}, author=who.name,
+        stored = form_numbers(kind_of(kind), values)
+        ledger.add(kind, {f: v for f, v in stored.items() if v != ""}, author=who.name,
                    reason=reason)
     except MoneytrailError as exc:
-        return page(request, "edit.html", 400, error={
-            "field": (exc.field or "").lstrip("-"), "detail": exc.detail}, **common)
-    key = values[KINDS[kind].key[0]]
+        return page(request, "edit.html", 400, error=form_error(kind, exc, values), **common)
+    key = stored[KINDS[kind].key[0]]
     return RedirectResponse(f"/ledger/history/{kind}/{key}", status_code=303)
 
 

@@ -132,6 +132,14 @@ NUMBER_KEYS = frozenset({"year", "price_year", "horizon_years", "draws", "seed",
                          "central", "low", "high", "max", "min", "threshold"})
 
 
+def plan_error_under(exc: MoneytrailError, where: str) -> MoneytrailError:
+    """An error of plan_from_mapping on a plan sent under the key `where` of a JSON body
+    (`scenario` of POST /api/v1/runs, `plan` of /api/v1/saved-plans), naming the field's full
+    path in the body: `plan.title`, `scenario.spend.accelerators`; an error on the whole plan
+    (field `plan`: not a mapping) names `where` itself."""
+    return exc.renamed(where) if exc.field == "plan" else exc.under(where)
+
+
 def check_number_text(data: Any, path: str = "", *, currency: str = "") -> None:
     """Refuse number fields given as text that cannot be read without guessing
     (web.numbers.read_number: a decimal comma such as '20,5', a budget in another currency
@@ -211,7 +219,10 @@ def run_request(ws: Workspace, body: Any) -> tuple[Plan, int, int]:
             plan = reference_plan(body["reference"])
             check_against_data(ws, plan)
         else:
-            plan = plan_from_mapping(ws, body["scenario"], strict=True)
+            try:
+                plan = plan_from_mapping(ws, body["scenario"], strict=True)
+            except MoneytrailError as exc:      # the field's full path in the body
+                raise plan_error_under(exc, "scenario") from None
         draws = web_draws(body.get("draws", DEFAULT_WEB_DRAWS), strict=True)
         seed = body.get("seed", plan.seed)
     else:

@@ -109,12 +109,14 @@ def strict_json(raw: bytes, what: str = "body") -> Any:
         raise MoneytrailError(f"the body is not valid JSON: {name} is not a JSON number "
                               "(give a finite number)", field=what, value=name)
 
+    class Repeated(Exception):
+        """A key given twice in one object (its full path is found afterwards)."""
+
     def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in pairs:
             if key in out:
-                raise MoneytrailError("the body gives a key twice in one object (give each "
-                                      "key once)", field=what, value=key)
+                raise Repeated(key)
             out[key] = value
         return out
 
@@ -128,11 +130,49 @@ def strict_json(raw: bytes, what: str = "body") -> Any:
     try:
         return json.loads(text, parse_constant=no_constant, parse_float=json_float,
                           object_pairs_hook=unique_keys)
+    except Repeated as exc:
+        path = repeated_key_path(text, json_float) or str(exc)
+        raise MoneytrailError("the body gives a key twice in one object (give each key "
+                              "once)", field=what, value=path) from None
     except json.JSONDecodeError as exc:
         raise MoneytrailError(f"the body is not valid JSON: {exc.msg} at line {exc.lineno} "
                               f"column {exc.colno}", field=what) from None
     except RecursionError:
         raise MoneytrailError("the body is nested too deeply", field=what) from None
+
+
+class Pairs(list[Any]):
+    """A JSON object read as its (key, value) pairs, repeated keys kept."""
+
+
+def repeated_key_path(text: str, parse_float: Any) -> str | None:
+    """The full dotted path (`plan.title`, `record.low`, `conditions.0.max`) of the first key
+    given twice in one object of the JSON `text` (already known to parse but for that), so
+    the error names which `title` it is; None when none is found."""
+    import json
+
+    def walk(node: Any, path: str) -> str | None:
+        if isinstance(node, Pairs):
+            seen: set[str] = set()
+            for key, value in node:
+                where = f"{path}.{key}" if path else str(key)
+                if key in seen:
+                    return where
+                seen.add(key)
+                found = walk(value, where)
+                if found:
+                    return found
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                found = walk(value, f"{path}.{i}" if path else str(i))
+                if found:
+                    return found
+        return None
+
+    try:
+        return walk(json.loads(text, parse_float=parse_float, object_pairs_hook=Pairs), "")
+    except (ValueError, RecursionError):
+        return None
 
 
 def is_json(content_type: str) -> bool:

@@ -399,8 +399,9 @@ def add_run_routes(app: FastAPI) -> None:
 
     @app.get("/build", include_in_schema=False)
     def build_page(request: Request, plan: Q = None, reference: Q = None,
-                   check: Q = None) -> HTMLResponse:
-        return build_form(request, plan=plan, reference=reference, check=check == "1")
+                   check: Q = None, typed: Q = None) -> HTMLResponse:
+        return build_form(request, plan=plan, reference=reference, check=check == "1",
+                          typed=typed)
 
     @app.post("/build", include_in_schema=False)
     async def build_submit(request: Request) -> Response:
@@ -412,8 +413,8 @@ def add_run_routes(app: FastAPI) -> None:
                 extra = decode_draft(form["extra"])
             except MoneytrailError:
                 extra = {}
-        draft = builder.plan_from_form(form, extra)
-        token = encode_draft(draft)
+        draft, typed = builder.plan_and_typed(form, extra)
+        token = encode_draft(draft) + typed_param(typed)
         # a saved plan opened in the builder stays linked through "Check" (issue 12)
         saved = "".join(f"&{key}={form[field]}" for key, field in
                         (("saved", "saved_id"), ("rev", "saved_revision"))
@@ -537,10 +538,31 @@ def comparison(request: Request, runs: str | None) -> View:
     return compare_view(results, names(request), page_url(request), common)
 
 
+def typed_param(typed: dict[str, str]) -> str:
+    """The `&typed=` part of a builder link: the number fields typed otherwise than read
+    (builder.plan_and_typed), so the checked form quotes them as typed; '' when none."""
+    return f"&typed={encode_draft(typed)}" if typed else ""
+
+
+def typed_texts(token: str | None) -> dict[str, str]:
+    """The `typed` parameter of a builder link read back (text by dotted path); {} when
+    absent or not such a mapping (it only changes how an error quotes a value)."""
+    if not token:
+        return {}
+    try:
+        typed = decode_draft(token)
+    except (MoneytrailError, RecursionError):
+        return {}
+    if not isinstance(typed, dict):
+        return {}
+    return {str(k): v for k, v in typed.items() if isinstance(v, str)}
+
+
 def build_form(request: Request, *, plan: str | None, reference: str | None,
-               check: bool) -> HTMLResponse:
+               check: bool, typed: str | None = None) -> HTMLResponse:
     """The builder form for a draft (link), a reference plan, or a blank plan; with `check`
-    the draft is validated and the first problem is shown next to its field."""
+    the draft is validated and the first problem is shown next to its field, quoting the
+    value as typed (`typed`, typed_param)."""
     from moneytrail.web.jobs import plan_from_mapping, reference_plan
 
     if plan:
@@ -556,8 +578,9 @@ def build_form(request: Request, *, plan: str | None, reference: str | None,
         try:
             plan_from_mapping(request.app.state.workspace, draft)
         except MoneytrailError as exc:
-            error = {"field": exc.field, "message": exc.detail,
-                     "value": None if exc.value is None else str(exc.value),
+            message, value = builder.typed_value(exc.field, exc.detail, exc.value,
+                                                 typed_texts(typed))
+            error = {"field": exc.field, "message": message, "value": value,
                      "anchor": builder.field_anchor(exc.field, rows, exc.value)}
     token = encode_draft(draft)
     from moneytrail.scenarios.reference import reference_scenarios

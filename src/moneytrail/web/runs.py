@@ -246,6 +246,14 @@ def scorecard_rows(result: Result) -> list[dict[str, Any]]:
     return out
 
 
+def jobs_price_note(result: Result) -> str:
+    """The run page's sentence on the price year of its jobs per million
+    (service.footprints.run_jobs_price_note); '' without a jobs table."""
+    from moneytrail.service.footprints import run_jobs_price_note
+
+    return run_jobs_price_note(result)
+
+
 def footprint_rows(result: Result) -> list[dict[str, Any]]:
     """Jobs (FTE) and embodied CO2 tables of a run (service.footprints), if it has them: title,
     note (sources, coverage) and rows of measure, unit, median and 90 % interval."""
@@ -420,7 +428,7 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
         sankey=sankeys, missing=missing_sections(result),
         breakdowns=breakdowns, conditions=conditions,
         scorecard=scorecard_rows(result) if "scorecard" in result.tables else None,
-        footprints=footprint_rows(result),
+        footprints=footprint_rows(result), jobs_price=jobs_price_note(result),
         spend=spend, sources=list(prov.sources), inputs=prov.inputs,
         evidence=evidence_view(result),
         reproduce=reproduce_run(result, origin),
@@ -557,12 +565,18 @@ def compare_view(results: list[Result], names: Names, url: str,
     from urllib.parse import urlsplit
 
     base = "{0.scheme}://{0.netloc}".format(urlsplit(url))
-    files = [f"{r.provenance.inputs['plan']['id']}.yaml" for r in results]
+    from moneytrail.service.tasks import plan_file_names
+
+    files = plan_file_names([r.provenance.inputs["plan"].get("id") for r in results],
+                            [r.run_id for r in results])
     same = len({(r.provenance.draws, r.provenance.seed) for r in results}) == 1
+    fetch = [shlex.join(["curl", "-o", file, f"{base}/api/v1/runs/{r.run_id}/plan.yaml"])
+             for file, r in zip(files, results, strict=True)]
     cli = "\n".join([*(f"moneytrail show {r.run_id} --db YOUR_STORE" for r in results),
-                      *([shlex.join(["moneytrail", "compare", *files, "--draws",
-                                     str(results[0].provenance.draws), "--seed",
-                                     str(results[0].provenance.seed)])] if same else [])])
+                      *([*fetch, shlex.join(["moneytrail", "compare", *files, "--draws",
+                                             str(results[0].provenance.draws), "--seed",
+                                             str(results[0].provenance.seed)])]
+                        if same else [])])
     python = ("from moneytrail.service import tasks\n"
               "from moneytrail.service.workspace import Workspace\n"
               "with Workspace.open() as ws:   # the store that holds the runs\n"

@@ -56,11 +56,18 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 
 
-def checked_plan(request: Request, plan: Any) -> dict[str, Any]:
-    """The plan mapping if the scenario schema and the data accept it (else its error)."""
-    from moneytrail.web.jobs import plan_from_mapping
+def checked_plan(request: Request, plan: Any, where: str | None = None) -> dict[str, Any]:
+    """The plan mapping if the scenario schema and the data accept it (else its error; with
+    `where`, the key the plan came under in a JSON body, the error names the field's full
+    path: `plan.title`, never `title`, which is the saved plan's own title)."""
+    from moneytrail.web.jobs import plan_error_under, plan_from_mapping
 
-    plan_from_mapping(request.app.state.workspace, plan)
+    try:
+        plan_from_mapping(request.app.state.workspace, plan)
+    except MoneytrailError as exc:
+        if where is None:
+            raise
+        raise plan_error_under(exc, where) from None
     return plan
 
 
@@ -127,10 +134,12 @@ async def save_from_builder(request: Request,
             extra = decode_draft(form["extra"])
         except MoneytrailError:
             extra = {}
-    draft = builder.plan_from_form(form, extra)
+    from moneytrail.web.routes_runs import typed_param
+
+    draft, typed = builder.plan_and_typed(form, extra)
     token = encode_draft(draft)
     saved_id = form.get("saved_id", "")
-    back = f"/build?plan={token}&check=1" + (
+    back = f"/build?plan={token}&check=1{typed_param(typed)}" + (
         f"&saved={saved_id}&rev={form.get('saved_revision', '')}" if saved_id else "")
     try:
         await run_in_threadpool(checked_plan, request, draft)
@@ -285,7 +294,7 @@ def api_list(request: Request) -> JSONResponse:
 def api_create(request: Request, body: CreateBody,
                who: Annotated[Who, Depends(auth.require_editor)],
                _body: CheckedBody) -> JSONResponse:
-    plan = checked_plan(request, body.plan)
+    plan = checked_plan(request, body.plan, "plan")
     saved = store(request).create(owner=who.id, title=body.title,
                                   description=body.description, visibility=body.visibility,
                                   plan=plan)
@@ -304,7 +313,7 @@ def api_get(request: Request, plan_id: str) -> JSONResponse:
 def api_edit(request: Request, plan_id: str, body: EditBody,
              who: Annotated[Who, Depends(auth.require_editor)],
              _body: CheckedBody) -> JSONResponse:
-    plan = checked_plan(request, body.plan) if body.plan is not None else None
+    plan = checked_plan(request, body.plan, "plan") if body.plan is not None else None
     return JSONResponse(store(request).edit(
         check_id(plan_id), actor=who.id, expected_revision=body.expected_revision,
         title=body.title, description=body.description, visibility=body.visibility,

@@ -842,6 +842,9 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
     short_title = short(title if kind == "plan" else
                         "Comparison: " + " · ".join(b.plan.id for b in briefs), 70)
     first = results[0].provenance
+    from moneytrail.service.tasks import plan_file_names
+
+    files = plan_file_names([b.plan.id for b in briefs], [b.result.run_id for b in briefs])
     meta = {"kind": kind, "date": dt.date.today().isoformat(),
             "runs": [{"plan": b.plan.title, "id": b.plan.id, "run_id": b.result.run_id,
                       "created": b.result.provenance.created, "draws": b.result.facts.get(
@@ -849,7 +852,8 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
                       "gap": b.result.facts.get("conservation_gap"),
                       "gap_text": small_money(b.result.facts.get("conservation_gap") or 0,
                                               b.currency),
-                      "currency": b.currency} for b in briefs],
+                      "currency": b.currency, "file": file}
+                     for b, file in zip(briefs, files, strict=True)],
             "code_version": first.code_version, "data_version": first.data_version,
             "data_hash": first.data_hash}
     return Briefing(title=title, short_title=short_title, kind=kind, plans=briefs,
