@@ -109,11 +109,12 @@ def test_reasoning_is_whole_in_the_sources_and_counts_say_what_they_count(refere
     assert not re.search(r"\w…", text.split(" Sources Every source cited")[-1])
     for cut in re.findall(r"Reasoning: ([^[]*?)… \(in full under Sources, \[(\d+)\]\)", text):
         assert f"[{cut[1]}]" in text and cut[0] in text.split(" Sources Every source cited")[-1]
-    summary = re.search(r"rest on (\d+) sources \(.*?\).*?further sources \(.*?\), so the notes "
-                        r"under this plan's figures count (\d+) sources in all", text)
+    summary = re.search(r"rest on (\d+) sources \(.*?; distinct sources\).*?further sources "
+                        r"\(.*?\): (\d+) in all under this plan's figures", text)
     assert summary, "the summary says which sources it counts"
-    notes = set(re.findall(r"Sources \((\d+) sources, each counted once, by reliability: ", text))
+    notes = set(re.findall(r"Sources \((\d+) distinct sources by reliability: ", text))
     assert summary[2] in notes
+    assert re.search(rf"Sources ?: the {summary[2]} distinct sources as under Figure", text)
 
 
 def test_a_table_caption_never_stays_alone_at_the_foot_of_a_page(reference_html):

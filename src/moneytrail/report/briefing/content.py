@@ -552,11 +552,11 @@ def assumption_sentence(brief: PlanBrief, book: SourceBook) -> str:
                       f"({interval(row['assumption_or_weak_p5'], row['assumption_or_weak_p95'])}"
                       "). ")
     more = (f" The jobs and CO2 figures rest on {len(footprint)} further sources "
-            f"({count_phrase(book.counts(footprint))}), so the notes under this plan's "
-            f"figures count {total + len(footprint)} sources in all."
+            f"({count_phrase(book.counts(footprint))}): {total + len(footprint)} in all "
+            "under this plan's figures."
             if footprint else "")
     return (weight + f"The shares of the spending rest on {total} sources "
-            f"({count_phrase(counts)}, each source counted once); {weak} of them "
+            f"({count_phrase(counts)}; distinct sources); {weak} of them "
             f"({pct(weak / max(total, 1))}) are modelling assumptions or weak sources."
             f"{more} "
             f"Of the {sum(spend_labels.values())} rows of the plan's spending split, {split}. "
