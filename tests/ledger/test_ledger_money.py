@@ -86,3 +86,30 @@ def test_bundled_default_price_year_is_a_full_year(tmp_path):
         converter = ledger.converter()
     years = {year for series, year in converter.indices if series == "hicp_ea"}
     assert converter.default_price_year() < max(years)
+
+
+def test_default_price_year_is_the_series_own_when_every_year_is_an_estimate():
+    """cpi_us is read from a machine copy (every row labelled estimate), so USD defaulted to
+    2026, a year extrapolated from four months' rates by a separate source, while EUR
+    defaulted to 2025: the series' own source decides, the stand-in year is skipped."""
+    from moneytrail.ledger.money import Converter
+
+    deflators = [{"series": "cpi_us", "year": str(year), "index": "100", "source": source}
+                 for year, source in ((2023, "copy"), (2024, "copy"), (2025, "copy"),
+                                      (2026, "flash"))]
+    deflators += [{"series": "hicp_ea", "year": "2025", "index": "100", "source": "copy"}]
+    sources = [{"id": "copy", "reliability": "estimate"},
+               {"id": "flash", "reliability": "estimate"}]
+    assert Converter.from_records([], deflators, sources=sources).default_price_year("USD") \
+        == 2025
+    assert Converter.from_records([], deflators).default_price_year("USD") == 2026
+
+
+def test_bundled_default_price_year_is_a_full_year_in_every_deflated_currency(tmp_path):
+    import moneytrail.ledger
+
+    with moneytrail.ledger.open(tmp_path / "l.sqlite") as ledger:
+        converter = ledger.converter()
+    for currency, series in (("EUR", "hicp_ea"), ("USD", "cpi_us")):
+        years = {year for s, year in converter.indices if s == series}
+        assert converter.default_price_year(currency) < max(years), currency

@@ -18,7 +18,7 @@ Rules (also in docs: every figure comes from macro/fx.csv and macro/deflators.cs
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from moneytrail.ledger.errors import ConversionError
@@ -36,6 +36,9 @@ class Converter:
     # (series, year) of deflator values that are estimates (e.g. from part of the year):
     # usable for conversion, but never chosen as the default price year
     estimated: frozenset[tuple[str, int]] = frozenset()
+    # (series, year) -> the source id of that deflator value (to tell a series' own source
+    # from a stand-in for one year; empty when built without sources)
+    origin: Mapping[tuple[str, int], str] = field(default_factory=dict)
 
     @classmethod
     def from_records(cls, fx: Iterable[Mapping[Any, Any]],
@@ -49,7 +52,9 @@ class Converter:
         guesses = {s["id"] for s in sources if s.get("reliability") == "estimate"}
         estimated = frozenset((r["series"], int(r["year"])) for r in deflators
                               if r["source"] in guesses)
-        return cls(rates=rates, indices=indices, estimated=estimated)
+        origin = {(r["series"], int(r["year"])): str(r.get("source") or "")
+                  for r in deflators}
+        return cls(rates=rates, indices=indices, estimated=estimated, origin=origin)
 
     @property
     def currencies(self) -> set[str]:
@@ -85,7 +90,12 @@ class Converter:
         """Latest year whose deflator (for prices in `currency`) is a full-year value.
 
         Years whose deflator comes from a source of reliability `estimate` (e.g. the
-        average of the months published so far) are skipped, unless there is nothing else.
+        average of the months published so far) are skipped. When every year of the series
+        is from such a source (cpi_us is read from a machine copy of the BLS series, labelled
+        estimate for that reason), the latest year of the source that gives most of the
+        series' years is taken, not a year a separate source estimates on its own (the 2026
+        index extrapolated from a few months' rates); with no sources known, the latest
+        year.
         """
         series = DEFLATOR_OF[self.deflator_currency(currency)]
         years = [year for s, year in self.indices if s == series]
@@ -93,7 +103,12 @@ class Converter:
             raise ConversionError(f"no {series} deflator at all (macro/deflators.csv)",
                                   field="series", value=series)
         full = [year for year in years if (series, year) not in self.estimated]
-        return max(full or years)
+        if full:
+            return max(full)
+        origins = [self.origin.get((series, year), "") for year in years]
+        main = max(sorted(set(origins)), key=origins.count)
+        return max(year for year, origin in zip(years, origins, strict=True)
+                   if origin == main)
 
     def check_target(self, currency: str, year: int) -> None:
         """Refuse a target currency and price year the series cannot express amounts in."""

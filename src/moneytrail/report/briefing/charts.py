@@ -18,7 +18,10 @@ GREYS = ("#4d4d4d", "#8c8c8c", "#b3b3b3", "#666666", "#a6a6a6", "#d0d0d0", "#7a7
          "#c2c2c2")
 
 
-LABEL_CHARS = 44     # interval chart labels: what the 228 px left margin holds
+FACTOR_HEADING = "Kept as wages, profits, taxes"   # the Sankey's right-hand column
+LABEL_CHARS = 44     # interval chart labels: what the 228 px left margin holds per line
+BASE_LABEL = "every parameter at its central value"   # the tornado's middle line
+TORNADO_LABEL_CHARS = 54   # tornado labels (8 px font, 262 px margin) per line
 
 
 def esc(text: object) -> str:
@@ -27,9 +30,35 @@ def esc(text: object) -> str:
 
 
 def short(text: str, limit: int) -> str:
-    """At most `limit` characters, with an ellipsis when cut."""
+    """At most `limit` characters, cut at a word boundary with an ellipsis when longer (a
+    single word longer than `limit` is cut inside; callers print the full text nearby)."""
     text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: max(limit - 1, 1)].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    head = text[: max(limit - 1, 1) + 1]
+    cut = head.rfind(" ")
+    head = head[:cut] if cut > 0 else head[: max(limit - 1, 1)]
+    return head.rstrip(" ,;:(–-") + "…"
+
+
+def wrap(text: str, limit: int) -> list[str]:
+    """The whole text in lines of at most `limit` characters, broken at spaces (a word
+    longer than `limit` gets a line of its own and overflows it); never shortened."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def text_lines(x: float, y_mid: float, lines: list[str], *, anchor: str = "start",
+               size: float = 9, leading: float = 10.0) -> str:
+    """Lines of text centred vertically on `y_mid` (baseline of a single line: y_mid + 3)."""
+    first = y_mid + 3 - leading * (len(lines) - 1) / 2
+    return "".join(text(x, first + leading * i, line, anchor=anchor, size=size)
+                   for i, line in enumerate(lines))
 
 
 def svg_open(width: float, height: float, label_id: str, title: str, desc: str) -> str:
@@ -118,13 +147,15 @@ def sankey_svg(data: Sankey, fmt: Callable[[float], str], *, label_id: str,
                                                for n in data.categories)
             + ". Where the value added is generated: "
             + "; ".join(f"{n.label} {fmt(n.amount)}" for n in data.countries)
-            + ". As: " + "; ".join(f"{n.label} {fmt(n.amount)}" for n in data.factors) + ".")
+            + ". " + FACTOR_HEADING + ": "
+            + "; ".join(f"{n.label} {fmt(n.amount)}" for n in data.factors) + ".")
     parts = [svg_open(width, height, label_id, title, desc)]
     parts += [text(x_cat + node_w / 2, 12, "What it buys", anchor="middle", weight="bold"),
               text(x_plan + node_w / 2, 12, "The plan", anchor="middle", weight="bold"),
               text(x_country + node_w / 2, 12, "Where value is added", anchor="middle",
                    weight="bold"),
-              text(x_factor + node_w / 2, 12, "As", anchor="middle", weight="bold")]
+              text(x_factor + node_w / 2, 12, FACTOR_HEADING, anchor="middle",
+                   weight="bold")]
     # categories -> plan
     y_in, cat_total = plan_y, sum(n.amount for n in data.categories) or 1.0
     for i, (node, y, h) in enumerate(cats):
@@ -204,7 +235,11 @@ def interval_svg(rows: Sequence[Interval], fmt: Callable[[float], str], *, label
     # the left margin holds labels of up to LABEL_CHARS characters (about 5 px each at the
     # chart's 9 px label font, 'US hyperscalers (Amazon, Microsoft, Google)' = 43)
     width, row_h, left, right, top = 600.0, 16.0, 228.0, 118.0, 8.0
-    height = top + row_h * len(rows) + 26
+    labels = [wrap(r.label, LABEL_CHARS) for r in rows]         # whole labels, wrapped
+    heights = [max(row_h, 10.0 * len(lines) + 6) for lines in labels]
+    tops = [top + sum(heights[:i]) for i in range(len(rows))]
+    bottom = top + sum(heights)
+    height = bottom + 26
     high = max([r.p95 for r in rows if math.isfinite(r.p95)] + [1e-9])
     high = nice_ceiling(high)
     span = width - left - right
@@ -220,16 +255,15 @@ def interval_svg(rows: Sequence[Interval], fmt: Callable[[float], str], *, label
         value = high * k / ticks
         x = x_of(value)
         parts.append(f'<line x1="{x:.1f}" y1="{top - 4:.1f}" x2="{x:.1f}" '
-                     f'y2="{top + row_h * len(rows):.1f}" stroke="#d9d9d9" stroke-width="0.6"/>')
-        parts.append(text(x, top + row_h * len(rows) + 11, fmt(value), anchor="middle",
-                          size=8))
+                     f'y2="{bottom:.1f}" stroke="#d9d9d9" stroke-width="0.6"/>')
+        parts.append(text(x, bottom + 11, fmt(value), anchor="middle", size=8))
     parts.append(text(left + span / 2, height - 3, axis, anchor="middle", size=8.5))
     for i, row in enumerate(rows):
-        y = top + row_h * i + row_h / 2
+        y = tops[i] + heights[i] / 2
         if i % 2 == 0:
-            parts.append(f'<rect x="0" y="{y - row_h / 2:.1f}" width="{width}" '
-                         f'height="{row_h}" fill="#f2f2f2"/>')
-        parts.append(text(left - 8, y + 3, short(row.label, LABEL_CHARS), anchor="end"))
+            parts.append(f'<rect x="0" y="{tops[i]:.1f}" width="{width}" '
+                         f'height="{heights[i]:.1f}" fill="#f2f2f2"/>')
+        parts.append(text_lines(left - 8, y, labels[i], anchor="end"))
         parts.append(f'<line x1="{x_of(row.p5):.1f}" y1="{y:.1f}" x2="{x_of(row.p95):.1f}" '
                      f'y2="{y:.1f}" stroke="#000" stroke-width="1.4"/>')
         for end in (row.p5, row.p95):
@@ -269,7 +303,10 @@ def tornado_svg(rows: Sequence[Swing], base: float, fmt: Callable[[float], str],
     """Bars from the central result to the output at each parameter's low end (hatched) and
     high end (solid), largest swing first; values printed at the bar ends."""
     width, row_h, left, right, top = 600.0, 18.0, 262.0, 12.0, 26.0
-    height = top + row_h * len(rows) + 30
+    labels = [wrap(r.label, TORNADO_LABEL_CHARS) for r in rows]  # whole labels, wrapped
+    heights = [max(row_h, 9.0 * len(lines) + 6) for lines in labels]
+    tops = [top + sum(heights[:i]) for i in range(len(rows))]
+    height = top + sum(heights) + 30
     values = [base] + [v for r in rows for v in (r.output_low, r.output_high)
                        if math.isfinite(v)]
     lo, hi = min(values), max(values)
@@ -280,7 +317,7 @@ def tornado_svg(rows: Sequence[Swing], base: float, fmt: Callable[[float], str],
     def x_of(value: float) -> float:
         return left + span * (value - lo) / (hi - lo)
 
-    desc = (f"Central result {fmt(base)}. " + "; ".join(
+    desc = (f"{BASE_LABEL[:1].upper()}{BASE_LABEL[1:]}: {fmt(base)}. " + "; ".join(
         f"{r.label}: {fmt(r.output_low)} at its low end, {fmt(r.output_high)} at its high end"
         for r in rows))
     parts = [svg_open(width, height, label_id, title, desc),
@@ -297,25 +334,29 @@ def tornado_svg(rows: Sequence[Swing], base: float, fmt: Callable[[float], str],
     parts.append(text(left + 158, 12, "parameter at its high end", size=8.5))
     x_base = x_of(base)
     for i, row in enumerate(rows):
-        y = top + row_h * i
-        parts.append(text(left - 6, y + row_h / 2 + 3, short(row.label, 54), anchor="end",
-                          size=8))
+        y, h = tops[i], heights[i]
+        parts.append(text_lines(left - 6, y + h / 2, labels[i], anchor="end", size=8,
+                                leading=9.0))
         for value, fill in ((row.output_low, f"url(#hatch-{esc(label_id)})"),
                             (row.output_high, "#595959")):
             if not math.isfinite(value):
                 continue
             x0, x1 = sorted((x_base, x_of(value)))
-            parts.append(f'<rect x="{x0:.1f}" y="{y + 3:.1f}" width="{max(x1 - x0, 0.6):.1f}" '
-                         f'height="{row_h - 6:.1f}" fill="{fill}" stroke="#000" '
-                         f'stroke-width="0.5"/>')
+            bar_top = y + (h - row_h) / 2 + 3
+            parts.append(f'<rect x="{x0:.1f}" y="{bar_top:.1f}" '
+                         f'width="{max(x1 - x0, 0.6):.1f}" height="{row_h - 6:.1f}" '
+                         f'fill="{fill}" stroke="#000" stroke-width="0.5"/>')
             anchor = "start" if value >= base else "end"
             offset = 3 if value >= base else -3
-            parts.append(text(x_of(value) + offset, y + row_h / 2 + 3, fmt(value),
+            parts.append(text(x_of(value) + offset, y + h / 2 + 3, fmt(value),
                               anchor=anchor, size=7.5))
-    bottom = top + row_h * len(rows)
+    bottom = top + sum(heights)
     parts.append(f'<line x1="{x_base:.1f}" y1="{top - 3:.1f}" x2="{x_base:.1f}" '
                  f'y2="{bottom + 3:.1f}" stroke="#000" stroke-width="1"/>')
-    parts.append(text(x_base, bottom + 13, f"central {fmt(base)}", anchor="middle", size=8))
+    # not the median over the draws: the one result with every parameter at its central value
+    x_label = min(max(x_base, left + 115), width - right - 115)
+    parts.append(text(x_label, bottom + 13, f"{BASE_LABEL}: {fmt(base)}", anchor="middle",
+                      size=8))
     parts.append(text(left + span / 2, height - 3, axis, anchor="middle", size=8.5))
     parts.append("</svg>")
     return "".join(parts)

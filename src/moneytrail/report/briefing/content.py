@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ from moneytrail.service.workspace import Workspace
 Progress = Callable[[str, int, int], None]
 RELIABILITY_ORDER = ("filing", "official", "analyst", "estimate", "assumption", "weak")
 TOP_ROWS = 10
+REASONING_CHARS = 160      # an assumption's reasoning under a figure (in full under Sources)
 OTHER = "Other countries"
 FOOTPRINT_GROUP = "Jobs (pay per FTE, firms' employees per revenue) and CO2 intensities"
 
@@ -101,7 +103,11 @@ class SourceBook:
                 "href": row.get("url", "") if str(row.get("url", "")).lower().startswith(
                     ("https://", "http://")) else "",
                 "reliability": self.reliability(sid), "known": bool(row),
-                "reasoning": short(row.get("note", ""), 160)
+                # an assumption's reasoning: in full in the Sources list, and cut at a word
+                # boundary in the notes under figures (which point to the full text)
+                "reasoning": " ".join(str(row.get("note", "")).split())
+                if self.reliability(sid) == "assumption" else "",
+                "reasoning_short": short(row.get("note", ""), REASONING_CHARS)
                 if self.reliability(sid) == "assumption" else "",
                 "compact": sid in self.compact,
                 "domain": str(row.get("url", "")).split("//", 1)[-1].split("/", 1)[0]}
@@ -120,6 +126,7 @@ class SourceNote:
     weight: str
     key: tuple[str, ...] = ()
     same_as: str = ""
+    total: int = 0          # distinct sources behind the note (what `weight` tallies)
 
     @classmethod
     def build(cls, book: SourceBook, full: list[str], groups: list[tuple[str, list[str]]]
@@ -138,7 +145,8 @@ class SourceNote:
                                "count": str(len(ids)),
                                "weight": count_phrase(book.counts(ids))})
         return cls(full=entries, groups=out_groups, weight=count_phrase(book.counts(every)),
-                   key=tuple(full) + ("|",) + tuple(sorted(every)))
+                   key=tuple(full) + ("|",) + tuple(sorted(every)),
+                   total=len(set(every)))
 
     @property
     def full_refs(self) -> str:
@@ -199,8 +207,10 @@ class FigureView:
 
 
 class DealReality(TypedDict):
-    """A ledger deal matching a plan: its amounts per stage (formatted, with the date each is
-    as of), the announced amount as a number, and its sources and claim refs (';'-joined)."""
+    """A ledger deal whose sources include the plan's budget source: its amounts per stage
+    in the plan's currency at the plan's price year (formatted, with the date each is as
+    of), the announced amount as a number, its sources and claim refs (';'-joined), and the
+    price year the amounts are restated to."""
 
     deal: str
     name: str
@@ -213,6 +223,7 @@ class DealReality(TypedDict):
     announced_value: float
     sources: str
     claim_refs: str
+    price_year: int
 
 
 @dataclass
@@ -327,14 +338,17 @@ def normal_url(url: str) -> str:
 
 def matching_deals(ws: Workspace, plan: Plan, book: SourceBook) -> list[DealReality]:
     """Ledger deals that cite the plan's budget source (by id or URL), closest amount first:
-    their announced, committed and disbursed amounts in the plan's currency."""
+    their announced, committed and disbursed amounts in the plan's currency at the plan's
+    price year (`price_year`, else `year`, as ledger.trace restates a plan's budget), so the
+    amounts compare with the budget as written."""
     budget_source = plan.budget.source or ""
     if not budget_source:
         return []
+    price_year = plan.price_year or plan.year
     try:
         ledger = ws.ledger()
         tables = ledger.tables()
-        reality = ledger.reality(currency=plan.currency)
+        reality = ledger.reality(currency=plan.currency, price_year=price_year)
     except Exception:
         return []
     url = normal_url(book.rows.get(budget_source, {}).get("url", ""))
@@ -376,28 +390,33 @@ def matching_deals(ws: Workspace, plan: Plan, book: SourceBook) -> list[DealReal
                     "sources": ";".join(dict.fromkeys(refs + [str(s) for s in claim_sources
                                                               if s])),
                     "claim_refs": ";".join(str(r) for r in tables["claim"][
-                        tables["claim"]["deal"] == record["deal"]]["ref"])})
+                        tables["claim"]["deal"] == record["deal"]]["ref"]),
+                    "price_year": int(record.get("price_year") or price_year)})
     return out
 
 
 def reality_sentence(brief: PlanBrief) -> str:
+    """How real the plan's money is, from the ledger deal whose sources include the plan's
+    budget source (a shared source, not a claim that the plan is that deal); amounts at the
+    plan's price year, which the sentence names."""
     plan = brief.plan
     if not brief.reality:
-        return ("The plan matches no deal in the ledger, so how much of its money has been "
-                "committed or spent is not assessed here.")
+        return ("No deal in the ledger cites the plan's budget source, so how much of its "
+                "money has been committed or spent is not assessed here.")
     deal = brief.reality[0]
     part = ""
     value = deal["announced_value"]
     if isinstance(value, float) and math.isfinite(value) and value > 0:
         ratio = plan.budget.amount / value
-        if abs(ratio - 1) > 0.02:
-            part = f" (the plan's budget is {pct(ratio)} of it)"
+        part = (" (the same amount as the plan's budget)" if abs(ratio - 1) <= 0.02 else
+                f" (the plan's budget is {pct(ratio)} of it)")
     committed = (f"{deal['committed']} committed (as of {deal['committed_as_of']})"
                  if deal["committed"] != "–" else "no committed amount recorded")
     disbursed = (f"{deal['disbursed']} spent (as of {deal['disbursed_as_of']})"
                  if deal["disbursed"] != "–" else "no money recorded as spent")
-    return (f"It matches the ledger deal “{deal['name']}”: {deal['announced']} announced "
-            f"(as of {deal['announced_as_of']}){part}; {committed}; {disbursed}.")
+    return (f"Its budget source is also a source of the ledger deal “{deal['name']}”: "
+            f"{deal['announced']} announced (as of {deal['announced_as_of']}){part}; "
+            f"{committed}; {disbursed} (the deal's amounts at {deal['price_year']} prices).")
 
 
 # -- summaries -------------------------------------------------------------------------------
@@ -519,6 +538,7 @@ def assumption_sentence(brief: PlanBrief, book: SourceBook) -> str:
              if len(spend_labels) == 1 else
              "the labels are " + ", ".join(parts[:-1]) + " and " + parts[-1])
     total = len(set(ids))
+    footprint = [s for s in dict.fromkeys(brief.footprint_sources) if s not in set(ids)]
     weight = ""
     evidence = brief.table("evidence")
     if evidence is not None:
@@ -531,9 +551,14 @@ def assumption_sentence(brief: PlanBrief, book: SourceBook) -> str:
                       f"value added rests on assumption or weak rows "
                       f"({interval(row['assumption_or_weak_p5'], row['assumption_or_weak_p95'])}"
                       "). ")
-    return (weight + f"The figures rest on {total} sources ({count_phrase(counts)}); {weak} "
-            f"of them ({pct(weak / max(total, 1))}) are modelling assumptions or weak "
-            "sources. "
+    more = (f" The jobs and CO2 figures rest on {len(footprint)} further sources "
+            f"({count_phrase(book.counts(footprint))}): {total + len(footprint)} in all "
+            "under this plan's figures."
+            if footprint else "")
+    return (weight + f"The shares of the spending rest on {total} sources "
+            f"({count_phrase(counts)}; distinct sources); {weak} of them "
+            f"({pct(weak / max(total, 1))}) are modelling assumptions or weak sources."
+            f"{more} "
             f"Of the {sum(spend_labels.values())} rows of the plan's spending split, {split}. "
             "Figures "
             "resting on assumptions are model estimates to be read with their intervals, not "
@@ -774,6 +799,16 @@ def parameter_label(name: str, entities: dict[str, str], categories: dict[str, s
     return name
 
 
+def median_text(brief: PlanBrief, ws: Workspace) -> str:
+    """', not the median over the draws (31.3 %) printed elsewhere' for the tornado's
+    output (the largest firm's share), or '' when the trace has no such median."""
+    firm = largest_firm(brief, ws)
+    if firm is None or not finite(firm[2].get("share_p50")):
+        return ""
+    return (f", not the median over the draws printed elsewhere "
+            f"({pct(firm[2]['share_p50'])}), for which every parameter varies at once")
+
+
 def tornado_output(brief: PlanBrief, ws: Workspace) -> tuple[str, str]:
     """What the tornado explains: the share of the largest dependency."""
     firm = largest_firm(brief, ws)
@@ -984,8 +1019,8 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
     # 4. scorecard and conditions
     tables = []
     card_rows = scorecard_rows(briefs)
-    notes = "; ".join(str(b.result.tables["scorecard"].note).rstrip(". ") for b in briefs
-                      if "scorecard" in b.result.tables and b.result.tables["scorecard"].note)
+    notes = merged_note([str(b.result.tables["scorecard"].note) for b in briefs
+                         if "scorecard" in b.result.tables and b.result.tables["scorecard"].note])
     if unit_note:
         notes = (notes + ". " if notes else "") + unit_note.rstrip(". ")
     t = TableView(number=next(tab), caption="Scorecard (median, 90 % interval; share resting on "
@@ -1047,14 +1082,39 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
                                    axis=what),
             note=f"Each assumption set to the low and the high end of its 90 % interval, all "
                  f"others at their central values (a tornado analysis, run "
-                 f"{brief.tornado.run_id}). The longer the bars, the more the answer rests "
-                 "on that assumption; the parameter names are in the run's JSON.",
+                 f"{brief.tornado.run_id}). The bars start from the result with every "
+                 f"parameter at its central value ({pct(base)}){median_text(brief, ws)}. "
+                 "The longer the bars, the more the answer rests on that assumption; the "
+                 "parameter names are in the run's JSON.",
             sources=trace_note(brief, book)))
     sections.append({"id": "drivers", "title": "What drives the answer", "kind": "figures",
                      "figures": figures, "tables": [],
                      "intro": "; ".join(errors)})
     mark_repeats(sections)
     return sections
+
+
+EXPORT_DATES = re.compile(r"Export rules read on: (.+) \(a rule counts from the date its caps "
+                          r"bind\)\.")
+
+
+def merged_note(notes: list[str]) -> str:
+    """The scorecard notes of several runs as one: each sentence once, in first-seen order,
+    and the runs' 'Export rules read on: <plan> <date>' sentences as one sentence naming
+    every plan's date ('' for no notes; no trailing full stop)."""
+    sentences: list[str] = []
+    dates: list[str] = []
+    for note in notes:
+        for sentence in re.split(r"(?<=\.)\s+(?=[A-Z“])", note.strip()):
+            found = EXPORT_DATES.fullmatch(sentence)
+            if found:
+                dates += [d for d in found[1].split(", ") if d not in dates]
+                sentence = "\0export"
+            if sentence and sentence not in sentences:
+                sentences.append(sentence)
+    export = (f"Export rules read on: {', '.join(dates)} (a rule counts from the date its caps "
+              "bind).")
+    return " ".join(export if s == "\0export" else s for s in sentences).rstrip(". ")
 
 
 def spend_table(number: int, brief: PlanBrief, ws: Workspace, book: SourceBook) -> TableView:
