@@ -94,3 +94,17 @@ def test_the_run_page_and_api_carry_the_warning(tmp_path):
     assert len(notes) == 2 and "EUR 2.40 tn of AI accelerators a year" in notes[0]
     assert body["result"]["facts"]["oversized_markets"][0]["category"] == "accelerators" \
         if "result" in body else True
+
+
+def test_the_briefing_summary_says_it(tmp_path):
+    scenario = tmp_path / "huge.yaml"
+    scenario.write_text(
+        "id: huge\ntitle: Huge\nyear: 2025\ncurrency: EUR\nbuyer_region: EU\n"
+        "budget: {amount: 20000000000000}\n"
+        "spend:\n  accelerators: {low: 0.5, central: 0.6, high: 0.7}\n"
+        "  facility: {low: 0.3, central: 0.4, high: 0.5}\ndraws: 200\nseed: 1\n")
+    html = tmp_path / "huge.html"
+    subprocess.run([sys.executable, "-m", "moneytrail", "report", str(scenario), "-o",
+                    str(html)], capture_output=True, text=True, env=os.environ, check=True)
+    text = " ".join(html.read_text().split())
+    assert "The plan buys EUR 2.40 tn of AI accelerators a year" in text

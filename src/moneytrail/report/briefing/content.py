@@ -38,6 +38,7 @@ from moneytrail.report.units import (
     draws_text,
     group_label,
     no_money_text,
+    oversized_sentence,
     place_in_sentence,
     rough_draws_text,
     small_money,
@@ -460,6 +461,8 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
     rough = rough_draws_text(facts.get("draws", 0))
     if rough:
         sentences.append(rough)
+    sentences += [oversized_sentence(row, currency)
+                  for row in facts.get("oversized_markets", [])]
     sentences.append(reality_sentence(brief))
     country = brief.table("country")
     owner = brief.table("owner_country")
