@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import HTTPS, bearer, login, make_app  # noqa: E402
+from accounts_fixtures import HTTPS, bearer, form_token, login, make_app  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from runs_helpers import form_fields  # noqa: E402
 
@@ -269,3 +269,32 @@ def test_data_package_csv_with_the_character_is_refused(tmp_path):
     with pytest.raises(DataPackageError) as info:
         open_package(copy).table("ledger-deals")
     assert str(info.value) == f"{path}:2, field 'name': {message(chr(0x202E))}"
+
+
+def test_ledger_revert_to_text_stored_before_the_rule_is_refused(app):
+    """A revision stored before the rule existed may hold a bidi override; reverting to it
+    through the API or the history page's form is refused like any write (4xx, the field and
+    the code point named, no revision written)."""
+    from sqlalchemy import update
+
+    from moneytrail.ledger.models import Revision
+
+    ledger = app.state.web.ledger
+    deal = ledger.records("deal")[-1]
+    (number,) = ledger.edit("deal", deal["id"], {"note": "checked"}, author="eve").revisions
+    old = {**ledger.revision(number)["before"], "note": "EUR 20 bn\u202e plan"}
+    with ledger.engine.begin() as conn:
+        conn.execute(update(Revision).where(Revision.id == number).values(before=old))
+    revisions = len(ledger.history())
+    admin = login(app, "root")
+    response = admin.post(f"/api/v1/ledger/revisions/{number}/revert",
+                          headers={"X-CSRF-Token": admin.csrf}, json={"reason": "undo"})
+    assert 400 <= response.status_code < 500, response.text
+    assert response.json()["field"] == "note"
+    assert "U+202E" in response.json()["detail"] and "\u202e" not in response.text
+    page = admin.get(f"/ledger/history/deal/{deal['id']}").text
+    form = admin.post(f"/ledger/revert/{number}", follow_redirects=False, data={
+        "csrf_token": form_token(page, f"/ledger/revert/{number}"), "reason": "undo"})
+    assert 400 <= form.status_code < 500 and "U+202E" in form.text, form.status_code
+    assert ledger.get("deal", deal["id"])["note"] == "checked"
+    assert len(ledger.history()) == revisions
