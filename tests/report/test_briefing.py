@@ -302,3 +302,16 @@ def test_a_tiny_conservation_gap_prints_without_scientific_notation(ws, referenc
     text = pdf_text(path)
     assert f"largest conservation gap {currency} 0.0000038" in text
     assert "3.8e-06" not in text and not re.search(r"\d\.?\d*e[-+]\d\d", text)
+
+
+def test_emoji_in_a_title_are_drawn_with_an_embedded_emoji_font(hostile_pdf):
+    """An emoji in a plan's title is drawn with Noto Color Emoji (Debian's
+    fonts-noto-color-emoji, installed by `make system-deps` and named in the briefing's font
+    stack), embedded like every other font; without it WeasyPrint prints empty boxes."""
+    css = (ROOT / "src" / "moneytrail" / "report" / "templates" / "briefing.css").read_text()
+    assert css.count('"Noto Color Emoji"') == 3          # body text, running title, footer
+    reader = pypdf.PdfReader(str(hostile_pdf))
+    emoji = [font for name, font in fonts_of(reader) if "Emoji" in name]
+    assert emoji, sorted({name for name, _ in fonts_of(reader)})
+    assert all(embedded(font) for font in emoji)
+    assert "\U0001F680" in pdf_text(hostile_pdf)
