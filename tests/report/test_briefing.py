@@ -262,15 +262,15 @@ def test_only_web_addresses_become_links():
 def test_tornado_parameters_are_put_in_words():
     from moneytrail.report.briefing.content import parameter_label
 
-    names = {"nvidia": "NVIDIA", "tsmc": "TSMC"}
+    names = {"nvidia": "Nvidia", "tsmc": "TSMC"}
     cats = {"accelerators": "AI accelerators", "facility": "Facility"}
     assert parameter_label("cost nvidia<-tsmc 2025", names, cats) == \
-        "NVIDIA: share of revenue paid to TSMC"
+        "Nvidia: share of revenue paid to TSMC"
     assert parameter_label("spend accelerators", names, cats) == \
         "Share of the budget spent on AI accelerators"
     assert parameter_label("spend facility", names, cats) == "Share of the budget spent on facility"
     assert parameter_label("cost nvidia capital:US 2025", names, cats) == \
-        "NVIDIA: profits to owners in US (share of revenue)"
+        "Nvidia: profits to owners in US (share of revenue)"
     assert parameter_label("something new", names, cats) == "something new"
 
 
