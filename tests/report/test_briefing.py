@@ -304,12 +304,17 @@ def test_a_tiny_conservation_gap_prints_without_scientific_notation(ws, referenc
     assert "3.8e-06" not in text and not re.search(r"\d\.?\d*e[-+]\d\d", text)
 
 
-def test_emoji_in_a_title_are_drawn_with_an_embedded_emoji_font(hostile_pdf):
+def test_emoji_in_a_title_are_drawn_with_an_embedded_emoji_font(hostile_pdf, reference_pdf):
     """An emoji in a plan's title is drawn with Noto Color Emoji (Debian's
     fonts-noto-color-emoji, installed by `make system-deps` and named in the briefing's font
-    stack), embedded like every other font; without it WeasyPrint prints empty boxes."""
+    stacks through a face limited to emoji code points), embedded like every other font;
+    without it WeasyPrint prints empty boxes. A plan without emoji does not use the font at
+    all (named plainly, it drew digits and spaces too: two pages more, twice the bytes)."""
     css = (ROOT / "src" / "moneytrail" / "report" / "templates" / "briefing.css").read_text()
-    assert css.count('"Noto Color Emoji"') == 3          # body text, running title, footer
+    assert 'src: local("Noto Color Emoji")' in css and "unicode-range" in css
+    assert len(re.findall(r'"Briefing Emoji",\s*sans-serif', css)) == 3   # text, title, footer
+    assert not [name for name, _ in fonts_of(pypdf.PdfReader(str(reference_pdf)))
+                if "Emoji" in name]
     reader = pypdf.PdfReader(str(hostile_pdf))
     emoji = [font for name, font in fonts_of(reader) if "Emoji" in name]
     assert emoji, sorted({name for name, _ in fonts_of(reader)})
