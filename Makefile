@@ -26,14 +26,17 @@ venv: $(VENV)/.runtime
 dev-venv: $(VENV)/.dev
 
 # PostgreSQL server and Debian's Chromium for the store and browser tests, poppler (pdftoppm)
-# for the briefing tests, pango and DejaVu fonts for WeasyPrint's PDFs (apt, as root).
+# for the briefing tests, pango and fonts for WeasyPrint's PDFs: DejaVu, WenQuanYi (CJK), Noto
+# Color Emoji (emoji in titles and notes) (apt, as root).
 system-deps:
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1 \
 	    || ! command -v pdftoppm >/dev/null 2>&1 || ! ls /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf >/dev/null 2>&1 \
-	    || ! ls /usr/share/fonts/truetype/wqy/wqy-microhei.ttc >/dev/null 2>&1; then \
+	    || ! ls /usr/share/fonts/truetype/wqy/wqy-microhei.ttc >/dev/null 2>&1 \
+	    || ! ls /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf >/dev/null 2>&1; then \
 	  echo "installing postgresql, chromium, poppler-utils, pango and fonts with apt"; \
 	  apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql chromium \
-	    poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-wqy-microhei >/dev/null; \
+	    poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-wqy-microhei \
+	    fonts-noto-color-emoji >/dev/null; \
 	fi
 
 demo: venv

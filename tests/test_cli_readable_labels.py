@@ -94,7 +94,7 @@ def test_analyse_market_power_rows_are_named():
     rows = [[c.strip() for c in line.split("│")[1:3]] for line in out.stdout.splitlines()
             if line.startswith("│") and len(line.split("│")) > 3]
     labels = {(d, label) for d, label in rows if d in ("owner_country", "group", "entity")}
-    assert ("entity", "NVIDIA") in labels and ("owner_country", "United States") in labels
+    assert ("entity", "Nvidia") in labels and ("owner_country", "United States") in labels
     assert ("group", "US tech giants (incl. Nvidia)") in labels
     assert not {("entity", "nvidia"), ("owner_country", "US"), ("group", "us_tech_giants")} \
         & labels

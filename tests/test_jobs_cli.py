@@ -67,11 +67,11 @@ def test_jobs_table_says_which_firms_rest_on_filings(stargate_json):
     assert filings > 0 and filings + averages == pytest.approx(total, rel=1e-9)
     share = rows["share of the FTE from national average compensation per FTE"]
     assert share["unit"] == "share" and 0 < share["amount_p5"] <= share["amount_p95"] < 1
-    pay = rows["implied labour cost per FTE-year, NVIDIA (labour value added / FTE)"]
+    pay = rows["implied labour cost per FTE-year, Nvidia (labour value added / FTE)"]
     assert pay["unit"] == "USD" and pay["amount_p5"] <= pay["amount_p50"] <= pay["amount_p95"]
     note = stargate_json["tables"]["jobs"]["note"]
     anchored = note.split("Firms anchored on their filings (")[1].split("): FTE")[0].split("; ")
-    assert "NVIDIA" in anchored and "US construction" not in anchored
+    assert "Nvidia" in anchored and "US construction" not in anchored
     assert anchored == sorted(anchored, key=str.casefold)      # as read, not by id
     # the known bias of the anchored firms' country split is said where the figures are
     assert "too many of their FTE in low-wage countries" in note
@@ -188,9 +188,9 @@ def test_terminal_entity_table_with_jobs_and_co2_names_firms():
     assert out.returncode == 0, out.stderr
     rows = [line for line in out.stdout.splitlines() if line.startswith("│")]
     labels = [line.split("│")[1].strip() for line in rows]
-    assert "NVIDIA" in labels and "Schneider Electric" in labels
+    assert "Nvidia" in labels and "Schneider Electric" in labels
     assert "nvidia" not in labels and "schneider_electric" not in labels
-    assert any("FTE" in line and "CO2e" in line for line in rows if "NVIDIA" in line)
+    assert any("FTE" in line and "CO2e" in line for line in rows if "Nvidia" in line)
     csv = cli("trace", "scenarios/stargate-style-us.yaml", "--draws", "300", "--by", "entity",
               "--format", "csv")
     assert "\nnvidia," in csv.stdout

@@ -205,14 +205,14 @@ def test_compare_table_on_the_terminal_and_bad_rules():
 
 
 def test_rent_recipients_on_the_terminal_name_firms():
-    """The largest rent recipients on the terminal are firms by display name ('NVIDIA', not
+    """The largest rent recipients on the terminal are firms by display name ('Nvidia', not
     the id 'nvidia'); the JSON above keeps ids for scripts."""
     paths = [str(p) for p in mt.reference_scenarios()[:2]]
     out = run("compare", *paths, "--draws", "100", "--table", "rent_recipients")
     assert out.returncode == 0, out.stderr
     cells = [c.strip() for line in out.stdout.splitlines() if line.startswith("│")
              for c in line.split("│")[1:3]]
-    assert "NVIDIA" in cells
+    assert "Nvidia" in cells
     assert "nvidia" not in cells and not any("_" in c for c in cells if c.islower())
 
 

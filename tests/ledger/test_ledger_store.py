@@ -195,3 +195,41 @@ def test_import_keeps_records_edited_by_hand(ledger, package):
     result = ledger.import_package(package, author="b", overwrite=True)
     assert (result.changed, result.added, result.skipped) == (1, 1, ())
     assert ledger.get("claim", "eu_com")["note"] == ""
+
+
+@pytest.mark.parametrize("field, char", [("note", "\u202e"), ("note", "\x00"),
+                                         ("name", "\n"), ("description", "\u2067")])
+def test_revert_to_text_stored_before_the_character_rule_is_refused(ledger, field, char):
+    """A revision written before control/bidi characters were refused may hold one; a revert
+    is a write, so it is checked like any other: one line naming the field and the code point,
+    nothing written, every revision kept."""
+    from sqlalchemy import update
+
+    from moneytrail.ledger.models import Revision
+
+    start = ledger.get("deal", "d_gb")
+    (number,) = ledger.edit("deal", "d_gb", {field: "clean text"}, author="a").revisions
+    old = {k: v for k, v in ledger.revision(number)["before"].items()}
+    old[field] = f"EUR 20 bn{char} plan"               # as an older release stored it
+    with ledger.engine.begin() as conn:
+        conn.execute(update(Revision).where(Revision.id == number).values(before=old))
+    history = ledger.history()
+    for force in (False, True):
+        with pytest.raises(LedgerError) as info:
+            ledger.revert(number, author="b", reason="undo", force=force)
+        message = str(info.value)
+        assert message.startswith(f"field '{field}': revision {number} holds text with the "
+                                  f"control character U+{ord(char):04X}"), message
+        assert "\n" not in message and char not in message
+    assert ledger.get("deal", "d_gb")[field] == "clean text"
+    assert ledger.history().equals(history)            # nothing written, nothing lost
+    assert start[field] != "clean text"
+
+
+def test_revert_to_clean_text_still_works_and_keeps_line_breaks(ledger):
+    (first,) = ledger.edit("deal", "d_gb", {"note": "line one\r\nline two"},
+                           author="a").revisions
+    (second,) = ledger.edit("deal", "d_gb", {"note": "short"}, author="a").revisions
+    ledger.revert(second, author="b")
+    assert ledger.get("deal", "d_gb")["note"] == "line one\r\nline two"
+    assert first < second

@@ -262,15 +262,15 @@ def test_only_web_addresses_become_links():
 def test_tornado_parameters_are_put_in_words():
     from moneytrail.report.briefing.content import parameter_label
 
-    names = {"nvidia": "NVIDIA", "tsmc": "TSMC"}
+    names = {"nvidia": "Nvidia", "tsmc": "TSMC"}
     cats = {"accelerators": "AI accelerators", "facility": "Facility"}
     assert parameter_label("cost nvidia<-tsmc 2025", names, cats) == \
-        "NVIDIA: share of revenue paid to TSMC"
+        "Nvidia: share of revenue paid to TSMC"
     assert parameter_label("spend accelerators", names, cats) == \
         "Share of the budget spent on AI accelerators"
     assert parameter_label("spend facility", names, cats) == "Share of the budget spent on facility"
     assert parameter_label("cost nvidia capital:US 2025", names, cats) == \
-        "NVIDIA: profits to owners in US (share of revenue)"
+        "Nvidia: profits to owners in US (share of revenue)"
     assert parameter_label("something new", names, cats) == "something new"
 
 
@@ -302,3 +302,21 @@ def test_a_tiny_conservation_gap_prints_without_scientific_notation(ws, referenc
     text = pdf_text(path)
     assert f"largest conservation gap {currency} 0.0000038" in text
     assert "3.8e-06" not in text and not re.search(r"\d\.?\d*e[-+]\d\d", text)
+
+
+def test_emoji_in_a_title_are_drawn_with_an_embedded_emoji_font(hostile_pdf, reference_pdf):
+    """An emoji in a plan's title is drawn with Noto Color Emoji (Debian's
+    fonts-noto-color-emoji, installed by `make system-deps` and named in the briefing's font
+    stacks through a face limited to emoji code points), embedded like every other font;
+    without it WeasyPrint prints empty boxes. A plan without emoji does not use the font at
+    all (named plainly, it drew digits and spaces too: two pages more, twice the bytes)."""
+    css = (ROOT / "src" / "moneytrail" / "report" / "templates" / "briefing.css").read_text()
+    assert 'src: local("Noto Color Emoji")' in css and "unicode-range" in css
+    assert len(re.findall(r'"Briefing Emoji",\s*sans-serif', css)) == 3   # text, title, footer
+    assert not [name for name, _ in fonts_of(pypdf.PdfReader(str(reference_pdf)))
+                if "Emoji" in name]
+    reader = pypdf.PdfReader(str(hostile_pdf))
+    emoji = [font for name, font in fonts_of(reader) if "Emoji" in name]
+    assert emoji, sorted({name for name, _ in fonts_of(reader)})
+    assert all(embedded(font) for font in emoji)
+    assert "\U0001F680" in pdf_text(hostile_pdf)

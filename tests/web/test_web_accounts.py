@@ -472,7 +472,7 @@ def test_editor_corrects_a_claim_through_the_form_and_history_shows_the_diff(app
     assert (last["author"], last["reason"]) == ("eve", "checked the press release")
     reader = TestClient(app, base_url=HTTPS)          # anyone sees the change as a diff
     page = reader.get(f"/ledger/history/claim/{CLAIM}").text
-    assert "<ins>corrected: USD 100 bn immediately" in page and "<del>" in page
+    assert "<ins><bdi>corrected: USD 100 bn immediately" in page and "<del>" in page
     assert "Revert revision" not in page
 
 

@@ -250,5 +250,36 @@ def test_every_label_from_data_is_plain_text_for_plotly():
               *compare["data"][0]["y"], compare["data"][0]["name"],
               *reality["narrow"]["traces"][0]["y"],
               *sankey["narrow"]["traces"][0]["node"]["label"]]
+    labels = [label.replace("<br>", " ") for label in labels]    # wrapped names: lines joined
     assert all("<a" not in label and "<b>" not in label for label in labels)
     assert sum("&lt;a href=" in label for label in labels) == 8    # shown as written
+
+
+@pytest.mark.parametrize("text", ["AI gigafactories: expressions of interest (76 proposals)",
+                                  "InvestAI", "x" * 45 + " tail", "a <b> & c", "  two  spaces "])
+@pytest.mark.parametrize("width", [20, 44])
+def test_wrapped_names_keep_every_word_and_fit_the_width(text, width):
+    """A wrapped chart label is the whole name: its lines joined give the words back, none
+    is longer than the width, and no ellipsis is added."""
+    from moneytrail.web.charts import plain, wrapped
+
+    lines = wrapped(text, width).split("<br>")
+    assert "".join("".join(lines).split()) == plain("".join(text.split()))
+    if max(len(word) for word in text.split()) <= width:             # else a word is cut
+        assert " ".join(lines) == plain(" ".join(text.split()))
+    assert all(len(line.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
+               <= width for line in lines)
+    assert "\u2026" not in "".join(lines)
+
+
+def test_reality_rows_grow_with_the_lines_of_the_longest_name():
+    from moneytrail.web.charts import reality_figure
+
+    rows = [{"name": "Short", "currency": "EUR", "announced_central": 1e9},
+            {"name": "A rather long deal name that needs several lines on a phone",
+             "currency": "EUR", "announced_central": 2e9}]
+    figure = reality_figure(rows)
+    narrow = figure["narrow"]["traces"][0]["y"]
+    assert max(label.count("<br>") for label in narrow) >= 2
+    assert figure["narrow"]["layout"]["height"] >= figure["layout"]["height"]
+    assert all("\u2026" not in label for label in [*narrow, *figure["data"][0]["y"]])

@@ -93,7 +93,7 @@ def test_claim_sources_show_title_and_fold_when_long(client):
     html = client.get("/claims").text
     titles = source_titles()
     link = re.search(r'<a href="/sources/l_stargate_2025_01_center" title="source id: '
-                     r'l_stargate_2025_01_center">(.*?)</a>', html)
+                     r'l_stargate_2025_01_center"><bdi>(.*?)</bdi></a>', html)
     assert link and unescape(link.group(1)) == titles["l_stargate_2025_01_center"]
     assert ">l_stargate_2025_01_center<" not in html
     # the cloud claim cites 10 sources: folded behind a summary that counts them
@@ -107,7 +107,7 @@ def test_an_edited_source_title_shows_where_the_source_is_cited(app, client):
                               author="test", reason="readable titles")
     html = client.get("/claims").text
     assert re.search(r'<a href="/sources/l_eu_ai_pkg_scl" title="source id: l_eu_ai_pkg_scl">'
-                     r"Edited title for test</a>", html)
+                     r"<bdi>Edited title for test</bdi></a>", html)
 
 
 # -- run page ---------------------------------------------------------------------------------
@@ -121,7 +121,7 @@ def test_run_page_jobs_note_links_sources_by_title(client, gigafactories):
     folded = re.search(r"<summary>Sources \((\d+)\)</summary>(.*?)</details>", section, re.S)
     assert folded and int(folded.group(1)) > 10, note
     titles = source_titles()
-    links = re.findall(r'<a href="/sources/([^"]+)" title="source id: [^"]+">(.*?)</a>',
+    links = re.findall(r'<a href="/sources/([^"]+)" title="source id: [^"]+"><bdi>(.*?)</bdi></a>',
                        folded.group(2))
     assert len(links) == int(folded.group(1))
     assert all(unescape(label) == titles[sid] for sid, label in links if sid in titles)

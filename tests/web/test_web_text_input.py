@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import HTTPS, bearer, login, make_app  # noqa: E402
+from accounts_fixtures import HTTPS, bearer, form_token, login, make_app  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from runs_helpers import form_fields  # noqa: E402
 
@@ -269,3 +269,63 @@ def test_data_package_csv_with_the_character_is_refused(tmp_path):
     with pytest.raises(DataPackageError) as info:
         open_package(copy).table("ledger-deals")
     assert str(info.value) == f"{path}:2, field 'name': {message(chr(0x202E))}"
+
+
+def test_ledger_revert_to_text_stored_before_the_rule_is_refused(app):
+    """A revision stored before the rule existed may hold a bidi override; reverting to it
+    through the API or the history page's form is refused like any write (4xx, the field and
+    the code point named, no revision written)."""
+    from sqlalchemy import update
+
+    from moneytrail.ledger.models import Revision
+
+    ledger = app.state.web.ledger
+    deal = ledger.records("deal")[-1]
+    (number,) = ledger.edit("deal", deal["id"], {"note": "checked"}, author="eve").revisions
+    old = {**ledger.revision(number)["before"], "note": "EUR 20 bn\u202e plan"}
+    with ledger.engine.begin() as conn:
+        conn.execute(update(Revision).where(Revision.id == number).values(before=old))
+    revisions = len(ledger.history())
+    admin = login(app, "root")
+    response = admin.post(f"/api/v1/ledger/revisions/{number}/revert",
+                          headers={"X-CSRF-Token": admin.csrf}, json={"reason": "undo"})
+    assert 400 <= response.status_code < 500, response.text
+    assert response.json()["field"] == "note"
+    assert "U+202E" in response.json()["detail"] and "\u202e" not in response.text
+    page = admin.get(f"/ledger/history/deal/{deal['id']}").text
+    form = admin.post(f"/ledger/revert/{number}", follow_redirects=False, data={
+        "csrf_token": form_token(page, f"/ledger/revert/{number}"), "reason": "undo"})
+    assert 400 <= form.status_code < 500 and "U+202E" in form.text, form.status_code
+    assert ledger.get("deal", deal["id"])["note"] == "checked"
+    assert len(ledger.history()) == revisions
+
+
+def test_ledger_pages_isolate_stored_text_in_table_cells(app):
+    """Stored ledger text in right-to-left scripts is isolated in `<bdi>` wherever a ledger
+    page shows it: the deal list's name cells, the deal page's heading, claim notes, sources
+    and history, the history page's diff cells, and the source page's 'used by' cells."""
+    from markupsafe import escape
+
+    ledger = app.state.web.ledger
+    deal = ledger.records("deal")[0]
+    name, note = TITLES[0], TITLES[1]
+    claim = next(c for c in ledger.records("claim") if c["deal"] == deal["id"])
+    ledger.edit("deal", deal["id"], {"name": name, "purpose": TITLES[2]}, author="eve",
+                reason=TITLES[3])
+    ledger.edit("claim", claim["ref"], {"note": note}, author="eve")
+    client = TestClient(app, base_url=HTTPS)
+    listing = client.get("/ledger").text
+    assert f'{deal["id"]}"><bdi>{name}</bdi></a>' in listing
+    page = client.get(f"/ledger/deals/{deal['id']}").text
+    assert f"<h1><bdi>{name}</bdi></h1>" in page
+    assert f"<dd><bdi>{TITLES[2]}</bdi></dd>" in page
+    assert f'<td class="note-cell"><bdi>{note}</bdi></td>' in page
+    assert f"<td><bdi>{TITLES[3]}</bdi></td>" in page              # the revision's reason
+    assert f"<bdi>name: {escape(repr(deal['name']))} {escape('->')} {escape(repr(name))}" in page
+    history = client.get(f"/ledger/history/claim/{claim['ref']}").text
+    assert f"<ins><bdi>{note}</bdi></ins>" in history
+    source = client.get(f"/sources/{claim['source']}").text
+    assert f"<bdi>{name}</bdi></a>" in source or f"<bdi>{claim['ref']}</bdi>" in source
+    for text in (name, note, TITLES[2]):          # never shown bare in a cell of these pages
+        for html in (listing, page, history):
+            assert f"<td>{text}" not in html and f'"note-cell">{text}' not in html

@@ -23,7 +23,7 @@ from moneytrail.ledger.errors import ConflictError, LedgerError, NotFoundError
 from moneytrail.ledger.models import Meta, Revision
 from moneytrail.ledger.money import Converter
 from moneytrail.ledger.records import KINDS, Record
-from moneytrail.text import text_problem
+from moneytrail.text import code_point, forbidden_character, text_problem
 
 
 def derived(kind: str) -> tuple[str, ...]:
@@ -250,6 +250,8 @@ class Ledger:
                                   field="revision", value=number)
             if current != rev["after"] and not force:
                 raise later_change_conflict(conn, rev)
+            if rev["before"] is not None:
+                check_stored_text(kind, rev["before"], number)
             why = f"revert of revision {number}" + (f": {reason}" if reason else "")
             return self._commit(conn, {kind: {key: rev["before"]}}, action="revert",
                                 author=author, reason=why, where=f"{kind} '{key}'")
@@ -413,6 +415,22 @@ def check_fields(kind: str, fields: Mapping[str, str]) -> None:
     if kind == "source" and fields.get("section", "ledger") not in ("ledger", "macro"):
         raise LedgerError("section must be ledger or macro", field="section",
                           value=fields["section"])
+
+
+def check_stored_text(kind: str, record: Mapping[str, object], number: int) -> None:
+    """Refuse to write back stored text that breaks the free-text rule (`moneytrail.text`).
+
+    A revision stored before that rule existed may hold a control or bidi formatting
+    character; reverting to it is a write like any other, so the same check applies: one line
+    naming the field and the code point, raised before anything is written."""
+    for name, text in record.items():
+        char = forbidden_character(text, multiline=name in MULTILINE_COLUMNS) \
+            if isinstance(text, str) else None
+        if char is not None:
+            raise LedgerError(
+                f"revision {number} holds text with the control character {code_point(char)} "
+                f"(stored before such characters were refused), so it cannot be restored; "
+                f"edit the {kind} instead", field=name)
 
 
 def check_state(existing: dict[str, dict[str, Record]], changes: Changes, *, where: str | None,

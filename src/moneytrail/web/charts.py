@@ -6,10 +6,11 @@ renders the very same figure server-side with kaleido driving Debian's Chromium.
     svg = render_image(for_image(fig, title, source), "svg")     # bytes
 
 A figure is a plain dict: `data` and `layout` as plotly.js takes them, and `narrow`, the
-changes a page applies under 600 px wide (shorter labels, smaller margins; a Sankey fits the
-width: two columns, labels on two lines, see `narrow_sankey`). Images are
-`IMAGE_WIDTH` px wide (PNG at scale 1, so the PNG's size is the layout's size) and are cached
-on disk by a key that names what they show (a stored run never changes).
+changes a page applies under 600 px wide (shorter labels, smaller margins; the reality chart
+wraps deal names whole instead; a Sankey fits the width: two columns, labels on two lines, see
+`narrow_sankey`). Images are `IMAGE_WIDTH` px wide (PNG at scale 1, so the PNG's size is the
+layout's size) and are cached on disk by a key that names what they show (a stored run never
+changes).
 """
 
 from __future__ import annotations
@@ -43,6 +44,33 @@ def short(text: str, limit: int | None) -> str:
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "\u2026"
     return plain(text)
+
+
+def wrapped(text: str, width: int | None) -> str:
+    """Text from data as a chart label broken into lines of at most `width` characters at
+    spaces (Plotly's "<br>"; a word longer than `width` is cut into pieces, never shortened),
+    each line made plain text (`plain`). `None` keeps one line. Nothing is left out, so a
+    label reads whole on a phone where `short` would end it with an ellipsis."""
+    words = str(text).split()
+    if width is None:
+        return plain(" ".join(words))
+    lines: list[str] = []
+    line = ""
+    for word in words:
+        while len(word) > width:                   # no break point: cut the word itself
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(word[:width])
+            word = word[width:]
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    if line or not lines:
+        lines.append(line)
+    return "<br>".join(plain(one) for one in lines)
 
 
 def plain(text: str) -> str:
@@ -137,13 +165,22 @@ def sankey_figure(data: dict[str, Any], *, name_chars: int | None = 44) -> Figur
     return {"data": [trace], "layout": layout, "narrow": narrow_sankey(data, trace)}
 
 
-def reality_figure(rows: list[dict[str, Any]], *, name_chars: int | None = 48) -> Figure:
-    """Grouped bars: announced, committed and spent amount of each pledge (in bn)."""
+NARROW_LINE = 20      # characters per line of a deal name under 600 px (11 px: ~125 px wide)
+
+
+def reality_figure(rows: list[dict[str, Any]], *, name_chars: int | None = 44) -> Figure:
+    """Grouped bars: announced, committed and spent amount of each pledge (in bn).
+
+    Deal names are wrapped, never cut: lines of at most `name_chars` characters (13 px), under
+    600 px wide lines of `NARROW_LINE` (11 px); each row is tall enough for its longest name."""
     currency = rows[0]["currency"] if rows else "EUR"
     ordered = list(reversed(rows))
 
-    def names(limit: int | None) -> list[str]:
-        return [short(r["name"], limit) for r in ordered]
+    def names(width: int | None) -> list[str]:
+        return [wrapped(r["name"], width) for r in ordered]
+
+    def lines(labels: list[str]) -> int:
+        return max((label.count("<br>") + 1 for label in labels), default=1)
 
     traces = []
     for stage in ("disbursed", "committed", "announced"):
@@ -155,8 +192,9 @@ def reality_figure(rows: list[dict[str, Any]], *, name_chars: int | None = 48) -
             "text": [money(v, currency) if v is not None else "" for v in values],
             "textposition": "none",
             "hovertemplate": f"%{{y}}<br>{label}: %{{text}}<extra></extra>"})
+    row = max(40, 17 * lines(names(name_chars)) + 8)         # px per deal: bars or its name
     layout = {"barmode": "group", "bargap": 0.25,
-              "height": max(360, len(rows) * 40 + 120),
+              "height": max(360, len(rows) * row + 120),
               "margin": {"l": 320, "r": 16, "t": 8, "b": 56},
               "xaxis": {"title": {"text": f"{currency} bn"}, "rangemode": "tozero",
                         "gridcolor": "#dddddd"},
@@ -164,9 +202,10 @@ def reality_figure(rows: list[dict[str, Any]], *, name_chars: int | None = 48) -
               "legend": {"orientation": "h", "traceorder": "reversed", "x": 0, "y": -0.12,
                          "yanchor": "top"},
               "font": FONT, "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff"}
-    narrow = {"layout": {"height": max(360, len(rows) * 44 + 120),
-                         "margin": {"l": 150}, "yaxis": {"tickfont": {"size": 11}}},
-              "traces": [{"y": names(26)} for _ in traces]}
+    narrow_row = max(44, 14 * lines(names(NARROW_LINE)) + 12)
+    narrow = {"layout": {"height": max(360, len(rows) * narrow_row + 120),
+                         "margin": {"l": 130}, "yaxis": {"tickfont": {"size": 11}}},
+              "traces": [{"y": names(NARROW_LINE)} for _ in traces]}
     return {"data": traces, "layout": layout, "narrow": narrow}
 
 

@@ -777,7 +777,7 @@ def sankey_data(brief: PlanBrief, ws: Workspace, limit: int = 7) -> charts.Sanke
 
 
 def parameter_label(name: str, entities: dict[str, str], categories: dict[str, str]) -> str:
-    """A sensitivity parameter in words: 'cost nvidia<-tsmc 2025' -> 'NVIDIA: share of
+    """A sensitivity parameter in words: 'cost nvidia<-tsmc 2025' -> 'Nvidia: share of
     revenue paid to TSMC' (unknown forms are returned as they are)."""
     import re
 
