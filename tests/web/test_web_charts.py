@@ -283,3 +283,25 @@ def test_reality_rows_grow_with_the_lines_of_the_longest_name():
     assert max(label.count("<br>") for label in narrow) >= 2
     assert figure["narrow"]["layout"]["height"] >= figure["layout"]["height"]
     assert all("\u2026" not in label for label in [*narrow, *figure["data"][0]["y"]])
+
+
+def test_phone_sankey_labels_keep_every_name_whole():
+    """Under 600 px the Sankey cut names at 22 characters ('Profits and depreciat…', tester
+    9): they are wrapped instead, each line within the width, and the nodes are padded for
+    the tallest label."""
+    from moneytrail.web.charts import NARROW_SANKEY_LINE, sankey_figure
+
+    names = ["EU AI gigafactories", "Profits and depreciation (capital)",
+             "Wages, all countries", "Taxes"]
+    data = {"nodes": names, "currency": "EUR",
+            "links": [{"source": names[0], "target": n, "value": v}
+                      for n, v in zip(names[1:], (5e9, 4e9, 1e9), strict=True)]}
+    narrow = sankey_figure(data)["narrow"]
+    labels = narrow["traces"][0]["node"]["label"]
+    for name, label in zip(names, labels, strict=True):
+        *lines, amount = label.split("<br>")
+        assert " ".join(lines) == name and "\u2026" not in label
+        assert all(len(line) <= NARROW_SANKEY_LINE for line in lines)
+        assert amount.startswith("EUR ")
+    tallest = max(label.count("<br>") + 1 for label in labels)
+    assert tallest == 3 and narrow["traces"][0]["node"]["pad"] >= 13 * tallest

@@ -82,16 +82,18 @@ def plain(text: str) -> str:
 
 
 # -- figures ----------------------------------------------------------------------------------
-def sankey_labels(data: dict[str, Any], name_chars: int | None, sep: str = ": ") -> list[str]:
+def sankey_labels(data: dict[str, Any], name_chars: int | None, sep: str = ": ",
+                  wrap: bool = False) -> list[str]:
     """'name: amount' per node, the name shortened to `name_chars` (the amount never is);
-    `sep="<br>"` puts the amount on a second line. The amount is the larger of the node's
-    inflow and outflow (means: they add up)."""
+    `sep="<br>"` puts the amount on a line of its own; `wrap` breaks the name into lines of
+    `name_chars` instead of shortening it (phones: nothing cut). The amount is the larger of
+    the node's inflow and outflow (means: they add up)."""
     into: dict[str, float] = {}
     out: dict[str, float] = {}
     for link in data["links"]:
         out[link["source"]] = out.get(link["source"], 0.0) + link["value"]
         into[link["target"]] = into.get(link["target"], 0.0) + link["value"]
-    return [f"{short(n, name_chars)}{sep}"
+    return [f"{wrapped(n, name_chars) if wrap else short(n, name_chars)}{sep}"
             f"{money(max(into.get(n, 0.0), out.get(n, 0.0)), data['currency'])}"
             for n in data["nodes"]]
 
@@ -116,25 +118,31 @@ def passed_on_root(data: dict[str, Any]) -> int | None:
     return list(data["nodes"]).index(roots[0])
 
 
+NARROW_SANKEY_LINE = 22   # characters per line of a Sankey node's name under 600 px (11 px)
+
+
 def narrow_sankey(data: dict[str, Any], trace: dict[str, Any]) -> Figure:
     """The changes a phone-wide page (< 600 px) applies to a Sankey so it fits the width with
     readable labels: two columns instead of three (the plan's node goes when the next column
-    passes on all it gets: the page's heading gives the total), each label on two lines
-    (name, amount) at 11 px, and enough height and padding for one label per node."""
+    passes on all it gets: the page's heading gives the total), each label's name wrapped
+    (never cut) above its amount at 11 px, and enough height and padding for one label per
+    node."""
     root = passed_on_root(data)
     link = trace["link"]
     keep = [i for i, source in enumerate(link["source"]) if source != root]
     sources = {x["source"] for x in data["links"]}
     targets = {x["target"] for x in data["links"]}
     column = max(len(targets - sources), len(sources & targets), 1)   # the longest column
+    labels = sankey_labels(data, NARROW_SANKEY_LINE, "<br>", wrap=True)
+    lines = max((label.count("<br>") + 1 for label in labels), default=2)
+    pad = 13 * lines + 2                  # a line at 11 px is about 13 px tall: labels apart
     changes: dict[str, Any] = {
-        "node": {"label": sankey_labels(data, 22, "<br>"), "pad": 28, "thickness": 12},
+        "node": {"label": labels, "pad": pad, "thickness": 12},
         "textfont": {"size": 11}}
     if root is not None:
         changes["link"] = {key: [link[key][i] for i in keep]
                            for key in ("source", "target", "value", "customdata")}
-    # a two-line label is about 26 px tall: 28 px between nodes keeps labels apart
-    return {"layout": {"height": max(520, min(1800, column * 44 + 120)),
+    return {"layout": {"height": max(520, min(2400, column * (pad + 16) + 120)),
                        "margin": {"l": 2, "r": 2, "t": 16, "b": 20}},
             "traces": [changes]}
 
