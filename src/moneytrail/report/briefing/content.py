@@ -537,9 +537,16 @@ def assumption_sentence(brief: PlanBrief, book: SourceBook) -> str:
     spend_labels = Counter((i.reliability or book.reliability(i.source or "")) for i in
                            brief.plan.spend.values())
     parts = [f"{n} {label}" for label, n in spend_labels.most_common()]
-    split = (f"all {sum(spend_labels.values())} are labelled {next(iter(spend_labels))}"
-             if len(spend_labels) == 1 else
+    rows = sum(spend_labels.values())
+    only = next(iter(spend_labels))
+    labelled = ("have no reliability label (no source given)" if only == "unknown" else
+                f"are labelled {only}")
+    split = (f"all {rows} {labelled}" if len(spend_labels) == 1 else
              "the labels are " + ", ".join(parts[:-1]) + " and " + parts[-1])
+    split_sentence = (f"Of the {rows} rows of the plan's spending split, {split}. " if rows > 1
+                      else "The plan's spending split has one row, which "
+                      + labelled.replace("have no", "has no").replace("are labelled",
+                                                                      "is labelled") + ". ")
     total = len(set(ids))
     footprint = [s for s in dict.fromkeys(brief.footprint_sources) if s not in set(ids)]
     weight = ""
@@ -562,7 +569,7 @@ def assumption_sentence(brief: PlanBrief, book: SourceBook) -> str:
             f"({count_phrase(counts)}; distinct sources); {weak} of them "
             f"({pct(weak / max(total, 1))}) are modelling assumptions or weak sources."
             f"{more} "
-            f"Of the {sum(spend_labels.values())} rows of the plan's spending split, {split}. "
+            f"{split_sentence}"
             "Figures "
             "resting on assumptions are model estimates to be read with their intervals, not "
             "measurements.")
@@ -877,8 +884,10 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
                               unit_note=unit_note)
     kind = "plan" if len(briefs) == 1 else "comparison"
     title = briefs[0].plan.title if kind == "plan" else f"Comparison of {len(briefs)} plans"
+    each = max(12, (70 - len("Comparison: ")) // len(briefs) - 3)    # titles, not plan ids
     short_title = short(title if kind == "plan" else
-                        "Comparison: " + " · ".join(b.plan.id for b in briefs), 70)
+                        "Comparison: " + " · ".join(short(b.plan.title, each) for b in briefs),
+                        70)
     first = results[0].provenance
     from moneytrail.service.tasks import plan_file_names
 
