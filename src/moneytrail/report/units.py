@@ -30,8 +30,8 @@ EU_FOOTNOTE = ("EU, not split by member state: value added in EU sectors the dat
 # 'Rest of the world' (a country row) is not the entity 'Other firms and sectors abroad' (the
 # value chain's rest_of_world sector): the country row holds all value added outside the
 # listed countries, that sector's and other firms' alike, so it is the larger of the two
-ROW_FOOTNOTE = ("Rest of the world: value added in countries not listed separately, by any "
-                "firm (listed firms' work there too); it includes, and so exceeds, the firm "
+ROW_FOOTNOTE = ("Rest of the world: the countries not listed separately, with every firm's "
+                "value added there (listed firms' too); it includes, and so exceeds, the firm "
                 "table's 'Other firms and sectors abroad' (one aggregate supplier).")
 COUNTRY_TABLES = ("country", "owner_country")
 

@@ -477,7 +477,7 @@ def plan_view(state: WebState, url: str, plan_id: str) -> View:
 
 # the home page's heading: its chart is the largest pledges, public and private (most of
 # them are firms': OpenAI, Amazon, Alphabet, Meta), so the title must not say 'public'
-HOME_TITLE = "AI investment pledges, public and private: how real they are, where the money goes"
+HOME_TITLE = "Public and private AI pledges: how real they are and where the money goes"
 
 
 def home_view(state: WebState, url: str) -> View:
