@@ -223,7 +223,8 @@ def test_compare_of_plans_in_two_currencies_says_the_per_million_unit_is_eur():
         table = tasks.scorecard_table(results, ws)
     frame = table.frame()
     assert frame.loc["Jobs paid for per million spent (FTE)", "unit"] == "FTE per EUR million"
-    assert "in EUR, USD: figures per million spent are per EUR million" in table.note
+    assert ("The plans are in different currencies (EUR, USD), so figures per million spent "
+            "are per EUR million for every plan") in table.note
     with Workspace.open() as ws:
         alone = tasks.scorecard_table([tasks.ws_trace(ws, plans[0], draws=200, seed=3)], ws)
     assert "per EUR million for every plan" not in alone.note

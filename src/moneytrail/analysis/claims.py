@@ -41,10 +41,15 @@ if TYPE_CHECKING:
 
 SUPPORTED, CONTRADICTED = CLAIM_CUTOFFS   # P(bound holds) cut-offs (see analysis/stats.py)
 DRAWS = 2000
+# Below this many draws a claim checked against a run gets no verdict: P(holds) moves in steps
+# of more than one point, and its sampling error at the 90 % cut-off (binomial, sqrt(0.9 x
+# 0.1 / n)) is more than 3 points, about +-6 points at 95 % confidence, so "supported" vs
+# "uncertain" could be an accident of the draws (with 1 draw P(holds) is 0 or 100 %).
+MIN_VERDICT_DRAWS = 100
 
-__all__ = ["Check", "Claim", "ClaimError", "LedgerTables", "check_claims", "claim_verdict",
-           "check_verdict", "default_claims_path", "ledger_from_package", "ledger_from_store",
-           "ledger_tables", "load_claims"]
+__all__ = ["MIN_VERDICT_DRAWS", "Check", "Claim", "ClaimError", "LedgerTables", "check_claims",
+           "claim_verdict", "check_verdict", "default_claims_path", "ledger_from_package",
+           "ledger_from_store", "ledger_tables", "load_claims", "withheld_verdict_reason"]
 
 
 def check_verdict(probability: float) -> str:
@@ -53,6 +58,21 @@ def check_verdict(probability: float) -> str:
     if probability <= CONTRADICTED:
         return "contradicted"
     return "uncertain"
+
+
+def withheld_verdict_reason(draws: int) -> str:
+    """Why a check over `draws` Monte Carlo draws gives no verdict ('' when it gives one:
+    at least MIN_VERDICT_DRAWS draws): one sentence for readers."""
+    if draws >= MIN_VERDICT_DRAWS:
+        return ""
+    if draws <= 1:
+        how = (f"with only {max(draws, 0):,} draw, P(holds) can only be 0 or 100 %, which "
+               "cannot tell a supported claim from an uncertain one")
+    else:
+        how = (f"with only {draws:,} draws, P(holds) is too rough to tell a supported claim "
+               f"from an uncertain one (below {MIN_VERDICT_DRAWS} draws its sampling error "
+               f"near the {SUPPORTED * 100:.0f} % cut-off is more than 6 points either way)")
+    return (f"No verdict: {how}. A run with at least {MIN_VERDICT_DRAWS} draws gets one.")
 
 
 def claim_verdict(verdicts: list[str], combine: str = "all") -> str:

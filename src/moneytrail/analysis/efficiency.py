@@ -84,7 +84,9 @@ def efficiency_draws(result: TraceResult, data: AnalysisData,
     flop = owned + rented
     original, needed = run_compute(data, run, year, stream, n)
     capabilities = flop / needed
-    total_eur = data.convert(result.total, plan.currency, "EUR", year)
+    # the plan's money is at its price year: EUR at that year's rate (as the per-million
+    # scorecard rows, service.tasks.in_plan_currency, which restates this in the plan's own)
+    total_eur = data.convert(result.total, plan.currency, "EUR", plan.price_year or year)
     return {"compute_flop": flop, "compute_flop_rented": rented,
             f"runs_of_{run}_original_compute": flop / original,
             f"{run}_level_capabilities": capabilities,

@@ -110,6 +110,7 @@ def breakdown_table(table: Table, entities: dict[str, str] | None = None,
         frame = frame[~zero]
         frame.index = [units.region_label(k, countries) for k in frame.index]
         notes = [units.EU_FOOTNOTE if units.REGION_LABELS["EU"] in frame.index else "",
+                 units.ROW_FOOTNOTE if units.REGION_LABELS["ROW"] in frame.index else "",
                  units.no_money_text(left_out)]
         caption = " ".join(n for n in [caption, *notes] if n)
     out = RichTable(title=table.title, title_justify="left", caption=caption or None,

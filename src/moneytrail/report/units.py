@@ -27,6 +27,12 @@ TONNE_SIZES = ((1e6, "Mt"), (1e3, "kt"), (1.0, "t"))
 REGION_LABELS = {"ROW": "Rest of the world", "EU": "EU, not split by member state"}
 EU_FOOTNOTE = ("EU, not split by member state: value added in EU sectors the data give only "
                "for the EU as a whole; the member states listed separately come on top of it.")
+# 'Rest of the world' (a country row) is not the entity 'Other firms and sectors abroad' (the
+# value chain's rest_of_world sector): the country row holds all value added outside the
+# listed countries, that sector's and other firms' alike, so it is the larger of the two
+ROW_FOOTNOTE = ("Rest of the world: the countries not listed separately, with every firm's "
+                "value added there (listed firms' too); it includes, and so exceeds, the firm "
+                "table's 'Other firms and sectors abroad' (one aggregate supplier).")
 COUNTRY_TABLES = ("country", "owner_country")
 
 
@@ -114,7 +120,7 @@ GROUP_LABELS = {
     "neocloud": "Neoclouds",
     "network_equipment": "Network equipment",
     "research": "Research organisations",
-    "rest_of_world": "Rest of the world",
+    "rest_of_world": "Other firms and sectors abroad",
     "semiconductor_equipment": "Semiconductor equipment",
     "server_maker": "Server makers",
     "services": "Other services (and goods)",
@@ -253,6 +259,12 @@ def in_unit(value: Any, unit: str) -> str:
     return number(value)
 
 
+def ends(low: float, high: float, digits: int) -> str:
+    """'2.47–5.41' with `digits` decimals, or one figure when both ends print alike."""
+    a, b = f"{low:z,.{digits}f}", f"{high:z,.{digits}f}"
+    return a if a == b else f"{a}–{b}"
+
+
 def interval_text(p5: Any, p95: Any, unit: str, like: Any = None) -> str:
     """The ends of a 90 % interval: '26.5–36.1 %' for shares; for tonnes of CO2e and FTE both
     ends in the scale of `like` (the median they stand beside; default the larger end) with
@@ -263,20 +275,21 @@ def interval_text(p5: Any, p95: Any, unit: str, like: Any = None) -> str:
         return ""
     low, high = float(p5), float(p95)
     ref = float(like) if finite(like) else max(abs(low), abs(high))
-    if unit == "share":
-        return f"{percent(low)[:-2]}–{percent(high)}"
+    if unit == "share":                           # ends alike print once: '<0.01 %'
+        return percent(low) if percent(low) == percent(high) else \
+            f"{percent(low)[:-2]}–{percent(high)}"
     if unit == "points":                          # signed: the unit once
         return f"{low:+z,.0f} – {high:+z,.0f} points"
     if unit == "t CO2e":
         size, prefix = tonne_scale(ref)
         digits = 2 if prefix == "Mt" else 1 if prefix == "kt" else 0
-        return f"{low / size:z,.{digits}f}–{high / size:z,.{digits}f} {prefix} CO2e"
+        return f"{ends(low / size, high / size, digits)} {prefix} CO2e"
     if unit == "FTE":
         size, suffix, digits = count_scale(ref)
-        return f"{low / size:z,.{digits}f}–{high / size:z,.{digits}f}{suffix} FTE"
+        return f"{ends(low / size, high / size, digits)}{suffix} FTE"
     per = PER_MILLION.match(unit)
     if per:
-        return f"{low:z,.1f}–{high:z,.1f} {per['what']} per {per['currency']} m"
+        return f"{ends(low, high, 1)} {per['what']} per {per['currency']} m"
     if len(unit) == 3 and unit.isupper():         # money: the currency and size word once
         return money_range(low, high, unit, like=ref)
     return f"{in_unit(low, unit)} – {in_unit(high, unit)}"
@@ -310,7 +323,7 @@ def money_range(low: Any, high: Any, currency: str = "", like: Any = None) -> st
         return MISSING
     low, high = float(low), float(high)
     size, suffix, digits = range_scale(low, high, float(like) if finite(like) else None)
-    return f"{currency} {low / size:z,.{digits}f}–{high / size:z,.{digits}f}{suffix}".strip()
+    return f"{currency} {ends(low / size, high / size, digits)}{suffix}".strip()
 
 
 def money_in_range(value: Any, low: Any, high: Any, currency: str = "") -> str:
@@ -374,6 +387,7 @@ def change_text(p50: Any, p5: Any, p95: Any, unit: str) -> str:
 
 
 __all__ = ["COUNTRY_TABLES", "EU_FOOTNOTE", "GROUP_LABELS", "MISSING", "REGION_LABELS",
+           "ROW_FOOTNOTE",
            "change_text", "count",
            "finite", "group_label",
            "in_unit", "interval_text", "median_interval", "money", "money_in_range",

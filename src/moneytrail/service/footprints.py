@@ -290,6 +290,16 @@ def compensation_years(jobs: Any) -> list[int]:
     return sorted({int(y) for y in pd.to_numeric(frame["year"], errors="coerce").dropna()})
 
 
+def coverage_text(coverage: float) -> str:
+    """What the embodied CO2 leaves out: nothing when every firm the money reaches has an
+    intensity (`coverage`, the share of the plan's output at firms with a figure, prints as
+    100.0 %), else the firms without one, so the figure is a lower bound."""
+    if f"{coverage:.1%}" == "100.0%":
+        return "Every firm the money reaches has a figure, so none of that output is left out."
+    return (f"Firms with a figure make {coverage:.1%} of that output; the others are left "
+            "out (a lower bound).")
+
+
 def co2_table(result: Any, co2: Any) -> Table:
     millions, currency = plan_millions(result)
     fp = co2.footprint
@@ -300,8 +310,7 @@ def co2_table(result: Any, co2: Any) -> Table:
         fp.by("total").iloc[0], f"t CO2e per {currency} million", 1.0 / millions)
     note = (f"Scope 1+2 intensity (t CO2e per USD million of revenue, "
             f"valuechain/satellites.csv; reliability: {reliability_text(fp.provenance)}) x "
-            f"each firm's output caused by the plan. Firms with a figure make {co2.coverage:.1%}"
-            " of that output; the others are left out (a lower bound). Operational "
+            f"each firm's output caused by the plan. {coverage_text(co2.coverage)} Operational "
             "electricity is in the lifecycle analysis. Sources: " + ", ".join(co2.sources))
     return measures_table("co2", CO2_TITLE, rows, note)
 

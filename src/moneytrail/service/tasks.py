@@ -475,11 +475,12 @@ PER_EUR_MILLION = " per EUR million"
 def in_plan_currency(flat: pd.DataFrame, results: list[TraceResult], ws: Workspace
                      ) -> pd.DataFrame:
     """Scorecard rows per EUR million (unit '... per EUR million') restated per million of the
-    plans' own currency when every plan has the same one (a USD plan: unit 'FTE per USD
-    million'); plans in different currencies keep EUR, the common unit. The row labels say
-    'per million spent' and the unit names the currency. Each plan's figures are scaled by
-    its currency's EUR value at its price year (the rate the per-EUR figures were computed
-    at)."""
+    plans' own currency, and rows of money in EUR (unit 'EUR': the compute cost per GPT-4-level
+    model) restated in that currency, when every plan has the same one (a USD plan: units
+    'FTE per USD million' and 'USD'); plans in different currencies keep EUR, the common
+    unit. The row labels say 'per million spent' and the unit names the currency. Each plan's
+    figures are converted at its currency's EUR value at its price year (the rate the EUR
+    figures were computed at: macro/fx.csv through the ledger's converter)."""
     from moneytrail.analysis.footprints import fx_factor, money_year
 
     currencies = {r.require_plan().currency for r in results}
@@ -487,15 +488,18 @@ def in_plan_currency(flat: pd.DataFrame, results: list[TraceResult], ws: Workspa
         return flat
     currency = currencies.pop()
     rows = [label for label in flat.index if PER_EUR_MILLION in str(flat.at[label, "unit"])]
-    if not rows:
+    amounts = [label for label in flat.index if str(flat.at[label, "unit"]) == "EUR"]
+    if not rows and not amounts:
         return flat
     out = flat.copy()
     for result in results:
         factor = fx_factor(ws.analysis.money, currency, money_year(result), "EUR")
         for column in [c for c in out.columns if c.startswith(f"{result.label}_")]:
             out.loc[rows, column] = out.loc[rows, column].astype(float) * factor
+            out.loc[amounts, column] = out.loc[amounts, column].astype(float) / factor
     per = f" per {currency} million"
     out.loc[rows, "unit"] = [str(u).replace(PER_EUR_MILLION, per) for u in out.loc[rows, "unit"]]
+    out.loc[amounts, "unit"] = currency
     return out
 
 
@@ -516,11 +520,13 @@ def stored_scorecards_in_common_unit(ws: Workspace, results: list[Result]
     own currency (in_plan_currency). When the runs' currencies differ, rows per <CUR>
     million are restated per EUR million, each run at its plan's price year, as
     `moneytrail compare` shows them (scorecard_table); runs in one currency keep it.
-    Returns per run {' per <CUR> million': factor} (empty when nothing changes; apply with
-    restate_per_million) and a note saying so, with the price year of each run's jobs per
-    million when the runs differ in currency or price year (footprints.
-    jobs_price_compare_note; '' when nothing needs saying). Raises
-    ConversionError when macro/fx.csv has no rate for a run's currency near its year."""
+    Rows of money in the run's currency (unit '<CUR>': the compute cost per GPT-4-level
+    model) are restated in EUR at the same rate. Returns per run {' per <CUR> million':
+    factor, '<CUR>': factor} (empty when nothing changes; apply with restate_per_million)
+    and a note saying so, with the price year of each run's jobs per million when the runs
+    differ in currency or price year (footprints.jobs_price_compare_note; '' when nothing
+    needs saying). Raises ConversionError when macro/fx.csv has no rate for a run's
+    currency near its year."""
     from moneytrail.service.footprints import jobs_price_compare_note, plan_price_year
 
     currencies = [str(r.facts.get("currency") or "EUR") for r in results]
@@ -533,30 +539,38 @@ def stored_scorecards_in_common_unit(ws: Workspace, results: list[Result]
     out: list[dict[str, float]] = []
     for currency, year in zip(currencies, years, strict=True):
         factor = per_eur_million_factor(ws, currency, int(year)) if year else 1.0
-        out.append({f" per {currency} million": factor})
+        out.append({f" per {currency} million": factor, currency: factor})
     return out, f"{common_unit_note(currencies, 'run')} {jobs}".strip()
 
 
 def restate_per_million(unit: str, value: Any, factors: dict[str, float]) -> tuple[str, Any]:
     """A scorecard row's unit and value in the common unit of stored_scorecards_in_common_unit:
     ('FTE per JPY million', 0.0657) with {' per JPY million': 1.52} -> ('FTE per EUR
-    million', 0.1). Other units and missing values pass unchanged."""
+    million', 0.1); an amount of money ('JPY', 330e6) with {'JPY': 0.0061} -> ('EUR', 2.0e6).
+    Other units and missing values pass unchanged."""
+    number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+    def times(factor: float) -> Any:
+        return None if value is None else number * factor if number is not None else value
+
     for per, factor in factors.items():
-        if per in unit:
-            number = value if isinstance(value, int | float) and not isinstance(value, bool) \
-                else None
-            return unit.replace(per, PER_EUR_MILLION), \
-                (None if value is None else number * factor if number is not None else value)
+        if not per.startswith(" per ") and unit == per:         # money: <CUR> -> EUR
+            return "EUR", times(1.0 / factor)
+    for per, factor in factors.items():
+        if per.startswith(" per ") and per in unit:             # per <CUR> m -> per EUR m
+            return unit.replace(per, PER_EUR_MILLION), times(factor)
     return unit, value
 
 
 def common_unit_note(currencies: list[str], what: str) -> str:
     """What a side-by-side scorecard of plans (`what` 'plan') or stored runs ('run') in several
-    currencies says about its per-million rows: per EUR million for every one (the common
-    unit), each converted at its plan's price year."""
-    return (f"The {what}s are in {', '.join(sorted(set(currencies)))}: figures per million "
-            f"spent are per EUR million for every {what}, each converted at its plan's price "
-            "year (macro/fx.csv), as the command moneytrail compare shows them.")
+    currencies says about its per-million rows and amounts of money: per EUR million and in
+    EUR for every one (the common unit), each converted at its plan's price year. One
+    sentence: 'The runs are in different currencies (EUR, USD), so figures ...'."""
+    return (f"The {what}s are in different currencies ({', '.join(sorted(set(currencies)))}), "
+            f"so figures per million spent are per EUR million for every {what} and amounts "
+            "of money are in EUR, each converted at its plan's price year (macro/fx.csv), as "
+            "the command moneytrail compare shows them.")
 
 
 def scorecard_table(results: list[TraceResult], ws: Workspace,

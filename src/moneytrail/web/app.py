@@ -56,9 +56,10 @@ def templates() -> Environment:
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(FILTERS)
-    from moneytrail.report.units import EU_FOOTNOTE
+    from moneytrail.report.units import EU_FOOTNOTE, ROW_FOOTNOTE
 
     env.globals["eu_footnote"] = EU_FOOTNOTE
+    env.globals["row_footnote"] = ROW_FOOTNOTE
     return env
 
 
@@ -221,6 +222,14 @@ def as_value(value: Any) -> Any:
     return text if len(text) <= 200 else text[:199] + "\u2026"
 
 
+UNPROCESSABLE = "Unprocessable content"     # RFC 9110 section 15.5.21: well-formed, invalid
+# problem-details titles: the status's reason phrase (RFC 9110 section 15)
+TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
+          405: "Method not allowed", 409: "Conflict", 413: "Payload too large",
+          415: "Unsupported media type", 422: UNPROCESSABLE, 429: "Too many requests",
+          503: "Service unavailable"}
+
+
 def add_error_handlers(app: FastAPI) -> None:
     from moneytrail.ledger.errors import ConflictError, NotFoundError
 
@@ -230,9 +239,7 @@ def add_error_handlers(app: FastAPI) -> None:
             409 if isinstance(exc, ConflictError) else \
             exc.http_status if exc.http_status in (401, 403, 409, 413, 415, 429, 503) else 400
         field = exc.field.lstrip("-") if exc.field else None
-        title = {401: "Unauthorized", 403: "Forbidden", 404: "Not found", 409: "Conflict",
-                 413: "Payload too large", 415: "Unsupported media type", 429: "Too many requests",
-                 503: "Service unavailable"}.get(status, "Bad request")
+        title = TITLES.get(status, "Bad request")
         response = problem(request, status, title, exc.detail, field, exc.value)
         retry = getattr(exc, "retry_after", None)
         if retry is not None:
@@ -252,16 +259,15 @@ def add_error_handlers(app: FastAPI) -> None:
         field = ".".join(loc) or ".".join(whole) or None
         msg = str(first.get("msg", "invalid input"))
         if first.get("type") == "missing":       # the input is the parent object: say the name
-            return problem(request, 422, "Bad request", f"{msg}: {field}" if field else msg,
+            return problem(request, 422, UNPROCESSABLE, f"{msg}: {field}" if field else msg,
                            field)
-        return problem(request, 422, "Bad request", msg, field, as_value(first.get("input")))
+        return problem(request, 422, UNPROCESSABLE, msg, field, as_value(first.get("input")))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        titles = {404: "Not found", 405: "Method not allowed"}
         detail = "There is no page at this address." if exc.status_code == 404 \
             else str(exc.detail)
-        return problem(request, exc.status_code, titles.get(exc.status_code, "Error"), detail)
+        return problem(request, exc.status_code, TITLES.get(exc.status_code, "Error"), detail)
 
     from sqlalchemy.exc import OperationalError
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from moneytrail.service.workspace import Workspace
 
 CLAIM_DRAWS, CLAIM_SEED = 2000, 1       # the debate's published check (`moneytrail claims check`)
+WITHHELD = "withheld"       # the verdict of a check over too few draws (MIN_VERDICT_DRAWS)
 MAX_RUNS_LISTED = 60
 
 
@@ -104,6 +105,10 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result,
                       store: RunStore | None, *, private: bool = False) -> dict[str, Any]:
     """The claim checked with the run's plan in place of the reference plan its checks trace,
     with the run's draws and seed (so the figure is this run's). Other checks are kept.
+    `note`: the run page's warning about few draws (under 1,000) and, under
+    analysis.claims.MIN_VERDICT_DRAWS draws, why there is no verdict: then
+    `verdict_withheld` is true and the claim's and its checks' verdicts are 'withheld'
+    (their figures and P(holds) stay).
     `private`: the run is a private saved plan's; the check's run is stored without opening
     it to everyone (the caller links it to the plan), the published check as usual.
 
@@ -111,7 +116,12 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result,
     depend on a plan or the run is not a trace."""
     import yaml
 
-    from moneytrail.analysis.claims import default_claims_path, load_claims
+    from moneytrail.analysis.claims import (
+        default_claims_path,
+        load_claims,
+        withheld_verdict_reason,
+    )
+    from moneytrail.report.units import rough_draws_text
     from moneytrail.service import tasks
     from moneytrail.web.runs import records
 
@@ -144,7 +154,16 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result,
                                      store=store.as_private() if private and store else store)
     rows = records(checked, "claims")
     published = grouped(published_checks(ws, store), claim_id)
-    return {"claim": grouped(rows, claim_id), "published": published,
+    mine = grouped(rows, claim_id)
+    withheld = withheld_verdict_reason(draws)
+    if withheld:                # too few draws: the figures stand, the verdicts do not
+        mine["verdict"] = WITHHELD
+        for check in mine["checks"]:
+            check["check_verdict"] = WITHHELD
+    # the run page's warning about few draws (report.units), and why there is no verdict
+    note = " ".join(part for part in (rough_draws_text(draws), withheld) if part)
+    return {"claim": mine, "published": published, "note": note,
+            "verdict_withheld": bool(withheld),
             "followed": [{"check": j, "reference_plan": r} for j, r in
                          zip(follow, replaced, strict=True)],
             "run": {"run_id": result.run_id, "title": result.title, "draws": draws,
@@ -189,7 +208,7 @@ def stored_trace_runs(engine: Engine, viewer: int | None = None,
         created = str(stamp)[:16]
         words = [title]
         if isinstance(draws, int):
-            words.append(f"{draws:,} draws")
+            words.append(f"{draws:,} draw" + ("" if draws == 1 else "s"))
         if isinstance(seed, int):
             words.append(f"seed {seed}")
         words.append(f"{created} UTC")

@@ -37,7 +37,8 @@ def safe_url(value: Any) -> str | None:
 
 def verdict_label(verdict: Any) -> str:
     return {"supported": "Supported", "contradicted": "Contradicted",
-            "uncertain": "Uncertain", "conditional": "Conditional"}.get(str(verdict),
+            "uncertain": "Uncertain", "conditional": "Conditional",
+            "withheld": "No verdict (too few draws)"}.get(str(verdict),
                                                                         str(verdict))
 
 
@@ -101,8 +102,15 @@ def timestamp(value: Any) -> str:
     return f"{match.group(1)} {match.group(2)}" if match else text
 
 
-FILTERS = {"median_interval": median_interval, "interval": interval, "money": money,
-           "money_in_range": money_in_range, "money_range": money_range, "percent": percent,
+def draws(value: Any) -> str:
+    """A count of Monte Carlo draws with its noun: '1 draw', '2,000 draws'."""
+    n = int(value or 0)
+    return f"{n:,} draw" + ("" if n == 1 else "s")
+
+
+FILTERS = {"draws": draws, "median_interval": median_interval, "interval": interval,
+           "money": money, "money_in_range": money_in_range, "money_range": money_range,
+           "percent": percent,
            "number": number, "safe_url": safe_url, "verdict_label": verdict_label,
            "evidence_weight": evidence_weight, "in_unit": in_unit,
            "ledger_value": ledger_value, "timestamp": timestamp,

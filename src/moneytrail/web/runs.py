@@ -103,7 +103,9 @@ def records(result: Result, name: str) -> list[dict[str, Any]]:
 
 def breakdown_rows(result: Result, name: str, names: Names) -> list[dict[str, Any]]:
     """A breakdown with readable labels: median and 90 % interval of amount and share ([]
-    when the run was made without it)."""
+    when the run was made without it), largest median first (the tables and the headline
+    show medians, so they are sorted by what they show; the mean breaks ties); tiers in
+    their order."""
     if name not in result.tables:
         return []
     key = result.tables[name].index[0]
@@ -113,7 +115,8 @@ def breakdown_rows(result: Result, name: str, names: Names) -> list[dict[str, An
                     **{k: row[k] for k in ("amount_p50", "amount_p5", "amount_p95",
                                            "amount_mean", "share_p50", "share_p5",
                                            "share_p95", "share_mean")}})
-    return sorted(out, key=lambda r: -(r["amount_mean"] or 0)) if name != "tier" else out
+    return sorted(out, key=lambda r: (-(r["amount_p50"] or 0), -(r["amount_mean"] or 0))) \
+        if name != "tier" else out
 
 
 def headline_text(result: Result, names: Names) -> list[str]:

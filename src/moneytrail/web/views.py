@@ -475,10 +475,15 @@ def plan_view(state: WebState, url: str, plan_id: str) -> View:
                 spend=split, tables=["spend"])
 
 
+# the home page's heading: its chart is the largest pledges, public and private (most of
+# them are firms': OpenAI, Amazon, Alphabet, Meta), so the title must not say 'public'
+HOME_TITLE = "Public and private AI pledges: how real they are and where the money goes"
+
+
 def home_view(state: WebState, url: str) -> View:
     """The ledger's reality check, the claims with verdicts, and the reference plans."""
     claims = claims_view(state, url)["claims"]
-    return View(meta=meta(state, title="Where the public AI billions go", url=url),
+    return View(meta=meta(state, title=HOME_TITLE, url=url),
                 reality=reality_chart(state), reproduce_reality=reality_reproduce(url),
                 claims=[{k: c[k] for k in ("id", "text", "verdict")} for c in claims],
                 plans=plans_summary(), tables=["reality", "claims", "plans"])

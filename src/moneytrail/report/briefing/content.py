@@ -537,13 +537,14 @@ def assumption_sentence(brief: PlanBrief, book: SourceBook) -> str:
     spend_labels = Counter((i.reliability or book.reliability(i.source or "")) for i in
                            brief.plan.spend.values())
     parts = [f"{n} {label}" for label, n in spend_labels.most_common()]
-    rows = sum(spend_labels.values())
+    split_rows = sum(spend_labels.values())
     only = next(iter(spend_labels))
     labelled = ("have no reliability label (no source given)" if only == "unknown" else
                 f"are labelled {only}")
-    split = (f"all {rows} {labelled}" if len(spend_labels) == 1 else
+    split = (f"all {split_rows} {labelled}" if len(spend_labels) == 1 else
              "the labels are " + ", ".join(parts[:-1]) + " and " + parts[-1])
-    split_sentence = (f"Of the {rows} rows of the plan's spending split, {split}. " if rows > 1
+    split_sentence = (f"Of the {split_rows} rows of the plan's spending split, {split}. "
+                      if split_rows > 1
                       else "The plan's spending split has one row, which "
                       + labelled.replace("have no", "has no").replace("are labelled",
                                                                       "is labelled") + ". ")

@@ -1,8 +1,11 @@
-/* Tables too wide for their box on a small screen become cards: each body row a card, each
-   cell labelled with its column's header (data-label, shown by site.css's table.cards rules),
-   so no column (e.g. a claim's P(holds)) hides off-screen behind a sideways scroll. Checked on
-   load, on resize and when a hidden table is shown; a table that fits stays a table. Without JavaScript the box scrolls
-   sideways as before. No inline scripts, so the CSP can forbid them. */
+/* Tables too wide for their box on a phone become cards: each body row a card, each cell
+   labelled with its column's header (data-label, shown by site.css's table.cards rules), so
+   no column (e.g. a claim's P(holds)) hides off-screen behind a sideways scroll. Cards are for
+   phones only (PHONE, a viewport up to 48rem): on a wider screen a table stays a table, one
+   that is still too wide scrolls sideways in its box, so its columns can be scanned. Checked
+   on load, on resize and when a hidden table is shown; a table that fits stays a table.
+   Without JavaScript the box scrolls sideways as before. No inline scripts, so the CSP can
+   forbid them. */
 (function () {
   "use strict";
 
@@ -28,6 +31,9 @@
     return true;
   }
 
+  var PHONE = "(max-width: 48rem)";
+  function phone() { return !window.matchMedia || window.matchMedia(PHONE).matches; }
+
   function fit() {
     Array.prototype.forEach.call(document.querySelectorAll(".table-scroll > table"),
       function (table) {
@@ -37,7 +43,7 @@
         }
         var box = table.parentNode;
         table.classList.remove("cards");
-        if (box.scrollWidth > box.clientWidth + 1) { table.classList.add("cards"); }
+        if (phone() && box.scrollWidth > box.clientWidth + 1) { table.classList.add("cards"); }
         /* "scroll it sideways" is wrong once the table fits or shows as cards */
         var hint = box.previousElementSibling;
         if (hint && hint.classList.contains("scroll-hint")) {
