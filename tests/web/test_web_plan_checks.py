@@ -261,3 +261,15 @@ def test_builder_and_api_refuse_a_supplier_that_does_not_sell_the_category(clien
     assert page.status_code == 400
     assert f'id="{row}-supplier-error"' in page.text
     assert "nvidia does not sell model_licences" in page.text
+
+
+def test_builder_and_api_refuse_a_budget_above_the_largest_economy(client):
+    """1e17 EUR was accepted and printed 'EUR 100,000.00 tn': a 400 naming budget.amount and
+    the GDP bound (macro/gdp.csv, x_wb_gdp_2024)."""
+    api = client.post("/api/v1/runs", json=plan(budget={"amount": 1e17}))
+    assert api.status_code == 400, api.text
+    assert api.json()["field"] == "budget.amount"
+    assert "GDP of the largest economy in the data package" in api.json()["detail"]
+    assert "x_wb_gdp_2024" in api.json()["detail"]
+    anchor, message = builder_error(client, budget="1e17")
+    assert anchor == "f-budget" and "more than the GDP of the largest economy" in message
