@@ -601,6 +601,10 @@ def load_scenario(path: str | Path) -> Plan:
                             value=type(path).__name__)
     path = Path(path)
     data = yamlio.read_yaml(path, ScenarioError, what="scenario file")
+    if data is None:                # an empty file, or one holding only comments
+        raise ScenarioError("the file is empty (or holds only comments): a scenario is a "
+                            "mapping of keys to values (id, title, year, budget, spend, ...)",
+                            file=str(path))
     plan = parse_scenario(data, source=str(path))
     if plan.id != path.stem:
         raise ScenarioError(f"id must equal the file name '{path.stem}'", file=str(path),
