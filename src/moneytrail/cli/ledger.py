@@ -83,7 +83,7 @@ def said(result, what: str) -> None:
               f"removed, {result.unchanged} unchanged (revisions {revisions})", highlight=False)
 
 
-def warn(warnings: list[str], what: str) -> None:
+def warn(warnings: tuple[str, ...], what: str) -> None:
     """One 'warning:' line on stderr per thing to check in a record just written (kept)."""
     for text in warnings:
         err.print(f"warning: {what}: {text}; kept (check the date or the deal)",
@@ -188,7 +188,7 @@ def add(kind: Annotated[str, typer.Argument(help="claim, deal, source, fx, defla
     with open_ledger(db) as ledger:
         record = parse_fields(fields)
         result = ledger.add(kind, record, author=author_of(author), reason=reason)
-        warnings = ledger.claim_warnings(str(record.get("ref", ""))) if kind == "claim" else []
+        warnings = ledger.claim_warnings(str(record.get("ref", ""))) if kind == "claim" else ()
     said(result, f"added {kind}")
     warn(warnings, f"claim '{record.get('ref', '')}'")
 
@@ -205,7 +205,7 @@ def edit(kind: Annotated[str, typer.Argument(help="record kind")],
     with open_ledger(db) as ledger:
         result = ledger.edit(kind, key, parse_fields(fields), author=author_of(author),
                              reason=reason, expected_revision=revision)
-        warnings = ledger.claim_warnings(key) if kind == "claim" else []
+        warnings = ledger.claim_warnings(key) if kind == "claim" else ()
     said(result, f"edited {kind} {key}")
     warn(warnings, f"claim '{key}'")
 

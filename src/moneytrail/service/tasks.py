@@ -179,7 +179,7 @@ def largest_economy(ws: Workspace, year: int) -> tuple[str, int, float, str] | N
     years = sorted({int(y) for y in gdp["year"]})
     nearest = min(years, key=lambda y: (abs(y - year), -y))
     rows = gdp[gdp["year"].astype(int) == nearest]
-    top = rows.loc[pd.to_numeric(rows["value"]).idxmax()]
+    top = rows.iloc[int(pd.to_numeric(rows["value"]).to_numpy().argmax())]
     return str(top["country"]), nearest, float(top["value"]), str(top["source"])
 
 
@@ -975,18 +975,26 @@ def sensitivity(ws: Workspace, plan: Plan, output: str = "share:us_big_tech", *,
         analysis: sa.Tornado | sa.Sobol
         if method == "tornado":
             analysis = sa.tornado(plan, model, output, top=top, scheduler=scheduler)
-            title = (f"{plan.id}: {analysis.output} (central {analysis.base:.4g}) "
-                     "with each parameter at its low and high end")
+            title = (f"{plan.id}: {analysis.output} with each parameter at its low and high "
+                     "end, the others central")
         else:
             analysis = sa.sobol(plan, model, output, top=top, samples=samples, seed=seed,
                                 scheduler=scheduler)
             title = f"{plan.id}: Sobol indices of {analysis.output} ({analysis.runs:,} runs)"
         facts = analysis.info()
         frame = analysis.table.set_index("parameter")
+        # parameters are shares (of the budget, a market, a firm's revenue); the output is a
+        # share or an amount in the plan's currency; Sobol indices are shares of its variance
+        measured = "share" if str(analysis.output).startswith("share:") else plan.currency
+        facts["unit"] = measured
+        units = {"low": "share", "central": "share", "high": "share", "output_low": measured,
+                 "output_high": measured, "swing": measured, "S1": "share",
+                 "S1_conf": "share", "ST": "share", "ST_conf": "share"}
         return Result(run_id=rid, kind="sensitivity", title=title,
                       provenance=provenance(ws, inputs, seed=seed, draws=None,
                                             sources=plan_sources(ws, plan)),
-                      tables={method: Table.from_frame(method, frame, title=title)},
+                      tables={method: Table.from_frame(method, frame, title=title,
+                                                       units=units)},
                       facts=facts)
 
     return runner.run("sensitivity", plan.id, inputs, 1, compute)
