@@ -73,3 +73,21 @@ def test_a_component_shares_its_headlines_announcement():
     assert queries.announced_on(deals, "c") == "2025-01-21"
     assert queries.announced_on(deals, "h") == "2025-01-21"
     assert queries.announced_on(deals, "nope") == ""
+
+
+def test_the_deal_page_shows_the_warnings(tmp_path):
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from moneytrail.web import create_app
+
+    app = create_app(db=str(tmp_path / "web.sqlite"), start_reference_runs=False)
+    record = dict(field.split("=", 1) for field in TESTER[1:])
+    app.state.web.ledger.add("claim", record, author="t")
+    with TestClient(app) as client:
+        page = client.get("/ledger/deals/l_stargate_us_2025_01")
+    assert page.status_code == 200
+    text = " ".join(page.text.split())
+    assert "<dt>Check</dt>" in text
+    assert ("committed as of 2024-02-01, before the deal was announced (2025-01-21); "
+            "committed is 120.0 % of the amount announced") in text
