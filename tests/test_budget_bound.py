@@ -62,3 +62,10 @@ def test_trace_refuses_it_in_one_line_with_exit_2(tmp_path):
     assert done.returncode == 2 and done.stdout == ""
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "field 'budget.amount', value '1e+17'" in lines[0]
+
+
+def test_validate_refuses_it_too(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "moneytrail", "validate",
+                           str(with_budget(tmp_path, "1e17"))],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2 and "GDP of the largest economy" in done.stderr
