@@ -22,7 +22,9 @@ EXPECTED = {
     "us-could-restrict-chips-to-eu-members": "supported",
     "public-money-pays-incumbents-high-prices": "supported",
     "public-money-cements-the-status-quo": "supported",
-    "stargate-over-100000-us-jobs": "supported",
+    # jobs at one time, not FTE-years: supported if the USD 100 bn is spent in one year
+    # (160,465 FTE), contradicted over the scenario's five years (32,093 FTE)
+    "stargate-over-100000-us-jobs": "conditional",
     "ai-data-centre-co2-mostly-operational": "supported",
 }
 
@@ -57,6 +59,32 @@ def test_each_check_keeps_its_own_verdict_and_a_conditional_claim_says_when(verd
     # a check's verdict follows its own P(holds), never the claim's
     for _, row in verdicts.iterrows():
         assert row["check_verdict"] == check_verdict(row["p_holds"])
+
+
+def test_the_jobs_claim_compares_jobs_at_one_time_with_a_count_of_jobs(verdicts):
+    """A tester found 161,093 US FTE-years (a multi-year build's work) compared with 100,000
+    jobs. The check now divides FTE-years by the years of spending, case by case."""
+    rows = verdicts[verdicts["claim"] == "stargate-over-100000-us-jobs"].set_index("when")
+    one = rows.loc["the USD 100 bn is spent within one year (assumption: the announcement's pace)"]
+    five = rows.loc["the USD 100 bn is spent over the scenario's five years"]
+    assert five["p50"] == pytest.approx(one["p50"] / 5)     # the same draws, per year of five
+    assert 100_000 < one["p50"] < 250_000 and five["p50"] < 100_000
+    assert (one["check_verdict"], five["check_verdict"]) == ("supported", "contradicted")
+    assert "FTE at one time" in five["figure"] and "/ 5 years of spending" in five["figure"]
+    assert "/ 1 year of spending" in one["figure"]
+    assert five["verdict_text"].startswith("supported if the USD 100 bn is spent within one year")
+
+
+@pytest.mark.parametrize("args, message", [
+    ("part: all, per: year", "applies to part: temporary only"),
+    ("part: temporary, spend_years: 4", "spend_years applies with per: year only"),
+])
+def test_jobs_per_year_needs_temporary_work(tmp_path, args, message):
+    path = one_check(tmp_path, "{computation: trace.jobs, args: {scenario: stargate-style-us, "
+                               f"countries: [US], {args}}}, min: 1}}")
+    with pytest.raises(ClaimError, match=message) as exc:
+        load_claims(path)
+    assert exc.value.field == "claims.0.checks.0.args" and "\n" not in str(exc.value)
 
 
 def test_market_power_claims_state_their_bound_and_sources(verdicts):

@@ -427,7 +427,11 @@ def trace_jobs(ctx: Context, args: TraceJobsArgs, where: Where) -> Figure:
     """FTE a traced plan pays for in `countries` (analysis.jobs: firms with employees per
     revenue in filings anchored on it, every other entity labour value added / compensation
     per FTE), all or one duration; the compensation draws come from stream "jobs", the
-    employees per revenue from "jobs_employees"."""
+    employees per revenue from "jobs_employees". With `per: year` (temporary work only) the
+    FTE-years per draw are divided by the years of spending (`args.spend_years`, else the
+    plan's, `analysis.concentration.spend_years`): FTE at one time, averaged over the build,
+    comparable with a count of jobs."""
+    from moneytrail.analysis.concentration import spend_years as plan_spend_years
     from moneytrail.analysis.jobs import LASTING, TEMPORARY, plan_jobs
     from moneytrail.data.footprints import footprint_tables
 
@@ -450,7 +454,17 @@ def trace_jobs(ctx: Context, args: TraceJobsArgs, where: Where) -> Figure:
         wanted = [f"{part} / {c}" for c in args.countries]
     columns = [k for k, label in enumerate(labels) if label in wanted]
     value = values[:, columns].sum(axis=1) if columns else np.zeros(ctx.draws)
-    text = (f"{np.median(value):,.0f} FTE ({args.part}) in {', '.join(args.countries)} for "
+    if args.per == "year":
+        years = args.spend_years if args.spend_years is not None else plan_spend_years(plan)
+        whose = "the check's" if args.spend_years is not None else "the plan's"
+        total = float(np.median(value))
+        value = value / years
+        measure = (f"FTE at one time ({total:,.0f} FTE-years of construction and equipment work "
+                   f"/ {years} year{'s' if years != 1 else ''} of spending, {whose} period: "
+                   "an average over the build)")
+    else:
+        measure = f"FTE ({args.part})"
+    text = (f"{np.median(value):,.0f} {measure} in {', '.join(args.countries)} for "
             f"{_plan_name(plan)}; 90 % interval {np.percentile(value, 5):,.0f}-"
             f"{np.percentile(value, 95):,.0f}; {jobs.coverage:.0%} of its labour value added "
             "has a compensation figure; "

@@ -125,10 +125,25 @@ class RentArgs(Args):
     threshold: Annotated[float, Field(gt=0, le=1)] | None = None
 class TraceJobsArgs(Args):
     """Jobs (FTE) a traced plan pays for in some countries, all or one duration (analysis.jobs):
-    `part` is all, temporary (construction and equipment, FTE-years) or lasting (operations)."""
+    `part` is all, temporary (construction and equipment, FTE-years) or lasting (operations).
+    `per: year` (temporary only) gives FTE at one time: FTE-years / years of spending."""
     scenario: Annotated[Any, AfterValidator(_scenario)]
     countries: list[str] = Field(min_length=1)
     part: Literal["all", "temporary", "lasting"] = "all"
+    # `per: year` turns temporary FTE-years into FTE at one time (jobs): FTE-years / the years
+    # the budget is spent over (`spend_years` here, else the plan's spend_years, else its
+    # horizon_years), an average over the build
+    per: Literal["total", "year"] = "total"
+    spend_years: Annotated[int, Field(ge=1, le=30)] | None = None
+
+    @model_validator(mode="after")
+    def _per_year_of_temporary(self) -> TraceJobsArgs:
+        if self.per == "year" and self.part != "temporary":
+            raise ValueError("per: year divides FTE-years by the years of spending; it applies "
+                             "to part: temporary only")
+        if self.spend_years is not None and self.per != "year":
+            raise ValueError("spend_years applies with per: year only")
+        return self
 
 
 class EmbodiedShareArgs(Args):

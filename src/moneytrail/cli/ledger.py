@@ -83,6 +83,13 @@ def said(result, what: str) -> None:
               f"removed, {result.unchanged} unchanged (revisions {revisions})", highlight=False)
 
 
+def warn(warnings: tuple[str, ...], what: str) -> None:
+    """One 'warning:' line on stderr per thing to check in a record just written (kept)."""
+    for text in warnings:
+        err.print(f"warning: {what}: {text}; kept (check the date or the deal)",
+                  highlight=False, markup=False)
+
+
 @ledger_app.command("list")
 def list_(region: RegionOpt = None, sector: SectorOpt = None, purpose: PurposeOpt = None,
           year: YearOpt = None, stage: StageOpt = None, currency: CurrencyOpt = "EUR",
@@ -179,9 +186,11 @@ def add(kind: Annotated[str, typer.Argument(help="claim, deal, source, fx, defla
         author: AuthorOpt = None, reason: ReasonOpt = "", db: DbOpt = None) -> None:
     """Add a record (a claim's low/high default to its central)."""
     with open_ledger(db) as ledger:
-        result = ledger.add(kind, parse_fields(fields), author=author_of(author),
-                            reason=reason)
+        record = parse_fields(fields)
+        result = ledger.add(kind, record, author=author_of(author), reason=reason)
+        warnings = ledger.claim_warnings(str(record.get("ref", ""))) if kind == "claim" else ()
     said(result, f"added {kind}")
+    warn(warnings, f"claim '{record.get('ref', '')}'")
 
 
 @ledger_app.command()
@@ -196,7 +205,9 @@ def edit(kind: Annotated[str, typer.Argument(help="record kind")],
     with open_ledger(db) as ledger:
         result = ledger.edit(kind, key, parse_fields(fields), author=author_of(author),
                              reason=reason, expected_revision=revision)
+        warnings = ledger.claim_warnings(key) if kind == "claim" else ()
     said(result, f"edited {kind} {key}")
+    warn(warnings, f"claim '{key}'")
 
 
 @ledger_app.command()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -219,7 +219,30 @@ def sensitivity(
     with workspace(data, db) as ws:
         result = tasks.sensitivity(ws, plan, output, method=method, top=top, samples=samples,
                                    seed=seed, scheduler=scheduler)
-    emit(result, fmt, console, err)
+        names: dict[str, dict[str, str] | None] = {"entities": None, "countries": None,
+                                                   "categories": None}
+        if fmt == "table":               # CSV and JSON keep the ids
+            categories = ws.valuechain.categories
+            names = {"entities": ws.valuechain.entity_names(),
+                     "countries": ws.valuechain.country_names(),
+                     "categories": dict(zip(categories["id"], categories["name"],
+                                            strict=True))}
+    emit(result, fmt, console, err, header=sensitivity_header(result, names),
+         entities=names["entities"], countries=names["countries"],
+         categories=names["categories"])
+
+
+def sensitivity_header(result: Any, names: dict[str, Any]) -> str | None:
+    """The tornado's output with every parameter central, in its unit (report.units)."""
+    from moneytrail.report.sensitivity import output_label
+    from moneytrail.report.units import in_unit
+
+    facts = result.facts or {}
+    if "base" not in facts:
+        return None
+    label = output_label(facts.get("output", ""), names["entities"], names["countries"])
+    return (f"{label[:1].upper()}{label[1:]}: {in_unit(facts['base'], facts.get('unit', ''))} "
+            "with every parameter central")
 
 
 def report(
@@ -336,11 +359,12 @@ def validate(
     if path is not None and path.suffix in (".yaml", ".yml"):
         from moneytrail.engine.demand import demand_sampler
         from moneytrail.scenarios import load_scenario
-        from moneytrail.service.tasks import check_year
+        from moneytrail.service.tasks import check_budget, check_year
 
         plan = load_scenario(path)
         with workspace(data, None) as ws:
             check_year(ws, plan)
+            check_budget(ws, plan)
             demand_sampler(plan, ws.model(plan.year))
         console.print(f"[green]ok[/green] {path}: valid scenario for the {plan.year} data")
         return

@@ -166,9 +166,16 @@ def source_row_problems(row: Mapping[str, object], file: str, line: int | None
     if reliability == "assumption":
         return [] if row["note"] else [Problem(file, line, "note", "",
                                                "an assumption must explain itself")]
-    if not str(row["url"]).startswith(("http://", "https://")):
+    url = str(row["url"])
+    if not url.strip():
         return [Problem(file, line, "url", row["url"],
-                        "a source needs a URL (or reliability=assumption)")]
+                        "a source needs an http:// or https:// URL (or "
+                        "reliability=assumption)")]
+    if not url.startswith(("http://", "https://")):
+        scheme = url.split(":", 1)[0] + ":" if ":" in url else url[:20]
+        return [Problem(file, line, "url", row["url"],
+                        f"only http:// and https:// URLs are accepted, not '{scheme}' (or "
+                        "give reliability=assumption)")]
     return []
 
 

@@ -117,6 +117,7 @@ def market_rows(plan: Plan, model: IOModel) -> pd.DataFrame:
                     raise ScenarioError("unknown entity in procurement override", file=where,
                                         field=f"procurement.{category}.{supplier}",
                                         value=supplier)
+                check_sells(model, category, supplier, where)
                 low, central, high = share.bounds
                 rows.append({"supplier": supplier, "low": low, "central": central,
                              "high": high, "reliability": share.reliability})
@@ -139,6 +140,27 @@ def market_rows(plan: Plan, model: IOModel) -> pd.DataFrame:
             raise ScenarioError("procurement rule for a category the plan does not spend on",
                                 file=where, field=field, value=category)
     return pd.concat(frames, ignore_index=True)
+
+
+def check_sells(model: IOModel, category: str, supplier: str, where: str) -> None:
+    """A procurement override can only buy a category from a firm or sector that sells in it:
+    one the model's markets list as a supplier of `category` (in any buyer region). Raises
+    ScenarioError naming `procurement.<category>.<supplier>`, the categories the supplier
+    does sell in and the suppliers of the category (model licences bought from Nvidia)."""
+    markets = model.markets
+    if markets is None:
+        return
+    of_category = markets["category"] == category
+    if (of_category & (markets["supplier"] == supplier)).any():
+        return
+    sold = sorted(set(markets.loc[markets["supplier"] == supplier, "category"]))
+    suppliers = sorted(set(markets.loc[of_category, "supplier"]))
+    sells = (f"it sells {', '.join(sold)}" if sold
+             else "it sells in no category of the data's markets")
+    raise ScenarioError(f"{supplier} does not sell {category} in the data's markets "
+                        f"(valuechain/markets.csv, {model.year}): {sells}; suppliers of "
+                        f"{category}: {', '.join(suppliers) or 'none'}", file=where,
+                        field=f"procurement.{category}.{supplier}", value=supplier)
 
 
 def demand_sampler(plan: Plan, model: IOModel) -> DemandSampler:

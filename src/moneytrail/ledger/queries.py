@@ -46,6 +46,56 @@ def date_key(text: str) -> str:
     return "-".join(parts)
 
 
+def date_end(text: str) -> str:
+    """Sortable last day of a YYYY, YYYY-MM or YYYY-MM-DD period ('2024' -> '2024-12-31';
+    days above a month's length sort the same, as strings)."""
+    parts = str(text).split("-")
+    return "-".join((parts + ["12", "31"][len(parts) - 1:])[:3])
+
+
+def announced_on(deals: pd.DataFrame, deal: str) -> str:
+    """The earliest announcement date (YYYY-MM-DD start of its period) of a deal and of the
+    deals it is part of (`part_of`, followed up): a component deal split out of a headline
+    shares the headline's announcement. '' when none is known."""
+    rows = {str(r["id"]): r for _, r in deals.iterrows()}
+    dates, seen, todo = [], set(), [deal]
+    while todo:
+        current = todo.pop()
+        if current in seen or current not in rows:
+            continue
+        seen.add(current)
+        if str(rows[current].get("announced", "") or ""):
+            dates.append(date_key(str(rows[current]["announced"])))
+        todo += split_list(str(rows[current].get("part_of", "") or ""))
+    return min(dates) if dates else ""
+
+
+DATE_CHECKED = ("announced", "committed")   # stages whose date may not precede the announcement
+
+
+def before_announcement(stage: str, as_of: str, announced: str) -> str:
+    """A warning when a claim of an `announced` or `committed` stage is dated (to the end of
+    its period) before the deal's announcement (`announced_on`), '' otherwise. Not refused:
+    a programme can re-label money committed earlier. Disbursed claims are not checked:
+    spending is reported after the period it covers (capex programmes are announced with
+    their results)."""
+    if stage not in DATE_CHECKED or not as_of or not announced or date_end(as_of) >= announced:
+        return ""
+    return f"{stage} as of {as_of}, before the deal was announced ({announced})"
+
+
+def claim_warnings(tables: Tables, ref: str) -> list[str]:
+    """Warnings about one claim (`before_announcement`), for `ledger add` and `edit`."""
+    claims = tables["claim"][tables["claim"]["ref"] == ref]
+    out = []
+    for _, claim in claims.iterrows():
+        text = before_announcement(str(claim["stage"]), str(claim["as_of"]),
+                                   announced_on(tables["deal"], str(claim["deal"])))
+        if text:
+            out.append(text)
+    return out
+
+
 def normalised(claims: pd.DataFrame, converter: Converter, currency: str,
                price_year: int) -> pd.DataFrame:
     """Claims with `norm_low/central/high` in the target currency and price year."""
@@ -180,7 +230,10 @@ def reality(tables: Tables, converter: Converter, *, currency: str = "EUR",
             price_year: int | None = None, **filters) -> pd.DataFrame:
     """Per deal: committed/announced and disbursed/announced, with ranges and as_of dates.
 
-    Ratio ranges divide low by the announcement's high and high by its low.
+    Ratio ranges divide low by the announcement's high and high by its low. `warnings`
+    (text, '' for none) flags what to check without refusing it: committed or disbursed
+    above the amount announced (central ratio over 1: overruns happen) and an announced or
+    committed claim dated before the deal's announcement (`before_announcement`).
     """
     currency, price_year = target(converter, currency, price_year)
     deals = select_deals(tables, **filters)
@@ -200,10 +253,18 @@ def reality(tables: Tables, converter: Converter, *, currency: str = "EUR",
                 row[f"{stage}_{bound}"] = float(claim[f"norm_{bound}"])
             row[f"{stage}_as_of"] = claim["as_of"]
             row[f"{stage}_ref"] = claim["ref"]
+        warnings = []
+        announced = announced_on(tables["deal"], str(deal["id"]))
+        for stage in DATE_CHECKED:
+            text = before_announcement(stage, str(picked[stage]["as_of"]), announced)
+            warnings += [text] if text else []
         for stage in ("committed", "disbursed"):
             values = ratio(picked[stage], picked["announced"])
             for bound, value in zip(BOUNDS, values, strict=True):
                 row[f"{stage}_ratio_{bound}"] = value
+            if values[1] > 1:        # overshoots happen (cost overruns): shown, not refused
+                warnings.append(f"{stage} is {values[1] * 100:.1f} % of the amount announced")
+        row["warnings"] = "; ".join(warnings)
         rows.append(row)
     out = pd.DataFrame(rows, columns=reality_columns())
     out["currency"], out["price_year"] = currency, price_year
@@ -216,7 +277,7 @@ def reality_columns() -> list[str]:
         columns += [f"{stage}_{b}" for b in BOUNDS] + [f"{stage}_as_of", f"{stage}_ref"]
     for stage in ("committed", "disbursed"):
         columns += [f"{stage}_ratio_{b}" for b in BOUNDS]
-    return columns
+    return columns + ["warnings"]
 
 
 def deal_links(deals: pd.DataFrame, deal: str) -> list[dict[str, str]]:

@@ -348,6 +348,13 @@ class Ledger:
 
         return queries.show(self.tables(), self.converter(), deal, **options)
 
+    def claim_warnings(self, ref: str) -> tuple[str, ...]:
+        """What to check about a stored claim, not refused (queries.claim_warnings): dated
+        before its deal's announcement."""
+        from moneytrail.ledger import queries
+
+        return tuple(queries.claim_warnings(self.tables(), ref))
+
     def reality(self, **options) -> pd.DataFrame:
         from moneytrail.ledger import queries
 

@@ -402,15 +402,25 @@ def ledger_problems(package: DataPackage, today: dt.date | None = None) -> list[
     return table_problems(with_bundled_macro(tables, package), today)
 
 
+MORE_SHOWN = 5           # problems listed after the first in raise_first's one line
+
+
 def raise_first(problems: Iterable[Problem], *, hint: str = "") -> None:
-    """Stop at the first problem with one clear line (row and field), as the CLI wants."""
+    """Stop at the first problem with one clear line (row and field), as the CLI wants; the
+    next MORE_SHOWN problems follow briefly on the same line (field, value, what is wrong)."""
     problems = list(problems)
     if not problems:
         return
     from moneytrail.ledger.errors import LedgerError
 
     first = problems[0]
-    more = f" (and {len(problems) - 1} more problem(s){hint})" if len(problems) > 1 else ""
+    more = ""
+    if len(problems) > 1:           # the others, briefly, on the same line
+        shown = [f"{p.field} {p.value!r}: "
+                 f"{'the same' if p.message == first.message else p.message}"
+                 for p in problems[1:1 + MORE_SHOWN]]
+        rest = len(problems) - 1 - len(shown)
+        more = f" (also {'; '.join(shown)}{f'; and {rest} more' if rest else ''}){hint}"
     location = f"{first.file}:{first.line}" if first.line else first.file
     raise LedgerError(first.message + more, file=location, field=first.field,
                       value=first.value)

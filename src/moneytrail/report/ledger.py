@@ -128,9 +128,12 @@ def reality_view(frame: pd.DataFrame) -> pd.DataFrame:
             out[stage] = text + (f" @{row[stage + '_as_of']}" if text != "-" else "")
         for stage in ("committed", "disbursed"):
             out[f"{stage} / announced"] = interval(row, f"{stage}_ratio", "share")
+        out["check"] = str(row.get("warnings", "") or "")
         rows.append(out)
-    return pd.DataFrame(rows, columns=["deal", "region", "announced", "committed", "disbursed",
-                                       "committed / announced", "disbursed / announced"])
+    columns = ["deal", "region", "announced", "committed", "disbursed",
+               "committed / announced", "disbursed / announced", "check"]
+    view = pd.DataFrame(rows, columns=columns)
+    return view if (view["check"] != "").any() else view.drop(columns="check")
 
 
 def totals_view(frame: pd.DataFrame) -> pd.DataFrame:

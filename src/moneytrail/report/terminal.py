@@ -9,6 +9,7 @@ terminal (piped output has no width limit: cli.common.make_console); `--format c
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -379,11 +380,50 @@ def procurement_table(table: Table) -> RichTable:
     return out
 
 
+def sensitivity_table(table: Table, entities: dict[str, str] | None = None,
+                      countries: dict[str, str] | None = None,
+                      categories: dict[str, str] | None = None) -> RichTable:
+    """A tornado or Sobol table: each parameter by name (report.sensitivity.parameter_label:
+    entity names, category words, country names) and its values in their units (percent
+    for shares); CSV and JSON keep the parameter ids."""
+    from moneytrail.report.sensitivity import (
+        HEADERS,
+        SHARE_COLUMNS,
+        output_label,
+        parameter_label,
+    )
+
+    title = re.sub(r"\b(?:share|amount):[^\s()]+",
+                   lambda m: output_label(m.group(0), entities, countries), table.title)
+    out = RichTable(title=title, title_justify="left", caption=table.note or None,
+                    caption_justify="left")
+    out.add_column("parameter", overflow="fold")
+    values = [c if c.unit != "number" or c.name not in SHARE_COLUMNS else
+              replace(c, unit="share") for c in table.columns if c.name not in table.index]
+    for column in values:
+        out.add_column(HEADERS.get(column.name, column.name), justify="right",
+                       overflow="fold")
+    position = {c.name: k for k, c in enumerate(table.columns)}
+    key = position[table.index[0]]
+    for row in table.rows:
+        out.add_row(parameter_label(str(row[key]), entities, countries, categories),
+                    *[in_unit(row[position[c.name]], c.unit) if finite(row[position[c.name]])
+                      else number(row[position[c.name]]) for c in values])
+    return out
+
+
+SENSITIVITY_TABLES = ("tornado", "sobol")
+
+
 def rich_table(table: Table, entities: dict[str, str] | None = None,
-               countries: dict[str, str] | None = None) -> RichTable:
+               countries: dict[str, str] | None = None,
+               categories: dict[str, str] | None = None) -> RichTable:
     """The rich table for one result table; `entities` (id -> display name) labels the
-    rows of entity breakdowns, `countries` (code -> name) those of country breakdowns."""
+    rows of entity breakdowns, `countries` (code -> name) those of country breakdowns,
+    `categories` (id -> name) with both the parameters of a sensitivity table."""
     names = {c.name for c in table.columns}
+    if table.name in SENSITIVITY_TABLES and table.index == ("parameter",):
+        return sensitivity_table(table, entities, countries, categories)
     if table.name in DIMENSION_TABLES:
         table = relabel_dimensions(table, entities, countries)
     if table.name == "rent_recipients" and {"entity", "rent_p50", "sources"} <= names:
@@ -431,7 +471,8 @@ def print_table(console: Console, table: RichTable) -> None:
 def emit(result: Result, fmt: str, console: Console, err: Console,
          names: list[str] | None = None, header: str | None = None,
          entities: dict[str, str] | None = None,
-         countries: dict[str, str] | None = None) -> None:
+         countries: dict[str, str] | None = None,
+         categories: dict[str, str] | None = None) -> None:
     """Print a result: rich tables (with a header line naming the run), CSV or JSON.
     CSV goes to stdout alone (the run id to stderr); JSON is the result's one JSON shape.
     `entities` (id -> display name) and `countries` (code -> name) label the rows of entity
@@ -449,7 +490,7 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
     if header:
         console.print(f"[dim]{header}[/dim]", soft_wrap=True, highlight=False)
     for name in names or list(result.tables):
-        print_table(console, rich_table(result.tables[name], entities, countries))
+        print_table(console, rich_table(result.tables[name], entities, countries, categories))
     console.print(f"[dim]run {result.run_id} · data {result.provenance.data_version} · "
                   f"code {result.provenance.code_version} · `moneytrail show "
                   f"{result.run_id}` prints it again[/dim]\n", soft_wrap=True,

@@ -20,7 +20,9 @@ Valid ranges of every field (anything outside is refused with the file, field an
 - `budget.amount`: positive and at most MAX_BUDGET = 1e17 in the plan's currency. 1e17 is
   about a thousand times world GDP in USD or EUR, yet still covers the largest real plan in
   the currencies with the smallest unit (KRW 622 trillion = 6.2e14; 1e17 IDR or VND is a few
-  trillion USD), so no real plan is refused while 1e30 and other typos are.
+  trillion USD), so no real plan is refused while 1e30 and other typos are. Where the data
+  are at hand, `service.tasks.check_budget` refuses a budget above the largest GDP in
+  macro/gdp.csv (in USD at the price year).
 - `spend`, `procurement`, `renewable_share`: shares in [0, 1] with low <= central <= high;
   central spend shares (and each category's supplier shares) add up to 1.
 - `draws`: 1..MAX_DRAWS (10,000,000; `MONEYTRAIL_MAX_DRAWS` raises it, see `check_draws`).
@@ -599,6 +601,10 @@ def load_scenario(path: str | Path) -> Plan:
                             value=type(path).__name__)
     path = Path(path)
     data = yamlio.read_yaml(path, ScenarioError, what="scenario file")
+    if data is None:                # an empty file, or one holding only comments
+        raise ScenarioError("the file is empty (or holds only comments): a scenario is a "
+                            "mapping of keys to values (id, title, year, budget, spend, ...)",
+                            file=str(path))
     plan = parse_scenario(data, source=str(path))
     if plan.id != path.stem:
         raise ScenarioError(f"id must equal the file name '{path.stem}'", file=str(path),

@@ -20,7 +20,7 @@ from moneytrail.data.checks import split_list
 from moneytrail.engine.result import TraceResult, code_version
 from moneytrail.engine.trace import DEFAULT_TIERS, check_draws, check_seed
 from moneytrail.errors import MoneytrailError, ScenarioError
-from moneytrail.scenarios.schema import Condition, Plan
+from moneytrail.scenarios.schema import Condition, Plan, number_text
 from moneytrail.service.result import Provenance, Result, Table, now_iso
 from moneytrail.service.runs import RunStore, run_id
 from moneytrail.service.workspace import Workspace
@@ -119,6 +119,7 @@ def check_plan(ws: Workspace, plan: Plan, *, site: bool = False) -> Plan:
                                 value=source)
     check_year(ws, plan)
     check_fx(ws, plan)
+    check_budget(ws, plan)
     ws.model(plan.year)
     if site:
         check_site(ws, plan)
@@ -159,6 +160,57 @@ def check_fx(ws: Workspace, plan: Plan) -> Plan:
                                 file=plan.path or plan.id,
                                 field="price_year" if plan.price_year else "year",
                                 value=year) from None
+    return plan
+
+
+def largest_economy(ws: Workspace, year: int) -> tuple[str, int, float, str] | None:
+    """The largest GDP in the data package's macro/gdp.csv (current USD) in the year nearest
+    `year` (the later one on a tie): (country code, GDP year, GDP in USD, source id); None
+    without USD GDP rows. 2024: the United States, USD 29.18 tn (x_wb_gdp_2024, World Bank
+    NY.GDP.MKTP.CD)."""
+    if not ws.package.has("macro-gdp"):
+        return None
+    gdp = ws.package.table("macro-gdp")
+    gdp = gdp[(gdp["currency"] == "USD") & pd.to_numeric(gdp["value"], errors="coerce").notna()]
+    if gdp.empty:
+        return None
+    years = sorted({int(y) for y in gdp["year"]})
+    nearest = min(years, key=lambda y: (abs(y - year), -y))
+    rows = gdp[gdp["year"].astype(int) == nearest]
+    top = rows.iloc[int(pd.to_numeric(rows["value"]).to_numpy().argmax())]
+    return str(top["country"]), nearest, float(top["value"]), str(top["source"])
+
+
+def check_budget(ws: Workspace, plan: Plan) -> Plan:
+    """The budget, converted to USD at the plan's price year, is at most the GDP of the
+    largest economy in macro/gdp.csv (`largest_economy`, the year nearest the price year).
+    The bound is a labelled assumption (docs/errors.md): the largest AI plans announced are
+    around USD 0.5-1.5 tn, so a plan spending more than a whole year's output of the world's
+    largest economy is a typo (1e17 read as EUR 100,000 tn), not a plan; the schema's
+    MAX_BUDGET (1e17 in any currency) stays the hard cap for files read without data.
+    Raises ScenarioError naming `budget.amount`, the amount, the GDP figure, its year and
+    source id. A package without GDP rows or FX tables is not checked."""
+    from moneytrail.analysis.footprints import fx_factor
+    from moneytrail.ledger.errors import ConversionError
+
+    year = plan.price_year or plan.year
+    top = largest_economy(ws, year) if ws.package.has("analysis-sources") else None
+    if top is None:
+        return plan
+    country, gdp_year, gdp, source = top
+    try:
+        usd = plan.total * fx_factor(ws.analysis.money, plan.currency, year, "USD")
+    except ConversionError:
+        return plan                   # check_fx names the missing rate
+    if usd > gdp:
+        amount = f"{plan.currency} {plan.total / 1e12:,.1f} tn"
+        raise ScenarioError(f"a budget of {amount} (USD {usd / 1e12:,.1f} tn) is more than the "
+                            f"GDP of the largest economy in the data package ({country}, USD "
+                            f"{gdp / 1e12:,.1f} tn in {gdp_year}, macro/gdp.csv, source "
+                            f"{source}): no AI plan spends a year's output of the world's "
+                            "largest economy; check the amount and its unit",
+                            file=plan.path or plan.id, field="budget.amount",
+                            value=number_text(plan.total))
     return plan
 
 
@@ -981,18 +1033,26 @@ def sensitivity(ws: Workspace, plan: Plan, output: str = "share:us_big_tech", *,
         analysis: sa.Tornado | sa.Sobol
         if method == "tornado":
             analysis = sa.tornado(plan, model, output, top=top, scheduler=scheduler)
-            title = (f"{plan.id}: {analysis.output} (central {analysis.base:.4g}) "
-                     "with each parameter at its low and high end")
+            title = (f"{plan.id}: {analysis.output} with each parameter at its low and high "
+                     "end, the others central")
         else:
             analysis = sa.sobol(plan, model, output, top=top, samples=samples, seed=seed,
                                 scheduler=scheduler)
             title = f"{plan.id}: Sobol indices of {analysis.output} ({analysis.runs:,} runs)"
         facts = analysis.info()
         frame = analysis.table.set_index("parameter")
+        # parameters are shares (of the budget, a market, a firm's revenue); the output is a
+        # share or an amount in the plan's currency; Sobol indices are shares of its variance
+        measured = "share" if str(analysis.output).startswith("share:") else plan.currency
+        facts["unit"] = measured
+        units = {"low": "share", "central": "share", "high": "share", "output_low": measured,
+                 "output_high": measured, "swing": measured, "S1": "share",
+                 "S1_conf": "share", "ST": "share", "ST_conf": "share"}
         return Result(run_id=rid, kind="sensitivity", title=title,
                       provenance=provenance(ws, inputs, seed=seed, draws=None,
                                             sources=plan_sources(ws, plan)),
-                      tables={method: Table.from_frame(method, frame, title=title)},
+                      tables={method: Table.from_frame(method, frame, title=title,
+                                                       units=units)},
                       facts=facts)
 
     return runner.run("sensitivity", plan.id, inputs, 1, compute)

@@ -217,7 +217,8 @@ def deal_view(state: WebState, url: str, deal: str, *, currency: str | None = No
                         revisions["before"], revisions["after"], strict=True)]
     reality = state.ledger.reality(**options)
     ratios = reality[reality["deal"] == deal]
-    ratio = rows(ratios, [c for c in ratios.columns if "ratio" in c])[0] if len(ratios) else {}
+    ratio = rows(ratios, [c for c in ratios.columns if "ratio" in c or c == "warnings"]
+                 )[0] if len(ratios) else {}
     currency_used, price_year = unit_of(state, options)
     return View(meta=meta(state, title=f"Deal: {info.get('name', deal)}", url=url,
                           currency=currency_used, price_year=price_year),

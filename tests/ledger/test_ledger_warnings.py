@@ -1,0 +1,93 @@
+"""A tester added a committed USD 600 bn claim to Stargate dated a year before its
+announcement: kept (commitments can precede an announcement that re-labels them), but
+`ledger add` warns and `ledger reality` flags the date and the 120 % overshoot."""
+
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import moneytrail.ledger
+from moneytrail.cli import app
+from moneytrail.ledger import queries
+
+TESTER = ["claim", "ref=t7", "deal=l_stargate_us_2025_01", "stage=committed", "currency=USD",
+          "price_year=2025", "source=l_stargate_2025_01_center", "central=600e9",
+          "as_of=2024-02-01"]
+
+
+@pytest.fixture
+def url(tmp_path, monkeypatch):
+    monkeypatch.setenv("USER", "t")
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    moneytrail.ledger.open(url).close()          # the bundled ledger
+    return url
+
+
+def run(*args):
+    result = CliRunner().invoke(app, [*args])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_add_keeps_the_claim_and_warns_in_one_line(url):
+    result = run("ledger", "add", *TESTER, "--db", url)
+    lines = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert lines == ["warning: claim 't7': committed as of 2024-02-01, before the deal was "
+                     "announced (2025-01-21); kept (check the date or the deal)"]
+    reality = json.loads(run("ledger", "reality", "--region", "US", "--currency", "USD",
+                             "--format", "json", "--db", url).stdout)
+    rows = reality["reality"] if isinstance(reality, dict) else reality
+    row = next(r for r in rows if r["deal"] == "l_stargate_us_2025_01")
+    assert row["committed_ref"] == "t7"
+    assert row["warnings"] == ("committed as of 2024-02-01, before the deal was announced "
+                               "(2025-01-21); committed is 120.0 % of the amount announced")
+    table = run("ledger", "reality", "--region", "US", "--currency", "USD", "--db", url).stdout
+    assert "check" in table and "120.0 % of the amount announced" in " ".join(table.split())
+
+
+def test_the_shipped_ledger_has_no_date_warning(url):
+    """The bundled claims dated before their deal's own announcement are month-dated in the
+    announcement's month, a component dated between its headline's and its own announcement,
+    or disbursed (reported after the period): none is flagged."""
+    with moneytrail.ledger.open(url) as ledger:
+        frame = ledger.reality(currency="USD")
+    assert not frame["warnings"].str.contains("before the deal was announced").any()
+
+
+@pytest.mark.parametrize("stage, as_of, announced, flagged", [
+    ("committed", "2024-02-01", "2025-01-21", True),
+    ("committed", "2025-01", "2025-01-23", False),      # month precision: its month counts
+    ("announced", "2024", "2025-01-21", True),
+    ("committed", "2025-01-22", "2025-01-21", False),
+    ("disbursed", "2025-12", "2026-02-04", False),      # spending reported after its period
+])
+def test_before_announcement(stage, as_of, announced, flagged):
+    assert bool(queries.before_announcement(stage, as_of, announced)) is flagged
+
+
+def test_a_component_shares_its_headlines_announcement():
+    deals = pd.DataFrame({"id": ["h", "c"], "announced": ["2025-01-21", "2025-01-23"],
+                          "part_of": ["", "h"]})
+    assert queries.announced_on(deals, "c") == "2025-01-21"
+    assert queries.announced_on(deals, "h") == "2025-01-21"
+    assert queries.announced_on(deals, "nope") == ""
+
+
+def test_the_deal_page_shows_the_warnings(tmp_path):
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from moneytrail.web import create_app
+
+    app = create_app(db=str(tmp_path / "web.sqlite"), start_reference_runs=False)
+    record = dict(field.split("=", 1) for field in TESTER[1:])
+    app.state.web.ledger.add("claim", record, author="t")
+    with TestClient(app) as client:
+        page = client.get("/ledger/deals/l_stargate_us_2025_01")
+    assert page.status_code == 200
+    text = " ".join(page.text.split())
+    assert "<dt>Check</dt>" in text
+    assert ("committed as of 2024-02-01, before the deal was announced (2025-01-21); "
+            "committed is 120.0 % of the amount announced") in text
