@@ -91,8 +91,10 @@ def read_number(text: str, *, sizes: bool = False, currency: str | None = None,
             return _comma(raw)
         code, size, after = match["currency"], match["size"], match["after"]
         if size is not None and size.lower() not in SIZE_WORDS and after is None \
-                and code is None and len(size) == 3:
+                and code is None and len(size) == 3 and size.isupper():
             size, after = None, size          # `20 EUR`: a code after the number
+        if after is not None and after not in SYMBOLS and not after.isupper():
+            return None                       # `20 bnn`, `20 Mrd Mrd`: no code, no amount
         if size is not None and size.lower() not in SIZE_WORDS:
             return _comma(raw)
         if code is not None and after is not None:
@@ -144,11 +146,14 @@ def amount_text(value: float) -> str:
     plan's currency)."""
     if isinstance(value, bool) or not math.isfinite(value):
         return str(value)
-    exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    # a whole float as its exact integer (2**53 and up are not all written by repr's digits)
+    exact = Decimal(int(value)) if float(value).is_integer() else Decimal(repr(value))
     for word, power in (("tn", 12), ("bn", 9), ("m", 6)):
         mantissa = exact.scaleb(-power)
         if abs(mantissa) >= 1 and mantissa.normalize().as_tuple().exponent >= -3:
-            return f"{format(mantissa.normalize(), 'f')} {word}"
+            text = f"{format(mantissa.normalize(), 'f')} {word}"
+            if read_number(text, sizes=True) == value:
+                return text
     return format(exact.normalize(), "f")
 
 
