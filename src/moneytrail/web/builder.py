@@ -276,12 +276,18 @@ LABELS = {"budget": "Budget", "budget.amount": "Budget"}    # fields named in wo
 def error_line(field: str | None, message: str) -> str:
     """The builder's summary line of an error: the field's name (in words where LABELS has
     it: 'Budget', else the dotted path) before the message, unless the message names it
-    already ('Enter a budget'), and a capital first letter: 'Budget: write an amount such
-    as 20 bn, ...', 'A budget must be more than zero: ...'."""
+    already ('Enter a budget'; then `sentence`): 'Budget: write an amount such as 20 bn,
+    ...', 'A budget must be more than zero: ...'."""
     label = LABELS.get(field or "", field or "")
     if label and label.split(".")[0].lower() not in message.lower():
         return f"{label}: {message}"
-    return message[:1].upper() + message[1:]
+    return sentence(field, message)
+
+
+def sentence(field: str | None, message: str) -> str:
+    """`message` with a capital first letter for the fields named in words (LABELS: 'A
+    budget must be more than zero'); others as the schema words them."""
+    return message[:1].upper() + message[1:] if field in LABELS else message
 
 
 def field_anchor(field: str | None, rows: Mapping[str, Any], value: Any = None
