@@ -150,7 +150,7 @@ def amount_text(value: float) -> str:
     exact = Decimal(int(value)) if float(value).is_integer() else Decimal(repr(value))
     for word, power in (("tn", 12), ("bn", 9), ("m", 6)):
         mantissa = exact.scaleb(-power)
-        if abs(mantissa) >= 1 and mantissa.normalize().as_tuple().exponent >= -3:
+        if abs(mantissa) >= 1 and mantissa == round(mantissa, 3):
             text = f"{format(mantissa.normalize(), 'f')} {word}"
             if read_number(text, sizes=True) == value:
                 return text
