@@ -65,7 +65,9 @@ def test_a_symbol_of_the_plans_currency_is_read(typed):
     ("20 Mrd €", "GBP", "€ does not match the plan's currency GBP"),
     ("USD 20 bn", "EUR", "the amount is in USD but the plan's currency is EUR"),
     ("20,000", "EUR", "one comma before three digits could be"),       # still ambiguous
-    ("1.234,5", "EUR", "use a point for decimals")])
+    ("1.234,5", "EUR", "use a point for decimals"),
+    ("20.000 Mio", "EUR", "one dot before three digits with Mio, Mrd or Md"),
+    ("1.500 Mrd", "EUR", "one dot before three digits with Mio, Mrd or Md")])
 def test_what_cannot_be_read_without_guessing_is_refused(typed, currency, says):
     with pytest.raises(NumberTextError, match=re.escape(says)):
         read_number(typed, sizes=True, currency=currency)

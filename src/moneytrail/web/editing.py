@@ -42,8 +42,9 @@ def kind_of(kind: str) -> str:
 def form_numbers(kind: str, values: dict[str, str], currency: str = "") -> dict[str, str]:
     """`values` with the kind's number fields read as the plan builder reads them
     (web.numbers.read_number: a point for decimals, commas only between groups of three
-    digits or spaces, so '20,000,000' and '20 000 000' are stored as 20000000); amounts (a claim's low, central, high)
-    also take size words and a leading currency code ('450 bn', 'USD 450 bn' stored as
+    digits or spaces, so '20,000,000' and '20 000 000' are stored as 20000000); amounts
+    (a claim's low, central, high) also take size words and a currency code or symbol
+    ('450 bn', 'USD 450 bn', '$450bn' stored as
     450000000000), the code equal to the record's currency (`values['currency']`, else
     `currency`). Text that is no number at all is left for the ledger's check to name.
     Raises MoneytrailError naming the field and the text as typed for a decimal comma

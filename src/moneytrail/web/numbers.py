@@ -21,6 +21,8 @@ One reading for every number field, so the two forms agree:
   the German million (`Mio`), a size word without a space (`20bn`), and a currency symbol
   before or after the number (`€20bn`, `20 Mrd €`, `$20 bn`, `£5 m`), which must stand for the
   plan's currency (`$`: USD, CAD, AUD, NZD, SGD or HKD; `¥`: JPY or CNY), as a code must;
+  one dot before exactly three digits with these words (`20.000 Mio`: twenty thousand
+  million in German) is refused as ambiguous, while `20.000 m` stays twenty million;
 - for shares only (`percent=True`, the builder's spending and supplier shares), a percent
   sign: `39%` and `39 %` are 0.39, `100%` is 1.
 
@@ -49,6 +51,10 @@ MONEY = r"[A-Za-z]{3}|[" + "".join(SYMBOLS) + "]"
 AMOUNT = re.compile(rf"(?:(?P<currency>{MONEY})\s*)?(?P<number>[+\-\d.,_eE]+)\s*"
                     rf"(?:(?P<size>[A-Za-z]+)\.?)?\s*(?P<after>{MONEY})?")
 PERCENT = re.compile(r"(?P<number>.*?)\s*%")
+LOCAL_SIZES = frozenset({"mio", "mrd", "md", "mds"})     # words of locales with dot groups
+ONE_DOT_GROUP = re.compile(r"[+-]?\d{1,3}\.\d{3}")
+AMBIGUOUS_DOT = ("one dot before three digits with Mio, Mrd or Md could be a thousands "
+                 "separator or a decimal point: write 20 000 Mio or 20 Mrd, or 1.5 Mrd")
 DECIMAL_COMMA = ("use a point for decimals; a comma may only separate thousands in groups "
                  "of three, as in 20,000,000")
 ONE_DECIMAL_COMMA = re.compile(r"[+-]?\d*,(?P<decimals>\d+)")
@@ -102,6 +108,8 @@ def read_number(text: str, *, sizes: bool = False, currency: str | None = None,
         _check_currency(code or after, currency, owner)
         body = match["number"]
         exponent = SIZE_WORDS[size.lower()] if size is not None else 0
+        if size is not None and size.lower() in LOCAL_SIZES and ONE_DOT_GROUP.fullmatch(body):
+            raise NumberTextError(AMBIGUOUS_DOT)
     body = body.replace("_", "")
     if DOT_GROUPED.fullmatch(body):
         body = body.replace(".", "")
