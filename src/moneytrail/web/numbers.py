@@ -11,8 +11,7 @@ One reading for every number field, so the two forms agree:
 - for amounts of money only (`sizes=True`, the builder's budget), the size words the app
   prints (report.units.MONEY_SIZES): `20 bn`, `1.5 bn`, `750 m`, `3 k`, `1 tn`, spelled out
   (`million`, `billion`, `trillion`) or with the currency first as the app writes amounts
-  (`EUR 20 bn`), which must then be the plan's currency.
-
+  (`EUR 20 bn`), which must then be the plan's currency;
 - spaces between thousands groups of three (`20 000 000`, also with a no-break space, a narrow
   no-break space or a thin space, as French and SI style write numbers), and dots between
   thousands groups when there are at least two of them (`20.000.000.000`; a single dot is a
