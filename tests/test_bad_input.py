@@ -41,13 +41,13 @@ CASES = [
     ("unknown key", GOOD + "colour: blue\n", "unknown key", "colour"),
     ("shares", GOOD.replace("goods: 0.6", "goods: 0.5"), "add up to 0.9, not 1", "spend"),
     ("negative budget", GOOD.replace("amount: 1000", "amount: -5"),
-     "budget must be a positive amount", "budget.amount"),
+     "a budget must be more than zero", "budget.amount"),
     ("unknown category", GOOD.replace("goods: 0.6", "gpus: 0.6"), "unknown spending category",
      "spend.gpus"),
     ("unknown procurement entity", GOOD + "procurement:\n  goods: {{nvidiaa: 1.0}}\n",
      "unknown entity in procurement override", "procurement.goods.nvidiaa"),
     ("share out of range", GOOD.replace("goods: 0.6", "goods: {{central: 0.6, high: 1.7}}"),
-     "between 0 and 1", "spend.goods"),
+     "between 0 and 1", "spend.goods.high"),
     ("wrong id", GOOD.replace("id: {stem}", "id: other"), "must equal the file name", "id"),
 ]
 

@@ -59,7 +59,7 @@ def test_a_bare_share_out_of_range_is_named_as_given(tmp_path, change, field):
 def test_a_range_still_names_its_bad_part(tmp_path):
     error = refused(tmp_path, GOOD.replace("staff: 0.6", "staff: {low: 0.5, central: 0.6, "
                                            "high: 1.5}"))
-    assert (error.field, error.detail) == ("spend.staff",
+    assert (error.field, error.detail) == ("spend.staff.high",
                                            "high must be a share between 0 and 1, got 1.5")
 
 

@@ -153,7 +153,7 @@ def checked_builder(app, **changes: str) -> str:
 
 
 @pytest.mark.parametrize(("field", "typed", "anchor", "quoted", "converted"), [
-    ("spend-0-central", "1,5", "spend-0-central", "(you gave: central 1,5)", "1.5"),
+    ("spend-0-central", "1,5", "spend-0-central", "(you gave: 1,5)", "1.5"),
     ("budget", "-1,5 bn", "f-budget", "(you gave: -1,5 bn)", "1500000000"),
     ("draws", "2,000,000", "f-draws", "(you gave: 2,000,000)", "2000000"),
     ("year", "1,999", "f-year", "(you gave: 1,999)", "1999"),
@@ -167,7 +167,7 @@ def test_builder_errors_quote_the_text_as_typed(app, field, typed, anchor, quote
 
 def test_builder_errors_on_text_typed_as_read_are_unchanged(app):
     line = checked_builder(app, **{"spend-0-central": "1.5"})
-    assert "central must be a share between 0 and 1, got 1.5" in line
+    assert "central must be a share between 0 and 1 (you gave: 1.5)" in line
 
 
 def test_save_from_the_builder_quotes_the_text_as_typed(app):
@@ -176,7 +176,7 @@ def test_save_from_the_builder_quotes_the_text_as_typed(app):
     fields.update({"spend-0-central": "1,5", "visibility": "private", "action": "save",
                    "csrf_token": client.csrf})
     response = client.post("/saved", data=fields, follow_redirects=True)
-    assert "(you gave: central 1,5)" in unescape(response.text), response.text[:2000]
+    assert "(you gave: 1,5)" in unescape(response.text), response.text[:2000]
 
 
 def test_ledger_forms_quote_the_text_as_typed(app):

@@ -186,8 +186,8 @@ def test_builder_reads_the_budget(client, typed, amount):
 
 
 @pytest.mark.parametrize(("field", "typed", "where", "says"), [
-    ("budget", "20,000", "budget.amount", "one comma before three digits could be"),
-    ("budget", "1,23,456 bn", "budget.amount", "use a point for decimals"),
+    ("budget", "20,000", "Budget", "one comma before three digits could be"),
+    ("budget", "1,23,456 bn", "Budget", "use a point for decimals"),
     ("spend-0-central", "1,500", "spend.accelerators.central",
      "one comma before three digits could be")])
 def test_builder_refuses_an_ambiguous_comma_in_one_line(client, field, typed, where, says):

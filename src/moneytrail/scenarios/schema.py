@@ -92,6 +92,18 @@ class Strict(BaseModel):
         return value
 
 
+PART_ERROR = "interval_part"     # pydantic error type of an interval check naming one part
+
+
+def _part_error(part: str | None, message: str) -> PydanticCustomError:
+    """An interval's check failing on one of its parts (`central`, `low`, `high`,
+    `reliability`, `note`): parse_scenario adds `part` to the error's field, so the message
+    names `spend.accelerators.high`, not `spend.accelerators` (None: the whole interval, a
+    bare share such as `renewable_share: 2`)."""
+    return PydanticCustomError(PART_ERROR, message,
+                               {"part": part} if part else {})
+
+
 class Interval(Strict):
     """A share with its 90 % interval and where it comes from."""
 
@@ -118,14 +130,17 @@ class Interval(Strict):
             if not math.isfinite(value) or value < 0 or value > 1:
                 # a bare share (`renewable_share: 2`) has no low/high: name no part of it
                 what = "must" if bare else f"{name} must"
-                raise ValueError(f"{what} be a share between 0 and 1, got {number_text(value)}")
+                raise _part_error(None if bare else name, f"{what} be a share between 0 "
+                                  f"and 1, got {number_text(value)}")
         if not low <= self.central <= high:
-            raise ValueError(f"must satisfy low <= central <= high, got {low}/{self.central}/"
-                             f"{high}")
+            raise _part_error("low" if low > self.central else "high",
+                              f"must satisfy low <= central <= high, got {low}/"
+                              f"{self.central}/{high}")
         if self.reliability is not None and self.reliability not in RELIABILITY:
-            raise ValueError(f"reliability must be one of {', '.join(RELIABILITY)}")
+            raise _part_error("reliability",
+                              f"reliability must be one of {', '.join(RELIABILITY)}")
         if self.reliability == "assumption" and not self.note:
-            raise ValueError("an assumption must explain its reasoning in note")
+            raise _part_error("note", "an assumption must explain its reasoning in note")
         return self
 
     @property
@@ -151,12 +166,12 @@ class Budget(Strict):
     @classmethod
     def _positive(cls, value: float) -> float:
         if not math.isfinite(value) or value < 1:
-            raise ValueError(f"budget must be a positive amount of at least 1 (one unit of "
-                             f"its currency), got {value}")
+            raise ValueError("a budget must be more than zero: at least 1, one unit of the "
+                             "plan's currency")
         if value > MAX_BUDGET:
-            raise ValueError(f"budget of {value:.3g} is more than {MAX_BUDGET:.0e} (about a "
-                             "thousand times world GDP in USD or EUR): check the amount "
-                             "and its unit")
+            raise ValueError(f"a budget can be at most {MAX_BUDGET / 1e12:,.0f} tn, the "
+                             "upper bound (about a thousand times world GDP in USD or EUR): "
+                             "check the amount and its size word")
         return value
 
 
@@ -461,6 +476,8 @@ def parse_scenario(data: Any, *, source: str = "<scenario>", strict: bool = Fals
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = tuple(p for p in error["loc"] if not str(p).startswith("function"))
+        if error["type"] == PART_ERROR and (error.get("ctx") or {}).get("part"):
+            loc = (*loc, error["ctx"]["part"])     # the interval's part at fault
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             message = "unknown key (not part of the scenario schema)"

@@ -52,6 +52,18 @@ def plain(value: Any) -> Any:
     return value
 
 
+def amount_words(value: Any) -> Any:
+    """A budget amount as a person types it, in the app's size words ('20 bn' for
+    20000000000, web.numbers.amount_text), which the builder reads back to the same number;
+    anything else (text as typed, a missing amount) unchanged."""
+    from moneytrail.web.numbers import amount_text
+
+    if isinstance(value, int | float) and not isinstance(value, bool) \
+            and math.isfinite(value) and value >= 1:
+        return amount_text(value)
+    return plain(value)
+
+
 def interval(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {"central": value}
 
@@ -93,7 +105,8 @@ def form_rows(plan: Mapping[str, Any]) -> dict[str, Any]:
         "currency": plan.get("currency", ""), "price_year": plan.get("price_year", ""),
         "buyer_region": plan.get("buyer_region", "EU"),
         "site_country": plan.get("site_country", "") or "",
-        "budget": plain(budget.get("amount", "")), "budget_source": budget.get("source", "") or "",
+        "budget": amount_words(budget.get("amount", "")),
+        "budget_source": budget.get("source", "") or "",
         "budget_note": budget.get("note", "") or "",
         "draws": plan.get("draws", 2000), "seed": plan.get("seed", 1),
         "horizon_years": plan.get("horizon_years", ""),
@@ -111,18 +124,20 @@ WHOLE_KEYS = ("year", "price_year", "horizon_years", "draws", "seed")   # whole 
 
 
 def number(text: Any, *, sizes: bool = False, currency: str | None = None,
-           whole: bool = False) -> Any:
+           whole: bool = False, percent: bool = False) -> Any:
     """A form value as a number where it is one (web.numbers.read_number: a point for
-    decimals, commas only between groups of three digits; with `sizes`, the budget's size
-    words and currency, '20 bn', 'EUR 1.5 bn'); the text as typed otherwise, so the check of
-    the draft (web.jobs.plan_from_mapping) names the field and shows the value; None when
+    decimals, commas only between groups of three digits, spaces between them; with `sizes`,
+    the budget's size words and currency, '20 bn', '20 Mrd', '€20bn'; with `percent`, a
+    share as a percent, '39 %' for 0.39); the text as typed otherwise, so the check of the
+    draft (web.jobs.plan_from_mapping) names the field and says what it expects; None when
     empty."""
     from moneytrail.web.numbers import NumberTextError, read_number
 
     if text is None or not str(text).strip():
         return None
     try:
-        value = read_number(str(text), sizes=sizes, currency=currency, whole=whole)
+        value = read_number(str(text), sizes=sizes, currency=currency, whole=whole,
+                            percent=percent)
     except NumberTextError:
         value = None
     return str(text).strip() if value is None else value
@@ -215,8 +230,8 @@ def share_row(form: Mapping[str, Any], prefix: str, read: Any = None, path: str 
     """A spend or procurement row's interval; `read(form key, dotted path)` reads its numbers
     (plan_and_typed's reader, which keeps the text as typed), else `number`."""
     def get(key: str) -> Any:
-        return read(f"{prefix}-{key}", f"{path}.{key}") if read is not None \
-            else number(form.get(f"{prefix}-{key}"))
+        return read(f"{prefix}-{key}", f"{path}.{key}", percent=True) if read is not None \
+            else number(form.get(f"{prefix}-{key}"), percent=True)
 
     row: dict[str, Any] = {"central": get("central")}
     for key in ("low", "high"):
@@ -238,8 +253,10 @@ def typed_value(field: str | None, message: str, value: Any, typed: Mapping[str,
     `field` (a dotted path) or the fields under it were typed otherwise than read
     (`typed`, plan_and_typed: '1,5' read as 1.5), the typed text ('low 0,9' for one of
     several fields under it), and the message without its ', got 1.5' (the number read);
-    else (`message`, `value` as text) unchanged."""
+    else `value` as text, and `message` without a ', got 1.5' that only repeats it."""
     plain_value = None if value is None else str(value)
+    if plain_value is not None and message.endswith(f", got {plain_value}"):
+        message = GOT.sub("", message)      # quoted as '(you gave: ...)' anyway
     if not field or not typed:
         return message, plain_value
     if field in typed:
@@ -251,6 +268,26 @@ def typed_value(field: str | None, message: str, value: Any, typed: Mapping[str,
         quoted = "; ".join(t if name == "amount" else f"{name} {t}"
                            for name, t in under.items())
     return GOT.sub("", message), quoted
+
+
+LABELS = {"budget": "Budget", "budget.amount": "Budget"}    # fields named in words
+
+
+def error_line(field: str | None, message: str) -> str:
+    """The builder's summary line of an error: the field's name (in words where LABELS has
+    it: 'Budget', else the dotted path) before the message, unless the message names it
+    already ('Enter a budget'; then `sentence`): 'Budget: write an amount such as 20 bn,
+    ...', 'A budget must be more than zero: ...'."""
+    label = LABELS.get(field or "", field or "")
+    if label and label.split(".")[0].lower() not in message.lower():
+        return f"{label}: {message}"
+    return sentence(field, message)
+
+
+def sentence(field: str | None, message: str) -> str:
+    """`message` with a capital first letter for the fields named in words (LABELS: 'A
+    budget must be more than zero'); others as the schema words them."""
+    return message[:1].upper() + message[1:] if field in LABELS else message
 
 
 def field_anchor(field: str | None, rows: Mapping[str, Any], value: Any = None

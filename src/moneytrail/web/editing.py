@@ -42,14 +42,15 @@ def kind_of(kind: str) -> str:
 def form_numbers(kind: str, values: dict[str, str], currency: str = "") -> dict[str, str]:
     """`values` with the kind's number fields read as the plan builder reads them
     (web.numbers.read_number: a point for decimals, commas only between groups of three
-    digits, so '20,000,000' is stored as 20000000); amounts (a claim's low, central, high)
-    also take size words and a leading currency code ('450 bn', 'USD 450 bn' stored as
+    digits or spaces, so '20,000,000' and '20 000 000' are stored as 20000000); amounts
+    (a claim's low, central, high) also take size words and a currency code or symbol
+    ('450 bn', 'USD 450 bn', '$450bn' stored as
     450000000000), the code equal to the record's currency (`values['currency']`, else
     `currency`). Text that is no number at all is left for the ledger's check to name.
     Raises MoneytrailError naming the field and the text as typed for a decimal comma
     ('750,5') or another currency's code (form_error quotes it)."""
     from moneytrail.ledger.records import format_number
-    from moneytrail.web.numbers import NumberTextError, read_number
+    from moneytrail.web.numbers import PLAIN, NumberTextError, read_number
 
     out = dict(values)
     spec = KINDS[kind]
@@ -64,7 +65,7 @@ def form_numbers(kind: str, values: dict[str, str], currency: str = "") -> dict[
                 else read_number(text, whole=field in spec.integers)
         except NumberTextError as exc:
             raise MoneytrailError(str(exc), field=field, value=text.strip()) from None
-        if number is not None and (amount or "," in text):
+        if number is not None and (amount or not PLAIN.fullmatch(text.strip())):
             out[field] = format_number(float(number))
     return out
 

@@ -120,7 +120,9 @@ def plan_from_mapping(ws: Workspace, data: Any, source: str = "web", *,
     if not isinstance(data, dict):
         raise ScenarioError("a plan must be a mapping of keys to values", field="plan")
     check_sizes(data)
-    check_number_text(data, currency=str(data.get("currency") or ""))
+    if not strict:
+        check_budget_given(data)
+    check_number_text(data, currency=str(data.get("currency") or ""), strict=strict)
     plan = parse_scenario(data, source=source, strict=strict, web=True)
     web_draws(plan.draws)
     check_against_data(ws, plan)
@@ -140,28 +142,61 @@ def plan_error_under(exc: MoneytrailError, where: str) -> MoneytrailError:
     return exc.renamed(where) if exc.field == "plan" else exc.under(where)
 
 
-def check_number_text(data: Any, path: str = "", *, currency: str = "") -> None:
+# what a number field expects, in words, when its text is no number at all (builder forms)
+EXPECTED = {"amount": "write an amount such as 20 bn, 20,000,000,000 or 1.5 tn",
+            "central": "write a share such as 0.39 or 39 %",
+            "year": "write a year such as 2025", "price_year": "write a year such as 2025",
+            "draws": "write a whole number of draws such as 2000",
+            "seed": "write a whole number such as 1",
+            "horizon_years": "write a number of years such as 10"}
+EXPECTED["low"] = EXPECTED["high"] = EXPECTED["central"]
+SHARE_PARTS = frozenset({"central", "low", "high"})
+
+
+def check_budget_given(data: dict[str, Any]) -> None:
+    """Refuse a plan whose budget amount is left empty (the builder's empty budget field):
+    ScenarioError 'Enter a budget' on `budget.amount`, not the schema's number message."""
+    budget = data.get("budget")
+    if isinstance(budget, dict) and (budget.get("amount") is None
+                                     or str(budget.get("amount")).strip() == ""):
+        raise ScenarioError("Enter a budget", field="budget.amount")
+
+
+def check_number_text(data: Any, path: str = "", *, currency: str = "",
+                      strict: bool = False) -> None:
     """Refuse number fields given as text that cannot be read without guessing
     (web.numbers.read_number: a decimal comma such as '20,5', a budget in another currency
     than the plan's): ScenarioError naming the field's dotted path and the text as typed.
-    The builder keeps such text in the draft, so the form shows this message by the field."""
+    The builder keeps such text in the draft, so the form shows this message by the field.
+    Not `strict` (the builder, not JSON bodies), text that is no number at all is refused
+    saying what the field expects in words (EXPECTED: 'write an amount such as 20 bn, ...');
+    NaN and infinity are left to the schema's own message."""
+    from moneytrail.scenarios.schema import non_finite
     from moneytrail.web.builder import WHOLE_KEYS
     from moneytrail.web.numbers import NumberTextError, read_number
 
     if isinstance(data, dict):
         for key, value in data.items():
-            check_number_text(value, f"{path}.{key}" if path else str(key), currency=currency)
+            check_number_text(value, f"{path}.{key}" if path else str(key), currency=currency,
+                              strict=strict)
         return
     if isinstance(data, list):
         for i, value in enumerate(data):
-            check_number_text(value, f"{path}.{i}" if path else str(i), currency=currency)
+            check_number_text(value, f"{path}.{i}" if path else str(i), currency=currency,
+                              strict=strict)
         return
-    if isinstance(data, str) and path.rsplit(".", 1)[-1] in NUMBER_KEYS:
+    key = path.rsplit(".", 1)[-1]
+    if isinstance(data, str) and key in NUMBER_KEYS:
+        share = key in SHARE_PARTS and path.split(".")[0] in ("spend", "procurement")
         try:
-            read_number(data, sizes=path == "budget.amount", currency=currency or None,
-                        whole=path in WHOLE_KEYS)
+            number = read_number(data, sizes=path == "budget.amount",
+                                 currency=currency or None, whole=path in WHOLE_KEYS,
+                                 percent=share)
         except NumberTextError as exc:
             raise ScenarioError(str(exc), field=path, value=data) from None
+        if number is None and not strict and data.strip() and not non_finite(data) \
+                and key in EXPECTED:
+            raise ScenarioError(EXPECTED[key], field=path, value=data)
 
 
 def check_against_data(ws: Workspace, plan: Plan) -> None:

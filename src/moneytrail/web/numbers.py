@@ -11,9 +11,23 @@ One reading for every number field, so the two forms agree:
 - for amounts of money only (`sizes=True`, the builder's budget), the size words the app
   prints (report.units.MONEY_SIZES): `20 bn`, `1.5 bn`, `750 m`, `3 k`, `1 tn`, spelled out
   (`million`, `billion`, `trillion`) or with the currency first as the app writes amounts
-  (`EUR 20 bn`), which must then be the plan's currency.
+  (`EUR 20 bn`), which must then be the plan's currency;
+- spaces between thousands groups of three (`20 000 000`, also with a no-break space, a narrow
+  no-break space or a thin space, as French and SI style write numbers), and dots between
+  thousands groups when there are at least two of them (`20.000.000.000`; a single dot is a
+  decimal point: `20.000` is twenty);
+- for amounts, also the German and French billion (`20 Mrd`, `20 Mrd.`, `20 Md`, `20 Mds`),
+  the German million (`Mio`), a size word without a space (`20bn`), and a currency symbol
+  before or after the number (`€20bn`, `20 Mrd €`, `$20 bn`, `£5 m`), which must stand for the
+  plan's currency (`$`: USD, CAD, AUD, NZD, SGD or HKD; `¥`: JPY or CNY), as a code must;
+  one dot before exactly three digits with these words (`20.000 Mio`: twenty thousand
+  million in German) is refused as ambiguous, while `20.000 m` stays twenty million;
+- for shares only (`percent=True`, the builder's spending and supplier shares), a percent
+  sign: `39%` and `39 %` are 0.39, `100%` is 1.
 
-Sizes are applied in decimal arithmetic, so `1.1 bn` is exactly 1100000000.
+Sizes and percents are applied in decimal arithmetic, so `1.1 bn` is exactly 1100000000 and
+`39%` exactly 0.39. `amount_text` writes an amount back in these words (`20 bn`), and reads
+back (read_number) to the very same number.
 """
 
 from __future__ import annotations
@@ -22,12 +36,24 @@ import math
 import re
 from decimal import Decimal, InvalidOperation
 
-SIZE_WORDS = {"k": 3, "thousand": 3, "m": 6, "mn": 6, "million": 6, "bn": 9, "billion": 9,
-              "tn": 12, "trillion": 12}
+SIZE_WORDS = {"k": 3, "thousand": 3, "m": 6, "mn": 6, "mio": 6, "million": 6, "bn": 9,
+              "billion": 9, "mrd": 9, "md": 9, "mds": 9, "tn": 12, "trillion": 12}
+# currency symbols and the ISO codes each may stand for
+SYMBOLS = {"€": ("EUR",), "£": ("GBP",), "$": ("USD", "CAD", "AUD", "NZD", "SGD", "HKD"),
+           "¥": ("JPY", "CNY"), "₩": ("KRW",), "₹": ("INR",)}
 PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-AMOUNT = re.compile(r"(?:(?P<currency>[A-Za-z]{3})\s*)?(?P<number>[+\-\d.,_eE]+)\s*"
-                    r"(?P<size>[A-Za-z]+)?")
+DOT_GROUPED = re.compile(r"[+-]?\d{1,3}(?:\.\d{3}){2,}")      # 20.000.000 (two dots or more)
+SPACES = "\u0020\u00a0\u202f\u2009"          # space, no-break, narrow no-break, thin space
+SPACE_GROUPED = re.compile(rf"(?<![\d.,])\d{{1,3}}(?:[{SPACES}]\d{{3}})+(?!\d)")
+MONEY = r"[A-Za-z]{3}|[" + "".join(SYMBOLS) + "]"
+AMOUNT = re.compile(rf"(?:(?P<currency>{MONEY})\s*)?(?P<number>[+\-\d.,_eE]+)\s*"
+                    rf"(?:(?P<size>[A-Za-z]+)\.?)?\s*(?P<after>{MONEY})?")
+PERCENT = re.compile(r"(?P<number>.*?)\s*%")
+LOCAL_SIZES = frozenset({"mio", "mrd", "md", "mds"})     # words of locales with dot groups
+ONE_DOT_GROUP = re.compile(r"[+-]?\d{1,3}\.\d{3}")
+AMBIGUOUS_DOT = ("one dot before three digits with Mio, Mrd or Md could be a thousands "
+                 "separator or a decimal point: write 20 000 Mio or 20 Mrd, or 1.5 Mrd")
 DECIMAL_COMMA = ("use a point for decimals; a comma may only separate thousands in groups "
                  "of three, as in 20,000,000")
 ONE_DECIMAL_COMMA = re.compile(r"[+-]?\d*,(?P<decimals>\d+)")
@@ -41,34 +67,51 @@ class NumberTextError(ValueError):
 
 
 def read_number(text: str, *, sizes: bool = False, currency: str | None = None,
-                whole: bool = False, owner: str = "plan") -> int | float | None:
+                whole: bool = False, owner: str = "plan", percent: bool = False
+                ) -> int | float | None:
     """The number `text` stands for (an int when it is whole and written without a point or
     exponent, or given with a size word), or None when it is no number at all (the caller
     keeps the text so the schema check names the field). `sizes`: accept size words and a
-    leading currency code, which must equal `currency` (case-insensitive) when given;
+    currency code or symbol, which must stand for `currency` (case-insensitive) when given;
     `owner` names whose currency that is in the error ('plan', 'claim').
     `whole`: the field takes whole numbers only (draws, seed, years), so one comma before
-    three digits (`1,000`) can only separate thousands.
+    three digits (`1,000`) can only separate thousands. `percent`: the field is a share, and
+    `39%` is 0.39 (a float).
     Raises NumberTextError for a comma that is not a thousands separator in groups of three
-    and for a currency code other than `currency`."""
-    raw = str(text).strip()
+    and for a currency other than `currency`."""
+    raw = SPACE_GROUPED.sub(lambda m: re.sub(f"[{SPACES}]", "", m.group(0)), str(text).strip())
     if not raw:
         return None
+    if percent:
+        share = PERCENT.fullmatch(raw)
+        if share is not None:
+            hundredths = read_number(share["number"], whole=whole)
+            if hundredths is None or "%" in share["number"]:
+                return None
+            return float(Decimal(str(hundredths)).scaleb(-2))
     body, exponent = raw, 0
     if sizes:
         match = AMOUNT.fullmatch(raw)
         if match is None:
             return _comma(raw)
-        code, size = match["currency"], match["size"]
+        code, size, after = match["currency"], match["size"], match["after"]
+        if size is not None and size.lower() not in SIZE_WORDS and after is None \
+                and code is None and len(size) == 3 and size.isupper():
+            size, after = None, size          # `20 EUR`: a code after the number
+        if after is not None and after not in SYMBOLS and not after.isupper():
+            return None                       # `20 bnn`, `20 Mrd Mrd`: no code, no amount
         if size is not None and size.lower() not in SIZE_WORDS:
             return _comma(raw)
-        if code is not None and currency and code.upper() != currency.upper():
-            raise NumberTextError(f"the amount is in {code.upper()} but the {owner}'s currency "
-                                  f"is {currency.upper()}: give it in {currency.upper()} or "
-                                  "change the currency")
+        if code is not None and after is not None:
+            return None                        # `EUR 20 EUR`
+        _check_currency(code or after, currency, owner)
         body = match["number"]
         exponent = SIZE_WORDS[size.lower()] if size is not None else 0
+        if size is not None and size.lower() in LOCAL_SIZES and ONE_DOT_GROUP.fullmatch(body):
+            raise NumberTextError(AMBIGUOUS_DOT)
     body = body.replace("_", "")
+    if DOT_GROUPED.fullmatch(body):
+        body = body.replace(".", "")
     if "," in body:
         body = _without_commas(body, whole=whole)
     if not PLAIN.fullmatch(body):
@@ -85,6 +128,40 @@ def read_number(text: str, *, sizes: bool = False, currency: str | None = None,
     if number.is_integer() and "." not in body and "e" not in body.lower():
         return int(body)
     return number
+
+
+def _check_currency(given: str | None, currency: str | None, owner: str) -> None:
+    """NumberTextError when the code or symbol `given` with an amount cannot stand for the
+    `owner`'s `currency` (nothing to check when either is missing)."""
+    if given is None or not currency:
+        return
+    want = currency.upper()
+    if given in SYMBOLS:
+        if want not in SYMBOLS[given]:
+            raise NumberTextError(f"{given} does not match the {owner}'s currency {want}: "
+                                  f"give the amount in {want} or change the currency")
+    elif given.upper() != want:
+        raise NumberTextError(f"the amount is in {given.upper()} but the {owner}'s currency "
+                              f"is {want}: give it in {want} or change the currency")
+
+
+def amount_text(value: float) -> str:
+    """An amount as a person writes it and read_number(sizes=True) reads it back to the very
+    same number: 20000000000 -> '20 bn', 1.5e9 -> '1.5 bn', 750e6 -> '750 m', 2.5e12 ->
+    '2.5 tn'; amounts below a million, or that need more than three decimals in every size,
+    as plain digits ('123456789', '1234.5'). `value`: a finite number (an amount in the
+    plan's currency)."""
+    if isinstance(value, bool) or not math.isfinite(value):
+        return str(value)
+    # a whole float as its exact integer (2**53 and up are not all written by repr's digits)
+    exact = Decimal(int(value)) if float(value).is_integer() else Decimal(repr(value))
+    for word, power in (("tn", 12), ("bn", 9), ("m", 6)):
+        mantissa = exact.scaleb(-power)
+        if abs(mantissa) >= 1 and mantissa == round(mantissa, 3):
+            text = f"{format(mantissa.normalize(), 'f')} {word}"
+            if read_number(text, sizes=True) == value:
+                return text
+    return format(exact.normalize(), "f")
 
 
 def _without_commas(body: str, *, whole: bool = False) -> str:

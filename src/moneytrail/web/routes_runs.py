@@ -580,7 +580,8 @@ def build_form(request: Request, *, plan: str | None, reference: str | None,
         except MoneytrailError as exc:
             message, value = builder.typed_value(exc.field, exc.detail, exc.value,
                                                  typed_texts(typed))
-            error = {"field": exc.field, "message": message, "value": value,
+            error = {"field": exc.field, "message": builder.sentence(exc.field, message),
+                     "line": builder.error_line(exc.field, message), "value": value,
                      "anchor": builder.field_anchor(exc.field, rows, exc.value)}
     token = encode_draft(draft)
     from moneytrail.scenarios.reference import reference_scenarios
