@@ -489,11 +489,11 @@ def test_history_reads_numbers_and_times_for_people(app):
                        follow_redirects=False).status_code == 303
     reader = TestClient(app, base_url=HTTPS)
     history = reader.get(f"/ledger/history/claim/{CLAIM}").text
-    assert "<ins>123,456,789,012</ins>" in history
-    assert f"<del>{int(float(old)):,}</del>" in history
-    assert re.search(r"by eve, \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC</h2>", history)
+    assert "<ins><bdi>123,456,789,012</bdi></ins>" in history
+    assert f"<del><bdi>{int(float(old)):,}</bdi></del>" in history
+    assert re.search(r"by <bdi>eve</bdi>, \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC</h2>", history)
     deal = reader.get("/ledger/deals/l_stargate_us_2025_01").text
-    assert f"central {int(float(old)):,} → 123,456,789,012" in deal
+    assert f"central <bdi>{int(float(old)):,}</bdi> → <bdi>123,456,789,012</bdi>" in deal
     assert "&#39;123456789012&#39;" not in deal and "T0" not in re.sub(r"<[^>]+>", "", deal)
 
 
@@ -594,3 +594,15 @@ def test_pages_seen_with_a_session_are_not_cached(app):
     client = login(app, "eve")
     assert client.get("/ledger").headers["cache-control"] == "private, no-store"
     assert "no-store" in client.get("/login").headers["cache-control"]
+
+
+def test_history_values_keep_years_as_written():
+    """Only amounts get thousands commas: a year ('horizon_end' 2029, 'price_year' 2025)
+    read '2,029' on the history pages (review)."""
+    from moneytrail.web.format import ledger_value
+
+    assert ledger_value("2029", "horizon_end") == "2029"
+    assert ledger_value("2025", "price_year") == "2025"
+    assert ledger_value("126000000000", "central") == "126,000,000,000"
+    assert ledger_value("1.5e9", "low") == "1,500,000,000"
+    assert ledger_value("", "note") == "(empty)"

@@ -321,7 +321,7 @@ def test_ledger_pages_isolate_stored_text_in_table_cells(app):
     assert f"<dd><bdi>{TITLES[2]}</bdi></dd>" in page
     assert f'<td class="note-cell"><bdi>{note}</bdi></td>' in page
     assert f"<td><bdi>{TITLES[3]}</bdi></td>" in page              # the revision's reason
-    assert f"<bdi>name: {escape(repr(deal['name']))} {escape('->')} {escape(repr(name))}" in page
+    assert f"name <bdi>{escape(deal['name'])}</bdi> \u2192 <bdi>{name}</bdi>" in page
     history = client.get(f"/ledger/history/claim/{claim['ref']}").text
     assert f"<ins><bdi>{note}</bdi></ins>" in history
     source = client.get(f"/sources/{claim['source']}").text

@@ -79,14 +79,18 @@ def interval(p5: Any, p95: Any, unit: str, like: Any = None) -> str:
 PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?")
 
 
-def ledger_value(value: Any) -> str:
-    """A value as the ledger stores it, for reading in a revision's diff: numbers exact with
-    thousands commas ('126000000000' -> '126,000,000,000', '1.5e9' -> '1,500,000,000'), an
-    empty field '(empty)', text as it is (escaped by the template)."""
+AMOUNT_FIELDS = {"low", "central", "high", "amount"}     # ledger fields holding money
+
+
+def ledger_value(value: Any, field: str = "") -> str:
+    """A value as the ledger stores it, for reading in a revision's diff: amounts (`field` in
+    AMOUNT_FIELDS) exact with thousands commas ('126000000000' -> '126,000,000,000', '1.5e9'
+    -> '1,500,000,000'); years, dates and every other field as stored ('2029', not '2,029');
+    an empty field '(empty)'; text is escaped by the template."""
     text = "" if value is None else str(value)
     if text == "":
         return "(empty)"
-    if PLAIN_NUMBER.fullmatch(text):
+    if field in AMOUNT_FIELDS and PLAIN_NUMBER.fullmatch(text):
         try:
             return f"{Decimal(text).normalize():,f}"
         except InvalidOperation:
