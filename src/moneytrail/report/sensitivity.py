@@ -18,6 +18,12 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
+def market_region(code: str, countries: dict[str, str]) -> str:
+    """Where a market buys, in a sentence: 'EU' -> 'the EU' (a buyer region, so not
+    place_in_sentence's note on value added), 'US' -> 'the United States'."""
+    return "the EU" if code == "EU" else units.with_article(units.country_name(code, countries))
+
+
 def parameter_label(name: str, entities: dict[str, str] | None = None,
                     countries: dict[str, str] | None = None,
                     categories: dict[str, str] | None = None) -> str:
@@ -40,7 +46,7 @@ def parameter_label(name: str, entities: dict[str, str] | None = None,
         where, supplier = rest.split(" ", 1)
         spent, region = where.split("/", 1)
         return (f"{entity(supplier)}'s share of {category(spent)} bought in "
-                f"{units.place_in_sentence(region, countries)}")
+                f"{market_region(region, countries)}")
     if kind == "procurement" and " " in rest:
         spent, supplier = rest.split(" ", 1)
         return f"{entity(supplier)}'s share of {category(spent)} (the plan's procurement rule)"

@@ -420,9 +420,9 @@ def rough_draws_text(draws: Any) -> str:
 
 def oversized_sentence(row: dict, currency: str) -> str:
     """A warning for a market the plan outgrows (service fact `oversized_markets`): 'The plan
-    buys EUR 4.00 tn of accelerators a year, 21x the whole market's yearly sales in the data
-    (EUR 186.56 bn; a_...): the data's market shares, margins and prices describe today's
-    market, so for this plan they are an extrapolation.'"""
+    buys EUR 4.00 tn of AI accelerators a year, 21.4 times the whole market's yearly sales in
+    the data (EUR 186.56 bn; sources a_...): the data's market shares, margins and prices
+    describe today's market, so what they say about this plan is an extrapolation.'"""
     what = str(row.get("name") or row["category"])
     what = what[:1].lower() + what[1:] if what[1:2].islower() else what    # 'AI ...' kept
     return (f"The plan buys {money(row['plan_per_year'], currency)} of {what} a year, "

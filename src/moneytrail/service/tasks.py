@@ -597,8 +597,9 @@ def stored_scorecards_in_common_unit(ws: Workspace, results: list[Result]
 
 def restate_per_million(unit: str, value: Any, factors: dict[str, float]) -> tuple[str, Any]:
     """A scorecard row's unit and value in the common unit of stored_scorecards_in_common_unit:
-    ('FTE per JPY million', 0.0657) with {' per JPY million': 1.52} -> ('FTE per EUR
-    million', 0.1); an amount of money ('JPY', 330e6) with {'JPY': 0.0061} -> ('EUR', 2.0e6).
+    the factor is the run's currency per EUR (about 164 JPY): ('FTE per JPY million', 0.0657)
+    with {' per JPY million': 164.0} -> ('FTE per EUR million', 10.8); an amount of money
+    ('JPY', 330e6) with {'JPY': 164.0} -> ('EUR', 2.0e6).
     Other units and missing values pass unchanged."""
     number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
 

@@ -409,7 +409,7 @@ def reality_sentence(brief: PlanBrief) -> str:
     value = deal["announced_value"]
     if isinstance(value, float) and math.isfinite(value) and value > 0:
         ratio = plan.budget.amount / value
-        part = (" (the same amount as the plan's budget)" if abs(ratio - 1) <= 0.02 else
+        part = (" (about the same amount as the plan's budget)" if abs(ratio - 1) <= 0.02 else
                 f" (the plan's budget is {pct(ratio)} of it)")
     committed = (f"{deal['committed']} committed (as of {deal['committed_as_of']})"
                  if deal["committed"] != "–" else "no committed amount recorded")
