@@ -69,3 +69,11 @@ def test_validate_refuses_it_too(tmp_path):
                            str(with_budget(tmp_path, "1e17"))],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 2 and "GDP of the largest economy" in done.stderr
+
+
+def test_a_usd_budget_is_not_restated_in_usd(ws, tmp_path):
+    """'a budget of USD 40.0 tn (USD 40.0 tn)' said the same amount twice (review)."""
+    plan = mt.load_scenario(with_budget(tmp_path, "40e12")).model_copy(update={"currency": "USD"})
+    with pytest.raises(ScenarioError) as exc:
+        tasks.check_plan(ws, plan)
+    assert "a budget of USD 40.0 tn is more than the GDP" in str(exc.value)

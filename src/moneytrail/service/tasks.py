@@ -203,8 +203,9 @@ def check_budget(ws: Workspace, plan: Plan) -> Plan:
     except ConversionError:
         return plan                   # check_fx names the missing rate
     if usd > gdp:
-        amount = f"{plan.currency} {plan.total / 1e12:,.1f} tn"
-        raise ScenarioError(f"a budget of {amount} (USD {usd / 1e12:,.1f} tn) is more than the "
+        amount = f"{plan.currency} {plan.total / 1e12:,.1f} tn" + (
+            "" if plan.currency == "USD" else f" (USD {usd / 1e12:,.1f} tn)")
+        raise ScenarioError(f"a budget of {amount} is more than the "
                             f"GDP of the largest economy in the data package ({country}, USD "
                             f"{gdp / 1e12:,.1f} tn in {gdp_year}, macro/gdp.csv, source "
                             f"{source}): no AI plan spends a year's output of the world's "
