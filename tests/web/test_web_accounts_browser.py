@@ -140,7 +140,8 @@ def test_done_when_admin_creates_editor_who_corrects_a_claim_reader_sees_diff_ad
         newest = page.locator("section.revision").first
         assert "edit by edna" in newest.inner_text()
         assert "re-read the press release" in newest.inner_text()
-        assert newest.locator("ins").first.inner_text() == "corrected in the browser"
+        note_row = newest.locator("tr", has=page.locator("th", has_text="note"))
+        assert note_row.locator("ins").inner_text() == "corrected in the browser"
         assert page.get_by_role("button", name="Revert").count() == 0
     finally:
         reader.close()
