@@ -199,8 +199,8 @@ def test_the_deal_sources_table_shows_titles_with_the_id_on_hover(client):
     html = client.get("/ledger/deals/l_stargate_us_2025_01").text
     table = html[html.index('id="sources-caption"'):]
     table = table[:table.index("</table>")]
-    links = re.findall(r'<a href="/sources/([^"]+)" title="source id: ([^"]+)">([^<]+)</a>',
-                       table)
+    links = re.findall(r'<a href="/sources/([^"]+)" title="source id: ([^"]+)">'
+                       r'<bdi>([^<]+)</bdi></a>', table)
     assert links
     for href, hover, shown in links:
         assert href == hover and unescape(shown) != hover, (href, shown)

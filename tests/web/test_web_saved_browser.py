@@ -97,7 +97,7 @@ def test_editor_saves_runs_shares_hides_and_deletes_a_plan(server, browser):
         assert page.get_by_role("heading", level=1).inner_text() == "Edna's lean gigafactory"
         assert PAYLOAD in page.locator(".plan-description").inner_text()   # shown as text
         assert page.locator(".plan-description img, .plan-description script").count() == 0
-        page.get_by_role("button", name="Run this plan again").click()
+        page.get_by_role("button", name="Run this plan", exact=True).click()
         page.wait_for_load_state()
         assert re.search(r"/r/[0-9a-f]{32}$", page.url)
         run_id = page.url.rsplit("/", 1)[1]
@@ -191,7 +191,8 @@ def test_password_change_then_admin_reset_link(server, browser):
         log_in(page, base, name, old)
         page.get_by_role("link", name="Change your password").click()
         page.get_by_label("Current password").fill(old)
-        page.get_by_label("New password").fill(new)
+        page.get_by_label("New password", exact=True).fill(new)
+        page.get_by_label("New password again").fill(new)
         page.get_by_role("button", name="Change password").click()
         page.wait_for_load_state()
         assert page.url == base + "/account?password=changed"
@@ -201,7 +202,8 @@ def test_password_change_then_admin_reset_link(server, browser):
         link = cli(url, "users", "reset-password", name, "--base-url", base).strip()
         assert link.startswith(base + "/reset-password?token=")
         page.goto(link)
-        page.get_by_label("New password").fill(reset)
+        page.get_by_label("New password", exact=True).fill(reset)
+        page.get_by_label("New password again").fill(reset)
         page.get_by_role("button", name="Set password").click()
         page.wait_for_load_state()
         assert "is set" in page.get_by_role("status").inner_text()

@@ -27,7 +27,7 @@ def market_region(code: str, countries: dict[str, str]) -> str:
 def parameter_label(name: str, entities: dict[str, str] | None = None,
                     countries: dict[str, str] | None = None,
                     categories: dict[str, str] | None = None) -> str:
-    """A parameter id as words: 'cost nvidia capital:US 2025' -> "NVIDIA: capital income
+    """A parameter id as words: 'cost nvidia capital:US 2025' -> "Nvidia: capital income
     (profits) in the United States, share of its revenue (2025)"; 'spend facility' ->
     "Share of the budget spent on data-centre construction"; an id of another form is
     returned as it is."""
