@@ -27,6 +27,17 @@ def huge_plan(amount: float) -> mt.Plan:
         "draws": 200, "seed": 1})
 
 
+def huge_file(folder):
+    """The EUR 20 tn plan of `huge_plan` as a scenario file."""
+    scenario = folder / "huge.yaml"
+    scenario.write_text(
+        "id: huge\ntitle: Huge\nyear: 2025\ncurrency: EUR\nbuyer_region: EU\n"
+        "budget: {amount: 20000000000000}\n"
+        "spend:\n  accelerators: {low: 0.5, central: 0.6, high: 0.7}\n"
+        "  facility: {low: 0.3, central: 0.4, high: 0.5}\ndraws: 200\nseed: 1\n")
+    return scenario
+
+
 def test_yearly_purchases_against_the_central_market_size_by_hand(ws):
     plan = huge_plan(20e12)
     sizes = ws.analysis["market_sizes"]
@@ -52,12 +63,7 @@ def test_reference_plans_fit_their_markets(ws):
 
 
 def test_the_cli_prints_one_warning_line_per_outgrown_market(tmp_path):
-    scenario = tmp_path / "huge.yaml"
-    scenario.write_text(
-        "id: huge\ntitle: Huge\nyear: 2025\ncurrency: EUR\nbuyer_region: EU\n"
-        "budget: {amount: 20000000000000}\n"
-        "spend:\n  accelerators: {low: 0.5, central: 0.6, high: 0.7}\n"
-        "  facility: {low: 0.3, central: 0.4, high: 0.5}\ndraws: 200\nseed: 1\n")
+    scenario = huge_file(tmp_path)
     out = subprocess.run([sys.executable, "-m", "moneytrail", "trace", str(scenario)],
                          capture_output=True, text=True, env=os.environ, check=True).stdout
     warnings = [line for line in out.splitlines() if line.startswith("Warning: ")]
@@ -100,12 +106,7 @@ def test_the_run_page_and_api_carry_the_warning(tmp_path):
 
 
 def test_the_briefing_summary_says_it(tmp_path):
-    scenario = tmp_path / "huge.yaml"
-    scenario.write_text(
-        "id: huge\ntitle: Huge\nyear: 2025\ncurrency: EUR\nbuyer_region: EU\n"
-        "budget: {amount: 20000000000000}\n"
-        "spend:\n  accelerators: {low: 0.5, central: 0.6, high: 0.7}\n"
-        "  facility: {low: 0.3, central: 0.4, high: 0.5}\ndraws: 200\nseed: 1\n")
+    scenario = huge_file(tmp_path)
     html = tmp_path / "huge.html"
     subprocess.run([sys.executable, "-m", "moneytrail", "report", str(scenario), "-o",
                     str(html)], capture_output=True, text=True, env=os.environ, check=True)

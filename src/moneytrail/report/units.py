@@ -399,10 +399,11 @@ __all__ = ["COUNTRY_TABLES", "EU_FOOTNOTE", "GROUP_LABELS", "MISSING", "REGION_L
 ROUGH_DRAWS = 1000    # below this many draws the 5th and 95th percentiles rest on few values
 
 
-def draws_text(draws: Any) -> str:
-    """'1 Monte Carlo draw', '10,000 Monte Carlo draws' (the count with its noun)."""
+def draws_text(draws: Any, noun: str = "Monte Carlo draw") -> str:
+    """'1 Monte Carlo draw', '10,000 Monte Carlo draws' (the count with its noun; `noun`
+    'draw' for the short form '1 draw', '2,000 draws')."""
     n = int(draws or 0)
-    return f"{n:,} Monte Carlo draw" + ("" if n == 1 else "s")
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def rough_draws_text(draws: Any) -> str:

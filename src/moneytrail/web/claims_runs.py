@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from moneytrail.errors import MoneytrailError
 from moneytrail.ledger.errors import NotFoundError
+from moneytrail.report.units import draws_text
 from moneytrail.service.result import Result
 
 if TYPE_CHECKING:
@@ -208,7 +209,7 @@ def stored_trace_runs(engine: Engine, viewer: int | None = None,
         created = str(stamp)[:16]
         words = [title]
         if isinstance(draws, int):
-            words.append(f"{draws:,} draw" + ("" if draws == 1 else "s"))
+            words.append(draws_text(draws, noun="draw"))
         if isinstance(seed, int):
             words.append(f"seed {seed}")
         words.append(f"{created} UTC")

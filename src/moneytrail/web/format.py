@@ -108,8 +108,7 @@ def timestamp(value: Any) -> str:
 
 def draws(value: Any) -> str:
     """A count of Monte Carlo draws with its noun: '1 draw', '2,000 draws'."""
-    n = int(value or 0)
-    return f"{n:,} draw" + ("" if n == 1 else "s")
+    return units.draws_text(value, noun="draw")
 
 
 FILTERS = {"draws": draws, "median_interval": median_interval, "interval": interval,
