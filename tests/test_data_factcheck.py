@@ -179,7 +179,7 @@ def test_nvidia_fy2026_operating_income_is_the_sum_of_its_quarters(package):
 def test_microsoft_fy2026_says_what_was_searched_and_keeps_its_figure(package):
     sources = package.table("ledger-sources").set_index("id")
     guide = sources.loc["l_msft_fy26_q1guide_cna"]
-    assert guide["reliability"] == "analyst" and "Reuters" in guide["publisher"]
+    assert guide["reliability"] == "analyst" and "CNA" in guide["publisher"]
     copy = sources.loc["l_msft_fy26_flatquarters_copy"]
     assert copy["reliability"] == "weak" and "not Microsoft guidance" in copy["note"]
     deal = package.table("ledger-deals").set_index("id").loc["l_msft_capex_fy2026"]
