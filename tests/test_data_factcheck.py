@@ -172,3 +172,46 @@ def test_nvidia_fy2026_operating_income_is_the_sum_of_its_quarters(package):
     forum = rows[rows["sources"].str.contains("k_nvidia_fy2026_doyoumoney")]
     assert set(forum["measure"]) == {"invested_capital", "invested_capital_per_revenue"}
     assert set(forum["reliability"]) == {"weak"}
+
+
+# --- data 2.4.1: what was searched is said in the data; the one-year case is labelled --------
+
+def test_microsoft_fy2026_says_what_was_searched_and_keeps_its_figure(package):
+    sources = package.table("ledger-sources").set_index("id")
+    guide = sources.loc["l_msft_fy26_q1guide_cna"]
+    assert guide["reliability"] == "analyst" and "CNA" in guide["publisher"]
+    copy = sources.loc["l_msft_fy26_flatquarters_copy"]
+    assert copy["reliability"] == "weak" and "not Microsoft guidance" in copy["note"]
+    deal = package.table("ledger-deals").set_index("id").loc["l_msft_capex_fy2026"]
+    cited = deal["sources"].split(";")
+    assert {"l_msft_fy26_q1guide_cna", "l_msft_fy26_flatquarters_copy"} <= set(cited)
+    assert "Data 2.4.1: searched" in deal["note"] and "none found" in deal["note"]
+    # no Microsoft full-year figure was found: the announced amount and its source stay
+    claim = package.table("ledger-claims").set_index("ref").loc["msft_fy2026_guidance"]
+    assert float(claim["central"]) == 120e9 and claim["source"] == "l_msft_fy26_biggish"
+    assert "Data 2.4.1: searched" in claim["note"]
+
+
+def test_nvidia_fy2026_invested_capital_says_what_was_searched(package):
+    capital = package.table("valuechain-capital")
+    rows = capital[(capital["entity"] == "nvidia") & (capital["year"].astype(str) == "2025")
+                   & capital["measure"].isin(["invested_capital",
+                                              "invested_capital_per_revenue"])]
+    assert len(rows) == 2 and set(rows["reliability"]) == {"weak"}
+    for note in rows["note"]:
+        assert "Data 2.4.1: searched" in note and "10-K" in note and "stays weak" in note
+    assert float(rows.set_index("measure").at["invested_capital", "central"]) == 105522
+
+
+def test_the_stargate_one_year_case_rests_on_a_labelled_assumption(package):
+    from moneytrail.analysis.claims import default_claims_path, load_claims
+
+    sources = package.table("analysis-sources").set_index("id")
+    row = sources.loc["a_assumption_stargate_one_year"]
+    assert row["reliability"] == "assumption" and "spend_years: 1" in row["note"]
+    claim = next(c for c in load_claims(default_claims_path())
+                 if c.id == "stargate-over-100000-us-jobs")
+    by_years = {check.args.spend_years: check for check in claim.checks}
+    assert by_years[1].sources == ["a_assumption_stargate_one_year"]
+    assert by_years[None].sources == []         # the five-year case does not rest on it
+    assert "a_assumption_stargate_one_year" in claim.note

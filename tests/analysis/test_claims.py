@@ -268,3 +268,29 @@ def test_streams_differ_by_check_and_do_not_collide_across_seeds(data):
              first(1, 0, 0, item=1), first(2, 0, 0), first(1, 0, 0, item=100),
              first(101, 0, 0)}
     assert len(draws) == 8
+
+
+def test_a_check_lists_its_own_sources_in_its_row_only(tmp_path, claims_inputs):
+    """Data 2.4.1: a check may cite sources of its own (the labelled assumption of one case);
+    its row lists them after the claim's, the other checks' rows do not."""
+    path = write(tmp_path, "claims:\n  - id: x\n    claim: y\n    sources: [a_lca_hesso_servers]\n"
+                           "    checks:\n"
+                           "      - {computation: lifecycle.value_remaining, args: {years: 3}, "
+                           "max: 0.5, sources: [a_assumption_stargate_one_year]}\n"
+                           "      - {computation: lifecycle.value_remaining, args: {years: 4}, "
+                           "max: 0.5}\n")
+    rows = check_claims(path=path, **claims_inputs, draws=10)
+    first, second = (str(s).split("; ") for s in rows["sources"])
+    assert first[:2] == ["a_lca_hesso_servers", "a_assumption_stargate_one_year"]
+    assert "a_lca_hesso_servers" in second and "a_assumption_stargate_one_year" not in second
+
+
+def test_an_unknown_check_source_names_its_field(tmp_path, claims_inputs):
+    path = write(tmp_path, "claims:\n  - id: x\n    claim: y\n    checks:\n"
+                           "      - {computation: lifecycle.value_remaining, args: {years: 3}, "
+                           "max: 0.5}\n"
+                           "      - {computation: lifecycle.value_remaining, args: {years: 3}, "
+                           "max: 0.5, sources: [a_nope]}\n")
+    with pytest.raises(ClaimError) as exc:
+        check_claims(path=path, **claims_inputs, draws=10)
+    assert exc.value.field == "claims.0.checks.1.sources.0" and "'a_nope'" in str(exc.value)

@@ -216,7 +216,7 @@ def _row(claim: Claim, check: Check, values: np.ndarray, figure: str,
             "p5": stats["p5"], "p95": stats["p95"], "p_holds": probability,
             "check_verdict": check_verdict(probability), "when": check.when,
             **weight_stats(weak),
-            "sources": "; ".join(dict.fromkeys(claim.sources + list(sources)))}
+            "sources": "; ".join(dict.fromkeys(claim.sources + check.sources + list(sources)))}
 
 
 def source_labels(package: DataPackage, ledger: LedgerTables | None = None) -> pd.Series:
@@ -237,14 +237,17 @@ def package_source_ids(package: DataPackage) -> set[str]:
 
 
 def check_sources(claims: list[Claim], package: DataPackage, file: str) -> None:
-    """Every source a claim cites exists in the data package (a ClaimError naming it)."""
+    """Every source a claim or one of its checks cites exists in the data package (a
+    ClaimError naming it)."""
     known = package_source_ids(package)
     for i, claim in enumerate(claims):
-        for k, source in enumerate(claim.sources):
+        cited = [(f"claims.{i}.sources.{k}", s) for k, s in enumerate(claim.sources)]
+        cited += [(f"claims.{i}.checks.{j}.sources.{k}", s)
+                  for j, check in enumerate(claim.checks) for k, s in enumerate(check.sources)]
+        for field, source in cited:
             if source not in known:
                 raise ClaimError("unknown source id (not in any sources table of the data "
-                                 "package)", file=file, field=f"claims.{i}.sources.{k}",
-                                 value=source)
+                                 "package)", file=file, field=field, value=source)
 
 
 def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None = None,

@@ -175,6 +175,9 @@ class CheckBase(BaseModel):
     describe: str = ""
     when: str = ""      # a conditional claim: the case this check answers ("the money rents
     #                     cloud compute"), shown as "holds if ..."
+    # source ids behind this check only (e.g. the labelled assumption of one case), listed
+    # with the claim's own sources in this check's row (data 2.4.1)
+    sources: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _one_bound(self) -> CheckBase:

@@ -1,0 +1,34 @@
+"""Data 2.4.1: a claim's case that rests on an assumption lists it, with its reasoning, among
+the briefing's claim sources (the Stargate jobs claim's one-year spending period)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+ASSUMPTION = "a_assumption_stargate_one_year"
+
+
+def test_the_stargate_briefing_lists_the_one_year_assumption_with_its_reasoning(ws):
+    from moneytrail.report.briefing.content import SourceBook, claims_for
+
+    book = SourceBook.of(ws)
+    brief = SimpleNamespace(plan=SimpleNamespace(id="stargate-style-us",
+                                                 budget=SimpleNamespace(source="")),
+                            reality=[])
+    claims, sources, error = claims_for(ws, [brief], book)    # type: ignore[list-item]
+    assert error == ""
+    jobs = next(c for c in claims if c["id"] == "stargate-over-100000-us-jobs")
+    assert ASSUMPTION in sources
+    assert book.number(ASSUMPTION) in expand(jobs["refs"])     # the claim points to it
+    entry = book.entry(ASSUMPTION)
+    assert entry["reliability"] == "assumption"
+    assert "spend_years: 1" in entry["reasoning"] and "immediately" in entry["reasoning"]
+
+
+def expand(refs: str) -> set[int]:
+    """'1–3, 7' -> {1, 2, 3, 7}."""
+    out: set[int] = set()
+    for part in refs.split(", "):
+        low, _, high = part.partition("–")
+        out |= set(range(int(low), int(high or low) + 1))
+    return out
