@@ -399,6 +399,11 @@ __all__ = ["COUNTRY_TABLES", "EU_FOOTNOTE", "GROUP_LABELS", "MISSING", "REGION_L
 ROUGH_DRAWS = 1000    # below this many draws the 5th and 95th percentiles rest on few values
 
 
+def lower_first(text: str) -> str:
+    """'Networking' -> 'networking' inside a sentence; 'AI accelerators' stays."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
 def draws_text(draws: Any, noun: str = "Monte Carlo draw") -> str:
     """'1 Monte Carlo draw', '10,000 Monte Carlo draws' (the count with its noun; `noun`
     'draw' for the short form '1 draw', '2,000 draws')."""
@@ -419,16 +424,30 @@ def rough_draws_text(draws: Any) -> str:
             f"{ROUGH_DRAWS:,} draws for intervals to rely on.")
 
 
-def oversized_sentence(row: dict, currency: str) -> str:
+def oversized_parts(row: dict, currency: str) -> tuple[str, list[str], str]:
+    """The warning of `oversized_sentence` in three parts: the text before the market size's
+    sources, their ids (the row's `sources`, ';'-separated) and the text after; the web puts a
+    link to each source, with its title, in between."""
+    what = lower_first(str(row.get("name") or row["category"]))
+    head = (f"The plan buys {money(row['plan_per_year'], currency)} of {what} a year, "
+            f"{row['ratio']:,.1f} times the whole market's yearly sales in the data "
+            f"({money(row['market_size'], currency)}; sources ")
+    ids = [s.strip() for s in str(row.get("sources") or "").split(";") if s.strip()]
+    tail = ("): the data's market shares, margins and prices describe today's market, so "
+            "what they say about this plan is an extrapolation.")
+    return head, ids, tail
+
+
+def oversized_sentence(row: dict, currency: str, titles: dict[str, str] | None = None) -> str:
     """A warning for a market the plan outgrows (service fact `oversized_markets`): 'The plan
     buys EUR 4.00 tn of AI accelerators a year, 21.4 times the whole market's yearly sales in
-    the data (EUR 186.56 bn; sources a_...): the data's market shares, margins and prices
-    describe today's market, so what they say about this plan is an extrapolation.'"""
-    what = str(row.get("name") or row["category"])
-    what = what[:1].lower() + what[1:] if what[1:2].islower() else what    # 'AI ...' kept
-    return (f"The plan buys {money(row['plan_per_year'], currency)} of {what} a year, "
-            f"{row['ratio']:,.1f} times the whole market's yearly sales in the data "
-            f"({money(row['market_size'], currency)}; sources "
-            f"{row['sources'].replace(';', ', ')}): the data's "
-            f"market shares, margins and prices describe today's market, so what they say "
-            f"about this plan is an extrapolation.")
+    the data (EUR 186.56 bn; sources “NVIDIA record revenue driven by AI”, ...): the data's
+    market shares, margins and prices describe today's market, so what they say about this
+    plan is an extrapolation.' Each source by its title in quotes: from `titles` (id ->
+    title), else the row's `titles` (the fact's, in the order of its ids); its id when
+    neither has one."""
+    head, ids, tail = oversized_parts(row, currency)
+    known = dict(zip(ids, row.get("titles") or [], strict=False))
+    known.update(titles or {})
+    cited = [f"“{known[s]}”" if known.get(s) else s for s in ids]
+    return head + ", ".join(cited) + tail

@@ -461,7 +461,8 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
     rough = rough_draws_text(facts.get("draws", 0))
     if rough:
         sentences.append(rough)
-    sentences += [oversized_sentence(row, currency)
+    titles = {sid: row.get("title", "") for sid, row in book.rows.items()}
+    sentences += [oversized_sentence(row, currency, titles)
                   for row in facts.get("oversized_markets", [])]
     sentences.append(reality_sentence(brief))
     country = brief.table("country")
