@@ -66,6 +66,34 @@ def test_yearly_purchases_against_the_central_market_size_by_hand(ws):
     assert "accelerators" not in {r["category"] for r in oversized_markets(below, ws.analysis)}
 
 
+def test_the_market_size_is_restated_at_the_plans_price_year(ws):
+    """A plan for 2025 at 2024 prices (in USD, the accelerators market's currency is USD too)
+    meets the 2025 market restated to 2024 prices with the US deflator, as its budget is
+    expressed; converting at the plan year only left the market at 2025 prices."""
+    plan = mt.parse_scenario({
+        "id": "huge", "title": "Huge", "year": 2025, "price_year": 2024, "currency": "USD",
+        "buyer_region": "EU", "budget": {"amount": 20e12},
+        "spend": {"accelerators": {"low": 0.5, "central": 0.6, "high": 0.7},
+                  "facility": {"low": 0.3, "central": 0.4, "high": 0.5}},
+        "draws": 200, "seed": 1})
+    sizes = ws.analysis["market_sizes"]
+    row = sizes[(sizes["category"] == "accelerators") & (sizes["buyer_region"] == "EU")
+                & (sizes["year"] == 2025)].iloc[0]
+    money = ws.analysis.money
+    deflate = money.index("cpi_us", 2024) / money.index("cpi_us", 2025)
+    assert deflate < 0.99                          # a real difference, not rounding
+    found = {r["category"]: r for r in oversized_markets(plan, ws.analysis)}
+    market = float(row["central"]) * deflate
+    assert found["accelerators"]["market_size"] == pytest.approx(market, rel=1e-12)
+    assert found["accelerators"]["ratio"] == pytest.approx(
+        20e12 * 0.6 / spend_years(plan) / market, rel=1e-12)
+    # the same plan without a price year of its own: the 2025 market at 2025 prices
+    same = plan.model_copy(update={"price_year": None})
+    found = {r["category"]: r for r in oversized_markets(same, ws.analysis)}
+    assert found["accelerators"]["market_size"] == pytest.approx(float(row["central"]),
+                                                                 rel=1e-12)
+
+
 def test_reference_plans_fit_their_markets(ws):
     for path in mt.reference_scenarios():
         assert oversized_markets(mt.load_scenario(path), ws.analysis) == [], path
