@@ -12,6 +12,7 @@ median they stand beside ("3.64 Mt CO2e (2.47–5.41 Mt CO2e)").
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from decimal import Decimal
@@ -397,6 +398,27 @@ __all__ = ["COUNTRY_TABLES", "EU_FOOTNOTE", "GROUP_LABELS", "MISSING", "REGION_L
 
 
 ROUGH_DRAWS = 1000    # below this many draws the 5th and 95th percentiles rest on few values
+
+
+STORED_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*")
+
+
+def stored_time(value: Any) -> str:
+    """A time the stores keep (ISO text or a datetime, UTC) for readers, to the minute with
+    UTC named: '2026-12-01T06:06:08+00:00' -> '2026-12-01 06:06 UTC'. An aware time is
+    converted to UTC first (PostgreSQL may hand one in its own zone); a naive one is UTC,
+    as the stores write it. Other text is shown as it is, nothing as ''."""
+    if not isinstance(value, dt.datetime):
+        text = str(value or "")
+        if not STORED_TIME.fullmatch(text):
+            return text
+        try:
+            value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return text
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)
+    return value.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def lower_first(text: str) -> str:
