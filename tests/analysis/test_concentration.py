@@ -93,3 +93,21 @@ def test_purchases_enter_the_annual_market_spread_over_the_horizon(model, data):
     assert np.all(spread.plan_spend == pytest.approx(1e10))
     # the same shares before; a fifth of the purchases moves the shares less
     assert np.median(np.abs(spread.delta)) < np.median(np.abs(lump.delta))
+
+
+def test_the_market_meets_the_plan_at_its_price_year(model, data):
+    """A plan for 2025 at 2024 prices meets the 2025 market restated to 2024 prices (the
+    euro area deflator), as its purchases are expressed; the same draws otherwise."""
+    from analysis_plans import make_plan
+
+    import moneytrail as mt
+
+    cloud = {"budget": {"amount": 5e10}, "spend": {"cloud_compute": 1.0},
+             "procurement": {"cloud_compute": {"ovhcloud": 1.0}}}
+    (nominal,) = market_effects(mt.trace(make_plan(**cloud), model, keep_draws=True), data)
+    (at_2024,) = market_effects(mt.trace(make_plan(**cloud, price_year=2024), model,
+                                         keep_draws=True), data)
+    deflate = data.money.index("hicp_ea", 2024) / data.money.index("hicp_ea", 2025)
+    assert deflate < 0.99
+    assert at_2024.size == pytest.approx(nominal.size * deflate, rel=1e-12)
+    assert np.all(at_2024.plan_spend == nominal.plan_spend)

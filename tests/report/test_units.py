@@ -248,3 +248,29 @@ def test_no_negative_zero_in_any_unit(unit):
     for shown in texts:
         assert not NEGATIVE_ZERO.search(shown), shown
     assert NEGATIVE_ZERO.search("-0 (0 – 0)")         # the pattern finds what it was for
+
+
+def test_stored_times_read_to_the_minute_in_utc():
+    """One helper for every stored time the pages and the CLI show (the templates added
+    ' UTC' by hand, the claims page cut str(datetime)[:16])."""
+    import datetime as dt
+
+    from moneytrail.report.units import stored_time
+
+    want = "2026-12-01 06:06 UTC"
+    assert stored_time("2026-12-01T06:06:08") == want
+    assert stored_time("2026-12-01T06:06:08+00:00") == want
+    assert stored_time("2026-12-01 06:06:08.5Z") == want
+    assert stored_time("2026-12-01T07:06:08+01:00") == want
+    assert stored_time(dt.datetime(2026, 12, 1, 6, 6, 8)) == want
+    assert stored_time(dt.datetime(2026, 12, 1, 7, 6, 8,
+                                   tzinfo=dt.timezone(dt.timedelta(hours=1)))) == want
+    assert stored_time(None) == "" and stored_time("soon") == "soon"
+
+
+def test_lower_first_keeps_acronyms():
+    from moneytrail.report.units import lower_first
+
+    assert lower_first("Networking") == "networking"
+    assert lower_first("AI accelerators") == "AI accelerators"
+    assert lower_first("") == ""

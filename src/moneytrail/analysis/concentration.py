@@ -130,7 +130,7 @@ class MarketEffect:
     """Per-draw HHI before and after a plan's purchases enter one market."""
 
     category: str
-    size: np.ndarray               # market size in the plan's currency (draws,)
+    size: np.ndarray               # market size, plan currency and price year (draws,)
     before: np.ndarray
     after: np.ndarray              # with the plan's procurement rules
     after_without_rules: np.ndarray
@@ -146,16 +146,27 @@ class MarketEffect:
         return np.round(self.after_without_rules - self.before, 6)
 
 
-def _market_size(data: AnalysisData, category: str, region: str, year: int, currency: str,
-                 stream: Stream, draws: int) -> np.ndarray | None:
+def restate_market(data: AnalysisData, amount, currency: str, plan: Plan):
+    """A market size of the plan year (nominal, in `currency`) as the plan's own amounts are
+    expressed: in the plan's currency at its price year (`price_year`, else `year`; docs/
+    results.md 'Units'). The ledger's rules (ledger.money.Converter.factor): the plan year's
+    FX rate, then the plan currency's deflator from the plan year to the price year. With no
+    price year of its own (or the plan year as price year) this is the nominal conversion at
+    the plan year, bit for bit. Raises ConversionError for a missing rate or deflator."""
+    return amount * data.money.factor(currency, plan.year, plan.currency,
+                                      plan.price_year or plan.year)
+
+
+def _market_size(data: AnalysisData, category: str, plan: Plan, stream: Stream,
+                 draws: int) -> np.ndarray | None:
     sizes = data["market_sizes"]
-    row = sizes[(sizes["category"] == category) & (sizes["buyer_region"] == region)
-                & (sizes["year"] == year)]
+    row = sizes[(sizes["category"] == category) & (sizes["buyer_region"] == plan.buyer_region)
+                & (sizes["year"] == plan.year)]
     if row.empty:
         return None
     r = row.iloc[0]
     drawn = draw_interval((r["low"], r["central"], r["high"]), stream, draws, lower=0.0)
-    return data.convert(drawn, r["currency"], currency, year)
+    return restate_market(data, drawn, r["currency"], plan)
 
 
 def spend_years(plan: Plan) -> int:
@@ -169,10 +180,12 @@ def oversized_markets(plan: Plan, data: AnalysisData) -> list[dict]:
     yearly sales in the data (`market_sizes`, central, for the plan's buyer region and year):
     the data's market shares, margins and prices describe today's market, so what they say
     about such a plan is an extrapolation. No draws: the budget times each category's central
-    share (renormalised) over `spend_years`, against the market's central size converted to
-    the plan's currency at the plan year.
+    share (renormalised) over `spend_years`, against the market's central size of the plan
+    year restated as the budget is expressed, in the plan's currency at its price year
+    (`restate_market`).
 
-    Each: `category`, `plan_per_year` and `market_size` (plan currency, nominal), `ratio`,
+    Each: `category`, `plan_per_year` and `market_size` (plan currency at the plan's price
+    year), `ratio`,
     `sources` (the market size's source ids). Categories without a market size (or a rate to
     convert it) are not checked."""
     from moneytrail.errors import MoneytrailError
@@ -191,8 +204,7 @@ def oversized_markets(plan: Plan, data: AnalysisData) -> list[dict]:
             continue
         row = rows.iloc[0]
         try:
-            market = float(data.convert(float(row["central"]), row["currency"], plan.currency,
-                                        plan.year))
+            market = float(restate_market(data, float(row["central"]), row["currency"], plan))
         except MoneytrailError:
             continue
         per_year = plan.budget.amount * share / total / years
@@ -217,9 +229,7 @@ def market_effects(result: TraceResult, data: AnalysisData,
     for k, category in enumerate(purchases.categories):
         market = markets[(markets["category"] == category)
                          & (markets["buyer_region"] == plan.buyer_region)]
-        size = _market_size(data, category, plan.buyer_region, plan.year, plan.currency,
-                            stream.at(k, SIZE),
-                            result.draws)
+        size = _market_size(data, category, plan, stream.at(k, SIZE), result.draws)
         if market.empty or size is None:
             continue
         bought_from, bought = purchases.in_category(category)

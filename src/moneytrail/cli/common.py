@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from moneytrail.errors import MoneytrailError
+from moneytrail.report.units import lower_first
 
 if TYPE_CHECKING:
     from moneytrail.service.workspace import Workspace
@@ -147,7 +148,7 @@ def usage_error(exc: Exception, args: Sequence[str]) -> MoneytrailError:
         return MoneytrailError(f"no such option{maybe}{hint}", file=command,
                                field=getattr(exc, "option_name", None))
     if param is None:
-        return MoneytrailError(f"{_lower_first(message)}{hint}", file=command)
+        return MoneytrailError(f"{lower_first(message)}{hint}", file=command)
     opts = list(getattr(param, "opts", None) or [])
     is_option = bool(opts) and opts[0].startswith("-")
     name = ([o for o in opts if o.startswith("--")] or opts)[0] if is_option else \
@@ -180,11 +181,7 @@ def _plain(message: str) -> str:
         return "expected a whole number"
     if "valid number" in message:
         return "expected a number"
-    return _lower_first(message)
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
+    return lower_first(message)
 
 
 def _given_value(exc: Exception, opts: Sequence[str], args: Sequence[str]) -> object:

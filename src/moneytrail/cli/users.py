@@ -81,10 +81,13 @@ def list_(fmt: Annotated[str, typer.Option("--format", "-f", help="table or json
         return
     from rich.table import Table
 
+    from moneytrail.report.units import stored_time
+
     table = Table("name", "role", "disabled", "created", "sessions", "API keys")
     for row in rows:
         table.add_row(row["name"], row["role"], "yes" if row["disabled"] else "",
-                      row["created_at"], str(row["sessions"]), str(row["api_keys"]))
+                      stored_time(row["created_at"]), str(row["sessions"]),
+                      str(row["api_keys"]))
     console.print(table)
 
 

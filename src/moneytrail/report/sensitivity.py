@@ -13,11 +13,6 @@ from moneytrail.report import units
 FACTOR_WORDS = {"labour": "wages", "capital": "capital income (profits)", "tax": "taxes"}
 
 
-def lower_first(text: str) -> str:
-    """'Networking' -> 'networking' inside a sentence; 'AI accelerators' stays."""
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
-
-
 def market_region(code: str, countries: dict[str, str]) -> str:
     """Where a market buys, in a sentence: 'EU' -> 'the EU' (a buyer region, so not
     place_in_sentence's note on value added), 'US' -> 'the United States'."""
@@ -37,7 +32,7 @@ def parameter_label(name: str, entities: dict[str, str] | None = None,
         return entities.get(key, key)
 
     def category(key: str) -> str:
-        return lower_first(categories.get(key, key.replace("_", " ")))
+        return units.lower_first(categories.get(key, key.replace("_", " ")))
 
     kind, _, rest = name.partition(" ")
     if kind == "spend" and rest:
@@ -77,7 +72,7 @@ def output_label(spec: str, entities: dict[str, str] | None = None,
     if len(parts) != 3:
         return str(spec)
     measure, dimension, label = parts
-    what = {"group": lower_first(units.group_label(label)),
+    what = {"group": units.lower_first(units.group_label(label)),
             "entity": (entities or {}).get(label, label), "supplier": (entities or {}).get(
                 label, label),
             "country": f"value added in {units.place_in_sentence(label, countries)}",

@@ -12,6 +12,7 @@ median they stand beside ("3.64 Mt CO2e (2.47–5.41 Mt CO2e)").
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from decimal import Decimal
@@ -399,6 +400,32 @@ __all__ = ["COUNTRY_TABLES", "EU_FOOTNOTE", "GROUP_LABELS", "MISSING", "REGION_L
 ROUGH_DRAWS = 1000    # below this many draws the 5th and 95th percentiles rest on few values
 
 
+STORED_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*")
+
+
+def stored_time(value: Any) -> str:
+    """A time the stores keep (ISO text or a datetime, UTC) for readers, to the minute with
+    UTC named: '2026-12-01T06:06:08+00:00' -> '2026-12-01 06:06 UTC'. An aware time is
+    converted to UTC first (PostgreSQL may hand one in its own zone); a naive one is UTC,
+    as the stores write it. Other text is shown as it is, nothing as ''."""
+    if not isinstance(value, dt.datetime):
+        text = str(value or "")
+        if not STORED_TIME.fullmatch(text):
+            return text
+        try:
+            value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return text
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)
+    return value.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def lower_first(text: str) -> str:
+    """'Networking' -> 'networking' inside a sentence; 'AI accelerators' stays."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
 def draws_text(draws: Any, noun: str = "Monte Carlo draw") -> str:
     """'1 Monte Carlo draw', '10,000 Monte Carlo draws' (the count with its noun; `noun`
     'draw' for the short form '1 draw', '2,000 draws')."""
@@ -419,16 +446,30 @@ def rough_draws_text(draws: Any) -> str:
             f"{ROUGH_DRAWS:,} draws for intervals to rely on.")
 
 
-def oversized_sentence(row: dict, currency: str) -> str:
+def oversized_parts(row: dict, currency: str) -> tuple[str, list[str], str]:
+    """The warning of `oversized_sentence` in three parts: the text before the market size's
+    sources, their ids (the row's `sources`, ';'-separated) and the text after; the web puts a
+    link to each source, with its title, in between."""
+    what = lower_first(str(row.get("name") or row["category"]))
+    head = (f"The plan buys {money(row['plan_per_year'], currency)} of {what} a year, "
+            f"{row['ratio']:,.1f} times the whole market's yearly sales in the data "
+            f"({money(row['market_size'], currency)}; sources ")
+    ids = [s.strip() for s in str(row.get("sources") or "").split(";") if s.strip()]
+    tail = ("): the data's market shares, margins and prices describe today's market, so "
+            "what they say about this plan is an extrapolation.")
+    return head, ids, tail
+
+
+def oversized_sentence(row: dict, currency: str, titles: dict[str, str] | None = None) -> str:
     """A warning for a market the plan outgrows (service fact `oversized_markets`): 'The plan
     buys EUR 4.00 tn of AI accelerators a year, 21.4 times the whole market's yearly sales in
-    the data (EUR 186.56 bn; sources a_...): the data's market shares, margins and prices
-    describe today's market, so what they say about this plan is an extrapolation.'"""
-    what = str(row.get("name") or row["category"])
-    what = what[:1].lower() + what[1:] if what[1:2].islower() else what    # 'AI ...' kept
-    return (f"The plan buys {money(row['plan_per_year'], currency)} of {what} a year, "
-            f"{row['ratio']:,.1f} times the whole market's yearly sales in the data "
-            f"({money(row['market_size'], currency)}; sources "
-            f"{row['sources'].replace(';', ', ')}): the data's "
-            f"market shares, margins and prices describe today's market, so what they say "
-            f"about this plan is an extrapolation.")
+    the data (EUR 186.56 bn; sources “NVIDIA record revenue driven by AI”, ...): the data's
+    market shares, margins and prices describe today's market, so what they say about this
+    plan is an extrapolation.' Each source by its title in quotes: from `titles` (id ->
+    title), else the row's `titles` (the fact's, in the order of its ids); its id when
+    neither has one."""
+    head, ids, tail = oversized_parts(row, currency)
+    known = dict(zip(ids, row.get("titles") or [], strict=False))
+    known.update(titles or {})
+    cited = [f"“{known[s]}”" if known.get(s) else s for s in ids]
+    return head + ", ".join(cited) + tail

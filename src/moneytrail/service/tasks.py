@@ -435,15 +435,20 @@ def evidence_default(ws: Workspace, plan: Plan, evidence: bool | None) -> bool:
 
 def scale_facts(ws: Workspace, plan: Plan) -> dict[str, Any]:
     """`oversized_markets` (analysis.concentration.oversized_markets) when the plan buys more
-    a year in some category than the whole market sells; nothing otherwise (or without
-    analysis tables)."""
+    a year in some category than the whole market sells, each with the category's `name` and
+    its sources' `titles` (in the order of the ids in `sources`; '' for a source without
+    one); nothing otherwise (or without analysis tables)."""
     if not ws.package.has("analysis-sources"):
         return {}
     from moneytrail.analysis.concentration import oversized_markets
 
     names = dict(zip(ws.valuechain.categories["id"], ws.valuechain.categories["name"],
                      strict=True))
-    found = [{**row, "name": names.get(row["category"], row["category"])}
+    sources = ws.analysis.sources
+    titles = dict(zip(sources["id"].astype(str), sources["title"].fillna("").astype(str),
+                      strict=True))
+    found = [{**row, "name": names.get(row["category"], row["category"]),
+              "titles": [titles.get(s.strip(), "") for s in row["sources"].split(";")]}
              for row in oversized_markets(plan, ws.analysis)]
     return {"oversized_markets": found} if found else {}
 

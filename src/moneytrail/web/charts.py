@@ -16,6 +16,7 @@ changes).
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections.abc import Callable
 from copy import deepcopy
@@ -285,6 +286,14 @@ def for_image(figure: Figure, title: str, source: str) -> Figure:
 
 
 # -- rendering --------------------------------------------------------------------------------
+def quiet_browser_logs() -> None:
+    """Silence the browser driver kaleido uses (choreographer): it logs a traceback for a
+    message from Chromium it cannot decode as JSON and ignores, which is harmless; a chart
+    that fails still raises (render_image's ResourceError), and moneytrail's own loggers
+    are untouched."""
+    logging.getLogger("choreographer").setLevel(logging.CRITICAL)
+
+
 def render_image(figure: Figure, fmt: str, *, browser: str = CHROMIUM) -> bytes:
     """SVG or PNG bytes of a figure (its layout gives width and height; PNG at scale 1),
     drawn by kaleido in Debian's Chromium (no network: no MathJax, plotly.js from the wheel).
@@ -292,6 +301,7 @@ def render_image(figure: Figure, fmt: str, *, browser: str = CHROMIUM) -> bytes:
     Raises MoneytrailError (503) when the browser cannot be started."""
     import kaleido
 
+    quiet_browser_logs()
     layout = figure["layout"]
     opts = {"format": fmt, "width": int(layout["width"]), "height": int(layout["height"]),
             "scale": 1}

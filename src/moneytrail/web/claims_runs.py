@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from moneytrail.errors import MoneytrailError
 from moneytrail.ledger.errors import NotFoundError
-from moneytrail.report.units import draws_text
+from moneytrail.report.units import draws_text, stored_time
 from moneytrail.service.result import Result
 
 if TYPE_CHECKING:
@@ -177,9 +177,9 @@ def stored_trace_runs(engine: Engine, viewer: int | None = None,
     """The newest finished trace runs of the store that `viewer` (an account id, None for
     anonymous) may see (runs of private saved plans only for their owner:
     accounts.plans.visible_runs_clause): `run_id`, `plan` (its id), `title` (the
-    plan's title, else its id), `draws`, `seed`, `created` (UTC, minutes) and `label`, the
-    words a reader tells runs apart by: 'title, 2,000 draws, seed 1, 2026-11-30 23:05 UTC'."""
-    import datetime as dt
+    plan's title, else its id), `draws`, `seed`, `created` ('2026-11-30 23:05 UTC',
+    report.units.stored_time) and `label`, the words a reader tells runs apart by: 'title,
+    2,000 draws, seed 1, 2026-11-30 23:05 UTC'."""
     import json
 
     from sqlalchemy import select
@@ -203,16 +203,13 @@ def stored_trace_runs(engine: Engine, viewer: int | None = None,
         plan: dict[str, Any] = found if isinstance(found, dict) else {}
         title = str(plan.get("title") or r.label or r.id[:8])
         draws, seed = inputs.get("draws"), inputs.get("seed")
-        stamp = r.created_at                  # UTC (PostgreSQL may hand it in its own zone)
-        if getattr(stamp, "tzinfo", None) is not None:
-            stamp = stamp.astimezone(dt.UTC)
-        created = str(stamp)[:16]
+        created = stored_time(r.created_at)
         words = [title]
         if isinstance(draws, int):
             words.append(draws_text(draws, noun="draw"))
         if isinstance(seed, int):
             words.append(f"seed {seed}")
-        words.append(f"{created} UTC")
+        words.append(created)
         out.append({"run_id": r.id, "plan": r.label or "", "title": title,
                     "draws": draws, "seed": seed, "created": created,
                     "label": ", ".join(words), "_plan": plan})

@@ -98,12 +98,7 @@ def ledger_value(value: Any, field: str = "") -> str:
     return text
 
 
-def timestamp(value: Any) -> str:
-    """A stored UTC time '2026-12-01T06:06:08' as '2026-12-01 06:06' (the page says UTC)."""
-    text = str(value or "")
-    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2}(\.\d+)?)?"
-                         r"(\+00:00|Z)?", text)
-    return f"{match.group(1)} {match.group(2)}" if match else text
+timestamp = units.stored_time           # '2026-12-01 06:06 UTC', a stored time to the minute
 
 
 def draws(value: Any) -> str:
@@ -117,4 +112,4 @@ FILTERS = {"draws": draws, "median_interval": median_interval, "interval": inter
            "number": number, "safe_url": safe_url, "verdict_label": verdict_label,
            "evidence_weight": evidence_weight, "in_unit": in_unit,
            "ledger_value": ledger_value, "timestamp": timestamp,
-           "oversized_sentence": units.oversized_sentence}
+           "oversized_parts": units.oversized_parts}

@@ -249,14 +249,6 @@ def scorecard_rows(result: Result) -> list[dict[str, Any]]:
     return out
 
 
-def jobs_price_note(result: Result) -> str:
-    """The run page's sentence on the price year of its jobs per million
-    (service.footprints.run_jobs_price_note); '' without a jobs table."""
-    from moneytrail.service.footprints import run_jobs_price_note
-
-    return run_jobs_price_note(result)
-
-
 def footprint_rows(result: Result) -> list[dict[str, Any]]:
     """Jobs (FTE) and embodied CO2 tables of a run (service.footprints), if it has them: title,
     note (sources, coverage) and rows of measure, unit, median and 90 % interval."""
@@ -405,6 +397,8 @@ def evidence_view(result: Result) -> dict[str, Any] | None:
 def run_view(result: Result, *, names: Names, url: str, origin: str, current_code: str,
              current_data_hash: str, current_data_version: str) -> View:
     """A done run: headline, Sankey data, tables, scorecard, conditions, sources, citation."""
+    from moneytrail.service.footprints import run_jobs_price_note
+
     prov = result.provenance
     created = prov.created[:10]
     title = f"Where the money of \u201c{result.title}\u201d goes"
@@ -431,7 +425,7 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
         sankey=sankeys, missing=missing_sections(result),
         breakdowns=breakdowns, conditions=conditions,
         scorecard=scorecard_rows(result) if "scorecard" in result.tables else None,
-        footprints=footprint_rows(result), jobs_price=jobs_price_note(result),
+        footprints=footprint_rows(result), jobs_price=run_jobs_price_note(result),
         spend=spend, sources=list(prov.sources), inputs=prov.inputs,
         evidence=evidence_view(result),
         reproduce=reproduce_run(result, origin),

@@ -169,6 +169,8 @@ async def save_from_builder(request: Request,
 
 @router.get("/saved/{plan_id}", include_in_schema=False)
 def saved_page(request: Request, plan_id: str) -> HTMLResponse:
+    from moneytrail.web.routes_runs import names
+
     current = auth.who(request)
     pid = check_id(plan_id)
     saved = store(request).get(pid, current.id if current else None)
@@ -178,13 +180,7 @@ def saved_page(request: Request, plan_id: str) -> HTMLResponse:
                 revisions=store(request).revisions(pid, current.id if current else None),
                 owner=owner, builder_link=draft_link(saved, with_revision=owner),
                 copy_link=draft_link(saved, with_revision=False),
-                categories=category_names(request))
-
-
-def category_names(request: Request) -> dict[str, str]:
-    """Spending category id -> its name in the data package ('accelerators' -> its name)."""
-    table = request.app.state.workspace.valuechain.categories
-    return dict(zip(table["id"], table["name"], strict=True))
+                categories=names(request).categories)
 
 
 @router.get("/saved/{plan_id}/edit", include_in_schema=False)

@@ -37,6 +37,7 @@ from moneytrail.report.units import (
     REGION_LABELS,
     draws_text,
     group_label,
+    lower_first,
     no_money_text,
     oversized_sentence,
     place_in_sentence,
@@ -461,7 +462,8 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
     rough = rough_draws_text(facts.get("draws", 0))
     if rough:
         sentences.append(rough)
-    sentences += [oversized_sentence(row, currency)
+    titles = {sid: row.get("title", "") for sid, row in book.rows.items()}
+    sentences += [oversized_sentence(row, currency, titles)
                   for row in facts.get("oversized_markets", [])]
     sentences.append(reality_sentence(brief))
     country = brief.table("country")
@@ -793,8 +795,7 @@ def parameter_label(name: str, entities: dict[str, str], categories: dict[str, s
         return entities.get(key, humanise(key))
 
     def cat(key: str) -> str:
-        label = categories.get(key, humanise(key))
-        return label[0].lower() + label[1:] if label[1:2].islower() else label
+        return lower_first(categories.get(key, humanise(key)))
 
     factor = {"labour": "wages in", "capital": "profits to owners in", "tax": "taxes in"}
     if m := re.fullmatch(r"spend (\S+)", name):
