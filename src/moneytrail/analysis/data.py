@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,9 @@ from moneytrail.data import checks
 from moneytrail.data.package import DataPackage, is_validated, mark_validated, open_package
 from moneytrail.errors import DataPackageError
 from moneytrail.ledger.money import Converter
+
+if TYPE_CHECKING:
+    from moneytrail.scenarios.schema import Plan
 
 TABLES = ("market_sizes", "merger_thresholds", "parameters", "accelerators", "grid",
           "electricity_prices", "training_runs", "export_rules", "model_providers", "eu_members")
@@ -57,6 +61,16 @@ class AnalysisData:
         """Nominal conversion at the year's ECB annual average (the ledger's rules and errors:
         a missing rate is an error, never extrapolated)."""
         return amount * self.money.factor(currency, year, to, year)
+
+    def plan_money_nominal(self, amount, plan: Plan, to: str):
+        """An amount as a plan expresses its money (its currency at its price year, `price_year`
+        or else `year`; docs/results.md 'Units') in `to`, nominal of the plan year: what the
+        data's prices of the plan year (chips, GPU rent, filings) meet. The ledger's rules
+        (ledger.money.Converter.factor: the price year's rate, then the deflator to the plan
+        year); with the plan year as price year, the nominal conversion at the plan year, bit
+        for bit. Raises ConversionError for a missing rate or deflator."""
+        return amount * self.money.factor(plan.currency, plan.price_year or plan.year, to,
+                                          plan.year)
 
 
 def _problems(name: str, frame: pd.DataFrame, source_ids: set[str]) -> list[checks.Problem]:

@@ -43,8 +43,9 @@ def reference_accelerator(data: AnalysisData, year: int) -> pd.Series:
 
 def accelerator_units(result: TraceResult, purchases: Purchases, data: AnalysisData
                       ) -> tuple[np.ndarray, pd.Series]:
-    """Per draw, H100-equivalents bought (accelerator spend / the year's chip price, scaled by
-    its throughput), and the chip's row."""
+    """Per draw, H100-equivalents bought (accelerator spend, restated from the plan's price
+    year to the plan year's money, / the year's chip price, scaled by its throughput), and the
+    chip's row."""
     by_cat = purchases.by_category()
     spend = by_cat["accelerators"].to_numpy() if "accelerators" in by_cat else np.zeros(
         result.draws)
@@ -52,7 +53,7 @@ def accelerator_units(result: TraceResult, purchases: Purchases, data: AnalysisD
     chip = reference_accelerator(data, plan.year)
     price = draw_interval((chip["price_low"], chip["price_central"], chip["price_high"]),
                           Stream(result.seed, "accelerator_price"), result.draws, lower=0.0)
-    spend_chip_currency = data.convert(spend, plan.currency, chip["currency"], plan.year)
+    spend_chip_currency = data.plan_money_nominal(spend, plan, chip["currency"])
     units = spend_chip_currency / price
     return units * chip["bf16_tflops"] / reference_chip(data)["bf16_tflops"], chip
 
@@ -65,8 +66,8 @@ def kw_per_unit(chip: pd.Series, data: AnalysisData) -> float:
 
 def rented_gpu_hours(result: TraceResult, purchases: Purchases, data: AnalysisData
                      ) -> np.ndarray:
-    """Per draw, reference-GPU hours the plan's cloud_compute spending rents (spend / the
-    year's sourced hourly rent), the same draws in every analysis."""
+    """Per draw, reference-GPU hours the plan's cloud_compute spending rents (spend in USD of
+    the plan year / the year's sourced hourly rent), the same draws in every analysis."""
     by_cat = purchases.by_category()
     plan = result.require_plan()
     year, n = plan.year, result.draws
@@ -75,4 +76,4 @@ def rented_gpu_hours(result: TraceResult, purchases: Purchases, data: AnalysisDa
     cloud = by_cat["cloud_compute"].to_numpy()
     rent = draw_interval(data.param(f"gpu_rent_usd_per_hour_{year}"),
                          Stream(result.seed, "gpu_rent"), n, lower=0.01)
-    return data.convert(cloud, plan.currency, "USD", year) / rent
+    return data.plan_money_nominal(cloud, plan, "USD") / rent

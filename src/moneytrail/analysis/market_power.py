@@ -487,14 +487,16 @@ def rent_recipients(split: RentSplit, data: AnalysisData, top: int = TOP) -> pd.
     invested capital, from its filings) and of its R&D budget; NaN when the data lack the
     figure or the firm's own economic profit is not positive in at least MIN_POSITIVE_PROFIT of
     the draws (then a share is meaningless).
-    Amounts are converted to USD at the plan year's ECB rate (`AnalysisData.convert`)."""
+    Amounts are restated in USD of the plan year, as the filings are nominal
+    (`AnalysisData.plan_money_nominal`: the plan year's ECB rate, after the plan's price year
+    is brought to the plan year)."""
     result = split.result
     plan = result.require_plan()
     table = split.capital
     values, names = split.by_entity()
     order = [k for k in np.argsort(-np.median(values, axis=0), kind="stable")
              if np.median(values[:, k]) > 0][:top]
-    to_usd_million = float(data.convert(1.0, plan.currency, "USD", plan.year)) / 1e6
+    to_usd_million = float(data.plan_money_nominal(1.0, plan, "USD")) / 1e6
     years = spend_years(plan)
     index = result.model.index
     stream = Stream(result.seed, STREAM)
