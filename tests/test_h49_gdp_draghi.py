@@ -82,7 +82,8 @@ def test_web_totals_page_names_the_gdp_source(tmp_path):
 
     from moneytrail.web import create_app
 
-    with TestClient(create_app(db=str(tmp_path / "ledger.sqlite"), start_reference_runs=False)) as client:
+    app = create_app(db=str(tmp_path / "ledger.sqlite"), start_reference_runs=False)
+    with TestClient(app) as client:
         html = client.get("/ledger/totals").text
     rows_html = {m.group(1): m.group(2) for m in re.finditer(
         r'<a href="/ledger\?region=(\w+)">[^<]+</a></th>(.*?)</tr>', html, re.S)}
