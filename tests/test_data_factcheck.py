@@ -127,8 +127,9 @@ def test_the_reality_cli_prints_no_committed_amount_for_the_funders_equity(tmp_p
     assert out.returncode == 0, out.stderr
     line = next(t for t in out.stdout.splitlines() if EQUITY in t)
     cells = [c.strip() for c in line.strip("│ ").split("│")]
-    assert cells[2].startswith("USD 52.00 bn")
-    assert cells[3] == "-" and cells[5] == "-"          # committed, committed / announced
+    assert cells[2] == "pledge"                         # the kind column (data 2.4.2)
+    assert cells[3].startswith("USD 52.00 bn")
+    assert cells[4] == "-" and cells[6] == "-"          # committed, committed / announced
     assert "10.00 bn" not in line and "19.2 %" not in line
 
 

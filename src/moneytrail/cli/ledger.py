@@ -136,6 +136,10 @@ def show(deal: Annotated[str, typer.Argument(help="deal id")], currency: Currenc
                 "its stage)", "sources": "Sources", "links": "Overlap links"})
 
 
+KIND_NOTE = ("; kind need, expectation or cost: not a pledge (an estimate of what is needed, "
+             "an expected investment, a disclosed cost), left out of totals")
+
+
 @ledger_app.command()
 def reality(region: RegionOpt = None, sector: SectorOpt = None, purpose: PurposeOpt = None,
             year: YearOpt = None, stage: StageOpt = None, currency: CurrencyOpt = "EUR",
@@ -149,7 +153,7 @@ def reality(region: RegionOpt = None, sector: SectorOpt = None, purpose: Purpose
                                **filters(region, sector, purpose, year, stage))
     emit({"reality": frame}, fmt, views={"reality": reality_view(frame)},
          titles={"reality": "Announced, committed, disbursed (latest non-superseded claim "
-                 "of each stage)"}, caption=unit(frame))
+                 "of each stage)"}, caption=unit(frame) + KIND_NOTE)
 
 
 @ledger_app.command()

@@ -244,8 +244,8 @@ def reality(tables: Tables, converter: Converter, *, currency: str = "EUR",
                        "as_of": "", "ref": ""})
     rows = []
     for _, deal in deals.iterrows():
-        row: dict = {"deal": deal["id"], "name": deal["name"], "region": deal["region"],
-                     "sector": deal["sector"]}
+        row: dict = {"deal": deal["id"], "name": deal["name"], "kind": kind_of(deal["kind"]),
+                     "region": deal["region"], "sector": deal["sector"]}
         picked = {stage: chosen[stage].loc[deal["id"]] if deal["id"] in chosen[stage].index
                   else empty for stage in STAGES}
         for stage, claim in picked.items():
@@ -271,8 +271,13 @@ def reality(tables: Tables, converter: Converter, *, currency: str = "EUR",
     return out
 
 
+def kind_of(kind: object) -> str:
+    """A deal's kind, 'pledge' where the column is empty (packages written before it)."""
+    return str(kind or "") or "pledge"
+
+
 def reality_columns() -> list[str]:
-    columns = ["deal", "name", "region", "sector"]
+    columns = ["deal", "name", "kind", "region", "sector"]
     for stage in STAGES:
         columns += [f"{stage}_{b}" for b in BOUNDS] + [f"{stage}_as_of", f"{stage}_ref"]
     for stage in ("committed", "disbursed"):
@@ -424,20 +429,27 @@ def add_per_head(out: pd.DataFrame, tables: Tables, converter: Converter, curren
     in the GDP figure's own currency and year (`gdp_shares`), so they do not change with the
     output currency; the `gdp` column is the GDP in `currency` at `price_year` converted as
     the region's amounts are (central / per_gdp_central, so the columns agree), or directly
-    (Converter.convert) where the region has no amount."""
+    (Converter.convert) where the region has no amount. `gdp_source` and `gdp_reliability`
+    name the GDP figure's source and its reliability ('' without GDP data), so a share of GDP
+    never hides a weak denominator."""
     population, gdp = tables["population"], tables["gdp"]
+    reliability = dict(zip(tables["source"]["id"], tables["source"]["reliability"],
+                           strict=True))
     columns: dict[str, list] = {k: [] for k in ("population", "population_year", "gdp",
                                                 "gdp_year")}
+    cited: dict[str, list[str]] = {"gdp_source": [], "gdp_reliability": []}
     for _, row in out.iterrows():
         year = int(row["year"]) if "year" in by else price_year
         pop = nearest(population, row["region"], year)
         columns["population"].append(pop[0] if pop else math.nan)
         columns["population_year"].append(pop[1] if pop else pd.NA)
         found = nearest(gdp, row["region"], year)
+        source = ""
         if found:
             value, gdp_year = found
-            gdp_currency = gdp.loc[(gdp["country"] == row["region"]) &
-                                   (gdp["year"].astype(int) == gdp_year), "currency"].iloc[0]
+            figure = gdp.loc[(gdp["country"] == row["region"]) &
+                             (gdp["year"].astype(int) == gdp_year)].iloc[0]
+            gdp_currency, source = figure["currency"], str(figure["source"])
             try:
                 value = converter.convert(value, gdp_currency, gdp_year, currency, price_year)
             except ConversionError as exc:
@@ -445,9 +457,13 @@ def add_per_head(out: pd.DataFrame, tables: Tables, converter: Converter, curren
                                       field=exc.field, value=exc.value) from None
         columns["gdp"].append(value if found else math.nan)
         columns["gdp_year"].append(gdp_year if found else pd.NA)
+        cited["gdp_source"].append(source)
+        cited["gdp_reliability"].append(str(reliability.get(source, "")) if source else "")
     for name, values in columns.items():
         out[name] = pd.array(values, dtype="Int64") if name.endswith("_year") else \
             pd.Series(values, index=out.index, dtype=float)
+    for name, texts in cited.items():
+        out[name] = pd.Series(texts, index=out.index, dtype=object)
     for bound in BOUNDS:
         out[f"per_capita_{bound}"] = out[bound] / out["population"]
     for bound in BOUNDS:

@@ -118,11 +118,13 @@ def interval(row: pd.Series, prefix: str, unit: str = "") -> str:
 
 
 def reality_view(frame: pd.DataFrame) -> pd.DataFrame:
-    """One readable column per stage and ratio: central (low – high) and the as_of date."""
+    """One readable column per stage and ratio: central (low – high) and the as_of date; the
+    deal's kind, so a need, an expectation or a cost is never read as a pledge."""
     rows = []
     currency = currency_of(frame)
     for _, row in frame.iterrows():
-        out = {"deal": row["deal"], "region": row["region"]}
+        out = {"deal": row["deal"], "region": row["region"],
+               "kind": str(row.get("kind", "") or "pledge")}
         for stage in ("announced", "committed", "disbursed"):
             text = interval(row, stage, currency)
             out[stage] = text + (f" @{row[stage + '_as_of']}" if text != "-" else "")
@@ -130,7 +132,7 @@ def reality_view(frame: pd.DataFrame) -> pd.DataFrame:
             out[f"{stage} / announced"] = interval(row, f"{stage}_ratio", "share")
         out["check"] = str(row.get("warnings", "") or "")
         rows.append(out)
-    columns = ["deal", "region", "announced", "committed", "disbursed",
+    columns = ["deal", "region", "kind", "announced", "committed", "disbursed",
                "committed / announced", "disbursed / announced", "check"]
     view = pd.DataFrame(rows, columns=columns)
     return view if (view["check"] != "").any() else view.drop(columns="check")
@@ -151,7 +153,20 @@ def totals_view(frame: pd.DataFrame) -> pd.DataFrame:
                                 f"{g if g is not pd.NA else '-'}"
                                 for p, g in zip(frame["population_year"], frame["gdp_year"],
                                                 strict=True)]
+        if "gdp_source" in frame.columns:
+            out["GDP source"] = [gdp_source_text(s, r) for s, r in
+                                 zip(frame["gdp_source"], frame["gdp_reliability"],
+                                     strict=True)]
     return out
+
+
+def gdp_source_text(source: object, reliability: object) -> str:
+    """The GDP figure's source id, with its reliability unless official ('x (estimate)');
+    '-' without GDP data."""
+    if not source or source is pd.NA:
+        return "-"
+    label = str(reliability or "unknown")
+    return str(source) if label == "official" else f"{source} ({label})"
 
 
 def claims_view(claims: pd.DataFrame) -> pd.DataFrame:

@@ -243,8 +243,8 @@ def totals_view(state: WebState, url: str, *, stage: str | None = None,
     frame = state.ledger.totals(by=["region"], stage=stage, include_needs=include, **options)
     frame = frame.sort_values("central", ascending=False)
     columns = ["region", "low", "central", "high", "deals", "overlaps_excluded", "population",
-               "population_year", "gdp", "gdp_year", "per_capita_central", "per_gdp_central",
-               "stage", "currency", "price_year"]
+               "population_year", "gdp", "gdp_year", "gdp_source", "gdp_reliability",
+               "per_capita_central", "per_gdp_central", "stage", "currency", "price_year"]
     currency_used, price_year = unit_of(state, options)
     cli = ["moneytrail", "ledger", "totals", "--by", "region", "--stage", stage,
            *options_cli(options), *(["--include-needs"] if include else [])]
