@@ -275,8 +275,11 @@ def report(
         err.print(f"[{time.monotonic() - started:5.1f} s] {step}", highlight=False)
 
     with workspace(data, db) as ws:
-        results = resolve_runs(ws, items, draws=draws, seed=seed, progress=say)
-        content = render_briefing(ws, results, fmt=fmt, progress=say)
+        results, asked = resolve_runs(ws, items, draws=draws, seed=seed, progress=say)
+        for rid, source in asked.items():
+            err.print(f"run {source.run_id}: {source.why}; the briefing shows run {rid}",
+                      highlight=False, soft_wrap=True)
+        content = render_briefing(ws, results, fmt=fmt, progress=say, asked=asked)
     output.write_bytes(content)
     err.print(f"wrote {output} ({len(content):,} bytes, {time.monotonic() - started:.1f} s)",
               highlight=False)
