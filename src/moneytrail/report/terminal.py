@@ -62,7 +62,11 @@ FOOTPRINT_COLUMNS = (("jobs_fte", "FTE", "jobs, FTE (median, 90 %)"),
 
 
 ENTITY_TABLES = ("entity", "supplier", "rent_recipients", "evidence",   # tables with firms
-                 "market_power")
+                 "market_power", "dependency")
+ENTITY_COLUMNS = ("largest_supplier",)   # text columns of entity ids (dependency)
+EMPTY_NOTES = {"conditions": "This plan states no conditions (a scenario's `conditions:` "
+                             "list), so there is nothing to check."}
+EMPTY_NOTE = "No rows: nothing to show for this plan."
 DIMENSION_TABLES = ("market_power",)     # rows (dimension, label): firms, groups, countries
 
 
@@ -214,10 +218,11 @@ def stat_groups(names: list[str]) -> dict[str, str]:
     return out
 
 
-def generic_table(table: Table) -> RichTable:
+def generic_table(table: Table, entities: dict[str, str] | None = None) -> RichTable:
     """Any table: index columns first, values in their units, cells wrapped to fit. A quantity
     with p5 / p50 / p95 columns shows as one "median (90 % interval)" column (its mean and
-    the separate percentile columns are in the CSV and JSON)."""
+    the separate percentile columns are in the CSV and JSON). Firms in ENTITY_COLUMNS by
+    display name (`entities`: id -> name); a table without rows says so in its caption."""
     names = [c.name for c in table.columns]
     groups = stat_groups(names)
     hidden = {f"{stem}{s}" for stem in groups for s in ("mean", "p5", "p50", "p95")}
@@ -236,6 +241,8 @@ def generic_table(table: Table) -> RichTable:
                    for kind, name, _ in shown[MAX_COLUMNS:]]
         shown = shown[:MAX_COLUMNS]
     note = table.note
+    if not table.rows:
+        note = " ".join(n for n in (note, EMPTY_NOTES.get(table.name, EMPTY_NOTE)) if n)
     if dropped:
         note = (f"{note} " if note else "") + (f"Not shown here: {', '.join(dropped)} "
                                                "(--format csv or json has every column).")
@@ -256,6 +263,8 @@ def generic_table(table: Table) -> RichTable:
         for kind, name, unit in shown:
             if kind == "plain":
                 value = row[position[name]]
+                if name in ENTITY_COLUMNS and entities:
+                    value = entities.get(str(value), value)
                 cells.append(in_unit(value, unit) if unit not in ("text", "date")
                              and finite(value) else number(value))
                 continue
@@ -439,7 +448,7 @@ def rich_table(table: Table, entities: dict[str, str] | None = None,
     if any(n.endswith("_p50") for n in names) and ("unit" in names or all(
             c.unit in ("share",) or c.name == "unit" for c in table.columns)):
         return side_by_side(table)
-    return generic_table(table)
+    return generic_table(table, entities)
 
 
 def result_csv(result: Result, names: list[str] | None = None) -> str:

@@ -7,7 +7,7 @@ CSV or Parquet, and it names the run id that reproduces it. Nothing travels in
 
 Units: `share` (0-1 of the plan's spending), an ISO 4217 code (money in that currency),
 `probability` (0-1 over draws), `points` (HHI points), `t CO2e`, `FLOP`, `count`, `date`,
-`text`, or `number` (dimensionless). Statistics over Monte Carlo draws sit in columns named
+`year` (a calendar year: `data_year`, `fiscal_year`), `text`, or `number` (dimensionless). Statistics over Monte Carlo draws sit in columns named
 `<quantity>_<mean|p5|p50|p95>`.
 """
 
@@ -113,6 +113,8 @@ def infer_unit(name: str, values: pd.Series, currency: str) -> str:
         return "probability"
     if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
         return "text"
+    if name == "year" or (name.endswith("_year") and not name.endswith("per_year")):
+        return "year"
     return "number"
 
 
