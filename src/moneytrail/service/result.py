@@ -7,8 +7,8 @@ CSV or Parquet, and it names the run id that reproduces it. Nothing travels in
 
 Units: `share` (0-1 of the plan's spending), an ISO 4217 code (money in that currency),
 `probability` (0-1 over draws), `points` (HHI points), `t CO2e`, `FLOP`, `count`, `date`,
-`year` (a calendar year: `data_year`, `fiscal_year`), `text`, or `number` (dimensionless). Statistics over Monte Carlo draws sit in columns named
-`<quantity>_<mean|p5|p50|p95>`.
+`year` (a calendar year: `data_year`, `fiscal_year`), `text`, or `number` (dimensionless).
+Statistics over Monte Carlo draws sit in columns named `<quantity>_<mean|p5|p50|p95>`.
 """
 
 from __future__ import annotations
