@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,15 +30,25 @@ from moneytrail.report.units import (
     money,
     percent,
 )
-from moneytrail.service.result import Result, Table, frame_csv
+from moneytrail.service.result import Result, Table, frame_csv, write_csv_metadata
 
 FORMATS = ("table", "csv", "json")
 
 
-def check_format(fmt: str) -> str:
+def check_format(fmt: str, meta: Path | None = None) -> str:
+    """`fmt` if it is one of FORMATS; `--meta` (the CSV's sidecar) only with CSV."""
     if fmt not in FORMATS:
         raise MoneytrailError(f"unknown format (use {', '.join(FORMATS)})", field="--format",
                               value=fmt)
+    if meta is not None and fmt != "csv":
+        raise MoneytrailError("--meta writes the metadata of a CSV: use it with --format csv "
+                              "(JSON carries its units, run id and facts itself)",
+                              field="--meta", value=str(meta))
+    if meta is not None and not meta.expanduser().resolve().parent.is_dir():
+        from moneytrail.errors import ResourceError
+
+        raise ResourceError("cannot write the CSV's metadata: the folder does not exist",
+                            field="--meta", value=str(meta))
     return fmt
 
 
@@ -481,9 +492,11 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
          names: list[str] | None = None, header: str | None = None,
          entities: dict[str, str] | None = None,
          countries: dict[str, str] | None = None,
-         categories: dict[str, str] | None = None) -> None:
+         categories: dict[str, str] | None = None, meta: Path | None = None) -> None:
     """Print a result: rich tables (with a header line naming the run), CSV or JSON.
-    CSV goes to stdout alone (the run id to stderr); JSON is the result's one JSON shape.
+    CSV goes to stdout alone (the run id to stderr), with `meta` its sidecar (run id,
+    currency, price year, column units: service.result.csvw_metadata) written to that
+    file; JSON is the result's one JSON shape.
     `entities` (id -> display name) and `countries` (code -> name) label the rows of entity
     and country tables on the terminal; CSV and JSON keep the ids and codes."""
     check_format(fmt)
@@ -495,6 +508,11 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
     if fmt == "csv":
         print(result_csv(result, names), end="")
         err.print(f"run {result.run_id}", highlight=False)
+        if meta is not None:
+            stem = meta.name.removesuffix("-metadata.json")
+            write_csv_metadata(meta, stem if stem != meta.name else "",
+                               [result.table_metadata(n) for n in names or result.tables])
+            err.print(f"wrote {meta}", highlight=False)
         return
     if header:
         console.print(f"[dim]{header}[/dim]", soft_wrap=True, highlight=False)

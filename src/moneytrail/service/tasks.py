@@ -456,7 +456,8 @@ def scale_facts(ws: Workspace, plan: Plan) -> dict[str, Any]:
 def trace_facts(result: TraceResult) -> dict[str, Any]:
     plan = result.require_plan()
     return {"plan": plan.id, "title": plan.title, "currency": plan.currency,
-            "total": result.total, "year": plan.year, "buyer_region": plan.buyer_region,
+            "total": result.total, "year": plan.year,
+            "price_year": plan.price_year or plan.year, "buyer_region": plan.buyer_region,
             "draws": result.draws, "seed": result.seed,
             "conservation_gap": result.conservation_gap, "model": result.model.source}
 
