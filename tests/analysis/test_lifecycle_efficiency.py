@@ -100,3 +100,14 @@ def test_a_data_gap_fails_only_the_metric_that_needs_it(model, data):
                                       Condition(metric="co2_tonnes", max=1e9)])
     message = str(exc.value)
     assert "test.yaml" in message and "site_country" in message and "conditions.1" in message
+
+
+def test_efficiency_rows_declare_their_units(reference, data):
+    """The efficiency table had no units: FLOP printed as 29 written-out digits and the cost
+    per capability as a bare number. Each row names its unit, as the lifecycle rows do."""
+    from moneytrail.analysis.efficiency import efficiency
+
+    table = efficiency(reference["efficiency-first-eu"], data)
+    assert table.loc["compute_flop", "unit"] == "FLOP"
+    assert table.loc["eur_per_capability", "unit"] == "EUR"
+    assert list(table.columns[:2]) == ["unit", "mean"]

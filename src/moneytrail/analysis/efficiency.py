@@ -96,5 +96,11 @@ def efficiency_draws(result: TraceResult, data: AnalysisData,
 
 def efficiency(result: TraceResult, data: AnalysisData,
                purchases: Purchases | None = None, run: str = CAPABILITY_RUN) -> pd.DataFrame:
-    """Efficiency metrics of a plan: mean / p5 / p50 / p95 over draws."""
-    return describe_frame(efficiency_draws(result, data, purchases, run))
+    """Efficiency metrics of a plan: mean / p5 / p50 / p95 over draws, with each row's unit
+    (a `unit` column, as the lifecycle table has)."""
+    out = describe_frame(efficiency_draws(result, data, purchases, run))
+    units = {"compute_flop": "FLOP", "compute_flop_rented": "FLOP (rented compute)",
+             f"runs_of_{run}_original_compute": "training runs",
+             f"{run}_level_capabilities": "capabilities", "eur_per_capability": "EUR"}
+    out.insert(0, "unit", [units[k] for k in out.index])
+    return out

@@ -51,6 +51,10 @@ console = make_console()
 err = make_console(stderr=True)
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json")]
+MetaOpt = Annotated[Path | None, typer.Option(
+    "--meta", help="with --format csv: also write the CSV's run id, currency, price year and "
+    "column units to this JSON file (W3C CSV on the Web metadata; name it "
+    "<file>.csv-metadata.json)")]
 DataOpt = Annotated[Path | None, typer.Option("--data", help="data package folder "
                                               "(default: the bundled one)")]
 DbOpt = Annotated[str | None, typer.Option(

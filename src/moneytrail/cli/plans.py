@@ -18,6 +18,7 @@ from moneytrail.cli.common import (
     DbOpt,
     DrawsOpt,
     FormatOpt,
+    MetaOpt,
     SchedulerOpt,
     SeedOpt,
     console,
@@ -62,6 +63,7 @@ def trace(
     by: Annotated[list[str] | None, typer.Option(help="breakdown(s): " + ", ".join(
         BY_CHOICES))] = None,
     fmt: FormatOpt = "table",
+    meta: MetaOpt = None,
     data: DataOpt = None,
     deal: Annotated[str | None, typer.Option(help="trace this ledger deal's amount with the "
                                              "scenario's spending split")] = None,
@@ -75,7 +77,7 @@ def trace(
     from moneytrail.scenarios import load_scenario
     from moneytrail.service import tasks
 
-    check_format(fmt)
+    check_format(fmt, meta)
     names = check_by(by or ["headline"])
     if stage is not None and not deal:      # it would be ignored: say so before any work
         from moneytrail.errors import MoneytrailError
@@ -95,7 +97,7 @@ def trace(
         entities = entity_labels(ws, result, fmt, names)
         countries = country_labels(ws, result, fmt, names)
     emit(result, fmt, console, err, names=names, header=reconciliation(result),
-         entities=entities, countries=countries)
+         entities=entities, countries=countries, meta=meta)
 
 
 def load_plans(paths: list[Path]) -> list:
@@ -109,6 +111,7 @@ def compare(
     draws: DrawsOpt = None,
     seed: SeedOpt = None,
     fmt: FormatOpt = "table",
+    meta: MetaOpt = None,
     data: DataOpt = None,
     db: DbOpt = None,
     conditions: Annotated[Path | None, typer.Option(help="hold every plan to the conditions "
@@ -131,7 +134,7 @@ def compare(
     from moneytrail.scenarios.conditions import load_conditions
     from moneytrail.service import tasks
 
-    check_format(fmt)
+    check_format(fmt, meta)
     tables = ("headline", "scorecard", "rent_recipients", "procurement")
     if table_name not in (None, *tables):
         raise MoneytrailError(f"unknown table (use {', '.join(tables)})", field="--table",
@@ -153,7 +156,7 @@ def compare(
                               "capital table, or --no-procurement)", field="--table",
                               value=table_name)
     emit(result, fmt, console, err, names=[table_name] if table_name else None,
-         entities=entities, countries=countries)
+         entities=entities, countries=countries, meta=meta)
 
 
 def analyse(
@@ -168,6 +171,7 @@ def analyse(
     draws: DrawsOpt = None,
     seed: SeedOpt = None,
     fmt: FormatOpt = "table",
+    meta: MetaOpt = None,
     data: DataOpt = None,
     db: DbOpt = None,
 ) -> None:
@@ -177,7 +181,7 @@ def analyse(
     from moneytrail.scenarios import load_scenario
     from moneytrail.service import tasks
 
-    check_format(fmt)
+    check_format(fmt, meta)
     try:
         dates = [dt.date.fromisoformat(d) for d in on or []]
     except ValueError as exc:
@@ -192,7 +196,7 @@ def analyse(
         entities = entity_labels(ws, result, fmt)
         countries = country_labels(ws, result, fmt)
     emit(result, fmt, console, err, header=reconciliation(result), entities=entities,
-         countries=countries)
+         countries=countries, meta=meta)
 
 
 def sensitivity(
@@ -206,6 +210,7 @@ def sensitivity(
     seed: Annotated[int, typer.Option(help="random seed (sobol)")] = 1,
     scheduler: SchedulerOpt = None,
     fmt: FormatOpt = "table",
+    meta: MetaOpt = None,
     data: DataOpt = None,
     db: DbOpt = None,
 ) -> None:
@@ -214,7 +219,7 @@ def sensitivity(
     from moneytrail.scenarios import load_scenario
     from moneytrail.service import tasks
 
-    check_format(fmt)
+    check_format(fmt, meta)
     plan = load_scenario(scenario)
     with workspace(data, db) as ws:
         result = tasks.sensitivity(ws, plan, output, method=method, top=top, samples=samples,
@@ -229,7 +234,7 @@ def sensitivity(
                                             strict=True))}
     emit(result, fmt, console, err, header=sensitivity_header(result, names),
          entities=names["entities"], countries=names["countries"],
-         categories=names["categories"])
+         categories=names["categories"], meta=meta)
 
 
 def sensitivity_header(result: Any, names: dict[str, Any]) -> str | None:
@@ -275,8 +280,11 @@ def report(
         err.print(f"[{time.monotonic() - started:5.1f} s] {step}", highlight=False)
 
     with workspace(data, db) as ws:
-        results = resolve_runs(ws, items, draws=draws, seed=seed, progress=say)
-        content = render_briefing(ws, results, fmt=fmt, progress=say)
+        results, asked = resolve_runs(ws, items, draws=draws, seed=seed, progress=say)
+        for rid, source in asked.items():
+            err.print(f"run {source.run_id}: {source.why}; the briefing shows run {rid}",
+                      highlight=False, soft_wrap=True)
+        content = render_briefing(ws, results, fmt=fmt, progress=say, asked=asked)
     output.write_bytes(content)
     err.print(f"wrote {output} ({len(content):,} bytes, {time.monotonic() - started:.1f} s)",
               highlight=False)
@@ -303,6 +311,7 @@ def shown_tables(result, table: str | None, fmt: str) -> list[str] | None:
 def show(
     run: Annotated[str, typer.Argument(help="run id (printed under every result)")],
     fmt: FormatOpt = "table",
+    meta: MetaOpt = None,
     db: DbOpt = None,
     table_name: Annotated[str | None, typer.Option(
         "--table", help="only this table of the run (headline, entity, scorecard, ...: the "
@@ -312,7 +321,7 @@ def show(
     from moneytrail.report.terminal import check_format, emit
     from moneytrail.service import tasks
 
-    check_format(fmt)
+    check_format(fmt, meta)
     with workspace(None, db) as ws:
         result = tasks.show_run(ws, run)
         names = shown_tables(result, table_name, fmt)
@@ -320,7 +329,7 @@ def show(
         countries = country_labels(ws, result, fmt, names)
     header = reconciliation(result) if result.kind in ("trace", "analyse") else result.title
     emit(result, fmt, console, err, names=names, header=header, entities=entities,
-         countries=countries)
+         countries=countries, meta=meta)
 
 
 def demo(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,15 +30,25 @@ from moneytrail.report.units import (
     money,
     percent,
 )
-from moneytrail.service.result import Result, Table, frame_csv
+from moneytrail.service.result import Result, Table, frame_csv, write_csv_metadata
 
 FORMATS = ("table", "csv", "json")
 
 
-def check_format(fmt: str) -> str:
+def check_format(fmt: str, meta: Path | None = None) -> str:
+    """`fmt` if it is one of FORMATS; `--meta` (the CSV's sidecar) only with CSV."""
     if fmt not in FORMATS:
         raise MoneytrailError(f"unknown format (use {', '.join(FORMATS)})", field="--format",
                               value=fmt)
+    if meta is not None and fmt != "csv":
+        raise MoneytrailError("--meta writes the metadata of a CSV: use it with --format csv "
+                              "(JSON carries its units, run id and facts itself)",
+                              field="--meta", value=str(meta))
+    if meta is not None and not meta.expanduser().resolve().parent.is_dir():
+        from moneytrail.errors import ResourceError
+
+        raise ResourceError("cannot write the CSV's metadata: the folder does not exist",
+                            field="--meta", value=str(meta))
     return fmt
 
 
@@ -62,7 +73,11 @@ FOOTPRINT_COLUMNS = (("jobs_fte", "FTE", "jobs, FTE (median, 90 %)"),
 
 
 ENTITY_TABLES = ("entity", "supplier", "rent_recipients", "evidence",   # tables with firms
-                 "market_power")
+                 "market_power", "dependency")
+ENTITY_COLUMNS = ("largest_supplier",)   # text columns of entity ids (dependency)
+EMPTY_NOTES = {"conditions": "This plan states no conditions (a scenario's `conditions:` "
+                             "list), so there is nothing to check."}
+EMPTY_NOTE = "No rows: nothing to show for this plan."
 DIMENSION_TABLES = ("market_power",)     # rows (dimension, label): firms, groups, countries
 
 
@@ -214,10 +229,11 @@ def stat_groups(names: list[str]) -> dict[str, str]:
     return out
 
 
-def generic_table(table: Table) -> RichTable:
+def generic_table(table: Table, entities: dict[str, str] | None = None) -> RichTable:
     """Any table: index columns first, values in their units, cells wrapped to fit. A quantity
     with p5 / p50 / p95 columns shows as one "median (90 % interval)" column (its mean and
-    the separate percentile columns are in the CSV and JSON)."""
+    the separate percentile columns are in the CSV and JSON). Firms in ENTITY_COLUMNS by
+    display name (`entities`: id -> name); a table without rows says so in its caption."""
     names = [c.name for c in table.columns]
     groups = stat_groups(names)
     hidden = {f"{stem}{s}" for stem in groups for s in ("mean", "p5", "p50", "p95")}
@@ -236,6 +252,8 @@ def generic_table(table: Table) -> RichTable:
                    for kind, name, _ in shown[MAX_COLUMNS:]]
         shown = shown[:MAX_COLUMNS]
     note = table.note
+    if not table.rows:
+        note = " ".join(n for n in (note, EMPTY_NOTES.get(table.name, EMPTY_NOTE)) if n)
     if dropped:
         note = (f"{note} " if note else "") + (f"Not shown here: {', '.join(dropped)} "
                                                "(--format csv or json has every column).")
@@ -256,6 +274,8 @@ def generic_table(table: Table) -> RichTable:
         for kind, name, unit in shown:
             if kind == "plain":
                 value = row[position[name]]
+                if name in ENTITY_COLUMNS and entities:
+                    value = entities.get(str(value), value)
                 cells.append(in_unit(value, unit) if unit not in ("text", "date")
                              and finite(value) else number(value))
                 continue
@@ -439,7 +459,7 @@ def rich_table(table: Table, entities: dict[str, str] | None = None,
     if any(n.endswith("_p50") for n in names) and ("unit" in names or all(
             c.unit in ("share",) or c.name == "unit" for c in table.columns)):
         return side_by_side(table)
-    return generic_table(table)
+    return generic_table(table, entities)
 
 
 def result_csv(result: Result, names: list[str] | None = None) -> str:
@@ -472,9 +492,11 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
          names: list[str] | None = None, header: str | None = None,
          entities: dict[str, str] | None = None,
          countries: dict[str, str] | None = None,
-         categories: dict[str, str] | None = None) -> None:
+         categories: dict[str, str] | None = None, meta: Path | None = None) -> None:
     """Print a result: rich tables (with a header line naming the run), CSV or JSON.
-    CSV goes to stdout alone (the run id to stderr); JSON is the result's one JSON shape.
+    CSV goes to stdout alone (the run id to stderr), with `meta` its sidecar (run id,
+    currency, price year, column units: service.result.csvw_metadata) written to that
+    file; JSON is the result's one JSON shape.
     `entities` (id -> display name) and `countries` (code -> name) label the rows of entity
     and country tables on the terminal; CSV and JSON keep the ids and codes."""
     check_format(fmt)
@@ -486,6 +508,11 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
     if fmt == "csv":
         print(result_csv(result, names), end="")
         err.print(f"run {result.run_id}", highlight=False)
+        if meta is not None:
+            stem = meta.name.removesuffix("-metadata.json")
+            write_csv_metadata(meta, stem if stem != meta.name else "",
+                               [result.table_metadata(n) for n in names or result.tables])
+            err.print(f"wrote {meta}", highlight=False)
         return
     if header:
         console.print(f"[dim]{header}[/dim]", soft_wrap=True, highlight=False)

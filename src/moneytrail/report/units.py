@@ -234,12 +234,51 @@ def number(value: Any) -> str:
     return f"{value:z,.3g}"
 
 
+QUALIFIED = re.compile(r"^(?P<unit>.+?) \([^()]*\)$")
+ENERGY_SIZES = ((1e6, "TWh"), (1e3, "GWh"), (1.0, "MWh"))
+
+
+def base_unit(unit: str) -> str:
+    """A unit without the qualifier an analysis adds in brackets: 't CO2e (supply chain,
+    scope 1+2)' -> 't CO2e', 'MWh (rented compute)' -> 'MWh'; formatted as that unit, so a
+    column reads alike ('2.28 Mt CO2e' beside '3.73 Mt CO2e', never '2.28 m')."""
+    match = QUALIFIED.match(str(unit))
+    return match["unit"] if match else str(unit)
+
+
+def energy_scale(value: float) -> tuple[float, str]:
+    """(divisor, unit) for an amount of energy given in MWh: TWh, GWh or MWh."""
+    for size, name in ENERGY_SIZES:
+        if abs(value) >= size:
+            return size, name
+    return 1.0, "MWh"
+
+
+def scientific(value: float) -> str:
+    """A very large count in 3 significant digits and a power of ten: '2.39e28' (FLOP);
+    below a million as `number`."""
+    if abs(value) < 1e6:
+        return number(value)
+    mantissa, exponent = f"{value:.2e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
 def in_unit(value: Any, unit: str) -> str:
     """One value as text with its unit: '31.2 %', 'USD 1.20 bn', '77.4 k FTE',
-    '3.64 Mt CO2e', '14.8 FTE per USD m', '+120 points', '0.85' (probability)."""
+    '3.64 Mt CO2e', '14.8 FTE per USD m', '+120 points', '0.85' (probability), '2024'
+    (year), '17.5 TWh' (energy given in MWh), '2.39e28 FLOP'. A unit's bracketed qualifier
+    is not repeated ('t CO2e (rented compute)' prints as t CO2e: `base_unit`)."""
     if not finite(value):
         return MISSING
     value = float(value)
+    unit = base_unit(unit)
+    if unit == "year":
+        return f"{value:.0f}"
+    if unit == "MWh":
+        size, name = energy_scale(value)
+        return f"{value / size:z,.{1 if size > 1 else 0}f} {name}"
+    if unit == "FLOP":
+        return f"{scientific(value)} FLOP"
     if unit == "share":
         return percent(value)
     if unit == "probability":
@@ -275,7 +314,14 @@ def interval_text(p5: Any, p95: Any, unit: str, like: Any = None) -> str:
     if not (finite(p5) and finite(p95)):
         return ""
     low, high = float(p5), float(p95)
-    ref = float(like) if finite(like) else max(abs(low), abs(high))
+    ref = shown_scale(float(like), low, high) if finite(like) else max(abs(low), abs(high))
+    unit = base_unit(unit)
+    if unit == "MWh":
+        size, name = energy_scale(ref)
+        return f"{ends(low / size, high / size, 1 if size > 1 else 0)} {name}"
+    if unit == "FLOP":
+        a, b = scientific(low), scientific(high)
+        return f"{a} FLOP" if a == b else f"{a}–{b} FLOP"
     if unit == "share":                           # ends alike print once: '<0.01 %'
         return percent(low) if percent(low) == percent(high) else \
             f"{percent(low)[:-2]}–{percent(high)}"
@@ -293,7 +339,20 @@ def interval_text(p5: Any, p95: Any, unit: str, like: Any = None) -> str:
         return f"{ends(low, high, 1)} {per['what']} per {per['currency']} m"
     if len(unit) == 3 and unit.isupper():         # money: the currency and size word once
         return money_range(low, high, unit, like=ref)
+    if unit not in ("probability", "year") and max(abs(low), abs(high), abs(ref)) >= 1e6 \
+            and max(abs(low), abs(high)) < 1e15:       # both ends in the median's size word
+        size, suffix = next(((s, w) for s, w in MONEY_SIZES[:3]
+                             if abs(shown_scale(ref, low, high)) >= s), (1e6, "m"))
+        return f"{ends(low / size, high / size, 2)} {suffix}"
     return f"{in_unit(low, unit)} – {in_unit(high, unit)}"
+
+
+def shown_scale(like: float, low: float, high: float) -> float:
+    """The value whose scale an interval is printed in: the median it stands beside (`like`),
+    or the larger end when the median is a thousand times smaller (a median of 0 beside
+    an end of 2 bn prints 'EUR 0 (EUR 0.00–2.11 bn)', never 'EUR 0–2,105,980,429')."""
+    top = max(abs(low), abs(high))
+    return like if abs(like) * 1e3 >= top else top
 
 
 def money_scale(value: float) -> tuple[float, str]:
@@ -323,7 +382,8 @@ def money_range(low: Any, high: Any, currency: str = "", like: Any = None) -> st
     if not (finite(low) and finite(high)):
         return MISSING
     low, high = float(low), float(high)
-    size, suffix, digits = range_scale(low, high, float(like) if finite(like) else None)
+    ref = shown_scale(float(like), low, high) if finite(like) else None
+    size, suffix, digits = range_scale(low, high, ref)
     return f"{currency} {ends(low / size, high / size, digits)}{suffix}".strip()
 
 
@@ -356,6 +416,7 @@ def change_text(p50: Any, p5: Any, p95: Any, unit: str) -> str:
     both = finite(p5) and finite(p95)
     mid = float(p50)
     low, high = (float(p5), float(p95)) if both else (0.0, 0.0)
+    unit = base_unit(unit)
     if unit == "points":
         ends = f" ({low:+z,.0f} – {high:+z,.0f} points)" if both else ""
         return f"{mid:+z,.0f} points{ends}"
@@ -388,7 +449,7 @@ def change_text(p50: Any, p5: Any, p95: Any, unit: str) -> str:
 
 
 __all__ = ["COUNTRY_TABLES", "EU_FOOTNOTE", "GROUP_LABELS", "MISSING", "REGION_LABELS",
-           "ROW_FOOTNOTE",
+           "ROW_FOOTNOTE", "base_unit",
            "change_text", "count",
            "finite", "group_label",
            "in_unit", "interval_text", "median_interval", "money", "money_in_range",

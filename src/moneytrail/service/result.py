@@ -7,8 +7,8 @@ CSV or Parquet, and it names the run id that reproduces it. Nothing travels in
 
 Units: `share` (0-1 of the plan's spending), an ISO 4217 code (money in that currency),
 `probability` (0-1 over draws), `points` (HHI points), `t CO2e`, `FLOP`, `count`, `date`,
-`text`, or `number` (dimensionless). Statistics over Monte Carlo draws sit in columns named
-`<quantity>_<mean|p5|p50|p95>`.
+`year` (a calendar year: `data_year`, `fiscal_year`), `text`, or `number` (dimensionless).
+Statistics over Monte Carlo draws sit in columns named `<quantity>_<mean|p5|p50|p95>`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,6 +114,8 @@ def infer_unit(name: str, values: pd.Series, currency: str) -> str:
         return "probability"
     if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
         return "text"
+    if name == "year" or (name.endswith("_year") and not name.endswith("per_year")):
+        return "year"
     return "number"
 
 
@@ -186,20 +189,108 @@ class Result:
     def from_json(cls, text: str) -> Result:
         return cls.from_dict(json.loads(text))
 
+    def money_context(self) -> tuple[Any, Any]:
+        """(currency, price year) of the run's money: the facts' `currency` and `price_year`;
+        for a comparison each plan's (`currencies`, lists); from the plan(s) of the inputs
+        for runs stored before `price_year` was a fact; None where the run has no plan."""
+        inputs = self.provenance.inputs
+        plans = [inputs["plan"]] if isinstance(inputs.get("plan"), dict) else [
+            p for p in inputs.get("plans") or [] if isinstance(p, dict)]
+        years = [p.get("price_year") or p.get("year") for p in plans]
+        currency = self.facts.get("currency", self.facts.get("currencies"))
+        if currency is None and plans:
+            currency = plans[0].get("currency") if len(plans) == 1 else \
+                [p.get("currency") for p in plans]
+        year = self.facts.get("price_year")
+        if year is None and years:
+            year = years[0] if len(years) == 1 else years
+        return currency, year
+
+    def table_metadata(self, name: str) -> dict[str, Any]:
+        """What a table exported alone needs to be read: the run id, kind, table name, title
+        and note, the run's currency and price year (`money_context`), each column's unit,
+        and the code and data versions (docs/results.md, "CSV and Parquet files")."""
+        table = self.tables[name]
+        currency, price_year = self.money_context()
+        return {"schema": SCHEMA, "run_id": self.run_id, "kind": self.kind, "table": name,
+                "title": table.title, "note": table.note, "currency": currency,
+                "price_year": price_year,
+                "units": {c.name: c.unit for c in table.columns},
+                "code_version": self.provenance.code_version,
+                "data_version": self.provenance.data_version,
+                "data_hash": self.provenance.data_hash}
+
     def write_tables(self, folder: str | Path, fmt: str = "csv") -> list[Path]:
-        """Every table as `<folder>/<run id>-<table>.csv` (or `.parquet`)."""
+        """Every table as `<folder>/<run id>-<table>.csv` (or `.parquet`). A Parquet file
+        carries `table_metadata` in its schema metadata (key `moneytrail`, JSON) and each
+        column's unit in its field metadata (`unit`); a CSV file stays plain CSV, with the
+        same metadata in a sidecar `<file>-metadata.json` (W3C CSV on the Web) beside it.
+        Returns the table files."""
+        if fmt not in ("csv", "parquet"):
+            raise ValueError(f"unknown table format {fmt!r} (csv or parquet)")
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         paths = []
         for name, table in self.tables.items():
             path = folder / f"{self.run_id}-{name}.{fmt}"
             frame = table.frame().reset_index() if table.index else table.frame()
+            meta = self.table_metadata(name)
             if fmt == "parquet":
-                frame.to_parquet(path, index=False)
+                write_parquet(frame, path, meta)
             else:
                 frame_csv(frame, path)
+                write_csv_metadata(path.with_name(path.name + "-metadata.json"), path.name,
+                                   [meta])
             paths.append(path)
         return paths
+
+
+def write_csv_metadata(sidecar: Path, file_name: str, metas: list[dict[str, Any]]) -> Path:
+    """Write the sidecar of the CSV file `file_name` ('' for standard output) to `sidecar`
+    (for a file, `<file>-metadata.json`: the name W3C CSV on the Web looks for):
+    `csvw_metadata` of its one table, or of several stacked under a leading `table` column
+    (`metas` in order)."""
+    sidecar.write_text(json.dumps(csvw_metadata(file_name, metas), indent=2,
+                                  ensure_ascii=False), encoding="utf-8")
+    return sidecar
+
+
+def write_parquet(frame: pd.DataFrame, path: Path, meta: dict[str, Any]) -> None:
+    """A table as Parquet with `meta` (Result.table_metadata) as the schema's `moneytrail`
+    metadata (JSON) and each column's unit as its field's `unit` metadata."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    arrow = pa.Table.from_pandas(frame, preserve_index=False)
+    units = meta["units"]
+    fields = [f.with_metadata({"unit": units.get(f.name, "")}) for f in arrow.schema]
+    schema = pa.schema(fields, metadata={**(arrow.schema.metadata or {}),
+                                         b"moneytrail": json.dumps(meta).encode("utf-8")})
+    pq.write_table(arrow.cast(schema), path)
+
+
+def csvw_metadata(file_name: str, metas: list[dict[str, Any]]) -> dict[str, Any]:
+    """The sidecar of an exported CSV file: W3C CSV on the Web metadata (`url`, a
+    `tableSchema` naming every column with its unit as `schema:unitText`), the run id as
+    `dc:identifier` and each table's `Result.table_metadata` (currency, price year, units,
+    versions) under `notes`; a column's `name` is its header with other characters than
+    letters, digits and `_` as `_` (CSVW names), its `titles` the header. Several tables
+    stacked in one file have a leading `table` column; a column whose unit differs between
+    them has the units `;`-joined."""
+    first = metas[0]
+    units: dict[str, list[str]] = {"table": ["text"]} if len(metas) > 1 else {}
+    for meta in metas:
+        for name, unit in meta["units"].items():
+            if unit not in units.setdefault(name, []):
+                units[name].append(unit)
+    title = first["title"] or first["table"] if len(metas) == 1 else \
+        "tables " + ", ".join(m["table"] for m in metas)
+    return {"@context": "http://www.w3.org/ns/csvw", "url": file_name,
+            "dc:identifier": first["run_id"], "dc:title": title,
+            "tableSchema": {"columns": [{"name": re.sub(r"\W", "_", name), "titles": name,
+                                         "schema:unitText": "; ".join(unit)}
+                                        for name, unit in units.items()]},
+            "notes": metas}
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

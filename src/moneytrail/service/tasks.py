@@ -456,7 +456,8 @@ def scale_facts(ws: Workspace, plan: Plan) -> dict[str, Any]:
 def trace_facts(result: TraceResult) -> dict[str, Any]:
     plan = result.require_plan()
     return {"plan": plan.id, "title": plan.title, "currency": plan.currency,
-            "total": result.total, "year": plan.year, "buyer_region": plan.buyer_region,
+            "total": result.total, "year": plan.year,
+            "price_year": plan.price_year or plan.year, "buyer_region": plan.buyer_region,
             "draws": result.draws, "seed": result.seed,
             "conservation_gap": result.conservation_gap, "model": result.model.source}
 
@@ -808,11 +809,10 @@ def compare_plans(ws: Workspace, plans: list[Plan], *, draws: int | None = None,
                       progress)
 
 
-def distinct_ids(plans: list[Plan]) -> list[Plan]:
-    """Plans whose ids repeat (two versions of one plan, e.g. `old/x.yaml new/x.yaml`) get
-    their position in the list as a suffix, `x #1` and `x #2`, so every column has its own
-    label; other plans keep their id. The same plan twice (equal content: the columns would
-    be equal) is refused: MoneytrailError naming the second one."""
+def check_distinct(plans: list[Plan]) -> None:
+    """Refuse the same plan twice (equal content: side by side, its columns would be equal):
+    MoneytrailError naming the second one. `compare` and comparison briefings
+    (`moneytrail report a.yaml a.yaml`, or two runs of one plan) share this check."""
     contents = [plan_inputs(p) for p in plans]
     for i, plan in enumerate(plans):
         if contents[i] in contents[:i]:
@@ -821,6 +821,13 @@ def distinct_ids(plans: list[Plan]) -> list[Plan]:
                                   "are identical, so their columns would be too); compare "
                                   "different plans", file=plan.path, field="plans",
                                   value=plan.id)
+
+
+def distinct_ids(plans: list[Plan]) -> list[Plan]:
+    """Plans whose ids repeat (two versions of one plan, e.g. `old/x.yaml new/x.yaml`) get
+    their position in the list as a suffix, `x #1` and `x #2`, so every column has its own
+    label; other plans keep their id. The same plan twice is refused (`check_distinct`)."""
+    check_distinct(plans)
     ids = [p.id for p in plans]
     return [p.model_copy(update={"id": f"{p.id} #{i + 1}"}) if ids.count(p.id) > 1 else p
             for i, p in enumerate(plans)]

@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from moneytrail.errors import MoneytrailError
-from moneytrail.report.briefing.content import Briefing, gather, plan_of
+from moneytrail.report.briefing.content import Asked, Briefing, gather, plan_of
 from moneytrail.service.result import Result
 from moneytrail.service.workspace import Workspace
 
@@ -57,14 +57,16 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def render_briefing(ws: Workspace, results: list[Result], *, fmt: str = "pdf",
-                    progress: Progress | None = None, sensitivity: bool = True) -> bytes:
+                    progress: Progress | None = None, sensitivity: bool = True,
+                    asked: dict[str, Asked] | None = None) -> bytes:
     """A plan briefing (one trace result) or a comparison briefing (several), as PDF or
     HTML bytes (UTF-8). `progress(step, done, total)` is called as the work goes on;
-    `sensitivity=False` leaves out the tornado (faster)."""
+    `sensitivity=False` leaves out the tornado (faster); `asked` (from `resolve_runs`) names
+    the run each result was computed from where the reader asked for another."""
     if fmt not in FORMATS:
         raise MoneytrailError("unknown report format (use pdf or html)", field="format",
                               value=fmt)
-    briefing = gather(ws, results, progress=progress, sensitivity=sensitivity)
+    briefing = gather(ws, results, progress=progress, sensitivity=sensitivity, asked=asked)
     html = render_html(briefing)
     if fmt == "html":
         return html.encode("utf-8")
@@ -84,16 +86,26 @@ def format_of(path: str | Path) -> str:
                           value=str(path))
 
 
+NO_ANALYSES = ("it was stored without analyses (as the trace command stores a run), so it "
+               "was traced again with the same plan, draws, seed and tiers, with the "
+               "scorecard, conditions and purchases this briefing shows")
+FROM_COMPARE = ("a comparison run: each of its plans was traced with the draws and seed the "
+                "comparison used")
+
+
 def resolve_runs(ws: Workspace, items: list[str], *, draws: int | None = None,
                  seed: int | None = None, progress: Callable[[str, int, int], None] | None
-                 = None) -> list[Result]:
+                 = None) -> tuple[list[Result], dict[str, Asked]]:
     """Trace results for scenario files or stored run ids (a compare run expands into its
-    plans; a trace run stored without analyses is traced again with them)."""
+    plans; a trace run stored without analyses is traced again with them), and for each
+    result computed from another run than the one named, that run and why (run id of the
+    result -> Asked; `render_briefing(..., asked=...)` names both)."""
     from moneytrail.scenarios import load_scenario
     from moneytrail.service import tasks
     from moneytrail.service.runs import check_run_id
 
     out: list[Result] = []
+    asked: dict[str, Asked] = {}
     for i, item in enumerate(items):
         if progress is not None:
             progress(f"tracing {item}", i, len(items))
@@ -108,17 +120,23 @@ def resolve_runs(ws: Workspace, items: list[str], *, draws: int | None = None,
             inputs = result.provenance.inputs
             for data, n, s in zip(inputs["plans"], inputs["draws"], inputs["seeds"],
                                   strict=True):
-                out.append(tasks.trace_plan(ws, Plan.model_validate(data), draws=n, seed=s))
+                traced = tasks.trace_plan(ws, Plan.model_validate(data), draws=n, seed=s)
+                asked[traced.run_id] = Asked(result.run_id, FROM_COMPARE)
+                out.append(traced)
             continue
         if result.kind != "trace":
             raise MoneytrailError("a report is made from trace or compare runs",
                                   field="run", value=f"{item} ({result.kind})")
         if "categories" not in result.tables:
             inputs = result.provenance.inputs
+            stored = result.run_id
             result = tasks.trace_plan(ws, plan_of(result), draws=inputs.get("draws"),
-                                      seed=inputs.get("seed"))
+                                      seed=inputs.get("seed"),
+                                      tiers=inputs.get("tiers", tasks.DEFAULT_TIERS),
+                                      evidence=inputs.get("evidence"))
+            asked[result.run_id] = Asked(stored, NO_ANALYSES)
         out.append(result)
-    return out
+    return out, asked
 
 
-__all__ = ["FORMATS", "format_of", "render_briefing", "render_html", "resolve_runs"]
+__all__ = ["FORMATS", "Asked", "format_of", "render_briefing", "render_html", "resolve_runs"]

@@ -255,6 +255,16 @@ class PlanBrief:
         return self.result.table(name) if name in self.result.tables else None
 
 
+@dataclass(frozen=True)
+class Asked:
+    """A run the reader asked for that the briefing could not use as it is, and why: a trace
+    stored without analyses (as `moneytrail trace` stores it) is traced again with them, a
+    comparison run gives a trace run per plan. The briefing names both runs."""
+
+    run_id: str
+    why: str
+
+
 @dataclass
 class Briefing:
     """A plan briefing (one plan) or a comparison briefing (several)."""
@@ -832,9 +842,11 @@ def tornado_output(brief: PlanBrief, ws: Workspace) -> tuple[str, str]:
 
 # -- assembling ------------------------------------------------------------------------------
 def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = None,
-           sensitivity: bool = True) -> Briefing:
+           sensitivity: bool = True, asked: dict[str, Asked] | None = None) -> Briefing:
     """The content of a briefing for one trace result (a plan briefing) or several (a
-    comparison briefing)."""
+    comparison briefing; the same plan twice is refused, as `compare` refuses it).
+    `asked` (run id of a result -> the run the reader named, resolve_runs) names the run
+    each result was computed from, where that is another run."""
     from moneytrail.service import tasks
 
     if not results:
@@ -866,6 +878,9 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
         book.compact |= set(brief.footprint_sources)
         brief.reality = matching_deals(ws, plan, book)
         briefs.append(brief)
+    if len(briefs) > 1:
+        tasks.check_distinct([b.plan for b in briefs])
+    asked = asked or {}
     # runs stored apart in different currencies: the compare page's common unit and note
     factors, unit_note = tasks.stored_scorecards_in_common_unit(ws, results)
     for brief, per in zip(briefs, factors, strict=True):
@@ -901,7 +916,11 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
                       "gap": b.result.facts.get("conservation_gap"),
                       "gap_text": small_money(b.result.facts.get("conservation_gap") or 0,
                                               b.currency),
-                      "currency": b.currency, "file": file}
+                      "currency": b.currency, "file": file,
+                      "asked": asked[b.result.run_id].run_id
+                      if b.result.run_id in asked else "",
+                      "asked_why": asked[b.result.run_id].why
+                      if b.result.run_id in asked else ""}
                      for b, file in zip(briefs, files, strict=True)],
             "code_version": first.code_version, "data_version": first.data_version,
             "data_hash": first.data_hash}
