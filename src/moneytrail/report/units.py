@@ -524,7 +524,7 @@ def oversized_parts(row: dict, currency: str) -> tuple[str, list[str], str]:
 def oversized_sentence(row: dict, currency: str, titles: dict[str, str] | None = None) -> str:
     """A warning for a market the plan outgrows (service fact `oversized_markets`): 'The plan
     buys EUR 4.00 tn of AI accelerators a year, 21.4 times the whole market's yearly sales in
-    the data (EUR 186.56 bn; sources “NVIDIA record revenue driven by AI”, ...): the data's
+    the data (EUR 186.56 bn; sources “Nvidia annual report 2025”, ...): the data's
     market shares, margins and prices describe today's market, so what they say about this
     plan is an extrapolation.' Each source by its title in quotes: from `titles` (id ->
     title), else the row's `titles` (the fact's, in the order of its ids); its id when
