@@ -1,0 +1,96 @@
+"""A tester's findings on the web app and API: a 5,000-digit whole number in a JSON body was
+a 500 (runs) or a 400 naming nothing (saved plans, ledger); a blank ledger reason named no
+field (and was a 422, where docs/errors.md makes a bad value a 400); a deal's `revision` was
+text in the deal API but an integer in the record API."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("fastapi")
+from accounts_fixtures import HTTPS, bearer, make_app  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+
+DEAL = "l_draghi_report_2024_09"
+SOURCE = "l_draghi_politico"
+BIG = "9" * 5000
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    application = make_app(f"sqlite:///{tmp_path_factory.mktemp('h45') / 'ledger.sqlite'}")
+    yield application
+    application.state.jobs.shutdown()
+    application.state.web.close()
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return TestClient(app, base_url=HTTPS, raise_server_exceptions=False)
+
+
+def send(client, app, method: str, path: str, raw: str):
+    headers = {**bearer(app, "eve"), "Content-Type": "application/json"}
+    return client.request(method, path, content=raw.encode(), headers=headers)
+
+
+@pytest.mark.parametrize("method, path, raw, field", [
+    ("POST", "/api/v1/runs",
+     '{"reference": "eu-ai-gigafactories", "draws": 100, "seed": %s}', "seed"),
+    ("POST", "/api/v1/runs", '{"scenario": {"id": "x", "year": %s}}', "scenario.year"),
+    ("PATCH", "/api/v1/saved-plans/some-plan",
+     '{"title": "t", "expected_revision": %s}', "expected_revision"),
+    ("PATCH", f"/api/v1/ledger/deal/{DEAL}",
+     '{"changes": {"note": "n"}, "expected_revision": %s, "reason": "r"}',
+     "expected_revision"),
+    ("POST", "/api/v1/ledger/claim", '{"record": {"low": [1, %s]}, "reason": "r"}',
+     "record.low.1"),
+    ("POST", "/api/v1/runs", "%s", "body"),
+])
+def test_a_huge_whole_number_is_a_400_naming_its_field(client, app, method, path, raw, field):
+    response = send(client, app, method, path, raw % BIG)
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["field"] == field, body
+    assert "5,000 digits" in body["detail"] and "parsing the body" not in body["detail"]
+    assert body["value"] == "9" * 20 + "\u2026 (5,000 digits)"
+
+
+def test_a_long_whole_number_in_range_of_reading_is_shown_shortened(client, app):
+    response = send(client, app, "POST", "/api/v1/runs",
+                    '{"reference": "eu-ai-gigafactories", "draws": 100, "seed": %s}'
+                    % ("9" * 4000))
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["field"] == "seed" and "2**63" in body["detail"]
+    assert body["value"] == "9" * 20 + "\u2026 (4,000 digits)"
+    assert len(response.text) < 400
+
+
+@pytest.mark.parametrize("path, extra", [
+    (f"/api/v1/ledger/deal/{DEAL}", {"changes": {"note": "n"}, "expected_revision": 1}),
+    ("/api/v1/ledger/revisions/1/revert", {}),
+])
+def test_a_blank_reason_is_a_400_naming_reason(app, path, extra):
+    from accounts_fixtures import login
+
+    root = login(app, "root")
+    method = "PATCH" if "revert" not in path else "POST"
+    response = root.request(method, path, json={**extra, "reason": "  "},
+                            headers={"X-CSRF-Token": root.csrf})
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["field"] == "reason" and body["value"] == "  "
+    assert "a reason is required" in body["detail"]
+
+
+def test_revision_is_an_integer_in_every_ledger_api(client):
+    deal = client.get(f"/api/v1/ledger/deals/{DEAL}").json()["deal"]
+    record = client.get(f"/api/v1/ledger/record/deal/{DEAL}").json()
+    assert isinstance(deal["revision"], int) and deal["revision"] == record["revision"]
+    source = client.get(f"/api/v1/sources/{SOURCE}").json()["source"]
+    stored = client.get(f"/api/v1/ledger/record/source/{SOURCE}").json()
+    assert isinstance(source["revision"], int) and isinstance(source["seq"], int)
+    assert (source["revision"], source["seq"]) == (stored["revision"], stored["seq"])
+    page = client.get(f"/ledger/deals/{DEAL}")
+    assert page.status_code == 200
