@@ -94,3 +94,50 @@ def test_revision_is_an_integer_in_every_ledger_api(client):
     assert (source["revision"], source["seq"]) == (stored["revision"], stored["seq"])
     page = client.get(f"/ledger/deals/{DEAL}")
     assert page.status_code == 200
+
+
+# -- chart images: the browser is looked up, and a missing one is the server's problem ---------
+def fake_program(folder, name: str):
+    path = folder / name
+    path.write_text("#!/bin/sh\nexit 1\n")
+    path.chmod(0o755)
+    return path
+
+
+def test_the_browser_is_found_on_path_or_by_its_variable(tmp_path, monkeypatch):
+    from moneytrail.web import charts
+
+    monkeypatch.delenv(charts.BROWSER_ENV, raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert charts.find_browser() is None
+    ubuntu = fake_program(tmp_path, "chromium-browser")
+    assert charts.find_browser() == str(ubuntu)
+    debian = fake_program(tmp_path, "chromium")
+    assert charts.find_browser() == str(debian)
+    elsewhere = fake_program(tmp_path.parent, "my-chrome-h45")
+    monkeypatch.setenv(charts.BROWSER_ENV, str(elsewhere))
+    assert charts.find_browser() == str(elsewhere)
+    monkeypatch.setenv(charts.BROWSER_ENV, "no-such-browser")
+    assert charts.find_browser() is None
+
+
+@pytest.mark.parametrize("path, page", [("/charts/reality.svg", "(/)"),
+                                        ("/api/v1/charts/reality.png", "(/)")])
+def test_no_browser_is_a_503_saying_so_without_blaming_the_format(client, app, tmp_path,
+                                                                  monkeypatch, path, page):
+    from moneytrail.web import charts
+
+    monkeypatch.delenv(charts.BROWSER_ENV, raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    cache, app.state.charts = app.state.charts, charts.ImageCache(tmp_path / "images")
+    try:
+        response = client.get(path)
+    finally:
+        app.state.charts = cache
+    assert response.status_code == 503, response.text
+    text = response.text
+    assert "Check" not in text and "format" not in text.replace("Content-Type", "")
+    assert "cannot draw chart images" in text and "no Chromium browser installed" in text
+    assert "downloads" in text and page in text and "MONEYTRAIL_CHROMIUM" in text
+    if path.startswith("/api/"):
+        assert "field" not in response.json()
