@@ -141,3 +141,31 @@ def test_no_browser_is_a_503_saying_so_without_blaming_the_format(client, app, t
     assert "downloads" in text and page in text and "MONEYTRAIL_CHROMIUM" in text
     if path.startswith("/api/"):
         assert "field" not in response.json()
+
+
+# -- an unknown spending category is named before the shares are added up --------------------
+def plan_mapping() -> dict:
+    from moneytrail.errors import ScenarioError
+    from moneytrail.scenarios.reference import reference_scenarios
+    from moneytrail.scenarios.yamlio import read_yaml
+
+    path = next(p for p in reference_scenarios() if p.stem == "eu-ai-gigafactories")
+    return dict(read_yaml(path, ScenarioError, what="scenario file"))
+
+
+@pytest.mark.parametrize("change, field, value", [
+    (lambda m: m["spend"].update(unicorns=0.1), "spend.unicorns", "unicorns"),
+    (lambda m: m.update(procurement={"unicorns": {"nvidia": 1.0}}), "procurement.unicorns",
+     "unicorns"),
+    (lambda m: m.update(procurement={"accelerators": {"nvidia": 0.5, "acme_chips": 0.6}}),
+     "procurement.accelerators.acme_chips", "acme_chips"),
+])
+def test_an_unknown_name_is_refused_before_shares_are_added_up(client, change, field, value):
+    plan = plan_mapping()
+    change(plan)
+    for body, prefix in ((plan, ""), ({"scenario": plan}, "scenario.")):
+        response = client.post("/api/v1/runs", json=body)
+        assert response.status_code == 400, response.text
+        problem = response.json()
+        assert (problem["field"], problem["value"]) == (prefix + field, value), problem
+        assert "unknown" in problem["detail"] and "add up to" not in problem["detail"]
