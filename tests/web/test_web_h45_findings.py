@@ -169,3 +169,35 @@ def test_an_unknown_name_is_refused_before_shares_are_added_up(client, change, f
         problem = response.json()
         assert (problem["field"], problem["value"]) == (prefix + field, value), problem
         assert "unknown" in problem["detail"] and "add up to" not in problem["detail"]
+
+
+# -- the HHI change of a plan without procurement rules: a reason, not "+0 (+0 – +0)" ---------
+@pytest.fixture(scope="module")
+def runs(client):
+    from runs_helpers import finished
+
+    return {name: finished(client, {"reference": name, "draws": 20, "seed": 1})
+            for name in ("eu-ai-gigafactories", "efficiency-first-eu")}
+
+
+def hhi_row(html: str) -> str:
+    import re
+    from html import unescape
+
+    def text_of(part: str) -> str:
+        return " ".join(unescape(re.sub(r"<[^>]+>", " ", part)).split())
+
+    start = html.index("HHI change, largest market bought in")
+    return text_of(html[start:html.index("</tr>", start)])
+
+
+def test_the_hhi_change_says_why_it_is_zero(client, runs):
+    run = runs["eu-ai-gigafactories"]
+    row = hhi_row(client.get(f"/r/{run}").text)
+    assert "+0" not in row and "No change: with no procurement rules" in row, row
+    ruled = hhi_row(client.get(f"/r/{runs['efficiency-first-eu']}").text)
+    assert "No change" not in ruled and "points" in ruled, ruled
+    both = f"{run},{runs['efficiency-first-eu']}"
+    compared = hhi_row(client.get(f"/compare?runs={both}").text)
+    assert "No change: with no procurement rules" in compared and "points" in compared
+    assert "+0 points (+0 – +0 points)" not in compared
