@@ -201,3 +201,18 @@ def test_the_hhi_change_says_why_it_is_zero(client, runs):
     compared = hhi_row(client.get(f"/compare?runs={both}").text)
     assert "No change: with no procurement rules" in compared and "points" in compared
     assert "+0 points (+0 – +0 points)" not in compared
+
+
+# -- the buyer region by name ---------------------------------------------------------------
+def facts_row(html: str, label: str) -> str:
+    start = html.index(f"<dt>{label}</dt>")
+    return html[start:html.index("</div>", start)]
+
+
+def test_the_buyer_region_is_named(client, runs):
+    plan = client.get("/plans/stargate-style-us").text
+    assert "<dd>United States</dd>" in facts_row(plan, "Buyer region")
+    run = client.get(f"/r/{runs['eu-ai-gigafactories']}").text
+    assert "<dd>European Union</dd>" in facts_row(run, "Buyer region")
+    build = client.get("/build?reference=eu-ai-gigafactories").text
+    assert ">European Union (EU)</option>" in build and ">United States (US)</option>" in build
