@@ -40,5 +40,5 @@ def test_a_failed_drawing_still_raises(monkeypatch):
         raise RuntimeError("no browser")
 
     monkeypatch.setattr(kaleido, "calc_fig_sync", fail)
-    with pytest.raises(MoneytrailError, match="could not be drawn"):
+    with pytest.raises(MoneytrailError, match="could not draw this chart image"):
         charts.render_image(FIGURE, "svg")

@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel, ConfigDict, Field
 
 from moneytrail.accounts.store import AccountError, AuthError, Throttled, Who
+from moneytrail.errors import MoneytrailError
 from moneytrail.web import auth
 from moneytrail.web.query import checked_json_body
 
@@ -290,8 +291,11 @@ def written(result: Any) -> dict:
 
 
 def reason_of(text: str) -> str:
+    """The reason of a ledger write; a blank one is bad input (400, as the edit form's),
+    naming `reason`: the body's shape is right, its value is not (docs/errors.md)."""
     if not text.strip():
-        raise HTTPException(422, "A reason is required (it is kept in the history).")
+        raise MoneytrailError("a reason is required (it is kept in the history): say why "
+                              "the ledger changes", field="reason", value=text)
     return text.strip()
 
 

@@ -202,6 +202,10 @@ def problem(request: Request, status: int, title: str, detail: str,
                             "detail": detail, "instance": request.url.path}
     if field is not None:
         body["field"] = field
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** 40:
+        from moneytrail.web.query import short_number
+
+        value = short_number(str(value))        # a 4,000-digit seed: its first digits
     if value is not None:
         finite = not isinstance(value, float) or math.isfinite(value)
         body["value"] = views.clean(value) if isinstance(value, int | float) and finite \
@@ -265,6 +269,19 @@ def add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
+            # FastAPI could not read the body ("There was an error parsing the body", e.g. a
+            # whole number of 5,000 digits): the strict parser says what and where
+            from moneytrail.web.query import strict_json
+
+            raw = getattr(request, "_body", None)
+            try:
+                if isinstance(raw, bytes):
+                    strict_json(raw)
+            except MoneytrailError as error:
+                return await bad_input(request, error)
+            return problem(request, 400, "Bad request",
+                           f"the body could not be read as JSON: {exc.__cause__}", "body")
         detail = "There is no page at this address." if exc.status_code == 404 \
             else str(exc.detail)
         return problem(request, exc.status_code, TITLES.get(exc.status_code, "Error"), detail)

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from moneytrail.scenarios.schema import CONDITION_METRICS, SELECTORS
+from moneytrail.web.format import place
 
 EXTRA_ROWS = 2               # empty rows offered for a new category, supplier or condition
 MAX_ROWS = 60                # form rows read per section (more are ignored)
@@ -339,4 +340,4 @@ def choices(valuechain: Any) -> dict[str, list[tuple[str, str]]]:
     return {"categories": categories, "entities": entities,
             "metrics": [(m, m.replace("_", " ")) for m in CONDITION_METRICS],
             "selectors": [(s, s.replace("_", " ")) for s in SELECTORS],
-            "regions": [("EU", "EU"), ("US", "US")]}
+            "regions": [(code, f"{place(code)} ({code})") for code in ("EU", "US")]}

@@ -1,6 +1,7 @@
 """The web app's charts as plotly figures, built once here and used twice: the page sends the
 figure to the browser (plotly.js draws it, `static/runs.js`), and `/.../chart/<name>.svg|png`
-renders the very same figure server-side with kaleido driving Debian's Chromium.
+renders the very same figure server-side with kaleido driving Chromium (`find_browser`:
+`MONEYTRAIL_CHROMIUM`, else `chromium` or `chromium-browser` on PATH).
 
     fig = sankey_figure(view["sankey"]["first"])                 # {"data", "layout", "narrow"}
     svg = render_image(for_image(fig, title, source), "svg")     # bytes
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import shutil
 import threading
 from collections.abc import Callable
 from copy import deepcopy
@@ -26,7 +29,12 @@ from typing import Any
 from moneytrail.errors import MoneytrailError, ResourceError
 from moneytrail.report.units import money
 
-CHROMIUM = "/usr/bin/chromium"
+BROWSER_ENV = "MONEYTRAIL_CHROMIUM"      # a Chromium or Chrome program (name or path)
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+NO_BROWSER = ("the server cannot draw chart images: it has no Chromium browser installed "
+              "(its administrator can install chromium, or set MONEYTRAIL_CHROMIUM to a "
+              "Chromium or Chrome program). The chart's data are on its page: use the "
+              "page's CSV and JSON downloads")
 FONT = {"family": "system-ui, DejaVu Sans, sans-serif", "color": "#1a1a1a"}
 PALETTE = ["#0b5394", "#e69f00", "#1d6b2f", "#a3151a", "#6a3d9a", "#b15928", "#1f78b4",
            "#33a02c", "#7a5200", "#4a4a4a"]
@@ -294,13 +302,30 @@ def quiet_browser_logs() -> None:
     logging.getLogger("choreographer").setLevel(logging.CRITICAL)
 
 
-def render_image(figure: Figure, fmt: str, *, browser: str = CHROMIUM) -> bytes:
-    """SVG or PNG bytes of a figure (its layout gives width and height; PNG at scale 1),
-    drawn by kaleido in Debian's Chromium (no network: no MathJax, plotly.js from the wheel).
+def find_browser() -> str | None:
+    """The Chromium (or Chrome) program kaleido drives: the one `MONEYTRAIL_CHROMIUM` names
+    (a program on PATH or a path), else the first of `BROWSER_NAMES` on PATH (Debian's
+    `chromium`, Ubuntu's `chromium-browser`); None when there is none."""
+    configured = os.environ.get(BROWSER_ENV, "").strip()
+    for name in (configured,) if configured else BROWSER_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
 
-    Raises MoneytrailError (503) when the browser cannot be started."""
+
+def render_image(figure: Figure, fmt: str, *, browser: str | None = None) -> bytes:
+    """SVG or PNG bytes of a figure (its layout gives width and height; PNG at scale 1),
+    drawn by kaleido in Chromium (`find_browser`; no network: no MathJax, plotly.js from the
+    wheel).
+
+    Raises ResourceError (503) when there is no browser or it cannot draw: the server's
+    environment, not the request, so the error names no field of the request."""
     import kaleido
 
+    browser = browser or find_browser()
+    if browser is None:
+        raise ResourceError(NO_BROWSER)
     quiet_browser_logs()
     layout = figure["layout"]
     opts = {"format": fmt, "width": int(layout["width"]), "height": int(layout["height"]),
@@ -309,8 +334,9 @@ def render_image(figure: Figure, fmt: str, *, browser: str = CHROMIUM) -> bytes:
         out = kaleido.calc_fig_sync({"data": figure["data"], "layout": layout}, opts=opts,
                                     kopts={"path": browser, "mathjax": False})
     except Exception as exc:     # noqa: BLE001 - kaleido raises many kinds; say it plainly
-        raise ResourceError(f"the chart image could not be drawn ({type(exc).__name__})",
-                            field="format", value=fmt) from exc
+        raise ResourceError(f"the server could not draw this chart image ({type(exc).__name__}"
+                            f" in its browser {browser}): try again later; the chart's data "
+                            "are on its page, in the page's CSV and JSON downloads") from exc
     return out if isinstance(out, bytes) else str(out).encode("utf-8")
 
 

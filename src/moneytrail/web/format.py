@@ -106,10 +106,22 @@ def draws(value: Any) -> str:
     return units.draws_text(value, noun="draw")
 
 
+PLACE_NAMES = {"EU": "European Union", "ROW": "Rest of the world"}
+
+
+def place(code: Any) -> str:
+    """A plan's buyer region or site country as the pages name it: 'EU' -> 'European Union',
+    'US' -> 'United States', 'DE' -> 'Germany' (report.units.country_name); a code without a
+    name stays the code. JSON and CSV keep the codes."""
+    if code is None or code == "":
+        return DASH
+    return PLACE_NAMES.get(str(code)) or units.country_name(code)
+
+
 FILTERS = {"draws": draws, "median_interval": median_interval, "interval": interval,
            "money": money, "money_in_range": money_in_range, "money_range": money_range,
            "percent": percent,
            "number": number, "safe_url": safe_url, "verdict_label": verdict_label,
            "evidence_weight": evidence_weight, "in_unit": in_unit,
            "ledger_value": ledger_value, "timestamp": timestamp,
-           "oversized_parts": units.oversized_parts}
+           "oversized_parts": units.oversized_parts, "place": place}

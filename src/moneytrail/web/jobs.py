@@ -123,10 +123,35 @@ def plan_from_mapping(ws: Workspace, data: Any, source: str = "web", *,
     if not strict:
         check_budget_given(data)
     check_number_text(data, currency=str(data.get("currency") or ""), strict=strict)
+    check_names(ws, data)
     plan = parse_scenario(data, source=source, strict=strict, web=True)
     web_draws(plan.draws)
     check_against_data(ws, plan)
     return plan
+
+
+def check_names(ws: Workspace, data: dict) -> None:
+    """Spending categories (`spend`, `procurement`) and suppliers (`procurement.<category>`)
+    the data package does not know, named before the schema adds up their shares: a typo
+    (`unicorns`) is an unknown name, not shares adding up to 1.1. The messages are the
+    engine's (engine.demand.market_rows), which checks the same names again."""
+    chain = ws.valuechain
+    categories = {str(c) for c in chain.categories["id"]}
+    entities = {str(e) for e in chain.entities["id"]}
+    spend, procurement = data.get("spend"), data.get("procurement")
+    for category in spend if isinstance(spend, dict) else ():
+        if category not in categories:
+            raise ScenarioError(f"unknown spending category (known: "
+                                f"{', '.join(sorted(categories))})", field=f"spend.{category}",
+                                value=category)
+    for category, shares in procurement.items() if isinstance(procurement, dict) else ():
+        if category not in categories:
+            raise ScenarioError("unknown spending category", field=f"procurement.{category}",
+                                value=category)
+        for supplier in shares if isinstance(shares, dict) else ():
+            if supplier not in entities:
+                raise ScenarioError("unknown entity in procurement override",
+                                    field=f"procurement.{category}.{supplier}", value=supplier)
 
 
 # keys of a plan mapping whose values are numbers (the builder's number fields)

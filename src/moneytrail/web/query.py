@@ -100,6 +100,48 @@ def json_float(text: str) -> float:
     return number if math.isfinite(number) else BigNumber(text)
 
 
+MAX_INT_DIGITS = 4300      # Python's own limit for reading a whole number (sys.int_info)
+
+
+class HugeInteger(Exception):
+    """A JSON whole number of more than MAX_INT_DIGITS digits (Python refuses to read it;
+    no field takes a number anywhere near that size). Its path is found afterwards."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+def json_int(text: str) -> int:
+    """A JSON whole number; HugeInteger when it has too many digits to read."""
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise HugeInteger(text)
+    return int(text)
+
+
+def huge_integer_error(text: str, exc: HugeInteger, what: str) -> MoneytrailError:
+    """The refusal of a whole number too long to read, naming its path in the body (`seed`,
+    `changes.low`) and the number shortened to its first digits and its length."""
+    digits = len(exc.text.lstrip("-"))
+    path = first_path(text, lambda node: isinstance(node, _Huge)) or what
+    return MoneytrailError(f"a whole number of {digits:,} digits is far too large for any "
+                           "field: give a number in the field's range", field=path,
+                           value=short_number(exc.text))
+
+
+def short_number(text: str, keep: int = 20) -> str:
+    """A long whole number as its first digits and its length (`99999…(5,000 digits)`), so an
+    error shows the value the client sent without repeating thousands of digits."""
+    digits = len(text.lstrip("-"))
+    if digits <= 2 * keep:
+        return text
+    return f"{text[:keep]}\u2026 ({digits:,} digits)"
+
+
+class _Huge(str):
+    """A too-long whole number kept as its text, to find where it stands in the body."""
+
+
 def strict_json(raw: bytes, what: str = "body") -> Any:
     """A request body parsed as strict JSON, or a MoneytrailError naming the problem (line and
     column for syntax errors, the key for a duplicate, NaN/Infinity, encoding, depth)."""
@@ -129,7 +171,9 @@ def strict_json(raw: bytes, what: str = "body") -> Any:
                               field=what) from None
     try:
         return json.loads(text, parse_constant=no_constant, parse_float=json_float,
-                          object_pairs_hook=unique_keys)
+                          parse_int=json_int, object_pairs_hook=unique_keys)
+    except HugeInteger as exc:
+        raise huge_integer_error(text, exc, what) from None
     except Repeated as exc:
         path = repeated_key_path(text, json_float) or str(exc)
         raise MoneytrailError("the body gives a key twice in one object (give each key "
@@ -149,14 +193,24 @@ def repeated_key_path(text: str, parse_float: Any) -> str | None:
     """The full dotted path (`plan.title`, `record.low`, `conditions.0.max`) of the first key
     given twice in one object of the JSON `text` (already known to parse but for that), so
     the error names which `title` it is; None when none is found."""
+    return first_path(text, lambda node: False, parse_float, repeated=True)
+
+
+def first_path(text: str, match: Any, parse_float: Any = float, *,
+               repeated: bool = False) -> str | None:
+    """The full dotted path of the first value of the JSON `text` that `match`es (or, with
+    `repeated`, of the first key given twice in one object); None when none does (or the
+    path is the whole body). Too-long whole numbers are read as `_Huge` texts."""
     import json
 
     def walk(node: Any, path: str) -> str | None:
+        if match(node):
+            return path or None
         if isinstance(node, Pairs):
             seen: set[str] = set()
             for key, value in node:
                 where = f"{path}.{key}" if path else str(key)
-                if key in seen:
+                if repeated and key in seen:
                     return where
                 seen.add(key)
                 found = walk(value, where)
@@ -169,8 +223,12 @@ def repeated_key_path(text: str, parse_float: Any) -> str | None:
                     return found
         return None
 
+    def read_int(digits: str) -> Any:
+        return _Huge(digits) if len(digits.lstrip("-")) > MAX_INT_DIGITS else int(digits)
+
     try:
-        return walk(json.loads(text, parse_float=parse_float, object_pairs_hook=Pairs), "")
+        return walk(json.loads(text, parse_float=parse_float, parse_int=read_int,
+                               object_pairs_hook=Pairs), "")
     except (ValueError, RecursionError):
         return None
 

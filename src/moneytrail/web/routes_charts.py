@@ -10,12 +10,13 @@ they show: a run id (a stored run never changes), the ledger revision, the runs 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Path, Query, Request
 from fastapi.responses import Response
 
-from moneytrail.errors import MoneytrailError
+from moneytrail.errors import MoneytrailError, ResourceError
 from moneytrail.web import charts
 from moneytrail.web.views import choice_param
 
@@ -28,6 +29,16 @@ def image_response(body: bytes, fmt: str, filename: str) -> Response:
     return Response(body, media_type=charts.FORMATS[fmt], headers={
         "Content-Disposition": f'inline; filename="{filename}.{fmt}"',
         "Cache-Control": "public, max-age=3600"})
+
+
+def drawn(request: Request, key: str, fmt: str, figure: Callable[[], charts.Figure],
+          page: str) -> bytes:
+    """The cached or newly drawn image; when the server cannot draw (no browser), the 503
+    names the page whose downloads hold the chart's data."""
+    try:
+        return request.app.state.charts.get(key, fmt, figure)
+    except ResourceError as exc:
+        raise ResourceError(f"{exc.detail} ({page})") from exc
 
 
 def image_format(fmt: str) -> str:
@@ -56,7 +67,8 @@ def run_chart(request: Request, run: str, name: str, fmt: str) -> Response:
         return charts.for_image(charts.sankey_figure(view["sankey"][name], name_chars=None),
                                 f"{CHARTS[name]}: {result.title}", source)
 
-    body = request.app.state.charts.get(f"run/{result.run_id}/{name}/{STYLE}", fmt, figure)
+    body = drawn(request, f"run/{result.run_id}/{name}/{STYLE}", fmt, figure,
+                 f"/r/{result.run_id}")
     return image_response(body, fmt, f"moneytrail-{result.run_id[:8]}-{name}")
 
 
@@ -78,7 +90,7 @@ def reality_chart(request: Request, fmt: str) -> Response:
                                 meta["title"], source)
 
     key = f"reality/{meta['ledger_revision']}/{meta['data_version']}/{STYLE}"
-    body = request.app.state.charts.get(key, fmt, figure)
+    body = drawn(request, key, fmt, figure, "/")
     return image_response(body, fmt, "moneytrail-reality-check")
 
 
@@ -97,8 +109,8 @@ def compare_chart(request: Request, fmt: str, runs: str | None) -> Response:
                                 "Where the money ends up: " + " vs ".join(
                                     r["title"] for r in view["runs"]), source)
 
-    key = "compare/" + ",".join(r["run_id"] for r in view["runs"]) + f"/{STYLE}"
-    body = request.app.state.charts.get(key, fmt, figure)
+    ids = ",".join(r["run_id"] for r in view["runs"])
+    body = drawn(request, f"compare/{ids}/{STYLE}", fmt, figure, f"/compare?runs={ids}")
     return image_response(body, fmt, "moneytrail-comparison")
 
 

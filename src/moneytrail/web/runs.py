@@ -227,6 +227,10 @@ def sankey(links: list[dict[str, Any]], currency: str) -> dict[str, Any]:
 
 
 EVIDENCE_SUFFIX = ": evidence, on assumption or weak rows"   # service.tasks.EVIDENCE_ROW
+HHI_ROW = "HHI change"          # analysis.scorecard.ROWS: "HHI change, largest market ..."
+HHI_UNMOVED = ("No change: with no procurement rules the plan buys from each firm at its "
+               "market share, so no share (and no HHI) moves; procurement rules that favour "
+               "some firms change it")
 
 
 def scorecard_rows(result: Result) -> list[dict[str, Any]]:
@@ -244,8 +248,13 @@ def scorecard_rows(result: Result) -> list[dict[str, Any]]:
             weights[metric[:-len(EVIDENCE_SUFFIX)]] = stats
             continue
         out.append({"metric": metric, "unit": row["unit"], **stats})
+    rules = (result.provenance.inputs.get("plan") or {}).get("procurement")
     for row in out:
         row["weight"] = weights.get(row["metric"])
+        row["reason"] = None
+        if str(row["metric"]).startswith(HHI_ROW) and not rules \
+                and all(row[s] == 0 for s in ("p5", "p50", "p95")):
+            row["reason"] = HHI_UNMOVED     # zero by construction (analysis.concentration)
     return out
 
 
@@ -544,9 +553,10 @@ def compare_view(results: list[Result], names: Names, url: str,
                                                        "unit": unit_shown})
             for stat in ("p50", "p5", "p95"):
                 entry[f"run{k + 1}_{stat}"] = values[stat]
+            entry[f"run{k + 1}_reason"] = row["reason"]
     for entry in metrics.values():                 # a dash where a run has no figure
         for k in range(len(results)):
-            for stat in ("p50", "p5", "p95"):
+            for stat in ("p50", "p5", "p95", "reason"):
                 entry.setdefault(f"run{k + 1}_{stat}", None)
     no_scorecard = [missing_text("scorecard").replace("This run", f"Run {r.run_id[:8]} "
                                                       f"(\u201c{r.title}\u201d)", 1)

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from moneytrail.errors import MoneytrailError
-from moneytrail.ledger.records import DEAL_KINDS, STAGES, split_list
+from moneytrail.ledger.records import DEAL_KINDS, KINDS, STAGES, split_list, typed_record
 from moneytrail.report.units import money
 from moneytrail.web.state import WebState
 
@@ -199,7 +199,9 @@ def deal_view(state: WebState, url: str, deal: str, *, currency: str | None = No
     deal = text_param("deal", deal) or ""
     options = ledger_options(currency)
     shown = state.ledger.show(deal, **options)
-    info = dict(zip(shown["deal"]["field"], shown["deal"]["value"], strict=True))
+    # revision as an integer, as the record API (`/api/v1/ledger/record/deal/{id}`) gives it
+    info = typed_record(KINDS["deal"], dict(zip(shown["deal"]["field"], shown["deal"]["value"],
+                                                strict=True)))
     claims = shown["claims"]
     claim_rows = rows(claims, ["ref", "stage", "low", "central", "high", "currency",
                                "price_year", "as_of", "source", "supersedes", "superseded_by",
@@ -299,7 +301,8 @@ def source_record(state: WebState, source: str) -> tuple[dict[str, Any], str]:
 
     for record in state.ledger.records("source"):
         if record["id"] == source:
-            return {**record, "primary_ref": primary_ref(state, source)}, "ledger store"
+            return {**typed_record(KINDS["source"], record),       # revision, seq: ints
+                    "primary_ref": primary_ref(state, source)}, "ledger store"
     vc = state.valuechain.sources
     found = vc[vc["id"] == source]
     if len(found):
