@@ -1,0 +1,80 @@
+"""A tester's findings (h43): shares the user changes in the plan builder are the user's own
+assumption, not the reference plan's sourced figures; a run's claims are checked against that
+run (its plan, draws and seed), on its page and in its briefing."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+from runs_helpers import form_fields  # noqa: E402
+
+from moneytrail.web import create_app  # noqa: E402
+from moneytrail.web.runs import decode_draft  # noqa: E402
+
+PLAN = "eu-ai-gigafactories"
+# the tester's edit: accelerators 0.5/0.6/0.7 (Bernstein's estimate in the reference),
+# facility 0.1/0.1675/0.3 (an assumption of the reference, with its own note)
+EDIT = {"accelerators": ("0.5", "0.6", "0.7"), "facility": ("0.1", "0.1675", "0.3")}
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    db = tmp_path_factory.mktemp("h43") / "ledger.sqlite"
+    app = create_app(db=str(db), start_reference_runs=False, run_limit=(1000, 100))
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def edited_fields(client, draws: int = 2000) -> dict[str, str]:
+    fields = form_fields(client.get(f"/build?reference={PLAN}").text)
+    rows = {fields[k]: k[:-len("category")] for k in fields
+            if re.fullmatch(r"spend-\d+-category", k) and fields[k]}
+    for category, (low, central, high) in EDIT.items():
+        prefix = rows[category]
+        fields.update({f"{prefix}low": low, f"{prefix}central": central,
+                       f"{prefix}high": high})
+    fields["draws"] = str(draws)
+    return fields
+
+
+def checked_draft(client, fields: dict[str, str]) -> dict:
+    response = client.post("/build", data={**fields, "action": "check"},
+                           follow_redirects=False)
+    assert response.status_code == 303
+    return decode_draft(parse_qs(urlsplit(response.headers["location"]).query)["plan"][0])
+
+
+def test_changed_shares_are_the_users_own_assumption(client):
+    draft = checked_draft(client, edited_fields(client))
+    for category in EDIT:
+        row = draft["spend"][category]
+        assert "source" not in row, row
+        assert row["reliability"] == "assumption"
+        assert row["note"].startswith("Set by the user in the plan builder")
+        assert "Bernstein" not in row["note"]
+    # the reference's source is named as what the data gave, not cited
+    assert "m_bernstein_gw_capex_2025" in draft["spend"]["accelerators"]["note"]
+    # rows left as they were keep their source, reliability and note
+    assert draft["spend"]["servers"]["source"] == "m_bernstein_gw_capex_2025"
+    assert draft["spend"]["servers"]["reliability"] == "estimate"
+    # and the draft, opened again and checked unchanged, keeps the user's label
+    token = parse_qs(urlsplit(client.post(
+        "/build", data={**edited_fields(client), "action": "check"},
+        follow_redirects=False).headers["location"]).query)["plan"][0]
+    again = checked_draft(client, form_fields(client.get(f"/build?plan={token}").text))
+    assert again["spend"] == draft["spend"]
+
+
+def test_unchanged_reference_plan_keeps_its_sources(client):
+    from moneytrail.errors import ScenarioError
+    from moneytrail.scenarios.reference import reference_dir
+    from moneytrail.scenarios.yamlio import read_yaml
+
+    plan = read_yaml(reference_dir() / f"{PLAN}.yaml", ScenarioError)
+    draft = checked_draft(client, form_fields(client.get(f"/build?reference={PLAN}").text))
+    assert draft["spend"] == plan["spend"]
