@@ -78,3 +78,54 @@ def test_unchanged_reference_plan_keeps_its_sources(client):
     plan = read_yaml(reference_dir() / f"{PLAN}.yaml", ScenarioError)
     draft = checked_draft(client, form_fields(client.get(f"/build?reference={PLAN}").text))
     assert draft["spend"] == plan["spend"]
+
+
+CLAIM = "public-money-to-nvidia-and-hyperscalers"     # traces eu-ai-gigafactories
+
+
+def text_of(html: str) -> str:
+    from html import unescape
+
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def builder_run(client, draws: int) -> str:
+    from runs_helpers import wait_done
+
+    response = client.post("/build", data={**edited_fields(client, draws), "action": "run"},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    rid = response.headers["location"].rsplit("/", 1)[-1]
+    assert wait_done(client, rid)["status"] == "done"
+    return rid
+
+
+def claims_section(client, rid: str) -> str:
+    html = client.get(f"/r/{rid}").text
+    return html[html.index('id="claims-h"'):html.index('id="evidence-h"')]
+
+
+def test_run_page_claims_are_checked_against_the_run(client):
+    """The repro: the edited plan's page showed the reference plan's 43.0 %, 'contradicted',
+    while /claims/<claim>/check?run=<id> gave the run's own figure."""
+    from moneytrail.web.format import percent
+
+    rid = builder_run(client, 2000)
+    section = claims_section(client, rid)
+    text = text_of(section)
+    body = client.get(f"/api/v1/claims/{CLAIM}/check?run={rid}").json()
+    mine, published = body["claim"], body["published"]
+    assert mine["checks"][0]["figure"] in text
+    assert percent(mine["checks"][0]["p_holds"]) in text
+    assert published["checks"][0]["figure"] not in text          # the reference plan's
+    assert "checked against this run (2,000 draws, seed 1)" in text
+    # the rest of the claims section is this run's too: its rent claim traced its plan
+    assert "this run's plan in place of eu-ai-gigafactories" in text
+
+
+def test_run_page_withholds_verdicts_under_100_draws(client):
+    rid = builder_run(client, 50)
+    text = text_of(claims_section(client, rid))
+    assert "This run has only 50 Monte Carlo draws" in text and "No verdict" in text
+    assert "Verdict: No verdict (too few draws)" in text
+    assert "Supported" not in text and "Contradicted" not in text

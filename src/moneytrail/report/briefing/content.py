@@ -789,12 +789,18 @@ def claim_entry(rows: pd.DataFrame, book: SourceBook, against: str, note: str,
     verdict = str(first["verdict"])
     if verdict == "conditional" and "verdict_text" in rows.columns:   # issue 15
         verdict = f"conditional: {first['verdict_text']}"
-    return {"id": str(first["claim"]), "text": str(first["text"]), "verdict": verdict,
+
+    from moneytrail.service.run_claims import WITHHELD
+
+    def said(verdict: str) -> str:      # a withheld verdict in words
+        return "no verdict (too few draws)" if verdict == WITHHELD else verdict
+
+    return {"id": str(first["claim"]), "text": str(first["text"]), "verdict": said(verdict),
             "weight": row_weight(first, "claim_"),       # evidence weight (issue 10)
             "against": against, "note": note,
             "checks": [{"check": str(r["check"]), "figure": str(r["figure"]),
                         "bound": str(r.get("bound_text") or r["bound"]),
-                        "verdict": str(r["check_verdict"]),
+                        "verdict": said(str(r["check_verdict"])),
                         "p_holds": pct(r["p_holds"]),      # "3.0 %" of draws
                         "weight": row_weight(r)}
                        for r in rows.to_dict("records")],
