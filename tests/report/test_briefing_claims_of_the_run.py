@@ -41,9 +41,9 @@ def test_claim_figures_are_the_scorecards(ws, run_500):
         median = f"{100 * float(card.loc[metric, column]):.1f} %"
         assert claims[cid]["checks"][0]["figure"].startswith(median), \
             (cid, claims[cid]["checks"][0]["figure"], median)
-        assert f"run {run_500.run_id[:8]}" in claims[cid]["against"]
-        assert "500 draws, seed 1" in claims[cid]["against"]
-        assert "eu-ai-gigafactories" in claims[cid]["against"]      # the plan it replaces
+        assert claims[cid]["against"] == ""          # the caption and the note say it once
+    assert section["checked_with"] == ("this run's plan, draws and seed (500 draws, seed 1) "
+                                       "in place of the plan they name")
     # under 1,000 draws: the run page's warning, once above the table
     assert any("only 500 Monte Carlo draws" in n for n in section["notes"])
 
@@ -73,5 +73,22 @@ def test_a_ledger_only_claim_says_it_is_the_same_for_every_run(ws):
     ledger = claims["stargate-private-and-far-less-secured"]
     assert ledger["against"].startswith("The same for every run")
     assert "2,000 draws, seed 1" in ledger["against"]
-    jobs = claims["stargate-over-100000-us-jobs"]
-    assert f"run {result.run_id[:8]}" in jobs["against"]
+    assert claims["stargate-over-100000-us-jobs"]["against"] == ""      # this run's
+    assert "200 draws, seed 1" in section["checked_with"]
+
+
+def test_a_comparison_names_the_run_each_claim_was_checked_against(ws, run_500):
+    from moneytrail.report.briefing.content import gather
+    from moneytrail.scenarios import load_scenario
+    from moneytrail.scenarios.reference import reference_dir
+    from moneytrail.service import tasks
+
+    other = tasks.trace_plan(ws, load_scenario(reference_dir() / "stargate-style-us.yaml"),
+                             draws=200, seed=2)
+    briefing = gather(ws, [run_500, other], sensitivity=False)
+    section = next(s for s in briefing.sections if s["kind"] == "claims")
+    claims = {c["id"]: c for c in section["claims"]}
+    assert f"(run {run_500.run_id[:8]}, 500 draws, seed 1), in place of " \
+        "eu-ai-gigafactories" in claims[RENT]["against"]
+    assert f"(run {other.run_id[:8]}, 200 draws, seed 2)" in \
+        claims["stargate-over-100000-us-jobs"]["against"]

@@ -751,11 +751,15 @@ def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
                 if plan_dependent(claims[cid]):
                     checked = check_against_run(ws, cid, run, store=None)
                     rows = checked.frame()
-                    who = f"the run of “{brief.plan.title}”" if several else "this run"
-                    against = (f"Checked against {who} (run {run.run_id[:8]}, "
-                               f"{draws_text(checked.draws, noun='draw')}, seed "
-                               f"{checked.seed}): its plan in place of "
-                               f"{', '.join(dict.fromkeys(r for _, r in checked.followed))}.")
+                    # said once beside the claim, not in each check's name
+                    rows["check"] = rows["check"].str.replace(
+                        r": this run's plan in place of [\w-]+$", "", regex=True)
+                    # one plan: the table's caption and note say so once
+                    against = (f"Checked against the run of “{brief.plan.title}” (run "
+                               f"{run.run_id[:8]}, {draws_text(checked.draws, noun='draw')}"
+                               f", seed {checked.seed}), in place of "
+                               f"{', '.join(dict.fromkeys(r for _, r in checked.followed))}."
+                               if several else "")
                     note = " ".join(p for p in (rough_draws_text(checked.draws),
                                                 checked.withheld) if p)
                 elif cid in listed:
@@ -766,9 +770,9 @@ def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
                                                    seed=CLAIM_SEED).table("claims")
                         published = frame.reset_index() if frame.index.name else frame
                     rows = published[published["claim"] == cid]
-                    against = ("The same for every run (ledger and market data only, no "
-                               f"plan): the debate's check, "
-                               f"{draws_text(CLAIM_DRAWS, noun='draw')}, seed {CLAIM_SEED}.")
+                    against = ("The same for every run (ledger and market data only): "
+                               f"the debate's check, {draws_text(CLAIM_DRAWS, noun='draw')}, "
+                               f"seed {CLAIM_SEED}.")
                     note = ""
                 listed.add(cid)
                 if rows.empty:
@@ -1125,9 +1129,15 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
     claim_note = SourceNote.build(book, [], [("Ledger and data sources of the claims",
                                              claim_sources)]) if claim_sources else None
     claim_notes = list(dict.fromkeys(c["note"] for c in claims if c.get("note")))
+    facts = briefs[0].result.facts
+    counted = draws_text(facts.get("draws"), noun="draw")
+    checked_with = (f"this run's plan, draws and seed ({counted}, seed {facts.get('seed')}) "
+                    "in place of the plan they name" if len(briefs) == 1 else
+                    "each run's plan, draws and seed")
     sections.append({"id": "claims", "title": "Claims of the debate", "kind": "claims",
                      "claims": claims, "number": next(tab), "sources": claim_note,
-                     "error": claims_error, "notes": claim_notes})
+                     "error": claims_error, "notes": claim_notes,
+                     "checked_with": checked_with})
 
     # 6. what drives the answer
     figures = []
