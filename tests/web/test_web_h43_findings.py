@@ -129,3 +129,41 @@ def test_run_page_withholds_verdicts_under_100_draws(client):
     assert "This run has only 50 Monte Carlo draws" in text and "No verdict" in text
     assert "Verdict: No verdict (too few draws)" in text
     assert "Supported" not in text and "Contradicted" not in text
+
+
+def test_a_private_runs_claims_are_not_stored(tmp_path):
+    """A private saved plan's run page checks its claims without storing the checks: their
+    run would carry the plan for everyone to see."""
+    import json
+
+    from sqlalchemy import select
+
+    from moneytrail.ledger import open as open_ledger
+    from moneytrail.ledger.models import Run
+    from moneytrail.scenarios import load_scenario
+    from moneytrail.scenarios.reference import reference_dir
+    from moneytrail.service import tasks
+    from moneytrail.service.runs import RunStore
+    from moneytrail.service.workspace import Workspace
+    from moneytrail.web.claims_runs import plan_claims
+
+    ws = Workspace.open(None, db=str(tmp_path / "ledger.sqlite"))
+    plan = load_scenario(reference_dir() / f"{PLAN}.yaml")
+    result = tasks.trace_plan(ws, plan, draws=100, seed=5, store=None)
+    with open_ledger(str(tmp_path / "runs.sqlite")) as ledger:
+        store = RunStore(ledger.engine)
+        shown = plan_claims(ws, result, store, private=True)
+        assert any(c["against"] == "run" for c in shown["claims"])
+
+        def claims_runs() -> list[dict]:
+            with ledger.engine.connect() as conn:
+                rows = conn.execute(select(Run.inputs).where(Run.kind == "claims")).scalars()
+                return [json.loads(i) for i in rows]
+
+        # the gigafactory claims all trace the plan: none of their checks is stored
+        assert claims_runs() == []
+        public = plan_claims(ws, result, store)          # a public run's checks are kept
+        kept = claims_runs()
+        assert kept and {(r["draws"], r["seed"]) for r in kept} == {(100, 5)}
+        assert public["claims"] == shown["claims"]
+    ws.close()
