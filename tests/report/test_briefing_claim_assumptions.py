@@ -10,11 +10,17 @@ ASSUMPTION = "a_assumption_stargate_one_year"
 
 def test_the_stargate_briefing_lists_the_one_year_assumption_with_its_reasoning(ws):
     from moneytrail.report.briefing.content import SourceBook, claims_for
+    from moneytrail.scenarios import load_scenario
+    from moneytrail.scenarios.reference import reference_dir
+    from moneytrail.service import tasks
 
     book = SourceBook.of(ws)
+    # the claims are checked against a run of the plan (h43): a short one
+    plan = load_scenario(reference_dir() / "stargate-style-us.yaml")
+    result = tasks.trace_plan(ws, plan, draws=100, seed=1)
     brief = SimpleNamespace(plan=SimpleNamespace(id="stargate-style-us",
                                                  budget=SimpleNamespace(source="")),
-                            reality=[])
+                            reality=[], result=result)
     claims, sources, error = claims_for(ws, [brief], book)    # type: ignore[list-item]
     assert error == ""
     jobs = next(c for c in claims if c["id"] == "stargate-over-100000-us-jobs")

@@ -19,6 +19,10 @@ from moneytrail.web.format import place
 EXTRA_ROWS = 2               # empty rows offered for a new category, supplier or condition
 MAX_ROWS = 60                # form rows read per section (more are ignored)
 KEEP = ("source", "reliability", "note")    # carried through the form in hidden fields
+# hidden with them: the low, central and high the labels were given for ("0.3 0.39 0.46"); a
+# row whose numbers the user changed is the user's own assumption (`own_row`)
+SOURCED = "sourced"
+USER_RELIABILITY = "assumption"
 T = TypeVar("T", dict[str, Any], list[Any])
 
 
@@ -81,11 +85,13 @@ def form_rows(plan: Mapping[str, Any]) -> dict[str, Any]:
     budget = raw_budget if isinstance(raw_budget, dict) else {"amount": raw_budget}
     spend = section(plan, "spend", dict)
     spend_rows = [{"category": c, **{k: interval(v).get(k) for k in
-                                     ("low", "central", "high", *KEEP)}}
+                                     ("low", "central", "high", *KEEP)},
+                   SOURCED: sourced_text(interval(v))}
                   for c, v in spend.items()]
     procurement = section(plan, "procurement", dict)
     proc_rows = [{"category": c, "supplier": s,
-                  **{k: interval(v).get(k) for k in ("low", "central", "high", *KEEP)}}
+                  **{k: interval(v).get(k) for k in ("low", "central", "high", *KEEP)},
+                  SOURCED: sourced_text(interval(v))}
                  for c, shares in procurement.items() if isinstance(shares, dict)
                  for s, v in shares.items()]
     conditions = section(plan, "conditions", list)
@@ -242,7 +248,56 @@ def share_row(form: Mapping[str, Any], prefix: str, read: Any = None, path: str 
     for key in KEEP:
         if text(form, f"{prefix}-{key}"):
             row[key] = text(form, f"{prefix}-{key}")
-    return row
+    return own_row(row, text(form, f"{prefix}-{SOURCED}"))
+
+
+def sourced_text(row: Mapping[str, Any]) -> str:
+    """The numbers a row's source, reliability and note were given for, as the builder's
+    hidden `sourced` field carries them: 'low central high' ('' for a missing end)."""
+    return " ".join("" if row.get(k) is None else repr(row.get(k))
+                    for k in ("low", "central", "high"))
+
+
+def sourced_numbers(sourced: str) -> tuple[float, float, float] | None:
+    """The (low, central, high) of a `sourced_text`, a missing end read as the central value;
+    None when it is not one."""
+    parts = sourced.split(" ")
+    if len(parts) != 3 or not parts[1]:
+        return None
+    try:
+        low, central, high = (float(p) if p else None for p in parts)
+    except ValueError:
+        return None
+    assert central is not None
+    return (central if low is None else low, central, central if high is None else high)
+
+
+def own_row(row: dict[str, Any], sourced: str) -> dict[str, Any]:
+    """A form row as the plan's interval: with its source, reliability and note when its
+    numbers are those they were given for (`sourced`, `sourced_text`); else the user's own
+    assumption (reliability 'assumption', no source, a note saying so and what the source
+    gave), so the briefing cites no source for it and the evidence weight counts it as an
+    assumption."""
+    given = sourced_numbers(sourced)
+    central = row.get("central")
+    mine = (central if row.get("low") is None else row.get("low"), central,
+            central if row.get("high") is None else row.get("high"))
+    same = given is not None and all(
+        isinstance(a, int | float) and not isinstance(a, bool)
+        and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+        for a, b in zip(mine, given, strict=True))
+    if same or not any(k in row for k in KEEP):
+        return row
+    if row.get("reliability") == USER_RELIABILITY and "source" not in row \
+            and str(row.get("note", "")).startswith(USER_NOTE):
+        return row                       # the user's own already
+    before = (f" The data gave {given[1]:g} ({given[0]:g} to {given[2]:g}), source "
+              f"{row['source']}." if given is not None and row.get("source") else "")
+    out = {k: v for k, v in row.items() if k not in KEEP}
+    return {**out, "reliability": USER_RELIABILITY, "note": USER_NOTE + before}
+
+
+USER_NOTE = "Set by the user in the plan builder, not taken from a source."
 
 
 GOT = re.compile(r",? got [^()]*$")        # a schema message's ', got 1.5' at its end

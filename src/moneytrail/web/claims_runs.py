@@ -2,21 +2,20 @@
 claim checked against any stored run (claims page, `/api/v1/claims/<id>/check?run=<id>`).
 
 Nothing is computed here: verdicts, figures and P(holds) come from `service.tasks.check_claims`
-(the debate's claims file, or one claim with the run's plan put in place of the reference plan
-its checks trace), and the choice of claims that concern a plan is the briefing's
-(`report.briefing.content.claims_for`: by plan id, budget source and matching ledger deals).
+(the debate's claims file) and `service.run_claims` (one claim with the run's plan put in place
+of the reference plan its checks trace, with the run's draws and seed), and the choice of
+claims that concern a plan is the briefing's (`report.briefing.content.concerning_claims`: by
+plan id, budget source and matching ledger deals).
 """
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from moneytrail.errors import MoneytrailError
 from moneytrail.ledger.errors import NotFoundError
 from moneytrail.report.units import draws_text, stored_time
 from moneytrail.service.result import Result
+from moneytrail.service.run_claims import CLAIM_DRAWS, CLAIM_SEED, WITHHELD, plan_dependent
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -24,8 +23,6 @@ if TYPE_CHECKING:
     from moneytrail.service.runs import RunStore
     from moneytrail.service.workspace import Workspace
 
-CLAIM_DRAWS, CLAIM_SEED = 2000, 1       # the debate's published check (`moneytrail claims check`)
-WITHHELD = "withheld"       # the verdict of a check over too few draws (MIN_VERDICT_DRAWS)
 MAX_RUNS_LISTED = 60
 
 
@@ -39,29 +36,61 @@ def published_checks(ws: Workspace, store: RunStore | None) -> list[dict[str, An
     return records(result, "claims")
 
 
-def plan_claims(ws: Workspace, result: Result, store: RunStore | None) -> list[dict[str, Any]]:
-    """The claims that concern the run's plan: id, text, verdict, sources and their checks
-    (check, bound, figure, p5/p50/p95, P(holds), verdict), as the debate's check found them,
-    and `checkable` (the claim depends on a plan, so it can be checked with the run's)."""
+def plan_claims(ws: Workspace, result: Result, store: RunStore | None,
+                *, private: bool = False) -> dict[str, Any]:
+    """The claims that concern the run's plan, checked against this run: {"claims": [...],
+    "note": str, "draws": int, "seed": int} (the run's draws and seed). A claim whose checks
+    trace a plan is checked with the run's plan, draws and seed (`check_against_run`: the
+    same figures as the rest of the run page and as `/claims/<claim>/check?run=<id>`;
+    `against` "run"); a claim that depends on no plan (ledger or market data only) is the
+    same for every run and is the published check (`against` "data", with its draws and
+    seed). Each claim: id, text, verdict, sources, evidence weight, checks (check, bound,
+    figure, p5/p50/p95, P(holds), verdict). `note`: the run page's warning about few draws
+    and, under MIN_VERDICT_DRAWS, why the claims checked against the run have no verdict.
+    `private`: the run is a private saved plan's; its checks are not stored (their run
+    would show the plan to everyone)."""
     from moneytrail.report.briefing.content import (
         PlanBrief,
         SourceBook,
-        claims_for,
+        concerning_claims,
         matching_deals,
         plan_of,
     )
+    from moneytrail.report.units import rough_draws_text
+    from moneytrail.service.run_claims import check_against_run as run_check
+    from moneytrail.service.run_claims import debate_claims
+    from moneytrail.web.runs import records
 
     plan = plan_of(result)
     book = SourceBook.of(ws)
     brief = PlanBrief(result=result, plan=plan, name=plan.id)
     brief.reality = matching_deals(ws, plan, book)
-    concerning, _, error = claims_for(ws, [brief], book)
-    if error:
-        raise MoneytrailError(error, field="claims")
-    rows = published_checks(ws, store)
-    checkable = {c["id"] for c in checkable_claims()}
-    return [{**grouped(rows, str(c["id"])), "checkable": str(c["id"]) in checkable}
-            for c in concerning]
+    concerning = concerning_claims(ws, brief)
+    claims = debate_claims()
+    published: list[dict[str, Any]] | None = None
+    out, withheld, followed = [], "", False
+    for cid in concerning:
+        if plan_dependent(claims[cid]):
+            checked = run_check(ws, cid, result, store=None if private else store)
+            rows = records(checked.checked, "claims")
+            claim = grouped(rows, cid)
+            if checked.withheld:
+                withheld = checked.withheld
+                claim["verdict"] = WITHHELD
+                for check in claim["checks"]:
+                    check["check_verdict"] = WITHHELD
+            claim["against"] = "run"
+            followed = True
+        else:
+            published = published if published is not None else published_checks(ws, store)
+            claim = {**grouped(published, cid), "against": "data",
+                     "draws": CLAIM_DRAWS, "seed": CLAIM_SEED}
+        out.append({**claim, "checkable": claim["against"] == "run"})
+    draws = int(result.provenance.draws or CLAIM_DRAWS)
+    note = " ".join(part for part in (rough_draws_text(draws), withheld) if part) \
+        if followed else ""
+    return {"claims": out, "note": note, "draws": draws,
+            "seed": int(result.provenance.seed or 0)}
 
 
 def grouped(rows: list[dict[str, Any]], claim: str) -> dict[str, Any]:
@@ -82,31 +111,19 @@ def grouped(rows: list[dict[str, Any]], claim: str) -> dict[str, Any]:
                        for r in mine]}
 
 
-def plan_dependent(claim: Any) -> list[int]:
-    """Indices of the claim's checks that trace a reference plan (these follow the run)."""
-    return [j for j, check in enumerate(claim.checks)
-            if check.computation in PLAN_COMPUTATIONS
-            and isinstance(getattr(check.args, "scenario", None), str)]
-
-
-# the claim computations that trace a plan (analysis.claims_computations._plan): their
-# reference plan can be swapped for a run's plan
-PLAN_COMPUTATIONS = ("trace.share", "trace.rent", "trace.jobs", "lifecycle.embodied_share")
-
-
 def checkable_claims() -> list[dict[str, str]]:
     """The claims whose checks trace a reference plan: they can be checked against a run."""
-    from moneytrail.analysis.claims import default_claims_path, load_claims
+    from moneytrail.service.run_claims import debate_claims
 
-    return [{"id": c.id, "text": c.claim} for c in load_claims(default_claims_path())
+    return [{"id": c.id, "text": c.claim} for c in debate_claims().values()
             if plan_dependent(c)]
 
 
 def check_against_run(ws: Workspace, claim_id: str, result: Result,
                       store: RunStore | None, *, private: bool = False) -> dict[str, Any]:
     """The claim checked with the run's plan in place of the reference plan its checks trace,
-    with the run's draws and seed (so the figure is this run's). Other checks are kept.
-    `note`: the run page's warning about few draws (under 1,000) and, under
+    with the run's draws and seed (so the figure is this run's; service.run_claims). Other
+    checks are kept. `note`: the run page's warning about few draws (under 1,000) and, under
     analysis.claims.MIN_VERDICT_DRAWS draws, why there is no verdict: then
     `verdict_withheld` is true and the claim's and its checks' verdicts are 'withheld'
     (their figures and P(holds) stay).
@@ -115,61 +132,28 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result,
 
     Raises NotFoundError for an unknown claim, MoneytrailError when the claim does not
     depend on a plan or the run is not a trace."""
-    import yaml
-
-    from moneytrail.analysis.claims import (
-        default_claims_path,
-        load_claims,
-        withheld_verdict_reason,
-    )
     from moneytrail.report.units import rough_draws_text
-    from moneytrail.service import tasks
+    from moneytrail.service.run_claims import check_against_run as run_check
     from moneytrail.web.runs import records
 
-    claims = {c.id: c for c in load_claims(default_claims_path())}
-    if claim_id not in claims:
-        raise NotFoundError("no claim with this id", field="claim", value=claim_id)
-    claim = claims[claim_id]
-    follow = plan_dependent(claim)
-    if not follow:
-        raise MoneytrailError("this claim does not depend on a plan (its checks use the "
-                              "ledger or market data only), so it is the same for every run",
-                              field="claim", value=claim_id)
-    plan = result.provenance.inputs.get("plan") if result.kind == "trace" else None
-    if not isinstance(plan, dict):
-        raise MoneytrailError("a claim is checked against a finished trace run",
-                              field="run", value=result.run_id)
-    data = claim.model_dump(mode="json", exclude_none=True)
-    replaced = []
-    for j in follow:
-        check = data["checks"][j]
-        replaced.append(str(check["args"]["scenario"]))
-        check["args"]["scenario"] = plan
-        check["describe"] = (f"{check.get('describe') or check['computation']}: this run's "
-                             f"plan in place of {replaced[-1]}")
-    draws, seed = int(result.provenance.draws or CLAIM_DRAWS), int(result.provenance.seed or 0)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "claim.yaml"
-        path.write_text(yaml.safe_dump({"claims": [data]}, sort_keys=False), encoding="utf-8")
-        checked = tasks.check_claims(ws, path, draws=draws, seed=seed,
-                                     store=store.as_private() if private and store else store)
-    rows = records(checked, "claims")
+    checked = run_check(ws, claim_id, result,
+                        store=store.as_private() if private and store else store)
+    rows = records(checked.checked, "claims")
     published = grouped(published_checks(ws, store), claim_id)
     mine = grouped(rows, claim_id)
-    withheld = withheld_verdict_reason(draws)
+    withheld = checked.withheld
     if withheld:                # too few draws: the figures stand, the verdicts do not
         mine["verdict"] = WITHHELD
         for check in mine["checks"]:
             check["check_verdict"] = WITHHELD
     # the run page's warning about few draws (report.units), and why there is no verdict
-    note = " ".join(part for part in (rough_draws_text(draws), withheld) if part)
+    note = " ".join(part for part in (rough_draws_text(checked.draws), withheld) if part)
     return {"claim": mine, "published": published, "note": note,
             "verdict_withheld": bool(withheld),
-            "followed": [{"check": j, "reference_plan": r} for j, r in
-                         zip(follow, replaced, strict=True)],
-            "run": {"run_id": result.run_id, "title": result.title, "draws": draws,
-                    "seed": seed, "data_version": result.provenance.data_version},
-            "check_run_id": checked.run_id}
+            "followed": [{"check": j, "reference_plan": r} for j, r in checked.followed],
+            "run": {"run_id": result.run_id, "title": result.title, "draws": checked.draws,
+                    "seed": checked.seed, "data_version": result.provenance.data_version},
+            "check_run_id": checked.checked.run_id}
 
 
 def stored_trace_runs(engine: Engine, viewer: int | None = None,

@@ -20,17 +20,18 @@ Q = Annotated[str | None, Query()]
 
 
 def run_page_claims(request: Request, result: Result) -> dict[str, Any]:
-    """{"claims": [...], "error": str} for a run page; kept per run id (a run never changes,
-    and the debate's check is stored by its own run id)."""
+    """{"claims": [...], "note": str, "error": str} for a run page, checked against the run
+    (claims_runs.plan_claims); kept per run id (a run never changes)."""
     cache: dict[str, dict[str, Any]] = request.app.state.run_claims
     if result.run_id in cache:
         return cache[result.run_id]
+    private = bool(getattr(request.state, "no_store", False))    # a private plan's run
     try:
-        claims = claims_runs.plan_claims(request.app.state.workspace, result,
-                                         request.app.state.jobs.store)
-        found: dict[str, Any] = {"claims": claims, "error": ""}
+        found: dict[str, Any] = {**claims_runs.plan_claims(
+            request.app.state.workspace, result, request.app.state.jobs.store,
+            private=private), "error": ""}
     except MoneytrailError as exc:
-        found = {"claims": [], "error": exc.detail}
+        found = {"claims": [], "note": "", "error": exc.detail}
     if len(cache) >= CACHED_RUNS:
         cache.pop(next(iter(cache)))
     cache[result.run_id] = found

@@ -710,55 +710,115 @@ def conditions_rows(brief: PlanBrief) -> list[tuple[str, list[Cell]]]:
     return out
 
 
-def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
-               ) -> tuple[list[dict[str, Any]], list[str], str]:
-    """The claims of the debate that concern the plans (by plan id, matched deal, its
-    ledger claims or the budget source), with verdicts, checks and sources."""
-    from moneytrail.analysis.claims import default_claims_path, load_claims
-    from moneytrail.service import tasks
+def concerning_claims(ws: Workspace, brief: PlanBrief) -> list[str]:
+    """Ids of the debate's claims that concern the brief's plan: by plan id, matched deal,
+    its ledger claims or the budget source (words of the claim, its checks or sources)."""
+    from moneytrail.service.run_claims import debate_claims
 
-    keys: set[str] = set()
-    for brief in briefs:
-        keys |= {brief.plan.id, brief.plan.budget.source or ""}
-        for deal in brief.reality:
-            keys |= {deal["deal"], *deal["claim_refs"].split(";")}
+    keys = {brief.plan.id, brief.plan.budget.source or ""}
+    for deal in brief.reality:
+        keys |= {deal["deal"], *deal["claim_refs"].split(";")}
     keys.discard("")
-    try:
-        claims = load_claims(default_claims_path())
-        checked = tasks.check_claims(ws, draws=2000, seed=1).table("claims")
-    except Exception as exc:     # noqa: BLE001 - the briefing says why instead
-        return [], [], f"The claims could not be checked ({exc})."
     concerning = []
-    for claim in claims:
+    for claim in debate_claims().values():
         text = json.dumps(claim.model_dump(mode="json"))
         words = set(text.replace('"', " ").replace(",", " ").replace("[", " ")
                     .replace("]", " ").replace(":", " ").split())
         if keys & words:
             concerning.append(claim.id)
-    out, sources = [], []
-    flat = checked.reset_index() if checked.index.name else checked
-    for cid in concerning:
-        rows = flat[flat["claim"] == cid]
-        if rows.empty:
-            continue
-        first = rows.iloc[0]
-        ids = [s for cell in rows["sources"] for s in str(cell).split("; ") if s]
-        sources += ids
-        verdict = str(first["verdict"])
-        if verdict == "conditional" and "verdict_text" in rows.columns:   # issue 15
-            verdict = f"conditional: {first['verdict_text']}"
-        from moneytrail.report.evidence import row_weight
+    return concerning
 
-        out.append({"id": cid, "text": str(first["text"]), "verdict": verdict,
-                    "weight": row_weight(first, "claim_"),       # evidence weight (issue 10)
-                    "checks": [{"check": str(r["check"]), "figure": str(r["figure"]),
-                                "bound": str(r.get("bound_text") or r["bound"]),
-                                "verdict": str(r["check_verdict"]),
-                                "p_holds": pct(r["p_holds"]),      # "3.0 %" of draws
-                                "weight": row_weight(r)}
-                               for r in rows.to_dict("records")],
-                    "refs": ref_ranges([book.number(s) for s in dict.fromkeys(ids)])})
+
+def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
+               ) -> tuple[list[dict[str, Any]], list[str], str]:
+    """The claims of the debate that concern the plans (`concerning_claims`), with verdicts,
+    checks, sources and what they were checked against (`against`): a claim whose checks
+    trace a plan is checked against the brief's run (its plan, draws and seed:
+    service.run_claims, so its figures are the run's, and no verdict under
+    analysis.claims.MIN_VERDICT_DRAWS draws, `note` says why and warns of few draws); a claim
+    on ledger or market data only is the debate's published check (the same for every run).
+    The run's checks are not stored (a private plan's run would show through them)."""
+    from moneytrail.report.evidence import row_weight
+    from moneytrail.service import tasks
+    from moneytrail.service.run_claims import (
+        CLAIM_DRAWS,
+        CLAIM_SEED,
+        check_against_run,
+        debate_claims,
+        plan_dependent,
+    )
+
+    several = len(briefs) > 1
+    out: list[dict[str, Any]] = []
+    sources: list[str] = []
+    published: pd.DataFrame | None = None
+    listed: set[str] = set()
+    try:
+        claims = debate_claims()
+        for brief in briefs:
+            run = brief.result
+            for cid in concerning_claims(ws, brief):
+                if plan_dependent(claims[cid]):
+                    checked = check_against_run(ws, cid, run, store=None)
+                    rows = checked.frame()
+                    # said once beside the claim, not in each check's name
+                    rows["check"] = rows["check"].str.replace(
+                        r": this run's plan in place of [\w-]+$", "", regex=True)
+                    # one plan: the table's caption and note say so once
+                    against = (f"Checked against the run of “{brief.plan.title}” (run "
+                               f"{run.run_id[:8]}, {draws_text(checked.draws, noun='draw')}"
+                               f", seed {checked.seed}), in place of "
+                               f"{', '.join(dict.fromkeys(r for _, r in checked.followed))}."
+                               if several else "")
+                    note = " ".join(p for p in (rough_draws_text(checked.draws),
+                                                checked.withheld) if p)
+                elif cid in listed:
+                    continue
+                else:
+                    if published is None:
+                        frame = tasks.check_claims(ws, draws=CLAIM_DRAWS,
+                                                   seed=CLAIM_SEED).table("claims")
+                        published = frame.reset_index() if frame.index.name else frame
+                    rows = published[published["claim"] == cid]
+                    against = ("The same for every run (ledger and market data only): "
+                               f"the debate's check, {draws_text(CLAIM_DRAWS, noun='draw')}, "
+                               f"seed {CLAIM_SEED}.")
+                    note = ""
+                listed.add(cid)
+                if rows.empty:
+                    continue
+                out.append(claim_entry(rows, book, against, note, row_weight))
+                sources += [s for cell in rows["sources"] for s in str(cell).split("; ")
+                            if s]
+    except Exception as exc:     # noqa: BLE001 - the briefing says why instead
+        return [], [], f"The claims could not be checked ({exc})."
     return out, sources, ""
+
+
+def claim_entry(rows: pd.DataFrame, book: SourceBook, against: str, note: str,
+                row_weight: Callable[..., str]) -> dict[str, Any]:
+    """One claim of the briefing's claims table from its check rows."""
+    first = rows.iloc[0]
+    ids = [s for cell in rows["sources"] for s in str(cell).split("; ") if s]
+    verdict = str(first["verdict"])
+    if verdict == "conditional" and "verdict_text" in rows.columns:   # issue 15
+        verdict = f"conditional: {first['verdict_text']}"
+
+    from moneytrail.service.run_claims import WITHHELD
+
+    def said(verdict: str) -> str:      # a withheld verdict in words
+        return "no verdict (too few draws)" if verdict == WITHHELD else verdict
+
+    return {"id": str(first["claim"]), "text": str(first["text"]), "verdict": said(verdict),
+            "weight": row_weight(first, "claim_"),       # evidence weight (issue 10)
+            "against": against, "note": note,
+            "checks": [{"check": str(r["check"]), "figure": str(r["figure"]),
+                        "bound": str(r.get("bound_text") or r["bound"]),
+                        "verdict": said(str(r["check_verdict"])),
+                        "p_holds": pct(r["p_holds"]),      # "3.0 %" of draws
+                        "weight": row_weight(r)}
+                       for r in rows.to_dict("records")],
+            "refs": ref_ranges([book.number(s) for s in dict.fromkeys(ids)])}
 
 
 def sankey_data(brief: PlanBrief, ws: Workspace, limit: int = 7) -> charts.Sankey | None:
@@ -1087,9 +1147,16 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
     # 5. claims
     claim_note = SourceNote.build(book, [], [("Ledger and data sources of the claims",
                                              claim_sources)]) if claim_sources else None
+    claim_notes = list(dict.fromkeys(c["note"] for c in claims if c.get("note")))
+    facts = briefs[0].result.facts
+    counted = draws_text(facts.get("draws"), noun="draw")
+    checked_with = (f"this run's plan, draws and seed ({counted}, seed {facts.get('seed')}) "
+                    "in place of the plan they name" if len(briefs) == 1 else
+                    "each run's plan, draws and seed")
     sections.append({"id": "claims", "title": "Claims of the debate", "kind": "claims",
                      "claims": claims, "number": next(tab), "sources": claim_note,
-                     "error": claims_error})
+                     "error": claims_error, "notes": claim_notes,
+                     "checked_with": checked_with})
 
     # 6. what drives the answer
     figures = []

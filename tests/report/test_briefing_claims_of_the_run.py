@@ -1,0 +1,94 @@
+"""A tester's finding (h43): a briefing's claims table (Table 7) is checked against the run the
+briefing is about (its plan, draws and seed), so its figures are the scorecard's, not those of
+a separate check of the reference plan with other draws. Under 100 draws there is no verdict,
+under 1,000 a warning; a claim on ledger data only says it is the same for every run."""
+
+from __future__ import annotations
+
+import pytest
+from briefings import REFERENCE
+
+RENT = "public-money-pays-incumbents-high-prices"        # trace.rent of the reference plan
+DOMINANT = "public-money-cements-the-status-quo"
+SCORE = {RENT: "Economic profit (rent), share of the plan",
+         DOMINANT: "Rent to firms already dominant (share of rent)"}
+
+
+def claims_section(ws, result) -> dict:
+    from moneytrail.report.briefing.content import gather
+
+    briefing = gather(ws, [result], sensitivity=False)
+    return next(s for s in briefing.sections if s["kind"] == "claims")
+
+
+@pytest.fixture(scope="module")
+def run_500(ws):
+    from moneytrail.scenarios import load_scenario
+    from moneytrail.service import tasks
+
+    return tasks.trace_plan(ws, load_scenario(REFERENCE), draws=500, seed=1)
+
+
+def test_claim_figures_are_the_scorecards(ws, run_500):
+    """The CLI repro: `moneytrail report eu-ai-gigafactories.yaml --draws 500`; the scorecard
+    said 25.2 % and 81.7 %, the claims table 25.1 % and 81.6 % (another run's draws)."""
+    section = claims_section(ws, run_500)
+    assert not section["error"]
+    card = run_500.table("scorecard")
+    column = next(c for c in card.columns if c.endswith("_p50"))
+    claims = {c["id"]: c for c in section["claims"]}
+    for cid, metric in SCORE.items():
+        median = f"{100 * float(card.loc[metric, column]):.1f} %"
+        assert claims[cid]["checks"][0]["figure"].startswith(median), \
+            (cid, claims[cid]["checks"][0]["figure"], median)
+        assert claims[cid]["against"] == ""          # the caption and the note say it once
+    assert section["checked_with"] == ("this run's plan, draws and seed (500 draws, seed 1) "
+                                       "in place of the plan they name")
+    # under 1,000 draws: the run page's warning, once above the table
+    assert any("only 500 Monte Carlo draws" in n for n in section["notes"])
+
+
+def test_too_few_draws_give_no_verdict(ws):
+    from moneytrail.scenarios import load_scenario
+    from moneytrail.service import tasks
+
+    result = tasks.trace_plan(ws, load_scenario(REFERENCE), draws=50, seed=3)
+    section = claims_section(ws, result)
+    claims = {c["id"]: c for c in section["claims"]}
+    assert claims[RENT]["verdict"] == "no verdict (too few draws)"
+    assert {k["verdict"] for k in claims[RENT]["checks"]} == {"no verdict (too few draws)"}
+    assert any(n.startswith("This run has only 50") and "No verdict" in n
+               for n in section["notes"])
+
+
+def test_a_ledger_only_claim_says_it_is_the_same_for_every_run(ws):
+    from moneytrail.scenarios import load_scenario
+    from moneytrail.scenarios.reference import reference_dir
+    from moneytrail.service import tasks
+
+    plan = load_scenario(reference_dir() / "stargate-style-us.yaml")
+    result = tasks.trace_plan(ws, plan, draws=200, seed=1)
+    section = claims_section(ws, result)
+    claims = {c["id"]: c for c in section["claims"]}
+    ledger = claims["stargate-private-and-far-less-secured"]
+    assert ledger["against"].startswith("The same for every run")
+    assert "2,000 draws, seed 1" in ledger["against"]
+    assert claims["stargate-over-100000-us-jobs"]["against"] == ""      # this run's
+    assert "200 draws, seed 1" in section["checked_with"]
+
+
+def test_a_comparison_names_the_run_each_claim_was_checked_against(ws, run_500):
+    from moneytrail.report.briefing.content import gather
+    from moneytrail.scenarios import load_scenario
+    from moneytrail.scenarios.reference import reference_dir
+    from moneytrail.service import tasks
+
+    other = tasks.trace_plan(ws, load_scenario(reference_dir() / "stargate-style-us.yaml"),
+                             draws=200, seed=2)
+    briefing = gather(ws, [run_500, other], sensitivity=False)
+    section = next(s for s in briefing.sections if s["kind"] == "claims")
+    claims = {c["id"]: c for c in section["claims"]}
+    assert f"(run {run_500.run_id[:8]}, 500 draws, seed 1), in place of " \
+        "eu-ai-gigafactories" in claims[RENT]["against"]
+    assert f"(run {other.run_id[:8]}, 200 draws, seed 2)" in \
+        claims["stargate-over-100000-us-jobs"]["against"]
