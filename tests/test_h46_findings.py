@@ -96,26 +96,51 @@ def test_result_from_json_refuses_text_that_is_not_json_in_one_line():
 # 3. an unknown site country is refused by every task -------------------------------------------
 def test_trace_refuses_an_unknown_site_country_like_analyse(tmp_path, capsys):
     path = plan_file(tmp_path, "site-xx", "site_country: XX\n")
-    for command in ("trace", "analyse"):
-        code, _, err = run_main(capsys, command, path, "--draws", "20")
-        line = one_line(err)
+    lines = set()
+    for command in ("trace", "analyse", "validate"):
+        code, _, err = run_main(capsys, command, path, "--draws", "20") if command != \
+            "validate" else run_main(capsys, command, path)
+        lines.add(one_line(err))
         assert code == 2, err
-        assert "site-xx.yaml" in line and "field 'site_country', value 'XX'" in line, line
-        assert "no grid intensity data for this site" in line
+    assert len(lines) == 1, lines                 # one rule, one message
+    line = lines.pop()
+    assert "site-xx.yaml" in line and "field 'site_country', value 'XX'" in line, line
+    assert "not an ISO 3166 country code" in line
 
 
-def test_a_plan_without_a_site_still_passes_the_plan_check():
-    from moneytrail.scenarios import load_scenario
+def test_a_real_site_without_data_and_a_plan_without_a_site_still_trace():
+    from moneytrail.scenarios import load_scenario, parse_scenario
     from moneytrail.service import tasks
     from moneytrail.service.workspace import Workspace
 
     plan = load_scenario(PLAN)
     assert plan.site_country is None
+    data = plan.model_dump(mode="json")
+    for code in ("BR", "EU", "TW"):
+        assert parse_scenario({**data, "site_country": code}).site_country == code
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario({**data, "site_country": "XX"})
+    assert (info.value.field, info.value.value) == ("site_country", "XX")
     with Workspace.open() as ws:
         assert tasks.check_plan(ws, plan) is plan
-        with pytest.raises(ScenarioError) as info:
-            tasks.check_plan(ws, plan.model_copy(update={"site_country": "XX"}))
-    assert (info.value.field, info.value.value) == ("site_country", "XX")
+        brazil = plan.model_copy(update={"site_country": "BR"})
+        assert tasks.check_plan(ws, brazil) is brazil          # trace does not read the site
+        with pytest.raises(ScenarioError, match="no grid intensity data"):
+            tasks.check_plan(ws, brazil, site=True)
+
+
+def test_country_codes_cover_every_country_in_the_data():
+    from moneytrail.countries import ISO_3166, SITE_CODES
+    from moneytrail.service.workspace import Workspace
+
+    assert len(ISO_3166) == 249 and "XX" not in SITE_CODES and "EU" in SITE_CODES
+    with Workspace.open() as ws:
+        data = ws.analysis
+        codes = set(data["grid"]["country"]) | set(data["electricity_prices"]["country"]) \
+            | set(data["eu_members"]["country"]) | set(ws.valuechain.country_names())
+        for listed in data["export_rules"]["country"]:
+            codes |= set(listed.split(";"))
+    assert codes - SITE_CODES == {"ROW"}
 
 
 # 4. a path in a folder that does not exist is bad input (exit 2), named -------------------------

@@ -54,12 +54,12 @@ def builder_error(client, **changes) -> tuple[str, str]:
 
 
 def test_builder_refuses_a_site_without_grid_data_like_the_api(client):
-    anchor, message = builder_error(client, site_country="XX")
+    anchor, message = builder_error(client, site_country="BR")
     assert anchor == "f-site_country"
     assert "no grid intensity data for this site (known: " in message
-    api = client.post("/api/v1/runs", json=plan(site_country="XX"))
+    api = client.post("/api/v1/runs", json=plan(site_country="BR"))
     assert api.status_code == 400
-    assert (api.json()["field"], api.json()["value"]) == ("site_country", "XX")
+    assert (api.json()["field"], api.json()["value"]) == ("site_country", "BR")
 
 
 @pytest.mark.parametrize("bad_id", ["../../x", "a b", "x" * 500, "-rf", "x/y", ""])

@@ -28,7 +28,8 @@ Valid ranges of every field (anything outside is refused with the file, field an
   central spend shares (and each category's supplier shares) add up to 1.
 - `draws`: 1..MAX_DRAWS (10,000,000; `MONEYTRAIL_MAX_DRAWS` raises it, see `check_draws`).
 - `seed`: 0..2**63 - 1 (numpy's seed sequence takes non-negative integers).
-- `horizon_years`, `spend_years`: 1..30. `site_country`: two capital letters (ISO 3166).
+- `horizon_years`, `spend_years`: 1..30. `site_country`: an ISO 3166 country code (two
+  capital letters, officially assigned: `moneytrail.countries`; `XX` is refused) or EU.
 - `buyer_region`: EU or US. `conditions`: see `Condition` (metric-specific ranges).
 - Every number field refuses NaN and infinity (`.nan`, `.inf`, 'Infinity', 1e400) with one
   message (`non_finite_message`): the models are built with `allow_inf_nan=False`.
@@ -55,6 +56,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from moneytrail.countries import SITE_CODES
 from moneytrail.errors import LimitError, ScenarioError
 from moneytrail.scenarios import yamlio
 from moneytrail.text import text_problem
@@ -368,6 +370,15 @@ class Plan(Strict):
         if value > top:
             raise ValueError(f"{value:,} draws is more than the limit of {top:,} (set "
                              f"{DRAWS_VARIABLE} to raise it)")
+        return value
+
+    @field_validator("site_country")
+    @classmethod
+    def _site_is_a_country(cls, value: str | None) -> str | None:
+        if value is not None and value not in SITE_CODES:
+            raise ValueError("not an ISO 3166 country code (no country has this code): give "
+                             "the site's two-letter code, such as FR or DE, or leave "
+                             "site_country out to site the plan in its buyer region")
         return value
 
     @field_validator("buyer_region")

@@ -97,11 +97,10 @@ def check_plan(ws: Workspace, plan: Plan, *, site: bool = False) -> Plan:
     """What the schema alone cannot check: the currency is one the data convert (at the
     plan's price year: `check_fx`), the year has data (building the model raises a clear
     error otherwise) and, with `site` (the task computes the lifecycle: a scorecard,
-    `analyse --what lifecycle`, a CO2 or renewable-share condition) or a `site_country` the
-    plan names (so `trace` and `analyse` refuse `site_country: XX` alike), the site's grid
-    and price data (`check_site`); a plan without a site is read at its buyer region.
-    Run before any draw, so a bad plan fails in a second with one line, not after the
-    trace."""
+    `analyse --what lifecycle`, a CO2 or renewable-share condition), the site's grid and
+    price data (`check_site`; a site that is no country at all, `site_country: XX`, the
+    schema refuses for every task: `moneytrail.countries`). Run before any draw, so a bad
+    plan fails in a second with one line, not after the trace."""
     from moneytrail.analysis.claims import package_source_ids
     from moneytrail.scenarios.schema import check_currency
 
@@ -123,7 +122,7 @@ def check_plan(ws: Workspace, plan: Plan, *, site: bool = False) -> Plan:
     check_fx(ws, plan)
     check_budget(ws, plan)
     ws.model(plan.year)
-    if site or plan.site_country:      # a site named in the plan is checked by every task
+    if site:
         check_site(ws, plan)
     return plan
 
