@@ -106,7 +106,7 @@ def package_copy(tmp_path_factory):
 
 @pytest.mark.parametrize(("cell", "field", "value", "message"), [
     ("abc", "units_per_eur", "abc", "not a number"),
-    ("-1", "units_per_eur", "-1", "must be > 0"),
+    ("-1", "units_per_eur", "-1", "must be more than 0"),
     ("nan", "units_per_eur", "nan", "not a number"),
     ("1e30", "units_per_eur", "1e+30", "more than 1e+17 (the cap on any amount: about a thousand "
      "times world GDP): check the amount and its unit"),

@@ -338,6 +338,6 @@ def test_cli_refuses_bad_scheduler_missing_report_folder_and_huge_claim_draws(tm
     out = run_cli("trace", scenario, "--draws", "50", "--scheduler", "garbage")
     assert out.returncode == 2 and "not a Dask scheduler address" in out.stderr
     out = run_cli("report", scenario, "-o", tmp_path / "missing" / "x.html", "--draws", "50")
-    assert out.returncode == 3 and "folder does not exist" in out.stderr
+    assert out.returncode == 2 and "folder does not exist" in out.stderr
     out = run_cli("claims", "check", "--draws", "1000000000")
     assert out.returncode == 2 and "10,000,000" in out.stderr

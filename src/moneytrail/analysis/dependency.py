@@ -32,6 +32,38 @@ def rules_date(plan: Plan) -> dt.date:
     return plan.as_of if plan.as_of is not None else dt.date(plan.year, 7, 1)
 
 
+def rules_coverage(data: AnalysisData) -> tuple[dt.date, dt.date]:
+    """The dates the export-rules data speak for: from the first rule they list (announced)
+    to the data package's date (`created` in datapackage.json; else the latest date in the
+    table). Earlier controls (before the first listed rule) and rules made after the package
+    are not in the data, so a date outside would read "no rules" without knowing."""
+    rules = data["export_rules"]
+    dates = [pd.to_datetime(rules[c].replace("", None)).dt.date.dropna()
+             for c in ("announced", "in_force", "binding", "rescinded") if c in rules]
+    every = [d for column in dates for d in column]
+    first = min(pd.to_datetime(rules["announced"]).dt.date)
+    created = str(data.package.descriptor.get("created", ""))[:10]
+    try:
+        last = dt.date.fromisoformat(created)
+    except ValueError:
+        last = max(every)
+    return first, max(last, max(every))
+
+
+def check_rules_dates(data: AnalysisData, dates: list[dt.date]) -> None:
+    """Export-rule dates the data cover (`rules_coverage`): ScenarioError naming `--on`, the
+    date and the covered range otherwise."""
+    if data["export_rules"].empty:
+        return
+    first, last = rules_coverage(data)
+    for on in dates:
+        if not first <= on <= last:
+            raise ScenarioError(f"outside the dates the export-rules data cover ({first} to "
+                                f"{last}: from the first rule listed to the data package's "
+                                "date), so the rules in force then are not known; give a "
+                                "date in that range", field="--on", value=on.isoformat())
+
+
 def single_supplier_threshold(data: AnalysisData) -> float:
     """The default share above which one firm counts as a single supplier (analysis parameter
     `single_supplier_threshold`: the EU case-law presumption of dominance at 50 %)."""

@@ -3,11 +3,14 @@
 Errors: every `MoneytrailError` prints one line and exits with its class's `exit_code`
 (2 for bad input); usage errors (an unknown option, a missing argument, a value of the wrong
 type such as `--draws abc`) print one line naming the option and the value and exit 2
-(`cli.common.usage_error`); an interrupted command exits 130.
+(`cli.common.usage_error`); an interrupted command exits 130; output cut short by a
+closed pipe (`| head`) ends quietly with exit 0.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 
 import typer
@@ -35,6 +38,12 @@ def main(args: list[str] | None = None) -> None:
     `MoneytrailError`s their class's exit code (see `moneytrail.errors`)."""
     try:
         code = app(args=args, prog_name="moneytrail", standalone_mode=False)
+    except BrokenPipeError:
+        closed_stdout()
+    except SystemExit as exc:
+        if exc.code == 1 and broken_pipe(exc):
+            closed_stdout()             # rich's and click's own EPIPE handling exit 1
+        raise
     except CLICK_ERRORS.ClickException as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":
             sys.exit(2)                 # the help was printed already
@@ -51,6 +60,29 @@ def main(args: list[str] | None = None) -> None:
         err.print("aborted")
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def broken_pipe(exc: BaseException) -> bool:
+    """Whether an exit was raised while handling a closed pipe (EPIPE): rich's consoles and
+    click exit 1 from inside their `except BrokenPipeError`."""
+    cause = exc.__context__
+    while cause is not None:
+        if isinstance(cause, OSError) and cause.errno == errno.EPIPE:
+            return True
+        cause = cause.__context__
+    return False
+
+
+def closed_stdout() -> None:
+    """The reader of our output went away (`moneytrail trace ... | head -1`): stop quietly
+    with exit 0, as Unix tools do, with no traceback and no 'Exception ignored' line when
+    Python flushes stdout at exit (later writes go to /dev/null)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):       # stdout without a file descriptor (tests, pipes)
+        pass
+    sys.exit(0)
 
 
 __all__ = ["app", "main"]

@@ -49,11 +49,13 @@ def reconciliation(result) -> str:
 
 
 def check_by(by: list[str]) -> list[str]:
+    """The breakdowns asked for, each once and in the order first given (`--by country --by
+    country` prints one table)."""
     for dimension in by:
         if dimension not in BY_CHOICES:
             raise MoneytrailError(f"unknown breakdown (use {', '.join(BY_CHOICES)})",
                                   field="--by", value=dimension)
-    return by
+    return list(dict.fromkeys(by))
 
 
 def trace(
@@ -183,7 +185,7 @@ def analyse(
 
     check_format(fmt, meta)
     try:
-        dates = [dt.date.fromisoformat(d) for d in on or []]
+        dates = list(dict.fromkeys(dt.date.fromisoformat(d) for d in on or []))
     except ValueError as exc:
         raise MoneytrailError(f"not a date ({exc})", field="--on",
                               value=", ".join(on or [])) from None
@@ -269,11 +271,10 @@ def report(
 
     fmt = format_of(output)
     folder = output.expanduser().resolve().parent
-    if not folder.is_dir():                   # checked before any work starts
-        from moneytrail.errors import ResourceError
-
-        raise ResourceError("cannot write the report: the folder does not exist",
-                            field="--output", value=str(output))
+    if not folder.is_dir():       # checked before any work starts; a typo: bad input, exit 2
+        raise MoneytrailError("cannot write the report: the folder does not exist (create it "
+                              "first, or give a file in an existing folder)",
+                              field="--output", value=str(output))
     started = time.monotonic()
 
     def say(step: str, done: int, total: int) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 from moneytrail.data.checks import Problem
@@ -11,7 +13,8 @@ from moneytrail.errors import MoneytrailError
 
 
 def frictionless_problems(root: Path) -> list[Problem]:
-    """Types, required fields, enums, primary and foreign keys, per the package's schemas."""
+    """Types, required fields, enums, primary and foreign keys, per the package's schemas,
+    each in words (`schema_words`), never Frictionless's codes."""
     from frictionless import validate  # heavy import, only for validation
 
     report = validate(str(root / "datapackage.json"))
@@ -21,16 +24,87 @@ def frictionless_problems(root: Path) -> list[Problem]:
             line = getattr(error, "row_number", None)
             problems.append(Problem(str(root / task.place), line,
                                     getattr(error, "field_name", None),
-                                    getattr(error, "cell", None), f"{error.type}: {error.note}"))
+                                    getattr(error, "cell", None),
+                                    schema_words(error.type, error.note)))
     for error in report.errors:
-        problems.append(Problem(str(root), None, None, None, f"{error.type}: {error.note}"))
+        problems.append(Problem(str(root), None, None, None,
+                                schema_words(error.type, error.note)))
     return problems
 
 
+CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.DOTALL)
+CONSTRAINT_WORDS = {
+    "minimum": "must be at least {}",
+    "maximum": "must be at most {}",
+    "exclusiveMinimum": "must be more than {}",
+    "exclusiveMaximum": "must be less than {}",
+    "minLength": "must have at least {} characters",
+    "maxLength": "must have at most {} characters",
+    "required": "required value is missing",
+    "unique": "must be unique in this column",
+    "pattern": "is not written the way this column takes (see the column's description in the "
+               "package's schema)",
+    "enum": "must be one of: {}",
+}
+TYPE_WORDS = {
+    "number": "must be a number", "integer": "must be a whole number",
+    "date": "must be a date written YYYY-MM-DD", "year": "must be a year (four digits)",
+    "boolean": "must be true or false", "datetime": "must be a date and time (ISO 8601)",
+}
+ERROR_WORDS = {
+    "foreign-key": "refers to a row that does not exist",
+    "primary-key": "repeats the key of another row",
+    "unique-error": "repeats a value that must be unique",
+    "missing-cell": "row has fewer cells than the header",
+    "extra-cell": "row has more cells than the header",
+    "blank-row": "blank row",
+}
+
+
+def schema_words(kind: str, note: str) -> str:
+    """A Frictionless schema error in plain words: `constraint "minimum" is "0"` is 'must be
+    at least 0', a type error 'must be a number'; other errors say what is wrong and keep
+    Frictionless's detail."""
+    if kind == "constraint-error":
+        found = CONSTRAINT.fullmatch(note.strip())
+        if found and found.group(1) in CONSTRAINT_WORDS:
+            rule, value = found.groups()
+            if rule == "enum":
+                value = ", ".join(re.findall(r"'([^']*)'", value)) or value
+            return CONSTRAINT_WORDS[rule].format(value)
+    if kind == "type-error":
+        found = re.search(r'type is "(\w+)', note)
+        if found and found.group(1) in TYPE_WORDS:
+            return TYPE_WORDS[found.group(1)]
+    words = ERROR_WORDS.get(kind, kind.replace("-", " "))
+    return f"{words}: {note}" if note else words
+
+
+def one_per_cell(schema: list[Problem], own: list[Problem]) -> list[Problem]:
+    """Every problem once, and one per bad cell (file, line, field): moneytrail's own rule
+    for a cell (e.g. a GDP 'must be more than 0') is kept over the schema's for the same cell
+    ('must be at least 0'), so one bad cell is one problem."""
+    def cell(problem: Problem) -> tuple | None:
+        if problem.line is None or not problem.field:
+            return None
+        return os.path.normpath(problem.file), problem.line, problem.field
+
+    checked = {cell(p) for p in own} - {None}
+    seen: set = set()
+    unique = []
+    for problem in [p for p in schema if cell(p) not in checked] + own:
+        key = cell(problem) or str(problem)
+        if key not in seen:
+            seen.add(key)
+            unique.append(problem)
+    return unique
+
+
 def package_problems(path: str | Path | None = None) -> list[Problem]:
-    """Every problem of a data package; empty when it is valid."""
+    """Every problem of a data package, one per bad cell; empty when it is valid."""
     package = open_package(path)
-    problems = frictionless_problems(package.root)
+    schema = frictionless_problems(package.root)
+    problems: list[Problem] = []
     try:
         problems += valuechain_problems(str(package.root))
     except MoneytrailError as exc:
@@ -48,13 +122,7 @@ def package_problems(path: str | Path | None = None) -> list[Problem]:
         from moneytrail.analysis.data import analysis_problems
 
         problems += analysis_problems(package)
-    seen, unique = set(), []
-    for problem in problems:
-        key = str(problem)
-        if key not in seen:
-            seen.add(key)
-            unique.append(problem)
-    return unique
+    return one_per_cell(schema, problems)
 
 
 def rule_problems(package: DataPackage) -> list[Problem]:

@@ -27,6 +27,28 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+def sqlite_file(url: str) -> str | None:
+    """The file of a `sqlite:///FILE` URL (`sqlite:////abs/x.db` is /abs/x.db; query
+    arguments dropped); None for other URLs, in-memory stores and `file:` URIs."""
+    scheme, sep, rest = url.partition(":///")
+    if not sep or scheme.split("+")[0] != "sqlite":
+        return None
+    file = rest.split("?", 1)[0]
+    if not file or file == ":memory:" or file.startswith("file:"):
+        return None
+    return file
+
+
+def check_folder(path: Path, field: str, shown: str) -> None:
+    """A store file given by the user must be in an existing folder: a typo must not create
+    folders and a new store (LedgerError naming `field` and the path as given, exit 2)."""
+    if not path.parent.is_dir():
+        from moneytrail.ledger.errors import LedgerError
+
+        raise LedgerError("the folder of this ledger store does not exist (create it first, or "
+                          "give a file in an existing folder)", field=field, value=shown)
+
+
 def resolve_url(url: str | os.PathLike | None = None) -> str:
     """A SQLAlchemy URL; a plain path means a SQLite file, `postgresql://` means psycopg 3.
 
@@ -37,15 +59,14 @@ def resolve_url(url: str | os.PathLike | None = None) -> str:
         return sqlite_url(default_path())
     if text == ":memory:":
         return "sqlite://"              # SQLite's in-memory database, not a file of that name
+    field = "--db" if url else ENV_URL
     if "://" not in text:
         path = Path(text).expanduser().resolve()
-        if not path.parent.is_dir():        # a typo must not create folders and a new store
-            from moneytrail.ledger.errors import LedgerError
-
-            raise LedgerError("the folder of this ledger store does not exist (create it "
-                              "first, or give a file in an existing folder)",
-                              field="--db" if url else ENV_URL, value=str(path))
+        check_folder(path, field, str(path))
         return sqlite_url(path)
+    file = sqlite_file(text)
+    if file is not None:                    # sqlite:///FILE: the same rule as a plain path
+        check_folder(Path(file).expanduser().resolve(), field, text)
     for plain in ("postgresql://", "postgres://"):
         if text.startswith(plain):
             return "postgresql+psycopg://" + text[len(plain):]

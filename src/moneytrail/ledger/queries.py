@@ -339,7 +339,8 @@ def nearest(series: pd.DataFrame, country: str, year: int) -> tuple[float, int] 
     return float(rows.loc[years == best, "value"].iloc[0]), int(best)
 
 
-def totals(tables: Tables, converter: Converter, *, by: Sequence[str] = ("region",),
+def totals(tables: Tables, converter: Converter, *,
+           by: str | Sequence[str] | None = ("region",),
            stage: str = "announced", currency: str = "EUR", price_year: int | None = None,
            include_needs: bool = False, **filters) -> pd.DataFrame:
     """Sum of the latest claims of one stage, grouped; per capita and per GDP by region.
@@ -347,13 +348,14 @@ def totals(tables: Tables, converter: Converter, *, by: Sequence[str] = ("region
     A deal that is part of, or overlaps, another selected deal with a claim of the same stage
     is left out (its money is already in that headline), so groups add up without double
     counting. Deals that are not pledges (kinds `need`, `expectation`, `cost`) are left out
-    unless `include_needs`. Population and GDP are of the group's year if grouped by year,
+    unless `include_needs`. `by` is one grouping (`"region"`) or several; none or `[]` is one
+    total. Population and GDP are of the group's year if grouped by year,
     else of the price year, or the nearest year available (`population_year`, `gdp_year`).
     A share of GDP (`per_gdp_*`) converts each claim to the GDP figure's own currency and
     year, so it is the same in every output currency (`gdp_shares`).
     """
     check_stage(stage)
-    by = list(dict.fromkeys(by))
+    by = list(dict.fromkeys(as_list(by) or []))     # "region" is one grouping, not six
     for column in by:
         if column not in GROUPS:
             raise LedgerError(f"unknown grouping (use {', '.join(GROUPS)})", field="--by",

@@ -278,7 +278,7 @@ def series_cell_problems(name: str, rows: list[Row]) -> list[Problem]:
         value_column = kind.numbers[0]
         value = number(row[value_column])
         if value is not None and value <= 0:
-            problems.append(problem(row, value_column, row[value_column], "must be > 0"))
+            problems.append(problem(row, value_column, row[value_column], "must be more than 0"))
         if name == "fx" and (row["currency"] == "EUR"
                              or not CURRENCY_RE.match(str(row["currency"]))):
             problems.append(problem(row, "currency", row["currency"],

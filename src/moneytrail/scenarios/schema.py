@@ -5,7 +5,8 @@ Valid ranges of every field (anything outside is refused with the file, field an
 - `id`: equals the file name (without .yaml) when loaded from a file; a plan given as a
   mapping by the web app or the API (`parse_scenario(..., web=True)`) must use letters,
   digits and dashes, start with a letter or digit, and have at most MAX_PLAN_ID (64)
-  characters, since it becomes a file name (`plan_file_stem`). `title`: text, not empty.
+  characters, since it becomes a file name (`plan_file_stem`). `title`: text, not empty,
+  at most MAX_TITLE (200) characters; `description`: at most MAX_DESCRIPTION (5,000).
 - Text (`id`, `title`, `description`, notes, sources, labels, category and supplier names):
   no control or bidirectional formatting character (`moneytrail.text`: a U+202E in a title
   would reverse the text around it on the run page and in the PDF); tab and line breaks are
@@ -27,7 +28,8 @@ Valid ranges of every field (anything outside is refused with the file, field an
   central spend shares (and each category's supplier shares) add up to 1.
 - `draws`: 1..MAX_DRAWS (10,000,000; `MONEYTRAIL_MAX_DRAWS` raises it, see `check_draws`).
 - `seed`: 0..2**63 - 1 (numpy's seed sequence takes non-negative integers).
-- `horizon_years`, `spend_years`: 1..30. `site_country`: two capital letters (ISO 3166).
+- `horizon_years`, `spend_years`: 1..30. `site_country`: an ISO 3166 country code (two
+  capital letters, officially assigned: `moneytrail.countries`; `XX` is refused) or EU.
 - `buyer_region`: EU or US. `conditions`: see `Condition` (metric-specific ranges).
 - Every number field refuses NaN and infinity (`.nan`, `.inf`, 'Infinity', 1e400) with one
   message (`non_finite_message`): the models are built with `allow_inf_nan=False`.
@@ -54,6 +56,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from moneytrail.countries import SITE_CODES
 from moneytrail.errors import LimitError, ScenarioError
 from moneytrail.scenarios import yamlio
 from moneytrail.text import text_problem
@@ -93,6 +96,26 @@ class Strict(BaseModel):
 
 
 PART_ERROR = "interval_part"     # pydantic error type of an interval check naming one part
+LENGTH_ERROR = "text_too_long"    # pydantic error type of a title or description over its limit
+MAX_TITLE = 200                  # characters of a plan's title (a saved plan's title: the same)
+MAX_DESCRIPTION = 5_000          # characters of a plan's description (likewise)
+TEXT_LIMITS = {"title": MAX_TITLE, "description": MAX_DESCRIPTION}
+
+
+def text_length_problem(field: str, value: str) -> str | None:
+    """Why a plan's `title` or `description` is too long (TEXT_LIMITS), or None: a title heads
+    every page, report and file name shown, a description sits under it; 100,000 characters
+    is a pasted document, not a title."""
+    limit = TEXT_LIMITS[field]
+    if len(value) <= limit:
+        return None
+    return f"at most {limit:,} characters (this one has {len(value):,}); shorten it"
+
+
+def shown_text(value: str, keep: int = 40) -> str:
+    """Long text as an error names it: its first `keep` characters and an ellipsis."""
+    return value if len(value) <= keep else value[:keep] + "\u2026"
+
 
 
 def _part_error(part: str | None, message: str) -> PydanticCustomError:
@@ -332,6 +355,14 @@ class Plan(Strict):
             raise ValueError("a plan needs a title (it heads every page and report)")
         return value
 
+    @field_validator("title", "description")
+    @classmethod
+    def _text_length(cls, value: str, info: ValidationInfo) -> str:
+        problem = text_length_problem(str(info.field_name), value)
+        if problem:
+            raise PydanticCustomError(LENGTH_ERROR, problem)
+        return value
+
     @field_validator("draws")
     @classmethod
     def _draws_limit(cls, value: int) -> int:
@@ -339,6 +370,15 @@ class Plan(Strict):
         if value > top:
             raise ValueError(f"{value:,} draws is more than the limit of {top:,} (set "
                              f"{DRAWS_VARIABLE} to raise it)")
+        return value
+
+    @field_validator("site_country")
+    @classmethod
+    def _site_is_a_country(cls, value: str | None) -> str | None:
+        if value is not None and value not in SITE_CODES:
+            raise ValueError("not an ISO 3166 country code (no country has this code): give "
+                             "the site's two-letter code, such as FR or DE, or leave "
+                             "site_country out to site the plan in its buyer region")
         return value
 
     @field_validator("buyer_region")
@@ -484,6 +524,8 @@ def parse_scenario(data: Any, *, source: str = "<scenario>", strict: bool = Fals
             value = loc[-1] if loc else None
         elif error["type"] == TEXT_ERROR:
             value = None         # the message names the character; never echo it
+        elif error["type"] == LENGTH_ERROR:
+            value = shown_text(str(_error_value(data, loc)))
         else:
             value = _error_value(data, loc)
             if error["type"] in NUMBER_ERRORS and non_finite(value):

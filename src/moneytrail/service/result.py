@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from moneytrail.errors import MoneytrailError
+
 SCHEMA = "moneytrail.result/1"
 STAT_SUFFIXES = ("_mean", "_p5", "_p50", "_p95")
 
@@ -96,11 +98,34 @@ class Table:
                 "rows": [list(r) for r in self.rows]}
 
     @classmethod
-    def from_dict(cls, data: dict) -> Table:
-        return cls(name=data["name"], title=data.get("title", ""), note=data.get("note", ""),
-                   index=tuple(data.get("index", ())),
-                   columns=tuple(Column(c["name"], c["unit"]) for c in data["columns"]),
-                   rows=tuple(tuple(r) for r in data["rows"]))
+    def from_dict(cls, data: dict, where: str = "table") -> Table:
+        columns = needed(data, "columns", where, list)
+        return cls(name=needed(data, "name", where, str), title=data.get("title", ""),
+                   note=data.get("note", ""), index=tuple(data.get("index", ())),
+                   columns=tuple(Column(needed(c, "name", f"{where}.columns.{i}", str),
+                                        needed(c, "unit", f"{where}.columns.{i}", str))
+                                 for i, c in enumerate(columns)),
+                   rows=tuple(tuple(r) for r in needed(data, "rows", where, list)))
+
+
+def needed(data: Any, key: str, where: str, kind: type) -> Any:
+    """`data[key]` of a result document, of type `kind`; else MoneytrailError naming the
+    field by its path in the document (`provenance.code_version`), never a bare KeyError."""
+    field_name = f"{where}.{key}" if where else key
+    if not isinstance(data, dict):
+        raise MoneytrailError(f"not a moneytrail result ({SCHEMA}): expected a JSON object "
+                              "here", field=where or None)
+    if key not in data:
+        raise MoneytrailError(f"not a complete moneytrail result ({SCHEMA}): the field is "
+                              "missing", field=field_name)
+    if not isinstance(data[key], kind):
+        raise MoneytrailError(f"not a moneytrail result ({SCHEMA}): expected "
+                              f"{KIND_WORDS.get(kind, kind.__name__)}", field=field_name,
+                              value=data[key])
+    return data[key]
+
+
+KIND_WORDS: dict[type, str] = {str: "text", dict: "a JSON object", list: "a JSON list"}
 
 
 def infer_unit(name: str, values: pd.Series, currency: str) -> str:
@@ -142,8 +167,11 @@ class Provenance:
 
     @classmethod
     def from_dict(cls, data: dict) -> Provenance:
-        return cls(inputs=data["inputs"], code_version=data["code_version"],
-                   data_version=data["data_version"], data_hash=data["data_hash"],
+        where = "provenance"
+        return cls(inputs=needed(data, "inputs", where, dict),
+                   code_version=needed(data, "code_version", where, str),
+                   data_version=needed(data, "data_version", where, str),
+                   data_hash=needed(data, "data_hash", where, str),
                    created=data.get("created", ""), seed=data.get("seed"),
                    draws=data.get("draws"), sources=tuple(data.get("sources", ())))
 
@@ -178,16 +206,29 @@ class Result:
 
     @classmethod
     def from_dict(cls, data: dict) -> Result:
-        if data.get("schema") != SCHEMA:
-            raise ValueError(f"not a moneytrail result ({SCHEMA}): {data.get('schema')!r}")
-        return cls(run_id=data["run_id"], kind=data["kind"], title=data.get("title", ""),
-                   provenance=Provenance.from_dict(data["provenance"]),
-                   tables={name: Table.from_dict(t) for name, t in data["tables"].items()},
+        """A result from its JSON document (`to_dict`); a document that is not one (another
+        schema, a missing or mistyped field) is a MoneytrailError naming the field."""
+        if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+            schema = data.get("schema") if isinstance(data, dict) else type(data).__name__
+            raise MoneytrailError(f"not a moneytrail result ({SCHEMA})", field="schema",
+                                  value=schema)
+        run_id, kind = needed(data, "run_id", "", str), needed(data, "kind", "", str)
+        provenance = Provenance.from_dict(needed(data, "provenance", "", dict))
+        tables = needed(data, "tables", "", dict)
+        return cls(run_id=run_id, kind=kind, title=data.get("title", ""),
+                   provenance=provenance,
+                   tables={name: Table.from_dict(t, f"tables.{name}")
+                           for name, t in tables.items()},
                    facts=dict(data.get("facts", {})))
 
     @classmethod
     def from_json(cls, text: str) -> Result:
-        return cls.from_dict(json.loads(text))
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise MoneytrailError(f"not a moneytrail result ({SCHEMA}): not JSON ({exc})"
+                                  ) from None
+        return cls.from_dict(data)
 
     def money_context(self) -> tuple[Any, Any]:
         """(currency, price year) of the run's money: the facts' `currency` and `price_year`;

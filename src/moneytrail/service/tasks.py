@@ -98,8 +98,9 @@ def check_plan(ws: Workspace, plan: Plan, *, site: bool = False) -> Plan:
     plan's price year: `check_fx`), the year has data (building the model raises a clear
     error otherwise) and, with `site` (the task computes the lifecycle: a scorecard,
     `analyse --what lifecycle`, a CO2 or renewable-share condition), the site's grid and
-    price data (`check_site`). Run before any draw, so a bad plan fails in a second with one
-    line, not after the trace."""
+    price data (`check_site`; a site that is no country at all, `site_country: XX`, the
+    schema refuses for every task: `moneytrail.countries`). Run before any draw, so a bad
+    plan fails in a second with one line, not after the trace."""
     from moneytrail.analysis.claims import package_source_ids
     from moneytrail.scenarios.schema import check_currency
 
@@ -906,22 +907,28 @@ def demo_runs(ws: Workspace, plans: list[Plan], *, draws: int, seed: int,
 
 
 # -- analyses --------------------------------------------------------------------------------
-def analyse_plan(ws: Workspace, plan: Plan, what: list[str] | None = None,
-                 on: list[dt.date] | None = None, *, draws: int | None = None,
+def analyse_plan(ws: Workspace, plan: Plan, what: str | list[str] | None = None,
+                 on: dt.date | list[dt.date] | None = None, *, draws: int | None = None,
                  seed: int | None = None, progress: Progress | None = None,
                  store: StoreChoice = LEDGER) -> Result:
     """A plan's concentration, dependency, export exposure, lifecycle, efficiency and
     conditions, each with mean and p5 / p50 / p95 over draws."""
     from moneytrail.analysis import dependency
 
-    what = list(what or ["concentration", "dependency", "exports", "lifecycle", "efficiency",
-                         "conditions", "market_power"])
+    if isinstance(what, str):              # "exports" is one analysis, not seven letters
+        what = [what]
+    if isinstance(on, dt.date):
+        on = [on]
+    what = list(dict.fromkeys(what or ["concentration", "dependency", "exports", "lifecycle",
+                                       "efficiency", "conditions", "market_power"]))
     unknown = [name for name in what if name not in ANALYSES]
     if unknown:
         raise MoneytrailError(f"unknown analysis (use {', '.join(ANALYSES)})", field="--what",
                               value=unknown[0])
     check_plan(ws, plan, site=needs_site(plan, what))
-    dates = list(on or [dependency.rules_date(plan)])
+    if on:              # a date the export rules data do not cover would read "none"
+        dependency.check_rules_dates(ws.analysis, on)
+    dates = list(dict.fromkeys(on or [dependency.rules_date(plan)]))
     draws = check_draws(plan.draws if draws is None else draws, keep=True)
     seed = check_seed(plan.seed if seed is None else seed)
     inputs = {"plan": plan_inputs(plan), "draws": draws, "seed": seed, "what": what,

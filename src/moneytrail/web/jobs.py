@@ -20,7 +20,15 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from moneytrail.errors import LimitError, ModelError, MoneytrailError, ScenarioError
-from moneytrail.scenarios.schema import MAX_PLAN_ID, Plan, check_plan_id, parse_scenario
+from moneytrail.scenarios.schema import (
+    MAX_PLAN_ID,
+    TEXT_LIMITS,
+    Plan,
+    check_plan_id,
+    parse_scenario,
+    shown_text,
+    text_length_problem,
+)
 from moneytrail.service import tasks
 from moneytrail.service.runs import RunStore
 from moneytrail.service.workspace import Workspace
@@ -33,7 +41,6 @@ MAX_BODY = 64_000            # bytes of a plan posted to the API
 MAX_CATEGORIES = 40          # spending categories of a plan
 MAX_SUPPLIERS = 200          # procurement rows of a plan, all categories together
 MAX_CONDITIONS = 40
-MAX_TEXT = 2_000             # characters of a title, description or note
 STALE_SECONDS = 600          # a queued or running run nobody works on is given up after this
 
 
@@ -94,10 +101,11 @@ def check_sizes(data: dict) -> None:
                          value=count(data.get("conditions")))
     if isinstance(data.get("id"), str) and len(data["id"]) > MAX_PLAN_ID:
         check_plan_id(data["id"])      # the one id length check: the plan id rule (64)
-    for key in ("title", "description"):
-        if isinstance(data.get(key), str) and len(data[key]) > MAX_TEXT:
-            raise LimitError(f"at most {MAX_TEXT:,} characters", field=key,
-                             value=data[key][:40] + "\u2026")
+    for key in TEXT_LIMITS:            # the plan schema's limits, checked before parsing
+        text = data.get(key)
+        problem = text_length_problem(key, text) if isinstance(text, str) else None
+        if problem:
+            raise LimitError(problem, field=key, value=shown_text(str(text)))
 
 
 def web_draws(value: Any, field: str = "draws", *, strict: bool = False) -> int:
