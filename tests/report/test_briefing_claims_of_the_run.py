@@ -92,3 +92,30 @@ def test_a_comparison_names_the_run_each_claim_was_checked_against(ws, run_500):
         "eu-ai-gigafactories" in claims[RENT]["against"]
     assert f"(run {other.run_id[:8]}, 200 draws, seed 2)" in \
         claims["stargate-over-100000-us-jobs"]["against"]
+
+
+def test_claims_of_one_run_share_its_plans_trace(ws, run_500, monkeypatch):
+    """A run page or briefing checks several claims one by one against the run: the run's plan
+    is traced once for all of them (a shared `traces`), with the same figures as checking each
+    claim alone (a trace does not depend on the check)."""
+    import moneytrail as mt
+    from moneytrail.service.run_claims import check_against_run
+
+    calls = []
+    real = mt.trace
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(mt, "trace", counted)
+    alone = {cid: check_against_run(ws, cid, run_500, store=None).frame() for cid in SCORE}
+    traced_alone = len(calls)
+    calls.clear()
+    traces: dict = {}
+    shared = {cid: check_against_run(ws, cid, run_500, store=None, traces=traces).frame()
+              for cid in SCORE}
+    # each plan once: the run's (both claims) and any other plan a check compares it with
+    assert len(calls) == len(traces) == traced_alone - 1
+    for cid in SCORE:
+        assert shared[cid].equals(alone[cid]), cid

@@ -252,8 +252,8 @@ def check_sources(claims: list[Claim], package: DataPackage, file: str) -> None:
 
 def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None = None,
                  data: AnalysisData, chain: ValueChain, ledger: LedgerTables,
-                 model: Callable[[int], IOModel], draws: int = DRAWS, seed: int = 1
-                 ) -> pd.DataFrame:
+                 model: Callable[[int], IOModel], draws: int = DRAWS, seed: int = 1,
+                 traces: dict[str, Any] | None = None) -> pd.DataFrame:
     """One row per check: the check's own verdict (`check_verdict`, from its P(holds)) and
     case (`when`), the claim's verdict (`verdict`: supported | contradicted | uncertain |
     conditional), its combining rule (`combine`) and the verdict in words (`verdict_text`),
@@ -265,8 +265,11 @@ def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None =
     `claims` (or the claims file at `path`, default the shipped claims) are checked against
     the analysis tables `data`, the value chain `chain`, the ledger's claims and deals
     `ledger` and the models `model(year)` (e.g. `Workspace.model`), over `draws` Monte Carlo
-    draws from stream "claims" with `seed`. Raises ClaimError for bad draws/seed or a check
-    that names unknown data.
+    draws from stream "claims" with `seed`. `traces`: the plans already traced with these
+    draws and seed (plan content -> trace; filled as plans are traced), for a caller checking
+    several claims one by one against the same plan (a run page): a trace does not depend on
+    the check, so sharing it changes no number. Raises ClaimError for bad draws/seed or a
+    check that names unknown data.
     """
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
         raise ClaimError("draws must be a positive whole number", field="draws", value=draws)
@@ -283,7 +286,8 @@ def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None =
         else load_claims(path)
     check_sources(claims, data.package, file)
     context = Context(data, ledger, draws, seed, chain=chain, model=model,
-                      labels=source_labels(data.package, ledger))
+                      labels=source_labels(data.package, ledger),
+                      traces={} if traces is None else traces)
     rows: list[dict[str, Any]] = []
     for i, claim in enumerate(claims):
         first = len(rows)

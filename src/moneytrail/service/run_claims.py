@@ -73,11 +73,13 @@ class RunCheck:
 
 
 def check_against_run(ws: Workspace, claim_id: str, result: Result, *,
-                      store: StoreChoice = None) -> RunCheck:
+                      store: StoreChoice = None, traces: dict[str, Any] | None = None
+                      ) -> RunCheck:
     """The claim `claim_id` checked with the run's plan in place of the reference plan its
     checks trace, with the run's draws and seed (so the figures are the run's). `store`:
     where the check's run is kept (None: nowhere; a private plan's run must not be stored
-    where everyone sees it).
+    where everyone sees it). `traces`: a dict shared by the calls checking several claims
+    against one run, so the run's plan is traced once (tasks.check_claims).
 
     Raises NotFoundError for an unknown claim, MoneytrailError when the claim does not
     depend on a plan or the run is not a trace."""
@@ -111,7 +113,8 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result, *,
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "claim.yaml"
         path.write_text(yaml.safe_dump({"claims": [data]}, sort_keys=False), encoding="utf-8")
-        checked = tasks.check_claims(ws, path, draws=draws, seed=seed, store=store)
+        checked = tasks.check_claims(ws, path, draws=draws, seed=seed, store=store,
+                                     traces=traces)
     return RunCheck(checked=checked, followed=replaced, draws=draws, seed=seed,
                     withheld=withheld_verdict_reason(draws))
 

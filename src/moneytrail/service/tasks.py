@@ -988,8 +988,10 @@ def analysis_frames(ws: Workspace, result: TraceResult, what: list[str],
 # -- claims ----------------------------------------------------------------------------------
 def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 2000,
                  seed: int = 1, ledger_db: str | None = None,
-                 store: StoreChoice = LEDGER) -> Result:
-    """Claims of the debate (or a user's claims file) with verdicts, figures and sources."""
+                 store: StoreChoice = LEDGER, traces: dict[str, Any] | None = None) -> Result:
+    """Claims of the debate (or a user's claims file) with verdicts, figures and sources.
+    `traces`: plans already traced with these draws and seed, shared between calls
+    (analysis.claims.check_claims; no number changes)."""
     from moneytrail.analysis.claims import check_claims as run_checks
     from moneytrail.analysis.claims import (
         check_sources,
@@ -1011,7 +1013,8 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
         ledger = ledger_from_store(ledger_db) if ledger_db is not None else \
             ws.ledger_tables()
         frame = run_checks(claims, path=file, data=ws.analysis, chain=ws.valuechain,
-                           ledger=ledger, model=ws.model, draws=draws, seed=seed)
+                           ledger=ledger, model=ws.model, draws=draws, seed=seed,
+                           traces=traces)
         table = Table.from_frame("claims", frame,
                                  title="Claims of the debate, checked against the data",
                                  units={"p50": "number", "p5": "number", "p95": "number"})

@@ -69,9 +69,11 @@ def plan_claims(ws: Workspace, result: Result, store: RunStore | None,
     claims = debate_claims()
     published: list[dict[str, Any]] | None = None
     out, withheld, followed = [], "", False
+    traces: dict[str, Any] = {}         # the run's plan traced once for all its claims
     for cid in concerning:
         if plan_dependent(claims[cid]):
-            checked = run_check(ws, cid, result, store=None if private else store)
+            checked = run_check(ws, cid, result, store=None if private else store,
+                                traces=traces)
             rows = records(checked.checked, "claims")
             claim = grouped(rows, cid)
             if checked.withheld:

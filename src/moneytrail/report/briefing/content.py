@@ -757,9 +757,10 @@ def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
         claims = debate_claims()
         for brief in briefs:
             run = brief.result
+            traces: dict[str, Any] = {}     # the run's plan traced once for all its claims
             for cid in concerning_claims(ws, brief):
                 if plan_dependent(claims[cid]):
-                    checked = check_against_run(ws, cid, run, store=None)
+                    checked = check_against_run(ws, cid, run, store=None, traces=traces)
                     rows = checked.frame()
                     # said once beside the claim, not in each check's name
                     rows["check"] = rows["check"].str.replace(
