@@ -73,6 +73,19 @@ def jobs_price_compare_note(labels: list[str], currencies: list[str], price_year
             "cent more or fewer jobs per million from that alone.")
 
 
+def money_price_compare_note(labels: list[str], price_years: list[Any]) -> str:
+    """What plans side by side at different price years say about their money: '' when they
+    share one; else that amounts of money (the compute cost per GPT-4-level model) and
+    figures per million spent are each at its plan's price year, not restated to one (each
+    plan named with its year)."""
+    if len(set(price_years)) <= 1:
+        return ""
+    each = ", ".join(f"{label}: {year}" for label, year in zip(labels, price_years, strict=True))
+    return (f"The plans' money is at different price years ({each}): amounts of money and "
+            "figures per million spent are each at its plan's price year, as labelled, not "
+            "restated to one price year.")
+
+
 def plan_price_year(plan: Any) -> Any:
     """The price year of a plan or of a stored run's plan mapping: `price_year`, else
     `year` (None when neither is known)."""

@@ -28,9 +28,11 @@ def run_page_claims(request: Request, result: Result) -> dict[str, Any]:
     try:
         claims = claims_runs.plan_claims(request.app.state.workspace, result,
                                          request.app.state.jobs.store)
-        found: dict[str, Any] = {"claims": claims, "error": ""}
+        found: dict[str, Any] = {"claims": claims, "error": "", "ledger": claims_runs
+                                 .published_ledger(request.app.state.workspace,
+                                                   request.app.state.jobs.store)}
     except MoneytrailError as exc:
-        found = {"claims": [], "error": exc.detail}
+        found = {"claims": [], "error": exc.detail, "ledger": ""}
     if len(cache) >= CACHED_RUNS:
         cache.pop(next(iter(cache)))
     cache[result.run_id] = found
