@@ -596,7 +596,7 @@ def stored_scorecards_in_common_unit(ws: Workspace, results: list[Result]
     jobs = jobs_price_compare_note([r.title for r in results], currencies, years,
                                    currencies[0] if len(set(currencies)) == 1 else "EUR") \
         if any("scorecard" in r.tables for r in results) else ""
-    jobs = f"{money_price_compare_note([r.title for r in results], years)} {jobs}".strip()
+    jobs = f"{money_price_compare_note(years)} {jobs}".strip()
     if len(set(currencies)) == 1:
         return [{} for _ in results], jobs
     out: list[dict[str, float]] = []
@@ -669,8 +669,8 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
     )
 
     plans = [r.require_plan() for r in results]
-    prices = money_price_compare_note([r.label for r in results],
-                                      [plan_price_year(p) for p in plans])
+    prices = money_price_compare_note([plan_price_year(p) for p in plans],
+                                      [r.label for r in results])
     note = f"{note} {prices}".strip()
     if any(str(u).startswith("FTE per ") for u in flat["unit"]):
         jobs = jobs_price_compare_note(
