@@ -299,3 +299,20 @@ def test_plans_at_different_price_years_say_so():
     note = money_price_compare_note([2025, 2020], ["a", "b"])
     assert "(a: 2025, b: 2020)" in note and "not restated to one price year" in note
     assert "(2020, 2025)" in money_price_compare_note([2025, 2020])
+
+
+def test_the_cli_trace_line_names_a_price_year_other_than_the_plans_year():
+    from types import SimpleNamespace
+
+    from moneytrail.cli.plans import reconciliation
+
+    facts = {"title": "Plan", "total": 2e10, "currency": "EUR", "draws": 10, "seed": 1,
+             "conservation_gap": 0.0, "year": 2025}
+
+    def line(price_year):
+        prov = SimpleNamespace(inputs={"plan": {"year": 2025, "price_year": price_year}},
+                               data_version="x")
+        return reconciliation(SimpleNamespace(facts=facts, provenance=prov))
+
+    assert line(2020).startswith("Plan: EUR 20.00 bn at 2020 prices traced over 10 draws")
+    assert line(None).startswith("Plan: EUR 20.00 bn traced over")
