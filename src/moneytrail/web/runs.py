@@ -533,15 +533,13 @@ def compare_view(results: list[Result], names: Names, url: str,
 
     factors, unit_note = common_unit or ([{} for _ in results], "")
     years = [plan_price_year(r.provenance.inputs.get("plan") or {}) for r in results]
-    # runs whose money is at different price years: every amount says its own (not restated)
-    mixed = len(set(years)) > 1
+    # runs whose money is at different price years: the page labels every amount with its
+    # run's (`mixed_prices`; nothing is restated), else a run's total names a price year
+    # other than its plan's year
     plans = [{"run_id": r.run_id, "title": r.title, "currency": r.facts["currency"],
               "total": r.facts["total"], "draws": r.provenance.draws,
               "seed": r.provenance.seed, "data_version": r.provenance.data_version,
-              "price_year": year,
-              "prices": f" at {year} prices" if mixed and year else units.prices_text(
-                  r.facts.get("year"), (r.provenance.inputs.get("plan") or {}).get(
-                      "price_year"))}
+              "year": r.facts.get("year"), "price_year": year}
              for r, year in zip(results, years, strict=True)]
     metrics: dict[str, dict[str, Any]] = {}
     for k, result in enumerate(results):
@@ -553,9 +551,7 @@ def compare_view(results: list[Result], names: Names, url: str,
             for stat in ("p50", "p5", "p95"):
                 unit_shown, values[stat] = restate_per_million(unit, row[stat], factors[k])
             entry = metrics.setdefault(row["metric"], {"metric": row["metric"],
-                                                       "unit": unit_shown,
-                                                       "priced": mixed and units.is_money(
-                                                           unit_shown)})
+                                                       "unit": unit_shown})
             for stat in ("p50", "p5", "p95"):
                 entry[f"run{k + 1}_{stat}"] = values[stat]
     for entry in metrics.values():                 # a dash where a run has no figure
@@ -604,5 +600,6 @@ def compare_view(results: list[Result], names: Names, url: str,
                       "citation": citation, "ledger_revision": None,
                       "retrieved": results[0].provenance.created[:10]},
                 runs=plans, headline=list(headline.values()), reproduce=reproduce,
+                mixed_prices=len(set(years)) > 1,
                 no_scorecard=no_scorecard, scorecard_note=unit_note,
                 scorecard=list(metrics.values()), tables=["runs", "headline", "scorecard"])
