@@ -274,3 +274,45 @@ def test_lower_first_keeps_acronyms():
     assert lower_first("Networking") == "networking"
     assert lower_first("AI accelerators") == "AI accelerators"
     assert lower_first("") == ""
+
+
+def test_per_million_figures_below_one_keep_two_significant_digits():
+    """JPY 3 tn buys 0.067 FTE per JPY million: not '0.1 (0.0–0.2)' (h44 finding 3); from 1
+    up one decimal as before."""
+    from moneytrail.report.units import in_unit, interval_text
+
+    unit = "FTE per JPY million"
+    assert in_unit(0.0671, unit) == "0.067 FTE per JPY m"
+    assert interval_text(0.0441, 0.1642, unit, 0.0671) == "0.044–0.164 FTE per JPY m"
+    assert in_unit(0.44, unit) == "0.44 FTE per JPY m"
+    assert in_unit(14.83, "FTE per USD million") == "14.8 FTE per USD m"
+    assert interval_text(9.5, 32.4, "FTE per USD million", 14.8) == "9.5–32.4 FTE per USD m"
+
+
+def test_plans_at_different_price_years_say_so():
+    from moneytrail.report.units import prices_text
+    from moneytrail.service.footprints import money_price_compare_note
+
+    assert prices_text(2025, 2020) == " at 2020 prices"
+    assert prices_text(2025, None) == prices_text(2025, 2025) == ""
+    assert money_price_compare_note([2025, 2025], ["a", "b"]) == ""
+    note = money_price_compare_note([2025, 2020], ["a", "b"])
+    assert "(a: 2025, b: 2020)" in note and "not restated to one price year" in note
+    assert "(2020, 2025)" in money_price_compare_note([2025, 2020])
+
+
+def test_the_cli_trace_line_names_a_price_year_other_than_the_plans_year():
+    from types import SimpleNamespace
+
+    from moneytrail.cli.plans import reconciliation
+
+    facts = {"title": "Plan", "total": 2e10, "currency": "EUR", "draws": 10, "seed": 1,
+             "conservation_gap": 0.0, "year": 2025}
+
+    def line(price_year):
+        prov = SimpleNamespace(inputs={"plan": {"year": 2025, "price_year": price_year}},
+                               data_version="x")
+        return reconciliation(SimpleNamespace(facts=facts, provenance=prov))
+
+    assert line(2020).startswith("Plan: EUR 20.00 bn at 2020 prices traced over 10 draws")
+    assert line(None).startswith("Plan: EUR 20.00 bn traced over")

@@ -37,10 +37,12 @@ BY_CHOICES = ("headline", "entity", "country", "owner_country", "group", "factor
 def reconciliation(result) -> str:
     """The line that says what was traced and that money is conserved in every draw."""
     from moneytrail.report.terminal import money
-    from moneytrail.report.units import number, oversized_sentence
+    from moneytrail.report.units import number, oversized_sentence, prices_text
 
     facts = result.facts
-    return (f"{facts['title']}: {money(facts['total'], facts['currency'])} traced over "
+    plan = result.provenance.inputs.get("plan") or {}
+    prices = prices_text(facts.get("year", plan.get("year")), plan.get("price_year"))
+    return (f"{facts['title']}: {money(facts['total'], facts['currency'])}{prices} traced over "
             f"{facts['draws']:,} draws (seed {facts['seed']}); value added reconciles to the "
             f"spending in every draw (largest gap {facts['currency']} "
             f"{number(facts['conservation_gap'])}). Data {result.provenance.data_version}."

@@ -47,6 +47,16 @@ class WriteResult:
     skipped: tuple[str, ...] = ()      # 'kind key' of records an import left alone
 
 
+@dataclass(frozen=True)
+class LedgerState:
+    """What identifies the state of a ledger store: its newest revision (every change is
+    one, numbered upwards) and when it was made (UTC); revision 0 and no time for an empty
+    store. Two reads of the store at the same revision read the same records."""
+
+    revision: int
+    time: dt.datetime | None = None
+
+
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -140,6 +150,18 @@ class Ledger:
     def converter(self) -> Converter:
         return Converter.from_records(self.records("fx"), self.records("deflator"),
                                       sources=self.records("source"))
+
+    def state(self) -> LedgerState:
+        """The store's state now: its newest revision and that revision's time."""
+        query = select(Revision.id, Revision.created_at).order_by(Revision.id.desc()).limit(1)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return LedgerState(0)
+        time = row.created_at
+        if time is not None and time.tzinfo is None:      # SQLite keeps UTC without a zone
+            time = time.replace(tzinfo=dt.UTC)
+        return LedgerState(int(row.id), time)
 
     def history(self, kind: str | None = None, key: str | None = None,
                 limit: int | None = None) -> pd.DataFrame:

@@ -293,10 +293,27 @@ def in_unit(value: Any, unit: str) -> str:
         return f"{count(value)} FTE"
     per = PER_MILLION.match(unit)
     if per:
-        return f"{value:z,.1f} {per['what']} per {per['currency']} m"
+        return f"{value:z,.{per_million_digits(value)}f} {per['what']} per {per['currency']} m"
     if len(unit) == 3 and unit.isupper():
         return money(value, unit)
     return number(value)
+
+
+def is_money(unit: str) -> bool:
+    """Whether a unit is money at a plan's prices: a currency code ('EUR') or a figure per
+    million of one ('FTE per JPY million')."""
+    return bool(PER_MILLION.match(unit)) or (len(unit) == 3 and unit.isupper())
+
+
+def per_million_digits(like: float) -> int:
+    """Decimals of a figure per million spent: one from 1 up ('14.8 FTE per USD m'), below
+    that enough for two significant digits ('0.067 FTE per JPY m', '0.44'), at most six, so
+    a small figure (per million of a small-unit currency such as JPY) is not rounded to
+    '0.1' or '0.0'."""
+    like = abs(float(like))
+    if like >= 1 or like == 0 or not math.isfinite(like):
+        return 1
+    return min(max(1 - math.floor(math.log10(like)), 1), 6)
 
 
 def ends(low: float, high: float, digits: int) -> str:
@@ -336,7 +353,8 @@ def interval_text(p5: Any, p95: Any, unit: str, like: Any = None) -> str:
         return f"{ends(low / size, high / size, digits)}{suffix} FTE"
     per = PER_MILLION.match(unit)
     if per:
-        return f"{ends(low, high, 1)} {per['what']} per {per['currency']} m"
+        return f"{ends(low, high, per_million_digits(ref))} {per['what']} per " \
+               f"{per['currency']} m"
     if len(unit) == 3 and unit.isupper():         # money: the currency and size word once
         return money_range(low, high, unit, like=ref)
     if unit not in ("probability", "year") and max(abs(low), abs(high), abs(ref)) >= 1e6 \
@@ -480,6 +498,24 @@ def stored_time(value: Any) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(dt.UTC)
     return value.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def ledger_state_text(revision: Any, time: Any = None) -> str:
+    """The ledger state figures were read at, as readers cite it: 'ledger revision 14 of
+    2026-12-01 10:31 UTC' (the store's newest revision and its time, ledger.store.LedgerState;
+    'an empty ledger (no revisions)' at revision 0)."""
+    if not revision:
+        return "an empty ledger (no revisions)"
+    when = stored_time(time)
+    return f"ledger revision {int(revision)}" + (f" of {when}" if when else "")
+
+
+def prices_text(year: Any, price_year: Any) -> str:
+    """' at 2020 prices' after an amount of a plan whose money is at prices of another year
+    than the plan's own (`price_year` set and not `year`); '' otherwise."""
+    if not price_year or str(price_year) == str(year):
+        return ""
+    return f" at {price_year} prices"
 
 
 def lower_first(text: str) -> str:

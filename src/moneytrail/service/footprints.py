@@ -73,6 +73,26 @@ def jobs_price_compare_note(labels: list[str], currencies: list[str], price_year
             "cent more or fewer jobs per million from that alone.")
 
 
+def money_price_compare_note(price_years: list[Any], labels: list[str] | None = None) -> str:
+    """What plans side by side at different price years say about their money: '' when they
+    share one; else that amounts of money (the compute cost per GPT-4-level model) and
+    figures per million spent are each at its plan's price year, not restated to one. With
+    `labels` (a table whose cells do not say their year: the CLI's) each plan is named with
+    its year; without, the years are named and each figure is labelled where it is shown."""
+    if len(set(price_years)) <= 1:
+        return ""
+    if labels is None:
+        years = ", ".join(str(y) for y in sorted(set(price_years), key=int))
+        how = ", as labelled under each figure"
+    else:
+        years = ", ".join(f"{label}: {year}"
+                          for label, year in zip(labels, price_years, strict=True))
+        how = ""
+    return (f"The plans' money is at different price years ({years}): amounts of money and "
+            f"figures per million spent are each at its plan's price year{how}, not restated "
+            "to one price year.")
+
+
 def plan_price_year(plan: Any) -> Any:
     """The price year of a plan or of a stored run's plan mapping: `price_year`, else
     `year` (None when neither is known)."""

@@ -587,13 +587,18 @@ def stored_scorecards_in_common_unit(ws: Workspace, results: list[Result]
     differ in currency or price year (footprints.jobs_price_compare_note; '' when nothing
     needs saying). Raises ConversionError when macro/fx.csv has no rate for a run's
     currency near its year."""
-    from moneytrail.service.footprints import jobs_price_compare_note, plan_price_year
+    from moneytrail.service.footprints import (
+        jobs_price_compare_note,
+        money_price_compare_note,
+        plan_price_year,
+    )
 
     currencies = [str(r.facts.get("currency") or "EUR") for r in results]
     years = [plan_price_year(r.provenance.inputs.get("plan") or {}) for r in results]
     jobs = jobs_price_compare_note([r.title for r in results], currencies, years,
                                    currencies[0] if len(set(currencies)) == 1 else "EUR") \
         if any("scorecard" in r.tables for r in results) else ""
+    jobs = f"{money_price_compare_note(years)} {jobs}".strip()
     if len(set(currencies)) == 1:
         return [{} for _ in results], jobs
     out: list[dict[str, float]] = []
@@ -659,10 +664,17 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
     currencies = [r.require_plan().currency for r in results]
     if len(set(currencies)) > 1:       # in_plan_currency keeps the common unit: say so
         note += " " + common_unit_note(currencies, "plan")
-    if any(str(u).startswith("FTE per ") for u in flat["unit"]):
-        from moneytrail.service.footprints import jobs_price_compare_note, plan_price_year
+    from moneytrail.service.footprints import (
+        jobs_price_compare_note,
+        money_price_compare_note,
+        plan_price_year,
+    )
 
-        plans = [r.require_plan() for r in results]
+    plans = [r.require_plan() for r in results]
+    prices = money_price_compare_note([plan_price_year(p) for p in plans],
+                                      [r.label for r in results])
+    note = f"{note} {prices}".strip()
+    if any(str(u).startswith("FTE per ") for u in flat["unit"]):
         jobs = jobs_price_compare_note(
             [r.label for r in results], currencies, [plan_price_year(p) for p in plans],
             currencies[0] if len(set(currencies)) == 1 else "EUR")
@@ -1012,6 +1024,17 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
     def compute(rid: str, report: Progress | None) -> Result:
         ledger = ledger_from_store(ledger_db) if ledger_db is not None else \
             ws.ledger_tables()
+        # the ledger state read, kept with the result (a store changes; the package does
+        # not): revision and time, or the data package's version
+        read = ws.ledger_tables_state() if ledger_db is None else None
+        facts: dict[str, Any] = {"claims_file": str(file)}
+        if ledger_db is not None:
+            facts["ledger_revision"] = inputs["ledger_revision"]
+        elif read is not None:
+            facts["ledger_revision"] = read.revision
+            facts["ledger_time"] = read.time.isoformat(timespec="seconds") if read.time else ""
+        else:
+            facts["ledger_package"] = ws.data_version
         frame = run_checks(claims, path=file, data=ws.analysis, chain=ws.valuechain,
                            ledger=ledger, model=ws.model, draws=draws, seed=seed,
                            traces=traces)
@@ -1022,7 +1045,7 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
         return Result(run_id=rid, kind="claims", title="Claims checked against the data",
                       provenance=provenance(ws, inputs, seed=seed, draws=draws,
                                             sources=sources),
-                      tables={"claims": table}, facts={"claims_file": str(file)})
+                      tables={"claims": table}, facts=facts)
 
     return runner.run("claims", file.name, inputs, len(claims), compute)
 

@@ -25,7 +25,7 @@ from moneytrail.model.builder import build_model
 from moneytrail.model.iomodel import IOModel
 
 if TYPE_CHECKING:
-    from moneytrail.ledger.store import Ledger
+    from moneytrail.ledger.store import Ledger, LedgerState
 
 __all__ = ["Workspace"]
 
@@ -44,6 +44,7 @@ class Workspace:
         self._models: dict[int, IOModel] = {}
         self._ledger: Ledger | None = None
         self._ledger_tables: LedgerTables | None = None
+        self._ledger_tables_state: LedgerState | None = None
 
     @classmethod
     def open(cls, data: str | Path | None = None, *, db: str | None = None) -> Workspace:
@@ -95,9 +96,17 @@ class Workspace:
         """The ledger's claims and deals: from the store when `db` was given, else as shipped
         in the data package (no database needed). Read once."""
         if self._ledger_tables is None:
-            self._ledger_tables = ledger_tables(self.ledger()) if self.db is not None \
-                else ledger_from_package(self.package)
+            if self.db is not None:
+                self._ledger_tables_state = self.ledger().state()
+                self._ledger_tables = ledger_tables(self.ledger())
+            else:
+                self._ledger_tables = ledger_from_package(self.package)
         return self._ledger_tables
+
+    def ledger_tables_state(self) -> LedgerState | None:
+        """The store's state (newest revision and its time) when `ledger_tables` read it;
+        None when they come from the data package or were not read yet."""
+        return self._ledger_tables_state
 
     def close(self) -> None:
         """Close the ledger connection, if one was opened (the workspace stays usable)."""

@@ -36,6 +36,21 @@ def published_checks(ws: Workspace, store: RunStore | None) -> list[dict[str, An
     return records(result, "claims")
 
 
+def published_ledger(ws: Workspace, store: RunStore | None) -> str:
+    """The ledger state the debate's published check read, as cited ('ledger revision 14 of
+    2026-12-01 10:31 UTC', or 'the ledger of data package 2.4.1'); '' for a check stored
+    before the state was kept with it."""
+    from moneytrail.report.units import ledger_state_text
+    from moneytrail.service import tasks
+
+    facts = tasks.check_claims(ws, draws=CLAIM_DRAWS, seed=CLAIM_SEED, store=store).facts
+    if facts.get("ledger_revision") is not None:
+        return ledger_state_text(facts["ledger_revision"], facts.get("ledger_time"))
+    if facts.get("ledger_package"):
+        return f"the ledger of data package {facts['ledger_package']}"
+    return ""
+
+
 def plan_claims(ws: Workspace, result: Result, store: RunStore | None,
                 *, private: bool = False) -> dict[str, Any]:
     """The claims that concern the run's plan, checked against this run: {"claims": [...],

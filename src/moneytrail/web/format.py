@@ -124,4 +124,5 @@ FILTERS = {"draws": draws, "median_interval": median_interval, "interval": inter
            "number": number, "safe_url": safe_url, "verdict_label": verdict_label,
            "evidence_weight": evidence_weight, "in_unit": in_unit,
            "ledger_value": ledger_value, "timestamp": timestamp,
-           "oversized_parts": units.oversized_parts, "place": place}
+           "oversized_parts": units.oversized_parts, "place": place,
+           "is_money": units.is_money, "prices": units.prices_text}

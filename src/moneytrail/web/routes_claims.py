@@ -29,9 +29,10 @@ def run_page_claims(request: Request, result: Result) -> dict[str, Any]:
     try:
         found: dict[str, Any] = {**claims_runs.plan_claims(
             request.app.state.workspace, result, request.app.state.jobs.store,
-            private=private), "error": ""}
+            private=private), "error": "", "ledger": claims_runs.published_ledger(
+                request.app.state.workspace, request.app.state.jobs.store)}
     except MoneytrailError as exc:
-        found = {"claims": [], "note": "", "error": exc.detail}
+        found = {"claims": [], "note": "", "error": exc.detail, "ledger": ""}
     if len(cache) >= CACHED_RUNS:
         cache.pop(next(iter(cache)))
     cache[result.run_id] = found

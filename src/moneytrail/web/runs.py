@@ -129,7 +129,9 @@ def headline_text(result: Result, names: Names) -> list[str]:
         return (f"{percent(row['share_p50'])} (90 % interval {percent(row['share_p5'])} to "
                 f"{percent(row['share_p95'])})")
 
-    sentences = [f"{facts['title']} spends {total} in {facts['year']}, bought in the "
+    plan = result.provenance.inputs.get("plan") or {}
+    prices = units.prices_text(facts["year"], plan.get("price_year"))
+    sentences = [f"{facts['title']} spends {total}{prices} in {facts['year']}, bought in the "
                  f"{facts['buyer_region']} market. Tracing it through the supply chain over "
                  f"{units.draws_text(facts['draws'])}:"]
     factors = {r["key"]: r for r in breakdown_rows(result, "factor", names)}
@@ -435,6 +437,8 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
         breakdowns=breakdowns, conditions=conditions,
         scorecard=scorecard_rows(result) if "scorecard" in result.tables else None,
         footprints=footprint_rows(result), jobs_price=run_jobs_price_note(result),
+        prices=units.prices_text(result.facts.get("year"),
+                                 (prov.inputs.get("plan") or {}).get("price_year")),
         spend=spend, sources=list(prov.sources), inputs=prov.inputs,
         evidence=evidence_view(result),
         reproduce=reproduce_run(result, origin),
@@ -533,13 +537,19 @@ def compare_view(results: list[Result], names: Names, url: str,
     `common_unit` (service.tasks.stored_scorecards_in_common_unit): per run the factors that
     restate its rows per million of its own currency in the unit shared by all runs, and the
     note that says so; without it the rows are shown as stored."""
+    from moneytrail.service.footprints import plan_price_year
     from moneytrail.service.tasks import restate_per_million
 
     factors, unit_note = common_unit or ([{} for _ in results], "")
+    years = [plan_price_year(r.provenance.inputs.get("plan") or {}) for r in results]
+    # runs whose money is at different price years: the page labels every amount with its
+    # run's (`mixed_prices`; nothing is restated), else a run's total names a price year
+    # other than its plan's year
     plans = [{"run_id": r.run_id, "title": r.title, "currency": r.facts["currency"],
               "total": r.facts["total"], "draws": r.provenance.draws,
-              "seed": r.provenance.seed, "data_version": r.provenance.data_version}
-             for r in results]
+              "seed": r.provenance.seed, "data_version": r.provenance.data_version,
+              "year": r.facts.get("year"), "price_year": year}
+             for r, year in zip(results, years, strict=True)]
     metrics: dict[str, dict[str, Any]] = {}
     for k, result in enumerate(results):
         if "scorecard" not in result.tables:        # a `moneytrail trace` run
@@ -600,5 +610,6 @@ def compare_view(results: list[Result], names: Names, url: str,
                       "citation": citation, "ledger_revision": None,
                       "retrieved": results[0].provenance.created[:10]},
                 runs=plans, headline=list(headline.values()), reproduce=reproduce,
+                mixed_prices=len(set(years)) > 1,
                 no_scorecard=no_scorecard, scorecard_note=unit_note,
                 scorecard=list(metrics.values()), tables=["runs", "headline", "scorecard"])

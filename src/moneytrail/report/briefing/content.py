@@ -37,10 +37,13 @@ from moneytrail.report.units import (
     REGION_LABELS,
     draws_text,
     group_label,
+    is_money,
+    ledger_state_text,
     lower_first,
     no_money_text,
     oversized_sentence,
     place_in_sentence,
+    prices_text,
     rough_draws_text,
     small_money,
     with_article,
@@ -246,6 +249,9 @@ class PlanBrief:
     # rows per million of the run's own currency restated in the unit all compared runs
     # share (service.tasks.stored_scorecards_in_common_unit); empty: shown as stored
     per_million: dict[str, float] = field(default_factory=dict)
+    # the ledger state `reality` was read at ('ledger revision 14 of 2026-12-01 10:31 UTC';
+    # ledger_read): the ledger is not part of the run, so a later briefing may read another
+    ledger: str = ""
 
     @property
     def currency(self) -> str:
@@ -348,6 +354,18 @@ def normal_url(url: str) -> str:
     return url.rstrip("/")
 
 
+def ledger_read(ws: Workspace) -> str:
+    """The state of the ledger store a briefing reads its deals from, as cited: 'ledger
+    revision 14 of 2026-12-01 10:31 UTC' (units.ledger_state_text); '' without a store.
+    The ledger is not part of a run (its id hashes the plan, code and data), so a briefing
+    names the state it read: two briefings of one run at two states differ and say why."""
+    try:
+        state = ws.ledger().state()
+    except Exception:      # a briefing still renders without a ledger store
+        return ""
+    return ledger_state_text(state.revision, state.time)
+
+
 def matching_deals(ws: Workspace, plan: Plan, book: SourceBook) -> list[DealReality]:
     """Ledger deals that cite the plan's budget source (by id or URL), closest amount first:
     their announced, committed and disbursed amounts in the plan's currency at the plan's
@@ -412,9 +430,10 @@ def reality_sentence(brief: PlanBrief) -> str:
     budget source (a shared source, not a claim that the plan is that deal); amounts at the
     plan's price year, which the sentence names."""
     plan = brief.plan
+    read = f" ({brief.ledger}, read when this briefing was made)" if brief.ledger else ""
     if not brief.reality:
-        return ("No deal in the ledger cites the plan's budget source, so how much of its "
-                "money has been committed or spent is not assessed here.")
+        return (f"No deal in the ledger{read} cites the plan's budget source, so how much of "
+                "its money has been committed or spent is not assessed here.")
     deal = brief.reality[0]
     part = ""
     value = deal["announced_value"]
@@ -428,7 +447,8 @@ def reality_sentence(brief: PlanBrief) -> str:
                  if deal["disbursed"] != "–" else "no money recorded as spent")
     return (f"Its budget source is also a source of the ledger deal “{deal['name']}”: "
             f"{deal['announced']} announced (as of {deal['announced_as_of']}){part}; "
-            f"{committed}; {disbursed} (the deal's amounts at {deal['price_year']} prices).")
+            f"{committed}; {disbursed} (the deal's amounts at {deal['price_year']} prices; "
+            f"{brief.ledger or 'the ledger'}, read when this briefing was made).")
 
 
 # -- summaries -------------------------------------------------------------------------------
@@ -467,6 +487,7 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
     plan, facts = brief.plan, brief.result.facts
     currency = brief.currency
     sentences = [f"“{plan.title}” spends {money(facts.get('total', plan.budget.amount), currency)}"
+                 f"{prices_text(plan.year, plan.price_year)}"
                  f" ({plan.year}, buyer region {plan.buyer_region}), traced through the supply "
                  f"chain over {draws_text(facts.get('draws', 0))}."]
     rough = rough_draws_text(facts.get("draws", 0))
@@ -661,6 +682,8 @@ def scorecard_rows(briefs: list[PlanBrief]) -> list[tuple[str, list[Cell]]]:
     from moneytrail.service.tasks import restate_per_million
 
     cards = [b.table("scorecard") for b in briefs]
+    # plans at different price years: each amount of money says its own (not restated)
+    mixed = len({b.plan.price_year or b.plan.year for b in briefs}) > 1
     labels = list(dict.fromkeys(str(i) for card in cards if card is not None
                                 for i in card.index if not str(i).endswith(EVIDENCE_SUFFIX)))
     rows = []
@@ -687,6 +710,9 @@ def scorecard_rows(briefs: list[PlanBrief]) -> list[tuple[str, list[Cell]]]:
                 if said != "–":
                     sub = f"{sub}; {said} on assumption or weak rows" if sub else \
                         f"{said} on assumption or weak rows"
+            if mixed and is_money(unit):
+                prices = f"at {brief.plan.price_year or brief.plan.year} prices"
+                sub = f"{sub}; {prices}" if sub else prices
             cells.append(Cell(in_unit(p50, unit), sub))
         rows.append((label, cells))
     return rows
@@ -926,11 +952,12 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
         done += 1
 
     book = SourceBook.of(ws)
+    ledger = ledger_read(ws)
     briefs = []
     for result in results:
         plan = plan_of(result)
         brief = PlanBrief(result=result, plan=plan,
-                          name=str(result.facts.get("plan", plan.id)))
+                          name=str(result.facts.get("plan", plan.id)), ledger=ledger)
         brief.direct_sources, brief.market_sources, brief.cost_sources = \
             split_sources(plan, result)
         footprint = footprint_source_ids(ws)
@@ -984,7 +1011,7 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
                       if b.result.run_id in asked else ""}
                      for b, file in zip(briefs, files, strict=True)],
             "code_version": first.code_version, "data_version": first.data_version,
-            "data_hash": first.data_hash}
+            "data_hash": first.data_hash, "ledger": ledger}
     return Briefing(title=title, short_title=short_title, kind=kind, plans=briefs,
                     sections=sections, sources=book.entries(), meta=meta)
 
@@ -1239,6 +1266,7 @@ def spend_table(number: int, brief: PlanBrief, ws: Workspace, book: SourceBook) 
                       Cell(basis, numeric=False), Cell(item.note or "", numeric=False)]))
     budget = plan.budget
     note = (f"Budget {money(budget.amount, plan.currency)}"
+            + prices_text(plan.year, plan.price_year)
             + (f" [{book.number(budget.source)}]" if budget.source else "")
             + (f": {budget.note}" if budget.note else ".")
             + " Shares are of the budget (central value, 90 % interval); amounts are medians "
