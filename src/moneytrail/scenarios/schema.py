@@ -24,7 +24,9 @@ Valid ranges of every field (anything outside is refused with the file, field an
   are at hand, `service.tasks.check_budget` refuses a budget above the largest GDP in
   macro/gdp.csv (in USD at the price year).
 - `spend`, `procurement`, `renewable_share`: shares in [0, 1] with low <= central <= high;
-  central spend shares (and each category's supplier shares) add up to 1.
+  central spend shares (and each category's supplier shares) add up to 1. Categories and
+  suppliers are kept sorted by name (`canonical_order`): the order a plan lists them in
+  changes neither its run id nor its numbers.
 - `draws`: 1..MAX_DRAWS (10,000,000; `MONEYTRAIL_MAX_DRAWS` raises it, see `check_draws`).
 - `seed`: 0..2**63 - 1 (numpy's seed sequence takes non-negative integers).
 - `horizon_years`, `spend_years`: 1..30. `site_country`: two capital letters (ISO 3166).
@@ -41,7 +43,7 @@ import numbers
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -353,6 +355,7 @@ class Plan(Strict):
     def _spend_sums_to_one(cls, value: dict[str, Interval]) -> dict[str, Interval]:
         if not value:
             raise ValueError("a plan must spend on at least one category")
+        value = canonical_order(value)
         total = sum(share.central for share in value.values())
         if abs(total - 1) > SHARE_TOLERANCE:
             raise ValueError(f"spend shares (central) add up to {total:.6g}, not 1")
@@ -362,6 +365,8 @@ class Plan(Strict):
     @classmethod
     def _procurement_sums_to_one(cls, value: dict[str, dict[str, Interval]]
                                  ) -> dict[str, dict[str, Interval]]:
+        value = {category: canonical_order(shares)
+                 for category, shares in canonical_order(value).items()}
         for category, shares in value.items():
             total = sum(share.central for share in shares.values())
             if abs(total - 1) > SHARE_TOLERANCE:
@@ -372,6 +377,17 @@ class Plan(Strict):
     @property
     def total(self) -> float:
         return self.budget.amount
+
+
+V = TypeVar("V")
+
+
+def canonical_order(mapping: dict[str, V]) -> dict[str, V]:
+    """A plan's categories (or a category's suppliers) in one order, sorted by name: the
+    order a plan lists them in is no input (the run id hashes sorted keys), so it must not
+    change the numbers either. The engine draws shares in this order (engine.demand), so any
+    order of a plan's `spend` and `procurement` gives bit-identical results."""
+    return dict(sorted(mapping.items()))
 
 
 def number_text(value: float) -> str:
