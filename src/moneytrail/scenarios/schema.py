@@ -9,7 +9,9 @@ Valid ranges of every field (anything outside is refused with the file, field an
 - Text (`id`, `title`, `description`, notes, sources, labels, category and supplier names):
   no control or bidirectional formatting character (`moneytrail.text`: a U+202E in a title
   would reverse the text around it on the run page and in the PDF); tab and line breaks are
-  allowed in `description` and `note` only.
+  allowed in `description` and `note` only. Free text (`title`, `description`, notes,
+  labels) is kept without white space at either end and with line breaks as \\n
+  (`free_text`), as the web builder reads it.
 - Whole numbers (`year`, `price_year`, `draws`, `seed`, `horizon_years`, `spend_years`) are
   integers in every form: `year: "2025"`, `year: true` or `year: 2025.0` is refused.
 - `year`, `price_year`: 1990..2100 (whether the data cover the year is checked against the data
@@ -70,6 +72,7 @@ MAX_PLAN_ID = 64             # characters of a plan id from the web app or the A
 PLAN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 RELIABILITY = ("filing", "official", "analyst", "estimate", "weak", "assumption")
 MULTILINE = frozenset({"description", "note"})    # text fields that may hold line breaks
+FREE_TEXT = frozenset({"title", "description", "note", "label"})   # see free_text
 TEXT_ERROR = "control_character"                  # pydantic error type of a refused character
 
 
@@ -91,7 +94,17 @@ class Strict(BaseModel):
                                    and text is value)
             if problem:
                 raise PydanticCustomError(TEXT_ERROR, problem)
+        if isinstance(value, str) and info.field_name in FREE_TEXT:
+            return free_text(value)
         return value
+
+
+def free_text(text: str) -> str:
+    """Free text (title, description, notes, labels) as one canonical string: line breaks
+    as \\n and no white space at either end. A YAML block scalar's final line break and a
+    browser's CR LF line breaks (the builder strips what it reads) then give the same plan,
+    and so the same run id."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 PART_ERROR = "interval_part"     # pydantic error type of an interval check naming one part
