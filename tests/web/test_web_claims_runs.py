@@ -125,8 +125,9 @@ def test_claims_page_offers_stored_runs_for_plan_claims(client, reference_run):
 
 
 def test_stored_runs_are_told_apart_by_title_draws_and_date(client, reference_run):
-    """Two runs of one plan: each option says the plan's title, the draws, the seed and the
-    date, and keeps the run id (short in the text, whole on hover)."""
+    """Two runs of one plan: each option says the plan's title, its budget as the app
+    writes money, the draws, the seed, the date and the run id (short in the text, whole on
+    hover)."""
     other = finished(client, {"reference": PLAN, "draws": 300, "seed": 3})
     html = client.get("/claims").text
     form = re.search(rf'<form class="claim-check" method="get" action="/claims/{CLAIM}/check">'
@@ -137,8 +138,9 @@ def test_stored_runs_are_told_apart_by_title_draws_and_date(client, reference_ru
     title = "EU AI gigafactories (InvestAI's EUR 20 bn fund)"     # the plan's title
     for rid, draws, seed in ((reference_run, "2,000", 1), (other, "300", 3)):
         hover, text = options[rid]
-        assert re.fullmatch(rf"{re.escape(title)}, {draws} draws, seed {seed}, "
-                            rf"\d{{4}}-\d\d-\d\d \d\d:\d\d UTC \(run {rid[:8]}\)", text), text
+        assert re.fullmatch(rf"{re.escape(title)}, budget EUR 20.00 bn, {draws} draws, "
+                            rf"seed {seed}, \d{{4}}-\d\d-\d\d \d\d:\d\d UTC, run {rid[:8]}",
+                            text), text
         assert rid in hover and PLAN in hover
     assert options[reference_run][1] != options[other][1]
 
@@ -213,7 +215,8 @@ def test_runs_of_plans_differing_only_in_price_year_or_currency_have_distinct_la
         tmp_path):
     """Issue from review: two runs of a plan titled alike, with the same draws, seed and minute,
     but another price year or currency, read the same in the claims page's list of runs; the
-    label now adds what differs ('prices of 2024', 'USD')."""
+    label now adds what differs ("prices of 2024"; the currency is in the budget, "budget USD
+    1.00 k")."""
     import datetime as dt
     import json
     from html import unescape
@@ -236,9 +239,44 @@ def test_runs_of_plans_differing_only_in_price_year_or_currency_have_distinct_la
                 conn.execute(OpenRun.__table__.insert().values(run_id=rid, created_at=when))
         html = test_client.get("/claims").text
     options = dict(re.findall(r'<option value="(aaaa000\d)"[^>]*>([^<]*)</option>', html))
-    stem = "Same title, 2,000 draws, seed 1, 2026-11-30 23:05 UTC"
+    stem = "Same title, budget {}, 2,000 draws, seed 1, 2026-11-30 23:05 UTC"
     assert {rid: unescape(text) for rid, text in options.items()} == {
-        "aaaa0001": f"{stem}, EUR, prices of 2025 (run aaaa0001)",
-        "aaaa0002": f"{stem}, EUR, prices of 2024 (run aaaa0002)",
-        "aaaa0003": f"{stem}, USD, prices of 2025 (run aaaa0003)",
-        "aaaa0004": f"{stem}, EUR, prices of 2025 (run aaaa0004)"}
+        "aaaa0001": f"{stem.format('EUR 1.00 k')}, prices of 2025, run aaaa0001",
+        "aaaa0002": f"{stem.format('EUR 1.00 k')}, prices of 2024, run aaaa0002",
+        "aaaa0003": f"{stem.format('USD 1.00 k')}, run aaaa0003",
+        "aaaa0004": f"{stem.format('EUR 1.00 k')}, prices of 2025, run aaaa0004"}
+
+
+def test_run_labels_write_the_budget_as_money_and_differ_by_run(tmp_path):
+    """Tester h42: the claims page's runs read 'budget 20,000,000,000.0' (a raw float without
+    its currency), and two runs alike in title, draws, seed and minute had one label (in the
+    API's `runs` too). Each label now gives the budget as the app writes money ('EUR 20.00
+    bn'), the draws and the run id's first eight digits."""
+    import datetime as dt
+    import json
+
+    from moneytrail.ledger.models import OpenRun, Run
+
+    app = create_app(db=str(tmp_path / "ledger.sqlite"), start_reference_runs=False)
+    when = dt.datetime(2026, 11, 30, 23, 5, 12, tzinfo=dt.UTC)
+    base = {"id": "p", "title": "Same title", "year": 2025, "currency": "EUR",
+            "budget": {"amount": 20000000000.0}, "spend": {"accelerators": 1.0}}
+    plans = {"bbbb0001": base, "bbbb0002": base,
+             "bbbb0003": {**base, "budget": {"amount": 25e9}}}
+    with TestClient(app) as test_client:
+        with app.state.web.ledger.engine.begin() as conn:
+            for rid, plan in plans.items():
+                conn.execute(Run.__table__.insert().values(
+                    id=rid, kind="trace", label="p", code_version="x", data_version="x",
+                    data_hash="x", status="done", created_at=when, updated_at=when,
+                    inputs=json.dumps({"plan": plan, "draws": 1000, "seed": 1})))
+                conn.execute(OpenRun.__table__.insert().values(run_id=rid, created_at=when))
+        runs = {r["run_id"]: r["label"] for r in test_client.get("/api/v1/claims").json()["runs"]}
+        html = test_client.get("/claims").text
+    stem = "Same title, budget EUR {} bn, 1,000 draws, seed 1, 2026-11-30 23:05 UTC, run {}"
+    assert runs == {"bbbb0001": stem.format("20.00", "bbbb0001"),
+                    "bbbb0002": stem.format("20.00", "bbbb0002"),
+                    "bbbb0003": stem.format("25.00", "bbbb0003")}
+    assert "20,000,000,000" not in html
+    options = re.findall(r'<option value="bbbb000\d"[^>]*>([^<]*)</option>', html)
+    assert len(set(options)) == 3 and len(options) == 3 * html.count('class="claim-check"')

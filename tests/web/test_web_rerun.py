@@ -73,8 +73,9 @@ def test_old_run_starts_its_rerun(client, current):
     body = wait_done(client, new)
     assert body["result"]["provenance"]["seed"] == 77
     assert body["result"]["provenance"]["draws"] == 200
+    # the same plan, stored with the rerun's own draws and seed (tasks.run_plan_inputs)
     assert body["result"]["provenance"]["inputs"]["plan"] == \
-        current["result"]["provenance"]["inputs"]["plan"]
+        {**current["result"]["provenance"]["inputs"]["plan"], "draws": 200, "seed": 77}
     html = client.get("/r/" + "c" * 32).text                # now links to it
     assert f'<a href="/r/{new}">See the same plan, draws and seed' in html
 

@@ -106,13 +106,13 @@ def market_rows(plan: Plan, model: IOModel) -> pd.DataFrame:
     known = set(model.categories["id"])
     index = model.index
     frames = []
-    for category in plan.spend:
+    for category in sorted(plan.spend):       # canonical order (schema.canonical_order)
         if category not in known:
             raise ScenarioError(f"unknown spending category (known: {', '.join(sorted(known))})",
                                 file=where, field=f"spend.{category}", value=category)
         if category in plan.procurement:
             rows = []
-            for supplier, share in plan.procurement[category].items():
+            for supplier, share in sorted(plan.procurement[category].items()):
                 if supplier not in index:
                     raise ScenarioError("unknown entity in procurement override", file=where,
                                         field=f"procurement.{category}.{supplier}",
@@ -131,7 +131,7 @@ def market_rows(plan: Plan, model: IOModel) -> pd.DataFrame:
                                     f"{plan.buyer_region} in {model.year}", file=where,
                                     field=f"spend.{category}", value=category)
         frames.append(frame.assign(category=category))
-    for category in plan.procurement:
+    for category in sorted(plan.procurement):
         if category not in plan.spend:
             field = f"procurement.{category}"
             if category not in known:
@@ -165,7 +165,9 @@ def check_sells(model: IOModel, category: str, supplier: str, where: str) -> Non
 
 def demand_sampler(plan: Plan, model: IOModel) -> DemandSampler:
     rows = market_rows(plan, model)
-    categories = tuple(plan.spend)
+    # shares are drawn in one order, whatever order the plan lists them in (a plan made
+    # with model_copy, e.g. a procurement counterfactual, skips the schema's sorting)
+    categories = tuple(sorted(plan.spend))
     position = {c: k for k, c in enumerate(categories)}
     rows = rows.assign(pos=rows["category"].map(position)).sort_values("pos", kind="stable")
     pos = rows["pos"].to_numpy(int)

@@ -10,7 +10,9 @@ Valid ranges of every field (anything outside is refused with the file, field an
 - Text (`id`, `title`, `description`, notes, sources, labels, category and supplier names):
   no control or bidirectional formatting character (`moneytrail.text`: a U+202E in a title
   would reverse the text around it on the run page and in the PDF); tab and line breaks are
-  allowed in `description` and `note` only.
+  allowed in `description` and `note` only. Free text (`title`, `description`, notes,
+  labels) is kept without white space at either end and with line breaks as \\n
+  (`free_text`), as the web builder reads it.
 - Whole numbers (`year`, `price_year`, `draws`, `seed`, `horizon_years`, `spend_years`) are
   integers in every form: `year: "2025"`, `year: true` or `year: 2025.0` is refused.
 - `year`, `price_year`: 1990..2100 (whether the data cover the year is checked against the data
@@ -25,7 +27,9 @@ Valid ranges of every field (anything outside is refused with the file, field an
   are at hand, `service.tasks.check_budget` refuses a budget above the largest GDP in
   macro/gdp.csv (in USD at the price year).
 - `spend`, `procurement`, `renewable_share`: shares in [0, 1] with low <= central <= high;
-  central spend shares (and each category's supplier shares) add up to 1.
+  central spend shares (and each category's supplier shares) add up to 1. Categories and
+  suppliers are kept sorted by name (`canonical_order`): the order a plan lists them in
+  changes neither its run id nor its numbers.
 - `draws`: 1..MAX_DRAWS (10,000,000; `MONEYTRAIL_MAX_DRAWS` raises it, see `check_draws`).
 - `seed`: 0..2**63 - 1 (numpy's seed sequence takes non-negative integers).
 - `horizon_years`, `spend_years`: 1..30. `site_country`: an ISO 3166 country code (two
@@ -43,7 +47,7 @@ import numbers
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -71,6 +75,7 @@ MAX_PLAN_ID = 64             # characters of a plan id from the web app or the A
 PLAN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 RELIABILITY = ("filing", "official", "analyst", "estimate", "weak", "assumption")
 MULTILINE = frozenset({"description", "note"})    # text fields that may hold line breaks
+FREE_TEXT = frozenset({"title", "description", "note", "label"})   # see free_text
 TEXT_ERROR = "control_character"                  # pydantic error type of a refused character
 
 
@@ -92,7 +97,17 @@ class Strict(BaseModel):
                                    and text is value)
             if problem:
                 raise PydanticCustomError(TEXT_ERROR, problem)
+        if isinstance(value, str) and info.field_name in FREE_TEXT:
+            return free_text(value)
         return value
+
+
+def free_text(text: str) -> str:
+    """Free text (title, description, notes, labels) as one canonical string: line breaks
+    as \\n and no white space at either end. A YAML block scalar's final line break and a
+    browser's CR LF line breaks (the builder strips what it reads) then give the same plan,
+    and so the same run id."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 PART_ERROR = "interval_part"     # pydantic error type of an interval check naming one part
@@ -393,6 +408,7 @@ class Plan(Strict):
     def _spend_sums_to_one(cls, value: dict[str, Interval]) -> dict[str, Interval]:
         if not value:
             raise ValueError("a plan must spend on at least one category")
+        value = canonical_order(value)
         total = sum(share.central for share in value.values())
         if abs(total - 1) > SHARE_TOLERANCE:
             raise ValueError(f"spend shares (central) add up to {total:.6g}, not 1")
@@ -402,6 +418,8 @@ class Plan(Strict):
     @classmethod
     def _procurement_sums_to_one(cls, value: dict[str, dict[str, Interval]]
                                  ) -> dict[str, dict[str, Interval]]:
+        value = {category: canonical_order(shares)
+                 for category, shares in canonical_order(value).items()}
         for category, shares in value.items():
             total = sum(share.central for share in shares.values())
             if abs(total - 1) > SHARE_TOLERANCE:
@@ -412,6 +430,17 @@ class Plan(Strict):
     @property
     def total(self) -> float:
         return self.budget.amount
+
+
+V = TypeVar("V")
+
+
+def canonical_order(mapping: dict[str, V]) -> dict[str, V]:
+    """A plan's categories (or a category's suppliers) in one order, sorted by name: the
+    order a plan lists them in is no input (the run id hashes sorted keys), so it must not
+    change the numbers either. The engine draws shares in this order (engine.demand), so any
+    order of a plan's `spend` and `procurement` gives bit-identical results."""
+    return dict(sorted(mapping.items()))
 
 
 def number_text(value: float) -> str:

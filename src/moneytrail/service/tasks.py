@@ -62,6 +62,15 @@ def plan_inputs(plan: Plan) -> dict:
     return plan.model_dump(mode="json", exclude={"path"})
 
 
+def run_plan_inputs(plan: Plan, draws: int, seed: int) -> dict:
+    """A plan's content as a run of it stores it: with the run's own draws and seed in place
+    of the plan's `draws` and `seed` (only defaults once a run says its own). So one
+    computation has one run id, whatever defaults the plan carried (a reference plan's 10,000
+    run with 2,000 draws, or the builder's copy of it saying 2,000), and the plan a run page
+    links to ("Edit this plan", plan.yaml) runs again with the run's draws and seed."""
+    return {**plan_inputs(plan), "draws": draws, "seed": seed}
+
+
 def provenance(ws: Workspace, inputs: dict, *, seed: int | None, draws: int | None,
                sources: list[str]) -> Provenance:
     return Provenance(inputs=inputs, code_version=code_version(),
@@ -339,7 +348,8 @@ def trace_inputs(plan: Plan, *, draws: int | None = None, seed: int | None = Non
     plan): what `trace_plan` hashes into its run id."""
     draws = check_draws(plan.draws if draws is None else draws, keep=analyses)
     seed = check_seed(plan.seed if seed is None else seed)
-    return {"plan": plan_inputs(plan), "draws": draws, "seed": seed, "tiers": tiers,
+    return {"plan": run_plan_inputs(plan, draws, seed), "draws": draws, "seed": seed,
+            "tiers": tiers,
             "analyses": analyses, "evidence": evidence}
 
 
@@ -747,7 +757,7 @@ def compare_inputs(plans: list[Plan], draws: int | None, seed: int | None,
                               value=len(plans))
     resolved = [(p, check_draws(p.draws if draws is None else draws, keep=True),
                  check_seed(p.seed if seed is None else seed)) for p in plans]
-    inputs = {"plans": [plan_inputs(p) for p in plans],
+    inputs = {"plans": [run_plan_inputs(p, d, s) for p, d, s in resolved],
               "draws": [d for _, d, _ in resolved], "seeds": [s for _, _, s in resolved],
               "conditions": [c.model_dump(mode="json") for c in conditions]
               if conditions is not None else None}
@@ -943,7 +953,8 @@ def analyse_plan(ws: Workspace, plan: Plan, what: str | list[str] | None = None,
     dates = list(dict.fromkeys(on or [dependency.rules_date(plan)]))
     draws = check_draws(plan.draws if draws is None else draws, keep=True)
     seed = check_seed(plan.seed if seed is None else seed)
-    inputs = {"plan": plan_inputs(plan), "draws": draws, "seed": seed, "what": what,
+    inputs = {"plan": run_plan_inputs(plan, draws, seed), "draws": draws, "seed": seed,
+              "what": what,
               "on": [d.isoformat() for d in dates]}
     runner = Runner(ws, chosen_store(ws, store))
 

@@ -10,10 +10,11 @@ plan id, budget source and matching ledger deals).
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from moneytrail.ledger.errors import NotFoundError
-from moneytrail.report.units import draws_text, stored_time
+from moneytrail.report.units import draws_text, money, stored_time
 from moneytrail.service.result import Result
 from moneytrail.service.run_claims import CLAIM_DRAWS, CLAIM_SEED, WITHHELD, plan_dependent
 
@@ -180,7 +181,9 @@ def stored_trace_runs(engine: Engine, viewer: int | None = None,
     accounts.plans.visible_runs_clause): `run_id`, `plan` (its id), `title` (the
     plan's title, else its id), `draws`, `seed`, `created` ('2026-11-30 23:05 UTC',
     report.units.stored_time) and `label`, the words a reader tells runs apart by: 'title,
-    2,000 draws, seed 1, 2026-11-30 23:05 UTC'."""
+    budget EUR 20.00 bn, 2,000 draws, seed 1, 2026-11-30 23:05 UTC, run 1a2b3c4d' (the
+    budget as the app writes money, report.units.money; the run id's first eight digits, so
+    no two runs read alike)."""
     import json
 
     from sqlalchemy import select
@@ -206,6 +209,9 @@ def stored_trace_runs(engine: Engine, viewer: int | None = None,
         draws, seed = inputs.get("draws"), inputs.get("seed")
         created = stored_time(r.created_at)
         words = [title]
+        budget = budget_text(plan)
+        if budget:
+            words.append(budget)
         if isinstance(draws, int):
             words.append(draws_text(draws, noun="draw"))
         if isinstance(seed, int):
@@ -218,25 +224,33 @@ def stored_trace_runs(engine: Engine, viewer: int | None = None,
     return out
 
 
+def budget_text(plan: dict[str, Any]) -> str:
+    """'budget EUR 20.00 bn': a plan's budget as the app writes money (report.units.money),
+    '' when the plan has no number for it."""
+    budget = plan.get("budget")
+    amount = budget.get("amount") if isinstance(budget, dict) else budget
+    if isinstance(amount, bool) or not isinstance(amount, int | float) \
+            or not math.isfinite(amount):
+        return ""
+    return f"budget {money(amount, str(plan.get('currency') or '')).strip()}"
+
+
 def plan_words(plan: dict[str, Any]) -> list[tuple[str, str]]:
     """(field, words) a reader can tell two runs of like-titled plans apart by, in the order
     they are added to a label: currency ('USD'), price year ('prices of 2024'; the plan's year
-    when it gives none), plan year ('plan year 2026'), budget ('budget 20,000,000,000')."""
+    when it gives none), plan year ('plan year 2026')."""
     year = plan.get("year")
-    budget = plan.get("budget")
-    amount = budget.get("amount") if isinstance(budget, dict) else budget
     return [("currency", str(plan.get("currency") or "")),
             ("price_year", f"prices of {plan.get('price_year') or year}"),
-            ("year", f"plan year {year}"),
-            ("budget", f"budget {amount:,}" if isinstance(amount, int | float) else "")]
+            ("year", f"plan year {year}")]
 
 
 def distinct_labels(rows: list[dict[str, Any]]) -> None:
-    """Make like labels (runs listed as the same title, draws, seed and minute) distinct in
-    place: add the plan fields that differ among them (currency, price year, plan year,
-    budget: 'title, 2,000 draws, seed 1, 2026-11-30 23:05 UTC, EUR, prices of 2024'). Runs
-    alike in all of these (the same plan twice) are told apart by the run id the claims page
-    prints beside every label."""
+    """Make like labels (runs listed as the same title, budget, draws, seed and minute)
+    distinct in place: add the plan fields that differ among them (currency, price year,
+    plan year: 'title, ..., 2026-11-30 23:05 UTC, EUR, prices of 2024'), then end every
+    label with the run id's first eight digits ('run 1a2b3c4d'), which tells apart even runs
+    alike in all of these (the same plan twice, another code or data version)."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(row["label"], []).append(row)
@@ -249,4 +263,5 @@ def distinct_labels(rows: list[dict[str, Any]]) -> None:
                 row["label"] = ", ".join([row["label"], *(own[f] for f in differing
                                                           if own[f])])
     for row in rows:
+        row["label"] = f"{row['label']}, run {row['run_id'][:8]}"
         del row["_plan"]

@@ -114,16 +114,18 @@ def keep(cache: dict, key: Any, value: Any) -> None:
 
 
 def stored_plan(request: Request, rid: str) -> dict | None:
-    """The plan mapping a run was started with (for 'edit' and 'run again' links)."""
+    """The plan mapping a run was started with, with the run's own draws and seed
+    (web.runs.run_plan; for 'edit' links and plan.yaml)."""
     from sqlalchemy import select
 
     from moneytrail.ledger.models import Run
+    from moneytrail.web.runs import run_plan
 
     with queue(request).store.engine.connect() as conn:
         text = conn.execute(select(Run.inputs).where(Run.id == rid)).scalar()
     try:
-        return json.loads(text)["plan"] if text else None
-    except (ValueError, KeyError, TypeError):
+        return run_plan(json.loads(text)) if text else None
+    except ValueError:
         return None
 
 

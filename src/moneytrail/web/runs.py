@@ -36,6 +36,20 @@ def encode_draft(plan: dict) -> str:
     return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
 
 
+def run_plan(inputs: Any) -> dict | None:
+    """The plan mapping a run was made of, with the run's own draws and seed (None when the
+    run has no plan): what its "Edit this plan" link and its plan.yaml carry, so the plan
+    runs again as it ran. Runs stored now hold them in the plan already
+    (service.tasks.run_plan_inputs); older runs hold the plan's defaults (10,000 draws of a
+    reference plan run with 2,000)."""
+    plan = inputs.get("plan") if isinstance(inputs, dict) else None
+    if not isinstance(plan, dict):
+        return None
+    own = {key: inputs[key] for key in ("draws", "seed")
+           if isinstance(inputs.get(key), int) and not isinstance(inputs[key], bool)}
+    return {**plan, **own}
+
+
 def decode_draft(text: str) -> dict:
     """The plan mapping of a draft link (a clear error when the link is damaged)."""
     if len(text) > MAX_DRAFT:
@@ -442,7 +456,7 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
         spend=spend, sources=list(prov.sources), inputs=prov.inputs,
         evidence=evidence_view(result),
         reproduce=reproduce_run(result, origin),
-        draft=encode_draft(prov.inputs["plan"]),
+        draft=encode_draft(run_plan(prov.inputs) or {}),
         result_tables=list(result.tables), chart_tables=list(charts),
         tables=list(result.tables) + list(charts))
 
@@ -505,7 +519,7 @@ def tables_view(result: Result, *, url: str, origin: str) -> View:
               "value": cell_text(v, currency if k == "total" else "", str(k))}
              for k, v in result.facts.items()
              if v is not None and isinstance(clean(v), str | int | float)]
-    plan = prov.inputs.get("plan") if isinstance(prov.inputs, dict) else None
+    plan = run_plan(prov.inputs)
     return View(
         meta={"title": result.title, "run_id": result.run_id, "kind": result.kind,
               "kind_label": KIND_LABELS.get(result.kind, result.kind),
@@ -513,7 +527,7 @@ def tables_view(result: Result, *, url: str, origin: str) -> View:
               "created": prov.created, "retrieved": created, "url": url,
               "citation": citation, "ledger_revision": None},
         facts=facts, run_tables=tables, sources=list(prov.sources),
-        draft=encode_draft(plan) if isinstance(plan, dict) else None,
+        draft=encode_draft(plan) if plan is not None else None,
         reproduce={"cli": f"moneytrail show {result.run_id} --db YOUR_STORE",
                    "api": f"{origin}/api/v1/runs/{result.run_id}"},
         tables=list(result.tables))
