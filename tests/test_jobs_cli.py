@@ -47,9 +47,9 @@ def test_country_table_has_jobs_and_co2_beside_money(stargate_json):
 
 def test_jobs_table_adds_up_and_states_coverage(stargate_json):
     rows = {r["measure"]: r for r in records(stargate_json, "jobs")}
-    total = rows["jobs (FTE), all"]["amount_mean"]
-    parts = [r["amount_mean"] for m, r in rows.items() if m.startswith("jobs (FTE), ")
-             and m != "jobs (FTE), all"]
+    total = rows["jobs (FTE-years), all"]["amount_mean"]
+    parts = [r["amount_mean"] for m, r in rows.items() if m.startswith("jobs (FTE-years), ")
+             and m != "jobs (FTE-years), all"]
     assert sum(parts) == pytest.approx(total, rel=1e-9)
     assert "of the plan's labour value added" in stargate_json["tables"]["jobs"]["note"]
     country = sum(r["jobs_fte_mean"] or 0.0 for r in records(stargate_json, "country"))
@@ -61,9 +61,9 @@ def test_jobs_table_says_which_firms_rest_on_filings(stargate_json):
     names the anchored firms (Nvidia among them) and each has an implied labour cost per
     FTE-year in the plan's currency; the share on averages is between 0 and 1."""
     rows = {r["measure"]: r for r in records(stargate_json, "jobs")}
-    total = rows["jobs (FTE), all"]["amount_mean"]
-    filings = rows["jobs (FTE) from firms' employees per revenue (filings)"]["amount_mean"]
-    averages = rows["jobs (FTE) from national average compensation per FTE"]["amount_mean"]
+    total = rows["jobs (FTE-years), all"]["amount_mean"]
+    filings = rows["jobs (FTE-years) from firms' employees per revenue (filings)"]["amount_mean"]
+    averages = rows["jobs (FTE-years) from national average compensation per FTE"]["amount_mean"]
     assert filings > 0 and filings + averages == pytest.approx(total, rel=1e-9)
     share = rows["share of the FTE from national average compensation per FTE"]
     assert share["unit"] == "share" and 0 < share["amount_p5"] <= share["amount_p95"] < 1
@@ -110,7 +110,7 @@ def test_headline_rows_without_wages_have_no_jobs_figure(stargate_json):
     rows = {r["where the money ends up"]: r for r in records(headline, "headline")}
     capital = next(r for name, r in rows.items() if name.startswith("Profits"))
     assert capital["jobs_fte_p50"] is None and rows["Taxes"]["jobs_fte_mean"] is None
-    total = {r["measure"]: r for r in records(stargate_json, "jobs")}["jobs (FTE), all"]
+    total = {r["measure"]: r for r in records(stargate_json, "jobs")}["jobs (FTE-years), all"]
     assert rows["Wages, all countries"]["jobs_fte_mean"] == pytest.approx(
         total["amount_mean"], rel=1e-9)
     assert "holds no wages" in headline["tables"]["headline"]["note"]
@@ -141,11 +141,11 @@ def test_by_jobs_and_co2_tables_in_the_plans_currency_without_scientific_notatio
 
 def test_jobs_rows_carry_their_units(stargate_json):
     rows = {r["measure"]: r for r in records(stargate_json, "jobs")}
-    assert rows["jobs (FTE), all"]["unit"] == "FTE"
-    per = rows["jobs (FTE) per USD million spent"]
-    assert per["unit"] == "FTE per USD million"
+    assert rows["jobs (FTE-years), all"]["unit"] == "FTE-years"
+    per = rows["jobs (FTE-years) per USD million spent"]
+    assert per["unit"] == "FTE-years per USD million"
     plan_millions = 100_000.0                              # USD 100 bn
-    assert per["amount_p50"] == pytest.approx(rows["jobs (FTE), all"]["amount_p50"]
+    assert per["amount_p50"] == pytest.approx(rows["jobs (FTE-years), all"]["amount_p50"]
                                               / plan_millions, rel=1e-9)
 
 
@@ -170,7 +170,7 @@ def test_scorecard_per_million_in_the_plans_currency_and_operational_co2_labelle
     assert "Operational CO2 over the horizon (electricity)" in frame.index
     label = result.facts.get("plan", plan.id)
     per_usd = jobs_row[f"{label}_p50"]
-    assert per_usd == pytest.approx(jobs.loc["jobs (FTE) per USD million spent", "amount_p50"],
+    assert per_usd == pytest.approx(jobs.loc["jobs (FTE-years) per USD million spent", "amount_p50"],
                                     rel=1e-6)
     assert factor != 1.0
 

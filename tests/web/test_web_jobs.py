@@ -40,7 +40,7 @@ def test_run_page_shows_jobs_and_co2_with_sources(run):
     assert {"jobs", "co2"} <= set(tables)
     assert "Sources: " in tables["jobs"]["note"] and "Sources: " in tables["co2"]["note"]
     csv = client.get(f"/api/v1/runs/{body['run_id']}?format=csv&table=jobs")
-    assert csv.status_code == 200 and "jobs (FTE), all" in csv.text
+    assert csv.status_code == 200 and "jobs (FTE-years), all" in csv.text
 
 
 def test_scorecard_has_jobs_and_co2_per_eur_million(run):

@@ -135,7 +135,7 @@ def test_run_page_jobs_intervals_read_as_on_the_terminal(client, gigafactories):
     html = client.get(f"/r/{gigafactories}").text
     section = text_of(html[html.index('id="footprints-h"'):html.index('id="scorecard-h"')])
     jobs = client.get(f"/api/v1/runs/{gigafactories}?table=jobs").json()["rows"]
-    total = next(r for r in jobs if r["measure"] == "jobs (FTE), all")
+    total = next(r for r in jobs if r["measure"] == "jobs (FTE-years), all")
     shown = units.interval_text(total["amount_p5"], total["amount_p95"], "FTE",
                                 like=total["amount_p50"])
     assert shown.count("FTE") == 1 and shown in section

@@ -57,7 +57,7 @@ def interval(row: pd.Series, prefix: str, unit: str) -> str:
     return median_interval(p50, p5, p95, unit)
 
 
-FOOTPRINT_COLUMNS = (("jobs_fte", "FTE", "jobs, FTE (median, 90 %)"),
+FOOTPRINT_COLUMNS = (("jobs_fte", "FTE-years", "jobs, FTE-years (median, 90 %)"),
                      ("co2_t", "t CO2e", "CO2 embodied (median, 90 %)"))
 
 

@@ -3,7 +3,7 @@ web pages share (web.format's Jinja filters and web.runs' table cells only call 
 figure prints the same way in all three (issue 14: jobs and CO2 printed alike everywhere).
 
 Units are those of `service.result` columns: `share` (0-1), `probability`, `points` (HHI
-points), `t CO2e`, `FTE`, a currency code (`EUR`, `USD`, ...), `<FTE|t CO2e> per <CUR> million`
+points), `t CO2e`, `FTE`, `FTE-years`, a currency code (`EUR`, `USD`, ...), `<FTE|t CO2e> per <CUR> million`
 (per million of a currency spent), anything else a plain number. Missing or non-finite values
 print as an en dash. No scientific notation: large values get a size word (k, m, bn, tn) and
 tonnes of CO2e a prefix (t, kt, Mt). An interval's two ends are printed in the scale of the
@@ -19,6 +19,8 @@ from decimal import Decimal
 from typing import Any
 
 MISSING = "–"
+# head counts: jobs at one time (FTE) and work over time (FTE-years = jobs x years)
+COUNTS = ("FTE", "FTE-years")
 PER_MILLION = re.compile(r"^(?P<what>.+) per (?P<currency>[A-Z]{3}) million$")
 MONEY_SIZES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k"))
 TONNE_SIZES = ((1e6, "Mt"), (1e3, "kt"), (1.0, "t"))
@@ -250,8 +252,8 @@ def in_unit(value: Any, unit: str) -> str:
         size, prefix = tonne_scale(value)
         return f"{value / size:z,.{2 if prefix == 'Mt' else 1 if prefix == 'kt' else 0}f} " \
                f"{prefix} CO2e"
-    if unit == "FTE":
-        return f"{count(value)} FTE"
+    if unit in COUNTS:
+        return f"{count(value)} {unit}"
     per = PER_MILLION.match(unit)
     if per:
         return f"{value:z,.1f} {per['what']} per {per['currency']} m"
@@ -285,9 +287,9 @@ def interval_text(p5: Any, p95: Any, unit: str, like: Any = None) -> str:
         size, prefix = tonne_scale(ref)
         digits = 2 if prefix == "Mt" else 1 if prefix == "kt" else 0
         return f"{ends(low / size, high / size, digits)} {prefix} CO2e"
-    if unit == "FTE":
+    if unit in COUNTS:
         size, suffix, digits = count_scale(ref)
-        return f"{ends(low / size, high / size, digits)}{suffix} FTE"
+        return f"{ends(low / size, high / size, digits)}{suffix} {unit}"
     per = PER_MILLION.match(unit)
     if per:
         return f"{ends(low, high, 1)} {per['what']} per {per['currency']} m"
@@ -363,9 +365,9 @@ def change_text(p50: Any, p5: Any, p95: Any, unit: str) -> str:
         ends = f" ({100 * low:+z.1f} – {100 * high:+z.1f})" if both else ""
         return f"{100 * mid:+z.1f} points{ends}"
     per = PER_MILLION.match(unit)
-    if unit == "FTE":
+    if unit in COUNTS:
         size, suffix, digits = count_scale(mid)
-        before, after = "", f"{suffix} FTE"
+        before, after = "", f"{suffix} {unit}"
     elif unit == "t CO2e":
         size, prefix = tonne_scale(mid)
         digits = 2 if prefix == "Mt" else 1 if prefix == "kt" else 0

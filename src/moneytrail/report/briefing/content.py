@@ -514,9 +514,21 @@ def footprint_sentence(brief: PlanBrief) -> str:
         return ""
     row = jobs.iloc[0]
     p50 = row["amount_p50"]
-    spread = interval(row["amount_p5"], row["amount_p95"], "FTE", p50)
-    text = (f"It pays for about {in_unit(p50, 'FTE')} (full-time-equivalent jobs) through the "
-            f"supply chain (90 % interval {spread}; FTE-years where the money is spent once)")
+    unit = str(row.get("unit", "FTE")) or "FTE"
+    spread = interval(row["amount_p5"], row["amount_p95"], unit, p50)
+    if unit == "FTE-years":
+        text = (f"It pays for about {in_unit(p50, unit)} of work through the supply chain "
+                f"(full-time-equivalent jobs x years, 90 % interval {spread})")
+        once = next((m for m in jobs.index if str(m).startswith("jobs at one time")
+                     and str(m).endswith(", all")), None)
+        if once is not None and finite(jobs.loc[once, "amount_p50"]):
+            years = str(once).split("/ ", 1)[1].split(" of spending", 1)[0]
+            text += (f": about {in_unit(jobs.loc[once, 'amount_p50'], 'FTE')} at one time over "
+                     f"the {years} the money is spent")
+    else:                                  # a run stored before FTE-years were named
+        text = (f"It pays for about {in_unit(p50, 'FTE')} (full-time-equivalent jobs) through "
+                f"the supply chain (90 % interval {spread}; FTE-years where the money is spent "
+                "once)")
     on_averages = [m for m in jobs.index if str(m).startswith("share of the FTE from")]
     if on_averages and finite(jobs.loc[on_averages[0], "amount_p50"]):
         text += (f"; {in_unit(jobs.loc[on_averages[0], 'amount_p50'], 'share')} of them are "
