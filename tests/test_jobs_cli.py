@@ -36,7 +36,7 @@ def stargate_json():
 def test_country_table_has_jobs_and_co2_beside_money(stargate_json):
     table = stargate_json["tables"]["country"]
     units = {c["name"]: c["unit"] for c in table["columns"]}
-    assert units["jobs_fte_p50"] == "FTE" and units["co2_t_p50"] == "t CO2e"
+    assert units["jobs_fte_p50"] == "FTE-years" and units["co2_t_p50"] == "t CO2e"
     rows = {r["country"]: r for r in records(stargate_json, "country")}
     us = rows["US"]
     assert us["jobs_fte_p5"] <= us["jobs_fte_p50"] <= us["jobs_fte_p95"]
@@ -121,7 +121,8 @@ def test_terminal_table_shows_jobs_and_co2_columns_and_the_note():
     assert out.returncode == 0, out.stderr
     assert "jobs, FTE" in out.stdout and "CO2 embodied" in out.stdout
     text = " ".join(out.stdout.split())
-    assert "Jobs (FTE) and CO2 (t CO2e) columns: see the jobs and co2 tables" in text  # note
+    assert "Jobs (FTE-years: jobs x years, over the whole spending) and CO2 (t CO2e) " \
+        "columns: see the jobs and co2 tables" in text  # note
     taiwan = next(line for line in out.stdout.splitlines() if line.startswith("│ Taiwan "))
     assert " FTE" in taiwan and "n/a" not in taiwan       # data 2.1.1: TWD has a rate
     assert " CO2e" in taiwan
@@ -170,8 +171,8 @@ def test_scorecard_per_million_in_the_plans_currency_and_operational_co2_labelle
     assert "Operational CO2 over the horizon (electricity)" in frame.index
     label = result.facts.get("plan", plan.id)
     per_usd = jobs_row[f"{label}_p50"]
-    assert per_usd == pytest.approx(jobs.loc["jobs (FTE-years) per USD million spent", "amount_p50"],
-                                    rel=1e-6)
+    per_table = jobs.loc["jobs (FTE-years) per USD million spent", "amount_p50"]
+    assert per_usd == pytest.approx(per_table, rel=1e-6)
     assert factor != 1.0
 
 

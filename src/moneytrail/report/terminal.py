@@ -282,7 +282,9 @@ def claims_table(table: Table) -> RichTable:
     per case), then each check with its case, bound, figure, P(holds), its own verdict and
     sources."""
     frame = table.frame()
-    out = RichTable(title=table.title, title_justify="left", show_lines=True)
+    out = RichTable(title=table.title, title_justify="left", show_lines=True,
+                    caption=table.note or None, caption_justify="left")   # e.g. too few draws
+    from moneytrail.analysis.claims import WITHHELD  # no verdict: too few draws
     from moneytrail.report.evidence import row_weight
 
     weighted = "assumption_or_weak_p50" in frame.columns       # evidence weight (issue 10)
@@ -296,7 +298,7 @@ def claims_table(table: Table) -> RichTable:
         previous = row["claim"]
         combine = str(row.get("combine", "all") or "all")
         verdict = str(row["verdict"])
-        if first and verdict == "conditional":
+        if first and verdict in ("conditional", WITHHELD):   # withheld: too few draws
             claim_cell = coloured(verdict) + f"\n{row.get('verdict_text', '')}"
         elif first:
             claim_cell = f"{coloured(verdict)}\n({COMBINE_RULES.get(combine, combine)})"

@@ -306,8 +306,8 @@ def jobs_note(jobs: Any, currency: str, paid: list[str], share: pd.Series,
         "FTE-years are 10 jobs for one year or 1 job for 10 years), for construction and "
         "equipment and for operations alike; jobs at one time are FTE-years divided by the "
         "years the budget is spent over (the plan's spend_years, else its horizon_years), "
-        "an average over those years. Direct and supply-chain jobs only: no induced jobs, no jobs that AI "
-        "use removes (docs/methods.md). Sources: " + ", ".join(jobs.sources))
+        "an average over those years. Direct and supply-chain jobs only: no induced jobs, "
+        "no jobs that AI use removes (docs/methods.md). Sources: " + ", ".join(jobs.sources))
     return " ".join(parts)
 
 

@@ -980,6 +980,7 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
     from moneytrail.analysis.claims import (
         check_sources,
         default_claims_path,
+        draws_note,
         ledger_from_store,
         load_claims,
     )
@@ -1000,7 +1001,8 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
                            ledger=ledger, model=ws.model, draws=draws, seed=seed)
         table = Table.from_frame("claims", frame,
                                  title="Claims of the debate, checked against the data",
-                                 units={"p50": "number", "p5": "number", "p95": "number"})
+                                 units={"p50": "number", "p5": "number", "p95": "number"},
+                                 note=draws_note(draws))    # too few draws: no verdicts
         sources = [s for cell in frame.get("sources", []) for s in str(cell).split("; ")]
         return Result(run_id=rid, kind="claims", title="Claims checked against the data",
                       provenance=provenance(ws, inputs, seed=seed, draws=draws,

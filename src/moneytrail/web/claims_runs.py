@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from moneytrail.service.workspace import Workspace
 
 CLAIM_DRAWS, CLAIM_SEED = 2000, 1       # the debate's published check (`moneytrail claims check`)
-WITHHELD = "withheld"       # the verdict of a check over too few draws (MIN_VERDICT_DRAWS)
 MAX_RUNS_LISTED = 60
 
 
@@ -119,10 +118,10 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result,
 
     from moneytrail.analysis.claims import (
         default_claims_path,
+        draws_note,
         load_claims,
         withheld_verdict_reason,
     )
-    from moneytrail.report.units import rough_draws_text
     from moneytrail.service import tasks
     from moneytrail.web.runs import records
 
@@ -156,13 +155,10 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result,
     rows = records(checked, "claims")
     published = grouped(published_checks(ws, store), claim_id)
     mine = grouped(rows, claim_id)
+    # too few draws: the figures stand, the verdicts do not (analysis.claims withholds them
+    # in every check, so the CLI, the JSON and this page agree); the note says why
     withheld = withheld_verdict_reason(draws)
-    if withheld:                # too few draws: the figures stand, the verdicts do not
-        mine["verdict"] = WITHHELD
-        for check in mine["checks"]:
-            check["check_verdict"] = WITHHELD
-    # the run page's warning about few draws (report.units), and why there is no verdict
-    note = " ".join(part for part in (rough_draws_text(draws), withheld) if part)
+    note = draws_note(draws)
     return {"claim": mine, "published": published, "note": note,
             "verdict_withheld": bool(withheld),
             "followed": [{"check": j, "reference_plan": r} for j, r in
