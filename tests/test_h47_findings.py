@@ -45,3 +45,49 @@ def test_claims_under_a_thousand_draws_keep_verdicts_with_a_warning():
     rows, note = claims_rows(120)
     assert "withheld" not in {r["verdict"] for r in rows}
     assert "120 Monte Carlo draws" in note and "No verdict" not in note
+
+
+def test_a_sobol_design_too_large_for_memory_is_refused_in_one_line():
+    out = cli("sensitivity", GIGAFACTORIES, "--method", "sobol", "--samples", 262144)
+    assert out.returncode != 0
+    assert "Traceback" not in out.stderr and "MemoryError" not in out.stderr
+    lines = [line for line in out.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, out.stderr
+    assert "'--samples'" in lines[0] and "262144" in lines[0] and "GiB" in lines[0]
+    assert "at most 8,192" in lines[0]
+
+
+def test_sobol_indices_over_few_samples_are_said_not_to_be_reliable():
+    out = cli("sensitivity", GIGAFACTORIES, "--method", "sobol", "--samples", 16)
+    assert out.returncode == 0, out.stderr
+    text = " ".join(out.stdout.split())
+    assert "Not reliable at 16 samples" in text
+    assert "samples would make them readable" in text
+    assert " points" in text                       # the ± of an index: points, not %
+
+
+def test_reliability_warning_names_wide_intervals_and_s1_above_st():
+    import pandas as pd
+
+    from moneytrail.analysis.sensitivity import reliability_warning
+
+    narrow = pd.DataFrame({"S1": [0.5, 0.2], "S1_conf": [0.03, 0.02], "ST": [0.55, 0.25],
+                           "ST_conf": [0.02, 0.01]})
+    assert reliability_warning(narrow, 1024) == ""
+    above = narrow.assign(S1=[0.5, 0.4])
+    assert "exceeds the total index" in reliability_warning(above, 1024)
+    wide = narrow.assign(S1_conf=[0.45, 0.02])
+    warning = reliability_warning(wide, 16, largest=1024)     # wants 2,048
+    assert "45.0 points" in warning and "memory limit" in warning
+
+
+def test_tornado_swings_of_a_share_are_in_percentage_points():
+    out = cli("sensitivity", GIGAFACTORIES, "--output", "share:country:US", "--top", 3)
+    assert out.returncode == 0, out.stderr
+    rows = [line for line in out.stdout.splitlines() if "Share of the budget spent on" in line]
+    assert rows and all(line.rstrip(" │").endswith("points") for line in rows), rows
+    data = cli("sensitivity", GIGAFACTORIES, "--output", "share:country:US", "--top", 3,
+               "--format", "json")
+    columns = {c["name"]: c["unit"] for c in json.loads(data.stdout)["tables"]["tornado"]
+               ["columns"]}
+    assert columns["swing"] == "percentage points" and columns["output_low"] == "share"

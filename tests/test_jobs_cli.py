@@ -132,7 +132,7 @@ def test_by_jobs_and_co2_tables_in_the_plans_currency_without_scientific_notatio
     out = cli("trace", "scenarios/stargate-style-us.yaml", "--draws", "300", "--by", "jobs",
               "--by", "co2")
     assert out.returncode == 0, out.stderr
-    assert "FTE per USD m" in out.stdout and "t CO2e per USD m" in out.stdout
+    assert "FTE-years per USD m" in out.stdout and "t CO2e per USD m" in out.stdout
     assert "EUR" not in out.stdout                         # a USD plan, per USD million
     assert "scope 1+2" in out.stdout
     assert not re.search(r"\de[+-]\d", out.stdout)       # no 1.313e+06

@@ -390,6 +390,7 @@ def sensitivity_table(table: Table, entities: dict[str, str] | None = None,
     for shares); CSV and JSON keep the parameter ids."""
     from moneytrail.report.sensitivity import (
         HEADERS,
+        POINT_COLUMNS,
         SHARE_COLUMNS,
         output_label,
         parameter_label,
@@ -402,6 +403,8 @@ def sensitivity_table(table: Table, entities: dict[str, str] | None = None,
     out.add_column("parameter", overflow="fold")
     values = [c if c.unit != "number" or c.name not in SHARE_COLUMNS else
               replace(c, unit="share") for c in table.columns if c.name not in table.index]
+    values = [replace(c, unit=units.PERCENTAGE_POINTS) if c.name in POINT_COLUMNS
+              and c.unit == "share" else c for c in values]
     for column in values:
         out.add_column(HEADERS.get(column.name, column.name), justify="right",
                        overflow="fold")

@@ -24,6 +24,7 @@ from moneytrail.analysis.stats import draws_text, rough_draws_text  # one rule f
 MISSING = "–"
 # head counts: jobs at one time (FTE) and work over time (FTE-years = jobs x years)
 COUNTS = ("FTE", "FTE-years")
+PERCENTAGE_POINTS = "percentage points"    # a difference of shares (0.05: '5.0 points')
 PER_MILLION = re.compile(r"^(?P<what>.+) per (?P<currency>[A-Z]{3}) million$")
 MONEY_SIZES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k"))
 TONNE_SIZES = ((1e6, "Mt"), (1e3, "kt"), (1.0, "t"))
@@ -251,6 +252,8 @@ def in_unit(value: Any, unit: str) -> str:
         return f"{value:z.2f}"
     if unit == "points":
         return f"{value:+z,.0f} points"
+    if unit == PERCENTAGE_POINTS:                 # a difference of two shares
+        return f"{100 * value:z,.1f} points"
     if unit == "t CO2e":
         size, prefix = tonne_scale(value)
         return f"{value / size:z,.{2 if prefix == 'Mt' else 1 if prefix == 'kt' else 0}f} " \

@@ -1054,14 +1054,18 @@ def sensitivity(ws: Workspace, plan: Plan, output: str = "share:us_big_tech", *,
         # share or an amount in the plan's currency; Sobol indices are shares of its variance
         measured = "share" if str(analysis.output).startswith("share:") else plan.currency
         facts["unit"] = measured
+        # a difference of two shares is in percentage points (the swing, a ± half-width)
+        points = "percentage points" if measured == "share" else measured
         units = {"low": "share", "central": "share", "high": "share", "output_low": measured,
-                 "output_high": measured, "swing": measured, "S1": "share",
-                 "S1_conf": "share", "ST": "share", "ST_conf": "share"}
+                 "output_high": measured, "swing": points, "S1": "share",
+                 "S1_conf": "percentage points", "ST": "share",
+                 "ST_conf": "percentage points"}
+        note = str(facts.get("warning") or "")       # Sobol indices not reliable: why
         return Result(run_id=rid, kind="sensitivity", title=title,
                       provenance=provenance(ws, inputs, seed=seed, draws=None,
                                             sources=plan_sources(ws, plan)),
                       tables={method: Table.from_frame(method, frame, title=title,
-                                                       units=units)},
+                                                       units=units, note=note)},
                       facts=facts)
 
     return runner.run("sensitivity", plan.id, inputs, 1, compute)
