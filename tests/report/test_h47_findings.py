@@ -5,6 +5,7 @@ staying in the EU not read as profits."""
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,16 @@ def test_the_briefing_says_fte_years_and_the_jobs_at_one_time(ws, spent):
     assert re.match(r"It pays for about [\d.]+ k FTE-years of work", sentence), sentence
     assert re.search(r"about 2\d\.\d k FTE at one time over the 10 years the money is spent",
                      sentence), sentence
+
+
+def test_value_added_accruing_to_a_place_is_not_called_owners_profits(ws, spent):
+    from moneytrail.report.briefing import render_briefing
+
+    html = render_briefing(ws, [spent[1]], fmt="html", sensitivity=False).decode("utf-8")
+    text = unescape(" ".join(re.sub(r"<[^>]+>", " ", html).split()))
+    assert "accrues to owners in" not in text
+    found = re.search(r"Counting profits in the country of the firms' owners, ([\d.]+) % of the "
+                      r"spending is value added \(wages, profits and taxes\) accruing to the EU"
+                      r"[^;]*; profits to owners there are ([\d.]+) % of the spending\.", text)
+    assert found, text[text.find("value added generated there"):][:400]
+    assert float(found.group(2)) < float(found.group(1)) / 2      # mostly wages, not profits

@@ -477,8 +477,7 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
         sentences.append(f"{lead} {place_in_sentence(c_top, names)}: "
                          f"{pct(row['share_p50'])} of the spending (90 % interval "
                          f"{interval(row['share_p5'], row['share_p95'])}) is value added "
-                         f"generated there, and {pct(owner.loc[o_top, 'share_p50'])} accrues "
-                         f"to owners in {place_in_sentence(o_top, names)}.")
+                         f"generated there. {owner_sentence(brief, owner, o_top, names)}")
     if factor is not None and {"capital", "labour", "tax"} <= set(factor.index):
         sentences.append(f"Of the whole spending, {pct(factor.loc['capital', 'share_p50'])} "
                          f"becomes profits, {pct(factor.loc['labour', 'share_p50'])} wages "
@@ -504,6 +503,24 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
         sentences.append(footprint)
     sentences.append(assumption_sentence(brief, book))
     return sentences
+
+
+def owner_sentence(brief: PlanBrief, owner: pd.DataFrame, top: str,
+                   names: dict[str, str]) -> str:
+    """Where value added accrues (the `owner_country` view: profits counted in the owners'
+    country, wages and taxes where they are paid), said as value added, not as profits: the
+    profits alone (from `owner_country_factor`, '<country> / capital') when the run has them."""
+    place = place_in_sentence(top, names)
+    text = (f"Counting profits in the country of the firms' owners, "
+            f"{pct(owner.loc[top, 'share_p50'])} of the spending is value added (wages, "
+            f"profits and taxes) accruing to {place}")
+    by_factor = brief.table("owner_country_factor")
+    key = f"{top} / capital"
+    if by_factor is not None and key in by_factor.index \
+            and finite(by_factor.loc[key, "share_p50"]):
+        text += (f"; profits to owners there are {pct(by_factor.loc[key, 'share_p50'])} of "
+                 "the spending")
+    return text + "."
 
 
 def footprint_sentence(brief: PlanBrief) -> str:
