@@ -44,7 +44,7 @@ TITLES = {
     "conditions": "Conditions of the plan",
     "categories": "What the plan buys: spending by category",
     "purchases": "What the plan buys: spending by category and supplier",
-    "jobs": "Jobs paid for (FTE): labour value added / compensation per FTE",
+    "jobs": "Jobs paid for (FTE-years): labour value added / compensation per FTE",
     "co2": "Embodied CO2 of the supply chain (scope 1+2 of every firm the money reaches)",
     "evidence": "Evidence weight: share of each figure resting on rows of each reliability "
                 "label (each unit of value added takes the weakest label on its path)",
@@ -525,7 +525,7 @@ def purchase_tables(result: TraceResult) -> dict[str, Table]:
 
 # -- scorecard and compare -------------------------------------------------------------------
 SCORECARD_UNITS = {"share": "share", "points": "points", "t CO2e": "t CO2e", "EUR": "EUR",
-                   "FTE per EUR million": "FTE per EUR million",
+                   "FTE-years per EUR million": "FTE-years per EUR million",
                    "t CO2e per EUR million": "t CO2e per EUR million"}
 PER_EUR_MILLION = " per EUR million"
 
@@ -657,7 +657,7 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
     currencies = [r.require_plan().currency for r in results]
     if len(set(currencies)) > 1:       # in_plan_currency keeps the common unit: say so
         note += " " + common_unit_note(currencies, "plan")
-    if any(str(u).startswith("FTE per ") for u in flat["unit"]):
+    if any(str(u).startswith(("FTE per ", "FTE-years per ")) for u in flat["unit"]):
         from moneytrail.service.footprints import jobs_price_compare_note, plan_price_year
 
         plans = [r.require_plan() for r in results]
