@@ -65,3 +65,10 @@ def test_value_added_accruing_to_a_place_is_not_called_owners_profits(ws, spent)
                       r"[^;]*; profits to owners there are ([\d.]+) % of the spending\.", text)
     assert found, text[text.find("value added generated there"):][:400]
     assert float(found.group(2)) < float(found.group(1)) / 2      # mostly wages, not profits
+
+
+def test_percentage_points_print_like_percent_without_the_sign():
+    from moneytrail.report import units
+
+    assert units.in_unit(0.05, units.PERCENTAGE_POINTS) == "5.0 points"
+    assert units.in_unit(0.0012, units.PERCENTAGE_POINTS) == "0.12 points"

@@ -252,8 +252,9 @@ def in_unit(value: Any, unit: str) -> str:
         return f"{value:z.2f}"
     if unit == "points":
         return f"{value:+z,.0f} points"
-    if unit == PERCENTAGE_POINTS:                 # a difference of two shares
-        return f"{100 * value:z,.1f} points"
+    if unit == PERCENTAGE_POINTS:                 # a difference of two shares, like percent:
+        digits = 2 if 0 < abs(100 * value) < 1 else 1     # two decimals below one point
+        return f"{100 * value:z,.{digits}f} points"
     if unit == "t CO2e":
         size, prefix = tonne_scale(value)
         return f"{value / size:z,.{2 if prefix == 'Mt' else 1 if prefix == 'kt' else 0}f} " \
