@@ -263,6 +263,9 @@ def test_run_sentences_name_countries_with_their_article(client):
     text = text_of(client.get(f"/r/{run}").text)
     assert "The largest share of value is added in the United States" in text
     assert "added in United States" not in text and "owners in United States" not in text
+    # h47: the ownership view is all value added (profits where the owners are), not profits
+    assert "accrues to owners in" not in text
+    assert "value (wages, profits and taxes; profits counted in the owners" in text
 
 
 def test_region_names_are_built_once_per_app(tmp_path, monkeypatch):
