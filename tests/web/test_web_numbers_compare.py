@@ -102,7 +102,7 @@ def test_compare_in_one_currency_keeps_it(client, eur_jpy):
                               "draws": DRAWS, "seed": SEED + 1})
     body = client.get(f"/api/v1/compare?runs={jpy},{other}").json()
     card = {row["metric"]: row for row in body["scorecard"]}
-    assert card[JOBS]["unit"] == "FTE per JPY million"
+    assert card[JOBS]["unit"] == "FTE-years per JPY million"
     assert card[JOBS]["run1_p50"] < 1                  # per JPY million: small numbers
     assert body["scorecard_note"] == ""
 
