@@ -45,7 +45,7 @@ def test_compute_cost_is_in_the_plans_own_currency(traced):
     (the tester saw 'EUR 2.03 m' beside rows per USD million); a EUR plan's stays EUR."""
     alone = traced["alone"]
     assert alone["stargate-style-us"].at[COST, "unit"] == "USD"
-    assert alone["stargate-style-us"].at[JOBS, "unit"] == "FTE per USD million"
+    assert alone["stargate-style-us"].at[JOBS, "unit"] == "FTE-years per USD million"
     assert alone["gf-jpy"].at[COST, "unit"] == "JPY"
     assert alone["eu-ai-gigafactories"].at[COST, "unit"] == "EUR"
 

@@ -36,7 +36,7 @@ def stargate_json():
 def test_country_table_has_jobs_and_co2_beside_money(stargate_json):
     table = stargate_json["tables"]["country"]
     units = {c["name"]: c["unit"] for c in table["columns"]}
-    assert units["jobs_fte_p50"] == "FTE" and units["co2_t_p50"] == "t CO2e"
+    assert units["jobs_fte_p50"] == "FTE-years" and units["co2_t_p50"] == "t CO2e"
     rows = {r["country"]: r for r in records(stargate_json, "country")}
     us = rows["US"]
     assert us["jobs_fte_p5"] <= us["jobs_fte_p50"] <= us["jobs_fte_p95"]
@@ -47,9 +47,9 @@ def test_country_table_has_jobs_and_co2_beside_money(stargate_json):
 
 def test_jobs_table_adds_up_and_states_coverage(stargate_json):
     rows = {r["measure"]: r for r in records(stargate_json, "jobs")}
-    total = rows["jobs (FTE), all"]["amount_mean"]
-    parts = [r["amount_mean"] for m, r in rows.items() if m.startswith("jobs (FTE), ")
-             and m != "jobs (FTE), all"]
+    total = rows["jobs (FTE-years), all"]["amount_mean"]
+    parts = [r["amount_mean"] for m, r in rows.items() if m.startswith("jobs (FTE-years), ")
+             and m != "jobs (FTE-years), all"]
     assert sum(parts) == pytest.approx(total, rel=1e-9)
     assert "of the plan's labour value added" in stargate_json["tables"]["jobs"]["note"]
     country = sum(r["jobs_fte_mean"] or 0.0 for r in records(stargate_json, "country"))
@@ -61,9 +61,9 @@ def test_jobs_table_says_which_firms_rest_on_filings(stargate_json):
     names the anchored firms (Nvidia among them) and each has an implied labour cost per
     FTE-year in the plan's currency; the share on averages is between 0 and 1."""
     rows = {r["measure"]: r for r in records(stargate_json, "jobs")}
-    total = rows["jobs (FTE), all"]["amount_mean"]
-    filings = rows["jobs (FTE) from firms' employees per revenue (filings)"]["amount_mean"]
-    averages = rows["jobs (FTE) from national average compensation per FTE"]["amount_mean"]
+    total = rows["jobs (FTE-years), all"]["amount_mean"]
+    filings = rows["jobs (FTE-years) from firms' employees per revenue (filings)"]["amount_mean"]
+    averages = rows["jobs (FTE-years) from national average compensation per FTE"]["amount_mean"]
     assert filings > 0 and filings + averages == pytest.approx(total, rel=1e-9)
     share = rows["share of the FTE from national average compensation per FTE"]
     assert share["unit"] == "share" and 0 < share["amount_p5"] <= share["amount_p95"] < 1
@@ -110,7 +110,7 @@ def test_headline_rows_without_wages_have_no_jobs_figure(stargate_json):
     rows = {r["where the money ends up"]: r for r in records(headline, "headline")}
     capital = next(r for name, r in rows.items() if name.startswith("Profits"))
     assert capital["jobs_fte_p50"] is None and rows["Taxes"]["jobs_fte_mean"] is None
-    total = {r["measure"]: r for r in records(stargate_json, "jobs")}["jobs (FTE), all"]
+    total = {r["measure"]: r for r in records(stargate_json, "jobs")}["jobs (FTE-years), all"]
     assert rows["Wages, all countries"]["jobs_fte_mean"] == pytest.approx(
         total["amount_mean"], rel=1e-9)
     assert "holds no wages" in headline["tables"]["headline"]["note"]
@@ -121,7 +121,8 @@ def test_terminal_table_shows_jobs_and_co2_columns_and_the_note():
     assert out.returncode == 0, out.stderr
     assert "jobs, FTE" in out.stdout and "CO2 embodied" in out.stdout
     text = " ".join(out.stdout.split())
-    assert "Jobs (FTE) and CO2 (t CO2e) columns: see the jobs and co2 tables" in text  # note
+    assert "Jobs (FTE-years: jobs x years, over the whole spending) and CO2 (t CO2e) " \
+        "columns: see the jobs and co2 tables" in text  # note
     taiwan = next(line for line in out.stdout.splitlines() if line.startswith("│ Taiwan "))
     assert " FTE" in taiwan and "n/a" not in taiwan       # data 2.1.1: TWD has a rate
     assert " CO2e" in taiwan
@@ -131,7 +132,7 @@ def test_by_jobs_and_co2_tables_in_the_plans_currency_without_scientific_notatio
     out = cli("trace", "scenarios/stargate-style-us.yaml", "--draws", "300", "--by", "jobs",
               "--by", "co2")
     assert out.returncode == 0, out.stderr
-    assert "FTE per USD m" in out.stdout and "t CO2e per USD m" in out.stdout
+    assert "FTE-years per USD m" in out.stdout and "t CO2e per USD m" in out.stdout
     assert "EUR" not in out.stdout                         # a USD plan, per USD million
     assert "scope 1+2" in out.stdout
     assert not re.search(r"\de[+-]\d", out.stdout)       # no 1.313e+06
@@ -141,11 +142,11 @@ def test_by_jobs_and_co2_tables_in_the_plans_currency_without_scientific_notatio
 
 def test_jobs_rows_carry_their_units(stargate_json):
     rows = {r["measure"]: r for r in records(stargate_json, "jobs")}
-    assert rows["jobs (FTE), all"]["unit"] == "FTE"
-    per = rows["jobs (FTE) per USD million spent"]
-    assert per["unit"] == "FTE per USD million"
+    assert rows["jobs (FTE-years), all"]["unit"] == "FTE-years"
+    per = rows["jobs (FTE-years) per USD million spent"]
+    assert per["unit"] == "FTE-years per USD million"
     plan_millions = 100_000.0                              # USD 100 bn
-    assert per["amount_p50"] == pytest.approx(rows["jobs (FTE), all"]["amount_p50"]
+    assert per["amount_p50"] == pytest.approx(rows["jobs (FTE-years), all"]["amount_p50"]
                                               / plan_millions, rel=1e-9)
 
 
@@ -164,14 +165,14 @@ def test_scorecard_per_million_in_the_plans_currency_and_operational_co2_labelle
         jobs = result.tables["jobs"].frame()
         factor = fx_factor(ws.analysis.money, "USD", int(plan.price_year or plan.year), "EUR")
     jobs_row = frame.loc["Jobs paid for per million spent (FTE)"]
-    assert jobs_row["unit"] == "FTE per USD million"
+    assert jobs_row["unit"] == "FTE-years per USD million"
     assert frame.loc["Embodied CO2 of the supply chain per million spent (scope 1+2)",
                      "unit"] == "t CO2e per USD million"
     assert "Operational CO2 over the horizon (electricity)" in frame.index
     label = result.facts.get("plan", plan.id)
     per_usd = jobs_row[f"{label}_p50"]
-    assert per_usd == pytest.approx(jobs.loc["jobs (FTE) per USD million spent", "amount_p50"],
-                                    rel=1e-6)
+    per_table = jobs.loc["jobs (FTE-years) per USD million spent", "amount_p50"]
+    assert per_usd == pytest.approx(per_table, rel=1e-6)
     assert factor != 1.0
 
 
@@ -222,7 +223,7 @@ def test_compare_of_plans_in_two_currencies_says_the_per_million_unit_is_eur():
         results = [tasks.ws_trace(ws, plan, draws=200, seed=3) for plan in plans]
         table = tasks.scorecard_table(results, ws)
     frame = table.frame()
-    assert frame.loc["Jobs paid for per million spent (FTE)", "unit"] == "FTE per EUR million"
+    assert frame.loc["Jobs paid for per million spent (FTE)", "unit"] == "FTE-years per EUR million"
     assert ("The plans are in different currencies (EUR, USD), so figures per million spent "
             "are per EUR million for every plan") in table.note
     with Workspace.open() as ws:

@@ -189,7 +189,7 @@ def test_compare_shows_rent_share_recipients_and_procurement(compared):
     assert all(r["change_p5"] <= r["change_p50"] <= r["change_p95"] for r in rules
                if r["change_p50"] is not None)
     assert "EU suppliers preferred" in compared["tables"]["procurement"]["note"]
-    jobs = {r["plan"]: r for r in rules if r["metric"] == "Jobs paid for in the EU (FTE)"}
+    jobs = {r["plan"]: r for r in rules if r["metric"] == "Jobs paid for in the EU (FTE-years)"}
     assert set(jobs) == set(plans)            # jobs (analysis.jobs) under the rules too
     assert jobs[GIGA]["rules_p50"] > 0 and jobs[GIGA]["change_p50"] > 0
 

@@ -39,7 +39,7 @@ def test_compare_briefing_restates_per_million_like_the_page(tmp_path):
                                 "draws": 200, "seed": 3})
         body = client.get(f"/api/v1/compare?runs={eur},{usd}").json()
         row = next(r for r in body["scorecard"] if r["metric"] == JOBS)
-        assert row["unit"] == "FTE per EUR million"
+        assert row["unit"] == "FTE-years per EUR million"
         response = client.get(f"/compare/report.html?runs={eur},{usd}")
         assert response.status_code == 200
         html = unescape(response.text)

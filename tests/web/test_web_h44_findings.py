@@ -108,13 +108,13 @@ def test_compare_page_labels_each_runs_price_year(client, runs):
 # -- 3. jobs per million of a small-unit currency ---------------------------------------------
 def test_jobs_per_jpy_million_keep_two_significant_digits(client, runs):
     rows = client.get(f"/api/v1/runs/{runs['jpy']}?table=scorecard").json()["rows"]
-    row = next(r for r in rows if str(r.get("unit", "")).startswith("FTE per JPY"))
+    row = next(r for r in rows if str(r.get("unit", "")).startswith("FTE-years per JPY"))
     name = next(k[:-4] for k in row if k.endswith("_p50"))
     p50 = row[f"{name}_p50"]
     assert 0.01 < p50 < 1
     shown = f"{p50:.{1 - __import__('math').floor(__import__('math').log10(p50))}f}"
     page = text_of(client.get(f"/r/{runs['jpy']}").text)
-    assert f"{shown} FTE per JPY m" in page, shown
-    assert "0.1 FTE per JPY m" not in page and "0.0–" not in page
+    assert f"{shown} FTE-years per JPY m" in page, shown
+    assert "0.1 FTE-years per JPY m" not in page and "0.0–" not in page
     brief = text_of(client.get(f"/r/{runs['jpy']}/report.html").text)
-    assert f"{shown} FTE per JPY m" in brief
+    assert f"{shown} FTE-years per JPY m" in brief

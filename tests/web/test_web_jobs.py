@@ -40,7 +40,7 @@ def test_run_page_shows_jobs_and_co2_with_sources(run):
     assert {"jobs", "co2"} <= set(tables)
     assert "Sources: " in tables["jobs"]["note"] and "Sources: " in tables["co2"]["note"]
     csv = client.get(f"/api/v1/runs/{body['run_id']}?format=csv&table=jobs")
-    assert csv.status_code == 200 and "jobs (FTE), all" in csv.text
+    assert csv.status_code == 200 and "jobs (FTE-years), all" in csv.text
 
 
 def test_scorecard_has_jobs_and_co2_per_eur_million(run):
@@ -49,6 +49,6 @@ def test_scorecard_has_jobs_and_co2_per_eur_million(run):
     names = [c["name"] for c in scorecard["columns"]]
     rows = {r[names.index("metric")]: r for r in scorecard["rows"]}
     jobs = rows["Jobs paid for per million spent (FTE)"]
-    assert jobs[names.index("unit")] == "FTE per EUR million"
+    assert jobs[names.index("unit")] == "FTE-years per EUR million"
     p5, p50, p95 = (jobs[names.index(f"eu-ai-gigafactories_{s}")] for s in ("p5", "p50", "p95"))
     assert 0 < p5 <= p50 <= p95

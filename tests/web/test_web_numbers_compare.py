@@ -85,7 +85,7 @@ def test_compare_in_two_currencies_shows_eur_per_million_like_the_cli(client, eu
     assert "EUR, JPY" in body["scorecard_note"]
     text = client.get(f"/api/v1/compare?runs={eur},{jpy}&format=csv&table=scorecard").text
     rows = {r["metric"]: r for r in csv.DictReader(io.StringIO(text))}
-    assert rows[JOBS]["unit"] == "FTE per EUR million"
+    assert rows[JOBS]["unit"] == "FTE-years per EUR million"
     assert float(rows[JOBS]["run2_p50"]) == pytest.approx(
         cli_card.at[JOBS, "gf-jpy_p50"], rel=1e-6)
     assert float(rows[JOBS]["run2_p50"]) > 1          # ~10 FTE per EUR m, not 0.07 per JPY m
@@ -102,7 +102,7 @@ def test_compare_in_one_currency_keeps_it(client, eur_jpy):
                               "draws": DRAWS, "seed": SEED + 1})
     body = client.get(f"/api/v1/compare?runs={jpy},{other}").json()
     card = {row["metric"]: row for row in body["scorecard"]}
-    assert card[JOBS]["unit"] == "FTE per JPY million"
+    assert card[JOBS]["unit"] == "FTE-years per JPY million"
     assert card[JOBS]["run1_p50"] < 1                  # per JPY million: small numbers
     assert body["scorecard_note"] == ""
 

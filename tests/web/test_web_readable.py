@@ -135,7 +135,7 @@ def test_run_page_jobs_intervals_read_as_on_the_terminal(client, gigafactories):
     html = client.get(f"/r/{gigafactories}").text
     section = text_of(html[html.index('id="footprints-h"'):html.index('id="scorecard-h"')])
     jobs = client.get(f"/api/v1/runs/{gigafactories}?table=jobs").json()["rows"]
-    total = next(r for r in jobs if r["measure"] == "jobs (FTE), all")
+    total = next(r for r in jobs if r["measure"] == "jobs (FTE-years), all")
     shown = units.interval_text(total["amount_p5"], total["amount_p95"], "FTE",
                                 like=total["amount_p50"])
     assert shown.count("FTE") == 1 and shown in section
@@ -263,6 +263,9 @@ def test_run_sentences_name_countries_with_their_article(client):
     text = text_of(client.get(f"/r/{run}").text)
     assert "The largest share of value is added in the United States" in text
     assert "added in United States" not in text and "owners in United States" not in text
+    # h47: the ownership view is all value added (profits where the owners are), not profits
+    assert "accrues to owners in" not in text
+    assert "value (wages, profits and taxes; profits counted in the owners" in text
 
 
 def test_region_names_are_built_once_per_app(tmp_path, monkeypatch):

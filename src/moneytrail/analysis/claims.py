@@ -46,10 +46,13 @@ DRAWS = 2000
 # 0.1 / n)) is more than 3 points, about +-6 points at 95 % confidence, so "supported" vs
 # "uncertain" could be an accident of the draws (with 1 draw P(holds) is 0 or 100 %).
 MIN_VERDICT_DRAWS = 100
+WITHHELD = "withheld"       # the verdict of a check over too few draws (MIN_VERDICT_DRAWS)
 
-__all__ = ["MIN_VERDICT_DRAWS", "Check", "Claim", "ClaimError", "LedgerTables", "check_claims",
-           "claim_verdict", "check_verdict", "default_claims_path", "ledger_from_package",
-           "ledger_from_store", "ledger_tables", "load_claims", "withheld_verdict_reason"]
+__all__ = ["MIN_VERDICT_DRAWS", "WITHHELD", "Check", "Claim", "ClaimError", "LedgerTables",
+           "check_claims", "claim_verdict", "check_verdict", "default_claims_path",
+           "ledger_from_package",
+           "ledger_from_store", "ledger_tables", "load_claims", "withheld_verdict_reason",
+           "withhold_verdicts", "draws_note"]
 
 
 def check_verdict(probability: float) -> str:
@@ -305,4 +308,30 @@ def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None =
         combined = weight_stats(claim_weight(weights), "claim_")
         for row in rows[first:]:
             row.update(verdict=verdict, combine=claim.combine, verdict_text=text, **combined)
-    return pd.DataFrame(rows)
+    return withhold_verdicts(pd.DataFrame(rows), draws)
+
+
+def withhold_verdicts(frame: pd.DataFrame, draws: int) -> pd.DataFrame:
+    """The checked claims with every verdict WITHHELD when `draws` is under MIN_VERDICT_DRAWS
+    (withheld_verdict_reason says why; the figures and P(holds) stay): the one rule the CLI,
+    the JSON, the API and the web pages share."""
+    reason = withheld_verdict_reason(draws)
+    if not reason or not len(frame):
+        return frame
+    frame = frame.copy()
+    for column in ("check_verdict", "verdict"):
+        if column in frame:
+            frame[column] = WITHHELD
+    if "verdict_text" in frame:
+        frame["verdict_text"] = f"no verdict: too few draws ({draws:,}; at least " \
+                                f"{MIN_VERDICT_DRAWS} needed)"
+    return frame
+
+
+def draws_note(draws: int) -> str:
+    """What a claims check over `draws` draws says about them: the warning under
+    analysis.stats.ROUGH_DRAWS (intervals rough) and, under MIN_VERDICT_DRAWS, why there is
+    no verdict; '' from ROUGH_DRAWS draws on."""
+    from moneytrail.analysis.stats import rough_draws_text
+
+    return " ".join(p for p in (rough_draws_text(draws), withheld_verdict_reason(draws)) if p)

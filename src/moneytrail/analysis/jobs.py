@@ -21,8 +21,10 @@ has none), converted to the plan's currency with the package's FX at the compens
 else changes, so the trace's numbers stay the same. A firm with an employees row but a labour
 flow without a compensation figure is not anchored (its split would be unknown) and says so.
 
-Money spent once (construction, equipment) pays for FTE-years of work; money spent every year
-(operations) sustains that many jobs while it is spent. The split follows the spending category
+Every FTE figure here is FTE-years: work over the whole budget (jobs x years), whether the
+money buys construction and equipment once or pays for operations year after year; jobs at one
+time are FTE-years / the years the budget is spent over (analysis.concentration.spend_years,
+service.footprints). The split into temporary and lasting work follows the spending category
 the money came from (`DURATION`). Labour flows without a compensation figure are left out and
 reported (`coverage`: share of the labour value added with a figure). What this cannot answer:
 induced jobs (wages spent again), jobs that AI use removes or creates elsewhere, and whether
@@ -64,7 +66,7 @@ from moneytrail.errors import MoneytrailError
 from moneytrail.ledger.errors import ConversionError
 
 TEMPORARY, LASTING = "temporary (construction and equipment, FTE-years)", \
-    "lasting (operations, FTE while spent)"
+    "lasting (operations, FTE-years)"
 DURATION = {    # spending category -> duration of the work it pays for
     "facility": TEMPORARY, "accelerators": TEMPORARY, "servers": TEMPORARY,
     "networking": TEMPORARY, "storage": TEMPORARY,

@@ -268,8 +268,8 @@ def jobs_metrics(data: AnalysisData) -> dict[str, tuple[Metric, str]]:
         eu = evaluation.result.model.eu_members | {"EU"}
         return rows[:, np.array([c in eu for c in countries], dtype=bool)].sum(axis=1)
 
-    return {"Jobs paid for (FTE, all countries)": (lambda e: fte(e, False), "FTE"),
-            "Jobs paid for in the EU (FTE)": (lambda e: fte(e, True), "FTE")}
+    return {"Jobs paid for (FTE-years, all countries)": (lambda e: fte(e, False), "FTE-years"),
+            "Jobs paid for in the EU (FTE-years)": (lambda e: fte(e, True), "FTE-years")}
 
 
 def _compare(values: list[np.ndarray], unit: str) -> dict:

@@ -34,7 +34,7 @@ ROWS: list[tuple[str, str, dict, str]] = [
     ("Export-control exposure (caps binding)", "export_exposed_share", {}, "share"),
     ("Operational CO2 over the horizon (electricity)", "co2_tonnes", {}, "t CO2e"),
     ("Jobs paid for per million spent (FTE)", "jobs_per_eur_million", {},
-     "FTE per EUR million"),
+     "FTE-years per EUR million"),
     ("Embodied CO2 of the supply chain per million spent (scope 1+2)",
      "co2_embodied_per_eur_million", {}, "t CO2e per EUR million"),
     ("Residual value of hardware at horizon", "residual_value_share", {}, "share"),

@@ -25,11 +25,20 @@ from moneytrail.engine.outputs import OutputSpec
 from moneytrail.engine.result import TraceResult
 from moneytrail.engine.space import ParameterSpace, parameter_space, run_rows
 from moneytrail.engine.trace import DEFAULT_TIERS
-from moneytrail.errors import MoneytrailError
+from moneytrail.errors import LimitError, MoneytrailError
 from moneytrail.model.iomodel import IOModel
 from moneytrail.scenarios.schema import Plan
 
 ROWS_PER_TASK = 2000
+# Memory a Sobol design may take: its runs (samples x (varied parameters + 2)) are held at once,
+# each with every parameter's value (twice: the central rows and their quantiles) and every
+# flow of the trace, 8 bytes each. Above this the design is refused before any work starts.
+MAX_SOBOL_BYTES = 4 * 2**30
+# Sobol indices are read as reliable when every 95 % confidence half-width is at most
+# WIDE_CONF (10 points of the output's variance) and no first-order index exceeds its total
+# index by more than S1_ABOVE_ST (S1 <= ST holds exactly; above it is sampling noise).
+WIDE_CONF = 0.10
+S1_ABOVE_ST = 0.01
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,7 @@ class Sobol(SobolIndices):
 
     output: str = ""
     plan: str = ""
+    warning: str = ""      # reliability_warning: '' when the indices can be read
 
 
 def prepare(plan: Plan, model: IOModel, rows: int):
@@ -98,6 +108,27 @@ def check_samples(samples: int) -> None:
             or samples & (samples - 1):
         raise MoneytrailError("samples must be a power of 2 of at least 2 (e.g. 256, 512, "
                               "1024)", field="samples", value=samples)
+
+
+def sobol_bytes(samples: int, varied: int, parameters: int, flows: int) -> int:
+    """Memory (bytes, roughly) of a Sobol design of `samples` base samples varying `varied`
+    of a plan's `parameters` parameters, on a model of `flows` flows (MAX_SOBOL_BYTES)."""
+    return samples * (varied + 2) * (2 * parameters + flows) * 8
+
+
+def check_sobol_memory(samples: int, varied: int, parameters: int, flows: int) -> None:
+    """Refuse a Sobol design whose memory would exceed MAX_SOBOL_BYTES, with the largest
+    sample count (a power of 2) that fits."""
+    need = sobol_bytes(samples, varied, parameters, flows)
+    if need <= MAX_SOBOL_BYTES:
+        return
+    largest = max_sobol_samples(varied, parameters, flows)
+    raise LimitError(
+        f"{samples:,} samples would need about {need / 2**30:,.1f} GiB of memory "
+        f"({samples * (varied + 2):,} runs of {parameters:,} parameters); at most "
+        f"{largest:,} fit in the {MAX_SOBOL_BYTES / 2**30:.0f} GiB limit for this plan "
+        f"with {varied} varied parameters (fewer with --top lowers the need)",
+        field="--samples", value=samples)
 
 
 def output_values(plan: Plan, model: IOModel, kernel, space: ParameterSpace, raw: np.ndarray,
@@ -148,6 +179,10 @@ def sobol(plan: Plan, model: IOModel, output: str = "share:us_big_tech", *,
     spec = OutputSpec.parse(output)
     check_top(top, optional=False)
     check_samples(samples)
+    _, _, space = prepare(plan, model, 1)
+    varied = len(parameters) if parameters is not None else \
+        min(top, int(space.uncertain.sum()))
+    check_sobol_memory(samples, varied, space.central.size, len(model.flows))
     if parameters is None:
         screen = tornado(plan, model, output, top=top, scheduler=scheduler).table
         parameters = list(screen.loc[screen["swing"] > 0, "parameter"])
@@ -173,8 +208,49 @@ def sobol(plan: Plan, model: IOModel, output: str = "share:us_big_tech", *,
         return output_values(plan, model, kernel, space, raw, spec, scheduler)
 
     indices = sobol_indices(evaluate, [space.names[c] for c in columns], samples, seed)
+    largest = max_sobol_samples(columns.size, space.central.size, len(model.flows))
     return Sobol(table=indices.table, runs=indices.runs, samples=indices.samples,
-                 seed=indices.seed, variance=indices.variance, output=str(spec), plan=plan.id)
+                 seed=indices.seed, variance=indices.variance, output=str(spec), plan=plan.id,
+                 warning=reliability_warning(indices.table, samples, largest))
+
+
+def reliability_warning(table: pd.DataFrame, samples: int, largest: int | None = None) -> str:
+    """'' when Sobol indices (S1, S1_conf, ST, ST_conf) can be read, else one sentence: the
+    widest 95 % half-width, any S1 above ST, and a sample count (a power of 2) at which the
+    half-widths would be about WIDE_CONF / 2 (they shrink as 1 / sqrt(samples)); `largest`:
+    the most samples the memory limit allows (check_sobol_memory), named when it is fewer."""
+    if not len(table):
+        return ""
+    conf = np.nan_to_num(np.maximum(table["S1_conf"].to_numpy(float),
+                                    table["ST_conf"].to_numpy(float)), nan=np.inf)
+    excess = table["S1"].to_numpy(float) - table["ST"].to_numpy(float)
+    above = int(np.sum(excess > S1_ABOVE_ST))
+    widest = float(np.max(conf))
+    if widest <= WIDE_CONF and not above:
+        return ""
+    factor = (widest / (WIDE_CONF / 2)) ** 2 if np.isfinite(widest) else 64.0
+    wanted = 2 ** int(np.ceil(np.log2(max(samples * factor, 2.0 * samples))))
+    reasons = []
+    if widest > WIDE_CONF:
+        reasons.append(f"95 % confidence half-widths reach {widest * 100:.1f} points"
+                       if np.isfinite(widest) else "some confidence half-widths are unknown")
+    if above:
+        reasons.append(f"{above} first-order index{'es' if above != 1 else ''} (S1) exceed"
+                       f"{'' if above != 1 else 's'} the total index (ST), which cannot be")
+    more = f"about {wanted:,} samples would make them readable"
+    if largest is not None and wanted > largest:
+        more += (f", more than the memory limit allows for this plan ({largest:,}): vary "
+                 "fewer parameters (--top)")
+    return (f"Not reliable at {samples:,} samples: {' and '.join(reasons)}; read the indices "
+            f"as noise, not as the drivers' shares ({more}).")
+
+
+def max_sobol_samples(varied: int, parameters: int, flows: int) -> int:
+    """The most base samples (a power of 2, at least 2) within MAX_SOBOL_BYTES."""
+    largest = 2
+    while sobol_bytes(largest * 2, varied, parameters, flows) <= MAX_SOBOL_BYTES:
+        largest *= 2
+    return largest
 
 
 def sobol_indices(function: Callable[[np.ndarray], np.ndarray], names: list[str],

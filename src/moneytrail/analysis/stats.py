@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -78,3 +79,27 @@ def draw_interval(interval: tuple[float, float, float], stream: Stream, draws: i
     low, central, high = interval
     sampler = PertSampler([low], [central], [high], lower=lower, upper=upper)
     return stream.pert(sampler, draws)[:, 0]
+
+
+# -- how many draws a figure rests on (one rule for the CLI, the JSON, the API and the pages)
+ROUGH_DRAWS = 1000    # below this many draws the 5th and 95th percentiles rest on few values
+
+
+def draws_text(draws: Any, noun: str = "Monte Carlo draw") -> str:
+    """'1 Monte Carlo draw', '10,000 Monte Carlo draws' (the count with its noun; `noun`
+    'draw' for the short form '1 draw', '2,000 draws')."""
+    n = int(draws or 0)
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def rough_draws_text(draws: Any) -> str:
+    """A plain warning when a run has fewer than ROUGH_DRAWS draws, else ''. With so few
+    draws the 5th and 95th percentiles (the 90 % intervals) rest on a handful of values
+    (with one draw they equal the median), so they say little about the uncertainty."""
+    n = int(draws or 0)
+    if n >= ROUGH_DRAWS:
+        return ""
+    how = ("so each 90 % interval is a single value, not a range of uncertainty" if n <= 1
+           else "so the 90 % intervals are rough")
+    return (f"This run has only {draws_text(n)}, {how}. Run the plan again with at least "
+            f"{ROUGH_DRAWS:,} draws for intervals to rely on.")

@@ -84,6 +84,8 @@ def output_label(spec: str, entities: dict[str, str] | None = None,
 
 # columns that are shares whatever unit a run stored before they were given one
 SHARE_COLUMNS = frozenset({"low", "central", "high", "S1", "S1_conf", "ST", "ST_conf"})
+# differences of shares: in percentage points, whatever unit ('share') a run stored before
+POINT_COLUMNS = frozenset({"swing", "S1_conf", "ST_conf"})
 HEADERS = {"low": "low", "central": "central", "high": "high",
            "output_low": "output at low", "output_high": "output at high",
            "swing": "swing (difference)", "S1": "first-order index (S1)", "S1_conf": "S1 ±",

@@ -68,7 +68,7 @@ def interval(row: pd.Series, prefix: str, unit: str) -> str:
     return median_interval(p50, p5, p95, unit)
 
 
-FOOTPRINT_COLUMNS = (("jobs_fte", "FTE", "jobs, FTE (median, 90 %)"),
+FOOTPRINT_COLUMNS = (("jobs_fte", "FTE-years", "jobs, FTE-years (median, 90 %)"),
                      ("co2_t", "t CO2e", "CO2 embodied (median, 90 %)"))
 
 
@@ -302,7 +302,9 @@ def claims_table(table: Table) -> RichTable:
     per case), then each check with its case, bound, figure, P(holds), its own verdict and
     sources."""
     frame = table.frame()
-    out = RichTable(title=table.title, title_justify="left", show_lines=True)
+    out = RichTable(title=table.title, title_justify="left", show_lines=True,
+                    caption=table.note or None, caption_justify="left")   # e.g. too few draws
+    from moneytrail.analysis.claims import WITHHELD  # no verdict: too few draws
     from moneytrail.report.evidence import row_weight
 
     weighted = "assumption_or_weak_p50" in frame.columns       # evidence weight (issue 10)
@@ -316,7 +318,7 @@ def claims_table(table: Table) -> RichTable:
         previous = row["claim"]
         combine = str(row.get("combine", "all") or "all")
         verdict = str(row["verdict"])
-        if first and verdict == "conditional":
+        if first and verdict in ("conditional", WITHHELD):   # withheld: too few draws
             claim_cell = coloured(verdict) + f"\n{row.get('verdict_text', '')}"
         elif first:
             claim_cell = f"{coloured(verdict)}\n({COMBINE_RULES.get(combine, combine)})"
@@ -408,6 +410,7 @@ def sensitivity_table(table: Table, entities: dict[str, str] | None = None,
     for shares); CSV and JSON keep the parameter ids."""
     from moneytrail.report.sensitivity import (
         HEADERS,
+        POINT_COLUMNS,
         SHARE_COLUMNS,
         output_label,
         parameter_label,
@@ -420,6 +423,8 @@ def sensitivity_table(table: Table, entities: dict[str, str] | None = None,
     out.add_column("parameter", overflow="fold")
     values = [c if c.unit != "number" or c.name not in SHARE_COLUMNS else
               replace(c, unit="share") for c in table.columns if c.name not in table.index]
+    values = [replace(c, unit=units.PERCENTAGE_POINTS) if c.name in POINT_COLUMNS
+              and c.unit == "share" else c for c in values]
     for column in values:
         out.add_column(HEADERS.get(column.name, column.name), justify="right",
                        overflow="fold")

@@ -3,10 +3,11 @@ web pages share (web.format's Jinja filters and web.runs' table cells only call 
 figure prints the same way in all three (issue 14: jobs and CO2 printed alike everywhere).
 
 Units are those of `service.result` columns: `share` (0-1), `probability`, `points` (HHI
-points), `t CO2e`, `FTE`, a currency code (`EUR`, `USD`, ...), `<FTE|t CO2e> per <CUR> million`
-(per million of a currency spent), anything else a plain number. Missing or non-finite values
-print as an en dash. No scientific notation: large values get a size word (k, m, bn, tn) and
-tonnes of CO2e a prefix (t, kt, Mt). An interval's two ends are printed in the scale of the
+points), `t CO2e`, `FTE` (jobs at one time), `FTE-years` (jobs x years), a currency code
+(`EUR`, `USD`, ...), `<FTE|FTE-years|t CO2e> per <CUR> million` (per million of a currency
+spent), anything else a plain number. Missing or non-finite values print as an en dash. No
+scientific notation: large values get a size word (k, m, bn, tn) and tonnes of CO2e a prefix
+(t, kt, Mt). An interval's two ends are printed in the scale of the
 median they stand beside ("3.64 Mt CO2e (2.47–5.41 Mt CO2e)").
 """
 
@@ -18,7 +19,12 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from moneytrail.analysis.stats import draws_text, rough_draws_text  # one rule for all
+
 MISSING = "–"
+# head counts: jobs at one time (FTE) and work over time (FTE-years = jobs x years)
+COUNTS = ("FTE", "FTE-years")
+PERCENTAGE_POINTS = "percentage points"    # a difference of shares (0.05: '5.0 points')
 PER_MILLION = re.compile(r"^(?P<what>.+) per (?P<currency>[A-Z]{3}) million$")
 MONEY_SIZES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k"))
 TONNE_SIZES = ((1e6, "Mt"), (1e3, "kt"), (1.0, "t"))
@@ -285,12 +291,15 @@ def in_unit(value: Any, unit: str) -> str:
         return f"{value:z.2f}"
     if unit == "points":
         return f"{value:+z,.0f} points"
+    if unit == PERCENTAGE_POINTS:                 # a difference of two shares, like percent:
+        digits = 2 if 0 < abs(100 * value) < 1 else 1     # two decimals below one point
+        return f"{100 * value:z,.{digits}f} points"
     if unit == "t CO2e":
         size, prefix = tonne_scale(value)
         return f"{value / size:z,.{2 if prefix == 'Mt' else 1 if prefix == 'kt' else 0}f} " \
                f"{prefix} CO2e"
-    if unit == "FTE":
-        return f"{count(value)} FTE"
+    if unit in COUNTS:
+        return f"{count(value)} {unit}"
     per = PER_MILLION.match(unit)
     if per:
         return f"{value:z,.{per_million_digits(value)}f} {per['what']} per {per['currency']} m"
@@ -348,9 +357,9 @@ def interval_text(p5: Any, p95: Any, unit: str, like: Any = None) -> str:
         size, prefix = tonne_scale(ref)
         digits = 2 if prefix == "Mt" else 1 if prefix == "kt" else 0
         return f"{ends(low / size, high / size, digits)} {prefix} CO2e"
-    if unit == "FTE":
+    if unit in COUNTS:
         size, suffix, digits = count_scale(ref)
-        return f"{ends(low / size, high / size, digits)}{suffix} FTE"
+        return f"{ends(low / size, high / size, digits)}{suffix} {unit}"
     per = PER_MILLION.match(unit)
     if per:
         return f"{ends(low, high, per_million_digits(ref))} {per['what']} per " \
@@ -442,9 +451,9 @@ def change_text(p50: Any, p5: Any, p95: Any, unit: str) -> str:
         ends = f" ({100 * low:+z.1f} – {100 * high:+z.1f})" if both else ""
         return f"{100 * mid:+z.1f} points{ends}"
     per = PER_MILLION.match(unit)
-    if unit == "FTE":
+    if unit in COUNTS:
         size, suffix, digits = count_scale(mid)
-        before, after = "", f"{suffix} FTE"
+        before, after = "", f"{suffix} {unit}"
     elif unit == "t CO2e":
         size, prefix = tonne_scale(mid)
         digits = 2 if prefix == "Mt" else 1 if prefix == "kt" else 0
@@ -476,7 +485,6 @@ __all__ = ["COUNTRY_TABLES", "EU_FOOTNOTE", "GROUP_LABELS", "MISSING", "REGION_L
            "country_name", "region_label", "with_article", "draws_text", "rough_draws_text"]
 
 
-ROUGH_DRAWS = 1000    # below this many draws the 5th and 95th percentiles rest on few values
 
 
 STORED_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*")
@@ -521,26 +529,6 @@ def prices_text(year: Any, price_year: Any) -> str:
 def lower_first(text: str) -> str:
     """'Networking' -> 'networking' inside a sentence; 'AI accelerators' stays."""
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
-
-
-def draws_text(draws: Any, noun: str = "Monte Carlo draw") -> str:
-    """'1 Monte Carlo draw', '10,000 Monte Carlo draws' (the count with its noun; `noun`
-    'draw' for the short form '1 draw', '2,000 draws')."""
-    n = int(draws or 0)
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
-
-
-def rough_draws_text(draws: Any) -> str:
-    """A plain warning when a run has fewer than ROUGH_DRAWS draws, else ''. With so few
-    draws the 5th and 95th percentiles (the 90 % intervals) rest on a handful of values
-    (with one draw they equal the median), so they say little about the uncertainty."""
-    n = int(draws or 0)
-    if n >= ROUGH_DRAWS:
-        return ""
-    how = ("so each 90 % interval is a single value, not a range of uncertainty" if n <= 1
-           else "so the 90 % intervals are rough")
-    return (f"This run has only {draws_text(n)}, {how}. Run the plan again with at least "
-            f"{ROUGH_DRAWS:,} draws for intervals to rely on.")
 
 
 def oversized_parts(row: dict, currency: str) -> tuple[str, list[str], str]:

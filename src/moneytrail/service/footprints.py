@@ -20,10 +20,12 @@ import pandas as pd
 from moneytrail.engine.summary import STATS
 from moneytrail.service.result import Table
 
-JOBS_TITLE = ("Jobs paid for (FTE): firms' employees per revenue where filings give it, "
-              "else labour value added / compensation per FTE")
+JOBS_TITLE = ("Jobs paid for (FTE-years, and FTE at one time): firms' employees per revenue "
+              "where filings give it, else labour value added / compensation per FTE")
+WORK = "jobs (FTE-years)"          # work over the whole spending: jobs x years
+YEARS_UNIT = "FTE-years"
 CO2_TITLE = "Embodied CO2 of the supply chain (scope 1+2 of every firm the money reaches)"
-PREFIX = {"jobs": ("jobs_fte", "FTE"), "co2": ("co2_t", "t CO2e")}
+PREFIX = {"jobs": ("jobs_fte", "FTE-years"), "co2": ("co2_t", "t CO2e")}
 
 
 def per_eur_million(result: Any, money: Any) -> float:
@@ -186,7 +188,8 @@ def with_columns(table: Table, dimension: str, footprints: dict[str, Any],
                 frame.loc[frame.index.isin(blank), column] = float("nan")
             units[column] = unit
     note = table.note
-    extra = ("Jobs (FTE) and CO2 (t CO2e) columns: see the jobs and co2 tables for sources "
+    extra = ("Jobs (FTE-years: jobs x years, over the whole spending) and CO2 (t CO2e) "
+             "columns: see the jobs and co2 tables for jobs at one time, sources "
              "and coverage (and which firms' FTE rest on their filings rather than on "
              "national average pay); empty where the data have no figure (e.g. no FX rate for a "
              "country's currency, or no CO2 intensity for the firms there) or where a row holds no "
@@ -223,14 +226,20 @@ def jobs_table(result: Any, jobs: Any, names: dict[str, str] | None = None) -> T
     names = names or {}
 
     millions, currency = plan_millions(result)
-    rows = {"jobs (FTE), all": stats_row(jobs.fte.by("total").iloc[0], "FTE")}
-    for label, row in jobs.fte.by("part").iterrows():
-        rows[f"jobs (FTE), {label}"] = stats_row(row, "FTE")
-    rows[f"jobs (FTE) per {currency} million spent"] = stats_row(
-        jobs.fte.by("total").iloc[0], f"FTE per {currency} million", 1.0 / millions)
+    years = plan_spend_years(result.require_plan())
+    total, parts = jobs.fte.by("total").iloc[0], jobs.fte.by("part")
+    rows = {f"{WORK}, all": stats_row(total, YEARS_UNIT)}
+    for label, row in parts.iterrows():
+        rows[f"{WORK}, {part_name(str(label))}"] = stats_row(row, YEARS_UNIT)
+    at_once = at_one_time(years)
+    rows[f"{at_once}, all"] = stats_row(total, "FTE", 1.0 / years)
+    for label, row in parts.iterrows():
+        rows[f"{at_once}, {part_name(str(label))}"] = stats_row(row, "FTE", 1.0 / years)
+    rows[f"{WORK} per {currency} million spent"] = stats_row(
+        total, f"{YEARS_UNIT} per {currency} million", 1.0 / millions)
     basis = jobs.fte.by(BASIS)
     for label in (FILINGS, AVERAGES):
-        rows[f"jobs (FTE) from {label}"] = stats_row(basis.loc[label], "FTE")
+        rows[f"{WORK} from {label}"] = stats_row(basis.loc[label], YEARS_UNIT)
     share = jobs.averages_share()
     rows[f"share of the FTE from {AVERAGES}"] = stats_row(share, "share")
     by_entity = jobs.fte.by("entity")["amount_mean"]
@@ -244,6 +253,24 @@ def jobs_table(result: Any, jobs: Any, names: dict[str, str] | None = None) -> T
     note = jobs_note(jobs, currency, paid, share, names,
                      price_year=plan_price_year(result.require_plan()))
     return measures_table("jobs", JOBS_TITLE, rows, note)
+
+
+def plan_spend_years(plan: Any) -> int:
+    """Years the plan's budget is spent over (analysis.concentration.spend_years)."""
+    from moneytrail.analysis.concentration import spend_years
+
+    return spend_years(plan)
+
+
+def part_name(label: str) -> str:
+    """A duration part of analysis.jobs without its unit: 'lasting (operations)'."""
+    return label.replace(", FTE-years)", ")")
+
+
+def at_one_time(years: int) -> str:
+    """The label of the jobs-at-one-time rows: FTE-years / the years of spending."""
+    return (f"jobs at one time (FTE: FTE-years / {years} year{'s' if years != 1 else ''} "
+            "of spending)")
 
 
 def jobs_note(jobs: Any, currency: str, paid: list[str], share: pd.Series,
@@ -295,9 +322,12 @@ def jobs_note(jobs: Any, currency: str, paid: list[str], share: pd.Series,
         + ". " + (jobs_price_note(currency, price_year, compensation_years(jobs)) + " "
                   if price_year else f"Per {currency} million: of the plan's budget in its own "
                   "currency (nominal). ")
-        + "Money spent once pays for FTE-years; operations spending sustains jobs while "
-        "it is spent. Direct and supply-chain jobs only: no induced jobs, no jobs that AI "
-        "use removes (docs/methods.md). Sources: " + ", ".join(jobs.sources))
+        + "Every figure in FTE-years is work over the whole spending (jobs x years: 10 "
+        "FTE-years are 10 jobs for one year or 1 job for 10 years), for construction and "
+        "equipment and for operations alike; jobs at one time are FTE-years divided by the "
+        "years the budget is spent over (the plan's spend_years, else its horizon_years), "
+        "an average over those years. Direct and supply-chain jobs only: no induced jobs, "
+        "no jobs that AI use removes (docs/methods.md). Sources: " + ", ".join(jobs.sources))
     return " ".join(parts)
 
 

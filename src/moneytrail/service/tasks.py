@@ -44,7 +44,7 @@ TITLES = {
     "conditions": "Conditions of the plan",
     "categories": "What the plan buys: spending by category",
     "purchases": "What the plan buys: spending by category and supplier",
-    "jobs": "Jobs paid for (FTE): labour value added / compensation per FTE",
+    "jobs": "Jobs paid for (FTE-years): labour value added / compensation per FTE",
     "co2": "Embodied CO2 of the supply chain (scope 1+2 of every firm the money reaches)",
     "evidence": "Evidence weight: share of each figure resting on rows of each reliability "
                 "label (each unit of value added takes the weakest label on its path)",
@@ -537,7 +537,7 @@ def purchase_tables(result: TraceResult) -> dict[str, Table]:
 
 # -- scorecard and compare -------------------------------------------------------------------
 SCORECARD_UNITS = {"share": "share", "points": "points", "t CO2e": "t CO2e", "EUR": "EUR",
-                   "FTE per EUR million": "FTE per EUR million",
+                   "FTE-years per EUR million": "FTE-years per EUR million",
                    "t CO2e per EUR million": "t CO2e per EUR million"}
 PER_EUR_MILLION = " per EUR million"
 
@@ -684,7 +684,7 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
     prices = money_price_compare_note([plan_price_year(p) for p in plans],
                                       [r.label for r in results])
     note = f"{note} {prices}".strip()
-    if any(str(u).startswith("FTE per ") for u in flat["unit"]):
+    if any(str(u).startswith(("FTE per ", "FTE-years per ")) for u in flat["unit"]):
         jobs = jobs_price_compare_note(
             [r.label for r in results], currencies, [plan_price_year(p) for p in plans],
             currencies[0] if len(set(currencies)) == 1 else "EUR")
@@ -1019,6 +1019,7 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
     from moneytrail.analysis.claims import (
         check_sources,
         default_claims_path,
+        draws_note,
         ledger_from_store,
         load_claims,
     )
@@ -1051,7 +1052,8 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
                            traces=traces)
         table = Table.from_frame("claims", frame,
                                  title="Claims of the debate, checked against the data",
-                                 units={"p50": "number", "p5": "number", "p95": "number"})
+                                 units={"p50": "number", "p5": "number", "p95": "number"},
+                                 note=draws_note(draws))    # too few draws: no verdicts
         sources = [s for cell in frame.get("sources", []) for s in str(cell).split("; ")]
         return Result(run_id=rid, kind="claims", title="Claims checked against the data",
                       provenance=provenance(ws, inputs, seed=seed, draws=draws,
@@ -1103,14 +1105,18 @@ def sensitivity(ws: Workspace, plan: Plan, output: str = "share:us_big_tech", *,
         # share or an amount in the plan's currency; Sobol indices are shares of its variance
         measured = "share" if str(analysis.output).startswith("share:") else plan.currency
         facts["unit"] = measured
+        # a difference of two shares is in percentage points (the swing, a ± half-width)
+        points = "percentage points" if measured == "share" else measured
         units = {"low": "share", "central": "share", "high": "share", "output_low": measured,
-                 "output_high": measured, "swing": measured, "S1": "share",
-                 "S1_conf": "share", "ST": "share", "ST_conf": "share"}
+                 "output_high": measured, "swing": points, "S1": "share",
+                 "S1_conf": "percentage points", "ST": "share",
+                 "ST_conf": "percentage points"}
+        note = str(facts.get("warning") or "")       # Sobol indices not reliable: why
         return Result(run_id=rid, kind="sensitivity", title=title,
                       provenance=provenance(ws, inputs, seed=seed, draws=None,
                                             sources=plan_sources(ws, plan)),
                       tables={method: Table.from_frame(method, frame, title=title,
-                                                       units=units)},
+                                                       units=units, note=note)},
                       facts=facts)
 
     return runner.run("sensitivity", plan.id, inputs, 1, compute)

@@ -152,7 +152,11 @@ def headline_text(result: Result, names: Names) -> list[str]:
     if factors:
         parts = [f"{FACTORS.get(k, k).lower()} {interval(r)}" for k, r in factors.items()]
         sentences.append("Where it ends up: " + "; ".join(parts) + ".")
-    for table, what in (("country", "is added in"), ("owner_country", "accrues to owners in")):
+    # owner_country: all value added (wages, profits, taxes), profits counted where the
+    # owners are: not the owners' profits alone
+    for table, what in (("country", "is added in"),
+                        ("owner_country", "(wages, profits and taxes; profits counted in the "
+                                          "owners' country) accrues to")):
         top = breakdown_rows(result, table, names)[:1]
         if top:
             place = units.place_in_sentence(top[0]["key"], names.countries)

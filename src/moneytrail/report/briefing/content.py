@@ -508,8 +508,7 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
         sentences.append(f"{lead} {place_in_sentence(c_top, names)}: "
                          f"{pct(row['share_p50'])} of the spending (90 % interval "
                          f"{interval(row['share_p5'], row['share_p95'])}) is value added "
-                         f"generated there, and {pct(owner.loc[o_top, 'share_p50'])} accrues "
-                         f"to owners in {place_in_sentence(o_top, names)}.")
+                         f"generated there. {owner_sentence(brief, owner, o_top, names)}")
     if factor is not None and {"capital", "labour", "tax"} <= set(factor.index):
         sentences.append(f"Of the whole spending, {pct(factor.loc['capital', 'share_p50'])} "
                          f"becomes profits, {pct(factor.loc['labour', 'share_p50'])} wages "
@@ -537,6 +536,24 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
     return sentences
 
 
+def owner_sentence(brief: PlanBrief, owner: pd.DataFrame, top: str,
+                   names: dict[str, str]) -> str:
+    """Where value added accrues (the `owner_country` view: profits counted in the owners'
+    country, wages and taxes where they are paid), said as value added, not as profits: the
+    profits alone (from `owner_country_factor`, '<country> / capital') when the run has them."""
+    place = place_in_sentence(top, names)
+    text = (f"Counting profits in the country of the firms' owners, "
+            f"{pct(owner.loc[top, 'share_p50'])} of the spending is value added (wages, "
+            f"profits and taxes) accruing to {place}")
+    by_factor = brief.table("owner_country_factor")
+    key = f"{top} / capital"
+    if by_factor is not None and key in by_factor.index \
+            and finite(by_factor.loc[key, "share_p50"]):
+        text += (f"; profits to owners there are {pct(by_factor.loc[key, 'share_p50'])} of "
+                 "the spending")
+    return text + "."
+
+
 def footprint_sentence(brief: PlanBrief) -> str:
     """Jobs (FTE) and embodied CO2 of the plan, from its `jobs` and `co2` tables (issue 14);
     empty when the run has none."""
@@ -545,9 +562,21 @@ def footprint_sentence(brief: PlanBrief) -> str:
         return ""
     row = jobs.iloc[0]
     p50 = row["amount_p50"]
-    spread = interval(row["amount_p5"], row["amount_p95"], "FTE", p50)
-    text = (f"It pays for about {in_unit(p50, 'FTE')} (full-time-equivalent jobs) through the "
-            f"supply chain (90 % interval {spread}; FTE-years where the money is spent once)")
+    unit = str(row.get("unit", "FTE")) or "FTE"
+    spread = interval(row["amount_p5"], row["amount_p95"], unit, p50)
+    if unit == "FTE-years":
+        text = (f"It pays for about {in_unit(p50, unit)} of work through the supply chain "
+                f"(full-time-equivalent jobs x years, 90 % interval {spread})")
+        once = next((m for m in jobs.index if str(m).startswith("jobs at one time")
+                     and str(m).endswith(", all")), None)
+        if once is not None and finite(jobs.loc[once, "amount_p50"]):
+            years = str(once).split("/ ", 1)[1].split(" of spending", 1)[0]
+            text += (f": about {in_unit(jobs.loc[once, 'amount_p50'], 'FTE')} at one time over "
+                     f"the {years} the money is spent")
+    else:                                  # a run stored before FTE-years were named
+        text = (f"It pays for about {in_unit(p50, 'FTE')} (full-time-equivalent jobs) through "
+                f"the supply chain (90 % interval {spread}; FTE-years where the money is spent "
+                "once)")
     on_averages = [m for m in jobs.index if str(m).startswith("share of the FTE from")]
     if on_averages and finite(jobs.loc[on_averages[0], "amount_p50"]):
         text += (f"; {in_unit(jobs.loc[on_averages[0], 'amount_p50'], 'share')} of them are "
