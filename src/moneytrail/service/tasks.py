@@ -1027,10 +1027,15 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
     file = Path(path) if path is not None else default_claims_path()
     claims = load_claims(file)
     check_sources(claims, ws.package, str(file))
+    # the ledger read: a store (`ledger_db`, else the workspace's own when it has one) can
+    # change, so its newest revision is part of the run id; the data package's cannot
+    store_db = ledger_db if ledger_db is not None else ws.db
     inputs = {"claims": [c.model_dump(mode="json") for c in claims], "draws": draws,
-              "seed": seed, "ledger": "store" if ledger_db else "package"}
-    if ledger_db is not None:        # the store can change: its revision is part of the id
+              "seed": seed, "ledger": "store" if store_db is not None else "package"}
+    if ledger_db is not None:
         inputs["ledger_revision"] = ledger_revision(ledger_db)
+    elif ws.db is not None:
+        inputs["ledger_revision"] = ws.ledger().state().revision
     runner = Runner(ws, chosen_store(ws, store))
 
     def compute(rid: str, report: Progress | None) -> Result:

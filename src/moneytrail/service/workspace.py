@@ -93,14 +93,18 @@ class Workspace:
         return self._ledger
 
     def ledger_tables(self) -> LedgerTables:
-        """The ledger's claims and deals: from the store when `db` was given, else as shipped
-        in the data package (no database needed). Read once."""
-        if self._ledger_tables is None:
-            if self.db is not None:
-                self._ledger_tables_state = self.ledger().state()
+        """The ledger's claims and deals: from the store when `db` was given (read again
+        whenever the store has a newer revision: an edit shows at once in a long-lived
+        process such as the web app), else as shipped in the data package (no database
+        needed; read once)."""
+        if self.db is not None:
+            now = self.ledger().state()
+            if self._ledger_tables is None or self._ledger_tables_state is None \
+                    or now.revision != self._ledger_tables_state.revision:
                 self._ledger_tables = ledger_tables(self.ledger())
-            else:
-                self._ledger_tables = ledger_from_package(self.package)
+                self._ledger_tables_state = now
+        elif self._ledger_tables is None:
+            self._ledger_tables = ledger_from_package(self.package)
         return self._ledger_tables
 
     def ledger_tables_state(self) -> LedgerState | None:
