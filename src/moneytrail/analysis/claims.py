@@ -330,8 +330,8 @@ def withhold_verdicts(frame: pd.DataFrame, draws: int) -> pd.DataFrame:
 
 def draws_note(draws: int) -> str:
     """What a claims check over `draws` draws says about them: the warning under
-    analysis.stats.ROUGH_DRAWS (intervals rough) and, under MIN_VERDICT_DRAWS, why there is
+    moneytrail.draws.ROUGH_DRAWS (intervals rough) and, under MIN_VERDICT_DRAWS, why there is
     no verdict; '' from ROUGH_DRAWS draws on."""
-    from moneytrail.analysis.stats import rough_draws_text
+    from moneytrail.draws import rough_draws_text
 
     return " ".join(p for p in (rough_draws_text(draws), withheld_verdict_reason(draws)) if p)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -81,25 +80,5 @@ def draw_interval(interval: tuple[float, float, float], stream: Stream, draws: i
     return stream.pert(sampler, draws)[:, 0]
 
 
-# -- how many draws a figure rests on (one rule for the CLI, the JSON, the API and the pages)
-ROUGH_DRAWS = 1000    # below this many draws the 5th and 95th percentiles rest on few values
+# how many draws a figure rests on: moneytrail.draws (light, for the CLI's start-up)
 
-
-def draws_text(draws: Any, noun: str = "Monte Carlo draw") -> str:
-    """'1 Monte Carlo draw', '10,000 Monte Carlo draws' (the count with its noun; `noun`
-    'draw' for the short form '1 draw', '2,000 draws')."""
-    n = int(draws or 0)
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
-
-
-def rough_draws_text(draws: Any) -> str:
-    """A plain warning when a run has fewer than ROUGH_DRAWS draws, else ''. With so few
-    draws the 5th and 95th percentiles (the 90 % intervals) rest on a handful of values
-    (with one draw they equal the median), so they say little about the uncertainty."""
-    n = int(draws or 0)
-    if n >= ROUGH_DRAWS:
-        return ""
-    how = ("so each 90 % interval is a single value, not a range of uncertainty" if n <= 1
-           else "so the 90 % intervals are rough")
-    return (f"This run has only {draws_text(n)}, {how}. Run the plan again with at least "
-            f"{ROUGH_DRAWS:,} draws for intervals to rely on.")

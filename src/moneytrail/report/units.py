@@ -19,7 +19,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from moneytrail.analysis.stats import draws_text, rough_draws_text  # one rule for all
+from moneytrail.draws import draws_text, rough_draws_text  # one rule for all
 
 MISSING = "–"
 # head counts: jobs at one time (FTE) and work over time (FTE-years = jobs x years)
