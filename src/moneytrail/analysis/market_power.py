@@ -488,8 +488,8 @@ def rent_recipients(split: RentSplit, data: AnalysisData, top: int = TOP) -> pd.
     figure or the firm's own economic profit is not positive in at least MIN_POSITIVE_PROFIT of
     the draws (then a share is meaningless).
     Amounts are restated in USD of the plan year, as the filings are nominal
-    (`AnalysisData.plan_money_nominal`: the plan year's ECB rate, after the plan's price year
-    is brought to the plan year)."""
+    (`AnalysisData.plan_money_nominal`: the price year's ECB rate, then the US deflator from
+    the price year to the plan year; the plan year's rate when the two years are one)."""
     result = split.result
     plan = result.require_plan()
     table = split.capital
