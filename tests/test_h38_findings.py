@@ -14,7 +14,7 @@ from moneytrail.report import units
 
 ROOT = Path(__file__).resolve().parents[1]
 COST = "Final-run compute cost per GPT-4-level model"
-JOBS = "Jobs paid for per million spent (FTE)"
+JOBS = "Jobs paid for per million spent (FTE-years)"
 
 
 @pytest.fixture(scope="module")

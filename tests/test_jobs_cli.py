@@ -164,7 +164,7 @@ def test_scorecard_per_million_in_the_plans_currency_and_operational_co2_labelle
         frame = result.tables["scorecard"].frame()
         jobs = result.tables["jobs"].frame()
         factor = fx_factor(ws.analysis.money, "USD", int(plan.price_year or plan.year), "EUR")
-    jobs_row = frame.loc["Jobs paid for per million spent (FTE)"]
+    jobs_row = frame.loc["Jobs paid for per million spent (FTE-years)"]
     assert jobs_row["unit"] == "FTE-years per USD million"
     assert frame.loc["Embodied CO2 of the supply chain per million spent (scope 1+2)",
                      "unit"] == "t CO2e per USD million"
@@ -223,7 +223,8 @@ def test_compare_of_plans_in_two_currencies_says_the_per_million_unit_is_eur():
         results = [tasks.ws_trace(ws, plan, draws=200, seed=3) for plan in plans]
         table = tasks.scorecard_table(results, ws)
     frame = table.frame()
-    assert frame.loc["Jobs paid for per million spent (FTE)", "unit"] == "FTE-years per EUR million"
+    assert frame.loc["Jobs paid for per million spent (FTE-years)", "unit"] == \
+        "FTE-years per EUR million"
     assert ("The plans are in different currencies (EUR, USD), so figures per million spent "
             "are per EUR million for every plan") in table.note
     with Workspace.open() as ws:

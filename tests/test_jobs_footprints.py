@@ -174,7 +174,7 @@ def test_basis_share_and_implied_pay_per_draw(jobs):
     assert pay["amount_p50"] == pytest.approx(np.median(wages / nvidia), rel=1e-9)
     assert pay["amount_mean"] == pytest.approx(np.mean(wages / nvidia), rel=1e-9)
     assert list(jobs.anchored["entity"]) == ["nvidia"] and not jobs.not_anchored
-    assert "jobs (FTE) from " + FILINGS in jobs.summary().index
+    assert "jobs (FTE-years) from " + FILINGS in jobs.summary().index
 
 
 def test_bad_compensation_row_named():

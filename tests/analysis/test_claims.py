@@ -75,6 +75,17 @@ def test_the_jobs_claim_compares_jobs_at_one_time_with_a_count_of_jobs(verdicts)
     assert five["verdict_text"].startswith("supported if the USD 100 bn is spent within one year")
 
 
+def test_a_jobs_check_over_the_whole_budget_says_fte_years(tmp_path, claims_inputs):
+    """`per: total` (the default) gives FTE-years (jobs x years), not FTE: its figure, bound
+    and unit say so."""
+    path = one_check(tmp_path, "{computation: trace.jobs, args: {scenario: stargate-style-us, "
+                               "countries: [US], part: temporary}, min: 100000}")
+    row = check_claims(path=path, **claims_inputs, draws=200).iloc[0]
+    assert row["bound_text"] == "at least 100,000 FTE-years" and row["unit"] == "FTE-years"
+    assert " FTE-years (temporary: jobs x years over the whole budget) in US" in row["figure"]
+    assert " FTE (" not in row["figure"]
+
+
 @pytest.mark.parametrize("args, message", [
     ("part: all, per: year", "applies to part: temporary only"),
     ("part: temporary, spend_years: 4", "spend_years applies with per: year only"),

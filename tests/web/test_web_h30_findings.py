@@ -18,7 +18,7 @@ from moneytrail.scenarios.yamlio import read_yaml  # noqa: E402
 from moneytrail.web import create_app  # noqa: E402
 
 PLAN = "eu-ai-gigafactories"
-JOBS = "Jobs paid for per million spent (FTE)"
+JOBS = "Jobs paid for per million spent (FTE-years)"
 
 
 def mapping() -> dict:

@@ -48,7 +48,7 @@ def test_scorecard_has_jobs_and_co2_per_eur_million(run):
     scorecard = body["result"]["tables"]["scorecard"]
     names = [c["name"] for c in scorecard["columns"]]
     rows = {r[names.index("metric")]: r for r in scorecard["rows"]}
-    jobs = rows["Jobs paid for per million spent (FTE)"]
+    jobs = rows["Jobs paid for per million spent (FTE-years)"]
     assert jobs[names.index("unit")] == "FTE-years per EUR million"
     p5, p50, p95 = (jobs[names.index(f"eu-ai-gigafactories_{s}")] for s in ("p5", "p50", "p95"))
     assert 0 < p5 <= p50 <= p95

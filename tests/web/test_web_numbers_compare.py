@@ -24,7 +24,7 @@ from moneytrail.web.numbers import NumberTextError, read_number  # noqa: E402
 
 PLAN = "eu-ai-gigafactories"
 DRAWS, SEED = 300, 3
-JOBS = "Jobs paid for per million spent (FTE)"
+JOBS = "Jobs paid for per million spent (FTE-years)"
 
 
 def mapping(plan_id: str = PLAN) -> dict:

@@ -178,8 +178,13 @@ def weight_stats(weak: np.ndarray | None, prefix: str = "") -> dict[str, float]:
 
 SHARES = {"ledger.ratio", "market.share", "trace.share", "lifecycle.value_remaining",
           "trace.rent", "lifecycle.embodied_share"}      # figures that are shares of a whole
-UNITS = {"efficiency.capability_gap": " ECI points", "trace.jobs": " FTE",
-         "efficiency.compute_ratio": " (ratio)"}
+UNITS = {"efficiency.capability_gap": " ECI points", "efficiency.compute_ratio": " (ratio)"}
+
+
+def jobs_unit(check: Check) -> str:
+    """The unit of a trace.jobs check's figure: FTE-years (jobs x years over the whole
+    budget), or FTE (jobs at one time) with `per: year`."""
+    return "FTE" if getattr(check.args, "per", "total") == "year" else "FTE-years"
 
 
 def bound_text(check: Check) -> str:
@@ -194,15 +199,18 @@ def bound_text(check: Check) -> str:
         return f"{side} {100 * limit:g} %"
     if check.computation == "export.members_exposed":
         return f"{side} {limit:,g} EU member{'' if limit == 1 else 's'}"
+    if check.computation == "trace.jobs":
+        return f"{side} {limit:,g} {jobs_unit(check)}"
     return f"{side} {limit:,g}{UNITS.get(check.computation, '')}"
 
 
 def figure_unit(check: Check) -> str:
     """The unit of a check's figure for readers' formatting: "share" (a share of a whole),
-    "FTE", or "" (a plain number: ratios, ECI points, counts, yes/no)."""
+    "FTE-years" (jobs over the whole budget), "FTE" (jobs at one time), or "" (a plain
+    number: ratios, ECI points, counts, yes/no)."""
     if check.computation in SHARES:
         return "share"
-    return "FTE" if check.computation == "trace.jobs" else ""
+    return jobs_unit(check) if check.computation == "trace.jobs" else ""
 
 
 def _row(claim: Claim, check: Check, values: np.ndarray, figure: str,

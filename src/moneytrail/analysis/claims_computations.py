@@ -423,14 +423,16 @@ def trace_rent(ctx: Context, args: RentArgs, where: Where) -> Figure:
     # rule 4: rent and markups read the plan's whole value added
     weak = np.where(np.isnan(value), np.nan, trace_weight(result, "total", ["all value added"]))
     return Figure(value, text, list(dict.fromkeys(sources)), weak)
+
+
 def trace_jobs(ctx: Context, args: TraceJobsArgs, where: Where) -> Figure:
-    """FTE a traced plan pays for in `countries` (analysis.jobs: firms with employees per
-    revenue in filings anchored on it, every other entity labour value added / compensation
-    per FTE), all or one duration; the compensation draws come from stream "jobs", the
-    employees per revenue from "jobs_employees". With `per: year` (temporary work only) the
-    FTE-years per draw are divided by the years of spending (`args.spend_years`, else the
-    plan's, `analysis.concentration.spend_years`): FTE at one time, averaged over the build,
-    comparable with a count of jobs."""
+    """FTE-years (jobs x years) a traced plan pays for in `countries` (analysis.jobs: firms
+    with employees per revenue in filings anchored on it, every other entity labour value
+    added / compensation per FTE), all or one duration; the compensation draws come from
+    stream "jobs", the employees per revenue from "jobs_employees". With `per: year`
+    (temporary work only) the FTE-years per draw are divided by the years of spending
+    (`args.spend_years`, else the plan's, `analysis.concentration.spend_years`): FTE at one
+    time, averaged over the build, comparable with a count of jobs."""
     from moneytrail.analysis.concentration import spend_years as plan_spend_years
     from moneytrail.analysis.jobs import LASTING, TEMPORARY, plan_jobs
     from moneytrail.data.footprints import footprint_tables
@@ -463,7 +465,7 @@ def trace_jobs(ctx: Context, args: TraceJobsArgs, where: Where) -> Figure:
                    f"/ {years} year{'s' if years != 1 else ''} of spending, {whose} period: "
                    "an average over the build)")
     else:
-        measure = f"FTE ({args.part})"
+        measure = f"FTE-years ({args.part}: jobs x years over the whole budget)"
     text = (f"{np.median(value):,.0f} {measure} in {', '.join(args.countries)} for "
             f"{_plan_name(plan)}; 90 % interval {np.percentile(value, 5):,.0f}-"
             f"{np.percentile(value, 95):,.0f}; {jobs.coverage:.0%} of its labour value added "

@@ -124,8 +124,9 @@ class RentArgs(Args):
     measure: Literal["rent_share", "dominant_rent_share", "markup_share"] = "rent_share"
     threshold: Annotated[float, Field(gt=0, le=1)] | None = None
 class TraceJobsArgs(Args):
-    """Jobs (FTE) a traced plan pays for in some countries, all or one duration (analysis.jobs):
-    `part` is all, temporary (construction and equipment, FTE-years) or lasting (operations).
+    """Jobs (FTE-years) a traced plan pays for in some countries, all or one duration
+    (analysis.jobs): `part` is all, temporary (construction and equipment) or lasting
+    (operations).
     `per: year` (temporary only) gives FTE at one time: FTE-years / years of spending."""
     scenario: Annotated[Any, AfterValidator(_scenario)]
     countries: list[str] = Field(min_length=1)

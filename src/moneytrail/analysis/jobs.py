@@ -276,13 +276,15 @@ class Jobs:
         return pd.Series(self.fte.by(f"share_{BASIS}").loc[AVERAGES])
 
     def summary(self) -> pd.DataFrame:
-        """One row per measure: FTE total, by part and by basis (filings vs averages)."""
-        rows = {"jobs (FTE), all": self.fte.by("total").iloc[0]}
-        for label, row in self.fte.by("part").iterrows():
-            rows[f"jobs (FTE), {label}"] = row
+        """One row per measure: FTE-years (jobs x years over the whole budget) in total, by
+        part and by basis (filings vs averages). Jobs at one time are these / the years the
+        budget is spent over (service.footprints.jobs_table has both)."""
+        rows = {"jobs (FTE-years), all": self.fte.by("total").iloc[0]}
+        for label, row in self.fte.by("part").iterrows():     # the part without its unit
+            rows[f"jobs (FTE-years), {str(label).replace(', FTE-years)', ')')}"] = row
         if BASIS in self.fte.tables:
             for label, row in self.fte.by(BASIS).iterrows():
-                rows[f"jobs (FTE) from {label}"] = row
+                rows[f"jobs (FTE-years) from {label}"] = row
         return pd.DataFrame(rows).T
 
 

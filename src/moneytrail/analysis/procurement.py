@@ -248,8 +248,8 @@ def counterfactual(result: TraceResult, data: AnalysisData, rules: ProcurementRu
 
 
 def jobs_metrics(data: AnalysisData) -> dict[str, tuple[Metric, str]]:
-    """Jobs (FTE) a plan pays for, in all countries and in the EU (analysis.jobs: labour value
-    added / compensation per FTE), as `counterfactual` extra metrics (from each trace's kept
+    """Jobs (FTE-years) a plan pays for, in all countries and in the EU (analysis.jobs: labour
+    value added / compensation per FTE), as `counterfactual` extra metrics (from each trace's kept
     labour flows, `Evaluation.labour_fte`, computed once per trace: the per-draw totals need
     no replay of the draws); empty when the data package has no compensation per FTE."""
     from moneytrail.data.footprints import footprint_tables

@@ -15,6 +15,7 @@ from moneytrail.analysis.stats import STATS, describe
 from moneytrail.engine.result import TraceResult
 from moneytrail.scenarios.schema import Condition
 
+JOBS_ROW = "Jobs paid for per million spent (FTE-years)"   # work over the whole budget
 # (row label, metric name, keyword arguments, unit for display)
 ROWS: list[tuple[str, str, dict, str]] = [
     ("US hyperscalers: Amazon, Microsoft, Google (value added)", "value_added_share",
@@ -33,14 +34,18 @@ ROWS: list[tuple[str, str, dict, str]] = [
     ("Single supplier >50%: value chain", "value_chain_single_supplier_share", {}, "share"),
     ("Export-control exposure (caps binding)", "export_exposed_share", {}, "share"),
     ("Operational CO2 over the horizon (electricity)", "co2_tonnes", {}, "t CO2e"),
-    ("Jobs paid for per million spent (FTE)", "jobs_per_eur_million", {},
-     "FTE-years per EUR million"),
+    (JOBS_ROW, "jobs_per_eur_million", {}, "FTE-years per EUR million"),
     ("Embodied CO2 of the supply chain per million spent (scope 1+2)",
      "co2_embodied_per_eur_million", {}, "t CO2e per EUR million"),
     ("Residual value of hardware at horizon", "residual_value_share", {}, "share"),
     ("Final-run compute cost per GPT-4-level model", "eur_per_capability", {}, "EUR"),
 ]
 CONDITIONS_ROW = "Conditions met (share of applicable ones)"
+# rows renamed since runs were stored, old label -> label now: a stored run's scorecard is
+# read under the new label (service.tasks.stored_scorecard_row), so compare pages and
+# briefings line it up with newer runs. The jobs row was "(FTE)" though its figure is
+# FTE-years (jobs x years over the whole budget), as it has always been.
+RENAMED_ROWS = {"Jobs paid for per million spent (FTE)": JOBS_ROW}
 
 
 def scorecard_draws(evaluation: Evaluation, conditions: list[Condition] | None = None,

@@ -1,7 +1,8 @@
-"""Jobs (FTE) and supply-chain CO2 beside the money in a trace's tables (issue 14).
+"""Jobs (FTE-years, and FTE at one time) and supply-chain CO2 beside the money in a trace's
+tables (issue 14).
 
 `add_footprints` computes them once per trace (one replay of the draws, `analysis.jobs`) and
-adds columns `jobs_fte_*` (FTE) and `co2_t_*` (t CO2e) to the country, entity and tier
+adds columns `jobs_fte_*` (FTE-years) and `co2_t_*` (t CO2e) to the country, entity and tier
 breakdowns, plus two tables: `jobs` (total, temporary vs lasting, per million of the plan's
 currency, FTE anchored on firms' filings vs on national average pay, the share resting on
 national averages, and the labour cost per FTE-year each anchored firm implies) and `co2`

@@ -638,6 +638,24 @@ def restate_per_million(unit: str, value: Any, factors: dict[str, float]) -> tup
     return unit, value
 
 
+def stored_scorecard_row(label: str, unit: str) -> tuple[str, str]:
+    """A stored run's scorecard row (its label and unit) as the scorecard names it now, so
+    compare pages and briefings match it with newer runs' rows by label: a renamed row
+    (analysis.scorecard.RENAMED_ROWS) and its evidence row ('<label>: evidence, ...') take
+    the new label; the jobs row's unit 'FTE per <CUR> million' of runs stored before
+    FTE-years were named becomes 'FTE-years per <CUR> million' (the same figure: jobs x
+    years over the whole budget). Other rows pass unchanged."""
+    from moneytrail.analysis.scorecard import JOBS_ROW, RENAMED_ROWS
+
+    for old, new in RENAMED_ROWS.items():
+        if label == old or label.startswith(f"{old}: "):
+            label = new + label[len(old):]
+            break
+    if label == JOBS_ROW and unit.startswith("FTE per "):
+        unit = "FTE-years" + unit[len("FTE"):]
+    return label, unit
+
+
 def common_unit_note(currencies: list[str], what: str) -> str:
     """What a side-by-side scorecard of plans (`what` 'plan') or stored runs ('run') in several
     currencies says about its per-million rows and amounts of money: per EUR million and in

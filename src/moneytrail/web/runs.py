@@ -256,18 +256,22 @@ HHI_UNMOVED = ("No change: with no procurement rules the plan buys from each fir
 def scorecard_rows(result: Result) -> list[dict[str, Any]]:
     """The scorecard: metric, unit, median and 90 % interval (one plan); a metric with an
     evidence-weight row (service.tasks.EVIDENCE_ROW) carries it as `weight` (p50, p5, p95 of
-    the share resting on assumption or weak rows) instead of a row of its own."""
+    the share resting on assumption or weak rows) instead of a row of its own. Rows of runs
+    stored under a label since renamed take the new one (service.tasks.stored_scorecard_row),
+    so the compare page lines them up with newer runs."""
+    from moneytrail.service.tasks import stored_scorecard_row
+
     table = result.tables["scorecard"]
     value_columns = [c.name for c in table.columns if c.name not in ("unit", *table.index)]
     prefix = value_columns[0].rsplit("_", 1)[0] if value_columns else ""
     out, weights = [], {}
     for row in records(result, "scorecard"):
-        metric = str(row[table.index[0]])
+        metric, unit = stored_scorecard_row(str(row[table.index[0]]), str(row["unit"]))
         stats = {s: row.get(f"{prefix}_{s}") for s in ("mean", "p5", "p50", "p95")}
         if metric.endswith(EVIDENCE_SUFFIX):
             weights[metric[:-len(EVIDENCE_SUFFIX)]] = stats
             continue
-        out.append({"metric": metric, "unit": row["unit"], **stats})
+        out.append({"metric": metric, "unit": unit, **stats})
     rules = (result.provenance.inputs.get("plan") or {}).get("procurement")
     for row in out:
         row["weight"] = weights.get(row["metric"])
@@ -279,8 +283,9 @@ def scorecard_rows(result: Result) -> list[dict[str, Any]]:
 
 
 def footprint_rows(result: Result) -> list[dict[str, Any]]:
-    """Jobs (FTE) and embodied CO2 tables of a run (service.footprints), if it has them: title,
-    note (sources, coverage) and rows of measure, unit, median and 90 % interval."""
+    """Jobs (FTE-years, and FTE at one time) and embodied CO2 tables of a run
+    (service.footprints), if it has them: title, note (sources, coverage) and rows of
+    measure, unit, median and 90 % interval."""
     out = []
     for name in ("jobs", "co2"):
         if name not in result.tables:

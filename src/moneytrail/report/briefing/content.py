@@ -555,8 +555,8 @@ def owner_sentence(brief: PlanBrief, owner: pd.DataFrame, top: str,
 
 
 def footprint_sentence(brief: PlanBrief) -> str:
-    """Jobs (FTE) and embodied CO2 of the plan, from its `jobs` and `co2` tables (issue 14);
-    empty when the run has none."""
+    """Jobs (FTE-years, and FTE at one time) and embodied CO2 of the plan, from its `jobs`
+    and `co2` tables (issue 14); empty when the run has none."""
     jobs, co2 = brief.table("jobs"), brief.table("co2")
     if jobs is None or jobs.empty:
         return ""
@@ -706,11 +706,13 @@ def scorecard_rows(briefs: list[PlanBrief]) -> list[tuple[str, list[Cell]]]:
     """One row per scorecard metric, a cell per plan: median, and below it the 90 % interval
     and, where the run has it, the metric's evidence weight (its evidence row folded in).
     Rows per million of a run's own currency are restated by the brief's `per_million`
-    factors (the compare page's common unit, service.tasks.restate_per_million)."""
+    factors (the compare page's common unit, service.tasks.restate_per_million). Rows of runs
+    stored under a label since renamed take the new one (service.tasks.stored_scorecard_row),
+    so they line up with newer runs' rows."""
     from moneytrail.report.evidence import weight_text
     from moneytrail.service.tasks import restate_per_million
 
-    cards = [b.table("scorecard") for b in briefs]
+    cards = [current_scorecard(b.table("scorecard")) for b in briefs]
     # plans at different price years: each amount of money says its own (not restated)
     mixed = len({b.plan.price_year or b.plan.year for b in briefs}) > 1
     labels = list(dict.fromkeys(str(i) for card in cards if card is not None
@@ -745,6 +747,23 @@ def scorecard_rows(briefs: list[PlanBrief]) -> list[tuple[str, list[Cell]]]:
             cells.append(Cell(in_unit(p50, unit), sub))
         rows.append((label, cells))
     return rows
+
+
+def current_scorecard(card: pd.DataFrame | None) -> pd.DataFrame | None:
+    """A stored run's scorecard with its rows under the labels (and units) the scorecard
+    uses now (service.tasks.stored_scorecard_row); None stays None."""
+    from moneytrail.service.tasks import stored_scorecard_row
+
+    if card is None:
+        return None
+    units = card["unit"] if "unit" in card.columns else pd.Series("share", index=card.index)
+    rows = [stored_scorecard_row(str(label), str(unit))
+            for label, unit in zip(card.index, units, strict=True)]
+    out = card.copy()
+    out.index = pd.Index([label for label, _ in rows], name=card.index.name)
+    if "unit" in out.columns:
+        out["unit"] = [unit for _, unit in rows]
+    return out
 
 
 def conditions_rows(brief: PlanBrief) -> list[tuple[str, list[Cell]]]:
