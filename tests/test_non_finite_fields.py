@@ -26,7 +26,7 @@ BASE: dict[str, Any] = {
     "id": "plan", "title": "Every float field", "year": 2025, "currency": "EUR",
     "budget": {"amount": 1000.0},
     "spend": {"accelerators": {"central": 0.6, "low": 0.5, "high": 0.7},
-              "construction": {"central": 0.4, "low": 0.3, "high": 0.5}},
+              "facility": {"central": 0.4, "low": 0.3, "high": 0.5}},
     "procurement": {"accelerators": {"nvidia": {"central": 1.0, "low": 1.0, "high": 1.0}}},
     "renewable_share": {"central": 0.5, "low": 0.4, "high": 0.6},
     "conditions": [{"metric": "single_supplier_share", "max": 0.5, "threshold": 0.3},
