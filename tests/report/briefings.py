@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "scenarios" / "eu-ai-gigafactories.yaml"
 DRAWS = 2000
 HOSTILE_TITLE = ("<script>alert('title')</script> <b>bold</b> & "
-                 + "Gigafactory" * 12 + " صندوق الذكاء الاصطناعي קרן בינה מלאכותית"
+                 + "Gigafactory" * 9 + " صندوق الذكاء الاصطناعي קרן בינה מלאכותית"
                  + " emoji \U0001F680 \U0001F469\u200d\U0001F4BB")
 HOSTILE_NOTE = ('<img src=x onerror="alert(1)"> <a href="javascript:alert(2)">click</a> '
                 + "Supercalifragilistic" * 10 + " ملاحظة")
