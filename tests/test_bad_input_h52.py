@@ -110,3 +110,45 @@ def test_a_malformed_stored_result_names_the_field(change, field):
     with pytest.raises(MoneytrailError) as info:
         Result.from_json(json.dumps(data))
     assert info.value.field == field, str(info.value)
+
+
+# -- 5. one computation, one run id; the same plan as run is refused twice -----------------
+@pytest.fixture(scope="module")
+def ws():
+    with mt.Workspace.open() as workspace:
+        yield workspace
+
+
+def test_sensitivity_run_id_does_not_depend_on_the_plans_draws_and_seed(ws):
+    plan = mt.load_scenario(SCENARIO)
+    other = plan.model_copy(update={"draws": plan.draws + 1, "seed": plan.seed + 1})
+    ids = [tasks.sensitivity(ws, p, method="tornado", top=3, store=None).run_id
+           for p in (plan, other)]
+    assert ids[0] == ids[1]
+    changed = plan.model_copy(update={"title": plan.title + " (changed)"})
+    assert tasks.sensitivity(ws, changed, method="tornado", top=3, store=None).run_id != ids[0]
+
+
+def test_plans_differing_only_in_draws_run_with_one_draws_are_the_same_plan(ws, tmp_path):
+    plan = mt.load_scenario(SCENARIO)
+    other = plan.model_copy(update={"draws": plan.draws + 5})
+    with pytest.raises(MoneytrailError) as info:
+        tasks.check_distinct([plan, other], draws=50, seed=1)
+    assert info.value.field == "plans" and "the same plan is given twice" in str(info.value)
+    tasks.check_distinct([plan, other])          # each with its own draws: two computations
+    with pytest.raises(MoneytrailError, match="the same plan is given twice"):
+        tasks.compare_plans(ws, [plan, other], draws=20, seed=1, store=None)
+
+
+def test_compare_cli_refuses_two_files_differing_only_in_draws(capsys, tmp_path):
+    text = SCENARIO.read_text(encoding="utf-8")
+    assert "\ndraws: 10000\n" in text
+    first, second = (tmp_path / n / SCENARIO.name for n in ("a", "b"))
+    for path, draws in ((first, "10000"), (second, "777")):
+        path.parent.mkdir()
+        path.write_text(text.replace("\ndraws: 10000\n", f"\ndraws: {draws}\n"),
+                        encoding="utf-8")
+    assert mt.load_scenario(first).draws != mt.load_scenario(second).draws
+    code, out, err = run_main(capsys, "compare", str(first), str(second), "--draws", "20")
+    assert code == 2, err
+    assert "the same plan is given twice" in err and "Traceback" not in err
