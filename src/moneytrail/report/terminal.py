@@ -44,11 +44,16 @@ def check_format(fmt: str, meta: Path | None = None) -> str:
         raise MoneytrailError("--meta writes the metadata of a CSV: use it with --format csv "
                               "(JSON carries its units, run id and facts itself)",
                               field="--meta", value=str(meta))
-    if meta is not None and not meta.expanduser().resolve().parent.is_dir():
-        from moneytrail.errors import ResourceError
-
-        raise ResourceError("cannot write the CSV's metadata: the folder does not exist",
-                            field="--meta", value=str(meta))
+    if meta is not None:            # checked before any work starts; a typo: bad input, exit 2
+        path = meta.expanduser().resolve()
+        if path.is_dir():
+            raise MoneytrailError("cannot write the CSV's metadata: this is a folder (give a "
+                                  "file name, such as trace-metadata.json)",
+                                  field="--meta", value=str(meta))
+        if not path.parent.is_dir():
+            raise MoneytrailError("cannot write the CSV's metadata: the folder does not exist "
+                                  "(create it first, or give a file in an existing folder)",
+                                  field="--meta", value=str(meta))
     return fmt
 
 
@@ -515,8 +520,15 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
         err.print(f"run {result.run_id}", highlight=False)
         if meta is not None:
             stem = meta.name.removesuffix("-metadata.json")
-            write_csv_metadata(meta, stem if stem != meta.name else "",
-                               [result.table_metadata(n) for n in names or result.tables])
+            try:
+                write_csv_metadata(meta, stem if stem != meta.name else "",
+                                   [result.table_metadata(n) for n in names or result.tables])
+            except OSError as exc:      # the folder exists but the file cannot be written
+                from moneytrail.errors import ResourceError
+
+                raise ResourceError(f"cannot write the CSV's metadata to this file "
+                                    f"({exc.strerror or exc})", field="--meta",
+                                    value=str(meta)) from None
             err.print(f"wrote {meta}", highlight=False)
         return
     if header:

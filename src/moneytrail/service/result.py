@@ -99,13 +99,29 @@ class Table:
 
     @classmethod
     def from_dict(cls, data: dict, where: str = "table") -> Table:
-        columns = needed(data, "columns", where, list)
-        return cls(name=needed(data, "name", where, str), title=data.get("title", ""),
-                   note=data.get("note", ""), index=tuple(data.get("index", ())),
-                   columns=tuple(Column(needed(c, "name", f"{where}.columns.{i}", str),
-                                        needed(c, "unit", f"{where}.columns.{i}", str))
-                                 for i, c in enumerate(columns)),
-                   rows=tuple(tuple(r) for r in needed(data, "rows", where, list)))
+        """A table from its JSON document (`to_dict`); a mistyped field (rows that are not
+        lists of one cell per column, an index naming no column) is a MoneytrailError
+        naming its path (`tables.entity.rows.3`)."""
+        columns = tuple(Column(needed(c, "name", f"{where}.columns.{i}", str),
+                               needed(c, "unit", f"{where}.columns.{i}", str))
+                        for i, c in enumerate(needed(data, "columns", where, list)))
+        names = [c.name for c in columns]
+        index = optional(data, "index", where, list, [])
+        for i, name in enumerate(index):
+            if name not in names:
+                raise MoneytrailError(f"not a moneytrail result ({SCHEMA}): an index column "
+                                      "must be one of the table's columns",
+                                      field=f"{where}.index.{i}", value=name)
+        rows = needed(data, "rows", where, list)
+        for i, row in enumerate(rows):
+            if not isinstance(row, list) or len(row) != len(columns):
+                raise MoneytrailError(f"not a moneytrail result ({SCHEMA}): expected a JSON "
+                                      f"list of {len(columns)} cells, one per column",
+                                      field=f"{where}.rows.{i}", value=row)
+        return cls(name=needed(data, "name", where, str),
+                   title=optional(data, "title", where, str, ""),
+                   note=optional(data, "note", where, str, ""), index=tuple(index),
+                   columns=columns, rows=tuple(tuple(r) for r in rows))
 
 
 def needed(data: Any, key: str, where: str, kind: type) -> Any:
@@ -125,7 +141,16 @@ def needed(data: Any, key: str, where: str, kind: type) -> Any:
     return data[key]
 
 
-KIND_WORDS: dict[type, str] = {str: "text", dict: "a JSON object", list: "a JSON list"}
+def optional(data: dict, key: str, where: str, kind: type, default: Any) -> Any:
+    """`data[key]` of a result document when given (of type `kind`, else MoneytrailError
+    naming the field), else `default`."""
+    if data.get(key) is None:
+        return default
+    return needed(data, key, where, kind)
+
+
+KIND_WORDS: dict[type, str] = {str: "text", dict: "a JSON object", list: "a JSON list",
+                              int: "a whole number"}
 
 
 def infer_unit(name: str, values: pd.Series, currency: str) -> str:
@@ -168,12 +193,19 @@ class Provenance:
     @classmethod
     def from_dict(cls, data: dict) -> Provenance:
         where = "provenance"
+        sources = optional(data, "sources", where, list, [])
+        for i, source in enumerate(sources):
+            if not isinstance(source, str):
+                raise MoneytrailError(f"not a moneytrail result ({SCHEMA}): expected a source "
+                                      "id (text)", field=f"{where}.sources.{i}", value=source)
         return cls(inputs=needed(data, "inputs", where, dict),
                    code_version=needed(data, "code_version", where, str),
                    data_version=needed(data, "data_version", where, str),
                    data_hash=needed(data, "data_hash", where, str),
-                   created=data.get("created", ""), seed=data.get("seed"),
-                   draws=data.get("draws"), sources=tuple(data.get("sources", ())))
+                   created=optional(data, "created", where, str, ""),
+                   seed=optional(data, "seed", where, int, None),
+                   draws=optional(data, "draws", where, int, None),
+                   sources=tuple(sources))
 
 
 @dataclass(frozen=True)
@@ -219,7 +251,7 @@ class Result:
                    provenance=provenance,
                    tables={name: Table.from_dict(t, f"tables.{name}")
                            for name, t in tables.items()},
-                   facts=dict(data.get("facts", {})))
+                   facts=dict(optional(data, "facts", "", dict, {})))
 
     @classmethod
     def from_json(cls, text: str) -> Result:

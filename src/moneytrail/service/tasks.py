@@ -62,6 +62,13 @@ def plan_inputs(plan: Plan) -> dict:
     return plan.model_dump(mode="json", exclude={"path"})
 
 
+def model_plan_inputs(plan: Plan) -> dict:
+    """A plan's content without its `draws` and `seed`: the part of a run id a plan
+    contributes to a task that draws no samples of it (sensitivity: its own samples and seed),
+    so plans differing only in those defaults give that task one run id."""
+    return {k: v for k, v in plan_inputs(plan).items() if k not in ("draws", "seed")}
+
+
 def run_plan_inputs(plan: Plan, draws: int, seed: int) -> dict:
     """A plan's content as a run of it stores it: with the run's own draws and seed in place
     of the plan's `draws` and `seed` (only defaults once a run says its own). So one
@@ -829,7 +836,7 @@ def compare_plans(ws: Workspace, plans: list[Plan], *, draws: int | None = None,
     `default_procurement(ws)`, None for none)."""
     for plan in plans:                  # the scorecard computes the lifecycle: site data
         check_plan(ws, plan, site=True)
-    plans = distinct_ids(plans)
+    plans = distinct_ids(plans, draws, seed)
     if isinstance(procurement, str):
         procurement = default_procurement(ws)
     inputs, resolved = compare_inputs(plans, draws, seed, conditions, procurement)
@@ -850,11 +857,15 @@ def compare_plans(ws: Workspace, plans: list[Plan], *, draws: int | None = None,
                       progress)
 
 
-def check_distinct(plans: list[Plan]) -> None:
-    """Refuse the same plan twice (equal content: side by side, its columns would be equal):
+def check_distinct(plans: list[Plan], draws: int | None = None,
+                   seed: int | None = None) -> None:
+    """Refuse the same plan twice (equal content as run: with the run's `draws` and `seed`
+    in place of each plan's own when given, so two files differing only in `draws:` run with
+    `--draws N` are the same plan; side by side, their columns would be equal):
     MoneytrailError naming the second one. `compare` and comparison briefings
     (`moneytrail report a.yaml a.yaml`, or two runs of one plan) share this check."""
-    contents = [plan_inputs(p) for p in plans]
+    contents = [run_plan_inputs(p, p.draws if draws is None else draws,
+                                p.seed if seed is None else seed) for p in plans]
     for i, plan in enumerate(plans):
         if contents[i] in contents[:i]:
             first = contents.index(contents[i]) + 1
@@ -864,11 +875,13 @@ def check_distinct(plans: list[Plan]) -> None:
                                   value=plan.id)
 
 
-def distinct_ids(plans: list[Plan]) -> list[Plan]:
+def distinct_ids(plans: list[Plan], draws: int | None = None,
+                 seed: int | None = None) -> list[Plan]:
     """Plans whose ids repeat (two versions of one plan, e.g. `old/x.yaml new/x.yaml`) get
     their position in the list as a suffix, `x #1` and `x #2`, so every column has its own
-    label; other plans keep their id. The same plan twice is refused (`check_distinct`)."""
-    check_distinct(plans)
+    label; other plans keep their id. The same plan twice (as run with `draws` and `seed`)
+    is refused (`check_distinct`)."""
+    check_distinct(plans, draws, seed)
     ids = [p.id for p in plans]
     return [p.model_copy(update={"id": f"{p.id} #{i + 1}"}) if ids.count(p.id) > 1 else p
             for i, p in enumerate(plans)]
@@ -1106,7 +1119,7 @@ def sensitivity(ws: Workspace, plan: Plan, output: str = "share:us_big_tech", *,
         raise MoneytrailError("unknown method (use tornado or sobol)", field="--method",
                               value=method)
     check_fx(ws, plan)           # a price year the data reach, as every plan task checks
-    inputs = {"plan": plan_inputs(plan), "output": output, "method": method, "top": top,
+    inputs = {"plan": model_plan_inputs(plan), "output": output, "method": method, "top": top,
               "samples": samples if method == "sobol" else None,
               "seed": seed if method == "sobol" else None}
     runner = Runner(ws, chosen_store(ws, store))

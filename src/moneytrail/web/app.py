@@ -195,13 +195,20 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith(API + "/") or request.url.path == API
 
 
+SHOWN = 200      # characters of a field name, value or path an error response echoes
+
+
 def problem(request: Request, status: int, title: str, detail: str,
             field: str | None = None, value: Any = None) -> Response:
-    """An error as problem-details JSON (API) or a friendly error page (pages)."""
+    """An error as problem-details JSON (API) or a friendly error page (pages). The input it
+    echoes (`field`, `value`, `instance`) is shortened to SHOWN characters each
+    (schema.shown_text), so a 50,000-character key or claim id is not sent back whole."""
+    from moneytrail.scenarios.schema import shown_text
+
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status,
-                            "detail": detail, "instance": request.url.path}
+                            "detail": detail, "instance": shown_text(request.url.path, SHOWN)}
     if field is not None:
-        body["field"] = field
+        body["field"] = shown_text(field, SHOWN)
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** 40:
         from moneytrail.web.query import short_number
 
@@ -209,7 +216,7 @@ def problem(request: Request, status: int, title: str, detail: str,
     if value is not None:
         finite = not isinstance(value, float) or math.isfinite(value)
         body["value"] = views.clean(value) if isinstance(value, int | float) and finite \
-            else str(value)             # 1e400 (web.query.BigNumber) as the client wrote it
+            else shown_text(str(value), SHOWN)  # 1e400 (web.query.BigNumber) as written
     if is_api(request):
         return JSONResponse(body, status_code=status, media_type="application/problem+json")
     page = request.app.state.templates.get_template("error.html").render(

@@ -25,6 +25,7 @@ from moneytrail.scenarios.schema import (
     TEXT_LIMITS,
     Plan,
     check_plan_id,
+    free_text,
     parse_scenario,
     shown_text,
     text_length_problem,
@@ -102,8 +103,8 @@ def check_sizes(data: dict) -> None:
     if isinstance(data.get("id"), str) and len(data["id"]) > MAX_PLAN_ID:
         check_plan_id(data["id"])      # the one id length check: the plan id rule (64)
     for key in TEXT_LIMITS:            # the plan schema's limits, checked before parsing
-        text = data.get(key)
-        problem = text_length_problem(key, text) if isinstance(text, str) else None
+        text = data.get(key)           # measured as the schema measures it: after free_text
+        problem = text_length_problem(key, free_text(text)) if isinstance(text, str) else None
         if problem:
             raise LimitError(problem, field=key, value=shown_text(str(text)))
 
