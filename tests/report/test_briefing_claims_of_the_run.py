@@ -119,3 +119,38 @@ def test_claims_of_one_run_share_its_plans_trace(ws, run_500, monkeypatch):
     assert len(calls) == len(traces) == traced_alone - 1
     for cid in SCORE:
         assert shared[cid].equals(alone[cid]), cid
+
+
+def old_plan_run(result):
+    """The run as stored before today's plan rules: its plan's site_country was 'XX'."""
+    import copy
+
+    from moneytrail.service.result import Result
+
+    data = copy.deepcopy(result.to_dict())
+    data["provenance"]["inputs"]["plan"]["site_country"] = "XX"
+    return Result.from_dict(data)
+
+
+def test_an_old_plan_is_worded_without_temporary_paths(ws, run_500):
+    """h51: a run stored under older plan rules made the claims table say
+    'The claims could not be checked (/tmp/tmpXXXX/claim.yaml claims.0.checks.0.args...'."""
+    from moneytrail.report.briefing.content import PlanBrief, SourceBook, claims_for, plan_of
+
+    brief = PlanBrief(result=old_plan_run(run_500), plan=plan_of(run_500),
+                      name="eu-ai-gigafactories")
+    claims, _, error = claims_for(ws, [brief], SourceBook.of(ws))
+    assert claims == []
+    assert error.startswith("The claims could not be checked: this run's plan was stored "
+                            "under older plan rules (field 'site_country': ")
+    assert error.endswith("run it again to check claims against it.")
+    assert "/tmp" not in error and "claim.yaml" not in error
+
+
+def test_a_briefing_of_an_old_plan_says_why(ws, run_500):
+    from moneytrail.errors import MoneytrailError
+    from moneytrail.report.briefing.content import gather
+
+    with pytest.raises(MoneytrailError, match=r"older plan rules \(field 'site_country': .*"
+                                              r"run it again to brief it"):
+        gather(ws, [old_plan_run(run_500)], sensitivity=False)

@@ -40,15 +40,17 @@ if TYPE_CHECKING:
     from moneytrail.ledger.store import Ledger
 
 SUPPORTED, CONTRADICTED = CLAIM_CUTOFFS   # P(bound holds) cut-offs (see analysis/stats.py)
-DRAWS = 2000
+DRAWS, SEED = 2000, 1       # the debate's published check (`moneytrail claims check`)
 # Below this many draws a claim checked against a run gets no verdict: P(holds) moves in steps
 # of more than one point, and its sampling error at the 90 % cut-off (binomial, sqrt(0.9 x
 # 0.1 / n)) is more than 3 points, about +-6 points at 95 % confidence, so "supported" vs
 # "uncertain" could be an accident of the draws (with 1 draw P(holds) is 0 or 100 %).
 MIN_VERDICT_DRAWS = 100
 WITHHELD = "withheld"       # the verdict of a check over too few draws (MIN_VERDICT_DRAWS)
+WITHHELD_LABEL = "no verdict (too few draws)"     # WITHHELD in a verdict column, in words
 
-__all__ = ["MIN_VERDICT_DRAWS", "WITHHELD", "Check", "Claim", "ClaimError", "LedgerTables",
+__all__ = ["DRAWS", "MIN_VERDICT_DRAWS", "SEED", "WITHHELD", "WITHHELD_LABEL", "Check", "Claim",
+           "ClaimError", "LedgerTables",
            "check_claims", "claim_verdict", "check_verdict", "default_claims_path",
            "ledger_from_package",
            "ledger_from_store", "ledger_tables", "load_claims", "withheld_verdict_reason",
@@ -263,7 +265,7 @@ def check_sources(claims: list[Claim], package: DataPackage, file: str) -> None:
 
 def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None = None,
                  data: AnalysisData, chain: ValueChain, ledger: LedgerTables,
-                 model: Callable[[int], IOModel], draws: int = DRAWS, seed: int = 1,
+                 model: Callable[[int], IOModel], draws: int = DRAWS, seed: int = SEED,
                  traces: dict[str, Any] | None = None) -> pd.DataFrame:
     """One row per check: the check's own verdict (`check_verdict`, from its P(holds)) and
     case (`when`), the claim's verdict (`verdict`: supported | contradicted | uncertain |

@@ -4,10 +4,11 @@ own (the same medians as its scorecard and shares). The other checks of such a c
 
 A claim none of whose checks traces a plan (ledger or market data only) is the same for every
 run: it is not checked here (`plan_dependent` is empty); readers get the published check
-(`tasks.check_claims`, CLAIM_DRAWS draws, seed CLAIM_SEED).
+(`tasks.check_claims`, analysis.claims.DRAWS draws, seed analysis.claims.SEED).
 
-Under analysis.claims.MIN_VERDICT_DRAWS draws a check gives no verdict: the claim's and its
-checks' verdicts are WITHHELD (figures and P(holds) stay) and `withheld` says why.
+Under analysis.claims.MIN_VERDICT_DRAWS draws a check gives no verdict: analysis.claims
+withholds the claim's and its checks' verdicts (figures and P(holds) stay) and `withheld` says
+why.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from moneytrail.errors import MoneytrailError
+from moneytrail.errors import MoneytrailError, ScenarioError
 from moneytrail.ledger.errors import NotFoundError
 from moneytrail.service.result import Result
 
@@ -28,8 +29,6 @@ if TYPE_CHECKING:
     from moneytrail.service.tasks import StoreChoice
     from moneytrail.service.workspace import Workspace
 
-CLAIM_DRAWS, CLAIM_SEED = 2000, 1       # the debate's published check (`moneytrail claims check`)
-WITHHELD = "withheld"       # the verdict of a check over too few draws (MIN_VERDICT_DRAWS)
 # the claim computations that trace a plan (analysis.claims_computations._plan): their
 # reference plan can be swapped for a run's plan
 PLAN_COMPUTATIONS = ("trace.share", "trace.rent", "trace.jobs", "lifecycle.embodied_share")
@@ -42,6 +41,22 @@ def plan_dependent(claim: Claim) -> list[int]:
             and isinstance(getattr(check.args, "scenario", None), str)]
 
 
+def check_stored_plan(plan: dict[str, Any], run_id: str, *, to: str) -> None:
+    """Refuse, in one clear sentence, a run's stored plan that breaks today's plan rules (a
+    run stored before a rule became stricter: a title over 200 characters, site_country
+    'XX'): 'this run's plan was stored under older plan rules (field 'title': ...); run it
+    again to <to>'. No file name is shown (the plan is read from the run, not a file)."""
+    from moneytrail.scenarios.schema import parse_scenario
+
+    try:
+        parse_scenario(plan)
+    except ScenarioError as exc:
+        where = f"field '{exc.field}': " if exc.field else ""
+        raise MoneytrailError(f"this run's plan was stored under older plan rules ({where}"
+                              f"{exc.detail}); run it again to {to}", field="run",
+                              value=run_id) from None
+
+
 def debate_claims() -> dict[str, Claim]:
     """The debate's claims (the shipped claims file) by id."""
     from moneytrail.analysis.claims import default_claims_path, load_claims
@@ -52,7 +67,7 @@ def debate_claims() -> dict[str, Claim]:
 @dataclass(frozen=True)
 class RunCheck:
     """One claim checked against a run: the claims result (table "claims", one row per check,
-    verdicts WITHHELD under MIN_VERDICT_DRAWS draws), the (check index, reference plan id)
+    verdicts withheld under MIN_VERDICT_DRAWS draws), the (check index, reference plan id)
     pairs that traced the run's plan instead, the run's draws and seed, and why there is no
     verdict ('' when there is one)."""
 
@@ -63,13 +78,10 @@ class RunCheck:
     withheld: str
 
     def frame(self) -> pd.DataFrame:
-        """The check rows, verdicts withheld under MIN_VERDICT_DRAWS draws."""
+        """The check rows (verdicts withheld under MIN_VERDICT_DRAWS draws, by
+        analysis.claims.withhold_verdicts)."""
         frame = self.checked.table("claims").copy()
-        flat = frame.reset_index() if frame.index.name else frame
-        if self.withheld:
-            flat = flat.assign(verdict=WITHHELD, check_verdict=WITHHELD,
-                               verdict_text=f"{WITHHELD} (too few draws)")
-        return flat
+        return frame.reset_index() if frame.index.name else frame
 
 
 def check_against_run(ws: Workspace, claim_id: str, result: Result, *,
@@ -82,10 +94,11 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result, *,
     against one run, so the run's plan is traced once (tasks.check_claims).
 
     Raises NotFoundError for an unknown claim, MoneytrailError when the claim does not
-    depend on a plan or the run is not a trace."""
+    depend on a plan, the run is not a trace or its plan breaks today's plan rules (a run
+    stored under older ones)."""
     import yaml
 
-    from moneytrail.analysis.claims import withheld_verdict_reason
+    from moneytrail.analysis.claims import DRAWS, withheld_verdict_reason
     from moneytrail.service import tasks
 
     claims = debate_claims()
@@ -101,6 +114,7 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result, *,
     if not isinstance(plan, dict):
         raise MoneytrailError("a claim is checked against a finished trace run",
                               field="run", value=result.run_id)
+    check_stored_plan(plan, result.run_id, to="check claims against it")
     data: dict[str, Any] = claim.model_dump(mode="json", exclude_none=True)
     replaced = []
     for j in follow:
@@ -109,7 +123,7 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result, *,
         check["args"]["scenario"] = plan
         check["describe"] = (f"{check.get('describe') or check['computation']}: this run's "
                              f"plan in place of {replaced[-1][1]}")
-    draws, seed = int(result.provenance.draws or CLAIM_DRAWS), int(result.provenance.seed or 0)
+    draws, seed = int(result.provenance.draws or DRAWS), int(result.provenance.seed or 0)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "claim.yaml"
         path.write_text(yaml.safe_dump({"claims": [data]}, sort_keys=False), encoding="utf-8")
@@ -119,5 +133,5 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result, *,
                     withheld=withheld_verdict_reason(draws))
 
 
-__all__ = ["CLAIM_DRAWS", "CLAIM_SEED", "PLAN_COMPUTATIONS", "WITHHELD", "RunCheck",
+__all__ = ["PLAN_COMPUTATIONS", "RunCheck", "check_stored_plan",
            "check_against_run", "debate_claims", "plan_dependent"]

@@ -16,6 +16,8 @@ from typing import Any, Literal, cast
 
 import pandas as pd
 
+from moneytrail.analysis.claims import DRAWS as CLAIM_DRAWS
+from moneytrail.analysis.claims import SEED as CLAIM_SEED
 from moneytrail.data.checks import split_list
 from moneytrail.engine.result import TraceResult, code_version
 from moneytrail.engine.trace import DEFAULT_TIERS, check_draws, check_seed
@@ -1040,8 +1042,8 @@ def analysis_frames(ws: Workspace, result: TraceResult, what: list[str],
 
 
 # -- claims ----------------------------------------------------------------------------------
-def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 2000,
-                 seed: int = 1, ledger_db: str | None = None,
+def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = CLAIM_DRAWS,
+                 seed: int = CLAIM_SEED, ledger_db: str | None = None,
                  store: StoreChoice = LEDGER, traces: dict[str, Any] | None = None) -> Result:
     """Claims of the debate (or a user's claims file) with verdicts, figures and sources.
     `traces`: plans already traced with these draws and seed, shared between calls

@@ -13,10 +13,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from moneytrail.analysis.claims import DRAWS, SEED, draws_note
 from moneytrail.ledger.errors import NotFoundError
 from moneytrail.report.units import draws_text, money, stored_time
 from moneytrail.service.result import Result
-from moneytrail.service.run_claims import CLAIM_DRAWS, CLAIM_SEED, WITHHELD, plan_dependent
+from moneytrail.service.run_claims import plan_dependent
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -33,7 +34,7 @@ def published_checks(ws: Workspace, store: RunStore | None) -> list[dict[str, An
     from moneytrail.service import tasks
     from moneytrail.web.runs import records
 
-    result = tasks.check_claims(ws, draws=CLAIM_DRAWS, seed=CLAIM_SEED, store=store)
+    result = tasks.check_claims(ws, draws=DRAWS, seed=SEED, store=store)
     return records(result, "claims")
 
 
@@ -44,7 +45,7 @@ def published_ledger(ws: Workspace, store: RunStore | None) -> str:
     from moneytrail.report.units import ledger_state_text
     from moneytrail.service import tasks
 
-    facts = tasks.check_claims(ws, draws=CLAIM_DRAWS, seed=CLAIM_SEED, store=store).facts
+    facts = tasks.check_claims(ws, draws=DRAWS, seed=SEED, store=store).facts
     if facts.get("ledger_revision") is not None:
         return ledger_state_text(facts["ledger_revision"], facts.get("ledger_time"))
     if facts.get("ledger_package"):
@@ -52,8 +53,7 @@ def published_ledger(ws: Workspace, store: RunStore | None) -> str:
     return ""
 
 
-def plan_claims(ws: Workspace, result: Result, store: RunStore | None,
-                *, private: bool = False) -> dict[str, Any]:
+def plan_claims(ws: Workspace, result: Result, store: RunStore | None) -> dict[str, Any]:
     """The claims that concern the run's plan, checked against this run: {"claims": [...],
     "note": str, "draws": int, "seed": int} (the run's draws and seed). A claim whose checks
     trace a plan is checked with the run's plan, draws and seed (`check_against_run`: the
@@ -61,10 +61,11 @@ def plan_claims(ws: Workspace, result: Result, store: RunStore | None,
     `against` "run"); a claim that depends on no plan (ledger or market data only) is the
     same for every run and is the published check (`against` "data", with its draws and
     seed). Each claim: id, text, verdict, sources, evidence weight, checks (check, bound,
-    figure, p5/p50/p95, P(holds), verdict). `note`: the run page's warning about few draws
-    and, under MIN_VERDICT_DRAWS, why the claims checked against the run have no verdict.
-    `private`: the run is a private saved plan's; its checks are not stored (their run
-    would show the plan to everyone)."""
+    figure, p5/p50/p95, P(holds), verdict). `note`: under MIN_VERDICT_DRAWS draws, why the
+    claims checked against the run have no verdict (analysis.claims withholds them), else ''
+    (the run page warns of few draws once, at its top). The checks against the run are not
+    stored (a page read writes nothing; a private plan's would show the plan to everyone):
+    `store` only serves the published check."""
     from moneytrail.report.briefing.content import (
         PlanBrief,
         SourceBook,
@@ -72,42 +73,31 @@ def plan_claims(ws: Workspace, result: Result, store: RunStore | None,
         matching_deals,
         plan_of,
     )
-    from moneytrail.report.units import rough_draws_text
     from moneytrail.service.run_claims import check_against_run as run_check
     from moneytrail.service.run_claims import debate_claims
     from moneytrail.web.runs import records
 
-    plan = plan_of(result)
+    plan = plan_of(result, to="check claims against it")
     book = SourceBook.of(ws)
     brief = PlanBrief(result=result, plan=plan, name=plan.id)
     brief.reality = matching_deals(ws, plan, book)
     concerning = concerning_claims(ws, brief)
     claims = debate_claims()
     published: list[dict[str, Any]] | None = None
-    out, withheld, followed = [], "", False
+    out, withheld = [], ""
     traces: dict[str, Any] = {}         # the run's plan traced once for all its claims
     for cid in concerning:
         if plan_dependent(claims[cid]):
-            checked = run_check(ws, cid, result, store=None if private else store,
-                                traces=traces)
-            rows = records(checked.checked, "claims")
-            claim = grouped(rows, cid)
-            if checked.withheld:
-                withheld = checked.withheld
-                claim["verdict"] = WITHHELD
-                for check in claim["checks"]:
-                    check["check_verdict"] = WITHHELD
-            claim["against"] = "run"
-            followed = True
+            checked = run_check(ws, cid, result, store=None, traces=traces)
+            claim = {**grouped(records(checked.checked, "claims"), cid), "against": "run"}
+            withheld = checked.withheld
         else:
             published = published if published is not None else published_checks(ws, store)
-            claim = {**grouped(published, cid), "against": "data",
-                     "draws": CLAIM_DRAWS, "seed": CLAIM_SEED}
+            claim = {**grouped(published, cid), "against": "data", "draws": DRAWS,
+                     "seed": SEED}
         out.append({**claim, "checkable": claim["against"] == "run"})
-    draws = int(result.provenance.draws or CLAIM_DRAWS)
-    note = " ".join(part for part in (rough_draws_text(draws), withheld) if part) \
-        if followed else ""
-    return {"claims": out, "note": note, "draws": draws,
+    draws = int(result.provenance.draws or DRAWS)
+    return {"claims": out, "note": withheld, "draws": draws,
             "seed": int(result.provenance.seed or 0)}
 
 
@@ -141,33 +131,24 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result,
                       store: RunStore | None, *, private: bool = False) -> dict[str, Any]:
     """The claim checked with the run's plan in place of the reference plan its checks trace,
     with the run's draws and seed (so the figure is this run's; service.run_claims). Other
-    checks are kept. `note`: the run page's warning about few draws (under 1,000) and, under
-    analysis.claims.MIN_VERDICT_DRAWS draws, why there is no verdict: then
-    `verdict_withheld` is true and the claim's and its checks' verdicts are 'withheld'
-    (their figures and P(holds) stay).
+    checks are kept. `note`: the warning about few draws (under 1,000) and, under
+    analysis.claims.MIN_VERDICT_DRAWS draws, why there is no verdict (analysis.claims.
+    draws_note): then `verdict_withheld` is true and the claim's and its checks' verdicts are
+    'withheld' (analysis.claims withholds them; their figures and P(holds) stay).
     `private`: the run is a private saved plan's; the check's run is stored without opening
     it to everyone (the caller links it to the plan), the published check as usual.
 
     Raises NotFoundError for an unknown claim, MoneytrailError when the claim does not
     depend on a plan or the run is not a trace."""
-    from moneytrail.report.units import rough_draws_text
     from moneytrail.service.run_claims import check_against_run as run_check
     from moneytrail.web.runs import records
 
     checked = run_check(ws, claim_id, result,
                         store=store.as_private() if private and store else store)
-    rows = records(checked.checked, "claims")
     published = grouped(published_checks(ws, store), claim_id)
-    mine = grouped(rows, claim_id)
-    withheld = checked.withheld
-    if withheld:                # too few draws: the figures stand, the verdicts do not
-        mine["verdict"] = WITHHELD
-        for check in mine["checks"]:
-            check["check_verdict"] = WITHHELD
-    # the run page's warning about few draws (report.units), and why there is no verdict
-    note = " ".join(part for part in (rough_draws_text(checked.draws), withheld) if part)
-    return {"claim": mine, "published": published, "note": note,
-            "verdict_withheld": bool(withheld),
+    mine = grouped(records(checked.checked, "claims"), claim_id)
+    return {"claim": mine, "published": published, "note": draws_note(checked.draws),
+            "verdict_withheld": bool(checked.withheld),
             "followed": [{"check": j, "reference_plan": r} for j, r in checked.followed],
             "run": {"run_id": result.run_id, "title": result.title, "draws": checked.draws,
                     "seed": checked.seed, "data_version": result.provenance.data_version},

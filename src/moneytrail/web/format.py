@@ -36,10 +36,12 @@ def safe_url(value: Any) -> str | None:
 
 
 def verdict_label(verdict: Any) -> str:
+    from moneytrail.analysis.claims import WITHHELD, WITHHELD_LABEL
+
     return {"supported": "Supported", "contradicted": "Contradicted",
             "uncertain": "Uncertain", "conditional": "Conditional",
-            "withheld": "No verdict (too few draws)"}.get(str(verdict),
-                                                                        str(verdict))
+            WITHHELD: WITHHELD_LABEL[:1].upper() + WITHHELD_LABEL[1:]}.get(str(verdict),
+                                                                          str(verdict))
 
 
 def evidence_weight(row: Any, prefix: str = "") -> str:

@@ -1,9 +1,13 @@
 """Claims beside runs: `GET /api/v1/claims/<claim>/check?run=<id>` and the page
 `/claims/<claim>/check?run=<id>` (a claim checked against a stored run), and the claims that
-concern a run's plan for the run page (`run_page_claims`, cached per run id)."""
+concern a run's plan for the run page (`run_page_claims`, computed once per run and ledger
+revision)."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Query, Request
@@ -15,27 +19,76 @@ from moneytrail.service.result import Result
 from moneytrail.web import claims_runs
 
 API = "/api/v1"
-CACHED_RUNS = 256            # run pages whose claims are kept in memory
 Q = Annotated[str | None, Query()]
 
 
+class KeyLocks:
+    """One lock per key, dropped when no thread holds or waits for it: threads computing the
+    same key take turns, other keys run side by side."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[Any, tuple[threading.Lock, int]] = {}
+
+    @contextmanager
+    def hold(self, key: Any) -> Iterator[None]:
+        with self._guard:
+            lock, users = self._locks.get(key, (threading.Lock(), 0))
+            self._locks[key] = (lock, users + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._guard:
+                lock, users = self._locks[key]
+                if users > 1:
+                    self._locks[key] = (lock, users - 1)
+                else:
+                    del self._locks[key]
+
+
+def ledger_revision(request: Request) -> int | None:
+    """The newest revision of the workspace's ledger store (None without one: the data
+    package's ledger never changes)."""
+    ws = request.app.state.workspace
+    return ws.ledger().state().revision if ws.db is not None else None
+
+
 def run_page_claims(request: Request, result: Result) -> dict[str, Any]:
-    """{"claims": [...], "note": str, "error": str} for a run page, checked against the run
-    (claims_runs.plan_claims); kept per run id (a run never changes)."""
-    cache: dict[str, dict[str, Any]] = request.app.state.run_claims
-    if result.run_id in cache:
-        return cache[result.run_id]
-    private = bool(getattr(request.state, "no_store", False))    # a private plan's run
-    try:
-        found: dict[str, Any] = {**claims_runs.plan_claims(
-            request.app.state.workspace, result, request.app.state.jobs.store,
-            private=private), "error": "", "ledger": claims_runs.published_ledger(
-                request.app.state.workspace, request.app.state.jobs.store)}
-    except MoneytrailError as exc:
-        found = {"claims": [], "note": "", "error": exc.detail, "ledger": ""}
-    if len(cache) >= CACHED_RUNS:
-        cache.pop(next(iter(cache)))
-    cache[result.run_id] = found
+    """{"claims": [...], "note": str, "draws": int, "seed": int, "error": str, "ledger": str}
+    for a run page, checked against the run (claims_runs.plan_claims), and "retry": true when
+    the reader should reload later (not kept). Kept per run id and ledger revision (a run
+    never changes; the ledger can), and computed once: readers of the same run's first page
+    wait for one computation (a per-run lock, in the request's worker thread) and take one
+    token of the run rate limit (it may trace the plan again)."""
+    from moneytrail.web.jobs import RateLimited
+    from moneytrail.web.routes_runs import keep, take_token
+
+    state = request.app.state
+    cache: dict[tuple[str, int | None], dict[str, Any]] = state.run_claims
+    key = (result.run_id, ledger_revision(request))
+    if key in cache:
+        return cache[key]
+    with state.run_claims_locks.hold(result.run_id):
+        if key in cache:                 # computed while this request waited
+            return cache[key]
+        try:
+            take_token(request)
+        except RateLimited as exc:
+            return {"claims": [], "note": "", "error": exc.detail, "ledger": "",
+                    "retry": True}
+        ws, store = state.workspace, state.jobs.store
+        try:
+            found: dict[str, Any] = {**claims_runs.plan_claims(ws, result, store),
+                                     "error": ""}
+        except MoneytrailError as exc:
+            found = {"claims": [], "note": "", "error": exc.detail}
+        try:
+            found["ledger"] = claims_runs.published_ledger(ws, store) \
+                if found["claims"] else ""
+        except MoneytrailError:          # the run's own checks stand without it
+            found["ledger"] = ""
+        keep(cache, key, found)
     return found
 
 
@@ -78,6 +131,7 @@ def private_claim_check(request: Request, claim: str, source: str, result: Resul
 
 def add_claim_routes(app: FastAPI) -> None:
     app.state.run_claims = {}
+    app.state.run_claims_locks = KeyLocks()
 
     @app.get(f"{API}/claims/{{claim}}/check", tags=["claims"],
              summary="A claim checked against a stored trace run (?run=<id>): its figure, "

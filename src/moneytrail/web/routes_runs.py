@@ -328,22 +328,24 @@ def add_run_routes(app: FastAPI) -> None:
                                origin=origin_of(request))
             return page(request, "run_tables.html", view=view, meta=view["meta"],
                         api=f"{API}/runs/{state.id}")
-        from moneytrail.web.routes_claims import run_page_claims
+        from moneytrail.web.routes_claims import ledger_revision, run_page_claims
 
         traced = reference_traces(request)
         who = request.app.state.templates.globals.get("current_user")
         rerun = newer_run(request, state.result)
         anonymous = (who is None or who(request) is None) and rerun is None
         key = (state.id, origin_of(request),
-               tuple(t["run_id"] for t in traced.values() if t["status"] == "done"))
+               tuple(t["run_id"] for t in traced.values() if t["status"] == "done"),
+               ledger_revision(request))          # the claims section cites the ledger
         pages: dict = request.app.state.run_pages
         if anonymous and key in pages:            # the same page for every reader
             return HTMLResponse(pages[key])
         view = done_view(request, state.result)
+        claims = run_page_claims(request, state.result)
         response = page(request, "run.html", view=view, meta=view["meta"],
                         api=f"{API}/runs/{state.id}", traced=traced, rerun=rerun,
-                        plan_claims=run_page_claims(request, state.result))
-        if anonymous:
+                        plan_claims=claims)
+        if anonymous and not claims.get("retry"):
             keep(pages, key, bytes(response.body))
         return response
 

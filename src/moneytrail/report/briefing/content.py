@@ -284,13 +284,23 @@ class Briefing:
     meta: dict[str, Any]
 
 
-def plan_of(result: Result) -> Plan:
-    """The plan a trace result was computed from (its canonical inputs)."""
+def plan_of(result: Result, *, to: str = "brief it") -> Plan:
+    """The plan a trace result was computed from (its canonical inputs). A plan stored under
+    older plan rules is a MoneytrailError saying so, ending 'run it again to <to>'
+    (service.run_claims.check_stored_plan)."""
+    from pydantic import ValidationError
+
+    from moneytrail.service.run_claims import check_stored_plan
+
     data = result.provenance.inputs.get("plan")
     if not isinstance(data, dict):
         raise MoneytrailError("a briefing needs trace runs (this run has no plan)",
                               field="run", value=result.run_id)
-    return Plan.model_validate(data)
+    try:
+        return Plan.model_validate(data)
+    except ValidationError:
+        check_stored_plan(data, result.run_id, to=to)
+        raise
 
 
 def entity_names(ws: Workspace) -> dict[str, str]:
@@ -812,15 +822,10 @@ def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
     analysis.claims.MIN_VERDICT_DRAWS draws, `note` says why and warns of few draws); a claim
     on ledger or market data only is the debate's published check (the same for every run).
     The run's checks are not stored (a private plan's run would show through them)."""
+    from moneytrail.analysis.claims import DRAWS, SEED, draws_note
     from moneytrail.report.evidence import row_weight
     from moneytrail.service import tasks
-    from moneytrail.service.run_claims import (
-        CLAIM_DRAWS,
-        CLAIM_SEED,
-        check_against_run,
-        debate_claims,
-        plan_dependent,
-    )
+    from moneytrail.service.run_claims import check_against_run, debate_claims, plan_dependent
 
     several = len(briefs) > 1
     out: list[dict[str, Any]] = []
@@ -845,19 +850,18 @@ def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
                                f", seed {checked.seed}), in place of "
                                f"{', '.join(dict.fromkeys(r for _, r in checked.followed))}."
                                if several else "")
-                    note = " ".join(p for p in (rough_draws_text(checked.draws),
-                                                checked.withheld) if p)
+                    note = draws_note(checked.draws)
                 elif cid in listed:
                     continue
                 else:
                     if published is None:
-                        frame = tasks.check_claims(ws, draws=CLAIM_DRAWS,
-                                                   seed=CLAIM_SEED).table("claims")
+                        frame = tasks.check_claims(ws, draws=DRAWS,
+                                                   seed=SEED).table("claims")
                         published = frame.reset_index() if frame.index.name else frame
                     rows = published[published["claim"] == cid]
                     against = ("The same for every run (ledger and market data only): "
-                               f"the debate's check, {draws_text(CLAIM_DRAWS, noun='draw')}, "
-                               f"seed {CLAIM_SEED}.")
+                               f"the debate's check, {draws_text(DRAWS, noun='draw')}, "
+                               f"seed {SEED}.")
                     note = ""
                 listed.add(cid)
                 if rows.empty:
@@ -865,8 +869,8 @@ def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
                 out.append(claim_entry(rows, book, against, note, row_weight))
                 sources += [s for cell in rows["sources"] for s in str(cell).split("; ")
                             if s]
-    except Exception as exc:     # noqa: BLE001 - the briefing says why instead
-        return [], [], f"The claims could not be checked ({exc})."
+    except MoneytrailError as exc:      # the briefing says why instead (no file paths)
+        return [], [], f"The claims could not be checked: {exc.detail.rstrip('.')}."
     return out, sources, ""
 
 
@@ -879,10 +883,10 @@ def claim_entry(rows: pd.DataFrame, book: SourceBook, against: str, note: str,
     if verdict == "conditional" and "verdict_text" in rows.columns:   # issue 15
         verdict = f"conditional: {first['verdict_text']}"
 
-    from moneytrail.service.run_claims import WITHHELD
+    from moneytrail.analysis.claims import WITHHELD, WITHHELD_LABEL
 
     def said(verdict: str) -> str:      # a withheld verdict in words
-        return "no verdict (too few draws)" if verdict == WITHHELD else verdict
+        return WITHHELD_LABEL if verdict == WITHHELD else verdict
 
     return {"id": str(first["claim"]), "text": str(first["text"]), "verdict": said(verdict),
             "weight": row_weight(first, "claim_"),       # evidence weight (issue 10)
