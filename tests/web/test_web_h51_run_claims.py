@@ -94,28 +94,61 @@ def fake_request(client) -> SimpleNamespace:
 
 
 def test_simultaneous_first_reads_compute_once(client, run_50, monkeypatch):
+    """Readers of a run page whose claims are being checked do not wait on a server thread
+    (40 readers would hold every worker): they get a notice to reload, not kept; the one
+    computing keeps its result for the next readers (reviewer C)."""
     from moneytrail.web import claims_runs, routes_claims
 
     state = client.app.state
     result = state.jobs.store.result(run_50)
     state.run_claims.clear()
     calls = []
+    started = threading.Event()
 
     def slow(*args, **kwargs):
         calls.append(1)
-        time.sleep(0.3)
+        started.set()
+        time.sleep(0.5)
         return {"claims": [], "note": "", "draws": 50, "seed": 4}
 
     monkeypatch.setattr(claims_runs, "plan_claims", slow)
-    found = []
-    threads = [threading.Thread(target=lambda: found.append(
-        routes_claims.run_page_claims(fake_request(client), result))) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(calls) == 1 and len(found) == 4
-    assert all(f is found[0] for f in found)
+    first: list[dict] = []
+    worker = threading.Thread(target=lambda: first.append(
+        routes_claims.run_page_claims(fake_request(client), result)))
+    worker.start()
+    assert started.wait(5)
+    t0 = time.monotonic()
+    busy = [routes_claims.run_page_claims(fake_request(client), result) for _ in range(3)]
+    assert time.monotonic() - t0 < 0.4                # answered at once, not after the check
+    assert all(b["retry"] and "being checked" in b["error"] for b in busy)
+    worker.join()
+    assert len(calls) == 1 and not first[0].get("retry")
+    later = routes_claims.run_page_claims(fake_request(client), result)
+    assert later is first[0] and len(calls) == 1       # kept: the next reader is served
+    state.run_claims.clear()
+
+
+def test_a_passing_store_error_is_not_kept(client, run_50, monkeypatch):
+    """A locked database while checking (ResourceError) is a notice to reload, not kept: the
+    next read computes again (it stayed on the page until the ledger changed; reviewer C)."""
+    from moneytrail.errors import ResourceError
+    from moneytrail.web import claims_runs, routes_claims
+
+    state = client.app.state
+    result = state.jobs.store.result(run_50)
+    state.run_claims.clear()
+    failures = [ResourceError("database is locked")]
+
+    def flaky(*args, **kwargs):
+        if failures:
+            raise failures.pop()
+        return {"claims": [], "note": "", "draws": 50, "seed": 4}
+
+    monkeypatch.setattr(claims_runs, "plan_claims", flaky)
+    first = routes_claims.run_page_claims(fake_request(client), result)
+    assert first["retry"] and "locked" in first["error"] and not state.run_claims
+    second = routes_claims.run_page_claims(fake_request(client), result)
+    assert not second.get("retry") and second["error"] == ""
     state.run_claims.clear()
 
 

@@ -31,13 +31,20 @@ class KeyLocks:
         self._locks: dict[Any, tuple[threading.Lock, int]] = {}
 
     @contextmanager
-    def hold(self, key: Any) -> Iterator[None]:
+    def hold(self, key: Any, wait: bool = True) -> Iterator[bool]:
+        """Hold the key's lock; yields True once held. `wait=False`: yields False at once
+        when another thread holds it (nothing held then)."""
         with self._guard:
             lock, users = self._locks.get(key, (threading.Lock(), 0))
             self._locks[key] = (lock, users + 1)
         try:
-            with lock:
-                yield
+            if lock.acquire(blocking=wait):
+                try:
+                    yield True
+                finally:
+                    lock.release()
+            else:
+                yield False
         finally:
             with self._guard:
                 lock, users = self._locks[key]
@@ -60,18 +67,26 @@ def run_page_claims(request: Request, result: Result) -> dict[str, Any]:
     the reader should reload later (not kept). Kept per run id and ledger revision (a run
     never changes; the ledger can), and computed once: readers of the same run's first page
     wait for one computation (a per-run lock, in the request's worker thread) and take one
-    token of the run rate limit (it may trace the plan again)."""
+    token of the run rate limit (it may trace the plan again). While one request computes,
+    others for the same run do not wait on a server thread: they get "retry" (a notice to
+    reload), as does a passing store error (ResourceError, e.g. a locked database); neither
+    is kept."""
+    from moneytrail.errors import ResourceError
     from moneytrail.web.jobs import RateLimited
     from moneytrail.web.routes_runs import keep, take_token
 
     state = request.app.state
     cache: dict[tuple[str, int | None], dict[str, Any]] = state.run_claims
     key = (result.run_id, ledger_revision(request))
-    if key in cache:
-        return cache[key]
-    with state.run_claims_locks.hold(result.run_id):
-        if key in cache:                 # computed while this request waited
-            return cache[key]
+    if (kept := cache.get(key)) is not None:
+        return kept
+    with state.run_claims_locks.hold(result.run_id, wait=False) as held:
+        if not held:                     # another request is checking them right now
+            return {"claims": [], "note": "", "ledger": "", "retry": True,
+                    "error": "The claims are being checked against this run right now; "
+                             "reload the page in a few seconds."}
+        if (kept := cache.get(key)) is not None:     # computed just before
+            return kept
         try:
             take_token(request)
         except RateLimited as exc:
@@ -81,6 +96,9 @@ def run_page_claims(request: Request, result: Result) -> dict[str, Any]:
         try:
             found: dict[str, Any] = {**claims_runs.plan_claims(ws, result, store),
                                      "error": ""}
+        except ResourceError as exc:     # passing (a locked database): not kept
+            return {"claims": [], "note": "", "error": exc.detail, "ledger": "",
+                    "retry": True}
         except MoneytrailError as exc:
             found = {"claims": [], "note": "", "error": exc.detail}
         try:

@@ -5,6 +5,7 @@ pages only read the run store.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -107,9 +108,11 @@ CACHED = 128                 # done runs and run pages kept in memory per app
 
 
 def keep(cache: dict, key: Any, value: Any) -> None:
-    """Put `value` in a small cache (the oldest entry goes first)."""
+    """Put `value` in a small cache (the oldest entry goes first). Server threads share the
+    cache: another thread may evict at the same moment, which is harmless here."""
     if key not in cache and len(cache) >= CACHED:
-        cache.pop(next(iter(cache)))
+        with contextlib.suppress(StopIteration, RuntimeError):   # emptied or changed meanwhile
+            cache.pop(next(iter(cache)), None)
     cache[key] = value
 
 
@@ -338,8 +341,8 @@ def add_run_routes(app: FastAPI) -> None:
                tuple(t["run_id"] for t in traced.values() if t["status"] == "done"),
                ledger_revision(request))          # the claims section cites the ledger
         pages: dict = request.app.state.run_pages
-        if anonymous and key in pages:            # the same page for every reader
-            return HTMLResponse(pages[key])
+        if anonymous and (kept := pages.get(key)) is not None:   # the same for every reader
+            return HTMLResponse(kept)
         view = done_view(request, state.result)
         claims = run_page_claims(request, state.result)
         response = page(request, "run.html", view=view, meta=view["meta"],
