@@ -154,3 +154,16 @@ def test_a_briefing_of_an_old_plan_says_why(ws, run_500):
     with pytest.raises(MoneytrailError, match=r"older plan rules \(field 'site_country': .*"
                                               r"run it again to brief it"):
         gather(ws, [old_plan_run(run_500)], sensitivity=False)
+
+
+def test_a_check_against_a_run_names_the_claim_and_run_not_a_temporary_file(ws, run_500):
+    """The check used to go through a temporary YAML file, whose path (/tmp/tmp.../claim.yaml)
+    ended up as the result's claims file and run label."""
+    from moneytrail.service.run_claims import check_against_run
+
+    checked = check_against_run(ws, RENT, run_500).checked
+    assert checked.facts["claims_file"] == f"claim {RENT} with the plan of run {run_500.run_id}"
+    assert "tmp" not in checked.facts["claims_file"]
+    assert checked.provenance.inputs["claims"][0]["id"] == RENT
+    assert checked.provenance.inputs["claims"][0]["checks"][0]["args"]["scenario"]["title"] \
+        == run_500.provenance.inputs["plan"]["title"]

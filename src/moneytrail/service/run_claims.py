@@ -13,9 +13,7 @@ why.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from moneytrail.errors import MoneytrailError, ScenarioError
@@ -96,9 +94,8 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result, *,
     Raises NotFoundError for an unknown claim, MoneytrailError when the claim does not
     depend on a plan, the run is not a trace or its plan breaks today's plan rules (a run
     stored under older ones)."""
-    import yaml
-
     from moneytrail.analysis.claims import DRAWS, withheld_verdict_reason
+    from moneytrail.analysis.claims_schema import parse_claims
     from moneytrail.service import tasks
 
     claims = debate_claims()
@@ -124,11 +121,10 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result, *,
         check["describe"] = (f"{check.get('describe') or check['computation']}: this run's "
                              f"plan in place of {replaced[-1][1]}")
     draws, seed = int(result.provenance.draws or DRAWS), int(result.provenance.seed or 0)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "claim.yaml"
-        path.write_text(yaml.safe_dump({"claims": [data]}, sort_keys=False), encoding="utf-8")
-        checked = tasks.check_claims(ws, path, draws=draws, seed=seed, store=store,
-                                     traces=traces)
+    name = f"claim {claim_id} with the plan of run {result.run_id}"
+    checked = tasks.check_claims(ws, claims=parse_claims({"claims": [data]}, name),
+                                 name=name, draws=draws, seed=seed, store=store,
+                                 traces=traces)
     return RunCheck(checked=checked, followed=replaced, draws=draws, seed=seed,
                     withheld=withheld_verdict_reason(draws))
 

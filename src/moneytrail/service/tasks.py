@@ -18,6 +18,7 @@ import pandas as pd
 
 from moneytrail.analysis.claims import DRAWS as CLAIM_DRAWS
 from moneytrail.analysis.claims import SEED as CLAIM_SEED
+from moneytrail.analysis.claims import Claim
 from moneytrail.data.checks import split_list
 from moneytrail.engine.result import TraceResult, code_version
 from moneytrail.engine.trace import DEFAULT_TIERS, check_draws, check_seed
@@ -1044,8 +1045,10 @@ def analysis_frames(ws: Workspace, result: TraceResult, what: list[str],
 # -- claims ----------------------------------------------------------------------------------
 def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = CLAIM_DRAWS,
                  seed: int = CLAIM_SEED, ledger_db: str | None = None,
-                 store: StoreChoice = LEDGER, traces: dict[str, Any] | None = None) -> Result:
-    """Claims of the debate (or a user's claims file) with verdicts, figures and sources.
+                 store: StoreChoice = LEDGER, traces: dict[str, Any] | None = None,
+                 claims: list[Claim] | None = None, name: str = "") -> Result:
+    """Claims of the debate (or a user's claims file at `path`, or the validated `claims`
+    themselves, called `name` in the result) with verdicts, figures and sources.
     `traces`: plans already traced with these draws and seed, shared between calls
     (analysis.claims.check_claims; no number changes)."""
     from moneytrail.analysis.claims import check_claims as run_checks
@@ -1057,9 +1060,13 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
         load_claims,
     )
 
+    if claims is not None and path is not None:
+        raise TypeError("check_claims takes a claims file or claims, not both")
     file = Path(path) if path is not None else default_claims_path()
-    claims = load_claims(file)
-    check_sources(claims, ws.package, str(file))
+    given = claims is not None
+    label = (name or "claims") if given else str(file)
+    claims = claims if claims is not None else load_claims(file)
+    check_sources(claims, ws.package, label)
     # the ledger read: a store (`ledger_db`, else the workspace's own when it has one) can
     # change, so its newest revision is part of the run id; the data package's cannot
     store_db = ledger_db if ledger_db is not None else ws.db
@@ -1077,7 +1084,7 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
         # the ledger state read, kept with the result (a store changes; the package does
         # not): revision and time, or the data package's version
         read = ws.ledger_tables_state() if ledger_db is None else None
-        facts: dict[str, Any] = {"claims_file": str(file)}
+        facts: dict[str, Any] = {"claims_file": label}
         if ledger_db is not None:
             facts["ledger_revision"] = inputs["ledger_revision"]
         elif read is not None:
@@ -1085,7 +1092,7 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
             facts["ledger_time"] = read.time.isoformat(timespec="seconds") if read.time else ""
         else:
             facts["ledger_package"] = ws.data_version
-        frame = run_checks(claims, path=file, data=ws.analysis, chain=ws.valuechain,
+        frame = run_checks(claims, path=label, data=ws.analysis, chain=ws.valuechain,
                            ledger=ledger, model=ws.model, draws=draws, seed=seed,
                            traces=traces)
         table = Table.from_frame("claims", frame,
@@ -1098,7 +1105,7 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
                                             sources=sources),
                       tables={"claims": table}, facts=facts)
 
-    return runner.run("claims", file.name, inputs, len(claims), compute)
+    return runner.run("claims", label if given else file.name, inputs, len(claims), compute)
 
 
 def ledger_revision(db: str) -> int:
