@@ -1,7 +1,8 @@
 """What a reader does in a real browser: Playwright driving Debian's Chromium against a real
 `moneytrail serve` on a free loopback port with a temporary SQLite store.
 
-Skipped (with the reason) only when /usr/bin/chromium is missing; `make test` installs it.
+Skipped (with the reason) only when Chromium is missing (webserver.CHROMIUM); `make test`
+installs it.
 """
 
 from __future__ import annotations

@@ -8,14 +8,15 @@ import re
 import struct
 import time
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
 pytest.importorskip("fastapi")
 pytest.importorskip("kaleido")
-if not Path("/usr/bin/chromium").exists():
-    pytest.skip("Debian's Chromium is not installed", allow_module_level=True)
+from moneytrail.web.charts import find_browser  # noqa: E402
+
+if find_browser() is None:
+    pytest.skip("Chromium is not installed (make system-deps)", allow_module_level=True)
 
 from fastapi.testclient import TestClient  # noqa: E402
 from runs_helpers import finished  # noqa: E402

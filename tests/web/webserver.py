@@ -1,7 +1,9 @@
 """A real moneytrail web server on a free loopback port, and Debian's Chromium to drive it.
 
 Used by the browser tests and by `scripts/screenshots.py`. Never downloads a browser: it
-launches `/usr/bin/chromium` through Playwright's `executable_path`.
+launches the Chromium the app itself uses (`moneytrail.web.charts.find_browser`:
+`MONEYTRAIL_CHROMIUM`, else `chromium` or `chromium-browser` on PATH; Debian's is
+/usr/bin/chromium) through Playwright's `executable_path`.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from moneytrail.web.charts import find_browser
+
 SRC = Path(__file__).resolve().parents[2] / "src"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = find_browser() or "/usr/bin/chromium"     # the path a skip message names
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"]
