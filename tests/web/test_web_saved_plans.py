@@ -738,6 +738,38 @@ def test_a_claim_checked_against_a_private_run_is_as_private_as_the_plan(app, pl
             assert client.get(path).status_code == 404, path
 
 
+def test_a_private_plans_briefing_opens_no_run_to_everyone(app, plan):
+    """The owner's briefing of a private plan's run computes a tornado (sensitivity runs whose
+    inputs hold the plan); they were stored as open runs, visible to anyone holding their id.
+    They are kept in the store but not opened; a public run's briefing still opens its own."""
+    from sqlalchemy import text
+
+    from moneytrail.accounts.plans import run_visible
+
+    secret = "Tornado secret fab"
+    eve = login(app, "eve")
+    pid = create(app, {**plan, "title": secret, "seed": 9421}, title=secret)["id"]
+    rid = eve.post(f"/api/v1/saved-plans/{pid}/runs",
+                   headers={"X-CSRF-Token": eve.csrf}).json()["run_id"]
+    assert wait_done(eve, rid)["status"] == "done"
+    engine = app.state.web.ledger.engine
+
+    def sensitivity_runs() -> list[tuple[str, bool]]:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT id, inputs FROM runs WHERE kind = 'sensitivity'"))
+            return [(r[0], run_visible(engine, r[0], None)) for r in rows
+                    if secret in str(r[1])]
+
+    assert sensitivity_runs() == []
+    report = eve.get(f"/r/{rid}/report.html")
+    assert report.status_code == 200, report.text
+    made = sensitivity_runs()
+    assert made and not any(visible for _, visible in made), made
+    anonymous = TestClient(app, base_url=HTTPS)
+    for run, _ in made:
+        assert anonymous.get(f"/api/v1/runs/{run}").status_code == 404
+
+
 def test_saved_plan_page_reads_for_people(app, plan):
     """The page showed 'budget 20000000000 EUR', category ids, shares '0.3775', ISO times with
     '+00:00' and 'Run this plan again' before any run (tester 9)."""

@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from moneytrail.errors import MoneytrailError
 from moneytrail.service.result import Result
 from moneytrail.service.runs import RunNotFound, RunState, check_run_id
+from moneytrail.service.tasks import LEDGER
 from moneytrail.web import builder
 from moneytrail.web.jobs import MAX_BODY, RateLimited, RunQueue, run_request
 from moneytrail.web.query import read_body
@@ -509,7 +510,10 @@ def briefing_response(request: Request, results: list[Result], fmt: str, name: s
     from moneytrail.web.views import choice_param
 
     fmt = choice_param("format", fmt, ("pdf", "html")) or "pdf"
-    body = render_briefing(request.app.state.workspace, results, fmt=fmt)
+    # a private plan's tornado runs are kept where nobody is shown them (not opened)
+    private = bool(getattr(request.state, "no_store", False))
+    body = render_briefing(request.app.state.workspace, results, fmt=fmt,
+                           store=queue(request).store.as_private() if private else LEDGER)
     media = "application/pdf" if fmt == "pdf" else "text/html; charset=utf-8"
     return Response(body, media_type=media, headers={
         "Content-Disposition": f'attachment; filename="{name}.{fmt}"'})

@@ -20,6 +20,7 @@ from pathlib import Path
 from moneytrail.errors import MoneytrailError
 from moneytrail.report.briefing.content import Asked, Briefing, gather, plan_of
 from moneytrail.service.result import Result
+from moneytrail.service.tasks import LEDGER, StoreChoice
 from moneytrail.service.workspace import Workspace
 
 Progress = Callable[[str, int, int], None]
@@ -58,15 +59,19 @@ def html_to_pdf(html: str) -> bytes:
 
 def render_briefing(ws: Workspace, results: list[Result], *, fmt: str = "pdf",
                     progress: Progress | None = None, sensitivity: bool = True,
-                    asked: dict[str, Asked] | None = None) -> bytes:
+                    asked: dict[str, Asked] | None = None,
+                    store: StoreChoice = LEDGER) -> bytes:
     """A plan briefing (one trace result) or a comparison briefing (several), as PDF or
     HTML bytes (UTF-8). `progress(step, done, total)` is called as the work goes on;
     `sensitivity=False` leaves out the tornado (faster); `asked` (from `resolve_runs`) names
-    the run each result was computed from where the reader asked for another."""
+    the run each result was computed from where the reader asked for another; `store`: where
+    the tornado's sensitivity runs are kept (the workspace's run store by default; a private
+    store for a private plan's briefing, so they are not opened to everyone)."""
     if fmt not in FORMATS:
         raise MoneytrailError("unknown report format (use pdf or html)", field="format",
                               value=fmt)
-    briefing = gather(ws, results, progress=progress, sensitivity=sensitivity, asked=asked)
+    briefing = gather(ws, results, progress=progress, sensitivity=sensitivity, asked=asked,
+                      store=store)
     html = render_html(briefing)
     if fmt == "html":
         return html.encode("utf-8")

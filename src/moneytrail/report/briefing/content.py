@@ -50,6 +50,7 @@ from moneytrail.report.units import (
 )
 from moneytrail.scenarios.schema import Plan
 from moneytrail.service.result import Result
+from moneytrail.service.tasks import LEDGER, StoreChoice
 from moneytrail.service.workspace import Workspace
 
 Progress = Callable[[str, int, int], None]
@@ -981,11 +982,13 @@ def tornado_output(brief: PlanBrief, ws: Workspace) -> tuple[str, str]:
 
 # -- assembling ------------------------------------------------------------------------------
 def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = None,
-           sensitivity: bool = True, asked: dict[str, Asked] | None = None) -> Briefing:
+           sensitivity: bool = True, asked: dict[str, Asked] | None = None,
+           store: StoreChoice = LEDGER) -> Briefing:
     """The content of a briefing for one trace result (a plan briefing) or several (a
     comparison briefing; the same plan twice is refused, as `compare` refuses it).
     `asked` (run id of a result -> the run the reader named, resolve_runs) names the run
-    each result was computed from, where that is another run."""
+    each result was computed from, where that is another run. `store`: where the tornado's
+    sensitivity runs are kept (render_briefing)."""
     from moneytrail.service import tasks
 
     if not results:
@@ -1031,7 +1034,7 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
             output, _ = tornado_output(brief, ws)
             try:
                 brief.tornado = tasks.sensitivity(ws, brief.plan, output, method="tornado",
-                                                  top=8)
+                                                  top=8, store=store)
             except MoneytrailError as exc:
                 brief.tornado_error = str(exc)
     step("claims of the debate")
