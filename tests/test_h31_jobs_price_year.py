@@ -1,7 +1,7 @@
 """Jobs per million spent name the price year they are at (tester finding h31): the same
 plan in EUR and in USD shows a few per cent apart in FTE per EUR million because pay per FTE
-is converted at its own year's exchange rates and not deflated, while the spending is at the
-plan's price year. The CLI's jobs table and the compare scorecard say so, with the year each
+is converted at its own year's exchange rates and not deflated; money at another price year is
+restated to the plan year first (h55). The CLI's jobs table and the compare scorecard say so, with the year each
 plan's own price year gives (never a year written into code)."""
 
 import json
@@ -62,7 +62,10 @@ def test_jobs_table_names_the_plans_price_year(plans):
                      r"year's exchange rates and not deflated", note), note
     note = jobs_note(plans["usd"])
     assert f"Jobs per USD million are at {plans['newest']} prices" in note, note
-    assert f"not deflated to {plans['newest']}" in note
+    # the plan year (2025) is not its price year: pay is taken as the plan year's money and
+    # the plan's money restated to it (tester finding h55)
+    assert f"not deflated to {plans['base_year']}, the plan year" in note, note
+    assert f"restated from {plans['newest']} to {plans['base_year']} prices" in note, note
 
 
 def test_terminal_jobs_table_footnote_says_it(plans):

@@ -4,8 +4,9 @@ The embodied CO2 of a plan is `sum_j s_j x_j` over every entity j the money reac
 its output (revenue) caused by the plan in each draw and s_j its scope 1 and 2 emissions per
 unit of revenue (valuechain/satellites.csv, `co2e_scope12`, t CO2e per USD million, from
 sustainability reports). Scope 3 is the rest of the supply chain, which the trace itself walks,
-so adding scope-3 figures would count it twice. The plan's money is converted to USD with the
-package's FX (macro/fx.csv) at the plan's price year, nominal.
+so adding scope-3 figures would count it twice. The plan's money is converted to USD of the
+plan year with the package's FX (macro/fx.csv) and, for a price year other than the plan year,
+its deflators (`usd_per_plan_unit`: the intensities' money is the plan year's, as chip prices').
 
 Entities without an intensity are left out and reported as not covered (the share of the
 plan's output x that has no figure), never filled with a guess.
@@ -47,6 +48,33 @@ def money_year(result: Any) -> int:
     return int(plan.price_year or plan.year)
 
 
+def restated(money: Any, plan: Any) -> float:
+    """One unit of the plan's money (its currency at its price year) in the same currency
+    at the plan year's prices (ledger.money.Converter.factor: the currency's own deflator,
+    via the euro for one without). 1.0 when the price year is the plan year. The footprint
+    intensities (t CO2e or FTE per USD million of revenue, pay per FTE) are figures of
+    their data years, taken as the plan year's money as the chip prices and market sizes
+    are (AnalysisData.plan_money_nominal); money at another price year is restated to that
+    level first, so the price year alone does not change jobs or CO2. Raises
+    ConversionError for a missing rate or deflator."""
+    price, year = int(plan.price_year or plan.year), int(plan.year)
+    if price == year:
+        return 1.0
+    return float(money.factor(plan.currency, price, plan.currency, year))
+
+
+def usd_per_plan_unit(money: Any, plan: Any) -> float:
+    """USD of the plan year (nominal) per unit of the plan's money: the price year's rate
+    when the price year is the plan year (fx_factor, bit for bit as before), else the
+    ledger's rule from the price year to the plan year (Converter.factor: the price year's
+    rate, then the US deflator; as AnalysisData.plan_money_nominal for chips and compute).
+    Raises ConversionError for a missing rate or deflator."""
+    price, year = int(plan.price_year or plan.year), int(plan.year)
+    if price == year:
+        return fx_factor(money, plan.currency, price, "USD")
+    return float(money.factor(plan.currency, price, "USD", year))
+
+
 def satellite_account(result: Any, tables: FootprintTables, money: Any, account: str
                       ) -> tuple[Account, float]:
     """An account from satellites.csv (per USD million of revenue) over the result's model,
@@ -58,7 +86,7 @@ def satellite_account(result: Any, tables: FootprintTables, money: Any, account:
     plan = result.require_plan()
     model = result.model
     rows = tables.satellite(account, plan.year)
-    per_million = fx_factor(money, plan.currency, money_year(result), "USD") / 1e6
+    per_million = usd_per_plan_unit(money, plan) / 1e6
     entity, country, share = entity_country_shares(model)
     labels = np.asarray(model.labels, dtype=object)[entity]
     figures = rows.set_index("entity") if len(rows) else pd.DataFrame(

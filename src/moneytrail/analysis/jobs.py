@@ -17,7 +17,10 @@ country, per draw); compensation per FTE per year is the national-accounts figur
 flow's country and the entity's industry (macro/compensation.csv, NACE industries from
 valuechain/entity_industries.csv; the country's all-industry figure `TOTAL` when the industry
 has none), converted to the plan's currency with the package's FX at the compensation's year
-(nominal). Its low/central/high is a PERT drawn per draw from the named stream `jobs`; nothing
+(nominal), taken as the plan year's money and, for a plan whose price year is another year,
+restated to the plan's money with its currency's deflator (analysis.footprints.restated; the
+employees per USD million likewise, usd_per_plan_unit), so the price year alone does not change
+the FTE. Its low/central/high is a PERT drawn per draw from the named stream `jobs`; nothing
 else changes, so the trace's numbers stay the same. A firm with an employees row but a labour
 flow without a compensation figure is not anchored (its split would be unknown) and says so.
 
@@ -44,9 +47,10 @@ from moneytrail.analysis.footprints import (
     EMPLOYEES,
     SupplyChainFootprint,
     fx_factor,
-    money_year,
     output_coverage,
+    restated,
     satellite_account,
+    usd_per_plan_unit,
 )
 from moneytrail.data.footprints import FootprintTables
 from moneytrail.engine.demand import DemandSampler, demand_sampler
@@ -114,6 +118,7 @@ def jobs_account(result: Any, tables: FootprintTables, money: Any) -> JobsAccoun
     comp = tables.compensation_for(plan.year)
     lookup = {(r.country, r.industry): r for r in comp.itertuples(index=False)} \
         if len(comp) else {}
+    restate = restated(money, plan)          # plan year's money per unit of the plan's
     rows, params, uncovered, used = [], [], [], []
     missing: set[str] = set()            # entities with a labour flow without a figure
     industries = tables.industries
@@ -128,6 +133,8 @@ def jobs_account(result: Any, tables: FootprintTables, money: Any) -> JobsAccoun
             continue
         try:
             factor = fx_factor(money, str(row.currency), int(str(row.year)), plan.currency)
+            if restate != 1.0:          # pay in the plan's money (its price year's prices)
+                factor /= restate
         except ConversionError:
             uncovered.append(f"{entity} ({country}: no FX rate for {row.currency})")
             missing.add(entity)
@@ -184,7 +191,7 @@ def employee_anchors(result: Any, tables: FootprintTables, money: Any,
     if not chosen:
         return None, pd.DataFrame(), not_anchored
     try:
-        per_million = fx_factor(money, plan.currency, money_year(result), "USD") / 1e6
+        per_million = usd_per_plan_unit(money, plan) / 1e6
     except ConversionError:
         return None, pd.DataFrame(), not_anchored + [f"{e}: no FX rate from {plan.currency} "
                                                      "to USD" for e in chosen]

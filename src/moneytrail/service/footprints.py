@@ -44,36 +44,52 @@ def plan_millions(result: Any) -> tuple[float, str]:
     return plan.total / 1e6, plan.currency
 
 
-def jobs_price_note(currency: str, price_year: Any, pay_years: Any = ()) -> str:
+def jobs_price_note(currency: str, price_year: Any, pay_years: Any = (),
+                    plan_year: Any = None) -> str:
     """The plain sentence that goes wherever jobs per million spent are shown: the price year
     they are at (the plan's `price_year`, else its `year`: analysis.footprints.money_year)
-    and why the same plan in another currency or price year shows a few per cent more or
-    fewer: pay per FTE (macro/compensation.csv, of `pay_years` when known) is converted at
-    the exchange rates of the year it was measured in and not deflated, while the spending is
-    at the plan's price year (analysis.jobs, 'converted ... at the compensation's year
-    (nominal)'). Units: `currency` is an ISO code (EUR in a side-by-side view)."""
+    and what moves them. Pay per FTE (macro/compensation.csv, of `pay_years` when known) is
+    converted at the exchange rates of the year it was measured in and taken as the plan
+    year's money (`plan_year`, not deflated to it), so the same plan in another currency
+    shows a few per cent more or fewer jobs per million. Money at a price year other than
+    the plan year is restated to the plan year's prices with the package's deflators before
+    it meets pay and employees per revenue (analysis.footprints.restated,
+    usd_per_plan_unit), as chip prices and market sizes are: the price year changes the
+    jobs per million (millions at that year's prices), the jobs themselves only by the gap
+    between exchange rates and prices (0.4 % for the Gigafactories plan at 2015 prices,
+    docs/methods.md). Units: `currency` is an ISO code (EUR in a side-by-side view)."""
     years = sorted({int(y) for y in pay_years})
     measured = f"{', '.join(map(str, years))} figures" if years else "figures of the year " \
         "they were measured in"
     at = "those years'" if len(years) > 1 else "that year's"
+    target = plan_year or price_year
+    restate = "" if plan_year is None or str(plan_year) == str(price_year) else (
+        f"; the plan's money is restated from {price_year} to {plan_year} prices with the "
+        "package's deflators before it meets pay and staff per revenue, so the price year "
+        "changes jobs per million but hardly the jobs")
     return (f"Jobs per {currency} million are at {price_year} prices, the plan's price year; "
             f"pay per full-time job ({measured}) is converted into {currency} at {at} "
-            f"exchange rates and not deflated to {price_year}, so the same plan in another "
-            "currency or price year shows a few per cent more or fewer jobs per million.")
+            f"exchange rates and not deflated to {target}, the plan year{restate}; so the "
+            "same plan in another currency shows a few per cent more or fewer jobs per "
+            "million.")
 
 
 def jobs_price_compare_note(labels: list[str], currencies: list[str], price_years: list[Any],
                             unit: str) -> str:
     """jobs_price_note for plans side by side: '' when they share one currency and one price
-    year; else the price year of each plan (by `labels`) and why that alone moves jobs per
-    million (`unit`: the currency the side-by-side rows are per million of)."""
+    year; else the price year of each plan (by `labels`) and what moves jobs per million
+    (`unit`: the currency the side-by-side rows are per million of): the pay year's exchange
+    rates (a few per cent between currencies) and the price year (millions at different
+    prices; the jobs themselves are restated with the money)."""
     if len(set(currencies)) == 1 and len(set(price_years)) == 1:
         return ""
     each = ", ".join(f"{label}: {year}" for label, year in zip(labels, price_years, strict=True))
     return (f"Jobs per {unit} million are at each plan's price year ({each}); pay per "
             "full-time job is converted at the exchange rates of the year it was measured in "
-            "and not deflated, so plans in different currencies or price years show a few per "
-            "cent more or fewer jobs per million from that alone.")
+            "and not deflated, so plans in different currencies show a few per cent more or "
+            "fewer jobs per million from that alone; a plan's money at another price year is "
+            "restated to its plan year's prices before it meets pay, so its jobs per million "
+            "differ by the price change, its jobs hardly.")
 
 
 def money_price_compare_note(price_years: list[Any], labels: list[str] | None = None) -> str:
@@ -110,7 +126,8 @@ def run_jobs_price_note(result: Any) -> str:
         return ""
     plan = result.provenance.inputs.get("plan") or {}
     year = plan_price_year(plan)
-    return jobs_price_note(str(plan.get("currency") or "EUR"), year) if year else ""
+    return jobs_price_note(str(plan.get("currency") or "EUR"), year,
+                           plan_year=plan.get("year")) if year else ""
 
 
 def reliability_text(frame: pd.DataFrame) -> str:
@@ -251,8 +268,9 @@ def jobs_table(result: Any, jobs: Any, names: dict[str, str] | None = None) -> T
     for entity in paid:
         rows[f"implied labour cost per FTE-year, {labels[entity]} (labour value added / FTE)"] \
             = stats_row(jobs.implied_pay.loc[entity], currency)
-    note = jobs_note(jobs, currency, paid, share, names,
-                     price_year=plan_price_year(result.require_plan()))
+    plan = result.require_plan()
+    note = jobs_note(jobs, currency, paid, share, names, price_year=plan_price_year(plan),
+                     plan_year=plan.year)
     return measures_table("jobs", JOBS_TITLE, rows, note)
 
 
@@ -275,7 +293,8 @@ def at_one_time(years: int) -> str:
 
 
 def jobs_note(jobs: Any, currency: str, paid: list[str], share: pd.Series,
-              names: dict[str, str] | None = None, price_year: Any = None) -> str:
+              names: dict[str, str] | None = None, price_year: Any = None,
+              plan_year: Any = None) -> str:
     """The jobs table's note: the two bases and which entities rest on each (by display
     name, `names`), coverage, what is not counted, the price year of the figures per million
     (jobs_price_note, when `price_year` is given), sources."""
@@ -320,7 +339,7 @@ def jobs_note(jobs: Any, currency: str, paid: list[str], share: pd.Series,
     parts.append(
         f"Covers {jobs.coverage:.1%} of the plan's labour value added"
         + (f"; not covered: {uncovered}" if uncovered else "")
-        + ". " + (jobs_price_note(currency, price_year, compensation_years(jobs)) + " "
+        + ". " + (jobs_price_note(currency, price_year, compensation_years(jobs), plan_year) + " "
                   if price_year else f"Per {currency} million: of the plan's budget in its own "
                   "currency (nominal). ")
         + "Every figure in FTE-years is work over the whole spending (jobs x years: 10 "
