@@ -150,3 +150,26 @@ def test_claim_verdicts_need_enough_draws(draws, withheld):
         assert reason.startswith("No verdict: ") and f"{draws:,} draw" in reason
         assert f"at least {MIN_VERDICT_DRAWS} draws" in reason
         assert "1 draws" not in reason
+
+
+def test_briefing_co2_summary_says_which_figures_are_assumed():
+    """The briefing's summary said 'firms with a published figure only' while every firm the
+    money reaches has an intensity and most are labelled assumptions (finding h55.2)."""
+    import pandas as pd
+
+    from moneytrail.report.briefing.content import footprint_sentence
+    from moneytrail.service.footprints import coverage_text
+
+    row = {"amount_p5": 1e5, "amount_p50": 2e5, "amount_p95": 3e5}
+
+    class Brief:
+        @staticmethod
+        def table(name: str) -> pd.DataFrame:
+            unit = "FTE-years" if name == "jobs" else "t CO2e"
+            label = "jobs (FTE-years), all" if name == "jobs" else "embodied CO2, all tiers"
+            return pd.DataFrame([{**row, "unit": unit}], index=[label])
+
+    text = footprint_sentence(Brief())  # type: ignore[arg-type]
+    assert "published figure only" not in text
+    assert "every firm it reaches" in text and "assumption" in text
+    assert "assumption" in coverage_text(1.0)

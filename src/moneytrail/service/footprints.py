@@ -363,9 +363,13 @@ def compensation_years(jobs: Any) -> list[int]:
 def coverage_text(coverage: float) -> str:
     """What the embodied CO2 leaves out: nothing when every firm the money reaches has an
     intensity (`coverage`, the share of the plan's output at firms with a figure, prints as
-    100.0 %), else the firms without one, so the figure is a lower bound."""
+    100.0 %; most are labelled assumptions, valuechain/satellites.csv, not published figures),
+    else the firms without one, so the figure is a lower bound."""
     if f"{coverage:.1%}" == "100.0%":
-        return "Every firm the money reaches has a figure, so none of that output is left out."
+        return ("Every firm the money reaches has a figure, so none of that output is left "
+                "out: its own published figure where one was read, else an assumption from "
+                "its peers or its sector's accounts (labelled assumption in the reliability "
+                "above).")
     return (f"Firms with a figure make {coverage:.1%} of that output; the others are left "
             "out (a lower bound).")
 
