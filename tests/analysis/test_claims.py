@@ -305,3 +305,18 @@ def test_an_unknown_check_source_names_its_field(tmp_path, claims_inputs):
     with pytest.raises(ClaimError) as exc:
         check_claims(path=path, **claims_inputs, draws=10)
     assert exc.value.field == "claims.0.checks.1.sources.0" and "'a_nope'" in str(exc.value)
+
+
+def test_the_co2_claim_describes_its_one_check_as_computed(verdicts):
+    """Two checks gave the same 25.3 %: one said 'firms without an intensity left out: a
+    lower bound', the other 'at the covered firms' mean (assumption)', while each figure said
+    every firm the money reaches has an intensity (finding h55.3)."""
+    rows = verdicts[verdicts["claim"] == "ai-data-centre-co2-mostly-operational"]
+    assert len(rows) == 1
+    row = rows.iloc[0]
+    assert "every firm the money reaches has an intensity" in row["figure"]
+    assert "lower bound" not in row["check"] and "covered firms' mean" not in row["check"]
+    claim = next(c for c in load_claims() if c.id == row["claim"])
+    assert "the first check is a lower bound" not in claim.note
+    assert "covered firms' mean" not in claim.note
+    assert "labelled assumptions" in claim.checks[0].describe

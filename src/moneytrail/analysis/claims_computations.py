@@ -482,8 +482,10 @@ def trace_jobs(ctx: Context, args: TraceJobsArgs, where: Where) -> Figure:
 def embodied_share(ctx: Context, args: EmbodiedShareArgs, where: Where) -> Figure:
     """Share of a plan's lifetime CO2 that is embodied in its supply chain (scope 1+2 of the
     firms the money reaches) rather than operational (electricity over the horizon), per draw
-    (analysis.lifecycle.embodied_co2). Firms without an intensity are left out, so it is a
-    lower bound; the text gives the share of output covered."""
+    (analysis.lifecycle.embodied_co2). The text gives the share of output covered: every
+    firm the money reaches has an intensity in data 2.4 (published or a labelled
+    assumption); a firm without one is left out (a lower bound) unless `uncovered` is
+    `at_covered_mean`, which changes nothing when every firm has one."""
     from moneytrail.analysis.footprints import CO2, output_coverage, satellite_account
     from moneytrail.analysis.lifecycle import embodied_co2, lifecycle_draws
     from moneytrail.data.footprints import footprint_tables
