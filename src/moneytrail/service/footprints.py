@@ -367,9 +367,9 @@ def coverage_text(coverage: float) -> str:
     else the firms without one, so the figure is a lower bound."""
     if f"{coverage:.1%}" == "100.0%":
         return ("Every firm the money reaches has a figure, so none of that output is left "
-                "out: its own published figure where one was read, else an assumption from "
-                "its peers or its sector's accounts (labelled assumption in the reliability "
-                "above).")
+                "out: a published figure where one was read (a firm's report, national "
+                "statistics), else an assumption from its peers or its sector (labelled "
+                "assumption in the reliability above).")
     return (f"Firms with a figure make {coverage:.1%} of that output; the others are left "
             "out (a lower bound).")
 

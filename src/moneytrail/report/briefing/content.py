@@ -596,9 +596,9 @@ def footprint_sentence(brief: PlanBrief) -> str:
     if co2 is not None and not co2.empty:
         c = co2.iloc[0]
         text += (f", and the firms it reaches emit about {in_unit(c['amount_p50'], 't CO2e')} "
-                 "(scope 1 and 2 of every firm it reaches: a firm's own published figure "
-                 "where one was read, else an assumption labelled as such from its peers or "
-                 f"its sector's accounts; 90 % interval "
+                 "(scope 1 and 2 of every firm it reaches: published figures where one was "
+                 "read, a firm's report or national statistics, else an assumption labelled "
+                 f"as such from its peers or its sector; 90 % interval "
                  f"{interval(c['amount_p5'], c['amount_p95'], 't CO2e', c['amount_p50'])})")
     return text + "."
 
