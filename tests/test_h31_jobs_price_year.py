@@ -1,8 +1,8 @@
 """Jobs per million spent name the price year they are at (tester finding h31): the same
 plan in EUR and in USD shows a few per cent apart in FTE per EUR million because pay per FTE
 is converted at its own year's exchange rates and not deflated; money at another price year is
-restated to the plan year first (h55). The CLI's jobs table and the compare scorecard say so, with the year each
-plan's own price year gives (never a year written into code)."""
+restated to the plan year first (h55). The CLI's jobs table and the compare scorecard say so,
+with the year each plan's own price year gives (never a year written into code)."""
 
 import json
 import os

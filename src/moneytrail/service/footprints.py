@@ -69,9 +69,9 @@ def jobs_price_note(currency: str, price_year: Any, pay_years: Any = (),
         "changes jobs per million but hardly the jobs")
     return (f"Jobs per {currency} million are at {price_year} prices, the plan's price year; "
             f"pay per full-time job ({measured}) is converted into {currency} at {at} "
-            f"exchange rates and not deflated to {target}, the plan year{restate}; so the "
-            "same plan in another currency shows a few per cent more or fewer jobs per "
-            "million.")
+            f"exchange rates and not deflated to {target}, the plan year{restate}. The same "
+            "plan in another currency shows a few per cent more or fewer jobs per million "
+            "(the pay year's exchange rates).")
 
 
 def jobs_price_compare_note(labels: list[str], currencies: list[str], price_years: list[Any],
