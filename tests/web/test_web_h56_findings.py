@@ -48,6 +48,7 @@ def test_a_labelled_assumption_lists_the_plan_share_resting_on_it(client):
     assert response.status_code == 200
     rows = [text_of(r) for r in table_rows(response.text, "used-caption")]
     assert "No row cites this source yet" not in response.text
+    assert ">1 row cites this source<" in response.text
     assert rows[1:] == [" reference plan eu-ai-gigafactories spend share: facility: 37.75 % "
                     "(30–45 %), reliability assumption "]
     assert f'<a href="/plans/{PLAN}">{PLAN}</a>' in response.text
