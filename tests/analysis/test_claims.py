@@ -42,7 +42,11 @@ def test_shipped_claims_verdicts(verdicts):
 def test_claim_figures(verdicts):
     by = verdicts.set_index("check")
     ratio = by.loc["EU AI innovation package / Stargate announcement", "p50"]
-    assert ratio == pytest.approx(4e9 / (500e9 / 1.12998), rel=1e-6)   # USD at the 2025 rate
+    # both at 2025 prices: the EUR 4 bn of 2024 deflated by the HICP (126.07 -> 128.75), the
+    # USD 500 bn of 2025 at the 2025 rate (as `moneytrail ledger reality --price-year 2025`)
+    assert ratio == pytest.approx(4e9 * 128.75 / 126.07 / (500e9 / 1.12998), rel=1e-6)
+    assert by.loc["EU AI innovation package / Stargate announcement", "figure"] == \
+        "EUR 4.1 bn / EUR 442.5 bn (2025 prices) = 0.9 %"
     assert by.loc["EU members under caps on 2025-03-01", "p50"] == 17
     assert by.loc["DeepSeek-V3 compute / Llama 3.1 405B compute", "p50"] == pytest.approx(
         3.41e24 / 3.8e25)

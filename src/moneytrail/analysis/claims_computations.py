@@ -174,21 +174,30 @@ def _known(names: Iterable[Any]) -> str:
     return ", ".join(map(str, sorted(set(names))))
 
 
-def _ledger_amount(ctx: Context, refs: list[str], where: Where, arg: str, side: int
-                   ) -> tuple[np.ndarray, list[str], np.ndarray]:
-    """Sum of ledger claims (by ref), in EUR at each claim's price-year ECB rate, and the part
-    of it from claims whose source is `weak` or `assumption`."""
+def _ledger_rows(ctx: Context, refs: list[str], where: Where, arg: str) -> list[pd.Series]:
+    """The ledger claims named by `refs` (an unknown ref names `arg.k`)."""
     table = _ledger(ctx).claims.set_index("ref")
-    total = np.zeros(ctx.draws)
-    weak = np.zeros(ctx.draws)
-    sources = []
+    rows = []
     for k, ref in enumerate(refs):
         if ref not in table.index:
             raise where.error("unknown ledger claim ref", f"{arg}.{k}", ref)
-        row = one_row(table, ref)
+        rows.append(one_row(table, ref))
+    return rows
+
+
+def _ledger_amount(ctx: Context, rows: list[pd.Series], side: int, to_year: int
+                   ) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Sum of ledger claims in EUR at `to_year` prices (the ledger's rules, as `moneytrail
+    ledger reality --price-year`: the claim's price-year ECB rate, then the EUR deflator), and
+    the part of it from claims whose source is `weak` or `assumption`."""
+    total = np.zeros(ctx.draws)
+    weak = np.zeros(ctx.draws)
+    sources = []
+    for k, row in enumerate(rows):
         values = draw_interval((float(row["low"]), float(row["central"]), float(row["high"])),
                                ctx.stream(side, k), ctx.draws, lower=0.0)
-        amount = ctx.data.convert(values, row["currency"], "EUR", int(row["price_year"]))
+        amount = values * ctx.data.money.factor(str(row["currency"]), int(row["price_year"]),
+                                                "EUR", to_year)
         total += amount
         weak += amount * _flag(ctx, row)
         sources.append(row["source"])
@@ -196,11 +205,16 @@ def _ledger_amount(ctx: Context, refs: list[str], where: Where, arg: str, side: 
 
 
 def ledger_ratio(ctx: Context, args: LedgerRatioArgs, where: Where) -> Figure:
-    num, s1, w1 = _ledger_amount(ctx, args.numerator, where, "numerator", NUMERATOR)
-    den, s2, w2 = _ledger_amount(ctx, args.denominator, where, "denominator", DENOMINATOR)
+    """Numerator over denominator, both sums of ledger claims in EUR at one price year: the
+    latest of the claims' own price years (each claim's amount deflated to it)."""
+    top = _ledger_rows(ctx, args.numerator, where, "numerator")
+    bottom = _ledger_rows(ctx, args.denominator, where, "denominator")
+    year = max(int(row["price_year"]) for row in top + bottom)
+    num, s1, w1 = _ledger_amount(ctx, top, NUMERATOR, year)
+    den, s2, w2 = _ledger_amount(ctx, bottom, DENOMINATOR, year)
     ratio = num / den
     text = (f"EUR {np.median(num) / 1e9:,.1f} bn / EUR {np.median(den) / 1e9:,.1f} bn "
-            f"= {_percent(np.median(ratio))}")
+            f"({year} prices) = {_percent(np.median(ratio))}")
     # rule 2: the money of numerator and denominator combined, on weak-sourced claims
     return Figure(ratio, text, s1 + s2, ratio_weight(num, w1 / np.where(num, num, 1.0), den,
                                                      w2 / np.where(den, den, 1.0)))

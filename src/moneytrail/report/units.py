@@ -176,13 +176,19 @@ def percent(value: Any) -> str:
 
 
 def money(amount: Any, currency: str = "") -> str:
-    """'EUR 6.25 bn' style."""
+    """'EUR 6.25 bn' style; whole units below a thousand ('EUR 12'), cents below one unit
+    ('EUR 0.40', not 'EUR 0'), and two significant digits below one cent ('EUR 0.0038'), so
+    a small amount that is not zero never prints as zero."""
     if not finite(amount):
         return MISSING
     amount = float(amount)
     for size, suffix in MONEY_SIZES:
         if abs(amount) >= size:
             return f"{currency} {amount / size:z,.2f} {suffix}".strip()
+    if amount != 0 and abs(amount) < 0.01:
+        return f"{currency} {amount:z.{1 - math.floor(math.log10(abs(amount)))}f}".strip()
+    if amount != 0 and round(abs(amount)) < 1:
+        return f"{currency} {amount:z.2f}".strip()
     return f"{currency} {amount:z,.0f}".strip()
 
 
@@ -392,10 +398,16 @@ def money_scale(value: float) -> tuple[float, str]:
 
 def range_scale(low: float, high: float, like: float | None = None) -> tuple[float, str, int]:
     """(divisor, size word, decimals) of a range of money: the scale of `like` (default the
-    larger end), two decimals as `money` prints (none below a thousand), three where two
-    would print different ends alike ('1.466–1.467 tn', not '1.47–1.47 tn')."""
-    size, suffix = money_scale(max(abs(low), abs(high)) if like is None else like)
+    larger end), two decimals as `money` prints (none below a thousand but cents where an
+    end or the scale is under one unit), three where two would print different ends alike
+    ('1.466–1.467 tn', not '1.47–1.47 tn')."""
+    ref = max(abs(low), abs(high)) if like is None else abs(like)
+    size, suffix = money_scale(ref)
     digits = 2 if size > 1 else 0
+    if size == 1 and any(v != 0 and round(abs(v)) < 1 for v in (low, high, ref)):
+        # cents below one unit, as `money` ('EUR 0.30–0.46', never 'EUR 0'); two
+        # significant digits of a scale below one cent ('EUR 0.0031–0.0053')
+        digits = max(2, 1 - math.floor(math.log10(ref))) if 0 < ref < 0.01 else 2
     if size > 1 and f"{low / size:z,.2f}" == f"{high / size:z,.2f}" \
             and f"{low / size:z,.3f}" != f"{high / size:z,.3f}":
         digits = 3

@@ -428,6 +428,24 @@ def evidence_view(result: Result) -> dict[str, Any] | None:
             "note": result.tables["evidence"].note}
 
 
+def add_spend_basis(spend: list[dict[str, Any]], inputs: Any) -> None:
+    """Each spending category's source and reliability, as the run's plan gives them (the
+    briefing's Table 1 shows the same): `source` ('' for none), `reliability` ('' when not
+    given) and `own`, a share the user set in the plan builder (web.builder.own_row: no
+    source, reliability 'assumption')."""
+    from moneytrail.web.builder import USER_NOTE, USER_RELIABILITY
+
+    spend_items = (run_plan(inputs) or {}).get("spend")
+    items: dict[str, Any] = spend_items if isinstance(spend_items, dict) else {}
+    for row in spend:
+        item = items.get(row["category"])
+        item = item if isinstance(item, dict) else {}
+        row["source"] = str(item.get("source") or "")
+        row["reliability"] = str(item.get("reliability") or "")
+        row["own"] = (not row["source"] and row["reliability"] == USER_RELIABILITY
+                      and str(item.get("note") or "").startswith(USER_NOTE))
+
+
 def run_view(result: Result, *, names: Names, url: str, origin: str, current_code: str,
              current_data_hash: str, current_data_version: str) -> View:
     """A done run: headline, Sankey data, tables, scorecard, conditions, sources, citation."""
@@ -447,6 +465,7 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
     spend = records(result, "categories") if "categories" in result.tables else []
     for row in spend:
         row["label"] = names.category(row["category"])
+    add_spend_basis(spend, prov.inputs)
     return View(
         meta={"title": title, "run_id": result.run_id, "data_version": prov.data_version,
               "code_version": prov.code_version, "created": prov.created,

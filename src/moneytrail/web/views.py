@@ -331,8 +331,33 @@ def cites(cell: Any, source: str) -> bool:
     return source in split_list(str(cell or ""))
 
 
+def plan_citation_rows(source: str) -> list[dict[str, Any]]:
+    """The bundled reference plans' figures that cite `source` (service.plans), as rows of
+    the source page: plan, field, value with its low–high interval and reliability."""
+    from moneytrail.service.plans import reference_plan_citations
+
+    def pct(share: float) -> str:       # as the plan gives it: 37.75, not 37.8
+        return f"{round(100 * share, 6):g}"
+
+    out = []
+    for row in reference_plan_citations(source):
+        if row["unit"] == "share":
+            value = f"{pct(row['central'])} %"
+            if row["low"] != row["central"] or row["high"] != row["central"]:
+                value += f" ({pct(row['low'])}–{pct(row['high'])} %)"
+        else:
+            value = money(row["central"], row["unit"])
+        reliability = f", reliability {row['reliability']}" if row["reliability"] else ""
+        out.append({"table": "reference plan", "key": row["plan"],
+                    "label": f"{row['field']}: {value}{reliability}", "deal": None,
+                    **{k: row[k] for k in ("plan", "field", "unit", "low", "central", "high",
+                                           "reliability")}})
+    return out
+
+
 def source_view(state: WebState, url: str, source: str) -> View:
-    """A source and every ledger, macro, value-chain and debate-claim row that cites it."""
+    """A source and every ledger, macro, value-chain and debate-claim row, and every figure of
+    the bundled reference plans, that cites it."""
     source = text_param("source", source) or ""
     record, where = source_record(state, source)
     used: list[dict[str, Any]] = []
@@ -371,6 +396,7 @@ def source_view(state: WebState, url: str, source: str) -> View:
         if source in cited:
             used.append({"table": "debate claim", "key": row["claim"], "label": row["text"],
                          "deal": None})
+    used += plan_citation_rows(source)
     return View(meta=meta(state, title=f"Source: {record.get('title') or source}", url=url),
                 reproduce={"api": api_url(url, "used_by")},
                 source=record, kept_in=where, used_by=used, tables=["used_by"])
