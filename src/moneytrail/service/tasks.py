@@ -1172,9 +1172,49 @@ def show_run(ws: Workspace, run: str) -> Result:
     return default_store(ws).result(run)
 
 
-__all__ = ["ANALYSES", "BREAKDOWNS", "DemoRun", "analyse_plan", "check_claims",
+def stored_plan(result: Result, *, to: str) -> Plan:
+    """The plan a trace result was computed from (its canonical inputs). A plan stored under
+    older plan rules is a MoneytrailError saying so, ending 'run it again to <to>'
+    (service.run_claims.check_stored_plan)."""
+    from pydantic import ValidationError
+
+    from moneytrail.service.run_claims import check_stored_plan
+
+    data = result.provenance.inputs.get("plan")
+    if not isinstance(data, dict):
+        raise MoneytrailError("a briefing needs trace runs (this run has no plan)",
+                              field="run", value=result.run_id)
+    try:
+        return Plan.model_validate(data)
+    except ValidationError:
+        check_stored_plan(data, result.run_id, to=to)
+        raise
+
+
+def analysed_runs(ws: Workspace, result: Result, *, store: StoreChoice = LEDGER
+                  ) -> list[Result]:
+    """The trace runs with analyses (scorecard, conditions, purchases) that the stored trace or
+    compare run `result` stands for, as a briefing needs them: `result` itself when it has
+    them; a trace run stored without them (as `moneytrail trace` stores it) traced again with
+    them, with the same plan, draws, seed, tiers and evidence; a comparison run's plans, each
+    traced with the draws and seed the comparison used. `store`: where the runs traced here
+    are kept (a private store for a private plan's run, so they are not opened to everyone).
+    The CLI's `moneytrail report RUN` and the web app's report downloads both use this."""
+    inputs = result.provenance.inputs
+    if result.kind == "compare":
+        return [trace_plan(ws, Plan.model_validate(data), draws=n, seed=s, store=store)
+                for data, n, s in zip(inputs["plans"], inputs["draws"], inputs["seeds"],
+                                      strict=True)]
+    if result.kind != "trace" or "categories" in result.tables:
+        return [result]
+    return [trace_plan(ws, stored_plan(result, to="brief it"), draws=inputs.get("draws"),
+                       seed=inputs.get("seed"), tiers=inputs.get("tiers", DEFAULT_TIERS),
+                       evidence=inputs.get("evidence"), store=store)]
+
+
+__all__ = ["ANALYSES", "BREAKDOWNS", "DemoRun", "analyse_plan", "analysed_runs", "check_claims",
            "compare_plans", "demo", "sensitivity", "show_run", "trace_inputs",
-           "trace_plan", "trace_run_id"]
+           "stored_plan", "trace_plan", "trace_run_id"]
 
 
 

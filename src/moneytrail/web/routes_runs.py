@@ -505,15 +505,20 @@ def newer_run(request: Request, result: Result) -> dict[str, Any] | None:
 
 def briefing_response(request: Request, results: list[Result], fmt: str, name: str
                       ) -> Response:
-    """A briefing (report.briefing) of done runs as a download: PDF or one HTML file."""
-    from moneytrail.report.briefing import render_briefing
+    """A briefing (report.briefing) of done runs as a download: PDF or one HTML file. A run
+    stored without analyses (`moneytrail trace`) is traced again with them, as `moneytrail
+    report` does (report.briefing.resolve_stored), and the briefing names both runs."""
+    from moneytrail.report.briefing import render_briefing, resolve_stored
     from moneytrail.web.views import choice_param
 
     fmt = choice_param("format", fmt, ("pdf", "html")) or "pdf"
-    # a private plan's tornado runs are kept where nobody is shown them (not opened)
+    # a private plan's runs traced here (again with analyses, or for the tornado) are kept
+    # where nobody is shown them (not opened)
     private = bool(getattr(request.state, "no_store", False))
-    body = render_briefing(request.app.state.workspace, results, fmt=fmt,
-                           store=queue(request).store.as_private() if private else LEDGER)
+    store = queue(request).store.as_private() if private else LEDGER
+    ws = request.app.state.workspace
+    results, asked = resolve_stored(ws, results, store=store)
+    body = render_briefing(ws, results, fmt=fmt, asked=asked, store=store)
     media = "application/pdf" if fmt == "pdf" else "text/html; charset=utf-8"
     return Response(body, media_type=media, headers={
         "Content-Disposition": f'attachment; filename="{name}.{fmt}"'})

@@ -378,10 +378,15 @@ def missing_sections(result: Result) -> dict[str, str]:
     return out
 
 
-def reproduce_run(result: Result, origin: str) -> dict[str, str]:
-    """How to get the same run elsewhere: the plan file, the CLI and Python."""
-    plan = result.provenance.inputs["plan"]
+def reproduce_run(result: Result, origin: str) -> dict[str, Any]:
+    """How to get the same run elsewhere: the plan file, the CLI and Python. `analyses`: the
+    run was stored with analyses (web app, API, `tasks.trace_plan`'s default), so `moneytrail
+    trace` (which leaves them out) gives another run id; without (as `moneytrail trace` stores
+    it), the command gives this very run, and the Python call passes `analyses=False`."""
+    inputs = result.provenance.inputs
+    plan = inputs["plan"]
     draws, seed = result.provenance.draws, result.provenance.seed
+    analyses = bool(inputs.get("analyses", True))
     from moneytrail.scenarios.schema import plan_file_stem
 
     file = f"{plan_file_stem(plan.get('id'))}.yaml"    # what GET .../plan.yaml names it
@@ -393,11 +398,11 @@ def reproduce_run(result: Result, origin: str) -> dict[str, str]:
               f"plan = mt.load_scenario({file!r})\n"
               "with Workspace.open() as ws:\n"
               f"    result = tasks.trace_plan(ws, plan, draws={draws}, seed={seed}, "
-              "store=None)\n"
+              f"{'' if analyses else 'analyses=False, '}store=None)\n"
               f"print(result.run_id)   # {result.run_id} on the same code and data\n"
               "result.table('country')")
     return {"file": file, "plan_url": f"{origin}/api/v1/runs/{result.run_id}/plan.yaml",
-            "cli": cli, "python": python,
+            "cli": cli, "python": python, "analyses": analyses, "run_id": result.run_id,
             "api": f"{origin}/api/v1/runs/{result.run_id}",
             "csv": f"{origin}/api/v1/runs/{result.run_id}?format=csv&table=country"}
 

@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from moneytrail.errors import MoneytrailError
-from moneytrail.report.briefing.content import Asked, Briefing, gather, plan_of
+from moneytrail.report.briefing.content import Asked, Briefing, gather
 from moneytrail.service.result import Result
 from moneytrail.service.tasks import LEDGER, StoreChoice
 from moneytrail.service.workspace import Workspace
@@ -101,10 +101,9 @@ FROM_COMPARE = ("a comparison run: each of its plans was traced with the draws a
 def resolve_runs(ws: Workspace, items: list[str], *, draws: int | None = None,
                  seed: int | None = None, progress: Callable[[str, int, int], None] | None
                  = None) -> tuple[list[Result], dict[str, Asked]]:
-    """Trace results for scenario files or stored run ids (a compare run expands into its
-    plans; a trace run stored without analyses is traced again with them), and for each
-    result computed from another run than the one named, that run and why (run id of the
-    result -> Asked; `render_briefing(..., asked=...)` names both)."""
+    """Trace results for scenario files or stored run ids (stored runs as `resolve_stored`
+    gives them), and for each result computed from another run than the one named, that run
+    and why (run id of the result -> Asked; `render_briefing(..., asked=...)` names both)."""
     from moneytrail.scenarios import load_scenario
     from moneytrail.service import tasks
     from moneytrail.service.runs import check_run_id
@@ -118,30 +117,34 @@ def resolve_runs(ws: Workspace, items: list[str], *, draws: int | None = None,
         if path.suffix.lower() in (".yaml", ".yml") or path.exists():
             out.append(tasks.trace_plan(ws, load_scenario(path), draws=draws, seed=seed))
             continue
-        result = tasks.show_run(ws, check_run_id(item))
-        if result.kind == "compare":
-            from moneytrail.scenarios.schema import Plan
-
-            inputs = result.provenance.inputs
-            for data, n, s in zip(inputs["plans"], inputs["draws"], inputs["seeds"],
-                                  strict=True):
-                traced = tasks.trace_plan(ws, Plan.model_validate(data), draws=n, seed=s)
-                asked[traced.run_id] = Asked(result.run_id, FROM_COMPARE)
-                out.append(traced)
-            continue
-        if result.kind != "trace":
-            raise MoneytrailError("a report is made from trace or compare runs",
-                                  field="run", value=f"{item} ({result.kind})")
-        if "categories" not in result.tables:
-            inputs = result.provenance.inputs
-            stored = result.run_id
-            result = tasks.trace_plan(ws, plan_of(result), draws=inputs.get("draws"),
-                                      seed=inputs.get("seed"),
-                                      tiers=inputs.get("tiers", tasks.DEFAULT_TIERS),
-                                      evidence=inputs.get("evidence"))
-            asked[result.run_id] = Asked(stored, NO_ANALYSES)
-        out.append(result)
+        results, why = resolve_stored(ws, [tasks.show_run(ws, check_run_id(item))])
+        out += results
+        asked.update(why)
     return out, asked
 
 
-__all__ = ["FORMATS", "Asked", "format_of", "render_briefing", "render_html", "resolve_runs"]
+def resolve_stored(ws: Workspace, stored: list[Result], *, store: StoreChoice = LEDGER
+                   ) -> tuple[list[Result], dict[str, Asked]]:
+    """The trace results a briefing of stored runs is made from (`service.tasks.analysed_runs`:
+    a compare run expands into its plans; a trace run stored without analyses is traced again
+    with them, kept in `store`), and for each result computed from another run than the one
+    named, that run and why (run id of the result -> Asked). The CLI (`resolve_runs`) and the
+    web app's report downloads both use this, so one run id gives one briefing."""
+    from moneytrail.service import tasks
+
+    out: list[Result] = []
+    asked: dict[str, Asked] = {}
+    for result in stored:
+        if result.kind not in ("trace", "compare"):
+            raise MoneytrailError("a report is made from trace or compare runs",
+                                  field="run", value=f"{result.run_id} ({result.kind})")
+        why = FROM_COMPARE if result.kind == "compare" else NO_ANALYSES
+        for traced in tasks.analysed_runs(ws, result, store=store):
+            if traced.run_id != result.run_id:
+                asked[traced.run_id] = Asked(result.run_id, why)
+            out.append(traced)
+    return out, asked
+
+
+__all__ = ["FORMATS", "Asked", "format_of", "render_briefing", "render_html", "resolve_runs",
+           "resolve_stored"]

@@ -286,22 +286,10 @@ class Briefing:
 
 
 def plan_of(result: Result, *, to: str = "brief it") -> Plan:
-    """The plan a trace result was computed from (its canonical inputs). A plan stored under
-    older plan rules is a MoneytrailError saying so, ending 'run it again to <to>'
-    (service.run_claims.check_stored_plan)."""
-    from pydantic import ValidationError
+    """The plan a trace result was computed from (`service.tasks.stored_plan`)."""
+    from moneytrail.service.tasks import stored_plan
 
-    from moneytrail.service.run_claims import check_stored_plan
-
-    data = result.provenance.inputs.get("plan")
-    if not isinstance(data, dict):
-        raise MoneytrailError("a briefing needs trace runs (this run has no plan)",
-                              field="run", value=result.run_id)
-    try:
-        return Plan.model_validate(data)
-    except ValidationError:
-        check_stored_plan(data, result.run_id, to=to)
-        raise
+    return stored_plan(result, to=to)
 
 
 def entity_names(ws: Workspace) -> dict[str, str]:
@@ -463,22 +451,54 @@ def reality_sentence(brief: PlanBrief) -> str:
 
 
 # -- summaries -------------------------------------------------------------------------------
+EU_ALL = "the EU (all member states)"
+
+
 def region_share(brief: PlanBrief, ws: Workspace) -> tuple[str, float, float, float] | None:
-    """The share of value added generated in the buyer region (median, p5, p95)."""
+    """The share of value added generated in the buyer region (median, p5, p95): for the EU the
+    scorecard's 'EU value added (location)'; else the region's row of the country table when
+    that row is the whole region (the US; the EU when no member state's value added is split
+    out of its 'EU, not split by member state' row). None when the EU's value added is spread
+    over several rows of a run without scorecard: their medians and percentiles do not add
+    up (`region_mean` gives the exact mean instead)."""
     region = brief.plan.buyer_region
     card = brief.table("scorecard")
     if region == "EU" and card is not None and "EU value added (location)" in card.index:
         row = row_at(card, "EU value added (location)")
         name = brief.result.facts.get("plan", brief.plan.id)
-        return ("the EU (all member states)", float(row[f"{name}_p50"]), float(row[f"{name}_p5"]),
+        return (EU_ALL, float(row[f"{name}_p50"]), float(row[f"{name}_p5"]),
                 float(row[f"{name}_p95"]))
     country = brief.table("country")
-    if country is not None and region in country.index:
-        row = row_at(country, region)
-        label = with_article(country_names(ws).get(region, region))
-        return (label, float(row["share_p50"]), float(row["share_p5"]),
-                float(row["share_p95"]))
-    return None
+    if country is None or region not in country.index or region_members(brief, ws):
+        return None
+    row = row_at(country, region)
+    label = EU_ALL if region == "EU" else with_article(country_names(ws).get(region, region))
+    return (label, float(row["share_p50"]), float(row["share_p5"]), float(row["share_p95"]))
+
+
+def region_members(brief: PlanBrief, ws: Workspace) -> list[str]:
+    """For an EU plan's country table: the member states that receive value added as rows of
+    their own (beside the 'EU' row, the EU's value added not split by member state)."""
+    country = brief.table("country")
+    if brief.plan.buyer_region != "EU" or country is None:
+        return []
+    members = ws.valuechain.eu_members() - {"EU"}     # the set holds the "EU" row too
+    shares = country[["share_mean", "share_p5", "share_p95"]]
+    return [str(c) for c in country.index
+            if c in members and bool((shares.loc[c] != 0).any())]
+
+
+def region_mean(brief: PlanBrief, ws: Workspace) -> tuple[str, float, list[str]] | None:
+    """When `region_share` has no median for the EU (a run without scorecard whose country
+    table splits the EU's value added into member states and the 'EU' row): the mean share of
+    all value added generated in the EU, the sum of those rows' means (means add up, medians
+    and percentiles do not), and the member states summed."""
+    members = region_members(brief, ws)
+    country = brief.table("country")
+    if not members or country is None:
+        return None
+    rows = [*members, "EU"] if "EU" in country.index else members
+    return EU_ALL, float(country.loc[rows, "share_mean"].sum()), members
 
 
 def largest_firm(brief: PlanBrief, ws: Workspace) -> tuple[str, str, pd.Series] | None:
@@ -525,10 +545,21 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
                          f"becomes profits, {pct(factor.loc['labour', 'share_p50'])} wages "
                          f"and {pct(factor.loc['tax', 'share_p50'])} taxes.")
     region = region_share(brief, ws)
+    mean = region_mean(brief, ws) if region is None else None
     if region is not None:
         label, p50, p5, p95 = region
         sentences.append(f"The share of the spending that stays in {label} as value added is "
                          f"{pct(p50)} ({interval(p5, p95)}).")
+    elif mean is not None:
+        label, value, members = mean
+        names = country_names(ws)
+        places = [with_article(names.get(c, c)) for c in members]
+        summed = " and ".join([", ".join(places[:-1]), places[-1]] if len(places) > 1
+                              else places)
+        sentences.append(f"On average, {pct(value)} of the spending stays in {label} as value "
+                         f"added (the sum of the means for {summed} and for the EU's value "
+                         "added not split by member state); this run has no scorecard, so no "
+                         "median or 90 % interval is given for the EU as a whole.")
     firm = largest_firm(brief, ws)
     if firm is not None:
         eid, name, row = firm
