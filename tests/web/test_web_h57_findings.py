@@ -152,6 +152,25 @@ def test_a_lone_surrogate_in_a_draft_link_is_named_not_a_500(app, plan):
     assert stored(app)[:3] == before[:3]
 
 
+def test_the_free_text_rule_names_a_lone_surrogate_behind_the_web_too(app, plan):
+    """Text reaching the stores another way (a YAML file, a script calling them) is refused
+    by the free-text rule with the same line, not a failure to encode it."""
+    from moneytrail.accounts.plans import SavedPlans
+    from moneytrail.accounts.store import AccountError
+    from moneytrail.ledger.errors import LedgerError
+    from moneytrail.text import text_problem
+
+    assert text_problem("a\udfff", multiline=True).startswith(LONE + " U+DFFF")
+    with pytest.raises(AccountError) as info:
+        SavedPlans(app.state.web.ledger.engine).create(
+            owner=1, title="T\ud800", description="", visibility="private", plan=plan)
+    assert info.value.field == "title" and LONE in info.value.detail
+    claim = app.state.web.ledger.records("claim")[0]
+    with pytest.raises(LedgerError) as info:
+        app.state.web.ledger.edit("claim", claim["ref"], {"note": "\ud800"}, author="eve")
+    assert info.value.field == "note" and LONE in info.value.detail
+
+
 def test_a_paired_surrogate_escape_is_an_ordinary_character(app, plan):
     """`\\ud83d\\ude00` is one character (an emoji), accepted as before."""
     response = send(TestClient(app, base_url=HTTPS), "POST", "/api/v1/saved-plans",
