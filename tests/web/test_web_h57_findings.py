@@ -270,6 +270,22 @@ def test_a_form_saved_with_a_note_untouched_records_no_change_of_it(app):
     assert "note" not in changed and "as_of" in changed, changed
 
 
+def test_a_conflict_page_does_not_list_an_untouched_note(app):
+    ledger = app.state.web.ledger
+    claim = ledger.records("claim")[3]
+    ref = claim["ref"]
+    ledger.edit("claim", ref, {"note": "first\nsecond"}, author="eve", reason="two lines")
+    editor = login(app, "mal")
+    action = f"/ledger/edit/claim/{ref}"
+    fields = browser_form(editor.get(action).text, action)
+    ledger.edit("claim", ref, {"as_of": "2025-03-01"}, author="eve", reason="meanwhile")
+    fields["reason"] = "mine"
+    conflict = editor.post(action, data=fields)
+    assert conflict.status_code == 409
+    rows = re.findall(r'<tr><th scope="row">(\w+)</th>', conflict.text.split("<h2>")[0])
+    assert rows == ["as_of"], rows
+
+
 def test_line_breaks_are_stored_as_lf_from_the_api_too(app):
     ledger = app.state.web.ledger
     claim = ledger.records("claim")[2]

@@ -25,6 +25,7 @@ from moneytrail.accounts.store import Who
 from moneytrail.errors import MoneytrailError
 from moneytrail.ledger.errors import ConflictError
 from moneytrail.ledger.records import KINDS
+from moneytrail.ledger.store import line_breaks
 from moneytrail.web import auth
 from moneytrail.web.views import diff
 
@@ -149,6 +150,9 @@ async def edit_save(request: Request, kind: str, key: str,
     if not (based_on.isascii() and based_on.isdigit() and len(based_on) <= 12):
         raise HTTPException(400, "The form has no revision; reload it.")
     current = ledger.get(kind, key)
+    # a textarea's CR LF as the store keeps it (store.line_breaks), so an untouched note is
+    # neither a change nor, on a conflict page, a field that differs
+    values.update(line_breaks(values, current))
     try:
         stored = form_numbers(kind, values, str(current.get("currency", "")))
         changes = {f: v for f, v in stored.items() if v != current.get(f, "")}
