@@ -52,6 +52,19 @@ def forbidden_character(text: str, *, multiline: bool = False) -> str | None:
     return None
 
 
+def unix_lines(text: str) -> str:
+    """`text` with every line break as LF: a browser sends a textarea's line breaks as CR LF
+    (and old Macs as CR), so the same note typed in a form and sent through the API or the
+    command line is stored alike, and a form saved with the note untouched changes nothing."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def same_text(stored: object, given: object) -> bool:
+    """Whether `given` is the `stored` text but for how its line breaks are written."""
+    return isinstance(stored, str) and isinstance(given, str) and \
+        unix_lines(stored) == unix_lines(given)
+
+
 def code_point(char: str) -> str:
     """'U+202E' for a one-character string."""
     return f"U+{ord(char):04X}"
@@ -62,7 +75,62 @@ def text_problem(text: object, *, multiline: bool = False) -> str | None:
     acceptable (or not text at all: other checks name wrong types)."""
     if not isinstance(text, str):
         return None
+    lone = lone_surrogate(text)
+    if lone is not None:
+        return surrogate_problem(lone)
     char = forbidden_character(text, multiline=multiline)
     if char is None:
         return None
     return f"contains the control character {code_point(char)}; remove it"
+
+
+# -- lone surrogates -----------------------------------------------------------------------
+# A JSON string may escape a UTF-16 surrogate alone ("\ud800" without its pair). Python's
+# json reads it into a str that holds no character at all (U+D800-U+DFFF), which cannot be
+# encoded as UTF-8: storing, logging or answering it fails. Such text is refused where it
+# enters (web.query.strict_json, draft links) with one line naming the field.
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogate(text: str) -> str | None:
+    """The first lone UTF-16 surrogate in `text`, or None (a str read from UTF-8 never holds
+    one; only an escape such as JSON's \\ud800 without its pair makes one)."""
+    found = SURROGATE.search(text)
+    return found.group(0) if found else None
+
+
+def surrogate_problem(char: str) -> str:
+    """The one-line complaint about text holding the lone surrogate `char`."""
+    return (f"the text holds an invalid character: a lone surrogate {code_point(char)} "
+            "(half of a UTF-16 pair, no character on its own); send valid Unicode text")
+
+
+def escaped(text: str) -> str:
+    """`text` with lone surrogates written as escapes (`a\\udfff`), so it can be shown,
+    logged and encoded as UTF-8."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def surrogate_path(value: object) -> tuple[str, str, str] | None:
+    """Where the first lone surrogate stands in JSON-like data (dicts, lists, strings, keys
+    included): (dotted path such as `record.publisher` or `conditions.0.note`, empty for the
+    whole value; the surrogate; the text holding it, escaped), or None when there is none.
+    Walked without recursion: a body nested thousands deep is fine."""
+    stack: list[tuple[str, object]] = [("", value)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            char = lone_surrogate(node)
+            if char:
+                return path, char, escaped(node)
+        elif isinstance(node, dict):
+            items = []
+            for key, item in node.items():
+                where = f"{path}.{escaped(str(key))}" if path else escaped(str(key))
+                items.append((where, str(key)))
+                items.append((where, item))
+            stack.extend(reversed(items))
+        elif isinstance(node, list | tuple):
+            stack.extend(reversed([(f"{path}.{i}" if path else str(i), item)
+                                   for i, item in enumerate(node)]))
+    return None

@@ -9,6 +9,9 @@ Rules (the object-level checks of the web pages and the JSON API rest on them):
 - a private plan exists only for its owner: for anyone else `get`, `edit`, `delete` and
   `add_run` answer "not found" (so ids cannot be probed); a public plan can be read by anyone
   but changed only by its owner (`Forbidden`);
+- the content of a plan's revisions (title, description, plan of each) is shown to its owner
+  and admins only: everyone else sees a public plan's current content and, of its revisions,
+  who did what when (`revisions`), so making a plan public does not publish its drafts;
 - every change is a new row in `saved_plan_revisions` written in the same transaction as the
   plan (under the store-wide write lock) and must quote the revision it was based on, so a
   stale change is refused (`ConflictError`) rather than silently overwriting;
@@ -51,7 +54,7 @@ from moneytrail.accounts.store import AccountError, Clock, aware, utc_now
 from moneytrail.errors import ConflictError, MoneytrailError, NotFoundError
 from moneytrail.ledger import locking
 from moneytrail.ledger.models import OpenRun
-from moneytrail.text import text_problem
+from moneytrail.text import same_text, text_problem, unix_lines
 
 VISIBILITIES = ("private", "public")
 MAX_TITLE = 200
@@ -193,22 +196,31 @@ class SavedPlans:
             out.append(item)
         return sorted(out, key=lambda p: not p["is_owner"])
 
-    def revisions(self, plan_id: int, viewer: int | None) -> list[dict[str, Any]]:
-        """Every revision of a plan the viewer may see, oldest first."""
+    def revisions(self, plan_id: int, viewer: int | None, *, admin: bool = False
+                  ) -> list[dict[str, Any]]:
+        """Every revision of a plan the viewer may see, oldest first: number, action, author,
+        visibility and time for everyone; what each revision said (title, description, plan)
+        only for the owner, or an admin (`admin=True`). A plan made public shows its current
+        content; its earlier revisions may hold what was written while it was private (a
+        draft, a confidential note), so nobody else reads them."""
         with self.engine.connect() as conn:
-            self._row(conn, plan_id, viewer)
+            row = self._row(conn, plan_id, viewer)
             rows = conn.execute(
                 select(*SavedPlanRevision.__table__.c, Account.name.label("author"))
                 .join(Account, Account.id == SavedPlanRevision.author_id)
                 .where(SavedPlanRevision.plan_id == plan_id)
                 .order_by(SavedPlanRevision.number)).all()
-        return [{"revision": r.number, "action": r.action,
-                 "author": r.author, "title": r.title,
-                 "description": r.description,
-                 "visibility": r.visibility,
-                 "plan": json.loads(r.plan),
-                 "time": aware(r.created_at).isoformat(timespec="seconds")}
-                for r in rows]
+        content = admin or (viewer is not None and row.owner_id == viewer)
+        out = []
+        for r in rows:
+            item: dict[str, Any] = {"revision": r.number, "action": r.action,
+                                    "author": r.author, "visibility": r.visibility,
+                                    "time": aware(r.created_at).isoformat(timespec="seconds")}
+            if content:
+                item.update(title=r.title, description=r.description,
+                            plan=json.loads(r.plan))
+            out.append(item)
+        return out
 
     def runs(self, plan_id: int, viewer: int | None) -> list[dict[str, Any]]:
         """The runs started from a plan the viewer may see: run id, revision, time; newest
@@ -228,7 +240,7 @@ class SavedPlans:
         text = plan_json(plan)
         now = self.clock()
         with locking.write_transaction(self.engine) as conn:
-            values = {"title": title.strip(), "description": description.strip(),
+            values = {"title": title.strip(), "description": unix_lines(description).strip(),
                       "visibility": visibility, "plan": text}
             plan_id = conn.execute(insert(SavedPlan).values(
                 owner_id=owner, revision=1, deleted=False, created_at=now, updated_at=now,
@@ -261,9 +273,12 @@ class SavedPlans:
         now = self.clock()
         with locking.write_transaction(self.engine) as conn:
             row = self._owned(conn, plan_id, actor, expected_revision)
+            # a description that differs from the stored one only in its line breaks (a
+            # browser's textarea sends CR LF) is unchanged: no revision records it
             values = {"title": row.title if title is None else title.strip(),
                       "description": row.description if description is None
-                      else description.strip(),
+                      or same_text(row.description, description.strip())
+                      else unix_lines(description).strip(),
                       "visibility": row.visibility if visibility is None else visibility,
                       "plan": row.plan if text is None else text}
             if all(values[k] == getattr(row, k) for k in values):

@@ -23,7 +23,13 @@ from moneytrail.ledger.errors import ConflictError, LedgerError, NotFoundError
 from moneytrail.ledger.models import Meta, Revision
 from moneytrail.ledger.money import Converter
 from moneytrail.ledger.records import KINDS, Record
-from moneytrail.text import code_point, forbidden_character, text_problem
+from moneytrail.text import (
+    code_point,
+    forbidden_character,
+    same_text,
+    text_problem,
+    unix_lines,
+)
 
 
 def derived(kind: str) -> tuple[str, ...]:
@@ -202,8 +208,8 @@ class Ledger:
             reason: str = "") -> WriteResult:
         """Add a new record; it must not exist yet (use `edit` to change one)."""
         check_kind(kind)
-        fields = {k: "" if v is None else str(v) for k, v in record.items()
-                  if k not in derived(kind)}
+        fields = line_breaks({k: "" if v is None else str(v) for k, v in record.items()
+                              if k not in derived(kind)})
         check_fields(kind, fields)
         if kind == "claim":
             for bound in ("low", "high"):
@@ -244,7 +250,7 @@ class Ledger:
                 raise LedgerError(f"{column} is kept by the ledger and cannot be edited "
                                   f"(send it as read, {current.get(column, '')}, or leave it "
                                   "out)", field=column, value=value)
-            new = dbrows.state(kind, {**current, **fields})
+            new = dbrows.state(kind, {**current, **line_breaks(fields, current)})
             return self._commit(conn, {kind: {key: new}}, action="edit", author=author,
                                 reason=reason, where=f"{kind} '{key}'")
 
@@ -427,6 +433,19 @@ def check_kind(kind: str) -> None:
 
 
 MULTILINE_COLUMNS = frozenset({"description", "note"})   # text that may hold line breaks
+
+
+def line_breaks(fields: dict[str, str], current: Mapping[str, object] | None = None
+                ) -> dict[str, str]:
+    """`fields` with the line breaks of multi-line text (MULTILINE_COLUMNS) written as LF
+    (text.unix_lines: a browser's textarea sends CR LF), the one place for the forms, the
+    API and the command line. A value that is the `current` one but for its line breaks
+    stays as stored, so saving a form with a note untouched records no change of it."""
+    out = dict(fields)
+    for name in MULTILINE_COLUMNS & out.keys():
+        stored = current.get(name) if current is not None else None
+        out[name] = str(stored) if same_text(stored, out[name]) else unix_lines(out[name])
+    return out
 
 
 def check_fields(kind: str, fields: Mapping[str, str]) -> None:

@@ -63,7 +63,7 @@ from pydantic_core import PydanticCustomError
 from moneytrail.countries import SITE_CODES
 from moneytrail.errors import LimitError, ScenarioError
 from moneytrail.scenarios import yamlio
-from moneytrail.text import text_problem
+from moneytrail.text import text_problem, unix_lines
 
 SHARE_TOLERANCE = 1e-6
 MAX_BUDGET = 1e17            # see the module docstring for why
@@ -107,7 +107,7 @@ def free_text(text: str) -> str:
     as \\n and no white space at either end. A YAML block scalar's final line break and a
     browser's CR LF line breaks (the builder strips what it reads) then give the same plan,
     and so the same run id."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return unix_lines(text).strip()
 
 
 PART_ERROR = "interval_part"     # pydantic error type of an interval check naming one part

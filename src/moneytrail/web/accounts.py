@@ -25,6 +25,8 @@ from moneytrail.web.query import checked_json_body
 
 router = APIRouter()
 WRITABLE = ("source", "deal", "claim")
+# after the caller's check, so anonymous or CSRF-less writes get their 401/403 first
+CheckedBody = Annotated[None, Depends(checked_json_body)]
 
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -180,14 +182,25 @@ def reset_submit(request: Request, token: Annotated[str, Form(max_length=100)] =
     return reset_page(request, "", done=name)
 
 
-class ResetBody(BaseModel):
+class StrictBody(BaseModel):
+    """JSON bodies are strict: each value in its JSON type ("expected_revision": "3" and
+    unknown keys are refused with a 422 naming the field and value)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class ResetBody(StrictBody):
+    """How long the link works: a JSON number of hours (1 minute to 7 days; 24 if left
+    out). Strict like every JSON body: "24" or an unknown key is refused."""
+
     hours: float = Field(default=24, gt=0, le=168)
 
 
 @router.post("/api/v1/accounts/{name}/password-reset", tags=["accounts"], status_code=201,
              summary="Issue a one-time password reset link for an account (admins)")
 def issue_reset(request: Request, name: str, body: ResetBody,
-                who: Annotated[Who, Depends(auth.require_admin)]) -> JSONResponse:
+                who: Annotated[Who, Depends(auth.require_admin)],
+                _body: CheckedBody) -> JSONResponse:
     import datetime as dt
 
     token = auth.accounts(request).issue_reset(name, dt.timedelta(hours=body.hours))
@@ -206,13 +219,6 @@ def me(request: Request) -> JSONResponse:
 
 
 # -- JSON writes ---------------------------------------------------------------------------
-class StrictBody(BaseModel):
-    """JSON bodies are strict: each value in its JSON type ("expected_revision": "3" and
-    unknown keys are refused with a 422 naming the field and value)."""
-
-    model_config = ConfigDict(strict=True, extra="forbid")
-
-
 class AddBody(StrictBody):
     """A new record and why it is added."""
 
@@ -281,13 +287,13 @@ def fields_under(where: str, fields: dict[str, Any]) -> Iterator[None]:
         raise
 
 
-# after the caller's check, so anonymous or CSRF-less writes get their 401/403 first
-CheckedBody = Annotated[None, Depends(checked_json_body)]
 
 
 def written(result: Any) -> dict:
+    """What a write did: its revisions and how many records it added, changed and removed
+    (a revert of an add removes the record)."""
     return {"revisions": list(result.revisions), "added": result.added,
-            "changed": result.changed}
+            "changed": result.changed, "removed": result.removed}
 
 
 def reason_of(text: str) -> str:

@@ -202,13 +202,16 @@ def problem(request: Request, status: int, title: str, detail: str,
             field: str | None = None, value: Any = None) -> Response:
     """An error as problem-details JSON (API) or a friendly error page (pages). The input it
     echoes (`field`, `value`, `instance`) is shortened to SHOWN characters each
-    (schema.shown_text), so a 50,000-character key or claim id is not sent back whole."""
+    (schema.shown_text), so a 50,000-character key or claim id is not sent back whole, and
+    a lone surrogate in it is written as an escape (text.escaped: it cannot be UTF-8)."""
     from moneytrail.scenarios.schema import shown_text
+    from moneytrail.text import escaped
 
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status,
-                            "detail": detail, "instance": shown_text(request.url.path, SHOWN)}
+                            "detail": escaped(detail),
+                            "instance": shown_text(request.url.path, SHOWN)}
     if field is not None:
-        body["field"] = shown_text(field, SHOWN)
+        body["field"] = escaped(shown_text(field, SHOWN))
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** 40:
         from moneytrail.web.query import short_number
 
@@ -216,7 +219,7 @@ def problem(request: Request, status: int, title: str, detail: str,
     if value is not None:
         finite = not isinstance(value, float) or math.isfinite(value)
         body["value"] = views.clean(value) if isinstance(value, int | float) and finite \
-            else shown_text(str(value), SHOWN)  # 1e400 (web.query.BigNumber) as written
+            else escaped(shown_text(str(value), SHOWN))    # 1e400 (BigNumber) as written
     if is_api(request):
         return JSONResponse(body, status_code=status, media_type="application/problem+json")
     page = request.app.state.templates.get_template("error.html").render(

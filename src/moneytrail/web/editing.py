@@ -25,6 +25,7 @@ from moneytrail.accounts.store import Who
 from moneytrail.errors import MoneytrailError
 from moneytrail.ledger.errors import ConflictError
 from moneytrail.ledger.records import KINDS
+from moneytrail.ledger.store import line_breaks
 from moneytrail.web import auth
 from moneytrail.web.views import diff
 
@@ -149,6 +150,9 @@ async def edit_save(request: Request, kind: str, key: str,
     if not (based_on.isascii() and based_on.isdigit() and len(based_on) <= 12):
         raise HTTPException(400, "The form has no revision; reload it.")
     current = ledger.get(kind, key)
+    # a textarea's CR LF as the store keeps it (store.line_breaks), so an untouched note is
+    # neither a change nor, on a conflict page, a field that differs
+    values.update(line_breaks(values, current))
     try:
         stored = form_numbers(kind, values, str(current.get("currency", "")))
         changes = {f: v for f, v in stored.items() if v != current.get(f, "")}
@@ -198,7 +202,8 @@ async def add_save(request: Request, kind: str,
 
 # -- history and revert ---------------------------------------------------------------------
 @router.get("/ledger/history/{kind}/{key}")
-def history_page(request: Request, kind: str, key: str) -> HTMLResponse:
+def history_page(request: Request, kind: str, key: str,
+                 reverted: str | None = None) -> HTMLResponse:
     ledger = request.app.state.web.ledger
     kind_of(kind)
     frame = ledger.history(kind, key)
@@ -214,7 +219,8 @@ def history_page(request: Request, kind: str, key: str) -> HTMLResponse:
         record, back = None, None
     return page(request, "history.html", kind=kind, key=key, changes=changes, back=back,
                 record=record, can_edit=bool(current and current.can_edit and record),
-                can_revert=bool(current and current.is_admin))
+                can_revert=bool(current and current.is_admin),
+                message=revert_message(request, kind, key, reverted))
 
 
 @router.post("/ledger/revert/{number}")
@@ -226,5 +232,25 @@ async def revert(request: Request, number: int,
     target = f"/ledger/history/{rev['kind']}/{rev['key']}"
     if not reason:
         raise HTTPException(400, "Say why the change is reverted (kept in the history).")
-    ledger.revert(number, author=who.name, reason=reason)
-    return RedirectResponse(target, status_code=303)
+    done = ledger.revert(number, author=who.name, reason=reason)
+    # the history page says what the revert did (read back from its revision)
+    return RedirectResponse(f"{target}?reverted={done.revisions[0]}" if done.revisions
+                            else target, status_code=303)
+
+
+def revert_message(request: Request, kind: str, key: str, reverted: str | None
+                   ) -> str | None:
+    """What the revert revision `reverted` (the history page's `?reverted=N`, set by
+    `revert`) did to this record: removed it (a revert of its add), restored it, or changed
+    it back; None when `reverted` is no revert of this record."""
+    if not reverted or not (reverted.isascii() and reverted.isdigit()) or len(reverted) > 12:
+        return None
+    try:
+        rev = request.app.state.web.ledger.revision(int(reverted))
+    except MoneytrailError:
+        return None
+    if rev["action"] != "revert" or rev["kind"] != kind or rev["key"] != key:
+        return None
+    did = "removed" if rev["after"] is None else "restored" if rev["before"] is None \
+        else "changed back"
+    return f"Revision {rev['id']} {did} this {kind} ({rev['reason']})."

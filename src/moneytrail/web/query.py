@@ -10,8 +10,10 @@ its value. HTML pages stay lenient: links from elsewhere often carry tracking pa
 
 Bodies: a POST, PUT or PATCH to `/api/v1` with a body must be `application/json` (415 otherwise)
 and strict JSON: UTF-8, no NaN or Infinity, no key given twice in an object (JSON parsers
-would keep the last one silently), at most MAX_JSON_BODY bytes. The first problem is a 4xx
-problem+json naming it; the endpoint's own model then checks the types (`StrictBody`).
+would keep the last one silently), no lone UTF-16 surrogate in a string or key (`"\\ud800"`
+without its pair: no character, it cannot be stored or sent back), at most MAX_JSON_BODY
+bytes. The first problem is a 4xx problem+json naming it; the endpoint's own model then
+checks the types (`StrictBody`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 from fastapi import Request
 
 from moneytrail.errors import BodyTooLarge, MediaTypeError, MoneytrailError
+from moneytrail.text import surrogate_path, surrogate_problem
 
 API = "/api/v1"
 MAX_JSON_BODY = 1_000_000
@@ -170,7 +173,7 @@ def strict_json(raw: bytes, what: str = "body") -> Any:
         raise MoneytrailError(f"the body is not UTF-8 text (byte {exc.start})",
                               field=what) from None
     try:
-        return json.loads(text, parse_constant=no_constant, parse_float=json_float,
+        data = json.loads(text, parse_constant=no_constant, parse_float=json_float,
                           parse_int=json_int, object_pairs_hook=unique_keys)
     except HugeInteger as exc:
         raise huge_integer_error(text, exc, what) from None
@@ -183,6 +186,18 @@ def strict_json(raw: bytes, what: str = "body") -> Any:
                               f"column {exc.colno}", field=what) from None
     except RecursionError:
         raise MoneytrailError("the body is nested too deeply", field=what) from None
+    check_surrogates(data, what)
+    return data
+
+
+def check_surrogates(data: Any, what: str = "body") -> None:
+    """Refuse JSON data holding a lone UTF-16 surrogate (`"\\ud800"` without its pair: JSON
+    parsers accept the escape, but the text cannot be stored, logged or sent back as UTF-8),
+    naming its path (`record.publisher`) and the text with the surrogate escaped."""
+    found = surrogate_path(data)
+    if found:
+        path, char, shown = found
+        raise MoneytrailError(surrogate_problem(char), field=path or what, value=shown)
 
 
 class Pairs(list[Any]):

@@ -70,6 +70,9 @@ def decode_draft(text: str) -> dict:
     if not isinstance(data, dict):
         raise MoneytrailError("a draft must hold a plan (a mapping of keys to values)",
                               field="plan")
+    from moneytrail.web.query import check_surrogates
+
+    check_surrogates(data, "plan")       # "\ud800" alone in the link's JSON: no character
     return data
 
 

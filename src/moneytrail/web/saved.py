@@ -47,6 +47,14 @@ def viewer(request: Request) -> int | None:
     return current.id if current else None
 
 
+def revisions_of(request: Request, plan_id: int) -> list[dict[str, Any]]:
+    """A plan's revisions as the caller may see them: with what each said for its owner and
+    admins, who did what when for everyone else (accounts.plans.SavedPlans.revisions)."""
+    current = auth.who(request)
+    return store(request).revisions(plan_id, current.id if current else None,
+                                    admin=current is not None and current.is_admin)
+
+
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     html = request.app.state.templates.get_template(template).render(
         request=request, meta={"title": context.pop("title", "Saved plans"),
@@ -177,7 +185,7 @@ def saved_page(request: Request, plan_id: str) -> HTMLResponse:
     owner = saved["is_owner"] and current is not None and current.can_edit
     return page(request, "saved_plan.html", saved=saved, title=saved["title"],
                 runs=run_rows(request, pid, current.id if current else None),
-                revisions=store(request).revisions(pid, current.id if current else None),
+                revisions=revisions_of(request, pid),
                 owner=owner, builder_link=draft_link(saved, with_revision=owner),
                 copy_link=draft_link(saved, with_revision=False),
                 categories=names(request).categories)
@@ -327,10 +335,11 @@ def api_delete(request: Request, plan_id: str,
 
 
 @router.get(API + "/{plan_id}/revisions", tags=["saved plans"],
-            summary="Every revision of a saved plan (public, or the caller's own)")
+            summary="Every revision of a saved plan (public, or the caller's own): number, "
+            "action, author, visibility and time; what each said (title, description, plan) "
+            "for its owner and admins only")
 def api_revisions(request: Request, plan_id: str) -> JSONResponse:
-    return JSONResponse({"revisions": store(request).revisions(check_id(plan_id),
-                                                               viewer(request))})
+    return JSONResponse({"revisions": revisions_of(request, check_id(plan_id))})
 
 
 @router.get(API + "/{plan_id}/runs", tags=["saved plans"],
