@@ -219,3 +219,17 @@ def test_new_password_typed_twice_and_not_the_current_one(app):
     assert bad.status_code == 400 and "the two new passwords differ" in bad.text
     assert try_login(app, "eve", NEW) == 401               # nothing changed, link unspent
     assert "eve" in browser.get(f"/reset-password?token={token}").text
+
+
+def test_a_reset_to_twelve_spaces_is_refused_and_the_old_password_still_works(app):
+    """The tester's finding: a reset to 12 spaces was taken and then logged in. Now it is
+    refused with the reason, the link stays usable, and no secret is echoed."""
+    token = reset_link(app).split("token=", 1)[1]
+    browser = TestClient(app, base_url=HTTPS)
+    csrf = form_token(browser.get(f"/reset-password?token={token}").text, "/reset-password")
+    for weak in (" " * 12, "abcdefghijkl", "moneytrail123"):
+        bad = browser.post("/reset-password", data={"token": token, "new_password": weak,
+                                                    "csrf_token": csrf})
+        assert bad.status_code == 400 and "too easy to guess" in bad.text, weak
+        assert try_login(app, "eve", weak) == 401
+    assert try_login(app, "eve", PASSWORDS["eve"]) == 303

@@ -29,7 +29,8 @@ CLAIM = "stargate_us_announced"
 
 
 def cli(db: str, *args: str, stdin: str = "") -> str:
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])])}
     env.pop("MONEYTRAIL_DATABASE_URL", None)
     done = subprocess.run([sys.executable, "-m", "moneytrail.cli", *args, "--db", db],
                           input=stdin, text=True, capture_output=True, env=env, timeout=120)
