@@ -196,6 +196,14 @@ def is_api(request: Request) -> bool:
 
 
 SHOWN = 200      # characters of a field name, value or path an error response echoes
+# fields whose value is a secret: an error names the field and the rule, never the value
+SECRET_FIELDS = frozenset({"password", "new_password", "current_password", "repeat_password",
+                           "token", "csrf_token", "key", "api_key", "authorization"})
+
+
+def is_secret(field: str | None) -> bool:
+    """Whether an error about `field` (a form field or a dotted JSON path) is about a secret."""
+    return bool(field) and str(field).rsplit(".", 1)[-1].lower() in SECRET_FIELDS
 
 
 def problem(request: Request, status: int, title: str, detail: str,
@@ -213,6 +221,8 @@ def problem(request: Request, status: int, title: str, detail: str,
         from moneytrail.web.query import short_number
 
         value = short_number(str(value))        # a 4,000-digit seed: its first digits
+    if is_secret(field):
+        value = None                    # ASVS 16.2.5: a password is never sent back
     if value is not None:
         finite = not isinstance(value, float) or math.isfinite(value)
         body["value"] = views.clean(value) if isinstance(value, int | float) and finite \
@@ -221,7 +231,10 @@ def problem(request: Request, status: int, title: str, detail: str,
         return JSONResponse(body, status_code=status, media_type="application/problem+json")
     page = request.app.state.templates.get_template("error.html").render(
         request=request, error=body, nav=None)
-    return HTMLResponse(page, status_code=status)
+    response = HTMLResponse(page, status_code=status)
+    if request.method not in ("GET", "HEAD"):
+        response.headers["Cache-Control"] = "no-store"      # the answer to a form post
+    return response
 
 
 def as_value(value: Any) -> Any:
