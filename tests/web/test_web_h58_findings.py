@@ -52,3 +52,95 @@ def test_a_private_plans_json_is_not_cacheable(app, plan):
     # anonymous public data keeps its own caching rules (nothing forced)
     assert "private" not in TestClient(app, base_url=HTTPS).get(
         "/api/v1/plans").headers.get("cache-control", "")
+
+
+# -- 4: the Host header is checked --------------------------------------------------------------
+def test_a_foreign_host_gets_400_and_links_use_an_allowed_host(tmp_path, monkeypatch):
+    """The tester's finding: `Host: attacker.test` on `/saved/` redirected to
+    http://attacker.test/saved, and share links, citations and reset links used it too."""
+    from moneytrail.web.app import allowed_hosts
+
+    monkeypatch.delenv("MONEYTRAIL_ALLOWED_HOSTS", raising=False)
+    assert allowed_hosts() == ["localhost", "127.0.0.1", "[::1]"]        # the default
+    monkeypatch.setenv("MONEYTRAIL_ALLOWED_HOSTS", "mt.example.org, *.mt.example.org")
+    application = make_app(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    try:
+        root = login_at(application, "https://mt.example.org", "root")
+        evil = TestClient(application, base_url="https://mt.example.org")
+        for host in ("attacker.test", "mt.example.org.attacker.test", "testserver"):
+            for path in ("/saved/", "/", "/api/v1/ledger", "/login"):
+                response = evil.get(path, headers={"host": host}, follow_redirects=False)
+                assert response.status_code == 400, (host, path, response.status_code)
+                assert "attacker" not in response.headers.get("location", "")
+        moved = evil.get("/saved/", follow_redirects=False)
+        assert moved.status_code in (307, 308) and moved.headers["location"] == \
+            "https://mt.example.org/saved"
+        sub = TestClient(application, base_url="https://eu.mt.example.org")
+        assert sub.get("/api/v1/ledger").json()["meta"]["url"].startswith(
+            "https://eu.mt.example.org/")
+        link = root.post("/api/v1/accounts/eve/password-reset", json={"hours": 1},
+                         headers={"X-CSRF-Token": root.csrf}).json()["link"]
+        assert link.startswith("https://mt.example.org/reset-password?token=")
+        forged = root.post("/api/v1/accounts/eve/password-reset", json={"hours": 1},
+                           headers={"X-CSRF-Token": root.csrf, "host": "attacker.test"})
+        assert forged.status_code == 400 and "attacker" not in forged.text
+    finally:
+        application.state.jobs.shutdown()
+        application.state.web.close()
+
+
+def login_at(app, base: str, name: str):
+    from accounts_fixtures import PASSWORDS
+
+    client = TestClient(app, base_url=base)
+    token = form_token(client.get("/login").text, "/login")
+    assert client.post("/login", data={"name": name, "password": PASSWORDS[name],
+                                       "csrf_token": token},
+                       follow_redirects=False).status_code == 303
+    client.csrf = form_token(client.get("/account").text, "/logout")
+    return client
+
+
+@pytest.mark.parametrize("bad", ["*", "example.org:8000", "https://example.org",
+                                 "example.org/path", "exa mple.org"])
+def test_bad_allowed_hosts_are_refused_in_one_line(bad):
+    from moneytrail.errors import MoneytrailError
+    from moneytrail.web.app import allowed_hosts
+
+    with pytest.raises(MoneytrailError, match="allowed host") as exc:
+        allowed_hosts(f"example.org,{bad}")
+    assert exc.value.field == "--allowed-host"
+    assert allowed_hosts(["Example.ORG, ::1", "10.0.0.5"]) == ["example.org", "[::1]",
+                                                                 "10.0.0.5"]
+
+
+def test_serve_answers_to_loopback_names_and_its_own_address_by_default(monkeypatch):
+    from moneytrail.web.server import server_hosts
+
+    monkeypatch.delenv("MONEYTRAIL_ALLOWED_HOSTS", raising=False)
+    loopback = ["localhost", "127.0.0.1", "[::1]"]
+    assert server_hosts("127.0.0.1", ()) == loopback
+    assert server_hosts("0.0.0.0", ()) == loopback
+    assert server_hosts("192.168.1.5", ()) == [*loopback, "192.168.1.5"]
+    assert server_hosts("0.0.0.0", ["mt.example.org"]) == ["mt.example.org"]
+    monkeypatch.setenv("MONEYTRAIL_ALLOWED_HOSTS", "mt.example.org,10.0.0.5")
+    assert server_hosts("0.0.0.0", ()) == ["mt.example.org", "10.0.0.5"]
+
+
+def test_serve_refuses_a_wildcard_allowed_host_in_one_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from typer.testing import CliRunner
+
+    from moneytrail.cli import app as cli
+
+    assert "--allowed-host" in CliRunner().invoke(cli, ["serve", "--help"]).output
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path),
+           "MONEYTRAIL_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}"}
+    done = subprocess.run([sys.executable, "-m", "moneytrail", "serve", "--port", "1",
+                           "--allowed-host", "*"], capture_output=True, text=True, env=env,
+                          timeout=120)
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert done.returncode == 2 and len(lines) == 1 and "--allowed-host" in lines[0], lines

@@ -13,7 +13,9 @@ from __future__ import annotations
 import json
 import logging
 import math
-from collections.abc import Callable
+import os
+import re
+from collections.abc import Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -63,11 +65,47 @@ def templates() -> Environment:
     return env
 
 
+ALLOWED_HOSTS_ENV = "MONEYTRAIL_ALLOWED_HOSTS"
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+HOST_NAME = re.compile(r"^(\*\.)?[a-z0-9]([a-z0-9-]{0,62}\.)*[a-z0-9-]{1,63}$|^\[[0-9a-f:.]+\]$")
+
+
+def allowed_hosts(values: Sequence[str] | str | None = None) -> list[str]:
+    """The host names the app answers to (the Host header; anything else gets 400), from
+    `values` (names, each may hold several separated by commas), else the environment's
+    MONEYTRAIL_ALLOWED_HOSTS, else the loopback names. `*.example.org` allows subdomains;
+    an IPv6 address is written in brackets. `*`, a port, a scheme or a path are refused
+    (MoneytrailError naming --allowed-host): links the app writes (share links, citations,
+    reset links, redirects) use the Host header, so it must be one of ours."""
+    if values is None:
+        values = os.environ.get(ALLOWED_HOSTS_ENV, "")
+    if isinstance(values, str):
+        values = [values]
+    out: list[str] = []
+    for raw in values:
+        for item in (part.strip().lower() for part in str(raw).split(",")):
+            if not item:
+                continue
+            if item.startswith("::") or (item.count(":") > 1 and not item.startswith("[")):
+                item = f"[{item}]"                       # ::1 as the Host header writes it
+            if not HOST_NAME.match(item):
+                raise MoneytrailError(
+                    "an allowed host is a name or address as in the Host header, without "
+                    "port or scheme (example.org, *.example.org, 10.0.0.5, [::1]); '*' is "
+                    "refused (any Host would be believed)", field="--allowed-host",
+                    value=item)
+            out.append(item)
+    return out or list(LOOPBACK_HOSTS)
+
+
 def create_app(db: str | None = None, data: str | None = None, *,
                run_limit: tuple[float, float] = (20, 20 / 60), workers: int = 2,
-               start_reference_runs: bool = True) -> FastAPI:
+               start_reference_runs: bool = True,
+               hosts: Sequence[str] | None = None) -> FastAPI:
     """A new web app on the ledger store `db` (default: the user's store) and data package
     `data` (default: the bundled one). The store is opened now, so a bad `db` fails here.
+    `hosts`: the Host header names it answers to (`allowed_hosts`: default
+    MONEYTRAIL_ALLOWED_HOSTS, else the loopback names); any other Host gets 400.
 
     Runs are traced on a pool of `workers` threads owned by the app (shut down with it);
     each client address may start `run_limit[0]` runs at once, refilled at `run_limit[1]`
@@ -138,6 +176,12 @@ def create_app(db: str | None = None, data: str | None = None, *,
     app.include_router(accounts.router)
     app.include_router(editing.router)
     app.include_router(saved.router)
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+    app.state.allowed_hosts = allowed_hosts(hosts)
+    # ASVS 4.1 / OWASP host header injection: links and redirects use the Host header
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=app.state.allowed_hosts,
+                       www_redirect=False)
     app.add_middleware(HeadAsGet)       # added last: the outermost layer
     return app
 
