@@ -144,3 +144,104 @@ def test_serve_refuses_a_wildcard_allowed_host_in_one_line(tmp_path):
                           timeout=120)
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert done.returncode == 2 and len(lines) == 1 and "--allowed-host" in lines[0], lines
+
+
+# -- 5: a form saved after the session ended keeps what was typed --------------------------------
+CLAIM = "stargate_us_announced"
+
+
+def edit_form_values(html: str) -> dict[str, str]:
+    import re
+
+    form = re.search(r'<form method="post" action="/ledger/edit/.*?</form>', html, re.S).group(0)
+    values = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+    values.update(re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', form))
+    return values
+
+
+@pytest.mark.parametrize("how", ["idle", "logout"])
+def test_saving_after_the_session_ended_shows_what_was_typed_and_a_login_link(app, how):
+    """The tester's finding: Save after an idle timeout (or a logout in another tab) showed a
+    bare 401 ("Log in (or send an API key)…") without the typed note or a login link."""
+    import datetime as dt
+    import html
+    import re
+
+    eve = login(app, "eve")
+    page = f"/ledger/edit/claim/{CLAIM}"
+    form = edit_form_values(eve.get(page).text)
+    note = 'checked <b>again</b> & "quoted": USD 100 bn'
+    form.update(note=note, reason="press release of 21 January")
+    if how == "idle":
+        app.state.clock.now += dt.timedelta(minutes=31)
+    else:
+        other = eve.post("/logout", data={"csrf_token": eve.csrf}, follow_redirects=False)
+        assert other.status_code == 303
+    try:
+        response = eve.post(page, data=form, headers={"referer": HTTPS + page},
+                            follow_redirects=False)
+    finally:
+        if how == "idle":
+            app.state.clock.now -= dt.timedelta(minutes=31)
+    assert response.status_code == 401
+    assert response.headers["cache-control"] == "no-store"
+    body = response.text
+    assert 'href="/login?next=/ledger/edit/claim/' + CLAIM + '"' in body.replace("%2F", "/")
+    typed = [html.unescape(t) for t in re.findall(r"<textarea[^>]*readonly[^>]*>([^<]*)<", body)]
+    assert note in typed and "<b>again</b>" not in body                   # escaped
+    assert "press release of 21 January" in body and "readonly" in body
+    assert form["csrf_token"] not in body                                 # no secret shown
+    assert app.state.web.ledger.get("claim", CLAIM)["note"] != note       # nothing saved
+    # Back (the form page again, without a session): a way to log in and come back
+    back = TestClient(app, base_url=HTTPS).get(page)
+    assert back.status_code == 401
+    assert f'href="/login?next={page}"' in back.text.replace("%2F", "/")
+
+
+def test_a_password_form_after_the_session_ended_shows_no_password(app):
+    eve = login(app, "eve")
+    csrf = eve.csrf
+    eve.post("/logout", data={"csrf_token": csrf})
+    response = eve.post("/account/password", data={
+        "csrf_token": csrf, "current_password": "the old secret phrase",
+        "new_password": "the new secret phrase", "repeat_password": "the new secret phrase"})
+    assert response.status_code == 401 and "/login?next=" in response.text
+    assert "secret phrase" not in response.text and csrf not in response.text
+
+
+# -- 5: delete and purge ask first ---------------------------------------------------------------
+def test_delete_and_purge_of_a_saved_plan_ask_for_confirmation(app, plan):
+    """The tester's finding: "Delete this plan" and "Purge" were one-click posts. Now the
+    first post shows a confirmation page (no JavaScript needed) and changes nothing; only a
+    post with confirm=yes deletes or purges."""
+    saved = create(app, plan, title="Plan to remove")
+    pid = saved["id"]
+    eve = login(app, "eve")
+    asked = eve.post(f"/saved/{pid}/delete", data={"csrf_token": eve.csrf,
+                                                   "expected_revision": "1"},
+                     follow_redirects=False)
+    assert asked.status_code == 200 and "Plan to remove" in asked.text
+    assert eve.get(f"/api/v1/saved-plans/{pid}").status_code == 200        # still there
+    confirm = form_token(asked.text, f"/saved/{pid}/delete")
+    assert 'name="confirm" value="yes"' in asked.text
+    done = eve.post(f"/saved/{pid}/delete", data={"csrf_token": confirm, "confirm": "yes",
+                                                  "expected_revision": "1"},
+                    follow_redirects=False)
+    assert done.status_code == 303 and eve.get(f"/saved/{pid}").status_code == 404
+    asked = eve.post(f"/saved/{pid}/purge", data={"csrf_token": eve.csrf,
+                                                  "expected_revision": "2"},
+                     follow_redirects=False)
+    assert asked.status_code == 200 and "Plan to remove" in asked.text \
+        and "cannot be undone" in asked.text
+    trail = eve.get(f"/api/v1/saved-plans/{pid}/trail").json()
+    assert not trail["purged"]
+    done = eve.post(f"/saved/{pid}/purge", data={"csrf_token": eve.csrf, "confirm": "yes",
+                                                 "expected_revision": "2"},
+                    follow_redirects=False)
+    assert done.status_code == 303
+    assert eve.get(f"/api/v1/saved-plans/{pid}/trail").json()["purged"]
+    # the pages' buttons lead to the confirmation; another account still gets 404
+    mal = login(app, "mal")
+    other = create(app, plan, title="Not mal's")["id"]
+    assert mal.post(f"/saved/{other}/delete", data={"csrf_token": mal.csrf},
+                    follow_redirects=False).status_code == 404

@@ -273,11 +273,60 @@ def problem(request: Request, status: int, title: str, detail: str,
             else shown_text(str(value), SHOWN)  # 1e400 (web.query.BigNumber) as written
     if is_api(request):
         return JSONResponse(body, status_code=status, media_type="application/problem+json")
+    login_next = None
+    if status == 401:           # an expired session reopening a form page: a way back in
+        from moneytrail.web.auth import safe_next
+
+        login_next = safe_next(request.url.path + (f"?{request.url.query}"
+                                                   if request.url.query else ""))
     page = request.app.state.templates.get_template("error.html").render(
-        request=request, error=body, nav=None)
+        request=request, error=body, nav=None, login_next=login_next)
     response = HTMLResponse(page, status_code=status)
     if request.method not in ("GET", "HEAD"):
         response.headers["Cache-Control"] = "no-store"      # the answer to a form post
+    return response
+
+
+def form_page(request: Request) -> str:
+    """The page a form posted to `request` came from: the Referer when it is a page of this
+    site, else the page the form's address belongs to."""
+    from urllib.parse import urlsplit
+
+    from moneytrail.web.auth import safe_next
+
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc and referer.netloc == request.url.netloc:
+        return safe_next(referer.path + (f"?{referer.query}" if referer.query else ""))
+    path = request.url.path
+    if re.fullmatch(r"/ledger/(edit|add)/[^/]+(/[^/]+)?|/saved/\d+/edit", path):
+        return safe_next(path)
+    if (found := re.fullmatch(r"(/saved/\d+)/(delete|run)", path)):
+        return found.group(1)
+    return {"/saved": "/build"}.get(path, "/saved" if path.startswith("/saved/") else "/")
+
+
+async def session_ended(request: Request, detail: str,
+                        headers: dict[str, str] | None = None) -> Response:
+    """A form post refused because no one is signed in (the session ended while the form was
+    open): 401 with a login link back to the form's page and every non-secret field the user
+    sent, escaped and read-only, so nothing typed is lost. Never stored."""
+    from moneytrail.accounts.store import IDLE
+
+    fields: list[tuple[str, str]] = []
+    if request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        try:
+            form = await request.form()
+        except Exception:                  # an unreadable body: the page without the fields
+            form = None
+        if form is not None:
+            fields = [(name, value) for name, value in form.multi_items()
+                      if isinstance(value, str) and not is_secret(name)]
+    page = request.app.state.templates.get_template("session_ended.html").render(
+        request=request, meta=None, nav=None, detail=detail, fields=fields,
+        next=form_page(request), idle_minutes=int(IDLE.total_seconds() // 60))
+    response = HTMLResponse(page, status_code=401, headers=dict(headers or {}))
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -333,6 +382,8 @@ def add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 401 and not is_api(request) and request.method == "POST":
+            return await session_ended(request, str(exc.detail), exc.headers)
         if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
             # FastAPI could not read the body ("There was an error parsing the body", e.g. a
             # whole number of 5,000 digits): the strict parser says what and where
