@@ -383,7 +383,7 @@ def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 401 and not is_api(request) and request.method == "POST":
-            return await session_ended(request, str(exc.detail), exc.headers)
+            return await session_ended(request, str(exc.detail), dict(exc.headers or {}))
         if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
             # FastAPI could not read the body ("There was an error parsing the body", e.g. a
             # whole number of 5,000 digits): the strict parser says what and where
