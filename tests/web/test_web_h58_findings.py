@@ -68,6 +68,7 @@ def test_a_foreign_host_gets_400_and_links_use_an_allowed_host(tmp_path, monkeyp
                 response = evil.get(path, headers={"host": host}, follow_redirects=False)
                 assert response.status_code == 400, (host, path, response.status_code)
                 assert "attacker" not in response.headers.get("location", "")
+                assert response.headers["x-frame-options"] == "DENY"      # headers kept
         moved = evil.get("/saved/", follow_redirects=False)
         assert moved.status_code in (307, 308) and moved.headers["location"] == \
             "https://mt.example.org/saved"

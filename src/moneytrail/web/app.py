@@ -147,6 +147,13 @@ def create_app(db: str | None = None, data: str | None = None, *,
     app.state.limiter = TokenBucket(*run_limit)
     app.state.templates = templates()
     app.state.templates.globals["source_info"] = state.source_info
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+    app.state.allowed_hosts = allowed_hosts(hosts)
+    # OWASP host header injection: links and redirects are written from the Host header.
+    # Added first, so it is the innermost middleware: its 400 still gets the security headers
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=app.state.allowed_hosts,
+                       www_redirect=False)
     add_security_headers(app)
     add_error_handlers(app)
 
@@ -176,12 +183,6 @@ def create_app(db: str | None = None, data: str | None = None, *,
     app.include_router(accounts.router)
     app.include_router(editing.router)
     app.include_router(saved.router)
-    from starlette.middleware.trustedhost import TrustedHostMiddleware
-
-    app.state.allowed_hosts = allowed_hosts(hosts)
-    # ASVS 4.1 / OWASP host header injection: links and redirects use the Host header
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=app.state.allowed_hosts,
-                       www_redirect=False)
     app.add_middleware(HeadAsGet)       # added last: the outermost layer
     return app
 
