@@ -5,6 +5,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+# Starlette's TestClient sends `Host: testserver`; the app answers only to allowed hosts
+# (web.app.allowed_hosts), so the tests allow it next to the loopback names
+os.environ.setdefault("MONEYTRAIL_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1,[::1]")
 
 from packages import miller_blair_tables, write_package  # noqa: E402
 

@@ -4,7 +4,8 @@ import subprocess
 import sys
 
 HEAVY = ("plotly", "dask", "distributed", "fastapi", "SALib", "pymrio", "sqlalchemy",
-         "frictionless", "matplotlib", "numpy", "pandas", "scipy", "pydantic", "rich")
+         "frictionless", "matplotlib", "numpy", "pandas", "scipy", "pydantic", "rich",
+         "zxcvbn", "argon2")
 
 
 def test_import_moneytrail_loads_no_heavy_module():

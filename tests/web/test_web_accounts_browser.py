@@ -115,7 +115,8 @@ def test_login_page_has_no_serious_axe_violations(server, browser):
 def test_done_when_admin_creates_editor_who_corrects_a_claim_reader_sees_diff_admin_reverts(
         server, browser):
     """Issue 12's "done when", in Chromium against `moneytrail serve`."""
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])])}
     created = subprocess.run(
         [sys.executable, "-m", "moneytrail.cli", "users", "add", EDITOR[0], "--editor",
          "--password-stdin", "--db", str(STORE["db"])], input=EDITOR[1] + "\n", text=True,

@@ -51,7 +51,8 @@ def prepare(url: str) -> str:
 def server(url: str, log: Path):
     """`moneytrail serve` on a free port; yields (base URL, process). Killed at the end."""
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])])}
     env.pop("MONEYTRAIL_DATABASE_URL", None)
     with log.open("a") as out:
         proc = subprocess.Popen([sys.executable, "-m", "moneytrail.cli", "serve", "--host",

@@ -219,3 +219,39 @@ def test_new_password_typed_twice_and_not_the_current_one(app):
     assert bad.status_code == 400 and "the two new passwords differ" in bad.text
     assert try_login(app, "eve", NEW) == 401               # nothing changed, link unspent
     assert "eve" in browser.get(f"/reset-password?token={token}").text
+
+
+def test_a_reset_to_twelve_spaces_is_refused_and_the_old_password_still_works(app):
+    """The tester's finding: a reset to 12 spaces was taken and then logged in. Now it is
+    refused with the reason, the link stays usable, and no secret is echoed."""
+    token = reset_link(app).split("token=", 1)[1]
+    browser = TestClient(app, base_url=HTTPS)
+    csrf = form_token(browser.get(f"/reset-password?token={token}").text, "/reset-password")
+    for weak in (" " * 12, "abcdefghijkl", "moneytrail123"):
+        bad = browser.post("/reset-password", data={"token": token, "new_password": weak,
+                                                    "csrf_token": csrf})
+        assert bad.status_code == 400 and "too easy to guess" in bad.text, weak
+        assert try_login(app, "eve", weak) == 401
+    assert try_login(app, "eve", PASSWORDS["eve"]) == 303
+
+
+def test_a_too_long_password_is_never_echoed_and_the_error_page_is_not_stored(app):
+    """The tester's finding: a 5,000-character password on /login (and new_password on
+    /reset-password) came back on the 422 page ("you gave MySecretPassphrase-xxx…") with no
+    Cache-Control. Now the page names the field and the rule only, and is not stored."""
+    secret = "MySecretPassphrase-" + "x" * 5000
+    browser = TestClient(app, base_url=HTTPS)
+    token = form_token(browser.get("/login").text, "/login")
+    long_login = browser.post("/login", data={"name": "eve", "password": secret,
+                                              "csrf_token": token})
+    reset = reset_link(app).split("token=", 1)[1]
+    csrf = form_token(browser.get(f"/reset-password?token={reset}").text, "/reset-password")
+    long_reset = browser.post("/reset-password", data={"token": reset, "new_password": secret,
+                                                       "repeat_password": secret,
+                                                       "csrf_token": csrf})
+    for response, field in ((long_login, "password"), (long_reset, "new_password")):
+        assert response.status_code == 422, response.text
+        assert "MySecretPassphrase" not in response.text, response.text[-800:]
+        assert "you gave" not in response.text, response.text[-800:]
+        assert field in response.text and "4096" in response.text
+        assert response.headers["cache-control"] == "no-store"

@@ -128,7 +128,8 @@ def test_moneytrail_serve_believes_forwarded_addresses_from_listed_proxies_only(
     from webserver import SRC, running_server
 
     db = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])])}
     env.pop("MONEYTRAIL_DATABASE_URL", None)
     added = subprocess.run([sys.executable, "-m", "moneytrail.cli", "users", "add", "rita",
                             "--reader", "--password-stdin", "--db", db],

@@ -29,7 +29,8 @@ CLAIM = "stargate_us_announced"
 
 
 def cli(db: str, *args: str, stdin: str = "") -> str:
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])])}
     env.pop("MONEYTRAIL_DATABASE_URL", None)
     done = subprocess.run([sys.executable, "-m", "moneytrail.cli", *args, "--db", db],
                           input=stdin, text=True, capture_output=True, env=env, timeout=120)
@@ -125,6 +126,10 @@ def test_editor_saves_runs_shares_hides_and_deletes_a_plan(server, browser):
         anonymous.close()
         page.get_by_role("button", name="Delete this plan").click()
         page.wait_for_load_state()
+        # a confirmation step (no JavaScript): nothing is deleted until it is answered
+        assert "There is no undelete button" in page.locator("main").inner_text()
+        page.get_by_role("button", name="Yes, delete Edna's lean gigafactory").click()
+        page.wait_for_load_state()
         assert page.url == base + "/saved"
         yours = page.get_by_role("table", name="Your saved plans")
         assert yours.count() == 0 or "Edna's lean gigafactory" not in yours.inner_text()
@@ -134,6 +139,9 @@ def test_editor_saves_runs_shares_hides_and_deletes_a_plan(server, browser):
         assert page.goto(plan_url).status == 404
         page.goto(base + "/saved")
         page.get_by_role("button", name="Purge Edna's lean gigafactory").click()
+        page.wait_for_load_state()
+        assert "cannot be undone" in page.locator("main").inner_text()
+        page.get_by_role("button", name="Yes, purge Edna's lean gigafactory").click()
         page.wait_for_load_state()
         assert page.url == base + "/saved"
         assert "Edna's lean gigafactory" not in page.locator("main").inner_text()

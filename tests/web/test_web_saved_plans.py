@@ -340,7 +340,8 @@ def test_edit_visibility_conflict_and_delete_keep_every_revision(app, plan):
     saved = eve.get(f"/api/v1/saved-plans/{pid}").json()
     assert (saved["title"], saved["visibility"], saved["revision"]) == ("Renamed", "public", 3)
     response = eve.post(f"/saved/{pid}/delete", data={"csrf_token": eve.csrf,
-                                                      "expected_revision": "3"},
+                                                      "expected_revision": "3",
+                                                      "confirm": "yes"},
                         follow_redirects=False)
     assert response.status_code == 303
     assert eve.get(f"/saved/{pid}").status_code == 404
@@ -509,10 +510,10 @@ def test_owner_purges_a_deleted_plan_and_the_audit_trail_stays(app, plan):
     assert secret not in mal.get("/saved").text
     assert len(revision_rows(app, pid)) == 3
     # a stale revision is refused
-    stale = eve.post(f"/saved/{pid}/purge", data={"csrf_token": token,
+    stale = eve.post(f"/saved/{pid}/purge", data={"csrf_token": token, "confirm": "yes",
                                                   "expected_revision": "2"})
     assert stale.status_code == 409
-    response = eve.post(f"/saved/{pid}/purge", data={"csrf_token": token,
+    response = eve.post(f"/saved/{pid}/purge", data={"csrf_token": token, "confirm": "yes",
                                                      "expected_revision": "3"},
                         follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/saved"

@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -35,6 +36,8 @@ ROLES = ("reader", "editor", "admin")
 SCOPES = ("read", "write")
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1024             # long enough for any passphrase; bounds the hashing work
+MIN_STRENGTH = 3                # zxcvbn score: 3 "safely unguessable", about 10**10 guesses
+STRENGTH_SCORED = 72            # zxcvbn's own limit; a longer password is scored by its start
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 IDLE = dt.timedelta(minutes=30)
 ABSOLUTE = dt.timedelta(hours=12)
@@ -126,8 +129,10 @@ def common_passwords() -> frozenset[str]:
 
 
 def check_password(password: str, name: str = "") -> None:
-    """ASVS 6.2: at least 12 characters, not a common password, not the account name; no
-    composition rules, and nothing is stripped or truncated."""
+    """ASVS 6.2 (v4.0.3 2.1): at least 12 characters, not a common password, not the account
+    name, and hard enough to guess: a zxcvbn score of at least MIN_STRENGTH, with the account
+    name and "moneytrail" as words an attacker would try first. No composition rules, and
+    nothing is stripped or truncated (zxcvbn scores the first STRENGTH_SCORED characters)."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"a password needs at least {MIN_PASSWORD} characters",
                            field="password")
@@ -139,6 +144,27 @@ def check_password(password: str, name: str = "") -> None:
         raise AccountError("this password is too common or contains the account name; "
                            "choose another (a few unrelated words make a good one)",
                            field="password")
+    score, warning = strength(password, name)
+    if score < MIN_STRENGTH:
+        why = warning[:1].lower() + warning[1:].rstrip(".") if warning else \
+            "it follows a pattern that is quick to guess"
+        raise AccountError(f"this password is too easy to guess ({why}); choose another "
+                           "(a few unrelated words make a good one)", field="password")
+
+
+_STRENGTH_LOCK = threading.Lock()
+
+
+def strength(password: str, name: str = "") -> tuple[int, str]:
+    """zxcvbn's score (0 to 4) of `password` and its warning ("" if none). zxcvbn is imported
+    here, not at module level (`import moneytrail` and the CLI stay light); its matcher keeps
+    the user inputs in a module global, hence the lock."""
+    from zxcvbn import zxcvbn
+
+    with _STRENGTH_LOCK:
+        result = zxcvbn(password[:STRENGTH_SCORED],
+                        user_inputs=[item for item in (name, "moneytrail") if item])
+    return int(result["score"]), str(result["feedback"].get("warning") or "")
 
 
 @dataclass(frozen=True)

@@ -470,9 +470,14 @@ def serve(
         "--trust-proxy", help="address or network of a reverse proxy whose X-Forwarded-For "
         "and X-Forwarded-Proto are believed (repeat it, or separate with commas; default: "
         "none, forwarded headers are ignored)")] = None,
+    allowed_host: Annotated[list[str] | None, typer.Option(
+        "--allowed-host", help="a host name the app answers to in the Host header, as "
+        "clients reach it (example.org, *.example.org; repeat it, or separate with commas; "
+        "default: $MONEYTRAIL_ALLOWED_HOSTS, else localhost, 127.0.0.1, [::1] and the --host "
+        "address); any other Host gets 400")] = None,
 ) -> None:
     """Run the web app and HTTP API (open the address it prints in a browser)."""
     from moneytrail.web.server import serve as run
 
     run(host=host, port=port, db=db, data=str(data) if data else None,
-        trusted_proxies=trust_proxy or ())
+        trusted_proxies=trust_proxy or (), hosts=allowed_host or ())

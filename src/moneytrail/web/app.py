@@ -13,7 +13,9 @@ from __future__ import annotations
 import json
 import logging
 import math
-from collections.abc import Callable
+import os
+import re
+from collections.abc import Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -63,11 +65,47 @@ def templates() -> Environment:
     return env
 
 
+ALLOWED_HOSTS_ENV = "MONEYTRAIL_ALLOWED_HOSTS"
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+HOST_NAME = re.compile(r"^(\*\.)?[a-z0-9]([a-z0-9-]{0,62}\.)*[a-z0-9-]{1,63}$|^\[[0-9a-f:.]+\]$")
+
+
+def allowed_hosts(values: Sequence[str] | str | None = None) -> list[str]:
+    """The host names the app answers to (the Host header; anything else gets 400), from
+    `values` (names, each may hold several separated by commas), else the environment's
+    MONEYTRAIL_ALLOWED_HOSTS, else the loopback names. `*.example.org` allows subdomains;
+    an IPv6 address is written in brackets. `*`, a port, a scheme or a path are refused
+    (MoneytrailError naming --allowed-host): links the app writes (share links, citations,
+    reset links, redirects) use the Host header, so it must be one of ours."""
+    if values is None:
+        values = os.environ.get(ALLOWED_HOSTS_ENV, "")
+    if isinstance(values, str):
+        values = [values]
+    out: list[str] = []
+    for raw in values:
+        for item in (part.strip().lower() for part in str(raw).split(",")):
+            if not item:
+                continue
+            if item.startswith("::") or (item.count(":") > 1 and not item.startswith("[")):
+                item = f"[{item}]"                       # ::1 as the Host header writes it
+            if not HOST_NAME.match(item):
+                raise MoneytrailError(
+                    "an allowed host is a name or address as in the Host header, without "
+                    "port or scheme (example.org, *.example.org, 10.0.0.5, [::1]); '*' is "
+                    "refused (any Host would be believed)", field="--allowed-host",
+                    value=item)
+            out.append(item)
+    return out or list(LOOPBACK_HOSTS)
+
+
 def create_app(db: str | None = None, data: str | None = None, *,
                run_limit: tuple[float, float] = (20, 20 / 60), workers: int = 2,
-               start_reference_runs: bool = True) -> FastAPI:
+               start_reference_runs: bool = True,
+               hosts: Sequence[str] | None = None) -> FastAPI:
     """A new web app on the ledger store `db` (default: the user's store) and data package
     `data` (default: the bundled one). The store is opened now, so a bad `db` fails here.
+    `hosts`: the Host header names it answers to (`allowed_hosts`: default
+    MONEYTRAIL_ALLOWED_HOSTS, else the loopback names); any other Host gets 400.
 
     Runs are traced on a pool of `workers` threads owned by the app (shut down with it);
     each client address may start `run_limit[0]` runs at once, refilled at `run_limit[1]`
@@ -109,6 +147,13 @@ def create_app(db: str | None = None, data: str | None = None, *,
     app.state.limiter = TokenBucket(*run_limit)
     app.state.templates = templates()
     app.state.templates.globals["source_info"] = state.source_info
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+    app.state.allowed_hosts = allowed_hosts(hosts)
+    # OWASP host header injection: links and redirects are written from the Host header.
+    # Added first, so it is the innermost middleware: its 400 still gets the security headers
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=app.state.allowed_hosts,
+                       www_redirect=False)
     add_security_headers(app)
     add_error_handlers(app)
 
@@ -196,6 +241,14 @@ def is_api(request: Request) -> bool:
 
 
 SHOWN = 200      # characters of a field name, value or path an error response echoes
+# fields whose value is a secret: an error names the field and the rule, never the value
+SECRET_FIELDS = frozenset({"password", "new_password", "current_password", "repeat_password",
+                           "token", "csrf_token", "key", "api_key", "authorization"})
+
+
+def is_secret(field: str | None) -> bool:
+    """Whether an error about `field` (a form field or a dotted JSON path) is about a secret."""
+    return bool(field) and str(field).rsplit(".", 1)[-1].lower() in SECRET_FIELDS
 
 
 def problem(request: Request, status: int, title: str, detail: str,
@@ -216,15 +269,69 @@ def problem(request: Request, status: int, title: str, detail: str,
         from moneytrail.web.query import short_number
 
         value = short_number(str(value))        # a 4,000-digit seed: its first digits
+    if is_secret(field):
+        value = None                    # ASVS 16.2.5: a password is never sent back
     if value is not None:
         finite = not isinstance(value, float) or math.isfinite(value)
         body["value"] = views.clean(value) if isinstance(value, int | float) and finite \
             else escaped(shown_text(str(value), SHOWN))    # 1e400 (BigNumber) as written
     if is_api(request):
         return JSONResponse(body, status_code=status, media_type="application/problem+json")
+    login_next = None
+    if status == 401:           # an expired session reopening a form page: a way back in
+        from moneytrail.web.auth import safe_next
+
+        login_next = safe_next(request.url.path + (f"?{request.url.query}"
+                                                   if request.url.query else ""))
     page = request.app.state.templates.get_template("error.html").render(
-        request=request, error=body, nav=None)
-    return HTMLResponse(page, status_code=status)
+        request=request, error=body, nav=None, login_next=login_next)
+    response = HTMLResponse(page, status_code=status)
+    if request.method not in ("GET", "HEAD"):
+        response.headers["Cache-Control"] = "no-store"      # the answer to a form post
+    return response
+
+
+def form_page(request: Request) -> str:
+    """The page a form posted to `request` came from: the Referer when it is a page of this
+    site, else the page the form's address belongs to."""
+    from urllib.parse import urlsplit
+
+    from moneytrail.web.auth import safe_next
+
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc and referer.netloc == request.url.netloc:
+        return safe_next(referer.path + (f"?{referer.query}" if referer.query else ""))
+    path = request.url.path
+    if re.fullmatch(r"/ledger/(edit|add)/[^/]+(/[^/]+)?|/saved/\d+/edit", path):
+        return safe_next(path)
+    if (found := re.fullmatch(r"(/saved/\d+)/(delete|run)", path)):
+        return found.group(1)
+    return {"/saved": "/build"}.get(path, "/saved" if path.startswith("/saved/") else "/")
+
+
+async def session_ended(request: Request, detail: str,
+                        headers: dict[str, str] | None = None) -> Response:
+    """A form post refused because no one is signed in (the session ended while the form was
+    open): 401 with a login link back to the form's page and every non-secret field the user
+    sent, escaped and read-only, so nothing typed is lost. Never stored."""
+    from moneytrail.accounts.store import IDLE
+
+    fields: list[tuple[str, str]] = []
+    if request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        try:
+            form = await request.form()
+        except Exception:                  # an unreadable body: the page without the fields
+            form = None
+        if form is not None:
+            fields = [(name, value) for name, value in form.multi_items()
+                      if isinstance(value, str) and not is_secret(name)]
+    page = request.app.state.templates.get_template("session_ended.html").render(
+        request=request, meta=None, nav=None, detail=detail, fields=fields,
+        next=form_page(request), idle_minutes=int(IDLE.total_seconds() // 60))
+    response = HTMLResponse(page, status_code=401, headers=dict(headers or {}))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def as_value(value: Any) -> Any:
@@ -279,6 +386,8 @@ def add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 401 and not is_api(request) and request.method == "POST":
+            return await session_ended(request, str(exc.detail), dict(exc.headers or {}))
         if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
             # FastAPI could not read the body ("There was an error parsing the body", e.g. a
             # whole number of 5,000 digits): the strict parser says what and where

@@ -52,13 +52,17 @@ def install(app: FastAPI) -> None:
 
     @app.middleware("http")
     async def private_pages(request: Request, call_next: Callable) -> Response:
-        """A page seen with a session (it holds the CSRF token and the account's name) is
-        never stored by a shared cache."""
+        """A response that depends on who is signed in is never stored by any cache: a page
+        seen with a session (it holds the CSRF token and the account's name), and any
+        response, JSON and CSV too, whose route asked who the caller is (`who`) on a request
+        that carried a session cookie or an API key (a private saved plan's JSON)."""
         response = await call_next(request)
         private_run = getattr(request.state, "no_store", False)   # a private plan's run
-        session_page = bool(request.cookies.get(cookie_name(request))) and \
-            "cache-control" not in response.headers and \
-            response.headers.get("content-type", "").startswith("text/html")
+        signed = bool(request.cookies.get(cookie_name(request))) or \
+            "authorization" in request.headers
+        asked = hasattr(request.state, "who")
+        session_page = signed and "cache-control" not in response.headers and (
+            asked or response.headers.get("content-type", "").startswith("text/html"))
         if private_run or session_page:
             response.headers["Cache-Control"] = "private, no-store"
         return response

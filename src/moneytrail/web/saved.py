@@ -4,7 +4,8 @@ Pages: `GET /saved` (your plans and everyone's public ones), `POST /saved` (the 
 "Save" button: a new plan, or a new revision of the plan named by `saved_id`), `GET /saved/{id}`
 (the plan, its runs and revisions), `GET/POST /saved/{id}/edit` (title, description,
 visibility), `POST /saved/{id}/run`, `POST /saved/{id}/delete`, `POST /saved/{id}/purge`
-(a deleted plan: `/saved` lists the owner's, each with a Purge button).
+(a deleted plan: `/saved` lists the owner's, each with a Purge button); delete and purge show
+a confirmation page first and act only on a post with `confirm=yes`.
 JSON (`/api/v1/saved-plans`): `GET` list, `POST` create, `GET/PATCH/DELETE /{id}`,
 `GET /{id}/revisions`, `GET/POST /{id}/runs`, `POST /{id}/purge` and `GET /{id}/trail` (the
 owner, or an admin: the audit trail a purge keeps, see accounts.plans).
@@ -246,12 +247,27 @@ async def rerun(request: Request, plan_id: str,
     return RedirectResponse(f"/r/{rid}", status_code=303)
 
 
+def confirm_page(request: Request, plan_id: int, title: str, revision: str,
+                 purge: bool) -> HTMLResponse:
+    """The step between the Delete (Purge) button and the change: what will happen, a form
+    that posts again with confirm=yes, and a way back. No JavaScript needed."""
+    return page(request, "saved_confirm.html", plan_id=plan_id, plan_title=title,
+                revision=revision, purge=purge,
+                title=f"{'Purge' if purge else 'Delete'} {title}?")
+
+
 @router.post("/saved/{plan_id}/delete", include_in_schema=False)
 async def delete(request: Request, plan_id: str,
                  who: Annotated[Who, Depends(auth.require_editor)]) -> Response:
+    """Asks first (confirm page) unless the form says confirm=yes."""
     pid = check_id(plan_id)
     form = await form_of(request)
     revision = form.get("expected_revision", "")
+    if form.get("confirm") != "yes":
+        saved = store(request).get(pid, who.id)         # 404 for others' private plans
+        if not saved["is_owner"]:
+            raise HTTPException(403, "Only the owner may delete a saved plan.")
+        return confirm_page(request, pid, saved["title"], revision, purge=False)
     store(request).delete(pid, actor=who.id,
                           expected_revision=int(revision) if is_number(revision) else None)
     return RedirectResponse("/saved", status_code=303)
@@ -260,9 +276,21 @@ async def delete(request: Request, plan_id: str,
 @router.post("/saved/{plan_id}/purge", include_in_schema=False)
 async def purge(request: Request, plan_id: str,
                 who: Annotated[Who, Depends(auth.require_editor)]) -> Response:
+    """Asks first (confirm page) unless the form says confirm=yes: a purge cannot be undone."""
+    pid = check_id(plan_id)
     form = await form_of(request)
     revision = form.get("expected_revision", "")
-    store(request).purge(check_id(plan_id), actor=who.id, admin=who.role == "admin",
+    if form.get("confirm") != "yes":
+        trail = store(request).trail(pid, actor=who.id, admin=who.role == "admin")
+        if trail["purged"]:                         # 404 for others, as the purge says
+            raise HTTPException(404, "This plan was purged already.")
+        if not trail["deleted"]:
+            raise ConflictError("delete the plan first; only a deleted plan can be purged",
+                                field="plan_id", value=pid)
+        mine = [p for p in store(request).deleted(who.id) if p["id"] == pid]
+        title = mine[0]["title"] if mine else f"plan {pid}"     # an admin: no content
+        return confirm_page(request, pid, title, revision, purge=True)
+    store(request).purge(pid, actor=who.id, admin=who.role == "admin",
                          expected_revision=int(revision) if is_number(revision) else None)
     return RedirectResponse("/saved", status_code=303)
 

@@ -7,35 +7,65 @@ from typing import Any
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, db: str | None = None,
-          data: str | None = None, trusted_proxies: Sequence[str] = ()) -> None:
+          data: str | None = None, trusted_proxies: Sequence[str] = (),
+          hosts: Sequence[str] = ()) -> None:
     """Serve the web app at http://host:port/ on the ledger store `db` (default: SQLite in the
     user's data directory; a `postgresql://` URL for a shared store). `trusted_proxies`: the
     addresses (or networks, `10.0.0.0/8`) of reverse proxies whose `X-Forwarded-For` and
     `X-Forwarded-Proto` headers are believed (`behind_proxies`); none by default, so no
     forwarded header is believed. Raises ResourceError (exit code 3) naming --port or --host
     when the address cannot be listened on, MoneytrailError naming --trust-proxy for an
-    address that is not one."""
+    address that is not one. `hosts`: the names the app answers to in the Host header
+    (`--allowed-host`; default MONEYTRAIL_ALLOWED_HOSTS, else `default_hosts(host)`)."""
     import uvicorn
 
     from moneytrail.errors import ResourceError
     from moneytrail.web.app import create_app
 
     proxies = check_proxies(trusted_proxies)
+    names = server_hosts(host, hosts)
     problem = port_problem(host, port)
     if problem:                    # before the address is printed: one line; exit code 3, as
         field, value = ("--host", host) if problem.startswith("cannot resolve") else \
             ("--port", port)       # uvicorn's own startup failure
         raise ResourceError(problem, field=field, value=value)
-    app = create_app(db=db, data=data)
+    app = create_app(db=db, data=data, hosts=names)
     print(f"moneytrail web app: open http://{display_host(host)}:{port}/ (Ctrl+C stops it)",
           flush=True)
     if proxies:
         print("trusting X-Forwarded-For and X-Forwarded-Proto from " + ", ".join(proxies),
               flush=True)
+    print("answering to the host names " + ", ".join(names) + " (--allowed-host or "
+          "MONEYTRAIL_ALLOWED_HOSTS for others)", flush=True)
     # uvicorn's own proxy handling stays off: it would trust $FORWARDED_ALLOW_IPS or
     # 127.0.0.1 without being asked; behind_proxies trusts the listed addresses only
     uvicorn.run(behind_proxies(app, proxies), host=host, port=port, log_level="warning",
                 proxy_headers=False)
+
+
+def server_hosts(host: str, hosts: Sequence[str]) -> list[str]:
+    """The Host header names `moneytrail serve --host host` answers to: `hosts` if given,
+    else MONEYTRAIL_ALLOWED_HOSTS, else `default_hosts(host)` (checked by allowed_hosts)."""
+    import os
+
+    from moneytrail.web.app import ALLOWED_HOSTS_ENV, allowed_hosts
+
+    chosen = list(hosts) or [os.environ.get(ALLOWED_HOSTS_ENV, "")]
+    if not any(item.strip() for item in chosen):
+        chosen = default_hosts(host)
+    return allowed_hosts(chosen)
+
+
+def default_hosts(host: str) -> list[str]:
+    """The loopback names (localhost, 127.0.0.1, [::1]), plus the listen address itself
+    when it is one address (`--host 192.168.1.5`: http://192.168.1.5:8000/ works). On all
+    addresses (0.0.0.0, ::) only the loopback names: other names must be listed."""
+    from moneytrail.web.app import LOOPBACK_HOSTS
+
+    names = list(LOOPBACK_HOSTS)
+    if host not in ("0.0.0.0", "::", "") and display_host(host) not in names:
+        names.append(display_host(host).lower())
+    return names
 
 
 WIDEST_PROXY_NETWORK = {4: 8, 6: 32}   # prefix lengths: a private /8, an organisation's /32
