@@ -324,3 +324,38 @@ def test_the_co2_claim_describes_its_one_check_as_computed(verdicts):
     assert "the first check is a lower bound" not in claim.note
     assert "covered firms' mean" not in claim.note
     assert "labelled assumptions" in claim.checks[0].describe
+
+
+def test_ledger_ratio_checks_call_each_stage_by_its_name():
+    """A fact-checker's finding: the Stargate claim's 'far less was secured' rested on
+    'reported equity commitments', while the ledger records those claims as announced (plans
+    to commit). Every ledger.ratio check that says 'committed' divides committed or spent
+    claims only, and one that divides announced claims never calls them commitments or
+    secured money."""
+    import csv
+    from pathlib import Path
+
+    import moneytrail
+
+    path = Path(moneytrail.__file__).parent / "data" / "package" / "ledger" / "claims.csv"
+    with path.open(encoding="utf-8") as handle:
+        stage = {row["ref"]: row["stage"] for row in csv.DictReader(handle)}
+    seen = 0
+    for claim in load_claims():
+        for check in claim.checks:
+            if check.computation != "ledger.ratio":
+                continue
+            stages = {stage[c] for c in check.args.numerator}
+            describe = (check.describe or "").lower()
+            if "committed" in describe:
+                assert stages <= {"committed", "spent"}, (claim.id, describe, stages)
+            if "announced" in stages:        # plans, not money committed or secured
+                numerator = describe.split(" / ")[0]
+                assert not any(word in numerator.replace("not secured", "") for word in
+                               ("commitment", "committed", "secured")), (claim.id, describe)
+            seen += 1
+    assert seen >= 3
+    stargate = next(c for c in load_claims() if c.id == "stargate-private-and-far-less-secured")
+    committed = [c for c in stargate.checks if c.computation == "ledger.ratio"
+                 and {stage[i] for i in c.args.numerator} <= {"committed", "spent"}]
+    assert committed, "the 'secured' claim needs a check on money recorded as committed"
