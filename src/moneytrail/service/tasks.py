@@ -884,10 +884,12 @@ def distinct_ids(plans: list[Plan], draws: int | None = None,
     their position in the list as a suffix, `x #1` and `x #2`, so every column has its own
     label; other plans keep their id. The same plan twice (as run with `draws` and `seed`)
     is refused (`check_distinct`)."""
+    from moneytrail.scenarios.schema import distinct_labels
+
     check_distinct(plans, draws, seed)
-    ids = [p.id for p in plans]
-    return [p.model_copy(update={"id": f"{p.id} #{i + 1}"}) if ids.count(p.id) > 1 else p
-            for i, p in enumerate(plans)]
+    labels = distinct_labels([p.id for p in plans])
+    return [p.model_copy(update={"id": label}) if label != p.id else p
+            for p, label in zip(plans, labels, strict=True)]
 
 
 def plan_file_names(plan_ids: list[Any], run_ids: list[str]) -> list[str]:
