@@ -180,3 +180,22 @@ def test_docs_list_every_table_of_a_trace_run(ws):
     section = docs[docs.index("### The evidence table"):]
     for column in evidence.columns:
         assert f"`{column.name}`" in section, column.name
+
+
+def test_terminal_prints_hhi_levels_plain_and_changes_signed():
+    from rich.console import Console
+
+    from moneytrail.report.terminal import generic_table
+    from moneytrail.service.result import Table
+
+    frame = pd.DataFrame({"category": ["accelerators"], "hhi": [9138.0],
+                          "delta_mean": [12.0], "delta_p5": [1.0], "delta_p50": [10.0],
+                          "delta_p95": [30.0]}).set_index("category")
+    table = Table.from_frame("concentration", frame,
+                             units={"hhi": "points", **{c: "points" for c in frame.columns
+                                                        if c.startswith("delta")}})
+    console = Console(width=200, record=True)
+    console.print(generic_table(table))
+    text = console.export_text()
+    assert "9,138" in text and "+9,138" not in text
+    assert "+10 points" in text
