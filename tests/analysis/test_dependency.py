@@ -45,8 +45,7 @@ def test_same_plan_two_dates_two_answers(model, data):
     before, info = export_exposure(result, IN_FORCE, data=data, basis="in_force")
     after, _ = export_exposure(result, RESCINDED, data=data, basis="in_force")
     assert info["tier"] == 2 and np.all(before > 0.5) and np.all(after == 0)
-    table = export_table(result, [IN_FORCE, RESCINDED], data=data).set_index("basis",
-                                                                             append=True)
+    table = export_table(result, [IN_FORCE, RESCINDED], data=data)
     assert table.loc[("2025-03-01", "in_force"), "exposed_p50"] > 0.5
     assert table.loc[("2025-06-01", "in_force"), "exposed_p50"] == 0
     # the caps were rescinded (2025-05-13) before compliance was due (2025-05-15): never bound
@@ -94,14 +93,13 @@ def test_the_default_date_is_the_plans_not_today(model, data):
     plain = mt.trace(make_plan(site_country="PL", budget={"amount": 1e10}), model,
                        keep_draws=True)
     assert Evaluation.of(plain, data).on == dt.date(2025, 7, 1)
-    assert list(export_table(plain, data=data).index.unique()) == ["2025-07-01"]
+    assert list(export_table(plain, data=data).index.unique("date")) == ["2025-07-01"]
     dated = mt.trace(make_plan(site_country="PL", budget={"amount": 1e10},
                                as_of="2025-03-01"), model,
                        keep_draws=True)
     table = export_table(dated, data=data)
-    assert list(table.index.unique()) == ["2025-03-01"]
-    table = table.set_index("basis")
-    assert table.loc["in_force", "exposed_p50"] > 0.5            # read on the plan's as_of
+    assert list(table.index.unique("date")) == ["2025-03-01"]
+    assert table.loc[("2025-03-01", "in_force"), "exposed_p50"] > 0.5  # on its as_of
     values = Evaluation.of(dated, data).metric("export_exposed_share")
     assert np.all(values == 0)                # the scorecard counts binding caps: none bound
 

@@ -70,4 +70,4 @@ def test_the_terminal_table_reads_names_and_percents_and_json_keeps_ids(tmp_path
     ids = [row[0] for row in tornado["rows"]]
     assert ids[0] == "cost us_other_services labour:US 2025"
     units = {c["name"]: c["unit"] for c in tornado["columns"]}
-    assert units["central"] == "share" and units["swing"] == "percentage points"  # h47
+    assert units["central"] == "share" and units["swing"] == "share"  # h62: a fraction

@@ -244,7 +244,8 @@ def export_exposure(result: TraceResult, on: dt.date, purchases: Purchases | Non
 def export_table(result: TraceResult, dates: list[dt.date] | None = None, *,
                  data: AnalysisData, purchases: Purchases | None = None) -> pd.DataFrame:
     """The same plan under the export rules on each date (default: rules_date), read both
-    ways: from when rules are in force, and from when they bind (see export_exposure)."""
+    ways: from when rules are in force, and from when they bind (see export_exposure). One
+    row per (date, basis), its index; `tier` is the site's tier (null where no tier caps it)."""
     purchases = purchases if purchases is not None else plan_purchases(result)
     rows = []
     chosen = dates or [rules_date(result.require_plan())]
@@ -252,8 +253,9 @@ def export_table(result: TraceResult, dates: list[dt.date] | None = None, *,
         share, info = export_exposure(result, on, purchases, data=data, basis=basis)
         rows.append({"date": on.isoformat(), "basis": basis,
                      "rules": ", ".join(info["rules"]) or "none",
-                     "site": info["site"], "tier": str(info["tier"]),
+                     "site": info["site"],
+                     "tier": None if info["tier"] is None else str(info["tier"]),
                      "cap_h100e": info.get("cap_h100e", float("nan")),
                      "h100e_p50": info["h100e_p50"],
                      **{f"exposed_{k}": v for k, v in describe(share).items()}})
-    return pd.DataFrame(rows).set_index("date")
+    return pd.DataFrame(rows).set_index(["date", "basis"])

@@ -13,7 +13,7 @@ from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.metrics import Evaluation
 from moneytrail.analysis.stats import STATS, describe
 from moneytrail.engine.result import TraceResult
-from moneytrail.scenarios.schema import Condition
+from moneytrail.scenarios.schema import Condition, distinct_labels
 
 JOBS_ROW = "Jobs paid for per million spent (FTE-years)"   # work over the whole budget
 # (row label, metric name, keyword arguments, unit for display)
@@ -88,19 +88,24 @@ def scorecard(results: list[TraceResult], *, data: AnalysisData,
     `on` dates the export-control rules (default: each plan's own date, see
     dependency.rules_date). `footprints` (plan label -> per-draw jobs and CO2, as
     analysis.jobs.footprint_draws gives) reuses figures already computed for a trace.
+    Every result keeps its own columns: plans whose ids repeat (two versions of one plan,
+    one plan with two seeds) are labelled `id #1`, `id #2` by their position, as `moneytrail
+    compare` labels them (scenarios.schema.distinct_labels); `footprints` and
+    `export_rules_on` use the same labels.
     """
     columns: dict[tuple[str, str], dict[str, float]] = {}
     dates: dict[str, str] = {}
-    for result in results:
+    plans = distinct_labels([result.label for result in results])
+    for result, plan in zip(results, plans, strict=True):
         evaluation = Evaluation.of(result, data)
-        if footprints and result.label in footprints:
-            evaluation.footprints_given(footprints[result.label])
-        dates[result.label] = (on or evaluation.on).isoformat()
+        if footprints and plan in footprints:
+            evaluation.footprints_given(footprints[plan])
+        dates[plan] = (on or evaluation.on).isoformat()
         values = scorecard_draws(evaluation, conditions, on)
         for label, draws_of in values.items():
             stats = describe(draws_of)
             for stat in STATS:
-                columns.setdefault((result.label, stat), {})[label] = stats[stat]
+                columns.setdefault((plan, stat), {})[label] = stats[stat]
     table = pd.DataFrame(columns)
     table.columns = pd.MultiIndex.from_tuples(list(columns), names=["plan", "stat"])
     table.index.name = "metric"

@@ -245,13 +245,14 @@ def generic_table(table: Table, entities: dict[str, str] | None = None) -> RichT
     shown: list[tuple[str, str, str]] = []
     dropped: list[str] = []
     for column in table.columns:
+        unit = units.level_unit(column.name, column.unit)
         if column.name in hidden:
             stem = next((g for g in groups if column.name == f"{g}p50"), None)
             if stem is None:
                 continue
-            shown.append(("stat", stem, column.unit))
+            shown.append(("stat", stem, unit))
             continue
-        shown.append(("plain", column.name, column.unit))
+        shown.append(("plain", column.name, unit))
     if len(shown) > MAX_COLUMNS:          # a terminal reads 80-100 columns: keep the first
         dropped = [name if kind == "plain" else (groups[name] or "value")
                    for kind, name, _ in shown[MAX_COLUMNS:]]

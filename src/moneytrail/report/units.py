@@ -275,6 +275,15 @@ def scientific(value: float) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
+def level_unit(name: str, unit: str) -> str:
+    """The unit a column of `name` prints in: HHI points print signed ('+120 points') as the
+    change they mostly are; a level (`hhi`, `hhi_before_p50` of the analyses) prints as a
+    plain number ('9,138'), a change (`delta_*`, `*change*`) signed."""
+    if unit == "points" and not (name.startswith("delta") or "change" in name):
+        return "number"
+    return unit
+
+
 def in_unit(value: Any, unit: str) -> str:
     """One value as text with its unit: '31.2 %', 'USD 1.20 bn', '77.4 k FTE',
     '3.64 Mt CO2e', '14.8 FTE per USD m', '+120 points', '0.85' (probability), '2024'

@@ -589,6 +589,13 @@ def check_plan_id(plan_id: Any, *, file: str | None = None) -> str:
     return plan_id
 
 
+def distinct_labels(ids: list[str]) -> list[str]:
+    """One label per plan of a list: an id that repeats (two versions of one plan, one plan
+    with two seeds) gets its position in the list as a suffix, `x #1` and `x #2`, so every
+    column of a comparison or scorecard has its own label; other ids stay as they are."""
+    return [f"{i} #{k + 1}" if ids.count(i) > 1 else i for k, i in enumerate(ids)]
+
+
 def plan_file_stem(plan_id: Any) -> str:
     """A safe file name (without .yaml) for a plan id: the id itself when it follows the
     plan id rule, else its letters, digits and dashes (at most MAX_PLAN_ID; "plan" when

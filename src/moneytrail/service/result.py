@@ -5,10 +5,13 @@ Every service function returns a `Result`. It serialises to one JSON document
 CSV or Parquet, and it names the run id that reproduces it. Nothing travels in
 `DataFrame.attrs`: what a reader needs beside a table is a `fact` or a table `note`.
 
-Units: `share` (0-1 of the plan's spending), an ISO 4217 code (money in that currency),
-`probability` (0-1 over draws), `points` (HHI points), `t CO2e`, `FLOP`, `count`, `date`,
-`year` (a calendar year: `data_year`, `fiscal_year`), `text`, or `number` (dimensionless).
-Statistics over Monte Carlo draws sit in columns named `<quantity>_<mean|p5|p50|p95>`.
+Units (the list of docs/results.md, "Units"): `share` (a fraction, 0-1 of the plan's
+spending; a difference of two shares too), an ISO 4217 code (money in that currency),
+`probability` (0-1 over draws), `points` (HHI points), `t CO2e`, `FTE-years`, `FTE`, `FLOP`,
+`MWh`, `year` (a calendar year: `data_year`), per-million units, `number` (dimensionless),
+`by row` (each row's unit in its `unit` column) or `text`. Every column but a `text` one holds
+numbers or null. Statistics over Monte Carlo draws sit in columns named
+`<quantity>_<mean|p5|p50|p95>`.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import pandas as pd
 from moneytrail.errors import MoneytrailError
 
 SCHEMA = "moneytrail.result/1"
+TEXT_UNITS = frozenset({"text"})     # every other unit's cells are numbers or null
 STAT_SUFFIXES = ("_mean", "_p5", "_p50", "_p95")
 
 
@@ -100,8 +104,9 @@ class Table:
     @classmethod
     def from_dict(cls, data: dict, where: str = "table") -> Table:
         """A table from its JSON document (`to_dict`); a mistyped field (rows that are not
-        lists of one cell per column, an index naming no column) is a MoneytrailError
-        naming its path (`tables.entity.rows.3`)."""
+        lists of one cell per column, an index naming no column, text in a column of a
+        numeric unit: any but `text`) is a MoneytrailError naming its path
+        (`tables.entity.rows.3`, a cell `tables.entity.rows.3.1`) and the column."""
         columns = tuple(Column(needed(c, "name", f"{where}.columns.{i}", str),
                                needed(c, "unit", f"{where}.columns.{i}", str))
                         for i, c in enumerate(needed(data, "columns", where, list)))
@@ -113,11 +118,20 @@ class Table:
                                       "must be one of the table's columns",
                                       field=f"{where}.index.{i}", value=name)
         rows = needed(data, "rows", where, list)
+        numeric = [k for k, c in enumerate(columns) if c.unit not in TEXT_UNITS]
         for i, row in enumerate(rows):
             if not isinstance(row, list) or len(row) != len(columns):
                 raise MoneytrailError(f"not a moneytrail result ({SCHEMA}): expected a JSON "
                                       f"list of {len(columns)} cells, one per column",
                                       field=f"{where}.rows.{i}", value=row)
+            for k in numeric:
+                cell = row[k]
+                if cell is not None and (isinstance(cell, bool)
+                                         or not isinstance(cell, int | float)):
+                    raise MoneytrailError(
+                        f"not a moneytrail result ({SCHEMA}): column {columns[k].name!r} "
+                        f"(unit {columns[k].unit!r}) holds numbers: expected a number or null",
+                        field=f"{where}.rows.{i}.{k}", value=cell)
         return cls(name=needed(data, "name", where, str),
                    title=optional(data, "title", where, str, ""),
                    note=optional(data, "note", where, str, ""), index=tuple(index),
@@ -158,7 +172,8 @@ def infer_unit(name: str, values: pd.Series, currency: str) -> str:
     if name.startswith("amount_") or name in ("amount", "market_size_p50",
                                               "plan_spend_per_year_p50"):
         return currency or "number"
-    if name.startswith("share_") or name.endswith("_share") or "share_p" in name:
+    base = next((name[:-len(s)] for s in STAT_SUFFIXES if name.endswith(s)), name)
+    if name.startswith("share_") or base.endswith("_share"):
         return "share"
     if name.startswith("p_") or name == "p_holds":
         return "probability"

@@ -884,10 +884,12 @@ def distinct_ids(plans: list[Plan], draws: int | None = None,
     their position in the list as a suffix, `x #1` and `x #2`, so every column has its own
     label; other plans keep their id. The same plan twice (as run with `draws` and `seed`)
     is refused (`check_distinct`)."""
+    from moneytrail.scenarios.schema import distinct_labels
+
     check_distinct(plans, draws, seed)
-    ids = [p.id for p in plans]
-    return [p.model_copy(update={"id": f"{p.id} #{i + 1}"}) if ids.count(p.id) > 1 else p
-            for i, p in enumerate(plans)]
+    labels = distinct_labels([p.id for p in plans])
+    return [p.model_copy(update={"id": label}) if label != p.id else p
+            for p, label in zip(plans, labels, strict=True)]
 
 
 def plan_file_names(plan_ids: list[Any], run_ids: list[str]) -> list[str]:
@@ -997,7 +999,8 @@ def analyse_plan(ws: Workspace, plan: Plan, what: str | list[str] | None = None,
         frames = analysis_frames(ws, result, what, dates)
         tables = {name: Table.from_frame(name, frame, title=f"{plan.id}: {name}",
                                          currency=plan.currency,
-                                         units=frame.attrs.get("units"),
+                                         units={**analysis_units(name, plan.currency),
+                                                **(frame.attrs.get("units") or {})},
                                          note=frame.attrs.get("rules_note", "")
                                          or frame.attrs.get("note", ""))
                   for name, frame in frames.items()}
@@ -1011,6 +1014,45 @@ def analyse_plan(ws: Workspace, plan: Plan, what: str | list[str] | None = None,
                       facts={**trace_facts(result), **scale_facts(ws, plan)})
 
     return runner.run("analyse", plan.id, inputs, draws, compute, progress)
+
+
+def stat_units(prefixes: tuple[str, ...], unit: str) -> dict[str, str]:
+    """`unit` for the columns `<prefix>_<mean|p5|p50|p95>` of each prefix ('' for the bare
+    `mean`, `p5`, `p50`, `p95`)."""
+    return {f"{p}_{s}" if p else s: unit for p in prefixes for s in ("mean", "p5", "p50", "p95")}
+
+
+def analysis_units(name: str, currency: str) -> dict[str, str]:
+    """The units of an analysis table's columns where the name alone would mislead
+    `result.infer_unit` (docs/results.md, Units): HHI in `points`, concentration ratios and
+    jurisdiction and exposure shares in `share`, markups in the plan's `currency` (the
+    reference chip's cost in USD), and `by row` where each row names its unit (its `unit`
+    column: lifecycle, efficiency, procurement)."""
+    by_row = ("mean", "p5", "p50", "p95")
+    units: dict[str, dict[str, str]] = {
+        "concentration": {"hhi_before_p50": "points", "hhi_after_p50": "points",
+                          "delta_without_rules_p50": "points",
+                          **stat_units(("delta",), "points")},
+        "markets": {"hhi": "points", "cr1": "share", "cr3": "share", "cr4": "share",
+                    **stat_units(("hhi",), "points")},
+        "dependency": stat_units(("top_share",), "share"),
+        "jurisdictions": stat_units(("",), "share"),
+        "exports": {"tier": "text", **stat_units(("exposed",), "share")},
+        "lifecycle": dict.fromkeys(by_row, "by row"),
+        "efficiency": dict.fromkeys(by_row, "by row"),
+        "conditions": {"condition": "text", "metric": "text", "bound": "text",
+                       "rules_on": "text", "verdict": "text",
+                       **stat_units(("value",), "number")},
+        "markups": {"margin_central": "share", "price_over_cost": "number",
+                    "unit_cost_usd": "USD", **stat_units(("markup",), currency or "number")},
+        "procurement": procurement_units(("plan", "rules", "change")),
+    }
+    return units.get(name, {})
+
+
+def procurement_units(prefixes: tuple[str, ...]) -> dict[str, str]:
+    """A procurement table's units: each row's own (its `unit` column), as compare's."""
+    return {"unit": "text", **stat_units(prefixes, "by row")}
 
 
 def analysis_frames(ws: Workspace, result: TraceResult, what: list[str],
@@ -1150,12 +1192,12 @@ def sensitivity(ws: Workspace, plan: Plan, output: str = "share:us_big_tech", *,
         # share or an amount in the plan's currency; Sobol indices are shares of its variance
         measured = "share" if str(analysis.output).startswith("share:") else plan.currency
         facts["unit"] = measured
-        # a difference of two shares is in percentage points (the swing, a ± half-width)
-        points = "percentage points" if measured == "share" else measured
+        # a difference of two shares (the swing, a ± half-width) is stored as the fraction it
+        # is, in unit "share" (docs/results.md); only the terminal prints it as points
+        # (report.sensitivity.POINT_COLUMNS: 0.061 -> "6.1 points")
         units = {"low": "share", "central": "share", "high": "share", "output_low": measured,
-                 "output_high": measured, "swing": points, "S1": "share",
-                 "S1_conf": "percentage points", "ST": "share",
-                 "ST_conf": "percentage points"}
+                 "output_high": measured, "swing": measured, "S1": "share",
+                 "S1_conf": "share", "ST": "share", "ST_conf": "share"}
         note = str(facts.get("warning") or "")       # Sobol indices not reliable: why
         return Result(run_id=rid, kind="sensitivity", title=title,
                       provenance=provenance(ws, inputs, seed=seed, draws=None,
@@ -1295,7 +1337,7 @@ def market_power_tables(ws: Workspace, results: list[TraceResult], procurement: 
             "procurement", frame,
             title="Counterfactual procurement: each plan and the same plan under procurement "
                   "rules (change = per-draw difference)",
-            units={c: ("text" if c == "unit" else "by row") for c in frame.columns},
+            units=procurement_units(("plan", "rules", "change")),
             note=note)
     return tables
 

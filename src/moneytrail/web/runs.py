@@ -542,7 +542,7 @@ def tables_view(result: Result, *, url: str, origin: str) -> View:
                 f"{created}. {url}")
     tables = []
     for name, table in result.tables.items():
-        rows = [[cell_text(v, row_unit(table, row, c.unit), c.name)
+        rows = [[cell_text(v, row_unit(table, row, units.level_unit(c.name, c.unit)), c.name)
                  for v, c in zip(row, table.columns, strict=True)]
                 for row in table.rows[:MAX_ROWS_SHOWN]]
         text, sources = split_note(table.note)
