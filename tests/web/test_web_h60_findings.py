@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,8 @@ from runs_helpers import finished  # noqa: E402
 
 from moneytrail.web import create_app  # noqa: E402
 from moneytrail.web.app import templates  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -42,3 +45,52 @@ def test_waiting_page_labels_its_state_truthfully(status, done, label):
     html = templates().get_template("run_wait.html").render(state=state, title="A plan")
     found = re.search(r'<label for="run-bar" id="run-bar-label">(.*?)</label>', html)
     assert found and found[1] == label
+
+
+CONDITIONS = [{"metric": "eu_value_added_share", "min": 0.5},
+              {"metric": "hhi_change", "max": 100},
+              {"metric": "co2_tonnes", "max": 1e6},
+              {"metric": "value_added_share", "group": "us_big_tech", "max": 0.3}]
+
+
+def conditions_plan() -> dict:
+    import yaml
+
+    plan = yaml.safe_load((ROOT / "scenarios" / "eu-ai-gigafactories.yaml").read_text())
+    plan.update(id="eu-gf-conditions", title="EU gigafactories with conditions",
+                conditions=CONDITIONS, draws=300, seed=5)
+    return plan
+
+
+@pytest.fixture(scope="module")
+def with_conditions(client) -> str:
+    return finished(client, conditions_plan())
+
+
+@pytest.fixture(scope="module")
+def run_page(client, with_conditions) -> str:
+    return client.get(f"/r/{with_conditions}").text
+
+
+def conditions_table(html: str) -> str:
+    start = html.index('id="conditions-h"')
+    return html[start:html.index("</table>", start)]
+
+
+# -- 1. conditions in words and units -----------------------------------------------------------
+def test_run_page_conditions_read_in_words_and_units(client, with_conditions, run_page):
+    text = text_of(conditions_table(run_page))
+    for words in ("EU value added share at least 50 %",
+                  "HHI change (market concentration) of the largest market bought in at most "
+                  "100 points", "Operational CO2 over the horizon at most 1.00 Mt CO2e",
+                  "Value added share to US hyperscalers (Amazon, Microsoft, Google) at most "
+                  "30 %"):
+        assert words in text
+    for raw in ("eu_value_added_share", "hhi_change", "co2_tonnes", ">=", "<=", "P(met)"):
+        assert raw not in text
+    rows = client.get(f"/api/v1/runs/{with_conditions}?format=json&table=conditions").json()
+    rows = rows.get("rows", rows) if isinstance(rows, dict) else rows
+    eu = next(r for r in rows if r["metric"] == "eu_value_added_share")
+    assert f"{100 * eu['value_p50']:.1f} %" in text      # the median as a share, as stored
+    co2 = next(r for r in rows if r["metric"] == "co2_tonnes")
+    assert f"{co2['value_p50'] / 1e6:.2f} Mt CO2e" in text

@@ -469,7 +469,7 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
     breakdowns = {name: breakdown_rows(result, name, names) for name in BREAKDOWN_TABLES}
     sankeys = run_sankeys(result, names)
     charts = run_chart_tables(result, names)
-    conditions = records(result, "conditions") if "conditions" in result.tables else []
+    conditions = condition_rows(result, names)
     spend = records(result, "categories") if "categories" in result.tables else []
     for row in spend:
         row["label"] = names.category(row["category"])
@@ -495,6 +495,23 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
         draft=encode_draft(run_plan(prov.inputs) or {}),
         result_tables=list(result.tables), chart_tables=list(charts),
         tables=list(result.tables) + list(charts))
+
+
+def condition_rows(result: Result, names: Names) -> list[dict[str, Any]]:
+    """The run's conditions table with each condition in words (`words`: report.units
+    .condition_words) and the unit of its values (`unit`), for the page to print them in."""
+    if "conditions" not in result.tables:
+        return []
+    plan = result.provenance.inputs.get("plan") or {}
+    given = plan.get("conditions") if isinstance(plan.get("conditions"), list) else []
+    rows = records(result, "conditions")
+    known = {**{str(k): str(v) for k, v in names.countries.items()},
+             **{str(k): str(v) for k, v in names.entities.items()}}
+    for k, row in enumerate(rows):
+        selectors = units.condition_selectors(given[k]) if len(given) == len(rows) else None
+        row["words"] = units.condition_words(row, known, selectors)
+        row["unit"] = units.condition_unit(str(row.get("metric")))
+    return rows
 
 
 # -- runs that are not traces (analyse, compare, sensitivity, claims) ------------------------
