@@ -94,3 +94,51 @@ def test_run_page_conditions_read_in_words_and_units(client, with_conditions, ru
     assert f"{100 * eu['value_p50']:.1f} %" in text      # the median as a share, as stored
     co2 = next(r for r in rows if r["metric"] == "co2_tonnes")
     assert f"{co2['value_p50'] / 1e6:.2f} Mt CO2e" in text
+
+
+# -- 4. "In short" gives the EU total -----------------------------------------------------------
+def french_cloud_plan() -> dict:
+    import yaml
+
+    plan = yaml.safe_load((ROOT / "scenarios" / "efficiency-first-eu.yaml").read_text())
+    plan.update(id="fr-cloud", title="Cloud compute from OVHcloud and Scaleway", draws=300,
+                seed=5, spend={"cloud_compute": {"central": 1.0}},
+                procurement={"cloud_compute": {"ovhcloud": {"central": 0.5},
+                                               "scaleway": {"central": 0.5}}})
+    return plan
+
+
+def headline_of(html: str) -> str:
+    start = html.index('id="headline-h"')
+    return text_of(html[start:html.index("</section>", start)])
+
+
+def scorecard_eu(client, run_id: str) -> dict:
+    rows = client.get(f"/api/v1/runs/{run_id}?format=json&table=scorecard").json()
+    rows = rows.get("rows", rows) if isinstance(rows, dict) else rows
+    return next(r for r in rows if str(r.get("metric")).startswith("EU value added"))
+
+
+def test_in_short_says_one_place_once_and_gives_the_eu_total(client):
+    run_id = finished(client, french_cloud_plan())
+    html = client.get(f"/r/{run_id}").text
+    text = headline_of(html)
+    assert text.count("France") == 1, text
+    eu = scorecard_eu(client, run_id)
+    share = next(v for k, v in eu.items() if k.endswith("_p50"))
+    assert f"In all, value added in the EU" in text
+    assert f"{100 * share:.1f} %" in text.split("In all, value added in the EU")[1]
+    assert f"{100 * share:.1f} %" in text_of(html[html.index('id="scorecard-h"'):])
+
+
+def test_in_short_labels_the_unsplit_eu_row_apart_from_the_eu_total(client):
+    run_id = finished(client, {"reference": "efficiency-first-eu", "draws": 300, "seed": 5})
+    text = headline_of(client.get(f"/r/{run_id}").text)
+    assert "EU-wide sectors the data do not split by member state (a part of the EU's " \
+           "total)" in text
+    assert "the EU (value added not split by member state)" not in text
+    eu = scorecard_eu(client, run_id)
+    share = next(v for k, v in eu.items() if k.endswith("_p50"))
+    assert f"In all, value added in the EU (every member state and the EU-wide sectors " \
+           f"together, the scorecard's “EU value added (location)”) is {100 * share:.1f} %" \
+           in text
