@@ -126,7 +126,7 @@ def test_in_short_says_one_place_once_and_gives_the_eu_total(client):
     assert text.count("France") == 1, text
     eu = scorecard_eu(client, run_id)
     share = next(v for k, v in eu.items() if k.endswith("_p50"))
-    assert f"In all, value added in the EU" in text
+    assert "In all, value added in the EU" in text
     assert f"{100 * share:.1f} %" in text.split("In all, value added in the EU")[1]
     assert f"{100 * share:.1f} %" in text_of(html[html.index('id="scorecard-h"'):])
 
