@@ -142,3 +142,43 @@ def test_in_short_labels_the_unsplit_eu_row_apart_from_the_eu_total(client):
     assert f"In all, value added in the EU (every member state and the EU-wide sectors " \
            f"together, the scorecard's “EU value added (location)”) is {100 * share:.1f} %" \
            in text
+
+
+# -- 3. names where ids showed ------------------------------------------------------------------
+def visible(html: str) -> str:
+    """The page's text without attributes (ids may stay in title and href for copying)."""
+    main = html[html.index("<main"):html.index("</main>")]
+    return text_of(re.sub(r"<script.*?</script>", "", main, flags=re.S))
+
+
+def test_compare_links_and_breadcrumb_name_plans_not_ids(client, with_conditions):
+    finished(client, {"reference": "efficiency-first-eu", "draws": 2000, "seed": 1})
+    html = client.get(f"/r/{with_conditions}").text
+    actions = html[html.index('<p class="actions">'):]
+    actions = actions[:actions.index("</p>")]
+    links = re.findall(r'<a href="/compare\?runs=[^"]+">(.*?)</a>', actions)
+    assert links and "efficiency-first-eu" not in links
+    assert unescape(links[0]) == ("Efficiency-first EU alternative (same EUR 20 bn, people and "
+                                  "rented European compute)")
+    crumb = html[html.index('<p class="breadcrumb">'):]
+    crumb = text_of(crumb[:crumb.index("</p>")])
+    assert with_conditions not in crumb and "EU gigafactories with conditions" in crumb
+    assert with_conditions in visible(html)         # the id is still there to copy
+
+
+def test_data_notes_name_the_ids_they_mention(client, with_conditions):
+    deal = client.get("/ledger/deals/l_stargate_us_2025_01").text
+    notes = " ".join(text_of(n) for n in re.findall(r'<td class="note-cell">(.*?)</td>', deal,
+                                                     re.S))
+    assert "was the Center Consulting summary" in notes
+    assert "l_stargate_2025_01_center" not in notes
+    assert re.search(r'<a href="/sources/l_stargate_2025_01_center"[^>]*><bdi>Stargate intends '
+                     r"to invest 500 billion dollars</bdi></a>", deal)
+    source = visible(client.get("/sources/m_assumption_cloud_proxy").text)
+    note = source[source.index("Note:"):][:80]
+    assert "cloud_compute" not in note and note.startswith("Note: Cloud compute uses")
+    html = client.get(f"/r/{with_conditions}").text
+    assert "m_assumption_capex_split_eu" not in visible(html)
+    assert re.search(r'href="/sources/m_assumption_capex_split_eu"[^>]*><bdi>Modelling '
+                     r'assumption</bdi></a> <span class="source-meta">\(<bdi>moneytrail</bdi>, '
+                     r"[0-9-]+: <bdi>EU gigafactories \(~100,000", html)

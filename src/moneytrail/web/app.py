@@ -147,6 +147,7 @@ def create_app(db: str | None = None, data: str | None = None, *,
     app.state.limiter = TokenBucket(*run_limit)
     app.state.templates = templates()
     app.state.templates.globals["source_info"] = state.source_info
+    app.state.templates.globals["note_parts"] = state.note_parts
     from starlette.middleware.trustedhost import TrustedHostMiddleware
 
     app.state.allowed_hosts = allowed_hosts(hosts)
