@@ -59,3 +59,33 @@ def test_conditions_table_reads_in_words_units_and_plain_headers(conditions_html
     frame = conditions_result.tables["conditions"].frame().reset_index()
     eu = frame[frame["metric"] == "eu_value_added_share"].iloc[0]
     assert f"{100 * eu['value_p50']:.1f} %" in text
+
+
+def test_briefing_cites_the_methods_by_name_without_a_base_url(conditions_html):
+    text = text_of(conditions_html)
+    assert "docs/methods.md" not in text and "spend_years" not in text
+    assert "the methods “Methods and modelling conventions”, “Market power”" in text
+    assert "“Methods and modelling conventions”, on the methods page of the moneytrail web " \
+           "app (/methods)" in text
+
+
+def test_briefing_links_the_methods_page_when_the_app_is_known(ws, conditions_result):
+    from moneytrail.report.briefing import render_briefing
+
+    html = render_briefing(ws, [conditions_result], fmt="html", sensitivity=False,
+                           base_url="https://moneytrail.example/").decode("utf-8")
+    assert "docs/methods.md" not in text_of(html)
+    assert ('<a href="https://moneytrail.example/methods#market-power-economic-profit-markups-'
+            'and-procurement-rules-issue-15">') in html
+    assert '<a href="https://moneytrail.example/methods">https://moneytrail.example/methods' \
+           '</a>' in html
+
+
+def test_briefing_explains_its_jargon(conditions_html):
+    start = conditions_html.index("Words used in this briefing")
+    words = text_of(conditions_html[start:conditions_html.index("</dl>", start)])
+    for term in ("HHI (Herfindahl–Hirschman index)", "–99 points",
+                 "WACC (weighted average cost of capital)", "Tornado analysis",
+                 "Years the budget is spent over"):
+        assert term in words
+    assert "explained under “Words used in this briefing”" in text_of(conditions_html)

@@ -182,3 +182,44 @@ def test_data_notes_name_the_ids_they_mention(client, with_conditions):
     assert re.search(r'href="/sources/m_assumption_capex_split_eu"[^>]*><bdi>Modelling '
                      r'assumption</bdi></a> <span class="source-meta">\(<bdi>moneytrail</bdi>, '
                      r"[0-9-]+: <bdi>EU gigafactories \(~100,000", html)
+
+
+# -- 2. the methods as a page, jargon explained -------------------------------------------------
+def test_methods_page_serves_the_packaged_methods_with_anchors(client):
+    from moneytrail.report.methods import methods_text
+
+    assert methods_text() == (ROOT / "docs" / "methods.md").read_text(encoding="utf-8"), \
+        "the packaged copy (src/moneytrail/docs/methods.md) differs from docs/methods.md"
+    html = client.get("/methods").text
+    assert "<h1>Methods and modelling conventions</h1>" in html
+    assert '<h2 id="evidence-weight">Evidence weight</h2>' in html
+    assert '<a href="#market-power-economic-profit-markups-and-procurement-rules-issue-15">' \
+        in html
+    assert client.get("/docs/methods.md").status_code == 404     # the page, not the file
+
+
+def test_methods_markdown_shows_raw_html_as_text():
+    from moneytrail.report.methods import render_markdown
+
+    body, toc = render_markdown("# T\n\n## A & b\n\n<script>alert(1)</script>\n\n"
+                                "[x](javascript:alert(2))\n")
+    assert "<script>" not in body and "&lt;script&gt;" in body
+    assert 'href="javascript' not in body
+    assert toc == [{"level": 2, "anchor": "a-b", "title": "A & b"}]
+    assert '<h2 id="a-b">A &amp; b</h2>' in body
+
+
+def test_run_page_links_the_methods_and_explains_its_words(client, with_conditions, run_page):
+    text = visible(run_page)
+    assert "docs/methods.md" not in text and "spend_years" not in text
+    assert "horizon_years" not in text
+    assert re.search(r'<a href="/methods[#"]', run_page[run_page.index('id="footprints-h"'):])
+    assert '<a href="/methods">methods page</a>' in run_page
+    footer = run_page[run_page.index('<footer'):]
+    assert '<a href="/methods">' in footer
+    terms = run_page[run_page.index('id="terms-h"'):]
+    terms = text_of(terms[:terms.index("</section>")])
+    for word in ("HHI (Herfindahl–Hirschman index)", "–99 points", "WACC (weighted average "
+                 "cost of capital)", "Tornado analysis", "Years the budget is spent over"):
+        assert word in terms
+    assert '<a href="#terms-h">' in run_page[run_page.index('id="scorecard-h"'):]

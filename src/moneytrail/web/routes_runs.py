@@ -521,7 +521,8 @@ def briefing_response(request: Request, results: list[Result], fmt: str, name: s
     store = queue(request).store.as_private() if private else LEDGER
     ws = request.app.state.workspace
     results, asked = resolve_stored(ws, results, store=store)
-    body = render_briefing(ws, results, fmt=fmt, asked=asked, store=store)
+    body = render_briefing(ws, results, fmt=fmt, asked=asked, store=store,
+                           base_url=origin_of(request))
     media = "application/pdf" if fmt == "pdf" else "text/html; charset=utf-8"
     return Response(body, media_type=media, headers={
         "Content-Disposition": f'attachment; filename="{name}.{fmt}"'})

@@ -539,7 +539,8 @@ def condition_rows(result: Result, names: Names) -> list[dict[str, Any]]:
     if "conditions" not in result.tables:
         return []
     plan = result.provenance.inputs.get("plan") or {}
-    given = plan.get("conditions") if isinstance(plan.get("conditions"), list) else []
+    stated = plan.get("conditions")
+    given: list[Any] = stated if isinstance(stated, list) else []
     rows = records(result, "conditions")
     known = {**{str(k): str(v) for k, v in names.countries.items()},
              **{str(k): str(v) for k, v in names.entities.items()}}

@@ -148,18 +148,36 @@ class WebState:
         `text`, or an id the app knows shown by its name: a source as its title with `href`
         to its page, a spending category by its name ('cloud_compute' -> 'Cloud compute'), a
         firm or sector by its name. Unknown words stay as they are."""
+        from moneytrail.report.glossary import plain_note
+        from moneytrail.report.methods import CITED, METHODS_TITLE, methods_link
+
+        text = plain_note(str(text or ""))
         parts: list[dict[str, str]] = []
         last = 0
-        for found in NOTE_ID.finditer(str(text or "")):
+        for found in NOTE_ID.finditer(text):
             key = found[0]
             named = self.named_id(key)
             if named is None:
                 continue
             parts.append({"text": text[last:found.start()]})
-            parts.append({**named, "id": key})
+            parts.append(named)
             last = found.end()
-        parts.append({"text": str(text or "")[last:]})
-        return [p for p in parts if p.get("text") or p.get("label")]
+        parts.append({"text": text[last:]})
+        out: list[dict[str, str]] = []
+        for part in parts:                 # "docs/methods.md, 'Market power'": a link
+            rest = part.get("text", "")
+            if part.get("label") or "docs/methods.md" not in rest:
+                out.append(part)
+                continue
+            start = 0
+            for cited in CITED.finditer(rest):
+                out.append({"text": rest[start:cited.start()]})
+                label = "methods" + (f": {cited[1]}" if cited[1] else "")
+                out.append({"label": label, "href": methods_link(cited[1]),
+                            "tip": METHODS_TITLE})
+                start = cited.end()
+            out.append({"text": rest[start:]})
+        return [p for p in out if p.get("text") or p.get("label")]
 
     def named_id(self, key: str) -> dict[str, str] | None:
         """An id of a data note by its name: {'label', 'href'} (None for a word the app does
@@ -170,7 +188,7 @@ class WebState:
                 label = info["title"]
                 if info.get("about"):
                     label += ": " + info["about"]
-                return {"label": label, "href": f"/sources/{key}"}
+                return {"label": label, "href": f"/sources/{key}", "tip": f"source id: {key}"}
         if self._ids is None:
             chain = self.valuechain
             ids = {str(k): str(v) for k, v in zip(chain.categories["id"],
@@ -178,7 +196,7 @@ class WebState:
             ids.update({str(k): str(v) for k, v in chain.entity_names().items()})
             self._ids = ids
         if key in self._ids:
-            return {"label": self._ids[key], "href": ""}
+            return {"label": self._ids[key], "href": "", "tip": f"id: {key}"}
         return None
 
     def claims(self) -> pd.DataFrame:

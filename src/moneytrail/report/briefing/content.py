@@ -813,6 +813,8 @@ def current_scorecard(card: pd.DataFrame | None) -> pd.DataFrame | None:
     return out
 
 
+TERMS_NOTE = ("HHI, WACC, tornado analysis and other terms are explained under “Words used "
+              "in this briefing” in the Methods section.")
 CONDITION_HEAD = ["Condition", "Verdict", "Median value (90 % interval)",
                   "Met in (share of draws)"]
 
@@ -832,7 +834,7 @@ def conditions_rows(brief: PlanBrief, names: dict[str, str] | None = None
     for k, record in enumerate(records):
         selectors = condition_selectors(given[k]) if len(given) == len(records) else None
         unit = condition_unit(str(record.get("metric")))
-        label = condition_words(record, names, selectors)
+        label = condition_words({str(k): v for k, v in record.items()}, names, selectors)
         out.append((label, [
             Cell(str(record.get("verdict") or "–"), numeric=False),
             Cell(in_unit(record.get("value_p50"), unit),
@@ -1251,7 +1253,7 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
                   head=["Metric"] + ([b.plan.id for b in briefs] if several else ["Value"]),
                   rows=card_rows, note=(notes + ". " if notes else "") +
                   "“Not applicable”: the metric does not apply to the plan (for example no "
-                  "conditions set, or no hardware bought).")
+                  "conditions set, or no hardware bought). " + TERMS_NOTE)
     t.sources, t.id = note_all, f"tab{t.number}"
     tables.append(t)
     for brief in briefs:
@@ -1309,7 +1311,8 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
                                    axis=what),
             note=f"Each assumption set to the low and the high end of its 90 % interval, all "
                  f"others at their central values (a tornado analysis, run "
-                 f"{brief.tornado.run_id}). The bars start from the result with every "
+                 f"{brief.tornado.run_id}; {lower_first(TERMS_NOTE).rstrip('.')}). The bars "
+                 "start from the result with every "
                  f"parameter at its central value ({pct(base)}){median_text(brief, ws)}. "
                  "The longer the bars, the more the answer rests on that assumption; the "
                  "parameter names are in the run's JSON.",
