@@ -299,7 +299,8 @@ def test_run_page_lists_its_sections_and_every_link_lands_on_one(client, gigafac
     nav = re.search(r'<nav class="page-toc" aria-label="On this page">(.*?)</nav>', page, re.S)
     assert nav is not None
     targets = re.findall(r'href="#([^"]+)"', nav.group(1))
-    assert len(targets) == 11 and "footprints-h" in targets and targets[-1] == "cite-h"
+    assert len(targets) == 12 and "footprints-h" in targets and "terms-h" in targets
+    assert targets[-1] == "cite-h"
     positions = [page.find(f'<h2 id="{t}"') for t in targets]
     assert all(p > nav.end() for p in positions), dict(zip(targets, positions, strict=True))
     assert positions == sorted(positions)

@@ -579,3 +579,98 @@ def oversized_sentence(row: dict, currency: str, titles: dict[str, str] | None =
     known.update(titles or {})
     cited = [f"“{known[s]}”" if known.get(s) else s for s in ids]
     return head + ", ".join(cited) + tail
+
+
+# -- conditions in words -----------------------------------------------------------------------
+# a condition's metric (scenarios.schema.CONDITION_METRICS) -> its name for readers and the unit
+# its values are in (the scorecard's, analysis.scorecard.ROWS)
+CONDITION_MEASURES: dict[str, tuple[str, str]] = {
+    "value_added_share": ("Value added share", "share"),
+    "eu_value_added_share": ("EU value added share", "share"),
+    "eu_labour_share": ("EU labour share (wages paid in the EU)", "share"),
+    "labour_share": ("Labour share (wages, all countries)", "share"),
+    "hhi_change": ("HHI change (market concentration) of the largest market bought in",
+                   "points"),
+    "single_supplier_share": ("Share of first invoices to a single supplier", "share"),
+    "value_chain_single_supplier_share": ("Share of value added to a single supplier",
+                                          "share"),
+    "export_exposed_share": ("Export-control exposure", "share"),
+    "renewable_share": ("Renewable power share", "share"),
+    "closed_model_share": ("Closed-model share", "share"),
+    "open_weights_only": ("Closed-model share", "share"),
+    "co2_tonnes": ("Operational CO2 over the horizon", "t CO2e"),
+    "residual_value_share": ("Residual value of hardware at the horizon", "share"),
+    "rent_share": ("Economic profit (rent), share of the plan", "share"),
+    "dominant_rent_share": ("Rent to firms already dominant, share of rent", "share"),
+    "markup_share": ("Markup over suppliers' cost of goods", "share"),
+}
+SELECTOR_WORDS = {"group": "to {}", "country": "added in {}", "owner_country": "owned in {}",
+                  "entity": "to {}"}
+
+
+def condition_measure(metric: str) -> str:
+    """A condition's metric for readers: 'hhi_change' -> 'HHI change (market concentration)
+    of the largest market bought in'; an unknown metric in words."""
+    if metric in CONDITION_MEASURES:
+        return CONDITION_MEASURES[metric][0]
+    words = str(metric).replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def condition_unit(metric: str) -> str:
+    """The unit a condition's values are in ('share', 'points', 't CO2e')."""
+    return CONDITION_MEASURES.get(metric, ("", "number"))[1]
+
+
+DEFAULT_CONDITION = re.compile(r"(?P<metric>\w+)(?: \((?P<which>[^)]*)\))? (?:<=|>=) \S+")
+
+
+def condition_selectors(condition: Any) -> dict[str, str]:
+    """The selector fields a plan's condition sets (a mapping or a scenarios Condition):
+    {'group': 'us_big_tech'}."""
+    get = condition.get if isinstance(condition, dict) else \
+        (lambda key: getattr(condition, key, None))
+    return {key: str(get(key)) for key in ("group", "country", "owner_country", "entity")
+            if get(key)}
+
+
+def condition_words(row: dict[str, Any], names: dict[str, str] | None = None,
+                    selectors: dict[str, str] | None = None) -> str:
+    """A row of a run's conditions table (analysis.conditions: `condition`, `metric`,
+    `bound` 'min 0.5' / 'max 100', `rules_on`) in words: 'EU value added share at least
+    50 %', 'Value added share to US hyperscalers (...) at most 30 %', 'HHI change (...) at
+    most +100 points'. A condition the plan labels itself keeps its label. `names`: country
+    and firm ids -> names; `selectors`: the condition's selector field -> id, when known
+    (else read from the stored name 'value_added_share (us_big_tech) <= 0.3')."""
+    label = str(row.get("condition") or "")
+    metric = str(row.get("metric") or "")
+    found = DEFAULT_CONDITION.fullmatch(label)
+    if label and label != "open-weight models only" and not (
+            found and found["metric"] == metric):
+        return label                                     # the plan's own label
+    if metric == "open_weights_only":
+        return "Open-weight models only (no closed model)"
+    words = condition_measure(metric)
+    which = dict(selectors or {})
+    if not which and found and found["which"]:
+        which = {"group": found["which"]}
+    for field, key in which.items():
+        if field == "group":
+            who = group_label(key)
+        else:
+            who = (names or {}).get(key) or REGION_LABELS.get(key) or key
+        words += " " + SELECTOR_WORDS.get(field, "of {}").format(who)
+    kind, _, value = str(row.get("bound") or "").partition(" ")
+    try:
+        number = float(value)
+    except ValueError:
+        bound = value
+    else:
+        bound = f"{100 * number:g} %" if condition_unit(metric) == "share" else \
+            in_unit(number, condition_unit(metric))
+    if condition_unit(metric) == "points":
+        bound = bound.lstrip("+")
+    words += f" {'at most' if kind == 'max' else 'at least'} {bound}"
+    if row.get("rules_on"):
+        words += f" (export rules as on {row['rules_on']})"
+    return words

@@ -62,6 +62,11 @@ def templates() -> Environment:
 
     env.globals["eu_footnote"] = EU_FOOTNOTE
     env.globals["row_footnote"] = ROW_FOOTNOTE
+    from moneytrail.report.glossary import GLOSSARY
+    from moneytrail.report.methods import methods_link
+
+    env.globals["glossary"] = [(term, words, methods_link(section))
+                               for term, words, section in GLOSSARY]
     return env
 
 
@@ -147,6 +152,7 @@ def create_app(db: str | None = None, data: str | None = None, *,
     app.state.limiter = TokenBucket(*run_limit)
     app.state.templates = templates()
     app.state.templates.globals["source_info"] = state.source_info
+    app.state.templates.globals["note_parts"] = state.note_parts
     from starlette.middleware.trustedhost import TrustedHostMiddleware
 
     app.state.allowed_hosts = allowed_hosts(hosts)
@@ -587,6 +593,18 @@ def add_routes(app: FastAPI) -> None:
     def api_plan(request: Request, plan: str, format: Format = None,
                  table: Table = None) -> Response:
         return as_api(views.plan_view(web(request), page_url(request), plan), format, table)
+
+    @app.get("/methods", include_in_schema=False)
+    def methods_route(request: Request) -> HTMLResponse:
+        from markupsafe import Markup
+
+        from moneytrail.report.methods import METHODS_TITLE, methods_page
+
+        body, toc = methods_page()
+        view = views.View(meta={"title": METHODS_TITLE, "data_version":
+                                web(request).data_version, "ledger_revision": None},
+                          toc=toc, body=Markup(body))    # markdown-it's output, its raw HTML off
+        return render(request, "methods.html", view, "methods")
 
     @app.get("/plans/{plan}", include_in_schema=False)
     def plan_page(request: Request, plan: str) -> HTMLResponse:

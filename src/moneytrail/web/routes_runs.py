@@ -216,19 +216,21 @@ def start_reference_runs(app: FastAPI) -> None:
 
 
 def reference_traces(request: Request) -> dict[str, dict[str, Any]]:
-    """For each reference plan: its run id, status and (when done) the headline. The plans'
-    run ids are found once per app; a done entry is kept (a done run never changes)."""
+    """For each reference plan: its run id, status, title and (when done) the headline. The
+    plans' run ids are found once per app; a done entry is kept (a done run never changes)."""
     from moneytrail.scenarios.reference import reference_scenarios
     from moneytrail.scenarios.schema import load_scenario
 
     jobs = queue(request)
     state_of_app = request.app.state
     if getattr(state_of_app, "reference_ids", None) is None:
-        ids = {}
+        ids, titles = {}, {}
         for path in reference_scenarios():
             plan = load_scenario(path)
             ids[path.stem] = jobs.run_id(plan, REFERENCE_DRAWS, plan.seed)
+            titles[path.stem] = plan.title
         state_of_app.reference_ids = ids
+        state_of_app.reference_titles = titles
         state_of_app.reference_done = {}
     done: dict[str, dict[str, Any]] = state_of_app.reference_done
     out = {}
@@ -240,6 +242,7 @@ def reference_traces(request: Request) -> dict[str, dict[str, Any]]:
         entry: dict[str, Any] = {"run_id": rid, "status": state.status if state else "missing",
                                  "done": state.done if state else 0,
                                  "total": state.total if state else REFERENCE_DRAWS,
+                                 "title": state_of_app.reference_titles.get(stem, stem),
                                  "headline": []}
         if state is not None and state.result is not None:
             from moneytrail.web.runs import headline_text
@@ -518,7 +521,8 @@ def briefing_response(request: Request, results: list[Result], fmt: str, name: s
     store = queue(request).store.as_private() if private else LEDGER
     ws = request.app.state.workspace
     results, asked = resolve_stored(ws, results, store=store)
-    body = render_briefing(ws, results, fmt=fmt, asked=asked, store=store)
+    body = render_briefing(ws, results, fmt=fmt, asked=asked, store=store,
+                           base_url=origin_of(request))
     media = "application/pdf" if fmt == "pdf" else "text/html; charset=utf-8"
     return Response(body, media_type=media, headers={
         "Content-Disposition": f'attachment; filename="{name}.{fmt}"'})

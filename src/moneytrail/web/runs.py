@@ -157,19 +157,55 @@ def headline_text(result: Result, names: Names) -> list[str]:
         sentences.append("Where it ends up: " + "; ".join(parts) + ".")
     # owner_country: all value added (wages, profits, taxes), profits counted where the
     # owners are: not the owners' profits alone
-    for table, what in (("country", "is added in"),
-                        ("owner_country", "(wages, profits and taxes; profits counted in the "
-                                          "owners' country) accrues to")):
-        top = breakdown_rows(result, table, names)[:1]
-        if top:
-            place = units.place_in_sentence(top[0]["key"], names.countries)
-            sentences.append(f"The largest share of value {what} {place}: "
-                             f"{interval(top[0])}.")
+    where = breakdown_rows(result, "country", names)[:1]
+    owned = breakdown_rows(result, "owner_country", names)[:1]
+    if where and owned and where[0]["key"] == owned[0]["key"] \
+            and interval(where[0]) == interval(owned[0]):     # one place, one figure: once
+        place = headline_place(where[0]["key"], names)
+        sentences.append(f"The largest share of value is added in {place}, which also "
+                         "receives the largest share when profits are counted in the owners' "
+                         f"country (wages, profits and taxes): {interval(where[0])} either "
+                         "way.")
+    else:
+        for top, what in ((where, "is added in"),
+                          (owned, "(wages, profits and taxes; profits counted in the "
+                                  "owners' country) accrues to")):
+            if top:
+                sentences.append(f"The largest share of value {what} "
+                                 f"{headline_place(top[0]['key'], names)}: "
+                                 f"{interval(top[0])}.")
+    eu = eu_total(result) if facts.get("buyer_region") == "EU" else None
+    if eu is not None:
+        sentences.append(f"In all, value added in the EU (every member state and the EU-wide "
+                         f"sectors together, the scorecard's \u201c{EU_TOTAL_ROW}\u201d) is "
+                         f"{interval(eu)}.")
     firms = [r for r in breakdown_rows(result, "entity", names)][:3]
     if firms:
         sentences.append("The firms or sectors that keep the most: " + ", ".join(
             f"{r['label']} {percent(r['share_p50'])}" for r in firms) + " (medians).")
     return sentences
+
+
+EU_TOTAL_ROW = "EU value added (location)"     # analysis.scorecard.ROWS
+
+
+def headline_place(key: str, names: Names) -> str:
+    """A country of the headline in a sentence; the 'EU' row (value added the data do not
+    split by member state) named so that it cannot be read as the EU's total."""
+    if key == "EU":
+        return "EU-wide sectors the data do not split by member state (a part of the EU's total)"
+    return units.place_in_sentence(key, names.countries)
+
+
+def eu_total(result: Result) -> dict[str, Any] | None:
+    """The scorecard's EU value added (member states and the unsplit EU row together) as
+    share_p50/p5/p95, or None for a run without it."""
+    if "scorecard" not in result.tables:
+        return None
+    row = next((r for r in scorecard_rows(result) if r["metric"] == EU_TOTAL_ROW), None)
+    if row is None or row["p50"] is None:
+        return None
+    return {"share_p50": row["p50"], "share_p5": row["p5"], "share_p95": row["p95"]}
 
 
 def sankey_first(result: Result, names: Names) -> dict[str, Any] | None:
@@ -469,7 +505,7 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
     breakdowns = {name: breakdown_rows(result, name, names) for name in BREAKDOWN_TABLES}
     sankeys = run_sankeys(result, names)
     charts = run_chart_tables(result, names)
-    conditions = records(result, "conditions") if "conditions" in result.tables else []
+    conditions = condition_rows(result, names)
     spend = records(result, "categories") if "categories" in result.tables else []
     for row in spend:
         row["label"] = names.category(row["category"])
@@ -495,6 +531,24 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
         draft=encode_draft(run_plan(prov.inputs) or {}),
         result_tables=list(result.tables), chart_tables=list(charts),
         tables=list(result.tables) + list(charts))
+
+
+def condition_rows(result: Result, names: Names) -> list[dict[str, Any]]:
+    """The run's conditions table with each condition in words (`words`: report.units
+    .condition_words) and the unit of its values (`unit`), for the page to print them in."""
+    if "conditions" not in result.tables:
+        return []
+    plan = result.provenance.inputs.get("plan") or {}
+    stated = plan.get("conditions")
+    given: list[Any] = stated if isinstance(stated, list) else []
+    rows = records(result, "conditions")
+    known = {**{str(k): str(v) for k, v in names.countries.items()},
+             **{str(k): str(v) for k, v in names.entities.items()}}
+    for k, row in enumerate(rows):
+        selectors = units.condition_selectors(given[k]) if len(given) == len(rows) else None
+        row["words"] = units.condition_words(row, known, selectors)
+        row["unit"] = units.condition_unit(str(row.get("metric")))
+    return rows
 
 
 # -- runs that are not traces (analyse, compare, sensitivity, claims) ------------------------

@@ -6,6 +6,7 @@ debate's claims are checked at the first request that needs them (a few seconds)
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,19 @@ if TYPE_CHECKING:
     from moneytrail.data.valuechain import ValueChain
     from moneytrail.ledger.store import Ledger
     from moneytrail.service.workspace import Workspace
+
+
+NOTE_ID = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")   # 'l_stargate_2025_01_center'
+ABOUT_CHARS = 70
+
+
+def about(note: str) -> str:
+    """The start of a modelling assumption's note, to tell assumptions titled alike apart:
+    at most ABOUT_CHARS characters, cut at a word with '…'."""
+    note = " ".join(note.split())
+    if len(note) <= ABOUT_CHARS:
+        return note.rstrip(".")
+    return note[:ABOUT_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
 
 
 @dataclass
@@ -31,6 +45,7 @@ class WebState:
     _analysis_sources: pd.DataFrame | None = None
     _source_titles: dict[str, dict[str, str]] | None = None
     _country_names: dict[str, str] | None = None
+    _ids: dict[str, str] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -122,9 +137,67 @@ class WebState:
                         found[str(record["id"])] = {
                             **{k: str(record.get(k, "")) for k in ("title", "publisher",
                                                                    "published")},
+                            "about": about(str(record.get("note", "")))
+                            if str(record.get("publisher", "")) == "moneytrail" else "",
                             "_table": name}
             self._source_titles = found
         return self._source_titles
+
+    def note_parts(self, text: str) -> list[dict[str, str]]:
+        """A data note (a deal's, a claim's, a source's) split into parts for the page: plain
+        `text`, or an id the app knows shown by its name: a source as its title with `href`
+        to its page, a spending category by its name ('cloud_compute' -> 'Cloud compute'), a
+        firm or sector by its name. Unknown words stay as they are."""
+        from moneytrail.report.glossary import plain_note
+        from moneytrail.report.methods import CITED, METHODS_TITLE, methods_link
+
+        text = plain_note(str(text or ""))
+        parts: list[dict[str, str]] = []
+        last = 0
+        for found in NOTE_ID.finditer(text):
+            key = found[0]
+            named = self.named_id(key)
+            if named is None:
+                continue
+            parts.append({"text": text[last:found.start()]})
+            parts.append(named)
+            last = found.end()
+        parts.append({"text": text[last:]})
+        out: list[dict[str, str]] = []
+        for part in parts:                 # "docs/methods.md, 'Market power'": a link
+            rest = part.get("text", "")
+            if part.get("label") or "docs/methods.md" not in rest:
+                out.append(part)
+                continue
+            start = 0
+            for cited in CITED.finditer(rest):
+                out.append({"text": rest[start:cited.start()]})
+                label = "methods" + (f": {cited[1]}" if cited[1] else "")
+                out.append({"label": label, "href": methods_link(cited[1]),
+                            "tip": METHODS_TITLE})
+                start = cited.end()
+            out.append({"text": rest[start:]})
+        return [p for p in out if p.get("text") or p.get("label")]
+
+    def named_id(self, key: str) -> dict[str, str] | None:
+        """An id of a data note by its name: {'label', 'href'} (None for a word the app does
+        not know as an id)."""
+        if key in self.package_sources() or key.startswith(("l_", "m_", "c_", "a_")):
+            info = self.source_info(key)
+            if info and info.get("title"):
+                label = info["title"]
+                if info.get("about"):
+                    label += ": " + info["about"]
+                return {"label": label, "href": f"/sources/{key}", "tip": f"source id: {key}"}
+        if self._ids is None:
+            chain = self.valuechain
+            ids = {str(k): str(v) for k, v in zip(chain.categories["id"],
+                                                 chain.categories["name"], strict=True)}
+            ids.update({str(k): str(v) for k, v in chain.entity_names().items()})
+            self._ids = ids
+        if key in self._ids:
+            return {"label": self._ids[key], "href": "", "tip": f"id: {key}"}
+        return None
 
     def claims(self) -> pd.DataFrame:
         """The debate's claims checked against the data and this store's ledger (once)."""

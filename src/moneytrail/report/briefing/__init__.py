@@ -12,6 +12,7 @@ escaped (plan titles and notes are user-editable).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
@@ -43,8 +44,39 @@ def stylesheet() -> str:
 
 
 def render_html(briefing: Briefing) -> str:
-    """The briefing as one HTML document (inline CSS and SVG, no external resources)."""
-    return environment().get_template("briefing.html").render(b=briefing, css=stylesheet())
+    """The briefing as one HTML document (inline CSS and SVG, no external resources). Notes
+    that cite docs/methods.md name the methods page: a link to it at `briefing.meta
+    ['methods_url']` (the web app's /methods) when known, else the methods by their title."""
+    from moneytrail.report.glossary import GLOSSARY
+
+    html = environment().get_template("briefing.html").render(
+        b=briefing, css=stylesheet(), glossary=GLOSSARY)
+    return cite_methods(html, str(briefing.meta.get("methods_url") or ""))
+
+
+# a citation of the methods in escaped HTML: docs/methods.md, optionally with 'Section'
+CITED_HTML = re.compile(r"docs/methods\.md(?:, (?:&#39;|&#34;|\u201c)([^&\u201d<]+)"
+                        r"(?:&#39;|&#34;|\u201d))?")
+
+
+def cite_methods(html: str, url: str) -> str:
+    """Each 'docs/methods.md' of a rendered briefing as the reader can follow it: a link to
+    `url` (with the cited section's anchor), else the methods' title in quotes."""
+    from markupsafe import escape
+
+    from moneytrail.report.methods import METHODS_TITLE, section_anchor
+
+    def one(found: re.Match[str]) -> str:
+        section = found[1]
+        if not url:
+            return f"the methods \u201c{METHODS_TITLE}\u201d" + (
+                f", \u201c{section}\u201d" if section else "")
+        anchor = section_anchor(section) if section else ""
+        target = url + (f"#{anchor}" if anchor else "")
+        return (f'<a href="{escape(target)}">{escape(target)}</a>'
+                + (f", \u201c{section}\u201d" if section else ""))
+
+    return CITED_HTML.sub(one, html)
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -60,18 +92,22 @@ def html_to_pdf(html: str) -> bytes:
 def render_briefing(ws: Workspace, results: list[Result], *, fmt: str = "pdf",
                     progress: Progress | None = None, sensitivity: bool = True,
                     asked: dict[str, Asked] | None = None,
-                    store: StoreChoice = LEDGER) -> bytes:
+                    store: StoreChoice = LEDGER, base_url: str | None = None) -> bytes:
     """A plan briefing (one trace result) or a comparison briefing (several), as PDF or
     HTML bytes (UTF-8). `progress(step, done, total)` is called as the work goes on;
     `sensitivity=False` leaves out the tornado (faster); `asked` (from `resolve_runs`) names
     the run each result was computed from where the reader asked for another; `store`: where
     the tornado's sensitivity runs are kept (the workspace's run store by default; a private
-    store for a private plan's briefing, so they are not opened to everyone)."""
+    store for a private plan's briefing, so they are not opened to everyone). `base_url`: the
+    web app's address, when the briefing is made there: its methods are cited as a link to
+    its /methods page (else by name)."""
     if fmt not in FORMATS:
         raise MoneytrailError("unknown report format (use pdf or html)", field="format",
                               value=fmt)
     briefing = gather(ws, results, progress=progress, sensitivity=sensitivity, asked=asked,
                       store=store)
+    if base_url:
+        briefing.meta["methods_url"] = base_url.rstrip("/") + "/methods"
     html = render_html(briefing)
     if fmt == "html":
         return html.encode("utf-8")

@@ -35,6 +35,9 @@ from moneytrail.report.briefing.text import (
 from moneytrail.report.units import (
     EU_FOOTNOTE,
     REGION_LABELS,
+    condition_selectors,
+    condition_unit,
+    condition_words,
     draws_text,
     group_label,
     is_money,
@@ -810,21 +813,34 @@ def current_scorecard(card: pd.DataFrame | None) -> pd.DataFrame | None:
     return out
 
 
-def conditions_rows(brief: PlanBrief) -> list[tuple[str, list[Cell]]]:
+TERMS_NOTE = ("HHI, WACC, tornado analysis and other terms are explained under “Words used "
+              "in this briefing” in the Methods section.")
+CONDITION_HEAD = ["Condition", "Verdict", "Median value (90 % interval)",
+                  "Met in (share of draws)"]
+
+
+def conditions_rows(brief: PlanBrief, names: dict[str, str] | None = None
+                    ) -> list[tuple[str, list[Cell]]]:
+    """The plan's conditions for readers (CONDITION_HEAD): each in words with its bound in its
+    unit (report.units.condition_words), the verdict, the median value with its 90 % interval
+    in the metric's unit, and the share of draws in which it holds. `names`: country and firm
+    ids -> names."""
     frame = brief.table("conditions")
     if frame is None or frame.empty:
         return []
+    given = list(brief.plan.conditions)
+    records = frame.reset_index().to_dict("records")
     out = []
-    flat = frame.reset_index()
-    for record in flat.to_dict("records"):
-        label = str(record.get("condition") or record.get("label") or record.get("metric")
-                    or "")
-        values = [(str(k), v) for k, v in record.items() if k not in ("condition", "label")]
-        cells = [Cell(in_unit(v, "probability") if k.startswith("p_") else
-                      (pct(v) if isinstance(v, float) and ("share" in k or k.startswith(
-                          "value")) else str(v if v is not None else "–")), numeric=False)
-                 for k, v in values]
-        out.append((label, cells))
+    for k, record in enumerate(records):
+        selectors = condition_selectors(given[k]) if len(given) == len(records) else None
+        unit = condition_unit(str(record.get("metric")))
+        label = condition_words({str(k): v for k, v in record.items()}, names, selectors)
+        out.append((label, [
+            Cell(str(record.get("verdict") or "–"), numeric=False),
+            Cell(in_unit(record.get("value_p50"), unit),
+                 interval(record.get("value_p5"), record.get("value_p95"), unit,
+                          like=record.get("value_p50"))),
+            Cell(pct(record.get("p_holds")))]))
     return out
 
 
@@ -1237,18 +1253,15 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
                   head=["Metric"] + ([b.plan.id for b in briefs] if several else ["Value"]),
                   rows=card_rows, note=(notes + ". " if notes else "") +
                   "“Not applicable”: the metric does not apply to the plan (for example no "
-                  "conditions set, or no hardware bought).")
+                  "conditions set, or no hardware bought). " + TERMS_NOTE)
     t.sources, t.id = note_all, f"tab{t.number}"
     tables.append(t)
     for brief in briefs:
-        cond_rows = conditions_rows(brief)
-        frame = brief.table("conditions")
-        if not cond_rows or frame is None:
+        cond_rows = conditions_rows(brief, {**names, **entities})
+        if not cond_rows:
             continue
-        head = ["Condition"] + [str(c) for c in frame.reset_index().columns
-                                if c not in ("condition", "label")]
         t = TableView(number=next(tab), caption=f"Conditions of {brief.plan.title}",
-                      head=head, rows=cond_rows, sources=trace_note(brief, book))
+                      head=CONDITION_HEAD, rows=cond_rows, sources=trace_note(brief, book))
         t.id = f"tab{t.number}"
         tables.append(t)
     if not any(b.table("conditions") is not None for b in briefs):
@@ -1298,7 +1311,8 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
                                    axis=what),
             note=f"Each assumption set to the low and the high end of its 90 % interval, all "
                  f"others at their central values (a tornado analysis, run "
-                 f"{brief.tornado.run_id}). The bars start from the result with every "
+                 f"{brief.tornado.run_id}; {lower_first(TERMS_NOTE).rstrip('.')}). The bars "
+                 "start from the result with every "
                  f"parameter at its central value ({pct(base)}){median_text(brief, ws)}. "
                  "The longer the bars, the more the answer rests on that assumption; the "
                  "parameter names are in the run's JSON.",

@@ -6,6 +6,7 @@
   function poll(box) {
     var bar = document.getElementById("run-bar");
     var status = document.getElementById("run-status");
+    var label = document.getElementById("run-bar-label");
     var api = box.getAttribute("data-api");
     var delay = 400;
     function tick() {
@@ -24,6 +25,11 @@
           status.textContent = run.status === "queued" ? "Waiting for a free worker\u2026"
             : (run.done || 0).toLocaleString("en") + " of " + run.total.toLocaleString("en") +
               " draws done.";
+          if (label) {
+            label.textContent = run.status === "queued" ? "Monte Carlo draws: waiting to start"
+              : "Monte Carlo draws: " + (run.done || 0).toLocaleString("en") + " of " +
+                run.total.toLocaleString("en") + " done";
+          }
           delay = Math.min(1500, delay + 100);
           window.setTimeout(tick, delay);
         })

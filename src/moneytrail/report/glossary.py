@@ -1,0 +1,45 @@
+"""Words of the run page and the briefing that readers outside economics may not know, each in
+plain words, with the section of the methods (docs/methods.md) that says more. One list for the
+web app and the briefing, so both explain a term alike."""
+
+from __future__ import annotations
+
+# (term, explanation, heading of the methods section that says more)
+GLOSSARY: list[tuple[str, str, str]] = [
+    ("HHI (Herfindahl\u2013Hirschman index)",
+     "How concentrated a market is: the sum of the squares of the firms' market shares in "
+     "percent, from near 0 (many small firms) to 10,000 (a single firm). The scorecard's HHI "
+     "change is how far the plan's purchases move this index in the largest market it buys "
+     "in, in points: a negative change such as \u201399 points means the plan spreads its "
+     "purchases more evenly than the market does, so the market becomes slightly less "
+     "concentrated; a positive change means more concentrated; +0 means the plan buys at "
+     "market shares.", "Analyses"),
+    ("WACC (weighted average cost of capital)",
+     "The yearly return that a firm's lenders and shareholders together expect on the money "
+     "invested in it. Profit above WACC times the capital invested is economic profit "
+     "(rent): a return beyond what the capital costs.", "Market power"),
+    ("Tornado analysis",
+     "A test of which assumption the result depends on most: each uncertain input is set to "
+     "the low and then the high end of its range, one at a time, with all others at their "
+     "central values. Each bar shows how far that moves the result; the longest bars come "
+     "first, so the chart looks like a tornado.", "Uncertainty"),
+    ("Years the budget is spent over",
+     "The number of years over which the plan says its budget is spent; when the plan does "
+     "not say, the number of years the plan covers (its horizon, 5 unless the plan sets "
+     "another). Jobs at one time are the FTE-years divided by these years.",
+     "Jobs and footprints"),
+]
+
+# wording of notes stored with runs, as readers should read it (older runs keep the old text)
+NOTE_PHRASES = {
+    "(the plan's spend_years, else its horizon_years)":
+        "(the years the plan says its budget is spent over or, if it does not say, the years "
+        "the plan covers)",
+}
+
+
+def plain_note(text: str) -> str:
+    """A stored note with field names said in words (NOTE_PHRASES)."""
+    for old, new in NOTE_PHRASES.items():
+        text = text.replace(old, new)
+    return text

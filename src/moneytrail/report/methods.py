@@ -1,0 +1,82 @@
+"""The methods (docs/methods.md, shipped in the package as moneytrail/docs/methods.md) as a
+web page with an anchor on every heading, and links to its sections from notes that cite it.
+
+Rendered with markdown-it-py (CommonMark plus tables); raw HTML in the file is not passed
+through (shown as text) and links keep markdown-it's scheme check (no javascript:)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+METHODS_TITLE = "Methods and modelling conventions"
+PATH = "/methods"
+
+
+def methods_text() -> str:
+    """The methods as markdown, from the installed package."""
+    return resources.files("moneytrail").joinpath("docs/methods.md").read_text(
+        encoding="utf-8")
+
+
+def slug(text: str) -> str:
+    """A heading as an anchor: 'Evidence weight' -> 'evidence-weight'."""
+    words = re.sub(r"[^\w\s-]", "", text.lower()).split()
+    return "-".join(words) or "section"
+
+
+@lru_cache(maxsize=1)
+def methods_page() -> tuple[str, list[dict[str, Any]]]:
+    """The methods as HTML (without its first heading, which the page prints) and its
+    contents (`render_markdown`)."""
+    return render_markdown(methods_text())
+
+
+def render_markdown(text: str) -> tuple[str, list[dict[str, Any]]]:
+    """Markdown as HTML with an anchor (`id`) on every heading, raw HTML shown as text, and
+    the first top-level heading left out; with the contents: level, anchor and title of
+    every heading below it."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    tokens = md.parse(text)
+    toc: list[dict[str, Any]] = []
+    used: set[str] = set()
+    for k, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        title = tokens[k + 1].content
+        anchor, n = slug(title), 2
+        while anchor in used:
+            anchor, n = f"{slug(title)}-{n}", n + 1
+        used.add(anchor)
+        token.attrSet("id", anchor)
+        if token.tag != "h1":
+            toc.append({"level": int(token.tag[1]), "anchor": anchor, "title": title})
+    first = next((k for k, t in enumerate(tokens) if t.type == "heading_close"
+                  and t.tag == "h1"), -1)
+    body = md.renderer.render(tokens[first + 1:], md.options, {})
+    return body, toc
+
+
+def section_anchor(name: str) -> str:
+    """The anchor of the section a note names ('Market power', 'Evidence weight'): the first
+    heading that starts with it (case aside); '' when none does."""
+    name = name.strip().lower()
+    for entry in methods_page()[1]:
+        if entry["title"].lower().startswith(name):
+            return str(entry["anchor"])
+    return ""
+
+
+# "docs/methods.md", "docs/methods.md, 'Market power'", "(docs/methods.md, \"Evidence ...\")"
+CITED = re.compile(r"docs/methods\.md(?:,? ['\"\u2018\u201c]([^'\"\u2019\u201d]+)"
+                   r"['\"\u2019\u201d])?")
+
+
+def methods_link(section: str | None) -> str:
+    """The page address of the methods, at `section` when it is one of its headings."""
+    anchor = section_anchor(section) if section else ""
+    return PATH + (f"#{anchor}" if anchor else "")
