@@ -184,6 +184,9 @@ def create_app(db: str | None = None, data: str | None = None, *,
     app.include_router(editing.router)
     app.include_router(saved.router)
     app.add_middleware(HeadAsGet)       # added last: the outermost layer
+    from moneytrail.web import openapi
+
+    openapi.install(app)                # the responses the API really gives (problem+json)
     return app
 
 
