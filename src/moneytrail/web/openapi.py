@@ -64,14 +64,16 @@ MEDIA: dict[str, tuple[str, dict[str, Any]]] = {
 SUCCESS: dict[int, str] = {200: "OK", 201: "Created", 202: "Accepted: queued; poll its URL",
                            204: "Done; no content"}
 
-VIEW = ({200: ("json", "csv")}, (400, 503))           # a page's JSON, or a table as CSV
-VIEW_OF_ONE = ({200: ("json", "csv")}, (400, 404, 503))
-IMAGE = {200: ("svg", "png")}
-JSON = {200: ("json",)}
+Successes = dict[int, tuple[str, ...]]             # status -> media types (MEDIA's names)
+Answers = tuple[Successes, tuple[int, ...]]         # and the error statuses
+VIEW: Answers = ({200: ("json", "csv")}, (400, 503))    # a page's JSON, or a table as CSV
+VIEW_OF_ONE: Answers = ({200: ("json", "csv")}, (400, 404, 503))
+IMAGE: Successes = {200: ("svg", "png")}
+JSON: Successes = {200: ("json",)}
 WRITE = (400, 401, 403, 404, 409, 413, 415, 422, 503)    # a JSON write behind a login
 
 # every operation of the API: (success statuses -> media types, error statuses)
-RESPONSES: dict[str, tuple[dict[int, tuple[str, ...]], tuple[int, ...]]] = {
+RESPONSES: dict[str, Answers] = {
     "GET /home": VIEW,
     "GET /charts/reality": VIEW,
     "GET /ledger": VIEW,

@@ -152,7 +152,7 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
                "announced_central", "committed_central", "disbursed_central",
                "committed_ratio", "disbursed_ratio", "currency", "price_year"]
     deals = rows(listing, columns)
-    currency_used, price_year = unit_of(state, options)
+    currency_used, year_used = unit_of(state, options)
     choices = filter_choices(state)
     given = {k: v for k, v in {**filters, **options}.items() if v is not None}
     python = "import moneytrail as mt\n" + \
@@ -160,7 +160,7 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
     if kind:
         python += f"\ndeals = deals[deals['kind'].replace('', 'pledge') == {kind!r}]"
     return View(meta=meta(state, title="AI investment deals: announced, committed, spent",
-                          url=url, currency=currency_used, price_year=price_year),
+                          url=url, currency=currency_used, price_year=year_used),
                 reproduce=reproduce(["moneytrail", "ledger", "list", *options_cli(given)],
                                     python, api_url(url, "deals")),
                 filters={"region": filters["region"], "sector": filters["sector"],
@@ -241,9 +241,9 @@ def deal_view(state: WebState, url: str, deal: str, *, currency: str | None = No
     ratios = reality[reality["deal"] == deal]
     ratio = rows(ratios, [c for c in ratios.columns if "ratio" in c or c == "warnings"]
                  )[0] if len(ratios) else {}
-    currency_used, price_year = unit_of(state, options)
+    currency_used, year_used = unit_of(state, options)
     return View(meta=meta(state, title=f"Deal: {info.get('name', deal)}", url=url,
-                          currency=currency_used, price_year=price_year),
+                          currency=currency_used, price_year=year_used),
                 reproduce=reproduce(["moneytrail", "ledger", "show", deal,
                                      *options_cli(options)],
                                     "import moneytrail as mt\n"
@@ -271,14 +271,14 @@ def totals_view(state: WebState, url: str, *, stage: str | None = None,
                "population_year", "gdp", "gdp_year", "gdp_source", "gdp_reliability",
                "per_capita_low", "per_capita_central", "per_capita_high", "per_gdp_low",
                "per_gdp_central", "per_gdp_high", "stage", "currency", "price_year"]
-    currency_used, price_year = unit_of(state, options)
+    currency_used, year_used = unit_of(state, options)
     cli = ["moneytrail", "ledger", "totals", "--by", "region", "--stage", stage,
            *options_cli(options), *(["--include-needs"] if include else [])]
     python = ("import moneytrail as mt\ntotals = mt.ledger.open().totals(by=['region'], "
               f"stage={stage!r}" + "".join(f", {k}={v!r}" for k, v in options.items()) +
               (", include_needs=True" if include else "") + ")")
     return View(meta=meta(state, title=f"Ledger totals by region ({stage})", url=url,
-                          currency=currency_used, price_year=price_year),
+                          currency=currency_used, price_year=year_used),
                 reproduce=reproduce(cli, python, api_url(url, "totals")),
                 filters={"stage": stage, "currency": options.get("currency"),
                          "price_year": options.get("price_year"),
