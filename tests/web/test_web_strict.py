@@ -159,12 +159,13 @@ def test_a_typed_claim_is_written(client, app):
 # -- kind: strict query strings -------------------------------------------------------------------
 @pytest.mark.parametrize(("url", "field", "value", "detail"), [
     ("/api/v1/ledger?regoin=EU", "regoin", "EU",
-     "unknown query parameter (this address takes currency, format, kind, region, sector, "
-     "table, year)"),
+     "unknown query parameter (this address takes currency, format, kind, price_year, region, "
+     "sector, table, year)"),
     ("/api/v1/ledger?region=EU&region=US", "region", "US",
      "query parameter given 2 times ('EU', 'US'); give it once"),
     ("/api/v1/ledger/totals?stage=committed&stages=spent", "stages", "spent",
-     "unknown query parameter (this address takes currency, format, needs, stage, table)"),
+     "unknown query parameter (this address takes currency, format, needs, price_year, stage, "
+     "table)"),
     (f"/api/v1/ledger/deals/{DEAL}?currency=EUR&currency=USD", "currency", "USD",
      "query parameter given 2 times ('EUR', 'USD'); give it once"),
     ("/api/v1/claims?verdict=holds", "verdict", "holds",

@@ -6,12 +6,15 @@ Imports stay light (typer only) so `moneytrail --help` is fast; the store is ope
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from moneytrail.cli.common import console, err
+from moneytrail.errors import MoneytrailError
 from moneytrail.ledger.errors import LedgerError
 
 ledger_app = typer.Typer(no_args_is_help=True, help="The ledger: announced, committed and "
@@ -38,6 +41,26 @@ def open_ledger(db: str | None):
     import moneytrail.ledger
 
     return moneytrail.ledger.open(db)
+
+
+# the ledger queries' parameters (named by their errors) and the options that set them
+OPTION_NAMES = {"by": "--by", "stage": "--stage", "region": "--region", "sector": "--sector",
+                "purpose": "--purpose", "year": "--year", "currency": "--currency",
+                "price_year": "--price-year", "include_needs": "--include-needs"}
+
+
+@contextmanager
+def option_names(names: dict[str, str] | None = None) -> Iterator[None]:
+    """Errors of the ledger queries inside name the CLI option, not the Python parameter
+    (`field 'by'` -> `field '--by'`): the service names its parameters, the CLI its
+    options."""
+    names = OPTION_NAMES if names is None else names
+    try:
+        yield
+    except MoneytrailError as exc:
+        if exc.field in names:
+            raise exc.renamed(names[exc.field]) from None
+        raise
 
 
 def author_of(author: str | None) -> str | None:
@@ -95,7 +118,7 @@ def list_(region: RegionOpt = None, sector: SectorOpt = None, purpose: PurposeOp
           year: YearOpt = None, stage: StageOpt = None, currency: CurrencyOpt = "EUR",
           price_year: PriceYearOpt = None, db: DbOpt = None, fmt: FormatOpt = "table") -> None:
     """Deals with the central amount of their latest claim at each stage."""
-    with open_ledger(db) as ledger:
+    with option_names(), open_ledger(db) as ledger:
         frame = ledger.list(currency=currency, price_year=price_year,
                             **filters(region, sector, purpose, year, stage))
     emit({"deals": frame}, fmt, titles={"deals": "Deals"}, caption=unit(frame),
@@ -116,8 +139,10 @@ def status(region: RegionOpt = None, sector: SectorOpt = None, purpose: PurposeO
         tables = ledger.tables()
     chosen = filters(region, sector, purpose, year, stage)
     today = dt.date.today().isoformat()
-    emit({"freshness": queries.freshness(tables, today=today, **chosen),
-          "claims_per_year": queries.claims_per_year(tables, **chosen)}, fmt,
+    with option_names():
+        frames = {"freshness": queries.freshness(tables, today=today, **chosen),
+                  "claims_per_year": queries.claims_per_year(tables, **chosen)}
+    emit(frames, fmt,
          titles={"freshness": f"How current the ledger is (today {today})",
                  "claims_per_year": "Claims by the year their figure refers to (as_of)"})
 
@@ -126,7 +151,7 @@ def status(region: RegionOpt = None, sector: SectorOpt = None, purpose: PurposeO
 def show(deal: Annotated[str, typer.Argument(help="deal id")], currency: CurrencyOpt = "EUR",
          price_year: PriceYearOpt = None, db: DbOpt = None, fmt: FormatOpt = "table") -> None:
     """A deal with all its claims (used ones marked), sources and overlap links."""
-    with open_ledger(db) as ledger:
+    with option_names(), open_ledger(db) as ledger:
         frames = ledger.show(deal, currency=currency, price_year=price_year)
     from moneytrail.report.ledger import claims_view
 
@@ -148,7 +173,7 @@ def reality(region: RegionOpt = None, sector: SectorOpt = None, purpose: Purpose
     """How real is it: committed/announced and disbursed/announced per deal, with dates."""
     from moneytrail.report.ledger import reality_view
 
-    with open_ledger(db) as ledger:
+    with option_names(), open_ledger(db) as ledger:
         frame = ledger.reality(currency=currency, price_year=price_year,
                                **filters(region, sector, purpose, year, stage))
     emit({"reality": frame}, fmt, views={"reality": reality_view(frame)},
@@ -171,7 +196,7 @@ def totals(by: Annotated[list[str] | None, typer.Option(
     """Totals of one stage by region/sector/year, per capita and per GDP; no double counting."""
     from moneytrail.report.ledger import totals_view
 
-    with open_ledger(db) as ledger:
+    with option_names(), open_ledger(db) as ledger:
         frame = ledger.totals(by=by or ["region"], stage=stage, currency=currency,
                               price_year=price_year, include_needs=include_needs,
                               region=region or None, sector=sector, purpose=purpose,

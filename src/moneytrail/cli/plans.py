@@ -91,9 +91,12 @@ def trace(
     plan = load_scenario(scenario)
     with workspace(data, db) as ws:
         if deal:
+            from moneytrail.cli.ledger import option_names
             from moneytrail.ledger.trace import plan_for_deal
 
-            plan = plan_for_deal(plan, ws.ledger(), deal, stage or "committed")
+            # the ledger names its parameters (deal, stage): here they are options
+            with option_names({"deal": "--deal", "stage": "--stage"}):
+                plan = plan_for_deal(plan, ws.ledger(), deal, stage or "committed")
         total = plan.draws if draws is None else draws
         with progress_bar(f"tracing {plan.id}", total) as step:
             result = tasks.trace_plan(ws, plan, draws=draws, seed=seed, analyses=False,

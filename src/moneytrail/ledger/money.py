@@ -115,11 +115,11 @@ class Converter:
         series = DEFLATOR_OF[self.deflator_currency(currency)]
         if (series, year) not in self.indices:
             raise ConversionError(f"no {series} deflator for {year} (macro/deflators.csv); "
-                                  "choose another price year", field="--price-year",
+                                  "choose another price year", field="price_year",
                                   value=year)
         if not self.has_rate(currency, year):
             raise ConversionError(f"no FX rate for {currency} in {year} (macro/fx.csv); "
-                                  "choose another price year", field="--price-year",
+                                  "choose another price year", field="price_year",
                                   value=year)
 
     def factor(self, currency: str, price_year: int, to_currency: str, to_year: int) -> float:

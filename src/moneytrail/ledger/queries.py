@@ -27,15 +27,17 @@ GROUPS = ("region", "sector", "purpose", "year")
 
 def target(converter: Converter, currency: str, price_year: int | None) -> tuple[str, int]:
     """The output currency and price year, checked before any claim is converted (so a bad
-    choice names --currency or --price-year, not some claim)."""
+    choice names the parameter `currency` or `price_year`, not some claim). Errors of these
+    queries name their Python parameters (`by`, `stage`, `region`, `year`, ...): the CLI
+    renames them to its options (cli.ledger.option_names), the web app's are the same."""
     currency = currency.upper()
     if currency not in converter.currencies:
         raise ConversionError("unknown currency (no FX series in macro/fx.csv)",
-                              field="--currency", value=currency)
+                              field="currency", value=currency)
     if price_year is None:
         return currency, converter.default_price_year(currency)
     if int(price_year) < 1:
-        raise ConversionError("not a year", field="--price-year", value=price_year)
+        raise ConversionError("not a year", field="price_year", value=price_year)
     converter.check_target(currency, int(price_year))
     return currency, int(price_year)
 
@@ -136,13 +138,13 @@ def select_deals(tables: Tables, *, region: str | Sequence[str] | None = None,
         for value in values or []:
             if allowed is not None and value not in allowed:
                 raise LedgerError(f"unknown {column} (use {', '.join(sorted(allowed))})",
-                                  field=f"--{column}", value=value)
+                                  field=column, value=value)
         if values:
             mask &= deals[column].isin(values)
     if year is not None:
         if isinstance(year, bool) or not isinstance(year, numbers.Integral) \
                 or not 1900 <= year <= 2100:
-            raise LedgerError("year out of range (1900 to 2100)", field="--year", value=year)
+            raise LedgerError("year out of range (1900 to 2100)", field="year", value=year)
         mask &= deals["announced"].str[:4] == str(int(year))
     if stage:
         check_stage(stage)
@@ -159,7 +161,7 @@ def known_regions(tables: Tables) -> set[str]:
 
 def check_stage(stage: str) -> None:
     if stage not in STAGES:
-        raise LedgerError(f"unknown stage (use {', '.join(STAGES)})", field="--stage",
+        raise LedgerError(f"unknown stage (use {', '.join(STAGES)})", field="stage",
                           value=stage)
 
 
@@ -358,7 +360,7 @@ def totals(tables: Tables, converter: Converter, *,
     by = list(dict.fromkeys(as_list(by) or []))     # "region" is one grouping, not six
     for column in by:
         if column not in GROUPS:
-            raise LedgerError(f"unknown grouping (use {', '.join(GROUPS)})", field="--by",
+            raise LedgerError(f"unknown grouping (use {', '.join(GROUPS)})", field="by",
                               value=column)
     currency, price_year = target(converter, currency, price_year)
     deals = select_deals(tables, **filters)
@@ -483,12 +485,12 @@ def stage_amount(tables: Tables, converter: Converter, deal: str, stage: str, *,
     check_stage(stage)
     currency, price_year = target(converter, currency, price_year)
     if deal not in set(tables["deal"]["id"]):
-        raise NotFoundError("no deal with this id in the ledger", field="--deal", value=deal)
+        raise NotFoundError("no deal with this id in the ledger", field="deal", value=deal)
     claims = normalised(tables["claim"][tables["claim"]["deal"] == deal], converter,
                         currency, price_year)
     picked = latest(claims, stage)
     if deal not in picked.index:
-        raise LedgerError(f"deal has no {stage} claim", field="--stage", value=stage)
+        raise LedgerError(f"deal has no {stage} claim", field="stage", value=stage)
     claim = one_row(picked, deal)
     return {"deal": deal, "stage": stage, "ref": claim["ref"], "as_of": claim["as_of"],
             "source": claim["source"], "currency": currency, "price_year": price_year,

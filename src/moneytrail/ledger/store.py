@@ -367,6 +367,10 @@ class Ledger:
 
     # -- queries (DataFrames) -------------------------------------------------------------
     def list(self, **options) -> pd.DataFrame:
+        """Deals with the central amount of their latest claim at each stage, one row per
+        deal keyed by `id` (the deal id; `reality` names the same id `deal`). `options`:
+        currency, price_year and the filters region, sector, purpose, year, stage
+        (queries.deal_list); a bad one is a MoneytrailError naming the parameter."""
         from moneytrail.ledger import queries
 
         return queries.deal_list(self.tables(), self.converter(), **options)
@@ -384,11 +388,15 @@ class Ledger:
         return tuple(queries.claim_warnings(self.tables(), ref))
 
     def reality(self, **options) -> pd.DataFrame:
+        """Committed/announced and disbursed/announced per deal, one row per deal keyed by
+        `deal` (the deal id; `list` names the same id `id`). `options` as for `list`."""
         from moneytrail.ledger import queries
 
         return queries.reality(self.tables(), self.converter(), **options)
 
     def totals(self, **options) -> pd.DataFrame:
+        """Sums of one stage grouped `by` (queries.totals), with per-capita and per-GDP
+        low/central/high; errors name the parameter (`by`, `stage`, `price_year`, ...)."""
         from moneytrail.ledger import queries
 
         return queries.totals(self.tables(), self.converter(), **options)

@@ -190,6 +190,9 @@ def create_app(db: str | None = None, data: str | None = None, *,
     app.include_router(editing.router)
     app.include_router(saved.router)
     app.add_middleware(HeadAsGet)       # added last: the outermost layer
+    from moneytrail.web import openapi
+
+    openapi.install(app)                # the responses the API really gives (problem+json)
     return app
 
 
@@ -431,16 +434,25 @@ def add_error_handlers(app: FastAPI) -> None:
 
 # -- rendering ----------------------------------------------------------------------------
 Format = Annotated[str | None, Query(description="json (default) or csv")]
-Table = Annotated[str | None, Query(description="which table to download as CSV")]
+Table = Annotated[str | None, Query(description="one of the page's tables (its `tables`): "
+                                    "the CSV's (default: the first), or the JSON's only")]
 Q = Annotated[str | None, Query()]
+PriceYear = Annotated[str | None, Query(description="prices of this year (a whole number; "
+                                        "default: the latest year the currency's deflator "
+                                        "covers), as the CLI's --price-year")]
 
 
 def as_api(view: View, fmt: str | None, table: str | None) -> Response:
-    """A view as JSON, or one of its tables as CSV."""
+    """A view as JSON, or one of its tables as CSV (`table`, else its first). JSON with
+    `table` is that table alone: {"meta", "table", "rows"} (never a parameter ignored); an
+    unknown table is a 400 naming the view's tables."""
     fmt = views.choice_param("format", fmt, ("json", "csv")) or "json"
+    name = views.choice_param("table", table, tuple(view.tables))
     if fmt == "json":
-        return JSONResponse(dict(view))
-    name = views.choice_param("table", table, tuple(view.tables)) or view.tables[0]
+        if name is None:
+            return JSONResponse(dict(view))
+        return JSONResponse({"meta": view["meta"], "table": name, "rows": view[name]})
+    name = name or view.tables[0]
     from moneytrail.web.routes_runs import csv_response
 
     return csv_response(view[name], f"moneytrail-{name}.csv")
@@ -514,44 +526,49 @@ def add_routes(app: FastAPI) -> None:
     @app.get(f"{API}/ledger", tags=["ledger"],
              summary="Deals with stages and reality ratios (filters: region, sector, year, kind)")
     def api_ledger(request: Request, region: Q = None, sector: Q = None, year: Q = None,
-                   kind: Q = None, currency: Q = None, format: Format = None,
-                   table: Table = None) -> Response:
+                   kind: Q = None, currency: Q = None, price_year: PriceYear = None,
+                   format: Format = None, table: Table = None) -> Response:
         view = views.deals_view(web(request), page_url(request), region=region, sector=sector,
-                                year=year, kind=kind, currency=currency)
+                                year=year, kind=kind, currency=currency, price_year=price_year)
         return as_api(view, format, table)
 
     @app.get("/ledger", include_in_schema=False)
     def ledger(request: Request, region: Q = None, sector: Q = None, year: Q = None,
-               kind: Q = None, currency: Q = None) -> HTMLResponse:
+               kind: Q = None, currency: Q = None, price_year: Q = None) -> HTMLResponse:
         view = views.deals_view(web(request), page_url(request), region=region, sector=sector,
-                                year=year, kind=kind, currency=currency)
+                                year=year, kind=kind, currency=currency, price_year=price_year)
         return render(request, "ledger.html", view, "ledger")
 
     @app.get(f"{API}/ledger/totals", tags=["ledger"],
              summary="Totals by region, per capita and per GDP")
     def api_totals(request: Request, stage: Q = None, currency: Q = None, needs: Q = None,
-                   format: Format = None, table: Table = None) -> Response:
+                   price_year: PriceYear = None, format: Format = None,
+                   table: Table = None) -> Response:
         view = views.totals_view(web(request), page_url(request), stage=stage,
-                                 currency=currency, needs=needs)
+                                 currency=currency, needs=needs, price_year=price_year)
         return as_api(view, format, table)
 
     @app.get("/ledger/totals", include_in_schema=False)
     def totals(request: Request, stage: Q = None, currency: Q = None,
-               needs: Q = None) -> HTMLResponse:
+               needs: Q = None, price_year: Q = None) -> HTMLResponse:
         view = views.totals_view(web(request), page_url(request), stage=stage,
-                                 currency=currency, needs=needs)
+                                 currency=currency, needs=needs, price_year=price_year)
         return render(request, "totals.html", view, "totals")
 
     @app.get(f"{API}/ledger/deals/{{deal}}", tags=["ledger"],
              summary="A deal: claims, sources, overlaps and revision history")
-    def api_deal(request: Request, deal: str, currency: Q = None, format: Format = None,
+    def api_deal(request: Request, deal: str, currency: Q = None,
+                 price_year: PriceYear = None, format: Format = None,
                  table: Table = None) -> Response:
-        view = views.deal_view(web(request), page_url(request), deal, currency=currency)
+        view = views.deal_view(web(request), page_url(request), deal, currency=currency,
+                               price_year=price_year)
         return as_api(view, format, table)
 
     @app.get("/ledger/deals/{deal}", include_in_schema=False)
-    def deal_page(request: Request, deal: str, currency: Q = None) -> HTMLResponse:
-        view = views.deal_view(web(request), page_url(request), deal, currency=currency)
+    def deal_page(request: Request, deal: str, currency: Q = None,
+                  price_year: Q = None) -> HTMLResponse:
+        view = views.deal_view(web(request), page_url(request), deal, currency=currency,
+                               price_year=price_year)
         return render(request, "deal.html", view, "ledger")
 
     @app.get(f"{API}/sources/{{source}}", tags=["sources"],

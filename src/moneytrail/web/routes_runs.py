@@ -26,8 +26,10 @@ from moneytrail.web.query import read_body
 from moneytrail.web.runs import (
     Names,
     compare_view,
+    csv_table,
     decode_draft,
     encode_draft,
+    result_table_json,
     result_table_rows,
     run_view,
     tables_view,
@@ -166,14 +168,6 @@ def page(request: Request, template: str, nav: str = "", status: int = 200,
     return HTMLResponse(html, status_code=status)
 
 
-def default_table(result: Result) -> str:
-    """The table a run's downloads give when none is named: the headline of a trace, else
-    the run's first table."""
-    if "headline" in result.tables or not result.tables:
-        return "headline"
-    return next(iter(result.tables))
-
-
 def chart_view(request: Request, result: Result, chart: str) -> View:
     """The run view for one of its charts; NotFoundError (404) saying why when the run has
     no such chart (not a trace, or a trace made without the chart's table)."""
@@ -283,23 +277,25 @@ def add_run_routes(app: FastAPI) -> None:
 
     @app.get(f"{API}/runs/{{run}}", tags=["runs"],
              summary="A run: status (queued, running, done, error), progress, and the result "
-             "JSON when done; ?format=csv&table=<name> (or ?table=<name>) for one table")
+             "JSON when done; ?table=<name> for one table as JSON (with its title, note, "
+             "units, currency and price year), ?format=csv&table=<name> as CSV (a run of "
+             "several tables without table: 400 naming them)")
     def api_run(request: Request, run: str, format: Q = None, table: Q = None) -> Response:
         from moneytrail.web.views import choice_param, text_param
 
         state = run_state(request, run)
         fmt = choice_param("format", format, ("json", "csv"))
         name = text_param("table", table)
-        if fmt is None and name is None:
+        if fmt != "csv" and name is None:          # JSON: the status and the whole result
             return JSONResponse(status_body(state))
         if state.result is None:
             raise MoneytrailError(f"this run is {state.status}; tables exist once it is done",
                                   field="run id", value=state.id)
-        name = name or default_table(state.result)
-        rows = result_table_rows(state.result, name, names(request))
         if fmt == "csv":
+            name = csv_table(state.result, name, names(request))
+            rows = result_table_rows(state.result, name, names(request))
             return csv_response(rows, f"moneytrail-{state.id[:8]}-{name}.csv")
-        return JSONResponse({"run_id": state.id, "table": name, "rows": rows})
+        return JSONResponse(result_table_json(state.result, name or "", names(request)))
 
     @app.get(f"{API}/runs/{{run}}/plan.yaml", tags=["runs"],
              summary="The plan of a run as a scenario YAML file (for `moneytrail trace`)")

@@ -634,6 +634,47 @@ def result_table_rows(result: Result, name: str, names: Names) -> list[dict[str,
         list(result.tables) + list(charts)) + ")", field="table", value=name)
 
 
+FLOW_TITLES = {"flows_first": "Where the money goes first: flows of the chart",
+               "flows_location": "Where it ends up, by country where value is added: flows "
+                                 "of the chart",
+               "flows_ownership": "Where it ends up, by country where the profit goes: "
+                                  "flows of the chart"}
+
+
+def result_table_json(result: Result, name: str, names: Names) -> dict[str, Any]:
+    """One table of a run as JSON (`GET /api/v1/runs/<id>?table=<name>`): its rows with what
+    reading them needs, as the whole result's JSON gives for each table: title, note, the
+    run's currency and price year and each column's unit (Result.table_metadata). A chart's
+    flows (not a stored table) are in the run's currency: `value` is money."""
+    rows = result_table_rows(result, name, names)
+    if name in result.tables:
+        meta = result.table_metadata(name)
+        about = {key: meta[key] for key in ("title", "note", "currency", "price_year",
+                                            "units")}
+    else:
+        currency, price_year = result.money_context()
+        about = {"title": FLOW_TITLES.get(name, name), "note": "", "currency": currency,
+                 "price_year": price_year,
+                 "units": {"source": "text", "target": "text", "value": "money",
+                           "currency": "text"}}
+    return {"run_id": result.run_id, "table": name, **about, "rows": rows}
+
+
+def csv_table(result: Result, table: str | None, names: Names) -> str:
+    """The table a run's CSV download holds: `table`, else the run's only table. CSV holds
+    one table, so a run of several without `table` is refused naming them, as `moneytrail
+    show --format csv` refuses without --table (cli.plans.shown_tables)."""
+    if table is not None:
+        return table
+    available = list(result.tables)
+    if len(available) == 1:
+        return available[0]
+    every = available + list(run_chart_tables(result, names))
+    raise MoneytrailError(f"CSV holds one table and this run has {len(every)}: choose one with "
+                          f"table ({', '.join(every)}), or use format=json for all",
+                          field="table")
+
+
 # -- compare ----------------------------------------------------------------------------------
 def compare_view(results: list[Result], names: Names, url: str,
                  common_unit: tuple[list[dict[str, float]], str] | None = None) -> View:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Any
 
 import pandas as pd
@@ -72,8 +73,9 @@ def reproduce(cli: list[str], python: str, api: str) -> dict[str, str]:
 
 
 def options_cli(options: dict[str, Any]) -> list[str]:
+    """Query options as the CLI's (`price_year` -> `--price-year 2024`)."""
     return [part for name, value in options.items() if value not in (None, "")
-            for part in (f"--{name}", str(value))]
+            for part in (f"--{name.replace('_', '-')}", str(value))]
 
 
 # -- parameters ---------------------------------------------------------------------------
@@ -110,20 +112,35 @@ def choice_param(name: str, value: str | None, choices: tuple[str, ...]) -> str 
     return text
 
 
-def ledger_options(currency: str | None) -> dict[str, Any]:
+def price_year_param(value: str | None) -> int | None:
+    """The `price_year` query parameter: a whole number, as `--price-year` takes (the
+    ledger then refuses a year without a deflator or FX rate, naming `price_year`)."""
+    text = text_param("price_year", value)
+    if text is None:
+        return None
+    if not re.fullmatch(r"[+-]?\d+", text):
+        raise MoneytrailError("invalid value: expected a whole number (a year, e.g. 2024)",
+                              field="price_year", value=text)
+    return int(text)
+
+
+def ledger_options(currency: str | None, price_year: str | None = None) -> dict[str, Any]:
+    """The output money of a ledger query: `currency` and `price_year` when given."""
     currency = text_param("currency", currency)
-    return {"currency": currency.upper()} if currency else {}
+    year = price_year_param(price_year)
+    return {**({"currency": currency.upper()} if currency else {}),
+            **({"price_year": year} if year is not None else {})}
 
 
 # -- ledger -------------------------------------------------------------------------------
 def deals_view(state: WebState, url: str, *, region: str | None = None,
                sector: str | None = None, year: str | None = None, kind: str | None = None,
-               currency: str | None = None) -> View:
+               currency: str | None = None, price_year: str | None = None) -> View:
     """Deals with the latest amount at each stage and the reality ratios, filtered."""
     filters = {"region": text_param("region", region), "sector": text_param("sector", sector),
                "year": year_param(year)}
     kind = choice_param("kind", kind, DEAL_KINDS)
-    options = ledger_options(currency)
+    options = ledger_options(currency, price_year)
     listing = state.ledger.list(**filters, **options)
     reality = state.ledger.reality(**filters, **options).set_index("deal")
     if kind:
@@ -135,7 +152,7 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
                "announced_central", "committed_central", "disbursed_central",
                "committed_ratio", "disbursed_ratio", "currency", "price_year"]
     deals = rows(listing, columns)
-    currency_used, price_year = unit_of(state, options)
+    currency_used, year_used = unit_of(state, options)
     choices = filter_choices(state)
     given = {k: v for k, v in {**filters, **options}.items() if v is not None}
     python = "import moneytrail as mt\n" + \
@@ -143,12 +160,13 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
     if kind:
         python += f"\ndeals = deals[deals['kind'].replace('', 'pledge') == {kind!r}]"
     return View(meta=meta(state, title="AI investment deals: announced, committed, spent",
-                          url=url, currency=currency_used, price_year=price_year),
+                          url=url, currency=currency_used, price_year=year_used),
                 reproduce=reproduce(["moneytrail", "ledger", "list", *options_cli(given)],
                                     python, api_url(url, "deals")),
                 filters={"region": filters["region"], "sector": filters["sector"],
                          "year": filters["year"], "kind": kind,
-                         "currency": options.get("currency")},
+                         "currency": options.get("currency"),
+                         "price_year": options.get("price_year")},
                 choices=choices, deals=deals, tables=["deals"],
                 region_names=region_names(state, {d["region"] for d in deals} |
                                           set(choices["region"])))
@@ -181,7 +199,8 @@ def api_url(url: str, table: str) -> str:
 def unit_of(state: WebState, options: dict[str, Any]) -> tuple[str, int]:
     from moneytrail.ledger.queries import target
 
-    return target(state.ledger.converter(), options.get("currency", "EUR"), None)
+    return target(state.ledger.converter(), options.get("currency", "EUR"),
+                  options.get("price_year"))
 
 
 def filter_choices(state: WebState) -> dict[str, list[str]]:
@@ -194,10 +213,11 @@ def filter_choices(state: WebState) -> dict[str, list[str]]:
             "kind": list(DEAL_KINDS)}
 
 
-def deal_view(state: WebState, url: str, deal: str, *, currency: str | None = None) -> View:
+def deal_view(state: WebState, url: str, deal: str, *, currency: str | None = None,
+              price_year: str | None = None) -> View:
     """A deal, its claims (normalised), sources, overlap links and full revision history."""
     deal = text_param("deal", deal) or ""
-    options = ledger_options(currency)
+    options = ledger_options(currency, price_year)
     shown = state.ledger.show(deal, **options)
     # revision as an integer, as the record API (`/api/v1/ledger/record/deal/{id}`) gives it
     info = typed_record(KINDS["deal"], dict(zip(shown["deal"]["field"], shown["deal"]["value"],
@@ -221,13 +241,15 @@ def deal_view(state: WebState, url: str, deal: str, *, currency: str | None = No
     ratios = reality[reality["deal"] == deal]
     ratio = rows(ratios, [c for c in ratios.columns if "ratio" in c or c == "warnings"]
                  )[0] if len(ratios) else {}
-    currency_used, price_year = unit_of(state, options)
+    currency_used, year_used = unit_of(state, options)
     return View(meta=meta(state, title=f"Deal: {info.get('name', deal)}", url=url,
-                          currency=currency_used, price_year=price_year),
+                          currency=currency_used, price_year=year_used),
                 reproduce=reproduce(["moneytrail", "ledger", "show", deal,
                                      *options_cli(options)],
                                     "import moneytrail as mt\n"
-                                    f"deal = mt.ledger.open().show({deal!r})",
+                                    f"deal = mt.ledger.open().show({deal!r}" +
+                                    "".join(f", {k}={v!r}" for k, v in options.items()) +
+                                    ")",
                                     api_url(url, "claims")),
                 deal=info, ratios=ratio, claims=claim_rows,
                 sources=rows(shown["sources"], ["id", "publisher", "title", "url",
@@ -237,26 +259,29 @@ def deal_view(state: WebState, url: str, deal: str, *, currency: str | None = No
 
 
 def totals_view(state: WebState, url: str, *, stage: str | None = None,
-                currency: str | None = None, needs: str | None = None) -> View:
+                currency: str | None = None, needs: str | None = None,
+                price_year: str | None = None) -> View:
     """Sums by region of one stage, with per-capita amounts and shares of GDP."""
     stage = choice_param("stage", stage, STAGES) or "announced"
     include = choice_param("needs", needs, ("yes", "no")) == "yes"
-    options = ledger_options(currency)
+    options = ledger_options(currency, price_year)
     frame = state.ledger.totals(by=["region"], stage=stage, include_needs=include, **options)
     frame = frame.sort_values("central", ascending=False)
     columns = ["region", "low", "central", "high", "deals", "overlaps_excluded", "population",
                "population_year", "gdp", "gdp_year", "gdp_source", "gdp_reliability",
-               "per_capita_central", "per_gdp_central", "stage", "currency", "price_year"]
-    currency_used, price_year = unit_of(state, options)
+               "per_capita_low", "per_capita_central", "per_capita_high", "per_gdp_low",
+               "per_gdp_central", "per_gdp_high", "stage", "currency", "price_year"]
+    currency_used, year_used = unit_of(state, options)
     cli = ["moneytrail", "ledger", "totals", "--by", "region", "--stage", stage,
            *options_cli(options), *(["--include-needs"] if include else [])]
     python = ("import moneytrail as mt\ntotals = mt.ledger.open().totals(by=['region'], "
               f"stage={stage!r}" + "".join(f", {k}={v!r}" for k, v in options.items()) +
               (", include_needs=True" if include else "") + ")")
     return View(meta=meta(state, title=f"Ledger totals by region ({stage})", url=url,
-                          currency=currency_used, price_year=price_year),
+                          currency=currency_used, price_year=year_used),
                 reproduce=reproduce(cli, python, api_url(url, "totals")),
                 filters={"stage": stage, "currency": options.get("currency"),
+                         "price_year": options.get("price_year"),
                          "needs": "yes" if include else None},
                 stages=list(STAGES), totals=rows(frame, columns), tables=["totals"],
                 region_names=region_names(state, frame["region"]))
@@ -414,10 +439,9 @@ def claims_view(state: WebState, url: str, viewer: int | None = None) -> View:
     `runs`, the stored trace runs a claim can be checked against, lists only those `viewer`
     (an account id, None for anonymous) may see."""
     frame = state.claims()
-    extra = [c for c in ("when", "verdict_text", "bound_text") if c in frame.columns]   # issue 15
-    extra += [c for c in WEIGHT_COLUMNS if c in frame.columns]          # issue 10
-    checks = rows(frame, ["claim", "text", "verdict", "check", "bound", "figure", "p5", "p50",
-                          "p95", "p_holds", "check_verdict", "sources", *extra])
+    # every column of the checks, in their order, as `moneytrail claims check --format
+    # csv/json` writes them (the same frame): `unit` tells an FTE figure from a share
+    checks = rows(frame)
     grouped: dict[str, dict[str, Any]] = {}
     for check in checks:
         claim = grouped.setdefault(check["claim"], {"id": check["claim"], "text": check["text"],
