@@ -443,14 +443,18 @@ def error_line(field: str | None, message: str) -> str:
     a budget'); 'Budget: write an amount such as 20 bn, ...'."""
     label = LABELS.get(field or "", field or "")
     if label and not message.startswith("Enter ") \
-            and label.split(".")[0].lower() not in message.lower():
+            and not (field in BUDGET and "budget" in message.lower()):
         return f"{label}: {message}"
     return sentence(field, message)
 
 
+BUDGET = ("budget", "budget.amount")
+
+
 def sentence(field: str | None, message: str) -> str:
-    """`message` with a capital first letter (the builder's messages are sentences)."""
-    return message[:1].upper() + message[1:]
+    """`message` with a capital first letter where it names its field itself ('A budget
+    must be more than zero', 'Enter a value'); others as worded."""
+    return message[:1].upper() + message[1:] if field in BUDGET else message
 
 
 def field_label(field: str | None, rows: Mapping[str, Any], names: Names | None = None
@@ -519,15 +523,16 @@ def people_message(field: str | None, message: str, value: Any, row: Mapping[str
     the CLI keep their messages (this is the builder's layer only)."""
     words = names or {}
     last = (field or "").split(".")[-1]
-    found = re.fullmatch(r"must be a share between 0 and 1, got (\S+)", message)
+    found = re.fullmatch(r"(?:(?:low|central|high) )?must be a share between 0 and 1"
+                         r"(?:, got (\S+))?", message)
     if found:
-        got = found.group(1)
+        got = found.group(1) or str(value)
         try:
             hint = (f": for {float(got):g} percent write {float(got):g} %"
                     if 1 < float(got) <= 100 else "")
         except ValueError:
             hint = ""
-        return f"write a share between 0 and 1, or a percent such as 39 %{hint}", None
+        return f"write a share between 0 and 1, or a percent from 0 % to 100 %{hint}", None
     found = re.fullmatch(r"must satisfy low <= central <= high, got (\S+)/(\S+)/(\S+)", message)
     if found:
         low, central, high = (percent_text(v) for v in found.groups())
@@ -599,8 +604,9 @@ def error_entry(exc: Any, rows: Mapping[str, Any], typed: Mapping[str, str],
     if where is not None and anchor.startswith("cond-"):
         anchor = f"cond-{parts[1]}-{where}"
     label = field_label(field, rows, names)
-    line = message[:1].upper() + message[1:]
-    if label and not message.startswith("Enter "):
+    line = sentence(field, message)
+    if label and not message.startswith("Enter ") \
+            and not (field in BUDGET and "budget" in message.lower()):
         line = f"{label}: {message}"
     return {"field": field, "message": sentence(field, message), "line": line,
             "value": value, "anchor": anchor}
