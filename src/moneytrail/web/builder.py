@@ -528,7 +528,7 @@ def people_message(field: str | None, message: str, value: Any, row: Mapping[str
     if found:
         got = found.group(1) or str(value)
         try:
-            hint = (f": for {float(got):g} percent write {float(got):g} %"
+            hint = (f"; if you mean {float(got):g} percent, write {float(got):g} %"
                     if 1 < float(got) <= 100 else "")
         except ValueError:
             hint = ""
