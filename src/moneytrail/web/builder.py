@@ -433,7 +433,11 @@ LABELS = {"id": "Short name", "title": "Title", "description": "Description",
           "buyer_region": "Buyer region", "site_country": "Site country",
           "budget": "Budget", "budget.amount": "Budget", "draws": "Monte Carlo draws",
           "seed": "Random seed", "horizon_years": "Horizon (years)",
-          "spend": "Spending split", "procurement": "Suppliers"}   # fields by their label
+          "spend": "Spending split", "procurement": "Suppliers",
+          # kept from a plan file, not on the form
+          "renewable_share": "Renewable share (from the plan file)",
+          "spend_years": "Spending years (from the plan file)",
+          "as_of": "As of (from the plan file)"}   # fields by their label
 PARTS = {"low": ", Low", "central": ", Share", "high": ", High"}
 
 
@@ -488,7 +492,9 @@ def field_label(field: str | None, rows: Mapping[str, Any], names: Names | None 
         part = parts[2] if len(parts) > 2 else ""
         return f"Condition {int(parts[1]) + 1}" + (
             ", Value" if part in ("max", "min") else ", Which" if part in SELECTORS else "")
-    return LABELS.get(head, field)
+    if head in LABELS:
+        return LABELS[head] + (f", {parts[-1]}" if len(parts) > 1 else "")
+    return field
 
 
 def percent_text(value: Any) -> str:
@@ -516,7 +522,8 @@ def named_paths(quoted: str, names: Names | None) -> str:
 
 
 def people_message(field: str | None, message: str, value: Any, row: Mapping[str, Any],
-                   names: Names | None = None) -> tuple[str, str | None]:
+                   names: Names | None = None, typed: str | None = None
+                   ) -> tuple[str, str | None]:
     """The schema's or the data check's message on a builder field in words for people,
     naming fields, categories, suppliers and groups as the form shows them; with the input
     id the error belongs to when it is another than `field_anchor`'s (None). The API and
@@ -528,7 +535,8 @@ def people_message(field: str | None, message: str, value: Any, row: Mapping[str
     if found:
         got = found.group(1) or str(value)
         try:
-            hint = (f"; if you mean {float(got):g} percent, write {float(got):g} %"
+            mean = typed or f"{float(got):g}"          # as typed: '1,5', not 1.5
+            hint = (f"; if you mean {mean} percent, write {mean} %"
                     if 1 < float(got) <= 100 else "")
         except ValueError:
             hint = ""
@@ -596,7 +604,8 @@ def error_entry(exc: Any, rows: Mapping[str, Any], typed: Mapping[str, str],
     if parts[0] == "conditions" and len(parts) > 1 and parts[1].isdigit() \
             and int(parts[1]) < len(rows["conditions"]):
         row = rows["conditions"][int(parts[1])]
-    words, where = people_message(field, exc.detail, exc.value, row, names)
+    words, where = people_message(field, exc.detail, exc.value, row, names,
+                                  typed.get(field or ""))
     message, value = typed_value(field, words, exc.value, typed)
     if value is not None:
         value = named_paths(value, names) if value.strip() else None
