@@ -204,7 +204,10 @@ def test_an_empty_at_least_asks_for_a_value(client):
                                    "cond-0-value": "", "cond-0-selector": "country",
                                    "cond-0-target": "France"})
     page, _ = post(client, fields)
-    assert summary(page.text) == [("cond-0-value", "Enter a value for 'at least'")]
+    assert summary(page.text) == [("cond-0-value",
+                                   "Enter a value for 'at least' (Condition 1)")]
+    assert re.search(r'id="cond-0-value-error">.*?Enter a value for &#39;at least&#39;</span>',
+                     page.text)
 
 
 # -- 6: messages for people, fields by their labels ---------------------------------------------
@@ -257,3 +260,11 @@ def test_every_wrong_field_is_shown_at_once(client):
         assert 'aria-invalid="true"' in tag
         assert f'id="{anchor}-error"' in page.text
     assert page.text.count(" autofocus") == 1
+
+
+def test_a_condition_shows_its_bound_and_its_target_errors_together(client):
+    fields = cloud_form(client, **{"cond-0-metric": "value_added_share", "cond-0-bound": "min",
+                                   "cond-0-value": "", "cond-0-selector": "group",
+                                   "cond-0-target": "US big tech", "year": "next year"})
+    page, _ = post(client, fields)
+    assert [a for a, _ in summary(page.text)] == ["f-year", "cond-0-value", "cond-0-target"]

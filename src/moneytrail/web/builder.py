@@ -617,6 +617,8 @@ def error_entry(exc: Any, rows: Mapping[str, Any], typed: Mapping[str, str],
     if label and not message.startswith("Enter ") \
             and not (field in BUDGET and "budget" in message.lower()):
         line = f"{label}: {message}"
+    elif label and field not in BUDGET:
+        line = f"{message} ({label})"          # 'Enter a value for 'at least' (Condition 1)'
     return {"field": field, "message": sentence(field, message), "line": line,
             "value": value, "anchor": anchor}
 
@@ -655,7 +657,19 @@ def stand_in(draft: dict[str, Any], field: str | None) -> bool:
         return True
     if head == "conditions" and isinstance(draft.get("conditions"), list):
         if len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(draft["conditions"]):
-            draft["conditions"][int(parts[1])] = {"metric": "labour_share", "max": 1}
+            k = int(parts[1])
+            rule = draft["conditions"][k]
+            metric = rule.get("metric") if isinstance(rule, dict) else None
+            bound = parts[2] if len(parts) > 2 else ""
+            if metric in CONDITION_METRICS and metric != "open_weights_only" and (
+                    bound in ("max", "min")
+                    or (not bound and rule.get("max") is None and rule.get("min") is None)):
+                # a wrong or missing bound: a valid one, so the rest of the row is checked
+                rule.pop("min" if bound != "min" else "max", None)
+                rule[bound or "max"] = CONDITION_METRICS[metric][1] \
+                    if math.isfinite(CONDITION_METRICS[metric][1]) else 0.0
+            else:
+                draft["conditions"][k] = {"metric": "labour_share", "max": 1}
         else:
             del draft["conditions"]
         return True
@@ -667,13 +681,18 @@ FORM_ORDER = ("f-title", "f-id", "f-description", "f-budget", "f-currency", "f-y
               "f-seed")
 
 
-def form_order(anchor: str) -> tuple[int, int, str]:
+COLUMNS = ("category", "supplier", "metric", "bound", "low", "central", "value", "high",
+           "selector", "target")      # a row's inputs, left to right (proc: central first)
+
+
+def form_order(anchor: str) -> tuple[int, int, int, str]:
     """Where an input stands in the builder's form, to list errors top to bottom."""
     for k, start in enumerate(FORM_ORDER):
         if anchor == start or (start.endswith("-") and anchor.startswith(start)):
-            row = anchor[len(start):].split("-")[0] if start.endswith("-") else ""
-            return k, int(row) if row.isdigit() else 0, anchor
-    return len(FORM_ORDER), 0, anchor
+            row, _, column = anchor[len(start):].partition("-")
+            return (k, int(row) if row.isdigit() else 0,
+                    COLUMNS.index(column) if column in COLUMNS else len(COLUMNS), anchor)
+    return len(FORM_ORDER), 0, 0, anchor
 
 
 def all_errors(check: Any, draft: Mapping[str, Any], limit: int = 20) -> list[Any]:
