@@ -4,6 +4,8 @@ A draft is the plan mapping itself, carried in the URL as base64url JSON
 (`runs.encode_draft`), so a draft can be shared before it runs. The form posts its fields;
 `plan_from_form` turns them back into the mapping, which `scenarios.parse_scenario` checks with
 the CLI's own messages. `field_anchor` says which input an error's dotted field belongs to.
+The form shows every problem at once (`all_errors`), each in words for people naming the field
+by its label (`error_entry`, `people_message`); the API and the CLI keep their messages.
 """
 
 from __future__ import annotations
