@@ -192,19 +192,21 @@ def test_builder_reads_shares_as_percents(client):
 
 def test_a_share_that_is_no_number_says_what_it_expects(client):
     page, _ = submit(client, **{"spend-0-central": "lots"})
-    assert summary(page.text) == ("spend-0-central spend.accelerators.central: write a share "
-                                  "such as 0.39 or 39 % (you gave: lots)")
+    assert summary(page.text) == ("spend-0-central Category 1 (AI accelerators), Share: write "
+                                  "a share such as 0.39 or 39 % (you gave: lots)")
 
 
 @pytest.mark.parametrize(("field", "typed", "anchor", "says"), [
     ("spend-0-high", "1.5", "spend-0-high",
-     "spend.accelerators.high: high must be a share between 0 and 1 (you gave: 1.5)"),
-    ("spend-0-low", "0.9", "spend-0-low", "spend.accelerators.low: must satisfy low <= "
-     "central <= high"),
-    ("spend-0-high", "0.01", "spend-0-high", "spend.accelerators.high: must satisfy low <= "
-     "central <= high"),
+     "Category 1 (AI accelerators), High: write a share between 0 and 1, or a percent from "
+     "0 % to 100 %; if you mean 1.5 percent, write 1.5 % (you gave: 1.5)"),
+    ("spend-0-low", "0.9", "spend-0-low", "Category 1 (AI accelerators), Low: the low value "
+     "must not be above the central one"),
+    ("spend-0-high", "0.01", "spend-0-high", "Category 1 (AI accelerators), High: the low "
+     "value must not be above the central one"),
     ("spend-0-central", "-0.1", "spend-0-central",
-     "spend.accelerators.central: central must be a share between 0 and 1 (you gave: -0.1)")])
+     "Category 1 (AI accelerators), Share: write a share between 0 and 1, or a percent from "
+     "0 % to 100 % (you gave: -0.1)")])
 def test_interval_errors_mark_the_input_at_fault(client, field, typed, anchor, says):
     page, _ = submit(client, **{field: typed})
     line = summary(page.text)

@@ -167,7 +167,8 @@ def test_builder_errors_quote_the_text_as_typed(app, field, typed, anchor, quote
 
 def test_builder_errors_on_text_typed_as_read_are_unchanged(app):
     line = checked_builder(app, **{"spend-0-central": "1.5"})
-    assert "central must be a share between 0 and 1 (you gave: 1.5)" in line
+    assert "write a share between 0 and 1, or a percent" in line   # in words (h59)
+    assert line.endswith("(you gave: 1.5)")
 
 
 def test_save_from_the_builder_quotes_the_text_as_typed(app):

@@ -188,7 +188,7 @@ def test_builder_reads_the_budget(client, typed, amount):
 @pytest.mark.parametrize(("field", "typed", "where", "says"), [
     ("budget", "20,000", "Budget", "one comma before three digits could be"),
     ("budget", "1,23,456 bn", "Budget", "use a point for decimals"),
-    ("spend-0-central", "1,500", "spend.accelerators.central",
+    ("spend-0-central", "1,500", "Category 1 (AI accelerators), Share",
      "one comma before three digits could be")])
 def test_builder_refuses_an_ambiguous_comma_in_one_line(client, field, typed, where, says):
     """`20,5` read as 205 without a word: a comma that could be a thousands separator or a

@@ -106,7 +106,7 @@ def test_price_year_without_fx_rates_is_refused_before_the_run(client):
     assert (body["field"], body["value"]) == ("price_year", 1990)
     assert body["detail"].startswith("no FX rates to convert EUR to USD")
     anchor, message = builder_error(client, price_year="1990")     # a hidden field
-    assert message.startswith("price_year: no FX rates") and "(you gave: 1990)" in message
+    assert message.startswith("Price year: no FX rates") and "(you gave: 1990)" in message
 
 
 def test_price_year_after_the_newest_data_year_is_refused_before_the_run(client):
@@ -120,7 +120,7 @@ def test_price_year_after_the_newest_data_year_is_refused_before_the_run(client)
                                      "package's FX rates and deflators (2026")
     anchor, message = builder_error(client, price_year="2030")
     assert "price year later than the newest year" in message and \
-        "give a price_year of 2026 or earlier" in message and "(you gave: 2030)" in message
+        "give a price year of 2026 or earlier" in message and "(you gave: 2030)" in message
     assert client.post("/api/v1/runs", json=plan(price_year=2026)).status_code in (200, 202)
 
 

@@ -85,7 +85,8 @@ def test_build_fix_run_share_download(server, browser, page, tmp_path):
     page.get_by_role("button", name="Run this plan").click()
     page.wait_for_url("**/build?plan=*check=1")
     error = page.locator("#spend-0-central-error")
-    assert error.is_visible() and "add up to 0.96" in error.inner_text()
+    # the builder says it in words (h59): "the categories' shares add up to 96 %, not 100 %"
+    assert error.is_visible() and "add up to 96 %, not 100 %" in error.inner_text()
     assert page.evaluate("document.activeElement.id") == "spend-0-central"
     described = page.locator("#spend-0-central").get_attribute("aria-describedby")
     assert "spend-0-central-error" in described

@@ -141,9 +141,41 @@ def check_plan(ws: Workspace, plan: Plan, *, site: bool = False) -> Plan:
     check_fx(ws, plan)
     check_budget(ws, plan)
     ws.model(plan.year)
+    check_condition_targets(ws, plan)
     if site:
         check_site(ws, plan)
     return plan
+
+
+def check_condition_targets(ws: Workspace, plan: Plan) -> None:
+    """The group, entity or country a condition names is one the model's value added rows
+    hold, checked as analysis.metrics checks it after the trace (same messages and fields),
+    so a plan with `group: US big tech` fails before any draw, not after the run."""
+    rules = [(k, c) for k, c in enumerate(plan.conditions)
+             if any(getattr(c, s) is not None for s in ("group", "entity", "country",
+                                                         "owner_country"))]
+    if not rules:
+        return
+    model = ws.model(plan.year)
+    table = model.flow_table()
+    where = plan.path or plan.id
+    for k, rule in rules:
+        field = f"conditions.{k}"
+        if rule.group is not None:
+            known = sorted({g for gs in table["groups"] for g in gs})
+            if rule.group not in known:
+                raise ScenarioError(f"unknown group (known: {', '.join(known)})",
+                                    file=where, field=f"{field}.group", value=rule.group)
+        elif rule.entity is not None:
+            if rule.entity not in model.index:
+                raise ScenarioError("unknown entity", file=where, field=f"{field}.entity",
+                                    value=rule.entity)
+        else:
+            column, code = (("country", rule.country) if rule.country
+                            else ("owner_country", rule.owner_country))
+            if code != "EU" and code not in set(table[column]):
+                raise ScenarioError("unknown country code (or no value added there)",
+                                    file=where, field=f"{field}.{column}", value=code)
 
 
 def check_fx(ws: Workspace, plan: Plan) -> Plan:

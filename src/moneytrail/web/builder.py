@@ -4,6 +4,8 @@ A draft is the plan mapping itself, carried in the URL as base64url JSON
 (`runs.encode_draft`), so a draft can be shared before it runs. The form posts its fields;
 `plan_from_form` turns them back into the mapping, which `scenarios.parse_scenario` checks with
 the CLI's own messages. `field_anchor` says which input an error's dotted field belongs to.
+The form shows every problem at once (`all_errors`), each in words for people naming the field
+by its label (`error_entry`, `people_message`); the API and the CLI keep their messages.
 """
 
 from __future__ import annotations
@@ -79,8 +81,19 @@ def section(plan: Mapping[str, Any], key: str, kind: type[T]) -> T:
     return value if isinstance(value, kind) else kind()
 
 
-def form_rows(plan: Mapping[str, Any]) -> dict[str, Any]:
-    """The draft as form values: scalars, spend rows, procurement rows, condition rows."""
+def given(value: Any, default: Any = "") -> Any:
+    """A draft's value for a form field: `default` where the draft holds none (a run's plan
+    keeps its unset keys as None, `"price_year": null`), never the text 'None'."""
+    return default if value is None else value
+
+
+Names = Mapping[str, Mapping[str, str]]     # selector -> id -> display name (`target_names`)
+
+
+def form_rows(plan: Mapping[str, Any], names: Names | None = None) -> dict[str, Any]:
+    """The draft as form values: scalars, spend rows, procurement rows, condition rows. A
+    key the draft holds as None (a run's plan: `"price_year": null`) is an empty field; a
+    condition's group, country or firm is shown by its display name (`names`)."""
     raw_budget = plan.get("budget")
     budget = raw_budget if isinstance(raw_budget, dict) else {"amount": raw_budget}
     spend = section(plan, "spend", dict)
@@ -101,29 +114,30 @@ def form_rows(plan: Mapping[str, Any]) -> dict[str, Any]:
             continue
         bound = "max" if item.get("max") is not None or "min" not in item else "min"
         selector = next((s for s in SELECTORS if item.get(s) is not None), "")
-        cond_rows.append({"metric": item.get("metric", ""), "bound": bound,
+        target = given(item.get(selector)) if selector else ""
+        shown = (names or {}).get(selector, {}).get(str(target), target)
+        cond_rows.append({"metric": given(item.get("metric")), "bound": bound,
                           "value": item.get(bound), "selector": selector,
-                          "target": item.get(selector, "") if selector else "",
-                          "label": item.get("label", "")})
+                          "target": shown, "label": given(item.get("label"))})
     blank = {"category": "", "low": None, "central": None, "high": None}
     return {
-        "id": plan.get("id", "my-plan"), "title": plan.get("title", ""),
-        "description": plan.get("description", ""), "year": plan.get("year", ""),
-        "currency": plan.get("currency", ""), "price_year": plan.get("price_year", ""),
-        "buyer_region": plan.get("buyer_region", "EU"),
-        "site_country": plan.get("site_country", "") or "",
-        "budget": amount_words(budget.get("amount", "")),
-        "budget_source": budget.get("source", "") or "",
-        "budget_note": budget.get("note", "") or "",
-        "draws": plan.get("draws", 2000), "seed": plan.get("seed", 1),
-        "horizon_years": plan.get("horizon_years", ""),
+        "id": given(plan.get("id"), "my-plan"), "title": given(plan.get("title")),
+        "description": given(plan.get("description")), "year": given(plan.get("year")),
+        "currency": given(plan.get("currency")), "price_year": given(plan.get("price_year")),
+        "buyer_region": given(plan.get("buyer_region"), "EU"),
+        "site_country": given(plan.get("site_country")),
+        "budget": given(amount_words(budget.get("amount"))),
+        "budget_source": given(budget.get("source")),
+        "budget_note": given(budget.get("note")),
+        "draws": given(plan.get("draws"), 2000), "seed": given(plan.get("seed"), 1),
+        "horizon_years": given(plan.get("horizon_years")),
         "spend": spend_rows + [dict(blank) for _ in range(EXTRA_ROWS)],
         "procurement": proc_rows + [{**blank, "supplier": ""} for _ in range(EXTRA_ROWS)],
         "conditions": cond_rows + [{"metric": "", "bound": "max", "value": None,
                                     "selector": "", "target": "", "label": ""}
                                    for _ in range(EXTRA_ROWS)],
         "extra": {k: v for k, v in plan.items() if k in ("renewable_share", "as_of",
-                                                         "spend_years")},
+                                                         "spend_years") and v is not None},
     }
 
 
@@ -154,14 +168,36 @@ def text(form: Mapping[str, Any], key: str) -> str:
     return str(form.get(key) or "").strip()
 
 
-def plan_from_form(form: Mapping[str, Any], extra: Mapping[str, Any] | None = None
-                   ) -> dict[str, Any]:
+def plan_from_form(form: Mapping[str, Any], extra: Mapping[str, Any] | None = None,
+                   names: Names | None = None) -> dict[str, Any]:
     """The plan mapping of the builder's form fields (rows without a category are
     skipped; empty optional fields are left out)."""
-    return plan_and_typed(form, extra)[0]
+    return plan_and_typed(form, extra, names)[0]
 
 
-def plan_and_typed(form: Mapping[str, Any], extra: Mapping[str, Any] | None = None
+def share_metric(metric: str) -> bool:
+    """A condition measure that is a share (its bound may be written as a percent)."""
+    low, high = CONDITION_METRICS.get(metric, (0.0, 0.0))
+    return high == 1.0 and low in (0.0, -1.0)
+
+
+def target_id(selector: str, typed: str, names: Names | None) -> str:
+    """A condition's group, country or firm as the plan names it: its id or code, from the
+    id or code itself or its display name as the form offers it (`target_names`; 'France'
+    -> 'FR', 'US hyperscalers (Amazon, Microsoft, Google)' -> 'us_big_tech'), case
+    ignored; a country code in capitals ('fr' -> 'FR'); else as typed."""
+    known = (names or {}).get(selector, {})
+    folded = typed.casefold()
+    for key, name in known.items():
+        if folded in (key.casefold(), name.casefold()):
+            return key
+    if selector in ("country", "owner_country") and len(typed) == 2:
+        return typed.upper()
+    return typed
+
+
+def plan_and_typed(form: Mapping[str, Any], extra: Mapping[str, Any] | None = None,
+                   names: Names | None = None
                    ) -> tuple[dict[str, Any], dict[str, str]]:
     """The plan mapping of the builder's form fields (plan_from_form) and the number fields
     typed otherwise than the number they were read as, by dotted path: {'spend.accelerators.
@@ -218,18 +254,86 @@ def plan_and_typed(form: Mapping[str, Any], extra: Mapping[str, Any] | None = No
         if metric != "open_weights_only":
             bound = text(form, f"cond-{i}-bound") or "max"
             bound = bound if bound in ("max", "min") else "max"
-            item[bound] = read(f"cond-{i}-value", f"conditions.{len(conditions)}.{bound}")
+            item[bound] = read(f"cond-{i}-value", f"conditions.{len(conditions)}.{bound}",
+                               percent=share_metric(metric))
         selector = text(form, f"cond-{i}-selector")
         if selector in SELECTORS and text(form, f"cond-{i}-target"):
-            item[selector] = text(form, f"cond-{i}-target")
+            item[selector] = target_id(selector, text(form, f"cond-{i}-target"), names)
         if text(form, f"cond-{i}-label"):
             item["label"] = text(form, f"cond-{i}-label")
         conditions.append(item)
     if conditions:
         plan["conditions"] = conditions
     for key, value in (extra or {}).items():
-        plan.setdefault(key, value)
+        if value is not None:
+            plan.setdefault(key, value)
     return plan, typed
+
+
+def duplicate_rows(form: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Spend rows repeating a category, and supplier rows repeating a category and supplier,
+    of the builder's form: the plan mapping holds each once, so plan_and_typed keeps the
+    first and these are shown again with an error (`restore_duplicates`). Each: its
+    section ('spend', 'proc'), its place among the kept rows (`at`) and its fields."""
+    out: list[dict[str, Any]] = []
+    for section_key, prefix, keys in (
+            ("spend", "spend", ("category",)), ("proc", "proc", ("category", "supplier"))):
+        seen: set[tuple[str, ...]] = set()
+        kept = 0
+        for i in range(MAX_ROWS):
+            key = tuple(text(form, f"{prefix}-{i}-{k}") for k in keys)
+            if not any(key):
+                continue
+            if key in seen:
+                row = {k: text(form, f"{prefix}-{i}-{k}")
+                       for k in (*keys, "low", "central", "high")}
+                out.append({"section": section_key, "at": kept, "row": row})
+            seen.add(key)
+            kept += 1
+    return out
+
+
+def restore_duplicates(rows: dict[str, Any], duplicates: Any, names: Names | None = None
+                       ) -> list[tuple[str, str]]:
+    """Put the repeated rows (`duplicate_rows`, as carried in a builder link) back in the
+    form `rows`, where they were typed; returns (input id, message) of each: 'AI
+    accelerators is already in row 1'."""
+    errors: list[tuple[str, str]] = []
+    if not isinstance(duplicates, list):
+        return errors
+    for dup in duplicates:
+        if not isinstance(dup, dict) or dup.get("section") not in ("spend", "proc") \
+                or not isinstance(dup.get("row"), dict) or not isinstance(dup.get("at"), int):
+            continue
+        name = "spend" if dup["section"] == "spend" else "procurement"
+        typed = {k: str(v) for k, v in dup["row"].items()
+                 if k in ("category", "supplier", "low", "central", "high")}
+        row: dict[str, Any] = {
+            **{k: "" for k in ("category", "supplier", "low", "central", "high")},
+            **typed, "duplicate": True}
+        at = max(0, min(dup["at"], len(rows[name])))
+        rows[name].insert(at, row)
+    for name, prefix, keys in (("spend", "spend", ("category",)),
+                               ("procurement", "proc", ("category", "supplier"))):
+        first: dict[tuple[str, ...], int] = {}
+        for i, row in enumerate(rows[name]):
+            key = tuple(str(row.get(k) or "") for k in keys)
+            if not any(key):
+                continue
+            if row.get("duplicate") and key in first:
+                words = (names or {})
+                category = words.get("category", {}).get(key[0], key[0])
+                if name == "spend":
+                    field, what = "category", f"Category {i + 1}: {category} is"
+                else:
+                    supplier = words.get("entity", {}).get(key[1], key[1])
+                    field, what = "supplier", (f"Supplier row {i + 1}: {supplier} for "
+                                               f"{category} is")
+                errors.append((f"{prefix}-{i}-{field}",
+                               f"{what} already in row {first[key] + 1}: choose another, or "
+                               "give its whole share in one row"))
+            first.setdefault(key, i)
+    return errors
 
 
 def share_row(form: Mapping[str, Any], prefix: str, read: Any = None, path: str = ""
@@ -326,24 +430,297 @@ def typed_value(field: str | None, message: str, value: Any, typed: Mapping[str,
     return GOT.sub("", message), quoted
 
 
-LABELS = {"budget": "Budget", "budget.amount": "Budget"}    # fields named in words
+LABELS = {"id": "Short name", "title": "Title", "description": "Description",
+          "year": "Year", "currency": "Currency", "price_year": "Price year",
+          "buyer_region": "Buyer region", "site_country": "Site country",
+          "budget": "Budget", "budget.amount": "Budget", "draws": "Monte Carlo draws",
+          "seed": "Random seed", "horizon_years": "Horizon (years)",
+          "spend": "Spending split", "procurement": "Suppliers",
+          # kept from a plan file, not on the form
+          "renewable_share": "Renewable share (from the plan file)",
+          "spend_years": "Spending years (from the plan file)",
+          "as_of": "As of (from the plan file)"}   # fields by their label
+PARTS = {"low": ", Low", "central": ", Share", "high": ", High"}
 
 
 def error_line(field: str | None, message: str) -> str:
-    """The builder's summary line of an error: the field's name (in words where LABELS has
-    it: 'Budget', else the dotted path) before the message, unless the message names it
-    already ('Enter a budget'; then `sentence`): 'Budget: write an amount such as 20 bn,
-    ...', 'A budget must be more than zero: ...'."""
+    """The builder's summary line of an error: the field's label (LABELS, 'Budget', or
+    `field_label`'s words) before the message, unless the message names it already ('Enter
+    a budget'); 'Budget: write an amount such as 20 bn, ...'."""
     label = LABELS.get(field or "", field or "")
-    if label and label.split(".")[0].lower() not in message.lower():
+    if label and not message.startswith("Enter ") \
+            and not (field in BUDGET and "budget" in message.lower()):
         return f"{label}: {message}"
     return sentence(field, message)
 
 
+BUDGET = ("budget", "budget.amount")
+
+
 def sentence(field: str | None, message: str) -> str:
-    """`message` with a capital first letter for the fields named in words (LABELS: 'A
-    budget must be more than zero'); others as the schema words them."""
-    return message[:1].upper() + message[1:] if field in LABELS else message
+    """`message` with a capital first letter where it names its field itself ('A budget
+    must be more than zero', 'Enter a value'); others as worded."""
+    return message[:1].upper() + message[1:] if field in BUDGET else message
+
+
+def field_label(field: str | None, rows: Mapping[str, Any], names: Names | None = None
+                ) -> str:
+    """An error's field (a dotted path) as the form labels it: 'Year', 'Category 2 (AI
+    accelerators) high', 'Supplier row 1 (OVHcloud, Cloud compute) share', 'Condition 1
+    value'; '' for an error on the whole plan."""
+    if not field:
+        return ""
+    words = names or {}
+    parts = field.split(".")
+    if field in LABELS:
+        return LABELS[field]
+    head = parts[0]
+    if head == "spend" and len(parts) > 1:
+        for i, row in enumerate(rows["spend"]):
+            if row["category"] == parts[1]:
+                name = words.get("category", {}).get(parts[1], parts[1])
+                return f"Category {i + 1} ({name})" + PARTS.get(parts[-1] if len(parts) > 2
+                                                               else "", "")
+    if head == "procurement" and len(parts) > 1:
+        category = words.get("category", {}).get(parts[1], parts[1])
+        if len(parts) == 2:
+            return f"Suppliers of {category}"
+        for i, row in enumerate(rows["procurement"]):
+            if row["category"] == parts[1] and row["supplier"] == parts[2]:
+                supplier = words.get("entity", {}).get(parts[2], parts[2])
+                return f"Supplier row {i + 1} ({supplier}, {category})" + PARTS.get(
+                    parts[-1] if len(parts) > 3 else "", "")
+    if head == "conditions" and len(parts) > 1 and parts[1].isdigit():
+        part = parts[2] if len(parts) > 2 else ""
+        return f"Condition {int(parts[1]) + 1}" + (
+            ", Value" if part in ("max", "min") else ", Which" if part in SELECTORS else "")
+    if head in LABELS:
+        return LABELS[head] + (f", {parts[-1]}" if len(parts) > 1 else "")
+    return field
+
+
+def percent_text(value: Any) -> str:
+    """A share as a percent: 1.2 -> '120 %'; other text unchanged."""
+    try:
+        return f"{float(value) * 100:.4g} %"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def named_paths(quoted: str, names: Names | None) -> str:
+    """The dotted paths in a quoted value ('cloud_compute.ovhcloud.central 60 %') by the
+    names the form shows ('OVHcloud 60 %')."""
+    words = names or {}
+
+    def name(match: re.Match[str]) -> str:
+        first, second, part = match.group(1), match.group(2), match.group(3)
+        if second:
+            text_ = words.get("entity", {}).get(second, second)
+        else:
+            text_ = words.get("category", {}).get(first, first)
+        return text_ + ("" if part == "central" else f" {part}")
+
+    return re.sub(r"\b([a-z0-9_]+)(?:\.([a-z0-9_]+))?\.(low|central|high)\b", name, quoted)
+
+
+def people_message(field: str | None, message: str, value: Any, row: Mapping[str, Any],
+                   names: Names | None = None, typed: str | None = None
+                   ) -> tuple[str, str | None]:
+    """The schema's or the data check's message on a builder field in words for people,
+    naming fields, categories, suppliers and groups as the form shows them; with the input
+    id the error belongs to when it is another than `field_anchor`'s (None). The API and
+    the CLI keep their messages (this is the builder's layer only)."""
+    words = names or {}
+    last = (field or "").split(".")[-1]
+    found = re.fullmatch(r"(?:(?:low|central|high) )?must be a share between 0 and 1"
+                         r"(?:, got (\S+))?", message)
+    if found:
+        got = found.group(1) or str(value)
+        try:
+            mean = typed or f"{float(got):g}"          # as typed: '1,5', not 1.5
+            hint = (f"; if you mean {mean} percent, write {mean} %"
+                    if 1 < float(got) <= 100 else "")
+        except ValueError:
+            hint = ""
+        return f"write a share between 0 and 1, or a percent from 0 % to 100 %{hint}", None
+    found = re.fullmatch(r"must satisfy low <= central <= high, got (\S+)/(\S+)/(\S+)", message)
+    if found:
+        low, central, high = (percent_text(v) for v in found.groups())
+        return ("the low value must not be above the central one, nor the central one above "
+                f"the high one (low {low}, central {central}, high {high})"), None
+    if message.startswith("Input should be a valid number"):
+        return ("write a number" + (" such as 0.3 or 30 %" if last in ("max", "min")
+                                    else "")), None
+    if message.startswith("Input should be a valid integer"):
+        return "write a whole number", None
+    found = re.fullmatch(r"Input should be (greater|less) than or equal to (\S+)", message)
+    if found:
+        later = "or later" if "year" in last else "or more"
+        earlier = "or earlier" if "year" in last else "or less"
+        return f"write {found.group(2)} {later if found.group(1) == 'greater' else earlier}", \
+            None
+    found = re.fullmatch(r"supplier shares for '(.+)' add up to (\S+), not 1", message)
+    if found:
+        category = words.get("category", {}).get(found.group(1), found.group(1))
+        return (f"the supplier shares of {category} add up to "
+                f"{percent_text(found.group(2))}, not 100 %"), None
+    found = re.fullmatch(r"spend shares \(central\) add up to (\S+), not 1", message)
+    if found:
+        return (f"the categories' shares add up to {percent_text(found.group(1))}, not "
+                "100 %"), None
+    if message == "give exactly one bound: max or min" and row.get("value") in (None, ""):
+        bound = "at least" if row.get("bound") == "min" else "at most"
+        return f"Enter a value for '{bound}'", "value"
+    if message.startswith("value_added_share needs exactly one of"):
+        return ("value added share needs a group, country or firm: choose one under "
+                "'For' and write it under 'Which'"), "selector"
+    found = re.fullmatch(r"unknown group \(known: .*\)", message)
+    if found:
+        groups = "; ".join(words.get("group", {}).values())
+        return f"no group of this name; choose one of the list ({groups})", None
+    if message.startswith("unknown country code (or no value added there)"):
+        return ("no country of this name or code with value added in the data; choose a "
+                "country from the list, by name or code (France or FR)"), None
+    found = re.fullmatch(r"threshold (\S+) is outside the range of (\w+) \[(\S+), (\S+)\]",
+                         message)
+    if found:
+        low, high = found.group(3), found.group(4)
+        span = (f"between {percent_text(low)} and {percent_text(high)}"
+                if share_metric(found.group(2)) else f"between {low} and {high}")
+        return f"the value must be {span} for {found.group(2).replace('_', ' ')}", None
+    message = message.replace("a plan id uses", "a short name uses")
+    for key in ("site_country", "buyer_region", "price_year"):
+        message = message.replace(f"leave {key} out", f"leave {LABELS[key]} empty")
+        message = message.replace(key, LABELS[key].lower())
+    return message, None
+
+
+def error_entry(exc: Any, rows: Mapping[str, Any], typed: Mapping[str, str],
+                names: Names | None = None) -> dict[str, Any]:
+    """One error of a checked draft as the builder shows it: its message for people
+    (`people_message`), the value as typed (`typed_value`), its summary line naming the
+    field by its label (`field_label`) and the id of its input."""
+    field = exc.field
+    parts = (field or "").split(".")
+    row: Mapping[str, Any] = {}
+    if parts[0] == "conditions" and len(parts) > 1 and parts[1].isdigit() \
+            and int(parts[1]) < len(rows["conditions"]):
+        row = rows["conditions"][int(parts[1])]
+    words, where = people_message(field, exc.detail, exc.value, row, names,
+                                  typed.get(field or ""))
+    message, value = typed_value(field, words, exc.value, typed)
+    if value is not None:
+        value = named_paths(value, names) if value.strip() else None
+    anchor = field_anchor(field, rows, exc.value)
+    if where is not None and anchor.startswith("cond-"):
+        anchor = f"cond-{parts[1]}-{where}"
+    label = field_label(field, rows, names)
+    line = sentence(field, message)
+    if label and not message.startswith("Enter ") \
+            and not (field in BUDGET and "budget" in message.lower()):
+        line = f"{label}: {message}"
+    elif label and field not in BUDGET:
+        line = f"{message} ({label})"          # 'Enter a value for 'at least' (Condition 1)'
+    return {"field": field, "message": sentence(field, message), "line": line,
+            "value": value, "anchor": anchor}
+
+
+# what replaces a field that failed, so the next check finds the next problem (`all_errors`)
+STAND_INS: dict[str, Any] = {"id": "my-plan", "title": "Untitled", "year": 2025,
+                             "currency": "EUR", "buyer_region": "EU", "draws": 2000,
+                             "seed": 1, "budget": {"amount": 1_000_000_000}}
+
+
+def stand_in(draft: dict[str, Any], field: str | None) -> bool:
+    """Replace the part of `draft` an error names by a valid stand-in (STAND_INS; an
+    optional key left out; the spending split by one category; a supplier category or a
+    condition left out), so checking again finds the next problem; False when there is
+    no such part (an error on the whole plan)."""
+    if not field or field == "plan":
+        return False
+    parts = field.split(".")
+    head = parts[0]
+    if head in STAND_INS:
+        draft[head] = STAND_INS[head]
+        return True
+    if head in ("price_year", "site_country", "horizon_years", "description",
+                "renewable_share", "as_of", "spend_years") and head in draft:
+        del draft[head]
+        return True
+    if head == "spend":
+        draft["spend"] = {"accelerators": 1.0}
+        draft.pop("procurement", None)       # its categories may be the spend's
+        return True
+    if head == "procurement" and isinstance(draft.get("procurement"), dict):
+        if len(parts) > 1 and parts[1] in draft["procurement"]:
+            del draft["procurement"][parts[1]]
+        else:
+            del draft["procurement"]
+        return True
+    if head == "conditions" and isinstance(draft.get("conditions"), list):
+        if len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(draft["conditions"]):
+            k = int(parts[1])
+            rule = draft["conditions"][k]
+            metric = rule.get("metric") if isinstance(rule, dict) else None
+            bound = parts[2] if len(parts) > 2 else ""
+            if metric in CONDITION_METRICS and metric != "open_weights_only" and (
+                    bound in ("max", "min")
+                    or (not bound and rule.get("max") is None and rule.get("min") is None)):
+                # a wrong or missing bound: a valid one, so the rest of the row is checked
+                rule.pop("min" if bound != "min" else "max", None)
+                rule[bound or "max"] = CONDITION_METRICS[metric][1] \
+                    if math.isfinite(CONDITION_METRICS[metric][1]) else 0.0
+            else:
+                draft["conditions"][k] = {"metric": "labour_share", "max": 1}
+        else:
+            del draft["conditions"]
+        return True
+    return False
+
+
+FORM_ORDER = ("f-title", "f-id", "f-description", "f-budget", "f-currency", "f-year",
+              "f-buyer_region", "f-site_country", "spend-", "proc-", "cond-", "f-draws",
+              "f-seed")
+
+
+COLUMNS = ("category", "supplier", "metric", "bound", "low", "central", "value", "high",
+           "selector", "target")      # a row's inputs, left to right (proc: central first)
+
+
+def form_order(anchor: str) -> tuple[int, int, int, str]:
+    """Where an input stands in the builder's form, to list errors top to bottom."""
+    for k, start in enumerate(FORM_ORDER):
+        if anchor == start or (start.endswith("-") and anchor.startswith(start)):
+            row, _, column = anchor[len(start):].partition("-")
+            return (k, int(row) if row.isdigit() else 0,
+                    COLUMNS.index(column) if column in COLUMNS else len(COLUMNS), anchor)
+    return len(FORM_ORDER), 0, 0, anchor
+
+
+def all_errors(check: Any, draft: Mapping[str, Any], limit: int = 20) -> list[Any]:
+    """Every problem `check` (web.jobs.plan_from_mapping on a plan mapping) finds in a
+    draft, one per field: after each error its field is replaced by a stand-in
+    (`stand_in`) and the draft checked again, so the form marks every wrong field at
+    once, not only the first."""
+    import copy
+
+    from moneytrail.errors import MoneytrailError
+
+    data = copy.deepcopy(dict(draft))
+    errors: list[Any] = []
+    seen: set[str | None] = set()
+    for _ in range(limit):
+        try:
+            check(data)
+            break
+        except MoneytrailError as exc:
+            if exc.field in seen:
+                break
+            seen.add(exc.field)
+            errors.append(exc)
+            if not stand_in(data, exc.field):
+                break
+    return errors
 
 
 def field_anchor(field: str | None, rows: Mapping[str, Any], value: Any = None
@@ -386,13 +763,42 @@ def field_anchor(field: str | None, rows: Mapping[str, Any], value: Any = None
     return "f-title"
 
 
+SELECTOR_WORDS = {"group": "group of firms", "country": "country (where value is added)",
+                  "owner_country": "owners' country", "entity": "firm"}
+
+
+def target_names(valuechain: Any) -> dict[str, dict[str, str]]:
+    """The names the builder shows and reads for a condition's group, country or firm, and
+    for categories: {'group': {'us_big_tech': 'US hyperscalers (Amazon, Microsoft,
+    Google)'}, 'country': {'FR': 'France'}, 'owner_country': ..., 'entity': ...,
+    'category': ...}; a group by what it holds (report.units.group_label), so nobody reads
+    'us_big_tech' as including Nvidia."""
+    from moneytrail.report.units import country_name, group_label
+
+    groups = sorted({str(g) for gs in valuechain.entities["group_list"] for g in gs})
+    countries = {str(c): country_name(c, valuechain.country_names())
+                 for c in valuechain.countries["code"]}
+    countries = {"EU": place("EU"), **dict(sorted(countries.items(), key=lambda c: c[1]))}
+    return {"group": {g: group_label(g) for g in groups}, "country": countries,
+            "owner_country": countries,
+            "entity": {str(i): str(n) for i, n in zip(valuechain.entities["id"],
+                                                       valuechain.entities["name"],
+                                                       strict=True)},
+            "category": {str(i): str(n) for i, n in zip(valuechain.categories["id"],
+                                                         valuechain.categories["name"],
+                                                         strict=True)}}
+
+
 def choices(valuechain: Any) -> dict[str, list[tuple[str, str]]]:
     """Options of the builder's drop-down lists, from the data package."""
+    names = target_names(valuechain)
     categories = list(zip(valuechain.categories["id"], valuechain.categories["name"],
                           strict=True))
     entities = sorted(zip(valuechain.entities["id"], valuechain.entities["name"],
                           strict=True), key=lambda e: str(e[1]).lower())
     return {"categories": categories, "entities": entities,
             "metrics": [(m, m.replace("_", " ")) for m in CONDITION_METRICS],
-            "selectors": [(s, s.replace("_", " ")) for s in SELECTORS],
+            "selectors": [(s, SELECTOR_WORDS.get(s, s)) for s in SELECTORS],
+            "targets": [(name, "group") for name in names["group"].values()]
+            + [(name, "country") for name in names["country"].values()],
             "regions": [(code, f"{place(code)} ({code})") for code in ("EU", "US")]}

@@ -406,9 +406,9 @@ def add_run_routes(app: FastAPI) -> None:
 
     @app.get("/build", include_in_schema=False)
     def build_page(request: Request, plan: Q = None, reference: Q = None,
-                   check: Q = None, typed: Q = None) -> HTMLResponse:
+                   check: Q = None, typed: Q = None, dup: Q = None) -> HTMLResponse:
         return build_form(request, plan=plan, reference=reference, check=check == "1",
-                          typed=typed)
+                          typed=typed, dup=dup)
 
     @app.post("/build", include_in_schema=False)
     async def build_submit(request: Request) -> Response:
@@ -420,13 +420,16 @@ def add_run_routes(app: FastAPI) -> None:
                 extra = decode_draft(form["extra"])
             except MoneytrailError:
                 extra = {}
-        draft, typed = builder.plan_and_typed(form, extra)
-        token = encode_draft(draft) + typed_param(typed)
+        names = builder.target_names(request.app.state.workspace.valuechain)
+        draft, typed = builder.plan_and_typed(form, extra, names)
+        duplicates = builder.duplicate_rows(form)
+        token = encode_draft(draft) + typed_param(typed) + (
+            f"&dup={encode_draft({'rows': duplicates})}" if duplicates else "")
         # a saved plan opened in the builder stays linked through "Check" (issue 12)
         saved = "".join(f"&{key}={form[field]}" for key, field in
                         (("saved", "saved_id"), ("rev", "saved_revision"))
                         if form.get(field, "").isascii() and form.get(field, "").isdigit())
-        if form.get("action") != "run":
+        if form.get("action") != "run" or duplicates:
             return RedirectResponse(f"/build?plan={token}&check=1{saved}", status_code=303)
         try:
             take_token(request)
@@ -560,6 +563,18 @@ def typed_param(typed: dict[str, str]) -> str:
     return f"&typed={encode_draft(typed)}" if typed else ""
 
 
+def typed_dup(token: str | None) -> list[Any]:
+    """The `dup` parameter of a builder link read back (builder.duplicate_rows); [] when
+    absent or damaged."""
+    if not token:
+        return []
+    try:
+        rows = decode_draft(token).get("rows")
+    except (MoneytrailError, RecursionError):
+        return []
+    return rows if isinstance(rows, list) else []
+
+
 def typed_texts(token: str | None) -> dict[str, str]:
     """The `typed` parameter of a builder link read back (text by dotted path); {} when
     absent or not such a mapping (it only changes how an error quotes a value)."""
@@ -575,10 +590,13 @@ def typed_texts(token: str | None) -> dict[str, str]:
 
 
 def build_form(request: Request, *, plan: str | None, reference: str | None,
-               check: bool, typed: str | None = None) -> HTMLResponse:
+               check: bool, typed: str | None = None, dup: str | None = None
+               ) -> HTMLResponse:
     """The builder form for a draft (link), a reference plan, or a blank plan; with `check`
-    the draft is validated and the first problem is shown next to its field, quoting the
-    value as typed (`typed`, typed_param)."""
+    the draft is validated and every problem is shown next to its field (builder.all_errors)
+    in words for people (builder.error_entry), quoting the value as typed (`typed`,
+    typed_param); rows repeating a category or supplier (`dup`, builder.duplicate_rows) are
+    shown again with an error."""
     from moneytrail.web.jobs import plan_from_mapping, reference_plan
 
     if plan:
@@ -588,23 +606,32 @@ def build_form(request: Request, *, plan: str | None, reference: str | None,
         draft = builder.reference_mapping(reference)
     else:
         draft = builder.blank_plan()
-    rows = builder.form_rows(draft)
-    error = None
+    ws = request.app.state.workspace
+    names = builder.target_names(ws.valuechain)
+    rows = builder.form_rows(draft, names)
+    errors: list[dict[str, Any]] = []
     if check:
-        try:
-            plan_from_mapping(request.app.state.workspace, draft)
-        except MoneytrailError as exc:
-            message, value = builder.typed_value(exc.field, exc.detail, exc.value,
-                                                 typed_texts(typed))
-            error = {"field": exc.field, "message": builder.sentence(exc.field, message),
-                     "line": builder.error_line(exc.field, message), "value": value,
-                     "anchor": builder.field_anchor(exc.field, rows, exc.value)}
+        duplicates = builder.restore_duplicates(rows, typed_dup(dup), names)
+        errors = [{"field": None, "message": message, "line": message, "value": None,
+                   "anchor": anchor} for anchor, message in duplicates]
+        for exc in builder.all_errors(lambda data: plan_from_mapping(ws, data), draft):
+            if duplicates and exc.field in ("spend", "procurement"):
+                continue                     # a sum the repeated row's removal broke
+            errors.append(builder.error_entry(exc, rows, typed_texts(typed), names))
+    # the inputs in the order of the form, one error per input (the first)
+    errors.sort(key=lambda entry: builder.form_order(entry["anchor"]))
+    by_anchor: dict[str, dict[str, Any]] = {}
+    for entry in errors:
+        by_anchor.setdefault(entry["anchor"], entry)
     token = encode_draft(draft)
     from moneytrail.scenarios.reference import reference_scenarios
 
     refs = [p.stem for p in reference_scenarios()]
-    return page(request, "build.html", nav="build", status=400 if error else 200,
-                rows=rows, error=error, draft=token, checked=check and error is None,
+    return page(request, "build.html", nav="build", status=400 if errors else 200,
+                rows=rows, errors=errors, by_anchor=by_anchor, draft=token,
+                first_bad=errors[0]["anchor"] if errors else "", group_names=names["group"],
+                open_more=any(e["anchor"].startswith(("proc-", "cond-")) for e in errors),
+                checked=check and not errors,
                 choices=builder.choices(request.app.state.workspace.valuechain),
                 references=refs, extra=encode_draft(rows["extra"]) if rows["extra"] else "",
                 meta={"title": "Build a plan", "data_version":

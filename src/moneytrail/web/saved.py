@@ -145,11 +145,16 @@ async def save_from_builder(request: Request,
             extra = {}
     from moneytrail.web.routes_runs import typed_param
 
-    draft, typed = builder.plan_and_typed(form, extra)
-    token = encode_draft(draft)
+    names = builder.target_names(request.app.state.workspace.valuechain)
+    draft, typed = builder.plan_and_typed(form, extra, names)
+    duplicates = builder.duplicate_rows(form)
+    token = encode_draft(draft) + (
+        f"&dup={encode_draft({'rows': duplicates})}" if duplicates else "")
     saved_id = form.get("saved_id", "")
     back = f"/build?plan={token}&check=1{typed_param(typed)}" + (
         f"&saved={saved_id}&rev={form.get('saved_revision', '')}" if saved_id else "")
+    if duplicates:                  # a repeated row the plan would drop: shown, not saved
+        return RedirectResponse(back, status_code=303)
     try:
         await run_in_threadpool(checked_plan, request, draft)
     except MoneytrailError:
