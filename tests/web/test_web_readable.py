@@ -304,3 +304,16 @@ def test_run_page_lists_its_sections_and_every_link_lands_on_one(client, gigafac
     positions = [page.find(f'<h2 id="{t}"') for t in targets]
     assert all(p > nav.end() for p in positions), dict(zip(targets, positions, strict=True))
     assert positions == sorted(positions)
+
+
+def test_builder_offers_the_reference_plans_by_title(client):
+    """'Start from: stargate-style-us · eu-ai-gigafactories · …' showed file names (tester 16)."""
+    from moneytrail.scenarios.reference import reference_scenarios
+    from moneytrail.scenarios.schema import load_scenario
+
+    page = client.get("/build").text
+    start = re.search(r"<p>Start from: (.*?)</p>", page, re.S)
+    assert start is not None
+    links = dict(re.findall(r'<a href="/build\?reference=([^"]+)">([^<]+)</a>', start.group(1)))
+    titles = {path.stem: load_scenario(path).title for path in reference_scenarios()}
+    assert {k: unescape(v) for k, v in links.items()} == titles

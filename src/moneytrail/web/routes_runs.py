@@ -209,23 +209,31 @@ def start_reference_runs(app: FastAPI) -> None:
             continue
 
 
-def reference_traces(request: Request) -> dict[str, dict[str, Any]]:
-    """For each reference plan: its run id, status, title and (when done) the headline. The
-    plans' run ids are found once per app; a done entry is kept (a done run never changes)."""
+def reference_titles(request: Request) -> dict[str, str]:
+    """The reference plans' titles by file stem (page order), read once per app with their
+    run ids at REFERENCE_DRAWS (app.state.reference_ids; reference_traces)."""
     from moneytrail.scenarios.reference import reference_scenarios
     from moneytrail.scenarios.schema import load_scenario
 
-    jobs = queue(request)
     state_of_app = request.app.state
     if getattr(state_of_app, "reference_ids", None) is None:
         ids, titles = {}, {}
         for path in reference_scenarios():
             plan = load_scenario(path)
-            ids[path.stem] = jobs.run_id(plan, REFERENCE_DRAWS, plan.seed)
+            ids[path.stem] = queue(request).run_id(plan, REFERENCE_DRAWS, plan.seed)
             titles[path.stem] = plan.title
-        state_of_app.reference_ids = ids
-        state_of_app.reference_titles = titles
         state_of_app.reference_done = {}
+        state_of_app.reference_titles = titles
+        state_of_app.reference_ids = ids
+    return dict(state_of_app.reference_titles)
+
+
+def reference_traces(request: Request) -> dict[str, dict[str, Any]]:
+    """For each reference plan: its run id, status, title and (when done) the headline. The
+    plans' run ids are found once per app; a done entry is kept (a done run never changes)."""
+    jobs = queue(request)
+    state_of_app = request.app.state
+    reference_titles(request)
     done: dict[str, dict[str, Any]] = state_of_app.reference_done
     out = {}
     for stem, rid in state_of_app.reference_ids.items():
@@ -624,9 +632,7 @@ def build_form(request: Request, *, plan: str | None, reference: str | None,
     for entry in errors:
         by_anchor.setdefault(entry["anchor"], entry)
     token = encode_draft(draft)
-    from moneytrail.scenarios.reference import reference_scenarios
-
-    refs = [p.stem for p in reference_scenarios()]
+    refs = reference_titles(request)
     return page(request, "build.html", nav="build", status=400 if errors else 200,
                 rows=rows, errors=errors, by_anchor=by_anchor, draft=token,
                 first_bad=errors[0]["anchor"] if errors else "", group_names=names["group"],
