@@ -144,6 +144,30 @@ def test_serve_refuses_a_wildcard_allowed_host_in_one_line(tmp_path):
     assert done.returncode == 2 and len(lines) == 1 and "--allowed-host" in lines[0], lines
 
 
+def test_serve_prints_an_address_it_answers_to_and_names_the_variable(monkeypatch):
+    """Reviewer D: `serve --host 127.0.0.1 --allowed-host mt.example.org` printed
+    http://127.0.0.1:8000/, which then answered 400; a '*' in MONEYTRAIL_ALLOWED_HOSTS was
+    blamed on --allowed-host, an option never given."""
+    import pytest
+
+    from moneytrail.errors import MoneytrailError
+    from moneytrail.web.server import open_url, server_hosts
+
+    names = server_hosts("127.0.0.1", ["mt.example.org"])
+    assert names == ["mt.example.org"]
+    assert open_url("127.0.0.1", 8000, names).startswith("http://mt.example.org:8000/ ")
+    assert "400" in open_url("127.0.0.1", 8000, names)
+    assert open_url("127.0.0.1", 8000, server_hosts("127.0.0.1", [])) == \
+        "http://127.0.0.1:8000/"
+    monkeypatch.setenv("MONEYTRAIL_ALLOWED_HOSTS", "*")
+    with pytest.raises(MoneytrailError) as caught:
+        server_hosts("127.0.0.1", [])
+    assert caught.value.field == "MONEYTRAIL_ALLOWED_HOSTS"
+    with pytest.raises(MoneytrailError) as caught:
+        server_hosts("127.0.0.1", ["*"])
+    assert caught.value.field == "--allowed-host"
+
+
 # -- 5: a form saved after the session ended keeps what was typed --------------------------------
 CLAIM = "stargate_us_announced"
 
@@ -205,6 +229,39 @@ def test_a_password_form_after_the_session_ended_shows_no_password(app):
         "new_password": "the new secret phrase", "repeat_password": "the new secret phrase"})
     assert response.status_code == 401 and "/login?next=" in response.text
     assert "secret phrase" not in response.text and csrf not in response.text
+
+
+def test_a_mangled_revision_on_delete_or_purge_is_refused_not_skipped(app, plan):
+    """Reviewer D: expected_revision=abc (or 13 digits) skipped the stale-revision check and
+    deleted the plan; the edit form refuses such a revision with 400."""
+    pid = create(app, plan, title="Mangled revision")["id"]
+    eve = login(app, "eve")
+    for bad in ("abc", "9999999999999", "²"):
+        done = eve.post(f"/saved/{pid}/delete", data={"csrf_token": eve.csrf, "confirm": "yes",
+                                                      "expected_revision": bad},
+                        follow_redirects=False)
+        assert done.status_code == 400, (bad, done.status_code)
+        assert eve.get(f"/api/v1/saved-plans/{pid}").status_code == 200        # still there
+    assert eve.post(f"/saved/{pid}/delete", data={"csrf_token": eve.csrf, "confirm": "yes",
+                                                  "expected_revision": "1"},
+                    follow_redirects=False).status_code == 303
+    done = eve.post(f"/saved/{pid}/purge", data={"csrf_token": eve.csrf, "confirm": "yes",
+                                                 "expected_revision": "x"},
+                    follow_redirects=False)
+    assert done.status_code == 400
+    assert not eve.get(f"/api/v1/saved-plans/{pid}/trail").json()["purged"]
+
+
+def test_price_year_takes_ascii_digits_only(app):
+    """Reviewer D: ?price_year=٢٠٢٠ (Arabic-Indic) or ２０２０ (full width) priced as 2020,
+    while `--price-year` refuses them."""
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app, base_url=HTTPS)
+    for bad in ("\u0662\u0660\u0662\u0660", "\uff12\uff10\uff12\uff10"):
+        got = client.get("/api/v1/ledger", params={"price_year": bad})
+        assert got.status_code == 400 and got.json()["field"] == "price_year", got.text
+    assert client.get("/api/v1/ledger", params={"price_year": "2024"}).status_code == 200
 
 
 # -- 5: delete and purge ask first ---------------------------------------------------------------

@@ -261,6 +261,18 @@ def confirm_page(request: Request, plan_id: int, title: str, revision: str,
                 title=f"{'Purge' if purge else 'Delete'} {title}?")
 
 
+def form_revision(revision: str) -> int | None:
+    """A delete or purge form's expected revision: None when the form sends none (no stale
+    check), its number, or 400 when it is there but not a revision number (the stale check
+    must not be skipped on a mangled form)."""
+    if revision == "":
+        return None
+    if not is_number(revision):
+        raise HTTPException(400, "The form's revision is not a revision number; open the "
+                                 "plan again.")
+    return int(revision)
+
+
 @router.post("/saved/{plan_id}/delete", include_in_schema=False)
 async def delete(request: Request, plan_id: str,
                  who: Annotated[Who, Depends(auth.require_editor)]) -> Response:
@@ -273,8 +285,7 @@ async def delete(request: Request, plan_id: str,
         if not saved["is_owner"]:
             raise HTTPException(403, "Only the owner may delete a saved plan.")
         return confirm_page(request, pid, saved["title"], revision, purge=False)
-    store(request).delete(pid, actor=who.id,
-                          expected_revision=int(revision) if is_number(revision) else None)
+    store(request).delete(pid, actor=who.id, expected_revision=form_revision(revision))
     return RedirectResponse("/saved", status_code=303)
 
 
@@ -296,7 +307,7 @@ async def purge(request: Request, plan_id: str,
         title = mine[0]["title"] if mine else f"plan {pid}"     # an admin: no content
         return confirm_page(request, pid, title, revision, purge=True)
     store(request).purge(pid, actor=who.id, admin=who.role == "admin",
-                         expected_revision=int(revision) if is_number(revision) else None)
+                         expected_revision=form_revision(revision))
     return RedirectResponse("/saved", status_code=303)
 
 

@@ -30,7 +30,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, db: str | None = None,
             ("--port", port)       # uvicorn's own startup failure
         raise ResourceError(problem, field=field, value=value)
     app = create_app(db=db, data=data, hosts=names)
-    print(f"moneytrail web app: open http://{display_host(host)}:{port}/ (Ctrl+C stops it)",
+    print(f"moneytrail web app: open {open_url(host, port, names)} (Ctrl+C stops it)",
           flush=True)
     if proxies:
         print("trusting X-Forwarded-For and X-Forwarded-Proto from " + ", ".join(proxies),
@@ -48,12 +48,33 @@ def server_hosts(host: str, hosts: Sequence[str]) -> list[str]:
     else MONEYTRAIL_ALLOWED_HOSTS, else `default_hosts(host)` (checked by allowed_hosts)."""
     import os
 
+    from moneytrail.errors import MoneytrailError
     from moneytrail.web.app import ALLOWED_HOSTS_ENV, allowed_hosts
 
     chosen = list(hosts) or [os.environ.get(ALLOWED_HOSTS_ENV, "")]
     if not any(item.strip() for item in chosen):
         chosen = default_hosts(host)
-    return allowed_hosts(chosen)
+    try:
+        return allowed_hosts(chosen)
+    except MoneytrailError as exc:
+        if hosts:
+            raise
+        raise MoneytrailError(exc.detail, field=ALLOWED_HOSTS_ENV, value=exc.value) from None
+
+
+def open_url(host: str, port: int, names: Sequence[str]) -> str:
+    """The address to print: the listen address when it is an allowed host name, else the
+    first allowed name that is not a wildcard (`--allowed-host mt.example.org` on 127.0.0.1:
+    http://mt.example.org:8000/, since the listen address would get 400), saying why."""
+    shown = display_host(host)
+    if shown.lower() in names:
+        return f"http://{shown}:{port}/"
+    plain = [name for name in names if not name.startswith("*.")]
+    if not plain:
+        return (f"http://{shown}:{port}/ with a Host header matching {names[0]} (the listen "
+                "address is not an allowed host name)")
+    return (f"http://{plain[0]}:{port}/ (an allowed host name; {shown} is not one, so it "
+            "would get 400 Invalid host header)")
 
 
 def default_hosts(host: str) -> list[str]:

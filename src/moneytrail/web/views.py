@@ -118,7 +118,7 @@ def price_year_param(value: str | None) -> int | None:
     text = text_param("price_year", value)
     if text is None:
         return None
-    if not re.fullmatch(r"[+-]?\d+", text):
+    if not re.fullmatch(r"[+-]?[0-9]+", text):      # ASCII digits, as --price-year takes
         raise MoneytrailError("invalid value: expected a whole number (a year, e.g. 2024)",
                               field="price_year", value=text)
     return int(text)
