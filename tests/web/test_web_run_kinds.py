@@ -111,9 +111,13 @@ def test_downloads_and_charts_of_every_kind(client, stored, kind):
         ok(client.get(f"/embed/r/{result.run_id}/{chart}"))
         ok(client.get(f"/r/{result.run_id}/chart/{chart}.svg"))
     ok(client.get(f"{api}/plan.yaml"))
-    report = client.get(f"/r/{result.run_id}/report.html")   # the briefing: traces only
+    report = client.get(f"/r/{result.run_id}/report.html")   # traces and comparisons
     ok(report)
-    assert (report.status_code == 200) == (result.kind == "trace"), report.text[:300]
+    briefed = result.kind in ("trace", "compare")     # as `moneytrail report` (finding h64.3)
+    assert (report.status_code == 200) == briefed, report.text[:300]
+    if not briefed:
+        assert "a report is made from trace or compare runs; this run is a " \
+            f"{result.kind} run" in report.text
 
 
 def test_cli_trace_page_says_what_it_was_made_without(client, stored):

@@ -14,6 +14,7 @@ firm-level cost structures (a pymrio table), gets no such columns and no error.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -44,8 +45,23 @@ def plan_millions(result: Any) -> tuple[float, str]:
     return plan.total / 1e6, plan.currency
 
 
+RESTATED_SINCE = (0, 5, 1)  # code version from which jobs and CO2 restate the price year
+
+
+def restates_price_year(code: Any) -> bool:
+    """Whether a run computed by moneytrail `code` (its provenance.code_version, '0.5.0')
+    restated the plan's money from its price year to the plan year before it met pay per FTE
+    and intensities per USD million (analysis.footprints.restated, since 0.5.1). Versions
+    are compared as numbers (0.5.10 after 0.5.9); an unreadable one ('unknown') counts as
+    the current code's."""
+    parts = re.match(r"\s*(\d+(?:\.\d+)*)", str(code or ""))
+    if not parts:
+        return True
+    return tuple(int(n) for n in parts.group(1).split(".")) >= RESTATED_SINCE
+
+
 def jobs_price_note(currency: str, price_year: Any, pay_years: Any = (),
-                    plan_year: Any = None) -> str:
+                    plan_year: Any = None, restated: bool = True) -> str:
     """The plain sentence that goes wherever jobs per million spent are shown: the price year
     they are at (the plan's `price_year`, else its `year`: analysis.footprints.money_year)
     and what moves them. Pay per FTE (macro/compensation.csv, of `pay_years` when known) is
@@ -57,11 +73,20 @@ def jobs_price_note(currency: str, price_year: Any, pay_years: Any = (),
     usd_per_plan_unit), as chip prices and market sizes are: the price year changes the
     jobs per million (millions at that year's prices), the jobs themselves only by the gap
     between exchange rates and prices (0.4 % for the Gigafactories plan at 2015 prices,
-    docs/methods.md). Units: `currency` is an ISO code (EUR in a side-by-side view)."""
+    docs/methods.md). `restated`=False: a run computed before the restatement
+    (restates_price_year), whose pay is not deflated to the price year and whose money is
+    not restated: the earlier sentence. Units: `currency` is an ISO code (EUR in a
+    side-by-side view)."""
     years = sorted({int(y) for y in pay_years})
     measured = f"{', '.join(map(str, years))} figures" if years else "figures of the year " \
         "they were measured in"
     at = "those years'" if len(years) > 1 else "that year's"
+    if not restated:
+        return (f"Jobs per {currency} million are at {price_year} prices, the plan's price "
+                f"year; pay per full-time job ({measured}) is converted into {currency} at "
+                f"{at} exchange rates and not deflated to {price_year}, so the same plan in "
+                "another currency or price year shows a few per cent more or fewer jobs per "
+                "million.")
     target = plan_year or price_year
     restate = "" if plan_year is None or str(plan_year) == str(price_year) else (
         f"; the plan's money is restated from {price_year} to {plan_year} prices with the "
@@ -75,15 +100,29 @@ def jobs_price_note(currency: str, price_year: Any, pay_years: Any = (),
 
 
 def jobs_price_compare_note(labels: list[str], currencies: list[str], price_years: list[Any],
-                            unit: str) -> str:
+                            unit: str, restated: list[bool] | None = None) -> str:
     """jobs_price_note for plans side by side: '' when they share one currency and one price
     year; else the price year of each plan (by `labels`) and what moves jobs per million
     (`unit`: the currency the side-by-side rows are per million of): the pay year's exchange
     rates (a few per cent between currencies) and the price year (millions at different
-    prices; the jobs themselves are restated with the money)."""
+    prices; the jobs themselves are restated with the money). `restated`: per plan, whether
+    its run restated the price year (restates_price_year of stored runs' code versions;
+    None: all did, as a run computed now); runs that did not are named as such."""
     if len(set(currencies)) == 1 and len(set(price_years)) == 1:
         return ""
     each = ", ".join(f"{label}: {year}" for label, year in zip(labels, price_years, strict=True))
+    flags = restated if restated is not None else [True] * len(labels)
+    old = [label for label, flag in zip(labels, flags, strict=True) if not flag]
+    if old:
+        some = "" if len(old) == len(labels) else (
+            "; other plans' money at another price year is restated to its plan year's "
+            "prices before it meets pay")
+        return (f"Jobs per {unit} million are at each plan's price year ({each}); pay per "
+                "full-time job is converted at the exchange rates of the year it was measured "
+                "in and not deflated, so plans in different currencies or price years show a "
+                "few per cent more or fewer jobs per million from that alone; "
+                f"{', '.join(old)}: computed by code before 0.5.1, money not restated from its "
+                f"price year{some}.")
     return (f"Jobs per {unit} million are at each plan's price year ({each}); pay per "
             "full-time job is converted at the exchange rates of the year it was measured in "
             "and not deflated, so plans in different currencies show a few per cent more or "
@@ -121,13 +160,16 @@ def plan_price_year(plan: Any) -> Any:
 
 def run_jobs_price_note(result: Any) -> str:
     """jobs_price_note for a stored run with a jobs table, from the plan it records (its
-    currency and price year); '' when the run has no jobs table or no plan."""
+    currency and price year) and the code version that computed it (restates_price_year);
+    '' when the run has no jobs table or no plan."""
     if "jobs" not in getattr(result, "tables", {}):
         return ""
     plan = result.provenance.inputs.get("plan") or {}
     year = plan_price_year(plan)
     return jobs_price_note(str(plan.get("currency") or "EUR"), year,
-                           plan_year=plan.get("year")) if year else ""
+                           plan_year=plan.get("year"),
+                           restated=restates_price_year(result.provenance.code_version)) \
+        if year else ""
 
 
 def reliability_text(frame: pd.DataFrame) -> str:

@@ -212,7 +212,57 @@ def check_fx(ws: Workspace, plan: Plan) -> Plan:
                                 file=plan.path or plan.id,
                                 field="price_year" if plan.price_year else "year",
                                 value=year) from None
+    check_restatement(money, plan)
     return plan
+
+
+def check_restatement(money: Any, plan: Plan) -> None:
+    """Jobs and embodied CO2 restate a plan's money from its price year to the plan year
+    (analysis.footprints.restated: the currency's rate and its deflator at both years) and
+    into USD (usd_per_plan_unit), with no earlier year's rate standing in as fx_factor's
+    does. A price year those conversions cannot reach (a TWD plan at 2026 prices when
+    macro/fx.csv has TWD rates to 2025) is refused before the trace: ScenarioError naming
+    `price_year`, what the data lack and the price years they can restate from. A price
+    year equal to the plan year restates nothing (check_fx covers its conversion)."""
+    from types import SimpleNamespace
+
+    from moneytrail.analysis.footprints import restated, usd_per_plan_unit
+    from moneytrail.ledger.errors import ConversionError
+
+    if plan.price_year is None or int(plan.price_year) == int(plan.year):
+        return
+
+    def works(price: int) -> bool:
+        trial = SimpleNamespace(currency=plan.currency, year=plan.year, price_year=price)
+        try:
+            restated(money, trial)
+            usd_per_plan_unit(money, trial)
+        except ConversionError:
+            return False
+        return True
+
+    if works(int(plan.price_year)):
+        return
+    years = sorted({y for _, y in money.rates} | {y for _, y in money.indices})
+    covered = [y for y in years if works(y)]
+    reach = f"price years {year_spans(covered)}" if covered else "no price year"
+    raise ScenarioError(f"the data package has no {plan.currency} exchange rate or price "
+                        f"index for {plan.price_year} to restate the plan's money to "
+                        f"{plan.year} prices and USD (macro/fx.csv, macro/deflators.csv); "
+                        f"it can restate {plan.currency} from {reach}",
+                        file=plan.path or plan.id, field="price_year",
+                        value=plan.price_year)
+
+
+def year_spans(years: list[int]) -> str:
+    """Sorted years as runs: [2015, 2016, 2017, 2020] -> '2015-2017, 2020'."""
+    spans: list[list[int]] = []
+    for year in years:
+        if spans and year == spans[-1][1] + 1:
+            spans[-1][1] = year
+        else:
+            spans.append([year, year])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
 
 
 def largest_economy(ws: Workspace, year: int) -> tuple[str, int, float, str] | None:
@@ -643,12 +693,15 @@ def stored_scorecards_in_common_unit(ws: Workspace, results: list[Result]
         jobs_price_compare_note,
         money_price_compare_note,
         plan_price_year,
+        restates_price_year,
     )
 
     currencies = [str(r.facts.get("currency") or "EUR") for r in results]
     years = [plan_price_year(r.provenance.inputs.get("plan") or {}) for r in results]
-    jobs = jobs_price_compare_note([r.title for r in results], currencies, years,
-                                   currencies[0] if len(set(currencies)) == 1 else "EUR") \
+    jobs = jobs_price_compare_note(
+        [r.title for r in results], currencies, years,
+        currencies[0] if len(set(currencies)) == 1 else "EUR",
+        [restates_price_year(r.provenance.code_version) for r in results]) \
         if any("scorecard" in r.tables for r in results) else ""
     jobs = f"{money_price_compare_note(years)} {jobs}".strip()
     if len(set(currencies)) == 1:

@@ -385,10 +385,17 @@ def add_run_routes(app: FastAPI) -> None:
 
     @app.get("/r/{run}/report.{fmt}", include_in_schema=False)
     def run_report(request: Request, run: str, fmt: str) -> Response:
+        """A briefing of a done trace or compare run (a compare run's plans, as `moneytrail
+        report` makes it: report.briefing.resolve_stored), behind the run's own access check
+        (run_state) and kept in a private store for a private plan (briefing_response)."""
         state = run_state(request, run)
-        if state.result is None or state.result.kind != "trace":
+        if state.result is None:
             raise MoneytrailError(f"this run is {state.status}; its report comes once it is "
                                   "done", field="run id", value=state.id)
+        if state.result.kind not in ("trace", "compare"):
+            raise MoneytrailError("a report is made from trace or compare runs; this run is "
+                                  f"a {state.result.kind} run", field="run id",
+                                  value=state.id)
         return briefing_response(request, [state.result], fmt, f"moneytrail-{state.id[:8]}")
 
     @app.get("/compare/report.{fmt}", include_in_schema=False)
