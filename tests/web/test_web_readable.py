@@ -317,3 +317,17 @@ def test_builder_offers_the_reference_plans_by_title(client):
     links = dict(re.findall(r'<a href="/build\?reference=([^"]+)">([^<]+)</a>', start.group(1)))
     titles = {path.stem: load_scenario(path).title for path in reference_scenarios()}
     assert {k: unescape(v) for k, v in links.items()} == titles
+
+
+def test_compare_with_names_the_reference_run_of_the_same_plan_apart(app, client):
+    """A 1,000-draw efficiency-first run offered 'Compare with … Efficiency-first EU
+    alternative …': its own plan's title, read as the same run. The reference run of the same
+    plan is named as such, with its draws; the other plans by their titles."""
+    for reference in ("efficiency-first-eu", "eu-ai-gigafactories"):
+        finished(client, {"reference": reference, "draws": 2000})     # the reference runs
+    rid = finished(client, {"reference": "efficiency-first-eu", "draws": 300, "seed": 5})
+    page = client.get(f"/r/{rid}").text
+    actions = text_of(re.search(r'<p class="actions">(.*?)</p>', page, re.S).group(1))
+    assert "the reference run of this plan (2,000 draws)" in actions, actions
+    assert "EU AI gigafactories (InvestAI's EUR 20 bn fund)" in actions
+    assert "Efficiency-first EU alternative" not in actions
