@@ -49,9 +49,11 @@ def test_a_labelled_assumption_lists_the_plan_share_resting_on_it(client):
     rows = [text_of(r) for r in table_rows(response.text, "used-caption")]
     assert "No row cites this source yet" not in response.text
     assert ">1 row cites this source<" in response.text
-    assert rows[1:] == [" reference plan eu-ai-gigafactories spend share: facility: 37.75 % "
-                    "(30–45 %), reliability assumption "]
-    assert f'<a href="/plans/{PLAN}">{PLAN}</a>' in response.text
+    # the plan by its title and the category by its name, as the run page shows them
+    assert rows[1:] == [" reference plan EU AI gigafactories (InvestAI's EUR 20 bn fund) "
+                        "Spending share of Facility: 37.75 % (30–45 %), reliability "
+                        "assumption "]
+    assert f'<a href="/plans/{PLAN}">EU AI gigafactories' in response.text
 
 
 def test_a_source_page_lists_plan_figures_beside_its_data_rows(client):
@@ -65,8 +67,10 @@ def test_a_source_page_lists_plan_figures_beside_its_data_rows(client):
     assert (accelerators["low"], accelerators["central"], accelerators["high"]) == \
         (0.30, 0.39, 0.46)
     assert accelerators["reliability"] == "estimate"
-    assert accelerators["label"] == ("spend share: accelerators: 39 % (30–46 %), "
+    assert accelerators["label"] == ("Spending share of AI accelerators: 39 % (30–46 %), "
                                      "reliability estimate")
+    assert (accelerators["category"], accelerators["supplier"]) == ("accelerators", "")
+    assert accelerators["plan_title"].startswith("EU AI gigafactories")
     assert {u["plan"] for u in plans} == {"stargate-style-us", PLAN}
 
 
@@ -74,8 +78,32 @@ def test_a_source_page_lists_the_budget_it_sources(client):
     body = client.get("/api/v1/sources/m_ec_investai_2025").json()
     budgets = [u for u in body["used_by"] if u.get("field") == "budget"]
     assert [(u["plan"], u["label"]) for u in budgets] == [
-        (PLAN, "budget: EUR 20.00 bn"), ("efficiency-first-eu", "budget: EUR 20.00 bn")]
-    assert any(u["table"] == "debate claim" for u in body["used_by"])     # kept
+        (PLAN, "Budget: EUR 20.00 bn"), ("efficiency-first-eu", "Budget: EUR 20.00 bn")]
+
+
+def test_a_procurement_share_names_its_supplier_and_category(client):
+    body = client.get("/api/v1/sources/m_assumption_efficiency_first_split").json()
+    rows = {u["supplier"]: u for u in body["used_by"]
+            if u["table"] == "reference plan" and u["supplier"]}
+    assert set(rows) == {"ovhcloud", "deutsche_telekom", "sap", "scaleway", "ionos", "nebius",
+                         "eu_cloud_other", "mistral_ai"}
+    ovh = rows["ovhcloud"]
+    assert ovh["label"].startswith("Procurement share of OVHcloud in "), ovh["label"]
+    assert ovh["label"].endswith(": 25 % (15–35 %), reliability assumption")
+    assert "cloud_compute" not in ovh["label"] and ovh["category"] == "cloud_compute"
+
+
+def test_every_share_of_a_reference_plan_has_a_source_and_a_reliability():
+    """A reference plan's figure without a source would reach the reader unlabelled (the
+    efficiency-first plan's procurement split had neither)."""
+    from moneytrail.scenarios.schema import load_scenario
+    from moneytrail.service.plans import plan_citations
+
+    for path in reference_scenarios():
+        for row in plan_citations(load_scenario(path)):
+            assert row["source"], (path.stem, row["field"])
+            if row["unit"] == "share":
+                assert row["reliability"], (path.stem, row["field"])
 
 
 def test_every_sourced_figure_of_the_reference_plans_is_on_its_source_page():

@@ -356,14 +356,19 @@ def cites(cell: Any, source: str) -> bool:
     return source in split_list(str(cell or ""))
 
 
-def plan_citation_rows(source: str) -> list[dict[str, Any]]:
+def plan_citation_rows(state: WebState, source: str) -> list[dict[str, Any]]:
     """The bundled reference plans' figures that cite `source` (service.plans), as rows of
-    the source page: plan, field, value with its low–high interval and reliability."""
+    the source page: the plan by its title, the figure with the value chain's names of its
+    category and supplier, its value with the low–high interval and reliability."""
     from moneytrail.service.plans import reference_plan_citations
 
     def pct(share: float) -> str:       # as the plan gives it: 37.75, not 37.8
         return f"{round(100 * share, 6):g}"
 
+    chain = state.valuechain
+    names = {str(i): str(n) for i, n in zip(chain.categories["id"], chain.categories["name"],
+                                            strict=True)}
+    names.update(chain.entity_names())
     out = []
     for row in reference_plan_citations(source):
         if row["unit"] == "share":
@@ -372,10 +377,18 @@ def plan_citation_rows(source: str) -> list[dict[str, Any]]:
                 value += f" ({pct(row['low'])}–{pct(row['high'])} %)"
         else:
             value = money(row["central"], row["unit"])
+        if row["supplier"]:
+            what = (f"Procurement share of {names.get(row['supplier'], row['supplier'])} in "
+                    f"{names.get(row['category'], row['category'])}")
+        elif row["category"]:
+            what = f"Spending share of {names.get(row['category'], row['category'])}"
+        else:
+            what = row["field"].capitalize()
         reliability = f", reliability {row['reliability']}" if row["reliability"] else ""
-        out.append({"table": "reference plan", "key": row["plan"],
-                    "label": f"{row['field']}: {value}{reliability}", "deal": None,
-                    **{k: row[k] for k in ("plan", "field", "unit", "low", "central", "high",
+        out.append({"table": "reference plan", "key": row["plan_title"],
+                    "label": f"{what}: {value}{reliability}", "deal": None,
+                    **{k: row[k] for k in ("plan", "plan_title", "field", "category",
+                                           "supplier", "unit", "low", "central", "high",
                                            "reliability")}})
     return out
 
@@ -421,7 +434,7 @@ def source_view(state: WebState, url: str, source: str) -> View:
         if source in cited:
             used.append({"table": "debate claim", "key": row["claim"], "label": row["text"],
                          "deal": None})
-    used += plan_citation_rows(source)
+    used += plan_citation_rows(state, source)
     return View(meta=meta(state, title=f"Source: {record.get('title') or source}", url=url),
                 reproduce={"api": api_url(url, "used_by")},
                 source=record, kept_in=where, used_by=used, tables=["used_by"])
