@@ -76,7 +76,7 @@ def test_briefing_links_the_methods_page_when_the_app_is_known(ws, conditions_re
                            base_url="https://moneytrail.example/").decode("utf-8")
     assert "docs/methods.md" not in text_of(html)
     assert ('<a href="https://moneytrail.example/methods#market-power-economic-profit-markups-'
-            'and-procurement-rules-issue-15">') in html
+            'and-procurement-rules">') in html
     assert '<a href="https://moneytrail.example/methods">https://moneytrail.example/methods' \
            '</a>' in html
 

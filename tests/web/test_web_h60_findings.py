@@ -193,9 +193,18 @@ def test_methods_page_serves_the_packaged_methods_with_anchors(client):
     html = client.get("/methods").text
     assert "<h1>Methods and modelling conventions</h1>" in html
     assert '<h2 id="evidence-weight">Evidence weight</h2>' in html
-    assert '<a href="#market-power-economic-profit-markups-and-procurement-rules-issue-15">' \
+    assert '<a href="#market-power-economic-profit-markups-and-procurement-rules">' \
         in html
     assert client.get("/docs/methods.md").status_code == 404     # the page, not the file
+
+
+def test_methods_contents_show_no_internal_tags():
+    """The section list is for readers: no '(issue 15)' or '(data 2.0.0)' in a heading."""
+    from moneytrail.report.methods import methods_page
+
+    titles = [entry["title"] for entry in methods_page()[1]]
+    assert "Market power: economic profit, markups and procurement rules" in titles
+    assert [t for t in titles if re.search(r"\((issue|data) [0-9]", t)] == []
 
 
 def test_methods_markdown_shows_raw_html_as_text():
