@@ -163,6 +163,25 @@ def test_amounts_under_one_unit_are_not_printed_as_zero(tiny_run):
     assert not [c for c in cells if re.search(r"EUR 0(?![.\d])", unescape(c))]
 
 
+def test_jobs_and_co2_under_one_are_not_printed_as_zero(tiny_run):
+    """EUR 1 pays for about 0.00001 FTE-years: it printed '0 FTE-years' and '0 t CO2e'."""
+    text = unescape(tiny_run)
+    assert re.search(r"temporary \(construction and equipment\)</th><td class=\"num\">"
+                     r"0\.0000\d\d FTE-years</td><td class=\"num\">0\.0000\d+–0\.0000\d+ "
+                     r"FTE-years</td>", text)
+    us = next(text_of(r) for r in table_rows(tiny_run, "country-caption")
+              if "United States" in r)
+    assert not re.search(r"(?<![\d.])0 (FTE-years|t CO2e)\b", us), us
+
+
+@pytest.mark.parametrize("value, unit, printed", [
+    (0.4, "FTE-years", "0.40 FTE-years"), (0.0000138, "FTE", "0.000014 FTE"),
+    (0.2, "t CO2e", "0.20 t CO2e"), (0, "FTE-years", "0 FTE-years"), (3.4, "FTE", "3 FTE"),
+    (77_400, "FTE-years", "77.4 k FTE-years")])
+def test_counts_and_tonnes_under_one_keep_two_significant_digits(value, unit, printed):
+    assert units.in_unit(value, unit) == printed
+
+
 @pytest.mark.parametrize("amount, printed", [
     (0.4, "EUR 0.40"), (0.398, "EUR 0.40"), (0.5, "EUR 0.50"), (-0.3, "EUR -0.30"),
     (0.0067, "EUR 0.0067"), (0.0000038, "EUR 0.0000038"), (0, "EUR 0"),

@@ -203,13 +203,22 @@ def small_money(amount: Any, currency: str = "") -> str:
     return f"{currency} {number(amount)}".strip()
 
 
+def below_one_digits(value: float) -> int:
+    """Decimals that show two significant digits of a value under one (0.4 -> 1, 0.000014 ->
+    6), so a tiny plan's jobs or CO2 do not print as zero; 0 for zero and from one up."""
+    if value == 0 or abs(value) >= 1:
+        return 0
+    return min(12, 1 - math.floor(math.log10(abs(value))))
+
+
 def count_scale(value: float) -> tuple[float, str, int]:
-    """(divisor, suffix, decimals) for a head count: 812, 77.4 k, 1.02 m."""
+    """(divisor, suffix, decimals) for a head count: 812, 77.4 k, 1.02 m; under one, two
+    significant digits (0.4, 0.000014)."""
     if abs(value) >= 1e6:
         return 1e6, " m", 2
     if abs(value) >= 1e4:
         return 1e3, " k", 1
-    return 1.0, "", 0
+    return 1.0, "", below_one_digits(value)
 
 
 def tonne_scale(value: float) -> tuple[float, str]:
@@ -311,8 +320,8 @@ def in_unit(value: Any, unit: str) -> str:
         return f"{100 * value:z,.{digits}f} points"
     if unit == "t CO2e":
         size, prefix = tonne_scale(value)
-        return f"{value / size:z,.{2 if prefix == 'Mt' else 1 if prefix == 'kt' else 0}f} " \
-               f"{prefix} CO2e"
+        digits = 2 if prefix == "Mt" else 1 if prefix == "kt" else below_one_digits(value)
+        return f"{value / size:z,.{digits}f} {prefix} CO2e"
     if unit in COUNTS:
         return f"{count(value)} {unit}"
     per = PER_MILLION.match(unit)
@@ -370,7 +379,7 @@ def interval_text(p5: Any, p95: Any, unit: str, like: Any = None) -> str:
         return f"{low:+z,.0f} – {high:+z,.0f} points"
     if unit == "t CO2e":
         size, prefix = tonne_scale(ref)
-        digits = 2 if prefix == "Mt" else 1 if prefix == "kt" else 0
+        digits = 2 if prefix == "Mt" else 1 if prefix == "kt" else below_one_digits(ref)
         return f"{ends(low / size, high / size, digits)} {prefix} CO2e"
     if unit in COUNTS:
         size, suffix, digits = count_scale(ref)
