@@ -303,6 +303,18 @@ def test_run_csv_without_table_is_refused_naming_the_tables(client, runs):
     assert ok.status_code == 200 and ok.text.startswith("country,")
 
 
+def test_page_csv_without_table_is_refused_when_the_page_has_several(client):
+    """The home page's CSV gave its first table (reality) silently; a page of one table
+    still gives it."""
+    response = client.get("/api/v1/home?format=csv")
+    assert response.status_code == 400, response.text[:200]
+    body = response.json()
+    assert body["field"] == "table"
+    assert "reality, claims, plans" in body["detail"]
+    one = client.get("/api/v1/ledger/totals?format=csv")
+    assert one.status_code == 200 and one.headers["content-type"].startswith("text/csv")
+
+
 def test_run_of_one_table_gives_its_csv_without_table(app, client):
     from moneytrail.service import tasks
 

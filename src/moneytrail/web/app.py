@@ -443,15 +443,20 @@ PriceYear = Annotated[str | None, Query(description="prices of this year (a whol
 
 
 def as_api(view: View, fmt: str | None, table: str | None) -> Response:
-    """A view as JSON, or one of its tables as CSV (`table`, else its first). JSON with
-    `table` is that table alone: {"meta", "table", "rows"} (never a parameter ignored); an
-    unknown table is a 400 naming the view's tables."""
+    """A view as JSON, or one of its tables as CSV (`table`, else its only one: CSV holds one
+    table, so a view of several without `table` is a 400 naming them, as a run's CSV is).
+    JSON with `table` is that table alone: {"meta", "table", "rows"} (never a parameter
+    ignored); an unknown table is a 400 naming the view's tables."""
     fmt = views.choice_param("format", fmt, ("json", "csv")) or "json"
     name = views.choice_param("table", table, tuple(view.tables))
     if fmt == "json":
         if name is None:
             return JSONResponse(dict(view))
         return JSONResponse({"meta": view["meta"], "table": name, "rows": view[name]})
+    if name is None and len(view.tables) > 1:
+        raise MoneytrailError(f"CSV holds one table and this page has {len(view.tables)}: "
+                              f"choose one with table ({', '.join(view.tables)}), or use "
+                              "format=json for all", field="table")
     name = name or view.tables[0]
     from moneytrail.web.routes_runs import csv_response
 
