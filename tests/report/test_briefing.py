@@ -161,10 +161,10 @@ def test_plan_text_is_isolated_in_the_running_footer(hostile_html, hostile_resul
     before input was checked, an override-holding) title cannot reorder the run id after it,
     and the PDF's footer still carries the run id in reading order."""
     run_id = hostile_result.run_id[:16]
-    footer = unescape(re.search(r'<p class="runid"[^>]*>(.*?)</p>', hostile_html,
+    footer = unescape(re.search(r'<p class="meta" data-runid="(.*?)"', hostile_html,
                                 re.S).group(1))
     assert footer.startswith("\u2068") and f"\u2069 · run {run_id}" in footer
-    head = unescape(re.search(r'<p class="doctitle"[^>]*>(.*?)</p>', hostile_html,
+    head = unescape(re.search(r'<h1 [^>]*data-doctitle="(.*?)"', hostile_html,
                               re.S).group(1))
     assert head.startswith("\u2068") and head.endswith("\u2069")
     assert '<p dir="auto"><bdi>&#x2068;' in hostile_html       # the closing line

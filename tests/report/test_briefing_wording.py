@@ -32,6 +32,6 @@ def test_a_one_row_split_without_a_source_in_words(tmp_path):
 def test_a_comparison_header_names_the_plans_by_title(tmp_path):
     html = report_html(tmp_path, "scenarios/eu-ai-gigafactories.yaml",
                        "scenarios/efficiency-first-eu.yaml")
-    header = re.search(r'<p class="doctitle" aria-hidden="true">\u2068(.*?)\u2069</p>', html)
+    header = re.search(r'<h1 [^>]*data-doctitle="\u2068(.*?)\u2069"', html)
     assert header and header.group(1).startswith("Comparison: EU AI gigafactories")
     assert "eu-ai-gigafactories ·" not in header.group(1) and len(header.group(1)) <= 70

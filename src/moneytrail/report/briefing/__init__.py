@@ -79,14 +79,30 @@ def cite_methods(html: str, url: str) -> str:
     return CITED_HTML.sub(one, html)
 
 
+SVG = "{http://www.w3.org/2000/svg}"
+
+
 def html_to_pdf(html: str) -> bytes:
-    """An HTML briefing printed to A4 by WeasyPrint (fonts embedded, no network)."""
+    """An HTML briefing printed to A4 by WeasyPrint (fonts embedded, no network) as a tagged
+    PDF: headings, lists, tables and figures in its structure tree, for screen readers."""
     from weasyprint import HTML
 
     def no_fetch(url: str, *args, **kwargs):   # a briefing loads nothing from anywhere
         raise ValueError(f"briefings load no external resources ({url[:80]})")
 
-    return HTML(string=html, url_fetcher=no_fetch).write_pdf()
+    document = HTML(string=html, url_fetcher=no_fetch)
+    for chart in document.etree_element.iter(f"{SVG}svg"):
+        alt_text_from_desc(chart)
+    return document.write_pdf(pdf_tags=True)
+
+
+def alt_text_from_desc(chart) -> None:
+    """A chart's <title> followed by its <desc> (as aria-labelledby names both to an HTML
+    reader): WeasyPrint takes a figure's alternate text in the PDF from the <title> alone,
+    which names the chart but does not give its numbers."""
+    title, desc = chart.find(f"{SVG}title"), chart.find(f"{SVG}desc")
+    if title is not None and desc is not None and desc.text:
+        title.text = f"{(title.text or '').rstrip('.')}. {desc.text}"
 
 
 def render_briefing(ws: Workspace, results: list[Result], *, fmt: str = "pdf",
