@@ -14,6 +14,10 @@ Two rules over every sources table of a data package (value chain, ledger, macro
   `huggingface.co/deepseek-ai`) marks an issuer's own account on a code host: its pages are the
   issuer's publications and are not flagged.
 
+A source's optional `title_lang` (data 2.4.4) is the language of a title not in English, as a
+BCP 47 tag (`fr`, `de`, `pt-BR`): the web app and briefings mark such titles with `lang` so
+screen readers speak them in their language (WCAG 3.1.2). Empty means English.
+
 A third rule (data 2.4.0) spans the tables: one URL has one reliability. The same page cited by
 two tables (say a consultancy's summary as `analyst` in the ledger and `official` in the value
 chain) must carry the same label in both; URLs are compared without scheme, `www.`, case of
@@ -22,6 +26,7 @@ the host and a trailing slash.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlparse
 
 import pandas as pd
@@ -47,6 +52,21 @@ FLAGGED_RESOURCE = "valuechain-flagged-domains"
 SOURCES_SCHEMA = "schemas/sources.json"
 NO_PRIMARY_REF = ("a {reliability} source needs primary_ref: the primary document behind it "
                   "(issuer or agency, document, period, page or table)")
+# a BCP 47 tag as written in the data: language (2-3 lower-case letters), then optionally a
+# script (Latn) and a region (BR, 419)
+TITLE_LANG = re.compile(r"[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?")
+BAD_TITLE_LANG = ("title_lang is the language of the title as a BCP 47 tag such as fr, de or "
+                  "pt-BR (language in lower case, region in capitals); leave it empty for "
+                  "English")
+
+
+def title_lang_problem(value: object) -> str | None:
+    """Why a source's title language is not a BCP 47 tag, or None (empty is fine: English;
+    shared with ledger writes)."""
+    text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    if text and not TITLE_LANG.fullmatch(text):
+        return BAD_TITLE_LANG
+    return None
 
 
 def primary_ref_problem(reliability: object, primary_ref: object) -> str | None:
@@ -70,11 +90,13 @@ def all_sources(package: DataPackage) -> pd.DataFrame:
         frame = package.table(name)
         if "primary_ref" not in frame.columns:
             frame = frame.assign(primary_ref="")
+        if "title_lang" not in frame.columns:        # a table written before data 2.4.4
+            frame = frame.assign(title_lang="")
         frames.append(frame.assign(resource=name, _file=frame.attrs["path"],
                                    _line=[int(i) + 2 for i in frame.index]))
     if not frames:
-        return pd.DataFrame(columns=["id", "url", "reliability", "primary_ref", "resource",
-                                     "_file", "_line"])
+        return pd.DataFrame(columns=["id", "url", "reliability", "primary_ref", "title_lang",
+                                     "resource", "_file", "_line"])
     return pd.concat(frames, ignore_index=True)
 
 
@@ -176,13 +198,20 @@ def reliability_conflicts(package: DataPackage) -> list[Problem]:
 
 def sourcing_problems(package: DataPackage, *, skip: tuple[str, ...] = ()) -> list[Problem]:
     """`filing`/`official` sources without a primary reference or read from a junk domain or a
-    code-hosting/extraction host (BLOCKING_KINDS), and URLs given two reliabilities
-    (`reliability_conflicts`).
+    code-hosting/extraction host (BLOCKING_KINDS), title languages that are not BCP 47 tags,
+    and URLs given two reliabilities (`reliability_conflicts`).
 
-    `skip` names source resources whose primary reference another rule already checks (the
-    ledger's, checked on every ledger write); the junk-domain rule covers every table.
+    `skip` names source resources whose primary reference and title language another rule
+    already checks (the ledger's, checked on every ledger write); the junk-domain rule covers
+    every table.
     """
     problems = []
+    sources = all_sources(package)
+    for _, source in sources[~sources["resource"].isin(skip)].iterrows():
+        wrong = title_lang_problem(source["title_lang"])
+        if wrong:
+            problems.append(Problem(source["_file"], int(source["_line"]), "title_lang",
+                                    source["title_lang"], wrong))
     for _, row in source_flags(package).iterrows():
         reliability = row["reliability"]
         if reliability not in PRIMARY_REQUIRED:

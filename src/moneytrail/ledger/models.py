@@ -38,6 +38,7 @@ class Source(Base):
     reliability: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text)
     primary_ref: Mapped[str] = mapped_column(Text, server_default="")
+    title_lang: Mapped[str] = mapped_column(String(35), server_default="")   # BCP 47, '' English
     revision: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)              # creation order, kept on edits
 

@@ -38,7 +38,7 @@ class Kind:
 
 
 SOURCE_COLUMNS = ("id", "publisher", "title", "url", "published", "accessed", "reliability",
-                  "note", "primary_ref")
+                  "note", "primary_ref", "title_lang")
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("source", "ledger-sources", "ledger/sources.csv", SOURCE_COLUMNS, ("id",)),
     Kind("deal", "ledger-deals", "ledger/deals.csv",

@@ -28,7 +28,7 @@ from moneytrail.data.checks import (
     split_list,
 )
 from moneytrail.data.package import DataPackage, open_package
-from moneytrail.data.sourcing import primary_ref_problem
+from moneytrail.data.sourcing import primary_ref_problem, title_lang_problem
 from moneytrail.errors import MoneytrailError
 from moneytrail.ledger.money import DEFLATOR_OF
 from moneytrail.ledger.records import (
@@ -134,6 +134,9 @@ def source_problems(rows: list[Row], today: dt.date) -> list[Problem]:
             missing = primary_ref_problem(row["reliability"], row.get("primary_ref"))
             if missing:
                 problems.append(problem(row, "primary_ref", "", missing))
+        wrong = title_lang_problem(row.get("title_lang"))
+        if wrong:
+            problems.append(problem(row, "title_lang", row.get("title_lang"), wrong))
         for column in ("published", "accessed"):
             problems += date_problems(row, column, today, future=False)
     return problems

@@ -104,7 +104,8 @@ class WebState:
 
     def source_info(self, source: str) -> dict[str, str] | None:
         """A source's title, publisher and publication date for readers (`title`, `publisher`,
-        `published`; None for an unknown id). Ledger and macro sources are read from the
+        `published`, and `lang`: the title's BCP 47 language when not English, else ''; None
+        for an unknown id). Ledger and macro sources are read from the
         ledger store (they may be edited there, one query each); value-chain and analysis
         sources from the data package's tables (read once)."""
         package = self.package_sources()
@@ -116,12 +117,22 @@ class WebState:
         from moneytrail.ledger.models import Source
 
         with self.ledger.engine.connect() as conn:
-            row = conn.execute(select(Source.title, Source.publisher, Source.published)
+            row = conn.execute(select(Source.title, Source.publisher, Source.published,
+                                      Source.title_lang)
                                .where(Source.id == source)).first()
         if row is not None:
             return {"title": row[0] or "", "publisher": row[1] or "",
-                    "published": row[2] or ""}
+                    "published": row[2] or "", "lang": self.title_lang(source, row[0], row[3])}
         return found
+
+    def title_lang(self, source: str, title: object, stored: object) -> str:
+        """The language of a stored source title: the store's `title_lang`, else the data
+        package's for the same id and the same title (a store not yet re-imported since data
+        2.4.4 has the column empty); '' for English."""
+        if stored:
+            return str(stored)
+        found = self.package_sources().get(source)
+        return found["lang"] if found and found["title"] == str(title or "") else ""
 
     def package_sources(self) -> dict[str, dict[str, str]]:
         """Source id -> title, publisher, published and `_table` over every sources table of
@@ -137,6 +148,7 @@ class WebState:
                         found[str(record["id"])] = {
                             **{k: str(record.get(k, "")) for k in ("title", "publisher",
                                                                    "published")},
+                            "lang": str(record.get("title_lang", "")),
                             "about": about(str(record.get("note", "")))
                             if str(record.get("publisher", "")) == "moneytrail" else "",
                             "_table": name}
@@ -188,7 +200,8 @@ class WebState:
                 label = info["title"]
                 if info.get("about"):
                     label += ": " + info["about"]
-                return {"label": label, "href": f"/sources/{key}", "tip": f"source id: {key}"}
+                return {"label": label, "href": f"/sources/{key}", "tip": f"source id: {key}",
+                        "lang": info.get("lang", "")}
         if self._ids is None:
             chain = self.valuechain
             ids = {str(k): str(v) for k, v in zip(chain.categories["id"],

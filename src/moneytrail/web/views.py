@@ -252,8 +252,11 @@ def deal_view(state: WebState, url: str, deal: str, *, currency: str | None = No
                                     ")",
                                     api_url(url, "claims")),
                 deal=info, ratios=ratio, claims=claim_rows,
-                sources=rows(shown["sources"], ["id", "publisher", "title", "url",
-                                                "published", "reliability"]),
+                sources=[{**s, "title_lang": state.title_lang(s["id"], s["title"],
+                                                              s["title_lang"])}
+                         for s in rows(shown["sources"], ["id", "publisher", "title",
+                                                          "title_lang", "url", "published",
+                                                          "reliability"])],
                 links=links, history=history_rows,
                 tables=["claims", "sources", "links", "history"])
 
@@ -327,7 +330,9 @@ def source_record(state: WebState, source: str) -> tuple[dict[str, Any], str]:
     for record in state.ledger.records("source"):
         if record["id"] == source:
             return {**typed_record(KINDS["source"], record),       # revision, seq: ints
-                    "primary_ref": primary_ref(state, source)}, "ledger store"
+                    "primary_ref": primary_ref(state, source),
+                    "title_lang": state.title_lang(source, record["title"],
+                                                   record.get("title_lang"))}, "ledger store"
     vc = state.valuechain.sources
     found = vc[vc["id"] == source]
     if len(found):

@@ -107,6 +107,7 @@ class SourceBook:
         row = self.rows.get(sid, {})
         return {"number": self.number(sid), "id": sid,
                 "publisher": row.get("publisher", ""), "title": row.get("title", ""),
+                "title_lang": row.get("title_lang", ""),     # BCP 47 when not English
                 "published": row.get("published", ""), "accessed": row.get("accessed", ""),
                 "url": row.get("url", ""), "primary_ref": row.get("primary_ref", ""),
                 "href": row.get("url", "") if str(row.get("url", "")).lower().startswith(

@@ -28,11 +28,27 @@
         if (data[i]) { merge(data[i], changes); }
       });
     }
-    var config = { responsive: true, displaylogo: false,
-      modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
-      toImageButtonOptions: { format: "png", scale: 2,
-        filename: el.getAttribute("data-filename") || "moneytrail-chart" } };
-    window.Plotly.newPlot(el, data, layout, config);
+    /* no mode bar: its icons were faint (1.7:1), its buttons added tab stops (one did
+       nothing), and every page links the chart as SVG and PNG beside it */
+    var config = { responsive: true, displaylogo: false, displayModeBar: false };
+    var drawn = window.Plotly.newPlot(el, data, layout, config);
+    if (drawn && drawn.then) { drawn.then(function () { label(el); }); } else { label(el); }
+  }
+
+  /* For assistive technology the chart is one image named by its caption (the data table
+     below gives the numbers); plotly's own SVG (axis labels, node texts) is hidden from it,
+     and nothing focusable is left inside what is hidden. */
+  function label(el) {
+    var figure = el.closest("figure");
+    var caption = figure && figure.querySelector("figcaption");
+    var name = el.getAttribute("data-label") || (caption ? caption.textContent : "");
+    el.setAttribute("role", "img");
+    el.setAttribute("aria-label", name.replace(/\s+/g, " ").trim() || "Chart");
+    Array.prototype.forEach.call(el.children, function (child) {
+      child.setAttribute("aria-hidden", "true");
+      Array.prototype.forEach.call(child.querySelectorAll("a[href], button, input, select, textarea, [tabindex]"),
+        function (inner) { inner.setAttribute("tabindex", "-1"); });
+    });
   }
 
   function draw() {
