@@ -165,3 +165,11 @@ def test_cli_waits_for_the_run_a_server_is_computing(store_url, held, monkeypatc
         assert len(held.traced) == 1                # computed once, by the server
         assert seen and all(t == PLAN["draws"] for _, t in seen)
         assert wait_done(client, run)["status"] == "done"
+
+
+def test_docs_state_the_lease_and_heartbeat():
+    from pathlib import Path
+
+    text = " ".join((Path(__file__).parents[2] / "docs" / "results.md").read_text().split())
+    assert f"**{runs.LEASE_SECONDS:.0f} seconds**" in text
+    assert f"at least every {runs.HEARTBEAT_SECONDS:.0f} seconds" in text
