@@ -173,3 +173,18 @@ def test_docs_state_the_lease_and_heartbeat():
     text = " ".join((Path(__file__).parents[2] / "docs" / "results.md").read_text().split())
     assert f"**{runs.LEASE_SECONDS:.0f} seconds**" in text
     assert f"at least every {runs.HEARTBEAT_SECONDS:.0f} seconds" in text
+
+
+def test_graceful_stop_finishes_the_running_run_and_fails_the_queued_one(tmp_path, held):
+    app = create_app(db=f"sqlite:///{tmp_path / 'ledger.sqlite'}", start_reference_runs=False,
+                     run_limit=(1000, 100), workers=1)
+    with TestClient(app) as client:
+        first = client.post("/api/v1/runs", json=PLAN).json()["run_id"]
+        assert held.started.wait(120)
+        second = client.post("/api/v1/runs", json={**PLAN, "seed": 124}).json()["run_id"]
+        threading.Timer(1.0, held.release.set).start()   # released while the app stops
+    store = app.state.jobs.store
+    done, stopped = store.get(first), store.get(second)
+    assert done.status == "done" and done.done == done.total == PLAN["draws"]
+    assert stopped.status == "error" and "stopped before the run started" in stopped.error
+    assert len(held.traced) == 1
