@@ -63,7 +63,7 @@ def test_upgrade_from_0005_keeps_every_runs_visibility(store_url):
         migrate.upgrade(engine, "0005")
         eve, mal = fill_0005(engine)
         migrate.upgrade(engine)
-        assert migrate.current_revision(engine) == "0007"
+        assert migrate.current_revision(engine) == migrate.head_revision()
         assert seen(engine, eve, mal) == BEFORE
         # the private plan's run computed again outside it (the CLI, the builder): everyone's
         RunStore(engine).mark_open("b" * 32)

@@ -177,6 +177,9 @@ class Run(Base):
     result: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # the process queueing or computing the run (host:pid:start, migration 0007); with
+    # updated_at its lease: service.runs.lease_expired
+    owner: Mapped[str] = mapped_column(String(128), server_default="")
 
 
 class OpenRun(Base):

@@ -14,6 +14,13 @@ visible to everyone: `start` and `mark_open` record its id in `open_runs` (migra
 store made with `private=True` (the web app's runs of a private saved plan, their reruns and
 claim checks) records nothing there, so such a run is as visible as the plans it is then
 linked to (accounts.plans.visible_runs_clause).
+
+Several processes may share one store. A queued or running run has a lease (migration 0007):
+the process that queued or computes it writes its owner id (`process_owner`: host:pid:start)
+and refreshes the row's `updated_at` on every progress report and at least every
+HEARTBEAT_SECONDS (`Heartbeat`, `RunStore.lease`). Others count it as interrupted only when
+`lease_expired`: no refresh for LEASE_SECONDS, or its owner is an earlier life of their own
+host and process id (a restarted server). Until then it is being computed, by someone else.
 """
 
 from __future__ import annotations
@@ -21,7 +28,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import math
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,8 +45,20 @@ from moneytrail.engine.result import code_version
 from moneytrail.errors import ConflictError, MoneytrailError, NotFoundError
 from moneytrail.service.result import Result
 
+log = logging.getLogger("moneytrail.service.runs")
+
 ID_LENGTH = 32           # hex digits: 128 bits
 STATUSES = ("queued", "running", "done", "error")
+OPEN_STATUSES = ("queued", "running")
+HEARTBEAT_SECONDS = 10.0     # a process refreshes the lease of its open runs this often
+LEASE_SECONDS = 60.0         # an open run not refreshed for longer was interrupted
+INTERRUPTED = "the run was interrupted (the process computing it stopped); run it again"
+_STARTED = f"{time.time():.6f}"    # when this process loaded the module: part of its owner id
+
+
+def process_owner() -> str:
+    """This process's owner id for run leases: host:pid:start time."""
+    return f"{socket.gethostname()}:{os.getpid()}:{_STARTED}"
 
 
 class RunNotFound(NotFoundError):
@@ -77,10 +103,74 @@ class RunState:
     code_version: str
     created_at: dt.datetime
     result: Result | None
+    updated_at: dt.datetime | None = None
+    owner: str = ""
 
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def lease_expired(state: RunState, at: dt.datetime | None = None,
+                  owner: str | None = None) -> bool:
+    """Whether a queued or running run was interrupted: its lease was not refreshed for
+    LEASE_SECONDS, or its owner is an earlier life of this host and process id (`owner`,
+    default `process_owner()`: the server was restarted). False for a done or failed run."""
+    if state.status not in OPEN_STATUSES:
+        return False
+    me = owner or process_owner()
+    if state.owner and state.owner != me \
+            and state.owner.rsplit(":", 1)[0] == me.rsplit(":", 1)[0]:
+        return True
+    if state.updated_at is None:
+        return True
+    updated = state.updated_at
+    if updated.tzinfo is None:              # SQLite keeps no time zone: stored in UTC
+        updated = updated.replace(tzinfo=dt.UTC)
+    return ((at or now()) - updated).total_seconds() > LEASE_SECONDS
+
+
+class Heartbeat:
+    """Refreshes the leases of the runs a process holds (`hold`, `release`) every `every`
+    seconds on a daemon thread, until `stop`."""
+
+    def __init__(self, store: RunStore, every: float = HEARTBEAT_SECONDS) -> None:
+        self.store = store
+        self.every = every
+        self._runs: set[str] = set()
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def hold(self, run: str) -> None:
+        with self._lock:
+            self._runs.add(run)
+            if self._thread is None and not self._stopped.is_set():
+                self._thread = threading.Thread(target=self._beat, daemon=True,
+                                                name="moneytrail-heartbeat")
+                self._thread.start()
+
+    def release(self, run: str) -> None:
+        with self._lock:
+            self._runs.discard(run)
+
+    def _beat(self) -> None:
+        while not self._stopped.wait(self.every):
+            with self._lock:
+                runs = sorted(self._runs)
+            if not runs:
+                continue
+            try:
+                self.store.beat(runs)
+            except Exception:                   # the next beat tries again
+                log.warning("could not refresh the lease of runs %s", runs, exc_info=True)
+
+    def stop(self) -> None:
+        self._stopped.set()
+        with self._lock:
+            thread = self._thread
+        if thread is not None:
+            thread.join()
 
 
 CONTENT_REL_TOL = 1e-9       # two computations of one run agree to this (summation order)
@@ -153,7 +243,7 @@ class RunStore:
                         status=row["status"], done=row["done"], total=row["total"],
                         error=row["error"], data_version=row["data_version"],
                         code_version=row["code_version"], created_at=row["created_at"],
-                        result=result)
+                        result=result, updated_at=row["updated_at"], owner=row["owner"] or "")
 
     def require(self, run: str) -> RunState:
         state = self.get(check_run_id(run))
@@ -186,7 +276,7 @@ class RunStore:
                 id=run, kind=kind, label=label, code_version=code_version(),
                 data_version=data_version, data_hash=data_hash,
                 inputs=canonical_json(inputs), status=status, done=0, total=total, error="",
-                result=None, created_at=stamp, updated_at=stamp))
+                result=None, created_at=stamp, updated_at=stamp, owner=process_owner()))
             if not self.private and conn.execute(select(OpenRun.run_id).where(
                     OpenRun.run_id == run)).first() is None:   # kept when an error is forgotten
                 conn.execute(insert(OpenRun).values(run_id=run, created_at=stamp))
@@ -196,8 +286,48 @@ class RunStore:
         from moneytrail.ledger.models import Run
 
         with self.engine.begin() as conn:
-            conn.execute(update(Run).where(Run.id == run, Run.status.in_(("queued", "running")))
-                         .values(status="running", done=done, total=total, updated_at=now()))
+            conn.execute(update(Run).where(Run.id == run, Run.status.in_(OPEN_STATUSES))
+                         .values(status="running", done=done, total=total, updated_at=now(),
+                                 owner=process_owner()))
+
+    def beat(self, runs: list[str]) -> None:
+        """Refresh the lease of this process's open `runs` (see `Heartbeat`)."""
+        from moneytrail.ledger.models import Run
+
+        with self.engine.begin() as conn:
+            conn.execute(update(Run).where(Run.id.in_(runs), Run.status.in_(OPEN_STATUSES))
+                         .values(updated_at=now(), owner=process_owner()))
+
+    @contextmanager
+    def lease(self, run: str) -> Iterator[None]:
+        """Hold the lease of `run` while computing it (a heartbeat between progress reports)."""
+        heartbeat = Heartbeat(self)
+        heartbeat.hold(run)
+        try:
+            yield
+        finally:
+            heartbeat.stop()
+
+    def interrupt(self, run: str, message: str = INTERRUPTED) -> bool:
+        """Mark an open run whose lease expired (`lease_expired`) as failed, so it can be run
+        again; False (nothing written) when it is not open or its lease is live. Read and
+        written in one write transaction, the row locked on PostgreSQL."""
+        from moneytrail.ledger.locking import write_transaction
+        from moneytrail.ledger.models import Run
+
+        with write_transaction(self.engine) as conn:
+            row = conn.execute(select(Run.status, Run.updated_at, Run.owner)
+                               .where(Run.id == run).with_for_update()).first()
+            if row is None:
+                return False
+            seen = RunState(id=run, kind="", label="", status=row.status, done=0, total=0,
+                            error="", data_version="", code_version="", created_at=now(),
+                            result=None, updated_at=row.updated_at, owner=row.owner or "")
+            if not lease_expired(seen):
+                return False
+            conn.execute(update(Run).where(Run.id == run).values(
+                status="error", error=message[:2000], updated_at=now()))
+        return True
 
     def finish(self, result: Result) -> Result:
         """Store a done result once and return the stored run: a done run never changes.
@@ -228,7 +358,7 @@ class RunStore:
                                         value=result.run_id)
                 return stored
             conn.execute(update(Run).where(Run.id == result.run_id).values(
-                status="done", result=result.to_json(indent=None), error="",
+                status="done", result=result.to_json(indent=None), error="", done=Run.total,
                 updated_at=now()))
         return result
 

@@ -8,6 +8,7 @@ it. Pass `store=None` to compute without a store (nothing is written).
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -25,7 +26,14 @@ from moneytrail.engine.trace import DEFAULT_TIERS, check_draws, check_seed
 from moneytrail.errors import MoneytrailError, ScenarioError
 from moneytrail.scenarios.schema import Condition, Plan, number_text
 from moneytrail.service.result import Provenance, Result, Table, now_iso
-from moneytrail.service.runs import RunStore, run_id
+from moneytrail.service.runs import (
+    OPEN_STATUSES,
+    RunState,
+    RunStore,
+    lease_expired,
+    process_owner,
+    run_id,
+)
 from moneytrail.service.workspace import Workspace
 
 Progress = Callable[[int, int], None]
@@ -375,8 +383,12 @@ def plan_sources(ws: Workspace, plan: Plan) -> list[str]:
     return ids
 
 
+WAIT_SECONDS = 0.5       # how often a run another process computes is looked at
+
+
 class Runner:
-    """Looks a run up in the store, or computes, stores and returns it."""
+    """Looks a run up in the store, or computes, stores and returns it. A run another live
+    process is computing (its lease: service.runs) is waited for, not computed again."""
 
     def __init__(self, ws: Workspace, store: RunStore | None) -> None:
         self.ws = ws
@@ -389,6 +401,9 @@ class Runner:
         if self.store is None:
             return compute(rid, progress)
         state = self.store.get(rid)
+        if state is not None and state.status in OPEN_STATUSES \
+                and state.owner != process_owner() and not lease_expired(state):
+            state = self.wait(rid, progress)    # computed once: by the process holding it
         if state is not None and state.result is not None:
             self.store.mark_open(rid)   # computed here too: visible to all (unless private)
             return state.result
@@ -406,11 +421,24 @@ class Runner:
                 progress(done, all_)
 
         try:
-            result = compute(rid, report)
+            with store.lease(rid):
+                result = compute(rid, report)
         except Exception as exc:
             store.fail(rid, str(exc))
             raise
         return store.finish(result)     # the stored run when another writer finished first
+
+    def wait(self, rid: str, progress: Progress | None) -> RunState | None:
+        """Follow a run another live process is computing (its progress passed on) until it
+        is done or failed, or its lease expires (then this process computes it)."""
+        assert self.store is not None
+        while True:
+            state = self.store.get(rid)
+            if state is None or state.status not in OPEN_STATUSES or lease_expired(state):
+                return state
+            if progress is not None and state.total:
+                progress(min(state.done, state.total), state.total)
+            time.sleep(WAIT_SECONDS)
 
 
 def default_store(ws: Workspace) -> RunStore:

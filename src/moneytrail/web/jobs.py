@@ -31,7 +31,7 @@ from moneytrail.scenarios.schema import (
     text_length_problem,
 )
 from moneytrail.service import tasks
-from moneytrail.service.runs import RunStore
+from moneytrail.service.runs import OPEN_STATUSES, Heartbeat, RunState, RunStore, lease_expired
 from moneytrail.service.workspace import Workspace
 
 log = logging.getLogger("moneytrail.web.jobs")
@@ -42,7 +42,6 @@ MAX_BODY = 64_000            # bytes of a plan posted to the API
 MAX_CATEGORIES = 40          # spending categories of a plan
 MAX_SUPPLIERS = 200          # procurement rows of a plan, all categories together
 MAX_CONDITIONS = 40
-STALE_SECONDS = 600          # a queued or running run nobody works on is given up after this
 
 
 class RateLimited(MoneytrailError):
@@ -304,7 +303,9 @@ def run_request(ws: Workspace, body: Any) -> tuple[Plan, int, int]:
 
 # -- the queue ------------------------------------------------------------------------------
 class RunQueue:
-    """Trace runs on a small thread pool; progress and results go to the run store."""
+    """Trace runs on a small thread pool; progress and results go to the run store. The
+    queue holds the lease of every run it has queued or is computing (a `Heartbeat`), so
+    other servers and the CLI on the same store see them as in progress (service.runs)."""
 
     def __init__(self, ws: Workspace, store: RunStore, workers: int = 2) -> None:
         self.ws = ws
@@ -314,6 +315,7 @@ class RunQueue:
         self._lock = threading.Lock()
         self._model_lock = threading.Lock()
         self._closed = False
+        self._heartbeat = Heartbeat(store)
 
     def run_id(self, plan: Plan, draws: int, seed: int) -> str:
         return tasks.trace_run_id(self.ws, plan, draws=draws, seed=seed)
@@ -334,18 +336,36 @@ class RunQueue:
             if self._closed and rid not in self._active:
                 raise MoneytrailError("the server is shutting down; try again shortly")
             if rid not in self._active:
-                if state is not None and state.status == "error":
-                    store.forget_failed(rid)
-                    state = None
-                if state is None:
-                    store.start(rid, kind="trace", label=plan.id,
-                                inputs=tasks.trace_inputs(plan, draws=draws, seed=seed),
-                                data_version=self.ws.data_version,
-                                data_hash=self.ws.data_hash, total=draws, status="queued")
+                elsewhere = self.held_elsewhere(store, rid, plan, draws, seed, state)
+                if elsewhere is not None:       # queued, computed or done by another process
+                    store.mark_open(rid)
+                    return rid, elsewhere.status
+                state = None
+                self._heartbeat.hold(rid)
                 self._active[rid] = self._pool.submit(self._work, rid, plan, draws, seed,
                                                       store.as_private())
             store.mark_open(rid)        # once per request; a private store opens nothing
         return rid, "queued" if state is None else state.status
+
+    def held_elsewhere(self, store: RunStore, rid: str, plan: Plan, draws: int, seed: int,
+                       state: RunState | None) -> RunState | None:
+        """The stored run when another process has it done, queued or running (a live
+        lease); None after recording it queued here (a failed or interrupted run is
+        forgotten first)."""
+        if state is not None and state.status in OPEN_STATUSES and lease_expired(state):
+            store.interrupt(rid)
+            state = store.get(rid)
+        if state is not None and state.status == "error":
+            store.forget_failed(rid)
+            state = None
+        if state is not None:
+            return state
+        if store.start(rid, kind="trace", label=plan.id,
+                       inputs=tasks.trace_inputs(plan, draws=draws, seed=seed),
+                       data_version=self.ws.data_version, data_hash=self.ws.data_hash,
+                       total=draws, status="queued"):
+            return None
+        return store.get(rid)       # another process recorded it just now (or None: forgotten)
 
     def active(self, rid: str) -> bool:
         with self._lock:
@@ -370,14 +390,18 @@ class RunQueue:
         finally:
             with self._lock:
                 self._active.pop(rid, None)
+                self._heartbeat.release(rid)
 
     def recover(self, rid: str) -> None:
-        """A queued or running run that no worker of this process holds (the server was
-        restarted mid-run) is marked failed, so asking for it again starts it afresh."""
+        """A queued or running run no live process holds (its lease expired: the process
+        computing it was killed or restarted, service.runs.lease_expired) is marked failed,
+        so asking for it again starts it afresh. A run another server or the CLI is
+        computing is left alone."""
         state = self.store.get(rid)
-        if state is None or state.status not in ("queued", "running") or self.active(rid):
+        if state is None or state.status not in OPEN_STATUSES or self.active(rid) \
+                or not lease_expired(state):
             return
-        self.store.fail(rid, "the run was interrupted (the server restarted); run it again")
+        self.store.interrupt(rid)
 
     def shutdown(self) -> None:
         with self._lock:
@@ -386,6 +410,7 @@ class RunQueue:
         for future in pending.values():
             future.cancel()
         self._pool.shutdown(wait=True, cancel_futures=True)
+        self._heartbeat.stop()
         for rid, future in pending.items():
             if future.cancelled():
                 self.store.fail(rid, "the server stopped before the run started; run it again")

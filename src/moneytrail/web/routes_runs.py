@@ -73,8 +73,9 @@ def origin_of(request: Request) -> str:
 
 def run_state(request: Request, run: str) -> RunState:
     """The stored run (404 naming the id when there is none, or when it was started from a
-    saved plan the visitor may not see: docs/security.md); an orphaned queued or running run
-    (the server restarted) is marked failed so it can be run again."""
+    saved plan the visitor may not see: docs/security.md); a queued or running run no live
+    process holds (its lease expired: the process computing it was killed or restarted) is
+    marked failed so it can be run again. One another server or the CLI computes is not."""
     rid = check_run_id(run)
     check_run_access(request, rid, run)
     cache: dict[str, RunState] = request.app.state.done_runs
