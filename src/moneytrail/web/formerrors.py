@@ -40,3 +40,12 @@ def context(errors: list[dict[str, Any]], shared: Iterable[tuple[str, str]] = ()
             by_anchor[anchor] = {**by_anchor[other], "message_id": f"{other}-error"}
     first = next((e["anchor"] for e in errors if e["anchor"]), "")
     return {"errors": errors, "by_anchor": by_anchor, "first_bad": first}
+
+
+def first_error(exc: Any, inputs: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    """The error of a form whose check stops at the first problem (passwords, a saved
+    plan): `exc` (a MoneytrailError) at the input its field stands for, `inputs` mapping
+    a field name to (input id, label); an error of another field is on the whole form. The
+    value is never quoted (it may be a password; the input shows what was typed)."""
+    anchor, label = inputs.get(exc.field or "", ("", ""))
+    return entry(anchor, label, exc.detail)
