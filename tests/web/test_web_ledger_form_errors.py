@@ -80,7 +80,7 @@ def test_a_refused_deal_shows_every_problem_at_its_field_and_changes_nothing(app
     heading, links = summary(refused.text)
     assert heading == f"There are {len(BAD_FIELDS)} problems with this deal"
     assert [target for target, _ in links] == list(BAD_FIELDS)        # in the form's order
-    for (target, line), input_id in zip(links, BAD_FIELDS, strict=True):
+    for (_, line), input_id in zip(links, BAD_FIELDS, strict=True):
         message = message_of(page, input_id)
         label = page.labels[input_id].removesuffix(" (required)")
         assert line.startswith(f"{label}: "), (line, label)
@@ -131,7 +131,7 @@ def test_an_edited_claim_shows_its_form_errors_and_the_ledger_rules_together(app
 
 
 def test_check_only_applies_every_rule_and_writes_nothing(app):
-    from moneytrail.ledger.errors import LedgerError
+    from moneytrail.ledger.errors import LedgerError, NotFoundError
 
     ledger = app.state.web.ledger
     revisions = len(ledger.history())
@@ -144,5 +144,5 @@ def test_check_only_applies_every_rule_and_writes_nothing(app):
     result = ledger.add("deal", {k: v for k, v in good.items() if k != "revision"},
                         author="eve", reason="test", check_only=True)
     assert result.revisions == () and len(ledger.history()) == revisions
-    with pytest.raises(Exception):
+    with pytest.raises(NotFoundError):
         ledger.get("deal", "h68_check_only")

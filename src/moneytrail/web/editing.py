@@ -81,9 +81,11 @@ LEDGER_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
                 "later"),
         "deal": ("Deal id", "the id of the deal this amount belongs to"),
         "stage": ("Stage", "one of " + ", ".join(STAGES)),
-        "low": ("Low", "the amount's low end, e.g. 450 bn or 450000000000"),
+        "low": ("Low", "the amount's low end, e.g. 450 bn or 450000000000; left empty on a "
+                "new claim, the central amount"),
         "central": ("Central", "the amount, e.g. 500 bn or USD 500 bn"),
-        "high": ("High", "the amount's high end; low, central and high in order"),
+        "high": ("High", "the amount's high end (low, central and high in order); left empty "
+                 "on a new claim, the central amount"),
         "currency": ("Currency", "a three-letter code with FX rates, e.g. EUR or USD"),
         "price_year": ("Price year", "the year the amount's prices are of, e.g. 2025"),
         "as_of": ("As of", f"{DATE_HINT}: when the source said it, not in the future"),
