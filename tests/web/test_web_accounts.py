@@ -176,8 +176,10 @@ def test_wrong_password_and_unknown_name_get_the_same_answer(app):
         response = client.post("/login", data={"name": name, "password": password,
                                                "csrf_token": token}, follow_redirects=False)
         assert response.status_code == 401 and not session_cookie(client)
-        answers.append(re.search(r'role="alert"><p>([^<]*)', response.text).group(1))
-    assert answers[0] == answers[1]
+        answers.append(re.search(r'id="error-summary".*?</div>', response.text, re.S).group(0))
+        answers.append(re.search(r'id="name-error">.*?</span>', response.text).group(0))
+    assert answers[0] == answers[2] and answers[1] == answers[3]
+    assert "wrong name or password" in answers[0].lower()
 
 
 @pytest.mark.parametrize("target", [

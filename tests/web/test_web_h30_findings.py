@@ -73,5 +73,5 @@ def test_ledger_edit_form_reads_size_words_and_the_claims_currency(tmp_path):
     assert refused.status_code == 400
     text = unescape(refused.text).replace("\u2019", "'")
     assert "the amount is in EUR but the claim's currency is USD" in text
-    assert "\u201cEUR 450 bn\u201d" in text
+    assert "(you gave: EUR 450 bn)" in text
     assert app.state.web.ledger.get("claim", claim)["low"] == "450000000000"

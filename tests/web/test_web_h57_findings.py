@@ -282,8 +282,8 @@ def test_a_conflict_page_does_not_list_an_untouched_note(app):
     fields["reason"] = "mine"
     conflict = editor.post(action, data=fields)
     assert conflict.status_code == 409
-    rows = re.findall(r'<tr><th scope="row">(\w+)</th>', conflict.text.split("<h2>")[0])
-    assert rows == ["as_of"], rows
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th>', conflict.text.split("<h2>")[0])
+    assert rows == ["As of"], rows          # the field by its label on the form
 
 
 def test_line_breaks_are_stored_as_lf_from_the_api_too(app):

@@ -11,7 +11,12 @@ from moneytrail.errors import MoneytrailError
 
 
 class LedgerError(MoneytrailError):
-    """Bad ledger input (a row breaks a rule) or a request the store cannot satisfy."""
+    """Bad ledger input (a row breaks a rule) or a request the store cannot satisfy.
+
+    `problems`: every problem the ledger's rules found (`validate.raise_first`: the message
+    names the first and a few more), so a form can show each at its field; () otherwise."""
+
+    problems: tuple = ()
 
 
 class ConversionError(LedgerError):

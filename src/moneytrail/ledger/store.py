@@ -205,8 +205,10 @@ class Ledger:
 
     # -- writing --------------------------------------------------------------------------
     def add(self, kind: str, record: Mapping[str, object], *, author: str | None,
-            reason: str = "") -> WriteResult:
-        """Add a new record; it must not exist yet (use `edit` to change one)."""
+            reason: str = "", check_only: bool = False) -> WriteResult:
+        """Add a new record; it must not exist yet (use `edit` to change one).
+        `check_only`: apply every rule but write nothing (a form with other errors of its
+        own asks which rules the record breaks too)."""
         check_kind(kind)
         fields = line_breaks({k: "" if v is None else str(v) for k, v in record.items()
                               if k not in derived(kind)})
@@ -222,11 +224,14 @@ class Ledger:
                 raise LedgerError(f"{kind} already exists (use edit to change it)",
                                   field=KINDS[kind].key[0], value=key)
             return self._commit(conn, {kind: {key: new}}, action="add",
-                                author=author, reason=reason, where=f"{kind} '{key}'")
+                                author=author, reason=reason, where=f"{kind} '{key}'",
+                                check_only=check_only)
 
     def edit(self, kind: str, key: str, changes: Mapping[str, object], *, author: str | None,
-             reason: str = "", expected_revision: int | None = None) -> WriteResult:
-        """Change fields of a record; refused if `expected_revision` is not its current one.
+             reason: str = "", expected_revision: int | None = None,
+             check_only: bool = False) -> WriteResult:
+        """Change fields of a record; refused if `expected_revision` is not its current one
+        (`check_only`: every check as for a write, nothing written; see `add`).
         The key and the bookkeeping a read carries (`derived`: revision, seq, a claim's id)
         may be sent back unchanged (ignored); a changed one raises LedgerError naming it."""
         check_kind(kind)
@@ -252,7 +257,8 @@ class Ledger:
                                   "out)", field=column, value=value)
             new = dbrows.state(kind, {**current, **line_breaks(fields, current)})
             return self._commit(conn, {kind: {key: new}}, action="edit", author=author,
-                                reason=reason, where=f"{kind} '{key}'")
+                                reason=reason, where=f"{kind} '{key}'",
+                                check_only=check_only)
 
     def delete(self, kind: str, key: str, *, author: str | None, reason: str = "",
                expected_revision: int | None = None) -> WriteResult:
@@ -304,8 +310,9 @@ class Ledger:
     def _commit(self, conn: Connection, changes: Changes, *, action: str, author: str | None,
                 reason: str, where: str | None = None, locations: dict | None = None,
                 batch: str | None = None, hook: RowHook | None = None,
-                skipped: tuple[str, ...] = ()) -> WriteResult:
-        """Validate the state the changes produce, then write them with one revision each.
+                skipped: tuple[str, ...] = (), check_only: bool = False) -> WriteResult:
+        """Validate the state the changes produce, then write them with one revision each
+        (`check_only`: validate only, write nothing).
 
         Runs inside the caller's write transaction (`writing`): on any error nothing is
         written. Records are updated in place, so their keys never disappear mid-write.
@@ -317,6 +324,9 @@ class Ledger:
         existing = {kind: {dbrows.record_key(kind, r): r for r in dbrows.read_all(conn, kind)}
                     for kind in KINDS}
         check_state(existing, changes, where=where, locations=locations or {})
+        if check_only:
+            return WriteResult(revisions=(), skipped=skipped, added=0, changed=0, removed=0,
+                               unchanged=0)
         time = now()
         revisions, counts, done = [], {"added": 0, "changed": 0, "removed": 0,
                                        "unchanged": 0}, 0

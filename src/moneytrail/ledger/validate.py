@@ -425,5 +425,7 @@ def raise_first(problems: Iterable[Problem], *, hint: str = "") -> None:
         rest = len(problems) - 1 - len(shown)
         more = f" (also {'; '.join(shown)}{f'; and {rest} more' if rest else ''}){hint}"
     location = f"{first.file}:{first.line}" if first.line else first.file
-    raise LedgerError(first.message + more, file=location, field=first.field,
-                      value=first.value)
+    error = LedgerError(first.message + more, file=location, field=first.field,
+                        value=first.value)
+    error.problems = tuple(problems)          # all of them, for a form (web.editing)
+    raise error

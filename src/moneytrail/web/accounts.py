@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from moneytrail.accounts.store import AccountError, AuthError, Throttled, Who
 from moneytrail.errors import MoneytrailError
-from moneytrail.web import auth
+from moneytrail.web import auth, formerrors
 from moneytrail.web.query import checked_json_body
 
 router = APIRouter()
@@ -30,6 +30,8 @@ CheckedBody = Annotated[None, Depends(checked_json_body)]
 
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    for key, default in formerrors.context([]).items():
+        context.setdefault(key, default)
     html = request.app.state.templates.get_template(template).render(
         request=request, meta=None, nav="account", **context)
     return HTMLResponse(html, status_code=status,
@@ -42,7 +44,7 @@ def login_form(request: Request, next: str | None = None) -> HTMLResponse:
     """The login form, with a pre-session CSRF token."""
     response = HTMLResponse("")
     token = auth.login_token(request, response)
-    rendered = page(request, "login.html", next=auth.safe_next(next), token=token, error=None)
+    rendered = page(request, "login.html", next=auth.safe_next(next), token=token)
     for header, value in response.raw_headers:
         if header == b"set-cookie":
             rendered.raw_headers.append((header, value))
@@ -64,9 +66,14 @@ def login(request: Request, name: Annotated[str, Form(max_length=200)] = "",
     except (AuthError, Throttled) as exc:
         blank = HTMLResponse("")
         token = auth.login_token(request, blank)
+        # a wrong name or password marks both inputs with one message: which one is
+        # wrong is not said; throttling is about the attempts, on the whole form
+        errors = [formerrors.entry("" if isinstance(exc, Throttled) else "name", "",
+                                   exc.detail)]
         rendered = page(request, "login.html",
                         status=429 if isinstance(exc, Throttled) else 401,
-                        next=target, token=token, error=exc.detail, name=name)
+                        next=target, token=token, name=name,
+                        **formerrors.context(errors, [("password", "name")]))
         if isinstance(exc, Throttled):
             rendered.headers["Retry-After"] = str(exc.retry_after)
         return rendered
@@ -109,7 +116,7 @@ def password_form(request: Request) -> Response:
     current = auth.who(request)
     if current is None or current.via != "session":
         return RedirectResponse("/login?next=/account/password", status_code=303)
-    return page(request, "password.html", user=current, error=None)
+    return page(request, "password.html", user=current)
 
 
 @router.post("/account/password", include_in_schema=False)
@@ -130,13 +137,20 @@ async def password_change(request: Request) -> Response:
     except (AuthError, Throttled, AccountError) as exc:
         status = 429 if isinstance(exc, Throttled) else 400
         response = page(request, "password.html", status=status, user=current,
-                        error={"field": exc.field or "", "detail": exc.detail})
+                        **formerrors.context([formerrors.first_error(exc, PASSWORD_INPUTS)]))
         if isinstance(exc, Throttled):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
     redirect = RedirectResponse("/account?password=changed", status_code=303)
     auth.set_session_cookie(request, redirect, session.token)
     return redirect
+
+
+# the password forms' inputs by the field an error names (the store's rules name `password`)
+PASSWORD_INPUTS = {"current_password": ("current_password", "Current password"),
+                   "password": ("new_password", "New password"),
+                   "new_password": ("new_password", "New password"),
+                   "repeat_password": ("repeat_password", "New password again")}
 
 
 def check_repeated(new: str, repeated: Any) -> None:
@@ -152,7 +166,8 @@ def reset_page(request: Request, token: str, status: int = 200,
     blank = HTMLResponse("")
     name = auth.accounts(request).reset_account(token) if not done else None
     rendered = page(request, "reset.html", status=status if done or name else 400,
-                    name=name, token=token, error=error, done=done,
+                    name=name, token=token, done=done,
+                    **formerrors.context([error] if error else []),
                     form_token=auth.login_token(request, blank))
     for header, value in blank.raw_headers:
         if header == b"set-cookie":
@@ -178,7 +193,7 @@ def reset_submit(request: Request, token: Annotated[str, Form(max_length=100)] =
         name = auth.accounts(request).reset_password(token, new_password)
     except (AuthError, AccountError) as exc:
         return reset_page(request, token, status=400,
-                          error={"field": exc.field or "", "detail": exc.detail})
+                          error=formerrors.first_error(exc, PASSWORD_INPUTS))
     return reset_page(request, "", done=name)
 
 

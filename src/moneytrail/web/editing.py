@@ -9,29 +9,92 @@
   admins get a revert button (`POST /ledger/revert/{number}`).
 
 Every write calls `Ledger.add/edit/revert` with the account name as author and a required
-reason; the same rules as the CLI apply, and an invalid value shows the form again with the
-field named.
+reason; the same rules as the CLI apply. A refused save shows the form again, as the plan
+builder does (web.formerrors): every problem at once, in a summary linking to its field and at
+the field itself, named by its label (LEDGER_FIELDS), the values as typed and the store
+unchanged.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from moneytrail.accounts.store import Who
+from moneytrail.data.checks import RELIABILITY
 from moneytrail.errors import MoneytrailError
-from moneytrail.ledger.errors import ConflictError
-from moneytrail.ledger.records import KINDS
+from moneytrail.ledger.errors import ConflictError, LedgerError
+from moneytrail.ledger.records import DEAL_KINDS, KINDS, SECTORS, STAGES
 from moneytrail.ledger.store import line_breaks
-from moneytrail.web import auth
+from moneytrail.ledger.validate import REQUIRED
+from moneytrail.web import auth, formerrors
 from moneytrail.web.views import diff
 
 router = APIRouter(include_in_schema=False)
 WRITABLE = ("source", "deal", "claim")
 LONG = ("note", "description", "title")
+CITED = {("deal", "sources")}          # required by a rule of its own: a deal cites a source
+REASON = ("Reason for this change", "kept in the history with your account name")
+
+# what each ledger column is called on the editor's forms, and the hint under it (its format,
+# its allowed values); the ledger's own rules (ledger/validate.py) decide, these only explain
+DATE_HINT = "a date: YYYY-MM-DD (or YYYY-MM, or YYYY)"
+LEDGER_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
+    "source": {
+        "id": ("Source id", "letters, digits, _ . or -, e.g. l_stargate_2025_01; it cannot be "
+               "changed later"),
+        "publisher": ("Publisher", "who published it, e.g. Reuters"),
+        "title": ("Title", "the document's own title"),
+        "url": ("Web address", "an http:// or https:// link; may be left empty only when the "
+                "reliability is assumption"),
+        "published": ("Published on", f"{DATE_HINT}, not in the future"),
+        "accessed": ("Accessed on", f"{DATE_HINT}, not in the future"),
+        "reliability": ("Reliability", "one of " + ", ".join(RELIABILITY)),
+        "note": ("Note", "an assumption must explain itself here"),
+        "primary_ref": ("Primary document", "needed for a filing or official source: the "
+                        "primary document behind it"),
+    },
+    "deal": {
+        "id": ("Deal id", "letters, digits, _ . or -, e.g. l_stargate_us_2025_01; it cannot "
+               "be changed later"),
+        "name": ("Name", "the deal's name, e.g. Stargate Project"),
+        "kind": ("Kind", "one of " + ", ".join(DEAL_KINDS) + "; empty means pledge"),
+        "region": ("Region", "a two-letter country code (ISO 3166, e.g. US, DE), EU or ROW"),
+        "sector": ("Sector", "one of " + ", ".join(SECTORS)),
+        "purpose": ("Purpose", "one word, e.g. infrastructure, compute, models, research"),
+        "announcer": ("Announced by", "who announced it; several separated by ;"),
+        "announced": ("Announced on", f"{DATE_HINT}, not in the future"),
+        "horizon_end": ("Horizon end", f"{DATE_HINT}: when the money is to be spent by"),
+        "part_of": ("Part of", "the id of the one deal whose headline includes this one"),
+        "overlaps": ("Overlaps", "ids of other deals whose headlines include part of this "
+                     "one's money, separated by ;"),
+        "description": ("Description", ""),
+        "sources": ("Sources", "source ids, separated by ; (at least one)"),
+        "note": ("Note", ""),
+    },
+    "claim": {
+        "ref": ("Claim reference", "letters, digits, _ . or -, unique; it cannot be changed "
+                "later"),
+        "deal": ("Deal id", "the id of the deal this amount belongs to"),
+        "stage": ("Stage", "one of " + ", ".join(STAGES)),
+        "low": ("Low", "the amount's low end, e.g. 450 bn or 450000000000; left empty on a "
+                "new claim, the central amount"),
+        "central": ("Central", "the amount, e.g. 500 bn or USD 500 bn"),
+        "high": ("High", "the amount's high end (low, central and high in order); left empty "
+                 "on a new claim, the central amount"),
+        "currency": ("Currency", "a three-letter code with FX rates, e.g. EUR or USD"),
+        "price_year": ("Price year", "the year the amount's prices are of, e.g. 2025"),
+        "as_of": ("As of", f"{DATE_HINT}: when the source said it, not in the future"),
+        "source": ("Source id", "the id of the source that states the amount"),
+        "supersedes": ("Supersedes", "the reference of a claim of the same deal and stage "
+                       "that this one replaces"),
+        "note": ("Note", ""),
+    },
+}
 
 
 def kind_of(kind: str) -> str:
@@ -40,7 +103,8 @@ def kind_of(kind: str) -> str:
     return kind
 
 
-def form_numbers(kind: str, values: dict[str, str], currency: str = "") -> dict[str, str]:
+def form_numbers(kind: str, values: dict[str, str], currency: str = ""
+                 ) -> tuple[dict[str, str], list[MoneytrailError]]:
     """`values` with the kind's number fields read as the plan builder reads them
     (web.numbers.read_number: a point for decimals, commas only between groups of three
     digits or spaces, so '20,000,000' and '20 000 000' are stored as 20000000); amounts
@@ -48,12 +112,14 @@ def form_numbers(kind: str, values: dict[str, str], currency: str = "") -> dict[
     ('450 bn', 'USD 450 bn', '$450bn' stored as
     450000000000), the code equal to the record's currency (`values['currency']`, else
     `currency`). Text that is no number at all is left for the ledger's check to name.
-    Raises MoneytrailError naming the field and the text as typed for a decimal comma
-    ('750,5') or another currency's code (form_error quotes it)."""
+    The errors: one MoneytrailError per field naming it and the text as typed for a decimal
+    comma ('750,5') or another currency's code; such a field keeps its text (no number to
+    the ledger either)."""
     from moneytrail.ledger.records import format_number
     from moneytrail.web.numbers import PLAIN, NumberTextError, read_number
 
     out = dict(values)
+    errors: list[MoneytrailError] = []
     spec = KINDS[kind]
     own = (out.get("currency") or currency).strip() or None
     for field in (*spec.numbers, *spec.integers):
@@ -65,25 +131,85 @@ def form_numbers(kind: str, values: dict[str, str], currency: str = "") -> dict[
             number = read_number(text, sizes=amount, currency=own, owner=kind) if amount \
                 else read_number(text, whole=field in spec.integers)
         except NumberTextError as exc:
-            raise MoneytrailError(str(exc), field=field, value=text.strip()) from None
+            errors.append(MoneytrailError(str(exc), field=field, value=text.strip()))
+            continue
         if number is not None and (amount or not PLAIN.fullmatch(text.strip())):
             out[field] = format_number(float(number))
-    return out
+    return out, errors
 
 
-def form_error(kind: str, exc: MoneytrailError, typed: dict[str, str]
-               ) -> dict[str, str | None]:
-    """What the form says about an error of its fields: the field, the message and, for the
-    kind's number fields, the value as the user typed it in the form (`typed`, the fields
-    before form_numbers read them: '-1,5', not -1.5; the ledger's 'low/central/high' joins
-    the three), None for other fields."""
+def in_words(kind: str, message: str) -> str:
+    """A ledger message with the columns it names by their labels on the form ('dangling
+    part of link', 'a filing source needs primary document')."""
+    message = message.replace("part_of/overlaps links", "part of and overlaps links")
+    for column, (label, _) in LEDGER_FIELDS[kind].items():
+        if "_" in column:
+            message = re.sub(rf"\b{column}\b", label.lower(), message)
+    return message.replace("reliability=assumption", "reliability assumption")
+
+
+def field_text(kind: str, adding: bool) -> dict[str, dict[str, Any]]:
+    """Each field's label, hint and whether it is required (a new claim's low and high may
+    be left empty: they are then the central amount)."""
+    return {column: {"label": label, "hint": hint,
+                     "required": (column in REQUIRED[kind] or (kind, column) in CITED)
+                     and not (adding and kind == "claim" and column in ("low", "high"))}
+            for column, (label, hint) in LEDGER_FIELDS[kind].items()}
+
+
+def problem_list(exc: MoneytrailError) -> list[tuple[str, str, object]]:
+    """(field, message, value) of every problem `exc` reports on the record saved (a
+    LedgerError of the ledger's rules has them all; others have one)."""
+    problems = exc.problems if isinstance(exc, LedgerError) else ()
+    if not problems:
+        return [((exc.field or "").lstrip("-"), exc.detail, exc.value)]
+    first = problems[0]
+    return [(p.field or "", p.message, p.value) for p in problems
+            if (p.file, p.line) == (first.file, first.line)]
+
+
+def form_errors(kind: str, failures: list[MoneytrailError], typed: dict[str, str],
+                fields: list[str]) -> list[dict[str, Any]]:
+    """The errors of a refused save as the form shows them (web.formerrors): one per field
+    (several problems of a field joined), in the order of the form, each message in words
+    naming the field's label; the value as the user typed it for the kind's number fields
+    (`typed`, the fields before form_numbers read them: '-1,5', not -1.5; the ledger's
+    'low/central/high' joins the three), the value the ledger names otherwise."""
     spec = KINDS[kind]
-    field = (exc.field or "").lstrip("-")
-    parts = field.split("/")
-    value = "/".join(typed.get(p, "").strip() for p in parts) \
-        if field and all(p in typed and p in (*spec.numbers, *spec.integers)
-                         for p in parts) else None
-    return {"field": field, "detail": exc.detail, "value": value or None}
+    labels = {c: label for c, (label, _) in LEDGER_FIELDS[kind].items()}
+    labels["reason"] = REASON[0]
+    labels["low/central/high"] = "Low, central and high"
+    found: dict[str, list[tuple[str, str | None]]] = {}
+    for exc in failures:
+        for field, message, value in problem_list(exc):
+            if field in found and message == "not a number":
+                continue                     # form_numbers named it already
+            parts = field.split("/")
+            if field and all(p in typed and p in (*spec.numbers, *spec.integers)
+                             for p in parts):
+                value = "/".join(typed.get(p, "").strip() for p in parts)
+            text = None if value is None or str(value) == "" else str(value)
+            found.setdefault(field, []).append((in_words(kind, message), text))
+    order = [*fields, "reason"]
+    errors = []
+    for field in sorted(found, key=lambda f: order.index(f.split("/")[0])
+                        if f.split("/")[0] in order else -1):
+        shown = field.split("/")[0] if field.split("/")[0] in order else ""
+        anchor = f"f-{shown}" if shown else ""
+        label = labels.get(field, "")
+        problems = found[field]
+        if len(problems) == 1:
+            errors.append(formerrors.entry(anchor, label, *problems[0]))
+        else:
+            errors.append(formerrors.entry(anchor, label, "; ".join(
+                f"{m} (you gave: {v})" if v else m for m, v in problems)))
+    return errors
+
+
+def error_page(request: Request, errors: list[dict[str, Any]], **common: Any) -> HTMLResponse:
+    shared = [("f-central", "f-low"), ("f-high", "f-low")] \
+        if any(e["line"].startswith("Low, central and high") for e in errors) else []
+    return page(request, "edit.html", 400, **formerrors.context(errors, shared), **common)
 
 
 def editable(kind: str) -> list[str]:
@@ -92,8 +218,15 @@ def editable(kind: str) -> list[str]:
 
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    kind = context.get("kind", "")
+    if kind in WRITABLE and "field_text" not in context:
+        context["field_text"] = field_text(kind, adding=not context.get("key"))
+    context.setdefault("errors", [])
+    context.setdefault("by_anchor", {})
+    context.setdefault("first_bad", "")
     html = request.app.state.templates.get_template(template).render(
-        request=request, meta=None, nav="ledger", long_fields=LONG, **context)
+        request=request, meta=None, nav="ledger", long_fields=LONG, reason_text=REASON,
+        **context)
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 
 
@@ -130,8 +263,13 @@ def edit_form(request: Request, kind: str, key: str) -> HTMLResponse:
     editor_page(request)
     record = request.app.state.web.ledger.get(kind_of(kind), key)
     return page(request, "edit.html", kind=kind, key=key, fields=editable(kind),
-                values=record, revision=record["revision"], reason="", error=None,
+                values=record, revision=record["revision"], reason="",
                 action=f"/ledger/edit/{kind}/{key}")
+
+
+def reason_errors(reason: str) -> list[MoneytrailError]:
+    return [] if reason else [MoneytrailError("say why (kept in the history)",
+                                              field="reason")]
 
 
 @router.post("/ledger/edit/{kind}/{key}")
@@ -144,27 +282,31 @@ async def edit_save(request: Request, kind: str, key: str,
     based_on = await form_text(request, "expected_revision")
     common = {"kind": kind, "key": key, "fields": fields, "values": values,
               "action": f"/ledger/edit/{kind}/{key}", "reason": reason}
-    if not reason:
-        return page(request, "edit.html", 400, revision=based_on, error={
-            "field": "reason", "detail": "say why (kept in the history)"}, **common)
     if not (based_on.isascii() and based_on.isdigit() and len(based_on) <= 12):
+        if not reason:
+            return error_page(request, form_errors(kind, reason_errors(reason), values,
+                                                         fields), revision=based_on, **common)
         raise HTTPException(400, "The form has no revision; reload it.")
     current = ledger.get(kind, key)
     # a textarea's CR LF as the store keeps it (store.line_breaks), so an untouched note is
     # neither a change nor, on a conflict page, a field that differs
     values.update(line_breaks(values, current))
+    stored, failures = form_numbers(kind, values, str(current.get("currency", "")))
+    failures += reason_errors(reason)
+    changes = {f: v for f, v in stored.items() if v != current.get(f, "")}
     try:
-        stored = form_numbers(kind, values, str(current.get("currency", "")))
-        changes = {f: v for f, v in stored.items() if v != current.get(f, "")}
-        ledger.edit(kind, key, changes, author=who.name, reason=reason,
-                    expected_revision=int(based_on))
+        # with errors of the form's own, the ledger's rules are asked too, writing nothing
+        ledger.edit(kind, key, changes, author=who.name, reason=reason or "-",
+                    expected_revision=int(based_on), check_only=bool(failures))
     except ConflictError:
         current = ledger.get(kind, key)
         return page(request, "conflict.html", 409, current=current, mine=values,
-                    revision=current["revision"], based_on=based_on, error=None, **common)
+                    revision=current["revision"], based_on=based_on, **common)
     except MoneytrailError as exc:
-        return page(request, "edit.html", 400, revision=based_on,
-                    error=form_error(kind, exc, values), **common)
+        failures.append(exc)
+    if failures:
+        return error_page(request, form_errors(kind, failures, values, fields),
+                          revision=based_on, **common)
     return RedirectResponse(view_url(kind, ledger.get(kind, key)), status_code=303)
 
 
@@ -174,8 +316,7 @@ def add_form(request: Request, kind: str, deal: str | None = None) -> HTMLRespon
     editor_page(request)
     values = {"deal": deal} if kind_of(kind) == "claim" and deal else {}
     return page(request, "edit.html", kind=kind, key=None, fields=list(KINDS[kind].columns),
-                values=values, revision="", reason="", error=None,
-                action=f"/ledger/add/{kind}")
+                values=values, revision="", reason="", action=f"/ledger/add/{kind}")
 
 
 @router.post("/ledger/add/{kind}")
@@ -187,15 +328,17 @@ async def add_save(request: Request, kind: str,
     reason = (await form_text(request, "reason")).strip()
     common = {"kind": kind, "key": None, "fields": fields, "values": values, "revision": "",
               "action": f"/ledger/add/{kind}", "reason": reason}
-    if not reason:
-        return page(request, "edit.html", 400, error={
-            "field": "reason", "detail": "say why (kept in the history)"}, **common)
+    stored, failures = form_numbers(kind, values)
+    failures += reason_errors(reason)
     try:
-        stored = form_numbers(kind_of(kind), values)
+        # with errors of the form's own, the ledger's rules are asked too, writing nothing
         ledger.add(kind, {f: v for f, v in stored.items() if v != ""}, author=who.name,
-                   reason=reason)
+                   reason=reason or "-", check_only=bool(failures))
     except MoneytrailError as exc:
-        return page(request, "edit.html", 400, error=form_error(kind, exc, values), **common)
+        failures.append(exc)
+    if failures:
+        return error_page(request, form_errors(kind, failures, values, fields),
+                          **common)
     key = stored[KINDS[kind].key[0]]
     return RedirectResponse(f"/ledger/history/{kind}/{key}", status_code=303)
 

@@ -29,7 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from moneytrail.accounts.plans import SavedPlans, check_id, is_number
 from moneytrail.accounts.store import Who
 from moneytrail.errors import ConflictError, MoneytrailError
-from moneytrail.web import auth
+from moneytrail.web import auth, formerrors
 from moneytrail.web.accounts import CheckedBody, StrictBody
 
 router = APIRouter()
@@ -56,7 +56,14 @@ def revisions_of(request: Request, plan_id: int) -> list[dict[str, Any]]:
                                     admin=current is not None and current.is_admin)
 
 
+# the edit form's inputs by the field an error names: (input id, label)
+SAVED_INPUTS = {"title": ("title", "Title"), "description": ("description", "Description"),
+                "visibility": ("visibility", "Visibility")}
+
+
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    for key, default in formerrors.context([]).items():
+        context.setdefault(key, default)
     html = request.app.state.templates.get_template(template).render(
         request=request, meta={"title": context.pop("title", "Saved plans"),
                                "data_version": request.app.state.workspace.data_version,
@@ -206,7 +213,7 @@ def edit_form(request: Request, plan_id: str) -> HTMLResponse:
     saved = store(request).get(check_id(plan_id), current.id)
     if not saved["is_owner"]:
         raise HTTPException(403, "Only the owner may change a saved plan.")
-    return page(request, "saved_edit.html", saved=saved, values=saved, error=None,
+    return page(request, "saved_edit.html", saved=saved, values=saved,
                 revision=saved["revision"], title=f"Edit {saved['title']}")
 
 
@@ -232,16 +239,17 @@ async def edit_save(request: Request, plan_id: str,
         current = plans.get(pid, who.id)
         return page(request, "saved_edit.html", 409, saved=current, values=values,
                     revision=current["revision"], title="Conflict", conflict=True,
-                    error={"field": "expected_revision", "detail": "someone changed this "
-                           "plan since you opened the form; its current state is below, "
-                           "your values are in the form: save again to keep them"})
+                    **formerrors.context([formerrors.entry(
+                        "", "", "someone changed this plan since you opened the "
+                        "form; its current state is below, your values are in the form: "
+                        "save again to keep them")]))
     except MoneytrailError as exc:
         if exc.http_status in (403, 404):
             raise
         current = plans.get(pid, who.id)
         return page(request, "saved_edit.html", 400, saved=current, values=values,
-                    revision=revision, title="Edit", error={
-                        "field": exc.field or "", "detail": exc.detail})
+                    revision=revision, title="Edit",
+                    **formerrors.context([formerrors.first_error(exc, SAVED_INPUTS)]))
     return RedirectResponse(f"/saved/{pid}", status_code=303)
 
 

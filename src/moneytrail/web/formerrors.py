@@ -1,0 +1,51 @@
+"""Errors on a form, shown the plan builder's way on every form (WCAG 3.3.1, 3.3.2, 4.1.2).
+
+An error is a dict: `anchor` (the id of the input it belongs to, "" for one on the whole
+form), `message` (in words, shown under the input), `line` (the summary's line: the field's
+label before the message), `value` (the text as typed, quoted, or None) and, for an input
+that shares another input's message, `message_id` (the id of that message). The templates'
+macros in form_macros.html draw them: a summary (`error_summary`, role alert, each line a
+link to its input) and each input with aria-invalid and aria-describedby pointing at its
+own message; the first input in error gets the focus (`first_bad`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+
+def entry(anchor: str, label: str, message: str, value: str | None = None
+          ) -> dict[str, Any]:
+    """One error on the input `anchor`, labelled `label` on the form ('' for none)."""
+    text = message[:1].upper() + message[1:]
+    line = f"{label}: {message}" if label else text
+    return {"field": anchor or None, "anchor": anchor, "message": text, "line": line,
+            "value": value or None}
+
+
+def context(errors: list[dict[str, Any]], shared: Iterable[tuple[str, str]] = ()
+            ) -> dict[str, Any]:
+    """What a form's template needs to show `errors`: the list (the summary), each input's
+    error by its id (`by_anchor`, the first per input) and the input to focus (`first_bad`).
+    `shared`: (input, other input) pairs where `input` is marked in error with the message
+    of `other` (login marks name and password with one message, not saying which is
+    wrong; a claim's low/central/high order error marks all three)."""
+    by_anchor: dict[str, dict[str, Any]] = {}
+    for error in errors:
+        if error["anchor"]:
+            by_anchor.setdefault(error["anchor"], error)
+    for anchor, other in shared:
+        if other in by_anchor and anchor not in by_anchor:
+            by_anchor[anchor] = {**by_anchor[other], "message_id": f"{other}-error"}
+    first = next((e["anchor"] for e in errors if e["anchor"]), "")
+    return {"errors": errors, "by_anchor": by_anchor, "first_bad": first}
+
+
+def first_error(exc: Any, inputs: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    """The error of a form whose check stops at the first problem (passwords, a saved
+    plan): `exc` (a MoneytrailError) at the input its field stands for, `inputs` mapping
+    a field name to (input id, label); an error of another field is on the whole form. The
+    value is never quoted (it may be a password; the input shows what was typed)."""
+    anchor, label = inputs.get(exc.field or "", ("", ""))
+    return entry(anchor, label, exc.detail)
