@@ -103,6 +103,9 @@ class Ledger:
         except SQLAlchemyError as exc:
             engine.dispose()
             raise connection.store_error(engine, exc) from None
+        except LedgerError:                 # a store made by a newer moneytrail
+            engine.dispose()
+            raise
         return cls(engine)
 
     @property
