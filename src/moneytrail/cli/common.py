@@ -126,8 +126,8 @@ CLICK_ERRORS = sys.modules[typer.BadParameter.__module__]
 def store_shown(args: Sequence[str]) -> str:
     """The store a command used, as it may be printed (a SQLite file, else the URL with its
     password as ***): its `--db`, else MONEYTRAIL_DATABASE_URL, else the default file."""
-    from moneytrail.ledger.connection import shown
-    from moneytrail.ledger.location import resolve_url, sqlite_file
+    from moneytrail.ledger.connection import shown, url_name
+    from moneytrail.ledger.location import resolve_url
 
     db = None
     for i, arg in enumerate(args):
@@ -139,7 +139,7 @@ def store_shown(args: Sequence[str]) -> str:
         url = resolve_url(db)
     except MoneytrailError:
         return shown(db or "")
-    return sqlite_file(url) or shown(url)
+    return url_name(url)
 
 
 def print_error(exc: MoneytrailError) -> None:

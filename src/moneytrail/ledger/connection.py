@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from moneytrail.ledger import locking
@@ -64,10 +64,18 @@ def open_engine(url: str) -> Engine:
 
 def store_name(engine: Engine) -> str:
     """The store as it may be printed: the file of a SQLite store, else the URL (no password)."""
-    if engine.url.get_backend_name() == "sqlite" and engine.url.database:
-        database = engine.url.database
-        return database.removeprefix("file:").split("?", 1)[0]
-    return engine.url.render_as_string(hide_password=True)
+    return url_name(engine.url)
+
+
+def url_name(url: str | URL) -> str:
+    """`store_name` of a database URL (a URL that cannot be read: `shown`)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return shown(str(url))
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        return parsed.database.removeprefix("file:").split("?", 1)[0]
+    return parsed.render_as_string(hide_password=True)
 
 
 READ_ONLY = ("readonly database", "read-only", "read only")
