@@ -3,10 +3,10 @@
 Errors: every `MoneytrailError` prints one line and exits with its class's `exit_code`
 (2 for bad input); a store that refuses a read or a write (read-only, full, locked, down)
 prints one line naming the store (`ledger.connection.store_failure`, exit 3: every write is
-one transaction, so nothing was written); usage errors (an unknown option, a missing argument, a value of the wrong
-type such as `--draws abc`) print one line naming the option and the value and exit 2
-(`cli.common.usage_error`); an interrupted command exits 130; output cut short by a
-closed pipe (`| head`) ends quietly with exit 0.
+one transaction, so nothing was written); usage errors (an unknown option, a missing
+argument, a value of the wrong type such as `--draws abc`) print one line naming the option
+and the value and exit 2 (`cli.common.usage_error`); an interrupted command exits 130;
+output cut short by a closed pipe (`| head`) ends quietly with exit 0.
 """
 
 from __future__ import annotations
