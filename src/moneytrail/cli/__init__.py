@@ -16,7 +16,6 @@ import os
 import sys
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
 from moneytrail.cli import plans
 from moneytrail.cli.claims import claims_app
@@ -66,9 +65,13 @@ def main(args: list[str] | None = None) -> None:
     except MoneytrailError as exc:
         print_error(exc)
         sys.exit(exc.exit_code)
-    except SQLAlchemyError as exc:      # a store that refused a read or write: one line, exit 3
+    except Exception as exc:
+        store = sys.modules.get("sqlalchemy.exc")     # loaded only by commands using a store
+        if store is None or not isinstance(exc, store.SQLAlchemyError):
+            raise
         from moneytrail.ledger.connection import store_failure
 
+        # a store that refused a read or a write: one line naming it, exit 3
         problem = store_failure(store_shown(sys.argv[1:] if args is None else args), exc)
         print_error(problem)
         sys.exit(problem.exit_code)
