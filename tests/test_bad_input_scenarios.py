@@ -277,7 +277,8 @@ def test_a_read_only_postgresql_store_is_one_line():
     ("attempt to write a readonly database", "the ledger store is read-only: nothing was "
                                              "written (make the file or database writable, "
                                              "or use another --db)"),
-    ("disk I/O error", "cannot open the ledger store (disk I/O error)"),
+    ("disk I/O error", "cannot write to the ledger store (disk I/O error; is its disk full?): "
+                       "nothing was written (free some space, or use another --db)"),
 ])
 def test_store_write_errors_map_to_one_environment_line(tmp_path, reason, message):
     import sqlite3

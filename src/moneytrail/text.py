@@ -65,6 +65,18 @@ def same_text(stored: object, given: object) -> bool:
         unix_lines(stored) == unix_lines(given)
 
 
+def shown_text(value: str, keep: int = 40) -> str:
+    """Long text as an error names it: its first `keep` characters and an ellipsis."""
+    return value if len(value) <= keep else value[:keep] + "\u2026"
+
+
+def length_problem(value: str, limit: int) -> str | None:
+    """Why `value` is longer than `limit` characters (one line, without the field), or None."""
+    if len(value) <= limit:
+        return None
+    return f"at most {limit:,} characters (this one has {len(value):,}); shorten it"
+
+
 def code_point(char: str) -> str:
     """'U+202E' for a one-character string."""
     return f"U+{ord(char):04X}"

@@ -31,6 +31,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from moneytrail.accounts.models import Account, ApiKey, LoginThrottle, PasswordReset, Session
 from moneytrail.errors import ConflictError, MoneytrailError, NotFoundError
 from moneytrail.ledger import locking
+from moneytrail.ledger.models import as_utc
 
 ROLES = ("reader", "editor", "admin")
 SCOPES = ("read", "write")
@@ -113,8 +114,9 @@ def utc_now() -> dt.datetime:
 
 
 def aware(value: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes; everything here is stored in UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    """A time in UTC (+00:00) as the store hands it back (`ledger.models.as_utc`; a naive
+    time, as SQLite keeps them, is UTC)."""
+    return as_utc(value)
 
 
 def digest(secret: str) -> str:

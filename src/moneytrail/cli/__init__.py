@@ -1,10 +1,12 @@
 """The `moneytrail` command line: thin commands over the service layer.
 
 Errors: every `MoneytrailError` prints one line and exits with its class's `exit_code`
-(2 for bad input); usage errors (an unknown option, a missing argument, a value of the wrong
-type such as `--draws abc`) print one line naming the option and the value and exit 2
-(`cli.common.usage_error`); an interrupted command exits 130; output cut short by a
-closed pipe (`| head`) ends quietly with exit 0.
+(2 for bad input); a store that refuses a read or a write (read-only, full, locked, down)
+prints one line naming the store (`ledger.connection.store_failure`, exit 3: every write is
+one transaction, so nothing was written); usage errors (an unknown option, a missing
+argument, a value of the wrong type such as `--draws abc`) print one line naming the option
+and the value and exit 2 (`cli.common.usage_error`); an interrupted command exits 130;
+output cut short by a closed pipe (`| head`) ends quietly with exit 0.
 """
 
 from __future__ import annotations
@@ -17,7 +19,14 @@ import typer
 
 from moneytrail.cli import plans
 from moneytrail.cli.claims import claims_app
-from moneytrail.cli.common import CLICK_ERRORS, err, one_line_helps, print_error, usage_error
+from moneytrail.cli.common import (
+    CLICK_ERRORS,
+    err,
+    one_line_helps,
+    print_error,
+    store_shown,
+    usage_error,
+)
 from moneytrail.cli.ledger import ledger_app
 from moneytrail.cli.users import users_app
 from moneytrail.errors import MoneytrailError
@@ -56,6 +65,16 @@ def main(args: list[str] | None = None) -> None:
     except MoneytrailError as exc:
         print_error(exc)
         sys.exit(exc.exit_code)
+    except Exception as exc:
+        store = sys.modules.get("sqlalchemy.exc")     # loaded only by commands using a store
+        if store is None or not isinstance(exc, store.SQLAlchemyError):
+            raise
+        from moneytrail.ledger.connection import store_failure
+
+        # a store that refused a read or a write: one line naming it, exit 3
+        problem = store_failure(store_shown(sys.argv[1:] if args is None else args), exc)
+        print_error(problem)
+        sys.exit(problem.exit_code)
     except KeyboardInterrupt:
         err.print("aborted")
         sys.exit(130)

@@ -123,6 +123,25 @@ def progress_bar(label: str, total: int) -> Iterator[Callable[[int, int], None]]
 CLICK_ERRORS = sys.modules[typer.BadParameter.__module__]
 
 
+def store_shown(args: Sequence[str]) -> str:
+    """The store a command used, as it may be printed (a SQLite file, else the URL with its
+    password as ***): its `--db`, else MONEYTRAIL_DATABASE_URL, else the default file."""
+    from moneytrail.ledger.connection import shown, url_name
+    from moneytrail.ledger.location import resolve_url
+
+    db = None
+    for i, arg in enumerate(args):
+        if arg == "--db" and i + 1 < len(args):
+            db = args[i + 1]
+        elif arg.startswith("--db="):
+            db = arg[len("--db="):]
+    try:
+        url = resolve_url(db)
+    except MoneytrailError:
+        return shown(db or "")
+    return url_name(url)
+
+
 def print_error(exc: MoneytrailError) -> None:
     """One line on stderr: `error: <file>, field '<f>', value '<v>': <what is wrong>`."""
     from rich.markup import escape

@@ -12,11 +12,12 @@ from contextlib import contextmanager
 from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from moneytrail.ledger import locking
 from moneytrail.ledger.errors import LedgerError, StoreUnavailable
+from moneytrail.text import shown_text
 
 # how a checkout made by `make demo` / `make serve` (which install `-e .` only) adds psycopg
 POSTGRES_INSTALL = ".venv/bin/pip install -e '.[postgres]'"
@@ -63,34 +64,70 @@ def open_engine(url: str) -> Engine:
 
 def store_name(engine: Engine) -> str:
     """The store as it may be printed: the file of a SQLite store, else the URL (no password)."""
-    if engine.url.get_backend_name() == "sqlite" and engine.url.database:
-        database = engine.url.database
-        return database.removeprefix("file:").split("?", 1)[0]
-    return engine.url.render_as_string(hide_password=True)
+    return url_name(engine.url)
+
+
+def url_name(url: str | URL) -> str:
+    """`store_name` of a database URL (a URL that cannot be read: `shown`)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return shown(str(url))
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        return parsed.database.removeprefix("file:").split("?", 1)[0]
+    return parsed.render_as_string(hide_password=True)
 
 
 READ_ONLY = ("readonly database", "read-only", "read only")
 LOCKED = ("database is locked", "lock timeout", "could not obtain lock", "deadlock")
+FULL = ("database or disk is full", "disk i/o error", "no space left", "disk full",
+        "could not extend file")
 UNREACHABLE = ("unable to open database", "could not connect", "connection refused",
-               "server closed the connection", "disk i/o error", "connection to server")
+               "server closed the connection", "connection to server")
 
 
 def unavailable(engine: Engine, exc: BaseException) -> StoreUnavailable | None:
-    """The environment problem behind a store error (read-only, locked, unreachable), or None
-    when the error is something else."""
+    """The environment problem behind a store error (read-only, locked, full, unreachable),
+    or None when the error is something else."""
+    return unavailable_named(store_name(engine), exc)
+
+
+def unavailable_named(name: str, exc: BaseException) -> StoreUnavailable | None:
+    """`unavailable` for a store known by its printable name (`store_name`, `shown`)."""
     reason = exc.orig if isinstance(exc, DBAPIError) else exc
     text = one_line(reason).lower()
-    name = store_name(engine)
     if any(word in text for word in READ_ONLY):
         return StoreUnavailable("the ledger store is read-only: nothing was written (make the "
                                 "file or database writable, or use another --db)", file=name)
     if any(word in text for word in LOCKED):
         return StoreUnavailable("the ledger store is locked by another writer: nothing was "
                                 "written (try again when it has finished)", file=name)
+    if any(word in text for word in FULL):
+        return StoreUnavailable(f"cannot write to the ledger store ({first_line(reason)}; is "
+                                "its disk full?): nothing was written (free some space, or "
+                                "use another --db)", file=name)
     if any(word in text for word in UNREACHABLE):
-        return StoreUnavailable(f"cannot open the ledger store ({one_line(reason)})",
+        return StoreUnavailable(f"cannot open the ledger store ({first_line(reason)})",
                                 file=name)
     return None
+
+
+def first_line(reason: object) -> str:
+    """A driver's message in one short line (PostgreSQL adds DETAIL and HINT lines)."""
+    lines = str(reason).strip().splitlines()
+    return shown_text(one_line(lines[0] if lines else reason), 200)
+
+
+def store_failure(name: str, exc: SQLAlchemyError) -> StoreUnavailable:
+    """One line for any store error that reaches a front end (the command line's `main`,
+    the web app's error handler): what `unavailable_named` says, else the driver's first line;
+    a write was one transaction, so nothing was written."""
+    problem = unavailable_named(name, exc)
+    if problem is not None:
+        return problem
+    reason = exc.orig if isinstance(exc, DBAPIError) else exc
+    return StoreUnavailable(f"the ledger store failed ({first_line(reason)}): nothing was "
+                            "written", file=name)
 
 
 def store_error(engine: Engine, exc: SQLAlchemyError) -> LedgerError:

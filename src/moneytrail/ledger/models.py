@@ -10,12 +10,36 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Double, Index, Integer, String, Text
+from sqlalchemy import JSON, DateTime, Dialect, Double, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 
 class Base(DeclarativeBase):
     pass
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """A stored time as it leaves the store: aware, in UTC (+00:00). SQLite keeps UTC without a
+    zone; PostgreSQL answers in the session's time zone (PGTZ, the database's `timezone`)."""
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """`DateTime(timezone=True)` whose values are written and read as UTC on every backend
+    (`as_utc`), so history, accounts, saved plans and runs print the same time on SQLite and
+    on PostgreSQL whatever the session's time zone."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect
+                           ) -> dt.datetime | None:
+        return None if value is None else as_utc(value)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect
+                             ) -> dt.datetime | None:
+        return None if value is None else as_utc(value)
 
 
 class Meta(Base):
@@ -151,7 +175,7 @@ class Revision(Base):
     action: Mapped[str] = mapped_column(String(16))     # add | edit | delete | import | revert
     author: Mapped[str] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     before: Mapped[Any] = mapped_column(JSON, nullable=True)
     after: Mapped[Any] = mapped_column(JSON, nullable=True)
     batch: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -175,9 +199,9 @@ class Run(Base):
     total: Mapped[int] = mapped_column(Integer, server_default="0")
     error: Mapped[str] = mapped_column(Text, server_default="")
     result: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    # the process queueing or computing the run (host:pid:start, migration 0007); with
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # the process queueing or computing the run (host:pid:start, migration 0008); with
     # updated_at its lease: service.runs.lease_expired
     owner: Mapped[str] = mapped_column(String(128), server_default="")
 
@@ -190,7 +214,7 @@ class OpenRun(Base):
 
     __tablename__ = "open_runs"
     run_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 TABLES = {"source": Source, "deal": Deal, "claim": Claim, "fx": Fx, "deflator": Deflator,

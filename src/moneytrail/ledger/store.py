@@ -26,7 +26,9 @@ from moneytrail.ledger.records import KINDS, Record
 from moneytrail.text import (
     code_point,
     forbidden_character,
+    length_problem,
     same_text,
+    shown_text,
     text_problem,
     unix_lines,
 )
@@ -68,10 +70,20 @@ def now() -> dt.datetime:
 
 
 def require_author(author: str | None) -> str:
+    """The author of a write, stripped: present, free text (`moneytrail.text`) and no longer
+    than the revisions' `author` column, the same on SQLite (which would store any length)
+    and PostgreSQL (which would refuse the row)."""
     if not author or not author.strip():
         raise LedgerError("writing to the ledger needs an author (--author, or set USER)",
                           field="author")
-    return author.strip()
+    author = author.strip()
+    problem = text_problem(author) or length_problem(author, AUTHOR_LENGTH)
+    if problem:
+        raise LedgerError(problem, field="author", value=shown_text(author))
+    return author
+
+
+AUTHOR_LENGTH = int(Revision.__table__.c.author.type.length)   # type: ignore[attr-defined]
 
 
 class Ledger:
@@ -91,6 +103,9 @@ class Ledger:
         except SQLAlchemyError as exc:
             engine.dispose()
             raise connection.store_error(engine, exc) from None
+        except LedgerError:                 # a store made by a newer moneytrail
+            engine.dispose()
+            raise
         return cls(engine)
 
     @property
@@ -145,7 +160,8 @@ class Ledger:
         with self.engine.connect() as conn:
             record = dbrows.read_one(conn, kind, key)
         if record is None:
-            raise NotFoundError(f"no {kind} with this key", field=KINDS[kind].key[0], value=key)
+            raise NotFoundError(f"no {kind} with this key", field=KINDS[kind].key[0],
+                                value=shown_text(key))
         return record
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -164,10 +180,7 @@ class Ledger:
             row = conn.execute(query).first()
         if row is None:
             return LedgerState(0)
-        time = row.created_at
-        if time is not None and time.tzinfo is None:      # SQLite keeps UTC without a zone
-            time = time.replace(tzinfo=dt.UTC)
-        return LedgerState(int(row.id), time)
+        return LedgerState(int(row.id), row.created_at)      # UTC (models.UTCDateTime)
 
     def history(self, kind: str | None = None, key: str | None = None,
                 limit: int | None = None) -> pd.DataFrame:
@@ -222,10 +235,10 @@ class Ledger:
         with self.writing() as conn:
             if dbrows.read_one(conn, kind, key) is not None:
                 raise LedgerError(f"{kind} already exists (use edit to change it)",
-                                  field=KINDS[kind].key[0], value=key)
+                                  field=KINDS[kind].key[0], value=shown_text(key))
             return self._commit(conn, {kind: {key: new}}, action="add",
-                                author=author, reason=reason, where=f"{kind} '{key}'",
-                                check_only=check_only)
+                                author=author, reason=reason,
+                                where=f"{kind} '{shown_text(key)}'", check_only=check_only)
 
     def edit(self, kind: str, key: str, changes: Mapping[str, object], *, author: str | None,
              reason: str = "", expected_revision: int | None = None,
@@ -257,7 +270,7 @@ class Ledger:
                                   "out)", field=column, value=value)
             new = dbrows.state(kind, {**current, **line_breaks(fields, current)})
             return self._commit(conn, {kind: {key: new}}, action="edit", author=author,
-                                reason=reason, where=f"{kind} '{key}'",
+                                reason=reason, where=f"{kind} '{shown_text(key)}'",
                                 check_only=check_only)
 
     def delete(self, kind: str, key: str, *, author: str | None, reason: str = "",
@@ -266,7 +279,7 @@ class Ledger:
         with self.writing() as conn:
             self._current(conn, kind, key, expected_revision)
             return self._commit(conn, {kind: {key: None}}, action="delete", author=author,
-                                reason=reason, where=f"{kind} '{key}'")
+                                reason=reason, where=f"{kind} '{shown_text(key)}'")
 
     def revert(self, number: int, *, author: str | None, reason: str = "",
                force: bool = False) -> WriteResult:
@@ -288,13 +301,14 @@ class Ledger:
                 check_stored_text(kind, rev["before"], number)
             why = f"revert of revision {number}" + (f": {reason}" if reason else "")
             return self._commit(conn, {kind: {key: rev["before"]}}, action="revert",
-                                author=author, reason=why, where=f"{kind} '{key}'")
+                                author=author, reason=why, where=f"{kind} '{shown_text(key)}'")
 
     def _current(self, conn: Connection, kind: str, key: str,
                  expected_revision: int | None) -> Record:
         current = dbrows.read_one(conn, kind, key)
         if current is None:
-            raise NotFoundError(f"no {kind} with this key", field=KINDS[kind].key[0], value=key)
+            raise NotFoundError(f"no {kind} with this key", field=KINDS[kind].key[0],
+                                value=shown_text(key))
         if expected_revision is not None and int(expected_revision) > int(current["revision"]):
             raise ConflictError(f"revision {expected_revision} of {kind} '{key}' does not "
                                 f"exist (its latest revision is {current['revision']}); "
@@ -515,10 +529,11 @@ def check_state(existing: dict[str, dict[str, Record]], changes: Changes, *, whe
         for key, record in merged.items():
             row: dict = dict(record)
             if key in changes.get(kind, {}):
-                file, line = locations.get((kind, key), (where or f"{kind} '{key}'", None))
+                file, line = locations.get((kind, key),
+                                           (where or f"{kind} '{shown_text(key)}'", None))
                 incoming.add((file, line))
             else:
-                file, line = f"stored {kind} '{key}'", None
+                file, line = f"stored {kind} '{shown_text(key)}'", None
             row["_file"], row["_line"] = file, line
             rows.append(row)
         tables[kind] = rows

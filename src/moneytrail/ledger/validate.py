@@ -42,6 +42,7 @@ from moneytrail.ledger.records import (
     claim_id,
     key_of,
 )
+from moneytrail.text import length_problem, shown_text
 
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 SLUG_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
@@ -86,10 +87,10 @@ def too_long(kind: Kind, row: Row) -> list[Problem]:
     from moneytrail.ledger.models import TABLES
 
     columns = TABLES[kind.name].__table__.c
-    return [problem(row, column, str(row[column])[:40] + "...",
-                    f"longer than {column_length(kind.name, column)} characters")
+    return [problem(row, column, shown_text(str(row[column])), message)
             for column in kind.columns if column in columns and row.get(column)
-            and len(str(row[column])) > column_length(kind.name, column)]
+            and (message := length_problem(str(row[column]),
+                                           column_length(kind.name, column)))]
 
 
 def basic_problems(kind: Kind, rows: list[Row]) -> list[Problem]:

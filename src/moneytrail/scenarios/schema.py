@@ -63,7 +63,7 @@ from pydantic_core import PydanticCustomError
 from moneytrail.countries import SITE_CODES
 from moneytrail.errors import LimitError, ScenarioError
 from moneytrail.scenarios import yamlio
-from moneytrail.text import text_problem, unix_lines
+from moneytrail.text import length_problem, shown_text, text_problem, unix_lines
 
 SHARE_TOLERANCE = 1e-6
 MAX_BUDGET = 1e17            # see the module docstring for why
@@ -121,15 +121,7 @@ def text_length_problem(field: str, value: str) -> str | None:
     """Why a plan's `title` or `description` is too long (TEXT_LIMITS), or None: a title heads
     every page, report and file name shown, a description sits under it; 100,000 characters
     is a pasted document, not a title."""
-    limit = TEXT_LIMITS[field]
-    if len(value) <= limit:
-        return None
-    return f"at most {limit:,} characters (this one has {len(value):,}); shorten it"
-
-
-def shown_text(value: str, keep: int = 40) -> str:
-    """Long text as an error names it: its first `keep` characters and an ellipsis."""
-    return value if len(value) <= keep else value[:keep] + "\u2026"
+    return length_problem(value, TEXT_LIMITS[field])
 
 
 

@@ -414,14 +414,21 @@ def add_error_handlers(app: FastAPI) -> None:
             else str(exc.detail)
         return problem(request, exc.status_code, TITLES.get(exc.status_code, "Error"), detail)
 
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import DBAPIError
 
-    @app.exception_handler(OperationalError)
-    async def store_down(request: Request, exc: OperationalError) -> Response:
-        """The store cannot be reached (a database server restarting): 503, try again."""
+    @app.exception_handler(DBAPIError)
+    async def store_down(request: Request, exc: DBAPIError) -> Response:
+        """The store refused a read or a write (read-only, full, locked, a database server
+        restarting): 503 with one line saying why (`ledger.connection.unavailable_named`;
+        the store itself is not named to the client) and that nothing was written."""
+        from moneytrail.ledger.connection import unavailable_named
+
         log.warning("store unavailable on %s: %s", request.url.path, str(exc).split("\n")[0])
-        response = problem(request, 503, "Service unavailable",
-                           "The data store cannot be reached right now; try again shortly.")
+        known = unavailable_named("", exc)
+        detail = known.detail if known is not None and "nothing was written" in known.detail \
+            else "The data store cannot be reached right now (nothing was written); try " \
+            "again shortly."
+        response = problem(request, 503, "Service unavailable", detail)
         response.headers["Retry-After"] = "2"
         return response
 
