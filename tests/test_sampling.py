@@ -102,3 +102,28 @@ def test_table_draws_follow_the_pert():
         exact = betainc(sampler.alpha[j], sampler.beta[j], (values - a) / (b - a))
         ranks = np.arange(1, n + 1) / n
         assert np.max(np.abs(exact - ranks)) < 1.63 / np.sqrt(n), j
+
+
+@pytest.mark.parametrize("intervals", [
+    ([1.0], [2.0], [4.0]),                                   # one free parameter
+    ([0.2], [0.2], [0.2]),                                   # one fixed
+    ([0.3, 1.0], [0.3, 2.0], [0.3, 4.0]),                    # one free beside a fixed one
+    ([0.1, 1.0, 5.0], [0.2, 1.0, 9.0], [0.4, 1.0, 10.0]),    # two free, one fixed
+    ([0.1, 0.3, 5.0], [0.2, 0.35, 9.0], [0.4, 0.6, 10.0]),   # all free
+])
+@pytest.mark.parametrize("seed", [1, 7])
+def test_draw_gives_the_numbers_of_one_beta_variate_per_value_in_row_order(intervals, seed):
+    """The sampler's shortcuts (scalar shapes for a single free parameter, fixed ones filled
+    at their mode) give, bit for bit, start + width * Beta(alpha, beta) drawn from the shape
+    arrays in row order, fixed parameters at their mode: seeded results stay as they were."""
+    low, mode, high = intervals
+    sampler = PertSampler(low, mode, high, lower=0.0)
+    got = sampler.draw(np.random.default_rng(seed), 250)
+    free = ~sampler.fixed
+    expected = np.repeat(sampler.mode[None, :], 250, axis=0)
+    if free.any():
+        variates = np.random.default_rng(seed).beta(sampler.alpha[free], sampler.beta[free],
+                                                     size=(250, int(free.sum())))
+        expected[:, free] = sampler.a[free] + (sampler.b[free] - sampler.a[free]) * variates
+    assert got.shape == (250, len(low))
+    assert np.array_equal(got, expected)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,13 @@ class DemandSampler:
     # evidence weight: label of each market row and of its category's spend row (None: none)
     reliability: tuple[str | None, ...] = ()
     spend_reliability: tuple[str | None, ...] = ()
+    # to_demand's steps, made once (it runs once per seed block or more): the rows of each
+    # group of `supplier_repeats` and their suppliers
+    repeats: tuple[tuple[np.ndarray, np.ndarray], ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "repeats", tuple((rows, self.supplier[rows]) for rows in
+                                                  supplier_repeats(self.supplier)))
 
     def central(self) -> np.ndarray:
         return self.assemble(self.spend.mode[None, :], self.market.mode[None, :])[0]
@@ -50,8 +57,8 @@ class DemandSampler:
         """Final demand (draws, n): a supplier's purchases summed over categories, in row
         order (the same sums as np.add.at, one vectorised step per repeat of a supplier)."""
         f = np.zeros((amounts.shape[0], self.n))
-        for rows in supplier_repeats(self.supplier):
-            f[:, self.supplier[rows]] += amounts[:, rows]
+        for rows, suppliers in self.repeats:
+            f[:, suppliers] += amounts[:, rows]
         return f
 
     def assemble(self, spend: np.ndarray, market: np.ndarray) -> np.ndarray:

@@ -116,6 +116,7 @@ class EvidenceSpec:
     columns: tuple[tuple[str, str], ...]
     masks: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray | None]]
     orders: dict[int, linalg.BlockOrder] | None = None   # block order of each level's mask
+    mapping: sp.csr_array | None = None   # matrix.T as CSR (split_flows' projection), once
 
 
 def evidence_spec(model: Any, demand: Any) -> EvidenceSpec:
@@ -145,7 +146,8 @@ def evidence_spec(model: Any, demand: Any) -> EvidenceSpec:
     orders = {c: linalg.BlockOrder.of(masks[c][0]) for c in levels}
     return EvidenceSpec(cost_rank=cost_rank, purchase_rank=purchase_rank, levels=levels,
                         labels=tuple(LABELS[c] for c in (*levels, len(LABELS) - 1)),
-                        matrix=matrix, columns=columns, masks=masks, orders=orders)
+                        matrix=matrix, columns=columns, masks=masks, orders=orders,
+                        mapping=sp.csr_array(matrix.T))
 
 
 def level_masks(cost: Any, cost_rank: np.ndarray, purchase_rank: np.ndarray | None,
@@ -172,7 +174,8 @@ def split_flows(spec: EvidenceSpec, A: np.ndarray, weights: np.ndarray, f: np.nd
                 purchases: np.ndarray, flows: np.ndarray, flow_entity: np.ndarray,
                 matrix: np.ndarray | None = None) -> np.ndarray:
     """Each flow's value split by the weakest label on its paths: (draws, spec.labels, flows),
-    or (draws, spec.labels, columns) mapped by `matrix` (flows, columns).
+    or (draws, spec.labels, columns) mapped by `matrix` (flows, columns; `spec.matrix` itself
+    uses the spec's sparse copy, made once per trace rather than once per block).
 
     A: (draws, n, n) the draws' coefficients; weights: (draws, flows) value-added rows as shares
     of revenue; f: (draws, n) final demand; purchases: (draws, market rows) (ignored when the
@@ -180,7 +183,10 @@ def split_flows(spec: EvidenceSpec, A: np.ndarray, weights: np.ndarray, f: np.nd
     what is left of them, so the labels add up to the flows exactly); flow_entity: (flows,)
     entity of each flow. Amounts in the plan's currency.
     """
-    mapping = None if matrix is None else sp.csr_array(matrix.T)   # 0/1, mostly zeros
+    mapping = None                        # 0/1, mostly zeros
+    if matrix is not None:
+        mapping = spec.mapping if matrix is spec.matrix and spec.mapping is not None else \
+            sp.csr_array(matrix.T)
 
     def project(values: np.ndarray) -> np.ndarray:
         return values if mapping is None else np.asarray(mapping @ values.T).T

@@ -394,10 +394,11 @@ def block_outputs(kernel: Kernel, f: np.ndarray, purchases: np.ndarray,
             rhs1 = F[size:, :n1].reshape(P, size, n1).transpose(1, 2, 0)
             x1_parts = np.linalg.solve(np.eye(n1)[None, :, :] - A1, rhs1)   # (size, n1, P)
             x[size:, :n1] = x1_parts.transpose(2, 0, 1).reshape(P * size, n1)
-        terms1 = [f[:, :n1]]
+        terms1 = [f[:, :n1]]            # A1^k f for k < tiers (the next one is never used)
         for k in range(tiers):
             terms[:, k, :n1] = terms1[k]
-            terms1.append(np.einsum("dij,dj->di", A1, terms1[k]))
+            if k + 1 < tiers:
+                terms1.append(np.einsum("dij,dj->di", A1, terms1[k]))
     table = kernel.table
     if table is not None:
         weights[:, kernel.n_flows1:] = kernel.flow_va[None, :]
@@ -421,9 +422,10 @@ def block_outputs(kernel: Kernel, f: np.ndarray, purchases: np.ndarray,
         term = f[:, n1:]
         for k in range(tiers):
             terms[:, k, n1:] = term
-            term = apply(term)
-            if terms1 is not None and table.linked.size:
-                term = term + np.asarray(W @ terms1[k].T).T
+            if k + 1 < tiers:
+                term = apply(term)
+                if terms1 is not None and table.linked.size:
+                    term = term + np.asarray(W @ terms1[k].T).T
     part_x = x[size:].reshape(P, size, kernel.n).transpose(1, 0, 2) if P else \
         np.zeros((size, 0, kernel.n))
     return x[:size], terms, part_x, weights
@@ -530,10 +532,11 @@ def evaluate(kernel: Kernel, f: np.ndarray, cost_raw: np.ndarray | None,
         parts.append(w1 * x1[:, entity1])
         assert kernel.flow_scatter1 is not None, "built with the kernel"
         v1 = w1 @ kernel.flow_scatter1          # value-added share of each firm entity
-        terms1 = [f1]
+        terms1 = [f1]                   # A1^k f1 for k < tiers (the next one is never used)
         for k in range(tiers):
             tier_va[:, k] = np.einsum("dj,dj->d", v1, terms1[k])
-            terms1.append(np.matmul(A1, terms1[k][:, :, None])[:, :, 0])
+            if k + 1 < tiers:
+                terms1.append(np.matmul(A1, terms1[k][:, :, None])[:, :, 0])
     if kernel.table is not None:
         x2, va2 = table_outputs(kernel.table, f[:, n1:], x1, terms1, tiers,
                                 None if kernel.table.noise is None else rng)
@@ -576,9 +579,10 @@ def table_outputs(table: TableBlock, f2: np.ndarray, x1: np.ndarray | None,
     term = f2
     for k in range(tiers):
         va[:, k] = term @ table.v
-        term = apply(term)
-        if terms1 is not None and linked.size:
-            term = term + np.asarray(W @ terms1[k].T).T
+        if k + 1 < tiers:               # the money one tier further is never used
+            term = apply(term)
+            if terms1 is not None and linked.size:
+                term = term + np.asarray(W @ terms1[k].T).T
     return x2, va
 
 

@@ -85,7 +85,13 @@ class PertSampler:
         # single parameter, so its own overhead counts)
         free = np.flatnonzero(~self.fixed)
         self._free = free if free.size < self.mode.size else None      # None: all free
-        self._shape = (self.alpha[free], self.beta[free])
+        self._shape: tuple[np.ndarray | float, np.ndarray | float] = (
+            self.alpha[free], self.beta[free])
+        if free.size == 1:
+            # numpy draws from scalar shapes about three times faster than from arrays of
+            # one, with the same numbers (one beta variate per draw, in the same order);
+            # most samplers of the analyses hold a single interval
+            self._shape = (float(self._shape[0][0]), float(self._shape[1][0]))
         self._start, self._width = self.a[free], self.b[free] - self.a[free]
         self._table: InverseTable | None = None
 
@@ -96,8 +102,7 @@ class PertSampler:
             values = self._start + self._width * rng.beta(*self._shape, size=(draws, k))
             if self._free is None:
                 return values
-        out = np.empty((draws, self.mode.size))
-        out[:, self.fixed] = self.mode[self.fixed]
+        out = np.repeat(self.mode[None, :], draws, axis=0)    # fixed ones at their mode
         if k:
             out[:, self._free] = values
         return out
