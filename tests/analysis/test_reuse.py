@@ -201,3 +201,24 @@ def test_a_trace_keeps_its_demand_sampler_and_footprints_read_it_bit_for_bit(ref
     assert kept is not None and rebuilt is not None
     for name, values in kept.items():
         assert np.array_equal(values, rebuilt[name])
+
+
+def test_flow_rows_in_chunks_equal_one_pass_bit_for_bit(reference, data):
+    """flow_rows works a few hundred draws at a time (cache-sized): over more draws than a
+    chunk, and a count that is not a multiple of it, its rows equal one pass over all the
+    draws, bit for bit."""
+    from moneytrail.engine.footprint import CHUNK, _flow_rows
+
+    tables = footprint_tables(data.package)
+    result = reference[GIGA]
+    account = jobs_account(result, tables, data.money).account
+    assert account.anchors is not None
+    values, anchored = draw_account_values(account, result.seed, result.draws)
+    weights = trace_weights(result)
+    times = -(-(2 * CHUNK + 7) // result.draws)             # tile past two chunks and a bit
+    size = 2 * CHUNK + 7
+    flows, values, weights, anchored = (np.tile(a, (times, 1))[:size]
+                                        for a in (result.flows, values, weights, anchored))
+    got = flow_rows(account, flows, values, weights, anchored)
+    assert got.shape == (size, account.entity.size)
+    assert np.array_equal(got, _flow_rows(account, flows, values, weights, anchored))

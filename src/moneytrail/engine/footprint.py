@@ -40,6 +40,7 @@ from moneytrail.errors import ModelError
 
 BY = ("entity", "country", "tier", "part", "total", "part_country")
 GROUP = 100            # seed blocks reduced together (as the trace's summary groups)
+CHUNK = 500            # draws per pass of flow_rows (cache-sized pieces)
 
 
 @dataclass(frozen=True, eq=False)
@@ -463,11 +464,27 @@ def flow_rows(account: Account, flows: np.ndarray, values: np.ndarray | None,
     to rounding."""
     if (account.flow < 0).any():
         raise ValueError("flow_rows needs an account whose rows all name a flow")
+    anchors = account.anchors
+    if anchors is not None and anchors.rows.size and (weights is None or anchor_values is None):
+        raise ValueError("an anchored account needs the flows' weights and the anchor values")
+    # a few hundred draws at a time: every step below is per draw (elementwise, or a sparse
+    # sum within a draw), so the rows are the same as in one pass, and the pieces stay in the
+    # CPU cache (one pass over 10,000 draws is about 3 times slower)
+    out = np.empty((flows.shape[0], account.entity.size))
+    for start in range(0, flows.shape[0], CHUNK):
+        at = slice(start, start + CHUNK)
+        out[at] = _flow_rows(account, flows[at], None if values is None else values[at],
+                             None if weights is None else weights[at],
+                             None if anchor_values is None else anchor_values[at])
+    return out
+
+
+def _flow_rows(account: Account, flows: np.ndarray, values: np.ndarray | None,
+               weights: np.ndarray | None, anchor_values: np.ndarray | None) -> np.ndarray:
+    """flow_rows of a few draws."""
     size = flows.shape[0]
     anchors = account.anchors
     rows = anchors.rows if anchors is not None else np.zeros(0, dtype=int)
-    if rows.size and (weights is None or anchor_values is None):
-        raise ValueError("an anchored account needs the flows' weights and the anchor values")
     # each row's value is computed once, by the same operations in the same order as
     # Account.per_output (bit for bit): unanchored rows coefficient * p^power * flow ...
     free = np.setdiff1d(np.arange(account.entity.size), rows) if rows.size else \
