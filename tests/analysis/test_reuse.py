@@ -222,3 +222,17 @@ def test_flow_rows_in_chunks_equal_one_pass_bit_for_bit(reference, data):
     got = flow_rows(account, flows, values, weights, anchored)
     assert got.shape == (size, account.entity.size)
     assert np.array_equal(got, _flow_rows(account, flows, values, weights, anchored))
+
+
+def test_anchor_values_alone_equal_those_drawn_with_the_account_values(reference, data):
+    """implied_pay draws only the anchors (employees per revenue), not the compensation
+    values it does not read: the same anchor values as draw_account_values, bit for bit."""
+    from moneytrail.engine.footprint import draw_anchor_values
+
+    tables = footprint_tables(data.package)
+    result = reference[GIGA]
+    account = jobs_account(result, tables, data.money).account
+    _, both = draw_account_values(account, result.seed, result.draws)
+    alone = draw_anchor_values(account, result.seed, result.draws)
+    assert both is not None and alone is not None
+    assert np.array_equal(alone, both)

@@ -60,6 +60,7 @@ from moneytrail.engine.footprint import (
     Anchors,
     Footprint,
     draw_account_values,
+    draw_anchor_values,
     flow_rows,
     trace_footprints,
     trace_weights,
@@ -228,7 +229,7 @@ def implied_pay(result: Any, acc: JobsAccount) -> pd.DataFrame:
     anchors = acc.account.anchors
     if anchors is None:
         return pd.DataFrame(columns=[f"amount_{s}" for s in ("mean", "p5", "p50", "p95")])
-    _, values = draw_account_values(acc.account, result.seed, result.draws)
+    values = draw_anchor_values(acc.account, result.seed, result.draws)
     assert values is not None
     weights = trace_weights(result)
     rows = anchors.rows

@@ -246,12 +246,13 @@ def kept_outputs(result: Any, kernel: Kernel, parts: np.ndarray | None) -> Outpu
 @dataclass(frozen=True, eq=False)
 class FootprintDraws:
     """An account's per-draw footprint of a block: by row (size, rows), tier (size, tiers+1),
-    part (size, P)."""
+    part (size, P), total (size,)."""
 
     rows: np.ndarray
     tiers: np.ndarray
     parts: np.ndarray
     part_rows: np.ndarray        # (size, P, rows)
+    total: np.ndarray            # rows summed per draw
 
 
 def account_draws(account: Account, out: OutputDraws, values: np.ndarray | None,
@@ -263,7 +264,7 @@ def account_draws(account: Account, out: OutputDraws, values: np.ndarray | None,
     tiers = np.concatenate([tiers, (total - tiers.sum(axis=1))[:, None]], axis=1)
     part_rows = s[:, None, :] * out.parts[:, :, account.entity]
     return FootprintDraws(rows=rows, tiers=tiers, parts=part_rows.sum(axis=2),
-                          part_rows=part_rows)
+                          part_rows=part_rows, total=total)
 
 
 @dataclass(frozen=True, eq=False)
@@ -324,8 +325,9 @@ def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, s
                                         for c in country_labels)}
         labels.update({name: dim[0] for name, dim in account.dimensions.items()})
         labels.update({f"share_{name}": account.dimensions[name][0] for name in account.shares})
-        specs.append((labels, sp.csr_array(entity_matrix), sp.csr_array(country_matrix),
-                       {name: sp.csr_array(dim[1]) for name, dim in
+        # the label matrices transposed once (grouped transposes them for every block)
+        specs.append((labels, sp.csr_array(entity_matrix).T, sp.csr_array(country_matrix).T,
+                       {name: sp.csr_array(dim[1]).T for name, dim in
                         account.dimensions.items()}))
     summaries: list[dict[str, Columns]] = [{} for _ in accounts]
     kept: list[dict[str, list[np.ndarray]]] = [{k: [] for k in spec[0]} for spec in specs]
@@ -345,19 +347,19 @@ def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, s
                 fp = account_draws(account, out, account.draw_values(seed, block, size),
                                    account.draw_anchors(seed, block, size))
                 group = groups[a]
-                group["entity"].append(grouped(fp.rows, entity_matrix))
-                group["country"].append(grouped(fp.rows, country_matrix))
+                group["entity"].append(summed(fp.rows, entity_matrix))
+                group["country"].append(summed(fp.rows, country_matrix))
                 group["tier"].append(fp.tiers)
                 group["part"].append(fp.parts)
-                group["total"].append(fp.rows.sum(axis=1, keepdims=True))
+                total = fp.total[:, None]
+                group["total"].append(total)
                 group["part_country"].append(
-                    grouped(fp.part_rows.reshape(-1, fp.rows.shape[1]), country_matrix)
+                    summed(fp.part_rows.reshape(-1, fp.rows.shape[1]), country_matrix)
                     .reshape(fp.rows.shape[0], -1))
                 for name, matrix in more.items():
-                    values = grouped(fp.rows, matrix)
+                    values = summed(fp.rows, matrix)
                     group[name].append(values)
                     if name in account.shares:
-                        total = fp.rows.sum(axis=1, keepdims=True)
                         group[f"share_{name}"].append(np.divide(
                             values, total, out=np.zeros_like(values), where=total != 0))
         for a, group in enumerate(groups):
@@ -394,7 +396,12 @@ def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, s
 def grouped(values: np.ndarray, matrix: sp.csr_array) -> np.ndarray:
     """values (draws, rows) summed into labels by a sparse (rows, labels) 0/1 matrix (a sparse
     product: no multithreaded BLAS call for these small sums)."""
-    return np.asarray(matrix.T @ values.T).T
+    return summed(values, matrix.T)
+
+
+def summed(values: np.ndarray, by: sp.sparray) -> np.ndarray:
+    """`grouped` with the matrix already transposed (`by`: (labels, rows))."""
+    return np.asarray(by @ values.T).T
 
 
 def frame(stats: dict[str, np.ndarray], labels: tuple[str, ...], name: str) -> pd.DataFrame:
@@ -447,10 +454,14 @@ def draw_account_values(account: Account, seed: int, draws: int
     block by block exactly as a replay draws them; None where it has none."""
     values = None if account.parameters is None else streams.draw_blocks(
         seed, account.stream, draws, account.parameters.draw, account.key)
+    return values, draw_anchor_values(account, seed, draws)
+
+
+def draw_anchor_values(account: Account, seed: int, draws: int) -> np.ndarray | None:
+    """An account's anchor values (draw_account_values' second), None without anchors."""
     anchors = account.anchors
-    anchored = None if anchors is None else streams.draw_blocks(
+    return None if anchors is None else streams.draw_blocks(
         seed, anchors.stream, draws, anchors.parameters.draw, anchors.key)
-    return values, anchored
 
 
 def flow_rows(account: Account, flows: np.ndarray, values: np.ndarray | None,
