@@ -236,3 +236,65 @@ def test_anchor_values_alone_equal_those_drawn_with_the_account_values(reference
     alone = draw_anchor_values(account, result.seed, result.draws)
     assert both is not None and alone is not None
     assert np.array_equal(alone, both)
+
+
+def test_a_plan_reusing_another_plans_draws_reads_its_capital_table_too(reference, data):
+    """An evaluation that reuses another plan's capital draws (draws_from) also reads the
+    capital table that plan's split checked (the same data), instead of checking it again:
+    the same table object, and the same split as one made from scratch."""
+    first, second = (reference[p] for p in list(reference)[:2])
+    earlier = Evaluation(result=first, data=data, purchases=Evaluation.of(first, data).purchases)
+    shared = Evaluation(result=second, data=data,
+                        purchases=Evaluation.of(second, data).purchases)
+    before = earlier.rents()
+    shared.draws_from(earlier)
+    split = shared.rents()
+    assert before is not None and split is not None
+    assert split.capital is before.capital
+    fresh = split_rents(second, data)
+    for part in ("normal", "rent", "unsplit"):
+        assert np.array_equal(getattr(split, part), getattr(fresh, part))
+    pd.testing.assert_frame_equal(split.capital, fresh.capital)
+
+
+def test_unsplit_note_groups_the_unsplit_value_added_once(reference, data, monkeypatch):
+    """unsplit_note sums the unsplit capital value added by entity once (it was twice: once
+    for unsplit_firms, once for the total), with the firms and shares of unsplit_firms."""
+    from moneytrail.analysis.market_power import RentSplit, unsplit_firms, unsplit_note
+
+    split = split_rents(reference[GIGA], data)
+    frame = unsplit_firms(split)
+    assert len(frame) and (frame["share_of_capital"] > 0).any()
+    expected = unsplit_note(split)
+    calls = []
+    original = RentSplit.by
+
+    def counted(self, dimension, values=None):
+        calls.append(dimension)
+        return original(self, dimension, values)
+
+    monkeypatch.setattr(RentSplit, "by", counted)
+    assert unsplit_note(split) == expected
+    assert calls == ["entity"]
+
+
+def test_breakdown_tables_summarise_the_headline_once(reference, monkeypatch):
+    """The trace run's breakdown tables summarise each breakdown once: the evidence columns
+    are added to the headline frame already made (it was summarised twice)."""
+    from moneytrail.engine.result import TraceResult
+    from moneytrail.service.tasks import BREAKDOWNS, breakdown_tables
+
+    result = mt.trace(mt.load_scenario(mt.reference_scenarios()[0]),
+                      reference[GIGA].model, draws=200, seed=3, keep_draws=True, evidence=True)
+    calls = []
+    original = TraceResult.by
+
+    def counted(self, dimension):
+        calls.append(dimension)
+        return original(self, dimension)
+
+    monkeypatch.setattr(TraceResult, "by", counted)
+    tables = breakdown_tables(result)
+    assert sorted(calls) == sorted(BREAKDOWNS)
+    assert "assumption_or_weak_mean" in [c.name for c in tables["headline"].columns]
+    assert "assumption_or_weak_mean" not in [c.name for c in tables["entity"].columns]

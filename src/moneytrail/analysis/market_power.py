@@ -107,32 +107,34 @@ def checked_capital(frame: pd.DataFrame, file: str, sources: set[str] | None = N
     if missing:
         raise DataPackageError("missing column", file=file, field=missing[0])
     out = frame.copy()
-    for i, row in out.iterrows():
+    # row by row over the columns' values (no Series per row)
+    for i, measure, cited, low_text, central_text, high_text, year in zip(
+            out.index, out["measure"], out["sources"], out["low"], out["central"], out["high"],
+            out["year"], strict=True):
         line = f"{file}:{int(str(i)) + 2}"
-        if row["measure"] not in MEASURES:
+        if measure not in MEASURES:
             raise DataPackageError(f"unknown measure (known: {', '.join(MEASURES)})",
-                                   file=line, field="measure", value=row["measure"])
-        if not str(row["sources"]).strip():
+                                   file=line, field="measure", value=measure)
+        if not str(cited).strip():
             raise DataPackageError("a row without sources", file=line, field="sources")
-        unknown = [c for c in str(row["sources"]).split(";")
+        unknown = [c for c in str(cited).split(";")
                    if sources is not None and c.strip() and c.strip() not in sources]
         if unknown:
             raise DataPackageError("unknown source id (not in any sources table of the data "
                                    "package)", file=line, field="sources", value=unknown[0])
         try:
-            low, central, high = (float(row[c]) for c in ("low", "central", "high"))
-            int(row["year"])
+            low, central, high = (float(v) for v in (low_text, central_text, high_text))
+            int(year)
         except ValueError:
             raise DataPackageError("not a number", file=line,
                                    field="low/central/high/year",
-                                   value=f"{row['low']}/{row['central']}/{row['high']}"
-                                   ) from None
+                                   value=f"{low_text}/{central_text}/{high_text}") from None
         if not (low <= central <= high) or not np.isfinite([low, central, high]).all():
             raise DataPackageError("need low <= central <= high (finite)", file=line,
                                    field="central", value=central)
-        if row["measure"] in SHARES and not (low >= 0 and high <= 1):
+        if measure in SHARES and not (low >= 0 and high <= 1):
             raise DataPackageError("a share must lie in [0, 1]", file=line,
-                                   field=str(row["measure"]), value=high)
+                                   field=str(measure), value=high)
     for column in ("low", "central", "high"):
         out[column] = out[column].astype(float)
     out["year"] = out["year"].astype(int)
@@ -377,13 +379,29 @@ def unsplit_firms(split: RentSplit) -> pd.DataFrame:
     capital value added) and `share_of_spending` (median share of the plan's spending). Their
     rent, if any, is missing from the rent share, which is then a lower bound for it. Empty
     when every firm could be split."""
-    basis = split.basis
-    names = [str(e) for e, m in basis["method"].items() if str(m) == "not split (no data)"]
-    columns = ["share_of_capital", "share_of_spending"]
+    names = _not_split(split)
     if not names:
-        return pd.DataFrame(columns=columns, index=pd.Index([], name="entity"))
+        return pd.DataFrame(columns=["share_of_capital", "share_of_spending"],
+                            index=pd.Index([], name="entity"))
+    return _unsplit_firms(split, names, *_unsplit_by_entity(split))
+
+
+def _not_split(split: RentSplit) -> list[str]:
+    """The firms whose capital value added is not split for lack of data."""
+    return [str(e) for e, m in split.basis["method"].items() if str(m) == "not split (no data)"]
+
+
+def _unsplit_by_entity(split: RentSplit) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """The unsplit capital value added by entity (draws, entities), the entities, and the
+    plan's capital value added per draw."""
     values, entities = split.by_entity(split.unsplit)
-    capital = (split.normal + split.rent + split.unsplit).sum(axis=1)
+    return values, entities, (split.normal + split.rent + split.unsplit).sum(axis=1)
+
+
+def _unsplit_firms(split: RentSplit, names: list[str], values: np.ndarray,
+                   entities: list[str], capital: np.ndarray) -> pd.DataFrame:
+    """unsplit_firms of the firms `names` (at least one), from `_unsplit_by_entity`."""
+    columns = ["share_of_capital", "share_of_spending"]
     rows = {}
     for name in names:
         k = entities.index(name)
@@ -401,7 +419,11 @@ def unsplit_note(split: RentSplit, limit: int = 8, names: Mapping[str, str] | No
     and the share of the plan's capital value added they hold (the `limit` largest by name if
     their share rounds to at least 0.1 %, the rest counted); "" when there are none. Firms are
     named by `names` (id -> display name, ValueChain.entity_names; the id without one)."""
-    frame = unsplit_firms(split)
+    names_not_split = _not_split(split)
+    if not names_not_split:
+        return ""
+    values, entities, capital = _unsplit_by_entity(split)      # once for both
+    frame = _unsplit_firms(split, names_not_split, values, entities, capital)
     frame = frame[frame["share_of_capital"] > 0]
     if frame.empty:
         return ""
@@ -410,8 +432,6 @@ def unsplit_note(split: RentSplit, limit: int = 8, names: Mapping[str, str] | No
     named = [f"{(names or {}).get(str(e), str(e))} {100 * v:.1f} %" for e, v in shown.items()]
     rest = len(frame) - len(named)
     more = (f" and {rest} more" if named else f"{rest} firms below 0.1 % each") if rest else ""
-    values, entities = split.by_entity(split.unsplit)
-    capital = (split.normal + split.rent + split.unsplit).sum(axis=1)
     columns = [entities.index(str(e)) for e in frame.index]
     total = 100 * float(np.median(np.divide(values[:, columns].sum(axis=1), capital,
                                             out=np.zeros_like(capital), where=capital != 0)))

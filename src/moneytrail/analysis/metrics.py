@@ -158,9 +158,10 @@ class Evaluation:
         (analysis.market_power.split_rents), made once per evaluation; None when the data
         package has no capital table."""
         if "rents" not in self._derived:
-            before = self._made("rents")
+            before = self._made("rents")       # its capital table too: the same data
             self._derived["rents"] = split_rents(
-                self.result, self.data, drawn=before.drawn if before is not None else None) \
+                self.result, self.data, before.capital if before is not None else None,
+                drawn=before.drawn if before is not None else None) \
                 if has_capital_data(self.data) else None
         return self._derived["rents"]
 
