@@ -298,3 +298,20 @@ def test_breakdown_tables_summarise_the_headline_once(reference, monkeypatch):
     assert sorted(calls) == sorted(BREAKDOWNS)
     assert "assumption_or_weak_mean" in [c.name for c in tables["headline"].columns]
     assert "assumption_or_weak_mean" not in [c.name for c in tables["entity"].columns]
+
+
+def test_entity_output_in_chunks_equals_one_pass_bit_for_bit(model):
+    """entity_output works CHUNK draws at a time: over more draws than two chunks (the last
+    one short) it equals value added over the coefficients in one pass, bit for bit."""
+    from moneytrail.engine.output import CHUNK, entity_output
+
+    plan = mt.load_scenario(mt.reference_scenarios()[1])
+    result = mt.trace(plan, model, draws=2 * CHUNK + 100, seed=4, keep_draws=True)
+    passes = entity_passes(result.model.flows_entity_index)
+    value_added = np.zeros((result.draws, result.model.n))
+    for columns, entities in passes:
+        value_added[:, entities] += result.flows[:, columns]
+    share = result.per_draw.coefficients
+    assert share is not None and share.shape == value_added.shape
+    expected = np.divide(value_added, share, out=np.zeros_like(value_added), where=share > 0)
+    assert np.array_equal(entity_output(result), expected)

@@ -156,6 +156,12 @@ def measures_of(table: pd.DataFrame, entity: str, year: int) -> dict[str, pd.Ser
     return out
 
 
+def entity_rows(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The capital table's rows of each entity (for `measures_of`: the same rows as the whole
+    table gives, without filtering it for every entity)."""
+    return {str(e): rows for e, rows in table.groupby("entity", sort=False)}
+
+
 def _bounds(row: pd.Series) -> tuple[float, float, float]:
     return float(row["low"]), float(row["central"]), float(row["high"])
 
@@ -253,7 +259,7 @@ def capital_draws(result: TraceResult, table: pd.DataFrame, entities: list[str],
     draws = result.draws
     stream = Stream(result.seed, STREAM)
     kinds = result.model.entities.set_index("id")["kind"]
-    by_entity = {str(e): rows for e, rows in table.groupby("entity", sort=False)}
+    by_entity = entity_rows(table)
     empty = table.iloc[:0]
     out: dict[str, EntityCapital | None] = {}
     for entity in entities:
@@ -521,11 +527,12 @@ def rent_recipients(split: RentSplit, data: AnalysisData, top: int = TOP) -> pd.
     index = result.model.index
     stream = Stream(result.seed, STREAM)
     rows = []
+    by_entity = entity_rows(table)
     for k in order:
         entity = names[k]
         rent = values[:, k]
         annual = rent * to_usd_million / years
-        measures = measures_of(table, entity, plan.year)
+        measures = measures_of(by_entity.get(str(entity), table.iloc[:0]), entity, plan.year)
         j = index[entity]
         # what the split drew already (invested capital, revenue ...: the same interval, key
         # and bound), read instead of drawn again
@@ -611,9 +618,11 @@ def markups(result: TraceResult, data: AnalysisData, purchases: Purchases | None
     stream = Stream(result.seed, STREAM)
     margins: dict[tuple[str, str], np.ndarray] = {}
     info = []
+    by_entity = {} if table is None else entity_rows(table)
     for r, (category, supplier) in enumerate(zip(rows["category"], rows["supplier"],
                                                  strict=True)):
-        measures = {} if table is None else measures_of(table, supplier, plan.year)
+        measures = {} if table is None else measures_of(
+            by_entity.get(str(supplier), table.iloc[:0]), supplier, plan.year)
         kind = "product_margin" if category in PRODUCT_CATEGORIES and \
             "product_margin" in measures else "gross_margin"
         row = measures.get(kind)

@@ -33,14 +33,13 @@ from moneytrail.engine import streams
 from moneytrail.engine.demand import DemandSampler, FixedDemand
 from moneytrail.engine.dimensions import tier_labels
 from moneytrail.engine.kernel import Kernel, block_outputs, block_rng, build_kernel, draw_inputs
-from moneytrail.engine.output import kept_weights
+from moneytrail.engine.output import CHUNK, kept_weights
 from moneytrail.engine.sampling import PertSampler
 from moneytrail.engine.summary import STATS, Columns, exact_stats
 from moneytrail.errors import ModelError
 
 BY = ("entity", "country", "tier", "part", "total", "part_country")
 GROUP = 100            # seed blocks reduced together (as the trace's summary groups)
-CHUNK = 500            # draws per pass of flow_rows (cache-sized pieces)
 
 
 @dataclass(frozen=True, eq=False)
