@@ -315,3 +315,24 @@ def test_entity_output_in_chunks_equals_one_pass_bit_for_bit(model):
     assert share is not None and share.shape == value_added.shape
     expected = np.divide(value_added, share, out=np.zeros_like(value_added), where=share > 0)
     assert np.array_equal(entity_output(result), expected)
+
+
+def test_the_ruled_trace_reads_the_plans_jobs_account_draws_with_the_same_fte(reference, data):
+    """The counterfactual's ruled trace reads the plan's jobs account and compensation and
+    employee draws (the rules change what the plan buys, not the model, seed, draws or plan
+    money): its FTE per draw equals, bit for bit, labour_fte drawing them afresh; draws of
+    another seed are refused."""
+    result = reference[GIGA]
+    made = counterfactual(result, data, ProcurementRules(cap=0.5, eu_weight=2.0),
+                          jobs_metrics(data))
+    base, ruled = Evaluation.of(result, data), Evaluation.of(made.ruled, data)
+    assert ruled.labour_draws() is base.labour_draws()
+    tables = footprint_tables(data.package)
+    found = ruled.labour_fte()
+    assert found is not None
+    fresh, countries = labour_fte(made.ruled, tables, data.money)
+    assert np.array_equal(found[0], fresh) and found[1] == countries
+    other = mt.trace(result.require_plan(), result.model, draws=result.draws, seed=99,
+                     keep_draws=True)
+    with pytest.raises(ValueError, match="another model, seed"):
+        Evaluation.of(other, data).labour_draws_given(base.labour_draws())
