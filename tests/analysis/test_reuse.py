@@ -336,3 +336,31 @@ def test_the_ruled_trace_reads_the_plans_jobs_account_draws_with_the_same_fte(re
                      keep_draws=True)
     with pytest.raises(ValueError, match="another model, seed"):
         Evaluation.of(other, data).labour_draws_given(base.labour_draws())
+
+
+def test_rent_split_reads_the_traces_own_dimensions(reference, data, monkeypatch):
+    """RentSplit.by groups by the trace's own flow dimensions (TraceResult.dimension) instead
+    of building one for every call: the same labels and amounts, bit for bit."""
+    import moneytrail.engine.dimensions as dimensions
+
+    split = split_rents(reference[GIGA], data)
+    result = split.result
+    expected = {name: dimensions.flow_dimension(result.flow_labels, name,
+                                                result.model.eu_members)
+                for name in ("entity", "owner_country", "group")}
+    built = []
+    original = dimensions.flow_dimension
+
+    def counted(*args, **kwargs):
+        built.append(args[1] if len(args) > 1 else kwargs.get("name"))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(dimensions, "flow_dimension", counted)
+    import moneytrail.analysis.market_power as mp
+    if hasattr(mp, "flow_dimension"):
+        monkeypatch.setattr(mp, "flow_dimension", counted)
+    for name, dim in expected.items():
+        values, labels = split.by(name)
+        assert labels == list(dim.labels)
+        assert np.array_equal(values, split.rent @ dim.matrix)
+    assert built == []

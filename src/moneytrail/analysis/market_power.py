@@ -40,7 +40,6 @@ from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.dependency import dominant_firms, single_supplier_threshold
 from moneytrail.analysis.purchases import Purchases, plan_purchases
 from moneytrail.analysis.stats import STATS, Stream, describe, draw_interval
-from moneytrail.engine.dimensions import flow_dimension
 from moneytrail.engine.result import TraceResult
 from moneytrail.errors import DataPackageError
 
@@ -215,7 +214,7 @@ class RentSplit:
         """(draws, labels) of `values` (default: rent) by a flow dimension (entity,
         owner_country, country, group, factor)."""
         values = self.rent if values is None else values
-        dim = flow_dimension(self.result.flow_labels, dimension, self.result.model.eu_members)
+        dim = self.result.dimension(dimension)     # the trace's own (or built once for it)
         return values @ dim.matrix, list(dim.labels)
 
 

@@ -376,7 +376,9 @@ def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, s
         tables = {}
         per_draw = None
         if keep:
-            per_draw = {name: np.concatenate(v) for name, v in kept[a].items()}
+            # one group of blocks (up to GROUP x BLOCK draws): its values as they are
+            per_draw = {name: v[0] if len(v) == 1 else np.concatenate(v)
+                        for name, v in kept[a].items()}
             for name, values in per_draw.items():
                 stats = exact_stats(values) if values.shape[1] and values.shape[0] else \
                     {s: np.zeros(values.shape[1]) for s in STATS}
