@@ -201,3 +201,166 @@ def test_a_trace_keeps_its_demand_sampler_and_footprints_read_it_bit_for_bit(ref
     assert kept is not None and rebuilt is not None
     for name, values in kept.items():
         assert np.array_equal(values, rebuilt[name])
+
+
+def test_flow_rows_in_chunks_equal_one_pass_bit_for_bit(reference, data):
+    """flow_rows works a few hundred draws at a time (cache-sized): over more draws than a
+    chunk, and a count that is not a multiple of it, its rows equal one pass over all the
+    draws, bit for bit."""
+    from moneytrail.engine.footprint import CHUNK, _flow_rows
+
+    tables = footprint_tables(data.package)
+    result = reference[GIGA]
+    account = jobs_account(result, tables, data.money).account
+    assert account.anchors is not None
+    values, anchored = draw_account_values(account, result.seed, result.draws)
+    weights = trace_weights(result)
+    times = -(-(2 * CHUNK + 7) // result.draws)             # tile past two chunks and a bit
+    size = 2 * CHUNK + 7
+    flows, values, weights, anchored = (np.tile(a, (times, 1))[:size]
+                                        for a in (result.flows, values, weights, anchored))
+    got = flow_rows(account, flows, values, weights, anchored)
+    assert got.shape == (size, account.entity.size)
+    assert np.array_equal(got, _flow_rows(account, flows, values, weights, anchored))
+
+
+def test_anchor_values_alone_equal_those_drawn_with_the_account_values(reference, data):
+    """implied_pay draws only the anchors (employees per revenue), not the compensation
+    values it does not read: the same anchor values as draw_account_values, bit for bit."""
+    from moneytrail.engine.footprint import draw_anchor_values
+
+    tables = footprint_tables(data.package)
+    result = reference[GIGA]
+    account = jobs_account(result, tables, data.money).account
+    _, both = draw_account_values(account, result.seed, result.draws)
+    alone = draw_anchor_values(account, result.seed, result.draws)
+    assert both is not None and alone is not None
+    assert np.array_equal(alone, both)
+
+
+def test_a_plan_reusing_another_plans_draws_reads_its_capital_table_too(reference, data):
+    """An evaluation that reuses another plan's capital draws (draws_from) also reads the
+    capital table that plan's split checked (the same data), instead of checking it again:
+    the same table object, and the same split as one made from scratch."""
+    first, second = (reference[p] for p in list(reference)[:2])
+    earlier = Evaluation(result=first, data=data, purchases=Evaluation.of(first, data).purchases)
+    shared = Evaluation(result=second, data=data,
+                        purchases=Evaluation.of(second, data).purchases)
+    before = earlier.rents()
+    shared.draws_from(earlier)
+    split = shared.rents()
+    assert before is not None and split is not None
+    assert split.capital is before.capital
+    fresh = split_rents(second, data)
+    for part in ("normal", "rent", "unsplit"):
+        assert np.array_equal(getattr(split, part), getattr(fresh, part))
+    pd.testing.assert_frame_equal(split.capital, fresh.capital)
+
+
+def test_unsplit_note_groups_the_unsplit_value_added_once(reference, data, monkeypatch):
+    """unsplit_note sums the unsplit capital value added by entity once (it was twice: once
+    for unsplit_firms, once for the total), with the firms and shares of unsplit_firms."""
+    from moneytrail.analysis.market_power import RentSplit, unsplit_firms, unsplit_note
+
+    split = split_rents(reference[GIGA], data)
+    frame = unsplit_firms(split)
+    assert len(frame) and (frame["share_of_capital"] > 0).any()
+    expected = unsplit_note(split)
+    calls = []
+    original = RentSplit.by
+
+    def counted(self, dimension, values=None):
+        calls.append(dimension)
+        return original(self, dimension, values)
+
+    monkeypatch.setattr(RentSplit, "by", counted)
+    assert unsplit_note(split) == expected
+    assert calls == ["entity"]
+
+
+def test_breakdown_tables_summarise_the_headline_once(reference, monkeypatch):
+    """The trace run's breakdown tables summarise each breakdown once: the evidence columns
+    are added to the headline frame already made (it was summarised twice)."""
+    from moneytrail.engine.result import TraceResult
+    from moneytrail.service.tasks import BREAKDOWNS, breakdown_tables
+
+    result = mt.trace(mt.load_scenario(mt.reference_scenarios()[0]),
+                      reference[GIGA].model, draws=200, seed=3, keep_draws=True, evidence=True)
+    calls = []
+    original = TraceResult.by
+
+    def counted(self, dimension):
+        calls.append(dimension)
+        return original(self, dimension)
+
+    monkeypatch.setattr(TraceResult, "by", counted)
+    tables = breakdown_tables(result)
+    assert sorted(calls) == sorted(BREAKDOWNS)
+    assert "assumption_or_weak_mean" in [c.name for c in tables["headline"].columns]
+    assert "assumption_or_weak_mean" not in [c.name for c in tables["entity"].columns]
+
+
+def test_entity_output_in_chunks_equals_one_pass_bit_for_bit(model):
+    """entity_output works CHUNK draws at a time: over more draws than two chunks (the last
+    one short) it equals value added over the coefficients in one pass, bit for bit."""
+    from moneytrail.engine.output import CHUNK, entity_output
+
+    plan = mt.load_scenario(mt.reference_scenarios()[1])
+    result = mt.trace(plan, model, draws=2 * CHUNK + 100, seed=4, keep_draws=True)
+    passes = entity_passes(result.model.flows_entity_index)
+    value_added = np.zeros((result.draws, result.model.n))
+    for columns, entities in passes:
+        value_added[:, entities] += result.flows[:, columns]
+    share = result.per_draw.coefficients
+    assert share is not None and share.shape == value_added.shape
+    expected = np.divide(value_added, share, out=np.zeros_like(value_added), where=share > 0)
+    assert np.array_equal(entity_output(result), expected)
+
+
+def test_the_ruled_trace_reads_the_plans_jobs_account_draws_with_the_same_fte(reference, data):
+    """The counterfactual's ruled trace reads the plan's jobs account and compensation and
+    employee draws (the rules change what the plan buys, not the model, seed, draws or plan
+    money): its FTE per draw equals, bit for bit, labour_fte drawing them afresh; draws of
+    another seed are refused."""
+    result = reference[GIGA]
+    made = counterfactual(result, data, ProcurementRules(cap=0.5, eu_weight=2.0),
+                          jobs_metrics(data))
+    base, ruled = Evaluation.of(result, data), Evaluation.of(made.ruled, data)
+    assert ruled.labour_draws() is base.labour_draws()
+    tables = footprint_tables(data.package)
+    found = ruled.labour_fte()
+    assert found is not None
+    fresh, countries = labour_fte(made.ruled, tables, data.money)
+    assert np.array_equal(found[0], fresh) and found[1] == countries
+    other = mt.trace(result.require_plan(), result.model, draws=result.draws, seed=99,
+                     keep_draws=True)
+    with pytest.raises(ValueError, match="another model, seed"):
+        Evaluation.of(other, data).labour_draws_given(base.labour_draws())
+
+
+def test_rent_split_reads_the_traces_own_dimensions(reference, data, monkeypatch):
+    """RentSplit.by groups by the trace's own flow dimensions (TraceResult.dimension) instead
+    of building one for every call: the same labels and amounts, bit for bit."""
+    import moneytrail.engine.dimensions as dimensions
+
+    split = split_rents(reference[GIGA], data)
+    result = split.result
+    expected = {name: dimensions.flow_dimension(result.flow_labels, name,
+                                                result.model.eu_members)
+                for name in ("entity", "owner_country", "group")}
+    built = []
+    original = dimensions.flow_dimension
+
+    def counted(*args, **kwargs):
+        built.append(args[1] if len(args) > 1 else kwargs.get("name"))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(dimensions, "flow_dimension", counted)
+    import moneytrail.analysis.market_power as mp
+    if hasattr(mp, "flow_dimension"):
+        monkeypatch.setattr(mp, "flow_dimension", counted)
+    for name, dim in expected.items():
+        values, labels = split.by(name)
+        assert labels == list(dim.labels)
+        assert np.array_equal(values, split.rent @ dim.matrix)
+    assert built == []

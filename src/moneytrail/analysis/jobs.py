@@ -60,6 +60,7 @@ from moneytrail.engine.footprint import (
     Anchors,
     Footprint,
     draw_account_values,
+    draw_anchor_values,
     flow_rows,
     trace_footprints,
     trace_weights,
@@ -205,18 +206,56 @@ def employee_anchors(result: Any, tables: FootprintTables, money: Any,
     return anchors, used, not_anchored
 
 
-def labour_fte(result: Any, tables: FootprintTables, money: Any
-               ) -> tuple[np.ndarray, tuple[str, ...]]:
+@dataclass(frozen=True, eq=False)
+class LabourDraws:
+    """The jobs account of a trace (`jobs_account`) and its compensation and anchor values
+    over the trace's draws (`draw_account_values`). They depend on the model, the seed, the
+    draw count and the plan's year, price year and currency only (not on what the plan buys),
+    so the same plan under other procurement rules reads them too (`fits`)."""
+
+    account: Account
+    values: np.ndarray | None
+    anchored: np.ndarray | None
+    model: Any
+    seed: int
+    draws: int
+    money: tuple[int, int | None, str]        # the plan's year, price year and currency
+
+    def fits(self, result: Any) -> bool:
+        plan = result.require_plan()
+        return result.model is self.model and (result.seed, result.draws) == \
+            (self.seed, self.draws) and (plan.year, plan.price_year, plan.currency) == self.money
+
+
+def labour_draws(result: Any, tables: FootprintTables, money: Any) -> LabourDraws:
+    """The jobs account of a traced plan and its values drawn over the trace's draws."""
+    plan = result.require_plan()
+    account = jobs_account(result, tables, money).account
+    values, anchored = draw_account_values(account, result.seed, result.draws)
+    return LabourDraws(account=account, values=values, anchored=anchored, model=result.model,
+                       seed=result.seed, draws=result.draws,
+                       money=(plan.year, plan.price_year, plan.currency))
+
+
+def labour_fte(result: Any, tables: FootprintTables, money: Any,
+               drawn: LabourDraws | None = None) -> tuple[np.ndarray, tuple[str, ...]]:
     """FTE per draw of each labour flow with a compensation figure, (draws, rows), and each
     row's country, from the trace's kept per-draw labour value added: flow / (compensation per
     FTE x FX), the compensation drawn from stream `jobs` block by block exactly as the replay
     of `plan_jobs` draws it. The same FTE as `plan_jobs` (equal up to rounding: the row
     formula is applied to the kept flows instead of w x per draw), without replaying the
-    draws; no tiers, parts or cross-check. Needs the trace's per-draw values."""
-    account = jobs_account(result, tables, money).account
-    values, anchored = draw_account_values(account, result.seed, result.draws)
+    draws; no tiers, parts or cross-check. Needs the trace's per-draw values. `drawn`: the
+    account and its draws already made for the same model, seed, draws and plan money
+    (`labour_draws`, e.g. of the plan before procurement rules); ValueError when they do not
+    fit the trace."""
+    if drawn is None:
+        drawn = labour_draws(result, tables, money)
+    elif not drawn.fits(result):
+        raise ValueError("jobs account draws of another model, seed, draw count or plan money")
+    account = drawn.account
     weights = trace_weights(result) if account.anchors is not None else None
-    return flow_rows(account, result.flows, values, weights, anchored), account.country
+    return (flow_rows(account, result.flows, drawn.values, weights, drawn.anchored),
+            account.country)
 
 
 def implied_pay(result: Any, acc: JobsAccount) -> pd.DataFrame:
@@ -228,7 +267,7 @@ def implied_pay(result: Any, acc: JobsAccount) -> pd.DataFrame:
     anchors = acc.account.anchors
     if anchors is None:
         return pd.DataFrame(columns=[f"amount_{s}" for s in ("mean", "p5", "p50", "p95")])
-    _, values = draw_account_values(acc.account, result.seed, result.draws)
+    values = draw_anchor_values(acc.account, result.seed, result.draws)
     assert values is not None
     weights = trace_weights(result)
     rows = anchors.rows

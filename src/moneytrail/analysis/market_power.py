@@ -40,7 +40,6 @@ from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.dependency import dominant_firms, single_supplier_threshold
 from moneytrail.analysis.purchases import Purchases, plan_purchases
 from moneytrail.analysis.stats import STATS, Stream, describe, draw_interval
-from moneytrail.engine.dimensions import flow_dimension
 from moneytrail.engine.result import TraceResult
 from moneytrail.errors import DataPackageError
 
@@ -107,32 +106,34 @@ def checked_capital(frame: pd.DataFrame, file: str, sources: set[str] | None = N
     if missing:
         raise DataPackageError("missing column", file=file, field=missing[0])
     out = frame.copy()
-    for i, row in out.iterrows():
+    # row by row over the columns' values (no Series per row)
+    for i, measure, cited, low_text, central_text, high_text, year in zip(
+            out.index, out["measure"], out["sources"], out["low"], out["central"], out["high"],
+            out["year"], strict=True):
         line = f"{file}:{int(str(i)) + 2}"
-        if row["measure"] not in MEASURES:
+        if measure not in MEASURES:
             raise DataPackageError(f"unknown measure (known: {', '.join(MEASURES)})",
-                                   file=line, field="measure", value=row["measure"])
-        if not str(row["sources"]).strip():
+                                   file=line, field="measure", value=measure)
+        if not str(cited).strip():
             raise DataPackageError("a row without sources", file=line, field="sources")
-        unknown = [c for c in str(row["sources"]).split(";")
+        unknown = [c for c in str(cited).split(";")
                    if sources is not None and c.strip() and c.strip() not in sources]
         if unknown:
             raise DataPackageError("unknown source id (not in any sources table of the data "
                                    "package)", file=line, field="sources", value=unknown[0])
         try:
-            low, central, high = (float(row[c]) for c in ("low", "central", "high"))
-            int(row["year"])
+            low, central, high = (float(v) for v in (low_text, central_text, high_text))
+            int(year)
         except ValueError:
             raise DataPackageError("not a number", file=line,
                                    field="low/central/high/year",
-                                   value=f"{row['low']}/{row['central']}/{row['high']}"
-                                   ) from None
+                                   value=f"{low_text}/{central_text}/{high_text}") from None
         if not (low <= central <= high) or not np.isfinite([low, central, high]).all():
             raise DataPackageError("need low <= central <= high (finite)", file=line,
                                    field="central", value=central)
-        if row["measure"] in SHARES and not (low >= 0 and high <= 1):
+        if measure in SHARES and not (low >= 0 and high <= 1):
             raise DataPackageError("a share must lie in [0, 1]", file=line,
-                                   field=str(row["measure"]), value=high)
+                                   field=str(measure), value=high)
     for column in ("low", "central", "high"):
         out[column] = out[column].astype(float)
     out["year"] = out["year"].astype(int)
@@ -152,6 +153,12 @@ def measures_of(table: pd.DataFrame, entity: str, year: int) -> dict[str, pd.Ser
         pick = earlier.max() if earlier.size else found.min()
         out[str(measure)] = rows.iloc[int(np.flatnonzero(mask & (years == pick))[0])]
     return out
+
+
+def entity_rows(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The capital table's rows of each entity (for `measures_of`: the same rows as the whole
+    table gives, without filtering it for every entity)."""
+    return {str(e): rows for e, rows in table.groupby("entity", sort=False)}
 
 
 def _bounds(row: pd.Series) -> tuple[float, float, float]:
@@ -207,7 +214,7 @@ class RentSplit:
         """(draws, labels) of `values` (default: rent) by a flow dimension (entity,
         owner_country, country, group, factor)."""
         values = self.rent if values is None else values
-        dim = flow_dimension(self.result.flow_labels, dimension, self.result.model.eu_members)
+        dim = self.result.dimension(dimension)     # the trace's own (or built once for it)
         return values @ dim.matrix, list(dim.labels)
 
 
@@ -251,7 +258,7 @@ def capital_draws(result: TraceResult, table: pd.DataFrame, entities: list[str],
     draws = result.draws
     stream = Stream(result.seed, STREAM)
     kinds = result.model.entities.set_index("id")["kind"]
-    by_entity = {str(e): rows for e, rows in table.groupby("entity", sort=False)}
+    by_entity = entity_rows(table)
     empty = table.iloc[:0]
     out: dict[str, EntityCapital | None] = {}
     for entity in entities:
@@ -377,13 +384,29 @@ def unsplit_firms(split: RentSplit) -> pd.DataFrame:
     capital value added) and `share_of_spending` (median share of the plan's spending). Their
     rent, if any, is missing from the rent share, which is then a lower bound for it. Empty
     when every firm could be split."""
-    basis = split.basis
-    names = [str(e) for e, m in basis["method"].items() if str(m) == "not split (no data)"]
-    columns = ["share_of_capital", "share_of_spending"]
+    names = _not_split(split)
     if not names:
-        return pd.DataFrame(columns=columns, index=pd.Index([], name="entity"))
+        return pd.DataFrame(columns=["share_of_capital", "share_of_spending"],
+                            index=pd.Index([], name="entity"))
+    return _unsplit_firms(split, names, *_unsplit_by_entity(split))
+
+
+def _not_split(split: RentSplit) -> list[str]:
+    """The firms whose capital value added is not split for lack of data."""
+    return [str(e) for e, m in split.basis["method"].items() if str(m) == "not split (no data)"]
+
+
+def _unsplit_by_entity(split: RentSplit) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """The unsplit capital value added by entity (draws, entities), the entities, and the
+    plan's capital value added per draw."""
     values, entities = split.by_entity(split.unsplit)
-    capital = (split.normal + split.rent + split.unsplit).sum(axis=1)
+    return values, entities, (split.normal + split.rent + split.unsplit).sum(axis=1)
+
+
+def _unsplit_firms(split: RentSplit, names: list[str], values: np.ndarray,
+                   entities: list[str], capital: np.ndarray) -> pd.DataFrame:
+    """unsplit_firms of the firms `names` (at least one), from `_unsplit_by_entity`."""
+    columns = ["share_of_capital", "share_of_spending"]
     rows = {}
     for name in names:
         k = entities.index(name)
@@ -401,7 +424,11 @@ def unsplit_note(split: RentSplit, limit: int = 8, names: Mapping[str, str] | No
     and the share of the plan's capital value added they hold (the `limit` largest by name if
     their share rounds to at least 0.1 %, the rest counted); "" when there are none. Firms are
     named by `names` (id -> display name, ValueChain.entity_names; the id without one)."""
-    frame = unsplit_firms(split)
+    names_not_split = _not_split(split)
+    if not names_not_split:
+        return ""
+    values, entities, capital = _unsplit_by_entity(split)      # once for both
+    frame = _unsplit_firms(split, names_not_split, values, entities, capital)
     frame = frame[frame["share_of_capital"] > 0]
     if frame.empty:
         return ""
@@ -410,8 +437,6 @@ def unsplit_note(split: RentSplit, limit: int = 8, names: Mapping[str, str] | No
     named = [f"{(names or {}).get(str(e), str(e))} {100 * v:.1f} %" for e, v in shown.items()]
     rest = len(frame) - len(named)
     more = (f" and {rest} more" if named else f"{rest} firms below 0.1 % each") if rest else ""
-    values, entities = split.by_entity(split.unsplit)
-    capital = (split.normal + split.rent + split.unsplit).sum(axis=1)
     columns = [entities.index(str(e)) for e in frame.index]
     total = 100 * float(np.median(np.divide(values[:, columns].sum(axis=1), capital,
                                             out=np.zeros_like(capital), where=capital != 0)))
@@ -501,11 +526,12 @@ def rent_recipients(split: RentSplit, data: AnalysisData, top: int = TOP) -> pd.
     index = result.model.index
     stream = Stream(result.seed, STREAM)
     rows = []
+    by_entity = entity_rows(table)
     for k in order:
         entity = names[k]
         rent = values[:, k]
         annual = rent * to_usd_million / years
-        measures = measures_of(table, entity, plan.year)
+        measures = measures_of(by_entity.get(str(entity), table.iloc[:0]), entity, plan.year)
         j = index[entity]
         # what the split drew already (invested capital, revenue ...: the same interval, key
         # and bound), read instead of drawn again
@@ -591,9 +617,11 @@ def markups(result: TraceResult, data: AnalysisData, purchases: Purchases | None
     stream = Stream(result.seed, STREAM)
     margins: dict[tuple[str, str], np.ndarray] = {}
     info = []
+    by_entity = {} if table is None else entity_rows(table)
     for r, (category, supplier) in enumerate(zip(rows["category"], rows["supplier"],
                                                  strict=True)):
-        measures = {} if table is None else measures_of(table, supplier, plan.year)
+        measures = {} if table is None else measures_of(
+            by_entity.get(str(supplier), table.iloc[:0]), supplier, plan.year)
         kind = "product_margin" if category in PRODUCT_CATEGORIES and \
             "product_margin" in measures else "gross_margin"
         row = measures.get(kind)

@@ -86,9 +86,32 @@ class Evaluation:
             from moneytrail.data.footprints import footprint_tables
 
             tables = footprint_tables(self.data.package)
-            self._derived["fte"] = labour_fte(self.result, tables, self.data.money) \
+            self._derived["fte"] = labour_fte(
+                self.result, tables, self.data.money, drawn=self.labour_draws()) \
                 if len(tables.compensation) else None
         return self._derived["fte"]
+
+    def labour_draws(self) -> Any:
+        """The jobs account and its draws (analysis.jobs.labour_draws) behind `labour_fte`,
+        made once per evaluation (or given: `labour_draws_given`); None when the data package
+        has no compensation per FTE."""
+        if "labour_draws" not in self._derived:
+            from moneytrail.analysis.jobs import labour_draws
+            from moneytrail.data.footprints import footprint_tables
+
+            tables = footprint_tables(self.data.package)
+            self._derived["labour_draws"] = labour_draws(self.result, tables, self.data.money) \
+                if len(tables.compensation) else None
+        return self._derived["labour_draws"]
+
+    def labour_draws_given(self, drawn: Any) -> None:
+        """Use the jobs account and draws of another trace of the same model, seed, draw count
+        and plan money (analysis.jobs.LabourDraws.fits: e.g. the plan before procurement
+        rules); ValueError when they do not fit this trace."""
+        if drawn is not None and not drawn.fits(self.result):
+            raise ValueError("jobs account draws of another model, seed, draw count or plan "
+                             "money")
+        self._derived["labour_draws"] = drawn
 
     def footprint(self, name: str) -> np.ndarray:
         """Per-draw jobs or embodied CO2 (analysis.jobs.footprint_draws), computed once per
@@ -158,9 +181,10 @@ class Evaluation:
         (analysis.market_power.split_rents), made once per evaluation; None when the data
         package has no capital table."""
         if "rents" not in self._derived:
-            before = self._made("rents")
+            before = self._made("rents")       # its capital table too: the same data
             self._derived["rents"] = split_rents(
-                self.result, self.data, drawn=before.drawn if before is not None else None) \
+                self.result, self.data, before.capital if before is not None else None,
+                drawn=before.drawn if before is not None else None) \
                 if has_capital_data(self.data) else None
         return self._derived["rents"]
 

@@ -235,6 +235,10 @@ def counterfactual(result: TraceResult, data: AnalysisData, rules: ProcurementRu
         if found is not None:
             evaluations[1].markups_given(markups(ruled, data, evaluations[1].purchases,
                                                  split.capital, drawn=found))
+    if extra:       # the ruled trace's jobs read the plan's jobs account and its draws:
+        # they depend on the model, seed, draw count and the plan's year, price year and
+        # currency, which the rules do not change (analysis.jobs.LabourDraws)
+        evaluations[1].labour_draws_given(evaluations[0].labour_draws())
     rows = {}
     for label, metric, unit in METRICS:
         name, _, owner = metric.partition(":")     # value_added_share:<owner country>

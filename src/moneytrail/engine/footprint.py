@@ -33,7 +33,7 @@ from moneytrail.engine import streams
 from moneytrail.engine.demand import DemandSampler, FixedDemand
 from moneytrail.engine.dimensions import tier_labels
 from moneytrail.engine.kernel import Kernel, block_outputs, block_rng, build_kernel, draw_inputs
-from moneytrail.engine.output import kept_weights
+from moneytrail.engine.output import CHUNK, kept_weights
 from moneytrail.engine.sampling import PertSampler
 from moneytrail.engine.summary import STATS, Columns, exact_stats
 from moneytrail.errors import ModelError
@@ -245,12 +245,13 @@ def kept_outputs(result: Any, kernel: Kernel, parts: np.ndarray | None) -> Outpu
 @dataclass(frozen=True, eq=False)
 class FootprintDraws:
     """An account's per-draw footprint of a block: by row (size, rows), tier (size, tiers+1),
-    part (size, P)."""
+    part (size, P), total (size,)."""
 
     rows: np.ndarray
     tiers: np.ndarray
     parts: np.ndarray
     part_rows: np.ndarray        # (size, P, rows)
+    total: np.ndarray            # rows summed per draw
 
 
 def account_draws(account: Account, out: OutputDraws, values: np.ndarray | None,
@@ -262,7 +263,7 @@ def account_draws(account: Account, out: OutputDraws, values: np.ndarray | None,
     tiers = np.concatenate([tiers, (total - tiers.sum(axis=1))[:, None]], axis=1)
     part_rows = s[:, None, :] * out.parts[:, :, account.entity]
     return FootprintDraws(rows=rows, tiers=tiers, parts=part_rows.sum(axis=2),
-                          part_rows=part_rows)
+                          part_rows=part_rows, total=total)
 
 
 @dataclass(frozen=True, eq=False)
@@ -323,8 +324,9 @@ def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, s
                                         for c in country_labels)}
         labels.update({name: dim[0] for name, dim in account.dimensions.items()})
         labels.update({f"share_{name}": account.dimensions[name][0] for name in account.shares})
-        specs.append((labels, sp.csr_array(entity_matrix), sp.csr_array(country_matrix),
-                       {name: sp.csr_array(dim[1]) for name, dim in
+        # the label matrices transposed once (grouped transposes them for every block)
+        specs.append((labels, sp.csr_array(entity_matrix).T, sp.csr_array(country_matrix).T,
+                       {name: sp.csr_array(dim[1]).T for name, dim in
                         account.dimensions.items()}))
     summaries: list[dict[str, Columns]] = [{} for _ in accounts]
     kept: list[dict[str, list[np.ndarray]]] = [{k: [] for k in spec[0]} for spec in specs]
@@ -344,19 +346,19 @@ def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, s
                 fp = account_draws(account, out, account.draw_values(seed, block, size),
                                    account.draw_anchors(seed, block, size))
                 group = groups[a]
-                group["entity"].append(grouped(fp.rows, entity_matrix))
-                group["country"].append(grouped(fp.rows, country_matrix))
+                group["entity"].append(summed(fp.rows, entity_matrix))
+                group["country"].append(summed(fp.rows, country_matrix))
                 group["tier"].append(fp.tiers)
                 group["part"].append(fp.parts)
-                group["total"].append(fp.rows.sum(axis=1, keepdims=True))
+                total = fp.total[:, None]
+                group["total"].append(total)
                 group["part_country"].append(
-                    grouped(fp.part_rows.reshape(-1, fp.rows.shape[1]), country_matrix)
+                    summed(fp.part_rows.reshape(-1, fp.rows.shape[1]), country_matrix)
                     .reshape(fp.rows.shape[0], -1))
                 for name, matrix in more.items():
-                    values = grouped(fp.rows, matrix)
+                    values = summed(fp.rows, matrix)
                     group[name].append(values)
                     if name in account.shares:
-                        total = fp.rows.sum(axis=1, keepdims=True)
                         group[f"share_{name}"].append(np.divide(
                             values, total, out=np.zeros_like(values), where=total != 0))
         for a, group in enumerate(groups):
@@ -374,7 +376,9 @@ def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, s
         tables = {}
         per_draw = None
         if keep:
-            per_draw = {name: np.concatenate(v) for name, v in kept[a].items()}
+            # one group of blocks (up to GROUP x BLOCK draws): its values as they are
+            per_draw = {name: v[0] if len(v) == 1 else np.concatenate(v)
+                        for name, v in kept[a].items()}
             for name, values in per_draw.items():
                 stats = exact_stats(values) if values.shape[1] and values.shape[0] else \
                     {s: np.zeros(values.shape[1]) for s in STATS}
@@ -393,7 +397,12 @@ def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, s
 def grouped(values: np.ndarray, matrix: sp.csr_array) -> np.ndarray:
     """values (draws, rows) summed into labels by a sparse (rows, labels) 0/1 matrix (a sparse
     product: no multithreaded BLAS call for these small sums)."""
-    return np.asarray(matrix.T @ values.T).T
+    return summed(values, matrix.T)
+
+
+def summed(values: np.ndarray, by: sp.sparray) -> np.ndarray:
+    """`grouped` with the matrix already transposed (`by`: (labels, rows))."""
+    return np.asarray(by @ values.T).T
 
 
 def frame(stats: dict[str, np.ndarray], labels: tuple[str, ...], name: str) -> pd.DataFrame:
@@ -446,10 +455,14 @@ def draw_account_values(account: Account, seed: int, draws: int
     block by block exactly as a replay draws them; None where it has none."""
     values = None if account.parameters is None else streams.draw_blocks(
         seed, account.stream, draws, account.parameters.draw, account.key)
+    return values, draw_anchor_values(account, seed, draws)
+
+
+def draw_anchor_values(account: Account, seed: int, draws: int) -> np.ndarray | None:
+    """An account's anchor values (draw_account_values' second), None without anchors."""
     anchors = account.anchors
-    anchored = None if anchors is None else streams.draw_blocks(
+    return None if anchors is None else streams.draw_blocks(
         seed, anchors.stream, draws, anchors.parameters.draw, anchors.key)
-    return values, anchored
 
 
 def flow_rows(account: Account, flows: np.ndarray, values: np.ndarray | None,
@@ -463,11 +476,27 @@ def flow_rows(account: Account, flows: np.ndarray, values: np.ndarray | None,
     to rounding."""
     if (account.flow < 0).any():
         raise ValueError("flow_rows needs an account whose rows all name a flow")
+    anchors = account.anchors
+    if anchors is not None and anchors.rows.size and (weights is None or anchor_values is None):
+        raise ValueError("an anchored account needs the flows' weights and the anchor values")
+    # a few hundred draws at a time: every step below is per draw (elementwise, or a sparse
+    # sum within a draw), so the rows are the same as in one pass, and the pieces stay in the
+    # CPU cache (one pass over 10,000 draws is about 3 times slower)
+    out = np.empty((flows.shape[0], account.entity.size))
+    for start in range(0, flows.shape[0], CHUNK):
+        at = slice(start, start + CHUNK)
+        out[at] = _flow_rows(account, flows[at], None if values is None else values[at],
+                             None if weights is None else weights[at],
+                             None if anchor_values is None else anchor_values[at])
+    return out
+
+
+def _flow_rows(account: Account, flows: np.ndarray, values: np.ndarray | None,
+               weights: np.ndarray | None, anchor_values: np.ndarray | None) -> np.ndarray:
+    """flow_rows of a few draws."""
     size = flows.shape[0]
     anchors = account.anchors
     rows = anchors.rows if anchors is not None else np.zeros(0, dtype=int)
-    if rows.size and (weights is None or anchor_values is None):
-        raise ValueError("an anchored account needs the flows' weights and the anchor values")
     # each row's value is computed once, by the same operations in the same order as
     # Account.per_output (bit for bit): unanchored rows coefficient * p^power * flow ...
     free = np.setdiff1d(np.arange(account.entity.size), rows) if rows.size else \

@@ -22,6 +22,8 @@ from moneytrail.engine.result import TraceResult
 
 __all__ = ["entity_output", "entity_passes", "flow_coefficients", "kept_weights"]
 
+CHUNK = 500      # draws per pass over (draws, flows) arrays: pieces that stay in the CPU cache
+
 
 def _demand(result: TraceResult) -> DemandSampler | FixedDemand | GivenDemand:
     if result.plan is not None:
@@ -86,13 +88,19 @@ def entity_output(result: TraceResult) -> np.ndarray:
     entity = result.model.flows_entity_index
     n = result.model.n
     passes = entity_passes(entity)
-    value_added = np.zeros((result.draws, n))
-    for columns, entities in passes:
-        value_added[:, entities] += flows[:, columns]
     share = result.per_draw.coefficients if result.per_draw is not None else None
-    if share is None or share.shape != value_added.shape:
+    if share is None or share.shape != (result.draws, n):
         coefficients = flow_coefficients(result)
         share = np.zeros((result.draws, n))
         for columns, entities in passes:
             share[:, entities] += coefficients[:, columns]
-    return np.divide(value_added, share, out=np.zeros_like(value_added), where=share > 0)
+    # CHUNK draws at a time (each draw on its own: the same numbers as one pass, in cache)
+    out = np.empty((result.draws, n))
+    for start in range(0, result.draws, CHUNK):
+        at = slice(start, start + CHUNK)
+        value_added = np.zeros((flows[at].shape[0], n))
+        for columns, entities in passes:
+            value_added[:, entities] += flows[at, columns]
+        out[at] = np.divide(value_added, share[at], out=np.zeros_like(value_added),
+                            where=share[at] > 0)
+    return out

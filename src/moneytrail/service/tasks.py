@@ -594,23 +594,24 @@ def trace_facts(result: TraceResult) -> dict[str, Any]:
 
 
 def breakdown_tables(result: TraceResult) -> dict[str, Table]:
-    tables = {name: Table.from_frame(name, result.by(name), title=TITLES[name],
+    frames = {name: result.by(name) for name in BREAKDOWNS}
+    tables = {name: Table.from_frame(name, frames[name], title=TITLES[name],
                                      currency=result.currency)
               for name in BREAKDOWNS}
     if result.evidence_columns:
-        tables.update(evidence_tables(result))
+        tables.update(evidence_tables(result, frames["headline"]))
     return tables
 
 
-def evidence_tables(result: TraceResult) -> dict[str, Table]:
+def evidence_tables(result: TraceResult, headline: pd.DataFrame) -> dict[str, Table]:
     """The `evidence` table (by total, headline row, entity and the scorecard rows linear in
-    value added) and the headline table with its `assumption_or_weak_mean` column."""
+    value added) and the headline table (`headline`: result.by("headline")) with its
+    `assumption_or_weak_mean` column."""
     from moneytrail.engine.evidence import units
 
     frame = result.evidence()
-    headline = result.by("headline")
     weak = frame.xs("headline", level="dimension")["assumption_or_weak_mean"]
-    headline["assumption_or_weak_mean"] = weak.reindex(headline.index).to_numpy()
+    headline = headline.assign(assumption_or_weak_mean=weak.reindex(headline.index).to_numpy())
     return {"headline": Table.from_frame("headline", headline, title=TITLES["headline"],
                                          currency=result.currency,
                                          units={"assumption_or_weak_mean": "share"}),
