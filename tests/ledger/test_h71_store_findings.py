@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 import moneytrail.ledger
+from moneytrail.ledger import migrate
 from moneytrail.ledger.errors import LedgerError, StoreUnavailable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -171,7 +172,7 @@ def test_store_of_a_newer_moneytrail_is_one_line_and_unchanged(store):
     engine.dispose()
     before = fingerprint(store)
     with pytest.raises(StoreUnavailable, match="revision 0099; this moneytrail knows "
-                                               "revisions up to 0006"):
+                                               f"revisions up to {migrate.head_revision()}"):
         moneytrail.ledger.open(store)
     for args in (("ledger", "status"), ("users", "list")):
         line = one_line(cli(*args, "--db", store), 3)

@@ -316,3 +316,18 @@ def test_the_cli_trace_line_names_a_price_year_other_than_the_plans_year():
 
     assert line(2020).startswith("Plan: EUR 20.00 bn at 2020 prices traced over 10 draws")
     assert line(None).startswith("Plan: EUR 20.00 bn traced over")
+
+
+@pytest.mark.parametrize("args, printed", [
+    ((0.0004, -2500, 3100, "FTE"), "+0 FTE (-2,500 – +3,100 FTE)"),
+    ((0.0004, 0.0001, 0.0009, "FTE"), "+0.00040 FTE (+0.00010 – +0.00090 FTE)"),
+    ((0.3, -0.2, 0.8, "t CO2e"), "+0.30 t CO2e (-0.20 – +0.80 t CO2e)")])
+def test_a_change_under_one_takes_its_decimals_from_the_largest_figure(args, printed):
+    """A median under one beside wide ends printed '-2,500.00000' (reviewer F)."""
+    assert units.change_text(*args) == printed
+
+
+def test_an_interval_under_one_takes_its_decimals_from_its_largest_end():
+    assert units.interval_text(0.1, 900, "FTE", like=0.5) == "0–900 FTE"
+    assert units.interval_text(0.00001, 0.00002, "FTE-years", like=0.000015) == \
+        "0.000010–0.000020 FTE-years"

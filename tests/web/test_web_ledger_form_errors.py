@@ -48,6 +48,10 @@ def test_every_field_has_a_label_in_words_and_a_hint_it_is_described_by(app):
         for input_id in inputs:
             label = page.labels[input_id]
             assert "_" not in label and label != input_id[2:], (kind, input_id, label)
+    # the edit form of a source too (a field added to sources, title_lang, had no label: 500)
+    edit = client.get("/ledger/edit/source/l_stargate_openai_2025_01")
+    assert edit.status_code == 200, edit.text[:300]
+    assert parse(edit.text).labels["f-title_lang"] == "Language of the title"
     deal = parse(client.get("/ledger/add/deal").text)
     assert deal.labels["f-horizon_end"] == "Horizon end" and deal.labels["f-part_of"] == "Part of"
     for input_id, words in (("f-announced", "YYYY-MM-DD"), ("f-kind", "pledge, need, expectation"),
@@ -91,7 +95,7 @@ def test_a_refused_deal_shows_every_problem_at_its_field_and_changes_nothing(app
     for raw in ("part_of", "horizon_end", "announced:", "kind '"):
         assert raw not in text, raw
     assert "Kind: must be one of pledge, need, expectation, cost" in text
-    assert "Announced on: longer than 10 characters" in text
+    assert "Announced on: at most 10 characters" in text
     assert "Part of: unknown deal (dangling part of link)" in text
     assert autofocused(refused.text) == ["f-kind"]                    # the first problem
     for name, value in BAD_DEAL.items():                              # the typed values kept

@@ -377,12 +377,15 @@ def interval_text(p5: Any, p95: Any, unit: str, like: Any = None) -> str:
             f"{percent(low)[:-2]}–{percent(high)}"
     if unit == "points":                          # signed: the unit once
         return f"{low:+z,.0f} – {high:+z,.0f} points"
+    top = max(abs(ref), abs(low), abs(high))       # decimals under one: from the largest
     if unit == "t CO2e":
         size, prefix = tonne_scale(ref)
-        digits = 2 if prefix == "Mt" else 1 if prefix == "kt" else below_one_digits(ref)
+        digits = 2 if prefix == "Mt" else 1 if prefix == "kt" else below_one_digits(top)
         return f"{ends(low / size, high / size, digits)} {prefix} CO2e"
     if unit in COUNTS:
         size, suffix, digits = count_scale(ref)
+        if size == 1.0:
+            digits = below_one_digits(top)
         return f"{ends(low / size, high / size, digits)}{suffix} {unit}"
     per = PER_MILLION.match(unit)
     if per:
@@ -481,12 +484,15 @@ def change_text(p50: Any, p5: Any, p95: Any, unit: str) -> str:
         ends = f" ({100 * low:+z.1f} – {100 * high:+z.1f})" if both else ""
         return f"{100 * mid:+z.1f} points{ends}"
     per = PER_MILLION.match(unit)
+    top = max(abs(mid), abs(low), abs(high))       # decimals under one: from the largest
     if unit in COUNTS:
         size, suffix, digits = count_scale(mid)
+        if size == 1.0:
+            digits = below_one_digits(top)
         before, after = "", f"{suffix} {unit}"
     elif unit == "t CO2e":
         size, prefix = tonne_scale(mid)
-        digits = 2 if prefix == "Mt" else 1 if prefix == "kt" else 0
+        digits = 2 if prefix == "Mt" else 1 if prefix == "kt" else below_one_digits(top)
         before, after = "", f" {prefix} CO2e"
     elif per:
         size, digits, before = 1.0, 1, ""

@@ -49,6 +49,8 @@ LEDGER_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
                "changed later"),
         "publisher": ("Publisher", "who published it, e.g. Reuters"),
         "title": ("Title", "the document's own title"),
+        "title_lang": ("Language of the title", "a language tag such as fr, de or pt-BR when "
+                       "the title is not in English; empty for English"),
         "url": ("Web address", "an http:// or https:// link; may be left empty only when the "
                 "reliability is assumption"),
         "published": ("Published on", f"{DATE_HINT}, not in the future"),
