@@ -77,3 +77,29 @@ def test_api_times_are_utc_whatever_the_session_zone(app, plan):
     assert revisions.status_code == 200, revisions.text
     times = [r["time"] for r in revisions.json()["revisions"]]
     assert times and all(t.endswith("+00:00") for t in times), times
+
+
+def test_an_integrity_error_is_a_logged_500_not_an_outage(tmp_path):
+    """Only an unreachable, read-only or full store is a 503 'try again shortly': an
+    integrity error is a bug, and asking the user to retry it would mislead (reviewer F)."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    with store_url("sqlite", tmp_path) as url:
+        application = make_app(url)
+
+        @application.get("/boom/{what}")
+        def boom(what: str) -> None:
+            if what == "integrity":
+                raise IntegrityError("insert", {}, Exception("UNIQUE constraint failed"))
+            raise OperationalError("select", {}, Exception("database is locked"))
+
+        try:
+            with TestClient(application, base_url=HTTPS,
+                            raise_server_exceptions=False) as client:
+                bug = client.get("/boom/integrity")
+                down = client.get("/boom/locked")
+        finally:
+            application.state.jobs.shutdown()
+            application.state.web.close()
+    assert bug.status_code == 500 and "try again" not in bug.text, bug.text
+    assert down.status_code == 503 and "Retry-After" in down.headers, down.text

@@ -421,10 +421,18 @@ def add_error_handlers(app: FastAPI) -> None:
         """The store refused a read or a write (read-only, full, locked, a database server
         restarting): 503 with one line saying why (`ledger.connection.unavailable_named`;
         the store itself is not named to the client) and that nothing was written."""
+        from sqlalchemy.exc import InterfaceError, OperationalError
+
         from moneytrail.ledger.connection import unavailable_named
 
-        log.warning("store unavailable on %s: %s", request.url.path, str(exc).split("\n")[0])
         known = unavailable_named("", exc)
+        if known is None and not isinstance(exc, (OperationalError, InterfaceError)):
+            # an integrity or programming error is a bug, not an outage: "try again" would
+            # mislead (the generic 500, logged with its traceback)
+            log.exception("store error on %s", request.url.path)
+            return problem(request, 500, "Internal error",
+                           "Something went wrong on our side; the error was logged.")
+        log.warning("store unavailable on %s: %s", request.url.path, str(exc).split("\n")[0])
         detail = known.detail if known is not None and "nothing was written" in known.detail \
             else "The data store cannot be reached right now (nothing was written); try " \
             "again shortly."
@@ -442,7 +450,8 @@ def add_error_handlers(app: FastAPI) -> None:
 # -- rendering ----------------------------------------------------------------------------
 Format = Annotated[str | None, Query(description="json (default) or csv")]
 Table = Annotated[str | None, Query(description="one of the page's tables (its `tables`): "
-                                    "the CSV's (default: the first), or the JSON's only")]
+                                    "the CSV's (needed when the page has several), or the "
+                                    "JSON's only")]
 Q = Annotated[str | None, Query()]
 PriceYear = Annotated[str | None, Query(description="prices of this year (a whole number; "
                                         "default: the latest year the currency's deflator "
