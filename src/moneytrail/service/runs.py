@@ -21,6 +21,8 @@ and refreshes the row's `updated_at` on every progress report and at least every
 HEARTBEAT_SECONDS (`Heartbeat`, `RunStore.lease`). Others count it as interrupted only when
 `lease_expired`: no refresh for LEASE_SECONDS, or its owner is an earlier life of their own
 host and process id (a restarted server). Until then it is being computed, by someone else.
+A process takes over an open run only through `RunStore.claim` (one conditional UPDATE of
+owner and `updated_at`), so of two processes that saw the same expired lease one computes.
 """
 
 from __future__ import annotations
