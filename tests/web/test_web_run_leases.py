@@ -188,3 +188,171 @@ def test_graceful_stop_finishes_the_running_run_and_fails_the_queued_one(tmp_pat
     assert done.status == "done" and done.done == done.total == PLAN["draws"]
     assert stopped.status == "error" and "stopped before the run started" in stopped.error
     assert len(held.traced) == 1
+
+
+# -- Ctrl-C and taking over an expired lease --------------------------------------------------
+def cli_run_id(ws, plan, seed: int) -> str:
+    return tasks.run_id("trace", tasks.trace_inputs(
+        plan, draws=300, seed=seed, analyses=False,
+        evidence=tasks.evidence_default(ws, plan, None)), ws.data_hash)
+
+
+def as_another_process(monkeypatch, owner: str) -> None:
+    monkeypatch.setattr(tasks, "process_owner", lambda: owner)
+    monkeypatch.setattr(runs, "process_owner", lambda: owner)
+
+
+def test_ctrl_c_fails_the_run_as_interrupted_and_the_next_process_computes_at_once(
+        store_url, monkeypatch):
+    import socket
+
+    import moneytrail as mt
+
+    with mt.Workspace.open(db=store_url) as ws:
+        store = tasks.default_store(ws)
+        plan = reference_plan(PLAN["reference"])
+        rid = cli_run_id(ws, plan, 77)
+        real_trace = tasks.ws_trace
+
+        def stopped(*args, **kwargs):
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(tasks, "ws_trace", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            tasks.trace_plan(ws, plan, draws=300, seed=77, analyses=False, store=store)
+        state = store.get(rid)
+        assert state.status == "error" and state.error == runs.INTERRUPTED, state
+        # the next command on this host: another pid, so the dead owner's lease would look live
+        monkeypatch.setattr(tasks, "ws_trace", real_trace)
+        as_another_process(monkeypatch, f"{socket.gethostname()}:{os.getpid() + 1}:1.0")
+
+        def no_wait(self, rid, progress):
+            raise AssertionError("waited for the lease of a run that was stopped")
+
+        monkeypatch.setattr(tasks.Runner, "wait", no_wait)
+        result = tasks.trace_plan(ws, plan, draws=300, seed=77, analyses=False, store=store)
+        assert result.run_id == rid and store.get(rid).status == "done"
+
+
+def test_queue_worker_stopped_by_system_exit_fails_the_run_as_interrupted(store_url,
+                                                                          monkeypatch):
+    import moneytrail as mt
+    from moneytrail.web.jobs import RunQueue
+
+    with mt.Workspace.open(db=store_url) as ws:
+        store = tasks.default_store(ws)
+        queue = RunQueue(ws, store, workers=1)
+        try:
+            plan = reference_plan(PLAN["reference"])
+            rid = queue.run_id(plan, 300, 5)
+            store.start(rid, kind="trace", label=plan.id, inputs={}, data_version="d",
+                        data_hash="h", total=300, status="queued")
+
+            def stopped(*args, **kwargs):
+                raise SystemExit(1)
+
+            monkeypatch.setattr(ws, "model", stopped)
+            with pytest.raises(SystemExit):
+                queue._work(rid, plan, 300, 5, store)
+        finally:
+            queue.shutdown()
+        state = store.get(rid)
+        assert state.status == "error" and state.error == runs.INTERRUPTED, state
+
+
+def expired_run(store, rid: str = "a" * 32) -> str:
+    store.start(rid, kind="trace", label="x", inputs={}, data_version="d", data_hash="h",
+                total=300)
+    set_lease(store.engine, rid, age=runs.LEASE_SECONDS + 5, owner="other-host:7:1.0")
+    return rid
+
+
+def test_two_takers_of_one_expired_lease_only_one_claims(store_url):
+    import moneytrail as mt
+
+    with mt.Workspace.open(db=store_url) as ws:
+        store = tasks.default_store(ws)
+        rid = expired_run(store)
+        seen = store.get(rid)
+        assert runs.lease_expired(seen)
+        taken = [store.claim(rid, seen), store.claim(rid, seen)]   # both saw the same row
+        assert taken == [True, False]
+        state = store.get(rid)
+        assert state.owner == runs.process_owner() and not runs.lease_expired(state)
+
+
+def test_heartbeat_refreshes_a_lease_as_soon_as_it_holds_the_run(store_url):
+    import moneytrail as mt
+
+    with mt.Workspace.open(db=store_url) as ws:
+        store = tasks.default_store(ws)
+        rid = expired_run(store)
+        heartbeat = runs.Heartbeat(store, every=3600)
+        try:
+            heartbeat.hold(rid)
+            state = store.get(rid)
+        finally:
+            heartbeat.stop()
+        assert state.owner == runs.process_owner() and not runs.lease_expired(state)
+
+
+def test_right_after_a_takeover_another_process_does_not_interrupt_the_run(store_url,
+                                                                           monkeypatch):
+    import moneytrail as mt
+
+    with mt.Workspace.open(db=store_url) as ws:
+        store = tasks.default_store(ws)
+        plan = reference_plan(PLAN["reference"])
+        result = tasks.trace_plan(ws, plan, draws=300, seed=78, analyses=False, store=None)
+        rid = expired_run(store, result.run_id)
+        me = runs.process_owner()
+        seen = []
+
+        def compute(run, report):                   # before any progress or heartbeat
+            with monkeypatch.context() as other:    # another server on this store
+                as_another_process(other, "other-host:9:1.0")
+                seen.append(store.interrupt(run))
+            seen.append(store.get(run))
+            return result
+
+        inputs = tasks.trace_inputs(plan, draws=300, seed=78, analyses=False,
+                                    evidence=tasks.evidence_default(ws, plan, None))
+        stored = tasks.Runner(ws, store).run("trace", plan.id, inputs, 300, compute)
+        assert seen[0] is False, "another process interrupted the run just taken over"
+        assert seen[1].status == "running" and seen[1].owner == me, seen[1]
+        assert stored.run_id == rid and store.get(rid).status == "done"
+
+
+def test_a_taker_beaten_to_an_expired_lease_waits_instead_of_computing(store_url,
+                                                                       monkeypatch):
+    import moneytrail as mt
+
+    with mt.Workspace.open(db=store_url) as ws:
+        store = tasks.default_store(ws)
+        plan = reference_plan(PLAN["reference"])
+        result = tasks.trace_plan(ws, plan, draws=300, seed=79, analyses=False, store=None)
+        rid = expired_run(store, result.run_id)
+        real_get = store.get
+        reads = []
+
+        def get(run):
+            state = real_get(run)
+            reads.append(state)
+            if len(reads) == 1:                     # another process takes it over just now
+                set_lease(store.engine, run, age=0, owner="other-host:8:1.0")
+                threading.Timer(1.0, store.finish, [result]).start()
+            return state
+
+        monkeypatch.setattr(store, "get", get)
+        monkeypatch.setattr(tasks, "WAIT_SECONDS", 0.05)
+        computed = []
+
+        def compute(run, report):
+            computed.append(run)
+            return result
+
+        inputs = tasks.trace_inputs(plan, draws=300, seed=79, analyses=False,
+                                    evidence=tasks.evidence_default(ws, plan, None))
+        stored = tasks.Runner(ws, store).run("trace", plan.id, inputs, 300, compute)
+        assert computed == [], "computed a run another process had just taken over"
+        assert stored.run_id == rid and real_get(rid).status == "done"

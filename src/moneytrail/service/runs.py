@@ -21,6 +21,8 @@ and refreshes the row's `updated_at` on every progress report and at least every
 HEARTBEAT_SECONDS (`Heartbeat`, `RunStore.lease`). Others count it as interrupted only when
 `lease_expired`: no refresh for LEASE_SECONDS, or its owner is an earlier life of their own
 host and process id (a restarted server). Until then it is being computed, by someone else.
+A process takes over an open run only through `RunStore.claim` (one conditional UPDATE of
+owner and `updated_at`), so of two processes that saw the same expired lease one computes.
 """
 
 from __future__ import annotations
@@ -143,12 +145,16 @@ class Heartbeat:
         self._thread: threading.Thread | None = None
 
     def hold(self, run: str) -> None:
+        """Hold `run`: its lease is refreshed now, then every `every` seconds."""
         with self._lock:
+            new = run not in self._runs
             self._runs.add(run)
             if self._thread is None and not self._stopped.is_set():
                 self._thread = threading.Thread(target=self._beat, daemon=True,
                                                 name="moneytrail-heartbeat")
                 self._thread.start()
+        if new:
+            self._refresh([run])
 
     def release(self, run: str) -> None:
         with self._lock:
@@ -158,12 +164,14 @@ class Heartbeat:
         while not self._stopped.wait(self.every):
             with self._lock:
                 runs = sorted(self._runs)
-            if not runs:
-                continue
-            try:
-                self.store.beat(runs)
-            except Exception:                   # the next beat tries again
-                log.warning("could not refresh the lease of runs %s", runs, exc_info=True)
+            if runs:
+                self._refresh(runs)
+
+    def _refresh(self, runs: list[str]) -> None:
+        try:
+            self.store.beat(runs)
+        except Exception:                       # the next beat tries again
+            log.warning("could not refresh the lease of runs %s", runs, exc_info=True)
 
     def stop(self) -> None:
         self._stopped.set()
@@ -297,6 +305,26 @@ class RunStore:
         with self.engine.begin() as conn:
             conn.execute(update(Run).where(Run.id.in_(runs), Run.status.in_(OPEN_STATUSES))
                          .values(updated_at=now(), owner=process_owner()))
+
+    def claim(self, run: str, seen: RunState) -> bool:
+        """Take over the open run `seen` (queued by this process, or its lease expired) to
+        compute it: its owner becomes this process and its lease is refreshed, in one
+        conditional UPDATE that changes the row only while it is still open with the owner
+        and `updated_at` seen. True when this process now holds the run; False when another
+        process claimed, refreshed, finished or dropped it first (read it again)."""
+        from sqlalchemy import or_
+
+        from moneytrail.ledger.models import Run
+
+        owner = (Run.owner == seen.owner) if seen.owner \
+            else or_(Run.owner.is_(None), Run.owner == "")
+        stamp = Run.updated_at.is_(None) if seen.updated_at is None \
+            else Run.updated_at == seen.updated_at
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(Run).where(Run.id == run, Run.status.in_(OPEN_STATUSES), owner, stamp)
+                .values(owner=process_owner(), updated_at=now())).rowcount
+        return changed == 1
 
     @contextmanager
     def lease(self, run: str) -> Iterator[None]:

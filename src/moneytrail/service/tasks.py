@@ -8,6 +8,7 @@ it. Pass `store=None` to compute without a store (nothing is written).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from moneytrail.errors import MoneytrailError, ScenarioError
 from moneytrail.scenarios.schema import Condition, Plan, number_text
 from moneytrail.service.result import Provenance, Result, Table, now_iso
 from moneytrail.service.runs import (
+    INTERRUPTED,
     OPEN_STATUSES,
     RunState,
     RunStore,
@@ -35,6 +37,8 @@ from moneytrail.service.runs import (
     run_id,
 )
 from moneytrail.service.workspace import Workspace
+
+log = logging.getLogger("moneytrail.service.tasks")
 
 Progress = Callable[[int, int], None]
 
@@ -383,6 +387,17 @@ def plan_sources(ws: Workspace, plan: Plan) -> list[str]:
     return ids
 
 
+def fail_interrupted(store: RunStore, rid: str) -> None:
+    """Mark a run whose computation was stopped (KeyboardInterrupt, SystemExit) as failed,
+    interrupted, so the next process asking for it computes it at once instead of waiting
+    for the stopped process's lease to expire. Errors of the store are logged, not raised:
+    the interruption is re-raised by the caller."""
+    try:
+        store.fail(rid, INTERRUPTED)
+    except Exception:
+        log.warning("could not mark the interrupted run %s as failed", rid, exc_info=True)
+
+
 WAIT_SECONDS = 0.5       # how often a run another process computes is looked at
 
 
@@ -400,20 +415,27 @@ class Runner:
         rid = run_id(kind, inputs, self.ws.data_hash)
         if self.store is None:
             return compute(rid, progress)
-        state = self.store.get(rid)
-        if state is not None and state.status in OPEN_STATUSES \
-                and state.owner != process_owner() and not lease_expired(state):
-            state = self.wait(rid, progress)    # computed once: by the process holding it
-        if state is not None and state.result is not None:
-            self.store.mark_open(rid)   # computed here too: visible to all (unless private)
-            return state.result
-        if state is not None and state.status == "error":
-            self.store.forget_failed(rid)
-        if not self.store.start(rid, kind=kind, label=label, inputs=inputs,
-                                data_version=self.ws.data_version,
-                                data_hash=self.ws.data_hash, total=total):
-            self.store.mark_open(rid)
         store = self.store
+        state = store.get(rid)
+        while True:
+            if state is not None and state.status in OPEN_STATUSES \
+                    and state.owner != process_owner() and not lease_expired(state):
+                state = self.wait(rid, progress)    # computed once: by the process holding it
+            if state is not None and state.result is not None:
+                store.mark_open(rid)    # computed here too: visible to all (unless private)
+                return state.result
+            if state is not None and state.status == "error":
+                store.forget_failed(rid)
+                state = None
+            if state is None:
+                if store.start(rid, kind=kind, label=label, inputs=inputs,
+                               data_version=self.ws.data_version,
+                               data_hash=self.ws.data_hash, total=total):
+                    break
+            elif store.claim(rid, state):   # queued here, or its lease expired: taken over
+                store.mark_open(rid)
+                break
+            state = store.get(rid)      # another process recorded or took it first: read again
 
         def report(done: int, all_: int) -> None:
             store.progress(rid, done, all_)
@@ -425,6 +447,9 @@ class Runner:
                 result = compute(rid, report)
         except Exception as exc:
             store.fail(rid, str(exc))
+            raise
+        except BaseException:           # Ctrl-C, SystemExit: not left open under a dead owner
+            fail_interrupted(store, rid)
             raise
         return store.finish(result)     # the stored run when another writer finished first
 

@@ -387,6 +387,9 @@ class RunQueue:
         except Exception as exc:                # logged; the run says it failed
             log.exception("run %s failed", rid)
             store.fail(rid, f"internal error ({type(exc).__name__}); it was logged")
+        except BaseException:                   # SystemExit, Ctrl-C: not left open
+            tasks.fail_interrupted(store, rid)
+            raise
         finally:
             with self._lock:
                 self._active.pop(rid, None)
