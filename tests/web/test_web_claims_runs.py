@@ -247,6 +247,36 @@ def test_runs_of_plans_differing_only_in_price_year_or_currency_have_distinct_la
         "aaaa0004": f"{stem.format('EUR 1.00 k')}, prices of 2025, run aaaa0004"}
 
 
+def test_runs_alike_but_for_price_year_name_it_whatever_their_minute(tmp_path):
+    """Tester 20: a run at 2015 prices started a minute after one at 2025 prices was listed
+    like it but for the minute; runs alike but for the time now name what differs too."""
+    import datetime as dt
+    import json
+    from html import unescape
+
+    from moneytrail.ledger.models import OpenRun, Run
+
+    app = create_app(db=str(tmp_path / "ledger.sqlite"), start_reference_runs=False)
+    base = {"id": "p", "title": "Same title", "year": 2025, "currency": "EUR",
+            "budget": {"amount": 1000}, "spend": {"accelerators": 1.0}}
+    plans = {"bbbb0001": (base, 5), "bbbb0002": ({**base, "price_year": 2015}, 6)}
+    with TestClient(app) as test_client:
+        with app.state.web.ledger.engine.begin() as conn:
+            for rid, (plan, minute) in plans.items():
+                when = dt.datetime(2026, 11, 30, 23, minute, 12, tzinfo=dt.UTC)
+                conn.execute(Run.__table__.insert().values(
+                    id=rid, kind="trace", label="p", code_version="x", data_version="x",
+                    data_hash="x", status="done", created_at=when, updated_at=when,
+                    inputs=json.dumps({"plan": plan, "draws": 2000, "seed": 1})))
+                conn.execute(OpenRun.__table__.insert().values(run_id=rid, created_at=when))
+        html = test_client.get("/claims").text
+    options = dict(re.findall(r'<option value="(bbbb000\d)"[^>]*>([^<]*)</option>', html))
+    stem = "Same title, budget EUR 1.00 k, 2,000 draws, seed 1, 2026-11-30 23:0{} UTC"
+    assert {rid: unescape(text) for rid, text in options.items()} == {
+        "bbbb0001": f"{stem.format(5)}, prices of 2025, run bbbb0001",
+        "bbbb0002": f"{stem.format(6)}, prices of 2015, run bbbb0002"}
+
+
 def test_run_labels_write_the_budget_as_money_and_differ_by_run(tmp_path):
     """Tester h42: the claims page's runs read 'budget 20,000,000,000.0' (a raw float without
     its currency), and two runs alike in title, draws, seed and minute had one label (in the

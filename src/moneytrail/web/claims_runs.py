@@ -197,10 +197,10 @@ def stored_trace_runs(engine: Engine, viewer: int | None = None,
             words.append(draws_text(draws, noun="draw"))
         if isinstance(seed, int):
             words.append(f"seed {seed}")
-        words.append(created)
         out.append({"run_id": r.id, "plan": r.label or "", "title": title,
                     "draws": draws, "seed": seed, "created": created,
-                    "label": ", ".join(words), "_plan": plan})
+                    "label": ", ".join([*words, created]), "_alike": ", ".join(words),
+                    "_plan": plan})
     distinct_labels(out)
     return out
 
@@ -227,14 +227,15 @@ def plan_words(plan: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def distinct_labels(rows: list[dict[str, Any]]) -> None:
-    """Make like labels (runs listed as the same title, budget, draws, seed and minute)
-    distinct in place: add the plan fields that differ among them (currency, price year,
-    plan year: 'title, ..., 2026-11-30 23:05 UTC, EUR, prices of 2024'), then end every
-    label with the run id's first eight digits ('run 1a2b3c4d'), which tells apart even runs
-    alike in all of these (the same plan twice, another code or data version)."""
+    """Make like labels (runs listed as the same title, budget, draws and seed, whatever
+    their times: a reader does not tell runs apart by the minute) distinct in place: add the
+    plan fields that differ among them (currency, price year, plan year: 'title, ...,
+    2026-11-30 23:05 UTC, EUR, prices of 2024'), then end every label with the run id's first
+    eight digits ('run 1a2b3c4d'), which tells apart even runs alike in all of these (the
+    same plan twice, another code or data version)."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
-        groups.setdefault(row["label"], []).append(row)
+        groups.setdefault(row.get("_alike", row["label"]), []).append(row)
     for same in groups.values():
         if len(same) > 1:
             words = [dict(plan_words(row["_plan"])) for row in same]
@@ -246,3 +247,4 @@ def distinct_labels(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         row["label"] = f"{row['label']}, run {row['run_id'][:8]}"
         del row["_plan"]
+        row.pop("_alike", None)
