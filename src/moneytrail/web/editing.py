@@ -32,6 +32,7 @@ from moneytrail.ledger.records import DEAL_KINDS, KINDS, SECTORS, STAGES
 from moneytrail.ledger.store import line_breaks
 from moneytrail.ledger.validate import REQUIRED
 from moneytrail.web import auth, formerrors
+from moneytrail.web.format import ledger_value
 from moneytrail.web.views import diff
 
 router = APIRouter(include_in_schema=False)
@@ -57,6 +58,8 @@ LEDGER_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "note": ("Note", "an assumption must explain itself here"),
         "primary_ref": ("Primary document", "needed for a filing or official source: the "
                         "primary document behind it"),
+        "title_lang": ("Title language", "the title's language as a BCP 47 tag, e.g. fr or "
+                       "de; empty when it is English"),
     },
     "deal": {
         "id": ("Deal id", "letters, digits, _ . or -, e.g. l_stargate_us_2025_01; it cannot "
@@ -300,14 +303,61 @@ async def edit_save(request: Request, kind: str, key: str,
                     expected_revision=int(based_on), check_only=bool(failures))
     except ConflictError:
         current = ledger.get(kind, key)
-        return page(request, "conflict.html", 409, current=current, mine=values,
-                    revision=current["revision"], based_on=based_on, **common)
+        return conflict_page(request, kind, current, values, stored, int(based_on), common)
     except MoneytrailError as exc:
         failures.append(exc)
     if failures:
         return error_page(request, form_errors(kind, failures, values, fields),
                           revision=based_on, **common)
     return RedirectResponse(view_url(kind, ledger.get(kind, key)), status_code=303)
+
+
+def started_from(request: Request, kind: str, key: str, number: int,
+                 current: dict) -> dict:
+    """The record as the editor's form showed it: the state after revision `number` (the
+    form's expected_revision, the record's revision when the form was loaded); the current
+    record when the store has no such revision of this record."""
+    try:
+        rev = request.app.state.web.ledger.revision(number)
+    except MoneytrailError:
+        return current
+    if rev["kind"] != kind or rev["key"] != key or rev["after"] is None:
+        return current
+    return dict(rev["after"])
+
+
+def conflict_page(request: Request, kind: str, current: dict, values: dict[str, str],
+                  stored: dict[str, str], based_on: int, common: dict[str, Any]
+                  ) -> HTMLResponse:
+    """A stale save's page (409): the form starts from the saved version with only the
+    fields this editor changed (their value differs from the version their form started
+    from) put on top, so the other edit's changes are kept; the table says who changed
+    which field, and a field both changed to different values is a conflict the editor
+    chooses (the form holds their value, the saved one shown beside it)."""
+    key = common["key"]
+    base = started_from(request, kind, key, based_on, current)
+    fields = common["fields"]
+
+    def was(f: str) -> str:
+        return str(base.get(f, "") or "")
+
+    def now(f: str) -> str:
+        return str(current.get(f, "") or "")
+
+    mine = [f for f in fields if stored.get(f, "") != was(f)]
+    theirs = [f for f in fields if now(f) != was(f)]
+    both = [f for f in mine if f in theirs and stored.get(f, "") != now(f)]
+    merged = {f: values[f] if f in mine else now(f) for f in fields}
+    rows = [{"field": f, "was": was(f), "now": now(f), "mine": stored.get(f, ""),
+             "who": "both" if f in both else "you" if f in mine else "other"}
+            for f in fields if f in mine or f in theirs]
+    notes = {f"f-{f}": {"message": f"Changed in both versions: saved now "
+                        f"{ledger_value(now(f), f)}; the form holds yours "
+                        f"({ledger_value(stored.get(f, ''), f)}). Choose one.",
+                        "value": None} for f in both}
+    return page(request, "conflict.html", 409, **{
+        **common, "values": merged, "current": current, "rows": rows, "both": both,
+        "by_anchor": notes, "revision": current["revision"], "based_on": based_on})
 
 
 # -- add ------------------------------------------------------------------------------------

@@ -1,0 +1,84 @@
+"""h73: the ledger editor's findings (lost update on a conflict, errors on optional fields,
+links to add deals and sources, codes in any case, country names, formatted amounts)."""
+
+from __future__ import annotations
+
+import html as markup
+import re
+
+import pytest
+
+pytest.importorskip("fastapi")
+from accounts_fixtures import login, make_app  # noqa: E402
+from form_checks import invalid_inputs, parse  # noqa: E402
+from test_web_ledger_form_errors import form_values as raw_values  # noqa: E402
+
+
+def form_values(html: str, action: str) -> dict[str, str]:
+    """The form's values as a browser sends them (entities read)."""
+    return {k: markup.unescape(v) for k, v in raw_values(html, action).items()}
+
+REF = "stargate_us_announced"
+EDIT = f"/ledger/edit/claim/{REF}"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    application = make_app(f"sqlite:///{tmp_path_factory.mktemp('h73') / 'ledger.sqlite'}")
+    yield application
+    application.state.jobs.shutdown()
+    application.state.web.close()
+
+
+def test_a_conflict_keeps_the_other_edit_and_applies_only_my_changes(app):
+    ledger = app.state.web.ledger
+    a, b = login(app, "eve"), login(app, "eve")
+    form_a = form_values(a.get(EDIT).text, EDIT)
+    form_b = form_values(b.get(EDIT).text, EDIT)
+    old = ledger.get("claim", REF)
+    high = str(int(float(old["high"])) + 1_000_000_000)
+    central = str(int(float(old["central"])) + 1_000_000)
+    saved = a.post(EDIT, data={**form_a, "high": high, "note": "A's note", "reason": "A"},
+                   follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    conflict = b.post(EDIT, data={**form_b, "central": central, "reason": "B"})
+    assert conflict.status_code == 409
+    html = conflict.text
+    merge = form_values(html, EDIT)
+    assert merge["high"] == high and merge["note"] == "A's note" and merge["central"] == central
+    rows = {m[0]: m[1] for m in re.findall(
+        r'<tr><th scope="row">([^<]+)</th><td>(.*?)</td>', html)}
+    assert rows["High"].startswith("the other edit") and rows["Note"].startswith("the other")
+    assert rows["Central"].startswith("you")
+    done = b.post(EDIT, data=merge, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    now = ledger.get("claim", REF)
+    assert (now["high"], now["note"], now["central"]) == (high, "A's note", central)
+
+
+def test_a_field_both_changed_is_shown_as_a_conflict_to_choose(app):
+    ledger = app.state.web.ledger
+    a, b = login(app, "eve"), login(app, "eve")
+    form_a = form_values(a.get(EDIT).text, EDIT)
+    form_b = form_values(b.get(EDIT).text, EDIT)
+    assert a.post(EDIT, data={**form_a, "note": "from A", "reason": "A"},
+                  follow_redirects=False).status_code == 303
+    conflict = b.post(EDIT, data={**form_b, "note": "from B", "reason": "B"})
+    assert conflict.status_code == 409
+    page = parse(conflict.text)
+    assert invalid_inputs(page) == ["f-note"]
+    assert "both: a conflict" in conflict.text
+    assert form_values(conflict.text, EDIT)["note"] == "from B"
+    assert ledger.get("claim", REF)["note"] == "from A"
+
+
+def test_the_conflict_page_writes_amounts_with_thousands_commas(app):
+    a, b = login(app, "eve"), login(app, "eve")
+    form_a = form_values(a.get(EDIT).text, EDIT)
+    form_b = form_values(b.get(EDIT).text, EDIT)
+    assert a.post(EDIT, data={**form_a, "central": "1800000000", "low": "1000000000",
+                              "high": "2000000000", "reason": "A"},
+                  follow_redirects=False).status_code == 303
+    conflict = b.post(EDIT, data={**form_b, "note": "B again", "reason": "B"})
+    table = conflict.text.split("<table>")[1].split("</table>")[0]
+    assert "1,800,000,000" in table and "1800000000" not in table
