@@ -82,3 +82,16 @@ def test_the_conflict_page_writes_amounts_with_thousands_commas(app):
     conflict = b.post(EDIT, data={**form_b, "note": "B again", "reason": "B"})
     table = conflict.text.split("<table>")[1].split("</table>")[0]
     assert "1,800,000,000" in table and "1800000000" not in table
+
+
+@pytest.mark.parametrize("central", ["lots", "750,500", "-5", ""])
+def test_a_new_claims_empty_low_and_high_get_no_error_of_a_bad_central(app, central):
+    client = login(app, "eve")
+    html = client.get("/ledger/add/claim").text
+    data = {**form_values(html, "/ledger/add/claim"), "ref": f"h73_new_claim_{len(central)}",
+            "deal": "l_stargate_us_2025_01", "stage": "announced", "low": "", "central": central,
+            "high": "", "currency": "USD", "price_year": "2025", "as_of": "2025-01-21",
+            "source": "l_stargate_openai_2025_01", "reason": "test"}
+    refused = client.post("/ledger/add/claim", data=data)
+    assert refused.status_code == 400
+    assert invalid_inputs(parse(refused.text)) == ["f-central"]
