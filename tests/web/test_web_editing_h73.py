@@ -95,3 +95,19 @@ def test_a_new_claims_empty_low_and_high_get_no_error_of_a_bad_central(app, cent
     refused = client.post("/ledger/add/claim", data=data)
     assert refused.status_code == 400
     assert invalid_inputs(parse(refused.text)) == ["f-central"]
+
+
+def test_an_editor_finds_links_to_add_deals_and_sources_and_source_ids(app):
+    editor = login(app, "eve")
+    ledger_page = editor.get("/ledger").text
+    assert 'href="/ledger/add/deal"' in ledger_page
+    assert 'href="/ledger/add/source"' in ledger_page
+    assert 'href="/ledger/add/deal"' not in login(app, "rita").get("/ledger").text
+    source = app.state.web.ledger.records("source")[0]
+    for kind, field in (("deal", "sources"), ("claim", "source")):
+        page = parse(editor.get(f"/ledger/add/{kind}").text)
+        assert page.by_id[f"f-{field}"]["attrs"]["list"] == "source-ids"
+        html = editor.get(f"/ledger/add/{kind}").text
+        options = re.search(r'<datalist id="source-ids">(.*?)</datalist>', html, re.S).group(1)
+        assert f'<option value="{source["id"]}">' in options
+        assert 'href="/ledger/add/source" target="_blank"' in html

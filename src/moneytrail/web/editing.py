@@ -76,7 +76,8 @@ LEDGER_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "overlaps": ("Overlaps", "ids of other deals whose headlines include part of this "
                      "one's money, separated by ;"),
         "description": ("Description", ""),
-        "sources": ("Sources", "source ids, separated by ; (at least one)"),
+        "sources": ("Sources", "source ids, separated by ; (at least one); typing a "
+                    "source's id or title suggests it"),
         "note": ("Note", ""),
     },
     "claim": {
@@ -92,7 +93,8 @@ LEDGER_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "currency": ("Currency", "a three-letter code with FX rates, e.g. EUR or USD"),
         "price_year": ("Price year", "the year the amount's prices are of, e.g. 2025"),
         "as_of": ("As of", f"{DATE_HINT}: when the source said it, not in the future"),
-        "source": ("Source id", "the id of the source that states the amount"),
+        "source": ("Source id", "the id of the source that states the amount; typing a "
+                   "source's id or title suggests it"),
         "supersedes": ("Supersedes", "the reference of a claim of the same deal and stage "
                        "that this one replaces"),
         "note": ("Note", ""),
@@ -224,6 +226,8 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     kind = context.get("kind", "")
     if kind in WRITABLE and "field_text" not in context:
         context["field_text"] = field_text(kind, adding=not context.get("key"))
+    if kind in ("deal", "claim") and "source_options" not in context:
+        context["source_options"] = source_options(request)
     context.setdefault("errors", [])
     context.setdefault("by_anchor", {})
     context.setdefault("first_bad", "")
@@ -231,6 +235,13 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
         request=request, meta=None, nav="ledger", long_fields=LONG, reason_text=REASON,
         **context)
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def source_options(request: Request) -> list[tuple[str, str]]:
+    """(id, title) of every source, by id: the suggestions of a deal's Sources and a
+    claim's Source id field (a datalist), so an editor finds a source's id by its title."""
+    return sorted((str(s["id"]), str(s.get("title") or s.get("publisher") or ""))
+                  for s in request.app.state.web.ledger.records("source"))
 
 
 def view_url(kind: str, record: dict) -> str:
