@@ -111,3 +111,15 @@ def test_an_editor_finds_links_to_add_deals_and_sources_and_source_ids(app):
         options = re.search(r'<datalist id="source-ids">(.*?)</datalist>', html, re.S).group(1)
         assert f'<option value="{source["id"]}">' in options
         assert 'href="/ledger/add/source" target="_blank"' in html
+
+
+def test_the_edit_form_takes_codes_in_any_case_and_spent(app):
+    client = login(app, "eve")
+    data = form_values(client.get(EDIT).text, EDIT)
+    saved = client.post(EDIT, data={**data, "currency": "usd", "stage": "Spent",
+                                    "reason": "case"}, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    record = app.state.web.ledger.get("claim", REF)
+    assert (record["currency"], record["stage"]) == ("USD", "disbursed")
+    client.post(EDIT, data={**form_values(client.get(EDIT).text, EDIT), "stage": "announced",
+                            "reason": "back"})

@@ -226,6 +226,7 @@ class Ledger:
         fields = line_breaks({k: "" if v is None else str(v) for k, v in record.items()
                               if k not in derived(kind)})
         check_fields(kind, fields)
+        fields = validate.normalised_fields(kind, fields)
         filled = [b for b in ("low", "high") if not fields.get(b)] if kind == "claim" else []
         for bound in filled:
             fields[bound] = fields.get("central", "")
@@ -255,6 +256,7 @@ class Ledger:
         fields = {k: "" if v is None else str(v) for k, v in changes.items()
                   if k not in derived(kind)}
         check_fields(kind, fields)
+        fields = validate.normalised_fields(kind, fields)
         # the key and the bookkeeping a read returns (a record sent back whole): accepted
         # when equal to the stored value and ignored, refused when changed
         fixed = {k: fields.pop(k) for k in KINDS[kind].key if k in fields}

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from moneytrail.data.checks import (
+    RELIABILITY,
     Problem,
     date_problem,
     interval_row_problems,
@@ -47,6 +48,37 @@ from moneytrail.text import length_problem, shown_text
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 SLUG_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
 REGION_RE = re.compile(r"^[A-Z]{2,3}$")
+
+# the words the pages use for a stage, where they differ from the stored one (charts,
+# ledger and deal pages show a disbursed amount as "spent")
+STAGE_WORDS = {"spent": "disbursed"}
+# columns whose values are codes of a fixed case: (kind, column) -> the allowed words (a
+# value equal to one of them but for case is taken as it) or the case of a code
+WORDS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("deal", "kind"): DEAL_KINDS, ("deal", "sector"): SECTORS, ("claim", "stage"): STAGES,
+    ("source", "reliability"): RELIABILITY}
+UPPER_CODES: dict[tuple[str, str], re.Pattern[str]] = {
+    ("deal", "region"): REGION_RE, ("claim", "currency"): CURRENCY_RE}
+
+
+def normalised_fields(kind: str, fields: Mapping[str, str]) -> dict[str, str]:
+    """`fields` (a record, or the changed fields of an edit) with codes written in any case
+    put in the case the ledger keeps ('eur' -> EUR, 'Pledge' -> pledge, 'de' -> DE) and a
+    stage in the pages' word put as stored ('Spent' -> disbursed). Only values that then
+    are valid change; anything else is left for the rules to name as typed. Every write
+    (CLI, web, API) goes through it (ledger.store add and edit)."""
+    out = dict(fields)
+    for column, text in fields.items():
+        value = str(text).strip()
+        if (kind, column) in WORDS:
+            word = STAGE_WORDS.get(value.lower(), value.lower()) if column == "stage" \
+                else value.lower()
+            if word in WORDS[kind, column]:
+                out[column] = word
+        elif (kind, column) in UPPER_CODES and UPPER_CODES[kind, column].match(value.upper()):
+            out[column] = value.upper()
+    return out
+
 REQUIRED = {
     "source": ("id", "publisher", "title", "accessed", "reliability"),
     "deal": ("id", "name", "region", "sector", "purpose", "announced"),
@@ -224,7 +256,8 @@ def claim_problems(rows: list[Row], deal_ids: set[str], source_ids: set[str],
             problems.append(problem(row, "deal", row["deal"], "unknown deal"))
         if row["stage"] and row["stage"] not in STAGES:
             problems.append(problem(row, "stage", row["stage"],
-                                    f"must be one of {', '.join(STAGES)}"))
+                                    f"must be one of {', '.join(STAGES)} (or spent, "
+                                    "the pages' word for disbursed)"))
         problems += [p for p in interval_row_problems(row, *where(row), below="negative amount",
                                                       upper=MAX_AMOUNT)
                      if p.message != "not a number"      # basic_problems names those

@@ -30,7 +30,7 @@ from moneytrail.errors import MoneytrailError
 from moneytrail.ledger.errors import ConflictError, LedgerError
 from moneytrail.ledger.records import DEAL_KINDS, KINDS, SECTORS, STAGES
 from moneytrail.ledger.store import line_breaks
-from moneytrail.ledger.validate import REQUIRED
+from moneytrail.ledger.validate import REQUIRED, normalised_fields
 from moneytrail.web import auth, formerrors
 from moneytrail.web.format import ledger_value
 from moneytrail.web.views import diff
@@ -66,7 +66,8 @@ LEDGER_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
                "be changed later"),
         "name": ("Name", "the deal's name, e.g. Stargate Project"),
         "kind": ("Kind", "one of " + ", ".join(DEAL_KINDS) + "; empty means pledge"),
-        "region": ("Region", "a two-letter country code (ISO 3166, e.g. US, DE), EU or ROW"),
+        "region": ("Region", "a two-letter country code (ISO 3166, e.g. US, DE), EU or ROW; "
+                   "any case"),
         "sector": ("Sector", "one of " + ", ".join(SECTORS)),
         "purpose": ("Purpose", "one word, e.g. infrastructure, compute, models, research"),
         "announcer": ("Announced by", "who announced it; several separated by ;"),
@@ -84,13 +85,13 @@ LEDGER_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "ref": ("Claim reference", "letters, digits, _ . or -, unique; it cannot be changed "
                 "later"),
         "deal": ("Deal id", "the id of the deal this amount belongs to"),
-        "stage": ("Stage", "one of " + ", ".join(STAGES)),
+        "stage": ("Stage", "one of " + ", ".join(STAGES) + " (spent: disbursed); any case"),
         "low": ("Low", "the amount's low end, e.g. 450 bn or 450000000000; left empty on a "
                 "new claim, the central amount"),
         "central": ("Central", "the amount, e.g. 500 bn or USD 500 bn"),
         "high": ("High", "the amount's high end (low, central and high in order); left empty "
                  "on a new claim, the central amount"),
-        "currency": ("Currency", "a three-letter code with FX rates, e.g. EUR or USD"),
+        "currency": ("Currency", "a three-letter code with FX rates, e.g. EUR or USD; any case"),
         "price_year": ("Price year", "the year the amount's prices are of, e.g. 2025"),
         "as_of": ("As of", f"{DATE_HINT}: when the source said it, not in the future"),
         "source": ("Source id", "the id of the source that states the amount; typing a "
@@ -126,7 +127,7 @@ def form_numbers(kind: str, values: dict[str, str], currency: str = ""
     out = dict(values)
     errors: list[MoneytrailError] = []
     spec = KINDS[kind]
-    own = (out.get("currency") or currency).strip() or None
+    own = (out.get("currency") or currency).strip().upper() or None
     for field in (*spec.numbers, *spec.integers):
         text = out.get(field, "")
         if not text.strip():
@@ -348,6 +349,7 @@ def conflict_page(request: Request, kind: str, current: dict, values: dict[str, 
     key = common["key"]
     base = started_from(request, kind, key, based_on, current)
     fields = common["fields"]
+    stored = normalised_fields(kind, stored)     # 'usd' is no change of USD
 
     def was(f: str) -> str:
         return str(base.get(f, "") or "")
