@@ -123,3 +123,11 @@ def test_the_edit_form_takes_codes_in_any_case_and_spent(app):
     assert (record["currency"], record["stage"]) == ("USD", "disbursed")
     client.post(EDIT, data={**form_values(client.get(EDIT).text, EDIT), "stage": "announced",
                             "reason": "back"})
+
+
+def test_a_deal_page_names_its_country_with_the_code(app):
+    client = login(app, "rita")
+    page = client.get("/ledger/deals/l_stargate_us_2025_01").text
+    region = re.search(r"<dt>Region</dt><dd>(.*?)</dd>", page).group(1)
+    assert region == "United States (US)"
+    assert "<td>United States (US)</td>" in client.get("/ledger").text
