@@ -60,3 +60,12 @@ def test_the_cli_takes_codes_in_any_case(store_url, package, monkeypatch):
     with moneytrail.ledger.open(store_url, load_bundled=False) as store:
         record = store.get("claim", "gb_x")
     assert (record["stage"], record["currency"]) == ("disbursed", "GBP")
+
+
+def test_a_horizon_before_the_announcement_is_refused_naming_both(ledger):
+    with pytest.raises(LedgerError, match=r"before the announced date \(2024-01\): "
+                       "horizon_end must be on or after announced") as caught:
+        ledger.edit("deal", "d_gb", {"horizon_end": "2023-06"}, author="carol", reason="x")
+    assert [p.field for p in caught.value.problems] == ["horizon_end"]
+    for fits in ("2024", "2024-01", "2024-01-31", "2030-12-31"):
+        ledger.edit("deal", "d_gb", {"horizon_end": fits}, author="carol", reason="x")

@@ -130,3 +130,20 @@ def test_a_deal_page_names_its_country_with_the_code(app):
     page = client.get("/ledger/deals/l_stargate_us_2025_01").text
     region = re.search(r"<dt>Region</dt><dd>(.*?)</dd>", page).group(1)
     assert region == "United States (US)"
+
+
+def test_a_deals_horizon_before_its_announcement_is_one_clear_error(app):
+    client = login(app, "eve")
+    data = {**form_values(client.get("/ledger/add/deal").text, "/ledger/add/deal"),
+            "id": "h73_deal", "name": "A deal", "region": "de", "sector": "public",
+            "purpose": "compute", "announced": "2026-02-27", "horizon_end": "2019-06",
+            "sources": "l_stargate_openai_2025_01", "reason": "test"}
+    refused = client.post("/ledger/add/deal", data=data)
+    assert refused.status_code == 400
+    page = parse(refused.text)
+    assert invalid_inputs(page) == ["f-horizon_end"]
+    assert "before the announced date (2026-02-27)" in refused.text
+    saved = client.post("/ledger/add/deal", data={**data, "horizon_end": "2030"},
+                        follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    assert app.state.web.ledger.get("deal", "h73_deal")["region"] == "DE"

@@ -109,6 +109,20 @@ def date_problems(row: Row, column: str, today: dt.date, *, future: bool) -> lis
     return [problem(row, column, text, message)] if message else []
 
 
+def horizon_problems(row: Row) -> list[Problem]:
+    """A deal's horizon end before its announcement ('2019-06' for a deal announced on
+    2026-02-27); the two dates compared at the coarser precision, so a horizon of 2026 or
+    2026-02 fits an announcement on 2026-02-27."""
+    announced, end = str(row.get("announced") or ""), str(row.get("horizon_end") or "")
+    if not announced or not end:
+        return []
+    n = min(len(announced), len(end))
+    if end[:n] >= announced[:n]:
+        return []
+    return [problem(row, "horizon_end", end, f"before the announced date ({announced}): "
+                    "horizon_end must be on or after announced")]
+
+
 def number(text: object) -> float | None:
     return parse_number(str(text))
 
@@ -191,8 +205,9 @@ def deal_problems(rows: list[Row], source_ids: set[str], today: dt.date) -> list
         if row["region"] and not REGION_RE.match(str(row["region"])):
             problems.append(problem(row, "region", row["region"],
                                     "not a country code (ISO alpha-2, EU or ROW)"))
-        problems += date_problems(row, "announced", today, future=False)
-        problems += date_problems(row, "horizon_end", today, future=True)
+        dated = date_problems(row, "announced", today, future=False)
+        dated += date_problems(row, "horizon_end", today, future=True)
+        problems += dated or horizon_problems(row)
         cited = split_list(str(row["sources"]))
         if not cited:
             problems.append(problem(row, "sources", "", "no source cited"))
