@@ -109,7 +109,7 @@ def test_an_edited_claim_shows_its_form_errors_and_the_ledger_rules_together(app
     before = ledger.get("claim", ref)
     action = f"/ledger/edit/claim/{ref}"
     data = form_values(client.get(action).text, action)
-    data.update(low="750,500", stage="promised", currency="usd", reason="")
+    data.update(low="750,500", stage="promised", currency="usx", reason="")
     refused = client.post(action, data=data)
     assert refused.status_code == 400
     assert ledger.get("claim", ref)["revision"] == before["revision"]

@@ -226,9 +226,10 @@ class Ledger:
         fields = line_breaks({k: "" if v is None else str(v) for k, v in record.items()
                               if k not in derived(kind)})
         check_fields(kind, fields)
-        if kind == "claim":
-            for bound in ("low", "high"):
-                fields[bound] = fields.get(bound) or fields.get("central", "")
+        fields = validate.normalised_fields(kind, fields)
+        filled = [b for b in ("low", "high") if not fields.get(b)] if kind == "claim" else []
+        for bound in filled:
+            fields[bound] = fields.get("central", "")
         new = dbrows.state(kind, fields)
         assert new is not None
         key = dbrows.record_key(kind, new)
@@ -236,9 +237,13 @@ class Ledger:
             if dbrows.read_one(conn, kind, key) is not None:
                 raise LedgerError(f"{kind} already exists (use edit to change it)",
                                   field=KINDS[kind].key[0], value=shown_text(key))
-            return self._commit(conn, {kind: {key: new}}, action="add",
-                                author=author, reason=reason,
-                                where=f"{kind} '{shown_text(key)}'", check_only=check_only)
+            try:
+                return self._commit(conn, {kind: {key: new}}, action="add",
+                                    author=author, reason=reason,
+                                    where=f"{kind} '{shown_text(key)}'",
+                                    check_only=check_only)
+            except LedgerError as exc:
+                raise without_echoes(exc, filled) from None
 
     def edit(self, kind: str, key: str, changes: Mapping[str, object], *, author: str | None,
              reason: str = "", expected_revision: int | None = None,
@@ -251,6 +256,7 @@ class Ledger:
         fields = {k: "" if v is None else str(v) for k, v in changes.items()
                   if k not in derived(kind)}
         check_fields(kind, fields)
+        fields = validate.normalised_fields(kind, fields)
         # the key and the bookkeeping a read returns (a record sent back whole): accepted
         # when equal to the stored value and ignored, refused when changed
         fixed = {k: fields.pop(k) for k in KINDS[kind].key if k in fields}
@@ -478,6 +484,20 @@ def line_breaks(fields: dict[str, str], current: Mapping[str, object] | None = N
         stored = current.get(name) if current is not None else None
         out[name] = str(stored) if same_text(stored, out[name]) else unix_lines(out[name])
     return out
+
+
+def without_echoes(exc: LedgerError, filled: list[str]) -> LedgerError:
+    """`exc` without the problems of a new claim's low and high left empty (`filled`: they
+    were set to the central amount, so a bad or missing central would be reported three
+    times, under fields the editor was allowed to leave empty)."""
+    problems = [p for p in exc.problems if getattr(p, "field", None) not in filled]
+    if not filled or not problems or len(problems) == len(exc.problems):
+        return exc
+    try:
+        validate.raise_first(problems, hint="; the store is unchanged")
+    except LedgerError as shorter:
+        return shorter
+    return exc
 
 
 def check_fields(kind: str, fields: Mapping[str, str]) -> None:

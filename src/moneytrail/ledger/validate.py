@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from moneytrail.data.checks import (
+    RELIABILITY,
     Problem,
     date_problem,
     interval_row_problems,
@@ -47,6 +48,37 @@ from moneytrail.text import length_problem, shown_text
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 SLUG_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
 REGION_RE = re.compile(r"^[A-Z]{2,3}$")
+
+# the words the pages use for a stage, where they differ from the stored one (charts,
+# ledger and deal pages show a disbursed amount as "spent")
+STAGE_WORDS = {"spent": "disbursed"}
+# columns whose values are codes of a fixed case: (kind, column) -> the allowed words (a
+# value equal to one of them but for case is taken as it) or the case of a code
+WORDS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("deal", "kind"): DEAL_KINDS, ("deal", "sector"): SECTORS, ("claim", "stage"): STAGES,
+    ("source", "reliability"): RELIABILITY}
+UPPER_CODES: dict[tuple[str, str], re.Pattern[str]] = {
+    ("deal", "region"): REGION_RE, ("claim", "currency"): CURRENCY_RE}
+
+
+def normalised_fields(kind: str, fields: Mapping[str, str]) -> dict[str, str]:
+    """`fields` (a record, or the changed fields of an edit) with codes written in any case
+    put in the case the ledger keeps ('eur' -> EUR, 'Pledge' -> pledge, 'de' -> DE) and a
+    stage in the pages' word put as stored ('Spent' -> disbursed). Only values that then
+    are valid change; anything else is left for the rules to name as typed. Every write
+    (CLI, web, API) goes through it (ledger.store add and edit)."""
+    out = dict(fields)
+    for column, text in fields.items():
+        value = str(text).strip()
+        if (kind, column) in WORDS:
+            word = STAGE_WORDS.get(value.lower(), value.lower()) if column == "stage" \
+                else value.lower()
+            if word in WORDS[kind, column]:
+                out[column] = word
+        elif (kind, column) in UPPER_CODES and UPPER_CODES[kind, column].match(value.upper()):
+            out[column] = value.upper()
+    return out
+
 REQUIRED = {
     "source": ("id", "publisher", "title", "accessed", "reliability"),
     "deal": ("id", "name", "region", "sector", "purpose", "announced"),
@@ -75,6 +107,20 @@ def date_problems(row: Row, column: str, today: dt.date, *, future: bool) -> lis
     text = str(row.get(column, ""))
     message = date_problem(text, None if future else today)
     return [problem(row, column, text, message)] if message else []
+
+
+def horizon_problems(row: Row) -> list[Problem]:
+    """A deal's horizon end before its announcement ('2019-06' for a deal announced on
+    2026-02-27); the two dates compared at the coarser precision, so a horizon of 2026 or
+    2026-02 fits an announcement on 2026-02-27."""
+    announced, end = str(row.get("announced") or ""), str(row.get("horizon_end") or "")
+    if not announced or not end:
+        return []
+    n = min(len(announced), len(end))
+    if end[:n] >= announced[:n]:
+        return []
+    return [problem(row, "horizon_end", end, f"before the announced date ({announced}): "
+                    "horizon_end must be on or after announced")]
 
 
 def number(text: object) -> float | None:
@@ -159,8 +205,9 @@ def deal_problems(rows: list[Row], source_ids: set[str], today: dt.date) -> list
         if row["region"] and not REGION_RE.match(str(row["region"])):
             problems.append(problem(row, "region", row["region"],
                                     "not a country code (ISO alpha-2, EU or ROW)"))
-        problems += date_problems(row, "announced", today, future=False)
-        problems += date_problems(row, "horizon_end", today, future=True)
+        dated = date_problems(row, "announced", today, future=False)
+        dated += date_problems(row, "horizon_end", today, future=True)
+        problems += dated or horizon_problems(row)
         cited = split_list(str(row["sources"]))
         if not cited:
             problems.append(problem(row, "sources", "", "no source cited"))
@@ -224,7 +271,8 @@ def claim_problems(rows: list[Row], deal_ids: set[str], source_ids: set[str],
             problems.append(problem(row, "deal", row["deal"], "unknown deal"))
         if row["stage"] and row["stage"] not in STAGES:
             problems.append(problem(row, "stage", row["stage"],
-                                    f"must be one of {', '.join(STAGES)}"))
+                                    f"must be one of {', '.join(STAGES)} (or spent, "
+                                    "the pages' word for disbursed)"))
         problems += [p for p in interval_row_problems(row, *where(row), below="negative amount",
                                                       upper=MAX_AMOUNT)
                      if p.message != "not a number"      # basic_problems names those

@@ -30,8 +30,9 @@ from moneytrail.errors import MoneytrailError
 from moneytrail.ledger.errors import ConflictError, LedgerError
 from moneytrail.ledger.records import DEAL_KINDS, KINDS, SECTORS, STAGES
 from moneytrail.ledger.store import line_breaks
-from moneytrail.ledger.validate import REQUIRED
+from moneytrail.ledger.validate import REQUIRED, normalised_fields
 from moneytrail.web import auth, formerrors
+from moneytrail.web.format import ledger_value
 from moneytrail.web.views import diff
 
 router = APIRouter(include_in_schema=False)
@@ -59,13 +60,16 @@ LEDGER_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "note": ("Note", "an assumption must explain itself here"),
         "primary_ref": ("Primary document", "needed for a filing or official source: the "
                         "primary document behind it"),
+        "title_lang": ("Title language", "the title's language as a BCP 47 tag, e.g. fr or "
+                       "de; empty when it is English"),
     },
     "deal": {
         "id": ("Deal id", "letters, digits, _ . or -, e.g. l_stargate_us_2025_01; it cannot "
                "be changed later"),
         "name": ("Name", "the deal's name, e.g. Stargate Project"),
         "kind": ("Kind", "one of " + ", ".join(DEAL_KINDS) + "; empty means pledge"),
-        "region": ("Region", "a two-letter country code (ISO 3166, e.g. US, DE), EU or ROW"),
+        "region": ("Region", "a two-letter country code (ISO 3166, e.g. US, DE), EU or ROW; "
+                   "any case"),
         "sector": ("Sector", "one of " + ", ".join(SECTORS)),
         "purpose": ("Purpose", "one word, e.g. infrastructure, compute, models, research"),
         "announcer": ("Announced by", "who announced it; several separated by ;"),
@@ -75,23 +79,25 @@ LEDGER_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "overlaps": ("Overlaps", "ids of other deals whose headlines include part of this "
                      "one's money, separated by ;"),
         "description": ("Description", ""),
-        "sources": ("Sources", "source ids, separated by ; (at least one)"),
+        "sources": ("Sources", "source ids, separated by ; (at least one); typing a "
+                    "source's id or title suggests it"),
         "note": ("Note", ""),
     },
     "claim": {
         "ref": ("Claim reference", "letters, digits, _ . or -, unique; it cannot be changed "
                 "later"),
         "deal": ("Deal id", "the id of the deal this amount belongs to"),
-        "stage": ("Stage", "one of " + ", ".join(STAGES)),
+        "stage": ("Stage", "one of " + ", ".join(STAGES) + " (spent: disbursed); any case"),
         "low": ("Low", "the amount's low end, e.g. 450 bn or 450000000000; left empty on a "
                 "new claim, the central amount"),
         "central": ("Central", "the amount, e.g. 500 bn or USD 500 bn"),
         "high": ("High", "the amount's high end (low, central and high in order); left empty "
                  "on a new claim, the central amount"),
-        "currency": ("Currency", "a three-letter code with FX rates, e.g. EUR or USD"),
+        "currency": ("Currency", "a three-letter code with FX rates, e.g. EUR or USD; any case"),
         "price_year": ("Price year", "the year the amount's prices are of, e.g. 2025"),
         "as_of": ("As of", f"{DATE_HINT}: when the source said it, not in the future"),
-        "source": ("Source id", "the id of the source that states the amount"),
+        "source": ("Source id", "the id of the source that states the amount; typing a "
+                   "source's id or title suggests it"),
         "supersedes": ("Supersedes", "the reference of a claim of the same deal and stage "
                        "that this one replaces"),
         "note": ("Note", ""),
@@ -123,7 +129,7 @@ def form_numbers(kind: str, values: dict[str, str], currency: str = ""
     out = dict(values)
     errors: list[MoneytrailError] = []
     spec = KINDS[kind]
-    own = (out.get("currency") or currency).strip() or None
+    own = (out.get("currency") or currency).strip().upper() or None
     for field in (*spec.numbers, *spec.integers):
         text = out.get(field, "")
         if not text.strip():
@@ -223,6 +229,8 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     kind = context.get("kind", "")
     if kind in WRITABLE and "field_text" not in context:
         context["field_text"] = field_text(kind, adding=not context.get("key"))
+    if kind in ("deal", "claim") and "source_options" not in context:
+        context["source_options"] = source_options(request)
     context.setdefault("errors", [])
     context.setdefault("by_anchor", {})
     context.setdefault("first_bad", "")
@@ -230,6 +238,13 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
         request=request, meta=None, nav="ledger", long_fields=LONG, reason_text=REASON,
         **context)
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def source_options(request: Request) -> list[tuple[str, str]]:
+    """(id, title) of every source, by id: the suggestions of a deal's Sources and a
+    claim's Source id field (a datalist), so an editor finds a source's id by its title."""
+    return sorted((str(s["id"]), str(s.get("title") or s.get("publisher") or ""))
+                  for s in request.app.state.web.ledger.records("source"))
 
 
 def view_url(kind: str, record: dict) -> str:
@@ -302,14 +317,62 @@ async def edit_save(request: Request, kind: str, key: str,
                     expected_revision=int(based_on), check_only=bool(failures))
     except ConflictError:
         current = ledger.get(kind, key)
-        return page(request, "conflict.html", 409, current=current, mine=values,
-                    revision=current["revision"], based_on=based_on, **common)
+        return conflict_page(request, kind, current, values, stored, int(based_on), common)
     except MoneytrailError as exc:
         failures.append(exc)
     if failures:
         return error_page(request, form_errors(kind, failures, values, fields),
                           revision=based_on, **common)
     return RedirectResponse(view_url(kind, ledger.get(kind, key)), status_code=303)
+
+
+def started_from(request: Request, kind: str, key: str, number: int,
+                 current: dict) -> dict:
+    """The record as the editor's form showed it: the state after revision `number` (the
+    form's expected_revision, the record's revision when the form was loaded); the current
+    record when the store has no such revision of this record."""
+    try:
+        rev = request.app.state.web.ledger.revision(number)
+    except MoneytrailError:
+        return current
+    if rev["kind"] != kind or rev["key"] != key or rev["after"] is None:
+        return current
+    return dict(rev["after"])
+
+
+def conflict_page(request: Request, kind: str, current: dict, values: dict[str, str],
+                  stored: dict[str, str], based_on: int, common: dict[str, Any]
+                  ) -> HTMLResponse:
+    """A stale save's page (409): the form starts from the saved version with only the
+    fields this editor changed (their value differs from the version their form started
+    from) put on top, so the other edit's changes are kept; the table says who changed
+    which field, and a field both changed to different values is a conflict the editor
+    chooses (the form holds their value, the saved one shown beside it)."""
+    key = common["key"]
+    base = started_from(request, kind, key, based_on, current)
+    fields = common["fields"]
+    stored = normalised_fields(kind, stored)     # 'usd' is no change of USD
+
+    def was(f: str) -> str:
+        return str(base.get(f, "") or "")
+
+    def now(f: str) -> str:
+        return str(current.get(f, "") or "")
+
+    mine = [f for f in fields if stored.get(f, "") != was(f)]
+    theirs = [f for f in fields if now(f) != was(f)]
+    both = [f for f in mine if f in theirs and stored.get(f, "") != now(f)]
+    merged = {f: values[f] if f in mine else now(f) for f in fields}
+    rows = [{"field": f, "was": was(f), "now": now(f), "mine": stored.get(f, ""),
+             "who": "both" if f in both else "you" if f in mine else "other"}
+            for f in fields if f in mine or f in theirs]
+    notes = {f"f-{f}": {"message": f"Changed in both versions: saved now "
+                        f"{ledger_value(now(f), f)}; the form holds yours "
+                        f"({ledger_value(stored.get(f, ''), f)}). Choose one.",
+                        "value": None} for f in both}
+    return page(request, "conflict.html", 409, **{
+        **common, "values": merged, "current": current, "rows": rows, "both": both,
+        "by_anchor": notes, "revision": current["revision"], "based_on": based_on})
 
 
 # -- add ------------------------------------------------------------------------------------

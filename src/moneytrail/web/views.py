@@ -258,6 +258,7 @@ def deal_view(state: WebState, url: str, deal: str, *, currency: str | None = No
                                                           "title_lang", "url", "published",
                                                           "reliability"])],
                 links=links, history=history_rows,
+                region_names=region_names(state, [info.get("region")]),
                 tables=["claims", "sources", "links", "history"])
 
 
