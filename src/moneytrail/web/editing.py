@@ -60,8 +60,6 @@ LEDGER_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "note": ("Note", "an assumption must explain itself here"),
         "primary_ref": ("Primary document", "needed for a filing or official source: the "
                         "primary document behind it"),
-        "title_lang": ("Title language", "the title's language as a BCP 47 tag, e.g. fr or "
-                       "de; empty when it is English"),
     },
     "deal": {
         "id": ("Deal id", "letters, digits, _ . or -, e.g. l_stargate_us_2025_01; it cannot "
