@@ -1,0 +1,76 @@
+"""A budget officer's findings: the builder kept the reference plan's budget source after the
+budget was changed; a run's claim check worded the reference plan's amount as the run's;
+'20.000' was read as 20 without a word; the compare page lacked the run page's few-draws
+warning and its 'on assumption or weak rows' column; source pages listed market-share rows
+as internal codes."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+from runs_helpers import form_fields  # noqa: E402
+
+from moneytrail.web.builder import USER_NOTE  # noqa: E402
+from moneytrail.web.runs import decode_draft  # noqa: E402
+
+PLAN = "eu-ai-gigafactories"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    from moneytrail.web import create_app
+
+    db = tmp_path_factory.mktemp("h74") / "ledger.sqlite"
+    app = create_app(db=str(db), start_reference_runs=False)
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def text_of(html: str) -> str:
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
+
+
+def checked_draft(client, **changes: str) -> dict:
+    """The gigafactory plan's builder form with `changes`, checked: the draft it leads to."""
+    fields = form_fields(client.get(f"/build?reference={PLAN}").text)
+    fields.update(changes)
+    response = client.post("/build", data={**fields, "action": "check"},
+                           follow_redirects=False)
+    assert response.status_code == 303
+    return decode_draft(re.search(r"plan=([^&]+)", response.headers["location"]).group(1))
+
+
+# -- 1. a changed budget is the user's own, not the reference plan's sourced figure ---------
+
+def test_a_changed_budget_drops_the_reference_source_and_note(client):
+    budget = checked_draft(client, budget="1.5 bn")["budget"]
+    assert budget["amount"] == 1.5e9
+    assert "source" not in budget
+    assert budget["note"] == (USER_NOTE + " The data gave 20 bn, source m_ec_investai_2025.")
+    assert "gigafactory fund" not in budget["note"]
+
+
+def test_an_unchanged_budget_keeps_its_source_and_note(client):
+    budget = checked_draft(client)["budget"]
+    assert budget["amount"] == 20e9
+    assert budget["source"] == "m_ec_investai_2025"
+    assert budget["note"].startswith("The EUR 20 bn gigafactory fund")
+    # the same amount written otherwise is unchanged too
+    assert checked_draft(client, budget="20000000000")["budget"]["source"] == \
+        "m_ec_investai_2025"
+
+
+def test_a_budget_set_by_the_user_stays_the_users_when_checked_again(client):
+    first = checked_draft(client, budget="1.5 bn")
+    from moneytrail.web.runs import encode_draft
+
+    fields = form_fields(client.get(f"/build?plan={encode_draft(first)}").text)
+    response = client.post("/build", data={**fields, "budget": "2 bn", "action": "check"},
+                           follow_redirects=False)
+    again = decode_draft(re.search(r"plan=([^&]+)", response.headers["location"]).group(1))
+    assert again["budget"] == {"amount": 2e9, "note": first["budget"]["note"]}
