@@ -74,3 +74,37 @@ def test_a_budget_set_by_the_user_stays_the_users_when_checked_again(client):
                            follow_redirects=False)
     again = decode_draft(re.search(r"plan=([^&]+)", response.headers["location"]).group(1))
     assert again["budget"] == {"amount": 2e9, "note": first["budget"]["note"]}
+
+
+# -- 2. a run's claim check is worded with the run's own budget ---------------------------
+
+CLAIM = "public-money-to-nvidia-and-hyperscalers"     # traces eu-ai-gigafactories
+
+
+@pytest.fixture(scope="module")
+def small_run(client) -> str:
+    """The gigafactory plan with a budget of EUR 1.5 bn (no source: the user's own)."""
+    from runs_helpers import finished
+
+    from moneytrail.scenarios.reference import reference_scenarios
+    from moneytrail.scenarios.yamlio import read_yaml
+
+    path = next(p for p in reference_scenarios() if p.stem == PLAN)
+    plan = dict(read_yaml(path, ValueError, what="scenario file"))
+    plan["budget"] = {"amount": 1.5e9, "note": USER_NOTE}
+    return finished(client, {"scenario": plan, "draws": 200, "seed": 3})
+
+
+def test_the_same_money_as_cloud_rental_is_the_runs_budget(client, small_run):
+    page = text_of(client.get(f"/r/{small_run}").text)
+    claims = page[page.index("Claims of the public debate that concern this plan"):]
+    assert "EUR 20 bn of public money" not in claims
+    assert ("the same money as cloud rental: first invoices to Amazon, Google, Microsoft: "
+            "this run's budget, EUR 1.5 bn, in place of the claim's EUR 20 bn") in claims
+    assert "of this run's budget (EUR 1.5 bn) spent on cloud compute at EU market shares " \
+        "(first invoices) to" in claims
+    body = client.get(f"/api/v1/claims/{CLAIM}/check?run={small_run}").json()
+    checks = [c["check"] for c in body["claim"]["checks"]]
+    assert any("this run's budget, EUR 1.5 bn" in c for c in checks)
+    # the published check keeps the claim's own EUR 20 bn plan
+    assert not any("this run's budget" in c["check"] for c in body["published"]["checks"])
