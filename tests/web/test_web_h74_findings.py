@@ -108,3 +108,52 @@ def test_the_same_money_as_cloud_rental_is_the_runs_budget(client, small_run):
     assert any("this run's budget, EUR 1.5 bn" in c for c in checks)
     # the published check keeps the claim's own EUR 20 bn plan
     assert not any("this run's budget" in c["check"] for c in body["published"]["checks"])
+
+
+# -- 3. '20.000' in an amount field is refused as ambiguous, not read as 20 -------------------
+
+def error_line(html: str) -> str:
+    """The error summary's first line, after the id of the input it links to."""
+    found = re.search(r'<div class="notice error-summary".*?<p><a href="#([^"]+)">(.*?)</a>',
+                      html, re.S)
+    assert found, "no error summary"
+    return found.group(1) + " " + " ".join(unescape(found.group(2)).split())
+
+
+@pytest.mark.parametrize(("typed", "line"), [
+    ("20.000", "f-budget Budget: 20.000 could be 20000 with a dot between thousands or 20.0 "
+     "with a decimal point: write 20000 (or 20 000) or 20.0 (you gave: 20.000)"),
+    ("1.500", "f-budget Budget: 1.500 could be 1500 with a dot between thousands or 1.5 "
+     "with a decimal point: write 1500 (or 1 500) or 1.5 (you gave: 1.500)"),
+    ("EUR 20.000", "f-budget Budget: 20.000 could be 20000 with a dot between thousands or "
+     "20.0 with a decimal point: write 20000 (or 20 000) or 20.0 (you gave: EUR 20.000)")])
+def test_a_budget_with_one_dot_before_three_digits_is_refused(client, typed, line):
+    fields = form_fields(client.get(f"/build?reference={PLAN}").text)
+    response = client.post("/build", data={**fields, "budget": typed, "action": "check"})
+    assert error_line(response.text) == line
+
+
+def test_amounts_that_are_not_ambiguous_are_still_read():
+    from moneytrail.web.numbers import amount_text, read_number
+
+    assert read_number("20.0", sizes=True) == 20.0
+    assert read_number("20.000.000", sizes=True) == 20_000_000
+    assert read_number("1.125 bn", sizes=True) == 1_125_000_000
+    assert read_number("0.500", sizes=True) == 0.5
+    assert read_number("20.000") == 20.0                       # not an amount: unchanged
+    assert read_number("12.500", percent=True) == 12.5        # a share field keeps its reading
+    assert amount_text(123.456) == "123.4560"                 # written so it reads back
+    assert read_number(amount_text(123.456), sizes=True) == 123.456
+
+
+def test_a_share_field_keeps_a_point_before_three_digits(client):
+    draft = checked_draft(client, **{"spend-0-central": "0.390", "spend-0-low": "0.300"})
+    assert draft["spend"]["accelerators"]["central"] == 0.39
+
+
+def test_the_ledger_refuses_an_ambiguous_claim_amount():
+    from moneytrail.web.editing import form_numbers
+
+    _, errors = form_numbers("claim", {"low": "1.500", "central": "2 bn", "currency": "EUR"})
+    assert [(e.field, e.value) for e in errors] == [("low", "1.500")]
+    assert "write 1500 (or 1 500) or 1.5" in str(errors[0])
