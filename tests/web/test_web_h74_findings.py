@@ -157,3 +157,53 @@ def test_the_ledger_refuses_an_ambiguous_claim_amount():
     _, errors = form_numbers("claim", {"low": "1.500", "central": "2 bn", "currency": "EUR"})
     assert [(e.field, e.value) for e in errors] == [("low", "1.500")]
     assert "write 1500 (or 1 500) or 1.5" in str(errors[0])
+
+
+# -- 4. the compare page warns of few draws and shows the evidence weight ------------------
+
+@pytest.fixture(scope="module")
+def compared(client) -> tuple[str, str, str]:
+    """The compare page of a 1,000-draw and a 500-draw run of the gigafactory plan."""
+    from runs_helpers import finished
+
+    full = finished(client, {"reference": PLAN, "draws": 1000, "seed": 2})
+    rough = finished(client, {"reference": PLAN, "draws": 500, "seed": 2})
+    response = client.get(f"/compare?runs={full},{rough}")
+    assert response.status_code == 200
+    return response.text, full, rough
+
+
+def test_the_compare_page_warns_of_a_run_with_few_draws(compared):
+    html, full, rough = compared
+    notes = [text_of(n).strip() for n in
+             re.findall(r'<p class="notice notice-info rough-draws"[^>]*>(.*?)</p>', html, re.S)]
+    title = "EU AI gigafactories (InvestAI's EUR 20 bn fund)"
+    assert notes == [f"Run {rough[:8]} (“{title}”) has only 500 Monte Carlo draws, so the "
+                     "90 % intervals are rough. Run the plan again with at least 1,000 draws "
+                     "for intervals to rely on."]
+
+
+def test_the_compare_scorecard_has_the_run_pages_evidence_weight_column(client, compared):
+    html, full, rough = compared
+    table = re.search(r'<caption id="scorecard-caption">.*?</table>', html, re.S).group(0)
+    heads = [text_of(h).strip() for h in re.findall(r"<th scope=\"col\"[^>]*>(.*?)</th>",
+                                                     table, re.S)]
+    title = "EU AI gigafactories (InvestAI's EUR 20 bn fund)"
+    assert heads == ["Measure", title, f"On assumption or weak rows ( {title} )", title,
+                     f"On assumption or weak rows ( {title} )"]
+    # the same figures as the run page's column, row by row
+    run_page = client.get(f"/r/{full}").text
+    run_table = re.search(r'<caption id="scorecard-caption">.*?</table>', run_page,
+                          re.S).group(0)
+    cells = {}
+    for row in re.findall(r"<tr><th scope=\"row\">.*?</tr>", run_table, re.S):
+        parts = [text_of(c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row,
+                                                        re.S)]
+        cells[parts[0]] = parts[-1]
+    assert any(v not in ("–", "") for v in cells.values())
+    for row in re.findall(r"<tr><th scope=\"row\">.*?</tr>", table, re.S):
+        parts = [text_of(c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row,
+                                                        re.S)]
+        if parts[0] in cells:
+            assert parts[2] == cells[parts[0]], parts
+    assert "is the share of a measure resting on rows labelled assumption or weak" in html
