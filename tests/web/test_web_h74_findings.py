@@ -207,3 +207,17 @@ def test_the_compare_scorecard_has_the_run_pages_evidence_weight_column(client, 
         if parts[0] in cells:
             assert parts[2] == cells[parts[0]], parts
     assert "is the share of a measure resting on rows labelled assumption or weak" in html
+
+
+# -- 5. a source page writes market-share rows with names and units -------------------------
+
+def test_a_source_page_writes_market_shares_for_readers(client):
+    body = client.get("/api/v1/sources/m_bernstein_gw_capex_2025").json()
+    shares = {u["key"]: u for u in body["used_by"] if u["table"] == "market share"}
+    dell = shares["storage/EU/2025/dell"]                         # the key is kept
+    assert dell["label"] == ("Market share of Dell Technologies in Storage, EU, 2025: 27 % "
+                             "(18–37 %), reliability estimate")
+    assert not any(u["label"].startswith("central ") for u in shares.values())
+    page = text_of(client.get("/sources/m_bernstein_gw_capex_2025").text)
+    assert "Market share of Dell Technologies in Storage, EU, 2025: 27 % (18–37 %)" in page
+    assert "central 0.27" not in page
