@@ -49,9 +49,17 @@ def test_common_ways_to_write_twenty_billion_are_read(typed):
 
 @pytest.mark.parametrize(("typed", "expected"), [
     ("1 234,5", 1234.5), ("1,5 Mrd", 1_500_000_000), ("2.5 Md", 2_500_000_000),
-    ("20.000", 20.0), ("1.234", 1.234)])             # one dot stays a decimal point
+    ("20.0", 20.0), ("1.2345", 1.2345), ("0.250", 0.25)])    # one dot is a decimal point
 def test_other_forms_keep_their_one_reading(typed, expected):
     assert read_number(typed, sizes=True, currency="EUR") == expected
+
+
+@pytest.mark.parametrize("typed", ["20.000", "1.234"])
+def test_one_dot_before_three_digits_stays_a_decimal_point_outside_amounts(typed):
+    """An amount refuses it (a thousands dot?), other number fields read a decimal point."""
+    assert read_number(typed) == float(typed)
+    with pytest.raises(NumberTextError, match="with a dot between thousands"):
+        read_number(typed, sizes=True, currency="EUR")
 
 
 @pytest.mark.parametrize("typed", ["$20 bn", "$20bn", "20 bn $", "USD 20 bn"])

@@ -110,9 +110,10 @@ def test_the_compare_scorecard_is_a_table_on_a_desktop(server, browser, compare_
             assert found["cards"] == 0, found
             assert "cards" not in (card.get_attribute("class") or "")
             head = card.locator("thead th")
-            assert head.count() == 4                  # measure + three runs, side by side
-            xs = [head.nth(k).bounding_box()["x"] for k in range(4)]
-            assert xs == sorted(xs) and len(set(xs)) == 4
+            # measure + three runs side by side, each with its evidence weight
+            assert head.count() == 7
+            xs = [head.nth(k).bounding_box()["x"] for k in range(7)]
+            assert xs == sorted(xs) and len(set(xs)) == 7
         else:
             assert "cards" in (card.get_attribute("class") or "")
         assert page.problems == []

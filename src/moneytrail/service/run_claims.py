@@ -1,6 +1,8 @@
 """Claims of the debate checked against a trace run: the checks that trace a reference plan
 use the run's plan in its place, with the run's draws and seed, so their figures are the run's
-own (the same medians as its scorecard and shares). The other checks of such a claim are kept.
+own (the same medians as its scorecard and shares). The other checks of such a claim are kept,
+but one that spends "the same money" as the replaced plan (a plan written in the claim with its
+budget) spends the run's budget instead (`same_money_as_run`).
 
 A claim none of whose checks traces a plan (ledger or market data only) is the same for every
 run: it is not checked here (`plan_dependent` is empty); readers get the published check
@@ -120,6 +122,7 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result, *,
         check["args"]["scenario"] = plan
         check["describe"] = (f"{check.get('describe') or check['computation']}: this run's "
                              f"plan in place of {replaced[-1][1]}")
+    same_money_as_run(data, follow, replaced, plan)
     draws, seed = int(result.provenance.draws or DRAWS), int(result.provenance.seed or 0)
     name = f"claim {claim_id} with the plan of run {result.run_id}"
     checked = tasks.check_claims(ws, claims=parse_claims({"claims": [data]}, name),
@@ -127,6 +130,72 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result, *,
                                  traces=traces)
     return RunCheck(checked=checked, followed=replaced, draws=draws, seed=seed,
                     withheld=withheld_verdict_reason(draws))
+
+
+def budget_of(plan: Any) -> tuple[float, str] | None:
+    """A plan mapping's (budget amount, currency); None when it has no numeric amount."""
+    if not isinstance(plan, dict):
+        return None
+    budget = plan.get("budget")
+    amount = budget.get("amount") if isinstance(budget, dict) else budget
+    if isinstance(amount, bool) or not isinstance(amount, int | float):
+        return None
+    return float(amount), str(plan.get("currency") or "")
+
+
+def amount_words(amount: float, currency: str) -> str:
+    """A budget for a check's wording: 'EUR 1.5 bn', 'USD 750 m', 'EUR 12,000'."""
+    for size, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
+        if abs(amount) >= size:
+            number = f"{amount / size:,.3f}".rstrip("0").rstrip(".")
+            return f"{currency} {number} {word}".strip()
+    return f"{currency} {amount:,.0f}".strip()
+
+
+def same_money_as_run(data: dict[str, Any], follow: list[int],
+                      replaced: list[tuple[int, str]], plan: dict[str, Any]) -> None:
+    """A claim's other plan-tracing checks that spend the same money as the reference plan
+    the run replaces (a plan written in the claim with that plan's budget and currency: 'the
+    same money as cloud rental', EUR 20 bn) spend the run's budget instead, and say so, so a
+    run of EUR 1.5 bn is not checked, nor worded, as EUR 20 bn of public money. Edits `data`
+    (the claim as a mapping) in place; a run with the reference plan's budget keeps the
+    claim's plan as written (the same figures as the published check)."""
+    from moneytrail.scenarios.reference import reference_dir
+    from moneytrail.scenarios.yamlio import read_yaml
+
+    run_budget = budget_of(plan)
+    if run_budget is None:
+        return
+    references = set()
+    for _, plan_id in replaced:
+        path = reference_dir() / f"{plan_id}.yaml"
+        if path.exists():
+            found = budget_of(read_yaml(path, ScenarioError, what="scenario file"))
+            if found is not None:
+                references.add(found)
+    for j, check in enumerate(data["checks"]):
+        inline = check.get("args", {}).get("scenario")
+        if j in follow or check.get("computation") not in PLAN_COMPUTATIONS \
+                or not isinstance(inline, dict) or budget_of(inline) not in references \
+                or budget_of(inline) == run_budget:
+            continue
+        amount, currency = run_budget
+        spend = inline.get("spend")
+        what = (", ".join(str(c).replace("_", " ") for c in spend)
+                if isinstance(spend, dict) else "")
+        title = (f"this run's budget ({amount_words(amount, currency)}) spent on {what} at "
+                 f"{inline.get('buyer_region', '')} market shares"
+                 if what and not inline.get("procurement") else
+                 f"this run's budget ({amount_words(amount, currency)}) spent as in "
+                 f"{inline.get('id', 'the claim')}")
+        check["args"]["scenario"] = {**inline, "budget": {"amount": amount},
+                                     "currency": currency or inline.get("currency"),
+                                     "title": title}
+        old = budget_of(inline)
+        assert old is not None
+        check["describe"] = (f"{check.get('describe') or check['computation']}: this run's "
+                             f"budget, {amount_words(amount, currency)}, in place of the "
+                             f"claim's {amount_words(*old)}")
 
 
 __all__ = ["PLAN_COMPUTATIONS", "RunCheck", "check_stored_plan",

@@ -129,6 +129,7 @@ def form_rows(plan: Mapping[str, Any], names: Names | None = None) -> dict[str, 
         "budget": given(amount_words(budget.get("amount"))),
         "budget_source": given(budget.get("source")),
         "budget_note": given(budget.get("note")),
+        "budget_sourced": sourced_amount(budget),
         "draws": given(plan.get("draws"), 2000), "seed": given(plan.get("seed"), 1),
         "horizon_years": given(plan.get("horizon_years")),
         "spend": spend_rows + [dict(blank) for _ in range(EXTRA_ROWS)],
@@ -228,7 +229,7 @@ def plan_and_typed(form: Mapping[str, Any], extra: Mapping[str, Any] | None = No
     for key in ("source", "note"):
         if text(form, f"budget_{key}"):
             budget[key] = text(form, f"budget_{key}")
-    plan["budget"] = budget
+    plan["budget"] = own_budget(budget, text(form, "budget_sourced"))
     spend: dict[str, Any] = {}
     for i in range(MAX_ROWS):
         category = text(form, f"spend-{i}-category")
@@ -402,6 +403,40 @@ def own_row(row: dict[str, Any], sourced: str) -> dict[str, Any]:
 
 
 USER_NOTE = "Set by the user in the plan builder, not taken from a source."
+
+
+def sourced_amount(budget: Mapping[str, Any]) -> str:
+    """The budget amount its source and note were given for, as the builder's hidden
+    `budget_sourced` field carries it ('20000000000'); '' when it has neither or no amount."""
+    amount = budget.get("amount")
+    if not (budget.get("source") or budget.get("note")) or isinstance(amount, bool) \
+            or not isinstance(amount, int | float):
+        return ""
+    return repr(amount)
+
+
+def own_budget(budget: dict[str, Any], sourced: str) -> dict[str, Any]:
+    """The form's budget with its source and note when its amount is the one they were
+    given for (`sourced`, `sourced_amount`); else the user's own amount: no source, a note
+    saying so and what the source gave, so the briefing cites no source for it (as
+    `own_row` does for a share)."""
+    if "source" not in budget and "note" not in budget:
+        return budget
+    try:
+        was: float | None = float(sourced) if sourced else None
+    except ValueError:
+        was = None
+    amount = budget.get("amount")
+    if was is not None and isinstance(amount, int | float) and not isinstance(amount, bool) \
+            and math.isclose(amount, was, rel_tol=1e-9):
+        return budget
+    if "source" not in budget and str(budget.get("note", "")).startswith(USER_NOTE):
+        return budget                    # the user's own already
+    from moneytrail.web.numbers import amount_text
+
+    before = (f" The data gave {amount_text(was)}, source {budget['source']}."
+              if was is not None and was >= 1 and budget.get("source") else "")
+    return {"amount": amount, "note": USER_NOTE + before}
 
 
 GOT = re.compile(r",? got [^()]*$")        # a schema message's ', got 1.5' at its end

@@ -21,7 +21,10 @@ One reading for every number field, so the two forms agree:
   before or after the number (`€20bn`, `20 Mrd €`, `$20 bn`, `£5 m`), which must stand for the
   plan's currency (`$`: USD, CAD, AUD, NZD, SGD or HKD; `¥`: JPY or CNY), as a code must;
   one dot before exactly three digits with these words (`20.000 Mio`: twenty thousand
-  million in German) is refused as ambiguous, while `20.000 m` stays twenty million;
+  million in German) is refused as ambiguous, while `20.000 m` stays twenty million; so is
+  an amount of one to three digits, one dot and exactly three digits with no size word
+  (`20.000`, `1.500`, `EUR 20.000`: twenty thousand with a European thousands dot, or twenty
+  with a decimal point): before, `20.000` was read as 20 without a word;
 - for shares only (`percent=True`, the builder's spending and supplier shares), a percent
   sign: `39%` and `39 %` are 0.39, `100%` is 1.
 
@@ -57,6 +60,8 @@ AMBIGUOUS_DOT = ("one dot before three digits with Mio, Mrd or Md could be a tho
 DECIMAL_COMMA = ("use a point for decimals; a comma may only separate thousands in groups "
                  "of three, as in 20,000,000")
 ONE_DECIMAL_COMMA = re.compile(r"[+-]?\d*,(?P<decimals>\d+)")
+AMBIGUOUS_AMOUNT_DOT = ("{typed} could be {whole} with a dot between thousands or {decimal} "
+                        "with a decimal point: write {whole} (or {whole_words}) or {decimal}")
 AMBIGUOUS_COMMA = ("one comma before three digits could be a thousands separator or a decimal "
                    "comma: write the number without the comma, or with a point for decimals")
 
@@ -110,6 +115,9 @@ def read_number(text: str, *, sizes: bool = False, currency: str | None = None,
         if size is not None and size.lower() in LOCAL_SIZES and ONE_DOT_GROUP.fullmatch(body):
             raise NumberTextError(AMBIGUOUS_DOT)
     body = body.replace("_", "")
+    if sizes and not exponent and ONE_DOT_GROUP.fullmatch(body) \
+            and body.lstrip("+-")[0] != "0":
+        raise NumberTextError(ambiguous_amount(body))
     if DOT_GROUPED.fullmatch(body):
         body = body.replace(".", "")
     if "," in body:
@@ -128,6 +136,18 @@ def read_number(text: str, *, sizes: bool = False, currency: str | None = None,
     if number.is_integer() and "." not in body and "e" not in body.lower():
         return int(body)
     return number
+
+
+def ambiguous_amount(body: str) -> str:
+    """Why an amount such as `20.000` is refused, with both ways to write what was meant:
+    '20.000 could be 20000 with a dot between thousands or 20.0 with a decimal point: write
+    20000 (or 20 000) or 20.0'."""
+    whole = body.replace(".", "")
+    sign = whole[0] if whole[0] in "+-" else ""
+    digits = whole.lstrip("+-").lstrip("0") or "0"
+    grouped = f"{int(digits):,}".replace(",", " ")
+    return AMBIGUOUS_AMOUNT_DOT.format(typed=body, whole=sign + digits,
+                                       whole_words=sign + grouped, decimal=repr(float(body)))
 
 
 def _check_currency(given: str | None, currency: str | None, owner: str) -> None:
@@ -161,7 +181,9 @@ def amount_text(value: float) -> str:
             text = f"{format(mantissa.normalize(), 'f')} {word}"
             if read_number(text, sizes=True) == value:
                 return text
-    return format(exact.normalize(), "f")
+    plain = format(exact.normalize(), "f")
+    # '123.456' would be refused as ambiguous (a thousands dot?): '123.4560' is not
+    return plain + "0" if ONE_DOT_GROUP.fullmatch(plain) else plain
 
 
 def _without_commas(body: str, *, whole: bool = False) -> str:

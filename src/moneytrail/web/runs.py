@@ -709,10 +709,19 @@ def compare_view(results: list[Result], names: Names, url: str,
             for stat in ("p50", "p5", "p95"):
                 entry[f"run{k + 1}_{stat}"] = values[stat]
             entry[f"run{k + 1}_reason"] = row["reason"]
+            weight = row["weight"] or {}     # the run page's 'On assumption or weak rows'
+            for stat in ("p50", "p5", "p95"):
+                entry[f"run{k + 1}_weight_{stat}"] = weight.get(stat)
     for entry in metrics.values():                 # a dash where a run has no figure
         for k in range(len(results)):
-            for stat in ("p50", "p5", "p95", "reason"):
+            for stat in ("p50", "p5", "p95", "reason", "weight_p50", "weight_p5",
+                         "weight_p95"):
                 entry.setdefault(f"run{k + 1}_{stat}", None)
+    weighted = any(entry[f"run{k + 1}_weight_p50"] is not None
+                   for entry in metrics.values() for k in range(len(results)))
+    # the run page's few-draws warning (draws.rough_draws_text), naming each run it concerns
+    rough = [text.replace("This run", f"Run {r.run_id[:8]} (\u201c{r.title}\u201d)", 1)
+             for r in results if (text := units.rough_draws_text(r.provenance.draws))]
     no_scorecard = [missing_text("scorecard").replace("This run", f"Run {r.run_id[:8]} "
                                                       f"(\u201c{r.title}\u201d)", 1)
                     for r in results if "scorecard" not in r.tables]
@@ -756,5 +765,6 @@ def compare_view(results: list[Result], names: Names, url: str,
                       "retrieved": results[0].provenance.created[:10]},
                 runs=plans, headline=list(headline.values()), reproduce=reproduce,
                 mixed_prices=len(set(years)) > 1,
-                no_scorecard=no_scorecard, scorecard_note=unit_note,
-                scorecard=list(metrics.values()), tables=["runs", "headline", "scorecard"])
+                no_scorecard=no_scorecard, scorecard_note=unit_note, rough_draws=rough,
+                weighted=weighted, scorecard=list(metrics.values()),
+                tables=["runs", "headline", "scorecard"])

@@ -362,25 +362,53 @@ def cites(cell: Any, source: str) -> bool:
     return source in split_list(str(cell or ""))
 
 
+def chain_names(state: WebState) -> dict[str, str]:
+    """Display names of the value chain's categories and firms by id ('storage' ->
+    'Storage', 'dell' -> 'Dell')."""
+    chain = state.valuechain
+    names = {str(i): str(n) for i, n in zip(chain.categories["id"], chain.categories["name"],
+                                            strict=True)}
+    names.update(chain.entity_names())
+    return names
+
+
+def share_text(low: Any, central: Any, high: Any) -> str:
+    """A share with its low–high interval as written in the data, in percent: '39 % (30–46
+    %)' (37.75, not 37.8); the interval left out where it is the central value alone."""
+    def pct(share: float) -> str:
+        return f"{round(100 * float(share), 6):g}"
+
+    value = f"{pct(central)} %"
+    ends = [v for v in (low, high) if v is not None and not pd.isna(v)]
+    if len(ends) == 2 and (low != central or high != central):
+        value += f" ({pct(low)}–{pct(high)} %)"
+    return value
+
+
+def market_share_label(row: Any, names: dict[str, str]) -> str:
+    """A market-share row of the value chain for readers: 'Market share of Dell in Storage,
+    EU, 2025: 27 % (20–35 %), reliability analyst' (names as the reference-plan rows of a
+    source page give them, `plan_citation_rows`)."""
+    supplier, category = str(row["supplier"]), str(row["category"])
+    reliability = (f", reliability {row['reliability']}"
+                   if "reliability" in row and isinstance(row["reliability"], str)
+                   and row["reliability"] else "")
+    return (f"Market share of {names.get(supplier, supplier)} in "
+            f"{names.get(category, category)}, {row['buyer_region']}, {row['year']}: "
+            f"{share_text(row.get('low'), row['central'], row.get('high'))}{reliability}")
+
+
 def plan_citation_rows(state: WebState, source: str) -> list[dict[str, Any]]:
     """The bundled reference plans' figures that cite `source` (service.plans), as rows of
     the source page: the plan by its title, the figure with the value chain's names of its
     category and supplier, its value with the low–high interval and reliability."""
     from moneytrail.service.plans import reference_plan_citations
 
-    def pct(share: float) -> str:       # as the plan gives it: 37.75, not 37.8
-        return f"{round(100 * share, 6):g}"
-
-    chain = state.valuechain
-    names = {str(i): str(n) for i, n in zip(chain.categories["id"], chain.categories["name"],
-                                            strict=True)}
-    names.update(chain.entity_names())
+    names = chain_names(state)
     out = []
     for row in reference_plan_citations(source):
         if row["unit"] == "share":
-            value = f"{pct(row['central'])} %"
-            if row["low"] != row["central"] or row["high"] != row["central"]:
-                value += f" ({pct(row['low'])}–{pct(row['high'])} %)"
+            value = share_text(row["low"], row["central"], row["high"])
         else:
             value = money(row["central"], row["unit"])
         if row["supplier"]:
@@ -423,6 +451,7 @@ def source_view(state: WebState, url: str, source: str) -> View:
             used.append({"table": f"macro {kind}", "key": key, "label": str(row.get("value",
                          row.get("units_per_eur", row.get("index", "")))), "deal": None})
     vc = state.valuechain
+    names = chain_names(state)
     for name, frame, key_columns in (
             ("market share", vc.markets, ["category", "buyer_region", "year", "supplier"]),
             ("cost structure", vc.cost_structures, ["entity", "year", "kind", "counterpart"]),
@@ -431,7 +460,9 @@ def source_view(state: WebState, url: str, source: str) -> View:
             continue
         for _, row in frame[frame["sources"].map(lambda c: cites(c, source))].iterrows():
             key = "/".join(str(row[c]) for c in key_columns)
-            label = f"central {row['central']:g}" if "central" in row else str(row.get("name"))
+            label = (market_share_label(row, names) if name == "market share" else
+                     f"central {row['central']:g}" if "central" in row
+                     else str(row.get("name")))
             used.append({"table": name, "key": key, "label": label, "deal": None})
     claims = state.claims()
     for _, row in claims.drop_duplicates("claim").iterrows():
