@@ -20,7 +20,7 @@ VALUECHAIN = {
 }
 HEADERS = {
     "sources": ["id", "publisher", "title", "url", "published", "accessed", "reliability",
-                "note", "primary_ref"],
+                "note", "primary_ref", "title_lang"],
     "countries": ["code", "name", "eu_member", "note"],
     "entities": ["id", "name", "kind", "owner_country", "groups", "description", "sources",
                  "note"],
