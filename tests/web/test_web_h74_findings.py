@@ -189,8 +189,8 @@ def test_the_compare_scorecard_has_the_run_pages_evidence_weight_column(client, 
     heads = [text_of(h).strip() for h in re.findall(r"<th scope=\"col\"[^>]*>(.*?)</th>",
                                                      table, re.S)]
     title = "EU AI gigafactories (InvestAI's EUR 20 bn fund)"
-    assert heads == ["Measure", title, f"On assumption or weak rows ( {title} )", title,
-                     f"On assumption or weak rows ( {title} )"]
+    assert heads == ["Measure", title, f"On assumption or weak rows: {title}", title,
+                     f"On assumption or weak rows: {title}"]
     # the same figures as the run page's column, row by row
     run_page = client.get(f"/r/{full}").text
     run_table = re.search(r'<caption id="scorecard-caption">.*?</table>', run_page,
@@ -221,3 +221,17 @@ def test_a_source_page_writes_market_shares_for_readers(client):
     page = text_of(client.get("/sources/m_bernstein_gw_capex_2025").text)
     assert "Market share of Dell Technologies in Storage, EU, 2025: 27 % (18–37 %)" in page
     assert "central 0.27" not in page
+
+
+def test_a_source_page_writes_cost_structures_for_readers(client):
+    """Cost-structure rows read 'central 0.12': now what share of which firm's revenue goes
+    where, with the interval and reliability (keys unchanged)."""
+    rows = {u["key"]: u["label"] for u in
+            client.get("/api/v1/sources/c_mistral_staff").json()["used_by"]
+            if u["table"] == "cost structure"}
+    assert rows["mistral_ai/2024/input/microsoft"] == (
+        "Purchases of Mistral AI from Microsoft (Azure), 2024: 12 % (4.8–19.2 %) of its "
+        "revenue, reliability assumption")
+    labour = [label for key, label in rows.items() if "/labour/" in key]
+    assert labour and all(label.startswith("Wages of Mistral AI (") for label in labour)
+    assert not [label for label in rows.values() if label.startswith("central ")]

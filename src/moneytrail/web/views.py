@@ -17,7 +17,7 @@ import pandas as pd
 
 from moneytrail.errors import MoneytrailError
 from moneytrail.ledger.records import DEAL_KINDS, KINDS, STAGES, split_list, typed_record
-from moneytrail.report.units import money
+from moneytrail.report.units import money, region_label
 from moneytrail.web.state import WebState
 
 MAX_PARAM = 100          # longest query value accepted (ids, regions, currencies)
@@ -398,6 +398,28 @@ def market_share_label(row: Any, names: dict[str, str]) -> str:
             f"{share_text(row.get('low'), row['central'], row.get('high'))}{reliability}")
 
 
+# what a cost-structure row of each kind is a share of a firm's revenue (valuechain)
+COST_KINDS = {"labour": "Wages", "capital": "Profits and depreciation", "tax": "Taxes"}
+
+
+def cost_structure_label(row: Any, names: dict[str, str],
+                         countries: dict[str, str]) -> str:
+    """A cost-structure row for readers, as a share of the firm's revenue: 'Purchases of
+    Nvidia from TSMC, 2024: 7.5 % (4.5–10.5 %) of its revenue, reliability estimate';
+    'Wages of Mistral AI paid in France, 2024: ...' (value added by where it is paid)."""
+    entity, counterpart = str(row["entity"]), str(row["counterpart"])
+    firm = names.get(entity, entity)
+    if row["kind"] == "input":
+        what = f"Purchases of {firm} from {names.get(counterpart, counterpart)}"
+    else:
+        where = region_label(counterpart, countries)
+        what = f"{COST_KINDS.get(str(row['kind']), str(row['kind']))} of {firm} ({where})"
+    reliability = (f", reliability {row['reliability']}"
+                   if isinstance(row.get("reliability"), str) and row["reliability"] else "")
+    return (f"{what}, {row['year']}: {share_text(row.get('low'), row['central'], row.get('high'))}"
+            f" of its revenue{reliability}")
+
+
 def plan_citation_rows(state: WebState, source: str) -> list[dict[str, Any]]:
     """The bundled reference plans' figures that cite `source` (service.plans), as rows of
     the source page: the plan by its title, the figure with the value chain's names of its
@@ -451,7 +473,7 @@ def source_view(state: WebState, url: str, source: str) -> View:
             used.append({"table": f"macro {kind}", "key": key, "label": str(row.get("value",
                          row.get("units_per_eur", row.get("index", "")))), "deal": None})
     vc = state.valuechain
-    names = chain_names(state)
+    names, countries = chain_names(state), vc.country_names()
     for name, frame, key_columns in (
             ("market share", vc.markets, ["category", "buyer_region", "year", "supplier"]),
             ("cost structure", vc.cost_structures, ["entity", "year", "kind", "counterpart"]),
@@ -461,7 +483,7 @@ def source_view(state: WebState, url: str, source: str) -> View:
         for _, row in frame[frame["sources"].map(lambda c: cites(c, source))].iterrows():
             key = "/".join(str(row[c]) for c in key_columns)
             label = (market_share_label(row, names) if name == "market share" else
-                     f"central {row['central']:g}" if "central" in row
+                     cost_structure_label(row, names, countries) if name == "cost structure"
                      else str(row.get("name")))
             used.append({"table": name, "key": key, "label": label, "deal": None})
     claims = state.claims()
