@@ -385,14 +385,17 @@ def share_text(low: Any, central: Any, high: Any) -> str:
     return value
 
 
+def reliability_text(value: Any) -> str:
+    """', reliability estimate' after a figure; '' where the row gives none."""
+    return f", reliability {value}" if isinstance(value, str) and value else ""
+
+
 def market_share_label(row: Any, names: dict[str, str]) -> str:
     """A market-share row of the value chain for readers: 'Market share of Dell in Storage,
     EU, 2025: 27 % (20–35 %), reliability analyst' (names as the reference-plan rows of a
     source page give them, `plan_citation_rows`)."""
     supplier, category = str(row["supplier"]), str(row["category"])
-    reliability = (f", reliability {row['reliability']}"
-                   if "reliability" in row and isinstance(row["reliability"], str)
-                   and row["reliability"] else "")
+    reliability = reliability_text(row.get("reliability"))
     return (f"Market share of {names.get(supplier, supplier)} in "
             f"{names.get(category, category)}, {row['buyer_region']}, {row['year']}: "
             f"{share_text(row.get('low'), row['central'], row.get('high'))}{reliability}")
@@ -414,8 +417,7 @@ def cost_structure_label(row: Any, names: dict[str, str],
     else:
         where = region_label(counterpart, countries)
         what = f"{COST_KINDS.get(str(row['kind']), str(row['kind']))} of {firm} ({where})"
-    reliability = (f", reliability {row['reliability']}"
-                   if isinstance(row.get("reliability"), str) and row["reliability"] else "")
+    reliability = reliability_text(row.get("reliability"))
     return (f"{what}, {row['year']}: {share_text(row.get('low'), row['central'], row.get('high'))}"
             f" of its revenue{reliability}")
 
@@ -440,7 +442,7 @@ def plan_citation_rows(state: WebState, source: str) -> list[dict[str, Any]]:
             what = f"Spending share of {names.get(row['category'], row['category'])}"
         else:
             what = row["field"].capitalize()
-        reliability = f", reliability {row['reliability']}" if row["reliability"] else ""
+        reliability = reliability_text(row["reliability"])
         out.append({"table": "reference plan", "key": row["plan_title"],
                     "label": f"{what}: {value}{reliability}", "deal": None,
                     **{k: row[k] for k in ("plan", "plan_title", "field", "category",
