@@ -116,6 +116,30 @@ def test_every_sourced_figure_of_the_reference_plans_is_on_its_source_page():
                 assert row in reference_plan_citations(row["source"])
 
 
+def test_source_pages_read_the_reference_plans_once_per_app(client, monkeypatch):
+    """Each source page view parsed the three reference plans' YAML files again (11 ms of a
+    59 ms page): the app keeps their citation rows (WebState.reference_plan_citations)."""
+    from moneytrail.service import plans
+
+    source = next(row["source"] for path in reference_scenarios()
+                  for row in plan_citations_of(path) if row["source"])
+    first = client.get(f"/sources/{source}")
+    assert first.status_code == 200
+    calls = []
+    real = plans.load_scenario
+    monkeypatch.setattr(plans, "load_scenario", lambda *a, **k: calls.append(a) or real(*a, **k))
+    again = client.get(f"/sources/{source}")
+    assert again.status_code == 200 and again.text == first.text
+    assert calls == []
+
+
+def plan_citations_of(path):
+    from moneytrail.scenarios.schema import load_scenario
+    from moneytrail.service.plans import plan_citations
+
+    return plan_citations(load_scenario(path))
+
+
 # -- 2. the run page's spending table shows each share's source and reliability -----------
 # -- 3. an amount under one unit is not printed as zero ------------------------------------
 

@@ -37,7 +37,9 @@ def plan_citations(plan: Plan) -> list[dict[str, Any]]:
     return out
 
 
-def reference_plan_citations(source: str) -> list[dict[str, Any]]:
-    """The bundled reference plans' figures that cite `source`, in plan order."""
+def reference_plan_citations(source: str | None = None) -> list[dict[str, Any]]:
+    """The bundled reference plans' figures (plan_citations) that cite `source` (all of them
+    when None), in plan order. Reads the plans' YAML files on each call."""
     return [row for path in reference_scenarios()
-            for row in plan_citations(load_scenario(path)) if row["source"] == source]
+            for row in plan_citations(load_scenario(path))
+            if source is None or row["source"] == source]

@@ -10,7 +10,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -46,6 +46,7 @@ class WebState:
     _source_titles: dict[str, dict[str, str]] | None = None
     _country_names: dict[str, str] | None = None
     _ids: dict[str, str] | None = None
+    _plan_citations: list[dict[str, Any]] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -101,6 +102,16 @@ class WebState:
                 else pd.DataFrame(columns=["id"])
             self._analysis_sources = frame
         return self._analysis_sources
+
+    @property
+    def reference_plan_citations(self) -> list[dict[str, Any]]:
+        """Every sourced figure of the bundled reference plans (service.plans.plan_citations,
+        in plan order), read once per app: a source page lists those citing its source."""
+        if self._plan_citations is None:
+            from moneytrail.service.plans import reference_plan_citations
+
+            self._plan_citations = reference_plan_citations()
+        return self._plan_citations
 
     def source_info(self, source: str) -> dict[str, str] | None:
         """A source's title, publisher and publication date for readers (`title`, `publisher`,

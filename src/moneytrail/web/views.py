@@ -426,11 +426,11 @@ def plan_citation_rows(state: WebState, source: str) -> list[dict[str, Any]]:
     """The bundled reference plans' figures that cite `source` (service.plans), as rows of
     the source page: the plan by its title, the figure with the value chain's names of its
     category and supplier, its value with the low–high interval and reliability."""
-    from moneytrail.service.plans import reference_plan_citations
-
     names = chain_names(state)
     out = []
-    for row in reference_plan_citations(source):
+    for row in state.reference_plan_citations:
+        if row["source"] != source:
+            continue
         if row["unit"] == "share":
             value = share_text(row["low"], row["central"], row["high"])
         else:
