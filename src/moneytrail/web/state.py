@@ -213,15 +213,22 @@ class WebState:
                     label += ": " + info["about"]
                 return {"label": label, "href": f"/sources/{key}", "tip": f"source id: {key}",
                         "lang": info.get("lang", "")}
+        names = self.chain_names
+        if key in names:
+            return {"label": names[key], "href": "", "tip": f"id: {key}"}
+        return None
+
+    @property
+    def chain_names(self) -> dict[str, str]:
+        """Display names of the value chain's categories and firms by id ('storage' ->
+        'Storage', 'dell' -> 'Dell Technologies'), built once per app."""
         if self._ids is None:
             chain = self.valuechain
             ids = {str(k): str(v) for k, v in zip(chain.categories["id"],
                                                  chain.categories["name"], strict=True)}
             ids.update({str(k): str(v) for k, v in chain.entity_names().items()})
             self._ids = ids
-        if key in self._ids:
-            return {"label": self._ids[key], "href": "", "tip": f"id: {key}"}
-        return None
+        return self._ids
 
     def claims(self) -> pd.DataFrame:
         """The debate's claims checked against the data and this store's ledger (once)."""

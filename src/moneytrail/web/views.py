@@ -362,16 +362,6 @@ def cites(cell: Any, source: str) -> bool:
     return source in split_list(str(cell or ""))
 
 
-def chain_names(state: WebState) -> dict[str, str]:
-    """Display names of the value chain's categories and firms by id ('storage' ->
-    'Storage', 'dell' -> 'Dell')."""
-    chain = state.valuechain
-    names = {str(i): str(n) for i, n in zip(chain.categories["id"], chain.categories["name"],
-                                            strict=True)}
-    names.update(chain.entity_names())
-    return names
-
-
 def share_text(low: Any, central: Any, high: Any) -> str:
     """A share with its low–high interval as written in the data, in percent: '39 % (30–46
     %)' (37.75, not 37.8); the interval left out where it is the central value alone."""
@@ -426,7 +416,7 @@ def plan_citation_rows(state: WebState, source: str) -> list[dict[str, Any]]:
     """The bundled reference plans' figures that cite `source` (service.plans), as rows of
     the source page: the plan by its title, the figure with the value chain's names of its
     category and supplier, its value with the low–high interval and reliability."""
-    names = chain_names(state)
+    names = state.chain_names
     out = []
     for row in state.reference_plan_citations:
         if row["source"] != source:
@@ -475,7 +465,7 @@ def source_view(state: WebState, url: str, source: str) -> View:
             used.append({"table": f"macro {kind}", "key": key, "label": str(row.get("value",
                          row.get("units_per_eur", row.get("index", "")))), "deal": None})
     vc = state.valuechain
-    names, countries = chain_names(state), vc.country_names()
+    names, countries = state.chain_names, vc.country_names()
     for name, frame, key_columns in (
             ("market share", vc.markets, ["category", "buyer_region", "year", "supplier"]),
             ("cost structure", vc.cost_structures, ["entity", "year", "kind", "counterpart"]),
