@@ -18,6 +18,7 @@ characters to display correctly.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -68,6 +69,26 @@ def same_text(stored: object, given: object) -> bool:
 def shown_text(value: str, keep: int = 40) -> str:
     """Long text as an error names it: its first `keep` characters and an ellipsis."""
     return value if len(value) <= keep else value[:keep] + "\u2026"
+
+
+def short_number(text: str, keep: int = 20) -> str:
+    """A long whole number as its first digits and its length (`99999…(5,000 digits)`), so an
+    error shows the value the client sent without repeating thousands of digits."""
+    digits = len(text.lstrip("-"))
+    if digits <= 2 * keep:
+        return text
+    return f"{text[:keep]}\u2026 ({digits:,} digits)"
+
+
+def shown_count(number: int) -> str:
+    """A whole number as an error names it: with thousands commas (`25,000`), or its first
+    digits and its length when it runs to hundreds of digits (`short_number`)."""
+    if number.bit_length() <= 128:            # up to 39 digits
+        return f"{number:,}"
+    try:
+        return short_number(str(number))
+    except ValueError:                        # more digits than Python writes (sys.int_info)
+        return f"a number of about {round(number.bit_length() * math.log10(2)):,} digits"
 
 
 def length_problem(value: str, limit: int) -> str | None:

@@ -711,8 +711,9 @@ def test_the_same_content_computed_outside_a_private_plan_is_visible_to_whoever_
 
 def test_a_claim_checked_against_a_private_run_is_as_private_as_the_plan(app, plan):
     """The claim check of a private plan's run is a run of its own (its inputs hold the
-    plan): it is linked to the plan, so the owner sees it (never kept by shared caches) and
-    anonymous visitors and other accounts get 404; the published check stays public."""
+    plan): kept with the plan by the owner's POST (a GET links nothing), the owner sees it
+    (never kept by shared caches) and anonymous visitors and other accounts get 404; the
+    published check stays public."""
     from moneytrail.web.claims_runs import checkable_claims
 
     eve = login(app, "eve")
@@ -726,6 +727,9 @@ def test_a_claim_checked_against_a_private_run_is_as_private_as_the_plan(app, pl
     assert checked.headers["cache-control"] == "private, no-store"
     check = checked.json()["check_run_id"]
     assert check != rid
+    kept = eve.post(f"/claims/{claim}/check", data={"run": rid, "csrf_token": eve.csrf},
+                    follow_redirects=False)
+    assert kept.status_code == 303
     runs = [r["run_id"] for r in eve.get(f"/api/v1/saved-plans/{pid}/runs").json()["runs"]]
     assert check in runs and rid in runs
     for path in (f"/r/{check}", f"/api/v1/runs/{check}"):

@@ -63,7 +63,7 @@ from pydantic_core import PydanticCustomError
 from moneytrail.countries import SITE_CODES
 from moneytrail.errors import LimitError, ScenarioError
 from moneytrail.scenarios import yamlio
-from moneytrail.text import length_problem, shown_text, text_problem, unix_lines
+from moneytrail.text import length_problem, shown_count, shown_text, text_problem, unix_lines
 
 SHARE_TOLERANCE = 1e-6
 MAX_BUDGET = 1e17            # see the module docstring for why
@@ -375,8 +375,8 @@ class Plan(Strict):
     def _draws_limit(cls, value: int) -> int:
         top = max_draws()
         if value > top:
-            raise ValueError(f"{value:,} draws is more than the limit of {top:,} (set "
-                             f"{DRAWS_VARIABLE} to raise it)")
+            raise ValueError(f"{shown_count(value)} draws is more than the limit of "
+                             f"{top:,} (set {DRAWS_VARIABLE} to raise it)")
         return value
 
     @field_validator("site_country")
@@ -645,8 +645,8 @@ def check_draws(draws: Any, *, field: str = "draws", file: str | None = None,
         raise ScenarioError("need at least one draw", file=file, field=field, value=number)
     top = max_draws()
     if number > top:
-        raise LimitError(f"{number:,} draws is more than the limit of {top:,} (set "
-                         f"{DRAWS_VARIABLE} to raise it)", file=file, field=field,
+        raise LimitError(f"{shown_count(number)} draws is more than the limit of {top:,} "
+                         f"(set {DRAWS_VARIABLE} to raise it)", file=file, field=field,
                          value=number)
     return number
 

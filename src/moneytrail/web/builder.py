@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -66,7 +67,7 @@ def amount_words(value: Any) -> Any:
     from moneytrail.web.numbers import amount_text
 
     if isinstance(value, int | float) and not isinstance(value, bool) \
-            and math.isfinite(value) and value >= 1:
+            and 1 <= value <= sys.float_info.max:    # a whole number of 400 digits: as is
         return amount_text(value)
     return plain(value)
 
@@ -630,11 +631,16 @@ def people_message(field: str | None, message: str, value: Any, row: Mapping[str
     return message, None
 
 
+LONG_DIGITS = re.compile(r"\d{41,}")       # quoted shortened (web.query.short_number)
+
+
 def error_entry(exc: Any, rows: Mapping[str, Any], typed: Mapping[str, str],
                 names: Names | None = None) -> dict[str, Any]:
     """One error of a checked draft as the builder shows it: its message for people
     (`people_message`), the value as typed (`typed_value`), its summary line naming the
     field by its label (`field_label`) and the id of its input."""
+    from moneytrail.web.query import short_number
+
     field = exc.field
     parts = (field or "").split(".")
     row: Mapping[str, Any] = {}
@@ -646,6 +652,8 @@ def error_entry(exc: Any, rows: Mapping[str, Any], typed: Mapping[str, str],
     message, value = typed_value(field, words, exc.value, typed)
     if value is not None:
         value = named_paths(value, names) if value.strip() else None
+    if value is not None:            # '1000…(401 digits) bn', not the 400 zeros typed
+        value = LONG_DIGITS.sub(lambda found: short_number(found.group()), value)
     anchor = field_anchor(field, rows, exc.value)
     if where is not None and anchor.startswith("cond-"):
         anchor = f"cond-{parts[1]}-{where}"

@@ -343,34 +343,51 @@ def render_image(figure: Figure, fmt: str, *, browser: str | None = None) -> byt
     return out if isinstance(out, bytes) else str(out).encode("utf-8")
 
 
-class ImageCache:
-    """Chart images on disk under `folder`, one file per key and format; rendering is
-    serialised (one Chromium at a time), and a key is rendered once."""
+class DiskCache:
+    """Files made once and kept on disk under `folder`, one per key and suffix (a chart image,
+    a briefing): what they show never changes for their key. Making is serialised (one
+    Chromium at a time), and a key is made once."""
 
-    def __init__(self, folder: Path, render: Callable[[Figure, str], bytes] = render_image
-                 ) -> None:
+    def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.render = render
         self._lock = threading.Lock()
 
-    def path(self, key: str, fmt: str) -> Path:
+    def path(self, key: str, suffix: str) -> Path:
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-        return self.folder / f"{digest}.{fmt}"
+        return self.folder / f"{digest}.{suffix}"
 
-    def get(self, key: str, fmt: str, figure: Callable[[], Figure]) -> bytes:
-        """The image of `key` in `fmt` (svg or png), drawn from `figure()` on first use."""
-        if fmt not in FORMATS:
-            raise MoneytrailError("unknown image format (use svg or png)", field="format",
-                                  value=fmt)
-        path = self.path(key, fmt)
+    def cached(self, key: str, suffix: str) -> bytes | None:
+        """The file of `key` when it was made already, else None."""
+        path = self.path(key, suffix)
+        return path.read_bytes() if path.exists() else None
+
+    def get(self, key: str, suffix: str, make: Callable[[], bytes]) -> bytes:
+        """The file of `key`, made by `make()` on first use."""
+        path = self.path(key, suffix)
         if path.exists():
             return path.read_bytes()
         with self._lock:
             if path.exists():
                 return path.read_bytes()
-            body = self.render(figure(), fmt)
+            body = make()
             self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{fmt}.part")
+            tmp = path.with_suffix(f".{suffix}.part")
             tmp.write_bytes(body)
             tmp.replace(path)
         return body
+
+
+class ImageCache(DiskCache):
+    """Chart images on disk under `folder`, one file per key and format (DiskCache)."""
+
+    def __init__(self, folder: Path, render: Callable[[Figure, str], bytes] = render_image
+                 ) -> None:
+        super().__init__(folder)
+        self.render = render
+
+    def get_image(self, key: str, fmt: str, figure: Callable[[], Figure]) -> bytes:
+        """The image of `key` in `fmt` (svg or png), drawn from `figure()` on first use."""
+        if fmt not in FORMATS:
+            raise MoneytrailError("unknown image format (use svg or png)", field="format",
+                                  value=fmt)
+        return self.get(key, fmt, lambda: self.render(figure(), fmt))

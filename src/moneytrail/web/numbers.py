@@ -129,6 +129,8 @@ def read_number(text: str, *, sizes: bool = False, currency: str | None = None,
             value = Decimal(body).scaleb(exponent)
         except InvalidOperation:
             return None
+        if not math.isfinite(float(value)):
+            return None                  # `1e400 bn`: too large for any field, as `1e400`
         return int(value) if value == value.to_integral_value() else float(value)
     number = float(body)
     if not math.isfinite(number):

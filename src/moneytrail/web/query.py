@@ -25,7 +25,7 @@ from typing import Any
 from fastapi import Request
 
 from moneytrail.errors import BodyTooLarge, MediaTypeError, MoneytrailError
-from moneytrail.text import surrogate_path, surrogate_problem
+from moneytrail.text import short_number, surrogate_path, surrogate_problem
 
 API = "/api/v1"
 MAX_JSON_BODY = 1_000_000
@@ -130,15 +130,6 @@ def huge_integer_error(text: str, exc: HugeInteger, what: str) -> MoneytrailErro
     return MoneytrailError(f"a whole number of {digits:,} digits is far too large for any "
                            "field: give a number in the field's range", field=path,
                            value=short_number(exc.text))
-
-
-def short_number(text: str, keep: int = 20) -> str:
-    """A long whole number as its first digits and its length (`99999…(5,000 digits)`), so an
-    error shows the value the client sent without repeating thousands of digits."""
-    digits = len(text.lstrip("-"))
-    if digits <= 2 * keep:
-        return text
-    return f"{text[:keep]}\u2026 ({digits:,} digits)"
 
 
 class _Huge(str):
@@ -246,6 +237,21 @@ def first_path(text: str, match: Any, parse_float: Any = float, *,
                                object_pairs_hook=Pairs), "")
     except (ValueError, RecursionError):
         return None
+
+
+def too_large_path(text: str) -> str | None:
+    """The full dotted path (`budget.amount`) of the first number of the JSON `text` too
+    large for a float (a whole number of hundreds of digits, 1e400); None when none is."""
+    import sys
+
+    def too_large(node: Any) -> bool:
+        if isinstance(node, _Huge):
+            return True
+        if isinstance(node, int) and not isinstance(node, bool):
+            return abs(node) > sys.float_info.max
+        return isinstance(node, float) and not math.isfinite(node)
+
+    return first_path(text, too_large, json_float)
 
 
 def is_json(content_type: str) -> bool:

@@ -36,7 +36,7 @@ def drawn(request: Request, key: str, fmt: str, figure: Callable[[], charts.Figu
     """The cached or newly drawn image; when the server cannot draw (no browser), the 503
     names the page whose downloads hold the chart's data."""
     try:
-        return request.app.state.charts.get(key, fmt, figure)
+        return request.app.state.charts.get_image(key, fmt, figure)
     except ResourceError as exc:
         raise ResourceError(f"{exc.detail} ({page})") from exc
 

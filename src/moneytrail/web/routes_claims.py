@@ -8,15 +8,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from moneytrail.accounts.store import Who
 from moneytrail.errors import MoneytrailError
 from moneytrail.service.result import Result
-from moneytrail.web import claims_runs
+from moneytrail.web import auth, claims_runs
 
 API = "/api/v1"
 Q = Annotated[str | None, Query()]
@@ -110,7 +113,11 @@ def run_page_claims(request: Request, result: Result) -> dict[str, Any]:
     return found
 
 
-def claim_check(request: Request, claim: str, run: str | None) -> dict[str, Any]:
+def claim_check(request: Request, claim: str, run: str | None, *, keep: bool = False
+                ) -> dict[str, Any]:
+    """The claim checked against the run (claims_runs.check_against_run). `keep`: the
+    owner's explicit POST keeping a private run's check with the plans it derives from
+    (`private_claim_check`); a GET links nothing (docs/security.md, 3.5.3)."""
     from moneytrail.web.routes_runs import run_state, take_token
     from moneytrail.web.views import text_param
 
@@ -126,15 +133,18 @@ def claim_check(request: Request, claim: str, run: str | None) -> dict[str, Any]
     if not getattr(request.state, "no_store", False):
         return claims_runs.check_against_run(request.app.state.workspace, claim,
                                              state.result, request.app.state.jobs.store)
-    return private_claim_check(request, claim, state.id, state.result)
+    return private_claim_check(request, claim, state.id, state.result, keep=keep)
 
 
-def private_claim_check(request: Request, claim: str, source: str, result: Result
-                        ) -> dict[str, Any]:
+def private_claim_check(request: Request, claim: str, source: str, result: Result, *,
+                        keep: bool = False) -> dict[str, Any]:
     """A claim checked against a run only its owner sees (a private or deleted saved plan's):
-    the check's run is stored without opening it and linked to the owner's plans the source
-    run was started from (accounts.plans.SavedPlans.add_rerun), so its visibility follows
-    theirs. Until it is linked it is hidden from everyone (visible_runs_clause)."""
+    the check's run is stored without opening it, hidden from everyone
+    (visible_runs_clause), until the owner keeps it (`keep`, the page's POST): then it is
+    linked to the owner's plans the source run was started from
+    (accounts.plans.SavedPlans.add_rerun), so its visibility follows theirs. `kept` says
+    whether it is linked."""
+    from moneytrail.accounts.plans import run_visible
     from moneytrail.web.saved import store, viewer
 
     who = viewer(request)
@@ -143,8 +153,10 @@ def private_claim_check(request: Request, claim: str, source: str, result: Resul
                               value=source)
     body = claims_runs.check_against_run(request.app.state.workspace, claim, result,
                                          request.app.state.jobs.store, private=True)
-    store(request).add_rerun(source, actor=who, run_id=body["check_run_id"])
-    return body
+    if keep:
+        store(request).add_rerun(source, actor=who, run_id=body["check_run_id"])
+    engine = request.app.state.web.ledger.engine
+    return {**body, "kept": run_visible(engine, body["check_run_id"], who)}
 
 
 def add_claim_routes(app: FastAPI) -> None:
@@ -158,6 +170,19 @@ def add_claim_routes(app: FastAPI) -> None:
     async def api_claim_check(request: Request, claim: str, run: Q = None) -> Response:
         body = await run_in_threadpool(claim_check, request, claim, run)
         return JSONResponse(body)
+
+    @app.post("/claims/{claim}/check", include_in_schema=False)
+    async def keep_claim_check(request: Request, claim: str,
+                               who: Annotated[Who, Depends(auth.require_editor)]) -> Response:
+        """The owner's "Keep this check with my plan" on a private run's claim check: links
+        the check's run to the plans the run was started from (a GET never does)."""
+        from moneytrail.web.saved import form_of
+
+        form = await form_of(request)
+        body = await run_in_threadpool(partial(claim_check, keep=True), request, claim,
+                                       form.get("run"))
+        return RedirectResponse(f"/claims/{quote(body['claim']['id'], safe='')}/check?run="
+                                f"{body['run']['run_id']}", status_code=303)
 
     @app.get("/claims/{claim}/check", include_in_schema=False)
     async def claim_check_page(request: Request, claim: str, run: Q = None) -> HTMLResponse:

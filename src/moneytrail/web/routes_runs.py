@@ -259,8 +259,12 @@ def reference_traces(request: Request) -> dict[str, dict[str, Any]]:
 # -- routes -----------------------------------------------------------------------------------
 def add_run_routes(app: FastAPI) -> None:
     """Register the API and pages built on runs."""
+    from moneytrail.data.package import cache_dir
+    from moneytrail.web.charts import DiskCache
+
     app.state.done_runs = {}
     app.state.run_pages = {}
+    app.state.briefings = DiskCache(cache_dir() / "web-briefings")   # briefing_response
 
     @app.post(f"{API}/runs", tags=["runs"], status_code=202,
               summary="Start a trace run of a plan (or a reference plan) in the background",
@@ -431,11 +435,8 @@ def add_run_routes(app: FastAPI) -> None:
         raw = await read_body(request, MAX_BODY)
         form = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
         extra = {}
-        if form.get("extra"):
-            try:
-                extra = decode_draft(form["extra"])
-            except MoneytrailError:
-                extra = {}
+        if form.get("extra"):             # the form's hidden draft of fields it has no input for
+            extra = decode_draft(form["extra"], "extra")      # damaged: a 400 naming it
         names = builder.target_names(request.app.state.workspace.valuechain)
         draft, typed = builder.plan_and_typed(form, extra, names)
         duplicates = builder.duplicate_rows(form)
@@ -525,19 +526,36 @@ def briefing_response(request: Request, results: list[Result], fmt: str, name: s
                       ) -> Response:
     """A briefing (report.briefing) of done runs as a download: PDF or one HTML file. A run
     stored without analyses (`moneytrail trace`) is traced again with them, as `moneytrail
-    report` does (report.briefing.resolve_stored), and the briefing names both runs."""
+    report` does (report.briefing.resolve_stored), and the briefing names both runs.
+    Rendered once (seconds of CPU) and kept on disk (`app.state.briefings`) by what it shows:
+    the run ids, the code and data versions, the ledger revision it cites and the address
+    it links to; a briefing not kept yet costs one of the client's run tokens (429 with
+    Retry-After when none is left, as runs and claim checks)."""
+    from moneytrail.engine.result import code_version
     from moneytrail.report.briefing import render_briefing, resolve_stored
     from moneytrail.web.views import choice_param
 
     fmt = choice_param("format", fmt, ("pdf", "html")) or "pdf"
-    # a private plan's runs traced here (again with analyses, or for the tornado) are kept
-    # where nobody is shown them (not opened)
-    private = bool(getattr(request.state, "no_store", False))
-    store = queue(request).store.as_private() if private else LEDGER
     ws = request.app.state.workspace
-    results, asked = resolve_stored(ws, results, store=store)
-    body = render_briefing(ws, results, fmt=fmt, asked=asked, store=store,
-                           base_url=origin_of(request))
+    last = request.app.state.web.ledger.history(limit=1)     # the ledger state it cites
+    ledger = f"{last['revision'].iloc[0]} {last['time'].iloc[0]}" if len(last) else "0"
+    key = "/".join(["briefing", ",".join(r.run_id for r in results), code_version(),
+                    str(ws.data_version), f"ledger {ledger}", origin_of(request)])
+    cache = request.app.state.briefings
+    body = cache.cached(key, fmt)
+    if body is None:
+        take_token(request)
+
+        def render() -> bytes:
+            # a private plan's runs traced here (again with analyses, or for the tornado) are
+            # kept where nobody is shown them (not opened)
+            private = bool(getattr(request.state, "no_store", False))
+            store = queue(request).store.as_private() if private else LEDGER
+            resolved, asked = resolve_stored(ws, results, store=store)
+            return render_briefing(ws, resolved, fmt=fmt, asked=asked, store=store,
+                                   base_url=origin_of(request))
+
+        body = cache.get(key, fmt, render)
     media = "application/pdf" if fmt == "pdf" else "text/html; charset=utf-8"
     return Response(body, media_type=media, headers={
         "Content-Disposition": f'attachment; filename="{name}.{fmt}"'})

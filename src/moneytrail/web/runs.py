@@ -8,7 +8,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
+import re
 import shlex
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,6 +30,7 @@ REGIONS = REGION_LABELS     # "Rest of the world", "EU, not split by member stat
 SANKEY_SUPPLIERS = 6         # firms shown per spending category; the rest is "other"
 SANKEY_COUNTRIES = 9         # countries shown; the rest is "other countries"
 MAX_DRAFT = 48_000           # characters of a draft plan in a URL
+MAX_DRAFT_DEPTH = 20         # nested objects and lists in a draft (a plan needs 4)
 
 
 # -- drafts in URLs ---------------------------------------------------------------------------
@@ -50,30 +54,89 @@ def run_plan(inputs: Any) -> dict | None:
     return {**plan, **own}
 
 
-def decode_draft(text: str) -> dict:
-    """The plan mapping of a draft link (a clear error when the link is damaged)."""
+def decode_draft(text: str, field: str = "plan") -> dict:
+    """The plan mapping of a draft link (a clear error when the link is damaged, nested
+    deeper than any plan, or holds a number too large for any field). `field`: the
+    parameter or form field the draft came in (`plan`, or the builder's hidden `extra`)."""
+    from moneytrail.web.query import check_surrogates, short_number, too_large_path
+
     if len(text) > MAX_DRAFT:
         raise MoneytrailError(f"the draft is too long (at most {MAX_DRAFT:,} characters)",
-                              field="plan", value=text[:20] + "\u2026")
+                              field=field, value=text[:20] + "\u2026")
+
     def no_constant(name: str) -> Any:       # NaN, Infinity: not JSON, not a plan number
         raise MoneytrailError(f"this draft link holds {name}, which is not a finite number "
-                              "(give numbers only)", field="plan", value=name)
+                              "(give numbers only)", field=field, value=name)
 
+    damaged = MoneytrailError("this draft link is damaged (copy the whole link)",
+                              field=field, value=text[:20] + "\u2026")
     try:
-        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-        data = json.loads(raw.decode("utf-8"), parse_constant=no_constant)
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode("utf-8")
+    except (binascii.Error, ValueError):
+        raise damaged from None
+    if json_depth(raw) > MAX_DRAFT_DEPTH:
+        raise MoneytrailError(f"this draft link is nested too deeply (a plan nests at most "
+                              f"{MAX_DRAFT_DEPTH} levels)", field=field)
+    try:
+        data = json.loads(raw, parse_constant=no_constant, parse_int=draft_int,
+                          parse_float=draft_float)
     except MoneytrailError:
         raise
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise MoneytrailError("this draft link is damaged (copy the whole link)",
-                              field="plan", value=text[:20] + "\u2026") from None
+    except TooLarge as exc:
+        raise MoneytrailError("this draft link holds a number far too large for any field "
+                              "(give a number in the field's range)",
+                              field=too_large_path(raw) or field,
+                              value=short_number(exc.text)) from None
+    except (ValueError, RecursionError):
+        raise damaged from None
     if not isinstance(data, dict):
         raise MoneytrailError("a draft must hold a plan (a mapping of keys to values)",
-                              field="plan")
-    from moneytrail.web.query import check_surrogates
-
-    check_surrogates(data, "plan")       # "\ud800" alone in the link's JSON: no character
+                              field=field)
+    check_surrogates(data, field)       # "\ud800" alone in the link's JSON: no character
     return data
+
+
+class TooLarge(ValueError):
+    """A number in a draft too large for a float (1 and 400 zeros, 1e400): no plan field
+    takes it, and the builder could not show it (web.builder.amount_words)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+def draft_int(digits: str) -> int:
+    """A whole number of a draft; TooLarge beyond the largest float (read first by its
+    length, so thousands of digits are never converted)."""
+    if len(digits.lstrip("-")) > 309 or abs(int(digits)) > sys.float_info.max:
+        raise TooLarge(digits)
+    return int(digits)
+
+
+def draft_float(text: str) -> float:
+    """A number with a fraction or exponent of a draft; TooLarge when it overflows."""
+    number = float(text)
+    if not math.isfinite(number):
+        raise TooLarge(text)
+    return number
+
+
+JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]', re.DOTALL)   # a string, a bracket
+
+
+def json_depth(text: str) -> int:
+    """How deeply the objects and lists of the JSON `text` nest (brackets in strings not
+    counted), found in one pass before parsing, so a link of a thousand `[` is refused
+    without recursing into it."""
+    depth = deepest = 0
+    for token in JSON_TOKENS.finditer(text):
+        bracket = token.group()
+        if bracket in ("[", "{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif bracket in ("]", "}"):
+            depth -= 1
+    return deepest
 
 
 # -- names ------------------------------------------------------------------------------------

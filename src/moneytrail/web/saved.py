@@ -145,11 +145,8 @@ async def save_from_builder(request: Request,
 
     form = await form_of(request)          # parsed (and size-limited) by the CSRF check
     extra: dict[str, Any] = {}
-    if form.get("extra"):
-        try:
-            extra = decode_draft(form["extra"])
-        except MoneytrailError:
-            extra = {}
+    if form.get("extra"):             # the form's hidden draft of fields it has no input for
+        extra = decode_draft(form["extra"], "extra")      # damaged: a 400 naming it
     from moneytrail.web.routes_runs import typed_param
 
     names = builder.target_names(request.app.state.workspace.valuechain)
