@@ -175,6 +175,17 @@ def percent(value: Any) -> str:
     return f"{number:z.1f} %"
 
 
+def p_holds_text(value: Any) -> str:
+    """A share of draws (P(holds), a condition met in ...) as a percentage, as `percent`
+    writes it, except that it never reads 100 % (or 0 %) unless every (or no) draw holds:
+    1,999 of 2,000 draws is '> 99.9 %', not '100.0 %'; 1 of 2,000 is '< 0.1 %'."""
+    if finite(value) and 0.999 < float(value) < 1:
+        return "> 99.9 %"
+    if finite(value) and 0 < float(value) < 0.001:
+        return "< 0.1 %"
+    return percent(value)
+
+
 def money(amount: Any, currency: str = "") -> str:
     """'EUR 6.25 bn' style; whole units below a thousand ('EUR 12'), cents below one unit
     ('EUR 0.40', not 'EUR 0'), and two significant digits below one cent ('EUR 0.0038'), so

@@ -143,7 +143,8 @@ def private_claim_check(request: Request, claim: str, source: str, result: Resul
                               value=source)
     body = claims_runs.check_against_run(request.app.state.workspace, claim, result,
                                          request.app.state.jobs.store, private=True)
-    store(request).add_rerun(source, actor=who, run_id=body["check_run_id"])
+    if body["check_run_id"] is not None:        # None: the claim is not about this plan
+        store(request).add_rerun(source, actor=who, run_id=body["check_run_id"])
     return body
 
 

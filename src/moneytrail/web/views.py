@@ -511,7 +511,8 @@ def claims_view(state: WebState, url: str, viewer: int | None = None) -> View:
         claim = grouped.setdefault(check["claim"], {"id": check["claim"], "text": check["text"],
                                                     "verdict": check["verdict"], "checks": [],
                                                     "verdict_text": check.get("verdict_text")
-                                                    or "", "sources": [],
+                                                    or "", "note": check.get("note") or "",
+                                                    "sources": [],
                                                     "weight": {k: check.get(k) for k in
                                                                WEIGHT_COLUMNS}})
         claim["checks"].append(check)
@@ -603,7 +604,7 @@ def home_view(state: WebState, url: str) -> View:
     claims = claims_view(state, url)["claims"]
     return View(meta=meta(state, title=HOME_TITLE, url=url),
                 reality=reality_chart(state), reproduce_reality=reality_reproduce(url),
-                claims=[{k: c[k] for k in ("id", "text", "verdict")} for c in claims],
+                claims=[{k: c[k] for k in ("id", "text", "verdict", "note")} for c in claims],
                 plans=plans_summary(), tables=["reality", "claims", "plans"])
 
 
