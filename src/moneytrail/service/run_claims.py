@@ -180,6 +180,7 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result, *,
         return RunCheck(checked=None, followed=[], draws=draws, seed=seed, withheld="",
                         not_about=reason)
     data: dict[str, Any] = claim.model_dump(mode="json", exclude_none=True)
+    data.pop("about", None)         # it applies (above); its checks now trace the run's plan
     replaced = []
     for j in follow:
         check = data["checks"][j]
