@@ -97,6 +97,16 @@ def test_p_holds_text(p, text):
     assert p_holds_text(p) == text
 
 
+@pytest.mark.parametrize(("p", "text"), [(1.0, "1.00"), (0.9995, "> 0.99"), (0.99, "0.99"),
+                                         (0.0005, "< 0.01"), (0.0, "0.00")])
+def test_a_probability_column_never_reads_1_unless_every_draw_holds(p, text):
+    """The terminal's generic tables (a trace's conditions: p_holds) write a probability
+    with two decimals."""
+    from moneytrail.report.units import in_unit
+
+    assert in_unit(p, "probability") == text
+
+
 def test_cli_table_p_holds_of_1999_draws_in_2000_is_not_100():
     from rich.console import Console
 

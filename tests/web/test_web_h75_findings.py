@@ -93,6 +93,16 @@ def test_api_claims_has_the_note_in_json_and_csv(client, notes):
 
 # -- 2. a claim about one plan ---------------------------------------------------------------
 
+def test_claims_page_says_which_claim_is_about_one_plan(client):
+    html = client.get("/claims").text
+    jobs = html[html.index(f'id="{JOBS}"'):]
+    jobs = text_of(jobs[:jobs.index("</article>")])
+    assert "This claim is about one plan, stargate-style-us" in jobs
+    nvidia = html[html.index(f'id="{NVIDIA}"'):]
+    assert "about one plan" not in nvidia[:nvidia.index("</article>")]
+    assert client.get("/api/v1/claims").json()["about"] == {JOBS: "stargate-style-us"}
+
+
 def test_stargate_claim_is_not_applicable_to_the_eu_fund(client, eu_run, notes):
     html = client.get(f"/claims/{JOBS}/check?run={eu_run}").text
     assert str(escape(notes[JOBS])) in html

@@ -322,8 +322,11 @@ def in_unit(value: Any, unit: str) -> str:
         return f"{scientific(value)} FLOP"
     if unit == "share":
         return percent(value)
-    if unit == "probability":
-        return f"{value:z.2f}"
+    if unit == "probability":           # never 1.00 (0.00) unless every (no) draw holds
+        text = f"{value:z.2f}"
+        if 0 < value < 1 and text in ("1.00", "0.00"):
+            return "> 0.99" if value > 0.5 else "< 0.01"
+        return text
     if unit == "points":
         return f"{value:+z,.0f} points"
     if unit == PERCENTAGE_POINTS:                 # a difference of two shares, like percent:

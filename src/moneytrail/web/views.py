@@ -522,11 +522,14 @@ def claims_view(state: WebState, url: str, viewer: int | None = None) -> View:
     python = ("import moneytrail as mt\nfrom moneytrail.service import tasks\n\n"
               "with mt.Workspace.open() as ws:   # the bundled ledger; the web app uses its store\n"
               "    checks = tasks.check_claims(ws).table('claims')")
+    from moneytrail.service.run_claims import debate_claims
     from moneytrail.web.claims_runs import checkable_claims, stored_trace_runs
 
     return View(meta=meta(state, title="Claims of the debate, checked against the data",
                           url=url),
                 checkable=[c["id"] for c in checkable_claims()],
+                # claims about one plan (`about`): not applicable to other plans' runs
+                about={c.id: c.about for c in debate_claims().values() if c.about},
                 runs=stored_trace_runs(state.ledger.engine, viewer),
                 reproduce=reproduce(["moneytrail", "claims", "check"], python,
                                     api_url(url, "checks")),
