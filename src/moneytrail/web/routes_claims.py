@@ -155,7 +155,9 @@ def add_claim_routes(app: FastAPI) -> None:
     @app.get(f"{API}/claims/{{claim}}/check", tags=["claims"],
              summary="A claim checked against a stored trace run (?run=<id>): its figure, "
              "verdict and P(holds) with the run's plan, draws and seed, beside the "
-             "published check")
+             "published check, and the claim's note; a claim about another plan than the "
+             "run's is not checked (`applicable` false, verdict 'not applicable', "
+             "`not_about` says why)")
     async def api_claim_check(request: Request, claim: str, run: Q = None) -> Response:
         body = await run_in_threadpool(claim_check, request, claim, run)
         return JSONResponse(body)
