@@ -1,4 +1,5 @@
-"""Claims of the public debate, checked against the data: supported, contradicted or uncertain.
+"""Claims of the public debate, checked against the data: supported, contradicted, uncertain,
+conditional (case by case) or withheld (too few draws); see VERDICTS.
 
 A claims file (YAML, `claims_schema`) lists claims; each has one or more checks naming a
 computation over the ledger, the trace or an analysis (`claims_computations`), its arguments,
@@ -32,6 +33,13 @@ from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.evidence_weight import claim_weight
 from moneytrail.analysis.stats import CLAIM_CUTOFFS, describe
 from moneytrail.analysis.stats import probability as stats_probability
+from moneytrail.analysis.verdicts import (  # the verdicts' words, in one light module
+    MIN_VERDICT_DRAWS,
+    NOT_APPLICABLE,
+    VERDICTS,
+    WITHHELD,
+    WITHHELD_LABEL,
+)
 from moneytrail.data.package import DataPackage
 from moneytrail.data.valuechain import ValueChain
 from moneytrail.model.iomodel import IOModel
@@ -41,15 +49,8 @@ if TYPE_CHECKING:
 
 SUPPORTED, CONTRADICTED = CLAIM_CUTOFFS   # P(bound holds) cut-offs (see analysis/stats.py)
 DRAWS, SEED = 2000, 1       # the debate's published check (`moneytrail claims check`)
-# Below this many draws a claim checked against a run gets no verdict: P(holds) moves in steps
-# of more than one point, and its sampling error at the 90 % cut-off (binomial, sqrt(0.9 x
-# 0.1 / n)) is more than 3 points, about +-6 points at 95 % confidence, so "supported" vs
-# "uncertain" could be an accident of the draws (with 1 draw P(holds) is 0 or 100 %).
-MIN_VERDICT_DRAWS = 100
-WITHHELD = "withheld"       # the verdict of a check over too few draws (MIN_VERDICT_DRAWS)
-WITHHELD_LABEL = "no verdict (too few draws)"     # WITHHELD in a verdict column, in words
-
-__all__ = ["DRAWS", "MIN_VERDICT_DRAWS", "SEED", "WITHHELD", "WITHHELD_LABEL", "Check", "Claim",
+__all__ = ["DRAWS", "MIN_VERDICT_DRAWS", "NOT_APPLICABLE", "SEED", "VERDICTS", "WITHHELD",
+           "WITHHELD_LABEL", "Check", "Claim",
            "ClaimError", "LedgerTables",
            "check_claims", "claim_verdict", "check_verdict", "default_claims_path",
            "ledger_from_package",
@@ -268,8 +269,9 @@ def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None =
                  model: Callable[[int], IOModel], draws: int = DRAWS, seed: int = SEED,
                  traces: dict[str, Any] | None = None) -> pd.DataFrame:
     """One row per check: the check's own verdict (`check_verdict`, from its P(holds)) and
-    case (`when`), the claim's verdict (`verdict`: supported | contradicted | uncertain |
-    conditional), its combining rule (`combine`) and the verdict in words (`verdict_text`),
+    case (`when`), the claim's verdict (`verdict`: one of VERDICTS), its combining rule
+    (`combine`), the verdict in words (`verdict_text`), the claim's `note` (what its words
+    mean in numbers, and its caveats: shown wherever the verdict is),
     figures and sources, and the evidence weight (analysis.evidence_weight): the share of the
     check's figure resting on `assumption` or `weak` rows (`assumption_or_weak_p50|p5|p95`)
     and of the claim's verdict (`claim_assumption_or_weak_p50|p5|p95`: per draw the largest
@@ -317,7 +319,9 @@ def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None =
                             [row["when"] for row in rows[first:]])
         combined = weight_stats(claim_weight(weights), "claim_")
         for row in rows[first:]:
-            row.update(verdict=verdict, combine=claim.combine, verdict_text=text, **combined)
+            # the claim's note (the thresholds behind its words, caveats), beside its verdict
+            row.update(verdict=verdict, combine=claim.combine, verdict_text=text,
+                       note=claim.note, **combined)
     return withhold_verdicts(pd.DataFrame(rows), draws)
 
 

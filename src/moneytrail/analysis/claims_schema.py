@@ -268,6 +268,10 @@ class Claim(BaseModel):
     combine: Literal["all", "any", "conditional"] = "all"
     sources: list[str] = Field(default_factory=list)
     note: str = ""
+    # the reference plan (id) the claim is about ("Stargate will create ..."): checked against
+    # a run only when the run's plan is that plan (service.run_claims.not_about_reason); ''
+    # for a claim about any plan ("public money for AI infrastructure ...")
+    about: str = ""
 
     @field_validator("id")
     @classmethod
@@ -285,6 +289,12 @@ class Claim(BaseModel):
                 if not check.when.strip():
                     raise ValueError(f"a conditional claim names the case of every check "
                                      f"(`when`; missing in check {k})")
+        named = [getattr(check.args, "scenario", None) for check in self.checks]
+        traced = [plan for plan in named if isinstance(plan, str)]
+        if self.about and self.about not in traced:
+            known = ", ".join(dict.fromkeys(traced)) or "none: no check traces a plan"
+            raise ValueError(f"`about` names the reference plan the claim's checks trace "
+                             f"(here: {known}), not {self.about!r}")
         return self
 
 

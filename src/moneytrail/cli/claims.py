@@ -7,12 +7,15 @@ from typing import Annotated
 
 import typer
 
+from moneytrail.analysis.verdicts import verdicts_help
 from moneytrail.cli.common import DataOpt, FormatOpt, console, err, workspace
 
 claims_app = typer.Typer(no_args_is_help=True, help="Check claims of the debate against the data.")
 
 
-@claims_app.command("check")
+@claims_app.command("check", help=(
+    f"Verdict per claim ({verdicts_help()}) with figures, P(holds), sources and the claim's "
+    "note (what its words mean in numbers, and its caveats)."))
 def claims_check(
     file: Annotated[Path | None, typer.Argument(help="claims YAML (default: the shipped "
                                                 "claims of the debate)")] = None,
@@ -24,7 +27,7 @@ def claims_check(
                                            "package")] = None,
     data: DataOpt = None,
 ) -> None:
-    """Verdict per claim (supported | contradicted | uncertain) with figures and sources."""
+    """Verdict per claim (analysis.verdicts.VERDICTS) with figures, sources and note."""
     from moneytrail.analysis.claims import require_existing_store
     from moneytrail.report.terminal import check_format, emit
     from moneytrail.service import tasks

@@ -28,6 +28,7 @@ from moneytrail.report.units import (
     interval_text,
     median_interval,
     money,
+    p_holds_text,
     percent,
 )
 from moneytrail.service.result import Result, Table, frame_csv, write_csv_metadata
@@ -310,11 +311,15 @@ def claims_table(table: Table) -> RichTable:
     frame = table.frame()
     out = RichTable(title=table.title, title_justify="left", show_lines=True,
                     caption=table.note or None, caption_justify="left")   # e.g. too few draws
+    from rich.markup import escape
+
     from moneytrail.analysis.claims import WITHHELD  # no verdict: too few draws
     from moneytrail.report.evidence import row_weight
 
     weighted = "assumption_or_weak_p50" in frame.columns       # evidence weight (issue 10)
-    for column in ("claim", "verdict", "check", "figure (median)", "P(holds)",
+    noted = "note" in frame.columns         # the claim's note: its thresholds and caveats
+    for column in ("claim", "verdict", *(("note",) if noted else ()), "check",
+                   "figure (median)", "P(holds)",
                    "check verdict", *(("on assumption or weak rows",) if weighted else ()),
                    "sources"):
         out.add_column(column, overflow="fold")
@@ -325,7 +330,7 @@ def claims_table(table: Table) -> RichTable:
         combine = str(row.get("combine", "all") or "all")
         verdict = str(row["verdict"])
         if first and verdict in ("conditional", WITHHELD):   # withheld: too few draws
-            claim_cell = coloured(verdict) + f"\n{row.get('verdict_text', '')}"
+            claim_cell = coloured(verdict) + f"\n{escape(str(row.get('verdict_text', '')))}"
         elif first:
             claim_cell = f"{coloured(verdict)}\n({COMBINE_RULES.get(combine, combine)})"
         else:
@@ -338,9 +343,12 @@ def claims_table(table: Table) -> RichTable:
             bound = str(row["bound"])                     # runs stored before it: "min 0.5"
         check = f"{row['check']} ({bound})" + (f"\nif {when}" if when else "")
         own = str(row.get("check_verdict", verdict))
-        out.add_row(str(row["text"]) if first else "", claim_cell, check, str(row["figure"]),
-                    f"{row['p_holds']:.2f}", coloured(own),
-                    *((row_weight(row),) if weighted else ()), str(row["sources"]))
+        # data, not rich markup: a note's "[1]" or a claim's "[red]" is printed as written
+        note = (escape(str(row.get("note") or "")) if first else "",) if noted else ()
+        out.add_row(escape(str(row["text"])) if first else "", claim_cell, *note,
+                    escape(check), escape(str(row["figure"])),
+                    p_holds_text(row["p_holds"]), coloured(own),
+                    *((row_weight(row),) if weighted else ()), escape(str(row["sources"])))
     return out
 
 

@@ -175,6 +175,17 @@ def percent(value: Any) -> str:
     return f"{number:z.1f} %"
 
 
+def p_holds_text(value: Any) -> str:
+    """A share of draws (P(holds), a condition met in ...) as a percentage, as `percent`
+    writes it, except that it never reads 100 % (or 0 %) unless every (or no) draw holds:
+    1,999 of 2,000 draws is '> 99.9 %', not '100.0 %'; 1 of 2,000 is '< 0.1 %'."""
+    if finite(value) and 0.999 < float(value) < 1:
+        return "> 99.9 %"
+    if finite(value) and 0 < float(value) < 0.001:
+        return "< 0.1 %"
+    return percent(value)
+
+
 def money(amount: Any, currency: str = "") -> str:
     """'EUR 6.25 bn' style; whole units below a thousand ('EUR 12'), cents below one unit
     ('EUR 0.40', not 'EUR 0'), and two significant digits below one cent ('EUR 0.0038'), so
@@ -311,8 +322,11 @@ def in_unit(value: Any, unit: str) -> str:
         return f"{scientific(value)} FLOP"
     if unit == "share":
         return percent(value)
-    if unit == "probability":
-        return f"{value:z.2f}"
+    if unit == "probability":           # never 1.00 (0.00) unless every (no) draw holds
+        text = f"{value:z.2f}"
+        if 0 < value < 1 and text in ("1.00", "0.00"):
+            return "> 0.99" if value > 0.5 else "< 0.01"
+        return text
     if unit == "points":
         return f"{value:+z,.0f} points"
     if unit == PERCENTAGE_POINTS:                 # a difference of two shares, like percent:

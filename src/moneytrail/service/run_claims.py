@@ -11,6 +11,15 @@ run: it is not checked here (`plan_dependent` is empty); readers get the publish
 Under analysis.claims.MIN_VERDICT_DRAWS draws a check gives no verdict: analysis.claims
 withholds the claim's and its checks' verdicts (figures and P(holds) stay) and `withheld` says
 why.
+
+A claim about one plan (its `about`, a reference plan id: "Stargate will create over 100,000
+American jobs") is not checked against a run of another plan: the run's plan would stand in
+for Stargate and a gigafactory fund would "contradict" a claim about Stargate. Such a claim
+applies to a run when the run's plan is that plan (`not_about_reason`): the same plan id (the
+reference plan or an edited copy of it, which keeps its id), or a budget citing the same source
+as the reference plan's budget (a plan of the same announced money). Otherwise its verdict is
+analysis.claims.NOT_APPLICABLE and `not_about` says why; nothing is computed. A claim without
+`about` is about any plan and is checked against every run.
 """
 
 from __future__ import annotations
@@ -64,22 +73,70 @@ def debate_claims() -> dict[str, Claim]:
     return {c.id: c for c in load_claims(default_claims_path())}
 
 
+def plan_label(plan: Any, plan_id: str = "") -> str:
+    """A plan for a sentence: 'EU AI gigafactories (InvestAI's EUR 20 bn fund)
+    (eu-ai-gigafactories)', its id alone without a title."""
+    mapping = plan if isinstance(plan, dict) else {}
+    title = str(mapping.get("title") or "").strip()
+    pid = str(mapping.get("id") or plan_id or "").strip()
+    if title and pid and title != pid:
+        return f"“{title}” ({pid})"
+    return f"“{title or pid or 'an unnamed plan'}”"
+
+
+def budget_source(plan: Any) -> str:
+    """The source id of a plan mapping's budget ('' without one)."""
+    budget = plan.get("budget") if isinstance(plan, dict) else None
+    return str(budget.get("source") or "") if isinstance(budget, dict) else ""
+
+
+def not_about_reason(claim: Claim, plan: dict[str, Any]) -> str:
+    """'' when the claim may be checked against a run of `plan` (a plan mapping): it names no
+    plan it is about (`about`: it is about any plan), or the plan is that reference plan (the
+    same id, or a budget citing the same source as the reference plan's budget: the same
+    announced money). Else one plain sentence: the claim is not about this plan."""
+    if not claim.about:
+        return ""
+    from moneytrail.scenarios.reference import reference_dir
+    from moneytrail.scenarios.yamlio import read_yaml
+
+    if str(plan.get("id") or "") == claim.about:
+        return ""
+    path = reference_dir() / f"{claim.about}.yaml"
+    reference: Any = read_yaml(path, ScenarioError, what="scenario file") \
+        if path.exists() else {}
+    source = budget_source(reference)
+    if source and budget_source(plan) == source:
+        return ""
+    return (f"Not applicable: this claim is about the plan {plan_label(reference, claim.about)}"
+            f", not about this run's plan, {plan_label(plan)}, so it is not checked against "
+            "this run (another plan's figures neither support nor contradict it).")
+
+
 @dataclass(frozen=True)
 class RunCheck:
     """One claim checked against a run: the claims result (table "claims", one row per check,
-    verdicts withheld under MIN_VERDICT_DRAWS draws), the (check index, reference plan id)
-    pairs that traced the run's plan instead, the run's draws and seed, and why there is no
-    verdict ('' when there is one)."""
+    verdicts withheld under MIN_VERDICT_DRAWS draws; None when the claim is not about the
+    run's plan), the (check index, reference plan id) pairs that traced the run's plan
+    instead, the run's draws and seed, why there is no verdict ('' when there is one) and
+    why the claim is not checked against this run at all (`not_about`: the claim is about
+    another plan, its verdict analysis.claims.NOT_APPLICABLE; '' when it applies)."""
 
-    checked: Result
+    checked: Result | None
     followed: list[tuple[int, str]]
     draws: int
     seed: int
     withheld: str
+    not_about: str = ""
 
     def frame(self) -> pd.DataFrame:
         """The check rows (verdicts withheld under MIN_VERDICT_DRAWS draws, by
-        analysis.claims.withhold_verdicts)."""
+        analysis.claims.withhold_verdicts); no rows for a claim not about the run's plan."""
+        import pandas as pd
+
+        if self.checked is None:
+            return pd.DataFrame(columns=["claim", "text", "check", "verdict", "check_verdict",
+                                         "sources", "note"])
         frame = self.checked.table("claims").copy()
         return frame.reset_index() if frame.index.name else frame
 
@@ -92,6 +149,9 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result, *,
     where the check's run is kept (None: nowhere; a private plan's run must not be stored
     where everyone sees it). `traces`: a dict shared by the calls checking several claims
     against one run, so the run's plan is traced once (tasks.check_claims).
+
+    A claim about another plan than the run's (its `about`, `not_about_reason`) is not
+    checked: the RunCheck has no result (`checked` None) and says why (`not_about`).
 
     Raises NotFoundError for an unknown claim, MoneytrailError when the claim does not
     depend on a plan, the run is not a trace or its plan breaks today's plan rules (a run
@@ -114,7 +174,13 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result, *,
         raise MoneytrailError("a claim is checked against a finished trace run",
                               field="run", value=result.run_id)
     check_stored_plan(plan, result.run_id, to="check claims against it")
+    draws, seed = int(result.provenance.draws or DRAWS), int(result.provenance.seed or 0)
+    reason = not_about_reason(claim, plan)
+    if reason:
+        return RunCheck(checked=None, followed=[], draws=draws, seed=seed, withheld="",
+                        not_about=reason)
     data: dict[str, Any] = claim.model_dump(mode="json", exclude_none=True)
+    data.pop("about", None)         # it applies (above); its checks now trace the run's plan
     replaced = []
     for j in follow:
         check = data["checks"][j]
@@ -123,7 +189,6 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result, *,
         check["describe"] = (f"{check.get('describe') or check['computation']}: this run's "
                              f"plan in place of {replaced[-1][1]}")
     same_money_as_run(data, follow, replaced, plan)
-    draws, seed = int(result.provenance.draws or DRAWS), int(result.provenance.seed or 0)
     name = f"claim {claim_id} with the plan of run {result.run_id}"
     checked = tasks.check_claims(ws, claims=parse_claims({"claims": [data]}, name),
                                  name=name, draws=draws, seed=seed, store=store,
@@ -199,4 +264,4 @@ def same_money_as_run(data: dict[str, Any], follow: list[int],
 
 
 __all__ = ["PLAN_COMPUTATIONS", "RunCheck", "check_stored_plan",
-           "check_against_run", "debate_claims", "plan_dependent"]
+           "check_against_run", "debate_claims", "not_about_reason", "plan_dependent"]

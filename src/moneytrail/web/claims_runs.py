@@ -22,6 +22,7 @@ from moneytrail.service.run_claims import plan_dependent
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from moneytrail.analysis.claims import Claim
     from moneytrail.service.runs import RunStore
     from moneytrail.service.workspace import Workspace
 
@@ -89,6 +90,10 @@ def plan_claims(ws: Workspace, result: Result, store: RunStore | None) -> dict[s
     for cid in concerning:
         if plan_dependent(claims[cid]):
             checked = run_check(ws, cid, result, store=None, traces=traces)
+            if checked.checked is None:      # about another plan: not checked, said why
+                out.append({**not_applicable(claims[cid], checked.not_about),
+                            "against": "run", "checkable": True})
+                continue
             claim = {**grouped(records(checked.checked, "claims"), cid), "against": "run"}
             withheld = checked.withheld
         else:
@@ -101,6 +106,18 @@ def plan_claims(ws: Workspace, result: Result, store: RunStore | None) -> dict[s
             "seed": int(result.provenance.seed or 0)}
 
 
+def not_applicable(claim: Claim, reason: str) -> dict[str, Any]:
+    """A claim about another plan than the run's, as `grouped` gives a checked one: verdict
+    analysis.claims.NOT_APPLICABLE, no checks, the claim's note and sources, and `not_about`,
+    the sentence saying why (service.run_claims.not_about_reason)."""
+    from moneytrail.analysis.claims import NOT_APPLICABLE
+    from moneytrail.web.views import WEIGHT_COLUMNS
+
+    return {"id": claim.id, "text": claim.claim, "verdict": NOT_APPLICABLE,
+            "note": claim.note, "not_about": reason, "sources": list(claim.sources),
+            "weight": dict.fromkeys(WEIGHT_COLUMNS), "checks": []}
+
+
 def grouped(rows: list[dict[str, Any]], claim: str) -> dict[str, Any]:
     """One claim's check rows as a claim with its checks and (deduplicated) sources."""
     mine = [r for r in rows if r["claim"] == claim]
@@ -111,6 +128,7 @@ def grouped(rows: list[dict[str, Any]], claim: str) -> dict[str, Any]:
     from moneytrail.web.views import WEIGHT_COLUMNS
 
     return {"id": claim, "text": mine[0]["text"], "verdict": mine[0]["verdict"],
+            "note": mine[0].get("note") or "", "not_about": "",
             "sources": sources, "weight": {k: mine[0].get(k) for k in WEIGHT_COLUMNS},
             "checks": [{k: r.get(k) for k in ("check", "bound", "bound_text", "figure",
                                              "unit", "p5", "p50", "p95", "p_holds",
@@ -138,21 +156,32 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result,
     `private`: the run is a private saved plan's; the check's run is stored without opening
     it to everyone (the caller links it to the plan), the published check as usual.
 
+    A claim about another plan than the run's (its `about`) is not checked: `applicable` is
+    false, the claim's verdict analysis.claims.NOT_APPLICABLE, `not_about` says why, it has
+    no checks and `check_run_id` is None.
+
     Raises NotFoundError for an unknown claim, MoneytrailError when the claim does not
     depend on a plan or the run is not a trace."""
     from moneytrail.service.run_claims import check_against_run as run_check
+    from moneytrail.service.run_claims import debate_claims
     from moneytrail.web.runs import records
 
     checked = run_check(ws, claim_id, result,
                         store=store.as_private() if private and store else store)
     published = grouped(published_checks(ws, store), claim_id)
+    run = {"run_id": result.run_id, "title": result.title, "draws": checked.draws,
+           "seed": checked.seed, "data_version": result.provenance.data_version}
+    if checked.checked is None:         # the claim is about another plan: not checked
+        return {"claim": not_applicable(debate_claims()[claim_id], checked.not_about),
+                "published": published, "applicable": False,
+                "not_about": checked.not_about, "note": "", "verdict_withheld": False,
+                "followed": [], "run": run, "check_run_id": None}
     mine = grouped(records(checked.checked, "claims"), claim_id)
-    return {"claim": mine, "published": published, "note": draws_note(checked.draws),
+    return {"claim": mine, "published": published, "applicable": True, "not_about": "",
+            "note": draws_note(checked.draws),
             "verdict_withheld": bool(checked.withheld),
             "followed": [{"check": j, "reference_plan": r} for j, r in checked.followed],
-            "run": {"run_id": result.run_id, "title": result.title, "draws": checked.draws,
-                    "seed": checked.seed, "data_version": result.provenance.data_version},
-            "check_run_id": checked.checked.run_id}
+            "run": run, "check_run_id": checked.checked.run_id}
 
 
 def stored_trace_runs(engine: Engine, viewer: int | None = None,

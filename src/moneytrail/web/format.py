@@ -36,10 +36,11 @@ def safe_url(value: Any) -> str | None:
 
 
 def verdict_label(verdict: Any) -> str:
-    from moneytrail.analysis.claims import WITHHELD, WITHHELD_LABEL
+    from moneytrail.analysis.claims import NOT_APPLICABLE, WITHHELD, WITHHELD_LABEL
 
     return {"supported": "Supported", "contradicted": "Contradicted",
             "uncertain": "Uncertain", "conditional": "Conditional",
+            NOT_APPLICABLE: "Not applicable (the claim is not about this plan)",
             WITHHELD: WITHHELD_LABEL[:1].upper() + WITHHELD_LABEL[1:]}.get(str(verdict),
                                                                           str(verdict))
 
@@ -122,7 +123,7 @@ def place(code: Any) -> str:
 
 FILTERS = {"draws": draws, "median_interval": median_interval, "interval": interval,
            "money": money, "money_in_range": money_in_range, "money_range": money_range,
-           "percent": percent,
+           "percent": percent, "p_holds": units.p_holds_text,
            "number": number, "safe_url": safe_url, "verdict_label": verdict_label,
            "evidence_weight": evidence_weight, "in_unit": in_unit,
            "ledger_value": ledger_value, "timestamp": timestamp,

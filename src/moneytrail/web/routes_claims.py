@@ -153,6 +153,8 @@ def private_claim_check(request: Request, claim: str, source: str, result: Resul
                               value=source)
     body = claims_runs.check_against_run(request.app.state.workspace, claim, result,
                                          request.app.state.jobs.store, private=True)
+    if body["check_run_id"] is None:        # the claim is not about this plan: nothing to keep
+        return body
     if keep:
         store(request).add_rerun(source, actor=who, run_id=body["check_run_id"])
     engine = request.app.state.web.ledger.engine
@@ -166,7 +168,9 @@ def add_claim_routes(app: FastAPI) -> None:
     @app.get(f"{API}/claims/{{claim}}/check", tags=["claims"],
              summary="A claim checked against a stored trace run (?run=<id>): its figure, "
              "verdict and P(holds) with the run's plan, draws and seed, beside the "
-             "published check")
+             "published check, and the claim's note; a claim about another plan than the "
+             "run's is not checked (`applicable` false, verdict 'not applicable', "
+             "`not_about` says why)")
     async def api_claim_check(request: Request, claim: str, run: Q = None) -> Response:
         body = await run_in_threadpool(claim_check, request, claim, run)
         return JSONResponse(body)

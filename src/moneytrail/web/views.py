@@ -511,7 +511,8 @@ def claims_view(state: WebState, url: str, viewer: int | None = None) -> View:
         claim = grouped.setdefault(check["claim"], {"id": check["claim"], "text": check["text"],
                                                     "verdict": check["verdict"], "checks": [],
                                                     "verdict_text": check.get("verdict_text")
-                                                    or "", "sources": [],
+                                                    or "", "note": check.get("note") or "",
+                                                    "sources": [],
                                                     "weight": {k: check.get(k) for k in
                                                                WEIGHT_COLUMNS}})
         claim["checks"].append(check)
@@ -521,11 +522,14 @@ def claims_view(state: WebState, url: str, viewer: int | None = None) -> View:
     python = ("import moneytrail as mt\nfrom moneytrail.service import tasks\n\n"
               "with mt.Workspace.open() as ws:   # the bundled ledger; the web app uses its store\n"
               "    checks = tasks.check_claims(ws).table('claims')")
+    from moneytrail.service.run_claims import debate_claims
     from moneytrail.web.claims_runs import checkable_claims, stored_trace_runs
 
     return View(meta=meta(state, title="Claims of the debate, checked against the data",
                           url=url),
                 checkable=[c["id"] for c in checkable_claims()],
+                # claims about one plan (`about`): not applicable to other plans' runs
+                about={c.id: c.about for c in debate_claims().values() if c.about},
                 runs=stored_trace_runs(state.ledger.engine, viewer),
                 reproduce=reproduce(["moneytrail", "claims", "check"], python,
                                     api_url(url, "checks")),
@@ -603,7 +607,7 @@ def home_view(state: WebState, url: str) -> View:
     claims = claims_view(state, url)["claims"]
     return View(meta=meta(state, title=HOME_TITLE, url=url),
                 reality=reality_chart(state), reproduce_reality=reality_reproduce(url),
-                claims=[{k: c[k] for k in ("id", "text", "verdict")} for c in claims],
+                claims=[{k: c[k] for k in ("id", "text", "verdict", "note")} for c in claims],
                 plans=plans_summary(), tables=["reality", "claims", "plans"])
 
 

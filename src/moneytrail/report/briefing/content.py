@@ -19,6 +19,7 @@ from typing import Any, TypedDict
 
 import pandas as pd
 
+from moneytrail.analysis.claims_schema import Claim
 from moneytrail.errors import MoneytrailError
 from moneytrail.report.briefing import charts
 from moneytrail.report.briefing.charts import short
@@ -45,6 +46,7 @@ from moneytrail.report.units import (
     lower_first,
     no_money_text,
     oversized_sentence,
+    p_holds_text,
     place_in_sentence,
     prices_text,
     rough_draws_text,
@@ -841,7 +843,7 @@ def conditions_rows(brief: PlanBrief, names: dict[str, str] | None = None
             Cell(in_unit(record.get("value_p50"), unit),
                  interval(record.get("value_p5"), record.get("value_p95"), unit,
                           like=record.get("value_p50"))),
-            Cell(pct(record.get("p_holds")))]))
+            Cell(p_holds_text(record.get("p_holds")))]))
     return out
 
 
@@ -891,6 +893,11 @@ def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
             for cid in concerning_claims(ws, brief):
                 if plan_dependent(claims[cid]):
                     checked = check_against_run(ws, cid, run, store=None, traces=traces)
+                    if checked.checked is None:     # about another plan: not checked
+                        out.append(not_applicable_entry(claims[cid], checked.not_about,
+                                                        book))
+                        sources += list(claims[cid].sources)
+                        continue
                     rows = checked.frame()
                     # said once beside the claim, not in each check's name
                     rows["check"] = rows["check"].str.replace(
@@ -925,6 +932,16 @@ def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
     return out, sources, ""
 
 
+def not_applicable_entry(claim: Claim, reason: str, book: SourceBook) -> dict[str, Any]:
+    """A claim about another plan than the run's (service.run_claims.not_about_reason), for
+    the claims table: verdict 'not applicable', the sentence saying why, no checks."""
+    from moneytrail.analysis.claims import NOT_APPLICABLE
+
+    return {"id": claim.id, "text": claim.claim, "verdict": NOT_APPLICABLE, "weight": "",
+            "against": reason, "note": "", "reading": claim.note, "checks": [],
+            "refs": ref_ranges([book.number(s) for s in dict.fromkeys(claim.sources)])}
+
+
 def claim_entry(rows: pd.DataFrame, book: SourceBook, against: str, note: str,
                 row_weight: Callable[..., str]) -> dict[str, Any]:
     """One claim of the briefing's claims table from its check rows."""
@@ -942,10 +959,13 @@ def claim_entry(rows: pd.DataFrame, book: SourceBook, against: str, note: str,
     return {"id": str(first["claim"]), "text": str(first["text"]), "verdict": said(verdict),
             "weight": row_weight(first, "claim_"),       # evidence weight (issue 10)
             "against": against, "note": note,
+            # the claim's note: what its words are taken to mean in numbers, its caveats
+            "reading": str(first.get("note") or "") if "note" in rows.columns else "",
             "checks": [{"check": str(r["check"]), "figure": str(r["figure"]),
                         "bound": str(r.get("bound_text") or r["bound"]),
                         "verdict": said(str(r["check_verdict"])),
-                        "p_holds": pct(r["p_holds"]),      # "3.0 %" of draws
+                        # "3.0 %" of draws; never 100 % unless every draw holds
+                        "p_holds": p_holds_text(r["p_holds"]),
                         "weight": row_weight(r)}
                        for r in rows.to_dict("records")],
             "refs": ref_ranges([book.number(s) for s in dict.fromkeys(ids)])}
