@@ -1,0 +1,126 @@
+"""Analyst tester's findings (h79): sensitivity's seed unchecked (a traceback, a run stored
+with status error), plans changed with pydantic's model_copy traced unvalidated, stored
+results read without the rules docs/results.md states, YAML whole numbers past Python's
+digit limit and base-60 numbers, report options that do not apply to a stored run, and
+refusals that still left a failed run in the runs table."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import moneytrail as mt
+from moneytrail.cli import main
+from moneytrail.errors import MoneytrailError, ScenarioError
+from moneytrail.service import tasks
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "scenarios" / "eu-ai-gigafactories.yaml"
+
+
+def run_main(capsys, *args):
+    with pytest.raises(SystemExit) as info:
+        main([str(a) for a in args])
+    out = capsys.readouterr()
+    return info.value.code, out.out, out.err
+
+
+def stored_runs(db: Path) -> list[tuple]:
+    if not db.exists():
+        return []
+    with sqlite3.connect(db) as con:
+        tables = {r[0] for r in con.execute("select name from sqlite_master")}
+        return list(con.execute("select kind, status from runs")) if "runs" in tables else []
+
+
+@pytest.fixture(scope="module")
+def ws():
+    with mt.Workspace.open() as workspace:
+        yield workspace
+
+
+# -- 1. sensitivity's seed: checked as trace checks it, before any run is recorded ---------
+@pytest.mark.parametrize("args, field, value", [
+    (("--method", "sobol", "--seed", "-1"), "seed", "-1"),
+    (("--seed", "-1"), "seed", "-1"),
+    (("--method", "sobol", "--seed", "99999999999999999999999999"), "seed",
+     "99999999999999999999999999"),
+    (("--top", "0"), "top", "0"),
+    (("--output", "bogus"), "output", "'bogus'"),
+])
+def test_bad_sensitivity_options_are_one_line_and_store_no_run(capsys, tmp_path, args, field,
+                                                                value):
+    db = tmp_path / "runs.sqlite"
+    code, _, err = run_main(capsys, "sensitivity", SCENARIO, *args, "--db", db)
+    assert code == 2, err
+    assert err.strip().count("\n") == 0 and "Traceback" not in err
+    assert f"field '{field}', value {value}:" in err
+    assert stored_runs(db) == []
+
+
+@pytest.mark.parametrize("seed", ["abc", 1.5, -1, True])
+def test_sensitivity_from_python_checks_the_seed(ws, seed):
+    plan = mt.load_scenario(SCENARIO)
+    with pytest.raises(MoneytrailError) as info:
+        tasks.sensitivity(ws, plan, method="sobol", samples=2, seed=seed, store=None)
+    assert info.value.field == "seed"
+
+
+# -- 3. a plan changed with model_copy is validated again at entry --------------------------
+def budget_changed(plan, amount):
+    return plan.model_copy(update={"budget": plan.budget.model_copy(update={"amount": amount})})
+
+
+def spend_scaled(plan):
+    first = next(iter(plan.spend))
+    spend = dict(plan.spend)
+    spend[first] = spend[first].model_copy(update={"central": spend[first].central + 0.3,
+                                                   "high": 1.0})
+    return plan.model_copy(update={"spend": spend})
+
+
+@pytest.mark.parametrize("change, field", [
+    (lambda p: budget_changed(p, -5e9), "budget.amount"),
+    (spend_scaled, "spend"),
+    (lambda p: p.model_copy(update={"draws": 0}), "draws"),
+])
+def test_trace_refuses_a_plan_changed_by_model_copy(change, field):
+    plan = change(mt.load_scenario(SCENARIO))
+    with pytest.raises(ScenarioError) as info:
+        mt.trace(plan, draws=10)
+    assert info.value.field == field
+
+
+@pytest.mark.parametrize("change, field", [
+    (lambda p: budget_changed(p, -5e9), "budget.amount"),
+    (spend_scaled, "spend"),
+])
+def test_service_tasks_refuse_a_plan_changed_by_model_copy(tmp_path, change, field):
+    plan = change(mt.load_scenario(SCENARIO))
+    db = tmp_path / "runs.sqlite"
+    with mt.Workspace.open(None, db=str(db)) as own:
+        for task in (lambda: tasks.trace_plan(own, plan, draws=10, analyses=False),
+                     lambda: tasks.analyse_plan(own, plan, ["concentration"], draws=10),
+                     lambda: tasks.compare_plans(own, [plan, mt.load_scenario(SCENARIO)],
+                                                 draws=10),
+                     lambda: tasks.sensitivity(own, plan, top=3)):
+            with pytest.raises(ScenarioError) as info:
+                task()
+            assert info.value.field == field
+    assert stored_runs(db) == []
+
+
+def test_a_valid_plan_checked_again_is_the_same_plan_and_cheap():
+    import time
+
+    from moneytrail.scenarios.schema import revalidated
+
+    plan = mt.load_scenario(SCENARIO)
+    again = revalidated(plan)
+    assert again == plan and again.path == plan.path
+    start = time.perf_counter()
+    for _ in range(100):
+        revalidated(plan)
+    assert (time.perf_counter() - start) / 100 < 0.01       # well under a trace's cost
