@@ -119,8 +119,94 @@ def test_a_valid_plan_checked_again_is_the_same_plan_and_cheap():
 
     plan = mt.load_scenario(SCENARIO)
     again = revalidated(plan)
-    assert again == plan and again.path == plan.path
+    assert again is plan
     start = time.perf_counter()
     for _ in range(100):
         revalidated(plan)
     assert (time.perf_counter() - start) / 100 < 0.01       # well under a trace's cost
+
+
+# -- 2. a result document holds what docs/results.md says, or is refused naming the field --
+def result_document() -> dict:
+    import json
+
+    import pandas as pd
+
+    from moneytrail.service.result import Provenance, Result, Table
+
+    frame = pd.DataFrame({"a": ["x", "y"], "b": [1.0, 2.0]}).set_index("a")
+    provenance = Provenance(inputs={}, code_version="1", data_version="1", data_hash="h",
+                            seed=1, draws=10, sources=("x_src",))
+    result = Result(run_id="0123456789abcdef" * 2, kind="trace", title="t",
+                    provenance=provenance, tables={"t": Table.from_frame("t", frame)},
+                    facts={"f": 1})
+    return json.loads(result.to_json())
+
+
+def set_cell(value):
+    def change(data):
+        data["tables"]["t"]["rows"][0][1] = value
+    return change
+
+
+@pytest.mark.parametrize("change, field, words", [
+    (lambda d: d.update(run_id="../escaped"), "run_id", "32 hexadecimal digits"),
+    (lambda d: d.update(run_id="0123456789ABCDEF" * 2), "run_id", "32 hexadecimal digits"),
+    (lambda d: d.update(kind="nope"), "kind", "unknown kind"),
+    (lambda d: d["tables"]["t"]["columns"][1].update(unit="parsecs"), "tables.t.columns.1.unit",
+     "unknown unit"),
+    (lambda d: d["tables"]["t"].update(name="../../x"), "tables.t.name", "letters, digits"),
+    (lambda d: d["tables"].update({"../x": d["tables"].pop("t")}), "tables", "letters"),
+    (lambda d: d["facts"].update(f={"g": [float("nan")]}), "facts.f.g.0", "finite"),
+])
+def test_result_from_json_refuses_what_docs_results_md_rules_out(change, field, words):
+    import json
+
+    from moneytrail.service.result import Result
+
+    data = result_document()
+    Result.from_json(json.dumps(data))
+    change(data)
+    with pytest.raises(MoneytrailError) as info:
+        Result.from_json(json.dumps(data))
+    assert info.value.field == field and words in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("text", ["NaN", "Infinity", "-Infinity", "1e400"])
+def test_result_from_json_refuses_non_finite_numbers_naming_table_row_and_column(text):
+    import json
+
+    from moneytrail.service.result import Result
+
+    document = json.dumps(result_document()).replace('[["x", 1.0]', f'[["x", {text}]')
+    assert text in document
+    with pytest.raises(MoneytrailError) as info:
+        Result.from_json(document)
+    assert info.value.field == "tables.t.rows.0.1"
+    assert "'b'" in str(info.value) and "finite number" in str(info.value)
+
+
+def test_a_result_never_writes_files_outside_its_folder_nor_nan(tmp_path):
+    import json
+
+    from moneytrail.service.result import Result
+
+    data = result_document()
+    result = Result.from_json(json.dumps(data))
+    escaped = Result(run_id="../escaped", kind="trace", title="t",
+                     provenance=result.provenance, tables=result.tables)
+    inner = tmp_path / "x" / "inner"
+    with pytest.raises(MoneytrailError) as info:
+        escaped.write_tables(inner, "csv")
+    assert info.value.field == "run_id"
+    assert list(tmp_path.rglob("*.csv")) == []
+    table = result.tables["t"]
+    nan_rows = ((table.rows[0][0], float("nan")), table.rows[1])
+    nan = Result(run_id=result.run_id, kind="trace", title="t", provenance=result.provenance,
+                 tables={"t": type(table)(name="t", title="", index=table.index,
+                                          columns=table.columns, rows=nan_rows)},
+                 facts={"g": {"h": float("inf")}})
+    text = nan.to_json()
+    assert "NaN" not in text and "Infinity" not in text
+    assert Result.from_json(text).tables["t"].rows[0][1] is None
