@@ -210,3 +210,58 @@ def test_a_result_never_writes_files_outside_its_folder_nor_nan(tmp_path):
     text = nan.to_json()
     assert "NaN" not in text and "Infinity" not in text
     assert Result.from_json(text).tables["t"].rows[0][1] is None
+
+
+# -- 4 and 6. YAML numbers past Python's digit limit, and YAML 1.1's base-60 numbers --------
+def scenario_with(tmp_path, name: str, old: str, new: str) -> Path:
+    text = SCENARIO.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text.replace("id: eu-ai-gigafactories", f"id: {name}", 1)
+                    .replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("old, new, field", [
+    ("seed: ", "seed: " + "9" * 5000 + "\nx_seed: ", "seed"),
+    ("amount: ", "amount: " + "9" * 5000 + "\n  x_amount: ", "budget.amount"),
+])
+def test_a_yaml_whole_number_of_5000_digits_names_file_field_and_length(capsys, tmp_path, old,
+                                                                        new, field):
+    text = SCENARIO.read_text(encoding="utf-8")
+    if old not in text:
+        pytest.skip(f"the reference plan has no {old.strip()}")
+    path = scenario_with(tmp_path, "bigint", old, new)
+    code, _, err = run_main(capsys, "validate", path)
+    assert code == 2, err
+    assert err.strip().count("\n") == 0 and "Traceback" not in err
+    assert "bigint.yaml" in err and f"field '{field}'" in err
+    assert "a whole number of 5,000 digits is far too large for any field" in err
+    assert "not a valid date" not in err and "9" * 100 not in err
+
+
+@pytest.mark.parametrize("line, field, read", [
+    ("amount: 20:00:00", "budget.amount", "72,000"),
+    ("year: 33:45", "year", "2,025"),
+])
+def test_yaml_base_60_numbers_are_refused(capsys, tmp_path, line, field, read):
+    import re
+
+    key = line.split(":")[0]
+    text = SCENARIO.read_text(encoding="utf-8")
+    old = re.search(rf"^\s*{key}: [^\n]*", text, re.M).group(0)
+    path = scenario_with(tmp_path, "sixty", old, old[:old.index(key)] + line)
+    code, _, err = run_main(capsys, "validate", path)
+    assert code == 2, err
+    assert f"field '{field}'" in err and "base-60" in err and read in err
+    assert err.strip().count("\n") == 0
+    with pytest.raises(ScenarioError) as info:
+        mt.load_scenario(path)
+    assert info.value.field == field
+
+
+def test_quoted_colons_and_plain_numbers_still_read():
+    from moneytrail.scenarios.yamlio import parse_yaml
+
+    assert parse_yaml("a: '20:00'\nb: 12_000\nc: 1.5\nd: 0x1F\n") == \
+        {"a": "20:00", "b": 12000, "c": 1.5, "d": 31}
