@@ -265,3 +265,21 @@ def test_quoted_colons_and_plain_numbers_still_read():
 
     assert parse_yaml("a: '20:00'\nb: 12_000\nc: 1.5\nd: 0x1F\n") == \
         {"a": "20:00", "b": 12000, "c": 1.5, "d": 31}
+
+
+# -- 5. report: --draws and --seed checked, and refused when only stored runs are named -----
+@pytest.mark.parametrize("options, field", [
+    (("--draws", "-5", "--seed", "-7"), "draws"),
+    (("--seed", "-7"), "seed"),
+    (("--seed", "7"), "--seed"),
+    (("--draws", "50"), "--draws"),
+])
+def test_report_of_a_stored_run_refuses_draws_and_seed(capsys, tmp_path, options, field):
+    db = tmp_path / "runs.sqlite"
+    with mt.Workspace.open(None, db=str(db)) as own:
+        rid = tasks.trace_plan(own, mt.load_scenario(SCENARIO), draws=20, seed=3).run_id
+    output = tmp_path / "r.html"
+    code, _, err = run_main(capsys, "report", rid, "-o", output, *options, "--db", db)
+    assert code == 2, err
+    assert f"field '{field}'" in err and "Traceback" not in err
+    assert not output.exists()
