@@ -37,6 +37,7 @@ from moneytrail.service.runs import (
     run_id,
 )
 from moneytrail.service.workspace import Workspace
+from moneytrail.text import shown_text
 
 log = logging.getLogger("moneytrail.service.tasks")
 
@@ -152,7 +153,7 @@ def check_plan(ws: Workspace, plan: Plan, *, site: bool = False) -> Plan:
         if source not in known:
             raise ScenarioError("unknown source id (not in the data package or the ledger "
                                 "store)", file=plan.path or plan.id, field=field,
-                                value=source)
+                                value=shown_text(source))
     check_year(ws, plan)
     check_fx(ws, plan)
     check_budget(ws, plan)

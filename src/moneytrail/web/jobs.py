@@ -253,10 +253,14 @@ def reference_plan(plan_id: Any) -> Plan:
     """A bundled reference plan by id (a 404 naming the ids there are, otherwise)."""
     from moneytrail.errors import NotFoundError
     from moneytrail.scenarios.reference import reference_scenarios
-    from moneytrail.scenarios.schema import load_scenario
+    from moneytrail.scenarios.schema import json_type, load_scenario
 
     paths = {p.stem: p for p in reference_scenarios()}
-    if not isinstance(plan_id, str) or plan_id not in paths:
+    if not isinstance(plan_id, str):        # a wrong type is bad input (400), not "not found"
+        raise ScenarioError(f"reference must be a reference plan's id as text (use "
+                            f"{', '.join(paths)}; got {json_type(plan_id)})",
+                            field="reference", value=plan_id)
+    if plan_id not in paths:
         raise NotFoundError(f"no reference plan with this id (use {', '.join(paths)})",
                             field="reference", value=plan_id)
     return load_scenario(paths[plan_id])
