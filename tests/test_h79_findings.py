@@ -283,3 +283,50 @@ def test_report_of_a_stored_run_refuses_draws_and_seed(capsys, tmp_path, options
     assert code == 2, err
     assert f"field '{field}'" in err and "Traceback" not in err
     assert not output.exists()
+
+
+# -- 7. refusals leave no failed run behind; long values are shortened ---------------------
+def test_an_unknown_category_is_refused_before_a_run_is_recorded(capsys, tmp_path):
+    text = SCENARIO.read_text(encoding="utf-8")
+    plan = mt.parse_scenario({**mt.load_scenario(SCENARIO).model_dump(mode="json"),
+                              "spend": {"bogus_category": 1.0}}, source="bogus.yaml")
+    assert "bogus_category" not in text
+    db = tmp_path / "runs.sqlite"
+    with mt.Workspace.open(None, db=str(db)) as own:
+        for task in (lambda: tasks.trace_plan(own, plan, draws=10, analyses=False),
+                     lambda: tasks.analyse_plan(own, plan, ["concentration"], draws=10),
+                     lambda: tasks.sensitivity(own, plan, top=3)):
+            with pytest.raises(ScenarioError) as info:
+                task()
+            assert info.value.field == "spend.bogus_category"
+    assert stored_runs(db) == []
+
+
+def test_a_claims_file_refused_while_checking_leaves_no_failed_run(capsys, tmp_path):
+    claims = tmp_path / "claims.yaml"
+    claims.write_text("""claims:
+  - id: bad-ref
+    claim: "A claim naming a ledger claim that does not exist."
+    sources: [l_stargate_openai_2025_01]
+    checks:
+      - computation: ledger.ratio
+        args: {numerator: [no_such_claim_ref], denominator: [stargate_us_announced]}
+        max: 0.25
+        describe: "nothing"
+""", encoding="utf-8")
+    db = tmp_path / "runs.sqlite"
+    with mt.Workspace.open(None, db=str(db)) as own:
+        tasks.check_claims(own, draws=10, store=None)         # the shipped claims: fine
+        with pytest.raises(MoneytrailError) as info:
+            tasks.check_claims(own, claims, draws=10)
+    assert "no_such_claim_ref" in str(info.value)
+    assert stored_runs(db) == []
+
+
+def test_an_unknown_long_source_id_is_shortened_in_the_error(ws):
+    data = mt.load_scenario(SCENARIO).model_dump(mode="json")
+    data["budget"]["source"] = "s" * 100_000
+    plan = mt.parse_scenario(data, source="long.yaml")
+    with pytest.raises(ScenarioError) as info:
+        tasks.trace_plan(ws, plan, draws=10, store=None)
+    assert info.value.field == "budget.source" and len(str(info.value)) < 300

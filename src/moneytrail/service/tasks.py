@@ -422,6 +422,7 @@ class Runner:
             return compute(rid, progress)
         store = self.store
         state = store.get(rid)
+        started = False          # this call recorded the run (not a queued one it claimed)
         while True:
             if state is not None and state.status in OPEN_STATUSES \
                     and state.owner != process_owner() and not lease_expired(state):
@@ -436,6 +437,7 @@ class Runner:
                 if store.start(rid, kind=kind, label=label, inputs=inputs,
                                data_version=self.ws.data_version,
                                data_hash=self.ws.data_hash, total=total):
+                    started = True
                     break
             elif store.claim(rid, state):   # queued here, or its lease expired: taken over
                 store.mark_open(rid)
@@ -452,6 +454,11 @@ class Runner:
                 result = compute(rid, report)
         except Exception as exc:
             store.fail(rid, str(exc))
+            if started and isinstance(exc, MoneytrailError) and exc.exit_code == 2:
+                # bad input found only while computing (a claim naming an unknown entity):
+                # refused input stores nothing. A queued run (the web app's) keeps its error
+                # for the page that follows it.
+                store.forget_failed(rid)
             raise
         except BaseException:           # Ctrl-C, SystemExit: not left open under a dead owner
             fail_interrupted(store, rid)
