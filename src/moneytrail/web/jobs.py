@@ -237,16 +237,15 @@ def check_against_data(ws: Workspace, plan: Plan) -> None:
     market, a year without cost data) and the service's (currency, FX rates, source ids, the
     site's grid and price data: web runs always compute the lifecycle), run now so the answer
     is a 4xx, not a failed run."""
-    from moneytrail.engine.demand import market_rows
     from moneytrail.service.tasks import check_plan
 
     try:
-        check_plan(ws, plan, site=True)      # web runs always compute the lifecycle
-        model = ws.model(plan.year)
+        # categories, suppliers and markets too (engine.demand.market_rows); web runs
+        # always compute the lifecycle
+        check_plan(ws, plan, site=True)
     except ModelError as exc:
         raise ScenarioError(exc.detail, field=exc.field or "year",
                             value=exc.value if exc.value is not None else plan.year) from None
-    market_rows(plan, model)
 
 
 def reference_plan(plan_id: Any) -> Plan:
