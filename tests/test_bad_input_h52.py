@@ -83,7 +83,7 @@ def result_json() -> dict:
     frame = pd.DataFrame({"a": ["x", "y"], "b": [1.0, 2.0]}).set_index("a")
     provenance = Provenance(inputs={}, code_version="1", data_version="1", data_hash="h",
                             seed=1, draws=10, sources=("x_src",))
-    result = Result(run_id="r", kind="trace", title="t", provenance=provenance,
+    result = Result(run_id="0" * 32, kind="trace", title="t", provenance=provenance,
                     tables={"t": Table.from_frame("t", frame)}, facts={"f": 1})
     return json.loads(result.to_json())
 

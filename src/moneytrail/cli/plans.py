@@ -296,6 +296,9 @@ def report(
               highlight=False)
 
 
+FLOW_TABLES = ("flows_first", "flows_location", "flows_ownership")   # web.runs.FLOW_TITLES
+
+
 def shown_tables(result, table: str | None, fmt: str) -> list[str] | None:
     """The tables `show` prints: `--table`'s one (refused, naming the run's tables, when the
     run has none of that name), else all (None); CSV holds one table, so CSV of a run with
@@ -304,8 +307,13 @@ def shown_tables(result, table: str | None, fmt: str) -> list[str] | None:
     available = list(result.tables)
     if table is not None:
         if table not in result.tables:
-            raise MoneytrailError(f"this run has no such table (its tables: "
-                                  f"{', '.join(available)})", field="--table", value=table)
+            # the web app's API also serves each chart's flows, derived from these tables
+            flows = " (a chart's flows, flows_first, flows_location or flows_ownership, are " \
+                "not stored tables: the web app's API derives them, ?table=" + table + ")" \
+                if table in FLOW_TABLES else ""
+            raise MoneytrailError(f"this run has no such table (its {len(available)} tables: "
+                                  f"{', '.join(available)}){flows}", field="--table",
+                                  value=table)
         return [table]
     if fmt == "csv" and len(available) > 1:
         raise MoneytrailError(f"CSV holds one table and this run has {len(available)}: "

@@ -25,7 +25,7 @@ from moneytrail.engine.result import DrawArrays, FootprintOutputs, TraceResult
 from moneytrail.engine.threads import SMALL_MODEL, single_blas_thread
 from moneytrail.errors import ModelError, ScenarioError
 from moneytrail.model.iomodel import IOModel
-from moneytrail.scenarios.schema import Plan
+from moneytrail.scenarios.schema import Plan, revalidated
 
 DEFAULT_TIERS = 4     # first invoice, their suppliers, tier 3, tier 4 (+ the rest)
 MAX_KEPT_DRAWS = 1_000_000    # per-draw values held by the client (about 7 kB per draw)
@@ -102,6 +102,7 @@ def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None =
         return run_trace(None, model, FixedDemand(vector), check_draws(draws or 1, keep_draws),
                          check_seed(seed or 0), tiers, chunk_size, progress, scheduler,
                          keep_draws, evidence, outputs, weights=weights)
+    plan = revalidated(plan)     # a plan changed with model_copy(update=...) skipped the schema
     if model is None:
         from moneytrail.model.builder import load_model
 

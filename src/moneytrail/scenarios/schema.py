@@ -565,6 +565,24 @@ def parse_scenario(data: Any, *, source: str = "<scenario>", strict: bool = Fals
     return plan.model_copy(update={"path": source})
 
 
+def revalidated(plan: Any) -> Plan:
+    """A Plan checked by the schema again, as `parse_scenario` checks a file: pydantic's
+    `model_copy(update=...)` (and `model_construct`) skip every validator, so a plan changed
+    in Python could carry a budget of -5e9 or spend shares adding up to 1.3 into the engine.
+    `mt.trace` and every service task call this at entry (under a millisecond). The plan
+    returned is `plan` itself when the schema leaves it as it is (else its canonical form:
+    categories sorted, free text stripped); errors are ScenarioErrors naming the plan's file
+    (or id), the field and the value."""
+    if not isinstance(plan, Plan):
+        raise ScenarioError("expected a plan (mt.load_scenario(path) or parse_scenario)",
+                            field="plan", value=type(plan).__name__)
+    path = plan.path
+    source = path if isinstance(path, str) and path else str(plan.id)
+    checked = parse_scenario(plan.model_dump(warnings=False), source=source)
+    checked = checked.model_copy(update={"path": path})
+    return plan if checked == plan else checked      # the plan itself when nothing changed
+
+
 def check_plan_id(plan_id: Any, *, file: str | None = None) -> str:
     """A plan id from the web app or the API: letters, digits and dashes, starting with a
     letter or digit, at most MAX_PLAN_ID characters (it names the plan's YAML file, and a

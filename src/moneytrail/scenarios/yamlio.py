@@ -11,7 +11,11 @@ any work is done:
 - it holds at most `max_nodes` YAML nodes (default 100,000, `MONEYTRAIL_MAX_YAML_NODES`), so a
   small file of anchors and aliases cannot expand into gigabytes;
 - the YAML is well formed, has no duplicate key in any mapping (the error names the key and
-  its line: YAML would otherwise keep the last value silently) and no impossible date.
+  its line: YAML would otherwise keep the last value silently) and no impossible date;
+- no number is written in YAML 1.1's base 60 (`amount: 20:00:00` would read as 72,000,
+  `year: 33:45` as 2025: refused, as text fields holding yes/no are, `schema._yaml_boolean`),
+  and no whole number has more digits than Python reads (MAX_INT_DIGITS): both errors name
+  the field and the value (a long number shortened to its first digits and its length).
 """
 
 from __future__ import annotations
@@ -60,6 +64,27 @@ class NodeLimitError(yaml.YAMLError):
     """The document has more nodes than allowed."""
 
 
+MAX_INT_DIGITS = 4300      # Python's own limit for reading a whole number (sys.int_info)
+
+
+class NumberError(yaml.YAMLError):
+    """A plain scalar YAML would read as a number it should not: a base-60 number (`base60`)
+    or a whole number too long to read (`huge`). Its field is found afterwards."""
+
+    def __init__(self, kind: str, text: str) -> None:
+        super().__init__(kind, text)
+        self.kind, self.text = kind, text
+
+
+def check_number(text: str, whole: bool) -> None:
+    """Refuse a number YAML 1.1 reads in base 60 (digits separated by colons) and a whole
+    number of more than MAX_INT_DIGITS digits (NumberError)."""
+    if ":" in text:
+        raise NumberError("base60", text)
+    if whole and len(text.strip().lstrip("+-").replace("_", "")) > MAX_INT_DIGITS:
+        raise NumberError("huge", text)
+
+
 def strict_loader(max_nodes: int) -> type[yaml.SafeLoader]:
     """A SafeLoader that refuses duplicate keys and stops composing after max_nodes nodes
     (aliases count every time they are used, so anchors cannot multiply the work)."""
@@ -89,6 +114,16 @@ def strict_loader(max_nodes: int) -> type[yaml.SafeLoader]:
                     seen[key] = line
             return super().construct_mapping(node, deep=deep)
 
+        def construct_yaml_int(self, node: Node) -> int:
+            check_number(str(node.value), whole=True)
+            return super().construct_yaml_int(node)     # type: ignore[arg-type]
+
+        def construct_yaml_float(self, node: Node) -> float:
+            check_number(str(node.value), whole=False)
+            return super().construct_yaml_float(node)   # type: ignore[arg-type]
+
+    StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
+    StrictLoader.add_constructor("tag:yaml.org,2002:float", StrictLoader.construct_yaml_float)
     return StrictLoader
 
 
@@ -115,6 +150,69 @@ def bad_date(text: str) -> tuple[str | None, str | None]:
     """Field and text of the first impossible date (re-read as plain strings, no dates built)."""
     hits = bad_dates(yaml.load(text, Loader=yaml.BaseLoader))
     return hits[0] if hits else (None, None)
+
+
+def scalar_path(node: Any, text: str, where: tuple = ()) -> str | None:
+    """The field (dotted path) of the first scalar written as `text` in a document read
+    with yaml.BaseLoader (every scalar a string), keys included; None when there is none."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == text:
+                return ".".join(str(p) for p in (*where, key))
+            found = scalar_path(value, text, (*where, key))
+            if found is not None:
+                return found
+    elif isinstance(node, list):
+        for k, value in enumerate(node):
+            found = scalar_path(value, text, (*where, k))
+            if found is not None:
+                return found
+    elif node == text:
+        return ".".join(str(p) for p in where) or None
+    return None
+
+
+def short_number(text: str, keep: int = 20) -> str:
+    """A long number as its first digits and its length (`99999…(5,000 digits)`)."""
+    digits = len(text.strip().lstrip("+-"))
+    if digits <= 2 * keep:
+        return text
+    return f"{text[:keep]}\u2026 ({digits:,} digits)"
+
+
+def number_error(exc: NumberError, text: str, error_cls: type[MoneytrailError],
+                 source: str) -> MoneytrailError:
+    """The refusal of a base-60 or too long number, naming the file, field and value."""
+    try:
+        field = scalar_path(yaml.load(text, Loader=yaml.BaseLoader), exc.text)
+    except (yaml.YAMLError, RecursionError):
+        field = None
+    if exc.kind == "huge":
+        digits = len(exc.text.strip().lstrip("+-").replace("_", ""))
+        return error_cls(f"a whole number of {digits:,} digits is far too large for any "
+                         "field: give a number in the field's range", file=source,
+                         field=field, value=short_number(exc.text))
+    read = base60(exc.text)
+    as_read = f" (this one as {read})" if read else ""
+    return error_cls("YAML 1.1 reads digits separated by colons as a base-60 number"
+                     f"{as_read}: write the number in plain digits, or put text in quotes",
+                     file=source, field=field, value=short_number(exc.text))
+
+
+def base60(text: str) -> str | None:
+    """The number YAML 1.1 reads a base-60 scalar as (`20:00:00`: '72,000'), None when the
+    text is too long or not of that form."""
+    body = text.strip().replace("_", "")
+    if len(body) > 40:
+        return None
+    sign = -1 if body.startswith("-") else 1
+    value: float = 0
+    try:
+        for part in body.lstrip("+-").split(":"):
+            value = value * 60 + (float(part) if "." in part else int(part))
+    except ValueError:
+        return None
+    return f"{sign * value:,}"
 
 
 def read_text(path: str | Path, error_cls: type[MoneytrailError] = MoneytrailError, *,
@@ -163,6 +261,8 @@ def parse_yaml(text: str, error_cls: type[MoneytrailError] = MoneytrailError, *,
     except NodeLimitError:
         raise LimitError(f"the file holds more than {max_nodes:,} YAML keys and values (set "
                          f"{NODES_VARIABLE} to raise the limit)", file=source) from None
+    except NumberError as exc:
+        raise number_error(exc, text, error_cls, source) from None
     except DuplicateKeyError as exc:
         raise error_cls(f"duplicate key (first given on line {exc.first}; give each key "
                         "once)", file=f"{source}:{exc.line}", field=exc.key) from None

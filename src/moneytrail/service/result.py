@@ -28,10 +28,62 @@ import numpy as np
 import pandas as pd
 
 from moneytrail.errors import MoneytrailError
+from moneytrail.text import shown_text
 
 SCHEMA = "moneytrail.result/1"
 TEXT_UNITS = frozenset({"text"})     # every other unit's cells are numbers or null
 STAT_SUFFIXES = ("_mean", "_p5", "_p50", "_p95")
+KINDS = ("trace", "compare", "analyse", "claims", "sensitivity")
+RUN_ID = re.compile(r"[0-9a-f]{32}")            # service.runs.run_id: 32 hexadecimal digits
+# a table's name becomes part of a file name (write_tables): letters, digits, _ and -
+TABLE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
+# the units of docs/results.md ("Units"); no other is read back
+UNITS = frozenset({"share", "probability", "points", "t CO2e", "FTE-years", "FTE", "FLOP",
+                   "MWh", "year", "number", "text", "by row"})
+CURRENCY_UNIT = re.compile(r"[A-Z]{3}")
+# per million of a currency spent ('FTE per <CUR> million': runs stored before FTE-years)
+PER_MILLION_UNIT = re.compile(r"(FTE-years|FTE|t CO2e) per [A-Z]{3} million")
+
+
+def known_unit(unit: str) -> bool:
+    """Whether `unit` is one of docs/results.md's units (UNITS, an ISO 4217 code, or per
+    million of one)."""
+    return unit in UNITS or bool(CURRENCY_UNIT.fullmatch(unit)
+                                 or PER_MILLION_UNIT.fullmatch(unit))
+
+
+def shown(value: Any) -> Any:
+    """A refused value as a message shows it: long text cut short (text.shown_text)."""
+    return shown_text(value) if isinstance(value, str) else value
+
+
+def finite_json(value: Any) -> Any:
+    """`value` with every NaN or infinite float inside it (lists, mappings) as None: what
+    a result document holds for a missing number (docs/results.md: never NaN)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: finite_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite_json(v) for v in value]
+    return value
+
+
+def non_finite_at(value: Any, where: str) -> str | None:
+    """The path of the first NaN or infinite number inside `value` (None: there is none)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return where
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = non_finite_at(item, f"{where}.{key}" if where else str(key))
+        if found is not None:
+            return found
+    return None
 
 
 def json_value(value: Any) -> Any:
@@ -99,7 +151,8 @@ class Table:
         return {"name": self.name, "title": self.title, "note": self.note,
                 "index": list(self.index),
                 "columns": [{"name": c.name, "unit": c.unit} for c in self.columns],
-                "rows": [list(r) for r in self.rows]}
+                "rows": [[None if isinstance(v, float) and not math.isfinite(v) else v
+                          for v in r] for r in self.rows]}
 
     @classmethod
     def from_dict(cls, data: dict, where: str = "table") -> Table:
@@ -110,6 +163,12 @@ class Table:
         columns = tuple(Column(needed(c, "name", f"{where}.columns.{i}", str),
                                needed(c, "unit", f"{where}.columns.{i}", str))
                         for i, c in enumerate(needed(data, "columns", where, list)))
+        for i, column in enumerate(columns):
+            if not known_unit(column.unit):
+                raise MoneytrailError(f"not a moneytrail result ({SCHEMA}): unknown unit of "
+                                      f"column {shown(column.name)!r} (docs/results.md, "
+                                      "'Units')", field=f"{where}.columns.{i}.unit",
+                                      value=shown(column.unit))
         names = [c.name for c in columns]
         index = optional(data, "index", where, list, [])
         for i, name in enumerate(index):
@@ -127,12 +186,20 @@ class Table:
             for k in numeric:
                 cell = row[k]
                 if cell is not None and (isinstance(cell, bool)
-                                         or not isinstance(cell, int | float)):
+                                         or not isinstance(cell, int | float)
+                                         or not math.isfinite(cell)):
+                    finite = "" if isinstance(cell, bool) or not isinstance(cell, float) \
+                        else " finite"
                     raise MoneytrailError(
                         f"not a moneytrail result ({SCHEMA}): column {columns[k].name!r} "
-                        f"(unit {columns[k].unit!r}) holds numbers: expected a number or null",
-                        field=f"{where}.rows.{i}.{k}", value=cell)
-        return cls(name=needed(data, "name", where, str),
+                        f"(unit {columns[k].unit!r}) holds numbers: expected a{finite} number "
+                        "or null", field=f"{where}.rows.{i}.{k}", value=shown(cell))
+        name = needed(data, "name", where, str)
+        if not TABLE_NAME.fullmatch(name):
+            raise MoneytrailError(f"not a moneytrail result ({SCHEMA}): a table name has "
+                                  "letters, digits, _ and - only (it names the table's file)",
+                                  field=f"{where}.name", value=shown(name))
+        return cls(name=name,
                    title=optional(data, "title", where, str, ""),
                    note=optional(data, "note", where, str, ""), index=tuple(index),
                    columns=columns, rows=tuple(tuple(r) for r in rows))
@@ -244,8 +311,8 @@ class Result:
     def to_dict(self) -> dict:
         return {"schema": SCHEMA, "run_id": self.run_id, "kind": self.kind,
                 "title": self.title, "provenance": self.provenance.to_dict(),
-                "facts": {k: json_value(v) if not isinstance(v, dict | list) else v
-                          for k, v in self.facts.items()},
+                "facts": {k: json_value(v) if not isinstance(v, dict | list)
+                          else finite_json(v) for k, v in self.facts.items()},
                 "tables": {name: t.to_dict() for name, t in self.tables.items()}}
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -262,11 +329,28 @@ class Result:
         run_id, kind = needed(data, "run_id", "", str), needed(data, "kind", "", str)
         provenance = Provenance.from_dict(needed(data, "provenance", "", dict))
         tables = needed(data, "tables", "", dict)
+        if not RUN_ID.fullmatch(run_id):        # it names the files write_tables writes
+            raise MoneytrailError(f"not a moneytrail result ({SCHEMA}): a run id is 32 "
+                                  "hexadecimal digits (0-9, a-f)", field="run_id",
+                                  value=shown(run_id))
+        if kind not in KINDS:
+            raise MoneytrailError(f"not a moneytrail result ({SCHEMA}): unknown kind (one of "
+                                  f"{', '.join(KINDS)})", field="kind", value=shown(kind))
+        for name in tables:
+            if not TABLE_NAME.fullmatch(name):
+                raise MoneytrailError(f"not a moneytrail result ({SCHEMA}): a table name has "
+                                      "letters, digits, _ and - only (it names the table's "
+                                      "file)", field="tables", value=shown(name))
+        facts = dict(optional(data, "facts", "", dict, {}))
+        where = non_finite_at({"facts": facts, "provenance": data["provenance"]}, "")
+        if where is not None:
+            raise MoneytrailError(f"not a moneytrail result ({SCHEMA}): expected a finite "
+                                  "number or null (never NaN or infinity)", field=where)
         return cls(run_id=run_id, kind=kind, title=data.get("title", ""),
                    provenance=provenance,
                    tables={name: Table.from_dict(t, f"tables.{name}")
                            for name, t in tables.items()},
-                   facts=dict(optional(data, "facts", "", dict, {})))
+                   facts=facts)
 
     @classmethod
     def from_json(cls, text: str) -> Result:
@@ -316,6 +400,15 @@ class Result:
         Returns the table files."""
         if fmt not in ("csv", "parquet"):
             raise ValueError(f"unknown table format {fmt!r} (csv or parquet)")
+        # the run id and table names make the file names: none may leave the folder
+        if not RUN_ID.fullmatch(self.run_id):
+            raise MoneytrailError("a run id is 32 hexadecimal digits (0-9, a-f)",
+                                  field="run_id", value=shown(self.run_id))
+        for name in self.tables:
+            if not TABLE_NAME.fullmatch(name):
+                raise MoneytrailError("a table name has letters, digits, _ and - only (it "
+                                      "names the table's file)", field="tables",
+                                      value=shown(name))
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         paths = []

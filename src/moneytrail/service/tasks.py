@@ -25,7 +25,7 @@ from moneytrail.data.checks import split_list
 from moneytrail.engine.result import TraceResult, code_version
 from moneytrail.engine.trace import DEFAULT_TIERS, check_draws, check_seed
 from moneytrail.errors import MoneytrailError, ScenarioError
-from moneytrail.scenarios.schema import Condition, Plan, number_text
+from moneytrail.scenarios.schema import Condition, Plan, number_text, revalidated
 from moneytrail.service.result import Provenance, Result, Table, now_iso
 from moneytrail.service.runs import (
     INTERRUPTED,
@@ -37,6 +37,7 @@ from moneytrail.service.runs import (
     run_id,
 )
 from moneytrail.service.workspace import Workspace
+from moneytrail.text import shown_text
 
 log = logging.getLogger("moneytrail.service.tasks")
 
@@ -131,10 +132,14 @@ def check_plan(ws: Workspace, plan: Plan, *, site: bool = False) -> Plan:
     `analyse --what lifecycle`, a CO2 or renewable-share condition), the site's grid and
     price data (`check_site`; a site that is no country at all, `site_country: XX`, the
     schema refuses for every task: `moneytrail.countries`). Run before any draw, so a bad
-    plan fails in a second with one line, not after the trace."""
+    plan fails in a second with one line, not after the trace. Returns the plan checked by
+    the schema again (`revalidated`: a plan changed with pydantic's model_copy skipped it);
+    the tasks go on with that one."""
     from moneytrail.analysis.claims import package_source_ids
+    from moneytrail.engine.demand import market_rows
     from moneytrail.scenarios.schema import check_currency
 
+    plan = revalidated(plan)
     check_currency(plan, known_currencies(ws))
     known = package_source_ids(ws.package)
     cited = [("budget.source", plan.budget.source)]
@@ -148,11 +153,11 @@ def check_plan(ws: Workspace, plan: Plan, *, site: bool = False) -> Plan:
         if source not in known:
             raise ScenarioError("unknown source id (not in the data package or the ledger "
                                 "store)", file=plan.path or plan.id, field=field,
-                                value=source)
+                                value=shown_text(source))
     check_year(ws, plan)
     check_fx(ws, plan)
     check_budget(ws, plan)
-    ws.model(plan.year)
+    market_rows(plan, ws.model(plan.year))   # categories and suppliers the model knows
     check_condition_targets(ws, plan)
     if site:
         check_site(ws, plan)
@@ -417,6 +422,7 @@ class Runner:
             return compute(rid, progress)
         store = self.store
         state = store.get(rid)
+        started = False          # this call recorded the run (not a queued one it claimed)
         while True:
             if state is not None and state.status in OPEN_STATUSES \
                     and state.owner != process_owner() and not lease_expired(state):
@@ -431,6 +437,7 @@ class Runner:
                 if store.start(rid, kind=kind, label=label, inputs=inputs,
                                data_version=self.ws.data_version,
                                data_hash=self.ws.data_hash, total=total):
+                    started = True
                     break
             elif store.claim(rid, state):   # queued here, or its lease expired: taken over
                 store.mark_open(rid)
@@ -447,6 +454,11 @@ class Runner:
                 result = compute(rid, report)
         except Exception as exc:
             store.fail(rid, str(exc))
+            if started and isinstance(exc, MoneytrailError) and exc.exit_code == 2:
+                # bad input found only while computing (a claim naming an unknown entity):
+                # refused input stores nothing. A queued run (the web app's) keeps its error
+                # for the page that follows it.
+                store.forget_failed(rid)
             raise
         except BaseException:           # Ctrl-C, SystemExit: not left open under a dead owner
             fail_interrupted(store, rid)
@@ -519,7 +531,7 @@ def trace_plan(ws: Workspace, plan: Plan, *, draws: int | None = None, seed: int
     same plan, draws and seed give one run id per choice (README, docs/results.md).
     `evidence` (default: on wherever the model supports it) adds the `evidence` table and an
     `assumption_or_weak_mean` column to the headline table (`engine.evidence`)."""
-    check_plan(ws, plan, site=analyses)
+    plan = check_plan(ws, plan, site=analyses)
     evidence = evidence_default(ws, plan, evidence)
     inputs = trace_inputs(plan, draws=draws, seed=seed, tiers=tiers, analyses=analyses,
                           evidence=evidence)
@@ -976,8 +988,8 @@ def compare_plans(ws: Workspace, plans: list[Plan], *, draws: int | None = None,
     the data package has a capital table, the largest rent recipients and each plan under
     procurement rules (`procurement`: an analysis.procurement.ProcurementRules, "default" for
     `default_procurement(ws)`, None for none)."""
-    for plan in plans:                  # the scorecard computes the lifecycle: site data
-        check_plan(ws, plan, site=True)
+    # the scorecard computes the lifecycle: site data
+    plans = [check_plan(ws, plan, site=True) for plan in plans]
     plans = distinct_ids(plans, draws, seed)
     if isinstance(procurement, str):
         procurement = default_procurement(ws)
@@ -1122,7 +1134,7 @@ def analyse_plan(ws: Workspace, plan: Plan, what: str | list[str] | None = None,
     if unknown:
         raise MoneytrailError(f"unknown analysis (use {', '.join(ANALYSES)})", field="--what",
                               value=unknown[0])
-    check_plan(ws, plan, site=needs_site(plan, what))
+    plan = check_plan(ws, plan, site=needs_site(plan, what))
     if on:              # a date the export rules data do not cover would read "none"
         dependency.check_rules_dates(ws.analysis, on)
     dates = list(dict.fromkeys(on or [dependency.rules_date(plan)]))
@@ -1302,13 +1314,22 @@ def ledger_revision(db: str) -> int:
 def sensitivity(ws: Workspace, plan: Plan, output: str = "share:us_big_tech", *,
                 method: str = "tornado", top: int = 15, samples: int = 512, seed: int = 1,
                 scheduler: Any = None, store: StoreChoice = LEDGER) -> Result:
-    """Which assumptions drive an output: tornado (low/high one at a time) or Sobol indices."""
+    """Which assumptions drive an output: tornado (low/high one at a time) or Sobol indices.
+    Every option is checked before a run is recorded (a refused one stores nothing): the
+    method, the output's form, `top`, Sobol's `samples`, the `seed` (`check_seed`, as trace
+    and analyse check theirs) and the plan (`check_plan`)."""
     from moneytrail.analysis import sensitivity as sa
+    from moneytrail.engine.outputs import OutputSpec
 
     if method not in ("tornado", "sobol"):
         raise MoneytrailError("unknown method (use tornado or sobol)", field="--method",
                               value=method)
-    check_fx(ws, plan)           # a price year the data reach, as every plan task checks
+    OutputSpec.parse(output)
+    sa.check_top(top, optional=method == "tornado")
+    if method == "sobol":
+        sa.check_samples(samples)
+    seed = check_seed(seed)
+    plan = check_plan(ws, plan)  # as every plan task checks it: categories, price year, ...
     inputs = {"plan": model_plan_inputs(plan), "output": output, "method": method, "top": top,
               "samples": samples if method == "sobol" else None,
               "seed": seed if method == "sobol" else None}

@@ -10,6 +10,7 @@ validated like the CLI and kept in the history.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
@@ -260,13 +261,16 @@ def writable(kind: str) -> str:
     return kind
 
 
-def typed_fields(kind: str, fields: dict[str, Any], what: str) -> dict[str, Any]:
+def typed_fields(kind: str, fields: dict[str, Any], what: str,
+                 sent: Any = None) -> dict[str, Any]:
     """Ledger cells from a JSON body, each in its JSON type: amounts (low, central, high) as
-    numbers, years as integers, text as strings (null clears an optional cell). The ledger's
-    own rules (ranges, foreign keys, the amount cap) run afterwards, as for the CLI."""
+    numbers, years as integers, text as strings (null clears an optional cell); a number too
+    large to be finite (1e400) is refused as docs/errors.md says, shown as sent (`sent`: the
+    body's `what` mapping as query.strict_json read it). The ledger's own rules (ranges,
+    foreign keys, the amount cap) run afterwards, as for the CLI."""
     from moneytrail.errors import MoneytrailError
     from moneytrail.ledger.records import KINDS
-    from moneytrail.scenarios.schema import json_type
+    from moneytrail.scenarios.schema import json_type, non_finite_message
 
     spec = KINDS[kind]
     for name, value in fields.items():
@@ -277,12 +281,23 @@ def typed_fields(kind: str, fields: dict[str, Any], what: str) -> dict[str, Any]
         elif name in spec.numbers:
             ok = isinstance(value, int | float) and not isinstance(value, bool)
             expected = "a number"
+            if ok and isinstance(value, float) and not math.isfinite(value):
+                # 1e400 (query.BigNumber: shown as sent): docs/errors.md's wording
+                shown = sent.get(name, value) if isinstance(sent, dict) else value
+                raise MoneytrailError(non_finite_message(str(shown)),
+                                      field=f"{what}.{name}", value=shown)
         else:
             ok, expected = isinstance(value, str), "a string"
         if not ok:
             raise MoneytrailError(f"must be {expected} (got {json_type(value)})",
                                   field=f"{what}.{name}", value=value)
     return fields
+
+
+def sent_part(request: Request, key: str) -> Any:
+    """The body's `key` as query.checked_json_body read it (numbers as sent), or None."""
+    body = getattr(request.state, "strict_body", None)
+    return body.get(key) if isinstance(body, dict) else None
 
 
 @contextmanager
@@ -341,7 +356,8 @@ def add_record(request: Request, kind: str, body: AddBody,
     ledger = request.app.state.web.ledger
     kind = writable(kind)
     with fields_under("record", body.record):
-        return written(ledger.add(kind, typed_fields(kind, body.record, "record"),
+        return written(ledger.add(kind, typed_fields(kind, body.record, "record",
+                                                     sent_part(request, "record")),
                                   author=who.name, reason=reason_of(body.reason)))
 
 
@@ -353,7 +369,8 @@ def edit_record(request: Request, kind: str, key: str, body: EditBody,
     ledger = request.app.state.web.ledger
     kind = writable(kind)
     with fields_under("changes", body.changes):
-        return written(ledger.edit(kind, key, typed_fields(kind, body.changes, "changes"),
+        return written(ledger.edit(kind, key, typed_fields(kind, body.changes, "changes",
+                                                           sent_part(request, "changes")),
                                    author=who.name, reason=reason_of(body.reason),
                                    expected_revision=body.expected_revision))
 

@@ -237,26 +237,29 @@ def check_against_data(ws: Workspace, plan: Plan) -> None:
     market, a year without cost data) and the service's (currency, FX rates, source ids, the
     site's grid and price data: web runs always compute the lifecycle), run now so the answer
     is a 4xx, not a failed run."""
-    from moneytrail.engine.demand import market_rows
     from moneytrail.service.tasks import check_plan
 
     try:
-        check_plan(ws, plan, site=True)      # web runs always compute the lifecycle
-        model = ws.model(plan.year)
+        # categories, suppliers and markets too (engine.demand.market_rows); web runs
+        # always compute the lifecycle
+        check_plan(ws, plan, site=True)
     except ModelError as exc:
         raise ScenarioError(exc.detail, field=exc.field or "year",
                             value=exc.value if exc.value is not None else plan.year) from None
-    market_rows(plan, model)
 
 
 def reference_plan(plan_id: Any) -> Plan:
     """A bundled reference plan by id (a 404 naming the ids there are, otherwise)."""
     from moneytrail.errors import NotFoundError
     from moneytrail.scenarios.reference import reference_scenarios
-    from moneytrail.scenarios.schema import load_scenario
+    from moneytrail.scenarios.schema import json_type, load_scenario
 
     paths = {p.stem: p for p in reference_scenarios()}
-    if not isinstance(plan_id, str) or plan_id not in paths:
+    if not isinstance(plan_id, str):        # a wrong type is bad input (400), not "not found"
+        raise ScenarioError(f"reference must be a reference plan's id as text (use "
+                            f"{', '.join(paths)}; got {json_type(plan_id)})",
+                            field="reference", value=plan_id)
+    if plan_id not in paths:
         raise NotFoundError(f"no reference plan with this id (use {', '.join(paths)})",
                             field="reference", value=plan_id)
     return load_scenario(paths[plan_id])

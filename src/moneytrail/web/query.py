@@ -302,7 +302,8 @@ async def checked_json_body(request: Request) -> None:
         return
     raw = await read_body(request, MAX_JSON_BODY)
     request._body = raw          # Starlette's cache: the endpoint parses the same bytes
-    strict_json(raw)
+    # kept for the endpoint: its numbers as sent (1e400 as a BigNumber, not inf)
+    request.state.strict_body = strict_json(raw)
 
 
 async def read_body(request: Request, limit: int) -> bytes:

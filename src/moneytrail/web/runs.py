@@ -693,8 +693,19 @@ def result_table_rows(result: Result, name: str, names: Names) -> list[dict[str,
     charts = run_chart_tables(result, names)
     if name in charts:
         return charts[name]
-    raise MoneytrailError("unknown table of this run (use " + ", ".join(
-        list(result.tables) + list(charts)) + ")", field="table", value=name)
+    raise MoneytrailError(f"unknown table of this run ({tables_text(result, charts)})",
+                          field="table", value=name)
+
+
+def tables_text(result: Result, charts: dict[str, Any]) -> str:
+    """The tables a run's downloads offer, counted as `moneytrail show` counts them (the
+    stored tables) with the chart flows the API derives from them named apart: 'its 13
+    tables: headline, ...; the charts' flows: flows_location, flows_ownership'."""
+    stored = list(result.tables)
+    text = f"its {len(stored)} table{'s' if len(stored) != 1 else ''}: {', '.join(stored)}"
+    if charts:
+        text += f"; the charts' flows (web app only): {', '.join(charts)}"
+    return text
 
 
 FLOW_TITLES = {"flows_first": "Where the money goes first: flows of the chart",
@@ -732,9 +743,9 @@ def csv_table(result: Result, table: str | None, names: Names) -> str:
     available = list(result.tables)
     if len(available) == 1:
         return available[0]
-    every = available + list(run_chart_tables(result, names))
-    raise MoneytrailError(f"CSV holds one table and this run has {len(every)}: choose one with "
-                          f"table ({', '.join(every)}), or use format=json for all",
+    charts = run_chart_tables(result, names)
+    raise MoneytrailError(f"CSV holds one table and this run has several: choose one with "
+                          f"table ({tables_text(result, charts)}), or use format=json for all",
                           field="table")
 
 

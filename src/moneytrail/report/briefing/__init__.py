@@ -157,22 +157,40 @@ def resolve_runs(ws: Workspace, items: list[str], *, draws: int | None = None,
     gives them), and for each result computed from another run than the one named, that run
     and why (run id of the result -> Asked; `render_briefing(..., asked=...)` names both)."""
     from moneytrail.scenarios import load_scenario
+    from moneytrail.scenarios.schema import check_draws, check_seed
     from moneytrail.service import tasks
     from moneytrail.service.runs import check_run_id
 
+    # `draws` and `seed` are checked before any work, and refused when only stored runs are
+    # named: a stored run keeps the draws and seed it was computed with
+    if draws is not None:
+        check_draws(draws)
+    if seed is not None:
+        check_seed(seed)
+    if (draws is not None or seed is not None) and not any(map(plan_file, items)):
+        option, value = ("--draws", draws) if draws is not None else ("--seed", seed)
+        raise MoneytrailError(f"{option} applies to scenario files only: a stored run keeps "
+                              "the draws and seed it was computed with (leave the option "
+                              "out)", field=option, value=value)
     out: list[Result] = []
     asked: dict[str, Asked] = {}
     for i, item in enumerate(items):
         if progress is not None:
             progress(f"tracing {item}", i, len(items))
         path = Path(item)
-        if path.suffix.lower() in (".yaml", ".yml") or path.exists():
+        if plan_file(item):
             out.append(tasks.trace_plan(ws, load_scenario(path), draws=draws, seed=seed))
             continue
         results, why = resolve_stored(ws, [tasks.show_run(ws, check_run_id(item))])
         out += results
         asked.update(why)
     return out, asked
+
+
+def plan_file(item: str) -> bool:
+    """Whether an argument of `moneytrail report` names a scenario file (else a run id)."""
+    path = Path(item)
+    return path.suffix.lower() in (".yaml", ".yml") or path.exists()
 
 
 def resolve_stored(ws: Workspace, stored: list[Result], *, store: StoreChoice = LEDGER
