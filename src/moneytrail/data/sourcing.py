@@ -22,6 +22,11 @@ A third rule (data 2.4.0) spans the tables: one URL has one reliability. The sam
 two tables (say a consultancy's summary as `analyst` in the ledger and `official` in the value
 chain) must carry the same label in both; URLs are compared without scheme, `www.`, case of
 the host and a trailing slash.
+
+A fourth rule (data 2.5.0) ties rows to their sources: a row (market share, cost share,
+parameter, ...) citing a source labelled `assumption` (a modelling assumption that explains
+itself in its note, such as `m_assumption_eu_same_global_market`) rests on that assumption and
+must itself be labelled `assumption`, never better (`assumption_label_problems`).
 """
 
 from __future__ import annotations
@@ -196,10 +201,40 @@ def reliability_conflicts(package: DataPackage) -> list[Problem]:
     return problems
 
 
+ROW_ON_ASSUMPTION = ("cites the assumption source(s) {ids}: a row resting on an assumption is "
+                     "labelled assumption, not {label}")
+
+
+def assumption_label_problems(package: DataPackage) -> list[Problem]:
+    """One problem per data row (any table with `sources` and `reliability`, sources tables
+    aside) that cites a source labelled `assumption` but is labelled better."""
+    sources = all_sources(package)
+    assumed = set(sources.loc[sources["reliability"] == "assumption", "id"].astype(str))
+    tables = set(source_resources(package))
+    problems = []
+    for resource in package.descriptor.get("resources", []):
+        name = resource.get("name", "")
+        if name in tables or not package.has(name):
+            continue
+        frame = package.table(name)
+        if not {"sources", "reliability"} <= set(frame.columns):
+            continue
+        for index, cell, label in zip(frame.index, frame["sources"], frame["reliability"],
+                                      strict=True):
+            cited = [s.strip() for s in str(cell).split(";") if s.strip() in assumed]
+            if cited and label != "assumption":
+                problems.append(Problem(frame.attrs.get("path", name), int(index) + 2,
+                                        "reliability", label,
+                                        ROW_ON_ASSUMPTION.format(ids=", ".join(cited),
+                                                                 label=label)))
+    return problems
+
+
 def sourcing_problems(package: DataPackage, *, skip: tuple[str, ...] = ()) -> list[Problem]:
     """`filing`/`official` sources without a primary reference or read from a junk domain or a
     code-hosting/extraction host (BLOCKING_KINDS), title languages that are not BCP 47 tags,
-    and URLs given two reliabilities (`reliability_conflicts`).
+    URLs given two reliabilities (`reliability_conflicts`) and rows citing an assumption
+    source but labelled better (`assumption_label_problems`).
 
     `skip` names source resources whose primary reference and title language another rule
     already checks (the ledger's, checked on every ledger write); the junk-domain rule covers
@@ -223,4 +258,4 @@ def sourcing_problems(package: DataPackage, *, skip: tuple[str, ...] = ()) -> li
         if row["flag"] in BLOCKING_KINDS:
             problems.append(Problem(*where, "url", row["domain"],
                                     BLOCKING_KINDS[row["flag"]].format(reliability=reliability)))
-    return problems + reliability_conflicts(package)
+    return problems + reliability_conflicts(package) + assumption_label_problems(package)
