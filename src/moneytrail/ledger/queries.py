@@ -503,17 +503,27 @@ def counted_refs(tables: Tables, converter: Converter, deal: str, stage: str) ->
     `stage_amount` pick it); a deal without one (a programme whose money is recorded in its
     components) adds up its parts (deals `part_of` it, followed down; needs, expectations
     and costs left out), each by the same rule, leaving out a part whose money is already in
-    another part counted (`overlapping`), as `totals` adds deals. Refs in deal order; [] when
-    no claim of the stage is recorded."""
+    another part counted (`overlapping`), as `totals` adds deals, and a part that overlaps a
+    deal outside the programme (its money is also another headline's: SoftBank's US pledge,
+    part of Stargate, spent its money on OpenAI equity). Refs in deal order; [] when no claim
+    of the stage is recorded."""
     check_stage(stage)
     deals = tables["deal"]
     if deal not in set(deals["id"]):
         raise NotFoundError("no deal with this id in the ledger", field="deal", value=deal)
     currency, price_year = target(converter, "EUR", None)
     parts: dict[str, list[str]] = {}
+    overlaps: dict[str, list[str]] = {}
     for _, row in deals[~is_need(deals)].iterrows():
+        overlaps[str(row["id"])] = split_list(str(row["overlaps"] or ""))
         for whole in split_list(str(row["part_of"] or "")):
             parts.setdefault(whole, []).append(str(row["id"]))
+    inside, todo = {deal}, [deal]
+    while todo:                                  # the programme and all its parts
+        for part in parts.get(todo.pop(), []):
+            if part not in inside:
+                inside.add(part)
+                todo.append(part)
     counted: list[str] = []
     todo, seen = [deal], set()
     while todo:
@@ -521,6 +531,8 @@ def counted_refs(tables: Tables, converter: Converter, deal: str, stage: str) ->
         if current in seen:
             continue
         seen.add(current)
+        if current != deal and set(overlaps.get(current, [])) - inside:
+            continue        # its money is also another headline's: not this programme's alone
         own = tables["claim"][tables["claim"]["deal"] == current]
         if (own["stage"] == stage).any():
             counted.append(current)
