@@ -172,8 +172,7 @@ def test_nvidia_fy2026_operating_income_is_the_sum_of_its_quarters(package):
     # whatever still rests on the chat forum is labelled weak
     forum = rows[rows["sources"].str.contains("k_nvidia_fy2026_doyoumoney")]
     assert set(forum["measure"]) == {"invested_capital", "invested_capital_per_revenue"}
-    # (data 2.5.0: rows that also cite an assumption source are labelled assumption)
-    assert set(forum["reliability"]) <= {"weak", "assumption"}
+    assert set(forum["reliability"]) == {"weak"}
 
 
 # --- data 2.4.1: what was searched is said in the data; the one-year case is labelled --------
@@ -199,8 +198,7 @@ def test_nvidia_fy2026_invested_capital_says_what_was_searched(package):
     rows = capital[(capital["entity"] == "nvidia") & (capital["year"].astype(str) == "2025")
                    & capital["measure"].isin(["invested_capital",
                                               "invested_capital_per_revenue"])]
-    # weak, or assumption where the row also cites an assumption source (data 2.5.0)
-    assert len(rows) == 2 and set(rows["reliability"]) <= {"weak", "assumption"}
+    assert len(rows) == 2 and set(rows["reliability"]) == {"weak"}
     for note in rows["note"]:
         assert "Data 2.4.1: searched" in note and "10-K" in note and "stays weak" in note
     assert float(rows.set_index("measure").at["invested_capital", "central"]) == 105522

@@ -115,11 +115,10 @@ def test_rules_by_hand():
     assert factor_weight(np.array([0.3]), "analyst")[0] == pytest.approx(0.3)
     # a verdict takes its weakest check, per draw
     assert claim_weight([np.array([0.1, 0.9]), np.array([0.5, np.nan])]).tolist() == [0.5, 0.9]
-    # a row's label: its own (no stronger than a weak source it cites, data 2.5.0), else its
-    # strongest source, else assumption
+    # a row's label: its own (its author's, from all its sources), else its strongest source,
+    # else assumption
     sources = pd.Series({"x": "weak", "y": "official"})
-    assert row_label({"reliability": "estimate", "sources": "x"}, sources) == "weak"
-    assert row_label({"reliability": "estimate", "sources": "y"}, sources) == "estimate"
+    assert row_label({"reliability": "estimate", "sources": "x"}, sources) == "estimate"
     assert row_label({"sources": "x;y"}, sources) == "official"
     assert row_label({"sources": "z"}, sources) == "assumption"
 

@@ -215,9 +215,8 @@ def test_a_source_page_writes_market_shares_for_readers(client):
     body = client.get("/api/v1/sources/m_bernstein_gw_capex_2025").json()
     shares = {u["key"]: u for u in body["used_by"] if u["table"] == "market share"}
     dell = shares["storage/EU/2025/dell"]                         # the key is kept
-    # reliability assumption from data 2.5.0: the row cites m_assumption_storage_split
     assert dell["label"] == ("Market share of Dell Technologies in Storage, EU, 2025: 27 % "
-                             "(18–37 %), reliability assumption")
+                             "(18–37 %), reliability estimate")
     assert not any(u["label"].startswith("central ") for u in shares.values())
     page = text_of(client.get("/sources/m_bernstein_gw_capex_2025").text)
     assert "Market share of Dell Technologies in Storage, EU, 2025: 27 % (18–37 %)" in page

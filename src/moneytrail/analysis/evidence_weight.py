@@ -50,19 +50,15 @@ def is_weak(label: Any) -> bool:
 
 
 def row_label(row: pd.Series | dict, sources: pd.Series | None = None) -> str:
-    """A data row's reliability label: its own `reliability`, lowered to `weak` or `assumption`
-    when it cites a source so labelled (one low, central or high value read in a weak source
-    makes the row's draws rest on it: a row is no stronger than its weakest cited source
-    below `estimate`); a row without a label takes the strongest label of the sources it
-    cites (`sources` maps source id -> reliability), else `assumption`."""
+    """A data row's reliability label: its own `reliability`, else the strongest label of the
+    sources it cites (`sources` maps source id -> reliability), else `assumption`."""
     own = row.get("reliability")
+    if isinstance(own, str) and own in RANK:
+        return own
     cited = [s for key in ("source", "sources")
              for s in str(row.get(key) or "").split(";") if s and s != "nan"]
     labels = [str(sources[s]) for s in cited if sources is not None and s in sources.index
               and str(sources[s]) in RANK]
-    if isinstance(own, str) and own in RANK:
-        weakest = [label for label in labels if label in WEAKEST]
-        return max([own, *weakest], key=RANK.__getitem__)
     return min(labels, key=RANK.__getitem__) if labels else UNLABELLED
 
 
@@ -168,18 +164,14 @@ ALL = "all value added"
 
 def _factor_label(data: Any, metric: str, result: Any) -> str | None:
     """The one table row a first-invoice metric multiplies by (rule 3), if any."""
-    from moneytrail.analysis.claims import source_labels
-
     if metric == "residual_value_share":
-        return row_label(data["parameters"].set_index("id").loc["value_decline_per_year"],
-                         source_labels(data.package))
+        return row_label(data["parameters"].set_index("id").loc["value_decline_per_year"])
     if metric == "co2_tonnes":
         from moneytrail.analysis.dependency import site_of
         from moneytrail.analysis.site import site_row
 
         plan = result.require_plan()
-        return row_label(site_row(data["grid"], site_of(result), plan.year, "grid intensity"),
-                         source_labels(data.package))
+        return row_label(site_row(data["grid"], site_of(result), plan.year, "grid intensity"))
     return None
 
 

@@ -23,10 +23,12 @@ two tables (say a consultancy's summary as `analyst` in the ledger and `official
 chain) must carry the same label in both; URLs are compared without scheme, `www.`, case of
 the host and a trailing slash.
 
-A fourth rule (data 2.5.0) ties rows to their sources: a row (market share, cost share,
-parameter, ...) citing a source labelled `assumption` (a modelling assumption that explains
-itself in its note, such as `m_assumption_eu_same_global_market`) rests on that assumption and
-must itself be labelled `assumption`, never better (`assumption_label_problems`).
+A fourth rule (data 2.5.0) ties a row to its sources where they leave no doubt: a row (market
+share, cost share, parameter, ...) ALL of whose cited sources are labelled `weak` or
+`assumption` is labelled no better than the best of them (`weak` if one is weak, else
+`assumption`; `weak_sourced_label_problems`). A row citing a real source beside an assumption
+is labelled by its author from all its sources (its note says what was assumed); the rule does
+not touch it.
 """
 
 from __future__ import annotations
@@ -201,15 +203,23 @@ def reliability_conflicts(package: DataPackage) -> list[Problem]:
     return problems
 
 
-ROW_ON_ASSUMPTION = ("cites the assumption source(s) {ids}: a row resting on an assumption is "
-                     "labelled assumption, not {label}")
+# reliability labels, strongest first (as engine.evidence.LABELS)
+LABEL_ORDER = ("filing", "official", "analyst", "estimate", "weak", "assumption")
+WEAK_LABELS = ("weak", "assumption")
+WEAK_SOURCED = ("cites only sources labelled weak or assumption ({ids}): a row is labelled no "
+                "better than the best of them, {best}, not {label} (cite the source the values "
+                "were read in, or lower the label)")
 
 
-def assumption_label_problems(package: DataPackage) -> list[Problem]:
+def weak_sourced_label_problems(package: DataPackage) -> list[Problem]:
     """One problem per data row (any table with `sources` and `reliability`, sources tables
-    aside) that cites a source labelled `assumption` but is labelled better."""
+    aside) whose cited sources are all labelled `weak` or `assumption` but which is labelled
+    better than the best of them. Rows citing no source, or a source of another label (or
+    unknown), are left alone."""
     sources = all_sources(package)
-    assumed = set(sources.loc[sources["reliability"] == "assumption", "id"].astype(str))
+    label_of = dict(zip(sources["id"].astype(str), sources["reliability"].astype(str),
+                        strict=True))
+    rank = {label: k for k, label in enumerate(LABEL_ORDER)}
     tables = set(source_resources(package))
     problems = []
     for resource in package.descriptor.get("resources", []):
@@ -221,20 +231,25 @@ def assumption_label_problems(package: DataPackage) -> list[Problem]:
             continue
         for index, cell, label in zip(frame.index, frame["sources"], frame["reliability"],
                                       strict=True):
-            cited = [s.strip() for s in str(cell).split(";") if s.strip() in assumed]
-            if cited and label != "assumption":
+            cited = [s.strip() for s in str(cell).split(";")
+                     if s.strip() and s.strip() != "nan"]
+            labels = [label_of.get(s, "") for s in cited]
+            if not cited or not all(lab in WEAK_LABELS for lab in labels):
+                continue
+            best = min(labels, key=rank.__getitem__)
+            if str(label) in rank and rank[str(label)] < rank[best]:
                 problems.append(Problem(frame.attrs.get("path", name), int(index) + 2,
                                         "reliability", label,
-                                        ROW_ON_ASSUMPTION.format(ids=", ".join(cited),
-                                                                 label=label)))
+                                        WEAK_SOURCED.format(ids=", ".join(cited), best=best,
+                                                            label=label)))
     return problems
 
 
 def sourcing_problems(package: DataPackage, *, skip: tuple[str, ...] = ()) -> list[Problem]:
     """`filing`/`official` sources without a primary reference or read from a junk domain or a
     code-hosting/extraction host (BLOCKING_KINDS), title languages that are not BCP 47 tags,
-    URLs given two reliabilities (`reliability_conflicts`) and rows citing an assumption
-    source but labelled better (`assumption_label_problems`).
+    URLs given two reliabilities (`reliability_conflicts`) and rows citing only weak or
+    assumption sources but labelled better (`weak_sourced_label_problems`).
 
     `skip` names source resources whose primary reference and title language another rule
     already checks (the ledger's, checked on every ledger write); the junk-domain rule covers
@@ -258,4 +273,4 @@ def sourcing_problems(package: DataPackage, *, skip: tuple[str, ...] = ()) -> li
         if row["flag"] in BLOCKING_KINDS:
             problems.append(Problem(*where, "url", row["domain"],
                                     BLOCKING_KINDS[row["flag"]].format(reliability=reliability)))
-    return problems + reliability_conflicts(package) + assumption_label_problems(package)
+    return problems + reliability_conflicts(package) + weak_sourced_label_problems(package)
