@@ -65,16 +65,21 @@ def run(claims_inputs, labels: dict[str, str]) -> pd.DataFrame:
 
 
 def test_ledger_ratio_weight_is_the_weak_money_of_numerator_and_denominator(claims_inputs):
-    """By hand: a (100, weak) / (b 300 filing + c 100 assumption) = 0.25; the money on weak
-    or assumption sources is a + c = 200 of the 100 + 400 read: 40 %. The second check reads
-    b only (filing): 0 %. The claim's verdict takes its weakest check: 40 %."""
+    """By hand: a (100, weak) / (b 300 filing + c 100 assumption) = 0.25. b and c are exact
+    amounts (low = high): a fixed divisor is a factor (rule 3, data 2.5.0), so the figure takes
+    the larger of the numerator's weak share (a: 100 %) and the divisor's (c: 25 %): 100 %
+    (rule 2 gave (100 + 100) / 500 = 40 %, letting the strong divisor dilute a weak
+    numerator). The second check reads b only (filing): 0 %. The verdict: 100 %."""
     out = run(claims_inputs, {"s_a": "weak", "s_b": "filing", "s_c": "assumption"})
     first = out.loc["a / (b + c)"]
     assert first["p50"] == pytest.approx(0.25)
     for stat in ("p5", "p50", "p95"):
-        assert first[f"assumption_or_weak_{stat}"] == pytest.approx(0.4)
+        assert first[f"assumption_or_weak_{stat}"] == pytest.approx(1.0)
         assert out.loc["b / b", f"assumption_or_weak_{stat}"] == pytest.approx(0.0)
-        assert out[f"claim_assumption_or_weak_{stat}"].tolist() == pytest.approx([0.4, 0.4])
+        assert out[f"claim_assumption_or_weak_{stat}"].tolist() == pytest.approx([1.0, 1.0])
+    # a weak-free numerator over that divisor takes the divisor's weak share
+    out = run(claims_inputs, {"s_a": "filing", "s_b": "filing", "s_c": "assumption"})
+    assert out.loc["a / (b + c)", "assumption_or_weak_p50"] == pytest.approx(0.25)
 
 
 @pytest.mark.parametrize(("label", "expected"), [("filing", 0.0), ("official", 0.0),
@@ -110,7 +115,8 @@ def test_rules_by_hand():
     assert factor_weight(np.array([0.3]), "analyst")[0] == pytest.approx(0.3)
     # a verdict takes its weakest check, per draw
     assert claim_weight([np.array([0.1, 0.9]), np.array([0.5, np.nan])]).tolist() == [0.5, 0.9]
-    # a row's label: its own, else its strongest source, else assumption
+    # a row's label: its own (its author's, from all its sources), else its strongest source,
+    # else assumption
     sources = pd.Series({"x": "weak", "y": "official"})
     assert row_label({"reliability": "estimate", "sources": "x"}, sources) == "estimate"
     assert row_label({"sources": "x;y"}, sources) == "official"

@@ -21,6 +21,7 @@ from moneytrail.analysis.claims_schema import (
     Args,
     ClaimError,
     DealSectorArgs,
+    DealStage,
     EmbodiedShareArgs,
     LedgerRatioArgs,
     MarketShareArgs,
@@ -204,20 +205,56 @@ def _ledger_amount(ctx: Context, rows: list[pd.Series], side: int, to_year: int
     return total, sources, weak
 
 
+def _side_refs(ctx: Context, refs: list[str] | None, of: DealStage | None, where: Where,
+               arg: str) -> list[str]:
+    """A ratio side's claim refs: as given, or those the ledger counts for a deal's stage
+    (ledger.queries.counted_refs: its latest claim, else its parts')."""
+    if of is None:
+        return list(refs or [])
+    from moneytrail.ledger import queries
+    from moneytrail.ledger.errors import LedgerError
+
+    tables = {"deal": _ledger(ctx).deals, "claim": _ledger(ctx).claims}
+    try:
+        counted = queries.counted_refs(tables, ctx.data.money, of.deal, of.stage)
+    except LedgerError as exc:
+        raise where.error(exc.detail, f"{arg}_of.deal", of.deal) from None
+    if not counted:
+        raise where.error(f"the ledger records no {of.stage} amount for this deal or its parts",
+                          f"{arg}_of.deal", of.deal)
+    return counted
+
+
+def _exact(rows: list[pd.Series]) -> bool:
+    """Every claim of a side is one exact amount (low = high): no draw moves it."""
+    return all(float(row["low"]) == float(row["high"]) for row in rows)
+
+
 def ledger_ratio(ctx: Context, args: LedgerRatioArgs, where: Where) -> Figure:
     """Numerator over denominator, both sums of ledger claims in EUR at one price year: the
-    latest of the claims' own price years (each claim's amount deflated to it)."""
-    top = _ledger_rows(ctx, args.numerator, where, "numerator")
-    bottom = _ledger_rows(ctx, args.denominator, where, "denominator")
+    latest of the claims' own price years (each claim's amount deflated to it). A side given
+    as a deal and stage counts what the ledger counts (`_side_refs`).
+
+    Evidence weight: rule 2 over the money of both sides; a denominator of exact amounts
+    (low = high, e.g. a headline announcement) is a fixed reference no draw moves, so, as a
+    share of a plan's budget, it is not a part: it acts as a factor (rule 3): the figure
+    keeps the numerator's weight, or takes the denominator's share on weak claims if that is
+    larger (wholly weak for one weak-sourced announcement)."""
+    top = _ledger_rows(ctx, _side_refs(ctx, args.numerator, args.numerator_of, where,
+                                       "numerator"), where, "numerator")
+    bottom = _ledger_rows(ctx, _side_refs(ctx, args.denominator, args.denominator_of, where,
+                                          "denominator"), where, "denominator")
     year = max(int(row["price_year"]) for row in top + bottom)
     num, s1, w1 = _ledger_amount(ctx, top, NUMERATOR, year)
     den, s2, w2 = _ledger_amount(ctx, bottom, DENOMINATOR, year)
     ratio = num / den
     text = (f"EUR {np.median(num) / 1e9:,.1f} bn / EUR {np.median(den) / 1e9:,.1f} bn "
             f"({year} prices) = {_percent(np.median(ratio))}")
-    # rule 2: the money of numerator and denominator combined, on weak-sourced claims
-    return Figure(ratio, text, s1 + s2, ratio_weight(num, w1 / np.where(num, num, 1.0), den,
-                                                     w2 / np.where(den, den, 1.0)))
+    w_num = w1 / np.where(num, num, 1.0)
+    w_den = w2 / np.where(den, den, 1.0)
+    # rule 3 for a fixed divisor (the weaker of the two), else rule 2 (both sides' money)
+    weak = np.maximum(w_num, w_den) if _exact(bottom) else ratio_weight(num, w_num, den, w_den)
+    return Figure(ratio, text, s1 + s2, weak)
 
 
 def ledger_deal_sector(ctx: Context, args: DealSectorArgs, where: Where) -> Figure:

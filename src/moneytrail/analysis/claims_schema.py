@@ -58,10 +58,29 @@ class Args(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
+class DealStage(Args):
+    """A deal's amount at one stage, by the ledger's rule (ledger.queries.counted_refs): its
+    own latest claim of the stage, else the sum of its parts'."""
+    deal: str
+    stage: Literal["announced", "committed", "disbursed"]
+
+
 class LedgerRatioArgs(Args):
-    """Sum of ledger claims (refs) over another sum, both in EUR."""
-    numerator: Names
-    denominator: Names
+    """Sum of ledger claims (refs) over another sum, both in EUR. A side given as
+    `numerator_of` / `denominator_of` (a deal and a stage) counts the claims the ledger itself
+    counts for that deal and stage (as its deal page and totals do)."""
+    numerator: Names | None = None
+    denominator: Names | None = None
+    numerator_of: DealStage | None = None
+    denominator_of: DealStage | None = None
+
+    @model_validator(mode="after")
+    def _one_form_per_side(self) -> LedgerRatioArgs:
+        for side in ("numerator", "denominator"):
+            if (getattr(self, side) is None) == (getattr(self, f"{side}_of") is None):
+                raise ValueError(f"give exactly one of {side} (claim refs) or {side}_of "
+                                 "(a deal and a stage)")
+        return self
 
 
 class DealSectorArgs(Args):

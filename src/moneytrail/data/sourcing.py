@@ -22,6 +22,13 @@ A third rule (data 2.4.0) spans the tables: one URL has one reliability. The sam
 two tables (say a consultancy's summary as `analyst` in the ledger and `official` in the value
 chain) must carry the same label in both; URLs are compared without scheme, `www.`, case of
 the host and a trailing slash.
+
+A fourth rule (data 2.5.0) ties a row to its sources where they leave no doubt: a row (market
+share, cost share, parameter, ...) ALL of whose cited sources are labelled `weak` or
+`assumption` is labelled no better than the best of them (`weak` if one is weak, else
+`assumption`; `weak_sourced_label_problems`). A row citing a real source beside an assumption
+is labelled by its author from all its sources (its note says what was assumed); the rule does
+not touch it.
 """
 
 from __future__ import annotations
@@ -196,10 +203,53 @@ def reliability_conflicts(package: DataPackage) -> list[Problem]:
     return problems
 
 
+# reliability labels, strongest first (as engine.evidence.LABELS)
+LABEL_ORDER = ("filing", "official", "analyst", "estimate", "weak", "assumption")
+WEAK_LABELS = ("weak", "assumption")
+WEAK_SOURCED = ("cites only sources labelled weak or assumption ({ids}): a row is labelled no "
+                "better than the best of them, {best}, not {label} (cite the source the values "
+                "were read in, or lower the label)")
+
+
+def weak_sourced_label_problems(package: DataPackage) -> list[Problem]:
+    """One problem per data row (any table with `sources` and `reliability`, sources tables
+    aside) whose cited sources are all labelled `weak` or `assumption` but which is labelled
+    better than the best of them. Rows citing no source, or a source of another label (or
+    unknown), are left alone."""
+    sources = all_sources(package)
+    label_of = dict(zip(sources["id"].astype(str), sources["reliability"].astype(str),
+                        strict=True))
+    rank = {label: k for k, label in enumerate(LABEL_ORDER)}
+    tables = set(source_resources(package))
+    problems = []
+    for resource in package.descriptor.get("resources", []):
+        name = resource.get("name", "")
+        if name in tables or not package.has(name):
+            continue
+        frame = package.table(name)
+        if not {"sources", "reliability"} <= set(frame.columns):
+            continue
+        for index, cell, label in zip(frame.index, frame["sources"], frame["reliability"],
+                                      strict=True):
+            cited = [s.strip() for s in str(cell).split(";")
+                     if s.strip() and s.strip() != "nan"]
+            labels = [label_of.get(s, "") for s in cited]
+            if not cited or not all(lab in WEAK_LABELS for lab in labels):
+                continue
+            best = min(labels, key=rank.__getitem__)
+            if str(label) in rank and rank[str(label)] < rank[best]:
+                problems.append(Problem(frame.attrs.get("path", name), int(index) + 2,
+                                        "reliability", label,
+                                        WEAK_SOURCED.format(ids=", ".join(cited), best=best,
+                                                            label=label)))
+    return problems
+
+
 def sourcing_problems(package: DataPackage, *, skip: tuple[str, ...] = ()) -> list[Problem]:
     """`filing`/`official` sources without a primary reference or read from a junk domain or a
     code-hosting/extraction host (BLOCKING_KINDS), title languages that are not BCP 47 tags,
-    and URLs given two reliabilities (`reliability_conflicts`).
+    URLs given two reliabilities (`reliability_conflicts`) and rows citing only weak or
+    assumption sources but labelled better (`weak_sourced_label_problems`).
 
     `skip` names source resources whose primary reference and title language another rule
     already checks (the ledger's, checked on every ledger write); the junk-domain rule covers
@@ -223,4 +273,4 @@ def sourcing_problems(package: DataPackage, *, skip: tuple[str, ...] = ()) -> li
         if row["flag"] in BLOCKING_KINDS:
             problems.append(Problem(*where, "url", row["domain"],
                                     BLOCKING_KINDS[row["flag"]].format(reliability=reliability)))
-    return problems + reliability_conflicts(package)
+    return problems + reliability_conflicts(package) + weak_sourced_label_problems(package)

@@ -497,6 +497,70 @@ def stage_amount(tables: Tables, converter: Converter, deal: str, stage: str, *,
             **{bound: float(claim[f"norm_{bound}"]) for bound in BOUNDS}}
 
 
+def counted_refs(tables: Tables, converter: Converter, deal: str, stage: str) -> list[str]:
+    """The claims that make up a deal's amount at one stage, by the ledger's one rule: the
+    deal's own latest non-superseded claim of that stage (`latest`, as `show`, `reality` and
+    `stage_amount` pick it); a deal without one (a programme whose money is recorded in its
+    components) adds up its parts (deals `part_of` it, followed down; needs, expectations
+    and costs left out), each by the same rule, leaving out a part whose money is already in
+    another part counted (`overlapping`), as `totals` adds deals, and a part that overlaps a
+    deal outside the programme (its money is also another headline's: SoftBank's US pledge,
+    part of Stargate, spent its money on OpenAI equity). Refs in deal order; [] when no claim
+    of the stage is recorded."""
+    check_stage(stage)
+    deals = tables["deal"]
+    if deal not in set(deals["id"]):
+        raise NotFoundError("no deal with this id in the ledger", field="deal", value=deal)
+    currency, price_year = target(converter, "EUR", None)
+    parts: dict[str, list[str]] = {}
+    overlaps: dict[str, list[str]] = {}
+    for _, row in deals[~is_need(deals)].iterrows():
+        overlaps[str(row["id"])] = split_list(str(row["overlaps"] or ""))
+        for whole in split_list(str(row["part_of"] or "")):
+            parts.setdefault(whole, []).append(str(row["id"]))
+    inside, todo = {deal}, [deal]
+    while todo:                                  # the programme and all its parts
+        for part in parts.get(todo.pop(), []):
+            if part not in inside:
+                inside.add(part)
+                todo.append(part)
+    counted: list[str] = []
+    todo, seen = [deal], set()
+    while todo:
+        current = todo.pop(0)
+        if current in seen:
+            continue
+        seen.add(current)
+        if current != deal and set(overlaps.get(current, [])) - inside:
+            continue        # its money is also another headline's: not this programme's alone
+        own = tables["claim"][tables["claim"]["deal"] == current]
+        if (own["stage"] == stage).any():
+            counted.append(current)
+        else:
+            todo += sorted(parts.get(current, []))
+    counted = [d for d in counted if d not in overlapping(deals, set(counted))]
+    claims = normalised(tables["claim"][tables["claim"]["deal"].isin(counted)], converter,
+                        currency, price_year)
+    picked = latest(claims, stage)
+    return [str(picked.loc[d, "ref"]) for d in counted if d in picked.index]
+
+
+def programme_amount(tables: Tables, converter: Converter, deal: str, stage: str, *,
+                     currency: str = "EUR", price_year: int | None = None) -> dict:
+    """A deal's amount at one stage by `counted_refs` (its own latest claim, else its parts'),
+    converted: low/central/high summed, the refs and deals counted and the latest `as_of`
+    among them; NaN amounts and no refs when nothing of the stage is recorded."""
+    currency, price_year = target(converter, currency, price_year)
+    refs = counted_refs(tables, converter, deal, stage)
+    claims = normalised(tables["claim"][tables["claim"]["ref"].isin(refs)], converter,
+                        currency, price_year)
+    amounts = {b: float(claims[f"norm_{b}"].sum()) if refs else math.nan for b in BOUNDS}
+    dates = sorted(claims["as_of"], key=date_key)
+    return {"deal": deal, "stage": stage, "refs": refs, "deals": list(claims["deal"]),
+            "as_of": dates[-1] if dates else "", "currency": currency,
+            "price_year": price_year, **amounts}
+
+
 def freshness(tables: Tables, *, today: str | None = None, **filters) -> pd.DataFrame:
     """How current the ledger is: one row for all selected deals (`region` = "all") and one
     per region, with the number of deals and claims, the newest and oldest claim `as_of`

@@ -431,6 +431,14 @@ class Ledger:
 
         return queries.totals(self.tables(), self.converter(), **options)
 
+    def programme_amount(self, deal: str, stage: str, **options) -> dict:
+        """A deal's amount at one stage by the ledger's rule: its own latest claim, else the
+        sum of its parts' (queries.programme_amount; `refs` empty when none is recorded)."""
+        from moneytrail.ledger import queries
+
+        return queries.programme_amount(self.tables(), self.converter(), deal, stage,
+                                        **options)
+
     def amount(self, deal: str, stage: str, **options) -> dict:
         from moneytrail.ledger import queries
 

@@ -237,6 +237,18 @@ def deal_view(state: WebState, url: str, deal: str, *, currency: str | None = No
                         rows(revisions, ["revision", "time", "author", "action", "kind", "key",
                                          "reason", "changes"]),
                         revisions["before"], revisions["after"], strict=True)]
+    # a programme recording no claim of a stage itself: its parts' amounts, by the ledger's
+    # rule (queries.counted_refs), as totals, claim checks and briefings count them
+    in_parts = []
+    for stage in ("committed", "disbursed"):
+        if (claims["stage"] == stage).any():
+            continue
+        whole = state.ledger.programme_amount(deal, stage, **options)
+        if whole["refs"]:
+            in_parts.append({"stage": stage, "central": clean(whole["central"]),
+                             "as_of": whole["as_of"], "refs": whole["refs"],
+                             "deals": [{"deal": d, "name": names.get(d, d)}
+                                       for d in whole["deals"]]})
     reality = state.ledger.reality(**options)
     ratios = reality[reality["deal"] == deal]
     ratio = rows(ratios, [c for c in ratios.columns if "ratio" in c or c == "warnings"]
@@ -251,7 +263,7 @@ def deal_view(state: WebState, url: str, deal: str, *, currency: str | None = No
                                     "".join(f", {k}={v!r}" for k, v in options.items()) +
                                     ")",
                                     api_url(url, "claims")),
-                deal=info, ratios=ratio, claims=claim_rows,
+                deal=info, ratios=ratio, claims=claim_rows, in_parts=in_parts,
                 sources=[{**s, "title_lang": state.title_lang(s["id"], s["title"],
                                                               s["title_lang"])}
                          for s in rows(shown["sources"], ["id", "publisher", "title",

@@ -222,7 +222,9 @@ class DealReality(TypedDict):
     """A ledger deal whose sources include the plan's budget source: its amounts per stage
     in the plan's currency at the plan's price year (formatted, with the date each is as
     of), the announced amount as a number, its sources and claim refs (';'-joined), and the
-    price year the amounts are restated to."""
+    price year the amounts are restated to. A stage the deal records no claim of is the sum
+    of its parts' claims where they record one (ledger.queries.programme_amount, the rule of
+    `ledger totals`), and `committed_parts` / `disbursed_parts` name those parts."""
 
     deal: str
     name: str
@@ -232,6 +234,8 @@ class DealReality(TypedDict):
     committed_as_of: str
     disbursed: str
     disbursed_as_of: str
+    committed_parts: str        # '' or the part deals whose claims make up the amount
+    disbursed_parts: str
     announced_value: float
     sources: str
     claim_refs: str
@@ -408,10 +412,18 @@ def matching_deals(ws: Workspace, plan: Plan, book: SourceBook) -> list[DealReal
     out: list[DealReality] = []
     for record in rows.head(1).to_dict("records"):
         stages = {}
+        parts = {"committed": "", "disbursed": ""}
         for stage in ("announced", "committed", "disbursed"):
             central = record.get(f"{stage}_central")
-            stages[stage] = (money(central, plan.currency), str(record.get(f"{stage}_as_of")
-                                                                 or ""))
+            as_of = str(record.get(f"{stage}_as_of") or "")
+            if stage in parts and not (isinstance(central, float) and math.isfinite(central)):
+                whole = ledger.programme_amount(str(record["deal"]), stage,
+                                                currency=plan.currency, price_year=price_year)
+                if whole["refs"]:
+                    central, as_of = whole["central"], str(whole["as_of"])
+                    names = deals.set_index("id")["name"]
+                    parts[stage] = "; ".join(str(names.get(d, d)) for d in whole["deals"])
+            stages[stage] = (money(central, plan.currency), as_of)
         deal_row = deals[deals["id"] == record["deal"]].iloc[0]
         refs = [s for s in str(deal_row.get("sources") or "").split(";") if s]
         claim_sources = tables["claim"][tables["claim"]["deal"] == record["deal"]]["source"]
@@ -421,6 +433,8 @@ def matching_deals(ws: Workspace, plan: Plan, book: SourceBook) -> list[DealReal
                     "committed_as_of": stages["committed"][1],
                     "disbursed": stages["disbursed"][0],
                     "disbursed_as_of": stages["disbursed"][1],
+                    "committed_parts": parts["committed"],
+                    "disbursed_parts": parts["disbursed"],
                     "announced_value": float(record.get("announced_central") or math.nan),
                     "sources": ";".join(dict.fromkeys(refs + [str(s) for s in claim_sources
                                                               if s])),
@@ -446,9 +460,15 @@ def reality_sentence(brief: PlanBrief) -> str:
         ratio = plan.budget.amount / value
         part = (" (about the same amount as the plan's budget)" if abs(ratio - 1) <= 0.02 else
                 f" (the plan's budget is {pct(ratio)} of it)")
-    committed = (f"{deal['committed']} committed (as of {deal['committed_as_of']})"
+    def in_parts(stage: str) -> str:
+        names = str(deal.get(f"{stage}_parts", ""))
+        return f" in its parts ({names})" if names else ""
+
+    committed = (f"{deal['committed']} committed{in_parts('committed')} (as of "
+                 f"{deal['committed_as_of']})"
                  if deal["committed"] != "–" else "no committed amount recorded")
-    disbursed = (f"{deal['disbursed']} spent (as of {deal['disbursed_as_of']})"
+    disbursed = (f"{deal['disbursed']} spent{in_parts('disbursed')} (as of "
+                 f"{deal['disbursed_as_of']})"
                  if deal["disbursed"] != "–" else "no money recorded as spent")
     return (f"Its budget source is also a source of the ledger deal “{deal['name']}”: "
             f"{deal['announced']} announced (as of {deal['announced_as_of']}){part}; "
