@@ -127,3 +127,23 @@ def test_reality_chart_marks_a_part_of_another_pledge(client):
     lines = " ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", unescape(figure.text)))
     assert "Stargate US: selected sites (planned investment) (part of Stargate Project " \
         "(Stargate LLC))" in lines
+
+
+# -- 5. the 2024 GDP copy names the World Bank series it copies --------------------------------
+
+def test_wb_gdp_2024_has_the_world_bank_indicator_as_primary_reference(client):
+    from moneytrail.data.package import bundled_path
+
+    with (bundled_path() / "macro" / "sources.csv").open(encoding="utf-8") as handle:
+        source = next(r for r in csv.DictReader(handle) if r["id"] == "x_wb_gdp_2024")
+    assert source["primary_ref"] == (
+        "World Bank, World Development Indicators, series NY.GDP.MKTP.CD (GDP, current US$), "
+        "2024; indicator page https://data.worldbank.org/indicator/NY.GDP.MKTP.CD")
+    assert source["reliability"] == "estimate"          # still read in a copy
+    with (bundled_path() / "macro" / "gdp.csv").open(encoding="utf-8") as handle:
+        us = next(r for r in csv.DictReader(handle)
+                  if r["country"] == "US" and r["year"] == "2024")
+    assert (us["value"], us["source"]) == ("29184900000000", "x_wb_gdp_2024")   # unchanged
+    text = text_of(client.get("/sources/x_wb_gdp_2024").text)
+    assert "Primary reference World Bank, World Development Indicators, series " \
+        "NY.GDP.MKTP.CD" in text
