@@ -147,3 +147,58 @@ def test_wb_gdp_2024_has_the_world_bank_indicator_as_primary_reference(client):
     text = text_of(client.get("/sources/x_wb_gdp_2024").text)
     assert "Primary reference World Bank, World Development Indicators, series " \
         "NY.GDP.MKTP.CD" in text
+
+
+# -- 4. the plans table of /api/v1/home carries the headline's numbers --------------------------
+
+@pytest.fixture(scope="module")
+def traced_client(tmp_path_factory):
+    """An app whose reference plans are traced at start-up, with few draws (fast)."""
+    import time
+
+    from moneytrail.web import create_app, routes_runs
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(routes_runs, "REFERENCE_DRAWS", 40)
+    db = tmp_path_factory.mktemp("h77_traced") / "ledger.sqlite"
+    app = create_app(db=str(db))
+    try:
+        with TestClient(app) as test_client:
+            deadline = time.monotonic() + 600
+            while time.monotonic() < deadline:
+                plans = test_client.get("/api/v1/home?table=plans").json()["rows"]
+                if all(p["run_status"] == "done" for p in plans):
+                    break
+                time.sleep(1)
+            yield test_client
+    finally:
+        patch.undo()
+
+
+def test_home_plans_csv_has_the_headline_numbers_with_units(traced_client):
+    rows = csv_rows(traced_client.get("/api/v1/home?format=csv&table=plans"))
+    assert [r["run_status"] for r in rows] == ["done"] * len(rows) and rows
+    for row in rows:
+        for name in ("wages", "profits_and_depreciation", "taxes",
+                     "largest_value_added_country", "largest_owner_country"):
+            low, mid, high = (float(row[f"{name}_share_{s}"]) for s in ("p5", "p50", "p95"))
+            assert 0 <= low <= mid <= high <= 1, (row["id"], name)
+        assert row["largest_value_added_country"] and row["largest_owner_country"]
+        assert row["share_unit"].startswith("fraction of the plan's spending (0.39 = 39 %)")
+        assert (row["eu_value_added_share_p50"] != "") == (row["buyer_region"] == "EU")
+    # the same numbers as the home page's sentences
+    from moneytrail.web.runs import percent
+
+    home = text_of(traced_client.get("/").text)
+    for row in rows:
+        for name, words in (("wages", "wages"), ("profits_and_depreciation",
+                                                 "profits and depreciation")):
+            share = percent(float(row[f"{name}_share_p50"]))
+            assert f"{words} {share} (90 % interval " \
+                f"{percent(float(row[f'{name}_share_p5']))}" in home, (row["id"], name)
+        assert percent(float(row["largest_value_added_country_share_p50"])) in home
+
+
+def test_home_plans_before_the_runs_are_done_have_the_columns_empty(client):
+    rows = csv_rows(client.get("/api/v1/home?format=csv&table=plans"))
+    assert rows and all(r["wages_share_p50"] == "" and r["share_unit"] == "" for r in rows)

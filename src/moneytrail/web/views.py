@@ -660,13 +660,26 @@ def plan_view(state: WebState, url: str, plan_id: str) -> View:
 HOME_TITLE = "Public and private AI pledges: how real they are and where the money goes"
 
 
-def home_view(state: WebState, url: str) -> View:
-    """The ledger's reality check, the claims with verdicts, and the reference plans."""
+def home_view(state: WebState, url: str,
+              traced: dict[str, dict[str, Any]] | None = None) -> View:
+    """The ledger's reality check, the claims with verdicts, and the reference plans. With
+    `traced` (routes_runs.reference_traces: each plan's reference run), each plan's row also
+    has its run's id and status and the headline's numbers (runs.headline_numbers: shares of
+    wages, profits and taxes, the largest countries, with their unit), empty until the run
+    is done, as the home page shows them."""
+    from moneytrail.web.runs import headline_columns
+
     claims = claims_view(state, url)["claims"]
+    plans = plans_summary()
+    if traced is not None:
+        for plan in plans:
+            run = traced.get(plan["id"], {})
+            plan.update({"run_id": run.get("run_id"), "run_status": run.get("status"),
+                         **dict.fromkeys(headline_columns()), **run.get("numbers", {})})
     return View(meta=meta(state, title=HOME_TITLE, url=url),
                 reality=reality_chart(state), reproduce_reality=reality_reproduce(url),
                 claims=[{k: c[k] for k in ("id", "text", "verdict")} for c in claims],
-                plans=plans_summary(), tables=["reality", "claims", "plans"])
+                plans=plans, tables=["reality", "claims", "plans"])
 
 
 def diff(before: dict | None, after: dict | None) -> list[dict]:
