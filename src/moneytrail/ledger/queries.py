@@ -234,7 +234,7 @@ def show(tables: Tables, converter: Converter, deal: str, *, currency: str = "EU
     picked = {stage: latest(claims, stage, tables["source"]) for stage in STAGES}
     chosen = {frame.loc[deal, "ref"] for frame in picked.values() if deal in frame.index}
     claims["used"] = claims["ref"].isin(chosen)
-    claims["why"] = [why_used(claim, picked[claim["stage"]].loc[deal]
+    claims["why"] = [why_used(claim, one_row(picked[claim["stage"]], deal)
                               if deal in picked[claim["stage"]].index else None)
                      for _, claim in claims.iterrows()]
     claims["_stage"] = claims["stage"].map(STAGES.index)

@@ -280,10 +280,11 @@ def totals_view(state: WebState, url: str, *, stage: str | None = None,
                 for row in rows(caveats[caveats["caveat"] == "left out"],
                                 ["deal", "name", "kind", "region", "low", "central", "high",
                                  "inside"])]
-    needs = rows(caveats[caveats["caveat"] == "not a pledge"],
-                 ["deal", "name", "kind", "region", "description", "low", "central", "high"])
+    not_pledges = rows(caveats[caveats["caveat"] == "not a pledge"],
+                       ["deal", "name", "kind", "region", "description", "low", "central",
+                        "high"])
     currency_used, year_used = unit_of(state, options)
-    frame["note"] = [totals_note(str(region), left_out, needs, currency_used)
+    frame["note"] = [totals_note(str(region), left_out, not_pledges, currency_used)
                      for region in frame["region"]]
     columns = ["region", "low", "central", "high", "deals", "overlaps_excluded", "population",
                "population_year", "gdp", "gdp_year", "gdp_source", "gdp_reliability",
@@ -299,14 +300,14 @@ def totals_view(state: WebState, url: str, *, stage: str | None = None,
                           "deals inside others left out)", url=url,
                           currency=currency_used, price_year=year_used,
                           note=TOTALS_NOTE + (" " + NEEDS_NOTE if include else "")),
-                left_out=left_out, needs_included=needs,
+                left_out=left_out, needs_included=not_pledges,
                 reproduce=reproduce(cli, python, api_url(url, "totals")),
                 filters={"stage": stage, "currency": options.get("currency"),
                          "price_year": options.get("price_year"),
                          "needs": "yes" if include else None},
                 stages=list(STAGES), totals=rows(frame, columns), tables=["totals"],
                 region_names=region_names(state, set(frame["region"]) |
-                                          {r["region"] for r in left_out + needs}))
+                                          {r["region"] for r in left_out + not_pledges}))
 
 
 # what every totals page, its citation and its download say (docs/methods.md, the ledger)
