@@ -121,7 +121,8 @@ def test_reality_chart_marks_a_part_of_another_pledge(client):
     home = text_of(client.get("/").text)
     assert re.search(r"Stargate US: selected sites \(planned investment\) \( ?part of "
                      r"Stargate Project \(Stargate LLC\) ?\)", home)
-    assert "is inside another pledge's headline" in home
+    assert "is wholly or partly inside another pledge's headline, so the bars must not be " \
+        "added up" in home
     figure = client.get("/charts/reality.svg")
     assert figure.status_code == 200
     lines = " ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", unescape(figure.text)))
