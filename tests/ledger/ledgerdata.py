@@ -64,7 +64,7 @@ TABLES: dict[str, list[dict]] = {
         claim("us_ann", "d_us", "announced", 50 * BN, "USD", 2023, "2023-06-01"),
         claim("us_com", "d_us", "committed", 25 * BN, "USD", 2024, "2024-01", source_="s_b"),
         claim("us_com_low", "d_us", "committed", 20 * BN, "USD", 2024, "2024-01",
-              note="conflicting report, same date"),
+              source_="s_b", note="conflicting report, same date, equally reliable source"),
         claim("gb_ann", "d_gb", "announced", 8 * BN, "GBP", 2024, "2024-01-15"),
     ],
     "macro-fx": [

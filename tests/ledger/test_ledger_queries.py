@@ -3,7 +3,8 @@
 In EUR at 2024 prices: d_eu announced 120 bn (110-130; the 100 bn claim is superseded),
 committed 40 bn (30-50), disbursed 10 bn EUR of 2023 * 110/100 = 11 bn; d_us announced
 50 bn USD of 2023 / 1.25 * 1.10 = 44 bn, committed 25 bn USD of 2024 / 1.10 = 22.727 bn
-(the 20 bn claim of the same date loses the tie); d_gb 8 bn GBP / 0.8 = 10 bn.
+(the 20 bn claim of the same date, from an equally reliable source, loses the tie:
+the larger amount); d_gb 8 bn GBP / 0.8 = 10 bn.
 """
 
 import math

@@ -4,7 +4,9 @@ Amounts come out in one currency and price year (`currency=`, `price_year=`; def
 latest year the deflator covers), converted as `money.py` explains. For each deal and stage the
 query uses the *latest non-superseded claim*: claims named by another claim's `supersedes` are
 dropped, the latest `as_of` wins (a date of month or year precision counts from the first day
-of its period), and claims with the same `as_of` are broken by the larger central amount.
+of its period), and claims with the same `as_of` are broken by their source's reliability
+(`TIE_RULE`: filing, official, analyst, estimate, weak, assumption), then by the larger
+central amount, then by ref.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from moneytrail.data.checks import one_row
+from moneytrail.data.checks import RELIABILITY, one_row
 from moneytrail.ledger.errors import ConversionError, LedgerError, NotFoundError
 from moneytrail.ledger.money import Converter
 from moneytrail.ledger.records import NOT_PLEDGES, SECTORS, STAGES, split_list
@@ -165,13 +167,34 @@ def check_stage(stage: str) -> None:
                           value=stage)
 
 
-def latest(claims: pd.DataFrame, stage: str) -> pd.DataFrame:
-    """Per deal, the latest non-superseded claim of a stage (index: deal id)."""
+# how claims of one deal and stage with the same `as_of` are chosen between (said on the deal
+# page and in docs/methods.md)
+TIE_RULE = ("Of claims with the same as-of date, the one whose source is more reliable is used "
+            "(filing, then official, analyst, estimate, weak, assumption: a company's filing "
+            "before a press report of it); where the sources are equally reliable, the larger "
+            "amount.")
+
+
+def reliability_rank(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.Series:
+    """Per claim, its source's place in RELIABILITY (0 = filing, the most reliable); a
+    source without a known reliability ranks after every label."""
+    ranks = {label: i for i, label in enumerate(RELIABILITY)}
+    by_source = dict(zip(sources["id"], sources["reliability"], strict=True))
+    return claims["source"].map(
+        lambda s: ranks.get(str(by_source.get(s, "")), len(RELIABILITY))).astype(int)
+
+
+def latest(claims: pd.DataFrame, stage: str, sources: pd.DataFrame) -> pd.DataFrame:
+    """Per deal, the latest non-superseded claim of a stage (index: deal id); on the same
+    `as_of`, the claim of the more reliable source (`sources`: the ledger's source table),
+    then the larger central amount, then the first ref (`TIE_RULE`)."""
     superseded = set(claims["supersedes"]) - {""}
     rows = claims[(claims["stage"] == stage) & ~claims["ref"].isin(superseded)]
-    rows = rows.assign(_date=rows["as_of"].map(date_key)).sort_values(
-        ["deal", "_date", "norm_central", "ref"], ascending=[True, False, False, True])
-    return rows.drop_duplicates("deal").drop(columns="_date").set_index("deal")
+    rows = rows.assign(_date=rows["as_of"].map(date_key),
+                       _rank=reliability_rank(rows, sources)).sort_values(
+        ["deal", "_date", "_rank", "norm_central", "ref"],
+        ascending=[True, False, True, False, True])
+    return rows.drop_duplicates("deal").drop(columns=["_date", "_rank"]).set_index("deal")
 
 
 def deal_list(tables: Tables, converter: Converter, *, currency: str = "EUR",
@@ -184,15 +207,16 @@ def deal_list(tables: Tables, converter: Converter, *, currency: str = "EUR",
     out = deals[["id", "name", "kind", "region", "sector", "purpose", "announced", "part_of",
                  "overlaps"]].copy()
     for stage in STAGES:
-        out[stage + "_central"] = out["id"].map(latest(claims, stage)["norm_central"]).astype(
-            float)
+        picked = latest(claims, stage, tables["source"])
+        out[stage + "_central"] = out["id"].map(picked["norm_central"]).astype(float)
     out["currency"], out["price_year"] = currency, price_year
     return out.reset_index(drop=True)
 
 
 def show(tables: Tables, converter: Converter, deal: str, *, currency: str = "EUR",
          price_year: int | None = None) -> dict[str, pd.DataFrame]:
-    """A deal, its claims (all of them, with the normalised amounts), sources and links."""
+    """A deal, its claims (all of them, with the normalised amounts, their source's
+    reliability and `why` each is used or not, `why_used`), sources and links."""
     currency, price_year = target(converter, currency, price_year)
     deals = tables["deal"]
     if deal not in set(deals["id"]):
@@ -204,9 +228,15 @@ def show(tables: Tables, converter: Converter, deal: str, *, currency: str = "EU
     superseded_by = {row["supersedes"]: row["ref"] for _, row in tables["claim"].iterrows()
                      if row["supersedes"]}
     claims["superseded_by"] = claims["ref"].map(lambda r: superseded_by.get(r, ""))
-    chosen = {latest(claims, stage).get("ref", pd.Series(dtype=object)).get(deal)
-              for stage in STAGES}
+    claims["source_reliability"] = claims["source"].map(
+        dict(zip(tables["source"]["id"], tables["source"]["reliability"], strict=True))
+    ).fillna("")
+    picked = {stage: latest(claims, stage, tables["source"]) for stage in STAGES}
+    chosen = {frame.loc[deal, "ref"] for frame in picked.values() if deal in frame.index}
     claims["used"] = claims["ref"].isin(chosen)
+    claims["why"] = [why_used(claim, one_row(picked[claim["stage"]], deal)
+                              if deal in picked[claim["stage"]].index else None)
+                     for _, claim in claims.iterrows()]
     claims["_stage"] = claims["stage"].map(STAGES.index)
     claims["_date"] = claims["as_of"].map(date_key)
     claims = claims.sort_values(["_stage", "_date", "ref"]).drop(columns=["_stage", "_date"])
@@ -216,6 +246,24 @@ def show(tables: Tables, converter: Converter, deal: str, *, currency: str = "EU
     links = pd.DataFrame(deal_links(deals, deal), columns=["link", "deal"])
     return {"deal": info, "claims": claims.reset_index(drop=True),
             "sources": sources.reset_index(drop=True), "links": links}
+
+
+def why_used(claim: pd.Series, used: pd.Series | None) -> str:
+    """Why a claim of `show` is used or not, in words, against the claim used for its stage
+    (`used`, None when none is): superseded, older, or a tie of dates broken by `TIE_RULE`."""
+    if claim["superseded_by"]:
+        return f"superseded by {claim['superseded_by']}"
+    if used is None:
+        return ""
+    if used["ref"] == claim["ref"]:
+        return "latest claim of its stage"
+    if date_key(str(used["as_of"])) != date_key(str(claim["as_of"])):
+        return f"older than {used['ref']}"
+    if used["source_reliability"] != claim["source_reliability"]:
+        return (f"same date as {used['ref']}, whose source is more reliable: "
+                f"{used['source_reliability'] or 'unknown'} against "
+                f"{claim['source_reliability'] or 'unknown'}")
+    return f"same date and equally reliable source as {used['ref']}, which is larger"
 
 
 def ratio(numerator: pd.Series, denominator: pd.Series) -> tuple[float, float, float]:
@@ -241,7 +289,7 @@ def reality(tables: Tables, converter: Converter, *, currency: str = "EUR",
     deals = select_deals(tables, **filters)
     claims = normalised(tables["claim"][tables["claim"]["deal"].isin(deals["id"])],
                         converter, currency, price_year)
-    chosen = {stage: latest(claims, stage) for stage in STAGES}
+    chosen = {stage: latest(claims, stage, tables["source"]) for stage in STAGES}
     empty = pd.Series({"norm_low": math.nan, "norm_central": math.nan, "norm_high": math.nan,
                        "as_of": "", "ref": ""})
     rows = []
@@ -363,17 +411,8 @@ def totals(tables: Tables, converter: Converter, *,
             raise LedgerError(f"unknown grouping (use {', '.join(GROUPS)})", field="by",
                               value=column)
     currency, price_year = target(converter, currency, price_year)
-    deals = select_deals(tables, **filters)
-    if not include_needs:
-        deals = deals[~is_need(deals)]
-    claims = normalised(tables["claim"][tables["claim"]["deal"].isin(deals["id"])],
-                        converter, currency, price_year)
-    amounts = latest(claims, stage)
-    excluded = overlapping(tables["deal"], set(amounts.index))
-    frame = deals.assign(year=deals["announced"].str[:4].astype(int))
-    frame = frame[frame["id"].isin(amounts.index)]
-    frame = frame.assign(**{b: frame["id"].map(amounts[f"norm_{b}"]).astype(float)
-                            for b in BOUNDS}, overlap=frame["id"].isin(excluded))
+    frame, amounts = stage_frame(tables, converter, stage, currency, price_year,
+                                 include_needs, filters)
     counted = frame[~frame["overlap"]]
     shares = [f"_gdp_{b}" for b in BOUNDS]
     if "region" in by:
@@ -393,6 +432,81 @@ def totals(tables: Tables, converter: Converter, *,
     if "region" in by:
         add_per_head(out, tables, converter, currency, price_year, by)
     out["stage"], out["currency"], out["price_year"] = stage, currency, price_year
+    return out
+
+
+def stage_frame(tables: Tables, converter: Converter, stage: str, currency: str,
+                price_year: int, include_needs: bool, filters: dict
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The selected deals with a claim of `stage` (its latest claim's `low/central/high` in
+    `currency` at `price_year`, `year` announced, and `overlap`: left out of totals because
+    a deal it is part of or overlaps is selected too, `overlapping`), and those claims."""
+    deals = select_deals(tables, **filters)
+    if not include_needs:
+        deals = deals[~is_need(deals)]
+    claims = normalised(tables["claim"][tables["claim"]["deal"].isin(deals["id"])],
+                        converter, currency, price_year)
+    amounts = latest(claims, stage, tables["source"])
+    excluded = overlapping(tables["deal"], set(amounts.index))
+    frame = deals.assign(year=deals["announced"].str[:4].astype(int))
+    frame = frame[frame["id"].isin(amounts.index)]
+    frame = frame.assign(**{b: frame["id"].map(amounts[f"norm_{b}"]).astype(float)
+                            for b in BOUNDS}, overlap=frame["id"].isin(excluded))
+    return frame, amounts
+
+
+def totals_caveats(tables: Tables, converter: Converter, *, stage: str = "announced",
+                   currency: str = "EUR", price_year: int | None = None,
+                   include_needs: bool = False, **filters) -> pd.DataFrame:
+    """What `totals` (same arguments) leaves out or adds that a reader must know, one row
+    per deal: `caveat` "left out" for a deal dropped whole because a deal it is part of or
+    overlaps is selected (`inside`: those selected containers, nearest first, `;`-separated;
+    with a partial overlap the total is then a lower bound), "not a pledge" for a deal of
+    kind need, expectation or cost counted because `include_needs`. Columns: caveat, deal,
+    name, kind, region, description, low, central, high, inside, currency, price_year;
+    largest amount first within each caveat."""
+    check_stage(stage)
+    currency, price_year = target(converter, currency, price_year)
+    frame, _ = stage_frame(tables, converter, stage, currency, price_year, include_needs,
+                           filters)
+    candidates = set(frame["id"])
+    containers = {str(row["id"]): split_list(row["part_of"]) + split_list(row["overlaps"])
+                  for _, row in tables["deal"].iterrows()}
+    rows = []
+    for _, deal in frame.iterrows():
+        caveat = "left out" if deal["overlap"] else \
+            "not a pledge" if deal["kind"] in NOT_PLEDGES else ""
+        if not caveat:
+            continue
+        rows.append({"caveat": caveat, "deal": deal["id"], "name": deal["name"],
+                     "kind": kind_of(deal["kind"]), "region": deal["region"],
+                     "description": deal["description"],
+                     **{b: float(deal[b]) for b in BOUNDS},
+                     "inside": ";".join(selected_containers(containers, str(deal["id"]),
+                                                            candidates))
+                     if deal["overlap"] else ""})
+    columns = ["caveat", "deal", "name", "kind", "region", "description", *BOUNDS, "inside"]
+    out = pd.DataFrame(rows, columns=columns)
+    out = out.sort_values(["caveat", "central"], ascending=[True, False]).reset_index(drop=True)
+    out["currency"], out["price_year"] = currency, price_year
+    return out
+
+
+def selected_containers(containers: dict[str, list[str]], deal: str,
+                        candidates: set[str]) -> list[str]:
+    """The selected deals (`candidates`) that a deal is part of or overlaps, directly or
+    through deals not selected, nearest first (as `overlapping` walks the links)."""
+    out: list[str] = []
+    todo, seen = list(containers.get(deal, [])), {deal}
+    while todo:
+        node = todo.pop(0)
+        if node in seen:
+            continue
+        seen.add(node)
+        if node in candidates:
+            out.append(node)
+        else:
+            todo.extend(containers.get(node, []))
     return out
 
 
@@ -488,7 +602,7 @@ def stage_amount(tables: Tables, converter: Converter, deal: str, stage: str, *,
         raise NotFoundError("no deal with this id in the ledger", field="deal", value=deal)
     claims = normalised(tables["claim"][tables["claim"]["deal"] == deal], converter,
                         currency, price_year)
-    picked = latest(claims, stage)
+    picked = latest(claims, stage, tables["source"])
     if deal not in picked.index:
         raise LedgerError(f"deal has no {stage} claim", field="stage", value=stage)
     claim = one_row(picked, deal)
@@ -541,7 +655,7 @@ def counted_refs(tables: Tables, converter: Converter, deal: str, stage: str) ->
     counted = [d for d in counted if d not in overlapping(deals, set(counted))]
     claims = normalised(tables["claim"][tables["claim"]["deal"].isin(counted)], converter,
                         currency, price_year)
-    picked = latest(claims, stage)
+    picked = latest(claims, stage, tables["source"])
     return [str(picked.loc[d, "ref"]) for d in counted if d in picked.index]
 
 

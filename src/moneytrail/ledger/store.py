@@ -439,6 +439,14 @@ class Ledger:
         return queries.programme_amount(self.tables(), self.converter(), deal, stage,
                                         **options)
 
+    def totals_caveats(self, **options) -> pd.DataFrame:
+        """What `totals` with the same options leaves out (deals inside others, so the sums
+        are lower bounds) or adds (estimates of need with `include_needs`), one row per deal
+        (queries.totals_caveats)."""
+        from moneytrail.ledger import queries
+
+        return queries.totals_caveats(self.tables(), self.converter(), **options)
+
     def amount(self, deal: str, stage: str, **options) -> dict:
         from moneytrail.ledger import queries
 

@@ -523,14 +523,19 @@ def add_routes(app: FastAPI) -> None:
 
     @app.get(f"{API}/home", tags=["pages"], summary="Home: reality check, claims, plans")
     def api_home(request: Request, format: Format = None, table: Table = None) -> Response:
-        return as_api(views.home_view(web(request), page_url(request)), format, table)
+        from moneytrail.web.routes_runs import reference_traces
+
+        return as_api(views.home_view(web(request), page_url(request),
+                                      reference_traces(request)), format, table)
 
     @app.get("/", include_in_schema=False)
     def home(request: Request) -> HTMLResponse:
         from moneytrail.web.routes_runs import reference_traces
 
-        return render(request, "home.html", views.home_view(web(request), page_url(request)),
-                      "home", traced=reference_traces(request))
+        traced = reference_traces(request)
+        return render(request, "home.html",
+                      views.home_view(web(request), page_url(request), traced), "home",
+                      traced=traced)
 
     @app.get(f"{API}/charts/reality", tags=["ledger"],
              summary="The reality-check chart's data: largest pledges by stage")

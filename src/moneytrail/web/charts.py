@@ -191,13 +191,15 @@ NARROW_LINE = 20      # characters per line of a deal name under 600 px (11 px: 
 def reality_figure(rows: list[dict[str, Any]], *, name_chars: int | None = 44) -> Figure:
     """Grouped bars: announced, committed and spent amount of each pledge (in bn).
 
-    Deal names are wrapped, never cut: lines of at most `name_chars` characters (13 px), under
-    600 px wide lines of `NARROW_LINE` (11 px); each row is tall enough for its longest name."""
+    Each row is labelled with its `label` (the deal's name, with 'part of ...' for a deal inside
+    another, views.reality_chart), else its name. Labels are wrapped, never cut: lines of at
+    most `name_chars` characters (13 px), under 600 px wide lines of `NARROW_LINE` (11 px);
+    each row is tall enough for its longest label."""
     currency = rows[0]["currency"] if rows else "EUR"
     ordered = list(reversed(rows))
 
     def names(width: int | None) -> list[str]:
-        return [wrapped(r["name"], width) for r in ordered]
+        return [wrapped(r.get("label") or r["name"], width) for r in ordered]
 
     def lines(labels: list[str]) -> int:
         return max((label.count("<br>") + 1 for label in labels), default=1)

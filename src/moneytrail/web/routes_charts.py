@@ -21,7 +21,7 @@ from moneytrail.web import charts
 from moneytrail.web.views import choice_param
 
 API = "/api/v1"
-STYLE = "2"                  # bump when the figures change, so cached images are redrawn
+STYLE = "3"                  # bump when the figures change, so cached images are redrawn
 Fmt = Annotated[str, Path(description="svg or png")]
 
 

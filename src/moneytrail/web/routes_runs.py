@@ -230,7 +230,8 @@ def reference_titles(request: Request) -> dict[str, str]:
 
 
 def reference_traces(request: Request) -> dict[str, dict[str, Any]]:
-    """For each reference plan: its run id, status, title and (when done) the headline. The
+    """For each reference plan: its run id, status, title and (when done) the headline, in
+    sentences (`headline`) and as numbers (`numbers`, runs.headline_numbers). The
     plans' run ids are found once per app; a done entry is kept (a done run never changes)."""
     jobs = queue(request)
     state_of_app = request.app.state
@@ -248,9 +249,10 @@ def reference_traces(request: Request) -> dict[str, dict[str, Any]]:
                                  "title": state_of_app.reference_titles.get(stem, stem),
                                  "headline": []}
         if state is not None and state.result is not None:
-            from moneytrail.web.runs import headline_text
+            from moneytrail.web.runs import headline_numbers, headline_text
 
             entry["headline"] = headline_text(state.result, names(request))[1:3]
+            entry["numbers"] = headline_numbers(state.result, names(request))
             done[stem] = entry
         out[stem] = entry
     return out

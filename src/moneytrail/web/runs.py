@@ -252,6 +252,48 @@ def headline_text(result: Result, names: Names) -> list[str]:
 EU_TOTAL_ROW = "EU value added (location)"     # analysis.scorecard.ROWS
 
 
+# the unit of every share of headline_numbers (the plans table of /api/v1/home)
+SHARE_UNIT = ("fraction of the plan's spending (0.39 = 39 %): median (p50) and 90 % interval "
+              "(p5 to p95) over the run's draws")
+# headline_numbers' columns: each factor's share, then the largest country's
+HEADLINE_FACTORS = {"labour": "wages", "capital": "profits_and_depreciation", "tax": "taxes"}
+HEADLINE_PLACES = {"country": "largest_value_added_country",
+                   "owner_country": "largest_owner_country"}
+
+
+def headline_columns() -> list[str]:
+    """The columns of `headline_numbers`, in order (so rows of runs not done have them all)."""
+    stats = ("share_p50", "share_p5", "share_p95")
+    columns = [f"{name}_{stat}" for name in HEADLINE_FACTORS.values() for stat in stats]
+    for name in HEADLINE_PLACES.values():
+        columns += [name, *(f"{name}_{stat}" for stat in stats)]
+    return columns + [f"eu_value_added_{stat}" for stat in stats] + ["share_unit"]
+
+
+def headline_numbers(result: Result, names: Names) -> dict[str, Any]:
+    """The numbers of the headline (`headline_text`) as flat columns: the share of the plan's
+    spending that ends up as wages, profits and depreciation, and taxes; the country where
+    the largest share of value is added and the one that receives the largest share with
+    profits counted in the owners' country (name and share); the EU's value added for an EU
+    buyer (None otherwise); each share as p50, p5 and p95, in the unit `share_unit` says."""
+    out: dict[str, Any] = dict.fromkeys(headline_columns())
+    factors = {r["key"]: r for r in breakdown_rows(result, "factor", names)}
+    for key, name in HEADLINE_FACTORS.items():
+        for stat in ("share_p50", "share_p5", "share_p95"):
+            out[f"{name}_{stat}"] = factors[key][stat] if key in factors else None
+    for table, name in HEADLINE_PLACES.items():
+        top = breakdown_rows(result, table, names)[:1]
+        if top:
+            out[name] = top[0]["label"]
+            for stat in ("share_p50", "share_p5", "share_p95"):
+                out[f"{name}_{stat}"] = top[0][stat]
+    eu = eu_total(result) if result.facts.get("buyer_region") == "EU" else None
+    for stat in ("share_p50", "share_p5", "share_p95"):
+        out[f"eu_value_added_{stat}"] = eu[stat] if eu else None
+    out["share_unit"] = SHARE_UNIT
+    return out
+
+
 def headline_place(key: str, names: Names) -> str:
     """A country of the headline in a sentence; the 'EU' row (value added the data do not
     split by member state) named so that it cannot be read as the EU's total."""

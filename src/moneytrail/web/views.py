@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from moneytrail.errors import MoneytrailError
+from moneytrail.ledger.queries import TIE_RULE
 from moneytrail.ledger.records import DEAL_KINDS, KINDS, STAGES, split_list, typed_record
 from moneytrail.report.units import money, region_label
 from moneytrail.web.state import WebState
@@ -225,8 +226,9 @@ def deal_view(state: WebState, url: str, deal: str, *, currency: str | None = No
     claims = shown["claims"]
     claim_rows = rows(claims, ["ref", "stage", "low", "central", "high", "currency",
                                "price_year", "as_of", "source", "supersedes", "superseded_by",
-                               "used", "norm_low", "norm_central", "norm_high",
-                               "norm_currency", "norm_price_year", "note"])
+                               "used", "why", "source_reliability", "norm_low",
+                               "norm_central", "norm_high", "norm_currency",
+                               "norm_price_year", "note"])
     names = {d["id"]: d["name"] for d in state.ledger.records("deal")}
     links = [{**link, "name": names.get(link["deal"], "")} for link in rows(shown["links"])]
     history = [state.ledger.history(kind="deal", key=deal)]
@@ -264,6 +266,7 @@ def deal_view(state: WebState, url: str, deal: str, *, currency: str | None = No
                                     ")",
                                     api_url(url, "claims")),
                 deal=info, ratios=ratio, claims=claim_rows, in_parts=in_parts,
+                tie_rule=TIE_RULE,
                 sources=[{**s, "title_lang": state.title_lang(s["id"], s["title"],
                                                               s["title_lang"])}
                          for s in rows(shown["sources"], ["id", "publisher", "title",
@@ -283,34 +286,95 @@ def totals_view(state: WebState, url: str, *, stage: str | None = None,
     options = ledger_options(currency, price_year)
     frame = state.ledger.totals(by=["region"], stage=stage, include_needs=include, **options)
     frame = frame.sort_values("central", ascending=False)
+    caveats = state.ledger.totals_caveats(stage=stage, include_needs=include, **options)
+    names = {d["id"]: d["name"] for d in state.ledger.records("deal")}
+    left_out = [{**row, "inside": [{"deal": d, "name": names.get(d, d)}
+                                   for d in split_list(row["inside"])]}
+                for row in rows(caveats[caveats["caveat"] == "left out"],
+                                ["deal", "name", "kind", "region", "low", "central", "high",
+                                 "inside"])]
+    not_pledges = rows(caveats[caveats["caveat"] == "not a pledge"],
+                       ["deal", "name", "kind", "region", "description", "low", "central",
+                        "high"])
+    currency_used, year_used = unit_of(state, options)
+    frame["note"] = [totals_note(str(region), left_out, not_pledges, currency_used)
+                     for region in frame["region"]]
     columns = ["region", "low", "central", "high", "deals", "overlaps_excluded", "population",
                "population_year", "gdp", "gdp_year", "gdp_source", "gdp_reliability",
                "per_capita_low", "per_capita_central", "per_capita_high", "per_gdp_low",
-               "per_gdp_central", "per_gdp_high", "stage", "currency", "price_year"]
-    currency_used, year_used = unit_of(state, options)
+               "per_gdp_central", "per_gdp_high", "stage", "currency", "price_year", "note"]
     cli = ["moneytrail", "ledger", "totals", "--by", "region", "--stage", stage,
            *options_cli(options), *(["--include-needs"] if include else [])]
     python = ("import moneytrail as mt\ntotals = mt.ledger.open().totals(by=['region'], "
               f"stage={stage!r}" + "".join(f", {k}={v!r}" for k, v in options.items()) +
               (", include_needs=True" if include else "") + ")")
-    return View(meta=meta(state, title=f"Ledger totals by region ({stage})", url=url,
-                          currency=currency_used, price_year=year_used),
+    what = stage + (", estimates of need included (not pledges)" if include else "")
+    return View(meta=meta(state, title=f"Ledger totals by region ({what}; lower bounds: "
+                          "deals inside others left out)", url=url,
+                          currency=currency_used, price_year=year_used,
+                          note=TOTALS_NOTE + (" " + NEEDS_NOTE if include else "")),
+                left_out=left_out, needs_included=not_pledges,
                 reproduce=reproduce(cli, python, api_url(url, "totals")),
                 filters={"stage": stage, "currency": options.get("currency"),
                          "price_year": options.get("price_year"),
                          "needs": "yes" if include else None},
                 stages=list(STAGES), totals=rows(frame, columns), tables=["totals"],
-                region_names=region_names(state, frame["region"]))
+                region_names=region_names(state, set(frame["region"]) |
+                                          {r["region"] for r in left_out + not_pledges}))
+
+
+# what every totals page, its citation and its download say (docs/methods.md, the ledger)
+TOTALS_NOTE = ("Lower bounds: a deal that is part of, or overlaps, another deal with a claim "
+               "at this stage is left out whole, so no money is counted twice; where it only "
+               "partly overlaps, the rest of its money is not counted either.")
+NEEDS_NOTE = ("Estimates of need are included: they are not pledges (some are yearly, "
+              "economy-wide amounts), so these totals add them to multi-year pledges and are "
+              "not money pledged.")
+
+
+def totals_note(region: str, left_out: list[dict[str, Any]], needs: list[dict[str, Any]],
+                currency: str) -> str:
+    """A totals row's caveats in words (its CSV `note`): the deals of the region left out as
+    inside others, and the estimates of need counted in it."""
+    def deal(row: dict[str, Any]) -> str:
+        return f"{row['name']} ({money(row['central'], currency)})"
+
+    parts = []
+    out = [r for r in left_out if r["region"] == region]
+    if out:
+        parts.append("lower bound; left out as inside other deals: " + "; ".join(
+            deal(r) + " inside " + ", ".join(i["name"] for i in r["inside"]) for r in out))
+    counted = [r for r in needs if r["region"] == region]
+    if counted:
+        parts.append("includes estimates of need, not pledges: " +
+                     "; ".join(deal(r) for r in counted))
+    return ". ".join(parts)
 
 
 def reality_chart(state: WebState) -> list[dict[str, Any]]:
-    """The largest pledges with their latest announced, committed and spent amounts."""
+    """The largest pledges with their latest announced, committed and spent amounts. A pledge
+    inside another pledge with an announced amount (part of it or overlapping it, directly or
+    through other deals: the rule that leaves it out of the totals) is marked: `inside` says
+    so in words ('part of Stargate Project (Stargate LLC)'), `label` is its name with that
+    mark (the chart's), '' and the name for a pledge counted on its own."""
+    from moneytrail.ledger.queries import selected_containers
+
     listing = state.ledger.list()
     pledges = listing[(listing["kind"].replace("", "pledge") == "pledge")
                       & listing["announced_central"].notna()]
     top = pledges.sort_values("announced_central", ascending=False).head(CHART_DEALS)
-    return rows(top, ["id", "name", "region", "announced_central", "committed_central",
-                      "disbursed_central", "currency", "price_year"])
+    containers = {str(row["id"]): split_list(row["part_of"]) + split_list(row["overlaps"])
+                  for _, row in listing.iterrows()}
+    names = dict(zip(listing["id"], listing["name"], strict=True))
+    out = rows(top, ["id", "name", "region", "announced_central", "committed_central",
+                     "disbursed_central", "currency", "price_year"])
+    for row, part_of in zip(out, top["part_of"], strict=True):
+        inside = selected_containers(containers, row["id"], set(pledges["id"]))
+        how = "part of" if inside and inside[0] in split_list(part_of) else "overlaps"
+        more = f" and {len(inside) - 1} more" if len(inside) > 1 else ""
+        row["inside"] = f"{how} {names[inside[0]]}{more}" if inside else ""
+        row["label"] = f"{row['name']} ({row['inside']})" if inside else row["name"]
+    return out
 
 
 def reality_reproduce(url: str) -> dict[str, str]:
@@ -614,13 +678,26 @@ def plan_view(state: WebState, url: str, plan_id: str) -> View:
 HOME_TITLE = "Public and private AI pledges: how real they are and where the money goes"
 
 
-def home_view(state: WebState, url: str) -> View:
-    """The ledger's reality check, the claims with verdicts, and the reference plans."""
+def home_view(state: WebState, url: str,
+              traced: dict[str, dict[str, Any]] | None = None) -> View:
+    """The ledger's reality check, the claims with verdicts, and the reference plans. With
+    `traced` (routes_runs.reference_traces: each plan's reference run), each plan's row also
+    has its run's id and status and the headline's numbers (runs.headline_numbers: shares of
+    wages, profits and taxes, the largest countries, with their unit), empty until the run
+    is done, as the home page shows them."""
+    from moneytrail.web.runs import headline_columns
+
     claims = claims_view(state, url)["claims"]
+    plans = plans_summary()
+    if traced is not None:
+        for plan in plans:
+            run = traced.get(plan["id"], {})
+            plan.update({"run_id": run.get("run_id"), "run_status": run.get("status"),
+                         **dict.fromkeys(headline_columns()), **run.get("numbers", {})})
     return View(meta=meta(state, title=HOME_TITLE, url=url),
                 reality=reality_chart(state), reproduce_reality=reality_reproduce(url),
                 claims=[{k: c[k] for k in ("id", "text", "verdict", "note")} for c in claims],
-                plans=plans_summary(), tables=["reality", "claims", "plans"])
+                plans=plans, tables=["reality", "claims", "plans"])
 
 
 def diff(before: dict | None, after: dict | None) -> list[dict]:
