@@ -214,7 +214,10 @@ def _side_refs(ctx: Context, refs: list[str] | None, of: DealStage | None, where
     from moneytrail.ledger import queries
     from moneytrail.ledger.errors import LedgerError
 
-    tables = {"deal": _ledger(ctx).deals, "claim": _ledger(ctx).claims}
+    ledger = _ledger(ctx)
+    tables = {"deal": ledger.deals, "claim": ledger.claims}
+    if ledger.sources is not None:      # same-date claims ranked by their source (TIE_RULE)
+        tables["source"] = ledger.sources
     try:
         counted = queries.counted_refs(tables, ctx.data.money, of.deal, of.stage)
     except LedgerError as exc:

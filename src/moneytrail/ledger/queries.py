@@ -175,16 +175,17 @@ TIE_RULE = ("Of claims with the same as-of date, the one whose source is more re
             "amount.")
 
 
-def reliability_rank(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.Series:
+def reliability_rank(claims: pd.DataFrame, sources: pd.DataFrame | None) -> pd.Series:
     """Per claim, its source's place in RELIABILITY (0 = filing, the most reliable); a
-    source without a known reliability ranks after every label."""
+    source without a known reliability (or no source table given) ranks after every label."""
     ranks = {label: i for i, label in enumerate(RELIABILITY)}
-    by_source = dict(zip(sources["id"], sources["reliability"], strict=True))
+    by_source = {} if sources is None else dict(zip(sources["id"], sources["reliability"],
+                                                    strict=True))
     return claims["source"].map(
         lambda s: ranks.get(str(by_source.get(s, "")), len(RELIABILITY))).astype(int)
 
 
-def latest(claims: pd.DataFrame, stage: str, sources: pd.DataFrame) -> pd.DataFrame:
+def latest(claims: pd.DataFrame, stage: str, sources: pd.DataFrame | None) -> pd.DataFrame:
     """Per deal, the latest non-superseded claim of a stage (index: deal id); on the same
     `as_of`, the claim of the more reliable source (`sources`: the ledger's source table),
     then the larger central amount, then the first ref (`TIE_RULE`)."""
@@ -655,7 +656,7 @@ def counted_refs(tables: Tables, converter: Converter, deal: str, stage: str) ->
     counted = [d for d in counted if d not in overlapping(deals, set(counted))]
     claims = normalised(tables["claim"][tables["claim"]["deal"].isin(counted)], converter,
                         currency, price_year)
-    picked = latest(claims, stage, tables["source"])
+    picked = latest(claims, stage, tables.get("source"))
     return [str(picked.loc[d, "ref"]) for d in counted if d in picked.index]
 
 
