@@ -747,3 +747,18 @@ def inherited_text_note(ref: dict[str, Any], amount: Any, currency: str, *,
     verb = "are" if len(fields) > 1 else "is"
     return (f"The {what} {verb} the reference plan’s text, unchanged (“{ref.get('title')}”): "
             f"written for its budget of {given}, while this plan's budget is {own}.")
+
+
+def conservation_text(gap: Any, currency: str) -> str:
+    """The conservation check of a run (fact `conservation_gap`: the largest difference, over
+    the draws, between the value added of all firms and the money spent) for readers: 'adds
+    up to the cent: the value added of all firms equals the money spent in every draw (the
+    largest difference, EUR 0.0000057, is rounding)'; a gap of a cent or more says its size."""
+    if not finite(gap):
+        return "not checked in this run"
+    if abs(float(gap)) < 0.005:
+        return ("adds up to the cent: the value added of all firms equals the money spent in "
+                f"every draw (the largest difference, {small_money(abs(float(gap)), currency)}, "
+                "is rounding in the computer's arithmetic)")
+    return (f"the value added of all firms differs from the money spent by up to "
+            f"{small_money(abs(float(gap)), currency)} in a draw")

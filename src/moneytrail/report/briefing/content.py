@@ -40,6 +40,7 @@ from moneytrail.report.units import (
     condition_threshold,
     condition_unit,
     condition_words,
+    conservation_text,
     draws_text,
     group_label,
     hhi_rules_no_rise,
@@ -52,7 +53,6 @@ from moneytrail.report.units import (
     place_in_sentence,
     prices_text,
     rough_draws_text,
-    small_money,
     with_article,
 )
 from moneytrail.scenarios.reference import inherited_text
@@ -1123,8 +1123,8 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
                       "created": b.result.provenance.created, "draws": b.result.facts.get(
                           "draws"), "seed": b.result.facts.get("seed"),
                       "gap": b.result.facts.get("conservation_gap"),
-                      "gap_text": small_money(b.result.facts.get("conservation_gap") or 0,
-                                              b.currency),
+                      "gap_text": conservation_text(b.result.facts.get("conservation_gap") or 0,
+                                                    b.currency),
                       "currency": b.currency, "file": file,
                       "asked": asked[b.result.run_id].run_id
                       if b.result.run_id in asked else "",
