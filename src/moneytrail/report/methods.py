@@ -64,7 +64,32 @@ def mark_code_pointers(tokens: list[Any]) -> list[str]:
                             f'{escape(child.content)}" aria-label="note for developers {n}">'
                             f"{n}</a></sup>")
             token.children[k] = mark
+            tidy_brackets(token.children, k)
     return pointers
+
+
+def tidy_brackets(children: list[Any], k: int) -> None:
+    """Around the note mark at `children[k]`, no brackets left empty: '(¹)' becomes '¹' and
+    'the trace's; ¹)' becomes 'the trace's)¹' (line breaks before the mark dropped)."""
+    before = k - 1
+    while before >= 0 and children[before].type == "softbreak":
+        before -= 1
+    after = k + 1
+    if before < 0 or after >= len(children) or children[before].type != "text" \
+            or children[after].type != "text" or not children[after].content.startswith(")"):
+        return
+    prev, mark = children[before], children[k]
+    text = prev.content.rstrip()
+    if text.endswith("("):
+        prev.content = text[:-1].rstrip()
+    elif text.endswith((";", ",", ":")):
+        prev.content = text[:-1]
+        mark.content = ")" + mark.content
+    else:
+        return
+    children[after].content = children[after].content[1:]
+    for between in range(before + 1, k):
+        children[between].type, children[between].content = "text", ""
 
 
 def render_markdown(text: str, *, code_notes: bool = False) -> tuple[str, list[dict[str, Any]]]:

@@ -636,7 +636,7 @@ def hhi_rules_no_rise(categories: list[str]) -> str:
     their markets' HHI (spreading purchases more evenly lowers it) and in every other market
     the plan buys at market shares, a change of exactly 0, so the largest is +0."""
     where = ", ".join(lower_first(c) for c in categories) or "some categories"
-    return (f"+0 points: this is the largest change among the markets bought in. The plan's "
+    return (f"No rise: this is the largest change among the markets bought in. The plan's "
             f"supplier shares ({where}) do not raise concentration there (shares more even "
             f"than the market's lower it), and in the other markets the plan buys at market "
             f"shares, which changes nothing (+0), so no market's HHI rises")
