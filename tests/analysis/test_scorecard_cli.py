@@ -83,7 +83,7 @@ def test_data_reaches_every_analysis(bigger_cloud_market, tmp_path):
         with Workspace.open(root) as ws:
             result = mt.trace(plan, ws.model(plan.year), draws=200, keep_draws=True)
             tables[name] = mt.scorecard([result], data=ws.analysis)
-    label = "HHI change, largest market bought in"
+    label = "HHI change, largest among the markets bought in"
     assert abs(tables["bigger"].table.loc[label, ("efficiency-first-eu", "p50")]) < \
         abs(tables["bundled"].table.loc[label, ("efficiency-first-eu", "p50")]) / 5
     assert tables["bigger"].export_rules_on == {"efficiency-first-eu": "2025-07-01"}

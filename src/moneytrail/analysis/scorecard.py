@@ -17,6 +17,9 @@ from moneytrail.scenarios.schema import Condition, distinct_labels
 
 JOBS_ROW = "Jobs paid for per million spent (FTE-years)"   # work over the whole budget
 # (row label, metric name, keyword arguments, unit for display)
+# the largest HHI change over the markets the plan buys in (analysis.concentration
+# .largest_hhi_change): a rise anywhere shows even where rules lower another market's HHI
+HHI_ROW = "HHI change, largest among the markets bought in"
 ROWS: list[tuple[str, str, dict, str]] = [
     ("US hyperscalers: Amazon, Microsoft, Google (value added)", "value_added_share",
      {"group": "us_big_tech"}, "share"),
@@ -26,7 +29,7 @@ ROWS: list[tuple[str, str, dict, str]] = [
      "share"),
     ("EU value added (location)", "eu_value_added_share", {}, "share"),
     ("Labour share (wages, all countries)", "labour_share", {}, "share"),
-    ("HHI change, largest market bought in", "hhi_change", {}, "points"),
+    (HHI_ROW, "hhi_change", {}, "points"),
     ("Economic profit (rent), share of the plan", "rent_share", {}, "share"),
     ("Rent to firms already dominant (share of rent)", "dominant_rent_share", {}, "share"),
     ("Markup over suppliers' cost of goods (share)", "markup_share", {}, "share"),
@@ -45,7 +48,10 @@ CONDITIONS_ROW = "Conditions met (share of applicable ones)"
 # read under the new label (service.tasks.stored_scorecard_row), so compare pages and
 # briefings line it up with newer runs. The jobs row was "(FTE)" though its figure is
 # FTE-years (jobs x years over the whole budget), as it has always been.
-RENAMED_ROWS = {"Jobs paid for per million spent (FTE)": JOBS_ROW}
+# The HHI row was "HHI change, largest market bought in", which read as the biggest market's
+# change; its figure is the largest change over the markets bought in (the greatest rise).
+RENAMED_ROWS = {"Jobs paid for per million spent (FTE)": JOBS_ROW,
+                "HHI change, largest market bought in": HHI_ROW}
 
 
 def scorecard_draws(evaluation: Evaluation, conditions: list[Condition] | None = None,

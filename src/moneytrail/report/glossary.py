@@ -9,11 +9,13 @@ GLOSSARY: list[tuple[str, str, str]] = [
     ("HHI (Herfindahl\u2013Hirschman index)",
      "How concentrated a market is: the sum of the squares of the firms' market shares in "
      "percent, from near 0 (many small firms) to 10,000 (a single firm). The scorecard's HHI "
-     "change is how far the plan's purchases move this index in the largest market it buys "
-     "in, in points: a negative change such as \u201399 points means the plan spreads its "
-     "purchases more evenly than the market does, so the market becomes slightly less "
-     "concentrated; a positive change means more concentrated; +0 means the plan buys at "
-     "market shares.", "Analyses"),
+     "change is the largest change the plan's purchases make to this index among the markets "
+     "it buys in (AI accelerators, networking, ...), in points: a positive change means a "
+     "market becomes more concentrated; a negative change such as \u201399 points means the "
+     "plan spreads its purchases more evenly than every market does, so each becomes slightly "
+     "less concentrated; +0 means no market's index rises: in a market where the plan sets no "
+     "supplier shares it buys at market shares (a change of exactly 0), and supplier shares "
+     "more even than the market's lower its index.", "Analyses"),
     ("WACC (weighted average cost of capital)",
      "The yearly return that a firm's lenders and shareholders together expect on the money "
      "invested in it. Profit above WACC times the capital invested is economic profit "

@@ -618,28 +618,51 @@ CONDITION_MEASURES: dict[str, tuple[str, str]] = {
     "eu_value_added_share": ("EU value added share", "share"),
     "eu_labour_share": ("EU labour share (wages paid in the EU)", "share"),
     "labour_share": ("Labour share (wages, all countries)", "share"),
-    "hhi_change": ("HHI change (market concentration) of the largest market bought in",
+    "hhi_change": ("Largest HHI change (market concentration) among the markets bought in",
                    "points"),
-    "single_supplier_share": ("Share of first invoices to a single supplier", "share"),
-    "value_chain_single_supplier_share": ("Share of value added to a single supplier",
-                                          "share"),
+    "single_supplier_share": ("Share of spending in categories where one firm supplies more "
+                              "than half", "share"),
+    "value_chain_single_supplier_share": ("Share of value added at firms holding more than "
+                                          "half of a market", "share"),
     "export_exposed_share": ("Export-control exposure", "share"),
     "renewable_share": ("Renewable power share", "share"),
     "closed_model_share": ("Closed-model share", "share"),
-    "open_weights_only": ("Closed-model share", "share"),
+    "open_weights_only": ("Open-weight models only (no closed model)", "share"),
     "co2_tonnes": ("Operational CO2 over the horizon", "t CO2e"),
     "residual_value_share": ("Residual value of hardware at the horizon", "share"),
     "rent_share": ("Economic profit (rent), share of the plan", "share"),
     "dominant_rent_share": ("Rent to firms already dominant, share of rent", "share"),
     "markup_share": ("Markup over suppliers' cost of goods", "share"),
 }
+SINGLE_SUPPLIER_METRICS = ("single_supplier_share", "value_chain_single_supplier_share")
+
+# A plan's HHI change of +0 in every draw (analysis.concentration.largest_hhi_change, the
+# largest change over the markets bought in), in words for the scorecard in place of
+# "+0 points (+0 – +0 points)": why it is zero by construction.
+HHI_UNMOVED = ("No change: with no procurement rules the plan buys from each firm at its "
+               "market share, so no share (and no HHI) moves; procurement rules that favour "
+               "some firms change it")
+
+
+def hhi_rules_no_rise(categories: list[str]) -> str:
+    """Why a plan with procurement rules (in `categories`, by name) shows an HHI change of
+    +0: the figure is the largest change over the markets bought in; the rules do not raise
+    their markets' HHI (spreading purchases more evenly lowers it) and in every other market
+    the plan buys at market shares, a change of exactly 0, so the largest is +0."""
+    where = ", ".join(lower_first(c) for c in categories) or "some categories"
+    return (f"No rise: this is the largest change among the markets bought in. The plan's "
+            f"supplier shares ({where}) do not raise concentration there (shares more even "
+            f"than the market's lower it), and in the other markets the plan buys at market "
+            f"shares, which changes nothing (+0), so no market's HHI rises")
+
+
 SELECTOR_WORDS = {"group": "to {}", "country": "added in {}", "owner_country": "owned in {}",
                   "entity": "to {}"}
 
 
 def condition_measure(metric: str) -> str:
-    """A condition's metric for readers: 'hhi_change' -> 'HHI change (market concentration)
-    of the largest market bought in'; an unknown metric in words."""
+    """A condition's metric for readers: 'hhi_change' -> 'Largest HHI change (market
+    concentration) among the markets bought in'; an unknown metric in words."""
     if metric in CONDITION_MEASURES:
         return CONDITION_MEASURES[metric][0]
     words = str(metric).replace("_", " ").strip()
@@ -663,14 +686,25 @@ def condition_selectors(condition: Any) -> dict[str, str]:
             if get(key)}
 
 
+def condition_threshold(condition: Any) -> float | None:
+    """A plan's condition's own single-supplier threshold (a mapping or a scenarios
+    Condition), None when it sets none."""
+    value = condition.get("threshold") if isinstance(condition, dict) else \
+        getattr(condition, "threshold", None)
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) \
+        else None
+
+
 def condition_words(row: dict[str, Any], names: dict[str, str] | None = None,
-                    selectors: dict[str, str] | None = None) -> str:
+                    selectors: dict[str, str] | None = None,
+                    threshold: float | None = None) -> str:
     """A row of a run's conditions table (analysis.conditions: `condition`, `metric`,
     `bound` 'min 0.5' / 'max 100', `rules_on`) in words: 'EU value added share at least
     50 %', 'Value added share to US hyperscalers (...) at most 30 %', 'HHI change (...) at
     most +100 points'. A condition the plan labels itself keeps its label. `names`: country
     and firm ids -> names; `selectors`: the condition's selector field -> id, when known
-    (else read from the stored name 'value_added_share (us_big_tech) <= 0.3')."""
+    (else read from the stored name 'value_added_share (us_big_tech) <= 0.3'); `threshold`:
+    a single-supplier condition's own threshold (default: more than half)."""
     label = str(row.get("condition") or "")
     metric = str(row.get("metric") or "")
     found = DEFAULT_CONDITION.fullmatch(label)
@@ -680,6 +714,8 @@ def condition_words(row: dict[str, Any], names: dict[str, str] | None = None,
     if metric == "open_weights_only":
         return "Open-weight models only (no closed model)"
     words = condition_measure(metric)
+    if threshold is not None and metric in SINGLE_SUPPLIER_METRICS:
+        words = words.replace("more than half", f"more than {100 * threshold:g} %")
     which = dict(selectors or {})
     if not which and found and found["which"]:
         which = {"group": found["which"]}
@@ -703,3 +739,40 @@ def condition_words(row: dict[str, Any], names: dict[str, str] | None = None,
     if row.get("rules_on"):
         words += f" (export rules as on {row['rules_on']})"
     return words
+
+
+# -- a reference plan's text kept under another budget ------------------------------------------
+def inherited_text_note(ref: dict[str, Any], amount: Any, currency: str, *,
+                        builder: bool = False) -> str:
+    """What a plan carrying a reference plan's title or description under another budget
+    (scenarios.reference.inherited_text) says about it: the builder asks the user to check
+    the text; the run page and the briefing mark it as the reference plan's. The user's text
+    is never rewritten."""
+    fields = ref.get("fields") or ["description"]
+    what = " and ".join(fields)
+    given = money(ref.get("amount"), str(ref.get("currency") or ""))
+    own = money(amount, currency) if finite(amount) else "another"
+    if builder:
+        verb = "come" if len(fields) > 1 else "comes"
+        return (f"The {what} {verb} from the reference plan “{ref.get('title')}”, written for "
+                f"its budget of {given}; this plan's budget is {own}. Check that "
+                f"{'they' if len(fields) > 1 else 'it'} still describe"
+                f"{'' if len(fields) > 1 else 's'} your plan.")
+    verb = "are" if len(fields) > 1 else "is"
+    return (f"The {what} {verb} the reference plan’s text, unchanged (“{ref.get('title')}”): "
+            f"written for its budget of {given}, while this plan's budget is {own}.")
+
+
+def conservation_text(gap: Any, currency: str) -> str:
+    """The conservation check of a run (fact `conservation_gap`: the largest difference, over
+    the draws, between the value added of all firms and the money spent) for readers: 'adds
+    up to the cent: the value added of all firms equals the money spent in every draw (the
+    largest difference, EUR 0.0000057, is rounding)'; a gap of a cent or more says its size."""
+    if not finite(gap):
+        return "not checked in this run"
+    if abs(float(gap)) < 0.005:
+        return ("adds up to the cent: the value added of all firms equals the money spent in "
+                f"every draw (the largest difference, {small_money(abs(float(gap)), currency)}, "
+                "is rounding in the computer's arithmetic)")
+    return (f"the value added of all firms differs from the money spent by up to "
+            f"{small_money(abs(float(gap)), currency)} in a draw")

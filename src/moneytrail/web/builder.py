@@ -187,12 +187,21 @@ def target_id(selector: str, typed: str, names: Names | None) -> str:
     """A condition's group, country or firm as the plan names it: its id or code, from the
     id or code itself or its display name as the form offers it (`target_names`; 'France'
     -> 'FR', 'US hyperscalers (Amazon, Microsoft, Google)' -> 'us_big_tech'), case
-    ignored; a country code in capitals ('fr' -> 'FR'); else as typed."""
+    ignored; a short form of one name only, its words before the brackets or a start of it
+    ('US hyperscalers' -> 'us_big_tech'); a country code in capitals ('fr' -> 'FR'); else as
+    typed."""
     known = (names or {}).get(selector, {})
-    folded = typed.casefold()
+    folded = " ".join(typed.casefold().split())
     for key, name in known.items():
         if folded in (key.casefold(), name.casefold()):
             return key
+    if len(folded) >= 3:
+        short = [key for key, name in known.items()
+                 if name.casefold().split(" (")[0] == folded
+                 or name.casefold().startswith(folded + " ")
+                 or name.casefold().startswith(folded + " (")]
+        if len(short) == 1:
+            return short[0]
     if selector in ("country", "owner_country") and len(typed) == 2:
         return typed.upper()
     return typed
@@ -834,13 +843,15 @@ def target_names(valuechain: Any) -> dict[str, dict[str, str]]:
 
 def choices(valuechain: Any) -> dict[str, list[tuple[str, str]]]:
     """Options of the builder's drop-down lists, from the data package."""
+    from moneytrail.report.units import condition_measure
+
     names = target_names(valuechain)
     categories = list(zip(valuechain.categories["id"], valuechain.categories["name"],
                           strict=True))
     entities = sorted(zip(valuechain.entities["id"], valuechain.entities["name"],
                           strict=True), key=lambda e: str(e[1]).lower())
     return {"categories": categories, "entities": entities,
-            "metrics": [(m, m.replace("_", " ")) for m in CONDITION_METRICS],
+            "metrics": [(m, condition_measure(m)) for m in CONDITION_METRICS],
             "selectors": [(s, SELECTOR_WORDS.get(s, s)) for s in SELECTORS],
             "targets": [(name, "group") for name in names["group"].values()]
             + [(name, "country") for name in names["country"].values()],

@@ -391,13 +391,11 @@ def sankey(links: list[dict[str, Any]], currency: str) -> dict[str, Any]:
 
 
 EVIDENCE_SUFFIX = ": evidence, on assumption or weak rows"   # service.tasks.EVIDENCE_ROW
-HHI_ROW = "HHI change"          # analysis.scorecard.ROWS: "HHI change, largest market ..."
-HHI_UNMOVED = ("No change: with no procurement rules the plan buys from each firm at its "
-               "market share, so no share (and no HHI) moves; procurement rules that favour "
-               "some firms change it")
+HHI_ROW = "HHI change"          # analysis.scorecard.HHI_ROW: "HHI change, largest among ..."
+HHI_UNMOVED = units.HHI_UNMOVED
 
 
-def scorecard_rows(result: Result) -> list[dict[str, Any]]:
+def scorecard_rows(result: Result, names: Names | None = None) -> list[dict[str, Any]]:
     """The scorecard: metric, unit, median and 90 % interval (one plan); a metric with an
     evidence-weight row (service.tasks.EVIDENCE_ROW) carries it as `weight` (p50, p5, p95 of
     the share resting on assumption or weak rows) instead of a row of its own. Rows of runs
@@ -420,9 +418,13 @@ def scorecard_rows(result: Result) -> list[dict[str, Any]]:
     for row in out:
         row["weight"] = weights.get(row["metric"])
         row["reason"] = None
-        if str(row["metric"]).startswith(HHI_ROW) and not rules \
+        if str(row["metric"]).startswith(HHI_ROW) \
                 and all(row[s] == 0 for s in ("p5", "p50", "p95")):
-            row["reason"] = HHI_UNMOVED     # zero by construction (analysis.concentration)
+            # zero by construction (analysis.concentration): the largest change over the
+            # markets bought in, 0 where the plan buys at market shares
+            row["reason"] = units.hhi_rules_no_rise(
+                [names.category(c) if names else c.replace("_", " ") for c in rules]) \
+                if isinstance(rules, dict) and rules else HHI_UNMOVED
     return out
 
 
@@ -626,16 +628,35 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
         rough_draws=units.rough_draws_text(prov.draws),
         sankey=sankeys, missing=missing_sections(result),
         breakdowns=breakdowns, conditions=conditions,
-        scorecard=scorecard_rows(result) if "scorecard" in result.tables else None,
+        scorecard=scorecard_rows(result, names) if "scorecard" in result.tables else None,
         footprints=footprint_rows(result), jobs_price=run_jobs_price_note(result),
         prices=units.prices_text(result.facts.get("year"),
                                  (prov.inputs.get("plan") or {}).get("price_year")),
         spend=spend, sources=list(prov.sources), inputs=prov.inputs,
         evidence=evidence_view(result),
         reproduce=reproduce_run(result, origin),
+        inherited=inherited_note(prov.inputs.get("plan")),
         draft=encode_draft(run_plan(prov.inputs) or {}),
         result_tables=list(result.tables), chart_tables=list(charts),
         tables=list(result.tables) + list(charts))
+
+
+def inherited_note(plan: Any, *, builder: bool = False) -> str:
+    """A plan (mapping) still carrying a reference plan's title or description under another
+    budget, said where the text came from (report.units.inherited_text_note); '' else."""
+    from moneytrail.scenarios.reference import inherited_text
+
+    if not isinstance(plan, dict):
+        return ""
+    budget = plan.get("budget")
+    amount = budget.get("amount") if isinstance(budget, dict) else budget
+    ref = inherited_text(plan.get("title"), plan.get("description"), amount,
+                         plan.get("currency"))
+    if ref is None:
+        return ""
+    from moneytrail.report.units import inherited_text_note
+
+    return inherited_text_note(ref, amount, str(plan.get("currency") or ""), builder=builder)
 
 
 def condition_rows(result: Result, names: Names) -> list[dict[str, Any]]:
@@ -650,8 +671,10 @@ def condition_rows(result: Result, names: Names) -> list[dict[str, Any]]:
     known = {**{str(k): str(v) for k, v in names.countries.items()},
              **{str(k): str(v) for k, v in names.entities.items()}}
     for k, row in enumerate(rows):
-        selectors = units.condition_selectors(given[k]) if len(given) == len(rows) else None
-        row["words"] = units.condition_words(row, known, selectors)
+        stated_here = given[k] if len(given) == len(rows) else None
+        selectors = units.condition_selectors(stated_here) if stated_here else None
+        row["words"] = units.condition_words(row, known, selectors,
+                                             units.condition_threshold(stated_here or {}))
         row["unit"] = units.condition_unit(str(row.get("metric")))
     return rows
 
@@ -729,7 +752,14 @@ def tables_view(result: Result, *, url: str, origin: str) -> View:
 
 
 def result_table_rows(result: Result, name: str, names: Names) -> list[dict[str, Any]]:
-    """Any table of a run (result tables and chart flows) as rows for CSV and JSON."""
+    """Any table of a run (result tables and chart flows) as rows for CSV and JSON. The
+    conditions table adds `condition_text` beside the stored `condition` (which keeps the
+    ids: 'value_added_share (us_big_tech) <= 0.3'): each condition in words with groups,
+    countries and firms by name (condition_rows), as the claims table has `bound_text`."""
+    if name == "conditions" and name in result.tables:
+        return [{"condition": row["condition"], "condition_text": row["words"],
+                 **{k: v for k, v in row.items() if k not in ("condition", "words", "unit")}}
+                for row in condition_rows(result, names)]
     if name in result.tables:
         return records(result, name)
     charts = run_chart_tables(result, names)
@@ -815,7 +845,7 @@ def compare_view(results: list[Result], names: Names, url: str,
     for k, result in enumerate(results):
         if "scorecard" not in result.tables:        # a `moneytrail trace` run
             continue
-        for row in scorecard_rows(result):
+        for row in scorecard_rows(result, names):
             unit = str(row["unit"])
             values = {}
             for stat in ("p50", "p5", "p95"):

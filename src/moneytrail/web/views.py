@@ -488,6 +488,20 @@ def cost_structure_label(row: Any, names: dict[str, str],
             f" of its revenue{reliability}")
 
 
+def record_words(parts: list[Any], names: dict[str, str], countries: dict[str, str]) -> str:
+    """A data row's key for readers: each part by its name ('rest_of_world' -> 'Other firms
+    and sectors abroad', 'FR' -> 'France'), kinds of cost-structure row in words ('input' ->
+    'purchases'), parts joined by ' · '; the ids stay in the row's `key` (CSV, API)."""
+    kinds = {"input": "purchases", **{k: v.lower() for k, v in COST_KINDS.items()}}
+    out = []
+    for part in parts:
+        text = str(part)
+        out.append(names.get(text) or kinds.get(text) or region_label(text, countries)
+                   if text in names or text in kinds or text in countries
+                   or text in ("EU", "US", "ROW") else text)
+    return " · ".join(out)
+
+
 def plan_citation_rows(state: WebState, source: str) -> list[dict[str, Any]]:
     """The bundled reference plans' figures that cite `source` (service.plans), as rows of
     the source page: the plan by its title, the figure with the value chain's names of its
@@ -553,7 +567,9 @@ def source_view(state: WebState, url: str, source: str) -> View:
             label = (market_share_label(row, names) if name == "market share" else
                      cost_structure_label(row, names, countries) if name == "cost structure"
                      else str(row.get("name")))
-            used.append({"table": name, "key": key, "label": label, "deal": None})
+            used.append({"table": name, "key": key, "label": label, "deal": None,
+                         "key_text": record_words([row[c] for c in key_columns], names,
+                                                  countries)})
     claims = state.claims()
     for _, row in claims.drop_duplicates("claim").iterrows():
         cited = {s.strip() for c in claims.loc[claims["claim"] == row["claim"], "sources"]

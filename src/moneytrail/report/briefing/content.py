@@ -35,12 +35,17 @@ from moneytrail.report.briefing.text import (
 )
 from moneytrail.report.units import (
     EU_FOOTNOTE,
+    HHI_UNMOVED,
     REGION_LABELS,
     condition_selectors,
+    condition_threshold,
     condition_unit,
     condition_words,
+    conservation_text,
     draws_text,
     group_label,
+    hhi_rules_no_rise,
+    inherited_text_note,
     is_money,
     ledger_state_text,
     lower_first,
@@ -50,9 +55,9 @@ from moneytrail.report.units import (
     place_in_sentence,
     prices_text,
     rough_draws_text,
-    small_money,
     with_article,
 )
+from moneytrail.scenarios.reference import inherited_text
 from moneytrail.scenarios.schema import Plan
 from moneytrail.service.result import Result
 from moneytrail.service.tasks import LEDGER, StoreChoice
@@ -61,6 +66,8 @@ from moneytrail.service.workspace import Workspace
 Progress = Callable[[str, int, int], None]
 RELIABILITY_ORDER = ("filing", "official", "analyst", "estimate", "assumption", "weak")
 TOP_ROWS = 10
+HHI_PREFIX = "HHI change"       # analysis.scorecard.HHI_ROW
+NOTE_ID = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")   # as web.state.NOTE_ID
 REASONING_CHARS = 160      # an assumption's reasoning under a figure (in full under Sources)
 OTHER = "Other countries"
 FOOTPRINT_GROUP = "Jobs (pay per FTE, firms' employees per revenue) and CO2 intensities"
@@ -772,13 +779,16 @@ def share_table(number: int, caption: str, columns: list[tuple[str, pd.DataFrame
 EVIDENCE_SUFFIX = ": evidence, on assumption or weak rows"   # service.tasks.EVIDENCE_ROW
 
 
-def scorecard_rows(briefs: list[PlanBrief]) -> list[tuple[str, list[Cell]]]:
+def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = None
+                   ) -> list[tuple[str, list[Cell]]]:
     """One row per scorecard metric, a cell per plan: median, and below it the 90 % interval
     and, where the run has it, the metric's evidence weight (its evidence row folded in).
     Rows per million of a run's own currency are restated by the brief's `per_million`
     factors (the compare page's common unit, service.tasks.restate_per_million). Rows of runs
     stored under a label since renamed take the new one (service.tasks.stored_scorecard_row),
-    so they line up with newer runs' rows."""
+    so they line up with newer runs' rows. An HHI change of +0 in every draw says why
+    (report.units.HHI_UNMOVED, hhi_rules_no_rise; `categories`: ids -> names), as the run
+    page does."""
     from moneytrail.report.evidence import weight_text
     from moneytrail.service.tasks import restate_per_million
 
@@ -804,6 +814,10 @@ def scorecard_rows(briefs: list[PlanBrief]) -> list[tuple[str, list[Cell]]]:
             p5 = restate_per_million(stored, row.get(f"{name}_p5"), brief.per_million)[1]
             p95 = restate_per_million(stored, row.get(f"{name}_p95"), brief.per_million)[1]
             sub = interval(p5, p95, unit, p50)
+            if label.startswith(HHI_PREFIX) and p5 == p50 == p95 == 0:
+                rules = list(brief.plan.procurement)
+                sub = hhi_rules_no_rise([(categories or {}).get(c, c) for c in rules]) \
+                    if rules else HHI_UNMOVED
             if label + EVIDENCE_SUFFIX in card.index:
                 weight = card.loc[label + EVIDENCE_SUFFIX]
                 said = weight_text(weight.get(f"{name}_p50"), weight.get(f"{name}_p5"),
@@ -855,9 +869,11 @@ def conditions_rows(brief: PlanBrief, names: dict[str, str] | None = None
     records = frame.reset_index().to_dict("records")
     out = []
     for k, record in enumerate(records):
-        selectors = condition_selectors(given[k]) if len(given) == len(records) else None
+        stated = given[k] if len(given) == len(records) else None
+        selectors = condition_selectors(stated) if stated else None
         unit = condition_unit(str(record.get("metric")))
-        label = condition_words({str(k): v for k, v in record.items()}, names, selectors)
+        label = condition_words({str(k): v for k, v in record.items()}, names, selectors,
+                                condition_threshold(stated) if stated else None)
         out.append((label, [
             Cell(str(record.get("verdict") or "–"), numeric=False),
             Cell(in_unit(record.get("value_p50"), unit),
@@ -1065,7 +1081,7 @@ def tornado_output(brief: PlanBrief, ws: Workspace) -> tuple[str, str]:
     """What the tornado explains: the share of the largest dependency."""
     firm = largest_firm(brief, ws)
     if firm is None:
-        return "share:us_big_tech", "the share of US big tech"
+        return "share:us_big_tech", "the share of US hyperscalers (Amazon, Microsoft, Google)"
     eid, name, _ = firm
     return f"share:entity:{eid}", f"{name}'s share of the value added"
 
@@ -1147,8 +1163,8 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
                       "created": b.result.provenance.created, "draws": b.result.facts.get(
                           "draws"), "seed": b.result.facts.get("seed"),
                       "gap": b.result.facts.get("conservation_gap"),
-                      "gap_text": small_money(b.result.facts.get("conservation_gap") or 0,
-                                              b.currency),
+                      "gap_text": conservation_text(b.result.facts.get("conservation_gap") or 0,
+                                                    b.currency),
                       "currency": b.currency, "file": file,
                       "asked": asked[b.result.run_id].run_id
                       if b.result.run_id in asked else "",
@@ -1284,7 +1300,7 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
 
     # 4. scorecard and conditions
     tables = []
-    card_rows = scorecard_rows(briefs)
+    card_rows = scorecard_rows(briefs, category_names(ws))
     notes = merged_note([str(b.result.tables["scorecard"].note) for b in briefs
                          if "scorecard" in b.result.tables and b.result.tables["scorecard"].note])
     if unit_note:
@@ -1406,20 +1422,53 @@ def spend_table(number: int, brief: PlanBrief, ws: Workspace, book: SourceBook) 
         rows.append((names.get(category, humanise(category)),
                      [Cell(pct(item.central), interval(low, high)),
                       Cell(money(amount, plan.currency)),
-                      Cell(basis, numeric=False), Cell(item.note or "", numeric=False)]))
+                      Cell(basis, numeric=False),
+                      Cell(note_words(item.note or "", book, {**names, **entity_names(ws)}),
+                           numeric=False)]))
     budget = plan.budget
     note = (f"Budget {money(budget.amount, plan.currency)}"
             + prices_text(plan.year, plan.price_year)
             + (f" [{book.number(budget.source)}]" if budget.source else "")
-            + (f": {budget.note}" if budget.note else ".")
+            + (f": {note_words(budget.note, book, names)}" if budget.note else ".")
             + " Shares are of the budget (central value, 90 % interval); amounts are medians "
-              "over the draws. Numbers in brackets refer to the Sources at the end.")
+              "over the draws. Numbers in brackets refer to the Sources at the end. "
+            + RELIABILITY_NOTE)
     table = TableView(number=number, caption=f"What the plan buys: {plan.title}",
                       head=["Category", "Share of the budget", "Amount (median)",
-                            "Source, reliability", "Note"], rows=rows, note=note,
-                      id=f"tab{number}", wide=True)
+                            "Source, reliability of the figure", "Note"], rows=rows,
+                      note=note, id=f"tab{number}", wide=True)
     table.intro = plan.description.strip()
+    ref = inherited_text(plan.title, plan.description, budget.amount, plan.currency)
+    if ref is not None:
+        said = inherited_text_note(ref, budget.amount, plan.currency)
+        table.intro = f"{said} {table.intro}".strip()
     return table
+
+
+# Table 1's reliability is the row's (how the figure was obtained); the Sources list gives
+# each source's (what kind of document it is): the two differ, e.g. an estimate resting on
+# an analyst's report (docs/methods.md, "Sources and their labels").
+RELIABILITY_NOTE = ("The reliability after a source's number is the figure's own: how this "
+                    "share was obtained (estimate: worked out from the source, not read in it "
+                    "as published; assumption: a choice made for the plan). The Sources list "
+                    "gives each source's reliability, the kind of document it is (filing, "
+                    "official, analyst, ...), so a figure labelled estimate can rest on an "
+                    "analyst source.")
+
+
+def note_words(text: str, book: SourceBook, names: dict[str, str]) -> str:
+    """A plan's note for readers: a source id in it ('chip count: m_eubusiness_investai_2025')
+    as the source's title in quotes with its number in the Sources list ('“InvestAI ...”
+    [2]'), as web pages show a source by its title; a category or firm id by its name
+    (`names`). Other words unchanged."""
+    def named(found: re.Match[str]) -> str:
+        key = found[0]
+        title = book.rows.get(key, {}).get("title", "")
+        if title:
+            return f"“{title}” [{book.number(key)}]"
+        return names.get(key, key)
+
+    return NOTE_ID.sub(named, str(text))
 
 
 def money_short(currency: str) -> Callable[[float], str]:
