@@ -5,7 +5,7 @@ plans of a comparison. Plans are read as mappings (a run's `provenance.inputs["p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from moneytrail.report.units import MISSING, finite, money, percent
@@ -33,12 +33,24 @@ def is_own(item: Mapping[str, Any]) -> bool:
             and str(item.get("note") or "").startswith(USER_NOTE))
 
 
+def is_own_budget(budget: Any) -> bool:
+    """Whether a plan's budget is the user's own (the builder drops its source and says so in
+    its note; a budget has no reliability label)."""
+    return isinstance(budget, Mapping) and not budget.get("source") \
+        and str(budget.get("note") or "").startswith(USER_NOTE)
+
+
 def bounds(item: Mapping[str, Any]) -> tuple[Any, Any, Any]:
     """(low, central, high) of a share; a missing end is the central value."""
     central = item.get("central")
     low = central if item.get("low") is None else item.get("low")
     high = central if item.get("high") is None else item.get("high")
     return low, central, high
+
+
+def central_of(value: Any) -> float:
+    central = item_of(value).get("central")
+    return float(central) if finite(central) else 0.0
 
 
 def share_text(item: Mapping[str, Any]) -> str:
@@ -52,14 +64,16 @@ def share_text(item: Mapping[str, Any]) -> str:
 def procurement_rows(plan: Mapping[str, Any] | None, category: Namer, supplier: Namer
                      ) -> list[dict[str, Any]]:
     """The suppliers a plan sets itself, one row per category and supplier (categories and
-    suppliers sorted by name, as the plan is read): names, low/central/high share of the
+    the largest share first within a category): names, low/central/high share of the
     category, source, reliability, note and `own` (the user's own figure)."""
     stated = (plan or {}).get("procurement")
     rows = []
     for cat, shares in sorted((stated or {}).items() if isinstance(stated, Mapping) else []):
         if not isinstance(shares, Mapping):
             continue
-        for firm, value in sorted(shares.items()):
+        ordered = sorted(shares.items(),           # the largest share first, then by name
+                         key=lambda kv: (-central_of(kv[1]), kv[0]))
+        for firm, value in ordered:
             item = item_of(value)
             low, central, high = bounds(item)
             rows.append({"category": cat, "category_label": category(cat),
@@ -78,7 +92,6 @@ def procurement_text(plan: Mapping[str, Any] | None, category: Namer, supplier: 
     parts = []
     for cat in dict.fromkeys(r["category"] for r in rows):
         mine = [r for r in rows if r["category"] == cat]
-        mine.sort(key=lambda r: -float(r["central"]) if finite(r["central"]) else 0.0)
         firms = ", ".join(f"{r['supplier_label']} {share_text(r)}" for r in mine)
         own = all(r["own"] for r in mine)
         parts.append(f"{mine[0]['category_label']}: {firms}"
@@ -114,7 +127,7 @@ def budget_text(plan: Mapping[str, Any]) -> str:
     budget = plan.get("budget")
     item = budget if isinstance(budget, Mapping) else {}
     text = money(item.get("amount"), str(plan.get("currency") or ""))
-    return f"{text}, {OWN_FIGURE}" if is_own(item) else text
+    return f"{text}, {OWN_FIGURE}" if is_own_budget(item) else text
 
 
 def conditions_key(plan: Mapping[str, Any]) -> list[Any]:
@@ -122,8 +135,9 @@ def conditions_key(plan: Mapping[str, Any]) -> list[Any]:
     return list(stated) if isinstance(stated, list) else []
 
 
-def input_differences(plans: list[Mapping[str, Any]], titles: list[str],
-                      runs: list[tuple[int, int]], category: Namer, supplier: Namer
+def input_differences(plans: Sequence[Mapping[str, Any]], titles: list[str],
+                      runs: Sequence[tuple[int | None, int | None]], category: Namer,
+                      supplier: Namer
                       ) -> tuple[list[str], list[str]]:
     """What differs between the plans of a comparison, in words: (one sentence per input
     that differs, the inputs that are the same in all). Inputs: budget, spending shares,
@@ -173,7 +187,7 @@ def input_differences(plans: list[Mapping[str, Any]], titles: list[str],
             differ.append(f"{words[:1].upper()}{words[1:]}: "
                           + each([str(v) if v is not None else MISSING for v in values]) + ".")
     if len(set(runs)) > 1:
-        differ.append("Draws and seed: " + each([f"{d:,} draws, seed {s}" for d, s in runs])
+        differ.append("Draws and seed: " + each([f"{d or 0:,} draws, seed {s}" for d, s in runs])
                       + ".")
     else:
         same.append("draws and seed")
