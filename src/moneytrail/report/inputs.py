@@ -50,7 +50,7 @@ def bounds(item: Mapping[str, Any]) -> tuple[Any, Any, Any]:
 
 def central_of(value: Any) -> float:
     central = item_of(value).get("central")
-    return float(central) if finite(central) else 0.0
+    return float(central) if isinstance(central, int | float) and finite(central) else 0.0
 
 
 def share_text(item: Mapping[str, Any]) -> str:
