@@ -803,7 +803,7 @@ def scorecard_rows(briefs: list[PlanBrief]) -> list[tuple[str, list[Cell]]]:
     labels = list(dict.fromkeys(str(i) for card in cards if card is not None
                                 for i in card.index if not str(i).endswith(EVIDENCE_SUFFIX)))
     two = len(briefs) == 2
-    alike = two and len({b.currency for b in briefs}) == 1 and not mixed
+    alike = two and len({b.result.facts.get("currency") for b in briefs}) == 1 and not mixed
     own = [OWN_FIGURES_NOTE if own_figures_note(b.stated, str) else "" for b in briefs]
     rows = []
     for label in labels:
