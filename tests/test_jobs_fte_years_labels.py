@@ -6,6 +6,8 @@ compare briefing."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pandas as pd
 import pytest
 
@@ -64,12 +66,14 @@ def test_compare_page_aligns_a_run_stored_with_the_old_label():
 
     old = stored_run("a" * 32, "old-plan", OLD, "FTE per EUR million", 10.0)
     new = stored_run("b" * 32, "new-plan", NEW, "FTE-years per EUR million", 12.0)
-    view = compare_view([old, new], None, "http://x/compare")   # type: ignore[arg-type]
+    names = SimpleNamespace(category=str, entity=str)       # the plans set no suppliers
+    view = compare_view([old, new], names, "http://x/compare")  # type: ignore[arg-type]
     rows = {r["metric"]: r for r in view["scorecard"]}
     assert OLD not in rows and len(rows) == 2
     jobs = rows[NEW]
     assert jobs["unit"] == "FTE-years per EUR million"
     assert (jobs["run1_p50"], jobs["run2_p50"]) == (10.0, 12.0)
+    assert jobs["difference_p50"] == 2.0          # the rows line up, so they subtract
 
 
 def test_run_page_scorecard_of_an_old_run_keeps_its_evidence_weight():
@@ -95,8 +99,10 @@ def test_compare_briefing_aligns_a_run_stored_with_the_old_label():
     rows = dict(scorecard_rows([brief(old), brief(new)]))
     assert OLD not in rows and NEW in rows
     cells = rows[NEW]
-    assert [c.main for c in cells] == ["10.0 FTE-years per EUR m", "12.0 FTE-years per EUR m"]
-    assert all("on assumption or weak rows" in c.sub for c in cells)
+    # and, for two plans, the second minus the first (finding h80)
+    assert [c.main for c in cells] == ["10.0 FTE-years per EUR m", "12.0 FTE-years per EUR m",
+                                       "+2.0 FTE-years per EUR m"]
+    assert all("on assumption or weak rows" in c.sub for c in cells[:2])
 
 
 class FakePlan:

@@ -186,6 +186,21 @@ def p_holds_text(value: Any) -> str:
     return percent(value)
 
 
+def difference_text(value: Any, unit: str) -> str:
+    """A difference of two figures (second minus first) in their unit, signed: shares in
+    percentage points ('+5.2 points', '-0.40 points'), money and counts as `in_unit` prints
+    them ('-EUR 10.00 bn', a unit the
+    figures share); '0' for none, a dash when missing."""
+    if not finite(value):
+        return MISSING
+    value = float(value)
+    if value == 0:
+        return "0"
+    sign = "+" if value > 0 else "-"
+    shown = PERCENTAGE_POINTS if base_unit(unit) == "share" else unit
+    return sign + in_unit(abs(value), shown)
+
+
 def money(amount: Any, currency: str = "") -> str:
     """'EUR 6.25 bn' style; whole units below a thousand ('EUR 12'), cents below one unit
     ('EUR 0.40', not 'EUR 0'), and two significant digits below one cent ('EUR 0.0038'), so

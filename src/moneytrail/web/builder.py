@@ -16,6 +16,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+from moneytrail.report.inputs import USER_NOTE, USER_RELIABILITY  # noqa: F401 (callers)
 from moneytrail.scenarios.schema import CONDITION_METRICS, SELECTORS
 from moneytrail.web.format import place
 
@@ -25,7 +26,6 @@ KEEP = ("source", "reliability", "note")    # carried through the form in hidden
 # hidden with them: the low, central and high the labels were given for ("0.3 0.39 0.46"); a
 # row whose numbers the user changed is the user's own assumption (`own_row`)
 SOURCED = "sourced"
-USER_RELIABILITY = "assumption"
 T = TypeVar("T", dict[str, Any], list[Any])
 
 
@@ -411,8 +411,6 @@ def own_row(row: dict[str, Any], sourced: str) -> dict[str, Any]:
     out = {k: v for k, v in row.items() if k not in KEEP}
     return {**out, "reliability": USER_RELIABILITY, "note": USER_NOTE + before}
 
-
-USER_NOTE = "Set by the user in the plan builder, not taken from a source."
 
 
 def sourced_amount(budget: Mapping[str, Any]) -> str:

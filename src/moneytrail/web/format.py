@@ -128,4 +128,5 @@ FILTERS = {"draws": draws, "median_interval": median_interval, "interval": inter
            "evidence_weight": evidence_weight, "in_unit": in_unit,
            "ledger_value": ledger_value, "timestamp": timestamp,
            "oversized_parts": units.oversized_parts, "place": place,
-           "is_money": units.is_money, "prices": units.prices_text}
+           "is_money": units.is_money, "prices": units.prices_text,
+           "difference": units.difference_text}

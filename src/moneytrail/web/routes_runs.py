@@ -25,6 +25,7 @@ from moneytrail.web.jobs import MAX_BODY, RateLimited, RunQueue, run_request
 from moneytrail.web.query import read_body
 from moneytrail.web.runs import (
     Names,
+    compare_csv_rows,
     compare_view,
     csv_table,
     decode_draft,
@@ -404,15 +405,15 @@ def add_run_routes(app: FastAPI) -> None:
             raise MoneytrailError("a report is made from trace or compare runs; this run is "
                                   f"a {state.result.kind} run", field="run id",
                                   value=state.id)
-        return briefing_response(request, [state.result], fmt, f"moneytrail-{state.id[:8]}")
+        return briefing_response(request, [state.result], fmt, report_file_name([state.result]))
 
     @app.get("/compare/report.{fmt}", include_in_schema=False)
     def compare_report(request: Request, fmt: str, runs: Q = None) -> Response:
         ids = [part.strip() for part in (runs or "").split(",") if part.strip()]
         comparison(request, runs)                 # the same checks as the compare page
         results = [run_state(request, rid).result for rid in ids]
-        return briefing_response(request, [r for r in results if r is not None], fmt,
-                                 "moneytrail-comparison")
+        done = [r for r in results if r is not None]
+        return briefing_response(request, done, fmt, report_file_name(done))
 
     @app.get("/embed/r/{run}/{chart}", include_in_schema=False)
     def embed_run(request: Request, run: str, chart: str) -> HTMLResponse:
@@ -467,7 +468,11 @@ def add_run_routes(app: FastAPI) -> None:
                     table: Q = None) -> Response:
         from moneytrail.web.app import as_api
 
-        return as_api(comparison(request, runs), format, table)
+        view = comparison(request, runs)
+        if format == "csv" and table in ("headline", "scorecard"):
+            # CSV columns named after the plans (`<plan>_p50`), as a compare run's
+            view = View({**view, table: compare_csv_rows(view, table)})
+        return as_api(view, format, table)
 
     @app.get("/compare", include_in_schema=False)
     def compare_page(request: Request, runs: Q = None) -> HTMLResponse:
@@ -523,6 +528,21 @@ def newer_run(request: Request, result: Result) -> dict[str, Any] | None:
     rid = queue(request).run_id(plan, draws, seed)
     state = queue(request).store.get(rid)
     return {"run_id": rid, "status": state.status if state else "missing", "reason": ""}
+
+
+def report_file_name(results: list[Result]) -> str:
+    """A briefing's download name (without extension), after its plans: each plan id as a
+    safe file name (scenarios.schema.plan_file_stem) with its run's first 8 digits,
+    `eu-ai-gigafactories-e3ada225`; a comparison joins them with `-vs-`. A compare run (no
+    plan of its own) is named after its run id."""
+    from moneytrail.scenarios.schema import plan_file_stem
+
+    parts = []
+    for result in results:
+        plan = result.provenance.inputs.get("plan")
+        stem = plan_file_stem(plan.get("id")) if isinstance(plan, dict) else result.kind
+        parts.append(f"{stem}-{result.run_id[:8]}")
+    return "-vs-".join(parts) or "moneytrail"
 
 
 def briefing_response(request: Request, results: list[Result], fmt: str, name: str

@@ -211,9 +211,14 @@ def headline_text(result: Result, names: Names) -> list[str]:
 
     plan = result.provenance.inputs.get("plan") or {}
     prices = units.prices_text(facts["year"], plan.get("price_year"))
+    from moneytrail.report.inputs import procurement_text
+
+    # the plan's own supplier split (its `procurement`), said with what it buys
+    suppliers = procurement_text(plan, names.category, names.entity)
+    own = f" The plan sets its own suppliers: {suppliers}." if suppliers else ""
     sentences = [f"{facts['title']} spends {total}{prices} in {facts['year']}, bought in the "
-                 f"{facts['buyer_region']} market. Tracing it through the supply chain over "
-                 f"{units.draws_text(facts['draws'])}:"]
+                 f"{facts['buyer_region']} market.{own} Tracing it through the supply chain "
+                 f"over {units.draws_text(facts['draws'])}:"]
     factors = {r["key"]: r for r in breakdown_rows(result, "factor", names)}
     if factors:
         parts = [f"{FACTORS.get(k, k).lower()} {interval(r)}" for k, r in factors.items()]
@@ -617,6 +622,9 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
     for row in spend:
         row["label"] = names.category(row["category"])
     add_spend_basis(spend, prov.inputs)
+    from moneytrail.report.inputs import procurement_rows
+
+    procurement = procurement_rows(run_plan(prov.inputs), names.category, names.entity)
     return View(
         meta={"title": title, "run_id": result.run_id, "data_version": prov.data_version,
               "code_version": prov.code_version, "created": prov.created,
@@ -632,8 +640,8 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
         footprints=footprint_rows(result), jobs_price=run_jobs_price_note(result),
         prices=units.prices_text(result.facts.get("year"),
                                  (prov.inputs.get("plan") or {}).get("price_year")),
-        spend=spend, sources=list(prov.sources), inputs=prov.inputs,
-        evidence=evidence_view(result),
+        spend=spend, procurement=procurement, sources=list(prov.sources),
+        inputs=prov.inputs, evidence=evidence_view(result),
         reproduce=reproduce_run(result, origin),
         inherited=inherited_note(prov.inputs.get("plan")),
         draft=encode_draft(run_plan(prov.inputs) or {}),
@@ -836,11 +844,22 @@ def compare_view(results: list[Result], names: Names, url: str,
     # runs whose money is at different price years: the page labels every amount with its
     # run's (`mixed_prices`; nothing is restated), else a run's total names a price year
     # other than its plan's year
-    plans = [{"run_id": r.run_id, "title": r.title, "currency": r.facts["currency"],
+    from moneytrail.report import inputs as plan_inputs
+
+    stated = [run_plan(r.provenance.inputs) or {} for r in results]
+    plans = [{"run_id": r.run_id, "plan_id": str(p.get("id") or ""), "title": r.title,
+              "currency": r.facts["currency"],
               "total": r.facts["total"], "draws": r.provenance.draws,
               "seed": r.provenance.seed, "data_version": r.provenance.data_version,
-              "year": r.facts.get("year"), "price_year": year}
-             for r, year in zip(results, years, strict=True)]
+              "year": r.facts.get("year"), "price_year": year,
+              "budget_own": plan_inputs.is_own_budget(p.get("budget")),
+              "suppliers": plan_inputs.procurement_text(p, names.category, names.entity),
+              "own_figures": plan_inputs.own_figures_note(p, names.category)}
+             for r, p, year in zip(results, stated, years, strict=True)]
+    differ, alike = plan_inputs.input_differences(
+        stated, [r.title for r in results],
+        [(r.provenance.draws, r.provenance.seed) for r in results], names.category,
+        names.entity)
     metrics: dict[str, dict[str, Any]] = {}
     for k, result in enumerate(results):
         if "scorecard" not in result.tables:        # a `moneytrail trace` run
@@ -878,6 +897,16 @@ def compare_view(results: list[Result], names: Names, url: str,
             entry = headline.setdefault(row[key], {"label": row[key]})
             for stat in ("p50", "p5", "p95"):
                 entry[f"run{k + 1}_{stat}"] = row[f"share_{stat}"]
+    if len(results) == 2:          # what changes: the second run minus the first
+        for entry in [*headline.values(), *metrics.values()]:
+            first, second = entry["run1_p50"], entry["run2_p50"]
+            # money in two currencies or at two price years is not subtracted
+            money = units.is_money(str(entry.get("unit") or "")) and (
+                results[0].facts["currency"] != results[1].facts["currency"]
+                or years[0] != years[1])
+            entry["difference_p50"] = (
+                second - first if isinstance(first, int | float)
+                and isinstance(second, int | float) and not money else None)
     ids = ", ".join(r.run_id for r in results)
     from urllib.parse import urlsplit
 
@@ -913,4 +942,26 @@ def compare_view(results: list[Result], names: Names, url: str,
                 mixed_prices=len(set(years)) > 1,
                 no_scorecard=no_scorecard, scorecard_note=unit_note, rough_draws=rough,
                 weighted=weighted, scorecard=list(metrics.values()),
+                differ=differ, same=alike, own_note=plan_inputs.OWN_FIGURES_NOTE,
+                difference=len(results) == 2,
                 tables=["runs", "headline", "scorecard"])
+
+
+def compare_csv_rows(view: View, name: str) -> list[dict[str, Any]]:
+    """A compare page's table for CSV: its columns named after the plans, as a compare run's
+    are (`<plan>_p50`, docs/results.md), not `run1_p50`: each plan id as a file name
+    (service.tasks.plan_file_names, with the run id's first digits where two plans share an
+    id); `difference_p50` is the second plan's median minus the first's (two runs)."""
+    from moneytrail.service.tasks import plan_file_names
+
+    runs = view["runs"]
+    stems = [f.removesuffix(".yaml") for f in plan_file_names(
+        [r["plan_id"] for r in runs], [r["run_id"] for r in runs])]
+    prefixes = {f"run{k + 1}_": f"{stem}_" for k, stem in enumerate(stems)}
+
+    def renamed(key: str) -> str:
+        head = re.match(r"run\d+_", key)
+        return prefixes.get(head.group(0), head.group(0)) + key[head.end():] if head else key
+
+    return [{renamed(k): v for k, v in row.items()} for row in view[name]]
+

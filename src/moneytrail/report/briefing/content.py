@@ -33,6 +33,14 @@ from moneytrail.report.briefing.text import (
     pct,
     ref_ranges,
 )
+from moneytrail.report.inputs import (
+    OWN_FIGURE,
+    OWN_FIGURES_NOTE,
+    input_differences,
+    own_figures_note,
+    procurement_rows,
+    procurement_text,
+)
 from moneytrail.report.units import (
     EU_FOOTNOTE,
     HHI_UNMOVED,
@@ -42,6 +50,7 @@ from moneytrail.report.units import (
     condition_unit,
     condition_words,
     conservation_text,
+    difference_text,
     draws_text,
     group_label,
     hhi_rules_no_rise,
@@ -277,6 +286,12 @@ class PlanBrief:
 
     def table(self, name: str) -> pd.DataFrame | None:
         return self.result.table(name) if name in self.result.tables else None
+
+    @property
+    def stated(self) -> dict[str, Any]:
+        """The plan as a mapping, as the run holds it (report.inputs reads plans so)."""
+        plan = self.result.provenance.inputs.get("plan")
+        return plan if isinstance(plan, dict) else self.plan.model_dump(mode="json")
 
 
 @dataclass(frozen=True)
@@ -554,6 +569,11 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
                  f"{prices_text(plan.year, plan.price_year)}"
                  f" ({plan.year}, buyer region {plan.buyer_region}), traced through the supply "
                  f"chain over {draws_text(facts.get('draws', 0))}."]
+    cats, firms = category_names(ws), entity_names(ws)
+    suppliers = procurement_text(brief.stated, lambda c: cats.get(c, humanise(c)),
+                                 lambda e: firms.get(e, e))
+    if suppliers:              # the plan's own supplier split (its `procurement`)
+        sentences.append(f"The plan sets its own suppliers: {suppliers}.")
     rough = rough_draws_text(facts.get("draws", 0))
     if rough:
         sentences.append(rough)
@@ -750,10 +770,13 @@ def zero_labels(frames: list[pd.DataFrame | None]) -> list[str]:
 
 def share_table(number: int, caption: str, columns: list[tuple[str, pd.DataFrame | None]],
                 label: str, names: dict[str, str] | None = None, limit: int = TOP_ROWS,
-                note: str = "", countries: bool = False) -> TableView:
+                note: str = "", countries: bool = False, difference: bool = False
+                ) -> TableView:
     """Rows: labels; one column per (heading, breakdown): median over its 90 % interval.
     `countries`: rows zero in every draw are left out and named in the note ("No money
-    reaches: ..."), and the EU row (not split by member state) is explained there."""
+    reaches: ..."), and the EU row (not split by member state) is explained there.
+    `difference` (two columns of two plans): a last column, the second median minus the
+    first, in percentage points."""
     frames = [f for _, f in columns]
     zero = zero_labels(frames) if countries else []
     if zero:
@@ -766,14 +789,28 @@ def share_table(number: int, caption: str, columns: list[tuple[str, pd.DataFrame
         note = " ".join(n for n in [note, *extra] if n)
     rows = []
     for key in labels:
-        cells = [share_cell(row_at(frame, key) if frame is not None and key in frame.index
-                            else None) for _, frame in columns]
+        found = [row_at(frame, key) if frame is not None and key in frame.index else None
+                 for _, frame in columns]
+        cells = [share_cell(row) for row in found]
+        if difference:
+            first, second = found
+            cells.append(Cell(difference_text(second["share_p50"] - first["share_p50"],
+                                              "share")
+                              if first is not None and second is not None else "–"))
         rows.append(((names or {}).get(key, key), cells))
     if left_out:
         note = (note + " " if note else "") + (f"{left_out} smaller rows are left out here; "
                                                "every row is in the run's JSON.")
-    return TableView(number=number, caption=caption, head=[label] + [h for h, _ in columns],
-                     rows=rows, note=note)
+    if difference:
+        note = (note + " " if note else "") + DIFFERENCE_NOTE
+    head = [label] + [h for h, _ in columns] + ([DIFFERENCE_HEAD] if difference else [])
+    return TableView(number=number, caption=caption, head=head, rows=rows, note=note)
+
+
+DIFFERENCE_HEAD = "Difference (second minus first)"
+DIFFERENCE_NOTE = ("The difference is the second plan's median minus the first's, in the "
+                   "row's unit (percentage points for shares); it is not the median of the "
+                   "difference.")
 
 
 EVIDENCE_SUFFIX = ": evidence, on assumption or weak rows"   # service.tasks.EVIDENCE_ROW
@@ -797,11 +834,16 @@ def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = 
     mixed = len({b.plan.price_year or b.plan.year for b in briefs}) > 1
     labels = list(dict.fromkeys(str(i) for card in cards if card is not None
                                 for i in card.index if not str(i).endswith(EVIDENCE_SUFFIX)))
+    two = len(briefs) == 2
+    alike = two and len({b.result.facts.get("currency") for b in briefs}) == 1 and not mixed
+    own = [OWN_FIGURES_NOTE if own_figures_note(b.stated, str) else "" for b in briefs]
     rows = []
     for label in labels:
         cells = []
-        for brief, card in zip(briefs, cards, strict=True):
+        medians: list[tuple[float, str] | None] = []
+        for k, (brief, card) in enumerate(zip(briefs, cards, strict=True)):
             name = brief.result.facts.get("plan", brief.plan.id)
+            medians.append(None)
             if card is None or label not in card.index:
                 cells.append(Cell("–"))
                 continue
@@ -823,14 +865,36 @@ def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = 
                 said = weight_text(weight.get(f"{name}_p50"), weight.get(f"{name}_p5"),
                                    weight.get(f"{name}_p95"))
                 if said != "–":
-                    sub = f"{sub}; {said} on assumption or weak rows" if sub else \
-                        f"{said} on assumption or weak rows"
+                    said = f"{said} on assumption or weak rows" + (
+                        f" ({own[k]})" if own[k] else "")
+                    sub = f"{sub}; {said}" if sub else said
             if mixed and is_money(unit):
                 prices = f"at {brief.plan.price_year or brief.plan.year} prices"
                 sub = f"{sub}; {prices}" if sub else prices
             cells.append(Cell(in_unit(p50, unit), sub))
+            medians[k] = (float(p50), unit)
+        if two:
+            first, second = medians
+            same_unit = first is not None and second is not None and first[1] == second[1] \
+                and (alike or not is_money(first[1]))
+            cells.append(Cell(difference_text(second[0] - first[0], first[1])
+                              if same_unit and first is not None and second is not None
+                              else "–"))
         rows.append((label, cells))
     return rows
+
+
+def own_figures_sentence(briefs: list[PlanBrief], categories: dict[str, str]) -> str:
+    """' The evidence weight of “<plan>” includes your own figures, labelled assumption: ...'
+    for each plan with shares typed in the plan builder, and why that raises it; ''."""
+    said = [f"the evidence weight of “{b.plan.title}” "
+            + own_figures_note(b.stated, lambda c: categories.get(c, humanise(c)))
+            for b in briefs if own_figures_note(b.stated, str)]
+    if not said:
+        return ""
+    return (" " + "; ".join(said)[:1].upper() + "; ".join(said)[1:] + ". Shares typed in the "
+            "plan builder count as assumptions, so the share resting on assumption rises "
+            "because of them, not because the data behind the plan are weaker.")
 
 
 def current_scorecard(card: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -1203,6 +1267,7 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
     fig = iter(range(1, 1000))
     tab = iter(range(1, 1000))
     several = len(briefs) > 1
+    two = len(briefs) == 2          # a difference column: the second plan minus the first
     sections: list[dict[str, Any]] = []
     names = country_names(ws)
     entities = entity_names(ws)
@@ -1210,8 +1275,17 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
     # 1. summary (and the reality of the budget)
     for brief in briefs:
         brief.summary = summary(brief, ws, book)
+    differ: list[str] = []
+    alike: list[str] = []
+    if several:
+        cats = category_names(ws)
+        differ, alike = input_differences(
+            [b.stated for b in briefs], [b.plan.title for b in briefs],
+            [(int(b.result.facts.get("draws", 0)), int(b.result.facts.get("seed", 0)))
+             for b in briefs], lambda c: cats.get(c, humanise(c)),
+            lambda e: entities.get(e, e))
     sections.append({"id": "summary", "title": "Summary", "kind": "summary",
-                     "plans": briefs})
+                     "plans": briefs, "differ": differ, "same": alike})
 
     # 2. what the plan buys, and the Sankey
     figures = []
@@ -1261,21 +1335,21 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
                     "country where the owners of the firms sit (profits go there).")
     if several:
         groups = [("Value added by country where it is generated (location; median, 90 % "
-                   "interval)", [(b.plan.id, b.table("country")) for b in briefs]),
+                   "interval)", [(b.plan.title, b.table("country")) for b in briefs]),
                   ("Value added by country where it accrues (ownership; median, 90 % "
-                   "interval)", [(b.plan.id, b.table("owner_country")) for b in briefs])]
+                   "interval)", [(b.plan.title, b.table("owner_country")) for b in briefs])]
     else:
         groups = [("Value added by country: location and ownership (median, 90 % interval)",
                    [("Where it is generated (location)", briefs[0].table("country")),
                     ("Where it accrues (ownership)", briefs[0].table("owner_country"))])]
     for caption, columns in groups:
         t = share_table(next(tab), caption, columns, "Country", names, note=country_note,
-                        countries=True)
+                        countries=True, difference=two)
         t.sources, t.id = note_all, f"tab{t.number}"
         tables.append(t)
     t = share_table(next(tab), "Value added by group of firms (median, 90 % interval)",
-                    [(b.plan.id if several else "Share of the spending", b.table("group"))
-                     for b in briefs], "Group",
+                    [(b.plan.title if several else "Share of the spending", b.table("group"))
+                     for b in briefs], "Group", difference=two, names=
                     {k: group_label(k) for b in briefs if b.table("group") is not None
                      for k in b.table("group").index},  # type: ignore[union-attr]
                     note="Groups overlap (a firm can be in several), so the rows do not add "
@@ -1283,16 +1357,17 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
     t.sources, t.id = note_all, f"tab{t.number}"
     tables.append(t)
     t = share_table(next(tab), "Wages, profits and taxes (median, 90 % interval)",
-                    [(b.plan.id if several else "Share of the spending", b.table("factor"))
+                    [(b.plan.title if several else "Share of the spending", b.table("factor"))
                      for b in briefs], "Factor",
                     {"labour": "Wages (labour)", "capital": "Profits (capital)",
-                     "tax": "Taxes"})
+                     "tax": "Taxes"}, difference=two)
     t.sources, t.id = note_all, f"tab{t.number}"
     tables.append(t)
     t = share_table(next(tab), "The largest recipients: firms and sectors (median, 90 % "
                     "interval)",
-                    [(b.plan.id if several else "Share of the spending", b.table("entity"))
-                     for b in briefs], "Firm or sector", entities, limit=8)
+                    [(b.plan.title if several else "Share of the spending", b.table("entity"))
+                     for b in briefs], "Firm or sector", entities, limit=8,
+                    difference=two)
     t.sources, t.id = note_all, f"tab{t.number}"
     tables.append(t)
     sections.append({"id": "ends-up", "title": "Where the money ends up", "kind": "figures",
@@ -1307,10 +1382,13 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
         notes = (notes + ". " if notes else "") + unit_note.rstrip(". ")
     t = TableView(number=next(tab), caption="Scorecard (median, 90 % interval; share resting on "
                   "assumption or weak rows where computed)",
-                  head=["Metric"] + ([b.plan.id for b in briefs] if several else ["Value"]),
+                  head=["Metric"] + ([b.plan.title for b in briefs] if several else ["Value"])
+                  + ([DIFFERENCE_HEAD] if two else []),
                   rows=card_rows, note=(notes + ". " if notes else "") +
                   "“Not applicable”: the metric does not apply to the plan (for example no "
-                  "conditions set, or no hardware bought). " + TERMS_NOTE)
+                  "conditions set, or no hardware bought). " + TERMS_NOTE
+                  + own_figures_sentence(briefs, category_names(ws))
+                  + (" " + DIFFERENCE_NOTE if two else ""))
     t.sources, t.id = note_all, f"tab{t.number}"
     tables.append(t)
     for brief in briefs:
@@ -1425,6 +1503,25 @@ def spend_table(number: int, brief: PlanBrief, ws: Workspace, book: SourceBook) 
                       Cell(basis, numeric=False),
                       Cell(note_words(item.note or "", book, {**names, **entity_names(ws)}),
                            numeric=False)]))
+    firms = entity_names(ws)
+    bought = procurement_rows(brief.stated, lambda c: names.get(c, humanise(c)),
+                              lambda e: firms.get(e, e))
+    # the plan's own supplier split (procurement) under its category's row
+    order = list(plan.spend)
+    placed = [(order.index(r["category"]) if r["category"] in order else len(order), k, r)
+              for k, r in enumerate(bought)]
+    for at, _, r in sorted(placed, key=lambda t: (t[0], t[1]), reverse=True):
+        basis = (f"[{book.number(r['source'])}] " if r["source"] else "") + (
+            f"{OWN_FIGURE}, {r['reliability']}" if r["own"] else
+            r["reliability"] or (book.reliability(r["source"]) if r["source"] else
+                                 "no source"))
+        spread = "" if r["low"] == r["central"] == r["high"] else interval(r["low"], r["high"])
+        rows.insert(at + 1, (f"{r['category_label']}: from {r['supplier_label']}",
+                             [Cell(f"{pct(r['central'])} of {r['category_label']}", spread),
+                              Cell("–"), Cell(basis, numeric=False),
+                              Cell("" if r["own"] else note_words(r["note"] or "", book,
+                                                                  {**names, **firms}),
+                                   numeric=False)]))
     budget = plan.budget
     note = (f"Budget {money(budget.amount, plan.currency)}"
             + prices_text(plan.year, plan.price_year)
@@ -1432,7 +1529,10 @@ def spend_table(number: int, brief: PlanBrief, ws: Workspace, book: SourceBook) 
             + (f": {note_words(budget.note, book, names)}" if budget.note else ".")
             + " Shares are of the budget (central value, 90 % interval); amounts are medians "
               "over the draws. Numbers in brackets refer to the Sources at the end. "
-            + RELIABILITY_NOTE)
+            + RELIABILITY_NOTE
+            + (" Rows “from” a supplier are the plan's own supplier split (procurement): "
+               "shares of that category's spending, in place of the buyer region's market "
+               "shares." if bought else ""))
     table = TableView(number=number, caption=f"What the plan buys: {plan.title}",
                       head=["Category", "Share of the budget", "Amount (median)",
                             "Source, reliability of the figure", "Note"], rows=rows,

@@ -1,0 +1,194 @@
+"""A plan's inputs in words, for the run page, the compare page and the briefing: the
+suppliers a plan sets itself (its `procurement` shares), which of its figures are the user's
+own (set in the plan builder: no source, labelled assumption) and what differs between the
+plans of a comparison. Plans are read as mappings (a run's `provenance.inputs["plan"]`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from moneytrail.report.units import MISSING, finite, money, percent
+
+# a share the user set in the plan builder (web.builder.own_row): no source, this label, and a
+# note starting with USER_NOTE
+USER_RELIABILITY = "assumption"
+USER_NOTE = "Set by the user in the plan builder, not taken from a source."
+OWN_FIGURE = "your own figure"
+OWN_FIGURES_NOTE = "includes your own figures, labelled assumption"
+
+Namer = Callable[[str], str]
+
+
+def item_of(value: Any) -> dict[str, Any]:
+    """A share of a plan as a mapping ({'central': ...}): a bare number is its central."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    return {"central": value}
+
+
+def is_own(item: Mapping[str, Any]) -> bool:
+    """Whether a share (or the budget) is the user's own figure from the plan builder."""
+    return (not item.get("source") and item.get("reliability") == USER_RELIABILITY
+            and str(item.get("note") or "").startswith(USER_NOTE))
+
+
+def is_own_budget(budget: Any) -> bool:
+    """Whether a plan's budget is the user's own (the builder drops its source and says so in
+    its note; a budget has no reliability label)."""
+    return isinstance(budget, Mapping) and not budget.get("source") \
+        and str(budget.get("note") or "").startswith(USER_NOTE)
+
+
+def bounds(item: Mapping[str, Any]) -> tuple[Any, Any, Any]:
+    """(low, central, high) of a share; a missing end is the central value."""
+    central = item.get("central")
+    low = central if item.get("low") is None else item.get("low")
+    high = central if item.get("high") is None else item.get("high")
+    return low, central, high
+
+
+def central_of(value: Any) -> float:
+    central = item_of(value).get("central")
+    return float(central) if isinstance(central, int | float) and finite(central) else 0.0
+
+
+def share_text(item: Mapping[str, Any]) -> str:
+    """'60.0 %' or '39.0 % (30.0 % to 46.0 %)'."""
+    low, central, high = bounds(item)
+    if low == central == high:
+        return percent(central)
+    return f"{percent(central)} ({percent(low)} to {percent(high)})"
+
+
+def procurement_rows(plan: Mapping[str, Any] | None, category: Namer, supplier: Namer
+                     ) -> list[dict[str, Any]]:
+    """The suppliers a plan sets itself, one row per category and supplier (categories and
+    the largest share first within a category): names, low/central/high share of the
+    category, source, reliability, note and `own` (the user's own figure)."""
+    stated = (plan or {}).get("procurement")
+    rows = []
+    for cat, shares in sorted((stated or {}).items() if isinstance(stated, Mapping) else []):
+        if not isinstance(shares, Mapping):
+            continue
+        ordered = sorted(shares.items(),           # the largest share first, then by name
+                         key=lambda kv: (-central_of(kv[1]), kv[0]))
+        for firm, value in ordered:
+            item = item_of(value)
+            low, central, high = bounds(item)
+            rows.append({"category": cat, "category_label": category(cat),
+                         "supplier": firm, "supplier_label": supplier(firm),
+                         "low": low, "central": central, "high": high,
+                         "source": str(item.get("source") or ""),
+                         "reliability": str(item.get("reliability") or ""),
+                         "note": str(item.get("note") or ""), "own": is_own(item)})
+    return rows
+
+
+def procurement_text(plan: Mapping[str, Any] | None, category: Namer, supplier: Namer) -> str:
+    """The plan's own supplier split in words: 'accelerators: Nvidia 60.0 %, AMD 40.0 % (your
+    own figures, labelled assumption)'; '' when the plan sets none."""
+    rows = procurement_rows(plan, category, supplier)
+    parts = []
+    for cat in dict.fromkeys(r["category"] for r in rows):
+        mine = [r for r in rows if r["category"] == cat]
+        firms = ", ".join(f"{r['supplier_label']} {share_text(r)}" for r in mine)
+        own = all(r["own"] for r in mine)
+        parts.append(f"{mine[0]['category_label']}: {firms}"
+                     + (" (your own figures, labelled assumption)" if own else ""))
+    return "; ".join(parts)
+
+
+def own_figures(plan: Mapping[str, Any] | None, category: Namer) -> list[str]:
+    """The plan's shares that are the user's own figures, in words ('the share of
+    accelerators', 'the suppliers of accelerators'): what the evidence weight counts as
+    assumption because the user set them."""
+    plan = plan or {}
+    spend = plan.get("spend")
+    out = [f"the share of {category(cat)}"
+           for cat, value in sorted((spend or {}).items() if isinstance(spend, Mapping) else [])
+           if is_own(item_of(value))]
+    stated = plan.get("procurement")
+    for cat, shares in sorted((stated or {}).items() if isinstance(stated, Mapping) else []):
+        if isinstance(shares, Mapping) and any(is_own(item_of(v)) for v in shares.values()):
+            out.append(f"the suppliers of {category(cat)}")
+    return out
+
+
+def own_figures_note(plan: Mapping[str, Any] | None, category: Namer) -> str:
+    """'includes your own figures, labelled assumption: the suppliers of accelerators'; ''
+    when the plan has none: said beside a plan's evidence weight, so a weight that rose
+    because the user typed shares is not read as weaker data."""
+    mine = own_figures(plan, category)
+    return f"{OWN_FIGURES_NOTE}: {', '.join(mine)}" if mine else ""
+
+
+def budget_text(plan: Mapping[str, Any]) -> str:
+    budget = plan.get("budget")
+    item = budget if isinstance(budget, Mapping) else {}
+    text = money(item.get("amount"), str(plan.get("currency") or ""))
+    return f"{text}, {OWN_FIGURE}" if is_own_budget(item) else text
+
+
+def conditions_key(plan: Mapping[str, Any]) -> list[Any]:
+    stated = plan.get("conditions")
+    return list(stated) if isinstance(stated, list) else []
+
+
+def input_differences(plans: Sequence[Mapping[str, Any]], titles: list[str],
+                      runs: Sequence[tuple[int | None, int | None]], category: Namer,
+                      supplier: Namer
+                      ) -> tuple[list[str], list[str]]:
+    """What differs between the plans of a comparison, in words: (one sentence per input
+    that differs, the inputs that are the same in all). Inputs: budget, spending shares,
+    suppliers (procurement), conditions, draws and seed (`runs`: per plan its run's draws
+    and seed), and year, currency, buyer region and years of spending."""
+    named = [f"\u201c{t}\u201d" for t in titles]
+    differ: list[str] = []
+    same: list[str] = []
+
+    def each(texts: list[str]) -> str:
+        return "; ".join(f"{text} in {name}" for text, name in zip(texts, named, strict=True))
+
+    budgets = [(p.get("currency"), item_of(p.get("budget")).get("amount")) for p in plans]
+    if len(set(budgets)) > 1:
+        differ.append("Budget: " + each([budget_text(p) for p in plans]) + ".")
+    else:
+        same.append("budget")
+    spends = [{c: bounds(item_of(v)) for c, v in (p.get("spend") or {}).items()}
+              for p in plans]
+    cats = sorted({c for s in spends for c in s})
+    changed = [c for c in cats if len({s.get(c) for s in spends}) > 1]
+    if changed:
+        for cat in changed:
+            texts = [share_text(item_of(p["spend"][cat])) if cat in (p.get("spend") or {})
+                     else "not bought" for p in plans]
+            differ.append(f"Share of the budget for {category(cat)}: {each(texts)}.")
+    else:
+        same.append("spending shares")
+    procs = [procurement_text(p, category, supplier) for p in plans]
+    if len(set(procs)) > 1:
+        differ.append("Suppliers set by the plan: " + each(
+            [t or "none (the buyer region's market shares)" for t in procs]) + ".")
+    else:
+        same.append("suppliers" if procs[0] else
+                    "suppliers (none set: the buyer region's market shares)")
+    conditions = [conditions_key(p) for p in plans]
+    if any(c != conditions[0] for c in conditions):
+        differ.append("Conditions: " + each([f"{len(c)} condition{'s' if len(c) != 1 else ''}"
+                                             if c else "none" for c in conditions]) + ".")
+    else:
+        same.append("conditions")
+    others = [("year", "year"), ("currency", "currency"), ("buyer_region", "buyer region"),
+              ("spend_years", "years of spending"), ("site_country", "site country")]
+    for key, words in others:
+        values = [p.get(key) for p in plans]
+        if len({str(v) for v in values}) > 1:
+            differ.append(f"{words[:1].upper()}{words[1:]}: "
+                          + each([str(v) if v is not None else MISSING for v in values]) + ".")
+    if len(set(runs)) > 1:
+        differ.append("Draws and seed: " + each([f"{d or 0:,} draws, seed {s}" for d, s in runs])
+                      + ".")
+    else:
+        same.append("draws and seed")
+    return differ, same
