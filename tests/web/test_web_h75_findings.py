@@ -185,3 +185,17 @@ def test_claim_pages_write_p_holds_with_the_p_holds_filter():
     for name in ("claims.html", "run.html", "claim_check.html"):
         template = (folder / name).read_text()
         assert "p_holds | percent" not in template, name
+
+
+def test_claims_page_explains_every_verdict_it_can_show(client):
+    """The lead said 'one of four' while pages also show withheld and not applicable
+    (reviewer G): the key lists every verdict a page can show."""
+    import re as _re
+
+    from moneytrail.analysis.verdicts import VERDICTS
+
+    html = client.get("/claims").text
+    key = html[html.index('class="verdict-key"'):html.index("</ul>", html.index("verdict-key"))]
+    shown = set(_re.findall(r'class="verdict verdict-([a-z-]+)"', key))
+    assert shown >= {v.replace(" ", "-") for v in VERDICTS} | {"not-applicable"}
+    assert "one of four" not in html

@@ -170,7 +170,7 @@ def run_id(app, plan):
     return rid
 
 
-def test_a_briefing_is_rendered_once_then_kept(app, run_id, monkeypatch):
+def test_a_briefing_is_rendered_once_then_kept(app, plan, run_id, monkeypatch):
     from moneytrail.report import briefing
 
     calls = []
@@ -184,7 +184,7 @@ def test_a_briefing_is_rendered_once_then_kept(app, run_id, monkeypatch):
     assert first.content == again.content
     assert calls == ["html"]
     assert again.headers["content-disposition"] == \
-        f'attachment; filename="moneytrail-{run_id[:8]}.html"'
+        f'attachment; filename="{plan["id"]}-{run_id[:8]}.html"'
 
 
 def test_a_briefing_render_takes_a_run_token(app, run_id):

@@ -182,3 +182,48 @@ def test_the_comparison_briefing_names_plans_by_title_and_shows_differences(clie
     assert "Budget: EUR 20.00 bn in" in text
     assert (f"The evidence weight of \u201c{TITLE}\u201d includes your own figures, labelled "
             "assumption: the suppliers of AI accelerators.") in text
+
+
+# -- reviewer G: a headline row only one run has, a plan called `difference` ------------------
+
+def test_a_headline_row_only_one_run_has_gets_no_difference(client, runs):
+    """A run stored before a headline row was renamed ("Value added in Korea" -> "... in
+    South Korea") lacks the other run's label: the difference column raised KeyError (a 500
+    on /compare, its API and briefings); the row now shows no difference."""
+    import dataclasses
+
+    from moneytrail.web.runs import Names, compare_view
+
+    store = client.app.state.jobs.store
+    first, second = (store.get(rid).result for rid in runs)
+    table = first.tables["headline"]
+    label = table.rows[0][0]
+    renamed = dataclasses.replace(table, rows=((f"{label} (old name)", *table.rows[0][1:]),
+                                               *table.rows[1:]))
+    old = dataclasses.replace(first, tables={**first.tables, "headline": renamed})
+    view = compare_view([old, second], Names(client.app.state.workspace.valuechain),
+                        "http://testserver/compare")
+    rows = {row["label"]: row for row in view["headline"]}
+    assert rows[f"{label} (old name)"]["difference_p50"] is None
+    assert rows[label]["difference_p50"] is None
+    assert rows[label]["run2_p50"] is not None
+
+
+def test_a_plan_called_difference_keeps_its_csv_column(client, runs):
+    from runs_helpers import finished
+
+    plan = {**variant_plan(), "id": "difference"}
+    named = finished(client, {"scenario": plan, "draws": 300, "seed": 1})
+    body = client.get(f"/api/v1/compare?runs={runs[0]},{named}&format=csv&table=headline").text
+    head = body.splitlines()[0].split(",")
+    assert len(head) == len(set(head))
+    assert "difference-plan_p50" in head and "difference_p50" in head
+
+
+def test_a_tiny_share_difference_is_not_printed_as_zero():
+    from moneytrail.report.units import difference_text
+
+    assert difference_text(0.00001, "share") == "<0.01 points"
+    assert difference_text(-0.00001, "share") == ">-0.01 points"
+    assert difference_text(0.052, "share") == "+5.2 points"
+    assert difference_text(0.0, "share") == "0"

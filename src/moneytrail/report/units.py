@@ -189,16 +189,20 @@ def p_holds_text(value: Any) -> str:
 def difference_text(value: Any, unit: str) -> str:
     """A difference of two figures (second minus first) in their unit, signed: shares in
     percentage points ('+5.2 points', '-0.40 points'), money and counts as `in_unit` prints
-    them ('-EUR 10.00 bn', a unit the
-    figures share); '0' for none, a dash when missing."""
+    them ('-EUR 10.00 bn', a unit the figures share); '0' for none, '<0.01
+    points' for a share difference that is not zero but would print as 0.00, a dash when
+    missing."""
     if not finite(value):
         return MISSING
     value = float(value)
     if value == 0:
         return "0"
     sign = "+" if value > 0 else "-"
-    shown = PERCENTAGE_POINTS if base_unit(unit) == "share" else unit
-    return sign + in_unit(abs(value), shown)
+    if base_unit(unit) == "share":
+        if abs(value) < 0.00005:        # not zero, but it would print as 0.00 points
+            return f"{'<' if value > 0 else '>-'}0.01 points"
+        return sign + in_unit(abs(value), PERCENTAGE_POINTS)
+    return sign + in_unit(abs(value), unit)
 
 
 def money(amount: Any, currency: str = "") -> str:

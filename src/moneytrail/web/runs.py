@@ -899,7 +899,8 @@ def compare_view(results: list[Result], names: Names, url: str,
                 entry[f"run{k + 1}_{stat}"] = row[f"share_{stat}"]
     if len(results) == 2:          # what changes: the second run minus the first
         for entry in [*headline.values(), *metrics.values()]:
-            first, second = entry["run1_p50"], entry["run2_p50"]
+            # a label only one run has (a run stored before a row was renamed): no difference
+            first, second = entry.get("run1_p50"), entry.get("run2_p50")
             # money in two currencies or at two price years is not subtracted
             money = units.is_money(str(entry.get("unit") or "")) and (
                 results[0].facts["currency"] != results[1].facts["currency"]
@@ -957,6 +958,8 @@ def compare_csv_rows(view: View, name: str) -> list[dict[str, Any]]:
     runs = view["runs"]
     stems = [f.removesuffix(".yaml") for f in plan_file_names(
         [r["plan_id"] for r in runs], [r["run_id"] for r in runs])]
+    # a plan called `difference` would take the difference column's name: suffixed
+    stems = [f"{stem}-plan" if stem == "difference" else stem for stem in stems]
     prefixes = {f"run{k + 1}_": f"{stem}_" for k, stem in enumerate(stems)}
 
     def renamed(key: str) -> str:
