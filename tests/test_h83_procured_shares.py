@@ -34,7 +34,7 @@ def test_shares_under_a_50_percent_cap_add_up_and_no_firm_is_above_it(ws):
     assert len(met) and (met["share_after"] <= 0.5 + 1e-12).all(), met
     assert shares.loc[("accelerators", "nvidia"), "share_before"] > 0.5
     assert shares.loc[("accelerators", "nvidia"), "share_after"] == pytest.approx(0.5)
-    for category, suppliers in ruled.procurement.items():   # the plan's override, labelled
+    for suppliers in ruled.procurement.values():      # the plan's override, labelled
         assert sum(s.central for s in suppliers.values()) == pytest.approx(1.0)
         for share in suppliers.values():
             assert share.reliability == "assumption" and share.source is None
