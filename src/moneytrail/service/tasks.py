@@ -1452,6 +1452,23 @@ def procurement_rules(ws: Workspace, *, cap: float | None = None,
                             categories=tuple(categories or ()))
 
 
+def procured_shares(ws: Workspace, plan: Plan, *, cap: float | None = None,
+                    eu_weight: float | None = None, categories: list[str] | None = None
+                    ) -> tuple[Plan, pd.DataFrame]:
+    """The plan with its supplier shares under procurement rules (`procurement_rules`, its
+    defaults for what is not given), as `compare` and `analyse --what procurement` apply them
+    (analysis.procurement.procured_plan on the model of the plan's year): the plan with the
+    ruled shares as its `procurement` override (reliability `assumption`, a note naming the
+    rule), and the central shares before and after by (category, supplier), with `capped` and
+    `cap_met` (False: too few suppliers in the category to take the excess). ScenarioError for
+    a cap outside (0, 1], a weight below 1 or a category the plan does not spend on."""
+    from moneytrail.analysis.procurement import procured_plan
+
+    rules = procurement_rules(ws, cap=cap, eu_weight=eu_weight, categories=categories)
+    plan = check_year(ws, plan)
+    return procured_plan(plan, ws.model(plan.year), rules)
+
+
 def rules_inputs(rules: Any) -> dict:
     return {"cap": rules.cap, "eu_weight": rules.eu_weight,
             "categories": list(rules.categories)}

@@ -729,7 +729,8 @@ def stand_in(draft: dict[str, Any], field: str | None) -> bool:
 
 
 FORM_ORDER = ("f-title", "f-id", "f-description", "f-budget", "f-currency", "f-year",
-              "f-buyer_region", "f-site_country", "spend-", "proc-", "cond-", "f-draws",
+              "f-buyer_region", "f-site_country", "spend-", "proc-", "f-rules_cap",
+              "f-rules_weight", "rules-categories", "cond-", "f-draws",
               "f-seed")
 
 
@@ -854,3 +855,137 @@ def choices(valuechain: Any) -> dict[str, list[tuple[str, str]]]:
             "targets": [(name, "group") for name in names["group"].values()]
             + [(name, "country") for name in names["country"].values()],
             "regions": [(code, f"{place(code)} ({code})") for code in ("EU", "US")]}
+
+
+# -- procurement rules (the CLI's `compare` rules applied to the draft's supplier shares) -----
+RULES_PREFIX = "rules-cat-"          # one checkbox per spending category: rules-cat-<id>
+
+
+def rules_inputs(form: Mapping[str, Any]) -> dict[str, Any]:
+    """The builder's procurement-rules fields as typed: the cap (a percent), the EU
+    preference weight and the categories ticked (none: every category the plan buys)."""
+    return {"cap": text(form, "rules_cap"), "weight": text(form, "rules_weight"),
+            "categories": sorted(str(k)[len(RULES_PREFIX):] for k, v in form.items()
+                                 if str(k).startswith(RULES_PREFIX) and v)[:MAX_ROWS]}
+
+
+RULES_LABELS = {"f-rules_cap": "Cap on any supplier's share",
+                "f-rules_weight": "EU preference weight", "rules-categories": "Categories ruled"}
+
+
+def rules_error(anchor: str, message: str, value: Any = None) -> dict[str, Any]:
+    """An error on a procurement-rules input, shaped as `error_entry`'s."""
+    given = None if value is None or not str(value).strip() else str(value)
+    return {"field": None, "message": sentence(None, message), "anchor": anchor,
+            "line": f"{RULES_LABELS[anchor]}: {message}", "value": given}
+
+
+def read_rules(inputs: Mapping[str, Any], spend: list[str]
+               ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The rules of `rules_inputs` as service.tasks.procured_shares takes them (`cap` a share
+    or None for the default, `eu_weight` or None for the default, `categories`), and the
+    problems in the builder's words (`rules_error`); `spend`: the draft's categories. The
+    cap is a percent: '50' and '50 %' are both 0.5."""
+    from moneytrail.web.numbers import NumberTextError, read_number
+
+    errors: list[dict[str, Any]] = []
+    out: dict[str, Any] = {"cap": None, "eu_weight": None, "categories": []}
+
+    def value(key: str) -> float | None:          # ValueError: no number
+        raw = str(inputs.get(key) or "").strip()
+        if not raw:
+            return None
+        try:
+            found = read_number(raw.removesuffix("%").strip())
+        except NumberTextError:
+            found = None
+        if found is None or isinstance(found, bool) or not math.isfinite(float(found)):
+            raise ValueError(raw)
+        return float(found)
+
+    try:
+        cap = value("cap")
+        if cap is not None and not 0 < cap <= 100:
+            errors.append(rules_error("f-rules_cap", "write a percent above 0 % and at most "
+                                      "100 %, e.g. 50 %", inputs.get("cap")))
+        elif cap is not None:
+            out["cap"] = cap / 100
+    except ValueError:
+        errors.append(rules_error("f-rules_cap", "write a percent such as 50 %",
+                                  inputs.get("cap")))
+    try:
+        weight = value("weight")
+        if weight is not None and weight < 1:
+            errors.append(rules_error("f-rules_weight", "write a number of 1 or more (1: no "
+                                      "preference), e.g. 2", inputs.get("weight")))
+        out["eu_weight"] = weight
+    except ValueError:
+        errors.append(rules_error("f-rules_weight", "write a number of 1 or more, such as 2",
+                                  inputs.get("weight")))
+    categories = [c for c in inputs.get("categories") or [] if isinstance(c, str)]
+    missing = [c for c in categories if c not in spend]
+    if missing:
+        errors.append(rules_error("rules-categories", "tick only categories in the plan's "
+                                  "spending split", ", ".join(missing)))
+    out["categories"] = [c for c in categories if c in spend]
+    return out, errors
+
+
+RULED_TITLE = " under procurement rules"     # analysis.procurement.procured_plan's
+
+
+def ruled_draft(draft: Mapping[str, Any], procurement: Mapping[str, Any]) -> dict[str, Any]:
+    """The draft with the supplier rows of the ruled plan (service.tasks.procured_shares):
+    each category's shares with the rule's reliability and note, as the plan file holds them;
+    its title says so, as procured_plan's does (so the compare page tells it from the plan
+    it started from), where it fits."""
+    from moneytrail.scenarios.schema import MAX_TITLE
+
+    rows = {str(category): {str(supplier): {k: v for k, v in share.model_dump().items()
+                                            if v is not None}
+                            for supplier, share in shares.items()}
+            for category, shares in procurement.items()}
+    out = {**draft, "procurement": rows}
+    title = str(draft.get("title") or "")
+    if title and not title.endswith(RULED_TITLE) and len(title + RULED_TITLE) <= MAX_TITLE:
+        out["title"] = title + RULED_TITLE
+    return out
+
+
+def rules_outcome(shares: Any, categories: list[str]) -> dict[str, list[str]]:
+    """Which categories the rules changed, left as they were, and could not cap (too few
+    suppliers: `cap_met` false), from procured_plan's shares table (category, supplier)."""
+    out: dict[str, list[str]] = {"changed": [], "unchanged": [], "unmet": []}
+    for category, group in shares.groupby(level="category", sort=False):
+        if categories and category not in categories:
+            continue
+        moved = (group["share_after"] - group["share_before"]).abs().max() > 1e-9
+        out["changed" if moved else "unchanged"].append(str(category))
+        if not bool(group["cap_met"].all()):
+            out["unmet"].append(str(category))
+    return out
+
+
+def rules_message(outcome: Mapping[str, Any], rule: str, names: Names | None = None
+                  ) -> list[str]:
+    """The plain sentences the builder shows after applying the rules."""
+    words = (names or {}).get("category", {})
+
+    def listed(key: str) -> str:
+        return ", ".join(words.get(str(c), str(c)) for c in outcome.get(key) or [])
+
+    lines = [f"Applied the rule: {rule}."]
+    if outcome.get("changed"):
+        lines.append(f"Supplier shares changed in: {listed('changed')}.")
+    else:
+        lines.append("No supplier share changed.")
+    if outcome.get("unchanged"):
+        lines.append(f"Unchanged: {listed('unchanged')}.")
+    lines.append("The supplier rows now hold the rule's shares of every category ruled, "
+                 "marked as an assumption of the rule, and the title says the plan is under "
+                 "procurement rules.")
+    if outcome.get("unmet"):
+        lines.append(f"Too few suppliers to meet the cap in: {listed('unmet')}; their shares "
+                     "take the EU preference only.")
+    lines.append("Run the plan, then compare it with the reference plan on the compare page.")
+    return lines

@@ -430,9 +430,10 @@ def add_run_routes(app: FastAPI) -> None:
 
     @app.get("/build", include_in_schema=False)
     def build_page(request: Request, plan: Q = None, reference: Q = None,
-                   check: Q = None, typed: Q = None, dup: Q = None) -> HTMLResponse:
+                   check: Q = None, typed: Q = None, dup: Q = None,
+                   rules: Q = None) -> HTMLResponse:
         return build_form(request, plan=plan, reference=reference, check=check == "1",
-                          typed=typed, dup=dup)
+                          typed=typed, dup=dup, rules=rules)
 
     @app.post("/build", include_in_schema=False)
     async def build_submit(request: Request) -> Response:
@@ -450,6 +451,9 @@ def add_run_routes(app: FastAPI) -> None:
         saved = "".join(f"&{key}={form[field]}" for key, field in
                         (("saved", "saved_id"), ("rev", "saved_revision"))
                         if form.get(field, "").isascii() and form.get(field, "").isdigit())
+        if form.get("action") == "rules" and not duplicates:
+            location = await run_in_threadpool(apply_rules, request, form, draft, typed)
+            return RedirectResponse(location + saved, status_code=303)
         if form.get("action") != "run" or duplicates:
             return RedirectResponse(f"/build?plan={token}&check=1{saved}", status_code=303)
         try:
@@ -646,9 +650,79 @@ def typed_texts(token: str | None) -> dict[str, str]:
     return {str(k): v for k, v in typed.items() if isinstance(v, str)}
 
 
+def apply_rules(request: Request, form: dict[str, str], draft: dict[str, Any],
+                typed: dict[str, str]) -> str:
+    """The builder's "Apply these rules" action: the draft with its supplier rows under the
+    procurement rules of the form (service.tasks.procured_shares, as `compare` applies
+    them), as the address of the checked builder; the rules as typed and what they changed
+    ride along in `&rules=` (`rules_state`). Wrong rules, or a plan that does not check,
+    leave the draft as it was and the page says why."""
+    from moneytrail.service.tasks import procured_shares
+    from moneytrail.web.jobs import plan_from_mapping
+
+    ws = request.app.state.workspace
+    inputs = builder.rules_inputs(form)
+    rules, errors = builder.read_rules(inputs, list(builder.section(draft, "spend", dict)))
+    state: dict[str, Any] = dict(inputs)
+    if not errors:
+        try:
+            ruled, shares = procured_shares(ws, plan_from_mapping(ws, draft), **rules)
+        except MoneytrailError:             # the plan's own problems: the checked form lists
+            state["blocked"] = True
+        else:
+            draft = builder.ruled_draft(draft, ruled.procurement)
+            typed = {k: v for k, v in typed.items() if not k.startswith("procurement.")}
+            state.update(builder.rules_outcome(shares, rules["categories"]), applied=True)
+    return (f"/build?plan={encode_draft(draft)}{typed_param(typed)}&check=1"
+            f"&rules={encode_draft(state)}")
+
+
+def rules_state(token: str | None) -> dict[str, Any]:
+    """The `rules` parameter of a builder link read back (`apply_rules`); {} when absent or
+    damaged."""
+    if not token:
+        return {}
+    try:
+        state = decode_draft(token)
+    except (MoneytrailError, RecursionError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def rules_view(request: Request, state: dict[str, Any], spend: list[str],
+               names: builder.Names) -> dict[str, Any]:
+    """The builder's procurement-rules part: its inputs (as typed, else the defaults of
+    `compare`: service.tasks.default_procurement), their errors, and the sentences saying
+    what the last "Apply" did (categories named only when the data know them)."""
+    from moneytrail.service.tasks import default_procurement, procurement_rules
+
+    ws = request.app.state.workspace
+    default = default_procurement(ws)
+    text = {k: str(state[k]) if isinstance(state.get(k), str) else "" for k in ("cap", "weight")}
+    view: dict[str, Any] = {
+        "cap": text["cap"] if state else f"{100 * default.cap:g} %",
+        "weight": text["weight"] if state else f"{default.eu_weight:g}",
+        "categories": [c for c in state.get("categories") or [] if c in spend],
+        "errors": [], "lines": [], "blocked": bool(state.get("blocked"))}
+    if not state:
+        return view
+    rules, view["errors"] = builder.read_rules(state, spend)
+    if view["errors"] or not state.get("applied"):
+        return view
+    known = names.get("category", {})
+    outcome = {k: [c for c in state.get(k) or [] if c in known]
+               for k in ("changed", "unchanged", "unmet")}
+    try:
+        rule = procurement_rules(ws, **rules).describe()
+    except MoneytrailError:
+        return view
+    view["lines"] = builder.rules_message(outcome, rule, names)
+    return view
+
+
 def build_form(request: Request, *, plan: str | None, reference: str | None,
-               check: bool, typed: str | None = None, dup: str | None = None
-               ) -> HTMLResponse:
+               check: bool, typed: str | None = None, dup: str | None = None,
+               rules: str | None = None) -> HTMLResponse:
     """The builder form for a draft (link), a reference plan, or a blank plan; with `check`
     the draft is validated and every problem is shown next to its field (builder.all_errors)
     in words for people (builder.error_entry), quoting the value as typed (`typed`,
@@ -675,6 +749,9 @@ def build_form(request: Request, *, plan: str | None, reference: str | None,
             if duplicates and exc.field in ("spend", "procurement"):
                 continue                     # a sum the repeated row's removal broke
             errors.append(builder.error_entry(exc, rows, typed_texts(typed), names))
+    ruled = rules_view(request, rules_state(rules), [str(s["category"]) for s in rows["spend"]
+                                                      if s["category"]], names)
+    errors += ruled["errors"]
     # the inputs in the order of the form, one error per input (the first)
     errors.sort(key=lambda entry: builder.form_order(entry["anchor"]))
     by_anchor: dict[str, dict[str, Any]] = {}
@@ -686,7 +763,10 @@ def build_form(request: Request, *, plan: str | None, reference: str | None,
                 rows=rows, errors=errors, by_anchor=by_anchor, draft=token,
                 inherited=inherited_note(draft, builder=True),
                 first_bad=errors[0]["anchor"] if errors else "", group_names=names["group"],
-                open_more=any(e["anchor"].startswith(("proc-", "cond-")) for e in errors),
+                category_names=names["category"],
+                open_more=bool(ruled["lines"]) or any(
+                    e["anchor"].startswith(("proc-", "cond-", "f-rules", "rules-"))
+                    for e in errors), rules=ruled,
                 checked=check and not errors,
                 choices=builder.choices(request.app.state.workspace.valuechain),
                 references=refs, extra=encode_draft(rows["extra"]) if rows["extra"] else "",
