@@ -453,7 +453,7 @@ def matching_deals(ws: Workspace, plan: Plan, book: SourceBook) -> list[DealReal
         claims = tables["claim"]
         own_refs = [str(r) for r in claims[claims["deal"] == record["deal"]]["ref"]]
         cited = list(dict.fromkeys(own_refs + part_refs))
-        claim_sources = claims.set_index("ref").loc[cited, "source"] if cited else []
+        claim_sources = list(claims.set_index("ref").loc[cited, "source"]) if cited else []
         out.append({"deal": str(record["deal"]), "name": str(record["name"]),
                     "announced": stages["announced"][0], "announced_as_of":
                     stages["announced"][1], "committed": stages["committed"][0],
