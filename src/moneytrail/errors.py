@@ -27,6 +27,22 @@ from __future__ import annotations
 
 import copy
 
+SHOWN_INT_BITS = 1000    # about 300 decimal digits: longer whole numbers are not written out
+
+
+def shown(value: object, quote: bool = True) -> str:
+    """A value as an error shows it (`repr`, or `str` without `quote`), never failing: a
+    whole number too long to write (Python refuses more than 4,300 digits) is shown by its
+    size, and a value that cannot be written (e.g. a list holding such a number) by its type."""
+    if isinstance(value, int) and not isinstance(value, bool) \
+            and value.bit_length() > SHOWN_INT_BITS:
+        digits = int(value.bit_length() * 0.30103) + 1
+        return f"a whole number of about {digits:,} digits"
+    try:
+        return repr(value) if quote else str(value)
+    except ValueError:
+        return f"a {type(value).__name__} too large to show"
+
 
 class MoneytrailError(ValueError):
     """Bad input: names the file, the field and the offending value."""
@@ -49,7 +65,7 @@ class MoneytrailError(ValueError):
         if self.field:
             where.append(f"field '{self.field}'")
         if self.value is not None:
-            where.append(f"value {self.value!r}")
+            where.append(f"value {shown(self.value)}")
         prefix = ", ".join(where)
         return f"{prefix}: {self.detail}" if prefix else self.detail
 
@@ -70,7 +86,8 @@ class MoneytrailError(ValueError):
     def to_dict(self) -> dict[str, object]:
         """The error as the HTTP API reports it (JSON-safe: the value is shown as text)."""
         return {"error": type(self).__name__, "message": str(self), "file": self.file,
-                "field": self.field, "value": None if self.value is None else str(self.value),
+                "field": self.field,
+                "value": None if self.value is None else shown(self.value, quote=False),
                 "exit_code": self.exit_code, "http_status": self.http_status}
 
 

@@ -194,18 +194,22 @@ def totals(by: Annotated[list[str] | None, typer.Option(
                "needed, e.g. the Draghi report), which are not pledges")] = False,
            db: DbOpt = None, fmt: FormatOpt = "table") -> None:
     """Totals of one stage by region/sector/year, per capita and per GDP; no double counting."""
-    from moneytrail.report.ledger import totals_view
+    from moneytrail.report.ledger import totals_notes, totals_view
 
+    options = {"stage": stage, "currency": currency, "price_year": price_year,
+               "include_needs": include_needs, "region": region or None, "sector": sector,
+               "purpose": purpose, "year": year}
     with option_names(), open_ledger(db) as ledger:
-        frame = ledger.totals(by=by or ["region"], stage=stage, currency=currency,
-                              price_year=price_year, include_needs=include_needs,
-                              region=region or None, sector=sector, purpose=purpose,
-                              year=year)
+        frame = ledger.totals(by=by or ["region"], **options)
+        caveats = ledger.totals_caveats(**options)
+        names = {str(d["id"]): str(d["name"]) for d in ledger.records("deal")}
     emit({"totals": frame}, fmt, views={"totals": totals_view(frame)},
          titles={"totals": f"Totals of {stage} amounts"},
          caption=unit(frame) + "; deals inside or overlapping another counted deal's "
          "headline (part_of, overlaps) are not counted twice" +
          ("" if include_needs else "; needs (kind need) left out"))
+    for note in totals_notes(caveats, include_needs, names):     # on stderr: stdout stays data
+        err.print(note, highlight=False, markup=False, soft_wrap=True)
 
 
 @ledger_app.command()

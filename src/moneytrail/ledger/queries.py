@@ -175,6 +175,16 @@ TIE_RULE = ("Of claims with the same as-of date, the one whose source is more re
             "amount.")
 
 
+# what every totals page, its citation and its download say, and `moneytrail ledger totals`
+# (docs/methods.md, the ledger)
+TOTALS_NOTE = ("Lower bounds: a deal that is part of, or overlaps, another deal with a claim "
+               "at this stage is left out whole, so no money is counted twice; where it only "
+               "partly overlaps, the rest of its money is not counted either.")
+NEEDS_NOTE = ("Estimates of need are included: they are not pledges (some are yearly, "
+              "economy-wide amounts), so these totals add them to multi-year pledges and are "
+              "not money pledged.")
+
+
 def reliability_rank(claims: pd.DataFrame, sources: pd.DataFrame | None) -> pd.Series:
     """Per claim, its source's place in RELIABILITY (0 = filing, the most reliable); a
     source without a known reliability (or no source table given) ranks after every label."""

@@ -160,6 +160,40 @@ def totals_view(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def totals_notes(caveats: pd.DataFrame, include_needs: bool,
+                 names: dict[str, str] | None = None) -> list[str]:
+    """What `moneytrail ledger totals` says after its table, as the web totals page does
+    (queries.TOTALS_NOTE, NEEDS_NOTE): the totals are lower bounds, how many deals were left
+    out inside others and the largest of them; with `include_needs`, that estimates of need
+    were added (not pledges), how many and the largest. `caveats`: Ledger.totals_caveats with
+    the same options; `names`: deal names by id, for the deals the largest is inside."""
+    from moneytrail.ledger.queries import NEEDS_NOTE, TOTALS_NOTE
+
+    names = names or {}
+
+    def largest(rows: pd.DataFrame) -> str:
+        row = rows.sort_values("central", ascending=False, kind="stable").iloc[0]
+        amount = units.money(row["central"], str(row.get("currency") or ""))
+        inside = [names.get(d, d) for d in str(row.get("inside") or "").split(";") if d]
+        where = f", inside {inside[0]}" if inside else ""
+        return f"{row['name']} ({amount}{where})"
+
+    notes = [TOTALS_NOTE]
+    out = caveats[caveats["caveat"] == "left out"]
+    if len(out):
+        notes.append(f"{len(out)} deal{'s' if len(out) != 1 else ''} left out as inside or "
+                     f"overlapping another counted deal; the largest: {largest(out)}.")
+    else:
+        notes.append("No deal was left out as inside another: these totals are not lowered "
+                     "by overlaps.")
+    if include_needs:
+        needs = caveats[caveats["caveat"] == "not a pledge"]
+        counted = (f" ({len(needs)} added; the largest: {largest(needs)})" if len(needs)
+                   else " (none among the selected deals)")
+        notes.append(NEEDS_NOTE.rstrip(".") + counted + ".")
+    return [f"note: {text}" for text in notes]
+
+
 def gdp_source_text(source: object, reliability: object) -> str:
     """The GDP figure's source id, with its reliability unless official ('x (estimate)');
     '-' without GDP data."""

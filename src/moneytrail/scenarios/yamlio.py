@@ -14,13 +14,15 @@ any work is done:
   its line: YAML would otherwise keep the last value silently) and no impossible date;
 - no number is written in YAML 1.1's base 60 (`amount: 20:00:00` would read as 72,000,
   `year: 33:45` as 2025: refused, as text fields holding yes/no are, `schema._yaml_boolean`),
-  and no whole number has more digits than Python reads (MAX_INT_DIGITS): both errors name
+  and no whole number has more decimal digits than Python reads (MAX_INT_DIGITS; a `0x`,
+  `0o`, `0b` or leading-`0` number counted by its value, not its characters): both errors name
   the field and the value (a long number shortened to its first digits and its length).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 from pathlib import Path
@@ -76,12 +78,25 @@ class NumberError(yaml.YAMLError):
         self.kind, self.text = kind, text
 
 
+def decimal_digits(text: str) -> int:
+    """About how many decimal digits the whole number YAML 1.1 reads from `text` has (at
+    least as many as it really has): `0x` hexadecimal, `0b` binary, `0o` or a leading `0`
+    octal, underscores ignored, so `0x` and 4,000 `f`s counts 4,817 digits, not 4,002."""
+    body = text.strip().lstrip("+-").replace("_", "").lower()
+    for prefix, base in (("0x", 16), ("0b", 2), ("0o", 8)):
+        if body.startswith(prefix):
+            return math.ceil(len(body[2:]) * math.log10(base))
+    if len(body) > 1 and body.startswith("0"):
+        return math.ceil(len(body[1:]) * math.log10(8))
+    return len(body)
+
+
 def check_number(text: str, whole: bool) -> None:
     """Refuse a number YAML 1.1 reads in base 60 (digits separated by colons) and a whole
-    number of more than MAX_INT_DIGITS digits (NumberError)."""
+    number of more than MAX_INT_DIGITS decimal digits in any base (NumberError)."""
     if ":" in text:
         raise NumberError("base60", text)
-    if whole and len(text.strip().lstrip("+-").replace("_", "")) > MAX_INT_DIGITS:
+    if whole and decimal_digits(text) > MAX_INT_DIGITS:
         raise NumberError("huge", text)
 
 
@@ -130,12 +145,20 @@ def strict_loader(max_nodes: int) -> type[yaml.SafeLoader]:
 _DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
 
 
-def bad_dates(node: Any, where: tuple = ()) -> list[tuple[str, str]]:
-    """(field, text) of every date-looking scalar that is not a real date, in file order."""
+def bad_dates(node: Any, where: tuple = (), seen: set[int] | None = None) \
+        -> list[tuple[str, str]]:
+    """(field, text) of every date-looking scalar that is not a real date, in file order.
+    Each mapping and list is visited once (`seen`, by id()): aliases share them, so a small
+    file of nested aliases is not expanded."""
+    seen = set() if seen is None else seen
+    if isinstance(node, (dict, list)):
+        if id(node) in seen:
+            return []
+        seen.add(id(node))
     if isinstance(node, dict):
-        return [hit for k, v in node.items() for hit in bad_dates(v, (*where, k))]
+        return [hit for k, v in node.items() for hit in bad_dates(v, (*where, k), seen)]
     if isinstance(node, list):
-        return [hit for k, v in enumerate(node) for hit in bad_dates(v, (*where, k))]
+        return [hit for k, v in enumerate(node) for hit in bad_dates(v, (*where, k), seen)]
     text = str(node)
     if not _DATE.match(text):
         return []
@@ -152,19 +175,27 @@ def bad_date(text: str) -> tuple[str | None, str | None]:
     return hits[0] if hits else (None, None)
 
 
-def scalar_path(node: Any, text: str, where: tuple = ()) -> str | None:
+def scalar_path(node: Any, text: str, where: tuple = (), seen: set[int] | None = None) \
+        -> str | None:
     """The field (dotted path) of the first scalar written as `text` in a document read
-    with yaml.BaseLoader (every scalar a string), keys included; None when there is none."""
+    with yaml.BaseLoader (every scalar a string), keys included; None when there is none.
+    Each mapping and list is visited once (`seen`, by id()): aliases share them, so the
+    search takes as long as the file is, not as long as its aliases would expand."""
+    seen = set() if seen is None else seen
+    if isinstance(node, (dict, list)):
+        if id(node) in seen:
+            return None
+        seen.add(id(node))
     if isinstance(node, dict):
         for key, value in node.items():
             if key == text:
                 return ".".join(str(p) for p in (*where, key))
-            found = scalar_path(value, text, (*where, key))
+            found = scalar_path(value, text, (*where, key), seen)
             if found is not None:
                 return found
     elif isinstance(node, list):
         for k, value in enumerate(node):
-            found = scalar_path(value, text, (*where, k))
+            found = scalar_path(value, text, (*where, k), seen)
             if found is not None:
                 return found
     elif node == text:
@@ -173,11 +204,13 @@ def scalar_path(node: Any, text: str, where: tuple = ()) -> str | None:
 
 
 def short_number(text: str, keep: int = 20) -> str:
-    """A long number as its first digits and its length (`99999…(5,000 digits)`)."""
-    digits = len(text.strip().lstrip("+-"))
-    if digits <= 2 * keep:
+    """A long number as its first digits and its length (`99999…(5,000 digits)`; a number
+    written in another base or with underscores: its length in characters)."""
+    body = text.strip().lstrip("+-")
+    if len(body) <= 2 * keep:
         return text
-    return f"{text[:keep]}\u2026 ({digits:,} digits)"
+    unit = "digits" if body.isdigit() else "characters"
+    return f"{text[:keep]}\u2026 ({len(body):,} {unit})"
 
 
 def number_error(exc: NumberError, text: str, error_cls: type[MoneytrailError],
@@ -188,7 +221,7 @@ def number_error(exc: NumberError, text: str, error_cls: type[MoneytrailError],
     except (yaml.YAMLError, RecursionError):
         field = None
     if exc.kind == "huge":
-        digits = len(exc.text.strip().lstrip("+-").replace("_", ""))
+        digits = decimal_digits(exc.text)
         return error_cls(f"a whole number of {digits:,} digits is far too large for any "
                          "field: give a number in the field's range", file=source,
                          field=field, value=short_number(exc.text))

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from moneytrail.errors import MoneytrailError
-from moneytrail.ledger.queries import TIE_RULE
+from moneytrail.ledger.queries import NEEDS_NOTE, TIE_RULE, TOTALS_NOTE
 from moneytrail.ledger.records import DEAL_KINDS, KINDS, STAGES, split_list, typed_record
 from moneytrail.report.units import money, region_label
 from moneytrail.web.state import WebState
@@ -321,15 +321,6 @@ def totals_view(state: WebState, url: str, *, stage: str | None = None,
                 stages=list(STAGES), totals=rows(frame, columns), tables=["totals"],
                 region_names=region_names(state, set(frame["region"]) |
                                           {r["region"] for r in left_out + not_pledges}))
-
-
-# what every totals page, its citation and its download say (docs/methods.md, the ledger)
-TOTALS_NOTE = ("Lower bounds: a deal that is part of, or overlaps, another deal with a claim "
-               "at this stage is left out whole, so no money is counted twice; where it only "
-               "partly overlaps, the rest of its money is not counted either.")
-NEEDS_NOTE = ("Estimates of need are included: they are not pledges (some are yearly, "
-              "economy-wide amounts), so these totals add them to multi-year pledges and are "
-              "not money pledged.")
 
 
 def totals_note(region: str, left_out: list[dict[str, Any]], needs: list[dict[str, Any]],

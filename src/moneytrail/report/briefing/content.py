@@ -435,6 +435,7 @@ def matching_deals(ws: Workspace, plan: Plan, book: SourceBook) -> list[DealReal
     for record in rows.head(1).to_dict("records"):
         stages = {}
         parts = {"committed": "", "disbursed": ""}
+        part_refs: list[str] = []      # the parts' claims an amount "in its parts" rests on
         for stage in ("announced", "committed", "disbursed"):
             central = record.get(f"{stage}_central")
             as_of = str(record.get(f"{stage}_as_of") or "")
@@ -445,10 +446,14 @@ def matching_deals(ws: Workspace, plan: Plan, book: SourceBook) -> list[DealReal
                     central, as_of = whole["central"], str(whole["as_of"])
                     names = deals.set_index("id")["name"]
                     parts[stage] = "; ".join(str(names.get(d, d)) for d in whole["deals"])
+                    part_refs += [str(r) for r in whole["refs"]]
             stages[stage] = (money(central, plan.currency), as_of)
         deal_row = deals[deals["id"] == record["deal"]].iloc[0]
         refs = [s for s in str(deal_row.get("sources") or "").split(";") if s]
-        claim_sources = tables["claim"][tables["claim"]["deal"] == record["deal"]]["source"]
+        claims = tables["claim"]
+        own_refs = [str(r) for r in claims[claims["deal"] == record["deal"]]["ref"]]
+        cited = list(dict.fromkeys(own_refs + part_refs))
+        claim_sources = list(claims.set_index("ref").loc[cited, "source"]) if cited else []
         out.append({"deal": str(record["deal"]), "name": str(record["name"]),
                     "announced": stages["announced"][0], "announced_as_of":
                     stages["announced"][1], "committed": stages["committed"][0],
@@ -460,8 +465,7 @@ def matching_deals(ws: Workspace, plan: Plan, book: SourceBook) -> list[DealReal
                     "announced_value": float(record.get("announced_central") or math.nan),
                     "sources": ";".join(dict.fromkeys(refs + [str(s) for s in claim_sources
                                                               if s])),
-                    "claim_refs": ";".join(str(r) for r in tables["claim"][
-                        tables["claim"]["deal"] == record["deal"]]["ref"]),
+                    "claim_refs": ";".join(cited),
                     "price_year": int(record.get("price_year") or price_year)})
     return out
 
