@@ -170,14 +170,16 @@ def procured_plan(plan: Plan, model: IOModel, rules: ProcurementRules) -> tuple[
             ratio = np.divide(after, before, out=np.zeros_like(after), where=before > 0)
             low = np.clip(group["low"].to_numpy(float) * ratio, 0.0, after)
             high = np.clip(group["high"].to_numpy(float) * ratio, after, 1.0)
-            note = (f"Procurement rule ({rules.describe()}) applied to the market's central "
-                    "share; interval scaled alike.")
+            basis = ("the plan's own supplier shares" if category in plan.procurement
+                     else "the market's central shares")
+            note = (f"Procurement rule ({rules.describe()}) applied to {basis}; interval "
+                    "scaled alike.")
             if met and rules.cap is not None and bool((applies & (high > rules.cap)).any()):
                 # the cap is an award rule: where a capped firm's interval reaches above it,
                 # the buyer splits the category at the ruled shares in every draw (no
                 # market-share interval), so no draw puts a firm above the cap
-                note = (f"Procurement rule ({rules.describe()}): awards fixed at the ruled "
-                        "shares so that the cap holds in every draw.")
+                note = (f"Procurement rule ({rules.describe()}) applied to {basis}: awards "
+                        "fixed at the ruled shares so that the cap holds in every draw.")
                 low, high = after, after
             override[str(category)] = {
                 s: Interval(central=float(a), low=float(lo), high=float(hi),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, TypeVar
 
 from moneytrail.report.inputs import USER_NOTE, USER_RELIABILITY  # noqa: F401 (callers)
@@ -91,6 +91,16 @@ def given(value: Any, default: Any = "") -> Any:
 Names = Mapping[str, Mapping[str, str]]     # selector -> id -> display name (`target_names`)
 
 
+def shown_share(value: Any) -> Any:
+    """A share as the form shows it: a float with at most 10 significant digits (0.2, not
+    0.1999999999999999, the float noise of a rule's arithmetic); other values as they are.
+    The rounding stays far inside the schema's SHARE_TOLERANCE and `own_row`'s comparison
+    with the numbers a row's source or rule gave, so the row keeps its label and note."""
+    if isinstance(value, float) and math.isfinite(value):
+        return float(f"{value:.10g}")
+    return value
+
+
 def form_rows(plan: Mapping[str, Any], names: Names | None = None) -> dict[str, Any]:
     """The draft as form values: scalars, spend rows, procurement rows, condition rows. A
     key the draft holds as None (a run's plan: `"price_year": null`) is an empty field; a
@@ -98,13 +108,14 @@ def form_rows(plan: Mapping[str, Any], names: Names | None = None) -> dict[str, 
     raw_budget = plan.get("budget")
     budget = raw_budget if isinstance(raw_budget, dict) else {"amount": raw_budget}
     spend = section(plan, "spend", dict)
-    spend_rows = [{"category": c, **{k: interval(v).get(k) for k in
+    spend_rows = [{"category": c, **{k: shown_share(interval(v).get(k)) for k in
                                      ("low", "central", "high", *KEEP)},
                    SOURCED: sourced_text(interval(v))}
                   for c, v in spend.items()]
     procurement = section(plan, "procurement", dict)
     proc_rows = [{"category": c, "supplier": s,
-                  **{k: interval(v).get(k) for k in ("low", "central", "high", *KEEP)},
+                  **{k: shown_share(interval(v).get(k))
+                     for k in ("low", "central", "high", *KEEP)},
                   SOURCED: sourced_text(interval(v))}
                  for c, shares in procurement.items() if isinstance(shares, dict)
                  for s, v in shares.items()]
@@ -885,7 +896,9 @@ def read_rules(inputs: Mapping[str, Any], spend: list[str]
     """The rules of `rules_inputs` as service.tasks.procured_shares takes them (`cap` a share
     or None for the default, `eu_weight` or None for the default, `categories`), and the
     problems in the builder's words (`rules_error`); `spend`: the draft's categories. The
-    cap is a percent: '50' and '50 %' are both 0.5."""
+    cap reads as the builder's share fields do: a bare number below 1 is a fraction ('0.5',
+    '0,5': 0.5), a percent sign or a bare number above 1 a percent ('50', '50 %': 0.5); a
+    bare '1' (1 % or 100 %?) and values outside (0 %, 100 %] are refused."""
     from moneytrail.web.numbers import NumberTextError, read_number
 
     errors: list[dict[str, Any]] = []
@@ -896,7 +909,8 @@ def read_rules(inputs: Mapping[str, Any], spend: list[str]
         if not raw:
             return None
         try:
-            found = read_number(raw.removesuffix("%").strip())
+            found = read_number(raw.removesuffix("%").strip() if key == "weight" else raw,
+                                percent=key == "cap")
         except NumberTextError:
             found = None
         if found is None or isinstance(found, bool) or not math.isfinite(float(found)):
@@ -904,12 +918,19 @@ def read_rules(inputs: Mapping[str, Any], spend: list[str]
         return float(found)
 
     try:
-        cap = value("cap")
-        if cap is not None and not 0 < cap <= 100:
-            errors.append(rules_error("f-rules_cap", "write a percent above 0 % and at most "
-                                      "100 %, e.g. 50 %", inputs.get("cap")))
-        elif cap is not None:
+        cap = value("cap")            # '50 %' already 0.5; a bare number as typed
+        bare = "%" not in str(inputs.get("cap") or "")
+        if cap is not None and bare and cap == 1:
+            errors.append(rules_error("f-rules_cap", "1 could mean 1 % or 100 %: write the "
+                                      "percent sign, e.g. 1 % or 100 %", inputs.get("cap")))
+        elif cap is not None and bare and 1 < cap <= 100:
             out["cap"] = cap / 100
+        elif cap is not None and not 0 < cap <= 1:
+            errors.append(rules_error("f-rules_cap", "write a percent above 0 % and at most "
+                                      "100 %, e.g. 50 % (or a fraction such as 0.5)",
+                                      inputs.get("cap")))
+        elif cap is not None:
+            out["cap"] = cap
     except ValueError:
         errors.append(rules_error("f-rules_cap", "write a percent such as 50 %",
                                   inputs.get("cap")))
@@ -934,21 +955,34 @@ def read_rules(inputs: Mapping[str, Any], spend: list[str]
 RULED_TITLE = " under procurement rules"     # analysis.procurement.procured_plan's
 
 
-def ruled_draft(draft: Mapping[str, Any], procurement: Mapping[str, Any]) -> dict[str, Any]:
-    """The draft with the supplier rows of the ruled plan (service.tasks.procured_shares):
-    each category's shares with the rule's reliability and note, as the plan file holds them;
-    its title says so, as procured_plan's does (so the compare page tells it from the plan
-    it started from), where it fits."""
-    from moneytrail.scenarios.schema import MAX_TITLE
+RULED_ID = "-rules"                          # a ruled reference plan's id: <id>-rules
 
-    rows = {str(category): {str(supplier): {k: v for k, v in share.model_dump().items()
-                                            if v is not None}
-                            for supplier, share in shares.items()}
-            for category, shares in procurement.items()}
+
+def ruled_draft(draft: Mapping[str, Any], procurement: Mapping[str, Any],
+                changed: list[str], reference_ids: Collection[str] = ()) -> dict[str, Any]:
+    """The draft with the supplier rows of the ruled plan (service.tasks.procured_shares)
+    in the categories whose shares the rules `changed` (`rules_outcome`): each one's shares
+    with the rule's reliability and note, as the plan file holds them; other categories'
+    rows stay as they were. When something changed, its title says so, as procured_plan's
+    does, where it fits, and a reference plan's id (`reference_ids`, the user has not renamed
+    it) becomes '<id>-rules', so the compare page and its files tell the two plans apart."""
+    from moneytrail.scenarios.schema import MAX_PLAN_ID, MAX_TITLE
+
+    if not changed:
+        return dict(draft)
+    rows = dict(section(draft, "procurement", dict))
+    rows.update({str(category): {str(supplier): {k: v for k, v in share.model_dump().items()
+                                                 if v is not None}
+                                 for supplier, share in shares.items()}
+                 for category, shares in procurement.items() if str(category) in changed})
     out = {**draft, "procurement": rows}
     title = str(draft.get("title") or "")
     if title and not title.endswith(RULED_TITLE) and len(title + RULED_TITLE) <= MAX_TITLE:
         out["title"] = title + RULED_TITLE
+    plan_id = draft.get("id")
+    if isinstance(plan_id, str) and plan_id in reference_ids \
+            and len(plan_id + RULED_ID) <= MAX_PLAN_ID:
+        out["id"] = plan_id + RULED_ID
     return out
 
 
@@ -968,22 +1002,34 @@ def rules_outcome(shares: Any, categories: list[str]) -> dict[str, list[str]]:
 
 def rules_message(outcome: Mapping[str, Any], rule: str, names: Names | None = None
                   ) -> list[str]:
-    """The plain sentences the builder shows after applying the rules."""
+    """The plain sentences the builder shows after applying the rules; `outcome` as
+    `rules_outcome`'s, with `own`: the ruled categories whose shares the draft set itself
+    (the rule starts from those rows, else from the market's shares)."""
     words = (names or {}).get("category", {})
 
     def listed(key: str) -> str:
         return ", ".join(words.get(str(c), str(c)) for c in outcome.get(key) or [])
 
     lines = [f"Applied the rule: {rule}."]
+    if outcome.get("own"):
+        lines.append(f"It started from the draft's own supplier rows in: {listed('own')} "
+                     "(as they were before this apply, perhaps set by an earlier rule); "
+                     "elsewhere from the market's shares. To start from the market's shares, "
+                     "delete those rows first.")
+    else:
+        lines.append("It started from the market's shares.")
     if outcome.get("changed"):
         lines.append(f"Supplier shares changed in: {listed('changed')}.")
     else:
         lines.append("No supplier share changed.")
     if outcome.get("unchanged"):
         lines.append(f"Unchanged: {listed('unchanged')}.")
-    lines.append("The supplier rows now hold the rule's shares of every category ruled, "
-                 "marked as an assumption of the rule, and the title says the plan is under "
-                 "procurement rules.")
+    if outcome.get("changed"):
+        lines.append("The supplier rows of the categories changed now hold the rule's shares, "
+                     "marked as an assumption of the rule; the title says the plan is under "
+                     "procurement rules, and a reference plan's id ends in -rules.")
+    else:
+        lines.append("The supplier rows, the title and the id are as they were.")
     if outcome.get("unmet"):
         lines.append(f"Too few suppliers to meet the cap in: {listed('unmet')}; their shares "
                      "take the EU preference only.")

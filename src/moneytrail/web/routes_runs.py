@@ -670,9 +670,16 @@ def apply_rules(request: Request, form: dict[str, str], draft: dict[str, Any],
         except MoneytrailError:             # the plan's own problems: the checked form lists
             state["blocked"] = True
         else:
-            draft = builder.ruled_draft(draft, ruled.procurement)
-            typed = {k: v for k, v in typed.items() if not k.startswith("procurement.")}
-            state.update(builder.rules_outcome(shares, rules["categories"]), applied=True)
+            from moneytrail.scenarios.reference import reference_scenarios
+
+            outcome = builder.rules_outcome(shares, rules["categories"])
+            own = [c for c in builder.section(draft, "procurement", dict)
+                   if c in outcome["changed"] + outcome["unchanged"]]
+            draft = builder.ruled_draft(draft, ruled.procurement, outcome["changed"],
+                                        {p.stem for p in reference_scenarios()})
+            typed = {k: v for k, v in typed.items() if not k.startswith("procurement.")
+                     or k.split(".")[1] not in outcome["changed"]}
+            state.update(outcome, own=own, applied=True)
     return (f"/build?plan={encode_draft(draft)}{typed_param(typed)}&check=1"
             f"&rules={encode_draft(state)}")
 
@@ -699,9 +706,10 @@ def rules_view(request: Request, state: dict[str, Any], spend: list[str],
     ws = request.app.state.workspace
     default = default_procurement(ws)
     text = {k: str(state[k]) if isinstance(state.get(k), str) else "" for k in ("cap", "weight")}
-    view: dict[str, Any] = {
-        "cap": text["cap"] if state else f"{100 * default.cap:g} %",
-        "weight": text["weight"] if state else f"{default.eu_weight:g}",
+    view: dict[str, Any] = {      # a blank input applies the default: the field shows it
+        "cap": text["cap"] or f"{100 * default.cap:g} %",
+        "weight": text["weight"] or f"{default.eu_weight:g}",
+        "default_cap": f"{100 * default.cap:g} %", "default_weight": f"{default.eu_weight:g}",
         "categories": [c for c in state.get("categories") or [] if c in spend],
         "errors": [], "lines": [], "blocked": bool(state.get("blocked"))}
     if not state:
@@ -711,7 +719,7 @@ def rules_view(request: Request, state: dict[str, Any], spend: list[str],
         return view
     known = names.get("category", {})
     outcome = {k: [c for c in state.get(k) or [] if c in known]
-               for k in ("changed", "unchanged", "unmet")}
+               for k in ("changed", "unchanged", "unmet", "own")}
     try:
         rule = procurement_rules(ws, **rules).describe()
     except MoneytrailError:
