@@ -71,10 +71,11 @@ def test_the_run_page_states_the_plans_supplier_split(client, runs):
     table = re.search(r'<table class="plan-procurement">(.*?)</table>', page, re.S)
     assert table is not None
     rows = [text_of(r).strip() for r in re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S)]
+    own = "Set by the user in the plan builder, not taken from a source."   # note (h85)
     assert rows[1:] == [
-        "AI accelerators Nvidia 60.0 % 60.0 % to 60.0 % your own figure assumption",
+        f"AI accelerators Nvidia 60.0 % 60.0 % to 60.0 % your own figure assumption {own}",
         "AI accelerators Advanced Micro Devices 40.0 % 40.0 % to 40.0 % your own figure "
-        "assumption"]
+        f"assumption {own}"]
     # a plan without its own suppliers shows no such table
     assert "plan-procurement" not in client.get(f"/r/{runs[0]}").text
 
