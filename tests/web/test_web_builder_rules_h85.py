@@ -130,7 +130,7 @@ def test_a_ruled_reference_plan_gets_a_distinct_id(client):
     assert draft_of(location)["id"] == "my-cap-plan"        # the user's own name stays
 
 
-# -- 6 and 7: the run page shows the rule's note; the form shows no float noise ---------------
+# -- 7 and 6: the form shows no float noise; the run page shows the rule's note ---------------
 def test_shares_are_shown_without_float_noise_and_keep_their_label_on_resubmit(client):
     page, location = apply(client, reference_form(client, rules_cap="40 %", draws="100"))
     ruled = draft_of(location)["procurement"]
@@ -148,6 +148,11 @@ def test_shares_are_shown_without_float_noise_and_keep_their_label_on_resubmit(c
             kept = again["procurement"][category][supplier]
             assert kept["reliability"] == "assumption", (category, supplier)
             assert kept["note"] == share["note"], (category, supplier)
+
+
+def test_the_run_page_shows_the_rules_note(client):
+    page, _ = apply(client, reference_form(client, rules_cap="40 %", draws="100"))
+    fields = form_fields(page.text)
     response = client.post("/build", data={**fields, "action": "run"}, follow_redirects=False)
     run_id = response.headers["location"].rsplit("/", 1)[1]
     assert wait_done(client, run_id)["status"] == "done"
