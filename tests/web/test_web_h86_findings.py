@@ -88,12 +88,14 @@ def test_zero_difference_has_its_unit():
     assert difference_text(0.02, "share") == "+2.0 points"
 
 
-def test_compare_page_hhi_row_difference_in_points(client, reference_run):
-    page = client.get(f"/compare?runs={reference_run},{reference_run}")
+def test_compare_page_hhi_row_difference_in_points(client, reference_run, variant_run):
+    page = client.get(f"/compare?runs={reference_run},{variant_run}")
     assert page.status_code == 200
-    row = next(r for r in re.findall(r"<tr>.*?</tr>", page.text, re.S) if "HHI change" in r)
-    cells = re.findall(r'<td class="num difference">(.*?)</td>', row, re.S)
-    assert cells == ["0 points"]
+    rows = [r for r in re.findall(r"<tr>.*?</tr>", page.text, re.S) if "HHI" in r]
+    assert rows
+    for row in rows:
+        cells = re.findall(r'<td class="num difference">(.*?)</td>', row, re.S)
+        assert len(cells) == 1 and re.fullmatch(r"(0|[+-][\d,]+) points", cells[0]), row
 
 
 # -- 6. the claim check page names each followed plan once; 2. it has a verdict key ---------
