@@ -301,7 +301,7 @@ def claim_in_words(why: str, claims: list[dict[str, Any]], titles: dict[str, str
             words = (f"the {stage} claim of {money(other['central'], other['currency'])}"
                      f" ({titles.get(other['source'], other['source'])}, as of "
                      f"{other['as_of']})")
-            why = re.sub(rf"\b{re.escape(ref)}\b", lambda _m, w=words: w, why)
+            why = re.sub(rf"\b{re.escape(ref)}\b", words.replace("\\", "\\\\"), why)
     return why
 
 
