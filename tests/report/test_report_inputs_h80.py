@@ -77,5 +77,5 @@ def test_a_difference_is_signed_in_the_units_unit():
     assert difference_text(-0.0971, "share") == "-9.7 points"
     assert difference_text(0.0004, "share") == "+0.04 points"
     assert difference_text(-10e9, "EUR") == "-EUR 10.00 bn"
-    assert difference_text(0.0, "share") == "0"
+    assert difference_text(0.0, "share") == "0 points"      # finding h86
     assert difference_text(None, "share") == "–"

@@ -191,7 +191,7 @@ def test_the_compare_scorecard_has_the_run_pages_evidence_weight_column(client, 
     title = "EU AI gigafactories (InvestAI's EUR 20 bn fund)"
     assert heads == ["Measure", title, f"On assumption or weak rows: {title}", title,
                      f"On assumption or weak rows: {title}",
-                     "Difference (second minus first, median)"]    # finding h80
+                     f"Difference: {title} minus {title} (median)"]    # findings h80, h86
     # the same figures as the run page's column, row by row
     run_page = client.get(f"/r/{full}").text
     run_table = re.search(r'<caption id="scorecard-caption">.*?</table>', run_page,

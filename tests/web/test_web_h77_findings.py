@@ -92,8 +92,9 @@ def test_deal_page_states_the_tie_rule_and_why_a_claim_is_not_used(client):
     text = text_of(client.get("/ledger/deals/l_amazon_capex_2025").text)
     assert "Of claims with the same as-of date, the one whose source is more reliable is " \
         "used" in text
-    assert "(same date as amzn_2025_actual_131, whose source is more reliable: filing against " \
-        "analyst)" in text
+    assert "(same date as the spent claim of USD 131.00 bn (Amazon (AMZN) capital expenditures " \
+        "by quarter, as of 2025-12), whose source is more reliable: filing against analyst)" \
+        in text
     claims = {c["ref"]: c for c in client.get(
         "/api/v1/ledger/deals/l_amazon_capex_2025").json()["claims"]}
     assert claims["amzn_2025_actual_131"]["used"] and \

@@ -17,6 +17,7 @@ import pandas as pd
 
 from moneytrail.errors import MoneytrailError
 from moneytrail.ledger.queries import NEEDS_NOTE, TIE_RULE, TOTALS_NOTE
+from moneytrail.ledger.queries import ratio as ledger_ratio
 from moneytrail.ledger.records import DEAL_KINDS, KINDS, STAGES, split_list, typed_record
 from moneytrail.report.units import money, region_label
 from moneytrail.web.state import WebState
@@ -229,6 +230,9 @@ def deal_view(state: WebState, url: str, deal: str, *, currency: str | None = No
                                "used", "why", "source_reliability", "norm_low",
                                "norm_central", "norm_high", "norm_currency",
                                "norm_price_year", "note"])
+    titles = dict(zip(shown["sources"]["id"], shown["sources"]["title"], strict=True))
+    claim_rows = [{**c, "why_words": claim_in_words(c["why"], claim_rows, titles)}
+                  for c in claim_rows]
     names = {d["id"]: d["name"] for d in state.ledger.records("deal")}
     links = [{**link, "name": names.get(link["deal"], "")} for link in rows(shown["links"])]
     history = [state.ledger.history(kind="deal", key=deal)]
@@ -255,6 +259,15 @@ def deal_view(state: WebState, url: str, deal: str, *, currency: str | None = No
     ratios = reality[reality["deal"] == deal]
     ratio = rows(ratios, [c for c in ratios.columns if "ratio" in c or c == "warnings"]
                  )[0] if len(ratios) else {}
+    if len(ratios):         # the parts' money over the announcement, as the ledger's ratios
+        announced = pd.Series({f"norm_{b}": ratios.iloc[0][f"announced_{b}"]
+                               for b in ("low", "central", "high")})
+        for part in in_parts:
+            whole = state.ledger.programme_amount(deal, part["stage"], **options)
+            values = ledger_ratio(pd.Series({f"norm_{b}": whole[b]
+                                             for b in ("low", "central", "high")}), announced)
+            part.update({f"ratio_{b}": clean(v)
+                         for b, v in zip(("low", "central", "high"), values, strict=True)})
     currency_used, year_used = unit_of(state, options)
     return View(meta=meta(state, title=f"Deal: {info.get('name', deal)}", url=url,
                           currency=currency_used, price_year=year_used),
@@ -275,6 +288,21 @@ def deal_view(state: WebState, url: str, deal: str, *, currency: str | None = No
                 links=links, history=history_rows,
                 region_names=region_names(state, [info.get("region")]),
                 tables=["claims", "sources", "links", "history"])
+
+
+def claim_in_words(why: str, claims: list[dict[str, Any]], titles: dict[str, str]) -> str:
+    """`why` a claim is not used, with the other claim it names by ref said in words: its
+    stage, amount and source (title, date), e.g. 'same date as the spent claim of USD
+    131.00 bn (Amazon 10-K, as of 2025-12-31), whose source is more reliable'."""
+    for other in claims:
+        ref = str(other["ref"])
+        if ref and re.search(rf"\b{re.escape(ref)}\b", why):
+            stage = "spent" if other["stage"] == "disbursed" else other["stage"]
+            words = (f"the {stage} claim of {money(other['central'], other['currency'])}"
+                     f" ({titles.get(other['source'], other['source'])}, as of "
+                     f"{other['as_of']})")
+            why = re.sub(rf"\b{re.escape(ref)}\b", words.replace("\\", "\\\\"), why)
+    return why
 
 
 def totals_view(state: WebState, url: str, *, stage: str | None = None,

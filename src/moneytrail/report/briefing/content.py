@@ -807,11 +807,16 @@ def share_table(number: int, caption: str, columns: list[tuple[str, pd.DataFrame
                                                "every row is in the run's JSON.")
     if difference:
         note = (note + " " if note else "") + DIFFERENCE_NOTE
-    head = [label] + [h for h, _ in columns] + ([DIFFERENCE_HEAD] if difference else [])
+    head = [label] + [h for h, _ in columns] + (
+        [difference_head(columns[0][0], columns[1][0])] if difference else [])
     return TableView(number=number, caption=caption, head=head, rows=rows, note=note)
 
 
-DIFFERENCE_HEAD = "Difference (second minus first)"
+def difference_head(first: str, second: str) -> str:
+    """The difference column's heading, naming which plan is taken from which."""
+    return f"Difference: {second} minus {first}"
+
+
 DIFFERENCE_NOTE = ("The difference is the second plan's median minus the first's, in the "
                    "row's unit (percentage points for shares); it is not the median of the "
                    "difference.")
@@ -1387,7 +1392,8 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
     t = TableView(number=next(tab), caption="Scorecard (median, 90 % interval; share resting on "
                   "assumption or weak rows where computed)",
                   head=["Metric"] + ([b.plan.title for b in briefs] if several else ["Value"])
-                  + ([DIFFERENCE_HEAD] if two else []),
+                  + ([difference_head(briefs[0].plan.title, briefs[1].plan.title)]
+                     if two else []),
                   rows=card_rows, note=(notes + ". " if notes else "") +
                   "“Not applicable”: the metric does not apply to the plan (for example no "
                   "conditions set, or no hardware bought). " + TERMS_NOTE

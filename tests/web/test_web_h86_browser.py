@@ -1,0 +1,71 @@
+"""Finding h86 in a real browser (Playwright driving Debian's Chromium against `moneytrail
+serve`): at 375 px the claims page and a claim check page do not scroll sideways (a long
+verdict label, 'Not applicable (the claim is not about this plan)', wraps)."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import urllib.request
+
+import pytest
+from webserver import CHROMIUM, running_server
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                       reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
+]
+pytest.importorskip("playwright.sync_api")
+
+
+def api(server: str, path: str, body: dict | None = None) -> dict:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(server + path, data=data, headers={
+        "Content-Type": "application/json"} if data else {})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return json.load(response)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("server")
+    with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def run_id(server) -> str:
+    rid = api(server, "/api/v1/runs", {"reference": "eu-ai-gigafactories", "draws": 300,
+                                       "seed": 1})["run_id"]
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if api(server, f"/api/v1/runs/{rid}")["status"] == "done":
+            return rid
+        time.sleep(0.2)
+    raise AssertionError("the run did not finish")
+
+
+def width_at_375(browser, url: str) -> tuple[int, str]:
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="networkidle")
+        width: int = page.evaluate("() => document.documentElement.scrollWidth")
+        return width, page.content()
+    finally:
+        context.close()
+
+
+def test_claims_page_does_not_scroll_sideways_at_375(server, browser, run_id):
+    width, html = width_at_375(browser, f"{server}/claims")
+    assert "Not applicable" in html
+    assert width <= 375
+
+
+def test_not_applicable_check_page_does_not_scroll_sideways_at_375(server, browser, run_id):
+    width, html = width_at_375(
+        browser, f"{server}/claims/stargate-over-100000-us-jobs/check?run={run_id}")
+    assert "the claim is not about this plan" in html
+    assert width <= 375
