@@ -27,17 +27,19 @@ from __future__ import annotations
 
 import copy
 
-SHOWN_INT_BITS = 1000    # about 300 decimal digits: longer whole numbers are not written out
+SHOWN_INT_BITS = 128     # about 39 decimal digits: longer whole numbers are shortened
 
 
 def shown(value: object, quote: bool = True) -> str:
     """A value as an error shows it (`repr`, or `str` without `quote`), never failing: a
-    whole number too long to write (Python refuses more than 4,300 digits) is shown by its
-    size, and a value that cannot be written (e.g. a list holding such a number) by its type."""
+    whole number of hundreds of digits is shown by its first digits and its length, or by its
+    size alone past what Python writes (4,300 digits; `text.shown_count`), and a value that
+    cannot be written (e.g. a list holding such a number) by its type."""
     if isinstance(value, int) and not isinstance(value, bool) \
             and value.bit_length() > SHOWN_INT_BITS:
-        digits = int(value.bit_length() * 0.30103) + 1
-        return f"a whole number of about {digits:,} digits"
+        from moneytrail.text import shown_count
+
+        return shown_count(value)
     try:
         return repr(value) if quote else str(value)
     except ValueError:

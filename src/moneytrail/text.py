@@ -88,7 +88,7 @@ def shown_count(number: int) -> str:
     try:
         return short_number(str(number))
     except ValueError:                        # more digits than Python writes (sys.int_info)
-        return f"a number of about {round(number.bit_length() * math.log10(2)):,} digits"
+        return f"a whole number of about {int(number.bit_length() * math.log10(2)) + 1:,} digits"
 
 
 def length_problem(value: str, limit: int) -> str | None:

@@ -14,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from webserver import CHROMIUM, PAGES, running_server
+from webserver import CHROMIUM, PAGES, api, running_server
 
 pytestmark = [
     pytest.mark.browser,
@@ -41,11 +41,6 @@ def page(browser):
     page.on("pageerror", lambda e: page.problems.append(str(e)))
     yield page
     context.close()
-
-
-def api(server: str, path: str) -> dict:
-    with urllib.request.urlopen(server + path, timeout=30) as response:
-        return json.load(response)
 
 
 @pytest.mark.parametrize(("name", "path"), PAGES, ids=[p[0] for p in PAGES])

@@ -4,13 +4,10 @@ Chromium against `moneytrail serve`, with a screenshot kept for a look."""
 
 from __future__ import annotations
 
-import json
 import os
-import time
-import urllib.request
 
 import pytest
-from webserver import CHROMIUM, running_server
+from webserver import CHROMIUM, api, run_of, running_server
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,28 +18,11 @@ pytest.importorskip("playwright.sync_api")
 TITLE = "Gigafactory" + "X" * 60 + "EndOfTheTitle"
 
 
-def api(server: str, path: str, body: dict | None = None) -> dict:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(server + path, data=data, headers={
-        "Content-Type": "application/json"} if data else {})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.load(response)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("server")
     with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
         yield base
-
-
-def run_of(server: str, body: dict) -> str:
-    rid = api(server, "/api/v1/runs", body)["run_id"]
-    deadline = time.monotonic() + 180
-    while api(server, f"/api/v1/runs/{rid}")["status"] != "done":
-        assert time.monotonic() < deadline, "the run did not finish"
-        time.sleep(0.2)
-    return rid
 
 
 @pytest.fixture(scope="module")

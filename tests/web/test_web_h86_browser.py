@@ -4,13 +4,10 @@ verdict label, 'Not applicable (the claim is not about this plan)', wraps)."""
 
 from __future__ import annotations
 
-import json
 import os
-import time
-import urllib.request
 
 import pytest
-from webserver import CHROMIUM, running_server
+from webserver import CHROMIUM, run_of, running_server
 
 pytestmark = [
     pytest.mark.browser,
@@ -18,14 +15,6 @@ pytestmark = [
                        reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
 ]
 pytest.importorskip("playwright.sync_api")
-
-
-def api(server: str, path: str, body: dict | None = None) -> dict:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(server + path, data=data, headers={
-        "Content-Type": "application/json"} if data else {})
-    with urllib.request.urlopen(request, timeout=120) as response:
-        return json.load(response)
 
 
 @pytest.fixture(scope="module")
@@ -37,14 +26,7 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def run_id(server) -> str:
-    rid = api(server, "/api/v1/runs", {"reference": "eu-ai-gigafactories", "draws": 300,
-                                       "seed": 1})["run_id"]
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if api(server, f"/api/v1/runs/{rid}")["status"] == "done":
-            return rid
-        time.sleep(0.2)
-    raise AssertionError("the run did not finish")
+    return run_of(server, {"reference": "eu-ai-gigafactories", "draws": 300, "seed": 1})
 
 
 def width_at_375(browser, url: str) -> tuple[int, str]:

@@ -6,14 +6,12 @@ open the share link in a fresh browser, download a table and compare it with the
 from __future__ import annotations
 
 import csv
-import json
 import os
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from webserver import CHROMIUM, running_server
+from webserver import CHROMIUM, api, run_of, running_server
 
 pytestmark = [
     pytest.mark.browser,
@@ -41,24 +39,6 @@ def page(browser):
     page.on("pageerror", lambda e: page.problems.append(str(e)))
     yield page
     context.close()
-
-
-def api(server: str, path: str, body: dict | None = None) -> dict:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(server + path, data=data, headers={
-        "Content-Type": "application/json"} if data else {})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.load(response)
-
-
-def run_of(server: str, body: dict, timeout: float = 180) -> str:
-    rid = api(server, "/api/v1/runs", body)["run_id"]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if api(server, f"/api/v1/runs/{rid}")["status"] == "done":
-            return rid
-        time.sleep(0.2)
-    raise AssertionError(f"run {rid} not done")
 
 
 @pytest.fixture(scope="module")

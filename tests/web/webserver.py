@@ -8,6 +8,7 @@ launches the Chromium the app itself uses (`moneytrail.web.charts.find_browser`:
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -91,3 +92,23 @@ def launch_chromium(playwright):
     """Debian's Chromium, headless, with nothing fetched from the network."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
                                       headless=True)
+
+
+def api(server: str, path: str, body: dict | None = None, timeout: float = 120) -> dict:
+    """GET `path` (or POST `body` as JSON) on the server at `server`: the JSON answer."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(server + path, data=data, headers={
+        "Content-Type": "application/json"} if data else {})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.load(response)
+
+
+def run_of(server: str, body: dict, timeout: float = 180) -> str:
+    """Start a run with `body` through the API and wait until it is done: its id."""
+    rid = api(server, "/api/v1/runs", body)["run_id"]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if api(server, f"/api/v1/runs/{rid}")["status"] == "done":
+            return rid
+        time.sleep(0.2)
+    raise AssertionError(f"run {rid} not done")

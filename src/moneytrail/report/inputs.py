@@ -85,9 +85,10 @@ def procurement_rows(plan: Mapping[str, Any] | None, category: Namer, supplier: 
     return rows
 
 
-def procurement_text(plan: Mapping[str, Any] | None, category: Namer, supplier: Namer) -> str:
-    """The plan's own supplier split in words: 'accelerators: Nvidia 60.0 %, AMD 40.0 % (your
-    own figures, labelled assumption)'; '' when the plan sets none."""
+def procurement_parts(plan: Mapping[str, Any] | None, category: Namer, supplier: Namer
+                      ) -> list[str]:
+    """The plan's own supplier split in words, one item per category: ['accelerators: Nvidia
+    60.0 %, AMD 40.0 % (your own figures, labelled assumption)', ...]; [] when it sets none."""
     rows = procurement_rows(plan, category, supplier)
     parts = []
     for cat in dict.fromkeys(r["category"] for r in rows):
@@ -96,7 +97,12 @@ def procurement_text(plan: Mapping[str, Any] | None, category: Namer, supplier: 
         own = all(r["own"] for r in mine)
         parts.append(f"{mine[0]['category_label']}: {firms}"
                      + (" (your own figures, labelled assumption)" if own else ""))
-    return "; ".join(parts)
+    return parts
+
+
+def procurement_text(plan: Mapping[str, Any] | None, category: Namer, supplier: Namer) -> str:
+    """`procurement_parts` as one sentence part ('; ' between categories); '' when none."""
+    return "; ".join(procurement_parts(plan, category, supplier))
 
 
 def own_figures(plan: Mapping[str, Any] | None, category: Namer) -> list[str]:
