@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from packages import miller_blair_tables, write_csv, write_package
 
 from moneytrail.data.package import open_package
 from moneytrail.data.sourcing import dates_agree, shared_url_groups
 from moneytrail.data.validate import package_problems, shared_url_warnings
+from packages import miller_blair_tables, write_csv, write_package
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "https://example.org/report-2025"

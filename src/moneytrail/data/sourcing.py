@@ -41,6 +41,7 @@ a coarser date agrees with a finer one it contains: `2025-02` with `2025-02-11`)
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 from urllib.parse import urlparse
@@ -237,10 +238,8 @@ def where_of(row: pd.Series, root: object) -> str:
     """A source row's place for messages: 'ledger/sources.csv:28' (relative to the package
     root when it is inside it)."""
     path = Path(str(row["_file"]))
-    try:
+    with contextlib.suppress(ValueError):          # a file outside the root: its full path
         path = path.resolve().relative_to(Path(str(root)).resolve())
-    except ValueError:
-        pass
     return f"{path.as_posix()}:{int(row['_line'])}"
 
 
