@@ -392,7 +392,12 @@ def validate(
         console.print(f"[green]ok[/green] {path}: valid scenario for the {plan.year} data")
         return
     from moneytrail.data.package import open_package
-    from moneytrail.data.validate import footprint_gaps, interval_warnings, package_problems
+    from moneytrail.data.validate import (
+        footprint_gaps,
+        interval_warnings,
+        package_problems,
+        shared_url_warnings,
+    )
 
     package = open_package(path)
     problems = package_problems(package.root)
@@ -401,7 +406,8 @@ def validate(
     if problems:
         err.print(f"{len(problems)} problem(s) in {package.root}")
         raise typer.Exit(2)
-    for warning in interval_warnings(package.root) + footprint_gaps(package.root):
+    for warning in (interval_warnings(package.root) + footprint_gaps(package.root)
+                    + shared_url_warnings(package.root)):
         err.print(f"[yellow]warning[/yellow] {warning}", highlight=False, soft_wrap=True)
     console.print(f"[green]ok[/green] {package.root}: data package {package.name} "
                   f"{package.version} is valid")

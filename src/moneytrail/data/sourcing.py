@@ -29,11 +29,21 @@ share, cost share, parameter, ...) ALL of whose cited sources are labelled `weak
 `assumption`; `weak_sourced_label_problems`). A row citing a real source beside an assumption
 is labelled by its author from all its sources (its note says what was assumed); the rule does
 not touch it.
+
+A fifth rule (data 2.5.x) is about one document recorded under several ids. Each sub-package
+(ledger, value chain, macro, analysis) keeps its own sources table, so one page cited by two of
+them has two rows, say `l_investai_ec_dsj` and `m_ec_investai_2025`. That is allowed and
+`moneytrail validate` names each such group in a warning (`shared_url_notes`; the web app's
+source pages link the ids of one document to each other). The rows must agree on what the
+document is: one reliability (the third rule) and one publication date (`published_conflicts`;
+a coarser date agrees with a finer one it contains: `2025-02` with `2025-02-11`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pandas as pd
@@ -203,6 +213,76 @@ def reliability_conflicts(package: DataPackage) -> list[Problem]:
     return problems
 
 
+def shared_url_groups(package: DataPackage) -> list[pd.DataFrame]:
+    """The source rows (of every sources table, as `all_sources`) whose URLs are one document
+    (`url_key`), one frame of two or more rows per URL, in order of URL, rows in order of id;
+    rows without a URL are left out."""
+    sources = all_sources(package)
+    keys = sources["url"].map(url_key)
+    sources = sources.assign(url_key=keys)[keys != ""]
+    return [group.sort_values("id") for _, group in sources.groupby("url_key", sort=True)
+            if len(group) > 1]
+
+
+def dates_agree(first: object, second: object) -> bool:
+    """Whether two publication dates can be the same day: equal, or one a coarser form of the
+    other ('2025' and '2025-10', '2025-02' and '2025-02-11'); an empty date agrees with any."""
+    a, b = str(first or "").strip(), str(second or "").strip()
+    if not a or not b:
+        return True
+    short, long = sorted((a, b), key=len)
+    return long == short or long.startswith(short + "-")
+
+
+def where_of(row: pd.Series, root: object) -> str:
+    """A source row's place for messages: 'ledger/sources.csv:28' (relative to the package
+    root when it is inside it)."""
+    path = Path(str(row["_file"]))
+    with contextlib.suppress(ValueError):          # a file outside the root: its full path
+        path = path.resolve().relative_to(Path(str(root)).resolve())
+    return f"{path.as_posix()}:{int(row['_line'])}"
+
+
+def published_conflicts(package: DataPackage) -> list[Problem]:
+    """One problem per source row whose URL another source row dates differently
+    (`dates_agree`: not the same day at any precision); the message names the other ids and
+    their dates."""
+    problems = []
+    for group in shared_url_groups(package):
+        for _, row in group.iterrows():
+            others = [(str(other["id"]), str(other["published"]))
+                      for _, other in group.iterrows()
+                      if not dates_agree(row["published"], other["published"])]
+            if others:
+                listed = "; ".join(f"{i} = {date}" for i, date in others)
+                problems.append(Problem(
+                    row["_file"], int(row["_line"]), "published", row["published"],
+                    f"source '{row['id']}': the same URL has another publication date "
+                    f"elsewhere ({listed}); one document has one date in every sources table "
+                    "(a coarser date such as 2025-02 agrees with 2025-02-11)"))
+    return problems
+
+
+def shared_url_notes(package: DataPackage) -> list[Problem]:
+    """Warnings, one per URL recorded under two or more source ids: the ids with their files
+    and lines (one document, one row per sub-package that cites it; allowed, but a reader of
+    one id's rows misses the other's), and dates that differ only in precision."""
+    notes = []
+    for group in shared_url_groups(package):
+        first = group.iloc[0]
+        ids = ", ".join(f"{row['id']} ({where_of(row, package.root)})"
+                        for _, row in group.iterrows())
+        message = (f"one document under {len(group)} source ids: {ids}; allowed (each "
+                   "sources table keeps its own rows), the web app's source pages link them "
+                   "to each other")
+        dates = sorted({str(d) for d in group["published"] if str(d)})
+        if len(dates) > 1 and all(dates_agree(a, b) for a in dates for b in dates):
+            message += f" (publication dates differ only in precision: {' / '.join(dates)})"
+        notes.append(Problem(str(first["_file"]), int(first["_line"]), "url",
+                             str(first["url"]), message))
+    return notes
+
+
 # reliability labels, strongest first (as engine.evidence.LABELS)
 LABEL_ORDER = ("filing", "official", "analyst", "estimate", "weak", "assumption")
 WEAK_LABELS = ("weak", "assumption")
@@ -248,7 +328,8 @@ def weak_sourced_label_problems(package: DataPackage) -> list[Problem]:
 def sourcing_problems(package: DataPackage, *, skip: tuple[str, ...] = ()) -> list[Problem]:
     """`filing`/`official` sources without a primary reference or read from a junk domain or a
     code-hosting/extraction host (BLOCKING_KINDS), title languages that are not BCP 47 tags,
-    URLs given two reliabilities (`reliability_conflicts`) and rows citing only weak or
+    URLs given two reliabilities (`reliability_conflicts`) or two publication dates
+    (`published_conflicts`) and rows citing only weak or
     assumption sources but labelled better (`weak_sourced_label_problems`).
 
     `skip` names source resources whose primary reference and title language another rule
@@ -273,4 +354,5 @@ def sourcing_problems(package: DataPackage, *, skip: tuple[str, ...] = ()) -> li
         if row["flag"] in BLOCKING_KINDS:
             problems.append(Problem(*where, "url", row["domain"],
                                     BLOCKING_KINDS[row["flag"]].format(reliability=reliability)))
-    return problems + reliability_conflicts(package) + weak_sourced_label_problems(package)
+    return (problems + reliability_conflicts(package) + published_conflicts(package)
+            + weak_sourced_label_problems(package))

@@ -173,3 +173,12 @@ def footprint_gaps(path: str | Path | None = None) -> list[Problem]:
     if package.has("macro-fx"):
         currencies = set(package.table("macro-fx")["currency"].astype(str))
     return footprint_warnings(package, currencies)
+
+
+def shared_url_warnings(path: str | Path | None = None) -> list[Problem]:
+    """Warnings: one per URL recorded under two or more source ids, naming the ids
+    (data.sourcing.shared_url_notes). Not errors: each sub-package keeps its own row; ids of
+    one URL that disagree on reliability or publication date are errors (`package_problems`)."""
+    from moneytrail.data.sourcing import shared_url_notes
+
+    return shared_url_notes(open_package(path))

@@ -44,6 +44,7 @@ class WebState:
     _valuechain: ValueChain | None = None
     _analysis_sources: pd.DataFrame | None = None
     _source_titles: dict[str, dict[str, str]] | None = None
+    _source_urls: dict[str, list[str]] | None = None
     _country_names: dict[str, str] | None = None
     _ids: dict[str, str] | None = None
     _plan_citations: list[dict[str, Any]] | None = None
@@ -158,13 +159,29 @@ class WebState:
                     for record in package.table(name).fillna("").to_dict("records"):
                         found[str(record["id"])] = {
                             **{k: str(record.get(k, "")) for k in ("title", "publisher",
-                                                                   "published")},
+                                                                   "published", "url")},
                             "lang": str(record.get("title_lang", "")),
                             "about": about(str(record.get("note", "")))
                             if str(record.get("publisher", "")) == "moneytrail" else "",
                             "_table": name}
             self._source_titles = found
         return self._source_titles
+
+    def same_document(self, source: str, url: str) -> list[str]:
+        """The other source ids of the data package whose URL is `url` (compared as
+        data.sourcing.url_key: without scheme, 'www.' or a trailing slash), in order of id: one
+        document recorded once per sub-package that cites it ('m_ec_investai_2025' for
+        'l_investai_ec_dsj'). The index of URLs is built once per app from the package's
+        sources tables; `url` is the source's as shown (the ledger store's for its sources)."""
+        from moneytrail.data.sourcing import url_key
+
+        if self._source_urls is None:
+            index: dict[str, list[str]] = {}
+            for key, found in self.package_sources().items():
+                if url_key(found["url"]):
+                    index.setdefault(url_key(found["url"]), []).append(key)
+            self._source_urls = {k: sorted(ids) for k, ids in index.items()}
+        return [k for k in self._source_urls.get(url_key(url), []) if k != source]
 
     def note_parts(self, text: str) -> list[dict[str, str]]:
         """A data note (a deal's, a claim's, a source's) split into parts for the page: plain

@@ -552,11 +552,32 @@ def plan_citation_rows(state: WebState, source: str) -> list[dict[str, Any]]:
 
 def source_view(state: WebState, url: str, source: str) -> View:
     """A source and every ledger, macro, value-chain and debate-claim row, and every figure of
-    the bundled reference plans, that cites it."""
+    the bundled reference plans, that cites it; `same_document`: the other source ids of the
+    data package with the same URL (one document recorded once per sub-package), each with
+    its title, page and the rows citing it, so the page shows every use of the document."""
     source = text_param("source", source) or ""
     record, where = source_record(state, source)
-    used: list[dict[str, Any]] = []
     tables = state.ledger.tables()
+    used = cited_by(state, source, tables)
+    same = []
+    for other in state.same_document(source, str(record.get("url") or "")):
+        info = state.source_info(other) or {}
+        same.append({"id": other, "title": info.get("title", ""),
+                     "title_lang": info.get("lang", ""), "publisher": info.get("publisher", ""),
+                     "published": info.get("published", ""), "href": f"/sources/{other}",
+                     "used_by": cited_by(state, other, tables)})
+    return View(meta=meta(state, title=f"Source: {record.get('title') or source}", url=url),
+                reproduce={"api": api_url(url, "used_by")},
+                source=record, kept_in=where, used_by=used, same_document=same,
+                tables=["used_by"])
+
+
+def cited_by(state: WebState, source: str,
+             tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
+    """Every row citing `source`: the ledger's deals, claims and macro series (`tables`, the
+    store's, read once per page), the value chain's rows, the debate's claims and the bundled
+    reference plans' figures."""
+    used: list[dict[str, Any]] = []
     for _, deal in tables["deal"].iterrows():
         if cites(deal["sources"], source):
             used.append({"table": "ledger deal", "key": deal["id"], "label": deal["name"],
@@ -597,9 +618,7 @@ def source_view(state: WebState, url: str, source: str) -> View:
             used.append({"table": "debate claim", "key": row["claim"], "label": row["text"],
                          "deal": None})
     used += plan_citation_rows(state, source)
-    return View(meta=meta(state, title=f"Source: {record.get('title') or source}", url=url),
-                reproduce={"api": api_url(url, "used_by")},
-                source=record, kept_in=where, used_by=used, tables=["used_by"])
+    return used
 
 
 # -- claims -------------------------------------------------------------------------------
