@@ -45,10 +45,10 @@ def small_package(tmp_path: Path, first: dict, second: dict) -> Path:
     return root
 
 
-def validate_cli(root: Path, tmp_path: Path) -> subprocess.CompletedProcess:
+def validate_cli(root: Path, tmp_path: Path, *options: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "MONEYTRAIL_DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}",
            "MONEYTRAIL_CACHE_DIR": str(tmp_path / "cache")}
-    return subprocess.run([sys.executable, "-m", "moneytrail", "validate", str(root)],
+    return subprocess.run([sys.executable, "-m", "moneytrail", "validate", str(root), *options],
                           capture_output=True, text=True, timeout=300, env=env, cwd=ROOT)
 
 
@@ -87,10 +87,13 @@ def test_two_ids_on_one_url_are_a_warning_not_an_error(tmp_path):
     text = str(warnings[0])
     assert "a_report (analysis/sources.csv:2)" in text
     assert "v_report (valuechain/sources_test.csv:3)" in text
-    out = validate_cli(root, tmp_path)
+    out = validate_cli(root, tmp_path)       # allowed: counted in one line, not listed
     assert out.returncode == 0, out.stderr
+    assert "note 1 document(s) recorded under more than one source id" in out.stderr
+    assert "one document under 2" not in out.stderr
+    out = validate_cli(root, tmp_path, "--summary")
     line = next(t for t in out.stderr.splitlines() if "one document under 2" in t)
-    assert line.startswith("warning") and "a_report" in line and "v_report" in line
+    assert line.startswith("note") and "a_report" in line and "v_report" in line
 
 
 def test_two_ids_on_one_url_with_different_reliability_are_an_error(tmp_path):

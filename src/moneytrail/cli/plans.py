@@ -374,7 +374,9 @@ def validate(
     data: DataOpt = None,
     summary: Annotated[bool, typer.Option("--summary", help="also print the data-quality "
                                           "targets (assumptions, weak sources, primary "
-                                          "references) and whether they are met")] = False,
+                                          "references) and whether they are met, and list "
+                                          "documents recorded under several source "
+                                          "ids")] = False,
 ) -> None:
     """Check a data package (schema, keys, ranges, sums, sources) or a scenario file."""
     if path is None and data is not None:        # `validate --data DIR` checks that package
@@ -406,9 +408,15 @@ def validate(
     if problems:
         err.print(f"{len(problems)} problem(s) in {package.root}")
         raise typer.Exit(2)
-    for warning in (interval_warnings(package.root) + footprint_gaps(package.root)
-                    + shared_url_warnings(package.root)):
+    for warning in interval_warnings(package.root) + footprint_gaps(package.root):
         err.print(f"[yellow]warning[/yellow] {warning}", highlight=False, soft_wrap=True)
+    shared = shared_url_warnings(package.root)      # allowed: listed, never an error
+    for note in shared if summary else []:
+        err.print(f"[cyan]note[/cyan] {note}", highlight=False, soft_wrap=True)
+    if shared and not summary:
+        err.print(f"[cyan]note[/cyan] {len(shared)} document(s) recorded under more than one "
+                  "source id (allowed; their source pages link them; `validate --summary` "
+                  "lists them)", highlight=False, soft_wrap=True)
     console.print(f"[green]ok[/green] {package.root}: data package {package.name} "
                   f"{package.version} is valid")
     if summary:
