@@ -88,7 +88,8 @@ def test_the_jobs_sentence_says_the_years_are_the_default(ws, base, tmp_path):
 
     said = text_of(render_briefing(ws, [base], fmt="html", sensitivity=False))
     assert ("at one time over the 5 years the money is spent (5 years: the tool's default "
-            "spending period, an assumption, as the plan gives no spend_years)") in said
+            "spending period, an assumption, as the plan does not say over how many years it "
+            "spends)") in said
     note = base.tables["jobs"].note
     assert "The 5 years of spending are the tool's default spending period" in note
     own = trace(ws, tmp_path, "gf-4y", id="gf-4y", spend_years=4)

@@ -328,8 +328,9 @@ def spend_years_note(plan: Any) -> str:
     if get("spend_years") is not None or get("horizon_years") not in (None, default):
         return ""
     return (f"The {default} years of spending are the tool's default spending period, an "
-            "assumption and not a figure of the plan (which gives no spend_years); a plan "
-            "file or the API's plan can set spend_years (1 to 30) to change it.")
+            "assumption and not a figure of the plan, which does not say over how many years "
+            "it spends; a plan file or the API's plan can set spend_years (1 to 30) to change "
+            "it.")
 
 
 def plan_spend_years(plan: Any) -> int:

@@ -676,7 +676,7 @@ def footprint_sentence(brief: PlanBrief) -> str:
                      f"the {years} the money is spent")
             if spend_years_note(brief.plan):     # the tool's default, not the plan's years
                 text += (f" ({years}: the tool's default spending period, an assumption, as "
-                         "the plan gives no spend_years)")
+                         "the plan does not say over how many years it spends)")
     else:                                  # a run stored before FTE-years were named
         text = (f"It pays for about {in_unit(p50, 'FTE')} (full-time-equivalent jobs) through "
                 f"the supply chain (90 % interval {spread}; FTE-years where the money is spent "
