@@ -37,6 +37,8 @@ NOTE_PHRASES = {
     "(the plan's spend_years, else its horizon_years)":
         "(the years the plan says its budget is spent over or, if it does not say, the years "
         "the plan covers)",
+    # service.footprints.spend_years_note: the field named in the stored note, for scripts
+    "can set spend_years (1 to 30)": "can set its own years of spending (1 to 30)",
 }
 
 

@@ -108,6 +108,18 @@ def place_in_sentence(code: Any, names: dict[str, str] | None = None) -> str:
     return with_article(country_name(code, names))
 
 
+def largest_place_lead(code: Any, share: Any) -> str:
+    """The words before the place where the largest share of value is added: 'Most of the
+    money ends up in' only when its median share is over half the spending, else 'The
+    largest share of the money ends up in' (40 % is the largest share, not most); the EU
+    row (value added not split by member state) is 'The largest single place is'."""
+    if str(code) == "EU":
+        return "The largest single place is"
+    if finite(share) and float(share) > 0.5:
+        return "Most of the money ends up in"
+    return "The largest share of the money ends up in"
+
+
 # Readable names of the value chain's groups (entities.csv `groups`): the data give the groups
 # no display name, so they are written here; members as in entities.csv (data 2.3.0).
 GROUP_LABELS = {
@@ -184,6 +196,22 @@ def p_holds_text(value: Any) -> str:
     if finite(value) and 0 < float(value) < 0.001:
         return "< 0.1 %"
     return percent(value)
+
+
+# a difference below this share of the larger of its two figures is rounding noise of the
+# two runs (0.4 - 0.39999999999 is not a change): it is shown as an exact zero
+DIFFERENCE_NOISE = 1e-9
+
+
+def difference_value(first: Any, second: Any) -> float | None:
+    """The second figure minus the first, 0.0 when the two differ by less than
+    DIFFERENCE_NOISE of the larger (rounding noise, not a change: EUR 20 bn against
+    EUR 20 bn + EUR 0.0000000007 is 0); None when either is missing or not finite."""
+    if not finite(first) or not finite(second):
+        return None
+    a, b = float(first), float(second)
+    gap = b - a
+    return 0.0 if abs(gap) < DIFFERENCE_NOISE * max(abs(a), abs(b)) else gap
 
 
 def difference_text(value: Any, unit: str) -> str:
@@ -782,6 +810,39 @@ def inherited_text_note(ref: dict[str, Any], amount: Any, currency: str, *,
     verb = "are" if len(fields) > 1 else "is"
     return (f"The {what} {verb} the reference plan’s text, unchanged (“{ref.get('title')}”): "
             f"written for its budget of {given}, while this plan's budget is {own}.")
+
+
+def title_figure_note(figure: dict[str, Any], amount: Any, currency: str, *,
+                      builder: bool = False) -> str:
+    """What a plan whose title names an amount of money other than its budget
+    (scenarios.reference.stale_title_figure) says about it, as `inherited_text_note` says
+    about a reference plan's text: the builder asks the user to check the title; the run
+    page, the compare page and the briefing say the title's figure is not the budget. The
+    user's title is never rewritten."""
+    own = money(amount, currency) if finite(amount) else "another amount"
+    if builder:
+        return (f"The title names {figure.get('text')}; this plan's budget is {own}. Check "
+                "that the title still describes your plan.")
+    return (f"The title names {figure.get('text')}, while this plan's budget is {own}: the "
+            "figures are of the budget, not of the amount in the title.")
+
+
+def plan_text_notes(title: Any, description: Any, amount: Any, currency: str, *,
+                    builder: bool = False) -> str:
+    """Everything a plan's own words say that its budget no longer matches: a reference
+    plan's title or description kept under another budget (inherited_text_note), and a
+    title naming an amount of money that is not the budget (title_figure_note, unless the
+    first note already names the title); '' when neither."""
+    from moneytrail.scenarios.reference import inherited_text, stale_title_figure
+
+    notes = []
+    ref = inherited_text(title, description, amount, currency)
+    if ref is not None:
+        notes.append(inherited_text_note(ref, amount, currency, builder=builder))
+    figure = stale_title_figure(title, amount, currency)
+    if figure is not None and (ref is None or "title" not in ref.get("fields", [])):
+        notes.append(title_figure_note(figure, amount, currency, builder=builder))
+    return " ".join(notes)
 
 
 def conservation_text(gap: Any, currency: str) -> str:

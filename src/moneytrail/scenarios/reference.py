@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -63,3 +64,43 @@ def inherited_text(title: Any, description: Any, amount: Any, currency: Any
             and str(currency or "") == ref["currency"]
         return None if same else {**ref, "fields": fields}
     return None
+
+
+# an amount of money a text names, with its size word: 'EUR 20 bn', 'USD 100bn', '€20
+# billion', '$ 1.5 tn' (not 'ABC 2025', a code and a year)
+FIGURE = re.compile(r"(?<![A-Za-z])(?P<cur>[A-Z]{3}|[€$£])\s?(?P<num>\d+(?:[.,]\d+)?)\s?"
+                    r"(?P<size>bn|billion|Mrd|mn|million|Mio|m|tn|trillion)(?![A-Za-z])")
+SIZES = {"bn": 1e9, "billion": 1e9, "Mrd": 1e9, "mn": 1e6, "Mio": 1e6, "million": 1e6,
+         "m": 1e6, "tn": 1e12, "trillion": 1e12}
+SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
+
+
+def title_figures(title: Any) -> list[dict[str, Any]]:
+    """The amounts of money a title names, in order: each as written (`text`), its
+    `currency` (ISO code; €, $ and £ as EUR, USD, GBP) and `amount` ('EUR 20 bn' is
+    20e9)."""
+    out = []
+    for found in FIGURE.finditer(words(title)):
+        written = found["num"]         # '1,5' is 1.5; '1,000' is a thousand
+        number = float(written.replace(",", "") if re.fullmatch(r"\d+,\d{3}", written)
+                       else written.replace(",", "."))
+        out.append({"text": found[0].strip(),
+                    "currency": SYMBOLS.get(found["cur"], found["cur"]),
+                    "amount": number * SIZES[found["size"]]})
+    return out
+
+
+def stale_title_figure(title: Any, amount: Any, currency: Any) -> dict[str, Any] | None:
+    """The amount of money a plan's title names when none the title names is the plan's
+    budget (same currency, within 1 %: a title rounds): a EUR 30 bn plan titled "... EUR 20
+    bn fund" misdescribes itself, as a reference plan's text kept under another budget does
+    (`inherited_text`). The first figure the title names (title_figures); None when the
+    title names no amount or one of them is the budget. The title is never rewritten."""
+    figures = title_figures(title)
+    if not figures:
+        return None
+    if isinstance(amount, int | float) and math.isfinite(float(amount)) and any(
+            f["currency"] == str(currency or "")
+            and math.isclose(f["amount"], float(amount), rel_tol=0.01) for f in figures):
+        return None
+    return figures[0]

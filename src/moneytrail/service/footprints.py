@@ -312,8 +312,25 @@ def jobs_table(result: Any, jobs: Any, names: dict[str, str] | None = None) -> T
             = stats_row(jobs.implied_pay.loc[entity], currency)
     plan = result.require_plan()
     note = jobs_note(jobs, currency, paid, share, names, price_year=plan_price_year(plan),
-                     plan_year=plan.year)
+                     plan_year=plan.year, years_note=spend_years_note(plan))
     return measures_table("jobs", JOBS_TITLE, rows, note)
+
+
+def spend_years_note(plan: Any) -> str:
+    """Where the years of spending (that jobs at one time divide by) come from, when they are
+    not the plan's own: a plan (Plan or its mapping) that sets neither `spend_years` nor
+    another `horizon_years` than the default is spent over the tool's default horizon of 5
+    years, an assumption and not a fact about the plan; '' when the plan sets its years."""
+    from moneytrail.scenarios.schema import Plan
+
+    default = Plan.model_fields["horizon_years"].default
+    get = plan.get if isinstance(plan, dict) else lambda key: getattr(plan, key, None)
+    if get("spend_years") is not None or get("horizon_years") not in (None, default):
+        return ""
+    return (f"The {default} years of spending are the tool's default spending period, an "
+            "assumption and not a figure of the plan, which does not say over how many years "
+            "it spends; a plan file or the API's plan can set spend_years (1 to 30) to change "
+            "it.")
 
 
 def plan_spend_years(plan: Any) -> int:
@@ -336,10 +353,11 @@ def at_one_time(years: int) -> str:
 
 def jobs_note(jobs: Any, currency: str, paid: list[str], share: pd.Series,
               names: dict[str, str] | None = None, price_year: Any = None,
-              plan_year: Any = None) -> str:
+              plan_year: Any = None, years_note: str = "") -> str:
     """The jobs table's note: the two bases and which entities rest on each (by display
     name, `names`), coverage, what is not counted, the price year of the figures per million
-    (jobs_price_note, when `price_year` is given), sources."""
+    (jobs_price_note, when `price_year` is given), where the years of spending come from
+    (`years_note`, spend_years_note), sources."""
     names = names or {}
     by_entity = jobs.fte.by("entity")["amount_mean"]
     anchored = set(jobs.implied_pay.index)
@@ -388,7 +406,8 @@ def jobs_note(jobs: Any, currency: str, paid: list[str], share: pd.Series,
         "FTE-years are 10 jobs for one year or 1 job for 10 years), for construction and "
         "equipment and for operations alike; jobs at one time are FTE-years divided by the "
         "years the budget is spent over (the plan's spend_years, else its horizon_years), "
-        "an average over those years. Direct and supply-chain jobs only: no induced jobs, "
+        "an average over those years. " + (years_note + " " if years_note else "")
+        + "Direct and supply-chain jobs only: no induced jobs, "
         "no jobs that AI use removes (docs/methods.md). Sources: " + ", ".join(jobs.sources))
     return " ".join(parts)
 

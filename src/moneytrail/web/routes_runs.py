@@ -28,6 +28,7 @@ from moneytrail.web.runs import (
     compare_csv_rows,
     compare_view,
     csv_table,
+    csv_unit_columns,
     decode_draft,
     encode_draft,
     inherited_note,
@@ -310,7 +311,8 @@ def add_run_routes(app: FastAPI) -> None:
                                   field="run id", value=state.id)
         if fmt == "csv":
             name = csv_table(state.result, name, names(request))
-            rows = result_table_rows(state.result, name, names(request))
+            rows = csv_unit_columns(state.result, name,
+                                    result_table_rows(state.result, name, names(request)))
             return csv_response(rows, f"moneytrail-{state.id[:8]}-{name}.csv")
         return JSONResponse(result_table_json(state.result, name or "", names(request)))
 

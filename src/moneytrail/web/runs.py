@@ -18,6 +18,7 @@ from typing import Any
 from moneytrail.errors import MoneytrailError
 from moneytrail.report import units
 from moneytrail.report.units import REGION_LABELS, money, percent
+from moneytrail.service.footprints import spend_years_note
 from moneytrail.service.result import Result, Table
 from moneytrail.web.views import View, clean
 
@@ -448,6 +449,10 @@ def footprint_rows(result: Result) -> list[dict[str, Any]]:
                  **{s: row.get(f"amount_{s}") for s in ("p5", "p50", "p95")}}
                 for row in records(result, name)]
         text, sources = split_note(table.note)
+        years = spend_years_note(result.provenance.inputs.get("plan") or {}) \
+            if name == "jobs" else ""
+        if years and years not in text:      # a run stored before the note said it
+            text = f"{text} {years}".strip()
         out.append({"name": name, "title": table.title, "note": text, "sources": sources,
                     "rows": rows})
     return out
@@ -651,20 +656,14 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
 
 def inherited_note(plan: Any, *, builder: bool = False) -> str:
     """A plan (mapping) still carrying a reference plan's title or description under another
-    budget, said where the text came from (report.units.inherited_text_note); '' else."""
-    from moneytrail.scenarios.reference import inherited_text
-
+    budget, or a title naming an amount that is not its budget, said where the text came from
+    and what it names (report.units.plan_text_notes); '' else."""
     if not isinstance(plan, dict):
         return ""
     budget = plan.get("budget")
     amount = budget.get("amount") if isinstance(budget, dict) else budget
-    ref = inherited_text(plan.get("title"), plan.get("description"), amount,
-                         plan.get("currency"))
-    if ref is None:
-        return ""
-    from moneytrail.report.units import inherited_text_note
-
-    return inherited_text_note(ref, amount, str(plan.get("currency") or ""), builder=builder)
+    return units.plan_text_notes(plan.get("title"), plan.get("description"), amount,
+                                 str(plan.get("currency") or ""), builder=builder)
 
 
 def condition_rows(result: Result, names: Names) -> list[dict[str, Any]]:
@@ -777,6 +776,36 @@ def result_table_rows(result: Result, name: str, names: Names) -> list[dict[str,
                           field="table", value=name)
 
 
+def csv_unit_columns(result: Result, name: str, rows: list[dict[str, Any]]
+                     ) -> list[dict[str, Any]]:
+    """A run table's rows for its CSV download with the units a CSV has no other place for,
+    as columns (one value a row, so the file stays a plain table for spreadsheets and
+    scripts, as the home page's `share_unit`): `currency` (the currency of its money
+    columns: a Stargate table in USD says so) and, for the footprint columns `jobs_fte_*`
+    and `co2_t_*`, `jobs_fte_unit` ('FTE-years': jobs x years, not jobs at one time) and
+    `co2_t_unit` ('t CO2e'). A table whose rows carry their unit (a `unit` column, columns
+    'by row') gains none, nor one that has the column already. The stored column names do
+    not change (docs/results.md)."""
+    from moneytrail.service.footprints import PREFIX
+
+    if name in result.tables:
+        units_of = {c.name: c.unit for c in result.tables[name].columns}
+    elif name.startswith("flows_"):          # a chart's flows: `value` in the run's money
+        units_of = {"value": str(result.facts.get("currency") or "")}
+    else:
+        return rows
+    names = set(units_of) | {k for row in rows for k in row}
+    extra: dict[str, str] = {}
+    money = sorted({u for u in units_of.values() if len(u) == 3 and u.isupper()})
+    if money and "currency" not in names:
+        extra["currency"] = "; ".join(money)
+    for prefix, _ in PREFIX.values():
+        found = sorted({units_of[c] for c in units_of if c.startswith(f"{prefix}_")})
+        if found and f"{prefix}_unit" not in names:
+            extra[f"{prefix}_unit"] = "; ".join(found)
+    return [{**row, **extra} for row in rows] if extra else rows
+
+
 def tables_text(result: Result, charts: dict[str, Any]) -> str:
     """The tables a run's downloads offer, counted as `moneytrail show` counts them (the
     stored tables) with the chart flows the API derives from them named apart: 'its 13
@@ -887,6 +916,9 @@ def compare_view(results: list[Result], names: Names, url: str,
     # the run page's few-draws warning (draws.rough_draws_text), naming each run it concerns
     rough = [text.replace("This run", f"Run {r.run_id[:8]} (\u201c{r.title}\u201d)", 1)
              for r in results if (text := units.rough_draws_text(r.provenance.draws))]
+    # a plan's title or description its budget no longer matches (inherited_note), per run
+    texts = [f"Run {r.run_id[:8]} (\u201c{r.title}\u201d): {note}"
+             for r, p in zip(results, stated, strict=True) if (note := inherited_note(p))]
     no_scorecard = [missing_text("scorecard").replace("This run", f"Run {r.run_id[:8]} "
                                                       f"(\u201c{r.title}\u201d)", 1)
                     for r in results if "scorecard" not in r.tables]
@@ -906,7 +938,7 @@ def compare_view(results: list[Result], names: Names, url: str,
                 results[0].facts["currency"] != results[1].facts["currency"]
                 or years[0] != years[1])
             entry["difference_p50"] = (
-                second - first if isinstance(first, int | float)
+                units.difference_value(first, second) if isinstance(first, int | float)
                 and isinstance(second, int | float) and not money else None)
     ids = ", ".join(r.run_id for r in results)
     from urllib.parse import urlsplit
@@ -942,6 +974,7 @@ def compare_view(results: list[Result], names: Names, url: str,
                 runs=plans, headline=list(headline.values()), reproduce=reproduce,
                 mixed_prices=len(set(years)) > 1,
                 no_scorecard=no_scorecard, scorecard_note=unit_note, rough_draws=rough,
+                plan_texts=texts,
                 weighted=weighted, scorecard=list(metrics.values()),
                 differ=differ, same=alike, own_note=plan_inputs.OWN_FIGURES_NOTE,
                 difference=len(results) == 2,

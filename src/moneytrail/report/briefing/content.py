@@ -51,23 +51,25 @@ from moneytrail.report.units import (
     condition_words,
     conservation_text,
     difference_text,
+    difference_value,
     draws_text,
     group_label,
     hhi_rules_no_rise,
-    inherited_text_note,
     is_money,
+    largest_place_lead,
     ledger_state_text,
     lower_first,
     no_money_text,
     oversized_sentence,
     p_holds_text,
     place_in_sentence,
+    plan_text_notes,
     prices_text,
     rough_draws_text,
     with_article,
 )
-from moneytrail.scenarios.reference import inherited_text
 from moneytrail.scenarios.schema import Plan
+from moneytrail.service.footprints import spend_years_note
 from moneytrail.service.result import Result
 from moneytrail.service.tasks import LEDGER, StoreChoice
 from moneytrail.service.workspace import Workspace
@@ -592,7 +594,7 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
         names = country_names(ws)
         c_top, o_top = str(country["share_p50"].idxmax()), str(owner["share_p50"].idxmax())
         row = row_at(country, c_top)
-        lead = ("The largest single place is" if c_top == "EU" else "Most of the money ends up in")
+        lead = largest_place_lead(c_top, row["share_p50"])
         sentences.append(f"{lead} {place_in_sentence(c_top, names)}: "
                          f"{pct(row['share_p50'])} of the spending (90 % interval "
                          f"{interval(row['share_p5'], row['share_p95'])}) is value added "
@@ -672,6 +674,9 @@ def footprint_sentence(brief: PlanBrief) -> str:
             years = str(once).split("/ ", 1)[1].split(" of spending", 1)[0]
             text += (f": about {in_unit(jobs.loc[once, 'amount_p50'], 'FTE')} at one time over "
                      f"the {years} the money is spent")
+            if spend_years_note(brief.plan):     # the tool's default, not the plan's years
+                text += (f" ({years}: the tool's default spending period, an assumption, as "
+                         "the plan does not say over how many years it spends)")
     else:                                  # a run stored before FTE-years were named
         text = (f"It pays for about {in_unit(p50, 'FTE')} (full-time-equivalent jobs) through "
                 f"the supply chain (90 % interval {spread}; FTE-years where the money is spent "
@@ -798,8 +803,8 @@ def share_table(number: int, caption: str, columns: list[tuple[str, pd.DataFrame
         cells = [share_cell(row) for row in found]
         if difference:
             first, second = found
-            cells.append(Cell(difference_text(second["share_p50"] - first["share_p50"],
-                                              "share")
+            cells.append(Cell(difference_text(difference_value(first["share_p50"],
+                                                         second["share_p50"]), "share")
                               if first is not None and second is not None else "–"))
         rows.append(((names or {}).get(key, key), cells))
     if left_out:
@@ -886,7 +891,7 @@ def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = 
             first, second = medians
             same_unit = first is not None and second is not None and first[1] == second[1] \
                 and (alike or not is_money(first[1]))
-            cells.append(Cell(difference_text(second[0] - first[0], first[1])
+            cells.append(Cell(difference_text(difference_value(first[0], second[0]), first[1])
                               if same_unit and first is not None and second is not None
                               else "–"))
         rows.append((label, cells))
@@ -1548,9 +1553,8 @@ def spend_table(number: int, brief: PlanBrief, ws: Workspace, book: SourceBook) 
                             "Source, reliability of the figure", "Note"], rows=rows,
                       note=note, id=f"tab{number}", wide=True)
     table.intro = plan.description.strip()
-    ref = inherited_text(plan.title, plan.description, budget.amount, plan.currency)
-    if ref is not None:
-        said = inherited_text_note(ref, budget.amount, plan.currency)
+    said = plan_text_notes(plan.title, plan.description, budget.amount, plan.currency)
+    if said:
         table.intro = f"{said} {table.intro}".strip()
     return table
 
