@@ -69,7 +69,13 @@ def author_of(author: str | None) -> str | None:
     """The author a write made here is kept under: --author (default: $USER) followed by
     COMMAND_LINE, so the history tells `alice (command line)` from alice's signed-in web
     edits (account names never hold a space or a bracket)."""
+    from moneytrail.ledger.store import AUTHOR_LENGTH
+    from moneytrail.text import length_problem, shown_text
+
     name = (author or os.environ.get("USER") or "").strip()
+    problem = length_problem(name, AUTHOR_LENGTH - len(COMMAND_LINE))
+    if problem:
+        raise LedgerError(problem, field="author", value=shown_text(name))
     return name + COMMAND_LINE if name else None
 
 
