@@ -117,3 +117,14 @@ def test_undoing_the_add_of_an_uncited_record_still_removes_it(ledger):
 
     with pytest.raises(NotFoundError):
         ledger.get("source", "s_new")
+
+
+@pytest.mark.parametrize(("kind", "key"), [("claim", "a\x00b"), ("source", "\x00"),
+                                           ("fx", "2024/US\x00")])
+def test_a_key_with_a_nul_is_not_found_on_every_store(ledger, kind, key):
+    """PostgreSQL cannot compare text holding a NUL (psycopg.DataError); SQLite found
+    nothing. Both now say 'not found'."""
+    from moneytrail.ledger.errors import NotFoundError
+
+    with pytest.raises(NotFoundError):
+        ledger.get(kind, key)

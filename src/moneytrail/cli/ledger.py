@@ -292,10 +292,11 @@ def revert(revision: Annotated[int, typer.Argument(
                "change is undone too)")] = False,
            db: DbOpt = None) -> None:
     """Restore the record a revision changed to its state before it (a new revision)."""
-    reason = reason_of(reason)
     from moneytrail.ledger.errors import LaterChanges
 
     with open_ledger(db) as ledger:
+        ledger.revision(revision)           # no such revision: said before a missing reason
+        reason = reason_of(reason)
         try:
             result = ledger.revert(revision, author=author_of(author), reason=reason,
                                    force=force)
