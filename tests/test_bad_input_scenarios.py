@@ -127,7 +127,7 @@ def test_a_read_only_store_is_one_line_naming_the_file(tmp_path, monkeypatch):
     assert info.value.exit_code == 3
     monkeypatch.setenv("USER", "tester")
     out = run_cli("ledger", "add", "source", *[f"{k}={v}" for k, v in source.items()],
-                  "--db", url)
+                  "--reason", "r", "--db", url)
     assert out.returncode != 0 and "Traceback" not in out.stderr
     assert " ".join(out.stderr.split()) == f"error: {info.value}"
 

@@ -129,14 +129,15 @@ def test_add_edit_history_revert(cli):
         "currency=GBP", "price_year=2024", "as_of=2024-06", "source=s_a",
         "--reason", "budget")
     history = json.loads(cli("history", "claim", "gb_com", "-f", "json").stdout)
-    assert history[0]["author"] == "cli-user" and history[0]["reason"] == "budget"
+    assert history[0]["author"] == "cli-user (command line)" and history[0]["reason"] == "budget"
     number = history[0]["revision"]
     cli("edit", "claim", "gb_com", "central=3e9", "high=3e9", "--revision", str(number),
         "--author", "eve", "--reason", "update")
     rows = json.loads(cli("history", "claim", "gb_com", "-f", "json").stdout)
-    assert rows[0]["author"] == "eve" and "3000000000" in rows[0]["changes"]
+    assert rows[0]["author"] == "eve (command line)" and "3000000000" in rows[0]["changes"]
     with pytest.raises(ConflictError):
-        cli("edit", "claim", "gb_com", "central=4e9", "high=4e9", "--revision", str(number))
+        cli("edit", "claim", "gb_com", "central=4e9", "high=4e9", "--revision", str(number),
+            "--reason", "stale")
     cli("revert", str(rows[0]["revision"]), "--reason", "oops")
     frame = pd.read_csv(io.StringIO(cli("list", "--region", "GB", "-f", "csv").stdout))
     assert frame.loc[0, "committed_central"] == pytest.approx(2e9 / 0.8)
@@ -163,7 +164,8 @@ def test_bad_input_exits_2_with_one_line(cli, store_url):
     before = cli("history", "-f", "json").stdout
     result = run_main("ledger", "add", "claim", "ref=x", "deal=d_gb", "stage=committed",
                       "low=5", "central=3", "high=4", "currency=GBP", "price_year=2024",
-                      "as_of=2024-06", "source=s_a", "--author", "a", "--db", store_url)
+                      "as_of=2024-06", "source=s_a", "--author", "a", "--reason", "r",
+                      "--db", store_url)
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "claim 'x', field 'low/central/high'" in lines[0], \
@@ -173,14 +175,14 @@ def test_bad_input_exits_2_with_one_line(cli, store_url):
 
 def test_stale_edit_exits_5_conflict(cli, store_url):
     result = run_main("ledger", "edit", "deal", "d_gb", "note=x", "--revision", "1",
-                      "--author", "a", "--db", store_url)
+                      "--author", "a", "--reason", "r", "--db", store_url)
     assert result.returncode == 5 and "changed since revision 1" in result.stderr
 
 
 def test_writing_needs_an_author(cli, store_url):
     env = {k: v for k, v in os.environ.items() if k != "USER"}
     result = subprocess.run([sys.executable, "-m", "moneytrail.cli", "ledger", "edit", "deal",
-                             "d_gb", "note=x", "--db", store_url], text=True,
+                             "d_gb", "note=x", "--reason", "r", "--db", store_url], text=True,
                             capture_output=True, env=env, timeout=120)
     assert result.returncode == 2 and "needs an author" in result.stderr
 

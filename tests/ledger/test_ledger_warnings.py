@@ -32,7 +32,7 @@ def run(*args):
 
 
 def test_add_keeps_the_claim_and_warns_in_one_line(url):
-    result = run("ledger", "add", *TESTER, "--db", url)
+    result = run("ledger", "add", *TESTER, "--reason", "tester", "--db", url)
     lines = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert lines == ["warning: claim 't7': committed as of 2024-02-01, before the deal was "
                      "announced (2025-01-21); kept (check the date or the deal)"]

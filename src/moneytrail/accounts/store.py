@@ -19,6 +19,7 @@ import hmac
 import re
 import secrets
 import threading
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -32,6 +33,7 @@ from moneytrail.accounts.models import Account, ApiKey, LoginThrottle, PasswordR
 from moneytrail.errors import ConflictError, MoneytrailError, NotFoundError
 from moneytrail.ledger import locking
 from moneytrail.ledger.models import as_utc
+from moneytrail.text import code_point, forbidden_character
 
 ROLES = ("reader", "editor", "admin")
 SCOPES = ("read", "write")
@@ -134,7 +136,15 @@ def check_password(password: str, name: str = "") -> None:
     """ASVS 6.2 (v4.0.3 2.1): at least 12 characters, not a common password, not the account
     name, and hard enough to guess: a zxcvbn score of at least MIN_STRENGTH, with the account
     name and "moneytrail" as words an attacker would try first. No composition rules, and
-    nothing is stripped or truncated (zxcvbn scores the first STRENGTH_SCORED characters)."""
+    nothing is stripped or truncated (zxcvbn scores the first STRENGTH_SCORED characters).
+    A control character (a tab, a line break, NUL) is refused: no one can type it into the
+    login form, so it is a copy-and-paste or line-ending slip (a CR kept from `printf
+    'pw\\r\\n'`)."""
+    control = next((char for char in password if unicodedata.category(char) == "Cc"), None)
+    if control is not None:
+        raise AccountError(f"a password may not contain the control character "
+                           f"{code_point(control)} (a tab, a line break or another invisible "
+                           "character); remove it", field="password")
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"a password needs at least {MIN_PASSWORD} characters",
                            field="password")
@@ -383,6 +393,11 @@ class Accounts:
         Raises `Throttled` while a throttle delay runs (the password is not even checked), and
         `AuthError` for a wrong name or password (the same message and work for both)."""
         name = name.strip()[:64]
+        char = forbidden_character(name)
+        if char is not None:            # no account name has one (NAME); PostgreSQL cannot
+            raise AccountError(          # even look up a name holding a NUL
+                f"an account name never contains the control character {code_point(char)}; "
+                "remove it", field="name")
         self._attempt(name, client)               # counted before the password is checked
         with self.engine.connect() as conn:
             row = conn.execute(select(Account).where(Account.name == name)).first()

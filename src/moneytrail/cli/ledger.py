@@ -34,7 +34,9 @@ StageOpt = Annotated[str | None, typer.Option("--stage", help="only deals with a
                                               "this stage")]
 AuthorOpt = Annotated[str | None, typer.Option("--author", help="who makes the change "
                                                "(default: $USER)")]
-ReasonOpt = Annotated[str, typer.Option("--reason", help="why (kept in the history)")]
+ReasonOpt = Annotated[str, typer.Option("--reason", help="why (kept in the history; "
+                                        "required)")]
+COMMAND_LINE = " (command line)"     # after the author of a write made here (see author_of)
 
 
 def open_ledger(db: str | None):
@@ -64,7 +66,26 @@ def option_names(names: dict[str, str] | None = None) -> Iterator[None]:
 
 
 def author_of(author: str | None) -> str | None:
-    return author or os.environ.get("USER") or None
+    """The author a write made here is kept under: --author (default: $USER) followed by
+    COMMAND_LINE, so the history tells `alice (command line)` from alice's signed-in web
+    edits (account names never hold a space or a bracket)."""
+    from moneytrail.ledger.store import AUTHOR_LENGTH
+    from moneytrail.text import length_problem, shown_text
+
+    name = (author or os.environ.get("USER") or "").strip()
+    problem = length_problem(name, AUTHOR_LENGTH - len(COMMAND_LINE))
+    if problem:
+        raise LedgerError(problem, field="author", value=shown_text(name))
+    return name + COMMAND_LINE if name else None
+
+
+def reason_of(reason: str) -> str:
+    """A write's --reason: required and not blank, as the web forms and the API ask."""
+    if not reason.strip():
+        raise MoneytrailError("a reason is required (it is kept in the history): say why "
+                              "the ledger changes with --reason", field="--reason",
+                              value=reason if reason else None)
+    return reason.strip()
 
 
 def parse_fields(pairs: list[str]) -> dict[str, str]:
@@ -218,6 +239,7 @@ def add(kind: Annotated[str, typer.Argument(help="claim, deal, source, fx, defla
         fields: Annotated[list[str], typer.Argument(help="FIELD=VALUE pairs")],
         author: AuthorOpt = None, reason: ReasonOpt = "", db: DbOpt = None) -> None:
     """Add a record (a claim's low/high default to its central)."""
+    reason = reason_of(reason)
     with open_ledger(db) as ledger:
         record = parse_fields(fields)
         result = ledger.add(kind, record, author=author_of(author), reason=reason)
@@ -235,6 +257,7 @@ def edit(kind: Annotated[str, typer.Argument(help="record kind")],
          None,
          author: AuthorOpt = None, reason: ReasonOpt = "", db: DbOpt = None) -> None:
     """Change fields of a record; a stale --revision is refused with a conflict error."""
+    reason = reason_of(reason)
     with open_ledger(db) as ledger:
         result = ledger.edit(kind, key, parse_fields(fields), author=author_of(author),
                              reason=reason, expected_revision=revision)
@@ -269,9 +292,17 @@ def revert(revision: Annotated[int, typer.Argument(
                "change is undone too)")] = False,
            db: DbOpt = None) -> None:
     """Restore the record a revision changed to its state before it (a new revision)."""
+    from moneytrail.ledger.errors import LaterChanges
+
     with open_ledger(db) as ledger:
-        result = ledger.revert(revision, author=author_of(author), reason=reason,
-                               force=force)
+        ledger.revision(revision)           # no such revision: said before a missing reason
+        reason = reason_of(reason)
+        try:
+            result = ledger.revert(revision, author=author_of(author), reason=reason,
+                                   force=force)
+        except LaterChanges as exc:         # the store's words, and the way out only here
+            raise LaterChanges(f"{exc.detail}, or use --force to undo them too",
+                               field=exc.field, value=exc.value) from None
     said(result, f"reverted revision {revision}")
 
 

@@ -28,10 +28,11 @@ def open_accounts(db: str | None):
 
 
 def read_password(from_stdin: bool) -> str:
-    """The password from stdin (one line, kept exactly except the line break) or a prompt."""
+    """The password from stdin (one line, kept exactly except its line break: LF, or CR LF
+    as Windows tools write it) or a prompt."""
     if from_stdin:
         line = sys.stdin.readline()
-        return line[:-1] if line.endswith("\n") else line
+        return line.removesuffix("\n").removesuffix("\r") if line.endswith("\n") else line
     return typer.prompt("Password (12 characters or more)", hide_input=True,
                         confirmation_prompt=True)
 

@@ -86,9 +86,12 @@ def key_values(kind: str, key: str) -> dict[str, object] | None:
     """Key columns of a readable key ('2025/USD'), or None if it cannot name any record.
 
     Parsed strictly, so a malformed key is 'not found' on every backend (PostgreSQL would
-    otherwise refuse to compare text with an integer column, or an out-of-range number).
+    otherwise refuse to compare text with an integer column, an out-of-range number, or text
+    holding a NUL).
     """
     spec = KINDS[kind]
+    if "\x00" in key:          # no key holds a NUL, and PostgreSQL cannot even compare one
+        return None
     parts = key.split("/") if len(spec.key) > 1 else [key]
     if len(parts) != len(spec.key):
         return None

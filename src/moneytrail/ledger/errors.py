@@ -27,6 +27,11 @@ class ConflictError(LedgerError, errors.ConflictError):
     """A write was based on a stale revision: someone changed the record in between."""
 
 
+class LaterChanges(ConflictError):
+    """A revert refused because later revisions changed the same record (it would undo
+    them too). The message says to revert those first; the command line adds its --force."""
+
+
 class NotFoundError(LedgerError, errors.NotFoundError):
     """No record with that key (deal, claim, source, revision)."""
 

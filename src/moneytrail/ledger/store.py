@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from moneytrail.ledger import connection, dbrows, locking, validate
-from moneytrail.ledger.errors import ConflictError, LedgerError, NotFoundError
+from moneytrail.ledger.errors import ConflictError, LaterChanges, LedgerError, NotFoundError
 from moneytrail.ledger.models import Meta, Revision
 from moneytrail.ledger.money import Converter
 from moneytrail.ledger.records import KINDS, Record
@@ -303,6 +303,8 @@ class Ledger:
                                   field="revision", value=number)
             if current != rev["after"] and not force:
                 raise later_change_conflict(conn, rev)
+            if rev["before"] is None and current is not None:
+                check_not_cited(conn, kind, key, number)
             if rev["before"] is not None:
                 check_stored_text(kind, rev["before"], number)
             why = f"revert of revision {number}" + (f": {reason}" if reason else "")
@@ -468,16 +470,56 @@ def read_revision(conn: Connection, number: int) -> dict:
     return dict(row)
 
 
-def later_change_conflict(conn: Connection, rev: Mapping) -> ConflictError:
-    """The error for a revert that would also undo later changes of the same record."""
+def later_change_conflict(conn: Connection, rev: Mapping) -> LaterChanges:
+    """The error for a revert that would also undo later changes of the same record (worded
+    for any caller: only the command line has --force, and it says so itself)."""
     later = conn.execute(select(Revision.id, Revision.action, Revision.author).where(
         Revision.kind == rev["kind"], Revision.key == rev["key"], Revision.id > rev["id"])
         .order_by(Revision.id)).all()
     names = ", ".join(f"{n} ({action} by {who})" for n, action, who in later[:5]) + \
         (" ..." if len(later) > 5 else "")
-    return ConflictError(f"{rev['kind']} '{rev['key']}' was changed after this revision by "
-                         f"revision {names}; revert those first, or use --force",
-                         field="revision", value=rev["id"])
+    return LaterChanges(f"{rev['kind']} '{rev['key']}' was changed after this revision by "
+                        f"revision {names}; revert the later revisions first",
+                        field="revision", value=rev["id"])
+
+
+# the columns of other records that name a deal or a source (a list column: ';'-separated)
+CITING = {"deal": (("deal", "part_of"), ("deal", "overlaps"), ("claim", "deal")),
+          "source": (("deal", "sources"), ("claim", "source"), ("fx", "source"),
+                     ("deflator", "source"), ("population", "source"), ("gdp", "source"))}
+
+
+def citing(conn: Connection, kind: str, key: str) -> dict[str, list[str]]:
+    """The records (per kind, by key) that name the deal or source `key` (CITING)."""
+    from moneytrail.data.checks import split_list
+
+    out: dict[str, list[str]] = {}
+    for other, column in CITING.get(kind, ()):
+        for record in dbrows.read_all(conn, other):
+            if other == kind and dbrows.record_key(other, record) == key:
+                continue
+            if key in split_list(str(record.get(column) or "")):
+                found = out.setdefault(other, [])
+                name = dbrows.record_key(other, record)
+                if name not in found:
+                    found.append(name)
+    return out
+
+
+def check_not_cited(conn: Connection, kind: str, key: str, number: int) -> None:
+    """Refuse to revert the add of a deal or source that other records still name: the
+    records would point at nothing (the rules' "unknown deal" said so without saying why)."""
+    found = citing(conn, kind, key)
+    if not found:
+        return
+    parts = []
+    for other, keys in found.items():
+        shown = ", ".join(shown_text(k) for k in keys[:5]) + (" ..." if len(keys) > 5 else "")
+        parts.append(f"{len(keys)} {other}{'' if len(keys) == 1 else 's'} ({shown})")
+    total = sum(len(keys) for keys in found.values())
+    raise LedgerError(f"cannot undo adding {kind} '{shown_text(key)}': "
+                      f"{' and '.join(parts)} still {'refers' if total == 1 else 'refer'} "
+                      "to it (revert or edit them first)", field="revision", value=number)
 
 
 def check_kind(kind: str) -> None:

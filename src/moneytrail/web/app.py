@@ -31,7 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from moneytrail.errors import MoneytrailError
 from moneytrail.web import views
 from moneytrail.web.format import FILTERS
-from moneytrail.web.query import strict_json_body, strict_query
+from moneytrail.web.query import plain_address, strict_json_body, strict_query
 from moneytrail.web.state import WebState
 from moneytrail.web.views import View
 
@@ -143,8 +143,10 @@ def create_app(db: str | None = None, data: str | None = None, *,
                   # project forbid: web.apidocs serves it from the swagger-ui-py package
                   openapi_url=f"{API}/openapi.json", docs_url=None, redoc_url=None,
                   lifespan=lifespan,
-                  # unknown or repeated query parameters of /api/v1 routes: 400 (web.query)
-                  dependencies=[Depends(strict_query), Depends(strict_json_body)])
+                  # unknown or repeated query parameters of /api/v1 routes, control
+                  # characters in any address: 400 (web.query)
+                  dependencies=[Depends(plain_address), Depends(strict_query),
+                                Depends(strict_json_body)])
     state.workspace = workspace
     app.state.web = state
     app.state.workspace = workspace
@@ -421,10 +423,19 @@ def add_error_handlers(app: FastAPI) -> None:
         """The store refused a read or a write (read-only, full, locked, a database server
         restarting): 503 with one line saying why (`ledger.connection.unavailable_named`;
         the store itself is not named to the client) and that nothing was written."""
-        from sqlalchemy.exc import InterfaceError, OperationalError
+        from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 
-        from moneytrail.ledger.connection import unavailable_named
+        from moneytrail.ledger.connection import first_line, unavailable_named
 
+        if isinstance(exc, DataError):
+            # a value the database cannot take (PostgreSQL: a NUL in text, a number out of
+            # its column's range) is bad input that slipped past the checks, never a 500
+            log.warning("store refused a value on %s: %s", request.url.path,
+                        first_line(exc.orig))
+            return problem(request, 400, "Bad request",
+                           f"the data store cannot take a value of this request "
+                           f"({first_line(exc.orig)}): nothing was written; remove control "
+                           "characters and out-of-range numbers from the input")
         known = unavailable_named("", exc)
         if known is None and not isinstance(exc, (OperationalError, InterfaceError)):
             # an integrity or programming error is a bug, not an outage: "try again" would

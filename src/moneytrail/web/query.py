@@ -19,13 +19,14 @@ checks the types (`StrictBody`).
 from __future__ import annotations
 
 import math
+import re
 import typing
 from typing import Any
 
 from fastapi import Request
 
 from moneytrail.errors import BodyTooLarge, MediaTypeError, MoneytrailError
-from moneytrail.text import short_number, surrogate_path, surrogate_problem
+from moneytrail.text import code_point, short_number, surrogate_path, surrogate_problem
 
 API = "/api/v1"
 MAX_JSON_BODY = 1_000_000
@@ -78,6 +79,31 @@ async def strict_query(request: Request) -> None:
             raise MoneytrailError(f"query parameter given {len(given)} times ("
                                   f"{', '.join(map(repr, given[:5]))}); give it once",
                                   field=name, value=given[1])
+
+
+async def plain_address(request: Request) -> None:
+    """App-wide dependency: a path parameter or query parameter (name or value) holding a
+    control character (U+0000-U+001F, U+007F-U+009F: no record key, account name, id or
+    filter has one) is a 400 naming the parameter, on every route and before any store
+    look-up. PostgreSQL cannot take a NUL in text at all (a look-up of `claim/%00` failed
+    with a 500 there while SQLite answered 404); refusing it here makes both stores answer
+    alike."""
+    items = [*request.path_params.items(), *request.query_params.multi_items()]
+    for name, value in items:
+        for text in (name, value):
+            char = control_character(str(text))
+            if char is not None:
+                raise MoneytrailError(f"contains the control character {code_point(char)}; "
+                                      "remove it", field=name, value=value)
+
+
+def control_character(text: str) -> str | None:
+    """The first control character (Unicode category Cc) in `text`, or None."""
+    found = CONTROL.search(text)
+    return found.group(0) if found else None
+
+
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 class BigNumber(float):
