@@ -25,7 +25,7 @@ from moneytrail.data.checks import split_list
 from moneytrail.engine.result import TraceResult, code_version
 from moneytrail.engine.trace import DEFAULT_TIERS, check_draws, check_seed
 from moneytrail.errors import MoneytrailError, ScenarioError
-from moneytrail.scenarios.schema import Condition, Plan, number_text, revalidated
+from moneytrail.scenarios.schema import Condition, Plan, distinct_labels, number_text, revalidated
 from moneytrail.service.result import Provenance, Result, Table, now_iso
 from moneytrail.service.runs import (
     INTERRUPTED,
@@ -561,7 +561,8 @@ def trace_run_result(ws: Workspace, rid: str, inputs: dict, result: TraceResult,
     return Result(run_id=rid, kind="trace", title=plan.title,
                   provenance=provenance(ws, inputs, seed=inputs["seed"], draws=inputs["draws"],
                                         sources=plan_sources(ws, plan) + footprint_sources),
-                  tables=tables, facts={**trace_facts(result), **scale_facts(ws, plan)})
+                  tables=tables, facts={**trace_facts(result), **scale_facts(ws, plan),
+                                        **(hhi_market_fact(result, ws) if analyses else {})})
 
 
 def ws_trace(ws: Workspace, plan: Plan, *, draws: int, seed: int, tiers: int = DEFAULT_TIERS,
@@ -846,10 +847,9 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
     flat = in_plan_currency(flat, results, ws)
     flat = pd.concat([flat, scorecard_evidence_rows(results, flat, ws.analysis)])
     note = ("Export rules read on: " + ", ".join(f"{p} {d}" for p, d in dates.items())
-            + " (a rule counts from the date its caps bind). The compute cost is the final "
-            "training run's only (no experiments, data or staff). Economic profit (rent): "
-            "firms' capital value added above WACC x invested capital; aggregate sectors' "
-            "capital is not split (docs/methods.md, 'Market power').") if dates else ""
+            + " (a rule counts from the date its caps bind). " + COMPUTE_NOTE + " "
+            + hhi_note(card.hhi_markets, ws) + " " + RENT_NOTE
+            + rent_left_out(results, ws)) if dates else ""
     currencies = [r.require_plan().currency for r in results]
     if len(set(currencies)) > 1:       # in_plan_currency keeps the common unit: say so
         note += " " + common_unit_note(currencies, "plan")
@@ -873,6 +873,72 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
     column_units["unit"] = "text"
     return Table.from_frame("scorecard", flat, title=TITLES["scorecard"], units=column_units,
                             note=note)
+
+
+# what the scorecard's rows of compute, HHI and rent are (analysis.scorecard.ROWS), in its note
+COMPUTE_NOTE = ("Whole plan budget per GPT-4-level training run: the plan's whole budget "
+                "(buildings, power, staff, grants and all else, not its compute alone) "
+                "divided by the GPT-4-level training runs its compute (owned and rented, over "
+                "the horizon) could make at the plan year's algorithmic efficiency.")
+RENT_NOTE = ("Economic profit (rent): firms' capital value added above WACC x invested "
+             "capital. The capital of aggregate sectors and of firms without the data is not "
+             "split, so their rent is left out and the rent share is a lower bound (book "
+             "capital also understates acquirers' rent); the rent to firms already dominant "
+             "is a share of the rent measured (docs/methods.md, 'Market power').")
+
+
+def hhi_note(markets: dict[str, tuple[str, float]], ws: Workspace) -> str:
+    """What the scorecard's HHI change is, and the market it is in for each plan whose HHI
+    moves (analysis.scorecard.Scorecard.hhi_markets), by the category's name."""
+    said = "; ".join(hhi_market_words(category, share, ws)
+                     + (f" for {plan}" if len(markets) > 1 else "")
+                     for plan, (category, share) in markets.items())
+    return ("HHI change: the change of the largest size among the markets a plan buys in, a "
+            "fall shown as negative (conditions on the HHI change bound the largest rise)"
+            + (f"; it is in {said}." if said else "."))
+
+
+def hhi_market_words(category: str, share: float, ws: Workspace | None = None,
+                     name: str | None = None) -> str:
+    """'AI accelerators' (the market of the scorecard's HHI change, in every draw), 'AI
+    accelerators in 62 % of draws' otherwise; the category by its name (`name`, else the
+    value chain's, else its id in words)."""
+    if name is None and ws is not None:
+        names = dict(zip(ws.valuechain.categories["id"], ws.valuechain.categories["name"],
+                         strict=True))
+        name = names.get(category)
+    name = name or category.replace("_", " ")
+    return name if share >= 1.0 else f"{name} in {100 * share:.0f} % of draws"
+
+
+def hhi_market_fact(result: TraceResult, ws: Workspace) -> dict[str, Any]:
+    """`hhi_market` of a traced plan's facts: the market its scorecard HHI change is in
+    (`category`, `name`, `share` of draws); nothing when no market's HHI moves."""
+    from moneytrail.analysis.metrics import Evaluation
+
+    found = Evaluation.of(result, ws.analysis).hhi_market()
+    if found is None:
+        return {}
+    names = dict(zip(ws.valuechain.categories["id"], ws.valuechain.categories["name"],
+                     strict=True))
+    category, share = found
+    return {"hhi_market": {"category": category, "name": names.get(category, category),
+                           "share": share}}
+
+
+def rent_left_out(results: list[TraceResult], ws: Workspace) -> str:
+    """The firms whose rent the scorecard's rent share leaves out for lack of data, per plan
+    (analysis.market_power.unsplit_note; '' where there are none or no rent split)."""
+    from moneytrail.analysis.market_power import unsplit_note
+    from moneytrail.analysis.metrics import Evaluation
+
+    notes = []
+    for result, plan in zip(results, distinct_labels([r.label for r in results]), strict=True):
+        split = Evaluation.of(result, ws.analysis).rents()
+        said = unsplit_note(split, names=ws.valuechain.entity_names()) if split else ""
+        if said:
+            notes.append(f" {plan}: {said}" if len(results) > 1 else f" {said}")
+    return "".join(notes)
 
 
 def conditions_note(conditions: list[Condition] | None) -> str:
