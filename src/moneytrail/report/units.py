@@ -677,6 +677,17 @@ def hhi_rules_no_rise(categories: list[str]) -> str:
             f"shares, which changes nothing (+0), so no market's HHI rises")
 
 
+def hhi_no_market_moves(rules: bool) -> str:
+    """Why the scorecard's HHI change (the change of the largest size over the markets bought
+    in, analysis.concentration.hhi_change_of_largest_size) is 0 in every draw: no market's
+    HHI moves; without procurement rules (`rules` False) because the plan buys at market
+    shares (HHI_UNMOVED)."""
+    if not rules:
+        return HHI_UNMOVED
+    return ("No change: in every market bought in, the plan's supplier shares leave each "
+            "firm's market share, and so the HHI, where it was")
+
+
 SELECTOR_WORDS = {"group": "to {}", "country": "added in {}", "owner_country": "owned in {}",
                   "entity": "to {}"}
 

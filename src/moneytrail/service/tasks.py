@@ -562,7 +562,7 @@ def trace_run_result(ws: Workspace, rid: str, inputs: dict, result: TraceResult,
                   provenance=provenance(ws, inputs, seed=inputs["seed"], draws=inputs["draws"],
                                         sources=plan_sources(ws, plan) + footprint_sources),
                   tables=tables, facts={**trace_facts(result), **scale_facts(ws, plan),
-                                        **(hhi_market_fact(result, ws) if analyses else {})})
+                                        **(scorecard_facts(result, ws) if analyses else {})})
 
 
 def ws_trace(ws: Workspace, plan: Plan, *, draws: int, seed: int, tiers: int = DEFAULT_TIERS,
@@ -704,7 +704,7 @@ PER_EUR_MILLION = " per EUR million"
 def in_plan_currency(flat: pd.DataFrame, results: list[TraceResult], ws: Workspace
                      ) -> pd.DataFrame:
     """Scorecard rows per EUR million (unit '... per EUR million') restated per million of the
-    plans' own currency, and rows of money in EUR (unit 'EUR': the compute cost per GPT-4-level
+    plans' own currency, and rows of money in EUR (unit 'EUR': the whole budget per GPT-4-level
     model) restated in that currency, when every plan has the same one (a USD plan: units
     'FTE per USD million' and 'USD'); plans in different currencies keep EUR, the common
     unit. The row labels say 'per million spent' and the unit names the currency. Each plan's
@@ -749,8 +749,8 @@ def stored_scorecards_in_common_unit(ws: Workspace, results: list[Result]
     own currency (in_plan_currency). When the runs' currencies differ, rows per <CUR>
     million are restated per EUR million, each run at its plan's price year, as
     `moneytrail compare` shows them (scorecard_table); runs in one currency keep it.
-    Rows of money in the run's currency (unit '<CUR>': the compute cost per GPT-4-level
-    model) are restated in EUR at the same rate. Returns per run {' per <CUR> million':
+    Rows of money in the run's currency (unit '<CUR>': the whole budget per GPT-4-level
+    training run) are restated in EUR at the same rate. Returns per run {' per <CUR> million':
     factor, '<CUR>': factor} (empty when nothing changes; apply with restate_per_million)
     and a note saying so, with the price year of each run's jobs per million when the runs
     differ in currency or price year (footprints.jobs_price_compare_note; '' when nothing
@@ -911,19 +911,28 @@ def hhi_market_words(category: str, share: float, ws: Workspace | None = None,
     return name if share >= 1.0 else f"{name} in {100 * share:.0f} % of draws"
 
 
-def hhi_market_fact(result: TraceResult, ws: Workspace) -> dict[str, Any]:
-    """`hhi_market` of a traced plan's facts: the market its scorecard HHI change is in
-    (`category`, `name`, `share` of draws); nothing when no market's HHI moves."""
+def scorecard_facts(result: TraceResult, ws: Workspace) -> dict[str, Any]:
+    """Facts of a traced plan beside its scorecard: `hhi_market`, the market its HHI change
+    is in (`category`, `name`, `share` of draws; left out when no market's HHI moves), and
+    `rent_left_out`, the sentence naming the firms whose rent the rent share leaves out for
+    lack of data (analysis.market_power.unsplit_note; left out when there are none)."""
+    from moneytrail.analysis.market_power import unsplit_note
     from moneytrail.analysis.metrics import Evaluation
 
-    found = Evaluation.of(result, ws.analysis).hhi_market()
-    if found is None:
-        return {}
-    names = dict(zip(ws.valuechain.categories["id"], ws.valuechain.categories["name"],
-                     strict=True))
-    category, share = found
-    return {"hhi_market": {"category": category, "name": names.get(category, category),
-                           "share": share}}
+    evaluation = Evaluation.of(result, ws.analysis)
+    out: dict[str, Any] = {}
+    found = evaluation.hhi_market()
+    if found is not None:
+        names = dict(zip(ws.valuechain.categories["id"], ws.valuechain.categories["name"],
+                         strict=True))
+        category, share = found
+        out["hhi_market"] = {"category": category, "name": names.get(category, category),
+                             "share": share}
+    split = evaluation.rents()
+    said = unsplit_note(split, names=ws.valuechain.entity_names()) if split else ""
+    if said:
+        out["rent_left_out"] = said
+    return out
 
 
 def rent_left_out(results: list[TraceResult], ws: Workspace) -> str:
