@@ -705,7 +705,7 @@ def in_plan_currency(flat: pd.DataFrame, results: list[TraceResult], ws: Workspa
                      ) -> pd.DataFrame:
     """Scorecard rows per EUR million (unit '... per EUR million') restated per million of the
     plans' own currency, and rows of money in EUR (unit 'EUR': the whole budget per GPT-4-level
-    model) restated in that currency, when every plan has the same one (a USD plan: units
+    training run) restated in that currency, when every plan has the same one (a USD plan: units
     'FTE per USD million' and 'USD'); plans in different currencies keep EUR, the common
     unit. The row labels say 'per million spent' and the unit names the currency. Each plan's
     figures are converted at its currency's EUR value at its price year (the rate the EUR
