@@ -789,6 +789,13 @@ def result_table_rows(result: Result, name: str, names: Names) -> list[dict[str,
         return [{"condition": row["condition"], "condition_text": row["words"],
                  **{k: v for k, v in row.items() if k not in ("condition", "words", "unit")}}
                 for row in condition_rows(result, names)]
+    if name == "scorecard" and name in result.tables and result.facts.get("hhi_market"):
+        # the market the HHI change is in, beside its row (as the run page shows it)
+        where = {row["metric"]: row["where"] for row in scorecard_rows(result, names)
+                 if row["where"]}
+        key = result.tables[name].index[0]
+        return [{**row, "market": where.get(str(row[key]), "")}
+                for row in records(result, name)]
     if name in result.tables:
         return records(result, name)
     charts = run_chart_tables(result, names)
