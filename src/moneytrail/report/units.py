@@ -657,9 +657,9 @@ CONDITION_MEASURES: dict[str, tuple[str, str]] = {
 }
 SINGLE_SUPPLIER_METRICS = ("single_supplier_share", "value_chain_single_supplier_share")
 
-# A plan's HHI change of +0 in every draw (analysis.concentration.largest_hhi_change, the
-# largest change over the markets bought in), in words for the scorecard in place of
-# "+0 points (+0 – +0 points)": why it is zero by construction.
+# A plan's HHI change of +0 in every draw (the scorecard's change of the largest size, or in
+# runs stored before the largest change, analysis.concentration), in words for the scorecard
+# in place of "+0 points (+0 – +0 points)": why it is zero by construction.
 HHI_UNMOVED = ("No change: with no procurement rules the plan buys from each firm at its "
                "market share, so no share (and no HHI) moves; procurement rules that favour "
                "some firms change it")
