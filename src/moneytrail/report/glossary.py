@@ -12,7 +12,7 @@ GLOSSARY: list[tuple[str, str, str]] = [
      "change is the largest rise or fall the plan's purchases make to this index among the "
      "markets it buys in (AI accelerators, networking, ...), in points, with the market it is "
      "in named beside it: a positive change means that market becomes more concentrated; a "
-     "negative change such as \u2013120 points means the plan spreads its purchases there more "
+     "negative change such as \u201399 points means the plan spreads its purchases there more "
      "evenly than the market does (for example a 50 % cap on any one supplier), so it becomes "
      "less concentrated; +0 means no market's index moves (in a market where the plan sets no "
      "supplier shares it buys at market shares, a change of exactly 0). A condition on the "
