@@ -13,7 +13,7 @@ import pytest
 from moneytrail.report import units
 
 ROOT = Path(__file__).resolve().parents[1]
-COST = "Final-run compute cost per GPT-4-level model"
+COST = "Whole plan budget per GPT-4-level training run its compute could make"   # h88
 JOBS = "Jobs paid for per million spent (FTE-years)"
 
 

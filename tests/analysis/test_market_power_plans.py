@@ -25,6 +25,7 @@ from moneytrail.analysis.procurement import (
     procured_plan,
 )
 from moneytrail.analysis.purchases import plan_purchases
+from moneytrail.analysis.scorecard import RENT_ROW
 from moneytrail.errors import ScenarioError
 from moneytrail.scenarios.schema import Condition
 
@@ -171,7 +172,7 @@ def compared():
 def test_compare_shows_rent_share_recipients_and_procurement(compared):
     plans = [mt.load_scenario(p).id for p in mt.reference_scenarios()]
     card = {r["metric"]: r for r in records(compared, "scorecard")}
-    row = card["Economic profit (rent), share of the plan"]
+    row = card[RENT_ROW]
     for plan in plans:
         assert row[f"{plan}_p5"] <= row[f"{plan}_p50"] <= row[f"{plan}_p95"]
         assert 0 < row[f"{plan}_p50"] < 1

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 import moneytrail as mt
-from moneytrail.analysis.scorecard import CONDITIONS_ROW, ROWS
+from moneytrail.analysis.scorecard import CONDITIONS_ROW, HHI_ROW, ROWS
 from moneytrail.scenarios.schema import Condition
 from moneytrail.service.workspace import Workspace
 
@@ -83,7 +83,7 @@ def test_data_reaches_every_analysis(bigger_cloud_market, tmp_path):
         with Workspace.open(root) as ws:
             result = mt.trace(plan, ws.model(plan.year), draws=200, keep_draws=True)
             tables[name] = mt.scorecard([result], data=ws.analysis)
-    label = "HHI change, largest among the markets bought in"
+    label = HHI_ROW    # the change of the largest size (h88)
     assert abs(tables["bigger"].table.loc[label, ("efficiency-first-eu", "p50")]) < \
         abs(tables["bundled"].table.loc[label, ("efficiency-first-eu", "p50")]) / 5
     assert tables["bigger"].export_rules_on == {"efficiency-first-eu": "2025-07-01"}

@@ -10,8 +10,8 @@ from briefings import REFERENCE
 
 RENT = "public-money-pays-incumbents-high-prices"        # trace.rent of the reference plan
 DOMINANT = "public-money-cements-the-status-quo"
-SCORE = {RENT: "Economic profit (rent), share of the plan",
-         DOMINANT: "Rent to firms already dominant (share of rent)"}
+SCORE = {RENT: "Economic profit (rent), share of the plan (lower bound)",       # h88
+         DOMINANT: "Rent to firms already dominant (share of the rent measured)"}
 
 
 def claims_section(ws, result) -> dict:

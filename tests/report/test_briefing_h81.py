@@ -51,17 +51,21 @@ def row_of(html: str, label: str) -> str:
     return text_of(next(r for r in re.findall(r"<tr>.*?</tr>", html, re.S) if label in r))
 
 
-def test_the_hhi_change_says_why_it_is_zero_under_supplier_rules(html):
-    row = row_of(html, "HHI change, largest among the markets bought in")
-    assert "this is the largest change among the markets bought in" in row
-    assert "supplier shares (AI accelerators)" in row
+def test_the_hhi_change_under_supplier_rules_shows_the_fall_and_its_market(html):
+    """Under 60/40 supplier shares the accelerator market's HHI falls: the row shows the fall
+    (the change of the largest size, h88) and names its market, not "+0" with a reason."""
+    row = row_of(html, "HHI change, the largest rise or fall among the markets bought in")
+    assert "in AI accelerators" in row and "points" in row
+    assert "−" in row or "-" in row
+    assert "No rise" not in row and "+0" not in row
 
 
-def test_the_glossary_says_the_hhi_change_is_the_largest_over_markets(html):
+def test_the_glossary_says_the_hhi_change_is_the_largest_rise_or_fall(html):
     text = text_of(html)
     assert "+0 means the plan buys at market shares." not in text
-    assert "is the largest change the plan's purchases make to this index among the markets " \
-           "it buys in" in text
+    assert "is the largest rise or fall the plan's purchases make to this index among the " \
+           "markets it buys in" in text
+    assert "A condition on the HHI change bounds the largest rise instead." in text
 
 
 def test_the_single_supplier_condition_says_what_it_measures(html):

@@ -90,13 +90,13 @@ def test_sankey_right_column_says_what_it_holds():
 def test_scorecard_notes_of_several_plans_are_printed_once():
     from moneytrail.report.briefing.content import merged_note
 
-    tail = ("The compute cost is the final training run's only (no experiments, data or "
-            "staff). Economic profit (rent): capital value added above WACC.")
+    tail = ("Whole plan budget per GPT-4-level training run: the plan's whole budget over the "
+            "runs. Economic profit (rent): capital value added above WACC.")
     notes = [f"Conditions met: the share of each plan's own conditions that it meets. Export "
              f"rules read on: {p} 2025-07-01 (a rule counts from the date its caps bind). {tail}"
              for p in ("a", "b")]
     merged = merged_note(notes)
-    assert merged.count("Conditions met") == 1 and merged.count("compute cost") == 1
+    assert merged.count("Conditions met") == 1 and merged.count("Whole plan budget") == 1
     assert "Export rules read on: a 2025-07-01, b 2025-07-01 (a rule counts" in merged
     assert merged_note([]) == ""
 

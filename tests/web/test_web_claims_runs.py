@@ -200,7 +200,7 @@ def test_claims_and_scorecard_pages_show_the_evidence_weight(client, reference_r
             f"{row_weight(mine[0], 'claim_')}") in html
     card = client.get(f"/api/v1/runs/{reference_run}?table=scorecard").json()["rows"]
     rows = {r["metric"]: r for r in card}
-    metric = "HHI change, largest among the markets bought in"
+    metric = "HHI change, the largest rise or fall among the markets bought in"   # h88
     weight = rows[f"{metric}: evidence, on assumption or weak rows"]
     said = weight_text(*(weight[f"{PLAN}_{s}"] for s in ("p50", "p5", "p95")))
     page = client.get(f"/r/{reference_run}").text

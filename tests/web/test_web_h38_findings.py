@@ -22,7 +22,7 @@ from moneytrail.web import create_app  # noqa: E402
 
 PLAN = "eu-ai-gigafactories"
 CLAIM = "public-money-to-nvidia-and-hyperscalers"
-COST = "Final-run compute cost per GPT-4-level model"
+COST = "Whole plan budget per GPT-4-level training run its compute could make"   # h88
 DRAWS, SEED = 200, 3
 VERDICTS = ("supported", "contradicted", "uncertain", "conditional")
 

@@ -18,7 +18,7 @@ from moneytrail.scenarios.yamlio import read_yaml  # noqa: E402
 from moneytrail.web import create_app  # noqa: E402
 
 PLAN = "eu-ai-gigafactories"
-COST = "Final-run compute cost per GPT-4-level model"
+COST = "Whole plan budget per GPT-4-level training run its compute could make"   # h88
 DRAWS, SEED = 200, 3
 
 

@@ -187,7 +187,7 @@ def hhi_row(html: str) -> str:
     def text_of(part: str) -> str:
         return " ".join(unescape(re.sub(r"<[^>]+>", " ", part)).split())
 
-    start = html.index("HHI change, largest among the markets bought in")
+    start = html.index("HHI change, the largest rise or fall among the markets bought in")
     return text_of(html[start:html.index("</tr>", start)])
 
 

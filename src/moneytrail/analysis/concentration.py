@@ -285,9 +285,38 @@ def plan_concentration(result: TraceResult, data: AnalysisData,
 
 
 def largest_hhi_change(result: TraceResult, data: AnalysisData,
-                       purchases: Purchases | None = None) -> np.ndarray:
-    """Per draw, the largest HHI change over the markets the plan buys in (NaN: none sized)."""
-    effects = market_effects(result, data, purchases)
+                       purchases: Purchases | None = None,
+                       effects: list[MarketEffect] | None = None) -> np.ndarray:
+    """Per draw, the largest HHI change over the markets the plan buys in: the greatest rise
+    (a fall in one market shows as 0 when another is unchanged; NaN: none sized). What a
+    condition on `hhi_change` bounds. `effects`: market_effects already computed."""
+    effects = market_effects(result, data, purchases) if effects is None else effects
     if not effects:
         return np.full(result.draws, np.nan)
     return np.max(np.column_stack([e.delta for e in effects]), axis=1)
+
+
+def hhi_change_of_largest_size(effects: list[MarketEffect], draws: int
+                               ) -> tuple[np.ndarray, np.ndarray]:
+    """Per draw, the HHI change of the largest size over the markets of `effects`, with its
+    sign (a fall of 120 points shows as -120, not as 0), and the position in `effects` of the
+    market it is in (-1 where no market's HHI moves). NaN and -1 in every draw when no
+    market is sized."""
+    if not effects:
+        return np.full(draws, np.nan), np.full(draws, -1)
+    deltas = np.column_stack([e.delta for e in effects])
+    where = np.argmax(np.abs(deltas), axis=1)
+    values = deltas[np.arange(draws), where]
+    return values, np.where(values != 0, where, -1)
+
+
+def hhi_change_market(effects: list[MarketEffect], draws: int) -> tuple[str, float] | None:
+    """The market (category) the HHI change of the largest size is in, in most draws, and
+    the share of draws it is in it; None when no market's HHI moves in any draw."""
+    _, where = hhi_change_of_largest_size(effects, draws)
+    moved = where[where >= 0]
+    if not moved.size:
+        return None
+    counts = np.bincount(moved, minlength=len(effects))
+    top = int(np.argmax(counts))
+    return effects[top].category, float(counts[top] / draws)

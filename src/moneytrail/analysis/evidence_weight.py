@@ -154,8 +154,9 @@ def purchases_weight(result: Any, suppliers: Iterable[str] | None = None) -> np.
 
 
 # -- scorecard ------------------------------------------------------------------------------
-FIRST_INVOICES = ("hhi_change", "single_supplier_share", "export_exposed_share",
-                  "markup_share", "residual_value_share", "eur_per_capability", "co2_tonnes")
+FIRST_INVOICES = ("hhi_change", "hhi_change_largest_size", "single_supplier_share",
+                  "export_exposed_share", "markup_share", "residual_value_share",
+                  "eur_per_capability", "co2_tonnes")
 VALUE_ADDED = ("value_chain_single_supplier_share", "rent_share", "dominant_rent_share",
                "co2_embodied_per_eur_million")
 LABOUR = ("jobs_per_eur_million",)

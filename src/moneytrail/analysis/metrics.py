@@ -16,7 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from moneytrail.analysis.concentration import largest_hhi_change
+from moneytrail.analysis.concentration import (
+    MarketEffect,
+    hhi_change_market,
+    hhi_change_of_largest_size,
+    largest_hhi_change,
+    market_effects,
+)
 from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.dependency import (
     export_exposure,
@@ -188,6 +194,20 @@ class Evaluation:
                 if has_capital_data(self.data) else None
         return self._derived["rents"]
 
+    def market_effects(self) -> list[MarketEffect]:
+        """The HHI before and after the plan's purchases in each sized market it buys in
+        (analysis.concentration.market_effects), computed once per evaluation."""
+        if "market_effects" not in self._derived:
+            self._derived["market_effects"] = market_effects(self.result, self.data,
+                                                             self.purchases)
+        return self._derived["market_effects"]
+
+    def hhi_market(self) -> tuple[str, float] | None:
+        """The market (category id) the scorecard's HHI change of the largest size is in, in
+        most draws, and the share of draws it is there; None when no market's HHI moves
+        (analysis.concentration.hhi_change_market)."""
+        return hhi_change_market(self.market_effects(), self.result.draws)
+
     @classmethod
     def of(cls, result: TraceResult, data: AnalysisData) -> Evaluation:
         """The evaluation of a traced plan against the analysis tables `data` (made once per
@@ -254,7 +274,12 @@ class Evaluation:
             "eu_value_added_share": lambda: self.value_added_share(in_eu),
             "eu_labour_share": lambda: self.value_added_share(labour & in_eu),
             "labour_share": lambda: self.value_added_share(labour),
-            "hhi_change": lambda: largest_hhi_change(result, data, purchases),
+            # the greatest rise over the markets bought in (what conditions bound) ...
+            "hhi_change": lambda: largest_hhi_change(result, data, purchases,
+                                                     self.market_effects()),
+            # ... and the change of the largest size, signed (the scorecard's row)
+            "hhi_change_largest_size": lambda: hhi_change_of_largest_size(
+                self.market_effects(), result.draws)[0],
             "single_supplier_share": lambda: single_supplier_share(result, purchases,
                                                                    threshold, data=data),
             "value_chain_single_supplier_share": lambda: value_chain_single_supplier_share(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -17,9 +17,15 @@ from moneytrail.scenarios.schema import Condition, distinct_labels
 
 JOBS_ROW = "Jobs paid for per million spent (FTE-years)"   # work over the whole budget
 # (row label, metric name, keyword arguments, unit for display)
-# the largest HHI change over the markets the plan buys in (analysis.concentration
-# .largest_hhi_change): a rise anywhere shows even where rules lower another market's HHI
-HHI_ROW = "HHI change, largest among the markets bought in"
+# the HHI change of the largest size over the markets the plan buys in, with its sign
+# (analysis.concentration.hhi_change_of_largest_size): a fall shows as a fall; the market it
+# is in is named beside it (Scorecard.hhi_markets). Conditions on `hhi_change` still bound the
+# greatest rise (largest_hhi_change), the row runs stored before showed (HHI_RISE_ROW).
+HHI_ROW = "HHI change, the largest rise or fall among the markets bought in"
+HHI_RISE_ROW = "HHI change, largest rise among the markets bought in"
+COMPUTE_ROW = "Whole plan budget per GPT-4-level training run its compute could make"
+RENT_ROW = "Economic profit (rent), share of the plan (lower bound)"
+DOMINANT_ROW = "Rent to firms already dominant (share of the rent measured)"
 ROWS: list[tuple[str, str, dict, str]] = [
     ("US hyperscalers: Amazon, Microsoft, Google (value added)", "value_added_share",
      {"group": "us_big_tech"}, "share"),
@@ -29,9 +35,9 @@ ROWS: list[tuple[str, str, dict, str]] = [
      "share"),
     ("EU value added (location)", "eu_value_added_share", {}, "share"),
     ("Labour share (wages, all countries)", "labour_share", {}, "share"),
-    (HHI_ROW, "hhi_change", {}, "points"),
-    ("Economic profit (rent), share of the plan", "rent_share", {}, "share"),
-    ("Rent to firms already dominant (share of rent)", "dominant_rent_share", {}, "share"),
+    (HHI_ROW, "hhi_change_largest_size", {}, "points"),
+    (RENT_ROW, "rent_share", {}, "share"),
+    (DOMINANT_ROW, "dominant_rent_share", {}, "share"),
     ("Markup over suppliers' cost of goods (share)", "markup_share", {}, "share"),
     ("Single supplier >50%: first invoices", "single_supplier_share", {}, "share"),
     ("Single supplier >50%: value chain", "value_chain_single_supplier_share", {}, "share"),
@@ -41,17 +47,25 @@ ROWS: list[tuple[str, str, dict, str]] = [
     ("Embodied CO2 of the supply chain per million spent (scope 1+2)",
      "co2_embodied_per_eur_million", {}, "t CO2e per EUR million"),
     ("Residual value of hardware at horizon", "residual_value_share", {}, "share"),
-    ("Final-run compute cost per GPT-4-level model", "eur_per_capability", {}, "EUR"),
+    (COMPUTE_ROW, "eur_per_capability", {}, "EUR"),
 ]
 CONDITIONS_ROW = "Conditions met (share of applicable ones)"
 # rows renamed since runs were stored, old label -> label now: a stored run's scorecard is
 # read under the new label (service.tasks.stored_scorecard_row), so compare pages and
 # briefings line it up with newer runs. The jobs row was "(FTE)" though its figure is
 # FTE-years (jobs x years over the whole budget), as it has always been.
-# The HHI row was "HHI change, largest market bought in", which read as the biggest market's
-# change; its figure is the largest change over the markets bought in (the greatest rise).
+# The HHI row was "HHI change, largest market bought in", then "HHI change, largest among
+# the markets bought in": the greatest rise over the markets bought in (0 where the plan's
+# rules lower one market's HHI and leave the others), kept under HHI_RISE_ROW; runs since show
+# the change of the largest size (HHI_ROW), another figure, on a row of its own.
+# The compute row was "Final-run compute cost per GPT-4-level model", though its figure is the
+# whole budget over the runs (the same figure); the rent rows now say what they measure.
 RENAMED_ROWS = {"Jobs paid for per million spent (FTE)": JOBS_ROW,
-                "HHI change, largest market bought in": HHI_ROW}
+                "HHI change, largest market bought in": HHI_RISE_ROW,
+                "HHI change, largest among the markets bought in": HHI_RISE_ROW,
+                "Final-run compute cost per GPT-4-level model": COMPUTE_ROW,
+                "Economic profit (rent), share of the plan": RENT_ROW,
+                "Rent to firms already dominant (share of rent)": DOMINANT_ROW}
 
 
 def scorecard_draws(evaluation: Evaluation, conditions: list[Condition] | None = None,
@@ -77,11 +91,14 @@ class Scorecard:
 
     `table`: rows are metrics (index `metric`), columns (plan, mean | p5 | p50 | p95), in each
     row's unit (see ROWS). `export_rules_on`: plan label -> ISO date the export-control rules
-    were read on.
+    were read on. `hhi_markets`: plan label -> the market (category id) the HHI change of
+    the largest size is in, in most draws, and the share of draws it is there (plans whose
+    HHI moves in no market left out).
     """
 
     table: pd.DataFrame
     export_rules_on: dict[str, str]
+    hhi_markets: dict[str, tuple[str, float]] = field(default_factory=dict)
 
 
 def scorecard(results: list[TraceResult], *, data: AnalysisData,
@@ -101,6 +118,7 @@ def scorecard(results: list[TraceResult], *, data: AnalysisData,
     """
     columns: dict[tuple[str, str], dict[str, float]] = {}
     dates: dict[str, str] = {}
+    markets: dict[str, tuple[str, float]] = {}
     plans = distinct_labels([result.label for result in results])
     for result, plan in zip(results, plans, strict=True):
         evaluation = Evaluation.of(result, data)
@@ -108,6 +126,9 @@ def scorecard(results: list[TraceResult], *, data: AnalysisData,
             evaluation.footprints_given(footprints[plan])
         dates[plan] = (on or evaluation.on).isoformat()
         values = scorecard_draws(evaluation, conditions, on)
+        market = evaluation.hhi_market()
+        if market is not None:
+            markets[plan] = market
         for label, draws_of in values.items():
             stats = describe(draws_of)
             for stat in STATS:
@@ -115,4 +136,4 @@ def scorecard(results: list[TraceResult], *, data: AnalysisData,
     table = pd.DataFrame(columns)
     table.columns = pd.MultiIndex.from_tuples(list(columns), names=["plan", "stat"])
     table.index.name = "metric"
-    return Scorecard(table=table, export_rules_on=dates)
+    return Scorecard(table=table, export_rules_on=dates, hhi_markets=markets)

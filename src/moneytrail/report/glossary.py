@@ -9,13 +9,20 @@ GLOSSARY: list[tuple[str, str, str]] = [
     ("HHI (Herfindahl\u2013Hirschman index)",
      "How concentrated a market is: the sum of the squares of the firms' market shares in "
      "percent, from near 0 (many small firms) to 10,000 (a single firm). The scorecard's HHI "
-     "change is the largest change the plan's purchases make to this index among the markets "
-     "it buys in (AI accelerators, networking, ...), in points: a positive change means a "
-     "market becomes more concentrated; a negative change such as \u201399 points means the "
-     "plan spreads its purchases more evenly than every market does, so each becomes slightly "
-     "less concentrated; +0 means no market's index rises: in a market where the plan sets no "
-     "supplier shares it buys at market shares (a change of exactly 0), and supplier shares "
-     "more even than the market's lower its index.", "Analyses"),
+     "change is the largest rise or fall the plan's purchases make to this index among the "
+     "markets it buys in (AI accelerators, networking, ...), in points, with the market it is "
+     "in named beside it: a positive change means that market becomes more concentrated; a "
+     "negative change such as \u201399 points means the plan spreads its purchases there more "
+     "evenly than the market does (for example a 50 % cap on any one supplier), so it becomes "
+     "less concentrated; +0 means no market's index moves (in a market where the plan sets no "
+     "supplier shares it buys at market shares, a change of exactly 0). A condition on the "
+     "HHI change bounds the largest rise instead.", "Analyses"),
+    ("Economic profit (rent), a lower bound",
+     "Profit above what the capital a firm employs costs (see WACC). The scorecard's share "
+     "of the plan ending as rent is a lower bound: the capital income of aggregate sectors "
+     "and of firms without the data is not split, so their rent is left out (the scorecard's "
+     "note names those firms); the rent to firms already dominant is a share of the rent "
+     "measured.", "Market power"),
     ("WACC (weighted average cost of capital)",
      "The yearly return that a firm's lenders and shareholders together expect on the money "
      "invested in it. Profit above WACC times the capital invested is economic profit "

@@ -685,9 +685,9 @@ CONDITION_MEASURES: dict[str, tuple[str, str]] = {
 }
 SINGLE_SUPPLIER_METRICS = ("single_supplier_share", "value_chain_single_supplier_share")
 
-# A plan's HHI change of +0 in every draw (analysis.concentration.largest_hhi_change, the
-# largest change over the markets bought in), in words for the scorecard in place of
-# "+0 points (+0 – +0 points)": why it is zero by construction.
+# A plan's HHI change of +0 in every draw (the scorecard's change of the largest size, or in
+# runs stored before the largest change, analysis.concentration), in words for the scorecard
+# in place of "+0 points (+0 – +0 points)": why it is zero by construction.
 HHI_UNMOVED = ("No change: with no procurement rules the plan buys from each firm at its "
                "market share, so no share (and no HHI) moves; procurement rules that favour "
                "some firms change it")
@@ -703,6 +703,17 @@ def hhi_rules_no_rise(categories: list[str]) -> str:
             f"supplier shares ({where}) do not raise concentration there (shares more even "
             f"than the market's lower it), and in the other markets the plan buys at market "
             f"shares, which changes nothing (+0), so no market's HHI rises")
+
+
+def hhi_no_market_moves(rules: bool) -> str:
+    """Why the scorecard's HHI change (the change of the largest size over the markets bought
+    in, analysis.concentration.hhi_change_of_largest_size) is 0 in every draw: no market's
+    HHI moves; without procurement rules (`rules` False) because the plan buys at market
+    shares (HHI_UNMOVED)."""
+    if not rules:
+        return HHI_UNMOVED
+    return ("No change: in every market bought in, the plan's supplier shares leave each "
+            "firm's market share, and so the HHI, where it was")
 
 
 SELECTOR_WORDS = {"group": "to {}", "country": "added in {}", "owner_country": "owned in {}",

@@ -133,7 +133,7 @@ def jobs_price_compare_note(labels: list[str], currencies: list[str], price_year
 
 def money_price_compare_note(price_years: list[Any], labels: list[str] | None = None) -> str:
     """What plans side by side at different price years say about their money: '' when they
-    share one; else that amounts of money (the compute cost per GPT-4-level model) and
+    share one; else that amounts of money (the whole plan budget per GPT-4-level training run) and
     figures per million spent are each at its plan's price year, not restated to one. With
     `labels` (a table whose cells do not say their year: the CLI's) each plan is named with
     its year; without, the years are named and each figure is labelled where it is shown."""

@@ -25,7 +25,7 @@ from moneytrail.data.checks import split_list
 from moneytrail.engine.result import TraceResult, code_version
 from moneytrail.engine.trace import DEFAULT_TIERS, check_draws, check_seed
 from moneytrail.errors import MoneytrailError, ScenarioError
-from moneytrail.scenarios.schema import Condition, Plan, number_text, revalidated
+from moneytrail.scenarios.schema import Condition, Plan, distinct_labels, number_text, revalidated
 from moneytrail.service.result import Provenance, Result, Table, now_iso
 from moneytrail.service.runs import (
     INTERRUPTED,
@@ -561,7 +561,8 @@ def trace_run_result(ws: Workspace, rid: str, inputs: dict, result: TraceResult,
     return Result(run_id=rid, kind="trace", title=plan.title,
                   provenance=provenance(ws, inputs, seed=inputs["seed"], draws=inputs["draws"],
                                         sources=plan_sources(ws, plan) + footprint_sources),
-                  tables=tables, facts={**trace_facts(result), **scale_facts(ws, plan)})
+                  tables=tables, facts={**trace_facts(result), **scale_facts(ws, plan),
+                                        **(scorecard_facts(result, ws) if analyses else {})})
 
 
 def ws_trace(ws: Workspace, plan: Plan, *, draws: int, seed: int, tiers: int = DEFAULT_TIERS,
@@ -703,8 +704,8 @@ PER_EUR_MILLION = " per EUR million"
 def in_plan_currency(flat: pd.DataFrame, results: list[TraceResult], ws: Workspace
                      ) -> pd.DataFrame:
     """Scorecard rows per EUR million (unit '... per EUR million') restated per million of the
-    plans' own currency, and rows of money in EUR (unit 'EUR': the compute cost per GPT-4-level
-    model) restated in that currency, when every plan has the same one (a USD plan: units
+    plans' own currency, and rows of money in EUR (unit 'EUR': the whole budget per GPT-4-level
+    training run) restated in that currency, when every plan has the same one (a USD plan: units
     'FTE per USD million' and 'USD'); plans in different currencies keep EUR, the common
     unit. The row labels say 'per million spent' and the unit names the currency. Each plan's
     figures are converted at its currency's EUR value at its price year (the rate the EUR
@@ -748,8 +749,8 @@ def stored_scorecards_in_common_unit(ws: Workspace, results: list[Result]
     own currency (in_plan_currency). When the runs' currencies differ, rows per <CUR>
     million are restated per EUR million, each run at its plan's price year, as
     `moneytrail compare` shows them (scorecard_table); runs in one currency keep it.
-    Rows of money in the run's currency (unit '<CUR>': the compute cost per GPT-4-level
-    model) are restated in EUR at the same rate. Returns per run {' per <CUR> million':
+    Rows of money in the run's currency (unit '<CUR>': the whole budget per GPT-4-level
+    training run) are restated in EUR at the same rate. Returns per run {' per <CUR> million':
     factor, '<CUR>': factor} (empty when nothing changes; apply with restate_per_million)
     and a note saying so, with the price year of each run's jobs per million when the runs
     differ in currency or price year (footprints.jobs_price_compare_note; '' when nothing
@@ -846,10 +847,9 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
     flat = in_plan_currency(flat, results, ws)
     flat = pd.concat([flat, scorecard_evidence_rows(results, flat, ws.analysis)])
     note = ("Export rules read on: " + ", ".join(f"{p} {d}" for p, d in dates.items())
-            + " (a rule counts from the date its caps bind). The compute cost is the final "
-            "training run's only (no experiments, data or staff). Economic profit (rent): "
-            "firms' capital value added above WACC x invested capital; aggregate sectors' "
-            "capital is not split (docs/methods.md, 'Market power').") if dates else ""
+            + " (a rule counts from the date its caps bind). " + COMPUTE_NOTE + " "
+            + hhi_note(card.hhi_markets, ws) + " " + RENT_NOTE
+            + rent_left_out(results, ws)) if dates else ""
     currencies = [r.require_plan().currency for r in results]
     if len(set(currencies)) > 1:       # in_plan_currency keeps the common unit: say so
         note += " " + common_unit_note(currencies, "plan")
@@ -873,6 +873,81 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
     column_units["unit"] = "text"
     return Table.from_frame("scorecard", flat, title=TITLES["scorecard"], units=column_units,
                             note=note)
+
+
+# what the scorecard's rows of compute, HHI and rent are (analysis.scorecard.ROWS), in its note
+COMPUTE_NOTE = ("Whole plan budget per GPT-4-level training run: the plan's whole budget "
+                "(buildings, power, staff, grants and all else, not its compute alone) "
+                "divided by the GPT-4-level training runs its compute (owned and rented, over "
+                "the horizon) could make at the plan year's algorithmic efficiency.")
+RENT_NOTE = ("Economic profit (rent): firms' capital value added above WACC x invested "
+             "capital. The capital of aggregate sectors and of firms without the data is not "
+             "split, so their rent is left out and the rent share is a lower bound (book "
+             "capital also understates acquirers' rent); the rent to firms already dominant "
+             "is a share of the rent measured (docs/methods.md, 'Market power').")
+
+
+def hhi_note(markets: dict[str, tuple[str, float]], ws: Workspace) -> str:
+    """What the scorecard's HHI change is, and the market it is in for each plan whose HHI
+    moves (analysis.scorecard.Scorecard.hhi_markets), by the category's name."""
+    said = "; ".join(hhi_market_words(category, share, ws)
+                     + (f" for {plan}" if len(markets) > 1 else "")
+                     for plan, (category, share) in markets.items())
+    return ("HHI change: the change of the largest size among the markets a plan buys in, a "
+            "fall shown as negative (conditions on the HHI change bound the largest rise)"
+            + (f"; it is in {said}." if said else "."))
+
+
+def hhi_market_words(category: str, share: float, ws: Workspace | None = None,
+                     name: str | None = None) -> str:
+    """'AI accelerators' (the market of the scorecard's HHI change, in every draw), 'AI
+    accelerators in 62 % of draws' otherwise; the category by its name (`name`, else the
+    value chain's, else its id in words)."""
+    if name is None and ws is not None:
+        names = dict(zip(ws.valuechain.categories["id"], ws.valuechain.categories["name"],
+                         strict=True))
+        name = names.get(category)
+    name = name or category.replace("_", " ")
+    return name if share >= 1.0 else f"{name} in {100 * share:.0f} % of draws"
+
+
+def scorecard_facts(result: TraceResult, ws: Workspace) -> dict[str, Any]:
+    """Facts of a traced plan beside its scorecard: `hhi_market`, the market its HHI change
+    is in (`category`, `name`, `share` of draws; left out when no market's HHI moves), and
+    `rent_left_out`, the sentence naming the firms whose rent the rent share leaves out for
+    lack of data (analysis.market_power.unsplit_note; left out when there are none)."""
+    from moneytrail.analysis.market_power import unsplit_note
+    from moneytrail.analysis.metrics import Evaluation
+
+    evaluation = Evaluation.of(result, ws.analysis)
+    out: dict[str, Any] = {}
+    found = evaluation.hhi_market()
+    if found is not None:
+        names = dict(zip(ws.valuechain.categories["id"], ws.valuechain.categories["name"],
+                         strict=True))
+        category, share = found
+        out["hhi_market"] = {"category": category, "name": names.get(category, category),
+                             "share": share}
+    split = evaluation.rents()
+    said = unsplit_note(split, names=ws.valuechain.entity_names()) if split else ""
+    if said:
+        out["rent_left_out"] = said
+    return out
+
+
+def rent_left_out(results: list[TraceResult], ws: Workspace) -> str:
+    """The firms whose rent the scorecard's rent share leaves out for lack of data, per plan
+    (analysis.market_power.unsplit_note; '' where there are none or no rent split)."""
+    from moneytrail.analysis.market_power import unsplit_note
+    from moneytrail.analysis.metrics import Evaluation
+
+    notes = []
+    for result, plan in zip(results, distinct_labels([r.label for r in results]), strict=True):
+        split = Evaluation.of(result, ws.analysis).rents()
+        said = unsplit_note(split, names=ws.valuechain.entity_names()) if split else ""
+        if said:
+            notes.append(f" {plan}: {said}" if len(results) > 1 else f" {said}")
+    return "".join(notes)
 
 
 def conditions_note(conditions: list[Condition] | None) -> str:

@@ -397,7 +397,7 @@ def sankey(links: list[dict[str, Any]], currency: str) -> dict[str, Any]:
 
 
 EVIDENCE_SUFFIX = ": evidence, on assumption or weak rows"   # service.tasks.EVIDENCE_ROW
-HHI_ROW = "HHI change"          # analysis.scorecard.HHI_ROW: "HHI change, largest among ..."
+HHI_ROW = "HHI change"          # analysis.scorecard.HHI_ROW and HHI_RISE_ROW start so
 HHI_UNMOVED = units.HHI_UNMOVED
 
 
@@ -420,14 +420,33 @@ def scorecard_rows(result: Result, names: Names | None = None) -> list[dict[str,
             weights[metric[:-len(EVIDENCE_SUFFIX)]] = stats
             continue
         out.append({"metric": metric, "unit": unit, **stats})
+    from moneytrail.analysis.scorecard import HHI_ROW as LARGEST_SIZE
+    from moneytrail.service.tasks import hhi_market_words
+
     rules = (result.provenance.inputs.get("plan") or {}).get("procurement")
+    market = result.facts.get("hhi_market")
     for row in out:
         row["weight"] = weights.get(row["metric"])
         row["reason"] = None
-        if str(row["metric"]).startswith(HHI_ROW) \
-                and all(row[s] == 0 for s in ("p5", "p50", "p95")):
-            # zero by construction (analysis.concentration): the largest change over the
-            # markets bought in, 0 where the plan buys at market shares
+        row["where"] = None
+        metric = str(row["metric"])
+        if not metric.startswith(HHI_ROW):
+            continue
+        zero = all(row[s] == 0 for s in ("p5", "p50", "p95"))
+        if metric == LARGEST_SIZE:
+            # the change of the largest size over the markets bought in, named by its market
+            # (service.tasks.scorecard_facts); 0 only where no market's HHI moves
+            if zero:
+                row["reason"] = units.hhi_no_market_moves(isinstance(rules, dict)
+                                                          and bool(rules))
+            elif isinstance(market, dict):
+                row["where"] = "in " + hhi_market_words(
+                    str(market.get("category")), float(market.get("share") or 0.0),
+                    name=names.category(str(market.get("category"))) if names
+                    else str(market.get("name") or "") or None)
+        elif zero:
+            # a run stored before: the largest rise over the markets bought in, 0 by
+            # construction where the plan buys at market shares (analysis.concentration)
             row["reason"] = units.hhi_rules_no_rise(
                 [names.category(c) if names else c.replace("_", " ") for c in rules]) \
                 if isinstance(rules, dict) and rules else HHI_UNMOVED
@@ -642,6 +661,8 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
         sankey=sankeys, missing=missing_sections(result),
         breakdowns=breakdowns, conditions=conditions,
         scorecard=scorecard_rows(result, names) if "scorecard" in result.tables else None,
+        scorecard_note=str(result.tables["scorecard"].note or "")
+        if "scorecard" in result.tables else "",
         footprints=footprint_rows(result), jobs_price=run_jobs_price_note(result),
         prices=units.prices_text(result.facts.get("year"),
                                  (prov.inputs.get("plan") or {}).get("price_year")),
@@ -767,6 +788,13 @@ def result_table_rows(result: Result, name: str, names: Names) -> list[dict[str,
         return [{"condition": row["condition"], "condition_text": row["words"],
                  **{k: v for k, v in row.items() if k not in ("condition", "words", "unit")}}
                 for row in condition_rows(result, names)]
+    if name == "scorecard" and name in result.tables and result.facts.get("hhi_market"):
+        # the market the HHI change is in, beside its row (as the run page shows it)
+        where = {row["metric"]: row["where"] for row in scorecard_rows(result, names)
+                 if row["where"]}
+        key = result.tables[name].index[0]
+        return [{**row, "market": where.get(str(row[key]), "")}
+                for row in records(result, name)]
     if name in result.tables:
         return records(result, name)
     charts = run_chart_tables(result, names)
@@ -903,12 +931,13 @@ def compare_view(results: list[Result], names: Names, url: str,
             for stat in ("p50", "p5", "p95"):
                 entry[f"run{k + 1}_{stat}"] = values[stat]
             entry[f"run{k + 1}_reason"] = row["reason"]
+            entry[f"run{k + 1}_where"] = row["where"]
             weight = row["weight"] or {}     # the run page's 'On assumption or weak rows'
             for stat in ("p50", "p5", "p95"):
                 entry[f"run{k + 1}_weight_{stat}"] = weight.get(stat)
     for entry in metrics.values():                 # a dash where a run has no figure
         for k in range(len(results)):
-            for stat in ("p50", "p5", "p95", "reason", "weight_p50", "weight_p5",
+            for stat in ("p50", "p5", "p95", "reason", "where", "weight_p50", "weight_p5",
                          "weight_p95"):
                 entry.setdefault(f"run{k + 1}_{stat}", None)
     weighted = any(entry[f"run{k + 1}_weight_p50"] is not None
@@ -975,6 +1004,9 @@ def compare_view(results: list[Result], names: Names, url: str,
                 mixed_prices=len(set(years)) > 1,
                 no_scorecard=no_scorecard, scorecard_note=unit_note, rough_draws=rough,
                 plan_texts=texts,
+                rent_left_out=[f"Run {r.run_id[:8]} (\u201c{r.title}\u201d): "
+                               f"{r.facts['rent_left_out']}" for r in results
+                               if r.facts.get("rent_left_out")],
                 weighted=weighted, scorecard=list(metrics.values()),
                 differ=differ, same=alike, own_note=plan_inputs.OWN_FIGURES_NOTE,
                 difference=len(results) == 2,

@@ -54,6 +54,7 @@ from moneytrail.report.units import (
     difference_value,
     draws_text,
     group_label,
+    hhi_no_market_moves,
     hhi_rules_no_rise,
     is_money,
     largest_place_lead,
@@ -840,8 +841,9 @@ def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = 
     so they line up with newer runs' rows. An HHI change of +0 in every draw says why
     (report.units.HHI_UNMOVED, hhi_rules_no_rise; `categories`: ids -> names), as the run
     page does."""
+    from moneytrail.analysis.scorecard import HHI_ROW as LARGEST_HHI_ROW
     from moneytrail.report.evidence import weight_text
-    from moneytrail.service.tasks import restate_per_million
+    from moneytrail.service.tasks import hhi_market_words, restate_per_million
 
     cards = [current_scorecard(b.table("scorecard")) for b in briefs]
     # plans at different price years: each amount of money says its own (not restated)
@@ -870,8 +872,16 @@ def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = 
             p5 = restate_per_million(stored, row.get(f"{name}_p5"), brief.per_million)[1]
             p95 = restate_per_million(stored, row.get(f"{name}_p95"), brief.per_million)[1]
             sub = interval(p5, p95, unit, p50)
-            if label.startswith(HHI_PREFIX) and p5 == p50 == p95 == 0:
-                rules = list(brief.plan.procurement)
+            market = brief.result.facts.get("hhi_market")
+            if label == LARGEST_HHI_ROW and p5 == p50 == p95 == 0:
+                sub = hhi_no_market_moves(bool(brief.plan.procurement))
+            elif label == LARGEST_HHI_ROW and isinstance(market, dict):
+                category = str(market.get("category"))
+                sub = "in " + hhi_market_words(
+                    category, float(market.get("share") or 0.0),
+                    name=(categories or {}).get(category) or market.get("name"))
+            elif label.startswith(HHI_PREFIX) and p5 == p50 == p95 == 0:
+                rules = list(brief.plan.procurement)     # a run stored before: largest rise
                 sub = hhi_rules_no_rise([(categories or {}).get(c, c) for c in rules]) \
                     if rules else HHI_UNMOVED
             if label + EVIDENCE_SUFFIX in card.index:
