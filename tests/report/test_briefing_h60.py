@@ -50,7 +50,7 @@ def test_conditions_table_reads_in_words_units_and_plain_headers(conditions_html
                                            "Met in (share of draws)"]
     text = text_of(table)
     assert "EU value added share at least 50 %" in text
-    assert "Largest HHI change (market concentration) among the markets bought in at most " \
+    assert "Largest HHI rise (market concentration) among the markets bought in at most " \
            "100 points" in text
     assert "Operational CO2 over the horizon at most 1.00 Mt CO2e" in text
     for raw in ("eu_value_added_share", "hhi_change", "co2_tonnes", "value_p5", "p_holds",

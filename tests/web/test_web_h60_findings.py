@@ -81,7 +81,7 @@ def conditions_table(html: str) -> str:
 def test_run_page_conditions_read_in_words_and_units(client, with_conditions, run_page):
     text = text_of(conditions_table(run_page))
     for words in ("EU value added share at least 50 %",
-                  "Largest HHI change (market concentration) among the markets bought in at most "
+                  "Largest HHI rise (market concentration) among the markets bought in at most "
                   "100 points", "Operational CO2 over the horizon at most 1.00 Mt CO2e",
                   "Value added share to US hyperscalers (Amazon, Microsoft, Google) at most "
                   "30 %"):

@@ -89,7 +89,7 @@ def test_the_builder_lists_measures_in_words(client):
     options = [unescape(o) for o in re.findall(r"<option [^>]*>([^<]*)</option>", select)]
     for code in ("hhi change", "co2 tonnes", "eu value added share", "single supplier share"):
         assert code not in options
-    for words in ("Largest HHI change (market concentration) among the markets bought in",
+    for words in ("Largest HHI rise (market concentration) among the markets bought in",
                   "Operational CO2 over the horizon", "EU value added share",
                   "Share of spending in categories where one firm supplies more than half"):
         assert words in options

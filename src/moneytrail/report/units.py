@@ -667,7 +667,7 @@ CONDITION_MEASURES: dict[str, tuple[str, str]] = {
     "eu_value_added_share": ("EU value added share", "share"),
     "eu_labour_share": ("EU labour share (wages paid in the EU)", "share"),
     "labour_share": ("Labour share (wages, all countries)", "share"),
-    "hhi_change": ("Largest HHI change (market concentration) among the markets bought in",
+    "hhi_change": ("Largest HHI rise (market concentration) among the markets bought in",
                    "points"),
     "single_supplier_share": ("Share of spending in categories where one firm supplies more "
                               "than half", "share"),
@@ -721,7 +721,7 @@ SELECTOR_WORDS = {"group": "to {}", "country": "added in {}", "owner_country": "
 
 
 def condition_measure(metric: str) -> str:
-    """A condition's metric for readers: 'hhi_change' -> 'Largest HHI change (market
+    """A condition's metric for readers: 'hhi_change' -> 'Largest HHI rise (market
     concentration) among the markets bought in'; an unknown metric in words."""
     if metric in CONDITION_MEASURES:
         return CONDITION_MEASURES[metric][0]
