@@ -223,8 +223,39 @@ def editable(kind: str) -> list[str]:
     return [c for c in KINDS[kind].columns if c not in KINDS[kind].key]
 
 
+def display_name(request: Request, kind: str, record: dict | None) -> str:
+    """A record's name for a reader (h91): a deal's name, a source's title, a claim's deal
+    name and stage; "" for other kinds or a record not found (pages then show the id)."""
+    if not record:
+        return ""
+    if kind == "deal":
+        return str(record.get("name") or "")
+    if kind == "source":
+        return str(record.get("title") or "")
+    if kind == "claim":
+        try:
+            deal = request.app.state.web.ledger.get("deal", str(record.get("deal") or ""))
+        except MoneytrailError:
+            deal = {}
+        name = str(deal.get("name") or record.get("deal") or "")
+        return f"{name}, {record.get('stage') or 'claim'}" if name else ""
+    return ""
+
+
+def stored_name(request: Request, kind: str, key: str | None) -> str:
+    """The display name of the stored record `kind`/`key` ("" when there is none)."""
+    if not key or kind not in WRITABLE:
+        return ""
+    try:
+        return display_name(request, kind, request.app.state.web.ledger.get(kind, key))
+    except MoneytrailError:
+        return ""
+
+
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     kind = context.get("kind", "")
+    if "name" not in context:
+        context["name"] = stored_name(request, kind, context.get("key"))
     if kind in WRITABLE and "field_text" not in context:
         context["field_text"] = field_text(kind, adding=not context.get("key"))
     if kind in ("deal", "claim") and "source_options" not in context:
@@ -423,7 +454,10 @@ def history_page(request: Request, kind: str, key: str,
         back = view_url(kind, record)
     except MoneytrailError:
         record, back = None, None
+    last = changes[0]            # newest first: a deleted record is named as it last was
+    named = record or json.loads(last["after"] or "null") or json.loads(last["before"] or "null")
     return page(request, "history.html", kind=kind, key=key, changes=changes, back=back,
+                name=display_name(request, kind, named),
                 record=record, can_edit=bool(current and current.can_edit and record),
                 can_revert=bool(current and current.is_admin),
                 message=revert_message(request, kind, key, reverted))

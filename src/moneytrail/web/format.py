@@ -104,6 +104,16 @@ def ledger_value(value: Any, field: str = "") -> str:
 timestamp = units.stored_time           # '2026-12-01 06:06 UTC', a stored time to the minute
 
 
+def short_title(text: Any, keep: int = 60) -> str:
+    """Text from data (a claim, a plan title) for a page's <title>: spaces collapsed, at most
+    `keep` characters, cut at a word break with an ellipsis when longer."""
+    words = " ".join(str(text).split())
+    if len(words) <= keep:
+        return words
+    cut = words[: keep - 1].rsplit(" ", 1)[0] if " " in words[: keep - 1] else words[: keep - 1]
+    return cut.rstrip(" ,;:.") + "\u2026"
+
+
 def draws(value: Any) -> str:
     """A count of Monte Carlo draws with its noun: '1 draw', '2,000 draws'."""
     return units.draws_text(value, noun="draw")

@@ -20,6 +20,7 @@ from moneytrail.accounts.store import Who
 from moneytrail.errors import MoneytrailError
 from moneytrail.service.result import Result
 from moneytrail.web import auth, claims_runs
+from moneytrail.web.format import short_title
 
 API = "/api/v1"
 Q = Annotated[str | None, Query()]
@@ -193,7 +194,9 @@ def add_claim_routes(app: FastAPI) -> None:
         from moneytrail.web.routes_runs import page
 
         body = await run_in_threadpool(claim_check, request, claim, run)
-        meta = {"title": f"Claim checked against run {body['run']['run_id'][:8]}",
+        # each check its own <title>: the claim's words first, then the run (h91)
+        meta = {"title": f"{short_title(body['claim']['text'])} \u00b7 checked against run "
+                         f"{body['run']['run_id'][:8]}",
                 "data_version": body["run"]["data_version"], "ledger_revision": None}
         return page(request, "claim_check.html", nav="claims", check=body, meta=meta,
                     api=f"{API}/claims/{body['claim']['id']}/check?run="

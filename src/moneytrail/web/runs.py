@@ -649,8 +649,12 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
     from moneytrail.report.inputs import procurement_rows
 
     procurement = procurement_rows(run_plan(prov.inputs), names.category, names.entity)
+    # the <title> tells two runs of one plan apart: run id, draws and seed (h91)
+    page_title = (f"{title} \u00b7 run {result.run_id[:8]}, "
+                  f"{units.draws_text(prov.draws, noun='draw')}, seed {prov.seed}")
     return View(
-        meta={"title": title, "run_id": result.run_id, "data_version": prov.data_version,
+        meta={"title": title, "page_title": page_title, "run_id": result.run_id,
+              "data_version": prov.data_version,
               "code_version": prov.code_version, "created": prov.created,
               "retrieved": created, "url": url, "citation": citation, "ledger_revision": None,
               "currency": result.facts["currency"]},
@@ -768,6 +772,7 @@ def tables_view(result: Result, *, url: str, origin: str) -> View:
     plan = run_plan(prov.inputs)
     return View(
         meta={"title": result.title, "run_id": result.run_id, "kind": result.kind,
+              "page_title": f"{result.title} \u00b7 run {result.run_id[:8]}",
               "kind_label": KIND_LABELS.get(result.kind, result.kind),
               "data_version": prov.data_version, "code_version": prov.code_version,
               "created": prov.created, "retrieved": created, "url": url,
