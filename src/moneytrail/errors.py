@@ -33,17 +33,23 @@ SHOWN_INT_BITS = 128     # about 39 decimal digits: longer whole numbers are sho
 def shown(value: object, quote: bool = True) -> str:
     """A value as an error shows it (`repr`, or `str` without `quote`), never failing: a
     whole number of hundreds of digits is shown by its first digits and its length, or by its
-    size alone past what Python writes (4,300 digits; `text.shown_count`), and a value that
-    cannot be written (e.g. a list holding such a number) by its type."""
+    size alone past what Python writes (4,300 digits; `text.shown_count`), also inside a list
+    or mapping, and a value that cannot be written (e.g. a list holding a number past what
+    Python writes) by its type."""
     if isinstance(value, int) and not isinstance(value, bool) \
             and value.bit_length() > SHOWN_INT_BITS:
         from moneytrail.text import shown_count
 
         return shown_count(value)
     try:
-        return repr(value) if quote else str(value)
+        text = repr(value) if quote else str(value)
     except ValueError:
         return f"a {type(value).__name__} too large to show"
+    if isinstance(value, str):
+        return text
+    from moneytrail.text import LONG_DIGITS, short_number  # a list holding a long number
+
+    return LONG_DIGITS.sub(lambda found: short_number(found.group()), text)
 
 
 class MoneytrailError(ValueError):

@@ -71,6 +71,9 @@ def shown_text(value: str, keep: int = 40) -> str:
     return value if len(value) <= keep else value[:keep] + "\u2026"
 
 
+LONG_DIGITS = re.compile(r"\d{41,}")      # a run of digits `short_number` shortens
+
+
 def short_number(text: str, keep: int = 20) -> str:
     """A long whole number as its first digits and its length (`99999…(5,000 digits)`), so an
     error shows the value the client sent without repeating thousands of digits."""

@@ -33,7 +33,8 @@ not touch it.
 A fifth rule (data 2.5.x) is about one document recorded under several ids. Each sub-package
 (ledger, value chain, macro, analysis) keeps its own sources table, so one page cited by two of
 them has two rows, say `l_investai_ec_dsj` and `m_ec_investai_2025`. That is allowed and
-`moneytrail validate` names each such group in a warning (`shared_url_notes`; the web app's
+`moneytrail validate` counts such groups in one note and `validate --summary` names each
+(`shared_url_notes`; the web app's
 source pages link the ids of one document to each other). The rows must agree on what the
 document is: one reliability (the third rule) and one publication date (`published_conflicts`;
 a coarser date agrees with a finer one it contains: `2025-02` with `2025-02-11`).

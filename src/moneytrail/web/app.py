@@ -268,6 +268,7 @@ def problem(request: Request, status: int, title: str, detail: str,
     echoes (`field`, `value`, `instance`) is shortened to SHOWN characters each
     (schema.shown_text), so a 50,000-character key or claim id is not sent back whole, and
     a lone surrogate in it is written as an escape (text.escaped: it cannot be UTF-8)."""
+    from moneytrail.errors import shown
     from moneytrail.scenarios.schema import shown_text
     from moneytrail.text import escaped
 
@@ -285,7 +286,7 @@ def problem(request: Request, status: int, title: str, detail: str,
     if value is not None:
         finite = not isinstance(value, float) or math.isfinite(value)
         body["value"] = views.clean(value) if isinstance(value, int | float) and finite \
-            else escaped(shown_text(str(value), SHOWN))    # 1e400 (BigNumber) as written
+            else escaped(shown_text(shown(value, quote=False), SHOWN))  # 1e400 as written
     if is_api(request):
         return JSONResponse(body, status_code=status, media_type="application/problem+json")
     login_next = None

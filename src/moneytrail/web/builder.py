@@ -649,15 +649,12 @@ def people_message(field: str | None, message: str, value: Any, row: Mapping[str
     return message, None
 
 
-LONG_DIGITS = re.compile(r"\d{41,}")       # quoted shortened (web.query.short_number)
-
-
 def error_entry(exc: Any, rows: Mapping[str, Any], typed: Mapping[str, str],
                 names: Names | None = None) -> dict[str, Any]:
     """One error of a checked draft as the builder shows it: its message for people
     (`people_message`), the value as typed (`typed_value`), its summary line naming the
     field by its label (`field_label`) and the id of its input."""
-    from moneytrail.web.query import short_number
+    from moneytrail.text import LONG_DIGITS, short_number
 
     field = exc.field
     parts = (field or "").split(".")

@@ -915,7 +915,9 @@ def compare_view(results: list[Result], names: Names, url: str,
               "seed": r.provenance.seed, "data_version": r.provenance.data_version,
               "year": r.facts.get("year"), "price_year": year,
               "budget_own": plan_inputs.is_own_budget(p.get("budget")),
-              "suppliers": plan_inputs.procurement_parts(p, names.category, names.entity),
+              "suppliers": plan_inputs.procurement_text(p, names.category, names.entity),
+              "supplier_parts": plan_inputs.procurement_parts(p, names.category,
+                                                              names.entity),
               "own_figures": plan_inputs.own_figures_note(p, names.category)}
              for r, p, year in zip(results, stated, years, strict=True)]
     differ, alike = plan_inputs.input_differences(
