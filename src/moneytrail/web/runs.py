@@ -466,6 +466,7 @@ def lifecycle_view(result: Result) -> dict[str, Any] | None:
     rows = [{"metric": row[key], "label": LABELS.get(str(row[key]), str(row[key])),
              "counts": row.get("counts") or "", "period": row.get("period") or "",
              "unit": str(row.get("unit") or ""),
+             "unit_shown": units.base_unit(str(row.get("unit") or "")),
              **{s: row.get(s) for s in ("mean", "p5", "p50", "p95")}}
             for row in records(result, "lifecycle")]
     by_metric = {r["metric"]: r for r in rows}
