@@ -140,7 +140,7 @@ def lifecycle(result: TraceResult, data: AnalysisData,
     if budget_rows:
         budget = np.full(result.draws, float(result.total))
         parts = {"budget": budget, "other_spending": budget - draws["hardware_capex"]}
-        draws = {**{k: parts.get(k, draws.get(k)) for k in COST_ROWS},
+        draws = {**{k: parts[k] if k in parts else draws[k] for k in COST_ROWS},
                  **{k: v for k, v in draws.items() if k not in COST_ROWS}}
     out = describe_frame(draws)
     units = {"budget": result.currency, "other_spending": result.currency,

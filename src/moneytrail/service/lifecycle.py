@@ -46,8 +46,8 @@ COUNTS: dict[str, tuple[str, str]] = {
     "co2_tonnes": ("over the {h}", "CO2 of that electricity at the site's grid intensity "
                    "(location-based)."),
     "co2_tonnes_rented": ("over the {h}", "Of which: rented compute."),
-    "co2_embodied_tonnes": ("once (made with the budget's purchases)", "Embodied CO2 of the supply chain "
-                            "(scope 1+2 of every firm the money reaches)."),
+    "co2_embodied_tonnes": ("once (made with the budget's purchases)", "Embodied CO2 of the "
+                            "supply chain (scope 1+2 of every firm the money reaches)."),
     "co2_embodied_share": ("over the {h}", "Embodied CO2 as a share of embodied plus "
                            "operational CO2."),
 }

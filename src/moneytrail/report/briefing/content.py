@@ -43,9 +43,9 @@ from moneytrail.report.inputs import (
 )
 from moneytrail.report.units import (
     EU_FOOTNOTE,
-    base_unit,
     HHI_UNMOVED,
     REGION_LABELS,
+    base_unit,
     condition_selectors,
     condition_threshold,
     condition_unit,
@@ -904,7 +904,7 @@ def lifecycle_table(number: int, brief: PlanBrief, book: SourceBook) -> TableVie
     """The run's lifecycle table (service.lifecycle): each row's measure with its unit, what
     it counts and its period, median with the 90 % interval, and mean; its note names the
     horizon and the electricity price with their sources. None for a run stored without it
-    (an older version's, which leaves `number` unused: the caller numbers on)."""
+    (an older version's)."""
     from moneytrail.service.lifecycle import LABELS
 
     frame = brief.table("lifecycle")
@@ -1444,15 +1444,16 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
                       head=CONDITION_HEAD, rows=cond_rows, sources=trace_note(brief, book))
         t.id = f"tab{t.number}"
         tables.append(t)
-    missing_lifecycle = []
+    missing_lifecycle: list[str] = []
     for brief in briefs:
-        t = lifecycle_table(next(tab), brief, book)
-        if t is None:
+        frame = brief.table("lifecycle")
+        cost = None if frame is None or frame.empty else lifecycle_table(next(tab), brief, book)
+        if cost is None:
             missing_lifecycle.append(brief.plan.title)
             continue
-        t.sources = trace_note(brief, book)
-        t.id = f"tab{t.number}"
-        tables.append(t)
+        cost.sources = trace_note(brief, book)
+        cost.id = f"tab{cost.number}"
+        tables.append(cost)
     if not any(b.table("conditions") is not None for b in briefs):
         empty_note = "The plan sets no policy conditions of its own." if not several else \
             "None of the plans sets policy conditions of its own."
