@@ -122,6 +122,7 @@ def test_run_page_has_the_lifecycle_section(client, stored):
     assert "minus what that hardware is still worth" in said
     assert 'href="/methods#lifecycle-cost-and-tco"' in section
     assert "table=lifecycle" in section
+    assert "TCO (total cost of ownership)" in text_of(html)          # in the page's words
 
 
 def test_json_and_csv_have_the_lifecycle_with_units(client, stored):
