@@ -31,7 +31,7 @@ def briefed(tmp_path_factory):
         pdf = folder / "briefing.pdf"
         pdf.write_bytes(render_briefing(ws, [run], fmt="pdf"))
         old = run.to_dict()
-        del old["tables"]["lifecycle"]                 # a run an older version stored
+        old["tables"].pop("lifecycle", None)                 # a run an older version stored
         html = render_briefing(ws, [Result.from_dict(old)], fmt="html")
     return pdf, analysed, html
 

@@ -41,8 +41,8 @@ COUNTS: dict[str, tuple[str, str]] = {
                            "equivalents (by purchase value)."),
     "energy_mwh": ("over the {h}", "Electricity used by the owned hardware (with the site's "
                    "cooling overhead, PUE) plus that of rented compute."),
-    "energy_mwh_rented": ("over the {h}", "Of which: rented compute (cloud_compute spending "
-                          "as H100-hours)."),
+    "energy_mwh_rented": ("over the {h}", "Of which: rented compute (the cloud compute "
+                          "spending as H100-hours)."),
     "co2_tonnes": ("over the {h}", "CO2 of that electricity at the site's grid intensity "
                    "(location-based)."),
     "co2_tonnes_rented": ("over the {h}", "Of which: rented compute."),
@@ -101,8 +101,8 @@ def lifecycle_note(ws: Any, result: Any) -> str:
     horizon = int(plan.horizon_years)
     given = "horizon_years" in plan.model_fields_set
     horizon_text = (f"Horizon: {horizon} year{'s' if horizon != 1 else ''} ("
-                    + ("the plan's horizon_years" if given else
-                       "the default horizon_years, an assumption: the plan sets none") + ").")
+                    + ("set by the plan" if given else
+                       "the default, an assumption: the plan sets no horizon") + ").")
     price = site_row(data["electricity_prices"], site_of(result), plan.year,
                      "electricity price")
     price_text = (f"Electricity price: {price['central']:g} {price['unit']} central "
@@ -111,8 +111,8 @@ def lifecycle_note(ws: Any, result: Any) -> str:
                   f"reliability {price['reliability']}).")
     decline = parameter_row(data, "value_decline_per_year")
     decline_text = "" if decline is None else (
-        f"Hardware value lost a year: {decline['central']:.0%} central ({decline['low']:.0%} "
-        f"to {decline['high']:.0%}; analysis/parameters.csv value_decline_per_year; sources "
+        f"Hardware value lost a year: {pct(decline['central'])} central "
+        f"({pct(decline['low'])} to {pct(decline['high'])}; analysis/parameters.csv; sources "
         f"{sources_text(decline['sources'])}; reliability {decline['reliability']}).")
     return " ".join(part for part in (
         horizon_text, price_text, decline_text,
@@ -134,6 +134,10 @@ def parameter_row(data: Any, name: str) -> pd.Series | None:
     frame = data["parameters"]
     rows = frame[frame["id"] == name]
     return None if rows.empty else rows.iloc[0]
+
+
+def pct(value: Any) -> str:
+    return f"{100 * float(value):g} %"
 
 
 def sources_text(value: Any) -> str:

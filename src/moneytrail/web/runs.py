@@ -470,7 +470,10 @@ def lifecycle_view(result: Result) -> dict[str, Any] | None:
              **{s: row.get(s) for s in ("mean", "p5", "p50", "p95")}}
             for row in records(result, "lifecycle")]
     by_metric = {r["metric"]: r for r in rows}
-    return {"title": table.title, "note": table.note, "rows": rows,
+    note = table.note
+    for path, words in NOTE_FILES.items():
+        note = note.replace(path, words)
+    return {"title": table.title, "note": note, "rows": rows,
             "tco": by_metric.get("tco"), "budget": by_metric.get("budget"),
             "residual": by_metric.get("residual_value"),
             "electricity": by_metric.get("electricity_cost")}
@@ -485,7 +488,9 @@ LIFECYCLE_MISSING = ("This run was stored before runs kept the lifecycle table (
 # data files named in table notes (service.footprints), as readers know them
 NOTE_FILES = {"macro/compensation.csv": "the table of pay per full-time job by country and "
               "industry", "valuechain/satellites.csv": "the table of firms' emissions and "
-              "employees per revenue"}
+              "employees per revenue",
+              "analysis/electricity_prices.csv": "the table of electricity prices by country",
+              "analysis/parameters.csv": "the table of analysis parameters"}
 
 
 def split_note(note: str) -> tuple[str, list[str]]:
