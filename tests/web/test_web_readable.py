@@ -296,13 +296,15 @@ def test_region_names_are_built_once_per_app(tmp_path, monkeypatch):
 
 
 def test_run_page_lists_its_sections_and_every_link_lands_on_one(client, gigafactories):
-    """The run page is about 17,000 px tall at 1280 px (twelve sections): 'On this page' lists
-    them in page order, and each link's target is a heading on the page."""
+    """The run page is about 17,000 px tall at 1280 px (thirteen sections since the lifecycle
+    cost, h89): 'On this page' lists them in page order, and each link's target is a heading
+    on the page."""
     page = client.get(f"/r/{gigafactories}").text
     nav = re.search(r'<nav class="page-toc" aria-label="On this page">(.*?)</nav>', page, re.S)
     assert nav is not None
     targets = re.findall(r'href="#([^"]+)"', nav.group(1))
-    assert len(targets) == 12 and "footprints-h" in targets and "terms-h" in targets
+    assert len(targets) == 13 and "footprints-h" in targets and "terms-h" in targets
+    assert "lifecycle-h" in targets
     assert targets[-1] == "cite-h"
     positions = [page.find(f'<h2 id="{t}"') for t in targets]
     assert all(p > nav.end() for p in positions), dict(zip(targets, positions, strict=True))

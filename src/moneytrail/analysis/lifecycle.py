@@ -120,14 +120,31 @@ def data_years(result: TraceResult, data: AnalysisData) -> dict[str, int]:
             "co2_tonnes_rented": grid, "electricity_cost": price, "tco": price}
 
 
+# the rows a budget reads first, in this order, when `lifecycle(..., budget_rows=True)`
+COST_ROWS = ("budget", "hardware_capex", "other_spending", "electricity_cost",
+             "residual_value", "tco")
+
+
 def lifecycle(result: TraceResult, data: AnalysisData,
-              purchases: Purchases | None = None) -> pd.DataFrame:
+              purchases: Purchases | None = None, *,
+              draws: dict[str, np.ndarray] | None = None,
+              embodied: np.ndarray | None = None,
+              budget_rows: bool = False) -> pd.DataFrame:
     """Lifecycle metrics over the plan's horizon: mean / p5 / p50 / p95, with the data year of
-    the country data behind each row."""
-    draws = lifecycle_draws(result, data, purchases)
-    draws.update(embodied_co2(result, data, draws["co2_tonnes"]))
+    the country data behind each row. `draws`: lifecycle_draws already computed for this
+    trace; `embodied`: its per-draw embodied CO2 (lifecycle.embodied_co2), when known.
+    `budget_rows` adds the budget and the spending other than hardware (budget - hardware
+    capex) and puts the rows TCO is made of first (COST_ROWS)."""
+    draws = dict(draws if draws is not None else lifecycle_draws(result, data, purchases))
+    draws.update(embodied_co2(result, data, draws["co2_tonnes"], embodied))
+    if budget_rows:
+        budget = np.full(result.draws, float(result.total))
+        parts = {"budget": budget, "other_spending": budget - draws["hardware_capex"]}
+        draws = {**{k: parts[k] if k in parts else draws[k] for k in COST_ROWS},
+                 **{k: v for k, v in draws.items() if k not in COST_ROWS}}
     out = describe_frame(draws)
-    units = {"hardware_capex": result.currency, "residual_value": result.currency,
+    units = {"budget": result.currency, "other_spending": result.currency,
+             "hardware_capex": result.currency, "residual_value": result.currency,
              "residual_value_share": "share", "book_value_straight_line": result.currency,
              "accelerators_h100e": "H100-equivalents", "energy_mwh": "MWh",
              "energy_mwh_rented": "MWh (rented compute)", "electricity_cost": result.currency,

@@ -131,6 +131,14 @@ class Evaluation:
                 draw_totals(self.result, *found, per_eur_million(self.result, self.data)))
         return self._footprints[name]
 
+    def lifecycle(self) -> dict[str, np.ndarray]:
+        """The trace's per-draw lifecycle quantities (analysis.lifecycle.lifecycle_draws),
+        computed once per evaluation: the scorecard's CO2 and the run's lifecycle table."""
+        if "lifecycle" not in self._derived:
+            self._derived["lifecycle"] = lifecycle_draws(self.result, self.data,
+                                                         self.purchases)
+        return self._derived["lifecycle"]
+
     def markups_given(self, found: Markups) -> None:
         """Use markups of this trace already computed (e.g. with another trace's margins:
         analysis.market_power.markups with `drawn`)."""
@@ -289,7 +297,7 @@ class Evaluation:
             "renewable_share": self.renewable_share,
             "closed_model_share": self.closed_model_share,
             "open_weights_only": self.closed_model_share,
-            "co2_tonnes": lambda: lifecycle_draws(result, data, purchases)["co2_tonnes"],
+            "co2_tonnes": lambda: self.lifecycle()["co2_tonnes"],
             "jobs_per_eur_million": lambda: self.footprint("jobs_per_eur_million"),
             "co2_embodied_per_eur_million": lambda: self.footprint(
                 "co2_embodied_per_eur_million"),

@@ -32,6 +32,11 @@ GLOSSARY: list[tuple[str, str, str]] = [
      "the low and then the high end of its range, one at a time, with all others at their "
      "central values. Each bar shows how far that moves the result; the longest bars come "
      "first, so the chart looks like a tornado.", "Uncertainty"),
+    ("TCO (total cost of ownership)",
+     "What the plan's compute costs over its horizon: the budget, plus the electricity bill "
+     "of the hardware it owns, minus what that hardware is still worth at the end of the "
+     "horizon (its residual value). It is below the budget when the residual value is "
+     "larger than the electricity bill.", "Lifecycle cost and TCO"),
     ("Years the budget is spent over",
      "The number of years over which the plan says its budget is spent; when the plan does "
      "not say, the number of years the plan covers (its horizon, 5 unless the plan sets "

@@ -446,7 +446,8 @@ def co2_table(result: Any, co2: Any) -> Table:
     note = (f"Scope 1+2 intensity (t CO2e per USD million of revenue, "
             f"valuechain/satellites.csv; reliability: {reliability_text(fp.provenance)}) x "
             f"each firm's output caused by the plan. {coverage_text(co2.coverage)} Operational "
-            "electricity is in the lifecycle analysis. Sources: " + ", ".join(co2.sources))
+            "electricity and its CO2 are in the lifecycle table. Sources: "
+            + ", ".join(co2.sources))
     return measures_table("co2", CO2_TITLE, rows, note)
 
 

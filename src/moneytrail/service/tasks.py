@@ -659,13 +659,18 @@ def evidence_tables(result: TraceResult, headline: pd.DataFrame) -> dict[str, Ta
 
 def plan_analysis_tables(ws: Workspace, result: TraceResult,
                          footprints: dict[str, Any] | None = None) -> dict[str, Table]:
-    """Scorecard (one plan), conditions and purchases of a traced plan (per-draw values)."""
+    """Scorecard (one plan), lifecycle, conditions and purchases of a traced plan (per-draw
+    values)."""
     from moneytrail.analysis.conditions import check_conditions
     from moneytrail.analysis.metrics import Evaluation
 
     plan = result.require_plan()
+    from moneytrail.service.lifecycle import lifecycle_table
+
     tables = {"scorecard": scorecard_table(
         [result], ws, footprints=None if footprints is None else {result.label: footprints})}
+    # after the scorecard: reuses its lifecycle draws and the trace's CO2 footprint
+    tables["lifecycle"] = lifecycle_table(ws, result)
     if plan.conditions:
         conditions = check_conditions(Evaluation.of(result, ws.analysis))
         tables["conditions"] = Table.from_frame("conditions", conditions,
@@ -1287,6 +1292,7 @@ def analysis_frames(ws: Workspace, result: TraceResult, what: list[str],
     from moneytrail.analysis.conditions import check_conditions
     from moneytrail.analysis.metrics import Evaluation
     from moneytrail.service.footprints import analysis_frame
+    from moneytrail.service.lifecycle import lifecycle_note, with_note
 
     data = ws.analysis
     makers: dict[str, Callable[[], pd.DataFrame]] = {
@@ -1295,7 +1301,8 @@ def analysis_frames(ws: Workspace, result: TraceResult, what: list[str],
         "dependency": lambda: dependency.dependency_table(result, data=data),
         "jurisdictions": lambda: dependency.jurisdiction_shares(result),
         "exports": lambda: dependency.export_table(result, dates, data=data),
-        "lifecycle": lambda: lifecycle.lifecycle(result, data),
+        "lifecycle": lambda: with_note(lifecycle.lifecycle(result, data),
+                                       lifecycle_note(ws, result)),
         "efficiency": lambda: efficiency.efficiency(result, data),
         "conditions": lambda: check_conditions(Evaluation.of(result, data)),
         "jobs": lambda: analysis_frame(ws, result, "jobs"),

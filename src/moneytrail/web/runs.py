@@ -477,10 +477,44 @@ def footprint_rows(result: Result) -> list[dict[str, Any]]:
     return out
 
 
+def lifecycle_view(result: Result) -> dict[str, Any] | None:
+    """The run's lifecycle table (service.lifecycle), if it has one: title, note and rows of
+    label, what the row counts, period, unit, mean, p5, p50 and p95; TCO (`tco`) apart for
+    the page's lead sentence. None for a run stored without it."""
+    from moneytrail.service.lifecycle import LABELS
+
+    if "lifecycle" not in result.tables:
+        return None
+    table = result.tables["lifecycle"]
+    key = table.index[0]
+    rows = [{"metric": row[key], "label": LABELS.get(str(row[key]), str(row[key])),
+             "counts": row.get("counts") or "", "period": row.get("period") or "",
+             "unit": str(row.get("unit") or ""),
+             "unit_shown": units.base_unit(str(row.get("unit") or "")),
+             **{s: row.get(s) for s in ("mean", "p5", "p50", "p95")}}
+            for row in records(result, "lifecycle")]
+    by_metric = {r["metric"]: r for r in rows}
+    note = table.note
+    for path, words in NOTE_FILES.items():
+        note = note.replace(path, words)
+    return {"title": table.title, "note": note, "rows": rows,
+            "tco": by_metric.get("tco"), "budget": by_metric.get("budget"),
+            "residual": by_metric.get("residual_value"),
+            "electricity": by_metric.get("electricity_cost")}
+
+
+LIFECYCLE_MISSING = ("This run was stored before runs kept the lifecycle table (hardware, "
+                     "electricity, residual value and total cost of ownership). The command "
+                     "moneytrail analyse with --what lifecycle and this run's draws and seed "
+                     "gives it; or run the plan again from the plan builder.")
+
+
 # data files named in table notes (service.footprints), as readers know them
 NOTE_FILES = {"macro/compensation.csv": "the table of pay per full-time job by country and "
               "industry", "valuechain/satellites.csv": "the table of firms' emissions and "
-              "employees per revenue"}
+              "employees per revenue",
+              "analysis/electricity_prices.csv": "the table of electricity prices by country",
+              "analysis/parameters.csv": "the table of analysis parameters"}
 
 
 def split_note(note: str) -> tuple[str, list[str]]:
@@ -547,6 +581,9 @@ def missing_sections(result: Result) -> dict[str, str]:
     if plan.get("conditions") and "scorecard" not in result.tables:
         wanted.append("conditions")              # computed with the scorecard, when set
     out = {name: missing_text(name) for name in wanted if name not in result.tables}
+    if "lifecycle" not in result.tables:
+        out["lifecycle"] = LIFECYCLE_MISSING if "scorecard" in result.tables \
+            else missing_text("scorecard").replace("the scorecard", "the lifecycle table", 1)
     for chart, table in CHART_TABLES.items():
         if table in out:
             out[chart] = out[table]
@@ -668,6 +705,7 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
         scorecard_note=str(result.tables["scorecard"].note or "")
         if "scorecard" in result.tables else "",
         footprints=footprint_rows(result), jobs_price=run_jobs_price_note(result),
+        lifecycle=lifecycle_view(result),
         prices=units.prices_text(result.facts.get("year"),
                                  (prov.inputs.get("plan") or {}).get("price_year")),
         spend=spend, procurement=procurement, sources=list(prov.sources),
@@ -920,6 +958,11 @@ def compare_view(results: list[Result], names: Names, url: str,
                                                               names.entity),
               "own_figures": plan_inputs.own_figures_note(p, names.category)}
              for r, p, year in zip(results, stated, years, strict=True)]
+    for entry, result in zip(plans, results, strict=True):   # the lifecycle's TCO, if stored
+        lifecycle = lifecycle_view(result)
+        tco = (lifecycle or {}).get("tco") or {}
+        entry.update({f"tco_{s}": tco.get(s) for s in ("p50", "p5", "p95")},
+                     tco_unit=tco.get("unit"), tco_period=tco.get("period"))
     differ, alike = plan_inputs.input_differences(
         stated, [r.title for r in results],
         [(r.provenance.draws, r.provenance.seed) for r in results], names.category,

@@ -45,6 +45,7 @@ from moneytrail.report.units import (
     EU_FOOTNOTE,
     HHI_UNMOVED,
     REGION_LABELS,
+    base_unit,
     condition_selectors,
     condition_threshold,
     condition_unit,
@@ -223,6 +224,7 @@ class TableView:
     id: str = ""
     wide: bool = False
     intro: str = ""
+    css: str = ""           # a class of its own (column widths: briefing.css)
 
 
 @dataclass
@@ -908,6 +910,39 @@ def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = 
     return rows
 
 
+LIFECYCLE_HEAD = ["Measure (unit)", "What it counts", "Median (90 % interval)", "Mean"]
+LIFECYCLE_MISSING = ("The run of {plans} was stored before runs kept the lifecycle table "
+                     "(TCO); moneytrail analyse --what lifecycle gives it.")
+
+
+def lifecycle_table(number: int, brief: PlanBrief, book: SourceBook) -> TableView | None:
+    """The run's lifecycle table (service.lifecycle): each row's measure with its unit, what
+    it counts and its period, median with the 90 % interval, and mean; its note names the
+    horizon and the electricity price with their sources. None for a run stored without it
+    (an older version's)."""
+    from moneytrail.service.lifecycle import LABELS
+
+    frame = brief.table("lifecycle")
+    if frame is None or frame.empty:
+        return None
+    rows = []
+    for metric, row in frame.iterrows():
+        unit = str(row.get("unit") or "")
+        shown = base_unit(unit)
+        counts = str(row.get("counts") or "").strip()
+        period = str(row.get("period") or "")
+        text = f"{counts} Period: {period}." if period else counts
+        rows.append((f"{LABELS.get(str(metric), str(metric))} ({shown})", [
+            Cell(text, numeric=False),
+            Cell(in_unit(row.get("p50"), unit), interval(row.get("p5"), row.get("p95"), unit,
+                                                         like=row.get("p50"))),
+            Cell(in_unit(row.get("mean"), unit))]))
+    note = note_words(brief.result.tables["lifecycle"].note, book, {})
+    return TableView(number=number, caption=f"Lifecycle cost of {brief.plan.title}: hardware, "
+                     "electricity, residual value and total cost of ownership (TCO)",
+                     head=LIFECYCLE_HEAD, rows=rows, note=note, css="lifecycle")
+
+
 def own_figures_sentence(briefs: list[PlanBrief], categories: dict[str, str]) -> str:
     """' The evidence weight of “<plan>” includes your own figures, labelled assumption: ...'
     for each plan with shares typed in the plan builder, and why that raises it; ''."""
@@ -1424,12 +1459,25 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
                       head=CONDITION_HEAD, rows=cond_rows, sources=trace_note(brief, book))
         t.id = f"tab{t.number}"
         tables.append(t)
+    missing_lifecycle: list[str] = []
+    for brief in briefs:
+        frame = brief.table("lifecycle")
+        cost = None if frame is None or frame.empty else lifecycle_table(next(tab), brief, book)
+        if cost is None:
+            missing_lifecycle.append(brief.plan.title)
+            continue
+        cost.sources = trace_note(brief, book)
+        cost.id = f"tab{cost.number}"
+        tables.append(cost)
     if not any(b.table("conditions") is not None for b in briefs):
         empty_note = "The plan sets no policy conditions of its own." if not several else \
             "None of the plans sets policy conditions of its own."
     else:
         empty_note = ""
-    sections.append({"id": "scorecard", "title": "Scorecard and conditions",
+    if missing_lifecycle:
+        empty_note = " ".join(part for part in (empty_note, LIFECYCLE_MISSING.format(
+            plans=", ".join(f"“{t}”" for t in missing_lifecycle))) if part)
+    sections.append({"id": "scorecard", "title": "Scorecard, lifecycle cost and conditions",
                      "kind": "figures", "figures": [], "tables": tables,
                      "intro": empty_note})
 

@@ -1,0 +1,144 @@
+"""The lifecycle table of a traced plan: what its compute costs over the plan's horizon
+(hardware, electricity, residual value, total cost of ownership), its energy and CO2, each
+row with its unit, what it counts and over which period, and a note stating the horizon and
+the electricity price with their sources and reliability labels (docs/methods.md,
+'Lifecycle cost and TCO')."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from moneytrail.service.result import Table
+
+TITLE = "Lifecycle cost over the plan's horizon: hardware, electricity, residual value, TCO"
+STATS = ("mean", "p5", "p50", "p95")
+
+# what each row counts, and the period it covers ({h}: the horizon in years)
+COUNTS: dict[str, tuple[str, str]] = {
+    "budget": ("once (the plan's budget)", "The plan's whole budget: hardware, facility, cloud "
+               "and every other category it buys."),
+    "hardware_capex": ("once, at purchase", "Hardware bought: the budget's accelerators, "
+                       "servers, networking and storage."),
+    "other_spending": ("once (the plan's budget)", "The rest of the budget (facility, cloud "
+                       "compute, licences, staff and the like): budget minus hardware capex. "
+                       "No running cost other than electricity is added."),
+    "electricity_cost": ("over the {h}", "Electricity bill of the hardware the plan owns: "
+                         "its energy over the horizon times the site's large-consumer price. "
+                         "Rented compute's electricity is in its rent (other spending)."),
+    "residual_value": ("at the end of the {h}", "What the hardware is still worth at the end "
+                       "of the horizon: capex x (1 - yearly value decline)^horizon. "
+                       "Subtracted from TCO."),
+    "tco": ("over the {h}", "Total cost of ownership: budget + electricity cost - residual "
+            "value. Below the budget when the residual value exceeds the electricity bill."),
+    "residual_value_share": ("at the end of the {h}", "Residual value as a share of the "
+                             "hardware capex."),
+    "book_value_straight_line": ("at the end of the {h}", "Book value of the hardware if "
+                                 "written off straight-line over its useful life (for "
+                                 "comparison; not used in TCO)."),
+    "accelerators_h100e": ("owned over the {h}", "Accelerators the plan owns, in H100-"
+                           "equivalents (by purchase value)."),
+    "energy_mwh": ("over the {h}", "Electricity used by the owned hardware (with the site's "
+                   "cooling overhead, PUE) plus that of rented compute."),
+    "energy_mwh_rented": ("over the {h}", "Of which: rented compute (the cloud compute "
+                          "spending as H100-hours)."),
+    "co2_tonnes": ("over the {h}", "CO2 of that electricity at the site's grid intensity "
+                   "(location-based)."),
+    "co2_tonnes_rented": ("over the {h}", "Of which: rented compute."),
+    "co2_embodied_tonnes": ("once (made with the budget's purchases)", "Embodied CO2 of the "
+                            "supply chain (scope 1+2 of every firm the money reaches)."),
+    "co2_embodied_share": ("over the {h}", "Embodied CO2 as a share of embodied plus "
+                           "operational CO2."),
+}
+
+LABELS = {"budget": "Budget", "hardware_capex": "Hardware capex",
+          "other_spending": "Other spending in the budget",
+          "electricity_cost": "Electricity cost", "residual_value": "Residual value",
+          "tco": "Total cost of ownership (TCO)",
+          "residual_value_share": "Residual value share",
+          "book_value_straight_line": "Book value (straight-line)",
+          "accelerators_h100e": "Accelerators owned", "energy_mwh": "Energy",
+          "energy_mwh_rented": "Energy of rented compute", "co2_tonnes": "Operational CO2",
+          "co2_tonnes_rented": "Operational CO2 of rented compute",
+          "co2_embodied_tonnes": "Embodied CO2 (supply chain)",
+          "co2_embodied_share": "Embodied share of CO2"}
+
+
+def lifecycle_table(ws: Any, result: Any) -> Table:
+    """The lifecycle table of a trace that kept its draws, reusing its evaluation (the
+    scorecard's lifecycle draws and the jobs and CO2 footprints already computed for it: no
+    further trace or replay). Rows: metric; columns: unit, period, counts, mean / p5 / p50 /
+    p95, data_year."""
+    from moneytrail.analysis.lifecycle import lifecycle
+    from moneytrail.analysis.metrics import Evaluation
+
+    evaluation = Evaluation.of(result, ws.analysis)
+    embodied = evaluation.footprint("co2_embodied_tonnes") if evaluation.jobs() is not None \
+        else None
+    frame = lifecycle(result, ws.analysis, evaluation.purchases, draws=evaluation.lifecycle(),
+                      embodied=embodied, budget_rows=True)
+    horizon = int(result.require_plan().horizon_years)
+    h = f"{horizon}-year horizon" if horizon != 1 else "1-year horizon"
+    frame.insert(1, "period", [COUNTS[k][0].format(h=h) if k in COUNTS else ""
+                               for k in frame.index])
+    frame.insert(2, "counts", [COUNTS[k][1] if k in COUNTS else "" for k in frame.index])
+    units = {"unit": "text", "period": "text", "counts": "text", "data_year": "year",
+             **dict.fromkeys(STATS, "by row")}
+    return Table.from_frame("lifecycle", frame, title=TITLE, units=units,
+                            note=lifecycle_note(ws, result))
+
+
+def lifecycle_note(ws: Any, result: Any) -> str:
+    """The horizon, electricity price and value decline the lifecycle rests on, each with
+    where it comes from (the plan, or the data package's row: its sources and reliability
+    label), and what TCO counts."""
+    from moneytrail.analysis.dependency import site_of
+    from moneytrail.analysis.site import site_row
+
+    plan = result.require_plan()
+    data = ws.analysis
+    horizon = int(plan.horizon_years)
+    given = "horizon_years" in plan.model_fields_set
+    horizon_text = (f"Horizon: {horizon} year{'s' if horizon != 1 else ''} ("
+                    + ("set by the plan" if given else
+                       "the default, an assumption: the plan sets no horizon") + ").")
+    price = site_row(data["electricity_prices"], site_of(result), plan.year,
+                     "electricity price")
+    price_text = (f"Electricity price: {price['central']:g} {price['unit']} central "
+                  f"({price['low']:g} to {price['high']:g}), {price['country']} {price['year']} "
+                  f"(analysis/electricity_prices.csv; sources {sources_text(price['sources'])}; "
+                  f"reliability {price['reliability']}).")
+    decline = parameter_row(data, "value_decline_per_year")
+    decline_text = "" if decline is None else (
+        f"Hardware value lost a year: {pct(decline['central'])} central "
+        f"({pct(decline['low'])} to {pct(decline['high'])}; analysis/parameters.csv; sources "
+        f"{sources_text(decline['sources'])}; reliability {decline['reliability']}).")
+    return " ".join(part for part in (
+        horizon_text, price_text, decline_text,
+        "TCO = budget + electricity cost - residual value: the residual value (what the "
+        "hardware is worth at the end of the horizon) is subtracted, so TCO is below the "
+        "budget when it exceeds the electricity bill. No running cost other than electricity "
+        "is added (staff, maintenance or cloud rent count only as far as the budget holds "
+        "them). Mean and p5 / p50 / p95 over the draws; percentiles of parts do not add up "
+        "to the percentiles of TCO. docs/methods.md, 'Lifecycle cost and TCO'.") if part)
+
+
+def with_note(frame: pd.DataFrame, note: str) -> pd.DataFrame:
+    """`frame` with `note` as its table note (analyse_plan reads attrs['note'])."""
+    frame.attrs["note"] = note
+    return frame
+
+
+def parameter_row(data: Any, name: str) -> pd.Series | None:
+    frame = data["parameters"]
+    rows = frame[frame["id"] == name]
+    return None if rows.empty else rows.iloc[0]
+
+
+def pct(value: Any) -> str:
+    return f"{100 * float(value):g} %"
+
+
+def sources_text(value: Any) -> str:
+    return ", ".join(s.strip() for s in str(value or "").split(";") if s.strip()) or "none given"
