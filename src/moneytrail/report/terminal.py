@@ -31,7 +31,14 @@ from moneytrail.report.units import (
     p_holds_text,
     percent,
 )
-from moneytrail.service.result import Result, Table, frame_csv, write_csv_metadata
+from moneytrail.service.result import (
+    Result,
+    Table,
+    csv_table_metadata,
+    csv_unit_frame,
+    frame_csv,
+    write_csv_metadata,
+)
 
 FORMATS = ("table", "csv", "json")
 
@@ -482,14 +489,17 @@ def rich_table(table: Table, entities: dict[str, str] | None = None,
 
 
 def result_csv(result: Result, names: list[str] | None = None) -> str:
-    """One table as plain CSV; several stacked with a leading `table` column."""
-    chosen = [result.tables[n] for n in (names or list(result.tables))]
+    """One table as plain CSV; several stacked with a leading `table` column. Each table's
+    unit columns (`currency`, `jobs_fte_unit`, `co2_t_unit`: service.result.csv_unit_values)
+    follow its columns, as in the web API's CSV of the table."""
+    chosen = names or list(result.tables)
     frames = []
-    for table in chosen:
+    for name in chosen:
+        table = result.tables[name]
         frame = table.frame()
-        frame = frame.reset_index() if table.index else frame
+        frame = csv_unit_frame(result, name, frame.reset_index() if table.index else frame)
         if len(chosen) > 1:
-            frame.insert(0, "table", table.name)
+            frame.insert(0, "table", name)
         frames.append(frame)
     return str(frame_csv(pd.concat(frames, ignore_index=True)))
 
@@ -531,7 +541,8 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
             stem = meta.name.removesuffix("-metadata.json")
             try:
                 write_csv_metadata(meta, stem if stem != meta.name else "",
-                                   [result.table_metadata(n) for n in names or result.tables])
+                                   [csv_table_metadata(result, n)
+                                    for n in names or result.tables])
             except OSError as exc:      # the folder exists but the file cannot be written
                 from moneytrail.errors import ResourceError
 

@@ -396,8 +396,8 @@ class Result:
         """Every table as `<folder>/<run id>-<table>.csv` (or `.parquet`). A Parquet file
         carries `table_metadata` in its schema metadata (key `moneytrail`, JSON) and each
         column's unit in its field metadata (`unit`); a CSV file stays plain CSV, with the
-        same metadata in a sidecar `<file>-metadata.json` (W3C CSV on the Web) beside it.
-        Returns the table files."""
+        same metadata in a sidecar `<file>-metadata.json` (W3C CSV on the Web) beside it, and
+        its unit columns (`csv_unit_columns`). Returns the table files."""
         if fmt not in ("csv", "parquet"):
             raise ValueError(f"unknown table format {fmt!r} (csv or parquet)")
         # the run id and table names make the file names: none may leave the folder
@@ -419,9 +419,9 @@ class Result:
             if fmt == "parquet":
                 write_parquet(frame, path, meta)
             else:
-                frame_csv(frame, path)
+                frame_csv(csv_unit_frame(self, name, frame), path)
                 write_csv_metadata(path.with_name(path.name + "-metadata.json"), path.name,
-                                   [meta])
+                                   [csv_table_metadata(self, name)])
             paths.append(path)
         return paths
 
@@ -498,6 +498,60 @@ def frame_csv(frame: pd.DataFrame, path: str | Path | None = None) -> str | None
     for column in text:
         safe[column] = safe[column].map(csv_cell)
     return safe.to_csv(path, index=False)
+
+
+def csv_unit_values(result: Result, name: str, columns: list[str]) -> dict[str, str]:
+    """The unit columns a CSV of the run table `name` (with these `columns`) adds, as
+    {column: value of every row}: the units a plain CSV has no other place for (the home
+    page's `share_unit` likewise). `currency` (the currency of its money columns: a Stargate
+    table in USD says so) and, for the footprint columns `jobs_fte_*` and `co2_t_*`,
+    `jobs_fte_unit` ('FTE-years': jobs x years, not jobs at one time) and `co2_t_unit`
+    ('t CO2e'). A table whose rows carry their unit (a `unit` column, columns 'by row') gains
+    none, nor one that has the column already; a chart's flows (`flows_*`, the web app's)
+    have `value` in the run's money. The stored column names do not change
+    (docs/results.md)."""
+    from moneytrail.service.footprints import PREFIX
+
+    if name in result.tables:
+        units_of = {c.name: c.unit for c in result.tables[name].columns}
+    elif name.startswith("flows_"):
+        units_of = {"value": str(result.facts.get("currency") or "")}
+    else:
+        return {}
+    names = set(units_of) | set(columns)
+    extra: dict[str, str] = {}
+    money = sorted({u for u in units_of.values() if len(u) == 3 and u.isupper()})
+    if money and "currency" not in names:
+        extra["currency"] = "; ".join(money)
+    for prefix, _ in PREFIX.values():
+        found = sorted({units_of[c] for c in units_of if c.startswith(f"{prefix}_")})
+        if found and f"{prefix}_unit" not in names:
+            extra[f"{prefix}_unit"] = "; ".join(found)
+    return extra
+
+
+def csv_unit_columns(result: Result, name: str, rows: list[dict[str, Any]]
+                     ) -> list[dict[str, Any]]:
+    """A run table's rows for a CSV, with its unit columns (`csv_unit_values`) after the
+    others: every CSV of a run table has them (the web API's, `--format csv`,
+    `Result.write_tables`)."""
+    extra = csv_unit_values(result, name, list(dict.fromkeys(k for row in rows for k in row)))
+    return [{**row, **extra} for row in rows] if extra else rows
+
+
+def csv_unit_frame(result: Result, name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """`csv_unit_columns` for a table as a DataFrame (its index reset)."""
+    extra = csv_unit_values(result, name, [str(c) for c in frame.columns])
+    return frame.assign(**extra) if extra else frame
+
+
+def csv_table_metadata(result: Result, name: str) -> dict[str, Any]:
+    """`Result.table_metadata` of a table as its CSV has it: its unit columns
+    (`csv_unit_values`) listed too, as `text`, so a CSVW sidecar names every column."""
+    meta = result.table_metadata(name)
+    columns = list(meta["units"])
+    extra = csv_unit_values(result, name, columns)
+    return {**meta, "units": {**meta["units"], **dict.fromkeys(extra, "text")}}
 
 
 def now_iso() -> str:

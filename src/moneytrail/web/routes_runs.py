@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.concurrency import run_in_threadpool
 
 from moneytrail.errors import MoneytrailError
-from moneytrail.service.result import Result
+from moneytrail.service.result import Result, csv_unit_columns
 from moneytrail.service.runs import RunNotFound, RunState, check_run_id
 from moneytrail.service.tasks import LEDGER
 from moneytrail.web import builder
@@ -28,7 +28,6 @@ from moneytrail.web.runs import (
     compare_csv_rows,
     compare_view,
     csv_table,
-    csv_unit_columns,
     decode_draft,
     encode_draft,
     inherited_note,

@@ -847,36 +847,6 @@ def result_table_rows(result: Result, name: str, names: Names) -> list[dict[str,
                           field="table", value=name)
 
 
-def csv_unit_columns(result: Result, name: str, rows: list[dict[str, Any]]
-                     ) -> list[dict[str, Any]]:
-    """A run table's rows for its CSV download with the units a CSV has no other place for,
-    as columns (one value a row, so the file stays a plain table for spreadsheets and
-    scripts, as the home page's `share_unit`): `currency` (the currency of its money
-    columns: a Stargate table in USD says so) and, for the footprint columns `jobs_fte_*`
-    and `co2_t_*`, `jobs_fte_unit` ('FTE-years': jobs x years, not jobs at one time) and
-    `co2_t_unit` ('t CO2e'). A table whose rows carry their unit (a `unit` column, columns
-    'by row') gains none, nor one that has the column already. The stored column names do
-    not change (docs/results.md)."""
-    from moneytrail.service.footprints import PREFIX
-
-    if name in result.tables:
-        units_of = {c.name: c.unit for c in result.tables[name].columns}
-    elif name.startswith("flows_"):          # a chart's flows: `value` in the run's money
-        units_of = {"value": str(result.facts.get("currency") or "")}
-    else:
-        return rows
-    names = set(units_of) | {k for row in rows for k in row}
-    extra: dict[str, str] = {}
-    money = sorted({u for u in units_of.values() if len(u) == 3 and u.isupper()})
-    if money and "currency" not in names:
-        extra["currency"] = "; ".join(money)
-    for prefix, _ in PREFIX.values():
-        found = sorted({units_of[c] for c in units_of if c.startswith(f"{prefix}_")})
-        if found and f"{prefix}_unit" not in names:
-            extra[f"{prefix}_unit"] = "; ".join(found)
-    return [{**row, **extra} for row in rows] if extra else rows
-
-
 def tables_text(result: Result, charts: dict[str, Any]) -> str:
     """The tables a run's downloads offer, counted as `moneytrail show` counts them (the
     stored tables) with the chart flows the API derives from them named apart: 'its 13
