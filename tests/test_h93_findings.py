@@ -50,3 +50,19 @@ def test_title_numbers_read_as_the_builder_reads_them():
         assert [f["amount"] for f in title_figures(written)] == \
             [float(read_number(written, sizes=True, currency="EUR"))], written
     assert title_figures("EUR 20.000 Mio")[0]["amount"] == 20e9    # the builder refuses it
+
+
+# -- 3. float noise around zero is 0, a real small difference is not ---------------------------
+def test_noise_around_zero_is_no_difference():
+    from moneytrail.report.units import difference_text, difference_value
+
+    assert difference_value(0.0, 1e-17, "share") == 0.0
+    assert difference_text(difference_value(0.0, 1e-17, "share"), "share") == "0 points"
+    assert difference_text(difference_value(1e-17, 0.0), "share") == "0 points"
+    assert difference_value(0.0, 3e-9, "EUR") == 0.0
+    assert difference_text(difference_value(0.0, -3e-9, "EUR"), "EUR") == "0"
+    # real small differences still show
+    assert difference_text(difference_value(0.0, 1e-6, "share"), "share") == "<0.01 points"
+    assert difference_value(0.0, 1e-6, "share") == pytest.approx(1e-6)
+    assert difference_value(0.0, 0.01, "EUR") == pytest.approx(0.01)
+    assert difference_value(0.0, 2e-6, "FTE per EUR million") == pytest.approx(2e-6)

@@ -972,7 +972,8 @@ def compare_view(results: list[Result], names: Names, url: str,
                 results[0].facts["currency"] != results[1].facts["currency"]
                 or years[0] != years[1])
             entry["difference_p50"] = (
-                units.difference_value(first, second) if isinstance(first, int | float)
+                units.difference_value(first, second, str(entry.get("unit") or "share"))
+                if isinstance(first, int | float)
                 and isinstance(second, int | float) and not money else None)
     ids = ", ".join(r.run_id for r in results)
     from urllib.parse import urlsplit

@@ -805,7 +805,7 @@ def share_table(number: int, caption: str, columns: list[tuple[str, pd.DataFrame
         if difference:
             first, second = found
             cells.append(Cell(difference_text(difference_value(first["share_p50"],
-                                                         second["share_p50"]), "share")
+                                                         second["share_p50"], "share"), "share")
                               if first is not None and second is not None else "–"))
         rows.append(((names or {}).get(key, key), cells))
     if left_out:
@@ -901,7 +901,8 @@ def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = 
             first, second = medians
             same_unit = first is not None and second is not None and first[1] == second[1] \
                 and (alike or not is_money(first[1]))
-            cells.append(Cell(difference_text(difference_value(first[0], second[0]), first[1])
+            cells.append(Cell(difference_text(difference_value(first[0], second[0], first[1]),
+                                              first[1])
                               if same_unit and first is not None and second is not None
                               else "–"))
         rows.append((label, cells))
