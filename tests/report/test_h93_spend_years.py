@@ -103,3 +103,15 @@ def test_the_choice_survives_reading_the_plan_back(default_run, own_five, tmp_pa
     assert checked is not changed and checked.title == "My gigafactories"
     assert spend_years_default(checked) is True
     assert spend_years_default(revalidated(load(tmp_path, "h5", id="h5", horizon_years=5))) is False
+
+
+def test_a_comparison_keeps_each_plans_choice(ws, tmp_path):
+    from moneytrail.service import tasks
+
+    plans = [load(tmp_path, "cmp-default", id="cmp-default"),
+             load(tmp_path, "cmp-h5", id="cmp-h5", horizon_years=5)]
+    compared = tasks.compare_plans(ws, plans, draws=DRAWS, seed=2, procurement=None)
+    assert compared.facts["spend_years_default"] == [True, False]
+    runs = tasks.analysed_runs(ws, compared, store=None)     # traced again, not looked up
+    assert [r.facts["spend_years_default"] for r in runs] == [True, False]
+    assert [DEFAULT_SAID in r.tables["jobs"].note for r in runs] == [True, False]
