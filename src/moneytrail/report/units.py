@@ -201,17 +201,27 @@ def p_holds_text(value: Any) -> str:
 # a difference below this share of the larger of its two figures is rounding noise of the
 # two runs (0.4 - 0.39999999999 is not a change): it is shown as an exact zero
 DIFFERENCE_NOISE = 1e-9
+# ... and so is one below this size, whatever the figures (0 against 1e-17 is float noise
+# around zero, not a change): a millionth of a currency unit for amounts of money, 1e-12
+# for shares, points and other units (a real difference of shares is far larger: 0.01
+# points are 1e-4)
+MONEY_NOISE_FLOOR = 1e-6
+NOISE_FLOOR = 1e-12
 
 
-def difference_value(first: Any, second: Any) -> float | None:
+def difference_value(first: Any, second: Any, unit: str = "") -> float | None:
     """The second figure minus the first, 0.0 when the two differ by less than
-    DIFFERENCE_NOISE of the larger (rounding noise, not a change: EUR 20 bn against
-    EUR 20 bn + EUR 0.0000000007 is 0); None when either is missing or not finite."""
+    DIFFERENCE_NOISE of the larger or by less than the floor of their `unit` (rounding
+    noise, not a change: EUR 20 bn against EUR 20 bn + EUR 0.0000000007 is 0, and a share
+    of 0 against 1e-17; MONEY_NOISE_FLOOR for an amount in a currency, NOISE_FLOOR
+    otherwise); None when either is missing or not finite."""
     if not finite(first) or not finite(second):
         return None
     a, b = float(first), float(second)
     gap = b - a
-    return 0.0 if abs(gap) < DIFFERENCE_NOISE * max(abs(a), abs(b)) else gap
+    unit = base_unit(unit)
+    floor = MONEY_NOISE_FLOOR if len(unit) == 3 and unit.isupper() else NOISE_FLOOR
+    return 0.0 if abs(gap) < max(DIFFERENCE_NOISE * max(abs(a), abs(b)), floor) else gap
 
 
 def difference_text(value: Any, unit: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import math
 import re
 from functools import lru_cache
@@ -67,40 +68,78 @@ def inherited_text(title: Any, description: Any, amount: Any, currency: Any
 
 
 # an amount of money a text names, with its size word: 'EUR 20 bn', 'USD 100bn', '€20
-# billion', '$ 1.5 tn' (not 'ABC 2025', a code and a year)
-FIGURE = re.compile(r"(?<![A-Za-z])(?P<cur>[A-Z]{3}|[€$£])\s?(?P<num>\d+(?:[.,]\d+)?)\s?"
+# billion', '$ 1.5 tn', 'EUR 20.000 Mio' (not 'ABC 2025', a code and a year); whether the
+# code is a currency is known_currency's to say ('UAE 100 bn', 'AMD 10 bn' are not)
+FIGURE = re.compile(r"(?<![A-Za-z])(?P<cur>[A-Z]{3}|[€$£])\s?"
+                    r"(?P<num>\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)\s?"
                     r"(?P<size>bn|billion|Mrd|mn|million|Mio|m|tn|trillion)(?![A-Za-z])")
 SIZES = {"bn": 1e9, "billion": 1e9, "Mrd": 1e9, "mn": 1e6, "Mio": 1e6, "million": 1e6,
          "m": 1e6, "tn": 1e12, "trillion": 1e12}
+GERMAN_SIZES = frozenset({"Mrd", "Mio"})     # written with German numbers: 20.000 Mio, 20,5 Mrd
 SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
+
+
+@lru_cache(maxsize=1)
+def known_currencies() -> frozenset[str]:
+    """The currencies the bundled data know: those of the macro FX table (macro/fx.csv),
+    with EUR (its base), USD and GBP."""
+    from moneytrail.data.package import bundled_path
+
+    path = bundled_path() / "macro" / "fx.csv"
+    codes = {"EUR", "USD", "GBP"}
+    if path.is_file():
+        with path.open(encoding="utf-8", newline="") as handle:
+            codes |= {str(row.get("currency") or "").strip() for row in csv.DictReader(handle)}
+    return frozenset(code for code in codes if code)
+
+
+def figure_number(written: str, size: str) -> float:
+    """The number of a figure as a title writes it, its separators read as web.numbers reads
+    them: with a German size word (Mrd, Mio) a dot separates thousands and a comma is the
+    decimal ('20.000 Mio' is 20000, '20,5 Mrd' 20.5); with the others a comma before groups
+    of three separates thousands ('1,000 bn'), one comma before other digits is a decimal
+    ('1,5 bn'), dots between two or more groups of three separate thousands
+    ('20.000.000 m') and one dot is a decimal point ('1.5 bn', '20.000 m' is twenty)."""
+    if size in GERMAN_SIZES:
+        return float(written.replace(".", "").replace(",", "."))
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", written):
+        return float(written.replace(",", ""))
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?", written):
+        return float(written.replace(".", "").replace(",", "."))
+    return float(written.replace(",", "."))
 
 
 def title_figures(title: Any) -> list[dict[str, Any]]:
     """The amounts of money a title names, in order: each as written (`text`), its
     `currency` (ISO code; €, $ and £ as EUR, USD, GBP) and `amount` ('EUR 20 bn' is
-    20e9)."""
+    20e9; numbers as figure_number reads them). Three capitals that are no currency the
+    data know (known_currencies: 'UAE 100 bn', 'AMD 10 bn') name no amount of money."""
     out = []
     for found in FIGURE.finditer(words(title)):
-        written = found["num"]         # '1,5' is 1.5; '1,000' is a thousand
-        number = float(written.replace(",", "") if re.fullmatch(r"\d+,\d{3}", written)
-                       else written.replace(",", "."))
-        out.append({"text": found[0].strip(),
-                    "currency": SYMBOLS.get(found["cur"], found["cur"]),
+        code = SYMBOLS.get(found["cur"], found["cur"])
+        if code not in known_currencies():
+            continue
+        try:
+            number = figure_number(found["num"], found["size"])
+        except ValueError:
+            continue                     # '1,000.5,5': no number a title means
+        out.append({"text": found[0].strip(), "currency": code,
                     "amount": number * SIZES[found["size"]]})
     return out
 
 
 def stale_title_figure(title: Any, amount: Any, currency: Any) -> dict[str, Any] | None:
-    """The amount of money a plan's title names when none the title names is the plan's
-    budget (same currency, within 1 %: a title rounds): a EUR 30 bn plan titled "... EUR 20
-    bn fund" misdescribes itself, as a reference plan's text kept under another budget does
-    (`inherited_text`). The first figure the title names (title_figures); None when the
-    title names no amount or one of them is the budget. The title is never rewritten."""
-    figures = title_figures(title)
-    if not figures:
+    """The amount of money a plan's title names in the plan's own currency when none of
+    those is the plan's budget (within 1 %: a title rounds): a EUR 30 bn plan titled "...
+    EUR 20 bn fund" misdescribes itself, as a reference plan's text kept under another
+    budget does (`inherited_text`). The first such figure (title_figures); None when the
+    title names no amount in the plan's currency (an amount in another currency, 'a USD
+    100 bn answer' to a EUR plan, is not compared: no rate is implied) or one of them is
+    the budget. The title is never rewritten."""
+    own = [f for f in title_figures(title) if f["currency"] == str(currency or "")]
+    if not own:
         return None
     if isinstance(amount, int | float) and math.isfinite(float(amount)) and any(
-            f["currency"] == str(currency or "")
-            and math.isclose(f["amount"], float(amount), rel_tol=0.01) for f in figures):
+            math.isclose(f["amount"], float(amount), rel_tol=0.01) for f in own):
         return None
-    return figures[0]
+    return own[0]

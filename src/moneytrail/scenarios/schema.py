@@ -578,7 +578,12 @@ def revalidated(plan: Any) -> Plan:
                             field="plan", value=type(plan).__name__)
     path = plan.path
     source = path if isinstance(path, str) and path else str(plan.id)
-    checked = parse_scenario(plan.model_dump(warnings=False), source=source)
+    # the fields the plan set, as it set them: a field left to its default stays unset
+    # (model_fields_set: service.footprints.spend_years_default tells horizon_years: 5
+    # written in a plan from the default)
+    data = {key: value for key, value in plan.model_dump(warnings=False).items()
+            if key in plan.model_fields_set}
+    checked = parse_scenario(data, source=source)
     checked = checked.model_copy(update={"path": path})
     return plan if checked == plan else checked      # the plan itself when nothing changed
 

@@ -312,25 +312,77 @@ def jobs_table(result: Any, jobs: Any, names: dict[str, str] | None = None) -> T
             = stats_row(jobs.implied_pay.loc[entity], currency)
     plan = result.require_plan()
     note = jobs_note(jobs, currency, paid, share, names, price_year=plan_price_year(plan),
-                     plan_year=plan.year, years_note=spend_years_note(plan))
+                     plan_year=plan.year,
+                     years_note=spend_years_note(spend_years_default(plan)))
     return measures_table("jobs", JOBS_TITLE, rows, note)
 
 
-def spend_years_note(plan: Any) -> str:
-    """Where the years of spending (that jobs at one time divide by) come from, when they are
-    not the plan's own: a plan (Plan or its mapping) that sets neither `spend_years` nor
-    another `horizon_years` than the default is spent over the tool's default horizon of 5
-    years, an assumption and not a fact about the plan; '' when the plan sets its years."""
+# the fields a plan sets its years of spending with (analysis.concentration.spend_years)
+SPEND_YEARS_FIELDS = frozenset({"horizon_years", "spend_years"})
+# the fact of a trace run that keeps spend_years_default's answer (runs stored before lack it)
+SPEND_YEARS_DEFAULT = "spend_years_default"
+
+
+def spend_years_default(plan: Any) -> bool:
+    """Whether a plan (a Plan as read from its file, the builder or the API) leaves its years
+    of spending to the tool's default: it sets neither `spend_years` nor `horizon_years`
+    (pydantic's `model_fields_set`). `horizon_years: 5` written in the plan is the plan's
+    own five years, though it equals the default. Decided when the plan is traced and kept
+    in the run (fact SPEND_YEARS_DEFAULT): a plan stored with a run writes every field."""
+    return not SPEND_YEARS_FIELDS & set(getattr(plan, "model_fields_set", SPEND_YEARS_FIELDS))
+
+
+def stored_spend_years_default(result: Any) -> bool | None:
+    """spend_years_default of the plan a stored run traced: the run's fact; for a run stored
+    before the fact, False when its plan (every field written) has spend_years or another
+    horizon_years than the default, else None (it cannot tell a plan's own 5 years from the
+    default's)."""
     from moneytrail.scenarios.schema import Plan
 
-    default = Plan.model_fields["horizon_years"].default
-    get = plan.get if isinstance(plan, dict) else lambda key: getattr(plan, key, None)
-    if get("spend_years") is not None or get("horizon_years") not in (None, default):
+    facts = getattr(result, "facts", None) or {}
+    if isinstance(facts.get(SPEND_YEARS_DEFAULT), bool):
+        return bool(facts[SPEND_YEARS_DEFAULT])
+    plan = result.provenance.inputs.get("plan") or {}
+    if not isinstance(plan, dict):
+        return None
+    if plan.get("spend_years") is not None or plan.get("horizon_years") not in (
+            None, Plan.model_fields["horizon_years"].default):
+        return False
+    return None
+
+
+def spend_years_note(default: bool | None) -> str:
+    """Where the years of spending (that jobs at one time divide by) come from, when they are
+    not the plan's own: for a plan that leaves them to the tool's default (`default`,
+    spend_years_default), the default horizon of 5 years, an assumption and not a fact about
+    the plan; for a stored run that cannot tell (`default` None,
+    stored_spend_years_default), the horizon, said neutrally; '' when the plan sets its
+    years (False)."""
+    from moneytrail.scenarios.schema import Plan
+
+    years = Plan.model_fields["horizon_years"].default
+    if default is None:
+        return (f"The years of spending are the plan's horizon, {years} years (the tool's "
+                "default unless the plan sets it); a plan file or the API's plan can set "
+                "spend_years (1 to 30) to change it.")
+    if not default:
         return ""
-    return (f"The {default} years of spending are the tool's default spending period, an "
+    return (f"The {years} years of spending are the tool's default spending period, an "
             "assumption and not a figure of the plan, which does not say over how many years "
             "it spends; a plan file or the API's plan can set spend_years (1 to 30) to change "
             "it.")
+
+
+def stored_plan_years(plan: Any, default: bool | None) -> Any:
+    """A Plan read back from a run's stored inputs (every field written, so every field
+    counts as set) with the run's decision on its years restored: when the run found them
+    the tool's default (`default` True, stored_spend_years_default), horizon_years and
+    spend_years count as unset again, so tracing it again decides alike."""
+    if not default or not SPEND_YEARS_FIELDS & plan.model_fields_set:
+        return plan
+    values = {name: getattr(plan, name) for name in type(plan).model_fields}
+    return type(plan).model_construct(_fields_set=plan.model_fields_set - SPEND_YEARS_FIELDS,
+                                      **values)
 
 
 def plan_spend_years(plan: Any) -> int:

@@ -623,12 +623,16 @@ def scale_facts(ws: Workspace, plan: Plan) -> dict[str, Any]:
 
 
 def trace_facts(result: TraceResult) -> dict[str, Any]:
+    from moneytrail.service.footprints import SPEND_YEARS_DEFAULT, spend_years_default
+
     plan = result.require_plan()
     return {"plan": plan.id, "title": plan.title, "currency": plan.currency,
             "total": result.total, "year": plan.year,
             "price_year": plan.price_year or plan.year, "buyer_region": plan.buyer_region,
             "draws": result.draws, "seed": result.seed,
-            "conservation_gap": result.conservation_gap, "model": result.model.source}
+            "conservation_gap": result.conservation_gap, "model": result.model.source,
+            # whether the plan leaves its years of spending to the default (the jobs note)
+            SPEND_YEARS_DEFAULT: spend_years_default(plan)}
 
 
 def breakdown_tables(result: TraceResult) -> dict[str, Table]:
@@ -1028,6 +1032,8 @@ def compare_inputs(plans: list[Plan], draws: int | None, seed: int | None,
 def comparison(ws: Workspace, rid: str, inputs: dict, results: list[TraceResult],
                conditions: list[Condition] | None, procurement: Any = None) -> Result:
     """The compare result of traced plans (per-draw values kept)."""
+    from moneytrail.service.footprints import SPEND_YEARS_DEFAULT, spend_years_default
+
     share_draws(ws, results)
     plans = [r.require_plan() for r in results]
     headline = pd.DataFrame({f"{r.label}_{stat}": r.by("headline")[f"share_{stat}"]
@@ -1044,6 +1050,7 @@ def comparison(ws: Workspace, rid: str, inputs: dict, results: list[TraceResult]
                                         draws=results[0].draws, sources=sources),
                   tables=tables,
                   facts={"plans": [p.id for p in plans],
+                         SPEND_YEARS_DEFAULT: [spend_years_default(p) for p in plans],
                          "currencies": [p.currency for p in plans],
                          "totals": [p.total for p in plans]})
 
@@ -1468,11 +1475,14 @@ def stored_plan(result: Result, *, to: str) -> Plan:
     if not isinstance(data, dict):
         raise MoneytrailError("a briefing needs trace runs (this run has no plan)",
                               field="run", value=result.run_id)
+    from moneytrail.service.footprints import stored_plan_years, stored_spend_years_default
+
     try:
-        return Plan.model_validate(data)
+        plan = Plan.model_validate(data)
     except ValidationError:
         check_stored_plan(data, result.run_id, to=to)
         raise
+    return stored_plan_years(plan, stored_spend_years_default(result))
 
 
 def analysed_runs(ws: Workspace, result: Result, *, store: StoreChoice = LEDGER
@@ -1486,9 +1496,13 @@ def analysed_runs(ws: Workspace, result: Result, *, store: StoreChoice = LEDGER
     The CLI's `moneytrail report RUN` and the web app's report downloads both use this."""
     inputs = result.provenance.inputs
     if result.kind == "compare":
-        return [trace_plan(ws, Plan.model_validate(data), draws=n, seed=s, store=store)
-                for data, n, s in zip(inputs["plans"], inputs["draws"], inputs["seeds"],
-                                      strict=True)]
+        from moneytrail.service.footprints import SPEND_YEARS_DEFAULT, stored_plan_years
+
+        defaults = result.facts.get(SPEND_YEARS_DEFAULT) or [None] * len(inputs["plans"])
+        return [trace_plan(ws, stored_plan_years(Plan.model_validate(data), default), draws=n,
+                           seed=s, store=store)
+                for data, n, s, default in zip(inputs["plans"], inputs["draws"],
+                                               inputs["seeds"], defaults, strict=True)]
     if result.kind != "trace" or "categories" in result.tables:
         return [result]
     return [trace_plan(ws, stored_plan(result, to="brief it"), draws=inputs.get("draws"),

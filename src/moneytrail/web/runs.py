@@ -18,7 +18,11 @@ from typing import Any
 from moneytrail.errors import MoneytrailError
 from moneytrail.report import units
 from moneytrail.report.units import REGION_LABELS, money, percent
-from moneytrail.service.footprints import spend_years_note
+from moneytrail.service.footprints import (
+    SPEND_YEARS_DEFAULT,
+    spend_years_note,
+    stored_spend_years_default,
+)
 from moneytrail.service.result import Result, Table
 from moneytrail.web.views import View, clean
 
@@ -468,10 +472,8 @@ def footprint_rows(result: Result) -> list[dict[str, Any]]:
                  **{s: row.get(f"amount_{s}") for s in ("p5", "p50", "p95")}}
                 for row in records(result, name)]
         text, sources = split_note(table.note)
-        years = spend_years_note(result.provenance.inputs.get("plan") or {}) \
-            if name == "jobs" else ""
-        if years and years not in text:      # a run stored before the note said it
-            text = f"{text} {years}".strip()
+        if name == "jobs":
+            text = jobs_years_note(text, result)
         out.append({"name": name, "title": table.title, "note": text, "sources": sources,
                     "rows": rows})
     return out
@@ -507,6 +509,21 @@ LIFECYCLE_MISSING = ("This run was stored before runs kept the lifecycle table (
                      "electricity, residual value and total cost of ownership). The command "
                      "moneytrail analyse with --what lifecycle and this run's draws and seed "
                      "gives it; or run the plan again from the plan builder.")
+
+
+def jobs_years_note(text: str, result: Result) -> str:
+    """The jobs note `text` of a run with what it says of the years of spending as the run
+    decided it (service.footprints.stored_spend_years_default): the note of a run that
+    kept its decision is as stored; a run stored before the note said it gets the tool's
+    default said; one stored before the decision was kept (it could not tell a plan's own
+    `horizon_years: 5` from the default) says the horizon neutrally instead of the default."""
+    default = stored_spend_years_default(result)
+    if SPEND_YEARS_DEFAULT in result.facts:
+        said = spend_years_note(default)
+        return text if not said or said in text else f"{text} {said}".strip()
+    text = text.replace(spend_years_note(True), "").replace("  ", " ").strip()
+    said = spend_years_note(default)
+    return f"{text} {said}".strip() if said else text
 
 
 # data files named in table notes (service.footprints), as readers know them
@@ -987,7 +1004,8 @@ def compare_view(results: list[Result], names: Names, url: str,
                 results[0].facts["currency"] != results[1].facts["currency"]
                 or years[0] != years[1])
             entry["difference_p50"] = (
-                units.difference_value(first, second) if isinstance(first, int | float)
+                units.difference_value(first, second, str(entry.get("unit") or "share"))
+                if isinstance(first, int | float)
                 and isinstance(second, int | float) and not money else None)
     ids = ", ".join(r.run_id for r in results)
     from urllib.parse import urlsplit

@@ -71,7 +71,7 @@ from moneytrail.report.units import (
     with_article,
 )
 from moneytrail.scenarios.schema import Plan
-from moneytrail.service.footprints import spend_years_note
+from moneytrail.service.footprints import stored_spend_years_default
 from moneytrail.service.result import Result
 from moneytrail.service.tasks import LEDGER, StoreChoice
 from moneytrail.service.workspace import Workspace
@@ -677,9 +677,13 @@ def footprint_sentence(brief: PlanBrief) -> str:
             years = str(once).split("/ ", 1)[1].split(" of spending", 1)[0]
             text += (f": about {in_unit(jobs.loc[once, 'amount_p50'], 'FTE')} at one time over "
                      f"the {years} the money is spent")
-            if spend_years_note(brief.plan):     # the tool's default, not the plan's years
+            default = stored_spend_years_default(brief.result)
+            if default:                  # the tool's default, not the plan's years
                 text += (f" ({years}: the tool's default spending period, an assumption, as "
                          "the plan does not say over how many years it spends)")
+            elif default is None:        # a run stored before the plan's choice was kept
+                text += f" ({years}: the plan's horizon, the tool's default unless the plan " \
+                        "sets it)"
     else:                                  # a run stored before FTE-years were named
         text = (f"It pays for about {in_unit(p50, 'FTE')} (full-time-equivalent jobs) through "
                 f"the supply chain (90 % interval {spread}; FTE-years where the money is spent "
@@ -807,7 +811,7 @@ def share_table(number: int, caption: str, columns: list[tuple[str, pd.DataFrame
         if difference:
             first, second = found
             cells.append(Cell(difference_text(difference_value(first["share_p50"],
-                                                         second["share_p50"]), "share")
+                                                         second["share_p50"], "share"), "share")
                               if first is not None and second is not None else "–"))
         rows.append(((names or {}).get(key, key), cells))
     if left_out:
@@ -903,7 +907,8 @@ def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = 
             first, second = medians
             same_unit = first is not None and second is not None and first[1] == second[1] \
                 and (alike or not is_money(first[1]))
-            cells.append(Cell(difference_text(difference_value(first[0], second[0]), first[1])
+            cells.append(Cell(difference_text(difference_value(first[0], second[0], first[1]),
+                                              first[1])
                               if same_unit and first is not None and second is not None
                               else "–"))
         rows.append((label, cells))
