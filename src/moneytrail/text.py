@@ -53,6 +53,16 @@ def forbidden_character(text: str, *, multiline: bool = False) -> str | None:
     return None
 
 
+CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS | INVISIBLE)) + "]")
+
+
+def visible(text: str) -> str:
+    """`text` with every control, bidi formatting and invisible character written as its
+    escape (`a\\u0000b`), so an error page can show a value that holds one without sending
+    the character itself."""
+    return CONTROLS.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
 def unix_lines(text: str) -> str:
     """`text` with every line break as LF: a browser sends a textarea's line breaks as CR LF
     (and old Macs as CR), so the same note typed in a form and sent through the API or the

@@ -42,6 +42,8 @@ def test_the_hhi_change_shows_the_fall_and_names_its_market(html):
     assert "in AI accelerators" in row
     assert re.search(r"[−-]\d+ points", row), row
     assert "No rise" not in row
+    # its 90 % interval is kept beside the market (tester 29: the market replaced it)
+    assert len(re.findall(r"[−-]\d+", row)) >= 3, row
 
 
 def test_the_compute_row_is_the_whole_budget_over_the_runs(html):

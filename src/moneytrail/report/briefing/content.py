@@ -883,7 +883,7 @@ def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = 
                 sub = hhi_no_market_moves(bool(brief.plan.procurement))
             elif label == LARGEST_HHI_ROW and isinstance(market, dict):
                 category = str(market.get("category"))
-                sub = "in " + hhi_market_words(
+                sub = (f"{sub}, in " if sub else "in ") + hhi_market_words(
                     category, float(market.get("share") or 0.0),
                     name=(categories or {}).get(category) or market.get("name"))
             elif label.startswith(HHI_PREFIX) and p5 == p50 == p95 == 0:
