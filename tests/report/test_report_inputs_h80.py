@@ -79,3 +79,21 @@ def test_a_difference_is_signed_in_the_units_unit():
     assert difference_text(-10e9, "EUR") == "-EUR 10.00 bn"
     assert difference_text(0.0, "share") == "0 points"      # finding h86
     assert difference_text(None, "share") == "–"
+
+
+def test_a_different_horizon_or_renewable_share_is_said_to_differ():
+    """Tester 29: two runs differing only in `horizon_years` (5 and 3) were said to have the
+    same inputs, though operational CO2 and residual value differ because of it."""
+    differ, _ = input_differences(
+        [plan(horizon_years=5), plan(horizon_years=3, renewable_share={
+            "central": 0.5, "low": 0.4, "high": 0.6})],
+        ["A", "B"], [(300, 1), (300, 1)], name, name)
+    assert "Horizon (years of use): 5 in \u201cA\u201d; 3 in \u201cB\u201d." in differ, differ
+    assert any(d.startswith("Renewable share of electricity:") and "50.0 % (40.0 % to 60.0 %)"
+               in d for d in differ), differ
+
+
+def test_stored_plans_with_the_same_horizon_do_not_differ():
+    differ, _ = input_differences([plan(horizon_years=5), plan(horizon_years=5)],
+                                  ["A", "B"], [(300, 1), (300, 1)], name, name)
+    assert differ == []

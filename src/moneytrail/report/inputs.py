@@ -186,12 +186,16 @@ def input_differences(plans: Sequence[Mapping[str, Any]], titles: list[str],
     else:
         same.append("conditions")
     others = [("year", "year"), ("currency", "currency"), ("buyer_region", "buyer region"),
-              ("spend_years", "years of spending"), ("site_country", "site country")]
+              ("horizon_years", "horizon (years of use)"),
+              ("spend_years", "years of spending"), ("site_country", "site country"),
+              ("renewable_share", "renewable share of electricity"),
+              ("as_of", "as-of date (export rules)")]
     for key, words in others:
         values = [p.get(key) for p in plans]
         if len({str(v) for v in values}) > 1:
             differ.append(f"{words[:1].upper()}{words[1:]}: "
-                          + each([str(v) if v is not None else MISSING for v in values]) + ".")
+                          + each([MISSING if v is None else share_text(item_of(v))
+                                  if isinstance(v, Mapping) else str(v) for v in values]) + ".")
     if len(set(runs)) > 1:
         differ.append("Draws and seed: " + each([f"{d or 0:,} draws, seed {s}" for d, s in runs])
                       + ".")
