@@ -87,7 +87,8 @@ def non_finite_at(value: Any, where: str) -> str | None:
 
 
 def json_value(value: Any) -> Any:
-    """A JSON scalar: numbers as floats or ints (missing as null), everything else as text."""
+    """A JSON scalar: numbers as floats or ints (missing as null; a negative zero as 0.0),
+    everything else as text."""
     if value is None or isinstance(value, bool | str):
         return value
     if isinstance(value, int | np.integer) and not isinstance(value, np.bool_):
@@ -98,7 +99,7 @@ def json_value(value: Any) -> Any:
         number = float(value)
     except (TypeError, ValueError):
         return None if value is pd.NA else str(value)
-    return number if math.isfinite(number) else None
+    return number + 0.0 if math.isfinite(number) else None      # -0.0 as 0.0 (a CSV's "-0.0")
 
 
 @dataclass(frozen=True)
