@@ -43,3 +43,10 @@ def test_the_lifecycle_download_links_name_their_table(client):
                                     page, re.S)]
     downloads = [n for n in names if n.startswith(("CSV", "JSON"))]
     assert downloads == ["CSV of Lifecycle cost", "JSON of Lifecycle cost"], names
+
+
+def test_two_ids_of_one_document_have_distinct_page_titles(client):
+    titles = [re.search(r"<title>(.*?)</title>", client.get(f"/sources/{sid}").text, re.S)
+              .group(1) for sid in ("m_ec_investai_2025", "l_investai_ec_dsj")]
+    assert titles[0] != titles[1]
+    assert "(m_ec_investai_2025)" in titles[0] and "(l_investai_ec_dsj)" in titles[1]

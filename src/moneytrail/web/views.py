@@ -566,7 +566,10 @@ def source_view(state: WebState, url: str, source: str) -> View:
                      "title_lang": info.get("lang", ""), "publisher": info.get("publisher", ""),
                      "published": info.get("published", ""), "href": f"/sources/{other}",
                      "used_by": cited_by(state, other, tables)})
-    return View(meta=meta(state, title=f"Source: {record.get('title') or source}", url=url),
+    # the page title names the id too: one document under two ids has two pages (h90)
+    return View(meta=meta(state, title=f"Source: {record.get('title') or source}", url=url,
+                          page_title=f"Source: {record.get('title')} ({source})"
+                          if record.get("title") else None),
                 reproduce={"api": api_url(url, "used_by")},
                 source=record, kept_in=where, used_by=used, same_document=same,
                 tables=["used_by"])
