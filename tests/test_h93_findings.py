@@ -66,3 +66,17 @@ def test_noise_around_zero_is_no_difference():
     assert difference_value(0.0, 1e-6, "share") == pytest.approx(1e-6)
     assert difference_value(0.0, 0.01, "EUR") == pytest.approx(0.01)
     assert difference_value(0.0, 2e-6, "FTE per EUR million") == pytest.approx(2e-6)
+
+
+def test_a_figure_with_its_currency_written_after_is_read():
+    """Tester 29: 'EU AI gigafactories (20 bn euros)' under a EUR 30 bn budget was not
+    flagged; a figure without any currency ('My 20 billion plan') names no amount of money."""
+    from moneytrail.scenarios.reference import stale_title_figure, title_figures
+
+    assert stale_title_figure("EU AI gigafactories (20 bn euros)", 30e9, "EUR")["text"] \
+        == "20 bn euros"
+    assert stale_title_figure("A 30 bn of euros plan", 30e9, "EUR") is None
+    assert [f["currency"] for f in title_figures("1.5 billion US dollars, 20bn GBP")] == [
+        "USD", "GBP"]
+    assert title_figures("My 20 billion plan") == []
+    assert len(title_figures("EUR 20 bn USD")) == 1

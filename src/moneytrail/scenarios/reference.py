@@ -73,6 +73,14 @@ def inherited_text(title: Any, description: Any, amount: Any, currency: Any
 FIGURE = re.compile(r"(?<![A-Za-z])(?P<cur>[A-Z]{3}|[€$£])\s?"
                     r"(?P<num>\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)\s?"
                     r"(?P<size>bn|billion|Mrd|mn|million|Mio|m|tn|trillion)(?![A-Za-z])")
+# the same, its currency written after: '20 bn euros', '1.5 billion US dollars', '20bn USD'
+FIGURE_AFTER = re.compile(r"(?<![\w.,])(?P<num>\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
+                          r"\s?(?P<size>bn|billion|Mrd|mn|million|Mio|m|tn|trillion)\s"
+                          r"(?:of\s)?(?P<cur>[A-Z]{3}|US dollars?|dollars?|euros?|Euros?|"
+                          r"pounds?)(?![A-Za-z])")
+WORDS = {"euro": "EUR", "euros": "EUR", "Euro": "EUR", "Euros": "EUR", "dollar": "USD",
+         "dollars": "USD", "US dollar": "USD", "US dollars": "USD", "pound": "GBP",
+         "pounds": "GBP"}
 SIZES = {"bn": 1e9, "billion": 1e9, "Mrd": 1e9, "mn": 1e6, "Mio": 1e6, "million": 1e6,
          "m": 1e6, "tn": 1e12, "trillion": 1e12}
 GERMAN_SIZES = frozenset({"Mrd", "Mio"})     # written with German numbers: 20.000 Mio, 20,5 Mrd
@@ -111,12 +119,20 @@ def figure_number(written: str, size: str) -> float:
 
 def title_figures(title: Any) -> list[dict[str, Any]]:
     """The amounts of money a title names, in order: each as written (`text`), its
-    `currency` (ISO code; €, $ and £ as EUR, USD, GBP) and `amount` ('EUR 20 bn' is
+    `currency` (ISO code; €, $ and £ as EUR, USD, GBP; written after the number also as a
+    word: '20 bn euros') and `amount` ('EUR 20 bn' is
     20e9; numbers as figure_number reads them). Three capitals that are no currency the
     data know (known_currencies: 'UAE 100 bn', 'AMD 10 bn') name no amount of money."""
     out = []
-    for found in FIGURE.finditer(words(title)):
-        code = SYMBOLS.get(found["cur"], found["cur"])
+    text = words(title)
+    found_all = sorted([*FIGURE.finditer(text), *FIGURE_AFTER.finditer(text)],
+                       key=lambda found: found.start())
+    end = -1
+    for found in found_all:
+        if found.start() < end:
+            continue                     # 'EUR 20 bn USD': one figure, read once
+        end = found.end()
+        code = SYMBOLS.get(found["cur"], WORDS.get(found["cur"], found["cur"]))
         if code not in known_currencies():
             continue
         try:
