@@ -50,3 +50,16 @@ def test_two_ids_of_one_document_have_distinct_page_titles(client):
               .group(1) for sid in ("m_ec_investai_2025", "l_investai_ec_dsj")]
     assert titles[0] != titles[1]
     assert "(m_ec_investai_2025)" in titles[0] and "(l_investai_ec_dsj)" in titles[1]
+
+
+def test_a_run_pages_scorecard_note_gives_the_export_rules_date_without_the_plan_id(client):
+    """The run page shows the scorecard's note (h88); its 'Export rules read on: <plan id>
+    <date>' named the id, which on a run page of one plan says nothing and may be unsafe in
+    runs stored before ids were checked (test_web_plan_checks)."""
+    from runs_helpers import finished
+
+    run = finished(client, {"reference": "eu-ai-gigafactories", "draws": 200, "seed": 1})
+    note = re.search(r'<p class="note scorecard-note">(.*?)</p>', client.get(f"/r/{run}").text,
+                     re.S)
+    assert note is not None
+    assert "Export rules read on: 2025-07-01 (a rule counts" in unescape(note.group(1))

@@ -479,6 +479,19 @@ def footprint_rows(result: Result) -> list[dict[str, Any]]:
     return out
 
 
+def own_scorecard_note(result: Result) -> str:
+    """The scorecard's note of a one-plan run as its page shows it: its export-rules date
+    without the plan's id ('Export rules read on: 2025-07-01'; a comparison's note names each
+    plan, a run page has one, and an id kept by older runs may be unsafe: '../../x y')."""
+    if "scorecard" not in result.tables:
+        return ""
+    note = str(result.tables["scorecard"].note or "")
+    plan_id = str((run_plan(result.provenance.inputs) or {}).get("id") or "")
+    if plan_id:
+        note = note.replace(f"Export rules read on: {plan_id} ", "Export rules read on: ", 1)
+    return note
+
+
 def lifecycle_view(result: Result) -> dict[str, Any] | None:
     """The run's lifecycle table (service.lifecycle), if it has one: title, note and rows of
     label, what the row counts, period, unit, mean, p5, p50 and p95; TCO (`tco`) apart for
@@ -719,8 +732,7 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
         sankey=sankeys, missing=missing_sections(result),
         breakdowns=breakdowns, conditions=conditions,
         scorecard=scorecard_rows(result, names) if "scorecard" in result.tables else None,
-        scorecard_note=str(result.tables["scorecard"].note or "")
-        if "scorecard" in result.tables else "",
+        scorecard_note=own_scorecard_note(result),
         footprints=footprint_rows(result), jobs_price=run_jobs_price_note(result),
         lifecycle=lifecycle_view(result),
         prices=units.prices_text(result.facts.get("year"),
