@@ -297,9 +297,9 @@ def problem(request: Request, status: int, title: str, detail: str,
                                                    if request.url.query else ""))
     from moneytrail.text import visible
 
-    shown = {k: visible(v) if isinstance(v, str) else v for k, v in body.items()}
+    written = {k: visible(v) if isinstance(v, str) else v for k, v in body.items()}
     page = request.app.state.templates.get_template("error.html").render(
-        request=request, error=shown, nav=None, login_next=login_next)
+        request=request, error=written, nav=None, login_next=login_next)
     response = HTMLResponse(page, status_code=status)
     if request.method not in ("GET", "HEAD"):
         response.headers["Cache-Control"] = "no-store"      # the answer to a form post
