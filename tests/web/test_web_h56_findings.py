@@ -183,7 +183,12 @@ def test_amounts_under_one_unit_are_not_printed_as_zero(tiny_run):
     rows = [text_of(r) for r in table_rows(tiny_run, "country-caption")]
     us = next(r for r in rows if "United States" in r)
     assert re.search(r"EUR 0\.[1-9]\d\b", us), us           # about 40 % of EUR 1
-    cells = re.findall(r'<td class="num">(.*?)</td>', tiny_run)
+    # the lifecycle table's straight-line book value is exactly EUR 0 (the hardware is
+    # written off within the 5-year horizon): a true zero, left out of this check (h89)
+    page = re.sub(r'<section aria-labelledby="lifecycle-h">.*?</section>', "", tiny_run,
+                  flags=re.S)
+    cells = re.findall(r'<td class="num">(.*?)</td>', page)
+    assert len(cells) > 50
     assert not [c for c in cells if re.search(r"EUR 0(?![.\d])", unescape(c))]
 
 
