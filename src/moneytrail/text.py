@@ -53,7 +53,15 @@ def forbidden_character(text: str, *, multiline: bool = False) -> str | None:
     return None
 
 
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")       # category Cc, line breaks included
 CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS | INVISIBLE)) + "]")
+
+
+def control_character(text: str) -> str | None:
+    """The first control character (Unicode category Cc, line breaks included) in `text`,
+    or None: what no address, key or account name may hold (web.query.plain_address)."""
+    found = CONTROL.search(text)
+    return found.group(0) if found else None
 
 
 def visible(text: str) -> str:

@@ -19,14 +19,19 @@ checks the types (`StrictBody`).
 from __future__ import annotations
 
 import math
-import re
 import typing
 from typing import Any
 
 from fastapi import Request
 
 from moneytrail.errors import BodyTooLarge, MediaTypeError, MoneytrailError
-from moneytrail.text import code_point, short_number, surrogate_path, surrogate_problem
+from moneytrail.text import (
+    code_point,
+    control_character,
+    short_number,
+    surrogate_path,
+    surrogate_problem,
+)
 
 API = "/api/v1"
 MAX_JSON_BODY = 1_000_000
@@ -96,14 +101,6 @@ async def plain_address(request: Request) -> None:
                 raise MoneytrailError(f"contains the control character {code_point(char)}; "
                                       "remove it", field=name, value=value)
 
-
-def control_character(text: str) -> str | None:
-    """The first control character (Unicode category Cc) in `text`, or None."""
-    found = CONTROL.search(text)
-    return found.group(0) if found else None
-
-
-CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 class BigNumber(float):
