@@ -10,6 +10,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from moneytrail.text import plain_number, thousands_separator
+
 ORDER = ("stargate-style-us", "eu-ai-gigafactories", "efficiency-first-eu")
 
 
@@ -102,19 +104,17 @@ def known_currencies() -> frozenset[str]:
 
 
 def figure_number(written: str, size: str) -> float:
-    """The number of a figure as a title writes it, its separators read as web.numbers reads
-    them: with a German size word (Mrd, Mio) a dot separates thousands and a comma is the
-    decimal ('20.000 Mio' is 20000, '20,5 Mrd' 20.5); with the others a comma before groups
-    of three separates thousands ('1,000 bn'), one comma before other digits is a decimal
-    ('1,5 bn'), dots between two or more groups of three separate thousands
-    ('20.000.000 m') and one dot is a decimal point ('1.5 bn', '20.000 m' is twenty)."""
-    if size in GERMAN_SIZES:
-        return float(written.replace(".", "").replace(",", "."))
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", written):
-        return float(written.replace(",", ""))
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?", written):
-        return float(written.replace(".", "").replace(",", "."))
-    return float(written.replace(",", "."))
+    """The number of a figure as a title writes it, its separators read by the rule
+    web.numbers reads them by (text.thousands_separator): with a German size word (Mrd, Mio)
+    a dot separates thousands and a comma is the decimal ('20.000 Mio' is 20000, '20,5 Mrd'
+    20.5); with the others a comma before groups of three separates thousands ('1,000 bn'),
+    one comma before other digits is a decimal ('1,5 bn'), dots between two or more groups
+    of three separate thousands ('20.000.000 m') and one dot is a decimal point ('1.5 bn',
+    '20.000 m' is twenty)."""
+    thousands = "." if size in GERMAN_SIZES else thousands_separator(written)
+    if thousands is None:            # one separator before three digits: '1,000', '20.000'
+        thousands = "," if "," in written else ""
+    return float(plain_number(written, thousands))
 
 
 def title_figures(title: Any) -> list[dict[str, Any]]:
