@@ -188,3 +188,45 @@ def surrogate_path(value: object) -> tuple[str, str, str] | None:
             stack.extend(reversed([(f"{path}.{i}" if path else str(i), item)
                                    for i, item in enumerate(node)]))
     return None
+
+
+# -- thousands separators and the decimal mark in a written number ----------------------------
+# the same rule for the web forms (web.numbers.read_number) and for the amounts a plan's
+# title names (scenarios.reference.figure_number); a sign is allowed, other characters are the
+# caller's to read (sizes, exponents, spaces between groups)
+ONE_GROUP = re.compile(r"[+-]?\d{1,3}[.,]\d{3}")                   # 1,234 / 1.234 / 20.000
+COMMA_GROUPS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")     # 1,234,567 / 1,234.5
+DOT_GROUPS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?")    # 20.000.000 / 1.234.567,5
+
+
+def thousands_separator(written: str) -> str | None:
+    """The character that separates thousands in the number `written`, read from its shape:
+
+    - ',' for commas between groups of three, perhaps with a decimal point after them:
+      '1,234,567', '1,234.5';
+    - '.' for dots between two or more groups of three, perhaps with a decimal comma after
+      them: '20.000.000', '1.234.567,5';
+    - '' for none: '1234', '1.5', '20,5', '0.25' (one dot or comma before anything but exactly
+      three digits is the decimal mark), and for shapes no rule reads ('1,2,3', '1.234,5':
+      plain_number leaves them no number);
+    - None when the shape cannot tell: one dot or comma between one to three digits and
+      exactly three digits ('1,234', '1.234', '20.000', '0,600' could each be a thousands
+      separator or a decimal mark); the caller decides, or refuses.
+    """
+    if ONE_GROUP.fullmatch(written):
+        return None
+    if COMMA_GROUPS.fullmatch(written):
+        return ","
+    if DOT_GROUPS.fullmatch(written):
+        return "."
+    return ""
+
+
+def plain_number(written: str, thousands: str) -> str:
+    """`written` with its `thousands` separator (',', '.' or '' for none: see
+    thousands_separator) dropped and a decimal comma made a point, as float() reads numbers:
+    ('1,234,567', ',') -> '1234567', ('1,234.5', ',') -> '1234.5', ('20.000.000', '.') ->
+    '20000000', ('1.234.567,5', '.') -> '1234567.5', ('20,5', '') -> '20.5', ('1.5', '') ->
+    '1.5', ('20.000', '.') -> '20000', ('20.000', '') -> '20.000'. With '.' every dot is
+    dropped, as German writes numbers ('20,5' -> '20.5')."""
+    return (written.replace(thousands, "") if thousands else written).replace(",", ".")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -849,18 +850,19 @@ def title_figure_note(figure: dict[str, Any], amount: Any, currency: str, *,
 
 
 def plan_text_notes(title: Any, description: Any, amount: Any, currency: str, *,
-                    builder: bool = False) -> str:
+                    currencies: Collection[str] | None = None, builder: bool = False) -> str:
     """Everything a plan's own words say that its budget no longer matches: a reference
     plan's title or description kept under another budget (inherited_text_note), and a
     title naming an amount of money that is not the budget (title_figure_note, unless the
-    first note already names the title); '' when neither."""
+    first note already names the title); '' when neither. `currencies`: the codes the data
+    know (scenarios.reference.title_figures; None: the bundled data's)."""
     from moneytrail.scenarios.reference import inherited_text, stale_title_figure
 
     notes = []
     ref = inherited_text(title, description, amount, currency)
     if ref is not None:
         notes.append(inherited_text_note(ref, amount, currency, builder=builder))
-    figure = stale_title_figure(title, amount, currency)
+    figure = stale_title_figure(title, amount, currency, currencies)
     if figure is not None and (ref is None or "title" not in ref.get("fields", [])):
         notes.append(title_figure_note(figure, amount, currency, builder=builder))
     return " ".join(notes)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import math
 import re
+from collections.abc import Collection
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from moneytrail.text import plain_number, thousands_separator
 
 ORDER = ("stargate-style-us", "eu-ai-gigafactories", "efficiency-first-eu")
 
@@ -69,7 +72,7 @@ def inherited_text(title: Any, description: Any, amount: Any, currency: Any
 
 # an amount of money a text names, with its size word: 'EUR 20 bn', 'USD 100bn', '€20
 # billion', '$ 1.5 tn', 'EUR 20.000 Mio' (not 'ABC 2025', a code and a year); whether the
-# code is a currency is known_currency's to say ('UAE 100 bn', 'AMD 10 bn' are not)
+# code is a currency is title_figures' `currencies` to say ('UAE 100 bn', 'AMD 10 bn' are not)
 FIGURE = re.compile(r"(?<![A-Za-z])(?P<cur>[A-Z]{3}|[€$£])\s?"
                     r"(?P<num>\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)\s?"
                     r"(?P<size>bn|billion|Mrd|mn|million|Mio|m|tn|trillion)(?![A-Za-z])")
@@ -87,10 +90,10 @@ GERMAN_SIZES = frozenset({"Mrd", "Mio"})     # written with German numbers: 20.0
 SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
 
 
-@lru_cache(maxsize=1)
-def known_currencies() -> frozenset[str]:
+def bundled_currencies() -> frozenset[str]:
     """The currencies the bundled data know: those of the macro FX table (macro/fx.csv),
-    with EUR (its base), USD and GBP."""
+    with EUR (its base), USD and GBP. Read from the file at each call (no cache): for a caller
+    without a workspace; one with a workspace passes its own (service.tasks.known_currencies)."""
     from moneytrail.data.package import bundled_path
 
     path = bundled_path() / "macro" / "fx.csv"
@@ -102,27 +105,29 @@ def known_currencies() -> frozenset[str]:
 
 
 def figure_number(written: str, size: str) -> float:
-    """The number of a figure as a title writes it, its separators read as web.numbers reads
-    them: with a German size word (Mrd, Mio) a dot separates thousands and a comma is the
-    decimal ('20.000 Mio' is 20000, '20,5 Mrd' 20.5); with the others a comma before groups
-    of three separates thousands ('1,000 bn'), one comma before other digits is a decimal
-    ('1,5 bn'), dots between two or more groups of three separate thousands
-    ('20.000.000 m') and one dot is a decimal point ('1.5 bn', '20.000 m' is twenty)."""
-    if size in GERMAN_SIZES:
-        return float(written.replace(".", "").replace(",", "."))
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", written):
-        return float(written.replace(",", ""))
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?", written):
-        return float(written.replace(".", "").replace(",", "."))
-    return float(written.replace(",", "."))
+    """The number of a figure as a title writes it, its separators read by the rule
+    web.numbers reads them by (text.thousands_separator): with a German size word (Mrd, Mio)
+    a dot separates thousands and a comma is the decimal ('20.000 Mio' is 20000, '20,5 Mrd'
+    20.5); with the others a comma before groups of three separates thousands ('1,000 bn'),
+    one comma before other digits is a decimal ('1,5 bn'), dots between two or more groups
+    of three separate thousands ('20.000.000 m') and one dot is a decimal point ('1.5 bn',
+    '20.000 m' is twenty)."""
+    thousands = "." if size in GERMAN_SIZES else thousands_separator(written)
+    if thousands is None:            # one separator before three digits: '1,000', '20.000'
+        thousands = "," if "," in written else ""
+    return float(plain_number(written, thousands))
 
 
-def title_figures(title: Any) -> list[dict[str, Any]]:
+def title_figures(title: Any, currencies: Collection[str] | None = None
+                  ) -> list[dict[str, Any]]:
     """The amounts of money a title names, in order: each as written (`text`), its
     `currency` (ISO code; €, $ and £ as EUR, USD, GBP; written after the number also as a
     word: '20 bn euros') and `amount` ('EUR 20 bn' is
     20e9; numbers as figure_number reads them). Three capitals that are no currency the
-    data know (known_currencies: 'UAE 100 bn', 'AMD 10 bn') name no amount of money."""
+    data know (`currencies`: the workspace's, service.tasks.known_currencies; None reads
+    the bundled data's, bundled_currencies: 'UAE 100 bn', 'AMD 10 bn') name no amount of
+    money."""
+    known = bundled_currencies() if currencies is None else currencies
     out = []
     text = words(title)
     found_all = sorted([*FIGURE.finditer(text), *FIGURE_AFTER.finditer(text)],
@@ -133,7 +138,7 @@ def title_figures(title: Any) -> list[dict[str, Any]]:
             continue                     # 'EUR 20 bn USD': one figure, read once
         end = found.end()
         code = SYMBOLS.get(found["cur"], WORDS.get(found["cur"], found["cur"]))
-        if code not in known_currencies():
+        if code not in known:
             continue
         try:
             number = figure_number(found["num"], found["size"])
@@ -144,15 +149,16 @@ def title_figures(title: Any) -> list[dict[str, Any]]:
     return out
 
 
-def stale_title_figure(title: Any, amount: Any, currency: Any) -> dict[str, Any] | None:
+def stale_title_figure(title: Any, amount: Any, currency: Any,
+                       currencies: Collection[str] | None = None) -> dict[str, Any] | None:
     """The amount of money a plan's title names in the plan's own currency when none of
     those is the plan's budget (within 1 %: a title rounds): a EUR 30 bn plan titled "...
     EUR 20 bn fund" misdescribes itself, as a reference plan's text kept under another
     budget does (`inherited_text`). The first such figure (title_figures); None when the
     title names no amount in the plan's currency (an amount in another currency, 'a USD
     100 bn answer' to a EUR plan, is not compared: no rate is implied) or one of them is
-    the budget. The title is never rewritten."""
-    own = [f for f in title_figures(title) if f["currency"] == str(currency or "")]
+    the budget. The title is never rewritten. `currencies`: as title_figures takes them."""
+    own = [f for f in title_figures(title, currencies) if f["currency"] == str(currency or "")]
     if not own:
         return None
     if isinstance(amount, int | float) and math.isfinite(float(amount)) and any(

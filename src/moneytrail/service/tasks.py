@@ -102,15 +102,19 @@ def provenance(ws: Workspace, inputs: dict, *, seed: int | None, draws: int | No
                       sources=tuple(sorted(dict.fromkeys(s for s in sources if s))))
 
 
-def known_currencies(ws: Workspace) -> set[str]:
-    """Currencies the package's FX table converts (plus the euro, its base)."""
+def known_currencies(ws: Workspace, *, check: bool = True) -> set[str]:
+    """Currencies the package's FX table converts (plus the euro, its base). `check`: refuse
+    a table that breaks a cell rule first (check_fx), as a task does before it converts; a
+    page naming the amounts a plan's title names (scenarios.reference.title_figures) passes
+    False, as it converts nothing."""
     package = ws.package
     if not package.has("macro-fx"):
         return {"EUR", "USD"}
     from moneytrail.ledger.validate import check_fx
 
     fx = package.table("macro-fx")
-    check_fx(fx)                # the cell rules `moneytrail validate` applies (issue 9)
+    if check:
+        check_fx(fx)            # the cell rules `moneytrail validate` applies (issue 9)
     return {"EUR"} | set(fx["currency"])
 
 

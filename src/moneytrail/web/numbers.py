@@ -39,14 +39,14 @@ import math
 import re
 from decimal import Decimal, InvalidOperation
 
+from moneytrail.text import plain_number, thousands_separator
+
 SIZE_WORDS = {"k": 3, "thousand": 3, "m": 6, "mn": 6, "mio": 6, "million": 6, "bn": 9,
               "billion": 9, "mrd": 9, "md": 9, "mds": 9, "tn": 12, "trillion": 12}
 # currency symbols and the ISO codes each may stand for
 SYMBOLS = {"€": ("EUR",), "£": ("GBP",), "$": ("USD", "CAD", "AUD", "NZD", "SGD", "HKD"),
            "¥": ("JPY", "CNY"), "₩": ("KRW",), "₹": ("INR",)}
 PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-DOT_GROUPED = re.compile(r"[+-]?\d{1,3}(?:\.\d{3}){2,}")      # 20.000.000 (two dots or more)
 SPACES = "\u0020\u00a0\u202f\u2009"          # space, no-break, narrow no-break, thin space
 SPACE_GROUPED = re.compile(rf"(?<![\d.,])\d{{1,3}}(?:[{SPACES}]\d{{3}})+(?!\d)")
 MONEY = r"[A-Za-z]{3}|[" + "".join(SYMBOLS) + "]"
@@ -115,13 +115,12 @@ def read_number(text: str, *, sizes: bool = False, currency: str | None = None,
         if size is not None and size.lower() in LOCAL_SIZES and ONE_DOT_GROUP.fullmatch(body):
             raise NumberTextError(AMBIGUOUS_DOT)
     body = body.replace("_", "")
-    if sizes and not exponent and ONE_DOT_GROUP.fullmatch(body) \
-            and body.lstrip("+-")[0] != "0":
-        raise NumberTextError(ambiguous_amount(body))
-    if DOT_GROUPED.fullmatch(body):
-        body = body.replace(".", "")
-    if "," in body:
-        body = _without_commas(body, whole=whole)
+    thousands = thousands_separator(body)
+    if thousands is None:                  # 1,234 / 1.234 / 20.000: either could be meant
+        thousands = _one_group(body, amount=sizes and not exponent, whole=whole)
+    elif "," in body and thousands != ",":
+        _check_decimal_comma(body, whole=whole)
+    body = plain_number(body, thousands)
     if not PLAIN.fullmatch(body):
         return None
     if exponent:
@@ -188,21 +187,34 @@ def amount_text(value: float) -> str:
     return plain + "0" if ONE_DOT_GROUP.fullmatch(plain) else plain
 
 
-def _without_commas(body: str, *, whole: bool = False) -> str:
-    """`body` with its commas read: thousands separators (more than one group, before a
-    point, or in a `whole`-number field) dropped, one decimal comma made a point (also before
-    three digits when nothing stands before it but a zero: `0,600`); NumberTextError when it
-    is ambiguous or neither."""
+def _one_group(body: str, *, amount: bool, whole: bool) -> str:
+    """The thousands separator (text.thousands_separator) of `body`, one dot or comma between
+    one to three digits and exactly three: a dot is a decimal point (''), but in an `amount`
+    without a size word (`20.000`) it is refused as ambiguous unless the number starts with
+    a zero (`0.600`); a comma is a decimal after a lone zero (`0,600`), separates thousands
+    in a `whole`-number field (`1,000`) and is refused as ambiguous otherwise."""
+    if "." in body:
+        if amount and body.lstrip("+-")[0] != "0":
+            raise NumberTextError(ambiguous_amount(body))
+        return ""
+    if body.lstrip("+-").split(",")[0] == "0":
+        return ""
+    if whole:
+        return ","
+    raise NumberTextError(AMBIGUOUS_COMMA)
+
+
+def _check_decimal_comma(body: str, *, whole: bool = False) -> None:
+    """NumberTextError unless the comma in `body`, a number whose commas separate no
+    thousands, is its one decimal comma (`20,5`, `0,25`, `,600`): a comma before exactly
+    three digits after other digits than a lone zero (`1234,567`) is ambiguous, or in a
+    `whole`-number field no thousands separator; any other comma is neither."""
     one = ONE_DECIMAL_COMMA.fullmatch(body)
-    if one is not None:
-        before = body[: body.index(",")].lstrip("+-")
-        if len(one["decimals"]) != 3 or before in ("", "0"):
-            return body.replace(",", ".")
-        if not whole:
-            raise NumberTextError(AMBIGUOUS_COMMA)
-    if not GROUPED.fullmatch(body):
+    if one is None:
         raise NumberTextError(DECIMAL_COMMA)
-    return body.replace(",", "")
+    before = body[: body.index(",")].lstrip("+-")
+    if len(one["decimals"]) == 3 and before not in ("", "0"):
+        raise NumberTextError(DECIMAL_COMMA if whole else AMBIGUOUS_COMMA)
 
 
 def _comma(raw: str) -> int | float | None:

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from moneytrail.errors import MoneytrailError
 from moneytrail.service.result import Result, csv_unit_columns
 from moneytrail.service.runs import RunNotFound, RunState, check_run_id
-from moneytrail.service.tasks import LEDGER
+from moneytrail.service.tasks import LEDGER, known_currencies
 from moneytrail.web import builder
 from moneytrail.web.jobs import MAX_BODY, RateLimited, RunQueue, run_request
 from moneytrail.web.query import read_body
@@ -195,7 +195,8 @@ def done_view(request: Request, result: Result) -> View:
 
     return run_view(result, names=names(request), url=f"{origin_of(request)}/r/{result.run_id}",
                     origin=origin_of(request), current_code=code_version(),
-                    current_data_hash=ws.data_hash, current_data_version=ws.data_version)
+                    current_data_hash=ws.data_hash, current_data_version=ws.data_version,
+                    currencies=known_currencies(ws, check=False))
 
 
 # -- reference plans --------------------------------------------------------------------------
@@ -615,8 +616,10 @@ def comparison(request: Request, runs: str | None) -> View:
     from moneytrail.service.tasks import stored_scorecards_in_common_unit
     from moneytrail.web.app import page_url
 
-    common = stored_scorecards_in_common_unit(request.app.state.workspace, results)
-    return compare_view(results, names(request), page_url(request), common)
+    ws = request.app.state.workspace
+    common = stored_scorecards_in_common_unit(ws, results)
+    return compare_view(results, names(request), page_url(request), common,
+                        known_currencies(ws, check=False))
 
 
 def typed_param(typed: dict[str, str]) -> str:
@@ -770,7 +773,8 @@ def build_form(request: Request, *, plan: str | None, reference: str | None,
     refs = reference_titles(request)
     return page(request, "build.html", nav="build", status=400 if errors else 200,
                 rows=rows, errors=errors, by_anchor=by_anchor, draft=token,
-                inherited=inherited_note(draft, builder=True),
+                inherited=inherited_note(draft, currencies=known_currencies(ws, check=False),
+                                         builder=True),
                 first_bad=errors[0]["anchor"] if errors else "", group_names=names["group"],
                 category_names=names["category"],
                 open_more=bool(ruled["lines"]) or any(

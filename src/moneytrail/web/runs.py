@@ -12,7 +12,7 @@ import math
 import re
 import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from moneytrail.errors import MoneytrailError
@@ -694,8 +694,10 @@ def add_spend_basis(spend: list[dict[str, Any]], inputs: Any) -> None:
 
 
 def run_view(result: Result, *, names: Names, url: str, origin: str, current_code: str,
-             current_data_hash: str, current_data_version: str) -> View:
-    """A done run: headline, Sankey data, tables, scorecard, conditions, sources, citation."""
+             current_data_hash: str, current_data_version: str,
+             currencies: Collection[str]) -> View:
+    """A done run: headline, Sankey data, tables, scorecard, conditions, sources, citation.
+    `currencies`: the codes the data know (inherited_note)."""
     from moneytrail.service.footprints import run_jobs_price_note
 
     prov = result.provenance
@@ -740,22 +742,25 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
         spend=spend, procurement=procurement, sources=list(prov.sources),
         inputs=prov.inputs, evidence=evidence_view(result),
         reproduce=reproduce_run(result, origin),
-        inherited=inherited_note(prov.inputs.get("plan")),
+        inherited=inherited_note(prov.inputs.get("plan"), currencies=currencies),
         draft=encode_draft(run_plan(prov.inputs) or {}),
         result_tables=list(result.tables), chart_tables=list(charts),
         tables=list(result.tables) + list(charts))
 
 
-def inherited_note(plan: Any, *, builder: bool = False) -> str:
+def inherited_note(plan: Any, *, currencies: Collection[str] | None,
+                   builder: bool = False) -> str:
     """A plan (mapping) still carrying a reference plan's title or description under another
     budget, or a title naming an amount that is not its budget, said where the text came from
-    and what it names (report.units.plan_text_notes); '' else."""
+    and what it names (report.units.plan_text_notes; `currencies`: the codes the data know,
+    service.tasks.known_currencies, None for the bundled data's); '' else."""
     if not isinstance(plan, dict):
         return ""
     budget = plan.get("budget")
     amount = budget.get("amount") if isinstance(budget, dict) else budget
     return units.plan_text_notes(plan.get("title"), plan.get("description"), amount,
-                                 str(plan.get("currency") or ""), builder=builder)
+                                 str(plan.get("currency") or ""), currencies=currencies,
+                                 builder=builder)
 
 
 def condition_rows(result: Result, names: Names) -> list[dict[str, Any]]:
@@ -930,11 +935,13 @@ def csv_table(result: Result, table: str | None, names: Names) -> str:
 
 # -- compare ----------------------------------------------------------------------------------
 def compare_view(results: list[Result], names: Names, url: str,
-                 common_unit: tuple[list[dict[str, float]], str] | None = None) -> View:
+                 common_unit: tuple[list[dict[str, float]], str] | None = None,
+                 currencies: Collection[str] | None = None) -> View:
     """Runs side by side: the headline shares and the scorecard (median, 90 % interval).
     `common_unit` (service.tasks.stored_scorecards_in_common_unit): per run the factors that
     restate its rows per million of its own currency in the unit shared by all runs, and the
-    note that says so; without it the rows are shown as stored."""
+    note that says so; without it the rows are shown as stored. `currencies`: the codes the
+    data know (inherited_note; None: the bundled data's)."""
     from moneytrail.service.footprints import plan_price_year
     from moneytrail.service.tasks import restate_per_million
 
@@ -996,7 +1003,8 @@ def compare_view(results: list[Result], names: Names, url: str,
              for r in results if (text := units.rough_draws_text(r.provenance.draws))]
     # a plan's title or description its budget no longer matches (inherited_note), per run
     texts = [f"Run {r.run_id[:8]} (\u201c{r.title}\u201d): {note}"
-             for r, p in zip(results, stated, strict=True) if (note := inherited_note(p))]
+             for r, p in zip(results, stated, strict=True)
+             if (note := inherited_note(p, currencies=currencies))]
     no_scorecard = [missing_text("scorecard").replace("This run", f"Run {r.run_id[:8]} "
                                                       f"(\u201c{r.title}\u201d)", 1)
                     for r in results if "scorecard" not in r.tables]

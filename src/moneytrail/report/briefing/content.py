@@ -73,7 +73,7 @@ from moneytrail.report.units import (
 from moneytrail.scenarios.schema import Plan
 from moneytrail.service.footprints import stored_spend_years_default
 from moneytrail.service.result import Result
-from moneytrail.service.tasks import LEDGER, StoreChoice
+from moneytrail.service.tasks import LEDGER, StoreChoice, known_currencies
 from moneytrail.service.workspace import Workspace
 
 Progress = Callable[[str, int, int], None]
@@ -1616,7 +1616,8 @@ def spend_table(number: int, brief: PlanBrief, ws: Workspace, book: SourceBook) 
                             "Source, reliability of the figure", "Note"], rows=rows,
                       note=note, id=f"tab{number}", wide=True)
     table.intro = plan.description.strip()
-    said = plan_text_notes(plan.title, plan.description, budget.amount, plan.currency)
+    said = plan_text_notes(plan.title, plan.description, budget.amount, plan.currency,
+                           currencies=known_currencies(ws, check=False))
     if said:
         table.intro = f"{said} {table.intro}".strip()
     return table
