@@ -21,6 +21,9 @@ from moneytrail.scenarios.reference import stale_title_figure, title_figures
     ("InvestAI, EUR 20.000 Mio", 20e9, "EUR"),                # German thousands dot
     ("InvestAI, EUR 20,5 Mrd", 20.5e9, "EUR"),                # German decimal comma
     ("InvestAI, EUR 20.000.000 Mio", 20e12, "EUR"),
+    ("InvestAI, EUR 1.5 Mrd", 1.5e9, "EUR"),        # one dot before one digit: a decimal
+    ("InvestAI, EUR 1.234,5 Mio", 1.2345e9, "EUR"),
+    ("InvestAI, EUR 0,600 Mrd", 0.6e9, "EUR"),      # German decimal comma, not 600 bn
 ])
 def test_a_title_that_describes_its_budget_is_not_flagged(title, amount, currency):
     assert stale_title_figure(title, amount, currency) is None
@@ -46,7 +49,7 @@ def test_title_numbers_read_as_the_builder_reads_them():
     from moneytrail.web.numbers import read_number
 
     for written in ("EUR 20,5 Mrd", "EUR 1,000,000 m", "EUR 1.5 bn", "EUR 20.000 m",
-                    "EUR 20.000.000 Mio", "EUR 2,5 bn"):
+                    "EUR 20.000.000 Mio", "EUR 2,5 bn", "EUR 1.5 Mrd"):
         assert [f["amount"] for f in title_figures(written)] == \
             [float(read_number(written, sizes=True, currency="EUR"))], written
     assert title_figures("EUR 20.000 Mio")[0]["amount"] == 20e9    # the builder refuses it

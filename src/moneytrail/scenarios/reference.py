@@ -104,15 +104,23 @@ def bundled_currencies() -> frozenset[str]:
     return frozenset(code for code in codes if code)
 
 
+DECIMAL_DOT = re.compile(r"\d+\.(\d{1,2}|\d{4,})")   # '1.5', '2.25', '1.2345'
+
+
 def figure_number(written: str, size: str) -> float:
     """The number of a figure as a title writes it, its separators read by the rule
     web.numbers reads them by (text.thousands_separator): with a German size word (Mrd, Mio)
     a dot separates thousands and a comma is the decimal ('20.000 Mio' is 20000, '20,5 Mrd'
-    20.5); with the others a comma before groups of three separates thousands ('1,000 bn'),
-    one comma before other digits is a decimal ('1,5 bn'), dots between two or more groups
+    20.5, '0,600 Mrd' 0.6), except one dot before other than three digits, a decimal point
+    in an English-style title ('1.5 Mrd' is 1.5); with the others a comma before groups of
+    three separates thousands ('1,000 bn'), one comma before other digits is a decimal
+    ('1,5 bn'), dots between two or more groups
     of three separate thousands ('20.000.000 m') and one dot is a decimal point ('1.5 bn',
     '20.000 m' is twenty)."""
-    thousands = "." if size in GERMAN_SIZES else thousands_separator(written)
+    if size in GERMAN_SIZES:         # one dot before other than three digits is a decimal
+        thousands = "" if DECIMAL_DOT.fullmatch(written) else "."
+    else:
+        thousands = thousands_separator(written)
     if thousands is None:            # one separator before three digits: '1,000', '20.000'
         thousands = "," if "," in written else ""
     return float(plain_number(written, thousands))
