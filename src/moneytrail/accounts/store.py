@@ -173,6 +173,16 @@ def check_password(password: str, name: str = "") -> None:
                            "(a few unrelated words make a good one)", field="password")
 
 
+def check_name(name: str) -> str:
+    """A new account's name without surrounding spaces; raises AccountError when it breaks
+    the rule (NAME). `users add` checks it before asking for the password."""
+    name = name.strip()
+    if not NAME.match(name):
+        raise AccountError("a name has 2 to 64 characters: lower-case letters, digits, "
+                           "'.', '_' or '-'", field="name", value=name)
+    return name
+
+
 def repeat_problem(new: str, repeated: str | None) -> AccountError | None:
     """The problem of a new password typed twice differently (a form asks twice: a typo would
     lock the owner out), else None; `repeated` None: not asked (a script)."""
@@ -259,10 +269,7 @@ class Accounts:
     # -- accounts -------------------------------------------------------------------------
     def add(self, name: str, password: str, *, role: str = "editor") -> int:
         """Create an account; returns its id. The name must be new."""
-        name = name.strip()
-        if not NAME.match(name):
-            raise AccountError("a name has 2 to 64 characters: lower-case letters, digits, "
-                               "'.', '_' or '-'", field="name", value=name)
+        name = check_name(name)
         if role not in ROLES:
             raise AccountError(f"role must be one of {', '.join(ROLES)}", field="role",
                                value=role)
