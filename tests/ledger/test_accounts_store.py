@@ -271,6 +271,19 @@ def test_users_cli(store_url, monkeypatch):
         assert Accounts(ledger.engine).by_key(key.stdout.strip()) is None
 
 
+def test_users_add_refuses_a_bad_name_before_asking_for_the_password(store_url):
+    """h98: a bad name was only reported after the password had been typed twice (and a
+    weak password first, so a name and a password were fixed one run at a time)."""
+    from typer.testing import CliRunner
+
+    from moneytrail.cli import app
+
+    refused = CliRunner().invoke(app, ["users", "add", "Bad Name", "--db", store_url],
+                                 input="")
+    assert isinstance(refused.exception, AccountError), refused.output
+    assert refused.exception.field == "name" and "Password" not in refused.output
+
+
 def test_first_admin_from_the_environment_once(store, monkeypatch):
     from moneytrail.web.auth import first_admin_from_env
 

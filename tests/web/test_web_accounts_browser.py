@@ -179,3 +179,41 @@ def test_edit_and_history_pages_have_no_serious_axe_violations(server, browser):
     bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
            for v in violations if v["impact"] in ("serious", "critical")]
     assert bad == [], bad
+
+
+def test_password_change_shows_every_problem_at_once(server, browser):
+    """h98: a wrong current password, a too common new one and a repeat that differs are all
+    shown after one submission, each at its field, the summary linking to them (lengths of 12
+    or more, so the form's own minlength lets the submission through)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        log_in(page, server, *ADMIN, next="/account/password")
+        page.get_by_label("Current password").fill("not the current password")
+        page.get_by_label("New password", exact=True).fill("password1234")
+        page.get_by_label("New password again").fill("password12345")
+        page.get_by_role("button", name="Change password").click()
+        page.wait_for_load_state()
+        alert = page.get_by_role("alert")
+        assert "There are 3 problems with this password change" in alert.inner_text()
+        assert [alert.get_by_role("link").nth(i).get_attribute("href") for i in range(3)] == \
+            ["#current_password", "#new_password", "#repeat_password"]
+        expected = {"current_password": "The current password is wrong",
+                    "new_password": "This password is too common",
+                    "repeat_password": "The two new passwords differ"}
+        for name, words in expected.items():
+            field = page.locator(f"#{name}")
+            assert field.get_attribute("aria-invalid") == "true"
+            assert f"{name}-error" in field.get_attribute("aria-describedby").split(), name
+            message = " ".join(page.locator(f"#{name}-error").text_content().split())
+            assert message.startswith(f"Error: {words}"), message
+        assert page.evaluate("document.activeElement.id") == "current_password"
+        violations = Axe().run(page).response["violations"]
+        bad = [(v["id"], v["impact"]) for v in violations
+               if v["impact"] in ("serious", "critical")]
+        assert bad == [], bad
+        assert me(page, server)["account"] == "boss"      # no change (it would end this session)
+    finally:
+        context.close()

@@ -67,19 +67,28 @@ Clock = Callable[[], dt.datetime]
 
 
 class AccountError(MoneytrailError):
-    """Bad account input: a name, role, scope or password that breaks a rule."""
+    """Bad account input: a name, role, scope or password that breaks a rule.
+
+    `problems`: a password change or reset reports every problem of one submission at once
+    (`raise_all`): the error raised is the first, and `problems` holds them all, so a form
+    shows each at its field (as `LedgerError.problems`); () when there is only this one."""
+
+    problems: tuple[MoneytrailError, ...] = ()
 
 
 class AuthError(MoneytrailError):
-    """Wrong name or password (deliberately does not say which)."""
+    """Wrong name or password (deliberately does not say which). `problems` as AccountError."""
 
     http_status = 401
+    problems: tuple[MoneytrailError, ...] = ()
 
 
 class Throttled(MoneytrailError):
-    """Too many failed logins: try again after `retry_after` seconds."""
+    """Too many failed logins: try again after `retry_after` seconds. `problems` as
+    AccountError."""
 
     http_status = 429
+    problems: tuple[MoneytrailError, ...] = ()
 
     def __init__(self, retry_after: int) -> None:
         self.retry_after = retry_after
@@ -164,6 +173,43 @@ def check_password(password: str, name: str = "") -> None:
                            "(a few unrelated words make a good one)", field="password")
 
 
+def check_name(name: str) -> str:
+    """A new account's name without surrounding spaces; raises AccountError when it breaks
+    the rule (NAME). `users add` checks it before asking for the password."""
+    name = name.strip()
+    if not NAME.match(name):
+        raise AccountError("a name has 2 to 64 characters: lower-case letters, digits, "
+                           "'.', '_' or '-'", field="name", value=name)
+    return name
+
+
+def repeat_problem(new: str, repeated: str | None) -> AccountError | None:
+    """The problem of a new password typed twice differently (a form asks twice: a typo would
+    lock the owner out), else None; `repeated` None: not asked (a script)."""
+    if repeated is None or repeated == new:
+        return None
+    return AccountError("the two new passwords differ: type the same one twice",
+                        field="repeat_password")
+
+
+def password_problem(password: str, name: str) -> AccountError | None:
+    """check_password's problem with `password` (the first rule it breaks), else None."""
+    try:
+        check_password(password, name)
+    except AccountError as exc:
+        return exc
+    return None
+
+
+def raise_all(problems: list[AccountError | AuthError | Throttled]) -> None:
+    """Raise the first of `problems` (its class, message and status, as when a check stopped
+    there) carrying them all in `problems`; nothing when the list is empty."""
+    if problems:
+        first = problems[0]
+        first.problems = tuple(problems) if len(problems) > 1 else ()
+        raise first
+
+
 _STRENGTH_LOCK = threading.Lock()
 
 
@@ -223,10 +269,7 @@ class Accounts:
     # -- accounts -------------------------------------------------------------------------
     def add(self, name: str, password: str, *, role: str = "editor") -> int:
         """Create an account; returns its id. The name must be new."""
-        name = name.strip()
-        if not NAME.match(name):
-            raise AccountError("a name has 2 to 64 characters: lower-case letters, digits, "
-                               "'.', '_' or '-'", field="name", value=name)
+        name = check_name(name)
         if role not in ROLES:
             raise AccountError(f"role must be one of {', '.join(ROLES)}", field="role",
                                value=role)
@@ -471,29 +514,50 @@ class Accounts:
         return token, csrf
 
     def change_password(self, token: str, current: str, new: str, *,
-                        client: str) -> NewSession:
+                        client: str, repeated: str | None = None) -> NewSession:
         """Change the password of the session `token`'s account: the current password must be
         right (a wrong one counts as a failed login and is throttled alike), the new one
-        follows the same rules as at creation. Every session of the account ends (this one
-        too) and a new session is returned, so the cookie is rotated; unused reset links die.
+        follows the same rules as at creation and, when `repeated` is given (a form asks
+        twice), equals it. Every session of the account ends (this one too) and a new session
+        is returned, so the cookie is rotated; unused reset links die.
 
-        Raises `AuthError` (no session, or wrong current password), `Throttled`,
-        `AccountError` (the new password breaks a rule or equals the current one)."""
+        Every problem of the request is found before one is raised (`raise_all`: the first
+        raised, all in its `problems`) and nothing changes while any exists. The rules are
+        public, so the new password is checked whatever the current one; the current password
+        is only ever said to be wrong (the new one is compared with it only once it is right).
+
+        Raises `AuthError` (no session, or wrong current password), `Throttled` (the current
+        password is then not checked), `AccountError` (the new password breaks a rule, equals
+        the current one or differs from `repeated`)."""
         who = self.session(token)
         if who is None:
             raise AuthError("log in again to change your password")
-        self._attempt(who.name, client)           # counted before the password is checked
-        with self.engine.connect() as conn:
-            stored = conn.execute(select(Account.password_hash).where(
-                Account.id == who.id)).scalar_one()
-        if not self._verify(stored, current):
-            raise AuthError("the current password is wrong", field="current_password")
-        with locking.write_transaction(self.engine) as conn:
-            self._succeeded(conn, who.name, client)     # a right password is no failure
-        if new == current:
-            raise AccountError("the new password is the same as the current one",
-                               field="new_password")
-        check_password(new, who.name)
+        problems: list[AccountError | AuthError | Throttled] = []
+        right = False
+        try:
+            self._attempt(who.name, client)       # counted before the password is checked
+        except Throttled as exc:
+            problems.append(exc)
+        else:
+            with self.engine.connect() as conn:
+                stored = conn.execute(select(Account.password_hash).where(
+                    Account.id == who.id)).scalar_one()
+            right = self._verify(stored, current)
+            if not right:
+                problems.append(AuthError("the current password is wrong",
+                                          field="current_password"))
+            else:
+                with locking.write_transaction(self.engine) as conn:
+                    self._succeeded(conn, who.name, client)   # a right password is no failure
+        same = right and new == current
+        if same:
+            problems.append(AccountError("the new password is the same as the current one",
+                                         field="new_password"))
+        for problem in (None if same else password_problem(new, who.name),
+                        repeat_problem(new, repeated)):
+            if problem is not None:
+                problems.append(problem)
+        raise_all(problems)
         hashed = self.hasher.hash(new)
         now = self.clock()
         with locking.write_transaction(self.engine) as conn:
@@ -543,15 +607,19 @@ class Accounts:
             return None
         return row.name
 
-    def reset_password(self, token: str, new: str) -> str:
+    def reset_password(self, token: str, new: str, repeated: str | None = None) -> str:
         """Set a new password with a reset token and use the token up (single use: a second
-        use, an expired or unknown token raise `AuthError`). The password rules apply before
-        the token is spent; every session of the account ends. Returns the account name."""
+        use, an expired or unknown token raise `AuthError`). The password rules, and when
+        `repeated` is given (a form asks twice) the equality with it, apply before the token
+        is spent: an `AccountError` carries both problems at once (`raise_all`). Every session
+        of the account ends. Returns the account name."""
         name = self.reset_account(token)
         if name is None:
             raise AuthError("this reset link is unknown, used or expired; ask an admin "
                             "for a new one")
-        check_password(new, name)
+        raise_all([problem for problem in (password_problem(new, name),
+                                           repeat_problem(new, repeated))
+                   if problem is not None])
         hashed = self.hasher.hash(new)
         now = self.clock()
         with locking.write_transaction(self.engine) as conn:

@@ -51,9 +51,10 @@ def add(name: Annotated[str, typer.Argument(help="account name (lower case)")],
     if admin + editor + reader > 1:
         raise typer.BadParameter("choose one of --admin, --editor, --reader")
     role = "admin" if admin else "reader" if reader else "editor"
-    password = read_password(password_stdin)
-    from moneytrail.accounts import check_password
+    from moneytrail.accounts.store import check_name, check_password
 
+    check_name(name)                        # before the password is typed (twice) for nothing
+    password = read_password(password_stdin)
     check_password(password, name)          # before opening the store: fail fast
     ledger, accounts = open_accounts(db)
     with ledger:

@@ -131,14 +131,17 @@ async def password_change(request: Request) -> Response:
     form = await request.form()
     old, new = str(form.get("current_password", "")), str(form.get("new_password", ""))
     token = request.cookies.get(auth.cookie_name(request), "")
+    repeated = form.get("repeat_password")
     try:
-        check_repeated(new, form.get("repeat_password"))
-        session = auth.accounts(request).change_password(token, old, new,
-                                                         client=auth.client_of(request))
+        session = auth.accounts(request).change_password(
+            token, old, new, client=auth.client_of(request),
+            repeated=None if repeated is None else str(repeated))
     except (AuthError, Throttled, AccountError) as exc:
+        # every problem at once (a throttled attempt: the new password's, the rules being
+        # public); the first raised says the status
         status = 429 if isinstance(exc, Throttled) else 400
         response = page(request, "password.html", status=status, user=current,
-                        **formerrors.context([formerrors.first_error(exc, PASSWORD_INPUTS)]))
+                        **formerrors.context(formerrors.every_error(exc, PASSWORD_INPUTS)))
         if isinstance(exc, Throttled):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
@@ -154,21 +157,14 @@ PASSWORD_INPUTS = {"current_password": ("current_password", "Current password"),
                    "repeat_password": ("repeat_password", "New password again")}
 
 
-def check_repeated(new: str, repeated: Any) -> None:
-    """The forms ask for the new password twice (a typo would lock the owner out); a client
-    that sends no repeat field (a script) is not asked. Raises AccountError."""
-    if repeated is not None and str(repeated) != new:
-        raise AccountError("the two new passwords differ: type the same one twice",
-                           field="repeat_password")
-
-
 def reset_page(request: Request, token: str, status: int = 200,
-               error: dict | None = None, done: str | None = None) -> HTMLResponse:
+               errors: list[dict[str, Any]] | None = None,
+               done: str | None = None) -> HTMLResponse:
     blank = HTMLResponse("")
     name = auth.accounts(request).reset_account(token) if not done else None
     rendered = page(request, "reset.html", status=status if done or name else 400,
                     name=name, token=token, done=done,
-                    **formerrors.context([error] if error else []),
+                    **formerrors.context(errors or []),
                     form_token=auth.login_token(request, blank))
     for header, value in blank.raw_headers:
         if header == b"set-cookie":
@@ -190,11 +186,11 @@ def reset_submit(request: Request, token: Annotated[str, Form(max_length=100)] =
                  csrf_token: Annotated[str, Form(max_length=200)] = "") -> Response:
     auth.check_login_token(request, csrf_token)
     try:
-        check_repeated(new_password, repeat_password)
-        name = auth.accounts(request).reset_password(token, new_password)
+        name = auth.accounts(request).reset_password(token, new_password,
+                                                     repeated=repeat_password)
     except (AuthError, AccountError) as exc:
         return reset_page(request, token, status=400,
-                          error=formerrors.first_error(exc, PASSWORD_INPUTS))
+                          errors=formerrors.every_error(exc, PASSWORD_INPUTS))
     return reset_page(request, "", done=name)
 
 

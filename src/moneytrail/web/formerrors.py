@@ -43,9 +43,16 @@ def context(errors: list[dict[str, Any]], shared: Iterable[tuple[str, str]] = ()
 
 
 def first_error(exc: Any, inputs: dict[str, tuple[str, str]]) -> dict[str, Any]:
-    """The error of a form whose check stops at the first problem (passwords, a saved
-    plan): `exc` (a MoneytrailError) at the input its field stands for, `inputs` mapping
-    a field name to (input id, label); an error of another field is on the whole form. The
-    value is never quoted (it may be a password; the input shows what was typed)."""
+    """The error of a form whose check stops at the first problem (a saved plan): `exc` (a
+    MoneytrailError) at the input its field stands for, `inputs` mapping a field name to
+    (input id, label); an error of another field is on the whole form. The value is never
+    quoted (it may be a password; the input shows what was typed)."""
     anchor, label = inputs.get(exc.field or "", ("", ""))
     return entry(anchor, label, exc.detail)
+
+
+def every_error(exc: Any, inputs: dict[str, tuple[str, str]]) -> list[dict[str, Any]]:
+    """The errors of a form whose check reports every problem at once (the password forms:
+    `exc.problems`, all the problems of the submission, or `exc` alone), each as first_error
+    makes it, in the order found."""
+    return [first_error(problem, inputs) for problem in getattr(exc, "problems", ()) or (exc,)]
