@@ -5,7 +5,9 @@
    that is still too wide scrolls sideways in its box, so its columns can be scanned. Checked
    on load, on resize and when a hidden table is shown; a table that fits stays a table.
    Without JavaScript the box scrolls sideways as before. No inline scripts, so the CSP can
-   forbid them. */
+   forbid them. A header cell may name its column shortly for the cards (data-short, e.g.
+   "Plan 1" for a plan's long title, which a key above the table spells out); the header
+   cell itself keeps the full name, so a screen reader still hears it. */
 (function () {
   "use strict";
 
@@ -14,7 +16,8 @@
     if (!head) { return false; }
     var names = [];
     Array.prototype.forEach.call(head.cells, function (cell) {
-      for (var i = 0; i < (cell.colSpan || 1); i++) { names.push(cell.textContent.trim()); }
+      var name = cell.getAttribute("data-short") || cell.textContent.trim();
+      for (var i = 0; i < (cell.colSpan || 1); i++) { names.push(name); }
     });
     Array.prototype.forEach.call(table.tBodies, function (body) {
       Array.prototype.forEach.call(body.rows, function (row) {
