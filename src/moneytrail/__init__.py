@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from moneytrail.analysis.scorecard import Scorecard as Scorecard
     from moneytrail.analysis.scorecard import scorecard as scorecard
     from moneytrail.engine.result import TraceResult as TraceResult
-    from moneytrail.engine.trace import trace as trace
     from moneytrail.model import IOModel as IOModel
     from moneytrail.model import build_model as build_model
     from moneytrail.model import load_model as load_model
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
     from moneytrail.scenarios import load_scenario as load_scenario
     from moneytrail.scenarios import parse_scenario as parse_scenario
     from moneytrail.scenarios.reference import reference_scenarios as reference_scenarios
+    from moneytrail.service.tasks import trace as trace
     from moneytrail.service.workspace import Workspace as Workspace
 
 _LAZY = {
@@ -38,7 +38,7 @@ _LAZY = {
     "Scorecard": "moneytrail.analysis.scorecard",
     "scorecard": "moneytrail.analysis.scorecard",
     "TraceResult": "moneytrail.engine.result",
-    "trace": "moneytrail.engine.trace",
+    "trace": "moneytrail.service.tasks",    # engine.trace.trace after the plan checks
     "IOModel": "moneytrail.model",
     "build_model": "moneytrail.model",
     "load_model": "moneytrail.model",

@@ -187,6 +187,7 @@ def bench_trace_vs_solves(draws: int = 10_000, repeat: int = REPEAT) -> list[Row
     """A reference plan traced (summaries, and per-draw values kept) against its bare batched
     solves: what sampling, assembly and summaries add on top of the linear algebra."""
     import moneytrail as mt
+    from moneytrail.engine.trace import trace as engine_trace  # timed without plan checks
 
     rows = []
     for path in mt.reference_scenarios():
@@ -194,10 +195,10 @@ def bench_trace_vs_solves(draws: int = 10_000, repeat: int = REPEAT) -> list[Row
         model = mt.load_model(plan.year)
 
         def summaries(plan: Any = plan, model: Any = model) -> Any:
-            return mt.trace(plan, model, draws=draws, seed=1)
+            return engine_trace(plan, model, draws=draws, seed=1)
 
         def kept(plan: Any = plan, model: Any = model) -> Any:
-            return mt.trace(plan, model, draws=draws, seed=1, keep_draws=True)
+            return engine_trace(plan, model, draws=draws, seed=1, keep_draws=True)
 
         bare, summ, keep = paired([bare_solves(model, draws), summaries, kept], repeat=repeat)
         gap = float(np.max(np.abs(keep.value.draw_totals - plan.total)) / plan.total)
@@ -485,6 +486,7 @@ def cluster_run(draws: int, local: bool = True, plan_index: int = 0) -> Row:
     from distributed import Client, LocalCluster
 
     import moneytrail as mt
+    from moneytrail.engine.trace import trace as engine_trace  # timed without plan checks
 
     plan = mt.load_scenario(mt.reference_scenarios()[plan_index])
     model = mt.load_model(plan.year)
@@ -492,7 +494,7 @@ def cluster_run(draws: int, local: bool = True, plan_index: int = 0) -> Row:
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster, Client(cluster) as client:
         start = time.perf_counter()
-        remote = mt.trace(plan, model, draws=draws, seed=1, scheduler=client)
+        remote = engine_trace(plan, model, draws=draws, seed=1, scheduler=client)
         row["cluster_s"] = time.perf_counter() - start
         workers = client.run(_peak_rss)
     row["cluster_us_per_draw"] = row["cluster_s"] / draws * 1e6
@@ -500,7 +502,7 @@ def cluster_run(draws: int, local: bool = True, plan_index: int = 0) -> Row:
     row["client_peak_mb"] = _peak_rss() / 1e6
     if local:
         start = time.perf_counter()
-        here = mt.trace(plan, model, draws=draws, seed=1)
+        here = engine_trace(plan, model, draws=draws, seed=1)
         row["local_s"] = time.perf_counter() - start
         row["local_us_per_draw"] = row["local_s"] / draws * 1e6
         row["local_peak_mb"] = _peak_rss() / 1e6

@@ -130,6 +130,15 @@ class MediaTypeError(MoneytrailError):
     http_status = 415
 
 
+class UnknownNameError(MoneytrailError, KeyError):
+    """A name (a result's table, a table's column) that is not one of the names there; the
+    message lists them. Also a `KeyError`, so code written when a lookup raised KeyError
+    keeps working."""
+
+    def __str__(self) -> str:         # the message as it is (KeyError would quote it)
+        return str(self.args[0]) if self.args else ""
+
+
 class ResourceError(MoneytrailError):
     """The environment, not the input, is at fault: a file that cannot be read, a database
     that is locked or read-only, a cluster that cannot be reached."""

@@ -51,8 +51,8 @@ def rules_coverage(data: AnalysisData) -> tuple[dt.date, dt.date]:
 
 
 def check_rules_dates(data: AnalysisData, dates: list[dt.date]) -> None:
-    """Export-rule dates the data cover (`rules_coverage`): ScenarioError naming `--on`, the
-    date and the covered range otherwise."""
+    """Export-rule dates the data cover (`rules_coverage`): ScenarioError naming `on` (the
+    CLI prints `--on`), the date and the covered range otherwise."""
     if data["export_rules"].empty:
         return
     first, last = rules_coverage(data)
@@ -61,7 +61,7 @@ def check_rules_dates(data: AnalysisData, dates: list[dt.date]) -> None:
             raise ScenarioError(f"outside the dates the export-rules data cover ({first} to "
                                 f"{last}: from the first rule listed to the data package's "
                                 "date), so the rules in force then are not known; give a "
-                                "date in that range", field="--on", value=on.isoformat())
+                                "date in that range", field="on", value=on.isoformat())
 
 
 def single_supplier_threshold(data: AnalysisData) -> float:

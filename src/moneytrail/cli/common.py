@@ -107,6 +107,18 @@ def country_labels(ws: Workspace, result: object, fmt: str,
 
 
 @contextmanager
+def as_options(*names: str) -> Iterator[None]:
+    """Errors the service raises naming one of its arguments (`on`, `what`, `method`: the
+    Python names) name the command's option instead (`--on`, `--what`, `--method`)."""
+    try:
+        yield
+    except MoneytrailError as exc:
+        if exc.field in names:
+            raise exc.renamed(f"--{exc.field.replace('_', '-')}") from None
+        raise
+
+
+@contextmanager
 def progress_bar(label: str, total: int) -> Iterator[Callable[[int, int], None]]:
     """A progress callback drawing a bar on stderr for work over a few thousand draws."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn

@@ -21,6 +21,7 @@ from moneytrail.cli.common import (
     MetaOpt,
     SchedulerOpt,
     SeedOpt,
+    as_options,
     console,
     country_labels,
     entity_labels,
@@ -198,7 +199,7 @@ def analyse(
         raise MoneytrailError(f"not a date ({exc})", field="--on",
                               value=", ".join(on or [])) from None
     plan = load_scenario(scenario)
-    with workspace(data, db) as ws:
+    with workspace(data, db) as ws, as_options("on", "what"):
         total = plan.draws if draws is None else draws
         with progress_bar(f"tracing {plan.id}", total) as step:
             result = tasks.analyse_plan(ws, plan, what, dates or None, draws=draws, seed=seed,
@@ -231,7 +232,7 @@ def sensitivity(
 
     check_format(fmt, meta)
     plan = load_scenario(scenario)
-    with workspace(data, db) as ws:
+    with workspace(data, db) as ws, as_options("method"):
         result = tasks.sensitivity(ws, plan, output, method=method, top=top, samples=samples,
                                    seed=seed, scheduler=scheduler)
         names: dict[str, dict[str, str] | None] = {"entities": None, "countries": None,

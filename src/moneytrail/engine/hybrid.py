@@ -66,6 +66,7 @@ def link_models(model: IOModel, table: IOModel, links: dict[str, dict[str, float
         year=model.year, data_version=model.data_version, cost_parameters=params,
         markets=model.markets, categories=model.categories, eu_members=model.eu_members,
         source=f"{model.source} linked to {table.source}", noise=table.noise,
-        satellites=stack_satellites(model.satellites, model.n, table.satellites, table.n))
+        satellites=stack_satellites(model.satellites, model.n, table.satellites, table.n),
+        package_root=model.package_root)
     hybrid.check_productive(where="hybrid model")
     return hybrid

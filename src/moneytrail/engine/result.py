@@ -248,8 +248,18 @@ class TraceResult:
         return self._cache["flow_table"]
 
     def select(self, mask: np.ndarray) -> np.ndarray:
-        """Per-draw amount of the flows picked by a boolean mask (one matrix-vector product)."""
-        return self.flows @ np.asarray(mask, dtype=float)
+        """Per-draw amount of the flows picked by a boolean mask (one matrix-vector product):
+        one value per flow (`flow_labels`' rows); ModelError for another length."""
+        flows = self.flows
+        try:
+            weights = np.asarray(mask, dtype=float)
+        except (TypeError, ValueError):
+            raise ModelError("a flow mask holds True or False per flow (flow_labels' rows)",
+                             field="mask", value=type(mask).__name__) from None
+        if weights.shape != (flows.shape[1],):
+            raise ModelError(f"a flow mask holds one value per flow ({flows.shape[1]}, "
+                             "flow_labels' rows)", field="mask", value=list(weights.shape))
+        return flows @ weights
 
     def memo(self, key: str, value: object = None) -> Any:
         """A value derived from this result and kept with it (e.g. an analysis' evaluation):

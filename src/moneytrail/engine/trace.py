@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
 from pathlib import PurePath
 from typing import Any
@@ -71,11 +72,20 @@ def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None =
     extra computation), so jobs anchored on employees (`analysis.jobs.labour_fte`) read them
     instead of replaying the cost-structure draws.
     """
-    if (outputs or weights or parts is not None) and not keep_draws:
-        raise ModelError("per-draw outputs are kept only with the per-draw values; trace "
-                         "with keep_draws=True", field="outputs", value=True)
-    if isinstance(tiers, bool) or not isinstance(tiers, int) or tiers < 1:
+    for name, flag in (("keep_draws", keep_draws), ("evidence", evidence),
+                       ("outputs", outputs), ("weights", weights)):
+        if not isinstance(flag, bool | np.bool_):
+            raise ModelError("expected True or False", field=name, value=flag)
+    chunk_size = check_chunk_size(chunk_size)
+    if not keep_draws:
+        asked = next((name for name, given in (("outputs", outputs), ("weights", weights),
+                                               ("parts", parts is not None)) if given), None)
+        if asked is not None:
+            raise ModelError("per-draw outputs are kept only with the per-draw values; trace "
+                             "with keep_draws=True", field=asked, value=True)
+    if isinstance(tiers, bool) or not isinstance(tiers, numbers.Integral) or tiers < 1:
         raise ModelError("need at least one tier (a whole number)", field="tiers", value=tiers)
+    tiers = int(tiers)
     if model is not None and not isinstance(model, IOModel):
         raise ModelError("model must be an IOModel (e.g. mt.load_model(2025))", field="model",
                          value=type(model).__name__)
@@ -128,6 +138,15 @@ def check_draws(draws: Any, keep: bool) -> int:
                          "(about 7 kB each); use fewer draws or keep_draws=False (summaries "
                          "only)", field="draws", value=number)
     return number
+
+
+def check_chunk_size(chunk_size: Any) -> int:
+    """Draws per chunk: a whole number of 1 or more (rounded up to whole seed blocks)."""
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral) \
+            or chunk_size < 1:
+        raise ModelError("chunk_size must be a whole number of draws of 1 or more",
+                         field="chunk_size", value=chunk_size)
+    return int(chunk_size)
 
 
 def check_seed(seed: Any) -> int:

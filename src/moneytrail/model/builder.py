@@ -66,6 +66,7 @@ def build_model(chain: ValueChain, year: int) -> IOModel:
         markets=chain.markets[chain.markets["year"] == year].reset_index(drop=True),
         categories=chain.categories, eu_members=frozenset(chain.eu_members()),
         source=f"data package {chain.package.name} {chain.version}",
+        package_root=str(chain.package.root),
     )
     model.check_productive(where=f"{chain.package.root} (year {year})")
     return model

@@ -47,6 +47,9 @@ class IOModel:
     source: str = "custom"
     noise: CoefficientNoise | None = None    # coefficient uncertainty of the fixed (table) part
     satellites: Satellites | None = None     # stressor x entity intensities (model.satellites)
+    # the folder of the data package the model was built from (model.builder.build_model):
+    # mt.trace checks a plan against that package's data; None for a model built otherwise
+    package_root: str | None = None
 
     def __post_init__(self) -> None:
         n = len(self.labels)

@@ -44,6 +44,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
+import operator
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -99,6 +100,16 @@ class Strict(BaseModel):
                 raise PydanticCustomError(TEXT_ERROR, problem)
         if isinstance(value, str) and info.field_name in FREE_TEXT:
             return free_text(value)
+        return value
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _whole_numbers(cls, value: Any) -> Any:
+        """A whole number of another integer type (numpy's np.int64, read from an array or a
+        DataFrame) as the int it stands for, so every integer field takes it as `draws` and
+        `seed` do (strict fields refuse anything but int); a bool stays a bool (refused)."""
+        if isinstance(value, numbers.Integral) and not isinstance(value, int | bool):
+            return operator.index(value)
         return value
 
 

@@ -515,7 +515,7 @@ def analysis_frame(ws: Any, result: Any, what: str) -> pd.DataFrame:
                               + ("compensation per FTE (macro/compensation.csv)" if what ==
                                  "jobs" else "CO2 intensities (valuechain/satellites.csv)")
                               + " or the model no firm-level cost structures",
-                              field="--what", value=what)
+                              field="what", value=what)
     frame = tables[what].frame()
     frame.attrs["units"] = {c.name: c.unit for c in tables[what].columns}
     frame.attrs["note"] = tables[what].note

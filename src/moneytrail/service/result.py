@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from moneytrail.errors import MoneytrailError
+from moneytrail.errors import MoneytrailError, UnknownNameError
 from moneytrail.text import shown_text
 
 SCHEMA = "moneytrail.result/1"
@@ -37,6 +37,7 @@ KINDS = ("trace", "compare", "analyse", "claims", "sensitivity")
 RUN_ID = re.compile(r"[0-9a-f]{32}")            # service.runs.run_id: 32 hexadecimal digits
 # a table's name becomes part of a file name (write_tables): letters, digits, _ and -
 TABLE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
+TABLE_FORMATS = ("csv", "parquet")              # what write_tables writes
 # the units of docs/results.md ("Units"); no other is read back
 UNITS = frozenset({"share", "probability", "points", "t CO2e", "FTE-years", "FTE", "FLOP",
                    "MWh", "year", "number", "text", "by row"})
@@ -150,7 +151,9 @@ class Table:
         for c in self.columns:
             if c.name == column:
                 return c.unit
-        raise KeyError(column)
+        raise UnknownNameError(f"no such column in table {self.name!r} (columns: "
+                               f"{', '.join(c.name for c in self.columns)})", field="column",
+                               value=shown(column))
 
     def to_dict(self) -> dict:
         return {"name": self.name, "title": self.title, "note": self.note,
@@ -183,11 +186,22 @@ class Table:
                                       field=f"{where}.index.{i}", value=name)
         rows = needed(data, "rows", where, list)
         numeric = [k for k, c in enumerate(columns) if c.unit not in TEXT_UNITS]
+        # a text index column names its rows: text in every cell (a number or null there
+        # would be a row without a readable name)
+        text_index = [names.index(name) for name in index
+                      if columns[names.index(name)].unit in TEXT_UNITS]
         for i, row in enumerate(rows):
             if not isinstance(row, list) or len(row) != len(columns):
                 raise MoneytrailError(f"not a moneytrail result ({SCHEMA}): expected a JSON "
                                       f"list of {len(columns)} cells, one per column",
                                       field=f"{where}.rows.{i}", value=row)
+            for k in text_index:
+                if not isinstance(row[k], str):
+                    raise MoneytrailError(
+                        f"not a moneytrail result ({SCHEMA}): index column "
+                        f"{columns[k].name!r} (unit 'text') names the rows: expected text",
+                        field=f"{where}.rows.{i}.{k}",
+                        value="null" if row[k] is None else shown(row[k]))
             for k in numeric:
                 cell = row[k]
                 if cell is not None and (isinstance(cell, bool)
@@ -296,14 +310,19 @@ class Provenance:
             if not isinstance(source, str):
                 raise MoneytrailError(f"not a moneytrail result ({SCHEMA}): expected a source "
                                       "id (text)", field=f"{where}.sources.{i}", value=source)
+        seed = optional(data, "seed", where, int, None)
+        draws = optional(data, "draws", where, int, None)
+        for key, number, low in (("seed", seed, 0), ("draws", draws, 1)):
+            if number is not None and (isinstance(number, bool) or number < low):
+                raise MoneytrailError(f"not a moneytrail result ({SCHEMA}): expected a whole "
+                                      f"number of {low} or more", field=f"{where}.{key}",
+                                      value=number)
         return cls(inputs=needed(data, "inputs", where, dict),
                    code_version=needed(data, "code_version", where, str),
                    data_version=needed(data, "data_version", where, str),
                    data_hash=needed(data, "data_hash", where, str),
                    created=optional(data, "created", where, str, ""),
-                   seed=optional(data, "seed", where, int, None),
-                   draws=optional(data, "draws", where, int, None),
-                   sources=tuple(sources))
+                   seed=seed, draws=draws, sources=tuple(sources))
 
 
 @dataclass(frozen=True)
@@ -318,11 +337,18 @@ class Result:
     facts: dict[str, Any] = field(default_factory=dict)
 
     def table(self, name: str) -> pd.DataFrame:
-        """A table as a DataFrame (KeyError naming the tables there are)."""
-        if name not in self.tables:
-            raise KeyError(f"no table {name!r} in this result (tables: "
-                           f"{', '.join(self.tables)})")
-        return self.tables[name].frame()
+        """A table as a DataFrame (UnknownNameError, a KeyError, naming the tables there
+        are)."""
+        return self.known_table(name).frame()
+
+    def known_table(self, name: str) -> Table:
+        """The table `name`; UnknownNameError (a MoneytrailError and a KeyError) naming the
+        table asked for and the tables there are."""
+        if not isinstance(name, str) or name not in self.tables:
+            raise UnknownNameError(f"no such table in this result (tables: "
+                                   f"{', '.join(self.tables) or 'none'})", field="table",
+                                   value=shown(name))
+        return self.tables[name]
 
     def to_dict(self) -> dict:
         return {"schema": SCHEMA, "run_id": self.run_id, "kind": self.kind,
@@ -398,7 +424,7 @@ class Result:
         """What a table exported alone needs to be read: the run id, kind, table name, title
         and note, the run's currency and price year (`money_context`), each column's unit,
         and the code and data versions (docs/results.md, "CSV and Parquet files")."""
-        table = self.tables[name]
+        table = self.known_table(name)
         currency, price_year = self.money_context()
         return {"schema": SCHEMA, "run_id": self.run_id, "kind": self.kind, "table": name,
                 "title": table.title, "note": table.note, "currency": currency,
@@ -414,8 +440,9 @@ class Result:
         column's unit in its field metadata (`unit`); a CSV file stays plain CSV, with the
         same metadata in a sidecar `<file>-metadata.json` (W3C CSV on the Web) beside it, and
         its unit columns (`csv_unit_columns`). Returns the table files."""
-        if fmt not in ("csv", "parquet"):
-            raise ValueError(f"unknown table format {fmt!r} (csv or parquet)")
+        if not isinstance(fmt, str) or fmt not in TABLE_FORMATS:
+            raise MoneytrailError(f"unknown table format (use {' or '.join(TABLE_FORMATS)})",
+                                  field="fmt", value=shown(fmt))
         # the run id and table names make the file names: none may leave the folder
         if not RUN_ID.fullmatch(self.run_id):
             raise MoneytrailError("a run id is 32 hexadecimal digits (0-9, a-f)",

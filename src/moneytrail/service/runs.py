@@ -84,7 +84,11 @@ def run_id(kind: str, inputs: dict, data_hash: str, code: str | None = None) -> 
 
 
 def check_run_id(text: str) -> str:
-    """A run id as typed by a user: 32 lowercase hex digits (a clear error otherwise)."""
+    """A run id as typed by a user: 32 lowercase hex digits (a clear error otherwise, also
+    for a run id that is not text)."""
+    if not isinstance(text, str):
+        raise MoneytrailError(f"a run id is {ID_LENGTH} hexadecimal digits (text)",
+                              field="run id", value=text)
     value = text.strip().lower()
     if len(value) != ID_LENGTH or any(c not in "0123456789abcdef" for c in value):
         raise MoneytrailError(f"a run id is {ID_LENGTH} hexadecimal digits", field="run id",

@@ -73,6 +73,16 @@ ANALYSES = ("concentration", "markets", "dependency", "jurisdictions", "exports"
             "efficiency", "conditions", "jobs", "co2", "market_power", "procurement")
 
 
+def need_workspace(ws: Any) -> Workspace:
+    """`ws` when it is a Workspace; a MoneytrailError saying a task needs one otherwise (a
+    task called as `tasks.trace_plan(None, plan)`)."""
+    if not isinstance(ws, Workspace):
+        raise MoneytrailError("a task needs a Workspace as its first argument: "
+                              "ws = moneytrail.Workspace.open() (the bundled data) or "
+                              "Workspace.open(folder)", field="ws", value=type(ws).__name__)
+    return ws
+
+
 def plan_inputs(plan: Plan) -> dict:
     """A plan's content, canonical (no file path): the part of a run id a plan contributes."""
     return plan.model_dump(mode="json", exclude={"path"})
@@ -519,6 +529,7 @@ def trace_run_id(ws: Workspace, plan: Plan, *, draws: int | None = None,
                  analyses: bool = True) -> str:
     """The run id `trace_plan` gives these inputs (to look a run up before it is computed,
     e.g. by the web app's background worker)."""
+    need_workspace(ws)
     return run_id("trace", trace_inputs(plan, draws=draws, seed=seed, tiers=tiers,
                                         analyses=analyses,
                                         evidence=evidence_default(ws, plan, None)),
@@ -535,6 +546,7 @@ def trace_plan(ws: Workspace, plan: Plan, *, draws: int | None = None, seed: int
     same plan, draws and seed give one run id per choice (README, docs/results.md).
     `evidence` (default: on wherever the model supports it) adds the `evidence` table and an
     `assumption_or_weak_mean` column to the headline table (`engine.evidence`)."""
+    need_workspace(ws)
     plan = check_plan(ws, plan, site=analyses)
     evidence = evidence_default(ws, plan, evidence)
     inputs = trace_inputs(plan, draws=draws, seed=seed, tiers=tiers, analyses=analyses,
@@ -548,6 +560,47 @@ def trace_plan(ws: Workspace, plan: Plan, *, draws: int | None = None, seed: int
         return trace_run_result(ws, rid, inputs, result, analyses=analyses)
 
     return runner.run("trace", plan.id, inputs, draws, compute, progress)
+
+
+def trace(plan: Plan | Any, model: Any = None, **options: Any) -> TraceResult:
+    """`moneytrail.trace`: `engine.trace.trace` (same arguments, same numbers) after the checks
+    every service task runs on a plan first (`check_plan`: a currency the data convert, source
+    ids the data or the ledger store know, a budget within the largest economy's GDP, the
+    year, FX rates, categories, suppliers and condition targets), against the data package
+    the model was built from (`IOModel.package_root`; the bundled package when no model is
+    given). The engine below cannot read a data package's FX, GDP or source tables, so the
+    checks sit here, above it, where the other tasks run them. A final-demand vector, or a
+    model not built from a data package, is traced unchecked (nothing to check it against)."""
+    from moneytrail.engine.trace import trace as engine_trace
+    from moneytrail.model.iomodel import IOModel
+
+    if isinstance(plan, Plan) and (model is None or isinstance(model, IOModel)
+                                   and model.package_root is not None):
+        with checking_workspace(None if model is None else model.package_root) as ws:
+            plan = check_plan(ws, plan)
+            if model is None:                # the model check_plan built (load_model's)
+                model = ws.model(plan.year)
+    return engine_trace(plan, model, **options)
+
+
+CHECKING_WORKSPACES: dict[tuple[str, str], Workspace] = {}
+KEPT_WORKSPACES = 4
+
+
+def checking_workspace(root: str | None) -> Workspace:
+    """A workspace over the data package at `root` (None: the bundled one) for `trace`'s
+    checks, kept per package folder and content hash (a changed byte opens it again), so a
+    loop of traces reads the package's tables once; at most KEPT_WORKSPACES are kept. Use it
+    in a `with` block: the ledger connection a check may open is closed after it."""
+    from moneytrail.data.package import open_package
+
+    package = open_package(root)
+    key = (str(package.root), package.content_hash())
+    if key not in CHECKING_WORKSPACES:
+        while len(CHECKING_WORKSPACES) >= KEPT_WORKSPACES:
+            CHECKING_WORKSPACES.pop(next(iter(CHECKING_WORKSPACES)))
+        CHECKING_WORKSPACES[key] = Workspace(package)
+    return CHECKING_WORKSPACES[key]
 
 
 def trace_run_result(ws: Workspace, rid: str, inputs: dict, result: TraceResult, *,
@@ -1107,6 +1160,7 @@ def compare_plans(ws: Workspace, plans: list[Plan], *, draws: int | None = None,
     the data package has a capital table, the largest rent recipients and each plan under
     procurement rules (`procurement`: an analysis.procurement.ProcurementRules, "default" for
     `default_procurement(ws)`, None for none)."""
+    need_workspace(ws)
     # the scorecard computes the lifecycle: site data
     plans = [check_plan(ws, plan, site=True) for plan in plans]
     plans = distinct_ids(plans, draws, seed)
@@ -1188,6 +1242,7 @@ def demo(ws: Workspace, plans: list[Plan], *, draws: int = 10_000, seed: int = 1
          store: StoreChoice = LEDGER) -> DemoRun:
     """The reference plans traced (each once), compared under the demo conditions, and the
     claims of the debate: the same runs `trace`, `compare` and `claims check` would store."""
+    need_workspace(ws)
     from moneytrail.engine.threads import single_blas_thread
 
     with single_blas_thread():      # small products and solves throughout (engine.threads)
@@ -1235,6 +1290,54 @@ def demo_runs(ws: Workspace, plans: list[Plan], *, draws: int, seed: int,
 
 
 # -- analyses --------------------------------------------------------------------------------
+DEFAULT_ANALYSES = ("concentration", "dependency", "exports", "lifecycle", "efficiency",
+                    "conditions", "market_power")
+
+
+def analyses_asked(what: Any) -> list[str]:
+    """`analyse_plan`'s `what` as a list of analyses, each once: one name or a list of names
+    of ANALYSES; None for DEFAULT_ANALYSES. An empty list, a name that is not text or an
+    unknown name is a MoneytrailError naming the field `what` (the CLI prints `--what`)."""
+    if what is None:
+        return list(DEFAULT_ANALYSES)
+    if isinstance(what, str):              # "exports" is one analysis, not seven letters
+        what = [what]
+    if not isinstance(what, list | tuple):
+        raise MoneytrailError(f"expected an analysis or a list of them ({', '.join(ANALYSES)})",
+                              field="what", value=what)
+    if not what:
+        raise MoneytrailError("no analysis asked for: name one or more (" + ", ".join(ANALYSES)
+                              + "), or leave `what` out for the default ones", field="what",
+                              value=[])
+    for name in what:
+        if not isinstance(name, str) or name not in ANALYSES:
+            raise MoneytrailError(f"unknown analysis (use {', '.join(ANALYSES)})",
+                                  field="what", value=name)
+    return list(dict.fromkeys(what))
+
+
+def export_dates(on: Any) -> list[dt.date] | None:
+    """`analyse_plan`'s `on` as a list of dates (None when not given): a date, an ISO date
+    text ("2025-01-01") or a list of these; a datetime stands for its day. Anything else is
+    a MoneytrailError naming the field `on` (the CLI prints `--on`)."""
+    if on is None:
+        return None
+    items = list(on) if isinstance(on, list | tuple) else [on]
+    dates = []
+    for item in items:
+        if isinstance(item, dt.datetime):
+            item = item.date()
+        elif isinstance(item, str):
+            try:
+                item = dt.date.fromisoformat(item.strip())
+            except ValueError:
+                raise MoneytrailError("not a date: expected YYYY-MM-DD", field="on",
+                                      value=shown_text(item)) from None
+        if not isinstance(item, dt.date):
+            raise MoneytrailError("expected a date (datetime.date or YYYY-MM-DD text) or a "
+                                  "list of them", field="on", value=item)
+        dates.append(item)
+    return dates
 def analyse_plan(ws: Workspace, plan: Plan, what: str | list[str] | None = None,
                  on: dt.date | list[dt.date] | None = None, *, draws: int | None = None,
                  seed: int | None = None, progress: Progress | None = None,
@@ -1243,16 +1346,9 @@ def analyse_plan(ws: Workspace, plan: Plan, what: str | list[str] | None = None,
     conditions, each with mean and p5 / p50 / p95 over draws."""
     from moneytrail.analysis import dependency
 
-    if isinstance(what, str):              # "exports" is one analysis, not seven letters
-        what = [what]
-    if isinstance(on, dt.date):
-        on = [on]
-    what = list(dict.fromkeys(what or ["concentration", "dependency", "exports", "lifecycle",
-                                       "efficiency", "conditions", "market_power"]))
-    unknown = [name for name in what if name not in ANALYSES]
-    if unknown:
-        raise MoneytrailError(f"unknown analysis (use {', '.join(ANALYSES)})", field="--what",
-                              value=unknown[0])
+    need_workspace(ws)
+    what = analyses_asked(what)
+    on = export_dates(on)
     plan = check_plan(ws, plan, site=needs_site(plan, what))
     if on:              # a date the export rules data do not cover would read "none"
         dependency.check_rules_dates(ws.analysis, on)
@@ -1365,6 +1461,7 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
     themselves, called `name` in the result) with verdicts, figures and sources.
     `traces`: plans already traced with these draws and seed, shared between calls
     (analysis.claims.check_claims; no number changes)."""
+    need_workspace(ws)
     from moneytrail.analysis.claims import check_claims as run_checks
     from moneytrail.analysis.claims import (
         check_sources,
@@ -1375,7 +1472,10 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
     )
 
     if claims is not None and path is not None:
-        raise TypeError("check_claims takes a claims file or claims, not both")
+        raise MoneytrailError("check_claims takes a claims file (`path`) or `claims`, not both",
+                              field="claims")
+    if claims is not None:
+        check_claim_list(claims)
     file = Path(path) if path is not None else default_claims_path()
     given = claims is not None
     label = (name or "claims") if given else str(file)
@@ -1422,6 +1522,20 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
     return runner.run("claims", label if given else file.name, inputs, len(claims), compute)
 
 
+def check_claim_list(claims: Any) -> None:
+    """`check_claims`' `claims`: a list of validated claims (analysis.claims.Claim, e.g.
+    from load_claims); anything else is a MoneytrailError naming the item."""
+    if not isinstance(claims, list | tuple):
+        raise MoneytrailError("expected a list of claims (analysis.claims.Claim; a claims "
+                              "file is given as `path`)", field="claims",
+                              value=type(claims).__name__)
+    for i, claim in enumerate(claims):
+        if not isinstance(claim, Claim):
+            raise MoneytrailError("expected a claim (analysis.claims.Claim, e.g. from "
+                                  "analysis.claims.load_claims)", field=f"claims.{i}",
+                                  value=type(claim).__name__)
+
+
 def ledger_revision(db: str) -> int:
     """The newest revision number of a ledger store (0 when empty)."""
     from moneytrail.ledger import open as open_ledger
@@ -1439,11 +1553,12 @@ def sensitivity(ws: Workspace, plan: Plan, output: str = "share:us_big_tech", *,
     Every option is checked before a run is recorded (a refused one stores nothing): the
     method, the output's form, `top`, Sobol's `samples`, the `seed` (`check_seed`, as trace
     and analyse check theirs) and the plan (`check_plan`)."""
+    need_workspace(ws)
     from moneytrail.analysis import sensitivity as sa
     from moneytrail.engine.outputs import OutputSpec
 
     if method not in ("tornado", "sobol"):
-        raise MoneytrailError("unknown method (use tornado or sobol)", field="--method",
+        raise MoneytrailError("unknown method (use tornado or sobol)", field="method",
                               value=method)
     OutputSpec.parse(output)
     sa.check_top(top, optional=method == "tornado")
@@ -1492,6 +1607,7 @@ def sensitivity(ws: Workspace, plan: Plan, output: str = "share:us_big_tech", *,
 
 def show_run(ws: Workspace, run: str) -> Result:
     """A stored run's result, by id."""
+    need_workspace(ws)
     return default_store(ws).result(run)
 
 
@@ -1526,6 +1642,7 @@ def analysed_runs(ws: Workspace, result: Result, *, store: StoreChoice = LEDGER
     traced with the draws and seed the comparison used. `store`: where the runs traced here
     are kept (a private store for a private plan's run, so they are not opened to everyone).
     The CLI's `moneytrail report RUN` and the web app's report downloads both use this."""
+    need_workspace(ws)
     inputs = result.provenance.inputs
     if result.kind == "compare":
         from moneytrail.service.footprints import SPEND_YEARS_DEFAULT, stored_plan_years
@@ -1543,7 +1660,7 @@ def analysed_runs(ws: Workspace, result: Result, *, store: StoreChoice = LEDGER
 
 
 __all__ = ["ANALYSES", "BREAKDOWNS", "DemoRun", "analyse_plan", "analysed_runs", "check_claims",
-           "compare_plans", "demo", "sensitivity", "show_run", "trace_inputs",
+           "compare_plans", "demo", "sensitivity", "show_run", "trace", "trace_inputs",
            "stored_plan", "trace_plan", "trace_run_id"]
 
 
@@ -1572,6 +1689,7 @@ def procurement_rules(ws: Workspace, *, cap: float | None = None,
                       ) -> Any:
     """Procurement rules with the defaults of `default_procurement` for what is not given
     (ScenarioError for a cap outside (0, 1] or a weight below 1)."""
+    need_workspace(ws)
     from moneytrail.analysis.procurement import ProcurementRules
 
     default = default_procurement(ws)
@@ -1590,6 +1708,7 @@ def procured_shares(ws: Workspace, plan: Plan, *, cap: float | None = None,
     rule), and the central shares before and after by (category, supplier), with `capped` and
     `cap_met` (False: too few suppliers in the category to take the excess). ScenarioError for
     a cap outside (0, 1], a weight below 1 or a category the plan does not spend on."""
+    need_workspace(ws)
     from moneytrail.analysis.procurement import procured_plan
 
     rules = procurement_rules(ws, cap=cap, eu_weight=eu_weight, categories=categories)

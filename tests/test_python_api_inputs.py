@@ -1,0 +1,195 @@
+"""Bad input through the Python API (`import moneytrail as mt`, `moneytrail.service.tasks`):
+one clear MoneytrailError naming the field and value, never a raw traceback, NaN or silent
+acceptance (a tester's findings, helper h100)."""
+
+import copy
+import datetime as dt
+
+import numpy as np
+import pytest
+
+import moneytrail as mt
+from moneytrail.errors import ModelError, MoneytrailError, ScenarioError, UnknownNameError
+from moneytrail.service import tasks
+from moneytrail.service.result import Result
+
+PLAN = "scenarios/eu-ai-gigafactories.yaml"
+DRAWS = 200
+
+
+@pytest.fixture(scope="module")
+def ws():
+    with mt.Workspace.open() as workspace:
+        yield workspace
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return mt.load_scenario(PLAN).model_copy(update={"draws": DRAWS})
+
+
+@pytest.fixture(scope="module")
+def result(ws, plan):
+    return tasks.trace_plan(ws, plan, analyses=False, store=None)
+
+
+def refused(call, field, cls=MoneytrailError):
+    """The one-line error `call` raises, checked to name `field`."""
+    with pytest.raises(cls) as caught:
+        call()
+    assert caught.value.field == field, str(caught.value)
+    assert "\n" not in str(caught.value)
+    return caught.value
+
+
+# -- 1. raw tracebacks ---------------------------------------------------------------------
+def test_analyse_takes_an_iso_date_text_and_refuses_other_dates(ws, plan):
+    asked = tasks.analyse_plan(ws, plan, what="exports", on="2025-06-01", store=None)
+    given = tasks.analyse_plan(ws, plan, what="exports", on=dt.date(2025, 6, 1), store=None)
+    assert asked.run_id == given.run_id             # the same run as the date itself
+    assert asked.provenance.inputs["on"] == ["2025-06-01"]
+    error = refused(lambda: tasks.analyse_plan(ws, plan, what="exports", on="June 1",
+                                               store=None), "on")
+    assert "YYYY-MM-DD" in str(error) and "'June 1'" in str(error)
+    refused(lambda: tasks.analyse_plan(ws, plan, what="exports", on=[5], store=None), "on")
+    # a date outside the rules data names `on` too (the CLI prints --on)
+    refused(lambda: tasks.analyse_plan(ws, plan, what="exports", on="2000-01-01",
+                                       store=None), "on", ScenarioError)
+
+
+def test_show_run_refuses_a_run_id_that_is_not_text(ws):
+    error = refused(lambda: tasks.show_run(ws, 123), "run id")
+    assert "value 123" in str(error)
+
+
+def test_check_claims_refuses_items_that_are_not_claims(ws):
+    error = refused(lambda: tasks.check_claims(ws, claims=[1, 2], store=None), "claims.0")
+    assert "Claim" in str(error)
+    refused(lambda: tasks.check_claims(ws, claims="claims.yaml", store=None), "claims")
+    refused(lambda: tasks.check_claims(ws, "a.yaml", claims=[], store=None), "claims")
+
+
+def test_tasks_need_a_workspace(plan):
+    error = refused(lambda: tasks.trace_plan(None, plan), "ws")
+    assert "Workspace" in str(error)
+    refused(lambda: tasks.show_run("store.db", "0" * 32), "ws")
+    refused(lambda: tasks.analyse_plan(None, plan), "ws")
+
+
+def test_select_refuses_a_mask_of_the_wrong_length(plan):
+    traced = mt.trace(plan, draws=DRAWS, keep_draws=True)
+    error = refused(lambda: traced.select(np.ones(3, bool)), "mask", ModelError)
+    assert f"({len(traced.flow_labels)}," in str(error)
+    mask = np.zeros(len(traced.flow_labels), bool)
+    mask[:5] = True
+    assert np.array_equal(traced.select(mask),
+                          traced.flows @ mask.astype(float))     # the numbers as before
+
+
+def test_trace_refuses_a_chunk_size_that_is_no_whole_number_of_one_or_more(plan):
+    for bad in ("a", 0, -1, 1.5, True):
+        refused(lambda bad=bad: mt.trace(plan, draws=DRAWS, chunk_size=bad), "chunk_size",
+                ModelError)
+
+
+def test_write_tables_names_the_formats(result, tmp_path):
+    error = refused(lambda: result.write_tables(tmp_path, "xlsx"), "fmt")
+    assert "csv or parquet" in str(error) and "'xlsx'" in str(error)
+
+
+def test_an_unknown_table_is_a_moneytrail_error_and_still_a_key_error(result):
+    for call in (result.table_metadata, result.table):
+        error = refused(lambda call=call: call("nope"), "table", UnknownNameError)
+        assert isinstance(error, KeyError) and "'nope'" in str(error)
+        assert "headline" in str(error) and str(error).startswith("field 'table'")
+    with pytest.raises(KeyError):                   # the documented promise of table()
+        result.table("nope")
+    refused(lambda: result.tables["headline"].unit("nope"), "column", UnknownNameError)
+
+
+# -- 2. silently accepted ------------------------------------------------------------------
+@pytest.mark.parametrize("change, field", [
+    ({"currency": "XYZ"}, "currency"),
+    ({"budget": {"source": "no_such_source"}}, "budget.source"),
+    ({"budget": {"amount": 1e16}}, "budget.amount"),
+])
+def test_mt_trace_checks_a_plan_as_the_service_tasks_do(ws, plan, change, field):
+    data = plan.model_dump(mode="json", exclude={"path"})
+    for key, value in change.items():
+        data[key] = {**data[key], **value} if isinstance(value, dict) else value
+    bad = mt.parse_scenario(data)
+    refused(lambda: tasks.trace_plan(ws, bad, store=None), field, ScenarioError)
+    refused(lambda: mt.trace(bad, draws=DRAWS), field, ScenarioError)
+    refused(lambda: mt.trace(bad, mt.load_model(2025), draws=DRAWS), field, ScenarioError)
+
+
+def test_mt_trace_numbers_are_the_engines(plan):
+    from moneytrail.engine.trace import trace as engine_trace
+
+    checked = mt.trace(plan, draws=DRAWS, seed=3).by("country")
+    assert checked.equals(engine_trace(plan, draws=DRAWS, seed=3).by("country"))
+
+
+@pytest.mark.parametrize("name", ["keep_draws", "evidence", "outputs", "weights"])
+def test_trace_flags_must_be_true_or_false(plan, name):
+    refused(lambda: mt.trace(plan, draws=DRAWS, **{name: "yes"}), name, ModelError)
+
+
+def test_analyse_refuses_an_empty_list_of_analyses(ws, plan):
+    error = refused(lambda: tasks.analyse_plan(ws, plan, what=[], store=None), "what")
+    assert "concentration" in str(error)
+    refused(lambda: tasks.analyse_plan(ws, plan, what=5, store=None), "what")
+    refused(lambda: tasks.analyse_plan(ws, plan, what=["exports", 7], store=None), "what")
+
+
+def test_result_from_dict_refuses_negative_draws_and_untexted_index_cells(result):
+    document = result.to_dict()
+    assert Result.from_dict(document).run_id == result.run_id
+    for key, value in (("draws", -3), ("draws", 0), ("seed", -1), ("draws", True)):
+        bad = copy.deepcopy(document)
+        bad["provenance"][key] = value
+        refused(lambda bad=bad: Result.from_dict(bad), f"provenance.{key}")
+    table = document["tables"]["country"]
+    k = [c["name"] for c in table["columns"]].index(table["index"][0])
+    assert table["columns"][k]["unit"] == "text"
+    for cell in (5, None):
+        bad = copy.deepcopy(document)
+        bad["tables"]["country"]["rows"][0][k] = cell
+        refused(lambda bad=bad: Result.from_dict(bad), f"tables.country.rows.0.{k}")
+
+
+# -- 3. numpy integers ---------------------------------------------------------------------
+def test_numpy_integers_are_taken_for_every_whole_number_field(plan):
+    data = plan.model_dump(mode="json", exclude={"path"})
+    given = mt.parse_scenario({**data, "year": np.int64(2025), "draws": np.int32(DRAWS),
+                               "seed": np.uint16(1), "horizon_years": np.int8(5),
+                               "price_year": np.int64(2025)})
+    assert given.year == 2025 and type(given.year) is int and type(given.draws) is int
+    assert given == mt.parse_scenario({**data, "price_year": 2025})   # one run id
+    for bad in (np.float64(2025.0), np.bool_(True), True):
+        refused(lambda bad=bad: mt.parse_scenario({**data, "year": bad}), "year",
+                ScenarioError)
+
+
+# -- 4. field names ------------------------------------------------------------------------
+def test_a_per_draw_output_without_keep_draws_names_the_argument_given(plan):
+    refused(lambda: mt.trace(plan, draws=DRAWS, weights=True), "weights", ModelError)
+    refused(lambda: mt.trace(plan, draws=DRAWS, outputs=True), "outputs", ModelError)
+
+
+def test_python_arguments_are_named_as_in_python(ws, plan):
+    refused(lambda: tasks.analyse_plan(ws, plan, what="weather", store=None), "what")
+    refused(lambda: tasks.sensitivity(ws, plan, method="magic", store=None), "method")
+
+
+def test_the_cli_names_its_options(capsys):
+    from moneytrail.cli import main
+
+    for args, shown in ((["analyse", PLAN, "--what", "weather"], "field '--what'"),
+                        (["analyse", PLAN, "--what", "exports", "--on", "2000-01-01",
+                          "--draws", "50"], "field '--on'"),
+                        (["sensitivity", PLAN, "--method", "magic"], "field '--method'")):
+        with pytest.raises(SystemExit) as stopped:
+            main(args)
+        assert stopped.value.code == 2
+        assert shown in capsys.readouterr().err
