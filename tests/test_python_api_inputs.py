@@ -130,6 +130,23 @@ def test_mt_trace_numbers_are_the_engines(plan):
     assert checked.equals(engine_trace(plan, draws=DRAWS, seed=3).by("country"))
 
 
+def test_mt_trace_checks_with_the_workspace_it_is_given(ws, plan, tmp_path):
+    import shutil
+
+    from moneytrail.data.package import open_package
+
+    model = mt.load_model(2025)
+    given = mt.trace(plan, model, ws=ws, draws=DRAWS, seed=3).by("country")
+    assert given.equals(mt.trace(plan, model, draws=DRAWS, seed=3).by("country"))
+    bad = mt.parse_scenario({**plan.model_dump(mode="json", exclude_none=True),
+                             "currency": "XYZ"})
+    refused(lambda: mt.trace(bad, model, ws=ws, draws=DRAWS), "currency", ScenarioError)
+    other = tmp_path / "package"              # a copy of the package: another folder
+    shutil.copytree(open_package(None).root, other)
+    with mt.Workspace.open(other) as elsewhere:
+        refused(lambda: mt.trace(plan, model, ws=elsewhere, draws=DRAWS), "ws")
+
+
 @pytest.mark.parametrize("name", ["keep_draws", "evidence", "outputs", "weights"])
 def test_trace_flags_must_be_true_or_false(plan, name):
     refused(lambda: mt.trace(plan, draws=DRAWS, **{name: "yes"}), name, ModelError)

@@ -331,3 +331,13 @@ def test_an_interval_under_one_takes_its_decimals_from_its_largest_end():
     assert units.interval_text(0.1, 900, "FTE", like=0.5) == "0–900 FTE"
     assert units.interval_text(0.00001, 0.00002, "FTE-years", like=0.000015) == \
         "0.000010–0.000020 FTE-years"
+
+
+def test_a_zero_median_change_takes_the_scale_of_its_interval():
+    # a median of 0 has no scale of its own; its interval was printed unscaled
+    # ('+USD 0 (-1,000,000,000 – +2,000,000,000)')
+    from moneytrail.report.units import change_text
+
+    assert change_text(0.0, -1e9, 2e9, "USD") == "+USD 0.00 bn (-1.00 – +2.00 bn)"
+    assert change_text(0.0, -3e6, 2e6, "t CO2e") == "+0.00 Mt CO2e (-3.00 – +2.00 Mt CO2e)"
+    assert change_text(1.2e9, -0.3e9, 2.1e9, "USD") == "+USD 1.20 bn (-0.30 – +2.10 bn)"

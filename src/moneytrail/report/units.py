@@ -544,8 +544,9 @@ def change_text(p50: Any, p5: Any, p95: Any, unit: str) -> str:
     """A per-draw change (plan under rules minus plan) as 'median (90 % interval)', every
     figure signed: a change of a share in percentage points ('-5.1 points (-8.3 – -1.6)'),
     head counts, tonnes and money in the scale of the median with the unit once
-    ('+27.6 k FTE (-114.0 – +211.6 k FTE)', '+USD 1.20 bn (-0.30 – +2.10 bn)'); 'n/a'
-    without a median."""
+    ('+27.6 k FTE (-114.0 – +211.6 k FTE)', '+USD 1.20 bn (-0.30 – +2.10 bn)'), a zero
+    median in the scale of its interval ('+USD 0.00 bn (-1.00 – +2.00 bn)'); 'n/a' without
+    a median."""
     if not finite(p50):
         return "n/a"
     both = finite(p5) and finite(p95)
@@ -560,20 +561,21 @@ def change_text(p50: Any, p5: Any, p95: Any, unit: str) -> str:
         return f"{100 * mid:+z.1f} points{ends}"
     per = PER_MILLION.match(unit)
     top = max(abs(mid), abs(low), abs(high))       # decimals under one: from the largest
+    scaled = mid if mid else top          # a zero median has no scale: the interval's
     if unit in COUNTS:
-        size, suffix, digits = count_scale(mid)
+        size, suffix, digits = count_scale(scaled)
         if size == 1.0:
             digits = below_one_digits(top)
         before, after = "", f"{suffix} {unit}"
     elif unit == "t CO2e":
-        size, prefix = tonne_scale(mid)
+        size, prefix = tonne_scale(scaled)
         digits = 2 if prefix == "Mt" else 1 if prefix == "kt" else below_one_digits(top)
         before, after = "", f" {prefix} CO2e"
     elif per:
         size, digits, before = 1.0, 1, ""
         after = f" {per['what']} per {per['currency']} m"
     elif len(unit) == 3 and unit.isupper():
-        size, after = money_scale(mid)
+        size, after = money_scale(scaled)
         digits, before = (2 if size > 1 else 0), f"{unit} "
     else:
         size, digits, before, after = 1.0, 2, "", ""

@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -562,7 +563,8 @@ def trace_plan(ws: Workspace, plan: Plan, *, draws: int | None = None, seed: int
     return runner.run("trace", plan.id, inputs, draws, compute, progress)
 
 
-def trace(plan: Plan | Any, model: Any = None, **options: Any) -> TraceResult:
+def trace(plan: Plan | Any, model: Any = None, *, ws: Workspace | None = None,
+          **options: Any) -> TraceResult:
     """`moneytrail.trace`: `engine.trace.trace` (same arguments, same numbers) after the checks
     every service task runs on a plan first (`check_plan`: a currency the data convert, source
     ids the data or the ledger store know, a budget within the largest economy's GDP, the
@@ -570,37 +572,27 @@ def trace(plan: Plan | Any, model: Any = None, **options: Any) -> TraceResult:
     the model was built from (`IOModel.package_root`; the bundled package when no model is
     given). The engine below cannot read a data package's FX, GDP or source tables, so the
     checks sit here, above it, where the other tasks run them. A final-demand vector, or a
-    model not built from a data package, is traced unchecked (nothing to check it against)."""
+    model not built from a data package, is traced unchecked (nothing to check it against).
+
+    `ws`: a Workspace over that package (`Workspace.open()`), for a loop of traces: without
+    it each call opens one and reads the package's tables again (about 0.6 s). Raises
+    MoneytrailError (field `ws`) when `ws` is over another package than the model."""
     from moneytrail.engine.trace import trace as engine_trace
     from moneytrail.model.iomodel import IOModel
 
     if isinstance(plan, Plan) and (model is None or isinstance(model, IOModel)
                                    and model.package_root is not None):
-        with checking_workspace(None if model is None else model.package_root) as ws:
-            plan = check_plan(ws, plan)
+        if ws is not None and model is not None and \
+                Path(str(model.package_root)).resolve() != Path(ws.package.root).resolve():
+            raise MoneytrailError("the workspace is over another data package than the "
+                                  f"model ({model.package_root})", field="ws",
+                                  value=str(ws.package.root))
+        with (Workspace.open(None if model is None else model.package_root)
+              if ws is None else nullcontext(ws)) as checking:
+            plan = check_plan(checking, plan)
             if model is None:                # the model check_plan built (load_model's)
-                model = ws.model(plan.year)
+                model = checking.model(plan.year)
     return engine_trace(plan, model, **options)
-
-
-CHECKING_WORKSPACES: dict[tuple[str, str], Workspace] = {}
-KEPT_WORKSPACES = 4
-
-
-def checking_workspace(root: str | None) -> Workspace:
-    """A workspace over the data package at `root` (None: the bundled one) for `trace`'s
-    checks, kept per package folder and content hash (a changed byte opens it again), so a
-    loop of traces reads the package's tables once; at most KEPT_WORKSPACES are kept. Use it
-    in a `with` block: the ledger connection a check may open is closed after it."""
-    from moneytrail.data.package import open_package
-
-    package = open_package(root)
-    key = (str(package.root), package.content_hash())
-    if key not in CHECKING_WORKSPACES:
-        while len(CHECKING_WORKSPACES) >= KEPT_WORKSPACES:
-            CHECKING_WORKSPACES.pop(next(iter(CHECKING_WORKSPACES)))
-        CHECKING_WORKSPACES[key] = Workspace(package)
-    return CHECKING_WORKSPACES[key]
 
 
 def trace_run_result(ws: Workspace, rid: str, inputs: dict, result: TraceResult, *,
