@@ -683,7 +683,7 @@ def changed_parts(field: str, numbers: tuple[float, float, float], rows: Mapping
 
 
 def order_error(field: str, found: re.Match[str], rows: Mapping[str, Any],
-                typed: Mapping[str, str]) -> tuple[str, str, str]:
+                typed: Mapping[str, str]) -> tuple[str, str, str | None]:
     """A share row whose low, central and high are out of order, as the builder shows it:
     (the field of the input the error belongs to, the message, the value quoted). The schema
     puts it on low or high; here it is on the input of the broken pair the user changed
@@ -720,6 +720,8 @@ def error_entry(exc: Any, rows: Mapping[str, Any], typed: Mapping[str, str],
             and int(parts[1]) < len(rows["conditions"]):
         row = rows["conditions"][int(parts[1])]
     ordered = ORDER.fullmatch(exc.detail) if parts[-1] in ("low", "high") else None
+    value: str | None
+    where: str | None
     if ordered is not None:                 # on the input the user changed, in percent
         field, message, value = order_error(str(field), ordered, rows, typed)
         where = None
