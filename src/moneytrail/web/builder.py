@@ -666,19 +666,21 @@ def form_row(field: str, rows: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def changed_parts(field: str, numbers: tuple[float, float, float], rows: Mapping[str, Any],
-                  typed: Mapping[str, str]) -> set[str]:
+                  typed: Mapping[str, str]) -> set[str] | None:
     """Which of a row's low, central and high the user changed: those typed otherwise than
     read ('50 %', plan_and_typed) and those unlike the data's numbers the row's note keeps
-    (own_row: 'The data gave 0.39 (0.3 to 0.46)'); empty when neither tells."""
+    (own_row: 'The data gave 0.39 (0.3 to 0.46)'); None for a row the data gave no numbers
+    for (the user's own: all of it typed)."""
     stem = field.rsplit(".", 1)[0]
     changed = {part for part in ("low", "central", "high") if f"{stem}.{part}" in typed}
     found = GAVE.search(str(form_row(field, rows).get("note") or ""))
-    if found:
-        central, low, high = (float(v) for v in found.groups())
-        for part, was, now in zip(("low", "central", "high"), (low, central, high), numbers,
-                                  strict=True):
-            if not math.isclose(was, now, rel_tol=1e-9, abs_tol=1e-12):
-                changed.add(part)
+    if not found:
+        return None
+    central, low, high = (float(v) for v in found.groups())
+    for part, was, now in zip(("low", "central", "high"), (low, central, high), numbers,
+                              strict=True):
+        if not math.isclose(was, now, rel_tol=1e-9, abs_tol=1e-12):
+            changed.add(part)
     return changed
 
 
@@ -688,21 +690,22 @@ def order_error(field: str, found: re.Match[str], rows: Mapping[str, Any],
     (the field of the input the error belongs to, the message, the value quoted). The schema
     puts it on low or high; here it is on the input of the broken pair the user changed
     (central when they changed it: 'central 50 % is above high 46 %'; the schema's when
-    neither tells), the message names both sides in percent, and the value quoted is the
+    nothing tells), the message names both sides in percent, and the value quoted is the
     one typed in that input (none for an input the user did not change)."""
     numbers = tuple(float(v) for v in found.groups())
     low, central, high = numbers
     pair = ("low", "central") if low > central else ("central", "high")
     changed = changed_parts(field, (low, central, high), rows, typed)
     stem = field.rsplit(".", 1)[0]
-    part = next((p for p in pair if p in changed), field.rsplit(".", 1)[1])
+    part = next((p for p in pair if p in (changed or ())), field.rsplit(".", 1)[1])
     shown = dict(zip(("low", "central", "high"), (percent_text(v) for v in numbers),
                      strict=True))
     message = (f"{pair[0]} {shown[pair[0]]} is above {pair[1]} {shown[pair[1]]}: the low "
                "value must not be above the central one, nor the central one above the high "
                f"one (low {shown['low']}, central {shown['central']}, high {shown['high']})")
     written = f"{shown_share(numbers[('low', 'central', 'high').index(part)]):g}"
-    value = typed.get(f"{stem}.{part}") or (written if part in changed else None)
+    value = typed.get(f"{stem}.{part}") or (written if changed is None or part in changed
+                                            else None)
     return f"{stem}.{part}", message, value
 
 
