@@ -216,8 +216,9 @@ def test_an_empty_at_least_asks_for_a_value(client):
      "Category 1 (Cloud compute): write a share between 0 and 1, or a percent from 0 % "
      "to 100 %; if you mean 50 percent, write 50 %"),
     ({"spend-0-low": "0.9", "spend-0-high": "0.5"}, "spend-0-high",
-     "Category 1 (Cloud compute), High: the low value must not be above the central one, nor "
-     "the central one above the high one (low 90 %, central 100 %, high 50 %) (you gave: 0.5)"),
+     "Category 1 (Cloud compute), High: central 100 % is above high 50 %: the low value must "
+     "not be above the central one, nor the central one above the high one (low 90 %, central "
+     "100 %, high 50 %) (you gave: 0.5)"),
     ({"year": "1800"}, "f-year", "Year: write 1990 or later (you gave: 1800)"),
     ({"id": "a b"}, "f-id", "Short name: a short name uses letters, digits and dashes only"),
     ({"site_country": "XX"}, "f-site_country", "or leave Site country empty to site the plan"),

@@ -208,10 +208,10 @@ def test_a_share_that_is_no_number_says_what_it_expects(client):
     ("spend-0-high", "1.5", "spend-0-high",
      "Category 1 (AI accelerators), High: write a share between 0 and 1, or a percent from "
      "0 % to 100 %; if you mean 1.5 percent, write 1.5 % (you gave: 1.5)"),
-    ("spend-0-low", "0.9", "spend-0-low", "Category 1 (AI accelerators), Low: the low value "
-     "must not be above the central one"),
-    ("spend-0-high", "0.01", "spend-0-high", "Category 1 (AI accelerators), High: the low "
-     "value must not be above the central one"),
+    ("spend-0-low", "0.9", "spend-0-low", "Category 1 (AI accelerators), Low: low 90 % is "
+     "above central 39 %: the low value must not be above the central one"),
+    ("spend-0-high", "0.01", "spend-0-high", "Category 1 (AI accelerators), High: central "
+     "39 % is above high 1 %: the low value must not be above the central one"),
     ("spend-0-central", "-0.1", "spend-0-central",
      "Category 1 (AI accelerators), Share: write a share between 0 and 1, or a percent from "
      "0 % to 100 % (you gave: -0.1)")])

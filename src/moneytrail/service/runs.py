@@ -36,7 +36,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -256,6 +256,42 @@ class RunStore:
                         error=row["error"], data_version=row["data_version"],
                         code_version=row["code_version"], created_at=row["created_at"],
                         result=result, updated_at=row["updated_at"], owner=row["owner"] or "")
+
+    def ids_starting(self, prefix: str, limit: int = 20) -> list[str]:
+        """The stored run ids that start with `prefix` (hex digits, as the lists show a run's
+        first 8), in order, at most `limit`. A range on the primary key (indexed on SQLite
+        and PostgreSQL; ids are lowercase hex) with a LIKE on top, its wildcards escaped."""
+        from moneytrail.ledger.models import Run
+
+        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        with self.engine.connect() as conn:
+            found = conn.execute(select(Run.id).where(
+                Run.id >= prefix, Run.id < prefix + "g",       # 'g' follows every hex digit
+                Run.id.like(pattern + "%", escape="\\")).order_by(Run.id).limit(limit))
+            return [str(row[0]) for row in found]
+
+    def recent(self, *, kind: str = "trace", limit: int = 20,
+               visible: Callable[[Any], Any] | None = None) -> list[dict[str, Any]]:
+        """The most recent done runs of `kind`, newest first, at most `limit`: id, label,
+        created_at, and from the inputs the plan's title (else '') and the draws and seed
+        (no result is read). `visible`, given the run id column, makes a SQL condition a run
+        must meet (the web app's: runs the visitor may see)."""
+        from moneytrail.ledger.models import Run
+
+        query = select(Run.id, Run.label, Run.created_at, Run.inputs).where(
+            Run.kind == kind, Run.status == "done")
+        if visible is not None:
+            query = query.where(visible(Run.id))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(Run.created_at.desc(), Run.id).limit(limit))
+            found = []
+            for rid, label, created, text in rows:
+                inputs = json.loads(text or "{}")
+                plan = inputs.get("plan") if isinstance(inputs.get("plan"), dict) else {}
+                found.append({"run_id": rid, "label": label, "created_at": created,
+                              "title": str(plan.get("title") or ""),
+                              "draws": inputs.get("draws"), "seed": inputs.get("seed")})
+            return found
 
     def require(self, run: str) -> RunState:
         state = self.get(check_run_id(run))

@@ -951,8 +951,9 @@ def hhi_note(markets: dict[str, tuple[str, float]], ws: Workspace) -> str:
     said = "; ".join(hhi_market_words(category, share, ws)
                      + (f" for {plan}" if len(markets) > 1 else "")
                      for plan, (category, share) in markets.items())
-    return ("HHI change: the change of the largest size among the markets a plan buys in, a "
-            "fall shown as negative (conditions on the HHI change bound the largest rise)"
+    return ("HHI change: the change in the market whose HHI changes most (up or down) among "
+            "the markets a plan buys in, with its sign, a fall shown as negative (conditions "
+            "on the HHI change bound the largest rise)"
             + (f"; it is in {said}." if said else "."))
 
 

@@ -649,6 +649,66 @@ def people_message(field: str | None, message: str, value: Any, row: Mapping[str
     return message, None
 
 
+ORDER = re.compile(r"must satisfy low <= central <= high, got (\S+)/(\S+)/(\S+)")
+GAVE = re.compile(r" The data gave (\S+) \((\S+) to (\S+)\)")   # own_row's note
+
+
+def form_row(field: str, rows: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The spending or supplier row of the form an error's `field` (a dotted path to one of
+    its shares) is on; {} when none is."""
+    parts = field.split(".")
+    if parts[0] == "spend" and len(parts) > 2:
+        return next((r for r in rows["spend"] if r["category"] == parts[1]), {})
+    if parts[0] == "procurement" and len(parts) > 3:
+        return next((r for r in rows["procurement"] if r["category"] == parts[1]
+                     and r["supplier"] == parts[2]), {})
+    return {}
+
+
+def changed_parts(field: str, numbers: tuple[float, float, float], rows: Mapping[str, Any],
+                  typed: Mapping[str, str]) -> set[str] | None:
+    """Which of a row's low, central and high the user changed: those typed otherwise than
+    read ('50 %', plan_and_typed) and those unlike the data's numbers the row's note keeps
+    (own_row: 'The data gave 0.39 (0.3 to 0.46)'); None for a row the data gave no numbers
+    for (the user's own: all of it typed)."""
+    stem = field.rsplit(".", 1)[0]
+    changed = {part for part in ("low", "central", "high") if f"{stem}.{part}" in typed}
+    found = GAVE.search(str(form_row(field, rows).get("note") or ""))
+    if not found:
+        return None
+    central, low, high = (float(v) for v in found.groups())
+    for part, was, now in zip(("low", "central", "high"), (low, central, high), numbers,
+                              strict=True):
+        if not math.isclose(was, now, rel_tol=1e-9, abs_tol=1e-12):
+            changed.add(part)
+    return changed
+
+
+def order_error(field: str, found: re.Match[str], rows: Mapping[str, Any],
+                typed: Mapping[str, str]) -> tuple[str, str, str | None]:
+    """A share row whose low, central and high are out of order, as the builder shows it:
+    (the field of the input the error belongs to, the message, the value quoted). The schema
+    puts it on low or high; here it is on the input of the broken pair the user changed
+    (central when they changed it: 'central 50 % is above high 46 %'; the schema's when
+    nothing tells), the message names both sides in percent, and the value quoted is the
+    one typed in that input (none for an input the user did not change)."""
+    numbers = tuple(float(v) for v in found.groups())
+    low, central, high = numbers
+    pair = ("low", "central") if low > central else ("central", "high")
+    changed = changed_parts(field, (low, central, high), rows, typed)
+    stem = field.rsplit(".", 1)[0]
+    part = next((p for p in pair if p in (changed or ())), field.rsplit(".", 1)[1])
+    shown = dict(zip(("low", "central", "high"), (percent_text(v) for v in numbers),
+                     strict=True))
+    message = (f"{pair[0]} {shown[pair[0]]} is above {pair[1]} {shown[pair[1]]}: the low "
+               "value must not be above the central one, nor the central one above the high "
+               f"one (low {shown['low']}, central {shown['central']}, high {shown['high']})")
+    written = f"{shown_share(numbers[('low', 'central', 'high').index(part)]):g}"
+    value = typed.get(f"{stem}.{part}") or (written if changed is None or part in changed
+                                            else None)
+    return f"{stem}.{part}", message, value
+
+
 def error_entry(exc: Any, rows: Mapping[str, Any], typed: Mapping[str, str],
                 names: Names | None = None) -> dict[str, Any]:
     """One error of a checked draft as the builder shows it: its message for people
@@ -662,9 +722,16 @@ def error_entry(exc: Any, rows: Mapping[str, Any], typed: Mapping[str, str],
     if parts[0] == "conditions" and len(parts) > 1 and parts[1].isdigit() \
             and int(parts[1]) < len(rows["conditions"]):
         row = rows["conditions"][int(parts[1])]
-    words, where = people_message(field, exc.detail, exc.value, row, names,
-                                  typed.get(field or ""))
-    message, value = typed_value(field, words, exc.value, typed)
+    ordered = ORDER.fullmatch(exc.detail) if parts[-1] in ("low", "high") else None
+    value: str | None
+    where: str | None
+    if ordered is not None:                 # on the input the user changed, in percent
+        field, message, value = order_error(str(field), ordered, rows, typed)
+        where = None
+    else:
+        words, where = people_message(field, exc.detail, exc.value, row, names,
+                                      typed.get(field or ""))
+        message, value = typed_value(field, words, exc.value, typed)
     if value is not None:
         value = named_paths(value, names) if value.strip() else None
     if value is not None:            # '1000…(401 digits) bn', not the 400 zeros typed

@@ -62,7 +62,9 @@ MEDIA: dict[str, tuple[str, dict[str, Any]]] = {
     "png": ("image/png", {"type": "string", "format": "binary"}),
 }
 SUCCESS: dict[int, str] = {200: "OK", 201: "Created", 202: "Accepted: queued; poll its URL",
-                           204: "Done; no content"}
+                           204: "Done; no content",
+                           307: "A short run id (8 to 31 of its first hex digits) that one "
+                                "run starts with: Location is the run's full address"}
 
 Successes = dict[int, tuple[str, ...]]             # status -> media types (MEDIA's names)
 Answers = tuple[Successes, tuple[int, ...]]         # and the error statuses
@@ -84,7 +86,7 @@ RESPONSES: dict[str, Answers] = {
     "GET /plans": VIEW,
     "GET /plans/{plan}": VIEW_OF_ONE,
     "POST /runs": ({200: ("json",), 202: ("json",)}, (400, 404, 413, 415, 429, 503)),
-    "GET /runs/{run}": VIEW_OF_ONE,
+    "GET /runs/{run}": ({200: ("json", "csv"), 307: ()}, (400, 404, 503)),
     "GET /runs/{run}/plan.yaml": ({200: ("yaml",)}, (400, 404, 503)),
     "GET /compare": VIEW_OF_ONE,
     "GET /runs/{run}/charts/{name}.{fmt}": (IMAGE, (400, 404, 503)),

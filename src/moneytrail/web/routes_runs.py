@@ -9,6 +9,7 @@ import contextlib
 import csv
 import io
 import json
+import re
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
@@ -93,6 +94,48 @@ def run_state(request: Request, run: str) -> RunState:
     if state.status == "done" and state.result is not None:
         keep(cache, rid, state)
     return state
+
+
+SHORT_ID = re.compile(r"[0-9a-f]{8,31}")     # the first digits of a run id, as lists show it
+
+
+def short_id_matches(request: Request, run: str) -> list[str] | None:
+    """For a run's short id (8 to 31 hex digits, as the lists show its first 8): the full
+    ids of the stored runs the visitor may see that start with it (RunStore.ids_starting;
+    a hidden run is left out, as it is "not found": docs/security.md); None for any other
+    text (a full id or a wrong one, which run_state checks)."""
+    from moneytrail.accounts.plans import run_visible
+    from moneytrail.web.saved import viewer
+
+    prefix = run.strip().lower()
+    if not SHORT_ID.fullmatch(prefix):
+        return None
+    engine = queue(request).store.engine
+    who = viewer(request)
+    return [rid for rid in queue(request).store.ids_starting(prefix)
+            if run_visible(engine, rid, None) or run_visible(engine, rid, who)]
+
+
+def short_id_redirect(request: Request, run: str, path: str) -> Response | None:
+    """A short run id in an address: a 307 to `path` with the full id when one run the
+    visitor may see starts with it, a 404 when none does, a 400 naming the runs when several
+    do (a page with links to each; the JSON API lists them in `detail`); None for any other
+    text. The rest of the address (query) is kept."""
+    matches = short_id_matches(request, run)
+    if matches is None:
+        return None
+    if not matches:
+        raise RunNotFound("no run on this server has an id starting with these digits",
+                          field="run id", value=run)
+    if len(matches) == 1:
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(path.format(run=matches[0]) + query, status_code=307)
+    if request.url.path.startswith(API):
+        raise MoneytrailError(f"{len(matches)} runs have an id starting with these digits: "
+                              f"{', '.join(matches)}; give more digits", field="run id",
+                              value=run)
+    return page(request, "run_choose.html", status=400, prefix=run.strip().lower(),
+                matches=matches, meta={"title": "Several runs start with these digits"})
 
 
 def check_run_access(request: Request, rid: str, run: str) -> None:
@@ -301,6 +344,8 @@ def add_run_routes(app: FastAPI) -> None:
     def api_run(request: Request, run: str, format: Q = None, table: Q = None) -> Response:
         from moneytrail.web.views import choice_param, text_param
 
+        if (moved := short_id_redirect(request, run, f"{API}/runs/{{run}}")) is not None:
+            return moved
         state = run_state(request, run)
         fmt = choice_param("format", format, ("json", "csv"))
         name = text_param("table", table)
@@ -336,7 +381,9 @@ def add_run_routes(app: FastAPI) -> None:
             "Content-Disposition": f'attachment; filename="{stem}.yaml"'})
 
     @app.get("/r/{run}", include_in_schema=False)
-    def run_page(request: Request, run: str) -> HTMLResponse:
+    def run_page(request: Request, run: str) -> Response:
+        if (moved := short_id_redirect(request, run, "/r/{run}")) is not None:
+            return moved
         state = run_state(request, run)
         if state.result is None:
             draft = stored_plan(request, state.id)
@@ -484,7 +531,13 @@ def add_run_routes(app: FastAPI) -> None:
     def compare_page(request: Request, runs: Q = None) -> HTMLResponse:
         from moneytrail.web.app import render
 
-        view = comparison(request, runs)
+        picked = [part for given in request.query_params.getlist("runs")
+                  for part in given.split(",") if part.strip()]   # the form's checkboxes
+        if len(picked) < 2:
+            return page(request, "compare_pick.html", status=400 if picked else 200,
+                        picked=picked, runs=recent_runs(request),
+                        meta={"title": "Compare plans: pick two or more runs"})
+        view = comparison(request, ",".join(picked))
         return render(request, "compare.html", view, "", api_path=f"{API}/compare")
 
 
@@ -588,6 +641,17 @@ def briefing_response(request: Request, results: list[Result], fmt: str, name: s
     media = "application/pdf" if fmt == "pdf" else "text/html; charset=utf-8"
     return Response(body, media_type=media, headers={
         "Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+def recent_runs(request: Request, limit: int = 20) -> list[dict[str, Any]]:
+    """The most recent finished traces the visitor may see (RunStore.recent with
+    accounts.plans.visible_runs_clause), newest first, for the compare page's picker."""
+    from moneytrail.accounts.plans import visible_runs_clause
+    from moneytrail.web.saved import viewer
+
+    who = viewer(request)
+    return queue(request).store.recent(limit=limit,
+                                       visible=lambda column: visible_runs_clause(column, who))
 
 
 def comparison(request: Request, runs: str | None) -> View:

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 NOTE_ID = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")   # 'l_stargate_2025_01_center'
 ABOUT_CHARS = 70
+FILE_TITLE = re.compile(r"(?P<file>[\w.-]+\.(?:csv|xlsx?|ods|json|py|ipynb|r|pdf|zip|txt))"
+                        r"(?P<rest>(?::\s|\s\().*)?", re.IGNORECASE)
 
 
 def about(note: str) -> str:
@@ -31,6 +33,33 @@ def about(note: str) -> str:
     if len(note) <= ABOUT_CHARS:
         return note.rstrip(".")
     return note[:ABOUT_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
+
+
+def readable_title(title: str, publisher: str) -> str:
+    """A source's title for readers: a title that is a file name ('cost_analysis_standalone.py',
+    'World_Bank_Nominal_GDP_All_Countries_2024.xlsx', 'cpi_annual.json: CPI-U annual averages')
+    becomes its publisher and the file's words ('Epoch AI (GitHub: ...): Cost analysis
+    standalone'; the words after the file name when it has them); other titles stay as they
+    are. The file name stays on the source page (its link) and in the data."""
+    found = FILE_TITLE.fullmatch(title.strip())
+    if found is None:
+        return title
+    rest = found["rest"] or ""
+    if rest.startswith(":"):
+        words = rest[1:].strip()
+    else:
+        stem = found["file"].rsplit(".", 1)[0].replace("_", " ").replace("-", " ")
+        words = (stem[:1].upper() + stem[1:] + rest).strip()
+    return f"{publisher}: {words}" if publisher else words
+
+
+def readable_info(info: dict[str, str]) -> dict[str, str]:
+    """A source's `info` (WebState.source_info) with its title for readers (readable_title)
+    and, when that differs, the title as recorded under `file`."""
+    shown = readable_title(info.get("title", ""), info.get("publisher", ""))
+    if shown == info.get("title", ""):
+        return info
+    return {**info, "title": shown, "file": info.get("title", "")}
 
 
 @dataclass
@@ -123,7 +152,7 @@ class WebState:
         package = self.package_sources()
         found = package.get(source)
         if found is not None and found["_table"] not in ("ledger-sources", "macro-sources"):
-            return found
+            return readable_info(found)
         from sqlalchemy import select
 
         from moneytrail.ledger.models import Source
@@ -133,9 +162,10 @@ class WebState:
                                       Source.title_lang)
                                .where(Source.id == source)).first()
         if row is not None:
-            return {"title": row[0] or "", "publisher": row[1] or "",
-                    "published": row[2] or "", "lang": self.title_lang(source, row[0], row[3])}
-        return found
+            return readable_info({"title": row[0] or "", "publisher": row[1] or "",
+                                  "published": row[2] or "",
+                                  "lang": self.title_lang(source, row[0], row[3])})
+        return readable_info(found) if found is not None else None
 
     def title_lang(self, source: str, title: object, stored: object) -> str:
         """The language of a stored source title: the store's `title_lang`, else the data

@@ -566,11 +566,15 @@ def source_view(state: WebState, url: str, source: str) -> View:
                      "title_lang": info.get("lang", ""), "publisher": info.get("publisher", ""),
                      "published": info.get("published", ""), "href": f"/sources/{other}",
                      "used_by": cited_by(state, other, tables)})
+    from moneytrail.web.state import readable_title
+
+    # a title that is a file name is shown as its publisher and the file's words (h101)
+    shown = readable_title(str(record.get("title") or ""), str(record.get("publisher") or ""))
+    file = str(record.get("title") or "") if shown != record.get("title") else ""
     # the page title names the id too: one document under two ids has two pages (h90)
-    return View(meta=meta(state, title=f"Source: {record.get('title') or source}", url=url,
-                          page_title=f"Source: {record.get('title')} ({source})"
-                          if record.get("title") else None),
-                reproduce={"api": api_url(url, "used_by")},
+    return View(meta=meta(state, title=f"Source: {shown or source}", url=url,
+                          page_title=f"Source: {shown} ({source})" if shown else None),
+                reproduce={"api": api_url(url, "used_by")}, title_shown=shown, file=file,
                 source=record, kept_in=where, used_by=used, same_document=same,
                 tables=["used_by"])
 
