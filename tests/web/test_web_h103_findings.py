@@ -1,0 +1,107 @@
+"""A security tester's findings (OWASP ASVS L1, h103).
+
+1. A draft link whose budget is 1e31 or more (`{"budget": {"amount": 1e+300}}`) was a 500:
+   web.numbers.amount_text rounded in Decimal's default 28 digits (InvalidOperation). The
+   builder now shows such a draft like any other out-of-range budget: the form with the
+   amount (200), and with `check=1` a 400 with the error beside the budget. Every number
+   formatter is checked on huge and tiny values.
+2. The 500 page carried no security headers (the exception handler answers outside the
+   header middleware): it now has the same headers as every other page.
+3. SVG charts were `image/svg+xml` without a charset: every text download names utf-8.
+4. A completed password reset left the account's API keys working: they are revoked.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import re
+
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from moneytrail.web import create_app  # noqa: E402
+
+HUGE_AND_TINY = [1e300, -1e300, 1e-300, -1e-300, 5e-324, 1.7976931348623157e308, 1e31]
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    db = tmp_path_factory.mktemp("h103") / "ledger.sqlite"
+    app = create_app(db=f"sqlite:///{db}", start_reference_runs=False)
+    with TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False) as test:
+        yield test
+
+
+def draft(plan: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(plan).encode()).decode().rstrip("=")
+
+
+# -- 1. huge budgets in a draft link --------------------------------------------------------
+@pytest.mark.parametrize("amount", [1e31, 1e300, -1e300, 1.7976931348623157e308])
+def test_a_draft_with_a_huge_budget_shows_the_form_not_a_500(client, amount):
+    link = f"/build?plan={draft({'budget': {'amount': amount}})}"
+    shown = client.get(link)
+    assert shown.status_code == 200, shown.text[:300]
+    field = re.search(r'<input[^>]*name="budget"[^>]*value="([^"]*)"', shown.text)
+    if amount > 0:
+        from moneytrail.web.numbers import read_number
+
+        assert field and read_number(field.group(1), sizes=True) == amount
+    checked = client.get(link + "&check=1")
+    assert checked.status_code == 400, checked.text[:300]
+    assert 'id="f-budget-error"' in checked.text or 'href="#f-budget"' in checked.text
+
+
+@pytest.mark.parametrize("value", HUGE_AND_TINY)
+def test_amount_text_writes_any_finite_float_and_reads_it_back(value):
+    from moneytrail.web.builder import amount_words
+    from moneytrail.web.numbers import amount_text, read_number
+
+    text = amount_text(value)
+    assert read_number(text, sizes=True) == value        # the very same number
+    assert "e" not in text.lower()                       # as a person types it
+    amount_words(value)                                  # the builder's use: no exception
+
+
+def test_amount_text_keeps_the_exact_whole_part_of_a_huge_whole_float():
+    """Rounded to 28 digits, 1e30 was written 1000000000000000019884624839000, which reads
+    back as an int different from the float (1000000000000000019884624838656)."""
+    from moneytrail.web.numbers import amount_text
+
+    assert amount_text(1e30) == str(int(1e30))
+    assert amount_text(20e9) == "20 bn" and amount_text(123.456) == "123.4560"
+
+
+@pytest.mark.parametrize("value", HUGE_AND_TINY)
+def test_every_number_formatter_takes_huge_and_tiny_values(value):
+    from moneytrail.report import units
+    from moneytrail.service.run_claims import amount_words
+    from moneytrail.web.format import ledger_value
+
+    assert units.number(value)
+    words = amount_words(value, "EUR")
+    assert words.startswith("EUR ") and "-0" != words.split()[-1]   # no 'EUR -0'
+    for text in (repr(value), str(int(value)) if value.is_integer() else ""):
+        if not text:
+            continue
+        shown = ledger_value(text, "amount")
+        assert float(shown.replace(",", "")) == value    # exact, with thousands commas
+
+
+def test_a_ledger_amount_of_many_digits_is_shown_exactly():
+    """ledger_value rounded an amount of more than 28 digits (its docstring says exact)."""
+    from moneytrail.web.format import ledger_value
+
+    digits = str(int(1e300))
+    assert ledger_value(digits, "central").replace(",", "") == digits
+
+
+def test_a_tiny_negative_budget_is_not_worded_minus_zero():
+    from moneytrail.service.run_claims import amount_words
+
+    assert amount_words(-1e-300, "EUR") == "EUR 0"
+    assert not math.isnan(float(amount_words(1e-300, "").replace(",", "")))
