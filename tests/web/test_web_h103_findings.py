@@ -105,3 +105,44 @@ def test_a_tiny_negative_budget_is_not_worded_minus_zero():
 
     assert amount_words(-1e-300, "EUR") == "EUR 0"
     assert not math.isnan(float(amount_words(1e-300, "").replace(",", "")))
+
+
+# -- 2. the 500 page has the security headers -----------------------------------------------
+SECRET = "h103 internal detail: /srv/secret/path"
+
+
+@pytest.fixture(scope="module")
+def crashing(client):
+    """The app with test-only routes that raise an unhandled error (a page, an API route)."""
+    def boom() -> None:
+        raise RuntimeError(SECRET)
+
+    for path in ("/h103-boom", "/api/v1/h103-boom", "/embed/h103-boom"):
+        client.app.router.add_api_route(path, boom, methods=["GET"], include_in_schema=False)
+    return client
+
+
+@pytest.mark.parametrize(("path", "method"), [("/h103-boom", "GET"), ("/h103-boom", "HEAD"),
+                                              ("/api/v1/h103-boom", "GET")])
+def test_an_unhandled_error_is_a_generic_500_with_every_security_header(crashing, path,
+                                                                         method):
+    response = crashing.request(method, path)
+    assert response.status_code == 500
+    headers = response.headers
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert "default-src 'self'" in headers["content-security-policy"]
+    assert headers["x-frame-options"] == "DENY"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert headers["cross-origin-opener-policy"] == "same-origin"
+    assert SECRET not in response.text and "RuntimeError" not in response.text
+    if method == "GET":
+        assert "Something went wrong on our side" in response.text
+
+
+def test_an_unhandled_error_on_an_embed_page_keeps_the_embed_policy(crashing):
+    response = crashing.get("/embed/h103-boom")
+    assert response.status_code == 500
+    assert "frame-ancestors *" in response.headers["content-security-policy"]
+    assert "x-frame-options" not in response.headers
+    assert response.headers["x-content-type-options"] == "nosniff"
