@@ -146,3 +146,47 @@ def test_an_unhandled_error_on_an_embed_page_keeps_the_embed_policy(crashing):
     assert "frame-ancestors *" in response.headers["content-security-policy"]
     assert "x-frame-options" not in response.headers
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+# -- 3. every text download names its charset -------------------------------------------------
+TEXT_TYPES = ("text/", "application/yaml", "application/xml", "image/svg+xml",
+              "application/javascript")
+JSON_TYPES = ("application/json", "application/problem+json")   # UTF-8 by RFC 8259, no charset
+
+
+@pytest.fixture(scope="module")
+def run_id(client):
+    from runs_helpers import finished
+
+    return finished(client, {"id": "p", "title": "T", "year": 2025, "currency": "EUR",
+                             "budget": {"amount": 1000}, "spend": {"accelerators": 1.0},
+                             "draws": 50})
+
+
+def test_every_text_response_names_utf8(client, run_id):
+    """One of each kind the app sends: pages, the API's JSON and errors, CSV of a view and of
+    a run's table, a run's plan YAML, a briefing, an SVG chart and the static files (the SVG
+    favicon included). Text types carry `charset=utf-8`; JSON is UTF-8 by definition (RFC 8259
+    registers no charset parameter)."""
+    status = client.get(f"/api/v1/runs/{run_id}").json()
+    table = next(iter(status["result"]["tables"]))
+    paths = ["/", "/nope", f"/r/{run_id}", f"/r/{run_id}/report.html", "/api/v1/docs",
+             "/api/v1/ledger", "/api/v1/nope", "/api/v1/openapi.json",
+             "/api/v1/ledger?format=csv", f"/api/v1/runs/{run_id}?format=csv&table={table}",
+             f"/api/v1/runs/{run_id}/plan.yaml", f"/r/{run_id}/chart/first.svg",
+             "/static/favicon.svg", "/static/site.css", "/static/runs.js",
+             "/static/plotly.min.js"]
+    seen = set()
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code in (200, 404), (path, response.status_code)
+        kind = response.headers["content-type"]
+        media = kind.split(";")[0].strip()
+        seen.add(media)
+        if media.startswith(TEXT_TYPES):
+            assert kind.endswith("; charset=utf-8"), (path, kind)
+            response.content.decode("utf-8")              # and it is UTF-8
+        else:
+            assert media in JSON_TYPES, (path, kind)
+    assert {"text/html", "text/csv", "application/yaml", "image/svg+xml", "text/css",
+            "text/javascript", "application/json", "application/problem+json"} <= seen
