@@ -190,3 +190,68 @@ def test_every_text_response_names_utf8(client, run_id):
             assert media in JSON_TYPES, (path, kind)
     assert {"text/html", "text/csv", "application/yaml", "image/svg+xml", "text/css",
             "text/javascript", "application/json", "application/problem+json"} <= seen
+
+
+# -- 4. a password reset revokes the account's API keys -------------------------------------
+def test_a_completed_reset_revokes_the_accounts_api_keys(tmp_path):
+    """A reset answers a lost or stolen password: a key made (or taken) before it stopped
+    working only when the account was disabled. Keys of other accounts keep working; a
+    link that is issued but never used changes nothing; a new key works after the reset."""
+    from accounts_fixtures import form_token, make_app
+
+    app = make_app(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    try:
+        accounts = app.state.accounts
+        client = TestClient(app, base_url="http://127.0.0.1")
+        eve = {"Authorization": f"Bearer {app.state.keys[('eve', 'write')]}"}
+        mal = {"Authorization": f"Bearer {app.state.keys[('mal', 'write')]}"}
+        assert client.get("/api/v1/me", headers=eve).json()["account"] == "eve"
+        unused = accounts.issue_reset("eve")
+        token = accounts.issue_reset("eve")             # the newer link voids `unused`
+        assert unused != token
+        assert client.get("/api/v1/me", headers=eve).json()["account"] == "eve"
+        page = client.get(f"/reset-password?token={token}")
+        done = client.post("/reset-password", data={
+            "token": token, "new_password": "a fresh harbour lamp at dusk",
+            "repeat_password": "a fresh harbour lamp at dusk",
+            "csrf_token": form_token(page.text, "/reset-password")})
+        assert done.status_code == 200, done.text
+        assert "API keys are revoked" in done.text
+        for scope in ("read", "write"):
+            header = {"Authorization": f"Bearer {app.state.keys[('eve', scope)]}"}
+            assert accounts.by_key(app.state.keys[("eve", scope)]) is None
+            assert client.get("/api/v1/me", headers=header).json()["account"] is None
+        assert client.get("/api/v1/me", headers=mal).json()["account"] == "mal"
+        assert next(row for row in accounts.list() if row["name"] == "eve")["api_keys"] == 0
+        fresh = accounts.new_key("eve", "read")
+        assert accounts.by_key(fresh).name == "eve"
+    finally:
+        app.state.jobs.shutdown()
+        app.state.web.close()
+
+
+def test_the_cli_says_a_reset_revokes_the_keys(tmp_path):
+    from typer.testing import CliRunner
+
+    from moneytrail.cli import app as cli
+
+    db = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    runner = CliRunner()
+    added = runner.invoke(cli, ["users", "add", "ada", "--password-stdin", "--db", db],
+                          input="her first long passphrase\n")
+    assert added.exit_code == 0, added.output
+    key = runner.invoke(cli, ["users", "key", "ada", "--scope", "write", "--db", db])
+    result = runner.invoke(cli, ["users", "reset-password", "ada", "--db", db])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "API keys are revoked" in said and "moneytrail users key ada" in said
+    token = re.search(r"reset-password\?token=(\S+)", result.output).group(1)
+    import moneytrail.ledger
+    from moneytrail.accounts import Accounts
+
+    with moneytrail.ledger.open(db) as ledger:
+        accounts = Accounts(ledger.engine)
+        secret = re.search(r"mt_\S+", key.output).group(0)
+        assert accounts.by_key(secret).name == "ada"
+        accounts.reset_password(token, "her second long passphrase")
+        assert accounts.by_key(secret) is None
