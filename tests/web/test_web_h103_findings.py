@@ -84,7 +84,7 @@ def test_every_number_formatter_takes_huge_and_tiny_values(value):
 
     assert units.number(value)
     words = amount_words(value, "EUR")
-    assert words.startswith("EUR ") and "-0" != words.split()[-1]   # no 'EUR -0'
+    assert words.startswith("EUR ") and words.split()[-1] != "-0"   # no 'EUR -0'
     for text in (repr(value), str(int(value)) if value.is_integer() else ""):
         if not text:
             continue
