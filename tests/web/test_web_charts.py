@@ -75,7 +75,7 @@ def test_run_chart_svg_has_the_runs_labels_and_amounts(client, run_id, chart):
     rows = client.get(f"/api/v1/runs/{run_id}?table=flows_{chart}").json()["rows"]
     response = client.get(f"/r/{run_id}/chart/{chart}.svg")
     assert response.status_code == 200, response.text
-    assert response.headers["content-type"] == "image/svg+xml"
+    assert response.headers["content-type"] == "image/svg+xml; charset=utf-8"
     texts = svg_texts(response.content)
     amounts = node_amounts(rows)
     assert len(amounts) > 5

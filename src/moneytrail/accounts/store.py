@@ -612,7 +612,9 @@ class Accounts:
         use, an expired or unknown token raise `AuthError`). The password rules, and when
         `repeated` is given (a form asks twice) the equality with it, apply before the token
         is spent: an `AccountError` carries both problems at once (`raise_all`). Every session
-        of the account ends. Returns the account name."""
+        of the account ends and its API keys are revoked (a reset answers a lost or suspected
+        password: a key taken with it must not outlive it; the owner makes new ones with
+        `moneytrail users key`). Returns the account name."""
         name = self.reset_account(token)
         if name is None:
             raise AuthError("this reset link is unknown, used or expired; ask an admin "
@@ -635,5 +637,7 @@ class Accounts:
             conn.execute(update(Account).where(Account.id == row.account_id)
                          .values(password_hash=hashed))
             conn.execute(delete(Session).where(Session.account_id == row.account_id))
+            conn.execute(update(ApiKey).where(ApiKey.account_id == row.account_id)
+                         .values(revoked=True))
             conn.execute(delete(LoginThrottle).where(LoginThrottle.key == f"account:{name}"))
         return name

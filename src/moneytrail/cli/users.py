@@ -125,7 +125,9 @@ def reset_password(
             "--hours", help="how long the link works (at most 168)", min=0.02, max=168)] = 24,
         db: DbOpt = None) -> None:
     """Print a one-time password reset link for the account (no email is sent: hand it over
-    yourself). Only its hash is stored; it works once, until it expires; earlier links die."""
+    yourself). Only its hash is stored; it works once, until it expires; earlier links die.
+    Using it ends the account's sessions and revokes its API keys (make new ones with
+    `moneytrail users key NAME --scope read|write`)."""
     import datetime as dt
     from urllib.parse import urlsplit
 
@@ -136,5 +138,7 @@ def reset_password(
     with ledger:
         token = accounts.issue_reset(name, dt.timedelta(hours=hours))
     print(f"{base_url.rstrip('/')}/reset-password?token={token}")
-    err.print(f"one-time reset link for '{name}', valid {hours:g} h: shown once.",
+    err.print(f"one-time reset link for '{name}', valid {hours:g} h: shown once. When it "
+              f"is used, every session of '{name}' ends and all of its API keys are "
+              f"revoked; make new ones with: moneytrail users key {name} --scope read|write",
               highlight=False)

@@ -212,9 +212,9 @@ def amount_words(amount: float, currency: str) -> str:
     """A budget for a check's wording: 'EUR 1.5 bn', 'USD 750 m', 'EUR 12,000'."""
     for size, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
         if abs(amount) >= size:
-            number = f"{amount / size:,.3f}".rstrip("0").rstrip(".")
+            number = f"{amount / size:z,.3f}".rstrip("0").rstrip(".")
             return f"{currency} {number} {word}".strip()
-    return f"{currency} {amount:,.0f}".strip()
+    return f"{currency} {amount:z,.0f}".strip()        # z: -1e-300 is 'EUR 0', not 'EUR -0'
 
 
 def same_money_as_run(data: dict[str, Any], follow: list[int],

@@ -173,7 +173,7 @@ def create_app(db: str | None = None, data: str | None = None, *,
     from moneytrail.web.apidocs import add_docs_routes
 
     add_docs_routes(app)        # /static/swagger-ui/*: before /static, which would hide it
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.mount("/static", Static(directory=HERE / "static"), name="static")
     add_routes(app)
     from moneytrail.web.routes_runs import add_run_routes
 
@@ -196,6 +196,17 @@ def create_app(db: str | None = None, data: str | None = None, *,
 
     openapi.install(app)                # the responses the API really gives (problem+json)
     return app
+
+
+class Static(StaticFiles):
+    """The static files, with the charset of SVG named (ASVS 4.1.1: XML is text; Starlette
+    names it only for text/* types such as CSS and JavaScript)."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        if response.headers.get("content-type") == "image/svg+xml":
+            response.headers["content-type"] = "image/svg+xml; charset=utf-8"
+        return response
 
 
 class HeadAsGet:
@@ -232,19 +243,24 @@ def _version() -> str:
 def add_security_headers(app: FastAPI) -> None:
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable) -> Response:
-        response = await call_next(request)
-        embed = request.url.path.startswith("/embed/")
-        response.headers["Content-Security-Policy"] = CSP.format(
-            frame="*" if embed else "'none'")
-        if not embed:
-            response.headers["X-Frame-Options"] = "DENY"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        # a page may ask for less (the reset page, whose address holds a token: no-referrer)
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        if request.url.scheme == "https":       # behind TLS only: a year, as ASVS 3.4.1 asks
-            response.headers["Strict-Transport-Security"] = "max-age=31536000"
-        return response
+        return with_security_headers(request, await call_next(request))
+
+
+def with_security_headers(request: Request, response: Response) -> Response:
+    """`response` with the security headers of every answer: set by the middleware, and by the
+    handler of unhandled errors (`crash`), whose 500 Starlette sends from outside it."""
+    embed = request.url.path.startswith("/embed/")
+    response.headers["Content-Security-Policy"] = CSP.format(
+        frame="*" if embed else "'none'")
+    if not embed:
+        response.headers["X-Frame-Options"] = "DENY"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    # a page may ask for less (the reset page, whose address holds a token: no-referrer)
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if request.url.scheme == "https":       # behind TLS only: a year, as ASVS 3.4.1 asks
+        response.headers["Strict-Transport-Security"] = "max-age=31536000"
+    return response
 
 
 def is_api(request: Request) -> bool:
@@ -458,8 +474,11 @@ def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s", request.url.path)
-        return problem(request, 500, "Internal error",
-                       "Something went wrong on our side; the error was logged.")
+        # Starlette answers an unhandled error outside every middleware (its
+        # ServerErrorMiddleware): the headers the middleware gives other answers are set here
+        return with_security_headers(request, problem(
+            request, 500, "Internal error",
+            "Something went wrong on our side; the error was logged."))
 
 
 # -- rendering ----------------------------------------------------------------------------

@@ -44,7 +44,8 @@ PALETTE = ["#0b5394", VERMILLION, "#1d6b2f", "#a3151a", "#6a3d9a", "#b15928", "#
 STAGES = {"announced": ("Announced", "#0b5394"), "committed": ("Committed", VERMILLION),
           "disbursed": ("Spent", "#1d6b2f")}
 IMAGE_WIDTH = 1200           # px; the PNG is this wide (scale 1)
-FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
+# SVG is XML text: its charset is named (ASVS 4.1.1), as for HTML, CSV and YAML
+FORMATS = {"svg": "image/svg+xml; charset=utf-8", "png": "image/png"}
 Figure = dict[str, Any]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -95,7 +95,8 @@ def ledger_value(value: Any, field: str = "") -> str:
         return "(empty)"
     if field in AMOUNT_FIELDS and PLAIN_NUMBER.fullmatch(text):
         try:
-            return f"{Decimal(text).normalize():,f}"
+            with localcontext(prec=max(28, len(text))):     # exact: not rounded to 28 digits
+                return f"{Decimal(text).normalize():,f}"
         except InvalidOperation:
             return text
     return text

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 from moneytrail.text import plain_number, thousands_separator
 
@@ -62,6 +62,9 @@ DECIMAL_COMMA = ("use a point for decimals; a comma may only separate thousands 
 ONE_DECIMAL_COMMA = re.compile(r"[+-]?\d*,(?P<decimals>\d+)")
 AMBIGUOUS_AMOUNT_DOT = ("{typed} could be {whole} with a dot between thousands or {decimal} "
                         "with a decimal point: write {whole} (or {whole_words}) or {decimal}")
+# digits enough for any float exactly: a whole one has at most 309, repr at most 17 (and
+# amount_text adds three decimals)
+EXACT_DIGITS = 400
 AMBIGUOUS_COMMA = ("one comma before three digits could be a thousands separator or a decimal "
                    "comma: write the number without the comma, or with a point for decimals")
 
@@ -174,15 +177,18 @@ def amount_text(value: float) -> str:
     plan's currency)."""
     if isinstance(value, bool) or not math.isfinite(value):
         return str(value)
-    # a whole float as its exact integer (2**53 and up are not all written by repr's digits)
-    exact = Decimal(int(value)) if float(value).is_integer() else Decimal(repr(value))
-    for word, power in (("tn", 12), ("bn", 9), ("m", 6)):
-        mantissa = exact.scaleb(-power)
-        if abs(mantissa) >= 1 and mantissa == round(mantissa, 3):
-            text = f"{format(mantissa.normalize(), 'f')} {word}"
-            if read_number(text, sizes=True) == value:
-                return text
-    plain = format(exact.normalize(), "f")
+    # exact decimal arithmetic: the default 28 digits rounded the whole part of 1e30 and
+    # could not round 1e31 or 1e300 to three decimals (InvalidOperation, a 500 in the builder)
+    with localcontext(prec=EXACT_DIGITS):
+        # a whole float as its exact integer (2**53 and up are not all written by repr's digits)
+        exact = Decimal(int(value)) if float(value).is_integer() else Decimal(repr(value))
+        for word, power in (("tn", 12), ("bn", 9), ("m", 6)):
+            mantissa = exact.scaleb(-power)
+            if abs(mantissa) >= 1 and mantissa == round(mantissa, 3):
+                text = f"{format(mantissa.normalize(), 'f')} {word}"
+                if read_number(text, sizes=True) == value:
+                    return text
+        plain = format(exact.normalize(), "f")
     # '123.456' would be refused as ambiguous (a thousands dot?): '123.4560' is not
     return plain + "0" if ONE_DOT_GROUP.fullmatch(plain) else plain
 
