@@ -118,9 +118,8 @@ def figure_number(written: str, size: str) -> float:
     of three separate thousands ('20.000.000 m') and one dot is a decimal point ('1.5 bn',
     '20.000 m' is twenty)."""
     if size in GERMAN_SIZES:         # one dot before other than three digits is a decimal
-        thousands = "" if DECIMAL_DOT.fullmatch(written) else "."
-    else:
-        thousands = thousands_separator(written)
+        return float(plain_number(written, "" if DECIMAL_DOT.fullmatch(written) else "."))
+    thousands = thousands_separator(written)
     if thousands is None:            # one separator before three digits: '1,000', '20.000'
         thousands = "," if "," in written else ""
     return float(plain_number(written, thousands))
