@@ -847,16 +847,15 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
                     on: dt.date | None = None,
                     footprints: dict[str, dict[str, Any]] | None = None) -> Table:
     """Rows: metrics (with their unit); columns: <plan>_<mean|p5|p50|p95>."""
-    from moneytrail.analysis.scorecard import ROWS, scorecard
+    from moneytrail.analysis.scorecard import scorecard
 
     card = scorecard(results, data=ws.analysis, conditions=conditions, on=on,
                      footprints=footprints)
     table, dates = card.table, card.export_rules_on
-    units = {label: unit for label, _, _, unit in ROWS}
     flat = pd.DataFrame({f"{plan}_{stat}": table[(plan, stat)]
                          for plan, stat in cast(list[tuple[str, str]], list(table.columns))},
                         index=table.index)
-    flat.insert(0, "unit", [units.get(str(label), "share") for label in flat.index])
+    flat.insert(0, "unit", list(card.units.values()))
     flat = in_plan_currency(flat, results, ws)
     flat = pd.concat([flat, scorecard_evidence_rows(results, flat, ws.analysis)])
     note = ("Export rules read on: " + ", ".join(f"{p} {d}" for p, d in dates.items())
