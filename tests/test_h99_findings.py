@@ -3,6 +3,7 @@ per-draw arrays are read-only; every unit a run's tables use is in docs/results.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -126,3 +127,78 @@ def test_scorecard_names_the_unit_of_every_row(ws, kept):
     assert all(known_unit(unit) for unit in card.units.values())
     assert "share" in card.units.values() and "points" in card.units.values()
     assert card.table.attrs == {}          # no side channel: the units are a mapping
+
+
+# -- 3. every unit a run's tables use is in docs/results.md's lists -------------------------
+
+
+def documented_units() -> tuple[list[str], list[str]]:
+    """(units of columns, units of rows only) as docs/results.md's "Units" lists them: each
+    bullet's leading backticked units ("- `a`, `b`: ..."), "empty" for ''."""
+    text = (ROOT / "docs" / "results.md").read_text()
+    section = text[text.index("### Units\n"):text.index("### The tables of each kind")]
+    columns_part, rows_part = section.split("Units of rows only", 1)
+
+    def listed(part: str) -> list[str]:
+        units = []
+        for line in part.splitlines():
+            if head := re.match(r"- ((?:`[^`]+`(?:, )?)+):", line):
+                units += re.findall(r"`([^`]+)`", head.group(1))
+            elif line.startswith("- empty:"):
+                units.append("")
+        return units
+
+    return listed(columns_part), listed(rows_part)
+
+
+def matches(unit: str, documented: list[str]) -> bool:
+    return any(re.fullmatch(re.escape(d).replace(re.escape("<CUR>"), "[A-Z]{3}"), unit)
+               for d in documented)
+
+
+@pytest.fixture(scope="module")
+def runs(ws):
+    from moneytrail.service import tasks
+
+    eu, us = mt.load_scenario(SCENARIO), mt.load_scenario(ROOT / "scenarios"
+                                                           / "stargate-style-us.yaml")
+    out = []
+    for plan in (eu, us):
+        out.append(tasks.trace_plan(ws, plan, draws=100, seed=1, store=None))
+        out.append(tasks.analyse_plan(ws, plan, list(tasks.ANALYSES), draws=100, seed=1,
+                                      store=None))
+    out.append(tasks.compare_plans(ws, [eu, us], draws=100, seed=1, store=None))
+    out.append(tasks.check_claims(ws, draws=100, store=None))
+    return out
+
+
+def test_every_unit_of_a_runs_tables_is_documented(runs):
+    columns, rows = documented_units()
+    assert "share" in columns and "by row" in columns and "H100-equivalents" in rows
+    seen_columns, seen_rows = set(), set()
+    for result in runs:
+        for name, table in result.tables.items():
+            units = [c.unit for c in table.columns]
+            seen_columns |= {(result.kind, name, u) for u in units}
+            if "by row" in units:      # 'by row' points at a `unit` column of every row
+                assert "unit" in [c.name for c in table.columns], (result.kind, name)
+            if "unit" in [c.name for c in table.columns]:
+                k = [c.name for c in table.columns].index("unit")
+                seen_rows |= {(result.kind, name, row[k]) for row in table.rows}
+    assert {k for k, _, _ in seen_columns} == {"trace", "analyse", "compare", "claims"}
+    undocumented = {s for s in seen_columns if not matches(s[2], columns)}
+    assert not undocumented
+    undocumented = {s for s in seen_rows if not matches(s[2], columns + rows)}
+    assert not undocumented
+    assert any(u == "H100-equivalents" for _, _, u in seen_rows)
+
+
+def test_the_units_results_read_back_are_the_documented_column_units():
+    from moneytrail.service.result import UNITS, known_unit
+
+    columns, rows = documented_units()
+    assert {u for u in columns if "<CUR>" not in u} == UNITS
+    for unit in columns:
+        assert known_unit(unit.replace("<CUR>", "GBP")), unit
+    for unit in rows:
+        assert not known_unit(unit), unit      # a row's unit only, never a column's

@@ -94,10 +94,10 @@ class Scorecard:
     `points`, `t CO2e`, `FTE-years per EUR million`, `t CO2e per EUR million`, `EUR`; ROWS),
     as the stored scorecard table's `unit` column says them (service.tasks.scorecard_table
     writes it from `units`, restating the EUR ones in the plans' currency when they share
-    one). The DataFrame itself is bare (no `attrs`). `export_rules_on`: plan label -> ISO date the export-control rules
-    were read on. `hhi_markets`: plan label -> the market (category id) the HHI change of
-    the largest size is in, in most draws, and the share of draws it is there (plans whose
-    HHI moves in no market left out).
+    one). The DataFrame itself is bare (no `attrs`). `export_rules_on`: plan label -> ISO
+    date the export-control rules were read on. `hhi_markets`: plan label -> the market
+    (category id) the HHI change of the largest size is in, in most draws, and the share of
+    draws it is there (plans whose HHI moves in no market left out).
     """
 
     table: pd.DataFrame

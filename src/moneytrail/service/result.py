@@ -469,8 +469,9 @@ def write_parquet(frame: pd.DataFrame, path: Path, meta: dict[str, Any]) -> None
     arrow = pa.Table.from_pandas(frame, preserve_index=False)
     units = meta["units"]
     fields = [f.with_metadata({"unit": units.get(f.name, "")}) for f in arrow.schema]
+    text = json.dumps(meta, default=str)
     schema = pa.schema(fields, metadata={**(arrow.schema.metadata or {}),
-                                         b"moneytrail": json.dumps(meta, default=str).encode("utf-8")})
+                                         b"moneytrail": text.encode("utf-8")})
     pq.write_table(arrow.cast(schema), path)
 
 
