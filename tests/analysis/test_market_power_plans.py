@@ -227,14 +227,15 @@ def rent_cells(stdout):
 
 
 def test_rent_recipients_carry_each_plans_currency(compared, tmp_path):
-    """A USD plan's rent rows are in USD and an EUR plan's in EUR, in the JSON (a `currency`
-    column, the rent's unit 'by row') and on the terminal; an EUR plan compared with a GBP
-    copy of itself prints the copy's rows in GBP."""
+    """A USD plan's rent rows are in USD and an EUR plan's in EUR, in the JSON (a `unit`
+    column, the rent's unit 'by row', as every 'by row' table's) and on the terminal; an EUR
+    plan compared with a GBP copy of itself prints the copy's rows in GBP."""
     recipients = records(compared, "rent_recipients")
-    currency = {r["plan"]: r["currency"] for r in recipients}
+    currency = {r["plan"]: r["unit"] for r in recipients}
     assert currency["stargate-style-us"] == "USD" and currency[GIGA] == "EUR"
     units = {c["name"]: c["unit"] for c in compared["tables"]["rent_recipients"]["columns"]}
-    assert units["rent_p50"] == "by row" and units["currency"] == "text"
+    assert units["rent_p50"] == "by row" and units["unit"] == "text"
+    assert "currency" not in units
     giga = next(p for p in mt.reference_scenarios() if p.stem == GIGA)
     copy = tmp_path / "giga-gbp.yaml"
     copy.write_text(giga.read_text().replace("id: eu-ai-gigafactories", "id: giga-gbp")

@@ -90,15 +90,30 @@ class Scorecard:
     """Plans side by side on the scorecard metrics.
 
     `table`: rows are metrics (index `metric`), columns (plan, mean | p5 | p50 | p95), in each
-    row's unit (see ROWS). `export_rules_on`: plan label -> ISO date the export-control rules
-    were read on. `hhi_markets`: plan label -> the market (category id) the HHI change of
-    the largest size is in, in most draws, and the share of draws it is there (plans whose
-    HHI moves in no market left out).
+    row's unit: `units` maps every row of `table` to it (the units of docs/results.md: `share`,
+    `points`, `t CO2e`, `FTE-years per EUR million`, `t CO2e per EUR million`, `EUR`; ROWS),
+    as the stored scorecard table's `unit` column says them (service.tasks.scorecard_table
+    writes it from `units`, restating the EUR ones in the plans' currency when they share
+    one). The DataFrame itself is bare (no `attrs`). `export_rules_on`: plan label -> ISO
+    date the export-control rules were read on. `hhi_markets`: plan label -> the market
+    (category id) the HHI change of the largest size is in, in most draws, and the share of
+    draws it is there (plans whose HHI moves in no market left out).
     """
 
     table: pd.DataFrame
     export_rules_on: dict[str, str]
     hhi_markets: dict[str, tuple[str, float]] = field(default_factory=dict)
+
+    @property
+    def units(self) -> dict[str, str]:
+        """The unit of each row of `table` (metric label -> unit), in the table's order."""
+        return {str(label): row_unit(str(label)) for label in self.table.index}
+
+
+def row_unit(label: str) -> str:
+    """The unit of a scorecard row (ROWS; the conditions row is a share of them)."""
+    units = {row: unit for row, _, _, unit in ROWS}
+    return units.get(label, "share")
 
 
 def scorecard(results: list[TraceResult], *, data: AnalysisData,

@@ -34,6 +34,7 @@ from moneytrail.engine.demand import DemandSampler, FixedDemand
 from moneytrail.engine.dimensions import tier_labels
 from moneytrail.engine.kernel import Kernel, block_outputs, block_rng, build_kernel, draw_inputs
 from moneytrail.engine.output import CHUNK, kept_weights
+from moneytrail.engine.result import read_only
 from moneytrail.engine.sampling import PertSampler
 from moneytrail.engine.summary import STATS, Columns, exact_stats
 from moneytrail.errors import ModelError
@@ -269,8 +270,8 @@ def account_draws(account: Account, out: OutputDraws, values: np.ndarray | None,
 @dataclass(frozen=True, eq=False)
 class Footprint:
     """An account's footprint over a trace's draws: `tables[by]` (mean, p5, p50, p95 per
-    label; by entity, country, tier, part, total) in `unit`; `per_draw[by]` (draws, labels)
-    only when the trace kept its per-draw values; `provenance` the account's sources."""
+    label; by entity, country, tier, part, total) in `unit`; `per_draw[by]` (draws, labels,
+    read-only) only when the trace kept its per-draw values; `provenance` the account's sources."""
 
     name: str
     unit: str
@@ -280,6 +281,12 @@ class Footprint:
     draws: int
     seed: int
     labels: dict[str, tuple[str, ...]] = field(default_factory=dict)   # per_draw columns
+
+    def __post_init__(self) -> None:
+        # per-draw arrays are handed out read-only (views, no copy), as a trace's are
+        if self.per_draw is not None:
+            object.__setattr__(self, "per_draw", {name: read_only(values) for name, values
+                                                  in self.per_draw.items()})
 
     def by(self, dimension: str = "entity") -> pd.DataFrame:
         if dimension not in self.tables:

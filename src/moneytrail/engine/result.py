@@ -39,6 +39,22 @@ def code_version() -> str:
         return "unknown"
 
 
+def read_only(values: Any) -> Any:
+    """A read-only view of an array (no copy; None as it is): per-draw arrays a result hands
+    out cannot be changed in place, which would silently change its tables."""
+    if values is None:
+        return None
+    view = values.view()
+    view.flags.writeable = False
+    return view
+
+
+def freeze_arrays(instance: Any, names: tuple[str, ...]) -> None:
+    """Replace the arrays `names` of a frozen dataclass instance by read-only views."""
+    for name in names:
+        object.__setattr__(instance, name, read_only(getattr(instance, name)))
+
+
 def summarise(values: np.ndarray, totals: np.ndarray, labels: list[str] | tuple[str, ...],
               total: float | None = None) -> pd.DataFrame:
     """Per-label amounts (draws, labels) -> amount and share statistics, computed per draw.
@@ -66,10 +82,15 @@ class FootprintOutputs:
     # the firm flows' value added per unit of output, which footprints need too, has one home:
     # DrawArrays.weights (kept with these outputs)
 
+    def __post_init__(self) -> None:      # read-only views (read_only): no copy
+        freeze_arrays(self, ("output", "tiers", "parts", "masks"))
+
 
 @dataclass(frozen=True, eq=False)
 class DrawArrays:
-    """Per-draw values of a trace."""
+    """Per-draw values of a trace. Every array is a read-only view (no copy): changing one in
+    place would silently change the trace's tables, so numpy refuses it; copy one
+    (`np.array(a)`) to work on it."""
 
     flows: np.ndarray        # (draws, flows): value added of each model flow
     tiers: np.ndarray        # (draws, tiers + 1): value added by supply-chain tier, last = rest
@@ -85,6 +106,10 @@ class DrawArrays:
     # asked (trace(weights=True) or outputs=True); None without them or without a firm block
     # (a table's flows have fixed ones). Read through engine.output.kept_weights
     weights: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        freeze_arrays(self, ("flows", "tiers", "demand", "purchases", "evidence",
+                             "coefficients", "weights"))
 
 
 @dataclass(frozen=True, eq=False)
@@ -334,8 +359,11 @@ class TraceResult:
         """Amount and share of the spending by entity, country (where value is added),
         owner_country (where it accrues), group, factor, tier, supplier (first invoice) or
         headline: mean / p5 / p50 / p95 over draws, largest first (tier and headline keep their
-        order). Amounts are in the plan's currency, shares are of each draw's total. Groups
-        overlap, so group rows need not add up to the total."""
+        order). Amounts (`amount_*`) are in the plan's currency (`self.currency`, nominal, at
+        the plan's price year), shares (`share_*`) are fractions (0-1) of each draw's total.
+        Groups overlap, so group rows need not add up to the total. The DataFrame is bare (no
+        `attrs`): the seed, draws and versions are `self.info`; a stored run's table names
+        every column's unit and its sources in `Result.table_metadata(name)`."""
         check_dimension(dimension)
         if self.per_draw is not None:
             values, names = self.amounts_by(dimension)

@@ -364,8 +364,8 @@ def rent_recipients_table(table: Table, entities: dict[str, str] | None = None) 
     """The largest rent recipients: rent, share of the plan, the plan's rent a year as a share
     of the firm's economic profit and R&D, fiscal year and the first sources (all of them in
     CSV and JSON); firms by display name (`entities`: id -> name, the id without one); the
-    rent in the row's own `currency` when the table has one (plans in different currencies),
-    else in the table's unit."""
+    rent in the row's own `unit` when the table has one (plans side by side; a `currency`
+    column in runs stored before), else in the table's unit."""
     frame = table.frame().reset_index()
     out = RichTable(title=table.title, title_justify="left", caption=table.note or None,
                     caption_justify="left", show_lines=True)
@@ -375,11 +375,12 @@ def rent_recipients_table(table: Table, entities: dict[str, str] | None = None) 
         "a year, of its R&D", "fiscal year", "sources"]
     for head in heads:
         out.add_column(head, overflow="fold")
-    currency = table.unit("rent_p50")          # "by row": each row's currency column
+    currency = table.unit("rent_p50")          # "by row": each row's unit column
     for _, row in frame.iterrows():
         cells = [str(row["plan"])] if has_plan else []
         cells += [(entities or {}).get(str(row["entity"]), str(row["entity"])),
-                  interval(row, "rent", str(row.get("currency") or currency)),
+                  interval(row, "rent", str(row.get("unit") or row.get("currency")
+                                             or currency)),
                   interval(row, "share", "share"), interval(row, "of_economic_profit", "share"),
                   interval(row, "of_rd", "share"), str(row["fiscal_year"]) or MISSING,
                   short_sources(str(row["sources"]))]

@@ -338,7 +338,9 @@ class Result:
 
     def table(self, name: str) -> pd.DataFrame:
         """A table as a DataFrame (UnknownNameError, a KeyError, naming the tables there
-        are)."""
+        are). The DataFrame is bare (its `attrs` are empty): each column's unit, the table's
+        title and note, the run's currency, price year, seed, draws and sources are in
+        `table_metadata(name)` (`tables[name].unit(column)` for one column)."""
         return self.known_table(name).frame()
 
     def known_table(self, name: str) -> Table:
@@ -421,18 +423,23 @@ class Result:
         return currency, year
 
     def table_metadata(self, name: str) -> dict[str, Any]:
-        """What a table exported alone needs to be read: the run id, kind, table name, title
-        and note, the run's currency and price year (`money_context`), each column's unit,
-        and the code and data versions (docs/results.md, "CSV and Parquet files")."""
+        """What a table exported alone needs to be read and reproduced: the run id, kind,
+        table name, title and note, the run's currency and price year (`money_context`),
+        each column's unit, the code and data versions, and from the provenance the seed,
+        draws, inputs and the source ids the figures rest on (docs/results.md, "CSV and
+        Parquet files"). A DataFrame (`table(name)`) carries none of this: read it here."""
         table = self.known_table(name)
         currency, price_year = self.money_context()
+        provenance = self.provenance
         return {"schema": SCHEMA, "run_id": self.run_id, "kind": self.kind, "table": name,
                 "title": table.title, "note": table.note, "currency": currency,
                 "price_year": price_year,
                 "units": {c.name: c.unit for c in table.columns},
-                "code_version": self.provenance.code_version,
-                "data_version": self.provenance.data_version,
-                "data_hash": self.provenance.data_hash}
+                "code_version": provenance.code_version,
+                "data_version": provenance.data_version,
+                "data_hash": provenance.data_hash,
+                "seed": provenance.seed, "draws": provenance.draws,
+                "sources": list(provenance.sources), "inputs": provenance.inputs}
 
     def write_tables(self, folder: str | Path, fmt: str = "csv") -> list[Path]:
         """Every table as `<folder>/<run id>-<table>.csv` (or `.parquet`). A Parquet file
@@ -474,7 +481,7 @@ def write_csv_metadata(sidecar: Path, file_name: str, metas: list[dict[str, Any]
     (for a file, `<file>-metadata.json`: the name W3C CSV on the Web looks for):
     `csvw_metadata` of its one table, or of several stacked under a leading `table` column
     (`metas` in order)."""
-    sidecar.write_text(json.dumps(csvw_metadata(file_name, metas), indent=2,
+    sidecar.write_text(json.dumps(csvw_metadata(file_name, metas), indent=2, default=str,
                                   ensure_ascii=False), encoding="utf-8")
     return sidecar
 
@@ -488,8 +495,9 @@ def write_parquet(frame: pd.DataFrame, path: Path, meta: dict[str, Any]) -> None
     arrow = pa.Table.from_pandas(frame, preserve_index=False)
     units = meta["units"]
     fields = [f.with_metadata({"unit": units.get(f.name, "")}) for f in arrow.schema]
+    text = json.dumps(meta, default=str)
     schema = pa.schema(fields, metadata={**(arrow.schema.metadata or {}),
-                                         b"moneytrail": json.dumps(meta).encode("utf-8")})
+                                         b"moneytrail": text.encode("utf-8")})
     pq.write_table(arrow.cast(schema), path)
 
 

@@ -892,16 +892,15 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
                     on: dt.date | None = None,
                     footprints: dict[str, dict[str, Any]] | None = None) -> Table:
     """Rows: metrics (with their unit); columns: <plan>_<mean|p5|p50|p95>."""
-    from moneytrail.analysis.scorecard import ROWS, scorecard
+    from moneytrail.analysis.scorecard import scorecard
 
     card = scorecard(results, data=ws.analysis, conditions=conditions, on=on,
                      footprints=footprints)
     table, dates = card.table, card.export_rules_on
-    units = {label: unit for label, _, _, unit in ROWS}
     flat = pd.DataFrame({f"{plan}_{stat}": table[(plan, stat)]
                          for plan, stat in cast(list[tuple[str, str]], list(table.columns))},
                         index=table.index)
-    flat.insert(0, "unit", [units.get(str(label), "share") for label in flat.index])
+    flat.insert(0, "unit", list(card.units.values()))
     flat = in_plan_currency(flat, results, ws)
     flat = pd.concat([flat, scorecard_evidence_rows(results, flat, ws.analysis)])
     note = ("Export rules read on: " + ", ".join(f"{p} {d}" for p, d in dates.items())
@@ -1729,7 +1728,7 @@ def market_power_tables(ws: Workspace, results: list[TraceResult], procurement: 
     for result in results:
         frames = market_power_frames(ws, result, "market_power", procurement)
         recipients.append(pd.concat({result.label: frames["rent_recipients"].assign(
-            currency=result.currency)}, names=["plan"]))
+            unit=result.currency)}, names=["plan"]))
         if unsplit := frames["market_power"].attrs.get("unsplit", ""):
             unsplit_notes.append(f"{result.label}: {unsplit}")
         if "procurement" in frames:
@@ -1737,13 +1736,11 @@ def market_power_tables(ws: Workspace, results: list[TraceResult], procurement: 
                                              names=["plan"]))
             note = frames["procurement"].attrs.get("rules_note", "")
             unmet += [f"{result.label}: {c}" for c in frames["procurement"].attrs["unmet"]]
-    currencies = list(dict.fromkeys(result.currency for result in results))
-    currency = currencies[0] if len(currencies) == 1 else "by row"
     tables = {"rent_recipients": Table.from_frame(
         "rent_recipients", pd.concat(recipients),
         title="Largest recipients of economic profit (rent): amount, share of the plan, "
               "and the plan's rent a year as a share of the firm's own economic profit and "
-              "R&D budget", units=recipient_units(currency),
+              "R&D budget", units=recipient_units("by row"),
         note=" ".join([MARKET_POWER_NOTE, *unsplit_notes]))}
     if counterfactuals:
         frame = pd.concat(counterfactuals)
@@ -1760,12 +1757,13 @@ def market_power_tables(ws: Workspace, results: list[TraceResult], procurement: 
 
 
 def recipient_units(currency: str) -> dict[str, str]:
-    """Units of a rent-recipients table: the rent in `currency` (the plans' one currency, or
-    "by row" when plans differ: each row's `currency` column), shares, text."""
+    """Units of a rent-recipients table: the rent in `currency` (an analysis' plan currency),
+    or "by row" for plans side by side: each row's `unit` column, the currency of its plan
+    (docs/results.md, Units); shares, text."""
     units = {f"rent_{s}": currency for s in ("mean", "p5", "p50", "p95")}
     units.update({f"{p}_{s}": "share" for p in ("share", "of_economic_profit", "of_rd")
                   for s in ("mean", "p5", "p50", "p95")})
-    units.update({"fiscal_year": "text", "sources": "text", "currency": "text"})
+    units.update({"fiscal_year": "text", "sources": "text", "unit": "text"})
     return units
 
 
