@@ -5,8 +5,10 @@ trace tables of docs/results.md."""
 import json
 import math
 import re
+from numbers import Real as numbers_Real
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
@@ -70,10 +72,10 @@ def check_units(result: Result, currency: str) -> list[str]:
         names = [c.name for c in table.columns]
         for column in table.columns:
             values = frame[column.name]
-            cells = [v for v in values if v is not None and not
+            cells = [v for v in values if v is not None and v is not pd.NA and not
                      (isinstance(v, float) and math.isnan(v))]
-            numbers = [v for v in cells if isinstance(v, int | float)
-                       and not isinstance(v, bool)]
+            numbers = [v for v in cells if isinstance(v, numbers_Real)    # Int64 years too
+                       and not isinstance(v, bool | np.bool_)]
             where = f"{name}.{column.name} ({column.unit})"
             expected = known_unit(name, column.name, currency)
             if expected is not None and column.unit != expected:
