@@ -422,14 +422,14 @@ def lasting_note(plan: Any, years: str, category: Any = None) -> str:
     the budget funds none (not that the plan creates no lasting jobs); else that it is the
     work its running spending pays for over the `years` of spending ('5 years'), which ends
     with that money. `category`: id -> name (the id with spaces when None)."""
-    name = category or (lambda c: str(c).replace("_", " "))
-    running = running_categories(plan)
+    named = category or (lambda c: str(c).replace("_", " "))
+    running = [text[:1].lower() + text[1:] for text in map(named, running_categories(plan))]
     if not running:
         return ("Zero because the plan's budget pays for no operations (no staff, electricity, "
                 "cloud compute or other running spending): it pays for building and "
                 "equipment only. It does not mean the plan creates no lasting jobs: the staff "
                 "who would run what it builds are paid from other money, not counted here.")
-    return (f"The work the plan's running spending pays for ({', '.join(map(name, running))})"
+    return (f"The work the plan's running spending pays for ({', '.join(running)})"
             f" during the {years} the budget is spent over: jobs paid from the budget for its "
             "spending years, which end when that money does unless other money pays on; not "
             "jobs kept after the plan.")
