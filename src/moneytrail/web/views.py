@@ -715,17 +715,12 @@ def plan_view(state: WebState, url: str, plan_id: str) -> View:
             "buyer_region": plan.buyer_region, "site_country": plan.site_country,
             "budget": plan.budget.amount, "budget_source": plan.budget.source,
             "budget_note": plan.budget.note, "horizon_years": plan.horizon_years}
-    from moneytrail.report.inputs import procurement_parts
     from moneytrail.service.tasks import plan_inputs
 
-    entities = state.valuechain.entity_names()
-    scenario = plan_inputs(plan)
     # `scenario`: the whole plan in the scenario schema; POST it, or this whole document,
     # to /api/v1/runs (web.jobs.run_request)
     return View(meta=meta(state, title=f"Plan: {plan.title}", url=url), plan=info,
-                scenario=scenario,
-                supplier_parts=procurement_parts(scenario, lambda c: names.get(c, c),
-                                                 lambda e: str(entities.get(e, e))),
+                scenario=plan_inputs(plan),
                 reproduce=reproduce(["moneytrail", "trace", f"scenarios/{plan_id}.yaml",
                                      "--draws", "2000"],
                                     "import moneytrail as mt\n"

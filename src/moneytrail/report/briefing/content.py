@@ -637,6 +637,9 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
     footprint = footprint_sentence(brief)
     if footprint:
         sentences.append(footprint)
+    lasting = lasting_sentence(brief)
+    if lasting:
+        sentences.append(lasting)
     sentences.append(assumption_sentence(brief, book))
     return sentences
 
@@ -694,7 +697,6 @@ def footprint_sentence(brief: PlanBrief) -> str:
         text += (f"; {in_unit(jobs.loc[on_averages[0], 'amount_p50'], 'share')} of them are "
                  "estimated from national average pay by country and industry, the rest from "
                  "firms' employees per revenue in their filings")
-    lasting = lasting_sentence(brief, jobs)
     if co2 is not None and not co2.empty:
         c = co2.iloc[0]
         text += (f", and the firms it reaches emit about {in_unit(c['amount_p50'], 't CO2e')} "
@@ -702,20 +704,21 @@ def footprint_sentence(brief: PlanBrief) -> str:
                  "read, a firm's report or national statistics, else an assumption labelled "
                  f"as such from its peers or its sector; 90 % interval "
                  f"{interval(c['amount_p5'], c['amount_p95'], 't CO2e', c['amount_p50'])})")
-    return text + "." + lasting
+    return text + "."
 
 
-def lasting_sentence(brief: PlanBrief, jobs: pd.DataFrame) -> str:
-    """' Lasting (operations) work: 0 FTE-years. Zero because the plan's budget pays for no
+def lasting_sentence(brief: PlanBrief) -> str:
+    """'Lasting (operations) work: 0 FTE-years. Zero because the plan's budget pays for no
     operations ...' (service.footprints.lasting_note), or '' for a run without the row."""
     from moneytrail.service.footprints import WORK, lasting_note
 
     key = f"{WORK}, lasting (operations)"
-    if key not in jobs.index or not finite(jobs.loc[key, "amount_p50"]):
+    jobs = brief.table("jobs")
+    if jobs is None or key not in jobs.index or not finite(jobs.loc[key, "amount_p50"]):
         return ""
     once = next((str(m) for m in jobs.index if str(m).startswith("jobs at one time")), "")
     years = once.split("/ ", 1)[1].split(" of spending", 1)[0] if "/ " in once else "years"
-    return (f" Lasting (operations) work: {in_unit(jobs.loc[key, 'amount_p50'], 'FTE-years')}"
+    return (f"Lasting (operations) work: {in_unit(jobs.loc[key, 'amount_p50'], 'FTE-years')}"
             f". {lasting_note(brief.plan, years)}")
 
 
