@@ -108,7 +108,7 @@ def test_run_page_has_the_lifecycle_section(client, stored):
     assert 'id="lifecycle-h"' in html and 'href="#lifecycle-h"' in html
     section = html[html.index('id="lifecycle-h"'):html.index('id="scorecard-h"')]
     assert '<caption id="lifecycle-caption">' in section
-    assert '<th scope="row">Total cost of ownership (TCO)' in section
+    assert '<th scope="row">TCO as counted here (budget plus electricity' in section   # h102
     assert section.count('scope="col"') == 5
     said = text_of(section)
     from moneytrail.report.units import in_unit
@@ -152,9 +152,11 @@ def test_compare_page_shows_the_tco(client, stored):
     assert page.status_code == 200
     said = text_of(page.text)
     from moneytrail.report.units import in_unit
+    from moneytrail.service.lifecycle import TCO_SCOPE
 
-    assert f"TCO over the 5-year horizon: {in_unit(analysed(stored)['p50'], 'EUR')}" in said
-    assert said.count("TCO over the") == 2
+    assert (f"TCO as counted here over the 5-year horizon ({TCO_SCOPE}): "   # h102
+            f"{in_unit(analysed(stored)['p50'], 'EUR')}") in said
+    assert said.count("TCO as counted here over the") == 2
 
 
 def test_older_runs_without_the_table_still_render(client, stored):

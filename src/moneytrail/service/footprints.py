@@ -397,6 +397,44 @@ def part_name(label: str) -> str:
     return label.replace(", FTE-years)", ")")
 
 
+def running_categories(plan: Any) -> list[str]:
+    """The plan's spending categories that pay for operations (analysis.jobs.DURATION:
+    lasting), in its order, those with a share above zero; `plan`: a Plan or its mapping."""
+    from moneytrail.analysis.jobs import DURATION, LASTING
+
+    spend = plan.get("spend") if isinstance(plan, dict) else getattr(plan, "spend", None)
+    out = []
+    for category, item in (spend or {}).items():
+        share = item if isinstance(item, int | float) else max(
+            float(_field(item, key) or 0.0) for key in ("central", "high"))
+        if DURATION.get(str(category)) == LASTING and share > 0:
+            out.append(str(category))
+    return out
+
+
+def _field(item: Any, key: str) -> Any:
+    return item.get(key) if isinstance(item, dict) else getattr(item, key, None)
+
+
+def lasting_note(plan: Any, years: str, category: Any = None) -> str:
+    """What the jobs table's 'lasting (operations)' figure counts for `plan` (a Plan or its
+    mapping), said beside it: for a plan whose budget pays for no operations, that its 0 means
+    the budget funds none (not that the plan creates no lasting jobs); else that it is the
+    work its running spending pays for over the `years` of spending ('5 years'), which ends
+    with that money. `category`: id -> name (the id with spaces when None)."""
+    named = category or (lambda c: str(c).replace("_", " "))
+    running = [text[:1].lower() + text[1:] for text in map(named, running_categories(plan))]
+    if not running:
+        return ("Zero because the plan's budget pays for no operations (no staff, electricity, "
+                "cloud compute or other running spending): it pays for building and "
+                "equipment only. It does not mean the plan creates no lasting jobs: the staff "
+                "who would run what it builds are paid from other money, not counted here.")
+    return (f"The work the plan's running spending pays for ({', '.join(running)})"
+            f" during the {years} the budget is spent over: jobs paid from the budget for its "
+            "spending years, which end when that money does unless other money pays on; not "
+            "jobs kept after the plan.")
+
+
 def at_one_time(years: int) -> str:
     """The label of the jobs-at-one-time rows: FTE-years / the years of spending."""
     return (f"jobs at one time (FTE: FTE-years / {years} year{'s' if years != 1 else ''} "

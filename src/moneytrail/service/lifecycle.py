@@ -30,8 +30,11 @@ COUNTS: dict[str, tuple[str, str]] = {
     "residual_value": ("at the end of the {h}", "What the hardware is still worth at the end "
                        "of the horizon: capex x (1 - yearly value decline)^horizon. "
                        "Subtracted from TCO."),
-    "tco": ("over the {h}", "Total cost of ownership: budget + electricity cost - residual "
-            "value. Below the budget when the residual value exceeds the electricity bill."),
+    "tco": ("over the {h}", "TCO as counted here: budget + electricity cost - residual "
+            "value (the hardware's resale value at the end). Not the lifetime cost: staff, "
+            "maintenance and other running costs are not included unless the budget pays "
+            "them, and a building counts at its price in the budget, not depreciated. Below "
+            "the budget when the residual value exceeds the electricity bill."),
     "residual_value_share": ("at the end of the {h}", "Residual value as a share of the "
                              "hardware capex."),
     "book_value_straight_line": ("at the end of the {h}", "Book value of the hardware if "
@@ -55,7 +58,9 @@ COUNTS: dict[str, tuple[str, str]] = {
 LABELS = {"budget": "Budget", "hardware_capex": "Hardware capex",
           "other_spending": "Other spending in the budget",
           "electricity_cost": "Electricity cost", "residual_value": "Residual value",
-          "tco": "Total cost of ownership (TCO)",
+          "tco": "TCO as counted here (budget plus electricity minus the resale value of "
+                 "the hardware at the end; staff, maintenance and building depreciation not "
+                 "included unless the budget pays them)",
           "residual_value_share": "Residual value share",
           "book_value_straight_line": "Book value (straight-line)",
           "accelerators_h100e": "Accelerators owned", "energy_mwh": "Energy",
@@ -63,6 +68,9 @@ LABELS = {"budget": "Budget", "hardware_capex": "Hardware capex",
           "co2_tonnes_rented": "Operational CO2 of rented compute",
           "co2_embodied_tonnes": "Embodied CO2 (supply chain)",
           "co2_embodied_share": "Embodied share of CO2"}
+
+# what TCO counts, said in the same line as its figure (run page, briefing, compare page)
+TCO_SCOPE = LABELS["tco"].split(" (", 1)[1].rstrip(")")
 
 
 def lifecycle_table(ws: Any, result: Any) -> Table:

@@ -685,8 +685,10 @@ def add_routes(app: FastAPI) -> None:
 
     @app.get("/plans/{plan}", include_in_schema=False)
     def plan_page(request: Request, plan: str) -> HTMLResponse:
-        from moneytrail.web.routes_runs import reference_traces
+        from moneytrail.web.routes_runs import names, reference_traces
+        from moneytrail.web.saved import supplier_parts
 
         view = views.plan_view(web(request), page_url(request), plan)
         return render(request, "plan.html", view, "plans",
-                      traced=reference_traces(request).get(view["plan"]["id"]))
+                      traced=reference_traces(request).get(view["plan"]["id"]),
+                      supplier_parts=supplier_parts(view["scenario"], names(request)))

@@ -235,11 +235,15 @@ def chart_view(request: Request, result: Result, chart: str) -> View:
 def done_view(request: Request, result: Result) -> View:
     ws = request.app.state.workspace
     from moneytrail.engine.result import code_version
+    from moneytrail.service.accelerator_price import run_h100e_price
+    from moneytrail.web.runs import run_plan
 
+    h100e = run_h100e_price(ws, run_plan(result.provenance.inputs)) \
+        if "lifecycle" in result.tables else None
     return run_view(result, names=names(request), url=f"{origin_of(request)}/r/{result.run_id}",
                     origin=origin_of(request), current_code=code_version(),
                     current_data_hash=ws.data_hash, current_data_version=ws.data_version,
-                    currencies=known_currencies(ws, check=False))
+                    currencies=known_currencies(ws, check=False), h100e=h100e)
 
 
 # -- reference plans --------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from moneytrail.report import units
 from moneytrail.report.units import REGION_LABELS, money, percent
 from moneytrail.service.footprints import (
     SPEND_YEARS_DEFAULT,
+    running_categories,
     spend_years_note,
     stored_spend_years_default,
 )
@@ -457,11 +458,15 @@ def scorecard_rows(result: Result, names: Names | None = None) -> list[dict[str,
     return out
 
 
-def footprint_rows(result: Result) -> list[dict[str, Any]]:
+def footprint_rows(result: Result, names: Names | None = None) -> list[dict[str, Any]]:
     """Jobs (FTE-years, and FTE at one time) and embodied CO2 tables of a run
     (service.footprints), if it has them: title, note (sources, coverage) and rows of
-    measure, unit, median and 90 % interval."""
-    out = []
+    measure, unit, median and 90 % interval; the first 'lasting (operations)' row with a
+    `note` of what it counts for this plan (service.footprints.lasting_note), the one at
+    one time with a short one."""
+    from moneytrail.service.footprints import lasting_note
+
+    out: list[dict[str, Any]] = []
     for name in ("jobs", "co2"):
         if name not in result.tables:
             continue
@@ -474,9 +479,23 @@ def footprint_rows(result: Result) -> list[dict[str, Any]]:
         text, sources = split_note(table.note)
         if name == "jobs":
             text = jobs_years_note(text, result)
+            lasting = [r for r in rows if str(r["measure"]).endswith(LASTING_ROW)]
+            years = next((m[1] for r in rows if (m := SPEND_YEARS.search(str(r["measure"])))),
+                         "years")
+            plan = run_plan(result.provenance.inputs) or {}
+            if lasting:
+                lasting[0]["note"] = lasting_note(plan, years,
+                                                  names.category if names else None)
+            for row in lasting[1:]:
+                row["note"] = ("Zero for the same reason." if not running_categories(plan)
+                               else f"The same work per year of the {years} of spending.")
         out.append({"name": name, "title": table.title, "note": text, "sources": sources,
                     "rows": rows})
     return out
+
+
+LASTING_ROW = ", lasting (operations)"          # service.footprints.part_name of LASTING
+SPEND_YEARS = re.compile(r"/ (\d+ years?) of spending")    # service.footprints.at_one_time
 
 
 def own_scorecard_note(result: Result) -> str:
@@ -492,11 +511,13 @@ def own_scorecard_note(result: Result) -> str:
     return note
 
 
-def lifecycle_view(result: Result) -> dict[str, Any] | None:
+def lifecycle_view(result: Result, h100e: dict[str, Any] | None = None
+                   ) -> dict[str, Any] | None:
     """The run's lifecycle table (service.lifecycle), if it has one: title, note and rows of
     label, what the row counts, period, unit, mean, p5, p50 and p95; TCO (`tco`) apart for
-    the page's lead sentence. None for a run stored without it."""
-    from moneytrail.service.lifecycle import LABELS
+    the page's lead sentence, with what it counts (`scope`); `h100e` as given (the price per
+    H100-equivalent, shown beside the count). None for a run stored without it."""
+    from moneytrail.service.lifecycle import LABELS, TCO_SCOPE
 
     if "lifecycle" not in result.tables:
         return None
@@ -512,7 +533,7 @@ def lifecycle_view(result: Result) -> dict[str, Any] | None:
     note = table.note
     for path, words in NOTE_FILES.items():
         note = note.replace(path, words)
-    return {"title": table.title, "note": note, "rows": rows,
+    return {"title": table.title, "note": note, "rows": rows, "scope": TCO_SCOPE, "h100e": h100e,
             "tco": by_metric.get("tco"), "budget": by_metric.get("budget"),
             "residual": by_metric.get("residual_value"),
             "electricity": by_metric.get("electricity_cost")}
@@ -695,9 +716,11 @@ def add_spend_basis(spend: list[dict[str, Any]], inputs: Any) -> None:
 
 def run_view(result: Result, *, names: Names, url: str, origin: str, current_code: str,
              current_data_hash: str, current_data_version: str,
-             currencies: Collection[str]) -> View:
+             currencies: Collection[str], h100e: dict[str, Any] | None = None) -> View:
     """A done run: headline, Sankey data, tables, scorecard, conditions, sources, citation.
-    `currencies`: the codes the data know (inherited_note)."""
+    `currencies`: the codes the data know (inherited_note); `h100e`: the price per
+    H100-equivalent its accelerators are counted at (service.accelerator_price), shown
+    beside the lifecycle table's count."""
     from moneytrail.service.footprints import run_jobs_price_note
 
     prov = result.provenance
@@ -735,8 +758,8 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
         breakdowns=breakdowns, conditions=conditions,
         scorecard=scorecard_rows(result, names) if "scorecard" in result.tables else None,
         scorecard_note=own_scorecard_note(result),
-        footprints=footprint_rows(result), jobs_price=run_jobs_price_note(result),
-        lifecycle=lifecycle_view(result),
+        footprints=footprint_rows(result, names), jobs_price=run_jobs_price_note(result),
+        lifecycle=lifecycle_view(result, h100e),
         prices=units.prices_text(result.facts.get("year"),
                                  (prov.inputs.get("plan") or {}).get("price_year")),
         spend=spend, procurement=procurement, sources=list(prov.sources),
@@ -968,7 +991,8 @@ def compare_view(results: list[Result], names: Names, url: str,
         lifecycle = lifecycle_view(result)
         tco = (lifecycle or {}).get("tco") or {}
         entry.update({f"tco_{s}": tco.get(s) for s in ("p50", "p5", "p95")},
-                     tco_unit=tco.get("unit"), tco_period=tco.get("period"))
+                     tco_unit=tco.get("unit"), tco_period=tco.get("period"),
+                     tco_scope=(lifecycle or {}).get("scope"))
     differ, alike = plan_inputs.input_differences(
         stated, [r.title for r in results],
         [(r.provenance.draws, r.provenance.seed) for r in results], names.category,

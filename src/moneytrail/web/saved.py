@@ -198,7 +198,17 @@ def saved_page(request: Request, plan_id: str) -> HTMLResponse:
                 revisions=revisions_of(request, pid),
                 owner=owner, builder_link=draft_link(saved, with_revision=owner),
                 copy_link=draft_link(saved, with_revision=False),
-                categories=names(request).categories)
+                categories=names(request).categories,
+                supplier_parts=supplier_parts(saved.get("plan"), names(request)))
+
+
+def supplier_parts(plan: Any, names: Any) -> list[str]:
+    """The suppliers a plan (mapping) sets, one line per category, as the compare page lists
+    them (report.inputs.procurement_parts); [] when it sets none (market shares)."""
+    from moneytrail.report.inputs import procurement_parts
+
+    return procurement_parts(plan if isinstance(plan, dict) else None, names.category,
+                             names.entity)
 
 
 @router.get("/saved/{plan_id}/edit", include_in_schema=False)

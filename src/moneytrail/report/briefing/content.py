@@ -71,6 +71,7 @@ from moneytrail.report.units import (
     with_article,
 )
 from moneytrail.scenarios.schema import Plan
+from moneytrail.service.accelerator_price import run_h100e_price
 from moneytrail.service.footprints import stored_spend_years_default
 from moneytrail.service.result import Result
 from moneytrail.service.tasks import LEDGER, StoreChoice, known_currencies
@@ -636,6 +637,9 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
     footprint = footprint_sentence(brief)
     if footprint:
         sentences.append(footprint)
+    lasting = lasting_sentence(brief)
+    if lasting:
+        sentences.append(lasting)
     sentences.append(assumption_sentence(brief, book))
     return sentences
 
@@ -701,6 +705,21 @@ def footprint_sentence(brief: PlanBrief) -> str:
                  f"as such from its peers or its sector; 90 % interval "
                  f"{interval(c['amount_p5'], c['amount_p95'], 't CO2e', c['amount_p50'])})")
     return text + "."
+
+
+def lasting_sentence(brief: PlanBrief) -> str:
+    """'Lasting (operations) work: 0 FTE-years. Zero because the plan's budget pays for no
+    operations ...' (service.footprints.lasting_note), or '' for a run without the row."""
+    from moneytrail.service.footprints import WORK, lasting_note
+
+    key = f"{WORK}, lasting (operations)"
+    jobs = brief.table("jobs")
+    if jobs is None or key not in jobs.index or not finite(jobs.loc[key, "amount_p50"]):
+        return ""
+    once = next((str(m) for m in jobs.index if str(m).startswith("jobs at one time")), "")
+    years = once.split("/ ", 1)[1].split(" of spending", 1)[0] if "/ " in once else "years"
+    return (f"Lasting (operations) work: {in_unit(jobs.loc[key, 'amount_p50'], 'FTE-years')}"
+            f". {lasting_note(brief.plan, years)}")
 
 
 def assumption_sentence(brief: PlanBrief, book: SourceBook) -> str:
@@ -920,12 +939,14 @@ LIFECYCLE_MISSING = ("The run of {plans} was stored before runs kept the lifecyc
                      "(TCO); moneytrail analyse --what lifecycle gives it.")
 
 
-def lifecycle_table(number: int, brief: PlanBrief, book: SourceBook) -> TableView | None:
+def lifecycle_table(number: int, brief: PlanBrief, book: SourceBook,
+                    h100e: dict[str, Any] | None = None) -> TableView | None:
     """The run's lifecycle table (service.lifecycle): each row's measure with its unit, what
     it counts and its period, median with the 90 % interval, and mean; its note names the
-    horizon and the electricity price with their sources. None for a run stored without it
-    (an older version's)."""
-    from moneytrail.service.lifecycle import LABELS
+    horizon and the electricity price with their sources. The count of accelerators says the
+    price per H100-equivalent it assumes (`h100e`, service.accelerator_price) with its
+    sources. None for a run stored without it (an older version's)."""
+    from moneytrail.service.lifecycle import LABELS, TCO_SCOPE
 
     frame = brief.table("lifecycle")
     if frame is None or frame.empty:
@@ -937,6 +958,10 @@ def lifecycle_table(number: int, brief: PlanBrief, book: SourceBook) -> TableVie
         counts = str(row.get("counts") or "").strip()
         period = str(row.get("period") or "")
         text = f"{counts} Period: {period}." if period else counts
+        if metric == "accelerators_h100e" and h100e and finite(row.get("p50")) \
+                and float(row["p50"]) > 0:
+            text += " " + h100e["text"] + " Sources: " + "; ".join(
+                note_words(s, book, {}) for s in h100e["sources"]) + "."
         rows.append((f"{LABELS.get(str(metric), str(metric))} ({shown})", [
             Cell(text, numeric=False),
             Cell(in_unit(row.get("p50"), unit), interval(row.get("p5"), row.get("p95"), unit,
@@ -944,7 +969,8 @@ def lifecycle_table(number: int, brief: PlanBrief, book: SourceBook) -> TableVie
             Cell(in_unit(row.get("mean"), unit))]))
     note = note_words(brief.result.tables["lifecycle"].note, book, {})
     return TableView(number=number, caption=f"Lifecycle cost of {brief.plan.title}: hardware, "
-                     "electricity, residual value and total cost of ownership (TCO)",
+                     f"electricity, residual value and TCO as counted here ({TCO_SCOPE}); not the "
+                     "plan's lifetime cost",
                      head=LIFECYCLE_HEAD, rows=rows, note=note, css="lifecycle")
 
 
@@ -1467,7 +1493,8 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
     missing_lifecycle: list[str] = []
     for brief in briefs:
         frame = brief.table("lifecycle")
-        cost = None if frame is None or frame.empty else lifecycle_table(next(tab), brief, book)
+        cost = None if frame is None or frame.empty else lifecycle_table(
+            next(tab), brief, book, run_h100e_price(ws, brief.plan))
         if cost is None:
             missing_lifecycle.append(brief.plan.title)
             continue
