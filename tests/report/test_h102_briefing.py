@@ -46,7 +46,8 @@ def briefed(tmp_path_factory):
 
 def test_tco_row_and_caption_say_what_it_counts(briefed):
     said = briefed[0]
-    assert f"TCO as counted here ({SCOPE}) (EUR)" in said
+    assert "TCO as counted here (EUR) TCO as counted here: budget + electricity cost - " \
+        "residual value" in said          # a short row label; its row says what it counts
     assert f"residual value and TCO as counted here ({SCOPE}); not the plan's lifetime cost" \
         in said
     assert "Total cost of ownership (TCO) (EUR)" not in said

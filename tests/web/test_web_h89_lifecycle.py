@@ -108,7 +108,9 @@ def test_run_page_has_the_lifecycle_section(client, stored):
     assert 'id="lifecycle-h"' in html and 'href="#lifecycle-h"' in html
     section = html[html.index('id="lifecycle-h"'):html.index('id="scorecard-h"')]
     assert '<caption id="lifecycle-caption">' in section
-    assert '<th scope="row">TCO as counted here (budget plus electricity' in section   # h102
+    assert '<th scope="row">TCO as counted here <span class="unit">(EUR)' in section  # h102
+    assert "TCO as counted here over the 5-year horizon (budget plus electricity" in \
+        " ".join(section.split())                                        # its scope: the lead
     assert section.count('scope="col"') == 5
     said = text_of(section)
     from moneytrail.report.units import in_unit

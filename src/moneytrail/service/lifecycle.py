@@ -58,9 +58,7 @@ COUNTS: dict[str, tuple[str, str]] = {
 LABELS = {"budget": "Budget", "hardware_capex": "Hardware capex",
           "other_spending": "Other spending in the budget",
           "electricity_cost": "Electricity cost", "residual_value": "Residual value",
-          "tco": "TCO as counted here (budget plus electricity minus the resale value of "
-                 "the hardware at the end; staff, maintenance and building depreciation not "
-                 "included unless the budget pays them)",
+          "tco": "TCO as counted here",
           "residual_value_share": "Residual value share",
           "book_value_straight_line": "Book value (straight-line)",
           "accelerators_h100e": "Accelerators owned", "energy_mwh": "Energy",
@@ -69,8 +67,11 @@ LABELS = {"budget": "Budget", "hardware_capex": "Hardware capex",
           "co2_embodied_tonnes": "Embodied CO2 (supply chain)",
           "co2_embodied_share": "Embodied share of CO2"}
 
-# what TCO counts, said in the same line as its figure (run page, briefing, compare page)
-TCO_SCOPE = LABELS["tco"].split(" (", 1)[1].rstrip(")")
+# what TCO counts, said in the same line as its figure (run page lead, briefing caption,
+# compare page); the table's row says it in its "what it counts" cell
+TCO_SCOPE = ("budget plus electricity minus the resale value of the hardware at the end; "
+             "staff, maintenance and building depreciation not included unless the budget "
+             "pays them")
 
 
 def lifecycle_table(ws: Any, result: Any) -> Table:
