@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # two stored runs sharing their first 8 digits, one more alone, one private (h101, 3)
 TWIN_A, TWIN_B = "abcdef01" + "0" * 24, "abcdef01" + "1" * 24
 HIDDEN = "fedcba98" + "2" * 24
+HIDDEN_TITLE = "Eve's private hidden plan"      # a done trace of eve's private plan (h105, 2)
 
 
 def plan(stem: str):
@@ -61,12 +62,22 @@ def app(tmp_path_factory):
         eu = tasks.trace_plan(ws, plan("eu-ai-gigafactories"), draws=DRAWS, seed=1)
         us = tasks.trace_plan(ws, plan("stargate-style-us"), draws=DRAWS, seed=1)
     engine = create_engine(f"sqlite:///{db}")
-    for rid, store in ((TWIN_A, RunStore(engine)), (TWIN_B, RunStore(engine)),
-                       (HIDDEN, RunStore(engine, private=True))):
+    for rid, store in ((TWIN_A, RunStore(engine)), (TWIN_B, RunStore(engine))):
         store.start(rid, kind="trace", label="stand-in", inputs={}, data_version="x",
                     data_hash="x", total=1, status="queued")
+    # the private run is a done trace with a plan title, as the picker lists (h105, 2)
+    RunStore(engine, private=True).start(
+        HIDDEN, kind="trace", label="stand-in", inputs={"plan": {"title": HIDDEN_TITLE}},
+        data_version="x", data_hash="x", total=1, status="done")
     engine.dispose()
     application = make_app(f"sqlite:///{db}", run_limit=(1000, 100))
+    from moneytrail.accounts.plans import SavedPlans
+
+    eve = application.state.accounts.by_key(application.state.keys[("eve", "read")]).id
+    saved = SavedPlans(application.state.web.ledger.engine)
+    private = saved.create(owner=eve, title=HIDDEN_TITLE, description="", visibility="private",
+                           plan={"title": HIDDEN_TITLE})
+    saved.add_run(private["id"], actor=eve, run_id=HIDDEN)
     application.state.traced = {"eu": eu.run_id, "us": us.run_id}
     yield application
     application.state.jobs.shutdown()
@@ -152,7 +163,13 @@ def test_compare_without_runs_explains_and_offers_recent_runs(app, client):
         assert f'<input type="checkbox" name="runs" value="{rid}"' in response.text
         assert f'href="/r/{rid}"' in response.text
     assert TWIN_A not in response.text          # not a finished trace
-    assert HIDDEN not in response.text          # a private plan's run
+    # a private plan's done trace: neither its id nor its title for anonymous readers or
+    # another account; its owner sees it (h105, 2)
+    for other in (client, login(app, "mal")):
+        shown = other.get("/compare")
+        assert HIDDEN not in shown.text and HIDDEN_TITLE not in text_of(shown.text)
+    mine = login(app, "eve").get("/compare")
+    assert f'value="{HIDDEN}"' in mine.text and HIDDEN_TITLE in text_of(mine.text)
 
 
 def test_compare_with_one_run_is_a_400_with_the_picker(app, client):
@@ -271,3 +288,46 @@ def test_methods_say_plainly_which_markets_hhi_change_shows():
         assert "whose HHI changes most (up or down)" in text
     note = hhi_note({}, None)  # type: ignore[arg-type]
     assert "largest size" not in note and "changes most (up or down)" in note
+
+
+# -- h105: the picker's form, short ids and a bad id on /compare ----------------------------
+def test_the_picker_form_lands_on_a_page_whose_downloads_work(app, client):
+    """The form sends runs=A&runs=B; the page's JSON and CSV links kept only B (a 400)."""
+    eu, us = app.state.traced["eu"], app.state.traced["us"]
+    moved = client.get(f"/compare?runs={eu}&runs={us}", follow_redirects=False)
+    assert moved.status_code == 303
+    assert moved.headers["location"] == f"/compare?runs={eu},{us}"
+    response = client.get(f"/compare?runs={eu}&runs={us}")
+    assert response.status_code == 200 and "Plans compared" in response.text
+    links = {unescape(link) for link in re.findall(r'href="(/api/v1/compare[^"]*)"',
+                                                   response.text)}
+    assert links
+    for link in links:
+        assert client.get(link).status_code == 200, link
+
+
+def test_compare_takes_short_ids_and_keeps_other_parameters(app, client):
+    eu, us = app.state.traced["eu"], app.state.traced["us"]
+    moved = client.get(f"/compare?runs={eu[:8]},{us[:10]}&x=1", follow_redirects=False)
+    assert moved.status_code == 303
+    assert moved.headers["location"] == f"/compare?runs={eu},{us}&x=1"
+    one = client.get(f"/compare?runs={eu[:8]}", follow_redirects=False)
+    assert one.headers["location"] == f"/compare?runs={eu}"
+
+
+def test_compare_with_one_bad_run_id_says_what_a_run_id_is(client):
+    response = client.get("/compare?runs=zz")
+    assert response.status_code == 400
+    assert "32 hexadecimal digits" in text_of(response.text)
+
+
+def test_a_short_id_works_on_the_runs_report_address(app, client, monkeypatch):
+    eu = app.state.traced["eu"]
+    from moneytrail.web import routes_runs
+
+    seen = []
+    monkeypatch.setattr(routes_runs, "briefing_response",
+                        lambda request, results, fmt, name: seen.append(results[0].run_id)
+                        or routes_runs.Response(b"ok"))
+    assert client.get(f"/r/{eu[:8]}/report.pdf").status_code == 200
+    assert seen == [eu]

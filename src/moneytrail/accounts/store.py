@@ -141,7 +141,7 @@ def common_passwords() -> frozenset[str]:
         return frozenset(line.strip() for line in handle if line.strip())
 
 
-def check_password(password: str, name: str = "") -> None:
+def check_password(password: str, name: str = "", *, scored: bool = True) -> None:
     """ASVS 6.2 (v4.0.3 2.1): at least 12 characters, not a common password, not the account
     name, and hard enough to guess: a zxcvbn score of at least MIN_STRENGTH, with the account
     name and "moneytrail" as words an attacker would try first. No composition rules, and
@@ -165,6 +165,8 @@ def check_password(password: str, name: str = "") -> None:
         raise AccountError("this password is too common or contains the account name; "
                            "choose another (a few unrelated words make a good one)",
                            field="password")
+    if not scored:
+        return
     score, warning = strength(password, name)
     if score < MIN_STRENGTH:
         why = warning[:1].lower() + warning[1:].rstrip(".") if warning else \
@@ -192,10 +194,13 @@ def repeat_problem(new: str, repeated: str | None) -> AccountError | None:
                         field="repeat_password")
 
 
-def password_problem(password: str, name: str) -> AccountError | None:
-    """check_password's problem with `password` (the first rule it breaks), else None."""
+def password_problem(password: str, name: str, *, scored: bool = True
+                     ) -> AccountError | None:
+    """check_password's problem with `password` (the first rule it breaks), else None.
+    `scored` False leaves out the zxcvbn strength check (milliseconds of CPU under a
+    process-wide lock, `strength`): a throttled attempt still lists the cheap rules."""
     try:
-        check_password(password, name)
+        check_password(password, name, scored=scored)
     except AccountError as exc:
         return exc
     return None
@@ -519,7 +524,8 @@ class Accounts:
         right (a wrong one counts as a failed login and is throttled alike), the new one
         follows the same rules as at creation and, when `repeated` is given (a form asks
         twice), equals it. Every session of the account ends (this one too) and a new session
-        is returned, so the cookie is rotated; unused reset links die.
+        is returned, so the cookie is rotated; unused reset links die and the account's API
+        keys are revoked (in the same transaction, as a reset does).
 
         Every problem of the request is found before one is raised (`raise_all`: the first
         raised, all in its `problems`) and nothing changes while any exists. The rules are
@@ -534,10 +540,12 @@ class Accounts:
             raise AuthError("log in again to change your password")
         problems: list[AccountError | AuthError | Throttled] = []
         right = False
+        throttled = False
         try:
             self._attempt(who.name, client)       # counted before the password is checked
         except Throttled as exc:
             problems.append(exc)
+            throttled = True
         else:
             with self.engine.connect() as conn:
                 stored = conn.execute(select(Account.password_hash).where(
@@ -553,7 +561,10 @@ class Accounts:
         if same:
             problems.append(AccountError("the new password is the same as the current one",
                                          field="new_password"))
-        for problem in (None if same else password_problem(new, who.name),
+        # a throttled attempt changes nothing: the cheap rules are listed, the zxcvbn score
+        # (milliseconds under a process-wide lock) is not computed for it
+        for problem in (None if same else password_problem(new, who.name,
+                                                           scored=not throttled),
                         repeat_problem(new, repeated)):
             if problem is not None:
                 problems.append(problem)
@@ -567,6 +578,9 @@ class Accounts:
             conn.execute(update(PasswordReset).where(
                 PasswordReset.account_id == who.id, PasswordReset.used_at.is_(None))
                 .values(used_at=now))
+            # as a reset does: a key taken with the old password must not outlive it
+            conn.execute(update(ApiKey).where(ApiKey.account_id == who.id)
+                         .values(revoked=True))
             new_token, csrf = self._new_session(conn, who.id, now)
         return NewSession(new_token, csrf, Who(who.id, who.name, who.role, via="session",
                                                csrf_token=csrf))

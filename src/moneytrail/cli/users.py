@@ -127,7 +127,7 @@ def reset_password(
     """Print a one-time password reset link for the account (no email is sent: hand it over
     yourself). Only its hash is stored; it works once, until it expires; earlier links die.
     Using it ends the account's sessions and revokes its API keys (make new ones with
-    `moneytrail users key NAME --scope read|write`)."""
+    `moneytrail users key NAME --scope read` (or `--scope write`))."""
     import datetime as dt
     from urllib.parse import urlsplit
 
@@ -140,5 +140,6 @@ def reset_password(
     print(f"{base_url.rstrip('/')}/reset-password?token={token}")
     err.print(f"one-time reset link for '{name}', valid {hours:g} h: shown once. When it "
               f"is used, every session of '{name}' ends and all of its API keys are "
-              f"revoked; make new ones with: moneytrail users key {name} --scope read|write",
+              f"revoked; make new ones with: moneytrail users key {name} --scope read "
+              "(or --scope write)",
               highlight=False)

@@ -257,17 +257,23 @@ class RunStore:
                         code_version=row["code_version"], created_at=row["created_at"],
                         result=result, updated_at=row["updated_at"], owner=row["owner"] or "")
 
-    def ids_starting(self, prefix: str, limit: int = 20) -> list[str]:
+    def ids_starting(self, prefix: str, limit: int = 20,
+                     visible: Callable[[Any], Any] | None = None) -> list[str]:
         """The stored run ids that start with `prefix` (hex digits, as the lists show a run's
         first 8), in order, at most `limit`. A range on the primary key (indexed on SQLite
-        and PostgreSQL; ids are lowercase hex) with a LIKE on top, its wildcards escaped."""
+        and PostgreSQL; ids are lowercase hex) with a LIKE on top, its wildcards escaped.
+        `visible`, as for `recent`, makes a SQL condition a run must meet (applied before
+        `limit`, so runs the visitor may not see take no place in it)."""
         from moneytrail.ledger.models import Run
 
         pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = select(Run.id).where(
+            Run.id >= prefix, Run.id < prefix + "g",           # 'g' follows every hex digit
+            Run.id.like(pattern + "%", escape="\\"))
+        if visible is not None:
+            query = query.where(visible(Run.id))
         with self.engine.connect() as conn:
-            found = conn.execute(select(Run.id).where(
-                Run.id >= prefix, Run.id < prefix + "g",       # 'g' follows every hex digit
-                Run.id.like(pattern + "%", escape="\\")).order_by(Run.id).limit(limit))
+            found = conn.execute(query.order_by(Run.id).limit(limit))
             return [str(row[0]) for row in found]
 
     def recent(self, *, kind: str = "trace", limit: int = 20,

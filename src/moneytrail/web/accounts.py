@@ -209,7 +209,8 @@ class ResetBody(StrictBody):
 
 
 @router.post("/api/v1/accounts/{name}/password-reset", tags=["accounts"], status_code=201,
-             summary="Issue a one-time password reset link for an account (admins)")
+             summary="Issue a one-time password reset link for an account (admins); using the link "
+             "ends the account's sessions and revokes its API keys")
 def issue_reset(request: Request, name: str, body: ResetBody,
                 who: Annotated[Who, Depends(auth.require_admin)],
                 _body: CheckedBody) -> JSONResponse:

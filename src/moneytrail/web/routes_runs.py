@@ -11,7 +11,7 @@ import io
 import json
 import re
 from typing import Annotated, Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -78,8 +78,10 @@ def run_state(request: Request, run: str) -> RunState:
     """The stored run (404 naming the id when there is none, or when it was started from a
     saved plan the visitor may not see: docs/security.md); a queued or running run no live
     process holds (its lease expired: the process computing it was killed or restarted) is
-    marked failed so it can be run again. One another server or the CLI computes is not."""
-    rid = check_run_id(run)
+    marked failed so it can be run again. One another server or the CLI computes is not.
+    A short id (the first 8 or more digits) is read as the one run the visitor may see
+    that starts with it (`resolve_short_id`), so every `/r/<id>/...` address takes it."""
+    rid = check_run_id(resolve_short_id(request, run))
     check_run_access(request, rid, run)
     cache: dict[str, RunState] = request.app.state.done_runs
     if rid in cache:                                  # a done run never changes
@@ -103,17 +105,34 @@ def short_id_matches(request: Request, run: str) -> list[str] | None:
     """For a run's short id (8 to 31 hex digits, as the lists show its first 8): the full
     ids of the stored runs the visitor may see that start with it (RunStore.ids_starting;
     a hidden run is left out, as it is "not found": docs/security.md); None for any other
-    text (a full id or a wrong one, which run_state checks)."""
-    from moneytrail.accounts.plans import run_visible
+    text (a full id or a wrong one, which run_state checks). The visibility rule is applied
+    in the query (accounts.plans.visible_runs_clause: it covers what anonymous readers see)."""
+    from moneytrail.accounts.plans import visible_runs_clause
     from moneytrail.web.saved import viewer
 
     prefix = run.strip().lower()
     if not SHORT_ID.fullmatch(prefix):
         return None
-    engine = queue(request).store.engine
     who = viewer(request)
-    return [rid for rid in queue(request).store.ids_starting(prefix)
-            if run_visible(engine, rid, None) or run_visible(engine, rid, who)]
+    return queue(request).store.ids_starting(
+        prefix, visible=lambda column: visible_runs_clause(column, who))
+
+
+def resolve_short_id(request: Request, run: str) -> str:
+    """The full id of the one run the visitor may see whose id starts with the short id
+    `run`; a 404 when none does, a 400 naming them when several do; any other text
+    unchanged (run_state checks it)."""
+    matches = short_id_matches(request, run)
+    if matches is None:
+        return run
+    if not matches:
+        raise RunNotFound("no run on this server has an id starting with these digits",
+                          field="run id", value=run)
+    if len(matches) > 1:
+        raise MoneytrailError(f"{len(matches)} runs have an id starting with these digits: "
+                              f"{', '.join(matches)}; give more digits", field="run id",
+                              value=run)
+    return matches[0]
 
 
 def short_id_redirect(request: Request, run: str, path: str) -> Response | None:
@@ -532,11 +551,22 @@ def add_run_routes(app: FastAPI) -> None:
         return as_api(view, format, table)
 
     @app.get("/compare", include_in_schema=False)
-    def compare_page(request: Request, runs: Q = None) -> HTMLResponse:
+    def compare_page(request: Request, runs: Q = None) -> Response:
         from moneytrail.web.app import render
 
-        picked = [part for given in request.query_params.getlist("runs")
-                  for part in given.split(",") if part.strip()]   # the form's checkboxes
+        given = request.query_params.getlist("runs")
+        picked = [part.strip() for value in given
+                  for part in value.split(",") if part.strip()]   # the form's checkboxes
+        full = [resolve_short_id(request, part) for part in picked]
+        if len(given) > 1 or full != picked:
+            # the picker's form sends runs=A&runs=B and a reader may type short ids: one
+            # address, `?runs=A,B` with full ids, which the page's download links carry
+            # (web.app.render keeps one value per parameter)
+            rest = [(k, v) for k, v in request.query_params.multi_items() if k != "runs"]
+            query = urlencode([("runs", ",".join(full)), *rest], safe=",")
+            return RedirectResponse(f"/compare?{query}", status_code=303)
+        if len(picked) == 1:
+            check_run_id(picked[0])            # "zz": the message says what a run id is
         if len(picked) < 2:
             return page(request, "compare_pick.html", status=400 if picked else 200,
                         picked=picked, runs=recent_runs(request),
