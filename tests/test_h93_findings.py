@@ -63,7 +63,7 @@ def test_noise_around_zero_is_no_difference():
     assert difference_text(difference_value(0.0, 1e-17, "share"), "share") == "0 points"
     assert difference_text(difference_value(1e-17, 0.0), "share") == "0 points"
     assert difference_value(0.0, 3e-9, "EUR") == 0.0
-    assert difference_text(difference_value(0.0, -3e-9, "EUR"), "EUR") == "0"
+    assert difference_text(difference_value(0.0, -3e-9, "EUR"), "EUR") == "EUR 0"  # h97
     # real small differences still show
     assert difference_text(difference_value(0.0, 1e-6, "share"), "share") == "<0.01 points"
     assert difference_value(0.0, 1e-6, "share") == pytest.approx(1e-6)

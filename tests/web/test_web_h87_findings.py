@@ -125,7 +125,7 @@ def test_difference_value_snaps_noise_only():
 
     assert difference_value(0.4, 0.4 + 4e-17) == 0.0
     assert difference_value(20e9, 20e9 - 7e-10) == 0.0
-    assert difference_text(difference_value(20e9, 20e9 - 7e-10), "EUR") == "0"
+    assert difference_text(difference_value(20e9, 20e9 - 7e-10), "EUR") == "EUR 0"  # h97
     assert difference_text(difference_value(0.4, 0.4 - 1e-15), "share") == "0 points"
     assert difference_value(0.4, 0.40001) == pytest.approx(1e-5)
     assert difference_text(difference_value(0.4, 0.40001), "share") == "<0.01 points"

@@ -124,8 +124,8 @@ def compare(
     conditions: Annotated[Path | None, typer.Option(help="hold every plan to the conditions "
                                                     "in this YAML file")] = None,
     table_name: Annotated[str | None, typer.Option("--table", help="only this table: "
-                                                   "headline, scorecard, rent_recipients or "
-                                                   "procurement")] = None,
+                                                   "headline, scorecard, tco, "
+                                                   "rent_recipients or procurement")] = None,
     cap: Annotated[float | None, typer.Option(help="procurement rule: no firm above this "
                                               "share of a category (default: the data's "
                                               "single-supplier threshold, 0.5)")] = None,
@@ -135,14 +135,15 @@ def compare(
     procurement: Annotated[bool, typer.Option(help="show the plans under procurement "
                                               "rules")] = True,
 ) -> None:
-    """Put plans side by side: headline shares, the scorecard (rent share included), the
-    largest rent recipients and the plans under procurement rules, median and 90 % interval."""
+    """Put plans side by side: headline shares, the scorecard (rent share included), each
+    plan's total cost of ownership (TCO), the largest rent recipients and the plans under
+    procurement rules, median and 90 % interval."""
     from moneytrail.report.terminal import check_format, emit
     from moneytrail.scenarios.conditions import load_conditions
     from moneytrail.service import tasks
 
     check_format(fmt, meta)
-    tables = ("headline", "scorecard", "rent_recipients", "procurement")
+    tables = ("headline", "scorecard", "tco", "rent_recipients", "procurement")
     if table_name not in (None, *tables):
         raise MoneytrailError(f"unknown table (use {', '.join(tables)})", field="--table",
                               value=table_name)
@@ -159,8 +160,10 @@ def compare(
         entities = entity_labels(ws, result, fmt, [table_name] if table_name else None)
         countries = country_labels(ws, result, fmt, [table_name] if table_name else None)
     if table_name is not None and table_name not in result.tables:
-        raise MoneytrailError("this comparison has no such table (the data package has no "
-                              "capital table, or --no-procurement)", field="--table",
+        why = ("the store holds this comparison from before comparisons kept each plan's "
+               "TCO: moneytrail analyse PLAN --what lifecycle gives it" if table_name == "tco"
+               else "the data package has no capital table, or --no-procurement")
+        raise MoneytrailError(f"this comparison has no such table ({why})", field="--table",
                               value=table_name)
     emit(result, fmt, console, err, names=[table_name] if table_name else None,
          entities=entities, countries=countries, meta=meta)

@@ -228,16 +228,17 @@ def difference_value(first: Any, second: Any, unit: str = "") -> float | None:
 def difference_text(value: Any, unit: str) -> str:
     """A difference of two figures (second minus first) in their unit, signed: shares in
     percentage points ('+5.2 points', '-0.40 points'), money and counts as `in_unit` prints
-    them ('-EUR 10.00 bn', a unit the figures share); '0' for none ('0 points' for shares), '<0.01
-    points' for a share difference that is not zero but would print as 0.00, a dash when
-    missing. Index points (HHI) print whole: '+120 points', '0 points' for none."""
+    them ('-EUR 10.00 bn', a unit the figures share); none in the same unit, unsigned ('EUR
+    0', '0 t CO2e', '0 points' for shares), so a zero reads like the differences beside it;
+    '<0.01 points' for a share difference that is not zero but would print as 0.00, a dash
+    when missing. Index points (HHI) print whole: '+120 points', '0 points' for none."""
     if not finite(value):
         return MISSING
     value = float(value)
     if base_unit(unit) == "points":     # 'points' prints its own sign; whole points
         return "0 points" if round(value) == 0 else f"{value:+,.0f} points"
     if value == 0:
-        return "0 points" if base_unit(unit) == "share" else "0"
+        return "0 points" if base_unit(unit) == "share" else in_unit(0.0, unit)
     sign = "+" if value > 0 else "-"
     if base_unit(unit) == "share":
         if abs(value) < 0.00005:        # not zero, but it would print as 0.00 points

@@ -136,8 +136,12 @@ class Table:
                    columns=columns, rows=rows, note=note)
 
     def frame(self) -> pd.DataFrame:
-        """The table as a DataFrame indexed by its index columns."""
+        """The table as a DataFrame indexed by its index columns; a column of unit `year`
+        as whole numbers (`whole_years`), so every CSV writes 2024, not 2024.0."""
         out = pd.DataFrame(list(self.rows), columns=[c.name for c in self.columns])
+        for column in self.columns:
+            if column.unit == "year":
+                out[column.name] = whole_years(out[column.name])
         if self.index:
             out = out.set_index(list(self.index))
         return out
@@ -204,6 +208,17 @@ class Table:
                    title=optional(data, "title", where, str, ""),
                    note=optional(data, "note", where, str, ""), index=tuple(index),
                    columns=columns, rows=tuple(tuple(r) for r in rows))
+
+
+def whole_years(values: pd.Series) -> pd.Series:
+    """A column of calendar years as nullable integers (Int64: a missing year stays
+    missing; a column with one missing cell is otherwise float, 2024.0); unchanged when a
+    cell is not a whole number."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    given = numbers.dropna()
+    if numbers.isna().sum() != values.isna().sum() or not (given % 1 == 0).all():
+        return values
+    return numbers.astype("Int64")
 
 
 def needed(data: Any, key: str, where: str, kind: type) -> Any:

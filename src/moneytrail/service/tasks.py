@@ -1047,6 +1047,7 @@ def comparison(ws: Workspace, rid: str, inputs: dict, results: list[TraceResult]
         title="Plans compared: share of the spending (median, 90 % interval)",
         units=dict.fromkeys(headline.columns, "share")),
               "scorecard": scorecard_table(results, ws, conditions)}
+    tables["tco"] = tco_table(ws, results)    # after the scorecard: its lifecycle draws
     tables.update(market_power_tables(ws, results, procurement))
     sources = [s for plan in plans for s in plan_sources(ws, plan)]
     return Result(run_id=rid, kind="compare", title=" vs ".join(p.id for p in plans),
@@ -1057,6 +1058,33 @@ def comparison(ws: Workspace, rid: str, inputs: dict, results: list[TraceResult]
                          SPEND_YEARS_DEFAULT: [spend_years_default(p) for p in plans],
                          "currencies": [p.currency for p in plans],
                          "totals": [p.total for p in plans]})
+
+
+TCO_NOTE = ("Each plan's total cost of ownership over its horizon, in its own currency at "
+            "its prices: budget + electricity cost - residual value, the tco row of the "
+            "plan's lifecycle table (as a trace run of the plan, its compare page and "
+            "moneytrail analyse --what lifecycle give it, for the same draws and seed). Mean "
+            "and p5 / p50 / p95 over the draws. The horizon, electricity price and value "
+            "decline behind each: moneytrail analyse PLAN --what lifecycle; docs/methods.md, "
+            "'Lifecycle cost and TCO'.")
+
+
+def tco_table(ws: Workspace, results: list[TraceResult]) -> Table:
+    """Rows: plan; columns: unit (its currency), period, mean / p5 / p50 / p95: each plan's
+    TCO, the `tco` row of its lifecycle table (service.lifecycle.lifecycle_table), so the
+    same numbers as a trace run of the plan stores (after `scorecard_table`, whose lifecycle
+    draws it reuses)."""
+    from moneytrail.service.lifecycle import STATS, lifecycle_table
+
+    rows = []
+    for result in results:
+        tco = lifecycle_table(ws, result).frame().loc["tco"]
+        rows.append({"plan": result.label, "unit": tco["unit"], "period": tco["period"],
+                     **{stat: tco[stat] for stat in STATS}})
+    frame = pd.DataFrame(rows).set_index("plan")
+    return Table.from_frame("tco", frame, title="Total cost of ownership (TCO) of each plan",
+                            units={"unit": "text", "period": "text",
+                                   **dict.fromkeys(STATS, "by row")}, note=TCO_NOTE)
 
 
 def share_draws(ws: Workspace, results: list[TraceResult]) -> None:
