@@ -427,7 +427,7 @@ def is_total(unit: str) -> bool:
     return base_unit(str(unit)) in TOTAL_UNITS
 
 
-def per_budget(value: Any, unit: str, budget: Any, currency: str) -> tuple[str, float | None]:
+def total_per_budget(value: Any, unit: str, budget: Any, currency: str) -> tuple[str, float | None]:
     """A total per million of the plan's budget: ('t CO2e per EUR million', 186.5) for 3.73
     Mt CO2e and EUR 20 bn; None when the value or the budget is missing or not positive."""
     per = f"{base_unit(str(unit))} per {currency} million"

@@ -969,6 +969,18 @@ def compare_view(results: list[Result], names: Names, url: str,
         tco = (lifecycle or {}).get("tco") or {}
         entry.update({f"tco_{s}": tco.get(s) for s in ("p50", "p5", "p95")},
                      tco_unit=tco.get("unit"), tco_period=tco.get("period"))
+    # plans of different budgets: their totals (CO2 over the horizon, the TCO) differ with the
+    # budget alone, so each total is also given per million of its plan's budget (stored
+    # figure / stored budget; per EUR million as the per-million rows are), the TCO as a share
+    # of the budget
+    budget_note = plan_inputs.budgets_differ_note(
+        [(r.facts.get("total"), str(r.facts["currency"])) for r in results],
+        "under each total's median in the scorecard; the TCO as a share of the budget")
+    for entry in plans:
+        tco, budget = entry["tco_p50"], entry["total"]
+        entry["tco_of_budget"] = float(tco) / float(budget) if budget_note \
+            and entry["tco_unit"] == entry["currency"] and units.finite(tco) \
+            and units.finite(budget) and float(budget) > 0 else None
     differ, alike = plan_inputs.input_differences(
         stated, [r.title for r in results],
         [(r.provenance.draws, r.provenance.seed) for r in results], names.category,
@@ -979,12 +991,6 @@ def compare_view(results: list[Result], names: Names, url: str,
         stated, [r.title for r in results],
         [(r.provenance.draws, r.provenance.seed) for r in results], names.category,
         names.entity, labels=[f"Plan {k + 1}" for k in range(len(results))])[0]
-    # plans of different budgets: their totals (CO2 over the horizon) differ with the budget
-    # alone, so each total is also given per million of its plan's budget (stored figure /
-    # stored budget), restated per EUR million as the per-million rows are
-    budget_note = plan_inputs.budgets_differ_note(
-        [(r.facts.get("total"), str(r.facts["currency"])) for r in results],
-        "under each total's median")
     per_budget: dict[str, dict[str, Any]] = {}
     metrics: dict[str, dict[str, Any]] = {}
     for k, result in enumerate(results):
@@ -1005,7 +1011,7 @@ def compare_view(results: list[Result], names: Names, url: str,
             for stat in ("p50", "p5", "p95"):
                 entry[f"run{k + 1}_weight_{stat}"] = weight.get(stat)
             if budget_note and units.is_total(unit):
-                per, value = units.per_budget(row["p50"], unit, result.facts.get("total"),
+                per, value = units.total_per_budget(row["p50"], unit, result.facts.get("total"),
                                               str(result.facts["currency"]))
                 per, value = restate_per_million(per, value, factors[k])
                 per_budget.setdefault(row["metric"], {"unit": per})[f"run{k + 1}"] = value
