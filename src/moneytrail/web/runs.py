@@ -1011,8 +1011,8 @@ def compare_view(results: list[Result], names: Names, url: str,
             for stat in ("p50", "p5", "p95"):
                 entry[f"run{k + 1}_weight_{stat}"] = weight.get(stat)
             if budget_note and units.is_total(unit):
-                per, value = units.total_per_budget(row["p50"], unit, result.facts.get("total"),
-                                              str(result.facts["currency"]))
+                per, value = units.total_per_budget(
+                    row["p50"], unit, result.facts.get("total"), str(result.facts["currency"]))
                 per, value = restate_per_million(per, value, factors[k])
                 per_budget.setdefault(row["metric"], {"unit": per})[f"run{k + 1}"] = value
     for entry in metrics.values():                 # a dash where a run has no figure
