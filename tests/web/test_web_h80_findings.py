@@ -96,11 +96,16 @@ def test_the_compare_page_says_which_inputs_differ(client, runs):
     text = text_of(client.get(f"/compare?runs={runs[0]},{runs[1]}").text)
     ref = "EU AI gigafactories (InvestAI's EUR 20 bn fund)"
     assert "What differs between the plans" in text
-    assert (f"Budget: EUR 20.00 bn in \u201c{ref}\u201d; EUR 10.00 bn, your own figure in "
-            f"\u201c{TITLE}\u201d.") in text
-    assert (f"Suppliers set by the plan: none (the buyer region's market shares) in "
-            f"\u201c{ref}\u201d; AI accelerators: Nvidia 60.0 %") in text
+    # the page's list names the plans "Plan 1", "Plan 2" under a key with their titles
+    # (finding h104); the API, as the briefings, keeps the quoted titles
+    assert f"Plan 1 {ref} Plan 2 {TITLE} Budget: EUR 20.00 bn in Plan 1; EUR 10.00 bn, your " \
+           "own figure in Plan 2." in text
+    assert ("Suppliers set by the plan: none (the buyer region's market shares) in Plan 1; "
+            "AI accelerators: Nvidia 60.0 %") in text
     assert "The same in both: spending shares, conditions, draws and seed." in text
+    differ = client.get(f"/api/v1/compare?runs={runs[0]},{runs[1]}").json()["differ"]
+    assert (f"Budget: EUR 20.00 bn in \u201c{ref}\u201d; EUR 10.00 bn, your own figure in "
+            f"\u201c{TITLE}\u201d.") in differ
 
 
 def test_the_compare_page_has_a_difference_column(client, runs):

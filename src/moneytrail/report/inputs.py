@@ -136,6 +136,24 @@ def budget_text(plan: Mapping[str, Any]) -> str:
     return f"{text}, {OWN_FIGURE}" if is_own_budget(item) else text
 
 
+def budgets_differ_note(budgets: Sequence[tuple[Any, str]], where: str) -> str:
+    """What a comparison says when its plans' budgets differ (`budgets`: per plan its amount
+    and currency): totals grow with the budget, so compare shares and figures per million;
+    `where` says where each total's figure per million of budget is shown. '' when the
+    budgets are alike (one currency, amounts within rounding noise)."""
+    from moneytrail.report.units import difference_value
+
+    if len({currency for _, currency in budgets}) == 1 and all(
+            difference_value(budgets[0][0], amount, currency) == 0
+            for amount, currency in budgets[1:]):
+        return ""
+    amounts = " vs ".join(money(amount, currency) for amount, currency in budgets)
+    return (f"The plans' budgets differ ({amounts}): totals such as jobs and CO2 grow with "
+            "the budget, so part of a total's difference comes from the budget alone. Compare "
+            f"the shares, the figures per million spent and each total per million of budget "
+            f"({where}).")
+
+
 def conditions_key(plan: Mapping[str, Any]) -> list[Any]:
     stated = plan.get("conditions")
     return list(stated) if isinstance(stated, list) else []
@@ -143,13 +161,15 @@ def conditions_key(plan: Mapping[str, Any]) -> list[Any]:
 
 def input_differences(plans: Sequence[Mapping[str, Any]], titles: list[str],
                       runs: Sequence[tuple[int | None, int | None]], category: Namer,
-                      supplier: Namer
+                      supplier: Namer, *, labels: Sequence[str] | None = None
                       ) -> tuple[list[str], list[str]]:
     """What differs between the plans of a comparison, in words: (one sentence per input
     that differs, the inputs that are the same in all). Inputs: budget, spending shares,
     suppliers (procurement), conditions, draws and seed (`runs`: per plan its run's draws
-    and seed), and year, currency, buyer region and years of spending."""
-    named = [f"\u201c{t}\u201d" for t in titles]
+    and seed), and year, currency, buyer region and years of spending. Each plan is named by
+    its quoted title, or by `labels` as they are (the compare page's 'Plan 1', which a key
+    above its list spells out)."""
+    named = list(labels) if labels is not None else [f"\u201c{t}\u201d" for t in titles]
     differ: list[str] = []
     same: list[str] = []
 

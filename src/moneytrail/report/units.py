@@ -413,6 +413,29 @@ def is_money(unit: str) -> bool:
     return bool(PER_MILLION.match(unit)) or (len(unit) == 3 and unit.isupper())
 
 
+# units of a total over the whole budget: it grows with the budget (tonnes of CO2e, work in
+# FTE-years or jobs, energy); shares, figures per million and the scorecard's money row (the
+# budget per training run) do not
+TOTAL_UNITS = ("t CO2e", "MWh", *COUNTS)
+PER_BUDGET = "of budget"        # after a total per million of budget: '186.5 t CO2e per EUR m'
+
+
+def is_total(unit: str) -> bool:
+    """Whether a figure in `unit` is a total over the whole budget ('t CO2e', 'MWh', 'FTE',
+    'FTE-years'; a bracketed qualifier aside), so two plans' totals differ with their
+    budgets alone."""
+    return base_unit(str(unit)) in TOTAL_UNITS
+
+
+def total_per_budget(value: Any, unit: str, budget: Any, currency: str) -> tuple[str, float | None]:
+    """A total per million of the plan's budget: ('t CO2e per EUR million', 186.5) for 3.73
+    Mt CO2e and EUR 20 bn; None when the value or the budget is missing or not positive."""
+    per = f"{base_unit(str(unit))} per {currency} million"
+    if not (finite(value) and finite(budget)) or float(budget) <= 0:
+        return per, None
+    return per, float(value) / (float(budget) / 1e6)
+
+
 def per_million_digits(like: float) -> int:
     """Decimals of a figure per million spent: one from 1 up ('14.8 FTE per USD m'), below
     that enough for two significant digits ('0.067 FTE per JPY m', '0.44'), at most six, so

@@ -7,6 +7,8 @@ from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 from urllib.parse import urlsplit
 
+from markupsafe import Markup
+
 from moneytrail.report import units
 
 DASH = units.MISSING
@@ -132,7 +134,23 @@ def place(code: Any) -> str:
     return PLACE_NAMES.get(str(code)) or units.country_name(code)
 
 
-FILTERS = {"draws": draws, "median_interval": median_interval, "interval": interval,
+# where a figure may wrap in a narrow column: before its ' per EUR m', its interval's '(' and
+# an ' of budget'; nowhere else (never '10.9 FTE-years per EUR' / 'm')
+BREAKS = re.compile(r" (?=per |\(|of budget)")
+
+
+def breakable(text: Any) -> Markup:
+    """A figure as HTML whose spaces before ' per ', '(' and 'of budget' are the only places
+    it may wrap where its cell does not (site.css: a `.brk` space wraps, the rest of a
+    figure stays on one line): '10.9 FTE-years per EUR m' over two lines as '10.9
+    FTE-years' and 'per EUR m'. The text reads the same."""
+    parts = BREAKS.split(str(text))
+    return Markup('<span class="brk"> </span>').join(
+        [Markup(part) for part in parts] if isinstance(text, Markup) else parts)
+
+
+FILTERS = {"breakable": breakable,
+           "draws": draws, "median_interval": median_interval, "interval": interval,
            "money": money, "money_in_range": money_in_range, "money_range": money_range,
            "percent": percent, "p_holds": units.p_holds_text,
            "number": number, "safe_url": safe_url, "verdict_label": verdict_label,

@@ -993,10 +993,29 @@ def compare_view(results: list[Result], names: Names, url: str,
         entry.update({f"tco_{s}": tco.get(s) for s in ("p50", "p5", "p95")},
                      tco_unit=tco.get("unit"), tco_period=tco.get("period"),
                      tco_scope=(lifecycle or {}).get("scope"))
+    # plans of different budgets: their totals (CO2 over the horizon, the TCO) differ with the
+    # budget alone, so each total is also given per million of its plan's budget (stored
+    # figure / stored budget; per EUR million as the per-million rows are), the TCO as a share
+    # of the budget
+    budget_note = plan_inputs.budgets_differ_note(
+        [(r.facts.get("total"), str(r.facts["currency"])) for r in results],
+        "under each total's median in the scorecard; the TCO as a share of the budget")
+    for entry in plans:
+        tco, budget = entry["tco_p50"], entry["total"]
+        entry["tco_of_budget"] = float(tco) / float(budget) if budget_note \
+            and entry["tco_unit"] == entry["currency"] and units.finite(tco) \
+            and units.finite(budget) and float(budget) > 0 else None
     differ, alike = plan_inputs.input_differences(
         stated, [r.title for r in results],
         [(r.provenance.draws, r.provenance.seed) for r in results], names.category,
         names.entity)
+    # the page's list names the plans as its tables' cards do ("Plan 1"), under a key with
+    # their titles; `differ` (the API's, as briefings write it) keeps the quoted titles
+    keyed = plan_inputs.input_differences(
+        stated, [r.title for r in results],
+        [(r.provenance.draws, r.provenance.seed) for r in results], names.category,
+        names.entity, labels=[f"Plan {k + 1}" for k in range(len(results))])[0]
+    per_budget: dict[str, dict[str, Any]] = {}
     metrics: dict[str, dict[str, Any]] = {}
     for k, result in enumerate(results):
         if "scorecard" not in result.tables:        # a `moneytrail trace` run
@@ -1015,6 +1034,11 @@ def compare_view(results: list[Result], names: Names, url: str,
             weight = row["weight"] or {}     # the run page's 'On assumption or weak rows'
             for stat in ("p50", "p5", "p95"):
                 entry[f"run{k + 1}_weight_{stat}"] = weight.get(stat)
+            if budget_note and units.is_total(unit):
+                per, value = units.total_per_budget(
+                    row["p50"], unit, result.facts.get("total"), str(result.facts["currency"]))
+                per, value = restate_per_million(per, value, factors[k])
+                per_budget.setdefault(row["metric"], {"unit": per})[f"run{k + 1}"] = value
     for entry in metrics.values():                 # a dash where a run has no figure
         for k in range(len(results)):
             for stat in ("p50", "p5", "p95", "reason", "where", "weight_p50", "weight_p5",
@@ -1051,6 +1075,12 @@ def compare_view(results: list[Result], names: Names, url: str,
                 units.difference_value(first, second, str(entry.get("unit") or "share"))
                 if isinstance(first, int | float)
                 and isinstance(second, int | float) and not money else None)
+        for entry in per_budget.values():   # per million of budget: money, as rows per million
+            comparable = results[0].facts["currency"] == results[1].facts["currency"] \
+                and years[0] == years[1]
+            entry["difference"] = units.difference_value(
+                entry.get("run1"), entry.get("run2"), str(entry["unit"])) if comparable \
+                else None
     ids = ", ".join(r.run_id for r in results)
     from urllib.parse import urlsplit
 
@@ -1090,7 +1120,9 @@ def compare_view(results: list[Result], names: Names, url: str,
                                f"{r.facts['rent_left_out']}" for r in results
                                if r.facts.get("rent_left_out")],
                 weighted=weighted, scorecard=list(metrics.values()),
-                differ=differ, same=alike, own_note=plan_inputs.OWN_FIGURES_NOTE,
+                differ=differ, differ_keyed=keyed, same=alike,
+                own_note=plan_inputs.OWN_FIGURES_NOTE, budget_note=budget_note,
+                per_budget=per_budget,
                 difference=len(results) == 2,
                 tables=["runs", "headline", "scorecard"])
 

@@ -36,6 +36,7 @@ from moneytrail.report.briefing.text import (
 from moneytrail.report.inputs import (
     OWN_FIGURE,
     OWN_FIGURES_NOTE,
+    budgets_differ_note,
     input_differences,
     own_figures_note,
     procurement_rows,
@@ -44,6 +45,7 @@ from moneytrail.report.inputs import (
 from moneytrail.report.units import (
     EU_FOOTNOTE,
     HHI_UNMOVED,
+    PER_BUDGET,
     REGION_LABELS,
     base_unit,
     condition_selectors,
@@ -58,6 +60,7 @@ from moneytrail.report.units import (
     hhi_no_market_moves,
     hhi_rules_no_rise,
     is_money,
+    is_total,
     largest_place_lead,
     ledger_state_text,
     lower_first,
@@ -68,6 +71,7 @@ from moneytrail.report.units import (
     plan_text_notes,
     prices_text,
     rough_draws_text,
+    total_per_budget,
     with_article,
 )
 from moneytrail.scenarios.schema import Plan
@@ -856,8 +860,8 @@ DIFFERENCE_NOTE = ("The difference is the second plan's median minus the first's
 EVIDENCE_SUFFIX = ": evidence, on assumption or weak rows"   # service.tasks.EVIDENCE_ROW
 
 
-def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = None
-                   ) -> list[tuple[str, list[Cell]]]:
+def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = None,
+                   *, per_budget: bool = False) -> list[tuple[str, list[Cell]]]:
     """One row per scorecard metric, a cell per plan: median, and below it the 90 % interval
     and, where the run has it, the metric's evidence weight (its evidence row folded in).
     Rows per million of a run's own currency are restated by the brief's `per_million`
@@ -865,7 +869,9 @@ def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = 
     stored under a label since renamed take the new one (service.tasks.stored_scorecard_row),
     so they line up with newer runs' rows. An HHI change of +0 in every draw says why
     (report.units.HHI_UNMOVED, hhi_rules_no_rise; `categories`: ids -> names), as the run
-    page does."""
+    page does. With `per_budget` (the plans' budgets differ) a total (report.units.is_total:
+    CO2 over the horizon) also says its figure per million of its plan's budget, and the
+    difference column the difference of those."""
     from moneytrail.analysis.scorecard import HHI_ROW as LARGEST_HHI_ROW
     from moneytrail.report.evidence import weight_text
     from moneytrail.service.tasks import hhi_market_words, restate_per_million
@@ -882,9 +888,11 @@ def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = 
     for label in labels:
         cells = []
         medians: list[tuple[float, str] | None] = []
+        budgeted: list[tuple[float, str] | None] = []    # a total per million of budget
         for k, (brief, card) in enumerate(zip(briefs, cards, strict=True)):
             name = brief.result.facts.get("plan", brief.plan.id)
             medians.append(None)
+            budgeted.append(None)
             if card is None or label not in card.index:
                 cells.append(Cell("–"))
                 continue
@@ -920,18 +928,141 @@ def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = 
             if mixed and is_money(unit):
                 prices = f"at {brief.plan.price_year or brief.plan.year} prices"
                 sub = f"{sub}; {prices}" if sub else prices
+            if per_budget and is_total(stored):
+                per, value = restate_per_million(*total_per_budget(
+                    row.get(f"{name}_p50"), stored, brief.result.facts.get("total"),
+                    brief.currency), brief.per_million)
+                if value is not None:
+                    said = f"{in_unit(value, per)} {PER_BUDGET}"
+                    sub = f"{sub}; {said}" if sub else said
+                    budgeted[k] = (float(value), per)
             cells.append(Cell(in_unit(p50, unit), sub))
             medians[k] = (float(p50), unit)
         if two:
             first, second = medians
             same_unit = first is not None and second is not None and first[1] == second[1] \
                 and (alike or not is_money(first[1]))
+            one, other = budgeted
+            by_budget = ""          # per million of budget: money, as rows per million
+            if alike and one is not None and other is not None and one[1] == other[1]:
+                gap = difference_value(one[0], other[0], one[1])
+                by_budget = f"{difference_text(gap, one[1])} {PER_BUDGET}"
             cells.append(Cell(difference_text(difference_value(first[0], second[0], first[1]),
                                               first[1])
                               if same_unit and first is not None and second is not None
-                              else "–"))
+                              else "–", by_budget))
         rows.append((label, cells))
     return rows
+
+
+SPREAD_FLOOR = 0.005    # a share whose medians differ by less than half a point is not named
+LARGEST_DIFFERENCES = 3
+
+
+def plan_figures(briefs: list[PlanBrief], label: str, *, restate: bool = True
+                 ) -> list[tuple[float, str]] | None:
+    """Each plan's median of the scorecard row `label` with its unit (rows per million of a
+    run's currency restated as the scorecard table shows them); None unless every plan has
+    a finite one."""
+    from moneytrail.service.tasks import restate_per_million
+
+    out = []
+    for brief in briefs:
+        card = current_scorecard(brief.table("scorecard"))
+        if card is None or label not in card.index:
+            return None
+        row = card.loc[label]
+        name = brief.result.facts.get("plan", brief.plan.id)
+        value: Any = row.get(f"{name}_p50")
+        unit = str(row.get("unit", "share"))
+        if restate:
+            unit, value = restate_per_million(unit, value, brief.per_million)
+        if not finite(value):
+            return None
+        out.append((float(value), unit))
+    return out
+
+
+def comparison_headline(briefs: list[PlanBrief], budget_note: str = "") -> list[str]:
+    """The answer a comparison opens with, from the runs' own figures: where the money ends
+    up differs most (the shares of the spending whose medians lie furthest apart: the
+    headline table's rows and the EU's and US owners' value added), and per million of
+    budget the jobs and CO2 (a total divided by its plan's budget) and the TCO as a share of
+    the budget; then `budget_note` when the budgets differ."""
+    from moneytrail.analysis.scorecard import JOBS_ROW, ROWS
+    from moneytrail.service.tasks import restate_per_million
+
+    two = len(briefs) == 2
+    label_of = {(metric, tuple(sorted(kw.items()))): label for label, metric, kw, _ in ROWS}
+    located = label_of[("eu_value_added_share", ())]
+    owned = label_of[("value_added_share", (("owner_country", "US"),))]
+    operational = label_of[("co2_tonnes", ())]
+    embodied = label_of[("co2_embodied_per_eur_million", ())]
+    shares: dict[str, list[Any]] = {}
+    for k, brief in enumerate(briefs):
+        frame = brief.table("headline")
+        for label, row in (frame.iterrows() if frame is not None else []):
+            shares.setdefault(str(label), [None] * len(briefs))[k] = row.get("share_p50")
+    for label in (located, owned):
+        figures = plan_figures(briefs, label)
+        if figures is not None:
+            shares[label] = [value for value, _ in figures]
+    apart = sorted(((max(v) - min(v), label, v) for label, v in shares.items()
+                    if all(finite(x) for x in v)), key=lambda t: -t[0])
+    lead = "In short (medians; the plans in the order listed above): "
+    said = []
+    named = [(label, values) for spread, label, values in apart
+             if spread >= SPREAD_FLOOR][:LARGEST_DIFFERENCES]
+    if named:
+        said.append(lead + "where the money ends up differs most in " + "; ".join(
+            f"{lower_first(label)}, {' vs '.join(pct(v) for v in values)} of the spending"
+            + (f" ({difference_text(difference_value(values[0], values[1], 'share'), 'share')})"
+               if two else "") for label, values in named) + ".")
+    elif apart:
+        said.append(lead + "where the money ends up is alike: no share of the spending "
+                    f"differs by {100 * SPREAD_FLOOR:g} points or more between the plans.")
+        lead = ""
+    parts = []
+    jobs = plan_figures(briefs, JOBS_ROW)
+    if jobs is not None:
+        parts.append("jobs paid for " + " vs ".join(in_unit(v, u) for v, u in jobs))
+    co2 = plan_figures(briefs, operational, restate=False)
+    if co2 is not None:
+        per = [restate_per_million(*total_per_budget(value, unit, b.result.facts.get("total"),
+                                                     b.currency), b.per_million)
+               for (value, unit), b in zip(co2, briefs, strict=True)]
+        if all(value is not None for _, value in per):
+            parts.append("CO2 of the electricity over the horizon " + " vs ".join(
+                in_unit(value, unit) for unit, value in per))
+    supply = plan_figures(briefs, embodied)
+    if supply is not None:
+        parts.append("CO2 of the supply chain (scope 1+2) " + " vs ".join(
+            in_unit(v, u) for v, u in supply))
+    if parts:
+        said.append("Per million of budget: " + "; ".join(parts) + ".")
+    tco = [tco_share(b) for b in briefs]
+    if all(t is not None for t in tco):
+        period = next((t[1] for t in tco if t and t[1]), "")
+        said.append(f"TCO{' ' + period if period else ''}: "
+                    + " vs ".join(pct(t[0]) for t in tco if t) + " of the budget.")
+    if budget_note:
+        said.append(budget_note)
+    return said
+
+
+def tco_share(brief: PlanBrief) -> tuple[float, str] | None:
+    """The plan's TCO (its lifecycle table's median) as a share of its budget, with the TCO's
+    period ('over the 5-year horizon'); None without a lifecycle table or TCO in the plan's
+    currency."""
+    frame = brief.table("lifecycle")
+    budget: Any = brief.result.facts.get("total")
+    if frame is None or "tco" not in frame.index or not finite(budget) or float(budget) <= 0:
+        return None
+    row = frame.loc["tco"]
+    tco: Any = row.get("p50")
+    if base_unit(str(row.get("unit") or "")) != brief.currency or not finite(tco):
+        return None
+    return float(tco) / float(budget), str(row.get("period") or "")
 
 
 LIFECYCLE_HEAD = ["Measure (unit)", "What it counts", "Median (90 % interval)", "Mean"]
@@ -1374,8 +1505,15 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
             [(int(b.result.facts.get("draws", 0)), int(b.result.facts.get("seed", 0)))
              for b in briefs], lambda c: cats.get(c, humanise(c)),
             lambda e: entities.get(e, e))
+    # plans of different budgets: totals differ with the budget alone (the scorecard gives
+    # each total per million of budget; the summary opens with figures per budget)
+    budgets = [(b.result.facts.get("total"), b.currency) for b in briefs]
+    budget_note = budgets_differ_note(
+        budgets, "beside each total in the scorecard; the TCO as a share of the budget above") \
+        if several else ""
     sections.append({"id": "summary", "title": "Summary", "kind": "summary",
-                     "plans": briefs, "differ": differ, "same": alike})
+                     "plans": briefs, "differ": differ, "same": alike,
+                     "headline": comparison_headline(briefs, budget_note) if several else []})
 
     # 2. what the plan buys, and the Sankey
     figures = []
@@ -1465,7 +1603,7 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
 
     # 4. scorecard and conditions
     tables = []
-    card_rows = scorecard_rows(briefs, category_names(ws))
+    card_rows = scorecard_rows(briefs, category_names(ws), per_budget=bool(budget_note))
     notes = merged_note([str(b.result.tables["scorecard"].note) for b in briefs
                          if "scorecard" in b.result.tables and b.result.tables["scorecard"].note])
     if unit_note:
@@ -1475,7 +1613,10 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
                   head=["Metric"] + ([b.plan.title for b in briefs] if several else ["Value"])
                   + ([difference_head(briefs[0].plan.title, briefs[1].plan.title)]
                      if two else []),
-                  rows=card_rows, note=(notes + ". " if notes else "") +
+                  rows=card_rows, note=(notes + ". " if notes else "")
+                  + (budgets_differ_note(budgets, "beside each total; the TCO as a share of "
+                                         "the budget in the summary") + " "
+                     if budget_note else "") +
                   "“Not applicable”: the metric does not apply to the plan (for example no "
                   "conditions set, or no hardware bought). " + TERMS_NOTE
                   + own_figures_sentence(briefs, category_names(ws))
