@@ -28,3 +28,10 @@ def test_no_footer_with_blank_values(client, path):
     html = client.get(path).text
     assert not BLANK.search(html), path
 
+
+
+def test_the_compare_picker_names_the_data_package(client):
+    from moneytrail.data.package import open_package
+
+    html = client.get("/compare").text
+    assert f"Data package {open_package(None).version}" in html

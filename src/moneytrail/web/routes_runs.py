@@ -570,7 +570,8 @@ def add_run_routes(app: FastAPI) -> None:
         if len(picked) < 2:
             return page(request, "compare_pick.html", status=400 if picked else 200,
                         picked=picked, runs=recent_runs(request),
-                        meta={"title": "Compare plans: pick two or more runs"})
+                        meta={"title": "Compare plans: pick two or more runs",
+                              "data_version": request.app.state.web.data_version})
         view = comparison(request, ",".join(picked))
         return render(request, "compare.html", view, "", api_path=f"{API}/compare")
 
