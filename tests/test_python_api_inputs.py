@@ -210,3 +210,21 @@ def test_the_cli_names_its_options(capsys):
             main(args)
         assert stopped.value.code == 2
         assert shown in capsys.readouterr().err
+
+
+def test_the_whole_number_rule_covers_every_integer_field_and_leaves_dates_alone():
+    # a before-validator on every field ("*") broke strict JSON dates: `as_of` was refused
+    import json
+    import typing
+
+    from moneytrail.scenarios import schema
+
+    for model in (m for m in vars(schema).values()
+                  if isinstance(m, type) and issubclass(m, schema.Strict)):
+        for name, info in model.model_fields.items():
+            if int in (info.annotation, *typing.get_args(info.annotation)):
+                assert name in schema.INTEGER_FIELDS, f"{model.__name__}.{name}"
+    data = mt.load_scenario(PLAN).model_dump(mode="json", exclude_none=True)
+    plan = mt.parse_scenario({**data, "as_of": "2025-06-30"}, strict=True)
+    assert plan.as_of == dt.date(2025, 6, 30)
+    assert json.loads(plan.model_dump_json())["as_of"] == "2025-06-30"

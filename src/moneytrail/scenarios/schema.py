@@ -78,6 +78,8 @@ RELIABILITY = ("filing", "official", "analyst", "estimate", "weak", "assumption"
 MULTILINE = frozenset({"description", "note"})    # text fields that may hold line breaks
 FREE_TEXT = frozenset({"title", "description", "note", "label"})   # see free_text
 TEXT_ERROR = "control_character"                  # pydantic error type of a refused character
+# every field of type int (Plan's), for Strict._whole_numbers; a test checks none is missing
+INTEGER_FIELDS = ("year", "price_year", "draws", "seed", "horizon_years", "spend_years")
 
 
 class Strict(BaseModel):
@@ -102,7 +104,9 @@ class Strict(BaseModel):
             return free_text(value)
         return value
 
-    @field_validator("*", mode="before")
+    # the integer fields by name, not "*": a before-validator on a date field makes strict
+    # JSON validation see its ISO text as a Python str and refuse it (`as_of`)
+    @field_validator(*INTEGER_FIELDS, mode="before", check_fields=False)
     @classmethod
     def _whole_numbers(cls, value: Any) -> Any:
         """A whole number of another integer type (numpy's np.int64, read from an array or a
