@@ -228,3 +228,25 @@ def test_the_whole_number_rule_covers_every_integer_field_and_leaves_dates_alone
     plan = mt.parse_scenario({**data, "as_of": "2025-06-30"}, strict=True)
     assert plan.as_of == dt.date(2025, 6, 30)
     assert json.loads(plan.model_dump_json())["as_of"] == "2025-06-30"
+
+
+def test_mt_trace_refuses_a_ws_that_is_not_a_workspace(plan):
+    """`ws="x"` was a raw AttributeError (finding h106)."""
+    model = mt.load_model(2025)
+    for given in (lambda: mt.trace(plan, model, ws="x", draws=DRAWS),
+                  lambda: mt.trace(plan, ws="x", draws=DRAWS)):
+        with pytest.raises(MoneytrailError) as caught:
+            given()
+        assert caught.value.field == "ws" and "Workspace" in str(caught.value)
+        assert caught.value.value == "str"
+
+
+@pytest.mark.parametrize("given, named", [(None, "None"), ({"a": 1}, "a dict")])
+def test_mt_trace_without_a_plan_says_what_it_was_given_and_takes(given, named):
+    """`mt.trace(None)` said "tracing a final-demand vector needs a model" (finding h106)."""
+    with pytest.raises(ModelError) as caught:
+        mt.trace(given)
+    text = str(caught.value)
+    assert caught.value.field == "plan" and f"given {named} and no model" in text
+    assert "Plan" in text and "mt.load_scenario" in text and "mt.parse_scenario" in text
+    assert "final-demand vector" in text and "with a model" in text

@@ -94,7 +94,12 @@ def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None =
             if isinstance(plan, str | PurePath):
                 raise ModelError("trace takes a plan, not a file name: load it first with "
                                  "mt.load_scenario(path)", field="plan", value=str(plan))
-            raise ModelError("tracing a final-demand vector needs a model", field="model")
+            given = "None" if plan is None else f"a {type(plan).__name__}"
+            raise ModelError(f"trace was given {given} and no model: it takes a Plan (from "
+                             "mt.load_scenario(path) or mt.parse_scenario(text)), or a "
+                             "final-demand vector (array, Series or mapping over the model's "
+                             "entities) with a model (mt.load_model(year))", field="plan",
+                             value=type(plan).__name__)
         vector = model.solve_input(plan)
         totals = vector.sum(axis=-1)
         if np.any(np.abs(totals) <= 1e-12 * np.maximum(np.abs(vector).sum(axis=-1), 1e-300)):

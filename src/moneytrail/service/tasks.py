@@ -576,10 +576,15 @@ def trace(plan: Plan | Any, model: Any = None, *, ws: Workspace | None = None,
 
     `ws`: a Workspace over that package (`Workspace.open()`), for a loop of traces: without
     it each call opens one and reads the package's tables again (about 0.6 s). Raises
-    MoneytrailError (field `ws`) when `ws` is over another package than the model."""
+    MoneytrailError (field `ws`) when `ws` is not a Workspace or is over another package than
+    the model."""
     from moneytrail.engine.trace import trace as engine_trace
     from moneytrail.model.iomodel import IOModel
 
+    if ws is not None and not isinstance(ws, Workspace):
+        raise MoneytrailError("ws must be a Workspace (ws = mt.Workspace.open(), or "
+                              "Workspace.open(folder)), or left out", field="ws",
+                              value=type(ws).__name__)
     if isinstance(plan, Plan) and (model is None or isinstance(model, IOModel)
                                    and model.package_root is not None):
         if ws is not None and model is not None and \

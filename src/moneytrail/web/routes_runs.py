@@ -538,8 +538,8 @@ def add_run_routes(app: FastAPI) -> None:
         return RedirectResponse(f"/r/{rid}", status_code=303)
 
     @app.get(f"{API}/compare", tags=["runs"],
-             summary="Done runs side by side: headline shares and scorecards "
-             "(?runs=<id>,<id>[,...]); ?format=csv&table=<runs|headline|scorecard>")
+             summary="Done runs side by side: headline shares, scorecards and each plan's "
+             "TCO (?runs=<id>,<id>[,...]); ?format=csv&table=<runs|headline|scorecard|tco>")
     def api_compare(request: Request, runs: Q = None, format: Q = None,
                     table: Q = None) -> Response:
         from moneytrail.web.app import as_api

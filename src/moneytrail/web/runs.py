@@ -987,12 +987,20 @@ def compare_view(results: list[Result], names: Names, url: str,
                                                               names.entity),
               "own_figures": plan_inputs.own_figures_note(p, names.category)}
              for r, p, year in zip(results, stated, years, strict=True)]
-    for entry, result in zip(plans, results, strict=True):   # the lifecycle's TCO, if stored
-        lifecycle = lifecycle_view(result)
+    from moneytrail.service.tasks import plan_file_names
+
+    stems = [f.removesuffix(".yaml") for f in plan_file_names(
+        [p["plan_id"] for p in plans], [p["run_id"] for p in plans])]
+    tco_rows = []           # the `tco` table: one row per run, nulls without a lifecycle table
+    for entry, result, stem in zip(plans, results, stems, strict=True):
+        lifecycle = lifecycle_view(result)             # the lifecycle's TCO, if stored
         tco = (lifecycle or {}).get("tco") or {}
         entry.update({f"tco_{s}": tco.get(s) for s in ("p50", "p5", "p95")},
                      tco_unit=tco.get("unit"), tco_period=tco.get("period"),
                      tco_scope=(lifecycle or {}).get("scope"))
+        tco_rows.append({"plan": stem, "run_id": result.run_id,
+                         "unit": tco.get("unit") or None, "period": tco.get("period") or None,
+                         **{s: tco.get(s) for s in ("mean", "p5", "p50", "p95")}})
     # plans of different budgets: their totals (CO2 over the horizon, the TCO) differ with the
     # budget alone, so each total is also given per million of its plan's budget (stored
     # figure / stored budget; per EUR million as the per-million rows are), the TCO as a share
@@ -1063,6 +1071,12 @@ def compare_view(results: list[Result], names: Names, url: str,
             entry = headline.setdefault(row[key], {"label": row[key]})
             for stat in ("p50", "p5", "p95"):
                 entry[f"run{k + 1}_{stat}"] = row[f"share_{stat}"]
+    withheld = ""
+    if len(results) == 2:
+        pair = [results[0].facts["currency"], results[1].facts["currency"]]
+        withheld = (f"not subtracted: the plans are in different currencies ({', '.join(pair)})"
+                    if pair[0] != pair[1] else "not subtracted: the plans' money is at "
+                    f"different price years ({', '.join(str(y) for y in years)})")
     if len(results) == 2:          # what changes: the second run minus the first
         for entry in [*headline.values(), *metrics.values()]:
             # a label only one run has (a run stored before a row was renamed): no difference
@@ -1071,22 +1085,27 @@ def compare_view(results: list[Result], names: Names, url: str,
             money = units.is_money(str(entry.get("unit") or "")) and (
                 results[0].facts["currency"] != results[1].facts["currency"]
                 or years[0] != years[1])
+            both = isinstance(first, int | float) and isinstance(second, int | float)
             entry["difference_p50"] = (
                 units.difference_value(first, second, str(entry.get("unit") or "share"))
-                if isinstance(first, int | float)
-                and isinstance(second, int | float) and not money else None)
+                if both and not money else None)
+            # why a difference of two figures is left out (the CSV's and JSON's own column)
+            if "metric" in entry:          # scorecard rows (the headline holds shares)
+                entry["difference_reason"] = withheld if both and money else None
         for entry in per_budget.values():   # per million of budget: money, as rows per million
             comparable = results[0].facts["currency"] == results[1].facts["currency"] \
                 and years[0] == years[1]
             entry["difference"] = units.difference_value(
                 entry.get("run1"), entry.get("run2"), str(entry["unit"])) if comparable \
                 else None
+    if any(entry.get("difference_reason") for entry in metrics.values()):
+        unit_note = (f"{unit_note} The difference column leaves out figures per million and "
+                     f"amounts of money (\u2013): {withheld.removeprefix('not subtracted: ')}."
+                     ).strip()
     ids = ", ".join(r.run_id for r in results)
     from urllib.parse import urlsplit
 
     base = "{0.scheme}://{0.netloc}".format(urlsplit(url))
-    from moneytrail.service.tasks import plan_file_names
-
     files = plan_file_names([r.provenance.inputs["plan"].get("id") for r in results],
                             [r.run_id for r in results])
     same = len({(r.provenance.draws, r.provenance.seed) for r in results}) == 1
@@ -1124,7 +1143,7 @@ def compare_view(results: list[Result], names: Names, url: str,
                 own_note=plan_inputs.OWN_FIGURES_NOTE, budget_note=budget_note,
                 per_budget=per_budget,
                 difference=len(results) == 2,
-                tables=["runs", "headline", "scorecard"])
+                tco=tco_rows, tables=["runs", "headline", "scorecard", "tco"])
 
 
 def compare_csv_rows(view: View, name: str) -> list[dict[str, Any]]:
