@@ -122,7 +122,7 @@ def test_a_total_row_gives_each_plan_per_million_of_its_budget(client, stored):
         tco = float(result.tables["lifecycle"].frame().loc["tco", "p50"])
         share = percent(tco / float(result.facts["total"]))
         assert said.startswith(f'"/r/{result.run_id}"> {result.title}'), said
-        assert f"; {share} of its budget): the budget plus electricity" in said, said
+        assert f"; {share} of its budget); not the plan's lifetime cost" in said, said
 
 
 def test_plans_of_one_budget_show_no_budget_notice(client, stored):
