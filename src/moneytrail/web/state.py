@@ -47,7 +47,8 @@ def readable_title(title: str, publisher: str) -> str:
     standalone'; the words after the file name when it has them); a bare file of a copy held
     elsewhere ('gdp.csv' by 'datasets/gdp (GitHub, copy of World Bank NY.GDP.MKTP.CD)')
     becomes the series it copies and whose copy it is ('World Bank NY.GDP.MKTP.CD (GitHub
-    copy, datasets/gdp)'); other titles stay as they are. The file name stays on the source page (its link) and in the data."""
+    copy, datasets/gdp)'); other titles stay as they are. The file name stays on the source
+    page (its link) and in the data."""
     found = FILE_TITLE.fullmatch(title.strip())
     if found is None:
         return title
