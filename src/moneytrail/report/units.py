@@ -9,7 +9,8 @@ spent), anything else a plain number. Missing or non-finite values print as an e
 scientific notation: large values get a size word (k, m, bn, tn) and tonnes of CO2e a prefix
 (t, kt, Mt); only an amount of money beyond any budget a plan may hold (`beyond_budgets`,
 a typo such as 1e300) is written in exponent form, so it stays one short line. An
-interval's two ends are printed in the scale of the median they stand beside ("3.64 Mt CO2e (2.47–5.41 Mt CO2e)").
+interval's two ends are printed in the scale of the median they stand beside ("3.64 Mt
+CO2e (2.47–5.41 Mt CO2e)").
 """
 
 from __future__ import annotations
