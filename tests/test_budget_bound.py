@@ -43,7 +43,8 @@ def test_a_budget_above_it_is_refused_naming_the_figure_and_source(ws, tmp_path,
     assert exc.value.field == "budget.amount"
     message = str(exc.value)
     assert f"(USD {usd} tn) is more than the GDP of the largest economy" in message
-    assert "US, USD 29.2 tn in 2024, macro/gdp.csv, source x_wb_gdp_2024" in message
+    assert ("US, USD 29.2 tn in 2024, the GDP table of the data package, source "
+            "x_wb_gdp_2024") in message
     assert "\n" not in message
 
 

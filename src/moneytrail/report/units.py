@@ -7,8 +7,10 @@ points), `t CO2e`, `FTE` (jobs at one time), `FTE-years` (jobs x years), a curre
 (`EUR`, `USD`, ...), `<FTE|FTE-years|t CO2e> per <CUR> million` (per million of a currency
 spent), anything else a plain number. Missing or non-finite values print as an en dash. No
 scientific notation: large values get a size word (k, m, bn, tn) and tonnes of CO2e a prefix
-(t, kt, Mt). An interval's two ends are printed in the scale of the
-median they stand beside ("3.64 Mt CO2e (2.47–5.41 Mt CO2e)").
+(t, kt, Mt); only an amount of money beyond any budget a plan may hold (`beyond_budgets`,
+a typo such as 1e300) is written in exponent form, so it stays one short line. An
+interval's two ends are printed in the scale of the median they stand beside ("3.64 Mt
+CO2e (2.47–5.41 Mt CO2e)").
 """
 
 from __future__ import annotations
@@ -247,13 +249,26 @@ def difference_text(value: Any, unit: str) -> str:
     return sign + in_unit(abs(value), unit)
 
 
+def beyond_budgets(amount: float) -> str | None:
+    """An amount larger than any budget a plan may hold (scenarios.schema.MAX_BUDGET, 1e17)
+    in exponent form, the shortest digits that read back to the same number ('1e+300'; as
+    the builder's budget field shows it, web.numbers.amount_text); None for other amounts.
+    Without it 1e300 printed as 300 digits with float noise ('1,000,...,472.00 tn')."""
+    from moneytrail.scenarios.schema import MAX_BUDGET
+
+    return repr(float(amount)) if abs(float(amount)) > MAX_BUDGET else None
+
+
 def money(amount: Any, currency: str = "") -> str:
     """'EUR 6.25 bn' style; whole units below a thousand ('EUR 12'), cents below one unit
     ('EUR 0.40', not 'EUR 0'), and two significant digits below one cent ('EUR 0.0038'), so
-    a small amount that is not zero never prints as zero."""
+    a small amount that is not zero never prints as zero; an amount beyond any budget
+    (`beyond_budgets`) as 'EUR 1e+300'."""
     if not finite(amount):
         return MISSING
     amount = float(amount)
+    if (huge := beyond_budgets(amount)) is not None:
+        return f"{currency} {huge}".strip()
     for size, suffix in MONEY_SIZES:
         if abs(amount) >= size:
             return f"{currency} {amount / size:z,.2f} {suffix}".strip()

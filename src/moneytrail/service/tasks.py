@@ -341,7 +341,8 @@ def check_budget(ws: Workspace, plan: Plan) -> Plan:
             "" if plan.currency == "USD" else f" (USD {usd / 1e12:,.1f} tn)")
         raise ScenarioError(f"a budget of {amount} is more than the "
                             f"GDP of the largest economy in the data package ({country}, USD "
-                            f"{gdp / 1e12:,.1f} tn in {gdp_year}, macro/gdp.csv, source "
+                            f"{gdp / 1e12:,.1f} tn in {gdp_year}, the GDP table of the data "
+                            "package, source "
                             f"{source}): no AI plan spends a year's output of the world's "
                             "largest economy; check the amount and its unit",
                             file=plan.path or plan.id, field="budget.amount",

@@ -140,8 +140,10 @@ async def password_change(request: Request) -> Response:
         # every problem at once (a throttled attempt: the new password's, the rules being
         # public); the first raised says the status
         status = 429 if isinstance(exc, Throttled) else 400
+        errors = required_fields(formerrors.every_error(exc, PASSWORD_INPUTS), form,
+                                 ("current_password", "new_password", "repeat_password"))
         response = page(request, "password.html", status=status, user=current,
-                        **formerrors.context(formerrors.every_error(exc, PASSWORD_INPUTS)))
+                        **formerrors.context(errors))
         if isinstance(exc, Throttled):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
@@ -155,6 +157,25 @@ PASSWORD_INPUTS = {"current_password": ("current_password", "Current password"),
                    "password": ("new_password", "New password"),
                    "new_password": ("new_password", "New password"),
                    "repeat_password": ("repeat_password", "New password again")}
+
+
+def required_fields(errors: list[dict[str, Any]], form: Any, inputs: tuple[str, ...]
+                    ) -> list[dict[str, Any]]:
+    """A password form's `errors` with each of its `inputs` that was sent empty marked
+    'required' in place of what the store said of it (an empty new password is not 'too
+    short', an empty repeat does not 'differ'), in the form's order after the form-wide
+    errors; an input the form did not send at all is left to the store (an API client
+    without a repeat field)."""
+    empty = {name for name in inputs if name in form and not str(form.get(name))}
+    if not empty:
+        return errors
+    out = [error for error in errors if not error["anchor"]]
+    for name in inputs:
+        if name in empty:
+            out.append(formerrors.entry(name, PASSWORD_INPUTS[name][1], "required"))
+        else:
+            out += [error for error in errors if error["anchor"] == name]
+    return out
 
 
 def reset_page(request: Request, token: str, status: int = 200,
@@ -180,17 +201,24 @@ def reset_form(request: Request, token: str = "") -> HTMLResponse:
 
 
 @router.post("/reset-password", include_in_schema=False)
-def reset_submit(request: Request, token: Annotated[str, Form(max_length=100)] = "",
-                 new_password: Annotated[str, Form(max_length=4096)] = "",
-                 repeat_password: Annotated[str | None, Form(max_length=4096)] = None,
-                 csrf_token: Annotated[str, Form(max_length=200)] = "") -> Response:
+async def reset_submit(request: Request, token: Annotated[str, Form(max_length=100)] = "",
+                       new_password: Annotated[str, Form(max_length=4096)] = "",
+                       repeat_password: Annotated[str | None, Form(max_length=4096)] = None,
+                       csrf_token: Annotated[str, Form(max_length=200)] = "") -> Response:
     auth.check_login_token(request, csrf_token)
+    if repeat_password is None and "repeat_password" in await request.form():
+        repeat_password = ""        # sent empty (FastAPI reads that as not sent): checked
     try:
         name = auth.accounts(request).reset_password(token, new_password,
                                                      repeated=repeat_password)
     except (AuthError, AccountError) as exc:
         return reset_page(request, token, status=400,
-                          errors=formerrors.every_error(exc, PASSWORD_INPUTS))
+                          errors=required_fields(
+                              formerrors.every_error(exc, PASSWORD_INPUTS),
+                              {"new_password": new_password, **({} if repeat_password is None
+                                                                else {"repeat_password":
+                                                                      repeat_password})},
+                              ("new_password", "repeat_password")))
     return reset_page(request, "", done=name)
 
 

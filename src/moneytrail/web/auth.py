@@ -67,6 +67,15 @@ def install(app: FastAPI) -> None:
             response.headers["Cache-Control"] = "private, no-store"
         return response
 
+    @app.middleware("http")
+    async def keys_fail_closed(request: Request, call_next: Callable) -> Response:
+        """A request that presents an API key (an Authorization header) the store does not
+        accept gets a 401 on every route, GET included (ASVS: fail closed), never the
+        anonymous answer: a script with a revoked key sees why, not an empty list."""
+        if "authorization" in request.headers and who(request) is None:
+            return invalid_key(request)
+        return await call_next(request)
+
 
 def first_admin_from_env(store: Accounts) -> str | None:
     """`MONEYTRAIL_ADMIN_PASSWORD` (and optional `MONEYTRAIL_ADMIN_NAME`, default "admin"),
@@ -124,9 +133,33 @@ def bearer(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
+INVALID_KEY = ("this API key is not valid: it was revoked or never existed (or its account "
+               "is disabled); make a new one with `moneytrail users key NAME --scope read`")
+NOT_BEARER = ("send the API key as `Authorization: Bearer mt_...` (make one with "
+              "`moneytrail users key NAME --scope read`)")
+
+
+def invalid_key(request: Request) -> Response:
+    """The 401 problem+json of a request whose Authorization header is no valid API key
+    (`keys_fail_closed`), on pages and the API alike (a script sent it): one message for a
+    revoked, unknown or disabled account's key, which the store does not tell apart."""
+    from fastapi.responses import JSONResponse
+
+    from moneytrail.web.app import with_security_headers
+
+    detail = INVALID_KEY if bearer(request) else NOT_BEARER
+    response = JSONResponse({"type": "about:blank", "title": "Unauthorized", "status": 401,
+                             "detail": detail, "instance": request.url.path[:200]},
+                            status_code=401, media_type="application/problem+json",
+                            headers={"WWW-Authenticate": 'Bearer error="invalid_token"',
+                                     "Cache-Control": "no-store"})
+    return with_security_headers(request, response)
+
+
 def who(request: Request) -> Who | None:
     """The caller: an API key's account, a session's account, or None (anonymous). A request
-    with an Authorization header that is not a valid key is anonymous (its cookies ignored)."""
+    with an Authorization header that is not a valid key is None here (its cookies ignored)
+    and answered 401 before any route (`keys_fail_closed`)."""
     if hasattr(request.state, "who"):
         return request.state.who
     found: Who | None = None

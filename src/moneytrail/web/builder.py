@@ -849,6 +849,23 @@ def all_errors(check: Any, draft: Mapping[str, Any], limit: int = 20) -> list[An
     return errors
 
 
+# a budget from this size up (in any currency) is checked against the caps when a draft loads
+LOAD_CHECKED_BUDGET = 1e12
+
+
+def budget_errors_on_load(check: Any, draft: Mapping[str, Any]) -> list[Any]:
+    """The errors of a draft's budget amount (`all_errors` on `budget.amount`) when the amount
+    is a number of LOAD_CHECKED_BUDGET or more: a budget beyond the largest economy's GDP
+    (service.tasks.check_budget) or the schema's MAX_BUDGET is marked as soon as a draft link
+    loads, not only after Check; other fields stay unchecked until Check, as drafts are."""
+    budget = draft.get("budget")
+    amount = budget.get("amount") if isinstance(budget, dict) else budget
+    if isinstance(amount, bool) or not isinstance(amount, int | float) \
+            or not amount >= LOAD_CHECKED_BUDGET:
+        return []
+    return [exc for exc in all_errors(check, draft) if exc.field == "budget.amount"]
+
+
 def field_anchor(field: str | None, rows: Mapping[str, Any], value: Any = None
                  ) -> str:
     """The id of the form input an error on `field` (a dotted path) belongs to."""

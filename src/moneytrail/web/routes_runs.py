@@ -860,6 +860,10 @@ def build_form(request: Request, *, plan: str | None, reference: str | None,
             if duplicates and exc.field in ("spend", "procurement"):
                 continue                     # a sum the repeated row's removal broke
             errors.append(builder.error_entry(exc, rows, typed_texts(typed), names))
+    else:
+        errors = [builder.error_entry(exc, rows, {"budget.amount": str(rows["budget"])}, names)
+                  for exc in
+                  builder.budget_errors_on_load(lambda data: plan_from_mapping(ws, data), draft)]
     ruled = rules_view(request, rules_state(rules), [str(s["category"]) for s in rows["spend"]
                                                       if s["category"]], names)
     errors += ruled["errors"]

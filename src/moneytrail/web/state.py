@@ -35,16 +35,29 @@ def about(note: str) -> str:
     return note[:ABOUT_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
 
 
+# a publisher that is a copy of another's data: 'datasets/gdp (GitHub, copy of World Bank
+# NY.GDP.MKTP.CD)' (holder, host, what it copies), as macro/sources.csv records them
+COPY_OF = re.compile(r"(?P<holder>[^()]+?) \((?:(?P<host>[^,()]+), )?copy of (?P<what>[^()]+)\)")
+
+
 def readable_title(title: str, publisher: str) -> str:
     """A source's title for readers: a title that is a file name ('cost_analysis_standalone.py',
     'World_Bank_Nominal_GDP_All_Countries_2024.xlsx', 'cpi_annual.json: CPI-U annual averages')
     becomes its publisher and the file's words ('Epoch AI (GitHub: ...): Cost analysis
-    standalone'; the words after the file name when it has them); other titles stay as they
-    are. The file name stays on the source page (its link) and in the data."""
+    standalone'; the words after the file name when it has them); a bare file of a copy held
+    elsewhere ('gdp.csv' by 'datasets/gdp (GitHub, copy of World Bank NY.GDP.MKTP.CD)')
+    becomes the series it copies and whose copy it is ('World Bank NY.GDP.MKTP.CD (GitHub
+    copy, datasets/gdp)'); other titles stay as they are. The file name stays on the source
+    page (its link) and in the data."""
     found = FILE_TITLE.fullmatch(title.strip())
     if found is None:
         return title
     rest = found["rest"] or ""
+    copy = COPY_OF.fullmatch(publisher.strip())
+    if copy is not None and copy["host"] and not rest:
+        # a bare data file of a copy: the series it copies, then whose copy it is (h107:
+        # not 'datasets/gdp (GitHub, copy of ...): Gdp')
+        return f"{copy['what']} ({copy['host']} copy, {copy['holder']})"
     if rest.startswith(":"):
         words = rest[1:].strip()
     else:
