@@ -60,3 +60,20 @@ def test_a_valid_key_and_no_key_still_work(app):
     key = app.state.keys[("eve", "read")]
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {key}"})
     assert me.json()["account"] == "eve"
+
+
+def test_a_store_outage_while_checking_a_key_is_a_503_not_a_500(app, monkeypatch):
+    # the key check runs in a middleware, outside the app's error handlers: a database that
+    # went away there was a 500 (tests/web/test_web_faults.py's PostgreSQL crash found it)
+    from sqlalchemy.exc import OperationalError
+
+    def down(*_args, **_kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(app.state.accounts, "by_key", down)
+    key = app.state.keys[("eve", "read")]
+    client = TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False)
+    response = client.get("/api/v1/saved-plans", headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 503, response.text
+    assert response.headers["Retry-After"] == "2"
+    assert "nothing was written" in response.json()["detail"]

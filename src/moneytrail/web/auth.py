@@ -72,8 +72,16 @@ def install(app: FastAPI) -> None:
         """A request that presents an API key (an Authorization header) the store does not
         accept gets a 401 on every route, GET included (ASVS: fail closed), never the
         anonymous answer: a script with a revoked key sees why, not an empty list."""
-        if "authorization" in request.headers and who(request) is None:
-            return invalid_key(request)
+        from sqlalchemy.exc import DBAPIError
+
+        if "authorization" in request.headers:
+            try:
+                known = who(request)
+            except DBAPIError as exc:    # a middleware's error skips the app's handlers: the
+                # store's outage is the 503 (app.store_down) a route would give, never a 500
+                return await request.app.exception_handlers[DBAPIError](request, exc)
+            if known is None:
+                return invalid_key(request)
         return await call_next(request)
 
 
