@@ -44,7 +44,10 @@ def test_eu_share_without_scorecard_sums_the_member_states(ws):
             "Ireland and for the EU's value added not split by member state)") in text
 
 
-def test_region_of_one_country_row_is_that_row(ws):
+def test_region_of_one_country_row_is_said_once(ws):
+    """The US plan's largest place is the US: its share opens the paragraph and the buyer
+    region's sentence, with the same figures, is not repeated after it (it was, word for
+    word, until 0.5.4)."""
     from moneytrail.report.briefing.text import interval, pct
     from moneytrail.scenarios import load_scenario
     from moneytrail.service import tasks
@@ -52,5 +55,8 @@ def test_region_of_one_country_row_is_that_row(ws):
     stored = tasks.trace_plan(ws, load_scenario(ROOT / "scenarios" / "stargate-style-us.yaml"),
                               draws=DRAWS, seed=1, analyses=False)
     row = stored.table("country").loc["US"]
-    assert (f"stays in the United States as value added is {pct(row['share_p50'])} "
-            f"({interval(row['share_p5'], row['share_p95'])})") in briefing_text(ws, stored)
+    text = briefing_text(ws, stored)
+    assert (f"in the United States: {pct(row['share_p50'])} of the spending (90 % interval "
+            f"{interval(row['share_p5'], row['share_p95'])}) is value added generated "
+            "there") in text
+    assert "stays in the United States as value added is" not in text

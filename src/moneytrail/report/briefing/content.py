@@ -598,10 +598,13 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
     country = brief.table("country")
     owner = brief.table("owner_country")
     factor = brief.table("factor")
+    top_place: tuple[float, float, float] | None = None      # the largest place's p50, p5, p95
     if country is not None and owner is not None and not country.empty:
         names = country_names(ws)
         c_top, o_top = str(country["share_p50"].idxmax()), str(owner["share_p50"].idxmax())
         row = row_at(country, c_top)
+        if c_top == plan.buyer_region:
+            top_place = (float(row["share_p50"]), float(row["share_p5"]), float(row["share_p95"]))
         lead = largest_place_lead(c_top, row["share_p50"])
         sentences.append(f"{lead} {place_in_sentence(c_top, names)}: "
                          f"{pct(row['share_p50'])} of the spending (90 % interval "
@@ -613,7 +616,7 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
                          f"and {pct(factor.loc['tax', 'share_p50'])} taxes.")
     region = region_share(brief, ws)
     mean = region_mean(brief, ws) if region is None else None
-    if region is not None:
+    if region is not None and tuple(region[1:]) != top_place:   # not said just above
         label, p50, p5, p95 = region
         sentences.append(f"The share of the spending that stays in {label} as value added is "
                          f"{pct(p50)} ({interval(p5, p95)}).")
