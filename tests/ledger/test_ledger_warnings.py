@@ -91,3 +91,21 @@ def test_the_deal_page_shows_the_warnings(tmp_path):
     assert "<dt>Check</dt>" in text
     assert ("committed as of 2024-02-01, before the deal was announced (2025-01-21); "
             "committed is 120.0 % of the amount announced") in text
+
+
+def test_announcement_links_read_once_give_the_same_dates():
+    """`reality` reads the deals' announcement links once (it read every deal row again for
+    each of the 84 deals: 2.2 s of a 2.3 s call on the bundled ledger); the dates are the
+    same as `announced_on` reading the table each time."""
+    import pandas as pd
+
+    from moneytrail.ledger import queries
+
+    deals = pd.DataFrame({"id": ["h", "c", "g", "x"],
+                          "announced": ["2025-01-21", "", "2024", ""],
+                          "part_of": ["", "h", "c", ""]})
+    links = queries.announcement_links(deals)
+    assert links["g"] == ("2024", ["c"])
+    for deal in ("h", "c", "g", "x", "nope"):
+        assert queries.announced_on(deals, deal, links) == queries.announced_on(deals, deal)
+    assert queries.announced_on(deals, "g", links) == "2024-01-01"

@@ -57,20 +57,31 @@ def date_end(text: str) -> str:
     return "-".join((parts + ["12", "31"][len(parts) - 1:])[:3])
 
 
-def announced_on(deals: pd.DataFrame, deal: str) -> str:
+def announcement_links(deals: pd.DataFrame) -> dict[str, tuple[str, list[str]]]:
+    """Per deal id: its announcement date ('' when none) and the deals it is part of
+    (`part_of`), read once for `announced_on`."""
+    return {str(d["id"]): (str(d.get("announced", "") or ""),
+                           split_list(str(d.get("part_of", "") or "")))
+            for d in deals.to_dict("records")}
+
+
+def announced_on(deals: pd.DataFrame, deal: str,
+                 links: dict[str, tuple[str, list[str]]] | None = None) -> str:
     """The earliest announcement date (YYYY-MM-DD start of its period) of a deal and of the
     deals it is part of (`part_of`, followed up): a component deal split out of a headline
-    shares the headline's announcement. '' when none is known."""
-    rows = {str(r["id"]): r for _, r in deals.iterrows()}
+    shares the headline's announcement. '' when none is known. Pass `links` (`announcement_links`
+    of the same deals) when asking for many deals: it is read from `deals` otherwise."""
+    links = announcement_links(deals) if links is None else links
     dates, seen, todo = [], set(), [deal]
     while todo:
         current = todo.pop()
-        if current in seen or current not in rows:
+        if current in seen or current not in links:
             continue
         seen.add(current)
-        if str(rows[current].get("announced", "") or ""):
-            dates.append(date_key(str(rows[current]["announced"])))
-        todo += split_list(str(rows[current].get("part_of", "") or ""))
+        announced, parents = links[current]
+        if announced:
+            dates.append(date_key(announced))
+        todo += parents
     return min(dates) if dates else ""
 
 
@@ -303,6 +314,7 @@ def reality(tables: Tables, converter: Converter, *, currency: str = "EUR",
     chosen = {stage: latest(claims, stage, tables["source"]) for stage in STAGES}
     empty = pd.Series({"norm_low": math.nan, "norm_central": math.nan, "norm_high": math.nan,
                        "as_of": "", "ref": ""})
+    links = announcement_links(tables["deal"])
     rows = []
     for _, deal in deals.iterrows():
         row: dict = {"deal": deal["id"], "name": deal["name"], "kind": kind_of(deal["kind"]),
@@ -315,7 +327,7 @@ def reality(tables: Tables, converter: Converter, *, currency: str = "EUR",
             row[f"{stage}_as_of"] = claim["as_of"]
             row[f"{stage}_ref"] = claim["ref"]
         warnings = []
-        announced = announced_on(tables["deal"], str(deal["id"]))
+        announced = announced_on(tables["deal"], str(deal["id"]), links)
         for stage in DATE_CHECKED:
             text = before_announcement(stage, str(picked[stage]["as_of"]), announced)
             warnings += [text] if text else []
