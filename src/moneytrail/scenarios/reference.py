@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import math
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from moneytrail.text import plain_number, thousands_separator
@@ -33,9 +34,11 @@ def words(text: Any) -> str:
 
 
 @lru_cache(maxsize=1)
-def reference_texts() -> tuple[dict[str, Any], ...]:
+def reference_texts() -> tuple[Mapping[str, Any], ...]:
     """Each reference plan's id, title, description (white space folded), budget amount and
-    currency, as its YAML file writes them."""
+    currency, as its YAML file writes them. Read once per process: the files are part of the
+    installed package and do not change; the entries are read-only, so no caller can change
+    what the next one reads."""
     from moneytrail.errors import ScenarioError
     from moneytrail.scenarios import yamlio
 
@@ -44,9 +47,10 @@ def reference_texts() -> tuple[dict[str, Any], ...]:
         data = yamlio.read_yaml(path, ScenarioError, what="scenario file")
         budget = data.get("budget")
         amount = budget.get("amount") if isinstance(budget, dict) else budget
-        out.append({"id": str(data.get("id")), "title": words(data.get("title")),
-                    "description": words(data.get("description")), "amount": amount,
-                    "currency": str(data.get("currency") or "")})
+        out.append(MappingProxyType({
+            "id": str(data.get("id")), "title": words(data.get("title")),
+            "description": words(data.get("description")), "amount": amount,
+            "currency": str(data.get("currency") or "")}))
     return tuple(out)
 
 
