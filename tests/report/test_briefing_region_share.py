@@ -60,3 +60,21 @@ def test_region_of_one_country_row_is_said_once(ws):
             f"{interval(row['share_p5'], row['share_p95'])}) is value added generated "
             "there") in text
     assert "stays in the United States as value added is" not in text
+
+
+def test_capital_share_is_profits_and_depreciation(ws):
+    """The capital share of value added is gross operating surplus: profits and depreciation,
+    as the web app labels it. The briefing said 'becomes profits' and 'Profits (capital)', so
+    a reader would overstate profits (tester 34)."""
+    from moneytrail.report.briefing.text import pct
+    from moneytrail.scenarios import load_scenario
+    from moneytrail.service import tasks
+
+    stored = tasks.trace_plan(ws, load_scenario(ROOT / "scenarios" / "stargate-style-us.yaml"),
+                              draws=DRAWS, seed=1, analyses=False)
+    share = pct(stored.table("factor").loc["capital", "share_p50"])
+    text = briefing_text(ws, stored)
+    assert f"{share} becomes profits and depreciation (the firms' gross operating surplus)" \
+        in text
+    assert "Profits and depreciation (capital)" in text
+    assert "becomes profits," not in text and "Profits (capital)" not in text

@@ -87,6 +87,24 @@ def test_sankey_right_column_says_what_it_holds():
     assert "Kept as wages, profits, taxes" in headings
 
 
+def test_sankey_long_factor_name_is_shown_whole():
+    """'Profits and depreciation' (the capital share, as the web app names it) did not fit
+    the Sankey's right column and was cut to 'Profits and...'; it is written on lines of its
+    own above its amount."""
+    from moneytrail.report.briefing import charts
+
+    data = charts.Sankey(categories=[charts.Node("Chips", 1.0)], plan=charts.Node("P", 1.0),
+                         countries=[charts.Node("US", 1.0)],
+                         factors=[charts.Node("Wages", 0.6),
+                                  charts.Node("Profits and depreciation", 0.4)],
+                         flows={("US", "Wages"): 0.6,
+                                ("US", "Profits and depreciation"): 0.4})
+    svg = charts.sankey_svg(data, lambda v: f"EUR {v:.1f} bn", label_id="s", title="t")
+    shown = re.findall(r">([^<>]+)</text>", svg)
+    assert "Profits and" in shown and "depreciation" in shown and "EUR 0.4 bn" in shown
+    assert "Wages EUR 0.6 bn" in shown and not any("…" in t for t in shown)
+
+
 def test_scorecard_notes_of_several_plans_are_printed_once():
     from moneytrail.report.briefing.content import merged_note
 

@@ -205,6 +205,18 @@ def sankey_svg(data: Sankey, fmt: Callable[[float], str], *, label_id: str,
         ys = spread_labels(wanted, 10.5, top + 7, top + inner + 8)
         for (node, _, _), y in zip(column, ys, strict=True):
             label = f"{short(node.label, limit)} {fmt(node.amount)}"
+            if column is factors and len(node.label) > limit:
+                # a long factor name ('Profits and depreciation') on lines of its own above
+                # its amount: the three factor nodes leave room for three lines each
+                lines = [*wrap(node.label, limit + 2)[:2], fmt(node.amount)]
+                for k, line in enumerate(lines):
+                    dy = (k - (len(lines) - 1) / 2) * 10.5
+                    w = 5.3 * len(line)
+                    parts.append(f'<rect x="{x - 1:.1f}" y="{y + dy - 8.5:.1f}" '
+                                 f'width="{w:.1f}" height="11" fill="#fff" '
+                                 f'fill-opacity="0.85"/>')
+                    parts.append(text(x, y + dy, line, anchor=anchor, size=8.5))
+                continue
             if anchor == "start":
                 w = 5.3 * len(label)
                 parts.append(f'<rect x="{x - 1:.1f}" y="{y - 8.5:.1f}" width="{w:.1f}" '

@@ -612,7 +612,8 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
                          f"generated there. {owner_sentence(brief, owner, o_top, names)}")
     if factor is not None and {"capital", "labour", "tax"} <= set(factor.index):
         sentences.append(f"Of the whole spending, {pct(factor.loc['capital', 'share_p50'])} "
-                         f"becomes profits, {pct(factor.loc['labour', 'share_p50'])} wages "
+                         "becomes profits and depreciation (the firms' gross operating "
+                         f"surplus), {pct(factor.loc['labour', 'share_p50'])} wages "
                          f"and {pct(factor.loc['tax', 'share_p50'])} taxes.")
     region = region_share(brief, ws)
     mean = region_mean(brief, ws) if region is None else None
@@ -1317,7 +1318,7 @@ def sankey_data(brief: PlanBrief, ws: Workspace, limit: int = 7) -> charts.Sanke
         countries.append(charts.Node(OTHER, other))
     flows: dict[tuple[str, str], float] = {}
     factor_totals: dict[str, float] = {}
-    factor_label = {"labour": "Wages", "capital": "Profits", "tax": "Taxes"}
+    factor_label = {"labour": "Wages", "capital": "Profits and depreciation", "tax": "Taxes"}
     for key, value in cf["amount_mean"].items():
         code, _, factor = str(key).partition(" / ")
         fl = factor_label.get(factor, factor)
@@ -1587,10 +1588,11 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
                          "up.")
     t.sources, t.id = note_all, f"tab{t.number}"
     tables.append(t)
-    t = share_table(next(tab), "Wages, profits and taxes (median, 90 % interval)",
+    t = share_table(next(tab), "Wages, profits and depreciation, and taxes (median, 90 % "
+                    "interval)",
                     [(b.plan.title if several else "Share of the spending", b.table("factor"))
                      for b in briefs], "Factor",
-                    {"labour": "Wages (labour)", "capital": "Profits (capital)",
+                    {"labour": "Wages (labour)", "capital": "Profits and depreciation (capital)",
                      "tax": "Taxes"}, difference=two)
     t.sources, t.id = note_all, f"tab{t.number}"
     tables.append(t)
