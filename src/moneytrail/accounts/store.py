@@ -141,6 +141,9 @@ def common_passwords() -> frozenset[str]:
         return frozenset(line.strip() for line in handle if line.strip())
 
 
+CHOOSE_ANOTHER = "choose another (a few unrelated words make a good one)"
+
+
 def check_password(password: str, name: str = "", *, scored: bool = True) -> None:
     """ASVS 6.2 (v4.0.3 2.1): at least 12 characters, not a common password, not the account
     name, and hard enough to guess: a zxcvbn score of at least MIN_STRENGTH, with the account
@@ -148,31 +151,59 @@ def check_password(password: str, name: str = "", *, scored: bool = True) -> Non
     nothing is stripped or truncated (zxcvbn scores the first STRENGTH_SCORED characters).
     A control character (a tab, a line break, NUL) is refused: no one can type it into the
     login form, so it is a copy-and-paste or line-ending slip (a CR kept from `printf
-    'pw\\r\\n'`)."""
+    'pw\\r\\n'`).
+
+    Every rule the password breaks is named at once, in one AccountError on the `password`
+    field (too short, too common and containing the name: one message saying all three), so
+    fixing one never just uncovers the next. A common password is not also scored (zxcvbn
+    would only say it is common again). `scored` False leaves out the zxcvbn check."""
+    broken = password_rules_broken(password, name, scored=scored)
+    if not broken:
+        return
+    if len(broken) == 1:
+        raise AccountError(broken[0][0], field="password")
+    clauses = [clause for _, clause, _ in broken]
+    message = f"this password breaks {len(broken)} rules: " \
+        f"{', '.join(clauses[:-1])} and {clauses[-1]}"
+    if any(guessable for _, _, guessable in broken):
+        message += f"; {CHOOSE_ANOTHER}"
+    raise AccountError(message, field="password")
+
+
+def password_rules_broken(password: str, name: str = "", *, scored: bool = True
+                          ) -> list[tuple[str, str, bool]]:
+    """Each rule of `check_password` that `password` breaks, in the rules' order, as (the
+    message when it is the only one, the clause naming it among several, whether it is about
+    how easy the password is to guess)."""
+    broken: list[tuple[str, str, bool]] = []
     control = next((char for char in password if unicodedata.category(char) == "Cc"), None)
     if control is not None:
-        raise AccountError(f"a password may not contain the control character "
-                           f"{code_point(control)} (a tab, a line break or another invisible "
-                           "character); remove it", field="password")
+        what = f"the control character {code_point(control)} (a tab, a line break or " \
+            "another invisible character)"
+        broken.append((f"a password may not contain {what}; remove it",
+                       f"it contains {what}", False))
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"a password needs at least {MIN_PASSWORD} characters",
-                           field="password")
+        broken.append((f"a password needs at least {MIN_PASSWORD} characters",
+                       f"it needs at least {MIN_PASSWORD} characters", False))
     if len(password) > MAX_PASSWORD:
-        raise AccountError(f"a password may have at most {MAX_PASSWORD} characters",
-                           field="password")
+        broken.append((f"a password may have at most {MAX_PASSWORD} characters",
+                       f"it may have at most {MAX_PASSWORD} characters", False))
     lowered = password.lower()
-    if lowered in common_passwords() or (name and name.lower() in lowered):
-        raise AccountError("this password is too common or contains the account name; "
-                           "choose another (a few unrelated words make a good one)",
-                           field="password")
-    if not scored:
-        return
-    score, warning = strength(password, name)
-    if score < MIN_STRENGTH:
-        why = warning[:1].lower() + warning[1:].rstrip(".") if warning else \
-            "it follows a pattern that is quick to guess"
-        raise AccountError(f"this password is too easy to guess ({why}); choose another "
-                           "(a few unrelated words make a good one)", field="password")
+    common = lowered in common_passwords()
+    if common:
+        broken.append((f"this password is too common; {CHOOSE_ANOTHER}", "it is too common",
+                       True))
+    if name and name.lower() in lowered:
+        broken.append((f"this password contains the account name; {CHOOSE_ANOTHER}",
+                       "it contains the account name", True))
+    if scored and password and not common:      # zxcvbn fails on ""
+        score, warning = strength(password, name)
+        if score < MIN_STRENGTH:
+            why = warning[:1].lower() + warning[1:].rstrip(".") if warning else \
+                "it follows a pattern that is quick to guess"
+            broken.append((f"this password is too easy to guess ({why}); {CHOOSE_ANOTHER}",
+                           f"it is too easy to guess ({why})", True))
+    return broken
 
 
 def check_name(name: str) -> str:
@@ -196,8 +227,8 @@ def repeat_problem(new: str, repeated: str | None) -> AccountError | None:
 
 def password_problem(password: str, name: str, *, scored: bool = True
                      ) -> AccountError | None:
-    """check_password's problem with `password` (the first rule it breaks), else None.
-    `scored` False leaves out the zxcvbn strength check (milliseconds of CPU under a
+    """check_password's problem with `password` (every rule it breaks, in one message), else
+    None. `scored` False leaves out the zxcvbn strength check (milliseconds of CPU under a
     process-wide lock, `strength`): a throttled attempt still lists the cheap rules."""
     try:
         check_password(password, name, scored=scored)
@@ -281,12 +312,25 @@ class Accounts:
         check_password(password, name)
         hashed = self.hasher.hash(password)
         with locking.write_transaction(self.engine) as conn:
-            if conn.execute(select(Account.id).where(Account.name == name)).first():
-                raise ConflictError("an account with this name exists", field="name",
-                                    value=name)
+            self._refuse_taken(conn, name)        # again: it may have been taken meanwhile
             return conn.execute(insert(Account).values(
                 name=name, role=role, password_hash=hashed, disabled=False,
                 created_at=self.clock()).returning(Account.id)).scalar_one()
+
+    def check_new_name(self, name: str) -> str:
+        """`name` without surrounding spaces when it follows the rule (`check_name`) and no
+        account has it yet, else AccountError or ConflictError. `users add` asks this before
+        the password is typed; `add` checks again in its write transaction (someone may take
+        the name in between)."""
+        name = check_name(name)
+        with self.engine.connect() as conn:
+            self._refuse_taken(conn, name)
+        return name
+
+    @staticmethod
+    def _refuse_taken(conn, name: str) -> None:
+        if conn.execute(select(Account.id).where(Account.name == name)).first():
+            raise ConflictError("an account with this name exists", field="name", value=name)
 
     def list(self) -> list[dict]:
         """Every account (no secrets): name, role, disabled, created_at, live sessions, keys."""

@@ -54,10 +54,11 @@ def add(name: Annotated[str, typer.Argument(help="account name (lower case)")],
     from moneytrail.accounts.store import check_name, check_password
 
     check_name(name)                        # before the password is typed (twice) for nothing
-    password = read_password(password_stdin)
-    check_password(password, name)          # before opening the store: fail fast
     ledger, accounts = open_accounts(db)
     with ledger:
+        accounts.check_new_name(name)       # a taken name too; `add` checks again (a race)
+        password = read_password(password_stdin)
+        check_password(password, name)
         accounts.add(name, password, role=role)
     console.print(f"created {role} account '{name}'", highlight=False)
 

@@ -476,9 +476,14 @@ def add_error_handlers(app: FastAPI) -> None:
         log.exception("unhandled error on %s", request.url.path)
         # Starlette answers an unhandled error outside every middleware (its
         # ServerErrorMiddleware): the headers the middleware gives other answers are set here
-        return with_security_headers(request, problem(
+        response = with_security_headers(request, problem(
             request, 500, "Internal error",
             "Something went wrong on our side; the error was logged."))
+        if request.method == "HEAD":
+            # outside HeadAsGet too, so its body is dropped here (RFC 9110, 9.3.2); the
+            # headers, Content-Length included, stay those of the GET's 500
+            response.body = b""
+        return response
 
 
 # -- rendering ----------------------------------------------------------------------------
