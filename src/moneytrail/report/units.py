@@ -677,6 +677,26 @@ def prices_text(year: Any, price_year: Any) -> str:
     return f" at {price_year} prices"
 
 
+# the jobs-at-one-time rows' labels (service.footprints.at_one_time) name the years of
+# spending: a run stored before the fact that keeps them is read so
+SPEND_YEARS_LABEL = re.compile(r"/ (\d+ years?) of spending")
+
+
+def spend_years_text(facts: Any, measures: Any = ()) -> str:
+    """The years a plan's budget is spent over, as the jobs notes say them ('5 years', '1
+    year'): the run's fact (service.footprints.SPEND_YEARS); for a run stored before it, as
+    its jobs table's labels (`measures`) name them; 'years' when neither does. The one
+    reading of both the web's run page and the briefing."""
+    from moneytrail.service.footprints import SPEND_YEARS
+
+    years = (facts or {}).get(SPEND_YEARS)
+    if isinstance(years, int | float) and not isinstance(years, bool) and years >= 1 \
+            and float(years).is_integer():
+        return f"{int(years)} year{'s' if years != 1 else ''}"
+    return next((found[1] for m in measures if (found := SPEND_YEARS_LABEL.search(str(m)))),
+                "years")
+
+
 def lower_first(text: str) -> str:
     """'Networking' -> 'networking' inside a sentence; 'AI accelerators' stays."""
     return text[:1].lower() + text[1:] if text[1:2].islower() else text

@@ -480,8 +480,7 @@ def footprint_rows(result: Result, names: Names | None = None) -> list[dict[str,
         if name == "jobs":
             text = jobs_years_note(text, result)
             lasting = [r for r in rows if str(r["measure"]).endswith(LASTING_ROW)]
-            years = next((m[1] for r in rows if (m := SPEND_YEARS.search(str(r["measure"])))),
-                         "years")
+            years = units.spend_years_text(result.facts, (r["measure"] for r in rows))
             plan = run_plan(result.provenance.inputs) or {}
             if lasting:
                 lasting[0]["note"] = lasting_note(plan, years,
@@ -495,7 +494,6 @@ def footprint_rows(result: Result, names: Names | None = None) -> list[dict[str,
 
 
 LASTING_ROW = ", lasting (operations)"          # service.footprints.part_name of LASTING
-SPEND_YEARS = re.compile(r"/ (\d+ years?) of spending")    # service.footprints.at_one_time
 
 
 def own_scorecard_note(result: Result) -> str:

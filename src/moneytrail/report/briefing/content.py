@@ -717,14 +717,14 @@ def footprint_sentence(brief: PlanBrief) -> str:
 def lasting_sentence(brief: PlanBrief) -> str:
     """'Lasting (operations) work: 0 FTE-years. Zero because the plan's budget pays for no
     operations ...' (service.footprints.lasting_note), or '' for a run without the row."""
+    from moneytrail.report.units import spend_years_text
     from moneytrail.service.footprints import WORK, lasting_note
 
     key = f"{WORK}, lasting (operations)"
     jobs = brief.table("jobs")
     if jobs is None or key not in jobs.index or not finite(jobs.loc[key, "amount_p50"]):
         return ""
-    once = next((str(m) for m in jobs.index if str(m).startswith("jobs at one time")), "")
-    years = once.split("/ ", 1)[1].split(" of spending", 1)[0] if "/ " in once else "years"
+    years = spend_years_text(brief.result.facts, jobs.index)
     return (f"Lasting (operations) work: {in_unit(jobs.loc[key, 'amount_p50'], 'FTE-years')}"
             f". {lasting_note(brief.plan, years)}")
 

@@ -1,0 +1,101 @@
+"""A reviewer's findings (h113) of logic kept twice or derived back out of text:
+
+1. The years a plan spends over were parsed out of the jobs table's labels, by a regex in
+   the web and by string splits in the briefing; the run now keeps them as a fact
+   (`spend_years`) and both read it with one function (report.units.spend_years_text),
+   which reads the labels only for a run stored before the fact.
+2. The TCO as a share of the budget was computed by the web (raw unit) and the briefing
+   (unit without its qualifier) apart: one helper (report.units.share_of_budget).
+3. A computed amount beyond any budget printed in 17 digits ('IDR 1.2345678901234566e+17'),
+   a change or an interval of 1e300 in 300: three significant digits in exponent form; the
+   exact form is kept only to echo what a user typed (web.numbers.amount_text).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+import yaml
+
+from moneytrail.report import units
+
+ROOT = Path(__file__).resolve().parents[2]
+REFERENCE = ROOT / "scenarios" / "efficiency-first-eu.yaml"    # pays for operations
+
+
+def load(tmp_path: Path, name: str, **changes):
+    from moneytrail.scenarios import load_scenario
+
+    data = yaml.safe_load(REFERENCE.read_text())
+    data.update(changes)
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    return load_scenario(path)
+
+
+@pytest.fixture(scope="module")
+def three_years(ws, tmp_path_factory):
+    from moneytrail.service import tasks
+
+    plan = load(tmp_path_factory.mktemp("h113"), "ef-3y", id="ef-3y", spend_years=3)
+    return tasks.trace_plan(ws, plan, draws=300, seed=2)
+
+
+def relabelled(run, label=lambda m: m.replace("/ 3 years of spending", "over the years")):
+    """The run with its jobs table's labels reworded (as a later wording of at_one_time)."""
+    jobs = run.tables["jobs"]
+    rows = tuple((label(str(row[0])), *row[1:]) for row in jobs.rows)
+    return dataclasses.replace(run, tables={**run.tables,
+                                            "jobs": dataclasses.replace(jobs, rows=rows)})
+
+
+def web_lasting_notes(run) -> list[str]:
+    from moneytrail.web.runs import footprint_rows
+
+    rows = next(r for r in footprint_rows(run) if r["name"] == "jobs")["rows"]
+    return [r["note"] for r in rows if "note" in r]
+
+
+def plan_of(run):
+    from moneytrail.scenarios.schema import Plan
+
+    return Plan.model_validate(run.provenance.inputs["plan"])
+
+
+def test_the_run_keeps_its_years_of_spending_as_a_fact(three_years):
+    assert three_years.facts["spend_years"] == 3
+    assert "FTE-years / 3 years of spending" in " ".join(
+        three_years.tables["jobs"].frame().index)
+
+
+def test_web_and_briefing_read_the_years_from_the_fact_not_the_labels(three_years):
+    from moneytrail.report.briefing.content import PlanBrief, lasting_sentence
+
+    run = relabelled(three_years)
+    assert not any("3 years" in str(row[0]) for row in run.tables["jobs"].rows)
+    notes = web_lasting_notes(run)
+    assert notes and "during the 3 years the budget is spent over" in notes[0]
+    assert all("of the 3 years of spending" in n for n in notes[1:])
+    said = lasting_sentence(PlanBrief(result=run, plan=plan_of(run), name="ef-3y"))
+    assert "during the 3 years the budget is spent over" in said
+
+
+def test_a_run_stored_before_the_fact_reads_its_labels_alike(three_years):
+    from moneytrail.report.briefing.content import PlanBrief, lasting_sentence
+
+    facts = {k: v for k, v in three_years.facts.items() if k != "spend_years"}
+    old = dataclasses.replace(three_years, facts=facts)
+    assert "during the 3 years the budget is spent over" in web_lasting_notes(old)[0]
+    said = lasting_sentence(PlanBrief(result=old, plan=plan_of(old), name="ef-3y"))
+    assert "during the 3 years the budget is spent over" in said
+
+
+def test_one_reading_of_the_years_of_spending():
+    label = "jobs at one time (FTE: FTE-years / 5 years of spending), all"
+    assert units.spend_years_text({"spend_years": 1}, [label]) == "1 year"
+    assert units.spend_years_text({"spend_years": 3}, [label]) == "3 years"
+    assert units.spend_years_text({}, ["work (FTE-years), all", label]) == "5 years"
+    assert units.spend_years_text({"spend_years": None}, ["work (FTE-years), all"]) == "years"
+    assert units.spend_years_text({"spend_years": True}, []) == "years"
