@@ -99,3 +99,67 @@ def test_one_reading_of_the_years_of_spending():
     assert units.spend_years_text({}, ["work (FTE-years), all", label]) == "5 years"
     assert units.spend_years_text({"spend_years": None}, ["work (FTE-years), all"]) == "years"
     assert units.spend_years_text({"spend_years": True}, []) == "years"
+
+
+# -- 2. the TCO as a share of the budget: one rule -------------------------------------------
+def test_one_rule_for_an_amount_as_a_share_of_the_budget():
+    assert units.share_of_budget(22.4e9, "EUR", 20e9, "EUR") == pytest.approx(1.12)
+    assert units.share_of_budget(22.4e9, "EUR (over the horizon)", 20e9, "EUR") == \
+        pytest.approx(1.12)
+    assert units.share_of_budget(22.4e9, "USD", 20e9, "EUR") is None
+    for value, budget in ((None, 20e9), (float("nan"), 20e9), (1.0, 0.0), (1.0, None)):
+        assert units.share_of_budget(value, "EUR", budget, "EUR") is None
+
+
+@pytest.fixture(scope="module")
+def half_budget(ws, tmp_path_factory, three_years):
+    from moneytrail.service import tasks
+
+    plan = three_years.provenance.inputs["plan"]
+    budget = {**plan["budget"], "amount": plan["budget"]["amount"] / 2}
+    plan = load(tmp_path_factory.mktemp("h113"), "ef-half", id="ef-half", spend_years=3,
+                budget=budget)
+    return tasks.trace_plan(ws, plan, draws=300, seed=2)
+
+
+def qualified_tco(run):
+    """The run with its TCO's unit qualified, 'EUR (as counted here)'."""
+    table = run.tables["lifecycle"]
+    at = [c.name for c in table.columns].index("unit")
+    rows = tuple((*row[:at], f"{row[at]} (as counted here)", *row[at + 1:])
+                 if row[0] == "tco" else row for row in table.rows)
+    return dataclasses.replace(run, tables={**run.tables,
+                                            "lifecycle": dataclasses.replace(table, rows=rows)})
+
+
+def test_the_compare_page_and_the_briefing_give_one_tco_share(ws, three_years, half_budget,
+                                                              monkeypatch):
+    from moneytrail.report.briefing.content import PlanBrief, tco_share
+    from moneytrail.service import tasks
+    from moneytrail.web.runs import Names, compare_view
+
+    runs = [qualified_tco(three_years), qualified_tco(half_budget)]
+    assert all(r.table("lifecycle").loc["tco", "unit"] == "EUR (as counted here)"
+               for r in runs)
+    calls = []
+    named = tasks.plan_file_names
+    monkeypatch.setattr(tasks, "plan_file_names", lambda *a: calls.append(a) or named(*a))
+    view = compare_view(runs, Names(ws.valuechain), "http://testserver/compare")
+    for entry, run in zip(view["runs"], runs, strict=True):
+        share = tco_share(PlanBrief(result=run, plan=plan_of(run), name=run.title))
+        assert share is not None and entry["tco_of_budget"] == share[0]
+    assert len(calls) == 1                       # the plans' file names, once
+
+
+def test_the_differences_are_found_once_and_named_two_ways(three_years, half_budget):
+    from moneytrail.report import inputs
+
+    plans = [r.provenance.inputs["plan"] for r in (three_years, half_budget)]
+    runs = [(300, 2), (300, 2)]
+    name = str
+    found, same = inputs.compared_inputs(plans, runs, name, name)
+    assert [head for head, _ in found] == ["Budget: "] and "draws and seed" in same
+    for labels in (None, ["Plan 1", "Plan 2"]):
+        assert (inputs.named_differences(found, ["A", "B"], labels=labels), same) == \
+            inputs.input_differences(plans, ["A", "B"], runs, name, name, labels=labels)
+    assert inputs.named_differences(found, ["A", "B"])[0].endswith(" in \u201cB\u201d.")

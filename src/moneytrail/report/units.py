@@ -451,6 +451,17 @@ def total_per_budget(value: Any, unit: str, budget: Any, currency: str) -> tuple
     return per, float(value) / (float(budget) / 1e6)
 
 
+def share_of_budget(value: Any, unit: str, budget: Any, currency: str) -> float | None:
+    """An amount as a share of the plan's budget (the TCO: 1.12 for EUR 22.4 bn of EUR 20 bn),
+    when it is in the budget's `currency` (a bracketed qualifier aside: 'EUR (over the
+    horizon)' is EUR); None when it is in another unit, or either is missing or the budget
+    not positive. The compare page's and the briefing's one rule."""
+    if base_unit(str(unit)) != currency or not (finite(value) and finite(budget)) \
+            or float(budget) <= 0:
+        return None
+    return float(value) / float(budget)
+
+
 def per_million_digits(like: float) -> int:
     """Decimals of a figure per million spent: one from 1 up ('14.8 FTE per USD m'), below
     that enough for two significant digits ('0.067 FTE per JPY m', '0.44'), at most six, so

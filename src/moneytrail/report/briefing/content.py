@@ -1057,15 +1057,15 @@ def tco_share(brief: PlanBrief) -> tuple[float, str] | None:
     """The plan's TCO (its lifecycle table's median) as a share of its budget, with the TCO's
     period ('over the 5-year horizon'); None without a lifecycle table or TCO in the plan's
     currency."""
+    from moneytrail.report.units import share_of_budget
+
     frame = brief.table("lifecycle")
-    budget: Any = brief.result.facts.get("total")
-    if frame is None or "tco" not in frame.index or not finite(budget) or float(budget) <= 0:
+    if frame is None or "tco" not in frame.index:
         return None
     row = frame.loc["tco"]
-    tco: Any = row.get("p50")
-    if base_unit(str(row.get("unit") or "")) != brief.currency or not finite(tco):
-        return None
-    return float(tco) / float(budget), str(row.get("period") or "")
+    share = share_of_budget(row.get("p50"), str(row.get("unit") or ""),
+                            brief.result.facts.get("total"), brief.currency)
+    return None if share is None else (share, str(row.get("period") or ""))
 
 
 LIFECYCLE_HEAD = ["Measure (unit)", "What it counts", "Median (90 % interval)", "Mean"]
