@@ -163,3 +163,37 @@ def test_the_differences_are_found_once_and_named_two_ways(three_years, half_bud
         assert (inputs.named_differences(found, ["A", "B"], labels=labels), same) == \
             inputs.input_differences(plans, ["A", "B"], runs, name, name, labels=labels)
     assert inputs.named_differences(found, ["A", "B"])[0].endswith(" in \u201cB\u201d.")
+
+
+# -- 3. amounts beyond any budget: three significant digits, the exact form only as typed ----
+def test_a_computed_amount_beyond_any_budget_prints_in_three_digits():
+    assert units.money(1.2345678901234566e17, "IDR") == "IDR 1.23e+17"
+    assert units.in_unit(1.2345678901234566e17, "IDR") == "IDR 1.23e+17"
+    assert units.money(-1e300, "EUR") == "EUR -1e+300"
+    assert units.money(1e17, "EUR") == "EUR 100,000.00 tn"          # the cap itself: as before
+
+
+def test_what_a_user_typed_is_echoed_exactly():
+    from moneytrail.web.numbers import amount_text, read_number
+
+    typed = 1.2345678901234566e17
+    assert amount_text(typed) == "1.2345678901234566e+17"
+    assert read_number(amount_text(typed), sizes=True) == typed
+    assert amount_text(1e300) == "1e+300"
+
+
+def test_a_change_beyond_any_budget_is_short():
+    said = units.change_text(1e300, -2e299, 3.456e300, "EUR")
+    assert said == "+EUR 1e+300 (-2e+299 – +3.46e+300)"
+    assert units.change_text(1.2345678e17, 1e17, 1.5e17, "EUR (rented compute)") == \
+        "+EUR 1.23e+17 (+1e+17 – +1.5e+17)"
+    assert units.change_text(2e9, 1e9, 3e9, "EUR") == "+EUR 2.00 bn (+1.00 – +3.00 bn)"
+
+
+def test_interval_ends_beyond_any_budget_are_short():
+    assert units.interval_text(1e300, 2.5e300, "EUR", like=2e300) == "EUR 1e+300–2.5e+300"
+    assert units.median_interval(1.2345e17, 1.11e17, 1.5e17, "USD") == \
+        "USD 1.23e+17 (USD 1.11e+17–1.5e+17)"
+    assert units.money_range(5e16, 5e16 + 1e18, "EUR") == "EUR 5e+16–1.05e+18"
+    assert units.money_in_range(1e300, 1e299, 2e300, "EUR") == "EUR 1e+300"
+    assert units.money_range(1e9, 2e9, "EUR") == "EUR 1.00–2.00 bn"
