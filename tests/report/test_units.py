@@ -42,6 +42,9 @@ def test_no_scientific_notation_and_one_missing_dash(unit):
             continue
         assert not SCIENTIFIC.search(out), (value, unit, out)
         ends = units.interval_text(value, 2 * value, unit, like=value)
+        if unit in ("USD", "EUR") and abs(2 * value) > MAX_BUDGET:    # both ends short (h113)
+            assert ends == f"{unit} {value:.3g}–{2 * value:.3g}", (value, unit, ends)
+            continue
         assert not SCIENTIFIC.search(ends), (value, unit, ends)
     for missing in (None, float("nan"), float("inf"), "n/a"):
         assert units.in_unit(missing, unit) == "–"

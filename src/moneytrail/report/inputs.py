@@ -168,17 +168,33 @@ def input_differences(plans: Sequence[Mapping[str, Any]], titles: list[str],
     suppliers (procurement), conditions, draws and seed (`runs`: per plan its run's draws
     and seed), and year, currency, buyer region and years of spending. Each plan is named by
     its quoted title, or by `labels` as they are (the compare page's 'Plan 1', which a key
-    above its list spells out)."""
-    named = list(labels) if labels is not None else [f"\u201c{t}\u201d" for t in titles]
-    differ: list[str] = []
-    same: list[str] = []
+    above its list spells out). `compared_inputs` and `named_differences` in one."""
+    found, same = compared_inputs(plans, runs, category, supplier)
+    return named_differences(found, titles, labels=labels), same
 
-    def each(texts: list[str]) -> str:
-        return "; ".join(f"{text} in {name}" for text, name in zip(texts, named, strict=True))
+
+def named_differences(found: list[tuple[str, list[str]]], titles: Sequence[str], *,
+                      labels: Sequence[str] | None = None) -> list[str]:
+    """The differences `compared_inputs` found as sentences, each plan named by its quoted
+    title or by `labels` as they are: 'Budget: EUR 20 bn in “A”; EUR 10 bn in “B”.'"""
+    named = list(labels) if labels is not None else [f"\u201c{t}\u201d" for t in titles]
+    return [head + "; ".join(f"{text} in {name}"
+                             for text, name in zip(texts, named, strict=True)) + "."
+            for head, texts in found]
+
+
+def compared_inputs(plans: Sequence[Mapping[str, Any]],
+                    runs: Sequence[tuple[int | None, int | None]], category: Namer,
+                    supplier: Namer) -> tuple[list[tuple[str, list[str]]], list[str]]:
+    """What differs between the plans of a comparison (input_differences), before the plans
+    are named: (per input that differs, its head ('Budget: ') and its text per plan; the
+    inputs that are the same in all)."""
+    differ: list[tuple[str, list[str]]] = []
+    same: list[str] = []
 
     budgets = [(p.get("currency"), item_of(p.get("budget")).get("amount")) for p in plans]
     if len(set(budgets)) > 1:
-        differ.append("Budget: " + each([budget_text(p) for p in plans]) + ".")
+        differ.append(("Budget: ", [budget_text(p) for p in plans]))
     else:
         same.append("budget")
     spends = [{c: bounds(item_of(v)) for c, v in (p.get("spend") or {}).items()}
@@ -189,20 +205,20 @@ def input_differences(plans: Sequence[Mapping[str, Any]], titles: list[str],
         for cat in changed:
             texts = [share_text(item_of(p["spend"][cat])) if cat in (p.get("spend") or {})
                      else "not bought" for p in plans]
-            differ.append(f"Share of the budget for {category(cat)}: {each(texts)}.")
+            differ.append((f"Share of the budget for {category(cat)}: ", texts))
     else:
         same.append("spending shares")
     procs = [procurement_text(p, category, supplier) for p in plans]
     if len(set(procs)) > 1:
-        differ.append("Suppliers set by the plan: " + each(
-            [t or "none (the buyer region's market shares)" for t in procs]) + ".")
+        differ.append(("Suppliers set by the plan: ",
+                       [t or "none (the buyer region's market shares)" for t in procs]))
     else:
         same.append("suppliers" if procs[0] else
                     "suppliers (none set: the buyer region's market shares)")
     conditions = [conditions_key(p) for p in plans]
     if any(c != conditions[0] for c in conditions):
-        differ.append("Conditions: " + each([f"{len(c)} condition{'s' if len(c) != 1 else ''}"
-                                             if c else "none" for c in conditions]) + ".")
+        differ.append(("Conditions: ", [f"{len(c)} condition{'s' if len(c) != 1 else ''}"
+                                        if c else "none" for c in conditions]))
     else:
         same.append("conditions")
     others = [("year", "year"), ("currency", "currency"), ("buyer_region", "buyer region"),
@@ -213,12 +229,11 @@ def input_differences(plans: Sequence[Mapping[str, Any]], titles: list[str],
     for key, words in others:
         values = [p.get(key) for p in plans]
         if len({str(v) for v in values}) > 1:
-            differ.append(f"{words[:1].upper()}{words[1:]}: "
-                          + each([MISSING if v is None else share_text(item_of(v))
-                                  if isinstance(v, Mapping) else str(v) for v in values]) + ".")
+            differ.append((f"{words[:1].upper()}{words[1:]}: ",
+                           [MISSING if v is None else share_text(item_of(v))
+                            if isinstance(v, Mapping) else str(v) for v in values]))
     if len(set(runs)) > 1:
-        differ.append("Draws and seed: " + each([f"{d or 0:,} draws, seed {s}" for d, s in runs])
-                      + ".")
+        differ.append(("Draws and seed: ", [f"{d or 0:,} draws, seed {s}" for d, s in runs]))
     else:
         same.append("draws and seed")
     return differ, same

@@ -249,14 +249,18 @@ def difference_text(value: Any, unit: str) -> str:
     return sign + in_unit(abs(value), unit)
 
 
-def beyond_budgets(amount: float) -> str | None:
+def beyond_budgets(amount: float, *, exact: bool = False) -> str | None:
     """An amount larger than any budget a plan may hold (scenarios.schema.MAX_BUDGET, 1e17)
-    in exponent form, the shortest digits that read back to the same number ('1e+300'; as
-    the builder's budget field shows it, web.numbers.amount_text); None for other amounts.
-    Without it 1e300 printed as 300 digits with float noise ('1,000,...,472.00 tn')."""
+    in exponent form: a computed amount in three significant digits ('1.23e+17', '1e+300');
+    with `exact`, to echo what a user typed (the builder's budget field,
+    web.numbers.amount_text), the shortest digits that read back to the same number
+    ('1.2345678901234566e+17'); None for other amounts. Without it 1e300 printed as 300
+    digits with float noise ('1,000,...,472.00 tn')."""
     from moneytrail.scenarios.schema import MAX_BUDGET
 
-    return repr(float(amount)) if abs(float(amount)) > MAX_BUDGET else None
+    if abs(float(amount)) <= MAX_BUDGET:
+        return None
+    return repr(float(amount)) if exact else f"{float(amount):.3g}"
 
 
 def money(amount: Any, currency: str = "") -> str:
@@ -451,6 +455,17 @@ def total_per_budget(value: Any, unit: str, budget: Any, currency: str) -> tuple
     return per, float(value) / (float(budget) / 1e6)
 
 
+def share_of_budget(value: Any, unit: str, budget: Any, currency: str) -> float | None:
+    """An amount as a share of the plan's budget (the TCO: 1.12 for EUR 22.4 bn of EUR 20 bn),
+    when it is in the budget's `currency` (a bracketed qualifier aside: 'EUR (over the
+    horizon)' is EUR); None when it is in another unit, or either is missing or the budget
+    not positive. The compare page's and the briefing's one rule."""
+    if base_unit(str(unit)) != currency or not (finite(value) and finite(budget)) \
+            or float(budget) <= 0:
+        return None
+    return float(value) / float(budget)
+
+
 def per_million_digits(like: float) -> int:
     """Decimals of a figure per million spent: one from 1 up ('14.8 FTE per USD m'), below
     that enough for two significant digits ('0.067 FTE per JPY m', '0.44'), at most six, so
@@ -555,6 +570,9 @@ def money_range(low: Any, high: Any, currency: str = "", like: Any = None) -> st
     if not (finite(low) and finite(high)):
         return MISSING
     low, high = float(low), float(high)
+    if beyond_budgets(max(abs(low), abs(high))) is not None:     # 'EUR 1e+300–2e+300'
+        a, b = f"{low:.3g}", f"{high:.3g}"
+        return f"{currency} {a if a == b else f'{a}–{b}'}".strip()
     ref = shown_scale(float(like), low, high) if finite(like) else None
     size, suffix, digits = range_scale(low, high, ref)
     return f"{currency} {ends(low / size, high / size, digits)}{suffix}".strip()
@@ -564,7 +582,8 @@ def money_in_range(value: Any, low: Any, high: Any, currency: str = "") -> str:
     """An amount printed in the scale and decimals of the range beside it: '1.48 tn' beside
     '1.47–1.49 tn' (never '1.5 tn', which would fall outside it); `money` when an end is
     missing."""
-    if not (finite(value) and finite(low) and finite(high)):
+    if not (finite(value) and finite(low) and finite(high)) \
+            or beyond_budgets(max(abs(float(low)), abs(float(high)))) is not None:
         return money(value, currency)
     size, suffix, digits = range_scale(float(low), float(high))
     return f"{currency} {float(value) / size:z,.{digits}f}{suffix}".strip()
@@ -617,9 +636,12 @@ def change_text(p50: Any, p5: Any, p95: Any, unit: str) -> str:
         digits, before = (2 if size > 1 else 0), f"{unit} "
     else:
         size, digits, before, after = 1.0, 2, "", ""
+    # money beyond any budget (beyond_budgets): every figure in exponent form, no size word
+    huge = len(unit) == 3 and unit.isupper() and beyond_budgets(top) is not None
+    after = "" if huge else after
 
     def signed(value: float) -> str:
-        return f"{value / size:+z,.{digits}f}"
+        return f"{value:+.3g}" if huge else f"{value / size:+z,.{digits}f}"
 
     ends = f" ({signed(low)} – {signed(high)}{after})" if both else ""
     sign, figure = signed(mid)[0], signed(mid)[1:]
@@ -675,6 +697,26 @@ def prices_text(year: Any, price_year: Any) -> str:
     if not price_year or str(price_year) == str(year):
         return ""
     return f" at {price_year} prices"
+
+
+# the jobs-at-one-time rows' labels (service.footprints.at_one_time) name the years of
+# spending: a run stored before the fact that keeps them is read so
+SPEND_YEARS_LABEL = re.compile(r"/ (\d+ years?) of spending")
+
+
+def spend_years_text(facts: Any, measures: Any = ()) -> str:
+    """The years a plan's budget is spent over, as the jobs notes say them ('5 years', '1
+    year'): the run's fact (service.footprints.SPEND_YEARS); for a run stored before it, as
+    its jobs table's labels (`measures`) name them; 'years' when neither does. The one
+    reading of both the web's run page and the briefing."""
+    from moneytrail.service.footprints import SPEND_YEARS
+
+    years = (facts or {}).get(SPEND_YEARS)
+    if isinstance(years, int | float) and not isinstance(years, bool) and years >= 1 \
+            and float(years).is_integer():
+        return f"{int(years)} year{'s' if years != 1 else ''}"
+    return next((found[1] for m in measures if (found := SPEND_YEARS_LABEL.search(str(m)))),
+                "years")
 
 
 def lower_first(text: str) -> str:

@@ -321,6 +321,9 @@ def jobs_table(result: Any, jobs: Any, names: dict[str, str] | None = None) -> T
 SPEND_YEARS_FIELDS = frozenset({"horizon_years", "spend_years"})
 # the fact of a trace run that keeps spend_years_default's answer (runs stored before lack it)
 SPEND_YEARS_DEFAULT = "spend_years_default"
+# the fact of a trace run that keeps its years of spending, plan_spend_years (runs stored
+# before lack it: their jobs table's at_one_time labels name them, report.units.spend_years_text)
+SPEND_YEARS = "spend_years"
 
 
 def spend_years_default(plan: Any) -> bool:

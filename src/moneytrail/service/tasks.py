@@ -678,7 +678,12 @@ def scale_facts(ws: Workspace, plan: Plan) -> dict[str, Any]:
 
 
 def trace_facts(result: TraceResult) -> dict[str, Any]:
-    from moneytrail.service.footprints import SPEND_YEARS_DEFAULT, spend_years_default
+    from moneytrail.service.footprints import (
+        SPEND_YEARS,
+        SPEND_YEARS_DEFAULT,
+        plan_spend_years,
+        spend_years_default,
+    )
 
     plan = result.require_plan()
     return {"plan": plan.id, "title": plan.title, "currency": plan.currency,
@@ -687,7 +692,9 @@ def trace_facts(result: TraceResult) -> dict[str, Any]:
             "draws": result.draws, "seed": result.seed,
             "conservation_gap": result.conservation_gap, "model": result.model.source,
             # whether the plan leaves its years of spending to the default (the jobs note)
-            SPEND_YEARS_DEFAULT: spend_years_default(plan)}
+            SPEND_YEARS_DEFAULT: spend_years_default(plan),
+            # the years the jobs at one time divide by (the web's and briefing's notes)
+            SPEND_YEARS: plan_spend_years(plan)}
 
 
 def breakdown_tables(result: TraceResult) -> dict[str, Table]:

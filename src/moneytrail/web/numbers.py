@@ -174,13 +174,14 @@ def amount_text(value: float) -> str:
     same number: 20000000000 -> '20 bn', 1.5e9 -> '1.5 bn', 750e6 -> '750 m', 2.5e12 ->
     '2.5 tn'; amounts below a million, or that need more than three decimals in every size,
     as plain digits ('123456789', '1234.5'); an amount beyond any budget a plan may hold
-    in exponent form as the notes print it ('1e+300', report.units.beyond_budgets). `value`:
-    a finite number (an amount in the plan's currency)."""
+    in exponent form, exactly ('1e+300', '1.2345678901234566e+17';
+    report.units.beyond_budgets). `value`: a finite number (an amount in the plan's
+    currency)."""
     from moneytrail.report.units import beyond_budgets
 
     if isinstance(value, bool) or not math.isfinite(value):
         return str(value)
-    if (huge := beyond_budgets(value)) is not None:
+    if (huge := beyond_budgets(value, exact=True)) is not None:    # as typed, exactly
         return huge
     # exact decimal arithmetic: the default 28 digits rounded the whole part of 1e30 and
     # could not round 1e31 or 1e300 to three decimals (InvalidOperation, a 500 in the builder)

@@ -480,8 +480,7 @@ def footprint_rows(result: Result, names: Names | None = None) -> list[dict[str,
         if name == "jobs":
             text = jobs_years_note(text, result)
             lasting = [r for r in rows if str(r["measure"]).endswith(LASTING_ROW)]
-            years = next((m[1] for r in rows if (m := SPEND_YEARS.search(str(r["measure"])))),
-                         "years")
+            years = units.spend_years_text(result.facts, (r["measure"] for r in rows))
             plan = run_plan(result.provenance.inputs) or {}
             if lasting:
                 lasting[0]["note"] = lasting_note(plan, years,
@@ -495,7 +494,6 @@ def footprint_rows(result: Result, names: Names | None = None) -> list[dict[str,
 
 
 LASTING_ROW = ", lasting (operations)"          # service.footprints.part_name of LASTING
-SPEND_YEARS = re.compile(r"/ (\d+ years?) of spending")    # service.footprints.at_one_time
 
 
 def own_scorecard_note(result: Result) -> str:
@@ -989,8 +987,9 @@ def compare_view(results: list[Result], names: Names, url: str,
              for r, p, year in zip(results, stated, years, strict=True)]
     from moneytrail.service.tasks import plan_file_names
 
-    stems = [f.removesuffix(".yaml") for f in plan_file_names(
-        [p["plan_id"] for p in plans], [p["run_id"] for p in plans])]
+    # the plans' file names: the tco table's `plan` and the reproduce lines below
+    files = plan_file_names([p.get("id") for p in stated], [r.run_id for r in results])
+    stems = [f.removesuffix(".yaml") for f in files]
     tco_rows = []           # the `tco` table: one row per run, nulls without a lifecycle table
     for entry, result, stem in zip(plans, results, stems, strict=True):
         lifecycle = lifecycle_view(result)             # the lifecycle's TCO, if stored
@@ -1009,20 +1008,17 @@ def compare_view(results: list[Result], names: Names, url: str,
         [(r.facts.get("total"), str(r.facts["currency"])) for r in results],
         "under each total's median in the scorecard; the TCO as a share of the budget")
     for entry in plans:
-        tco, budget = entry["tco_p50"], entry["total"]
-        entry["tco_of_budget"] = float(tco) / float(budget) if budget_note \
-            and entry["tco_unit"] == entry["currency"] and units.finite(tco) \
-            and units.finite(budget) and float(budget) > 0 else None
-    differ, alike = plan_inputs.input_differences(
-        stated, [r.title for r in results],
-        [(r.provenance.draws, r.provenance.seed) for r in results], names.category,
+        entry["tco_of_budget"] = units.share_of_budget(
+            entry["tco_p50"], str(entry["tco_unit"] or ""), entry["total"],
+            str(entry["currency"])) if budget_note else None
+    found, alike = plan_inputs.compared_inputs(
+        stated, [(r.provenance.draws, r.provenance.seed) for r in results], names.category,
         names.entity)
     # the page's list names the plans as its tables' cards do ("Plan 1"), under a key with
     # their titles; `differ` (the API's, as briefings write it) keeps the quoted titles
-    keyed = plan_inputs.input_differences(
-        stated, [r.title for r in results],
-        [(r.provenance.draws, r.provenance.seed) for r in results], names.category,
-        names.entity, labels=[f"Plan {k + 1}" for k in range(len(results))])[0]
+    differ = plan_inputs.named_differences(found, [r.title for r in results])
+    keyed = plan_inputs.named_differences(found, [r.title for r in results],
+                                          labels=[f"Plan {k + 1}" for k in range(len(results))])
     per_budget: dict[str, dict[str, Any]] = {}
     metrics: dict[str, dict[str, Any]] = {}
     for k, result in enumerate(results):
@@ -1106,8 +1102,6 @@ def compare_view(results: list[Result], names: Names, url: str,
     from urllib.parse import urlsplit
 
     base = "{0.scheme}://{0.netloc}".format(urlsplit(url))
-    files = plan_file_names([r.provenance.inputs["plan"].get("id") for r in results],
-                            [r.run_id for r in results])
     same = len({(r.provenance.draws, r.provenance.seed) for r in results}) == 1
     fetch = [shlex.join(["curl", "-o", file, f"{base}/api/v1/runs/{r.run_id}/plan.yaml"])
              for file, r in zip(files, results, strict=True)]

@@ -718,14 +718,14 @@ def footprint_sentence(brief: PlanBrief) -> str:
 def lasting_sentence(brief: PlanBrief) -> str:
     """'Lasting (operations) work: 0 FTE-years. Zero because the plan's budget pays for no
     operations ...' (service.footprints.lasting_note), or '' for a run without the row."""
+    from moneytrail.report.units import spend_years_text
     from moneytrail.service.footprints import WORK, lasting_note
 
     key = f"{WORK}, lasting (operations)"
     jobs = brief.table("jobs")
     if jobs is None or key not in jobs.index or not finite(jobs.loc[key, "amount_p50"]):
         return ""
-    once = next((str(m) for m in jobs.index if str(m).startswith("jobs at one time")), "")
-    years = once.split("/ ", 1)[1].split(" of spending", 1)[0] if "/ " in once else "years"
+    years = spend_years_text(brief.result.facts, jobs.index)
     return (f"Lasting (operations) work: {in_unit(jobs.loc[key, 'amount_p50'], 'FTE-years')}"
             f". {lasting_note(brief.plan, years)}")
 
@@ -1058,15 +1058,15 @@ def tco_share(brief: PlanBrief) -> tuple[float, str] | None:
     """The plan's TCO (its lifecycle table's median) as a share of its budget, with the TCO's
     period ('over the 5-year horizon'); None without a lifecycle table or TCO in the plan's
     currency."""
+    from moneytrail.report.units import share_of_budget
+
     frame = brief.table("lifecycle")
-    budget: Any = brief.result.facts.get("total")
-    if frame is None or "tco" not in frame.index or not finite(budget) or float(budget) <= 0:
+    if frame is None or "tco" not in frame.index:
         return None
     row = frame.loc["tco"]
-    tco: Any = row.get("p50")
-    if base_unit(str(row.get("unit") or "")) != brief.currency or not finite(tco):
-        return None
-    return float(tco) / float(budget), str(row.get("period") or "")
+    share = share_of_budget(row.get("p50"), str(row.get("unit") or ""),
+                            brief.result.facts.get("total"), brief.currency)
+    return None if share is None else (share, str(row.get("period") or ""))
 
 
 LIFECYCLE_HEAD = ["Measure (unit)", "What it counts", "Median (90 % interval)", "Mean"]
