@@ -124,3 +124,50 @@ def test_a_bearer_scheme_in_any_case_is_still_checked(app):
     for value in ("bearer mt_nosuchkey_abc", "Bearer", "Bearer   "):
         response = client.get("/", headers={"Authorization": value})
         assert response.status_code == 401, value
+
+
+# -- 3. a short id shared by more runs than are listed --------------------------------------
+def store_runs(app, prefix: str, count: int) -> list[str]:
+    from moneytrail.service.runs import RunStore
+
+    store = RunStore(app.state.web.ledger.engine)
+    ids = [prefix + f"{i:024x}" for i in range(count)]
+    for rid in ids:
+        store.start(rid, kind="trace", label="twin", inputs={}, data_version="x",
+                    data_hash="x", total=1, status="done")
+    return ids
+
+
+def said(html: str) -> str:
+    import re
+    from html import unescape
+
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def test_more_than_20_runs_sharing_a_short_id_say_more_than_20(app):
+    ids = store_runs(app, "bbbb0000", 25)
+    client = TestClient(app, base_url=HTTPS)
+    api = client.get("/api/v1/runs/bbbb0000")
+    assert api.status_code == 400
+    detail = api.json()["detail"]
+    assert "more than 20 runs have an id starting with these digits" in detail
+    assert ids[19] in detail and ids[20] not in detail
+    page = client.get("/r/bbbb0000", follow_redirects=False)
+    assert page.status_code == 400
+    assert "More than 20 stored runs have an id starting with these digits" in said(page.text)
+    assert page.text.count('href="/r/bbbb0000') == 20
+    compared = client.get(f"/compare?runs=bbbb0000&runs={ids[0]}")
+    assert compared.status_code == 400
+    assert "more than 20 runs have an id starting" in said(compared.text)
+
+
+def test_exactly_20_runs_sharing_a_short_id_say_20(app):
+    ids = store_runs(app, "cccc0000", 20)
+    client = TestClient(app, base_url=HTTPS)
+    detail = client.get("/api/v1/runs/cccc0000").json()["detail"]
+    assert detail.startswith("20 runs have an id starting with these digits")
+    assert ids[19] in detail
+    page = client.get("/r/cccc0000", follow_redirects=False)
+    assert "20 stored runs have an id starting" in said(page.text)
+    assert "More than" not in said(page.text)
