@@ -7,7 +7,8 @@
   (synchronizer token kept in the session row); the login form, before any session exists,
   carries a token bound by HMAC to a short-lived pre-session cookie.
 - Scripts: `Authorization: Bearer mt_...` with an API key of scope read or write. A request
-  with a key never uses cookies, so it needs no CSRF token.
+  with a key never uses cookies, so it needs no CSRF token. An Authorization header of
+  another scheme (a reverse proxy's Basic) is no key: it is ignored.
 
 `who(request)` resolves the caller once per request; `require_editor` / `require_admin` are
 FastAPI dependencies for write endpoints (401 anonymous, 403 wrong role, scope or CSRF token).
@@ -69,14 +70,18 @@ def install(app: FastAPI) -> None:
 
     @app.middleware("http")
     async def keys_fail_closed(request: Request, call_next: Callable) -> Response:
-        """A request that presents an API key (an Authorization header) the store does not
-        accept gets a 401 on every route, GET included (ASVS: fail closed), never the
-        anonymous answer: a script with a revoked key sees why, not an empty list."""
+        """A request that presents an API key (an `Authorization: Bearer` header) the store
+        does not accept gets a 401 on every route, GET included (ASVS: fail closed), never
+        the anonymous answer: a script with a revoked key sees why, not an empty list.
+        Another scheme (a reverse proxy's `Basic`) is no key and is not checked. The lookup
+        runs in the thread pool: a slow store (PostgreSQL's connect timeout in an outage)
+        must not hold up the event loop, and every other request with it."""
         from sqlalchemy.exc import DBAPIError
+        from starlette.concurrency import run_in_threadpool
 
-        if "authorization" in request.headers:
+        if presents_key(request):
             try:
-                known = who(request)
+                known = await run_in_threadpool(who, request)
             except DBAPIError as exc:    # a middleware's error skips the app's handlers: the
                 # store's outage is the 503 (app.store_down) a route would give, never a 500
                 return await request.app.exception_handlers[DBAPIError](request, exc)
@@ -135,8 +140,16 @@ def client_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def presents_key(request: Request) -> bool:
+    """Whether the request's Authorization header is of the Bearer scheme (any case), the
+    only one that carries an API key; other schemes (a proxy's Basic) are ignored."""
+    scheme = request.headers.get("authorization", "").strip().partition(" ")[0]
+    return scheme.lower() == "bearer"
+
+
 def bearer(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
+    """The API key of a Bearer header (None without one, or when it is empty)."""
+    header = request.headers.get("authorization", "").strip()
     scheme, _, value = header.partition(" ")
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
@@ -148,7 +161,7 @@ NOT_BEARER = ("send the API key as `Authorization: Bearer mt_...` (make one with
 
 
 def invalid_key(request: Request) -> Response:
-    """The 401 problem+json of a request whose Authorization header is no valid API key
+    """The 401 problem+json of a request whose Bearer header is no valid API key
     (`keys_fail_closed`), on pages and the API alike (a script sent it): one message for a
     revoked, unknown or disabled account's key, which the store does not tell apart."""
     from fastapi.responses import JSONResponse
@@ -166,12 +179,13 @@ def invalid_key(request: Request) -> Response:
 
 def who(request: Request) -> Who | None:
     """The caller: an API key's account, a session's account, or None (anonymous). A request
-    with an Authorization header that is not a valid key is None here (its cookies ignored)
-    and answered 401 before any route (`keys_fail_closed`)."""
+    with a Bearer header that is not a valid key is None here (its cookies ignored) and
+    answered 401 before any route (`keys_fail_closed`); an Authorization header of another
+    scheme is ignored (the session cookie decides, as without one)."""
     if hasattr(request.state, "who"):
         return request.state.who
     found: Who | None = None
-    if "authorization" in request.headers:
+    if presents_key(request):
         key = bearer(request)
         found = accounts(request).by_key(key) if key else None
     else:

@@ -99,6 +99,7 @@ def run_state(request: Request, run: str) -> RunState:
 
 
 SHORT_ID = re.compile(r"[0-9a-f]{8,31}")     # the first digits of a run id, as lists show it
+SHORT_ID_SHOWN = 20                          # runs listed for a short id that several share
 
 
 def short_id_matches(request: Request, run: str) -> list[str] | None:
@@ -106,7 +107,8 @@ def short_id_matches(request: Request, run: str) -> list[str] | None:
     ids of the stored runs the visitor may see that start with it (RunStore.ids_starting;
     a hidden run is left out, as it is "not found": docs/security.md); None for any other
     text (a full id or a wrong one, which run_state checks). The visibility rule is applied
-    in the query (accounts.plans.visible_runs_clause: it covers what anonymous readers see)."""
+    in the query (accounts.plans.visible_runs_clause: it covers what anonymous readers see).
+    At most SHORT_ID_SHOWN + 1 ids: one more than are listed tells that there are more."""
     from moneytrail.accounts.plans import visible_runs_clause
     from moneytrail.web.saved import viewer
 
@@ -115,7 +117,18 @@ def short_id_matches(request: Request, run: str) -> list[str] | None:
         return None
     who = viewer(request)
     return queue(request).store.ids_starting(
-        prefix, visible=lambda column: visible_runs_clause(column, who))
+        prefix, limit=SHORT_ID_SHOWN + 1, visible=lambda column: visible_runs_clause(column, who))
+
+
+def several_runs(matches: list[str]) -> str:
+    """The 400's message for a short id that several runs share: how many ("more than 20"
+    when short_id_matches found one more than it lists) and the ids listed."""
+    if len(matches) > SHORT_ID_SHOWN:
+        return (f"more than {SHORT_ID_SHOWN} runs have an id starting with these digits, "
+                f"the first {SHORT_ID_SHOWN}: {', '.join(matches[:SHORT_ID_SHOWN])}; "
+                f"give more digits")
+    return (f"{len(matches)} runs have an id starting with these digits: "
+            f"{', '.join(matches)}; give more digits")
 
 
 def resolve_short_id(request: Request, run: str) -> str:
@@ -129,9 +142,7 @@ def resolve_short_id(request: Request, run: str) -> str:
         raise RunNotFound("no run on this server has an id starting with these digits",
                           field="run id", value=run)
     if len(matches) > 1:
-        raise MoneytrailError(f"{len(matches)} runs have an id starting with these digits: "
-                              f"{', '.join(matches)}; give more digits", field="run id",
-                              value=run)
+        raise MoneytrailError(several_runs(matches), field="run id", value=run)
     return matches[0]
 
 
@@ -150,11 +161,10 @@ def short_id_redirect(request: Request, run: str, path: str) -> Response | None:
         query = f"?{request.url.query}" if request.url.query else ""
         return RedirectResponse(path.format(run=matches[0]) + query, status_code=307)
     if request.url.path.startswith(API):
-        raise MoneytrailError(f"{len(matches)} runs have an id starting with these digits: "
-                              f"{', '.join(matches)}; give more digits", field="run id",
-                              value=run)
+        raise MoneytrailError(several_runs(matches), field="run id", value=run)
     return page(request, "run_choose.html", status=400, prefix=run.strip().lower(),
-                matches=matches, meta={"title": "Several runs start with these digits"})
+                matches=matches[:SHORT_ID_SHOWN], more=len(matches) > SHORT_ID_SHOWN,
+                meta={"title": "Several runs start with these digits"})
 
 
 def check_run_access(request: Request, rid: str, run: str) -> None:
