@@ -425,7 +425,7 @@ def in_unit(value: Any, unit: str) -> str:
 # the ISO 4217 codes of currencies (not of funds, metals or special drawing rights), with
 # those of currencies since replaced that an FX table of past years may still hold; the
 # bundled data's (macro/fx.csv, scenarios.reference.bundled_currencies) are among them
-CURRENCY_CODES = frozenset("""
+ISO_4217 = """
     AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN
     BWP BYN BYR BZD CAD CDF CHF CLP CNY COP CRC CUC CUP CVE CYP CZK DJF DKK DOP DZD EEK EGP
     ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IQD
@@ -434,7 +434,8 @@ CURRENCY_CODES = frozenset("""
     OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SIT SKK
     SLE SLL SOS SRD SSP STD STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD
     UYU UZS VED VEF VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL
-    """.split())
+    """
+CURRENCY_CODES = frozenset(ISO_4217.split())
 
 
 def is_money(unit: str) -> bool:
