@@ -154,6 +154,20 @@ def budgets_differ_note(budgets: Sequence[tuple[Any, str]], where: str) -> str:
             f"({where}).")
 
 
+def withheld_difference_reason(currencies: Sequence[str], price_years: Sequence[Any]) -> str:
+    """Why a comparison of two plans leaves the difference of their money (amounts, figures
+    per million) out: 'not subtracted: the plans are in different currencies (EUR, USD)',
+    or '... the plans' money is at different price years (2020, 2025)'; '' when the plans
+    share currency and price year. The compare page's `difference_reason` (its JSON and CSV)
+    and the comparison briefing's difference column say it alike."""
+    if len(set(currencies)) > 1:
+        return f"not subtracted: the plans are in different currencies ({', '.join(currencies)})"
+    if len({str(year) for year in price_years}) > 1:
+        return ("not subtracted: the plans' money is at different price years "
+                f"({', '.join(str(year) for year in price_years)})")
+    return ""
+
+
 def conditions_key(plan: Mapping[str, Any]) -> list[Any]:
     stated = plan.get("conditions")
     return list(stated) if isinstance(stated, list) else []

@@ -426,10 +426,28 @@ def in_unit(value: Any, unit: str) -> str:
     return number(value)
 
 
+# the ISO 4217 codes of currencies (not of funds, metals or special drawing rights), with
+# those of currencies since replaced that an FX table of past years may still hold; the
+# bundled data's (macro/fx.csv, scenarios.reference.bundled_currencies) are among them
+ISO_4217 = """
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN
+    BWP BYN BYR BZD CAD CDF CHF CLP CNY COP CRC CUC CUP CVE CYP CZK DJF DKK DOP DZD EEK EGP
+    ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IQD
+    IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LTL LVL LYD
+    MAD MDL MGA MKD MMK MNT MOP MRO MRU MTL MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD
+    OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SIT SKK
+    SLE SLL SOS SRD SSP STD STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD
+    UYU UZS VED VEF VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL
+    """
+CURRENCY_CODES = frozenset(ISO_4217.split())
+
+
 def is_money(unit: str) -> bool:
-    """Whether a unit is money at a plan's prices: a currency code ('EUR') or a figure per
-    million of one ('FTE per JPY million')."""
-    return bool(PER_MILLION.match(unit)) or (len(unit) == 3 and unit.isupper())
+    """Whether a unit is money at a plan's prices: a currency code ('EUR', one of
+    CURRENCY_CODES) or a figure per million of one ('FTE per JPY million'). Other units of
+    three capitals are not ('FTE', 'CO2')."""
+    per = PER_MILLION.match(unit)
+    return (per["currency"] if per else unit) in CURRENCY_CODES
 
 
 # units of a total over the whole budget: it grows with the budget (tonnes of CO2e, work in

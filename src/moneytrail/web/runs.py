@@ -1067,12 +1067,8 @@ def compare_view(results: list[Result], names: Names, url: str,
             entry = headline.setdefault(row[key], {"label": row[key]})
             for stat in ("p50", "p5", "p95"):
                 entry[f"run{k + 1}_{stat}"] = row[f"share_{stat}"]
-    withheld = ""
-    if len(results) == 2:
-        pair = [results[0].facts["currency"], results[1].facts["currency"]]
-        withheld = (f"not subtracted: the plans are in different currencies ({', '.join(pair)})"
-                    if pair[0] != pair[1] else "not subtracted: the plans' money is at "
-                    f"different price years ({', '.join(str(y) for y in years)})")
+    withheld = plan_inputs.withheld_difference_reason(
+        [str(r.facts["currency"]) for r in results], years) if len(results) == 2 else ""
     if len(results) == 2:          # what changes: the second run minus the first
         for entry in [*headline.values(), *metrics.values()]:
             # a label only one run has (a run stored before a row was renamed): no difference

@@ -41,6 +41,7 @@ from moneytrail.report.inputs import (
     own_figures_note,
     procurement_rows,
     procurement_text,
+    withheld_difference_reason,
 )
 from moneytrail.report.units import (
     EU_FOOTNOTE,
@@ -887,6 +888,10 @@ def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = 
                                 for i in card.index if not str(i).endswith(EVIDENCE_SUFFIX)))
     two = len(briefs) == 2
     alike = two and len({b.result.facts.get("currency") for b in briefs}) == 1 and not mixed
+    # why money of two currencies or price years is not subtracted (as the compare page says)
+    withheld = withheld_difference_reason(
+        [str(b.result.facts.get("currency") or "") for b in briefs],
+        [b.plan.price_year or b.plan.year for b in briefs]) if two else ""
     own = [OWN_FIGURES_NOTE if own_figures_note(b.stated, str) else "" for b in briefs]
     rows = []
     for label in labels:
@@ -951,10 +956,15 @@ def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = 
             if alike and one is not None and other is not None and one[1] == other[1]:
                 gap = difference_value(one[0], other[0], one[1])
                 by_budget = f"{difference_text(gap, one[1])} {PER_BUDGET}"
-            cells.append(Cell(difference_text(difference_value(first[0], second[0], first[1]),
-                                              first[1])
-                              if same_unit and first is not None and second is not None
-                              else "–", by_budget))
+            if same_unit and first is not None and second is not None:
+                cells.append(Cell(difference_text(difference_value(first[0], second[0],
+                                                                   first[1]), first[1]),
+                                  by_budget))
+            elif first is not None and second is not None and is_money(first[1]) \
+                    and not alike and withheld:
+                cells.append(Cell(withheld, numeric=False))
+            else:
+                cells.append(Cell("–", by_budget))
         rows.append((label, cells))
     return rows
 
@@ -990,9 +1000,11 @@ def plan_figures(briefs: list[PlanBrief], label: str, *, restate: bool = True
 def comparison_headline(briefs: list[PlanBrief], budget_note: str = "") -> list[str]:
     """The answer a comparison opens with, from the runs' own figures: where the money ends
     up differs most (the shares of the spending whose medians lie furthest apart: the
-    headline table's rows and the EU's and US owners' value added), and per million of
-    budget the jobs and CO2 (a total divided by its plan's budget) and the TCO as a share of
-    the budget; then `budget_note` when the budgets differ."""
+    headline table's rows and the EU's and US owners' value added); when the budgets differ
+    (`budget_note`, inputs.budgets_differ_note, is not empty) per million of budget the jobs
+    and CO2 (a total divided by its plan's budget) and the TCO as a share of the budget, then
+    `budget_note`. Plans of one budget (amount and currency) leave the figures per budget out:
+    they would only restate the totals each plan's summary and the scorecard give."""
     from moneytrail.analysis.scorecard import JOBS_ROW, ROWS
     from moneytrail.service.tasks import restate_per_million
 
@@ -1026,6 +1038,8 @@ def comparison_headline(briefs: list[PlanBrief], budget_note: str = "") -> list[
         said.append(lead + "where the money ends up is alike: no share of the spending "
                     f"differs by {100 * SPREAD_FLOOR:g} points or more between the plans.")
         lead = ""
+    if not budget_note:         # one budget: per budget is the totals over again
+        return said
     parts = []
     jobs = plan_figures(briefs, JOBS_ROW)
     if jobs is not None:
@@ -1049,8 +1063,7 @@ def comparison_headline(briefs: list[PlanBrief], budget_note: str = "") -> list[
         period = next((t[1] for t in tco if t and t[1]), "")
         said.append(f"TCO{' ' + period if period else ''}: "
                     + " vs ".join(pct(t[0]) for t in tco if t) + " of the budget.")
-    if budget_note:
-        said.append(budget_note)
+    said.append(budget_note)
     return said
 
 
