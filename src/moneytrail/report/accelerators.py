@@ -8,15 +8,17 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
+
 from moneytrail.service.lifecycle import PRICE_COLUMNS
 
 
-def h100e_price(row: Mapping[str, Any], currency: str) -> dict[str, Any] | None:
+def h100e_price(row: Mapping[str, Any] | pd.Series, currency: str) -> dict[str, Any] | None:
     """The stored price per H100-equivalent of the lifecycle row `accelerators_h100e` (a
     record or a frame's row) of a run in `currency` (the plan's): its sentence (`text`) and
     the source ids it rests on (`sources`; a page links them, the briefing names them). None
     for a run stored without it (before the run kept its price) or without a price."""
-    values = {key: row.get(column) for key, column in PRICE_COLUMNS.items()}
+    values: dict[str, Any] = {key: row.get(column) for key, column in PRICE_COLUMNS.items()}
     if not all(finite(values[k]) for k in ("low", "central", "high", "per_chip")):
         return None
     per_chip = float(values["per_chip"])
