@@ -78,7 +78,8 @@ def lifecycle_table(ws: Any, result: Any) -> Table:
     """The lifecycle table of a trace that kept its draws, reusing its evaluation (the
     scorecard's lifecycle draws and the jobs and CO2 footprints already computed for it: no
     further trace or replay). Rows: metric; columns: unit, period, counts, mean / p5 / p50 /
-    p95, data_year."""
+    p95, data_year, and the price per H100-equivalent the count was made at (PRICE_COLUMNS,
+    on the `accelerators_h100e` row), stored with the run so its pages say that price."""
     from moneytrail.analysis.hardware import h100e_price
     from moneytrail.analysis.lifecycle import lifecycle
     from moneytrail.analysis.metrics import Evaluation

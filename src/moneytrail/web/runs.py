@@ -524,15 +524,15 @@ def lifecycle_view(result: Result) -> dict[str, Any] | None:
         return None
     table = result.tables["lifecycle"]
     key = table.index[0]
-    count = next((r for r in records(result, "lifecycle") if r[key] == "accelerators_h100e"),
-                 None)
+    stored = records(result, "lifecycle")
+    count = next((r for r in stored if r[key] == "accelerators_h100e"), None)
     h100e = None if count is None else h100e_price(count, str(result.facts["currency"]))
     rows = [{"metric": row[key], "label": LABELS.get(str(row[key]), str(row[key])),
              "counts": row.get("counts") or "", "period": row.get("period") or "",
              "unit": str(row.get("unit") or ""),
              "unit_shown": units.base_unit(str(row.get("unit") or "")),
              **{s: row.get(s) for s in ("mean", "p5", "p50", "p95")}}
-            for row in records(result, "lifecycle")]
+            for row in stored]
     by_metric = {r["metric"]: r for r in rows}
     note = table.note
     for path, words in NOTE_FILES.items():
