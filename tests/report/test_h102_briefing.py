@@ -38,6 +38,7 @@ def briefed(tmp_path_factory):
         pdf = folder / "briefing.pdf"
         pdf.write_bytes(render_briefing(ws, runs[:1], fmt="pdf"))
         chips = ws.analysis["accelerators"].set_index("id")
+        chips.attrs["usd_per_eur"] = float(ws.analysis.money.factor("EUR", 2025, "USD", 2025))
         titles = dict(zip(ws.analysis.sources["id"], ws.analysis.sources["title"],
                           strict=True))
     said = " ".join(unescape(re.sub(r"<[^>]+>", " ", html.decode())).split())
@@ -67,8 +68,8 @@ def test_h100_equivalents_say_their_price(briefed):
     said, _, chips, titles = briefed
     gb200, h100 = chips.loc["gb200"], chips.loc["h100"]
     per = float(gb200["price_central"]) * float(h100["bf16_tflops"]) / \
-        float(gb200["bf16_tflops"])
-    assert f"Counted at about USD {per:,.0f} per H100-equivalent" in said
+        float(gb200["bf16_tflops"]) / chips.attrs["usd_per_eur"]    # in the plan's EUR (h111)
+    assert f"Counted at about EUR {per:,.0f} per H100-equivalent" in said
     assert said.count("per H100-equivalent") == 1        # not beside the lean plan's 0
     for source in str(gb200["sources"]).split(";"):
         assert f"“{titles[source]}” [" in said
@@ -82,4 +83,4 @@ def test_pdf_says_it_too(briefed):
     said = " ".join(done.stdout.split())
     assert "TCO as counted here (budget plus electricity minus the resale value" in said
     assert "Zero because the plan's budget pays for no operations" in said
-    assert re.search(r"Counted at about USD [\d,]+ per H100-?\s?equivalent", said)
+    assert re.search(r"Counted at about EUR [\d,]+ per H100-?\s?equivalent", said)

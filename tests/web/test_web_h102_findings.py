@@ -141,16 +141,18 @@ def test_h100_equivalents_show_the_price_they_assume(client, stored):
 
     with Workspace.open() as ws:
         chips = ws.analysis["accelerators"].set_index("id")
+        # USD of 2025 per EUR of 2025: the plan's money (h111: the price is in it)
+        usd_per_eur = float(ws.analysis.money.factor("EUR", 2025, "USD", 2025))
     gb200, h100 = chips.loc["gb200"], chips.loc["h100"]   # the 2025 reference chip, the unit
-    ratio = float(h100["bf16_tflops"]) / float(gb200["bf16_tflops"])
-    per = {k: float(gb200[f"price_{k}"]) * ratio for k in ("low", "central", "high")}
+    per_chip = float(gb200["bf16_tflops"]) / float(h100["bf16_tflops"])
+    per = {k: float(gb200[f"price_{k}"]) / per_chip / usd_per_eur
+           for k in ("low", "central", "high")}
     html = run_page(client, stored[1]["giga"])
     cell = row_of(html, "Accelerators owned")
     said = text_of(cell)
-    assert (f"Counted at about USD {per['central']:,.0f} per H100-equivalent "
-            f"({per['low']:,.0f} to {per['high']:,.0f};") in said
-    assert f"USD {float(gb200['price_central']):,.0f} central" in said
-    assert f"{h100['bf16_tflops']:,.0f} / {gb200['bf16_tflops']:,.0f}" in said
+    assert (f"Counted at about EUR {per['central']:,.0f} per H100-equivalent "
+            f"({per['low']:,.0f} to {per['high']:,.0f})") in said
+    assert f"the {gb200['name']} price divided by the {per_chip:.2f} H100-equivalents" in said
     assert "reliability weak" in said
     for source in str(gb200["sources"]).split(";"):
         assert f'href="/sources/{source}"' in cell

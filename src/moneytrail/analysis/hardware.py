@@ -15,6 +15,7 @@ from moneytrail.analysis.stats import Stream, draw_interval
 from moneytrail.data.checks import one_row
 from moneytrail.engine.result import TraceResult
 from moneytrail.errors import ScenarioError
+from moneytrail.scenarios.schema import Plan
 
 REFERENCE_CHIP = "h100"        # units are "H100-equivalents" of dense BF16 throughput
 HOURS_PER_YEAR = 365.25 * 24   # a mean calendar year (leap years included), in every analysis
@@ -56,6 +57,24 @@ def accelerator_units(result: TraceResult, purchases: Purchases, data: AnalysisD
     spend_chip_currency = data.plan_money_nominal(spend, plan, chip["currency"])
     units = spend_chip_currency / price
     return units * chip["bf16_tflops"] / reference_chip(data)["bf16_tflops"], chip
+
+
+def h100e_price(data: AnalysisData, plan: Plan) -> dict[str, float | str]:
+    """The price per H100-equivalent a plan's accelerators are counted at (accelerator_units:
+    the year's reference chip's price / the H100-equivalents one such chip counts), low /
+    central / high in the plan's money (its currency at its price year, converted as the
+    count converts the spending: AnalysisData.plan_money_nominal), with the chip's name, the
+    H100-equivalents it counts (`per_chip`), its row's reliability and the source ids of the
+    chip's and the H100's rows (chip first, ';'-joined). Raises as accelerator_units does."""
+    chip, h100 = reference_accelerator(data, plan.year), reference_chip(data)
+    per_chip = float(chip["bf16_tflops"]) / float(h100["bf16_tflops"])
+    factor = float(data.plan_money_nominal(1.0, plan, chip["currency"]))  # chip money per unit
+    sources = dict.fromkeys(s.strip() for row in (chip, h100)
+                            for s in str(row["sources"] or "").split(";") if s.strip())
+    return {**{k: float(chip[f"price_{k}"]) / per_chip / factor
+               for k in ("low", "central", "high")},
+            "chip": str(chip["name"]), "per_chip": per_chip,
+            "reliability": str(chip["reliability"] or ""), "sources": ";".join(sources)}
 
 
 def kw_per_unit(chip: pd.Series, data: AnalysisData) -> float:

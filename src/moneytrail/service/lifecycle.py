@@ -78,7 +78,9 @@ def lifecycle_table(ws: Any, result: Any) -> Table:
     """The lifecycle table of a trace that kept its draws, reusing its evaluation (the
     scorecard's lifecycle draws and the jobs and CO2 footprints already computed for it: no
     further trace or replay). Rows: metric; columns: unit, period, counts, mean / p5 / p50 /
-    p95, data_year."""
+    p95, data_year, and the price per H100-equivalent the count was made at (PRICE_COLUMNS,
+    on the `accelerators_h100e` row), stored with the run so its pages say that price."""
+    from moneytrail.analysis.hardware import h100e_price
     from moneytrail.analysis.lifecycle import lifecycle
     from moneytrail.analysis.metrics import Evaluation
 
@@ -92,10 +94,35 @@ def lifecycle_table(ws: Any, result: Any) -> Table:
     frame.insert(1, "period", [COUNTS[k][0].format(h=h) if k in COUNTS else ""
                                for k in frame.index])
     frame.insert(2, "counts", [COUNTS[k][1] if k in COUNTS else "" for k in frame.index])
+    add_h100e_price(frame, h100e_price(ws.analysis, result.require_plan()))
     units = {"unit": "text", "period": "text", "counts": "text", "data_year": "year",
-             **dict.fromkeys(STATS, "by row")}
+             **dict.fromkeys(STATS, "by row"), **price_units(result.currency)}
     return Table.from_frame("lifecycle", frame, title=TITLE, units=units,
                             note=lifecycle_note(ws, result))
+
+
+# the price per H100-equivalent the count of accelerators was made at (analysis.hardware.
+# h100e_price), stored on the `accelerators_h100e` row (empty on the others): low / central /
+# high in the plan's money, the reference chip, the H100-equivalents one such chip counts, its
+# reliability and the source ids of the chip's and the H100's rows (';'-joined)
+PRICE_COLUMNS = {"low": "h100e_price_low", "central": "h100e_price_central",
+                 "high": "h100e_price_high", "chip": "h100e_chip", "per_chip": "h100e_per_chip",
+                 "reliability": "h100e_price_reliability", "sources": "h100e_price_sources"}
+
+
+def add_h100e_price(frame: pd.DataFrame, price: dict[str, Any]) -> None:
+    """Add the price columns (PRICE_COLUMNS) to the lifecycle frame, in place."""
+    on_count = frame.index == "accelerators_h100e"
+    for key, column in PRICE_COLUMNS.items():
+        value = price[key]
+        empty: Any = "" if isinstance(value, str) else float("nan")
+        frame[column] = [value if here else empty for here in on_count]
+
+
+def price_units(currency: str) -> dict[str, str]:
+    """The units of the price columns: the price in the plan's currency."""
+    return {column: currency if key in ("low", "central", "high") else
+            "number" if key == "per_chip" else "text" for key, column in PRICE_COLUMNS.items()}
 
 
 def lifecycle_note(ws: Any, result: Any) -> str:

@@ -264,15 +264,11 @@ def chart_view(request: Request, result: Result, chart: str) -> View:
 def done_view(request: Request, result: Result) -> View:
     ws = request.app.state.workspace
     from moneytrail.engine.result import code_version
-    from moneytrail.service.accelerator_price import run_h100e_price
-    from moneytrail.web.runs import run_plan
 
-    h100e = run_h100e_price(ws, run_plan(result.provenance.inputs)) \
-        if "lifecycle" in result.tables else None
     return run_view(result, names=names(request), url=f"{origin_of(request)}/r/{result.run_id}",
                     origin=origin_of(request), current_code=code_version(),
                     current_data_hash=ws.data_hash, current_data_version=ws.data_version,
-                    currencies=known_currencies(ws, check=False), h100e=h100e)
+                    currencies=known_currencies(ws, check=False))
 
 
 # -- reference plans --------------------------------------------------------------------------
@@ -655,8 +651,9 @@ def briefing_response(request: Request, results: list[Result], fmt: str, name: s
     stored without analyses (`moneytrail trace`) is traced again with them, as `moneytrail
     report` does (report.briefing.resolve_stored), and the briefing names both runs.
     Rendered once (seconds of CPU) and kept on disk (`app.state.briefings`) by what it shows:
-    the run ids, the code and data versions, the ledger revision it cites and the address
-    it links to; a briefing not kept yet costs one of the client's run tokens (429 with
+    the run ids, the code version, the data package's content hash (not its version: two
+    packages of one version may differ), the ledger revision it cites and the address it
+    links to; a briefing not kept yet costs one of the client's run tokens (429 with
     Retry-After when none is left, as runs and claim checks)."""
     from moneytrail.engine.result import code_version
     from moneytrail.report.briefing import render_briefing, resolve_stored
@@ -667,7 +664,7 @@ def briefing_response(request: Request, results: list[Result], fmt: str, name: s
     last = request.app.state.web.ledger.history(limit=1)     # the ledger state it cites
     ledger = f"{last['revision'].iloc[0]} {last['time'].iloc[0]}" if len(last) else "0"
     key = "/".join(["briefing", ",".join(r.run_id for r in results), code_version(),
-                    str(ws.data_version), f"ledger {ledger}", origin_of(request)])
+                    str(ws.data_hash), f"ledger {ledger}", origin_of(request)])
     cache = request.app.state.briefings
     body = cache.cached(key, fmt)
     if body is None:

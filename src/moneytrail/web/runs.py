@@ -509,24 +509,28 @@ def own_scorecard_note(result: Result) -> str:
     return note
 
 
-def lifecycle_view(result: Result, h100e: dict[str, Any] | None = None
-                   ) -> dict[str, Any] | None:
+def lifecycle_view(result: Result) -> dict[str, Any] | None:
     """The run's lifecycle table (service.lifecycle), if it has one: title, note and rows of
     label, what the row counts, period, unit, mean, p5, p50 and p95; TCO (`tco`) apart for
-    the page's lead sentence, with what it counts (`scope`); `h100e` as given (the price per
-    H100-equivalent, shown beside the count). None for a run stored without it."""
+    the page's lead sentence, with what it counts (`scope`); `h100e`: the price per
+    H100-equivalent stored with the run (report.accelerators, shown beside the count; None
+    for a run stored before runs kept it). None for a run stored without it."""
+    from moneytrail.report.accelerators import h100e_price
     from moneytrail.service.lifecycle import LABELS, TCO_SCOPE
 
     if "lifecycle" not in result.tables:
         return None
     table = result.tables["lifecycle"]
     key = table.index[0]
+    stored = records(result, "lifecycle")
+    count = next((r for r in stored if r[key] == "accelerators_h100e"), None)
+    h100e = None if count is None else h100e_price(count, str(result.facts["currency"]))
     rows = [{"metric": row[key], "label": LABELS.get(str(row[key]), str(row[key])),
              "counts": row.get("counts") or "", "period": row.get("period") or "",
              "unit": str(row.get("unit") or ""),
              "unit_shown": units.base_unit(str(row.get("unit") or "")),
              **{s: row.get(s) for s in ("mean", "p5", "p50", "p95")}}
-            for row in records(result, "lifecycle")]
+            for row in stored]
     by_metric = {r["metric"]: r for r in rows}
     note = table.note
     for path, words in NOTE_FILES.items():
@@ -714,11 +718,9 @@ def add_spend_basis(spend: list[dict[str, Any]], inputs: Any) -> None:
 
 def run_view(result: Result, *, names: Names, url: str, origin: str, current_code: str,
              current_data_hash: str, current_data_version: str,
-             currencies: Collection[str], h100e: dict[str, Any] | None = None) -> View:
+             currencies: Collection[str]) -> View:
     """A done run: headline, Sankey data, tables, scorecard, conditions, sources, citation.
-    `currencies`: the codes the data know (inherited_note); `h100e`: the price per
-    H100-equivalent its accelerators are counted at (service.accelerator_price), shown
-    beside the lifecycle table's count."""
+    `currencies`: the codes the data know (inherited_note)."""
     from moneytrail.service.footprints import run_jobs_price_note
 
     prov = result.provenance
@@ -757,7 +759,7 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
         scorecard=scorecard_rows(result, names) if "scorecard" in result.tables else None,
         scorecard_note=own_scorecard_note(result),
         footprints=footprint_rows(result, names), jobs_price=run_jobs_price_note(result),
-        lifecycle=lifecycle_view(result, h100e),
+        lifecycle=lifecycle_view(result),
         prices=units.prices_text(result.facts.get("year"),
                                  (prov.inputs.get("plan") or {}).get("price_year")),
         spend=spend, procurement=procurement, sources=list(prov.sources),

@@ -76,7 +76,6 @@ from moneytrail.report.units import (
     with_article,
 )
 from moneytrail.scenarios.schema import Plan
-from moneytrail.service.accelerator_price import run_h100e_price
 from moneytrail.service.footprints import stored_spend_years_default
 from moneytrail.service.result import Result
 from moneytrail.service.tasks import LEDGER, StoreChoice, known_currencies
@@ -1087,13 +1086,13 @@ LIFECYCLE_MISSING = ("The run of {plans} was stored before runs kept the lifecyc
                      "(TCO); moneytrail analyse --what lifecycle gives it.")
 
 
-def lifecycle_table(number: int, brief: PlanBrief, book: SourceBook,
-                    h100e: dict[str, Any] | None = None) -> TableView | None:
+def lifecycle_table(number: int, brief: PlanBrief, book: SourceBook) -> TableView | None:
     """The run's lifecycle table (service.lifecycle): each row's measure with its unit, what
     it counts and its period, median with the 90 % interval, and mean; its note names the
     horizon and the electricity price with their sources. The count of accelerators says the
-    price per H100-equivalent it assumes (`h100e`, service.accelerator_price) with its
-    sources. None for a run stored without it (an older version's)."""
+    price per H100-equivalent it was made at, as stored with the run (report.accelerators),
+    with its sources. None for a run stored without it (an older version's)."""
+    from moneytrail.report.accelerators import h100e_price
     from moneytrail.service.lifecycle import LABELS, TCO_SCOPE
 
     frame = brief.table("lifecycle")
@@ -1106,8 +1105,9 @@ def lifecycle_table(number: int, brief: PlanBrief, book: SourceBook,
         counts = str(row.get("counts") or "").strip()
         period = str(row.get("period") or "")
         text = f"{counts} Period: {period}." if period else counts
-        if metric == "accelerators_h100e" and h100e and finite(row.get("p50")) \
-                and float(row["p50"]) > 0:
+        h100e = h100e_price(row, brief.currency) \
+            if metric == "accelerators_h100e" else None
+        if h100e and finite(row.get("p50")) and float(row["p50"]) > 0:
             text += " " + h100e["text"] + " Sources: " + "; ".join(
                 note_words(s, book, {}) for s in h100e["sources"]) + "."
         rows.append((f"{LABELS.get(str(metric), str(metric))} ({shown})", [
@@ -1653,7 +1653,7 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
     for brief in briefs:
         frame = brief.table("lifecycle")
         cost = None if frame is None or frame.empty else lifecycle_table(
-            next(tab), brief, book, run_h100e_price(ws, brief.plan))
+            next(tab), brief, book)
         if cost is None:
             missing_lifecycle.append(brief.plan.title)
             continue
