@@ -1022,7 +1022,7 @@ def compare_view(results: list[Result], names: Names, url: str,
     keyed = plan_inputs.input_differences(
         stated, [r.title for r in results],
         [(r.provenance.draws, r.provenance.seed) for r in results], names.category,
-        names.entity, labels=[f"Plan {k + 1}" for k in range(len(results))])[0]
+        names.entity, labels=plan_inputs.plan_labels(len(results)))[0]
     per_budget: dict[str, dict[str, Any]] = {}
     metrics: dict[str, dict[str, Any]] = {}
     for k, result in enumerate(results):

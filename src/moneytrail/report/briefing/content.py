@@ -39,6 +39,7 @@ from moneytrail.report.inputs import (
     budgets_differ_note,
     input_differences,
     own_figures_note,
+    plan_labels,
     procurement_rows,
     procurement_text,
 )
@@ -1501,13 +1502,16 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
         brief.summary = summary(brief, ws, book)
     differ: list[str] = []
     alike: list[str] = []
+    # the list of what differs names the plans 'Plan 1', 'Plan 2' as the compare page does,
+    # under a key with their titles (each sentence naming both full titles filled 1.5 pages)
+    labels = plan_labels(len(briefs))
     if several:
         cats = category_names(ws)
         differ, alike = input_differences(
             [b.stated for b in briefs], [b.plan.title for b in briefs],
             [(int(b.result.facts.get("draws", 0)), int(b.result.facts.get("seed", 0)))
              for b in briefs], lambda c: cats.get(c, humanise(c)),
-            lambda e: entities.get(e, e))
+            lambda e: entities.get(e, e), labels=labels)
     # plans of different budgets: totals differ with the budget alone (the scorecard gives
     # each total per million of budget; the summary opens with figures per budget)
     budgets = [(b.result.facts.get("total"), b.currency) for b in briefs]
@@ -1516,6 +1520,7 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
         if several else ""
     sections.append({"id": "summary", "title": "Summary", "kind": "summary",
                      "plans": briefs, "differ": differ, "same": alike,
+                     "key": list(zip(labels, [b.plan.title for b in briefs], strict=True)),
                      "headline": comparison_headline(briefs, budget_note) if several else []})
 
     # 2. what the plan buys, and the Sankey
