@@ -1081,7 +1081,7 @@ def lifecycle_table(number: int, brief: PlanBrief, book: SourceBook,
     horizon and the electricity price with their sources. The count of accelerators says the
     price per H100-equivalent it assumes (`h100e`, service.accelerator_price) with its
     sources. None for a run stored without it (an older version's)."""
-    from moneytrail.service.lifecycle import LABELS, TCO_SCOPE
+    from moneytrail.service.lifecycle import LABELS, TCO_SCOPE, note_in_words
 
     frame = brief.table("lifecycle")
     if frame is None or frame.empty:
@@ -1102,7 +1102,7 @@ def lifecycle_table(number: int, brief: PlanBrief, book: SourceBook,
             Cell(in_unit(row.get("p50"), unit), interval(row.get("p5"), row.get("p95"), unit,
                                                          like=row.get("p50"))),
             Cell(in_unit(row.get("mean"), unit))]))
-    note = note_words(brief.result.tables["lifecycle"].note, book, {})
+    note = note_words(note_in_words(brief.result.tables["lifecycle"].note), book, {})
     return TableView(number=number, caption=f"Lifecycle cost of {brief.plan.title}: hardware, "
                      f"electricity, residual value and TCO as counted here ({TCO_SCOPE}); not the "
                      "plan's lifetime cost",
