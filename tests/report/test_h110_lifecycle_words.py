@@ -77,3 +77,16 @@ def test_the_run_page_reads_a_stored_note_as_the_briefing_does():
               "central (15 % to 40 %; analysis/parameters.csv; sources y).")
     assert split_note(stored)[0] == note_in_words(stored)
     assert FILES.findall(note_in_words(stored)) == []
+
+
+def test_the_epoch_cost_model_is_named_by_what_it_is(ws, traced):
+    """Its title was its file name, 'cost_analysis_standalone.py', and the briefing's note
+    said 'sources “cost_analysis_standalone.py” [n]' (data 2.5.3: a descriptive title)."""
+    from moneytrail.report.briefing import render_briefing
+
+    row = ws.analysis.sources.set_index("id").loc["a_epoch_cost_model"]
+    assert row["title"] == "Training cost trends: standalone cost analysis script"
+    assert row["url"].endswith("/cost_analysis_standalone.py")         # the file: its link
+    note = lifecycle_note_of(render_briefing(ws, [traced], fmt="html", sensitivity=False))
+    assert "\u201cTraining cost trends: standalone cost analysis script\u201d [" in note
+    assert ".py" not in note
