@@ -93,7 +93,8 @@ def test_trace_stores_the_lifecycle_of_analyse(stored):
         frame.at["budget", "mean"] + frame.at["electricity_cost", "mean"]
         - frame.at["residual_value", "mean"], rel=1e-9)
     assert "Horizon: 5 years" in table.note
-    assert "electricity_prices.csv" in table.note and "reliability official" in table.note
+    assert "the electricity price table of the data package" in table.note  # h110: no file
+    assert "reliability official" in table.note
     assert "a_eurostat_ig_2024s1" in table.note
     assert "docs/methods.md, 'Lifecycle cost and TCO'" in table.note
     # analyse's lifecycle table says the same in its note

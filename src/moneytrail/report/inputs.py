@@ -173,6 +173,13 @@ def conditions_key(plan: Mapping[str, Any]) -> list[Any]:
     return list(stated) if isinstance(stated, list) else []
 
 
+def plan_labels(count: int) -> list[str]:
+    """The short names of a comparison's plans, in the order listed ('Plan 1', 'Plan 2'):
+    what the compare page's cards and the lists of what differs call each plan, under a key
+    that gives its title (a sentence naming both full titles ran over two lines)."""
+    return [f"Plan {k + 1}" for k in range(count)]
+
+
 def input_differences(plans: Sequence[Mapping[str, Any]], titles: list[str],
                       runs: Sequence[tuple[int | None, int | None]], category: Namer,
                       supplier: Namer, *, labels: Sequence[str] | None = None
@@ -181,8 +188,9 @@ def input_differences(plans: Sequence[Mapping[str, Any]], titles: list[str],
     that differs, the inputs that are the same in all). Inputs: budget, spending shares,
     suppliers (procurement), conditions, draws and seed (`runs`: per plan its run's draws
     and seed), and year, currency, buyer region and years of spending. Each plan is named by
-    its quoted title, or by `labels` as they are (the compare page's 'Plan 1', which a key
-    above its list spells out). `compared_inputs` and `named_differences` in one."""
+    its quoted title, or by `labels` as they are (plan_labels: 'Plan 1', which a key above
+    the list spells out, on the compare page and in the comparison briefing).
+    `compared_inputs` and `named_differences` in one."""
     found, same = compared_inputs(plans, runs, category, supplier)
     return named_differences(found, titles, labels=labels), same
 

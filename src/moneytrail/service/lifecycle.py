@@ -125,6 +125,26 @@ def price_units(currency: str) -> dict[str, str]:
             "number" if key == "per_chip" else "text" for key, column in PRICE_COLUMNS.items()}
 
 
+# the data tables the note draws on, named as reader text names data (h107: the data, not
+# its files); notes stored before name the files, which `note_in_words` puts in these words
+PRICE_TABLE = "the electricity price table of the data package"
+PARAMETER_TABLE = "the parameter table of the data package"
+STORED_NOTE_FILES = {"analysis/electricity_prices.csv": PRICE_TABLE,
+                     "analysis/parameters.csv": PARAMETER_TABLE}
+
+
+def note_in_words(note: str) -> str:
+    """A lifecycle note as readers get it: the data files a note stored before named
+    ('analysis/electricity_prices.csv') as the tables they are, as the note says them now.
+
+    >>> note_in_words("US 2023 (analysis/electricity_prices.csv; sources x)")
+    'US 2023 (the electricity price table of the data package; sources x)'
+    """
+    for path, words in STORED_NOTE_FILES.items():
+        note = note.replace(path, words)
+    return note
+
+
 def lifecycle_note(ws: Any, result: Any) -> str:
     """The horizon, electricity price and value decline the lifecycle rests on, each with
     where it comes from (the plan, or the data package's row: its sources and reliability
@@ -143,12 +163,12 @@ def lifecycle_note(ws: Any, result: Any) -> str:
                      "electricity price")
     price_text = (f"Electricity price: {price['central']:g} {price['unit']} central "
                   f"({price['low']:g} to {price['high']:g}), {price['country']} {price['year']} "
-                  f"(analysis/electricity_prices.csv; sources {sources_text(price['sources'])}; "
+                  f"({PRICE_TABLE}; sources {sources_text(price['sources'])}; "
                   f"reliability {price['reliability']}).")
     decline = parameter_row(data, "value_decline_per_year")
     decline_text = "" if decline is None else (
         f"Hardware value lost a year: {pct(decline['central'])} central "
-        f"({pct(decline['low'])} to {pct(decline['high'])}; analysis/parameters.csv; sources "
+        f"({pct(decline['low'])} to {pct(decline['high'])}; {PARAMETER_TABLE}; sources "
         f"{sources_text(decline['sources'])}; reliability {decline['reliability']}).")
     return " ".join(part for part in (
         horizon_text, price_text, decline_text,

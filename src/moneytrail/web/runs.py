@@ -24,6 +24,7 @@ from moneytrail.service.footprints import (
     spend_years_note,
     stored_spend_years_default,
 )
+from moneytrail.service.lifecycle import STORED_NOTE_FILES
 from moneytrail.service.result import Result, Table
 from moneytrail.web.views import View, clean
 
@@ -562,12 +563,11 @@ def jobs_years_note(text: str, result: Result) -> str:
     return f"{text} {said}".strip() if said else text
 
 
-# data files named in table notes (service.footprints), as readers know them
+# data files named in table notes (service.footprints; the lifecycle note of a run stored
+# before it named its tables in words), as readers know them
 NOTE_FILES = {"macro/compensation.csv": "the table of pay per full-time job by country and "
               "industry", "valuechain/satellites.csv": "the table of firms' emissions and "
-              "employees per revenue",
-              "analysis/electricity_prices.csv": "the table of electricity prices by country",
-              "analysis/parameters.csv": "the table of analysis parameters"}
+              "employees per revenue", **STORED_NOTE_FILES}
 
 
 def split_note(note: str) -> tuple[str, list[str]]:
@@ -1020,7 +1020,7 @@ def compare_view(results: list[Result], names: Names, url: str,
     # their titles; `differ` (the API's, as briefings write it) keeps the quoted titles
     differ = plan_inputs.named_differences(found, [r.title for r in results])
     keyed = plan_inputs.named_differences(found, [r.title for r in results],
-                                          labels=[f"Plan {k + 1}" for k in range(len(results))])
+                                          labels=plan_inputs.plan_labels(len(results)))
     per_budget: dict[str, dict[str, Any]] = {}
     metrics: dict[str, dict[str, Any]] = {}
     for k, result in enumerate(results):

@@ -39,6 +39,7 @@ from moneytrail.report.inputs import (
     budgets_differ_note,
     input_differences,
     own_figures_note,
+    plan_labels,
     procurement_rows,
     procurement_text,
     withheld_difference_reason,
@@ -1093,7 +1094,7 @@ def lifecycle_table(number: int, brief: PlanBrief, book: SourceBook) -> TableVie
     price per H100-equivalent it was made at, as stored with the run (report.accelerators),
     with its sources. None for a run stored without it (an older version's)."""
     from moneytrail.report.accelerators import h100e_price
-    from moneytrail.service.lifecycle import LABELS, TCO_SCOPE
+    from moneytrail.service.lifecycle import LABELS, TCO_SCOPE, note_in_words
 
     frame = brief.table("lifecycle")
     if frame is None or frame.empty:
@@ -1115,7 +1116,7 @@ def lifecycle_table(number: int, brief: PlanBrief, book: SourceBook) -> TableVie
             Cell(in_unit(row.get("p50"), unit), interval(row.get("p5"), row.get("p95"), unit,
                                                          like=row.get("p50"))),
             Cell(in_unit(row.get("mean"), unit))]))
-    note = note_words(brief.result.tables["lifecycle"].note, book, {})
+    note = note_words(note_in_words(brief.result.tables["lifecycle"].note), book, {})
     return TableView(number=number, caption=f"Lifecycle cost of {brief.plan.title}: hardware, "
                      f"electricity, residual value and TCO as counted here ({TCO_SCOPE}); not the "
                      "plan's lifetime cost",
@@ -1515,13 +1516,16 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
         brief.summary = summary(brief, ws, book)
     differ: list[str] = []
     alike: list[str] = []
+    # the list of what differs names the plans 'Plan 1', 'Plan 2' as the compare page does,
+    # under a key with their titles (each sentence naming both full titles filled 1.5 pages)
+    labels = plan_labels(len(briefs))
     if several:
         cats = category_names(ws)
         differ, alike = input_differences(
             [b.stated for b in briefs], [b.plan.title for b in briefs],
             [(int(b.result.facts.get("draws", 0)), int(b.result.facts.get("seed", 0)))
              for b in briefs], lambda c: cats.get(c, humanise(c)),
-            lambda e: entities.get(e, e))
+            lambda e: entities.get(e, e), labels=labels)
     # plans of different budgets: totals differ with the budget alone (the scorecard gives
     # each total per million of budget; the summary opens with figures per budget)
     budgets = [(b.result.facts.get("total"), b.currency) for b in briefs]
@@ -1530,6 +1534,7 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
         if several else ""
     sections.append({"id": "summary", "title": "Summary", "kind": "summary",
                      "plans": briefs, "differ": differ, "same": alike,
+                     "key": list(zip(labels, [b.plan.title for b in briefs], strict=True)),
                      "headline": comparison_headline(briefs, budget_note) if several else []})
 
     # 2. what the plan buys, and the Sankey
