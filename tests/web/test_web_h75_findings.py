@@ -170,8 +170,10 @@ def test_run_page_says_a_claim_is_not_about_its_plan(client, notes):
     text = text_of(section)
     assert f'id="claim-{JOBS}-h"' in section
     jobs = text[text.index("Stargate will create"):]
+    # who made the claim (h114) comes between its words and its verdict
     assert jobs.startswith("Stargate will create over 100,000 American jobs almost "
-                           "immediately. Verdict for this run: Not applicable")
+                           "immediately. Claimed by Donald Trump")
+    assert "Verdict for this run: Not applicable" in jobs[:jobs.index("not about this run")]
     assert "not about this run's plan, “Another US build-out” (other-us-build)" in jobs
     assert escaped_in(client, notes[JOBS], section)
 

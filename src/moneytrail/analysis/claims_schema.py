@@ -49,6 +49,30 @@ def _scenario(value: Any) -> Any:
     raise ValueError("give a reference scenario id or an inline scenario (a mapping)")
 
 
+CLAIMED_ON = re.compile(r"\d{4}-\d{2}(-\d{2})?")
+
+
+def _claimed_on(value: Any) -> Any:
+    """When a claim was made: a day (YYYY-MM-DD, quoted or not) or a month (YYYY-MM), a real
+    one; '' when not known. Kept as text, so a month stays a month."""
+    if isinstance(value, dt.datetime):
+        raise ValueError("give a date (YYYY-MM-DD) or a month (YYYY-MM), not a date and time")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        raise ValueError("give a date (YYYY-MM-DD) or a month (YYYY-MM) as text")
+    text = value.strip()
+    if not text:
+        return ""
+    if not CLAIMED_ON.fullmatch(text):
+        raise ValueError("give a date (YYYY-MM-DD) or a month (YYYY-MM)")
+    try:
+        dt.date.fromisoformat(text if len(text) == 10 else f"{text}-01")
+    except ValueError:
+        raise ValueError("no such date (give YYYY-MM-DD or YYYY-MM)") from None
+    return text
+
+
 Names = Annotated[list[str], Field(min_length=1)]
 Year = Annotated[int, Field(ge=0)]
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
@@ -291,6 +315,13 @@ class Claim(BaseModel):
     # a run only when the run's plan is that plan (service.run_claims.not_about_reason); ''
     # for a claim about any plan ("public money for AI infrastructure ...")
     about: str = ""
+    # who made the claim, when and where (data 2.5.3): `claimed_by` in words ("Donald Trump,
+    # US President, at the White House", or "a position in the public debate (paraphrased; no
+    # single speaker)"), `claimed_on` a day or a month ('' when not known), `claimed_in` the
+    # source id of the package that records the statement (checked with the claim's sources)
+    claimed_by: str = ""
+    claimed_on: Annotated[str, BeforeValidator(_claimed_on)] = ""
+    claimed_in: str = ""
 
     @field_validator("id")
     @classmethod

@@ -28,3 +28,33 @@ def verdicts_help() -> str:
     said = {"conditional": "conditional (case by case)",
             WITHHELD: f"{WITHHELD} (under {MIN_VERDICT_DRAWS} draws: no verdict)"}
     return " | ".join(said.get(v, v) for v in VERDICTS)
+
+
+# A decisive verdict (supported, contradicted) is said to rest on weak evidence when the
+# median share of its figure resting on rows labelled `assumption` or `weak` (its evidence
+# weight, analysis.evidence_weight: per draw the largest of its checks') is at least this. At
+# one half or more, most of what decides the verdict is a guess or a weakly sourced row, so the
+# verdict says so in its own label ("supported — on weak evidence") instead of in a separate
+# column a reader may skip (docs/methods.md, "Evidence weight").
+WEAK_BASIS = 0.5
+WEAK_BASIS_VERDICTS = ("supported", "contradicted")
+WEAK_BASIS_WORDS = "on weak evidence"
+
+
+def weak_basis(verdict: object, weight: object) -> bool:
+    """Whether a claim's verdict rests on weak evidence: a decisive verdict (supported or
+    contradicted) whose evidence weight (median, a share 0..1) is at or above WEAK_BASIS. A
+    missing or undefined weight (None, NaN, text) is not weak: nothing says it is."""
+    if str(verdict) not in WEAK_BASIS_VERDICTS or isinstance(weight, bool):
+        return False
+    try:
+        share = float(weight)       # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return share == share and share >= WEAK_BASIS      # NaN is not >= anything
+
+
+def verdict_words(verdict: object, weight: object) -> str:
+    """A claim's verdict with its basis: 'supported — on weak evidence' when weak_basis, else
+    the verdict as it is."""
+    return f"{verdict} \u2014 {WEAK_BASIS_WORDS}" if weak_basis(verdict, weight) else str(verdict)

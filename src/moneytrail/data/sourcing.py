@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -188,6 +189,21 @@ def url_key(url: str) -> str:
     parsed = urlparse(text)
     query = f"?{parsed.query}" if parsed.query else ""
     return f"{host_of(text)}{parsed.path.rstrip('/')}{query}"
+
+
+def one_per_document(ids: Iterable[str], url_of: Callable[[str], str]) -> list[str]:
+    """Source ids with each document once: the first id of every URL (compared as url_key;
+    `url_of` gives an id's URL, '' when it has none), in their order. One document recorded
+    under two ids (a ledger and an analysis copy of the same announcement) is listed once; ids
+    without a URL (a modelling assumption) each stay, repeated ids go."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for sid in ids:
+        key = url_key(url_of(sid)) or f"id:{sid}"
+        if key not in seen:
+            seen.add(key)
+            out.append(sid)
+    return out
 
 
 def reliability_conflicts(package: DataPackage) -> list[Problem]:

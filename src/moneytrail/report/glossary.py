@@ -4,6 +4,13 @@ web app and the briefing, so both explain a term alike."""
 
 from __future__ import annotations
 
+import re
+
+# an id in a data note ('l_stargate_2025_01_center', 'cloud_compute'): words joined by '_'; the
+# web pages (web.state.note_parts) and the briefing (briefing.content.note_words) show a known
+# one by its name, a source by its title
+NOTE_ID = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
 # (term, explanation, heading of the methods section that says more)
 GLOSSARY: list[tuple[str, str, str]] = [
     ("HHI (Herfindahl\u2013Hirschman index)",

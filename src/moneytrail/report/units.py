@@ -982,3 +982,18 @@ def conservation_text(gap: Any, currency: str) -> str:
                 "is rounding in the computer's arithmetic)")
     return (f"the value added of all firms differs from the money spent by up to "
             f"{small_money(abs(float(gap)), currency)} in a draw")
+
+
+def claim_date(text: Any) -> str:
+    """When a claim was made, for readers: '2025-01-21' -> '21 January 2025', '2025-01' ->
+    'January 2025' (claims_schema `claimed_on`); other text unchanged, '' for none."""
+    said = "" if text is None else str(text).strip()
+    try:
+        if len(said) == 10:
+            day = dt.date.fromisoformat(said)
+            return f"{day.day} {day:%B %Y}"
+        if len(said) == 7:
+            return f"{dt.date.fromisoformat(said + '-01'):%B %Y}"
+    except ValueError:
+        pass
+    return said

@@ -62,6 +62,10 @@ def templates() -> Environment:
 
     env.globals["eu_footnote"] = EU_FOOTNOTE
     env.globals["row_footnote"] = ROW_FOOTNOTE
+    from moneytrail.analysis.verdicts import WEAK_BASIS_WORDS, weak_basis
+
+    env.globals["weak_basis"] = weak_basis      # a verdict on weak evidence says so
+    env.globals["weak_basis_words"] = WEAK_BASIS_WORDS
     from moneytrail.report.glossary import GLOSSARY
     from moneytrail.report.methods import methods_link
 
@@ -155,6 +159,7 @@ def create_app(db: str | None = None, data: str | None = None, *,
     app.state.templates = templates()
     app.state.templates.globals["source_info"] = state.source_info
     app.state.templates.globals["note_parts"] = state.note_parts
+    app.state.templates.globals["one_per_document"] = state.one_per_document
     from starlette.middleware.trustedhost import TrustedHostMiddleware
 
     app.state.allowed_hosts = allowed_hosts(hosts)

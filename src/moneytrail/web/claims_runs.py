@@ -114,6 +114,8 @@ def not_applicable(claim: Claim, reason: str) -> dict[str, Any]:
     from moneytrail.web.views import WEIGHT_COLUMNS
 
     return {"id": claim.id, "text": claim.claim, "verdict": NOT_APPLICABLE,
+            "claimed_by": claim.claimed_by, "claimed_on": claim.claimed_on,
+            "claimed_in": claim.claimed_in,
             "note": claim.note, "not_about": reason, "sources": list(claim.sources),
             "weight": dict.fromkeys(WEIGHT_COLUMNS), "checks": []}
 
@@ -125,9 +127,10 @@ def grouped(rows: list[dict[str, Any]], claim: str) -> dict[str, Any]:
         raise NotFoundError("no claim with this id", field="claim", value=claim)
     sources = list(dict.fromkeys(s.strip() for r in mine for s in str(r["sources"] or "")
                                  .split(";") if s.strip()))
-    from moneytrail.web.views import WEIGHT_COLUMNS
+    from moneytrail.web.views import WEIGHT_COLUMNS, claimant
 
     return {"id": claim, "text": mine[0]["text"], "verdict": mine[0]["verdict"],
+            **claimant(mine[0]),
             "note": mine[0].get("note") or "", "not_about": "",
             "sources": sources, "weight": {k: mine[0].get(k) for k in WEIGHT_COLUMNS},
             "checks": [{k: r.get(k) for k in ("check", "bound", "bound_text", "figure",

@@ -158,4 +158,4 @@ FILTERS = {"breakable": breakable,
            "ledger_value": ledger_value, "timestamp": timestamp,
            "oversized_parts": units.oversized_parts, "place": place,
            "is_money": units.is_money, "prices": units.prices_text,
-           "difference": units.difference_text}
+           "difference": units.difference_text, "claim_date": units.claim_date}

@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from moneytrail.report.glossary import NOTE_ID  # one rule with the briefing (note_words)
+
 if TYPE_CHECKING:
     from moneytrail.data.valuechain import ValueChain
     from moneytrail.ledger.store import Ledger
     from moneytrail.service.workspace import Workspace
 
 
-NOTE_ID = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")   # 'l_stargate_2025_01_center'
 ABOUT_CHARS = 70
 FILE_TITLE = re.compile(r"(?P<file>[\w.-]+\.(?:csv|xlsx?|ods|json|py|ipynb|r|pdf|zip|txt))"
                         r"(?P<rest>(?::\s|\s\().*)?", re.IGNORECASE)
@@ -225,6 +226,19 @@ class WebState:
                     index.setdefault(url_key(found["url"]), []).append(key)
             self._source_urls = {k: sorted(ids) for k, ids in index.items()}
         return [k for k in self._source_urls.get(url_key(url), []) if k != source]
+
+    def one_per_document(self, ids: list[str]) -> list[str]:
+        """Source ids with each document once (data.sourcing.one_per_document): a claim citing
+        the same page under a ledger and an analysis id lists it once."""
+        from moneytrail.data.sourcing import one_per_document
+
+        def url_of(source: str) -> str:
+            found = self.package_sources().get(source)
+            if found is None:             # a source of the ledger store only
+                found = self.source_info(source) or {}
+            return str(found.get("url") or "")
+
+        return one_per_document(ids, url_of)
 
     def note_parts(self, text: str) -> list[dict[str, str]]:
         """A data note (a deal's, a claim's, a source's) split into parts for the page: plain

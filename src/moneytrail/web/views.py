@@ -635,6 +635,20 @@ WEIGHT_COLUMNS = ("assumption_or_weak_p50", "assumption_or_weak_p5", "assumption
             "claim_assumption_or_weak_p95")
 
 
+CLAIMANT = ("claimed_by", "claimed_on", "claimed_in")
+
+
+def claimant(row: dict[str, Any]) -> dict[str, str]:
+    """Who made a claim, when and where (the claims file's `claimed_by`, `claimed_on`,
+    `claimed_in`), from one of its check rows; '' where not given (a row of a check stored
+    before data 2.5.3 has none)."""
+    out = {}
+    for key in CLAIMANT:
+        value = row.get(key)
+        out[key] = "" if value is None or value != value else str(value)
+    return out
+
+
 def claims_view(state: WebState, url: str, viewer: int | None = None) -> View:
     """The debate's claims with verdict, figures, P(holds) and sources, one row per check;
     `runs`, the stored trace runs a claim can be checked against, lists only those `viewer`
@@ -649,6 +663,7 @@ def claims_view(state: WebState, url: str, viewer: int | None = None) -> View:
                                                     "verdict": check["verdict"], "checks": [],
                                                     "verdict_text": check.get("verdict_text")
                                                     or "", "note": check.get("note") or "",
+                                                    **claimant(check),
                                                     "sources": [],
                                                     "weight": {k: check.get(k) for k in
                                                                WEIGHT_COLUMNS}})
@@ -757,7 +772,8 @@ def home_view(state: WebState, url: str,
                          **dict.fromkeys(headline_columns()), **run.get("numbers", {})})
     return View(meta=meta(state, title=HOME_TITLE, url=url),
                 reality=reality_chart(state), reproduce_reality=reality_reproduce(url),
-                claims=[{k: c[k] for k in ("id", "text", "verdict", "note")} for c in claims],
+                claims=[{k: c[k] for k in ("id", "text", "verdict", "note", "weight")}
+                        for c in claims],
                 plans=plans, tables=["reality", "claims", "plans"])
 
 

@@ -33,6 +33,7 @@ from moneytrail.report.briefing.text import (
     pct,
     ref_ranges,
 )
+from moneytrail.report.glossary import NOTE_ID
 from moneytrail.report.inputs import (
     OWN_FIGURE,
     OWN_FIGURES_NOTE,
@@ -86,7 +87,6 @@ Progress = Callable[[str, int, int], None]
 RELIABILITY_ORDER = ("filing", "official", "analyst", "estimate", "assumption", "weak")
 TOP_ROWS = 10
 HHI_PREFIX = "HHI change"       # analysis.scorecard.HHI_ROW
-NOTE_ID = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")   # as web.state.NOTE_ID
 REASONING_CHARS = 160      # an assumption's reasoning under a figure (in full under Sources)
 OTHER = "Other countries"
 FOOTPRINT_GROUP = "Jobs (pay per FTE, firms' employees per revenue) and CO2 intensities"
@@ -1235,7 +1235,9 @@ def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
                     if checked.checked is None:     # about another plan: not checked
                         out.append(not_applicable_entry(claims[cid], checked.not_about,
                                                         book))
-                        sources += list(claims[cid].sources)
+                        sources += documents(list(claims[cid].sources), book)
+                        if claims[cid].claimed_in:
+                            sources.append(claims[cid].claimed_in)
                         continue
                     rows = checked.frame()
                     # said once beside the claim, not in each check's name
@@ -1264,8 +1266,10 @@ def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
                 if rows.empty:
                     continue
                 out.append(claim_entry(rows, book, against, note, row_weight))
-                sources += [s for cell in rows["sources"] for s in str(cell).split("; ")
-                            if s]
+                sources += documents([s for cell in rows["sources"]
+                                      for s in str(cell).split("; ") if s], book)
+                if out[-1]["claimed"].get("number"):
+                    sources.append(out[-1]["claimed"]["source"])
     except MoneytrailError as exc:      # the briefing says why instead (no file paths)
         return [], [], f"The claims could not be checked: {exc.detail.rstrip('.')}."
     return out, sources, ""
@@ -1277,8 +1281,46 @@ def not_applicable_entry(claim: Claim, reason: str, book: SourceBook) -> dict[st
     from moneytrail.analysis.claims import NOT_APPLICABLE
 
     return {"id": claim.id, "text": claim.claim, "verdict": NOT_APPLICABLE, "weight": "",
-            "against": reason, "note": "", "reading": claim.note, "checks": [],
-            "refs": ref_ranges([book.number(s) for s in dict.fromkeys(claim.sources)])}
+            "weak": False, "against": reason, "note": "",
+            "claimed": claimed_entry(claim.claimed_by, claim.claimed_on, claim.claimed_in,
+                                     book),
+            "reading": reading_words(claim.note, book), "checks": [],
+            "refs": ref_ranges([book.number(s) for s in documents(claim.sources, book)])}
+
+
+def documents(ids: list[str], book: SourceBook) -> list[str]:
+    """Source ids with each document once (data.sourcing.one_per_document: the same page
+    under a ledger and an analysis id is cited once)."""
+    from moneytrail.data.sourcing import one_per_document
+
+    return one_per_document(dict.fromkeys(ids), lambda s: book.rows.get(s, {}).get("url", ""))
+
+
+def reading_words(note: str, book: SourceBook) -> str:
+    """A claim's note ("Read as") for readers, as the web pages show it: field names in words
+    (report.glossary.plain_note) and source ids as the source's title with its number in
+    the Sources list (note_words)."""
+    from moneytrail.report.glossary import plain_note
+
+    return note_words(plain_note(str(note or "")), book, {})
+
+
+def claimed_entry(by: Any, on: Any, where: Any, book: SourceBook) -> dict[str, Any]:
+    """Who made a claim, when and where (claims file `claimed_by`, `claimed_on`,
+    `claimed_in`), for the claims table: `by`, `on` in words ('21 January 2025'), and the
+    recording source's `title`, `number` in the Sources list; {} when none is given."""
+    from moneytrail.report.units import claim_date
+
+    def text(value: Any) -> str:
+        return "" if value is None or value != value else str(value).strip()
+
+    by, on, where = text(by), text(on), text(where)
+    if not by and not where:
+        return {}
+    found = book.rows.get(where, {}) if where else {}
+    return {"by": by, "on": claim_date(on), "source": where,
+            "title": found.get("title", "") or where,
+            "number": book.number(where) if where else None}
 
 
 def claim_entry(rows: pd.DataFrame, book: SourceBook, against: str, note: str,
@@ -1295,11 +1337,21 @@ def claim_entry(rows: pd.DataFrame, book: SourceBook, against: str, note: str,
     def said(verdict: str) -> str:      # a withheld verdict in words
         return WITHHELD_LABEL if verdict == WITHHELD else verdict
 
-    return {"id": str(first["claim"]), "text": str(first["text"]), "verdict": said(verdict),
+    from moneytrail.analysis.verdicts import verdict_words, weak_basis
+
+    basis = first.get("claim_assumption_or_weak_p50")
+    return {"id": str(first["claim"]), "text": str(first["text"]),
+            # 'supported — on weak evidence' when the verdict rests mostly on weak rows
+            "verdict": said(verdict_words(verdict, basis)),
+            "weak": weak_basis(verdict, basis),
             "weight": row_weight(first, "claim_"),       # evidence weight (issue 10)
             "against": against, "note": note,
-            # the claim's note: what its words are taken to mean in numbers, its caveats
-            "reading": str(first.get("note") or "") if "note" in rows.columns else "",
+            "claimed": claimed_entry(first.get("claimed_by"), first.get("claimed_on"),
+                                     first.get("claimed_in"), book),
+            # the claim's note: what its words are taken to mean in numbers, its caveats,
+            # source ids in it by title (as on the web pages)
+            "reading": reading_words(str(first.get("note") or ""), book)
+            if "note" in rows.columns else "",
             "checks": [{"check": str(r["check"]), "figure": str(r["figure"]),
                         "bound": str(r.get("bound_text") or r["bound"]),
                         "verdict": said(str(r["check_verdict"])),
@@ -1307,7 +1359,7 @@ def claim_entry(rows: pd.DataFrame, book: SourceBook, against: str, note: str,
                         "p_holds": p_holds_text(r["p_holds"]),
                         "weight": row_weight(r)}
                        for r in rows.to_dict("records")],
-            "refs": ref_ranges([book.number(s) for s in dict.fromkeys(ids)])}
+            "refs": ref_ranges([book.number(s) for s in documents(ids, book)])}
 
 
 def sankey_data(brief: PlanBrief, ws: Workspace, limit: int = 7) -> charts.Sankey | None:
