@@ -116,3 +116,15 @@ def test_the_claimant_is_escaped():
                                 "claimed_on": "2025-01", "claimed_in": ""}))
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "January 2025" in html
+
+
+def test_the_verdict_key_explains_the_weak_evidence_label(claims_page):
+    """The key above the claims explained every verdict but the weak-evidence one that four
+    claims carry; it says what it means and links to the methods."""
+    key = claims_page[claims_page.index('<ul class="verdict-key">'):]
+    key = key[:key.index("</ul>")]
+    said = text_of(key)
+    assert "Supported — on weak evidence : the checks decide the claim, but at least half of " \
+           "the figure behind the verdict rests on rows labelled assumption or weak" in said
+    assert 'class="verdict verdict-weak-basis"' in key
+    assert 'href="/methods#evidence-weight"' in key
