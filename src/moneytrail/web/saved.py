@@ -187,13 +187,22 @@ async def save_from_builder(request: Request,
 
 @router.get("/saved/{plan_id}", include_in_schema=False)
 def saved_page(request: Request, plan_id: str) -> HTMLResponse:
+    from moneytrail.service.tasks import known_currencies
     from moneytrail.web.routes_runs import names
+    from moneytrail.web.runs import inherited_note
 
     current = auth.who(request)
     pid = check_id(plan_id)
     saved = store(request).get(pid, current.id if current else None)
     owner = saved["is_owner"] and current is not None and current.can_edit
+    # the page shows the saved title and description: the note is about them, as the
+    # builder's and the compare page's are (report.units.plan_text_notes)
+    shown = {**(saved.get("plan") or {}), "title": saved["title"],
+             "description": saved["description"]}
+    inherited = inherited_note(shown, currencies=known_currencies(
+        request.app.state.workspace, check=False))
     return page(request, "saved_plan.html", saved=saved, title=saved["title"],
+                inherited=inherited,
                 runs=run_rows(request, pid, current.id if current else None),
                 revisions=revisions_of(request, pid),
                 owner=owner, builder_link=draft_link(saved, with_revision=owner),

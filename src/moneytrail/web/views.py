@@ -385,9 +385,12 @@ def reality_chart(state: WebState) -> list[dict[str, Any]]:
     containers = {str(row["id"]): split_list(row["part_of"]) + split_list(row["overlaps"])
                   for _, row in listing.iterrows()}
     names = dict(zip(listing["id"], listing["name"], strict=True))
-    out = rows(top, ["id", "name", "region", "announced_central", "committed_central",
-                     "disbursed_central", "currency", "price_year"])
+    out = rows(top, ["id", "name", "region", "purpose", "announced_central",
+                     "committed_central", "disbursed_central", "currency", "price_year"])
     for row, part_of in zip(out, top["part_of"], strict=True):
+        # a deal of purpose 'capex' is a firm's whole capital expenditure programme (all of
+        # its investment, not AI alone): the chart's caption names these deals
+        row["whole_capex"] = row["purpose"] == "capex"
         inside = selected_containers(containers, row["id"], set(pledges["id"]))
         how = "part of" if inside and inside[0] in split_list(part_of) else "overlaps"
         more = f" and {len(inside) - 1} more" if len(inside) > 1 else ""
