@@ -218,7 +218,8 @@ def test_plan_and_comparison_share_one_renderer(ws, reference_result):
                            progress=lambda step, done, total: steps.append(step)).decode()
     assert "Comparison of 2 plans" in html
     # columns headed by the plan's title, not its id (finding h80)
-    assert f'<th scope="col" dir="auto">{other.title}</th>' in html
+    # with its label in the summary's key ('Plan 2: <title>')
+    assert f'<th scope="col" dir="auto">Plan 2: {other.title}</th>' in html
     assert '<th scope="col" dir="auto">efficiency-first-eu</th>' not in html
     assert steps and steps[-1] == "assembling"
 

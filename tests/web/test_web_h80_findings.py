@@ -183,7 +183,10 @@ def test_the_comparison_briefing_names_plans_by_title_and_shows_differences(clie
     heads = [text_of(h).strip() for h in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', html)]
     assert VARIANT not in heads and PLAN not in heads
     named = [h for h in heads if h.startswith("Difference: ") and " minus " in h]
-    assert heads.count(TITLE) >= 5 and len(named) >= 5
+    # each plan's column: its key label and title ('Plan 1: ...'); the difference column
+    # names the plans by those labels
+    assert sum(h.endswith(f": {TITLE}") and h.startswith("Plan ") for h in heads) >= 5
+    assert len(named) >= 5 and set(named) == {"Difference: Plan 2 minus Plan 1"}
     text = text_of(html)
     assert "What differs between the plans" in text
     assert "Budget: EUR 20.00 bn in" in text

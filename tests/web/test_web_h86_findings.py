@@ -71,9 +71,16 @@ def test_compare_difference_heading_names_the_plans(client, reference_run, varia
 
 
 def test_briefing_difference_heading_names_the_plans():
-    from moneytrail.report.briefing.content import difference_head
+    """The briefing names the plans by the labels of its key ('Plan 1', 'Plan 2'), in the
+    difference column and in each plan's column, not by both full titles (a heading of some
+    25 words in the comparison PDF)."""
+    from types import SimpleNamespace
 
-    assert difference_head("Plan A", "Plan B") == "Difference: Plan B minus Plan A"
+    from moneytrail.report.briefing.content import difference_head, plan_heads
+
+    assert difference_head() == "Difference: Plan 2 minus Plan 1"
+    briefs = [SimpleNamespace(plan=SimpleNamespace(title=t)) for t in ("A plan", "B plan")]
+    assert plan_heads(briefs) == ["Plan 1: A plan", "Plan 2: B plan"]  # type: ignore[arg-type]
 
 
 # -- 7. a difference of nothing says its unit, on page and PDF alike --------------------------

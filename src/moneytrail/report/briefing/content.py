@@ -848,13 +848,23 @@ def share_table(number: int, caption: str, columns: list[tuple[str, pd.DataFrame
     if difference:
         note = (note + " " if note else "") + DIFFERENCE_NOTE
     head = [label] + [h for h, _ in columns] + (
-        [difference_head(columns[0][0], columns[1][0])] if difference else [])
+        [difference_head()] if difference else [])
     return TableView(number=number, caption=caption, head=head, rows=rows, note=note)
 
 
-def difference_head(first: str, second: str) -> str:
-    """The difference column's heading, naming which plan is taken from which."""
+def difference_head() -> str:
+    """The difference column's heading, naming which plan is taken from which by the labels
+    the briefing's key gives them ('Plan 2 minus Plan 1'; both full titles made a heading of
+    some 25 words)."""
+    first, second = plan_labels(2)
     return f"Difference: {second} minus {first}"
+
+
+def plan_heads(briefs: list[PlanBrief]) -> list[str]:
+    """Column headings of a comparison's tables: each plan's label and title ('Plan 1:
+    Stargate-style ...'), as the key in the summary lists them."""
+    return [f"{label}: {b.plan.title}"
+            for label, b in zip(plan_labels(len(briefs)), briefs, strict=True)]
 
 
 DIFFERENCE_NOTE = ("The difference is the second plan's median minus the first's, in the "
@@ -1633,13 +1643,17 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
                  "add up.",
             sources=trace_note(brief, book)))
     note_all = trace_notes(briefs, book)
+    # a comparison's columns: 'Plan 1: <title>' (the summary's key); one plan's: its share
+    spend_heads = plan_heads(briefs) if several else ["Share of the spending"]
     country_note = ("Location: the country where the value is produced. Ownership: the "
                     "country where the owners of the firms sit (profits go there).")
     if several:
         groups = [("Value added by country where it is generated (location; median, 90 % "
-                   "interval)", [(b.plan.title, b.table("country")) for b in briefs]),
+                   "interval)", [(h, b.table("country"))
+                                for h, b in zip(spend_heads, briefs, strict=True)]),
                   ("Value added by country where it accrues (ownership; median, 90 % "
-                   "interval)", [(b.plan.title, b.table("owner_country")) for b in briefs])]
+                   "interval)", [(h, b.table("owner_country"))
+                                for h, b in zip(spend_heads, briefs, strict=True)])]
     else:
         groups = [("Value added by country: location and ownership (median, 90 % interval)",
                    [("Where it is generated (location)", briefs[0].table("country")),
@@ -1650,8 +1664,8 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
         t.sources, t.id = note_all, f"tab{t.number}"
         tables.append(t)
     t = share_table(next(tab), "Value added by group of firms (median, 90 % interval)",
-                    [(b.plan.title if several else "Share of the spending", b.table("group"))
-                     for b in briefs], "Group", difference=two, names=
+                    [(h, b.table("group")) for h, b in zip(spend_heads, briefs, strict=True)],
+                    "Group", difference=two, names=
                     {k: group_label(k) for b in briefs if b.table("group") is not None
                      for k in b.table("group").index},  # type: ignore[union-attr]
                     note="Groups overlap (a firm can be in several), so the rows do not add "
@@ -1660,16 +1674,16 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
     tables.append(t)
     t = share_table(next(tab), "Wages, profits and depreciation, and taxes (median, 90 % "
                     "interval)",
-                    [(b.plan.title if several else "Share of the spending", b.table("factor"))
-                     for b in briefs], "Factor",
+                    [(h, b.table("factor")) for h, b in zip(spend_heads, briefs, strict=True)],
+                    "Factor",
                     {"labour": "Wages (labour)", "capital": "Profits and depreciation (capital)",
                      "tax": "Taxes"}, difference=two)
     t.sources, t.id = note_all, f"tab{t.number}"
     tables.append(t)
     t = share_table(next(tab), "The largest recipients: firms and sectors (median, 90 % "
                     "interval)",
-                    [(b.plan.title if several else "Share of the spending", b.table("entity"))
-                     for b in briefs], "Firm or sector", entities, limit=8,
+                    [(h, b.table("entity")) for h, b in zip(spend_heads, briefs, strict=True)],
+                    "Firm or sector", entities, limit=8,
                     difference=two)
     t.sources, t.id = note_all, f"tab{t.number}"
     tables.append(t)
@@ -1685,9 +1699,8 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
         notes = (notes + ". " if notes else "") + unit_note.rstrip(". ")
     t = TableView(number=next(tab), caption="Scorecard (median, 90 % interval; share resting on "
                   "assumption or weak rows where computed)",
-                  head=["Metric"] + ([b.plan.title for b in briefs] if several else ["Value"])
-                  + ([difference_head(briefs[0].plan.title, briefs[1].plan.title)]
-                     if two else []),
+                  head=["Metric"] + (plan_heads(briefs) if several else ["Value"])
+                  + ([difference_head()] if two else []),
                   rows=card_rows, note=(notes + ". " if notes else "")
                   + (budgets_differ_note(budgets, "beside each total; the TCO as a share of "
                                          "the budget in the summary") + " "
