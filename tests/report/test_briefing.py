@@ -279,7 +279,7 @@ def test_tornado_parameters_are_put_in_words():
         "Share of the budget spent on AI accelerators"
     assert parameter_label("spend facility", names, cats) == "Share of the budget spent on facility"
     assert parameter_label("cost nvidia capital:US 2025", names, cats) == \
-        "Nvidia: profits to owners in US (share of revenue)"
+        "Nvidia: profits and depreciation to owners in US (share of revenue)"
     assert parameter_label("something new", names, cats) == "something new"
 
 

@@ -105,6 +105,27 @@ def test_sankey_long_factor_name_is_shown_whole():
     assert "Wages EUR 0.6 bn" in shown and not any("…" in t for t in shown)
 
 
+@pytest.mark.parametrize("wages, profits, taxes", [(0.02, 0.02, 0.96), (0.93, 0.02, 0.05),
+                                                     (0.6, 0.3, 0.1), (0.49, 0.01, 0.5)])
+def test_sankey_factor_labels_never_overlap(wages, profits, taxes):
+    """The three-line 'Profits and / depreciation / amount' label was spaced as one line: a
+    small profits node put its amount 4 px from the Taxes label (reviewer K). Every line of
+    the right column's labels is at least a line apart, for any split."""
+    from moneytrail.report.briefing import charts
+
+    factors = [charts.Node("Wages", wages), charts.Node("Profits and depreciation", profits),
+               charts.Node("Taxes", taxes)]
+    data = charts.Sankey(categories=[charts.Node("Chips", 1.0)], plan=charts.Node("P", 1.0),
+                         countries=[charts.Node("US", 1.0)], factors=factors,
+                         flows={("US", f.label): f.amount for f in factors})
+    svg = charts.sankey_svg(data, lambda v: f"EUR {v:.2f} bn", label_id="s", title="t")
+    # the factor column's text lines: x of the factor labels (x_factor + node_w + 3 = 504)
+    ys = sorted(float(y) for y in re.findall(r'<text x="504\.0" y="([\d.]+)"', svg))
+    assert len(ys) == 5                 # Wages, Profits and / depreciation / amount, Taxes
+    assert all(b - a >= 10.5 - 1e-9 for a, b in zip(ys, ys[1:], strict=False))
+    assert max(ys) <= 24.0 + 262.0 + 8 + 1e-9
+
+
 def test_scorecard_notes_of_several_plans_are_printed_once():
     from moneytrail.report.briefing.content import merged_note
 

@@ -62,7 +62,8 @@ def test_value_added_accruing_to_a_place_is_not_called_owners_profits(ws, spent)
     assert "accrues to owners in" not in text
     found = re.search(r"Counting profits in the country of the firms' owners, ([\d.]+) % of the "
                       r"spending is value added \(wages, profits and taxes\) accruing to the EU"
-                      r"[^;]*; profits to owners there are ([\d.]+) % of the spending\.", text)
+                      r"[^;]*; profits and depreciation to owners there are ([\d.]+) % of the "
+                      r"spending\.", text)
     assert found, text[text.find("value added generated there"):][:400]
     assert float(found.group(2)) < float(found.group(1)) / 2      # mostly wages, not profits
 

@@ -119,17 +119,25 @@ def band(x0: float, y0: float, h0: float, x1: float, y1: float, h1: float, fill:
             f'fill-opacity="{opacity}" stroke="#fff" stroke-width="0.4"/>')
 
 
-def spread_labels(wanted: list[float], minimum: float, top: float, bottom: float
-                  ) -> list[float]:
-    """Label baselines near `wanted`, at least `minimum` apart, within [top, bottom]."""
+def spread_labels(wanted: list[float], minimum: float, top: float, bottom: float,
+                  lines: list[int] | None = None) -> list[float]:
+    """Label baselines near `wanted`, at least `minimum` apart, within [top, bottom]. `lines`:
+    how many lines each label has (1 each by default), written `minimum` apart and centred on
+    its baseline; two labels are then kept (their line counts' mean) x `minimum` apart."""
+    sizes = lines or [1] * len(wanted)
+
+    def gap(i: int) -> float:              # between label i - 1 and label i
+        return minimum * (sizes[i - 1] + sizes[i]) / 2
+
     out: list[float] = []
-    for y in wanted:
-        out.append(max(y, out[-1] + minimum) if out else max(y, top))
-    overflow = (out[-1] - bottom) if out else 0
+    for i, y in enumerate(wanted):
+        out.append(max(y, out[-1] + gap(i)) if out else
+                   max(y, top + minimum * (sizes[0] - 1) / 2))
+    overflow = (out[-1] + minimum * (sizes[-1] - 1) / 2 - bottom) if out else 0
     if overflow > 0:
         out = [y - overflow for y in out]
         for i in range(1, len(out)):
-            out[i] = max(out[i], out[i - 1] + minimum)
+            out[i] = max(out[i], out[i - 1] + gap(i))
     return out
 
 
@@ -201,27 +209,23 @@ def sankey_svg(data: Sankey, fmt: Callable[[float], str], *, label_id: str,
     for column, x, anchor, limit in ((cats, x_cat - 4, "end", 24),
                                      (countries, x_country + node_w + 3, "start", 16),
                                      (factors, x_factor + node_w + 3, "start", 14)):
+        # a long factor name ('Profits and depreciation') on lines of its own above its
+        # amount; spread_labels keeps its neighbours clear of all its lines
+        texts = [[*wrap(node.label, limit + 2)[:2], fmt(node.amount)]
+                 if column is factors and len(node.label) > limit
+                 else [f"{short(node.label, limit)} {fmt(node.amount)}"]
+                 for node, _, _ in column]
         wanted = [y + h / 2 + 3 for _, y, h in column]
-        ys = spread_labels(wanted, 10.5, top + 7, top + inner + 8)
-        for (node, _, _), y in zip(column, ys, strict=True):
-            label = f"{short(node.label, limit)} {fmt(node.amount)}"
-            if column is factors and len(node.label) > limit:
-                # a long factor name ('Profits and depreciation') on lines of its own above
-                # its amount: the three factor nodes leave room for three lines each
-                lines = [*wrap(node.label, limit + 2)[:2], fmt(node.amount)]
-                for k, line in enumerate(lines):
-                    dy = (k - (len(lines) - 1) / 2) * 10.5
+        ys = spread_labels(wanted, 10.5, top + 7, top + inner + 8, [len(t) for t in texts])
+        for lines, y in zip(texts, ys, strict=True):
+            for k, line in enumerate(lines):
+                line_y = y + (k - (len(lines) - 1) / 2) * 10.5
+                if anchor == "start":
                     w = 5.3 * len(line)
-                    parts.append(f'<rect x="{x - 1:.1f}" y="{y + dy - 8.5:.1f}" '
+                    parts.append(f'<rect x="{x - 1:.1f}" y="{line_y - 8.5:.1f}" '
                                  f'width="{w:.1f}" height="11" fill="#fff" '
                                  f'fill-opacity="0.85"/>')
-                    parts.append(text(x, y + dy, line, anchor=anchor, size=8.5))
-                continue
-            if anchor == "start":
-                w = 5.3 * len(label)
-                parts.append(f'<rect x="{x - 1:.1f}" y="{y - 8.5:.1f}" width="{w:.1f}" '
-                             f'height="11" fill="#fff" fill-opacity="0.85"/>')
-            parts.append(text(x, y, label, anchor=anchor, size=8.5))
+                parts.append(text(x, line_y, line, anchor=anchor, size=8.5))
     parts.append("</svg>")
     return "".join(parts)
 

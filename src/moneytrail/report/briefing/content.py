@@ -666,8 +666,8 @@ def owner_sentence(brief: PlanBrief, owner: pd.DataFrame, top: str,
     key = f"{top} / capital"
     if by_factor is not None and key in by_factor.index \
             and finite(by_factor.loc[key, "share_p50"]):
-        text += (f"; profits to owners there are {pct(by_factor.loc[key, 'share_p50'])} of "
-                 "the spending")
+        text += (f"; profits and depreciation to owners there are "
+                 f"{pct(by_factor.loc[key, 'share_p50'])} of the spending")
     return text + "."
 
 
@@ -1418,7 +1418,8 @@ def parameter_label(name: str, entities: dict[str, str], categories: dict[str, s
     def cat(key: str) -> str:
         return lower_first(categories.get(key, humanise(key)))
 
-    factor = {"labour": "wages in", "capital": "profits to owners in", "tax": "taxes in"}
+    factor = {"labour": "wages in", "capital": "profits and depreciation to owners in",
+              "tax": "taxes in"}
     if m := re.fullmatch(r"spend (\S+)", name):
         return f"Share of the budget spent on {cat(m[1])}"
     if m := re.fullmatch(r"cost (\S+)<-(\S+) \d{4}", name):
