@@ -241,3 +241,18 @@ def test_a_slow_saved_plan_edit_does_not_delay_an_anonymous_page(app):
     assert response.status_code == 303, response.text
     assert_not_blocked(slow_took, anon_took, anon_status)
     assert plans.get(saved["id"], owner)["title"] == "After"
+
+
+# -- error pages: their render asks who is signed in --------------------------------------------
+def test_a_slow_session_lookup_of_an_error_page_does_not_delay_an_anonymous_page(app):
+    eve = login(app, "eve")
+    slow = slow_sessions(app)
+
+    async def send(client: httpx.AsyncClient) -> httpx.Response:
+        return await client.get("/no-such-page")
+
+    slow_took, anon_took, response, anon_status = race(app, eve.cookies, slow, send)
+    assert response.status_code == 404
+    assert "There is no page at this address." in response.text
+    assert "eve" in response.text                   # the page still names who is signed in
+    assert_not_blocked(slow_took, anon_took, anon_status)
