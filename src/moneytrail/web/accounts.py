@@ -13,11 +13,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from moneytrail.accounts.store import AccountError, AuthError, Throttled, Who
 from moneytrail.errors import MoneytrailError
@@ -87,15 +89,16 @@ def login(request: Request, name: Annotated[str, Form(max_length=200)] = "",
 
 @router.post("/logout", include_in_schema=False)
 async def logout(request: Request) -> Response:
-    """End the session on the server and delete the cookie (needs the CSRF token)."""
-    current = auth.who(request)
+    """End the session on the server and delete the cookie (needs the CSRF token). The
+    store's calls run in the thread pool (never blocking the event loop)."""
+    current = await run_in_threadpool(auth.who, request)
     if current is None or current.via != "session":
         response = RedirectResponse("/", status_code=303)
         auth.clear_session_cookie(request, response)
         return response
     await auth.check_csrf(request, current)
     token = request.cookies.get(auth.cookie_name(request), "")
-    auth.accounts(request).logout(token)
+    await run_in_threadpool(auth.accounts(request).logout, token)
     response = RedirectResponse("/", status_code=303)
     auth.clear_session_cookie(request, response)
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
@@ -123,8 +126,9 @@ def password_form(request: Request) -> Response:
 @router.post("/account/password", include_in_schema=False)
 async def password_change(request: Request) -> Response:
     """Needs the session, its CSRF token and the current password; every session of the
-    account ends and this browser gets a new session id."""
-    current = auth.who(request)
+    account ends and this browser gets a new session id. The store's calls (hashing, the
+    strength check) run in the thread pool: a slow one holds up this request only."""
+    current = await run_in_threadpool(auth.who, request)
     if current is None or current.via != "session":
         raise HTTPException(401, "Log in to change your password.")
     await auth.check_csrf(request, current)
@@ -133,9 +137,10 @@ async def password_change(request: Request) -> Response:
     token = request.cookies.get(auth.cookie_name(request), "")
     repeated = form.get("repeat_password")
     try:
-        session = auth.accounts(request).change_password(
-            token, old, new, client=auth.client_of(request),
-            repeated=None if repeated is None else str(repeated))
+        session = await run_in_threadpool(partial(
+            auth.accounts(request).change_password, token, old, new,
+            client=auth.client_of(request), repeated=None if repeated is None
+            else str(repeated)))
     except (AuthError, Throttled, AccountError) as exc:
         # every problem at once (a throttled attempt: the new password's, the rules being
         # public); the first raised says the status
@@ -208,6 +213,15 @@ async def reset_submit(request: Request, token: Annotated[str, Form(max_length=1
     auth.check_login_token(request, csrf_token)
     if repeat_password is None and "repeat_password" in await request.form():
         repeat_password = ""        # sent empty (FastAPI reads that as not sent): checked
+    # the store's calls (hashing, the strength check, the token's look-up) in the thread
+    # pool: a slow one holds up this request only, never the event loop
+    return await run_in_threadpool(reset_with, request, token, new_password, repeat_password)
+
+
+def reset_with(request: Request, token: str, new_password: str,
+               repeat_password: str | None) -> Response:
+    """`reset_submit`'s work once the form is read: set the password, or the form again
+    with every problem."""
     try:
         name = auth.accounts(request).reset_password(token, new_password,
                                                      repeated=repeat_password)

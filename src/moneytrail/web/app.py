@@ -387,6 +387,16 @@ TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not f
           503: "Service unavailable"}
 
 
+async def answer(request: Request, status: int, title: str, detail: str,
+                 field: str | None = None, value: Any = None) -> Response:
+    """`problem` in the thread pool, for the async error handlers: an error page's render
+    asks who is signed in (base.html's `current_user`, a store look-up of the session),
+    which must not block the event loop (a slow or unreachable store: every request)."""
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(problem, request, status, title, detail, field, value)
+
+
 def add_error_handlers(app: FastAPI) -> None:
     from moneytrail.ledger.errors import ConflictError, NotFoundError
 
@@ -397,7 +407,7 @@ def add_error_handlers(app: FastAPI) -> None:
             exc.http_status if exc.http_status in (401, 403, 409, 413, 415, 429, 503) else 400
         field = exc.field.lstrip("-") if exc.field else None
         title = TITLES.get(status, "Bad request")
-        response = problem(request, status, title, exc.detail, field, exc.value)
+        response = await answer(request, status, title, exc.detail, field, exc.value)
         retry = getattr(exc, "retry_after", None)
         if retry is not None:
             response.headers["Retry-After"] = str(max(1, math.ceil(retry)))
@@ -409,16 +419,18 @@ def add_error_handlers(app: FastAPI) -> None:
         if first.get("type") == "json_invalid":
             where = first.get("loc", ("body", None))[-1]
             reason = (first.get("ctx") or {}).get("error", "malformed")
-            return problem(request, 400, "Bad request", f"the body is not valid JSON: {reason}"
-                           f" (at character {where})", "body")
+            return await answer(request, 400, "Bad request",
+                                f"the body is not valid JSON: {reason} (at character {where})",
+                                "body")
         loc = [str(p) for p in first.get("loc", ()) if p not in ("query", "path", "body")]
         whole = [str(p) for p in first.get("loc", ())[:1]]      # e.g. a missing body
         field = ".".join(loc) or ".".join(whole) or None
         msg = str(first.get("msg", "invalid input"))
         if first.get("type") == "missing":       # the input is the parent object: say the name
-            return problem(request, 422, UNPROCESSABLE, f"{msg}: {field}" if field else msg,
-                           field)
-        return problem(request, 422, UNPROCESSABLE, msg, field, as_value(first.get("input")))
+            return await answer(request, 422, UNPROCESSABLE,
+                                f"{msg}: {field}" if field else msg, field)
+        return await answer(request, 422, UNPROCESSABLE, msg, field,
+                            as_value(first.get("input")))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -435,11 +447,12 @@ def add_error_handlers(app: FastAPI) -> None:
                     strict_json(raw)
             except MoneytrailError as error:
                 return await bad_input(request, error)
-            return problem(request, 400, "Bad request",
-                           f"the body could not be read as JSON: {exc.__cause__}", "body")
+            return await answer(request, 400, "Bad request",
+                                f"the body could not be read as JSON: {exc.__cause__}", "body")
         detail = "There is no page at this address." if exc.status_code == 404 \
             else str(exc.detail)
-        return problem(request, exc.status_code, TITLES.get(exc.status_code, "Error"), detail)
+        return await answer(request, exc.status_code, TITLES.get(exc.status_code, "Error"),
+                            detail)
 
     from sqlalchemy.exc import DBAPIError
 
@@ -457,22 +470,22 @@ def add_error_handlers(app: FastAPI) -> None:
             # its column's range) is bad input that slipped past the checks, never a 500
             log.warning("store refused a value on %s: %s", request.url.path,
                         first_line(exc.orig))
-            return problem(request, 400, "Bad request",
-                           f"the data store cannot take a value of this request "
-                           f"({first_line(exc.orig)}): nothing was written; remove control "
-                           "characters and out-of-range numbers from the input")
+            return await answer(request, 400, "Bad request",
+                                f"the data store cannot take a value of this request "
+                                f"({first_line(exc.orig)}): nothing was written; remove "
+                                "control characters and out-of-range numbers from the input")
         known = unavailable_named("", exc)
         if known is None and not isinstance(exc, (OperationalError, InterfaceError)):
             # an integrity or programming error is a bug, not an outage: "try again" would
             # mislead (the generic 500, logged with its traceback)
             log.exception("store error on %s", request.url.path)
-            return problem(request, 500, "Internal error",
-                           "Something went wrong on our side; the error was logged.")
+            return await answer(request, 500, "Internal error",
+                                "Something went wrong on our side; the error was logged.")
         log.warning("store unavailable on %s: %s", request.url.path, str(exc).split("\n")[0])
         detail = known.detail if known is not None and "nothing was written" in known.detail \
             else "The data store cannot be reached right now (nothing was written); try " \
             "again shortly."
-        response = problem(request, 503, "Service unavailable", detail)
+        response = await answer(request, 503, "Service unavailable", detail)
         response.headers["Retry-After"] = "2"
         return response
 
@@ -481,7 +494,7 @@ def add_error_handlers(app: FastAPI) -> None:
         log.exception("unhandled error on %s", request.url.path)
         # Starlette answers an unhandled error outside every middleware (its
         # ServerErrorMiddleware): the headers the middleware gives other answers are set here
-        response = with_security_headers(request, problem(
+        response = with_security_headers(request, await answer(
             request, 500, "Internal error",
             "Something went wrong on our side; the error was logged."))
         if request.method == "HEAD":

@@ -259,8 +259,12 @@ def _caller(request: Request) -> Who:
 
 
 async def require_editor(request: Request) -> Who:
-    """Dependency: an editor or admin, with a write-scope key or a session + CSRF token."""
-    current = _caller(request)
+    """Dependency: an editor or admin, with a write-scope key or a session + CSRF token. The
+    caller's look-up (a session or key in the store) runs in the thread pool, so a slow store
+    holds up this request only, not the event loop and every other request with it."""
+    from starlette.concurrency import run_in_threadpool
+
+    current = await run_in_threadpool(_caller, request)
     if current.scope != "write":
         raise HTTPException(403, "This API key may only read.")
     if current.role not in ("editor", "admin"):

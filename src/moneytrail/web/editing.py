@@ -23,6 +23,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from moneytrail.accounts.store import Who
 from moneytrail.data.checks import RELIABILITY
@@ -321,11 +322,21 @@ def reason_errors(reason: str) -> list[MoneytrailError]:
 @router.post("/ledger/edit/{kind}/{key}")
 async def edit_save(request: Request, kind: str, key: str,
                     who: Annotated[Who, Depends(auth.require_editor)]) -> Response:
-    ledger = request.app.state.web.ledger
     fields = editable(kind_of(kind))
     values = await form_fields(request, kind, fields)
     reason = (await form_text(request, "reason")).strip()
     based_on = await form_text(request, "expected_revision")
+    # the ledger's reads and write in the thread pool: a slow store holds up this request
+    # only, never the event loop
+    return await run_in_threadpool(save_edit, request, kind, key, who, fields, values,
+                                   reason, based_on)
+
+
+def save_edit(request: Request, kind: str, key: str, who: Who, fields: list[str],
+              values: dict[str, str], reason: str, based_on: str) -> Response:
+    """`edit_save`'s work once the form is read: the edit, or the form again with its
+    errors, or the conflict page of a stale edit."""
+    ledger = request.app.state.web.ledger
     common = {"kind": kind, "key": key, "fields": fields, "values": values,
               "action": f"/ledger/edit/{kind}/{key}", "reason": reason}
     if not (based_on.isascii() and based_on.isdigit() and len(based_on) <= 12):
@@ -416,10 +427,18 @@ def add_form(request: Request, kind: str, deal: str | None = None) -> HTMLRespon
 @router.post("/ledger/add/{kind}")
 async def add_save(request: Request, kind: str,
                    who: Annotated[Who, Depends(auth.require_editor)]) -> Response:
-    ledger = request.app.state.web.ledger
     fields = list(KINDS[kind_of(kind)].columns)
     values = await form_fields(request, kind, fields)
     reason = (await form_text(request, "reason")).strip()
+    # the ledger's checks and write in the thread pool (never blocking the event loop)
+    return await run_in_threadpool(save_add, request, kind, who, fields, values, reason)
+
+
+def save_add(request: Request, kind: str, who: Who, fields: list[str],
+             values: dict[str, str], reason: str) -> Response:
+    """`add_save`'s work once the form is read: the new record, or the form again with its
+    errors."""
+    ledger = request.app.state.web.ledger
     common = {"kind": kind, "key": None, "fields": fields, "values": values, "revision": "",
               "action": f"/ledger/add/{kind}", "reason": reason}
     stored, failures = form_numbers(kind, values)
@@ -466,8 +485,14 @@ def history_page(request: Request, kind: str, key: str,
 @router.post("/ledger/revert/{number}")
 async def revert(request: Request, number: int,
                  who: Annotated[Who, Depends(auth.require_admin)]) -> Response:
-    ledger = request.app.state.web.ledger
     reason = (await form_text(request, "reason")).strip()
+    # the ledger's read and write in the thread pool (never blocking the event loop)
+    return await run_in_threadpool(revert_with, request, number, who, reason)
+
+
+def revert_with(request: Request, number: int, who: Who, reason: str) -> Response:
+    """`revert`'s work once the form is read."""
+    ledger = request.app.state.web.ledger
     rev = ledger.revision(number)
     target = f"/ledger/history/{rev['kind']}/{rev['key']}"
     if not reason:

@@ -450,13 +450,14 @@ def add_run_routes(app: FastAPI) -> None:
     @app.post("/r/{run}/rerun", include_in_schema=False)
     async def rerun_page(request: Request, run: str) -> Response:
         """Run an outdated run's plan again (same draws and seed) on the current code and
-        data; lands on the new run's page."""
-        state = run_state(request, run)
+        data; lands on the new run's page. The store's reads run in the thread pool, as
+        the submit does: a slow store holds up this request only."""
+        state = await run_in_threadpool(run_state, request, run)
         if state.result is None or state.result.kind != "trace":
             raise MoneytrailError(f"this run is {state.status}; only a finished trace can be "
                                   "run again", field="run id", value=state.id)
         take_token(request)
-        plan, draws, seed = rerun_request(request, state.result)
+        plan, draws, seed = await run_in_threadpool(rerun_request, request, state.result)
         private = bool(getattr(request.state, "no_store", False))
         rid, _ = await run_in_threadpool(queue(request).submit, plan, draws, seed,
                                          private=private)
@@ -464,7 +465,7 @@ def add_run_routes(app: FastAPI) -> None:
         if private:
             from moneytrail.web.saved import store, viewer
 
-            who = viewer(request)
+            who = await run_in_threadpool(viewer, request)
             if who is not None:
                 await run_in_threadpool(store(request).add_rerun, state.id, actor=who,
                                         run_id=rid)

@@ -163,6 +163,15 @@ async def save_from_builder(request: Request,
         await run_in_threadpool(checked_plan, request, draft)
     except MoneytrailError:
         return RedirectResponse(back, status_code=303)       # the builder shows the error
+    # the store's writes in the thread pool: a slow store holds up this request only
+    return await run_in_threadpool(save_draft, request, who, form, draft, token)
+
+
+def save_draft(request: Request, who: Who, form: dict[str, str], draft: dict[str, Any],
+               token: str) -> Response:
+    """`save_from_builder`'s write of a checked draft: a new plan, or a new revision of
+    the plan the form names (the conflict page when it changed since)."""
+    saved_id = form.get("saved_id", "")
     title = str(draft.get("title") or draft.get("id") or "")
     description = str(draft.get("description") or "")
     plans = store(request)
@@ -243,6 +252,12 @@ async def edit_save(request: Request, plan_id: str,
                     who: Annotated[Who, Depends(auth.require_editor)]) -> Response:
     pid = check_id(plan_id)
     form = await form_of(request)
+    # the store's calls in the thread pool (never blocking the event loop)
+    return await run_in_threadpool(save_plan_edit, request, pid, who, form)
+
+
+def save_plan_edit(request: Request, pid: int, who: Who, form: dict[str, str]) -> Response:
+    """`edit_save`'s work once the form is read."""
     revision = form.get("expected_revision", "")
     if not is_number(revision):
         raise HTTPException(400, "The form has no revision; reload it.")
@@ -303,6 +318,12 @@ async def delete(request: Request, plan_id: str,
     """Asks first (confirm page) unless the form says confirm=yes."""
     pid = check_id(plan_id)
     form = await form_of(request)
+    # the store's calls in the thread pool (never blocking the event loop)
+    return await run_in_threadpool(delete_with, request, pid, who, form)
+
+
+def delete_with(request: Request, pid: int, who: Who, form: dict[str, str]) -> Response:
+    """`delete`'s work once the form is read."""
     revision = form.get("expected_revision", "")
     if form.get("confirm") != "yes":
         saved = store(request).get(pid, who.id)         # 404 for others' private plans
@@ -319,6 +340,12 @@ async def purge(request: Request, plan_id: str,
     """Asks first (confirm page) unless the form says confirm=yes: a purge cannot be undone."""
     pid = check_id(plan_id)
     form = await form_of(request)
+    # the store's calls in the thread pool (never blocking the event loop)
+    return await run_in_threadpool(purge_with, request, pid, who, form)
+
+
+def purge_with(request: Request, pid: int, who: Who, form: dict[str, str]) -> Response:
+    """`purge`'s work once the form is read."""
     revision = form.get("expected_revision", "")
     if form.get("confirm") != "yes":
         trail = store(request).trail(pid, actor=who.id, admin=who.role == "admin")
