@@ -451,8 +451,11 @@ def add_error_handlers(app: FastAPI) -> None:
                                 f"the body could not be read as JSON: {exc.__cause__}", "body")
         detail = "There is no page at this address." if exc.status_code == 404 \
             else str(exc.detail)
-        return await answer(request, exc.status_code, TITLES.get(exc.status_code, "Error"),
-                            detail)
+        response = await answer(request, exc.status_code, TITLES.get(exc.status_code, "Error"),
+                                detail)
+        for name, value in (exc.headers or {}).items():     # a 401's WWW-Authenticate (RFC
+            response.headers.setdefault(name, value)         # 9110 11.6.1), a 405's Allow
+        return response
 
     from sqlalchemy.exc import DBAPIError
 
