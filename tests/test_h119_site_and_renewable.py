@@ -150,8 +150,11 @@ def test_the_renewable_share_leaves_the_co2_alone_and_the_notes_say_so(renewable
     assert "does not lower it" in counts
 
 
-def test_the_renewable_condition_says_what_it_checks(renewable, unsited, ws):
+def test_the_renewable_condition_says_what_it_checks(db, renewable, unsited, ws):
+    from fastapi.testclient import TestClient
+
     from moneytrail.report.briefing import render_briefing
+    from moneytrail.web import create_app
 
     table = renewable["60"].tables["conditions"]
     assert "checks the renewable share the plan states" in table.note
@@ -162,6 +165,11 @@ def test_the_renewable_condition_says_what_it_checks(renewable, unsited, ws):
                    .decode("utf-8"))
     assert "checks the renewable share the plan states" in html
     assert "Operational CO2 is location-based" in html
+    app = create_app(db=db, start_reference_runs=False, run_limit=(1000, 100))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        page = text_of(client.get(f"/r/{renewable['60'].run_id}").text)
+    assert "checks the renewable share the plan states" in page
+    assert "Operational CO2 is location-based" in page
 
 
 def test_analyse_says_it_too(ws):
