@@ -77,7 +77,25 @@ def check_conditions(evaluation: Evaluation, conditions: list[Condition] | None 
                      "p_holds": p_holds, "verdict": verdict(p_holds)})
     columns = ["condition", "metric", "bound", "rules_on", "value_mean", "value_p5", "value_p50",
                "value_p95", "p_holds", "verdict"]
-    return pd.DataFrame(rows, columns=columns).set_index("condition")
+    frame = pd.DataFrame(rows, columns=columns).set_index("condition")
+    if any(c.metric == "renewable_share" for c in conditions):
+        frame.attrs["note"] = RENEWABLE_NOTE if plan.renewable_share is not None \
+            else RENEWABLE_GRID_NOTE
+    return frame
+
+
+# what a renewable-share condition checks (the table's note where a condition uses it): the
+# plan's stated share (analysis.metrics.Evaluation.renewable_share), which the CO2 figures do
+# not use (they are location-based: docs/methods.md, 'Lifecycle cost and TCO')
+RENEWABLE_NOTE = ("Renewable power share: the condition checks the renewable share the plan "
+                  "states (its renewable_share, e.g. power purchase agreements), as stated; "
+                  "the CO2 figures do not use it. Operational CO2 is location-based (the "
+                  "site's grid intensity), so a higher stated share does not lower it.")
+RENEWABLE_GRID_NOTE = ("Renewable power share: the plan states none, so the condition checks "
+                       "the renewable share of the site's grid mix. The CO2 figures are "
+                       "location-based (the site's grid intensity): a share the plan stated "
+                       "(e.g. power purchase agreements) would be checked as stated but would "
+                       "not lower them.")
 
 
 def holds_matrix(evaluation: Evaluation, conditions: list[Condition], where: str

@@ -9,6 +9,8 @@ import pandas as pd
 from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.stats import Stream, draw_interval
 from moneytrail.errors import DataPackageError, ScenarioError
+from moneytrail.model.iomodel import IOModel
+from moneytrail.scenarios.schema import Plan
 
 ENERGY_UNITS = {"kWh": 1.0, "MWh": 1000.0}      # kWh per unit of the price's denominator
 
@@ -36,3 +38,36 @@ def price_per_kwh(data: AnalysisData, row: pd.Series, currency: str, stream: Str
                                file="analysis/electricity_prices.csv", field="unit", value=unit)
     price = draw_interval((row["low"], row["central"], row["high"]), stream, draws, lower=0.0)
     return data.convert(price / ENERGY_UNITS[energy], money, currency, int(row["year"]))
+
+
+def unsplit_site_sectors(plan: Plan, model: IOModel) -> tuple[str, dict[str, list[str]]]:
+    """Where a plan's `site_country` lies in a region whose sectors the data do not split by
+    member state (today the EU: a member state sited plan whose value chain has EU-level
+    rows), that region's code and, per category the plan spends on (category name), the names
+    of its direct suppliers whose value added the data count in that region as a whole (e.g.
+    {'Facility': ['EU construction']}). ('', {}) when the plan names no site, its site is a
+    region itself, or none of its suppliers are such rows. Read from the data: the plan's
+    markets or own procurement (engine.demand.market_rows) and the value-added rows of each
+    supplier (model.flows `country`)."""
+    from moneytrail.engine.demand import market_rows
+
+    site = plan.site_country
+    region = "EU"
+    if site is None or site == region or site not in model.eu_members:
+        return "", {}
+    # sectors the data give for the region as a whole: all their value added is in it
+    whole = model.flows.groupby("entity")["country"].agg(lambda c: bool((c == region).all()))
+    in_region = set(whole.index[whole.to_numpy(bool)])
+    if not in_region or model.categories is None:
+        return "", {}
+    markets = market_rows(plan, model)
+    markets = markets[(markets["high"] > 0) & markets["supplier"].isin(in_region)]
+    spent = {c for c, share in plan.spend.items() if share.bounds[2] > 0}
+    category_names = dict(zip(model.categories["id"], model.categories["name"], strict=True))
+    entity_names = dict(zip(model.entities["id"], model.entities["name"], strict=True))
+    found: dict[str, list[str]] = {}
+    for category, rows in markets.groupby("category", sort=True):
+        if category in spent:
+            found[str(category_names.get(category, category))] = sorted(
+                str(entity_names.get(s, s)) for s in set(rows["supplier"]))
+    return (region, found) if found else ("", {})

@@ -47,7 +47,9 @@ COUNTS: dict[str, tuple[str, str]] = {
     "energy_mwh_rented": ("over the {h}", "Of which: rented compute (the cloud compute "
                           "spending as H100-hours)."),
     "co2_tonnes": ("over the {h}", "CO2 of that electricity at the site's grid intensity "
-                   "(location-based)."),
+                   "(location-based): the plan's renewable share (e.g. power purchase "
+                   "agreements) does not lower it; a market-based figure (GHG Protocol) "
+                   "would, and is not computed here."),
     "co2_tonnes_rented": ("over the {h}", "Of which: rented compute."),
     "co2_embodied_tonnes": ("once (made with the budget's purchases)", "Embodied CO2 of the "
                             "supply chain (scope 1+2 of every firm the money reaches)."),
@@ -171,13 +173,28 @@ def lifecycle_note(ws: Any, result: Any) -> str:
         f"({pct(decline['low'])} to {pct(decline['high'])}; {PARAMETER_TABLE}; sources "
         f"{sources_text(decline['sources'])}; reliability {decline['reliability']}).")
     return " ".join(part for part in (
-        horizon_text, price_text, decline_text,
+        horizon_text, price_text, decline_text, co2_basis_text(plan),
         "TCO = budget + electricity cost - residual value: the residual value (what the "
         "hardware is worth at the end of the horizon) is subtracted, so TCO is below the "
         "budget when it exceeds the electricity bill. No running cost other than electricity "
         "is added (staff, maintenance or cloud rent count only as far as the budget holds "
         "them). Mean and p5 / p50 / p95 over the draws; percentiles of parts do not add up "
         "to the percentiles of TCO. docs/methods.md, 'Lifecycle cost and TCO'.") if part)
+
+
+def co2_basis_text(plan: Any) -> str:
+    """What the operational CO2 counts: location-based (the site's grid intensity), so the
+    plan's stated renewable share (its `renewable_share`, named when it states one) does not
+    lower it; a market-based figure (GHG Protocol scope 2) would, and is not computed here."""
+    share = ""
+    if plan.renewable_share is not None:
+        low, central, high = plan.renewable_share.bounds
+        share = f" ({pct(central)}" + ("" if low == high else
+                                       f" central, {pct(low)} to {pct(high)}") + ")"
+    return ("Operational CO2 is location-based: the electricity used times the site's grid "
+            f"intensity. The plan's renewable share{share}, e.g. from power purchase "
+            "agreements, does not lower it; the GHG Protocol's market-based figure would "
+            "count such contracts, and is not computed here.")
 
 
 def with_note(frame: pd.DataFrame, note: str) -> pd.DataFrame:

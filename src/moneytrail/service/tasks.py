@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -609,6 +609,9 @@ def trace_run_result(ws: Workspace, rid: str, inputs: dict, result: TraceResult,
 
     plan = result.require_plan()
     tables = breakdown_tables(result)
+    site_note = site_country_note(ws, result)      # also a fact: the web and briefing show it
+    if site_note:
+        tables["country"] = replace(tables["country"], note=site_note)
     totals: dict[str, Any] = {}                   # per-draw jobs and CO2, for the scorecard
     footprint_sources = add_footprints(ws, result, tables, totals)       # issue 14
     if analyses:
@@ -617,6 +620,7 @@ def trace_run_result(ws: Workspace, rid: str, inputs: dict, result: TraceResult,
                   provenance=provenance(ws, inputs, seed=inputs["seed"], draws=inputs["draws"],
                                         sources=plan_sources(ws, plan) + footprint_sources),
                   tables=tables, facts={**trace_facts(result), **scale_facts(ws, plan),
+                                        **({SITE_NOTE: site_note} if site_note else {}),
                                         **(scorecard_facts(result, ws) if analyses else {})})
 
 
@@ -697,6 +701,33 @@ def trace_facts(result: TraceResult) -> dict[str, Any]:
             SPEND_YEARS: plan_spend_years(plan)}
 
 
+SITE_NOTE = "site_note"      # the fact holding site_country_note (web run page, briefing)
+
+
+def site_country_note(ws: Workspace, result: TraceResult) -> str:
+    """The country table's note when the plan's `site_country` lies in a region whose
+    sectors the data do not split by member state (analysis.site.unsplit_site_sectors): the
+    site country's own row understates the work done there, which is counted in the region's
+    unsplit row ('EU, not split by member state', report.units.REGION_LABELS). '' otherwise."""
+    from moneytrail.analysis.site import unsplit_site_sectors
+
+    plan = result.require_plan()
+    region, sectors = unsplit_site_sectors(plan, result.model)
+    if not sectors:
+        return ""
+    names = ws.valuechain.country_names()
+    site = f"{names.get(str(plan.site_country), plan.site_country)} ({plan.site_country})"
+    label = {"EU": "EU, not split by member state"}.get(region, region)
+    parts = "; ".join(f"{category} (through {', '.join(suppliers)})"
+                      for category, suppliers in sectors.items())
+    country = names.get(str(plan.site_country), str(plan.site_country))
+    return (f"Site country {site}: its own share here is understated. The data give the "
+            f"sectors behind the plan's {parts} only for the {region} as a whole, so their "
+            f"value added, the construction and facility work at the site in {country} "
+            f"included, is counted in '{label}', not in the row of {country}. Naming the "
+            f"site does not move it there.")
+
+
 def breakdown_tables(result: TraceResult) -> dict[str, Table]:
     frames = {name: result.by(name) for name in BREAKDOWNS}
     tables = {name: Table.from_frame(name, frames[name], title=TITLES[name],
@@ -740,7 +771,8 @@ def plan_analysis_tables(ws: Workspace, result: TraceResult,
     if plan.conditions:
         conditions = check_conditions(Evaluation.of(result, ws.analysis))
         tables["conditions"] = Table.from_frame("conditions", conditions,
-                                                title=TITLES["conditions"])
+                                                title=TITLES["conditions"],
+                                                note=conditions.attrs.get("note", ""))
     tables.update(purchase_tables(result))
     return tables
 

@@ -1648,6 +1648,11 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
     spend_heads = plan_heads(briefs) if several else ["Share of the spending"]
     country_note = ("Location: the country where the value is produced. Ownership: the "
                     "country where the owners of the firms sit (profits go there).")
+    # a named site in a region the data do not split (service.tasks.site_country_note)
+    site_notes = [(f"{h}: " if several else "") + str(b.result.facts["site_note"])
+                  for h, b in zip(spend_heads, briefs, strict=True)
+                  if b.result.facts.get("site_note")]
+    country_note = " ".join([country_note, *site_notes])
     if several:
         groups = [("Value added by country where it is generated (location; median, 90 % "
                    "interval)", [(h, b.table("country"))
@@ -1717,7 +1722,8 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
         if not cond_rows:
             continue
         t = TableView(number=next(tab), caption=f"Conditions of {brief.plan.title}",
-                      head=CONDITION_HEAD, rows=cond_rows, sources=trace_note(brief, book))
+                      head=CONDITION_HEAD, rows=cond_rows, sources=trace_note(brief, book),
+                      note=str(brief.result.tables["conditions"].note or ""))
         t.id = f"tab{t.number}"
         tables.append(t)
     missing_lifecycle: list[str] = []
