@@ -62,7 +62,7 @@ def test_a_claim_says_who_made_it_when_and_where_at_its_top(claims_page):
 
 def test_a_paraphrase_says_it_has_no_single_speaker(claims_page):
     said = text_of(article(claims_page, SOUND))
-    assert "Claimed by a position in the public debate (paraphrased; no single speaker)" in said
+    assert "No single speaker: a position in the public debate (paraphrased)" in said
 
 
 def test_a_claims_sources_list_each_document_once(claims_page):

@@ -170,8 +170,9 @@ def ledger_from_store(url: str | None) -> LedgerTables:
         return ledger_tables(ledger)
 
 
-# who made a claim, when and where (claims file, data 2.5.3): columns after the claim's text
-CLAIMANT = ("claimed_by", "claimed_on", "claimed_in")
+# who made a claim, when and where (claims file, data 2.5.3), and the source of a related
+# concern (`related_source`, data 2.5.3): columns after the claim's text
+CLAIMANT = ("claimed_by", "claimed_on", "claimed_in", "related_source")
 WEIGHT = "assumption_or_weak"       # evidence weight columns: <WEIGHT>_<p50|p5|p95>
 
 
@@ -253,14 +254,15 @@ def package_source_ids(package: DataPackage) -> set[str]:
 
 
 def check_sources(claims: list[Claim], package: DataPackage, file: str) -> None:
-    """Every source a claim or one of its checks cites, and the source recording the claim
-    (`claimed_in`), exists in the data package (a
-    ClaimError naming it)."""
+    """Every source a claim or one of its checks cites, the source recording the claim
+    (`claimed_in`) and the source of a related concern (`related_source`) exists in the data
+    package (a ClaimError naming it)."""
     known = package_source_ids(package)
     for i, claim in enumerate(claims):
         cited = [(f"claims.{i}.sources.{k}", s) for k, s in enumerate(claim.sources)]
-        if claim.claimed_in:
-            cited.append((f"claims.{i}.claimed_in", claim.claimed_in))
+        for field in ("claimed_in", "related_source"):
+            if getattr(claim, field):
+                cited.append((f"claims.{i}.{field}", getattr(claim, field)))
         cited += [(f"claims.{i}.checks.{j}.sources.{k}", s)
                   for j, check in enumerate(claim.checks) for k, s in enumerate(check.sources)]
         for field, source in cited:
@@ -278,7 +280,8 @@ def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None =
     (`combine`), the verdict in words (`verdict_text`), the claim's `note` (what its words
     mean in numbers, and its caveats: shown wherever the verdict is), who made the claim,
     when and where (`claimed_by`, `claimed_on`: a day or a month, `claimed_in`: the source id
-    recording it; '' where the claims file gives none),
+    recording the statement, `related_source`: the source id of a related concern; '' where
+    the claims file gives none),
     figures and sources, and the evidence weight (analysis.evidence_weight): the share of the
     check's figure resting on `assumption` or `weak` rows (`assumption_or_weak_p50|p5|p95`)
     and of the claim's verdict (`claim_assumption_or_weak_p50|p5|p95`: per draw the largest
@@ -329,7 +332,8 @@ def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None =
             # the claim's note (the thresholds behind its words, caveats), beside its verdict
             row.update(verdict=verdict, combine=claim.combine, verdict_text=text,
                        note=claim.note, claimed_by=claim.claimed_by,
-                       claimed_on=claim.claimed_on, claimed_in=claim.claimed_in, **combined)
+                       claimed_on=claim.claimed_on, claimed_in=claim.claimed_in,
+                       related_source=claim.related_source, **combined)
     frame = pd.DataFrame(rows)
     if len(frame):      # who made the claim, when and where: beside its words
         lead = ["claim", "text", *CLAIMANT]

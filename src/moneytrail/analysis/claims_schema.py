@@ -20,6 +20,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -299,6 +300,21 @@ Check = Annotated[
 COMBINE = ("all", "any", "conditional")
 
 
+# `claimed_by` of a claim that paraphrases a position of the debate with no single speaker,
+# and how pages and briefings say it (not "Claimed by ...": nobody is named)
+NO_SINGLE_SPEAKER = "no single speaker"
+NO_SINGLE_SPEAKER_LABEL = "No single speaker"
+NO_SINGLE_SPEAKER_WHAT = "a position in the public debate (paraphrased)"
+NO_SINGLE_SPEAKER_WORDS = f"{NO_SINGLE_SPEAKER_LABEL}: {NO_SINGLE_SPEAKER_WHAT}"
+RELATED_SOURCE_WORDS = "A related concern"     # how `related_source` is introduced
+
+
+def no_single_speaker(claimed_by: object) -> bool:
+    """Whether a claim's `claimed_by` says it has no single speaker (NO_SINGLE_SPEAKER, any
+    case, blanks around it ignored)."""
+    return isinstance(claimed_by, str) and claimed_by.strip().lower() == NO_SINGLE_SPEAKER
+
+
 MAX_CLAIM_ID = 120
 CLAIM_ID = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_.\-]{{0,{MAX_CLAIM_ID - 1}}}")
 
@@ -316,12 +332,24 @@ class Claim(BaseModel):
     # for a claim about any plan ("public money for AI infrastructure ...")
     about: str = ""
     # who made the claim, when and where (data 2.5.3): `claimed_by` in words ("Donald Trump,
-    # US President, at the White House", or "a position in the public debate (paraphrased; no
-    # single speaker)"), `claimed_on` a day or a month ('' when not known), `claimed_in` the
-    # source id of the package that records the statement (checked with the claim's sources)
+    # US President, at the White House"), or NO_SINGLE_SPEAKER for a paraphrased position of
+    # the debate; `claimed_on` a day or a month ('' when not known); `claimed_in` the source
+    # id of the package that records the statement itself. `related_source` (data 2.5.3): the
+    # source id of a related concern that a paraphrased position rests on, which does not
+    # record the claim itself. Both source ids are checked with the claim's sources.
     claimed_by: str = ""
     claimed_on: Annotated[str, BeforeValidator(_claimed_on)] = ""
     claimed_in: str = ""
+    related_source: str = ""
+
+    @field_validator("claimed_in")
+    @classmethod
+    def _statement_recorded(cls, value: str, info: ValidationInfo) -> str:
+        if value.strip() and no_single_speaker(info.data.get("claimed_by")):
+            raise ValueError(f"a claim with {NO_SINGLE_SPEAKER!r} has no source recording its "
+                             f"statement: give the source of a related concern as "
+                             f"`related_source`")
+        return value
 
     @field_validator("id")
     @classmethod

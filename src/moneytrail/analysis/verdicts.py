@@ -54,7 +54,9 @@ def weak_basis(verdict: object, weight: object) -> bool:
     return share == share and share >= WEAK_BASIS      # NaN is not >= anything
 
 
-def verdict_words(verdict: object, weight: object) -> str:
+def verdict_words(verdict: object, weight: object, label: str | None = None) -> str:
     """A claim's verdict with its basis: 'supported — on weak evidence' when weak_basis, else
-    the verdict as it is."""
-    return f"{verdict} \u2014 {WEAK_BASIS_WORDS}" if weak_basis(verdict, weight) else str(verdict)
+    the verdict as it is; `label`, the verdict as a page shows it ('Supported'), in place of
+    the verdict's own word (the rule stays on the verdict)."""
+    said = str(verdict) if label is None else label
+    return f"{said} \u2014 {WEAK_BASIS_WORDS}" if weak_basis(verdict, weight) else said

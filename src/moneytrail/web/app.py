@@ -62,10 +62,19 @@ def templates() -> Environment:
 
     env.globals["eu_footnote"] = EU_FOOTNOTE
     env.globals["row_footnote"] = ROW_FOOTNOTE
-    from moneytrail.analysis.verdicts import WEAK_BASIS_WORDS, weak_basis
+    from moneytrail.analysis.claims_schema import (
+        NO_SINGLE_SPEAKER_LABEL,
+        NO_SINGLE_SPEAKER_WHAT,
+        RELATED_SOURCE_WORDS,
+        no_single_speaker,
+    )
+    from moneytrail.analysis.verdicts import verdict_words, weak_basis
 
     env.globals["weak_basis"] = weak_basis      # a verdict on weak evidence says so
-    env.globals["weak_basis_words"] = WEAK_BASIS_WORDS
+    env.globals["verdict_words"] = verdict_words
+    env.globals["no_single_speaker"] = no_single_speaker    # a claim nobody is named for
+    env.globals["no_single_speaker_words"] = (NO_SINGLE_SPEAKER_LABEL, NO_SINGLE_SPEAKER_WHAT)
+    env.globals["related_source_words"] = RELATED_SOURCE_WORDS
     from moneytrail.report.glossary import GLOSSARY
     from moneytrail.report.methods import methods_link
 

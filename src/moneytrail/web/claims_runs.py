@@ -115,7 +115,7 @@ def not_applicable(claim: Claim, reason: str) -> dict[str, Any]:
 
     return {"id": claim.id, "text": claim.claim, "verdict": NOT_APPLICABLE,
             "claimed_by": claim.claimed_by, "claimed_on": claim.claimed_on,
-            "claimed_in": claim.claimed_in,
+            "claimed_in": claim.claimed_in, "related_source": claim.related_source,
             "note": claim.note, "not_about": reason, "sources": list(claim.sources),
             "weight": dict.fromkeys(WEIGHT_COLUMNS), "checks": []}
 

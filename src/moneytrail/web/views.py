@@ -638,13 +638,12 @@ WEIGHT_COLUMNS = ("assumption_or_weak_p50", "assumption_or_weak_p5", "assumption
             "claim_assumption_or_weak_p95")
 
 
-CLAIMANT = ("claimed_by", "claimed_on", "claimed_in")
-
-
 def claimant(row: dict[str, Any]) -> dict[str, str]:
     """Who made a claim, when and where (the claims file's `claimed_by`, `claimed_on`,
-    `claimed_in`), from one of its check rows; '' where not given (a row of a check stored
-    before data 2.5.3 has none)."""
+    `claimed_in`) and the source of a related concern (`related_source`), from one of its
+    check rows; '' where not given (a row of a check stored before data 2.5.3 has none)."""
+    from moneytrail.analysis.claims import CLAIMANT
+
     out = {}
     for key in CLAIMANT:
         value = row.get(key)

@@ -1246,8 +1246,8 @@ def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
                         out.append(not_applicable_entry(claims[cid], checked.not_about,
                                                         book))
                         sources += documents(list(claims[cid].sources), book)
-                        if claims[cid].claimed_in:
-                            sources.append(claims[cid].claimed_in)
+                        sources += [x for x in (claims[cid].claimed_in,
+                                                claims[cid].related_source) if x]
                         continue
                     rows = checked.frame()
                     # said once beside the claim, not in each check's name
@@ -1278,8 +1278,9 @@ def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
                 out.append(claim_entry(rows, book, against, note, row_weight))
                 sources += documents([s for cell in rows["sources"]
                                       for s in str(cell).split("; ") if s], book)
-                if out[-1]["claimed"].get("number"):
-                    sources.append(out[-1]["claimed"]["source"])
+                claimed = out[-1]["claimed"]
+                sources += [claimed[key] for key in ("source", "related")
+                            if claimed.get(key)]
     except MoneytrailError as exc:      # the briefing says why instead (no file paths)
         return [], [], f"The claims could not be checked: {exc.detail.rstrip('.')}."
     return out, sources, ""
@@ -1293,7 +1294,7 @@ def not_applicable_entry(claim: Claim, reason: str, book: SourceBook) -> dict[st
     return {"id": claim.id, "text": claim.claim, "verdict": NOT_APPLICABLE, "weight": "",
             "weak": False, "against": reason, "note": "",
             "claimed": claimed_entry(claim.claimed_by, claim.claimed_on, claim.claimed_in,
-                                     book),
+                                     book, claim.related_source),
             "reading": reading_words(claim.note, book), "checks": [],
             "refs": ref_ranges([book.number(s) for s in documents(claim.sources, book)])}
 
@@ -1315,22 +1316,36 @@ def reading_words(note: str, book: SourceBook) -> str:
     return note_words(plain_note(str(note or "")), book, {})
 
 
-def claimed_entry(by: Any, on: Any, where: Any, book: SourceBook) -> dict[str, Any]:
+def claimed_entry(by: Any, on: Any, where: Any, book: SourceBook,
+                  related: Any = "") -> dict[str, Any]:
     """Who made a claim, when and where (claims file `claimed_by`, `claimed_on`,
-    `claimed_in`), for the claims table: `by`, `on` in words ('21 January 2025'), and the
-    recording source's `title`, `number` in the Sources list; {} when none is given."""
+    `claimed_in`), for the claims table: `by` in words (analysis.claims_schema
+    NO_SINGLE_SPEAKER_WORDS for a claim with no single speaker, and `alone` true), `on` in
+    words ('21 January 2025'), and the recording source's `title`, `number` in the Sources
+    list; the source of a related concern (`related_source`) as `related`, `related_title`,
+    `related_number`; {} when none is given."""
+    from moneytrail.analysis.claims_schema import (
+        NO_SINGLE_SPEAKER_WORDS,
+        RELATED_SOURCE_WORDS,
+        no_single_speaker,
+    )
     from moneytrail.report.units import claim_date
 
     def text(value: Any) -> str:
         return "" if value is None or value != value else str(value).strip()
 
-    by, on, where = text(by), text(on), text(where)
-    if not by and not where:
+    by, on, where, related = text(by), text(on), text(where), text(related)
+    if not by and not where and not related:
         return {}
+    alone = no_single_speaker(by)
     found = book.rows.get(where, {}) if where else {}
-    return {"by": by, "on": claim_date(on), "source": where,
+    return {"by": NO_SINGLE_SPEAKER_WORDS if alone else by, "alone": alone,
+            "named": bool(by or where), "on": claim_date(on), "source": where,
             "title": found.get("title", "") or where,
-            "number": book.number(where) if where else None}
+            "number": book.number(where) if where else None,
+            "related": related, "related_words": RELATED_SOURCE_WORDS,
+            "related_title": book.rows.get(related, {}).get("title", "") or related,
+            "related_number": book.number(related) if related else None}
 
 
 def claim_entry(rows: pd.DataFrame, book: SourceBook, against: str, note: str,
@@ -1357,7 +1372,8 @@ def claim_entry(rows: pd.DataFrame, book: SourceBook, against: str, note: str,
             "weight": row_weight(first, "claim_"),       # evidence weight (issue 10)
             "against": against, "note": note,
             "claimed": claimed_entry(first.get("claimed_by"), first.get("claimed_on"),
-                                     first.get("claimed_in"), book),
+                                     first.get("claimed_in"), book,
+                                     first.get("related_source")),
             # the claim's note: what its words are taken to mean in numbers, its caveats,
             # source ids in it by title (as on the web pages)
             "reading": reading_words(str(first.get("note") or ""), book)
