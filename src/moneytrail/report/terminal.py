@@ -518,6 +518,39 @@ def print_table(console: Console, table: RichTable) -> None:
     console.print(caption, style="table.caption", soft_wrap=True, highlight=False)
 
 
+def tco_caveats(result: Result, table: Table) -> str:
+    """What a comparison's TCO table leaves out, said as the compare page and the comparison
+    briefing say it: what TCO counts here (service.lifecycle.TCO_SCOPE) and that it is not
+    the plan's lifetime cost; that the horizons differ, when they do (a TCO over more years
+    counts more electricity); and, when the budgets differ, report.inputs.budgets_differ_note
+    with each TCO as a share of its plan's budget."""
+    from moneytrail.report.inputs import budgets_differ_note
+    from moneytrail.service.lifecycle import TCO_SCOPE
+
+    said = [f"TCO as counted here: {TCO_SCOPE}; not the plan's lifetime cost."]
+    frame = table.frame()
+    if "period" in frame.columns:
+        periods = [str(p) for p in frame["period"]]
+        if len(set(periods)) > 1:
+            said.append(f"The plans' horizons differ ({' vs '.join(periods)}): each TCO counts "
+                        "electricity and resale value over its own plan's horizon, so the TCOs "
+                        "are not over the same years.")
+    totals = list(result.facts.get("totals") or [])
+    currencies = [str(c) for c in result.facts.get("currencies") or []]
+    if len(totals) == len(currencies) == len(frame) > 1:
+        shares = [units.share_of_budget(row.get("p50"), str(row.get("unit") or ""), total,
+                                        currency)
+                  for (_, row), total, currency in zip(frame.iterrows(), totals, currencies,
+                                                       strict=True)]
+        where = ("the TCO as a share of its plan's budget: "
+                 + " vs ".join(percent(s) for s in shares)) \
+            if all(s is not None for s in shares) else "moneytrail analyse PLAN --what lifecycle"
+        note = budgets_differ_note(list(zip(totals, currencies, strict=True)), where)
+        if note:
+            said.append(note)
+    return " ".join(said)
+
+
 def emit(result: Result, fmt: str, console: Console, err: Console,
          names: list[str] | None = None, header: str | None = None,
          entities: dict[str, str] | None = None,
@@ -555,7 +588,11 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
     if header:
         console.print(f"[dim]{header}[/dim]", soft_wrap=True, highlight=False)
     for name in names or list(result.tables):
-        print_table(console, rich_table(result.tables[name], entities, countries, categories))
+        table = result.tables[name]
+        if name == "tco" and result.kind == "compare":     # its caveats, as the web and PDF
+            table = replace(table, note=" ".join(n for n in (table.note,
+                                                             tco_caveats(result, table)) if n))
+        print_table(console, rich_table(table, entities, countries, categories))
     console.print(f"[dim]run {result.run_id} · data {result.provenance.data_version} · "
                   f"code {result.provenance.code_version} · `moneytrail show "
                   f"{result.run_id}` prints it again[/dim]\n", soft_wrap=True,
