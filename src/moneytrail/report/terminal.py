@@ -87,7 +87,9 @@ FOOTPRINT_COLUMNS = (("jobs_fte", "FTE-years", "jobs, FTE-years (median, 90 %)")
 
 ENTITY_TABLES = ("entity", "supplier", "rent_recipients", "evidence",   # tables with firms
                  "market_power", "dependency")
-ENTITY_COLUMNS = ("largest_supplier",)   # text columns of entity ids (dependency)
+# text columns of entity ids (dependency, markets, markups) and the tables with them
+ENTITY_COLUMNS = ("largest_supplier", "top_supplier", "supplier")
+ENTITY_COLUMN_TABLES = ("dependency", "markets", "markups")
 EMPTY_NOTES = {"conditions": "This plan states no conditions (a scenario's `conditions:` "
                              "list), so there is nothing to check."}
 EMPTY_NOTE = "No rows: nothing to show for this plan."
@@ -262,7 +264,10 @@ def generic_table(table: Table, entities: dict[str, str] | None = None) -> RichT
             continue
         shown.append(("plain", column.name, unit))
     if len(shown) > MAX_COLUMNS:          # a terminal reads 80-100 columns: keep the first
-        dropped = [name if kind == "plain" else (groups[name] or "value")
+        # a quantity over draws named as its column would be: `hhi` (a level) may be shown
+        # while `hhi_p5` / `p50` / `p95` (its spread) are not
+        dropped = [name if kind == "plain" else
+                   f"{groups[name] or 'value'} (median, 90 % interval)"
                    for kind, name, _ in shown[MAX_COLUMNS:]]
         shown = shown[:MAX_COLUMNS]
     note = table.note
