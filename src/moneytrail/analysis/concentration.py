@@ -112,17 +112,33 @@ def market_concentration(chain: ValueChain, *, data: AnalysisData,
         level = float(hhi(central, atom))
         stats = describe(h)
         top = int(np.argmax(np.where(atom, -1, central)))
+        measures = {"hhi": level, **{f"hhi_{k}": v for k, v in stats.items()},
+                    **{f"cr{k}": float(concentration_ratio(central, k, atom))
+                       for k in (1, 3, 4)}}
+        readings = {"ec_guidelines": ec_band(level, data),
+                    "us_2023_guidelines": us_reading(level, 0.0, data)}
+        if atom.all():       # no named firm: an HHI of 0 would read as a perfect market
+            measures = dict.fromkeys(measures, float("nan"))
+            readings = dict.fromkeys(readings, NOT_MEASURED)
         rows.append({"category": key[0], "buyer_region": key[1], "year": int(cast(int, key[2])),
                      "suppliers": len(suppliers), "top_supplier": suppliers[top],
-                     "top_share": float(central[top]), "hhi": level,
-                     **{f"hhi_{k}": v for k, v in stats.items()},
-                     "cr1": float(concentration_ratio(central, 1, atom)),
-                     "cr3": float(concentration_ratio(central, 3, atom)),
-                     "cr4": float(concentration_ratio(central, 4, atom)),
-                     "aggregate_share": float(central[atom].sum()),
-                     "ec_guidelines": ec_band(level, data),
-                     "us_2023_guidelines": us_reading(level, 0.0, data)})
-    return pd.DataFrame(rows).set_index(["category", "buyer_region", "year"])
+                     "top_share": float(central[top]), "hhi": measures["hhi"],
+                     **{f"hhi_{k}": measures[f"hhi_{k}"] for k in stats},
+                     "cr1": measures["cr1"], "cr3": measures["cr3"], "cr4": measures["cr4"],
+                     "aggregate_share": float(central[atom].sum()), **readings})
+    out = pd.DataFrame(rows).set_index(["category", "buyer_region", "year"])
+    out.attrs["note"] = MARKETS_NOTE
+    return out
+
+
+NOT_MEASURED = "not measured (aggregate sectors only)"
+MARKETS_NOTE = ("HHI and CR-k count named firms only: suppliers that are aggregate sectors "
+                "(many firms modelled as one row, such as a country's electricity, labour or "
+                "research sector) add nothing to them, and aggregate_share is their combined "
+                "share. A market supplied by aggregate sectors alone (its top_supplier one "
+                "such sector at 100 %) is not a monopoly: its HHI and CR-k are not measured "
+                "(left empty), not 0, and its guideline readings say so. hhi is the level at "
+                "the central shares; hhi_p5 / p50 / p95 spread it over the shares' intervals.")
 
 
 @dataclass(frozen=True)

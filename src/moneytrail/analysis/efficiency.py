@@ -103,4 +103,23 @@ def efficiency(result: TraceResult, data: AnalysisData,
              f"runs_of_{run}_original_compute": "training runs",
              f"{run}_level_capabilities": "capabilities", "eur_per_capability": "EUR"}
     out.insert(0, "unit", [units[k] for k in out.index])
+    out.attrs["note"] = efficiency_note(run)
     return out
+
+
+def efficiency_note(run: str = CAPABILITY_RUN) -> str:
+    """What the table's two counts of training runs are, and which one the scorecard's
+    budget per training run divides by (analysis.scorecard.COMPUTE_ROW), so neither is
+    divided into the budget in place of the other."""
+    from moneytrail.analysis.scorecard import COMPUTE_ROW  # scorecard reads this module
+
+    name = "GPT-4" if run == CAPABILITY_RUN else run
+    return (f"Two counts of {name} training runs, not interchangeable. "
+            f"runs_of_{run}_original_compute: the plan's compute divided by the compute "
+            f"{name} itself was trained with (its original compute). "
+            f"{run}_level_capabilities: the plan's compute divided by the smaller compute that "
+            f"reaches {name}'s level in the plan's year, algorithms having grown more "
+            "efficient since (the algorithmic-efficiency trend), so it is the larger count. "
+            f"The scorecard's \"{COMPUTE_ROW}\" divides the plan's whole budget by "
+            f"{run}_level_capabilities (eur_per_capability here, in EUR), not by "
+            f"runs_of_{run}_original_compute.")

@@ -81,13 +81,13 @@ def workspace(data: Path | None, db: str | None) -> Iterator[Workspace]:
 def entity_labels(ws: Workspace, result: object, fmt: str,
                   names: Sequence[str] | None = None) -> dict[str, str] | None:
     """Display names of the entities (ValueChain.entity_names) when a terminal table will
-    list entities (`entity`/`supplier` tables shown), else None (CSV and JSON keep ids; the
-    value chain is not read for nothing)."""
-    from moneytrail.report.terminal import ENTITY_TABLES
+    list entities (`entity`/`supplier` tables, or tables with a column of them, shown), else
+    None (CSV and JSON keep ids; the value chain is not read for nothing)."""
+    from moneytrail.report.terminal import ENTITY_COLUMN_TABLES, ENTITY_TABLES
 
     tables = getattr(result, "tables", {})
     shown = list(names) if names is not None else list(tables)
-    if fmt != "table" or not set(shown) & set(ENTITY_TABLES):
+    if fmt != "table" or not set(shown) & {*ENTITY_TABLES, *ENTITY_COLUMN_TABLES}:
         return None
     return ws.valuechain.entity_names()
 

@@ -87,7 +87,9 @@ FOOTPRINT_COLUMNS = (("jobs_fte", "FTE-years", "jobs, FTE-years (median, 90 %)")
 
 ENTITY_TABLES = ("entity", "supplier", "rent_recipients", "evidence",   # tables with firms
                  "market_power", "dependency")
-ENTITY_COLUMNS = ("largest_supplier",)   # text columns of entity ids (dependency)
+# text columns of entity ids (dependency, markets, markups) and the tables with them
+ENTITY_COLUMNS = ("largest_supplier", "top_supplier", "supplier")
+ENTITY_COLUMN_TABLES = ("dependency", "markets", "markups")
 EMPTY_NOTES = {"conditions": "This plan states no conditions (a scenario's `conditions:` "
                              "list), so there is nothing to check."}
 EMPTY_NOTE = "No rows: nothing to show for this plan."
@@ -262,7 +264,10 @@ def generic_table(table: Table, entities: dict[str, str] | None = None) -> RichT
             continue
         shown.append(("plain", column.name, unit))
     if len(shown) > MAX_COLUMNS:          # a terminal reads 80-100 columns: keep the first
-        dropped = [name if kind == "plain" else (groups[name] or "value")
+        # a quantity over draws named as its column would be: `hhi` (a level) may be shown
+        # while `hhi_p5` / `p50` / `p95` (its spread) are not
+        dropped = [name if kind == "plain" else
+                   f"{groups[name] or 'value'} (median, 90 % interval)"
                    for kind, name, _ in shown[MAX_COLUMNS:]]
         shown = shown[:MAX_COLUMNS]
     note = table.note
@@ -518,6 +523,39 @@ def print_table(console: Console, table: RichTable) -> None:
     console.print(caption, style="table.caption", soft_wrap=True, highlight=False)
 
 
+def tco_caveats(result: Result, table: Table) -> str:
+    """What a comparison's TCO table leaves out, said as the compare page and the comparison
+    briefing say it: what TCO counts here (service.lifecycle.TCO_SCOPE) and that it is not
+    the plan's lifetime cost; that the horizons differ, when they do (a TCO over more years
+    counts more electricity); and, when the budgets differ, report.inputs.budgets_differ_note
+    with each TCO as a share of its plan's budget."""
+    from moneytrail.report.inputs import budgets_differ_note
+    from moneytrail.service.lifecycle import TCO_SCOPE
+
+    said = [f"TCO as counted here: {TCO_SCOPE}; not the plan's lifetime cost."]
+    frame = table.frame()
+    if "period" in frame.columns:
+        periods = [str(p) for p in frame["period"]]
+        if len(set(periods)) > 1:
+            said.append(f"The plans' horizons differ ({' vs '.join(periods)}): each TCO counts "
+                        "electricity and resale value over its own plan's horizon, so the TCOs "
+                        "are not over the same years.")
+    totals = list(result.facts.get("totals") or [])
+    currencies = [str(c) for c in result.facts.get("currencies") or []]
+    if len(totals) == len(currencies) == len(frame) > 1:
+        shares = [units.share_of_budget(row.get("p50"), str(row.get("unit") or ""), total,
+                                        currency)
+                  for (_, row), total, currency in zip(frame.iterrows(), totals, currencies,
+                                                       strict=True)]
+        where = ("the TCO as a share of its plan's budget: "
+                 + " vs ".join(percent(s) for s in shares)) \
+            if all(s is not None for s in shares) else "moneytrail analyse PLAN --what lifecycle"
+        note = budgets_differ_note(list(zip(totals, currencies, strict=True)), where)
+        if note:
+            said.append(note)
+    return " ".join(said)
+
+
 def emit(result: Result, fmt: str, console: Console, err: Console,
          names: list[str] | None = None, header: str | None = None,
          entities: dict[str, str] | None = None,
@@ -555,7 +593,11 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
     if header:
         console.print(f"[dim]{header}[/dim]", soft_wrap=True, highlight=False)
     for name in names or list(result.tables):
-        print_table(console, rich_table(result.tables[name], entities, countries, categories))
+        table = result.tables[name]
+        if name == "tco" and result.kind == "compare":     # its caveats, as the web and PDF
+            table = replace(table, note=" ".join(n for n in (table.note,
+                                                             tco_caveats(result, table)) if n))
+        print_table(console, rich_table(table, entities, countries, categories))
     console.print(f"[dim]run {result.run_id} · data {result.provenance.data_version} · "
                   f"code {result.provenance.code_version} · `moneytrail show "
                   f"{result.run_id}` prints it again[/dim]\n", soft_wrap=True,

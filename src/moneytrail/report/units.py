@@ -7,8 +7,9 @@ points), `t CO2e`, `FTE` (jobs at one time), `FTE-years` (jobs x years), a curre
 (`EUR`, `USD`, ...), `<FTE|FTE-years|t CO2e> per <CUR> million` (per million of a currency
 spent), anything else a plain number. Missing or non-finite values print as an en dash. No
 scientific notation: large values get a size word (k, m, bn, tn) and tonnes of CO2e a prefix
-(t, kt, Mt); only an amount of money beyond any budget a plan may hold (`beyond_budgets`,
-a typo such as 1e300) is written in exponent form, so it stays one short line. An
+(t, kt, Mt); only compute in FLOP (a count far beyond any size word: '2.42e28 FLOP') and
+an amount of money beyond any budget a plan may hold (`beyond_budgets`, a typo such as
+1e300) are written in exponent form, so each stays one short line. An
 interval's two ends are printed in the scale of the median they stand beside ("3.64 Mt
 CO2e (2.47–5.41 Mt CO2e)").
 """

@@ -248,8 +248,12 @@ def with_columns(table: Table, dimension: str, footprints: dict[str, Any],
                 frame.loc[frame.index.isin(blank), column] = float("nan")
             units[column] = unit
     note = table.note
-    extra = ("Jobs (FTE-years: jobs x years, over the whole spending) and CO2 (t CO2e) "
-             "columns: see the jobs and co2 tables for jobs at one time, sources "
+    # the headline table has jobs alone (its rows are flows: CO2 is by firm, country, tier)
+    which = ("Jobs (FTE-years: jobs x years, over the whole spending) and CO2 (t CO2e) "
+               "columns" if "co2" in footprints else
+               "Jobs column (FTE-years: jobs x years, over the whole spending; embodied CO2 "
+               "is in the entity, country, tier and co2 tables)")
+    extra = (f"{which}: see the jobs and co2 tables for jobs at one time, sources "
              "and coverage (and which firms' FTE rest on their filings rather than on "
              "national average pay); empty where the data have no figure (e.g. no FX rate for a "
              "country's currency, or no CO2 intensity for the firms there) or where a row holds no "
