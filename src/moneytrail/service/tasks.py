@@ -179,6 +179,14 @@ def check_plan(ws: Workspace, plan: Plan, *, site: bool = False) -> Plan:
     return plan
 
 
+def validate_plan(ws: Workspace, plan: Plan) -> Plan:
+    """`moneytrail validate plan.yaml`: every check a task runs on a plan before computing
+    (`check_plan`, the one function trace, analyse, compare and the web app call), with the
+    site's grid and price data as analyse, compare and the web app need them. So a file
+    `validate` calls valid is one those tasks accept, and the checks cannot drift apart."""
+    return check_plan(need_workspace(ws), plan, site=True)
+
+
 def check_condition_targets(ws: Workspace, plan: Plan) -> None:
     """The group, entity or country a condition names is one the model's value added rows
     hold, checked as analysis.metrics checks it after the trace (same messages and fields),
