@@ -60,3 +60,20 @@ def test_validate_refuses_what_trace_refuses(tmp_path, capsys, change, field, sa
 def test_validate_still_accepts_a_good_plan(capsys):
     code, out, err = run_main(capsys, "validate", GIGAFACTORIES)
     assert code == 0 and "valid scenario" in out
+
+
+# -- 2. a misspelt required key is named ----------------------------------------------------
+
+def test_a_misspelt_required_key_is_named(tmp_path, capsys):
+    path = plan_file(tmp_path, lambda plan: plan.update(budgt=plan.pop("budget")))
+    err = one_line_error(*run_main(capsys, "validate", path))
+    assert "field 'budget'" in err
+    assert "unknown key 'budgt'" in err and "did you mean 'budget'" in err
+
+
+def test_a_misspelt_nested_required_key_is_named(tmp_path, capsys):
+    def typo(plan):
+        plan["budget"]["amout"] = plan["budget"].pop("amount")
+
+    err = one_line_error(*run_main(capsys, "validate", plan_file(tmp_path, typo)))
+    assert "field 'budget.amount'" in err and "unknown key 'amout'" in err

@@ -523,6 +523,24 @@ def non_finite_message(value: Any) -> str:
     return "a number too large to be finite; give a smaller number"
 
 
+def missing_message(name: str, errors: list[Any], parent: tuple) -> str | None:
+    """The message for a required key `name` left out where the same mapping (`parent`)
+    holds unknown keys: a typo (`budgt:` for `budget:`) is named beside the key it stands
+    for, "required; unknown key 'budgt' — did you mean 'budget'?". None without unknown keys
+    there (pydantic's own "Field required" stands)."""
+    import difflib
+
+    extras = [str(e["loc"][-1]) for e in errors
+              if e["type"] == "extra_forbidden" and tuple(e["loc"][:-1]) == parent]
+    if not extras:
+        return None
+    close = difflib.get_close_matches(name, extras, n=1, cutoff=0.6)
+    if close:
+        return f"required; unknown key '{shown_text(close[0])}' — did you mean '{name}'?"
+    named = ", ".join(f"'{shown_text(e)}'" for e in extras[:3])
+    return f"required; unknown key {named} (not part of the scenario schema)"
+
+
 def parse_scenario(data: Any, *, source: str = "<scenario>", strict: bool = False,
                    web: bool = False) -> Plan:
     """Validate a scenario mapping; the first problem becomes a ScenarioError.
@@ -555,6 +573,8 @@ def parse_scenario(data: Any, *, source: str = "<scenario>", strict: bool = Fals
         if error["type"] == PART_ERROR and (error.get("ctx") or {}).get("part"):
             loc = (*loc, error["ctx"]["part"])     # the interval's part at fault
         message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "missing" and loc:
+            message = missing_message(str(loc[-1]), exc.errors(), loc[:-1]) or message
         if error["type"] == "extra_forbidden":
             message = "unknown key (not part of the scenario schema)"
             value = loc[-1] if loc else None
