@@ -77,3 +77,26 @@ def test_a_misspelt_nested_required_key_is_named(tmp_path, capsys):
 
     err = one_line_error(*run_main(capsys, "validate", plan_file(tmp_path, typo)))
     assert "field 'budget.amount'" in err and "unknown key 'amout'" in err
+
+
+# -- 3. amounts as the web builder reads them -----------------------------------------------
+
+@pytest.mark.parametrize("text", ["5 bn", "EUR 5 bn", "5,000,000,000", "5000 m"])
+def test_a_budget_written_with_a_size_word_reads_as_the_builder_reads_it(tmp_path, text):
+    from moneytrail.scenarios import load_scenario
+    from moneytrail.web.numbers import read_number
+
+    path = plan_file(tmp_path, lambda plan: plan["budget"].update(amount=text))
+    assert load_scenario(path).budget.amount == 5e9 == read_number(text, sizes=True)
+
+
+def test_a_budget_in_words_of_another_currency_is_refused(tmp_path, capsys):
+    path = plan_file(tmp_path, lambda plan: plan["budget"].update(amount="USD 5 bn"))
+    err = one_line_error(*run_main(capsys, "validate", path))
+    assert "field 'budget.amount'" in err and "USD" in err and "EUR" in err
+
+
+def test_a_budget_that_is_no_amount_says_how_to_write_one(tmp_path, capsys):
+    path = plan_file(tmp_path, lambda plan: plan["budget"].update(amount="5 bananas"))
+    err = one_line_error(*run_main(capsys, "validate", path))
+    assert "field 'budget.amount'" in err and "5e9" in err and "5 bn" in err
