@@ -100,3 +100,24 @@ def test_a_budget_that_is_no_amount_says_how_to_write_one(tmp_path, capsys):
     path = plan_file(tmp_path, lambda plan: plan["budget"].update(amount="5 bananas"))
     err = one_line_error(*run_main(capsys, "validate", path))
     assert "field 'budget.amount'" in err and "5e9" in err and "5 bn" in err
+
+
+# -- 4. a price year is checked against the years the FX rates and deflators cover ----------
+
+def test_validate_says_what_a_price_year_other_than_the_plan_year_stands_on(tmp_path, capsys):
+    path = plan_file(tmp_path, lambda plan: plan.update(price_year=2026))
+    code, out, err = run_main(capsys, "validate", path)
+    assert code == 0, err
+    fx = (ROOT / "src/moneytrail/data/package/macro/fx.csv").read_text().splitlines()[1:]
+    years = sorted({int(line.split(",")[0]) for line in fx})
+    assert "amounts at 2026 prices, restated to 2025 prices" in out
+    assert f"price years {years[0]}-{years[-1]}" in out
+
+
+@pytest.mark.parametrize("price_year, said", [(2099, "give a price_year of"),
+                                              (1990, "macro/fx.csv has")])
+def test_a_price_year_the_data_do_not_cover_is_refused_naming_the_range(tmp_path, capsys,
+                                                                        price_year, said):
+    path = plan_file(tmp_path, lambda plan: plan.update(price_year=price_year))
+    err = one_line_error(*run_main(capsys, "validate", path))
+    assert f"field 'price_year', value {price_year}" in err and said in err

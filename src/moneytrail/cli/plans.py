@@ -387,12 +387,14 @@ def validate(
         path = data
     if path is not None and path.suffix in (".yaml", ".yml"):
         from moneytrail.scenarios import load_scenario
-        from moneytrail.service.tasks import validate_plan
+        from moneytrail.service.tasks import price_year_note, validate_plan
 
         plan = load_scenario(path)
         with workspace(data, None) as ws:
-            validate_plan(ws, plan)
-        console.print(f"[green]ok[/green] {path}: valid scenario for the {plan.year} data")
+            plan = validate_plan(ws, plan)
+            prices = price_year_note(ws, plan)
+        console.print(f"[green]ok[/green] {path}: valid scenario for the {plan.year} data"
+                      + (f" ({prices})" if prices else ""), highlight=False)
         return
     from moneytrail.data.package import open_package
     from moneytrail.data.validate import (

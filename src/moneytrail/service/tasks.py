@@ -264,13 +264,28 @@ def check_restatement(money: Any, plan: Plan) -> None:
     macro/fx.csv has TWD rates to 2025) is refused before the trace: ScenarioError naming
     `price_year`, what the data lack and the price years they can restate from. A price
     year equal to the plan year restates nothing (check_fx covers its conversion)."""
+    if plan.price_year is None or int(plan.price_year) == int(plan.year):
+        return
+    covered = restatable_price_years(money, plan)
+    if int(plan.price_year) in covered:
+        return
+    reach = f"price years {year_spans(covered)}" if covered else "no price year"
+    raise ScenarioError(f"the data package has no {plan.currency} exchange rate or price "
+                        f"index for {plan.price_year} to restate the plan's money to "
+                        f"{plan.year} prices and USD (macro/fx.csv, macro/deflators.csv); "
+                        f"it can restate {plan.currency} from {reach}",
+                        file=plan.path or plan.id, field="price_year",
+                        value=plan.price_year)
+
+
+def restatable_price_years(money: Any, plan: Plan) -> list[int]:
+    """The price years from which the FX rates and deflators (macro/fx.csv,
+    macro/deflators.csv) restate the plan's currency to its plan year's prices and to USD
+    (analysis.footprints.restated and usd_per_plan_unit, as check_restatement needs)."""
     from types import SimpleNamespace
 
     from moneytrail.analysis.footprints import restated, usd_per_plan_unit
     from moneytrail.ledger.errors import ConversionError
-
-    if plan.price_year is None or int(plan.price_year) == int(plan.year):
-        return
 
     def works(price: int) -> bool:
         trial = SimpleNamespace(currency=plan.currency, year=plan.year, price_year=price)
@@ -281,17 +296,23 @@ def check_restatement(money: Any, plan: Plan) -> None:
             return False
         return True
 
-    if works(int(plan.price_year)):
-        return
     years = sorted({y for _, y in money.rates} | {y for _, y in money.indices})
-    covered = [y for y in years if works(y)]
-    reach = f"price years {year_spans(covered)}" if covered else "no price year"
-    raise ScenarioError(f"the data package has no {plan.currency} exchange rate or price "
-                        f"index for {plan.price_year} to restate the plan's money to "
-                        f"{plan.year} prices and USD (macro/fx.csv, macro/deflators.csv); "
-                        f"it can restate {plan.currency} from {reach}",
-                        file=plan.path or plan.id, field="price_year",
-                        value=plan.price_year)
+    return [y for y in years if works(y)]
+
+
+def price_year_note(ws: Workspace, plan: Plan) -> str:
+    """What a checked plan's price year other than its plan year stands on, for `moneytrail
+    validate` to say rather than accept it silently: 'amounts at 2026 prices, restated to
+    2025 prices with macro/fx.csv and macro/deflators.csv, which restate EUR from price
+    years 2015-2026'. '' when the price year is the plan year (or the package has no
+    analysis tables, so nothing is restated)."""
+    if plan.price_year is None or int(plan.price_year) == int(plan.year) \
+            or not ws.package.has("analysis-sources"):
+        return ""
+    covered = restatable_price_years(ws.analysis.money, plan)
+    return (f"amounts at {plan.price_year} prices, restated to {plan.year} prices with "
+            f"macro/fx.csv and macro/deflators.csv, which restate {plan.currency} from "
+            f"price years {year_spans(covered)}")
 
 
 def year_spans(years: list[int]) -> str:
