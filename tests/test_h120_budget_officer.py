@@ -121,3 +121,33 @@ def test_a_price_year_the_data_do_not_cover_is_refused_naming_the_range(tmp_path
     path = plan_file(tmp_path, lambda plan: plan.update(price_year=price_year))
     err = one_line_error(*run_main(capsys, "validate", path))
     assert f"field 'price_year', value {price_year}" in err and said in err
+
+
+# -- 5. a condition that does not apply is 'not applicable', left out of the share ----------
+
+def test_a_condition_on_models_a_plan_does_not_buy_is_not_applicable(tmp_path):
+    """The gigafactories plan buys no model licences: 'open-weight models only' neither holds
+    nor fails (before: 'met', value 0, and counted in 'Conditions met')."""
+    from moneytrail.scenarios import load_scenario
+    from moneytrail.service import tasks
+    from moneytrail.service.workspace import Workspace
+
+    def conditions(plan):
+        plan["conditions"] = [
+            {"metric": "open_weights_only", "label": "open-weight models only"},
+            {"metric": "value_added_share", "group": "us_big_tech", "max": 0.5,
+             "label": "US big tech at most half"},
+            {"metric": "eu_value_added_share", "min": 0.9, "label": "EU at least 90 %"},
+        ]
+
+    plan = load_scenario(plan_file(tmp_path, conditions))
+    with Workspace.open() as ws:
+        result = tasks.trace_plan(ws, plan, draws=100, store=None)
+    verdicts = result.table("conditions")["verdict"].to_dict()
+    assert verdicts == {"open-weight models only": "not applicable",
+                        "US big tech at most half": "met", "EU at least 90 %": "not met"}
+    row = result.table("scorecard").loc["Conditions met (share of applicable ones)"]
+    assert row["eu-ai-gigafactories_p50"] == pytest.approx(0.5)     # 1 of 2, not 2 of 3
+    assert "not applicable" in result.known_table("conditions").note.lower()
+    note = result.known_table("scorecard").note
+    assert "left out" in note and "'uncertain' counts as met in the draws where it holds" in note

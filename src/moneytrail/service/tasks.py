@@ -769,7 +769,8 @@ def plan_analysis_tables(ws: Workspace, result: TraceResult,
     if plan.conditions:
         conditions = check_conditions(Evaluation.of(result, ws.analysis))
         tables["conditions"] = Table.from_frame("conditions", conditions,
-                                                title=TITLES["conditions"])
+                                                title=TITLES["conditions"],
+                                                note=conditions.attrs.get("note", ""))
     tables.update(purchase_tables(result))
     return tables
 
@@ -1054,11 +1055,22 @@ def conditions_note(conditions: list[Condition] | None) -> str:
     """What 'Conditions met' counts: each plan's own conditions, or the ones given here
     (the same for every plan, e.g. the demo's), named one by one."""
     if conditions is None:
-        return "Conditions met: the share of each plan's own conditions that it meets."
+        return ("Conditions met: the share of each plan's own conditions that it meets, "
+                f"{CONDITIONS_SHARE_RULE}")
     named = "; ".join(c.label or condition_text(c) for c in conditions)
     return (f"Conditions met: the share of these {len(conditions)} conditions, applied to "
             f"every plan in place of its own (policy choices, not data), that the plan "
-            f"meets where they apply: {named}.")
+            f"meets where they apply: {named}; {CONDITIONS_SHARE_RULE}")
+
+
+# how the scorecard's 'Conditions met' row counts (analysis.conditions.held_share)
+CONDITIONS_SHARE_RULE = (
+    "counted in each draw over the conditions that apply to the plan (one that does not, "
+    "e.g. open-weight models only for a plan that buys no model licences, is 'not "
+    "applicable' and left out) and summarised over the draws like the other rows: a "
+    "condition whose verdict is 'uncertain' counts as met in the draws where it holds, so "
+    "the share is not the count of 'met' verdicts (analyse --what conditions gives each "
+    "condition's verdict).")
 
 
 def condition_text(condition: Condition) -> str:
