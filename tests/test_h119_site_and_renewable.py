@@ -173,7 +173,7 @@ def test_the_renewable_condition_says_what_it_checks(db, renewable, unsited, ws)
 
 
 def test_analyse_says_it_too(ws):
-    from moneytrail.analysis.conditions import RENEWABLE_GRID_NOTE
+    from moneytrail.analysis.conditions import NOTE, RENEWABLE_GRID_NOTE
     from moneytrail.service import tasks
 
     plan = reference().model_copy(update={"conditions": [
@@ -181,7 +181,8 @@ def test_analyse_says_it_too(ws):
     result = tasks.analyse_plan(ws, plan, ["lifecycle", "conditions"], draws=DRAWS, seed=1,
                                 store=None)
     assert "Operational CO2 is location-based" in result.tables["lifecycle"].note
-    assert result.tables["conditions"].note == RENEWABLE_GRID_NOTE   # the plan states none
+    # the verdicts' note, then the renewable one: the plan states no share
+    assert result.tables["conditions"].note == f"{NOTE} {RENEWABLE_GRID_NOTE}"
 
 
 def test_the_methods_say_the_same():

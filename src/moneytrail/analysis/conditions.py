@@ -10,6 +10,13 @@ from moneytrail.analysis.stats import CONDITION_CUTOFFS, describe, probability
 from moneytrail.scenarios.schema import Condition
 
 NOT_APPLICABLE = "not applicable"
+MET, NOT_MET = CONDITION_CUTOFFS
+NOTE = (f"Verdict: met where the bound holds in at least {MET:.0%} of the draws, not met where "
+        f"it holds in at most {NOT_MET:.0%}, uncertain between (p_holds: the share of draws "
+        "where it holds). Not applicable where the metric does not apply to the plan (an "
+        "open-weight or closed-model condition on a plan that buys no model licences; an HHI "
+        "change where it buys in no sized market): no verdict, and left out of the "
+        "scorecard's 'Conditions met' share.")
 
 
 def verdict(p_holds: float) -> str:
@@ -78,9 +85,11 @@ def check_conditions(evaluation: Evaluation, conditions: list[Condition] | None 
     columns = ["condition", "metric", "bound", "rules_on", "value_mean", "value_p5", "value_p50",
                "value_p95", "p_holds", "verdict"]
     frame = pd.DataFrame(rows, columns=columns).set_index("condition")
+    notes = [NOTE]
     if any(c.metric == "renewable_share" for c in conditions):
-        frame.attrs["note"] = RENEWABLE_NOTE if plan.renewable_share is not None \
-            else RENEWABLE_GRID_NOTE
+        notes.append(RENEWABLE_NOTE if plan.renewable_share is not None
+                     else RENEWABLE_GRID_NOTE)
+    frame.attrs["note"] = " ".join(notes)
     return frame
 
 

@@ -348,11 +348,14 @@ class Evaluation:
         return np.full(n, float(row["renewable_share"]))
 
     def closed_model_share(self) -> np.ndarray:
-        """Share of the plan's model-licence spending paid to closed-weight model providers."""
+        """Share of the plan's model-licence spending paid to closed-weight model providers;
+        NaN (not applicable) where the plan spends nothing on model licences: a plan that
+        buys no model neither meets nor breaks 'open-weight models only' (before, 0: 'met')."""
         suppliers, amounts = self.purchases.in_category("model_licences")
         if not suppliers:
-            return np.zeros(self.result.draws)
+            return np.full(self.result.draws, np.nan)
         providers = self.data["model_providers"].set_index("entity")["open_weights"]
         closed = np.array([str(providers.get(s, "false")).lower() != "true" for s in suppliers])
         total = amounts.sum(axis=1)
-        return amounts[:, closed].sum(axis=1) / np.where(total > 0, total, 1.0)
+        share = amounts[:, closed].sum(axis=1) / np.where(total > 0, total, 1.0)
+        return np.where(total > 0, share, np.nan)

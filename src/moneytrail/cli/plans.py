@@ -386,16 +386,15 @@ def validate(
     if path is None and data is not None:        # `validate --data DIR` checks that package
         path = data
     if path is not None and path.suffix in (".yaml", ".yml"):
-        from moneytrail.engine.demand import demand_sampler
         from moneytrail.scenarios import load_scenario
-        from moneytrail.service.tasks import check_budget, check_year
+        from moneytrail.service.tasks import price_year_note, validate_plan
 
         plan = load_scenario(path)
         with workspace(data, None) as ws:
-            check_year(ws, plan)
-            check_budget(ws, plan)
-            demand_sampler(plan, ws.model(plan.year))
-        console.print(f"[green]ok[/green] {path}: valid scenario for the {plan.year} data")
+            plan = validate_plan(ws, plan)
+            prices = price_year_note(ws, plan)
+        console.print(f"[green]ok[/green] {path}: valid scenario for the {plan.year} data"
+                      + (f" ({prices})" if prices else ""), highlight=False)
         return
     from moneytrail.data.package import open_package
     from moneytrail.data.validate import (

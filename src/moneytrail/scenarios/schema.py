@@ -523,6 +523,53 @@ def non_finite_message(value: Any) -> str:
     return "a number too large to be finite; give a smaller number"
 
 
+AMOUNT_HINT = ("write the amount as digits (5000000000 or 5e9) or with a size word as the web "
+               "builder reads it (5 bn, 750 m, 1.5 tn, EUR 5 bn)")
+
+
+def amount_read(data: dict, source: str) -> dict:
+    """`data` with a `budget.amount` written as text read as the web builder reads it
+    (moneytrail.numbers.read_number with sizes: `5 bn`, `EUR 20 bn`, `750 m`, `20,000,000`),
+    so a YAML file and the builder accept the same amounts. A currency named with the amount
+    must be the plan's. Text that is no amount is left for the schema to refuse (with
+    AMOUNT_HINT); text that could be read two ways (`20.000`) is a ScenarioError saying how
+    to write it."""
+    from moneytrail.numbers import NumberTextError, read_number
+
+    budget = data.get("budget")
+    if not isinstance(budget, dict) or not isinstance(budget.get("amount"), str):
+        return data
+    text = budget["amount"]
+    currency = data.get("currency")
+    try:
+        number = read_number(text, sizes=True,
+                             currency=currency if isinstance(currency, str) else None)
+    except NumberTextError as exc:
+        raise ScenarioError(str(exc), file=source, field="budget.amount",
+                            value=shown_text(text)) from None
+    if number is None:
+        return data
+    return {**data, "budget": {**budget, "amount": number}}
+
+
+def missing_message(name: str, errors: list[Any], parent: tuple) -> str | None:
+    """The message for a required key `name` left out where the same mapping (`parent`)
+    holds unknown keys: a typo (`budgt:` for `budget:`) is named beside the key it stands
+    for, "required; unknown key 'budgt' — did you mean 'budget'?". None without unknown keys
+    there (pydantic's own "Field required" stands)."""
+    import difflib
+
+    extras = [str(e["loc"][-1]) for e in errors
+              if e["type"] == "extra_forbidden" and tuple(e["loc"][:-1]) == parent]
+    if not extras:
+        return None
+    close = difflib.get_close_matches(name, extras, n=1, cutoff=0.6)
+    if close:
+        return f"required; unknown key '{shown_text(close[0])}' — did you mean '{name}'?"
+    named = ", ".join(f"'{shown_text(e)}'" for e in extras[:3])
+    return f"required; unknown key {named} (not part of the scenario schema)"
+
+
 def parse_scenario(data: Any, *, source: str = "<scenario>", strict: bool = False,
                    web: bool = False) -> Plan:
     """Validate a scenario mapping; the first problem becomes a ScenarioError.
@@ -548,13 +595,17 @@ def parse_scenario(data: Any, *, source: str = "<scenario>", strict: bool = Fals
                                     file=source) from None
             plan = Plan.model_validate_json(text, strict=True)
         else:
-            plan = Plan.model_validate(data)
+            plan = Plan.model_validate(amount_read(data, source))
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = tuple(p for p in error["loc"] if not str(p).startswith("function"))
         if error["type"] == PART_ERROR and (error.get("ctx") or {}).get("part"):
             loc = (*loc, error["ctx"]["part"])     # the interval's part at fault
         message = error["msg"].removeprefix("Value error, ")
+        if loc == ("budget", "amount") and error["type"] == "float_parsing":
+            message = f"{message}: {AMOUNT_HINT}"
+        if error["type"] == "missing" and loc:
+            message = missing_message(str(loc[-1]), exc.errors(), loc[:-1]) or message
         if error["type"] == "extra_forbidden":
             message = "unknown key (not part of the scenario schema)"
             value = loc[-1] if loc else None

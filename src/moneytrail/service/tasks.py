@@ -179,6 +179,14 @@ def check_plan(ws: Workspace, plan: Plan, *, site: bool = False) -> Plan:
     return plan
 
 
+def validate_plan(ws: Workspace, plan: Plan) -> Plan:
+    """`moneytrail validate plan.yaml`: every check a task runs on a plan before computing
+    (`check_plan`, the one function trace, analyse, compare and the web app call), with the
+    site's grid and price data as analyse, compare and the web app need them. So a file
+    `validate` calls valid is one those tasks accept, and the checks cannot drift apart."""
+    return check_plan(need_workspace(ws), plan, site=True)
+
+
 def check_condition_targets(ws: Workspace, plan: Plan) -> None:
     """The group, entity or country a condition names is one the model's value added rows
     hold, checked as analysis.metrics checks it after the trace (same messages and fields),
@@ -256,13 +264,28 @@ def check_restatement(money: Any, plan: Plan) -> None:
     macro/fx.csv has TWD rates to 2025) is refused before the trace: ScenarioError naming
     `price_year`, what the data lack and the price years they can restate from. A price
     year equal to the plan year restates nothing (check_fx covers its conversion)."""
+    if plan.price_year is None or int(plan.price_year) == int(plan.year):
+        return
+    covered = restatable_price_years(money, plan)
+    if int(plan.price_year) in covered:
+        return
+    reach = f"price years {year_spans(covered)}" if covered else "no price year"
+    raise ScenarioError(f"the data package has no {plan.currency} exchange rate or price "
+                        f"index for {plan.price_year} to restate the plan's money to "
+                        f"{plan.year} prices and USD (macro/fx.csv, macro/deflators.csv); "
+                        f"it can restate {plan.currency} from {reach}",
+                        file=plan.path or plan.id, field="price_year",
+                        value=plan.price_year)
+
+
+def restatable_price_years(money: Any, plan: Plan) -> list[int]:
+    """The price years from which the FX rates and deflators (macro/fx.csv,
+    macro/deflators.csv) restate the plan's currency to its plan year's prices and to USD
+    (analysis.footprints.restated and usd_per_plan_unit, as check_restatement needs)."""
     from types import SimpleNamespace
 
     from moneytrail.analysis.footprints import restated, usd_per_plan_unit
     from moneytrail.ledger.errors import ConversionError
-
-    if plan.price_year is None or int(plan.price_year) == int(plan.year):
-        return
 
     def works(price: int) -> bool:
         trial = SimpleNamespace(currency=plan.currency, year=plan.year, price_year=price)
@@ -273,17 +296,23 @@ def check_restatement(money: Any, plan: Plan) -> None:
             return False
         return True
 
-    if works(int(plan.price_year)):
-        return
     years = sorted({y for _, y in money.rates} | {y for _, y in money.indices})
-    covered = [y for y in years if works(y)]
-    reach = f"price years {year_spans(covered)}" if covered else "no price year"
-    raise ScenarioError(f"the data package has no {plan.currency} exchange rate or price "
-                        f"index for {plan.price_year} to restate the plan's money to "
-                        f"{plan.year} prices and USD (macro/fx.csv, macro/deflators.csv); "
-                        f"it can restate {plan.currency} from {reach}",
-                        file=plan.path or plan.id, field="price_year",
-                        value=plan.price_year)
+    return [y for y in years if works(y)]
+
+
+def price_year_note(ws: Workspace, plan: Plan) -> str:
+    """What a checked plan's price year other than its plan year stands on, for `moneytrail
+    validate` to say rather than accept it silently: 'amounts at 2026 prices, restated to
+    2025 prices with macro/fx.csv and macro/deflators.csv, which restate EUR from price
+    years 2015-2026'. '' when the price year is the plan year (or the package has no
+    analysis tables, so nothing is restated)."""
+    if plan.price_year is None or int(plan.price_year) == int(plan.year) \
+            or not ws.package.has("analysis-sources"):
+        return ""
+    covered = restatable_price_years(ws.analysis.money, plan)
+    return (f"amounts at {plan.price_year} prices, restated to {plan.year} prices with "
+            f"macro/fx.csv and macro/deflators.csv, which restate {plan.currency} from "
+            f"price years {year_spans(covered)}")
 
 
 def year_spans(years: list[int]) -> str:
@@ -1057,11 +1086,22 @@ def conditions_note(conditions: list[Condition] | None) -> str:
     """What 'Conditions met' counts: each plan's own conditions, or the ones given here
     (the same for every plan, e.g. the demo's), named one by one."""
     if conditions is None:
-        return "Conditions met: the share of each plan's own conditions that it meets."
+        return ("Conditions met: the share of each plan's own conditions that it meets, "
+                f"{CONDITIONS_SHARE_RULE}")
     named = "; ".join(c.label or condition_text(c) for c in conditions)
     return (f"Conditions met: the share of these {len(conditions)} conditions, applied to "
             f"every plan in place of its own (policy choices, not data), that the plan "
-            f"meets where they apply: {named}.")
+            f"meets where they apply: {named}; {CONDITIONS_SHARE_RULE}")
+
+
+# how the scorecard's 'Conditions met' row counts (analysis.conditions.held_share)
+CONDITIONS_SHARE_RULE = (
+    "counted in each draw over the conditions that apply to the plan (one that does not, "
+    "e.g. open-weight models only for a plan that buys no model licences, is 'not "
+    "applicable' and left out) and summarised over the draws like the other rows: a "
+    "condition whose verdict is 'uncertain' counts as met in the draws where it holds, so "
+    "the share is not the count of 'met' verdicts (analyse --what conditions gives each "
+    "condition's verdict).")
 
 
 def condition_text(condition: Condition) -> str:

@@ -1,0 +1,209 @@
+"""Numbers as people type them: in the web forms (the plan builder and the ledger editor) and
+in a scenario file's `budget.amount` (scenarios.schema reads `5 bn` as the builder does).
+A lower layer (beside moneytrail.text), so the schema and the web share one reader.
+
+One reading for every number field, so the forms and the files agree:
+
+- plain numbers with a point for decimals: `20000000000`, `0.25`, `1e9`, `20_000`;
+- commas as thousands separators in exact groups of three (`20,000,000`, `1,234.5`), or one
+  decimal comma where nothing else can be meant (`20,5`, `0,25`, `1,5 bn`: a phone's decimal
+  keypad in many European locales has no point). A single comma before exactly three digits
+  and nothing else (`1,234`, `20,000`) could be either and is refused, as is any other comma
+  (`1,23,456`): before, `20,5` was read as 205 without a word;
+- for amounts of money only (`sizes=True`, the builder's budget), the size words the app
+  prints (report.units.MONEY_SIZES): `20 bn`, `1.5 bn`, `750 m`, `3 k`, `1 tn`, spelled out
+  (`million`, `billion`, `trillion`) or with the currency first as the app writes amounts
+  (`EUR 20 bn`), which must then be the plan's currency;
+- spaces between thousands groups of three (`20 000 000`, also with a no-break space, a narrow
+  no-break space or a thin space, as French and SI style write numbers), and dots between
+  thousands groups when there are at least two of them (`20.000.000.000`; a single dot is a
+  decimal point: `20.000` is twenty);
+- for amounts, also the German and French billion (`20 Mrd`, `20 Mrd.`, `20 Md`, `20 Mds`),
+  the German million (`Mio`), a size word without a space (`20bn`), and a currency symbol
+  before or after the number (`€20bn`, `20 Mrd €`, `$20 bn`, `£5 m`), which must stand for the
+  plan's currency (`$`: USD, CAD, AUD, NZD, SGD or HKD; `¥`: JPY or CNY), as a code must;
+  one dot before exactly three digits with these words (`20.000 Mio`: twenty thousand
+  million in German) is refused as ambiguous, while `20.000 m` stays twenty million; so is
+  an amount of one to three digits, one dot and exactly three digits with no size word
+  (`20.000`, `1.500`, `EUR 20.000`: twenty thousand with a European thousands dot, or twenty
+  with a decimal point): before, `20.000` was read as 20 without a word;
+- for shares only (`percent=True`, the builder's spending and supplier shares), a percent
+  sign: `39%` and `39 %` are 0.39, `100%` is 1.
+
+Sizes and percents are applied in decimal arithmetic, so `1.1 bn` is exactly 1100000000 and
+`39%` exactly 0.39. `web.numbers.amount_text` writes an amount back in these words (`20 bn`),
+and reads back (read_number) to the very same number.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal, InvalidOperation
+
+from moneytrail.text import plain_number, thousands_separator
+
+SIZE_WORDS = {"k": 3, "thousand": 3, "m": 6, "mn": 6, "mio": 6, "million": 6, "bn": 9,
+              "billion": 9, "mrd": 9, "md": 9, "mds": 9, "tn": 12, "trillion": 12}
+# currency symbols and the ISO codes each may stand for
+SYMBOLS = {"€": ("EUR",), "£": ("GBP",), "$": ("USD", "CAD", "AUD", "NZD", "SGD", "HKD"),
+           "¥": ("JPY", "CNY"), "₩": ("KRW",), "₹": ("INR",)}
+PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+SPACES = "\u0020\u00a0\u202f\u2009"          # space, no-break, narrow no-break, thin space
+SPACE_GROUPED = re.compile(rf"(?<![\d.,])\d{{1,3}}(?:[{SPACES}]\d{{3}})+(?!\d)")
+MONEY = r"[A-Za-z]{3}|[" + "".join(SYMBOLS) + "]"
+AMOUNT = re.compile(rf"(?:(?P<currency>{MONEY})\s*)?(?P<number>[+\-\d.,_eE]+)\s*"
+                    rf"(?:(?P<size>[A-Za-z]+)\.?)?\s*(?P<after>{MONEY})?")
+PERCENT = re.compile(r"(?P<number>.*?)\s*%")
+LOCAL_SIZES = frozenset({"mio", "mrd", "md", "mds"})     # words of locales with dot groups
+ONE_DOT_GROUP = re.compile(r"[+-]?\d{1,3}\.\d{3}")
+AMBIGUOUS_DOT = ("one dot before three digits with Mio, Mrd or Md could be a thousands "
+                 "separator or a decimal point: write 20 000 Mio or 20 Mrd, or 1.5 Mrd")
+DECIMAL_COMMA = ("use a point for decimals; a comma may only separate thousands in groups "
+                 "of three, as in 20,000,000")
+ONE_DECIMAL_COMMA = re.compile(r"[+-]?\d*,(?P<decimals>\d+)")
+AMBIGUOUS_AMOUNT_DOT = ("{typed} could be {whole} with a dot between thousands or {decimal} "
+                        "with a decimal point: write {whole} (or {whole_words}) or {decimal}")
+# digits enough for any float exactly: a whole one has at most 309, repr at most 17 (and
+# amount_text adds three decimals)
+EXACT_DIGITS = 400
+AMBIGUOUS_COMMA = ("one comma before three digits could be a thousands separator or a decimal "
+                   "comma: write the number without the comma, or with a point for decimals")
+
+
+class NumberTextError(ValueError):
+    """Text that looks like a number but cannot be read as one without guessing (a decimal
+    comma, a currency other than the plan's): the message says what to type instead."""
+
+
+def read_number(text: str, *, sizes: bool = False, currency: str | None = None,
+                whole: bool = False, owner: str = "plan", percent: bool = False
+                ) -> int | float | None:
+    """The number `text` stands for (an int when it is whole and written without a point or
+    exponent, or given with a size word), or None when it is no number at all (the caller
+    keeps the text so the schema check names the field). `sizes`: accept size words and a
+    currency code or symbol, which must stand for `currency` (case-insensitive) when given;
+    `owner` names whose currency that is in the error ('plan', 'claim').
+    `whole`: the field takes whole numbers only (draws, seed, years), so one comma before
+    three digits (`1,000`) can only separate thousands. `percent`: the field is a share, and
+    `39%` is 0.39 (a float).
+    Raises NumberTextError for a comma that is not a thousands separator in groups of three
+    and for a currency other than `currency`."""
+    raw = SPACE_GROUPED.sub(lambda m: re.sub(f"[{SPACES}]", "", m.group(0)), str(text).strip())
+    if not raw:
+        return None
+    if percent:
+        share = PERCENT.fullmatch(raw)
+        if share is not None:
+            hundredths = read_number(share["number"], whole=whole)
+            if hundredths is None or "%" in share["number"]:
+                return None
+            return float(Decimal(str(hundredths)).scaleb(-2))
+    body, exponent = raw, 0
+    if sizes:
+        match = AMOUNT.fullmatch(raw)
+        if match is None:
+            return _comma(raw)
+        code, size, after = match["currency"], match["size"], match["after"]
+        if size is not None and size.lower() not in SIZE_WORDS and after is None \
+                and code is None and len(size) == 3 and size.isupper():
+            size, after = None, size          # `20 EUR`: a code after the number
+        if after is not None and after not in SYMBOLS and not after.isupper():
+            return None                       # `20 bnn`, `20 Mrd Mrd`: no code, no amount
+        if size is not None and size.lower() not in SIZE_WORDS:
+            return _comma(raw)
+        if code is not None and after is not None:
+            return None                        # `EUR 20 EUR`
+        _check_currency(code or after, currency, owner)
+        body = match["number"]
+        exponent = SIZE_WORDS[size.lower()] if size is not None else 0
+        if size is not None and size.lower() in LOCAL_SIZES and ONE_DOT_GROUP.fullmatch(body):
+            raise NumberTextError(AMBIGUOUS_DOT)
+    body = body.replace("_", "")
+    thousands = thousands_separator(body)
+    if thousands is None:                  # 1,234 / 1.234 / 20.000: either could be meant
+        thousands = _one_group(body, amount=sizes and not exponent, whole=whole)
+    elif "," in body and thousands != ",":
+        _check_decimal_comma(body, whole=whole)
+    body = plain_number(body, thousands)
+    if not PLAIN.fullmatch(body):
+        return None
+    if exponent:
+        try:
+            value = Decimal(body).scaleb(exponent)
+        except InvalidOperation:
+            return None
+        if not math.isfinite(float(value)):
+            return None                  # `1e400 bn`: too large for any field, as `1e400`
+        return int(value) if value == value.to_integral_value() else float(value)
+    number = float(body)
+    if not math.isfinite(number):
+        return None
+    if number.is_integer() and "." not in body and "e" not in body.lower():
+        return int(body)
+    return number
+
+
+def ambiguous_amount(body: str) -> str:
+    """Why an amount such as `20.000` is refused, with both ways to write what was meant:
+    '20.000 could be 20000 with a dot between thousands or 20.0 with a decimal point: write
+    20000 (or 20 000) or 20.0'."""
+    whole = body.replace(".", "")
+    sign = whole[0] if whole[0] in "+-" else ""
+    digits = whole.lstrip("+-").lstrip("0") or "0"
+    grouped = f"{int(digits):,}".replace(",", " ")
+    return AMBIGUOUS_AMOUNT_DOT.format(typed=body, whole=sign + digits,
+                                       whole_words=sign + grouped, decimal=repr(float(body)))
+
+
+def _check_currency(given: str | None, currency: str | None, owner: str) -> None:
+    """NumberTextError when the code or symbol `given` with an amount cannot stand for the
+    `owner`'s `currency` (nothing to check when either is missing)."""
+    if given is None or not currency:
+        return
+    want = currency.upper()
+    if given in SYMBOLS:
+        if want not in SYMBOLS[given]:
+            raise NumberTextError(f"{given} does not match the {owner}'s currency {want}: "
+                                  f"give the amount in {want} or change the currency")
+    elif given.upper() != want:
+        raise NumberTextError(f"the amount is in {given.upper()} but the {owner}'s currency "
+                              f"is {want}: give it in {want} or change the currency")
+
+
+def _one_group(body: str, *, amount: bool, whole: bool) -> str:
+    """The thousands separator (text.thousands_separator) of `body`, one dot or comma between
+    one to three digits and exactly three: a dot is a decimal point (''), but in an `amount`
+    without a size word (`20.000`) it is refused as ambiguous unless the number starts with
+    a zero (`0.600`); a comma is a decimal after a lone zero (`0,600`), separates thousands
+    in a `whole`-number field (`1,000`) and is refused as ambiguous otherwise."""
+    if "." in body:
+        if amount and body.lstrip("+-")[0] != "0":
+            raise NumberTextError(ambiguous_amount(body))
+        return ""
+    if body.lstrip("+-").split(",")[0] == "0":
+        return ""
+    if whole:
+        return ","
+    raise NumberTextError(AMBIGUOUS_COMMA)
+
+
+def _check_decimal_comma(body: str, *, whole: bool = False) -> None:
+    """NumberTextError unless the comma in `body`, a number whose commas separate no
+    thousands, is its one decimal comma (`20,5`, `0,25`, `,600`): a comma before exactly
+    three digits after other digits than a lone zero (`1234,567`) is ambiguous, or in a
+    `whole`-number field no thousands separator; any other comma is neither."""
+    one = ONE_DECIMAL_COMMA.fullmatch(body)
+    if one is None:
+        raise NumberTextError(DECIMAL_COMMA)
+    before = body[: body.index(",")].lstrip("+-")
+    if len(one["decimals"]) == 3 and before not in ("", "0"):
+        raise NumberTextError(DECIMAL_COMMA if whole else AMBIGUOUS_COMMA)
+
+
+def _comma(raw: str) -> int | float | None:
+    """Text that is no amount we read: refused with the decimal-comma advice when a comma
+    sits between digits (`20,5 bn`), None (no number) otherwise."""
+    if re.search(r"\d,\d", raw):
+        raise NumberTextError(DECIMAL_COMMA)
+    return None
