@@ -31,8 +31,14 @@ def test_report_re_exports_the_one_rule():
 
 @pytest.mark.parametrize("unit", ["CO2", "GPU", "KWH", "ABC"])
 def test_three_capitals_that_are_not_money_print_as_numbers(unit):
-    from moneytrail.report.units import (change_text, difference_text, difference_value,
-                                         in_unit, interval_text, number)
+    from moneytrail.report.units import (
+        change_text,
+        difference_text,
+        difference_value,
+        in_unit,
+        interval_text,
+        number,
+    )
 
     assert in_unit(1.25, unit) == number(1.25) == "1.25"
     assert difference_text(-1.25, unit) == "-1.25"
@@ -46,8 +52,13 @@ def test_three_capitals_that_are_not_money_print_as_numbers(unit):
 
 @pytest.mark.parametrize("code", ["EUR", "USD", "JPY", "DEM"])
 def test_money_prints_as_before(code):
-    from moneytrail.report.units import (change_text, difference_text, difference_value,
-                                         in_unit, interval_text)
+    from moneytrail.report.units import (
+        change_text,
+        difference_text,
+        difference_value,
+        in_unit,
+        interval_text,
+    )
 
     assert in_unit(6.25e9, code) == f"{code} 6.25 bn"
     assert in_unit(1.25, code) == f"{code} 1"

@@ -64,13 +64,14 @@ def test_the_storyboard18_page_is_cited_under_one_number(ws, stargate_html):
     assert cited <= set(listed(stargate_html))
 
 
-def test_a_note_lists_a_page_once_and_groups_skip_its_other_ids():
+def test_a_note_lists_a_page_once_and_groups_refer_to_its_one_number():
     from moneytrail.report.briefing.content import SourceBook, SourceNote
 
     book = SourceBook(rows={"a": {"url": "https://www.example.org/page/", "reliability": "analyst"},
                             "b": {"url": "http://example.org/page", "reliability": "analyst"},
-                            "c": {"url": "https://example.org/other", "reliability": "filing"}})
-    note = SourceNote.build(book, ["a", "b"], [("More", ["b", "c"])])
+                            "c": {"url": "https://example.org/other", "reliability": "filing"},
+                            "d": {"url": "https://example.org/other", "reliability": "filing"}})
+    note = SourceNote.build(book, ["a", "b"], [("More", ["c", "d"])])
     assert [e["number"] for e in note.full] == [1]
     assert note.groups[0]["refs"] == "2"
     assert [e["id"] for e in book.entries()] == ["a", "c"]

@@ -197,11 +197,10 @@ class SourceNote:
               ) -> SourceNote:
         full = [s for s in dict.fromkeys(full) if s]
         entries = [book.entry(s) for s in documents(full, book)]      # numbered first
-        listed = {int(e["number"]) for e in entries}
         every = list(full)
         out_groups = []
         for label, ids in groups:
-            ids = [s for s in dict.fromkeys(ids) if s and book.number(s) not in listed]
+            ids = [s for s in dict.fromkeys(ids) if s and s not in full]
             if not ids:
                 continue
             every += ids
