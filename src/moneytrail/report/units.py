@@ -23,13 +23,13 @@ from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
+from moneytrail.currencies import CURRENCY_CODES, PER_MILLION, is_currency, is_money
 from moneytrail.draws import draws_text, rough_draws_text  # one rule for all
 
 MISSING = "–"
 # head counts: jobs at one time (FTE) and work over time (FTE-years = jobs x years)
 COUNTS = ("FTE", "FTE-years")
 PERCENTAGE_POINTS = "percentage points"    # a difference of shares (0.05: '5.0 points')
-PER_MILLION = re.compile(r"^(?P<what>.+) per (?P<currency>[A-Z]{3}) million$")
 MONEY_SIZES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k"))
 TONNE_SIZES = ((1e6, "Mt"), (1e3, "kt"), (1.0, "t"))
 
@@ -224,7 +224,7 @@ def difference_value(first: Any, second: Any, unit: str = "") -> float | None:
     a, b = float(first), float(second)
     gap = b - a
     unit = base_unit(unit)
-    floor = MONEY_NOISE_FLOOR if len(unit) == 3 and unit.isupper() else NOISE_FLOOR
+    floor = MONEY_NOISE_FLOOR if is_currency(unit) else NOISE_FLOOR
     return 0.0 if abs(gap) < max(DIFFERENCE_NOISE * max(abs(a), abs(b)), floor) else gap
 
 
@@ -422,33 +422,9 @@ def in_unit(value: Any, unit: str) -> str:
     per = PER_MILLION.match(unit)
     if per:
         return f"{value:z,.{per_million_digits(value)}f} {per['what']} per {per['currency']} m"
-    if len(unit) == 3 and unit.isupper():
+    if is_currency(unit):
         return money(value, unit)
     return number(value)
-
-
-# the ISO 4217 codes of currencies (not of funds, metals or special drawing rights), with
-# those of currencies since replaced that an FX table of past years may still hold; the
-# bundled data's (macro/fx.csv, scenarios.reference.bundled_currencies) are among them
-ISO_4217 = """
-    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN
-    BWP BYN BYR BZD CAD CDF CHF CLP CNY COP CRC CUC CUP CVE CYP CZK DJF DKK DOP DZD EEK EGP
-    ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IQD
-    IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LTL LVL LYD
-    MAD MDL MGA MKD MMK MNT MOP MRO MRU MTL MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD
-    OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SIT SKK
-    SLE SLL SOS SRD SSP STD STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD
-    UYU UZS VED VEF VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL
-    """
-CURRENCY_CODES = frozenset(ISO_4217.split())
-
-
-def is_money(unit: str) -> bool:
-    """Whether a unit is money at a plan's prices: a currency code ('EUR', one of
-    CURRENCY_CODES) or a figure per million of one ('FTE per JPY million'). Other units of
-    three capitals are not ('FTE', 'CO2')."""
-    per = PER_MILLION.match(unit)
-    return (per["currency"] if per else unit) in CURRENCY_CODES
 
 
 # units of a total over the whole budget: it grows with the budget (tonnes of CO2e, work in
@@ -538,7 +514,7 @@ def interval_text(p5: Any, p95: Any, unit: str, like: Any = None) -> str:
     if per:
         return f"{ends(low, high, per_million_digits(ref))} {per['what']} per " \
                f"{per['currency']} m"
-    if len(unit) == 3 and unit.isupper():         # money: the currency and size word once
+    if is_currency(unit):         # money: the currency and size word once
         return money_range(low, high, unit, like=ref)
     if unit not in ("probability", "year") and max(abs(low), abs(high), abs(ref)) >= 1e6 \
             and max(abs(low), abs(high)) < 1e15:       # both ends in the median's size word
@@ -650,13 +626,13 @@ def change_text(p50: Any, p5: Any, p95: Any, unit: str) -> str:
     elif per:
         size, digits, before = 1.0, 1, ""
         after = f" {per['what']} per {per['currency']} m"
-    elif len(unit) == 3 and unit.isupper():
+    elif is_currency(unit):
         size, after = money_scale(scaled)
         digits, before = (2 if size > 1 else 0), f"{unit} "
     else:
         size, digits, before, after = 1.0, 2, "", ""
     # money beyond any budget (beyond_budgets): every figure in exponent form, no size word
-    huge = len(unit) == 3 and unit.isupper() and beyond_budgets(top) is not None
+    huge = is_currency(unit) and beyond_budgets(top) is not None
     after = "" if huge else after
 
     def signed(value: float) -> str:
@@ -674,7 +650,9 @@ __all__ = ["COUNTRY_TABLES", "EU_FOOTNOTE", "GROUP_LABELS", "MISSING", "REGION_L
            "in_unit", "interval_text", "median_interval", "money", "money_in_range",
            "money_range", "money_scale",
            "no_money_text", "number", "percent", "small_money", "place_in_sentence",
-           "country_name", "region_label", "with_article", "draws_text", "rough_draws_text"]
+           "country_name", "region_label", "with_article", "draws_text", "rough_draws_text",
+           # the currency rule (moneytrail.currencies), for the formatters' callers
+           "CURRENCY_CODES", "PER_MILLION", "is_currency", "is_money"]
 
 
 

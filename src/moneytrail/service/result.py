@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from moneytrail.currencies import is_currency
 from moneytrail.errors import MoneytrailError, UnknownNameError
 from moneytrail.text import shown_text
 
@@ -571,7 +572,7 @@ def csv_unit_values(result: Result, name: str, columns: list[str]) -> dict[str, 
         return {}
     names = set(units_of) | set(columns)
     extra: dict[str, str] = {}
-    money = sorted({u for u in units_of.values() if len(u) == 3 and u.isupper()})
+    money = sorted({u for u in units_of.values() if is_currency(u)})
     if money and "currency" not in names:
         extra["currency"] = "; ".join(money)
     for prefix, _ in PREFIX.values():

@@ -100,6 +100,8 @@ class SourceBook:
     rows: dict[str, dict[str, str]]
     order: list[str] = field(default_factory=list)
     compact: set[str] = field(default_factory=set)   # listed short (jobs and CO2 sources)
+    numbers: dict[str, int] = field(default_factory=dict)   # document -> number
+    ids: dict[int, list[str]] = field(default_factory=dict)  # number -> ids cited under it
 
     @classmethod
     def of(cls, ws: Workspace) -> SourceBook:
@@ -117,10 +119,30 @@ class SourceBook:
                                  for k, v in record.items() if not str(k).startswith("_")}
         return cls(rows=rows)
 
+    def document(self, sid: str) -> str:
+        """The document an id records: its URL as data.sourcing.url_key compares URLs, or the
+        id itself when it has no URL (a modelling assumption)."""
+        from moneytrail.data.sourcing import url_key
+
+        return url_key(self.rows.get(sid, {}).get("url", "")) or f"id:{sid}"
+
+    def first(self, sid: str) -> str:
+        """The id a document is listed under: the first of its ids the briefing cited."""
+        return self.order[self.number(sid) - 1]
+
     def number(self, sid: str) -> int:
-        if sid not in self.order:
+        """A source's number in the Sources list: one number per document, so every id of
+        the same page (a ledger and an analysis copy of one announcement) gets the number of
+        the first one cited."""
+        key = self.document(sid)
+        if key not in self.numbers:
             self.order.append(sid)
-        return self.order.index(sid) + 1
+            self.numbers[key] = len(self.order)
+        found = self.numbers[key]
+        self.ids.setdefault(found, [])
+        if sid not in self.ids[found]:
+            self.ids[found].append(sid)
+        return found
 
     def reliability(self, sid: str) -> str:
         return (self.rows.get(sid, {}).get("reliability") or "unknown").strip() or "unknown"
@@ -132,8 +154,12 @@ class SourceBook:
         return ordered
 
     def entry(self, sid: str) -> dict[str, Any]:
+        """A document's entry, as listed under the first id cited for it (`first`); `ids` are
+        all its ids the briefing cites."""
+        number = self.number(sid)
+        sid = self.first(sid)
         row = self.rows.get(sid, {})
-        return {"number": self.number(sid), "id": sid,
+        return {"number": number, "id": sid, "ids": list(self.ids.get(number, [sid])),
                 "publisher": row.get("publisher", ""), "title": row.get("title", ""),
                 "title_lang": row.get("title_lang", ""),     # BCP 47 when not English
                 "published": row.get("published", ""), "accessed": row.get("accessed", ""),
@@ -147,7 +173,7 @@ class SourceBook:
                 if self.reliability(sid) == "assumption" else "",
                 "reasoning_short": short(row.get("note", ""), REASONING_CHARS)
                 if self.reliability(sid) == "assumption" else "",
-                "compact": sid in self.compact,
+                "compact": all(s in self.compact for s in self.ids.get(number, [sid])),
                 "domain": str(row.get("url", "")).split("//", 1)[-1].split("/", 1)[0]}
 
     def entries(self) -> list[dict[str, Any]]:
@@ -170,7 +196,7 @@ class SourceNote:
     def build(cls, book: SourceBook, full: list[str], groups: list[tuple[str, list[str]]]
               ) -> SourceNote:
         full = [s for s in dict.fromkeys(full) if s]
-        entries = [book.entry(s) for s in full]          # numbered first
+        entries = [book.entry(s) for s in documents(full, book)]      # numbered first
         every = list(full)
         out_groups = []
         for label, ids in groups:
