@@ -96,10 +96,14 @@ def test_a_budget_in_words_of_another_currency_is_refused(tmp_path, capsys):
     assert "field 'budget.amount'" in err and "USD" in err and "EUR" in err
 
 
-def test_a_budget_that_is_no_amount_says_how_to_write_one(tmp_path, capsys):
-    path = plan_file(tmp_path, lambda plan: plan["budget"].update(amount="5 bananas"))
+@pytest.mark.parametrize("text", ["5 bananas", "five", "five bn"])
+def test_a_budget_that_is_no_amount_says_how_to_write_one(tmp_path, capsys, text):
+    """'five' was read as the currency 'FIV' and the number 'e' ('the amount is in FIV but
+    the plan's currency is EUR', tester 36): text without a digit is no amount."""
+    path = plan_file(tmp_path, lambda plan: plan["budget"].update(amount=text))
     err = one_line_error(*run_main(capsys, "validate", path))
     assert "field 'budget.amount'" in err and "5e9" in err and "5 bn" in err
+    assert "FIV" not in err
 
 
 # -- 4. a price year is checked against the years the FX rates and deflators cover ----------

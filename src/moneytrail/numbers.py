@@ -105,6 +105,8 @@ def read_number(text: str, *, sizes: bool = False, currency: str | None = None,
         if match is None:
             return _comma(raw)
         code, size, after = match["currency"], match["size"], match["after"]
+        if not any(ch.isdigit() for ch in match["number"]):
+            return None                       # `five`: 'fiv' and 'e' are no code and number
         if size is not None and size.lower() not in SIZE_WORDS and after is None \
                 and code is None and len(size) == 3 and size.isupper():
             size, after = None, size          # `20 EUR`: a code after the number

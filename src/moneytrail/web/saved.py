@@ -76,6 +76,7 @@ def checked_plan(request: Request, plan: Any, where: str | None = None) -> dict[
     """The plan mapping if the scenario schema and the data accept it (else its error; with
     `where`, the key the plan came under in a JSON body, the error names the field's full
     path: `plan.title`, never `title`, which is the saved plan's own title)."""
+    from moneytrail.scenarios.schema import amount_read
     from moneytrail.web.jobs import plan_error_under, plan_from_mapping
 
     try:
@@ -84,7 +85,9 @@ def checked_plan(request: Request, plan: Any, where: str | None = None) -> dict[
         if where is None:
             raise
         raise plan_error_under(exc, where) from None
-    return plan
+    # kept as read: a budget typed as text ('5 bn') is stored as the number the check read,
+    # so a run of the saved plan (parsed strictly, as JSON) takes what the save accepted
+    return amount_read(plan, "plan") if isinstance(plan, dict) else plan
 
 
 def run_saved(request: Request, plan_id: int, who: Who) -> str:
