@@ -76,3 +76,27 @@ def test_a_note_lists_a_page_once_and_groups_refer_to_its_one_number():
     assert note.groups[0]["refs"] == "2"
     assert [e["id"] for e in book.entries()] == ["a", "c"]
     assert book.entry("b")["id"] == "a" and book.entry("b")["ids"] == ["a", "b"]
+
+
+def test_source_counts_count_documents_not_ids(ws):
+    """The summary ('rest on N sources ... M in all') and the notes under figures counted ids,
+    so the Storyboard18 page under three ids counted three times while the Sources list gives
+    it one number: counts are per document now, as the list numbers them."""
+    from moneytrail.report.briefing.content import SourceBook, SourceNote
+
+    book = SourceBook.of(ws)
+    same = ["a_stargate_openai_2025_01", "l_stargate_openai_2025_01", "m_stargate_openai_2025"]
+    assert sum(book.counts(same).values()) == 1
+    assert book.distinct(same + same) == same[:1]
+    note = SourceNote.build(book, [], [("Deals", same)])
+    assert note.total == 1 and note.groups[0]["count"] == "1"
+
+
+def test_the_summary_total_is_the_number_of_listed_documents(stargate_html):
+    """Every source the summary counts 'in all' is one entry of the Sources list (which also
+    lists sources of the claims and the ledger, so the list may be longer, never shorter)."""
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", stargate_html)))
+    found = re.search(r"rest on (\d+) sources \(.*?; distinct sources\).*?: (\d+) in all under "
+                      r"this plan's figures", text)
+    assert found
+    assert int(found[2]) <= len(listed(stargate_html))

@@ -147,8 +147,14 @@ class SourceBook:
     def reliability(self, sid: str) -> str:
         return (self.rows.get(sid, {}).get("reliability") or "unknown").strip() or "unknown"
 
+    def distinct(self, ids: list[str]) -> list[str]:
+        """`ids` with each document once (its first id), as the Sources list numbers them:
+        a page recorded under a ledger and an analysis id counts as one source."""
+        return documents([s for s in ids if s], self)
+
     def counts(self, ids: list[str]) -> dict[str, int]:
-        counter = Counter(self.reliability(s) for s in dict.fromkeys(ids))
+        """Distinct documents among `ids` by reliability label (`distinct`)."""
+        counter = Counter(self.reliability(s) for s in self.distinct(ids))
         ordered = {k: counter[k] for k in RELIABILITY_ORDER if counter.get(k)}
         ordered.update({k: v for k, v in counter.items() if k not in ordered})
         return ordered
@@ -206,11 +212,11 @@ class SourceNote:
             every += ids
             numbers = [book.number(s) for s in ids]
             out_groups.append({"label": label, "refs": ref_ranges(numbers),
-                               "count": str(len(ids)),
+                               "count": str(len(book.distinct(ids))),
                                "weight": count_phrase(book.counts(ids))})
         return cls(full=entries, groups=out_groups, weight=count_phrase(book.counts(every)),
                    key=tuple(full) + ("|",) + tuple(sorted(every)),
-                   total=len(set(every)))
+                   total=len(book.distinct(every)))
 
     @property
     def full_refs(self) -> str:
@@ -777,8 +783,11 @@ def assumption_sentence(brief: PlanBrief, book: SourceBook) -> str:
                       else "The plan's spending split has one row, which "
                       + labelled.replace("have no", "has no").replace("are labelled",
                                                                       "is labelled") + ". ")
-    total = len(set(ids))
-    footprint = [s for s in dict.fromkeys(brief.footprint_sources) if s not in set(ids)]
+    cited = book.distinct(ids)
+    total = len(cited)
+    seen = {book.document(s) for s in cited}
+    footprint = [s for s in book.distinct(brief.footprint_sources)
+                 if book.document(s) not in seen]
     weight = ""
     evidence = brief.table("evidence")
     if evidence is not None:
