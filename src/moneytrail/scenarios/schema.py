@@ -26,10 +26,11 @@ Valid ranges of every field (anything outside is refused with the file, field an
   trillion USD), so no real plan is refused while 1e30 and other typos are. Where the data
   are at hand, `service.tasks.check_budget` refuses a budget above the largest GDP in
   macro/gdp.csv (in USD at the price year).
-- `spend`, `procurement`, `renewable_share`: shares in [0, 1] with low <= central <= high;
-  central spend shares (and each category's supplier shares) add up to 1. Categories and
-  suppliers are kept sorted by name (`canonical_order`): the order a plan lists them in
-  changes neither its run id nor its numbers.
+- `spend`, `procurement`, `renewable_share`: shares in [0, 1] with low <= central <= high,
+  as numbers or, in files, as percents (`39%` is 0.39, `shares_read`); central spend shares
+  (and each category's supplier shares) add up to 1. Categories and suppliers are kept
+  sorted by name (`canonical_order`): the order a plan lists them in changes neither its
+  run id nor its numbers.
 - `draws`: 1..MAX_DRAWS (10,000,000; `MONEYTRAIL_MAX_DRAWS` raises it, see `check_draws`).
 - `seed`: 0..2**63 - 1 (numpy's seed sequence takes non-negative integers).
 - `horizon_years`, `spend_years`: 1..30. `site_country`: an ISO 3166 country code (two
@@ -552,6 +553,41 @@ def amount_read(data: dict, source: str) -> dict:
     return {**data, "budget": {**budget, "amount": number}}
 
 
+def shares_read(data: dict, source: str) -> dict:
+    """`data` with shares written as percents read as the web builder reads them
+    (moneytrail.numbers.read_number with percent: `39%` and `39 %` are 0.39) in `spend`,
+    `procurement` and `renewable_share`, as bare shares or as an interval's central, low and
+    high; so a YAML file and the builder accept the same shares. Other text is left for the
+    schema to refuse, naming the field; a percent that could be read two ways (`39,5%`) is a
+    ScenarioError saying how to write it."""
+    from moneytrail.numbers import NumberTextError, read_number
+
+    def share(value: Any, field: str) -> Any:
+        if isinstance(value, dict):
+            return {k: share(v, f"{field}.{k}") if k in ("central", "low", "high") else v
+                    for k, v in value.items()}
+        if not isinstance(value, str) or not value.strip().endswith("%"):
+            return value
+        try:
+            number = read_number(value, percent=True)
+        except NumberTextError as exc:
+            raise ScenarioError(str(exc), file=source, field=field,
+                                value=shown_text(value)) from None
+        return value if number is None else number
+
+    out = dict(data)
+    if isinstance(out.get("spend"), dict):
+        out["spend"] = {k: share(v, f"spend.{k}") for k, v in out["spend"].items()}
+    if isinstance(out.get("procurement"), dict):
+        out["procurement"] = {
+            cat: ({k: share(v, f"procurement.{cat}.{k}") for k, v in suppliers.items()}
+                  if isinstance(suppliers, dict) else suppliers)
+            for cat, suppliers in out["procurement"].items()}
+    if "renewable_share" in out:
+        out["renewable_share"] = share(out["renewable_share"], "renewable_share")
+    return out
+
+
 def missing_message(name: str, errors: list[Any], parent: tuple) -> str | None:
     """The message for a required key `name` left out where the same mapping (`parent`)
     holds unknown keys: a typo (`budgt:` for `budget:`) is named beside the key it stands
@@ -595,7 +631,7 @@ def parse_scenario(data: Any, *, source: str = "<scenario>", strict: bool = Fals
                                     file=source) from None
             plan = Plan.model_validate_json(text, strict=True)
         else:
-            plan = Plan.model_validate(amount_read(data, source))
+            plan = Plan.model_validate(shares_read(amount_read(data, source), source))
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = tuple(p for p in error["loc"] if not str(p).startswith("function"))
