@@ -155,3 +155,18 @@ def test_a_condition_on_models_a_plan_does_not_buy_is_not_applicable(tmp_path):
     assert "not applicable" in result.known_table("conditions").note.lower()
     note = result.known_table("scorecard").note
     assert "left out" in note and "'uncertain' counts as met in the draws where it holds" in note
+
+
+def test_validate_flags_a_price_year_resting_on_provisional_rates(tmp_path, capsys):
+    """2026 prices rest on a year-to-date FX mean (macro/fx.csv: 'not a full year') and on
+    deflators extrapolated from a few months (sources labelled estimate): validate says so;
+    2024 prices rest on full-year values, and cpi_us's own source (a machine copy labelled
+    estimate for every year) is not flagged as a stand-in."""
+    late = plan_file(tmp_path, lambda plan: plan.update(price_year=2026))
+    code, out, _ = run_main(capsys, "validate", late)
+    assert code == 0
+    assert ("provisional for 2026: the FX rates (a year-to-date mean), the cpi_us deflator "
+            "(an estimate) and the hicp_ea deflator (an estimate)") in out
+    full = plan_file(tmp_path, lambda plan: plan.update(price_year=2024))
+    code, out, _ = run_main(capsys, "validate", full)
+    assert code == 0 and "amounts at 2024 prices" in out and "provisional" not in out

@@ -26,6 +26,7 @@ from moneytrail.data.checks import split_list
 from moneytrail.engine.result import TraceResult, code_version
 from moneytrail.engine.trace import DEFAULT_TIERS, check_draws, check_seed
 from moneytrail.errors import MoneytrailError, ScenarioError
+from moneytrail.ledger.money import DEFLATOR_OF
 from moneytrail.scenarios.schema import Condition, Plan, distinct_labels, number_text, revalidated
 from moneytrail.service.result import Provenance, Result, Table, now_iso
 from moneytrail.service.runs import (
@@ -310,9 +311,39 @@ def price_year_note(ws: Workspace, plan: Plan) -> str:
             or not ws.package.has("analysis-sources"):
         return ""
     covered = restatable_price_years(ws.analysis.money, plan)
+    provisional = provisional_money_rows(ws, plan.currency, int(plan.price_year))
     return (f"amounts at {plan.price_year} prices, restated to {plan.year} prices with "
             f"macro/fx.csv and macro/deflators.csv, which restate {plan.currency} from "
-            f"price years {year_spans(covered)}")
+            f"price years {year_spans(covered)}"
+            + (f"; provisional for {plan.price_year}: {provisional}, so the restated "
+               "figures will move when full-year values replace them" if provisional else ""))
+
+
+def provisional_money_rows(ws: Workspace, currency: str, year: int) -> str:
+    """What of `year`'s conversion rows for `currency` is not a full-year value: FX rates
+    (macro/fx.csv, for the currency and USD) whose note says 'not a full year' (a mean of
+    the daily fixings so far) and deflators (macro/deflators.csv) from a source labelled
+    `estimate` in macro/sources.csv standing in for the series' own source that year:
+    'the FX rates (a year-to-date mean) and the hicp_ea deflator (an estimate)', or ''."""
+    package, money = ws.package, ws.analysis.money
+    parts = []
+    if package.has("macro-fx"):
+        fx = package.table("macro-fx")
+        rows = fx[(fx["year"].astype(int) == year) & fx["currency"].isin({currency, "USD"})]
+        if rows["note"].fillna("").str.contains("not a full year").any():
+            parts.append("the FX rates (a year-to-date mean)")
+    if package.has("macro-deflators") and package.has("macro-sources"):
+        sources = package.table("macro-sources")
+        guesses = set(sources.loc[sources["reliability"] == "estimate", "id"])
+        wanted = {DEFLATOR_OF[money.deflator_currency(c)] for c in (currency, "USD")}
+        deflators = package.table("macro-deflators")
+        for series in sorted(wanted):
+            rows = deflators[deflators["series"] == series]
+            own = rows["source"].mode()            # the source most of its years come from
+            this = rows.loc[rows["year"].astype(int) == year, "source"]
+            if len(this) and this.iloc[0] in guesses and this.iloc[0] not in set(own):
+                parts.append(f"the {series} deflator (an estimate)")
+    return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
 
 
 def year_spans(years: list[int]) -> str:
