@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+from html import unescape
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "scenarios" / "eu-ai-gigafactories.yaml"
@@ -27,3 +31,21 @@ def page_images(pdf: Path, folder: Path, dpi: int = 40) -> list[Path]:
                            str(folder / "page")], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return sorted(folder.glob("page-*.png"))
+
+
+def text_of(html: str | bytes) -> str:
+    """A page's text as a reader sees it: tags out, entities read, white space single."""
+    page = html.decode("utf-8") if isinstance(html, bytes) else html
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def plan_variant(base: Path, folder: Path, **changes: Any) -> Any:
+    """The plan file `base` with `changes` applied, written to `folder/<id>.yaml` (a plan's
+    id must equal its file name) and loaded as a scenarios.Plan."""
+    from moneytrail.scenarios import load_scenario
+
+    data = yaml.safe_load(base.read_text())
+    data.update(changes)
+    path = folder / f"{data['id']}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    return load_scenario(path)

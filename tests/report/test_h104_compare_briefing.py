@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from html import unescape
 from pathlib import Path
 
 import pytest
-import yaml
+from briefings import plan_variant, text_of
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
@@ -22,19 +21,12 @@ CO2_ROW = "Operational CO2 over the horizon (electricity)"
 JOBS_ROW = "Jobs paid for per million spent (FTE-years)"
 
 
-def text_of(html: bytes) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html.decode("utf-8"))).split())
-
 
 def trace(ws, folder: Path, plan: str, **changes):
-    from moneytrail.scenarios import load_scenario
     from moneytrail.service import tasks
 
-    data = yaml.safe_load((SCENARIOS / f"{plan}.yaml").read_text())
-    data.update(changes)
-    path = folder / f"{data['id']}.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True))
-    return tasks.trace_plan(ws, load_scenario(path), draws=DRAWS, seed=2)
+    return tasks.trace_plan(ws, plan_variant(SCENARIOS / f"{plan}.yaml", folder, **changes),
+                            draws=DRAWS, seed=2)
 
 
 @pytest.fixture(scope="module")

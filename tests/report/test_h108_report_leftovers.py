@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from html import unescape
 from pathlib import Path
 
 import pytest
-import yaml
+from briefings import plan_variant, text_of
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
@@ -21,9 +20,6 @@ DRAWS = 200
 JOBS_ROW = "Jobs paid for per million spent (FTE-years)"
 MONEY_ROW = "Whole plan budget per GPT-4-level training run its compute could make"
 
-
-def text_of(html: str) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 # -- 1. is_money: currency codes only ----------------------------------------------------
@@ -55,14 +51,10 @@ def test_every_currency_of_the_bundled_data_is_a_currency_code():
 
 # -- the runs compared below -------------------------------------------------------------
 def trace(ws, folder: Path, plan: str, **changes):
-    from moneytrail.scenarios import load_scenario
     from moneytrail.service import tasks
 
-    data = yaml.safe_load((SCENARIOS / f"{plan}.yaml").read_text())
-    data.update(changes)
-    path = folder / f"{data['id']}.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True))
-    return tasks.trace_plan(ws, load_scenario(path), draws=DRAWS, seed=5)
+    return tasks.trace_plan(ws, plan_variant(SCENARIOS / f"{plan}.yaml", folder, **changes),
+                            draws=DRAWS, seed=5)
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-import yaml
+from briefings import plan_variant
 
 from moneytrail.report import units
 
@@ -26,13 +26,8 @@ REFERENCE = ROOT / "scenarios" / "efficiency-first-eu.yaml"    # pays for operat
 
 
 def load(tmp_path: Path, name: str, **changes):
-    from moneytrail.scenarios import load_scenario
-
-    data = yaml.safe_load(REFERENCE.read_text())
-    data.update(changes)
-    path = tmp_path / f"{name}.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True))
-    return load_scenario(path)
+    assert changes.get("id", name) == name
+    return plan_variant(REFERENCE, tmp_path, **{"id": name, **changes})
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,10 @@ run; a run stored before it says the horizon neutrally."""
 from __future__ import annotations
 
 import dataclasses
-import re
-from html import unescape
 from pathlib import Path
 
 import pytest
-import yaml
+from briefings import plan_variant, text_of
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "scenarios" / "eu-ai-gigafactories.yaml"
@@ -21,18 +19,10 @@ DEFAULT_SAID = "does not say over how many years it spends"
 NEUTRAL = "the plan's horizon, 5 years (the tool's default unless the plan sets it)"
 
 
-def text_of(html: bytes) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html.decode("utf-8"))).split())
-
 
 def load(tmp_path: Path, name: str, **changes):
-    from moneytrail.scenarios import load_scenario
-
-    data = yaml.safe_load(REFERENCE.read_text())
-    data.update(changes)
-    path = tmp_path / f"{name}.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True))
-    return load_scenario(path)
+    assert changes.get("id", name) == name
+    return plan_variant(REFERENCE, tmp_path, **{"id": name, **changes})
 
 
 @pytest.fixture(scope="module")
