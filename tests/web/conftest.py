@@ -1,4 +1,19 @@
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).parent))
+
+
+@pytest.fixture
+def app(tmp_path):
+    """A web app over a fresh SQLite store with the accounts of accounts_fixtures (root,
+    eve, ...); a test module may define its own `app` instead."""
+    pytest.importorskip("fastapi")
+    from accounts_fixtures import make_app
+
+    application = make_app(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    yield application
+    application.state.jobs.shutdown()
+    application.state.web.close()

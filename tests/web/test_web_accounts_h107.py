@@ -6,17 +6,9 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import HTTPS, PASSWORDS, form_token, login, make_app  # noqa: E402
+from accounts_fixtures import HTTPS, PASSWORDS, form_token, login  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from form_checks import invalid_inputs, message_of, parse, summary  # noqa: E402
-
-
-@pytest.fixture
-def app(tmp_path):
-    application = make_app(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
-    yield application
-    application.state.jobs.shutdown()
-    application.state.web.close()
 
 
 def test_an_empty_password_change_says_each_field_is_required(app):

@@ -6,16 +6,7 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import make_app  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
-
-
-@pytest.fixture
-def app(tmp_path):
-    application = make_app(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
-    yield application
-    application.state.jobs.shutdown()
-    application.state.web.close()
 
 
 def refused_as_invalid(response, says: str = "this API key is not valid") -> None:

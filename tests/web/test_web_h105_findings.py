@@ -19,18 +19,10 @@ import re
 import pytest
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import HTTPS, PASSWORDS, form_token, login, make_app  # noqa: E402
+from accounts_fixtures import HTTPS, PASSWORDS, form_token, login  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
 NEW = "a fresh harbour lamp at dusk"
-
-
-@pytest.fixture
-def app(tmp_path):
-    application = make_app(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
-    yield application
-    application.state.jobs.shutdown()
-    application.state.web.close()
 
 
 def change(client, current: str, new: str):

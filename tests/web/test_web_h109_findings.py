@@ -16,7 +16,7 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import HTTPS, PASSWORDS, form_token, login, make_app  # noqa: E402
+from accounts_fixtures import HTTPS, PASSWORDS, form_token, login  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from form_checks import invalid_inputs, message_of, parse  # noqa: E402
 
@@ -27,14 +27,6 @@ SHORT = "at least 12 characters"
 COMMON = "too common"
 NAMED = "contains the account name"
 WEAK = "too easy to guess"
-
-
-@pytest.fixture
-def app(tmp_path):
-    application = make_app(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
-    yield application
-    application.state.jobs.shutdown()
-    application.state.web.close()
 
 
 # -- 1. every rule a new password breaks, at once ------------------------------------------

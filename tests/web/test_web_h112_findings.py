@@ -20,18 +20,10 @@ import pytest
 
 pytest.importorskip("fastapi")
 import httpx  # noqa: E402
-from accounts_fixtures import HTTPS, login, make_app  # noqa: E402
+from accounts_fixtures import HTTPS, login  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
 SLOW = 1.0          # seconds the slowed key lookup takes
-
-
-@pytest.fixture
-def app(tmp_path):
-    application = make_app(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
-    yield application
-    application.state.jobs.shutdown()
-    application.state.web.close()
 
 
 # -- 1. the key lookup does not block the event loop ----------------------------------------

@@ -11,19 +11,11 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import HTTPS, PASSWORDS, form_token, login, make_app  # noqa: E402
+from accounts_fixtures import HTTPS, PASSWORDS, form_token, login  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from form_checks import autofocused, invalid_inputs, message_of, parse, summary  # noqa: E402
 
 NEW = "a brand new passphrase here"
-
-
-@pytest.fixture
-def app(tmp_path):
-    application = make_app(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
-    yield application
-    application.state.jobs.shutdown()
-    application.state.web.close()
 
 
 def try_login(app, name: str, password: str) -> int:
