@@ -26,6 +26,7 @@ exit code  HTTP        meaning
 from __future__ import annotations
 
 import copy
+import datetime as dt
 
 SHOWN_INT_BITS = 128     # about 39 decimal digits: longer whole numbers are shortened
 
@@ -35,7 +36,11 @@ def shown(value: object, quote: bool = True) -> str:
     whole number of hundreds of digits is shown by its first digits and its length, or by its
     size alone past what Python writes (4,300 digits; `text.shown_count`), also inside a list
     or mapping, and a value that cannot be written (e.g. a list holding a number past what
-    Python writes) by its type."""
+    Python writes) by its type. A date or a date and time (what YAML makes of an unquoted
+    `2025-01-21 10:00:00`) is shown as its ISO text, as it was typed, not as a Python repr."""
+    if isinstance(value, dt.date):
+        text = value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
+        return repr(text) if quote else text
     if isinstance(value, int) and not isinstance(value, bool) \
             and value.bit_length() > SHOWN_INT_BITS:
         from moneytrail.text import shown_count

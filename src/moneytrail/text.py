@@ -112,6 +112,13 @@ def shown_count(number: int) -> str:
         return f"a whole number of about {int(number.bit_length() * math.log10(2)) + 1:,} digits"
 
 
+def shown_around(text: str, index: int, keep: int = 20) -> str:
+    """The part of long `text` an error shows around the character at `index`: up to `keep`
+    characters either side, an ellipsis where text is left out (the whole text when short)."""
+    start, end = max(0, index - keep), index + keep + 1
+    return ("\u2026" if start else "") + text[start:end] + ("\u2026" if end < len(text) else "")
+
+
 def length_problem(value: str, limit: int) -> str | None:
     """Why `value` is longer than `limit` characters (one line, without the field), or None."""
     if len(value) <= limit:
@@ -122,6 +129,12 @@ def length_problem(value: str, limit: int) -> str | None:
 def code_point(char: str) -> str:
     """'U+202E' for a one-character string."""
     return f"U+{ord(char):04X}"
+
+
+def unsafe_character(text: str, *, multiline: bool = False) -> str | None:
+    """The first character `text_problem` refuses in `text` (a lone surrogate, a control or
+    bidi formatting character), or None."""
+    return lone_surrogate(text) or forbidden_character(text, multiline=multiline)
 
 
 def text_problem(text: object, *, multiline: bool = False) -> str | None:

@@ -27,6 +27,7 @@ from pydantic import (
 
 from moneytrail.data.package import bundled_path
 from moneytrail.errors import MoneytrailError
+from moneytrail.text import shown_around, text_problem, unsafe_character
 
 
 class ClaimError(MoneytrailError):
@@ -38,7 +39,8 @@ class ClaimError(MoneytrailError):
 def _iso_date(value: Any) -> Any:
     """YAML gives a date for 2025-03-01 and a string for "2025-03-01": accept both, nothing else."""
     if isinstance(value, dt.datetime):
-        raise ValueError("give a date (YYYY-MM-DD), not a date and time")
+        raise ValueError(f"give a date (YYYY-MM-DD), not a date and time (write "
+                         f"{value.date().isoformat()})")
     if isinstance(value, str):
         return dt.date.fromisoformat(value)
     return value
@@ -57,7 +59,8 @@ def _claimed_on(value: Any) -> Any:
     """When a claim was made: a day (YYYY-MM-DD, quoted or not) or a month (YYYY-MM), a real
     one; '' when not known. Kept as text, so a month stays a month."""
     if isinstance(value, dt.datetime):
-        raise ValueError("give a date (YYYY-MM-DD) or a month (YYYY-MM), not a date and time")
+        raise ValueError(f"give a date (YYYY-MM-DD) or a month (YYYY-MM), not a date and time "
+                         f"(write {value.date().isoformat()})")
     if isinstance(value, dt.date):
         return value.isoformat()
     if not isinstance(value, str):
@@ -422,26 +425,31 @@ def _unknown_key(loc: tuple) -> str:
     return "unknown key"
 
 
-def parse_claims(data: Any, file: str) -> list[Claim]:
+def parse_claims(data: Any, file: str, *, today: dt.date | None = None) -> list[Claim]:
     """Validated claims of a claims mapping: at least one claim, ids unique (letters, digits,
-    `_ . -`), each with at least one check; the first problem is a ClaimError naming the
-    file, the field (`claims.N.id`) and the value."""
+    `_ . -`), each with at least one check, no control character in any text, none made
+    after `today` (default: today's date from the clock); the first problem is a ClaimError
+    naming the file, the field (`claims.N.id`) and the value."""
     if not isinstance(data, dict):
         what = "the file is empty" if data is None else f"found a {type(data).__name__}"
         raise ClaimError(f"a claims file is a mapping with a 'claims' list ({what})", file=file)
+    check_text(data, file)
     try:
         claims = ClaimsFile.model_validate(data).claims
     except ValidationError as exc:
         raise validation_error(exc, file) from None
-    return check_claim_list(claims, file)
+    return check_claim_list(claims, file, today=today)
 
 
-def check_claim_list(claims: list[Claim], file: str | None) -> list[Claim]:
-    """Refuse an empty list of claims or one whose ids repeat (naming the id and both
-    places); the claims otherwise."""
+def check_claim_list(claims: list[Claim], file: str | None, *,
+                     today: dt.date | None = None) -> list[Claim]:
+    """Refuse an empty list of claims, one whose ids repeat (naming the id and both places)
+    or a claim made after `today` (`claimed_on`; default: today's date from the clock); the
+    claims otherwise."""
     if not claims:
         raise ClaimError("a claims file must hold at least one claim (the 'claims' list is "
                          "empty)", file=file, field="claims")
+    today = today if today is not None else dt.date.today()
     first: dict[str, int] = {}
     for i, claim in enumerate(claims):
         if claim.id in first:
@@ -449,10 +457,65 @@ def check_claim_list(claims: list[Claim], file: str | None) -> list[Claim]:
                              "claim needs its own id", file=file, field=f"claims.{i}.id",
                              value=claim.id)
         first[claim.id] = i
+        if claim.claimed_on and first_day(claim.claimed_on) > today:
+            raise ClaimError(f"claim {claim.id!r} cannot have been made after today "
+                             f"({today.isoformat()}): give the day or month it was made",
+                             file=file, field=f"claims.{i}.claimed_on", value=claim.claimed_on)
     return claims
 
 
-def load_claims(path: str | Path | None = None) -> list[Claim]:
-    """Read and validate a claims file; errors name the file and the field."""
+def first_day(claimed_on: str) -> dt.date:
+    """The day a `claimed_on` (a day, or a month: its first day) starts."""
+    return dt.date.fromisoformat(claimed_on if len(claimed_on) == 10 else f"{claimed_on}-01")
+
+
+# text of a claim that may run over several lines (tab, line feed and carriage return allowed)
+MULTILINE = frozenset({"claim", "note", "describe", "when"})
+
+
+def check_text(data: dict, file: str) -> None:
+    """Refuse a control or bidi formatting character (`moneytrail.text`) in any text of a
+    claims file, keys included (it would reach CSV, terminals and pages): one line naming the
+    file, the field, the claim id and the text around the character, escaped ('Bob\\x00')."""
+    claims = data.get("claims")
+    for i, claim in enumerate(claims) if isinstance(claims, list) else ():
+        cid = claim.get("id") if isinstance(claim, dict) else None
+        who = f"claim {cid!r} " if isinstance(cid, str) and not unsafe_character(cid) else ""
+        _check_node(claim, ("claims", i), who, file)
+    _check_node({k: v for k, v in data.items() if k != "claims"}, (), "", file)
+
+
+def _check_node(node: Any, path: tuple, who: str, file: str) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            problem = text_problem(key)
+            if isinstance(key, str) and problem:
+                _refuse(key, f"{who}has a key that {problem}" if who else f"a key {problem}",
+                        path, file)
+            _check_node(value, (*path, key), who, file)
+    elif isinstance(node, list):
+        for k, value in enumerate(node):
+            _check_node(value, (*path, k), who, file)
+    elif isinstance(node, str):
+        multiline = bool(path) and path[-1] in MULTILINE
+        problem = text_problem(node, multiline=multiline)
+        if problem:
+            _refuse(node, f"{who}{problem}", path, file, multiline=multiline)
+
+
+def _refuse(text: str, problem: str, path: tuple, file: str, *,
+            multiline: bool = False) -> None:
+    """The ClaimError for `text` at `path`, its value the text around the character (shown
+    escaped, as every error value is: `repr`)."""
+    char = unsafe_character(text, multiline=multiline)
+    field = ".".join(str(p) for p in path)
+    raise ClaimError(problem, file=file, field=field or None,
+                     value=shown_around(text, text.index(char)) if char else text)
+
+
+def load_claims(path: str | Path | None = None, *, today: dt.date | None = None) \
+        -> list[Claim]:
+    """Read and validate a claims file (`parse_claims`); errors name the file and the
+    field."""
     path = Path(path) if path is not None else default_claims_path()
-    return parse_claims(read_yaml(path, ClaimError), str(path))
+    return parse_claims(read_yaml(path, ClaimError), str(path), today=today)

@@ -817,6 +817,10 @@ def load_scenario(path: str | Path) -> Plan:
         raise ScenarioError("the file is empty (or holds only comments): a scenario is a "
                             "mapping of keys to values (id, title, year, budget, spend, ...)",
                             file=str(path))
+    if isinstance(data, dict) and "claims" in data:       # what marks a claims file
+        raise ScenarioError(f"this is a claims file (it has a top-level 'claims' list), not a "
+                            f"scenario: check its claims with `moneytrail claims check "
+                            f"{path}`", file=str(path))
     plan = parse_scenario(data, source=str(path))
     if plan.id != path.stem:
         raise ScenarioError(f"id must equal the file name '{path.stem}'", file=str(path),
