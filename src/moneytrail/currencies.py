@@ -12,27 +12,41 @@ import re
 
 PER_MILLION = re.compile(r"^(?P<what>.+) per (?P<currency>[A-Z]{3}) million$")
 
-# the ISO 4217 codes of currencies in use (not of funds, metals or special drawing rights);
-# the bundled data's (macro/fx.csv, scenarios.reference.bundled_currencies) are among them
+# The source: ISO 4217 list one (current currency & funds), as published by SIX, the
+# standard's maintenance agency. CHECKED says what the list was checked against: the file
+# itself could not be fetched when it was, so its edition (the file's `Pblshd` date) is not
+# confirmed. Copies of the 2024-06-25 and 2025-05-12 editions and a report of the
+# 2026-01-01 one (178 codes: Bulgaria's BGN replaced by the euro) agree with CURRENT plus the
+# funds, metals and units of account it leaves out.
+SOURCE = ("https://www.six-group.com/dam/download/financial-information/data-center/"
+          "iso-currrency/lists/list-one.xml")
+CHECKED = f"checked against {SOURCE} on 2026-12-02, edition not confirmed"
+
+# the ISO 4217 codes of currencies in use (not of funds, metals, units of account or special
+# drawing rights); the bundled data's (macro/fx.csv, scenarios.reference.bundled_currencies)
+# are among them or among REPLACED
 CURRENT = """
-    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN
-    BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR
+    AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BHD BIF BMD BND BOB BRL BSD BTN
+    BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR
     FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD
     JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT
     MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG
-    QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB
+    QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB
     TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VED VES VND VUV WST XAF XCD XCG XOF
     XPF YER ZAR ZMW ZWG
     """
-# ISO 4217 codes of currencies since replaced, which an FX table of past years may still
-# hold: those the euro replaced (ATS ... SKK), and old units of currencies redenominated or
-# renamed (TRL before TRY, ROL before RON, ZMK before ZMW, ...)
+# ISO 4217 codes of currencies since replaced (ISO 4217 list three), which an FX table of
+# past years may still hold: those the euro replaced (ATS ... SKK, HRK in 2023, BGN in 2026),
+# old units of currencies redenominated or renamed (TRL before TRY, ROL before RON, ZMK
+# before ZMW, SLL before SLE, VEF before VES, ZWL before ZWG, ...), the Netherlands Antillean
+# guilder (ANG, now XCG) and Cuba's convertible peso (CUC)
 REPLACED = """
-    ATS BEF CYP DEM EEK ESP FIM FRF GRD HRK IEP ITL LTL LUF LVL MTL NLG PTE SIT SKK
-    AZM BGL BYR CSD GHC MGF MRO MZM ROL RUR SDD SRG STD TMM TRL VEB VEF YUM ZMK ZWD ZWL
-    ZWN ZWR
+    ATS BEF BGN CYP DEM EEK ESP FIM FRF GRD HRK IEP ITL LTL LUF LVL MTL NLG PTE SIT SKK
+    ANG AZM BGL BYR CSD CUC GHC MGF MRO MZM ROL RUR SDD SLL SRG STD TMM TRL VEB VEF YUM ZMK
+    ZWD ZWL ZWN ZWR
     """
-CURRENCY_CODES = frozenset(CURRENT.split()) | frozenset(REPLACED.split())
+CURRENT_CODES = frozenset(CURRENT.split())
+CURRENCY_CODES = CURRENT_CODES | frozenset(REPLACED.split())
 
 
 def is_money(unit: str) -> bool:
@@ -47,3 +61,9 @@ def is_currency(unit: str) -> bool:
     """Whether a unit is an amount of money itself: a currency code ('EUR'), not a figure
     per million of one."""
     return unit in CURRENCY_CODES
+
+
+def not_a_currency(code: str) -> str:
+    """The one-line reason a three-letter code is refused as a currency ('ABC is not an
+    ISO 4217 currency code'), for the readers of amounts and the ledger's rules."""
+    return f"{code} is not an ISO 4217 currency code"

@@ -21,7 +21,8 @@ One reading for every number field, so the forms and the files agree:
 - for amounts, also the German and French billion (`20 Mrd`, `20 Mrd.`, `20 Md`, `20 Mds`),
   the German million (`Mio`), a size word without a space (`20bn`), and a currency symbol
   before or after the number (`€20bn`, `20 Mrd €`, `$20 bn`, `£5 m`), which must stand for the
-  plan's currency (`$`: USD, CAD, AUD, NZD, SGD or HKD; `¥`: JPY or CNY), as a code must;
+  plan's currency (`$`: USD, CAD, AUD, NZD, SGD or HKD; `¥`: JPY or CNY), as a code must
+  (an ISO 4217 code, moneytrail.currencies: `5 bn ABC` and `FTE 5` are refused);
   one dot before exactly three digits with these words (`20.000 Mio`: twenty thousand
   million in German) is refused as ambiguous, while `20.000 m` stays twenty million; so is
   an amount of one to three digits, one dot and exactly three digits with no size word
@@ -41,6 +42,7 @@ import math
 import re
 from decimal import Decimal, InvalidOperation
 
+from moneytrail.currencies import is_currency, not_a_currency
 from moneytrail.text import plain_number, thousands_separator
 
 SIZE_WORDS = {"k": 3, "thousand": 3, "m": 6, "mn": 6, "mio": 6, "million": 6, "bn": 9,
@@ -116,6 +118,7 @@ def read_number(text: str, *, sizes: bool = False, currency: str | None = None,
             return _comma(raw)
         if code is not None and after is not None:
             return None                        # `EUR 20 EUR`
+        _check_code(code or after, currency)   # `5 bn ABC`, `FTE 5`: no currency
         _check_currency(code or after, currency, owner)
         body = match["number"]
         exponent = SIZE_WORDS[size.lower()] if size is not None else 0
@@ -171,6 +174,16 @@ def _check_currency(given: str | None, currency: str | None, owner: str) -> None
     elif given.upper() != want:
         raise NumberTextError(f"the amount is in {given.upper()} but the {owner}'s currency "
                               f"is {want}: give it in {want} or change the currency")
+
+
+def _check_code(given: str | None, currency: str | None) -> None:
+    """NumberTextError when the three letters `given` with an amount (any case) are no
+    ISO 4217 currency code (moneytrail.currencies): `5 bn ABC` and `FTE 5` are no amounts of
+    money, whatever the `currency` they are read for."""
+    if given is None or given in SYMBOLS or is_currency(given.upper()):
+        return
+    advice = f": give the amount in {currency.upper()}" if currency else ""
+    raise NumberTextError(not_a_currency(given) + advice)
 
 
 def _one_group(body: str, *, amount: bool, whole: bool) -> str:

@@ -182,3 +182,18 @@ def test_bad_add_is_refused(ledger):
 def test_deleting_a_referenced_deal_is_refused(ledger):
     with pytest.raises(LedgerError, match="stored claim .*unknown deal"):
         ledger.delete("deal", "d_gb", author="x")
+
+
+def test_a_currency_must_be_an_iso_4217_code(tmp_path):
+    """An FX table that names ABC made a claim in ABC pass: three capitals were enough.
+    Now both the FX row and the claim are refused (moneytrail.currencies)."""
+    data = claims_with(currency="ABC", price_year=2024)
+    data["macro-fx"] += [{"year": year, "currency": "ABC", "units_per_eur": 2.0,
+                          "source": "m_fx"} for year in (2023, 2024)]
+    problems = ledger_problems(open_package(write_ledger_package(tmp_path / "bad", data)))
+    currency = [p for p in problems if p.field == "currency"]
+    assert sorted((p.file.rsplit("/", 1)[-1], p.value) for p in currency) == [
+        ("claims.csv", "ABC"), ("fx.csv", "ABC"), ("fx.csv", "ABC")]
+    assert all(p.message == "unknown currency: not an ISO 4217 currency code"
+               for p in currency)
+    assert "value 'ABC': unknown currency: not an ISO 4217 currency code" in str(currency[0])

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from moneytrail.currencies import is_currency
 from moneytrail.data.checks import (
     RELIABILITY,
     Problem,
@@ -45,7 +46,9 @@ from moneytrail.ledger.records import (
 )
 from moneytrail.text import length_problem, shown_text
 
-CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+CURRENCY_RE = re.compile(r"^[A-Z]{3}$")     # the shape of a code, to put it in capitals
+# a claim's or FX row's currency must be an ISO 4217 code (moneytrail.currencies)
+NOT_ISO = "unknown currency: not an ISO 4217 currency code"
 SLUG_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
 REGION_RE = re.compile(r"^[A-Z]{2,3}$")
 
@@ -278,7 +281,9 @@ def claim_problems(rows: list[Row], deal_ids: set[str], source_ids: set[str],
                      if p.message != "not a number"      # basic_problems names those
                      and not p.message.startswith("above")]
         currency, year = str(row["currency"]), str(row["price_year"])
-        if currency and (not CURRENCY_RE.match(currency) or currency not in currencies):
+        if CURRENCY_RE.match(currency) and not is_currency(currency):
+            problems.append(problem(row, "currency", currency, NOT_ISO))    # 'ABC', 'FTE'
+        elif currency and (not CURRENCY_RE.match(currency) or currency not in currencies):
             problems.append(problem(row, "currency", currency,
                                     "unknown currency (no FX series in macro/fx.csv)"))
         elif currency and year and currency != "EUR" and (currency, year) not in rates:
@@ -331,10 +336,12 @@ def series_cell_problems(name: str, rows: list[Row]) -> list[Problem]:
         value = number(row[value_column])
         if value is not None and value <= 0:
             problems.append(problem(row, value_column, row[value_column], "must be more than 0"))
-        if name == "fx" and (row["currency"] == "EUR"
-                             or not CURRENCY_RE.match(str(row["currency"]))):
+        code = str(row["currency"]) if name == "fx" else ""
+        if name == "fx" and (code == "EUR" or not CURRENCY_RE.match(code)):
             problems.append(problem(row, "currency", row["currency"],
                                     "not a currency code (other than EUR)"))
+        elif name == "fx" and not is_currency(code):
+            problems.append(problem(row, "currency", row["currency"], NOT_ISO))    # 'ABC'
     return problems
 
 

@@ -4,12 +4,12 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
+from moneytrail.report.units import finite
 from moneytrail.service.lifecycle import PRICE_COLUMNS
 
 
@@ -33,10 +33,3 @@ def h100e_price(row: Mapping[str, Any] | pd.Series, currency: str) -> dict[str, 
             f"{values['reliability'] or 'not given'}).")
     sources = [s.strip() for s in str(values["sources"] or "").split(";") if s.strip()]
     return {"text": text, "sources": sources}
-
-
-def finite(value: Any) -> bool:
-    try:
-        return value is not None and math.isfinite(float(value))
-    except (TypeError, ValueError):
-        return False

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from moneytrail.currencies import is_currency
 from moneytrail.text import plain_number, thousands_separator
 
 ORDER = ("stargate-style-us", "eu-ai-gigafactories", "efficiency-first-eu")
@@ -96,8 +97,9 @@ SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
 
 def bundled_currencies() -> frozenset[str]:
     """The currencies the bundled data know: those of the macro FX table (macro/fx.csv),
-    with EUR (its base), USD and GBP. Read from the file at each call (no cache): for a caller
-    without a workspace; one with a workspace passes its own (service.tasks.known_currencies)."""
+    with EUR (its base), USD and GBP; ISO 4217 codes only (moneytrail.currencies). Read
+    from the file at each call (no cache): for a caller without a workspace; one with a
+    workspace passes its own (service.tasks.known_currencies)."""
     from moneytrail.data.package import bundled_path
 
     path = bundled_path() / "macro" / "fx.csv"
@@ -105,7 +107,7 @@ def bundled_currencies() -> frozenset[str]:
     if path.is_file():
         with path.open(encoding="utf-8", newline="") as handle:
             codes |= {str(row.get("currency") or "").strip() for row in csv.DictReader(handle)}
-    return frozenset(code for code in codes if code)
+    return frozenset(code for code in codes if is_currency(code))
 
 
 DECIMAL_DOT = re.compile(r"\d+\.(\d{1,2}|\d{4,})")   # '1.5', '2.25', '1.2345'
@@ -134,10 +136,11 @@ def title_figures(title: Any, currencies: Collection[str] | None = None
     """The amounts of money a title names, in order: each as written (`text`), its
     `currency` (ISO code; €, $ and £ as EUR, USD, GBP; written after the number also as a
     word: '20 bn euros') and `amount` ('EUR 20 bn' is
-    20e9; numbers as figure_number reads them). Three capitals that are no currency the
-    data know (`currencies`: the workspace's, service.tasks.known_currencies; None reads
-    the bundled data's, bundled_currencies: 'UAE 100 bn', 'AMD 10 bn') name no amount of
-    money."""
+    20e9; numbers as figure_number reads them). Three capitals that are no ISO 4217
+    currency (moneytrail.currencies: 'ABC 5 bn', even when `currencies` holds ABC) or no
+    currency the data know (`currencies`: the workspace's, service.tasks.known_currencies;
+    None reads the bundled data's, bundled_currencies: 'UAE 100 bn', 'AMD 10 bn') name no
+    amount of money."""
     known = bundled_currencies() if currencies is None else currencies
     out = []
     text = words(title)
@@ -149,8 +152,8 @@ def title_figures(title: Any, currencies: Collection[str] | None = None
             continue                     # 'EUR 20 bn USD': one figure, read once
         end = found.end()
         code = SYMBOLS.get(found["cur"], WORDS.get(found["cur"], found["cur"]))
-        if code not in known:
-            continue
+        if code not in known or not is_currency(code):
+            continue                     # 'UAE 100 bn', 'ABC 5 bn': no currency
         try:
             number = figure_number(found["num"], found["size"])
         except ValueError:

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from moneytrail.currencies import is_currency
+from moneytrail.currencies import PER_MILLION, is_currency
 from moneytrail.errors import MoneytrailError, UnknownNameError
 from moneytrail.text import shown_text
 
@@ -42,16 +42,19 @@ TABLE_FORMATS = ("csv", "parquet")              # what write_tables writes
 # the units of docs/results.md ("Units"); no other is read back
 UNITS = frozenset({"share", "probability", "points", "t CO2e", "FTE-years", "FTE", "FLOP",
                    "MWh", "year", "number", "text", "by row"})
-CURRENCY_UNIT = re.compile(r"[A-Z]{3}")
-# per million of a currency spent ('FTE per <CUR> million': runs stored before FTE-years)
-PER_MILLION_UNIT = re.compile(r"(FTE-years|FTE|t CO2e) per [A-Z]{3} million")
+# what is counted per million of a currency spent ('FTE-years per EUR million'; 'FTE per
+# <CUR> million': runs stored before FTE-years)
+PER_MILLION_UNITS = frozenset({"FTE-years", "FTE", "t CO2e"})
 
 
 def known_unit(unit: str) -> bool:
     """Whether `unit` is one of docs/results.md's units (UNITS, an ISO 4217 code, or per
-    million of one)."""
-    return unit in UNITS or bool(CURRENCY_UNIT.fullmatch(unit)
-                                 or PER_MILLION_UNIT.fullmatch(unit))
+    million of one): the currency by moneytrail.currencies, so 'ABC' or 'FTE per ABC
+    million' is no unit."""
+    per = PER_MILLION.match(unit)
+    if per is not None:
+        return per["what"] in PER_MILLION_UNITS and is_currency(per["currency"])
+    return unit in UNITS or is_currency(unit)
 
 
 def shown(value: Any) -> Any:
