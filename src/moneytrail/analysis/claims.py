@@ -34,11 +34,13 @@ from moneytrail.analysis.evidence_weight import claim_weight
 from moneytrail.analysis.stats import CLAIM_CUTOFFS, describe
 from moneytrail.analysis.stats import probability as stats_probability
 from moneytrail.analysis.verdicts import (  # the verdicts' words, in one light module
+    BASIS_COLUMNS,
     MIN_VERDICT_DRAWS,
     NOT_APPLICABLE,
     VERDICTS,
     WITHHELD,
     WITHHELD_LABEL,
+    verdict_basis,
 )
 from moneytrail.data.package import DataPackage
 from moneytrail.data.valuechain import ValueChain
@@ -55,7 +57,7 @@ __all__ = ["DRAWS", "MIN_VERDICT_DRAWS", "NOT_APPLICABLE", "SEED", "VERDICTS", "
            "check_claims", "claim_verdict", "check_verdict", "default_claims_path",
            "ledger_from_package",
            "ledger_from_store", "ledger_tables", "load_claims", "withheld_verdict_reason",
-           "withhold_verdicts", "draws_note"]
+           "withhold_verdicts", "with_verdict_basis", "draws_note"]
 
 
 def check_verdict(probability: float) -> str:
@@ -338,7 +340,24 @@ def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None =
     if len(frame):      # who made the claim, when and where: beside its words
         lead = ["claim", "text", *CLAIMANT]
         frame = frame[lead + [c for c in frame.columns if c not in lead]]
-    return withhold_verdicts(frame, draws)
+    return with_verdict_basis(withhold_verdicts(frame, draws))
+
+
+def with_verdict_basis(frame: pd.DataFrame) -> pd.DataFrame:
+    """The checked claims with, last, each row's claim verdict on weak evidence told apart
+    (analysis.verdicts.verdict_basis, from `verdict` and `claim_assumption_or_weak_p50`):
+    `weak_basis` (true or false) and `verdict_label` ('supported — on weak evidence', else
+    the verdict as it is); `verdict` stays as computed. A frame without a verdict (no rows)
+    is returned as it is."""
+    if "verdict" not in frame.columns:
+        return frame
+    weights = frame["claim_assumption_or_weak_p50"] if "claim_assumption_or_weak_p50" in \
+        frame.columns else pd.Series([None] * len(frame), index=frame.index)
+    said = [verdict_basis(v, w) for v, w in zip(frame["verdict"], weights, strict=True)]
+    frame = frame.drop(columns=[c for c in BASIS_COLUMNS if c in frame.columns])
+    for column in BASIS_COLUMNS:
+        frame[column] = pd.Series([s[column] for s in said], index=frame.index)
+    return frame
 
 
 def withhold_verdicts(frame: pd.DataFrame, draws: int) -> pd.DataFrame:

@@ -60,3 +60,30 @@ def verdict_words(verdict: object, weight: object, label: str | None = None) -> 
     the verdict's own word (the rule stays on the verdict)."""
     said = str(verdict) if label is None else label
     return f"{said} \u2014 {WEAK_BASIS_WORDS}" if weak_basis(verdict, weight) else said
+
+
+# What "on weak evidence" means, in the words of every key under a verdict column (the web
+# pages' key, `moneytrail claims check`'s line under its table)
+WEAK_BASIS_KEY = ("the checks decide the claim, but at least half of the figure behind the "
+                  "verdict rests on rows labelled assumption or weak, so the verdict is only as "
+                  "good as those guesses")
+
+
+def weak_basis_key() -> str:
+    """The one-line key of a verdict on weak evidence, for text (the terminal):
+    'supported — on weak evidence: the checks decide the claim, ... (the same for a
+    contradicted claim; docs/methods.md, "Evidence weight")'."""
+    return (f"{verdict_words('supported', 1.0)}: {WEAK_BASIS_KEY} (the same for a "
+            f"contradicted claim; docs/methods.md, \"Evidence weight\").")
+
+
+# the columns (CSV) and fields (JSON) verdict_basis gives, after a claim's other columns
+BASIS_COLUMNS = ("weak_basis", "verdict_label")
+
+
+def verdict_basis(verdict: object, weight: object) -> dict[str, object]:
+    """The fields that tell a reader of CSV or JSON a verdict on weak evidence apart, beside
+    the verdict as computed: {"weak_basis": weak_basis(...), "verdict_label":
+    verdict_words(...)} ('supported — on weak evidence', else the verdict as it is)."""
+    return {"weak_basis": weak_basis(verdict, weight),
+            "verdict_label": verdict_words(verdict, weight)}

@@ -312,6 +312,11 @@ COMBINE_RULES = {"all": "all checks must hold", "any": "any one check is enough"
                  "conditional": "case by case"}
 
 
+# a verdict on weak evidence (analysis.verdicts.weak_basis): neither a sound verdict's green
+# nor red, as the web pages' amber
+WEAK_BASIS_COLOUR = "dark_orange"
+
+
 def coloured(verdict: str) -> str:
     return f"[{VERDICT_COLOURS.get(verdict, 'white')}]{verdict}[/]"
 
@@ -326,6 +331,7 @@ def claims_table(table: Table) -> RichTable:
     from rich.markup import escape
 
     from moneytrail.analysis.claims import WITHHELD  # no verdict: too few draws
+    from moneytrail.analysis.verdicts import verdict_words, weak_basis, weak_basis_key
     from moneytrail.report.evidence import row_weight
 
     weighted = "assumption_or_weak_p50" in frame.columns       # evidence weight (issue 10)
@@ -336,15 +342,22 @@ def claims_table(table: Table) -> RichTable:
                    "sources"):
         out.add_column(column, overflow="fold")
     previous = None
+    weak_shown = False           # a verdict on weak evidence: the key under the table says it
     for _, row in frame.iterrows():
         first = row["claim"] != previous
         previous = row["claim"]
         combine = str(row.get("combine", "all") or "all")
         verdict = str(row["verdict"])
+        # 'supported — on weak evidence' (analysis.verdicts), in its own colour
+        weight = row.get("claim_assumption_or_weak_p50")
+        weak = weak_basis(verdict, weight)
+        weak_shown = weak_shown or weak
+        said = f"[{WEAK_BASIS_COLOUR}]{verdict_words(verdict, weight)}[/]" if weak \
+            else coloured(verdict)
         if first and verdict in ("conditional", WITHHELD):   # withheld: too few draws
-            claim_cell = coloured(verdict) + f"\n{escape(str(row.get('verdict_text', '')))}"
+            claim_cell = said + f"\n{escape(str(row.get('verdict_text', '')))}"
         elif first:
-            claim_cell = f"{coloured(verdict)}\n({COMBINE_RULES.get(combine, combine)})"
+            claim_cell = f"{said}\n({COMBINE_RULES.get(combine, combine)})"
         else:
             claim_cell = ""
         if first and weighted:
@@ -361,6 +374,9 @@ def claims_table(table: Table) -> RichTable:
                     escape(check), escape(str(row["figure"])),
                     p_holds_text(row["p_holds"]), coloured(own),
                     *((row_weight(row),) if weighted else ()), escape(str(row["sources"])))
+    if weak_shown:
+        key = weak_basis_key()
+        out.caption = f"{out.caption}\n{key}" if out.caption else key
     return out
 
 

@@ -1627,7 +1627,24 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
                                             sources=sources),
                       tables={"claims": table}, facts=facts)
 
-    return runner.run("claims", label if given else file.name, inputs, len(claims), compute)
+    return claims_with_basis(runner.run("claims", label if given else file.name, inputs,
+                                        len(claims), compute))
+
+
+def claims_with_basis(result: Result) -> Result:
+    """A claims result whose rows tell a verdict on weak evidence apart (`weak_basis`,
+    `verdict_label`: analysis.claims.with_verdict_basis): a run stored before its rows had
+    them gets them as it is read (from its own verdicts and evidence weights; the stored run
+    is not changed); any other result is returned as it is."""
+    table = result.tables.get("claims")
+    if table is None or "weak_basis" in (c.name for c in table.columns):
+        return result
+    from moneytrail.analysis.claims import with_verdict_basis
+
+    frame = with_verdict_basis(table.frame())
+    filled = Table.from_frame("claims", frame, title=table.title, note=table.note,
+                              units={c.name: c.unit for c in table.columns})
+    return replace(result, tables={**result.tables, "claims": filled})
 
 
 def check_claim_list(claims: Any) -> None:

@@ -111,9 +111,11 @@ def not_applicable(claim: Claim, reason: str) -> dict[str, Any]:
     analysis.claims.NOT_APPLICABLE, no checks, the claim's note and sources, and `not_about`,
     the sentence saying why (service.run_claims.not_about_reason)."""
     from moneytrail.analysis.claims import NOT_APPLICABLE
+    from moneytrail.analysis.verdicts import verdict_basis
     from moneytrail.web.views import WEIGHT_COLUMNS
 
     return {"id": claim.id, "text": claim.claim, "verdict": NOT_APPLICABLE,
+            **verdict_basis(NOT_APPLICABLE, None),
             "claimed_by": claim.claimed_by, "claimed_on": claim.claimed_on,
             "claimed_in": claim.claimed_in, "related_source": claim.related_source,
             "note": claim.note, "not_about": reason, "sources": list(claim.sources),
@@ -127,12 +129,14 @@ def grouped(rows: list[dict[str, Any]], claim: str) -> dict[str, Any]:
         raise NotFoundError("no claim with this id", field="claim", value=claim)
     sources = list(dict.fromkeys(s.strip() for r in mine for s in str(r["sources"] or "")
                                  .split(";") if s.strip()))
-    from moneytrail.web.views import WEIGHT_COLUMNS, claimant
+    from moneytrail.web.views import WEIGHT_COLUMNS, claim_basis, claimant
 
+    weight = {k: mine[0].get(k) for k in WEIGHT_COLUMNS}
     return {"id": claim, "text": mine[0]["text"], "verdict": mine[0]["verdict"],
-            **claimant(mine[0]),
+            # a verdict on weak evidence told apart (analysis.verdicts.verdict_basis)
+            **claim_basis(mine[0]["verdict"], weight), **claimant(mine[0]),
             "note": mine[0].get("note") or "", "not_about": "",
-            "sources": sources, "weight": {k: mine[0].get(k) for k in WEIGHT_COLUMNS},
+            "sources": sources, "weight": weight,
             "checks": [{k: r.get(k) for k in ("check", "bound", "bound_text", "figure",
                                              "unit", "p5", "p50", "p95", "p_holds",
                                              "check_verdict",

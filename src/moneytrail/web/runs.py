@@ -842,6 +842,30 @@ def row_unit(table: Table, row: Sequence[Any], unit: str) -> str:
     return value if isinstance(value, str) else unit
 
 
+def claim_verdicts(table: Table) -> dict[str, Any]:
+    """For a table of claims checked (its `verdict` column beside the claim's evidence weight,
+    `claim_assumption_or_weak_p50`), what a page needs to show each claim's verdict as the
+    claims page does: `verdict_column` (its position), `verdicts` (each row shown: verdict and
+    weight, for the page's verdict macro: 'Supported — on weak evidence' by
+    analysis.verdicts.weak_basis), `verdicts_shown` (the distinct verdicts, for the key) and
+    `weak_basis` (a verdict on weak evidence is shown: the key explains it). {} for any other
+    table; a run stored before its rows had `weak_basis` is read the same way."""
+    from moneytrail.analysis.verdicts import weak_basis
+
+    names = [c.name for c in table.columns]
+    if "verdict" not in names or "claim" not in names:
+        return {}
+    at = names.index("verdict")
+    weight_at = names.index("claim_assumption_or_weak_p50") \
+        if "claim_assumption_or_weak_p50" in names else None
+    verdicts = [{"verdict": row[at],
+                 "weight": clean(row[weight_at]) if weight_at is not None else None}
+                for row in table.rows[:MAX_ROWS_SHOWN]]
+    return {"verdict_column": at, "verdicts": verdicts,
+            "verdicts_shown": list(dict.fromkeys(str(v["verdict"]) for v in verdicts)),
+            "weak_basis": any(weak_basis(v["verdict"], v["weight"]) for v in verdicts)}
+
+
 def tables_view(result: Result, *, url: str, origin: str) -> View:
     """Any done run that is not a trace: its facts and every table it has (title, note,
     columns with units, rows as text), with downloads, sources and how to see it again."""
@@ -859,7 +883,8 @@ def tables_view(result: Result, *, url: str, origin: str) -> View:
         tables.append({"name": name, "title": table.title or name, "note": text,
                        "sources": sources, "index": len(table.index),
                        "columns": [c.name.replace("_", " ") for c in table.columns],
-                       "rows": rows, "count": len(table.rows)})
+                       "rows": rows, "count": len(table.rows),
+                       **claim_verdicts(table)})
     currency = str(result.facts.get("currency") or "")
     facts = [{"name": str(k).replace("_", " "),
               "value": cell_text(v, currency if k == "total" else "", str(k))}

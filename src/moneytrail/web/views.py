@@ -638,6 +638,15 @@ WEIGHT_COLUMNS = ("assumption_or_weak_p50", "assumption_or_weak_p5", "assumption
             "claim_assumption_or_weak_p95")
 
 
+def claim_basis(verdict: Any, weight: dict[str, Any]) -> dict[str, object]:
+    """A claim's `weak_basis` and `verdict_label` from its verdict and evidence weight (the
+    `weight` columns, WEIGHT_COLUMNS): analysis.verdicts.verdict_basis, as the CSV and JSON
+    of `moneytrail claims check` have them."""
+    from moneytrail.analysis.verdicts import verdict_basis
+
+    return verdict_basis(verdict, weight.get("claim_assumption_or_weak_p50"))
+
+
 def claimant(row: dict[str, Any]) -> dict[str, str]:
     """Who made a claim, when and where (the claims file's `claimed_by`, `claimed_on`,
     `claimed_in`) and the source of a related concern (`related_source`), from one of its
@@ -669,6 +678,7 @@ def claims_view(state: WebState, url: str, viewer: int | None = None) -> View:
                                                     "sources": [],
                                                     "weight": {k: check.get(k) for k in
                                                                WEIGHT_COLUMNS}})
+        claim.update(claim_basis(claim["verdict"], claim["weight"]))
         claim["checks"].append(check)
         for source in str(check["sources"] or "").split(";"):
             if source.strip() and source.strip() not in claim["sources"]:
@@ -774,7 +784,8 @@ def home_view(state: WebState, url: str,
                          **dict.fromkeys(headline_columns()), **run.get("numbers", {})})
     return View(meta=meta(state, title=HOME_TITLE, url=url),
                 reality=reality_chart(state), reproduce_reality=reality_reproduce(url),
-                claims=[{k: c[k] for k in ("id", "text", "verdict", "note", "weight")}
+                claims=[{k: c[k] for k in ("id", "text", "verdict", "weak_basis",
+                                           "verdict_label", "note", "weight")}
                         for c in claims],
                 plans=plans, tables=["reality", "claims", "plans"])
 
