@@ -104,3 +104,16 @@ def test_stored_claims_run_page_has_no_weak_key_without_such_a_verdict(client, s
     html = client.get(f"/r/{stored[2].run_id}").text
     assert "verdict-supported" in html
     assert "on weak evidence" not in html and KEY not in text_of(html)
+
+
+def test_a_plan_run_page_explains_its_weak_verdicts(client):
+    """The run page's "Claims about this plan" labelled a verdict "on weak evidence" with no
+    key saying what that means: the key of the verdicts shown sits above the claims."""
+    run = finished(client, {"reference": PLAN, "draws": 2000, "seed": 1})
+    html = client.get(f"/r/{run}").text
+    section = html[html.index('id="claims-h"'):]
+    section = section[:section.index("</section>")]
+    assert PAGE_LABEL in unescape(section)
+    key = re.search(r'<ul class="verdict-key">(.*?)</ul>', section, re.S)
+    assert key and KEY in text_of(key[1])
+    assert section.index('class="verdict-key"') < section.index('<article class="claim"')
