@@ -145,6 +145,7 @@ def test_a_runs_plan_opens_again_with_the_settings_filled(client):
     ("renewable_share", "60", "write a share between 0 and 1, or a percent from 0 % to "
                               "100 %; if you mean 60 percent, write 60 %"),
     ("renewable_share", "150 %", "write a share between 0 and 1"),
+    ("renewable_share", "most", "write a number"),
 ])
 def test_a_bad_setting_is_refused_next_to_its_field_keeping_what_was_typed(
         client, name, typed, message):
