@@ -23,6 +23,8 @@ from moneytrail.web.format import place
 EXTRA_ROWS = 2               # empty rows offered for a new category, supplier or condition
 MAX_ROWS = 60                # form rows read per section (more are ignored)
 KEEP = ("source", "reliability", "note")    # carried through the form in hidden fields
+# the "More settings" inputs (a plan file's fields of the same names; defaults in the schema)
+SETTINGS = ("horizon_years", "spend_years", "price_year", "renewable_share")
 # hidden with them: the low, central and high the labels were given for ("0.3 0.39 0.46"); a
 # row whose numbers the user changed is the user's own assumption (`own_row`)
 SOURCED = "sourced"
@@ -101,6 +103,18 @@ def shown_share(value: Any) -> Any:
     return value
 
 
+def shown_percent(value: Any) -> Any:
+    """A plan's renewable share as the form shows it: its central value as a percent ('60 %'
+    for 0.6 or {'central': 0.6, ...}), which the form reads back to the same number; a
+    number outside 0..1 (a share the check refuses, 150 typed for 150 %) as it is, so the
+    form shows what was typed; text as it is; '' for none."""
+    central = value.get("central") if isinstance(value, dict) else value
+    if isinstance(central, int | float) and not isinstance(central, bool) \
+            and 0 <= central <= 1:
+        return f"{central * 100:.10g} %"
+    return given(plain(central))
+
+
 def form_rows(plan: Mapping[str, Any], names: Names | None = None) -> dict[str, Any]:
     """The draft as form values: scalars, spend rows, procurement rows, condition rows. A
     key the draft holds as None (a run's plan: `"price_year": null`) is an empty field; a
@@ -144,17 +158,22 @@ def form_rows(plan: Mapping[str, Any], names: Names | None = None) -> dict[str, 
         "budget_sourced": sourced_amount(budget),
         "draws": given(plan.get("draws"), 2000), "seed": given(plan.get("seed"), 1),
         "horizon_years": given(plan.get("horizon_years")),
+        "spend_years": given(plan.get("spend_years")),
+        "renewable_share": shown_percent(plan.get("renewable_share")),
         "spend": spend_rows + [dict(blank) for _ in range(EXTRA_ROWS)],
         "procurement": proc_rows + [{**blank, "supplier": ""} for _ in range(EXTRA_ROWS)],
         "conditions": cond_rows + [{"metric": "", "bound": "max", "value": None,
                                     "selector": "", "target": "", "label": ""}
                                    for _ in range(EXTRA_ROWS)],
-        "extra": {k: v for k, v in plan.items() if k in ("renewable_share", "as_of",
-                                                         "spend_years") and v is not None},
+        # kept in the form's hidden `extra`: what has no input (a renewable share's low,
+        # high and source behind the one input, `renewable_from_form`)
+        "extra": {k: v for k, v in plan.items() if v is not None and (
+            k == "as_of" or (k == "renewable_share" and isinstance(v, dict)))},
     }
 
 
-WHOLE_KEYS = ("year", "price_year", "horizon_years", "draws", "seed")   # whole numbers only
+WHOLE_KEYS = ("year", "price_year", "horizon_years", "spend_years", "draws",
+              "seed")                                                 # whole numbers only
 
 
 def number(text: Any, *, sizes: bool = False, currency: str | None = None,
@@ -286,10 +305,28 @@ def plan_and_typed(form: Mapping[str, Any], extra: Mapping[str, Any] | None = No
         conditions.append(item)
     if conditions:
         plan["conditions"] = conditions
-    for key, value in (extra or {}).items():
-        if value is not None:
+    kept = dict(extra or {})
+    if "renewable_share" in form:        # the input decides; an empty one: the default
+        share = renewable_from_form(read("renewable_share", "renewable_share", percent=True),
+                                    kept.pop("renewable_share", None))
+        if share is not None:
+            plan["renewable_share"] = share
+    for key, value in kept.items():
+        if value is not None and key not in form:   # an input of the form (empty: unset) wins
             plan.setdefault(key, value)
     return plan, typed
+
+
+def renewable_from_form(value: Any, kept: Any) -> Any:
+    """The plan's renewable share from its input (`value`, read as a share or percent) and
+    the interval the draft held (`kept`, carried in the form's hidden `extra`): that
+    interval, with its low, high, source and note, while the input still shows its central
+    value; else the number typed (the user's own; text as typed for the check to name)."""
+    if isinstance(kept, dict) and isinstance(value, int | float) \
+            and not isinstance(value, bool) and isinstance(kept.get("central"), int | float) \
+            and math.isclose(value, kept["central"], rel_tol=1e-9, abs_tol=1e-12):
+        return kept
+    return value
 
 
 def duplicate_rows(form: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -488,11 +525,11 @@ LABELS = {"id": "Short name", "title": "Title", "description": "Description",
           "year": "Year", "currency": "Currency", "price_year": "Price year",
           "buyer_region": "Buyer region", "site_country": "Site country",
           "budget": "Budget", "budget.amount": "Budget", "draws": "Monte Carlo draws",
-          "seed": "Random seed", "horizon_years": "Horizon (years)",
+          "seed": "Random seed", "horizon_years": "Horizon",
+          "spend_years": "Years of spending", "renewable_share": "Renewable share",
+          "renewable_share.central": "Renewable share",
           "spend": "Spending split", "procurement": "Suppliers",
           # kept from a plan file, not on the form
-          "renewable_share": "Renewable share (from the plan file)",
-          "spend_years": "Spending years (from the plan file)",
           "as_of": "As of (from the plan file)"}   # fields by their label
 PARTS = {"low": ", Low", "central": ", Share", "high": ", High"}
 
@@ -593,7 +630,7 @@ def people_message(field: str | None, message: str, value: Any, row: Mapping[str
         try:
             mean = typed or f"{float(got):g}"          # as typed: '1,5', not 1.5
             hint = (f"; if you mean {mean} percent, write {mean} %"
-                    if 1 < float(got) <= 100 else "")
+                    if 1 < float(got) <= 100 and "%" not in mean else "")
         except ValueError:
             hint = ""
         return f"write a share between 0 and 1, or a percent from 0 % to 100 %{hint}", None
@@ -609,8 +646,9 @@ def people_message(field: str | None, message: str, value: Any, row: Mapping[str
         return "write a whole number", None
     found = re.fullmatch(r"Input should be (greater|less) than or equal to (\S+)", message)
     if found:
-        later = "or later" if "year" in last else "or more"
-        earlier = "or earlier" if "year" in last else "or less"
+        dated = last in ("year", "price_year")         # a count of years is no date
+        later = "or later" if dated else "or more"
+        earlier = "or earlier" if dated else "or less"
         return f"write {found.group(2)} {later if found.group(1) == 'greater' else earlier}", \
             None
     found = re.fullmatch(r"supplier shares for '(.+)' add up to (\S+), not 1", message)
@@ -804,7 +842,8 @@ def stand_in(draft: dict[str, Any], field: str | None) -> bool:
 
 
 FORM_ORDER = ("f-title", "f-id", "f-description", "f-budget", "f-currency", "f-year",
-              "f-buyer_region", "f-site_country", "spend-", "proc-", "f-rules_cap",
+              "f-buyer_region", "f-site_country", "spend-", "f-horizon_years",
+              "f-spend_years", "f-price_year", "f-renewable_share", "proc-", "f-rules_cap",
               "f-rules_weight", "rules-categories", "cond-", "f-draws",
               "f-seed")
 
@@ -877,6 +916,7 @@ def field_anchor(field: str | None, rows: Mapping[str, Any], value: Any = None
               "year": "f-year", "currency": "f-currency", "price_year": "f-price_year",
               "buyer_region": "f-buyer_region", "site_country": "f-site_country",
               "draws": "f-draws", "seed": "f-seed", "horizon_years": "f-horizon_years",
+              "spend_years": "f-spend_years", "renewable_share": "f-renewable_share",
               "budget": "f-budget"}
     if head in simple:
         return simple[head]

@@ -839,6 +839,26 @@ def rules_view(request: Request, state: dict[str, Any], spend: list[str],
     return view
 
 
+def settings_open(rows: dict[str, Any], errors: list[dict[str, Any]]) -> bool:
+    """Whether the builder's "More settings" start open: when one of them is in error or set
+    (a horizon of 5, the default a run's plan states, alone leaves them closed)."""
+    anchors = {f"f-{key}" for key in builder.SETTINGS}
+    if any(entry["anchor"] in anchors for entry in errors):
+        return True
+    return any(rows[key] not in ("", None) and not (key == "horizon_years" and rows[key] == 5)
+               for key in builder.SETTINGS)
+
+
+def newest_price_year(ws: Any) -> int | None:
+    """The latest price year the data package can convert (service.tasks.newest_money_year),
+    for the price year's hint; None for a package without analysis tables."""
+    from moneytrail.service.tasks import newest_money_year
+
+    if not ws.package.has("analysis-sources"):
+        return None
+    return newest_money_year(ws.analysis.money)
+
+
 def build_form(request: Request, *, plan: str | None, reference: str | None,
                check: bool, typed: str | None = None, dup: str | None = None,
                rules: str | None = None) -> HTMLResponse:
@@ -859,6 +879,10 @@ def build_form(request: Request, *, plan: str | None, reference: str | None,
     ws = request.app.state.workspace
     names = builder.target_names(ws.valuechain)
     rows = builder.form_rows(draft, names)
+    texts = typed_texts(typed)
+    for key in builder.SETTINGS:         # '150 %' shown as typed, not as the 1.5 it was read
+        if key in texts:
+            rows[key] = texts[key]
     errors: list[dict[str, Any]] = []
     if check:
         duplicates = builder.restore_duplicates(rows, typed_dup(dup), names)
@@ -892,6 +916,8 @@ def build_form(request: Request, *, plan: str | None, reference: str | None,
                     e["anchor"].startswith(("proc-", "cond-", "f-rules", "rules-"))
                     for e in errors), rules=ruled,
                 checked=check and not errors,
+                open_settings=settings_open(rows, errors),
+                newest_price_year=newest_price_year(ws),
                 choices=builder.choices(request.app.state.workspace.valuechain),
                 references=refs, extra=encode_draft(rows["extra"]) if rows["extra"] else "",
                 meta={"title": "Build a plan", "data_version":
