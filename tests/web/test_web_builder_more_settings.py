@@ -91,7 +91,7 @@ def test_the_builder_shows_the_four_settings_with_their_defaults(client):
     for words in ("Horizon: years of operation", "default, used when blank: 5 years",
                   "Years of spending", "default, used when blank: the horizon",
                   "Price year", "default, used when blank: the plan's year",
-                  "Renewable share of the electricity (percent)",
+                  "Renewable share of the electricity",
                   "default, used when blank: the site's grid mix", "1 to 30"):
         assert words in text, words
     # a new plan sets none of them: the section is closed, the fields empty
