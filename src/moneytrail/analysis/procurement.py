@@ -25,7 +25,9 @@ awards are fixed at the ruled shares (no interval). A capped share is exactly th
 draws' renormalisation leaves it within float rounding of it, which the single-supplier
 metrics ignore (`dependency.SHARE_TOLERANCE`). The counterfactual is traced with
 the plan's seed and draws: both traces draw the same rows in the same order, so the per-draw
-differences are paired.
+differences are paired. Rules that change none of the plan's supplier rows (shares, intervals,
+labels), e.g. an EU plan already buying from EU firms below the cap, leave its draws as they
+are: the plan's trace is the ruled one (`same_draws`), not traced again.
 """
 
 from __future__ import annotations
@@ -200,7 +202,8 @@ class Counterfactual:
 
     `metrics`: rows (METRICS labels), columns unit, plan_<stat>, rules_<stat>, change_<stat>
     (the per-draw difference rules - plan), stat in mean | p5 | p50 | p95. `shares`: central
-    supplier shares before and after, by (category, supplier)."""
+    supplier shares before and after, by (category, supplier). `ruled` is `base` itself when
+    the rules change no share (`same_draws`)."""
 
     rules: ProcurementRules
     base: TraceResult
@@ -225,6 +228,12 @@ def counterfactual(result: TraceResult, data: AnalysisData, rules: ProcurementRu
 
     plan = result.require_plan()
     ruled_plan, shares = procured_plan(plan, result.model, rules)
+    if same_draws(result, ruled_plan):
+        # the rules change no share the plan buys at: the plan under the rules draws the
+        # plan's numbers, so its trace and every metric are the plan's (change 0 in every draw)
+        base = Evaluation.of(result, data)
+        return Counterfactual(rules=rules, base=result, ruled=result,
+                              metrics=_metrics_frame([base, base], extra), shares=shares)
     # the ruled trace keeps its firm flows' coefficients (2.7 kB per draw): jobs anchored on
     # employees read them instead of replaying its cost-structure draws (same numbers)
     ruled = trace(ruled_plan, result.model, draws=result.draws, seed=result.seed,
@@ -241,6 +250,30 @@ def counterfactual(result: TraceResult, data: AnalysisData, rules: ProcurementRu
         # they depend on the model, seed, draw count and the plan's year, price year and
         # currency, which the rules do not change (analysis.jobs.LabourDraws)
         evaluations[1].labour_draws_given(evaluations[0].labour_draws())
+    return Counterfactual(rules=rules, base=result, ruled=ruled,
+                          metrics=_metrics_frame(evaluations, extra), shares=shares)
+
+
+def same_draws(result: TraceResult, ruled_plan: Plan) -> bool:
+    """Whether tracing `ruled_plan` (the plan of `result` under procurement rules) would draw
+    the numbers of `result`: the same supplier rows with the same intervals and labels (so
+    the same demand sampler, which consumes the seed blocks' random numbers as the plan's
+    does), the same spending, and `result` a kept trace of the default tiers (how the ruled
+    trace is made). Rules that hold already (e.g. an EU plan buying from EU firms below the
+    cap) change no share."""
+    from moneytrail.engine.demand import market_rows
+    from moneytrail.engine.trace import DEFAULT_TIERS
+
+    plan = result.require_plan()
+    if result.per_draw is None or len(result.labels["tier"]) != DEFAULT_TIERS + 1 or \
+            ruled_plan.spend != plan.spend or ruled_plan.total != plan.total:
+        return False
+    return market_rows(ruled_plan, result.model).equals(market_rows(plan, result.model))
+
+
+def _metrics_frame(evaluations: list[Evaluation],
+                   extra: dict[str, tuple[Metric, str]] | None) -> pd.DataFrame:
+    """Counterfactual.metrics of the plan's and the ruled trace's evaluations."""
     rows = {}
     for label, metric, unit in METRICS:
         name, _, owner = metric.partition(":")     # value_added_share:<owner country>
@@ -250,7 +283,7 @@ def counterfactual(result: TraceResult, data: AnalysisData, rules: ProcurementRu
         rows[label] = _compare([function(e) for e in evaluations], unit)
     frame = pd.DataFrame(rows).T
     frame.index.name = "metric"
-    return Counterfactual(rules=rules, base=result, ruled=ruled, metrics=frame, shares=shares)
+    return frame
 
 
 def jobs_metrics(data: AnalysisData) -> dict[str, tuple[Metric, str]]:
