@@ -426,6 +426,7 @@ def scorecard_rows(result: Result, names: Names | None = None) -> list[dict[str,
             weights[metric[:-len(EVIDENCE_SUFFIX)]] = stats
             continue
         out.append({"metric": metric, "unit": unit, **stats})
+    from moneytrail.analysis.scorecard import CONDITIONS_ROW, conditions_missing_said
     from moneytrail.analysis.scorecard import HHI_ROW as LARGEST_SIZE
     from moneytrail.service.tasks import hhi_market_words
 
@@ -436,6 +437,10 @@ def scorecard_rows(result: Result, names: Names | None = None) -> list[dict[str,
         row["reason"] = None
         row["where"] = None
         metric = str(row["metric"])
+        if metric == CONDITIONS_ROW and row["p50"] is None:
+            # no conditions set, or none applies: the note says which (a run stored
+            # before it did: a dash)
+            row["reason"] = conditions_missing_said(table.note, prefix)
         if not metric.startswith(HHI_ROW):
             continue
         zero = all(row[s] == 0 for s in ("p5", "p50", "p95"))
