@@ -732,7 +732,8 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
     created = prov.created[:10]
     title = f"Where the money of \u201c{result.title}\u201d goes"
     citation = (f"moneytrail run {result.run_id}, \u201c{result.title}\u201d, "
-                f"{prov.draws:,} draws, seed {prov.seed}, code {prov.code_version}, "
+                f"{units.draws_text(prov.draws, 'draw')}, seed {prov.seed}, "
+                f"code {prov.code_version}, "
                 f"data package {prov.data_version}, computed {created}. {url}")
     outdated = prov.code_version != current_code or prov.data_hash != current_data_hash
     breakdowns = {name: breakdown_rows(result, name, names) for name in BREAKDOWN_TABLES}

@@ -56,6 +56,7 @@ from moneytrail.report.units import (
     condition_unit,
     condition_words,
     conservation_text,
+    counted,
     difference_text,
     difference_value,
     draws_text,
@@ -791,11 +792,11 @@ def assumption_sentence(brief: PlanBrief, book: SourceBook) -> str:
                       f"value added rests on assumption or weak rows "
                       f"({interval(row['assumption_or_weak_p5'], row['assumption_or_weak_p95'])}"
                       "). ")
-    more = (f" The jobs and CO2 figures rest on {len(footprint)} further sources "
+    more = (f" The jobs and CO2 figures rest on {counted(len(footprint), 'further source')} "
             f"({count_phrase(book.counts(footprint))}): {total + len(footprint)} in all "
             "under this plan's figures."
             if footprint else "")
-    return (weight + f"The shares of the spending rest on {total} sources "
+    return (weight + f"The shares of the spending rest on {counted(total, 'source')} "
             f"({count_phrase(counts)}; distinct sources); {weak} of them "
             f"({pct(weak / max(total, 1))}) are modelling assumptions or weak sources."
             f"{more} "
