@@ -77,11 +77,12 @@ def test_the_run_and_compare_pages_say_which(traced):
     pytest.importorskip("fastapi")
     from types import SimpleNamespace
 
-    from moneytrail.web.runs import compare_view, scorecard_rows
+    from moneytrail.web.runs import compare_view, own_scorecard_note, scorecard_rows
 
     _, _, (bare, none_apply) = traced
     rows = {r["metric"]: r for r in scorecard_rows(bare)}
     assert rows[ROW]["reason"] == NONE_SET and rows[ROW]["p50"] is None
+    assert f"Conditions met: {NONE_SET}." in own_scorecard_note(bare)    # the page's note
     assert {r["metric"]: r for r in scorecard_rows(none_apply)}[ROW]["reason"] == NONE_APPLIES
     names = SimpleNamespace(category=str, entity=str)
     view = compare_view([bare, none_apply], names, "http://x/compare")  # type: ignore[arg-type]

@@ -503,8 +503,9 @@ LASTING_ROW = ", lasting (operations)"          # service.footprints.part_name o
 
 
 def own_scorecard_note(result: Result) -> str:
-    """The scorecard's note of a one-plan run as its page shows it: its export-rules date
-    without the plan's id ('Export rules read on: 2025-07-01'; a comparison's note names each
+    """The scorecard's note of a one-plan run as its page shows it: its export-rules date and
+    why 'Conditions met' has no figure without the plan's id ('Export rules read on:
+    2025-07-01', 'Conditions met: n/a (no conditions set).'; a comparison's note names each
     plan, a run page has one, and an id kept by older runs may be unsafe: '../../x y')."""
     if "scorecard" not in result.tables:
         return ""
@@ -512,6 +513,7 @@ def own_scorecard_note(result: Result) -> str:
     plan_id = str((run_plan(result.provenance.inputs) or {}).get("id") or "")
     if plan_id:
         note = note.replace(f"Export rules read on: {plan_id} ", "Export rules read on: ", 1)
+        note = note.replace(f"Conditions met for {plan_id}: ", "Conditions met: ", 1)
     return note
 
 
