@@ -33,6 +33,16 @@ def test_rows_with_too_many_or_too_few_fields(ledger, tmp_path, extra):
         ledger.import_package(root, author="t")
 
 
+def test_a_row_of_one_field_says_one_field(ledger, tmp_path):
+    root = write_ledger_package(tmp_path / "pkg")
+    path = root / "ledger" / "claims.csv"
+    lines = path.read_text().splitlines()
+    lines[3] = "x"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(LedgerError, match=r"claims.csv:4.*row has 1 field, the header has 12"):
+        ledger.import_package(root, author="t")
+
+
 @pytest.mark.parametrize(("url", "message"), [
     ("foo://x", "unknown database type"),
     ("mysql://u@localhost/db", "driver is not installed"),

@@ -40,6 +40,7 @@ from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.dependency import dominant_firms, single_supplier_threshold
 from moneytrail.analysis.purchases import Purchases, plan_purchases
 from moneytrail.analysis.stats import STATS, Stream, describe, draw_interval
+from moneytrail.draws import counted
 from moneytrail.engine.result import TraceResult
 from moneytrail.errors import DataPackageError
 
@@ -436,7 +437,8 @@ def unsplit_note(split: RentSplit, limit: int = 8, names: Mapping[str, str] | No
     shown = shown[shown >= 0.0005]          # named only where the share rounds to >= 0.1 %
     named = [f"{(names or {}).get(str(e), str(e))} {100 * v:.1f} %" for e, v in shown.items()]
     rest = len(frame) - len(named)
-    more = (f" and {rest} more" if named else f"{rest} firms below 0.1 % each") if rest else ""
+    below = f"{counted(rest, 'firm')} below 0.1 %" + (" each" if rest > 1 else "")
+    more = (f" and {rest} more" if named else below) if rest else ""
     columns = [entities.index(str(e)) for e in frame.index]
     total = 100 * float(np.median(np.divide(values[:, columns].sum(axis=1), capital,
                                             out=np.zeros_like(capital), where=capital != 0)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -50,6 +51,39 @@ ROWS: list[tuple[str, str, dict, str]] = [
     (COMPUTE_ROW, "eur_per_capability", {}, "EUR"),
 ]
 CONDITIONS_ROW = "Conditions met (share of applicable ones)"
+# 'Conditions met' has no figure (NaN: no fake 0 %) both for a plan that sets no conditions
+# and for one none of whose conditions applies in any draw (held_share); the scorecard's note
+# says which for each such plan (conditions_missing_sentence, written by
+# service.tasks.scorecard_table), and the terminal table, the run and compare pages and the
+# briefing show it in the row's cell (conditions_missing_said).
+CONDITIONS_MISSING_PREFIX = "Conditions met for "
+
+
+def conditions_missing(count: int) -> str:
+    """The 'Conditions met' cell of a plan without its figure, given how many conditions it
+    was held to: 'n/a (no conditions set)', 'n/a (none of its 2 conditions applies)'."""
+    if count <= 0:
+        return "n/a (no conditions set)"
+    if count == 1:
+        return "n/a (its one condition does not apply)"
+    return f"n/a (none of its {count} conditions applies)"
+
+
+def conditions_missing_sentence(plan: str, count: int) -> str:
+    """The scorecard note's sentence for a plan without a 'Conditions met' figure: 'Conditions
+    met for eu-ai-gigafactories: n/a (no conditions set).'"""
+    return f"{CONDITIONS_MISSING_PREFIX}{plan}: {conditions_missing(count)}."
+
+
+def conditions_missing_said(note: str, plan: str) -> str | None:
+    """The 'Conditions met' cell a scorecard note gives for `plan` (the column label of its
+    figures), or None where it gives none (the plan has a figure, or a run stored before
+    notes said it)."""
+    found = re.search(re.escape(f"{CONDITIONS_MISSING_PREFIX}{plan}: ") + r"(n/a \([^()]*\))\.",
+                      note or "")
+    return found.group(1) if found else None
+
+
 # rows renamed since runs were stored, old label -> label now: a stored run's scorecard is
 # read under the new label (service.tasks.stored_scorecard_row), so compare pages and
 # briefings line it up with newer runs. The jobs row was "(FTE)" though its figure is

@@ -29,6 +29,7 @@ from moneytrail.cli.common import (
     progress_bar,
     workspace,
 )
+from moneytrail.draws import counted, draws_text
 from moneytrail.errors import MoneytrailError
 
 BY_CHOICES = ("headline", "entity", "country", "owner_country", "group", "factor", "tier",
@@ -44,8 +45,8 @@ def reconciliation(result) -> str:
     plan = result.provenance.inputs.get("plan") or {}
     prices = prices_text(facts.get("year", plan.get("year")), plan.get("price_year"))
     return (f"{facts['title']}: {money(facts['total'], facts['currency'])}{prices} traced over "
-            f"{facts['draws']:,} draws (seed {facts['seed']}); value added reconciles to the "
-            f"spending in every draw (largest gap {facts['currency']} "
+            f"{draws_text(facts['draws'], 'draw')} (seed {facts['seed']}); value added "
+            f"reconciles to the spending in every draw (largest gap {facts['currency']} "
             f"{number(facts['conservation_gap'])}). Data {result.provenance.data_version}."
             + "".join(f"\nWarning: {oversized_sentence(row, facts['currency'])}"
                       for row in facts.get("oversized_markets", [])))
@@ -315,7 +316,8 @@ def shown_tables(result, table: str | None, fmt: str) -> list[str] | None:
             flows = " (a chart's flows, flows_first, flows_location or flows_ownership, are " \
                 "not stored tables: the web app's API derives them, ?table=" + table + ")" \
                 if table in FLOW_TABLES else ""
-            raise MoneytrailError(f"this run has no such table (its {len(available)} tables: "
+            raise MoneytrailError(f"this run has no such table (its "
+                                  f"{counted(len(available), 'table')}: "
                                   f"{', '.join(available)}){flows}", field="--table",
                                   value=table)
         return [table]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from moneytrail.draws import counted
 from moneytrail.errors import DataPackageError
 from moneytrail.text import SUSPECT_MULTILINE, text_problem
 
@@ -102,7 +103,7 @@ class DataPackage:
                         _check_cells(header, row, f"{path}:{reader.line_num}")
                     if row and len(row) != len(header):
                         raise DataPackageError(
-                            f"row has {len(row)} fields, the header has {len(header)}",
+                            f"row has {counted(len(row), 'field')}, the header has {len(header)}",
                             file=f"{path}:{reader.line_num}")
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[])
         except FileNotFoundError:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from moneytrail.data.package import DataPackage, open_package
 from moneytrail.data.sourcing import BLOCKING_KINDS, PRIMARY_REQUIRED, source_flags
+from moneytrail.draws import counted
 
 SHARE_TARGET = 0.20
 WEAK_LABELS = ("assumption", "weak")
@@ -75,7 +76,7 @@ def _breakdown(labels: pd.Series, weights: pd.Series) -> str:
         mask = labels == label
         if mask.any():
             share = float(weights[mask].sum()) / total if total else 0.0
-            parts.append(f"{label} {share:.0%} ({int(mask.sum())} rows)")
+            parts.append(f"{label} {share:.0%} ({counted(int(mask.sum()), 'row')})")
     return ", ".join(parts)
 
 

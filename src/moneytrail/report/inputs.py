@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from moneytrail.report.units import MISSING, finite, money, percent
+from moneytrail.report.units import MISSING, counted, draws_text, finite, money, percent
 
 # a share the user set in the plan builder (web.builder.own_row): no source, this label, and a
 # note starting with USER_NOTE
@@ -239,7 +239,7 @@ def compared_inputs(plans: Sequence[Mapping[str, Any]],
                     "suppliers (none set: the buyer region's market shares)")
     conditions = [conditions_key(p) for p in plans]
     if any(c != conditions[0] for c in conditions):
-        differ.append(("Conditions: ", [f"{len(c)} condition{'s' if len(c) != 1 else ''}"
+        differ.append(("Conditions: ", [counted(len(c), "condition")
                                         if c else "none" for c in conditions]))
     else:
         same.append("conditions")
@@ -255,7 +255,7 @@ def compared_inputs(plans: Sequence[Mapping[str, Any]],
                            [MISSING if v is None else share_text(item_of(v))
                             if isinstance(v, Mapping) else str(v) for v in values]))
     if len(set(runs)) > 1:
-        differ.append(("Draws and seed: ", [f"{d or 0:,} draws, seed {s}" for d, s in runs]))
+        differ.append(("Draws and seed: ", [f"{draws_text(d, 'draw')}, seed {s}" for d, s in runs]))
     else:
         same.append("draws and seed")
     return differ, same

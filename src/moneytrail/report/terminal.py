@@ -216,7 +216,11 @@ def plans_of(table: Table) -> list[str]:
 
 
 def side_by_side(table: Table) -> RichTable:
-    """Rows of metrics, one column per plan: median (90 % interval), in each row's unit."""
+    """Rows of metrics, one column per plan: median (90 % interval), in each row's unit; a
+    scorecard's 'Conditions met' without a figure says why, as its note gives it ('n/a (no
+    conditions set)', analysis.scorecard.conditions_missing_said)."""
+    from moneytrail.analysis.scorecard import CONDITIONS_ROW, conditions_missing_said
+
     frame = table.frame()
     out = RichTable(title=table.title, title_justify="left", caption=table.note or None,
                     caption_justify="left")
@@ -226,7 +230,11 @@ def side_by_side(table: Table) -> RichTable:
         out.add_column(plan, justify="right", overflow="fold")
     for label, row in frame.iterrows():
         unit = row["unit"] if "unit" in frame.columns else table.unit(f"{plans[0]}_p50")
-        out.add_row(str(label), *[interval(row, plan, unit) for plan in plans])
+        cells = [interval(row, plan, unit) for plan in plans]
+        if label == CONDITIONS_ROW:
+            cells = [conditions_missing_said(table.note, plan) or cell if cell == "n/a" else cell
+                     for plan, cell in zip(plans, cells, strict=True)]
+        out.add_row(str(label), *cells)
     return out
 
 

@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from moneytrail.currencies import CURRENCY_CODES, PER_MILLION, is_currency, is_money
-from moneytrail.draws import draws_text, rough_draws_text  # one rule for all
+from moneytrail.draws import counted, draws_text, rough_draws_text  # one rule for all
 
 MISSING = "–"
 # head counts: jobs at one time (FTE) and work over time (FTE-years = jobs x years)
@@ -651,6 +651,7 @@ __all__ = ["COUNTRY_TABLES", "EU_FOOTNOTE", "GROUP_LABELS", "MISSING", "REGION_L
            "money_range", "money_scale",
            "no_money_text", "number", "percent", "small_money", "place_in_sentence",
            "country_name", "region_label", "with_article", "draws_text", "rough_draws_text",
+           "counted",
            # the currency rule (moneytrail.currencies), for the formatters' callers
            "CURRENCY_CODES", "PER_MILLION", "is_currency", "is_money"]
 

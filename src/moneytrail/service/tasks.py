@@ -15,7 +15,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import pandas as pd
 
@@ -40,6 +40,9 @@ from moneytrail.service.runs import (
 )
 from moneytrail.service.workspace import Workspace
 from moneytrail.text import shown_text
+
+if TYPE_CHECKING:
+    from moneytrail.analysis.scorecard import Scorecard
 
 log = logging.getLogger("moneytrail.service.tasks")
 
@@ -1030,7 +1033,9 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
             [r.label for r in results], currencies, [plan_price_year(p) for p in plans],
             currencies[0] if len(set(currencies)) == 1 else "EUR")
         note = f"{note} {jobs}".strip()
-    note = " ".join(part for part in (conditions_note(conditions), note) if part)
+    note = " ".join(part for part in (conditions_note(conditions),
+                                      conditions_missing_note(card, results, conditions), note)
+                    if part)
     column_units = {c: "by row" for c in flat.columns if c != "unit"}
     column_units["unit"] = "text"
     return Table.from_frame("scorecard", flat, title=TITLES["scorecard"], units=column_units,
@@ -1113,6 +1118,23 @@ def rent_left_out(results: list[TraceResult], ws: Workspace) -> str:
     return "".join(notes)
 
 
+def conditions_missing_note(card: Scorecard, results: list[TraceResult],
+                            conditions: list[Condition] | None) -> str:
+    """For each plan without a 'Conditions met' figure, why: it sets no conditions, or none of
+    them applies (analysis.scorecard.conditions_missing_sentence; renderers show it in the
+    row's cell, conditions_missing_said). '' where every plan has its figure."""
+    from moneytrail.analysis.scorecard import CONDITIONS_ROW, conditions_missing_sentence
+
+    medians = card.table.xs("p50", axis=1, level="stat").loc[CONDITIONS_ROW]
+    said = []
+    for result, label in zip(results, distinct_labels([r.label for r in results]), strict=True):
+        if pd.notna(medians[label]):
+            continue
+        rules = result.require_plan().conditions if conditions is None else conditions
+        said.append(conditions_missing_sentence(label, len(rules)))
+    return " ".join(said)
+
+
 def conditions_note(conditions: list[Condition] | None) -> str:
     """What 'Conditions met' counts: each plan's own conditions, or the ones given here
     (the same for every plan, e.g. the demo's), named one by one."""
@@ -1120,9 +1142,13 @@ def conditions_note(conditions: list[Condition] | None) -> str:
         return ("Conditions met: the share of each plan's own conditions that it meets, "
                 f"{CONDITIONS_SHARE_RULE}")
     named = "; ".join(c.label or condition_text(c) for c in conditions)
-    return (f"Conditions met: the share of these {len(conditions)} conditions, applied to "
-            f"every plan in place of its own (policy choices, not data), that the plan "
-            f"meets where they apply: {named}; {CONDITIONS_SHARE_RULE}")
+    if len(conditions) == 1:
+        given = ("this condition, applied to every plan in place of its own (a policy choice, "
+                 "not data), that the plan meets where it applies")
+    else:
+        given = (f"these {len(conditions)} conditions, applied to every plan in place of its "
+                 "own (policy choices, not data), that the plan meets where they apply")
+    return f"Conditions met: the share of {given}: {named}; {CONDITIONS_SHARE_RULE}"
 
 
 # how the scorecard's 'Conditions met' row counts (analysis.conditions.held_share)

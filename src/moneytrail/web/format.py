@@ -122,6 +122,11 @@ def draws(value: Any) -> str:
     return units.draws_text(value, noun="draw")
 
 
+def counted(value: Any, noun: str, plural: str = "") -> str:
+    """A count with its noun, singular for one: '1 source', '12 sources' (units.counted)."""
+    return units.counted(value, noun, plural)
+
+
 PLACE_NAMES = {"EU": "European Union", "ROW": "Rest of the world"}
 
 
@@ -150,7 +155,8 @@ def breakable(text: Any) -> Markup:
 
 
 FILTERS = {"breakable": breakable,
-           "draws": draws, "median_interval": median_interval, "interval": interval,
+           "draws": draws, "counted": counted,
+           "median_interval": median_interval, "interval": interval,
            "money": money, "money_in_range": money_in_range, "money_range": money_range,
            "percent": percent, "p_holds": units.p_holds_text,
            "number": number, "safe_url": safe_url, "verdict_label": verdict_label,

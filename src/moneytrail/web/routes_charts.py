@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from fastapi import FastAPI, Path, Query, Request
 from fastapi.responses import Response
 
+from moneytrail.draws import draws_text
 from moneytrail.errors import MoneytrailError, ResourceError
 from moneytrail.web import charts
 from moneytrail.web.views import choice_param
@@ -62,7 +63,7 @@ def run_chart(request: Request, run: str, name: str, fmt: str) -> Response:
         meta = view["meta"]
         source = (f"Source: moneytrail run {result.run_id}, data package "
                   f"{meta['data_version']}, code {meta['code_version']}, computed "
-                  f"{meta['retrieved']}. Means over {result.provenance.draws:,} draws. "
+                  f"{meta['retrieved']}. Means over {draws_text(result.provenance.draws, 'draw')}. "
                   f"{meta['url']}")
         return charts.for_image(charts.sankey_figure(view["sankey"][name], name_chars=None),
                                 f"{CHARTS[name]}: {result.title}", source)

@@ -426,6 +426,7 @@ def scorecard_rows(result: Result, names: Names | None = None) -> list[dict[str,
             weights[metric[:-len(EVIDENCE_SUFFIX)]] = stats
             continue
         out.append({"metric": metric, "unit": unit, **stats})
+    from moneytrail.analysis.scorecard import CONDITIONS_ROW, conditions_missing_said
     from moneytrail.analysis.scorecard import HHI_ROW as LARGEST_SIZE
     from moneytrail.service.tasks import hhi_market_words
 
@@ -436,6 +437,10 @@ def scorecard_rows(result: Result, names: Names | None = None) -> list[dict[str,
         row["reason"] = None
         row["where"] = None
         metric = str(row["metric"])
+        if metric == CONDITIONS_ROW and row["p50"] is None:
+            # no conditions set, or none applies: the note says which (a run stored
+            # before it did: a dash)
+            row["reason"] = conditions_missing_said(table.note, prefix)
         if not metric.startswith(HHI_ROW):
             continue
         zero = all(row[s] == 0 for s in ("p5", "p50", "p95"))
@@ -498,8 +503,9 @@ LASTING_ROW = ", lasting (operations)"          # service.footprints.part_name o
 
 
 def own_scorecard_note(result: Result) -> str:
-    """The scorecard's note of a one-plan run as its page shows it: its export-rules date
-    without the plan's id ('Export rules read on: 2025-07-01'; a comparison's note names each
+    """The scorecard's note of a one-plan run as its page shows it: its export-rules date and
+    why 'Conditions met' has no figure without the plan's id ('Export rules read on:
+    2025-07-01', 'Conditions met: n/a (no conditions set).'; a comparison's note names each
     plan, a run page has one, and an id kept by older runs may be unsafe: '../../x y')."""
     if "scorecard" not in result.tables:
         return ""
@@ -507,6 +513,7 @@ def own_scorecard_note(result: Result) -> str:
     plan_id = str((run_plan(result.provenance.inputs) or {}).get("id") or "")
     if plan_id:
         note = note.replace(f"Export rules read on: {plan_id} ", "Export rules read on: ", 1)
+        note = note.replace(f"Conditions met for {plan_id}: ", "Conditions met: ", 1)
     return note
 
 
@@ -727,7 +734,8 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
     created = prov.created[:10]
     title = f"Where the money of \u201c{result.title}\u201d goes"
     citation = (f"moneytrail run {result.run_id}, \u201c{result.title}\u201d, "
-                f"{prov.draws:,} draws, seed {prov.seed}, code {prov.code_version}, "
+                f"{units.draws_text(prov.draws, 'draw')}, seed {prov.seed}, "
+                f"code {prov.code_version}, "
                 f"data package {prov.data_version}, computed {created}. {url}")
     outdated = prov.code_version != current_code or prov.data_hash != current_data_hash
     breakdowns = {name: breakdown_rows(result, name, names) for name in BREAKDOWN_TABLES}

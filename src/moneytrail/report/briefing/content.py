@@ -56,6 +56,7 @@ from moneytrail.report.units import (
     condition_unit,
     condition_words,
     conservation_text,
+    counted,
     difference_text,
     difference_value,
     draws_text,
@@ -800,11 +801,11 @@ def assumption_sentence(brief: PlanBrief, book: SourceBook) -> str:
                       f"value added rests on assumption or weak rows "
                       f"({interval(row['assumption_or_weak_p5'], row['assumption_or_weak_p95'])}"
                       "). ")
-    more = (f" The jobs and CO2 figures rest on {len(footprint)} further sources "
+    more = (f" The jobs and CO2 figures rest on {counted(len(footprint), 'further source')} "
             f"({count_phrase(book.counts(footprint))}): {total + len(footprint)} in all "
             "under this plan's figures."
             if footprint else "")
-    return (weight + f"The shares of the spending rest on {total} sources "
+    return (weight + f"The shares of the spending rest on {counted(total, 'source')} "
             f"({count_phrase(counts)}; distinct sources); {weak} of them "
             f"({pct(weak / max(total, 1))}) are modelling assumptions or weak sources."
             f"{more} "
@@ -922,6 +923,7 @@ def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = 
     page does. With `per_budget` (the plans' budgets differ) a total (report.units.is_total:
     CO2 over the horizon) also says its figure per million of its plan's budget, and the
     difference column the difference of those."""
+    from moneytrail.analysis.scorecard import CONDITIONS_ROW, conditions_missing_said
     from moneytrail.analysis.scorecard import HHI_ROW as LARGEST_HHI_ROW
     from moneytrail.report.evidence import weight_text
     from moneytrail.service.tasks import hhi_market_words, restate_per_million
@@ -954,7 +956,11 @@ def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = 
             stored = str(row.get("unit", "share"))
             unit, p50 = restate_per_million(stored, row.get(f"{name}_p50"), brief.per_million)
             if not isinstance(p50, float | int) or not math.isfinite(float(p50)):
-                cells.append(Cell("not applicable"))
+                # 'Conditions met': no conditions set, or none applies, as the note says
+                said = conditions_missing_said(
+                    str(brief.result.tables["scorecard"].note), str(name)) \
+                    if label == CONDITIONS_ROW else None
+                cells.append(Cell(said or "not applicable"))
                 continue
             p5 = restate_per_million(stored, row.get(f"{name}_p5"), brief.per_million)[1]
             p95 = restate_per_million(stored, row.get(f"{name}_p95"), brief.per_million)[1]
