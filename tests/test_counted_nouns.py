@@ -73,8 +73,10 @@ def test_a_briefing_resting_on_one_source_says_one_source():
                             footprint_sources=["s2"], plan=SimpleNamespace(
                                 spend={"accelerators": item, "staff": item}),
                             table=lambda name: None)
-    book = SimpleNamespace(counts=lambda ids: {"official": len(ids)},
-                           reliability=lambda source: "official")
+    from moneytrail.report.briefing.content import SourceBook
+
+    book = SourceBook(rows={s: {"id": s, "url": f"https://example.org/{s}",
+                                "reliability": "official"} for s in ("s1", "s2")})
     said = assumption_sentence(brief, book)                  # type: ignore[arg-type]
     assert "rest on 1 source (" in said, said
     assert "rest on 1 further source (" in said, said
