@@ -40,3 +40,23 @@ def test_the_claims_traced_through_the_workspace_give_the_same_figures(ws):
     shared = run_checks(**common, tracer=lambda plan, model, **options:
                         tasks.trace(plan, model, ws=ws, **options))
     pd.testing.assert_frame_equal(alone, shared)
+
+
+def test_the_web_apps_claims_open_no_other_workspace(ws, tmp_path, monkeypatch):
+    from moneytrail.web.state import WebState
+
+    state = WebState.open(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    state.workspace = ws
+    opened = []
+    real_open = Workspace.open.__func__
+
+    def counting_open(cls, *args, **kwargs):
+        opened.append(args)
+        return real_open(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Workspace, "open", classmethod(counting_open))
+    try:
+        assert len(state.claims()) > 0
+    finally:
+        state.close()
+    assert opened == []
