@@ -160,8 +160,12 @@ def test_schema_from_migrations_matches_models(store_url):
     from alembic.migration import MigrationContext
 
     import moneytrail.accounts.models  # noqa: F401  (the account tables share Base)
+    from moneytrail.ledger import connection, migrate
     from moneytrail.ledger.models import Base
 
+    engine = connection.open_engine(store_url)      # every migration (a new store would be
+    migrate.upgrade(engine, migrate.head_revision())    # created from the models themselves)
+    engine.dispose()
     with moneytrail.ledger.open(store_url, load_bundled=False) as ledger, \
             ledger.engine.connect() as conn:
         context = MigrationContext.configure(conn)

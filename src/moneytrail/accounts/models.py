@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from moneytrail.ledger.models import Base, UTCDateTime
@@ -22,7 +22,7 @@ class Account(Base):
     name: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[str] = mapped_column(String(8))
     password_hash: Mapped[str] = mapped_column(Text)
-    disabled: Mapped[bool] = mapped_column(Boolean, server_default="0")
+    disabled: Mapped[bool] = mapped_column(Boolean, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
@@ -47,7 +47,7 @@ class ApiKey(Base):
     prefix: Mapped[str] = mapped_column(String(16), unique=True)
     key_hash: Mapped[str] = mapped_column(String(64))
     scope: Mapped[str] = mapped_column(String(8))
-    revoked: Mapped[bool] = mapped_column(Boolean, server_default="0")
+    revoked: Mapped[bool] = mapped_column(Boolean, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
@@ -78,7 +78,7 @@ class SavedPlan(Base):
     visibility: Mapped[str] = mapped_column(String(8))          # private | public
     plan: Mapped[str] = mapped_column(Text)                     # the plan mapping as JSON
     revision: Mapped[int] = mapped_column(Integer)
-    deleted: Mapped[bool] = mapped_column(Boolean, server_default="0")
+    deleted: Mapped[bool] = mapped_column(Boolean, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 

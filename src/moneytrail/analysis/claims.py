@@ -276,7 +276,8 @@ def check_sources(claims: list[Claim], package: DataPackage, file: str) -> None:
 def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None = None,
                  data: AnalysisData, chain: ValueChain, ledger: LedgerTables,
                  model: Callable[[int], IOModel], draws: int = DRAWS, seed: int = SEED,
-                 traces: dict[str, Any] | None = None) -> pd.DataFrame:
+                 traces: dict[str, Any] | None = None,
+                 tracer: Callable[..., Any] | None = None) -> pd.DataFrame:
     """One row per check: the check's own verdict (`check_verdict`, from its P(holds)) and
     case (`when`), the claim's verdict (`verdict`: one of VERDICTS), its combining rule
     (`combine`), the verdict in words (`verdict_text`), the claim's `note` (what its words
@@ -295,8 +296,10 @@ def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None =
     draws from stream "claims" with `seed`. `traces`: the plans already traced with these
     draws and seed (plan content -> trace; filled as plans are traced), for a caller checking
     several claims one by one against the same plan (a run page): a trace does not depend on
-    the check, so sharing it changes no number. Raises ClaimError for bad draws/seed or a
-    check that names unknown data.
+    the check, so sharing it changes no number. `tracer`: how a plan is traced (with
+    moneytrail.trace's arguments; default moneytrail.trace, which opens a workspace for its
+    plan checks each time), e.g. moneytrail.trace through the caller's workspace. Raises
+    ClaimError for bad draws/seed or a check that names unknown data.
     """
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
         raise ClaimError("draws must be a positive whole number", field="draws", value=draws)
@@ -314,7 +317,7 @@ def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None =
     check_sources(claims, data.package, file)
     context = Context(data, ledger, draws, seed, chain=chain, model=model,
                       labels=source_labels(data.package, ledger),
-                      traces={} if traces is None else traces)
+                      traces={} if traces is None else traces, tracer=tracer)
     rows: list[dict[str, Any]] = []
     for i, claim in enumerate(claims):
         first = len(rows)

@@ -96,6 +96,11 @@ class Context:
     # plan share one trace (the trace's draws do not depend on the check's key) and, through
     # analysis.metrics.Evaluation, its rent split, markups, jobs and CO2
     traces: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    # how a plan is traced: moneytrail.trace's arguments (plan, model, **options); None is
+    # moneytrail.trace itself, which opens a workspace over the model's data package for its
+    # plan checks each time; a caller with a workspace passes one tracing through it (the same
+    # checks and numbers, the package's tables read once)
+    tracer: Callable[..., Any] | None = field(default=None, repr=False, compare=False)
 
     def at(self, *key: int) -> Context:
         return replace(self, key=tuple(key))
@@ -108,8 +113,9 @@ class Context:
         key = plan.model_dump_json()
         if key not in self.traces:
             before = list(self.traces.values())
-            result = mt.trace(plan, self.model(plan.year), draws=self.draws, seed=self.seed,
-                              keep_draws=True, evidence=True)
+            tracer = self.tracer or mt.trace
+            result = tracer(plan, self.model(plan.year), draws=self.draws, seed=self.seed,
+                            keep_draws=True, evidence=True)
             if before:        # the capital and margin draws are the plans' (draws_from)
                 self.evaluation(result).draws_from(self.evaluation(before[-1]))
             self.traces[key] = result

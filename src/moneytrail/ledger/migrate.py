@@ -2,7 +2,10 @@
 
 A store already at the newest revision is recognised with one query, before Alembic (and the
 SQL dialects it loads, PostgreSQL's among them) is imported: opening a current store costs no
-migration machinery.
+migration machinery. A new, empty store is created at the newest revision in one step (the
+models' tables, then Alembic's version table stamped with the head), again without Alembic;
+tests/ledger/test_ledger_new_store_at_head.py checks that this schema is the one running every
+migration gives. Any other store (an older revision) is migrated by Alembic.
 """
 
 from __future__ import annotations
@@ -11,7 +14,16 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
+from sqlalchemy import (
+    Column,
+    Connection,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    inspect,
+    text,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -21,6 +33,10 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 SCRIPTS = Path(__file__).parent / "migrations"
+# Alembic's own version table, as its migration context creates it (alembic.runtime.migration)
+VERSION_TABLE = Table("alembic_version", MetaData(),
+                      Column("version_num", String(32), nullable=False),
+                      PrimaryKeyConstraint("version_num", name="alembic_version_pkc"))
 _REVISION = re.compile(r'^(down_revision|revision)\s*=\s*(None|"([^"]*)"|\'([^\']*)\')', re.M)
 
 
@@ -86,16 +102,37 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Run the shipped migrations in one transaction (a failed upgrade changes nothing).
 
     It holds the write lock, so two processes opening a new store do not both create it. A
-    store already at the head revision is left as it is without loading Alembic; a store at a
+    store already at the head revision is left as it is without loading Alembic; a new, empty
+    store is created at the head revision in one step (`create_at_head`); a store at a
     revision this code does not know (made by a newer moneytrail) is refused (`check_known`).
+    An explicit `revision` (not "head") always runs the migrations up to it.
     """
     current = current_revision(engine)
     if revision == "head" and current is not None and current == head_revision():
         return
     check_known(engine, current)
-    from alembic import command
-
-    config = alembic_config()
     with write_transaction(engine) as connection:
+        if revision == "head" and current is None and create_at_head(connection):
+            return
+        from alembic import command
+
+        config = alembic_config()
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+def create_at_head(connection: Connection) -> bool:
+    """Create a new store's schema at the head revision in one step: every model's table, and
+    Alembic's version table holding the head (what `alembic stamp head` writes). Only for a
+    database (PostgreSQL: schema) without any table and migrations with one head; returns
+    False, having done nothing, otherwise (then the migrations run)."""
+    head = head_revision()
+    if head is None or inspect(connection).get_table_names():
+        return False
+    import moneytrail.accounts.models  # noqa: F401  (the account tables share Base)
+    from moneytrail.ledger.models import Base
+
+    Base.metadata.create_all(connection)
+    VERSION_TABLE.create(connection)
+    connection.execute(VERSION_TABLE.insert().values(version_num=head))
+    return True

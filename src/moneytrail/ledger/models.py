@@ -1,4 +1,6 @@
-"""SQLAlchemy 2 models of the ledger store (the schema itself lives in the Alembic migrations).
+"""SQLAlchemy 2 models of the ledger store (the schema itself lives in the Alembic migrations;
+a new store is created from these models at the newest migration, so they match the migrated
+schema exactly, column order and constraint names included: migrate.create_at_head).
 
 Every record table carries `revision`: the id of the last revision that wrote the row, which a
 writer must quote back (optimistic locking) so that a stale edit is refused; and `seq`, the
@@ -10,7 +12,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Dialect, Double, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Dialect,
+    Double,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -61,17 +73,17 @@ class Source(Base):
     accessed: Mapped[str] = mapped_column(String(10))
     reliability: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text)
-    primary_ref: Mapped[str] = mapped_column(Text, server_default="")
-    title_lang: Mapped[str] = mapped_column(String(35), server_default="")   # BCP 47, '' English
     revision: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)              # creation order, kept on edits
+    # added by migrations 0003 and 0007, so after `seq` (a new store has the migrated layout)
+    primary_ref: Mapped[str] = mapped_column(Text, server_default="")
+    title_lang: Mapped[str] = mapped_column(String(35), server_default="")   # BCP 47, '' English
 
 
 class Deal(Base):
     __tablename__ = "deals"
     id: Mapped[str] = mapped_column(String(200), primary_key=True)
     name: Mapped[str] = mapped_column(Text)
-    kind: Mapped[str] = mapped_column(String(16), server_default="")   # pledge | need
     region: Mapped[str] = mapped_column(String(8), index=True)
     sector: Mapped[str] = mapped_column(String(16))
     purpose: Mapped[str] = mapped_column(String(64))
@@ -83,6 +95,8 @@ class Deal(Base):
     note: Mapped[str] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)              # creation order, kept on edits
+    # pledge | need; added by migration 0002, so after `seq` (a new store's layout = migrated)
+    kind: Mapped[str] = mapped_column(String(16), server_default="")
 
 
 class DealLink(Base):
@@ -96,6 +110,9 @@ class DealLink(Base):
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     other: Mapped[str] = mapped_column(String(200), primary_key=True, index=True)
     ordinal: Mapped[int] = mapped_column(Integer, server_default="0")
+
+    # the key's name is the one migration 0002 gave it (built as deal_links_v2, then renamed)
+    __table_args__ = (PrimaryKeyConstraint("deal", "kind", "other", name="pk_deal_links_v2"),)
 
 
 class Claim(Base):

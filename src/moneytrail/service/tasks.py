@@ -14,6 +14,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -1642,7 +1643,7 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
             facts["ledger_package"] = ws.data_version
         frame = run_checks(claims, path=label, data=ws.analysis, chain=ws.valuechain,
                            ledger=ledger, model=ws.model, draws=draws, seed=seed,
-                           traces=traces)
+                           traces=traces, tracer=partial(trace, ws=ws))
         table = Table.from_frame("claims", frame,
                                  title="Claims of the debate, checked against the data",
                                  units={"p50": "number", "p5": "number", "p95": "number"},

@@ -309,11 +309,16 @@ class WebState:
         if self._claims is None:
             with self._lock:
                 if self._claims is None:
+                    from functools import partial
+
                     from moneytrail.analysis.claims import check_claims, ledger_tables
+                    from moneytrail.service.tasks import trace
                     from moneytrail.service.workspace import Workspace
 
                     ws = self.workspace or Workspace.open(self.data)
+                    # plans traced through this workspace (no workspace opened per plan)
                     self._claims = check_claims(data=ws.analysis, chain=ws.valuechain,
                                                 ledger=ledger_tables(self.ledger),
-                                                model=ws.model)
+                                                model=ws.model,
+                                                tracer=partial(trace, ws=ws))
         return self._claims
