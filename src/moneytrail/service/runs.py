@@ -299,6 +299,29 @@ class RunStore:
                               "draws": inputs.get("draws"), "seed": inputs.get("seed")})
             return found
 
+    def open_done_runs(self, *, kind: str, label: str, data_hash: str
+                       ) -> list[tuple[str, dict[str, Any], dt.datetime]]:
+        """The done runs of `kind` labelled `label` on this code version and data hash that
+        are open to everyone (`open_runs`): (id, inputs, created_at), newest first. Only
+        the inputs are read, not the results."""
+        from moneytrail.ledger.models import OpenRun, Run
+
+        query = (select(Run.id, Run.inputs, Run.created_at)
+                 .join(OpenRun, OpenRun.run_id == Run.id)
+                 .where(Run.kind == kind, Run.label == label, Run.status == "done",
+                        Run.code_version == code_version(), Run.data_hash == data_hash)
+                 .order_by(Run.created_at.desc(), Run.id))
+        found = []
+        with self.engine.connect() as conn:
+            for rid, text, created in conn.execute(query):
+                try:
+                    inputs = json.loads(text or "{}")
+                except ValueError:
+                    continue
+                if isinstance(inputs, dict):
+                    found.append((rid, inputs, created))
+        return found
+
     def require(self, run: str) -> RunState:
         state = self.get(check_run_id(run))
         if state is None:
