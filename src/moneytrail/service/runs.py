@@ -276,6 +276,31 @@ class RunStore:
             found = conn.execute(query.order_by(Run.id).limit(limit))
             return [str(row[0]) for row in found]
 
+    def described(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """What tells the runs `ids` apart in a list, by id (no result is read): kind,
+        status, label, created_at, and from the inputs the plan's title (else '') and the
+        draws and seed (None when the inputs have none). Ids not stored are left out."""
+        from moneytrail.ledger.models import Run
+
+        if not ids:
+            return {}
+        query = select(Run.id, Run.kind, Run.status, Run.label, Run.created_at,
+                       Run.inputs).where(Run.id.in_(ids))
+        found = {}
+        with self.engine.connect() as conn:
+            for rid, kind, status, label, created, text in conn.execute(query):
+                try:
+                    inputs = json.loads(text or "{}")
+                except ValueError:
+                    inputs = {}
+                inputs = inputs if isinstance(inputs, dict) else {}
+                found_plan = inputs.get("plan")
+                plan = found_plan if isinstance(found_plan, dict) else {}
+                found[rid] = {"kind": kind, "status": status, "label": label,
+                              "created_at": created, "title": str(plan.get("title") or ""),
+                              "draws": inputs.get("draws"), "seed": inputs.get("seed")}
+        return found
+
     def recent(self, *, kind: str = "trace", limit: int = 20,
                visible: Callable[[Any], Any] | None = None) -> list[dict[str, Any]]:
         """The most recent done runs of `kind`, newest first, at most `limit`: id, label,

@@ -164,6 +164,7 @@ def short_id_redirect(request: Request, run: str, path: str) -> Response | None:
         raise MoneytrailError(several_runs(matches), field="run id", value=run)
     return page(request, "run_choose.html", status=400, prefix=run.strip().lower(),
                 matches=matches[:SHORT_ID_SHOWN], more=len(matches) > SHORT_ID_SHOWN,
+                about=queue(request).store.described(matches[:SHORT_ID_SHOWN]),
                 meta={"title": "Several runs start with these digits"})
 
 
