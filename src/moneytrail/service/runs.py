@@ -276,6 +276,31 @@ class RunStore:
             found = conn.execute(query.order_by(Run.id).limit(limit))
             return [str(row[0]) for row in found]
 
+    def described(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """What tells the runs `ids` apart in a list, by id (no result is read): kind,
+        status, label, created_at, and from the inputs the plan's title (else '') and the
+        draws and seed (None when the inputs have none). Ids not stored are left out."""
+        from moneytrail.ledger.models import Run
+
+        if not ids:
+            return {}
+        query = select(Run.id, Run.kind, Run.status, Run.label, Run.created_at,
+                       Run.inputs).where(Run.id.in_(ids))
+        found = {}
+        with self.engine.connect() as conn:
+            for rid, kind, status, label, created, text in conn.execute(query):
+                try:
+                    inputs = json.loads(text or "{}")
+                except ValueError:
+                    inputs = {}
+                inputs = inputs if isinstance(inputs, dict) else {}
+                found_plan = inputs.get("plan")
+                plan = found_plan if isinstance(found_plan, dict) else {}
+                found[rid] = {"kind": kind, "status": status, "label": label,
+                              "created_at": created, "title": str(plan.get("title") or ""),
+                              "draws": inputs.get("draws"), "seed": inputs.get("seed")}
+        return found
+
     def recent(self, *, kind: str = "trace", limit: int = 20,
                visible: Callable[[Any], Any] | None = None) -> list[dict[str, Any]]:
         """The most recent done runs of `kind`, newest first, at most `limit`: id, label,
@@ -298,6 +323,29 @@ class RunStore:
                               "title": str(plan.get("title") or ""),
                               "draws": inputs.get("draws"), "seed": inputs.get("seed")})
             return found
+
+    def open_done_runs(self, *, kind: str, label: str, data_hash: str
+                       ) -> list[tuple[str, dict[str, Any], dt.datetime]]:
+        """The done runs of `kind` labelled `label` on this code version and data hash that
+        are open to everyone (`open_runs`): (id, inputs, created_at), newest first. Only
+        the inputs are read, not the results."""
+        from moneytrail.ledger.models import OpenRun, Run
+
+        query = (select(Run.id, Run.inputs, Run.created_at)
+                 .join(OpenRun, OpenRun.run_id == Run.id)
+                 .where(Run.kind == kind, Run.label == label, Run.status == "done",
+                        Run.code_version == code_version(), Run.data_hash == data_hash)
+                 .order_by(Run.created_at.desc(), Run.id))
+        found = []
+        with self.engine.connect() as conn:
+            for rid, text, created in conn.execute(query):
+                try:
+                    inputs = json.loads(text or "{}")
+                except ValueError:
+                    continue
+                if isinstance(inputs, dict):
+                    found.append((rid, inputs, created))
+        return found
 
     def require(self, run: str) -> RunState:
         state = self.get(check_run_id(run))

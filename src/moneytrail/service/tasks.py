@@ -35,6 +35,7 @@ from moneytrail.service.runs import (
     OPEN_STATUSES,
     RunState,
     RunStore,
+    canonical_json,
     lease_expired,
     process_owner,
     run_id,
@@ -600,6 +601,37 @@ def trace_run_id(ws: Workspace, plan: Plan, *, draws: int | None = None,
                                         analyses=analyses,
                                         evidence=evidence_default(ws, plan, None)),
                   ws.data_hash)
+
+
+def stored_trace_of(ws: Workspace, store: RunStore, plan: Plan, *, min_draws: int) -> str | None:
+    """The id of the best stored trace of `plan` with the scorecard (as the web app and
+    `moneytrail demo` trace) on this code version and data hash, open to everyone, with at
+    least `min_draws` draws, whatever its draws and seed: the most draws, then the plan's own
+    seed, then the newest. None when the store has none. So the web app shows the demo's
+    10,000-draw run of a reference plan rather than tracing a second, cheaper one."""
+    need_workspace(ws)
+
+    def without_draws(inputs: dict) -> dict:
+        plan_part = inputs.get("plan")
+        rest = {k: v for k, v in inputs.items() if k not in ("draws", "seed", "plan")}
+        if isinstance(plan_part, dict):
+            rest["plan"] = {k: v for k, v in plan_part.items() if k not in ("draws", "seed")}
+        return rest
+
+    wanted = canonical_json(without_draws(trace_inputs(
+        plan, analyses=True, evidence=evidence_default(ws, plan, None))))
+    best: tuple[int, bool] | None = None
+    found = None
+    for rid, inputs, _created in store.open_done_runs(kind="trace", label=plan.id,
+                                                      data_hash=ws.data_hash):   # newest first
+        draws = inputs.get("draws")
+        if isinstance(draws, bool) or not isinstance(draws, int) or draws < min_draws \
+                or canonical_json(without_draws(inputs)) != wanted:
+            continue
+        rank = (draws, inputs.get("seed") == plan.seed)
+        if best is None or rank > best:
+            best, found = rank, rid
+    return found
 
 
 def trace_plan(ws: Workspace, plan: Plan, *, draws: int | None = None, seed: int | None = None,

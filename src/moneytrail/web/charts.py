@@ -232,12 +232,35 @@ def reality_figure(rows: list[dict[str, Any]], *, name_chars: int | None = 44) -
     return {"data": traces, "layout": layout, "narrow": narrow}
 
 
+NARROW_COMPARE_LINE = 22     # characters per line of a compare row label under 600 px (10 px)
+NARROW_LEGEND_LINE = 40      # characters per line of a plan's name in the legend under 600 px
+
+
 def compare_figure(runs: list[dict[str, Any]], rows: list[dict[str, Any]], *,
                    name_chars: int | None = 44) -> Figure:
-    """Grouped bars with 90 % whiskers: each run's median share per headline row (in %)."""
+    """Grouped bars with 90 % whiskers: each run's median share per headline row (in %).
+
+    Each run is named by its `name` (web.runs.run_names: the title, with what tells apart
+    runs of one title), else its title. Row labels and names are wrapped, never cut with an
+    ellipsis: lines of at most `name_chars` characters, under 600 px wide of
+    NARROW_COMPARE_LINE (labels) and NARROW_LEGEND_LINE (names); each row is tall enough for
+    its bars and its longest label."""
     ordered = list(reversed(rows))
+
+    def labels(width: int | None) -> list[str]:
+        return [wrapped(r["label"], width) for r in ordered]
+
+    def lines(texts: list[str]) -> int:
+        return max((text.count("<br>") + 1 for text in texts), default=1)
+
+    def height(width: int | None, line_px: int, legend_lines: int = 0) -> int:
+        row = max(len(runs) * 18, lines(labels(width)) * line_px + 10)    # px per row
+        return max(380, len(rows) * row + 140 + 20 * legend_lines)
+
+    names = [run.get("name") or run["title"] for run in runs]
+    narrow_legend = sum(lines([wrapped(name, NARROW_LEGEND_LINE)]) for name in names)
     traces, narrow_traces = [], []
-    for k, run in enumerate(runs):
+    for k, name in enumerate(names):
         key = f"run{k + 1}"
 
         def pct(stat: str, rows: list[dict[str, Any]] = ordered, key: str = key
@@ -247,26 +270,28 @@ def compare_figure(runs: list[dict[str, Any]], rows: list[dict[str, Any]], *,
 
         p50, p5, p95 = pct("p50"), pct("p5"), pct("p95")
         traces.append({
-            "type": "bar", "orientation": "h", "name": short(run["title"], 60),
+            "type": "bar", "orientation": "h", "name": wrapped(name, 90),
             "marker": {"color": PALETTE[k % len(PALETTE)]},
-            "y": [short(r["label"], name_chars) for r in ordered], "x": p50,
+            "y": labels(name_chars), "x": p50,
             "error_x": {"type": "data", "symmetric": False, "color": "#1a1a1a",
                         "thickness": 1,
                         "array": [None if a is None or b is None else a - b
                                   for a, b in zip(p95, p50, strict=True)],
                         "arrayminus": [None if a is None or b is None else b - a
                                        for a, b in zip(p5, p50, strict=True)]},
-            "hovertemplate": f"%{{y}}: %{{x:.1f}} %<extra>{short(run['title'], 40)}</extra>"})
-        narrow_traces.append({"name": short(run["title"], 30),
-                              "y": [short(r["label"], 24) for r in ordered]})
-    layout = {"barmode": "group", "height": max(380, len(rows) * len(runs) * 18 + 140),
+            "hovertemplate": f"%{{y}}: %{{x:.1f}} %<extra>{short(name, 40)}</extra>"})
+        narrow_traces.append({"name": wrapped(name, NARROW_LEGEND_LINE),
+                              "y": labels(NARROW_COMPARE_LINE)})
+    layout = {"barmode": "group", "height": height(name_chars, 16),
               "margin": {"l": 300, "r": 16, "t": 8, "b": 56}, "font": FONT,
               "xaxis": {"title": {"text": "% of the plan's spending"}, "rangemode": "tozero",
                         "gridcolor": "#dddddd"},
               "yaxis": {"automargin": True, "tickfont": {"size": 13}},
               "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
               "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff"}
-    narrow = {"layout": {"margin": {"l": 150}, "yaxis": {"tickfont": {"size": 10}}},
+    narrow = {"layout": {"height": height(NARROW_COMPARE_LINE, 13, narrow_legend),
+                         "margin": {"l": 130, "r": 8}, "yaxis": {"tickfont": {"size": 10}},
+                         "legend": {"font": {"size": 11}}},
               "traces": narrow_traces}
     return {"data": traces, "layout": layout, "narrow": narrow}
 

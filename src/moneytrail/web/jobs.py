@@ -364,7 +364,9 @@ class RunQueue:
         if state is not None:
             return state
         if store.start(rid, kind="trace", label=plan.id,
-                       inputs=tasks.trace_inputs(plan, draws=draws, seed=seed),
+                       inputs=tasks.trace_inputs(     # what run_id hashes (its evidence)
+                           plan, draws=draws, seed=seed,
+                           evidence=tasks.evidence_default(self.ws, plan, None)),
                        data_version=self.ws.data_version, data_hash=self.ws.data_hash,
                        total=draws, status="queued"):
             return None

@@ -22,7 +22,7 @@ from moneytrail.web import charts
 from moneytrail.web.views import choice_param
 
 API = "/api/v1"
-STYLE = "3"                  # bump when the figures change, so cached images are redrawn
+STYLE = "4"                  # bump when the figures change, so cached images are redrawn
 Fmt = Annotated[str, Path(description="svg or png")]
 
 
@@ -108,7 +108,7 @@ def compare_chart(request: Request, fmt: str, runs: str | None) -> Response:
         return charts.for_image(charts.compare_figure(view["runs"], view["headline"],
                                                       name_chars=None),
                                 "Where the money ends up: " + " vs ".join(
-                                    r["title"] for r in view["runs"]), source)
+                                    r["name"] for r in view["runs"]), source)
 
     ids = ",".join(r["run_id"] for r in view["runs"])
     body = drawn(request, f"compare/{ids}/{STYLE}", fmt, figure, f"/compare?runs={ids}")

@@ -164,6 +164,7 @@ def short_id_redirect(request: Request, run: str, path: str) -> Response | None:
         raise MoneytrailError(several_runs(matches), field="run id", value=run)
     return page(request, "run_choose.html", status=400, prefix=run.strip().lower(),
                 matches=matches[:SHORT_ID_SHOWN], more=len(matches) > SHORT_ID_SHOWN,
+                about=queue(request).store.described(matches[:SHORT_ID_SHOWN]),
                 meta={"title": "Several runs start with these digits"})
 
 
@@ -273,35 +274,56 @@ def done_view(request: Request, result: Result) -> View:
 
 # -- reference plans --------------------------------------------------------------------------
 def start_reference_runs(app: FastAPI) -> None:
-    """Queue the reference plans' traces (nothing is computed when the store has them)."""
+    """Queue the reference plans' traces at REFERENCE_DRAWS, except a plan the store already
+    holds a run of with at least as many draws (`reference_run_ids`: e.g. the demo's 10,000);
+    nothing is computed when the store has them."""
     from moneytrail.scenarios.reference import reference_scenarios
     from moneytrail.scenarios.schema import load_scenario
 
+    stored = reference_run_ids(app)
     for path in reference_scenarios():
         try:
             plan = load_scenario(path)
+            if path.stem in stored and stored[path.stem] != app.state.jobs.run_id(
+                    plan, REFERENCE_DRAWS, plan.seed):
+                app.state.jobs.store.mark_open(stored[path.stem])
+                continue
             app.state.jobs.submit(plan, REFERENCE_DRAWS, plan.seed)
         except MoneytrailError:
             continue
 
 
-def reference_titles(request: Request) -> dict[str, str]:
-    """The reference plans' titles by file stem (page order), read once per app with their
-    run ids at REFERENCE_DRAWS (app.state.reference_ids; reference_traces)."""
+def reference_run_ids(app: FastAPI) -> dict[str, str]:
+    """Each reference plan's run id by file stem (page order), found once per app with the
+    plans' titles (app.state.reference_ids, reference_titles): the store's best run of the
+    plan on this code and data with at least REFERENCE_DRAWS draws (service.tasks.
+    stored_trace_of: the demo's 10,000-draw run rather than a second, cheaper one), else the
+    plan's run at REFERENCE_DRAWS and its own seed (start_reference_runs queues it)."""
     from moneytrail.scenarios.reference import reference_scenarios
     from moneytrail.scenarios.schema import load_scenario
+    from moneytrail.service.tasks import stored_trace_of
 
-    state_of_app = request.app.state
+    state_of_app = app.state
     if getattr(state_of_app, "reference_ids", None) is None:
+        jobs: RunQueue = state_of_app.jobs
         ids, titles = {}, {}
         for path in reference_scenarios():
             plan = load_scenario(path)
-            ids[path.stem] = queue(request).run_id(plan, REFERENCE_DRAWS, plan.seed)
+            ids[path.stem] = stored_trace_of(jobs.ws, jobs.store, plan,
+                                             min_draws=REFERENCE_DRAWS) \
+                or jobs.run_id(plan, REFERENCE_DRAWS, plan.seed)
             titles[path.stem] = plan.title
         state_of_app.reference_done = {}
         state_of_app.reference_titles = titles
         state_of_app.reference_ids = ids
-    return dict(state_of_app.reference_titles)
+    return dict(state_of_app.reference_ids)
+
+
+def reference_titles(request: Request) -> dict[str, str]:
+    """The reference plans' titles by file stem (page order), read once per app with their
+    run ids (reference_run_ids; reference_traces)."""
+    reference_run_ids(request.app)
+    return dict(request.app.state.reference_titles)
 
 
 def reference_traces(request: Request) -> dict[str, dict[str, Any]]:

@@ -991,6 +991,29 @@ def csv_table(result: Result, table: str | None, names: Names) -> str:
 
 
 # -- compare ----------------------------------------------------------------------------------
+def run_names(results: Sequence[Result]) -> list[str]:
+    """Each run's name on the compare page, chart and tables: its plan's title, and where
+    several runs share a title, what tells them apart in brackets, compactly: the draws
+    and/or seed where those differ ('… (2,000 draws)', '… (500 draws, seed 2)'), else the
+    time it was stored, else its run id's first eight digits."""
+    from moneytrail.draws import draws_text
+
+    out = []
+    for result in results:
+        alike = [other for other in results if other.title == result.title]
+        parts = []
+        if len({other.provenance.draws for other in alike}) > 1:
+            parts.append(draws_text(result.provenance.draws, noun="draw"))
+        if len({other.provenance.seed for other in alike}) > 1:
+            parts.append(f"seed {result.provenance.seed}")
+        if len(alike) > 1 and not parts:
+            times = {units.stored_time(other.provenance.created) for other in alike}
+            parts.append(f"stored {units.stored_time(result.provenance.created)}"
+                         if len(times) == len(alike) else f"run {result.run_id[:8]}")
+        out.append(f"{result.title} ({', '.join(parts)})" if parts else result.title)
+    return out
+
+
 def compare_view(results: list[Result], names: Names, url: str,
                  common_unit: tuple[list[dict[str, float]], str] | None = None,
                  currencies: Collection[str] | None = None) -> View:
@@ -1011,6 +1034,7 @@ def compare_view(results: list[Result], names: Names, url: str,
 
     stated = [run_plan(r.provenance.inputs) or {} for r in results]
     plans = [{"run_id": r.run_id, "plan_id": str(p.get("id") or ""), "title": r.title,
+              "name": name,
               "currency": r.facts["currency"],
               "total": r.facts["total"], "draws": r.provenance.draws,
               "seed": r.provenance.seed, "data_version": r.provenance.data_version,
@@ -1020,7 +1044,8 @@ def compare_view(results: list[Result], names: Names, url: str,
               "supplier_parts": plan_inputs.procurement_parts(p, names.category,
                                                               names.entity),
               "own_figures": plan_inputs.own_figures_note(p, names.category)}
-             for r, p, year in zip(results, stated, years, strict=True)]
+             for r, p, year, name in zip(results, stated, years, run_names(results),
+                                         strict=True)]
     from moneytrail.service.tasks import plan_file_names
 
     # the plans' file names: the tco table's `plan` and the reproduce lines below
@@ -1052,8 +1077,8 @@ def compare_view(results: list[Result], names: Names, url: str,
         names.entity)
     # the page's list names the plans as its tables' cards do ("Plan 1"), under a key with
     # their titles; `differ` (the API's, as briefings write it) keeps the quoted titles
-    differ = plan_inputs.named_differences(found, [r.title for r in results])
-    keyed = plan_inputs.named_differences(found, [r.title for r in results],
+    differ = plan_inputs.named_differences(found, run_names(results))
+    keyed = plan_inputs.named_differences(found, run_names(results),
                                           labels=plan_inputs.plan_labels(len(results)))
     per_budget: dict[str, dict[str, Any]] = {}
     metrics: dict[str, dict[str, Any]] = {}
@@ -1153,7 +1178,7 @@ def compare_view(results: list[Result], names: Names, url: str,
                  "plans": ", ".join(f"/api/v1/runs/{r.run_id}/plan.yaml" for r in results)}
     citation = (f"moneytrail comparison of runs {ids}, data package "
                 f"{results[0].provenance.data_version}. {url}")
-    return View(meta={"title": "Plans compared: " + " vs ".join(r.title for r in results),
+    return View(meta={"title": "Plans compared: " + " vs ".join(run_names(results)),
                       "data_version": results[0].provenance.data_version, "url": url,
                       "citation": citation, "ledger_revision": None,
                       "retrieved": results[0].provenance.created[:10]},
