@@ -162,7 +162,12 @@ def test_briefing_co2_summary_says_which_figures_are_assumed():
 
     row = {"amount_p5": 1e5, "amount_p50": 2e5, "amount_p95": 3e5}
 
+    class Result:
+        tables: dict = {}                 # no stored tables: no skew or rest-of-world sentence
+
     class Brief:
+        result = Result()
+
         @staticmethod
         def table(name: str) -> pd.DataFrame:
             unit = "FTE-years" if name == "jobs" else "t CO2e"

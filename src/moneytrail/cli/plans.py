@@ -213,9 +213,13 @@ def analyse(
 
 def sensitivity(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
-    output: Annotated[str, typer.Option(help="what to explain, e.g. share:us_big_tech, "
-                                        "share:entity:nvidia, share:country:TW, "
-                                        "share:factor:labour")] = "share:us_big_tech",
+    output: Annotated[str, typer.Option(
+        help="what to explain, MEASURE:[DIMENSION:]LABEL with MEASURE share or amount: "
+             "share:us_big_tech (the default: the three US hyperscalers Amazon, Microsoft, "
+             "Google only, a small share), share:us_tech_giants (US tech giants incl. Nvidia), "
+             "share:entity:nvidia, share:country:TW (value added there), "
+             "share:owner_country:US (accruing there), share:factor:labour, "
+             "share:supplier:nvidia (first invoices)")] = "share:us_big_tech",
     method: Annotated[str, typer.Option(help="tornado or sobol")] = "tornado",
     top: Annotated[int, typer.Option(help="parameters shown (sobol: varied)")] = 15,
     samples: Annotated[int, typer.Option(help="sobol base samples (a power of 2)")] = 512,
@@ -244,22 +248,29 @@ def sensitivity(
                      "countries": ws.valuechain.country_names(),
                      "categories": dict(zip(categories["id"], categories["name"],
                                             strict=True))}
-    emit(result, fmt, console, err, header=sensitivity_header(result, names),
+    header = sensitivity_header(result, names)
+    if fmt == "csv" and header:          # the CSV keeps the ids: its output in words apart
+        err.print(header, highlight=False, soft_wrap=True)
+    emit(result, fmt, console, err, header=header,
          entities=names["entities"], countries=names["countries"],
          categories=names["categories"], meta=meta)
 
 
 def sensitivity_header(result: Any, names: dict[str, Any]) -> str | None:
-    """The tornado's output with every parameter central, in its unit (report.units)."""
-    from moneytrail.report.sensitivity import output_label
+    """The tornado's output with every parameter central, in its unit (report.units), and
+    what a group output leaves out (report.sensitivity.output_hint: share:us_big_tech is the
+    three US hyperscalers only)."""
+    from moneytrail.report.sensitivity import output_hint, output_label
     from moneytrail.report.units import in_unit
 
     facts = result.facts or {}
     if "base" not in facts:
         return None
-    label = output_label(facts.get("output", ""), names["entities"], names["countries"])
+    output = str(facts.get("output", ""))
+    label = output_label(output, names["entities"], names["countries"])
+    hint = output_hint(output)
     return (f"{label[:1].upper()}{label[1:]}: {in_unit(facts['base'], facts.get('unit', ''))} "
-            "with every parameter central")
+            "with every parameter central" + (f" ({hint})" if hint else ""))
 
 
 def report(

@@ -8,6 +8,8 @@ get entity names, category words and country names instead; CSV and JSON keep th
 
 from __future__ import annotations
 
+import re
+
 from moneytrail.report import units
 
 FACTOR_WORDS = {"labour": "wages", "capital": "capital income (profits)", "tax": "taxes"}
@@ -73,13 +75,43 @@ def output_label(spec: str, entities: dict[str, str] | None = None,
         return str(spec)
     measure, dimension, label = parts
     what = {"group": units.lower_first(units.group_label(label)),
-            "entity": (entities or {}).get(label, label), "supplier": (entities or {}).get(
-                label, label),
+            "entity": (entities or {}).get(label, label),
+            "supplier": f"{(entities or {}).get(label, label)} on its first invoices",
             "country": f"value added in {units.place_in_sentence(label, countries)}",
             "owner_country": f"value accruing to {units.place_in_sentence(label, countries)}",
             "factor": FACTOR_WORDS.get(label, label)}.get(dimension, label)
     head = "share of the plan's spending" if measure == "share" else "amount of the plan"
     return f"{head} reaching {what}"
+
+
+# what a group output leaves out, said beside it: `share:us_big_tech` (the default output of
+# `moneytrail sensitivity`) is the three hyperscalers only, a small share, not the US tech giants
+GROUP_HINTS = {"us_big_tech": "the three US hyperscalers only: not Nvidia nor the other US "
+                              "tech giants, which are the output share:us_tech_giants"}
+OUTPUT_PATTERN = re.compile(r"\b(?:share|amount):[^\s()]+")
+
+
+def output_group(spec: str) -> str:
+    """The group id of a group output ('share:us_big_tech', 'share:group:us_big_tech' ->
+    'us_big_tech'), '' for any other output."""
+    parts = str(spec).split(":", 2)
+    if len(parts) == 2:
+        return parts[1]
+    return parts[2] if len(parts) == 3 and parts[1] == "group" else ""
+
+
+def output_hint(spec: str) -> str:
+    """What a group output leaves out (GROUP_HINTS), '' for other outputs."""
+    return GROUP_HINTS.get(output_group(spec), "")
+
+
+def readable_title(title: str, entities: dict[str, str] | None = None,
+                   countries: dict[str, str] | None = None) -> str:
+    """A sensitivity run's stored title with its output selector in words (output_label):
+    'plan: share:group:us_big_tech with ...' -> "plan: share of the plan's spending reaching
+    US hyperscalers (Amazon, Microsoft, Google) with ..."."""
+    return OUTPUT_PATTERN.sub(lambda m: output_label(m.group(0), entities, countries),
+                              str(title))
 
 
 # columns that are shares whatever unit a run stored before they were given one

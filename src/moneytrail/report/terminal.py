@@ -9,7 +9,6 @@ terminal (piped output has no width limit: cli.common.make_console); `--format c
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -463,12 +462,11 @@ def sensitivity_table(table: Table, entities: dict[str, str] | None = None,
         HEADERS,
         POINT_COLUMNS,
         SHARE_COLUMNS,
-        output_label,
         parameter_label,
+        readable_title,
     )
 
-    title = re.sub(r"\b(?:share|amount):[^\s()]+",
-                   lambda m: output_label(m.group(0), entities, countries), table.title)
+    title = readable_title(table.title, entities, countries)
     out = RichTable(title=title, title_justify="left", caption=table.note or None,
                     caption_justify="left")
     out.add_column("parameter", overflow="fold")
@@ -621,6 +619,11 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
         if name == "tco" and result.kind == "compare":     # its caveats, as the web and PDF
             table = replace(table, note=" ".join(n for n in (table.note,
                                                              tco_caveats(result, table)) if n))
+        if name == "jobs":      # skew and rest-of-world share, as the web and PDF say them
+            from moneytrail.report.jobs_reading import jobs_reading
+
+            table = replace(table, note=" ".join(n for n in (jobs_reading(result.tables),
+                                                             table.note) if n))
         print_table(console, rich_table(table, entities, countries, categories))
     console.print(f"[dim]run {result.run_id} · data {result.provenance.data_version} · "
                   f"code {result.provenance.code_version} · `moneytrail show "

@@ -467,9 +467,11 @@ def scorecard_rows(result: Result, names: Names | None = None) -> list[dict[str,
 def footprint_rows(result: Result, names: Names | None = None) -> list[dict[str, Any]]:
     """Jobs (FTE-years, and FTE at one time) and embodied CO2 tables of a run
     (service.footprints), if it has them: title, note (sources, coverage) and rows of
-    measure, unit, median and 90 % interval; the first 'lasting (operations)' row with a
-    `note` of what it counts for this plan (service.footprints.lasting_note), the one at
-    one time with a short one."""
+    measure, unit, median and 90 % interval; for jobs, `reading`: whether the draws are
+    skewed and the share in the rest of the world (report.jobs_reading); the first 'lasting
+    (operations)' row with a `note` of what it counts for this plan
+    (service.footprints.lasting_note), the one at one time with a short one."""
+    from moneytrail.report.jobs_reading import jobs_reading
     from moneytrail.service.footprints import lasting_note
 
     out: list[dict[str, Any]] = []
@@ -495,7 +497,8 @@ def footprint_rows(result: Result, names: Names | None = None) -> list[dict[str,
                 row["note"] = ("Zero for the same reason." if not running_categories(plan)
                                else f"The same work per year of the {years} of spending.")
         out.append({"name": name, "title": table.title, "note": text, "sources": sources,
-                    "rows": rows})
+                    "rows": rows, "reading": jobs_reading(result.tables) if name == "jobs"
+                    else ""})
     return out
 
 
@@ -876,8 +879,14 @@ def claim_verdicts(table: Table) -> dict[str, Any]:
 
 def tables_view(result: Result, *, url: str, origin: str) -> View:
     """Any done run that is not a trace: its facts and every table it has (title, note,
-    columns with units, rows as text), with downloads, sources and how to see it again."""
+    columns with units, rows as text), with downloads, sources and how to see it again. A
+    sensitivity run's output is shown in words (report.sensitivity.readable_title: its stored
+    title keeps the id, 'share:group:us_big_tech'), with what a group output leaves out."""
+    from moneytrail.report.sensitivity import output_hint, output_label, readable_title
+
     prov = result.provenance
+    sensitive = result.kind == "sensitivity"
+    title = readable_title(result.title) if sensitive else result.title
     created = prov.created[:10]
     citation = (f"moneytrail run {result.run_id}, \u201c{result.title}\u201d, "
                 f"code {prov.code_version}, data package {prov.data_version}, computed "
@@ -888,7 +897,8 @@ def tables_view(result: Result, *, url: str, origin: str) -> View:
                  for v, c in zip(row, table.columns, strict=True)]
                 for row in table.rows[:MAX_ROWS_SHOWN]]
         text, sources = split_note(table.note)
-        tables.append({"name": name, "title": table.title or name, "note": text,
+        shown = readable_title(table.title) if sensitive else table.title
+        tables.append({"name": name, "title": shown or name, "note": text,
                        "sources": sources, "index": len(table.index),
                        "columns": [c.name.replace("_", " ") for c in table.columns],
                        "rows": rows, "count": len(table.rows),
@@ -898,10 +908,19 @@ def tables_view(result: Result, *, url: str, origin: str) -> View:
               "value": cell_text(v, currency if k == "total" else "", str(k))}
              for k, v in result.facts.items()
              if v is not None and isinstance(clean(v), str | int | float)]
+    if sensitive and isinstance(result.facts.get("output"), str):
+        output = str(result.facts["output"])
+        hint = output_hint(output)
+        for fact in facts:
+            if fact["name"] == "output":
+                fact["value"] = (f"{output_label(output)} ({output}"
+                                 + (f"; {hint}" if hint else "") + ")")
+            elif fact["name"] == "base" and result.facts.get("unit") == "share":
+                fact["value"] = cell_text(result.facts["base"], "share", "base")
     plan = run_plan(prov.inputs)
     return View(
-        meta={"title": result.title, "run_id": result.run_id, "kind": result.kind,
-              "page_title": f"{result.title} \u00b7 run {result.run_id[:8]}",
+        meta={"title": title, "run_id": result.run_id, "kind": result.kind,
+              "page_title": f"{title} \u00b7 run {result.run_id[:8]}",
               "kind_label": KIND_LABELS.get(result.kind, result.kind),
               "data_version": prov.data_version, "code_version": prov.code_version,
               "created": prov.created, "retrieved": created, "url": url,

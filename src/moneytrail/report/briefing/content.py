@@ -746,7 +746,10 @@ def footprint_sentence(brief: PlanBrief) -> str:
                  "read, a firm's report or national statistics, else an assumption labelled "
                  f"as such from its peers or its sector; 90 % interval "
                  f"{interval(c['amount_p5'], c['amount_p95'], 't CO2e', c['amount_p50'])})")
-    return text + "."
+    from moneytrail.report.jobs_reading import jobs_reading
+
+    reading = jobs_reading(brief.result.tables)
+    return f"{text}. {reading}" if reading else text + "."
 
 
 def lasting_sentence(brief: PlanBrief) -> str:
@@ -1504,7 +1507,10 @@ def tornado_output(brief: PlanBrief, ws: Workspace) -> tuple[str, str]:
     """What the tornado explains: the share of the largest dependency."""
     firm = largest_firm(brief, ws)
     if firm is None:
-        return "share:us_big_tech", "the share of US hyperscalers (Amazon, Microsoft, Google)"
+        from moneytrail.report.units import group_label
+
+        return "share:us_big_tech", (f"the share of {group_label('us_big_tech')} only, not "
+                                     "Nvidia nor the other US tech giants")
     eid, name, _ = firm
     return f"share:entity:{eid}", f"{name}'s share of the value added"
 
