@@ -141,8 +141,8 @@ def test_a_run_stored_with_the_plans_own_draws_still_links_to_the_runs():
 
 
 def test_the_plan_page_document_posted_back_is_the_reference_run(client, app):
-    """GET /api/v1/plans/{id}'s scenario (the file's 10,000 draws) posted with the default
-    draws is the reference run, as before."""
+    """GET /api/v1/plans/{id}'s scenario (the reference runs' 2,000 draws where the file says
+    10,000) posted back is the reference run, as before."""
     body = client.get(f"/api/v1/plans/{PLAN}").json()
     plan, draws, seed = run_request(app.state.jobs.ws, {"scenario": body["scenario"]})
     reference = load_scenario(reference_path())

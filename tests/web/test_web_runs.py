@@ -74,6 +74,7 @@ def test_posting_the_same_run_again_finds_it(client, done_run):
     response = client.post("/api/v1/runs", json={"reference": PLAN, "draws": DRAWS, "seed": 3})
     assert response.status_code == 200
     assert response.json() == {"run_id": done_run["run_id"], "status": "done",
+                               "draws": DRAWS, "seed": 3,
                                "url": f"/r/{done_run['run_id']}",
                                "api": f"/api/v1/runs/{done_run['run_id']}"}
 

@@ -108,15 +108,32 @@ def check_sizes(data: dict) -> None:
             raise LimitError(problem, field=key, value=shown_text(str(text)))
 
 
+def web_draws_limit() -> int:
+    """The most draws one web or API run may ask for: MAX_WEB_DRAWS, or the server's general
+    limit (scenarios.schema.max_draws) when that is lower."""
+    from moneytrail.scenarios.schema import max_draws
+
+    return min(MAX_WEB_DRAWS, max_draws())
+
+
+def web_limit_error(number: object, field: str = "draws") -> LimitError:
+    """Too many draws for a web run, saying the limit that applies to it (never the
+    server's environment variable, which a client cannot set)."""
+    return LimitError(f"the web app runs at most {web_draws_limit():,} draws (use the "
+                      "command line for more)", field=field, value=number)
+
+
 def web_draws(value: Any, field: str = "draws", *, strict: bool = False) -> int:
-    """A draw count for a web run: a whole number from 1 to MAX_WEB_DRAWS (`strict`: a JSON
-    integer, not text)."""
+    """A draw count for a web run: a whole number from 1 to web_draws_limit() (`strict`: a
+    JSON integer, not text)."""
     from moneytrail.scenarios.schema import check_draws
 
-    number = check_draws(value, field=field, strict=strict)
-    if number > MAX_WEB_DRAWS:
-        raise LimitError(f"the web app runs at most {MAX_WEB_DRAWS:,} draws (use the command "
-                         "line for more)", field=field, value=number)
+    try:
+        number = check_draws(value, field=field, strict=strict)
+    except LimitError as exc:           # above the general limit: above the web one too
+        raise web_limit_error(exc.value, field) from None
+    if number > web_draws_limit():
+        raise web_limit_error(number, field)
     return number
 
 
@@ -132,6 +149,9 @@ def plan_from_mapping(ws: Workspace, data: Any, source: str = "web", *,
         check_budget_given(data)
     check_number_text(data, currency=str(data.get("currency") or ""), strict=strict)
     check_names(ws, data)
+    draws = data.get("draws")
+    if isinstance(draws, int) and not isinstance(draws, bool) and draws > web_draws_limit():
+        raise web_limit_error(draws)       # not the schema's general limit (10,000,000)
     plan = parse_scenario(data, source=source, strict=strict, web=True)
     web_draws(plan.draws)
     check_against_data(ws, plan)
@@ -270,12 +290,14 @@ PLAN_DOCUMENT_KEYS = frozenset({"meta", "plan", "reproduce", "spend", "tables"})
 
 
 def run_request(ws: Workspace, body: Any) -> tuple[Plan, int, int]:
-    """The plan, draws and seed of a POST /api/v1/runs body: a plan mapping (draws and seed
-    from the plan), {"reference": id, "draws": n, "seed": s}, or {"scenario": plan, "draws":
-    n, "seed": s} (the document GET /api/v1/plans/{id} returns, posted back as it is: its
-    other keys only describe the plan). The last two default to DEFAULT_WEB_DRAWS draws and
-    the plan's seed, so a reference plan's document gives the very run id of its reference
-    run. Strict JSON types: "seed": "1" is refused."""
+    """The plan, draws and seed of a POST /api/v1/runs body: a plan mapping, {"scenario":
+    plan, "draws": n, "seed": s} (also the document GET /api/v1/plans/{id} returns, posted
+    back as it is: its other keys only describe the plan), or {"reference": id, "draws": n,
+    "seed": s}. One rule: `draws` and `seed` beside `scenario` or `reference` win; else the
+    plan's own (a plan that names none: the schema's defaults, 10,000 draws and seed 1, as
+    `moneytrail trace` runs it), but a reference plan by id runs at DEFAULT_WEB_DRAWS draws,
+    the draws of the server's reference runs (its document's `scenario` says so too, so the
+    document posted back is the same run). Strict JSON types: "seed": "1" is refused."""
     if not isinstance(body, dict):
         raise ScenarioError("the body must be a JSON object: a plan, or {\"reference\": id}",
                             field="body")
@@ -289,12 +311,14 @@ def run_request(ws: Workspace, body: Any) -> tuple[Plan, int, int]:
         if key == "reference":
             plan = reference_plan(body["reference"])
             check_against_data(ws, plan)
+            default_draws = DEFAULT_WEB_DRAWS
         else:
             try:
                 plan = plan_from_mapping(ws, body["scenario"], strict=True)
             except MoneytrailError as exc:      # the field's full path in the body
                 raise plan_error_under(exc, "scenario") from None
-        draws = web_draws(body.get("draws", DEFAULT_WEB_DRAWS), strict=True)
+            default_draws = plan.draws
+        draws = web_draws(body.get("draws", default_draws), strict=True)
         seed = body.get("seed", plan.seed)
     else:
         plan = plan_from_mapping(ws, body, strict=True)
@@ -302,6 +326,32 @@ def run_request(ws: Workspace, body: Any) -> tuple[Plan, int, int]:
     from moneytrail.scenarios.schema import check_seed
 
     return plan, draws, check_seed(seed, strict=True)
+
+
+RUN_OPTIONS = ("draws", "seed")
+
+
+def run_options(body: Any) -> dict[str, int]:
+    """The options of a run of a saved plan (POST /api/v1/saved-plans/{id}/runs): a JSON
+    object of `draws` and `seed` (each optional, checked as POST /api/v1/runs checks them),
+    or None (no body: the plan's own)."""
+    from moneytrail.scenarios.schema import check_seed
+
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise ScenarioError("the body must be a JSON object such as {\"draws\": 2000, "
+                            "\"seed\": 1}, or empty for the plan's own", field="body")
+    extra = sorted(set(body) - set(RUN_OPTIONS))
+    if extra:
+        raise ScenarioError("unknown key (use draws and seed)", field=extra[0],
+                            value=extra[0])
+    options = {}
+    if "draws" in body:
+        options["draws"] = web_draws(body["draws"], strict=True)
+    if "seed" in body:
+        options["seed"] = check_seed(body["seed"], strict=True)
+    return options
 
 
 # -- the queue ------------------------------------------------------------------------------

@@ -43,7 +43,8 @@ ERRORS: dict[int, str] = {
     403: "Signed in, but not allowed: the role, the key's scope or the CSRF token",
     404: "Nothing with this id (or a run or saved plan the caller may not see)",
     409: "Conflict: the record changed since expected_revision, or the change clashes with "
-         "another record",
+         "another record; for a run's tables or charts: the run is not done yet (queued or "
+         "running: ask again after Retry-After seconds) or failed",
     413: "The body is too large",
     415: "The body is not JSON (Content-Type: application/json)",
     422: "The body's shape is wrong: a required key missing, a key unknown or of the wrong "
@@ -86,10 +87,10 @@ RESPONSES: dict[str, Answers] = {
     "GET /plans": VIEW,
     "GET /plans/{plan}": VIEW_OF_ONE,
     "POST /runs": ({200: ("json",), 202: ("json",)}, (400, 404, 413, 415, 429, 503)),
-    "GET /runs/{run}": ({200: ("json", "csv"), 307: ()}, (400, 404, 503)),
+    "GET /runs/{run}": ({200: ("json", "csv"), 307: ()}, (400, 404, 409, 503)),
     "GET /runs/{run}/plan.yaml": ({200: ("yaml",)}, (400, 404, 503)),
     "GET /compare": VIEW_OF_ONE,
-    "GET /runs/{run}/charts/{name}.{fmt}": (IMAGE, (400, 404, 503)),
+    "GET /runs/{run}/charts/{name}.{fmt}": (IMAGE, (400, 404, 409, 503)),
     "GET /charts/reality.{fmt}": (IMAGE, (400, 503)),
     "GET /compare/chart.{fmt}": (IMAGE, (400, 404, 503)),
     "GET /claims/{claim}/check": (JSON, (400, 404, 429, 503)),
@@ -107,7 +108,7 @@ RESPONSES: dict[str, Answers] = {
     "GET /saved-plans/{plan_id}/revisions": (JSON, (400, 404, 503)),
     "GET /saved-plans/{plan_id}/runs": (JSON, (400, 404, 503)),
     "POST /saved-plans/{plan_id}/runs": ({202: ("json",)},
-                                         (400, 401, 403, 404, 429, 503)),
+                                         (400, 401, 403, 404, 413, 415, 429, 503)),
     "POST /saved-plans/{plan_id}/purge": (JSON, (400, 401, 403, 404, 409, 422, 503)),
     "GET /saved-plans/{plan_id}/trail": (JSON, (400, 401, 403, 404, 503)),
 }

@@ -17,7 +17,7 @@ from fastapi import FastAPI, Path, Query, Request
 from fastapi.responses import Response
 
 from moneytrail.draws import draws_text
-from moneytrail.errors import MoneytrailError, ResourceError
+from moneytrail.errors import ResourceError
 from moneytrail.web import charts
 from moneytrail.web.views import choice_param
 
@@ -47,14 +47,13 @@ def image_format(fmt: str) -> str:
 
 
 def run_chart(request: Request, run: str, name: str, fmt: str) -> Response:
-    from moneytrail.web.routes_runs import CHARTS, chart_view, run_state
+    from moneytrail.web.routes_runs import CHARTS, chart_view, not_done, run_state
 
     fmt = image_format(fmt)
     name = choice_param("chart", name, tuple(CHARTS)) or "first"
     state = run_state(request, run)
     if state.result is None:
-        raise MoneytrailError(f"this run is {state.status}; its charts come once it is done",
-                              field="run id", value=state.id)
+        raise not_done(state, "its charts come once it is done")
     result = state.result
     chart_view(request, result, name)     # 404 saying why when the run has no such chart
 

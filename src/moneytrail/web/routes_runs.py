@@ -17,9 +17,9 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from moneytrail.errors import MoneytrailError
+from moneytrail.errors import ConflictError, MoneytrailError
 from moneytrail.service.result import Result, csv_unit_columns
-from moneytrail.service.runs import RunNotFound, RunState, check_run_id
+from moneytrail.service.runs import OPEN_STATUSES, RunNotFound, RunState, check_run_id
 from moneytrail.service.tasks import LEDGER, known_currencies
 from moneytrail.web import builder
 from moneytrail.web.jobs import MAX_BODY, RateLimited, RunQueue, run_request
@@ -373,7 +373,10 @@ def add_run_routes(app: FastAPI) -> None:
               "seed may be added; the same run id as the reference for the same options). "
               "It is checked before any work starts (problem+json naming field and value); "
               f"the web app runs at most 20,000 draws and bodies of {MAX_BODY:,} bytes. "
-              "Answers 202 with the run id (200 when the run is already stored); poll "
+              "Draws and seed: those beside `scenario` or `reference` win, else the plan's "
+              "own; a reference plan by id runs at 2,000 draws (the reference runs). "
+              "Answers 202 with the run id and the draws and seed it uses (200 when the run "
+              "is already stored); poll "
               "GET /api/v1/runs/<id>. Run creation is rate-limited per client (429).",
               openapi_extra={"requestBody": {"required": True, "content": {
                   "application/json": {"schema": {"type": "object"}}}}})
@@ -381,9 +384,9 @@ def add_run_routes(app: FastAPI) -> None:
         raw = await read_body(request, MAX_BODY)
         body = json_body(raw)
         take_token(request)
-        rid, status = await run_in_threadpool(create_run, request, body)
-        content = {"run_id": rid, "status": status, "url": f"/r/{rid}",
-                   "api": f"{API}/runs/{rid}"}
+        rid, status, draws, seed = await run_in_threadpool(create_run, request, body)
+        content = {"run_id": rid, "status": status, "draws": draws, "seed": seed,
+                   "url": f"/r/{rid}", "api": f"{API}/runs/{rid}"}
         return JSONResponse(content, status_code=200 if status == "done" else 202,
                             headers={"Location": f"{API}/runs/{rid}"})
 
@@ -403,8 +406,7 @@ def add_run_routes(app: FastAPI) -> None:
         if fmt != "csv" and name is None:          # JSON: the status and the whole result
             return JSONResponse(status_body(state))
         if state.result is None:
-            raise MoneytrailError(f"this run is {state.status}; tables exist once it is done",
-                                  field="run id", value=state.id)
+            raise not_done(state, "its tables exist once it is done")
         if fmt == "csv":
             name = csv_table(state.result, name, names(request))
             rows = csv_unit_columns(state.result, name,
@@ -559,7 +561,7 @@ def add_run_routes(app: FastAPI) -> None:
             return RedirectResponse(f"/build?plan={token}&check=1{saved}", status_code=303)
         try:
             take_token(request)
-            rid, _ = await run_in_threadpool(create_run, request, draft)
+            rid, *_ = await run_in_threadpool(create_run, request, draft)
         except RateLimited:
             raise
         except MoneytrailError:               # the form shows the error next to its field
@@ -616,11 +618,22 @@ def json_body(raw: bytes) -> Any:
     return strict_json(raw)
 
 
-def create_run(request: Request, body: Any) -> tuple[str, str]:
-    """Check a run request and queue it (or find it stored)."""
+def create_run(request: Request, body: Any) -> tuple[str, str, int, int]:
+    """Check a run request and queue it (or find it stored): (run id, status, draws, seed)."""
     jobs = queue(request)
     plan, draws, seed = run_request(jobs.ws, body)
-    return jobs.submit(plan, draws, seed)
+    return (*jobs.submit(plan, draws, seed), draws, seed)
+
+
+def not_done(state: RunState, what: str) -> ConflictError:
+    """409 for a run that has no result yet (or failed): a polling client tells "not yet"
+    from a bad request; a queued or running run's answer says when to ask again
+    (Retry-After, seconds)."""
+    error = ConflictError(f"this run is {state.status}; {what}", field="run id",
+                          value=state.id)
+    if state.status in OPEN_STATUSES:
+        error.retry_after = 2           # type: ignore[attr-defined]  # web.app sends it
+    return error
 
 
 def rerun_request(request: Request, result: Result) -> tuple[Any, int, int]:

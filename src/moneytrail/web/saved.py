@@ -90,8 +90,11 @@ def checked_plan(request: Request, plan: Any, where: str | None = None) -> dict[
     return amount_read(plan, "plan") if isinstance(plan, dict) else plan
 
 
-def run_saved(request: Request, plan_id: int, who: Who) -> str:
-    """Queue a run of the owner's saved plan and record it on the plan; the run id."""
+def run_saved(request: Request, plan_id: int, who: Who,
+              options: dict[str, int] | None = None) -> tuple[str, str, int, int]:
+    """Queue a run of the owner's saved plan and record it on the plan: (run id, status,
+    draws, seed). The plan's own draws and seed, unless `options` (web.jobs.run_options,
+    checked already) say others."""
     from moneytrail.web.routes_runs import take_token
 
     saved = store(request).get(plan_id, who.id)
@@ -103,11 +106,30 @@ def run_saved(request: Request, plan_id: int, who: Who) -> str:
     take_token(request)
     jobs = request.app.state.jobs
     plan, draws, seed = run_request(jobs.ws, saved["plan"])
+    draws, seed = (options or {}).get("draws", draws), (options or {}).get("seed", seed)
     # a private submission is never opened to everyone, so the run is hidden from all until
     # it is recorded on the plan; then its visibility follows the plan's (accounts.plans)
-    rid, _ = jobs.submit(plan, draws, seed, private=True)
+    rid, status = jobs.submit(plan, draws, seed, private=True)
     store(request).add_run(plan_id, actor=who.id, run_id=rid)
-    return rid
+    return rid, status, draws, seed
+
+
+async def run_options_of(request: Request) -> dict[str, int]:
+    """The checked options of a saved plan's run from its JSON body (web.jobs.run_options):
+    none for no body (or an empty one); 415 for a body that is not JSON, 400 for one that is
+    not strict JSON or holds anything but `draws` and `seed`."""
+    from moneytrail.errors import MediaTypeError
+    from moneytrail.web.jobs import MAX_BODY, run_options
+    from moneytrail.web.query import is_json, read_body, strict_json
+
+    raw = await read_body(request, MAX_BODY)
+    if not raw.strip():
+        return {}
+    content_type = request.headers.get("content-type", "")
+    if not is_json(content_type):
+        raise MediaTypeError("the body must be JSON (Content-Type: application/json)",
+                             field="Content-Type", value=content_type or None)
+    return run_options(strict_json(raw))
 
 
 def run_rows(request: Request, plan_id: int, who_id: int | None) -> list[dict[str, Any]]:
@@ -290,7 +312,7 @@ def save_plan_edit(request: Request, pid: int, who: Who, form: dict[str, str]) -
 @router.post("/saved/{plan_id}/run", include_in_schema=False)
 async def rerun(request: Request, plan_id: str,
                 who: Annotated[Who, Depends(auth.require_editor)]) -> Response:
-    rid = await run_in_threadpool(run_saved, request, check_id(plan_id), who)
+    rid, *_ = await run_in_threadpool(run_saved, request, check_id(plan_id), who)
     return RedirectResponse(f"/r/{rid}", status_code=303)
 
 
@@ -447,12 +469,25 @@ def api_runs(request: Request, plan_id: str) -> JSONResponse:
 
 
 @router.post(API + "/{plan_id}/runs", tags=["saved plans"], status_code=202,
-             summary="Run a saved plan again (its owner); poll the run's URL")
-def api_rerun(request: Request, plan_id: str,
-              who: Annotated[Who, Depends(auth.require_editor)]) -> JSONResponse:
-    rid = run_saved(request, check_id(plan_id), who)
-    return JSONResponse({"run_id": rid, "url": f"/r/{rid}", "api": f"/api/v1/runs/{rid}"},
-                        status_code=202)
+             summary="Run a saved plan again (its owner); poll the run's URL",
+             description="No body (or {}) runs the plan with its own draws and seed; a JSON "
+             "object may set `draws` (1 to 20,000) and `seed`, checked as POST /api/v1/runs "
+             "checks them; any other key is refused. Answers 202 with the run id, its status "
+             "and the draws and seed it uses.",
+             openapi_extra={"requestBody": {"required": False, "content": {
+                 "application/json": {"schema": {
+                     "type": "object", "additionalProperties": False,
+                     "properties": {"draws": {"type": "integer", "minimum": 1,
+                                              "maximum": 20_000},
+                                    "seed": {"type": "integer", "minimum": 0}}}}}}})
+async def api_rerun(request: Request, plan_id: str,
+                    who: Annotated[Who, Depends(auth.require_editor)]) -> JSONResponse:
+    pid = check_id(plan_id)
+    options = await run_options_of(request)       # after the caller's check
+    rid, status, draws, seed = await run_in_threadpool(run_saved, request, pid, who, options)
+    return JSONResponse({"run_id": rid, "status": status, "draws": draws, "seed": seed,
+                         "url": f"/r/{rid}", "api": f"/api/v1/runs/{rid}"},
+                        status_code=202, headers={"Location": f"/api/v1/runs/{rid}"})
 
 
 @router.post(API + "/{plan_id}/purge", tags=["saved plans"],

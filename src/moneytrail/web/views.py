@@ -747,11 +747,13 @@ def plan_view(state: WebState, url: str, plan_id: str) -> View:
             "budget": plan.budget.amount, "budget_source": plan.budget.source,
             "budget_note": plan.budget.note, "horizon_years": plan.horizon_years}
     from moneytrail.service.tasks import plan_inputs
+    from moneytrail.web.jobs import DEFAULT_WEB_DRAWS
 
     # `scenario`: the whole plan in the scenario schema; POST it, or this whole document,
-    # to /api/v1/runs (web.jobs.run_request)
+    # to /api/v1/runs (web.jobs.run_request). Its draws are those the web app runs a
+    # reference plan at (the file says 10,000), so posted back it is the reference run
     return View(meta=meta(state, title=f"Plan: {plan.title}", url=url), plan=info,
-                scenario=plan_inputs(plan),
+                scenario={**plan_inputs(plan), "draws": DEFAULT_WEB_DRAWS},
                 reproduce=reproduce(["moneytrail", "trace", f"scenarios/{plan_id}.yaml",
                                      "--draws", "2000"],
                                     "import moneytrail as mt\n"
