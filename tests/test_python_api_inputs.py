@@ -250,3 +250,36 @@ def test_mt_trace_without_a_plan_says_what_it_was_given_and_takes(given, named):
     assert caught.value.field == "plan" and f"given {named} and no model" in text
     assert "Plan" in text and "mt.load_scenario" in text and "mt.parse_scenario" in text
     assert "final-demand vector" in text and "with a model" in text
+
+
+# -- a plan id from Python follows the rule the HTTP API holds it to -----------------------
+@pytest.mark.parametrize("bad", ["my plan/../x", "../x", "-x", "a b", "x" * 65])
+def test_a_plan_given_as_a_mapping_follows_the_plan_id_rule(plan, bad):
+    """`mt.parse_scenario({... "id": "my plan/../x"})` was accepted, traced and stored while
+    `POST /api/v1/runs` refuses it (`check_plan_id`): a plan from Python gets the same rule."""
+    data = plan.model_dump(mode="json", exclude={"path"}, exclude_none=True)
+    error = refused(lambda: mt.parse_scenario({**data, "id": bad}), "id", ScenarioError)
+    assert "letters, digits and dashes only" in str(error)
+    assert mt.parse_scenario({**data, "id": "my-plan-2"}).id == "my-plan-2"
+
+
+def test_the_plan_id_rule_leaves_files_and_stored_plans_their_ids(plan, tmp_path):
+    """A file's id must equal its file name instead (any name: `my_plan.yaml`), so reference
+    plans and files keep loading and tracing; a run's stored plan is read back as stored."""
+    from moneytrail.scenarios.reference import reference_scenarios
+    from moneytrail.service.run_claims import check_stored_plan
+
+    assert [mt.load_scenario(path).id for path in reference_scenarios()]
+    data = plan.model_dump(mode="json", exclude={"path"}, exclude_none=True)
+    path = tmp_path / "my_plan.yaml"
+    path.write_text(yaml_text({**data, "id": "my_plan"}))
+    loaded = mt.load_scenario(path)
+    assert loaded.id == "my_plan"
+    assert mt.trace(loaded, draws=DRAWS, seed=1).label == "my_plan"
+    check_stored_plan({**data, "id": "my_plan"}, "0" * 32, to="see it")    # no error
+
+
+def yaml_text(data: dict) -> str:
+    import yaml
+
+    return yaml.safe_dump(data, sort_keys=False)

@@ -132,7 +132,7 @@ def plan_from_mapping(ws: Workspace, data: Any, source: str = "web", *,
         check_budget_given(data)
     check_number_text(data, currency=str(data.get("currency") or ""), strict=strict)
     check_names(ws, data)
-    plan = parse_scenario(data, source=source, strict=strict, web=True)
+    plan = parse_scenario(data, source=source, strict=strict)
     web_draws(plan.draws)
     check_against_data(ws, plan)
     return plan
