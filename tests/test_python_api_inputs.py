@@ -283,3 +283,44 @@ def yaml_text(data: dict) -> str:
     import yaml
 
     return yaml.safe_dump(data, sort_keys=False)
+
+
+# -- write_tables into a file or an unwritable folder; a scorecard of nothing --------------
+def test_write_tables_into_a_file_names_the_path_and_what_to_do(result, tmp_path):
+    """`write_tables('/etc/passwd', 'csv')` raised a raw FileExistsError."""
+    file = tmp_path / "passwd"
+    file.write_text("keep me")
+    for folder in (file, file / "tables"):
+        error = refused(lambda folder=folder: result.write_tables(folder, "csv"), "folder")
+        assert error.value == str(folder) and "not a folder" in str(error)
+        assert "give a folder's path" in str(error)
+    assert file.read_text() == "keep me"
+    refused(lambda: result.write_tables(5, "csv"), "folder")
+
+
+def test_write_tables_into_an_unwritable_folder_is_a_resource_error(result, tmp_path,
+                                                                   monkeypatch):
+    import moneytrail.service.result as result_module
+    from moneytrail.errors import ResourceError
+
+    def denied(*args, **kwargs):          # as writing into a read-only folder fails
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(result_module, "frame_csv", denied)
+    error = refused(lambda: result.write_tables(tmp_path / "out", "csv"), "folder",
+                    ResourceError)
+    assert "Permission denied" in str(error) and "a folder you can write to" in str(error)
+    assert error.value == str(tmp_path / "out") and error.exit_code == 3
+
+
+def test_a_scorecard_needs_at_least_one_run_and_the_analysis_data(ws, plan):
+    """`mt.scorecard([], data=ws.analysis)` returned an empty scorecard, silently."""
+    error = refused(lambda: mt.scorecard([], data=ws.analysis), "results")
+    assert "at least one run" in str(error)
+    traced = mt.trace(plan, draws=DRAWS, seed=1, keep_draws=True)
+    refused(lambda: mt.scorecard(traced, data=ws.analysis), "results")
+    refused(lambda: mt.scorecard([traced, "x"], data=ws.analysis), "results")
+    error = refused(lambda: mt.scorecard([traced], data=ws), "data")
+    assert "ws.analysis" in str(error)
+    assert mt.scorecard([traced], data=ws.analysis).table.columns.levels[0].tolist() == \
+        [plan.id]
