@@ -207,7 +207,9 @@ def select_deals(tables: Tables, *, region: str | Sequence[str] | None = None,
         if not 1900 <= announced <= 2100:
             raise LedgerError("year out of range (1900 to 2100)", field="year", value=year)
         mask &= deals["announced"].str[:4] == str(announced)
-    if stage not in (None, ""):
+    if isinstance(stage, str) and not stage:
+        stage = None                    # "" is no filter, as a form left empty
+    if stage is not None:
         check_stage(stage)
         claims = tables["claim"]
         mask &= deals["id"].isin(set(claims.loc[claims["stage"] == stage, "deal"]))
