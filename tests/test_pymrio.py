@@ -78,3 +78,25 @@ def test_negative_net_taxes_keep_their_sign_and_the_split_adds_up():
     np.testing.assert_allclose(weights.sum(axis=1), 1.0)
     np.testing.assert_allclose(weights["tax"], -0.1, rtol=1e-12)
     np.testing.assert_allclose(weights["labour"], 0.7, rtol=1e-12)
+
+
+def test_a_trace_on_a_pymrio_table_keeps_the_tables_money_unit():
+    """The README's pymrio example printed amounts whose unit was lost: `result.currency`
+    was '' although pymrio's test system says "Mill USD" (its `unit` table)."""
+    raw = pymrio.load_test()
+    table = mt.IOModel.from_pymrio(raw)
+    assert table.money_unit == "Mill USD"
+    result = mt.trace(raw.Y.sum(axis=1), table)
+    assert result.currency == "Mill USD" and result.info["currency"] == "Mill USD"
+
+
+@pytest.mark.parametrize("unit", [None, pd.DataFrame({"unit": []}),
+                                  "mixed"])      # no unit, or rows in different units
+def test_a_pymrio_table_that_names_no_one_unit_gives_an_unknown_currency(unit):
+    raw = pymrio.load_test()
+    if isinstance(unit, str):
+        unit = raw.unit.copy()
+        unit.iloc[0, 0] = "Mill EUR"
+    raw.unit = unit
+    table = mt.IOModel.from_pymrio(raw)
+    assert table.money_unit == "" and mt.trace(raw.Y.sum(axis=1), table).currency == ""

@@ -250,3 +250,77 @@ def test_mt_trace_without_a_plan_says_what_it_was_given_and_takes(given, named):
     assert caught.value.field == "plan" and f"given {named} and no model" in text
     assert "Plan" in text and "mt.load_scenario" in text and "mt.parse_scenario" in text
     assert "final-demand vector" in text and "with a model" in text
+
+
+# -- a plan id from Python follows the rule the HTTP API holds it to -----------------------
+@pytest.mark.parametrize("bad", ["my plan/../x", "../x", "-x", "a b", "x" * 65])
+def test_a_plan_given_as_a_mapping_follows_the_plan_id_rule(plan, bad):
+    """`mt.parse_scenario({... "id": "my plan/../x"})` was accepted, traced and stored while
+    `POST /api/v1/runs` refuses it (`check_plan_id`): a plan from Python gets the same rule."""
+    data = plan.model_dump(mode="json", exclude={"path"}, exclude_none=True)
+    error = refused(lambda: mt.parse_scenario({**data, "id": bad}), "id", ScenarioError)
+    assert "letters, digits and dashes only" in str(error)
+    assert mt.parse_scenario({**data, "id": "my-plan-2"}).id == "my-plan-2"
+
+
+def test_the_plan_id_rule_leaves_files_and_stored_plans_their_ids(plan, tmp_path):
+    """A file's id must equal its file name instead (any name: `my_plan.yaml`), so reference
+    plans and files keep loading and tracing; a run's stored plan is read back as stored."""
+    from moneytrail.scenarios.reference import reference_scenarios
+    from moneytrail.service.run_claims import check_stored_plan
+
+    assert [mt.load_scenario(path).id for path in reference_scenarios()]
+    data = plan.model_dump(mode="json", exclude={"path"}, exclude_none=True)
+    path = tmp_path / "my_plan.yaml"
+    path.write_text(yaml_text({**data, "id": "my_plan"}))
+    loaded = mt.load_scenario(path)
+    assert loaded.id == "my_plan"
+    assert mt.trace(loaded, draws=DRAWS, seed=1).label == "my_plan"
+    check_stored_plan({**data, "id": "my_plan"}, "0" * 32, to="see it")    # no error
+
+
+def yaml_text(data: dict) -> str:
+    import yaml
+
+    return yaml.safe_dump(data, sort_keys=False)
+
+
+# -- write_tables into a file or an unwritable folder; a scorecard of nothing --------------
+def test_write_tables_into_a_file_names_the_path_and_what_to_do(result, tmp_path):
+    """`write_tables('/etc/passwd', 'csv')` raised a raw FileExistsError."""
+    file = tmp_path / "passwd"
+    file.write_text("keep me")
+    for folder in (file, file / "tables"):
+        error = refused(lambda folder=folder: result.write_tables(folder, "csv"), "folder")
+        assert error.value == str(folder) and "not a folder" in str(error)
+        assert "give a folder's path" in str(error)
+    assert file.read_text() == "keep me"
+    refused(lambda: result.write_tables(5, "csv"), "folder")
+
+
+def test_write_tables_into_an_unwritable_folder_is_a_resource_error(result, tmp_path,
+                                                                   monkeypatch):
+    import moneytrail.service.result as result_module
+    from moneytrail.errors import ResourceError
+
+    def denied(*args, **kwargs):          # as writing into a read-only folder fails
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(result_module, "frame_csv", denied)
+    error = refused(lambda: result.write_tables(tmp_path / "out", "csv"), "folder",
+                    ResourceError)
+    assert "Permission denied" in str(error) and "a folder you can write to" in str(error)
+    assert error.value == str(tmp_path / "out") and error.exit_code == 3
+
+
+def test_a_scorecard_needs_at_least_one_run_and_the_analysis_data(ws, plan):
+    """`mt.scorecard([], data=ws.analysis)` returned an empty scorecard, silently."""
+    error = refused(lambda: mt.scorecard([], data=ws.analysis), "results")
+    assert "at least one run" in str(error)
+    traced = mt.trace(plan, draws=DRAWS, seed=1, keep_draws=True)
+    refused(lambda: mt.scorecard(traced, data=ws.analysis), "results")
+    refused(lambda: mt.scorecard([traced, "x"], data=ws.analysis), "results")
+    error = refused(lambda: mt.scorecard([traced], data=ws), "data")
+    assert "ws.analysis" in str(error)
+    assert mt.scorecard([traced], data=ws.analysis).table.columns.levels[0].tolist() == \
+        [plan.id]

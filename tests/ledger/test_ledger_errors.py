@@ -101,3 +101,50 @@ def test_query_options(ledger):
         ledger.totals(price_year=2019)
     with pytest.raises(ConversionError, match="field 'price_year', value 0"):
         ledger.reality(price_year=0)
+
+
+@pytest.mark.parametrize(("method", "options", "field", "says"), [
+    ("totals", {"region": 5}, "region", "a text or a list of texts"),
+    ("list", {"purpose": 5}, "purpose", "a text or a list of texts"),
+    ("list", {"sector": [5]}, "sector", "a text or a list of texts"),
+    ("totals", {"by": 5}, "by", "'region' or ['region', 'year']"),
+    ("list", {"currency": None}, "currency", "currency code as text"),
+    ("reality", {"currency": 5}, "currency", "currency code as text"),
+    ("totals", {"colour": "red"}, "colour", "unknown parameter (use by, stage, currency"),
+    ("totals_caveats", {"colour": "red"}, "colour", "unknown parameter"),
+    ("reality", {"price_year": 2025.5}, "price_year", "not a whole number"),
+    ("totals", {"price_year": 2024.7}, "price_year", "not a whole number"),
+    ("totals", {"price_year": 2024.0}, "price_year", "not a whole number"),   # as HTTP
+    ("totals", {"price_year": True}, "price_year", "not a whole number"),
+    ("totals", {"year": "abc"}, "year", "not a year"),
+    ("list", {"year": 2024.0}, "year", "not a year"),
+    ("totals", {"include_needs": "no"}, "include_needs", "True or False"),
+])
+def test_python_query_arguments_are_refused_in_one_line_naming_them(ledger, method, options,
+                                                                    field, says):
+    """The ledger's Python query methods check their arguments as the CLI and the HTTP API
+    do: one MoneytrailError naming the parameter, never a raw TypeError/AttributeError or a
+    year silently truncated (2025.5 -> 2025)."""
+    with pytest.raises(LedgerError) as caught:
+        getattr(ledger, method)(**options)
+    assert caught.value.field == field and says in str(caught.value), str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_unknown_parameters_of_deal_queries_are_named(ledger):
+    with pytest.raises(LedgerError, match="field 'colour'.*use currency, price_year"):
+        ledger.amount("d_eu", "announced", colour="red")
+    with pytest.raises(LedgerError, match="field 'colour'"):
+        ledger.programme_amount("d_eu", "announced", colour="red")
+    with pytest.raises(LedgerError, match="field 'currency'.*not None"):
+        ledger.show("d_eu", currency=None)
+
+
+def test_whole_years_as_numbers_or_text_are_taken(ledger):
+    import numpy as np
+
+    expected = ledger.totals(price_year=2024, year=2024)
+    for price_year, year in ((np.int64(2024), np.int64(2024)), ("2024", "2024")):
+        frame = ledger.totals(price_year=price_year, year=year)
+        assert frame.equals(expected)
+    assert int(ledger.reality(price_year=2024)["price_year"].iloc[0]) == 2024

@@ -88,7 +88,7 @@ def test_a_stored_run_with_an_unsafe_id_downloads_under_a_safe_name(client):
     """Runs stored before ids were checked: the file name and the CLI line are safe."""
     from moneytrail.scenarios.schema import parse_scenario
 
-    unsafe = parse_scenario(plan(id="../../x y"), source="web")    # no id rule: as before
+    unsafe = parse_scenario(plan(id="../../x y"), source="web", id_rule=False)  # as before
     rid, _ = client.app.state.jobs.submit(unsafe, 20, 1)
     assert wait_done(client, rid)["status"] == "done"
     download = client.get(f"/api/v1/runs/{rid}/plan.yaml")

@@ -14,6 +14,7 @@ from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.metrics import Evaluation
 from moneytrail.analysis.stats import STATS, describe
 from moneytrail.engine.result import TraceResult
+from moneytrail.errors import MoneytrailError
 from moneytrail.scenarios.schema import Condition, distinct_labels
 
 JOBS_ROW = "Jobs paid for per million spent (FTE-years)"   # work over the whole budget
@@ -163,8 +164,10 @@ def scorecard(results: list[TraceResult], *, data: AnalysisData,
     Every result keeps its own columns: plans whose ids repeat (two versions of one plan,
     one plan with two seeds) are labelled `id #1`, `id #2` by their position, as `moneytrail
     compare` labels them (scenarios.schema.distinct_labels); `footprints` and
-    `export_rules_on` use the same labels.
+    `export_rules_on` use the same labels. No results, or results that are not traces, or
+    `data` that is not analysis data, is a MoneytrailError naming `results` or `data`.
     """
+    check_scorecard_inputs(results, data)
     columns: dict[tuple[str, str], dict[str, float]] = {}
     dates: dict[str, str] = {}
     markets: dict[str, tuple[str, float]] = {}
@@ -186,3 +189,24 @@ def scorecard(results: list[TraceResult], *, data: AnalysisData,
     table.columns = pd.MultiIndex.from_tuples(list(columns), names=["plan", "stat"])
     table.index.name = "metric"
     return Scorecard(table=table, export_rules_on=dates, hhi_markets=markets)
+
+
+def check_scorecard_inputs(results: object, data: object) -> None:
+    """`scorecard`'s arguments: a list (or tuple) of one or more traced results and the
+    workspace's analysis tables (`ws.analysis`), else one MoneytrailError naming them (an
+    empty list gave an empty scorecard, silently)."""
+    if isinstance(results, TraceResult) or not isinstance(results, list | tuple):
+        raise MoneytrailError("expected a list of traced results, e.g. [mt.trace(plan, "
+                              "keep_draws=True)]", field="results",
+                              value=type(results).__name__)
+    if not results:
+        raise MoneytrailError("a scorecard needs at least one run: give a list of one or more "
+                              "traced results", field="results", value=[])
+    for result in results:
+        if not isinstance(result, TraceResult):
+            raise MoneytrailError("every item must be a traced result (mt.trace(plan, ...))",
+                                  field="results", value=type(result).__name__)
+    if not isinstance(data, AnalysisData):
+        raise MoneytrailError("expected the data package's analysis tables: data=ws.analysis "
+                              "with ws = mt.Workspace.open()", field="data",
+                              value=type(data).__name__)

@@ -15,6 +15,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from moneytrail.errors import ModelError
+from moneytrail.text import shown_text
 
 FACTORS = ("labour", "capital", "tax", "value_added", "imports", "ignore")
 """What a row of a table's factor-input block can be (`factor_map` values):
@@ -235,7 +236,8 @@ def model_from_pymrio(cls, io: Any, *, factor_map: dict[str, str] | None = None,
 
     model = cls(labels=labels, A=A, entities=entities,
                 flows=factor_flows(None, labels, regions, index, None),
-                source=f"pymrio {getattr(io, 'name', '')}".strip())
+                source=f"pymrio {getattr(io, 'name', '')}".strip(),
+                money_unit=money_unit(io))
     model.check_productive(where="pymrio system")
     satellites = satellites_from_pymrio(io, columns, A)   # every extension, with its units
     if satellites is not None:
@@ -250,6 +252,21 @@ def model_from_pymrio(cls, io: Any, *, factor_map: dict[str, str] | None = None,
                          totals=None if x is None else (outside_inputs(A, x), x),
                          tolerance=factor_tolerance)
     return replace(model, flows=flows)
+
+
+def money_unit(io: Any) -> str:
+    """The unit of a pymrio system's money amounts: its `unit` table (one row per sector,
+    "Mill USD" in pymrio's test system) when every row names the same unit; "" when the
+    table does not say it, or its rows name different units (then no one unit is known)."""
+    unit = getattr(io, "unit", None)
+    if isinstance(unit, pd.DataFrame) and len(unit.columns):
+        unit = unit.iloc[:, 0]
+    if isinstance(unit, str):
+        return shown_text(unit.strip())
+    if not isinstance(unit, pd.Series):
+        return ""
+    names = {str(value).strip() for value in unit.dropna()} - {""}
+    return shown_text(names.pop()) if len(names) == 1 else ""
 
 
 def factor_block(io: Any) -> Any:

@@ -181,8 +181,10 @@ class TraceResult:
 
     @property
     def currency(self) -> str:
-        """ISO 4217 code of every amount (empty for a bare final-demand trace)."""
-        return self.plan.currency if self.plan is not None else ""
+        """ISO 4217 code of every amount (the plan's); for a bare final-demand trace the
+        model's money unit as its table says it (pymrio's `unit`, e.g. "Mill USD"), or ""
+        when the table does not say it (the unit is then unknown)."""
+        return self.plan.currency if self.plan is not None else self.model.money_unit
 
     @property
     def label(self) -> str:

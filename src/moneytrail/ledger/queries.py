@@ -11,9 +11,11 @@ central amount, then by ref.
 
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -25,6 +27,51 @@ from moneytrail.ledger.records import NOT_PLEDGES, SECTORS, STAGES, split_list
 Tables = dict[str, pd.DataFrame]
 BOUNDS = ("low", "central", "high")
 GROUPS = ("region", "sector", "purpose", "year")
+FILTERS = ("region", "sector", "purpose", "year", "stage")   # what `**filters` take
+DIGITS = re.compile(r"[+-]?[0-9]+")     # a whole number as text, as --year/--price-year take
+
+
+def check_options(query: Callable, options: Mapping[str, object]) -> None:
+    """The one argument check of the ledger's query methods (`Ledger.list`, `totals`, ...):
+    every option is a keyword parameter of `query`, or one of the FILTERS where `query`
+    takes `**filters`; an unknown one (a typo) is a LedgerError naming it and listing the
+    parameters, not a TypeError from deep inside. The values are checked where they are
+    used (`target`, `select_deals`, `texts`, `whole_year`, `check_stage`), so the CLI and
+    the web app get the same checks."""
+    params = inspect.signature(query).parameters.values()
+    names = [p.name for p in params if p.kind == p.KEYWORD_ONLY]
+    if any(p.kind == p.VAR_KEYWORD for p in params):
+        names += [name for name in FILTERS if name not in names]
+    for name, value in options.items():
+        if name not in names:
+            raise LedgerError(f"unknown parameter (use {', '.join(names)})", field=name,
+                              value=value)
+
+
+def whole_year(name: str, value: object, *, message: str) -> int:
+    """A year given to a query as a whole number (an int, a numpy integer, or its text as
+    the CLI and the HTTP API take it: "2024"); a float (2025.5, also 2025.0, as the HTTP API
+    refuses it), a bool or other text is a LedgerError naming `name` with `message`, never
+    truncated."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str) and DIGITS.fullmatch(value.strip()):
+        return int(value.strip())
+    raise LedgerError(message, field=name, value=value)
+
+
+def texts(name: str, value: object) -> list[str] | None:
+    """A filter or grouping given as one text or a list (any iterable) of texts; None, ""
+    or an empty list is none. Anything else is a LedgerError naming `name`."""
+    if value is None or isinstance(value, str):
+        return [value] if value else None
+    if isinstance(value, Iterable) and not isinstance(value, bytes | Mapping):
+        items = list(value)
+        if all(isinstance(item, str) for item in items):
+            return items or None
+    example = "'region' or ['region', 'year']" if name == "by" else "'EU' or ['EU', 'US']"
+    raise LedgerError(f"expected a text or a list of texts (e.g. {example})", field=name,
+                      value=value)
 
 
 def target(converter: Converter, currency: str, price_year: int | None) -> tuple[str, int]:
@@ -32,16 +79,22 @@ def target(converter: Converter, currency: str, price_year: int | None) -> tuple
     choice names the parameter `currency` or `price_year`, not some claim). Errors of these
     queries name their Python parameters (`by`, `stage`, `region`, `year`, ...): the CLI
     renames them to its options (cli.ledger.option_names), the web app's are the same."""
+    if not isinstance(currency, str):
+        raise ConversionError("expected a currency code as text (e.g. 'EUR' or 'USD')"
+                              + (", not None" if currency is None else ""),
+                              field="currency", value=currency)
     currency = currency.upper()
     if currency not in converter.currencies:
         raise ConversionError("unknown currency (no FX series in macro/fx.csv)",
                               field="currency", value=currency)
     if price_year is None:
         return currency, converter.default_price_year(currency)
-    if int(price_year) < 1:
+    year = whole_year("price_year", price_year,
+                      message="not a whole number (a year, e.g. 2024)")
+    if year < 1:
         raise ConversionError("not a year", field="price_year", value=price_year)
-    converter.check_target(currency, int(price_year))
-    return currency, int(price_year)
+    converter.check_target(currency, year)
+    return currency, year
 
 
 def date_key(text: str) -> str:
@@ -130,12 +183,6 @@ def normalised(claims: pd.DataFrame, converter: Converter, currency: str,
     return out
 
 
-def as_list(value: str | Sequence[str] | None) -> list[str] | None:
-    if value is None or value == "" or value == []:
-        return None
-    return [value] if isinstance(value, str) else list(value)
-
-
 def select_deals(tables: Tables, *, region: str | Sequence[str] | None = None,
                  sector: str | Sequence[str] | None = None,
                  purpose: str | Sequence[str] | None = None, year: int | None = None,
@@ -146,7 +193,7 @@ def select_deals(tables: Tables, *, region: str | Sequence[str] | None = None,
     mask = pd.Series(True, index=deals.index)
     known = {"region": known_regions(tables), "sector": set(SECTORS), "purpose": None}
     for column, wanted in (("region", region), ("sector", sector), ("purpose", purpose)):
-        values = as_list(wanted)
+        values = texts(column, wanted)
         allowed = known[column]
         for value in values or []:
             if allowed is not None and value not in allowed:
@@ -155,11 +202,14 @@ def select_deals(tables: Tables, *, region: str | Sequence[str] | None = None,
         if values:
             mask &= deals[column].isin(values)
     if year is not None:
-        if isinstance(year, bool) or not isinstance(year, numbers.Integral) \
-                or not 1900 <= year <= 2100:
+        announced = whole_year("year", year, message="not a year (use a whole number of four "
+                               "digits, e.g. 2025)")
+        if not 1900 <= announced <= 2100:
             raise LedgerError("year out of range (1900 to 2100)", field="year", value=year)
-        mask &= deals["announced"].str[:4] == str(int(year))
-    if stage:
+        mask &= deals["announced"].str[:4] == str(announced)
+    if isinstance(stage, str) and not stage:
+        stage = None                    # "" is no filter, as a form left empty
+    if stage is not None:
         check_stage(stage)
         claims = tables["claim"]
         mask &= deals["id"].isin(set(claims.loc[claims["stage"] == stage, "deal"]))
@@ -173,7 +223,7 @@ def known_regions(tables: Tables) -> set[str]:
 
 
 def check_stage(stage: str) -> None:
-    if stage not in STAGES:
+    if not isinstance(stage, str) or stage not in STAGES:
         raise LedgerError(f"unknown stage (use {', '.join(STAGES)})", field="stage",
                           value=stage)
 
@@ -428,7 +478,7 @@ def totals(tables: Tables, converter: Converter, *,
     year, so it is the same in every output currency (`gdp_shares`).
     """
     check_stage(stage)
-    by = list(dict.fromkeys(as_list(by) or []))     # "region" is one grouping, not six
+    by = list(dict.fromkeys(texts("by", by) or []))     # "region" is one grouping, not six
     for column in by:
         if column not in GROUPS:
             raise LedgerError(f"unknown grouping (use {', '.join(GROUPS)})", field="by",
@@ -464,6 +514,8 @@ def stage_frame(tables: Tables, converter: Converter, stage: str, currency: str,
     """The selected deals with a claim of `stage` (its latest claim's `low/central/high` in
     `currency` at `price_year`, `year` announced, and `overlap`: left out of totals because
     a deal it is part of or overlaps is selected too, `overlapping`), and those claims."""
+    if not isinstance(include_needs, bool):
+        raise LedgerError("expected True or False", field="include_needs", value=include_needs)
     deals = select_deals(tables, **filters)
     if not include_needs:
         deals = deals[~is_need(deals)]

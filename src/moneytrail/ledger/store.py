@@ -405,11 +405,13 @@ class Ledger:
         (queries.deal_list); a bad one is a MoneytrailError naming the parameter."""
         from moneytrail.ledger import queries
 
+        queries.check_options(queries.deal_list, options)
         return queries.deal_list(self.tables(), self.converter(), **options)
 
     def show(self, deal: str, **options) -> dict[str, pd.DataFrame]:
         from moneytrail.ledger import queries
 
+        queries.check_options(queries.show, options)
         return queries.show(self.tables(), self.converter(), deal, **options)
 
     def claim_warnings(self, ref: str) -> tuple[str, ...]:
@@ -424,6 +426,7 @@ class Ledger:
         `deal` (the deal id; `list` names the same id `id`). `options` as for `list`."""
         from moneytrail.ledger import queries
 
+        queries.check_options(queries.reality, options)
         return queries.reality(self.tables(), self.converter(), **options)
 
     def totals(self, **options) -> pd.DataFrame:
@@ -431,6 +434,7 @@ class Ledger:
         low/central/high; errors name the parameter (`by`, `stage`, `price_year`, ...)."""
         from moneytrail.ledger import queries
 
+        queries.check_options(queries.totals, options)
         return queries.totals(self.tables(), self.converter(), **options)
 
     def programme_amount(self, deal: str, stage: str, **options) -> dict:
@@ -438,6 +442,7 @@ class Ledger:
         sum of its parts' (queries.programme_amount; `refs` empty when none is recorded)."""
         from moneytrail.ledger import queries
 
+        queries.check_options(queries.programme_amount, options)
         return queries.programme_amount(self.tables(), self.converter(), deal, stage,
                                         **options)
 
@@ -447,11 +452,13 @@ class Ledger:
         (queries.totals_caveats)."""
         from moneytrail.ledger import queries
 
+        queries.check_options(queries.totals_caveats, options)
         return queries.totals_caveats(self.tables(), self.converter(), **options)
 
     def amount(self, deal: str, stage: str, **options) -> dict:
         from moneytrail.ledger import queries
 
+        queries.check_options(queries.stage_amount, options)
         return queries.stage_amount(self.tables(), self.converter(), deal, stage, **options)
 
 

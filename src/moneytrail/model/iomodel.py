@@ -50,6 +50,10 @@ class IOModel:
     # the folder of the data package the model was built from (model.builder.build_model):
     # mt.trace checks a plan against that package's data; None for a model built otherwise
     package_root: str | None = None
+    # the unit of the table's money amounts where the table says it (a pymrio system's
+    # `unit`, e.g. "Mill USD"): a final-demand trace's `currency`; "" where it is not known
+    # (the bundled value chain: amounts are in a plan's currency)
+    money_unit: str = ""
 
     def __post_init__(self) -> None:
         n = len(self.labels)

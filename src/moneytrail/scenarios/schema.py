@@ -3,7 +3,7 @@
 Valid ranges of every field (anything outside is refused with the file, field and value):
 
 - `id`: equals the file name (without .yaml) when loaded from a file; a plan given as a
-  mapping by the web app or the API (`parse_scenario(..., web=True)`) must use letters,
+  mapping (`parse_scenario`: from Python, the web app or the API) must use letters,
   digits and dashes, start with a letter or digit, and have at most MAX_PLAN_ID (64)
   characters, since it becomes a file name (`plan_file_stem`). `title`: text, not empty,
   at most MAX_TITLE (200) characters; `description`: at most MAX_DESCRIPTION (5,000).
@@ -607,11 +607,15 @@ def missing_message(name: str, errors: list[Any], parent: tuple) -> str | None:
 
 
 def parse_scenario(data: Any, *, source: str = "<scenario>", strict: bool = False,
-                   web: bool = False) -> Plan:
+                   id_rule: bool = True) -> Plan:
     """Validate a scenario mapping; the first problem becomes a ScenarioError.
 
-    With `web` (a plan from the web app or the API, not a file) the id must also follow the
-    plan id rule (`check_plan_id`): it becomes the name of the downloaded YAML file.
+    A plan given as a mapping (from Python, the web app or the API) has an id that follows
+    the plan id rule (`check_plan_id`: letters, digits and dashes), as it names the plan's
+    YAML file when it is saved or downloaded. `id_rule=False` leaves the id free where
+    another rule stands: a file's id must equal its file name (`load_scenario`), a plan the
+    tasks relabelled (`x #1`, `plan+rules`) is checked again (`revalidated`), a run's stored
+    plan is read back (`check_stored_plan`).
 
     With `strict` (the HTTP API's JSON bodies) every value must have its JSON type: numbers
     as numbers, whole numbers (year, draws, seed, ...) as integers, text as strings; dates
@@ -662,7 +666,7 @@ def parse_scenario(data: Any, *, source: str = "<scenario>", strict: bool = Fals
                 message = f"{message} (got {json_type(_error_node(data, loc))})"
         raise ScenarioError(message, file=source, field=_field_path(loc) or None,
                             value=value) from None
-    if web:
+    if id_rule:
         check_plan_id(plan.id, file=source)
     return plan.model_copy(update={"path": source})
 
@@ -685,7 +689,7 @@ def revalidated(plan: Any) -> Plan:
     # written in a plan from the default)
     data = {key: value for key, value in plan.model_dump(warnings=False).items()
             if key in plan.model_fields_set}
-    checked = parse_scenario(data, source=source)
+    checked = parse_scenario(data, source=source, id_rule=False)    # ids as `x #1` stay
     checked = checked.model_copy(update={"path": path})
     return plan if checked == plan else checked      # the plan itself when nothing changed
 
@@ -821,7 +825,7 @@ def load_scenario(path: str | Path) -> Plan:
         raise ScenarioError(f"this is a claims file (it has a top-level 'claims' list), not a "
                             f"scenario: check its claims with `moneytrail claims check "
                             f"{path}`", file=str(path))
-    plan = parse_scenario(data, source=str(path))
+    plan = parse_scenario(data, source=str(path), id_rule=False)
     if plan.id != path.stem:
         raise ScenarioError(f"id must equal the file name '{path.stem}'", file=str(path),
                             field="id", value=plan.id)

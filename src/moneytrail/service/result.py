@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from moneytrail.currencies import PER_MILLION, is_currency
-from moneytrail.errors import MoneytrailError, UnknownNameError
+from moneytrail.errors import MoneytrailError, ResourceError, UnknownNameError
 from moneytrail.text import shown_text
 
 SCHEMA = "moneytrail.result/1"
@@ -450,7 +451,9 @@ class Result:
         carries `table_metadata` in its schema metadata (key `moneytrail`, JSON) and each
         column's unit in its field metadata (`unit`); a CSV file stays plain CSV, with the
         same metadata in a sidecar `<file>-metadata.json` (W3C CSV on the Web) beside it, and
-        its unit columns (`csv_unit_columns`). Returns the table files."""
+        its unit columns (`csv_unit_columns`). Returns the table files. A `folder` that is a
+        file (or under one) is a MoneytrailError, one that cannot be written a ResourceError,
+        both naming the folder (field `folder`) and what to do."""
         if not isinstance(fmt, str) or fmt not in TABLE_FORMATS:
             raise MoneytrailError(f"unknown table format (use {' or '.join(TABLE_FORMATS)})",
                                   field="fmt", value=shown(fmt))
@@ -463,20 +466,34 @@ class Result:
                 raise MoneytrailError("a table name has letters, digits, _ and - only (it "
                                       "names the table's file)", field="tables",
                                       value=shown(name))
+        if not isinstance(folder, str | os.PathLike) or not str(folder):
+            raise MoneytrailError("expected the path of a folder to write the tables into (a "
+                                  "str or Path, e.g. 'tables')", field="folder",
+                                  value=shown(folder))
         folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
         paths = []
-        for name, table in self.tables.items():
-            path = folder / f"{self.run_id}-{name}.{fmt}"
-            frame = table.frame().reset_index() if table.index else table.frame()
-            meta = self.table_metadata(name)
-            if fmt == "parquet":
-                write_parquet(frame, path, meta)
-            else:
-                frame_csv(csv_unit_frame(self, name, frame), path)
-                write_csv_metadata(path.with_name(path.name + "-metadata.json"), path.name,
-                                   [csv_table_metadata(self, name)])
-            paths.append(path)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, table in self.tables.items():
+                path = folder / f"{self.run_id}-{name}.{fmt}"
+                frame = table.frame().reset_index() if table.index else table.frame()
+                meta = self.table_metadata(name)
+                if fmt == "parquet":
+                    write_parquet(frame, path, meta)
+                else:
+                    frame_csv(csv_unit_frame(self, name, frame), path)
+                    write_csv_metadata(path.with_name(path.name + "-metadata.json"),
+                                       path.name, [csv_table_metadata(self, name)])
+                paths.append(path)
+        except (FileExistsError, NotADirectoryError):
+            raise MoneytrailError("this is a file (or inside one), not a folder: write_tables "
+                                  "writes one file per table into a folder; give a folder's "
+                                  "path (it is created if missing)", field="folder",
+                                  value=str(folder)) from None
+        except OSError as exc:
+            raise ResourceError(f"cannot write the tables into this folder "
+                                f"({exc.strerror or exc}); give a folder you can write to",
+                                field="folder", value=str(folder)) from None
         return paths
 
 

@@ -58,7 +58,7 @@ def check_stored_plan(plan: dict[str, Any], run_id: str, *, to: str) -> None:
     from moneytrail.scenarios.schema import parse_scenario
 
     try:
-        parse_scenario(plan)
+        parse_scenario(plan, id_rule=False)     # a file's or a task's id stays
     except ScenarioError as exc:
         where = f"field '{exc.field}': " if exc.field else ""
         raise MoneytrailError(f"this run's plan was stored under older plan rules ({where}"
