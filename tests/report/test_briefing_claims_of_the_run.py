@@ -98,17 +98,17 @@ def test_claims_of_one_run_share_its_plans_trace(ws, run_500, monkeypatch):
     """A run page or briefing checks several claims one by one against the run: the run's plan
     is traced once for all of them (a shared `traces`), with the same figures as checking each
     claim alone (a trace does not depend on the check)."""
-    import moneytrail as mt
+    from moneytrail.service import tasks
     from moneytrail.service.run_claims import check_against_run
 
     calls = []
-    real = mt.trace
+    real = tasks.trace             # the claims trace with the workspace's own tracer
 
     def counted(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(mt, "trace", counted)
+    monkeypatch.setattr(tasks, "trace", counted)
     alone = {cid: check_against_run(ws, cid, run_500, store=None).frame() for cid in SCORE}
     traced_alone = len(calls)
     calls.clear()
