@@ -61,8 +61,9 @@ def test_totals_citation_and_csv_carry_the_caveats(client):
     assert api["left_out"][0]["deal"] == "l_openai_compute_2025_10"
     rows = {r["region"]: r for r in csv_rows(client.get(
         "/api/v1/ledger/totals?format=csv&table=totals"))}
-    assert rows["US"]["note"].startswith("lower bound; left out as part of, or overlapping, counted deals: "
-                                         "OpenAI compute commitments (~30 GW) (EUR 506.20 bn)")
+    assert rows["US"]["note"].startswith("lower bound; left out as part of, or overlapping, "
+                                         "counted deals: OpenAI compute commitments (~30 GW) "
+                                         "(EUR 506.20 bn)")
     assert rows["JP"]["note"] == ""                     # nothing left out there
     assert float(rows["US"]["central"]) == pytest.approx(1.4805524938872957e12, rel=1e-12)
 

@@ -485,11 +485,10 @@ def totals_caveats(tables: Tables, converter: Converter, *, stage: str = "announ
     per deal: `caveat` "left out" for a deal dropped whole because a deal it is part of or
     overlaps is selected (`inside`: those selected containers, nearest first, `;`-separated;
     `relation`: for each, "part of" when every link from the deal to it is `part_of`, else
-    "overlaps"; with a partial overlap the total is then a lower bound), "not a pledge" for a deal of
-    kind need, expectation or cost counted because `include_needs`. Columns: caveat, deal,
-    name, kind, region, description, low, central, high, inside, relation, currency,
-    price_year;
-    largest amount first within each caveat."""
+    "overlaps"; with a partial overlap the total is then a lower bound), "not a pledge" for
+    a deal of kind need, expectation or cost counted because `include_needs`. Columns:
+    caveat, deal, name, kind, region, description, low, central, high, inside, relation,
+    currency, price_year; largest amount first within each caveat."""
     check_stage(stage)
     currency, price_year = target(converter, currency, price_year)
     frame, _ = stage_frame(tables, converter, stage, currency, price_year, include_needs,
