@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -374,7 +375,7 @@ def totals_view(state: WebState, url: str, *, stage: str | None = None,
                                           {r["region"] for r in left_out + not_pledges}))
 
 
-def group_key(values: dict[str, Any], groups: list[str]) -> tuple[str, ...]:
+def group_key(values: Mapping[Any, Any], groups: list[str]) -> tuple[str, ...]:
     """A totals row's (or a deal's) values of the groupings, as text, in order."""
     return tuple(str(values.get(g, "")) for g in groups)
 
