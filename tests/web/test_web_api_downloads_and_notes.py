@@ -95,3 +95,131 @@ def test_cli_totals_note_says_overlaps_too(client):
     names = {str(d["id"]): str(d["name"]) for d in ledger.records("deal")}
     notes = " ".join(totals_notes(caveats, False, names))
     assert "OpenAI compute commitments (~30 GW) (EUR 506.20 bn, overlaps Stargate US" in notes
+
+
+# -- runs for 1, 3 and 4 ----------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def runs(client) -> dict[str, str]:
+    """Reference plans traced at 100 draws (with analyses, as the web app runs them)."""
+    from runs_helpers import finished
+
+    return {plan: finished(client, {"reference": plan, "draws": 100, "seed": 1})
+            for plan in ("eu-ai-gigafactories", "efficiency-first-eu")}
+
+
+def stored(client, run_id: str):
+    return client.app.state.jobs.store.get(run_id).result
+
+
+# -- 1. Parquet and the CSV's provenance --------------------------------------------------------
+def test_a_run_table_comes_as_the_parquet_file_the_python_writer_writes(client, runs,
+                                                                          tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    rid = runs["eu-ai-gigafactories"]
+    response = client.get(f"/api/v1/runs/{rid}?format=parquet&table=headline")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/vnd.apache.parquet"
+    assert f'moneytrail-{rid[:8]}-headline.parquet' in response.headers["content-disposition"]
+    written = {p.name: p for p in stored(client, rid).write_tables(tmp_path, "parquet")}
+    assert response.content == written[f"{rid}-headline.parquet"].read_bytes()
+    path = tmp_path / "down.parquet"
+    path.write_bytes(response.content)
+    schema = pq.read_schema(path)
+    import json
+
+    meta = json.loads(schema.metadata[b"moneytrail"])
+    assert meta["run_id"] == rid and meta["seed"] == 1 and meta["draws"] == 100
+    assert schema.field("share_p50").metadata[b"unit"] == b"share"
+    assert response.headers["x-moneytrail-run-id"] == rid
+
+
+def test_parquet_of_a_run_of_many_tables_needs_table_and_names_them(client, runs):
+    response = client.get(f"/api/v1/runs/{runs['eu-ai-gigafactories']}?format=parquet")
+    assert response.status_code == 400
+    problem = response.json()
+    assert problem["field"] == "table"
+    assert problem["detail"].startswith("A Parquet file holds one table")
+    bad = client.get(f"/api/v1/runs/{runs['eu-ai-gigafactories']}?format=xlsx&table=headline")
+    assert bad.json()["detail"] == "unknown format (use json, csv, parquet)"
+
+
+def test_a_run_csv_names_its_provenance_in_headers_and_keeps_its_body(client, runs):
+    rid = runs["eu-ai-gigafactories"]
+    result = stored(client, rid)
+    response = client.get(f"/api/v1/runs/{rid}?format=csv&table=headline")
+    assert response.status_code == 200
+    prov = result.provenance
+    assert response.headers["x-moneytrail-run-id"] == rid
+    assert response.headers["x-moneytrail-kind"] == "trace"
+    assert response.headers["x-moneytrail-seed"] == "1"
+    assert response.headers["x-moneytrail-draws"] == "100"
+    assert response.headers["x-moneytrail-code-version"] == prov.code_version
+    assert response.headers["x-moneytrail-data-version"] == prov.data_version
+    assert response.headers["x-moneytrail-data-hash"] == prov.data_hash
+    assert response.headers["link"] == \
+        f'</api/v1/runs/{rid}>; rel="describedby"; type="application/json"'
+    # the body is the plain CSV it was: the header row is the table's columns
+    header = response.text.splitlines()[0].split(",")
+    assert header[0] == "where the money ends up" and rid not in response.text
+
+
+def test_openapi_declares_parquet_for_a_run(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    content = spec["paths"]["/api/v1/runs/{run}"]["get"]["responses"]["200"]["content"]
+    assert "application/vnd.apache.parquet" in content
+
+
+# -- 3. the home plans table keeps country codes ------------------------------------------------
+def test_headline_numbers_give_country_codes_and_names_apart(client, runs):
+    from moneytrail.web.runs import Names, headline_columns, headline_numbers
+
+    names = Names(client.app.state.workspace.valuechain)
+    for rid in runs.values():
+        numbers = headline_numbers(stored(client, rid), names)
+        assert list(numbers) == headline_columns()
+        for column in ("largest_value_added_country", "largest_owner_country"):
+            code = numbers[column]
+            assert code in names.countries or code in ("EU", "ROW"), (rid, column, code)
+            assert code == code.upper() and " " not in code
+            assert numbers[f"{column}_name"] and numbers[f"{column}_name"] != code
+
+
+# -- 4. every null says why ----------------------------------------------------------------------
+def test_compare_scorecard_nulls_carry_a_reason(client, runs):
+    first, second = runs["eu-ai-gigafactories"], runs["efficiency-first-eu"]
+    rows = csv_rows(client.get(f"/api/v1/compare?runs={first},{second}&format=csv"
+                               "&table=scorecard"))
+    by_metric = {r["metric"]: r for r in rows}
+    residual = by_metric["Residual value of hardware at horizon"]
+    assert residual["efficiency-first-eu_p50"] == ""          # the plan buys no hardware
+    assert residual["efficiency-first-eu_reason"].startswith(
+        "Not applicable: the plan buys no hardware")
+    assert residual["difference_reason"] == \
+        "not subtracted: no figure for the second plan (its reason says why)"
+    conditions = by_metric["Conditions met (share of applicable ones)"]
+    for plan in ("eu-ai-gigafactories", "efficiency-first-eu"):
+        assert conditions[f"{plan}_reason"] == "Not applicable: the plan sets no conditions"
+    plans = ("eu-ai-gigafactories", "efficiency-first-eu")
+    for row in rows:
+        for plan in plans:
+            if row[f"{plan}_p50"] == "":
+                assert row[f"{plan}_reason"], (row["metric"], plan)
+        if row["difference_p50"] == "":
+            assert row["difference_reason"], row["metric"]
+
+
+def test_evidence_rows_without_shares_say_why(client, runs):
+    rid = runs["efficiency-first-eu"]
+    rows = csv_rows(client.get(f"/api/v1/runs/{rid}?format=csv&table=evidence"))
+    shares = [c for c in rows[0] if c.endswith(("_mean", "_p5", "_p50", "_p95"))
+              and c != "amount_mean"]
+    empty = [r for r in rows if all(r[c] == "" for c in shares)]
+    assert empty, "the plan has figures of zero amount"
+    for row in rows:
+        if any(row[c] == "" for c in shares):
+            assert float(row["amount_mean"]) == 0
+            assert row["shares_reason"].startswith("no shares: the figure is 0")
+        else:
+            assert row["shares_reason"] == ""
+    as_json = client.get(f"/api/v1/runs/{rid}?table=evidence").json()["rows"]
+    assert all(("shares_reason" in r) for r in as_json)
