@@ -1153,7 +1153,8 @@ def compare_view(results: list[Result], names: Names, url: str,
             entry["difference"] = units.difference_value(
                 entry.get("run1"), entry.get("run2"), str(entry["unit"])) if comparable \
                 else None
-    if any(entry.get("difference_reason") for entry in metrics.values()):
+    if withheld and any(entry.get("difference_reason") == withheld
+                        for entry in metrics.values()):
         unit_note = (f"{unit_note} The difference column leaves out figures per million and "
                      f"amounts of money (\u2013): {withheld.removeprefix('not subtracted: ')}."
                      ).strip()
