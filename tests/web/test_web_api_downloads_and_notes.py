@@ -223,3 +223,18 @@ def test_evidence_rows_without_shares_say_why(client, runs):
             assert row["shares_reason"] == ""
     as_json = client.get(f"/api/v1/runs/{rid}?table=evidence").json()["rows"]
     assert all(("shares_reason" in r) for r in as_json)
+
+
+def test_a_run_scorecard_csv_says_why_a_row_has_no_figure(client, runs):
+    rid = runs["efficiency-first-eu"]
+    rows = csv_rows(client.get(f"/api/v1/runs/{rid}?format=csv&table=scorecard"))
+    key = next(iter(rows[0]))
+    values = [c for c in rows[0] if c.endswith(("_mean", "_p5", "_p50", "_p95"))]
+    by_metric = {r[key]: r for r in rows}
+    assert by_metric["Conditions met (share of applicable ones)"]["reason"] == \
+        "Not applicable: the plan sets no conditions"
+    assert by_metric["Residual value of hardware at horizon"]["reason"].startswith(
+        "Not applicable: the plan buys no hardware")
+    for row in rows:
+        if any(row[c] == "" for c in values):
+            assert row["reason"], row[key]

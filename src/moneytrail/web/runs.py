@@ -920,13 +920,8 @@ def result_table_rows(result: Result, name: str, names: Names) -> list[dict[str,
         return [{"condition": row["condition"], "condition_text": row["words"],
                  **{k: v for k, v in row.items() if k not in ("condition", "words", "unit")}}
                 for row in condition_rows(result, names)]
-    if name == "scorecard" and name in result.tables and result.facts.get("hhi_market"):
-        # the market the HHI change is in, beside its row (as the run page shows it)
-        where = {row["metric"]: row["where"] for row in scorecard_rows(result, names)
-                 if row["where"]}
-        key = result.tables[name].index[0]
-        return [{**row, "market": where.get(str(row[key]), "")}
-                for row in records(result, name)]
+    if name == "scorecard" and name in result.tables:
+        return scorecard_table_rows(result, names)
     if name == "evidence" and name in result.tables:
         return evidence_rows(result)
     if name in result.tables:
@@ -936,6 +931,31 @@ def result_table_rows(result: Result, name: str, names: Names) -> list[dict[str,
         return charts[name]
     raise MoneytrailError(f"unknown table of this run ({tables_text(result, charts)})",
                           field="table", value=name)
+
+
+def scorecard_table_rows(result: Result, names: Names) -> list[dict[str, Any]]:
+    """A run's scorecard table for CSV and JSON: the stored rows, with the market the HHI
+    change is in beside its row (`market`, as the run page shows it; when the run names one)
+    and last `reason`: why a row has no figure ("Not applicable: the plan sets no
+    conditions", analysis.scorecard.NO_FIGURE; its evidence row takes its metric's) or why
+    the HHI change is 0, as the run page and the compare CSV's `<plan>_reason` say it; null
+    elsewhere."""
+    from moneytrail.service.tasks import stored_scorecard_row
+
+    shown = scorecard_rows(result, names)
+    where = {row["metric"]: row["where"] for row in shown if row["where"]}
+    reasons = {row["metric"]: row["reason"] for row in shown}
+    key = result.tables["scorecard"].index[0]
+    out = []
+    for row in records(result, "scorecard"):
+        metric = stored_scorecard_row(str(row[key]), str(row["unit"]))[0]
+        base = metric.removesuffix(EVIDENCE_SUFFIX)
+        extra = {"market": where.get(metric, "")} if result.facts.get("hhi_market") else {}
+        values = [v for k, v in row.items() if k not in (key, "unit")]
+        reason = reasons.get(base) if metric == base or all(v is None for v in values) \
+            else None
+        out.append({**row, **extra, "reason": reason})
+    return out
 
 
 # why an evidence row's shares are null (engine.evidence.evidence_frame: a figure that is
