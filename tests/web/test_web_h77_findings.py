@@ -46,7 +46,7 @@ def test_totals_page_says_lower_bound_and_names_what_was_left_out(client):
     assert "the largest OpenAI compute commitments (~30 GW) (EUR 506.20 bn, United States)" \
         in text
     assert "Deals left out as inside others" in text
-    assert "Stargate US: selected sites (planned investment) United States EUR 398.24 bn " \
+    assert "Stargate US: selected sites (planned investment) United States EUR 398.24 bn part of " \
         "Stargate Project (Stargate LLC)" in text
     # the figures themselves are unchanged
     assert "United States EUR 1.48 tn (EUR 1.47–1.49 tn) 12 (+8 inside others, left out)" \
@@ -61,8 +61,9 @@ def test_totals_citation_and_csv_carry_the_caveats(client):
     assert api["left_out"][0]["deal"] == "l_openai_compute_2025_10"
     rows = {r["region"]: r for r in csv_rows(client.get(
         "/api/v1/ledger/totals?format=csv&table=totals"))}
-    assert rows["US"]["note"].startswith("lower bound; left out as inside other deals: "
-                                         "OpenAI compute commitments (~30 GW) (EUR 506.20 bn)")
+    assert rows["US"]["note"].startswith("lower bound; left out as part of, or overlapping, "
+                                         "counted deals: OpenAI compute commitments (~30 GW) "
+                                         "(EUR 506.20 bn)")
     assert rows["JP"]["note"] == ""                     # nothing left out there
     assert float(rows["US"]["central"]) == pytest.approx(1.4805524938872957e12, rel=1e-12)
 

@@ -99,10 +99,12 @@ def test_downloads_and_charts_of_every_kind(client, stored, kind):
     api = f"/api/v1/runs/{result.run_id}"
     ok(client.get(api))
     for name in result.tables:
-        for fmt in ("csv", "json"):
+        for fmt in ("csv", "json", "parquet"):
             response = client.get(f"{api}?format={fmt}&table={name}")
             ok(response)
             assert response.status_code == 200, (name, response.text)
+            if fmt == "parquet":        # the file the Python writer writes (h132)
+                assert response.content == result.parquet_bytes(name), name
     # CSV holds one table: without `table` only a run of one table gives it (h63), as
     # `moneytrail show --format csv` does
     default = client.get(f"{api}?format=csv")

@@ -85,6 +85,27 @@ def conditions_missing_said(note: str, plan: str) -> str | None:
     return found.group(1) if found else None
 
 
+# why a scorecard row has no figure for a plan (null cells; NaN per draw in
+# `scorecard_draws`): the web app's `reason` of the row (the compare CSV's `<plan>_reason`),
+# as briefings write "Not applicable" (the metric does not apply to the plan)
+RESIDUAL_ROW = "Residual value of hardware at horizon"
+MARKUP_ROW = "Markup over suppliers' cost of goods (share)"
+NO_FIGURE = {
+    RESIDUAL_ROW: "Not applicable: the plan buys no hardware (accelerators, servers, "
+                  "networking, storage), so nothing is left to resell at the horizon",
+    CONDITIONS_ROW: "Not applicable: the plan sets no conditions, or none of them applies",
+    MARKUP_ROW: "Not computed: the data source no gross margin for any of the plan's "
+                "suppliers",
+}
+NO_FIGURE_OTHER = "Not computed: the data give no figure for this plan"
+
+
+def no_figure_reason(label: str) -> str:
+    """Why the scorecard row `label` has no figure (NO_FIGURE; NO_FIGURE_OTHER for a row
+    without its own reason)."""
+    return NO_FIGURE.get(label, NO_FIGURE_OTHER)
+
+
 # rows renamed since runs were stored, old label -> label now: a stored run's scorecard is
 # read under the new label (service.tasks.stored_scorecard_row), so compare pages and
 # briefings line it up with newer runs. The jobs row was "(FTE)" though its figure is

@@ -536,34 +536,60 @@ def totals_caveats(tables: Tables, converter: Converter, *, stage: str = "announ
     """What `totals` (same arguments) leaves out or adds that a reader must know, one row
     per deal: `caveat` "left out" for a deal dropped whole because a deal it is part of or
     overlaps is selected (`inside`: those selected containers, nearest first, `;`-separated;
-    with a partial overlap the total is then a lower bound), "not a pledge" for a deal of
-    kind need, expectation or cost counted because `include_needs`. Columns: caveat, deal,
-    name, kind, region, description, low, central, high, inside, currency, price_year;
-    largest amount first within each caveat."""
+    `relation`: for each, "part of" when every link from the deal to it is `part_of`, else
+    "overlaps"; with a partial overlap the total is then a lower bound), "not a pledge" for
+    a deal of kind need, expectation or cost counted because `include_needs`. Columns:
+    caveat, deal, name, kind, region, description, low, central, high, inside, relation,
+    currency, price_year; largest amount first within each caveat."""
     check_stage(stage)
     currency, price_year = target(converter, currency, price_year)
     frame, _ = stage_frame(tables, converter, stage, currency, price_year, include_needs,
                            filters)
     candidates = set(frame["id"])
-    containers = {str(row["id"]): split_list(row["part_of"]) + split_list(row["overlaps"])
-                  for _, row in tables["deal"].iterrows()}
+    links = {str(row["id"]): (split_list(row["part_of"]), split_list(row["overlaps"]))
+             for _, row in tables["deal"].iterrows()}
     rows = []
     for _, deal in frame.iterrows():
         caveat = "left out" if deal["overlap"] else \
             "not a pledge" if deal["kind"] in NOT_PLEDGES else ""
         if not caveat:
             continue
+        found = container_relations(links, str(deal["id"]), candidates) \
+            if deal["overlap"] else []
         rows.append({"caveat": caveat, "deal": deal["id"], "name": deal["name"],
                      "kind": kind_of(deal["kind"]), "region": deal["region"],
                      "description": deal["description"],
                      **{b: float(deal[b]) for b in BOUNDS},
-                     "inside": ";".join(selected_containers(containers, str(deal["id"]),
-                                                            candidates))
-                     if deal["overlap"] else ""})
-    columns = ["caveat", "deal", "name", "kind", "region", "description", *BOUNDS, "inside"]
+                     "inside": ";".join(c for c, _ in found),
+                     "relation": ";".join(r for _, r in found)})
+    columns = ["caveat", "deal", "name", "kind", "region", "description", *BOUNDS, "inside",
+               "relation"]
     out = pd.DataFrame(rows, columns=columns)
     out = out.sort_values(["caveat", "central"], ascending=[True, False]).reset_index(drop=True)
     out["currency"], out["price_year"] = currency, price_year
+    return out
+
+
+def container_relations(links: dict[str, tuple[list[str], list[str]]], deal: str,
+                        candidates: set[str]) -> list[tuple[str, str]]:
+    """The selected deals (`candidates`) that a deal is part of or overlaps, directly or
+    through deals not selected, nearest first (as `selected_containers`), each with how:
+    "part of" when every link on the way is `part_of`, else "overlaps". `links`: per deal
+    id its (part_of, overlaps) lists."""
+    out: list[tuple[str, str]] = []
+    todo = [(node, True) for node in links.get(deal, ([], []))[0]] + \
+        [(node, False) for node in links.get(deal, ([], []))[1]]
+    seen = {deal}
+    while todo:
+        node, part = todo.pop(0)
+        if node in seen:
+            continue
+        seen.add(node)
+        if node in candidates:
+            out.append((node, "part of" if part else "overlaps"))
+            continue
+        part_of, overlaps = links.get(node, ([], []))
+        todo.extend([(n, part) for n in part_of] + [(n, False) for n in overlaps])
     return out
 
 

@@ -175,7 +175,8 @@ def totals_notes(caveats: pd.DataFrame, include_needs: bool,
         row = rows.sort_values("central", ascending=False, kind="stable").iloc[0]
         amount = units.money(row["central"], str(row.get("currency") or ""))
         inside = [names.get(d, d) for d in str(row.get("inside") or "").split(";") if d]
-        where = f", inside {inside[0]}" if inside else ""
+        how = [r for r in str(row.get("relation") or "").split(";") if r]
+        where = f", {how[0] if how else 'inside'} {inside[0]}" if inside else ""
         return f"{row['name']} ({amount}{where})"
 
     notes = [TOTALS_NOTE]

@@ -17,13 +17,14 @@ numbers or null. Statistics over Monte Carlo draws sit in columns named
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import math
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -446,6 +447,18 @@ class Result:
                 "seed": provenance.seed, "draws": provenance.draws,
                 "sources": list(provenance.sources), "inputs": provenance.inputs}
 
+    def export_frame(self, name: str) -> pd.DataFrame:
+        """The table `name` as `write_tables` writes it: its index as leading columns."""
+        table = self.known_table(name)
+        return table.frame().reset_index() if table.index else table.frame()
+
+    def parquet_bytes(self, name: str) -> bytes:
+        """The Parquet file `write_tables(folder, "parquet")` writes for the table `name`,
+        byte for byte (the web API's `?format=parquet`)."""
+        buffer = io.BytesIO()
+        write_parquet(self.export_frame(name), buffer, self.table_metadata(name))
+        return buffer.getvalue()
+
     def write_tables(self, folder: str | Path, fmt: str = "csv") -> list[Path]:
         """Every table as `<folder>/<run id>-<table>.csv` (or `.parquet`). A Parquet file
         carries `table_metadata` in its schema metadata (key `moneytrail`, JSON) and each
@@ -474,9 +487,9 @@ class Result:
         paths = []
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            for name, table in self.tables.items():
+            for name in self.tables:
                 path = folder / f"{self.run_id}-{name}.{fmt}"
-                frame = table.frame().reset_index() if table.index else table.frame()
+                frame = self.export_frame(name)
                 meta = self.table_metadata(name)
                 if fmt == "parquet":
                     write_parquet(frame, path, meta)
@@ -507,9 +520,10 @@ def write_csv_metadata(sidecar: Path, file_name: str, metas: list[dict[str, Any]
     return sidecar
 
 
-def write_parquet(frame: pd.DataFrame, path: Path, meta: dict[str, Any]) -> None:
-    """A table as Parquet with `meta` (Result.table_metadata) as the schema's `moneytrail`
-    metadata (JSON) and each column's unit as its field's `unit` metadata."""
+def write_parquet(frame: pd.DataFrame, path: Path | BinaryIO, meta: dict[str, Any]) -> None:
+    """A table as Parquet (to a file or a binary stream) with `meta` (Result.table_metadata)
+    as the schema's `moneytrail` metadata (JSON) and each column's unit as its field's `unit`
+    metadata."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 

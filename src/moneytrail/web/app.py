@@ -636,12 +636,14 @@ def add_routes(app: FastAPI) -> None:
         return render(request, "ledger.html", view, "ledger")
 
     @app.get(f"{API}/ledger/totals", tags=["ledger"],
-             summary="Totals by region, per capita and per GDP")
+             summary="Totals by region (per capita and per GDP), or by the groupings "
+             "`by` names as `ledger totals --by` does: region, sector, purpose, year "
+             "(comma-separated, e.g. by=region,year)")
     def api_totals(request: Request, stage: Q = None, currency: Q = None, needs: Q = None,
-                   price_year: PriceYear = None, format: Format = None,
+                   price_year: PriceYear = None, by: Q = None, format: Format = None,
                    table: Table = None) -> Response:
         view = views.totals_view(web(request), page_url(request), stage=stage,
-                                 currency=currency, needs=needs, price_year=price_year)
+                                 currency=currency, needs=needs, price_year=price_year, by=by)
         return as_api(view, format, table)
 
     @app.get("/ledger/totals", include_in_schema=False)

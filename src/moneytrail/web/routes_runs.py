@@ -237,6 +237,41 @@ def csv_response(rows: list[dict[str, Any]], filename: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+RUN_FORMATS = ("json", "csv", "parquet")      # GET /api/v1/runs/<id>?format=
+PARQUET_MEDIA = "application/vnd.apache.parquet"
+
+
+def provenance_headers(result: Result) -> dict[str, str]:
+    """What a downloaded run table needs to be cited and reproduced, in response headers (a
+    CSV body has no place for it; docs/results.md): the run id, kind, seed, draws, code and
+    data versions and data hash, and a `Link` to the run's JSON (its whole provenance)."""
+    prov = result.provenance
+    values = {"Run-Id": result.run_id, "Kind": result.kind, "Seed": prov.seed,
+              "Draws": prov.draws, "Code-Version": prov.code_version,
+              "Data-Version": prov.data_version, "Data-Hash": prov.data_hash}
+    headers = {f"X-Moneytrail-{key}": str(value) for key, value in values.items()
+               if value not in (None, "")}
+    headers["Link"] = (f'<{API}/runs/{result.run_id}>; rel="describedby"; '
+                       'type="application/json"')
+    return headers
+
+
+def parquet_response(result: Result, table: str | None, names: Names) -> Response:
+    """One table of a run as the Parquet file `Result.write_tables` writes (byte for byte:
+    units and provenance in its schema metadata), with the provenance headers."""
+    name = csv_table(result, table, names, what="A Parquet file")
+    try:
+        body = result.parquet_bytes(name)
+    except ImportError:              # pyarrow is a dependency; a stripped install lacks it
+        raise MoneytrailError("Parquet needs pyarrow, which this server's installation "
+                              "lacks: use format=csv or json", field="format",
+                              value="parquet") from None
+    return Response(body, media_type=PARQUET_MEDIA, headers={
+        **provenance_headers(result),
+        "Content-Disposition": f'attachment; filename="moneytrail-{result.run_id[:8]}-'
+                               f'{name}.parquet"'})
+
+
 def page(request: Request, template: str, nav: str = "", status: int = 200,
          **context: Any) -> HTMLResponse:
     html = request.app.state.templates.get_template(template).render(
@@ -394,24 +429,31 @@ def add_run_routes(app: FastAPI) -> None:
              summary="A run: status (queued, running, done, error), progress, and the result "
              "JSON when done; ?table=<name> for one table as JSON (with its title, note, "
              "units, currency and price year), ?format=csv&table=<name> as CSV (a run of "
-             "several tables without table: 400 naming them)")
+             "several tables without table: 400 naming them; the run id, seed, draws, code "
+             "and data versions in X-Moneytrail-* headers and a Link to the run's JSON), "
+             "?format=parquet&table=<name> as the Parquet file Result.write_tables writes "
+             "(units and provenance in its metadata)")
     def api_run(request: Request, run: str, format: Q = None, table: Q = None) -> Response:
         from moneytrail.web.views import choice_param, text_param
 
         if (moved := short_id_redirect(request, run, f"{API}/runs/{{run}}")) is not None:
             return moved
         state = run_state(request, run)
-        fmt = choice_param("format", format, ("json", "csv"))
+        fmt = choice_param("format", format, RUN_FORMATS)
         name = text_param("table", table)
-        if fmt != "csv" and name is None:          # JSON: the status and the whole result
+        if fmt in (None, "json") and name is None:   # JSON: the status and the whole result
             return JSONResponse(status_body(state))
         if state.result is None:
             raise not_done(state, "its tables exist once it is done")
+        if fmt == "parquet":
+            return parquet_response(state.result, name, names(request))
         if fmt == "csv":
             name = csv_table(state.result, name, names(request))
             rows = csv_unit_columns(state.result, name,
                                     result_table_rows(state.result, name, names(request)))
-            return csv_response(rows, f"moneytrail-{state.id[:8]}-{name}.csv")
+            response = csv_response(rows, f"moneytrail-{state.id[:8]}-{name}.csv")
+            response.headers.update(provenance_headers(state.result))
+            return response
         return JSONResponse(result_table_json(state.result, name or "", names(request)))
 
     @app.get(f"{API}/runs/{{run}}/plan.yaml", tags=["runs"],

@@ -278,7 +278,7 @@ def headline_columns() -> list[str]:
     stats = ("share_p50", "share_p5", "share_p95")
     columns = [f"{name}_{stat}" for name in HEADLINE_FACTORS.values() for stat in stats]
     for name in HEADLINE_PLACES.values():
-        columns += [name, *(f"{name}_{stat}" for stat in stats)]
+        columns += [name, f"{name}_name", *(f"{name}_{stat}" for stat in stats)]
     return columns + [f"eu_value_added_{stat}" for stat in stats] + ["share_unit"]
 
 
@@ -286,7 +286,8 @@ def headline_numbers(result: Result, names: Names) -> dict[str, Any]:
     """The numbers of the headline (`headline_text`) as flat columns: the share of the plan's
     spending that ends up as wages, profits and depreciation, and taxes; the country where
     the largest share of value is added and the one that receives the largest share with
-    profits counted in the owners' country (name and share); the EU's value added for an EU
+    profits counted in the owners' country (code: US, EU, ROW; `<column>_name` its name as
+    the page shows it; and share); the EU's value added for an EU
     buyer (None otherwise); each share as p50, p5 and p95, in the unit `share_unit` says."""
     out: dict[str, Any] = dict.fromkeys(headline_columns())
     factors = {r["key"]: r for r in breakdown_rows(result, "factor", names)}
@@ -295,8 +296,9 @@ def headline_numbers(result: Result, names: Names) -> dict[str, Any]:
             out[f"{name}_{stat}"] = factors[key][stat] if key in factors else None
     for table, name in HEADLINE_PLACES.items():
         top = breakdown_rows(result, table, names)[:1]
-        if top:
-            out[name] = top[0]["label"]
+        if top:              # the code (US, EU, ROW) as the CSV and JSON keep codes, and
+            out[name] = top[0]["key"]              # the name the page shows beside it
+            out[f"{name}_name"] = top[0]["label"]
             for stat in ("share_p50", "share_p5", "share_p95"):
                 out[f"{name}_{stat}"] = top[0][stat]
     eu = eu_total(result) if result.facts.get("buyer_region") == "EU" else None
@@ -426,7 +428,11 @@ def scorecard_rows(result: Result, names: Names | None = None) -> list[dict[str,
             weights[metric[:-len(EVIDENCE_SUFFIX)]] = stats
             continue
         out.append({"metric": metric, "unit": unit, **stats})
-    from moneytrail.analysis.scorecard import CONDITIONS_ROW, conditions_missing_said
+    from moneytrail.analysis.scorecard import (
+        CONDITIONS_ROW,
+        conditions_missing_said,
+        no_figure_reason,
+    )
     from moneytrail.analysis.scorecard import HHI_ROW as LARGEST_SIZE
     from moneytrail.service.tasks import hhi_market_words
 
@@ -437,10 +443,12 @@ def scorecard_rows(result: Result, names: Names | None = None) -> list[dict[str,
         row["reason"] = None
         row["where"] = None
         metric = str(row["metric"])
-        if metric == CONDITIONS_ROW and row["p50"] is None:
-            # no conditions set, or none applies: the note says which (a run stored
-            # before it did: a dash)
-            row["reason"] = conditions_missing_said(table.note, prefix)
+        if row["p50"] is None:       # no figure (no hardware, no conditions...): say why
+            # 'Conditions met': the note says which (no conditions set, or none applies)
+            said = conditions_missing_said(table.note, prefix) if metric == CONDITIONS_ROW \
+                else None
+            row["reason"] = said or no_figure_reason(metric)
+            continue
         if not metric.startswith(HHI_ROW):
             continue
         zero = all(row[s] == 0 for s in ("p5", "p50", "p95"))
@@ -941,13 +949,10 @@ def result_table_rows(result: Result, name: str, names: Names) -> list[dict[str,
         return [{"condition": row["condition"], "condition_text": row["words"],
                  **{k: v for k, v in row.items() if k not in ("condition", "words", "unit")}}
                 for row in condition_rows(result, names)]
-    if name == "scorecard" and name in result.tables and result.facts.get("hhi_market"):
-        # the market the HHI change is in, beside its row (as the run page shows it)
-        where = {row["metric"]: row["where"] for row in scorecard_rows(result, names)
-                 if row["where"]}
-        key = result.tables[name].index[0]
-        return [{**row, "market": where.get(str(row[key]), "")}
-                for row in records(result, name)]
+    if name == "scorecard" and name in result.tables:
+        return scorecard_table_rows(result, names)
+    if name == "evidence" and name in result.tables:
+        return evidence_rows(result)
     if name in result.tables:
         return records(result, name)
     charts = run_chart_tables(result, names)
@@ -955,6 +960,49 @@ def result_table_rows(result: Result, name: str, names: Names) -> list[dict[str,
         return charts[name]
     raise MoneytrailError(f"unknown table of this run ({tables_text(result, charts)})",
                           field="table", value=name)
+
+
+def scorecard_table_rows(result: Result, names: Names) -> list[dict[str, Any]]:
+    """A run's scorecard table for CSV and JSON: the stored rows, with the market the HHI
+    change is in beside its row (`market`, as the run page shows it; when the run names one)
+    and last `reason`: why a row has no figure ("Not applicable: the plan sets no
+    conditions", analysis.scorecard.NO_FIGURE; its evidence row takes its metric's) or why
+    the HHI change is 0, as the run page and the compare CSV's `<plan>_reason` say it; null
+    elsewhere."""
+    from moneytrail.service.tasks import stored_scorecard_row
+
+    shown = scorecard_rows(result, names)
+    where = {row["metric"]: row["where"] for row in shown if row["where"]}
+    reasons = {row["metric"]: row["reason"] for row in shown}
+    key = result.tables["scorecard"].index[0]
+    out = []
+    for row in records(result, "scorecard"):
+        metric = stored_scorecard_row(str(row[key]), str(row["unit"]))[0]
+        base = metric.removesuffix(EVIDENCE_SUFFIX)
+        extra = {"market": where.get(metric, "")} if result.facts.get("hhi_market") else {}
+        values = [v for k, v in row.items() if k not in (key, "unit")]
+        reason = reasons.get(base) if metric == base or all(v is None for v in values) \
+            else None
+        out.append({**row, **extra, "reason": reason})
+    return out
+
+
+# why an evidence row's shares are null (engine.evidence.evidence_frame: a figure that is
+# zero in every draw has no shares), the API's `shares_reason`
+EVIDENCE_NO_SHARES = ("no shares: the figure is 0 in every draw, so none of it rests on rows "
+                      "of any label")
+
+
+def evidence_rows(result: Result) -> list[dict[str, Any]]:
+    """The evidence table's rows with `shares_reason` after them: why the shares of a row
+    are null (EVIDENCE_NO_SHARES, a zero amount), null where they are given."""
+    out = []
+    for row in records(result, "evidence"):
+        shares = [v for k, v in row.items() if k.endswith(("_mean", "_p5", "_p50", "_p95"))
+                  and k != "amount_mean"]
+        empty = bool(shares) and all(v is None for v in shares)
+        out.append({**row, "shares_reason": EVIDENCE_NO_SHARES if empty else None})
+    return out
 
 
 def tables_text(result: Result, charts: dict[str, Any]) -> str:
@@ -994,17 +1042,25 @@ def result_table_json(result: Result, name: str, names: Names) -> dict[str, Any]
     return {"run_id": result.run_id, "table": name, **about, "rows": rows}
 
 
-def csv_table(result: Result, table: str | None, names: Names) -> str:
-    """The table a run's CSV download holds: `table`, else the run's only table. CSV holds
-    one table, so a run of several without `table` is refused naming them, as `moneytrail
-    show --format csv` refuses without --table (cli.plans.shown_tables)."""
+def no_difference_reason(first: bool, second: bool) -> str:
+    """Why a scorecard row of two runs has no difference: which run has no figure (the
+    row's own reason column says why)."""
+    which = "either plan" if first and second else "the first plan" if first \
+        else "the second plan"
+    return f"not subtracted: no figure for {which} (its reason says why)"
+
+
+def csv_table(result: Result, table: str | None, names: Names, what: str = "CSV") -> str:
+    """The table a run's CSV (or Parquet: `what`) download holds: `table`, else the run's
+    only table. CSV holds one table, so a run of several without `table` is refused naming
+    them, as `moneytrail show --format csv` refuses without --table (cli.plans.shown_tables)."""
     if table is not None:
         return table
     available = list(result.tables)
     if len(available) == 1:
         return available[0]
     charts = run_chart_tables(result, names)
-    raise MoneytrailError(f"CSV holds one table and this run has several: choose one with "
+    raise MoneytrailError(f"{what} holds one table and this run has several: choose one with "
                           f"table ({tables_text(result, charts)}), or use format=json for all",
                           field="table")
 
@@ -1163,14 +1219,16 @@ def compare_view(results: list[Result], names: Names, url: str,
                 if both and not money else None)
             # why a difference of two figures is left out (the CSV's and JSON's own column)
             if "metric" in entry:          # scorecard rows (the headline holds shares)
-                entry["difference_reason"] = withheld if both and money else None
+                entry["difference_reason"] = withheld if both and money else \
+                    None if both else no_difference_reason(first is None, second is None)
         for entry in per_budget.values():   # per million of budget: money, as rows per million
             comparable = results[0].facts["currency"] == results[1].facts["currency"] \
                 and years[0] == years[1]
             entry["difference"] = units.difference_value(
                 entry.get("run1"), entry.get("run2"), str(entry["unit"])) if comparable \
                 else None
-    if any(entry.get("difference_reason") for entry in metrics.values()):
+    if withheld and any(entry.get("difference_reason") == withheld
+                        for entry in metrics.values()):
         unit_note = (f"{unit_note} The difference column leaves out figures per million and "
                      f"amounts of money (\u2013): {withheld.removeprefix('not subtracted: ')}."
                      ).strip()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -305,39 +306,62 @@ def claim_in_words(why: str, claims: list[dict[str, Any]], titles: dict[str, str
     return why
 
 
+def totals_by(by: str | None) -> list[str]:
+    """The `by` query parameter: the groupings of `moneytrail ledger totals --by`
+    (queries.GROUPS), comma-separated (`region,year`); default region. Each is checked as
+    the CLI checks it (the message names `by` and the groupings)."""
+    from moneytrail.ledger.queries import GROUPS
+
+    text = text_param("by", by)
+    groups = list(dict.fromkeys(part.strip() for part in (text or "region").split(",")))
+    for group in groups:
+        if group not in GROUPS:
+            raise MoneytrailError(f"unknown grouping (use {', '.join(GROUPS)})", field="by",
+                                  value=group)
+    return groups
+
+
 def totals_view(state: WebState, url: str, *, stage: str | None = None,
                 currency: str | None = None, needs: str | None = None,
-                price_year: str | None = None) -> View:
-    """Sums by region of one stage, with per-capita amounts and shares of GDP."""
+                price_year: str | None = None, by: str | None = None) -> View:
+    """Sums of one stage by region (or the groupings `by` names, as `ledger totals --by`),
+    with per-capita amounts and shares of GDP when grouped by region."""
     stage = choice_param("stage", stage, STAGES) or "announced"
     include = choice_param("needs", needs, ("yes", "no")) == "yes"
+    groups = totals_by(by)
     options = ledger_options(currency, price_year)
-    frame = state.ledger.totals(by=["region"], stage=stage, include_needs=include, **options)
+    frame = state.ledger.totals(by=groups, stage=stage, include_needs=include, **options)
     frame = frame.sort_values("central", ascending=False)
     caveats = state.ledger.totals_caveats(stage=stage, include_needs=include, **options)
     names = {d["id"]: d["name"] for d in state.ledger.records("deal")}
-    left_out = [{**row, "inside": [{"deal": d, "name": names.get(d, d)}
-                                   for d in split_list(row["inside"])]}
+    left_out = [{**row, "inside": [{"deal": d, "name": names.get(d, d), "relation": how}
+                                   for d, how in zip(split_list(row["inside"]),
+                                                     split_list(row.pop("relation")),
+                                                     strict=True)]}
                 for row in rows(caveats[caveats["caveat"] == "left out"],
                                 ["deal", "name", "kind", "region", "low", "central", "high",
-                                 "inside"])]
+                                 "inside", "relation"])]
     not_pledges = rows(caveats[caveats["caveat"] == "not a pledge"],
                        ["deal", "name", "kind", "region", "description", "low", "central",
                         "high"])
     currency_used, year_used = unit_of(state, options)
-    frame["note"] = [totals_note(str(region), left_out, not_pledges, currency_used)
-                     for region in frame["region"]]
-    columns = ["region", "low", "central", "high", "deals", "overlaps_excluded", "population",
+    deals = {str(d["id"]): d for d in state.ledger.records("deal")}
+    frame["note"] = [totals_note(group_key(row, groups), left_out, not_pledges, currency_used,
+                                 groups, deals)
+                     for row in frame[groups].to_dict("records")]
+    columns = [*groups, "low", "central", "high", "deals", "overlaps_excluded", "population",
                "population_year", "gdp", "gdp_year", "gdp_source", "gdp_reliability",
                "per_capita_low", "per_capita_central", "per_capita_high", "per_gdp_low",
                "per_gdp_central", "per_gdp_high", "stage", "currency", "price_year", "note"]
-    cli = ["moneytrail", "ledger", "totals", "--by", "region", "--stage", stage,
-           *options_cli(options), *(["--include-needs"] if include else [])]
-    python = ("import moneytrail as mt\ntotals = mt.ledger.open().totals(by=['region'], "
+    columns = [c for c in columns if c in frame.columns]    # per head by region only
+    cli = ["moneytrail", "ledger", "totals", *(p for g in groups for p in ("--by", g)),
+           "--stage", stage, *options_cli(options), *(["--include-needs"] if include else [])]
+    python = (f"import moneytrail as mt\ntotals = mt.ledger.open().totals(by={groups!r}, "
               f"stage={stage!r}" + "".join(f", {k}={v!r}" for k, v in options.items()) +
               (", include_needs=True" if include else "") + ")")
     what = stage + (", estimates of need included (not pledges)" if include else "")
-    return View(meta=meta(state, title=f"Ledger totals by region ({what}; lower bounds: "
+    return View(meta=meta(state, title=f"Ledger totals by {', '.join(groups)} ({what}; "
+                          "lower bounds: "
                           "deals inside others left out)", url=url,
                           currency=currency_used, price_year=year_used,
                           note=TOTALS_NOTE + (" " + NEEDS_NOTE if include else "")),
@@ -345,25 +369,47 @@ def totals_view(state: WebState, url: str, *, stage: str | None = None,
                 reproduce=reproduce(cli, python, api_url(url, "totals")),
                 filters={"stage": stage, "currency": options.get("currency"),
                          "price_year": options.get("price_year"),
-                         "needs": "yes" if include else None},
+                         "needs": "yes" if include else None, "by": ",".join(groups)},
                 stages=list(STAGES), totals=rows(frame, columns), tables=["totals"],
-                region_names=region_names(state, set(frame["region"]) |
+                region_names=region_names(state, set(frame.get("region", [])) |
                                           {r["region"] for r in left_out + not_pledges}))
 
 
-def totals_note(region: str, left_out: list[dict[str, Any]], needs: list[dict[str, Any]],
-                currency: str) -> str:
+def group_key(values: Mapping[Any, Any], groups: list[str]) -> tuple[str, ...]:
+    """A totals row's (or a deal's) values of the groupings, as text, in order."""
+    return tuple(str(values.get(g, "")) for g in groups)
+
+
+def deal_group_key(deal: dict[str, Any] | None, region: str, groups: list[str]
+                   ) -> tuple[str, ...]:
+    """The totals row a deal falls in (its region, sector, purpose and year announced, as
+    queries.totals groups it); `region` from the caveat row."""
+    deal = deal or {}
+    values = {"region": region, "sector": deal.get("sector", ""),
+              "purpose": deal.get("purpose", ""),
+              "year": str(deal.get("announced", ""))[:4]}
+    return group_key(values, groups)
+
+
+def totals_note(key: tuple[str, ...], left_out: list[dict[str, Any]],
+                needs: list[dict[str, Any]], currency: str, groups: list[str],
+                deals: dict[str, dict[str, Any]]) -> str:
     """A totals row's caveats in words (its CSV `note`): the deals of the region left out as
-    inside others, and the estimates of need counted in it."""
+    part of, or overlapping, counted deals (each with its relation: "part of" or "overlaps",
+    queries.container_relations), and the estimates of need counted in it."""
     def deal(row: dict[str, Any]) -> str:
         return f"{row['name']} ({money(row['central'], currency)})"
 
     parts = []
-    out = [r for r in left_out if r["region"] == region]
+    def here(row: dict[str, Any]) -> bool:
+        return deal_group_key(deals.get(str(row["deal"])), str(row["region"]), groups) == key
+
+    out = [r for r in left_out if here(r)]
     if out:
-        parts.append("lower bound; left out as inside other deals: " + "; ".join(
-            deal(r) + " inside " + ", ".join(i["name"] for i in r["inside"]) for r in out))
-    counted = [r for r in needs if r["region"] == region]
+        parts.append("lower bound; left out as part of, or overlapping, counted deals: " +
+                     "; ".join(deal(r) + " " + ", ".join(f"{i['relation']} {i['name']}"
+                                                         for i in r["inside"]) for r in out))
+    counted = [r for r in needs if here(r)]
     if counted:
         parts.append("includes estimates of need, not pledges: " +
                      "; ".join(deal(r) for r in counted))
