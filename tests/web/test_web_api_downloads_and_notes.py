@@ -198,7 +198,7 @@ def test_compare_scorecard_nulls_carry_a_reason(client, runs):
         "not subtracted: no figure for the second plan (its reason says why)"
     conditions = by_metric["Conditions met (share of applicable ones)"]
     for plan in ("eu-ai-gigafactories", "efficiency-first-eu"):
-        assert conditions[f"{plan}_reason"] == "Not applicable: the plan sets no conditions"
+        assert conditions[f"{plan}_reason"] == "n/a (no conditions set)"
     plans = ("eu-ai-gigafactories", "efficiency-first-eu")
     for row in rows:
         for plan in plans:
@@ -232,7 +232,7 @@ def test_a_run_scorecard_csv_says_why_a_row_has_no_figure(client, runs):
     values = [c for c in rows[0] if c.endswith(("_mean", "_p5", "_p50", "_p95"))]
     by_metric = {r[key]: r for r in rows}
     assert by_metric["Conditions met (share of applicable ones)"]["reason"] == \
-        "Not applicable: the plan sets no conditions"
+        "n/a (no conditions set)"
     assert by_metric["Residual value of hardware at horizon"]["reason"].startswith(
         "Not applicable: the plan buys no hardware")
     for row in rows:
