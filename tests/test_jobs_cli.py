@@ -230,3 +230,24 @@ def test_compare_of_plans_in_two_currencies_says_the_per_million_unit_is_eur():
     with Workspace.open() as ws:
         alone = tasks.scorecard_table([tasks.ws_trace(ws, plans[0], draws=200, seed=3)], ws)
     assert "per EUR million for every plan" not in alone.note
+
+
+def test_country_table_warns_that_wages_over_fte_is_not_national_pay():
+    """Gigafactories plan: France's and Germany's labour is all in firms anchored on their
+    filings (Schneider Electric, Legrand; Siemens), whose filed staff is split over countries
+    by labour value added / national pay, so labour value added / FTE-years there is about
+    2.5x the national compensation per FTE (macro/compensation.csv FR/DE C27: EUR 79,300 /
+    78,700). The country table's note must say not to read it as pay."""
+    out = cli("trace", "scenarios/eu-ai-gigafactories.yaml", "--draws", "300", "--by",
+              "country", "--by", "country_factor", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    payload = json.loads(out.stdout)
+    fte = {r["country"]: r["jobs_fte_mean"] for r in records(payload, "country")}
+    wages = {r["country_factor"].split(" / ")[0]: r["amount_mean"]
+             for r in records(payload, "country_factor") if r["country_factor"].endswith(
+                 " / labour")}
+    for country, pay in (("FR", 79_300), ("DE", 78_700)):
+        assert wages[country] / fte[country] > 2 * pay     # far above national pay
+    note = " ".join(payload["tables"]["country"]["note"].split())
+    assert "Do not divide a country's wages" in note
+    assert "not the national pay" in note or "national pay times the firm's own ratio" in note

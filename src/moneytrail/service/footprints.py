@@ -218,7 +218,9 @@ def add_footprints(ws: Any, result: Any, tables: dict[str, Table],
         + "; ".join(uncovered[:8]) + (" ..." if len(uncovered) > 8 else "") + ".")
     for dimension in ("country", "entity", "tier"):
         if dimension in tables:
-            tables[dimension] = with_columns(tables[dimension], dimension, columns, gap)
+            split = ANCHORED_SPLIT if dimension == "country" and len(jobs.implied_pay) else ""
+            tables[dimension] = with_columns(tables[dimension], dimension, columns,
+                                             gap + split)
     if "headline" in tables:                   # jobs per headline row (flows: labour only)
         # a row without counted wages (profits, taxes) has no jobs figure, not zero jobs
         no_wages = jobs.fte.by("headline")["amount_mean"] == 0
@@ -230,6 +232,22 @@ def add_footprints(ws: Any, result: Any, tables: dict[str, Table],
         tables["co2"] = co2_table(result, co2)
         sources += co2.sources
     return sorted(set(sources))
+
+
+# the country table's warning when firms' FTE rest on their filings (analysis.jobs): their
+# filed staff is split over countries by labour value added / national average pay, so each
+# of their countries gets the firm's own labour value added per FTE relative to national pay
+ANCHORED_SPLIT = (
+    " Do not divide a country's wages (labour value added, the country_factor breakdown) by "
+    "its FTE-years to read its pay: where firms anchored on their filings hold the labour, "
+    "their staff (from the filing) is split over their countries in proportion to labour "
+    "value added / national average pay, so each of their countries shows national pay times "
+    "the firm's own ratio of labour value added per filed FTE to national pay. A firm "
+    "whose ratio is k (k > 1: e.g. much of its labour in low-pay countries, where it pays "
+    "more than the national average) shows k times the national pay per FTE-year in every "
+    "country, its home country too: too few FTE-years in high-pay countries, too many in "
+    "low-pay ones; its total follows its filing (the jobs table has each firm's implied "
+    "labour cost per FTE-year; docs/methods.md).")
 
 
 def with_columns(table: Table, dimension: str, footprints: dict[str, Any],
@@ -476,7 +494,8 @@ def jobs_note(jobs: Any, currency: str, paid: list[str], share: pd.Series,
             "split across the countries where it pays wages by labour value added / "
             "compensation per FTE there. That split uses national average pay, which is "
             "below what these firms pay abroad, so it puts too many of their FTE in "
-            "low-wage countries (India, China, the rest of the world) and too few in the US; "
+            "low-wage countries (India, China, the rest of the world) and too few in the US "
+            "and the firms' other high-pay countries (their European home countries too); "
             "their totals are not affected (docs/methods.md). Their implied labour cost "
             "per FTE-year (labour value added / FTE, in the rows above) can be compared "
             "with what the firm pays; far above it, the cost structure's labour share "
