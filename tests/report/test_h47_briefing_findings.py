@@ -18,7 +18,9 @@ def efficiency_result(ws, spend_years: int):
     from moneytrail.scenarios import load_scenario
     from moneytrail.service import tasks
 
-    plan = load_scenario(EFFICIENCY).model_copy(update={"spend_years": spend_years})
+    plan = load_scenario(EFFICIENCY)     # spent within its horizon (scenarios.schema.Plan)
+    horizon = {"horizon_years": spend_years} if spend_years > plan.horizon_years else {}
+    plan = plan.model_copy(update={"spend_years": spend_years, **horizon})
     return tasks.trace_plan(ws, plan, draws=300, seed=1)
 
 

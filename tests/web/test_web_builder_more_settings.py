@@ -173,6 +173,35 @@ def test_every_bad_setting_is_marked_at_once_and_escaped(client):
     assert script not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
 
 
+@pytest.mark.parametrize(("horizon", "said"), [("3", "the horizon (3 years)"),
+                                               ("", "the horizon (5 years)")])
+def test_spending_over_more_years_than_the_horizon_is_refused_next_to_its_field(
+        client, horizon, said):
+    for action in ("run", "check"):
+        location = post(client, plan_form(client, horizon_years=horizon, spend_years="10"),
+                        action)
+        assert location.startswith("/build?"), f"{action} started a run"
+        page = client.get(location)
+        assert page.status_code == 400
+        errors = errors_by_input(page.text)
+        assert list(errors) == ["f-spend_years"], errors
+        assert errors["f-spend_years"].startswith(f"Error: write at most {said}, or raise "
+                                                  "the horizon to 10 years or more"), errors
+        assert "(you gave: 10)" in errors["f-spend_years"]
+        assert "horizon_years" not in errors["f-spend_years"]
+
+
+def test_the_api_refuses_spending_over_more_years_than_the_horizon(client):
+    body = {"id": "p", "title": "T", "year": 2025, "currency": "EUR",
+            "budget": {"amount": 1e9}, "spend": {"accelerators": 1.0}, "draws": 50,
+            "horizon_years": 3, "spend_years": 10}
+    response = client.post("/api/v1/runs", json=body)
+    assert response.status_code == 400, response.text
+    error = response.json()
+    assert error["field"] == "spend_years" and error["value"] in (10, "10"), error
+    assert "must be at most the horizon" in str(error), error
+
+
 def test_the_api_refuses_the_same_values_as_the_form(client):
     body = {"id": "p", "title": "T", "year": 2025, "currency": "EUR",
             "budget": {"amount": 1e9}, "spend": {"accelerators": 1.0}, "draws": 50}

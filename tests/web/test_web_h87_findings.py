@@ -139,7 +139,8 @@ def test_the_run_page_says_the_five_years_are_the_default(client, base_run):
     words = text_of(page[start:page.index("</section>", start)])
     assert "The 5 years of spending are the tool's default spending period, an assumption " \
            "and not a figure of the plan" in words
-    assert "can set its own years of spending (1 to 30) to change it" in words
+    assert "can set its own years of spending (1 to 30, at most the horizon) to change it" \
+        in words
     assert "spend_years" not in words                 # field names are said in words
 
 

@@ -58,6 +58,8 @@ NOTE_PHRASES = {
         "the plan covers)",
     # service.footprints.spend_years_note: the field named in the stored note, for scripts
     "can set spend_years (1 to 30)": "can set its own years of spending (1 to 30)",
+    "can set spend_years (1 to 30, at most horizon_years)":
+        "can set its own years of spending (1 to 30, at most the horizon)",
 }
 
 

@@ -33,8 +33,10 @@ Valid ranges of every field (anything outside is refused with the file, field an
   run id nor its numbers.
 - `draws`: 1..MAX_DRAWS (10,000,000; `MONEYTRAIL_MAX_DRAWS` raises it, see `check_draws`).
 - `seed`: 0..2**63 - 1 (numpy's seed sequence takes non-negative integers).
-- `horizon_years`, `spend_years`: 1..30. `site_country`: an ISO 3166 country code (two
-  capital letters, officially assigned: `moneytrail.countries`; `XX` is refused) or EU.
+- `horizon_years`, `spend_years`: 1..30; `spend_years` at most `horizon_years` (the horizon
+  counts the years of operation of what the plan buys). `site_country`: an ISO 3166 country
+  code (two capital letters, officially assigned: `moneytrail.countries`; `XX` is refused) or
+  EU.
 - `buyer_region`: EU or US. `conditions`: see `Condition` (metric-specific ranges).
 - Every number field refuses NaN and infinity (`.nan`, `.inf`, 'Infinity', 1e400) with one
   message (`non_finite_message`): the models are built with `allow_inf_nan=False`.
@@ -370,6 +372,21 @@ class Plan(Strict):
     @classmethod
     def _renewable_interval(cls, value: Any) -> Any:
         return _interval(value)
+
+    @field_validator("spend_years")
+    @classmethod
+    def _spent_within_the_horizon(cls, value: int | None, info: ValidationInfo) -> int | None:
+        """The horizon counts the years of operation of what the plan buys (electricity over
+        it, residual value at its end: docs/methods.md, 'Lifecycle cost and TCO'), so the
+        budget is spent within it: buying for 10 years while counting 3 years of operation
+        would count hardware bought after the horizon as run for all of it."""
+        horizon = info.data.get("horizon_years")
+        if value is None or not isinstance(horizon, int) or value <= horizon:
+            return value
+        raise ValueError(f"must be at most the horizon, horizon_years ({horizon} years): "
+                         "the horizon counts the years of operation of what the "
+                         f"plan buys; spend over at most {horizon} years or raise "
+                         f"horizon_years to {value} or more")
 
     @field_validator("title")
     @classmethod

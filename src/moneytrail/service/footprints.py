@@ -389,13 +389,13 @@ def spend_years_note(default: bool | None) -> str:
     if default is None:
         return (f"The years of spending are the plan's horizon, {years} years (the tool's "
                 "default unless the plan sets it); a plan file or the API's plan can set "
-                "spend_years (1 to 30) to change it.")
+                "spend_years (1 to 30, at most horizon_years) to change it.")
     if not default:
         return ""
     return (f"The {years} years of spending are the tool's default spending period, an "
             "assumption and not a figure of the plan, which does not say over how many years "
-            "it spends; a plan file or the API's plan can set spend_years (1 to 30) to change "
-            "it.")
+            "it spends; a plan file or the API's plan can set spend_years (1 to 30, at most "
+            "horizon_years) to change it.")
 
 
 def stored_plan_years(plan: Any, default: bool | None) -> Any:

@@ -680,6 +680,12 @@ def people_message(field: str | None, message: str, value: Any, row: Mapping[str
         span = (f"between {percent_text(low)} and {percent_text(high)}"
                 if share_metric(found.group(2)) else f"between {low} and {high}")
         return f"the value must be {span} for {found.group(2).replace('_', ' ')}", None
+    found = re.fullmatch(r"must be at most the horizon, horizon_years \((\d+) years\): .*"
+                         r"raise horizon_years to (\d+) or more", message)
+    if found:
+        return (f"write at most the horizon ({found.group(1)} years), or raise the horizon "
+                f"to {found.group(2)} years or more: the horizon counts the years of "
+                "operation of what the plan buys"), None
     message = message.replace("a plan id uses", "a short name uses")
     for key in ("site_country", "buyer_region", "price_year"):
         message = message.replace(f"leave {key} out", f"leave {LABELS[key]} empty")
