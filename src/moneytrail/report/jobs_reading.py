@@ -146,10 +146,8 @@ def region_text(tables: Mapping[str, Any], region: Any, place: str = "") -> str:
         factor = scale / everywhere          # 1 / the years of spending
         text += f", about {units.in_unit(p50 * factor, 'FTE')} at one time"
         if spread and p5 is not None and p95 is not None:
-            text += (f" (90 % interval "
-                     f"{units.interval_text(p5 * factor, p95 * factor, 'FTE', p50 * factor)})")
-    return (text + f"; {units.percent(mean / everywhere)} of the total (means: medians do "
-            "not divide).")
+            text += f" ({units.interval_text(p5 * factor, p95 * factor, 'FTE', p50 * factor)})"
+    return text + f"; {units.percent(mean / everywhere)} of the total (means)."
 
 
 def jobs_reading(tables: Mapping[str, Any]) -> str:

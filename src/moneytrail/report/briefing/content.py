@@ -733,7 +733,8 @@ def footprint_sentence(brief: PlanBrief) -> str:
             elif default is None:        # a run stored before the plan's choice was kept
                 text += f" ({years}: the plan's horizon, the tool's default unless the plan " \
                         "sets it)"
-        region = region_text(brief.result.tables, brief.plan.buyer_region)
+        region = region_text(brief.result.tables,
+                             (getattr(brief.result, "facts", None) or {}).get("buyer_region"))
         if region:                         # 'Of which in the EU: ...' beside the total
             text += "; " + region[:1].lower() + region[1:].removesuffix(".")
     else:                                  # a run stored before FTE-years were named
