@@ -7,6 +7,11 @@ Two things the jobs table does not say by itself (service.footprints):
   world-average pay per FTE (macro/compensation.csv, rows ROW: an assumption spanning low- and
   high-wage economies, so its interval is wide) rather than from firms' filings.
 
+And one thing it does not show beside its total: how much of the jobs lies in the plan's buyer
+region (region_text: 'Of which in the EU: ...'), read from the run's per-draw row of that region
+(the headline table's EU workers row; a single country's row of the country table), so its
+median and 90 % interval are of the region's total, not sums of rows' percentiles.
+
 The CLI (`moneytrail show RUN --table jobs`), the run page and the briefing add these sentences
 to the jobs figures; stored runs are read as they are (nothing is recomputed).
 """
@@ -21,6 +26,10 @@ from moneytrail.report import units
 TOTAL_ROW = "jobs (FTE-years), all"          # service.footprints: f"{WORK}, all"
 PER_MILLION_START = "jobs (FTE-years) per "  # "... per USD million spent"
 REST_OF_WORLD = "ROW"                        # the country code of the rest of the world
+# engine.dimensions.HEADLINES: labour value added in every member state and the EU-wide
+# sectors, summed per draw (its jobs_fte columns are that sum's statistics)
+EU_WORKERS = "EU workers (wages earned in the EU)"
+AT_ONE_TIME_START = "jobs at one time"       # service.footprints.at_one_time
 SKEWED = 1.2        # a mean at least this many times its median is called skewed
 
 
@@ -95,6 +104,50 @@ def rest_of_world_text(tables: Mapping[str, Any]) -> str:
                  f"{units.interval_text(row['jobs_fte_p5'], row['jobs_fte_p95'], unit)} "
                  "(90 % interval)")
     return text + "."
+
+
+def region_row(tables: Mapping[str, Any], region: str) -> dict[str, Any] | None:
+    """The run's per-draw jobs row of a buyer region: for the EU, the headline table's EU
+    workers row (every member state and the EU-wide sectors, summed per draw); for one
+    country, its row of the country table. None when the run has no such row."""
+    if region == "EU":
+        table = tables.get("headline")
+        return _row(table, EU_WORKERS) if table is not None else None
+    table = tables.get("country")
+    return _row(table, region) if table is not None and region != REST_OF_WORLD else None
+
+
+def region_text(tables: Mapping[str, Any], region: Any, place: str = "") -> str:
+    """'Of which in the EU: 47.6 k FTE-years (median; 90 % interval ...), about 9,510 FTE at
+    one time (...); 17.3 % of the total (means)' for the plan's buyer `region` ('EU', 'US'),
+    from the run's own tables: the region's per-draw row (region_row), scaled to one time as
+    the jobs table's at-one-time total is to its FTE-years total (1 / the years of spending),
+    and its share of the total from means (means add up, medians do not). `place`: how the
+    region is named ('the EU'; default from its code). '' when the tables do not allow it."""
+    jobs = tables.get("jobs")
+    if jobs is None or not region:
+        return ""
+    row, total = region_row(tables, str(region)), _row(jobs, TOTAL_ROW)
+    once = next((_row(jobs, str(r[0])) for r in jobs.rows
+                 if str(r[0]).startswith(AT_ONE_TIME_START) and str(r[0]).endswith(", all")),
+                None)
+    p50, mean = _number(row, "jobs_fte_p50"), _number(row, "jobs_fte_mean")
+    everywhere = _number(total, "amount_mean")
+    if p50 is None or mean is None or everywhere is None or everywhere <= 0:
+        return ""
+    unit = str((total or {}).get("unit") or "FTE-years")
+    p5, p95 = _number(row, "jobs_fte_p5"), _number(row, "jobs_fte_p95")
+    spread = "" if p5 is None or p95 is None else units.interval_text(p5, p95, unit, p50)
+    name = place or ("the EU" if region == "EU" else units.place_in_sentence(region))
+    text = f"Of which in {name}: {units.in_unit(p50, unit)} ("
+    text += f"median; 90 % interval {spread})" if spread else "central figure)"
+    scale = _number(once, "amount_mean")
+    if scale is not None and scale > 0:
+        factor = scale / everywhere          # 1 / the years of spending
+        text += f", about {units.in_unit(p50 * factor, 'FTE')} at one time"
+        if spread and p5 is not None and p95 is not None:
+            text += f" ({units.interval_text(p5 * factor, p95 * factor, 'FTE', p50 * factor)})"
+    return text + f"; {units.percent(mean / everywhere)} of the total (means)."
 
 
 def jobs_reading(tables: Mapping[str, Any]) -> str:

@@ -619,10 +619,12 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
         if name == "tco" and result.kind == "compare":     # its caveats, as the web and PDF
             table = replace(table, note=" ".join(n for n in (table.note,
                                                              tco_caveats(result, table)) if n))
-        if name == "jobs":      # skew and rest-of-world share, as the web and PDF say them
-            from moneytrail.report.jobs_reading import jobs_reading
+        if name == "jobs":      # buyer region's share, skew and rest-of-world share, as
+            from moneytrail.report.jobs_reading import jobs_reading, region_text  # web, PDF
 
-            table = replace(table, note=" ".join(n for n in (jobs_reading(result.tables),
+            region = region_text(result.tables, (result.facts or {}).get("buyer_region"))
+            table = replace(table, note=" ".join(n for n in (region,
+                                                             jobs_reading(result.tables),
                                                              table.note) if n))
         print_table(console, rich_table(table, entities, countries, categories))
     console.print(f"[dim]run {result.run_id} · data {result.provenance.data_version} · "

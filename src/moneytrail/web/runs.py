@@ -476,10 +476,11 @@ def footprint_rows(result: Result, names: Names | None = None) -> list[dict[str,
     """Jobs (FTE-years, and FTE at one time) and embodied CO2 tables of a run
     (service.footprints), if it has them: title, note (sources, coverage) and rows of
     measure, unit, median and 90 % interval; for jobs, `reading`: whether the draws are
-    skewed and the share in the rest of the world (report.jobs_reading); the first 'lasting
+    skewed and the share in the rest of the world, and `region`: the part in the plan's buyer
+    region (report.jobs_reading); the first 'lasting
     (operations)' row with a `note` of what it counts for this plan
     (service.footprints.lasting_note), the one at one time with a short one."""
-    from moneytrail.report.jobs_reading import jobs_reading
+    from moneytrail.report.jobs_reading import jobs_reading, region_text
     from moneytrail.service.footprints import lasting_note
 
     out: list[dict[str, Any]] = []
@@ -506,7 +507,9 @@ def footprint_rows(result: Result, names: Names | None = None) -> list[dict[str,
                                else f"The same work per year of the {years} of spending.")
         out.append({"name": name, "title": table.title, "note": text, "sources": sources,
                     "rows": rows, "reading": jobs_reading(result.tables) if name == "jobs"
-                    else ""})
+                    else "",
+                    "region": region_text(result.tables, result.facts.get("buyer_region"))
+                    if name == "jobs" else ""})
     return out
 
 

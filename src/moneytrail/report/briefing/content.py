@@ -707,9 +707,12 @@ def owner_sentence(brief: PlanBrief, owner: pd.DataFrame, top: str,
 def footprint_sentence(brief: PlanBrief) -> str:
     """Jobs (FTE-years, and FTE at one time) and embodied CO2 of the plan, from its `jobs`
     and `co2` tables (issue 14); empty when the run has none."""
+    from moneytrail.report.jobs_reading import jobs_reading, region_text
+
     jobs, co2 = brief.table("jobs"), brief.table("co2")
     if jobs is None or jobs.empty:
         return ""
+    region = ""
     row = jobs.iloc[0]
     p50 = row["amount_p50"]
     unit = str(row.get("unit", "FTE")) or "FTE"
@@ -730,13 +733,18 @@ def footprint_sentence(brief: PlanBrief) -> str:
             elif default is None:        # a run stored before the plan's choice was kept
                 text += f" ({years}: the plan's horizon, the tool's default unless the plan " \
                         "sets it)"
+        region = region_text(brief.result.tables,
+                             (getattr(brief.result, "facts", None) or {}).get("buyer_region"))
+        if region:                         # 'Of which in the EU: ...' beside the total
+            text += "; " + region[:1].lower() + region[1:].removesuffix(".")
     else:                                  # a run stored before FTE-years were named
         text = (f"It pays for about {in_unit(p50, 'FTE')} (full-time-equivalent jobs) through "
                 f"the supply chain (90 % interval {spread}; FTE-years where the money is spent "
                 "once)")
     on_averages = [m for m in jobs.index if str(m).startswith("share of the FTE from")]
     if on_averages and finite(jobs.loc[on_averages[0], "amount_p50"]):
-        text += (f"; {in_unit(jobs.loc[on_averages[0], 'amount_p50'], 'share')} of them are "
+        whom = "all the FTE-years" if region else "them"     # not the region's alone
+        text += (f"; {in_unit(jobs.loc[on_averages[0], 'amount_p50'], 'share')} of {whom} are "
                  "estimated from national average pay by country and industry, the rest from "
                  "firms' employees per revenue in their filings")
     if co2 is not None and not co2.empty:
@@ -746,8 +754,6 @@ def footprint_sentence(brief: PlanBrief) -> str:
                  "read, a firm's report or national statistics, else an assumption labelled "
                  f"as such from its peers or its sector; 90 % interval "
                  f"{interval(c['amount_p5'], c['amount_p95'], 't CO2e', c['amount_p50'])})")
-    from moneytrail.report.jobs_reading import jobs_reading
-
     reading = jobs_reading(brief.result.tables)
     return f"{text}. {reading}" if reading else text + "."
 
