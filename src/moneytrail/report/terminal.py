@@ -532,7 +532,7 @@ def result_csv(result: Result, names: list[str] | None = None,
         frame = csv_unit_frame(result, name, frame.reset_index() if table.index else frame)
         column = CSV_NAME_COLUMNS.get(name)
         if countries is not None and column is not None and name in frame.columns:
-            frame.insert(frame.columns.get_loc(name) + 1, column,
+            frame.insert(list(frame.columns).index(name) + 1, column,
                          frame[name].map(lambda code: units.region_label(code, countries)))
         if len(chosen) > 1:
             frame.insert(0, "table", name)
