@@ -134,6 +134,11 @@ def breakdown_table(table: Table, entities: dict[str, str] | None = None,
         frame.index = [units.group_label(k) for k in frame.index]
     currency = table.unit("amount_mean")
     caption = table.note or ""
+    if table.name == "headline":    # a row renamed since a run was stored; what rows count
+        from moneytrail.engine.dimensions import headline_label, headline_notes
+
+        frame.index = [headline_label(str(k)) for k in frame.index]
+        caption = " ".join(n for n in [caption, *headline_notes(frame.index)] if n)
     if table.name in units.COUNTRY_TABLES:   # readable regions; all-zero rows in a footnote
         zero = ((frame["amount_mean"] == 0) & (frame["share_p5"] == 0)
                 & (frame["share_p95"] == 0)).to_numpy()
