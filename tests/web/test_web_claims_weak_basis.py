@@ -117,3 +117,20 @@ def test_a_plan_run_page_explains_its_weak_verdicts(client):
     key = re.search(r'<ul class="verdict-key">(.*?)</ul>', section, re.S)
     assert key and KEY in text_of(key[1])
     assert section.index('class="verdict-key"') < section.index('<article class="claim"')
+
+
+def test_home_page_gives_the_key_of_the_verdicts_it_shows(client):
+    """The home page's claims table shows "Supported — on weak evidence": the key under its
+    heading says what that means in the page (a tooltip is lost on touch and in print), with
+    a line for each verdict the table shows and none for a verdict it does not show."""
+    html = client.get("/").text
+    section = html[html.index('id="claims-h"'):]
+    section = section[:section.index("</section>")]
+    table = section[section.index("<table"):]
+    key = section[:section.index("<table")]
+    assert 'class="verdict-key"' in key
+    assert PAGE_LABEL in text_of(table)
+    assert KEY in text_of(key) and PAGE_LABEL in text_of(key)
+    shown = set(re.findall(r'class="verdict verdict-([a-z-]+)"', table))
+    keyed = set(re.findall(r'class="verdict verdict-([a-z-]+)"', key))
+    assert keyed == shown, (keyed, shown)

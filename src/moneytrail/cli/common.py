@@ -94,14 +94,17 @@ def entity_labels(ws: Workspace, result: object, fmt: str,
 
 def country_labels(ws: Workspace, result: object, fmt: str,
                    names: Sequence[str] | None = None) -> dict[str, str] | None:
-    """Country names by code (countries.csv `name`) when a terminal table will list countries
-    (report.units.COUNTRY_TABLES shown), else None (CSV and JSON keep codes)."""
+    """Country names by code (countries.csv `name`) when a terminal table or a CSV will list
+    countries (report.units.COUNTRY_TABLES shown; a CSV keeps the codes and adds the names
+    beside them), else None (JSON keeps codes)."""
     from moneytrail.report.terminal import DIMENSION_TABLES
     from moneytrail.report.units import COUNTRY_TABLES
 
     tables = getattr(result, "tables", {})
     shown = list(names) if names is not None else list(tables)
-    if fmt != "table" or not set(shown) & {*COUNTRY_TABLES, *DIMENSION_TABLES}:
+    wanted = {*COUNTRY_TABLES, *DIMENSION_TABLES} if fmt == "table" else \
+        set(COUNTRY_TABLES) if fmt == "csv" else set()
+    if not set(shown) & wanted:
         return None
     return ws.valuechain.country_names()
 

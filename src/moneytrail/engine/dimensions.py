@@ -11,7 +11,7 @@ need not add up to the total.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +29,36 @@ def _in_group(table: pd.DataFrame, group: str) -> np.ndarray:
     return table["groups"].map(lambda groups: group in groups).to_numpy(bool)
 
 
+# The row of the firms the data name one by one and whose owners are in the EU. EU sectors the
+# data do not split by firm (EU construction, EU services, ...) are not in it: the row is a part
+# of the EU's value added, so its label and note say "named" (runs stored before called it
+# "EU-owned firms": HEADLINE_RENAMED).
+NAMED_EU_FIRMS = "Named EU-owned firms"
+HEADLINE_RENAMED = {"EU-owned firms": NAMED_EU_FIRMS}
+# What a headline row counts where its label alone could be misread: shown under every table,
+# chart and list of the headline rows (web pages, briefings) and in docs/methods.md.
+HEADLINE_NOTES = {
+    NAMED_EU_FIRMS: (
+        "Named EU-owned firms: the value added of the firms named in the data whose owners "
+        "are in the EU, wherever they work. EU construction and services and the other EU "
+        "sectors the data do not split by firm are not in this row: the country tables give "
+        "them as \u201cEU, not split by member state\u201d, and all value added in the EU "
+        "is the scorecard's \u201cEU value added (location)\u201d."),
+}
+
+
+def headline_label(label: str) -> str:
+    """A headline row's label as shown now: a run stored before a row was renamed keeps its
+    label (a stored run never changes), and pages and briefings show it by its new name."""
+    return HEADLINE_RENAMED.get(label, label)
+
+
+def headline_notes(labels: Iterable[str]) -> list[str]:
+    """The notes (HEADLINE_NOTES) of the headline rows among `labels` (old or new labels)."""
+    shown = {headline_label(str(label)) for label in labels}
+    return [note for label, note in HEADLINE_NOTES.items() if label in shown]
+
+
 # The headline questions: (row label, selector over the flow table and the EU member codes).
 HEADLINES: list[tuple[str, Selector]] = [
     ("Nvidia", lambda t, eu: (t["entity"] == "nvidia").to_numpy()),
@@ -40,8 +70,8 @@ HEADLINES: list[tuple[str, Selector]] = [
     ("Value added in Taiwan", lambda t, eu: (t["country"] == "TW").to_numpy()),
     ("Value added in South Korea", lambda t, eu: (t["country"] == "KR").to_numpy()),
     ("Value added in the Netherlands", lambda t, eu: (t["country"] == "NL").to_numpy()),
-    ("EU-owned firms", lambda t, eu: ((t["kind"] == "firm")
-                                      & t["entity_owner"].isin(eu)).to_numpy()),
+    (NAMED_EU_FIRMS, lambda t, eu: ((t["kind"] == "firm")
+                                    & t["entity_owner"].isin(eu)).to_numpy()),
     ("EU workers (wages earned in the EU)",
      lambda t, eu: ((t["factor"] == "labour") & t["country"].isin(eu)).to_numpy()),
     ("Wages, all countries", lambda t, eu: (t["factor"] == "labour").to_numpy()),

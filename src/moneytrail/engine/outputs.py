@@ -67,7 +67,9 @@ class OutputSpec:
 
 def headline_amounts(result: TraceResult, label: str) -> np.ndarray:
     from moneytrail.analysis.headline import HEADLINES
+    from moneytrail.engine.dimensions import headline_label
 
+    label = headline_label(label)       # a row's former name ("EU-owned firms") still works
     matches = [(name, select) for name, select in HEADLINES
                if name.lower() == label.lower()] or \
               [(name, select) for name, select in HEADLINES

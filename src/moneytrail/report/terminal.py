@@ -31,6 +31,7 @@ from moneytrail.report.units import (
     percent,
 )
 from moneytrail.service.result import (
+    CSV_NAME_COLUMNS,
     Result,
     Table,
     csv_table_metadata,
@@ -133,6 +134,11 @@ def breakdown_table(table: Table, entities: dict[str, str] | None = None,
         frame.index = [units.group_label(k) for k in frame.index]
     currency = table.unit("amount_mean")
     caption = table.note or ""
+    if table.name == "headline":    # a row renamed since a run was stored; what rows count
+        from moneytrail.engine.dimensions import headline_label, headline_notes
+
+        frame.index = [headline_label(str(k)) for k in frame.index]
+        caption = " ".join(n for n in [caption, *headline_notes(frame.index)] if n)
     if table.name in units.COUNTRY_TABLES:   # readable regions; all-zero rows in a footnote
         zero = ((frame["amount_mean"] == 0) & (frame["share_p5"] == 0)
                 & (frame["share_p95"] == 0)).to_numpy()
@@ -516,16 +522,23 @@ def rich_table(table: Table, entities: dict[str, str] | None = None,
     return generic_table(table, entities)
 
 
-def result_csv(result: Result, names: list[str] | None = None) -> str:
+def result_csv(result: Result, names: list[str] | None = None,
+               countries: dict[str, str] | None = None) -> str:
     """One table as plain CSV; several stacked with a leading `table` column. Each table's
     unit columns (`currency`, `jobs_fte_unit`, `co2_t_unit`: service.result.csv_unit_values)
-    follow its columns, as in the web API's CSV of the table."""
+    follow its columns, as in the web API's CSV of the table. With `countries` (code ->
+    name) a country table keeps its codes and adds their names beside them (`country_name`:
+    'EU, not split by member state'; service.result.CSV_NAME_COLUMNS), as the web API's."""
     chosen = names or list(result.tables)
     frames = []
     for name in chosen:
         table = result.tables[name]
         frame = table.frame()
         frame = csv_unit_frame(result, name, frame.reset_index() if table.index else frame)
+        column = CSV_NAME_COLUMNS.get(name)
+        if countries is not None and column is not None and name in frame.columns:
+            frame.insert(list(frame.columns).index(name) + 1, column,
+                         frame[name].map(lambda code: units.region_label(code, countries)))
         if len(chosen) > 1:
             frame.insert(0, "table", name)
         frames.append(frame)
@@ -588,7 +601,8 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
     currency, price year, column units: service.result.csvw_metadata) written to that
     file; JSON is the result's one JSON shape.
     `entities` (id -> display name) and `countries` (code -> name) label the rows of entity
-    and country tables on the terminal; CSV and JSON keep the ids and codes."""
+    and country tables on the terminal; CSV and JSON keep the ids and codes, and a country
+    table's CSV adds the names beside its codes (`country_name`, result_csv)."""
     check_format(fmt)
     if fmt == "json":
         if names is not None:
@@ -596,13 +610,14 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
         print(result.to_json())
         return
     if fmt == "csv":
-        print(result_csv(result, names), end="")
+        print(result_csv(result, names, countries), end="")
         err.print(f"run {result.run_id}", highlight=False)
         if meta is not None:
             stem = meta.name.removesuffix("-metadata.json")
             try:
                 write_csv_metadata(meta, stem if stem != meta.name else "",
-                                   [csv_table_metadata(result, n)
+                                   [csv_table_metadata(result, n,
+                                                       named=countries is not None)
                                     for n in names or result.tables])
             except OSError as exc:      # the folder exists but the file cannot be written
                 from moneytrail.errors import ResourceError

@@ -22,6 +22,7 @@ import json
 import math
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -631,13 +632,42 @@ def csv_unit_frame(result: Result, name: str, frame: pd.DataFrame) -> pd.DataFra
     return frame.assign(**extra) if extra else frame
 
 
-def csv_table_metadata(result: Result, name: str) -> dict[str, Any]:
+# Run tables whose rows are country codes: their CSV in the web app and `--format csv` keeps
+# the code and adds its name beside it ('EU' -> 'EU, not split by member state'), so a
+# spreadsheet does not read the 'EU' row (value added the data do not split by member state)
+# as the EU's total.
+CSV_NAME_COLUMNS = {"country": "country_name", "owner_country": "owner_country_name"}
+
+
+def csv_named_rows(name: str, rows: list[dict[str, Any]], label: Callable[[str], str]
+                   ) -> list[dict[str, Any]]:
+    """The rows of run table `name` with the name column of CSV_NAME_COLUMNS right after
+    the code column (`label`: code -> name as the pages show it); other tables as given."""
+    column = CSV_NAME_COLUMNS.get(name)
+    if column is None:
+        return rows
+    out = []
+    for row in rows:
+        named: dict[str, Any] = {}
+        for key, value in row.items():
+            named[key] = value
+            if key == name:
+                named[column] = label(str(value))
+        out.append(named)
+    return out
+
+
+def csv_table_metadata(result: Result, name: str, named: bool = False) -> dict[str, Any]:
     """`Result.table_metadata` of a table as its CSV has it: its unit columns
-    (`csv_unit_values`) listed too, as `text`, so a CSVW sidecar names every column."""
+    (`csv_unit_values`) listed too, as `text`, so a CSVW sidecar names every column;
+    `named`: with the name column of a country table (CSV_NAME_COLUMNS) after the code."""
     meta = result.table_metadata(name)
     columns = list(meta["units"])
     extra = csv_unit_values(result, name, columns)
-    return {**meta, "units": {**meta["units"], **dict.fromkeys(extra, "text")}}
+    units = dict(meta["units"])
+    if named and name in CSV_NAME_COLUMNS:
+        units = csv_named_rows(name, [units], lambda _: "text")[0]
+    return {**meta, "units": {**units, **dict.fromkeys(extra, "text")}}
 
 
 def now_iso() -> str:

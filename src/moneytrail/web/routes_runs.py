@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.concurrency import run_in_threadpool
 
 from moneytrail.errors import ConflictError, MoneytrailError
-from moneytrail.service.result import Result, csv_unit_columns
+from moneytrail.service.result import Result, csv_named_rows, csv_unit_columns
 from moneytrail.service.runs import OPEN_STATUSES, RunNotFound, RunState, check_run_id
 from moneytrail.service.tasks import LEDGER, known_currencies
 from moneytrail.web import builder
@@ -449,8 +449,9 @@ def add_run_routes(app: FastAPI) -> None:
             return parquet_response(state.result, name, names(request))
         if fmt == "csv":
             name = csv_table(state.result, name, names(request))
-            rows = csv_unit_columns(state.result, name,
-                                    result_table_rows(state.result, name, names(request)))
+            labels = names(request)
+            rows = csv_unit_columns(state.result, name, csv_named_rows(
+                name, result_table_rows(state.result, name, labels), labels.country))
             response = csv_response(rows, f"moneytrail-{state.id[:8]}-{name}.csv")
             response.headers.update(provenance_headers(state.result))
             return response

@@ -700,6 +700,8 @@ def evidence_view(result: Result) -> dict[str, Any] | None:
     """The run's evidence weight (the service's `evidence` table, reshaped): share of all value
     added resting on assumption or weak rows (median, 90 % interval), the reliability mix of
     the total (means), and the same share for each headline row. None for a run without it."""
+    from moneytrail.engine.dimensions import headline_label, headline_notes
+
     if "evidence" not in result.tables:
         return None
     rows = records(result, "evidence")
@@ -708,14 +710,16 @@ def evidence_view(result: Result) -> dict[str, Any] | None:
         return None
 
     def weak(row: dict[str, Any]) -> dict[str, Any]:
-        return {"label": row["label"], "amount_mean": row["amount_mean"],
+        return {"label": headline_label(row["label"]), "amount_mean": row["amount_mean"],
                 **{s: row.get(f"assumption_or_weak_{s}") for s in ("p50", "p5", "p95",
                                                                    "mean")}}
 
+    headline = [weak(r) for r in rows if r["dimension"] == "headline"]
     return {"total": weak(total),
             "mix": [{"reliability": k, "share_mean": total.get(f"{k}_mean")}
                     for k in RELIABILITY if total.get(f"{k}_mean") is not None],
-            "headline": [weak(r) for r in rows if r["dimension"] == "headline"],
+            "headline": headline,
+            "headline_notes": headline_notes(r["label"] for r in headline),
             "note": result.tables["evidence"].note}
 
 
@@ -1100,6 +1104,7 @@ def compare_view(results: list[Result], names: Names, url: str,
     restate its rows per million of its own currency in the unit shared by all runs, and the
     note that says so; without it the rows are shown as stored. `currencies`: the codes the
     data know (inherited_note; None: the bundled data's)."""
+    from moneytrail.engine.dimensions import headline_label, headline_notes
     from moneytrail.service.footprints import plan_price_year
     from moneytrail.service.tasks import restate_per_million
 
@@ -1203,7 +1208,8 @@ def compare_view(results: list[Result], names: Names, url: str,
     for k, result in enumerate(results):
         key = result.tables["headline"].index[0]
         for row in records(result, "headline"):
-            entry = headline.setdefault(row[key], {"label": row[key]})
+            label = headline_label(str(row[key]))     # a row renamed since a run was stored
+            entry = headline.setdefault(label, {"label": label})
             for stat in ("p50", "p5", "p95"):
                 entry[f"run{k + 1}_{stat}"] = row[f"share_{stat}"]
     withheld = plan_inputs.withheld_difference_reason(
@@ -1263,6 +1269,7 @@ def compare_view(results: list[Result], names: Names, url: str,
                       "citation": citation, "ledger_revision": None,
                       "retrieved": results[0].provenance.created[:10]},
                 runs=plans, headline=list(headline.values()), reproduce=reproduce,
+                headline_notes=headline_notes(headline),
                 mixed_prices=len(set(years)) > 1,
                 no_scorecard=no_scorecard, scorecard_note=unit_note, rough_draws=rough,
                 plan_texts=texts,

@@ -20,6 +20,7 @@ from typing import Any, TypedDict
 import pandas as pd
 
 from moneytrail.analysis.claims_schema import Claim
+from moneytrail.engine.dimensions import headline_label, headline_notes
 from moneytrail.errors import MoneytrailError
 from moneytrail.report.briefing import charts
 from moneytrail.report.briefing.charts import short
@@ -1078,7 +1079,8 @@ def comparison_headline(briefs: list[PlanBrief], budget_note: str = "") -> list[
     for k, brief in enumerate(briefs):
         frame = brief.table("headline")
         for label, row in (frame.iterrows() if frame is not None else []):
-            shares.setdefault(str(label), [None] * len(briefs))[k] = row.get("share_p50")
+            shares.setdefault(headline_label(str(label)), [None] * len(briefs))[k] = \
+                row.get("share_p50")
     for label in (located, owned):
         figures = plan_figures(briefs, label)
         if figures is not None:
@@ -1699,18 +1701,20 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
         if headline is None:
             continue
         n = next(fig)
-        intervals = [charts.Interval(str(k), float(r["share_p50"]), float(r["share_p5"]),
-                                     float(r["share_p95"])) for k, r in headline.iterrows()]
+        intervals = [charts.Interval(headline_label(str(k)), float(r["share_p50"]),
+                                     float(r["share_p5"]), float(r["share_p95"]))
+                     for k, r in headline.iterrows()]
         figures.append(FigureView(
             number=n, id=f"fig{n}", caption=f"Where the money ends up: {brief.plan.title}",
             svg=charts.interval_svg(intervals, pct, spread=interval, label_id=f"fig{n}",
                                     title=f"Where the money of {brief.plan.title} ends up",
                                     axis="share of the spending as value added (dot: median;"
                                          " line: 90 % interval)"),
-            note="Share of the plan's spending that ends up as value added (wages, profits "
-                 "and taxes) with each recipient. Each row answers its own question and rows "
-                 "overlap (Nvidia's wages count under Nvidia and under wages), so they do not "
-                 "add up.",
+            note=" ".join(["Share of the plan's spending that ends up as value added (wages, "
+                           "profits and taxes) with each recipient. Each row answers its own "
+                           "question and rows overlap (Nvidia's wages count under Nvidia and "
+                           "under wages), so they do not add up.",
+                           *headline_notes(headline.index)]),
             sources=trace_note(brief, book)))
     note_all = trace_notes(briefs, book)
     # a comparison's columns: 'Plan 1: <title>' (the summary's key); one plan's: its share
