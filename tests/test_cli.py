@@ -96,7 +96,7 @@ def test_trace_csv_is_a_table_per_breakdown(mb_plan_file, mb_package):
     out = cli("trace", mb_plan_file, "--data", mb_package, "--by", "country", "--format", "csv")
     assert out.returncode == 0, out.stderr
     frame = pd.read_csv(StringIO(out.stdout))
-    assert list(frame.columns[:2]) == ["country", "amount_mean"]
+    assert list(frame.columns[:3]) == ["country", "country_name", "amount_mean"]
     assert frame["share_mean"].sum() == pytest.approx(1.0)
     assert out.stderr.startswith("run ")
 
