@@ -55,7 +55,8 @@ def test_apply_rules_fills_the_supplier_rows(server, page):
     assert rows[("accelerators", "nvidia")] == pytest.approx(0.5)
     assert rows[("accelerators", "amd")] > 0.4
     assert page.locator("#f-title").input_value().endswith("under procurement rules")
-    assert page.locator("details.builder-more").get_attribute("open") is not None
+    rules = page.locator("details.builder-more", has_text="Suppliers and conditions")
+    assert rules.get_attribute("open") is not None
 
 
 def test_a_cap_of_150_percent_is_marked_on_its_field(server, page):

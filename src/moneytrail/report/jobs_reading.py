@@ -57,9 +57,11 @@ def _number(row: dict[str, Any] | None, key: str) -> float | None:
     return float(value)
 
 
-def skew_text(tables: Mapping[str, Any]) -> str:
+def skew_text(tables: Mapping[str, Any], *, per_million: bool = True) -> str:
     """'Skewed: the mean over the draws, 1.17 m FTE-years, is 1.3 times the median, ...'
-    when the jobs table's total has a mean at least SKEWED times its median; else ''."""
+    when the jobs table's total has a mean at least SKEWED times its median; else ''.
+    `per_million`: add the figures per million of the run's own currency (a comparison that
+    restates them in one currency for every run leaves them out)."""
     jobs = tables.get("jobs")
     total = _row(jobs, TOTAL_ROW) if jobs is not None else None
     if total is None:
@@ -74,7 +76,7 @@ def skew_text(tables: Mapping[str, Any]) -> str:
             "figure to quote")
     per = _starting(jobs, PER_MILLION_START)
     per_mean, per_p50 = _number(per, "amount_mean"), _number(per, "amount_p50")
-    if per is not None and per_mean is not None and per_p50 is not None:
+    if per_million and per is not None and per_mean is not None and per_p50 is not None:
         per_unit = str(per.get("unit") or "")
         text += (f" (per million spent: mean {units.in_unit(per_mean, per_unit)}, "
                  f"median {units.in_unit(per_p50, per_unit)})")
@@ -150,7 +152,8 @@ def region_text(tables: Mapping[str, Any], region: Any, place: str = "") -> str:
     return text + f"; {units.percent(mean / everywhere)} of the total (means)."
 
 
-def jobs_reading(tables: Mapping[str, Any]) -> str:
+def jobs_reading(tables: Mapping[str, Any], *, per_million: bool = True) -> str:
     """Both sentences (skew_text, rest_of_world_text) of a run's tables, '' where neither
     applies."""
-    return " ".join(t for t in (skew_text(tables), rest_of_world_text(tables)) if t)
+    return " ".join(t for t in (skew_text(tables, per_million=per_million),
+                                rest_of_world_text(tables)) if t)

@@ -755,7 +755,9 @@ def footprint_sentence(brief: PlanBrief) -> str:
                  "read, a firm's report or national statistics, else an assumption labelled "
                  f"as such from its peers or its sector; 90 % interval "
                  f"{interval(c['amount_p5'], c['amount_p95'], 't CO2e', c['amount_p50'])})")
-    reading = jobs_reading(brief.result.tables)
+    # a comparison restating figures per million in one currency (brief.per_million) leaves
+    # out the run's own-currency ones
+    reading = jobs_reading(brief.result.tables, per_million=not brief.per_million)
     return f"{text}. {reading}" if reading else text + "."
 
 
