@@ -83,7 +83,7 @@ def test_cli_jobs_table_says_skew_and_rest_of_world_share(stargate):
 
 
 def test_briefing_jobs_sentence_says_skew_and_rest_of_world_share(stargate):
-    from moneytrail.report.briefing.content import PlanBrief, footprint_sentence
+    from moneytrail.report.briefing.content import PlanBrief, jobs_reading_sentences
     from moneytrail.service import tasks
     from moneytrail.service.workspace import Workspace
 
@@ -91,7 +91,7 @@ def test_briefing_jobs_sentence_says_skew_and_rest_of_world_share(stargate):
     result = tasks.show_run(ws, stargate["run_id"])
     brief = PlanBrief(result=result, plan=tasks.stored_plan(result, to="brief it"),
                       name="stargate")
-    text, want = footprint_sentence(brief), expected(stargate)
+    text, want = " ".join(jobs_reading_sentences(brief)), expected(stargate)
     assert f"is {want['ratio']} times the median, {want['median']}" in text
     assert f"{want['share']} of these FTE-years (mean) are in the rest of the world" in text
 

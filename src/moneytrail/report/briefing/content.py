@@ -680,6 +680,7 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
     footprint = footprint_sentence(brief)
     if footprint:
         sentences.append(footprint)
+        sentences.extend(jobs_reading_sentences(brief))
     lasting = lasting_sentence(brief)
     if lasting:
         sentences.append(lasting)
@@ -708,7 +709,7 @@ def owner_sentence(brief: PlanBrief, owner: pd.DataFrame, top: str,
 def footprint_sentence(brief: PlanBrief) -> str:
     """Jobs (FTE-years, and FTE at one time) and embodied CO2 of the plan, from its `jobs`
     and `co2` tables (issue 14); empty when the run has none."""
-    from moneytrail.report.jobs_reading import jobs_reading, region_text
+    from moneytrail.report.jobs_reading import region_text
 
     jobs, co2 = brief.table("jobs"), brief.table("co2")
     if jobs is None or jobs.empty:
@@ -751,14 +752,23 @@ def footprint_sentence(brief: PlanBrief) -> str:
     if co2 is not None and not co2.empty:
         c = co2.iloc[0]
         text += (f", and the firms it reaches emit about {in_unit(c['amount_p50'], 't CO2e')} "
-                 "(scope 1 and 2 of every firm it reaches: published figures where one was "
-                 "read, a firm's report or national statistics, else an assumption labelled "
-                 f"as such from its peers or its sector; 90 % interval "
+                 "(scope 1 and 2 of every firm it reaches: its report or national "
+                 "statistics where read, else "
+                 f"a labelled assumption from its peers or sector; 90 % interval "
                  f"{interval(c['amount_p5'], c['amount_p95'], 't CO2e', c['amount_p50'])})")
-    # a comparison restating figures per million in one currency (brief.per_million) leaves
-    # out the run's own-currency ones
-    reading = jobs_reading(brief.result.tables, per_million=not brief.per_million)
-    return f"{text}. {reading}" if reading else text + "."
+    return text + "."
+
+
+def jobs_reading_sentences(brief: PlanBrief) -> list[str]:
+    """How to read the jobs figures (report.jobs_reading): the skew of their draws and the
+    rest of the world's share, each a paragraph of the summary (beside the footprint's, one
+    paragraph was too long to read); a comparison restating figures per million in one
+    currency (brief.per_million) leaves out the run's own-currency ones."""
+    from moneytrail.report.jobs_reading import rest_of_world_text, skew_text
+
+    tables = brief.result.tables
+    return [t for t in (skew_text(tables, per_million=not brief.per_million),
+                        rest_of_world_text(tables)) if t]
 
 
 def lasting_sentence(brief: PlanBrief) -> str:
