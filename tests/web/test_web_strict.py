@@ -164,8 +164,8 @@ def test_a_typed_claim_is_written(client, app):
     ("/api/v1/ledger?region=EU&region=US", "region", "US",
      "query parameter given 2 times ('EU', 'US'); give it once"),
     ("/api/v1/ledger/totals?stage=committed&stages=spent", "stages", "spent",
-     "unknown query parameter (this address takes currency, format, needs, price_year, stage, "
-     "table)"),
+     "unknown query parameter (this address takes by, currency, format, needs, price_year, "
+     "stage, table)"),
     (f"/api/v1/ledger/deals/{DEAL}?currency=EUR&currency=USD", "currency", "USD",
      "query parameter given 2 times ('EUR', 'USD'); give it once"),
     ("/api/v1/claims?verdict=holds", "verdict", "holds",
