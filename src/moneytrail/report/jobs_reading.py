@@ -152,8 +152,7 @@ def region_text(tables: Mapping[str, Any], region: Any, place: str = "") -> str:
     return text + f"; {units.percent(mean / everywhere)} of the total (means)."
 
 
-def jobs_reading(tables: Mapping[str, Any], *, per_million: bool = True) -> str:
+def jobs_reading(tables: Mapping[str, Any]) -> str:
     """Both sentences (skew_text, rest_of_world_text) of a run's tables, '' where neither
     applies."""
-    return " ".join(t for t in (skew_text(tables, per_million=per_million),
-                                rest_of_world_text(tables)) if t)
+    return " ".join(t for t in (skew_text(tables), rest_of_world_text(tables)) if t)
