@@ -31,6 +31,13 @@ from moneytrail.scenarios.schema import Plan
 
 SIZE, SHARES = 0, 1      # key parts of a market's two drawn quantities
 
+# A plan whose yearly purchases in a category exceed this multiple of the whole market's yearly
+# sales (market_sizes, central) is warned about (oversized_markets): a labelled assumption,
+# docs/methods.md "Plans larger than their markets". At 1 the plan alone would buy more than
+# every buyer in the data buys today; the linear model holds supplier shares, margins and
+# prices fixed, so its figures for that category are out of range.
+OVERSIZED_MULTIPLE = 1.0
+
 
 def hhi(shares: np.ndarray, atomistic: np.ndarray | None = None) -> np.ndarray:
     """HHI of shares (fractions summing to 1 along the last axis), 0-10,000."""
@@ -192,8 +199,9 @@ def spend_years(plan: Plan) -> int:
 
 
 def oversized_markets(plan: Plan, data: AnalysisData) -> list[dict]:
-    """The categories in which a plan's central yearly purchases exceed the whole market's
-    yearly sales in the data (`market_sizes`, central, for the plan's buyer region and year):
+    """The categories in which a plan's central yearly purchases exceed OVERSIZED_MULTIPLE
+    times the whole market's yearly sales in the data (`market_sizes`, central, for the
+    plan's buyer region and year):
     the data's market shares, margins and prices describe today's market, so what they say
     about such a plan is an extrapolation. No draws: the budget times each category's central
     share (renormalised) over `spend_years`, against the market's central size of the plan
@@ -201,8 +209,8 @@ def oversized_markets(plan: Plan, data: AnalysisData) -> list[dict]:
     (`restate_market`).
 
     Each: `category`, `plan_per_year` and `market_size` (plan currency at the plan's price
-    year), `ratio`,
-    `sources` (the market size's source ids). Categories without a market size (or a rate to
+    year), `ratio`, `multiple` (OVERSIZED_MULTIPLE, the ratio above which a plan is warned
+    about), `sources` (the market size's source ids). Categories without a market size (or a rate to
     convert it) are not checked."""
     from moneytrail.errors import MoneytrailError
 
@@ -224,10 +232,10 @@ def oversized_markets(plan: Plan, data: AnalysisData) -> list[dict]:
         except MoneytrailError:
             continue
         per_year = plan.budget.amount * share / total / years
-        if market > 0 and per_year > market:
+        if market > 0 and per_year > OVERSIZED_MULTIPLE * market:
             out.append({"category": category, "plan_per_year": per_year,
                         "market_size": market, "ratio": per_year / market,
-                        "sources": str(row["sources"])})
+                        "multiple": OVERSIZED_MULTIPLE, "sources": str(row["sources"])})
     return out
 
 

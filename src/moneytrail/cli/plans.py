@@ -52,6 +52,17 @@ def reconciliation(result) -> str:
                       for row in facts.get("oversized_markets", [])))
 
 
+def print_warnings(warnings: list[dict], currency: str) -> None:
+    """A plan's warnings (service.tasks.plan_warnings), one line each on stderr."""
+    from rich.markup import escape
+
+    from moneytrail.report.units import oversized_sentence
+
+    for row in warnings:
+        err.print(f"[yellow]warning[/yellow] {escape(oversized_sentence(row, currency))}",
+                  highlight=False, soft_wrap=True)
+
+
 def check_by(by: list[str]) -> list[str]:
     """The breakdowns asked for, each once and in the order first given (`--by country --by
     country` prints one table)."""
@@ -105,6 +116,8 @@ def trace(
                                       scheduler=scheduler, progress=step)
         entities = entity_labels(ws, result, fmt, names)
         countries = country_labels(ws, result, fmt, names)
+    if fmt != "table":      # the table's header line says it; JSON and CSV keep to the data
+        print_warnings(tasks.facts_warnings(result.facts), result.facts["currency"])
     emit(result, fmt, console, err, names=names, header=reconciliation(result),
          entities=entities, countries=countries, meta=meta)
 
@@ -400,14 +413,16 @@ def validate(
         path = data
     if path is not None and path.suffix in (".yaml", ".yml"):
         from moneytrail.scenarios import load_scenario
-        from moneytrail.service.tasks import price_year_note, validate_plan
+        from moneytrail.service.tasks import plan_warnings, price_year_note, validate_plan
 
         plan = load_scenario(path)
         with workspace(data, None) as ws:
             plan = validate_plan(ws, plan)
             prices = price_year_note(ws, plan)
+            warnings = plan_warnings(ws, plan)
         console.print(f"[green]ok[/green] {path}: valid scenario for the {plan.year} data"
                       + (f" ({prices})" if prices else ""), highlight=False)
+        print_warnings(warnings, plan.currency)
         return
     from moneytrail.data.package import open_package
     from moneytrail.data.validate import (

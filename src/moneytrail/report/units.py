@@ -751,6 +751,22 @@ def oversized_sentence(row: dict, currency: str, titles: dict[str, str] | None =
     return head + ", ".join(cited) + tail
 
 
+def warning_entries(warnings: list[dict], currency: str) -> list[dict]:
+    """A plan's warnings (service.tasks.plan_warnings) as the API's run answers carry them:
+    `kind`, `category`, `name`, `plan_per_year` and `market_size` (in `currency`, the plan's,
+    at its price year), `ratio`, `multiple` (the ratio above which a plan is warned about),
+    `sources` (the market size's source ids, a list), `titles` and the `message` in words
+    (`oversized_sentence`)."""
+    return [{"kind": row.get("kind", "oversized_market"), "category": row["category"],
+             "name": row.get("name") or row["category"], "currency": currency,
+             "plan_per_year": row["plan_per_year"], "market_size": row["market_size"],
+             "ratio": row["ratio"], "multiple": row.get("multiple"),
+             "sources": [s.strip() for s in str(row.get("sources") or "").split(";")
+                         if s.strip()],
+             "titles": list(row.get("titles") or []),
+             "message": oversized_sentence(row, currency)} for row in warnings]
+
+
 # -- conditions in words -----------------------------------------------------------------------
 # a condition's metric (scenarios.schema.CONDITION_METRICS) -> its name for readers and the unit
 # its values are in (the scorecard's, analysis.scorecard.ROWS)

@@ -777,6 +777,22 @@ def scale_facts(ws: Workspace, plan: Plan) -> dict[str, Any]:
     return {"oversized_markets": found} if found else {}
 
 
+def plan_warnings(ws: Workspace, plan: Plan) -> list[dict[str, Any]]:
+    """The plausibility warnings of a checked plan: warnings, not errors (a plan may
+    legitimately be large). One per category in which the plan buys more a year than
+    analysis.concentration.OVERSIZED_MULTIPLE times the whole market's yearly sales in the
+    data (`scale_facts`, its `oversized_markets` rows), with `kind` "oversized_market";
+    categories without a market size are not checked. `moneytrail validate` and `trace`, the
+    API's run answers and the web builder and run pages show them, worded by
+    report.units.oversized_sentence (a stored run's come from its facts: `facts_warnings`)."""
+    return facts_warnings(scale_facts(ws, plan))
+
+
+def facts_warnings(facts: dict[str, Any]) -> list[dict[str, Any]]:
+    """The warnings (`plan_warnings`) a result's facts carry."""
+    return [{"kind": "oversized_market", **row} for row in facts.get("oversized_markets", [])]
+
+
 def trace_facts(result: TraceResult) -> dict[str, Any]:
     from moneytrail.service.footprints import (
         SPEND_YEARS,

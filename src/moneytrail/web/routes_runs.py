@@ -220,7 +220,18 @@ def status_body(state: RunState, with_result: bool = True) -> dict[str, Any]:
                             "code_version": state.code_version}
     if with_result and state.result is not None:
         body["result"] = state.result.to_dict()
+        body["warnings"] = result_warnings(state.result)
     return body
+
+
+def result_warnings(result: Result) -> list[dict[str, Any]]:
+    """A run's plan warnings (service.tasks.plan_warnings, kept in its facts) as the API
+    answers carry them (report.units.warning_entries): [] for none or a run without a plan."""
+    from moneytrail.report.units import warning_entries
+    from moneytrail.service.tasks import facts_warnings
+
+    facts = result.facts or {}
+    return warning_entries(facts_warnings(facts), str(facts.get("currency", "")))
 
 
 def csv_response(rows: list[dict[str, Any]], filename: str) -> Response:
@@ -419,9 +430,10 @@ def add_run_routes(app: FastAPI) -> None:
         raw = await read_body(request, MAX_BODY)
         body = json_body(raw)
         take_token(request)
-        rid, status, draws, seed = await run_in_threadpool(create_run, request, body)
+        rid, status, draws, seed, warnings = await run_in_threadpool(create_run, request,
+                                                                     body)
         content = {"run_id": rid, "status": status, "draws": draws, "seed": seed,
-                   "url": f"/r/{rid}", "api": f"{API}/runs/{rid}"}
+                   "url": f"/r/{rid}", "api": f"{API}/runs/{rid}", "warnings": warnings}
         return JSONResponse(content, status_code=200 if status == "done" else 202,
                             headers={"Location": f"{API}/runs/{rid}"})
 
@@ -661,11 +673,16 @@ def json_body(raw: bytes) -> Any:
     return strict_json(raw)
 
 
-def create_run(request: Request, body: Any) -> tuple[str, str, int, int]:
-    """Check a run request and queue it (or find it stored): (run id, status, draws, seed)."""
+def create_run(request: Request, body: Any) -> tuple[str, str, int, int, list[dict[str, Any]]]:
+    """Check a run request and queue it (or find it stored): (run id, status, draws, seed,
+    the plan's warnings as the API answers carry them, report.units.warning_entries)."""
+    from moneytrail.report.units import warning_entries
+    from moneytrail.service.tasks import plan_warnings
+
     jobs = queue(request)
     plan, draws, seed = run_request(jobs.ws, body)
-    return (*jobs.submit(plan, draws, seed), draws, seed)
+    warnings = warning_entries(plan_warnings(jobs.ws, plan), plan.currency)
+    return (*jobs.submit(plan, draws, seed), draws, seed, warnings)
 
 
 def not_done(state: RunState, what: str) -> ConflictError:
@@ -927,6 +944,19 @@ def settings_open(rows: dict[str, Any], errors: list[dict[str, Any]]) -> bool:
                for key in builder.SETTINGS)
 
 
+def draft_warnings(ws: Any, draft: dict[str, Any]) -> tuple[list[dict[str, Any]], str]:
+    """A valid draft's plan warnings (service.tasks.plan_warnings) and its currency, for the
+    builder to show after "Check" as the run page does; none for a draft that fails."""
+    from moneytrail.service.tasks import plan_warnings
+    from moneytrail.web.jobs import plan_from_mapping
+
+    try:
+        plan = plan_from_mapping(ws, draft)
+    except MoneytrailError:
+        return [], ""
+    return plan_warnings(ws, plan), plan.currency
+
+
 def newest_price_year(ws: Any) -> int | None:
     """The latest price year the data package can convert (service.tasks.newest_money_year),
     for the price year's hint; None for a package without analysis tables."""
@@ -984,7 +1014,9 @@ def build_form(request: Request, *, plan: str | None, reference: str | None,
         by_anchor.setdefault(entry["anchor"], entry)
     token = encode_draft(draft)
     refs = reference_titles(request)
+    warnings, currency = draft_warnings(ws, draft) if check and not errors else ([], "")
     return page(request, "build.html", nav="build", status=400 if errors else 200,
+                warnings=warnings, warnings_currency=currency,
                 rows=rows, errors=errors, by_anchor=by_anchor, draft=token,
                 inherited=inherited_note(draft, currencies=known_currencies(ws, check=False),
                                          builder=True),
