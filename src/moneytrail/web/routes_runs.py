@@ -422,7 +422,8 @@ def add_run_routes(app: FastAPI) -> None:
               "Draws and seed: those beside `scenario` or `reference` win, else the plan's "
               "own; a reference plan by id runs at 2,000 draws (the reference runs). "
               "Answers 202 with the run id and the draws and seed it uses (200 when the run "
-              "is already stored); poll "
+              "is already stored) and the plan's `warnings` (a category bought beyond its "
+              "whole yearly market; docs/results.md); poll "
               "GET /api/v1/runs/<id>. Run creation is rate-limited per client (429).",
               openapi_extra={"requestBody": {"required": True, "content": {
                   "application/json": {"schema": {"type": "object"}}}}})
