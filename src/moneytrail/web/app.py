@@ -684,17 +684,20 @@ def add_routes(app: FastAPI) -> None:
     @app.get(f"{API}/claims", tags=["claims"],
              summary="The debate's claims with verdict, figure, P(holds) and sources")
     def api_claims(request: Request, format: Format = None, table: Table = None) -> Response:
+        from moneytrail.web.routes_runs import reference_run_ids
         from moneytrail.web.saved import viewer
 
-        return as_api(views.claims_view(web(request), page_url(request), viewer(request)),
-                      format, table)
+        return as_api(views.claims_view(web(request), page_url(request), viewer(request),
+                                        reference_run_ids(request.app)), format, table)
 
     @app.get("/claims", include_in_schema=False)
     def claims(request: Request) -> HTMLResponse:
+        from moneytrail.web.routes_runs import reference_run_ids
         from moneytrail.web.saved import viewer
 
         return render(request, "claims.html", views.claims_view(
-            web(request), page_url(request), viewer(request)), "claims")
+            web(request), page_url(request), viewer(request), reference_run_ids(request.app)),
+            "claims")
 
     @app.get(f"{API}/plans", tags=["plans"], summary="The reference plans")
     def api_plans(request: Request, format: Format = None, table: Table = None) -> Response:

@@ -10,23 +10,17 @@ plan id, budget source and matching ledger deals).
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 from moneytrail.analysis.claims import DRAWS, SEED, draws_note
 from moneytrail.ledger.errors import NotFoundError
-from moneytrail.report.units import draws_text, money, stored_time
 from moneytrail.service.result import Result
 from moneytrail.service.run_claims import plan_dependent
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
     from moneytrail.analysis.claims import Claim
     from moneytrail.service.runs import RunStore
     from moneytrail.service.workspace import Workspace
-
-MAX_RUNS_LISTED = 60
 
 
 def published_checks(ws: Workspace, store: RunStore | None) -> list[dict[str, Any]]:
@@ -189,98 +183,3 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result,
             "verdict_withheld": bool(checked.withheld),
             "followed": [{"check": j, "reference_plan": r} for j, r in checked.followed],
             "run": run, "check_run_id": checked.checked.run_id}
-
-
-def stored_trace_runs(engine: Engine, viewer: int | None = None,
-                      limit: int = MAX_RUNS_LISTED) -> list[dict[str, Any]]:
-    """The newest finished trace runs of the store that `viewer` (an account id, None for
-    anonymous) may see (runs of private saved plans only for their owner:
-    accounts.plans.visible_runs_clause): `run_id`, `plan` (its id), `title` (the
-    plan's title, else its id), `draws`, `seed`, `created` ('2026-11-30 23:05 UTC',
-    report.units.stored_time) and `label`, the words a reader tells runs apart by: 'title,
-    budget EUR 20.00 bn, 2,000 draws, seed 1, 2026-11-30 23:05 UTC, run 1a2b3c4d' (the
-    budget as the app writes money, report.units.money; the run id's first eight digits, so
-    no two runs read alike)."""
-    import json
-
-    from sqlalchemy import select
-
-    from moneytrail.accounts.plans import visible_runs_clause
-    from moneytrail.ledger.models import Run
-
-    with engine.connect() as conn:
-        rows = conn.execute(select(Run.id, Run.label, Run.inputs, Run.created_at)
-                            .where(Run.kind == "trace", Run.status == "done",
-                                   visible_runs_clause(Run.id, viewer))
-                            .order_by(Run.created_at.desc()).limit(limit)).all()
-    out = []
-    for r in rows:
-        try:
-            inputs = json.loads(r.inputs or "{}")
-        except ValueError:
-            inputs = {}
-        inputs = inputs if isinstance(inputs, dict) else {}
-        found = inputs.get("plan")
-        plan: dict[str, Any] = found if isinstance(found, dict) else {}
-        title = str(plan.get("title") or r.label or r.id[:8])
-        draws, seed = inputs.get("draws"), inputs.get("seed")
-        created = stored_time(r.created_at)
-        words = [title]
-        budget = budget_text(plan)
-        if budget:
-            words.append(budget)
-        if isinstance(draws, int):
-            words.append(draws_text(draws, noun="draw"))
-        if isinstance(seed, int):
-            words.append(f"seed {seed}")
-        out.append({"run_id": r.id, "plan": r.label or "", "title": title,
-                    "draws": draws, "seed": seed, "created": created,
-                    "label": ", ".join([*words, created]), "_alike": ", ".join(words),
-                    "_plan": plan})
-    distinct_labels(out)
-    return out
-
-
-def budget_text(plan: dict[str, Any]) -> str:
-    """'budget EUR 20.00 bn': a plan's budget as the app writes money (report.units.money),
-    '' when the plan has no number for it."""
-    budget = plan.get("budget")
-    amount = budget.get("amount") if isinstance(budget, dict) else budget
-    if isinstance(amount, bool) or not isinstance(amount, int | float) \
-            or not math.isfinite(amount):
-        return ""
-    return f"budget {money(amount, str(plan.get('currency') or '')).strip()}"
-
-
-def plan_words(plan: dict[str, Any]) -> list[tuple[str, str]]:
-    """(field, words) a reader can tell two runs of like-titled plans apart by, in the order
-    they are added to a label: currency ('USD'), price year ('prices of 2024'; the plan's year
-    when it gives none), plan year ('plan year 2026')."""
-    year = plan.get("year")
-    return [("currency", str(plan.get("currency") or "")),
-            ("price_year", f"prices of {plan.get('price_year') or year}"),
-            ("year", f"plan year {year}")]
-
-
-def distinct_labels(rows: list[dict[str, Any]]) -> None:
-    """Make like labels (runs listed as the same title, budget, draws and seed, whatever
-    their times: a reader does not tell runs apart by the minute) distinct in place: add the
-    plan fields that differ among them (currency, price year, plan year: 'title, ...,
-    2026-11-30 23:05 UTC, EUR, prices of 2024'), then end every label with the run id's first
-    eight digits ('run 1a2b3c4d'), which tells apart even runs alike in all of these (the
-    same plan twice, another code or data version)."""
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        groups.setdefault(row.get("_alike", row["label"]), []).append(row)
-    for same in groups.values():
-        if len(same) > 1:
-            words = [dict(plan_words(row["_plan"])) for row in same]
-            differing = [field for field, _ in plan_words({})
-                         if len({w[field] for w in words}) > 1]
-            for row, own in zip(same, words, strict=True):
-                row["label"] = ", ".join([row["label"], *(own[f] for f in differing
-                                                          if own[f])])
-    for row in rows:
-        row["label"] = f"{row['label']}, run {row['run_id'][:8]}"
-        del row["_plan"]
-        row.pop("_alike", None)

@@ -24,6 +24,7 @@ from moneytrail.service.tasks import LEDGER, known_currencies
 from moneytrail.web import builder
 from moneytrail.web.jobs import MAX_BODY, RateLimited, RunQueue, run_request
 from moneytrail.web.query import read_body
+from moneytrail.web.run_picker import RUN_GROUPS
 from moneytrail.web.runs import (
     Names,
     compare_csv_rows,
@@ -656,7 +657,7 @@ def add_run_routes(app: FastAPI) -> None:
             check_run_id(picked[0])            # "zz": the message says what a run id is
         if len(picked) < 2:
             return page(request, "compare_pick.html", status=400 if picked else 200,
-                        picked=picked, runs=recent_runs(request),
+                        picked=picked, runs=picker_runs(request), run_groups=RUN_GROUPS,
                         meta={"title": "Compare plans: pick two or more runs",
                               "data_version": request.app.state.web.data_version})
         view = comparison(request, ",".join(picked))
@@ -782,15 +783,15 @@ def briefing_response(request: Request, results: list[Result], fmt: str, name: s
         "Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
 
 
-def recent_runs(request: Request, limit: int = 20) -> list[dict[str, Any]]:
-    """The most recent finished traces the visitor may see (RunStore.recent with
-    accounts.plans.visible_runs_clause), newest first, for the compare page's picker."""
-    from moneytrail.accounts.plans import visible_runs_clause
+def picker_runs(request: Request, limit: int = 20) -> list[dict[str, Any]]:
+    """The finished traces the visitor may see, for the compare page's picker, in the groups
+    of web.run_picker: the reference runs (reference_run_ids), the visitor's own, then at
+    most `limit` others, newest first."""
+    from moneytrail.web.run_picker import picker_runs as grouped
     from moneytrail.web.saved import viewer
 
-    who = viewer(request)
-    return queue(request).store.recent(limit=limit,
-                                       visible=lambda column: visible_runs_clause(column, who))
+    return grouped(queue(request).store.engine, viewer(request),
+                   reference_run_ids(request.app), limit)
 
 
 def comparison(request: Request, runs: str | None) -> View:

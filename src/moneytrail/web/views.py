@@ -706,10 +706,13 @@ def claimant(row: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def claims_view(state: WebState, url: str, viewer: int | None = None) -> View:
+def claims_view(state: WebState, url: str, viewer: int | None = None,
+                reference: Mapping[str, str] | None = None) -> View:
     """The debate's claims with verdict, figures, P(holds) and sources, one row per check;
-    `runs`, the stored trace runs a claim can be checked against, lists only those `viewer`
-    (an account id, None for anonymous) may see."""
+    `runs`, the stored trace runs a claim can be checked against, in the groups of
+    `run_groups` (web.run_picker: the reference runs, `reference` being each reference
+    plan's run id, routes_runs.reference_run_ids; `viewer`'s own; other runs anyone may
+    see), lists only those `viewer` (an account id, None for anonymous) may see."""
     frame = state.claims()
     # every column of the checks, in their order, as `moneytrail claims check --format
     # csv/json` writes them (the same frame): `unit` tells an FTE figure from a share
@@ -733,14 +736,16 @@ def claims_view(state: WebState, url: str, viewer: int | None = None) -> View:
               "with mt.Workspace.open() as ws:   # the bundled ledger; the web app uses its store\n"
               "    checks = tasks.check_claims(ws).table('claims')")
     from moneytrail.service.run_claims import debate_claims
-    from moneytrail.web.claims_runs import checkable_claims, stored_trace_runs
+    from moneytrail.web.claims_runs import checkable_claims
+    from moneytrail.web.run_picker import RUN_GROUPS, picker_runs
 
     return View(meta=meta(state, title="Claims of the debate, checked against the data",
                           url=url),
                 checkable=[c["id"] for c in checkable_claims()],
                 # claims about one plan (`about`): not applicable to other plans' runs
                 about={c.id: c.about for c in debate_claims().values() if c.about},
-                runs=stored_trace_runs(state.ledger.engine, viewer),
+                runs=picker_runs(state.ledger.engine, viewer, reference or {}),
+                run_groups=list(RUN_GROUPS),
                 reproduce=reproduce(["moneytrail", "claims", "check"], python,
                                     api_url(url, "checks")),
                 claims=list(grouped.values()), checks=checks,
