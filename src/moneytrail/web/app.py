@@ -170,6 +170,7 @@ def create_app(db: str | None = None, data: str | None = None, *,
     app.state.templates.globals["source_info"] = state.source_info
     app.state.templates.globals["note_parts"] = state.note_parts
     app.state.templates.globals["one_per_document"] = state.one_per_document
+    app.state.templates.globals["source_groups"] = state.source_groups
     from starlette.middleware.trustedhost import TrustedHostMiddleware
 
     app.state.allowed_hosts = allowed_hosts(hosts)

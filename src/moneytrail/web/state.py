@@ -67,9 +67,18 @@ def readable_title(title: str, publisher: str) -> str:
     return f"{publisher}: {words}" if publisher else words
 
 
+# the title every modelling assumption of the market data shares (valuechain/sources_markets.csv)
+BARE_ASSUMPTION = "Modelling assumption"
+
+
 def readable_info(info: dict[str, str]) -> dict[str, str]:
     """A source's `info` (WebState.source_info) with its title for readers (readable_title)
-    and, when that differs, the title as recorded under `file`."""
+    and, when that differs, the title as recorded under `file`. A modelling assumption titled
+    only 'Modelling assumption' takes the start of its note (`about`) into its title
+    ('Modelling assumption: AMD does not disclose ...'), so a list of them tells them apart;
+    its `about` is then empty (not said twice)."""
+    if info.get("about") and info.get("title", "").strip() == BARE_ASSUMPTION:
+        return {**info, "title": f"{BARE_ASSUMPTION}: {info['about']}", "about": ""}
     shown = readable_title(info.get("title", ""), info.get("publisher", ""))
     if shown == info.get("title", ""):
         return info
@@ -173,12 +182,13 @@ class WebState:
 
         with self.ledger.engine.connect() as conn:
             row = conn.execute(select(Source.title, Source.publisher, Source.published,
-                                      Source.title_lang)
+                                      Source.title_lang, Source.url, Source.reliability)
                                .where(Source.id == source)).first()
         if row is not None:
             return readable_info({"title": row[0] or "", "publisher": row[1] or "",
                                   "published": row[2] or "",
-                                  "lang": self.title_lang(source, row[0], row[3])})
+                                  "lang": self.title_lang(source, row[0], row[3]),
+                                  "url": row[4] or "", "reliability": row[5] or ""})
         return readable_info(found) if found is not None else None
 
     def title_lang(self, source: str, title: object, stored: object) -> str:
@@ -191,8 +201,9 @@ class WebState:
         return found["lang"] if found and found["title"] == str(title or "") else ""
 
     def package_sources(self) -> dict[str, dict[str, str]]:
-        """Source id -> title, publisher, published and `_table` over every sources table of
-        the data package (read once)."""
+        """Source id -> title, publisher, published, url, reliability, `lang`, `about` (a
+        moneytrail source's note, shortened) and `_table` over every sources table of the data
+        package (read once)."""
         if self._source_titles is None:
             from moneytrail.data.package import open_package
 
@@ -203,7 +214,8 @@ class WebState:
                     for record in package.table(name).fillna("").to_dict("records"):
                         found[str(record["id"])] = {
                             **{k: str(record.get(k, "")) for k in ("title", "publisher",
-                                                                   "published", "url")},
+                                                                   "published", "url",
+                                                                   "reliability")},
                             "lang": str(record.get("title_lang", "")),
                             "about": about(str(record.get("note", "")))
                             if str(record.get("publisher", "")) == "moneytrail" else "",
@@ -239,6 +251,19 @@ class WebState:
             return str(found.get("url") or "")
 
         return one_per_document(ids, url_of)
+
+    def source_groups(self, ids: list[str]) -> dict[str, list[str]]:
+        """A run's sources as its page lists them: each document once (one_per_document), the
+        `documents` first, then the `assumptions` (reliability 'assumption': a choice made
+        where no source gives the figure, explained in its note), each in their order."""
+        groups: dict[str, list[str]] = {"documents": [], "assumptions": []}
+        for source in self.one_per_document([s for s in ids if s]):
+            found = self.package_sources().get(source)
+            if found is None or found["_table"] in ("ledger-sources", "macro-sources"):
+                found = self.source_info(source) or found or {}
+            kind = "assumptions" if found.get("reliability") == "assumption" else "documents"
+            groups[kind].append(source)
+        return groups
 
     def note_parts(self, text: str) -> list[dict[str, str]]:
         """A data note (a deal's, a claim's, a source's) split into parts for the page: plain
