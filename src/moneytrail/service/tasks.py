@@ -1108,9 +1108,9 @@ def compute_share_note(card: Scorecard) -> str:
                      for plan, medians in shares.items())
     note = ("Compute bought, median over draws (owned: accelerators, servers, networking, "
             "storage, facility and electricity; rented: cloud compute): " + said + ". Under "
-            f"{floor_words()} of the budget the budget per training run is n/a, as it would "
-            "mostly measure spending that buys no compute (a threshold that is an assumption, "
-            "docs/methods.md).")
+            f"{floor_words()} of the budget the budget per training run has no figure, as it "
+            "would mostly measure spending that buys no compute (a threshold that is an "
+            "assumption, docs/methods.md).")
     missing = [compute_missing_sentence(plan, *medians) for plan, medians in shares.items()
                if not compute_row_shown(medians[0])]
     return " ".join([note, *missing])
