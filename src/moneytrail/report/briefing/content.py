@@ -978,10 +978,12 @@ def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = 
             stored = str(row.get("unit", "share"))
             unit, p50 = restate_per_million(stored, row.get(f"{name}_p50"), brief.per_million)
             if not isinstance(p50, float | int) or not math.isfinite(float(p50)):
-                # 'Conditions met': no conditions set, or none applies, as the note says
+                # 'Conditions met' (no conditions set, or none applies) and the budget per
+                # training run (the share of the budget that buys compute), as the note says
                 said = missing_said(str(brief.result.tables["scorecard"].note), label,
                                     str(name))
-                cells.append(Cell(said or "not applicable"))
+                # a reason in words wraps in its column (a figure's cell does not)
+                cells.append(Cell(said, numeric=False) if said else Cell("not applicable"))
                 continue
             p5 = restate_per_million(stored, row.get(f"{name}_p5"), brief.per_million)[1]
             p95 = restate_per_million(stored, row.get(f"{name}_p95"), brief.per_million)[1]
