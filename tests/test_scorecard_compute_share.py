@@ -119,6 +119,9 @@ def test_the_briefing_says_why(traced):
               for r, p in zip(results, plans, strict=True)]
     cells = dict(scorecard_rows(briefs))[ROW]
     assert cells[0].main == SAID
+    # a text cell, which wraps in its column: as a figure's cell (no wrapping) the PDF cut it
+    # off at the page's edge after "under the half"
+    assert not cells[0].numeric
     assert cells[1].main.startswith("EUR ")
 
 
