@@ -12,6 +12,7 @@ import pandas as pd
 
 from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.hardware import (
+    HARDWARE,
     HOURS_PER_YEAR,
     accelerator_units,
     reference_flops,
@@ -23,13 +24,37 @@ from moneytrail.data.checks import one_row
 from moneytrail.engine.result import TraceResult
 from moneytrail.errors import ScenarioError
 
-__all__ = ["CAPABILITY_RUN", "capability_compute", "efficiency", "efficiency_draws",
-           "reference_flops", "training_runs"]
+__all__ = ["CAPABILITY_RUN", "capability_compute", "compute_spend_shares", "efficiency",
+           "efficiency_draws", "reference_flops", "training_runs"]
 
 # keys of the quantities efficiency draws from its stream (one key each)
 MFU, BUSY, FLOP, HALVING = range(4)
 SECONDS_PER_HOUR = 3600.0
 CAPABILITY_RUN = "gpt4"        # "a GPT-4-level model" is the capability unit
+
+
+# the spending categories that buy compute: owned (the hardware, the data centre it stands in
+# and the power it runs on, what a rented GPU-hour's price pays for when the plan owns it) and
+# rented (cloud compute); docs/methods.md, "Compute efficiency"
+OWNED_COMPUTE = (*HARDWARE, "facility", "electricity")
+RENTED_COMPUTE = ("cloud_compute",)
+
+
+def compute_spend_shares(result: TraceResult, purchases: Purchases | None = None
+                         ) -> dict[str, np.ndarray]:
+    """Per draw, the shares of the plan's budget that buy compute: `owned` (OWNED_COMPUTE),
+    `rented` (RENTED_COMPUTE) and `compute`, their sum; the rest (staff, grants, licences)
+    buys no compute, though the budget per training run divides it too."""
+    purchases = purchases if purchases is not None else plan_purchases(result)
+    by_category = purchases.by_category()
+    total = by_category.sum(axis=1).to_numpy()
+
+    def share(categories: tuple[str, ...]) -> np.ndarray:
+        spent = by_category[[c for c in categories if c in by_category]].sum(axis=1).to_numpy()
+        return np.divide(spent, total, out=np.zeros_like(total), where=total > 0)
+
+    owned, rented = share(OWNED_COMPUTE), share(RENTED_COMPUTE)
+    return {"owned": owned, "rented": rented, "compute": owned + rented}
 
 
 def training_runs(data: AnalysisData) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from moneytrail.analysis.conditions import held_share, holds_matrix
 from moneytrail.analysis.data import AnalysisData
+from moneytrail.analysis.efficiency import compute_spend_shares
 from moneytrail.analysis.metrics import Evaluation
 from moneytrail.analysis.stats import STATS, describe
 from moneytrail.engine.result import TraceResult
@@ -85,6 +86,70 @@ def conditions_missing_said(note: str, plan: str) -> str | None:
     return found.group(1) if found else None
 
 
+# The budget per training run (COMPUTE_ROW) divides the plan's whole budget by the runs its
+# compute could make, so for a plan that spends most of its budget on things that buy no
+# compute (staff, research and start-up grants, model licences: the efficiency-first plan) the
+# figure mostly measures those, and reads as if the plan paid a lot for its compute. Below
+# COMPUTE_SHARE_FLOOR of the budget spent on compute (analysis.efficiency.compute_spend_shares:
+# owned hardware, facility, electricity and rented cloud compute; the median over draws) the
+# row has no figure and its cell says why, with the share: 'n/a (25 % of the budget buys
+# compute ...)' (compute_missing; the scorecard's note says it, as for 'Conditions met').
+# ASSUMPTION, not data: half is the point below which most of the money divided is not
+# compute money, so the quotient says more about the rest of the plan than about its compute;
+# no source gives a threshold (docs/methods.md, "Compute efficiency").
+COMPUTE_SHARE_FLOOR = 0.5
+COMPUTE_MISSING_PREFIX = "Budget per training run for "
+
+
+def percent(share: float) -> str:
+    """A share in whole percent: 0.254 -> '25 %'."""
+    return f"{100 * share:.0f} %"
+
+
+def compute_share_words(compute: float, owned: float, rented: float) -> str:
+    """'25 % of the budget buys compute (owned 0 %, rented 25 %)' (medians over draws)."""
+    return (f"{percent(compute)} of the budget buys compute (owned {percent(owned)}, "
+            f"rented {percent(rented)})")
+
+
+def compute_missing(compute: float, owned: float, rented: float) -> str:
+    """The budget-per-training-run cell of a plan that spends under COMPUTE_SHARE_FLOOR of its
+    budget on compute: 'n/a (25 % of the budget buys compute, owned 0 % and rented 25 %,
+    under the half this row needs)'."""
+    return (f"n/a ({percent(compute)} of the budget buys compute, owned {percent(owned)} and "
+            f"rented {percent(rented)}, under the {floor_words()} this row needs)")
+
+
+def floor_words() -> str:
+    """COMPUTE_SHARE_FLOOR in words: 'half' (else '40 %')."""
+    return "half" if COMPUTE_SHARE_FLOOR == 0.5 else percent(COMPUTE_SHARE_FLOOR)
+
+
+def compute_missing_sentence(plan: str, compute: float, owned: float, rented: float) -> str:
+    """The scorecard note's sentence for a plan without a budget per training run: 'Budget per
+    training run for efficiency-first-eu: n/a (25 % of the budget buys compute, ...).'"""
+    return f"{COMPUTE_MISSING_PREFIX}{plan}: {compute_missing(compute, owned, rented)}."
+
+
+def compute_row_shown(compute: float) -> bool:
+    """Whether the budget per training run has a figure for a plan spending the (median)
+    share `compute` of its budget on compute: at least COMPUTE_SHARE_FLOOR."""
+    return compute >= COMPUTE_SHARE_FLOOR
+
+
+def missing_said(note: str, label: str, plan: str) -> str | None:
+    """The cell a scorecard note gives for the row `label` of `plan` (the column label of its
+    figures) where that row has no figure: 'n/a (no conditions set)' for 'Conditions met'
+    (conditions_missing_said), 'n/a (25 % of the budget buys compute, ...)' for the budget per
+    training run; None for other rows, or where the note says nothing (a run stored before)."""
+    prefix = {CONDITIONS_ROW: CONDITIONS_MISSING_PREFIX,
+              COMPUTE_ROW: COMPUTE_MISSING_PREFIX}.get(label)
+    if prefix is None:
+        return None
+    found = re.search(re.escape(f"{prefix}{plan}: ") + r"(n/a \([^()]*\))\.", note or "")
+    return found.group(1) if found else None
+
+
 # why a scorecard row has no figure for a plan (null cells; NaN per draw in
 # `scorecard_draws`): the web app's `reason` of the row (the compare CSV's `<plan>_reason`),
 # as briefings write "Not applicable" (the metric does not apply to the plan)
@@ -94,6 +159,8 @@ NO_FIGURE = {
     RESIDUAL_ROW: "Not applicable: the plan buys no hardware (accelerators, servers, "
                   "networking, storage), so nothing is left to resell at the horizon",
     CONDITIONS_ROW: "Not applicable: the plan sets no conditions, or none of them applies",
+    COMPUTE_ROW: "Not applicable: less than half of the plan's budget buys compute, so its "
+                 "whole budget per training run would mostly measure the rest of its spending",
     MARKUP_ROW: "Not computed: the data source no gross margin for any of the plan's "
                 "suppliers",
 }
@@ -132,6 +199,8 @@ def scorecard_draws(evaluation: Evaluation, conditions: list[Condition] | None =
         if metric == "export_exposed_share":
             kwargs = {**kwargs, "on": on}
         out[label] = evaluation.metric(metric, **kwargs)
+    if not compute_row_shown(compute_medians(evaluation)[0]):
+        out[COMPUTE_ROW] = np.full(evaluation.result.draws, np.nan)
     plan = evaluation.result.require_plan()
     rules = plan.conditions if conditions is None else conditions
     if rules:
@@ -139,6 +208,13 @@ def scorecard_draws(evaluation: Evaluation, conditions: list[Condition] | None =
     else:
         out[CONDITIONS_ROW] = np.full(evaluation.result.draws, np.nan)
     return out
+
+
+def compute_medians(evaluation: Evaluation) -> tuple[float, float, float]:
+    """Medians over draws of the shares of a plan's budget that buy compute: all, owned,
+    rented (analysis.efficiency.compute_spend_shares)."""
+    shares = compute_spend_shares(evaluation.result, evaluation.purchases)
+    return tuple(float(np.median(shares[k])) for k in ("compute", "owned", "rented"))  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -153,12 +229,15 @@ class Scorecard:
     one). The DataFrame itself is bare (no `attrs`). `export_rules_on`: plan label -> ISO
     date the export-control rules were read on. `hhi_markets`: plan label -> the market
     (category id) the HHI change of the largest size is in, in most draws, and the share of
-    draws it is there (plans whose HHI moves in no market left out).
+    draws it is there (plans whose HHI moves in no market left out). `compute_shares`: plan
+    label -> the medians over draws of the shares of its budget that buy compute (all, owned,
+    rented; compute_medians); below COMPUTE_SHARE_FLOOR its COMPUTE_ROW has no figure.
     """
 
     table: pd.DataFrame
     export_rules_on: dict[str, str]
     hhi_markets: dict[str, tuple[str, float]] = field(default_factory=dict)
+    compute_shares: dict[str, tuple[float, float, float]] = field(default_factory=dict)
 
     @property
     def units(self) -> dict[str, str]:
@@ -192,6 +271,7 @@ def scorecard(results: list[TraceResult], *, data: AnalysisData,
     columns: dict[tuple[str, str], dict[str, float]] = {}
     dates: dict[str, str] = {}
     markets: dict[str, tuple[str, float]] = {}
+    shares: dict[str, tuple[float, float, float]] = {}
     plans = distinct_labels([result.label for result in results])
     for result, plan in zip(results, plans, strict=True):
         evaluation = Evaluation.of(result, data)
@@ -199,6 +279,7 @@ def scorecard(results: list[TraceResult], *, data: AnalysisData,
             evaluation.footprints_given(footprints[plan])
         dates[plan] = (on or evaluation.on).isoformat()
         values = scorecard_draws(evaluation, conditions, on)
+        shares[plan] = compute_medians(evaluation)
         market = evaluation.hhi_market()
         if market is not None:
             markets[plan] = market
@@ -209,7 +290,8 @@ def scorecard(results: list[TraceResult], *, data: AnalysisData,
     table = pd.DataFrame(columns)
     table.columns = pd.MultiIndex.from_tuples(list(columns), names=["plan", "stat"])
     table.index.name = "metric"
-    return Scorecard(table=table, export_rules_on=dates, hhi_markets=markets)
+    return Scorecard(table=table, export_rules_on=dates, hhi_markets=markets,
+                     compute_shares=shares)
 
 
 def check_scorecard_inputs(results: object, data: object) -> None:

@@ -222,9 +222,9 @@ def plans_of(table: Table) -> list[str]:
 
 def side_by_side(table: Table) -> RichTable:
     """Rows of metrics, one column per plan: median (90 % interval), in each row's unit; a
-    scorecard's 'Conditions met' without a figure says why, as its note gives it ('n/a (no
-    conditions set)', analysis.scorecard.conditions_missing_said)."""
-    from moneytrail.analysis.scorecard import CONDITIONS_ROW, conditions_missing_said
+    scorecard's 'Conditions met' or budget per training run without a figure says why, as its
+    note gives it ('n/a (no conditions set)', analysis.scorecard.missing_said)."""
+    from moneytrail.analysis.scorecard import missing_said
 
     frame = table.frame()
     out = RichTable(title=table.title, title_justify="left", caption=table.note or None,
@@ -236,9 +236,8 @@ def side_by_side(table: Table) -> RichTable:
     for label, row in frame.iterrows():
         unit = row["unit"] if "unit" in frame.columns else table.unit(f"{plans[0]}_p50")
         cells = [interval(row, plan, unit) for plan in plans]
-        if label == CONDITIONS_ROW:
-            cells = [conditions_missing_said(table.note, plan) or cell if cell == "n/a" else cell
-                     for plan, cell in zip(plans, cells, strict=True)]
+        cells = [missing_said(table.note or "", str(label), plan) or cell if cell == "n/a"
+                 else cell for plan, cell in zip(plans, cells, strict=True)]
         out.add_row(str(label), *cells)
     return out
 

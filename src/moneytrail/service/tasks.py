@@ -1062,6 +1062,7 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
     flat = pd.concat([flat, scorecard_evidence_rows(results, flat, ws.analysis)])
     note = ("Export rules read on: " + ", ".join(f"{p} {d}" for p, d in dates.items())
             + " (a rule counts from the date its caps bind). " + COMPUTE_NOTE + " "
+            + compute_share_note(card) + " "
             + hhi_note(card.hhi_markets, ws) + " " + RENT_NOTE
             + rent_left_out(results, ws)) if dates else ""
     currencies = [r.require_plan().currency for r in results]
@@ -1101,6 +1102,34 @@ RENT_NOTE = ("Economic profit (rent): firms' capital value added above WACC x in
              "split, so their rent is left out and the rent share is a lower bound (book "
              "capital also understates acquirers' rent); the rent to firms already dominant "
              "is a share of the rent measured (docs/methods.md, 'Market power').")
+
+
+def compute_share_note(card: Scorecard) -> str:
+    """The share of each plan's budget that buys compute, beside the budget per training run
+    (analysis.scorecard.COMPUTE_ROW), and for each plan under the floor
+    (COMPUTE_SHARE_FLOOR) why its row has no figure (compute_missing_sentence, which the
+    renderers show in the row's cell: analysis.scorecard.missing_said). '' for a scorecard
+    without the shares."""
+    from moneytrail.analysis.scorecard import (
+        compute_missing_sentence,
+        compute_row_shown,
+        compute_share_words,
+        floor_words,
+    )
+
+    shares = card.compute_shares
+    if not shares:
+        return ""
+    said = "; ".join((f"{plan}: " if len(shares) > 1 else "") + compute_share_words(*medians)
+                     for plan, medians in shares.items())
+    note = ("Compute bought, median over draws (owned: accelerators, servers, networking, "
+            "storage, facility and electricity; rented: cloud compute): " + said + ". Under "
+            f"{floor_words()} of the budget the budget per training run has no figure, as it "
+            "would mostly measure spending that buys no compute (a threshold that is an "
+            "assumption, docs/methods.md).")
+    missing = [compute_missing_sentence(plan, *medians) for plan, medians in shares.items()
+               if not compute_row_shown(medians[0])]
+    return " ".join([note, *missing])
 
 
 def hhi_note(markets: dict[str, tuple[str, float]], ws: Workspace) -> str:
@@ -1243,7 +1272,11 @@ def scorecard_evidence_rows(results: list[TraceResult], flat: pd.DataFrame,
     for result in traced:
         for metric in metrics:
             draws = weights[result.label].get(metric)
-            stats = describe(draws) if draws is not None \
+            column = f"{result.label}_p50"
+            shown = column not in flat.columns or not pd.isna(flat[column].loc[metric])
+            # a row without a figure (the budget per training run under the compute floor)
+            # has no evidence weight either
+            stats = describe(draws) if draws is not None and shown \
                 else dict.fromkeys(("mean", "p5", "p50", "p95"), float("nan"))
             for stat in ("mean", "p5", "p50", "p95"):
                 column = f"{result.label}_{stat}"

@@ -428,12 +428,11 @@ def scorecard_rows(result: Result, names: Names | None = None) -> list[dict[str,
             weights[metric[:-len(EVIDENCE_SUFFIX)]] = stats
             continue
         out.append({"metric": metric, "unit": unit, **stats})
+    from moneytrail.analysis.scorecard import HHI_ROW as LARGEST_SIZE
     from moneytrail.analysis.scorecard import (
-        CONDITIONS_ROW,
-        conditions_missing_said,
+        missing_said,
         no_figure_reason,
     )
-    from moneytrail.analysis.scorecard import HHI_ROW as LARGEST_SIZE
     from moneytrail.service.tasks import hhi_market_words
 
     rules = (result.provenance.inputs.get("plan") or {}).get("procurement")
@@ -444,10 +443,9 @@ def scorecard_rows(result: Result, names: Names | None = None) -> list[dict[str,
         row["where"] = None
         metric = str(row["metric"])
         if row["p50"] is None:       # no figure (no hardware, no conditions...): say why
-            # 'Conditions met': the note says which (no conditions set, or none applies)
-            said = conditions_missing_said(table.note, prefix) if metric == CONDITIONS_ROW \
-                else None
-            row["reason"] = said or no_figure_reason(metric)
+            # 'Conditions met' (no conditions set, or none applies) and the budget per
+            # training run (the share of the budget that buys compute): the note says which
+            row["reason"] = missing_said(table.note, metric, prefix) or no_figure_reason(metric)
             continue
         if not metric.startswith(HHI_ROW):
             continue
@@ -518,9 +516,10 @@ LASTING_ROW = ", lasting (operations)"          # service.footprints.part_name o
 
 def own_scorecard_note(result: Result) -> str:
     """The scorecard's note of a one-plan run as its page shows it: its export-rules date and
-    why 'Conditions met' has no figure without the plan's id ('Export rules read on:
-    2025-07-01', 'Conditions met: n/a (no conditions set).'; a comparison's note names each
-    plan, a run page has one, and an id kept by older runs may be unsafe: '../../x y')."""
+    why 'Conditions met' or the budget per training run has no figure without the plan's id
+    ('Export rules read on: 2025-07-01', 'Conditions met: n/a (no conditions set).'; a
+    comparison's note names each plan, a run page has one, and an id kept by older runs may
+    be unsafe: '../../x y')."""
     if "scorecard" not in result.tables:
         return ""
     note = str(result.tables["scorecard"].note or "")
@@ -528,6 +527,8 @@ def own_scorecard_note(result: Result) -> str:
     if plan_id:
         note = note.replace(f"Export rules read on: {plan_id} ", "Export rules read on: ", 1)
         note = note.replace(f"Conditions met for {plan_id}: ", "Conditions met: ", 1)
+        note = note.replace(f"Budget per training run for {plan_id}: ",
+                            "Budget per training run: ", 1)
     return note
 
 

@@ -945,8 +945,8 @@ def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = 
     page does. With `per_budget` (the plans' budgets differ) a total (report.units.is_total:
     CO2 over the horizon) also says its figure per million of its plan's budget, and the
     difference column the difference of those."""
-    from moneytrail.analysis.scorecard import CONDITIONS_ROW, conditions_missing_said
     from moneytrail.analysis.scorecard import HHI_ROW as LARGEST_HHI_ROW
+    from moneytrail.analysis.scorecard import missing_said
     from moneytrail.report.evidence import weight_text
     from moneytrail.service.tasks import hhi_market_words, restate_per_million
 
@@ -978,11 +978,12 @@ def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = 
             stored = str(row.get("unit", "share"))
             unit, p50 = restate_per_million(stored, row.get(f"{name}_p50"), brief.per_million)
             if not isinstance(p50, float | int) or not math.isfinite(float(p50)):
-                # 'Conditions met': no conditions set, or none applies, as the note says
-                said = conditions_missing_said(
-                    str(brief.result.tables["scorecard"].note), str(name)) \
-                    if label == CONDITIONS_ROW else None
-                cells.append(Cell(said or "not applicable"))
+                # 'Conditions met' (no conditions set, or none applies) and the budget per
+                # training run (the share of the budget that buys compute), as the note says
+                said = missing_said(str(brief.result.tables["scorecard"].note), label,
+                                    str(name))
+                # a reason in words wraps in its column (a figure's cell does not)
+                cells.append(Cell(said, numeric=False) if said else Cell("not applicable"))
                 continue
             p5 = restate_per_million(stored, row.get(f"{name}_p5"), brief.per_million)[1]
             p95 = restate_per_million(stored, row.get(f"{name}_p95"), brief.per_million)[1]
