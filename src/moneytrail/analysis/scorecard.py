@@ -161,7 +161,7 @@ NO_FIGURE = {
     CONDITIONS_ROW: "Not applicable: the plan sets no conditions, or none of them applies",
     COMPUTE_ROW: "Not applicable: less than half of the plan's budget buys compute, so its "
                  "whole budget per training run would mostly measure the rest of its spending",
-    MARKUP_ROW: "Not computed: the data source no gross margin for any of the plan's "
+    MARKUP_ROW: "Not computed: the data give no sourced gross margin for any of the plan's "
                 "suppliers",
 }
 NO_FIGURE_OTHER = "Not computed: the data give no figure for this plan"

@@ -359,8 +359,9 @@ def form_page(request: Request) -> str:
 async def session_ended(request: Request, detail: str,
                         headers: dict[str, str] | None = None) -> Response:
     """A form post refused because no one is signed in (the session ended while the form was
-    open): 401 with a login link back to the form's page and every non-secret field the user
-    sent, escaped and read-only, so nothing typed is lost. Never stored."""
+    open, or the visitor never signed in: the page says which, by the session cookie): 401
+    with a login link back to the form's page and every non-secret field the user sent,
+    escaped and read-only, so nothing typed is lost. Never stored."""
     from moneytrail.accounts.store import IDLE
 
     fields: list[tuple[str, str]] = []
@@ -373,8 +374,12 @@ async def session_ended(request: Request, detail: str,
         if form is not None:
             fields = [(name, value) for name, value in form.multi_items()
                       if isinstance(value, str) and not is_secret(name)]
+    from moneytrail.web.auth import cookie_name
+
+    had_session = bool(request.cookies.get(cookie_name(request)))   # else never signed in
     page = request.app.state.templates.get_template("session_ended.html").render(
         request=request, meta=None, nav=None, detail=detail, fields=fields,
+        had_session=had_session,
         next=form_page(request), idle_minutes=int(IDLE.total_seconds() // 60))
     response = HTMLResponse(page, status_code=401, headers=dict(headers or {}))
     response.headers["Cache-Control"] = "no-store"
