@@ -89,6 +89,17 @@ def check_fields(title: str | None, description: str | None, visibility: str | N
                            value=visibility)
 
 
+def with_text(plan: dict[str, Any], title: str, description: str) -> dict[str, Any]:
+    """`plan` carrying the saved plan's `title` and `description` (an empty description
+    removes the plan's own): a saved plan's title is its plan's title, so a renamed plan's
+    runs, pages and briefings carry the new name (tester 40: they kept the old one)."""
+    out = {k: v for k, v in plan.items() if k != "description"}
+    out["title"] = title
+    if description:
+        out["description"] = description
+    return out
+
+
 def plan_json(plan: dict[str, Any]) -> str:
     if not isinstance(plan, dict):
         raise AccountError("the plan must be a mapping (the scenario schema)", field="plan")
@@ -237,10 +248,15 @@ class SavedPlans:
                plan: dict[str, Any]) -> dict[str, Any]:
         """Save a new plan (revision 1); returns it as `get` does."""
         check_fields(title, description, visibility)
-        text = plan_json(plan)
+        title, description = title.strip(), unix_lines(description).strip()
+        text = plan_json(plan)                     # a mapping, not too large
+        if not description and str(plan.get("description") or "").strip():
+            description = unix_lines(str(plan["description"])).strip()   # the plan's own
+            check_fields(None, description, None)
+        text = plan_json(with_text(plan, title, description))
         now = self.clock()
         with locking.write_transaction(self.engine) as conn:
-            values = {"title": title.strip(), "description": unix_lines(description).strip(),
+            values = {"title": title, "description": description,
                       "visibility": visibility, "plan": text}
             plan_id = conn.execute(insert(SavedPlan).values(
                 owner_id=owner, revision=1, deleted=False, created_at=now, updated_at=now,
@@ -281,6 +297,16 @@ class SavedPlans:
                       else unix_lines(description).strip(),
                       "visibility": row.visibility if visibility is None else visibility,
                       "plan": row.plan if text is None else text}
+            # the plan carries the saved title and description (with_text); a new plan
+            # given without a new title names the saved plan by its own title
+            given = plan if isinstance(plan, dict) else {}
+            if title is None and str(given.get("title") or "").strip():
+                values["title"] = str(given["title"]).strip()
+            if description is None and "description" in given:
+                values["description"] = unix_lines(str(given["description"] or "")).strip()
+            check_fields(values["title"], values["description"], None)
+            values["plan"] = plan_json(with_text(json.loads(values["plan"]), values["title"],
+                                                 values["description"]))
             if all(values[k] == getattr(row, k) for k in values):
                 return self.get(plan_id, actor)
             only_visibility = all(values[k] == getattr(row, k) for k in values

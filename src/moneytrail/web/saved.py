@@ -26,7 +26,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
-from moneytrail.accounts.plans import SavedPlans, check_id, is_number
+from moneytrail.accounts.plans import SavedPlans, check_id, is_number, with_text
 from moneytrail.accounts.store import Who
 from moneytrail.errors import ConflictError, MoneytrailError
 from moneytrail.web import auth, formerrors
@@ -105,7 +105,8 @@ def run_saved(request: Request, plan_id: int, who: Who,
 
     take_token(request)
     jobs = request.app.state.jobs
-    plan, draws, seed = run_request(jobs.ws, saved["plan"])
+    plan, draws, seed = run_request(jobs.ws, with_text(saved["plan"], saved["title"],
+                                                       saved["description"]))
     draws, seed = (options or {}).get("draws", draws), (options or {}).get("seed", seed)
     # a private submission is never opened to everyone, so the run is hidden from all until
     # it is recorded on the plan; then its visibility follows the plan's (accounts.plans)
@@ -144,9 +145,7 @@ def run_rows(request: Request, plan_id: int, who_id: int | None) -> list[dict[st
 def draft_link(saved: dict[str, Any], with_revision: bool) -> str:
     from moneytrail.web.runs import encode_draft
 
-    plan = {**saved["plan"], "title": saved["title"]}
-    if saved["description"]:
-        plan["description"] = saved["description"]
+    plan = with_text(saved["plan"], saved["title"], saved["description"])
     link = f"/build?plan={encode_draft(plan)}"
     return link + (f"&saved={saved['id']}&rev={saved['revision']}" if with_revision else "")
 
