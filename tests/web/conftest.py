@@ -17,3 +17,17 @@ def app(tmp_path):
     yield application
     application.state.jobs.shutdown()
     application.state.web.close()
+
+
+@pytest.fixture(scope="module")
+def module_app(request, tmp_path_factory):
+    """The app of `app`, but one for a whole test module: the saved plans and runs its
+    module-scoped fixtures make stay for all its tests. A module uses it as its `app`."""
+    pytest.importorskip("fastapi")
+    from accounts_fixtures import make_app
+
+    folder = tmp_path_factory.mktemp(request.module.__name__.rpartition(".")[2])
+    application = make_app(f"sqlite:///{folder / 'ledger.sqlite'}")
+    yield application
+    application.state.jobs.shutdown()
+    application.state.web.close()
