@@ -6,6 +6,17 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`moneytrail serve` (webserver.running_server) over a fresh SQLite store, one per test
+    module: its base URL. A module that needs another store or options defines its own."""
+    from webserver import running_server
+
+    folder = tmp_path_factory.mktemp("server")
+    with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
+        yield base
+
+
 @pytest.fixture
 def app(tmp_path):
     """A web app over a fresh SQLite store with the accounts of accounts_fixtures (root,
