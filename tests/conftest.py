@@ -9,6 +9,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 # (web.app.allowed_hosts), so the tests allow it next to the loopback names
 os.environ.setdefault("MONEYTRAIL_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1,[::1]")
 
+from cli_runs import CliStore  # noqa: E402
 from packages import miller_blair_tables, write_package  # noqa: E402
 
 
@@ -46,6 +47,13 @@ def default_store(tmp_path_factory):
     yield folder
     if old is None:
         os.environ.pop("MONEYTRAIL_DATABASE_URL", None)
+
+
+@pytest.fixture(scope="module")
+def cli_store(tmp_path_factory) -> CliStore:
+    """A fresh SQLite store of the test module's own, with the CLI to run against it (one per
+    module, so the runs a module's fixtures trace stay for all its tests)."""
+    return CliStore(tmp_path_factory.mktemp("cli-store") / "runs.sqlite")
 
 
 @pytest.fixture(scope="module")

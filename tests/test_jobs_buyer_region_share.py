@@ -6,48 +6,21 @@ US plan: its US row of the country table), never summed percentiles."""
 
 from __future__ import annotations
 
-import json
-import os
-import re
-import subprocess
 import sys
-import tempfile
-from html import unescape
-from pathlib import Path
 
 import pytest
 
+from cli_runs import ROOT, CliStore, records, words
 from moneytrail.report.units import in_unit, interval_text, percent
 
-ROOT = Path(__file__).resolve().parents[1]
-STORE = Path(tempfile.mkdtemp()) / "runs.sqlite"
 TOTAL = "jobs (FTE-years), all"
 EU_WORKERS = "EU workers (wages earned in the EU)"
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "MONEYTRAIL_DATABASE_URL": str(STORE),
-           "PYTHONPATH": str(ROOT / "src"), "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "moneytrail.cli", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600, env=env)
-
-
-def records(payload: dict, table: str) -> list[dict]:
-    if table in payload:                      # the API's rows of one table (?table=NAME)
-        return payload[table]["rows"]
-    names = [c["name"] for c in payload["tables"][table]["columns"]]
-    return [dict(zip(names, row, strict=True)) for row in payload["tables"][table]["rows"]]
-
-
-def words(text: str) -> str:
-    """Text as a reader sees it: tags, table borders and line breaks gone."""
-    return " ".join(unescape(re.sub(r"<[^>]+>|[│┃]", " ", text)).split())
-
-
-def eu_members() -> set[str]:
+def eu_members(store: CliStore) -> set[str]:
     from moneytrail.service.workspace import Workspace
 
-    return Workspace.open(db=str(STORE)).valuechain.eu_members()   # holds the 'EU' row
+    return Workspace.open(db=str(store.path)).valuechain.eu_members()   # holds the 'EU' row
 
 
 def expected(payload: dict, region: str) -> str:
@@ -72,29 +45,25 @@ def expected(payload: dict, region: str) -> str:
             f"; {percent(row['jobs_fte_mean'] / total['amount_mean'])} of the total (means)")
 
 
-def trace(plan: str) -> dict:
-    out = cli("trace", f"scenarios/{plan}.yaml", "--draws", "300", "--seed", "1",
-              "--format", "json")
-    assert out.returncode == 0, out.stderr
-    stored = cli("show", json.loads(out.stdout)["run_id"], "--format", "json")
-    assert stored.returncode == 0, stored.stderr
-    return json.loads(stored.stdout)
+def traced(store: CliStore, plan: str) -> dict:
+    """The run of `plan` traced into the store, as stored (`show`)."""
+    return store.show(store.trace(plan)["run_id"])
 
 
 @pytest.fixture(scope="module")
-def gigafactories() -> dict:
-    return trace("eu-ai-gigafactories")
+def gigafactories(cli_store) -> dict:
+    return traced(cli_store, "eu-ai-gigafactories")
 
 
 @pytest.fixture(scope="module")
-def stargate() -> dict:
-    return trace("stargate-style-us")
+def stargate(cli_store) -> dict:
+    return traced(cli_store, "stargate-style-us")
 
 
-def test_eu_row_is_the_sum_of_the_country_tables_eu_rows(gigafactories):
+def test_eu_row_is_the_sum_of_the_country_tables_eu_rows(gigafactories, cli_store):
     """The premise: the per-draw EU row's mean is the sum of the country table's rows of
     member states and the EU-wide sectors (means add up), a minority of the total."""
-    members = eu_members()
+    members = eu_members(cli_store)
     country = records(gigafactories, "country")
     summed = sum(r["jobs_fte_mean"] for r in country if r["country"] in members)
     row = {r["where the money ends up"]: r
@@ -107,26 +76,26 @@ def test_eu_row_is_the_sum_of_the_country_tables_eu_rows(gigafactories):
         sum(r["jobs_fte_p5"] for r in country if r["country"] in members), rel=1e-6)
 
 
-def test_cli_jobs_table_says_the_eu_share(gigafactories):
-    out = cli("show", gigafactories["run_id"], "--table", "jobs")
+def test_cli_jobs_table_says_the_eu_share(gigafactories, cli_store):
+    out = cli_store.cli("show", gigafactories["run_id"], "--table", "jobs")
     assert out.returncode == 0, out.stderr
     assert expected(gigafactories, "EU") in words(out.stdout)
 
 
-def test_cli_jobs_table_says_the_us_share_of_a_us_plan(stargate):
-    out = cli("show", stargate["run_id"], "--table", "jobs")
+def test_cli_jobs_table_says_the_us_share_of_a_us_plan(stargate, cli_store):
+    out = cli_store.cli("show", stargate["run_id"], "--table", "jobs")
     assert out.returncode == 0, out.stderr
     text = words(out.stdout)
     assert expected(stargate, "US") in text
     assert "Of which in the EU" not in text
 
 
-def test_briefing_jobs_sentence_says_the_eu_share(gigafactories):
+def test_briefing_jobs_sentence_says_the_eu_share(gigafactories, cli_store):
     from moneytrail.report.briefing.content import PlanBrief, footprint_sentence
     from moneytrail.service import tasks
     from moneytrail.service.workspace import Workspace
 
-    ws = Workspace.open(db=str(STORE))
+    ws = Workspace.open(db=str(cli_store.path))
     result = tasks.show_run(ws, gigafactories["run_id"])
     brief = PlanBrief(result=result, plan=tasks.stored_plan(result, to="brief it"),
                       name="gigafactories")
@@ -139,22 +108,13 @@ def test_briefing_jobs_sentence_says_the_eu_share(gigafactories):
 
 def test_run_page_says_the_eu_share_beside_the_jobs_table(tmp_path):
     pytest.importorskip("fastapi")
-    from fastapi.testclient import TestClient
-
-    from moneytrail.web import create_app
-
     sys.path.insert(0, str(ROOT / "tests" / "web"))
-    from runs_helpers import finished
+    from runs_helpers import run_page_and_tables
 
-    app = create_app(db=str(tmp_path / "web.sqlite"), start_reference_runs=False,
-                     run_limit=(1000, 100))
-    with TestClient(app) as client:
-        rid = finished(client, {"reference": "eu-ai-gigafactories", "draws": 300, "seed": 1})
-        page = client.get(f"/r/{rid}")
-        payload = {name: client.get(f"/api/v1/runs/{rid}?table={name}").json()
-                   for name in ("jobs", "headline")}
-    assert page.status_code == 200
-    text = words(page.text)
+    page, payload = run_page_and_tables(
+        tmp_path / "web.sqlite", {"reference": "eu-ai-gigafactories", "draws": 300, "seed": 1},
+        ("jobs", "headline"))
+    text = words(page)
     want = expected(payload, "EU")
     assert want in text
     assert text.index(want) < text.index("Jobs paid for (FTE-years")   # above the table

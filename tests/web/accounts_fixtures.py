@@ -76,11 +76,12 @@ def form_token(html: str, action: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]*)"', form).group(1)
 
 
-def login(app, name: str, password: str | None = None):
-    """A TestClient logged in as `name` through the login form; `.csrf` is its token."""
+def login(app, name: str, password: str | None = None, base: str = HTTPS):
+    """A TestClient on `base` logged in as `name` through the login form; `.csrf` is its
+    token."""
     from fastapi.testclient import TestClient
 
-    client = TestClient(app, base_url=HTTPS)
+    client = TestClient(app, base_url=base)
     token = form_token(client.get("/login").text, "/login")
     response = client.post("/login", data={"name": name,
                                            "password": password or PASSWORDS[name],
@@ -88,6 +89,25 @@ def login(app, name: str, password: str | None = None):
     assert response.status_code == 303, response.text
     client.csrf = form_token(client.get("/account").text, "/logout")
     return client
+
+
+def run_private_plan(app, plan: dict, title: str, base: str = HTTPS):
+    """eve saves `plan` as a private plan titled `title` and runs it from its page: her
+    signed-in client (on `base`) and the run's id, once the run is done."""
+    from fastapi.testclient import TestClient
+    from runs_helpers import wait_done
+
+    response = TestClient(app, base_url=base).post(
+        "/api/v1/saved-plans", headers=bearer(app, "eve"),
+        json={"title": title, "description": "", "visibility": "private", "plan": plan})
+    assert response.status_code == 201, response.text
+    eve = login(app, "eve", base=base)
+    response = eve.post(f"/saved/{response.json()['id']}/run",
+                        data={"csrf_token": eve.csrf}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    rid = response.headers["location"].removeprefix("/r/")
+    assert wait_done(eve, rid)["status"] == "done"
+    return eve, rid
 
 
 def bearer(app, name: str, scope: str = "write") -> dict[str, str]:

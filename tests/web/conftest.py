@@ -6,6 +6,17 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`moneytrail serve` (webserver.running_server) over a fresh SQLite store, one per test
+    module: its base URL. A module that needs another store or options defines its own."""
+    from webserver import running_server
+
+    folder = tmp_path_factory.mktemp("server")
+    with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
+        yield base
+
+
 @pytest.fixture
 def app(tmp_path):
     """A web app over a fresh SQLite store with the accounts of accounts_fixtures (root,
@@ -14,6 +25,20 @@ def app(tmp_path):
     from accounts_fixtures import make_app
 
     application = make_app(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    yield application
+    application.state.jobs.shutdown()
+    application.state.web.close()
+
+
+@pytest.fixture(scope="module")
+def module_app(request, tmp_path_factory):
+    """The app of `app`, but one for a whole test module: the saved plans and runs its
+    module-scoped fixtures make stay for all its tests. A module uses it as its `app`."""
+    pytest.importorskip("fastapi")
+    from accounts_fixtures import make_app
+
+    folder = tmp_path_factory.mktemp(request.module.__name__.rpartition(".")[2])
+    application = make_app(f"sqlite:///{folder / 'ledger.sqlite'}")
     yield application
     application.state.jobs.shutdown()
     application.state.web.close()

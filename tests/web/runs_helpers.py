@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from html import unescape
+from pathlib import Path
 
 
 def wait_done(client, run_id: str, timeout: float = 240) -> dict:
@@ -42,3 +43,20 @@ def form_fields(html: str) -> dict[str, str]:
         chosen = re.search(r'<option value="([^"]*)" selected>', body)
         fields[name] = unescape(chosen.group(1)) if chosen else ""
     return fields
+
+
+def run_page_and_tables(db: Path, body: dict, tables: tuple[str, ...]) -> tuple[str, dict]:
+    """A run of `body` on a fresh web app over the store `db`: its run page's HTML and, by
+    table name, the API's rows of each of `tables` (?table=NAME)."""
+    from fastapi.testclient import TestClient
+
+    from moneytrail.web import create_app
+
+    app = create_app(db=str(db), start_reference_runs=False, run_limit=(1000, 100))
+    with TestClient(app) as client:
+        rid = finished(client, body)
+        page = client.get(f"/r/{rid}")
+        payload = {name: client.get(f"/api/v1/runs/{rid}?table={name}").json()
+                   for name in tables}
+    assert page.status_code == 200
+    return page.text, payload

@@ -14,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from webserver import CHROMIUM, PAGES, api, running_server
+from webserver import CHROMIUM, PAGES, api
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,13 +23,6 @@ pytestmark = [
                               "(make system-deps installs it)"),
 ]
 sync_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("server")
-    with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
-        yield base
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import os
 import time
 
 import pytest
-from webserver import CHROMIUM, running_server
+from webserver import CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
@@ -17,13 +17,6 @@ pytestmark = [
                               "(make system-deps installs it)"),
 ]
 sync_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("builder-h59-server")
-    with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
-        yield base
 
 
 @pytest.fixture

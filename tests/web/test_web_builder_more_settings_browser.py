@@ -9,7 +9,7 @@ import os
 import time
 
 import pytest
-from webserver import CHROMIUM, api, running_server
+from webserver import CHROMIUM, api
 
 pytestmark = [
     pytest.mark.browser,
@@ -18,13 +18,6 @@ pytestmark = [
                               "(make system-deps installs it)"),
 ]
 sync_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("builder-more-settings-server")
-    with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
-        yield base
 
 
 def sideways(page) -> bool:

@@ -9,7 +9,7 @@ import os
 import re
 
 import pytest
-from webserver import CHROMIUM, run_of, running_server
+from webserver import CHROMIUM, run_of
 
 pytestmark = [
     pytest.mark.browser,
@@ -17,13 +17,6 @@ pytestmark = [
                        reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
 ]
 pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("server")
-    with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
-        yield base
 
 
 @pytest.fixture(scope="module")

@@ -14,31 +14,18 @@ import re
 import pytest
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import PASSWORDS, bearer, form_token, make_app  # noqa: E402
+from accounts_fixtures import bearer, login, run_private_plan  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
-from runs_helpers import finished, wait_done  # noqa: E402
+from runs_helpers import finished  # noqa: E402
 
 BASE = "http://127.0.0.1"
 REFERENCE = "eu-ai-gigafactories"
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('h115') / 'ledger.sqlite'}"
-    application = make_app(url)
-    yield application
-    application.state.jobs.shutdown()
-    application.state.web.close()
-
-
-def login(app, name: str) -> TestClient:
-    client = TestClient(app, base_url=BASE)
-    token = form_token(client.get("/login").text, "/login")
-    response = client.post("/login", data={"name": name, "password": PASSWORDS[name],
-                                           "csrf_token": token}, follow_redirects=False)
-    assert response.status_code == 303, response.text
-    client.csrf = form_token(client.get("/account").text, "/logout")
-    return client
+def app(module_app):
+    """One app for all the tests of this module (tests/web/conftest.py)."""
+    return module_app
 
 
 def reference(**changes) -> dict:
@@ -64,14 +51,7 @@ def text(page: str) -> str:
 @pytest.fixture(scope="module")
 def private_run(app):
     """A run of eve's private saved plan, with eve's signed-in client."""
-    pid = create(app, reference(seed=115), title="Private variant")
-    eve = login(app, "eve")
-    response = eve.post(f"/saved/{pid}/run", data={"csrf_token": eve.csrf},
-                        follow_redirects=False)
-    assert response.status_code == 303, response.text
-    rid = response.headers["location"].removeprefix("/r/")
-    assert wait_done(eve, rid)["status"] == "done"
-    return eve, rid
+    return run_private_plan(app, reference(seed=115), "Private variant", base=BASE)
 
 
 def test_a_private_run_does_not_offer_its_address_for_sharing(app, private_run):
@@ -131,12 +111,13 @@ def test_a_saved_variant_with_another_budget_says_whose_description_it_is(app):
 
 
 def test_a_reader_is_told_why_there_is_no_save_button(app):
-    page = login(app, "rita").get("/build").text
+    page = login(app, "rita", base=BASE).get("/build").text
     assert 'formaction="/saved"' not in page                  # no Save button
     words = text(page)
     assert "reader accounts cannot save plans" in words
     assert "An editor or admin account can; ask the site's admin" in words
-    assert "reader accounts cannot save plans" not in text(login(app, "eve").get("/build").text)
+    eve = login(app, "eve", base=BASE)
+    assert "reader accounts cannot save plans" not in text(eve.get("/build").text)
 
 
 def test_the_login_page_says_how_one_gets_an_account(app):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from webserver import CHROMIUM, run_of, running_server
+from webserver import CHROMIUM, run_of
 
 pytestmark = [
     pytest.mark.browser,
@@ -15,13 +15,6 @@ pytestmark = [
                        reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
 ]
 pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("server")
-    with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
-        yield base
 
 
 @pytest.fixture(scope="module")

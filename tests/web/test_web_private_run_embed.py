@@ -10,9 +10,9 @@ import re
 import pytest
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import PASSWORDS, bearer, form_token, make_app  # noqa: E402
+from accounts_fixtures import run_private_plan  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
-from runs_helpers import finished, wait_done  # noqa: E402
+from runs_helpers import finished  # noqa: E402
 
 BASE = "http://127.0.0.1"
 REFERENCE = "eu-ai-gigafactories"
@@ -20,22 +20,9 @@ WHY = "Only public runs can be embedded: this one is of a private saved plan"
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('embed') / 'ledger.sqlite'}"
-    application = make_app(url)
-    yield application
-    application.state.jobs.shutdown()
-    application.state.web.close()
-
-
-def login(app, name: str) -> TestClient:
-    client = TestClient(app, base_url=BASE)
-    token = form_token(client.get("/login").text, "/login")
-    response = client.post("/login", data={"name": name, "password": PASSWORDS[name],
-                                           "csrf_token": token}, follow_redirects=False)
-    assert response.status_code == 303, response.text
-    client.csrf = form_token(client.get("/account").text, "/logout")
-    return client
+def app(module_app):
+    """One app for all the tests of this module (tests/web/conftest.py)."""
+    return module_app
 
 
 def text(page: str) -> str:
@@ -48,18 +35,7 @@ def private_run(app):
     from moneytrail.web import builder
 
     plan = {**builder.reference_mapping(REFERENCE), "draws": 100, "seed": 123}
-    response = TestClient(app, base_url=BASE).post(
-        "/api/v1/saved-plans", headers=bearer(app, "eve"),
-        json={"title": "Private embed", "description": "", "visibility": "private",
-              "plan": plan})
-    assert response.status_code == 201, response.text
-    eve = login(app, "eve")
-    response = eve.post(f"/saved/{response.json()['id']}/run",
-                        data={"csrf_token": eve.csrf}, follow_redirects=False)
-    assert response.status_code == 303, response.text
-    rid = response.headers["location"].removeprefix("/r/")
-    assert wait_done(eve, rid)["status"] == "done"
-    return eve, rid
+    return run_private_plan(app, plan, "Private embed", base=BASE)
 
 
 @pytest.fixture(scope="module")
