@@ -669,7 +669,10 @@ def test_the_same_content_computed_outside_a_private_plan_is_visible_to_whoever_
     contents = {9301: drafted, 9302: {**plan, "seed": 9302}, 9303: {**plan, "seed": 9303}}
     rids = {}
     for seed, content in contents.items():
-        pid = create(app, content, title=f"Private {seed}")["id"]
+        # a saved plan's title and description are its plan's (accounts.plans.with_text):
+        # saved under the content's own, its run is the content's run
+        pid = create(app, content, title=content["title"],
+                     description=content.get("description", ""))["id"]
         started = eve.post(f"/api/v1/saved-plans/{pid}/runs", headers=token_of)
         assert started.status_code == 202, started.text
         rids[seed] = started.json()["run_id"]
