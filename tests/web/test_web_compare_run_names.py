@@ -64,11 +64,18 @@ def test_runs_of_one_plan_are_named_apart_in_headings_and_chart(client, stored):
     assert page.status_code == 200
     text = unescape(page.text)
     headers = [unescape(re.sub(r"<[^>]+>", "", h)) for h in re.findall(
-        r'<th scope="col" class="num" data-short="Plan \d">(.*?)</th>', page.text)]
+        r'<th scope="col" class="num" data-short="Plan \d"[^>]*>(.*?)</th>', page.text)]
     assert headers[:3] == [f"{TITLE} (40 draws)", f"{TITLE} (30 draws)",
                            "Stargate-style US AI data-centre build-out (USD 100 bn first "
                            "tranche)"]
     assert f"<dt>Plan 1</dt><dd><bdi>{TITLE} (40 draws)</bdi>" in text
+    # a phone's cards label each figure with a short title that keeps what tells runs apart
+    cards = re.findall(r'<th scope="col" class="num" data-short="Plan \d" data-card="([^"]*)"',
+                       page.text)
+    assert [unescape(c) for c in cards[:3]] == [
+        "Plan 1 \u00b7 EU AI gigafactories (40 draws)",
+        "Plan 2 \u00b7 EU AI gigafactories (30 draws)",
+        "Plan 3 \u00b7 Stargate-style US AI\u2026"]
     names = [trace["name"].replace("<br>", " ") for trace in figure_of(page.text)["data"]]
     assert len(set(names)) == 3 and names[0] == f"{TITLE} (40 draws)"
     assert "Plans compared: " + f"{TITLE} (40 draws) vs {TITLE} (30 draws)" in text
