@@ -90,7 +90,7 @@ def test_each_card_figure_names_its_plan_on_a_phone(server, browser, compare_pat
                 inner, outer = cell["cell"], cell["card"]
                 assert outer["left"] <= inner["left"] and inner["right"] <= outer["right"]
                 assert outer["top"] <= inner["top"] and inner["bottom"] <= outer["bottom"]
-                assert 0 <= outer["left"] and outer["right"] <= 375, cell
+                assert outer["left"] >= 0 and outer["right"] <= 375, cell
                 assert cell["figure"], cell
         assert page.problems == []
     finally:

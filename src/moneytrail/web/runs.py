@@ -1106,8 +1106,8 @@ def compare_view(results: list[Result], names: Names, url: str,
     data know (inherited_note; None: the bundled data's)."""
     from moneytrail.engine.dimensions import headline_label, headline_notes
     from moneytrail.service.footprints import plan_price_year
-    from moneytrail.web.format import card_name
     from moneytrail.service.tasks import restate_per_million
+    from moneytrail.web.format import card_name
 
     factors, unit_note = common_unit or ([{} for _ in results], "")
     years = [plan_price_year(r.provenance.inputs.get("plan") or {}) for r in results]
