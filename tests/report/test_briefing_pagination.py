@@ -2,7 +2,8 @@
 plans): pages were left a third to half empty because every table of up to 12 rows was kept
 whole with its notes and sources, so a tall one (a plan's spending table, the 3-plan value
 added tables before the scorecard) went whole to the next page, and the run facts at the end
-were one unbreakable block (every entry 'break-after: avoid'). Now tables break between rows
+(long for a compare run: each plan's run is named as computed from it) were one unbreakable
+block (every entry 'break-after: avoid'). Now tables break between rows
 with their head repeated, and a page ends early only where a chart, which cannot break, did
 not fit."""
 
@@ -27,14 +28,20 @@ SCORECARD_FIRST, SCORECARD_LAST = "Scorecard (median", "Conditions met (share of
 
 @pytest.fixture(scope="module")
 def comparison_pdf(ws, tmp_path_factory) -> Path:
-    from moneytrail.report.briefing import render_briefing
+    """The briefing of a compare run of the reference plans under the demo conditions, as
+    the web app's /r/<run id>/report.pdf makes it (resolve_stored: the compare run expands
+    into its plans' runs, each named as computed from it), without the sensitivity."""
+    from moneytrail.report.briefing import render_briefing, resolve_stored
     from moneytrail.scenarios import load_scenario
+    from moneytrail.scenarios.conditions import demo_conditions_path, load_conditions
     from moneytrail.service import tasks
 
-    results = [tasks.trace_plan(ws, load_scenario(ROOT / "scenarios" / f"{plan}.yaml"),
-                                draws=100, seed=1) for plan in PLANS]
+    plans = [load_scenario(ROOT / "scenarios" / f"{plan}.yaml") for plan in PLANS]
+    compared = tasks.compare_plans(ws, plans, draws=100, seed=1,
+                                   conditions=load_conditions(demo_conditions_path()))
+    results, asked = resolve_stored(ws, [compared])
     path = tmp_path_factory.mktemp("comparison-pdf") / "comparison.pdf"
-    path.write_bytes(render_briefing(ws, results, fmt="pdf", sensitivity=False))
+    path.write_bytes(render_briefing(ws, results, fmt="pdf", sensitivity=False, asked=asked))
     return path
 
 
