@@ -64,11 +64,18 @@ def test_runs_of_one_plan_are_named_apart_in_headings_and_chart(client, stored):
     assert page.status_code == 200
     text = unescape(page.text)
     headers = [unescape(re.sub(r"<[^>]+>", "", h)) for h in re.findall(
-        r'<th scope="col" class="num" data-short="Plan \d">(.*?)</th>', page.text)]
+        r'<th scope="col" class="num" data-short="Plan \d"[^>]*>(.*?)</th>', page.text)]
     assert headers[:3] == [f"{TITLE} (40 draws)", f"{TITLE} (30 draws)",
                            "Stargate-style US AI data-centre build-out (USD 100 bn first "
                            "tranche)"]
     assert f"<dt>Plan 1</dt><dd><bdi>{TITLE} (40 draws)</bdi>" in text
+    # a phone's cards label each figure with a short title that keeps what tells runs apart
+    cards = re.findall(r'<th scope="col" class="num" data-short="Plan \d" data-card="([^"]*)"',
+                       page.text)
+    assert [unescape(c) for c in cards[:3]] == [
+        "Plan 1 \u00b7 EU AI gigafactories (40 draws)",
+        "Plan 2 \u00b7 EU AI gigafactories (30 draws)",
+        "Plan 3 \u00b7 Stargate-style US AI\u2026"]
     names = [trace["name"].replace("<br>", " ") for trace in figure_of(page.text)["data"]]
     assert len(set(names)) == 3 and names[0] == f"{TITLE} (40 draws)"
     assert "Plans compared: " + f"{TITLE} (40 draws) vs {TITLE} (30 draws)" in text
@@ -99,3 +106,34 @@ def test_chart_labels_and_names_are_wrapped_never_cut(form):
     assert not any("\u2026" in t for t in [*trace["y"], trace["name"]])
     if form == "narrow":
         assert max(len(line) for label in trace["y"] for line in label.split("<br>")) <= 22
+
+
+def test_card_labels_are_short_and_escaped(tmp_path):
+    """The cards' label (data-card) is the title before its bracketed aside, cut short, and
+    escaped like every text from data: a title with markup and quotes cannot end the
+    attribute or add a tag."""
+    import yaml
+
+    from moneytrail.service import tasks
+    from moneytrail.service.workspace import Workspace
+    from moneytrail.web.format import card_name
+
+    assert card_name(TITLE, TITLE) == "EU AI gigafactories"
+    assert card_name(TITLE, TITLE + " (40 draws)") == "EU AI gigafactories (40 draws)"
+    data = yaml.safe_load(next(p for p in reference_scenarios()
+                               if p.stem == "eu-ai-gigafactories").read_text())
+    data.update(id="hostile-card", title='<b id="x">F</b> "A" & B (aside)')
+    path = tmp_path / "hostile-card.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    db = str(tmp_path / "ledger.sqlite")
+    with Workspace.open(db=db) as ws:
+        ids = [tasks.trace_plan(ws, load_scenario(path), draws=30, seed=1).run_id,
+               tasks.trace_plan(ws, plan("stargate-style-us"), draws=30, seed=1).run_id]
+    app = create_app(db=db, start_reference_runs=False, run_limit=(1000, 100))
+    with TestClient(app, base_url="http://127.0.0.1") as test_client:
+        page = test_client.get("/compare?runs=" + ",".join(ids))
+    assert page.status_code == 200
+    cards = re.findall(r'data-card="([^"]*)"', page.text)
+    assert cards and cards[0] == ("Plan 1 \u00b7 &lt;b id=&#34;x&#34;&gt;F&lt;/b&gt; "
+                                  "&#34;A&#34; &amp; B"), cards[0]
+    assert '<b id="x">' not in page.text

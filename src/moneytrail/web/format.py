@@ -117,6 +117,16 @@ def short_title(text: Any, keep: int = 60) -> str:
     return cut.rstrip(" ,;:.") + "\u2026"
 
 
+def card_name(title: str, name: str, keep: int = 28) -> str:
+    """A plan's name short enough to stand beside each of its figures in a phone's cards
+    ('EU AI gigafactories'): its title before a bracketed aside (' (InvestAI's EUR 20 bn
+    fund)'), at most `keep` characters (short_title), followed by what tells runs of one
+    title apart where `name` (web.runs.run_names) adds it (' (40 draws)')."""
+    head = title.split(" (", 1)[0].strip() or title
+    return short_title(head, keep) + name[len(title):] if name.startswith(title) else \
+        short_title(head, keep)
+
+
 def draws(value: Any) -> str:
     """A count of Monte Carlo draws with its noun: '1 draw', '2,000 draws'."""
     return units.draws_text(value, noun="draw")

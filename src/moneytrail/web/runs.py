@@ -1108,6 +1108,7 @@ def compare_view(results: list[Result], names: Names, url: str,
     from moneytrail.engine.dimensions import headline_label, headline_notes
     from moneytrail.service.footprints import plan_price_year
     from moneytrail.service.tasks import restate_per_million
+    from moneytrail.web.format import card_name
 
     factors, unit_note = common_unit or ([{} for _ in results], "")
     years = [plan_price_year(r.provenance.inputs.get("plan") or {}) for r in results]
@@ -1118,7 +1119,7 @@ def compare_view(results: list[Result], names: Names, url: str,
 
     stated = [run_plan(r.provenance.inputs) or {} for r in results]
     plans = [{"run_id": r.run_id, "plan_id": str(p.get("id") or ""), "title": r.title,
-              "name": name,
+              "name": name, "short": card_name(r.title, name),
               "currency": r.facts["currency"],
               "total": r.facts["total"], "draws": r.provenance.draws,
               "seed": r.provenance.seed, "data_version": r.provenance.data_version,

@@ -6,8 +6,10 @@
    on load, on resize and when a hidden table is shown; a table that fits stays a table.
    Without JavaScript the box scrolls sideways as before. No inline scripts, so the CSP can
    forbid them. A header cell may name its column shortly for the cards (data-short, e.g.
-   "Plan 1" for a plan's long title, which a key above the table spells out); the header
-   cell itself keeps the full name, so a screen reader still hears it. */
+   "Plan 1" for a plan's long title, which a key above the table spells out), or a card
+   label of its own (data-card, e.g. "Plan 1 · EU AI gigafactories": the compare page's
+   figures name their plan where they stand); the header cell itself keeps the full name,
+   so a screen reader still hears it. */
 (function () {
   "use strict";
 
@@ -16,7 +18,8 @@
     if (!head) { return false; }
     var names = [];
     Array.prototype.forEach.call(head.cells, function (cell) {
-      var name = cell.getAttribute("data-short") || cell.textContent.trim();
+      var name = cell.getAttribute("data-card") || cell.getAttribute("data-short") ||
+        cell.textContent.trim();
       for (var i = 0; i < (cell.colSpan || 1); i++) { names.push(name); }
     });
     Array.prototype.forEach.call(table.tBodies, function (body) {
