@@ -62,6 +62,8 @@ MEDIA: dict[str, tuple[str, dict[str, Any]]] = {
     "svg": ("image/svg+xml", {"type": "string"}),
     "png": ("image/png", {"type": "string", "format": "binary"}),
     "parquet": ("application/vnd.apache.parquet", {"type": "string", "format": "binary"}),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             {"type": "string", "format": "binary"}),
 }
 SUCCESS: dict[int, str] = {200: "OK", 201: "Created", 202: "Accepted: queued; poll its URL",
                            204: "Done; no content",
@@ -88,7 +90,7 @@ RESPONSES: dict[str, Answers] = {
     "GET /plans": VIEW,
     "GET /plans/{plan}": VIEW_OF_ONE,
     "POST /runs": ({200: ("json",), 202: ("json",)}, (400, 404, 413, 415, 429, 503)),
-    "GET /runs/{run}": ({200: ("json", "csv", "parquet"), 307: ()}, (400, 404, 409, 503)),
+    "GET /runs/{run}": ({200: ("json", "csv", "parquet", "xlsx"), 307: ()}, (400, 404, 409, 503)),
     "GET /runs/{run}/plan.yaml": ({200: ("yaml",)}, (400, 404, 503)),
     "GET /compare": VIEW_OF_ONE,
     "GET /runs/{run}/charts/{name}.{fmt}": (IMAGE, (400, 404, 409, 503)),

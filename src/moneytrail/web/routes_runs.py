@@ -248,7 +248,7 @@ def csv_response(rows: list[dict[str, Any]], filename: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-RUN_FORMATS = ("json", "csv", "parquet")      # GET /api/v1/runs/<id>?format=
+RUN_FORMATS = ("json", "csv", "parquet", "xlsx")      # GET /api/v1/runs/<id>?format=
 PARQUET_MEDIA = "application/vnd.apache.parquet"
 
 
@@ -281,6 +281,38 @@ def parquet_response(result: Result, table: str | None, names: Names) -> Respons
         **provenance_headers(result),
         "Content-Disposition": f'attachment; filename="moneytrail-{result.run_id[:8]}-'
                                f'{name}.parquet"'})
+
+
+def run_csv_rows(result: Result, name: str, labels: Names) -> list[dict[str, Any]]:
+    """The rows of a run table's CSV download (and of its workbook sheet): the table's rows
+    (web.runs.result_table_rows), a country table's names beside its codes, its unit
+    columns."""
+    return csv_unit_columns(result, name, csv_named_rows(
+        name, result_table_rows(result, name, labels), labels.country))
+
+
+def xlsx_response(request: Request, result: Result, table: str | None) -> Response:
+    """A run as one Excel workbook (service.workbook): "About" with its provenance, citation,
+    units and notes, then a sheet per table with the rows of its CSV download (every table
+    its page links, the charts' flows too; `table`: that one only), with the provenance
+    headers of a CSV download."""
+    from moneytrail.service.workbook import XLSX_MEDIA, result_workbook
+    from moneytrail.web.runs import FLOW_TITLES, run_chart_tables
+
+    labels = names(request)
+    chosen = [table] if table is not None else \
+        list(result.tables) + list(run_chart_tables(result, labels))
+    tables = {name: run_csv_rows(result, name, labels) for name in chosen}
+    currency = str(result.facts.get("currency") or "")
+    flow_units = {"source": "text", "target": "text", "value": currency, "currency": "text"}
+    body = io.BytesIO()
+    result_workbook(result, body, tables=tables, url=f"{origin_of(request)}/r/{result.run_id}",
+                    titles=FLOW_TITLES, units=dict.fromkeys(FLOW_TITLES, flow_units))
+    part = f"-{table}" if table is not None else ""
+    return Response(body.getvalue(), media_type=XLSX_MEDIA, headers={
+        **provenance_headers(result),
+        "Content-Disposition": f'attachment; filename="moneytrail-{result.run_id[:8]}'
+                               f'{part}.xlsx"'})
 
 
 def page(request: Request, template: str, nav: str = "", status: int = 200,
@@ -445,7 +477,9 @@ def add_run_routes(app: FastAPI) -> None:
              "several tables without table: 400 naming them; the run id, seed, draws, code "
              "and data versions in X-Moneytrail-* headers and a Link to the run's JSON), "
              "?format=parquet&table=<name> as the Parquet file Result.write_tables writes "
-             "(units and provenance in its metadata)")
+             "(units and provenance in its metadata), ?format=xlsx as one Excel workbook: a "
+             "sheet About (provenance, citation, units, notes) then one sheet per table with "
+             "its CSV's columns and values (&table=<name>: that table only)")
     def api_run(request: Request, run: str, format: Q = None, table: Q = None) -> Response:
         from moneytrail.web.views import choice_param, text_param
 
@@ -460,11 +494,11 @@ def add_run_routes(app: FastAPI) -> None:
             raise not_done(state, "its tables exist once it is done")
         if fmt == "parquet":
             return parquet_response(state.result, name, names(request))
+        if fmt == "xlsx":
+            return xlsx_response(request, state.result, name)
         if fmt == "csv":
             name = csv_table(state.result, name, names(request))
-            labels = names(request)
-            rows = csv_unit_columns(state.result, name, csv_named_rows(
-                name, result_table_rows(state.result, name, labels), labels.country))
+            rows = run_csv_rows(state.result, name, names(request))
             response = csv_response(rows, f"moneytrail-{state.id[:8]}-{name}.csv")
             response.headers.update(provenance_headers(state.result))
             return response
