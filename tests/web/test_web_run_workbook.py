@@ -214,3 +214,38 @@ def test_one_table_as_a_workbook_and_unknown_formats(client, trace_run):
     unknown = client.get(f"/api/v1/runs/{trace_run}?format=ods")
     assert unknown.status_code == 400
     assert unknown.json()["detail"] == "unknown format (use json, csv, parquet, xlsx)"
+
+
+@pytest.fixture(scope="module")
+def second_run(client) -> str:
+    return finished(client, {"reference": "efficiency-first-eu", "draws": 100, "seed": 1})
+
+
+def test_runs_compared_come_as_one_workbook_and_the_page_links_it(client, trace_run,
+                                                                   second_run):
+    ids = f"{trace_run},{second_run}"
+    address = f"/api/v1/compare?runs={ids}&amp;format=xlsx"
+    assert f'<a href="{address}" download>All tables as an Excel workbook</a>' in \
+        client.get(f"/compare?runs={ids}").text
+    response = client.get(f"/api/v1/compare?runs={ids}&format=xlsx")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == XLSX
+    assert f"moneytrail-compare-{trace_run[:8]}-{second_run[:8]}.xlsx" in \
+        response.headers["content-disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["About", "runs", "headline", "scorecard", "tco"]
+    rows = list(book["About"].iter_rows(values_only=True))
+    store = client.app.state.jobs.store
+    for rid in (trace_run, second_run):
+        prov = store.get(rid).result.provenance
+        row = next(r for r in rows if r[0] == rid)
+        assert row[4:9] == (1, 100, prov.code_version, prov.data_version, prov.data_hash)
+    for name in ("runs", "headline", "scorecard", "tco"):
+        got = [list(r) for r in book[name].iter_rows(values_only=True)]
+        csv_response = client.get(f"/api/v1/compare?runs={ids}&format=csv&table={name}")
+        want = list(csv.reader(io.StringIO(csv_response.text)))
+        assert [str(h) for h in got[0]] == want[0], name
+        assert len(got) == len(want), name
+        for cells, texts in zip(got[1:], want[1:], strict=True):
+            for value, text in zip(cells, texts, strict=True):
+                assert same_cell(text, value), (name, text, value)

@@ -249,3 +249,34 @@ def write_result_workbook(result: Result, path: str | Path) -> Path:
         raise ResourceError(f"cannot write the workbook ({exc.strerror or exc}); give a "
                             "path you can write to", field="path", value=str(path)) from None
     return path
+
+
+def comparison_about(results: Sequence[Result], tables: Mapping[str, Rows],
+                     sheets: Sequence[str], *, title: str, url: str, cite: str,
+                     notes: Sequence[str] = ()) -> list[list[Any]]:
+    """The "About" sheet of runs compared side by side (the web app's compare page): the
+    page, its citation line, each run's provenance (one row per run), the page's notes and
+    the sheet of each table."""
+    rows: list[list[Any]] = [[title], ["page", url], ["citation", cite], [], ["Runs"],
+                             ["run id", "title", "kind", "computed", "seed", "draws",
+                              "code version", "data version", "data hash"]]
+    for result in results:
+        prov = result.provenance
+        rows.append([result.run_id, result.title, result.kind, prov.created, prov.seed,
+                     prov.draws, prov.code_version, prov.data_version, prov.data_hash])
+    if notes:
+        rows += [[], ["Notes"], *([note] for note in notes if note)]
+    rows += [[], ["Tables"], ["sheet", "table", "rows"]]
+    rows += [[sheet, name, len(table)] for (name, table), sheet
+             in zip(tables.items(), sheets, strict=True)]
+    return rows
+
+
+def comparison_workbook(results: Sequence[Result], tables: Mapping[str, Rows],
+                        target: str | Path | IO[bytes], *, title: str, url: str, cite: str,
+                        notes: Sequence[str] = ()) -> list[str]:
+    """Runs compared as one workbook: "About" (`comparison_about`), then a sheet per table
+    of the comparison (`tables`: the rows of each table's CSV)."""
+    about = comparison_about(results, tables, sheet_names(tables), title=title, url=url,
+                             cite=cite, notes=notes)
+    return write_workbook(target, about, tables)

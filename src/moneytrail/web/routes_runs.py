@@ -315,6 +315,29 @@ def xlsx_response(request: Request, result: Result, table: str | None) -> Respon
                                f'{part}.xlsx"'})
 
 
+def compare_xlsx_response(request: Request, view: View, table: str | None) -> Response:
+    """Runs compared (the compare page) as one Excel workbook (service.workbook): "About"
+    with each run's provenance, the citation and the page's notes, then a sheet per table
+    (`table`: that one only) with the rows of its CSV download."""
+    from moneytrail.service.workbook import XLSX_MEDIA, comparison_workbook
+    from moneytrail.web.views import choice_param
+
+    name = choice_param("table", table, tuple(view.tables))
+    tables = {t: compare_csv_rows(view, t) if t in ("headline", "scorecard") else view[t]
+              for t in ([name] if name else view.tables)}
+    results = [run_state(request, r["run_id"]).result for r in view["runs"]]
+    notes = [*view["headline_notes"], view["budget_note"], view["scorecard_note"],
+             *view["rent_left_out"]]
+    body = io.BytesIO()
+    comparison_workbook([r for r in results if r is not None], tables, body,
+                        title=view["meta"]["title"], url=view["meta"]["url"],
+                        cite=view["meta"]["citation"], notes=[n for n in notes if n])
+    ids = "-".join(r["run_id"][:8] for r in view["runs"])
+    part = f"-{name}" if name else ""
+    return Response(body.getvalue(), media_type=XLSX_MEDIA, headers={
+        "Content-Disposition": f'attachment; filename="moneytrail-compare-{ids}{part}.xlsx"'})
+
+
 def page(request: Request, template: str, nav: str = "", status: int = 200,
          **context: Any) -> HTMLResponse:
     html = request.app.state.templates.get_template(template).render(
@@ -660,12 +683,16 @@ def add_run_routes(app: FastAPI) -> None:
 
     @app.get(f"{API}/compare", tags=["runs"],
              summary="Done runs side by side: headline shares, scorecards and each plan's "
-             "TCO (?runs=<id>,<id>[,...]); ?format=csv&table=<runs|headline|scorecard|tco>")
+             "TCO (?runs=<id>,<id>[,...]); ?format=csv&table=<runs|headline|scorecard|tco>; "
+             "?format=xlsx: one Excel workbook, a sheet About (each run's provenance, the "
+             "citation, the notes) then one sheet per table with its CSV's columns and values")
     def api_compare(request: Request, runs: Q = None, format: Q = None,
                     table: Q = None) -> Response:
         from moneytrail.web.app import as_api
 
         view = comparison(request, runs)
+        if format == "xlsx":
+            return compare_xlsx_response(request, view, table)
         if format == "csv" and table in ("headline", "scorecard"):
             # CSV columns named after the plans (`<plan>_p50`), as a compare run's
             view = View({**view, table: compare_csv_rows(view, table)})
