@@ -92,7 +92,7 @@ RESPONSES: dict[str, Answers] = {
     "POST /runs": ({200: ("json",), 202: ("json",)}, (400, 404, 413, 415, 429, 503)),
     "GET /runs/{run}": ({200: ("json", "csv", "parquet", "xlsx"), 307: ()}, (400, 404, 409, 503)),
     "GET /runs/{run}/plan.yaml": ({200: ("yaml",)}, (400, 404, 503)),
-    "GET /compare": VIEW_OF_ONE,
+    "GET /compare": ({200: ("json", "csv", "xlsx")}, (400, 404, 503)),
     "GET /runs/{run}/charts/{name}.{fmt}": (IMAGE, (400, 404, 409, 503)),
     "GET /charts/reality.{fmt}": (IMAGE, (400, 503)),
     "GET /compare/chart.{fmt}": (IMAGE, (400, 404, 503)),
