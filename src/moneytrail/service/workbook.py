@@ -20,8 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from moneytrail.draws import draws_text
-from moneytrail.errors import MoneytrailError, ResourceError
-from moneytrail.service.result import Result, csv_unit_values, json_value, shown
+from moneytrail.service.result import Result, csv_unit_values, json_value
 
 XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ABOUT = "About"                       # the first sheet's name
@@ -228,27 +227,6 @@ def result_workbook(result: Result, target: str | Path | IO[bytes], *,
     sheets = sheet_names(tables)
     about = about_rows(result, tables, sheets, url=url, cite=cite, titles=titles, units=units)
     return write_workbook(target, about, tables)
-
-
-def write_result_workbook(result: Result, path: str | Path) -> Path:
-    """`result_workbook` to a file, the errors of `Result.write_tables`: a path that is not
-    an .xlsx file is a MoneytrailError, one that cannot be written a ResourceError (field
-    `path`)."""
-    if not isinstance(path, str | Path) or Path(path).suffix.lower() != ".xlsx":
-        raise MoneytrailError("expected the path of an Excel workbook to write (ending in "
-                              ".xlsx)", field="path", value=shown(str(path)))
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        result_workbook(result, path)
-    except (FileExistsError, NotADirectoryError, IsADirectoryError):
-        raise MoneytrailError("cannot write the workbook here: a folder has this name, or a "
-                              "file is where a folder should be", field="path",
-                              value=str(path)) from None
-    except OSError as exc:
-        raise ResourceError(f"cannot write the workbook ({exc.strerror or exc}); give a "
-                            "path you can write to", field="path", value=str(path)) from None
-    return path
 
 
 def comparison_about(results: Sequence[Result], tables: Mapping[str, Rows],
