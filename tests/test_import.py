@@ -5,7 +5,7 @@ import sys
 
 HEAVY = ("plotly", "dask", "distributed", "fastapi", "SALib", "pymrio", "sqlalchemy",
          "frictionless", "matplotlib", "numpy", "pandas", "scipy", "pydantic", "rich",
-         "zxcvbn", "argon2")
+         "zxcvbn", "argon2", "openpyxl", "pyarrow")
 
 
 def test_import_moneytrail_loads_no_heavy_module():
@@ -20,7 +20,7 @@ def test_cli_help_loads_no_numerics():
     """`moneytrail --help` imports the command line only (typer and rich), not the engine."""
     code = ("import sys, moneytrail.cli; "
             "print(sorted({m.split('.')[0] for m in sys.modules} & "
-            "{'numpy', 'pandas', 'scipy', 'pydantic', 'sqlalchemy'}))")
+            "{'numpy', 'pandas', 'scipy', 'pydantic', 'sqlalchemy', 'openpyxl'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"

@@ -93,8 +93,8 @@ def test_trace_refuses_a_chunk_size_that_is_no_whole_number_of_one_or_more(plan)
 
 
 def test_write_tables_names_the_formats(result, tmp_path):
-    error = refused(lambda: result.write_tables(tmp_path, "xlsx"), "fmt")
-    assert "csv or parquet" in str(error) and "'xlsx'" in str(error)
+    error = refused(lambda: result.write_tables(tmp_path, "ods"), "fmt")
+    assert "csv, parquet, xlsx" in str(error) and "'ods'" in str(error)
 
 
 def test_an_unknown_table_is_a_moneytrail_error_and_still_a_key_error(result):

@@ -187,7 +187,8 @@ def test_too_many_draws_for_a_saved_plan_name_the_web_limit(client, app, saved_i
 
 
 # -- 4. not done yet: 409 -------------------------------------------------------------------
-@pytest.mark.parametrize("query", ["?table=headline", "?format=csv&table=country"])
+@pytest.mark.parametrize("query", ["?table=headline", "?format=csv&table=country",
+                                   "?format=xlsx"])
 def test_a_queued_runs_table_is_a_conflict_not_a_bad_request(client, query):
     response = client.get(f"/api/v1/runs/{QUEUED}{query}")
     assert response.status_code == 409, response.text

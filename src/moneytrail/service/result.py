@@ -41,7 +41,7 @@ KINDS = ("trace", "compare", "analyse", "claims", "sensitivity")
 RUN_ID = re.compile(r"[0-9a-f]{32}")            # service.runs.run_id: 32 hexadecimal digits
 # a table's name becomes part of a file name (write_tables): letters, digits, _ and -
 TABLE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
-TABLE_FORMATS = ("csv", "parquet")              # what write_tables writes
+TABLE_FORMATS = ("csv", "parquet", "xlsx")      # what write_tables writes
 # the units of docs/results.md ("Units"); no other is read back
 UNITS = frozenset({"share", "probability", "points", "t CO2e", "FTE-years", "FTE", "FLOP",
                    "MWh", "year", "number", "text", "by row"})
@@ -461,7 +461,10 @@ class Result:
         return buffer.getvalue()
 
     def write_tables(self, folder: str | Path, fmt: str = "csv") -> list[Path]:
-        """Every table as `<folder>/<run id>-<table>.csv` (or `.parquet`). A Parquet file
+        """Every table as `<folder>/<run id>-<table>.csv` (or `.parquet`); with "xlsx", all
+        of them in one Excel workbook `<folder>/<run id>.xlsx` (service.workbook: a sheet
+        "About" with the provenance, units and notes, then one sheet per table with the
+        columns and values of its CSV). A Parquet file
         carries `table_metadata` in its schema metadata (key `moneytrail`, JSON) and each
         column's unit in its field metadata (`unit`); a CSV file stays plain CSV, with the
         same metadata in a sidecar `<file>-metadata.json` (W3C CSV on the Web) beside it, and
@@ -469,7 +472,7 @@ class Result:
         file (or under one) is a MoneytrailError, one that cannot be written a ResourceError,
         both naming the folder (field `folder`) and what to do."""
         if not isinstance(fmt, str) or fmt not in TABLE_FORMATS:
-            raise MoneytrailError(f"unknown table format (use {' or '.join(TABLE_FORMATS)})",
+            raise MoneytrailError(f"unknown table format (use {', '.join(TABLE_FORMATS)})",
                                   field="fmt", value=shown(fmt))
         # the run id and table names make the file names: none may leave the folder
         if not RUN_ID.fullmatch(self.run_id):
@@ -488,6 +491,12 @@ class Result:
         paths = []
         try:
             folder.mkdir(parents=True, exist_ok=True)
+            if fmt == "xlsx":
+                from moneytrail.service.workbook import result_workbook
+
+                path = folder / f"{self.run_id}.xlsx"
+                result_workbook(self, path)
+                return [path]
             for name in self.tables:
                 path = folder / f"{self.run_id}-{name}.{fmt}"
                 frame = self.export_frame(name)

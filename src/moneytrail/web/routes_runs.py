@@ -249,7 +249,7 @@ def csv_response(rows: list[dict[str, Any]], filename: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-RUN_FORMATS = ("json", "csv", "parquet")      # GET /api/v1/runs/<id>?format=
+RUN_FORMATS = ("json", "csv", "parquet", "xlsx")      # GET /api/v1/runs/<id>?format=
 PARQUET_MEDIA = "application/vnd.apache.parquet"
 
 
@@ -282,6 +282,61 @@ def parquet_response(result: Result, table: str | None, names: Names) -> Respons
         **provenance_headers(result),
         "Content-Disposition": f'attachment; filename="moneytrail-{result.run_id[:8]}-'
                                f'{name}.parquet"'})
+
+
+def run_csv_rows(result: Result, name: str, labels: Names) -> list[dict[str, Any]]:
+    """The rows of a run table's CSV download (and of its workbook sheet): the table's rows
+    (web.runs.result_table_rows), a country table's names beside its codes, its unit
+    columns."""
+    return csv_unit_columns(result, name, csv_named_rows(
+        name, result_table_rows(result, name, labels), labels.country))
+
+
+def xlsx_response(request: Request, result: Result, table: str | None) -> Response:
+    """A run as one Excel workbook (service.workbook): "About" with its provenance, citation,
+    units and notes, then a sheet per table with the rows of its CSV download (every table
+    its page links, the charts' flows too; `table`: that one only), with the provenance
+    headers of a CSV download."""
+    from moneytrail.service.workbook import XLSX_MEDIA, result_workbook
+    from moneytrail.web.runs import FLOW_TITLES, run_chart_tables
+
+    labels = names(request)
+    chosen = [table] if table is not None else \
+        list(result.tables) + list(run_chart_tables(result, labels))
+    tables = {name: run_csv_rows(result, name, labels) for name in chosen}
+    currency = str(result.facts.get("currency") or "")
+    flow_units = {"source": "text", "target": "text", "value": currency, "currency": "text"}
+    body = io.BytesIO()
+    result_workbook(result, body, tables=tables, url=f"{origin_of(request)}/r/{result.run_id}",
+                    titles=FLOW_TITLES, units=dict.fromkeys(FLOW_TITLES, flow_units))
+    part = f"-{table}" if table is not None else ""
+    return Response(body.getvalue(), media_type=XLSX_MEDIA, headers={
+        **provenance_headers(result),
+        "Content-Disposition": f'attachment; filename="moneytrail-{result.run_id[:8]}'
+                               f'{part}.xlsx"'})
+
+
+def compare_xlsx_response(request: Request, view: View, table: str | None) -> Response:
+    """Runs compared (the compare page) as one Excel workbook (service.workbook): "About"
+    with each run's provenance, the citation and the page's notes, then a sheet per table
+    (`table`: that one only) with the rows of its CSV download."""
+    from moneytrail.service.workbook import XLSX_MEDIA, comparison_workbook
+    from moneytrail.web.views import choice_param
+
+    name = choice_param("table", table, tuple(view.tables))
+    tables = {t: compare_csv_rows(view, t) if t in ("headline", "scorecard") else view[t]
+              for t in ([name] if name else view.tables)}
+    results = [run_state(request, r["run_id"]).result for r in view["runs"]]
+    notes = [*view["headline_notes"], view["budget_note"], view["scorecard_note"],
+             *view["rent_left_out"]]
+    body = io.BytesIO()
+    comparison_workbook([r for r in results if r is not None], tables, body,
+                        title=view["meta"]["title"], url=view["meta"]["url"],
+                        cite=view["meta"]["citation"], notes=[n for n in notes if n])
+    ids = "-".join(r["run_id"][:8] for r in view["runs"])
+    part = f"-{name}" if name else ""
+    return Response(body.getvalue(), media_type=XLSX_MEDIA, headers={
+        "Content-Disposition": f'attachment; filename="moneytrail-compare-{ids}{part}.xlsx"'})
 
 
 def page(request: Request, template: str, nav: str = "", status: int = 200,
@@ -446,7 +501,9 @@ def add_run_routes(app: FastAPI) -> None:
              "several tables without table: 400 naming them; the run id, seed, draws, code "
              "and data versions in X-Moneytrail-* headers and a Link to the run's JSON), "
              "?format=parquet&table=<name> as the Parquet file Result.write_tables writes "
-             "(units and provenance in its metadata)")
+             "(units and provenance in its metadata), ?format=xlsx as one Excel workbook: a "
+             "sheet About (provenance, citation, units, notes) then one sheet per table with "
+             "its CSV's columns and values (&table=<name>: that table only)")
     def api_run(request: Request, run: str, format: Q = None, table: Q = None) -> Response:
         from moneytrail.web.views import choice_param, text_param
 
@@ -461,11 +518,11 @@ def add_run_routes(app: FastAPI) -> None:
             raise not_done(state, "its tables exist once it is done")
         if fmt == "parquet":
             return parquet_response(state.result, name, names(request))
+        if fmt == "xlsx":
+            return xlsx_response(request, state.result, name)
         if fmt == "csv":
             name = csv_table(state.result, name, names(request))
-            labels = names(request)
-            rows = csv_unit_columns(state.result, name, csv_named_rows(
-                name, result_table_rows(state.result, name, labels), labels.country))
+            rows = run_csv_rows(state.result, name, names(request))
             response = csv_response(rows, f"moneytrail-{state.id[:8]}-{name}.csv")
             response.headers.update(provenance_headers(state.result))
             return response
@@ -627,12 +684,16 @@ def add_run_routes(app: FastAPI) -> None:
 
     @app.get(f"{API}/compare", tags=["runs"],
              summary="Done runs side by side: headline shares, scorecards and each plan's "
-             "TCO (?runs=<id>,<id>[,...]); ?format=csv&table=<runs|headline|scorecard|tco>")
+             "TCO (?runs=<id>,<id>[,...]); ?format=csv&table=<runs|headline|scorecard|tco>; "
+             "?format=xlsx: one Excel workbook, a sheet About (each run's provenance, the "
+             "citation, the notes) then one sheet per table with its CSV's columns and values")
     def api_compare(request: Request, runs: Q = None, format: Q = None,
                     table: Q = None) -> Response:
         from moneytrail.web.app import as_api
 
         view = comparison(request, runs)
+        if format == "xlsx":
+            return compare_xlsx_response(request, view, table)
         if format == "csv" and table in ("headline", "scorecard"):
             # CSV columns named after the plans (`<plan>_p50`), as a compare run's
             view = View({**view, table: compare_csv_rows(view, table)})
