@@ -200,7 +200,7 @@ def test_nvidia_fy2026_invested_capital_no_longer_rests_on_the_chat_forum(packag
                    & capital["measure"].isin(["invested_capital",
                                               "invested_capital_per_revenue"])]
     assert len(rows) == 2 and set(rows["reliability"]) == {"estimate"}
-    for note, cited in zip(rows["note"], rows["sources"]):
+    for note, cited in zip(rows["note"], rows["sources"], strict=True):
         assert "Data 2.5.4" in note and "k_nvidia_fy2026_doyoumoney" not in cited.split(";")
     assert float(rows.set_index("measure").at["invested_capital", "central"]) == 103205
 
