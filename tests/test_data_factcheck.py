@@ -2,7 +2,7 @@
 
 A contested ceiling is not committed money; Microsoft's spent capex includes finance leases;
 one page has one reliability across every sources table; NVIDIA's fiscal 2026 operating income
-rests on its quarterly figures, and what still rests on a chat forum is labelled weak.
+rests on its quarterly figures, and (data 2.5.4) nothing rests on a chat forum any more.
 """
 
 from __future__ import annotations
@@ -169,10 +169,8 @@ def test_nvidia_fy2026_operating_income_is_the_sum_of_its_quarters(package):
     assert float(op["central"]) == 21638 + 28440 + 36010 + 44300
     assert float(op["low"]) < float(op["central"]) < float(op["high"])
     assert "k_nvidia_fy2026_doyoumoney" not in op["sources"]
-    # whatever still rests on the chat forum is labelled weak
-    forum = rows[rows["sources"].str.contains("k_nvidia_fy2026_doyoumoney")]
-    assert set(forum["measure"]) == {"invested_capital", "invested_capital_per_revenue"}
-    assert set(forum["reliability"]) == {"weak"}
+    # data 2.5.4: nothing rests on the chat forum any more (the 10-K balance sheet was read)
+    assert not rows["sources"].str.contains("k_nvidia_fy2026_doyoumoney").any()
 
 
 # --- data 2.4.1: what was searched is said in the data; the one-year case is labelled --------
@@ -193,15 +191,18 @@ def test_microsoft_fy2026_says_what_was_searched_and_keeps_its_figure(package):
     assert "Data 2.4.1: searched" in claim["note"]
 
 
-def test_nvidia_fy2026_invested_capital_says_what_was_searched(package):
+def test_nvidia_fy2026_invested_capital_no_longer_rests_on_the_chat_forum(package):
+    """Data 2.5.4: the 10-K balance sheet was read (in an extraction of the annual report), so
+    the rows left `weak` in 2.4.1 are `estimate`; tests/test_data_sources_printable.py checks
+    the figures."""
     capital = package.table("valuechain-capital")
     rows = capital[(capital["entity"] == "nvidia") & (capital["year"].astype(str) == "2025")
                    & capital["measure"].isin(["invested_capital",
                                               "invested_capital_per_revenue"])]
-    assert len(rows) == 2 and set(rows["reliability"]) == {"weak"}
-    for note in rows["note"]:
-        assert "Data 2.4.1: searched" in note and "10-K" in note and "stays weak" in note
-    assert float(rows.set_index("measure").at["invested_capital", "central"]) == 105522
+    assert len(rows) == 2 and set(rows["reliability"]) == {"estimate"}
+    for note, cited in zip(rows["note"], rows["sources"], strict=True):
+        assert "Data 2.5.4" in note and "k_nvidia_fy2026_doyoumoney" not in cited.split(";")
+    assert float(rows.set_index("measure").at["invested_capital", "central"]) == 103205
 
 
 def test_the_stargate_one_year_case_rests_on_a_labelled_assumption(package):

@@ -45,8 +45,9 @@ def test_the_stargate_jobs_claim_is_trumps_at_the_white_house_from_its_own_sourc
     assert claim.claimed_on == "2025-01-21"
     assert claim.claimed_in == "a_stargate_whitehouse_2025_01"
     row = package_rows()[claim.claimed_in]
-    assert "Trump's announcement" in row["title"]
-    assert "21 Jan 2025" in row["note"] and "100,000 American jobs" in row["note"]
+    # data 2.5.4: the transcript of the remarks, no longer a news analysis of them
+    assert row["title"].startswith("Remarks on Artificial Intelligence Infrastructure")
+    assert "21 Jan 2025" in row["note"] and "creating over 100,000" in row["note"]
 
 
 def test_every_claimed_in_is_a_package_source_naming_the_speaker():

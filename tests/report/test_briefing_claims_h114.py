@@ -45,7 +45,8 @@ def test_the_jobs_claim_says_who_made_it_when_and_where(checked):
     said = claims[JOBS]["claimed"]
     assert said["by"].startswith("Donald Trump") and "White House" in said["by"]
     assert said["on"] == "21 January 2025"
-    assert said["title"] == "What happened at Trump's announcement of the Stargate AI project"
+    assert said["title"] == ("Remarks on Artificial Intelligence Infrastructure Development "
+                             "and an Exchange With Reporters")       # the transcript (data 2.5.4)
     assert said["number"] == book.number("a_stargate_whitehouse_2025_01")
     assert "a_stargate_whitehouse_2025_01" in sources
 
@@ -97,8 +98,8 @@ def test_the_briefing_prints_the_claimant_and_the_weak_verdict(ws, stargate_run)
     table = table[:table.index("</table>")]
     found = re.search(r'Claimed by Donald Trump, US President, announcing Stargate at the '
                       r'White House \(Roosevelt Room\), 21 January 2025, in <a href="#src-'
-                      r'(\d+)">“What happened at Trump&#39;s announcement of the Stargate AI '
-                      r'project”</a> \[\1\]', table)
+                      r'(\d+)">“Remarks on Artificial Intelligence Infrastructure Development '
+                      r'and an Exchange With Reporters”</a> \[\1\]', table)
     assert found, table[:3000]
     assert f'id="src-{found[1]}"' in html
     assert ASSUMPTION not in table

@@ -52,8 +52,8 @@ def test_a_claim_says_who_made_it_when_and_where_at_its_top(claims_page):
     mine = article(claims_page, JOBS)
     said = text_of(mine)
     assert "Claimed by Donald Trump, US President, announcing Stargate at the White House " \
-           "(Roosevelt Room), 21 January 2025, in What happened at Trump's announcement " \
-           "of the Stargate AI project" in said
+           "(Roosevelt Room), 21 January 2025, in Remarks on Artificial Intelligence " \
+           "Infrastructure Development and an Exchange With Reporters" in said   # data 2.5.4
     assert 'href="/sources/a_stargate_whitehouse_2025_01"' in mine
     assert '<time datetime="2025-01-21">' in mine
     # before the verdict and the checks
