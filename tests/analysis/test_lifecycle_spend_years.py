@@ -49,3 +49,13 @@ def test_spending_at_once_keeps_the_horizon_figures(model, data):
     once = draws_for(model, data, spend_years=1)
     share = once["residual_value"] / once["hardware_capex"]
     assert np.median(share) == pytest.approx(0.72 ** 6, rel=0.15)
+
+
+def test_the_note_says_when_the_hardware_is_bought():
+    from moneytrail.service.lifecycle import spending_text
+
+    assert "evenly over 4 years (the plan's years of spending)" in spending_text(
+        make_plan(horizon_years=6, spend_years=4))
+    assert "4.5 years on average" in spending_text(make_plan(horizon_years=6, spend_years=4))
+    assert "the plan sets no years of spending" in spending_text(make_plan(horizon_years=3))
+    assert "whole horizon" in spending_text(make_plan(horizon_years=3, spend_years=1))
