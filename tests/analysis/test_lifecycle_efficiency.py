@@ -18,12 +18,16 @@ def test_purchases_reproduce_the_trace(reference):
 
 
 def test_lifecycle_residual_value_and_energy(model, data):
-    result = mt.trace(make_plan(horizon_years=3, site_country="FR"), model, keep_draws=True)
+    # spend_years 1: all bought in year 0, so it runs the whole 3 years (spread over the
+    # horizon, the default, later years' purchases run less: test_lifecycle_spend_years)
+    result = mt.trace(make_plan(horizon_years=3, spend_years=1, site_country="FR"), model,
+                      keep_draws=True)
     draws = lifecycle_draws(result, data)
     assert np.median(draws["residual_value_share"]) == pytest.approx(0.72 ** 3, rel=0.1)
     assert np.all(draws["co2_tonnes"] > 0)
     # France's grid (44 g/kWh in 2024) against Poland's (615 g/kWh): same energy, 14x the CO2
-    poland = lifecycle_draws(mt.trace(make_plan(horizon_years=3, site_country="PL"), model,
+    poland = lifecycle_draws(mt.trace(make_plan(horizon_years=3, spend_years=1,
+                                                site_country="PL"), model,
                                       keep_draws=True),
                              data)
     assert poland["energy_mwh"] == pytest.approx(draws["energy_mwh"])

@@ -149,6 +149,30 @@ def test_json_and_csv_have_the_lifecycle_with_units(client, stored):
     assert "format=csv&amp;table=lifecycle" in page
 
 
+def test_the_lifecycle_csv_names_a_currency_only_on_rows_with_money(client, stored, tmp_path):
+    """A budget officer's finding: every row of the lifecycle CSV said currency EUR, the
+    share, MWh and t CO2e rows too. `currency` is each row's: its unit's when that is money,
+    and that of the price columns filled on the accelerators row (h100e_price_*, EUR); empty
+    otherwise. The API's CSV, the CLI's (csv_unit_frame) and the JSON's units agree."""
+    from moneytrail.service.result import csv_unit_frame
+
+    run = stored[1]["trace"]
+    response = client.get(f"/api/v1/runs/{run.run_id}?format=csv&table=lifecycle")
+    rows = {row["metric"]: row for row in csv.DictReader(io.StringIO(response.text))}
+    frame = run.tables["lifecycle"].frame()
+    cli = csv_unit_frame(run, "lifecycle", frame.reset_index()).set_index("metric")
+    units = {c.name: c.unit for c in run.tables["lifecycle"].columns}
+    assert units["p50"] == "by row" and units["h100e_price_central"] == "EUR"
+    for metric, row in rows.items():
+        money = row["unit"] == "EUR" or metric == "accelerators_h100e"
+        assert row["currency"] == ("EUR" if money else ""), (metric, row["unit"])
+        assert (cli.loc[metric, "currency"] or "") == row["currency"], metric
+        assert frame.loc[metric, "unit"] == row["unit"]          # the JSON's row unit
+    for metric in ("residual_value_share", "energy_mwh", "co2_tonnes", "co2_embodied_share"):
+        assert rows[metric]["currency"] == "", metric
+    assert rows["tco"]["currency"] == "EUR"
+
+
 def test_compare_page_shows_the_tco(client, stored):
     a, b = stored[1]["trace"], stored[1]["us"]
     page = client.get(f"/compare?runs={a.run_id},{b.run_id}")

@@ -1,8 +1,14 @@
 """A plan's compute over its life: hardware value, energy, electricity cost, CO2, residual
 value, TCO.
 
-Owned hardware: energy = accelerators x TDP x IT overhead x (busy + idle share) x PUE x hours
-over the horizon; its electricity cost is the plan's. Rented compute (cloud_compute spending,
+Owned hardware is bought as the plan spends: its budget evenly over its years of spending
+(`spend_years`, else the horizon: analysis.concentration.spend_years), at the start of each
+year, so what year k buys (k = 0 .. spend_years - 1) runs for horizon - k years (`vintages`).
+Each year's purchases lose value and draw power only from the year they are bought to the end
+of the horizon: residual value = sum over the years of hardware / spend_years x (1 - decline)
+^ (horizon - k); energy = accelerators x TDP x IT overhead x (busy + idle share) x PUE x hours
+of a year x the years they run on average (`operating_years`); its electricity cost is the
+plan's. Rented compute (cloud_compute spending,
 converted to H100-hours at the rental price as the efficiency analysis does) uses energy too:
 hours x TDP x IT overhead x PUE, at the buyer region's grid; its electricity cost is already in
 the rent, so it adds to energy and CO2 (labelled `_rented`) but not to cost. CO2 is
@@ -15,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from moneytrail.analysis.concentration import spend_years
 from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.dependency import site_of
 from moneytrail.analysis.hardware import (
@@ -29,32 +36,62 @@ from moneytrail.analysis.purchases import Purchases, plan_purchases
 from moneytrail.analysis.site import price_per_kwh, site_row
 from moneytrail.analysis.stats import Stream, describe_frame, draw_interval
 from moneytrail.engine.result import TraceResult
+from moneytrail.scenarios.schema import Plan
 
 # keys of the quantities lifecycle draws from its stream (one key each: no shared numbers)
 DECLINE, LIFE, IT_FACTOR, BUSY, IDLE, PUE, PRICE = range(7)
 
 
+def vintages(plan: Plan) -> list[tuple[float, float]]:
+    """The plan's hardware by the year it is bought: (share of the hardware, years it runs to
+    the end of the horizon), one pair a year of spending. The budget is spent evenly over
+    `spend_years` (as the market and jobs analyses spread it), at the start of each year, so
+    what year k buys runs horizon - k years; spending in one year (`spend_years: 1`) runs
+    everything for the whole horizon.
+
+    >>> from moneytrail.scenarios.schema import parse_scenario
+    >>> plan = parse_scenario({"id": "p", "title": "p", "year": 2025, "currency": "EUR",
+    ...     "budget": {"amount": 1e9}, "spend": {"accelerators": 1.0}, "horizon_years": 6,
+    ...     "spend_years": 2})
+    >>> vintages(plan)
+    [(0.5, 6.0), (0.5, 5.0)]
+    """
+    years = spend_years(plan)
+    return [(1.0 / years, float(plan.horizon_years - year)) for year in range(years)]
+
+
+def operating_years(plan: Plan) -> float:
+    """The years the plan's hardware runs within the horizon, on average over its purchases
+    (`vintages`): horizon - (spend_years - 1) / 2."""
+    return sum(share * years for share, years in vintages(plan))
+
+
 def hardware_value(result: TraceResult, data: AnalysisData, purchases: Purchases
                    ) -> dict[str, np.ndarray]:
     """Per draw: hardware bought, its resale value at the horizon, and straight-line book value
-    (NaN share when the plan buys no hardware)."""
+    (NaN share when the plan buys no hardware), each year's purchases (`vintages`) losing value
+    from the year they are bought."""
     stream, n = Stream(result.seed, "lifecycle"), result.draws
-    horizon = float(result.require_plan().horizon_years)
+    bought = vintages(result.require_plan())
     by_cat = purchases.by_category()
     hardware = by_cat[[c for c in HARDWARE if c in by_cat]].sum(axis=1).to_numpy()
     decline = draw_interval(data.param("value_decline_per_year"), stream.at(DECLINE), n,
                             lower=0.0, upper=1.0)
     life = draw_interval(data.param("useful_life_years"), stream.at(LIFE), n, lower=0.5)
-    residual = hardware * (1.0 - decline) ** horizon
+    residual = hardware * sum(share * (1.0 - decline) ** years for share, years in bought)
+    book = hardware * sum(share * np.clip(1.0 - years / life, 0.0, 1.0)
+                          for share, years in bought)
     return {"hardware_capex": hardware, "residual_value": residual,
             "residual_value_share": np.divide(residual, hardware, out=np.full(n, np.nan),
                                               where=hardware > 0),
-            "book_value_straight_line": hardware * np.clip(1.0 - horizon / life, 0.0, 1.0)}
+            "book_value_straight_line": book}
 
 
 def energy(result: TraceResult, data: AnalysisData, purchases: Purchases
            ) -> dict[str, np.ndarray]:
-    """Per draw: H100-equivalents owned, energy of owned and of rented compute (kWh)."""
+    """Per draw: H100-equivalents owned, energy of owned and of rented compute (kWh); the
+    owned hardware runs from the year it is bought to the end of the horizon
+    (`operating_years`)."""
     stream, n = Stream(result.seed, "lifecycle"), result.draws
     plan = result.require_plan()
     units, chip = accelerator_units(result, purchases, data)
@@ -64,7 +101,8 @@ def energy(result: TraceResult, data: AnalysisData, purchases: Purchases
     region = "EU" if plan.buyer_region == "EU" else "US"
     pue = draw_interval(data.param(f"pue_{region}"), stream.at(PUE), n, lower=1.0)
     owned_kw = units * kw_per_unit(chip, data) * it_factor
-    owned = owned_kw * (busy + (1.0 - busy) * idle) * pue * HOURS_PER_YEAR * plan.horizon_years
+    owned = (owned_kw * (busy + (1.0 - busy) * idle) * pue * HOURS_PER_YEAR
+             * operating_years(plan))
     reference_kw = float(reference_chip(data)["tdp_w"]) / 1000.0
     rented = rented_gpu_hours(result, purchases, data) * reference_kw * it_factor * pue
     return {"units": units, "owned_kwh": owned, "rented_kwh": rented}

@@ -25,11 +25,13 @@ COUNTS: dict[str, tuple[str, str]] = {
                        "compute, licences, staff and the like): budget minus hardware capex. "
                        "No running cost other than electricity is added."),
     "electricity_cost": ("over the {h}", "Electricity bill of the hardware the plan owns: "
-                         "its energy over the horizon times the site's large-consumer price. "
+                         "its energy from the year each part is bought to the end of the "
+                         "horizon times the site's large-consumer price. "
                          "Rented compute's electricity is in its rent (other spending)."),
     "residual_value": ("at the end of the {h}", "What the hardware is still worth at the end "
-                       "of the horizon: capex x (1 - yearly value decline)^horizon. "
-                       "Subtracted from TCO."),
+                       "of the horizon: each year's purchases x (1 - yearly value decline)^"
+                       "(years from purchase to the end of the horizon). Subtracted from "
+                       "TCO."),
     "tco": ("over the {h}", "TCO as counted here: budget + electricity cost - residual "
             "value (the hardware's resale value at the end). Not the lifetime cost: staff, "
             "maintenance and other running costs are not included unless the budget pays "
@@ -38,12 +40,14 @@ COUNTS: dict[str, tuple[str, str]] = {
     "residual_value_share": ("at the end of the {h}", "Residual value as a share of the "
                              "hardware capex."),
     "book_value_straight_line": ("at the end of the {h}", "Book value of the hardware if "
-                                 "written off straight-line over its useful life (for "
+                                 "each year's purchases are written off straight-line over "
+                                 "their useful life from the year they are bought (for "
                                  "comparison; not used in TCO)."),
     "accelerators_h100e": ("owned over the {h}", "Accelerators the plan owns, in H100-"
                            "equivalents (by purchase value)."),
     "energy_mwh": ("over the {h}", "Electricity used by the owned hardware (with the site's "
-                   "cooling overhead, PUE) plus that of rented compute."),
+                   "cooling overhead, PUE) from the year each part is bought to the end of "
+                   "the horizon, plus that of rented compute."),
     "energy_mwh_rented": ("over the {h}", "Of which: rented compute (the cloud compute "
                           "spending as H100-hours)."),
     "co2_tonnes": ("over the {h}", "CO2 of that electricity at the site's grid intensity "
@@ -173,13 +177,31 @@ def lifecycle_note(ws: Any, result: Any) -> str:
         f"({pct(decline['low'])} to {pct(decline['high'])}; {PARAMETER_TABLE}; sources "
         f"{sources_text(decline['sources'])}; reliability {decline['reliability']}).")
     return " ".join(part for part in (
-        horizon_text, price_text, decline_text, co2_basis_text(plan),
+        horizon_text, spending_text(plan), price_text, decline_text, co2_basis_text(plan),
         "TCO = budget + electricity cost - residual value: the residual value (what the "
         "hardware is worth at the end of the horizon) is subtracted, so TCO is below the "
         "budget when it exceeds the electricity bill. No running cost other than electricity "
         "is added (staff, maintenance or cloud rent count only as far as the budget holds "
         "them). Mean and p5 / p50 / p95 over the draws; percentiles of parts do not add up "
         "to the percentiles of TCO. docs/methods.md, 'Lifecycle cost and TCO'.") if part)
+
+
+def spending_text(plan: Any) -> str:
+    """When the plan's hardware is bought and so how long it runs within the horizon
+    (analysis.lifecycle.vintages): all in the first year, or evenly over its years of
+    spending, each year's purchases losing value and using power from then on."""
+    from moneytrail.analysis.concentration import spend_years
+    from moneytrail.analysis.lifecycle import operating_years
+
+    years = spend_years(plan)
+    if years == 1:
+        return ("Hardware bought in the first year (the plan's years of spending: 1): it runs "
+                "for the whole horizon.")
+    whose = ("the plan's years of spending" if plan.spend_years is not None else
+             "the horizon: the plan sets no years of spending")
+    return (f"Hardware bought evenly over {years} years ({whose}), at the start of each year: "
+            "each year's purchases lose value and use electricity from then to the end of the "
+            f"horizon, {operating_years(plan):g} years on average.")
 
 
 def co2_basis_text(plan: Any) -> str:

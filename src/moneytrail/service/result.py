@@ -22,7 +22,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -48,6 +48,7 @@ UNITS = frozenset({"share", "probability", "points", "t CO2e", "FTE-years", "FTE
 # what is counted per million of a currency spent ('FTE-years per EUR million'; 'FTE per
 # <CUR> million': runs stored before FTE-years)
 PER_MILLION_UNITS = frozenset({"FTE-years", "FTE", "t CO2e"})
+BY_ROW = "by row"       # the unit of a column whose rows carry their unit (a `unit` column)
 
 
 def known_unit(unit: str) -> bool:
@@ -603,7 +604,9 @@ def csv_unit_values(result: Result, name: str, columns: list[str]) -> dict[str, 
     table in USD says so) and, for the footprint columns `jobs_fte_*` and `co2_t_*`,
     `jobs_fte_unit` ('FTE-years': jobs x years, not jobs at one time) and `co2_t_unit`
     ('t CO2e'). A table whose rows carry their unit (a `unit` column, columns 'by row') gains
-    none, nor one that has the column already; a chart's flows (`flows_*`, the web app's)
+    `currency` only for its columns of a fixed currency (the lifecycle's `h100e_price_*`),
+    and the CSV fills it row by row (`row_currency`); a table that has the column already
+    gains none; a chart's flows (`flows_*`, the web app's)
     have `value` in the run's money. The stored column names do not change
     (docs/results.md)."""
     from moneytrail.service.footprints import PREFIX
@@ -630,15 +633,56 @@ def csv_unit_columns(result: Result, name: str, rows: list[dict[str, Any]]
                      ) -> list[dict[str, Any]]:
     """A run table's rows for a CSV, with its unit columns (`csv_unit_values`) after the
     others: every CSV of a run table has them (the web API's, `--format csv`,
-    `Result.write_tables`)."""
+    `Result.write_tables`). In a table whose rows carry their unit, `currency` is each
+    row's own (`row_currency`)."""
     extra = csv_unit_values(result, name, list(dict.fromkeys(k for row in rows for k in row)))
-    return [{**row, **extra} for row in rows] if extra else rows
+    if not extra:
+        return rows
+    money = money_columns_by_row(result, name)
+    return [{**row, **extra, **({"currency": row_currency(row, money)}
+                                if money is not None and "currency" in extra else {})}
+            for row in rows]
 
 
 def csv_unit_frame(result: Result, name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """`csv_unit_columns` for a table as a DataFrame (its index reset)."""
     extra = csv_unit_values(result, name, [str(c) for c in frame.columns])
-    return frame.assign(**extra) if extra else frame
+    if not extra:
+        return frame
+    out = frame.assign(**extra)
+    money = money_columns_by_row(result, name)
+    if money is not None and "currency" in extra:
+        out["currency"] = [row_currency(row, money) for row in frame.to_dict("records")]
+    return out
+
+
+def money_columns_by_row(result: Result, name: str) -> dict[str, str] | None:
+    """For a run table whose rows carry their unit (a `unit` column beside columns of unit
+    'by row', e.g. the lifecycle table): its columns of a fixed currency, {column: currency}
+    (the lifecycle's `h100e_price_*`); None for any other table."""
+    table = result.tables.get(name)
+    if table is None:
+        return None
+    units_of = {c.name: c.unit for c in table.columns}
+    if "unit" not in units_of or BY_ROW not in units_of.values():
+        return None
+    return {column: unit for column, unit in units_of.items() if is_currency(unit)}
+
+
+def row_currency(row: Mapping[Any, Any], money: dict[str, str]) -> str:
+    """The `currency` of a CSV row of a table whose rows carry their unit: the row's `unit`
+    when it is money ('EUR', 'EUR (as counted here)'), and that of any fixed-currency column
+    filled on the row (the lifecycle's `accelerators_h100e` row and its `h100e_price_*`);
+    empty on a row with no money (a share, MWh, t CO2e)."""
+    found = set()
+    unit = str(row.get("unit") or "").split(" (", 1)[0]
+    if is_currency(unit):
+        found.add(unit)
+    for column, currency in money.items():
+        value = row.get(column)
+        if value is not None and value == value and value != "":      # NaN: not filled
+            found.add(currency)
+    return "; ".join(sorted(found))
 
 
 # Run tables whose rows are country codes: their CSV in the web app and `--format csv` keeps

@@ -786,6 +786,12 @@ def lasting_sentence(brief: PlanBrief) -> str:
             f". {lasting_note(brief.plan, years)}")
 
 
+def beside(median: str, spread: str) -> str:
+    """' (90 % interval)' to write after a median, or '' when the interval is missing or
+    prints as the median itself (its ends alike: '100.0 % ... (100.0 %)' says it twice)."""
+    return f" ({spread})" if spread and spread != median else ""
+
+
 def assumption_sentence(brief: PlanBrief, book: SourceBook) -> str:
     """How much of the figures rests on assumptions: the reliability labels of the sources
     behind them, and of the plan's spending split."""
@@ -818,11 +824,12 @@ def assumption_sentence(brief: PlanBrief, book: SourceBook) -> str:
         everything = rows[rows["dimension"] == "total"]
         if not everything.empty:
             row = everything.iloc[0]
+            median = pct(row["assumption_or_weak_p50"])
             weight = (f"Traced path by path (each euro takes the weakest label on its way "
-                      f"through the supply chain), {pct(row['assumption_or_weak_p50'])} of the "
-                      f"value added rests on assumption or weak rows "
-                      f"({interval(row['assumption_or_weak_p5'], row['assumption_or_weak_p95'])}"
-                      "). ")
+                      f"through the supply chain), {median} of the value added rests on "
+                      "assumption or weak rows"
+                      + beside(median, interval(row["assumption_or_weak_p5"],
+                                                row["assumption_or_weak_p95"])) + ". ")
     more = (f" The jobs and CO2 figures rest on {counted(len(footprint), 'further source')} "
             f"({count_phrase(book.counts(footprint))}): {total + len(footprint)} in all "
             "under this plan's figures."
@@ -1133,13 +1140,24 @@ def comparison_headline(briefs: list[PlanBrief], budget_note: str = "") -> list[
             in_unit(v, u) for v, u in supply))
     if parts:
         said.append("Per million of budget: " + "; ".join(parts) + ".")
-    tco = [tco_share(b) for b in briefs]
-    if all(t is not None for t in tco):
-        period = next((t[1] for t in tco if t and t[1]), "")
-        said.append(f"TCO{' ' + period if period else ''}: "
-                    + " vs ".join(pct(t[0]) for t in tco if t) + " of the budget.")
+    tco = [t for t in (tco_share(b) for b in briefs) if t is not None]
+    if len(tco) == len(briefs):
+        said.append(tco_sentence(tco))
     said.append(budget_note)
     return said
+
+
+def tco_sentence(tco: list[tuple[float, str]]) -> str:
+    """The plans' TCO as shares of their budgets, with the period they cover: once when the
+    plans share it ('TCO over the 5-year horizon: 100.0 % vs 97.0 % of the budget'), else
+    beside each plan's figure, since the plans' horizons differ."""
+    periods = {period for _, period in tco}
+    if len(periods) == 1:
+        period = periods.pop()
+        return (f"TCO{' ' + period if period else ''}: "
+                + " vs ".join(pct(share) for share, _ in tco) + " of the budget.")
+    return ("TCO: " + " vs ".join(pct(share) + (f" ({period})" if period else "")
+                                  for share, period in tco) + " of the budget.")
 
 
 def tco_share(brief: PlanBrief) -> tuple[float, str] | None:
