@@ -17,6 +17,7 @@ from typing import Any
 
 from moneytrail.errors import MoneytrailError
 from moneytrail.report import units
+from moneytrail.report.evidence import weak_figure_words
 from moneytrail.report.units import REGION_LABELS, money, percent
 from moneytrail.service.footprints import (
     SPEND_YEARS_DEFAULT,
@@ -253,7 +254,7 @@ def headline_text(result: Result, names: Names) -> list[str]:
     if eu is not None:
         sentences.append(f"In all, value added in the EU (every member state and the EU-wide "
                          f"sectors together, the scorecard's \u201c{EU_TOTAL_ROW}\u201d) is "
-                         f"{interval(eu)}.")
+                         f"{interval(eu)}{weak_figure_words(eu.get('weight_p50'), RUN_SEE)}.")
     firms = [r for r in breakdown_rows(result, "entity", names)][:3]
     if firms:
         sentences.append("The firms or sectors that keep the most: " + ", ".join(
@@ -262,6 +263,8 @@ def headline_text(result: Result, names: Names) -> list[str]:
 
 
 EU_TOTAL_ROW = "EU value added (location)"     # analysis.scorecard.ROWS
+# where the run page shows a headline figure's evidence weight (report.evidence.weak_figure_words)
+RUN_SEE = "see the scorecard's \u201cOn assumption or weak rows\u201d and Evidence weight below"
 
 
 # the unit of every share of headline_numbers (the plans table of /api/v1/home)
@@ -324,7 +327,8 @@ def eu_total(result: Result) -> dict[str, Any] | None:
     row = next((r for r in scorecard_rows(result) if r["metric"] == EU_TOTAL_ROW), None)
     if row is None or row["p50"] is None:
         return None
-    return {"share_p50": row["p50"], "share_p5": row["p5"], "share_p95": row["p95"]}
+    return {"share_p50": row["p50"], "share_p5": row["p5"], "share_p95": row["p95"],
+            "weight_p50": (row["weight"] or {}).get("p50")}
 
 
 def sankey_first(result: Result, names: Names) -> dict[str, Any] | None:
