@@ -51,7 +51,7 @@ import operator
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -334,6 +334,12 @@ class Plan(Strict):
     id: str
     title: str
     description: str = ""
+    # what the plan is, for readers: None for a plan a government or firm announced (or one a
+    # user builds); 'hypothetical' for a plan moneytrail itself made up to compare with (a
+    # reference plan nobody announced), with `kind_note` saying why. Not an input of the
+    # trace: left out of the plan's canonical form (its run id) and of plans saved from it.
+    kind: Literal["hypothetical"] | None = Field(default=None, exclude=True)
+    kind_note: str | None = Field(default=None, exclude=True)
     year: int = Field(ge=YEARS[0], le=YEARS[1], strict=True)
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     price_year: int | None = Field(default=None, ge=YEARS[0], le=YEARS[1], strict=True)
@@ -394,6 +400,12 @@ class Plan(Strict):
         if not value.strip():
             raise ValueError("a plan needs a title (it heads every page and report)")
         return value
+
+    @model_validator(mode="after")
+    def _kind_says_why(self) -> Plan:
+        if self.kind is not None and not (self.kind_note or "").strip():
+            raise ValueError(f"a plan of kind {self.kind!r} says why in `kind_note`")
+        return self
 
     @field_validator("title", "description")
     @classmethod

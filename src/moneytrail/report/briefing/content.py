@@ -975,10 +975,11 @@ def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = 
     labels = list(dict.fromkeys(str(i) for card in cards if card is not None
                                 for i in card.index if not str(i).endswith(EVIDENCE_SUFFIX)))
     two = len(briefs) == 2
-    alike = two and len({b.result.facts.get("currency") for b in briefs}) == 1 and not mixed
-    # why money of two currencies or price years is not subtracted (as the compare page says)
+    # money at one price year is subtracted: in EUR when the currencies differ (restated
+    # by restate_per_million, as the compare page shows it)
+    alike = two and not mixed
+    # why money at two price years is not subtracted (as the compare page says)
     withheld = withheld_difference_reason(
-        [str(b.result.facts.get("currency") or "") for b in briefs],
         [b.plan.price_year or b.plan.year for b in briefs]) if two else ""
     own = [OWN_FIGURES_NOTE if own_figures_note(b.stated, str) else "" for b in briefs]
     rows = []
