@@ -13,6 +13,11 @@ Valid ranges of every field (anything outside is refused with the file, field an
   allowed in `description` and `note` only. Free text (`title`, `description`, notes,
   labels) is kept without white space at either end and with line breaks as \\n
   (`free_text`), as the web builder reads it.
+- `kind`: absent for a plan a government or firm announced (or one a user builds);
+  `hypothetical` for a plan moneytrail made up to compare with (the efficiency-first
+  reference plan), which must say why in `kind_note`. Both are for readers (the web pages
+  say it beside the plan's title) and are no input of the trace: left out of the plan's
+  canonical form, so they change no run id.
 - Whole numbers (`year`, `price_year`, `draws`, `seed`, `horizon_years`, `spend_years`) are
   integers in every form: `year: "2025"`, `year: true` or `year: 2025.0` is refused.
 - `year`, `price_year`: 1990..2100 (whether the data cover the year is checked against the data
