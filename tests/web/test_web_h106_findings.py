@@ -71,25 +71,35 @@ def test_api_compare_has_each_plans_tco(client, eur_usd):
             tco[s] for s in ("mean", "p5", "p50", "p95")]
 
 
-def test_withheld_differences_say_why(client, eur_usd):
+def test_two_currencies_are_subtracted_in_eur(client, eur_usd):
+    """The Units note says every amount is shown in EUR: the difference is given in EUR too
+    (a journalist's finding: it was left out 'because the plans are in different
+    currencies', which the EUR figures beside it contradicted)."""
     eur, usd = eur_usd
     view = client.get(f"/api/v1/compare?runs={eur},{usd}").json()
     row = next(r for r in view["scorecard"] if r["metric"] == JOBS)
     assert row["unit"] == "FTE-years per EUR million"     # both restated: the unit is right
-    assert row["difference_p50"] is None
-    assert row["difference_reason"] == ("not subtracted: the plans are in different "
-                                        "currencies (EUR, USD)")
-    shares = [r for r in view["scorecard"] if r["unit"] == "share"
-              and r["run1_p50"] is not None and r["run2_p50"] is not None]
-    assert shares and all(r["difference_reason"] is None and r["difference_p50"] is not None
-                          for r in shares)
-    assert ("The difference column leaves out figures per million and amounts of money (–): "
-            "the plans are in different currencies (EUR, USD).") in view["scorecard_note"]
+    assert row["difference_reason"] is None
+    assert row["difference_p50"] == pytest.approx(row["run2_p50"] - row["run1_p50"], abs=1e-9)
+    assert "different currencies (EUR, USD)." not in view["scorecard_note"]
+    assert "leaves out" not in view["scorecard_note"]
+    assert "amounts of money are in EUR" in view["scorecard_note"]
     text = client.get(f"/api/v1/compare?runs={eur},{usd}&format=csv&table=scorecard").text
     csv_row = next(r for r in csv.DictReader(io.StringIO(text)) if r["metric"] == JOBS)
-    assert csv_row["difference_reason"].startswith("not subtracted: ")
+    assert csv_row["difference_reason"] == "" and csv_row["difference_p50"] != ""
     page = client.get(f"/compare?runs={eur},{usd}").text
-    assert "the plans are in different currencies (EUR, USD)." in page
+    assert "not subtracted" not in page and "different currencies (USD, EUR)" not in page
+
+
+def test_two_price_years_are_not_subtracted_and_say_so(client, eur_usd):
+    eur, _ = eur_usd
+    older = finished(client, {**mapping(), "id": "gf-2020", "price_year": 2020, "draws": 200,
+                              "seed": 3})
+    view = client.get(f"/api/v1/compare?runs={eur},{older}").json()
+    row = next(r for r in view["scorecard"] if r["metric"] == JOBS)
+    assert row["difference_p50"] is None
+    assert row["difference_reason"] == ("not subtracted: the plans' money is at different "
+                                        "price years (2025, 2020)")
 
 
 def test_one_currency_keeps_the_note_and_subtracts(client, eur_usd):

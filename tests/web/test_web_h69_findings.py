@@ -204,7 +204,7 @@ def test_bounds_and_column_explanations_are_visible_text(client):
     claims = client.get("/claims").text
     assert 'title="bound as stored' not in claims
     assert 'title="Share of the figure' not in claims
-    assert '<span class="bound-stored">stored as min 1</span>' in claims
+    assert '<span class="bound-stored">in the claims file: a lower bound of 1</span>' in claims
     assert "<em>On assumption or weak rows</em> is the share of the figure resting on rows " \
            "labelled assumption or weak" in claims
 

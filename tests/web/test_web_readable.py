@@ -89,8 +89,8 @@ def test_claim_checks_name_deals_plans_and_firms_not_ids(client):
     assert "must be true" in text and "at least 50 %" in text and "at most 25 %" in text
     assert "at least 100,000 FTE" in text
     html = client.get("/claims").text
-    assert re.search(r'>at least 50 %<span class="bound-stored">stored as min 0\.5</span><',
-                     html)
+    assert re.search(r'>at least 50 %<span class="bound-stored">in the claims file: a lower '
+                     r'bound of 0\.5</span><', html)
     assert not re.search(r">\s*(min|max) [0-9.]+\s*<", html)
 
 

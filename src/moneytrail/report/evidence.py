@@ -34,3 +34,17 @@ def row_weight(row: Any, prefix: str = "") -> str:
         return row.get(key) if hasattr(row, "get") else None
 
     return weight_text(get("p50"), get("p5"), get("p95"))
+
+
+def weak_figure_words(weight_p50: Any, see: str) -> str:
+    """What a headline figure says right beside it when it rests mostly on assumption or weak
+    rows: ' (it rests mostly on modelling assumptions or weakly sourced rows: <see>)' when its
+    evidence weight (median, a share 0..1) is at or above analysis.verdicts.WEAK_BASIS, the
+    rule that marks a claim's verdict 'on weak evidence'; '' otherwise (or undefined). `see`
+    says where the reader finds the evidence weight (the run page, the briefing)."""
+    from moneytrail.analysis.verdicts import WEAK_BASIS
+
+    share = _share(weight_p50)
+    if share is None or share < WEAK_BASIS:
+        return ""
+    return f" (it rests mostly on modelling assumptions or weakly sourced rows: {see})"

@@ -60,6 +60,15 @@ NOTE_PHRASES = {
     "can set spend_years (1 to 30)": "can set its own years of spending (1 to 30)",
     "can set spend_years (1 to 30, at most horizon_years)":
         "can set its own years of spending (1 to 30, at most the horizon)",
+    # notes of the data package (claims, sources) that name its fields and files, which are
+    # for programmers: readers get them in words (the notes stay as stored)
+    "(analysis.jobs: ": "(the jobs model: ",
+    "(it sets no spend_years, so its five-year horizon_years, the period":
+        "(it does not set its own years of spending, so its five-year horizon, the period",
+    "(analysis/claims.yaml, check with spend_years: 1)":
+        "(in the claims file, its check with the money spent in one year)",
+    "valuechain/satellites.csv": "the jobs and CO2 footprint table of the data package",
+    "(via macro/fx.csv)": "(via the exchange-rate table of the data package)",
 }
 
 

@@ -154,14 +154,14 @@ def budgets_differ_note(budgets: Sequence[tuple[Any, str]], where: str) -> str:
             f"({where}).")
 
 
-def withheld_difference_reason(currencies: Sequence[str], price_years: Sequence[Any]) -> str:
+def withheld_difference_reason(price_years: Sequence[Any]) -> str:
     """Why a comparison of two plans leaves the difference of their money (amounts, figures
-    per million) out: 'not subtracted: the plans are in different currencies (EUR, USD)',
-    or '... the plans' money is at different price years (2020, 2025)'; '' when the plans
-    share currency and price year. The compare page's `difference_reason` (its JSON and CSV)
-    and the comparison briefing's difference column say it alike."""
-    if len(set(currencies)) > 1:
-        return f"not subtracted: the plans are in different currencies ({', '.join(currencies)})"
+    per million) out: '... the plans' money is at different price years (2020, 2025)'; ''
+    when the plans share a price year. Plans in different currencies are compared in EUR
+    (each converted at its plan's price year, service.tasks.common_unit_note), so their
+    money is subtracted in EUR: a currency is no reason to leave it out. The compare page's
+    `difference_reason` (its JSON and CSV) and the comparison briefing's difference column
+    say it alike."""
     if len({str(year) for year in price_years}) > 1:
         return ("not subtracted: the plans' money is at different price years "
                 f"({', '.join(str(year) for year in price_years)})")

@@ -51,8 +51,24 @@ def reference_texts() -> tuple[Mapping[str, Any], ...]:
         out.append(MappingProxyType({
             "id": str(data.get("id")), "title": words(data.get("title")),
             "description": words(data.get("description")), "amount": amount,
-            "currency": str(data.get("currency") or "")}))
+            "currency": str(data.get("currency") or ""),
+            "kind": str(data.get("kind") or ""), "kind_note": words(data.get("kind_note"))}))
     return tuple(out)
+
+
+# what every list of plans says beside a plan of kind 'hypothetical' (its kind_note says why)
+HYPOTHETICAL_LABEL = "moneytrail's own hypothetical plan, not an announced one"
+
+
+def hypothetical_note(plan_id: Any, title: Any) -> str:
+    """Why a plan is moneytrail's own hypothetical, not an announced one: the `kind_note` of
+    the reference plan of kind 'hypothetical' (the scenario schema's `kind`) with this id and
+    title (a plan built from it under another title is the user's own); '' for any other."""
+    for plan in reference_texts():
+        if plan["kind"] == "hypothetical" and plan["id"] == str(plan_id or "") \
+                and plan["title"] == words(title):
+            return str(plan["kind_note"])
+    return ""
 
 
 def inherited_text(title: Any, description: Any, amount: Any, currency: Any

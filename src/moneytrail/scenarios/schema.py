@@ -13,6 +13,11 @@ Valid ranges of every field (anything outside is refused with the file, field an
   allowed in `description` and `note` only. Free text (`title`, `description`, notes,
   labels) is kept without white space at either end and with line breaks as \\n
   (`free_text`), as the web builder reads it.
+- `kind`: absent for a plan a government or firm announced (or one a user builds);
+  `hypothetical` for a plan moneytrail made up to compare with (the efficiency-first
+  reference plan), which must say why in `kind_note`. Both are for readers (the web pages
+  say it beside the plan's title) and are no input of the trace: left out of the plan's
+  canonical form, so they change no run id.
 - Whole numbers (`year`, `price_year`, `draws`, `seed`, `horizon_years`, `spend_years`) are
   integers in every form: `year: "2025"`, `year: true` or `year: 2025.0` is refused.
 - `year`, `price_year`: 1990..2100 (whether the data cover the year is checked against the data
@@ -51,7 +56,7 @@ import operator
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -334,6 +339,12 @@ class Plan(Strict):
     id: str
     title: str
     description: str = ""
+    # what the plan is, for readers: None for a plan a government or firm announced (or one a
+    # user builds); 'hypothetical' for a plan moneytrail itself made up to compare with (a
+    # reference plan nobody announced), with `kind_note` saying why. Not an input of the
+    # trace: left out of the plan's canonical form (its run id) and of plans saved from it.
+    kind: Literal["hypothetical"] | None = Field(default=None, exclude=True)
+    kind_note: str | None = Field(default=None, exclude=True)
     year: int = Field(ge=YEARS[0], le=YEARS[1], strict=True)
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     price_year: int | None = Field(default=None, ge=YEARS[0], le=YEARS[1], strict=True)
@@ -394,6 +405,12 @@ class Plan(Strict):
         if not value.strip():
             raise ValueError("a plan needs a title (it heads every page and report)")
         return value
+
+    @model_validator(mode="after")
+    def _kind_says_why(self) -> Plan:
+        if self.kind is not None and not (self.kind_note or "").strip():
+            raise ValueError(f"a plan of kind {self.kind!r} says why in `kind_note`")
+        return self
 
     @field_validator("title", "description")
     @classmethod

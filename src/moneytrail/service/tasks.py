@@ -1040,8 +1040,8 @@ def common_unit_note(currencies: list[str], what: str) -> str:
     sentence: 'The runs are in different currencies (EUR, USD), so figures ...'."""
     return (f"The {what}s are in different currencies ({', '.join(sorted(set(currencies)))}), "
             f"so figures per million spent are per EUR million for every {what} and amounts "
-            "of money are in EUR, each converted at its plan's price year (macro/fx.csv), as "
-            "the command moneytrail compare shows them.")
+            "of money are in EUR, each converted at its plan's price year (with the exchange "
+            "rates of the data package), as the command moneytrail compare shows them.")
 
 
 def scorecard_table(results: list[TraceResult], ws: Workspace,

@@ -69,7 +69,9 @@ def templates() -> Environment:
         no_single_speaker,
     )
     from moneytrail.analysis.verdicts import WEAK_BASIS_KEY, verdict_words, weak_basis
+    from moneytrail.scenarios.reference import HYPOTHETICAL_LABEL
 
+    env.globals["hypothetical_label"] = HYPOTHETICAL_LABEL      # a plan moneytrail made up
     env.globals["weak_basis"] = weak_basis      # a verdict on weak evidence says so
     env.globals["verdict_words"] = verdict_words
     env.globals["weak_basis_key"] = WEAK_BASIS_KEY      # and the key says what that means

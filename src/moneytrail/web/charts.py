@@ -419,3 +419,19 @@ class ImageCache(DiskCache):
             raise MoneytrailError("unknown image format (use svg or png)", field="format",
                                   value=fmt)
         return self.get(key, fmt, lambda: self.render(figure(), fmt))
+
+
+# The height of an embed code's frame (its iframe's `height`): the chart's own height on a
+# wide screen plus what stands above and below it on the embed page at 1280 px (title, source
+# line, caption with its caveats, the data table's closed summary: under 300 px, measured in
+# Chromium), and at least EMBED_MIN_HEIGHT, so that on a phone, where that text wraps onto
+# more lines, the chart keeps a box to scroll in. The embed page fits any frame: its title,
+# source line and caption stay in view and a taller chart scrolls inside its box (site.css).
+EMBED_CHROME = 300
+EMBED_MIN_HEIGHT = 720
+
+
+def embed_height(figure: Figure) -> int:
+    """The embed code's frame height for `figure` (a *_figure of this module)."""
+    height = int(figure.get("layout", {}).get("height") or 0)
+    return max(EMBED_MIN_HEIGHT, height + EMBED_CHROME)

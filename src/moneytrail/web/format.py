@@ -164,7 +164,22 @@ def breakable(text: Any) -> Markup:
         [Markup(part) for part in parts] if isinstance(text, Markup) else parts)
 
 
-FILTERS = {"breakable": breakable,
+STORED_BOUND = re.compile(r"^(min|max)\s+(.+)$")
+
+
+def stored_bound(bound: Any) -> str:
+    """A claim check's bound as the claims file gives it, in words for readers: 'min 0.5' ->
+    'in the claims file: a lower bound of 0.5' (the file's own keys, min and max, are for
+    programmers); any other text as it is."""
+    text = str(bound)
+    found = STORED_BOUND.match(text.strip())
+    if found is None:
+        return text
+    side = "lower" if found[1] == "min" else "upper"
+    return f"in the claims file: a {side} bound of {found[2]}"
+
+
+FILTERS = {"breakable": breakable, "stored_bound": stored_bound,
            "draws": draws, "counted": counted,
            "median_interval": median_interval, "interval": interval,
            "money": money, "money_in_range": money_in_range, "money_range": money_range,

@@ -123,7 +123,8 @@ def add_chart_routes(app: FastAPI) -> None:
     app.state.charts = charts.ImageCache(cache_dir() / "web-charts")
     app.state.templates.globals.update(plotly_sankey=charts.sankey_figure,
                                        plotly_reality=charts.reality_figure,
-                                       plotly_compare=charts.compare_figure)
+                                       plotly_compare=charts.compare_figure,
+                                       embed_height=charts.embed_height)
     image: dict[int | str, dict[str, Any]] = {"200": {
         "content": {"image/svg+xml": {}, "image/png": {}},
         "description": "The chart as SVG or PNG"}}

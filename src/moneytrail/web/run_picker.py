@@ -89,6 +89,7 @@ def trace_rows(engine: Engine, conditions: list[ColumnElement[bool]],
     from sqlalchemy import select
 
     from moneytrail.ledger.models import Run
+    from moneytrail.scenarios.reference import hypothetical_note
 
     with engine.connect() as conn:
         rows = conn.execute(select(Run.id, Run.label, Run.inputs, Run.created_at)
@@ -115,6 +116,8 @@ def trace_rows(engine: Engine, conditions: list[ColumnElement[bool]],
         if isinstance(seed, int):
             words.append(f"seed {seed}")
         out.append({"run_id": r.id, "plan": r.label or "", "title": title,
+                    # a reference plan moneytrail made up: the picker says so
+                    "hypothetical": hypothetical_note(plan.get("id"), plan.get("title")),
                     "draws": draws, "seed": seed, "created": created,
                     "label": ", ".join([*words, created]), "_alike": ", ".join(words),
                     "_plan": plan})

@@ -17,7 +17,9 @@ from typing import Any
 
 from moneytrail.errors import MoneytrailError
 from moneytrail.report import units
+from moneytrail.report.evidence import weak_figure_words
 from moneytrail.report.units import REGION_LABELS, money, percent
+from moneytrail.scenarios.reference import hypothetical_note
 from moneytrail.service.footprints import (
     SPEND_YEARS_DEFAULT,
     running_categories,
@@ -253,7 +255,7 @@ def headline_text(result: Result, names: Names) -> list[str]:
     if eu is not None:
         sentences.append(f"In all, value added in the EU (every member state and the EU-wide "
                          f"sectors together, the scorecard's \u201c{EU_TOTAL_ROW}\u201d) is "
-                         f"{interval(eu)}.")
+                         f"{interval(eu)}{weak_figure_words(eu.get('weight_p50'), RUN_SEE)}.")
     firms = [r for r in breakdown_rows(result, "entity", names)][:3]
     if firms:
         sentences.append("The firms or sectors that keep the most: " + ", ".join(
@@ -262,6 +264,8 @@ def headline_text(result: Result, names: Names) -> list[str]:
 
 
 EU_TOTAL_ROW = "EU value added (location)"     # analysis.scorecard.ROWS
+# where the run page shows a headline figure's evidence weight (report.evidence.weak_figure_words)
+RUN_SEE = "see the scorecard's \u201cOn assumption or weak rows\u201d and Evidence weight below"
 
 
 # the unit of every share of headline_numbers (the plans table of /api/v1/home)
@@ -324,7 +328,8 @@ def eu_total(result: Result) -> dict[str, Any] | None:
     row = next((r for r in scorecard_rows(result) if r["metric"] == EU_TOTAL_ROW), None)
     if row is None or row["p50"] is None:
         return None
-    return {"share_p50": row["p50"], "share_p5": row["p5"], "share_p95": row["p95"]}
+    return {"share_p50": row["p50"], "share_p5": row["p5"], "share_p95": row["p95"],
+            "weight_p50": (row["weight"] or {}).get("p50")}
 
 
 def sankey_first(result: Result, names: Names) -> dict[str, Any] | None:
@@ -794,6 +799,8 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
         inputs=prov.inputs, evidence=evidence_view(result),
         reproduce=reproduce_run(result, origin),
         inherited=inherited_note(prov.inputs.get("plan"), currencies=currencies),
+        hypothetical=hypothetical_note((prov.inputs.get("plan") or {}).get("id"),
+                                       result.facts.get("title")),
         draft=encode_draft(run_plan(prov.inputs) or {}),
         result_tables=list(result.tables), chart_tables=list(charts),
         tables=list(result.tables) + list(charts))
@@ -1214,16 +1221,14 @@ def compare_view(results: list[Result], names: Names, url: str,
             entry = headline.setdefault(label, {"label": label})
             for stat in ("p50", "p5", "p95"):
                 entry[f"run{k + 1}_{stat}"] = row[f"share_{stat}"]
-    withheld = plan_inputs.withheld_difference_reason(
-        [str(r.facts["currency"]) for r in results], years) if len(results) == 2 else ""
+    withheld = plan_inputs.withheld_difference_reason(years) if len(results) == 2 else ""
     if len(results) == 2:          # what changes: the second run minus the first
         for entry in [*headline.values(), *metrics.values()]:
             # a label only one run has (a run stored before a row was renamed): no difference
             first, second = entry.get("run1_p50"), entry.get("run2_p50")
-            # money in two currencies or at two price years is not subtracted
-            money = units.is_money(str(entry.get("unit") or "")) and (
-                results[0].facts["currency"] != results[1].facts["currency"]
-                or years[0] != years[1])
+            # money at two price years is not subtracted; money of two currencies is, in
+            # EUR, the unit both are shown in (restate_per_million)
+            money = units.is_money(str(entry.get("unit") or "")) and years[0] != years[1]
             both = isinstance(first, int | float) and isinstance(second, int | float)
             entry["difference_p50"] = (
                 units.difference_value(first, second, str(entry.get("unit") or "share"))
@@ -1233,8 +1238,7 @@ def compare_view(results: list[Result], names: Names, url: str,
                 entry["difference_reason"] = withheld if both and money else \
                     None if both else no_difference_reason(first is None, second is None)
         for entry in per_budget.values():   # per million of budget: money, as rows per million
-            comparable = results[0].facts["currency"] == results[1].facts["currency"] \
-                and years[0] == years[1]
+            comparable = years[0] == years[1]        # both in EUR when currencies differ
             entry["difference"] = units.difference_value(
                 entry.get("run1"), entry.get("run2"), str(entry["unit"])) if comparable \
                 else None

@@ -767,7 +767,8 @@ def plans_summary() -> list[dict[str, Any]]:
         plan = load_scenario(path)
         out.append({"id": plan_id, "title": plan.title, "budget": plan.budget.amount,
                     "currency": plan.currency, "year": plan.year,
-                    "buyer_region": plan.buyer_region, "categories": len(plan.spend)})
+                    "buyer_region": plan.buyer_region, "categories": len(plan.spend),
+                    "kind": plan.kind, "kind_note": plan.kind_note})
     return out
 
 
@@ -796,7 +797,8 @@ def plan_view(state: WebState, url: str, plan_id: str) -> View:
             "year": plan.year, "currency": plan.currency, "price_year": plan.price_year,
             "buyer_region": plan.buyer_region, "site_country": plan.site_country,
             "budget": plan.budget.amount, "budget_source": plan.budget.source,
-            "budget_note": plan.budget.note, "horizon_years": plan.horizon_years}
+            "budget_note": plan.budget.note, "horizon_years": plan.horizon_years,
+            "kind_note": plan.kind_note if plan.kind == "hypothetical" else ""}
     from moneytrail.service.tasks import plan_inputs
     from moneytrail.web.jobs import DEFAULT_WEB_DRAWS
 

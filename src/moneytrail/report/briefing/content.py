@@ -34,7 +34,8 @@ from moneytrail.report.briefing.text import (
     pct,
     ref_ranges,
 )
-from moneytrail.report.glossary import NOTE_ID
+from moneytrail.report.evidence import weak_figure_words
+from moneytrail.report.glossary import NOTE_ID, plain_note
 from moneytrail.report.inputs import (
     OWN_FIGURE,
     OWN_FIGURES_NOTE,
@@ -168,7 +169,8 @@ class SourceBook:
         sid = self.first(sid)
         row = self.rows.get(sid, {})
         return {"number": number, "id": sid, "ids": list(self.ids.get(number, [sid])),
-                "publisher": row.get("publisher", ""), "title": row.get("title", ""),
+                "publisher": plain_note(str(row.get("publisher", ""))),
+                "title": row.get("title", ""),
                 "title_lang": row.get("title_lang", ""),     # BCP 47 when not English
                 "published": row.get("published", ""), "accessed": row.get("accessed", ""),
                 "url": row.get("url", ""), "primary_ref": row.get("primary_ref", ""),
@@ -177,9 +179,9 @@ class SourceBook:
                 "reliability": self.reliability(sid), "known": bool(row),
                 # an assumption's reasoning: in full in the Sources list, and cut at a word
                 # boundary in the notes under figures (which point to the full text)
-                "reasoning": " ".join(str(row.get("note", "")).split())
+                "reasoning": " ".join(plain_note(str(row.get("note", ""))).split())
                 if self.reliability(sid) == "assumption" else "",
-                "reasoning_short": short(row.get("note", ""), REASONING_CHARS)
+                "reasoning_short": short(plain_note(str(row.get("note", ""))), REASONING_CHARS)
                 if self.reliability(sid) == "assumption" else "",
                 "compact": all(s in self.compact for s in self.ids.get(number, [sid])),
                 "domain": str(row.get("url", "")).split("//", 1)[-1].split("/", 1)[0]}
@@ -573,6 +575,22 @@ def region_share(brief: PlanBrief, ws: Workspace) -> tuple[str, float, float, fl
     return (label, float(row["share_p50"]), float(row["share_p5"]), float(row["share_p95"]))
 
 
+# where the briefing shows a figure's evidence weight (report.evidence.weak_figure_words)
+BRIEFING_SEE = "see its evidence weight in the scorecard"
+
+
+def region_weight(brief: PlanBrief) -> float | None:
+    """The median evidence weight of the scorecard's 'EU value added (location)' (the share
+    of it resting on assumption or weak rows), which `region_share` gives for an EU plan;
+    None for another plan or a run without it."""
+    card = brief.table("scorecard")
+    row_name = "EU value added (location)" + EVIDENCE_SUFFIX
+    if brief.plan.buyer_region != "EU" or card is None or row_name not in card.index:
+        return None
+    name = brief.result.facts.get("plan", brief.plan.id)
+    return float(row_at(card, row_name)[f"{name}_p50"])
+
+
 def region_members(brief: PlanBrief, ws: Workspace) -> list[str]:
     """For an EU plan's country table: the member states that receive value added as rows of
     their own (beside the 'EU' row, the EU's value added not split by member state)."""
@@ -654,8 +672,9 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
     mean = region_mean(brief, ws) if region is None else None
     if region is not None and tuple(region[1:]) != top_place:   # not said just above
         label, p50, p5, p95 = region
+        weak = weak_figure_words(region_weight(brief), BRIEFING_SEE)
         sentences.append(f"The share of the spending that stays in {label} as value added is "
-                         f"{pct(p50)} ({interval(p5, p95)}).")
+                         f"{pct(p50)} ({interval(p5, p95)}){weak}.")
     elif mean is not None:
         label, value, members = mean
         names = country_names(ws)
@@ -963,10 +982,11 @@ def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = 
     labels = list(dict.fromkeys(str(i) for card in cards if card is not None
                                 for i in card.index if not str(i).endswith(EVIDENCE_SUFFIX)))
     two = len(briefs) == 2
-    alike = two and len({b.result.facts.get("currency") for b in briefs}) == 1 and not mixed
-    # why money of two currencies or price years is not subtracted (as the compare page says)
+    # money at one price year is subtracted: in EUR when the currencies differ (restated
+    # by restate_per_million, as the compare page shows it)
+    alike = two and not mixed
+    # why money at two price years is not subtracted (as the compare page says)
     withheld = withheld_difference_reason(
-        [str(b.result.facts.get("currency") or "") for b in briefs],
         [b.plan.price_year or b.plan.year for b in briefs]) if two else ""
     own = [OWN_FIGURES_NOTE if own_figures_note(b.stated, str) else "" for b in briefs]
     rows = []
