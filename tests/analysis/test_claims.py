@@ -247,7 +247,10 @@ def test_dates_are_accepted_quoted_or_not(tmp_path, claims_inputs):
     for date in ("2025-03-01", "'2025-03-01'"):
         path = one_check(tmp_path, f"{{computation: export.members_exposed, args: "
                                    f"{{date: {date}}}, min: 1}}")
-        assert check_claims(path=path, **claims_inputs, draws=10)["p50"].iloc[0] == 17
+        row = check_claims(path=path, **claims_inputs, draws=10).iloc[0]
+        # read as the date it is: the rule published on it would have capped 17 members
+        assert row["p50"] == 0 and "capped on 2025-03-01" in row["figure"]
+        assert "would have capped 17 of 27" in row["figure"]
 
 
 def test_an_impossible_date_in_yaml_is_a_one_line_error(tmp_path):
