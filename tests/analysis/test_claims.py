@@ -23,8 +23,9 @@ EXPECTED = {
     "us-could-restrict-chips-to-eu-members": "contradicted",
     "public-money-pays-incumbents-high-prices": "supported",
     "public-money-cements-the-status-quo": "supported",
-    # jobs at one time, not FTE-years: supported if the USD 100 bn is spent in one year
-    # (160,465 FTE), contradicted over the scenario's five years (32,093 FTE)
+    # jobs at one time, not FTE-years: supported if the USD 100 bn is spent at the
+    # announcement's pace, 0.8 years (200,264 FTE), contradicted if only it is spent, over the
+    # programme's four years (40,053 FTE)
     "stargate-over-100000-us-jobs": "conditional",
     "ai-data-centre-co2-mostly-operational": "supported",
 }
@@ -68,16 +69,23 @@ def test_each_check_keeps_its_own_verdict_and_a_conditional_claim_says_when(verd
 
 def test_the_jobs_claim_compares_jobs_at_one_time_with_a_count_of_jobs(verdicts):
     """A tester found 161,093 US FTE-years (a multi-year build's work) compared with 100,000
-    jobs. The check now divides FTE-years by the years of spending, case by case."""
+    jobs. The check now divides FTE-years by the years of spending, case by case: the
+    announcement's pace (sourced) and a labelled slow case, never a default period."""
     rows = verdicts[verdicts["claim"] == "stargate-over-100000-us-jobs"].set_index("when")
-    one = rows.loc["the USD 100 bn is spent within one year (assumption: the announcement's pace)"]
-    five = rows.loc["the USD 100 bn is spent over the scenario's five years"]
-    assert five["p50"] == pytest.approx(one["p50"] / 5)     # the same draws, per year of five
-    assert 100_000 < one["p50"] < 250_000 and five["p50"] < 100_000
-    assert (one["check_verdict"], five["check_verdict"]) == ("supported", "contradicted")
-    assert "FTE at one time" in five["figure"] and "/ 5 years of spending" in five["figure"]
-    assert "/ 1 year of spending" in one["figure"]
-    assert five["verdict_text"].startswith("supported if the USD 100 bn is spent within one year")
+    pace = rows.loc["the USD 100 bn is spent at the announcement's pace (USD 500 bn over four "
+                    "years: USD 125 bn a year, so 0.8 years)"]
+    slow = rows.loc["only the USD 100 bn is spent, over the programme's four years "
+                    "(assumption: the rest of the pledge does not come)"]
+    assert slow["p50"] == pytest.approx(pace["p50"] * 0.8 / 4)   # the same draws
+    assert 100_000 < pace["p50"] < 300_000 and slow["p50"] < 100_000
+    assert (pace["check_verdict"], slow["check_verdict"]) == ("supported", "contradicted")
+    assert "FTE at one time" in slow["figure"] and "/ 4 years of spending" in slow["figure"]
+    assert "/ 0.8 years of spending" in pace["figure"]
+    assert "a_stargate_openai_2025_01" in pace["sources"]
+    assert "a_assumption_stargate_tranche_four_years" in slow["sources"]
+    assert "a_assumption_stargate_tranche_four_years" not in pace["sources"]
+    assert slow["verdict_text"].startswith("supported if the USD 100 bn is spent at the "
+                                           "announcement's pace")
 
 
 def test_a_jobs_check_over_the_whole_budget_says_fte_years(tmp_path, claims_inputs):
@@ -295,13 +303,13 @@ def test_a_check_lists_its_own_sources_in_its_row_only(tmp_path, claims_inputs):
     path = write(tmp_path, "claims:\n  - id: x\n    claim: y\n    sources: [a_lca_hesso_servers]\n"
                            "    checks:\n"
                            "      - {computation: lifecycle.value_remaining, args: {years: 3}, "
-                           "max: 0.5, sources: [a_assumption_stargate_one_year]}\n"
+                           "max: 0.5, sources: [a_assumption_stargate_tranche_four_years]}\n"
                            "      - {computation: lifecycle.value_remaining, args: {years: 4}, "
                            "max: 0.5}\n")
     rows = check_claims(path=path, **claims_inputs, draws=10)
     first, second = (str(s).split("; ") for s in rows["sources"])
-    assert first[:2] == ["a_lca_hesso_servers", "a_assumption_stargate_one_year"]
-    assert "a_lca_hesso_servers" in second and "a_assumption_stargate_one_year" not in second
+    assert first[:2] == ["a_lca_hesso_servers", "a_assumption_stargate_tranche_four_years"]
+    assert "a_lca_hesso_servers" in second and "a_assumption_stargate_tranche_four_years" not in second
 
 
 def test_an_unknown_check_source_names_its_field(tmp_path, claims_inputs):

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 JOBS = "stargate-over-100000-us-jobs"
-ASSUMPTION = "a_assumption_stargate_one_year"
+ASSUMPTION = "a_assumption_stargate_tranche_four_years"
 # one Storyboard18 page: the claim's own source and the Stargate plan's budget source
 SAME_PAGE = ("a_stargate_openai_2025_01", "l_stargate_openai_2025_01", "m_stargate_openai_2025")
 
