@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-import pytest
-
 from moneytrail.analysis.claims import check_claims, load_claims
 from moneytrail.analysis.claims_schema import Claim
 from moneytrail.analysis.dependency import CAPS_BIND, export_exposure, rules_capping

@@ -1683,6 +1683,7 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
         check_sources,
         default_claims_path,
         draws_note,
+        draws_seed_text,
         ledger_from_store,
         load_claims,
     )
@@ -1725,10 +1726,13 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
         frame = run_checks(claims, path=label, data=ws.analysis, chain=ws.valuechain,
                            ledger=ledger, model=ws.model, draws=draws, seed=seed,
                            traces=traces, tracer=partial(trace, ws=ws))
+        # the draws, seed and run id (a run page's figures differ slightly: Monte Carlo
+        # error), and under too few draws why there are no verdicts
+        note = " ".join(p for p in (draws_seed_text(draws, seed, rid), draws_note(draws)) if p)
         table = Table.from_frame("claims", frame,
                                  title="Claims of the debate, checked against the data",
                                  units={"p50": "number", "p5": "number", "p95": "number"},
-                                 note=draws_note(draws))    # too few draws: no verdicts
+                                 note=note)
         sources = [s for cell in frame.get("sources", []) for s in str(cell).split("; ")]
         return Result(run_id=rid, kind="claims", title="Claims checked against the data",
                       provenance=provenance(ws, inputs, seed=seed, draws=draws,

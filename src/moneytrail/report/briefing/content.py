@@ -1298,6 +1298,7 @@ def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
     out: list[dict[str, Any]] = []
     sources: list[str] = []
     published: pd.DataFrame | None = None
+    published_run = ""          # its run id
     listed: set[str] = set()
     try:
         claims = debate_claims()
@@ -1329,13 +1330,14 @@ def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
                     continue
                 else:
                     if published is None:
-                        frame = tasks.check_claims(ws, draws=DRAWS,
-                                                   seed=SEED).table("claims")
+                        done = tasks.check_claims(ws, draws=DRAWS, seed=SEED)
+                        frame = done.table("claims")
                         published = frame.reset_index() if frame.index.name else frame
+                        published_run = done.run_id
                     rows = published[published["claim"] == cid]
                     against = ("The same for every run (ledger and market data only): "
-                               f"the debate's check, {draws_text(DRAWS, noun='draw')}, "
-                               f"seed {SEED}.")
+                               f"the debate's check (run {published_run}), "
+                               f"{draws_text(DRAWS, noun='draw')}, seed {SEED}.")
                     note = ""
                 listed.add(cid)
                 if rows.empty:
