@@ -60,3 +60,20 @@ def test_the_cli_caption_and_json_say_them(tmp_path):
     note = done["tables"]["claims"]["note"]
     assert note.startswith(f"Checked over 200 Monte Carlo draws with seed 1 (run "
                            f"{done['run_id']})")
+
+
+def test_a_claims_run_stored_before_gets_the_sentence_as_it_is_read():
+    import pandas as pd
+
+    from moneytrail.service.result import Provenance, Result, Table
+    from moneytrail.service.tasks import claims_with_basis
+
+    frame = pd.DataFrame([{"claim": "a", "text": "A", "verdict": "supported",
+                           "claim_assumption_or_weak_p50": 0.0}])
+    old = Result(run_id="1" * 32, kind="claims", title="Claims",
+                 provenance=Provenance(inputs={}, code_version="0.5.5", data_version="2.5.3",
+                                       data_hash="x", seed=1, draws=2000),
+                 tables={"claims": Table.from_frame("claims", frame, title="Claims")})
+    note = claims_with_basis(old).tables["claims"].note
+    assert note.startswith(f"{SAID} (run {'1' * 32}):")
+    assert claims_with_basis(claims_with_basis(old)).tables["claims"].note == note

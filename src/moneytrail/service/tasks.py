@@ -1747,14 +1747,23 @@ def claims_with_basis(result: Result) -> Result:
     """A claims result whose rows tell a verdict on weak evidence apart (`weak_basis`,
     `verdict_label`: analysis.claims.with_verdict_basis): a run stored before its rows had
     them gets them as it is read (from its own verdicts and evidence weights; the stored run
-    is not changed); any other result is returned as it is."""
+    is not changed), and one stored before its note named its draws, seed and run id
+    (analysis.claims.draws_seed_text) gets that sentence; any other result is returned as
+    it is."""
     table = result.tables.get("claims")
-    if table is None or "weak_basis" in (c.name for c in table.columns):
+    if table is None:
         return result
-    from moneytrail.analysis.claims import with_verdict_basis
+    from moneytrail.analysis.claims import draws_seed_text, with_verdict_basis
 
+    # a run stored before its note named its draws, seed and run id gets them too
+    said = draws_seed_text(result.provenance.draws or 0, result.provenance.seed or 0,
+                           result.run_id)
+    note = table.note if not result.provenance.draws or said in (table.note or "") \
+        else " ".join(p for p in (said, table.note) if p)
+    if "weak_basis" in (c.name for c in table.columns) and note == table.note:
+        return result
     frame = with_verdict_basis(table.frame())
-    filled = Table.from_frame("claims", frame, title=table.title, note=table.note,
+    filled = Table.from_frame("claims", frame, title=table.title, note=note,
                               units={c.name: c.unit for c in table.columns})
     return replace(result, tables={**result.tables, "claims": filled})
 
