@@ -41,7 +41,8 @@ def test_the_claims_page_says_them_and_links_the_run(client):
     run = client.get("/api/v1/claims").json()["checked"]["run_id"]
     html = client.get("/claims").text
     assert SAID in html and "Monte Carlo error" in html
-    assert f'href="/runs/{run}"' in html
+    assert f'href="/r/{run}"' in html
+    assert client.get(f"/r/{run}").status_code == 200
 
 
 def test_the_cli_caption_and_json_say_them(tmp_path):

@@ -349,8 +349,13 @@ class WebState:
                     from moneytrail.service.workspace import Workspace
 
                     ws = self.workspace or Workspace.open(self.data)
-                    if ws.db is not None:       # the workspace reads this store's ledger
-                        result = tasks.check_claims(ws, draws=DRAWS, seed=SEED)
+                    if ws.db is not None or self.ledger.engine.url.get_backend_name() \
+                            .startswith("sqlite"):
+                        # this store's ledger (the workspace's own, or this SQLite file),
+                        # checked as `moneytrail claims check` does: a stored run, by id
+                        url = None if ws.db is not None else \
+                            self.ledger.engine.url.render_as_string(hide_password=False)
+                        result = tasks.check_claims(ws, draws=DRAWS, seed=SEED, ledger_db=url)
                         self._claims_run = {"draws": DRAWS, "seed": SEED,
                                             "run_id": result.run_id}
                         self._claims = result.tables["claims"].frame()
