@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 WEAK = "public-money-pays-incumbents-high-prices"    # supported, 100 % on weak rows (data 2.5.3)
 SOUND = "eu-2024-package-small"                      # supported, 0 % on weak rows
 LABEL = "supported \u2014 on weak evidence"
-KEY = "the checks decide the claim, but at least half of the figure behind the verdict"
+KEY = "at least half of the figure behind the verdict"
 
 
 def cli(store: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -115,7 +115,8 @@ def test_a_claims_run_stored_before_gets_the_fields_as_it_is_read():
                                        data_hash="x"),
                  tables={"claims": Table.from_frame("claims", frame, title="Claims")})
     read = claims_with_basis(old).table("claims")
-    assert read["weak_basis"].tolist() == [True, False, False]
-    assert read["verdict_label"].tolist() == [LABEL, "contradicted", "uncertain"]
+    assert read["weak_basis"].tolist() == [True, False, True]     # the rule for every verdict
+    assert read["verdict_label"].tolist() == [LABEL, "contradicted",
+                                              "uncertain \u2014 on weak evidence"]
     assert read["verdict"].tolist() == ["supported", "contradicted", "uncertain"]
     assert "weak_basis" not in old.table("claims").columns          # the stored run as it was

@@ -205,15 +205,22 @@ def test_nvidia_fy2026_invested_capital_no_longer_rests_on_the_chat_forum(packag
     assert float(rows.set_index("measure").at["invested_capital", "central"]) == 103205
 
 
-def test_the_stargate_one_year_case_rests_on_a_labelled_assumption(package):
+def test_the_stargate_jobs_cases_say_where_their_period_comes_from(package):
+    """Each case's spending period has a source: the announcement's pace (0.8 years) or a
+    labelled assumption with its reasoning (four years); no case uses a default period."""
     from moneytrail.analysis.claims import default_claims_path, load_claims
 
     sources = package.table("analysis-sources").set_index("id")
-    row = sources.loc["a_assumption_stargate_one_year"]
-    assert row["reliability"] == "assumption" and "spend_years: 1" in row["note"]
+    row = sources.loc["a_assumption_stargate_tranche_four_years"]
+    assert row["reliability"] == "assumption" and "Reasoning:" in row["note"]
+    assert "a_assumption_stargate_one_year" not in sources.index
     claim = next(c for c in load_claims(default_claims_path())
                  if c.id == "stargate-over-100000-us-jobs")
     by_years = {check.args.spend_years: check for check in claim.checks}
-    assert by_years[1].sources == ["a_assumption_stargate_one_year"]
-    assert by_years[None].sources == []         # the five-year case does not rest on it
-    assert "a_assumption_stargate_one_year" in claim.note
+    assert set(by_years) == {0.8, 4}               # no case without its own period
+    assert by_years[0.8].sources == ["a_stargate_openai_2025_01"]
+    assert sources.loc["a_stargate_openai_2025_01", "reliability"] != "assumption"
+    assert "USD 500 bn over four years" in sources.loc["a_stargate_openai_2025_01", "note"]
+    assert by_years[4].sources == ["a_assumption_stargate_tranche_four_years"]
+    assert "a_assumption_stargate_tranche_four_years" in claim.note
+    assert "spend_years" not in claim.note and "horizon_years" not in claim.note

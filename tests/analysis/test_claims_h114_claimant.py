@@ -92,7 +92,7 @@ def test_an_unknown_claimed_in_is_an_error_naming_the_file_and_field():
     assert "a_no_such_source" in text and "\n" not in text
 
 
-def test_weak_basis_flags_decisive_verdicts_at_or_above_one_half():
+def test_weak_basis_flags_every_verdict_at_or_above_one_half():
     from moneytrail.analysis.verdicts import WEAK_BASIS, verdict_words, weak_basis
 
     assert WEAK_BASIS == 0.5
@@ -100,8 +100,9 @@ def test_weak_basis_flags_decisive_verdicts_at_or_above_one_half():
     assert weak_basis("contradicted", 0.62)
     assert not weak_basis("supported", 0.49)
     assert not weak_basis("supported", float("nan")) and not weak_basis("supported", None)
-    assert not weak_basis("uncertain", 1.0) and not weak_basis("conditional", 1.0)
-    assert not weak_basis("withheld", 1.0)
+    assert weak_basis("uncertain", 1.0) and weak_basis("conditional", 1.0)
+    assert not weak_basis("conditional", 0.2)
+    assert not weak_basis("withheld", 1.0)         # no verdict: nothing to say of its basis
     assert verdict_words("supported", 1.0) == "supported \u2014 on weak evidence"
     assert verdict_words("supported", 0.0) == "supported"
 

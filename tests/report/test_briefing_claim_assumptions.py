@@ -1,14 +1,15 @@
 """Data 2.4.1: a claim's case that rests on an assumption lists it, with its reasoning, among
-the briefing's claim sources (the Stargate jobs claim's one-year spending period)."""
+the briefing's claim sources (the Stargate jobs claim's slow case: only the USD 100 bn tranche,
+over the programme's four years)."""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
-ASSUMPTION = "a_assumption_stargate_one_year"
+ASSUMPTION = "a_assumption_stargate_tranche_four_years"
 
 
-def test_the_stargate_briefing_lists_the_one_year_assumption_with_its_reasoning(ws):
+def test_the_stargate_briefing_lists_the_slow_case_assumption_with_its_reasoning(ws):
     from moneytrail.report.briefing.content import SourceBook, claims_for
     from moneytrail.scenarios import load_scenario
     from moneytrail.scenarios.reference import reference_dir
@@ -28,7 +29,7 @@ def test_the_stargate_briefing_lists_the_one_year_assumption_with_its_reasoning(
     assert book.number(ASSUMPTION) in expand(jobs["refs"])     # the claim points to it
     entry = book.entry(ASSUMPTION)
     assert entry["reliability"] == "assumption"
-    assert "spend_years: 1" in entry["reasoning"] and "immediately" in entry["reasoning"]
+    assert "four years" in entry["reasoning"] and "immediately" in entry["reasoning"]
 
 
 def expand(refs: str) -> set[int]:

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 JOBS = "stargate-over-100000-us-jobs"
-ASSUMPTION = "a_assumption_stargate_one_year"
+ASSUMPTION = "a_assumption_stargate_tranche_four_years"
 # one Storyboard18 page: the claim's own source and the Stargate plan's budget source
 SAME_PAGE = ("a_stargate_openai_2025_01", "l_stargate_openai_2025_01", "m_stargate_openai_2025")
 
@@ -114,3 +114,20 @@ def expand(refs: str) -> set[int]:
         low, _, high = part.partition("–")
         out |= set(range(int(low), int(high or low) + 1))
     return out
+
+
+def test_a_published_check_names_its_draws_seed_and_run(ws, stargate_run, monkeypatch):
+    """A claim on ledger data only is the debate's published check: the briefing names its
+    draws, seed and run id, so a reader can cite it and tell it from the run's figures."""
+    from moneytrail.report.briefing import content
+    from moneytrail.report.briefing.content import SourceBook, claims_for
+
+    monkeypatch.setattr(content, "concerning_claims", lambda ws, brief: ["eu-2024-package-small"])
+    brief = SimpleNamespace(plan=SimpleNamespace(id="stargate-style-us",
+                                                 budget=SimpleNamespace(source="")),
+                            reality=[], result=stargate_run)
+    claims, _, error = claims_for(ws, [brief], SourceBook.of(ws))   # type: ignore[list-item]
+    assert error == "" and [c["id"] for c in claims] == ["eu-2024-package-small"]
+    found = re.search(r"the debate's check \(run ([0-9a-f]{32})\), 2,000 draws, seed 1\.",
+                      claims[0]["against"])
+    assert found, claims[0]["against"]

@@ -23,7 +23,7 @@ SOUND = "eu-2024-package-small"                      # supported, 0 % on weak ro
 PLAN = "eu-ai-gigafactories"                         # the plan WEAK's first check traces
 LABEL = "supported \u2014 on weak evidence"
 PAGE_LABEL = "Supported \u2014 on weak evidence"
-KEY = "the checks decide the claim, but at least half of the figure behind the verdict"
+KEY = "at least half of the figure behind the verdict"
 
 
 @pytest.fixture(scope="module")

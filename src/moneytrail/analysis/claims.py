@@ -57,7 +57,7 @@ __all__ = ["DRAWS", "MIN_VERDICT_DRAWS", "NOT_APPLICABLE", "SEED", "VERDICTS", "
            "check_claims", "claim_verdict", "check_verdict", "default_claims_path",
            "ledger_from_package",
            "ledger_from_store", "ledger_tables", "load_claims", "withheld_verdict_reason",
-           "withhold_verdicts", "with_verdict_basis", "draws_note"]
+           "withhold_verdicts", "with_verdict_basis", "draws_note", "draws_seed_text"]
 
 
 def check_verdict(probability: float) -> str:
@@ -387,3 +387,15 @@ def draws_note(draws: int) -> str:
     from moneytrail.draws import rough_draws_text
 
     return " ".join(p for p in (rough_draws_text(draws), withheld_verdict_reason(draws)) if p)
+
+
+def draws_seed_text(draws: int, seed: int, run_id: str = "") -> str:
+    """Which draws a claims check used, for readers (the claims page, the API, the CLI
+    table's caption, the briefing): 'Checked over 2,000 Monte Carlo draws with seed 1 (run
+    <id>): quote these figures for the claims. ...', and why the same figure on a plan's
+    run page differs slightly (its own draws and seed: Monte Carlo error)."""
+    run = f" (run {run_id})" if run_id else ""
+    return (f"Checked over {draws:,} Monte Carlo draws with seed {seed}{run}: quote these "
+            "figures for the claims. A plan's run page traces the plan with its own draws "
+            "and seed (10,000 draws for the reference plans), so the same figure there "
+            "differs slightly: that is Monte Carlo error, not a different answer.")

@@ -33,7 +33,7 @@ from moneytrail.analysis.claims_schema import (
     ValueRemainingArgs,
 )
 from moneytrail.analysis.data import AnalysisData
-from moneytrail.analysis.dependency import rules_in_force, tier_of
+from moneytrail.analysis.dependency import rules_capping, rules_in_force, tier_of
 from moneytrail.analysis.evidence_weight import (
     factor_weight,
     is_weak,
@@ -424,17 +424,40 @@ def capability_gap(ctx: Context, args: RunPairArgs, where: Where) -> Figure:
 
 
 def members_exposed(ctx: Context, args: MembersExposedArgs, where: Where) -> Figure:
+    """EU members under export caps on a date, counted as the scorecard counts a rule
+    (dependency.rules_capping: from the date its caps bind until it is rescinded). A rule
+    published and in force on the date whose caps do not bind then is named in the figure's
+    text with the members it would have capped and why it caps none (its caps bind later, or
+    it was rescinded before they bound)."""
     on: dt.date = args.date
-    rules = rules_in_force(ctx.data, on)
     members = sorted(ctx.data["eu_members"]["country"])
-    exposed = [m for m in members if (tier_of(rules, m) or (1, 0))[0] >= 2]
-    names = ", ".join(exposed) if exposed else "none"
-    flags = [bool(_flag(ctx, r)) for _, r in rules.iterrows()]
+
+    def capped(rules: pd.DataFrame) -> list[str]:
+        return [m for m in members if (tier_of(rules, m) or (1, 0))[0] >= 2]
+
+    rules = rules_capping(ctx.data, on)
+    exposed = capped(rules)
+    text = f"{len(exposed)} of {len(members)} EU members capped on {on}"
+    text += f" ({', '.join(exposed)})" if exposed else " (no rule's caps bind on that date)"
+    published = rules_in_force(ctx.data, on)
+    pending = published[~published["rule"].isin(set(rules["rule"]))]
+    for _, group in pending.groupby("rule", sort=True):
+        would = capped(group)
+        if not would:
+            continue
+        first = group.iloc[0]
+        binding, rescinded = str(first["binding"]), str(first.get("rescinded") or "")
+        text += (f"; the {first['name']} as published would have capped {len(would)} of "
+                 f"{len(members)} ({', '.join(would)}) from {binding}")
+        text += (f", but it was rescinded on {rescinded}, before its caps bound"
+                 if rescinded and rescinded != "nan" and rescinded <= binding
+                 else ", not yet on that date")
+    read = pd.concat([rules, pending])
+    flags = [bool(_flag(ctx, r)) for _, r in read.iterrows()]
     weak = sum_weight(np.ones((ctx.draws, len(flags))), flags) if flags else \
         np.full(ctx.draws, np.nan)
-    return Figure(np.full(ctx.draws, float(len(exposed))),
-                  f"{len(exposed)} of {len(members)} EU members capped on {on} ({names})",
-                  sorted({s for cell in rules["sources"] for s in _split(cell)}), weak)
+    return Figure(np.full(ctx.draws, float(len(exposed))), text,
+                  sorted({s for cell in read["sources"] for s in _split(cell)}), weak)
 
 
 def trace_rent(ctx: Context, args: RentArgs, where: Where) -> Figure:
@@ -517,12 +540,18 @@ def trace_jobs(ctx: Context, args: TraceJobsArgs, where: Where) -> Figure:
     columns = [k for k, label in enumerate(labels) if label in wanted]
     value = values[:, columns].sum(axis=1) if columns else np.zeros(ctx.draws)
     if args.per == "year":
+        if args.spend_years is None and plan.spend_years is None:
+            # the plan's horizon is not a spending period anyone gave: no silent default
+            raise where.error("jobs at one time need the years the budget is spent over: give "
+                              "spend_years with its source (or a labelled assumption) in the "
+                              "check's sources, or a plan that sets its own spend_years",
+                              "spend_years", None)
         years = args.spend_years if args.spend_years is not None else plan_spend_years(plan)
         whose = "the check's" if args.spend_years is not None else "the plan's"
         total = float(np.median(value))
         value = value / years
         measure = (f"FTE at one time ({total:,.0f} FTE-years of construction and equipment work "
-                   f"/ {years} year{'s' if years != 1 else ''} of spending, {whose} period: "
+                   f"/ {years:g} year{'s' if years != 1 else ''} of spending, {whose} period: "
                    "an average over the build)")
     else:
         measure = f"FTE-years ({args.part}: jobs x years over the whole budget)"

@@ -179,10 +179,12 @@ class TraceJobsArgs(Args):
     countries: list[str] = Field(min_length=1)
     part: Literal["all", "temporary", "lasting"] = "all"
     # `per: year` turns temporary FTE-years into FTE at one time (jobs): FTE-years / the years
-    # the budget is spent over (`spend_years` here, else the plan's spend_years, else its
-    # horizon_years), an average over the build
+    # the budget is spent over (`spend_years` here, which the check's `sources` must back: the
+    # source of a pace or a labelled assumption; else the plan's own spend_years), an average
+    # over the build. Never the plan's horizon as a silent default. A fraction of a year is
+    # allowed (USD 100 bn at USD 125 bn a year is 0.8 years).
     per: Literal["total", "year"] = "total"
-    spend_years: Annotated[int, Field(ge=1, le=30)] | None = None
+    spend_years: Annotated[float, Field(gt=0, le=30)] | None = None
 
     @model_validator(mode="after")
     def _per_year_of_temporary(self) -> TraceJobsArgs:
@@ -280,6 +282,14 @@ class RentCheck(CheckBase):
 class TraceJobsCheck(CheckBase):
     computation: Literal["trace.jobs"]
     args: TraceJobsArgs
+
+    @model_validator(mode="after")
+    def _period_has_a_source(self) -> TraceJobsCheck:
+        if self.args.spend_years is not None and not self.sources:
+            raise ValueError("spend_years needs the check's sources to say where the period "
+                             "comes from: the source of a pace, or an assumption row with "
+                             "its reasoning")
+        return self
 
 
 class EmbodiedShareCheck(CheckBase):

@@ -179,6 +179,17 @@ def rules_in_force(data: AnalysisData, on: dt.date, basis: str = "in_force") -> 
     return rules[active.to_numpy()]
 
 
+CAPS_BIND = "binding"       # the date from which a rule's caps count (rules_capping)
+
+
+def rules_capping(data: AnalysisData, on: dt.date) -> pd.DataFrame:
+    """Export-control rows whose caps bind on the date: from the date they bind (inclusive)
+    until the rule is rescinded (exclusive). The one rule the scorecard (export_exposure) and
+    the claims check (export.members_exposed) count by; a rule rescinded before its caps bind
+    (the AI diffusion rule) never caps anyone."""
+    return rules_in_force(data, on, CAPS_BIND)
+
+
 def tier_of(rules: pd.DataFrame, country: str) -> tuple[int, float] | None:
     """(tier, cap in H100-equivalents) of a country under the rules in force; None if no rule
     applies to it. Countries a rule does not list fall in its tier 2 (the diffusion rule's
@@ -210,17 +221,19 @@ EXPORT_BASES = ("in_force", "binding")    # read rules from when they are in for
 
 
 def export_exposure(result: TraceResult, on: dt.date, purchases: Purchases | None = None,
-                    *, data: AnalysisData, basis: str = "binding") -> tuple[np.ndarray, dict]:
+                    *, data: AnalysisData, basis: str = CAPS_BIND
+                    ) -> tuple[np.ndarray, dict]:
     """Per draw, the share of the plan's accelerators above the cap that export rules set at
     its site on `on`. `basis` says from which date a rule counts: `binding` (its compliance
-    date: the caps actually limit purchases; the default, used by the scorecard) or `in_force`
+    date: the caps actually limit purchases; the default, used by the scorecard and the
+    claims check: rules_capping) or `in_force`
     (published and in force, not yet binding: what a plan could face). A rule rescinded before
     it binds never binds (the AI diffusion rule). A plan without a named site
     (`site_country`) in the EU is read at its least favoured member: the share that would
     exceed the cap if sited in a capped member (the worst case over the members, so the metric
     stays a share of the plan's chips)."""
     purchases = purchases if purchases is not None else plan_purchases(result)
-    rules = rules_in_force(data, on, basis)
+    rules = rules_capping(data, on) if basis == CAPS_BIND else rules_in_force(data, on, basis)
     units, _ = accelerator_units(result, purchases, data)
     site = site_of(result)
     info = {"on": on.isoformat(), "basis": basis, "site": site,

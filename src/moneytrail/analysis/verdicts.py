@@ -30,20 +30,24 @@ def verdicts_help() -> str:
     return " | ".join(said.get(v, v) for v in VERDICTS)
 
 
-# A decisive verdict (supported, contradicted) is said to rest on weak evidence when the
-# median share of its figure resting on rows labelled `assumption` or `weak` (its evidence
-# weight, analysis.evidence_weight: per draw the largest of its checks') is at least this. At
-# one half or more, most of what decides the verdict is a guess or a weakly sourced row, so the
-# verdict says so in its own label ("supported — on weak evidence") instead of in a separate
-# column a reader may skip (docs/methods.md, "Evidence weight").
+# A verdict (supported, contradicted, uncertain, or conditional: each of its cases answered) is
+# said to rest on weak evidence when the median share of its figure resting on rows labelled
+# `assumption` or `weak` (its evidence weight, analysis.evidence_weight: per draw the largest of
+# its checks') is at least this. At one half or more, most of what decides the verdict is a
+# guess or a weakly sourced row, so the verdict says so in its own label ("supported — on weak
+# evidence") instead of in a separate column a reader may skip (docs/methods.md, "Evidence
+# weight"). The same rule for every verdict: a conditional verdict answers each of its cases
+# (supported in one, contradicted in another) and an uncertain one says how far the data go,
+# and either is only as good as the rows behind it. A withheld verdict (too few draws) is no
+# verdict, so nothing is said about its basis.
 WEAK_BASIS = 0.5
-WEAK_BASIS_VERDICTS = ("supported", "contradicted")
+WEAK_BASIS_VERDICTS = ("supported", "contradicted", "uncertain", "conditional")
 WEAK_BASIS_WORDS = "on weak evidence"
 
 
 def weak_basis(verdict: object, weight: object) -> bool:
-    """Whether a claim's verdict rests on weak evidence: a decisive verdict (supported or
-    contradicted) whose evidence weight (median, a share 0..1) is at or above WEAK_BASIS. A
+    """Whether a claim's verdict rests on weak evidence: a verdict (WEAK_BASIS_VERDICTS: not
+    a withheld one) whose evidence weight (median, a share 0..1) is at or above WEAK_BASIS. A
     missing or undefined weight (None, NaN, text) is not weak: nothing says it is."""
     if str(verdict) not in WEAK_BASIS_VERDICTS or isinstance(weight, bool):
         return False
@@ -64,17 +68,17 @@ def verdict_words(verdict: object, weight: object, label: str | None = None) -> 
 
 # What "on weak evidence" means, in the words of every key under a verdict column (the web
 # pages' key, `moneytrail claims check`'s line under its table)
-WEAK_BASIS_KEY = ("the checks decide the claim, but at least half of the figure behind the "
-                  "verdict rests on rows labelled assumption or weak, so the verdict is only as "
-                  "good as those guesses")
+WEAK_BASIS_KEY = ("at least half of the figure behind the verdict rests on rows labelled "
+                  "assumption or weak, so the verdict is only as good as those guesses")
+WEAK_BASIS_SAME = "the same for every other verdict"    # after the key's example
 
 
 def weak_basis_key() -> str:
     """The one-line key of a verdict on weak evidence, for text (the terminal):
-    'supported — on weak evidence: the checks decide the claim, ... (the same for a
-    contradicted claim; docs/methods.md, "Evidence weight")'."""
-    return (f"{verdict_words('supported', 1.0)}: {WEAK_BASIS_KEY} (the same for a "
-            f"contradicted claim; docs/methods.md, \"Evidence weight\").")
+    'supported — on weak evidence: at least half of the figure ... (the same for every
+    other verdict; docs/methods.md, "Evidence weight")'."""
+    return (f"{verdict_words('supported', 1.0)}: {WEAK_BASIS_KEY} ({WEAK_BASIS_SAME}; "
+            "docs/methods.md, \"Evidence weight\").")
 
 
 # the columns (CSV) and fields (JSON) verdict_basis gives, after a claim's other columns

@@ -1683,6 +1683,7 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
         check_sources,
         default_claims_path,
         draws_note,
+        draws_seed_text,
         ledger_from_store,
         load_claims,
     )
@@ -1725,10 +1726,13 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
         frame = run_checks(claims, path=label, data=ws.analysis, chain=ws.valuechain,
                            ledger=ledger, model=ws.model, draws=draws, seed=seed,
                            traces=traces, tracer=partial(trace, ws=ws))
+        # the draws, seed and run id (a run page's figures differ slightly: Monte Carlo
+        # error), and under too few draws why there are no verdicts
+        note = " ".join(p for p in (draws_seed_text(draws, seed, rid), draws_note(draws)) if p)
         table = Table.from_frame("claims", frame,
                                  title="Claims of the debate, checked against the data",
                                  units={"p50": "number", "p5": "number", "p95": "number"},
-                                 note=draws_note(draws))    # too few draws: no verdicts
+                                 note=note)
         sources = [s for cell in frame.get("sources", []) for s in str(cell).split("; ")]
         return Result(run_id=rid, kind="claims", title="Claims checked against the data",
                       provenance=provenance(ws, inputs, seed=seed, draws=draws,
@@ -1743,14 +1747,23 @@ def claims_with_basis(result: Result) -> Result:
     """A claims result whose rows tell a verdict on weak evidence apart (`weak_basis`,
     `verdict_label`: analysis.claims.with_verdict_basis): a run stored before its rows had
     them gets them as it is read (from its own verdicts and evidence weights; the stored run
-    is not changed); any other result is returned as it is."""
+    is not changed), and one stored before its note named its draws, seed and run id
+    (analysis.claims.draws_seed_text) gets that sentence; any other result is returned as
+    it is."""
     table = result.tables.get("claims")
-    if table is None or "weak_basis" in (c.name for c in table.columns):
+    if table is None:
         return result
-    from moneytrail.analysis.claims import with_verdict_basis
+    from moneytrail.analysis.claims import draws_seed_text, with_verdict_basis
 
+    # a run stored before its note named its draws, seed and run id gets them too
+    said = draws_seed_text(result.provenance.draws or 0, result.provenance.seed or 0,
+                           result.run_id)
+    note = table.note if not result.provenance.draws or said in (table.note or "") \
+        else " ".join(p for p in (said, table.note) if p)
+    if "weak_basis" in (c.name for c in table.columns) and note == table.note:
+        return result
     frame = with_verdict_basis(table.frame())
-    filled = Table.from_frame("claims", frame, title=table.title, note=table.note,
+    filled = Table.from_frame("claims", frame, title=table.title, note=note,
                               units={c.name: c.unit for c in table.columns})
     return replace(result, tables={**result.tables, "claims": filled})
 

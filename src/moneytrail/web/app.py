@@ -68,13 +68,19 @@ def templates() -> Environment:
         RELATED_SOURCE_WORDS,
         no_single_speaker,
     )
-    from moneytrail.analysis.verdicts import WEAK_BASIS_KEY, verdict_words, weak_basis
+    from moneytrail.analysis.verdicts import (
+        WEAK_BASIS_KEY,
+        WEAK_BASIS_SAME,
+        verdict_words,
+        weak_basis,
+    )
     from moneytrail.scenarios.reference import HYPOTHETICAL_LABEL
 
     env.globals["hypothetical_label"] = HYPOTHETICAL_LABEL      # a plan moneytrail made up
     env.globals["weak_basis"] = weak_basis      # a verdict on weak evidence says so
     env.globals["verdict_words"] = verdict_words
     env.globals["weak_basis_key"] = WEAK_BASIS_KEY      # and the key says what that means
+    env.globals["weak_basis_same"] = WEAK_BASIS_SAME
     env.globals["no_single_speaker"] = no_single_speaker    # a claim nobody is named for
     env.globals["no_single_speaker_words"] = (NO_SINGLE_SPEAKER_LABEL, NO_SINGLE_SPEAKER_WHAT)
     env.globals["related_source_words"] = RELATED_SOURCE_WORDS

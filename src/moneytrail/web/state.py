@@ -97,6 +97,7 @@ class WebState:
     data: Path | None = None
     workspace: Workspace | None = None       # set by create_app: models, value chain
     _claims: pd.DataFrame | None = None
+    _claims_run: dict[str, Any] | None = None   # the claims' draws, seed and run id
     _valuechain: ValueChain | None = None
     _analysis_sources: pd.DataFrame | None = None
     _source_titles: dict[str, dict[str, str]] | None = None
@@ -333,20 +334,45 @@ class WebState:
         return self._ids
 
     def claims(self) -> pd.DataFrame:
-        """The debate's claims checked against the data and this store's ledger (once)."""
+        """The debate's claims checked against the data and this store's ledger (once): the
+        service's claims run (stored by run id, as `moneytrail claims check` stores it) when
+        the workspace reads this store; `claims_run` says its draws, seed and run id."""
         if self._claims is None:
             with self._lock:
                 if self._claims is None:
                     from functools import partial
 
-                    from moneytrail.analysis.claims import check_claims, ledger_tables
-                    from moneytrail.service.tasks import trace
+                    from moneytrail.analysis.claims import (
+                        DRAWS,
+                        SEED,
+                        check_claims,
+                        ledger_tables,
+                    )
+                    from moneytrail.service import tasks
                     from moneytrail.service.workspace import Workspace
 
                     ws = self.workspace or Workspace.open(self.data)
-                    # plans traced through this workspace (no workspace opened per plan)
-                    self._claims = check_claims(data=ws.analysis, chain=ws.valuechain,
-                                                ledger=ledger_tables(self.ledger),
-                                                model=ws.model,
-                                                tracer=partial(trace, ws=ws))
+                    if ws.db is not None or self.ledger.engine.url.get_backend_name() \
+                            .startswith("sqlite"):
+                        # this store's ledger (the workspace's own, or this SQLite file),
+                        # checked as `moneytrail claims check` does: a stored run, by id
+                        url = None if ws.db is not None else \
+                            self.ledger.engine.url.render_as_string(hide_password=False)
+                        result = tasks.check_claims(ws, draws=DRAWS, seed=SEED, ledger_db=url)
+                        self._claims_run = {"draws": DRAWS, "seed": SEED,
+                                            "run_id": result.run_id}
+                        self._claims = result.tables["claims"].frame()
+                    else:
+                        # plans traced through this workspace (no workspace opened per plan)
+                        self._claims_run = {"draws": DRAWS, "seed": SEED, "run_id": ""}
+                        self._claims = check_claims(data=ws.analysis, chain=ws.valuechain,
+                                                    ledger=ledger_tables(self.ledger),
+                                                    model=ws.model,
+                                                    tracer=partial(tasks.trace, ws=ws))
         return self._claims
+
+    def claims_run(self) -> dict[str, Any]:
+        """The draws, seed and run id ('' when not stored) of the claims `claims` gives."""
+        self.claims()
+        assert self._claims_run is not None
+        return self._claims_run

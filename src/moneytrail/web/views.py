@@ -714,6 +714,10 @@ def claims_view(state: WebState, url: str, viewer: int | None = None,
     plan's run id, routes_runs.reference_run_ids; `viewer`'s own; other runs anyone may
     see), lists only those `viewer` (an account id, None for anonymous) may see."""
     frame = state.claims()
+    from moneytrail.analysis.claims import draws_seed_text
+
+    run = state.claims_run()        # the draws, seed and run id of these checks
+    checked = {**run, "text": draws_seed_text(run["draws"], run["seed"])}
     # every column of the checks, in their order, as `moneytrail claims check --format
     # csv/json` writes them (the same frame): `unit` tells an FTE figure from a share
     checks = rows(frame)
@@ -748,7 +752,7 @@ def claims_view(state: WebState, url: str, viewer: int | None = None,
                 run_groups=list(RUN_GROUPS),
                 reproduce=reproduce(["moneytrail", "claims", "check"], python,
                                     api_url(url, "checks")),
-                claims=list(grouped.values()), checks=checks,
+                claims=list(grouped.values()), checks=checks, checked=checked,
                 tables=["checks"])
 
 

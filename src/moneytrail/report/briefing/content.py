@@ -1336,6 +1336,7 @@ def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
     out: list[dict[str, Any]] = []
     sources: list[str] = []
     published: pd.DataFrame | None = None
+    published_run = ""          # its run id
     listed: set[str] = set()
     try:
         claims = debate_claims()
@@ -1367,13 +1368,14 @@ def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
                     continue
                 else:
                     if published is None:
-                        frame = tasks.check_claims(ws, draws=DRAWS,
-                                                   seed=SEED).table("claims")
+                        done = tasks.check_claims(ws, draws=DRAWS, seed=SEED)
+                        frame = done.table("claims")
                         published = frame.reset_index() if frame.index.name else frame
+                        published_run = done.run_id
                     rows = published[published["claim"] == cid]
                     against = ("The same for every run (ledger and market data only): "
-                               f"the debate's check, {draws_text(DRAWS, noun='draw')}, "
-                               f"seed {SEED}.")
+                               f"the debate's check (run {published_run}), "
+                               f"{draws_text(DRAWS, noun='draw')}, seed {SEED}.")
                     note = ""
                 listed.add(cid)
                 if rows.empty:
@@ -1457,20 +1459,17 @@ def claim_entry(rows: pd.DataFrame, book: SourceBook, against: str, note: str,
     first = rows.iloc[0]
     ids = [s for cell in rows["sources"] for s in str(cell).split("; ") if s]
     verdict = str(first["verdict"])
-    if verdict == "conditional" and "verdict_text" in rows.columns:   # issue 15
-        verdict = f"conditional: {first['verdict_text']}"
 
     from moneytrail.analysis.claims import WITHHELD, WITHHELD_LABEL
-
-    def said(verdict: str) -> str:      # a withheld verdict in words
-        return WITHHELD_LABEL if verdict == WITHHELD else verdict
-
     from moneytrail.analysis.verdicts import verdict_words, weak_basis
 
     basis = first.get("claim_assumption_or_weak_p50")
+    # 'supported — on weak evidence' when the verdict rests mostly on weak rows (any verdict)
+    shown = WITHHELD_LABEL if verdict == WITHHELD else verdict_words(verdict, basis)
+    if verdict == "conditional" and "verdict_text" in rows.columns:   # issue 15
+        shown = f"{shown}: {first['verdict_text']}"
     return {"id": str(first["claim"]), "text": str(first["text"]),
-            # 'supported — on weak evidence' when the verdict rests mostly on weak rows
-            "verdict": said(verdict_words(verdict, basis)),
+            "verdict": shown,
             "weak": weak_basis(verdict, basis),
             "weight": row_weight(first, "claim_"),       # evidence weight (issue 10)
             "against": against, "note": note,
@@ -1483,7 +1482,8 @@ def claim_entry(rows: pd.DataFrame, book: SourceBook, against: str, note: str,
             if "note" in rows.columns else "",
             "checks": [{"check": str(r["check"]), "figure": str(r["figure"]),
                         "bound": str(r.get("bound_text") or r["bound"]),
-                        "verdict": said(str(r["check_verdict"])),
+                        "verdict": WITHHELD_LABEL if str(r["check_verdict"]) == WITHHELD
+                        else str(r["check_verdict"]),
                         # "3.0 %" of draws; never 100 % unless every draw holds
                         "p_holds": p_holds_text(r["p_holds"]),
                         "weight": row_weight(r)}
