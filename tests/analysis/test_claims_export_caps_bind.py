@@ -23,15 +23,28 @@ def members_claim(*dates: str) -> list[Claim]:
                    for d in dates]})]
 
 
-def test_the_shipped_claim_finds_no_member_capped_and_says_why(claims_inputs):
+def test_the_shipped_claim_counts_the_caps_published_and_says_none_bound(claims_inputs):
+    """"Could restrict" is a claim about power: the rule in force on 2025-03-01 placed 17 of
+    27 members under caps (supported), and the figure says they never bound (the scorecard's
+    exposure counts binding caps: 0)."""
     claim = [c for c in load_claims() if c.id == CHIPS]
     row = check_claims(claim, **claims_inputs, draws=100).iloc[0]
-    assert row["p50"] == 0 and row["check_verdict"] == "contradicted"
-    assert row["verdict"] == "contradicted"
+    assert row["p50"] == 17 and row["verdict"] == "supported"
+    assert row["figure"].startswith(
+        "17 of 27 EU members placed under caps by a US rule in force on 2025-03-01")
+    assert "rescinded on 2025-05-13, before they bound, so no member was ever capped" \
+        in row["figure"]
+    assert "no EU member was ever actually capped" in row["note"]
+
+
+def test_binding_caps_on_the_same_date_count_none(claims_inputs):
+    """The default (`caps: binding`, as the scorecard): no member was capped on 2025-03-01,
+    and the figure says what the rule as published would have done."""
+    row = check_claims(members_claim("2025-03-01"), **claims_inputs, draws=100).iloc[0]
+    assert row["p50"] == 0 and row["verdict"] == "contradicted"
     assert row["figure"].startswith("0 of 27 EU members capped on 2025-03-01")
     assert "as published would have capped 17 of 27" in row["figure"]
     assert "rescinded on 2025-05-13, before its caps bound" in row["figure"]
-    assert "would have capped 17 of the 27 members" in row["note"]
 
 
 def test_caps_count_from_binding_until_rescinded_as_in_the_scorecard(claims_inputs, data,

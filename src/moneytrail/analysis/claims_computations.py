@@ -428,31 +428,50 @@ def members_exposed(ctx: Context, args: MembersExposedArgs, where: Where) -> Fig
     (dependency.rules_capping: from the date its caps bind until it is rescinded). A rule
     published and in force on the date whose caps do not bind then is named in the figure's
     text with the members it would have capped and why it caps none (its caps bind later, or
-    it was rescinded before they bound)."""
+    it was rescinded before they bound). With `caps: published` the count is of the members
+    placed under caps by a rule in force on the date, binding or not, and the text says when
+    their caps were to bind and whether they ever did."""
     on: dt.date = args.date
     members = sorted(ctx.data["eu_members"]["country"])
 
     def capped(rules: pd.DataFrame) -> list[str]:
         return [m for m in members if (tier_of(rules, m) or (1, 0))[0] >= 2]
 
-    rules = rules_capping(ctx.data, on)
-    exposed = capped(rules)
-    text = f"{len(exposed)} of {len(members)} EU members capped on {on}"
-    text += f" ({', '.join(exposed)})" if exposed else " (no rule's caps bind on that date)"
-    published = rules_in_force(ctx.data, on)
-    pending = published[~published["rule"].isin(set(rules["rule"]))]
-    for _, group in pending.groupby("rule", sort=True):
-        would = capped(group)
-        if not would:
-            continue
-        first = group.iloc[0]
+    def rescinded_before(first: pd.Series) -> str:
         binding, rescinded = str(first["binding"]), str(first.get("rescinded") or "")
-        text += (f"; the {first['name']} as published would have capped {len(would)} of "
-                 f"{len(members)} ({', '.join(would)}) from {binding}")
-        text += (f", but it was rescinded on {rescinded}, before its caps bound"
-                 if rescinded and rescinded != "nan" and rescinded <= binding
-                 else ", not yet on that date")
-    read = pd.concat([rules, pending])
+        return rescinded if rescinded and rescinded != "nan" and rescinded <= binding else ""
+
+    binding_rules = rules_capping(ctx.data, on)
+    published = rules_in_force(ctx.data, on)
+    pending = published[~published["rule"].isin(set(binding_rules["rule"]))]
+    if args.caps == "published":
+        exposed = capped(published)
+        text = (f"{len(exposed)} of {len(members)} EU members placed under caps by a US rule "
+                f"in force on {on}")
+        text += f" ({', '.join(exposed)})" if exposed else " (no rule in force caps any)"
+        for _, group in pending.groupby("rule", sort=True):
+            if not capped(group):
+                continue
+            first = group.iloc[0]
+            gone = rescinded_before(first)
+            text += (f"; the caps of the {first['name']} were to bind from {first['binding']}"
+                     + (f", but it was rescinded on {gone}, before they bound, so no member "
+                        "was ever capped by it" if gone else ""))
+    else:
+        exposed = capped(binding_rules)
+        text = f"{len(exposed)} of {len(members)} EU members capped on {on}"
+        text += f" ({', '.join(exposed)})" if exposed else " (no rule's caps bind on that date)"
+        for _, group in pending.groupby("rule", sort=True):
+            would = capped(group)
+            if not would:
+                continue
+            first = group.iloc[0]
+            gone = rescinded_before(first)
+            text += (f"; the {first['name']} as published would have capped {len(would)} of "
+                     f"{len(members)} ({', '.join(would)}) from {first['binding']}")
+            text += (f", but it was rescinded on {gone}, before its caps bound" if gone
+                     else ", not yet on that date")
+    read = pd.concat([binding_rules, pending])
     flags = [bool(_flag(ctx, r)) for _, r in read.iterrows()]
     weak = sum_weight(np.ones((ctx.draws, len(flags))), flags) if flags else \
         np.full(ctx.draws, np.nan)

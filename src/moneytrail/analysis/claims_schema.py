@@ -158,8 +158,12 @@ class RunPairArgs(Args):
 
 
 class MembersExposedArgs(Args):
-    """EU members under export caps on a date."""
+    """EU members under export caps on a date: `caps: binding` (default) counts caps that bind
+    on the date, as the scorecard does; `caps: published` counts the caps of every rule in
+    force on the date (published and not rescinded), whether or not they bind yet: what the US
+    has shown it can impose, for a claim that it "could" restrict."""
     date: IsoDate
+    caps: Literal["binding", "published"] = "binding"
 
 
 class RentArgs(Args):
