@@ -180,7 +180,7 @@ async def save_from_builder(request: Request,
     token = encode_draft(draft) + (
         f"&dup={encode_draft({'rows': duplicates})}" if duplicates else "")
     saved_id = form.get("saved_id", "")
-    back = f"/build?plan={token}&check=1{typed_param(typed)}" + (
+    back = f"/build?plan={token}&check=1&unsaved=1{typed_param(typed)}" + (
         f"&saved={saved_id}&rev={form.get('saved_revision', '')}" if saved_id else "")
     if duplicates:                  # a repeated row the plan would drop: shown, not saved
         return RedirectResponse(back, status_code=303)
