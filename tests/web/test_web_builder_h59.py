@@ -213,8 +213,8 @@ def test_an_empty_at_least_asks_for_a_value(client):
 # -- 6: messages for people, fields by their labels ---------------------------------------------
 @pytest.mark.parametrize(("changes", "anchor", "line"), [
     ({"spend-0-central": "50"}, "spend-0-central",
-     "Category 1 (Cloud compute): write a share between 0 and 1, or a percent from 0 % "
-     "to 100 %; if you mean 50 percent, write 50 %"),
+     "Category 1 (Cloud compute), Share: write a share between 0 and 1, or a percent from "
+     "0 % to 100 %; if you mean 50 percent, write 50 % (you gave: 50)"),
     ({"spend-0-low": "0.9", "spend-0-high": "0.5"}, "spend-0-high",
      "Category 1 (Cloud compute), High: central 100 % is above high 50 %: the low value must "
      "not be above the central one, nor the central one above the high one (low 90 %, central "

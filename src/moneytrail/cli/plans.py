@@ -40,6 +40,7 @@ def reconciliation(result) -> str:
     """The line that says what was traced and that money is conserved in every draw."""
     from moneytrail.report.terminal import money
     from moneytrail.report.units import number, oversized_sentence, prices_text
+    from moneytrail.service.tasks import facts_warnings
 
     facts = result.facts
     plan = result.provenance.inputs.get("plan") or {}
@@ -49,7 +50,7 @@ def reconciliation(result) -> str:
             f"reconciles to the spending in every draw (largest gap {facts['currency']} "
             f"{number(facts['conservation_gap'])}). Data {result.provenance.data_version}."
             + "".join(f"\nWarning: {oversized_sentence(row, facts['currency'])}"
-                      for row in facts.get("oversized_markets", [])))
+                      for row in facts_warnings(facts)))
 
 
 def print_warnings(warnings: list[dict], currency: str) -> None:

@@ -722,10 +722,31 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
+def small_budget_sentence(row: dict, currency: str) -> str:
+    """The warning of a budget below the floor (service.tasks.small_budget_warnings): 'The
+    budget is EUR 2, below EUR 1.00 m, the smallest budget taken as meant (an assumption:
+    see the methods, “Budgets too small to be meant”): did you mean 2 bn? Write '2 bn' (or
+    '2 m' for millions). ...'; a budget of 1,000 or more is asked whether it meant millions."""
+    amount = float(row["amount"])
+    if amount < 1000:
+        typed = f"{amount:.10g}"
+        meant = f"did you mean {typed} bn? Write '{typed} bn' (or '{typed} m' for millions)"
+    else:                              # '20 000' meant as millions, most likely
+        typed = f"{amount:,.10g}".replace(",", " ")
+        meant = f"did you mean {typed} m? Write '{typed} m'"
+    return (f"The budget is {money(amount, currency)}, below {money(row['floor'], currency)}, "
+            "the smallest budget taken as meant (an assumption: see the methods, “Budgets too "
+            "small to be meant”): "
+            f"{meant}. A warning only: the plan is checked and runs as written.")
+
+
 def oversized_parts(row: dict, currency: str) -> tuple[str, list[str], str]:
     """The warning of `oversized_sentence` in three parts: the text before the market size's
     sources, their ids (the row's `sources`, ';'-separated) and the text after; the web puts a
-    link to each source, with its title, in between."""
+    link to each source, with its title, in between. A small budget's warning (`kind`
+    'small_budget') has no sources: its sentence, [], ''."""
+    if row.get("kind") == "small_budget":
+        return small_budget_sentence(row, currency), [], ""
     what = lower_first(str(row.get("name") or row["category"]))
     head = (f"The plan buys {money(row['plan_per_year'], currency)} of {what} a year, "
             f"{row['ratio']:,.1f} times the whole market's yearly sales in the data "
@@ -756,7 +777,8 @@ def warning_entries(warnings: list[dict], currency: str) -> list[dict]:
     `kind`, `category`, `name`, `plan_per_year` and `market_size` (in `currency`, the plan's,
     at its price year), `ratio`, `multiple` (the ratio above which a plan is warned about),
     `sources` (the market size's source ids, a list), `titles` and the `message` in words
-    (`oversized_sentence`)."""
+    (`oversized_sentence`); a small budget's (`kind` 'small_budget'): `currency`, `amount`,
+    `floor` (the smallest budget taken as meant) and its `message`."""
     return [{"kind": row.get("kind", "oversized_market"), "category": row["category"],
              "name": row.get("name") or row["category"], "currency": currency,
              "plan_per_year": row["plan_per_year"], "market_size": row["market_size"],
@@ -764,7 +786,10 @@ def warning_entries(warnings: list[dict], currency: str) -> list[dict]:
              "sources": [s.strip() for s in str(row.get("sources") or "").split(";")
                          if s.strip()],
              "titles": list(row.get("titles") or []),
-             "message": oversized_sentence(row, currency)} for row in warnings]
+             "message": oversized_sentence(row, currency)} if row.get("kind") != "small_budget"
+            else {"kind": "small_budget", "currency": currency, "amount": row["amount"],
+                  "floor": row["floor"], "message": small_budget_sentence(row, currency)}
+            for row in warnings]
 
 
 # -- conditions in words -----------------------------------------------------------------------

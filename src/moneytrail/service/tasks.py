@@ -715,7 +715,8 @@ def trace_run_result(ws: Workspace, rid: str, inputs: dict, result: TraceResult,
     return Result(run_id=rid, kind="trace", title=plan.title,
                   provenance=provenance(ws, inputs, seed=inputs["seed"], draws=inputs["draws"],
                                         sources=plan_sources(ws, plan) + footprint_sources),
-                  tables=tables, facts={**trace_facts(result), **scale_facts(ws, plan),
+                  tables=tables, facts={**trace_facts(result), **budget_facts(plan),
+                                        **scale_facts(ws, plan),
                                         **({SITE_NOTE: site_note} if site_note else {}),
                                         **(scorecard_facts(result, ws) if analyses else {})})
 
@@ -777,20 +778,48 @@ def scale_facts(ws: Workspace, plan: Plan) -> dict[str, Any]:
     return {"oversized_markets": found} if found else {}
 
 
+# Assumption (docs/methods.md, "Plausibility warnings"): a budget below one million units of
+# the plan's currency (EUR 1 m, USD 1 m) is most likely a size word left out ('2' typed for
+# 2 bn): the plans this tool traces buy AI chips, servers and data centres, whose smallest
+# purchases (one server rack) already cost hundreds of thousands. A warning, not an error.
+SMALL_BUDGET_FLOOR = 1_000_000
+SMALL_BUDGET = "small_budget"            # a warning's `kind` (`small_budget_warnings`)
+
+
+def small_budget_warnings(plan: Plan) -> list[dict[str, Any]]:
+    """The warning (`kind` SMALL_BUDGET, the `amount` and the `floor`) of a plan whose
+    budget is below SMALL_BUDGET_FLOOR in its currency; [] otherwise."""
+    amount = float(plan.budget.amount)
+    if amount >= SMALL_BUDGET_FLOOR:
+        return []
+    return [{"kind": SMALL_BUDGET, "amount": amount, "floor": SMALL_BUDGET_FLOOR}]
+
+
+def budget_facts(plan: Plan) -> dict[str, Any]:
+    """A run's fact SMALL_BUDGET (the `small_budget_warnings` row) when its plan's budget is
+    below the floor, so the stored run warns as the check did (`facts_warnings`)."""
+    found = small_budget_warnings(plan)
+    return {SMALL_BUDGET: found[0]} if found else {}
+
+
 def plan_warnings(ws: Workspace, plan: Plan) -> list[dict[str, Any]]:
     """The plausibility warnings of a checked plan: warnings, not errors (a plan may
-    legitimately be large). One per category in which the plan buys more a year than
-    analysis.concentration.OVERSIZED_MULTIPLE times the whole market's yearly sales in the
-    data (`scale_facts`, its `oversized_markets` rows), with `kind` "oversized_market";
-    categories without a market size are not checked. `moneytrail validate` and `trace`, the
-    API's run answers and the web builder and run pages show them, worded by
-    report.units.oversized_sentence (a stored run's come from its facts: `facts_warnings`)."""
-    return facts_warnings(scale_facts(ws, plan))
+    legitimately be large, or small). A budget below SMALL_BUDGET_FLOOR
+    (`small_budget_warnings`: a size word left out?), then one per category in which the
+    plan buys more a year than analysis.concentration.OVERSIZED_MULTIPLE times the whole
+    market's yearly sales in the data (`scale_facts`, its `oversized_markets` rows), with
+    `kind` "oversized_market"; categories without a market size are not checked.
+    `moneytrail validate` and `trace`, the API's run answers and the web builder and run
+    pages show them, worded by report.units.oversized_sentence (a stored run's come from its
+    facts: `facts_warnings`, which hold the oversized markets only)."""
+    return facts_warnings({**budget_facts(plan), **scale_facts(ws, plan)})
 
 
 def facts_warnings(facts: dict[str, Any]) -> list[dict[str, Any]]:
     """The warnings (`plan_warnings`) a result's facts carry."""
-    return [{"kind": "oversized_market", **row} for row in facts.get("oversized_markets", [])]
+    small = facts.get(SMALL_BUDGET)
+    return ([dict(small)] if isinstance(small, dict) else []) + \
+        [{"kind": "oversized_market", **row} for row in facts.get("oversized_markets", [])]
 
 
 def trace_facts(result: TraceResult) -> dict[str, Any]:

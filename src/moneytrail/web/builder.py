@@ -115,6 +115,15 @@ def shown_percent(value: Any) -> Any:
     return given(plain(central))
 
 
+def spare_spend_rows(spend: Mapping[str, Any], names: Names | None) -> int:
+    """The empty spending rows the form offers: one for every category of the data
+    (`names`' 'category') the draft does not use yet, so a plan of every category is typed in
+    one go without JavaScript (the template shows EXTRA_ROWS of them and folds the rest
+    under "Add more categories"); EXTRA_ROWS at least, and without `names`."""
+    unused = len(set((names or {}).get("category", {})) - set(spend))
+    return max(EXTRA_ROWS, min(unused, MAX_ROWS - len(spend)))
+
+
 def form_rows(plan: Mapping[str, Any], names: Names | None = None) -> dict[str, Any]:
     """The draft as form values: scalars, spend rows, procurement rows, condition rows. A
     key the draft holds as None (a run's plan: `"price_year": null`) is an empty field; a
@@ -160,7 +169,7 @@ def form_rows(plan: Mapping[str, Any], names: Names | None = None) -> dict[str, 
         "horizon_years": given(plan.get("horizon_years")),
         "spend_years": given(plan.get("spend_years")),
         "renewable_share": shown_percent(plan.get("renewable_share")),
-        "spend": spend_rows + [dict(blank) for _ in range(EXTRA_ROWS)],
+        "spend": spend_rows + [dict(blank) for _ in range(spare_spend_rows(spend, names))],
         "procurement": proc_rows + [{**blank, "supplier": ""} for _ in range(EXTRA_ROWS)],
         "conditions": cond_rows + [{"metric": "", "bound": "max", "value": None,
                                     "selector": "", "target": "", "label": ""}
@@ -753,6 +762,18 @@ def order_error(field: str, found: re.Match[str], rows: Mapping[str, Any],
     return f"{stem}.{part}", message, value
 
 
+# the schema's message on a share given without low and high (scenarios.schema.Interval)
+BARE_SHARE = re.compile(r"must be a share between 0 and 1, got (\S+)")
+
+
+def share_row_path(field: str | None) -> bool:
+    """Whether `field` names a whole spending row ('spend.accelerators') or supplier row
+    ('procurement.accelerators.nvidia'), not one of its numbers."""
+    parts = (field or "").split(".")
+    return (parts[0] == "spend" and len(parts) == 2) or \
+        (parts[0] == "procurement" and len(parts) == 3)
+
+
 def error_entry(exc: Any, rows: Mapping[str, Any], typed: Mapping[str, str],
                 names: Names | None = None) -> dict[str, Any]:
     """One error of a checked draft as the builder shows it: its message for people
@@ -760,7 +781,11 @@ def error_entry(exc: Any, rows: Mapping[str, Any], typed: Mapping[str, str],
     field by its label (`field_label`) and the id of its input."""
     from moneytrail.text import LONG_DIGITS, short_number
 
-    field = exc.field
+    field, given_value = exc.field, exc.value
+    bare = BARE_SHARE.fullmatch(exc.detail)
+    if bare and share_row_path(field):     # a row with a share only: on its Share input
+        field = f"{field}.central"
+        given_value = bare.group(1) if given_value is None else given_value
     parts = (field or "").split(".")
     row: Mapping[str, Any] = {}
     if parts[0] == "conditions" and len(parts) > 1 and parts[1].isdigit() \
@@ -773,9 +798,9 @@ def error_entry(exc: Any, rows: Mapping[str, Any], typed: Mapping[str, str],
         field, message, value = order_error(str(field), ordered, rows, typed)
         where = None
     else:
-        words, where = people_message(field, exc.detail, exc.value, row, names,
+        words, where = people_message(field, exc.detail, given_value, row, names,
                                       typed.get(field or ""))
-        message, value = typed_value(field, words, exc.value, typed)
+        message, value = typed_value(field, words, given_value, typed)
     if value is not None:
         value = named_paths(value, names) if value.strip() else None
     if value is not None:            # '1000…(401 digits) bn', not the 400 zeros typed

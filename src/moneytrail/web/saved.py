@@ -31,6 +31,7 @@ from moneytrail.accounts.store import Who
 from moneytrail.errors import ConflictError, MoneytrailError
 from moneytrail.web import auth, formerrors
 from moneytrail.web.accounts import CheckedBody, StrictBody
+from moneytrail.web.plan_words import Namer, differing_fields, plan_fields, setting_rows
 
 router = APIRouter()
 API = "/api/v1/saved-plans"
@@ -179,7 +180,7 @@ async def save_from_builder(request: Request,
     token = encode_draft(draft) + (
         f"&dup={encode_draft({'rows': duplicates})}" if duplicates else "")
     saved_id = form.get("saved_id", "")
-    back = f"/build?plan={token}&check=1{typed_param(typed)}" + (
+    back = f"/build?plan={token}&check=1&unsaved=1{typed_param(typed)}" + (
         f"&saved={saved_id}&rev={form.get('saved_revision', '')}" if saved_id else "")
     if duplicates:                  # a repeated row the plan would drop: shown, not saved
         return RedirectResponse(back, status_code=303)
@@ -188,7 +189,8 @@ async def save_from_builder(request: Request,
     except MoneytrailError:
         return RedirectResponse(back, status_code=303)       # the builder shows the error
     # the store's writes in the thread pool: a slow store holds up this request only
-    return await run_in_threadpool(save_draft, request, who, form, draft, token)
+    return await run_in_threadpool(save_draft, request, who, form, draft,
+                                   token + typed_param(typed))
 
 
 def save_draft(request: Request, who: Who, form: dict[str, str], draft: dict[str, Any],
@@ -212,8 +214,13 @@ def save_draft(request: Request, who: Who, form: dict[str, str], draft: dict[str
                    description=description, plan=draft)
     except ConflictError:
         current = plans.get(plan_id, who.id)
+        namer = plan_namer(request)
+        saved_now = plan_fields(current.get("plan"), current["title"],
+                                current["description"], namer)
+        yours = plan_fields(draft, title, description, namer)
         return page(request, "saved_conflict.html", 409, current=current, title="Conflict",
                     mine={"title": title, "description": description},
+                    differences=differing_fields(saved_now, yours),
                     retry=f"/build?plan={token}&saved={plan_id}&rev={current['revision']}")
     return RedirectResponse(f"/saved/{plan_id}", status_code=303)
 
@@ -241,7 +248,16 @@ def saved_page(request: Request, plan_id: str) -> HTMLResponse:
                 owner=owner, builder_link=draft_link(saved, with_revision=owner),
                 copy_link=draft_link(saved, with_revision=False),
                 categories=names(request).categories,
-                supplier_parts=supplier_parts(saved.get("plan"), names(request)))
+                supplier_parts=supplier_parts(saved.get("plan"), names(request)),
+                settings=setting_rows(saved.get("plan"), plan_namer(request)))
+
+
+def plan_namer(request: Request) -> Namer:
+    """The app's names of categories, firms and countries for `plan_words`."""
+    from moneytrail.web.routes_runs import names
+
+    known = names(request)
+    return Namer(known.categories, known.entities, known.countries)
 
 
 def supplier_parts(plan: Any, names: Any) -> list[str]:
