@@ -92,8 +92,10 @@ def test_the_run_page_the_briefing_and_the_csv_show_it(db, sited, ws):
 
     app = create_app(db=db, start_reference_runs=False, run_limit=(1000, 100))
     with TestClient(app, raise_server_exceptions=False) as client:
-        page = text_of(client.get(f"/r/{sited.run_id}").text)
+        raw = client.get(f"/r/{sited.run_id}").text
+        page = text_of(raw)
         assert REASON in page and WHERE in page
+        assert 'class="verdict verdict-not-applicable">n/a (DE is not split' in raw
         csv = client.get(f"/api/v1/runs/{sited.run_id}?format=csv&table=conditions")
         assert csv.status_code == 200 and REASON in csv.text and WHERE in csv.text
         data = client.get(f"/api/v1/runs/{sited.run_id}").json()
