@@ -66,17 +66,19 @@ def plan(**changes):
 
 
 @pytest.mark.parametrize(("changes", "field", "value", "detail"), [
-    ({"year": "2025"}, "year", "2025", "Input should be a valid integer (got a string)"),
-    ({"seed": "1"}, "seed", "1", "Input should be a valid integer (got a string)"),
+    ({"year": "2025"}, "year", "2025", "a number in JSON: write 2025, not the text '2025'"),
+    ({"seed": "1"}, "seed", "1", "a number in JSON: write 1, not the text '1'"),
     ({"draws": 50.0}, "draws", 50.0, "Input should be a valid integer (got a float)"),
     ({"budget": {"amount": "1000"}}, "budget.amount", "1000",
-     "Input should be a valid number (got a string)"),
+     "a number in JSON: write 1000, not the text '1000'"),
+    ({"budget": {"amount": "1 k"}}, "budget.amount", "1 k",
+     "a number in JSON, e.g. 1000; money words like '1 k' are for plan files and the builder"),
     ({"title": 7}, "title", 7, "Input should be a valid string (got an integer)"),
     ({"horizon_years": True}, "horizon_years", True,
      "Input should be a valid integer (got true/false)"),
     ({"as_of": 20250101}, "as_of", 20250101, "Input should be a valid date (got an integer)"),
-    ({"spend": {"accelerators": "1"}}, "spend.accelerators.central", "1",
-     "Input should be a valid number (got a string)"),
+    ({"spend": {"accelerators": "1"}}, "spend.accelerators", "1",
+     "a number in JSON: write 1, not the text '1'"),
     # an array or object where text belongs is named by its type (it read "got null")
     ({"description": [[[]]]}, "description", None,
      "Input should be a valid string (got an array)"),

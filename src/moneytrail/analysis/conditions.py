@@ -54,6 +54,10 @@ def held_share(ok: np.ndarray) -> np.ndarray:
 
 def condition_values(condition: Condition, evaluation: Evaluation, index: int,
                      where: str) -> np.ndarray:
+    """Per-draw values of a condition's metric; all NaN (not applicable: no verdict) where its
+    figure is known to leave out part of what it measures (`withheld_reason`)."""
+    if withheld_reason(condition, evaluation):
+        return np.full(evaluation.result.draws, np.nan)
     return evaluation.metric(condition.metric, where=where, field_name=f"conditions.{index}",
                              group=condition.group, country=condition.country,
                              owner_country=condition.owner_country, entity=condition.entity,
@@ -71,6 +75,10 @@ def check_conditions(evaluation: Evaluation, conditions: list[Condition] | None 
     for k, condition in enumerate(conditions):
         values = condition_values(condition, evaluation, k, where)
         ok = holds(condition, values)
+        withheld = withheld_reason(condition, evaluation)
+        if withheld:            # the figure is still shown, beside the reason for no verdict
+            values = evaluation.metric(condition.metric, where=where,
+                                       field_name=f"conditions.{k}", country=condition.country)
         stats = describe(values)
         bound = ("max", condition.max) if condition.max is not None else ("min", condition.min)
         if condition.metric == "open_weights_only":
@@ -81,16 +89,64 @@ def check_conditions(evaluation: Evaluation, conditions: list[Condition] | None 
         rows.append({"condition": condition.name, "metric": condition.metric,
                      "bound": f"{bound[0]} {bound[1]:g}", "rules_on": on,
                      **{f"value_{s}": v for s, v in stats.items()},
-                     "p_holds": p_holds, "verdict": verdict(p_holds)})
+                     "p_holds": p_holds,
+                     "verdict": f"n/a ({withheld})" if withheld else verdict(p_holds)})
     columns = ["condition", "metric", "bound", "rules_on", "value_mean", "value_p5", "value_p50",
                "value_p95", "p_holds", "verdict"]
     frame = pd.DataFrame(rows, columns=columns).set_index("condition")
     notes = [NOTE]
+    if any(withheld_reason(c, evaluation) for c in conditions):
+        notes.append(UNSPLIT_NOTE)
     if any(c.metric == "renewable_share" for c in conditions):
         notes.append(RENEWABLE_NOTE if plan.renewable_share is not None
                      else RENEWABLE_GRID_NOTE)
     frame.attrs["note"] = " ".join(notes)
     return frame
+
+
+UNSPLIT_NOTE = ("n/a (... is not split by member state: ...): a value-added condition on the "
+                "plan's site country, where the data give some of the sectors the plan buys "
+                "from at the site (e.g. construction) only for the EU as a whole. Their value "
+                "added, the work at the site included, is counted in 'EU, not split by member "
+                "state', so the country's own figure (shown) leaves out an unknown part of its "
+                "share: no verdict, and left out of the scorecard's 'Conditions met' share. A "
+                "condition on the EU as a whole is not affected (its figure includes that row).")
+
+
+def withheld_reason(condition: Condition, evaluation: Evaluation) -> str:
+    """Why a condition gets no verdict although its figure can be computed, '' when it gets
+    one: a `value_added_share` condition on the `country` (location) that is the plan's
+    `site_country`, a member state of a region whose sectors behind the plan's site the data
+    give only for the region as a whole (analysis.site.unsplit_site_suppliers; the country
+    table's note, service.tasks.site_country_note). That country's figure leaves out the
+    part of those sectors' value added (the work at the site) that is really its own. A
+    condition on the region itself ('EU') is not affected: its figure includes them."""
+    from moneytrail.analysis.site import unsplit_site_suppliers
+
+    plan = evaluation.result.require_plan()
+    if condition.metric != "value_added_share" or condition.country is None or \
+            condition.country != plan.site_country:
+        return ""
+    model = evaluation.result.model
+    region, found = unsplit_site_suppliers(plan, model)
+    if not found:
+        return ""
+    suppliers = sorted({s for ids in found.values() for s in ids})
+    table = evaluation.result.flow_labels
+    rows = (table["entity"].isin(suppliers) & (table["country"] == region)).to_numpy()
+    amount = float(np.mean(evaluation.result.select(rows)))
+    names = dict(zip(model.entities["id"], model.entities["name"], strict=True))
+    label = {"EU": "EU, not split by member state"}.get(region, region)
+    return (f"{condition.country} is not split by member state: "
+            f"{money_words(amount, plan.currency)} of value added by the site's "
+            f"{', '.join(str(names.get(s, s)) for s in suppliers)} sits under '{label}'")
+
+
+def money_words(amount: float, currency: str) -> str:
+    """'EUR 1.87 bn', 'EUR 218 m' (an amount in the plan's currency, for a sentence)."""
+    if abs(amount) >= 1e9:
+        return f"{currency} {amount / 1e9:.2f} bn"
+    return f"{currency} {amount / 1e6:.0f} m"
 
 
 # what a renewable-share condition checks (the table's note where a condition uses it): the

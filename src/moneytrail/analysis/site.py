@@ -49,6 +49,20 @@ def unsplit_site_sectors(plan: Plan, model: IOModel) -> tuple[str, dict[str, lis
     region itself, or none of its suppliers are such rows. Read from the data: the plan's
     markets or own procurement (engine.demand.market_rows) and the value-added rows of each
     supplier (model.flows `country`)."""
+    region, found = unsplit_site_suppliers(plan, model)
+    if model.categories is None:
+        return "", {}
+    category_names = dict(zip(model.categories["id"], model.categories["name"], strict=True))
+    entity_names = dict(zip(model.entities["id"], model.entities["name"], strict=True))
+    return region, {str(category_names.get(category, category)):
+                    sorted(str(entity_names.get(s, s)) for s in suppliers)
+                    for category, suppliers in found.items()}
+
+
+def unsplit_site_suppliers(plan: Plan, model: IOModel) -> tuple[str, dict[str, list[str]]]:
+    """`unsplit_site_sectors` by ids: the region's code and, per category id the plan spends
+    on, the ids of its direct suppliers whose value added the data count in that region as a
+    whole (e.g. {'facility': ['eu_construction']}). ('', {}) as there."""
     from moneytrail.engine.demand import market_rows
 
     site = plan.site_country
@@ -63,11 +77,8 @@ def unsplit_site_sectors(plan: Plan, model: IOModel) -> tuple[str, dict[str, lis
     markets = market_rows(plan, model)
     markets = markets[(markets["high"] > 0) & markets["supplier"].isin(in_region)]
     spent = {c for c, share in plan.spend.items() if share.bounds[2] > 0}
-    category_names = dict(zip(model.categories["id"], model.categories["name"], strict=True))
-    entity_names = dict(zip(model.entities["id"], model.entities["name"], strict=True))
     found: dict[str, list[str]] = {}
     for category, rows in markets.groupby("category", sort=True):
         if category in spent:
-            found[str(category_names.get(category, category))] = sorted(
-                str(entity_names.get(s, s)) for s in set(rows["supplier"]))
+            found[str(category)] = sorted(str(s) for s in set(rows["supplier"]))
     return (region, found) if found else ("", {})

@@ -239,17 +239,47 @@ def check_number_text(data: Any, path: str = "", *, currency: str = "",
                               strict=strict)
         return
     key = path.rsplit(".", 1)[-1]
-    if isinstance(data, str) and key in NUMBER_KEYS:
-        share = key in SHARE_PARTS and path.split(".")[0] in ("spend", "procurement")
+    if isinstance(data, str) and (key in NUMBER_KEYS or strict and share_path(path)):
+        share = (key in SHARE_PARTS or share_path(path)) and \
+            path.split(".")[0] in ("spend", "procurement")
         try:
             number = read_number(data, sizes=path == "budget.amount",
                                  currency=currency or None, whole=path in WHOLE_KEYS,
                                  percent=share)
         except NumberTextError as exc:
+            if strict:
+                raise ScenarioError(strict_number_words(path, data), field=path,
+                                    value=data) from None
             raise ScenarioError(str(exc), field=path, value=data) from None
+        if strict and number is not None:
+            raise ScenarioError(strict_number_words(path, data, number), field=path,
+                                value=data)
         if number is None and not strict and data.strip() and not non_finite(data) \
                 and key in EXPECTED:
             raise ScenarioError(EXPECTED[key], field=path, value=data)
+
+
+def share_path(path: str) -> bool:
+    """Whether `path` is a share given as a bare value: `spend.<category>` or
+    `procurement.<category>.<supplier>` (not its `central`, `low`, `high`)."""
+    parts = path.split(".")
+    return (parts[0], len(parts)) in (("spend", 2), ("procurement", 3))
+
+
+def strict_number_words(path: str, text: str, number: float | None = None) -> str:
+    """The message for a number field of a JSON plan body (POST /api/v1/runs, the saved
+    plans' POST and PATCH) given as text: JSON keeps numbers as numbers (docs/api.md), so
+    '2 bn' is refused there, saying what to write ('a number in JSON, e.g. 2000000000; money
+    words like '2 bn' are for plan files and the builder'). Plan files (YAML) and the web
+    builder read such words."""
+    shown = None if number is None else \
+        str(int(number) if float(number).is_integer() else number)
+    if shown is not None and text.strip() == shown:
+        return f"a number in JSON: write {shown}, not the text {text!r}"
+    example = "" if shown is None else f", e.g. {shown}"
+    words = f"money words like {text!r} are" if path == "budget.amount" else \
+        f"text like {text!r} is"
+    return f"a number in JSON{example}; {words} for plan files and the builder"
 
 
 def check_against_data(ws: Workspace, plan: Plan) -> None:

@@ -81,7 +81,8 @@ def checked_plan(request: Request, plan: Any, where: str | None = None) -> dict[
     from moneytrail.web.jobs import plan_error_under, plan_from_mapping
 
     try:
-        plan_from_mapping(request.app.state.workspace, plan)
+        # a JSON body (`where`) is strict, as POST /api/v1/runs: numbers as JSON numbers
+        plan_from_mapping(request.app.state.workspace, plan, strict=where is not None)
     except MoneytrailError as exc:
         if where is None:
             raise
