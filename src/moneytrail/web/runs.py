@@ -926,8 +926,8 @@ def compare_table(table: Table, titles: dict[str, str]) -> dict[str, Any]:
     (p5-p95) beside it; the mean is left to the downloads. The `unit` column goes, each figure
     saying its unit; a scorecard's evidence rows (service.tasks.EVIDENCE_ROW) stand under
     their measure's figure in each plan's cell instead of as rows of their own. Plan ids in a
-    `plan` column read as the plan's short title (format.card_name). The numbers are those of
-    the table: only their arrangement changes."""
+    `plan` column read as the plan's title, shortened (format.card_name). The numbers are
+    those of the table: only their arrangement changes."""
     from moneytrail.web.format import card_name
 
     names = [c.name for c in table.columns]
@@ -972,7 +972,7 @@ def compare_table(table: Table, titles: dict[str, str]) -> dict[str, Any]:
                 name = names[key]
                 value = row[key]
                 if name == "plan" and isinstance(value, str) and value in titles:
-                    value = card_name(titles[value], titles[value])
+                    value = card_name(titles[value], titles[value], keep=60)
                 unit = units.level_unit(name, table.columns[key].unit)
                 cells.append(cell_text(value, row_unit(table, row, unit), name))
                 continue
