@@ -900,6 +900,123 @@ def claim_verdicts(table: Table) -> dict[str, Any]:
             "weak_basis": any(weak_basis(v["verdict"], v["weight"]) for v in verdicts)}
 
 
+STAT_NAMES = ("mean", "p5", "p50", "p95")
+
+
+def stat_prefix(name: str) -> tuple[str, str] | None:
+    """A column of a statistic over the draws, split into what it is of and which statistic:
+    'stargate-style-us_p95' -> ('stargate-style-us', 'p95'), 'p50' -> ('', 'p50'); None for
+    any other column."""
+    if name in STAT_NAMES:
+        return "", name
+    head, _, stat = name.rpartition("_")
+    return (head, stat) if head and stat in STAT_NAMES else None
+
+
+def compare_column_title(prefix: str, titles: dict[str, str]) -> str:
+    """The header of a group of statistics in a stored comparison: the plan's title for a
+    plan's columns, the figure's name in words for the others ('rent', 'of economic
+    profit'), 'Median (90 % interval)' for a table's only figure."""
+    if prefix in titles:
+        return titles[prefix]
+    if not prefix:
+        return "Median (90 % interval)"
+    words = prefix.replace("_", " ")
+    return {"of rd": "of R&D budget", "plan": "the plan", "rules": "under the rules",
+            "change": "change (rules minus plan)"}.get(words, words)
+
+
+def compare_table(table: Table, titles: dict[str, str]) -> dict[str, Any]:
+    """A table of a stored comparison for reading, as the compare page shows the same kinds of
+    figures: each group of statistics (a plan's p5, p50, p95 and mean) one column headed by
+    the plan's title (or the figure's name) whose cells are the median with its 90 % interval
+    (p5-p95) beside it; the mean is left to the downloads. The `unit` column goes, each figure
+    saying its unit; a scorecard's evidence rows (service.tasks.EVIDENCE_ROW) stand under
+    their measure's figure in each plan's cell instead of as rows of their own. Plan ids in a
+    `plan` column read as the plan's title, shortened (format.card_name). The numbers are
+    those of the table: only their arrangement changes."""
+    from moneytrail.web.format import card_name
+
+    names = [c.name for c in table.columns]
+    groups: dict[str, dict[str, int]] = {}
+    for at, name in enumerate(names):
+        if (split := stat_prefix(name)) is not None:
+            groups.setdefault(split[0], {})[split[1]] = at
+    groups = {k: v for k, v in groups.items() if {"p5", "p50", "p95"} <= set(v)}
+    grouped = {at for g in groups.values() for at in g.values()}
+    shown: list[tuple[str, Any]] = []        # ('column', index) or ('group', prefix)
+    for at, name in enumerate(names):
+        if at in grouped:
+            prefix = stat_prefix(name)[0]    # type: ignore[index]
+            if ("group", prefix) not in shown:
+                shown.append(("group", prefix))
+        elif not (name == "unit" and groups):
+            shown.append(("column", at))
+    columns = []
+    for what, key in shown:
+        if what == "group":
+            title = compare_column_title(key, titles)
+            columns.append({"name": title, "card": card_name(title, title)
+                            if key in titles else ""})
+        else:
+            columns.append({"name": names[key].replace("_", " "), "card": ""})
+    first = names[0] if names else ""
+    evidence: dict[str, Sequence[Any]] = {}
+    rows: list[Sequence[Any]] = []
+    for row in table.rows:
+        label = row[0] if row else None
+        if isinstance(label, str) and label.endswith(EVIDENCE_SUFFIX):
+            evidence[label[: -len(EVIDENCE_SUFFIX)]] = row
+        else:
+            rows.append(row)
+    cells_out = []
+    for shown_row in rows[:MAX_ROWS_SHOWN]:
+        row = tuple(shown_row)
+        weak = evidence.get(row[0]) if first == "metric" else None
+        cells: list[Any] = []
+        for what, key in shown:
+            if what == "column":
+                name = names[key]
+                value = row[key]
+                if name == "plan" and isinstance(value, str) and value in titles:
+                    value = card_name(titles[value], titles[value], keep=60)
+                unit = units.level_unit(name, table.columns[key].unit)
+                cells.append(cell_text(value, row_unit(table, row, unit), name))
+                continue
+            stats = groups[key]
+            unit = row_unit(table, row, units.level_unit(names[stats["p50"]],
+                                                           table.columns[stats["p50"]].unit))
+            p50, p5, p95 = (clean(row[stats[s]]) for s in ("p50", "p5", "p95"))
+            if key == "change":
+                cells.append({"median": units.change_text(p50, p5, p95, unit), "range": ""})
+                continue
+            cell = {"median": cell_text(p50, unit, names[stats["p50"]]),
+                    "range": units.interval_text(p5, p95, unit, like=p50)
+                    if p50 is not None else ""}
+            if weak is not None and clean(weak[stats["p50"]]) is not None:
+                cell["weak"] = units.median_interval(
+                    clean(weak[stats["p50"]]), clean(weak[stats["p5"]]), clean(weak[stats["p95"]]),
+                    "share")
+            cells.append(cell)
+        cells_out.append(cells)
+    return {"columns": columns, "rows": cells_out, "count": len(rows), "index": len(table.index),
+            "plan_columns": any(key in titles for what, key in shown if what == "group"),
+            "evidence": bool(evidence), "means": any("mean" in g for g in groups.values()),
+            "grouped": bool(groups)}
+
+
+def compare_titles(result: Result) -> dict[str, str]:
+    """A stored comparison's plans: id -> title, from its inputs (the plans compared); the id
+    where a plan has no title."""
+    plans = result.provenance.inputs.get("plans") if isinstance(
+        result.provenance.inputs, dict) else None
+    titles: dict[str, str] = {}
+    for plan in plans or []:
+        if isinstance(plan, dict) and isinstance(plan.get("id"), str):
+            titles[plan["id"]] = str(plan.get("title") or plan["id"])
+    return titles
+
+
 def tables_view(result: Result, *, url: str, origin: str) -> View:
     """Any done run that is not a trace: its facts and every table it has (title, note,
     columns with units, rows as text), with downloads, sources and how to see it again. A
@@ -909,7 +1026,10 @@ def tables_view(result: Result, *, url: str, origin: str) -> View:
 
     prov = result.provenance
     sensitive = result.kind == "sensitivity"
+    titles = compare_titles(result) if result.kind == "compare" else {}
     title = readable_title(result.title) if sensitive else result.title
+    if titles and list(titles) == result.facts.get("plans"):     # its plans by title
+        title = " vs ".join(titles.values())
     created = prov.created[:10]
     citation = (f"moneytrail run {result.run_id}, \u201c{result.title}\u201d, "
                 f"code {prov.code_version}, data package {prov.data_version}, computed "
@@ -926,6 +1046,8 @@ def tables_view(result: Result, *, url: str, origin: str) -> View:
                        "columns": [c.name.replace("_", " ") for c in table.columns],
                        "rows": rows, "count": len(table.rows),
                        **claim_verdicts(table)})
+        if titles:
+            tables[-1].update(compare_table(table, titles))
     currency = str(result.facts.get("currency") or "")
     facts = [{"name": str(k).replace("_", " "),
               "value": cell_text(v, currency if k == "total" else "", str(k))}
