@@ -76,7 +76,8 @@ def test_posting_the_same_run_again_finds_it(client, done_run):
     assert response.json() == {"run_id": done_run["run_id"], "status": "done",
                                "draws": DRAWS, "seed": 3,
                                "url": f"/r/{done_run['run_id']}",
-                               "api": f"/api/v1/runs/{done_run['run_id']}"}
+                               "api": f"/api/v1/runs/{done_run['run_id']}",
+                               "warnings": []}      # a reference plan: none (plan_warnings)
 
 
 def test_a_plan_mapping_runs_and_matches_its_reference(client, done_run):
