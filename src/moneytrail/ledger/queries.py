@@ -270,18 +270,30 @@ def latest(claims: pd.DataFrame, stage: str, sources: pd.DataFrame | None) -> pd
     return rows.drop_duplicates("deal").drop(columns=["_date", "_rank"]).set_index("deal")
 
 
+# a claim whose note says the amount is counted toward the deal by the ledger's own reading
+# (not the announcer's: SoftBank's OpenAI equity as spending of its US pledge)
+OUR_READING = "our reading"
+
+
 def deal_list(tables: Tables, converter: Converter, *, currency: str = "EUR",
               price_year: int | None = None, **filters) -> pd.DataFrame:
-    """Deals with the central amount of their latest claim at each stage."""
+    """Deals with the central amount of their latest claim at each stage, and
+    `our_reading`: the stages (`;`-separated) whose claim used says in its note that counting
+    it toward the deal is the ledger's reading, not the announcer's (`OUR_READING`)."""
     currency, price_year = target(converter, currency, price_year)
     deals = select_deals(tables, **filters)
     claims = normalised(tables["claim"][tables["claim"]["deal"].isin(deals["id"])],
                         converter, currency, price_year)
     out = deals[["id", "name", "kind", "region", "sector", "purpose", "announced", "part_of",
                  "overlaps"]].copy()
+    reading: dict[str, list[str]] = {}
     for stage in STAGES:
         picked = latest(claims, stage, tables["source"])
         out[stage + "_central"] = out["id"].map(picked["norm_central"]).astype(float)
+        for deal, note in picked["note"].items():
+            if OUR_READING in str(note or "").lower():
+                reading.setdefault(str(deal), []).append(stage)
+    out["our_reading"] = [";".join(reading.get(str(d), [])) for d in out["id"]]
     out["currency"], out["price_year"] = currency, price_year
     return out.reset_index(drop=True)
 

@@ -158,8 +158,8 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
     listing["inside"] = [marks.get(str(d), "") for d in listing["id"]]
     columns = ["id", "name", "kind", "region", "sector", "purpose", "announced",
                "announced_central", "committed_central", "disbursed_central",
-               "committed_ratio", "disbursed_ratio", "whole_capex", "inside", "currency",
-               "price_year"]
+               "committed_ratio", "disbursed_ratio", "whole_capex", "inside", "our_reading",
+               "currency", "price_year"]
     deals = rows(listing, columns)
     currency_used, year_used = unit_of(state, options)
     choices = filter_choices(state)
