@@ -539,7 +539,9 @@ def totals(tables: Tables, converter: Converter, *,
     counted and the other left out (`counted_set`), so groups add up without double
     counting. Deals that are not pledges (kinds `need`, `expectation`, `cost`) are left out
     unless `include_needs`. `by` is one grouping (`"region"`) or several; none or `[]` is one
-    total. Population and GDP are of the group's year if grouped by year,
+    total. `whole_capex_central`/`whole_capex_share`: the part of the central total that is
+    firms' whole capital expenditure (deals of purpose `capex`, not AI alone). Population
+    and GDP are of the group's year if grouped by year,
     else of the price year, or the nearest year available (`population_year`, `gdp_year`).
     A share of GDP (`per_gdp_*`) converts each claim to the GDP figure's own currency and
     year, so it is the same in every output currency (`gdp_shares`).
@@ -564,6 +566,12 @@ def totals(tables: Tables, converter: Converter, *,
     if "region" in by:
         out[shares] = grouped[shares].sum(min_count=1)
     out["deals"] = grouped.size()
+    # how much of each total is firms' whole capital expenditure (purpose `capex`: all of
+    # a firm's investment, not AI alone)
+    capex = counted.assign(_capex=counted["central"].where(counted["purpose"] == "capex", 0.0))
+    out["whole_capex_central"] = capex.groupby(keys, sort=True)["_capex"].sum()
+    out["whole_capex_share"] = out["whole_capex_central"] / out["central"].where(
+        out["central"] != 0)
     skipped = frame[frame["overlap"]].groupby(keys).size() if len(frame) else pd.Series()
     out["overlaps_excluded"] = skipped.reindex(out.index).fillna(0).astype(int)
     out = out.reset_index()

@@ -355,7 +355,8 @@ def totals_view(state: WebState, url: str, *, stage: str | None = None,
     frame["note"] = [totals_note(group_key(row, groups), left_out, not_pledges, currency_used,
                                  groups, deals)
                      for row in frame[groups].to_dict("records")]
-    columns = [*groups, "low", "central", "high", "deals", "overlaps_excluded", "population",
+    columns = [*groups, "low", "central", "high", "whole_capex_central", "whole_capex_share",
+               "deals", "overlaps_excluded", "population",
                "population_year", "gdp", "gdp_year", "gdp_source", "gdp_reliability",
                "per_capita_low", "per_capita_central", "per_capita_high", "per_gdp_low",
                "per_gdp_central", "per_gdp_high", "stage", "currency", "price_year", "note"]
@@ -416,11 +417,18 @@ def totals_note(key: tuple[str, ...], left_out: list[dict[str, Any]],
                      "counted deals: " +
                      "; ".join(deal(r) + " " + ", ".join(f"{i['relation']} {i['name']}"
                                                          for i in r["inside"]) for r in out))
+    if "region" in groups and key and key[groups.index("region")] == "EU":
+        parts.append(EU_SCOPE)
     counted = [r for r in needs if here(r)]
     if counted:
         parts.append("includes estimates of need, not pledges: " +
                      "; ".join(deal(r) for r in counted))
     return ". ".join(parts)
+
+
+# what the EU row of the totals holds (its note, and the totals page)
+EU_SCOPE = ("EU row: EU-level programmes only (Commission, EuroHPC, EIB, EU-wide private "
+            "initiatives); member states' deals are in their own rows, not in it")
 
 
 def reality_chart(state: WebState) -> list[dict[str, Any]]:
