@@ -65,3 +65,18 @@ def test_list_our_reading_column(client):
     deals = {d["id"]: d for d in client.get("/api/v1/ledger").json()["deals"]}
     assert deals["l_softbank_us_2024_12"]["our_reading"] == "disbursed"
     assert deals["l_openai_compute_2025_10"]["our_reading"] == ""
+
+
+def test_a_programme_committed_in_its_parts_says_so_in_the_list_and_chart(client):
+    deals = {d["id"]: d for d in client.get("/api/v1/ledger").json()["deals"]}
+    stargate = deals["l_stargate_us_2025_01"]
+    assert stargate["committed_central"] is None
+    abilene = deals["l_stargate_us_abilene"]["committed_central"]
+    assert stargate["committed_in_parts"] == pytest.approx(abilene, rel=1e-12)
+    assert stargate["committed_in_parts_as_of"] == "2025-06"
+    assert deals["l_amazon_capex_2025"]["committed_in_parts"] is None
+    text = text_of(client.get("/ledger").text)
+    assert "(in its parts: EUR 13.27 bn, as of 2025-06)" in text
+    home = text_of(client.get("/").text)
+    assert "(in its parts: EUR 13.27 bn, as of 2025-06)" in home
+    assert "A missing bar means no sourced figure" not in home

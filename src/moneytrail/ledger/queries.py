@@ -279,7 +279,9 @@ def deal_list(tables: Tables, converter: Converter, *, currency: str = "EUR",
               price_year: int | None = None, **filters) -> pd.DataFrame:
     """Deals with the central amount of their latest claim at each stage, and
     `our_reading`: the stages (`;`-separated) whose claim used says in its note that counting
-    it toward the deal is the ledger's reading, not the announcer's (`OUR_READING`)."""
+    it toward the deal is the ledger's reading, not the announcer's (`OUR_READING`);
+    `committed_in_parts`/`disbursed_in_parts` (and `..._as_of`): for a deal without a claim of
+    its own at that stage, its parts' amount (`programme_amount`), else NaN ("")."""
     currency, price_year = target(converter, currency, price_year)
     deals = select_deals(tables, **filters)
     claims = normalised(tables["claim"][tables["claim"]["deal"].isin(deals["id"])],
@@ -294,6 +296,25 @@ def deal_list(tables: Tables, converter: Converter, *, currency: str = "EUR",
             if OUR_READING in str(note or "").lower():
                 reading.setdefault(str(deal), []).append(stage)
     out["our_reading"] = [";".join(reading.get(str(d), [])) for d in out["id"]]
+    # a programme without a claim of its own at a stage: its parts' amount, as the deal page
+    # shows it (`programme_amount`), with the latest as-of date among them
+    parents = {str(r["id"]): split_list(r["part_of"]) for _, r in tables["deal"].iterrows()}
+    for stage in ("committed", "disbursed"):
+        wholes: set[str] = set()       # deals with a part (at any depth) claiming the stage
+        todo = list(tables["claim"].loc[tables["claim"]["stage"] == stage, "deal"])
+        while todo:
+            for whole in parents.get(str(todo.pop()), []):
+                if whole not in wholes:
+                    wholes.add(whole)
+                    todo.append(whole)
+        amounts, dates = [], []
+        for deal, own in zip(out["id"], out[stage + "_central"], strict=True):
+            whole = programme_amount(tables, converter, str(deal), stage, currency=currency,
+                                     price_year=price_year) \
+                if deal in wholes and pd.isna(own) else {"refs": []}
+            amounts.append(whole["central"] if whole["refs"] else math.nan)
+            dates.append(whole["as_of"] if whole["refs"] else "")
+        out[stage + "_in_parts"], out[stage + "_in_parts_as_of"] = amounts, dates
     out["currency"], out["price_year"] = currency, price_year
     return out.reset_index(drop=True)
 

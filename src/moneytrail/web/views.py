@@ -159,7 +159,8 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
     columns = ["id", "name", "kind", "region", "sector", "purpose", "announced",
                "announced_central", "committed_central", "disbursed_central",
                "committed_ratio", "disbursed_ratio", "whole_capex", "inside", "our_reading",
-               "currency", "price_year"]
+               "committed_in_parts", "committed_in_parts_as_of", "disbursed_in_parts",
+               "disbursed_in_parts_as_of", "currency", "price_year"]
     deals = rows(listing, columns)
     currency_used, year_used = unit_of(state, options)
     choices = filter_choices(state)
@@ -443,7 +444,9 @@ def reality_chart(state: WebState) -> list[dict[str, Any]]:
     top = pledges.sort_values("announced_central", ascending=False).head(CHART_DEALS)
     marks = inside_marks(state)
     out = rows(top, ["id", "name", "region", "purpose", "announced_central",
-                     "committed_central", "disbursed_central", "currency", "price_year"])
+                     "committed_central", "disbursed_central", "committed_in_parts",
+                     "committed_in_parts_as_of", "disbursed_in_parts",
+                     "disbursed_in_parts_as_of", "currency", "price_year"])
     for row in out:
         # a deal of purpose 'capex' is a firm's whole capital expenditure programme (all of
         # its investment, not AI alone): the chart's caption names these deals
