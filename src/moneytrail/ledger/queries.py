@@ -303,10 +303,10 @@ def deal_list(tables: Tables, converter: Converter, *, currency: str = "EUR",
         wholes: set[str] = set()       # deals with a part (at any depth) claiming the stage
         todo = list(tables["claim"].loc[tables["claim"]["stage"] == stage, "deal"])
         while todo:
-            for whole in parents.get(str(todo.pop()), []):
-                if whole not in wholes:
-                    wholes.add(whole)
-                    todo.append(whole)
+            for parent in parents.get(str(todo.pop()), []):
+                if parent not in wholes:
+                    wholes.add(parent)
+                    todo.append(parent)
         amounts, dates = [], []
         for deal, own in zip(out["id"], out[stage + "_central"], strict=True):
             whole = programme_amount(tables, converter, str(deal), stage, currency=currency,
