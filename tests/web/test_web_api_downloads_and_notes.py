@@ -57,7 +57,8 @@ def test_totals_by_other_groupings_give_those_columns_and_the_cli_line(client):
     by_region = client.get("/api/v1/ledger/totals").json()["totals"]
     assert total == pytest.approx(sum(r["central"] for r in by_region), rel=1e-12)
     # a left-out deal is named in the note of its own row only
-    notes = [r["note"] for r in body["totals"] if "OpenAI compute commitments" in r["note"]]
+    notes = [r["note"] for r in body["totals"]
+             if "Stargate Project (Stargate LLC) (EUR 442.49 bn)" in r["note"]]
     assert len(notes) == 1
 
 
@@ -72,16 +73,18 @@ def test_totals_refuse_an_unknown_grouping_as_the_cli_does(client):
 # -- 5. the totals note follows the relation ----------------------------------------------------
 def test_totals_note_says_overlaps_or_part_of_as_the_deal_records_it(client):
     body = client.get("/api/v1/ledger/totals").json()
-    openai = next(d for d in body["left_out"] if d["deal"] == "l_openai_compute_2025_10")
+    letter = next(d for d in body["left_out"] if d["deal"] == "l_nvidia_openai_loi_2025_09")
     record = {str(d["id"]): d for d in client.app.state.web.ledger.records("deal")}[
-        "l_openai_compute_2025_10"]
-    first = openai["inside"][0]
+        "l_nvidia_openai_loi_2025_09"]
+    first = letter["inside"][0]
     assert first["relation"] == "overlaps"
     assert not record["part_of"] and first["deal"] in record["overlaps"]
     us = next(r for r in body["totals"] if r["region"] == "US")["note"]
     assert " inside " not in us
-    assert "OpenAI compute commitments (~30 GW) (EUR 506.20 bn) overlaps Stargate US: " \
-        "selected sites (planned investment)" in us
+    # Stargate overlaps OpenAI's compute commitments through its sites (which they overlap):
+    # the larger compute commitments are counted
+    assert "Stargate Project (Stargate LLC) (EUR 442.49 bn) overlaps OpenAI compute " \
+        "commitments (~30 GW);" in us
     # a deal recorded as part of another says so
     assert "Stargate US: selected sites (planned investment) (EUR 398.24 bn) part of " \
         "Stargate Project (Stargate LLC)" in us
@@ -94,7 +97,8 @@ def test_cli_totals_note_says_overlaps_too(client):
     caveats = ledger.totals_caveats()
     names = {str(d["id"]): str(d["name"]) for d in ledger.records("deal")}
     notes = " ".join(totals_notes(caveats, False, names))
-    assert "OpenAI compute commitments (~30 GW) (EUR 506.20 bn, overlaps Stargate US" in notes
+    assert "Stargate Project (Stargate LLC) (EUR 442.49 bn, overlaps OpenAI compute " \
+        "commitments (~30 GW))" in notes
 
 
 # -- runs for 1, 3 and 4 ----------------------------------------------------------------------

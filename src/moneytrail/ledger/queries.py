@@ -238,9 +238,10 @@ TIE_RULE = ("Of claims with the same as-of date, the one whose source is more re
 
 # what every totals page, its citation and its download say, and `moneytrail ledger totals`
 # (docs/methods.md, the ledger)
-TOTALS_NOTE = ("Lower bounds: a deal that is part of, or overlaps, another deal with a claim "
-               "at this stage is left out whole, so no money is counted twice; where it only "
-               "partly overlaps, the rest of its money is not counted either.")
+TOTALS_NOTE = ("Lower bounds: a deal that is part of another deal with a claim at this stage "
+               "is left out (that headline holds its money); of two deals that overlap, the "
+               "larger is counted and the smaller left out whole, so no money is counted "
+               "twice; the smaller deal's money outside the overlap is not counted either.")
 NEEDS_NOTE = ("Estimates of need are included: they are not pledges (some are yearly, "
               "economy-wide amounts), so these totals add them to multi-year pledges and are "
               "not money pledged.")
@@ -269,18 +270,51 @@ def latest(claims: pd.DataFrame, stage: str, sources: pd.DataFrame | None) -> pd
     return rows.drop_duplicates("deal").drop(columns=["_date", "_rank"]).set_index("deal")
 
 
+# a claim whose note says the amount is counted toward the deal by the ledger's own reading
+# (not the announcer's: SoftBank's OpenAI equity as spending of its US pledge)
+OUR_READING = "our reading"
+
+
 def deal_list(tables: Tables, converter: Converter, *, currency: str = "EUR",
               price_year: int | None = None, **filters) -> pd.DataFrame:
-    """Deals with the central amount of their latest claim at each stage."""
+    """Deals with the central amount of their latest claim at each stage, and
+    `our_reading`: the stages (`;`-separated) whose claim used says in its note that counting
+    it toward the deal is the ledger's reading, not the announcer's (`OUR_READING`);
+    `committed_in_parts`/`disbursed_in_parts` (and `..._as_of`): for a deal without a claim of
+    its own at that stage, its parts' amount (`programme_amount`), else NaN ("")."""
     currency, price_year = target(converter, currency, price_year)
     deals = select_deals(tables, **filters)
     claims = normalised(tables["claim"][tables["claim"]["deal"].isin(deals["id"])],
                         converter, currency, price_year)
     out = deals[["id", "name", "kind", "region", "sector", "purpose", "announced", "part_of",
                  "overlaps"]].copy()
+    reading: dict[str, list[str]] = {}
     for stage in STAGES:
         picked = latest(claims, stage, tables["source"])
         out[stage + "_central"] = out["id"].map(picked["norm_central"]).astype(float)
+        for deal, note in picked["note"].items():
+            if OUR_READING in str(note or "").lower():
+                reading.setdefault(str(deal), []).append(stage)
+    out["our_reading"] = [";".join(reading.get(str(d), [])) for d in out["id"]]
+    # a programme without a claim of its own at a stage: its parts' amount, as the deal page
+    # shows it (`programme_amount`), with the latest as-of date among them
+    parents = {str(r["id"]): split_list(r["part_of"]) for _, r in tables["deal"].iterrows()}
+    for stage in ("committed", "disbursed"):
+        wholes: set[str] = set()       # deals with a part (at any depth) claiming the stage
+        todo = list(tables["claim"].loc[tables["claim"]["stage"] == stage, "deal"])
+        while todo:
+            for parent in parents.get(str(todo.pop()), []):
+                if parent not in wholes:
+                    wholes.add(parent)
+                    todo.append(parent)
+        amounts, dates = [], []
+        for deal, own in zip(out["id"], out[stage + "_central"], strict=True):
+            whole = programme_amount(tables, converter, str(deal), stage, currency=currency,
+                                     price_year=price_year) \
+                if deal in wholes and pd.isna(own) else {"refs": []}
+            amounts.append(whole["central"] if whole["refs"] else math.nan)
+            dates.append(whole["as_of"] if whole["refs"] else "")
+        out[stage + "_in_parts"], out[stage + "_in_parts_as_of"] = amounts, dates
     out["currency"], out["price_year"] = currency, price_year
     return out.reset_index(drop=True)
 
@@ -447,6 +481,59 @@ def overlapping(all_deals: pd.DataFrame, candidates: set[str]) -> set[str]:
     return out
 
 
+def money_links(all_deals: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """Per deal id, the deals it shares money with by the declared links of *all* deals
+    (through deals a filter removed too), each with how, from the deal's side:
+    "part of" (it is inside the other, through `part_of` links only), "contains" (the other
+    is inside it) or "overlaps" (a declared overlap between the two, or between deals inside
+    them: money inside a deal is in everything that deal is part of). Nothing else is
+    inferred: two parts of one deal are separate money, and a part of a deal that overlaps a
+    third deal is not taken to overlap it (the overlap may lie in another part; a part that
+    holds it says so itself)."""
+    parents = {str(row["id"]): split_list(row["part_of"]) for _, row in all_deals.iterrows()}
+    declared = {str(row["id"]): split_list(row["overlaps"]) for _, row in all_deals.iterrows()}
+
+    def self_and_up(deal: str) -> list[str]:
+        out, todo = [deal], list(parents.get(deal, []))
+        while todo:
+            node = todo.pop(0)
+            if node not in out:
+                out.append(node)
+                todo.extend(parents.get(node, []))
+        return out
+
+    links: dict[str, dict[str, str]] = {deal: {} for deal in parents}
+    for deal in parents:
+        for up in self_and_up(deal)[1:]:
+            links[deal][up] = "part of"
+            links.setdefault(up, {})[deal] = "contains"
+    for deal, others in declared.items():
+        for one in self_and_up(deal):
+            for other in (o for d in others for o in self_and_up(d)):
+                if one != other:
+                    links.setdefault(one, {}).setdefault(other, "overlaps")
+                    links.setdefault(other, {}).setdefault(one, "overlaps")
+    return links
+
+
+def counted_set(links: dict[str, dict[str, str]], amounts: Mapping[str, float]) -> set[str]:
+    """Of the deals in `amounts` (deal id -> central amount), those counted in a total.
+
+    A deal inside another deal in `amounts` ("part of", directly or through other parts) is
+    left out: that headline holds its money (parts of one deal are not taken to be separate
+    money from each other, so they never replace it). Of the rest, the larger is counted:
+    largest first (then by id), a deal is counted unless it overlaps (`money_links`) a deal
+    already counted. So a deal is never left out for a smaller one's sake."""
+    rest = {d: a for d, a in amounts.items()
+            if not any(how == "part of" and other in amounts
+                       for other, how in links.get(d, {}).items())}
+    counted: set[str] = set()
+    for deal in sorted(rest, key=lambda d: (-rest[d], d)):
+        if not any(other in counted for other in links.get(deal, {})):
+            counted.add(deal)
+    return counted
+
+
 def is_need(deals: pd.DataFrame) -> pd.Series:
     """Deals that are not pledges (kinds need, expectation, cost): left out of totals."""
     return deals["kind"].isin(NOT_PLEDGES)
@@ -468,11 +555,14 @@ def totals(tables: Tables, converter: Converter, *,
            include_needs: bool = False, **filters) -> pd.DataFrame:
     """Sum of the latest claims of one stage, grouped; per capita and per GDP by region.
 
-    A deal that is part of, or overlaps, another selected deal with a claim of the same stage
-    is left out (its money is already in that headline), so groups add up without double
+    A selected deal with a claim of the stage that is part of another such deal is left out
+    (that headline holds its money); of deals that overlap (`money_links`), the larger is
+    counted and the other left out (`counted_set`), so groups add up without double
     counting. Deals that are not pledges (kinds `need`, `expectation`, `cost`) are left out
     unless `include_needs`. `by` is one grouping (`"region"`) or several; none or `[]` is one
-    total. Population and GDP are of the group's year if grouped by year,
+    total. `whole_capex_central`/`whole_capex_share`: the part of the central total that is
+    firms' whole capital expenditure (deals of purpose `capex`, not AI alone). Population
+    and GDP are of the group's year if grouped by year,
     else of the price year, or the nearest year available (`population_year`, `gdp_year`).
     A share of GDP (`per_gdp_*`) converts each claim to the GDP figure's own currency and
     year, so it is the same in every output currency (`gdp_shares`).
@@ -497,6 +587,12 @@ def totals(tables: Tables, converter: Converter, *,
     if "region" in by:
         out[shares] = grouped[shares].sum(min_count=1)
     out["deals"] = grouped.size()
+    # how much of each total is firms' whole capital expenditure (purpose `capex`: all of
+    # a firm's investment, not AI alone)
+    capex = counted.assign(_capex=counted["central"].where(counted["purpose"] == "capex", 0.0))
+    out["whole_capex_central"] = capex.groupby(keys, sort=True)["_capex"].sum()
+    out["whole_capex_share"] = out["whole_capex_central"] / out["central"].where(
+        out["central"] != 0)
     skipped = frame[frame["overlap"]].groupby(keys).size() if len(frame) else pd.Series()
     out["overlaps_excluded"] = skipped.reindex(out.index).fillna(0).astype(int)
     out = out.reset_index()
@@ -513,7 +609,7 @@ def stage_frame(tables: Tables, converter: Converter, stage: str, currency: str,
                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The selected deals with a claim of `stage` (its latest claim's `low/central/high` in
     `currency` at `price_year`, `year` announced, and `overlap`: left out of totals because
-    a deal it is part of or overlaps is selected too, `overlapping`), and those claims."""
+    it shares money with larger counted deals, `counted_set`), and those claims."""
     if not isinstance(include_needs, bool):
         raise LedgerError("expected True or False", field="include_needs", value=include_needs)
     deals = select_deals(tables, **filters)
@@ -522,7 +618,8 @@ def stage_frame(tables: Tables, converter: Converter, stage: str, currency: str,
     claims = normalised(tables["claim"][tables["claim"]["deal"].isin(deals["id"])],
                         converter, currency, price_year)
     amounts = latest(claims, stage, tables["source"])
-    excluded = overlapping(tables["deal"], set(amounts.index))
+    central = {str(d): float(v) for d, v in amounts["norm_central"].items()}
+    excluded = set(central) - counted_set(money_links(tables["deal"]), central)
     frame = deals.assign(year=deals["announced"].str[:4].astype(int))
     frame = frame[frame["id"].isin(amounts.index)]
     frame = frame.assign(**{b: frame["id"].map(amounts[f"norm_{b}"]).astype(float)
@@ -534,10 +631,10 @@ def totals_caveats(tables: Tables, converter: Converter, *, stage: str = "announ
                    currency: str = "EUR", price_year: int | None = None,
                    include_needs: bool = False, **filters) -> pd.DataFrame:
     """What `totals` (same arguments) leaves out or adds that a reader must know, one row
-    per deal: `caveat` "left out" for a deal dropped whole because a deal it is part of or
-    overlaps is selected (`inside`: those selected containers, nearest first, `;`-separated;
-    `relation`: for each, "part of" when every link from the deal to it is `part_of`, else
-    "overlaps"; with a partial overlap the total is then a lower bound), "not a pledge" for
+    per deal: `caveat` "left out" for a deal dropped whole (`counted_set`; `inside`: the
+    selected deals it is part of, else the counted deals at least as large that it overlaps
+    (those it is left out for), largest first,
+    `;`-separated; `relation`: for each, "part of" or "overlaps"), "not a pledge" for
     a deal of kind need, expectation or cost counted because `include_needs`. Columns:
     caveat, deal, name, kind, region, description, low, central, high, inside, relation,
     currency, price_year; largest amount first within each caveat."""
@@ -545,17 +642,22 @@ def totals_caveats(tables: Tables, converter: Converter, *, stage: str = "announ
     currency, price_year = target(converter, currency, price_year)
     frame, _ = stage_frame(tables, converter, stage, currency, price_year, include_needs,
                            filters)
-    candidates = set(frame["id"])
-    links = {str(row["id"]): (split_list(row["part_of"]), split_list(row["overlaps"]))
-             for _, row in tables["deal"].iterrows()}
+    counted = frame[~frame["overlap"]].sort_values("central", ascending=False)
+    links = money_links(tables["deal"])
     rows = []
     for _, deal in frame.iterrows():
         caveat = "left out" if deal["overlap"] else \
             "not a pledge" if deal["kind"] in NOT_PLEDGES else ""
         if not caveat:
             continue
-        found = container_relations(links, str(deal["id"]), candidates) \
-            if deal["overlap"] else []
+        mine = links.get(str(deal["id"]), {})
+        inside = [str(c) for c in frame.sort_values("central", ascending=False)["id"]
+                  if mine.get(str(c)) == "part of"]
+        found = [(c, "part of") for c in inside] or \
+            [(str(c), mine[str(c)]) for c, amount in zip(counted["id"], counted["central"],
+                                                          strict=True)
+             if str(c) in mine and amount >= deal["central"]]
+        found = found if deal["overlap"] else []
         rows.append({"caveat": caveat, "deal": deal["id"], "name": deal["name"],
                      "kind": kind_of(deal["kind"]), "region": deal["region"],
                      "description": deal["description"],
@@ -567,47 +669,6 @@ def totals_caveats(tables: Tables, converter: Converter, *, stage: str = "announ
     out = pd.DataFrame(rows, columns=columns)
     out = out.sort_values(["caveat", "central"], ascending=[True, False]).reset_index(drop=True)
     out["currency"], out["price_year"] = currency, price_year
-    return out
-
-
-def container_relations(links: dict[str, tuple[list[str], list[str]]], deal: str,
-                        candidates: set[str]) -> list[tuple[str, str]]:
-    """The selected deals (`candidates`) that a deal is part of or overlaps, directly or
-    through deals not selected, nearest first (as `selected_containers`), each with how:
-    "part of" when every link on the way is `part_of`, else "overlaps". `links`: per deal
-    id its (part_of, overlaps) lists."""
-    out: list[tuple[str, str]] = []
-    todo = [(node, True) for node in links.get(deal, ([], []))[0]] + \
-        [(node, False) for node in links.get(deal, ([], []))[1]]
-    seen = {deal}
-    while todo:
-        node, part = todo.pop(0)
-        if node in seen:
-            continue
-        seen.add(node)
-        if node in candidates:
-            out.append((node, "part of" if part else "overlaps"))
-            continue
-        part_of, overlaps = links.get(node, ([], []))
-        todo.extend([(n, part) for n in part_of] + [(n, False) for n in overlaps])
-    return out
-
-
-def selected_containers(containers: dict[str, list[str]], deal: str,
-                        candidates: set[str]) -> list[str]:
-    """The selected deals (`candidates`) that a deal is part of or overlaps, directly or
-    through deals not selected, nearest first (as `overlapping` walks the links)."""
-    out: list[str] = []
-    todo, seen = list(containers.get(deal, [])), {deal}
-    while todo:
-        node = todo.pop(0)
-        if node in seen:
-            continue
-        seen.add(node)
-        if node in candidates:
-            out.append(node)
-        else:
-            todo.extend(containers.get(node, []))
     return out
 
 

@@ -151,9 +151,16 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
     for column in ("committed_ratio_central", "disbursed_ratio_central"):
         listing[column.replace("_central", "")] = listing["id"].map(reality[column])
     listing = listing.sort_values("announced_central", ascending=False, na_position="last")
+    # as the home chart's CSV: `whole_capex` (a firm's whole capital expenditure, not AI
+    # alone) and `inside` (why the deal is left out of the announced totals)
+    marks = inside_marks(state)
+    listing["whole_capex"] = listing["purpose"] == "capex"
+    listing["inside"] = [marks.get(str(d), "") for d in listing["id"]]
     columns = ["id", "name", "kind", "region", "sector", "purpose", "announced",
                "announced_central", "committed_central", "disbursed_central",
-               "committed_ratio", "disbursed_ratio", "currency", "price_year"]
+               "committed_ratio", "disbursed_ratio", "whole_capex", "inside", "our_reading",
+               "committed_in_parts", "committed_in_parts_as_of", "disbursed_in_parts",
+               "disbursed_in_parts_as_of", "currency", "price_year"]
     deals = rows(listing, columns)
     currency_used, year_used = unit_of(state, options)
     choices = filter_choices(state)
@@ -349,7 +356,8 @@ def totals_view(state: WebState, url: str, *, stage: str | None = None,
     frame["note"] = [totals_note(group_key(row, groups), left_out, not_pledges, currency_used,
                                  groups, deals)
                      for row in frame[groups].to_dict("records")]
-    columns = [*groups, "low", "central", "high", "deals", "overlaps_excluded", "population",
+    columns = [*groups, "low", "central", "high", "whole_capex_central", "whole_capex_share",
+               "deals", "overlaps_excluded", "population",
                "population_year", "gdp", "gdp_year", "gdp_source", "gdp_reliability",
                "per_capita_low", "per_capita_central", "per_capita_high", "per_gdp_low",
                "per_gdp_central", "per_gdp_high", "stage", "currency", "price_year", "note"]
@@ -395,8 +403,8 @@ def totals_note(key: tuple[str, ...], left_out: list[dict[str, Any]],
                 needs: list[dict[str, Any]], currency: str, groups: list[str],
                 deals: dict[str, dict[str, Any]]) -> str:
     """A totals row's caveats in words (its CSV `note`): the deals of the region left out as
-    part of, or overlapping, counted deals (each with its relation: "part of" or "overlaps",
-    queries.container_relations), and the estimates of need counted in it."""
+    part of other deals or overlapping larger counted ones (each with its relation: "part
+    of" or "overlaps", queries.totals_caveats), and the estimates of need counted in it."""
     def deal(row: dict[str, Any]) -> str:
         return f"{row['name']} ({money(row['central'], currency)})"
 
@@ -406,14 +414,22 @@ def totals_note(key: tuple[str, ...], left_out: list[dict[str, Any]],
 
     out = [r for r in left_out if here(r)]
     if out:
-        parts.append("lower bound; left out as part of, or overlapping, counted deals: " +
+        parts.append("lower bound; left out as part of other deals, or overlapping larger "
+                     "counted deals: " +
                      "; ".join(deal(r) + " " + ", ".join(f"{i['relation']} {i['name']}"
                                                          for i in r["inside"]) for r in out))
+    if "region" in groups and key and key[groups.index("region")] == "EU":
+        parts.append(EU_SCOPE)
     counted = [r for r in needs if here(r)]
     if counted:
         parts.append("includes estimates of need, not pledges: " +
                      "; ".join(deal(r) for r in counted))
     return ". ".join(parts)
+
+
+# what the EU row of the totals holds (its note, and the totals page)
+EU_SCOPE = ("EU row: EU-level programmes only (Commission, EuroHPC, EIB, EU-wide private "
+            "initiatives); member states' deals are in their own rows, not in it")
 
 
 def reality_chart(state: WebState) -> list[dict[str, Any]]:
@@ -422,26 +438,37 @@ def reality_chart(state: WebState) -> list[dict[str, Any]]:
     through other deals: the rule that leaves it out of the totals) is marked: `inside` says
     so in words ('part of Stargate Project (Stargate LLC)'), `label` is its name with that
     mark (the chart's), '' and the name for a pledge counted on its own."""
-    from moneytrail.ledger.queries import selected_containers
-
     listing = state.ledger.list()
     pledges = listing[(listing["kind"].replace("", "pledge") == "pledge")
                       & listing["announced_central"].notna()]
     top = pledges.sort_values("announced_central", ascending=False).head(CHART_DEALS)
-    containers = {str(row["id"]): split_list(row["part_of"]) + split_list(row["overlaps"])
-                  for _, row in listing.iterrows()}
-    names = dict(zip(listing["id"], listing["name"], strict=True))
+    marks = inside_marks(state)
     out = rows(top, ["id", "name", "region", "purpose", "announced_central",
-                     "committed_central", "disbursed_central", "currency", "price_year"])
-    for row, part_of in zip(out, top["part_of"], strict=True):
+                     "committed_central", "disbursed_central", "committed_in_parts",
+                     "committed_in_parts_as_of", "disbursed_in_parts",
+                     "disbursed_in_parts_as_of", "currency", "price_year"])
+    for row in out:
         # a deal of purpose 'capex' is a firm's whole capital expenditure programme (all of
         # its investment, not AI alone): the chart's caption names these deals
         row["whole_capex"] = row["purpose"] == "capex"
-        inside = selected_containers(containers, row["id"], set(pledges["id"]))
-        how = "part of" if inside and inside[0] in split_list(part_of) else "overlaps"
-        more = f" and {len(inside) - 1} more" if len(inside) > 1 else ""
-        row["inside"] = f"{how} {names[inside[0]]}{more}" if inside else ""
-        row["label"] = f"{row['name']} ({row['inside']})" if inside else row["name"]
+        row["inside"] = marks.get(str(row["id"]), "")
+        row["label"] = f"{row['name']} ({row['inside']})" if row["inside"] else row["name"]
+    return out
+
+
+def inside_marks(state: WebState) -> dict[str, str]:
+    """Per pledge left out of the announced totals of the whole ledger (the totals' rule,
+    queries.counted_set), why in words: 'part of Stargate Project (Stargate LLC)' or
+    'overlaps OpenAI compute commitments (~30 GW)', '... and 2 more' when it names several
+    deals. The home chart's and the ledger list's `inside` column."""
+    caveats = state.ledger.totals_caveats(stage="announced")
+    names = {str(d["id"]): str(d["name"]) for d in state.ledger.records("deal")}
+    out = {}
+    for _, row in caveats[caveats["caveat"] == "left out"].iterrows():
+        inside, how = split_list(row["inside"]), split_list(row["relation"])
+        if inside:
+            more = f" and {len(inside) - 1} more" if len(inside) > 1 else ""
+            out[str(row["deal"])] = f"{how[0]} {names.get(inside[0], inside[0])}{more}"
     return out
 
 
