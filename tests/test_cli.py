@@ -75,7 +75,7 @@ def test_show_csv_is_one_table_chosen_with_table(mb_plan_file, mb_package):
     out = cli("trace", mb_plan_file, "--data", mb_package, "--by", "country", "--format",
               "csv", "--seed", "13")
     assert out.returncode == 0, out.stderr
-    run = out.stderr.split()[1]
+    run = run_line(out.stderr).split()[1]
     names = list(json.loads(cli("show", run, "--format", "json").stdout)["tables"])
     assert len(names) > 1 and "country" in names
     shown = cli("show", run, "--format", "csv", "--table", "country")
@@ -98,7 +98,16 @@ def test_trace_csv_is_a_table_per_breakdown(mb_plan_file, mb_package):
     frame = pd.read_csv(StringIO(out.stdout))
     assert list(frame.columns[:3]) == ["country", "country_name", "amount_mean"]
     assert frame["share_mean"].sum() == pytest.approx(1.0)
-    assert out.stderr.startswith("run ")
+    # stderr: the run line, after the plan's warnings (the textbook plan's budget of EUR
+    # 2,050 is below the small-budget floor: service.tasks.plan_warnings)
+    lines = out.stderr.strip().splitlines()
+    assert lines[-1] == run_line(out.stderr)
+    assert all(line.startswith("warning ") for line in lines[:-1])
+
+
+def run_line(stderr: str) -> str:
+    """The `run <id>` line a CSV or JSON trace writes to stderr."""
+    return next(line for line in stderr.splitlines() if line.startswith("run "))
 
 
 def test_trace_table_states_reconciliation(mb_plan_file, mb_package):

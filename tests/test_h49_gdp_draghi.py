@@ -86,7 +86,7 @@ def test_web_totals_page_names_the_gdp_source(tmp_path):
     with TestClient(app) as client:
         html = client.get("/ledger/totals").text
     rows_html = {m.group(1): m.group(2) for m in re.finditer(
-        r'<a href="/ledger\?region=(\w+)">[^<]+</a></th>(.*?)</tr>', html, re.S)}
+        r'<a href="/ledger\?region=(\w+)">[^<]+</a>.*?</th>(.*?)</tr>', html, re.S)}
     assert "/sources/x_oecd_eu_basic_stats_2024" in rows_html["EU"]
     assert "figure" not in rows_html["EU"].split("/sources/")[1]      # official: no label
     assert "/sources/x_wb_gdp_2024" in rows_html["US"] and "estimate figure" in rows_html["US"]

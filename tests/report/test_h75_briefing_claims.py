@@ -61,7 +61,12 @@ def titles_as_ids(text: str) -> str:
 
 
 def ids_marked(note: str) -> str:
-    """A stored note with each source id (the package's prefixes) marked '<source>'."""
+    """A stored note with each source id (the package's prefixes) marked '<source>', and its
+    field and file names said in words as the briefing prints them (report.glossary
+    plain_note: "(analysis.jobs: " is "(the jobs model: ")."""
+    from moneytrail.report.glossary import plain_note
+
+    note = plain_note(note)
     import re
 
     return re.sub(r"\b[aclms]_[a-z0-9]+(?:_[a-z0-9]+)+\b", "<source>", note)
@@ -87,7 +92,7 @@ def test_briefing_html_prints_the_notes_and_no_bare_pointer(ws, stargate_run, no
     stored = ids_marked(str(escape(notes[JOBS]))).split("(docs/methods.md)")[0]
     assert titles_as_ids(read).startswith(stored)
     assert "are stated in the claims file." not in html
-    assert "analysis/claims.yaml" in html
+    assert "the claims file of data package" in html          # in words (h147), not its path
 
 
 def test_a_claim_about_another_plan_is_not_applicable(ws, other_run):
