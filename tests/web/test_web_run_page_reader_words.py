@@ -56,11 +56,12 @@ def test_run_page_and_briefing_name_no_code_fields_or_files(client, runs, name):
 def test_stargate_claim_notes_are_in_words(client, runs):
     page = text_of(client.get(f"/r/{runs['stargate-style-us']}").text)
     assert "the jobs model: firms with employees per revenue" in page
-    assert "it does not set its own years of spending, so its five-year horizon" in page
+    # (data 2.5.4: the claim's slow case is a labelled four-year assumption, no longer "the
+    # plan's five-year horizon_years", h146)
     assert "the jobs and CO2 footprint table of the data package" in page
     assert "in the claims file: a lower bound of 100000" in page
     brief = text_of(client.get(f"/r/{runs['stargate-style-us']}/report.html").text)
-    assert "in the claims file, its check with the money spent in one year" in brief
+    assert "in the claims file, its case spending the tranche over four years" in brief
 
 
 def test_eu_value_added_says_it_rests_on_assumptions(client, runs):

@@ -67,6 +67,8 @@ NOTE_PHRASES = {
         "(it does not set its own years of spending, so its five-year horizon, the period",
     "(analysis/claims.yaml, check with spend_years: 1)":
         "(in the claims file, its check with the money spent in one year)",
+    "(analysis/claims.yaml, the case spending the tranche over four years)":
+        "(in the claims file, its case spending the tranche over four years)",
     "valuechain/satellites.csv": "the jobs and CO2 footprint table of the data package",
     "(via macro/fx.csv)": "(via the exchange-rate table of the data package)",
 }
