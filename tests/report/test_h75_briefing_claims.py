@@ -61,12 +61,8 @@ def titles_as_ids(text: str) -> str:
 
 
 def ids_marked(note: str) -> str:
-    """A stored note with each source id (the package's prefixes) marked '<source>', and its
-    field and file names said in words as the briefing prints them (report.glossary
-    plain_note: "(analysis.jobs: " is "(the jobs model: ")."""
-    from moneytrail.report.glossary import plain_note
-
-    note = plain_note(note)
+    """A stored note with each source id (the package's prefixes) marked '<source>' (the
+    notes say the package's fields and files in words themselves since data 2.5.5)."""
     import re
 
     return re.sub(r"\b[aclms]_[a-z0-9]+(?:_[a-z0-9]+)+\b", "<source>", note)

@@ -56,6 +56,7 @@ def test_run_page_and_briefing_name_no_code_fields_or_files(client, runs, name):
 def test_stargate_claim_notes_are_in_words(client, runs):
     page = text_of(client.get(f"/r/{runs['stargate-style-us']}").text)
     assert "the jobs model: firms with employees per revenue" in page
+    # (each note says it so itself since data 2.5.5; the page shows it as stored)
     # (data 2.5.4: the claim's slow case is a labelled four-year assumption, no longer "the
     # plan's five-year horizon_years", h146)
     assert "the jobs and CO2 footprint table of the data package" in page

@@ -50,32 +50,3 @@ GLOSSARY: list[tuple[str, str, str]] = [
      "another). Jobs at one time are the FTE-years divided by these years.",
      "Jobs and footprints"),
 ]
-
-# wording of notes stored with runs, as readers should read it (older runs keep the old text)
-NOTE_PHRASES = {
-    "(the plan's spend_years, else its horizon_years)":
-        "(the years the plan says its budget is spent over or, if it does not say, the years "
-        "the plan covers)",
-    # service.footprints.spend_years_note: the field named in the stored note, for scripts
-    "can set spend_years (1 to 30)": "can set its own years of spending (1 to 30)",
-    "can set spend_years (1 to 30, at most horizon_years)":
-        "can set its own years of spending (1 to 30, at most the horizon)",
-    # notes of the data package (claims, sources) that name its fields and files, which are
-    # for programmers: readers get them in words (the notes stay as stored)
-    "(analysis.jobs: ": "(the jobs model: ",
-    "(it sets no spend_years, so its five-year horizon_years, the period":
-        "(it does not set its own years of spending, so its five-year horizon, the period",
-    "(analysis/claims.yaml, check with spend_years: 1)":
-        "(in the claims file, its check with the money spent in one year)",
-    "(analysis/claims.yaml, the case spending the tranche over four years)":
-        "(in the claims file, its case spending the tranche over four years)",
-    "valuechain/satellites.csv": "the jobs and CO2 footprint table of the data package",
-    "(via macro/fx.csv)": "(via the exchange-rate table of the data package)",
-}
-
-
-def plain_note(text: str) -> str:
-    """A stored note with field names said in words (NOTE_PHRASES)."""
-    for old, new in NOTE_PHRASES.items():
-        text = text.replace(old, new)
-    return text

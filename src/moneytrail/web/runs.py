@@ -498,7 +498,7 @@ def footprint_rows(result: Result, names: Names | None = None) -> list[dict[str,
                 for row in records(result, name)]
         text, sources = split_note(table.note)
         if name == "jobs":
-            text = jobs_years_note(text, result)
+            text = fields_in_words(jobs_years_note(text, result))
             lasting = [r for r in rows if str(r["measure"]).endswith(LASTING_ROW)]
             years = units.spend_years_text(result.facts, (r["measure"] for r in rows))
             plan = run_plan(result.provenance.inputs) or {}
@@ -595,6 +595,30 @@ def jobs_years_note(text: str, result: Result) -> str:
 NOTE_FILES = {"macro/compensation.csv": "the table of pay per full-time job by country and "
               "industry", "valuechain/satellites.csv": "the table of firms' emissions and "
               "employees per revenue", **STORED_NOTE_FILES}
+
+
+# the plan's fields as the jobs note names them (service.footprints.jobs_note and
+# spend_years_note: stored so for scripts; older runs keep them too), in readers' words
+NOTE_FIELDS = {
+    "(the plan's spend_years, else its horizon_years)":
+        "(the years the plan says its budget is spent over or, if it does not say, the years "
+        "the plan covers)",
+    "can set spend_years (1 to 30)": "can set its own years of spending (1 to 30)",
+    "can set spend_years (1 to 30, at most horizon_years)":
+        "can set its own years of spending (1 to 30, at most the horizon)",
+}
+
+
+def fields_in_words(text: str) -> str:
+    """A run's table note with the plan's fields it names said in words (NOTE_FIELDS); after
+    jobs_years_note, which finds the stored wording.
+
+    >>> fields_in_words("a plan file can set spend_years (1 to 30, at most horizon_years)")
+    'a plan file can set its own years of spending (1 to 30, at most the horizon)'
+    """
+    for field, words in NOTE_FIELDS.items():
+        text = text.replace(field, words)
+    return text
 
 
 def split_note(note: str) -> tuple[str, list[str]]:
@@ -1040,6 +1064,7 @@ def tables_view(result: Result, *, url: str, origin: str) -> View:
                  for v, c in zip(row, table.columns, strict=True)]
                 for row in table.rows[:MAX_ROWS_SHOWN]]
         text, sources = split_note(table.note)
+        text = fields_in_words(text)
         shown = readable_title(table.title) if sensitive else table.title
         tables.append({"name": name, "title": shown or name, "note": text,
                        "sources": sources, "index": len(table.index),

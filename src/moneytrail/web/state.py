@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 # NOTE_ID: one rule with the briefing (note_words)
-from moneytrail.report.glossary import NOTE_ID, plain_note
+from moneytrail.report.glossary import NOTE_ID
 
 if TYPE_CHECKING:
     from moneytrail.data.valuechain import ValueChain
@@ -77,10 +77,7 @@ def readable_info(info: dict[str, str]) -> dict[str, str]:
     and, when that differs, the title as recorded under `file`. A modelling assumption titled
     only 'Modelling assumption' takes the start of its note (`about`) into its title
     ('Modelling assumption: AMD does not disclose ...'), so a list of them tells them apart;
-    its `about` is then empty (not said twice). A publisher naming a data file ('European
-    Central Bank (via macro/fx.csv)') names it in words (report.glossary.plain_note)."""
-    if info.get("publisher"):
-        info = {**info, "publisher": plain_note(str(info["publisher"]))}
+    its `about` is then empty (not said twice)."""
     if info.get("about") and info.get("title", "").strip() == BARE_ASSUMPTION:
         return {**info, "title": f"{BARE_ASSUMPTION}: {info['about']}", "about": ""}
     shown = readable_title(info.get("title", ""), info.get("publisher", ""))
@@ -277,7 +274,7 @@ class WebState:
         firm or sector by its name. Unknown words stay as they are."""
         from moneytrail.report.methods import CITED, METHODS_TITLE, methods_link
 
-        text = plain_note(str(text or ""))
+        text = str(text or "")
         parts: list[dict[str, str]] = []
         last = 0
         for found in NOTE_ID.finditer(text):

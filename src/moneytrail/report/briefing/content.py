@@ -35,7 +35,7 @@ from moneytrail.report.briefing.text import (
     ref_ranges,
 )
 from moneytrail.report.evidence import weak_figure_words
-from moneytrail.report.glossary import NOTE_ID, plain_note
+from moneytrail.report.glossary import NOTE_ID
 from moneytrail.report.inputs import (
     OWN_FIGURE,
     OWN_FIGURES_NOTE,
@@ -169,7 +169,7 @@ class SourceBook:
         sid = self.first(sid)
         row = self.rows.get(sid, {})
         return {"number": number, "id": sid, "ids": list(self.ids.get(number, [sid])),
-                "publisher": plain_note(str(row.get("publisher", ""))),
+                "publisher": str(row.get("publisher", "")),
                 "title": row.get("title", ""),
                 "title_lang": row.get("title_lang", ""),     # BCP 47 when not English
                 "published": row.get("published", ""), "accessed": row.get("accessed", ""),
@@ -179,9 +179,9 @@ class SourceBook:
                 "reliability": self.reliability(sid), "known": bool(row),
                 # an assumption's reasoning: in full in the Sources list, and cut at a word
                 # boundary in the notes under figures (which point to the full text)
-                "reasoning": " ".join(plain_note(str(row.get("note", ""))).split())
+                "reasoning": " ".join(str(row.get("note", "")).split())
                 if self.reliability(sid) == "assumption" else "",
-                "reasoning_short": short(plain_note(str(row.get("note", ""))), REASONING_CHARS)
+                "reasoning_short": short(str(row.get("note", "")), REASONING_CHARS)
                 if self.reliability(sid) == "assumption" else "",
                 "compact": all(s in self.compact for s in self.ids.get(number, [sid])),
                 "domain": str(row.get("url", "")).split("//", 1)[-1].split("/", 1)[0]}
@@ -1413,12 +1413,9 @@ def documents(ids: list[str], book: SourceBook) -> list[str]:
 
 
 def reading_words(note: str, book: SourceBook) -> str:
-    """A claim's note ("Read as") for readers, as the web pages show it: field names in words
-    (report.glossary.plain_note) and source ids as the source's title with its number in
-    the Sources list (note_words)."""
-    from moneytrail.report.glossary import plain_note
-
-    return note_words(plain_note(str(note or "")), book, {})
+    """A claim's note ("Read as") for readers, as the web pages show it: source ids as the
+    source's title with its number in the Sources list (note_words)."""
+    return note_words(str(note or ""), book, {})
 
 
 def claimed_entry(by: Any, on: Any, where: Any, book: SourceBook,
