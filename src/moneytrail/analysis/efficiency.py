@@ -2,7 +2,11 @@
 algorithmic-efficiency trend (so infrastructure-first and efficiency-first plans compare).
 
 Every column is per draw: the run's compute is drawn from its sourced interval once and used for
-both the original-compute count and the trend-adjusted capability count.
+both the original-compute count and the trend-adjusted capability count. Owned compute follows
+the lifecycle's schedule of purchases (analysis.lifecycle.vintages): what a year of spending
+buys is available from that year to the end of the horizon, `operating_years` on average.
+Rented compute is the hours the cloud spending rents, whenever in the years of spending it is
+spent.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from moneytrail.analysis.hardware import (
     reference_flops,
     rented_gpu_hours,
 )
+from moneytrail.analysis.lifecycle import operating_years
 from moneytrail.analysis.purchases import Purchases, plan_purchases
 from moneytrail.analysis.stats import Stream, describe_frame, draw_interval
 from moneytrail.data.checks import one_row
@@ -95,7 +100,9 @@ def efficiency_draws(result: TraceResult, data: AnalysisData,
                      ) -> dict[str, np.ndarray]:
     """Per draw: FLOP the plan's compute delivers over its horizon (owned + rented), training
     runs of the class of `run` (at its original compute and trend-adjusted), and the plan's
-    cost per such capability."""
+    cost per such capability. The owned accelerators run from the year they are bought to the
+    end of the horizon, as the lifecycle counts them (`operating_years`: the whole horizon
+    when the plan spends in one year)."""
     purchases = purchases if purchases is not None else plan_purchases(result)
     plan = result.require_plan()
     year, n = plan.year, result.draws
@@ -104,7 +111,8 @@ def efficiency_draws(result: TraceResult, data: AnalysisData,
     busy = draw_interval(data.param("busy_fraction"), stream.at(BUSY), n, lower=0.0, upper=1.0)
     units, _ = accelerator_units(result, purchases, data)
     peak = reference_flops(data)
-    owned = units * peak * mfu * busy * HOURS_PER_YEAR * SECONDS_PER_HOUR * plan.horizon_years
+    owned = (units * peak * mfu * busy * HOURS_PER_YEAR * SECONDS_PER_HOUR
+             * operating_years(plan))
     rented = rented_gpu_hours(result, purchases, data) * SECONDS_PER_HOUR * peak * mfu
     flop = owned + rented
     original, needed = run_compute(data, run, year, stream, n)
