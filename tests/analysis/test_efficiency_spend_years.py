@@ -72,3 +72,20 @@ def test_spending_in_one_year_keeps_the_old_figures(model, data):
                                                                      rel=1e-9)
     assert np.mean(once["eur_per_capability"]) == pytest.approx(1195273.2480890153, rel=1e-9)
     assert np.median(once["eur_per_capability"]) == pytest.approx(976750.6869935831, rel=1e-9)
+
+
+def test_the_note_says_when_the_owned_compute_counts(model, data):
+    from moneytrail.analysis.efficiency import efficiency
+
+    def note(**overrides):
+        plan = make_plan(horizon_years=6, **overrides)
+        return efficiency(mt.trace(plan, model, draws=20, seed=1, keep_draws=True),
+                          data).attrs["note"]
+
+    assert ("Owned compute: bought evenly over 4 years, each year's purchases count from the "
+            "year they are bought to the end of the 6-year horizon, 4.5 years on average"
+            in note(spend_years=4, spend=SPEND))
+    assert ("Owned compute: all bought in the first year, it counts over the whole 6-year "
+            "horizon" in note(spend_years=1))
+    assert "Rented compute counts the hours the cloud spending rents." in note(spend_years=1)
+    assert "Owned compute" not in note(spend={"cloud_compute": 1.0})   # it owns none

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from moneytrail.analysis.concentration import spend_years
 from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.hardware import (
     HARDWARE,
@@ -28,6 +29,7 @@ from moneytrail.analysis.stats import Stream, describe_frame, draw_interval
 from moneytrail.data.checks import one_row
 from moneytrail.engine.result import TraceResult
 from moneytrail.errors import ScenarioError
+from moneytrail.scenarios.schema import Plan
 
 __all__ = ["CAPABILITY_RUN", "capability_compute", "compute_spend_shares", "efficiency",
            "efficiency_draws", "reference_flops", "training_runs"]
@@ -136,8 +138,28 @@ def efficiency(result: TraceResult, data: AnalysisData,
              f"runs_of_{run}_original_compute": "training runs",
              f"{run}_level_capabilities": "capabilities", "eur_per_capability": "EUR"}
     out.insert(0, "unit", [units[k] for k in out.index])
-    out.attrs["note"] = efficiency_note(run)
+    note = efficiency_note(run)
+    plan = result.require_plan()
+    if "accelerators" in plan.spend:
+        note = f"{note} {owned_compute_text(plan)}"
+    out.attrs["note"] = note
     return out
+
+
+def owned_compute_text(plan: Plan) -> str:
+    """When the plan's owned compute is counted (the lifecycle's schedule of purchases,
+    analysis.lifecycle.vintages): from the year each year's hardware is bought to the end of
+    the horizon; rented compute is the hours the cloud spending rents."""
+    years, horizon = spend_years(plan), plan.horizon_years
+    if years == 1:
+        when = (f"all bought in the first year, it counts over the whole {horizon}-year "
+                "horizon")
+    else:
+        when = (f"bought evenly over {years} years, each year's purchases count from the year "
+                f"they are bought to the end of the {horizon}-year horizon, "
+                f"{operating_years(plan):g} years on average")
+    return (f"Owned compute: {when}, as in the lifecycle table. Rented compute counts the "
+            "hours the cloud spending rents.")
 
 
 def efficiency_note(run: str = CAPABILITY_RUN) -> str:
