@@ -2,7 +2,11 @@
 algorithmic-efficiency trend (so infrastructure-first and efficiency-first plans compare).
 
 Every column is per draw: the run's compute is drawn from its sourced interval once and used for
-both the original-compute count and the trend-adjusted capability count.
+both the original-compute count and the trend-adjusted capability count. Owned compute follows
+the lifecycle's schedule of purchases (analysis.lifecycle.vintages): what a year of spending
+buys is available from that year to the end of the horizon, `operating_years` on average.
+Rented compute is the hours the cloud spending rents, whenever in the years of spending it is
+spent.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from moneytrail.analysis.concentration import spend_years
 from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.hardware import (
     HARDWARE,
@@ -18,11 +23,13 @@ from moneytrail.analysis.hardware import (
     reference_flops,
     rented_gpu_hours,
 )
+from moneytrail.analysis.lifecycle import operating_years
 from moneytrail.analysis.purchases import Purchases, plan_purchases
 from moneytrail.analysis.stats import Stream, describe_frame, draw_interval
 from moneytrail.data.checks import one_row
 from moneytrail.engine.result import TraceResult
 from moneytrail.errors import ScenarioError
+from moneytrail.scenarios.schema import Plan
 
 __all__ = ["CAPABILITY_RUN", "capability_compute", "compute_spend_shares", "efficiency",
            "efficiency_draws", "reference_flops", "training_runs"]
@@ -95,7 +102,9 @@ def efficiency_draws(result: TraceResult, data: AnalysisData,
                      ) -> dict[str, np.ndarray]:
     """Per draw: FLOP the plan's compute delivers over its horizon (owned + rented), training
     runs of the class of `run` (at its original compute and trend-adjusted), and the plan's
-    cost per such capability."""
+    cost per such capability. The owned accelerators run from the year they are bought to the
+    end of the horizon, as the lifecycle counts them (`operating_years`: the whole horizon
+    when the plan spends in one year)."""
     purchases = purchases if purchases is not None else plan_purchases(result)
     plan = result.require_plan()
     year, n = plan.year, result.draws
@@ -104,7 +113,8 @@ def efficiency_draws(result: TraceResult, data: AnalysisData,
     busy = draw_interval(data.param("busy_fraction"), stream.at(BUSY), n, lower=0.0, upper=1.0)
     units, _ = accelerator_units(result, purchases, data)
     peak = reference_flops(data)
-    owned = units * peak * mfu * busy * HOURS_PER_YEAR * SECONDS_PER_HOUR * plan.horizon_years
+    owned = (units * peak * mfu * busy * HOURS_PER_YEAR * SECONDS_PER_HOUR
+             * operating_years(plan))
     rented = rented_gpu_hours(result, purchases, data) * SECONDS_PER_HOUR * peak * mfu
     flop = owned + rented
     original, needed = run_compute(data, run, year, stream, n)
@@ -128,8 +138,28 @@ def efficiency(result: TraceResult, data: AnalysisData,
              f"runs_of_{run}_original_compute": "training runs",
              f"{run}_level_capabilities": "capabilities", "eur_per_capability": "EUR"}
     out.insert(0, "unit", [units[k] for k in out.index])
-    out.attrs["note"] = efficiency_note(run)
+    note = efficiency_note(run)
+    plan = result.require_plan()
+    if "accelerators" in plan.spend:
+        note = f"{note} {owned_compute_text(plan)}"
+    out.attrs["note"] = note
     return out
+
+
+def owned_compute_text(plan: Plan) -> str:
+    """When the plan's owned compute is counted (the lifecycle's schedule of purchases,
+    analysis.lifecycle.vintages): from the year each year's hardware is bought to the end of
+    the horizon; rented compute is the hours the cloud spending rents."""
+    years, horizon = spend_years(plan), plan.horizon_years
+    if years == 1:
+        when = (f"all bought in the first year, it counts over the whole {horizon}-year "
+                "horizon")
+    else:
+        when = (f"bought evenly over {years} years, each year's purchases count from the year "
+                f"they are bought to the end of the {horizon}-year horizon, "
+                f"{operating_years(plan):g} years on average")
+    return (f"Owned compute: {when}, as in the lifecycle table. Rented compute counts the "
+            "hours the cloud spending rents.")
 
 
 def efficiency_note(run: str = CAPABILITY_RUN) -> str:
