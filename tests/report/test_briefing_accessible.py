@@ -107,3 +107,74 @@ def test_later_pages_carry_the_running_header_and_footer(reference_pdf):
     lines = page_text(reference_pdf, 2, layout=True)
     assert re.fullmatch(rf"{re.escape(title)}\s+moneytrail briefing", lines[0]), lines[0]
     assert re.fullmatch(rf"{re.escape(title)} · run [0-9a-f]{{16}}\s+Page 2 of \d+", lines[-1])
+
+
+def words_in_figures(path: Path) -> int:
+    """How many text-showing operators a PDF draws inside its /Figure marked content (not
+    inside an /Artifact there), in the page streams and the forms they draw: what a reader
+    gets when it reads a figure's content instead of its alternate text."""
+    reader = pypdf.PdfReader(str(path))
+    found = 0
+
+    def read(content, resources, in_figure: bool) -> None:
+        nonlocal found
+        marks: list[str] = []
+        for operands, operator in pypdf.generic.ContentStream(content, reader).operations:
+            if operator in (b"BDC", b"BMC"):
+                marks.append(str(operands[0]))
+            elif operator == b"EMC" and marks:
+                marks.pop()
+            inside = (in_figure or "/Figure" in marks) and "/Artifact" not in marks
+            if inside and operator in (b"Tj", b"TJ", b"'", b'"'):
+                found += 1
+            elif inside and operator == b"Do":
+                drawn = resources["/XObject"][operands[0]].get_object()
+                if drawn.get("/Subtype") == "/Form":
+                    read(drawn, drawn.get("/Resources", resources), True)
+
+    for page in reader.pages:
+        read(page.get_contents(), page["/Resources"], False)
+    return found
+
+
+def test_a_charts_words_are_not_read_as_the_figures_content(reference_pdf):
+    """Each chart is one figure whose alternate text is its description; the words drawn in
+    it are artifacts, not the figure's content (drawn inline they were tagged letter by letter
+    without spaces, 'WhatitbuysTheplanWherevalueisadded...'). They are still printed."""
+    assert words_in_figures(reference_pdf) == 0
+    page = next(number for number in range(1, 8)
+                if "Figure 1. Where the money goes" in " ".join(page_text(reference_pdf,
+                                                                          number)))
+    lines = page_text(reference_pdf, page)
+    for label in ("What it buys", "The plan", "Where value is added"):
+        assert label in lines, lines[:12]
+
+
+def test_a_table_broken_over_pages_is_one_table_with_its_caption(reference_pdf,
+                                                                 reference_html):
+    """A screen reader finds as many tables as the briefing has, each with its caption: a
+    table broken over pages was tagged as one table per page, the later parts without a
+    caption (the scorecard's 'Metric / Value' read as a table of its own)."""
+    reader = pypdf.PdfReader(str(reference_pdf))
+
+    def elements(node):
+        node = node.get_object()
+        if isinstance(node, pypdf.generic.DictionaryObject) and "/S" in node:
+            yield node
+            kids = node.get("/K")
+            kids = kids.get_object() if kids is not None else []
+            for kid in kids if isinstance(kids, list) else [kids]:
+                yield from elements(kid)
+
+    root = reader.trailer["/Root"]["/StructTreeRoot"].get_object()["/K"].get_object()
+    tables = [node for top in (root if isinstance(root, list) else [root])
+              for node in elements(top) if node["/S"] == "/Table"]
+    captions = [next((str(kid["/S"]) for kid in elements(node) if kid["/S"] == "/Caption"),
+                     None) for node in tables]
+    assert len(tables) == reference_html.count("<table "), len(tables)
+    assert captions == ["/Caption"] * len(tables), captions
+
+
+def test_every_table_of_the_briefing_has_a_caption(reference_html):
+    tables = re.findall(r"<table\b[^>]*>\s*(<caption\b)?", reference_html)
+    assert len(tables) >= 8 and all(tables), tables

@@ -87,7 +87,8 @@ def templates() -> Environment:
     from moneytrail.report.glossary import GLOSSARY
     from moneytrail.report.methods import methods_link
 
-    env.globals["glossary"] = [(term, words, methods_link(section))
+    # (term, words, link, section): the link's name says which section of the methods it opens
+    env.globals["glossary"] = [(term, words, methods_link(section), section)
                                for term, words, section in GLOSSARY]
     return env
 

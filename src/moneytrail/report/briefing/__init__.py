@@ -80,29 +80,108 @@ def cite_methods(html: str, url: str) -> str:
 
 
 SVG = "{http://www.w3.org/2000/svg}"
+XMLNS = "{http://www.w3.org/2000/xmlns/}"
 
 
 def html_to_pdf(html: str) -> bytes:
     """An HTML briefing printed to A4 by WeasyPrint (fonts embedded, no network) as a tagged
-    PDF: headings, lists, tables and figures in its structure tree, for screen readers."""
+    PDF: headings, lists, tables and figures in its structure tree, for screen readers. Each
+    chart is one figure with its title and description as alternate text, its drawn words
+    not read as content (`chart_as_image`); a table broken over pages is one table with its
+    caption (`one_table_per_table`)."""
     from weasyprint import HTML
 
-    def no_fetch(url: str, *args, **kwargs):   # a briefing loads nothing from anywhere
-        raise ValueError(f"briefings load no external resources ({url[:80]})")
-
-    document = HTML(string=html, url_fetcher=no_fetch)
-    for chart in document.etree_element.iter(f"{SVG}svg"):
-        alt_text_from_desc(chart)
-    return document.write_pdf(pdf_tags=True)
+    document = HTML(string=html, url_fetcher=data_urls_only())
+    for chart in list(document.etree_element.iter(f"{SVG}svg")):
+        chart_as_image(document.etree_element, chart)
+    return document.write_pdf(pdf_tags=True, finisher=one_table_per_table)
 
 
-def alt_text_from_desc(chart) -> None:
-    """A chart's <title> followed by its <desc> (as aria-labelledby names both to an HTML
-    reader): WeasyPrint takes a figure's alternate text in the PDF from the <title> alone,
-    which names the chart but does not give its numbers."""
+def data_urls_only():
+    """WeasyPrint's URL fetcher for a briefing: the data: URLs of its charts and nothing else
+    (a briefing loads nothing from anywhere)."""
+    import weasyprint
+
+    if hasattr(weasyprint, "URLFetcher"):      # the fetcher class of newer WeasyPrint
+        return weasyprint.URLFetcher(allowed_protocols={"data"})
+
+    def fetch(url: str, *args, **kwargs):
+        if not url.startswith("data:"):
+            raise ValueError(f"briefings load no external resources ({url[:80]})")
+        return weasyprint.default_url_fetcher(url, *args, **kwargs)
+
+    return fetch
+
+
+def chart_as_image(root, chart) -> None:
+    """A chart drawn for the PDF as one figure whose words are not read as content: an
+    <img> whose alternate text is the chart's <title> and <desc> (what aria-labelledby gives
+    an HTML reader) and whose picture is the chart as the image's background, which WeasyPrint
+    marks as an artifact. (Drawn inline, the chart's labels were tagged as the figure's
+    content: letter by letter, with no spaces, 'WhatitbuysTheplanWherevalueisadded...'.)"""
+    import base64
+    import copy
+    from xml.etree import ElementTree
+
+    parent = next((node for node in root.iter() if chart in list(node)), None)
+    if parent is None:
+        return
     title, desc = chart.find(f"{SVG}title"), chart.find(f"{SVG}desc")
-    if title is not None and desc is not None and desc.text:
-        title.text = f"{(title.text or '').rstrip('.')}. {desc.text}"
+    alt = (title.text or "") if title is not None else ""
+    if desc is not None and desc.text:
+        alt = f"{alt.rstrip('.')}. {desc.text}"
+
+    def data_url(svg) -> str:
+        svg = copy.deepcopy(svg)
+        for node in svg.iter():        # the HTML parser keeps xmlns as an attribute
+            for key in [key for key in node.attrib if key.startswith(XMLNS)]:
+                del node.attrib[key]
+        text = base64.b64encode(ElementTree.tostring(svg, encoding="utf-8")).decode("ascii")
+        return f"data:image/svg+xml;base64,{text}"
+
+    frame = ElementTree.Element(f"{SVG}svg", {key: chart.get(key) for key in
+                                              ("viewBox", "width", "height") if chart.get(key)})
+    image = ElementTree.Element("img", {
+        "src": data_url(frame), "alt": alt, "class": "chart",
+        "style": f"background: url({data_url(chart)}) no-repeat 0 0 / 100% 100%"})
+    image.tail = chart.tail
+    index = list(parent).index(chart)
+    parent.remove(chart)
+    parent.insert(index, image)
+
+
+def one_table_per_table(document, pdf) -> None:
+    """WeasyPrint's finisher: a table broken over pages is tagged as one table per page, the
+    pages after the first without the caption ('Metric / Value' read as a table of its own).
+    Each such part joins the table it continues (the one before it: every table of a briefing
+    has a caption), and containers left empty go."""
+    def get(reference):
+        return pdf.objects[int(reference.split()[0])]
+
+    def is_elem(item, role: str | None = None) -> bool:
+        return (isinstance(item, dict) and item.get("Type") == "/StructElem"
+                and (role is None or item.get("S") == role))
+
+    def kids(item) -> list:
+        return [get(k) for k in item.get("K", []) if isinstance(k, bytes)]
+
+    tables = [item for item in pdf.objects if is_elem(item, "/Table")]
+    head = None
+    for table in tables:
+        captioned = any(is_elem(kid, "/Caption") for kid in kids(table))
+        if captioned or head is None or any(not isinstance(k, bytes) for k in table["K"]):
+            head = table
+            continue
+        for reference in table["K"]:
+            get(reference)["P"] = head.reference
+            head["K"].append(reference)
+        table["K"] = type(table["K"])([])
+        child, parent = table, get(table["P"])
+        while is_elem(parent) and not len(child["K"]):
+            parent["K"] = type(parent["K"])([k for k in parent["K"] if k != child.reference])
+            if parent.get("S") not in ("/Div", "/NonStruct", "/Sect", "/Part"):
+                break
+            child, parent = parent, get(parent["P"])
 
 
 def render_briefing(ws: Workspace, results: list[Result], *, fmt: str = "pdf",
