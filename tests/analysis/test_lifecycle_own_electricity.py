@@ -112,3 +112,20 @@ def test_reference_plans_buy_no_electricity(reference, data):
         found = embodied_co2(result, data, draws["co2_tonnes"], None, draws)
         assert found == {} or np.array_equal(
             found["co2_embodied_tonnes"], footprint_draws(result, data)["co2_embodied_tonnes"])
+
+
+def test_the_lifecycle_note_says_what_the_plans_own_electricity_covers(workspace):
+    from moneytrail.service import tasks
+
+    run = tasks.trace_plan(workspace, plan_of(TESTER), draws=200, seed=SEED, store=None)
+    table = run.tables["lifecycle"]
+    assert "The plan's own electricity purchases (USD 500 m, " in table.note
+    assert " MWh its hardware uses over the horizon" in table.note
+    frame = run.table("lifecycle")
+    assert "Less the electricity the plan's own electricity category buys" in \
+        frame.loc["electricity_cost", "counts"]
+    # a plan without an electricity category reads as before
+    other = tasks.trace_plan(workspace, plan_of({"accelerators": 0.9, "facility": 0.1}),
+                             draws=200, seed=SEED, store=None)
+    assert "own electricity" not in other.tables["lifecycle"].note
+    assert "own electricity" not in " ".join(other.table("lifecycle")["counts"])

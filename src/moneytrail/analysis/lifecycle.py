@@ -230,9 +230,10 @@ def embodied_co2(result: TraceResult, data: AnalysisData, operational: np.ndarra
         embodied = footprint_draws(result, data)["co2_embodied_tonnes"]
     if np.all(np.isnan(embodied)):
         return {}
-    covered = None if draws is None else draws.get("own_electricity_covered_mwh")
+    own = draws if draws is not None else {}
+    covered = own.get("own_electricity_covered_mwh")
     if covered is not None and np.any(covered > 0):
-        bought = draws["own_electricity_mwh"]
+        bought = own["own_electricity_mwh"]
         share = np.divide(covered, bought, out=np.zeros_like(covered), where=bought > 0)
         purchases = purchases if purchases is not None else plan_purchases(result)
         embodied = embodied - share * own_electricity_co2(result, data, purchases)
