@@ -601,9 +601,11 @@ def embodied_share(ctx: Context, args: EmbodiedShareArgs, where: Where) -> Figur
     plan = _plan(args, where)
     result = ctx.traced(plan)
     evaluation = ctx.evaluation(result)
-    operational = lifecycle_draws(result, ctx.data, evaluation.purchases)["co2_tonnes"]
+    draws = lifecycle_draws(result, ctx.data, evaluation.purchases)
+    operational = draws["co2_tonnes"]
     found = embodied_co2(result, ctx.data, operational,
-                         evaluation.footprint("co2_embodied_tonnes"))
+                         evaluation.footprint("co2_embodied_tonnes"), draws,
+                         evaluation.purchases)
     if not found:
         raise where.error("the data package has no supply-chain CO2 intensities "
                           "(valuechain/satellites.csv, co2e_scope12)", "scenario", plan.id)

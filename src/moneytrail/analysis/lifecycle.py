@@ -14,6 +14,15 @@ hours x TDP x IT overhead x PUE, at the buyer region's grid; its electricity cos
 the rent, so it adds to energy and CO2 (labelled `_rented`) but not to cost. CO2 is
 location-based (the site's grid intensity); prices are large-consumer tariffs. The data year of
 the grid and price rows is reported (`data_year`) when the plan's year is missing.
+
+A plan that buys electricity in its budget (its `electricity` category) already pays part of
+its hardware's power (`own_electricity`): in each year of spending the category buys its
+spending / spend_years, in kWh at the lifecycle's price, and covers the hardware's use of that
+year up to it (power bought in one year runs no other year's hardware). The electricity cost
+adds only the rest; operational CO2 counts every kWh the hardware uses (at the site's grid);
+and the embodied CO2 leaves out the covered share of the purchase's first invoice (what the
+plan pays its electricity suppliers x their scope 1+2 per unit of revenue), so no kWh is
+counted twice (docs/methods.md, 'Lifecycle cost and TCO').
 """
 
 from __future__ import annotations
@@ -41,6 +50,12 @@ from moneytrail.scenarios.schema import Plan
 # keys of the quantities lifecycle draws from its stream (one key each: no shared numbers)
 DECLINE, LIFE, IT_FACTOR, BUSY, IDLE, PUE, PRICE = range(7)
 
+ELECTRICITY = "electricity"       # the spending category of grid power a plan buys itself
+# lifecycle_draws' keys for the plan's own electricity purchase (`own_electricity`): not rows
+# of the lifecycle table, read by its note and by the embodied / operational split
+OWN_ELECTRICITY = ("own_electricity_spend", "own_electricity_mwh",
+                   "own_electricity_covered_mwh")
+
 
 def vintages(plan: Plan) -> list[tuple[float, float]]:
     """The plan's hardware by the year it is bought: (share of the hardware, years it runs to
@@ -64,6 +79,45 @@ def operating_years(plan: Plan) -> float:
     """The years the plan's hardware runs within the horizon, on average over its purchases
     (`vintages`): horizon - (spend_years - 1) / 2."""
     return sum(share * years for share, years in vintages(plan))
+
+
+def yearly_use(plan: Plan) -> list[tuple[float, float]]:
+    """Per year of the horizon: (share of the hardware running that year, share of the budget
+    spent that year). What year k buys (`vintages`) runs from year k to the end of the horizon;
+    the budget is spent evenly over `spend_years`. The running shares add up to
+    `operating_years`.
+
+    >>> from moneytrail.scenarios.schema import parse_scenario
+    >>> plan = parse_scenario({"id": "p", "title": "p", "year": 2025, "currency": "EUR",
+    ...     "budget": {"amount": 1e9}, "spend": {"accelerators": 1.0}, "horizon_years": 3,
+    ...     "spend_years": 2})
+    >>> yearly_use(plan)
+    [(0.5, 0.5), (1.0, 0.5), (1.0, 0.0)]
+    """
+    bought = vintages(plan)
+    return [(sum(share for share, _ in bought[:year + 1]),
+             1.0 / len(bought) if year < len(bought) else 0.0)
+            for year in range(plan.horizon_years)]
+
+
+def own_electricity(plan: Plan, purchases: Purchases, owned_kwh: np.ndarray,
+                    price: np.ndarray) -> dict[str, np.ndarray]:
+    """Per draw: what the plan's own `electricity` category buys (its spending, in the plan's
+    money; its MWh at the lifecycle's price per kWh) and the MWh of it the owned hardware uses.
+    Year by year (`yearly_use`): the category buys its spending / spend_years a year; the
+    hardware uses owned_kwh / operating_years x the share of it running; the covered MWh are
+    the smaller of the two, summed over the years (power bought in one year cannot run another
+    year's hardware, so a year's surplus covers nothing later). 0 without the category."""
+    by_cat = purchases.by_category()
+    spend = by_cat[ELECTRICITY].to_numpy(float) if ELECTRICITY in by_cat \
+        else np.zeros(len(by_cat))
+    kwh = np.divide(spend, price, out=np.zeros_like(spend), where=price > 0)
+    per_year = owned_kwh / operating_years(plan)
+    covered = np.zeros_like(spend)
+    for running, spent in yearly_use(plan):
+        covered += np.minimum(kwh * spent, per_year * running)
+    return {"own_electricity_spend": spend, "own_electricity_mwh": kwh / 1000.0,
+            "own_electricity_covered_mwh": covered / 1000.0}
 
 
 def hardware_value(result: TraceResult, data: AnalysisData, purchases: Purchases
@@ -121,28 +175,68 @@ def lifecycle_draws(result: TraceResult, data: AnalysisData,
     price = price_per_kwh(data, site_row(data["electricity_prices"], site, year,
                                          "electricity price"),
                           plan.currency, Stream(result.seed, "lifecycle", (PRICE,)), n)
-    cost = kwh["owned_kwh"] * price
+    own = own_electricity(plan, purchases, kwh["owned_kwh"], price)
+    # the electricity the budget already buys for the hardware is not added again
+    cost = (kwh["owned_kwh"] - own["own_electricity_covered_mwh"] * 1000.0) * price
     co2_owned = kwh["owned_kwh"] * grid["gco2_per_kwh"] / 1e6        # tonnes CO2e
     co2_rented = kwh["rented_kwh"] * grid["gco2_per_kwh"] / 1e6
     return {**value, "accelerators_h100e": kwh["units"],
             "energy_mwh": (kwh["owned_kwh"] + kwh["rented_kwh"]) / 1000.0,
             "energy_mwh_rented": kwh["rented_kwh"] / 1000.0, "electricity_cost": cost,
             "co2_tonnes": co2_owned + co2_rented, "co2_tonnes_rented": co2_rented,
-            "tco": result.total + cost - value["residual_value"]}
+            "tco": result.total + cost - value["residual_value"], **own}
+
+
+def own_electricity_co2(result: TraceResult, data: AnalysisData,
+                        purchases: Purchases) -> np.ndarray:
+    """Per draw: the CO2 of the first invoice of the plan's `electricity` category, what it
+    pays each electricity supplier x that supplier's scope 1+2 per unit of revenue
+    (valuechain/satellites.csv, the same draws as the supply-chain footprint): the emissions
+    of generating the power it buys, which the footprint counts as embodied. 0 for a supplier
+    without an intensity."""
+    from moneytrail.analysis.footprints import CO2, satellite_account
+    from moneytrail.data.footprints import footprint_tables
+    from moneytrail.engine.footprint import draw_account_values
+
+    n = result.draws
+    out = np.zeros(n)
+    suppliers, amounts = purchases.in_category(ELECTRICITY)
+    if not suppliers:
+        return out
+    account, _ = satellite_account(result, footprint_tables(data.package), data.money, CO2)
+    values, _ = draw_account_values(account, result.seed, n)
+    per_unit = account.per_output(np.zeros((n, 0)), values)     # t CO2e per unit of money
+    labels = np.asarray(result.model.labels, dtype=object)[account.entity]
+    for column, supplier in enumerate(suppliers):
+        out += amounts[:, column] * per_unit[:, labels == supplier].sum(axis=1)
+    return out
 
 
 def embodied_co2(result: TraceResult, data: AnalysisData, operational: np.ndarray,
-                 embodied: np.ndarray | None = None) -> dict[str, np.ndarray]:
+                 embodied: np.ndarray | None = None,
+                 draws: dict[str, np.ndarray] | None = None,
+                 purchases: Purchases | None = None) -> dict[str, np.ndarray]:
     """Embodied CO2 of the plan's supply chain (scope 1+2 of every firm the money reaches,
     analysis.jobs.footprint_draws, from valuechain/satellites.csv) and its share of embodied +
     operational CO2, per draw; no rows when the data package has no intensities. `embodied`:
-    the per-draw embodied CO2 when already computed (footprint_draws' co2_embodied_tonnes)."""
+    the per-draw embodied CO2 when already computed (footprint_draws' co2_embodied_tonnes).
+    `draws` (lifecycle_draws): when the plan's own electricity covers part of its hardware's
+    use (`own_electricity`), that share of the purchase's first-invoice CO2
+    (`own_electricity_co2`) is left out of embodied CO2: operational CO2 already counts those
+    kWh at the site's grid intensity."""
     from moneytrail.analysis.jobs import footprint_draws
 
     if embodied is None:
         embodied = footprint_draws(result, data)["co2_embodied_tonnes"]
     if np.all(np.isnan(embodied)):
         return {}
+    own = draws if draws is not None else {}
+    covered = own.get("own_electricity_covered_mwh")
+    if covered is not None and np.any(covered > 0):
+        bought = own["own_electricity_mwh"]
+        share = np.divide(covered, bought, out=np.zeros_like(covered), where=bought > 0)
+        purchases = purchases if purchases is not None else plan_purchases(result)
+        embodied = embodied - share * own_electricity_co2(result, data, purchases)
     total = embodied + operational
     return {"co2_embodied_tonnes": embodied,
             "co2_embodied_share": np.divide(embodied, total, out=np.full_like(total, np.nan),
@@ -174,7 +268,9 @@ def lifecycle(result: TraceResult, data: AnalysisData,
     `budget_rows` adds the budget and the spending other than hardware (budget - hardware
     capex) and puts the rows TCO is made of first (COST_ROWS)."""
     draws = dict(draws if draws is not None else lifecycle_draws(result, data, purchases))
-    draws.update(embodied_co2(result, data, draws["co2_tonnes"], embodied))
+    draws.update(embodied_co2(result, data, draws["co2_tonnes"], embodied, draws, purchases))
+    for key in OWN_ELECTRICITY:
+        draws.pop(key, None)
     if budget_rows:
         budget = np.full(result.draws, float(result.total))
         parts = {"budget": budget, "other_spending": budget - draws["hardware_capex"]}

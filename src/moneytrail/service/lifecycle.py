@@ -73,6 +73,20 @@ LABELS = {"budget": "Budget", "hardware_capex": "Hardware capex",
           "co2_embodied_tonnes": "Embodied CO2 (supply chain)",
           "co2_embodied_share": "Embodied share of CO2"}
 
+# added to a row's "what it counts" when the plan buys electricity in its budget and that
+# covers part of its hardware's use (analysis.lifecycle.own_electricity)
+OWN_ELECTRICITY_COUNTS = {
+    "electricity_cost": " Less the electricity the plan's own electricity category buys for "
+                        "that hardware (in each year, up to what it uses that year): the "
+                        "budget already pays for it.",
+    "energy_mwh": " Including what the plan's own electricity purchases cover.",
+    "co2_tonnes": " Every MWh the hardware uses counts here, including those the plan's own "
+                  "electricity purchases cover.",
+    "co2_embodied_tonnes": " Leaves out the covered share of the first invoice of the plan's "
+                           "own electricity purchase (its supplier's scope 1+2 on it): "
+                           "operational CO2 counts those MWh.",
+}
+
 # what TCO counts, said in the same line as its figure (run page lead, briefing caption,
 # compare page); the table's row says it in its "what it counts" cell
 TCO_SCOPE = ("budget plus electricity minus the resale value of the hardware at the end; "
@@ -99,12 +113,15 @@ def lifecycle_table(ws: Any, result: Any) -> Table:
     h = f"{horizon}-year horizon" if horizon != 1 else "1-year horizon"
     frame.insert(1, "period", [COUNTS[k][0].format(h=h) if k in COUNTS else ""
                                for k in frame.index])
-    frame.insert(2, "counts", [COUNTS[k][1] if k in COUNTS else "" for k in frame.index])
+    draws = evaluation.lifecycle()
+    extra = OWN_ELECTRICITY_COUNTS if own_electricity_covers(draws) else {}
+    frame.insert(2, "counts", [COUNTS[k][1] + extra.get(k, "") if k in COUNTS else ""
+                               for k in frame.index])
     add_h100e_price(frame, h100e_price(ws.analysis, result.require_plan()))
     units = {"unit": "text", "period": "text", "counts": "text", "data_year": "year",
              **dict.fromkeys(STATS, "by row"), **price_units(result.currency)}
     return Table.from_frame("lifecycle", frame, title=TITLE, units=units,
-                            note=lifecycle_note(ws, result))
+                            note=lifecycle_note(ws, result, draws))
 
 
 # the price per H100-equivalent the count of accelerators was made at (analysis.hardware.
@@ -151,10 +168,11 @@ def note_in_words(note: str) -> str:
     return note
 
 
-def lifecycle_note(ws: Any, result: Any) -> str:
+def lifecycle_note(ws: Any, result: Any, draws: dict[str, Any] | None = None) -> str:
     """The horizon, electricity price and value decline the lifecycle rests on, each with
     where it comes from (the plan, or the data package's row: its sources and reliability
-    label), and what TCO counts."""
+    label), what the plan's own electricity purchases cover (`own_electricity_text`; `draws`:
+    the trace's lifecycle_draws when already computed), and what TCO counts."""
     from moneytrail.analysis.dependency import site_of
     from moneytrail.analysis.site import site_row
 
@@ -177,13 +195,50 @@ def lifecycle_note(ws: Any, result: Any) -> str:
         f"({pct(decline['low'])} to {pct(decline['high'])}; {PARAMETER_TABLE}; sources "
         f"{sources_text(decline['sources'])}; reliability {decline['reliability']}).")
     return " ".join(part for part in (
-        horizon_text, spending_text(plan), price_text, decline_text, co2_basis_text(plan),
+        horizon_text, spending_text(plan), price_text, decline_text,
+        own_electricity_text(ws, result, draws), co2_basis_text(plan),
         "TCO = budget + electricity cost - residual value: the residual value (what the "
         "hardware is worth at the end of the horizon) is subtracted, so TCO is below the "
         "budget when it exceeds the electricity bill. No running cost other than electricity "
         "is added (staff, maintenance or cloud rent count only as far as the budget holds "
         "them). Mean and p5 / p50 / p95 over the draws; percentiles of parts do not add up "
         "to the percentiles of TCO. docs/methods.md, 'Lifecycle cost and TCO'.") if part)
+
+
+def own_electricity_covers(draws: dict[str, Any]) -> bool:
+    """Whether the plan's own electricity purchases cover part of its hardware's use in any
+    draw (analysis.lifecycle.own_electricity)."""
+    import numpy as np
+
+    covered = draws.get("own_electricity_covered_mwh")
+    return covered is not None and bool(np.any(covered > 0))
+
+
+def own_electricity_text(ws: Any, result: Any, draws: dict[str, Any] | None = None) -> str:
+    """When the plan buys electricity in its budget and that covers part of its hardware's
+    use: how much (medians), and how the lifecycle counts it; '' otherwise, so a plan without
+    an electricity category reads as before."""
+    import numpy as np
+
+    from moneytrail.analysis.conditions import money_words
+    from moneytrail.analysis.lifecycle import ELECTRICITY, lifecycle_draws
+
+    plan = result.require_plan()
+    if ELECTRICITY not in plan.spend:
+        return ""
+    draws = draws if draws is not None else lifecycle_draws(result, ws.analysis)
+    if not own_electricity_covers(draws):
+        return ""
+    spend = float(np.median(draws["own_electricity_spend"]))
+    covered = float(np.median(draws["own_electricity_covered_mwh"]))
+    used = float(np.median(draws["energy_mwh"] - draws["energy_mwh_rented"]))
+    bought = float(np.median(draws["own_electricity_mwh"]))
+    return (f"The plan's own electricity purchases ({money_words(spend, plan.currency)}, "
+            f"{bought:,.0f} MWh at the price above) cover {covered:,.0f} of the {used:,.0f} "
+            "MWh its hardware uses over the horizon (medians; power bought in a year runs "
+            "only that year's hardware). The electricity cost adds only the rest; operational "
+            "CO2 counts every MWh the hardware uses, and embodied CO2 leaves out the covered "
+            "share of the purchase's first invoice, so no MWh is counted twice.")
 
 
 def spending_text(plan: Any) -> str:
