@@ -40,8 +40,8 @@ PERCENT = "%"
 class Quantity:
     """One quantity a reader may check: how a sentence says it (`says`), its menu `label`,
     the `unit` the number is typed in ('%' for a share, else FTE-years or FTE), the claim
-    computation and its fixed arguments, and what the reader picks for it (`pick`: 'firms'
-    (firms and/or groups), 'countries' or '')."""
+    computation and its fixed arguments, what the reader picks for it (`pick`: 'firms'
+    (firms and/or groups), 'countries' or '') and what it is (`explain`)."""
 
     key: str
     says: str           # the quantity in a sentence: '{chosen}' the reader's picks
@@ -50,49 +50,65 @@ class Quantity:
     computation: str
     args: dict[str, Any] = field(default_factory=dict)
     pick: str = ""
+    explain: str = ""   # what the quantity is, in a sentence for the form
 
 
 QUANTITIES: tuple[Quantity, ...] = (
     Quantity("first_invoice_share",
              "The share of the money paid directly (first invoices) to {chosen}",
-             "Share of the money paid directly (first invoices) to the firms or groups you "
-             "choose", PERCENT, "trace.share", {"basis": "first_invoice"}, "firms"),
+             "Share paid directly to chosen firms or groups", PERCENT, "trace.share",
+             {"basis": "first_invoice"}, "firms",
+             explain="the plan's money paid straight to the firms you choose (their first "
+             "invoices), before they pay their own suppliers"),
     Quantity("value_added_share",
              "The share of the money that ends up as income (value added) of {chosen}",
-             "Share of the money that ends up as income (value added) of the firms or groups "
-             "you choose, through the whole supply chain", PERCENT, "trace.share",
-             {"basis": "value_added"}, "firms"),
-    Quantity("jobs_all", "The jobs paid for in {chosen}",
-             "Jobs paid for in the countries you choose, in FTE-years (one full-time job for "
-             "one year)", "FTE-years", "trace.jobs", {"part": "all"}, "countries"),
+             "Share ending up as income of chosen firms or groups", PERCENT, "trace.share",
+             {"basis": "value_added"}, "firms",
+             explain="the part of the plan's money that ends up as the firms' own income "
+             "(wages, profit and taxes: value added), following the money through the "
+             "whole supply chain"),
+    Quantity("jobs_all", "The jobs paid for in {chosen}", "Jobs in chosen countries, all",
+             "FTE-years", "trace.jobs", {"part": "all"}, "countries",
+             explain="full-time jobs the plan's money pays for, counted in FTE-years: one "
+             "full-time job for one year"),
     Quantity("jobs_temporary", "The construction and equipment jobs paid for in {chosen}",
-             "Construction and equipment jobs paid for in the countries you choose, in "
-             "FTE-years", "FTE-years", "trace.jobs", {"part": "temporary"}, "countries"),
+             "Jobs in chosen countries, building and equipping", "FTE-years", "trace.jobs",
+             {"part": "temporary"}, "countries",
+             explain="the jobs that build the sites and make the equipment, in FTE-years"),
     Quantity("jobs_lasting", "The operations jobs paid for in {chosen}",
-             "Operations jobs (lasting) paid for in the countries you choose, in FTE-years",
-             "FTE-years", "trace.jobs", {"part": "lasting"}, "countries"),
+             "Jobs in chosen countries, running the sites", "FTE-years", "trace.jobs",
+             {"part": "lasting"}, "countries",
+             explain="the lasting jobs that run the sites, in FTE-years"),
     Quantity("jobs_at_once",
              "The construction and equipment jobs at one time during the build in {chosen}",
-             "Construction and equipment jobs at one time during the build, in the countries "
-             "you choose, in FTE (only for a plan that says over how many years its money is "
-             "spent)", "FTE", "trace.jobs", {"part": "temporary", "per": "year"},
-             "countries"),
+             "Jobs in chosen countries at one time during the build", "FTE", "trace.jobs",
+             {"part": "temporary", "per": "year"}, "countries",
+             explain="building and equipment jobs at any one time: FTE-years divided by the "
+             "years the money is spent over; only for a plan that gives those years "
+             "(spend_years)"),
     Quantity("profit_share", "The economic profit, as a share of the spending,",
-             "Economic profit (profit above a normal return on capital), as a share of the "
-             "spending", PERCENT, "trace.rent", {"measure": "rent_share"}),
+             "Economic profit, share of the spending", PERCENT, "trace.rent",
+             {"measure": "rent_share"},
+             explain="profit above a normal return on the capital the firms use, through "
+             "the whole supply chain, as a share of the plan's money"),
     Quantity("dominant_profit_share",
              "The share of the economic profit going to firms above {threshold} of a market",
-             "Share of the economic profit going to firms that already hold more than "
-             "{threshold} of a market they sell in (the data's single-supplier threshold)",
-             PERCENT, "trace.rent", {"measure": "dominant_rent_share"}),
+             "Economic profit going to firms above {threshold} of a market", PERCENT,
+             "trace.rent", {"measure": "dominant_rent_share"},
+             explain="the share of the economic profit that goes to firms already holding "
+             "more than {threshold} of a market they sell in (the data's single-supplier "
+             "threshold)"),
     Quantity("markup_share", "The share of the spending paid above suppliers' cost of goods",
-             "Share of the spending paid above suppliers' cost of goods (markups)", PERCENT,
-             "trace.rent", {"measure": "markup_share"}),
+             "Paid above suppliers' cost of goods (markups)", PERCENT, "trace.rent",
+             {"measure": "markup_share"},
+             explain="the share of the plan's money paid above what its suppliers' goods "
+             "cost them"),
     Quantity("embodied_co2_share",
              "The share of the plan's lifetime CO2 from making its hardware and building it",
-             "Share of the plan's lifetime CO2 that comes from making its hardware and "
-             "building it (the rest comes from running it)", PERCENT,
-             "lifecycle.embodied_share"),
+             "CO2 from making hardware and building, share of lifetime CO2", PERCENT,
+             "lifecycle.embodied_share",
+             explain="of the plan's CO2 over its life, the share from making its hardware "
+             "and building its sites; the rest comes from the electricity to run them"),
 )
 QUANTITY = {q.key: q for q in QUANTITIES}
 
@@ -209,6 +225,7 @@ def choices(ws: Workspace) -> dict[str, list[tuple[str, str]]]:
     groups = sorted({str(g) for gs in entities["group_list"] for g in gs})
     countries = ws.valuechain.countries
     return {"quantities": [(q.key, label_of(q, ws)) for q in QUANTITIES],
+            "explained": [(q.key, label_of(q, ws, q.explain)) for q in QUANTITIES],
             "firms": firms, "groups": [(g, g) for g in groups],
             "countries": [(str(c), str(c)) for c in countries["code"]]}
 

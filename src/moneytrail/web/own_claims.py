@@ -69,7 +69,9 @@ def form_choices(request: Request) -> dict[str, Any]:
                        reference_run_ids(request.app))
     return {"runs": runs, "run_groups": list(RUN_GROUPS),
             "quantities": [{"key": k, "label": label, "unit": QUANTITY[k].unit,
-                            "pick": QUANTITY[k].pick} for k, label in found["quantities"]],
+                            "pick": QUANTITY[k].pick,
+                            "explain": dict(found["explained"])[k]}
+                           for k, label in found["quantities"]],
             "firms": found["firms"],
             "groups": [(g, names["group"].get(g, g)) for g, _ in found["groups"]],
             "countries": sorted(((c, names["country"].get(c, c)) for c, _ in
