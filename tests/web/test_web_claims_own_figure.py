@@ -182,7 +182,11 @@ def test_the_form_keeps_what_was_typed(client, run):
     assert '<option value="first_invoice_share" selected>' in html
     assert '<option value="nvidia" selected>' in html
     assert 'value="abc"' in html and 'value="Nvidia wins"' in html
-    assert 'id="own-number" ' in html and 'aria-invalid="true"' in html
+    number = re.search(r'<input id="own-number"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in number and "autofocus" in number   # the focus goes there
+    assert 'aria-describedby="own-number-error own-number-hint"' in number
+    assert "autofocus" not in re.search(r'<div class="notice error-summary"[^>]*>',
+                                        html).group(0)
 
 
 def test_everything_typed_is_escaped(client, run):
