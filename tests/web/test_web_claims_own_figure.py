@@ -156,6 +156,8 @@ def test_a_contradicted_figure(client, run, shares):
     ({"run": "0" * 32}, "Plan or run", f"'{'0' * 32}'"),
     ({"run": "not-a-run"}, "Plan or run", "'not-a-run'"),
     ({"run": ""}, "Plan or run", None),
+    # jobs at one time need the years the money is spent over: the reference plan has none
+    ({"quantity": "jobs_at_once", "countries": ["US"]}, "What to check", "'jobs_at_once'"),
 ])
 def test_bad_input_gives_the_form_back_with_one_line(app, client, run, fields, label, value):
     before = stored_runs(app)
@@ -205,3 +207,39 @@ def test_everything_typed_is_escaped(client, run):
     assert refused.status_code in (400, 422)
     assert "control character U+0000" in text_of(refused.text)
     assert "words" in text_of(refused.text)
+
+
+def test_a_private_run_is_checked_for_its_owner_only_and_not_stored(tmp_path):
+    """A run of a private saved plan: its owner may check a figure against it (the run is in
+    the owner's menu), and the check is kept nowhere; anyone else gets the form back, 'no
+    run with this id', as for an unknown run."""
+    from accounts_fixtures import HTTPS, bearer, count, login, make_app
+    from runs_helpers import wait_done
+
+    from moneytrail.web import builder
+
+    application = make_app(f"sqlite:///{tmp_path / 'ledger.sqlite'}", run_limit=(1000, 100))
+    try:
+        eve = login(application, "eve")
+        mapping = {**builder.reference_mapping(PLAN), "draws": 200}
+        created = TestClient(application, base_url=HTTPS).post(
+            "/api/v1/saved-plans", headers=bearer(application, "eve"),
+            json={"title": "Own figure, private", "visibility": "private", "plan": mapping})
+        pid = created.json()["id"]
+        rid = eve.post(f"/api/v1/saved-plans/{pid}/runs",
+                       headers={"X-CSRF-Token": eve.csrf}).json()["run_id"]
+        assert wait_done(eve, rid)["status"] == "done"
+        anonymous = TestClient(application, base_url=HTTPS)
+        assert f'<option value="{rid}"' in eve.get("/claims").text
+        assert f'<option value="{rid}"' not in anonymous.get("/claims").text
+        before = count(application, "runs")
+        mine = eve.get("/claims/check", params=ask(rid))
+        assert mine.status_code == 200 and "Typed by a reader" in mine.text
+        assert eve.get("/api/v1/claims/check", params=ask(rid)).json()["check_run_id"] is None
+        assert count(application, "runs") == before          # kept nowhere
+        theirs = anonymous.get("/claims/check", params=ask(rid))
+        assert theirs.status_code == 422
+        assert "Plan or run: no run with this id" in text_of(theirs.text)
+    finally:
+        application.state.jobs.shutdown()
+        application.state.web.close()
