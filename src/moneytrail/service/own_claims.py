@@ -195,7 +195,7 @@ def read_number(text: str | None, quantity: Quantity) -> tuple[float, float]:
     if value is None or isinstance(value, bool) or not math.isfinite(value):
         raise field_error(f"not a number (type digits, e.g. {example(quantity)})", "number",
                           typed)
-    number = float(value)
+    number = float(value) + 0.0         # -0 is 0
     if quantity.unit == PERCENT:
         if not 0 <= number <= 100:
             raise field_error("a share is between 0 and 100 %", "number", typed)
