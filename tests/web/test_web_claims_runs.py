@@ -309,4 +309,7 @@ def test_run_labels_write_the_budget_as_money_and_differ_by_run(tmp_path):
                     "bbbb0003": stem.format("25.00", "bbbb0003")}
     assert "20,000,000,000" not in html
     options = re.findall(r'<option value="bbbb000\d"[^>]*>([^<]*)</option>', html)
-    assert len(set(options)) == 3 and len(options) == 3 * html.count('class="claim-check"')
+    # each claim's picker lists them, and so does the form "Check a figure of your own"
+    assert len(set(options)) == 3
+    assert len(options) == 3 * (html.count('class="claim-check"') + 1)
+    assert html.count('class="own-check-form"') == 1

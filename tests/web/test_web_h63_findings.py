@@ -174,6 +174,11 @@ def test_real_responses_are_declared_for_every_endpoint(app, client, runs):
           f"/api/v1/compare/chart.svg?runs={run},{NO_RUN}")
     check("GET", "/api/v1/claims/{claim}/check", "/api/v1/claims/nope/check")
     check("GET", "/api/v1/claims/{claim}/check", f"/api/v1/claims/nope/check?run={NO_RUN}")
+    own = "/api/v1/claims/check"       # a figure of the reader's own (service.own_claims)
+    check("GET", own, f"{own}?run={run}&quantity=first_invoice_share&firms=nvidia"
+                      "&side=at_least&number=50")
+    check("GET", own, f"{own}?run={run}&quantity=nope&side=at_least&number=50")
+    check("GET", own, f"{own}?run={NO_RUN}&quantity=profit_share&side=at_least&number=5")
     # accounts
     reset = "/api/v1/accounts/{name}/password-reset"
     check("POST", reset, "/api/v1/accounts/rita/password-reset", who=root, headers=admin,

@@ -707,12 +707,13 @@ def add_routes(app: FastAPI) -> None:
 
     @app.get("/claims", include_in_schema=False)
     def claims(request: Request) -> HTMLResponse:
+        from moneytrail.web.own_claims import form_choices
         from moneytrail.web.routes_runs import reference_run_ids
         from moneytrail.web.saved import viewer
 
         return render(request, "claims.html", views.claims_view(
             web(request), page_url(request), viewer(request), reference_run_ids(request.app)),
-            "claims")
+            "claims", own=form_choices(request), values={}, by_anchor={}, first_bad="")
 
     @app.get(f"{API}/plans", tags=["plans"], summary="The reference plans")
     def api_plans(request: Request, format: Format = None, table: Table = None) -> Response:

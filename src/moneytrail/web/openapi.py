@@ -97,6 +97,7 @@ RESPONSES: dict[str, Answers] = {
     "GET /charts/reality.{fmt}": (IMAGE, (400, 503)),
     "GET /compare/chart.{fmt}": (IMAGE, (400, 404, 503)),
     "GET /claims/{claim}/check": (JSON, (400, 404, 429, 503)),
+    "GET /claims/check": (JSON, (400, 404, 429, 503)),
     "POST /accounts/{name}/password-reset": ({201: ("json",)}, WRITE),
     "GET /me": (JSON, (400, 503)),
     "GET /ledger/record/{kind}/{key}": (JSON, (400, 404, 503)),

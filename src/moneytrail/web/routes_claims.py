@@ -1,7 +1,8 @@
 """Claims beside runs: `GET /api/v1/claims/<claim>/check?run=<id>` and the page
-`/claims/<claim>/check?run=<id>` (a claim checked against a stored run), and the claims that
+`/claims/<claim>/check?run=<id>` (a claim checked against a stored run), the claims that
 concern a run's plan for the run page (`run_page_claims`, computed once per run and ledger
-revision)."""
+revision), and a reader's own figure checked against a run (`/claims/check` and
+`GET /api/v1/claims/check`, web.own_claims)."""
 
 from __future__ import annotations
 
@@ -201,3 +202,55 @@ def add_claim_routes(app: FastAPI) -> None:
         return page(request, "claim_check.html", nav="claims", check=body, meta=meta,
                     api=f"{API}/claims/{body['claim']['id']}/check?run="
                         f"{body['run']['run_id']}")
+
+    @app.get(f"{API}/claims/check", tags=["claims"],
+             summary="A figure of your own checked against a stored trace run: ?run=<id>"
+             "&quantity=<key>&side=at_least|at_most&number=<n>[&firms=<id>&groups=<id>"
+             "&countries=<code>...][&words=<text>]; quantities and their units as on the "
+             "claims page's form (service.own_claims.QUANTITIES; a share's number in %). "
+             "The verdict, figure, interval, P(holds) and evidence weight as a listed "
+             "claim's; `typed_by_reader` is true: it is not one of the reviewed claims")
+    async def api_own_check(request: Request, run: Q = None, quantity: Q = None,
+                            side: Q = None, number: Q = None, words: Q = None,
+                            firms: Annotated[list[str] | None, Query()] = None,
+                            groups: Annotated[list[str] | None, Query()] = None,
+                            countries: Annotated[list[str] | None, Query()] = None
+                            ) -> Response:
+        from moneytrail.web import own_claims
+
+        body = await run_in_threadpool(own_claims.check, request,
+                                       own_claims.fields_of(request))
+        return JSONResponse(body)
+
+    @app.get("/claims/check", include_in_schema=False)
+    async def own_check_page(request: Request) -> HTMLResponse:
+        return await run_in_threadpool(own_check_response, request)
+
+
+def own_check_response(request: Request) -> HTMLResponse:
+    """The page "Check a figure of your own": the empty form, the reader's claim checked
+    (200), or the form again with the one error naming the field and the value typed
+    (422; nothing computed or stored). A full rate limit (429) or a store that cannot be
+    reached (503) is the app's error page."""
+    from moneytrail.errors import ResourceError
+    from moneytrail.web import own_claims
+    from moneytrail.web.jobs import RateLimited
+    from moneytrail.web.routes_runs import page
+
+    fields = own_claims.fields_of(request)
+    ws = request.app.state.workspace
+    meta = {"title": "Check a figure of your own", "data_version": ws.data_version,
+            "ledger_revision": None}
+    context: dict[str, Any] = {"errors": [], "by_anchor": {}, "first_bad": ""}
+    body, status = None, 200
+    if own_claims.asked(request):
+        try:
+            body = own_claims.check(request, fields)
+        except (RateLimited, ResourceError):
+            raise
+        except MoneytrailError as exc:
+            context, status = own_claims.error_context(exc), 422
+    if body is not None:
+        meta["title"] = f"{short_title(body['claim']['text'])} \u00b7 your check"
+    return page(request, "claim_own.html", nav="claims", status=status, meta=meta,
+                own=own_claims.form_choices(request), values=fields, check=body, **context)

@@ -1,0 +1,341 @@
+"""A figure of a reader's own, checked against a stored trace run: the claims page's form
+"Check a figure of your own" (and `GET /api/v1/claims/check`).
+
+A reader picks a run (a reference plan's run or any other stored trace run), a quantity from
+`QUANTITIES` (what the claims machinery, analysis.claims_computations, already computes for a
+traced plan, in plain words), "at least" or "at most", a number in the quantity's unit and,
+optionally, the claim's words. `read_own_claim` checks every field and builds the claim (the
+claims file's schema, analysis.claims_schema); `check_own_claim` checks it with the run's plan,
+draws and seed through `tasks.check_claims`, as a claim of the debate is checked against a run
+(service.run_claims), so its verdict, figure, interval, P(holds) and evidence weight come out
+in the very same rows. Nothing is computed or stored before every field is read: a bad field
+is a MoneytrailError naming it and the value typed.
+
+Such a claim is typed by a reader: it is not one of the reviewed claims of the claims file,
+and cites no source of its own (its figure's sources are the data's, as for any check).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from moneytrail.errors import MoneytrailError
+from moneytrail.service.result import Result
+
+if TYPE_CHECKING:
+    from moneytrail.analysis.claims import Claim
+    from moneytrail.service.tasks import StoreChoice
+    from moneytrail.service.workspace import Workspace
+
+OWN_CLAIM_ID = "reader-check"       # the id of a reader's claim in its claims run
+MAX_WORDS = 300                     # characters of a reader's claim text
+MAX_PICKED = 60                     # firms, groups or countries one claim may name
+SIDES = {"at_least": "at least", "at_most": "at most"}
+PERCENT = "%"
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One quantity a reader may check: how a sentence says it (`says`), its menu `label`,
+    the `unit` the number is typed in ('%' for a share, else FTE-years or FTE), the claim
+    computation and its fixed arguments, what the reader picks for it (`pick`: 'firms'
+    (firms and/or groups), 'countries' or '') and what it is (`explain`)."""
+
+    key: str
+    says: str           # the quantity in a sentence: '{chosen}' the reader's picks
+    label: str
+    unit: str
+    computation: str
+    args: dict[str, Any] = field(default_factory=dict)
+    pick: str = ""
+    explain: str = ""   # what the quantity is, in a sentence for the form
+
+
+QUANTITIES: tuple[Quantity, ...] = (
+    Quantity("first_invoice_share",
+             "The share of the money paid directly (first invoices) to {chosen}",
+             "Share paid directly to chosen firms or groups", PERCENT, "trace.share",
+             {"basis": "first_invoice"}, "firms",
+             explain="the plan's money paid straight to the firms you choose (their first "
+             "invoices), before they pay their own suppliers"),
+    Quantity("value_added_share",
+             "The share of the money that ends up as income (value added) of {chosen}",
+             "Share ending up as income of chosen firms or groups", PERCENT, "trace.share",
+             {"basis": "value_added"}, "firms",
+             explain="the part of the plan's money that ends up as the firms' own income "
+             "(wages, profit and taxes: value added), following the money through the "
+             "whole supply chain"),
+    Quantity("jobs_all", "The jobs paid for in {chosen}", "Jobs in chosen countries, all",
+             "FTE-years", "trace.jobs", {"part": "all"}, "countries",
+             explain="full-time jobs the plan's money pays for, counted in FTE-years: one "
+             "full-time job for one year"),
+    Quantity("jobs_temporary", "The construction and equipment jobs paid for in {chosen}",
+             "Jobs in chosen countries, building and equipping", "FTE-years", "trace.jobs",
+             {"part": "temporary"}, "countries",
+             explain="the jobs that build the sites and make the equipment, in FTE-years"),
+    Quantity("jobs_lasting", "The operations jobs paid for in {chosen}",
+             "Jobs in chosen countries, running the sites", "FTE-years", "trace.jobs",
+             {"part": "lasting"}, "countries",
+             explain="the lasting jobs that run the sites, in FTE-years"),
+    Quantity("jobs_at_once",
+             "The construction and equipment jobs at one time during the build in {chosen}",
+             "Jobs in chosen countries at one time during the build", "FTE", "trace.jobs",
+             {"part": "temporary", "per": "year"}, "countries",
+             explain="building and equipment jobs at any one time: FTE-years divided by the "
+             "years the money is spent over; only for a plan that gives those years "
+             "(spend_years)"),
+    Quantity("profit_share", "The economic profit, as a share of the spending,",
+             "Economic profit, share of the spending", PERCENT, "trace.rent",
+             {"measure": "rent_share"},
+             explain="profit above a normal return on the capital the firms use, through "
+             "the whole supply chain, as a share of the plan's money"),
+    Quantity("dominant_profit_share",
+             "The share of the economic profit going to firms above {threshold} of a market",
+             "Economic profit going to firms above {threshold} of a market", PERCENT,
+             "trace.rent", {"measure": "dominant_rent_share"},
+             explain="the share of the economic profit that goes to firms already holding "
+             "more than {threshold} of a market they sell in (the data's single-supplier "
+             "threshold)"),
+    Quantity("markup_share", "The share of the spending paid above suppliers' cost of goods",
+             "Paid above suppliers' cost of goods (markups)", PERCENT, "trace.rent",
+             {"measure": "markup_share"},
+             explain="the share of the plan's money paid above what its suppliers' goods "
+             "cost them"),
+    Quantity("embodied_co2_share",
+             "The share of the plan's lifetime CO2 from making its hardware and building it",
+             "CO2 from making hardware and building, share of lifetime CO2", PERCENT,
+             "lifecycle.embodied_share",
+             explain="of the plan's CO2 over its life, the share from making its hardware "
+             "and building its sites; the rest comes from the electricity to run them"),
+)
+QUANTITY = {q.key: q for q in QUANTITIES}
+
+
+@dataclass(frozen=True)
+class OwnClaim:
+    """A reader's claim, every field read: the quantity, the side ('at_least' or
+    'at_most'), the number as typed in the quantity's unit and the bound it makes (a share
+    as a fraction), the chosen firms, groups and countries (ids), and the claim's words
+    (the reader's, else made from the fields)."""
+
+    quantity: Quantity
+    side: str
+    number: float
+    bound: float
+    firms: tuple[str, ...]
+    groups: tuple[str, ...]
+    countries: tuple[str, ...]
+    words: str
+    typed_words: bool
+    chosen: str = ""        # what the reader chose, in words ('Nvidia, US hyperscalers')
+    label: str = ""         # the quantity's label with the data's figures (label_of)
+    says: str = ""          # the quantity in a sentence, with the reader's picks
+
+    def claim(self, plan: dict[str, Any]) -> Claim:
+        """The claim with `plan` (a plan mapping) as the plan its check traces."""
+        from moneytrail.analysis.claims_schema import parse_claims
+
+        args: dict[str, Any] = {**self.quantity.args, "scenario": plan}
+        if self.quantity.pick == "firms":
+            args.update(entities=list(self.firms), groups=list(self.groups))
+        elif self.quantity.pick == "countries":
+            args["countries"] = list(self.countries)
+        limit = "min" if self.side == "at_least" else "max"
+        check = {"computation": self.quantity.computation, "args": args,
+                 limit: self.bound, "describe": self.describe()}
+        data = {"claims": [{"id": OWN_CLAIM_ID, "claim": self.words, "checks": [check],
+                            "note": TYPED_NOTE}]}
+        return parse_claims(data, "a reader's claim")[0]
+
+    def describe(self) -> str:
+        """The check's name in the result: the quantity, and what the reader chose."""
+        said = self.says or self.label or self.quantity.label
+        return said.removeprefix("The ")[:1].upper() + said.removeprefix("The ")[1:] \
+            .rstrip(",")
+
+
+TYPED_NOTE = ("Typed by a reader on the claims page and checked against the data as it is: "
+              "not one of the reviewed claims of the debate, and nobody has checked that the "
+              "words match the figure chosen.")
+
+
+def label_of(quantity: Quantity, ws: Workspace, text: str | None = None) -> str:
+    """A quantity's label (or `text`, e.g. its `says`) with the data's figures in it (the
+    single-supplier threshold)."""
+    text = quantity.label if text is None else text
+    if "{threshold}" not in text:
+        return text
+    from moneytrail.analysis.dependency import single_supplier_threshold
+
+    return text.replace("{threshold}", f"{100 * single_supplier_threshold(ws.analysis):g} %")
+
+
+def field_error(message: str, name: str, value: object = None) -> MoneytrailError:
+    return MoneytrailError(message, field=name, value=value)
+
+
+def read_number(text: str | None, quantity: Quantity) -> tuple[float, float]:
+    """The number typed and the bound it makes (a share: the percentage / 100). A share is
+    0 to 100 (a '%' after it is allowed), a count of jobs 0 or more; `abc`, NaN, infinity
+    and an empty field are refused naming the field `number` and the text."""
+    from moneytrail.numbers import NumberTextError
+    from moneytrail.numbers import read_number as read
+
+    typed = (text or "").strip()
+    if not typed:
+        raise field_error(f"type the number the figure must reach (in {quantity.unit})",
+                          "number")
+    body = typed[:-1].strip() if quantity.unit == PERCENT and typed.endswith("%") else typed
+    try:
+        value = read(body, whole=quantity.unit != PERCENT)
+    except NumberTextError as exc:
+        raise field_error(str(exc), "number", typed) from None
+    if value is None or isinstance(value, bool) or not math.isfinite(value):
+        raise field_error(f"not a number (type digits, e.g. {example(quantity)})", "number",
+                          typed)
+    number = float(value) + 0.0         # -0 is 0
+    if quantity.unit == PERCENT:
+        if not 0 <= number <= 100:
+            raise field_error("a share is between 0 and 100 %", "number", typed)
+        return number, number / 100
+    if number < 0:
+        raise field_error(f"a number of jobs is 0 or more ({quantity.unit})", "number", typed)
+    return number, number
+
+
+def example(quantity: Quantity) -> str:
+    return "60 for 60 %" if quantity.unit == PERCENT else "100000"
+
+
+def number_text(number: float, unit: str) -> str:
+    """The bound as the reader typed it, for the claim's words: '60 %', '100,000 FTE-years'."""
+    shown = f"{number:,.6f}".rstrip("0").rstrip(".")
+    return f"{shown} {unit}"
+
+
+def choices(ws: Workspace) -> dict[str, list[tuple[str, str]]]:
+    """What a reader may pick, by id with the data's name (the web labels groups and
+    countries in its own words): 'firms' (the value chain's entities), 'groups' and
+    'countries' (the countries where value is added)."""
+    entities = ws.valuechain.entities
+    firms = sorted(((str(i), str(n)) for i, n in zip(entities["id"], entities["name"],
+                                                     strict=True)), key=lambda f: f[1].lower())
+    groups = sorted({str(g) for gs in entities["group_list"] for g in gs})
+    countries = ws.valuechain.countries
+    return {"quantities": [(q.key, label_of(q, ws)) for q in QUANTITIES],
+            "explained": [(q.key, label_of(q, ws, q.explain)) for q in QUANTITIES],
+            "firms": firms, "groups": [(g, g) for g in groups],
+            "countries": [(str(c), str(c)) for c in countries["code"]]}
+
+
+def _picked(values: list[str] | None, known: dict[str, str], name: str, what: str
+            ) -> tuple[str, ...]:
+    chosen = [v.strip() for v in values or [] if v.strip()]
+    if len(chosen) > MAX_PICKED:
+        raise field_error(f"choose at most {MAX_PICKED} {what}", name, len(chosen))
+    for value in chosen:
+        if value not in known:
+            raise field_error(f"no {what.rstrip('s')} with this id in the data", name, value)
+    return tuple(dict.fromkeys(chosen))
+
+
+def read_own_claim(ws: Workspace, *, quantity: str | None, side: str | None,
+                   number: str | None, words: str | None = None,
+                   firms: list[str] | None = None, groups: list[str] | None = None,
+                   countries: list[str] | None = None,
+                   labels: dict[str, str] | None = None) -> OwnClaim:
+    """A reader's claim from the form's fields, every one checked (a MoneytrailError naming
+    the field and the value: an unknown quantity, side, firm, group or country, a number
+    that is missing, not a number, NaN or infinite or out of range, words too long or with a
+    control character). `labels`: the words for a firm, group or country id in the claim's
+    words and check (the web's; else the data's firm names and the ids). Nothing is
+    computed."""
+    from moneytrail.text import text_problem
+
+    key = (quantity or "").strip()
+    if not key:
+        raise field_error("choose what to check", "quantity")
+    if key not in QUANTITY:
+        raise field_error(f"no such quantity (known: {', '.join(QUANTITY)})", "quantity", key)
+    chosen = QUANTITY[key]
+    way = (side or "").strip()
+    if way not in SIDES:
+        raise field_error("choose 'at least' or 'at most'", "side", way or None)
+    value, bound = read_number(number, chosen)
+    names = choices(ws)
+    picked_firms = _picked(firms, dict(names["firms"]), "firms", "firms")
+    picked_groups = _picked(groups, dict(names["groups"]), "groups", "groups")
+    picked_countries = _picked(countries, dict(names["countries"]), "countries", "countries")
+    if chosen.pick == "firms" and not picked_firms and not picked_groups:
+        raise field_error("choose at least one firm or group", "firms")
+    if chosen.pick == "countries" and not picked_countries:
+        raise field_error("choose at least one country", "countries")
+    typed = (words or "").strip()
+    if len(typed) > MAX_WORDS:
+        raise field_error(f"too long (at most {MAX_WORDS} characters)", "words",
+                          typed[:60] + "\u2026")
+    problem = text_problem(typed, multiline=True)
+    if problem:
+        raise field_error(problem, "words")
+    words_of = {**dict(names["firms"]), **(labels or {})}
+    picked = {"firms": [*picked_firms, *picked_groups],
+              "countries": list(picked_countries)}.get(chosen.pick, [])
+    own = OwnClaim(quantity=chosen, side=way, number=value, bound=bound,
+                   firms=picked_firms if chosen.pick == "firms" else (),
+                   groups=picked_groups if chosen.pick == "firms" else (),
+                   countries=picked_countries if chosen.pick == "countries" else (),
+                   words=typed, typed_words=bool(typed),
+                   chosen=", ".join(words_of.get(p, p) for p in picked),
+                   label=label_of(chosen, ws))
+    own = replace(own, says=label_of(chosen, ws, chosen.says).replace("{chosen}", own.chosen))
+    if not typed:
+        own = replace(own, words=f"{own.says} is {SIDES[way]} "
+                                 f"{number_text(value, chosen.unit)}.")
+    return own
+
+
+@dataclass(frozen=True)
+class OwnCheck:
+    """A reader's claim checked against a run: the claims result (table "claims", one
+    row), the claim, the run's draws and seed, and why there is no verdict ('' when there is
+    one: analysis.claims.withheld_verdict_reason)."""
+
+    checked: Result
+    own: OwnClaim
+    draws: int
+    seed: int
+    withheld: str
+
+
+def check_own_claim(ws: Workspace, own: OwnClaim, result: Result, *,
+                    store: StoreChoice = None) -> OwnCheck:
+    """`own` checked with the run's plan, draws and seed (tasks.check_claims; kept in
+    `store` as any claims check is, None: nowhere). Raises MoneytrailError (field `run`)
+    for a run that is not a finished trace, or whose stored plan breaks today's plan rules,
+    and (field `quantity`) for jobs at one time of a plan that does not give the years its
+    money is spent over."""
+    from moneytrail.analysis.claims import DRAWS, withheld_verdict_reason
+    from moneytrail.service import tasks
+    from moneytrail.service.run_claims import check_stored_plan
+
+    plan = result.provenance.inputs.get("plan") if result.kind == "trace" else None
+    if not isinstance(plan, dict):
+        raise field_error("a figure is checked against a finished trace run (a plan's run)",
+                          "run", result.run_id)
+    check_stored_plan(plan, result.run_id, to="check a figure against it")
+    if own.quantity.args.get("per") == "year" and not plan.get("spend_years"):
+        raise field_error("this run's plan does not say over how many years its money is "
+                          "spent (spend_years), so jobs at one time cannot be counted; choose "
+                          "jobs in FTE-years instead", "quantity", own.quantity.key)
+    draws, seed = int(result.provenance.draws or DRAWS), int(result.provenance.seed or 0)
+    name = f"a reader's claim checked against run {result.run_id}"
+    checked = tasks.check_claims(ws, claims=[own.claim(plan)], name=name, draws=draws,
+                                 seed=seed, store=store)
+    return OwnCheck(checked=checked, own=own, draws=draws, seed=seed,
+                    withheld=withheld_verdict_reason(draws))
+
+
+__all__ = ["OWN_CLAIM_ID", "QUANTITIES", "QUANTITY", "SIDES", "OwnCheck", "OwnClaim",
+           "Quantity", "check_own_claim", "choices", "read_own_claim"]

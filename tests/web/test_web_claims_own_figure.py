@@ -1,0 +1,245 @@
+"""The claims page's "Check a figure of your own" (/claims/check, GET /api/v1/claims/check):
+a reader picks a run, a quantity, at least / at most and a number, and gets the verdict as a
+listed claim's is shown, from the same computation (worked out here directly from the plan's
+trace with the run's draws and seed); bad input gives the form back with one line naming the
+field and the value (4xx, nothing stored); the reader's words are escaped."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import numpy as np
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+from runs_helpers import finished  # noqa: E402
+
+from moneytrail.web import create_app  # noqa: E402
+
+PLAN = "eu-ai-gigafactories"
+DRAWS, SEED = 2000, 1
+FIRMS, GROUPS = ["nvidia"], ["us_big_tech"]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    db = tmp_path_factory.mktemp("own-figure") / "ledger.sqlite"
+    return create_app(db=str(db), start_reference_runs=False, run_limit=(1000, 100))
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def run(client) -> str:
+    return finished(client, {"reference": PLAN, "draws": DRAWS, "seed": SEED})
+
+
+@pytest.fixture(scope="module")
+def shares() -> np.ndarray:
+    """Per draw, the share of the plan's first invoices going to Nvidia and the US
+    hyperscalers: the trace.share computation, done here from the plan's trace."""
+    import moneytrail as mt
+    from moneytrail.scenarios.reference import reference_dir
+
+    plan = mt.load_scenario(reference_dir() / f"{PLAN}.yaml")
+    model = mt.load_model(year=plan.year)
+    result = mt.trace(plan, model, draws=DRAWS, seed=SEED, keep_draws=True)
+    picked = [e for e in model.entities["id"] if e in FIRMS
+              or set(model.entities.set_index("id").loc[e, "group_list"]) & set(GROUPS)]
+    idx = [model.index[e] for e in picked]
+    return result.demand[:, idx].sum(axis=1) / result.demand.sum(axis=1)
+
+
+def text_of(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def stored_runs(app) -> int:
+    from sqlalchemy import func, select
+
+    from moneytrail.ledger.models import Run
+
+    with app.state.jobs.store.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(Run)).scalar_one())
+
+
+def ask(rid: str, **fields) -> dict:
+    return {"run": rid, "quantity": "first_invoice_share", "firms": FIRMS, "groups": GROUPS,
+            "side": "at_least", "number": "50", **fields}
+
+
+def expected(shares: np.ndarray, side: str, percent: float) -> tuple[float, str]:
+    from moneytrail.analysis.claims import check_verdict
+
+    holds = shares >= percent / 100 if side == "at_least" else shares <= percent / 100
+    return float(holds.mean()), check_verdict(float(holds.mean()))
+
+
+def test_the_claims_page_offers_the_form(client, run):
+    html = client.get("/claims").text
+    form = html[html.index('id="own-check"'):]
+    assert "Check a figure of your own" in form
+    assert 'action="/claims/check"' in form and 'method="get"' in form
+    assert f'<option value="{run}"' in form
+    assert 'value="first_invoice_share"' in form and 'value="jobs_all"' in form
+    assert '<option value="nvidia">Nvidia</option>' in form
+    assert "at least" in form and "at most" in form
+    assert "No account is needed" in form
+
+
+def test_a_supported_figure_is_shown_as_a_listed_claim_is(client, run, shares):
+    percent = round(100 * float(np.percentile(shares, 5))) - 5    # well below every draw
+    p_holds, verdict = expected(shares, "at_least", percent)
+    assert verdict == "supported"
+    words = "The gigafactories pay Nvidia and US hyperscalers a lot"
+    response = client.get("/claims/check", params=ask(run, number=str(percent), words=words))
+    assert response.status_code == 200, text_of(response.text)[:400]
+    html = response.text
+    result = html[html.index('id="own-result"'):html.index('id="own-again"')]
+    text = text_of(result)
+    assert "Typed by a reader" in text and "not one of the reviewed claims" in text
+    assert words in text
+    assert "Verdict: Supported" in text
+    assert f'href="/r/{run}"' in result and f"{DRAWS:,} draws, seed {SEED}" in text
+    assert f"at least {percent} %" in text
+    p50, p5, p95 = (np.percentile(shares, q) for q in (50, 5, 95))
+    assert f"{100 * p50:.1f} % ({100 * p5:.1f}\u2013{100 * p95:.1f} %)" in text
+    assert f"{100 * p_holds:.1f} %" in text
+    assert "On assumption or weak rows" in text
+    api = client.get("/api/v1/claims/check", params=ask(run, number=str(percent),
+                                                         words=words)).json()
+    assert api["typed_by_reader"] is True
+    assert api["claim"]["verdict"] == "supported"
+    check = api["claim"]["checks"][0]
+    assert check["p_holds"] == pytest.approx(p_holds)
+    assert check["p50"] == pytest.approx(p50)
+    assert api["run"] == {"run_id": run, "title": api["run"]["title"], "draws": DRAWS,
+                          "seed": SEED, "data_version": api["run"]["data_version"]}
+
+
+def test_a_contradicted_figure(client, run, shares):
+    percent = round(100 * float(np.percentile(shares, 95))) + 5   # above every draw
+    p_holds, verdict = expected(shares, "at_least", percent)
+    assert verdict == "contradicted"
+    response = client.get("/claims/check", params=ask(run, number=f"{percent} %"))
+    assert response.status_code == 200
+    text = text_of(response.text)
+    assert "Verdict: Contradicted" in text
+    # the words made from the fields when the reader types none
+    assert ("The share of the money paid directly (first invoices) to Nvidia, US "
+            "hyperscalers") in text and f"is at least {percent} %." in text
+    # at most the same number: supported, the other side of the same draws
+    p_most, most = expected(shares, "at_most", percent)
+    assert most == "supported" and p_most == pytest.approx(1 - p_holds)
+    assert "Verdict: Supported" in text_of(
+        client.get("/claims/check", params=ask(run, number=str(percent), side="at_most")).text)
+
+
+@pytest.mark.parametrize(("fields", "label", "value"), [
+    ({"number": ""}, "Number", None),
+    ({"number": "abc"}, "Number", "'abc'"),
+    ({"number": "NaN"}, "Number", "'NaN'"),
+    ({"number": "inf"}, "Number", "'inf'"),
+    ({"number": "150"}, "Number", "'150'"),
+    ({"quantity": "gdp_growth"}, "What to check", "'gdp_growth'"),
+    ({"firms": ["acme"]}, "Firms", "'acme'"),
+    ({"groups": ["cartel"]}, "Groups of firms", "'cartel'"),
+    ({"side": "about"}, "At least or at most", "'about'"),
+    ({"quantity": "jobs_all", "countries": ["XX"]}, "Countries", "'XX'"),
+    ({"quantity": "jobs_all"}, "Countries", None),
+    ({"run": "0" * 32}, "Plan or run", f"'{'0' * 32}'"),
+    ({"run": "not-a-run"}, "Plan or run", "'not-a-run'"),
+    ({"run": ""}, "Plan or run", None),
+    # jobs at one time need the years the money is spent over: the reference plan has none
+    ({"quantity": "jobs_at_once", "countries": ["US"]}, "What to check", "'jobs_at_once'"),
+])
+def test_bad_input_gives_the_form_back_with_one_line(app, client, run, fields, label, value):
+    before = stored_runs(app)
+    response = client.get("/claims/check", params=ask(run, **fields))
+    assert response.status_code == 422, text_of(response.text)[:300]
+    html = response.text
+    assert 'action="/claims/check"' in html and 'id="own-result"' not in html
+    summary = text_of(re.search(r'<div class="notice error-summary".*?</div>', html,
+                                re.S).group(0))
+    assert "There is a problem with this check" in summary
+    assert f" {label}: " in f" {summary}"
+    if value is not None:
+        assert f"(you gave: {value})" in summary
+    assert stored_runs(app) == before          # nothing traced, nothing stored
+    api = client.get("/api/v1/claims/check", params=ask(run, **fields))
+    assert 400 <= api.status_code < 500
+    assert api.headers["content-type"].startswith("application/problem+json")
+    assert stored_runs(app) == before
+
+
+def test_the_form_keeps_what_was_typed(client, run):
+    html = client.get("/claims/check", params=ask(run, number="abc", words="Nvidia wins")).text
+    assert f'<option value="{run}" selected>' in html
+    assert '<option value="first_invoice_share" selected>' in html
+    assert '<option value="nvidia" selected>' in html
+    assert 'value="abc"' in html and 'value="Nvidia wins"' in html
+    number = re.search(r'<input id="own-number"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in number and "autofocus" in number   # the focus goes there
+    assert 'aria-describedby="own-number-error own-number-hint"' in number
+    assert "autofocus" not in re.search(r'<div class="notice error-summary"[^>]*>',
+                                        html).group(0)
+
+
+def test_everything_typed_is_escaped(client, run):
+    script = "<script>alert('own')</script>"
+    ok = client.get("/claims/check", params=ask(run, words=f"{script} pays Nvidia"))
+    assert ok.status_code == 200
+    assert script not in ok.text
+    assert "&lt;script&gt;alert(&#39;own&#39;)&lt;/script&gt; pays Nvidia" in ok.text
+    for fields in ({"number": script}, {"firms": [script]}, {"quantity": script},
+                   {"run": script}):
+        bad = client.get("/claims/check", params=ask(run, **fields))
+        assert bad.status_code == 422
+        assert "<script>alert" not in bad.text
+    # a control character in the words: refused (the app refuses one in any query, 400)
+    refused = client.get("/claims/check", params=ask(run, words="a\x00b"))
+    assert refused.status_code in (400, 422)
+    assert "control character U+0000" in text_of(refused.text)
+    assert "words" in text_of(refused.text)
+
+
+def test_a_private_run_is_checked_for_its_owner_only_and_not_stored(tmp_path):
+    """A run of a private saved plan: its owner may check a figure against it (the run is in
+    the owner's menu), and the check is kept nowhere; anyone else gets the form back, 'no
+    run with this id', as for an unknown run."""
+    from accounts_fixtures import HTTPS, bearer, count, login, make_app
+    from runs_helpers import wait_done
+
+    from moneytrail.web import builder
+
+    application = make_app(f"sqlite:///{tmp_path / 'ledger.sqlite'}", run_limit=(1000, 100))
+    try:
+        eve = login(application, "eve")
+        mapping = {**builder.reference_mapping(PLAN), "draws": 200}
+        created = TestClient(application, base_url=HTTPS).post(
+            "/api/v1/saved-plans", headers=bearer(application, "eve"),
+            json={"title": "Own figure, private", "visibility": "private", "plan": mapping})
+        pid = created.json()["id"]
+        rid = eve.post(f"/api/v1/saved-plans/{pid}/runs",
+                       headers={"X-CSRF-Token": eve.csrf}).json()["run_id"]
+        assert wait_done(eve, rid)["status"] == "done"
+        anonymous = TestClient(application, base_url=HTTPS)
+        assert f'<option value="{rid}"' in eve.get("/claims").text
+        assert f'<option value="{rid}"' not in anonymous.get("/claims").text
+        before = count(application, "runs")
+        mine = eve.get("/claims/check", params=ask(rid))
+        assert mine.status_code == 200 and "Typed by a reader" in mine.text
+        assert eve.get("/api/v1/claims/check", params=ask(rid)).json()["check_run_id"] is None
+        assert count(application, "runs") == before          # kept nowhere
+        theirs = anonymous.get("/claims/check", params=ask(rid))
+        assert theirs.status_code == 422
+        assert "Plan or run: no run with this id" in text_of(theirs.text)
+    finally:
+        application.state.jobs.shutdown()
+        application.state.web.close()
