@@ -140,8 +140,9 @@ def test_compare_reference_plans_csv_matches_python():
     headline = frame[frame["table"] == "headline"].set_index("where the money ends up")
     expected = mt.headline(mt.trace(mt.load_scenario(paths[1]), draws=400, keep_draws=True))
     got = headline["efficiency-first-eu_p50"]
+    # a CSV writes six significant digits (docs/results.md); the JSON keeps every digit
     assert got["EU workers (wages earned in the EU)"] == pytest.approx(
-        expected.loc["EU workers (wages earned in the EU)", "share_p50"], rel=1e-9)
+        expected.loc["EU workers (wages earned in the EU)", "share_p50"], rel=1e-5)
     # the efficiency-first plan keeps more of the money with EU workers than the gigafactories
     assert got["EU workers (wages earned in the EU)"] > headline[
         "eu-ai-gigafactories_p95"]["EU workers (wages earned in the EU)"]

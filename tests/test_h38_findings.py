@@ -104,7 +104,7 @@ def test_stored_runs_restate_money_like_the_cli_compare(traced):
 
 
 @pytest.mark.parametrize(("p5", "p95", "unit", "shown"), [
-    (1e-6, 3e-6, "share", "<0.01 %"),                 # was '<0.01–<0.01 %'
+    (1e-6, 3e-6, "share", "<0.001 %"),                # was '<0.01–<0.01 %'
     (0.953, 0.953, "share", "95.3 %"),                # one draw: was '95.3–95.3 %'
     (0.1, 0.2, "share", "10.0–20.0 %"),
     (2.03e6, 2.03e6, "EUR", "EUR 2.03 m"),

@@ -17,7 +17,8 @@ import pytest
 from moneytrail.service.result import Result
 
 ROOT = Path(__file__).resolve().parents[1]
-UNIT_COLUMNS = {"currency": "EUR", "jobs_fte_unit": "FTE-years", "co2_t_unit": "t CO2e"}
+UNIT_COLUMNS = {"currency": "EUR", "price_year": "2025", "jobs_fte_unit": "FTE-years",
+                "co2_t_unit": "t CO2e"}
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +67,7 @@ def test_show_csv_of_a_table_is_the_api_csv(store, run, api):
     rows = list(csv.DictReader(io.StringIO(shown)))
     assert rows and all({k: r[k] for k in UNIT_COLUMNS} == UNIT_COLUMNS for r in rows)
     header = shown.splitlines()[0].split(",")
-    assert header[-3:] == list(UNIT_COLUMNS) and "jobs_fte_p50" in header
+    assert header[-4:] == list(UNIT_COLUMNS) and "jobs_fte_p50" in header
 
 
 def without_column(text: str, column: str) -> str:

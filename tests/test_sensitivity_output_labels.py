@@ -1,5 +1,5 @@
 """The default output of `moneytrail sensitivity`, share:us_big_tech, is the three US
-hyperscalers only (Amazon, Microsoft, Google: 0.37 % of the EU gigafactories), not the US tech
+hyperscalers only (Amazon, Microsoft, Google: 0.373 % of the EU gigafactories), not the US tech
 giants with Nvidia (share:us_tech_giants, about a third). Wherever the output is shown it is
 named in words and says what it leaves out: the CLI header (table and CSV), the CLI help and
 the web run page of a sensitivity run; the stored ids and numbers are unchanged."""
@@ -40,7 +40,7 @@ def test_table_header_names_the_hyperscalers_and_what_they_leave_out():
     out = cli("sensitivity", PLAN, "--top", "1")
     assert out.returncode == 0, out.stderr
     text = words(out.stdout)
-    assert f"{WORDS[:1].upper()}{WORDS[1:]}: 0.37 % with every parameter central" in text
+    assert f"{WORDS[:1].upper()}{WORDS[1:]}: 0.373 % with every parameter central" in text
     assert LEAVES_OUT in text
 
 
@@ -48,7 +48,7 @@ def test_csv_keeps_ids_and_names_its_output_apart():
     out = cli("sensitivity", PLAN, "--top", "1", "--format", "csv")
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("parameter,low,central,high,output_low,output_high,swing")
-    assert f"{WORDS[:1].upper()}{WORDS[1:]}: 0.37 %" in words(out.stderr)
+    assert f"{WORDS[:1].upper()}{WORDS[1:]}: 0.373 %" in words(out.stderr)
     assert LEAVES_OUT in words(out.stderr)
 
 
@@ -92,4 +92,4 @@ def test_sensitivity_run_page_names_the_output_in_words(tmp_path):
     text = words(page.text)
     assert f"eu-ai-gigafactories: {WORDS} with each parameter at its low and high end" in text
     assert LEAVES_OUT in text
-    assert "base 0.37 %" in text
+    assert "base 0.373 %" in text

@@ -10,6 +10,8 @@ import pytest
 import yaml
 from briefings import REFERENCE
 
+from moneytrail.report import units
+
 CONDITIONS = [{"metric": "eu_value_added_share", "min": 0.5},
               {"metric": "hhi_change", "max": 100},
               {"metric": "co2_tonnes", "max": 1e6}]
@@ -58,7 +60,7 @@ def test_conditions_table_reads_in_words_units_and_plain_headers(conditions_html
         assert raw not in text
     frame = conditions_result.tables["conditions"].frame().reset_index()
     eu = frame[frame["metric"] == "eu_value_added_share"].iloc[0]
-    assert f"{100 * eu['value_p50']:.1f} %" in text
+    assert f"{units.percent(eu['value_p50'])}" in text
 
 
 def test_briefing_cites_the_methods_by_name_without_a_base_url(conditions_html):

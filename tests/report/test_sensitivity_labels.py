@@ -64,7 +64,7 @@ def test_the_terminal_table_reads_names_and_percents_and_json_keeps_ids(tmp_path
            "revenue (2025)" in table
     assert "cost us_other_services" not in table and "labour:US" not in table
     assert "38.0 %" in table and "0.38 " not in table          # the central labour share
-    assert "0.37 % with every parameter central" in table
+    assert "0.367 % with every parameter central" in table
     payload = json.loads(sensitivity(tmp_path, "--format", "json"))
     tornado = payload["tables"]["tornado"]
     ids = [row[0] for row in tornado["rows"]]

@@ -230,10 +230,28 @@ def test_a_web_table_with_a_unit_column_formats_each_row_in_its_unit():
 def test_a_tiny_share_is_not_printed_as_zero():
     """A tester saw '0.00 % (0.00–0.00 %)' for EUR 222 k of a plan beside true zeros printed
     '0.0 % (0.0–0.0 %)'."""
-    assert units.percent(1e-5) == "<0.01 %" and units.percent(-1e-5) == ">-0.01 %"
-    assert units.percent(0.0) == "0.0 %" and units.percent(0.0001) == "0.01 %"
-    # both ends below 0.01 %: said once, not '<0.01–<0.01 %' (a tester's finding)
-    assert units.median_interval(2e-5, 1e-5, 4e-5, "share") == "<0.01 % (<0.01 %)"
+    assert units.percent(1e-6) == "<0.001 %" and units.percent(-1e-6) == ">-0.001 %"
+    assert units.percent(0.0) == "0.0 %" and units.percent(0.0001) == "0.010 %"
+    # both ends below 0.001 %: said once, not '<0.001–<0.001 %' (a tester's finding)
+    assert units.median_interval(2e-6, 1e-6, 4e-6, "share") == "<0.001 % (<0.001 %)"
+
+
+def test_a_share_has_the_precision_of_the_amount_beside_it():
+    """A journalist saw '1.2 %' beside 'EUR 250.00 m' on a plan page (storage: 1.25 % of EUR
+    20 bn): the share lost a digit the amount kept, so a reader could not check one against
+    the other. A share prints three significant digits, as an amount does ('EUR 250 m' at
+    least), with at least one decimal and at most three."""
+    assert units.percent(0.0125) == "1.25 %"                 # was '1.2 %'
+    assert units.percent(0.00375) == "0.375 %"               # was '0.38 %' (EUR 75.0 m)
+    assert units.percent(0.0002) == "0.020 %"
+    assert units.percent(0.312) == "31.2 %" and units.percent(1.0) == "100.0 %"
+    assert units.percent(0.09996) == "10.0 %" and units.percent(-0.0125) == "-1.25 %"
+    assert units.interval_text(0.008, 0.02, "share") == "0.800–2.00 %"
+    # a reader can recompute the amount from the share and the budget to the digits shown
+    budget = 20e9
+    for share in (0.0125, 0.0375, 0.00375, 0.39, 0.0008):
+        shown = float(units.percent(share).removesuffix(" %")) / 100
+        assert units.money(shown * budget, "EUR") == units.money(share * budget, "EUR")
 
 
 def test_a_change_reads_with_missing_ends_and_in_hhi_points():

@@ -14,6 +14,7 @@ pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 from runs_helpers import finished  # noqa: E402
 
+from moneytrail.report import units  # noqa: E402
 from moneytrail.web import create_app  # noqa: E402
 from moneytrail.web.app import templates  # noqa: E402
 
@@ -91,7 +92,7 @@ def test_run_page_conditions_read_in_words_and_units(client, with_conditions, ru
     rows = client.get(f"/api/v1/runs/{with_conditions}?format=json&table=conditions").json()
     rows = rows.get("rows", rows) if isinstance(rows, dict) else rows
     eu = next(r for r in rows if r["metric"] == "eu_value_added_share")
-    assert f"{100 * eu['value_p50']:.1f} %" in text      # the median as a share, as stored
+    assert f"{units.percent(eu['value_p50'])}" in text      # the median as a share, as stored
     co2 = next(r for r in rows if r["metric"] == "co2_tonnes")
     assert f"{co2['value_p50'] / 1e6:.2f} Mt CO2e" in text
 
@@ -127,8 +128,8 @@ def test_in_short_says_one_place_once_and_gives_the_eu_total(client):
     eu = scorecard_eu(client, run_id)
     share = next(v for k, v in eu.items() if k.endswith("_p50"))
     assert "In all, value added in the EU" in text
-    assert f"{100 * share:.1f} %" in text.split("In all, value added in the EU")[1]
-    assert f"{100 * share:.1f} %" in text_of(html[html.index('id="scorecard-h"'):])
+    assert f"{units.percent(share)}" in text.split("In all, value added in the EU")[1]
+    assert f"{units.percent(share)}" in text_of(html[html.index('id="scorecard-h"'):])
 
 
 def test_in_short_labels_the_unsplit_eu_row_apart_from_the_eu_total(client):
@@ -140,7 +141,7 @@ def test_in_short_labels_the_unsplit_eu_row_apart_from_the_eu_total(client):
     eu = scorecard_eu(client, run_id)
     share = next(v for k, v in eu.items() if k.endswith("_p50"))
     assert f"In all, value added in the EU (every member state and the EU-wide sectors " \
-           f"together, the scorecard's “EU value added (location)”) is {100 * share:.1f} %" \
+           f"together, the scorecard's “EU value added (location)”) is {units.percent(share)}" \
            in text
 
 

@@ -26,6 +26,8 @@ from accounts_fixtures import (  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from runs_helpers import wait_done  # noqa: E402
 
+from moneytrail.report import units  # noqa: E402
+
 REFERENCE = "eu-ai-gigafactories"
 SCRIPT = "<script>alert('xss')</script>"
 IMG = '<img src=x onerror="alert(1)">'
@@ -791,7 +793,7 @@ def test_saved_plan_page_reads_for_people(app, plan):
                      app.state.workspace.valuechain.categories["name"], strict=True))
     for category, share in plan["spend"].items():
         central = share["central"] if isinstance(share, dict) else share
-        assert f"{names[category]} {100 * central:.1f} %" in text, category
+        assert f"{names[category]} {units.percent(central)}" in text, category
     assert "Run this plan again" not in page and ">Run this plan</button>" in page
     eve.post(f"/saved/{pid}/run", data={"csrf_token": eve.csrf}, follow_redirects=False)
     assert "Run this plan again" in eve.get(f"/saved/{pid}").text

@@ -16,6 +16,7 @@ import pytest
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 
+from moneytrail.report import units  # noqa: E402
 from moneytrail.scenarios.reference import reference_scenarios  # noqa: E402
 from moneytrail.scenarios.schema import load_scenario  # noqa: E402
 from moneytrail.web import create_app  # noqa: E402
@@ -90,8 +91,8 @@ def test_each_plan_is_one_cell_median_with_interval(page, stored):
     assert len(tds) == len(PLANS)             # one cell per plan
     for plan, td in zip(PLANS, tds, strict=True):
         p50, p5, p95 = (row[names.index(f"{plan}_{s}")] for s in ("p50", "p5", "p95"))
-        assert td.startswith(f"{100 * p50:.1f} %"), td
-        assert f"({100 * p5:.1f}\u2013{100 * p95:.1f} %)" in td, td
+        assert td.startswith(units.percent(p50)), td
+        assert f"({units.interval_text(p5, p95, 'share', p50)})" in td, td
 
 
 def test_evidence_share_stands_under_its_measure(page, stored):

@@ -16,6 +16,7 @@ import math
 import numbers
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -273,6 +274,27 @@ def latest(claims: pd.DataFrame, stage: str, sources: pd.DataFrame | None) -> pd
 # a claim whose note says the amount is counted toward the deal by the ledger's own reading
 # (not the announcer's: SoftBank's OpenAI equity as spending of its US pledge)
 OUR_READING = "our reading"
+# what an amount is, as the ledger's own notes say it, shown beside the figure: a claim whose
+# note starts 'Per year' is a yearly amount, not a total (the Draghi report's need); a deal
+# whose note or description says it is not AI-only covers more than AI (semiconductors,
+# decarbonisation, defence)
+PER_YEAR = "per year"
+NOT_AI_ONLY = ("not ai-only", "not ai only", "not ai-specific", "not specific to ai")
+PER_YEAR_WORDS, NOT_AI_ONLY_WORDS = "per year", "not AI alone"
+
+
+def qualifier(deal: pd.Series, announced_note: Any) -> str:
+    """What the deal's announced amount is, from the ledger's notes: 'per year' when the
+    announced claim used has a note starting 'Per year' (PER_YEAR), 'not AI alone' when the
+    deal's note or description says it is not AI-only (NOT_AI_ONLY); both joined by '; ',
+    '' for neither."""
+    words = []
+    if str(announced_note or "").strip().lower().startswith(PER_YEAR):
+        words.append(PER_YEAR_WORDS)
+    about = f"{deal.get('note') or ''} {deal.get('description') or ''}".lower()
+    if any(phrase in about for phrase in NOT_AI_ONLY):
+        words.append(NOT_AI_ONLY_WORDS)
+    return "; ".join(words)
 
 
 def deal_list(tables: Tables, converter: Converter, *, currency: str = "EUR",
@@ -280,6 +302,8 @@ def deal_list(tables: Tables, converter: Converter, *, currency: str = "EUR",
     """Deals with the central amount of their latest claim at each stage, and
     `our_reading`: the stages (`;`-separated) whose claim used says in its note that counting
     it toward the deal is the ledger's reading, not the announcer's (`OUR_READING`);
+    `qualifier`: what the announced amount is, as the ledger's notes say ('per year; not AI
+    alone', `qualifier`);
     `committed_in_parts`/`disbursed_in_parts` (and `..._as_of`): for a deal without a claim of
     its own at that stage, its parts' amount (`programme_amount`), else NaN ("")."""
     currency, price_year = target(converter, currency, price_year)
@@ -296,6 +320,9 @@ def deal_list(tables: Tables, converter: Converter, *, currency: str = "EUR",
             if OUR_READING in str(note or "").lower():
                 reading.setdefault(str(deal), []).append(stage)
     out["our_reading"] = [";".join(reading.get(str(d), [])) for d in out["id"]]
+    announced_notes = latest(claims, "announced", tables["source"])["note"]
+    out["qualifier"] = [qualifier(deal, announced_notes.get(deal["id"]))
+                        for _, deal in deals.iterrows()]
     # a programme without a claim of its own at a stage: its parts' amount, as the deal page
     # shows it (`programme_amount`), with the latest as-of date among them
     parents = {str(r["id"]): split_list(r["part_of"]) for _, r in tables["deal"].iterrows()}

@@ -178,17 +178,29 @@ def finite(value: Any) -> bool:
 
 
 def percent(value: Any) -> str:
-    """A share (0-1) as a percentage: one decimal, two below 1 % ('31.2 %', '0.37 %'), and
-    '<0.01 %' (or '>-0.01 %') for a share that is not zero but would print as 0.00 %, so it
-    is not mistaken for a true zero ('0.0 %')."""
+    """A share (0-1) as a percentage in three significant digits, with at least one decimal
+    and at most three: '31.2 %', '100.0 %', '1.25 %', '0.375 %', '0.020 %'. Three digits
+    because an amount of money prints at least three ('EUR 250.00 m', `money`): a share
+    printed beside it must not lose a digit the amount keeps, or the reader cannot check
+    one against the other (1.25 % of EUR 20 bn printed as '1.2 %' beside 'EUR 250.00 m').
+    A share that is not zero but would print as 0.000 % is '<0.001 %' (or '>-0.001 %'), so
+    it is not mistaken for a true zero ('0.0 %')."""
     if not finite(value):
         return MISSING
     number = 100 * float(value)
-    if number != 0 and abs(number) < 0.005:
-        return "<0.01 %" if number > 0 else ">-0.01 %"
-    if number != 0 and abs(number) < 1:
-        return f"{number:z.2f} %"
-    return f"{number:z.1f} %"
+    if number != 0 and abs(number) < 0.0005:
+        return "<0.001 %" if number > 0 else ">-0.001 %"
+    return f"{number:z.{percent_digits(number)}f} %"
+
+
+def percent_digits(number: float) -> int:
+    """Decimals that show a percentage (`percent`) in three significant digits, at least one
+    and at most three: 31.2 -> 1, 1.25 -> 2, 0.375 -> 3; taken after rounding, so 9.996
+    (10.0) has one."""
+    if number == 0:
+        return 1
+    magnitude = math.floor(math.log10(abs(float(f"{number:.3g}"))))
+    return min(3, max(1, 2 - magnitude))
 
 
 def p_holds_text(value: Any) -> str:
@@ -495,7 +507,7 @@ def interval_text(p5: Any, p95: Any, unit: str, like: Any = None) -> str:
     if unit == "FLOP":
         a, b = scientific(low), scientific(high)
         return f"{a} FLOP" if a == b else f"{a}–{b} FLOP"
-    if unit == "share":                           # ends alike print once: '<0.01 %'
+    if unit == "share":                           # ends alike print once: '<0.001 %'
         return percent(low) if percent(low) == percent(high) else \
             f"{percent(low)[:-2]}–{percent(high)}"
     if unit == "points":                          # signed: the unit once

@@ -597,11 +597,43 @@ def frame_csv(frame: pd.DataFrame, path: str | Path | None = None) -> str | None
     return safe.to_csv(path, index=False)
 
 
+# significant digits of a number in a run table's CSV (and the workbook's sheets, which equal
+# it cell for cell): enough for any figure of a Monte Carlo summary, without the float noise
+# of 16 digits ('1234.57', not '1234.5678901234567'); JSON and Parquet keep full precision
+CSV_DIGITS = 6
+
+
+def csv_number(value: Any) -> Any:
+    """A number as a run table's CSV writes it: a finite float rounded to CSV_DIGITS
+    significant digits (1234.5678901234567 -> 1234.57, 7672345678.9 -> 7672350000.0);
+    anything else (text, whole numbers, missing values) as it is."""
+    if isinstance(value, float) and math.isfinite(value):
+        return float(f"{value:.{CSV_DIGITS}g}")
+    return value
+
+
+def csv_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table's DataFrame with every float (`csv_number`) rounded for its CSV."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_float_dtype(out[column]) or pd.api.types.is_object_dtype(out[column]):
+            out[column] = out[column].map(csv_number)
+    return out
+
+
+def price_year_text(year: Any) -> str:
+    """A run's price year (`Result.money_context`) as a CSV cell: '2024'; several plans'
+    years '; '-joined ('2024; 2025'), each once; '' when the run has none."""
+    years = year if isinstance(year, list) else [year]
+    return "; ".join(dict.fromkeys(str(y) for y in years if y not in (None, "")))
+
+
 def csv_unit_values(result: Result, name: str, columns: list[str]) -> dict[str, str]:
     """The unit columns a CSV of the run table `name` (with these `columns`) adds, as
     {column: value of every row}: the units a plain CSV has no other place for (the home
     page's `share_unit` likewise). `currency` (the currency of its money columns: a Stargate
-    table in USD says so) and, for the footprint columns `jobs_fte_*` and `co2_t_*`,
+    table in USD says so) with `price_year` (the prices its money is at, `money_context`)
+    and, for the footprint columns `jobs_fte_*` and `co2_t_*`,
     `jobs_fte_unit` ('FTE-years': jobs x years, not jobs at one time) and `co2_t_unit`
     ('t CO2e'). A table whose rows carry their unit (a `unit` column, columns 'by row') gains
     `currency` only for its columns of a fixed currency (the lifecycle's `h100e_price_*`),
@@ -622,6 +654,9 @@ def csv_unit_values(result: Result, name: str, columns: list[str]) -> dict[str, 
     money = sorted({u for u in units_of.values() if is_currency(u)})
     if money and "currency" not in names:
         extra["currency"] = "; ".join(money)
+        year = price_year_text(result.money_context()[1])
+        if year and "price_year" not in names:
+            extra["price_year"] = year
     for prefix, _ in PREFIX.values():
         found = sorted({units_of[c] for c in units_of if c.startswith(f"{prefix}_")})
         if found and f"{prefix}_unit" not in names:
@@ -634,26 +669,42 @@ def csv_unit_columns(result: Result, name: str, rows: list[dict[str, Any]]
     """A run table's rows for a CSV, with its unit columns (`csv_unit_values`) after the
     others: every CSV of a run table has them (the web API's, `--format csv`,
     `Result.write_tables`). In a table whose rows carry their unit, `currency` is each
-    row's own (`row_currency`)."""
+    row's own (`row_currency`). Floats are rounded as a CSV writes them (`csv_number`)."""
     extra = csv_unit_values(result, name, list(dict.fromkeys(k for row in rows for k in row)))
-    if not extra:
-        return rows
     money = money_columns_by_row(result, name)
-    return [{**row, **extra, **({"currency": row_currency(row, money)}
-                                if money is not None and "currency" in extra else {})}
-            for row in rows]
+    out = []
+    for row in rows:
+        cells = {**{k: csv_number(v) for k, v in row.items()}, **extra}
+        if money is not None and "currency" in extra:
+            cells.update(by_row_money(row, money, extra))
+        out.append(cells)
+    return out
 
 
 def csv_unit_frame(result: Result, name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """`csv_unit_columns` for a table as a DataFrame (its index reset)."""
+    """`csv_unit_columns` for a table as a DataFrame (its index reset), floats rounded
+    (`csv_numbers`)."""
     extra = csv_unit_values(result, name, [str(c) for c in frame.columns])
-    if not extra:
-        return frame
-    out = frame.assign(**extra)
+    out = csv_numbers(frame).assign(**extra)
     money = money_columns_by_row(result, name)
     if money is not None and "currency" in extra:
-        out["currency"] = [row_currency(row, money) for row in frame.to_dict("records")]
+        cells = [by_row_money(row, money, extra) for row in frame.to_dict("records")]
+        for column in ("currency", "price_year"):
+            if column in extra:
+                out[column] = [c[column] for c in cells]
     return out
+
+
+def by_row_money(row: Mapping[Any, Any], money: dict[str, str], extra: dict[str, str]
+                 ) -> dict[str, str]:
+    """The `currency` and `price_year` cells of a row of a table whose rows carry their unit:
+    the row's currency (`row_currency`) and, where it has one, the run's price year (empty
+    on a row of a share, MWh or t CO2e)."""
+    currency = row_currency(row, money)
+    cells = {"currency": currency}
+    if "price_year" in extra:
+        cells["price_year"] = extra["price_year"] if currency else ""
+    return cells
 
 
 def money_columns_by_row(result: Result, name: str) -> dict[str, str] | None:

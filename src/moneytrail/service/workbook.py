@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from moneytrail.draws import draws_text
-from moneytrail.service.result import Result, csv_unit_values, json_value
+from moneytrail.service.result import Result, csv_unit_columns, json_value
 
 XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ABOUT = "About"                       # the first sheet's name
@@ -134,11 +134,12 @@ def write_workbook(target: str | Path | IO[bytes], about: Sequence[Sequence[Any]
 
 def table_rows(result: Result, name: str) -> Rows:
     """A stored table's rows as its CSV from `Result.write_tables` has them: index columns
-    first, then the values, then its unit columns (service.result.csv_unit_values)."""
+    first, then the values (rounded as the CSV writes them), then its unit columns
+    (service.result.csv_unit_columns)."""
     table = result.known_table(name)
     columns = [c.name for c in table.columns]
-    extra = csv_unit_values(result, name, columns)
-    return [{**dict(zip(columns, row, strict=True)), **extra} for row in table.rows]
+    return csv_unit_columns(result, name, [dict(zip(columns, row, strict=True))
+                                           for row in table.rows])
 
 
 def citation(result: Result, url: str = "") -> str:

@@ -159,7 +159,7 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
     columns = ["id", "name", "kind", "region", "sector", "purpose", "announced",
                "announced_central", "committed_central", "disbursed_central",
                "committed_ratio", "disbursed_ratio", "whole_capex", "inside", "our_reading",
-               "committed_in_parts", "committed_in_parts_as_of", "disbursed_in_parts",
+               "qualifier", "committed_in_parts", "committed_in_parts_as_of", "disbursed_in_parts",
                "disbursed_in_parts_as_of", "currency", "price_year"]
     deals = rows(listing, columns)
     currency_used, year_used = unit_of(state, options)

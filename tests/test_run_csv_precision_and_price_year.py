@@ -1,0 +1,79 @@
+"""A journalist tester found run CSVs (the web app's `/api/v1/runs/<id>?format=csv`, `moneytrail
+show RUN --format csv`, `Result.write_tables`) with money columns that did not say their
+price year and floats in 16 significant digits (1234.5678901234567). A CSV of a run table now
+has a `price_year` column beside its `currency`, and writes numbers in six significant
+digits; the workbook's sheets equal the CSV cell for cell; JSON keeps full precision."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+RUN = "0123456789abcdef" * 2
+LONG = 1234.5678901234567
+
+
+def made_result():
+    from moneytrail.service.result import Column, Provenance, Result, Table
+
+    entity = Table(name="entity", title="Value added by firm", index=("entity",),
+                   columns=(Column("entity", "text"), Column("amount_p50", "EUR"),
+                            Column("share_p50", "share")),
+                   rows=(("Nvidia", 7_672_345_678.912345, 0.38361728394561728),
+                         ("Tiny", LONG, 1.234567890123e-07)))
+    plan = {"id": "p", "title": "A plan", "currency": "EUR", "year": 2025,
+            "price_year": 2024}
+    return Result(run_id=RUN, kind="trace", title="A plan",
+                  provenance=Provenance(inputs={"plan": plan}, code_version="1",
+                                        data_version="2", data_hash="h",
+                                        created="2026-03-04T05:06:07+00:00", seed=1, draws=10),
+                  tables={"entity": entity},
+                  facts={"currency": "EUR", "price_year": 2024})
+
+
+def rows_of(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+EXPECTED = [{"entity": "Nvidia", "amount_p50": "7672350000.0", "share_p50": "0.383617",
+             "currency": "EUR", "price_year": "2024"},
+            {"entity": "Tiny", "amount_p50": "1234.57", "share_p50": "1.23457e-07",
+             "currency": "EUR", "price_year": "2024"}]
+
+
+def test_write_tables_csv_has_the_price_year_and_six_digits(tmp_path):
+    [path] = made_result().write_tables(tmp_path, "csv")
+    assert rows_of(path.read_text("utf-8")) == EXPECTED
+
+
+def test_the_command_lines_csv_has_the_price_year_and_six_digits():
+    from moneytrail.report.terminal import result_csv
+
+    assert rows_of(result_csv(made_result(), ["entity"])) == EXPECTED
+
+
+def test_the_web_apis_csv_rows_have_the_price_year_and_six_digits():
+    from moneytrail.service.result import csv_unit_columns
+
+    result = made_result()
+    table = result.tables["entity"]
+    rows = [dict(zip([c.name for c in table.columns], row, strict=True)) for row in table.rows]
+    got = csv_unit_columns(result, "entity", rows)
+    assert [{k: str(v) for k, v in row.items()} for row in got] == EXPECTED
+
+
+def test_the_workbook_equals_the_csv_and_json_keeps_every_digit(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    from moneytrail.service.result import Result
+
+    result = made_result()
+    [book] = result.write_tables(tmp_path, "xlsx")
+    sheet = openpyxl.load_workbook(book)["entity"]
+    cells = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert cells[0] == ["entity", "amount_p50", "share_p50", "currency", "price_year"]
+    assert cells[2][:3] == ["Tiny", 1234.57, 1.23457e-07]
+    assert str(cells[1][4]) == "2024"
+    back = Result.from_json(result.to_json())
+    assert back.tables["entity"].rows[1][1] == LONG       # JSON: full precision
