@@ -37,24 +37,24 @@ def rows_of(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-EXPECTED = [{"entity": "Nvidia", "amount_p50": "7672350000.0", "share_p50": "0.383617",
+EXPECTED = [{"entity": "Nvidia", "amount_p50": "7672345679.0", "share_p50": "0.3836172839",
              "currency": "EUR", "price_year": "2024"},
-            {"entity": "Tiny", "amount_p50": "1234.57", "share_p50": "1.23457e-07",
+            {"entity": "Tiny", "amount_p50": "1234.56789", "share_p50": "1.23456789e-07",
              "currency": "EUR", "price_year": "2024"}]
 
 
-def test_write_tables_csv_has_the_price_year_and_six_digits(tmp_path):
+def test_write_tables_csv_has_the_price_year_and_ten_digits(tmp_path):
     [path] = made_result().write_tables(tmp_path, "csv")
     assert rows_of(path.read_text("utf-8")) == EXPECTED
 
 
-def test_the_command_lines_csv_has_the_price_year_and_six_digits():
+def test_the_command_lines_csv_has_the_price_year_and_ten_digits():
     from moneytrail.report.terminal import result_csv
 
     assert rows_of(result_csv(made_result(), ["entity"])) == EXPECTED
 
 
-def test_the_web_apis_csv_rows_have_the_price_year_and_six_digits():
+def test_the_web_apis_csv_rows_have_the_price_year_and_ten_digits():
     from moneytrail.service.result import csv_unit_columns
 
     result = made_result()
@@ -73,7 +73,7 @@ def test_the_workbook_equals_the_csv_and_json_keeps_every_digit(tmp_path):
     sheet = openpyxl.load_workbook(book)["entity"]
     cells = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert cells[0] == ["entity", "amount_p50", "share_p50", "currency", "price_year"]
-    assert cells[2][:3] == ["Tiny", 1234.57, 1.23457e-07]
+    assert cells[2][:3] == ["Tiny", 1234.56789, 1.23456789e-07]
     assert str(cells[1][4]) == "2024"
     back = Result.from_json(result.to_json())
     assert back.tables["entity"].rows[1][1] == LONG       # JSON: full precision
