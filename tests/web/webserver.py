@@ -42,6 +42,15 @@ PAGES = [
 
 
 def free_port() -> int:
+    """A free local port: the first free one of MONEYTRAIL_TEST_PORTS (comma-separated, for
+    a machine where tests may use only some ports), else any the system gives."""
+    for port in filter(None, os.environ.get("MONEYTRAIL_TEST_PORTS", "").split(",")):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", int(port)))
+            except OSError:
+                continue
+            return int(port)
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
