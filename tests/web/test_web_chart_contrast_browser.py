@@ -60,6 +60,14 @@ def test_flow_bands_reach_3_to_1_on_white_and_labels_stay_readable(server, brows
             const s = getComputedStyle(e);
             return [s.fill, s.fillOpacity, s.stroke, s.strokeOpacity, s.strokeWidth]; })""")
         assert bands
+        # each label has a white halo drawn under its letters: an outline passing under a
+        # label does not cross it
+        halos = page.eval_on_selector_all("#first-chart .node-label", """els => els.map(e => {
+            const s = getComputedStyle(e);
+            return [s.paintOrder, s.stroke, s.strokeWidth]; })""")
+        assert halos and all(order.startswith("stroke") and stroke == "rgb(255, 255, 255)"
+                             and float(width.removesuffix("px")) >= 2
+                             for order, stroke, width in halos), halos[:2]
         for fill, fill_opacity, stroke, stroke_opacity, stroke_width in bands:
             rgb, alpha = rgba(fill)
             body = over(rgb, alpha * float(fill_opacity))
