@@ -178,3 +178,20 @@ def test_a_table_broken_over_pages_is_one_table_with_its_caption(reference_pdf,
 def test_every_table_of_the_briefing_has_a_caption(reference_html):
     tables = re.findall(r"<table\b[^>]*>\s*(<caption\b)?", reference_html)
     assert len(tables) >= 8 and all(tables), tables
+
+
+def test_the_offline_html_has_a_skip_link_to_main_that_the_pdf_leaves_out(reference_html,
+                                                                         reference_pdf):
+    """WCAG 2.4.1 in the downloadable report.html: its first link skips the header to the
+    main content, as the web app's pages do; the PDF, printed from the same HTML, has no
+    such link (its stylesheet shows it on screens only)."""
+    body = reference_html.split("<body>", 1)[1]
+    first_link = re.search(r"<a [^>]*>[^<]*</a>", body)
+    assert first_link and first_link.group(0) == (
+        '<a class="skip-link" href="#main">Skip to main content</a>')
+    assert body.index(first_link.group(0)) < body.index("<header>")
+    assert len(re.findall(r'<main id="main" tabindex="-1">', body)) == 1
+    css = re.search(r"<style>(.*?)</style>", reference_html, re.S).group(1)
+    assert re.search(r"^\.skip-link \{ display: none; \}", css, re.M)        # in print
+    assert re.search(r"@media screen \{\s*\.skip-link \{ display: block;", css)
+    assert "Skip to main content" not in " ".join(page_text(reference_pdf, 1))

@@ -467,7 +467,7 @@ def test_editor_corrects_a_claim_through_the_form_and_history_shows_the_diff(app
                 reason="checked the press release")
     saved = client.post(f"/ledger/edit/claim/{CLAIM}", data=form, follow_redirects=False)
     assert saved.status_code == 303, saved.text
-    assert saved.headers["location"] == "/ledger/deals/l_stargate_us_2025_01"
+    assert saved.headers["location"] == "/ledger/deals/l_stargate_us_2025_01?done=saved"
     record = app.state.web.ledger.get("claim", CLAIM)
     assert record["note"].startswith("corrected:")
     last = app.state.web.ledger.history("claim", CLAIM).iloc[0]

@@ -257,7 +257,7 @@ def test_builder_save_creates_then_revises_a_plan(app, plan):
     form = builder_form(plan, title="From the builder", visibility="public", action="save")
     response = eve.post("/saved", data={**form, "csrf_token": token}, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/saved/")
-    pid = int(response.headers["location"].rsplit("/", 1)[1])
+    pid = int(response.headers["location"].removesuffix("?done=saved").rsplit("/", 1)[1])
     saved = eve.get(f"/api/v1/saved-plans/{pid}").json()
     assert (saved["title"], saved["visibility"], saved["revision"]) == \
         ("From the builder", "public", 1)

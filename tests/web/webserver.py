@@ -42,6 +42,19 @@ PAGES = [
 
 
 def free_port() -> int:
+    """A free local port: the first free one of MONEYTRAIL_TEST_PORTS (comma-separated, for
+    a machine where tests may use only some ports), else any the system gives."""
+    allowed = [int(p) for p in os.environ.get("MONEYTRAIL_TEST_PORTS", "").split(",") if p]
+    for port in allowed:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)     # as the server
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    if allowed:
+        raise RuntimeError(f"none of MONEYTRAIL_TEST_PORTS is free: {allowed}")
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])

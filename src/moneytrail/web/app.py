@@ -61,6 +61,9 @@ def templates() -> Environment:
     from moneytrail.report.units import EU_FOOTNOTE, ROW_FOOTNOTE
 
     env.globals["eu_footnote"] = EU_FOOTNOTE
+    from moneytrail.web.formerrors import DONE_MESSAGES
+
+    env.globals["done_messages"] = DONE_MESSAGES      # after a write (formerrors.done)
     env.globals["row_footnote"] = ROW_FOOTNOTE
     from moneytrail.analysis.claims_schema import (
         NO_SINGLE_SPEAKER_LABEL,

@@ -43,6 +43,12 @@ PALETTE = ["#0b5394", VERMILLION, "#1d6b2f", "#a3151a", "#6a3d9a", "#b15928", "#
            "#33a02c", "#7a5200", "#4a4a4a"]
 STAGES = {"announced": ("Announced", "#0b5394"), "committed": ("Committed", VERMILLION),
           "disbursed": ("Spent", "#1d6b2f")}
+# a Sankey band: a light fill (dark labels on it and on two overlapping bands stay above 9:1)
+# with an outline that reaches 3.8:1 on white (WCAG 1.4.11: the fill alone, #0b5394 at 18 %,
+# was 1.34:1); on the page each label has a white halo (site.css) so no outline crosses
+# its letters
+LINK_FILL = "rgba(11,83,148,0.18)"
+LINK_LINE = {"color": "rgba(11,83,148,0.7)", "width": 1}
 IMAGE_WIDTH = 1200           # px; the PNG is this wide (scale 1)
 # SVG is XML text: its charset is named (ASVS 4.1.1), as for HTML, CSV and YAML
 FORMATS = {"svg": "image/svg+xml; charset=utf-8", "png": "image/png"}
@@ -177,7 +183,7 @@ def sankey_figure(data: dict[str, Any], *, name_chars: int | None = 44) -> Figur
         "link": {"source": [index[link["source"]] for link in links],
                  "target": [index[link["target"]] for link in links],
                  "value": [link["value"] for link in links],
-                 "color": "rgba(11,83,148,0.18)",
+                 "color": LINK_FILL, "line": LINK_LINE,
                  "customdata": [plain(f"{link['source']} \u2192 {link['target']}: "
                                       f"{money(link['value'], currency)}") for link in links],
                  "hovertemplate": "%{customdata}<extra></extra>"}}
@@ -294,6 +300,85 @@ def compare_figure(runs: list[dict[str, Any]], rows: list[dict[str, Any]], *,
                          "legend": {"font": {"size": 11}}},
               "traces": narrow_traces}
     return {"data": traces, "layout": layout, "narrow": narrow}
+
+
+# -- text alternatives: a chart's main figures in words ---------------------------------------
+# the columns after the plan of each run-page Sankey (runs.sankey), as the PDF's Sankey names
+# its own (report.briefing.charts)
+SANKEY_HEADINGS = {
+    "first": ("What the plan buys", "First invoices"),
+    "location": ("Where the value added is generated", "Kept as wages, profits, taxes"),
+    "ownership": ("Where the profit goes", "Kept as wages, profits, taxes"),
+}
+SUMMARY_LIMIT = 5       # the largest nodes (bars) a text alternative names per column (stage)
+
+
+def sankey_summary(data: dict[str, Any], chart: str, limit: int = SUMMARY_LIMIT) -> str:
+    """A Sankey's main figures in words, its text alternative: for each column after the
+    plan, its largest nodes with their amounts and shares of the plan's total (the PDF's
+    figure descriptions, report.briefing.charts.describe_columns)."""
+    from moneytrail.report.briefing.charts import Node, describe_columns
+
+    into: dict[str, float] = {}
+    out: dict[str, float] = {}
+    sources_of: dict[str, list[str]] = {}
+    for link in data["links"]:
+        out[link["source"]] = out.get(link["source"], 0.0) + link["value"]
+        into[link["target"]] = into.get(link["target"], 0.0) + link["value"]
+        sources_of.setdefault(link["target"], []).append(link["source"])
+    depth: dict[str, int] = {}
+
+    def depth_of(node: str, seen: frozenset[str] = frozenset()) -> int:
+        if node not in depth:
+            parents = [p for p in sources_of.get(node, []) if p not in seen]
+            depth[node] = 1 + max((depth_of(p, seen | {node}) for p in parents), default=-1)
+        return depth[node]
+
+    nodes = [n for n in data["nodes"] if n in into or n in out]
+    total = sum(out.get(n, 0.0) for n in nodes if depth_of(n) == 0)
+    columns: dict[int, list[Node]] = {}
+    for n in nodes:
+        if depth_of(n) > 0:
+            columns.setdefault(depth_of(n), []).append(
+                Node(n, max(into.get(n, 0.0), out.get(n, 0.0))))
+    headings = SANKEY_HEADINGS.get(chart, ())
+    named = [(headings[k - 1] if k - 1 < len(headings) else f"Column {k + 1}", columns[k])
+             for k in sorted(columns)]
+    return describe_columns(named, lambda v: money(v, data["currency"]),
+                            total=total or None, limit=limit)
+
+
+def reality_summary(rows: list[dict[str, Any]], limit: int = 3) -> str:
+    """The reality chart's main figures in words: the largest pledges announced, committed
+    and spent, with amounts (describe_columns, as a Sankey's)."""
+    from moneytrail.report.briefing.charts import Node, describe_columns
+
+    columns = []
+    for stage in ("announced", "committed", "disbursed"):
+        nodes = [Node(r.get("label") or r["name"], r[f"{stage}_central"]) for r in rows
+                 if r.get(f"{stage}_central") is not None]
+        if nodes:
+            columns.append((f"Largest {STAGES[stage][0].lower()}", nodes))
+    currency = rows[0]["currency"] if rows else "EUR"
+    return describe_columns(columns, lambda v: money(v, currency), limit=limit)
+
+
+def compare_summary(runs: list[dict[str, Any]], rows: list[dict[str, Any]]) -> str:
+    """The comparison chart's figures in words: each plan's median share per row with its
+    90 % interval (the PDF's interval figures, describe_intervals)."""
+    from moneytrail.report.briefing.charts import Interval, describe_intervals
+    from moneytrail.report.units import percent
+
+    parts = []
+    for k, run in enumerate(runs):
+        key = f"run{k + 1}"
+        shown = [Interval(r["label"], r[f"{key}_p50"], r[f"{key}_p5"], r[f"{key}_p95"])
+                 for r in rows if None not in (r.get(f"{key}_p50"), r.get(f"{key}_p5"),
+                                               r.get(f"{key}_p95"))]
+        if shown:
+            parts.append(f"{run.get('name') or run['title']}: "
+                         f"{describe_intervals(shown, percent)}.")
+    return " ".join(parts)
 
 
 def for_image(figure: Figure, title: str, source: str) -> Figure:

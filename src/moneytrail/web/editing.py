@@ -363,7 +363,8 @@ def save_edit(request: Request, kind: str, key: str, who: Who, fields: list[str]
     if failures:
         return error_page(request, form_errors(kind, failures, values, fields),
                           revision=based_on, **common)
-    return RedirectResponse(view_url(kind, ledger.get(kind, key)), status_code=303)
+    return RedirectResponse(formerrors.done(view_url(kind, ledger.get(kind, key)), "saved"),
+                            status_code=303)
 
 
 def started_from(request: Request, kind: str, key: str, number: int,
@@ -453,7 +454,8 @@ def save_add(request: Request, kind: str, who: Who, fields: list[str],
         return error_page(request, form_errors(kind, failures, values, fields),
                           **common)
     key = stored[KINDS[kind].key[0]]
-    return RedirectResponse(f"/ledger/history/{kind}/{key}", status_code=303)
+    return RedirectResponse(formerrors.done(f"/ledger/history/{kind}/{key}", "saved"),
+                            status_code=303)
 
 
 # -- history and revert ---------------------------------------------------------------------

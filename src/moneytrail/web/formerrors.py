@@ -56,3 +56,18 @@ def every_error(exc: Any, inputs: dict[str, tuple[str, str]]) -> list[dict[str, 
     `exc.problems`, all the problems of the submission, or `exc` alone), each as first_error
     makes it, in the order found."""
     return [first_error(problem, inputs) for problem in getattr(exc, "problems", ()) or (exc,)]
+
+
+# What a page says after a write that redirected to it: `?done=<key>` on the address picks
+# one of these fixed messages (base.html shows it, role status, followed by the page's own
+# `done_subject` block: a stored title, escaped). Any other value shows nothing, so no text
+# can be put on a page through its address.
+DONE_MESSAGES = {"saved": "Saved"}
+
+
+def done(url: str, key: str) -> str:
+    """`url` with the flag that shows the `key` message of DONE_MESSAGES on its page."""
+    if key not in DONE_MESSAGES:
+        raise ValueError(f"no such message: {key}")
+    return f"{url}{'&' if '?' in url else '?'}done={key}"
+

@@ -124,7 +124,10 @@ def add_chart_routes(app: FastAPI) -> None:
     app.state.templates.globals.update(plotly_sankey=charts.sankey_figure,
                                        plotly_reality=charts.reality_figure,
                                        plotly_compare=charts.compare_figure,
-                                       embed_height=charts.embed_height)
+                                       embed_height=charts.embed_height,
+                                       sankey_summary=charts.sankey_summary,
+                                       reality_summary=charts.reality_summary,
+                                       compare_summary=charts.compare_summary)
     image: dict[int | str, dict[str, Any]] = {"200": {
         "content": {"image/svg+xml": {}, "image/png": {}},
         "description": "The chart as SVG or PNG"}}

@@ -205,7 +205,8 @@ def save_draft(request: Request, who: Who, form: dict[str, str], draft: dict[str
     if not saved_id:
         saved = plans.create(owner=who.id, title=title, description=description,
                              visibility=form.get("visibility", "private"), plan=draft)
-        return RedirectResponse(f"/saved/{saved['id']}", status_code=303)
+        return RedirectResponse(formerrors.done(f"/saved/{saved['id']}", "saved"),
+                                status_code=303)
     plan_id = check_id(saved_id)
     revision = form.get("saved_revision", "")
     if not is_number(revision):
@@ -223,7 +224,7 @@ def save_draft(request: Request, who: Who, form: dict[str, str], draft: dict[str
                     mine={"title": title, "description": description},
                     differences=differing_fields(saved_now, yours),
                     retry=f"/build?plan={token}&saved={plan_id}&rev={current['revision']}")
-    return RedirectResponse(f"/saved/{plan_id}", status_code=303)
+    return RedirectResponse(formerrors.done(f"/saved/{plan_id}", "saved"), status_code=303)
 
 
 @router.get("/saved/{plan_id}", include_in_schema=False)
@@ -322,7 +323,7 @@ def save_plan_edit(request: Request, pid: int, who: Who, form: dict[str, str]) -
         return page(request, "saved_edit.html", 400, saved=current, values=values,
                     revision=revision, title="Edit",
                     **formerrors.context([formerrors.first_error(exc, SAVED_INPUTS)]))
-    return RedirectResponse(f"/saved/{pid}", status_code=303)
+    return RedirectResponse(formerrors.done(f"/saved/{pid}", "saved"), status_code=303)
 
 
 @router.post("/saved/{plan_id}/run", include_in_schema=False)

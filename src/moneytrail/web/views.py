@@ -169,17 +169,35 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
         f"deals = mt.ledger.open().list({', '.join(f'{k}={v!r}' for k, v in given.items())})"
     if kind:
         python += f"\ndeals = deals[deals['kind'].replace('', 'pledge') == {kind!r}]"
+    names = region_names(state, {d["region"] for d in deals} | set(choices["region"]))
+    shown = deals_shown(filters, kind, names, len(deals))
     return View(meta=meta(state, title="AI investment deals: announced, committed, spent",
-                          url=url, currency=currency_used, price_year=year_used),
+                          url=url, currency=currency_used, price_year=year_used,
+                          page_title=f"{shown}: announced, committed, spent"),
                 reproduce=reproduce(["moneytrail", "ledger", "list", *options_cli(given)],
                                     python, api_url(url, "deals")),
                 filters={"region": filters["region"], "sector": filters["sector"],
                          "year": filters["year"], "kind": kind,
                          "currency": options.get("currency"),
                          "price_year": options.get("price_year")},
-                choices=choices, deals=deals, tables=["deals"],
-                region_names=region_names(state, {d["region"] for d in deals} |
-                                          set(choices["region"])))
+                choices=choices, deals=deals, tables=["deals"], shown=shown,
+                region_names=names)
+
+
+def deals_shown(filters: dict[str, Any], kind: str | None, names: dict[str, str],
+                count: int) -> str:
+    """What the ledger page lists, for its title and its table's caption: the filters on
+    and the number of rows ('11 deals in European Union, announced in 2025')."""
+    parts = []
+    if filters["region"]:
+        parts.append(f"in {names.get(str(filters['region']), filters['region'])}")
+    if filters["sector"]:
+        parts.append(f"of the {filters['sector']} sector")
+    if filters["year"]:
+        parts.append(f"announced in {filters['year']}")
+    if kind:
+        parts.append(f"of kind {kind}")
+    return " ".join([f"{count:,} deal" + ("" if count == 1 else "s"), *parts])
 
 
 def region_names(state: WebState, codes: Any) -> dict[str, str]:

@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from moneytrail.report.units import percent
+
 FONT = "DejaVu Sans, Arial, sans-serif"
 GREYS = ("#4d4d4d", "#8c8c8c", "#b3b3b3", "#666666", "#a6a6a6", "#d0d0d0", "#7a7a7a",
          "#c2c2c2")
@@ -97,6 +99,32 @@ class Sankey:
     flows: dict[tuple[str, str], float]
 
 
+def describe_columns(columns: Sequence[tuple[str, Sequence[Node]]],
+                     fmt: Callable[[float], str], *, total: float | None = None,
+                     limit: int | None = None) -> str:
+    """A flow chart's figures in words, for a reader who cannot see it (the SVG's <desc>, the
+    web page's text alternative): each column's heading and its nodes with their amounts,
+    'What the plan buys: Facility EUR 7.6 bn; ...'. With `total`, each amount's share of it
+    follows ('EUR 7.6 bn (38.2 %)', report.units.percent); with `limit`, only the largest
+    `limit` nodes of a column, then how many more."""
+    sentences = []
+    for heading, nodes in columns:
+        shown = sorted(nodes, key=lambda n: -n.amount)[:limit] if limit else list(nodes)
+        items = [f"{n.label} {fmt(n.amount)}"
+                 + (f" ({percent(n.amount / total)})" if total else "")
+                 for n in shown]
+        if len(nodes) > len(shown):
+            items.append(f"{len(nodes) - len(shown)} more")
+        sentences.append(f"{heading}: " + "; ".join(items) + ".")
+    return " ".join(sentences)
+
+
+def describe_intervals(rows: Sequence[Interval], fmt: Callable[[float], str]) -> str:
+    """An interval chart's figures in words: 'label: median (90 % interval low to high)'."""
+    return "; ".join(f"{r.label}: {fmt(r.p50)} (90 % interval {fmt(r.p5)} to {fmt(r.p95)})"
+                     for r in rows)
+
+
 def stack(nodes: Sequence[Node], total: float, top: float, height: float, gap: float
           ) -> list[tuple[Node, float, float]]:
     """(node, y, h) for a column scaled to `height` with `gap` between nodes."""
@@ -151,12 +179,9 @@ def sankey_svg(data: Sankey, fmt: Callable[[float], str], *, label_id: str,
     countries = stack(data.countries, total, top, inner, 6)
     factors = stack(data.factors, total, top, inner, 10)
     plan_y, plan_h = top, inner
-    desc = ("What the plan buys: " + "; ".join(f"{n.label} {fmt(n.amount)}"
-                                               for n in data.categories)
-            + ". Where the value added is generated: "
-            + "; ".join(f"{n.label} {fmt(n.amount)}" for n in data.countries)
-            + ". " + FACTOR_HEADING + ": "
-            + "; ".join(f"{n.label} {fmt(n.amount)}" for n in data.factors) + ".")
+    desc = describe_columns([("What the plan buys", data.categories),
+                             ("Where the value added is generated", data.countries),
+                             (FACTOR_HEADING, data.factors)], fmt)
     parts = [svg_open(width, height, label_id, title, desc)]
     parts += [text(x_cat + node_w / 2, 12, "What it buys", anchor="middle", weight="bold"),
               text(x_plan + node_w / 2, 12, "The plan", anchor="middle", weight="bold"),
@@ -263,8 +288,7 @@ def interval_svg(rows: Sequence[Interval], fmt: Callable[[float], str], *, label
     def x_of(value: float) -> float:
         return left + span * max(value, 0) / high
 
-    desc = "; ".join(f"{r.label}: {fmt(r.p50)} (90 % interval {fmt(r.p5)} to {fmt(r.p95)})"
-                     for r in rows)
+    desc = describe_intervals(rows, fmt)
     parts = [svg_open(width, height, label_id, title, desc)]
     ticks = 5
     for k in range(ticks + 1):
@@ -378,4 +402,5 @@ def tornado_svg(rows: Sequence[Swing], base: float, fmt: Callable[[float], str],
     return "".join(parts)
 
 
-__all__ = ["Interval", "Node", "Sankey", "Swing", "interval_svg", "sankey_svg", "tornado_svg"]
+__all__ = ["Interval", "Node", "Sankey", "Swing", "describe_columns", "describe_intervals",
+           "interval_svg", "sankey_svg", "tornado_svg"]
