@@ -48,7 +48,7 @@ def reconciliation(result) -> str:
     return (f"{facts['title']}: {money(facts['total'], facts['currency'])}{prices} traced over "
             f"{draws_text(facts['draws'], 'draw')} (seed {facts['seed']}); value added "
             f"reconciles to the spending in every draw (largest gap {facts['currency']} "
-            f"{number(facts['conservation_gap'])}). Data {result.provenance.data_version}."
+            f"{number(facts['conservation_gap'])}). Data {result.provenance.data_label}."
             + "".join(f"\nWarning: {oversized_sentence(row, facts['currency'])}"
                       for row in facts_warnings(facts)))
 

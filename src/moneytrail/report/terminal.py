@@ -639,7 +639,7 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
                                                              jobs_reading(result.tables),
                                                              table.note) if n))
         print_table(console, rich_table(table, entities, countries, categories))
-    console.print(f"[dim]run {result.run_id} · data {result.provenance.data_version} · "
+    console.print(f"[dim]run {result.run_id} · data {result.provenance.data_label} · "
                   f"code {result.provenance.code_version} · `moneytrail show "
                   f"{result.run_id}` prints it again[/dim]\n", soft_wrap=True,
                   highlight=False)

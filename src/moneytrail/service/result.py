@@ -303,10 +303,18 @@ class Provenance:
     seed: int | None = None
     draws: int | None = None
     sources: tuple[str, ...] = ()
+    # the data version as every output prints it (Workspace.data_label): the version, and for
+    # a package that is not the bundled one, "changed locally (hash ...)"; "" -> data_version
+    data_label: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.data_label:         # runs stored before, and provenance built by hand
+            object.__setattr__(self, "data_label", self.data_version)
 
     def to_dict(self) -> dict:
         return {"inputs": self.inputs, "seed": self.seed, "draws": self.draws,
                 "code_version": self.code_version, "data_version": self.data_version,
+                "data_label": self.data_label,
                 "data_hash": self.data_hash, "created": self.created,
                 "sources": list(self.sources)}
 
@@ -329,6 +337,7 @@ class Provenance:
                    code_version=needed(data, "code_version", where, str),
                    data_version=needed(data, "data_version", where, str),
                    data_hash=needed(data, "data_hash", where, str),
+                   data_label=optional(data, "data_label", where, str, ""),
                    created=optional(data, "created", where, str, ""),
                    seed=seed, draws=draws, sources=tuple(sources))
 

@@ -115,7 +115,7 @@ def provenance(ws: Workspace, inputs: dict, *, seed: int | None, draws: int | No
                sources: list[str]) -> Provenance:
     return Provenance(inputs=inputs, code_version=code_version(),
                       data_version=ws.data_version, data_hash=ws.data_hash,
-                      created=now_iso(), seed=seed, draws=draws,
+                      data_label=ws.data_label, created=now_iso(), seed=seed, draws=draws,
                       sources=tuple(sorted(dict.fromkeys(s for s in sources if s))))
 
 
