@@ -64,7 +64,7 @@ def test_trace_json_with_by_says_it_holds_a_selection(mb_plan_file, mb_package):
     assert json.loads(back.to_json())["run_tables"] == payload["run_tables"]   # round trip
 
 
-def test_show_and_compare_table_json_say_so_too(mb_plan_file, mb_package):
+def test_show_table_json_says_so_too(mb_plan_file, mb_package):
     run = json.loads(cli("trace", mb_plan_file, "--data", mb_package, "--format", "json",
                          "--seed", "21"))["run_id"]
     one = json.loads(cli("show", run, "--format", "json", "--table", "country"))
