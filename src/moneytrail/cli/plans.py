@@ -48,7 +48,7 @@ def reconciliation(result) -> str:
     return (f"{facts['title']}: {money(facts['total'], facts['currency'])}{prices} traced over "
             f"{draws_text(facts['draws'], 'draw')} (seed {facts['seed']}); value added "
             f"reconciles to the spending in every draw (largest gap {facts['currency']} "
-            f"{number(facts['conservation_gap'])}). Data {result.provenance.data_version}."
+            f"{number(facts['conservation_gap'])}). Data {result.provenance.data_label}."
             + "".join(f"\nWarning: {oversized_sentence(row, facts['currency'])}"
                       for row in facts_warnings(facts)))
 
@@ -79,7 +79,8 @@ def trace(
     draws: DrawsOpt = None,
     seed: SeedOpt = None,
     by: Annotated[list[str] | None, typer.Option(help="breakdown(s): " + ", ".join(
-        BY_CHOICES))] = None,
+        BY_CHOICES) + " (default headline; --format json without --by writes the whole "
+        "run, with --by only these tables, naming all the run's under run_tables)")] = None,
     fmt: FormatOpt = "table",
     meta: MetaOpt = None,
     data: DataOpt = None,
@@ -119,8 +120,10 @@ def trace(
         countries = country_labels(ws, result, fmt, names)
     if fmt != "table":      # the table's header line says it; JSON and CSV keep to the data
         print_warnings(tasks.facts_warnings(result.facts), result.facts["currency"])
-    emit(result, fmt, console, err, names=names, header=reconciliation(result),
-         entities=entities, countries=countries, meta=meta)
+    # JSON without --by is the whole run, as `show RUN --format json` gives it; the terminal
+    # and CSV show the headline table by default
+    emit(result, fmt, console, err, names=None if fmt == "json" and not by else names,
+         header=reconciliation(result), entities=entities, countries=countries, meta=meta)
 
 
 def load_plans(paths: list[Path]) -> list:
@@ -141,7 +144,9 @@ def compare(
                                                     "in this YAML file")] = None,
     table_name: Annotated[str | None, typer.Option("--table", help="only this table: "
                                                    "headline, scorecard, tco, "
-                                                   "rent_recipients or procurement")] = None,
+                                                   "rent_recipients or procurement (JSON: "
+                                                   "names the others under "
+                                                   "run_tables)")] = None,
     cap: Annotated[float | None, typer.Option(help="procurement rule: no firm above this "
                                               "share of a category (default: the data's "
                                               "single-supplier threshold, 0.5)")] = None,

@@ -116,6 +116,24 @@ class DataPackage:
         return frame.map(str.strip)
 
 
+def data_label(package: DataPackage) -> str:
+    """The data version as results print it: the package's own `version`, and for a package
+    whose content differs from the bundled one's (an edited copy keeps its version label) what
+    tells it apart, its content hash: "2.5.5, changed locally (hash 1a2b3c4d)" (a package of
+    another version than the bundled one: "1.0, local package (hash ...)"). The bundled folder
+    itself is not hashed again to decide (it is the bundled package)."""
+    version = package.version
+    bundled = bundled_path().resolve()
+    if package.root.resolve() == bundled:
+        return version
+    shipped = open_package(bundled)
+    digest = package.content_hash()
+    if digest == shipped.content_hash():
+        return version
+    what = "changed locally" if version == shipped.version else "local package"
+    return f"{version}, {what} (hash {digest[:8]})"
+
+
 def open_package(path: str | Path | None = None) -> DataPackage:
     """Open a data package folder (or its datapackage.json); the bundled one by default.
 

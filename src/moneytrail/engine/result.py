@@ -132,6 +132,10 @@ class TraceResult:
     # the final-demand sampler a plan was traced with (engine.demand.DemandSampler), if known:
     # footprints, output and the evidence weight read it instead of building it again
     sampler: Any = field(default=None, repr=False, compare=False)
+    # footprints from the data package the model was built from, `(result, name, scale) ->
+    # Footprint`, for a model without satellite accounts of its own: moneytrail.trace sets it
+    # (service.footprints.package_footprint: the CO2 and jobs of a trace run's tables)
+    package_footprints: Any = field(default=None, repr=False, compare=False)
     # values derived once from the per-draw arrays (draw totals, flow table, dimensions)
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -215,8 +219,16 @@ class TraceResult:
         tier and total (`.by(...)`), per draw with intervals; per-draw values only when this
         trace kept them. `scale` multiplies the intensities (e.g. a currency conversion).
         x per draw is the trace's kept one (`trace(..., outputs=True)`), else its draws are
-        replayed from its seed: either way the x behind its numbers, bit for bit."""
+        replayed from its seed: either way the x behind its numbers, bit for bit.
+        A plan traced by `moneytrail.trace` on a model built from a data package (the bundled
+        one by default) has the package's footprints: `co2e_scope12` (t CO2e, scope 1+2 of
+        every firm the money reaches), `employees` (FTE-years at firms with filed employees
+        per revenue) and `jobs` (FTE-years, the trace run's jobs table), the figures a trace
+        run of the service stores for the same plan, draws and seed."""
         from moneytrail.engine.footprint import satellite_account, trace_footprint
+
+        if self.model.satellites is None and self.package_footprints is not None:
+            return self.package_footprints(self, name, scale)
 
         account = satellite_account(self.model, name)
         if scale != 1.0:

@@ -150,7 +150,9 @@ class IOModel:
     def require_satellites(self) -> Satellites:
         if self.satellites is None:
             raise ModelError("this model has no satellite accounts (a pymrio table with "
-                             "extensions, or the bundled data's satellites.csv)",
+                             "extensions has them); a plan traced with mt.trace(plan) (or "
+                             "mt.trace(plan, model=mt.load_model(year))) has its data "
+                             "package's: .footprint('co2e_scope12'), .footprint('jobs')",
                              field="satellites")
         return self.satellites
 

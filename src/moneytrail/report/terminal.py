@@ -603,10 +603,8 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
     and country tables on the terminal; CSV and JSON keep the ids and codes, and a country
     table's CSV adds the names beside its codes (`country_name`, result_csv)."""
     check_format(fmt)
-    if fmt == "json":
-        if names is not None:
-            result = replace(result, tables={n: result.tables[n] for n in names})
-        print(result.to_json())
+    if fmt == "json":       # a selection of tables names the run's tables (run_tables)
+        print(result.selected(names).to_json())
         return
     if fmt == "csv":
         print(result_csv(result, names, countries), end="")
@@ -641,7 +639,7 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
                                                              jobs_reading(result.tables),
                                                              table.note) if n))
         print_table(console, rich_table(table, entities, countries, categories))
-    console.print(f"[dim]run {result.run_id} · data {result.provenance.data_version} · "
+    console.print(f"[dim]run {result.run_id} · data {result.provenance.data_label} · "
                   f"code {result.provenance.code_version} · `moneytrail show "
                   f"{result.run_id}` prints it again[/dim]\n", soft_wrap=True,
                   highlight=False)

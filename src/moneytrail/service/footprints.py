@@ -179,6 +179,40 @@ def reliability_text(frame: pd.DataFrame) -> str:
     return ", ".join(f"{k} {v}" for k, v in counts.items())
 
 
+def package_footprint(ws: Any, result: Any, name: str, scale: float = 1.0) -> Any:
+    """`TraceResult.footprint(name)` of a plan traced by `moneytrail.trace` on a model of the
+    package of `ws`: `co2e_scope12` or `employees` (valuechain/satellites.csv accounts,
+    analysis.footprints.satellite_account; `scale` multiplies the intensities) or `jobs`
+    (FTE-years, analysis.jobs.plan_footprints): the figures add_footprints puts in a trace
+    run's tables for the same plan, draws and seed."""
+    from dataclasses import replace
+
+    from moneytrail.analysis.footprints import satellite_account
+    from moneytrail.analysis.jobs import plan_footprints
+    from moneytrail.data.footprints import ACCOUNTS, footprint_tables
+    from moneytrail.engine.footprint import trace_footprint
+    from moneytrail.errors import MoneytrailError
+
+    names = (*ACCOUNTS, "jobs")
+    if name not in names:
+        raise MoneytrailError(f"no such footprint in the data package (use "
+                              f"{', '.join(names)})", field="name", value=name)
+    tables = footprint_tables(ws.package)
+    if name == "jobs":
+        if scale != 1.0:
+            raise MoneytrailError("jobs take no scale (it multiplies intensities)",
+                                  field="scale", value=scale)
+        if result.model.cost_parameters is None or not len(tables.compensation):
+            raise MoneytrailError("no jobs figures: the data package has no compensation "
+                                  "per FTE (macro/compensation.csv) or the model no firm-level "
+                                  "cost structures", field="name", value=name)
+        return plan_footprints(result, tables, ws.analysis.money)[0].fte
+    account, _ = satellite_account(result, tables, ws.analysis.money, name)
+    if scale != 1.0:
+        account = replace(account, coefficient=account.coefficient * scale)
+    return trace_footprint(result, account)
+
+
 def add_footprints(ws: Any, result: Any, tables: dict[str, Table],
                    totals: dict[str, Any] | None = None) -> list[str]:
     """Add the jobs and CO2 columns and tables to a plan trace's tables; returns the source

@@ -23,7 +23,7 @@ import math
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -303,10 +303,18 @@ class Provenance:
     seed: int | None = None
     draws: int | None = None
     sources: tuple[str, ...] = ()
+    # the data version as every output prints it (Workspace.data_label): the version, and for
+    # a package that is not the bundled one, "changed locally (hash ...)"; "" -> data_version
+    data_label: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.data_label:         # runs stored before, and provenance built by hand
+            object.__setattr__(self, "data_label", self.data_version)
 
     def to_dict(self) -> dict:
         return {"inputs": self.inputs, "seed": self.seed, "draws": self.draws,
                 "code_version": self.code_version, "data_version": self.data_version,
+                "data_label": self.data_label,
                 "data_hash": self.data_hash, "created": self.created,
                 "sources": list(self.sources)}
 
@@ -329,6 +337,7 @@ class Provenance:
                    code_version=needed(data, "code_version", where, str),
                    data_version=needed(data, "data_version", where, str),
                    data_hash=needed(data, "data_hash", where, str),
+                   data_label=optional(data, "data_label", where, str, ""),
                    created=optional(data, "created", where, str, ""),
                    seed=seed, draws=draws, sources=tuple(sources))
 
@@ -343,6 +352,18 @@ class Result:
     provenance: Provenance
     tables: dict[str, Table] = field(default_factory=dict)
     facts: dict[str, Any] = field(default_factory=dict)
+    # the run's tables when this result holds a selection of them (a JSON written with
+    # `trace --by`, `compare --table`, `show --table`); empty: it holds them all
+    run_tables: tuple[str, ...] = ()
+
+    def selected(self, names: list[str] | None) -> Result:
+        """This result with only the tables `names` (None: all, the result itself); a proper
+        selection keeps the names of all the run's tables in `run_tables`, so its JSON says
+        it is not the whole run and `table()` of a table left out says where to get it."""
+        if names is None or list(names) == list(self.tables):
+            return self
+        return replace(self, tables={n: self.tables[n] for n in names},
+                       run_tables=self.run_tables or tuple(self.tables))
 
     def table(self, name: str) -> pd.DataFrame:
         """A table as a DataFrame (UnknownNameError, a KeyError, naming the tables there
@@ -354,6 +375,12 @@ class Result:
     def known_table(self, name: str) -> Table:
         """The table `name`; UnknownNameError (a MoneytrailError and a KeyError) naming the
         table asked for and the tables there are."""
+        if isinstance(name, str) and name in self.run_tables and name not in self.tables:
+            raise UnknownNameError(f"this result holds a selection of run {self.run_id}'s "
+                                   f"tables ({', '.join(self.tables)}), not this one: "
+                                   f"`moneytrail show {self.run_id} --format json` gives "
+                                   f"all {len(self.run_tables)}", field="table",
+                                   value=shown(name))
         if not isinstance(name, str) or name not in self.tables:
             raise UnknownNameError(f"no such table in this result (tables: "
                                    f"{', '.join(self.tables) or 'none'})", field="table",
@@ -365,7 +392,8 @@ class Result:
                 "title": self.title, "provenance": self.provenance.to_dict(),
                 "facts": {k: json_value(v) if not isinstance(v, dict | list)
                           else finite_json(v) for k, v in self.facts.items()},
-                "tables": {name: t.to_dict() for name, t in self.tables.items()}}
+                "tables": {name: t.to_dict() for name, t in self.tables.items()},
+                **({"run_tables": list(self.run_tables)} if self.run_tables else {})}
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
@@ -398,11 +426,15 @@ class Result:
         if where is not None:
             raise MoneytrailError(f"not a moneytrail result ({SCHEMA}): expected a finite "
                                   "number or null (never NaN or infinity)", field=where)
+        run_tables = optional(data, "run_tables", "", list, [])
+        if not all(isinstance(name, str) for name in run_tables):
+            raise MoneytrailError(f"not a moneytrail result ({SCHEMA}): expected table names "
+                                  "(text)", field="run_tables")
         return cls(run_id=run_id, kind=kind, title=data.get("title", ""),
                    provenance=provenance,
                    tables={name: Table.from_dict(t, f"tables.{name}")
                            for name, t in tables.items()},
-                   facts=facts)
+                   facts=facts, run_tables=tuple(run_tables))
 
     @classmethod
     def from_json(cls, text: str) -> Result:

@@ -115,7 +115,7 @@ def provenance(ws: Workspace, inputs: dict, *, seed: int | None, draws: int | No
                sources: list[str]) -> Provenance:
     return Provenance(inputs=inputs, code_version=code_version(),
                       data_version=ws.data_version, data_hash=ws.data_hash,
-                      created=now_iso(), seed=seed, draws=draws,
+                      data_label=ws.data_label, created=now_iso(), seed=seed, draws=draws,
                       sources=tuple(sorted(dict.fromkeys(s for s in sources if s))))
 
 
@@ -677,6 +677,7 @@ def trace(plan: Plan | Any, model: Any = None, *, ws: Workspace | None = None,
     the model."""
     from moneytrail.engine.trace import trace as engine_trace
     from moneytrail.model.iomodel import IOModel
+    from moneytrail.service.footprints import package_footprint
 
     if ws is not None and not isinstance(ws, Workspace):
         raise MoneytrailError("ws must be a Workspace (ws = mt.Workspace.open(), or "
@@ -694,6 +695,9 @@ def trace(plan: Plan | Any, model: Any = None, *, ws: Workspace | None = None,
             plan = check_plan(checking, plan)
             if model is None:                # the model check_plan built (load_model's)
                 model = checking.model(plan.year)
+        # .footprint('co2e_scope12' | 'employees' | 'jobs') from the package's tables
+        return replace(engine_trace(plan, model, **options),
+                       package_footprints=partial(package_footprint, checking))
     return engine_trace(plan, model, **options)
 
 

@@ -149,7 +149,7 @@ def citation(result: Result, url: str = "") -> str:
     draws = f"{draws_text(prov.draws, 'draw')}, seed {prov.seed}, " \
         if result.kind == "trace" else ""
     return (f"moneytrail run {result.run_id}, \u201c{result.title}\u201d, {draws}"
-            f"code {prov.code_version}, data package {prov.data_version}, computed "
+            f"code {prov.code_version}, data package {prov.data_label}, computed "
             f"{prov.created[:10]}." + (f" {url}" if url else ""))
 
 
@@ -190,7 +190,7 @@ def about_rows(result: Result, tables: Mapping[str, Rows], sheets: Sequence[str]
         [f"moneytrail run {result.run_id}"],
         ["run id", result.run_id], ["title", result.title], ["kind", result.kind],
         ["computed", prov.created], ["seed", prov.seed], ["draws", prov.draws],
-        ["code version", prov.code_version], ["data version", prov.data_version],
+        ["code version", prov.code_version], ["data version", prov.data_label],
         ["data hash", prov.data_hash], ["currency", currency], ["price year", price_year],
         ["run page", url or "(not known: the run was written outside the web app)"],
         ["citation", cite or citation(result, url)],
@@ -242,7 +242,7 @@ def comparison_about(results: Sequence[Result], tables: Mapping[str, Rows],
     for result in results:
         prov = result.provenance
         rows.append([result.run_id, result.title, result.kind, prov.created, prov.seed,
-                     prov.draws, prov.code_version, prov.data_version, prov.data_hash])
+                     prov.draws, prov.code_version, prov.data_label, prov.data_hash])
     if notes:
         rows += [[], ["Notes"], *([note] for note in notes if note)]
     rows += [[], ["Tables"], ["sheet", "table", "rows"]]

@@ -19,7 +19,7 @@ from moneytrail.analysis.claims import (
     ledger_tables,
 )
 from moneytrail.analysis.data import AnalysisData, analysis_of
-from moneytrail.data.package import DataPackage, open_package
+from moneytrail.data.package import DataPackage, data_label, open_package
 from moneytrail.data.valuechain import ValueChain, valuechain_of
 from moneytrail.model.builder import build_model
 from moneytrail.model.iomodel import IOModel
@@ -63,6 +63,12 @@ class Workspace:
     def data_version(self) -> str:
         """The data package's own version (its descriptor's `version`)."""
         return self.package.version
+
+    @cached_property
+    def data_label(self) -> str:
+        """The data version as results print it (`data.package.data_label`): the version, and
+        for a package whose content is not the bundled one's, "changed locally (hash ...)"."""
+        return data_label(self.package)
 
     @cached_property
     def valuechain(self) -> ValueChain:

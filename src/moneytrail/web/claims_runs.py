@@ -171,7 +171,7 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result,
                         store=store.as_private() if private and store else store)
     published = grouped(published_checks(ws, store), claim_id)
     run = {"run_id": result.run_id, "title": result.title, "draws": checked.draws,
-           "seed": checked.seed, "data_version": result.provenance.data_version}
+           "seed": checked.seed, "data_version": result.provenance.data_label}
     if checked.checked is None:         # the claim is about another plan: not checked
         return {"claim": not_applicable(debate_claims()[claim_id], checked.not_about),
                 "published": published, "applicable": False,

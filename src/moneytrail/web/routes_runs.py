@@ -370,7 +370,7 @@ def done_view(request: Request, result: Result) -> View:
 
     return run_view(result, names=names(request), url=f"{origin_of(request)}/r/{result.run_id}",
                     origin=origin_of(request), current_code=code_version(),
-                    current_data_hash=ws.data_hash, current_data_version=ws.data_version,
+                    current_data_hash=ws.data_hash, current_data_version=ws.data_label,
                     currencies=known_currencies(ws, check=False))
 
 

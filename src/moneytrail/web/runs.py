@@ -784,7 +784,7 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
     citation = (f"moneytrail run {result.run_id}, \u201c{result.title}\u201d, "
                 f"{units.draws_text(prov.draws, 'draw')}, seed {prov.seed}, "
                 f"code {prov.code_version}, "
-                f"data package {prov.data_version}, computed {created}. {url}")
+                f"data package {prov.data_label}, computed {created}. {url}")
     outdated = prov.code_version != current_code or prov.data_hash != current_data_hash
     breakdowns = {name: breakdown_rows(result, name, names) for name in BREAKDOWN_TABLES}
     sankeys = run_sankeys(result, names)
@@ -802,7 +802,7 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
                   f"{units.draws_text(prov.draws, noun='draw')}, seed {prov.seed}")
     return View(
         meta={"title": title, "page_title": page_title, "run_id": result.run_id,
-              "data_version": prov.data_version,
+              "data_version": prov.data_label,
               "code_version": prov.code_version, "created": prov.created,
               "retrieved": created, "url": url, "citation": citation, "ledger_revision": None,
               "currency": result.facts["currency"]},
@@ -1056,7 +1056,7 @@ def tables_view(result: Result, *, url: str, origin: str) -> View:
         title = " vs ".join(titles.values())
     created = prov.created[:10]
     citation = (f"moneytrail run {result.run_id}, \u201c{result.title}\u201d, "
-                f"code {prov.code_version}, data package {prov.data_version}, computed "
+                f"code {prov.code_version}, data package {prov.data_label}, computed "
                 f"{created}. {url}")
     tables = []
     for name, table in result.tables.items():
@@ -1092,7 +1092,7 @@ def tables_view(result: Result, *, url: str, origin: str) -> View:
         meta={"title": title, "run_id": result.run_id, "kind": result.kind,
               "page_title": f"{title} \u00b7 run {result.run_id[:8]}",
               "kind_label": KIND_LABELS.get(result.kind, result.kind),
-              "data_version": prov.data_version, "code_version": prov.code_version,
+              "data_version": prov.data_label, "code_version": prov.code_version,
               "created": prov.created, "retrieved": created, "url": url,
               "citation": citation, "ledger_revision": None},
         facts=facts, run_tables=tables, sources=list(prov.sources),
@@ -1276,7 +1276,7 @@ def compare_view(results: list[Result], names: Names, url: str,
               "name": name, "short": card_name(r.title, name),
               "currency": r.facts["currency"],
               "total": r.facts["total"], "draws": r.provenance.draws,
-              "seed": r.provenance.seed, "data_version": r.provenance.data_version,
+              "seed": r.provenance.seed, "data_version": r.provenance.data_label,
               "year": r.facts.get("year"), "price_year": year,
               "budget_own": plan_inputs.is_own_budget(p.get("budget")),
               "suppliers": plan_inputs.procurement_text(p, names.category, names.entity),
@@ -1416,9 +1416,9 @@ def compare_view(results: list[Result], names: Names, url: str,
                         "&format=csv&table=headline",
                  "plans": ", ".join(f"/api/v1/runs/{r.run_id}/plan.yaml" for r in results)}
     citation = (f"moneytrail comparison of runs {ids}, data package "
-                f"{results[0].provenance.data_version}. {url}")
+                f"{results[0].provenance.data_label}. {url}")
     return View(meta={"title": "Plans compared: " + " vs ".join(run_names(results)),
-                      "data_version": results[0].provenance.data_version, "url": url,
+                      "data_version": results[0].provenance.data_label, "url": url,
                       "citation": citation, "ledger_revision": None,
                       "retrieved": results[0].provenance.created[:10]},
                 runs=plans, headline=list(headline.values()), reproduce=reproduce,

@@ -116,7 +116,13 @@ class WebState:
 
     @property
     def data_version(self) -> str:
-        return self.valuechain.version
+        """The data version as the pages print it (Workspace.data_label: "2.5.5, changed
+        locally (hash ...)" for a package whose content is not the bundled one's)."""
+        if self.workspace is not None:
+            return self.workspace.data_label
+        from moneytrail.data.package import data_label
+
+        return data_label(self.valuechain.package)
 
     @property
     def valuechain(self) -> ValueChain:

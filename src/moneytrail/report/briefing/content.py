@@ -1656,7 +1656,7 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
                       "asked_why": asked[b.result.run_id].why
                       if b.result.run_id in asked else ""}
                      for b, file in zip(briefs, files, strict=True)],
-            "code_version": first.code_version, "data_version": first.data_version,
+            "code_version": first.code_version, "data_version": first.data_label,
             "data_hash": first.data_hash, "ledger": ledger}
     return Briefing(title=title, short_title=short_title, kind=kind, plans=briefs,
                     sections=sections, sources=book.entries(), meta=meta)
