@@ -52,8 +52,8 @@ def sensitivity(tmp_path, *args):
     env = {**os.environ, "MONEYTRAIL_DATABASE_URL": f"sqlite:///{tmp_path / 's.db'}",
            "COLUMNS": "250"}
     done = subprocess.run([sys.executable, "-m", "moneytrail", "sensitivity", str(SCENARIO),
-                           "--top", "3", *args], capture_output=True, text=True, timeout=600,
-                          env=env)
+                           "--top", "3", "--output", "share:us_big_tech", *args],
+                          capture_output=True, text=True, timeout=600, env=env)
     assert done.returncode == 0, done.stderr
     return done.stdout
 

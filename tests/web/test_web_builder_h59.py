@@ -145,7 +145,7 @@ def test_the_builder_offers_groups_and_countries_by_name(client):
     page = client.get("/build?reference=eu-ai-gigafactories").text
     options = re.search(r'<datalist id="cond-targets">(.*?)</datalist>', page, re.S).group(1)
     values = re.findall(r'<option value="([^"]+)"', unescape(options))
-    assert HYPERSCALERS in values and "US tech giants (incl. Nvidia)" in values
+    assert HYPERSCALERS in values and "US tech giants (Nvidia, Amazon, Microsoft, Google)" in values
     assert "France" in values and "Germany" in values
     assert 'list="cond-targets"' in page
 
@@ -156,7 +156,7 @@ def test_the_condition_hint_names_the_group_by_what_it_holds(client):
     hint = re.search(r"<legend>Conditions the plan must meet</legend>\s*<p class=\"hint\">"
                      r"(.*?)</p>", page, re.S).group(1)
     assert "us_big_tech" not in hint
-    assert HYPERSCALERS in hint and "US tech giants (incl. Nvidia)" in hint
+    assert HYPERSCALERS in hint and "US tech giants (Nvidia, Amazon, Microsoft, Google)" in hint
     assert "e.g. us_big_tech" not in page
 
 

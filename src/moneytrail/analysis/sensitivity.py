@@ -143,7 +143,7 @@ def output_values(plan: Plan, model: IOModel, kernel, space: ParameterSpace, raw
     return spec.values(result)
 
 
-def tornado(plan: Plan, model: IOModel, output: str = "share:us_big_tech", *,
+def tornado(plan: Plan, model: IOModel, output: str = "share:us_tech_giants", *,
             top: int | None = 15, scheduler: Any = None) -> Tornado:
     """One row per uncertain parameter: the output with it at its low and high end, the
     others central; largest swing first (the `top` largest; None: all). `base` is the output
@@ -169,7 +169,7 @@ def tornado(plan: Plan, model: IOModel, output: str = "share:us_big_tech", *,
     return Tornado(table=table, base=float(values[0]), output=str(spec), plan=plan.id)
 
 
-def sobol(plan: Plan, model: IOModel, output: str = "share:us_big_tech", *,
+def sobol(plan: Plan, model: IOModel, output: str = "share:us_tech_giants", *,
           parameters: list[str] | None = None, top: int = 10, samples: int = 512,
           seed: int = 1, scheduler: Any = None) -> Sobol:
     """First-order (S1) and total-order (ST) Sobol indices with 95 % confidence half-widths.

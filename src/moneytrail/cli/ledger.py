@@ -142,8 +142,9 @@ def list_(region: RegionOpt = None, sector: SectorOpt = None, purpose: PurposeOp
     with option_names(), open_ledger(db) as ledger:
         frame = ledger.list(currency=currency, price_year=price_year,
                             **filters(region, sector, purpose, year, stage))
+    view = frame.drop(columns=["currency", "price_year", "id"])   # `id` is `deal` again
     emit({"deals": frame}, fmt, titles={"deals": "Deals"}, caption=unit(frame),
-         views={"deals": frame.drop(columns=["currency", "price_year"])})
+         views={"deals": view[["deal", *[c for c in view.columns if c != "deal"]]]})
 
 
 @ledger_app.command()
@@ -253,10 +254,12 @@ def edit(kind: Annotated[str, typer.Argument(help="record kind")],
          key: Annotated[str, typer.Argument(help="its key (claim ref, deal id, 2025/USD...)")],
          fields: Annotated[list[str], typer.Argument(help="FIELD=VALUE pairs")],
          revision: Annotated[int | None, typer.Option(
-             "--revision", help="the revision your change is based on; refused if stale")] =
-         None,
+             "--revision", help="the record's revision your change is based on: the revision "
+             "of its latest change, the newest row of 'ledger history KIND KEY' (not the "
+             "store's newest revision); refused if the record changed since")] = None,
          author: AuthorOpt = None, reason: ReasonOpt = "", db: DbOpt = None) -> None:
-    """Change fields of a record; a stale --revision is refused with a conflict error."""
+    """Change fields of a record; a stale --revision (the record's, see 'ledger history KIND
+    KEY') is refused with a conflict error."""
     reason = reason_of(reason)
     with open_ledger(db) as ledger:
         result = ledger.edit(kind, key, parse_fields(fields), author=author_of(author),
@@ -271,16 +274,23 @@ def history(kind: Annotated[str | None, typer.Argument(help="record kind")] = No
             key: Annotated[str | None, typer.Argument(help="record key")] = None,
             limit: Annotated[int, typer.Option(help="newest N revisions")] = 50,
             db: DbOpt = None, fmt: FormatOpt = "table") -> None:
-    """Every change: who, when, why, what changed."""
+    """Every change: who, when, why, what changed. Revision numbers count up across the
+    whole ledger (store revisions); a record's revision, which 'ledger edit --revision'
+    wants, is the number of its latest change: the newest row of 'ledger history KIND KEY'."""
+    from moneytrail.report.ledger import history_caption
+
     with open_ledger(db) as ledger:
         frame = ledger.history(kind, key, limit=limit)
+        newest = ledger.latest_revision()
     if key and frame.empty:          # every record has revisions (the bundled load is one)
         from moneytrail.ledger.errors import NotFoundError
 
         raise NotFoundError(f"no {kind} with this key (it has no revisions)", field=kind,
                             value=key)
+    view = frame.drop(columns=["before", "after", "batch"]).rename(
+        columns={"revision": "store revision"})
     emit({"history": frame}, fmt, titles={"history": "Revisions (newest first)"},
-         views={"history": frame.drop(columns=["before", "after", "batch"])})
+         caption=history_caption(frame, kind, key, newest), views={"history": view})
 
 
 @ledger_app.command()

@@ -234,11 +234,12 @@ def sensitivity(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
     output: Annotated[str, typer.Option(
         help="what to explain, MEASURE:[DIMENSION:]LABEL with MEASURE share or amount: "
-             "share:us_big_tech (the default: the three US hyperscalers Amazon, Microsoft, "
-             "Google only, a small share), share:us_tech_giants (US tech giants incl. Nvidia), "
+             "share:us_tech_giants (the default: US tech giants, Nvidia, Amazon, Microsoft, "
+             "Google), share:us_big_tech (the three US hyperscalers Amazon, Microsoft, Google "
+             "only, without Nvidia: a small share), "
              "share:entity:nvidia, share:country:TW (value added there), "
              "share:owner_country:US (accruing there), share:factor:labour, "
-             "share:supplier:nvidia (first invoices)")] = "share:us_big_tech",
+             "share:supplier:nvidia (first invoices)")] = "share:us_tech_giants",
     method: Annotated[str, typer.Option(help="tornado or sobol")] = "tornado",
     top: Annotated[int, typer.Option(help="parameters shown (sobol: varied)")] = 15,
     samples: Annotated[int, typer.Option(help="sobol base samples (a power of 2)")] = 512,

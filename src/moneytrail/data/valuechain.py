@@ -46,6 +46,8 @@ class ValueChain:
     markets: pd.DataFrame
     cost_structures: pd.DataFrame
     years: tuple[int, ...] = field(default=())
+    # groups.csv (data 2.5.6): id, title, note; None for a package without the file
+    groups: pd.DataFrame | None = None
 
     @property
     def version(self) -> str:
@@ -60,6 +62,15 @@ class ValueChain:
         briefing and the service's tables use to show firms by name."""
         frame = self.entities
         return {str(i): str(n) for i, n in zip(frame["id"], frame["name"], strict=True)}
+
+    def group_titles(self) -> dict[str, str]:
+        """Title of every group by id (groups.csv `title`, data 2.5.6), e.g. {'us_big_tech':
+        'US hyperscalers (Amazon, Microsoft, Google)'}; empty for a package without
+        groups.csv (then report.units.group_label writes the id in words)."""
+        frame = self.groups
+        if frame is None:
+            return {}
+        return {str(i): str(t) for i, t in zip(frame["id"], frame["title"], strict=True)}
 
     def country_names(self) -> dict[str, str]:
         """Name of every country by code (countries.csv `name`), e.g. {'TW': 'Taiwan'}; the
@@ -186,6 +197,35 @@ def table_problems(tables: dict[str, pd.DataFrame], sources: pd.DataFrame) -> li
     return problems
 
 
+def group_problems(groups: pd.DataFrame, entities: pd.DataFrame) -> list[Problem]:
+    """groups.csv (data 2.5.6): one row per group with a title; every group an entity names
+    has a row, and every row is a group some entity is in (a title is what users read in
+    place of the id, so a group without one would show as a bare id)."""
+    problems = checks.require_columns(groups, ["id", "title"])
+    if problems or "groups" not in entities.columns:
+        return problems
+    path = groups.attrs.get("path", "?")
+    problems += checks.check_unique(groups, ["id"])
+    for i, row in groups.iterrows():
+        if not row["title"]:
+            problems.append(Problem(path, checks.line_of(groups, i), "title", row["id"],
+                                    "a group needs a title (what users read for it)"))
+    used = {g for cell in entities["groups"] for g in checks.split_list(cell)}
+    for i, group in groups["id"].items():
+        if group not in used:
+            problems.append(Problem(path, checks.line_of(groups, i), "id", group,
+                                    "no entity is in this group (entities.csv groups)"))
+    for group in sorted(used - set(groups["id"])):
+        problems.append(Problem(entities.attrs.get("path", "?"), None, "groups", group,
+                                "group has no row (and so no title) in valuechain/groups.csv"))
+    return problems
+
+
+def read_groups(package: DataPackage) -> pd.DataFrame | None:
+    """groups.csv of a package, None when it has none (packages before data 2.5.6)."""
+    return package.table("valuechain-groups") if package.has("valuechain-groups") else None
+
+
 def _typed(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     out = {}
     for name, frame in tables.items():
@@ -211,7 +251,9 @@ def valuechain_problems(path: str | None = None) -> list[Problem]:
     default); empty when they are valid. Never uses the validation cache."""
     package = open_package(path)
     tables, sources = read_valuechain(package)
-    return source_problems(sources) + table_problems(tables, sources)
+    groups = read_groups(package)
+    own = [] if groups is None else group_problems(groups, tables["entities"])
+    return source_problems(sources) + table_problems(tables, sources) + own
 
 
 def raise_first(problems: list[Problem]) -> None:
@@ -233,12 +275,14 @@ def valuechain_of(package: DataPackage) -> ValueChain:
     Raises DataPackageError with the first problem otherwise.
     """
     tables, sources = read_valuechain(package)
+    groups = read_groups(package)
     if not is_validated(package, "valuechain"):
-        raise_first(source_problems(sources) + table_problems(tables, sources))
+        own = [] if groups is None else group_problems(groups, tables["entities"])
+        raise_first(source_problems(sources) + table_problems(tables, sources) + own)
         mark_validated(package, "valuechain")
     typed = _typed(tables)
     years = tuple(sorted(set(typed["cost_structures"]["year"])))
-    return ValueChain(package=package, sources=sources, years=years, **typed)
+    return ValueChain(package=package, sources=sources, years=years, groups=groups, **typed)
 
 
 def load_valuechain(path: str | None = None) -> ValueChain:

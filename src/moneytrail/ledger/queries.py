@@ -297,6 +297,10 @@ def qualifier(deal: pd.Series, announced_note: Any) -> str:
     return "; ".join(words)
 
 
+# the column naming the deal in every per-deal table of the ledger API (`list` keeps `id` too)
+DEAL_KEY = "deal"
+
+
 def deal_list(tables: Tables, converter: Converter, *, currency: str = "EUR",
               price_year: int | None = None, **filters) -> pd.DataFrame:
     """Deals with the central amount of their latest claim at each stage, and
@@ -343,6 +347,9 @@ def deal_list(tables: Tables, converter: Converter, *, currency: str = "EUR",
             dates.append(whole["as_of"] if whole["refs"] else "")
         out[stage + "_in_parts"], out[stage + "_in_parts_as_of"] = amounts, dates
     out["currency"], out["price_year"] = currency, price_year
+    # the deal id under the name every other per-deal table gives it (`reality`,
+    # `totals_caveats`, the claims' own column); `id` stays, the same value, for older scripts
+    out[DEAL_KEY] = out["id"]
     return out.reset_index(drop=True)
 
 

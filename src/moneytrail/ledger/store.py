@@ -182,6 +182,24 @@ class Ledger:
             return LedgerState(0)
         return LedgerState(int(row.id), row.created_at)      # UTC (models.UTCDateTime)
 
+    def latest_revision(self, kind: str | None = None, key: str | None = None) -> int:
+        """The newest revision number. Without arguments, the store's: its newest change to
+        any record (0 for an empty store; `state()` gives its time too). With `kind` and
+        `key`, the record's: the revision of its latest change, the number `edit` and
+        `delete` take as `expected_revision` (`ledger edit --revision`) and the newest row of
+        `history(kind, key)`. Revision numbers count up across the whole store, so a
+        record's revision is at most the store's, and lower once other records change.
+        Raises NotFoundError for a record that does not exist."""
+        if kind is None and key is None:
+            return self.state().revision
+        if kind is None or key is None:
+            from moneytrail.errors import MoneytrailError
+
+            raise MoneytrailError("give both kind and key (a record's revision) or neither "
+                                  "(the store's)", field="kind" if kind is None else "key",
+                                  value=kind or key)
+        return int(self.get(kind, key)["revision"])
+
     def history(self, kind: str | None = None, key: str | None = None,
                 limit: int | None = None) -> pd.DataFrame:
         """Revisions, newest first: who changed what, when, why, and the fields changed.
@@ -318,10 +336,11 @@ class Ledger:
             raise NotFoundError(f"no {kind} with this key", field=KINDS[kind].key[0],
                                 value=shown_text(key))
         if expected_revision is not None and int(expected_revision) > int(current["revision"]):
-            raise ConflictError(f"revision {expected_revision} of {kind} '{key}' does not "
-                                f"exist (its latest revision is {current['revision']}); "
-                                "reload it and try again", field="revision",
-                                value=expected_revision)
+            raise ConflictError(f"{kind} '{key}' is at record revision {current['revision']} "
+                                f"(its latest change), and revision {expected_revision} is "
+                                "not one of its changes: give the record's revision (the "
+                                "newest in its history), not the store's newest; reload it "
+                                "and try again", field="revision", value=expected_revision)
         if expected_revision is not None and int(current["revision"]) != int(expected_revision):
             raise ConflictError(f"{kind} '{key}' was changed since revision "
                                 f"{expected_revision} (now at revision {current['revision']}); "
@@ -400,7 +419,8 @@ class Ledger:
     # -- queries (DataFrames) -------------------------------------------------------------
     def list(self, **options) -> pd.DataFrame:
         """Deals with the central amount of their latest claim at each stage, one row per
-        deal keyed by `id` (the deal id; `reality` names the same id `deal`). `options`:
+        deal keyed by `deal` (the deal id, as in `reality`, `totals_caveats` and the claims;
+        the column `id` holds the same value, kept for older scripts). `options`:
         currency, price_year and the filters region, sector, purpose, year, stage
         (queries.deal_list); a bad one is a MoneytrailError naming the parameter."""
         from moneytrail.ledger import queries
@@ -423,7 +443,7 @@ class Ledger:
 
     def reality(self, **options) -> pd.DataFrame:
         """Committed/announced and disbursed/announced per deal, one row per deal keyed by
-        `deal` (the deal id; `list` names the same id `id`). `options` as for `list`."""
+        `deal` (the deal id, as in `list`). `options` as for `list`."""
         from moneytrail.ledger import queries
 
         queries.check_options(queries.reality, options)

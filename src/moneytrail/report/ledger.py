@@ -100,6 +100,25 @@ def emit(frames: dict[str, pd.DataFrame], *, fmt: str, console: Console,
                                      currency=currency_of(frame)))
 
 
+def history_caption(history: pd.DataFrame, kind: str | None, key: str | None,
+                    newest: int) -> str:
+    """What the numbers of `ledger history` are: store revisions, counted up across the whole
+    ledger (`newest`, Ledger.latest_revision()); for one record, its record revision (the
+    number of its latest change, Ledger.latest_revision(kind, key)), which `ledger edit
+    --revision` wants."""
+    said = (f"Store revisions count up across the whole ledger; the newest is {newest}. "
+            "'ledger edit --revision' wants a record's revision, the number of its latest "
+            "change")
+    if kind and key and not history.empty:
+        from rich.markup import escape  # the caption is rich markup; a key is text
+
+        mine = int(history["revision"].max())
+        kind, key = escape(kind), escape(key)
+        return (f"{said}: {kind} '{key}' is at record revision {mine} (its newest row), so "
+                f"'ledger edit {kind} {key} --revision {mine} ...'.")
+    return f"{said}: the newest row of 'ledger history KIND KEY'."
+
+
 def interval(row: pd.Series, prefix: str, unit: str = "") -> str:
     """'central (low–high)' of `prefix_central`, `prefix_low`, `prefix_high` in `unit` (a
     currency code or 'share'; units.in_unit and units.interval_text), '-' without a

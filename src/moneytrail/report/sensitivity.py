@@ -85,7 +85,8 @@ def output_label(spec: str, entities: dict[str, str] | None = None,
 
 
 # what a group output leaves out, said beside it: `share:us_big_tech` (the default output of
-# `moneytrail sensitivity`) is the three hyperscalers only, a small share, not the US tech giants
+# `moneytrail sensitivity` before code 0.5.7, now `share:us_tech_giants`) is the three
+# hyperscalers only, a small share, not the US tech giants
 GROUP_HINTS = {"us_big_tech": "the three US hyperscalers only: not Nvidia nor the other US "
                               "tech giants, which are the output share:us_tech_giants"}
 OUTPUT_PATTERN = re.compile(r"\b(?:share|amount):[^\s()]+")

@@ -120,6 +120,32 @@ def relabel_dimensions(table: Table, entities: dict[str, str] | None = None,
     return replace(table, rows=rows)
 
 
+def conditions_in_words(table: Table, result: Result,
+                        entities: dict[str, str] | None = None,
+                        countries: dict[str, str] | None = None) -> Table:
+    """A conditions table with each condition in words (units.condition_words, as the web
+    page's), groups by their titles: 'Value added share to US hyperscalers (Amazon,
+    Microsoft, Google) at most 30 %', not 'value_added_share (us_big_tech) <= 0.3', which
+    a reader could take for all US big tech. CSV and JSON keep the stored ids."""
+    names = [c.name for c in table.columns]
+    if not {"condition", "metric", "bound"} <= set(names):
+        return table
+    plan = result.provenance.inputs.get("plan") or {}
+    stated = plan.get("conditions") if isinstance(plan, dict) else None
+    given: list[Any] = stated if isinstance(stated, list) else []
+    known = {**(countries or {}), **(entities or {})}
+    at = names.index("condition")
+    rows = []
+    for k, row in enumerate(table.rows):
+        record = dict(zip(names, row, strict=True))
+        here = given[k] if len(given) == len(table.rows) else None
+        words = units.condition_words(record, known,
+                                      units.condition_selectors(here) if here else None,
+                                      units.condition_threshold(here or {}))
+        rows.append(tuple(words if i == at else v for i, v in enumerate(row)))
+    return replace(table, rows=tuple(rows))
+
+
 def breakdown_table(table: Table, entities: dict[str, str] | None = None,
                     countries: dict[str, str] | None = None) -> RichTable:
     """A breakdown (amount_* and share_* columns): share median, 90 % interval, mean amount,
@@ -638,6 +664,8 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
             table = replace(table, note=" ".join(n for n in (region,
                                                              jobs_reading(result.tables),
                                                              table.note) if n))
+        if name == "conditions":
+            table = conditions_in_words(table, result, entities, countries)
         print_table(console, rich_table(table, entities, countries, categories))
     console.print(f"[dim]run {result.run_id} · data {result.provenance.data_label} · "
                   f"code {result.provenance.code_version} · `moneytrail show "

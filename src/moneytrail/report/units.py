@@ -25,6 +25,7 @@ from typing import Any
 
 from moneytrail.currencies import CURRENCY_CODES, PER_MILLION, is_currency, is_money
 from moneytrail.draws import counted, draws_text, rough_draws_text  # one rule for all
+from moneytrail.groups import group_label, group_titles  # titles from the data
 
 MISSING = "–"
 # head counts: jobs at one time (FTE) and work over time (FTE-years = jobs x years)
@@ -122,47 +123,6 @@ def largest_place_lead(code: Any, share: Any) -> str:
     if finite(share) and float(share) > 0.5:
         return "Most of the money ends up in"
     return "The largest share of the money ends up in"
-
-
-# Readable names of the value chain's groups (entities.csv `groups`): the data give the groups
-# no display name, so they are written here; members as in entities.csv (data 2.3.0).
-GROUP_LABELS = {
-    "ai_lab": "AI labs",
-    "chip_designer": "Chip designers",
-    "cloud": "Cloud providers",
-    "components": "Electronic components",
-    "construction": "Construction",
-    "electrical_cooling": "Electrical and cooling equipment",
-    "electricity": "Electricity",
-    "eu_provider": "EU cloud providers",
-    "eu_startup": "EU AI start-ups",
-    "foundry": "Chip foundries",
-    "hyperscaler": "Hyperscalers (incl. Oracle)",
-    "labour": "Labour (households)",
-    "memory": "Memory makers",
-    "neocloud": "Neoclouds",
-    "network_equipment": "Network equipment",
-    "research": "Research organisations",
-    "rest_of_world": "Other firms and sectors abroad",
-    "semiconductor_equipment": "Semiconductor equipment",
-    "server_maker": "Server makers",
-    "services": "Other services (and goods)",
-    "software": "Software",
-    "storage": "Storage",
-    "us_big_tech": "US hyperscalers (Amazon, Microsoft, Google)",
-    "us_tech_giants": "US tech giants (incl. Nvidia)",
-}
-
-
-def group_label(group: Any) -> str:
-    """A group id for readers: 'us_tech_giants' -> 'US tech giants (incl. Nvidia)'
-    (GROUP_LABELS); an unknown id in words ('new_group' -> 'New group')."""
-    group = str(group)
-    if group in GROUP_LABELS:
-        return GROUP_LABELS[group]
-    words = [{"us": "US", "eu": "EU", "ai": "AI", "row": "RoW"}.get(w, w)
-             for w in group.split("_") if w]
-    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]]) if words else group
 
 
 def no_money_text(labels: list[str]) -> str:
@@ -655,10 +615,10 @@ def change_text(p50: Any, p5: Any, p95: Any, unit: str) -> str:
     return f"{sign}{before}{figure}{after}{ends}"
 
 
-__all__ = ["COUNTRY_TABLES", "EU_FOOTNOTE", "GROUP_LABELS", "MISSING", "REGION_LABELS",
+__all__ = ["COUNTRY_TABLES", "EU_FOOTNOTE", "MISSING", "REGION_LABELS",
            "ROW_FOOTNOTE", "base_unit",
            "change_text", "count",
-           "finite", "group_label",
+           "finite", "group_label", "group_titles",
            "in_unit", "interval_text", "median_interval", "money", "money_in_range",
            "money_range", "money_scale",
            "no_money_text", "number", "percent", "small_money", "place_in_sentence",

@@ -1273,10 +1273,16 @@ CONDITIONS_SHARE_RULE = (
 
 
 def condition_text(condition: Condition) -> str:
-    """A condition without a label in words: 'eu_labour_share >= 0.2'."""
+    """A condition without a label in words: 'eu_labour_share >= 0.2'; its selectors too,
+    a group by its title, so two groups never read alike: 'value_added_share of US
+    hyperscalers (Amazon, Microsoft, Google) <= 0.3'."""
+    from moneytrail.groups import group_label
+
     bound = f" <= {condition.max:g}" if condition.max is not None else \
         f" >= {condition.min:g}" if condition.min is not None else ""
-    return f"{condition.metric}{bound}"
+    which = [group_label(condition.group)] if condition.group else []
+    which += [str(v) for v in (condition.country, condition.owner_country, condition.entity) if v]
+    return f"{condition.metric}{' of ' + ', '.join(which) if which else ''}{bound}"
 
 
 EVIDENCE_ROW = "{}: evidence, on assumption or weak rows"
@@ -1825,7 +1831,7 @@ def ledger_revision(db: str) -> int:
 
 
 # -- sensitivity -----------------------------------------------------------------------------
-def sensitivity(ws: Workspace, plan: Plan, output: str = "share:us_big_tech", *,
+def sensitivity(ws: Workspace, plan: Plan, output: str = "share:us_tech_giants", *,
                 method: str = "tornado", top: int = 15, samples: int = 512, seed: int = 1,
                 scheduler: Any = None, store: StoreChoice = LEDGER) -> Result:
     """Which assumptions drive an output: tornado (low/high one at a time) or Sobol indices.

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from moneytrail.report.inputs import item_of, procurement_parts, share_text
-from moneytrail.report.units import condition_measure, money, percent
+from moneytrail.report.units import condition_measure, group_label, money, percent
 
 NOT_SET = "not set"
 NOT_IN_PLAN = "not in the plan"
@@ -92,8 +92,8 @@ def condition_text(item: Any) -> str:
     value = item.get("max") if item.get("max") is not None else item.get("min")
     shown = percent(value) if isinstance(value, int | float) and not isinstance(value, bool) \
         and -1 <= value <= 1 else str(value)
-    target = next((f" for {item[k]}" for k in ("group", "country", "owner_country", "entity")
-                   if item.get(k)), "")
+    target = next((f" for {group_label(item[k]) if k == 'group' else item[k]}"
+                   for k in ("group", "country", "owner_country", "entity") if item.get(k)), "")
     words = condition_measure(metric) + target
     if value is None:
         return words
