@@ -9,20 +9,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import urllib.request
 from pathlib import Path
 
 import pytest
-from webserver import CHROMIUM, PAGES, api
+from webserver import PAGES, api, browser_marks
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM} "
-                              "(make system-deps installs it)"),
-]
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = browser_marks()
 
 
 @pytest.fixture

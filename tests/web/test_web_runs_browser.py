@@ -6,28 +6,15 @@ open the share link in a fresh browser, download a table and compare it with the
 from __future__ import annotations
 
 import csv
-import os
 import time
 from pathlib import Path
 
 import pytest
-from webserver import CHROMIUM, api, run_of, running_server
+from webserver import api, browser_marks, run_of
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM} "
-                              "(make system-deps installs it)"),
-]
+pytestmark = browser_marks()
 sync_api = pytest.importorskip("playwright.sync_api")
 PLAN = "eu-ai-gigafactories"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("server")
-    with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
-        yield base
 
 
 @pytest.fixture
