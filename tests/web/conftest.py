@@ -56,3 +56,17 @@ def plan(request) -> dict:
     mapping = builder.reference_mapping("eu-ai-gigafactories")
     mapping["draws"] = getattr(request.module, "PLAN_DRAWS", 100)
     return mapping
+
+
+@pytest.fixture
+def page(browser):
+    """A page 1280 px wide in a fresh browser context that accepts downloads; its `problems`
+    collect console errors and uncaught exceptions (CSP violations too). A browser test module
+    may define its own `page`."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda m: page.problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    yield page
+    context.close()

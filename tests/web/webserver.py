@@ -108,6 +108,23 @@ def visit(browser, server: str, path: str, width: int, settle_ms: int = 200):
     return context, page
 
 
+def serious_violations(browser, url: str, width: int) -> list[tuple]:
+    """axe-core's serious and critical violations on `url` at `width` px with every
+    <details> open: (rule id, impact, the first three targets) each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="networkidle")
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        violations = Axe().run(page).response["violations"]
+    finally:
+        context.close()
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in violations if v["impact"] in ("serious", "critical")]
+
+
 def wait_until_up(base: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
