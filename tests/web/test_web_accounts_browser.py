@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 import pytest
-from webserver import ADMIN, SRC, admin_in_environment, browser_marks, running_server
+from webserver import ADMIN, SRC, admin_in_environment, browser_marks, log_in, running_server
 
 pytestmark = browser_marks()
 EDITOR = ("edna", "she corrects the ledger daily")
@@ -33,14 +33,6 @@ def server(tmp_path_factory):
 def me(page, server: str) -> dict:
     page.goto(server + "/api/v1/me")
     return json.loads(page.locator("body").inner_text())
-
-
-def log_in(page, server: str, name: str, password: str, next: str = "/account") -> None:
-    page.goto(f"{server}/login?next={next}")
-    page.get_by_label("Account name").fill(name)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
 
 
 def test_admin_logs_in_and_out_and_the_old_cookie_is_dead(server, browser):

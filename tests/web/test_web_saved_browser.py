@@ -11,7 +11,7 @@ import sys
 
 import pytest
 from accounts_fixtures import store_url
-from webserver import SRC, admin_in_environment, browser_marks, running_server
+from webserver import SRC, admin_in_environment, browser_marks, log_in, running_server
 
 pytestmark = browser_marks()
 EDITORS = {"edna": "she corrects the ledger daily", "otto": "he edits plans at night"}
@@ -41,14 +41,6 @@ def server(request, tmp_path_factory):
             cli(url, "users", "add", name, "--editor", "--password-stdin",
                 stdin=password + "\n")
         yield base, url
-
-
-def log_in(page, base: str, name: str, password: str, next: str = "/account") -> None:
-    page.goto(f"{base}/login?next={next}")
-    page.get_by_label("Account name").fill(name)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
 
 
 def no_dialogs(page) -> list[str]:

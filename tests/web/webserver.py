@@ -108,6 +108,15 @@ def visit(browser, server: str, path: str, width: int, settle_ms: int = 200):
     return context, page
 
 
+def log_in(page, server: str, name: str, password: str, next: str = "/account") -> None:
+    """Log `name` in through the login form of `server`, which then leads to `next`."""
+    page.goto(f"{server}/login?next={next}")
+    page.get_by_label("Account name").fill(name)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+
 def serious_violations(browser, url: str, width: int) -> list[tuple]:
     """axe-core's serious and critical violations on `url` at `width` px with every
     <details> open: (rule id, impact, the first three targets) each."""
