@@ -57,6 +57,22 @@ def cli_store(tmp_path_factory) -> CliStore:
 
 
 @pytest.fixture(scope="module")
+def module_db(tmp_path_factory) -> str:
+    """A fresh SQLite store of the test module's own: its path (the runs a module's fixtures
+    trace stay for all its tests)."""
+    return str(tmp_path_factory.mktemp("module-db") / "ledger.sqlite")
+
+
+@pytest.fixture(scope="module")
+def module_ws(module_db):
+    """A Workspace over `module_db`, one per test module."""
+    from moneytrail.service.workspace import Workspace
+
+    with Workspace.open(db=module_db) as workspace:
+        yield workspace
+
+
+@pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium driven by Playwright (one per test module; never a downloaded
     browser). Browser test modules skip themselves when Chromium is missing."""

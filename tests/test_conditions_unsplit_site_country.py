@@ -33,23 +33,10 @@ def text_of(html: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    return str(tmp_path_factory.mktemp("unsplit") / "ledger.sqlite")
-
-
-@pytest.fixture(scope="module")
-def ws(db):
-    from moneytrail.service.workspace import Workspace
-
-    with Workspace.open(db=db) as workspace:
-        yield workspace
-
-
-@pytest.fixture(scope="module")
-def sited(ws):
+def sited(module_ws):
     from moneytrail.service import tasks
 
-    return tasks.trace_plan(ws, plan(site_country="DE"), draws=DRAWS, seed=1)
+    return tasks.trace_plan(module_ws, plan(site_country="DE"), draws=DRAWS, seed=1)
 
 
 def test_the_site_country_condition_gets_no_verdict_and_says_why(sited):
@@ -75,22 +62,22 @@ def test_the_amount_is_the_value_added_of_the_unsplit_supplier(sited):
                                    abs=0.006)
 
 
-def test_a_plan_with_no_site_or_another_site_keeps_its_verdict(ws):
+def test_a_plan_with_no_site_or_another_site_keeps_its_verdict(module_ws):
     from moneytrail.service import tasks
 
     for update in ({}, {"site_country": "FR"}, {"site_country": "US"}):
-        run = tasks.trace_plan(ws, plan(**update), draws=DRAWS, seed=1)
+        run = tasks.trace_plan(module_ws, plan(**update), draws=DRAWS, seed=1)
         frame = run.tables["conditions"].frame()
         assert frame.iloc[0]["verdict"] == "not met", update
 
 
-def test_the_run_page_the_briefing_and_the_csv_show_it(db, sited, ws):
+def test_the_run_page_the_briefing_and_the_csv_show_it(module_db, sited, module_ws):
     from fastapi.testclient import TestClient
 
     from moneytrail.report.briefing import render_briefing
     from moneytrail.web import create_app
 
-    app = create_app(db=db, start_reference_runs=False, run_limit=(1000, 100))
+    app = create_app(db=module_db, start_reference_runs=False, run_limit=(1000, 100))
     with TestClient(app, raise_server_exceptions=False) as client:
         raw = client.get(f"/r/{sited.run_id}").text
         page = text_of(raw)
@@ -100,7 +87,7 @@ def test_the_run_page_the_briefing_and_the_csv_show_it(db, sited, ws):
         assert csv.status_code == 200 and REASON in csv.text and WHERE in csv.text
         data = client.get(f"/api/v1/runs/{sited.run_id}").json()
         assert REASON in str(data) and WHERE in str(data)
-    html = text_of(render_briefing(ws, [sited], fmt="html", sensitivity=False)
+    html = text_of(render_briefing(module_ws, [sited], fmt="html", sensitivity=False)
                    .decode("utf-8"))
     assert REASON in html and WHERE in html
 

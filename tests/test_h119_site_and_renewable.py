@@ -36,35 +36,22 @@ def text_of(html: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    return str(tmp_path_factory.mktemp("h119") / "ledger.sqlite")
-
-
-@pytest.fixture(scope="module")
-def ws(db):
-    from moneytrail.service.workspace import Workspace
-
-    with Workspace.open(db=db) as workspace:
-        yield workspace
-
-
-@pytest.fixture(scope="module")
-def sited(ws):
+def sited(module_ws):
     from moneytrail.service import tasks
 
     plan = reference().model_copy(update={"site_country": "DE"})
-    return tasks.trace_plan(ws, plan, draws=DRAWS, seed=1)
+    return tasks.trace_plan(module_ws, plan, draws=DRAWS, seed=1)
 
 
 @pytest.fixture(scope="module")
-def unsited(ws):
+def unsited(module_ws):
     from moneytrail.service import tasks
 
-    return tasks.trace_plan(ws, reference(), draws=DRAWS, seed=1)
+    return tasks.trace_plan(module_ws, reference(), draws=DRAWS, seed=1)
 
 
 @pytest.fixture(scope="module")
-def renewable(ws):
+def renewable(module_ws):
     """The EU reference plan stating a 60 % renewable share and a 50 % renewable condition,
     and the same plan stating 100 %."""
     from moneytrail.service import tasks
@@ -78,15 +65,15 @@ def renewable(ws):
                          reliability="assumption", note="test share")
         return base.model_copy(update={"renewable_share": share, "conditions": [condition]})
 
-    return {share: tasks.trace_plan(ws, stated(*bounds), draws=DRAWS, seed=1)
+    return {share: tasks.trace_plan(module_ws, stated(*bounds), draws=DRAWS, seed=1)
             for share, bounds in {"60": (0.5, 0.6, 0.7), "100": (1.0, 1.0, 1.0)}.items()}
 
 
 # -- 1. the site country ----------------------------------------------------------------------
-def test_the_unsplit_sectors_of_a_site_come_from_the_data(ws):
+def test_the_unsplit_sectors_of_a_site_come_from_the_data(module_ws):
     from moneytrail.analysis.site import unsplit_site_sectors
 
-    model = ws.model(2025)
+    model = module_ws.model(2025)
     plan = reference()
     region, sectors = unsplit_site_sectors(plan.model_copy(update={"site_country": "DE"}),
                                            model)
@@ -112,7 +99,7 @@ def test_the_country_table_says_a_german_site_is_understated(sited, unsited):
     assert sited.tables["country"].rows == unsited.tables["country"].rows
 
 
-def test_the_cli_the_run_page_and_the_briefing_show_it(db, sited, unsited, ws):
+def test_the_cli_the_run_page_and_the_briefing_show_it(module_db, sited, unsited, module_ws):
     from fastapi.testclient import TestClient
 
     from moneytrail.report.briefing import render_briefing
@@ -122,7 +109,7 @@ def test_the_cli_the_run_page_and_the_briefing_show_it(db, sited, unsited, ws):
     caption = str(breakdown_table(sited.tables["country"]).caption)
     assert "Site country Germany (DE)" in caption and EU_ROW in caption
     assert "Site country" not in str(breakdown_table(unsited.tables["country"]).caption)
-    app = create_app(db=db, start_reference_runs=False, run_limit=(1000, 100))
+    app = create_app(db=module_db, start_reference_runs=False, run_limit=(1000, 100))
     with TestClient(app, raise_server_exceptions=False) as client:
         page = client.get(f"/r/{sited.run_id}")
         assert page.status_code == 200
@@ -130,7 +117,7 @@ def test_the_cli_the_run_page_and_the_briefing_show_it(db, sited, unsited, ws):
             text_of(page.text)
         plain = client.get(f"/r/{unsited.run_id}")
         assert plain.status_code == 200 and "Site country" not in text_of(plain.text)
-    html = text_of(render_briefing(ws, [sited], fmt="html", sensitivity=False)
+    html = text_of(render_briefing(module_ws, [sited], fmt="html", sensitivity=False)
                    .decode("utf-8"))
     assert "Site country Germany (DE): its own share here is understated" in html
 
@@ -150,7 +137,7 @@ def test_the_renewable_share_leaves_the_co2_alone_and_the_notes_say_so(renewable
     assert "does not lower it" in counts
 
 
-def test_the_renewable_condition_says_what_it_checks(db, renewable, unsited, ws):
+def test_the_renewable_condition_says_what_it_checks(module_db, renewable, unsited, module_ws):
     from fastapi.testclient import TestClient
 
     from moneytrail.report.briefing import render_briefing
@@ -161,24 +148,24 @@ def test_the_renewable_condition_says_what_it_checks(db, renewable, unsited, ws)
     assert "the CO2 figures do not use it" in table.note
     assert "location-based" in table.note
     assert "conditions" not in unsited.tables or not unsited.tables["conditions"].note
-    html = text_of(render_briefing(ws, [renewable["60"]], fmt="html", sensitivity=False)
+    html = text_of(render_briefing(module_ws, [renewable["60"]], fmt="html", sensitivity=False)
                    .decode("utf-8"))
     assert "checks the renewable share the plan states" in html
     assert "Operational CO2 is location-based" in html
-    app = create_app(db=db, start_reference_runs=False, run_limit=(1000, 100))
+    app = create_app(db=module_db, start_reference_runs=False, run_limit=(1000, 100))
     with TestClient(app, raise_server_exceptions=False) as client:
         page = text_of(client.get(f"/r/{renewable['60'].run_id}").text)
     assert "checks the renewable share the plan states" in page
     assert "Operational CO2 is location-based" in page
 
 
-def test_analyse_says_it_too(ws):
+def test_analyse_says_it_too(module_ws):
     from moneytrail.analysis.conditions import NOTE, RENEWABLE_GRID_NOTE
     from moneytrail.service import tasks
 
     plan = reference().model_copy(update={"conditions": [
         Condition(metric="renewable_share", min=0.5)]})
-    result = tasks.analyse_plan(ws, plan, ["lifecycle", "conditions"], draws=DRAWS, seed=1,
+    result = tasks.analyse_plan(module_ws, plan, ["lifecycle", "conditions"], draws=DRAWS, seed=1,
                                 store=None)
     assert "Operational CO2 is location-based" in result.tables["lifecycle"].note
     # the verdicts' note, then the renewable one: the plan states no share

@@ -3,22 +3,15 @@ and the file opens with the network cut off (no request leaves the page)."""
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
-from webserver import CHROMIUM  # noqa: E402
+from webserver import browser_marks  # noqa: E402
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM} "
-                              "(make system-deps installs it)"),
-]
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = browser_marks()
 
 
 @pytest.mark.parametrize("which", ["reference_html", "hostile_html"])

@@ -13,16 +13,9 @@ import subprocess
 import sys
 
 import pytest
-from webserver import CHROMIUM, SRC, running_server
+from webserver import ADMIN, SRC, admin_in_environment, browser_marks, log_in, running_server
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM} "
-                              "(make system-deps installs it)"),
-]
-sync_api = pytest.importorskip("playwright.sync_api")
-ADMIN = ("boss", "first admin from the environment")
+pytestmark = browser_marks()
 EDITOR = ("edna", "she corrects the ledger daily")
 CLAIM = "stargate_us_announced"
 STORE: dict = {}
@@ -31,32 +24,15 @@ STORE: dict = {}
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("accounts-server")
-    saved = {k: os.environ.get(k) for k in ("MONEYTRAIL_ADMIN_PASSWORD",
-                                            "MONEYTRAIL_ADMIN_NAME")}
-    os.environ["MONEYTRAIL_ADMIN_NAME"], os.environ["MONEYTRAIL_ADMIN_PASSWORD"] = ADMIN
-    try:
-        with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
-            STORE["db"] = folder / "ledger.sqlite"
-            yield base
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with admin_in_environment(), \
+            running_server(folder / "ledger.sqlite", folder / "server.log") as base:
+        STORE["db"] = folder / "ledger.sqlite"
+        yield base
 
 
 def me(page, server: str) -> dict:
     page.goto(server + "/api/v1/me")
     return json.loads(page.locator("body").inner_text())
-
-
-def log_in(page, server: str, name: str, password: str, next: str = "/account") -> None:
-    page.goto(f"{server}/login?next={next}")
-    page.get_by_label("Account name").fill(name)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
 
 
 def test_admin_logs_in_and_out_and_the_old_cookie_is_dead(server, browser):

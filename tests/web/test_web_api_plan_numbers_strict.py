@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import HTTPS, bearer, make_app, store_url  # noqa: E402
+from accounts_fixtures import HTTPS, bearer  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
 TWO_BN = ("a number in JSON, e.g. 2000000000; money words like '2 bn' are for plan files "
@@ -19,12 +19,8 @@ TWO_BN = ("a number in JSON, e.g. 2000000000; money words like '2 bn' are for pl
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    with store_url("sqlite", tmp_path_factory.mktemp("plan-numbers")) as url:
-        application = make_app(url)
-        yield application
-        application.state.jobs.shutdown()
-        application.state.web.close()
+def app(module_app):
+    return module_app
 
 
 def plan(**changes):

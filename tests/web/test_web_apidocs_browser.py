@@ -3,24 +3,10 @@ at 375 px /ledger said "scroll it sideways" after its table had become cards."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from webserver import CHROMIUM, running_server
+from webserver import browser_marks
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
-sync_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("docs-server")
-    with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
-        yield base
+pytestmark = browser_marks()
 
 
 def open_page(browser, server, path, width):

@@ -9,31 +9,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import urllib.request
 from pathlib import Path
 
 import pytest
-from webserver import CHROMIUM, PAGES, api
+from webserver import PAGES, api, browser_marks, serious_violations
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM} "
-                              "(make system-deps installs it)"),
-]
-sync_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.problems = []          # console errors and uncaught exceptions (CSP violations too)
-    page.on("console", lambda m: page.problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: page.problems.append(str(e)))
-    yield page
-    context.close()
+pytestmark = browser_marks()
 
 
 @pytest.mark.parametrize(("name", "path"), PAGES, ids=[p[0] for p in PAGES])
@@ -160,17 +142,6 @@ def test_no_horizontal_scroll_at_375px(server, browser, name, path):
 
 @pytest.mark.parametrize(("name", "path"), PAGES, ids=[p[0] for p in PAGES])
 def test_axe_has_no_serious_violations(server, browser, name, path):
-    from axe_playwright_python.sync_playwright import Axe
-
     for width in (1280, 375):
-        context = browser.new_context(viewport={"width": width, "height": 900})
-        page = context.new_page()
-        try:
-            page.goto(server + path, wait_until="networkidle")
-            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-            violations = Axe().run(page).response["violations"]
-        finally:
-            context.close()
-        bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-               for v in violations if v["impact"] in ("serious", "critical")]
+        bad = serious_violations(browser, server + path, width)
         assert bad == [], f"{path} at {width} px: {bad}"

@@ -4,18 +4,12 @@ checked and run again to the very same run; and every wrong field marked at once
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
-from webserver import CHROMIUM
+from webserver import browser_marks
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM} "
-                              "(make system-deps installs it)"),
-]
+pytestmark = browser_marks()
 sync_api = pytest.importorskip("playwright.sync_api")
 
 

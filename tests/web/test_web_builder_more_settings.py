@@ -13,22 +13,19 @@ from html import unescape
 import pytest
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import HTTPS, form_token, login, make_app  # noqa: E402
+from accounts_fixtures import HTTPS, form_token, login  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from runs_helpers import form_fields, wait_done  # noqa: E402
 
 from moneytrail.web.runs import decode_draft, encode_draft  # noqa: E402
 
 SETTINGS = ("horizon_years", "spend_years", "price_year", "renewable_share")
+APP_OPTIONS = {"run_limit": (1000, 100)}
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("builder-more-settings")
-    application = make_app(f"sqlite:///{folder / 'ledger.sqlite'}", run_limit=(1000, 100))
-    yield application
-    application.state.jobs.shutdown()
-    application.state.web.close()
+def app(module_app):
+    return module_app
 
 
 @pytest.fixture(scope="module")

@@ -5,19 +5,12 @@ and gets a run whose lifecycle (TCO) counts 10 years; nothing scrolls sideways."
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
-from webserver import CHROMIUM, api
+from webserver import api, browser_marks
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM} "
-                              "(make system-deps installs it)"),
-]
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = browser_marks()
 
 
 def sideways(page) -> bool:

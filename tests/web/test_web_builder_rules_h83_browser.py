@@ -5,25 +5,10 @@ supplier shares" and sees the supplier rows filled with the ruled shares."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from webserver import CHROMIUM, running_server
+from webserver import browser_marks
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM} "
-                              "(make system-deps installs it)"),
-]
-pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("builder-rules-h83-server")
-    with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
-        yield base
+pytestmark = browser_marks()
 
 
 @pytest.fixture

@@ -5,18 +5,12 @@ and at 375 px the page draws the same figure with the figure's short labels."""
 from __future__ import annotations
 
 import json
-import os
 import struct
 
 import pytest
-from webserver import CHROMIUM, api, run_of
+from webserver import api, browser_marks, run_of
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
-pytest.importorskip("playwright.sync_api")
+pytestmark = browser_marks()
 
 
 @pytest.fixture(scope="module")

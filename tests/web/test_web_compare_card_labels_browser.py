@@ -7,17 +7,10 @@ above the figure; the header cells keep the full titles (table semantics), and a
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from webserver import CHROMIUM, run_of, running_server
+from webserver import browser_marks, run_of, visit
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
-pytest.importorskip("playwright.sync_api")
+pytestmark = browser_marks()
 PLANS = ("stargate-style-us", "eu-ai-gigafactories", "efficiency-first-eu")
 TABLES = ("headline", "scorecard")
 
@@ -40,26 +33,9 @@ CELLS = """(caption) => {
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("compare-cards-server")
-    with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
 def compare_path(server) -> str:
     ids = [run_of(server, {"reference": plan, "draws": 100, "seed": 1}) for plan in PLANS]
     return "/compare?runs=" + ",".join(ids)
-
-
-def visit(browser, server: str, path: str, width: int):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.problems = []
-    page.on("pageerror", lambda e: page.problems.append(str(e)))
-    assert page.goto(server + path, wait_until="networkidle").status == 200
-    page.wait_for_timeout(200)               # tables.js measures after load
-    return context, page
 
 
 def test_each_card_figure_names_its_plan_on_a_phone(server, browser, compare_path):

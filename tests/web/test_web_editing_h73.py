@@ -9,7 +9,7 @@ import re
 import pytest
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import login, make_app  # noqa: E402
+from accounts_fixtures import login  # noqa: E402
 from form_checks import invalid_inputs, parse  # noqa: E402
 from test_web_ledger_form_errors import form_values as raw_values  # noqa: E402
 
@@ -23,11 +23,8 @@ EDIT = f"/ledger/edit/claim/{REF}"
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    application = make_app(f"sqlite:///{tmp_path_factory.mktemp('h73') / 'ledger.sqlite'}")
-    yield application
-    application.state.jobs.shutdown()
-    application.state.web.close()
+def app(module_app):
+    return module_app
 
 
 def test_a_conflict_keeps_the_other_edit_and_applies_only_my_changes(app):

@@ -8,27 +8,14 @@ the run's Sankey on a phone."""
 
 from __future__ import annotations
 
-import os
 import re
 import urllib.request
 from html import unescape
 
 import pytest
-from webserver import CHROMIUM, run_of, running_server
+from webserver import browser_marks, run_of
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
-pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("server")
-    with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
-        yield base
+pytestmark = browser_marks()
 
 
 @pytest.fixture(scope="module")

@@ -4,36 +4,18 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from webserver import CHROMIUM, running_server
+from webserver import ADMIN, admin_in_environment, browser_marks, running_server
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM} "
-                              "(make system-deps installs it)"),
-]
-sync_api = pytest.importorskip("playwright.sync_api")
-ADMIN = ("boss", "first admin from the environment")
+pytestmark = browser_marks()
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("form-errors-server")
-    saved = {k: os.environ.get(k) for k in ("MONEYTRAIL_ADMIN_PASSWORD",
-                                            "MONEYTRAIL_ADMIN_NAME")}
-    os.environ["MONEYTRAIL_ADMIN_NAME"], os.environ["MONEYTRAIL_ADMIN_PASSWORD"] = ADMIN
-    try:
-        with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
-            yield base
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with admin_in_environment(), \
+            running_server(folder / "ledger.sqlite", folder / "server.log") as base:
+        yield base
 
 
 @pytest.fixture

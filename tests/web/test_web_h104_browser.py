@@ -7,17 +7,10 @@ Debian's Chromium against `moneytrail serve`."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from webserver import CHROMIUM, api, run_of, running_server
+from webserver import api, browser_marks, run_of, visit
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
-pytest.importorskip("playwright.sync_api")
+pytestmark = browser_marks()
 USER_NOTE = "Set by the user in the plan builder, not taken from a source."
 # the differences list of the two reference plans at 375 px was 2,314 px tall, 1,359 px after
 DIFFERENCES_MAX_PX = 2_314 * 0.75
@@ -36,13 +29,6 @@ FIT = """() => {
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("h104-server")
-    with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
 def ids(server) -> dict[str, str]:
     """The gigafactory plan, the efficiency-first plan, and a copy of the gigafactory plan
     at EUR 15 bn with two shares typed in the builder (own figures, labelled assumption)."""
@@ -58,16 +44,6 @@ def ids(server) -> dict[str, str]:
             "efficient": run_of(server, {"reference": "efficiency-first-eu", "draws": 100,
                                          "seed": 1}),
             "own": run_of(server, {"scenario": plan, "draws": 100, "seed": 1})}
-
-
-def visit(browser, server: str, path: str, width: int):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.problems = []
-    page.on("pageerror", lambda e: page.problems.append(str(e)))
-    assert page.goto(server + path, wait_until="networkidle").status == 200
-    page.wait_for_timeout(200)               # tables.js measures after load
-    return context, page
 
 
 @pytest.mark.parametrize("pair", [("eu", "own"), ("own", "eu"), ("eu", "efficient")])

@@ -12,7 +12,7 @@ from html import unescape
 import pytest
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import HTTPS, bearer, login, make_app  # noqa: E402
+from accounts_fixtures import HTTPS, bearer, login  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from runs_helpers import finished, form_fields  # noqa: E402
 
@@ -20,20 +20,8 @@ REFERENCE = "eu-ai-gigafactories"
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    application = make_app(f"sqlite:///{tmp_path_factory.mktemp('h31') / 'ledger.sqlite'}")
-    yield application
-    application.state.jobs.shutdown()
-    application.state.web.close()
-
-
-@pytest.fixture(scope="module")
-def plan():
-    from moneytrail.web import builder
-
-    mapping = builder.reference_mapping(REFERENCE)
-    mapping["draws"] = 100
-    return mapping
+def app(module_app):
+    return module_app
 
 
 # -- 4. errors name the full path of a nested field ------------------------------------------

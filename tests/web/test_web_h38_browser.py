@@ -6,19 +6,13 @@ scrolling."""
 from __future__ import annotations
 
 import json
-import os
 import time
 import urllib.request
 
 import pytest
-from webserver import CHROMIUM, running_server
+from webserver import browser_marks, visit
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = browser_marks()
 
 
 def post_run(base: str, body: dict) -> str:
@@ -39,28 +33,11 @@ def post_run(base: str, body: dict) -> str:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("h38-server")
-    with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
 def compare_path(server):
     """The three reference plans (EUR and USD) side by side, as the home page links them."""
     ids = [post_run(server, {"reference": plan, "draws": 100, "seed": 1})
            for plan in ("stargate-style-us", "eu-ai-gigafactories", "efficiency-first-eu")]
     return "/compare?runs=" + ",".join(ids)
-
-
-def visit(browser, base: str, path: str, width: int):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.problems = []
-    page.on("pageerror", lambda e: page.problems.append(str(e)))
-    assert page.goto(base + path, wait_until="networkidle").status == 200
-    page.wait_for_timeout(150)               # tables.js measures after load and on resize
-    return context, page
 
 
 def sizes(page) -> dict:
@@ -73,7 +50,7 @@ def sizes(page) -> dict:
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_the_ledger_is_a_table_on_a_desktop_and_cards_on_a_phone(server, browser, width):
-    context, page = visit(browser, server, "/ledger", width)
+    context, page = visit(browser, server, "/ledger", width, settle_ms=150)
     try:
         found = sizes(page)
         assert found["width"] <= width, found            # no sideways page scroll
@@ -101,7 +78,7 @@ def test_the_ledger_is_a_table_on_a_desktop_and_cards_on_a_phone(server, browser
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_the_compare_scorecard_is_a_table_on_a_desktop(server, browser, compare_path, width):
-    context, page = visit(browser, server, compare_path, width)
+    context, page = visit(browser, server, compare_path, width, settle_ms=150)
     try:
         found = sizes(page)
         assert found["width"] <= width, found

@@ -4,25 +4,11 @@ Chromium against `moneytrail serve`, with a screenshot kept for a look."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from webserver import CHROMIUM, api, run_of, running_server
+from webserver import api, browser_marks, run_of
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
-pytest.importorskip("playwright.sync_api")
+pytestmark = browser_marks()
 TITLE = "Gigafactory" + "X" * 60 + "EndOfTheTitle"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("server")
-    with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
-        yield base
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import HTTPS, bearer, make_app  # noqa: E402
+from accounts_fixtures import HTTPS, bearer  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
 DEAL = "l_draghi_report_2024_09"
@@ -17,11 +17,8 @@ BIG = "9" * 5000
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    application = make_app(f"sqlite:///{tmp_path_factory.mktemp('h45') / 'ledger.sqlite'}")
-    yield application
-    application.state.jobs.shutdown()
-    application.state.web.close()
+def app(module_app):
+    return module_app
 
 
 @pytest.fixture(scope="module")

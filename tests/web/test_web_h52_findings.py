@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import HTTPS, make_app  # noqa: E402
+from accounts_fixtures import HTTPS  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
 LONG = "k" * 50_000
@@ -16,11 +16,8 @@ ECHO = 500          # characters of user input an error response may hold, at mo
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    application = make_app(f"sqlite:///{tmp_path_factory.mktemp('h52') / 'ledger.sqlite'}")
-    yield application
-    application.state.jobs.shutdown()
-    application.state.web.close()
+def app(module_app):
+    return module_app
 
 
 @pytest.fixture(scope="module")

@@ -21,29 +21,18 @@ from html import unescape
 import pytest
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import HTTPS, bearer, count, form_token, login, make_app  # noqa: E402
+from accounts_fixtures import HTTPS, bearer, count, form_token, login  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
 REFERENCE = "eu-ai-gigafactories"
+PLAN_DRAWS = 50
+APP_OPTIONS = {"run_limit": (1000, 100)}
 LONE = "the text holds an invalid character: a lone surrogate"
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    application = make_app(f"sqlite:///{tmp_path_factory.mktemp('h57') / 'ledger.sqlite'}",
-                           run_limit=(1000, 100))
-    yield application
-    application.state.jobs.shutdown()
-    application.state.web.close()
-
-
-@pytest.fixture(scope="module")
-def plan():
-    from moneytrail.web import builder
-
-    mapping = builder.reference_mapping(REFERENCE)
-    mapping["draws"] = 50
-    return mapping
+def app(module_app):
+    return module_app
 
 
 def raw_json(body) -> bytes:

@@ -10,24 +10,10 @@ pytest.importorskip("fastapi")
 from accounts_fixtures import HTTPS, bearer, form_token, login, make_app  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
-REFERENCE = "eu-ai-gigafactories"
-
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    application = make_app(f"sqlite:///{tmp_path_factory.mktemp('h58') / 'ledger.sqlite'}")
-    yield application
-    application.state.jobs.shutdown()
-    application.state.web.close()
-
-
-@pytest.fixture(scope="module")
-def plan():
-    from moneytrail.web import builder
-
-    mapping = builder.reference_mapping(REFERENCE)
-    mapping["draws"] = 100
-    return mapping
+def app(module_app):
+    return module_app
 
 
 def create(app, plan, owner="eve", visibility="private", title="Private gigafactory") -> dict:

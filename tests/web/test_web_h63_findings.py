@@ -22,23 +22,20 @@ import json
 import pytest
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import HTTPS, bearer, login, make_app  # noqa: E402
+from accounts_fixtures import HTTPS, bearer, login  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from runs_helpers import wait_done  # noqa: E402
 
 REFERENCE = "eu-ai-gigafactories"
+APP_OPTIONS = {"run_limit": (1000, 100)}
 DEAL = "l_stargate_us_2025_01"
 SOURCE = "l_stargate_2025_01_center"
 NO_RUN = "0" * 32
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    application = make_app(f"sqlite:///{tmp_path_factory.mktemp('h63') / 'ledger.sqlite'}",
-                           run_limit=(1000, 100))
-    yield application
-    application.state.jobs.shutdown()
-    application.state.web.close()
+def app(module_app):
+    return module_app
 
 
 @pytest.fixture(scope="module")

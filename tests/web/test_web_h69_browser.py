@@ -6,17 +6,10 @@ technology with nothing focusable left inside the hidden part, and the chart add
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from webserver import CHROMIUM, run_of, running_server
+from webserver import browser_marks, run_of
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
-pytest.importorskip("playwright.sync_api")
+pytestmark = browser_marks()
 
 # every chart container with what the browser makes of it: its role and accessible name
 # (aria-label), the names of its children's aria-hidden, the focusable elements inside a
@@ -35,13 +28,6 @@ INSPECT = """() => Array.from(document.querySelectorAll('[data-figure]')).map(el
           caption: (el.closest('figure') && el.closest('figure').querySelector('figcaption')
                     || {textContent: ''}).textContent};
 })"""
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("server")
-    with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
-        yield base
 
 
 @pytest.fixture(scope="module")

@@ -4,17 +4,10 @@ verdict label, 'Not applicable (the claim is not about this plan)', wraps)."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from webserver import CHROMIUM, run_of
+from webserver import browser_marks, run_of
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
-pytest.importorskip("playwright.sync_api")
+pytestmark = browser_marks()
 
 
 @pytest.fixture(scope="module")

@@ -3,30 +3,16 @@ reference page (/api/v1/docs, Swagger UI) and the focus style of the account for
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from webserver import CHROMIUM, running_server
+from webserver import browser_marks
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = browser_marks()
 
 ACCENT = "rgb(11, 83, 148)"       # site.css --accent
 FOCUS = "rgb(255, 191, 71)"       # site.css --focus
 OPERATIONS = ("#operations-claims-api_claims_api_v1_claims_get",                  # GET
               "#operations-runs-api_create_run_api_v1_runs_post",                  # POST
               "#operations-saved_plans-api_edit_api_v1_saved_plans__plan_id__patch")  # PATCH
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("h91-server")
-    with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
-        yield base
 
 
 @pytest.fixture

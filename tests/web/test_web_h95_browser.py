@@ -9,17 +9,10 @@ Debian's Chromium against `moneytrail serve`."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from webserver import CHROMIUM, run_of, running_server
+from webserver import browser_marks, run_of, visit
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
-pytest.importorskip("playwright.sync_api")
+pytestmark = browser_marks()
 # two reference plans with long titles, 100 draws: at 375 px the scorecard section was
 # 18,672 px tall before the fix, 5,872 px after; half the old height is the bound, to leave
 # room for a few more scorecard rows while still failing on the old layout
@@ -46,27 +39,10 @@ CELLS = """(caption) => {
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("h95-server")
-    with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
 def compare_path(server) -> str:
     ids = [run_of(server, {"reference": plan, "draws": 100, "seed": 1})
            for plan in ("eu-ai-gigafactories", "efficiency-first-eu")]
     return "/compare?runs=" + ",".join(ids)
-
-
-def visit(browser, server: str, path: str, width: int):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.problems = []
-    page.on("pageerror", lambda e: page.problems.append(str(e)))
-    assert page.goto(server + path, wait_until="networkidle").status == 200
-    page.wait_for_timeout(200)               # tables.js measures after load
-    return context, page
 
 
 def titles_of(page) -> list[str]:

@@ -11,7 +11,7 @@ import re
 import pytest
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import login, make_app  # noqa: E402
+from accounts_fixtures import login  # noqa: E402
 from form_checks import autofocused, invalid_inputs, message_of, parse, summary  # noqa: E402
 
 # the tester's seven bad values (and a blank reason)
@@ -24,11 +24,8 @@ BAD_FIELDS = ("f-kind", "f-region", "f-sector", "f-announced", "f-horizon_end", 
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    application = make_app(f"sqlite:///{tmp_path_factory.mktemp('h68') / 'ledger.sqlite'}")
-    yield application
-    application.state.jobs.shutdown()
-    application.state.web.close()
+def app(module_app):
+    return module_app
 
 
 def form_values(html: str, action: str) -> dict[str, str]:

@@ -6,39 +6,15 @@ open the share link in a fresh browser, download a table and compare it with the
 from __future__ import annotations
 
 import csv
-import os
 import time
 from pathlib import Path
 
 import pytest
-from webserver import CHROMIUM, api, run_of, running_server
+from webserver import api, browser_marks, run_of, serious_violations
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM} "
-                              "(make system-deps installs it)"),
-]
+pytestmark = browser_marks()
 sync_api = pytest.importorskip("playwright.sync_api")
 PLAN = "eu-ai-gigafactories"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("server")
-    with running_server(folder / "ledger.sqlite", folder / "server.log") as base:
-        yield base
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.problems = []
-    page.on("console", lambda m: page.problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: page.problems.append(str(e)))
-    yield page
-    context.close()
 
 
 @pytest.fixture(scope="module")
@@ -204,21 +180,10 @@ def test_new_pages_load_cleanly_and_fit_375px(server, browser, runs):
 
 
 def test_axe_on_the_new_pages(server, browser, runs):
-    from axe_playwright_python.sync_playwright import Axe
-
     pages = run_pages(runs) + [("build-error", "/build?plan=" + error_draft(server))]
     for name, path in pages:
         for width in (1280, 375):
-            context = browser.new_context(viewport={"width": width, "height": 900})
-            page = context.new_page()
-            try:
-                page.goto(server + path, wait_until="networkidle")
-                page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-                violations = Axe().run(page).response["violations"]
-            finally:
-                context.close()
-            bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-                   for v in violations if v["impact"] in ("serious", "critical")]
+            bad = serious_violations(browser, server + path, width)
             assert bad == [], f"{name} at {width} px: {bad}"
 
 

@@ -11,16 +11,9 @@ import sys
 
 import pytest
 from accounts_fixtures import store_url
-from webserver import CHROMIUM, SRC, running_server
+from webserver import SRC, admin_in_environment, browser_marks, log_in, running_server
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM} "
-                              "(make system-deps installs it)"),
-]
-sync_api = pytest.importorskip("playwright.sync_api")
-ADMIN = ("boss", "first admin from the environment")
+pytestmark = browser_marks()
 EDITORS = {"edna": "she corrects the ledger daily", "otto": "he edits plans at night"}
 PAYLOAD = ('<script>alert("x")</script> <img src=x onerror="alert(1)"> '
            '<a href="javascript:alert(2)">link</a>')
@@ -42,30 +35,12 @@ def cli(db: str, *args: str, stdin: str = "") -> str:
                 params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def server(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp("saved-server")
-    saved = {k: os.environ.get(k) for k in ("MONEYTRAIL_ADMIN_PASSWORD",
-                                            "MONEYTRAIL_ADMIN_NAME")}
-    os.environ["MONEYTRAIL_ADMIN_NAME"], os.environ["MONEYTRAIL_ADMIN_PASSWORD"] = ADMIN
-    try:
-        with store_url(request.param, folder) as url, \
-                running_server(url, folder / "server.log") as base:
-            for name, password in EDITORS.items():
-                cli(url, "users", "add", name, "--editor", "--password-stdin",
-                    stdin=password + "\n")
-            yield base, url
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-def log_in(page, base: str, name: str, password: str, next: str = "/account") -> None:
-    page.goto(f"{base}/login?next={next}")
-    page.get_by_label("Account name").fill(name)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    with admin_in_environment(), store_url(request.param, folder) as url, \
+            running_server(url, folder / "server.log") as base:
+        for name, password in EDITORS.items():
+            cli(url, "users", "add", name, "--editor", "--password-stdin",
+                stdin=password + "\n")
+        yield base, url
 
 
 def no_dialogs(page) -> list[str]:

@@ -11,26 +11,13 @@ import re
 import pytest
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import login, make_app, store_url  # noqa: E402
-from test_web_saved_plans import REFERENCE, assert_inert, builder_form  # noqa: E402
+from accounts_fixtures import login  # noqa: E402
+from test_web_saved_plans import assert_inert, builder_form  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    with store_url("sqlite", tmp_path_factory.mktemp("fields")) as url:
-        application = make_app(url)
-        yield application
-        application.state.jobs.shutdown()
-        application.state.web.close()
-
-
-@pytest.fixture(scope="module")
-def plan():
-    from moneytrail.web import builder
-
-    mapping = builder.reference_mapping(REFERENCE)
-    mapping["draws"] = 100
-    return mapping
+def app(module_app):
+    return module_app
 
 
 def rows(page: str, caption: str) -> dict[str, tuple[str, ...]]:

@@ -45,15 +45,6 @@ def app(request, tmp_path_factory):
         application.state.web.close()
 
 
-@pytest.fixture(scope="module")
-def plan():
-    from moneytrail.web import builder
-
-    mapping = builder.reference_mapping(REFERENCE)
-    mapping["draws"] = 100
-    return mapping
-
-
 def create(app, plan, owner="eve", visibility="private", title="Lean gigafactory",
            description="EUR 20 bn, chips first") -> dict:
     response = TestClient(app, base_url=HTTPS).post(

@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import HTTPS, bearer, form_token, login, make_app  # noqa: E402
+from accounts_fixtures import HTTPS, bearer, form_token, login  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from runs_helpers import form_fields  # noqa: E402
 
@@ -28,6 +28,8 @@ from moneytrail.text import forbidden_character, text_problem  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = "eu-ai-gigafactories"
+PLAN_DRAWS = 50
+APP_OPTIONS = {"run_limit": (1000, 100)}
 CHARS = ["\u202e", "\u202d", "\u202a", "\u202b", "\u202c", "\u2066", "\u2067", "\u2068",
          "\u2069", "\u200e", "\u200f", "\u061c", "\x00", "\x07", "\x1b", "\x7f", "\x85",
          "\x9b", "\u2028", "\u2029", "\u200b", "\u2060", "\ufeff"]
@@ -64,21 +66,8 @@ def test_line_breaks_only_in_multi_line_text_and_every_script_passes():
 
 # -- plans: API, builder, command line --------------------------------------------------------
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    application = make_app(f"sqlite:///{tmp_path_factory.mktemp('text') / 'ledger.sqlite'}",
-                           run_limit=(1000, 100))
-    yield application
-    application.state.jobs.shutdown()
-    application.state.web.close()
-
-
-@pytest.fixture(scope="module")
-def plan():
-    from moneytrail.web import builder
-
-    mapping = builder.reference_mapping(REFERENCE)
-    mapping["draws"] = 50
-    return mapping
+def app(module_app):
+    return module_app
 
 
 @pytest.mark.parametrize("char", CHARS)

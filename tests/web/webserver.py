@@ -41,6 +41,10 @@ PAGES = [
 ]
 
 
+# the first admin `moneytrail serve` makes from MONEYTRAIL_ADMIN_NAME / _PASSWORD
+ADMIN = ("boss", "first admin from the environment")
+
+
 def free_port() -> int:
     """A free local port: the first free one of MONEYTRAIL_TEST_PORTS (comma-separated, for
     a machine where tests may use only some ports), else any the system gives."""
@@ -87,6 +91,62 @@ def running_server(db: Path | str, log: Path, timeout: float = 90.0,
             proc.wait()
 
 
+@contextmanager
+def admin_in_environment(name: str = ADMIN[0], password: str = ADMIN[1]) -> Iterator[None]:
+    """MONEYTRAIL_ADMIN_NAME and MONEYTRAIL_ADMIN_PASSWORD set (a server started inside makes
+    that first admin), as they were afterwards."""
+    saved = {k: os.environ.get(k) for k in ("MONEYTRAIL_ADMIN_PASSWORD",
+                                            "MONEYTRAIL_ADMIN_NAME")}
+    os.environ["MONEYTRAIL_ADMIN_NAME"], os.environ["MONEYTRAIL_ADMIN_PASSWORD"] = name, password
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def visit(browser, server: str, path: str, width: int, settle_ms: int = 200):
+    """A fresh context `width` px wide on `server + path` (it must answer 200), given
+    `settle_ms` for tables.js to measure after load: (context, page); close the context.
+    `page.problems` collects uncaught exceptions."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.problems = []
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    assert page.goto(server + path, wait_until="networkidle").status == 200
+    page.wait_for_timeout(settle_ms)
+    return context, page
+
+
+def log_in(page, server: str, name: str, password: str, next: str = "/account") -> None:
+    """Log `name` in through the login form of `server`, which then leads to `next`."""
+    page.goto(f"{server}/login?next={next}")
+    page.get_by_label("Account name").fill(name)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+
+def serious_violations(browser, url: str, width: int) -> list[tuple]:
+    """axe-core's serious and critical violations on `url` at `width` px with every
+    <details> open: (rule id, impact, the first three targets) each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="networkidle")
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        violations = Axe().run(page).response["violations"]
+    finally:
+        context.close()
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in violations if v["impact"] in ("serious", "critical")]
+
+
 def wait_until_up(base: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -99,6 +159,19 @@ def wait_until_up(base: str, proc: subprocess.Popen, log: Path, timeout: float) 
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"the server did not answer within {timeout:.0f} s:\n{log.read_text()}")
+
+
+def browser_marks() -> list:
+    """The `pytestmark` of a browser test module: `pytestmark = browser_marks()`. Skips the
+    whole module when Playwright is not installed; marks its tests `browser` and skips them
+    when Debian's Chromium is missing."""
+    import pytest
+
+    pytest.importorskip("playwright.sync_api")
+    return [pytest.mark.browser,
+            pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                               reason=f"Debian's Chromium is not installed at {CHROMIUM} "
+                                      "(make system-deps installs it)")]
 
 
 def launch_chromium(playwright):
