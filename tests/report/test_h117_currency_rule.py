@@ -74,7 +74,8 @@ def test_csv_currency_column_names_only_currencies():
 
     table = SimpleNamespace(columns=(Column("amount", "USD"), Column("level", "CO2"),
                                      Column("old", "DEM")))
-    result = SimpleNamespace(tables={"t": table}, facts={})
+    result = SimpleNamespace(tables={"t": table}, facts={},
+                             money_context=lambda: (None, None))     # no plan: no price year
     assert csv_unit_values(result, "t", ["amount", "level", "old"])["currency"] == "DEM; USD"
 
 
