@@ -97,7 +97,7 @@ def check_run_id(text: str) -> str:
     return value
 
 
-CHECKED_RUN = re.compile(r" run ([0-9a-f]{%d})$" % ID_LENGTH)
+CHECKED_RUN = re.compile(rf" run ([0-9a-f]{{{ID_LENGTH}}})$")
 
 
 def checked_against(text: str, run: str) -> str:
