@@ -633,7 +633,8 @@ def totals(tables: Tables, converter: Converter, *,
     out["deals"] = grouped.size()
     # how much of each total is firms' whole capital expenditure (purpose `capex`: all of
     # a firm's investment, not AI alone)
-    capex = counted.assign(_capex=counted["central"].where(counted["purpose"].map(whole_capex), 0.0))
+    is_capex = counted["purpose"].map(whole_capex).astype(bool)
+    capex = counted.assign(_capex=counted["central"].where(is_capex, 0.0))
     out["whole_capex_central"] = capex.groupby(keys, sort=True)["_capex"].sum()
     out["whole_capex_share"] = out["whole_capex_central"] / out["central"].where(
         out["central"] != 0)
