@@ -141,10 +141,25 @@ def visible_runs_clause(run_id: Any, viewer: int | None) -> ColumnElement[bool]:
 
 
 def run_visible(engine: Engine, run_id: str, viewer: int | None) -> bool:
-    """Whether `viewer` may see the run `run_id` (see `visible_runs_clause`)."""
-    with engine.connect() as conn:
-        return bool(conn.execute(select(visible_runs_clause(literal(run_id), viewer)))
-                    .scalar())
+    """Whether `viewer` may see the run `run_id` (see `visible_runs_clause`), and, for a
+    run derived from another (a claim check against a run: service.runs.checked_run), that
+    run too: a check stored while a saved plan was public is hidden again with the plan's
+    run when the plan is made private (the check shows the plan's title and figures)."""
+    from moneytrail.ledger.models import Run
+    from moneytrail.service.runs import checked_run
+
+    seen: set[str] = set()
+    while run_id not in seen:
+        seen.add(run_id)
+        with engine.connect() as conn:
+            if not conn.execute(select(visible_runs_clause(literal(run_id), viewer))).scalar():
+                return False
+            row = conn.execute(select(Run.kind, Run.label).where(Run.id == run_id)).first()
+        source = checked_run(row.kind, row.label) if row is not None else None
+        if source is None:
+            return True
+        run_id = source
+    return True
 
 
 def run_is_private(engine: Engine, run_id: str) -> bool:

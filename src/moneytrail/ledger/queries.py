@@ -286,15 +286,25 @@ PER_YEAR_WORDS, NOT_AI_ONLY_WORDS = "per year", "not AI alone"
 def qualifier(deal: pd.Series, announced_note: Any) -> str:
     """What the deal's announced amount is, from the ledger's notes: 'per year' when the
     announced claim used has a note starting 'Per year' (PER_YEAR), 'not AI alone' when the
-    deal's note or description says it is not AI-only (NOT_AI_ONLY); both joined by '; ',
-    '' for neither."""
+    deal's note or description says it is not AI-only (NOT_AI_ONLY) or it is a firm's whole
+    capital expenditure (`whole_capex`); both joined by '; ', '' for neither."""
     words = []
     if str(announced_note or "").strip().lower().startswith(PER_YEAR):
         words.append(PER_YEAR_WORDS)
     about = f"{deal.get('note') or ''} {deal.get('description') or ''}".lower()
-    if any(phrase in about for phrase in NOT_AI_ONLY):
+    if whole_capex(deal.get("purpose")) or any(phrase in about for phrase in NOT_AI_ONLY):
         words.append(NOT_AI_ONLY_WORDS)
     return "; ".join(words)
+
+
+WHOLE_CAPEX = "capex"       # the purpose of a firm's whole capital expenditure programme
+
+
+def whole_capex(purpose: Any) -> bool:
+    """Whether a deal of this purpose is a firm's whole capital expenditure (all of its
+    investment, not AI alone): the ledger page's and home chart's "whole-company capex"
+    mark, the totals' `whole_capex_central`, and "not AI alone" in `qualifier`."""
+    return purpose == WHOLE_CAPEX
 
 
 # the column naming the deal in every per-deal table of the ledger API (`list` keeps `id` too)
@@ -623,7 +633,8 @@ def totals(tables: Tables, converter: Converter, *,
     out["deals"] = grouped.size()
     # how much of each total is firms' whole capital expenditure (purpose `capex`: all of
     # a firm's investment, not AI alone)
-    capex = counted.assign(_capex=counted["central"].where(counted["purpose"] == "capex", 0.0))
+    is_capex = counted["purpose"].map(whole_capex).astype(bool)
+    capex = counted.assign(_capex=counted["central"].where(is_capex, 0.0))
     out["whole_capex_central"] = capex.groupby(keys, sort=True)["_capex"].sum()
     out["whole_capex_share"] = out["whole_capex_central"] / out["central"].where(
         out["central"] != 0)

@@ -319,6 +319,7 @@ def check_own_claim(ws: Workspace, own: OwnClaim, result: Result, *,
     from moneytrail.analysis.claims import DRAWS, withheld_verdict_reason
     from moneytrail.service import tasks
     from moneytrail.service.run_claims import check_stored_plan
+    from moneytrail.service.runs import checked_against
 
     plan = result.provenance.inputs.get("plan") if result.kind == "trace" else None
     if not isinstance(plan, dict):
@@ -330,7 +331,7 @@ def check_own_claim(ws: Workspace, own: OwnClaim, result: Result, *,
                           "spent (spend_years), so jobs at one time cannot be counted; choose "
                           "jobs in FTE-years instead", "quantity", own.quantity.key)
     draws, seed = int(result.provenance.draws or DRAWS), int(result.provenance.seed or 0)
-    name = f"a reader's claim checked against run {result.run_id}"
+    name = checked_against("a reader's claim checked against", result.run_id)
     checked = tasks.check_claims(ws, claims=[own.claim(plan)], name=name, draws=draws,
                                  seed=seed, store=store)
     return OwnCheck(checked=checked, own=own, draws=draws, seed=seed,

@@ -159,6 +159,7 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result, *,
     from moneytrail.analysis.claims import DRAWS, withheld_verdict_reason
     from moneytrail.analysis.claims_schema import parse_claims
     from moneytrail.service import tasks
+    from moneytrail.service.runs import checked_against
 
     claims = debate_claims()
     if claim_id not in claims:
@@ -189,7 +190,7 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result, *,
         check["describe"] = (f"{check.get('describe') or check['computation']}: this run's "
                              f"plan in place of {replaced[-1][1]}")
     same_money_as_run(data, follow, replaced, plan)
-    name = f"claim {claim_id} with the plan of run {result.run_id}"
+    name = checked_against(f"claim {claim_id} with the plan of", result.run_id)
     checked = tasks.check_claims(ws, claims=parse_claims({"claims": [data]}, name),
                                  name=name, draws=draws, seed=seed, store=store,
                                  traces=traces)

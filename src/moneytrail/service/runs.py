@@ -33,6 +33,7 @@ import json
 import logging
 import math
 import os
+import re
 import socket
 import threading
 import time
@@ -94,6 +95,25 @@ def check_run_id(text: str) -> str:
         raise MoneytrailError(f"a run id is {ID_LENGTH} hexadecimal digits", field="run id",
                               value=text)
     return value
+
+
+CHECKED_RUN = re.compile(rf" run ([0-9a-f]{{{ID_LENGTH}}})$")
+
+
+def checked_against(text: str, run: str) -> str:
+    """The label of a claims run checked against the run `run` (`text` then the run id:
+    "claim X with the plan of run <id>"); `checked_run` reads the id back."""
+    return f"{text} run {run}"
+
+
+def checked_run(kind: str, label: str) -> str | None:
+    """The run a claims run was checked against (its label ends "run <id>", as
+    `checked_against` writes it: service.run_claims, service.own_claims), else None. Such a
+    run is as visible as the run it checked (accounts.plans.run_visible)."""
+    if kind != "claims":
+        return None
+    found = CHECKED_RUN.search(label or "")
+    return found.group(1) if found else None
 
 
 @dataclass(frozen=True)

@@ -546,11 +546,13 @@ PriceYear = Annotated[str | None, Query(description="prices of this year (a whol
                                         "covers), as the CLI's --price-year")]
 
 
-def as_api(view: View, fmt: str | None, table: str | None) -> Response:
+def as_api(view: View, fmt: str | None, table: str | None, *, name_filters: bool = False
+           ) -> Response:
     """A view as JSON, or one of its tables as CSV (`table`, else its only one: CSV holds one
     table, so a view of several without `table` is a 400 naming them, as a run's CSV is).
     JSON with `table` is that table alone: {"meta", "table", "rows"} (never a parameter
-    ignored); an unknown table is a 400 naming the view's tables."""
+    ignored); an unknown table is a 400 naming the view's tables. `name_filters`: the CSV's
+    file name carries the view's filters (views.download_name: moneytrail-deals-EU.csv)."""
     fmt = views.choice_param("format", fmt, ("json", "csv")) or "json"
     name = views.choice_param("table", table, tuple(view.tables))
     if fmt == "json":
@@ -564,7 +566,8 @@ def as_api(view: View, fmt: str | None, table: str | None) -> Response:
     name = name or view.tables[0]
     from moneytrail.web.routes_runs import csv_response
 
-    return csv_response(view[name], f"moneytrail-{name}.csv")
+    filters = view.get("filters") if name_filters else None
+    return csv_response(view[name], views.download_name(name, filters or {}) + ".csv")
 
 
 def render(request: Request, template: str, view: View, nav: str, api_path: str | None = None,
@@ -644,7 +647,7 @@ def add_routes(app: FastAPI) -> None:
                    format: Format = None, table: Table = None) -> Response:
         view = views.deals_view(web(request), page_url(request), region=region, sector=sector,
                                 year=year, kind=kind, currency=currency, price_year=price_year)
-        return as_api(view, format, table)
+        return as_api(view, format, table, name_filters=True)
 
     @app.get("/ledger", include_in_schema=False)
     def ledger(request: Request, region: Q = None, sector: Q = None, year: Q = None,

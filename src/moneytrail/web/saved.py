@@ -251,7 +251,9 @@ def saved_page(request: Request, plan_id: str) -> HTMLResponse:
                 copy_link=draft_link(saved, with_revision=False),
                 categories=names(request).categories,
                 supplier_parts=supplier_parts(saved.get("plan"), names(request)),
-                settings=setting_rows(saved.get("plan"), plan_namer(request)))
+                settings=setting_rows(saved.get("plan"), plan_namer(request)),
+                # "Saved: <title>" (?done=saved) only for whoever could have just saved it
+                done_messages=formerrors.DONE_MESSAGES if saved["is_owner"] else {})
 
 
 def plan_namer(request: Request) -> Namer:

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from moneytrail.errors import MoneytrailError
-from moneytrail.ledger.queries import NEEDS_NOTE, TIE_RULE, TOTALS_NOTE
+from moneytrail.ledger.queries import DEAL_KEY, NEEDS_NOTE, TIE_RULE, TOTALS_NOTE, whole_capex
 from moneytrail.ledger.queries import ratio as ledger_ratio
 from moneytrail.ledger.records import DEAL_KINDS, KINDS, STAGES, split_list, typed_record
 from moneytrail.report.units import money, region_label
@@ -154,10 +154,12 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
     # as the home chart's CSV: `whole_capex` (a firm's whole capital expenditure, not AI
     # alone) and `inside` (why the deal is left out of the announced totals)
     marks = inside_marks(state)
-    listing["whole_capex"] = listing["purpose"] == "capex"
+    listing["whole_capex"] = listing["purpose"].map(whole_capex).astype(bool)
     listing["inside"] = [marks.get(str(d), "") for d in listing["id"]]
-    columns = ["id", "name", "kind", "region", "sector", "purpose", "announced",
-               "announced_central", "committed_central", "disbursed_central",
+    # the key columns of `moneytrail ledger list` too (`deal`: the id under the name every
+    # per-deal table gives it; `part_of`, `overlaps`: the deals it is inside)
+    columns = ["id", DEAL_KEY, "name", "kind", "region", "sector", "purpose", "announced",
+               "part_of", "overlaps", "announced_central", "committed_central", "disbursed_central",
                "committed_ratio", "disbursed_ratio", "whole_capex", "inside", "our_reading",
                "qualifier", "committed_in_parts", "committed_in_parts_as_of", "disbursed_in_parts",
                "disbursed_in_parts_as_of", "currency", "price_year"]
@@ -182,6 +184,21 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
                          "price_year": options.get("price_year")},
                 choices=choices, deals=deals, tables=["deals"], shown=shown,
                 region_names=names)
+
+
+def download_name(table: str, filters: dict[str, Any]) -> str:
+    """A download's file name without extension: `moneytrail-<table>` then the value of each
+    filter given, in order ('moneytrail-deals-EU-2025'), each kept to [A-Za-z0-9_-] (other
+    characters become '_') and 40 characters, so the name is safe in a header and a file
+    system."""
+    parts = ["moneytrail", table]
+    for value in filters.values():
+        if value is None or value == "":
+            continue
+        safe = re.sub(r"[^A-Za-z0-9_-]+", "_", str(value)).strip("_")[:40]
+        if safe:
+            parts.append(safe)
+    return "-".join(parts)
 
 
 def deals_shown(filters: dict[str, Any], kind: str | None, names: dict[str, str],
@@ -468,7 +485,7 @@ def reality_chart(state: WebState) -> list[dict[str, Any]]:
     for row in out:
         # a deal of purpose 'capex' is a firm's whole capital expenditure programme (all of
         # its investment, not AI alone): the chart's caption names these deals
-        row["whole_capex"] = row["purpose"] == "capex"
+        row["whole_capex"] = whole_capex(row["purpose"])
         row["inside"] = marks.get(str(row["id"]), "")
         row["label"] = f"{row['name']} ({row['inside']})" if row["inside"] else row["name"]
     return out
