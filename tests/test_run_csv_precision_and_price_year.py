@@ -77,3 +77,40 @@ def test_the_workbook_equals_the_csv_and_json_keeps_every_digit(tmp_path):
     assert str(cells[1][4]) == "2024"
     back = Result.from_json(result.to_json())
     assert back.tables["entity"].rows[1][1] == LONG       # JSON: full precision
+
+
+def made_scorecard_result():
+    """A run whose scorecard rows carry their unit: money rows in EUR, a share, a count."""
+    from moneytrail.service.result import Column, Table
+
+    result = made_result()
+    card = Table(name="scorecard", title="Scorecard", index=("metric",),
+                 columns=(Column("metric", "text"), Column("unit", "text"),
+                          Column("p50", "by row"), Column("p5", "by row")),
+                 rows=(("Value added in the EU", "EUR", 4.03e9, 3.9e9),
+                       ("Share to the EU", "share", 0.201, 0.19),
+                       ("Rent to Nvidia", "EUR (as counted here)", 1.5e9, 1.2e9),
+                       ("HHI change", "points", 12.0, 3.0)))
+    return type(result)(run_id=result.run_id, kind=result.kind, title=result.title,
+                        provenance=result.provenance, tables={"scorecard": card},
+                        facts=result.facts)
+
+
+# the scorecard CSV: its money rows say their currency and price year, the others neither
+SCORECARD_UNITS = [("EUR", "2024"), ("", ""), ("EUR", "2024"), ("", "")]
+
+
+def test_the_scorecards_csv_gives_the_price_year_of_its_money_rows(tmp_path):
+    from moneytrail.report.terminal import result_csv
+    from moneytrail.service.result import csv_unit_columns
+
+    result = made_scorecard_result()
+    table = result.tables["scorecard"]
+    rows = [dict(zip([c.name for c in table.columns], row, strict=True)) for row in table.rows]
+    web = csv_unit_columns(result, "scorecard", rows)                     # the web API's CSV
+    assert [(r["currency"], r["price_year"]) for r in web] == SCORECARD_UNITS
+    for text in (result_csv(result, ["scorecard"]),                      # --format csv
+                 result.write_tables(tmp_path, "csv")[0].read_text("utf-8")):
+        got = rows_of(text)
+        assert [(r["currency"], r["price_year"]) for r in got] == SCORECARD_UNITS
+        assert got[0]["unit"] == "EUR" and got[0]["p50"] == "4030000000.0"

@@ -669,8 +669,9 @@ def csv_unit_values(result: Result, name: str, columns: list[str]) -> dict[str, 
     and, for the footprint columns `jobs_fte_*` and `co2_t_*`,
     `jobs_fte_unit` ('FTE-years': jobs x years, not jobs at one time) and `co2_t_unit`
     ('t CO2e'). A table whose rows carry their unit (a `unit` column, columns 'by row') gains
-    `currency` only for its columns of a fixed currency (the lifecycle's `h100e_price_*`),
-    and the CSV fills it row by row (`row_currency`); a table that has the column already
+    `currency` for its columns of a fixed currency (the lifecycle's `h100e_price_*`) and for
+    its rows in money (the scorecard's EUR rows, `row_money_units`), and the CSV fills it and
+    `price_year` row by row (`row_currency`); a table that has the column already
     gains none; a chart's flows (`flows_*`, the web app's)
     have `value` in the run's money. The stored column names do not change
     (docs/results.md)."""
@@ -684,7 +685,8 @@ def csv_unit_values(result: Result, name: str, columns: list[str]) -> dict[str, 
         return {}
     names = set(units_of) | set(columns)
     extra: dict[str, str] = {}
-    money = sorted({u for u in units_of.values() if is_currency(u)})
+    money = sorted({u for u in units_of.values() if is_currency(u)}
+                   | row_money_units(result, name))
     if money and "currency" not in names:
         extra["currency"] = "; ".join(money)
         year = price_year_text(result.money_context()[1])
@@ -751,6 +753,17 @@ def money_columns_by_row(result: Result, name: str) -> dict[str, str] | None:
     if "unit" not in units_of or BY_ROW not in units_of.values():
         return None
     return {column: unit for column, unit in units_of.items() if is_currency(unit)}
+
+
+def row_money_units(result: Result, name: str) -> set[str]:
+    """The currencies of the rows of a run table whose rows carry their unit (the
+    scorecard's 'EUR' rows, `row_currency`): empty for any other table."""
+    table = result.tables.get(name)
+    if table is None or money_columns_by_row(result, name) is None:
+        return set()
+    at = [c.name for c in table.columns].index("unit")
+    return {unit for unit in (str(row[at] or "").split(" (", 1)[0] for row in table.rows)
+            if is_currency(unit)}
 
 
 def row_currency(row: Mapping[Any, Any], money: dict[str, str]) -> str:

@@ -26,6 +26,7 @@ from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
+from moneytrail.draws import draws_text
 from moneytrail.errors import MoneytrailError, ResourceError
 from moneytrail.report.units import money
 
@@ -315,8 +316,11 @@ SUMMARY_LIMIT = 5       # the largest nodes (bars) a text alternative names per 
 
 def sankey_summary(data: dict[str, Any], chart: str, limit: int = SUMMARY_LIMIT) -> str:
     """A Sankey's main figures in words, its text alternative: for each column after the
-    plan, its largest nodes with their amounts and shares of the plan's total (the PDF's
-    figure descriptions, report.briefing.charts.describe_columns)."""
+    plan, its largest nodes with their amounts and shares, the same statistic as the run's
+    tables show: the median (and median share) of a node that `data['medians']` holds
+    (runs.sankey_first / sankey_end), else the mean with its share of the plan's total, as
+    the flow table (the PDF's figure descriptions, report.briefing.charts.describe_columns);
+    each part says which statistic it gives."""
     from moneytrail.report.briefing.charts import Node, describe_columns
 
     into: dict[str, float] = {}
@@ -342,10 +346,42 @@ def sankey_summary(data: dict[str, Any], chart: str, limit: int = SUMMARY_LIMIT)
             columns.setdefault(depth_of(n), []).append(
                 Node(n, max(into.get(n, 0.0), out.get(n, 0.0))))
     headings = SANKEY_HEADINGS.get(chart, ())
-    named = [(headings[k - 1] if k - 1 < len(headings) else f"Column {k + 1}", columns[k])
-             for k in sorted(columns)]
-    return describe_columns(named, lambda v: money(v, data["currency"]),
-                            total=total or None, limit=limit)
+    fmt: Callable[[float], str] = lambda v: money(v, data["currency"])   # noqa: E731
+    medians: dict[str, list[float | None]] = data.get("medians") or {}
+    told_medians, told_means = [], []
+    for k in sorted(columns):
+        heading = headings[k - 1] if k - 1 < len(headings) else f"Column {k + 1}"
+        # a node the tables give a median of is named with it (and its median share where
+        # the table has one), as the table shows it; a lump such as "Other countries" is in
+        # no table, so it is left to the flow table
+        own = [Node(n.label, float(medians[n.label][0] or 0.0), medians[n.label][1])
+               for n in columns[k] if n.label in medians]
+        if own:
+            told_medians.append(describe_columns([(heading, own)], fmt, limit=limit))
+        else:
+            told_means.append(describe_columns([(heading, columns[k])], fmt,
+                                               total=total or None, limit=limit))
+    parts = []
+    if told_medians:
+        draws = draws_text(data["draws"], noun="draw") if data.get("draws") else "the draws"
+        parts.append(f"Medians of {draws}, as in the run's tables: " + " ".join(told_medians))
+    if told_means:
+        parts.append("Means of the draws, as in the flow table: " + " ".join(told_means))
+    return " ".join(parts)
+
+
+WHOLE_CAPEX_NOTE = "whole-company capex, not AI alone"   # the reality table's qualifier
+
+
+def deal_label(row: dict[str, Any]) -> str:
+    """A deal as the reality table names it, with the table's qualifiers: the pledge it is
+    part of (`inside`) and whether it is whole-company capex (reality_chart.html)."""
+    label = str(row.get("name") or row.get("label") or "")
+    if row.get("inside"):
+        label += f" ({row['inside']})"
+    if row.get("whole_capex"):
+        label += f" ({WHOLE_CAPEX_NOTE})"
+    return label
 
 
 def reality_summary(rows: list[dict[str, Any]], limit: int = 3) -> str:
@@ -355,7 +391,7 @@ def reality_summary(rows: list[dict[str, Any]], limit: int = 3) -> str:
 
     columns = []
     for stage in ("announced", "committed", "disbursed"):
-        nodes = [Node(r.get("label") or r["name"], r[f"{stage}_central"]) for r in rows
+        nodes = [Node(deal_label(r), r[f"{stage}_central"]) for r in rows
                  if r.get(f"{stage}_central") is not None]
         if nodes:
             columns.append((f"Largest {STAGES[stage][0].lower()}", nodes))

@@ -127,7 +127,8 @@ def add_chart_routes(app: FastAPI) -> None:
                                        embed_height=charts.embed_height,
                                        sankey_summary=charts.sankey_summary,
                                        reality_summary=charts.reality_summary,
-                                       compare_summary=charts.compare_summary)
+                                       compare_summary=charts.compare_summary,
+                                       whole_capex_note=charts.WHOLE_CAPEX_NOTE)
     image: dict[int | str, dict[str, Any]] = {"200": {
         "content": {"image/svg+xml": {}, "image/png": {}},
         "description": "The chart as SVG or PNG"}}

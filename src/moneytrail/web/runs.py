@@ -334,8 +334,10 @@ def eu_total(result: Result) -> dict[str, Any] | None:
 
 def sankey_first(result: Result, names: Names) -> dict[str, Any] | None:
     """'Where the money goes first': plan -> spending categories -> first-invoice firms
-    (means over draws, so the flows add up; the tables give medians and intervals). None
-    for a run made without the spending-by-category table (`missing_sections`)."""
+    (means over draws, so the flows add up; the tables give medians and intervals, and
+    `medians` holds the spend table's median per category, label -> [amount, None], for the
+    text alternative, web.charts.sankey_summary). None for a run made without the
+    spending-by-category table (`missing_sections`)."""
     if "categories" not in result.tables:          # a `moneytrail trace` run: breakdowns only
         return None
     plan = plan_node(result)
@@ -356,12 +358,16 @@ def sankey_first(result: Result, names: Names) -> dict[str, Any] | None:
         if rest > 0:
             links.append({"source": label, "target": f"Other suppliers of {label.lower()}",
                           "value": rest})
-    return sankey(links, result.facts["currency"])
+    medians = {names.category(row["category"]): [row["amount_p50"], None]
+               for row in records(result, "categories") if row["amount_p50"] is not None}
+    return {**sankey(links, result.facts["currency"]), "medians": medians,
+            "draws": result.provenance.draws}
 
 
 def sankey_end(result: Result, names: Names, table: str) -> dict[str, Any] | None:
     """'Where it ends up': plan -> country (location or ownership) -> wages, profits, taxes.
-    None for a run made without `table`."""
+    `medians`: the breakdown tables' median amount and share of each country and factor,
+    label -> [amount, share], for the text alternative. None for a run made without `table`."""
     if table not in result.tables:
         return None
     plan = plan_node(result)
@@ -380,8 +386,12 @@ def sankey_end(result: Result, names: Names, table: str) -> dict[str, Any] | Non
         links[(plan, label)] = links.get((plan, label), 0.0) + value
         links[(label, FACTORS.get(factor, factor))] = \
             links.get((label, FACTORS.get(factor, factor)), 0.0) + value
-    return sankey([{"source": s, "target": t, "value": v} for (s, t), v in links.items()],
-                  result.facts["currency"])
+    medians = {row["label"]: [row["amount_p50"], row["share_p50"]]
+               for name in (table.removesuffix("_factor"), "factor")
+               for row in breakdown_rows(result, name, names) if row["amount_p50"] is not None}
+    return {**sankey([{"source": s, "target": t, "value": v} for (s, t), v in links.items()],
+                     result.facts["currency"]),
+            "medians": medians, "draws": result.provenance.draws}
 
 
 def plan_node(result: Result) -> str:

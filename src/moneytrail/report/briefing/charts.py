@@ -81,10 +81,12 @@ def text(x: float, y: float, body: str, *, anchor: str = "start", size: float = 
 # -- Sankey ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Node:
-    """A node of a Sankey column: its label and amount (means: they add up)."""
+    """A node of a Sankey column: its label and amount (means: they add up); `share`, when
+    given, is the share a text alternative states (a median share, as a table gives it)."""
 
     label: str
     amount: float
+    share: float | None = None
 
 
 @dataclass(frozen=True)
@@ -105,13 +107,14 @@ def describe_columns(columns: Sequence[tuple[str, Sequence[Node]]],
     """A flow chart's figures in words, for a reader who cannot see it (the SVG's <desc>, the
     web page's text alternative): each column's heading and its nodes with their amounts,
     'What the plan buys: Facility EUR 7.6 bn; ...'. With `total`, each amount's share of it
-    follows ('EUR 7.6 bn (38.2 %)', report.units.percent); with `limit`, only the largest
-    `limit` nodes of a column, then how many more."""
+    follows ('EUR 7.6 bn (38.2 %)', report.units.percent), or a node's own `share` when it
+    has one; with `limit`, only the largest `limit` nodes of a column, then how many more."""
     sentences = []
     for heading, nodes in columns:
         shown = sorted(nodes, key=lambda n: -n.amount)[:limit] if limit else list(nodes)
         items = [f"{n.label} {fmt(n.amount)}"
-                 + (f" ({percent(n.amount / total)})" if total else "")
+                 + (f" ({percent(n.share)})" if n.share is not None
+                    else f" ({percent(n.amount / total)})" if total else "")
                  for n in shown]
         if len(nodes) > len(shown):
             items.append(f"{len(nodes) - len(shown)} more")
