@@ -132,8 +132,8 @@ def test_a_contradicted_figure(client, run, shares):
     text = text_of(response.text)
     assert "Verdict: Contradicted" in text
     # the words made from the fields when the reader types none
-    assert ("The share of the money paid directly (first invoices) to Nvidia, US "
-            "hyperscalers") in text and f"is at least {percent} %." in text
+    assert ("Share of the money paid directly (first invoices) to Nvidia, US "
+            "hyperscalers") in text and f"is at least {percent} % Checked against" in text
     # at most the same number: supported, the other side of the same draws
     p_most, most = expected(shares, "at_most", percent)
     assert most == "supported" and p_most == pytest.approx(1 - p_holds)
@@ -243,3 +243,123 @@ def test_a_private_run_is_checked_for_its_owner_only_and_not_stored(tmp_path):
     finally:
         application.state.jobs.shutdown()
         application.state.web.close()
+
+
+STARGATE = "stargate-style-us"
+
+
+@pytest.fixture(scope="module")
+def stargate(client) -> str:
+    return finished(client, {"reference": STARGATE, "draws": 200, "seed": SEED})
+
+
+def jobs(rid: str, countries: list[str], number: str = "50", **fields) -> dict:
+    return {"run": rid, "quantity": "jobs_lasting", "countries": countries,
+            "side": "at_least", "number": number, **fields}
+
+
+def test_jobs_the_plan_pays_nothing_for_get_no_verdict(client, stargate):
+    """Stargate pays for no staff, electricity or cloud: its jobs running the sites are not
+    modelled (every draw 0), so 'at least 50' is no 'Contradicted'; its jobs in all get one."""
+    response = client.get("/claims/check", params=jobs(stargate, ["US"]))
+    assert response.status_code == 200
+    text = text_of(response.text)
+    assert "not modelled: this plan pays for no running of the sites" in text
+    assert "Contradicted" not in text and "Verdict: no verdict" in text
+    api = client.get("/api/v1/claims/check", params=jobs(stargate, ["US"])).json()
+    assert api["verdict_withheld"] is True and api["claim"]["verdict"] == "withheld"
+    assert api["claim"]["checks"][0]["p50"] == 0
+    assert api["check_run_id"] is None                 # not kept as a citable check
+    built = client.get("/api/v1/claims/check",
+                       params=jobs(stargate, ["US"], quantity="jobs_temporary")).json()
+    assert built["verdict_withheld"] is False and built["claim"]["verdict"] != "withheld"
+
+
+def test_a_member_state_the_data_do_not_split_gets_no_verdict(client, run):
+    """The EU plan's jobs in Germany leave out the jobs the data count for the EU as a
+    whole: no verdict, and the reason names the EU's figure; the EU itself gets one."""
+    eu = client.get("/api/v1/claims/check",
+                    params=jobs(run, ["EU"], quantity="jobs_all", number="1000")).json()
+    assert eu["verdict_withheld"] is False
+    whole = f"{eu['claim']['checks'][0]['p50']:,.0f}"
+    params = jobs(run, ["DE"], quantity="jobs_all", number="1000")
+    text = text_of(client.get("/claims/check", params=params).text)
+    assert ("n/a: Germany is not split by member state: "
+            f"{whole} FTE-years sit under 'EU, not split by member state'") in text
+    assert "Contradicted" not in text and "Supported" not in text
+    api = client.get("/api/v1/claims/check", params=params).json()
+    assert api["claim"]["verdict"] == "withheld"
+    assert api["withheld_reason"].startswith("n/a: Germany is not split by member state")
+
+
+def test_the_headline_is_what_was_checked_not_the_readers_words(client, run):
+    words = "moneytrail proves Nvidia takes everything"
+    html = client.get("/claims/check", params=ask(run, number="10", words=words)).text
+    checked = ("Share of the money paid directly (first invoices) to Nvidia, US hyperscalers "
+               "(Amazon, Microsoft, Google) is at least 10 %")
+    title = text_of(re.search(r"<title>(.*?)</title>", html, re.S).group(1))
+    assert title.startswith(checked[:40]) and words not in title
+    heading = text_of(re.search(r'<h2 id="own-result-h">(.*?)</h2>', html, re.S).group(1))
+    assert heading == checked
+    said = re.search(r'<p class="reader-words">(.*?)</p>', html, re.S).group(1)
+    assert text_of(said).replace("\u201c ", "\u201c").replace(" \u201d", "\u201d") == \
+        f"In the reader's words (not checked by moneytrail): \u201c{words}\u201d"
+
+
+@pytest.mark.parametrize(("typed", "number"), [
+    ("1,000", 1000), ("1,000,000", 1_000_000), ("2,500.5", 2500.5), ("1.000", 1.0),
+    ("1000", 1000)])
+def test_a_comma_separates_thousands_in_groups_of_three(typed, number):
+    from moneytrail.service.own_claims import QUANTITY, read_number
+
+    assert read_number(typed, QUANTITY["jobs_all"]) == (number, number)
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("12,5", "use a point for decimals: 12.5"), ("0,500", "use a point for decimals: 12.5"),
+    ("1,5", "use a point for decimals: 12.5"), ("1.234,5", "use a point for decimals: 12.5"),
+    ("1,00", "use a point for decimals: 12.5"),
+    ("1e308", "a number of jobs is at most 1,000,000,000,000 (FTE-years)"),
+    ("2e12", "a number of jobs is at most 1,000,000,000,000 (FTE-years)")])
+def test_other_commas_and_absurd_counts_are_refused(typed, message):
+    from moneytrail.errors import MoneytrailError
+    from moneytrail.service.own_claims import QUANTITY, read_number
+
+    with pytest.raises(MoneytrailError) as refused:
+        read_number(typed, QUANTITY["jobs_all"])
+    assert refused.value.detail == message and refused.value.field == "number"
+    with pytest.raises(MoneytrailError):
+        read_number("1e308", QUANTITY["first_invoice_share"])
+
+
+def test_wording_of_the_errors_and_the_claims_words(app, client, run):
+    summary = text_of(client.get("/claims/check", params=jobs(run, ["de"])).text)
+    assert "no country with this id" in summary and "countrie " not in summary
+    from moneytrail.service.own_claims import read_own_claim
+
+    own = read_own_claim(app.state.workspace, quantity="jobs_all", side="at_least",
+                         number="1000", countries=["DE"])
+    assert own.words == "The jobs paid for in DE are at least 1,000 FTE-years."
+    assert own.checked() == "Jobs paid for in DE are at least 1,000 FTE-years"
+
+
+def test_the_rate_limit_page_says_it_in_a_sentence(app, client, run):
+    from moneytrail.web.jobs import TokenBucket
+
+    limiter = app.state.limiter
+    app.state.limiter = TokenBucket(0, 1e-9)
+    try:
+        response = client.get("/claims/check", params=ask(run))
+    finally:
+        app.state.limiter = limiter
+    assert response.status_code == 429
+    text = text_of(response.text)
+    assert "Check client" not in text and "client ." not in text
+    assert "wait a moment, then try again" in text
+
+
+def test_a_bound_from_the_claims_file_has_the_right_article():
+    from moneytrail.web.format import stored_bound
+
+    assert stored_bound("max 0.5") == "in the claims file: an upper bound of 0.5"
+    assert stored_bound("min 0.5") == "in the claims file: a lower bound of 0.5"

@@ -48,7 +48,10 @@ def test_a_reader_checks_a_figure_of_their_own(browser, server):
     form.get_by_role("button", name="Check this figure").click()
     page.wait_for_url("**/claims/check?**")
     result = page.locator("#own-result")
-    assert result.get_by_role("heading", level=2).inner_text() == words
+    # the headline is what was checked; the reader's words come below it, quoted
+    assert result.get_by_role("heading", level=2).inner_text() == \
+        "Share of the money paid directly (first invoices) to Nvidia is at least 60 %"
+    assert words in result.locator(".reader-words").inner_text()
     assert "Typed by a reader" in result.inner_text()
     expected = api(server, "/api/v1/claims/check?" + urlencode(
         {"run": rid, "quantity": "first_invoice_share", "firms": "nvidia",

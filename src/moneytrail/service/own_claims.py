@@ -18,11 +18,12 @@ and cites no source of its own (its figure's sources are the data's, as for any 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from moneytrail.errors import MoneytrailError
-from moneytrail.service.result import Result
+from moneytrail.service.result import Result, Table
 
 if TYPE_CHECKING:
     from moneytrail.analysis.claims import Claim
@@ -34,6 +35,9 @@ MAX_WORDS = 300                     # characters of a reader's claim text
 MAX_PICKED = 60                     # firms, groups or countries one claim may name
 SIDES = {"at_least": "at least", "at_most": "at most"}
 PERCENT = "%"
+MAX_JOBS = 1e12                     # more FTE than there are people: a typing slip
+# a number whose commas separate thousands in groups of three: 1,000, 1,000,000, 2,500.5
+THOUSANDS_COMMAS = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,11 @@ class Quantity:
     args: dict[str, Any] = field(default_factory=dict)
     pick: str = ""
     explain: str = ""   # what the quantity is, in a sentence for the form
+
+    @property
+    def verb(self) -> str:
+        """'are' after a count of jobs ('The jobs paid for in Germany are'), else 'is'."""
+        return "is" if self.unit == PERCENT else "are"
 
 
 QUANTITIES: tuple[Quantity, ...] = (
@@ -149,6 +158,13 @@ class OwnClaim:
                             "note": TYPED_NOTE}]}
         return parse_claims(data, "a reader's claim")[0]
 
+    def checked(self) -> str:
+        """What is checked, in a sentence made from the fields alone (never the reader's
+        words): 'Share of the money paid directly (first invoices) to Nvidia is at least
+        10 %'."""
+        return (f"{self.describe()} {self.quantity.verb} {SIDES[self.side]} "
+                f"{number_text(self.number, self.quantity.unit)}")
+
     def describe(self) -> str:
         """The check's name in the result: the quantity, and what the reader chose."""
         said = self.says or self.label or self.quantity.label
@@ -188,6 +204,11 @@ def read_number(text: str | None, quantity: Quantity) -> tuple[float, float]:
         raise field_error(f"type the number the figure must reach (in {quantity.unit})",
                           "number")
     body = typed[:-1].strip() if quantity.unit == PERCENT and typed.endswith("%") else typed
+    if "," in body:
+        # one rule: a comma only separates thousands in groups of three (1,000 or 2,500.5)
+        if not THOUSANDS_COMMAS.fullmatch(body):
+            raise field_error("use a point for decimals: 12.5", "number", typed)
+        body = body.replace(",", "")
     try:
         value = read(body, whole=quantity.unit != PERCENT)
     except NumberTextError as exc:
@@ -202,6 +223,9 @@ def read_number(text: str | None, quantity: Quantity) -> tuple[float, float]:
         return number, number / 100
     if number < 0:
         raise field_error(f"a number of jobs is 0 or more ({quantity.unit})", "number", typed)
+    if number > MAX_JOBS:
+        raise field_error(f"a number of jobs is at most {MAX_JOBS:,.0f} ({quantity.unit})",
+                          "number", typed)
     return number, number
 
 
@@ -230,6 +254,9 @@ def choices(ws: Workspace) -> dict[str, list[tuple[str, str]]]:
             "countries": [(str(c), str(c)) for c in countries["code"]]}
 
 
+ONE = {"firms": "firm", "groups": "group", "countries": "country"}
+
+
 def _picked(values: list[str] | None, known: dict[str, str], name: str, what: str
             ) -> tuple[str, ...]:
     chosen = [v.strip() for v in values or [] if v.strip()]
@@ -237,7 +264,7 @@ def _picked(values: list[str] | None, known: dict[str, str], name: str, what: st
         raise field_error(f"choose at most {MAX_PICKED} {what}", name, len(chosen))
     for value in chosen:
         if value not in known:
-            raise field_error(f"no {what.rstrip('s')} with this id in the data", name, value)
+            raise field_error(f"no {ONE.get(what, what)} with this id in the data", name, value)
     return tuple(dict.fromkeys(chosen))
 
 
@@ -291,7 +318,7 @@ def read_own_claim(ws: Workspace, *, quantity: str | None, side: str | None,
                    label=label_of(chosen, ws))
     own = replace(own, says=label_of(chosen, ws, chosen.says).replace("{chosen}", own.chosen))
     if not typed:
-        own = replace(own, words=f"{own.says} is {SIDES[way]} "
+        own = replace(own, words=f"{own.says} {chosen.verb} {SIDES[way]} "
                                  f"{number_text(value, chosen.unit)}.")
     return own
 
@@ -307,6 +334,7 @@ class OwnCheck:
     draws: int
     seed: int
     withheld: str
+    kept: bool = True       # False: the check is stored nowhere (no verdict the model can give)
 
 
 def check_own_claim(ws: Workspace, own: OwnClaim, result: Result, *,
@@ -315,7 +343,8 @@ def check_own_claim(ws: Workspace, own: OwnClaim, result: Result, *,
     `store` as any claims check is, None: nowhere). Raises MoneytrailError (field `run`)
     for a run that is not a finished trace, or whose stored plan breaks today's plan rules,
     and (field `quantity`) for jobs at one time of a plan that does not give the years its
-    money is spent over."""
+    money is spent over. A figure the model cannot give (not_checked_reason) gets its
+    figure but no verdict, and the check is kept nowhere."""
     from moneytrail.analysis.claims import DRAWS, withheld_verdict_reason
     from moneytrail.service import tasks
     from moneytrail.service.run_claims import check_stored_plan
@@ -331,11 +360,87 @@ def check_own_claim(ws: Workspace, own: OwnClaim, result: Result, *,
                           "spent (spend_years), so jobs at one time cannot be counted; choose "
                           "jobs in FTE-years instead", "quantity", own.quantity.key)
     draws, seed = int(result.provenance.draws or DRAWS), int(result.provenance.seed or 0)
+    traces: dict[str, Any] = {}
+    reason = not_checked_reason(ws, own, plan, draws=draws, seed=seed, traces=traces)
     name = checked_against("a reader's claim checked against", result.run_id)
     checked = tasks.check_claims(ws, claims=[own.claim(plan)], name=name, draws=draws,
-                                 seed=seed, store=store)
+                                 seed=seed, store=None if reason else store, traces=traces)
+    if reason:
+        checked = withheld(checked, reason)
     return OwnCheck(checked=checked, own=own, draws=draws, seed=seed,
-                    withheld=withheld_verdict_reason(draws))
+                    withheld=reason or withheld_verdict_reason(draws),
+                    kept=store is not None and not reason)
+
+
+UNSPLIT_LABEL = {"EU": "EU, not split by member state"}   # as service.tasks.site_country_note
+NOT_RUN = {"lasting": "no running of the sites",
+           "temporary": "no building or equipping of the sites"}
+
+
+def not_checked_reason(ws: Workspace, own: OwnClaim, plan: dict[str, Any], *, draws: int,
+                       seed: int, traces: dict[str, Any]) -> str:
+    """Why the model cannot give `own`'s figure for `plan`, so it gets no verdict ('' when
+    it can), read from the data:
+
+    - jobs of one duration (running the sites, or building and equipping them) of a plan
+      that spends nothing of that kind (analysis.jobs.DURATION): every draw is exactly 0
+      because nothing of it is modelled, not because there are none;
+    - jobs in a member state of a region whose sectors the data give only for the region as
+      a whole (model.eu_members, flows in the 'EU' row), when that row holds jobs of the
+      plan: the country's own figure leaves out an unknown part of them (the conditions'
+      site-country rule, analysis.conditions.withheld_reason)."""
+    from moneytrail.analysis.jobs import DURATION, LASTING, TEMPORARY
+    from moneytrail.scenarios.schema import parse_scenario
+
+    if own.quantity.computation != "trace.jobs":
+        return ""
+    parsed = parse_scenario(plan, id_rule=False)
+    part = str(own.quantity.args.get("part", "all"))
+    if part in NOT_RUN:
+        duration = {"temporary": TEMPORARY, "lasting": LASTING}[part]
+        spent = {c for c, share in parsed.spend.items() if share.bounds[2] > 0}
+        if not any(DURATION.get(c) == duration for c in spent):
+            return f"not modelled: this plan pays for {NOT_RUN[part]}"
+    region = "EU"
+    model = ws.model(parsed.year)
+    members = [c for c in own.countries if c in model.eu_members]
+    if not members or region in own.countries or \
+            not bool((model.flows["country"] == region).any()):
+        return ""
+    from moneytrail.service import tasks
+
+    whole = replace(own, countries=(region,))
+    figure = tasks.check_claims(ws, claims=[whole.claim(plan)], name="the region's jobs",
+                                draws=draws, seed=seed, store=None, traces=traces)
+    p50 = float(figure.tables["claims"].frame()["p50"].iloc[0])
+    if not p50 > 0:
+        return ""
+    names = ws.valuechain.country_names()
+    countries = ", ".join(names.get(c, c) for c in members)
+    verb = "is" if len(members) == 1 else "are"
+    return (f"n/a: {countries} {verb} not split by member state: {p50:,.0f} "
+            f"{own.quantity.unit} sit under '{UNSPLIT_LABEL.get(region, region)}'")
+
+
+def withheld(checked: Result, reason: str) -> Result:
+    """The claims result with its verdicts withheld (analysis.claims.WITHHELD) for `reason`,
+    its figures and P(holds) as they are."""
+    from moneytrail.analysis.claims import WITHHELD
+
+    table = checked.tables["claims"]
+    frame = table.frame().copy()
+    for column in ("check_verdict", "verdict"):
+        if column in frame:
+            frame[column] = WITHHELD
+    if "verdict_label" in frame:
+        frame["verdict_label"] = WITHHELD
+    if "weak_basis" in frame:
+        frame["weak_basis"] = False
+    if "verdict_text" in frame:
+        frame["verdict_text"] = reason
+    units = {c.name: c.unit for c in table.columns}
+    kept = Table.from_frame("claims", frame, title=table.title, units=units, note=table.note)
+    return replace(checked, tables={**checked.tables, "claims": kept})
 
 
 __all__ = ["OWN_CLAIM_ID", "QUANTITIES", "QUANTITY", "SIDES", "OwnCheck", "OwnClaim",

@@ -175,8 +175,8 @@ def stored_bound(bound: Any) -> str:
     found = STORED_BOUND.match(text.strip())
     if found is None:
         return text
-    side = "lower" if found[1] == "min" else "upper"
-    return f"in the claims file: a {side} bound of {found[2]}"
+    side = "a lower" if found[1] == "min" else "an upper"
+    return f"in the claims file: {side} bound of {found[2]}"
 
 
 FILTERS = {"breakable": breakable, "stored_bound": stored_bound,

@@ -109,7 +109,8 @@ def check(request: Request, fields: dict[str, Any]) -> dict[str, Any]:
     done = check_own_claim(ws, own, state.result, store=store)
     claim = grouped(records(done.checked, "claims"), OWN_CLAIM_ID)
     result = state.result
-    return {"claim": claim, "typed_by_reader": True,
+    return {"claim": claim, "typed_by_reader": True, "checked": own.checked(),
+            "reader_words": own.words if own.typed_words else "",
             "not_reviewed": "Typed by a reader: not one of the reviewed claims of the debate.",
             "quantity": {"key": own.quantity.key, "label": own.label,
                          "unit": own.quantity.unit, "chosen": own.chosen},
@@ -117,7 +118,8 @@ def check(request: Request, fields: dict[str, Any]) -> dict[str, Any]:
             "run": {"run_id": result.run_id, "title": result.title, "draws": done.draws,
                     "seed": done.seed, "data_version": result.provenance.data_version},
             "note": draws_note(done.draws), "verdict_withheld": bool(done.withheld),
-            "check_run_id": None if private else done.checked.run_id}
+            "withheld_reason": done.withheld,
+            "check_run_id": done.checked.run_id if done.kept else None}
 
 
 def error_context(exc: MoneytrailError) -> dict[str, Any]:

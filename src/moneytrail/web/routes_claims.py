@@ -251,6 +251,6 @@ def own_check_response(request: Request) -> HTMLResponse:
         except MoneytrailError as exc:
             context, status = own_claims.error_context(exc), 422
     if body is not None:
-        meta["title"] = f"{short_title(body['claim']['text'])} \u00b7 your check"
+        meta["title"] = f"{short_title(body['checked'])} \u00b7 your check"
     return page(request, "claim_own.html", nav="claims", status=status, meta=meta,
                 own=own_claims.form_choices(request), values=fields, check=body, **context)
