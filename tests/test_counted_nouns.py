@@ -27,7 +27,7 @@ def test_the_cli_line_of_a_one_draw_trace_says_one_draw():
     facts = {"title": "Tiny plan", "total": 1e9, "currency": "EUR", "year": 2025,
              "draws": 1, "seed": 7, "conservation_gap": 0.0}
     result = SimpleNamespace(facts=facts, provenance=SimpleNamespace(
-        inputs={"plan": {"year": 2025}}, data_version="2.5.3"))
+        inputs={"plan": {"year": 2025}}, data_version="2.5.3", data_label="2.5.3"))
     line = reconciliation(result)
     assert "traced over 1 draw (seed 7)" in line, line
 
