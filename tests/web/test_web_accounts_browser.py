@@ -107,7 +107,8 @@ def test_done_when_admin_creates_editor_who_corrects_a_claim_reader_sees_diff_ad
         page.get_by_label("Reason for this change").fill("re-read the press release")
         page.get_by_role("button", name="Save").click()
         page.wait_for_load_state()
-        assert page.url.endswith("/ledger/deals/l_stargate_us_2025_01")
+        assert page.url.endswith("/ledger/deals/l_stargate_us_2025_01?done=saved")
+        assert page.get_by_role("status").inner_text().startswith("Saved")
     finally:
         editor.close()
     reader = browser.new_context()
