@@ -68,7 +68,7 @@ def test_editor_saves_runs_shares_hides_and_deletes_a_plan(server, browser):
         page.get_by_label("Who may see it").select_option("public")
         page.get_by_role("button", name="Save this plan").click()
         page.wait_for_load_state()
-        assert re.search(r"/saved/\d+$", page.url), page.url
+        assert re.search(r"/saved/\d+\?done=saved$", page.url), page.url
         plan_url = page.url
         assert page.get_by_role("heading", level=1).inner_text() == "Edna's lean gigafactory"
         assert PAYLOAD in page.locator(".plan-description").inner_text()   # shown as text
