@@ -339,7 +339,7 @@ def test_the_cli_trace_line_names_a_price_year_other_than_the_plans_year():
 
     def line(price_year):
         prov = SimpleNamespace(inputs={"plan": {"year": 2025, "price_year": price_year}},
-                               data_version="x")
+                               data_version="x", data_label="x")
         return reconciliation(SimpleNamespace(facts=facts, provenance=prov))
 
     assert line(2020).startswith("Plan: EUR 20.00 bn at 2020 prices traced over 10 draws")

@@ -293,7 +293,7 @@ def test_a_revision_from_the_future_is_said_not_to_exist(client, app):
                      {"changes": {"note": "x"}, "reason": "r", "expected_revision": 999999})
     field, value, detail = problem_of(response, 409)
     assert (field, value) == ("revision", 999999)
-    assert "revision 999999" in detail and "does not exist" in detail
+    assert "revision 999999" in detail and "is not one of its changes" in detail
     assert "changed since" not in detail
 
 
