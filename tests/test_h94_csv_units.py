@@ -95,8 +95,14 @@ def test_every_table_csv_is_the_api_csv(run, api):
             if run.facts.get("hhi_market"):
                 given = without_column(given, "market")
         assert result_csv(run, [name], countries) == given, name
-    jobs = result_csv(run, ["jobs"]).splitlines()[0].split(",")
-    assert not set(UNIT_COLUMNS) & set(jobs)             # its rows carry their unit
+    # its rows carry their unit: no unit column per figure; the money rows' currency and
+    # price year (row_money_units, as the scorecard's and lifecycle's) and only on them
+    rows = list(csv.DictReader(io.StringIO(result_csv(run, ["jobs"]))))
+    assert not {"jobs_fte_unit", "co2_t_unit"} & set(rows[0])
+    for row in rows:
+        money = row["unit"].split(" (", 1)[0] == "EUR"
+        assert (row.get("currency", ""), row.get("price_year", "")) == \
+            (("EUR", "2025") if money else ("", "")), row
 
 
 def test_stacked_tables_have_each_table_s_units():
