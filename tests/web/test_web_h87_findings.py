@@ -163,4 +163,9 @@ def test_run_csv_names_currency_and_fte_years(client, stargate_run):
     flows = client.get(f"/api/v1/runs/{stargate_run}?format=csv&table=flows_location").text
     assert {r["currency"] for r in csv.DictReader(io.StringIO(flows))} == {"USD"}
     jobs = client.get(f"/api/v1/runs/{stargate_run}?format=csv&table=jobs").text
-    assert "currency" not in jobs.splitlines()[0].split(",")      # rows carry their unit
+    # rows carry their unit; the money rows also their currency and price year
+    # (service.result.row_money_units), the other rows neither
+    for row in csv.DictReader(io.StringIO(jobs)):
+        money = row["unit"].split(" (", 1)[0] == "USD"
+        assert (row["currency"], row["price_year"] != "") == (
+            ("USD", True) if money else ("", False)), row
