@@ -50,7 +50,7 @@ def test_a_plan_writing_five_years_is_not_told_it_says_none(ws, own_five, defaul
     assert own_five.facts["spend_years_default"] is False
     assert "FTE-years / 5 years of spending" in " ".join(own_five.tables["jobs"].frame().index)
     web = next(r for r in footprint_rows(own_five) if r["name"] == "jobs")["note"]
-    # the web note says the plan's fields in words (web.runs.fields_in_words)
+    # the note says the plan's fields in words (service.footprints.YEARS_OVER)
     assert "default" not in web.split("(the years the plan says its budget is spent over")[1]
     said = text_of(render_briefing(ws, [own_five], fmt="html", sensitivity=False))
     assert "at one time over the 5 years the money is spent" in said

@@ -410,6 +410,32 @@ def stored_spend_years_default(result: Any) -> bool | None:
     return None
 
 
+# the jobs note says the plan's fields in readers' words; a script reads the years from the
+# run's facts (SPEND_YEARS, SPEND_YEARS_DEFAULT; docs/results.md), the fields from docs/methods.md
+YEARS_OVER = ("(the years the plan says its budget is spent over or, if it does not say, the "
+              "years the plan covers)")
+CAN_SET_YEARS = "can set its own years of spending (1 to 30, at most the horizon)"
+# notes stored before named the fields (spend_years, horizon_years): `jobs_note_in_words`
+# puts them in these words
+STORED_NOTE_FIELDS = {
+    "(the plan's spend_years, else its horizon_years)": YEARS_OVER,
+    "can set spend_years (1 to 30, at most horizon_years)": CAN_SET_YEARS,
+    "can set spend_years (1 to 30)": "can set its own years of spending (1 to 30)",
+}
+
+
+def jobs_note_in_words(note: str) -> str:
+    """A jobs note as readers get it: the plan's fields a note stored before named
+    ('spend_years') in the words the note says them in now.
+
+    >>> jobs_note_in_words("a plan file can set spend_years (1 to 30, at most horizon_years)")
+    'a plan file can set its own years of spending (1 to 30, at most the horizon)'
+    """
+    for field, words in STORED_NOTE_FIELDS.items():
+        note = note.replace(field, words)
+    return note
+
+
 def spend_years_note(default: bool | None) -> str:
     """Where the years of spending (that jobs at one time divide by) come from, when they are
     not the plan's own: for a plan that leaves them to the tool's default (`default`,
@@ -422,14 +448,13 @@ def spend_years_note(default: bool | None) -> str:
     years = Plan.model_fields["horizon_years"].default
     if default is None:
         return (f"The years of spending are the plan's horizon, {years} years (the tool's "
-                "default unless the plan sets it); a plan file or the API's plan can set "
-                "spend_years (1 to 30, at most horizon_years) to change it.")
+                "default unless the plan sets it); a plan file or the API's plan "
+                f"{CAN_SET_YEARS} to change it.")
     if not default:
         return ""
     return (f"The {years} years of spending are the tool's default spending period, an "
             "assumption and not a figure of the plan, which does not say over how many years "
-            "it spends; a plan file or the API's plan can set spend_years (1 to 30, at most "
-            "horizon_years) to change it.")
+            f"it spends; a plan file or the API's plan {CAN_SET_YEARS} to change it.")
 
 
 def stored_plan_years(plan: Any, default: bool | None) -> Any:
@@ -555,8 +580,8 @@ def jobs_note(jobs: Any, currency: str, paid: list[str], share: pd.Series,
         + "Every figure in FTE-years is work over the whole spending (jobs x years: 10 "
         "FTE-years are 10 jobs for one year or 1 job for 10 years), for construction and "
         "equipment and for operations alike; jobs at one time are FTE-years divided by the "
-        "years the budget is spent over (the plan's spend_years, else its horizon_years), "
-        "an average over those years. " + (years_note + " " if years_note else "")
+        f"years the budget is spent over {YEARS_OVER}, an average over those years. "
+        + (years_note + " " if years_note else "")
         + "Direct and supply-chain jobs only: no induced jobs, "
         "no jobs that AI use removes (docs/methods.md). Sources: " + ", ".join(jobs.sources))
     return " ".join(parts)

@@ -22,6 +22,7 @@ from moneytrail.report.units import REGION_LABELS, money, percent
 from moneytrail.scenarios.reference import hypothetical_note
 from moneytrail.service.footprints import (
     SPEND_YEARS_DEFAULT,
+    jobs_note_in_words,
     running_categories,
     spend_years_note,
     stored_spend_years_default,
@@ -508,7 +509,7 @@ def footprint_rows(result: Result, names: Names | None = None) -> list[dict[str,
                 for row in records(result, name)]
         text, sources = split_note(table.note)
         if name == "jobs":
-            text = fields_in_words(jobs_years_note(text, result))
+            text = jobs_years_note(jobs_note_in_words(text), result)
             lasting = [r for r in rows if str(r["measure"]).endswith(LASTING_ROW)]
             years = units.spend_years_text(result.facts, (r["measure"] for r in rows))
             plan = run_plan(result.provenance.inputs) or {}
@@ -586,8 +587,9 @@ LIFECYCLE_MISSING = ("This run was stored before runs kept the lifecycle table (
 
 
 def jobs_years_note(text: str, result: Result) -> str:
-    """The jobs note `text` of a run with what it says of the years of spending as the run
-    decided it (service.footprints.stored_spend_years_default): the note of a run that
+    """The jobs note `text` of a run (in the words notes say now, jobs_note_in_words) with
+    what it says of the years of spending as the run decided it
+    (service.footprints.stored_spend_years_default): the note of a run that
     kept its decision is as stored; a run stored before the note said it gets the tool's
     default said; one stored before the decision was kept (it could not tell a plan's own
     `horizon_years: 5` from the default) says the horizon neutrally instead of the default."""
@@ -605,30 +607,6 @@ def jobs_years_note(text: str, result: Result) -> str:
 NOTE_FILES = {"macro/compensation.csv": "the table of pay per full-time job by country and "
               "industry", "valuechain/satellites.csv": "the table of firms' emissions and "
               "employees per revenue", **STORED_NOTE_FILES}
-
-
-# the plan's fields as the jobs note names them (service.footprints.jobs_note and
-# spend_years_note: stored so for scripts; older runs keep them too), in readers' words
-NOTE_FIELDS = {
-    "(the plan's spend_years, else its horizon_years)":
-        "(the years the plan says its budget is spent over or, if it does not say, the years "
-        "the plan covers)",
-    "can set spend_years (1 to 30)": "can set its own years of spending (1 to 30)",
-    "can set spend_years (1 to 30, at most horizon_years)":
-        "can set its own years of spending (1 to 30, at most the horizon)",
-}
-
-
-def fields_in_words(text: str) -> str:
-    """A run's table note with the plan's fields it names said in words (NOTE_FIELDS); after
-    jobs_years_note, which finds the stored wording.
-
-    >>> fields_in_words("a plan file can set spend_years (1 to 30, at most horizon_years)")
-    'a plan file can set its own years of spending (1 to 30, at most the horizon)'
-    """
-    for field, words in NOTE_FIELDS.items():
-        text = text.replace(field, words)
-    return text
 
 
 def split_note(note: str) -> tuple[str, list[str]]:
@@ -1073,8 +1051,7 @@ def tables_view(result: Result, *, url: str, origin: str) -> View:
         rows = [[cell_text(v, row_unit(table, row, units.level_unit(c.name, c.unit)), c.name)
                  for v, c in zip(row, table.columns, strict=True)]
                 for row in table.rows[:MAX_ROWS_SHOWN]]
-        text, sources = split_note(table.note)
-        text = fields_in_words(text)
+        text, sources = split_note(jobs_note_in_words(table.note))
         shown = readable_title(table.title) if sensitive else table.title
         tables.append({"name": name, "title": shown or name, "note": text,
                        "sources": sources, "index": len(table.index),
