@@ -79,3 +79,45 @@ def test_the_owner_still_sees_the_checks_and_they_are_not_cached(checked):
         page = eve.get(f"/r/{check}")
         assert page.status_code == 200
         assert "no-store" in page.headers.get("cache-control", "")
+
+
+def test_a_check_of_a_plan_made_private_is_listed_to_nobody_else(checked):
+    """The short-id lookup, the runs store's lists and the run picker apply the rule in SQL
+    (accounts.plans.visible_runs_clause): a check stored while the plan was public is in
+    the store's open runs, yet it is as hidden as the run it checked (runs.checked_run_id,
+    not its label). Before, a short id of it redirected to its full id (a 307 naming it)
+    and the lists named it and its label."""
+    from sqlalchemy import text
+
+    from moneytrail.accounts.plans import visible_runs_clause
+    from moneytrail.web.run_picker import picker_runs
+
+    application, eve, rid, checks = checked
+    engine = application.state.web.ledger.engine
+    store = application.state.jobs.store
+    with engine.connect() as conn:
+        ids = {name: int(conn.execute(text("select id from accounts where name = :n"),
+                                      {"n": name}).scalar_one()) for name in ("eve", "mal")}
+    anonymous = TestClient(application, base_url=HTTPS)
+    mal = login(application, "mal")
+    for check in checks:
+        for client in (anonymous, mal):
+            for address in (f"/r/{check[:8]}", f"/api/v1/runs/{check[:8]}"):
+                response = client.get(address, follow_redirects=False)
+                assert response.status_code == 404, (address, response.status_code)
+                assert check not in response.text and TITLE not in response.text
+        got = eve.get(f"/r/{check[:8]}", follow_redirects=False)      # the owner's own
+        assert got.status_code == 307 and got.headers["location"] == f"/r/{check}"
+    for viewer in (None, ids["mal"]):
+        def hidden(column, who=viewer):
+            return visible_runs_clause(column, who)
+
+        for check in checks:
+            assert store.ids_starting(check[:8], visible=hidden) == []
+        listed = {r["run_id"] for r in store.recent(kind="claims", limit=1000, visible=hidden)}
+        assert not set(checks) & listed
+        picked = {r["run_id"] for r in picker_runs(engine, viewer, {})}
+        assert rid not in picked and not set(checks) & picked
+    listed = {r["run_id"] for r in store.recent(
+        kind="claims", limit=1000, visible=lambda column: visible_runs_clause(column, ids["eve"]))}
+    assert set(checks) <= listed

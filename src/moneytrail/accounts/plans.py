@@ -25,7 +25,9 @@ Rules (the object-level checks of the web pages and the JSON API rest on them):
 - a run computed outside a saved plan (`open_runs`, migration 0006: the CLI, the builder, the
   JSON API, reference plans) is public; a run made only from saved plans (`saved_plan_runs`:
   their runs, reruns and claim checks) is as visible as its plans: when none of them is
-  public (and not deleted), only their owners see it (`run_visible`, `visible_runs_clause`).
+  public (and not deleted), only their owners see it (`run_visible`, `visible_runs_clause`);
+  a run derived from another (a claim checked against a run: `runs.checked_run_id`) is,
+  besides, no more visible than the run it checked.
 
 The plan mapping is stored as JSON text, unchecked here; the web layer checks it with the
 scenario schema before saving (a saved plan can always be run).
@@ -44,16 +46,18 @@ from sqlalchemy import (
     false,
     insert,
     literal,
+    not_,
     or_,
     select,
     update,
 )
+from sqlalchemy.orm import aliased
 
 from moneytrail.accounts.models import Account, SavedPlan, SavedPlanRevision, SavedPlanRun
 from moneytrail.accounts.store import AccountError, Clock, aware, utc_now
 from moneytrail.errors import ConflictError, MoneytrailError, NotFoundError
 from moneytrail.ledger import locking
-from moneytrail.ledger.models import OpenRun
+from moneytrail.ledger.models import OpenRun, Run
 from moneytrail.text import same_text, text_problem, unix_lines
 
 VISIBILITIES = ("private", "public")
@@ -123,15 +127,13 @@ def check_id(value: Any) -> int:
     return int(text)
 
 
-def visible_runs_clause(run_id: Any, viewer: int | None) -> ColumnElement[bool]:
-    """A SQL condition on a run id column: true when `viewer` (an account id, None for
-    anonymous) may see the run: it was computed at least once outside a saved plan
+def linked_runs_clause(run_id: Any, viewer: int | None) -> ColumnElement[bool]:
+    """A SQL condition on a run id column: true when the run itself may be seen by `viewer`
+    (an account id, None for anonymous): it was computed at least once outside a saved plan
     (`open_runs`: the CLI, the builder, the JSON API, a reference plan; a run id is a content
     hash, so whoever computes the same content gets the same run and must see it), or one
     saved plan it was started from is public and not deleted, or the viewer owns one it was
-    started from. A run made only from private (or deleted) plans is "not found" for
-    everyone else, admins included, as the plans themselves are; a run neither opened nor
-    linked to a plan (a private plan's run or claim check being linked) is hidden from all."""
+    started from. The whole rule, for runs derived from another, is `visible_runs_clause`."""
     opened = exists().where(OpenRun.run_id == run_id)
     shown = exists().where(
         SavedPlanRun.run_id == run_id, SavedPlan.id == SavedPlanRun.plan_id,
@@ -140,26 +142,31 @@ def visible_runs_clause(run_id: Any, viewer: int | None) -> ColumnElement[bool]:
     return or_(opened, shown)
 
 
-def run_visible(engine: Engine, run_id: str, viewer: int | None) -> bool:
-    """Whether `viewer` may see the run `run_id` (see `visible_runs_clause`), and, for a
-    run derived from another (a claim check against a run: service.runs.checked_run), that
-    run too: a check stored while a saved plan was public is hidden again with the plan's
-    run when the plan is made private (the check shows the plan's title and figures)."""
-    from moneytrail.ledger.models import Run
-    from moneytrail.service.runs import checked_run
+def visible_runs_clause(run_id: Any, viewer: int | None) -> ColumnElement[bool]:
+    """A SQL condition on a run id column: true when `viewer` (an account id, None for
+    anonymous) may see the run: the run itself may be seen (`linked_runs_clause`) and, for
+    a run derived from another (a claim checked against a run, `runs.checked_run_id`:
+    service.run_claims, service.own_claims), so may the run it checked. So a check stored
+    while a saved plan was public is hidden again with the plan's run when the plan is made
+    private (the check shows the plan's title and figures), in every list as on its page.
+    A run made only from private (or deleted) plans is "not found" for everyone else,
+    admins included, as the plans themselves are; a run neither opened nor linked to a plan
+    (a private plan's run or claim check being linked) is hidden from all.
 
-    seen: set[str] = set()
-    while run_id not in seen:
-        seen.add(run_id)
-        with engine.connect() as conn:
-            if not conn.execute(select(visible_runs_clause(literal(run_id), viewer))).scalar():
-                return False
-            row = conn.execute(select(Run.kind, Run.label).where(Run.id == run_id)).first()
-        source = checked_run(row.kind, row.label) if row is not None else None
-        if source is None:
-            return True
-        run_id = source
-    return True
+    Checks are made against trace runs only (service.run_claims.check_against_run), which
+    check no run: one step from a derived run to the run it checked is the whole chain."""
+    derived = aliased(Run)
+    source_hidden = exists().where(
+        derived.id == run_id, derived.checked_run_id.is_not(None),
+        not_(linked_runs_clause(derived.checked_run_id, viewer)))
+    return and_(linked_runs_clause(run_id, viewer), not_(source_hidden))
+
+
+def run_visible(engine: Engine, run_id: str, viewer: int | None) -> bool:
+    """Whether `viewer` may see the run `run_id` (see `visible_runs_clause`)."""
+    with engine.connect() as conn:
+        return bool(conn.execute(select(visible_runs_clause(literal(run_id), viewer)))
+                    .scalar())
 
 
 def run_is_private(engine: Engine, run_id: str) -> bool:

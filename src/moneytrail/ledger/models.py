@@ -221,6 +221,11 @@ class Run(Base):
     # the process queueing or computing the run (host:pid:start, migration 0008); with
     # updated_at its lease: service.runs.lease_expired
     owner: Mapped[str] = mapped_column(String(128), server_default="")
+    # a run derived from another (a claim checked against a trace run: service.run_claims,
+    # service.own_claims; migration 0009): that run's id. Such a run is as visible as the
+    # run it checked (accounts.plans.visible_runs_clause). Not a foreign key: the run
+    # checked may have been computed in another store.
+    checked_run_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
 
 
 class OpenRun(Base):

@@ -364,7 +364,8 @@ def check_own_claim(ws: Workspace, own: OwnClaim, result: Result, *,
     reason = not_checked_reason(ws, own, plan, draws=draws, seed=seed, traces=traces)
     name = checked_against("a reader's claim checked against", result.run_id)
     checked = tasks.check_claims(ws, claims=[own.claim(plan)], name=name, draws=draws,
-                                 seed=seed, store=None if reason else store, traces=traces)
+                                 seed=seed, store=None if reason else store, traces=traces,
+                                 checked_run=result.run_id)
     if reason:
         checked = withheld(checked, reason)
     return OwnCheck(checked=checked, own=own, draws=draws, seed=seed,

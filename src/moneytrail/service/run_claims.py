@@ -193,7 +193,7 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result, *,
     name = checked_against(f"claim {claim_id} with the plan of", result.run_id)
     checked = tasks.check_claims(ws, claims=parse_claims({"claims": [data]}, name),
                                  name=name, draws=draws, seed=seed, store=store,
-                                 traces=traces)
+                                 traces=traces, checked_run=result.run_id)
     return RunCheck(checked=checked, followed=replaced, draws=draws, seed=seed,
                     withheld=withheld_verdict_reason(draws))
 

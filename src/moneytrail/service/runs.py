@@ -13,7 +13,9 @@ Whoever computes a run outside a saved plan (the CLI, the builder, the JSON API)
 visible to everyone: `start` and `mark_open` record its id in `open_runs` (migration 0006). A
 store made with `private=True` (the web app's runs of a private saved plan, their reruns and
 claim checks) records nothing there, so such a run is as visible as the plans it is then
-linked to (accounts.plans.visible_runs_clause).
+linked to (accounts.plans.visible_runs_clause). A run derived from another (a claim checked
+against a run) stores that run's id (`checked_run_id`, migration 0009) and is, besides, no
+more visible than it.
 
 Several processes may share one store. A queued or running run has a lease (migration 0007):
 the process that queued or computes it writes its owner id (`process_owner`: host:pid:start)
@@ -33,7 +35,6 @@ import json
 import logging
 import math
 import os
-import re
 import socket
 import threading
 import time
@@ -97,23 +98,12 @@ def check_run_id(text: str) -> str:
     return value
 
 
-CHECKED_RUN = re.compile(rf" run ([0-9a-f]{{{ID_LENGTH}}})$")
-
-
 def checked_against(text: str, run: str) -> str:
     """The label of a claims run checked against the run `run` (`text` then the run id:
-    "claim X with the plan of run <id>"); `checked_run` reads the id back."""
+    "claim X with the plan of run <id>"), for people. Which run it checked is stored apart
+    (`RunStore.start(checked_run=...)`, `runs.checked_run_id`): nothing reads it back from
+    the label."""
     return f"{text} run {run}"
-
-
-def checked_run(kind: str, label: str) -> str | None:
-    """The run a claims run was checked against (its label ends "run <id>", as
-    `checked_against` writes it: service.run_claims, service.own_claims), else None. Such a
-    run is as visible as the run it checked (accounts.plans.run_visible)."""
-    if kind != "claims":
-        return None
-    found = CHECKED_RUN.search(label or "")
-    return found.group(1) if found else None
 
 
 @dataclass(frozen=True)
@@ -131,6 +121,7 @@ class RunState:
     result: Result | None
     updated_at: dt.datetime | None = None
     owner: str = ""
+    checked_run: str | None = None    # the run a derived run checked (runs.checked_run_id)
 
 
 def now() -> dt.datetime:
@@ -275,7 +266,8 @@ class RunStore:
                         status=row["status"], done=row["done"], total=row["total"],
                         error=row["error"], data_version=row["data_version"],
                         code_version=row["code_version"], created_at=row["created_at"],
-                        result=result, updated_at=row["updated_at"], owner=row["owner"] or "")
+                        result=result, updated_at=row["updated_at"], owner=row["owner"] or "",
+                        checked_run=row["checked_run_id"])
 
     def ids_starting(self, prefix: str, limit: int = 20,
                      visible: Callable[[Any], Any] | None = None) -> list[str]:
@@ -384,9 +376,12 @@ class RunStore:
         return state.result
 
     def start(self, run: str, *, kind: str, label: str, inputs: dict, data_version: str,
-              data_hash: str, total: int, status: str = "running") -> bool:
+              data_hash: str, total: int, status: str = "running",
+              checked_run: str | None = None) -> bool:
         """Record a new run (queued or running), opened to everyone unless this store is
-        private; False if the id is already stored (then nothing is written)."""
+        private; False if the id is already stored (then nothing is written). `checked_run`:
+        the run a derived run (a claim checked against a run) checked; the new run is then
+        as visible as that one (accounts.plans.visible_runs_clause)."""
         from moneytrail.ledger.locking import write_transaction
         from moneytrail.ledger.models import OpenRun, Run
 
@@ -398,7 +393,8 @@ class RunStore:
                 id=run, kind=kind, label=label, code_version=code_version(),
                 data_version=data_version, data_hash=data_hash,
                 inputs=canonical_json(inputs), status=status, done=0, total=total, error="",
-                result=None, created_at=stamp, updated_at=stamp, owner=process_owner()))
+                result=None, created_at=stamp, updated_at=stamp, owner=process_owner(),
+                checked_run_id=checked_run))
             if not self.private and conn.execute(select(OpenRun.run_id).where(
                     OpenRun.run_id == run)).first() is None:   # kept when an error is forgotten
                 conn.execute(insert(OpenRun).values(run_id=run, created_at=stamp))

@@ -497,7 +497,9 @@ class Runner:
 
     def run(self, kind: str, label: str, inputs: dict, total: int,
             compute: Callable[[str, Progress | None], Result],
-            progress: Progress | None = None) -> Result:
+            progress: Progress | None = None, checked_run: str | None = None) -> Result:
+        """The run of these inputs, from the store or computed and stored. `checked_run`:
+        the run a derived run checks (RunStore.start), recorded when the run is stored."""
         rid = run_id(kind, inputs, self.ws.data_hash)
         if self.store is None:
             return compute(rid, progress)
@@ -517,7 +519,8 @@ class Runner:
             if state is None:
                 if store.start(rid, kind=kind, label=label, inputs=inputs,
                                data_version=self.ws.data_version,
-                               data_hash=self.ws.data_hash, total=total):
+                               data_hash=self.ws.data_hash, total=total,
+                               checked_run=checked_run):
                     started = True
                     break
             elif store.claim(rid, state):   # queued here, or its lease expired: taken over
@@ -1711,11 +1714,14 @@ def analysis_frames(ws: Workspace, result: TraceResult, what: list[str],
 def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = CLAIM_DRAWS,
                  seed: int = CLAIM_SEED, ledger_db: str | None = None,
                  store: StoreChoice = LEDGER, traces: dict[str, Any] | None = None,
-                 claims: list[Claim] | None = None, name: str = "") -> Result:
+                 claims: list[Claim] | None = None, name: str = "",
+                 checked_run: str | None = None) -> Result:
     """Claims of the debate (or a user's claims file at `path`, or the validated `claims`
     themselves, called `name` in the result) with verdicts, figures and sources.
     `traces`: plans already traced with these draws and seed, shared between calls
-    (analysis.claims.check_claims; no number changes)."""
+    (analysis.claims.check_claims; no number changes). `checked_run`: the run whose plan
+    the claims are checked with (service.run_claims, service.own_claims), stored with the
+    claims run so it is as visible as that run (accounts.plans.visible_runs_clause)."""
     need_workspace(ws)
     from moneytrail.analysis.claims import check_claims as run_checks
     from moneytrail.analysis.claims import (
@@ -1779,7 +1785,7 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
                       tables={"claims": table}, facts=facts)
 
     return claims_with_basis(runner.run("claims", label if given else file.name, inputs,
-                                        len(claims), compute))
+                                        len(claims), compute, checked_run=checked_run))
 
 
 def claims_with_basis(result: Result) -> Result:
