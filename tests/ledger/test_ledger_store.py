@@ -169,7 +169,7 @@ def test_schema_from_migrations_matches_models(store_url):
     with moneytrail.ledger.open(store_url, load_bundled=False) as ledger, \
             ledger.engine.connect() as conn:
         context = MigrationContext.configure(conn)
-        assert context.get_current_revision() == "0008"
+        assert context.get_current_revision() == "0009"
         diff = [d for d in compare_metadata(context, Base.metadata)
                 if not (isinstance(d, tuple) and d[0] in ("add_index", "remove_index",
                                                           "add_constraint",
