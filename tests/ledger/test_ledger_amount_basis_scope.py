@@ -174,3 +174,25 @@ def test_migration_0009_fills_an_older_store_as_the_bundled_package_does(store_u
         assert {kind: ledger.records(kind) for kind in ("deal", "claim")} == before
         result = ledger.import_package(author="x")
         assert (result.added, result.changed, result.removed) == (0, 0, 0)
+
+
+def test_a_revision_written_before_the_fields_existed_can_still_be_reverted(ledger):
+    """A revision stored before migration 0009 has no basis (or scope) in its before and
+    after: reverting it keeps the record's current basis instead of calling the record
+    changed since (a conflict) or blanking the field."""
+    from sqlalchemy import select, update
+
+    from moneytrail.ledger.models import Revision
+
+    ledger.edit("claim", "gb_ann", {"basis": "per_year"}, author="x")
+    number = ledger.edit("claim", "gb_ann", {"note": "reworded"}, author="x").revisions[0]
+    with ledger.engine.begin() as conn:             # as an older moneytrail wrote it
+        before, after = conn.execute(select(Revision.before, Revision.after)
+                                     .where(Revision.id == number)).one()
+        conn.execute(update(Revision).where(Revision.id == number).values(
+            before={k: v for k, v in before.items() if k != "basis"},
+            after={k: v for k, v in after.items() if k != "basis"}))
+    ledger.revert(number, author="x")
+    record = ledger.get("claim", "gb_ann")
+    assert (record["note"], record["basis"]) == ("", "per_year")
+    assert qualifiers(ledger)["d_gb"] == "per year"
