@@ -158,6 +158,8 @@ def test_migration_0009_fills_an_older_store_as_the_bundled_package_does(store_u
 
     with moneytrail.ledger.open(store_url) as ledger:
         before = {kind: ledger.records(kind) for kind in ("deal", "claim")}
+        assert {c["basis"] for c in before["claim"]} == {"total", "per_year"}
+        assert {d["scope"] for d in before["deal"]} == {"ai_only", "not_ai_only"}
         engine = ledger.engine
         config = migrate.alembic_config()
         with engine.begin() as conn:
