@@ -85,11 +85,11 @@ def test_a_programme_committed_in_its_parts_says_so_in_the_list_and_chart(client
 def test_the_list_says_a_need_is_per_year_and_not_ai_alone(client):
     """A journalist saw the Draghi report's EUR 775 bn 'need' top the ledger list with no word
     that it is per year and not AI alone, which the ledger's own data say: its announced
-    claim's note starts 'Per year', its deal note says 'not AI-specific'. The marks come from
-    the data (`qualifier`), so other deals whose notes say so get them too."""
+    claim's `basis` is per_year, its deal's `scope` not_ai_only. The marks come from those
+    fields (`qualifier`), so other deals whose fields say so get them too."""
     deals = {d["id"]: d for d in client.get("/api/v1/ledger").json()["deals"]}
     assert deals["l_draghi_report_2024_09"]["qualifier"] == "per year; not AI alone"
-    assert deals["l_jp_chips_ai_2024_11"]["qualifier"] == "not AI alone"  # 'not AI-only'
+    assert deals["l_jp_chips_ai_2024_11"]["qualifier"] == "not AI alone"  # not_ai_only
     assert deals["l_openai_compute_2025_10"]["qualifier"] == ""
     text = text_of(client.get("/ledger").text)
     row = text[text.index("Draghi report: EU investment need"):][:200]

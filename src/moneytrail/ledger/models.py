@@ -97,6 +97,8 @@ class Deal(Base):
     seq: Mapped[int] = mapped_column(Integer)              # creation order, kept on edits
     # pledge | need; added by migration 0002, so after `seq` (a new store's layout = migrated)
     kind: Mapped[str] = mapped_column(String(16), server_default="")
+    # ai_only | not_ai_only (records.SCOPES; '' is ai_only); added by migration 0010
+    scope: Mapped[str] = mapped_column(String(16), server_default="")
 
 
 class DealLink(Base):
@@ -134,6 +136,8 @@ class Claim(Base):
     note: Mapped[str] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)              # creation order, kept on edits
+    # total | per_year (records.BASES; '' is total); added by migration 0010, so after `seq`
+    basis: Mapped[str] = mapped_column(String(16), server_default="")
 
 
 class Fx(Base):

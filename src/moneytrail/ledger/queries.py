@@ -23,7 +23,7 @@ import pandas as pd
 from moneytrail.data.checks import RELIABILITY, one_row
 from moneytrail.ledger.errors import ConversionError, LedgerError, NotFoundError
 from moneytrail.ledger.money import Converter
-from moneytrail.ledger.records import NOT_PLEDGES, SECTORS, STAGES, split_list
+from moneytrail.ledger.records import NOT_PLEDGES, SECTORS, STAGES, WHOLE_CAPEX, split_list
 
 Tables = dict[str, pd.DataFrame]
 BOUNDS = ("low", "central", "high")
@@ -274,30 +274,26 @@ def latest(claims: pd.DataFrame, stage: str, sources: pd.DataFrame | None) -> pd
 # a claim whose note says the amount is counted toward the deal by the ledger's own reading
 # (not the announcer's: SoftBank's OpenAI equity as spending of its US pledge)
 OUR_READING = "our reading"
-# what an amount is, as the ledger's own notes say it, shown beside the figure: a claim whose
-# note starts 'Per year' is a yearly amount, not a total (the Draghi report's need); a deal
-# whose note or description says it is not AI-only covers more than AI (semiconductors,
-# decarbonisation, defence)
-PER_YEAR = "per year"
-NOT_AI_ONLY = ("not ai-only", "not ai only", "not ai-specific", "not specific to ai")
+# what an amount is, shown beside the figure, as the data's fields say it (records.BASES,
+# records.SCOPES; docs/data-format.md): a claim of basis per_year is a yearly amount, not a
+# total (the Draghi report's need); a deal of scope not_ai_only covers more than AI
+# (semiconductors, decarbonisation, defence), as does a firm's whole capital expenditure
+PER_YEAR, NOT_AI_ONLY = "per_year", "not_ai_only"
 PER_YEAR_WORDS, NOT_AI_ONLY_WORDS = "per year", "not AI alone"
 
 
-def qualifier(deal: pd.Series, announced_note: Any) -> str:
-    """What the deal's announced amount is, from the ledger's notes: 'per year' when the
-    announced claim used has a note starting 'Per year' (PER_YEAR), 'not AI alone' when the
-    deal's note or description says it is not AI-only (NOT_AI_ONLY) or it is a firm's whole
-    capital expenditure (`whole_capex`); both joined by '; ', '' for neither."""
+def qualifier(deal: pd.Series, announced_basis: Any) -> str:
+    """What the deal's announced amount is, from the fields of the data (never the wording
+    of notes): 'per year' when the announced claim used has basis per_year (PER_YEAR), 'not
+    AI alone' when the deal's scope is not_ai_only (NOT_AI_ONLY) or it is a firm's whole
+    capital expenditure (`whole_capex`); both joined by '; ', '' for neither. An empty basis
+    is a total, an empty scope AI alone."""
     words = []
-    if str(announced_note or "").strip().lower().startswith(PER_YEAR):
+    if announced_basis == PER_YEAR:
         words.append(PER_YEAR_WORDS)
-    about = f"{deal.get('note') or ''} {deal.get('description') or ''}".lower()
-    if whole_capex(deal.get("purpose")) or any(phrase in about for phrase in NOT_AI_ONLY):
+    if deal.get("scope") == NOT_AI_ONLY or whole_capex(deal.get("purpose")):
         words.append(NOT_AI_ONLY_WORDS)
     return "; ".join(words)
-
-
-WHOLE_CAPEX = "capex"       # the purpose of a firm's whole capital expenditure programme
 
 
 def whole_capex(purpose: Any) -> bool:
@@ -316,8 +312,8 @@ def deal_list(tables: Tables, converter: Converter, *, currency: str = "EUR",
     """Deals with the central amount of their latest claim at each stage, and
     `our_reading`: the stages (`;`-separated) whose claim used says in its note that counting
     it toward the deal is the ledger's reading, not the announcer's (`OUR_READING`);
-    `qualifier`: what the announced amount is, as the ledger's notes say ('per year; not AI
-    alone', `qualifier`);
+    `qualifier`: what the announced amount is, as the claim's `basis` and the deal's `scope`
+    say ('per year; not AI alone', `qualifier`);
     `committed_in_parts`/`disbursed_in_parts` (and `..._as_of`): for a deal without a claim of
     its own at that stage, its parts' amount (`programme_amount`), else NaN ("")."""
     currency, price_year = target(converter, currency, price_year)
@@ -334,8 +330,8 @@ def deal_list(tables: Tables, converter: Converter, *, currency: str = "EUR",
             if OUR_READING in str(note or "").lower():
                 reading.setdefault(str(deal), []).append(stage)
     out["our_reading"] = [";".join(reading.get(str(d), [])) for d in out["id"]]
-    announced_notes = latest(claims, "announced", tables["source"])["note"]
-    out["qualifier"] = [qualifier(deal, announced_notes.get(deal["id"]))
+    announced_basis = latest(claims, "announced", tables["source"])["basis"]
+    out["qualifier"] = [qualifier(deal, announced_basis.get(deal["id"]))
                         for _, deal in deals.iterrows()]
     # a programme without a claim of its own at a stage: its parts' amount, as the deal page
     # shows it (`programme_amount`), with the latest as-of date among them

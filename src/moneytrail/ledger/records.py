@@ -22,6 +22,14 @@ SECTORS = ("public", "private", "mixed")
 # disclosed cost of finished work (`cost`, e.g. a training run)
 DEAL_KINDS = ("pledge", "need", "expectation", "cost")
 NOT_PLEDGES = ("need", "expectation", "cost")
+# what an amount is, as fields of the data (not the wording of notes; docs/data-format.md):
+# a claim's `basis`, whether its amount is a total or a yearly figure (empty means total), and
+# a deal's `scope`, whether its money is for AI alone or covers more (semiconductors,
+# decarbonisation, a firm's whole capital expenditure; empty means ai_only). The ledger shows
+# them beside the announced amount (queries.qualifier: 'per year', 'not AI alone').
+BASES = ("total", "per_year")
+SCOPES = ("ai_only", "not_ai_only")
+WHOLE_CAPEX = "capex"       # the purpose of a firm's whole capital expenditure programme
 
 
 @dataclass(frozen=True)
@@ -43,10 +51,11 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("source", "ledger-sources", "ledger/sources.csv", SOURCE_COLUMNS, ("id",)),
     Kind("deal", "ledger-deals", "ledger/deals.csv",
          ("id", "name", "kind", "region", "sector", "purpose", "announcer", "announced",
-          "horizon_end", "part_of", "overlaps", "description", "sources", "note"), ("id",)),
+          "horizon_end", "part_of", "overlaps", "description", "sources", "note", "scope"),
+         ("id",)),
     Kind("claim", "ledger-claims", "ledger/claims.csv",
          ("ref", "deal", "stage", "low", "central", "high", "currency", "price_year", "as_of",
-          "source", "supersedes", "note"), ("ref",),
+          "source", "supersedes", "note", "basis"), ("ref",),
          numbers=("low", "central", "high"), integers=("price_year",)),
     Kind("fx", "macro-fx", "macro/fx.csv",
          ("year", "currency", "units_per_eur", "source", "note"), ("year", "currency"),

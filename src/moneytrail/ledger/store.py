@@ -316,6 +316,8 @@ class Ledger:
             rev = read_revision(conn, number)
             kind, key = rev["kind"], rev["key"]
             current = dbrows.state(kind, dbrows.read_one(conn, kind, key))
+            rev["before"] = with_later_columns(rev["before"], current)
+            rev["after"] = with_later_columns(rev["after"], current)
             if current == rev["before"]:
                 raise LedgerError(f"{kind} '{key}' is already as it was before this revision",
                                   field="revision", value=number)
@@ -495,6 +497,17 @@ def read_revision(conn: Connection, number: int) -> dict:
     if row is None:
         raise NotFoundError("no such revision", field="revision", value=number)
     return dict(row)
+
+
+def with_later_columns(recorded: Record | None, current: Record | None) -> Record | None:
+    """A record as a revision stored it, with the columns added to the store after that
+    revision was written (by a migration: a source's title_lang, a deal's scope, a claim's
+    basis) taken from the current record: the revision neither changed them nor can say what
+    they were, so comparing or reverting it leaves them as they are."""
+    if recorded is None or current is None:
+        return recorded
+    return {**{column: value for column, value in current.items() if column not in recorded},
+            **recorded}
 
 
 def later_change_conflict(conn: Connection, rev: Mapping) -> LaterChanges:

@@ -34,11 +34,14 @@ from moneytrail.data.sourcing import primary_ref_problem, title_lang_problem
 from moneytrail.errors import MoneytrailError
 from moneytrail.ledger.money import DEFLATOR_OF
 from moneytrail.ledger.records import (
+    BASES,
     DEAL_KINDS,
     KINDS,
     MACRO_SOURCES,
+    SCOPES,
     SECTORS,
     STAGES,
+    WHOLE_CAPEX,
     Kind,
     canonical,
     claim_id,
@@ -59,7 +62,8 @@ STAGE_WORDS = {"spent": "disbursed"}
 # value equal to one of them but for case is taken as it) or the case of a code
 WORDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("deal", "kind"): DEAL_KINDS, ("deal", "sector"): SECTORS, ("claim", "stage"): STAGES,
-    ("source", "reliability"): RELIABILITY}
+    ("source", "reliability"): RELIABILITY, ("deal", "scope"): SCOPES,
+    ("claim", "basis"): BASES}
 UPPER_CODES: dict[tuple[str, str], re.Pattern[str]] = {
     ("deal", "region"): REGION_RE, ("claim", "currency"): CURRENCY_RE}
 
@@ -205,6 +209,7 @@ def deal_problems(rows: list[Row], source_ids: set[str], today: dt.date) -> list
         if row["sector"] and row["sector"] not in SECTORS:
             problems.append(problem(row, "sector", row["sector"],
                                     f"must be one of {', '.join(SECTORS)}"))
+        problems += scope_problems(row)
         if row["region"] and not REGION_RE.match(str(row["region"])):
             problems.append(problem(row, "region", row["region"],
                                     "not a country code (ISO alpha-2, EU or ROW)"))
@@ -219,6 +224,20 @@ def deal_problems(rows: list[Row], source_ids: set[str], today: dt.date) -> list
                 problems.append(problem(row, "sources", source, "unknown source id"))
         problems += link_problems(row, ids, containers)
     return problems
+
+
+def scope_problems(row: Row) -> list[Problem]:
+    """A deal's `scope` is one of SCOPES or empty (ai_only); a deal of purpose capex (a
+    firm's whole capital expenditure) cannot say ai_only."""
+    scope = str(row.get("scope") or "")
+    if scope and scope not in SCOPES:
+        return [problem(row, "scope", scope,
+                        f"must be one of {', '.join(SCOPES)} (empty: {SCOPES[0]})")]
+    if scope == SCOPES[0] and row.get("purpose") == WHOLE_CAPEX:
+        return [problem(row, "scope", scope,
+                        "a deal of purpose capex is a firm's whole capital expenditure, not "
+                        "AI alone: its scope is not_ai_only (or empty)")]
+    return []
 
 
 def links_of(row: Row) -> list[str]:
@@ -276,6 +295,10 @@ def claim_problems(rows: list[Row], deal_ids: set[str], source_ids: set[str],
             problems.append(problem(row, "stage", row["stage"],
                                     f"must be one of {', '.join(STAGES)} (or spent, "
                                     "the pages' word for disbursed)"))
+        basis = str(row.get("basis") or "")
+        if basis and basis not in BASES:
+            problems.append(problem(row, "basis", basis,
+                                    f"must be one of {', '.join(BASES)} (empty: {BASES[0]})"))
         problems += [p for p in interval_row_problems(row, *where(row), below="negative amount",
                                                       upper=MAX_AMOUNT)
                      if p.message != "not a number"      # basic_problems names those

@@ -81,6 +81,8 @@ LEDGER_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "sources": ("Sources", "source ids, separated by ; (at least one); typing a "
                     "source's id or title suggests it"),
         "note": ("Note", ""),
+        "scope": ("What the money is for", "ai_only (AI alone) or not_ai_only (more than "
+                  "AI, e.g. chips or a firm's whole capital expenditure); empty means ai_only"),
     },
     "claim": {
         "ref": ("Claim reference", "letters, digits, _ . or -, unique; it cannot be changed "
@@ -100,6 +102,8 @@ LEDGER_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "supersedes": ("Supersedes", "the reference of a claim of the same deal and stage "
                        "that this one replaces"),
         "note": ("Note", ""),
+        "basis": ("What the amount is", "total, or per_year for a yearly amount (not a "
+                  "total); empty means total"),
     },
 }
 
