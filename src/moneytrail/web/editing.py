@@ -136,7 +136,7 @@ def form_numbers(kind: str, values: dict[str, str], currency: str = ""
         amount = kind == "claim" and field in spec.numbers
         try:
             number = read_number(text, sizes=amount, currency=own, owner=kind) if amount \
-                else read_number(text, whole=field in spec.integers)
+                else read_number(text)
         except NumberTextError as exc:
             errors.append(MoneytrailError(str(exc), field=field, value=text.strip()))
             continue
