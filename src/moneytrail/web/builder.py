@@ -250,8 +250,8 @@ def plan_and_typed(form: Mapping[str, Any], extra: Mapping[str, Any] | None = No
                    ) -> tuple[dict[str, Any], dict[str, str]]:
     """The plan mapping of the builder's form fields (plan_from_form) and the number fields
     typed otherwise than the number they were read as, by dotted path: {'spend.accelerators.
-    central': '1,5', 'budget.amount': '20 bn'}, so an error on them quotes what the user
-    typed (`typed_value`), not 1.5 or 20000000000."""
+    central': '1,500', 'budget.amount': '20 bn'}, so an error on them quotes what the user
+    typed (`typed_value`), not 1500 or 20000000000."""
     typed: dict[str, str] = {}
 
     def read(key: str, path: str, **options: Any) -> Any:
@@ -510,7 +510,7 @@ def typed_value(field: str | None, message: str, value: Any, typed: Mapping[str,
                 ) -> tuple[str, str | None]:
     """An error's message and the value it quotes, as the user typed it: when the error's
     `field` (a dotted path) or the fields under it were typed otherwise than read
-    (`typed`, plan_and_typed: '1,5' read as 1.5), the typed text ('low 0,9' for one of
+    (`typed`, plan_and_typed: '1,500' read as 1500), the typed text ('low 1,500' for one of
     several fields under it), and the message without its ', got 1.5' (the number read);
     else `value` as text, and `message` without a ', got 1.5' that only repeats it."""
     plain_value = None if value is None else str(value)
@@ -636,7 +636,7 @@ def people_message(field: str | None, message: str, value: Any, row: Mapping[str
     if found:
         got = found.group(1) or str(value)
         try:
-            mean = typed or f"{float(got):g}"          # as typed: '1,5', not 1.5
+            mean = typed or f"{float(got):g}"          # as typed: '1,500', not 1500
             hint = (f"; if you mean {mean} percent, write {mean} %"
                     if 1 < float(got) <= 100 and "%" not in mean else "")
         except ValueError:

@@ -180,7 +180,7 @@ def form_errors(kind: str, failures: list[MoneytrailError], typed: dict[str, str
     """The errors of a refused save as the form shows them (web.formerrors): one per field
     (several problems of a field joined), in the order of the form, each message in words
     naming the field's label; the value as the user typed it for the kind's number fields
-    (`typed`, the fields before form_numbers read them: '-1,5', not -1.5; the ledger's
+    (`typed`, the fields before form_numbers read them: '-1,000', not -1000; the ledger's
     'low/central/high' joins the three), the value the ledger names otherwise."""
     spec = KINDS[kind]
     labels = {c: label for c, (label, _) in LEDGER_FIELDS[kind].items()}
