@@ -118,7 +118,7 @@ def test_an_edited_claim_shows_its_form_errors_and_the_ledger_rules_together(app
     heading, links = summary(refused.text)
     targets = [t for t, _ in links]
     assert targets == ["f-stage", "f-low", "f-currency", "f-reason"], links
-    assert any(line.startswith("Low: ") and "(you gave: 750,500)" in line for _, line in links)
+    assert any(line.startswith("Low: ") and "(you gave: 750,5)" in line for _, line in links)
     # the order of low, central and high marks all three with one message
     data.update(low="3", central="2", high="1", stage=before["stage"],
                 currency=before["currency"], reason="wrong order")
