@@ -5,11 +5,14 @@ A lower layer (beside moneytrail.text), so the schema and the web share one read
 One reading for every number field, so the forms and the files agree:
 
 - plain numbers with a point for decimals: `20000000000`, `0.25`, `1e9`, `20_000`;
-- commas as thousands separators in exact groups of three (`20,000,000`, `1,234.5`), or one
-  decimal comma where nothing else can be meant (`20,5`, `0,25`, `1,5 bn`: a phone's decimal
-  keypad in many European locales has no point). A single comma before exactly three digits
-  and nothing else (`1,234`, `20,000`) could be either and is refused, as is any other comma
-  (`1,23,456`): before, `20,5` was read as 205 without a word;
+- one rule for commas, in every field: a comma only separates thousands, in exact groups of
+  three after a first group of one to three digits that does not start with a zero
+  (`1,000`, `20,000,000`, `2,500.5`, `1,000.5`). Any other comma is refused with
+  DECIMAL_COMMA, which says to use a point for decimals: `1,5`, `12,50`, `0,25`, `0,600`,
+  `1,5 bn`, `20,5 %`, `1,23,456`, `1.234,5`. Note that `1,500` is read as 1500, though in
+  German (and other locales with a decimal comma) it means 1.5: the thousands reading is the
+  one rule, and nothing with a comma is ever read as a decimal (before, `1,5 bn` was 1.5 bn
+  in the builder while the claims page refused `1,5`);
 - for amounts of money only (`sizes=True`, the builder's budget), the size words the app
   prints (report.units.MONEY_SIZES): `20 bn`, `1.5 bn`, `750 m`, `3 k`, `1 tn`, spelled out
   (`million`, `billion`, `trillion`) or with the currency first as the app writes amounts
@@ -61,16 +64,15 @@ LOCAL_SIZES = frozenset({"mio", "mrd", "md", "mds"})     # words of locales with
 ONE_DOT_GROUP = re.compile(r"[+-]?\d{1,3}\.\d{3}")
 AMBIGUOUS_DOT = ("one dot before three digits with Mio, Mrd or Md could be a thousands "
                  "separator or a decimal point: write 20 000 Mio or 20 Mrd, or 1.5 Mrd")
-DECIMAL_COMMA = ("use a point for decimals; a comma may only separate thousands in groups "
-                 "of three, as in 20,000,000")
-ONE_DECIMAL_COMMA = re.compile(r"[+-]?\d*,(?P<decimals>\d+)")
+DECIMAL_COMMA = ("use a point for decimals: 12.5, not 12,5 (a comma may only separate "
+                 "thousands, in groups of three: 20,000,000)")
+# a number whose commas separate thousands in groups of three: 1,000, 1,000,000, 2,500.5
+THOUSANDS_COMMAS = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
 AMBIGUOUS_AMOUNT_DOT = ("{typed} could be {whole} with a dot between thousands or {decimal} "
                         "with a decimal point: write {whole} (or {whole_words}) or {decimal}")
 # digits enough for any float exactly: a whole one has at most 309, repr at most 17 (and
 # amount_text adds three decimals)
 EXACT_DIGITS = 400
-AMBIGUOUS_COMMA = ("one comma before three digits could be a thousands separator or a decimal "
-                   "comma: write the number without the comma, or with a point for decimals")
 
 
 class NumberTextError(ValueError):
@@ -79,25 +81,24 @@ class NumberTextError(ValueError):
 
 
 def read_number(text: str, *, sizes: bool = False, currency: str | None = None,
-                whole: bool = False, owner: str = "plan", percent: bool = False
-                ) -> int | float | None:
+                owner: str = "plan", percent: bool = False) -> int | float | None:
     """The number `text` stands for (an int when it is whole and written without a point or
     exponent, or given with a size word), or None when it is no number at all (the caller
     keeps the text so the schema check names the field). `sizes`: accept size words and a
     currency code or symbol, which must stand for `currency` (case-insensitive) when given;
-    `owner` names whose currency that is in the error ('plan', 'claim').
-    `whole`: the field takes whole numbers only (draws, seed, years), so one comma before
-    three digits (`1,000`) can only separate thousands. `percent`: the field is a share, and
-    `39%` is 0.39 (a float).
-    Raises NumberTextError for a comma that is not a thousands separator in groups of three
-    and for a currency other than `currency`."""
+    `owner` names whose currency that is in the error ('plan', 'claim'). `percent`: the
+    field is a share, and `39%` is 0.39 (a float).
+    A comma only separates thousands in groups of three (`1,000`, `1,000.5`; so `1,500` is
+    1500, never the German 1.5): any other comma (`1,5`, `12,50`, `1,5 bn`) raises
+    NumberTextError(DECIMAL_COMMA), as does a currency other than `currency`; the caller
+    names the field and the text as typed."""
     raw = SPACE_GROUPED.sub(lambda m: re.sub(f"[{SPACES}]", "", m.group(0)), str(text).strip())
     if not raw:
         return None
     if percent:
         share = PERCENT.fullmatch(raw)
         if share is not None:
-            hundredths = read_number(share["number"], whole=whole)
+            hundredths = read_number(share["number"])
             if hundredths is None or "%" in share["number"]:
                 return None
             return float(Decimal(str(hundredths)).scaleb(-2))
@@ -125,11 +126,13 @@ def read_number(text: str, *, sizes: bool = False, currency: str | None = None,
         if size is not None and size.lower() in LOCAL_SIZES and ONE_DOT_GROUP.fullmatch(body):
             raise NumberTextError(AMBIGUOUS_DOT)
     body = body.replace("_", "")
-    thousands = thousands_separator(body)
-    if thousands is None:                  # 1,234 / 1.234 / 20.000: either could be meant
-        thousands = _one_group(body, amount=sizes and not exponent, whole=whole)
-    elif "," in body and thousands != ",":
-        _check_decimal_comma(body, whole=whole)
+    if "," in body:                        # the one rule: commas separate thousands only
+        if not THOUSANDS_COMMAS.fullmatch(body):
+            raise NumberTextError(DECIMAL_COMMA)
+        body = body.replace(",", "")
+    thousands = thousands_separator(body)  # no comma left: '.' between groups, or none
+    if thousands is None:                  # 1.234 / 20.000: a decimal point, or ambiguous
+        thousands = _one_dot(body, amount=sizes and not exponent)
     body = plain_number(body, thousands)
     if not PLAIN.fullmatch(body):
         return None
@@ -186,34 +189,14 @@ def _check_code(given: str | None, currency: str | None) -> None:
     raise NumberTextError(not_a_currency(given) + advice)
 
 
-def _one_group(body: str, *, amount: bool, whole: bool) -> str:
-    """The thousands separator (text.thousands_separator) of `body`, one dot or comma between
-    one to three digits and exactly three: a dot is a decimal point (''), but in an `amount`
-    without a size word (`20.000`) it is refused as ambiguous unless the number starts with
-    a zero (`0.600`); a comma is a decimal after a lone zero (`0,600`), separates thousands
-    in a `whole`-number field (`1,000`) and is refused as ambiguous otherwise."""
-    if "." in body:
-        if amount and body.lstrip("+-")[0] != "0":
-            raise NumberTextError(ambiguous_amount(body))
-        return ""
-    if body.lstrip("+-").split(",")[0] == "0":
-        return ""
-    if whole:
-        return ","
-    raise NumberTextError(AMBIGUOUS_COMMA)
-
-
-def _check_decimal_comma(body: str, *, whole: bool = False) -> None:
-    """NumberTextError unless the comma in `body`, a number whose commas separate no
-    thousands, is its one decimal comma (`20,5`, `0,25`, `,600`): a comma before exactly
-    three digits after other digits than a lone zero (`1234,567`) is ambiguous, or in a
-    `whole`-number field no thousands separator; any other comma is neither."""
-    one = ONE_DECIMAL_COMMA.fullmatch(body)
-    if one is None:
-        raise NumberTextError(DECIMAL_COMMA)
-    before = body[: body.index(",")].lstrip("+-")
-    if len(one["decimals"]) == 3 and before not in ("", "0"):
-        raise NumberTextError(DECIMAL_COMMA if whole else AMBIGUOUS_COMMA)
+def _one_dot(body: str, *, amount: bool) -> str:
+    """The thousands separator (text.thousands_separator) of `body`, one dot between one to
+    three digits and exactly three (no comma: read_number drops thousands commas first): a
+    decimal point (''), but in an `amount` without a size word (`20.000`) refused as
+    ambiguous unless the number starts with a zero (`0.600`)."""
+    if amount and body.lstrip("+-")[0] != "0":
+        raise NumberTextError(ambiguous_amount(body))
+    return ""
 
 
 def _comma(raw: str) -> int | float | None:

@@ -190,7 +190,7 @@ def test_a_repeated_supplier_row_is_kept_and_marked(client):
 
 
 # -- 5: condition bounds read like shares -------------------------------------------------------
-@pytest.mark.parametrize(("typed", "read"), [("30 %", 0.3), ("30%", 0.3), ("0,3", 0.3)])
+@pytest.mark.parametrize(("typed", "read"), [("30 %", 0.3), ("30%", 0.3), ("0.3", 0.3)])
 def test_a_condition_bound_reads_a_percent(client, typed, read):
     fields = cloud_form(client, **{"cond-0-metric": "value_added_share", "cond-0-value": typed,
                                    "cond-0-selector": "group", "cond-0-target": HYPERSCALERS})

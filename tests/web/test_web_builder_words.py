@@ -48,7 +48,7 @@ def test_common_ways_to_write_twenty_billion_are_read(typed):
 
 
 @pytest.mark.parametrize(("typed", "expected"), [
-    ("1 234,5", 1234.5), ("1,5 Mrd", 1_500_000_000), ("2.5 Md", 2_500_000_000),
+    ("1 234.5", 1234.5), ("1.5 Mrd", 1_500_000_000), ("2.5 Md", 2_500_000_000),
     ("20.0", 20.0), ("1.2345", 1.2345), ("0.250", 0.25)])    # one dot is a decimal point
 def test_other_forms_keep_their_one_reading(typed, expected):
     assert read_number(typed, sizes=True, currency="EUR") == expected
@@ -72,7 +72,7 @@ def test_a_symbol_of_the_plans_currency_is_read(typed):
     ("$20 bn", "EUR", "$ does not match the plan's currency EUR"),
     ("20 Mrd €", "GBP", "€ does not match the plan's currency GBP"),
     ("USD 20 bn", "EUR", "the amount is in USD but the plan's currency is EUR"),
-    ("20,000", "EUR", "one comma before three digits could be"),       # still ambiguous
+    ("20,5", "EUR", "use a point for decimals"),        # a comma only separates thousands
     ("1.234,5", "EUR", "use a point for decimals"),
     ("20.000 Mio", "EUR", "one dot before three digits with Mio, Mrd or Md"),
     ("1.500 Mrd", "EUR", "one dot before three digits with Mio, Mrd or Md")])
@@ -89,7 +89,7 @@ def test_no_number_is_guessed(typed):
 
 @pytest.mark.parametrize(("typed", "share"), [
     ("39%", 0.39), ("39 %", 0.39), ("100%", 1.0), ("0%", 0.0), ("12.5 %", 0.125),
-    ("0,5 %", 0.005), ("0.39", 0.39)])
+    ("0.5 %", 0.005), ("0.39", 0.39)])
 def test_percents_in_a_share_field(typed, share):
     value = read_number(typed, percent=True)
     assert value == share and isinstance(value, float)

@@ -62,7 +62,7 @@ def test_ledger_edit_form_reads_size_words_and_the_claims_currency(tmp_path):
     form = re.search(r'<form method="post" action="/ledger/edit/.*?</form>', html, re.S).group(0)
     values = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
     values.update(re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', form))
-    values.update(low="450 bn", central="USD 475,5 bn", reason="size words")
+    values.update(low="450 bn", central="USD 475.5 bn", reason="size words")
     saved = client.post(f"/ledger/edit/claim/{claim}", data=values, follow_redirects=False)
     assert saved.status_code == 303, unescape(saved.text)[-2000:]
     stored = app.state.web.ledger.get("claim", claim)

@@ -142,6 +142,7 @@ def checked_builder(app, **changes: str) -> str:
 
 @pytest.mark.parametrize(("field", "typed", "anchor", "quoted", "converted"), [
     ("spend-0-central", "1,5", "spend-0-central", "(you gave: 1,5)", "1.5"),
+    ("spend-0-central", "1,500", "spend-0-central", "(you gave: 1,500)", "1500"),
     ("budget", "-1,5 bn", "f-budget", "(you gave: -1,5 bn)", "1500000000"),
     ("draws", "2,000,000", "f-draws", "(you gave: 2,000,000)", "2000000"),
     ("year", "1,999", "f-year", "(you gave: 1,999)", "1999"),
@@ -180,15 +181,15 @@ def test_ledger_forms_quote_the_text_as_typed(app):
     assert refused.status_code == 400
     text = unescape(refused.text)
     assert "(you gave: -1,5)" in text and "-1.5" not in text
-    values.update(low="1,5 tn", reason="above central")
+    values.update(low="1,500 tn", reason="above central")
     refused = client.post(f"/ledger/edit/claim/{claim}", data=values, follow_redirects=False)
     text = unescape(refused.text)
     assert refused.status_code == 400 and "low <= central <= high" in text
-    assert f"(you gave: 1,5 tn/{values['central']}/{values['high']})" in text
-    values.update(low="750,500", reason="ambiguous comma")    # quoted once, as before
+    assert f"(you gave: 1,500 tn/{values['central']}/{values['high']})" in text
+    values.update(low="750,5", reason="a decimal comma")    # quoted once, as before
     text = unescape(client.post(f"/ledger/edit/claim/{claim}", data=values).text)
     message = re.search(r'id="f-low-error">.*?</span>(.*?)</span>', text).group(1)
-    assert message.count("750,500") == 1, message
+    assert message.count("750,5") == 1, message
 
 
 # -- 1. jobs per million name their price year -----------------------------------------------

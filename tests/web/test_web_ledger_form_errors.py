@@ -106,19 +106,19 @@ def test_an_edited_claim_shows_its_form_errors_and_the_ledger_rules_together(app
     before = ledger.get("claim", ref)
     action = f"/ledger/edit/claim/{ref}"
     data = form_values(client.get(action).text, action)
-    data.update(low="750,500", stage="promised", currency="usx", reason="")
+    data.update(low="750,5", stage="promised", currency="usx", reason="")
     refused = client.post(action, data=data)
     assert refused.status_code == 400
     assert ledger.get("claim", ref)["revision"] == before["revision"]
     page = parse(refused.text)
-    assert "could be a thousands separator or a decimal comma" in message_of(page, "f-low")
+    assert "Use a point for decimals" in message_of(page, "f-low")
     assert "Must be one of announced, committed, disbursed" in message_of(page, "f-stage")
     assert "Unknown currency" in message_of(page, "f-currency")
     assert message_of(page, "f-reason") == "Say why (kept in the history)"
     heading, links = summary(refused.text)
     targets = [t for t, _ in links]
     assert targets == ["f-stage", "f-low", "f-currency", "f-reason"], links
-    assert any(line.startswith("Low: ") and "(you gave: 750,500)" in line for _, line in links)
+    assert any(line.startswith("Low: ") and "(you gave: 750,5)" in line for _, line in links)
     # the order of low, central and high marks all three with one message
     data.update(low="3", central="2", high="1", stage=before["stage"],
                 currency=before["currency"], reason="wrong order")

@@ -38,7 +38,7 @@ def test_a_stale_save_lists_every_field_that_differs_in_words(app, plan):
                         follow_redirects=False)
     pid = int(response.headers["location"].removesuffix("?done=saved").rsplit("/", 1)[1])
     # revision 2: the budget changed in the builder
-    second = {**form, "saved_id": str(pid), "saved_revision": "1", "budget": "2,4 Mrd €"}
+    second = {**form, "saved_id": str(pid), "saved_revision": "1", "budget": "2.4 Mrd €"}
     response = eve.post("/saved", data={**second, "csrf_token": eve.csrf},
                         follow_redirects=False)
     assert response.status_code == 303

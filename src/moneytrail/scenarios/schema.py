@@ -592,8 +592,8 @@ def shares_read(data: dict, source: str) -> dict:
     (moneytrail.numbers.read_number with percent: `39%` and `39 %` are 0.39) in `spend`,
     `procurement` and `renewable_share`, as bare shares or as an interval's central, low and
     high; so a YAML file and the builder accept the same shares. Other text is left for the
-    schema to refuse, naming the field; a percent that could be read two ways (`39,5%`) is a
-    ScenarioError saying how to write it."""
+    schema to refuse, naming the field; a percent with a decimal comma (`39,5%`) is a
+    ScenarioError saying to use a point."""
     from moneytrail.numbers import NumberTextError, read_number
 
     def share(value: Any, field: str) -> Any:

@@ -18,7 +18,6 @@ and cites no source of its own (its figure's sources are the data's, as for any 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -36,8 +35,6 @@ MAX_PICKED = 60                     # firms, groups or countries one claim may n
 SIDES = {"at_least": "at least", "at_most": "at most"}
 PERCENT = "%"
 MAX_JOBS = 1e12                     # more FTE than there are people: a typing slip
-# a number whose commas separate thousands in groups of three: 1,000, 1,000,000, 2,500.5
-THOUSANDS_COMMAS = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -195,7 +192,9 @@ def field_error(message: str, name: str, value: object = None) -> MoneytrailErro
 def read_number(text: str | None, quantity: Quantity) -> tuple[float, float]:
     """The number typed and the bound it makes (a share: the percentage / 100). A share is
     0 to 100 (a '%' after it is allowed), a count of jobs 0 or more; `abc`, NaN, infinity
-    and an empty field are refused naming the field `number` and the text."""
+    and an empty field are refused naming the field `number` and the text. Commas as
+    moneytrail.numbers.read_number reads them, as everywhere: thousands only (`1,000`,
+    `2,500.5`); `12,5` is refused saying to use a point for decimals."""
     from moneytrail.numbers import NumberTextError
     from moneytrail.numbers import read_number as read
 
@@ -204,13 +203,8 @@ def read_number(text: str | None, quantity: Quantity) -> tuple[float, float]:
         raise field_error(f"type the number the figure must reach (in {quantity.unit})",
                           "number")
     body = typed[:-1].strip() if quantity.unit == PERCENT and typed.endswith("%") else typed
-    if "," in body:
-        # one rule: a comma only separates thousands in groups of three (1,000 or 2,500.5)
-        if not THOUSANDS_COMMAS.fullmatch(body):
-            raise field_error("use a point for decimals: 12.5", "number", typed)
-        body = body.replace(",", "")
     try:
-        value = read(body, whole=quantity.unit != PERCENT)
+        value = read(body)
     except NumberTextError as exc:
         raise field_error(str(exc), "number", typed) from None
     if value is None or isinstance(value, bool) or not math.isfinite(value):

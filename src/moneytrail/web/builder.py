@@ -186,7 +186,7 @@ WHOLE_KEYS = ("year", "price_year", "horizon_years", "spend_years", "draws",
 
 
 def number(text: Any, *, sizes: bool = False, currency: str | None = None,
-           whole: bool = False, percent: bool = False) -> Any:
+           percent: bool = False) -> Any:
     """A form value as a number where it is one (web.numbers.read_number: a point for
     decimals, commas only between groups of three digits, spaces between them; with `sizes`,
     the budget's size words and currency, '20 bn', '20 Mrd', '€20bn'; with `percent`, a
@@ -198,8 +198,7 @@ def number(text: Any, *, sizes: bool = False, currency: str | None = None,
     if text is None or not str(text).strip():
         return None
     try:
-        value = read_number(str(text), sizes=sizes, currency=currency, whole=whole,
-                            percent=percent)
+        value = read_number(str(text), sizes=sizes, currency=currency, percent=percent)
     except NumberTextError:
         value = None
     return str(text).strip() if value is None else value
@@ -251,8 +250,8 @@ def plan_and_typed(form: Mapping[str, Any], extra: Mapping[str, Any] | None = No
                    ) -> tuple[dict[str, Any], dict[str, str]]:
     """The plan mapping of the builder's form fields (plan_from_form) and the number fields
     typed otherwise than the number they were read as, by dotted path: {'spend.accelerators.
-    central': '1,5', 'budget.amount': '20 bn'}, so an error on them quotes what the user
-    typed (`typed_value`), not 1.5 or 20000000000."""
+    central': '1,500', 'budget.amount': '20 bn'}, so an error on them quotes what the user
+    typed (`typed_value`), not 1500 or 20000000000."""
     typed: dict[str, str] = {}
 
     def read(key: str, path: str, **options: Any) -> Any:
@@ -266,7 +265,7 @@ def plan_and_typed(form: Mapping[str, Any], extra: Mapping[str, Any] | None = No
     if text(form, "description"):
         plan["description"] = text(form, "description")
     for key in WHOLE_KEYS:
-        value = read(key, key, whole=True)
+        value = read(key, key)
         if value is not None:
             plan[key] = value
     plan["currency"] = text(form, "currency").upper()
@@ -511,7 +510,7 @@ def typed_value(field: str | None, message: str, value: Any, typed: Mapping[str,
                 ) -> tuple[str, str | None]:
     """An error's message and the value it quotes, as the user typed it: when the error's
     `field` (a dotted path) or the fields under it were typed otherwise than read
-    (`typed`, plan_and_typed: '1,5' read as 1.5), the typed text ('low 0,9' for one of
+    (`typed`, plan_and_typed: '1,500' read as 1500), the typed text ('low 1,500' for one of
     several fields under it), and the message without its ', got 1.5' (the number read);
     else `value` as text, and `message` without a ', got 1.5' that only repeats it."""
     plain_value = None if value is None else str(value)
@@ -637,7 +636,7 @@ def people_message(field: str | None, message: str, value: Any, row: Mapping[str
     if found:
         got = found.group(1) or str(value)
         try:
-            mean = typed or f"{float(got):g}"          # as typed: '1,5', not 1.5
+            mean = typed or f"{float(got):g}"          # as typed: '1,500', not 1500
             hint = (f"; if you mean {mean} percent, write {mean} %"
                     if 1 < float(got) <= 100 and "%" not in mean else "")
         except ValueError:
@@ -1048,23 +1047,21 @@ def read_rules(inputs: Mapping[str, Any], spend: list[str]
     """The rules of `rules_inputs` as service.tasks.procured_shares takes them (`cap` a share
     or None for the default, `eu_weight` or None for the default, `categories`), and the
     problems in the builder's words (`rules_error`); `spend`: the draft's categories. The
-    cap reads as the builder's share fields do: a bare number below 1 is a fraction ('0.5',
-    '0,5': 0.5), a percent sign or a bare number above 1 a percent ('50', '50 %': 0.5); a
-    bare '1' (1 % or 100 %?) and values outside (0 %, 100 %] are refused."""
+    cap reads as the builder's share fields do: a bare number below 1 is a fraction ('0.5':
+    0.5), a percent sign or a bare number above 1 a percent ('50', '50 %': 0.5); a bare '1'
+    (1 % or 100 %?), values outside (0 %, 100 %] and a decimal comma ('0,5', with
+    read_number's advice) are refused."""
     from moneytrail.web.numbers import NumberTextError, read_number
 
     errors: list[dict[str, Any]] = []
     out: dict[str, Any] = {"cap": None, "eu_weight": None, "categories": []}
 
-    def value(key: str) -> float | None:          # ValueError: no number
+    def value(key: str) -> float | None:   # ValueError: no number; NumberTextError: advice
         raw = str(inputs.get(key) or "").strip()
         if not raw:
             return None
-        try:
-            found = read_number(raw.removesuffix("%").strip() if key == "weight" else raw,
-                                percent=key == "cap")
-        except NumberTextError:
-            found = None
+        found = read_number(raw.removesuffix("%").strip() if key == "weight" else raw,
+                            percent=key == "cap")
         if found is None or isinstance(found, bool) or not math.isfinite(float(found)):
             raise ValueError(raw)
         return float(found)
@@ -1083,17 +1080,18 @@ def read_rules(inputs: Mapping[str, Any], spend: list[str]
                                       inputs.get("cap")))
         elif cap is not None:
             out["cap"] = cap
-    except ValueError:
-        errors.append(rules_error("f-rules_cap", "write a percent such as 50 %",
-                                  inputs.get("cap")))
+    except ValueError as exc:
+        errors.append(rules_error("f-rules_cap", str(exc) if isinstance(exc, NumberTextError)
+                                  else "write a percent such as 50 %", inputs.get("cap")))
     try:
         weight = value("weight")
         if weight is not None and weight < 1:
             errors.append(rules_error("f-rules_weight", "write a number of 1 or more (1: no "
                                       "preference), e.g. 2", inputs.get("weight")))
         out["eu_weight"] = weight
-    except ValueError:
-        errors.append(rules_error("f-rules_weight", "write a number of 1 or more, such as 2",
+    except ValueError as exc:
+        errors.append(rules_error("f-rules_weight", str(exc) if isinstance(exc, NumberTextError)
+                                  else "write a number of 1 or more, such as 2",
                                   inputs.get("weight")))
     categories = [c for c in inputs.get("categories") or [] if isinstance(c, str)]
     missing = [c for c in categories if c not in spend]

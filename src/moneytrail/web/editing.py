@@ -140,7 +140,7 @@ def form_numbers(kind: str, values: dict[str, str], currency: str = ""
         amount = kind == "claim" and field in spec.numbers
         try:
             number = read_number(text, sizes=amount, currency=own, owner=kind) if amount \
-                else read_number(text, whole=field in spec.integers)
+                else read_number(text)
         except NumberTextError as exc:
             errors.append(MoneytrailError(str(exc), field=field, value=text.strip()))
             continue
@@ -184,7 +184,7 @@ def form_errors(kind: str, failures: list[MoneytrailError], typed: dict[str, str
     """The errors of a refused save as the form shows them (web.formerrors): one per field
     (several problems of a field joined), in the order of the form, each message in words
     naming the field's label; the value as the user typed it for the kind's number fields
-    (`typed`, the fields before form_numbers read them: '-1,5', not -1.5; the ledger's
+    (`typed`, the fields before form_numbers read them: '-1,000', not -1000; the ledger's
     'low/central/high' joins the three), the value the ledger names otherwise."""
     spec = KINDS[kind]
     labels = {c: label for c, (label, _) in LEDGER_FIELDS[kind].items()}

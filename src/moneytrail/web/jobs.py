@@ -225,7 +225,6 @@ def check_number_text(data: Any, path: str = "", *, currency: str = "",
     saying what the field expects in words (EXPECTED: 'write an amount such as 20 bn, ...');
     NaN and infinity are left to the schema's own message."""
     from moneytrail.scenarios.schema import non_finite
-    from moneytrail.web.builder import WHOLE_KEYS
     from moneytrail.web.numbers import NumberTextError, read_number
 
     if isinstance(data, dict):
@@ -244,11 +243,11 @@ def check_number_text(data: Any, path: str = "", *, currency: str = "",
             path.split(".")[0] in ("spend", "procurement")
         try:
             number = read_number(data, sizes=path == "budget.amount",
-                                 currency=currency or None, whole=path in WHOLE_KEYS,
-                                 percent=share)
+                                 currency=currency or None, percent=share)
         except NumberTextError as exc:
-            if strict:
-                raise ScenarioError(strict_number_words(path, data), field=path,
+            if strict:                # no number in plan files or the builder either
+                raise ScenarioError(f"a number in JSON, and {data!r} is refused in plan files "
+                                    f"and the builder too: {exc}", field=path,
                                     value=data) from None
             raise ScenarioError(str(exc), field=path, value=data) from None
         if strict and number is not None:
