@@ -700,7 +700,8 @@ def add_run_routes(app: FastAPI) -> None:
         return as_api(view, format, table)
 
     @app.get("/compare", include_in_schema=False)
-    def compare_page(request: Request, runs: Q = None) -> Response:
+    def compare_page(request: Request,
+                     runs: Annotated[list[str] | None, Query()] = None) -> Response:
         from moneytrail.web.app import render
 
         given = request.query_params.getlist("runs")
