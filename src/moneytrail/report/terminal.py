@@ -18,6 +18,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from moneytrail.engine.dimensions import OWNERSHIP_NOTE, OWNERSHIP_TITLE
 from moneytrail.errors import MoneytrailError
 from moneytrail.report import units
 from moneytrail.report.units import (
@@ -171,11 +172,14 @@ def breakdown_table(table: Table, entities: dict[str, str] | None = None,
         left_out = [units.region_label(k, countries) for k in frame.index[zero]]
         frame = frame[~zero]
         frame.index = [units.region_label(k, countries) for k in frame.index]
-        notes = [units.EU_FOOTNOTE if units.REGION_LABELS["EU"] in frame.index else "",
+        notes = [OWNERSHIP_NOTE if table.name == "owner_country" else "",
+                 units.EU_FOOTNOTE if units.REGION_LABELS["EU"] in frame.index else "",
                  units.ROW_FOOTNOTE if units.REGION_LABELS["ROW"] in frame.index else "",
                  units.no_money_text(left_out)]
         caption = " ".join(n for n in [caption, *notes] if n)
-    out = RichTable(title=table.title, title_justify="left", caption=caption or None,
+    # runs stored before said "where it accrues": every run says what the view counts
+    title = OWNERSHIP_TITLE if table.name == "owner_country" else table.title
+    out = RichTable(title=title, title_justify="left", caption=caption or None,
                     caption_justify="left")    # the note says what is not counted
     out.add_column(table.index[0] if table.index else "", style="bold", overflow="fold")
     out.add_column("share (median)", justify="right")

@@ -44,7 +44,7 @@ API = "/api/v1"
 REFERENCE_DRAWS = 2_000      # reference plans traced at start-up (seed from the plan)
 CHARTS = {"first": "Where the money goes first",
           "location": "Where it ends up: by country where value is added",
-          "ownership": "Where it ends up: by country where the profit goes"}
+          "ownership": "Where it ends up: by country, profits counted in the owners' country"}
 MAX_COMPARE = 6
 Q = Annotated[str | None, Query()]
 

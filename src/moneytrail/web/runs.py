@@ -32,7 +32,8 @@ from moneytrail.web.views import View, clean
 
 BREAKDOWN_TABLES = ("entity", "country", "owner_country", "group", "factor", "tier")
 TABLE_LABELS = {"entity": "Firm or sector", "country": "Country (where value is added)",
-                "owner_country": "Country (where the profit goes)", "group": "Group",
+                "owner_country": "Country (ownership: profits to the owners' country)",
+                "group": "Group",
                 "factor": "Wages, profits or taxes", "tier": "Supply-chain tier"}
 FACTORS = {"labour": "Wages", "capital": "Profits and depreciation", "tax": "Taxes"}
 REGIONS = REGION_LABELS     # "Rest of the world", "EU, not split by member state"
@@ -1191,8 +1192,8 @@ def tables_text(result: Result, charts: dict[str, Any]) -> str:
 FLOW_TITLES = {"flows_first": "Where the money goes first: flows of the chart",
                "flows_location": "Where it ends up, by country where value is added: flows "
                                  "of the chart",
-               "flows_ownership": "Where it ends up, by country where the profit goes: "
-                                  "flows of the chart"}
+               "flows_ownership": "Where it ends up, by country with profits counted in the "
+                                  "owners' country: flows of the chart"}
 
 
 def result_table_json(result: Result, name: str, names: Names) -> dict[str, Any]:
