@@ -917,7 +917,8 @@ def claim_verdicts(table: Table) -> dict[str, Any]:
     claims page does: `verdict_column` (its position), `verdicts` (each row shown: verdict and
     weight, for the page's verdict macro: 'Supported — on weak evidence' by
     analysis.verdicts.weak_basis), `verdicts_shown` (the distinct verdicts, for the key) and
-    `weak_basis` (a verdict on weak evidence is shown: the key explains it). {} for any other
+    `weak_basis` (the verdicts shown on weak evidence: the key explains them, each with its
+    own badge). {} for any other
     table; a run stored before its rows had `weak_basis` is read the same way."""
     from moneytrail.analysis.verdicts import weak_basis
 
@@ -932,7 +933,8 @@ def claim_verdicts(table: Table) -> dict[str, Any]:
                 for row in table.rows[:MAX_ROWS_SHOWN]]
     return {"verdict_column": at, "verdicts": verdicts,
             "verdicts_shown": list(dict.fromkeys(str(v["verdict"]) for v in verdicts)),
-            "weak_basis": any(weak_basis(v["verdict"], v["weight"]) for v in verdicts)}
+            "weak_basis": list(dict.fromkeys(str(v["verdict"]) for v in verdicts
+                                             if weak_basis(v["verdict"], v["weight"])))}
 
 
 STAT_NAMES = ("mean", "p5", "p50", "p95")
