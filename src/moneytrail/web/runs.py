@@ -443,7 +443,8 @@ def scorecard_rows(result: Result, names: Names | None = None) -> list[dict[str,
         if metric.endswith(EVIDENCE_SUFFIX):
             weights[metric[:-len(EVIDENCE_SUFFIX)]] = stats
             continue
-        out.append({"metric": metric, "unit": unit, **stats})
+        out.append({"metric": metric, "unit": unit, **stats,
+                    "prices": units.per_million_prices(unit, result.money_context()[1])})
     from moneytrail.analysis.scorecard import HHI_ROW as LARGEST_SIZE
     from moneytrail.analysis.scorecard import (
         missing_said,
@@ -507,6 +508,8 @@ def footprint_rows(result: Result, names: Names | None = None) -> list[dict[str,
                  "unit": str(row.get("unit") or unit),
                  **{s: row.get(f"amount_{s}") for s in ("p5", "p50", "p95")}}
                 for row in records(result, name)]
+        for row in rows:       # per EUR million: the price year its millions are at
+            row["prices"] = units.per_million_prices(row["unit"], result.money_context()[1])
         text, sources = split_note(table.note)
         if name == "jobs":
             text = fields_in_words(jobs_years_note(text, result))
