@@ -384,7 +384,7 @@ def claims_table(table: Table) -> RichTable:
                    "sources"):
         out.add_column(column, overflow="fold")
     previous = None
-    weak_shown = False           # a verdict on weak evidence: the key under the table says it
+    weak_shown: list[str] = []   # verdicts on weak evidence: the key under the table says it
     for _, row in frame.iterrows():
         first = row["claim"] != previous
         previous = row["claim"]
@@ -393,7 +393,8 @@ def claims_table(table: Table) -> RichTable:
         # 'supported — on weak evidence' (analysis.verdicts), in its own colour
         weight = row.get("claim_assumption_or_weak_p50")
         weak = weak_basis(verdict, weight)
-        weak_shown = weak_shown or weak
+        if weak and verdict not in weak_shown:
+            weak_shown.append(verdict)
         said = f"[{WEAK_BASIS_COLOUR}]{verdict_words(verdict, weight)}[/]" if weak \
             else coloured(verdict)
         if first and verdict in ("conditional", WITHHELD):   # withheld: too few draws
@@ -417,7 +418,7 @@ def claims_table(table: Table) -> RichTable:
                     p_holds_text(row["p_holds"]), coloured(own),
                     *((row_weight(row),) if weighted else ()), escape(str(row["sources"])))
     if weak_shown:
-        key = weak_basis_key()
+        key = weak_basis_key(weak_shown)
         out.caption = f"{out.caption}\n{key}" if out.caption else key
     return out
 
