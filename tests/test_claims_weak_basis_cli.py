@@ -79,7 +79,11 @@ def test_table_shows_the_label_and_a_one_line_key(outputs):
     text = outputs["table"]
     assert LABEL in text
     key_lines = [line for line in text.splitlines() if KEY in line]
-    assert len(key_lines) == 1 and key_lines[0].startswith(f"{LABEL}: ")
+    assert len(key_lines) == 1 and key_lines[0].startswith(LABEL)
+    # the key names the verdicts the table shows on weak evidence, each as shown
+    named = key_lines[0].split(": ", 1)[0].split(", ")
+    assert all(label.endswith("on weak evidence") and label in text.replace(key_lines[0], "")
+               for label in named), named
 
 
 def test_table_has_no_key_without_a_verdict_on_weak_evidence(tmp_path):

@@ -99,10 +99,12 @@ def test_every_table_csv_is_the_api_csv(run, api):
     # price year (row_money_units, as the scorecard's and lifecycle's) and only on them
     rows = list(csv.DictReader(io.StringIO(result_csv(run, ["jobs"]))))
     assert not {"jobs_fte_unit", "co2_t_unit"} & set(rows[0])
-    for row in rows:
-        money = row["unit"].split(" (", 1)[0] == "EUR"
+    for row in rows:        # EUR rows and rows per EUR million (at the run's price year)
+        unit = row["unit"].split(" (", 1)[0]
+        money = unit == "EUR" or unit.endswith(" per EUR million")
         assert (row.get("currency", ""), row.get("price_year", "")) == \
             (("EUR", "2025") if money else ("", "")), row
+    assert any(r["unit"].endswith(" per EUR million") for r in rows)
 
 
 def test_stacked_tables_have_each_table_s_units():

@@ -57,6 +57,15 @@ def is_money(unit: str) -> bool:
     return (per["currency"] if per else unit) in CURRENCY_CODES
 
 
+def money_currency(unit: str) -> str | None:
+    """The currency a money unit is in: the code itself ('EUR') or the currency of a figure
+    per million of one ('FTE-years per EUR million' -> 'EUR': its millions are that
+    currency's, at a price year like any amount's); None for any other unit."""
+    per = PER_MILLION.match(unit)
+    code = per["currency"] if per else unit
+    return code if code in CURRENCY_CODES else None
+
+
 def is_currency(unit: str) -> bool:
     """Whether a unit is an amount of money itself: a currency code ('EUR'), not a figure
     per million of one."""

@@ -33,6 +33,15 @@ def test_the_key_does_not_say_only_decisive_verdicts_are_flagged():
     assert "the checks decide the claim" not in key and "contradicted claim" not in key
 
 
+def test_the_text_key_names_the_verdicts_shown_on_weak_evidence():
+    """The terminal's key under a claims table explained a contradicted verdict on weak
+    evidence with 'supported — on weak evidence': it names the verdicts shown, in order."""
+    key = weak_basis_key(["conditional", "contradicted"])
+    assert key.startswith(f"contradicted {WEAK}, conditional {WEAK}: ")
+    assert "supported" not in key
+    assert weak_basis_key().startswith(f"supported {WEAK}: ")
+
+
 def test_the_shipped_conditional_claims_on_weak_rows_are_flagged(claims_inputs):
     from moneytrail.analysis.claims import check_claims, load_claims
 

@@ -5,17 +5,10 @@ scrolls (at 1280, 640 and 320 px)."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from webserver import CHROMIUM, run_of
+from webserver import browser_marks, run_of
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
-pytest.importorskip("playwright.sync_api")
+pytestmark = browser_marks()
 
 WHITE = (255.0, 255.0, 255.0)
 

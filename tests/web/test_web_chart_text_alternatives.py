@@ -121,13 +121,14 @@ def test_the_run_pages_flow_summaries_give_the_tables_medians(client, run_id):
     page = client.get(f"/r/{run_id}").text
     tables = {"What the plan buys": table_cells(page, "categories", None),
               "Where the value added is generated": table_cells(page, "country", 2),
-              "Where the profit goes": table_cells(page, "owner_country", 2),
+              "By country, profits counted in the owners' country":
+                  table_cells(page, "owner_country", 2),
               "Kept as wages, profits, taxes": table_cells(page, "factor", 2)}
     checked = 0
     for chart, headings in (("first", ["What the plan buys"]),
                             ("location", ["Where the value added is generated",
                                           "Kept as wages, profits, taxes"]),
-                            ("ownership", ["Where the profit goes",
+                            ("ownership", ["By country, profits counted in the owners' country",
                                            "Kept as wages, profits, taxes"])):
         summary = text_of(page, f"{chart}-summary")
         named = median_items(summary, headings)

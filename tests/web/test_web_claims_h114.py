@@ -124,7 +124,8 @@ def test_the_verdict_key_explains_the_weak_evidence_label(claims_page):
     key = claims_page[claims_page.index('<ul class="verdict-key">'):]
     key = key[:key.index("</ul>")]
     said = text_of(key)
-    assert "Supported — on weak evidence : at least half of " \
+    assert "Supported — on weak evidence" in said       # among the verdicts shown so
+    assert "on weak evidence : at least half of " \
            "the figure behind the verdict rests on rows labelled assumption or weak" in said
     assert 'class="verdict verdict-weak-basis"' in key
     assert 'href="/methods#evidence-weight"' in key

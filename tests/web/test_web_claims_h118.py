@@ -82,7 +82,7 @@ def test_the_verdict_label_is_verdict_words(monkeypatch):
 def test_the_key_explains_weak_evidence_only_when_a_verdict_shown_is_weak():
     key = macros().verdict_key                                  # type: ignore[attr-defined]
     assert WEAK_LINE not in text_of(str(key(["supported", "contradicted"])))
-    assert WEAK_LINE in text_of(str(key(["supported"], weak=True)))
+    assert WEAK_LINE in text_of(str(key(["supported"], weak=["supported"])))
 
 
 def test_the_claims_page_key_explains_weak_evidence(claims_page):

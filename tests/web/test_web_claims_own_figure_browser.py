@@ -5,19 +5,12 @@ the API's for the same fields; the page marks it as typed by a reader."""
 
 from __future__ import annotations
 
-import os
 from urllib.parse import urlencode
 
 import pytest
-from webserver import CHROMIUM, api, run_of, running_server
+from webserver import api, browser_marks, run_of, running_server
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM} "
-                              "(make system-deps installs it)"),
-]
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = browser_marks()
 PLAN = "eu-ai-gigafactories"
 
 

@@ -166,6 +166,7 @@ def test_run_csv_names_currency_and_fte_years(client, stargate_run):
     # rows carry their unit; the money rows also their currency and price year
     # (service.result.row_money_units), the other rows neither
     for row in csv.DictReader(io.StringIO(jobs)):
-        money = row["unit"].split(" (", 1)[0] == "USD"
+        unit = row["unit"].split(" (", 1)[0]
+        money = unit == "USD" or unit.endswith(" per USD million")   # at its price year
         assert (row["currency"], row["price_year"] != "") == (
             ("USD", True) if money else ("", False)), row

@@ -67,8 +67,10 @@ def test_claims_page_explains_all_four_verdicts(client):
     items = re.findall(r"<li>(.*?)</li>", key, re.S)
     assert [text_of(i).split(":")[0].strip() for i in items] == \
         ["Supported", "Contradicted",
-         # four claims of the debate are supported on weak evidence: the key says what it is
-         "Supported \u2014 on weak evidence", "Uncertain", "Conditional",
+         # claims of the debate rest on weak evidence: the key says what it is, with the
+         # badges of the verdicts shown so
+         "Supported \u2014 on weak evidence , Uncertain \u2014 on weak evidence , "
+         "Conditional \u2014 on weak evidence", "Uncertain", "Conditional",
          "No verdict (too few draws)", "Not applicable (the claim is not about this plan)"]
     assert all(len(text_of(i)) > 30 for i in items)     # a sentence each, not a bare label
 

@@ -75,7 +75,7 @@ def test_build_fix_run_share_download(server, browser, page, tmp_path):
     factor = page.locator("table.breakdown").first.inner_text()
     assert "spends EUR 20.00 bn" in headline and "20,000 Monte Carlo draws" in headline
 
-    page.get_by_label("ownership (where profits go)").check()
+    page.get_by_label("ownership (profits to the owners' country)").check()
     assert page.locator("#ownership-chart").is_visible()
     assert not page.locator("#location-chart").is_visible()
 
@@ -239,7 +239,7 @@ def test_run_and_claims_pages_are_readable_at_375px_without_sideways_scroll(serv
         page.goto(f"{server}/r/{first}", wait_until="networkidle")
         for chart in ("first-chart", "location-chart", "ownership-chart"):
             if chart == "ownership-chart":            # behind the location/ownership toggle
-                page.get_by_label("ownership (where profits go)").check()
+                page.get_by_label("ownership (profits to the owners' country)").check()
                 page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
                 page.wait_for_timeout(500)
                 assert page.evaluate(OVERFLOWING) == []

@@ -9,6 +9,8 @@ checked at all.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 # Below this many draws a claim checked against a run gets no verdict: P(holds) moves in steps
 # of more than one point, and its sampling error at the 90 % cut-off (binomial, sqrt(0.9 x
 # 0.1 / n)) is more than 3 points, about +-6 points at 95 % confidence, so "supported" vs
@@ -73,11 +75,14 @@ WEAK_BASIS_KEY = ("at least half of the figure behind the verdict rests on rows 
 WEAK_BASIS_SAME = "the same for every other verdict"    # after the key's example
 
 
-def weak_basis_key() -> str:
-    """The one-line key of a verdict on weak evidence, for text (the terminal):
-    'supported — on weak evidence: at least half of the figure ... (the same for every
-    other verdict; docs/methods.md, "Evidence weight")'."""
-    return (f"{verdict_words('supported', 1.0)}: {WEAK_BASIS_KEY} ({WEAK_BASIS_SAME}; "
+def weak_basis_key(verdicts: Iterable[str] = ("supported",)) -> str:
+    """The one-line key of a verdict on weak evidence, for text (the terminal), naming the
+    `verdicts` shown on weak evidence, each as it is shown (never another verdict's words
+    beside it): 'contradicted — on weak evidence: at least half of the figure ... (the same
+    for every other verdict; docs/methods.md, "Evidence weight")'."""
+    seen = [v for v in WEAK_BASIS_VERDICTS if v in set(verdicts)] or ["supported"]
+    said = ", ".join(verdict_words(v, 1.0) for v in seen)
+    return (f"{said}: {WEAK_BASIS_KEY} ({WEAK_BASIS_SAME}; "
             "docs/methods.md, \"Evidence weight\").")
 
 

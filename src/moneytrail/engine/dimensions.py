@@ -24,6 +24,15 @@ FLOW_DIMENSIONS = ("entity", "country", "owner_country", "group", "factor", "hea
 PAIRS = {"country_factor": ("country", "factor"),
          "owner_country_factor": ("owner_country", "factor")}   # labels "DE / labour"
 
+# What the ownership view (`owner_country`) counts, in words for every place it is shown (the
+# run page's table, chart and toggle, the briefing, the terminal): all value added, not
+# profits alone. Profits (with depreciation) count in the country of the firm's owners; wages
+# and taxes stay where they are paid (model.builder), as in the location view.
+OWNERSHIP_TITLE = "Value added by country, profits counted in the owners' country (ownership)"
+OWNERSHIP_NOTE = ("Ownership: all value added, not profits alone. Wages and taxes count in the "
+                  "country where they are paid, as by location; profits (with depreciation) "
+                  "count in the country where the firm's owners sit.")
+
 
 def _in_group(table: pd.DataFrame, group: str) -> np.ndarray:
     return table["groups"].map(lambda groups: group in groups).to_numpy(bool)

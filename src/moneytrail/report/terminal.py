@@ -18,6 +18,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from moneytrail.engine.dimensions import OWNERSHIP_NOTE, OWNERSHIP_TITLE
 from moneytrail.errors import MoneytrailError
 from moneytrail.report import units
 from moneytrail.report.units import (
@@ -171,11 +172,14 @@ def breakdown_table(table: Table, entities: dict[str, str] | None = None,
         left_out = [units.region_label(k, countries) for k in frame.index[zero]]
         frame = frame[~zero]
         frame.index = [units.region_label(k, countries) for k in frame.index]
-        notes = [units.EU_FOOTNOTE if units.REGION_LABELS["EU"] in frame.index else "",
+        notes = [OWNERSHIP_NOTE if table.name == "owner_country" else "",
+                 units.EU_FOOTNOTE if units.REGION_LABELS["EU"] in frame.index else "",
                  units.ROW_FOOTNOTE if units.REGION_LABELS["ROW"] in frame.index else "",
                  units.no_money_text(left_out)]
         caption = " ".join(n for n in [caption, *notes] if n)
-    out = RichTable(title=table.title, title_justify="left", caption=caption or None,
+    # runs stored before said "where it accrues": every run says what the view counts
+    title = OWNERSHIP_TITLE if table.name == "owner_country" else table.title
+    out = RichTable(title=title, title_justify="left", caption=caption or None,
                     caption_justify="left")    # the note says what is not counted
     out.add_column(table.index[0] if table.index else "", style="bold", overflow="fold")
     out.add_column("share (median)", justify="right")
@@ -380,7 +384,7 @@ def claims_table(table: Table) -> RichTable:
                    "sources"):
         out.add_column(column, overflow="fold")
     previous = None
-    weak_shown = False           # a verdict on weak evidence: the key under the table says it
+    weak_shown: list[str] = []   # verdicts on weak evidence: the key under the table says it
     for _, row in frame.iterrows():
         first = row["claim"] != previous
         previous = row["claim"]
@@ -389,7 +393,8 @@ def claims_table(table: Table) -> RichTable:
         # 'supported — on weak evidence' (analysis.verdicts), in its own colour
         weight = row.get("claim_assumption_or_weak_p50")
         weak = weak_basis(verdict, weight)
-        weak_shown = weak_shown or weak
+        if weak and verdict not in weak_shown:
+            weak_shown.append(verdict)
         said = f"[{WEAK_BASIS_COLOUR}]{verdict_words(verdict, weight)}[/]" if weak \
             else coloured(verdict)
         if first and verdict in ("conditional", WITHHELD):   # withheld: too few draws
@@ -413,7 +418,7 @@ def claims_table(table: Table) -> RichTable:
                     p_holds_text(row["p_holds"]), coloured(own),
                     *((row_weight(row),) if weighted else ()), escape(str(row["sources"])))
     if weak_shown:
-        key = weak_basis_key()
+        key = weak_basis_key(weak_shown)
         out.caption = f"{out.caption}\n{key}" if out.caption else key
     return out
 

@@ -621,7 +621,8 @@ __all__ = ["COUNTRY_TABLES", "EU_FOOTNOTE", "MISSING", "REGION_LABELS",
            "finite", "group_label", "group_titles",
            "in_unit", "interval_text", "median_interval", "money", "money_in_range",
            "money_range", "money_scale",
-           "no_money_text", "number", "percent", "small_money", "place_in_sentence",
+           "no_money_text", "number", "per_million_prices", "percent", "small_money",
+           "place_in_sentence",
            "country_name", "region_label", "with_article", "draws_text", "rough_draws_text",
            "counted",
            # the currency rule (moneytrail.currencies), for the formatters' callers
@@ -659,6 +660,17 @@ def ledger_state_text(revision: Any, time: Any = None) -> str:
         return "an empty ledger (no revisions)"
     when = stored_time(time)
     return f"ledger revision {int(revision)}" + (f" of {when}" if when else "")
+
+
+def per_million_prices(unit: str, price_year: Any) -> str:
+    """The money a figure per million of a currency is counted in, as other amounts say it:
+    'EUR at 2025 prices' for 'FTE-years per EUR million' of a run at 2025 prices (the figure
+    changes with the price year its millions are at, as an amount does); '' for any other
+    unit, or without one price year."""
+    per = PER_MILLION.match(unit)
+    if per is None or price_year in (None, "") or isinstance(price_year, list):
+        return ""
+    return f"{per['currency']} at {price_year} prices"
 
 
 def prices_text(year: Any, price_year: Any) -> str:

@@ -30,7 +30,7 @@ from typing import Any, BinaryIO
 import numpy as np
 import pandas as pd
 
-from moneytrail.currencies import PER_MILLION, is_currency
+from moneytrail.currencies import PER_MILLION, is_currency, money_currency
 from moneytrail.errors import MoneytrailError, ResourceError, UnknownNameError
 from moneytrail.text import shown_text
 
@@ -757,24 +757,27 @@ def money_columns_by_row(result: Result, name: str) -> dict[str, str] | None:
 
 def row_money_units(result: Result, name: str) -> set[str]:
     """The currencies of the rows of a run table whose rows carry their unit (the
-    scorecard's 'EUR' rows, `row_currency`): empty for any other table."""
+    scorecard's 'EUR' rows and its rows per EUR million, `row_currency`): empty for any other
+    table."""
     table = result.tables.get(name)
     if table is None or money_columns_by_row(result, name) is None:
         return set()
     at = [c.name for c in table.columns].index("unit")
-    return {unit for unit in (str(row[at] or "").split(" (", 1)[0] for row in table.rows)
-            if is_currency(unit)}
+    return {code for code in (money_currency(str(row[at] or "").split(" (", 1)[0])
+                              for row in table.rows) if code}
 
 
 def row_currency(row: Mapping[Any, Any], money: dict[str, str]) -> str:
     """The `currency` of a CSV row of a table whose rows carry their unit: the row's `unit`
-    when it is money ('EUR', 'EUR (as counted here)'), and that of any fixed-currency column
-    filled on the row (the lifecycle's `accelerators_h100e` row and its `h100e_price_*`);
-    empty on a row with no money (a share, MWh, t CO2e)."""
+    when it is money ('EUR', 'EUR (as counted here)'), the currency of a row per million of
+    one ('FTE-years per EUR million': EUR, whose price year the row's figure depends on),
+    and that of any fixed-currency column filled on the row (the lifecycle's
+    `accelerators_h100e` row and its `h100e_price_*`); empty on a row with no money (a share,
+    MWh, t CO2e)."""
     found = set()
-    unit = str(row.get("unit") or "").split(" (", 1)[0]
-    if is_currency(unit):
-        found.add(unit)
+    code = money_currency(str(row.get("unit") or "").split(" (", 1)[0])
+    if code:
+        found.add(code)
     for column, currency in money.items():
         value = row.get(column)
         if value is not None and value == value and value != "":      # NaN: not filled

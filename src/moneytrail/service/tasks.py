@@ -24,6 +24,7 @@ from moneytrail.analysis.claims import DRAWS as CLAIM_DRAWS
 from moneytrail.analysis.claims import SEED as CLAIM_SEED
 from moneytrail.analysis.claims import Claim
 from moneytrail.data.checks import split_list
+from moneytrail.engine.dimensions import OWNERSHIP_TITLE
 from moneytrail.engine.result import TraceResult, code_version
 from moneytrail.engine.trace import DEFAULT_TIERS, check_draws, check_seed
 from moneytrail.errors import MoneytrailError, ScenarioError
@@ -56,13 +57,14 @@ TITLES = {
     "headline": "Where the money ends up (share of the spending as value added)",
     "entity": "Value added by firm or sector",
     "country": "Value added by country where it is generated (location)",
-    "owner_country": "Value added by country where it accrues (ownership)",
+    "owner_country": OWNERSHIP_TITLE,
     "group": "Value added by group (groups overlap)",
     "factor": "Wages, profits and taxes",
     "tier": "Value added by supply-chain tier",
     "supplier": "First invoices: direct spending by supplier",
     "country_factor": "Value added by country where it is generated and factor",
-    "owner_country_factor": "Value added by country where it accrues and factor",
+    "owner_country_factor": "Value added by country, profits counted in the owners' country "
+                            "(ownership), and factor",
     "scorecard": "Scorecard: median (90 % interval) over Monte Carlo draws",
     "conditions": "Conditions of the plan",
     "categories": "What the plan buys: spending by category",

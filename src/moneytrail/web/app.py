@@ -61,6 +61,9 @@ def templates() -> Environment:
     from moneytrail.report.units import EU_FOOTNOTE, ROW_FOOTNOTE
 
     env.globals["eu_footnote"] = EU_FOOTNOTE
+    from moneytrail.engine.dimensions import OWNERSHIP_NOTE
+
+    env.globals["ownership_note"] = OWNERSHIP_NOTE    # under the run page's ownership table
     from moneytrail.web.formerrors import DONE_MESSAGES
 
     env.globals["done_messages"] = DONE_MESSAGES      # after a write (formerrors.done)

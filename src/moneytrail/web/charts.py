@@ -309,7 +309,8 @@ def compare_figure(runs: list[dict[str, Any]], rows: list[dict[str, Any]], *,
 SANKEY_HEADINGS = {
     "first": ("What the plan buys", "First invoices"),
     "location": ("Where the value added is generated", "Kept as wages, profits, taxes"),
-    "ownership": ("Where the profit goes", "Kept as wages, profits, taxes"),
+    "ownership": ("By country, profits counted in the owners' country",
+                  "Kept as wages, profits, taxes"),
 }
 SUMMARY_LIMIT = 5       # the largest nodes (bars) a text alternative names per column (stage)
 

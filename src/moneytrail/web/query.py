@@ -6,7 +6,10 @@ A typo in a filter (`/api/v1/ledger?regoin=EU`) or a filter given twice (`?regio
 would otherwise be ignored silently and answer with unfiltered (or half-filtered) data. Every
 `/api/v1` route takes exactly the query parameters it declares, each at most once (a parameter
 declared as a list may repeat); anything else is a 400 problem+json naming the parameter and
-its value. HTML pages stay lenient: links from elsewhere often carry tracking parameters.
+its value. HTML pages take the same rule on repeats (a page's parameter given twice is a 400
+page naming it and its values: `/ledger?year=2025&year=2024` would otherwise show 2024
+without a word), but stay lenient on unknown parameters: links from elsewhere often carry
+tracking parameters.
 
 Bodies: a POST, PUT or PATCH to `/api/v1` with a body must be `application/json` (415 otherwise)
 and strict JSON: UTF-8, no NaN or Infinity, no key given twice in an object (JSON parsers
@@ -65,25 +68,39 @@ def _is_sequence(annotation: Any) -> bool:
 
 
 async def strict_query(request: Request) -> None:
-    """App-wide dependency: refuse unknown or repeated query parameters on `/api/v1` routes."""
+    """App-wide dependency: refuse unknown or repeated query parameters on `/api/v1` routes,
+    and repeated ones (of the parameters the page takes) on pages."""
     path = request.url.path
-    if not (path == API or path.startswith(API + "/")):
-        return
     names, repeatable = declared(request.scope.get("route"))
     items = request.query_params.multi_items()
-    counts: dict[str, int] = {}
+    if not (path == API or path.startswith(API + "/")):
+        refuse_repeated([(n, v) for n, v in items if n in names], repeatable,
+                        all_values=True)
+        return
     for name, value in items:
-        counts[name] = counts.get(name, 0) + 1
         if name not in names:
             takes = f"this address takes {', '.join(sorted(names))}" if names else \
                 "this address takes no query parameters"
             raise MoneytrailError(f"unknown query parameter ({takes})", field=name,
                                   value=value)
+    refuse_repeated(items, repeatable)
+
+
+def refuse_repeated(items: list[tuple[str, str]], repeatable: set[str],
+                    all_values: bool = False) -> None:
+    """The rule on repeats, for the API and the pages alike: a query parameter not declared
+    as a list is given at most once. A MoneytrailError names the first one given twice and
+    lists its values; its `value` is the second value (the API's problem+json), or all of
+    them (`all_values`: a page's "you gave" line)."""
+    counts: dict[str, int] = {}
+    for name, _ in items:
+        counts[name] = counts.get(name, 0) + 1
         if counts[name] == 2 and name not in repeatable:
             given = [v for n, v in items if n == name]
             raise MoneytrailError(f"query parameter given {len(given)} times ("
                                   f"{', '.join(map(repr, given[:5]))}); give it once",
-                                  field=name, value=given[1])
+                                  field=name,
+                                  value=", ".join(given[:5]) if all_values else given[1])
 
 
 async def plain_address(request: Request) -> None:

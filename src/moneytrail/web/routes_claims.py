@@ -223,7 +223,14 @@ def add_claim_routes(app: FastAPI) -> None:
         return JSONResponse(body)
 
     @app.get("/claims/check", include_in_schema=False)
-    async def own_check_page(request: Request) -> HTMLResponse:
+    async def own_check_page(request: Request, run: Q = None, quantity: Q = None,
+                             side: Q = None, number: Q = None, words: Q = None,
+                             firms: Annotated[list[str] | None, Query()] = None,
+                             groups: Annotated[list[str] | None, Query()] = None,
+                             countries: Annotated[list[str] | None, Query()] = None
+                             ) -> HTMLResponse:
+        # the parameters declared as the API's are, so a field given twice is refused
+        # alike (web.query.strict_query); the fields are read by own_claims.fields_of
         return await run_in_threadpool(own_check_response, request)
 
 

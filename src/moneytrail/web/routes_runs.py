@@ -44,7 +44,7 @@ API = "/api/v1"
 REFERENCE_DRAWS = 2_000      # reference plans traced at start-up (seed from the plan)
 CHARTS = {"first": "Where the money goes first",
           "location": "Where it ends up: by country where value is added",
-          "ownership": "Where it ends up: by country where the profit goes"}
+          "ownership": "Where it ends up: by country, profits counted in the owners' country"}
 MAX_COMPARE = 6
 Q = Annotated[str | None, Query()]
 
@@ -700,7 +700,8 @@ def add_run_routes(app: FastAPI) -> None:
         return as_api(view, format, table)
 
     @app.get("/compare", include_in_schema=False)
-    def compare_page(request: Request, runs: Q = None) -> Response:
+    def compare_page(request: Request,
+                     runs: Annotated[list[str] | None, Query()] = None) -> Response:
         from moneytrail.web.app import render
 
         given = request.query_params.getlist("runs")

@@ -33,7 +33,8 @@ from moneytrail.web.views import View, clean
 
 BREAKDOWN_TABLES = ("entity", "country", "owner_country", "group", "factor", "tier")
 TABLE_LABELS = {"entity": "Firm or sector", "country": "Country (where value is added)",
-                "owner_country": "Country (where the profit goes)", "group": "Group",
+                "owner_country": "Country (ownership: profits to the owners' country)",
+                "group": "Group",
                 "factor": "Wages, profits or taxes", "tier": "Supply-chain tier"}
 FACTORS = {"labour": "Wages", "capital": "Profits and depreciation", "tax": "Taxes"}
 REGIONS = REGION_LABELS     # "Rest of the world", "EU, not split by member state"
@@ -443,7 +444,8 @@ def scorecard_rows(result: Result, names: Names | None = None) -> list[dict[str,
         if metric.endswith(EVIDENCE_SUFFIX):
             weights[metric[:-len(EVIDENCE_SUFFIX)]] = stats
             continue
-        out.append({"metric": metric, "unit": unit, **stats})
+        out.append({"metric": metric, "unit": unit, **stats,
+                    "prices": units.per_million_prices(unit, result.money_context()[1])})
     from moneytrail.analysis.scorecard import HHI_ROW as LARGEST_SIZE
     from moneytrail.analysis.scorecard import (
         missing_said,
@@ -507,6 +509,8 @@ def footprint_rows(result: Result, names: Names | None = None) -> list[dict[str,
                  "unit": str(row.get("unit") or unit),
                  **{s: row.get(f"amount_{s}") for s in ("p5", "p50", "p95")}}
                 for row in records(result, name)]
+        for row in rows:       # per EUR million: the price year its millions are at
+            row["prices"] = units.per_million_prices(row["unit"], result.money_context()[1])
         text, sources = split_note(table.note)
         if name == "jobs":
             text = jobs_years_note(jobs_note_in_words(text), result)
@@ -894,7 +898,8 @@ def claim_verdicts(table: Table) -> dict[str, Any]:
     claims page does: `verdict_column` (its position), `verdicts` (each row shown: verdict and
     weight, for the page's verdict macro: 'Supported — on weak evidence' by
     analysis.verdicts.weak_basis), `verdicts_shown` (the distinct verdicts, for the key) and
-    `weak_basis` (a verdict on weak evidence is shown: the key explains it). {} for any other
+    `weak_basis` (the verdicts shown on weak evidence: the key explains them, each with its
+    own badge). {} for any other
     table; a run stored before its rows had `weak_basis` is read the same way."""
     from moneytrail.analysis.verdicts import weak_basis
 
@@ -909,7 +914,8 @@ def claim_verdicts(table: Table) -> dict[str, Any]:
                 for row in table.rows[:MAX_ROWS_SHOWN]]
     return {"verdict_column": at, "verdicts": verdicts,
             "verdicts_shown": list(dict.fromkeys(str(v["verdict"]) for v in verdicts)),
-            "weak_basis": any(weak_basis(v["verdict"], v["weight"]) for v in verdicts)}
+            "weak_basis": list(dict.fromkeys(str(v["verdict"]) for v in verdicts
+                                             if weak_basis(v["verdict"], v["weight"])))}
 
 
 STAT_NAMES = ("mean", "p5", "p50", "p95")
@@ -1168,8 +1174,8 @@ def tables_text(result: Result, charts: dict[str, Any]) -> str:
 FLOW_TITLES = {"flows_first": "Where the money goes first: flows of the chart",
                "flows_location": "Where it ends up, by country where value is added: flows "
                                  "of the chart",
-               "flows_ownership": "Where it ends up, by country where the profit goes: "
-                                  "flows of the chart"}
+               "flows_ownership": "Where it ends up, by country with profits counted in the "
+                                  "owners' country: flows of the chart"}
 
 
 def result_table_json(result: Result, name: str, names: Names) -> dict[str, Any]:

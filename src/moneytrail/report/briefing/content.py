@@ -20,7 +20,12 @@ from typing import Any, TypedDict
 import pandas as pd
 
 from moneytrail.analysis.claims_schema import Claim
-from moneytrail.engine.dimensions import headline_label, headline_notes
+from moneytrail.engine.dimensions import (
+    OWNERSHIP_NOTE,
+    OWNERSHIP_TITLE,
+    headline_label,
+    headline_notes,
+)
 from moneytrail.errors import MoneytrailError
 from moneytrail.report.briefing import charts
 from moneytrail.report.briefing.charts import short
@@ -1767,8 +1772,7 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
     note_all = trace_notes(briefs, book)
     # a comparison's columns: 'Plan 1: <title>' (the summary's key); one plan's: its share
     spend_heads = plan_heads(briefs) if several else ["Share of the spending"]
-    country_note = ("Location: the country where the value is produced. Ownership: the "
-                    "country where the owners of the firms sit (profits go there).")
+    country_note = f"Location: the country where the value is produced. {OWNERSHIP_NOTE}"
     # a named site in a region the data do not split (service.tasks.site_country_note)
     site_notes = [(f"{h}: " if several else "") + str(b.result.facts["site_note"])
                   for h, b in zip(spend_heads, briefs, strict=True)
@@ -1778,13 +1782,13 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
         groups = [("Value added by country where it is generated (location; median, 90 % "
                    "interval)", [(h, b.table("country"))
                                 for h, b in zip(spend_heads, briefs, strict=True)]),
-                  ("Value added by country where it accrues (ownership; median, 90 % "
-                   "interval)", [(h, b.table("owner_country"))
+                  (f"{OWNERSHIP_TITLE} (median, 90 % interval)", [(h, b.table("owner_country"))
                                 for h, b in zip(spend_heads, briefs, strict=True)])]
     else:
         groups = [("Value added by country: location and ownership (median, 90 % interval)",
                    [("Where it is generated (location)", briefs[0].table("country")),
-                    ("Where it accrues (ownership)", briefs[0].table("owner_country"))])]
+                    ("Profits counted in the owners' country (ownership)",
+                     briefs[0].table("owner_country"))])]
     for caption, columns in groups:
         t = share_table(next(tab), caption, columns, "Country", names, note=country_note,
                         countries=True, difference=two)
