@@ -274,7 +274,34 @@ def test_unsplit_note_groups_the_unsplit_value_added_once(reference, data, monke
         return original(self, dimension, values)
 
     monkeypatch.setattr(RentSplit, "by", counted)
-    assert unsplit_note(split) == expected
+    fresh = split_rents(reference[GIGA], data, drawn=split.drawn)
+    assert unsplit_note(fresh) == expected
+    assert calls == ["entity"]
+
+
+def test_a_splits_unsplit_value_added_is_summed_once_for_every_note(reference, data,
+                                                                     monkeypatch):
+    """A split's unsplit capital value added is summed by entity once, however often its
+    firms not split are named: a trace run's facts, each scorecard it is in and the
+    market-power tables each call unsplit_note on the same split (the demo did the sum four
+    times per plan). The notes and unsplit_firms stay the same."""
+    from moneytrail.analysis.market_power import RentSplit, unsplit_firms, unsplit_note
+
+    expected_split = split_rents(reference[GIGA], data)
+    expected = (unsplit_note(expected_split), unsplit_firms(expected_split))
+    calls = []
+    original = RentSplit.by
+
+    def counted(self, dimension, values=None):
+        calls.append(dimension)
+        return original(self, dimension, values)
+
+    monkeypatch.setattr(RentSplit, "by", counted)
+    split = split_rents(reference[GIGA], data, drawn=expected_split.drawn)
+    notes = [unsplit_note(split) for _ in range(4)]
+    frame = unsplit_firms(split)
+    assert notes == [expected[0]] * 4 and notes[0]
+    pd.testing.assert_frame_equal(frame, expected[1])
     assert calls == ["entity"]
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -205,6 +206,18 @@ class RentSplit:
         split = (self.normal + self.rent).sum(axis=1)
         total = split + self.unsplit.sum(axis=1)
         return np.divide(split, total, out=np.full(split.shape, np.nan), where=total != 0)
+
+    @cached_property
+    def unsplit_by_entity(self) -> tuple[np.ndarray, list[str], np.ndarray]:
+        """The unsplit capital value added by entity (draws, entities, read-only), the
+        entities, and the plan's capital value added per draw (read-only): summed once per
+        split, as a trace run's facts, each scorecard and the market-power tables all name the
+        firms not split (`unsplit_note`)."""
+        values, entities = self.by_entity(self.unsplit)
+        capital = (self.normal + self.rent + self.unsplit).sum(axis=1)
+        values.flags.writeable = False
+        capital.flags.writeable = False
+        return values, entities, capital
 
     def by_entity(self, values: np.ndarray | None = None) -> tuple[np.ndarray, list[str]]:
         """(draws, entities) of `values` (default: rent) summed per entity, model order."""
@@ -399,9 +412,8 @@ def _not_split(split: RentSplit) -> list[str]:
 
 def _unsplit_by_entity(split: RentSplit) -> tuple[np.ndarray, list[str], np.ndarray]:
     """The unsplit capital value added by entity (draws, entities), the entities, and the
-    plan's capital value added per draw."""
-    values, entities = split.by_entity(split.unsplit)
-    return values, entities, (split.normal + split.rent + split.unsplit).sum(axis=1)
+    plan's capital value added per draw (`RentSplit.unsplit_by_entity`: summed once)."""
+    return split.unsplit_by_entity
 
 
 def _unsplit_firms(split: RentSplit, names: list[str], values: np.ndarray,

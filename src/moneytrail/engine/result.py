@@ -155,6 +155,38 @@ class TraceResult:
         return cls(plan=plan, model=model, seed=seed, draws=flows.shape[0], labels=labels,
                    per_draw=DrawArrays(flows=flows, tiers=tiers, demand=demand))
 
+    def first_draws(self, draws: int) -> TraceResult:
+        """This trace's first `draws` draws as a trace of their own: what `trace` gives for
+        the same plan, model and seed with `draws` draws and the per-draw values kept (draws
+        come in seed blocks, so a draw's numbers never depend on the draw count), holding
+        read-only views of this trace's arrays (no copy) and whatever else it kept (outputs,
+        weights). Needs kept per-draw values and `draws` whole seed blocks, at most this
+        trace's; ValueError otherwise."""
+        from dataclasses import replace
+
+        from moneytrail.engine.streams import BLOCK
+
+        kept = self.per_draw
+        if kept is None or self.summary is not None:
+            raise ValueError("only a trace that kept its per-draw values can be cut")
+        if isinstance(draws, bool) or not 0 < draws <= self.draws or draws % BLOCK:
+            raise ValueError(f"draws must be whole seed blocks of {BLOCK}, at most "
+                             f"{self.draws}")
+        rows = slice(0, draws)
+
+        def cut(values: np.ndarray | None) -> np.ndarray | None:
+            return None if values is None else values[rows]
+
+        outputs = kept.outputs
+        if outputs is not None:
+            outputs = replace(outputs, output=outputs.output[rows], tiers=outputs.tiers[rows],
+                              parts=outputs.parts[rows])
+        per_draw = replace(kept, flows=kept.flows[rows], tiers=kept.tiers[rows],
+                           demand=kept.demand[rows], purchases=cut(kept.purchases),
+                           evidence=cut(kept.evidence), coefficients=cut(kept.coefficients),
+                           outputs=outputs, weights=cut(kept.weights))
+        return replace(self, draws=draws, per_draw=per_draw)
+
     # -- what produced it ------------------------------------------------------------------
     def plan_demand(self) -> Any:
         """The plan's final-demand sampler (engine.demand.demand_sampler of the plan and the

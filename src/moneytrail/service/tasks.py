@@ -1545,8 +1545,39 @@ def demo_runs(ws: Workspace, plans: list[Plan], *, draws: int, seed: int,
                           lambda rid, _r: comparison(ws, rid, inputs,
                                                      [traced_plan(p) for p in plans],
                                                      conditions, rules))
-    claims = check_claims(ws, draws=2000, seed=1, store=chosen)
+    claims = check_claims(ws, draws=2000, seed=1, store=chosen,
+                          traces=cut_traces(ws, [traced[p.id] for p in plans if p.id in traced],
+                                            draws=2000, seed=1))
     return DemoRun(traces=traces, comparison=compared, claims=claims)
+
+
+def cut_traces(ws: Workspace, results: list[TraceResult], *, draws: int, seed: int
+               ) -> dict[str, TraceResult]:
+    """The plans of `results` as `check_claims` would trace them with `draws` and `seed`
+    (its `traces`, keyed by plan content): each kept trace's first `draws` draws
+    (`TraceResult.first_draws`: the same numbers, not traced again) with the plan as
+    `check_plan` makes it and the data package's footprints, as `moneytrail.trace` gives
+    them. A trace of another seed, with fewer draws or without the evidence weight the claims
+    read is left out (the claims trace that plan themselves). Consecutive plans share their
+    capital and margin draws, as the claims' own traces do (no number changes)."""
+    from moneytrail.analysis.metrics import Evaluation
+    from moneytrail.engine.streams import BLOCK
+    from moneytrail.service.footprints import package_footprint
+
+    out: dict[str, TraceResult] = {}
+    for result in results:
+        if result.seed != seed or result.draws < draws or draws % BLOCK or \
+                result.summary is not None or result.per_draw is None or \
+                result.per_draw.evidence is None:
+            continue
+        plan = result.require_plan()
+        cut = replace(result.first_draws(draws), plan=check_plan(ws, plan),
+                      package_footprints=partial(package_footprint, ws))
+        if out:
+            Evaluation.of(cut, ws.analysis).draws_from(
+                Evaluation.of(list(out.values())[-1], ws.analysis))
+        out[plan.model_dump_json()] = cut
+    return out
 
 
 # -- analyses --------------------------------------------------------------------------------
