@@ -26,8 +26,8 @@ Rules (the object-level checks of the web pages and the JSON API rest on them):
   JSON API, reference plans) is public; a run made only from saved plans (`saved_plan_runs`:
   their runs, reruns and claim checks) is as visible as its plans: when none of them is
   public (and not deleted), only their owners see it (`run_visible`, `visible_runs_clause`);
-  a run derived from another (a claim checked against a run: `runs.checked_run_id`) is,
-  besides, no more visible than the run it checked.
+  a run derived from others (a claim checked against a run, a rerun, a briefing's
+  sensitivity run: `run_origins`) is, besides, no more visible than any run it derives from.
 
 The plan mapping is stored as JSON text, unchecked here; the web layer checks it with the
 scenario schema before saving (a saved plan can always be run).
@@ -51,13 +51,12 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import aliased
 
 from moneytrail.accounts.models import Account, SavedPlan, SavedPlanRevision, SavedPlanRun
 from moneytrail.accounts.store import AccountError, Clock, aware, utc_now
 from moneytrail.errors import ConflictError, MoneytrailError, NotFoundError
 from moneytrail.ledger import locking
-from moneytrail.ledger.models import OpenRun, Run
+from moneytrail.ledger.models import OpenRun, RunOrigin
 from moneytrail.text import same_text, text_problem, unix_lines
 
 VISIBILITIES = ("private", "public")
@@ -145,21 +144,19 @@ def linked_runs_clause(run_id: Any, viewer: int | None) -> ColumnElement[bool]:
 def visible_runs_clause(run_id: Any, viewer: int | None) -> ColumnElement[bool]:
     """A SQL condition on a run id column: true when `viewer` (an account id, None for
     anonymous) may see the run: the run itself may be seen (`linked_runs_clause`) and, for
-    a run derived from another (a claim checked against a run, `runs.checked_run_id`:
-    service.run_claims, service.own_claims), so may the run it checked. So a check stored
-    while a saved plan was public is hidden again with the plan's run when the plan is made
-    private (the check shows the plan's title and figures), in every list as on its page.
-    A run made only from private (or deleted) plans is "not found" for everyone else,
-    admins included, as the plans themselves are; a run neither opened nor linked to a plan
-    (a private plan's run or claim check being linked) is hidden from all.
-
-    Checks are made against trace runs only (service.run_claims.check_against_run), which
-    check no run: one step from a derived run to the run it checked is the whole chain."""
-    derived = aliased(Run)
-    source_hidden = exists().where(
-        derived.id == run_id, derived.checked_run_id.is_not(None),
-        not_(linked_runs_clause(derived.checked_run_id, viewer)))
-    return and_(linked_runs_clause(run_id, viewer), not_(source_hidden))
+    a run derived from others (`run_origins`, migration 0011: a claim checked against a run,
+    a rerun of a run's plan, a briefing's sensitivity run or trace again with analyses;
+    service.runs.RunStore.derived_from), so may every run it derives from, directly or
+    through other derived runs. So a run derived while a saved plan was public (a check, a
+    rerun, the tornado of its briefing: they show the plan's title and figures) is hidden
+    again with the plan's run when the plan is made private, deleted or purged, in every
+    list as on its page. A run made only from private (or deleted) plans is "not found"
+    for everyone else, admins included, as the plans themselves are; a run neither opened
+    nor linked to a plan (a private plan's run or claim check being linked) is hidden from
+    all."""
+    origin_hidden = exists().where(
+        RunOrigin.run_id == run_id, not_(linked_runs_clause(RunOrigin.origin_id, viewer)))
+    return and_(linked_runs_clause(run_id, viewer), not_(origin_hidden))
 
 
 def run_visible(engine: Engine, run_id: str, viewer: int | None) -> bool:

@@ -243,5 +243,19 @@ class OpenRun(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
+class RunOrigin(Base):
+    """A run derived from another (a claim checked against a run, a run of the same plan
+    again on newer code or data, a briefing's sensitivity run or trace again with analyses)
+    and each run it derives from, directly or through other derived runs: one row per pair
+    (migration 0011), written once when the derived run is stored (a stored run never
+    changes, so neither do the runs it derives from). A derived run is visible only while
+    every run it derives from is (accounts.plans.visible_runs_clause). Not foreign keys:
+    those runs may have been computed in another store."""
+
+    __tablename__ = "run_origins"
+    run_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    origin_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
 TABLES = {"source": Source, "deal": Deal, "claim": Claim, "fx": Fx, "deflator": Deflator,
           "population": Population, "gdp": Gdp}

@@ -14,8 +14,10 @@ visible to everyone: `start` and `mark_open` record its id in `open_runs` (migra
 store made with `private=True` (the web app's runs of a private saved plan, their reruns and
 claim checks) records nothing there, so such a run is as visible as the plans it is then
 linked to (accounts.plans.visible_runs_clause). A run derived from another (a claim checked
-against a run) stores that run's id (`checked_run_id`, migration 0009) and is, besides, no
-more visible than it.
+against a run) stores that run's id (`checked_run_id`, migration 0009). Every run derived
+from another (a check, a rerun of its plan, a briefing's sensitivity run: a store made with
+`derived_from(run)`) records that run and the runs it derives from (`run_origins`, migration
+0011) and is, besides, no more visible than any of them.
 
 Several processes may share one store. A queued or running run has a lease (migration 0007):
 the process that queued or computes it writes its owner id (`process_owner`: host:pid:start)
@@ -43,7 +45,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, delete, exists, insert, select, update
 
 from moneytrail.engine.result import code_version
 from moneytrail.errors import ConflictError, MoneytrailError, NotFoundError
@@ -230,29 +232,51 @@ class RunStore:
     """Runs in the ledger database (see the module docstring). `private=True`: runs made
     through this store are not opened to everyone (runs of private saved plans)."""
 
-    def __init__(self, engine: Engine, *, private: bool = False) -> None:
+    def __init__(self, engine: Engine, *, private: bool = False,
+                 origin: str | None = None) -> None:
         self.engine = engine
         self.private = private
+        self.origin = origin
 
     def as_private(self) -> RunStore:
         """The same store, making runs for a private saved plan (they are not opened)."""
-        return RunStore(self.engine, private=True)
+        return RunStore(self.engine, private=True, origin=self.origin)
+
+    def derived_from(self, run: str) -> RunStore:
+        """The same store, making runs derived from the run `run` (a rerun of its plan, a
+        briefing's runs, a claim checked against it): `start` records `run` and every run
+        it derives from (`run_origins`, migration 0011), so a new run is visible only while
+        they are (accounts.plans.visible_runs_clause)."""
+        return RunStore(self.engine, private=self.private, origin=run)
 
     def mark_open(self, run: str) -> None:
         """Record that `run` was computed (or asked for) outside a saved plan, so everyone
-        may see it; nothing for a private store. Idempotent; one read when already open."""
+        may see it; nothing for a private store. A store making derived runs (`derived_from`)
+        opens it and leaves the runs it derives from; any other store (the CLI, the builder,
+        the JSON API: whoever computes the same content on its own holds it) also forgets
+        them, so the run is public as every open run is. Idempotent; one read when already
+        open and derived from nothing."""
         if self.private:
             return
         from moneytrail.ledger.locking import write_transaction
-        from moneytrail.ledger.models import OpenRun
+        from moneytrail.ledger.models import OpenRun, RunOrigin
+
+        def done(conn) -> bool:
+            opened = conn.execute(select(OpenRun.run_id).where(OpenRun.run_id == run)).first()
+            derived = self.origin is None and conn.execute(select(RunOrigin.run_id).where(
+                RunOrigin.run_id == run)).first() is not None
+            return opened is not None and not derived
 
         with self.engine.connect() as conn:
-            if conn.execute(select(OpenRun.run_id).where(OpenRun.run_id == run)).first():
+            if done(conn):
                 return
         with write_transaction(self.engine) as conn:
-            if conn.execute(select(OpenRun.run_id).where(OpenRun.run_id == run)).first():
+            if done(conn):
                 return
-            conn.execute(insert(OpenRun).values(run_id=run, created_at=now()))
+            if self.origin is None:
+                conn.execute(delete(RunOrigin).where(RunOrigin.run_id == run))
+            if conn.execute(select(OpenRun.run_id).where(OpenRun.run_id == run)).first() is None:
+                conn.execute(insert(OpenRun).values(run_id=run, created_at=now()))
 
     def get(self, run: str) -> RunState | None:
         from moneytrail.ledger.models import Run
@@ -339,14 +363,16 @@ class RunStore:
     def open_done_runs(self, *, kind: str, label: str, data_hash: str
                        ) -> list[tuple[str, dict[str, Any], dt.datetime]]:
         """The done runs of `kind` labelled `label` on this code version and data hash that
-        are open to everyone (`open_runs`): (id, inputs, created_at), newest first. Only
-        the inputs are read, not the results."""
-        from moneytrail.ledger.models import OpenRun, Run
+        are open to everyone (`open_runs`, and derived from no other run: a derived run is
+        only as visible as the runs it derives from, `run_origins`): (id, inputs,
+        created_at), newest first. Only the inputs are read, not the results."""
+        from moneytrail.ledger.models import OpenRun, Run, RunOrigin
 
         query = (select(Run.id, Run.inputs, Run.created_at)
                  .join(OpenRun, OpenRun.run_id == Run.id)
                  .where(Run.kind == kind, Run.label == label, Run.status == "done",
-                        Run.code_version == code_version(), Run.data_hash == data_hash)
+                        Run.code_version == code_version(), Run.data_hash == data_hash,
+                        ~exists().where(RunOrigin.run_id == Run.id))
                  .order_by(Run.created_at.desc(), Run.id))
         found = []
         with self.engine.connect() as conn:
@@ -380,11 +406,14 @@ class RunStore:
               checked_run: str | None = None) -> bool:
         """Record a new run (queued or running), opened to everyone unless this store is
         private; False if the id is already stored (then nothing is written). `checked_run`:
-        the run a derived run (a claim checked against a run) checked; the new run is then
-        as visible as that one (accounts.plans.visible_runs_clause)."""
+        the run a claims run checked (`runs.checked_run_id`). The run it derives from (this
+        store's `derived_from`, else `checked_run`) and every run that one derives from are
+        recorded in `run_origins`: the new run is then no more visible than any of them
+        (accounts.plans.visible_runs_clause)."""
         from moneytrail.ledger.locking import write_transaction
-        from moneytrail.ledger.models import OpenRun, Run
+        from moneytrail.ledger.models import OpenRun, Run, RunOrigin
 
+        parent = self.origin or checked_run
         with write_transaction(self.engine) as conn:
             if conn.execute(select(Run.id).where(Run.id == run)).first() is not None:
                 return False
@@ -395,6 +424,11 @@ class RunStore:
                 inputs=canonical_json(inputs), status=status, done=0, total=total, error="",
                 result=None, created_at=stamp, updated_at=stamp, owner=process_owner(),
                 checked_run_id=checked_run))
+            if parent is not None:
+                origins = {parent, *conn.execute(select(RunOrigin.origin_id).where(
+                    RunOrigin.run_id == parent)).scalars()} - {run}
+                for origin in sorted(origins):
+                    conn.execute(insert(RunOrigin).values(run_id=run, origin_id=origin))
             if not self.private and conn.execute(select(OpenRun.run_id).where(
                     OpenRun.run_id == run)).first() is None:   # kept when an error is forgotten
                 conn.execute(insert(OpenRun).values(run_id=run, created_at=stamp))
@@ -509,10 +543,10 @@ class RunStore:
                          .values(status="error", error=message[:2000], updated_at=now()))
 
     def forget_failed(self, run: str) -> None:
-        """Drop an errored run so it can be computed again."""
-        from sqlalchemy import delete
-
-        from moneytrail.ledger.models import Run
+        """Drop an errored run (and the runs it was derived from: whoever computes it again
+        records its own) so it can be computed again."""
+        from moneytrail.ledger.models import Run, RunOrigin
 
         with self.engine.begin() as conn:
-            conn.execute(delete(Run).where(Run.id == run, Run.status == "error"))
+            if conn.execute(delete(Run).where(Run.id == run, Run.status == "error")).rowcount:
+                conn.execute(delete(RunOrigin).where(RunOrigin.run_id == run))

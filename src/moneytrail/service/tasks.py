@@ -501,11 +501,12 @@ class Runner:
             compute: Callable[[str, Progress | None], Result],
             progress: Progress | None = None, checked_run: str | None = None) -> Result:
         """The run of these inputs, from the store or computed and stored. `checked_run`:
-        the run a derived run checks (RunStore.start), recorded when the run is stored."""
+        the run a claims run checks (RunStore.start), recorded when the run is stored; the
+        run derives from it (RunStore.derived_from)."""
         rid = run_id(kind, inputs, self.ws.data_hash)
         if self.store is None:
             return compute(rid, progress)
-        store = self.store
+        store = self.store if checked_run is None else self.store.derived_from(checked_run)
         state = store.get(rid)
         started = False          # this call recorded the run (not a queued one it claimed)
         while True:
@@ -581,6 +582,14 @@ StoreChoice = RunStore | None | Literal[DefaultStore.LEDGER]
 def chosen_store(ws: Workspace, store: StoreChoice) -> RunStore | None:
     """The run store a task uses: the ledger database's runs table for LEDGER, else `store`."""
     return default_store(ws) if store is LEDGER else store
+
+
+def derived_store(ws: Workspace, store: StoreChoice, run: str) -> RunStore | None:
+    """The run store for runs computed on the back of the stored run `run` (a briefing's
+    trace again with analyses and its sensitivity runs): they are recorded as derived from
+    it (RunStore.derived_from), so they are never more visible than it. None stays None."""
+    chosen = chosen_store(ws, store)
+    return None if chosen is None else chosen.derived_from(run)
 
 
 # -- trace -----------------------------------------------------------------------------------
@@ -1964,7 +1973,8 @@ def analysed_runs(ws: Workspace, result: Result, *, store: StoreChoice = LEDGER
     them; a trace run stored without them (as `moneytrail trace` stores it) traced again with
     them, with the same plan, draws, seed, tiers and evidence; a comparison run's plans, each
     traced with the draws and seed the comparison used. `store`: where the runs traced here
-    are kept (a private store for a private plan's run, so they are not opened to everyone).
+    are kept (a private store for a private plan's run, so they are not opened to everyone),
+    as derived from `result` (derived_store: no more visible than it).
     The CLI's `moneytrail report RUN` and the web app's report downloads both use this."""
     need_workspace(ws)
     inputs = result.provenance.inputs
@@ -1972,15 +1982,17 @@ def analysed_runs(ws: Workspace, result: Result, *, store: StoreChoice = LEDGER
         from moneytrail.service.footprints import SPEND_YEARS_DEFAULT, stored_plan_years
 
         defaults = result.facts.get(SPEND_YEARS_DEFAULT) or [None] * len(inputs["plans"])
+        derived = derived_store(ws, store, result.run_id)
         return [trace_plan(ws, stored_plan_years(Plan.model_validate(data), default), draws=n,
-                           seed=s, store=store)
+                           seed=s, store=derived)
                 for data, n, s, default in zip(inputs["plans"], inputs["draws"],
                                                inputs["seeds"], defaults, strict=True)]
     if result.kind != "trace" or "categories" in result.tables:
         return [result]
     return [trace_plan(ws, stored_plan(result, to="brief it"), draws=inputs.get("draws"),
                        seed=inputs.get("seed"), tiers=inputs.get("tiers", DEFAULT_TIERS),
-                       evidence=inputs.get("evidence"), store=store)]
+                       evidence=inputs.get("evidence"),
+                       store=derived_store(ws, store, result.run_id))]
 
 
 __all__ = ["ANALYSES", "BREAKDOWNS", "DemoRun", "analyse_plan", "analysed_runs", "check_claims",

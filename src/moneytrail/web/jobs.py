@@ -402,14 +402,18 @@ class RunQueue:
     def run_id(self, plan: Plan, draws: int, seed: int) -> str:
         return tasks.trace_run_id(self.ws, plan, draws=draws, seed=seed)
 
-    def submit(self, plan: Plan, draws: int, seed: int, *, private: bool = False
-               ) -> tuple[str, str]:
+    def submit(self, plan: Plan, draws: int, seed: int, *, private: bool = False,
+               derived_from: str | None = None) -> tuple[str, str]:
         """Queue a trace of `plan` unless the store has it; (run id, status). A run asked for
         outside a private saved plan is opened to everyone (`RunStore.mark_open`), even when
         it was stored already; `private=True` (a private plan's run or rerun, linked to the
-        plan by the caller) opens nothing."""
+        plan by the caller) opens nothing. `derived_from`: the run this one repeats (a rerun
+        on newer code or data): a new run is recorded as derived from it and is never more
+        visible than it (RunStore.derived_from)."""
         rid = self.run_id(plan, draws, seed)
         store = self.store.as_private() if private else self.store
+        if derived_from is not None:
+            store = store.derived_from(derived_from)
         state = store.get(rid)
         if state is not None and state.status == "done":
             store.mark_open(rid)

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import re
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -588,8 +589,17 @@ def add_run_routes(app: FastAPI) -> None:
     @app.post("/r/{run}/rerun", include_in_schema=False)
     async def rerun_page(request: Request, run: str) -> Response:
         """Run an outdated run's plan again (same draws and seed) on the current code and
-        data; lands on the new run's page. The store's reads run in the thread pool, as
-        the submit does: a slow store holds up this request only."""
+        data; lands on the new run's page. Anyone who may see the run may run it again; a
+        signed-in browser sends its session's CSRF token, as every other form does
+        (auth.check_csrf: 403 without it). The new run derives from the old one
+        (RunStore.derived_from): it is never more visible than the run it repeats, so a
+        public plan's rerun is hidden again with the plan. The store's reads run in the
+        thread pool, as the submit does: a slow store holds up this request only."""
+        from moneytrail.web import auth
+
+        current = await run_in_threadpool(auth.who, request)
+        if current is not None:
+            await auth.check_csrf(request, current)
         state = await run_in_threadpool(run_state, request, run)
         if state.result is None or state.result.kind != "trace":
             raise MoneytrailError(f"this run is {state.status}; only a finished trace can be "
@@ -597,8 +607,8 @@ def add_run_routes(app: FastAPI) -> None:
         take_token(request)
         plan, draws, seed = await run_in_threadpool(rerun_request, request, state.result)
         private = bool(getattr(request.state, "no_store", False))
-        rid, _ = await run_in_threadpool(queue(request).submit, plan, draws, seed,
-                                         private=private)
+        rid, _ = await run_in_threadpool(partial(queue(request).submit, plan, draws, seed,
+                                                 private=private, derived_from=state.id))
         # a private plan's rerun is never opened, so it is hidden from everyone until linked
         if private:
             from moneytrail.web.saved import store, viewer

@@ -1629,8 +1629,11 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
             step(f"sensitivity of {brief.plan.id}")
             output, _ = tornado_output(brief, ws)
             try:
-                brief.tornado = tasks.sensitivity(ws, brief.plan, output, method="tornado",
-                                                  top=8, store=store)
+                # derived from the plan's run: no more visible than it (a public plan's
+                # tornado shows its title and budget; hidden again when the plan is)
+                brief.tornado = tasks.sensitivity(
+                    ws, brief.plan, output, method="tornado", top=8,
+                    store=tasks.derived_store(ws, store, brief.result.run_id))
             except MoneytrailError as exc:
                 brief.tornado_error = str(exc)
     step("claims of the debate")
