@@ -151,3 +151,21 @@ def test_a_refused_save_says_nothing_was_saved(accounts_app):
     # a plain "Check" of the same draft does not say so: nothing was asked to be saved
     checked = eve.post("/build", data={**fields, "action": "check"}, follow_redirects=False)
     assert "Nothing was saved" not in eve.get(checked.headers["location"]).text
+
+
+def test_a_budget_of_2000_is_warned_about_at_check_as_the_run_warns(client):
+    """'2000' typed as the budget (the field is in the plan's currency: EUR 2,000, most likely
+    2,000 million meant): the builder's Check says the very sentence the run's answer carries
+    (one service function, tasks.plan_warnings), before anything runs."""
+    page, draft = submit(client, budget="2000")
+    assert page.status_code == 200 and "The plan is valid" in page.text
+    assert draft["budget"]["amount"] == 2000
+    said = unescape(page.text)
+    assert "did you mean 2 000 m? Write '2 000 m'" in said
+    plan = {**draft, "draws": 50, "seed": 1}
+    posted = client.post("/api/v1/runs", json={"scenario": plan, "draws": 50, "seed": 1})
+    assert posted.status_code in (200, 202), posted.text
+    [warning] = [w for w in posted.json()["warnings"] if w["kind"] == "small_budget"]
+    assert warning["message"] in said
+    # the warning stands above the form, read before the Run button is reached
+    assert said.index(warning["message"]) < said.index('<form method="post" action="/build"')

@@ -81,15 +81,15 @@ def test_the_briefing_of_one_run_names_the_ledger_revision_before_and_after_an_e
 # -- 2. the price year ------------------------------------------------------------------------
 def test_the_run_page_says_the_plans_price_year(client, runs):
     text = text_of(client.get(f"/r/{runs['old']}").text)
-    assert "spends EUR 20.00 bn at 2020 prices in 2025" in text
+    assert "spends EUR 20.00 bn at 2020 prices over 2025\u20132029" in text
     assert "Budget EUR 20.00 bn at 2020 prices" in text
     plain = text_of(client.get(f"/r/{runs['eur']}").text)
-    assert "prices in 2025" not in plain          # price year = plan year: nothing added
+    assert "at 2025 prices" not in plain          # price year = plan year: nothing added
 
 
 def test_the_briefing_summary_says_the_plans_price_year(client, runs):
     text = text_of(client.get(f"/r/{runs['old']}/report.html").text)
-    assert "spends EUR 20.00 bn at 2020 prices (2025, buyer region EU)" in text
+    assert "spends EUR 20.00 bn at 2020 prices over 2025\u20132029" in text
 
 
 def test_compare_page_labels_each_runs_price_year(client, runs):

@@ -701,6 +701,42 @@ def spend_years_text(facts: Any, measures: Any = ()) -> str:
                 "years")
 
 
+def stored_spend_years(facts: Any, plan: Any) -> int | None:
+    """The years a run's plan spends its budget over: the run's fact
+    (service.footprints.SPEND_YEARS); for a run stored before it, its plan's (`plan`, the
+    stored mapping, which writes every field, or a Plan) `spend_years`, else its
+    `horizon_years` (analysis.concentration.spend_years); None when neither says."""
+    from moneytrail.service.footprints import SPEND_YEARS
+
+    def whole(value: Any) -> int | None:
+        if isinstance(value, int | float) and not isinstance(value, bool) and value >= 1 \
+                and float(value).is_integer():
+            return int(value)
+        return None
+
+    found = whole((facts or {}).get(SPEND_YEARS))
+    if found is not None:
+        return found
+    read = plan.get if isinstance(plan, dict) else lambda key: getattr(plan, key, None)
+    return whole(read("spend_years")) or whole(read("horizon_years"))
+
+
+def spend_period_text(year: Any, years: int | None, default: bool | None = False) -> str:
+    """When a plan spends its budget, as the headline of its run says it: 'in 2025' for a
+    plan that spends in one year (or whose years are unknown); 'over 2025–2028' for one that
+    spends over 4 years from its year (`years`, stored_spend_years: year k of S buys from the
+    start of year k, docs/methods.md); a plan that leaves its years to the tool's default
+    (`default`, service.footprints.stored_spend_years_default) is told so. The one sentence
+    part of the web's run page and the briefing."""
+    if not years or years == 1 or isinstance(year, bool) or not isinstance(year, int):
+        return f"in {year}"
+    text = f"over {year}\u2013{year + years - 1}"
+    if default:
+        text += (f" (the tool's default spending period of {years} years, an assumption: the "
+                 "plan does not say over how many years it spends)")
+    return text
+
+
 def lower_first(text: str) -> str:
     """'Networking' -> 'networking' inside a sentence; 'AI accelerators' stays."""
     return text[:1].lower() + text[1:] if text[1:2].islower() else text

@@ -227,7 +227,11 @@ def headline_text(result: Result, names: Names) -> list[str]:
     # the plan's own supplier split (its `procurement`), said with what it buys
     suppliers = procurement_text(plan, names.category, names.entity)
     own = f" The plan sets its own suppliers: {suppliers}." if suppliers else ""
-    sentences = [f"{facts['title']} spends {total}{prices} in {facts['year']}, bought in the "
+    from moneytrail.service.footprints import stored_spend_years_default
+
+    period = units.spend_period_text(facts["year"], units.stored_spend_years(facts, plan),
+                                     stored_spend_years_default(result))
+    sentences = [f"{facts['title']} spends {total}{prices} {period}, bought in the "
                  f"{facts['buyer_region']} market.{own} Tracing it through the supply chain "
                  f"over {units.draws_text(facts['draws'])}:"]
     factors = {r["key"]: r for r in breakdown_rows(result, "factor", names)}

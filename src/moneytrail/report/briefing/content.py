@@ -82,6 +82,8 @@ from moneytrail.report.units import (
     plan_text_notes,
     prices_text,
     rough_draws_text,
+    spend_period_text,
+    stored_spend_years,
     total_per_budget,
     with_article,
 )
@@ -637,9 +639,11 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
     """The plain-language paragraph, one sentence per item of issue 13."""
     plan, facts = brief.plan, brief.result.facts
     currency = brief.currency
+    period = spend_period_text(plan.year, stored_spend_years(facts, plan),
+                               stored_spend_years_default(brief.result))
     sentences = [f"“{plan.title}” spends {money(facts.get('total', plan.budget.amount), currency)}"
-                 f"{prices_text(plan.year, plan.price_year)}"
-                 f" ({plan.year}, buyer region {plan.buyer_region}), traced through the supply "
+                 f"{prices_text(plan.year, plan.price_year)} {period}"
+                 f", bought in the {plan.buyer_region} market and traced through the supply "
                  f"chain over {draws_text(facts.get('draws', 0))}."]
     cats, firms = category_names(ws), entity_names(ws)
     suppliers = procurement_text(brief.stated, lambda c: cats.get(c, humanise(c)),
