@@ -111,3 +111,38 @@ def test_power_the_hardware_uses_is_not_warned_about(ws):
     small = {"accelerators": 0.7, "servers": 0.15, "facility": 0.14, "electricity": 0.01}
     result = run(ws, small)
     assert "unused_electricity" not in result.facts
+
+
+def test_the_run_page_and_api_show_the_unused_power(tmp_path):
+    import re
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from moneytrail.web import create_app
+
+    app = create_app(db=str(tmp_path / "store.db"))
+    plan = {"id": "tester-power", "title": "tester", "year": 2025, "currency": "USD",
+            "buyer_region": "EU", "site_country": "DE", "budget": {"amount": 5e9},
+            "spend": TOO_MUCH_POWER}
+    with TestClient(app) as client:
+        posted = client.post("/api/v1/runs", json={"scenario": plan, "draws": DRAWS,
+                                                   "seed": SEED})
+        assert posted.status_code in (200, 202), posted.text
+        rid = posted.json()["run_id"]
+        for _ in range(1200):
+            status = client.get(f"/api/v1/runs/{rid}").json()["status"]
+            if status in ("done", "error"):
+                break
+            time.sleep(0.1)
+        assert status == "done"
+        page = client.get(f"/r/{rid}").text
+        answer = client.get(f"/api/v1/runs/{rid}").json()
+    fact = answer["result"]["facts"]["unused_electricity"]
+    notes = re.findall(r'<p class="notice notice-info unused-electricity" role="note">(.*?)</p>',
+                       page, re.S)
+    assert len(notes) == 1
+    assert f"buys {fact['bought_twh']:,.2f} TWh" in notes[0]
+    assert f"uses {fact['used_twh']:,.2f} TWh" in notes[0]
+    warned = [w for w in answer.get("warnings", []) if w["kind"] == "unused_electricity"]
+    assert len(warned) == 1 and warned[0]["bought_twh"] == fact["bought_twh"]
