@@ -146,3 +146,18 @@ def test_the_run_page_and_api_show_the_unused_power(tmp_path):
     assert f"uses {fact['used_twh']:,.2f} TWh" in notes[0]
     warned = [w for w in answer.get("warnings", []) if w["kind"] == "unused_electricity"]
     assert len(warned) == 1 and warned[0]["bought_twh"] == fact["bought_twh"]
+
+
+def test_the_briefing_says_the_unused_power_and_the_net_embodied_co2(ws):
+    import html as html_lib
+    import re
+
+    from moneytrail.report.briefing import render_briefing
+
+    result = run(ws, TOO_MUCH_POWER)
+    page = render_briefing(ws, [result], fmt="html", sensitivity=False).decode()
+    text = " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    fact = result.facts["unused_electricity"]
+    assert (f"The plan buys {fact['bought_twh']:,.2f} TWh of electricity in its budget; its "
+            f"hardware uses {fact['used_twh']:,.2f} TWh") in text
+    assert "per million spent (scope 1+2, less own power in operational CO2)" in text
