@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from moneytrail.analysis.scorecard import EMBODIED_ROW
+
 ROOT = Path(__file__).resolve().parents[1]
 STORE = Path(tempfile.mkdtemp()) / "runs.sqlite"
 
@@ -166,8 +168,7 @@ def test_scorecard_per_million_in_the_plans_currency_and_operational_co2_labelle
         factor = fx_factor(ws.analysis.money, "USD", int(plan.price_year or plan.year), "EUR")
     jobs_row = frame.loc["Jobs paid for per million spent (FTE-years)"]
     assert jobs_row["unit"] == "FTE-years per USD million"
-    assert frame.loc["Embodied CO2 of the supply chain per million spent (scope 1+2)",
-                     "unit"] == "t CO2e per USD million"
+    assert frame.loc[EMBODIED_ROW, "unit"] == "t CO2e per USD million"
     assert "Operational CO2 over the horizon (electricity)" in frame.index
     label = result.facts.get("plan", plan.id)
     per_usd = jobs_row[f"{label}_p50"]

@@ -212,6 +212,35 @@ def own_electricity_co2(result: TraceResult, data: AnalysisData,
     return out
 
 
+def electricity_overlap(result: TraceResult, data: AnalysisData,
+                        draws: dict[str, np.ndarray] | None,
+                        purchases: Purchases | None = None) -> np.ndarray:
+    """Per draw: the CO2 both the supply-chain footprint (as embodied CO2) and the lifecycle
+    (as operational CO2) would count, the one rule every figure of embodied CO2 beside
+    operational CO2 uses (`embodied_net`): when the plan's own electricity covers part of its
+    hardware's use (`own_electricity`, in `draws`: lifecycle_draws), that covered share of
+    the purchase's first-invoice CO2 (`own_electricity_co2`); operational CO2 already counts
+    those kWh at the site's grid intensity. Zeros otherwise."""
+    own = draws if draws is not None else {}
+    covered = own.get("own_electricity_covered_mwh")
+    if covered is None or not np.any(covered > 0):
+        return np.zeros(result.draws)
+    bought = own["own_electricity_mwh"]
+    share = np.divide(covered, bought, out=np.zeros_like(covered), where=bought > 0)
+    purchases = purchases if purchases is not None else plan_purchases(result)
+    return share * own_electricity_co2(result, data, purchases)
+
+
+def embodied_net(result: TraceResult, data: AnalysisData, embodied: np.ndarray,
+                 draws: dict[str, np.ndarray] | None,
+                 purchases: Purchases | None = None) -> np.ndarray:
+    """Per draw: embodied CO2 (`embodied`: the supply-chain footprint's, footprint_draws'
+    co2_embodied_tonnes) less the power the plan buys and its hardware uses
+    (`electricity_overlap`), so embodied + operational CO2 counts no kWh twice. The lifecycle
+    table, the co2 table, the scorecard, comparisons and briefings all read it."""
+    return embodied - electricity_overlap(result, data, draws, purchases)
+
+
 def embodied_co2(result: TraceResult, data: AnalysisData, operational: np.ndarray,
                  embodied: np.ndarray | None = None,
                  draws: dict[str, np.ndarray] | None = None,
@@ -230,13 +259,7 @@ def embodied_co2(result: TraceResult, data: AnalysisData, operational: np.ndarra
         embodied = footprint_draws(result, data)["co2_embodied_tonnes"]
     if np.all(np.isnan(embodied)):
         return {}
-    own = draws if draws is not None else {}
-    covered = own.get("own_electricity_covered_mwh")
-    if covered is not None and np.any(covered > 0):
-        bought = own["own_electricity_mwh"]
-        share = np.divide(covered, bought, out=np.zeros_like(covered), where=bought > 0)
-        purchases = purchases if purchases is not None else plan_purchases(result)
-        embodied = embodied - share * own_electricity_co2(result, data, purchases)
+    embodied = embodied_net(result, data, embodied, draws, purchases)
     total = embodied + operational
     return {"co2_embodied_tonnes": embodied,
             "co2_embodied_share": np.divide(embodied, total, out=np.full_like(total, np.nan),

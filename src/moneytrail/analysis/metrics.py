@@ -32,7 +32,12 @@ from moneytrail.analysis.dependency import (
     value_chain_single_supplier_share,
 )
 from moneytrail.analysis.efficiency import efficiency_draws
-from moneytrail.analysis.lifecycle import hardware_value, lifecycle_draws
+from moneytrail.analysis.lifecycle import (
+    ELECTRICITY,
+    electricity_overlap,
+    hardware_value,
+    lifecycle_draws,
+)
 from moneytrail.analysis.market_power import (
     Markups,
     RentSplit,
@@ -130,6 +135,29 @@ class Evaluation:
                 empty_totals(self.result.draws) if found is None else
                 draw_totals(self.result, *found, per_eur_million(self.result, self.data)))
         return self._footprints[name]
+
+    def embodied_net(self) -> dict[str, np.ndarray]:
+        """Per-draw embodied CO2 and embodied CO2 per EUR million less the power the plan
+        buys and its hardware uses, which operational CO2 already counts
+        (analysis.lifecycle.embodied_net, the lifecycle table's rule): the scorecard's,
+        comparisons' and briefings' figures. A plan without an electricity category has
+        nothing to leave out (the footprint's figures)."""
+        if "embodied_net" not in self._derived:
+            tonnes = self.footprint("co2_embodied_tonnes")
+            per_million = self.footprint("co2_embodied_per_eur_million")
+            if ELECTRICITY in self.result.require_plan().spend \
+                    and not np.all(np.isnan(tonnes)):
+                overlap = electricity_overlap(self.result, self.data, self.lifecycle(),
+                                              self.purchases)
+                # the footprint's own EUR millions (tonnes / per million), so both agree
+                millions = np.divide(tonnes, per_million, out=np.full_like(tonnes, np.nan),
+                                     where=per_million != 0)
+                per_million = np.where(overlap > 0, (tonnes - overlap) / millions,
+                                       per_million)
+                tonnes = tonnes - overlap
+            self._derived["embodied_net"] = {"co2_embodied_tonnes": tonnes,
+                                             "co2_embodied_per_eur_million": per_million}
+        return self._derived["embodied_net"]
 
     def lifecycle(self) -> dict[str, np.ndarray]:
         """The trace's per-draw lifecycle quantities (analysis.lifecycle.lifecycle_draws),
@@ -299,9 +327,10 @@ class Evaluation:
             "open_weights_only": self.closed_model_share,
             "co2_tonnes": lambda: self.lifecycle()["co2_tonnes"],
             "jobs_per_eur_million": lambda: self.footprint("jobs_per_eur_million"),
-            "co2_embodied_per_eur_million": lambda: self.footprint(
-                "co2_embodied_per_eur_million"),
-            "co2_embodied_tonnes": lambda: self.footprint("co2_embodied_tonnes"),
+            # less the power operational CO2 already counts (analysis.lifecycle.embodied_net)
+            "co2_embodied_per_eur_million": lambda: self.embodied_net()[
+                "co2_embodied_per_eur_million"],
+            "co2_embodied_tonnes": lambda: self.embodied_net()["co2_embodied_tonnes"],
             "residual_value_share": lambda: hardware_value(result, data, purchases)[
                 "residual_value_share"],
             "eur_per_capability": lambda: efficiency_draws(result, data, purchases)[

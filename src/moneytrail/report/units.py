@@ -760,6 +760,19 @@ def small_budget_sentence(row: dict, currency: str) -> str:
             f"{meant}. A warning only: the plan is checked and runs as written.")
 
 
+def unused_electricity_sentence(row: dict) -> str:
+    """The warning of electricity a plan buys and does not use (service.tasks.
+    unused_electricity_facts): both figures in TWh, and what of the purchase runs none of
+    its hardware."""
+    return (f"The plan buys {row['bought_twh']:,.2f} TWh of electricity in its budget; "
+            f"its hardware uses {row['used_twh']:,.2f} TWh over the horizon; "
+            f"{row['unused_twh']:,.2f} TWh of what it buys runs none of its hardware (power "
+            "bought in a year runs only that year's hardware; medians over the draws). The "
+            "budget pays for that power all the same; the lifecycle table counts only the "
+            "covered part against the electricity bill. A warning only: the plan runs as "
+            "written.")
+
+
 def oversized_parts(row: dict, currency: str) -> tuple[str, list[str], str]:
     """The warning of `oversized_sentence` in three parts: the text before the market size's
     sources, their ids (the row's `sources`, ';'-separated) and the text after; the web puts a
@@ -767,6 +780,8 @@ def oversized_parts(row: dict, currency: str) -> tuple[str, list[str], str]:
     'small_budget') has no sources: its sentence, [], ''."""
     if row.get("kind") == "small_budget":
         return small_budget_sentence(row, currency), [], ""
+    if row.get("kind") == "unused_electricity":
+        return unused_electricity_sentence(row), [], ""
     what = lower_first(str(row.get("name") or row["category"]))
     head = (f"The plan buys {money(row['plan_per_year'], currency)} of {what} a year, "
             f"{row['ratio']:,.1f} times the whole market's yearly sales in the data "
@@ -798,8 +813,13 @@ def warning_entries(warnings: list[dict], currency: str) -> list[dict]:
     at its price year), `ratio`, `multiple` (the ratio above which a plan is warned about),
     `sources` (the market size's source ids, a list), `titles` and the `message` in words
     (`oversized_sentence`); a small budget's (`kind` 'small_budget'): `currency`, `amount`,
-    `floor` (the smallest budget taken as meant) and its `message`."""
-    return [{"kind": row.get("kind", "oversized_market"), "category": row["category"],
+    `floor` (the smallest budget taken as meant) and its `message`; unused electricity's
+    (`kind` 'unused_electricity'): `bought_twh`, `used_twh`, `unused_twh` and its `message`."""
+    return [{"kind": "unused_electricity", "bought_twh": row["bought_twh"],
+             "used_twh": row["used_twh"], "unused_twh": row["unused_twh"],
+             "message": unused_electricity_sentence(row)}
+            if row.get("kind") == "unused_electricity" else
+            {"kind": row.get("kind", "oversized_market"), "category": row["category"],
              "name": row.get("name") or row["category"], "currency": currency,
              "plan_per_year": row["plan_per_year"], "market_size": row["market_size"],
              "ratio": row["ratio"], "multiple": row.get("multiple"),

@@ -263,7 +263,7 @@ def add_footprints(ws: Any, result: Any, tables: dict[str, Table],
     sources = list(jobs.sources)
     tables["jobs"] = jobs_table(result, jobs, names)
     if co2 is not None:
-        tables["co2"] = co2_table(result, co2)
+        tables["co2"] = co2_table(result, co2, own_power_overlap(ws, result, co2))
         sources += co2.sources
     return sorted(set(sources))
 
@@ -610,20 +610,83 @@ def coverage_text(coverage: float) -> str:
             "out (a lower bound).")
 
 
-def co2_table(result: Any, co2: Any) -> Table:
+def own_power_overlap(ws: Any, result: Any, co2: Any) -> Any:
+    """Per draw: the CO2 of the power the plan buys in its own electricity category and its
+    hardware uses, which operational CO2 (the lifecycle table) already counts
+    (analysis.lifecycle.electricity_overlap, the lifecycle's rule); None when nothing is left
+    out: no electricity category, or a trace without its draws (`moneytrail trace`), or a
+    site without grid or price rows (then the co2 table's note says the power is included)."""
+    from moneytrail.analysis.lifecycle import ELECTRICITY, electricity_overlap
+    from moneytrail.analysis.metrics import Evaluation
+    from moneytrail.errors import MoneytrailError
+
+    if ELECTRICITY not in result.require_plan().spend or result.per_draw is None \
+            or co2.footprint.per_draw is None:
+        return None
+    evaluation = Evaluation.of(result, ws.analysis)
+    try:
+        return electricity_overlap(result, ws.analysis, evaluation.lifecycle(),
+                                   evaluation.purchases)
+    except MoneytrailError:
+        return None
+
+
+# the co2 table's rows when the power the plan buys and uses is left out (`co2_table`)
+OWN_POWER_LEFT_OUT = "own power left out (counted in operational CO2)"
+NET = ", less own power in operational CO2"
+
+
+def co2_table(result: Any, co2: Any, overlap: Any = None) -> Table:
+    """The co2 table. `overlap` (per draw, `own_power_overlap`): the CO2 of the power the
+    plan buys and its hardware uses; when some draw has any, the all-tiers, first-invoice and
+    per-million rows leave it out (their labels say so) and a row shows it, so embodied plus
+    operational CO2 counts no kWh twice, as the lifecycle table does."""
+    import numpy as np
+
+    from moneytrail.analysis.stats import describe
+
     millions, currency = plan_millions(result)
     fp = co2.footprint
-    rows = {"embodied CO2, all tiers": stats_row(fp.by("total").iloc[0], "t CO2e")}
+    net = overlap is not None and bool(np.any(overlap > 0))
+
+    def described(values: Any, unit: str, scale: float = 1.0) -> dict[str, Any]:
+        return {"unit": unit, **{f"amount_{k}": v * scale for k, v in describe(values).items()}}
+
+    suffix = NET if net else ""
+    total = fp.per_draw["total"][:, 0] - overlap if net else None
+    rows = {f"embodied CO2, all tiers{suffix}": described(total, "t CO2e") if net else
+            stats_row(fp.by("total").iloc[0], "t CO2e")}
+    tiers = fp.labels.get("tier", ())
     for label, row in fp.by("tier").iterrows():
-        rows[f"embodied CO2, {label}"] = stats_row(row, "t CO2e")
-    rows[f"embodied CO2 per {currency} million spent"] = stats_row(
+        if net and tiers and label == tiers[0]:          # the first invoice holds the power
+            rows[f"embodied CO2, {label}{suffix}"] = described(
+                fp.per_draw["tier"][:, 0] - overlap, "t CO2e")
+        else:
+            rows[f"embodied CO2, {label}"] = stats_row(row, "t CO2e")
+    if net:
+        rows[f"embodied CO2, {OWN_POWER_LEFT_OUT}"] = described(overlap, "t CO2e")
+    rows[f"embodied CO2 per {currency} million spent{suffix}"] = described(
+        total, f"t CO2e per {currency} million", 1.0 / millions) if net else stats_row(
         fp.by("total").iloc[0], f"t CO2e per {currency} million", 1.0 / millions)
+    power = ("The plan buys electricity in its budget and its hardware uses that power: the "
+             "share of the purchase's first invoice its hardware uses (its suppliers' scope "
+             "1+2, the generation of that power) is left out of the all-tiers, first-invoice "
+             "and per-million rows, as in the lifecycle table, because operational CO2 "
+             "counts those kWh; embodied plus operational CO2 counts each kWh once "
+             "(docs/methods.md, 'Lifecycle cost and TCO'). " if net else
+             "The plan buys electricity in its budget: these rows include the generation of "
+             "that power (its suppliers' scope 1+2), which operational CO2 also counts as far "
+             "as its hardware uses it; the lifecycle table leaves that share out. "
+             if ELECTRICITY_CATEGORY in result.require_plan().spend else "")
     note = (f"Scope 1+2 intensity (t CO2e per USD million of revenue, "
             f"valuechain/satellites.csv; reliability: {reliability_text(fp.provenance)}) x "
-            f"each firm's output caused by the plan. {coverage_text(co2.coverage)} Operational "
-            "electricity and its CO2 are in the lifecycle table. Sources: "
+            f"each firm's output caused by the plan. {coverage_text(co2.coverage)} {power}"
+            "Operational electricity and its CO2 are in the lifecycle table. Sources: "
             + ", ".join(co2.sources))
     return measures_table("co2", CO2_TITLE, rows, note)
+
+
+ELECTRICITY_CATEGORY = "electricity"     # analysis.lifecycle.ELECTRICITY (no numpy import)
 
 
 def analysis_frame(ws: Any, result: Any, what: str) -> pd.DataFrame:

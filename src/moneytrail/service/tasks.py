@@ -736,7 +736,9 @@ def trace_run_result(ws: Workspace, rid: str, inputs: dict, result: TraceResult,
                   tables=tables, facts={**trace_facts(result), **budget_facts(plan),
                                         **scale_facts(ws, plan),
                                         **({SITE_NOTE: site_note} if site_note else {}),
-                                        **(scorecard_facts(result, ws) if analyses else {})})
+                                        **(scorecard_facts(result, ws) if analyses else {}),
+                                        **(unused_electricity_facts(ws, result)
+                                           if analyses else {})})
 
 
 def ws_trace(ws: Workspace, plan: Plan, *, draws: int, seed: int, tiers: int = DEFAULT_TIERS,
@@ -834,10 +836,45 @@ def plan_warnings(ws: Workspace, plan: Plan) -> list[dict[str, Any]]:
 
 
 def facts_warnings(facts: dict[str, Any]) -> list[dict[str, Any]]:
-    """The warnings (`plan_warnings`) a result's facts carry."""
+    """The warnings (`plan_warnings`) a result's facts carry, and a traced run's unused
+    electricity (`unused_electricity_facts`)."""
     small = facts.get(SMALL_BUDGET)
+    unused = facts.get(UNUSED_ELECTRICITY)
     return ([dict(small)] if isinstance(small, dict) else []) + \
-        [{"kind": "oversized_market", **row} for row in facts.get("oversized_markets", [])]
+        [{"kind": "oversized_market", **row} for row in facts.get("oversized_markets", [])] + \
+        ([dict(unused)] if isinstance(unused, dict) else [])
+
+
+UNUSED_ELECTRICITY = "unused_electricity"   # a warning's `kind` and its run fact
+# Assumption: power bought but not used counts once it passes 1 % of what the plan buys, so
+# rounding in the year-by-year split does not warn
+UNUSED_TOLERANCE = 0.01
+
+
+def unused_electricity_facts(ws: Workspace, result: TraceResult) -> dict[str, Any]:
+    """The run fact UNUSED_ELECTRICITY when the plan buys electricity in its budget that its
+    hardware does not use (analysis.lifecycle.own_electricity: power bought in a year runs
+    only that year's hardware): medians over the draws, in TWh, of what it buys
+    (`bought_twh`), what its owned hardware uses over the horizon (`used_twh`) and what of
+    the purchase runs none of it (`unused_twh`), when that is more than UNUSED_TOLERANCE of
+    what it buys. Nothing otherwise, or without the trace's draws."""
+    import numpy as np
+
+    from moneytrail.analysis.lifecycle import ELECTRICITY
+    from moneytrail.analysis.metrics import Evaluation
+
+    plan = result.require_plan()
+    if ELECTRICITY not in plan.spend or result.per_draw is None:
+        return {}
+    draws = Evaluation.of(result, ws.analysis).lifecycle()
+    bought = float(np.median(draws["own_electricity_mwh"])) / 1e6
+    used = float(np.median(draws["energy_mwh"] - draws["energy_mwh_rented"])) / 1e6
+    unused = float(np.median(draws["own_electricity_mwh"]
+                             - draws["own_electricity_covered_mwh"])) / 1e6
+    if bought <= 0 or unused <= UNUSED_TOLERANCE * bought:
+        return {}
+    return {UNUSED_ELECTRICITY: {"kind": UNUSED_ELECTRICITY, "bought_twh": bought,
+                                 "used_twh": used, "unused_twh": unused}}
 
 
 def trace_facts(result: TraceResult) -> dict[str, Any]:

@@ -656,6 +656,9 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
     titles = {sid: row.get("title", "") for sid, row in book.rows.items()}
     sentences += [oversized_sentence(row, currency, titles)
                   for row in facts.get("oversized_markets", [])]
+    unused = facts.get("unused_electricity")      # bought power its hardware does not use
+    if isinstance(unused, dict):
+        sentences.append(oversized_sentence(unused, currency))
     sentences.append(reality_sentence(brief))
     country = brief.table("country")
     owner = brief.table("owner_country")
