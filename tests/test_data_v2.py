@@ -333,3 +333,25 @@ def test_the_file_scan_pattern_is_the_cell_rule():
         char = chr(code)
         assert (SUSPECT_MULTILINE.search(char) is not None) == \
             (forbidden_character(char, multiline=True) is not None), hex(code)
+
+
+# --- accelerators' suppliers (the chip mix) -----------------------------------------------
+
+def test_accelerator_suppliers_are_value_chain_entities(package, tmp_path):
+    from moneytrail.data.consistency import accelerator_supplier_problems
+    from moneytrail.data.validate import rule_problems
+
+    assert accelerator_supplier_problems(package) == []
+    chips = package.table("analysis-accelerators").set_index("id")["supplier"]
+    assert chips.to_dict() == {"a100": "nvidia", "h100": "nvidia", "b200": "nvidia",
+                               "mi300x": "amd", "gb200": "nvidia"}
+    root = copy_package(tmp_path)
+
+    def typo(row):
+        if row["id"] == "mi300x":
+            row["supplier"] = "amd_inc"
+
+    edit_csv(root / "analysis" / "accelerators.csv", typo)
+    problems = [p for p in rule_problems(open_package(root)) if p.field == "supplier"]
+    assert len(problems) == 1 and problems[0].value == "amd_inc"
+    assert "unknown entity" in problems[0].message

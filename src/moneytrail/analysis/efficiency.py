@@ -19,7 +19,8 @@ from moneytrail.analysis.data import AnalysisData
 from moneytrail.analysis.hardware import (
     HARDWARE,
     HOURS_PER_YEAR,
-    accelerator_units,
+    chip_mix_text,
+    chip_mix_units,
     reference_flops,
     rented_gpu_hours,
 )
@@ -102,7 +103,9 @@ def efficiency_draws(result: TraceResult, data: AnalysisData,
                      ) -> dict[str, np.ndarray]:
     """Per draw: FLOP the plan's compute delivers over its horizon (owned + rented), training
     runs of the class of `run` (at its original compute and trend-adjusted), and the plan's
-    cost per such capability. The owned accelerators run from the year they are bought to the
+    cost per such capability. The owned accelerators are counted with the plan's chip mix
+    (analysis.hardware.chip_mix_units: each supplier's spending at its own chip's price and
+    throughput where the data have one). They run from the year they are bought to the
     end of the horizon, as the lifecycle counts them (`operating_years`: the whole horizon
     when the plan spends in one year)."""
     purchases = purchases if purchases is not None else plan_purchases(result)
@@ -111,7 +114,7 @@ def efficiency_draws(result: TraceResult, data: AnalysisData,
     stream = Stream(result.seed, "efficiency")
     mfu = draw_interval(data.param("mfu"), stream.at(MFU), n, lower=0.0, upper=1.0)
     busy = draw_interval(data.param("busy_fraction"), stream.at(BUSY), n, lower=0.0, upper=1.0)
-    units, _ = accelerator_units(result, purchases, data)
+    units = chip_mix_units(result, purchases, data)       # the plan's chip mix
     peak = reference_flops(data)
     owned = (units * peak * mfu * busy * HOURS_PER_YEAR * SECONDS_PER_HOUR
              * operating_years(plan))
@@ -142,6 +145,8 @@ def efficiency(result: TraceResult, data: AnalysisData,
     plan = result.require_plan()
     if "accelerators" in plan.spend:
         note = f"{note} {owned_compute_text(plan)}"
+        mix = chip_mix_text(result, purchases or plan_purchases(result), data)
+        note = f"{note} {mix}" if mix else note
     out.attrs["note"] = note
     return out
 

@@ -59,6 +59,105 @@ def accelerator_units(result: TraceResult, purchases: Purchases, data: AnalysisD
     return units * chip["bf16_tflops"] / reference_chip(data)["bf16_tflops"], chip
 
 
+def supplier_chips(data: AnalysisData, year: int) -> dict[str, pd.Series]:
+    """The chip each accelerator supplier's spending buys in `year`, by supplier (the
+    value-chain entity in analysis/accelerators.csv `supplier`): its chip whose
+    `reference_years` name the year, else its only chip in the table (AMD: the MI300X). A
+    supplier with several chips none of which names the year, or with no chip in the table
+    (Broadcom, Marvell, Intel today), is left out: chip_mix_units counts it at the year's
+    reference chip and chip_mix_text says so."""
+    table = data["accelerators"]
+    if "supplier" not in table.columns:
+        return {}
+    out: dict[str, pd.Series] = {}
+    named = table[table["supplier"].fillna("").astype(str) != ""]
+    for supplier, rows in named.groupby("supplier", sort=True):
+        dated = rows[[str(year) in str(v).split(";") for v in rows["reference_years"]]]
+        if len(dated):
+            out[str(supplier)] = dated.iloc[0]
+        elif len(rows) == 1:
+            out[str(supplier)] = rows.iloc[0]
+    return out
+
+
+def chip_price_draws(chip: pd.Series, reference: pd.Series, data: AnalysisData, seed: int,
+                     draws: int) -> np.ndarray:
+    """Per-draw price of one chip in its own currency: the reference chip's from the stream
+    accelerator_units draws it from (so an all-reference mix counts what it did), any other
+    chip's from its own key of the `accelerator_mix_price` stream (its row in the table)."""
+    interval = (chip["price_low"], chip["price_central"], chip["price_high"])
+    if chip["id"] == reference["id"]:
+        stream = Stream(seed, "accelerator_price")
+    else:
+        ids = list(data["accelerators"]["id"])
+        stream = Stream(seed, "accelerator_mix_price").at(ids.index(chip["id"]))
+    return draw_interval(interval, stream, draws, lower=0.0)
+
+
+def chip_mix_units(result: TraceResult, purchases: Purchases, data: AnalysisData
+                   ) -> np.ndarray:
+    """Per draw, H100-equivalents bought with the plan's chip mix: each accelerator
+    supplier's spending (the trace's purchases: market shares, or the plan's own
+    procurement) over the price of its chip (supplier_chips), scaled by that chip's
+    throughput; a supplier without a chip of its own in the data at the year's reference chip
+    (accelerator_units counts all the spending so). The compute behind the budget per
+    training run (analysis.efficiency); the lifecycle and dependency still count the
+    reference chip alone."""
+    plan = result.require_plan()
+    reference = reference_accelerator(data, plan.year)
+    chips = supplier_chips(data, plan.year)
+    h100 = float(reference_chip(data)["bf16_tflops"])
+    suppliers, amounts = purchases.in_category("accelerators")
+    units = np.zeros(result.draws)
+    prices: dict[str, np.ndarray] = {}
+    for j, supplier in enumerate(suppliers):
+        chip = chips.get(supplier, reference)
+        if chip["id"] not in prices:
+            prices[chip["id"]] = chip_price_draws(chip, reference, data, result.seed,
+                                                  result.draws)
+        spend = data.plan_money_nominal(amounts[:, j], plan, chip["currency"])
+        units = units + spend / prices[chip["id"]] * float(chip["bf16_tflops"]) / h100
+    return units
+
+
+def chip_mix_text(result: TraceResult, purchases: Purchases, data: AnalysisData) -> str:
+    """The plan's chip mix in words, for the notes of the efficiency table and the
+    scorecard: each accelerator supplier's median share of the accelerator spending and the
+    chip it is counted as, and which suppliers have no chip of their own in the data (counted
+    at the year's reference chip). '' for a plan that buys no accelerators."""
+    suppliers, amounts = purchases.in_category("accelerators")
+    total = amounts.sum(axis=1) if suppliers else np.zeros(0)
+    if not suppliers or not bool((total > 0).any()):
+        return ""
+    plan = result.require_plan()
+    reference = reference_accelerator(data, plan.year)
+    chips = supplier_chips(data, plan.year)
+    names = dict(zip(result.model.entities["id"], result.model.entities["name"], strict=True))
+    shares = np.divide(amounts, total[:, None], out=np.zeros_like(amounts),
+                       where=total[:, None] > 0)
+    counted: list[str] = []
+    missing: list[tuple[str, str]] = []
+    for j, supplier in enumerate(suppliers):
+        if not bool((amounts[:, j] > 0).any()):
+            continue
+        share = f"{float(np.median(shares[:, j])) * 100:.3g} %"
+        name = str(names.get(supplier, supplier))
+        chip = chips.get(supplier)
+        if chip is None:
+            missing.append((name, share))
+            continue
+        dated = str(plan.year) in str(chip["reference_years"]).split(";")
+        counted.append(f"{name} {share} as the {chip['name']}" + (
+            "" if dated else f" (its only chip in the data, not one of {plan.year})"))
+    text = ("Chip mix (share of the accelerator spending by supplier, median over draws, each "
+            "counted at its own chip's price and throughput): " + "; ".join(counted) + ".")
+    if missing:
+        text += (f" No chip of {', '.join(name for name, _ in missing)} in the data "
+                 f"({'; '.join(f'{name} {share}' for name, share in missing)}): counted as "
+                 f"the {reference['name']}, the year's reference chip.")
+    return text
+
+
 def h100e_price(data: AnalysisData, plan: Plan) -> dict[str, float | str]:
     """The price per H100-equivalent a plan's accelerators are counted at (accelerator_units:
     the year's reference chip's price / the H100-equivalents one such chip counts), low /

@@ -68,3 +68,23 @@ def exclusion_problems(package: DataPackage) -> list[Problem]:
                 f"its revenue to {row['excluded']}: more than the {limit:.1%} allowed "
                 f"(valuechain/category_exclusions.csv line {line}; money would be counted twice)"))
     return problems
+
+
+ACCELERATORS = "analysis-accelerators"
+
+
+def accelerator_supplier_problems(package: DataPackage) -> list[Problem]:
+    """An accelerator's `supplier` (analysis/accelerators.csv, optional) that is no entity of
+    the value chain: the chip mix (analysis.hardware.supplier_chips) would never meet it."""
+    if not package.has(ACCELERATORS) or not package.has("valuechain-entities"):
+        return []
+    table = package.table(ACCELERATORS)
+    if "supplier" not in table.columns:
+        return []
+    entities = set(package.table("valuechain-entities")["id"])
+    path = table.attrs.get("path", "?")
+    return [Problem(path, line_of(table, i), "supplier", row["supplier"],
+                    "unknown entity (an id of the value chain's entities)")
+            for i, row in table.iterrows()
+            if str(row["supplier"] or "") and row["supplier"] not in entities]
+

@@ -127,14 +127,16 @@ def package_problems(path: str | Path | None = None) -> list[Problem]:
 
 def rule_problems(package: DataPackage) -> list[Problem]:
     """Data 2.0.0 rules: primary references and junk domains (data/sourcing.py), categories
-    against cost structures (data/consistency.py)."""
-    from moneytrail.data.consistency import exclusion_problems
+    against cost structures and accelerators' suppliers against entities
+    (data/consistency.py)."""
+    from moneytrail.data.consistency import accelerator_supplier_problems, exclusion_problems
     from moneytrail.data.sourcing import sourcing_problems
 
     # the ledger's own rules already check its sources' primary references
     skip = ("ledger-sources", "macro-sources") if package.has("ledger-claims") else ()
     try:
-        return sourcing_problems(package, skip=skip) + exclusion_problems(package)
+        return (sourcing_problems(package, skip=skip) + exclusion_problems(package)
+                + accelerator_supplier_problems(package))
     except MoneytrailError as exc:
         return [Problem(exc.file or str(package.root), None, exc.field, exc.value, exc.detail)]
 

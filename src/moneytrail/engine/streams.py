@@ -36,6 +36,7 @@ STREAMS: dict[str, int] = {
     "footprints": 11,                    # satellite intensities (e.g. t CO2e per USD million)
     "market_power": 12,                  # cost of capital, invested capital, margins (rents)
     "jobs_employees": 13,                # firms' employees per revenue anchoring their jobs
+    "accelerator_mix_price": 14,         # price of a chip of the plan's mix, keyed by its row
 }
 assert len(set(STREAMS.values())) == len(STREAMS), "stream ids must be unique"
 

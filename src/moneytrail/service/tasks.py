@@ -901,26 +901,38 @@ SITE_NOTE = "site_note"      # the fact holding site_country_note (web run page,
 
 
 def site_country_note(ws: Workspace, result: TraceResult) -> str:
-    """The country table's note when the plan's `site_country` lies in a region whose
-    sectors the data do not split by member state (analysis.site.unsplit_site_sectors): the
-    site country's own row understates the work done there, which is counted in the region's
-    unsplit row ('EU, not split by member state', report.units.REGION_LABELS). '' otherwise."""
+    """The country table's note on the plan's `site_country`, '' when there is nothing to say:
+
+    - a site in a region whose sectors the data do not split by member state
+      (analysis.site.unsplit_site_sectors): the site country's own row understates the work
+      done there, which is counted in the region's unsplit row ('EU, not split by member
+      state', report.units.REGION_LABELS); when the site country has no row at all (no firm
+      or sector of the data adds value there, e.g. Italy), the note says so first;
+    - a site country with no row and no such sectors behind the plan: the data add no value
+      there, and naming the site does not put any there."""
     from moneytrail.analysis.site import unsplit_site_sectors
 
     plan = result.require_plan()
-    region, sectors = unsplit_site_sectors(plan, result.model)
-    if not sectors:
+    site_code = plan.site_country
+    if not site_code or site_code == "EU":        # no site, or the EU as a whole
         return ""
+    region, sectors = unsplit_site_sectors(plan, result.model)
     names = ws.valuechain.country_names()
-    site = f"{names.get(str(plan.site_country), plan.site_country)} ({plan.site_country})"
+    country = names.get(str(site_code), str(site_code))
+    site = f"{country} ({site_code})"
+    has_row = bool((result.model.flows["country"] == site_code).any())
+    no_row = (f"Site country {site}: it has no row of its own here, as no firm or sector of "
+              f"the data adds value in {country}.")
+    if not sectors:
+        return "" if has_row else f"{no_row} Naming the site does not put any there."
     label = {"EU": "EU, not split by member state"}.get(region, region)
     parts = "; ".join(f"{category} (through {', '.join(suppliers)})"
                       for category, suppliers in sectors.items())
-    country = names.get(str(plan.site_country), str(plan.site_country))
-    return (f"Site country {site}: its own share here is understated. The data give the "
-            f"sectors behind the plan's {parts} only for the {region} as a whole, so their "
-            f"value added, the construction and facility work at the site in {country} "
-            f"included, is counted in '{label}', not in the row of {country}. Naming the "
+    where = "" if not has_row else f", not in the row of {country}"
+    head = no_row if not has_row else f"Site country {site}: its own share here is understated."
+    return (f"{head} The data give the sectors behind the plan's {parts} only for the "
+            f"{region} as a whole, so their value added, the construction and facility work "
+            f"at the site in {country} included, is counted in '{label}'{where}. Naming the "
             f"site does not move it there.")
 
 
@@ -1146,7 +1158,7 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
     flat = pd.concat([flat, scorecard_evidence_rows(results, flat, ws.analysis)])
     note = ("Export rules read on: " + ", ".join(f"{p} {d}" for p, d in dates.items())
             + " (a rule counts from the date its caps bind). " + COMPUTE_NOTE + " "
-            + compute_share_note(card) + " "
+            + chip_mix_note(results, ws) + compute_share_note(card) + " "
             + hhi_note(card.hhi_markets, ws) + " " + RENT_NOTE
             + rent_left_out(results, ws)) if dates else ""
     currencies = [r.require_plan().currency for r in results]
@@ -1186,6 +1198,21 @@ RENT_NOTE = ("Economic profit (rent): firms' capital value added above WACC x in
              "split, so their rent is left out and the rent share is a lower bound (book "
              "capital also understates acquirers' rent); the rent to firms already dominant "
              "is a share of the rent measured (docs/methods.md, 'Market power').")
+
+
+def chip_mix_note(results: list[TraceResult], ws: Workspace) -> str:
+    """The chip mix the budget per training run counts for each plan that buys accelerators
+    (analysis.hardware.chip_mix_text), the plan named when there are several, with a
+    trailing space; '' when none buys any."""
+    from moneytrail.analysis.hardware import chip_mix_text
+    from moneytrail.analysis.purchases import plan_purchases
+
+    said = []
+    for result in results:
+        text = chip_mix_text(result, plan_purchases(result), ws.analysis)
+        if text:
+            said.append(f"{result.require_plan().id}: {text}" if len(results) > 1 else text)
+    return "".join(f"{text} " for text in said)
 
 
 def compute_share_note(card: Scorecard) -> str:
