@@ -431,6 +431,20 @@ def test_a_saved_plans_page_shows_its_conditions_as_the_run_page_words_them(app,
     assert "This plan sets no conditions." in anonymous.get(f"/saved/{bare}").text
 
 
+def test_a_plans_low_and_high_are_labelled_as_the_90_percent_interval_they_are(app, plan):
+    """A spend share's low and high are a 90 % interval in the data model
+    (docs/data-format.md; engine.sampling fits them as the 5th and 95th percentiles), as the
+    briefing's Table 1 says: the saved plan's and the reference plan's pages called them a
+    'Range (low–high)' and 'Share (low – high)', the builder 'a low and high end'."""
+    pid = create(app, plan, visibility="public", title="Labelled")["id"]
+    client = TestClient(app, base_url=HTTPS)
+    assert '<th scope="col" class="num">90 % interval (low–high)</th>' in \
+        client.get(f"/saved/{pid}").text
+    assert "Share (90 % interval: low – high)" in client.get(f"/plans/{REFERENCE}").text
+    assert "read as a 90 % interval (the 5th and 95th percentiles of the draws)" in \
+        client.get("/build").text
+
+
 # routes anyone may post to: logging in and out, the reset form (its token is the credential),
 # and starting runs (computations that change no record; rate-limited per client): the builder,
 # the runs API and "run again on current data" of an outdated run page
