@@ -53,6 +53,17 @@ SIZE_WORDS = {"k": 3, "thousand": 3, "m": 6, "mn": 6, "mio": 6, "million": 6, "b
 # currency symbols and the ISO codes each may stand for
 SYMBOLS = {"€": ("EUR",), "£": ("GBP",), "$": ("USD", "CAD", "AUD", "NZD", "SGD", "HKD"),
            "¥": ("JPY", "CNY"), "₩": ("KRW",), "₹": ("INR",)}
+
+
+def currency_of_symbol(typed: str) -> str:
+    """The ISO code a currency field's `typed` text names: the code itself (upper case), or
+    the one code an unambiguous symbol stands for ('€' EUR, '£' GBP, '₩' KRW, '₹' INR); '$'
+    and '¥', which stand for several, are returned as typed for the field's check to refuse."""
+    text = typed.strip()
+    codes = SYMBOLS.get(text, ())
+    return codes[0] if len(codes) == 1 else text.upper()
+
+
 PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 SPACES = "\u0020\u00a0\u202f\u2009"          # space, no-break, narrow no-break, thin space
 SPACE_GROUPED = re.compile(rf"(?<![\d.,])\d{{1,3}}(?:[{SPACES}]\d{{3}})+(?!\d)")
@@ -166,9 +177,10 @@ def ambiguous_amount(body: str) -> str:
 
 def _check_currency(given: str | None, currency: str | None, owner: str) -> None:
     """NumberTextError when the code or symbol `given` with an amount cannot stand for the
-    `owner`'s `currency` (nothing to check when either is missing)."""
-    if given is None or not currency:
-        return
+    `owner`'s `currency` (nothing to check when either is missing, or when `currency` is no
+    ISO code, e.g. '€' typed as the currency: its advice would name no valid currency)."""
+    if given is None or not currency or not is_currency(currency.upper()):
+        return              # no currency, or none to name: the currency's own check says so
     want = currency.upper()
     if given in SYMBOLS:
         if want not in SYMBOLS[given]:
@@ -185,7 +197,8 @@ def _check_code(given: str | None, currency: str | None) -> None:
     money, whatever the `currency` they are read for."""
     if given is None or given in SYMBOLS or is_currency(given.upper()):
         return
-    advice = f": give the amount in {currency.upper()}" if currency else ""
+    advice = f": give the amount in {currency.upper()}" \
+        if currency and is_currency(currency.upper()) else ""
     raise NumberTextError(not_a_currency(given) + advice)
 
 

@@ -369,3 +369,24 @@ def test_a_zero_median_change_takes_the_scale_of_its_interval():
     assert change_text(0.0, -1e9, 2e9, "USD") == "+USD 0.00 bn (-1.00 – +2.00 bn)"
     assert change_text(0.0, -3e6, 2e6, "t CO2e") == "+0.00 Mt CO2e (-3.00 – +2.00 Mt CO2e)"
     assert change_text(1.2e9, -0.3e9, 2.1e9, "USD") == "+USD 1.20 bn (-0.30 – +2.10 bn)"
+
+
+@pytest.mark.parametrize("args, printed", [
+    ((12_290.4, "EUR"), "EUR 12,290"),               # was 'EUR 12.29 k'
+    ((179_560.0, "EUR"), "EUR 179,560"),
+    ((999.0, "EUR"), "EUR 999"),
+    ((1_500_000.0, "EUR"), "EUR 1.50 m"),
+    ((20e9, "EUR"), "EUR 20.00 bn")])
+def test_money_below_a_million_prints_whole_units_not_k(args, printed):
+    """A budget officer saw 'Finland EUR 12.29 k' in a table of EUR m and bn: money has the
+    size words of budgets (m, bn, tn) and prints whole units below a million; 'k' is for
+    head counts and kt CO2e only."""
+    assert units.money(*args) == printed
+    assert units.in_unit(args[0], args[1]) == printed
+
+
+def test_money_ranges_below_a_million_print_whole_units():
+    assert units.money_range(90_670, 359_630, "EUR") == "EUR 90,670–359,630"
+    assert units.interval_text(90_670, 359_630, "EUR", 179_560) == "EUR 90,670–359,630"
+    assert web_format.interval(8_100, 15_200, "EUR", 12_290) == "EUR 8,100–15,200"
+    assert units.count(43_500) == "43.5 k"                  # counts keep their 'k'

@@ -60,7 +60,9 @@ def test_the_run_pages_flow_charts_state_their_largest_flows(client, run_id):
     data = json.loads(unescape(re.search(
         r'<script type="application/json" id="first-data">(.*?)</script>', page,
         re.S).group(1)))["data"][0]
-    labels, link = data["node"]["customdata"], data["link"]
+    # each node's hover text: 'name: amount' (the amount as `money` writes it)
+    labels = [text.rsplit(": ", 1)[0] for text in data["node"]["customdata"]]
+    link = data["link"]
     root = next(i for i in link["source"] if i not in link["target"])
     total = sum(v for s, v in zip(link["source"], link["value"], strict=True) if s == root)
     into: dict[int, float] = {}

@@ -306,3 +306,17 @@ def test_phone_sankey_labels_keep_every_name_whole():
         assert amount.startswith("EUR ")
     tallest = max(label.count("<br>") + 1 for label in labels)
     assert tallest == 3 and narrow["traces"][0]["node"]["pad"] >= 13 * tallest
+
+
+def test_sankey_hover_amounts_are_written_as_money_not_si():
+    """A node's hover read Plotly's SI ('12.3k EUR', '20.0G EUR'): it is the amount as the
+    tables write it ('EUR 12,290', 'EUR 20.00 bn'), with the full name."""
+    from moneytrail.web.charts import sankey_figure
+
+    long_name = "Finland, a country whose name is made long enough to be shortened"
+    figure = sankey_figure({"nodes": ["The plan", long_name], "currency": "EUR",
+                            "links": [{"source": "The plan", "target": long_name,
+                                       "value": 12_290.4}]})
+    node = figure["data"][0]["node"]
+    assert node["customdata"] == ["The plan: EUR 12,290", f"{long_name}: EUR 12,290"]
+    assert node["hovertemplate"] == "%{customdata}<extra></extra>"

@@ -216,7 +216,7 @@ def test_runs_of_plans_differing_only_in_price_year_or_currency_have_distinct_la
     """Issue from review: two runs of a plan titled alike, with the same draws, seed and minute,
     but another price year or currency, read the same in the claims page's list of runs; the
     label now adds what differs ("prices of 2024"; the currency is in the budget, "budget USD
-    1.00 k")."""
+    1,000")."""
     import datetime as dt
     import json
     from html import unescape
@@ -241,10 +241,10 @@ def test_runs_of_plans_differing_only_in_price_year_or_currency_have_distinct_la
     options = dict(re.findall(r'<option value="(aaaa000\d)"[^>]*>([^<]*)</option>', html))
     stem = "Same title, budget {}, 2,000 draws, seed 1, 2026-11-30 23:05 UTC"
     assert {rid: unescape(text) for rid, text in options.items()} == {
-        "aaaa0001": f"{stem.format('EUR 1.00 k')}, prices of 2025, run aaaa0001",
-        "aaaa0002": f"{stem.format('EUR 1.00 k')}, prices of 2024, run aaaa0002",
-        "aaaa0003": f"{stem.format('USD 1.00 k')}, run aaaa0003",
-        "aaaa0004": f"{stem.format('EUR 1.00 k')}, prices of 2025, run aaaa0004"}
+        "aaaa0001": f"{stem.format('EUR 1,000')}, prices of 2025, run aaaa0001",
+        "aaaa0002": f"{stem.format('EUR 1,000')}, prices of 2024, run aaaa0002",
+        "aaaa0003": f"{stem.format('USD 1,000')}, run aaaa0003",
+        "aaaa0004": f"{stem.format('EUR 1,000')}, prices of 2025, run aaaa0004"}
 
 
 def test_runs_alike_but_for_price_year_name_it_whatever_their_minute(tmp_path):
@@ -271,7 +271,7 @@ def test_runs_alike_but_for_price_year_name_it_whatever_their_minute(tmp_path):
                 conn.execute(OpenRun.__table__.insert().values(run_id=rid, created_at=when))
         html = test_client.get("/claims").text
     options = dict(re.findall(r'<option value="(bbbb000\d)"[^>]*>([^<]*)</option>', html))
-    stem = "Same title, budget EUR 1.00 k, 2,000 draws, seed 1, 2026-11-30 23:0{} UTC"
+    stem = "Same title, budget EUR 1,000, 2,000 draws, seed 1, 2026-11-30 23:0{} UTC"
     assert {rid: unescape(text) for rid, text in options.items()} == {
         "bbbb0001": f"{stem.format(5)}, prices of 2025, run bbbb0001",
         "bbbb0002": f"{stem.format(6)}, prices of 2015, run bbbb0002"}

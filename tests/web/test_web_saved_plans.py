@@ -397,6 +397,54 @@ def test_owner_reruns_and_the_public_page_lists_runs(app, plan):
     assert urlencode({"x": rid})        # a plain hex id
 
 
+CONDITIONS = [{"metric": "value_added_share", "group": "us_big_tech", "max": 0.3},
+              {"metric": "eu_value_added_share", "min": 0.5},
+              {"metric": "hhi_change", "max": 200, "label": "No big rise in concentration"}]
+
+
+def condition_cells(body: str) -> list[str]:
+    """The conditions in words of a run page's conditions table (first cell of each row)."""
+    table = body.split('id="conditions-caption"', 1)[1].split("</table>", 1)[0]
+    return [html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+            for cell in re.findall(r'<th scope="row"[^>]*>(.*?)</th>', table, re.S)]
+
+
+def test_a_saved_plans_page_shows_its_conditions_as_the_run_page_words_them(app, plan):
+    """/saved/<id> lists the plan's policy conditions (it showed none), in the words of the
+    conditions table of its run's page; a plan without conditions says it sets none."""
+    with_conditions = {**plan, "conditions": CONDITIONS}
+    pid = create(app, with_conditions, visibility="public", title="With conditions")["id"]
+    anonymous = TestClient(app, base_url=HTTPS)
+    page = anonymous.get(f"/saved/{pid}").text
+    section = page.split('id="conditions-h"', 1)[1].split("<h2", 1)[0]
+    listed = [html.unescape(item) for item in
+              re.findall(r"<li>(.*?)</li>", section.split('class="plan-conditions"', 1)[1])]
+    assert len(listed) == 3 and listed[2] == "No big rise in concentration"
+    assert listed[1] == "EU value added share at least 50 %", listed
+    eve = login(app, "eve")
+    response = eve.post(f"/saved/{pid}/run", data={"csrf_token": eve.csrf},
+                        follow_redirects=False)
+    rid = response.headers["location"][3:]
+    assert wait_done(anonymous, rid)["status"] == "done"
+    assert listed == condition_cells(anonymous.get(f"/r/{rid}").text)
+    bare = create(app, plan, visibility="public", title="No conditions")["id"]
+    assert "This plan sets no conditions." in anonymous.get(f"/saved/{bare}").text
+
+
+def test_a_plans_low_and_high_are_labelled_as_the_90_percent_interval_they_are(app, plan):
+    """A spend share's low and high are a 90 % interval in the data model
+    (docs/data-format.md; engine.sampling fits them as the 5th and 95th percentiles), as the
+    briefing's Table 1 says: the saved plan's and the reference plan's pages called them a
+    'Range (low–high)' and 'Share (low – high)', the builder 'a low and high end'."""
+    pid = create(app, plan, visibility="public", title="Labelled")["id"]
+    client = TestClient(app, base_url=HTTPS)
+    assert '<th scope="col" class="num">90 % interval (low–high)</th>' in \
+        client.get(f"/saved/{pid}").text
+    assert "Share (90 % interval: low – high)" in client.get(f"/plans/{REFERENCE}").text
+    assert "read as a 90 % interval (the 5th and 95th percentiles of the draws)" in \
+        client.get("/build").text
+
+
 # routes anyone may post to: logging in and out, the reset form (its token is the credential),
 # and starting runs (computations that change no record; rate-limited per client): the builder,
 # the runs API and "run again on current data" of an outdated run page

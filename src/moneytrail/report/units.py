@@ -31,7 +31,10 @@ MISSING = "–"
 # head counts: jobs at one time (FTE) and work over time (FTE-years = jobs x years)
 COUNTS = ("FTE", "FTE-years")
 PERCENTAGE_POINTS = "percentage points"    # a difference of shares (0.05: '5.0 points')
-MONEY_SIZES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k"))
+# money's size words: tn, bn, m, as budgets are written ('EUR 20.00 bn', 'per EUR m'); below
+# a million an amount prints in whole units ('EUR 12,290'), never 'EUR 12.29 k' ('k' is for
+# head counts and kt CO2e only)
+MONEY_SIZES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"))
 TONNE_SIZES = ((1e6, "Mt"), (1e3, "kt"), (1.0, "t"))
 
 
@@ -237,8 +240,8 @@ def beyond_budgets(amount: float, *, exact: bool = False) -> str | None:
 
 
 def money(amount: Any, currency: str = "") -> str:
-    """'EUR 6.25 bn' style; whole units below a thousand ('EUR 12'), cents below one unit
-    ('EUR 0.40', not 'EUR 0'), and two significant digits below one cent ('EUR 0.0038'), so
+    """'EUR 6.25 bn' style; whole units below a million ('EUR 12', 'EUR 12,290'), cents below
+    one unit ('EUR 0.40', not 'EUR 0'), and two significant digits below one cent ('EUR 0.0038'), so
     a small amount that is not zero never prints as zero; an amount beyond any budget
     (`beyond_budgets`) as 'EUR 1e+300'."""
     if not finite(amount):
@@ -505,7 +508,7 @@ def shown_scale(like: float, low: float, high: float) -> float:
 
 
 def money_scale(value: float) -> tuple[float, str]:
-    """(divisor, size word) for an amount of money: ' bn' from a billion, '' below 1,000."""
+    """(divisor, size word) for an amount of money: ' bn' from a billion, '' below a million."""
     for size, suffix in MONEY_SIZES:
         if abs(value) >= size:
             return size, f" {suffix}"

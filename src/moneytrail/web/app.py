@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -100,6 +100,7 @@ def templates() -> Environment:
 
 
 ALLOWED_HOSTS_ENV = "MONEYTRAIL_ALLOWED_HOSTS"
+PUBLIC_URL_ENV = "MONEYTRAIL_PUBLIC_URL"
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 HOST_NAME = re.compile(r"^(\*\.)?[a-z0-9]([a-z0-9-]{0,62}\.)*[a-z0-9-]{1,63}$|^\[[0-9a-f:.]+\]$")
 
@@ -132,14 +133,36 @@ def allowed_hosts(values: Sequence[str] | str | None = None) -> list[str]:
     return out or list(LOOPBACK_HOSTS)
 
 
+def public_url(value: str | None = None) -> str:
+    """The site's public address for links in documents that leave the site (the PDF and
+    HTML briefings): `value`, else the environment's MONEYTRAIL_PUBLIC_URL, as
+    `https://mt.example.org` or `https://example.org/moneytrail` (no trailing slash); ''
+    when unset, so those documents print relative paths (`/methods`), never the address the
+    server happens to be reached at (127.0.0.1 behind a proxy). Anything but an http(s)
+    address without query or fragment is refused (MoneytrailError naming the variable)."""
+    raw = (os.environ.get(PUBLIC_URL_ENV, "") if value is None else value).strip()
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query \
+            or parts.fragment or "@" in parts.netloc:
+        raise MoneytrailError("the public address must be an http(s) address such as "
+                              "https://mt.example.org (a path is allowed; no query, "
+                              "fragment or user name)", field=PUBLIC_URL_ENV, value=raw)
+    return raw.rstrip("/")
+
+
 def create_app(db: str | None = None, data: str | None = None, *,
                run_limit: tuple[float, float] = (20, 20 / 60), workers: int = 2,
                start_reference_runs: bool = True,
-               hosts: Sequence[str] | None = None) -> FastAPI:
+               hosts: Sequence[str] | None = None,
+               public: str | None = None) -> FastAPI:
     """A new web app on the ledger store `db` (default: the user's store) and data package
     `data` (default: the bundled one). The store is opened now, so a bad `db` fails here.
     `hosts`: the Host header names it answers to (`allowed_hosts`: default
-    MONEYTRAIL_ALLOWED_HOSTS, else the loopback names); any other Host gets 400.
+    MONEYTRAIL_ALLOWED_HOSTS, else the loopback names); any other Host gets 400. `public`: the
+    site's public address for links in briefings (`public_url`: default MONEYTRAIL_PUBLIC_URL,
+    else none: relative links).
 
     Runs are traced on a pool of `workers` threads owned by the app (shut down with it);
     each client address may start `run_limit[0]` runs at once, refilled at `run_limit[1]`
@@ -189,6 +212,7 @@ def create_app(db: str | None = None, data: str | None = None, *,
     from starlette.middleware.trustedhost import TrustedHostMiddleware
 
     app.state.allowed_hosts = allowed_hosts(hosts)
+    app.state.public_url = public_url(public)
     # OWASP host header injection: links and redirects are written from the Host header.
     # Added first, so it is the innermost middleware: its 400 still gets the security headers
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=app.state.allowed_hosts,

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Collection, Mapping
 from typing import Any, TypeVar
 
+from moneytrail.numbers import currency_of_symbol
 from moneytrail.report.inputs import USER_NOTE, USER_RELIABILITY  # noqa: F401 (callers)
 from moneytrail.scenarios.schema import CONDITION_METRICS, SELECTORS
 from moneytrail.web.format import place
@@ -268,7 +269,7 @@ def plan_and_typed(form: Mapping[str, Any], extra: Mapping[str, Any] | None = No
         value = read(key, key)
         if value is not None:
             plan[key] = value
-    plan["currency"] = text(form, "currency").upper()
+    plan["currency"] = currency_of_symbol(text(form, "currency"))     # '€' as EUR
     plan["buyer_region"] = text(form, "buyer_region")
     if text(form, "site_country"):
         plan["site_country"] = text(form, "site_country").upper()

@@ -179,8 +179,10 @@ def sankey_figure(data: dict[str, Any], *, name_chars: int | None = 44) -> Figur
         "node": {"label": sankey_labels(data, name_chars), "pad": 14, "thickness": 18,
                  "color": [PALETTE[i % len(PALETTE)] for i in range(n)],
                  "line": {"color": "#ffffff", "width": 0.5},
-                 "customdata": [plain(node) for node in data["nodes"]],
-                 "hovertemplate": "%{customdata}<br>%{value}<extra></extra>"},
+                 # the amount as `money` writes it ('EUR 12,290', 'EUR 7.67 bn'), not
+                 # Plotly's SI '12.3k EUR' / '7.67G EUR'
+                 "customdata": sankey_labels(data, None),        # escaped by it
+                 "hovertemplate": "%{customdata}<extra></extra>"},
         "link": {"source": [index[link["source"]] for link in links],
                  "target": [index[link["target"]] for link in links],
                  "value": [link["value"] for link in links],

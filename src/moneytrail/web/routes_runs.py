@@ -76,6 +76,13 @@ def origin_of(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
+def public_origin(request: Request) -> str:
+    """The site's public address for links in documents that leave it (briefings):
+    MONEYTRAIL_PUBLIC_URL (`app.public_url`), '' when unset (relative links), never the
+    address this request reached the server at."""
+    return str(getattr(request.app.state, "public_url", "") or "")
+
+
 def run_state(request: Request, run: str) -> RunState:
     """The stored run (404 naming the id when there is none, or when it was started from a
     saved plan the visitor may not see: docs/security.md); a queued or running run no live
@@ -834,7 +841,7 @@ def briefing_response(request: Request, results: list[Result], fmt: str, name: s
     last = request.app.state.web.ledger.history(limit=1)     # the ledger state it cites
     ledger = f"{last['revision'].iloc[0]} {last['time'].iloc[0]}" if len(last) else "0"
     key = "/".join(["briefing", ",".join(r.run_id for r in results), code_version(),
-                    str(ws.data_hash), f"ledger {ledger}", origin_of(request)])
+                    str(ws.data_hash), f"ledger {ledger}", public_origin(request)])
     cache = request.app.state.briefings
     body = cache.cached(key, fmt)
     if body is None:
@@ -847,7 +854,7 @@ def briefing_response(request: Request, results: list[Result], fmt: str, name: s
             store = queue(request).store.as_private() if private else LEDGER
             resolved, asked = resolve_stored(ws, results, store=store)
             return render_briefing(ws, resolved, fmt=fmt, asked=asked, store=store,
-                                   base_url=origin_of(request))
+                                   base_url=public_origin(request))
 
         body = cache.get(key, fmt, render)
     media = "application/pdf" if fmt == "pdf" else "text/html; charset=utf-8"

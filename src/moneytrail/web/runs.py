@@ -861,6 +861,39 @@ def condition_rows(result: Result, names: Names) -> list[dict[str, Any]]:
     return rows
 
 
+def plan_condition_words(plan: Any, names: Names) -> list[str]:
+    """The conditions a plan (mapping, as saved) sets, each in the words of the run page's
+    conditions table (`condition_rows`: report.units.condition_words), for a page that shows
+    the plan before or without a run (/saved/<id>). A condition the schema refuses (a plan
+    saved by an older version) is shown by plan_words.condition_text."""
+    from pydantic import ValidationError
+
+    from moneytrail.scenarios.schema import Condition
+    from moneytrail.web.plan_words import condition_text
+
+    stated = plan.get("conditions") if isinstance(plan, dict) else None
+    known = {**{str(k): str(v) for k, v in names.countries.items()},
+             **{str(k): str(v) for k, v in names.entities.items()}}
+    out: list[str] = []
+    for item in stated if isinstance(stated, list) else []:
+        try:
+            condition = Condition.model_validate(item)
+        except ValidationError:
+            out.append(condition_text(item))
+            continue
+        kind, value = ("max", condition.max) if condition.max is not None \
+            else ("min", condition.min)
+        if condition.metric == "open_weights_only":
+            kind, value = "max", 0.0
+        on = condition.on.isoformat() if condition.on and \
+            condition.metric == "export_exposed_share" else ""
+        row = {"condition": condition.name, "metric": condition.metric,
+               "bound": f"{kind} {value:g}" if value is not None else kind, "rules_on": on}
+        out.append(units.condition_words(row, known, units.condition_selectors(condition),
+                                         units.condition_threshold(condition)))
+    return out
+
+
 # -- runs that are not traces (analyse, compare, sensitivity, claims) ------------------------
 KIND_LABELS = {"analyse": "Analyses of a plan", "compare": "Plans compared",
                "sensitivity": "What drives a result (sensitivity)",

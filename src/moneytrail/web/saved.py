@@ -231,7 +231,7 @@ def save_draft(request: Request, who: Who, form: dict[str, str], draft: dict[str
 def saved_page(request: Request, plan_id: str) -> HTMLResponse:
     from moneytrail.service.tasks import known_currencies
     from moneytrail.web.routes_runs import names
-    from moneytrail.web.runs import inherited_note
+    from moneytrail.web.runs import inherited_note, plan_condition_words
 
     current = auth.who(request)
     pid = check_id(plan_id)
@@ -251,6 +251,7 @@ def saved_page(request: Request, plan_id: str) -> HTMLResponse:
                 copy_link=draft_link(saved, with_revision=False),
                 categories=names(request).categories,
                 supplier_parts=supplier_parts(saved.get("plan"), names(request)),
+                conditions=plan_condition_words(saved.get("plan"), names(request)),
                 settings=setting_rows(saved.get("plan"), plan_namer(request)),
                 # "Saved: <title>" (?done=saved) only for whoever could have just saved it
                 done_messages=formerrors.DONE_MESSAGES if saved["is_owner"] else {})

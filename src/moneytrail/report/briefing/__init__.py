@@ -73,7 +73,8 @@ def cite_methods(html: str, url: str) -> str:
                 f", \u201c{section}\u201d" if section else "")
         anchor = section_anchor(section) if section else ""
         target = url + (f"#{anchor}" if anchor else "")
-        return (f'<a href="{escape(target)}">{escape(target)}</a>'
+        where = " on the moneytrail web app" if url.startswith("/") else ""
+        return (f'<a href="{escape(target)}">{escape(target)}</a>{where}'
                 + (f", \u201c{section}\u201d" if section else ""))
 
     return CITED_HTML.sub(one, html)
@@ -194,14 +195,17 @@ def render_briefing(ws: Workspace, results: list[Result], *, fmt: str = "pdf",
     the run each result was computed from where the reader asked for another; `store`: where
     the tornado's sensitivity runs are kept (the workspace's run store by default; a private
     store for a private plan's briefing, so they are not opened to everyone). `base_url`: the
-    web app's address, when the briefing is made there: its methods are cited as a link to
-    its /methods page (else by name)."""
+    web app's public address, when the briefing is made there: its methods are cited as a
+    link to its /methods page; '' (the web app without a public address) cites them as the
+    relative path /methods; None (the command line) by name. The run pages are named under
+    How to cite the same way (none from the command line)."""
     if fmt not in FORMATS:
         raise MoneytrailError("unknown report format (use pdf or html)", field="format",
                               value=fmt)
     briefing = gather(ws, results, progress=progress, sensitivity=sensitivity, asked=asked,
                       store=store)
-    if base_url:
+    if base_url is not None:
+        briefing.meta["site_url"] = base_url.rstrip("/")
         briefing.meta["methods_url"] = base_url.rstrip("/") + "/methods"
     html = render_html(briefing)
     if fmt == "html":
