@@ -268,8 +268,11 @@ def capital_draws(result: TraceResult, table: pd.DataFrame, entities: list[str],
                   *, sectors: bool = False) -> CapitalDraws:
     """Draw the capital inputs of `entities` (see `split_rents`) for the model, seed and draw
     count of `result`."""
-    index = result.model.index
     draws = result.draws
+    if not entities:        # e.g. every entity's inputs already drawn for another split
+        return CapitalDraws(seed=result.seed, draws=draws, year=year, sectors=sectors,
+                            entities={})
+    index = result.model.index
     stream = Stream(result.seed, STREAM)
     kinds = result.model.entities.set_index("id")["kind"]
     by_entity = entity_rows(table)
@@ -337,7 +340,8 @@ def split_rents(result: TraceResult, data: AnalysisData, capital: pd.DataFrame |
     output = entity_output(result)
     draws = result.draws
     normal = np.zeros_like(flows)
-    unsplit = np.where(is_capital[None, :], flows, 0.0)
+    capital_flows = np.where(is_capital[None, :], flows, 0.0)
+    unsplit = capital_flows.copy()
     static = result.model.flows["weight"].to_numpy(float)
     entities = list(dict.fromkeys(labels.loc[is_capital, "entity"]))
     if drawn is not None and not drawn.fits(result, year, sectors):
@@ -354,7 +358,8 @@ def split_rents(result: TraceResult, data: AnalysisData, capital: pd.DataFrame |
                          "operating surplus)", "years": "", "reliability": "", "sources": ""})
             continue
         columns = np.flatnonzero(is_capital & (entity_of == k))
-        capital_va = flows[:, columns].sum(axis=1)
+        entity_flows = flows[:, columns]            # gathered once (the same values twice)
+        capital_va = entity_flows.sum(axis=1)
         method, value = inputs.method, inputs.values
         entity_normal = None
         if method == "wacc x invested capital per revenue":
@@ -371,7 +376,7 @@ def split_rents(result: TraceResult, data: AnalysisData, capital: pd.DataFrame |
         if entity_normal is not None:
             waccs[entity] = value["cost_of_capital"]
             weights = static[columns] / static[columns].sum()
-            part = np.divide(flows[:, columns], capital_va[:, None],
+            part = np.divide(entity_flows, capital_va[:, None],
                              out=np.broadcast_to(weights, (draws, columns.size)).copy(),
                              where=capital_va[:, None] != 0)
             normal[:, columns] = entity_normal[:, None] * part
@@ -383,7 +388,10 @@ def split_rents(result: TraceResult, data: AnalysisData, capital: pd.DataFrame |
                                                            for r in picked)),
                      "sources": ";".join(dict.fromkeys(
                          s for r in picked for s in str(r["sources"]).split(";") if s))})
-    rent = np.where(is_capital[None, :], flows, 0.0) - normal - unsplit
+    # capital value added - normal - unsplit, in place (no full-size temporaries)
+    rent = capital_flows
+    rent -= normal
+    rent -= unsplit
     return RentSplit(result=result, normal=normal, rent=rent, unsplit=unsplit, capital=table,
                      basis=pd.DataFrame(rows).set_index("entity") if rows else
                      pd.DataFrame(columns=["method", "years", "reliability", "sources"]),
