@@ -443,3 +443,39 @@ def test_footprints_and_weights_read_the_traces_own_flow_dimensions(reference, d
     np.testing.assert_array_equal(flow_coefficients(result), before)
     account = jobs_account(result, footprint_tables(data.package), data.money).account
     trace_footprints(result, [account])
+
+
+@settings(max_examples=40, deadline=None)
+@given(draws=st.integers(0, 1_300), columns=st.integers(1, 40), arrays=st.integers(1, 3),
+       seed=st.integers(0, 2**32 - 1))
+def test_row_sums_in_chunks_equal_one_pass_bit_for_bit(draws, columns, arrays, seed):
+    """market_power.row_sums sums CHUNK draws at a time: each row is summed on its own, so
+    the numbers are those of the one-pass `(a + b + ...).sum(axis=1)`, bit for bit."""
+    from moneytrail.analysis.market_power import row_sums
+
+    rng = np.random.default_rng(seed)
+    values = [rng.normal(size=(draws, columns)) * 10.0 ** rng.integers(-3, 9, size=columns)
+              for _ in range(arrays)]
+    one_pass = values[0].copy()
+    for more in values[1:]:
+        one_pass = one_pass + more
+    expected = one_pass.sum(axis=1)
+    got = row_sums(*values)
+    assert got.shape == expected.shape
+    assert np.array_equal(got.view(np.uint64), expected.view(np.uint64))
+
+
+def test_a_rent_splits_shares_are_the_one_pass_sums_bit_for_bit(reference, data):
+    """RentSplit.share, coverage and the capital value added beside the unsplit firms sum
+    their rows in chunks (row_sums): the numbers of the formulas in one pass."""
+    for result in reference.values():
+        split = split_rents(result, data)
+        summed = (split.normal + split.rent).sum(axis=1)
+        share = np.where(np.abs(summed) > 0, split.rent.sum(axis=1) / split.total, np.nan)
+        total = summed + split.unsplit.sum(axis=1)
+        coverage = np.divide(summed, total, out=np.full(summed.shape, np.nan),
+                             where=total != 0)
+        capital = (split.normal + split.rent + split.unsplit).sum(axis=1)
+        for got, expected in ((split.share(), share), (split.coverage(), coverage),
+                              (split.unsplit_by_entity[2], capital)):
+            assert np.array_equal(got.view(np.uint64), expected.view(np.uint64))

@@ -42,6 +42,7 @@ from moneytrail.analysis.dependency import dominant_firms, single_supplier_thres
 from moneytrail.analysis.purchases import Purchases, plan_purchases
 from moneytrail.analysis.stats import STATS, Stream, describe, draw_interval
 from moneytrail.draws import counted
+from moneytrail.engine.output import CHUNK
 from moneytrail.engine.result import TraceResult
 from moneytrail.errors import DataPackageError
 
@@ -196,14 +197,14 @@ class RentSplit:
         """(draws,) economic profit as a share of the plan's spending (net over firms); NaN in
         a draw where none of the plan's capital value added could be split (no data: a rent
         share of 0 would be a claim the data cannot make)."""
-        split = (self.normal + self.rent).sum(axis=1)
+        split = row_sums(self.normal, self.rent)
         rent = self.rent.sum(axis=1) / self.total
         return np.where(np.abs(split) > 0, rent, np.nan)
 
     def coverage(self) -> np.ndarray:
         """(draws,) share of the plan's capital value added that was split (the rest had no
         cost of capital or invested capital in the data)."""
-        split = (self.normal + self.rent).sum(axis=1)
+        split = row_sums(self.normal, self.rent)
         total = split + self.unsplit.sum(axis=1)
         return np.divide(split, total, out=np.full(split.shape, np.nan), where=total != 0)
 
@@ -214,7 +215,7 @@ class RentSplit:
         split, as a trace run's facts, each scorecard and the market-power tables all name the
         firms not split (`unsplit_note`)."""
         values, entities = self.by_entity(self.unsplit)
-        capital = (self.normal + self.rent + self.unsplit).sum(axis=1)
+        capital = row_sums(self.normal, self.rent, self.unsplit)
         values.flags.writeable = False
         capital.flags.writeable = False
         return values, entities, capital
@@ -230,6 +231,21 @@ class RentSplit:
         values = self.rent if values is None else values
         dim = self.result.dimension(dimension)     # the trace's own (or built once for it)
         return values @ dim.matrix, list(dim.labels)
+
+
+def row_sums(*arrays: np.ndarray) -> np.ndarray:
+    """(draws,) each row of the arrays' elementwise sum (added left to right) summed: CHUNK
+    draws at a time, each row on its own, so the same numbers, bit for bit, as
+    `(a + b + ...).sum(axis=1)` in one pass, without its full-size (draws, flows) temporary."""
+    first = arrays[0]
+    out = np.empty(first.shape[0])
+    for start in range(0, first.shape[0], CHUNK):
+        at = slice(start, start + CHUNK)
+        total = first[at] + arrays[1][at] if len(arrays) > 1 else first[at].copy()
+        for more in arrays[2:]:
+            total += more[at]
+        out[at] = total.sum(axis=1)
+    return out
 
 
 @dataclass(frozen=True, eq=False)
