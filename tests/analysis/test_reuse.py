@@ -391,3 +391,91 @@ def test_rent_split_reads_the_traces_own_dimensions(reference, data, monkeypatch
         assert labels == list(dim.labels)
         assert np.array_equal(values, split.rent @ dim.matrix)
     assert built == []
+
+
+def test_a_rent_split_adds_up_to_the_capital_value_added_bit_for_bit(reference, data):
+    """split_rents forms the rent in place (capital value added - normal - unsplit, no
+    full-size temporaries): the same numbers, bit for bit, as the formula written out, and
+    zero outside the capital flows."""
+    for result in reference.values():
+        split = split_rents(result, data)
+        is_capital = (result.flow_labels["factor"] == "capital").to_numpy()
+        expected = np.where(is_capital[None, :], result.flows, 0.0) - split.normal - \
+            split.unsplit
+        assert np.array_equal(split.rent.view(np.uint64), expected.view(np.uint64))
+        assert not split.rent[:, ~is_capital].any()
+
+
+def test_capital_draws_for_no_entities_read_no_capital_table(reference, monkeypatch):
+    """A split whose entities are all drawn already (a plan after the first in the demo, a
+    ruled trace) draws nothing: the capital table is not grouped again for it."""
+    from moneytrail.analysis import market_power as mp
+
+    def grouped_again(table):
+        raise AssertionError("the capital table was grouped for no entity")
+
+    monkeypatch.setattr(mp, "entity_rows", grouped_again)
+    result = reference[GIGA]
+    drawn = mp.capital_draws(result, pd.DataFrame(), [], 2025)
+    assert drawn.entities == {}
+    assert drawn.fits(result, 2025, False)
+
+
+def test_footprints_and_weights_read_the_traces_own_flow_dimensions(reference, data,
+                                                                    monkeypatch):
+    """trace_weights, trace_footprints and flow_coefficients build their kernel with the
+    trace's own flow dimensions (TraceResult.dimensions) instead of building them again from
+    the model's flow table; the weights are the same."""
+    from moneytrail.analysis.jobs import jobs_account
+    from moneytrail.engine import kernel
+    from moneytrail.engine.footprint import trace_footprints
+    from moneytrail.engine.output import flow_coefficients
+
+    result = reference[GIGA]
+    assert result.dimensions is not None
+    before = trace_weights(result)
+
+    def built_again(*args, **kwargs):
+        raise AssertionError("flow dimensions built again for a trace that has them")
+
+    monkeypatch.setattr(kernel, "flow_dimensions", built_again)
+    np.testing.assert_array_equal(trace_weights(result), before)
+    np.testing.assert_array_equal(flow_coefficients(result), before)
+    account = jobs_account(result, footprint_tables(data.package), data.money).account
+    trace_footprints(result, [account])
+
+
+@settings(max_examples=40, deadline=None)
+@given(draws=st.integers(0, 1_300), columns=st.integers(1, 40), arrays=st.integers(1, 3),
+       seed=st.integers(0, 2**32 - 1))
+def test_row_sums_in_chunks_equal_one_pass_bit_for_bit(draws, columns, arrays, seed):
+    """market_power.row_sums sums CHUNK draws at a time: each row is summed on its own, so
+    the numbers are those of the one-pass `(a + b + ...).sum(axis=1)`, bit for bit."""
+    from moneytrail.analysis.market_power import row_sums
+
+    rng = np.random.default_rng(seed)
+    values = [rng.normal(size=(draws, columns)) * 10.0 ** rng.integers(-3, 9, size=columns)
+              for _ in range(arrays)]
+    one_pass = values[0].copy()
+    for more in values[1:]:
+        one_pass = one_pass + more
+    expected = one_pass.sum(axis=1)
+    got = row_sums(*values)
+    assert got.shape == expected.shape
+    assert np.array_equal(got.view(np.uint64), expected.view(np.uint64))
+
+
+def test_a_rent_splits_shares_are_the_one_pass_sums_bit_for_bit(reference, data):
+    """RentSplit.share, coverage and the capital value added beside the unsplit firms sum
+    their rows in chunks (row_sums): the numbers of the formulas in one pass."""
+    for result in reference.values():
+        split = split_rents(result, data)
+        summed = (split.normal + split.rent).sum(axis=1)
+        share = np.where(np.abs(summed) > 0, split.rent.sum(axis=1) / split.total, np.nan)
+        total = summed + split.unsplit.sum(axis=1)
+        coverage = np.divide(summed, total, out=np.full(summed.shape, np.nan),
+                             where=total != 0)
+        capital = (split.normal + split.rent + split.unsplit).sum(axis=1)
+        for got, expected in ((split.share(), share), (split.coverage(), coverage),
+                              (split.unsplit_by_entity[2], capital)):
+            assert np.array_equal(got.view(np.uint64), expected.view(np.uint64))

@@ -42,6 +42,7 @@ from moneytrail.analysis.dependency import dominant_firms, single_supplier_thres
 from moneytrail.analysis.purchases import Purchases, plan_purchases
 from moneytrail.analysis.stats import STATS, Stream, describe, draw_interval
 from moneytrail.draws import counted
+from moneytrail.engine.output import CHUNK
 from moneytrail.engine.result import TraceResult
 from moneytrail.errors import DataPackageError
 
@@ -196,14 +197,14 @@ class RentSplit:
         """(draws,) economic profit as a share of the plan's spending (net over firms); NaN in
         a draw where none of the plan's capital value added could be split (no data: a rent
         share of 0 would be a claim the data cannot make)."""
-        split = (self.normal + self.rent).sum(axis=1)
+        split = row_sums(self.normal, self.rent)
         rent = self.rent.sum(axis=1) / self.total
         return np.where(np.abs(split) > 0, rent, np.nan)
 
     def coverage(self) -> np.ndarray:
         """(draws,) share of the plan's capital value added that was split (the rest had no
         cost of capital or invested capital in the data)."""
-        split = (self.normal + self.rent).sum(axis=1)
+        split = row_sums(self.normal, self.rent)
         total = split + self.unsplit.sum(axis=1)
         return np.divide(split, total, out=np.full(split.shape, np.nan), where=total != 0)
 
@@ -214,7 +215,7 @@ class RentSplit:
         split, as a trace run's facts, each scorecard and the market-power tables all name the
         firms not split (`unsplit_note`)."""
         values, entities = self.by_entity(self.unsplit)
-        capital = (self.normal + self.rent + self.unsplit).sum(axis=1)
+        capital = row_sums(self.normal, self.rent, self.unsplit)
         values.flags.writeable = False
         capital.flags.writeable = False
         return values, entities, capital
@@ -230,6 +231,21 @@ class RentSplit:
         values = self.rent if values is None else values
         dim = self.result.dimension(dimension)     # the trace's own (or built once for it)
         return values @ dim.matrix, list(dim.labels)
+
+
+def row_sums(*arrays: np.ndarray) -> np.ndarray:
+    """(draws,) each row of the arrays' elementwise sum (added left to right) summed: CHUNK
+    draws at a time, each row on its own, so the same numbers, bit for bit, as
+    `(a + b + ...).sum(axis=1)` in one pass, without its full-size (draws, flows) temporary."""
+    first = arrays[0]
+    out = np.empty(first.shape[0])
+    for start in range(0, first.shape[0], CHUNK):
+        at = slice(start, start + CHUNK)
+        total = first[at] + arrays[1][at] if len(arrays) > 1 else first[at].copy()
+        for more in arrays[2:]:
+            total += more[at]
+        out[at] = total.sum(axis=1)
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -268,8 +284,11 @@ def capital_draws(result: TraceResult, table: pd.DataFrame, entities: list[str],
                   *, sectors: bool = False) -> CapitalDraws:
     """Draw the capital inputs of `entities` (see `split_rents`) for the model, seed and draw
     count of `result`."""
-    index = result.model.index
     draws = result.draws
+    if not entities:        # e.g. every entity's inputs already drawn for another split
+        return CapitalDraws(seed=result.seed, draws=draws, year=year, sectors=sectors,
+                            entities={})
+    index = result.model.index
     stream = Stream(result.seed, STREAM)
     kinds = result.model.entities.set_index("id")["kind"]
     by_entity = entity_rows(table)
@@ -337,7 +356,8 @@ def split_rents(result: TraceResult, data: AnalysisData, capital: pd.DataFrame |
     output = entity_output(result)
     draws = result.draws
     normal = np.zeros_like(flows)
-    unsplit = np.where(is_capital[None, :], flows, 0.0)
+    capital_flows = np.where(is_capital[None, :], flows, 0.0)
+    unsplit = capital_flows.copy()
     static = result.model.flows["weight"].to_numpy(float)
     entities = list(dict.fromkeys(labels.loc[is_capital, "entity"]))
     if drawn is not None and not drawn.fits(result, year, sectors):
@@ -354,7 +374,8 @@ def split_rents(result: TraceResult, data: AnalysisData, capital: pd.DataFrame |
                          "operating surplus)", "years": "", "reliability": "", "sources": ""})
             continue
         columns = np.flatnonzero(is_capital & (entity_of == k))
-        capital_va = flows[:, columns].sum(axis=1)
+        entity_flows = flows[:, columns]            # gathered once (the same values twice)
+        capital_va = entity_flows.sum(axis=1)
         method, value = inputs.method, inputs.values
         entity_normal = None
         if method == "wacc x invested capital per revenue":
@@ -371,7 +392,7 @@ def split_rents(result: TraceResult, data: AnalysisData, capital: pd.DataFrame |
         if entity_normal is not None:
             waccs[entity] = value["cost_of_capital"]
             weights = static[columns] / static[columns].sum()
-            part = np.divide(flows[:, columns], capital_va[:, None],
+            part = np.divide(entity_flows, capital_va[:, None],
                              out=np.broadcast_to(weights, (draws, columns.size)).copy(),
                              where=capital_va[:, None] != 0)
             normal[:, columns] = entity_normal[:, None] * part
@@ -383,7 +404,10 @@ def split_rents(result: TraceResult, data: AnalysisData, capital: pd.DataFrame |
                                                            for r in picked)),
                      "sources": ";".join(dict.fromkeys(
                          s for r in picked for s in str(r["sources"]).split(";") if s))})
-    rent = np.where(is_capital[None, :], flows, 0.0) - normal - unsplit
+    # capital value added - normal - unsplit, in place (no full-size temporaries)
+    rent = capital_flows
+    rent -= normal
+    rent -= unsplit
     return RentSplit(result=result, normal=normal, rent=rent, unsplit=unsplit, capital=table,
                      basis=pd.DataFrame(rows).set_index("entity") if rows else
                      pd.DataFrame(columns=["method", "years", "reliability", "sources"]),

@@ -434,7 +434,8 @@ def trace_footprints(result: Any, accounts: list[Account], *,
     the trace kept its outputs: `trace(..., outputs=True)`)."""
     demand = kernel_demand(result)
     tiers = len(result.labels["tier"]) - 1
-    kernel = build_kernel(result.model, demand, tiers, result.draws)
+    kernel = build_kernel(result.model, demand, tiers, result.draws,
+                          dimensions=getattr(result, "dimensions", None))
     return compute_footprints(result.model, kernel, accounts, seed=result.seed,
                               draws=result.draws, keep=result.per_draw is not None,
                               part_names=part_names if parts is not None else (), parts=parts,
@@ -447,7 +448,8 @@ def trace_weights(result: Any) -> np.ndarray:
     (`engine.output.kept_weights`), else its cost-structure draws replayed from its seed
     block by block (no solve; see weight_draws)."""
     tiers = len(result.labels["tier"]) - 1
-    kernel = build_kernel(result.model, kernel_demand(result), tiers, result.draws)
+    kernel = build_kernel(result.model, kernel_demand(result), tiers, result.draws,
+                          dimensions=getattr(result, "dimensions", None))
     kept = kept_weights(result, kernel)
     if kept is not None:
         return kept

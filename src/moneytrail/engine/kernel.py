@@ -140,12 +140,15 @@ class Kernel:
 
 def build_kernel(model: IOModel, demand: Demand, tiers: int, draws: int,
                  evidence: bool = False, outputs: bool = False,
-                 parts: np.ndarray | None = None, weights: bool = False) -> Kernel:
+                 parts: np.ndarray | None = None, weights: bool = False,
+                 dimensions: dict[str, Dimension] | None = None) -> Kernel:
     """The prepared computation of a trace of `model` for `demand`. `outputs`: when per-draw
     values are kept, also keep each draw's total output, tier outputs A^k f and the output of
     each part of the plan's purchases (`parts`, (P, purchase rows) 0/1 masks) for footprints
     (`engine.footprint`), so they need no replay of the draws; `outputs` or `weights`: keep the
-    firm flows' value added per unit of output as drawn."""
+    firm flows' value added per unit of output as drawn. `dimensions`: the model's flow
+    dimensions when already built (a trace's own, `TraceResult.dimensions`: the same for a
+    kernel of its model), else built here."""
     cost = model.cost_parameters
     n1 = cost.n if cost is not None else 0
     flow_entity = model.flows_entity_index
@@ -161,7 +164,8 @@ def build_kernel(model: IOModel, demand: Demand, tiers: int, draws: int,
         shares = model.flows["weight"].to_numpy(float)[n_flows1:]
         flow_va = shares * table.v[flow_entity[n_flows1:] - n1]
     ev = evidence_spec(model, demand) if evidence else None
-    spec = summary_spec(model, demand, tiers, exact=draws <= EXACT_DRAWS)
+    spec = summary_spec(model, demand, tiers, exact=draws <= EXACT_DRAWS,
+                        dimensions=dimensions)
     if ev is not None:
         from dataclasses import replace
 
@@ -201,10 +205,11 @@ def block_order(pattern: np.ndarray) -> linalg.BlockOrder | None:
     return order if order.largest < order.n else None
 
 
-def summary_spec(model: IOModel, demand: Demand, tiers: int, exact: bool = False
-                 ) -> SummarySpec:
+def summary_spec(model: IOModel, demand: Demand, tiers: int, exact: bool = False,
+                 dimensions: dict[str, Dimension] | None = None) -> SummarySpec:
     """The summaries a chunk is reduced to, for this model and demand; `exact`: per-draw
-    values kept for exact percentiles (`engine.summary.EXACT_DRAWS`)."""
+    values kept for exact percentiles (`engine.summary.EXACT_DRAWS`); `dimensions`: the
+    model's flow dimensions if already built (see build_kernel)."""
     if isinstance(demand, DemandSampler):
         suppliers = np.unique(demand.supplier)
         purchases = tuple(f"{c}/{s}" for c, s in zip(demand.rows["category"],
@@ -213,7 +218,8 @@ def summary_spec(model: IOModel, demand: Demand, tiers: int, exact: bool = False
         suppliers, purchases = np.flatnonzero(demand.f), ()
     else:
         suppliers, purchases = np.flatnonzero(np.any(demand.F != 0, axis=0)), ()
-    dimensions = flow_dimensions(model.flow_table(), model.eu_members)
+    if dimensions is None:
+        dimensions = flow_dimensions(model.flow_table(), model.eu_members)
     return SummarySpec(
         dimensions=dimensions, tiers=tier_labels(tiers), suppliers=suppliers,
         supplier_labels=tuple(model.labels[k] for k in suppliers),

@@ -41,7 +41,7 @@ def flow_coefficients(result: TraceResult, kernel: Kernel | None = None) -> np.n
     draws = result.draws
     if kernel is None:
         kernel = build_kernel(result.model, _demand(result), max(1, len(result.tiers[0]) - 1),
-                              draws)
+                              draws, dimensions=result.dimensions)
     kept = kept_weights(result, kernel)
     if kept is not None:
         return kept
