@@ -84,7 +84,9 @@ def test_the_run_page_says_the_plans_price_year(client, runs):
     assert "spends EUR 20.00 bn at 2020 prices over 2025\u20132029" in text
     assert "Budget EUR 20.00 bn at 2020 prices" in text
     plain = text_of(client.get(f"/r/{runs['eur']}").text)
-    assert "at 2025 prices" not in plain          # price year = plan year: nothing added
+    # price year = plan year: the headline and budget add nothing (rows per EUR million
+    # still say the price year their millions are at)
+    assert "bn at 2025 prices" not in plain and "spends EUR 20.00 bn" in plain
 
 
 def test_the_briefing_summary_says_the_plans_price_year(client, runs):
