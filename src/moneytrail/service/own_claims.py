@@ -169,6 +169,19 @@ class OwnClaim:
             .rstrip(",")
 
 
+def is_reader_check(result: Result) -> bool:
+    """Whether `result` is a reader's own check stored as a run (check_own_claim): a claims
+    run whose only claim is the reader's (OWN_CLAIM_ID), not the debate's reviewed claims."""
+    table = result.tables.get("claims") if result.kind == "claims" else None
+    if table is None or not table.rows:
+        return False
+    names = [c.name for c in table.columns]
+    if "claim" not in names:
+        return False
+    at = names.index("claim")
+    return all(row[at] == OWN_CLAIM_ID for row in table.rows)
+
+
 TYPED_NOTE = ("Typed by a reader on the claims page and checked against the data as it is: "
               "not one of the reviewed claims of the debate, and nobody has checked that the "
               "words match the figure chosen.")

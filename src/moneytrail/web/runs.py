@@ -1072,6 +1072,25 @@ def compare_titles(result: Result) -> dict[str, str]:
     return titles
 
 
+READER_CHECK_TITLE = "A reader's figure, checked against the data"
+READER_CHECK_TABLE = "The reader's figure, checked against the plan's run"
+
+
+def reader_check(result: Result) -> dict[str, Any] | None:
+    """A reader's own check stored as a run (service.own_claims.is_reader_check), as its
+    run page shows it beside the check page: {"claim": the claim with its checks
+    (claims_runs.grouped), "words": the words given with it, "withheld": whether it has no
+    verdict}; None for any other run."""
+    from moneytrail.analysis.verdicts import WITHHELD
+    from moneytrail.service.own_claims import OWN_CLAIM_ID, is_reader_check
+    from moneytrail.web.claims_runs import grouped
+
+    if not is_reader_check(result):
+        return None
+    claim = grouped(records(result, "claims"), OWN_CLAIM_ID)
+    return {"claim": claim, "words": claim["text"], "withheld": claim["verdict"] == WITHHELD}
+
+
 def tables_view(result: Result, *, url: str, origin: str) -> View:
     """Any done run that is not a trace: its facts and every table it has (title, note,
     columns with units, rows as text), with downloads, sources and how to see it again. A
@@ -1086,9 +1105,14 @@ def tables_view(result: Result, *, url: str, origin: str) -> View:
     if titles and list(titles) == result.facts.get("plans"):     # its plans by title
         title = " vs ".join(titles.values())
     created = prov.created[:10]
-    citation = (f"moneytrail run {result.run_id}, \u201c{result.title}\u201d, "
-                f"code {prov.code_version}, data package {prov.data_label}, computed "
-                f"{created}. {url}")
+    reader = reader_check(result)          # a reader's own check: said so, never a claim
+    if reader:
+        title = READER_CHECK_TITLE
+    citation = (("a reader's figure checked with moneytrail, not a reviewed claim: "
+                 if reader else "") +
+                f"moneytrail run {result.run_id}, \u201c{title if reader else result.title}"
+                f"\u201d, code {prov.code_version}, data package {prov.data_label}, "
+                f"computed {created}. {url}")
     tables = []
     for name, table in result.tables.items():
         rows = [[cell_text(v, row_unit(table, row, units.level_unit(c.name, c.unit)), c.name)
@@ -1096,6 +1120,8 @@ def tables_view(result: Result, *, url: str, origin: str) -> View:
                 for row in table.rows[:MAX_ROWS_SHOWN]]
         text, sources = split_note(jobs_note_in_words(table.note))
         shown = readable_title(table.title) if sensitive else table.title
+        if reader and name == "claims":
+            shown = READER_CHECK_TABLE
         tables.append({"name": name, "title": shown or name, "note": text,
                        "sources": sources, "index": len(table.index),
                        "columns": [c.name.replace("_", " ") for c in table.columns],
@@ -1121,11 +1147,12 @@ def tables_view(result: Result, *, url: str, origin: str) -> View:
     return View(
         meta={"title": title, "run_id": result.run_id, "kind": result.kind,
               "page_title": f"{title} \u00b7 run {result.run_id[:8]}",
-              "kind_label": KIND_LABELS.get(result.kind, result.kind),
+              "kind_label": READER_CHECK_TITLE if reader else
+              KIND_LABELS.get(result.kind, result.kind),
               "data_version": prov.data_label, "code_version": prov.code_version,
               "created": prov.created, "retrieved": created, "url": url,
               "citation": citation, "ledger_revision": None},
-        facts=facts, run_tables=tables, sources=list(prov.sources),
+        facts=facts, run_tables=tables, sources=list(prov.sources), reader_check=reader,
         draft=encode_draft(plan) if plan is not None else None,
         reproduce={"cli": f"moneytrail show {result.run_id} --db YOUR_STORE",
                    "api": f"{origin}/api/v1/runs/{result.run_id}"},

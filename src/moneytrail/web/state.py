@@ -19,7 +19,7 @@ from moneytrail.report.glossary import NOTE_ID
 
 if TYPE_CHECKING:
     from moneytrail.data.valuechain import ValueChain
-    from moneytrail.ledger.store import Ledger
+    from moneytrail.ledger.store import Ledger, LedgerState
     from moneytrail.service.workspace import Workspace
 
 
@@ -93,8 +93,9 @@ class WebState:
     ledger: Ledger
     data: Path | None = None
     workspace: Workspace | None = None       # set by create_app: models, value chain
-    _claims: pd.DataFrame | None = None
-    _claims_run: dict[str, Any] | None = None   # the claims' draws, seed and run id
+    # the claims checked and their run (draws, seed, run id, ledger state): claims_checked
+    _claims: tuple[pd.DataFrame, dict[str, Any]] | None = None
+    _claims_lock: threading.Lock = field(default_factory=threading.Lock)
     _valuechain: ValueChain | None = None
     _analysis_sources: pd.DataFrame | None = None
     _source_titles: dict[str, dict[str, str]] | None = None
@@ -337,45 +338,59 @@ class WebState:
         return self._ids
 
     def claims(self) -> pd.DataFrame:
-        """The debate's claims checked against the data and this store's ledger (once): the
-        service's claims run (stored by run id, as `moneytrail claims check` stores it) when
-        the workspace reads this store; `claims_run` says its draws, seed and run id."""
-        if self._claims is None:
-            with self._lock:
-                if self._claims is None:
-                    from functools import partial
-
-                    from moneytrail.analysis.claims import (
-                        DRAWS,
-                        SEED,
-                        check_claims,
-                        ledger_tables,
-                    )
-                    from moneytrail.service import tasks
-                    from moneytrail.service.workspace import Workspace
-
-                    ws = self.workspace or Workspace.open(self.data)
-                    if ws.db is not None or self.ledger.engine.url.get_backend_name() \
-                            .startswith("sqlite"):
-                        # this store's ledger (the workspace's own, or this SQLite file),
-                        # checked as `moneytrail claims check` does: a stored run, by id
-                        url = None if ws.db is not None else \
-                            self.ledger.engine.url.render_as_string(hide_password=False)
-                        result = tasks.check_claims(ws, draws=DRAWS, seed=SEED, ledger_db=url)
-                        self._claims_run = {"draws": DRAWS, "seed": SEED,
-                                            "run_id": result.run_id}
-                        self._claims = result.tables["claims"].frame()
-                    else:
-                        # plans traced through this workspace (no workspace opened per plan)
-                        self._claims_run = {"draws": DRAWS, "seed": SEED, "run_id": ""}
-                        self._claims = check_claims(data=ws.analysis, chain=ws.valuechain,
-                                                    ledger=ledger_tables(self.ledger),
-                                                    model=ws.model,
-                                                    tracer=partial(tasks.trace, ws=ws))
-        return self._claims
+        """The debate's claims checked against the data and this store's ledger
+        (`claims_checked`)."""
+        return self.claims_checked()[0]
 
     def claims_run(self) -> dict[str, Any]:
-        """The draws, seed and run id ('' when not stored) of the claims `claims` gives."""
-        self.claims()
-        assert self._claims_run is not None
-        return self._claims_run
+        """The draws, seed, run id ('' when not stored) and `ledger` state of the claims
+        `claims` gives (`claims_checked`)."""
+        return self.claims_checked()[1]
+
+    def claims_checked(self) -> tuple[pd.DataFrame, dict[str, Any]]:
+        """The debate's claims checked against the data and this store's ledger, and their
+        run: {"draws", "seed", "run_id", "ledger"}, `ledger` being the ledger state the
+        checks read (ledger.store.LedgerState), so a page cites the revision its verdicts
+        come from. Checked once per ledger revision: after an edit, the next reader's call
+        checks them again (a few seconds; readers meanwhile wait for that one check). The
+        service's claims run (stored by run id, as `moneytrail claims check` stores it) when
+        the workspace reads this store."""
+        kept = self._claims
+        if kept is None or kept[1]["ledger"].revision != self.ledger.state().revision:
+            with self._claims_lock:
+                now = self.ledger.state()
+                kept = self._claims
+                if kept is None or kept[1]["ledger"].revision != now.revision:
+                    kept = self._claims = self.check_claims(now)
+        return kept
+
+    def check_claims(self, now: LedgerState) -> tuple[pd.DataFrame, dict[str, Any]]:
+        """The claims checked against this store's ledger, whose newest state is `now`."""
+        import datetime as dt
+        from functools import partial
+
+        from moneytrail.analysis.claims import DRAWS, SEED, check_claims, ledger_tables
+        from moneytrail.ledger.store import LedgerState
+        from moneytrail.service import tasks
+        from moneytrail.service.workspace import Workspace
+
+        ws = self.workspace or Workspace.open(self.data)
+        if ws.db is not None or self.ledger.engine.url.get_backend_name() \
+                .startswith("sqlite"):
+            # this store's ledger (the workspace's own, or this SQLite file), checked as
+            # `moneytrail claims check` does: a stored run, by id
+            url = None if ws.db is not None else \
+                self.ledger.engine.url.render_as_string(hide_password=False)
+            result = tasks.check_claims(ws, draws=DRAWS, seed=SEED, ledger_db=url)
+            # the ledger state the checks read, as the run keeps it
+            revision = int(result.facts.get("ledger_revision", now.revision))
+            time = result.facts.get("ledger_time") or None
+            read = LedgerState(revision, dt.datetime.fromisoformat(time) if time else
+                               now.time if revision == now.revision else None)
+            return result.tables["claims"].frame(), {"draws": DRAWS, "seed": SEED,
+                                                     "run_id": result.run_id, "ledger": read}
+        # plans traced through this workspace (no workspace opened per plan)
+        frame = check_claims(data=ws.analysis, chain=ws.valuechain,
+                             ledger=ledger_tables(self.ledger), model=ws.model,
+                             tracer=partial(tasks.trace, ws=ws))
+        return frame, {"draws": DRAWS, "seed": SEED, "run_id": "", "ledger": now}

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -22,6 +22,9 @@ from moneytrail.ledger.queries import ratio as ledger_ratio
 from moneytrail.ledger.records import DEAL_KINDS, KINDS, STAGES, split_list, typed_record
 from moneytrail.report.units import money, region_label
 from moneytrail.web.state import WebState
+
+if TYPE_CHECKING:
+    from moneytrail.ledger.store import LedgerState
 
 MAX_PARAM = 100          # longest query value accepted (ids, regions, currencies)
 CHART_DEALS = 12         # deals drawn in the home page's reality-check chart
@@ -54,17 +57,26 @@ def rows(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict[str
             for record in frame.to_dict("records")]
 
 
-def meta(state: WebState, *, title: str, url: str, **extra: Any) -> dict[str, Any]:
-    """Provenance of a view: what data it comes from, when, and how to cite it."""
-    last = state.ledger.history(limit=1)
-    revision = int(last["revision"].iloc[0]) if len(last) else 0
-    updated = str(last["time"].iloc[0])[:10] if len(last) else ""
+def meta(state: WebState, *, title: str, url: str, read: LedgerState | None = None,
+         **extra: Any) -> dict[str, Any]:
+    """Provenance of a view: what data it comes from, when, and how to cite it. `read`: the
+    ledger state the view's figures were computed from (the claims page's checks), cited
+    instead of the newest; when the ledger has changed since, `ledger_changed` says so."""
+    now = state.ledger.state()
+    cited = read if read is not None else now
+    updated = str(cited.time)[:10] if cited.time is not None else ""
     today = dt.date.today().isoformat()
+    changed = "" if cited.revision == now.revision else (
+        f"Computed at ledger revision {cited.revision}; the ledger has changed since "
+        f"(now revision {now.revision}).")
     citation = (f"moneytrail, \u201c{title}\u201d, data package {state.data_version}, "
-                f"ledger revision {revision}" + (f" of {updated}" if updated else "") +
+                f"ledger revision {cited.revision}" + (f" of {updated}" if updated else "") +
+                (f" (the ledger has changed since: now revision {now.revision})"
+                 if changed else "") +
                 f". Retrieved {today} from {url}")
-    return {"title": title, "data_version": state.data_version, "ledger_revision": revision,
-            "ledger_updated": updated, "retrieved": today, "url": url, "citation": citation,
+    return {"title": title, "data_version": state.data_version,
+            "ledger_revision": cited.revision, "ledger_updated": updated,
+            "ledger_changed": changed, "retrieved": today, "url": url, "citation": citation,
             **extra}
 
 
@@ -775,11 +787,12 @@ def claims_view(state: WebState, url: str, viewer: int | None = None,
     `run_groups` (web.run_picker: the reference runs, `reference` being each reference
     plan's run id, routes_runs.reference_run_ids; `viewer`'s own; other runs anyone may
     see), lists only those `viewer` (an account id, None for anonymous) may see."""
-    frame = state.claims()
+    # the checks, their draws, seed, run id and the ledger state they read (cited)
+    frame, run = state.claims_checked()
     from moneytrail.analysis.claims import draws_seed_text
 
-    run = state.claims_run()        # the draws, seed and run id of these checks
-    checked = {**run, "text": draws_seed_text(run["draws"], run["seed"])}
+    checked = {"draws": run["draws"], "seed": run["seed"], "run_id": run["run_id"],
+               "text": draws_seed_text(run["draws"], run["seed"])}
     # every column of the checks, in their order, as `moneytrail claims check --format
     # csv/json` writes them (the same frame): `unit` tells an FTE figure from a share
     checks = rows(frame)
@@ -806,7 +819,7 @@ def claims_view(state: WebState, url: str, viewer: int | None = None,
     from moneytrail.web.run_picker import RUN_GROUPS, picker_runs
 
     return View(meta=meta(state, title="Claims of the debate, checked against the data",
-                          url=url),
+                          url=url, read=run["ledger"]),
                 checkable=[c["id"] for c in checkable_claims()],
                 # claims about one plan (`about`): not applicable to other plans' runs
                 about={c.id: c.about for c in debate_claims().values() if c.about},
