@@ -777,9 +777,15 @@ def claims_view(state: WebState, url: str, viewer: int | None = None,
     see), lists only those `viewer` (an account id, None for anonymous) may see."""
     frame = state.claims()
     from moneytrail.analysis.claims import draws_seed_text
+    from moneytrail.web.run_picker import RUN_GROUPS, picker_runs
 
     run = state.claims_run()        # the draws, seed and run id of these checks
-    checked = {**run, "text": draws_seed_text(run["draws"], run["seed"])}
+    runs = picker_runs(state.ledger.engine, viewer, reference or {})
+    # the reference runs listed below, with their own draws (the app's, not the plan files')
+    reference_draws = [int(r["draws"]) for r in runs
+                       if r["group"] == "reference" and r.get("draws")]
+    checked = {**run, "text": draws_seed_text(run["draws"], run["seed"],
+                                              reference_draws=reference_draws)}
     # every column of the checks, in their order, as `moneytrail claims check --format
     # csv/json` writes them (the same frame): `unit` tells an FTE figure from a share
     checks = rows(frame)
@@ -803,15 +809,13 @@ def claims_view(state: WebState, url: str, viewer: int | None = None,
               "    checks = tasks.check_claims(ws).table('claims')")
     from moneytrail.service.run_claims import debate_claims
     from moneytrail.web.claims_runs import checkable_claims
-    from moneytrail.web.run_picker import RUN_GROUPS, picker_runs
 
     return View(meta=meta(state, title="Claims of the debate, checked against the data",
                           url=url),
                 checkable=[c["id"] for c in checkable_claims()],
                 # claims about one plan (`about`): not applicable to other plans' runs
                 about={c.id: c.about for c in debate_claims().values() if c.about},
-                runs=picker_runs(state.ledger.engine, viewer, reference or {}),
-                run_groups=list(RUN_GROUPS),
+                runs=runs, run_groups=list(RUN_GROUPS),
                 reproduce=reproduce(["moneytrail", "claims", "check"], python,
                                     api_url(url, "checks")),
                 claims=list(grouped.values()), checks=checks, checked=checked,
