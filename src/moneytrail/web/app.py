@@ -702,9 +702,11 @@ def add_routes(app: FastAPI) -> None:
 
     @app.get("/ledger/totals", include_in_schema=False)
     def totals(request: Request, stage: Q = None, currency: Q = None,
-               needs: Q = None, price_year: Q = None) -> HTMLResponse:
+               needs: Q = None, price_year: Q = None, by: Q = None) -> HTMLResponse:
+        # `by` as the API takes it (views.totals_by): an unknown grouping is a 400 page
+        # naming it, never ignored with totals by region shown instead
         view = views.totals_view(web(request), page_url(request), stage=stage,
-                                 currency=currency, needs=needs, price_year=price_year)
+                                 currency=currency, needs=needs, price_year=price_year, by=by)
         return render(request, "totals.html", view, "totals")
 
     @app.get(f"{API}/ledger/deals/{{deal}}", tags=["ledger"],
