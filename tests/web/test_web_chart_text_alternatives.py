@@ -153,8 +153,28 @@ def test_the_home_chart_states_the_largest_pledges(client):
     largest = max((r for r in rows if r["announced_central"] is not None),
                   key=lambda r: r["announced_central"])
     summary = text_of(page, "reality-summary")
-    assert summary.startswith("In figures: Largest announced: ")
+    assert summary.startswith(f"In figures: The chart holds the {len(rows)} pledges with the "
+                              "largest announced amounts in the ledger. Largest announced: ")
     assert money(largest["announced_central"], largest["currency"]) in summary
+
+
+def test_the_home_summary_says_its_committed_figure_is_among_the_charted_pledges(client):
+    """The chart holds the pledges with the largest announced amounts; a pledge with a larger
+    committed amount and no announced one (OpenAI-Oracle's contract) is not in it, so the
+    words must not call the chart's largest committed pledge the ledger's."""
+    page = client.get("/").text
+    summary = text_of(page, "reality-summary")
+    rows = client.get("/api/v1/home").json()["reality"]
+    charted = max((r for r in rows if r["committed_central"] is not None),
+                  key=lambda r: r["committed_central"])
+    deals = client.get("/api/v1/ledger?kind=pledge").json()["deals"]
+    outside = [d for d in deals if d["id"] not in {r["id"] for r in rows}
+               and (d["committed_central"] or 0) > charted["committed_central"]]
+    assert outside                      # the tester's case: larger commitments not charted
+    said = (f"Largest committed among them: {charted['name']} "
+            f"{money(charted['committed_central'], charted['currency'])}")
+    assert said in summary
+    assert "Largest committed:" not in summary and "Largest spent:" not in summary
 
 
 def test_the_home_summary_carries_the_tables_qualifiers(client):
@@ -171,7 +191,7 @@ def test_the_home_summary_carries_the_tables_qualifiers(client):
     row = next(r for r in re.findall(r"<tr>(.*?)</tr>", table, re.S) if spent["name"] in
                unescape(r))
     qualifier = re.search(r"\((whole-company capex[^)]*)\)", row).group(1)
-    assert (f"Largest spent: {spent['name']} ({qualifier}) "
+    assert (f"Largest spent among them: {spent['name']} ({qualifier}) "
             f"{money(spent['disbursed_central'], spent['currency'])}") in summary
     for r in rows:                                      # every deal named, with its qualifiers
         if r["whole_capex"] and f" {r['name']} " in f" {summary} ":

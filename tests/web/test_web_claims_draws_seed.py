@@ -78,3 +78,38 @@ def test_a_claims_run_stored_before_gets_the_sentence_as_it_is_read():
     note = claims_with_basis(old).tables["claims"].note
     assert note.startswith(f"{SAID} (run {'1' * 32}):")
     assert claims_with_basis(claims_with_basis(old)).tables["claims"].note == note
+
+
+def test_the_reference_plans_draws_said_are_those_of_the_reference_runs_listed(client):
+    """A tester's finding: /claims said '10,000 draws for the reference plans' while every
+    reference run it listed had 2,000 (the app traces them at REFERENCE_DRAWS, not at the
+    plan files' 10,000): the draws said are the listed reference runs' own."""
+    from runs_helpers import finished
+
+    from moneytrail.web.routes_runs import reference_run_ids
+
+    app = client.app
+    before = client.get("/api/v1/claims").json()
+    assert not [r for r in before["runs"] if r["group"] == "reference"]   # none finished
+    assert "draws for the reference plans" not in before["checked"]["text"]
+    run = finished(client, {"reference": "eu-ai-gigafactories", "draws": 200, "seed": 3})
+    reference_run_ids(app)
+    saved = app.state.reference_ids
+    app.state.reference_ids = {**saved, "eu-ai-gigafactories": run}
+    try:
+        body = client.get("/api/v1/claims").json()
+        listed = [r for r in body["runs"] if r["group"] == "reference"]
+        assert [r["draws"] for r in listed] == [200]
+        assert "(200 draws for the reference plans)" in body["checked"]["text"]
+        html = " ".join(client.get("/claims").text.split())
+        assert "(200 draws for the reference plans)" in html and "10,000 draws" not in html
+    finally:
+        app.state.reference_ids = saved
+
+
+def test_the_reference_draws_read_as_a_range_when_they_differ():
+    from moneytrail.analysis.claims import draws_seed_text
+
+    text = draws_seed_text(2000, 1, reference_draws=[2000, 10_000, 2000])
+    assert "(2,000 to 10,000 draws for the reference plans)" in text
+    assert "(10,000 draws for the reference plans)" in draws_seed_text(2000, 1)  # plan files

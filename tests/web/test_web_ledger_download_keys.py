@@ -72,7 +72,9 @@ def test_a_filtered_download_is_named_after_its_filters(client, query, name):
     response = client.get(f"/api/v1/ledger?format=csv&table=deals{query}")
     assert response.status_code == 200, response.text
     found = SAFE_NAME.fullmatch(response.headers["content-disposition"])
-    assert found is not None and found.group(1) == name
+    meta = client.get("/api/v1/ledger").json()["meta"]     # then its revision and date
+    stamp = f"-r{meta['ledger_revision']}-{meta['retrieved']}"
+    assert found is not None and found.group(1) == name + stamp
 
 
 def test_an_unsafe_filter_is_kept_out_of_the_name():

@@ -13,7 +13,7 @@ contradicted if it builds sites"). Every row carries its check's own verdict.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -389,13 +389,25 @@ def draws_note(draws: int) -> str:
     return " ".join(p for p in (rough_draws_text(draws), withheld_verdict_reason(draws)) if p)
 
 
-def draws_seed_text(draws: int, seed: int, run_id: str = "") -> str:
+def draws_seed_text(draws: int, seed: int, run_id: str = "",
+                    reference_draws: Sequence[int] | None = None) -> str:
     """Which draws a claims check used, for readers (the claims page, the API, the CLI
     table's caption, the briefing): 'Checked over 2,000 Monte Carlo draws with seed 1 (run
     <id>): quote these figures for the claims. ...', and why the same figure on a plan's
-    run page differs slightly (its own draws and seed: Monte Carlo error)."""
+    run page differs slightly (its own draws and seed: Monte Carlo error). The reference
+    plans' draws said there are their files' 10,000, or, given `reference_draws` (the draws
+    of the reference runs a reader is shown, as the web app's), those: '2,000 draws', '2,000
+    to 10,000 draws', nothing when there are none."""
     run = f" (run {run_id})" if run_id else ""
+    if reference_draws is None:
+        theirs = " (10,000 draws for the reference plans)"
+    elif not reference_draws:
+        theirs = ""
+    else:
+        low, high = min(reference_draws), max(reference_draws)
+        span = f"{low:,}" if low == high else f"{low:,} to {high:,}"
+        theirs = f" ({span} draws for the reference plans)"
     return (f"Checked over {draws:,} Monte Carlo draws with seed {seed}{run}: quote these "
             "figures for the claims. A plan's run page traces the plan with its own draws "
-            "and seed (10,000 draws for the reference plans), so the same figure there "
+            f"and seed{theirs}, so the same figure there "
             "differs slightly: that is Monte Carlo error, not a different answer.")

@@ -573,13 +573,16 @@ PriceYear = Annotated[str | None, Query(description="prices of this year (a whol
                                         "covers), as the CLI's --price-year")]
 
 
-def as_api(view: View, fmt: str | None, table: str | None, *, name_filters: bool = False
-           ) -> Response:
+def as_api(view: View, fmt: str | None, table: str | None, *, name_filters: bool = False,
+           subject: str = "") -> Response:
     """A view as JSON, or one of its tables as CSV (`table`, else its only one: CSV holds one
     table, so a view of several without `table` is a 400 naming them, as a run's CSV is).
     JSON with `table` is that table alone: {"meta", "table", "rows"} (never a parameter
-    ignored); an unknown table is a 400 naming the view's tables. `name_filters`: the CSV's
-    file name carries the view's filters (views.download_name: moneytrail-deals-EU.csv)."""
+    ignored); an unknown table is a 400 naming the view's tables. The CSV's file name
+    (views.download_name) carries the page's `subject` when it is about one thing
+    ('deal-<id>': a deal's claims are not the debate's), with `name_filters` the view's
+    filters, and the ledger revision and download date (moneytrail-deals-EU-r728-2026-12-03
+    .csv); its headers carry the view's provenance (views.download_headers)."""
     fmt = views.choice_param("format", fmt, ("json", "csv")) or "json"
     name = views.choice_param("table", table, tuple(view.tables))
     if fmt == "json":
@@ -594,7 +597,10 @@ def as_api(view: View, fmt: str | None, table: str | None, *, name_filters: bool
     from moneytrail.web.routes_runs import csv_response
 
     filters = view.get("filters") if name_filters else None
-    return csv_response(view[name], views.download_name(name, filters or {}) + ".csv")
+    meta = view["meta"]
+    return csv_response(view[name], views.download_name(name, filters or {}, subject=subject,
+                                                        stamp=meta) + ".csv",
+                        views.download_headers(meta))
 
 
 def render(request: Request, template: str, view: View, nav: str, api_path: str | None = None,
@@ -692,13 +698,15 @@ def add_routes(app: FastAPI) -> None:
                    table: Table = None) -> Response:
         view = views.totals_view(web(request), page_url(request), stage=stage,
                                  currency=currency, needs=needs, price_year=price_year, by=by)
-        return as_api(view, format, table)
+        return as_api(view, format, table, name_filters=True)
 
     @app.get("/ledger/totals", include_in_schema=False)
     def totals(request: Request, stage: Q = None, currency: Q = None,
-               needs: Q = None, price_year: Q = None) -> HTMLResponse:
+               needs: Q = None, price_year: Q = None, by: Q = None) -> HTMLResponse:
+        # `by` as the API takes it (views.totals_by): an unknown grouping is a 400 page
+        # naming it, never ignored with totals by region shown instead
         view = views.totals_view(web(request), page_url(request), stage=stage,
-                                 currency=currency, needs=needs, price_year=price_year)
+                                 currency=currency, needs=needs, price_year=price_year, by=by)
         return render(request, "totals.html", view, "totals")
 
     @app.get(f"{API}/ledger/deals/{{deal}}", tags=["ledger"],
@@ -708,7 +716,7 @@ def add_routes(app: FastAPI) -> None:
                  table: Table = None) -> Response:
         view = views.deal_view(web(request), page_url(request), deal, currency=currency,
                                price_year=price_year)
-        return as_api(view, format, table)
+        return as_api(view, format, table, subject=f"deal-{deal}")
 
     @app.get("/ledger/deals/{deal}", include_in_schema=False)
     def deal_page(request: Request, deal: str, currency: Q = None,
@@ -722,7 +730,7 @@ def add_routes(app: FastAPI) -> None:
     def api_source(request: Request, source: str, format: Format = None,
                    table: Table = None) -> Response:
         return as_api(views.source_view(web(request), page_url(request), source), format,
-                      table)
+                      table, subject=f"source-{source}")
 
     @app.get("/sources/{source}", include_in_schema=False)
     def source_page(request: Request, source: str) -> HTMLResponse:
@@ -759,7 +767,8 @@ def add_routes(app: FastAPI) -> None:
              summary="A reference plan and its spending split")
     def api_plan(request: Request, plan: str, format: Format = None,
                  table: Table = None) -> Response:
-        return as_api(views.plan_view(web(request), page_url(request), plan), format, table)
+        return as_api(views.plan_view(web(request), page_url(request), plan), format, table,
+                      subject=f"plan-{plan}")
 
     @app.get("/methods", include_in_schema=False)
     def methods_route(request: Request) -> HTMLResponse:

@@ -389,17 +389,26 @@ def deal_label(row: dict[str, Any]) -> str:
 
 def reality_summary(rows: list[dict[str, Any]], limit: int = 3) -> str:
     """The reality chart's main figures in words: the largest pledges announced, committed
-    and spent, with amounts (describe_columns, as a Sankey's)."""
+    and spent, with amounts (describe_columns, as a Sankey's). The chart holds the pledges
+    with the largest announced amounts (views.reality_chart), so the words say so: a pledge
+    with a larger committed or spent amount but a smaller (or no) announced one is not in
+    it, and 'largest committed' is among the charted pledges only."""
     from moneytrail.report.briefing.charts import Node, describe_columns
 
+    if not rows:
+        return "No pledge in the ledger has an announced amount."
     columns = []
     for stage in ("announced", "committed", "disbursed"):
         nodes = [Node(deal_label(r), r[f"{stage}_central"]) for r in rows
                  if r.get(f"{stage}_central") is not None]
         if nodes:
-            columns.append((f"Largest {STAGES[stage][0].lower()}", nodes))
-    currency = rows[0]["currency"] if rows else "EUR"
-    return describe_columns(columns, lambda v: money(v, currency), limit=limit)
+            among = "" if stage == "announced" else " among them"
+            columns.append((f"Largest {STAGES[stage][0].lower()}{among}", nodes))
+    currency = rows[0]["currency"]
+    held = "pledge with the largest announced amount" if len(rows) == 1 else \
+        f"{len(rows)} pledges with the largest announced amounts"
+    return (f"The chart holds the {held} in the ledger. "
+            + describe_columns(columns, lambda v: money(v, currency), limit=limit))
 
 
 def compare_summary(runs: list[dict[str, Any]], rows: list[dict[str, Any]]) -> str:

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Mapping
 from functools import partial
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
@@ -243,18 +244,35 @@ def result_warnings(result: Result) -> list[dict[str, Any]]:
     return warning_entries(facts_warnings(facts), str(facts.get("currency", "")))
 
 
-def csv_response(rows: list[dict[str, Any]], filename: str) -> Response:
-    """Rows as a CSV download; text cells made safe for spreadsheets (`csv_cell`)."""
+def flat_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A row with each mapping cell spread into plain named columns, `<column>_<key>`
+    (a claim's `weight` {'assumption_or_weak_p50': 0.0, ...} becomes
+    `weight_assumption_or_weak_p50` ...): a CSV cell holds one value, never a Python repr."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, Mapping):
+            out.update({f"{key}_{sub}": cell for sub, cell in value.items()})
+        else:
+            out[key] = value
+    return out
+
+
+def csv_response(rows: list[dict[str, Any]], filename: str,
+                 headers: Mapping[str, str] | None = None) -> Response:
+    """Rows as a CSV download (mapping cells spread into columns, `flat_row`); text cells
+    made safe for spreadsheets (`csv_cell`); `headers` added to the response."""
     from moneytrail.service.result import csv_cell
 
+    flat = [flat_row(row) for row in rows]
     out = io.StringIO()
-    columns = list(dict.fromkeys(k for row in rows for k in row))
+    columns = list(dict.fromkeys(k for row in flat for k in row))
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
-    for row in rows:
+    for row in flat:
         writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                    headers={**(headers or {}),
+                             "Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 RUN_FORMATS = ("json", "csv", "parquet", "xlsx")      # GET /api/v1/runs/<id>?format=

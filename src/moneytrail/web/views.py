@@ -198,19 +198,47 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
                 region_names=names)
 
 
-def download_name(table: str, filters: dict[str, Any]) -> str:
-    """A download's file name without extension: `moneytrail-<table>` then the value of each
-    filter given, in order ('moneytrail-deals-EU-2025'), each kept to [A-Za-z0-9_-] (other
-    characters become '_') and 40 characters, so the name is safe in a header and a file
-    system."""
-    parts = ["moneytrail", table]
-    for value in filters.values():
+def download_name(table: str, filters: dict[str, Any], *, subject: str = "",
+                  stamp: Mapping[str, Any] | None = None) -> str:
+    """A download's file name without extension: `moneytrail`, the page's `subject` when it
+    is about one thing ('deal-l_x'), the table, then the value of each filter given, in
+    order ('moneytrail-deals-EU-2025'), then, with `stamp` (a view's meta), the ledger
+    revision and the download date ('...-r728-2026-12-03'); each part kept to
+    [A-Za-z0-9_-] (other characters become '_') and 40 characters, so the name is safe in a
+    header and a file system."""
+    parts = ["moneytrail"]
+    for value in (subject, table, *filters.values(), *download_stamp(stamp)):
         if value is None or value == "":
             continue
         safe = re.sub(r"[^A-Za-z0-9_-]+", "_", str(value)).strip("_")[:40]
         if safe:
             parts.append(safe)
     return "-".join(parts)
+
+
+def download_stamp(meta: Mapping[str, Any] | None) -> list[str]:
+    """The parts of a download's name that date it (download_name): 'r<ledger revision>'
+    and the date it was retrieved, each when the view's meta has it."""
+    if not meta:
+        return []
+    revision = meta.get("ledger_revision")
+    return [*([f"r{revision}"] if revision is not None else []),
+            *([str(meta["retrieved"])] if meta.get("retrieved") else [])]
+
+
+# a view's meta in a table download's headers (as a run's, routes_runs.provenance_headers)
+DOWNLOAD_HEADERS = {"data_version": "Data-Version", "ledger_revision": "Ledger-Revision",
+                    "ledger_updated": "Ledger-Updated", "retrieved": "Retrieved",
+                    "currency": "Currency", "price_year": "Price-Year"}
+
+
+def download_headers(meta: Mapping[str, Any]) -> dict[str, str]:
+    """What a downloaded page table needs to be cited, in `X-Moneytrail-*` response headers
+    (a CSV body has no place for it): the data version, the ledger revision and the date of
+    its last change, the date the table was retrieved, and its money unit when it has one;
+    the table's JSON (format=json) carries the same in `meta`."""
+    return {f"X-Moneytrail-{name}": str(meta[key]) for key, name in DOWNLOAD_HEADERS.items()
+            if meta.get(key) not in (None, "")}
 
 
 def deals_shown(filters: dict[str, Any], kind: str | None, names: dict[str, str],
@@ -790,9 +818,15 @@ def claims_view(state: WebState, url: str, viewer: int | None = None,
     # the checks, their draws, seed, run id and the ledger state they read (cited)
     frame, run = state.claims_checked()
     from moneytrail.analysis.claims import draws_seed_text
+    from moneytrail.web.run_picker import RUN_GROUPS, picker_runs
 
+    runs = picker_runs(state.ledger.engine, viewer, reference or {})
+    # the reference runs listed below, with their own draws (the app's, not the plan files')
+    reference_draws = [int(r["draws"]) for r in runs
+                       if r["group"] == "reference" and r.get("draws")]
     checked = {"draws": run["draws"], "seed": run["seed"], "run_id": run["run_id"],
-               "text": draws_seed_text(run["draws"], run["seed"])}
+               "text": draws_seed_text(run["draws"], run["seed"],
+                                       reference_draws=reference_draws)}
     # every column of the checks, in their order, as `moneytrail claims check --format
     # csv/json` writes them (the same frame): `unit` tells an FTE figure from a share
     checks = rows(frame)
@@ -816,15 +850,13 @@ def claims_view(state: WebState, url: str, viewer: int | None = None,
               "    checks = tasks.check_claims(ws).table('claims')")
     from moneytrail.service.run_claims import debate_claims
     from moneytrail.web.claims_runs import checkable_claims
-    from moneytrail.web.run_picker import RUN_GROUPS, picker_runs
 
     return View(meta=meta(state, title="Claims of the debate, checked against the data",
                           url=url, read=run["ledger"]),
                 checkable=[c["id"] for c in checkable_claims()],
                 # claims about one plan (`about`): not applicable to other plans' runs
                 about={c.id: c.about for c in debate_claims().values() if c.about},
-                runs=picker_runs(state.ledger.engine, viewer, reference or {}),
-                run_groups=list(RUN_GROUPS),
+                runs=runs, run_groups=list(RUN_GROUPS),
                 reproduce=reproduce(["moneytrail", "claims", "check"], python,
                                     api_url(url, "checks")),
                 claims=list(grouped.values()), checks=checks, checked=checked,
