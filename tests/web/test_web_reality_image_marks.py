@@ -141,3 +141,18 @@ def test_reality_image_names_the_hatch_and_the_parts(client):
     if any(r["committed_in_parts"] is not None and r["committed_central"] is None
            for r in rows):
         assert "Committed in its parts" in texts
+
+
+def test_phone_form_keeps_legend_entries_on_the_deals_rows_and_within_the_width():
+    """Under 600 px every trace gets the phone's labels (a legend-only entry on a wide label
+    added a 13th row) and a legend entry is wrapped (the hatch's ran off a 375 px screen)."""
+    from moneytrail.web.charts import NARROW_KEY_LINE
+
+    figure = reality_figure(ROWS)
+    narrow = figure["narrow"]["traces"]
+    assert len(narrow) == len(figure["data"])
+    rows = set(narrow[0]["y"])
+    for changes in narrow:
+        assert set(changes["y"]) <= rows
+        for line in changes.get("name", "").split("<br>"):
+            assert len(line) <= NARROW_KEY_LINE

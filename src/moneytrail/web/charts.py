@@ -196,6 +196,7 @@ def sankey_figure(data: dict[str, Any], *, name_chars: int | None = 44) -> Figur
 
 
 NARROW_LINE = 20      # characters per line of a deal name under 600 px (11 px: ~125 px wide)
+NARROW_KEY_LINE = 32  # characters per line of a legend entry under 600 px (12 px: ~230 px)
 
 
 # a stage's amount in a deal's parts (views.reality_chart's `committed_in_parts`, ...), drawn
@@ -294,7 +295,8 @@ def reality_figure(rows: list[dict[str, Any]], *, name_chars: int | None = 44) -
     narrow = {"layout": {"height": max(360, len(rows) * narrow_row + 120),
                          "margin": {"l": 130}, "yaxis": {"tickfont": {"size": 11}}},
               "traces": [*({"y": names(NARROW_LINE)} for _ in traces),
-                         *({"y": names(NARROW_LINE)[:1]} for _ in legend)]}
+                         *({"y": names(NARROW_LINE)[:1],
+                            "name": wrapped(entry["name"], NARROW_KEY_LINE)} for entry in legend)]}
     return {"data": [*traces, *legend], "layout": layout, "narrow": narrow}
 
 
