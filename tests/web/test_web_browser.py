@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from webserver import PAGES, api, browser_marks, serious_violations
 
+from moneytrail.web.charts import NOT_AI_ALONE_LEGEND, WHOLE_CAPEX_LEGEND
+
 pytestmark = browser_marks()
 
 
@@ -36,11 +38,21 @@ def test_home_draws_the_reality_chart(server, page):
     bars = page.evaluate("""Array.from(document.querySelectorAll('#reality-chart g.point path'))
         .filter(p => p.getBBox().width > 0).length""")
     rows = json.loads(urllib.request.urlopen(server + "/api/v1/charts/reality").read())["reality"]
+    # a stage's own figure, else its parts' (a pale bar, "in its parts")
     drawn = sum(1 for row in rows for stage in ("announced", "committed", "disbursed")
-                if row[f"{stage}_central"] is not None)
+                if row[f"{stage}_central"] is not None
+                or row.get(f"{stage}_in_parts") is not None)
     assert bars == drawn > 0
     legend = chart.locator(".legendtext").all_text_contents()
-    assert set(legend) == {"Announced", "Committed", "Spent"}
+    expected = {"Announced", "Committed", "Spent"}
+    expected |= {f"{name} in its parts" for stage, name in (("committed", "Committed"),
+                                                             ("disbursed", "Spent"))
+                 if any(r[f"{stage}_central"] is None and r[f"{stage}_in_parts"] is not None
+                        for r in rows)}
+    if any(r["not_ai_alone"] for r in rows):
+        expected.add(WHOLE_CAPEX_LEGEND if all(r["whole_capex"] for r in rows
+                                               if r["not_ai_alone"]) else NOT_AI_ALONE_LEGEND)
+    assert set(legend) == expected
     assert page.problems == []
 
 

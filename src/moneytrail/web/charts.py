@@ -196,6 +196,19 @@ def sankey_figure(data: dict[str, Any], *, name_chars: int | None = 44) -> Figur
 
 
 NARROW_LINE = 20      # characters per line of a deal name under 600 px (11 px: ~125 px wide)
+NARROW_KEY_LINE = 32  # characters per line of a legend entry under 600 px (12 px: ~230 px)
+
+
+# a stage's amount in a deal's parts (views.reality_chart's `committed_in_parts`, ...), drawn
+# where the deal records no figure of its own: the stage's colour pale, outlined in full (the
+# outline keeps the bar at 3:1 on white, WCAG 1.4.11)
+PARTS_FILL = {"committed": "rgba(213,94,0,0.25)", "disbursed": "rgba(29,107,47,0.25)"}
+IN_PARTS = "in its parts"
+# a deal whose money is not for AI alone (views.reality_chart's `not_ai_alone`: the deal's
+# scope not_ai_only or purpose capex): its bars hatched with white stripes
+HATCH = "/"
+WHOLE_CAPEX_LEGEND = "Hatched: whole-company capital expenditure, not AI alone"
+NOT_AI_ALONE_LEGEND = "Hatched: not AI alone (whole-company capital expenditure or more than AI)"
 
 
 def reality_figure(rows: list[dict[str, Any]], *, name_chars: int | None = 44) -> Figure:
@@ -204,7 +217,11 @@ def reality_figure(rows: list[dict[str, Any]], *, name_chars: int | None = 44) -
     Each row is labelled with its `label` (the deal's name, with 'part of ...' for a deal inside
     another, views.reality_chart), else its name. Labels are wrapped, never cut: lines of at
     most `name_chars` characters (13 px), under 600 px wide lines of `NARROW_LINE` (11 px);
-    each row is tall enough for its longest label."""
+    each row is tall enough for its longest label. A stage the deal records no figure for but
+    its parts do (`committed_in_parts`, `disbursed_in_parts`) is a pale bar ("in its parts",
+    as the table says); the bars of a deal whose money is not for AI alone (`not_ai_alone`)
+    are hatched. The legend has an entry for each kind of bar drawn (legend-only traces after
+    the three stages: the stages' own legend style would follow their first bar)."""
     currency = rows[0]["currency"] if rows else "EUR"
     ordered = list(reversed(rows))
 
@@ -214,31 +231,73 @@ def reality_figure(rows: list[dict[str, Any]], *, name_chars: int | None = 44) -
     def lines(labels: list[str]) -> int:
         return max((label.count("<br>") + 1 for label in labels), default=1)
 
-    traces = []
+    hatched = [HATCH if r.get("not_ai_alone") else "" for r in ordered]
+    traces: list[dict[str, Any]] = []
+    legend: list[dict[str, Any]] = []
+    in_parts_drawn = []
     for stage in ("disbursed", "committed", "announced"):
         label, color = STAGES[stage]
-        values = [r.get(f"{stage}_central") for r in ordered]
+        values, fills, texts = [], [], []
+        for r in ordered:
+            own = r.get(f"{stage}_central")
+            parts = r.get(f"{stage}_in_parts") if own is None else None
+            value = own if own is not None else parts
+            values.append(None if value is None else value / 1e9)
+            fills.append(color if parts is None else PARTS_FILL[stage])
+            text = "" if value is None else money(value, currency)
+            if parts is not None:
+                text += f" {IN_PARTS}, as of {r.get(f'{stage}_in_parts_as_of') or 'n/a'}"
+                in_parts_drawn.append(stage)
+            texts.append(text)
+        pattern = {"shape": hatched, "fillmode": "overlay", "size": 8, "solidity": 0.3,
+                   "fgcolor": ["#ffffff" if fill == color else color for fill in fills]}
         traces.append({
-            "type": "bar", "orientation": "h", "name": label, "marker": {"color": color},
-            "y": names(name_chars), "x": [None if v is None else v / 1e9 for v in values],
-            "text": [money(v, currency) if v is not None else "" for v in values],
-            "textposition": "none",
+            "type": "bar", "orientation": "h", "name": label, "legendgroup": stage,
+            "showlegend": False, "offsetgroup": stage,
+            "marker": {"color": fills, "line": {"color": color, "width": 1.5},
+                       "pattern": pattern},
+            "y": names(name_chars), "x": values, "text": texts, "textposition": "none",
             "hovertemplate": f"%{{y}}<br>{label}: %{{text}}<extra></extra>"})
+
+    def key(name: str, group: str, fill: str, line: str, shape: str = "") -> dict[str, Any]:
+        """A legend entry alone: one empty bar (plotly leaves a trace without points out of
+        the legend) in the announced bars' slot."""
+        return {"type": "bar", "orientation": "h", "name": name, "legendgroup": group,
+                "legendrank": len(legend) + 1, "offsetgroup": "announced", "x": [None],
+                "y": names(name_chars)[:1], "hoverinfo": "skip",
+                "marker": {"color": fill, "line": {"color": line, "width": 1.5},
+                           "pattern": {"shape": shape, "fillmode": "overlay", "size": 8,
+                                       "solidity": 0.3, "fgcolor": "#ffffff"}}}
+
+    for stage in ("announced", "committed", "disbursed"):      # a stage and its parts stacked
+        label, color = STAGES[stage]
+        legend.append(key(label, stage, color, color))
+        if stage in in_parts_drawn:
+            legend.append(key(f"{label} {IN_PARTS}", stage, PARTS_FILL[stage], color))
+    marked = [r for r in rows if r.get("not_ai_alone")]
+    if marked:
+        words = (WHOLE_CAPEX_LEGEND if all(r.get("whole_capex") for r in marked)
+                 else NOT_AI_ALONE_LEGEND)
+        legend.append(key(words, "not_ai_alone", "#4a4a4a", "#4a4a4a", HATCH))
     row = max(40, 17 * lines(names(name_chars)) + 8)         # px per deal: bars or its name
     layout = {"barmode": "group", "bargap": 0.25,
               "height": max(360, len(rows) * row + 120),
-              "margin": {"l": 320, "r": 16, "t": 8, "b": 56},
+              # room for the labels (about 7 px a character at 13 px), so that the y axis's
+              # automargin rarely moves the plot (for_image starts the source at its left)
+              "margin": {"l": max(320, 7 * (name_chars or 0) + 24), "r": 16, "t": 8, "b": 56},
               "xaxis": {"title": {"text": f"{currency} bn"}, "rangemode": "tozero",
                         "gridcolor": "#dddddd"},
               "yaxis": {"automargin": True, "tickfont": {"size": 13}},
-              "legend": {"orientation": "h", "traceorder": "reversed", "x": 0, "y": -0.12,
+              "legend": {"orientation": "h", "traceorder": "grouped", "x": 0, "y": -0.12,
                          "yanchor": "top"},
               "font": FONT, "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff"}
     narrow_row = max(44, 14 * lines(names(NARROW_LINE)) + 12)
     narrow = {"layout": {"height": max(360, len(rows) * narrow_row + 120),
                          "margin": {"l": 130}, "yaxis": {"tickfont": {"size": 11}}},
-              "traces": [{"y": names(NARROW_LINE)} for _ in traces]}
-    return {"data": traces, "layout": layout, "narrow": narrow}
+              "traces": [*({"y": names(NARROW_LINE)} for _ in traces),
+                         *({"y": names(NARROW_LINE)[:1],
+                            "name": wrapped(entry["name"], NARROW_KEY_LINE)} for entry in legend)]}
+    return {"data": [*traces, *legend], "layout": layout, "narrow": narrow}
 
 
 NARROW_COMPARE_LINE = 22     # characters per line of a compare row label under 600 px (10 px)
@@ -429,31 +488,59 @@ def compare_summary(runs: list[dict[str, Any]], rows: list[dict[str, Any]]) -> s
     return " ".join(parts)
 
 
+SOURCE_LINE = 150     # characters per line of an image's source line (11 px: under 900 px)
+EDGE = 16             # px between an image's edges and its title, legend and source
+
+
+def legend_rows(figure: Figure) -> int:
+    """Rows of the figure's legend when it has room: 1, or with traceorder "grouped" the
+    most entries of one legend group (stacked in a column, reality_figure)."""
+    if "grouped" not in str(figure["layout"].get("legend", {}).get("traceorder", "")):
+        return 1
+    groups: dict[str, int] = {}
+    for trace in figure["data"]:
+        if trace.get("showlegend", True):
+            group = str(trace.get("legendgroup", ""))
+            groups[group] = groups.get(group, 0) + 1
+    return max(groups.values(), default=1)
+
+
 def for_image(figure: Figure, title: str, source: str) -> Figure:
     """The figure as a stand-alone image: a title above, the source (run id, data version,
-    date) below, `IMAGE_WIDTH` px wide; `narrow` is dropped."""
+    date) below, `IMAGE_WIDTH` px wide; `narrow` is dropped. The source is wrapped into
+    lines of `SOURCE_LINE` characters (never cut) starting, as the title and the legend do,
+    `EDGE` px from the image's left edge (the layout's left margin: a y axis with automargin
+    that needs more moves it right, within the room the wrapping leaves)."""
     layout = deepcopy(figure["layout"])
     legend = layout.get("legend")
-    below = 48 + (40 if isinstance(legend, dict) and "y" in legend else 0)
+    has_legend = isinstance(legend, dict) and "y" in legend
+    source_text = wrapped(source, SOURCE_LINE)
+    source_height = 14 * (source_text.count("<br>") + 1) + 8
+    legend_height = 22 * legend_rows(figure) + 10 if has_legend else 0
+    below = source_height + legend_height + 16
     margin = dict(layout.get("margin", {}))
     margin["t"] = int(margin.get("t", 8)) + 56
     margin["b"] = int(margin.get("b", 8)) + below
-    margin["l"] = max(int(margin.get("l", 4)), 16)
-    margin["r"] = max(int(margin.get("r", 4)), 16)
+    margin["l"] = max(int(margin.get("l", 4)), EDGE)
+    margin["r"] = max(int(margin.get("r", 4)), EDGE)
     height = int(layout.get("height", 500)) + 56 + below
-    if isinstance(legend, dict) and "y" in legend:     # under the axis title, over the source
-        plot_height = max(height - margin["t"] - margin["b"], 1)
-        layout["legend"] = {**legend, "y": -(margin["b"] - 58) / plot_height}
+    plot_height = max(height - margin["t"] - margin["b"], 1)
+    plot_width = max(IMAGE_WIDTH - margin["l"] - margin["r"], 1)
+    if has_legend:     # under the axis title, over the source, from the image's left
+        layout["legend"] = {**legend, "x": -(margin["l"] - EDGE) / plot_width,
+                            "xanchor": "left",
+                            "y": -(margin["b"] - source_height - legend_height) / plot_height}
     layout.update({
         "width": IMAGE_WIDTH, "height": height,
         "margin": margin,
         "title": {"text": short(title, 110), "x": 0.01, "xanchor": "left", "y": 0.985,
                   "yanchor": "top", "font": {"size": 18}},
         "annotations": [*layout.get("annotations", []),
-                        {"text": short(source, 190), "showarrow": False, "xref": "paper",
-                         "yref": "paper", "x": 0, "xanchor": "left", "y": 0, "yanchor": "top",
-                         "yshift": -(margin["b"] - 18), "font": {"size": 11,
-                                                                  "color": "#4a4a4a"}}]})
+                        {"text": source_text, "showarrow": False, "xref": "paper",
+                         "yref": "paper", "x": -(margin["l"] - EDGE) / plot_width,
+                         "xanchor": "left", "align": "left", "y": 0, "yanchor": "top",
+                         "yshift": -(margin["b"] - source_height),
+                         "font": {"size": 11, "color": "#4a4a4a"}}]})
     return {"data": deepcopy(figure["data"]), "layout": layout}
 
 

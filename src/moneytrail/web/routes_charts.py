@@ -22,7 +22,7 @@ from moneytrail.web import charts
 from moneytrail.web.views import choice_param
 
 API = "/api/v1"
-STYLE = "5"                  # bump when the figures change, so cached images are redrawn
+STYLE = "6"                  # bump when the figures change, so cached images are redrawn
 Fmt = Annotated[str, Path(description="svg or png")]
 
 

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from moneytrail.errors import MoneytrailError
-from moneytrail.ledger.queries import DEAL_KEY, NEEDS_NOTE, TIE_RULE, TOTALS_NOTE, whole_capex
+from moneytrail.ledger.queries import (
+    DEAL_KEY,
+    NEEDS_NOTE,
+    NOT_AI_ONLY_WORDS,
+    TIE_RULE,
+    TOTALS_NOTE,
+    whole_capex,
+)
 from moneytrail.ledger.queries import ratio as ledger_ratio
 from moneytrail.ledger.records import DEAL_KINDS, KINDS, STAGES, split_list, typed_record
 from moneytrail.report.units import money, region_label
@@ -521,11 +528,14 @@ def reality_chart(state: WebState) -> list[dict[str, Any]]:
     out = rows(top, ["id", "name", "region", "purpose", "announced_central",
                      "committed_central", "disbursed_central", "committed_in_parts",
                      "committed_in_parts_as_of", "disbursed_in_parts",
-                     "disbursed_in_parts_as_of", "currency", "price_year"])
+                     "disbursed_in_parts_as_of", "currency", "price_year", "qualifier"])
     for row in out:
         # a deal of purpose 'capex' is a firm's whole capital expenditure programme (all of
         # its investment, not AI alone): the chart's caption names these deals
         row["whole_capex"] = whole_capex(row["purpose"])
+        # the ledger's qualifier, read from the deal's scope and purpose (queries.qualifier):
+        # its money is not for AI alone; the chart hatches these deals' bars
+        row["not_ai_alone"] = NOT_AI_ONLY_WORDS in str(row.pop("qualifier") or "").split("; ")
         row["inside"] = marks.get(str(row["id"]), "")
         row["label"] = f"{row['name']} ({row['inside']})" if row["inside"] else row["name"]
     return out
