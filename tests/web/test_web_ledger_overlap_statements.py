@@ -84,10 +84,17 @@ def test_deal_pages_say_what_the_announced_totals_do(client):
             assert "Counted" in section, deal["id"]
 
 
-def test_investai_page_names_the_deal_it_is_left_out_for_or_says_counted(client):
+def test_investai_is_counted_and_the_ai_continent_plan_left_out_for_it(client):
+    # InvestAI's money includes the gigafactory fund that the AI Continent plan restates
     text = text_of(client.get("/ledger/deals/l_eu_investai_2025_02").text)
     section = text[text.index("In the announced totals"):][:800]
     assert "Counted" in section
+    assert "EU AI Continent Action Plan (overlaps it, through a deal inside one of them)" \
+        in section
+    totals = text_of(client.get("/ledger/totals").text)
+    table = totals[totals.index("Deals left out as inside others"):]
+    assert re.search(r"EU AI Continent Action Plan European Union [^;]*? EUR 20\.00 bn "
+                     r"overlaps InvestAI \(through a deal inside one of them\)", table)
 
 
 def test_no_fund_is_counted_twice_in_a_region_total(client):

@@ -379,8 +379,15 @@ def totals_view(state: WebState, url: str, *, stage: str | None = None,
     frame = state.ledger.totals(by=groups, stage=stage, include_needs=include, **options)
     frame = frame.sort_values("central", ascending=False)
     caveats = state.ledger.totals_caveats(stage=stage, include_needs=include, **options)
-    names = {d["id"]: d["name"] for d in state.ledger.records("deal")}
-    left_out = [{**row, "inside": [{"deal": d, "name": names.get(d, d), "relation": how}
+    records = state.ledger.records("deal")
+    names = {d["id"]: d["name"] for d in records}
+    # the pairs a link of the data names directly; any other overlap lies in a deal inside
+    # one of the two (`through`, said on the page)
+    named = {frozenset((str(d["id"]), other)) for d in records
+             for other in split_list(d.get("part_of") or "") + split_list(d.get("overlaps") or "")}
+    left_out = [{**row, "inside": [{"deal": d, "name": names.get(d, d), "relation": how,
+                                    "through": how == "overlaps" and
+                                    frozenset((str(row["deal"]), d)) not in named}
                                    for d, how in zip(split_list(row["inside"]),
                                                      split_list(row.pop("relation")),
                                                      strict=True)]}
