@@ -53,9 +53,10 @@ def test_totals_page_and_note_say_capex_and_eu_scope(client):
                                                     client.get("/ledger/totals").text)))
     assert re.search(r"\(of which EUR [0-9.,]+ bn, [0-9.]+ %, is whole-company capex, not AI "
                      r"alone\)", text)
-    assert "(EU-level programmes only; member states' deals are in their own rows)" in text
+    assert ("(EU-wide deals only: EU programmes and EU-wide private pledges; member states' "
+            "deals are in their own rows)") in text
     body = client.get("/api/v1/ledger/totals").json()
     eu = next(r for r in body["totals"] if r["region"] == "EU")
-    assert "EU-level programmes only" in eu["note"]
+    assert "EU-wide deals only" in eu["note"]
     fr = next(r for r in body["totals"] if r["region"] == "FR")
-    assert "EU-level" not in fr["note"]
+    assert "EU-wide deals" not in fr["note"]

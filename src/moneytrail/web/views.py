@@ -175,6 +175,7 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
     marks = inside_marks(state)
     listing["whole_capex"] = listing["purpose"].map(whole_capex).astype(bool)
     listing["inside"] = [marks.get(str(d), "") for d in listing["id"]]
+    left_out = sorted(left_out_of_totals(state))
     # the key columns of `moneytrail ledger list` too (`deal`: the id under the name every
     # per-deal table gives it; `part_of`, `overlaps`: the deals it is inside)
     columns = ["id", DEAL_KEY, "name", "kind", "region", "sector", "purpose", "announced",
@@ -202,7 +203,7 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
                          "currency": options.get("currency"),
                          "price_year": options.get("price_year")},
                 choices=choices, deals=deals, tables=["deals"], shown=shown,
-                region_names=names)
+                region_names=names, left_out=left_out)
 
 
 def download_name(table: str, filters: dict[str, Any], *, subject: str = "",
@@ -376,6 +377,9 @@ def deal_view(state: WebState, url: str, deal: str, *, currency: str | None = No
                                                           "title_lang", "url", "published",
                                                           "reliability"])],
                 links=links, history=history_rows,
+                in_totals=totals_statement(state, info,
+                                           bool((claims["stage"] == "announced").any()),
+                                           names, links),
                 region_names=region_names(state, [info.get("region")]),
                 tables=["claims", "sources", "links", "history"])
 
@@ -422,8 +426,15 @@ def totals_view(state: WebState, url: str, *, stage: str | None = None,
     frame = state.ledger.totals(by=groups, stage=stage, include_needs=include, **options)
     frame = frame.sort_values("central", ascending=False)
     caveats = state.ledger.totals_caveats(stage=stage, include_needs=include, **options)
-    names = {d["id"]: d["name"] for d in state.ledger.records("deal")}
-    left_out = [{**row, "inside": [{"deal": d, "name": names.get(d, d), "relation": how}
+    records = state.ledger.records("deal")
+    names = {d["id"]: d["name"] for d in records}
+    # the pairs a link of the data names directly; any other overlap lies in a deal inside
+    # one of the two (`through`, said on the page)
+    named = {frozenset((str(d["id"]), other)) for d in records
+             for other in split_list(d.get("part_of") or "") + split_list(d.get("overlaps") or "")}
+    left_out = [{**row, "inside": [{"deal": d, "name": names.get(d, d), "relation": how,
+                                    "through": how == "overlaps" and
+                                    frozenset((str(row["deal"]), d)) not in named}
                                    for d, how in zip(split_list(row["inside"]),
                                                      split_list(row.pop("relation")),
                                                      strict=True)]}
@@ -510,8 +521,9 @@ def totals_note(key: tuple[str, ...], left_out: list[dict[str, Any]],
 
 
 # what the EU row of the totals holds (its note, and the totals page)
-EU_SCOPE = ("EU row: EU-level programmes only (Commission, EuroHPC, EIB, EU-wide private "
-            "initiatives); member states' deals are in their own rows, not in it")
+EU_SCOPE = ("EU row: EU-wide deals only: EU programmes (Commission, EuroHPC, EIB) and "
+            "EU-wide private pledges, which may be most of its money; member states' deals "
+            "are in their own rows, not in it")
 
 
 def reality_chart(state: WebState) -> list[dict[str, Any]]:
@@ -547,14 +559,65 @@ def inside_marks(state: WebState) -> dict[str, str]:
     'overlaps OpenAI compute commitments (~30 GW)', '... and 2 more' when it names several
     deals. The home chart's and the ledger list's `inside` column."""
     caveats = state.ledger.totals_caveats(stage="announced")
-    names = {str(d["id"]): str(d["name"]) for d in state.ledger.records("deal")}
+    records = state.ledger.records("deal")
+    names = {str(d["id"]): str(d["name"]) for d in records}
     out = {}
     for _, row in caveats[caveats["caveat"] == "left out"].iterrows():
         inside, how = split_list(row["inside"]), split_list(row["relation"])
         if inside:
             more = f" and {len(inside) - 1} more" if len(inside) > 1 else ""
             out[str(row["deal"])] = f"{how[0]} {names.get(inside[0], inside[0])}{more}"
+    # a deal part of another that the announced totals do not leave out (it has no
+    # announced amount of its own, e.g. a contract with a committed value only): still
+    # inside that deal's headline, so marked with the deal it is part of
+    for record in records:
+        parents = split_list(record.get("part_of") or "")
+        if parents and str(record["id"]) not in out:
+            out[str(record["id"])] = f"part of {names.get(parents[0], parents[0])}"
     return out
+
+
+def left_out_of_totals(state: WebState) -> set[str]:
+    """The deals the announced totals of the whole ledger leave out (queries.counted_set)."""
+    caveats = state.ledger.totals_caveats(stage="announced")
+    return {str(d) for d in caveats.loc[caveats["caveat"] == "left out", "deal"]}
+
+
+def totals_statement(state: WebState, info: Mapping[str, Any], has_announced: bool,
+                     names: Mapping[str, str], links: list[dict[str, Any]]
+                     ) -> dict[str, Any]:
+    """What the announced totals do with a deal, for its page (the totals' own rule,
+    queries.totals_caveats): `status` "counted" (with `instead`: the deals left out for it,
+    each with its relation to it), "left out" (with `for`: the counted deals it is part of or
+    overlaps, each marked `through` when no link names the two directly: the overlap lies in
+    a deal inside one of them), "not a pledge" or "no amount"."""
+    deal = str(info.get("id", ""))
+    kind = str(info.get("kind") or "pledge")
+    if kind != "pledge":
+        return {"status": "not a pledge", "kind": kind}
+    if not has_announced:
+        return {"status": "no amount"}
+    caveats = state.ledger.totals_caveats(stage="announced")
+    left = caveats[caveats["caveat"] == "left out"]
+    direct = {str(link["deal"]) for link in links}
+
+    def named(other: str, how: str) -> dict[str, Any]:
+        return {"deal": other, "name": names.get(other, other), "relation": how,
+                "through": how == "overlaps" and other not in direct}
+
+    mine = left[left["deal"] == deal]
+    if len(mine):
+        row = mine.iloc[0]
+        return {"status": "left out",
+                "for": [named(o, h) for o, h in zip(split_list(row["inside"]),
+                                                     split_list(row["relation"]), strict=True)]}
+    instead = []
+    for _, row in left.iterrows():
+        for other, how in zip(split_list(row["inside"]), split_list(row["relation"]),
+                              strict=True):
+            if other == deal:
+                instead.append(named(str(row["deal"]), how))
+    return {"status": "counted", "instead": instead}
 
 
 def reality_reproduce(url: str) -> dict[str, str]:
