@@ -41,3 +41,31 @@ def test_a_sourced_fraction_of_a_year_is_a_period(tmp_path, claims_inputs):
     row = check_claims(path=path, **claims_inputs, draws=100).iloc[0]
     assert "/ 0.8 years of spending" in row["figure"]
     assert "a_stargate_openai_2025_01" in row["sources"]
+
+
+def test_a_readers_check_without_spend_years_spreads_over_the_horizon(tmp_path, claims_inputs):
+    """horizon_if_unset (a reader's own check, service.own_claims): the plan's horizon, as the
+    run page's jobs at one time, named as the horizon in the figure."""
+    path = write(tmp_path, "{computation: trace.jobs, args: {scenario: stargate-style-us, "
+                           "countries: [US], part: temporary, per: year, "
+                           "horizon_if_unset: true}, min: 1}")
+    row = check_claims(path=path, **claims_inputs, draws=100).iloc[0]
+    assert "/ 5 years of spending, the plan's horizon" in row["figure"]
+
+
+def test_a_readers_check_of_a_plan_with_spend_years_uses_them(tmp_path, claims_inputs):
+    import yaml
+
+    from moneytrail.scenarios.reference import reference_dir
+
+    plan = yaml.safe_load((reference_dir() / "stargate-style-us.yaml").read_text())
+    plan = {**{k: v for k, v in plan.items() if not isinstance(v, str) or "\n" not in v},
+            "spend_years": 2}
+    check = {"computation": "trace.jobs", "min": 1,
+             "args": {"scenario": plan, "countries": ["US"], "part": "temporary",
+                      "per": "year", "horizon_if_unset": True}}
+    path = tmp_path / "claims.yaml"
+    path.write_text(yaml.safe_dump({"claims": [{"id": "jobs", "claim": "Many jobs.",
+                                                "checks": [check]}]}))
+    row = check_claims(path=path, **claims_inputs, draws=100).iloc[0]
+    assert "/ 2 years of spending, the plan's period" in row["figure"]

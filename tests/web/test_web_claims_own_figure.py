@@ -157,8 +157,6 @@ def test_a_contradicted_figure(client, run, shares):
     ({"run": "0" * 32}, "Plan or run", f"'{'0' * 32}'"),
     ({"run": "not-a-run"}, "Plan or run", "'not-a-run'"),
     ({"run": ""}, "Plan or run", None),
-    # jobs at one time need the years the money is spent over: the reference plan has none
-    ({"quantity": "jobs_at_once", "countries": ["US"]}, "What to check", "'jobs_at_once'"),
 ])
 def test_bad_input_gives_the_form_back_with_one_line(app, client, run, fields, label, value):
     before = stored_runs(app)
@@ -363,3 +361,31 @@ def test_a_bound_from_the_claims_file_has_the_right_article():
 
     assert stored_bound("max 0.5") == "in the claims file: an upper bound of 0.5"
     assert stored_bound("min 0.5") == "in the claims file: a lower bound of 0.5"
+
+
+def test_jobs_at_one_time_of_a_plan_without_spend_years_agree_with_the_run_page(client, run):
+    """The reference plan gives no years of spending: the own check spreads its FTE-years
+    over the tool's default, as the run page does, with the same figure, and says so in the
+    run page's words (service.footprints.spend_years_note)."""
+    from moneytrail.service.footprints import spend_years_note
+
+    rows = client.get(f"/api/v1/runs/{run}?table=jobs").json()["rows"]
+    page = next(r for r in rows if str(r["measure"]).startswith("jobs at one time")
+                and "construction" in str(r["measure"]))
+    assert "/ 5 years of spending" in page["measure"]
+    html = client.get("/claims").text
+    form = html[html.index('id="own-check"'):]
+    countries = sorted(set(re.findall(r'name="countries"[^>]*value="([A-Z]{2,3})"', form))
+                       | set(re.findall(r'<option value="([A-Z]{2,3})"', form)))
+    assert "US" in countries and "FR" in countries
+    params = ask(run, quantity="jobs_at_once", countries=countries, firms=[], groups=[],
+                 number="1000")
+    api = client.get("/api/v1/claims/check", params=params)
+    assert api.status_code == 200, api.text[:400]
+    check = api.json()["claim"]["checks"][0]
+    assert check["p50"] == pytest.approx(page["amount_p50"], rel=1e-9)
+    assert "/ 5 years of spending" in check["figure"]
+    assert spend_years_note(True) in check["figure"]
+    assert "the tool's default spending period, an assumption" in check["figure"]
+    shown = text_of(client.get("/claims/check", params=params).text)
+    assert "the tool's default spending period, an assumption" in shown

@@ -559,18 +559,20 @@ def trace_jobs(ctx: Context, args: TraceJobsArgs, where: Where) -> Figure:
     columns = [k for k, label in enumerate(labels) if label in wanted]
     value = values[:, columns].sum(axis=1) if columns else np.zeros(ctx.draws)
     if args.per == "year":
-        if args.spend_years is None and plan.spend_years is None:
+        horizon = args.spend_years is None and plan.spend_years is None
+        if horizon and not args.horizon_if_unset:
             # the plan's horizon is not a spending period anyone gave: no silent default
             raise where.error("jobs at one time need the years the budget is spent over: give "
                               "spend_years with its source (or a labelled assumption) in the "
                               "check's sources, or a plan that sets its own spend_years",
                               "spend_years", None)
         years = args.spend_years if args.spend_years is not None else plan_spend_years(plan)
-        whose = "the check's" if args.spend_years is not None else "the plan's"
+        period = ("the check's period" if args.spend_years is not None else
+                  "the plan's horizon" if horizon else "the plan's period")
         total = float(np.median(value))
         value = value / years
         measure = (f"FTE at one time ({total:,.0f} FTE-years of construction and equipment work "
-                   f"/ {years:g} year{'s' if years != 1 else ''} of spending, {whose} period: "
+                   f"/ {years:g} year{'s' if years != 1 else ''} of spending, {period}: "
                    "an average over the build)")
     else:
         measure = f"FTE-years ({args.part}: jobs x years over the whole budget)"

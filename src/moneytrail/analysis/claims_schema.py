@@ -189,6 +189,10 @@ class TraceJobsArgs(Args):
     # allowed (USD 100 bn at USD 125 bn a year is 0.8 years).
     per: Literal["total", "year"] = "total"
     spend_years: Annotated[float, Field(gt=0, le=30)] | None = None
+    # a reader's own check (service.own_claims) of a plan without spend_years spreads over
+    # the plan's horizon, as the run page's jobs do (analysis.concentration.spend_years); its
+    # caller says in the result whether that is the tool's default. Listed claims never do.
+    horizon_if_unset: bool = False
 
     @model_validator(mode="after")
     def _per_year_of_temporary(self) -> TraceJobsArgs:
@@ -197,6 +201,8 @@ class TraceJobsArgs(Args):
                              "to part: temporary only")
         if self.spend_years is not None and self.per != "year":
             raise ValueError("spend_years applies with per: year only")
+        if self.horizon_if_unset and self.per != "year":
+            raise ValueError("horizon_if_unset applies with per: year only")
         return self
 
 

@@ -90,8 +90,8 @@ QUANTITIES: tuple[Quantity, ...] = (
              "Jobs in chosen countries at one time during the build", "FTE", "trace.jobs",
              {"part": "temporary", "per": "year"}, "countries",
              explain="building and equipment jobs at any one time: FTE-years divided by the "
-             "years the money is spent over; only for a plan that gives those years "
-             "(spend_years)"),
+             "years the money is spent over (the plan's years of spending, else its horizon, "
+             "as on the run page: the tool's default when the plan gives neither)"),
     Quantity("profit_share", "The economic profit, as a share of the spending,",
              "Economic profit, share of the spending", PERCENT, "trace.rent",
              {"measure": "rent_share"},
@@ -144,6 +144,8 @@ class OwnClaim:
         from moneytrail.analysis.claims_schema import parse_claims
 
         args: dict[str, Any] = {**self.quantity.args, "scenario": plan}
+        if args.get("per") == "year":        # no spend_years: the horizon, as the run page
+            args["horizon_if_unset"] = True
         if self.quantity.pick == "firms":
             args.update(entities=list(self.firms), groups=list(self.groups))
         elif self.quantity.pick == "countries":
@@ -348,10 +350,11 @@ def check_own_claim(ws: Workspace, own: OwnClaim, result: Result, *,
                     store: StoreChoice = None) -> OwnCheck:
     """`own` checked with the run's plan, draws and seed (tasks.check_claims; kept in
     `store` as any claims check is, None: nowhere). Raises MoneytrailError (field `run`)
-    for a run that is not a finished trace, or whose stored plan breaks today's plan rules,
-    and (field `quantity`) for jobs at one time of a plan that does not give the years its
-    money is spent over. A figure the model cannot give (not_checked_reason) gets its
-    figure but no verdict, and the check is kept nowhere."""
+    for a run that is not a finished trace, or whose stored plan breaks today's plan rules.
+    Jobs at one time of a plan that does not give the years its money is spent over spread
+    over its horizon, as the run page does, and say so (with_years_said). A figure the model
+    cannot give (not_checked_reason) gets its figure but no verdict, and the check is kept
+    nowhere."""
     from moneytrail.analysis.claims import DRAWS, withheld_verdict_reason
     from moneytrail.service import tasks
     from moneytrail.service.run_claims import check_stored_plan
@@ -362,10 +365,6 @@ def check_own_claim(ws: Workspace, own: OwnClaim, result: Result, *,
         raise field_error("a figure is checked against a finished trace run (a plan's run)",
                           "run", result.run_id)
     check_stored_plan(plan, result.run_id, to="check a figure against it")
-    if own.quantity.args.get("per") == "year" and not plan.get("spend_years"):
-        raise field_error("this run's plan does not say over how many years its money is "
-                          "spent (spend_years), so jobs at one time cannot be counted; choose "
-                          "jobs in FTE-years instead", "quantity", own.quantity.key)
     draws, seed = int(result.provenance.draws or DRAWS), int(result.provenance.seed or 0)
     traces: dict[str, Any] = {}
     reason = not_checked_reason(ws, own, plan, draws=draws, seed=seed, traces=traces)
@@ -375,6 +374,7 @@ def check_own_claim(ws: Workspace, own: OwnClaim, result: Result, *,
                                  checked_run=result.run_id)
     if reason:
         checked = withheld(checked, reason)
+    checked = with_years_said(checked, own, plan, result)
     return OwnCheck(checked=checked, own=own, draws=draws, seed=seed,
                     withheld=reason or withheld_verdict_reason(draws),
                     kept=store is not None and not reason)
@@ -428,6 +428,27 @@ def not_checked_reason(ws: Workspace, own: OwnClaim, plan: dict[str, Any], *, dr
     verb = "is" if len(members) == 1 else "are"
     return (f"n/a: {countries} {verb} not split by member state: {p50:,.0f} "
             f"{own.quantity.unit} sit under '{UNSPLIT_LABEL.get(region, region)}'")
+
+
+def with_years_said(checked: Result, own: OwnClaim, plan: dict[str, Any],
+                    result: Result) -> Result:
+    """The claims result of jobs at one time of a plan that sets no spend_years, its figure
+    followed by where its years come from, in the run page's words
+    (service.footprints.spend_years_note: the tool's default, an assumption, when the plan
+    left them to it); any other check as it is."""
+    from moneytrail.service.footprints import spend_years_note, stored_spend_years_default
+
+    if own.quantity.args.get("per") != "year" or plan.get("spend_years") is not None:
+        return checked
+    said = spend_years_note(stored_spend_years_default(result))
+    table = checked.tables["claims"]
+    frame = table.frame().copy()
+    if not said or "figure" not in frame:
+        return checked
+    frame["figure"] = [f"{figure} {said}" for figure in frame["figure"]]
+    units = {c.name: c.unit for c in table.columns}
+    kept = Table.from_frame("claims", frame, title=table.title, units=units, note=table.note)
+    return replace(checked, tables={**checked.tables, "claims": kept})
 
 
 def withheld(checked: Result, reason: str) -> Result:
