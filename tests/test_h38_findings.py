@@ -13,7 +13,8 @@ import pytest
 from moneytrail.report import units
 
 ROOT = Path(__file__).resolve().parents[1]
-COST = "Whole plan budget per GPT-4-level training run its compute could make"   # h88
+COST = ("Whole plan budget divided by the GPT-4-level training runs its compute "
+        "could make (not the cost of one run)")   # h88
 JOBS = "Jobs paid for per million spent (FTE-years)"
 
 

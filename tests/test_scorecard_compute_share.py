@@ -20,7 +20,8 @@ from rich.console import Console
 ROOT = Path(__file__).resolve().parents[1]
 EFFICIENCY_FIRST = ROOT / "scenarios" / "efficiency-first-eu.yaml"
 GIGAFACTORIES = ROOT / "scenarios" / "eu-ai-gigafactories.yaml"
-ROW = "Whole plan budget per GPT-4-level training run its compute could make"
+ROW = ("Whole plan budget divided by the GPT-4-level training runs its compute "
+        "could make (not the cost of one run)")
 # the efficiency-first plan rents compute for 15-35 % of its budget (central 25 %, before the
 # shares are renormalised in each draw) and owns none
 SAID = ("n/a (25 % of the budget buys compute, owned 0 % and rented 25 %, under the half this "

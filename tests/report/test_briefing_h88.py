@@ -49,7 +49,8 @@ def test_the_hhi_change_shows_the_fall_and_names_its_market(html):
 def test_the_compute_row_is_the_whole_budget_over_the_runs(html):
     text = text_of(html)
     assert "final training run's only" not in text and "Final-run" not in text
-    row = row_of(html, "Whole plan budget per GPT-4-level training run its compute could make")
+    row = row_of(html, ("Whole plan budget divided by the GPT-4-level training runs its compute "
+        "could make (not the cost of one run)"))
     assert "EUR" in row
     assert "the plan's whole budget (buildings, power, staff, grants and all else, not its " \
            "compute alone)" in text

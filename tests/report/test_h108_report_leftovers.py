@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
 DRAWS = 200
 JOBS_ROW = "Jobs paid for per million spent (FTE-years)"
-MONEY_ROW = "Whole plan budget per GPT-4-level training run its compute could make"
+MONEY_ROW = ("Whole plan budget divided by the GPT-4-level training runs its compute "
+        "could make (not the cost of one run)")
 
 
 

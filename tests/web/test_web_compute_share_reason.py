@@ -13,7 +13,8 @@ import pytest
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 
-ROW = "Whole plan budget per GPT-4-level training run its compute could make"
+ROW = ("Whole plan budget divided by the GPT-4-level training runs its compute "
+        "could make (not the cost of one run)")
 # at 100 draws the median share of the plan's budget on rented compute is about 25 %
 SAID = re.compile(r"n/a \(2\d % of the budget buys compute, owned 0 % and rented 2\d %, under "
                   r"the half this row needs\)")

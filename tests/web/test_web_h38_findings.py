@@ -22,7 +22,8 @@ from moneytrail.web import create_app  # noqa: E402
 
 PLAN = "eu-ai-gigafactories"
 CLAIM = "public-money-to-nvidia-and-hyperscalers"
-COST = "Whole plan budget per GPT-4-level training run its compute could make"   # h88
+COST = ("Whole plan budget divided by the GPT-4-level training runs its compute "
+        "could make (not the cost of one run)")   # h88
 DRAWS, SEED = 200, 3
 VERDICTS = ("supported", "contradicted", "uncertain", "conditional")
 

@@ -18,7 +18,8 @@ from moneytrail.scenarios.yamlio import read_yaml  # noqa: E402
 from moneytrail.web import create_app  # noqa: E402
 
 PLAN = "eu-ai-gigafactories"
-COST = "Whole plan budget per GPT-4-level training run its compute could make"   # h88
+COST = ("Whole plan budget divided by the GPT-4-level training runs its compute "
+        "could make (not the cost of one run)")   # h88
 DRAWS, SEED = 200, 3
 
 

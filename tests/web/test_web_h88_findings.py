@@ -18,7 +18,8 @@ from fastapi.testclient import TestClient  # noqa: E402
 from runs_helpers import finished  # noqa: E402
 
 HHI = "HHI change, the largest rise or fall among the markets bought in"
-COMPUTE = "Whole plan budget per GPT-4-level training run its compute could make"
+COMPUTE = ("Whole plan budget divided by the GPT-4-level training runs its compute "
+        "could make (not the cost of one run)")
 RENT = "Economic profit (rent), share of the plan (lower bound)"
 
 

@@ -31,7 +31,8 @@ EMBODIED_ROW = ("Embodied CO2 of the supply chain per million spent (scope 1+2, 
 # greatest rise (largest_hhi_change), the row runs stored before showed (HHI_RISE_ROW).
 HHI_ROW = "HHI change, the largest rise or fall among the markets bought in"
 HHI_RISE_ROW = "HHI change, largest rise among the markets bought in"
-COMPUTE_ROW = "Whole plan budget per GPT-4-level training run its compute could make"
+COMPUTE_ROW = ("Whole plan budget divided by the GPT-4-level training runs its compute "
+               "could make (not the cost of one run)")
 RENT_ROW = "Economic profit (rent), share of the plan (lower bound)"
 DOMINANT_ROW = "Rent to firms already dominant (share of the rent measured)"
 ROWS: list[tuple[str, str, dict, str]] = [
@@ -186,11 +187,15 @@ def no_figure_reason(label: str) -> str:
 # rules lower one market's HHI and leave the others), kept under HHI_RISE_ROW; runs since show
 # the change of the largest size (HHI_ROW), another figure, on a row of its own.
 # The compute row was "Final-run compute cost per GPT-4-level model", though its figure is the
-# whole budget over the runs (the same figure); the rent rows now say what they measure.
+# whole budget over the runs (the same figure), then "Whole plan budget per GPT-4-level
+# training run its compute could make", misread as the cost of a run; the rent rows now say
+# what they measure.
 RENAMED_ROWS = {"Jobs paid for per million spent (FTE)": JOBS_ROW,
                 "HHI change, largest market bought in": HHI_RISE_ROW,
                 "HHI change, largest among the markets bought in": HHI_RISE_ROW,
                 "Final-run compute cost per GPT-4-level model": COMPUTE_ROW,
+                "Whole plan budget per GPT-4-level training run its compute could make":
+                    COMPUTE_ROW,
                 "Economic profit (rent), share of the plan": RENT_ROW,
                 "Rent to firms already dominant (share of rent)": DOMINANT_ROW}
 

@@ -1189,10 +1189,12 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
 
 
 # what the scorecard's rows of compute, HHI and rent are (analysis.scorecard.ROWS), in its note
-COMPUTE_NOTE = ("Whole plan budget per GPT-4-level training run: the plan's whole budget "
-                "(buildings, power, staff, grants and all else, not its compute alone) "
-                "divided by the GPT-4-level training runs its compute (owned and rented, over "
-                "the horizon) could make at the plan year's algorithmic efficiency.")
+COMPUTE_NOTE = ("Whole plan budget divided by the GPT-4-level training runs its compute "
+                "could make: the plan's whole budget (buildings, power, staff, grants and all "
+                "else, not its compute alone) divided by the number of GPT-4-level training "
+                "runs its compute (owned and rented, over the horizon) could make at the plan "
+                "year's algorithmic efficiency. It is not the cost of one training run: it "
+                "grows with the budget as much as the runs do.")
 RENT_NOTE = ("Economic profit (rent): firms' capital value added above WACC x invested "
              "capital. The capital of aggregate sectors and of firms without the data is not "
              "split, so their rent is left out and the rent share is a lower bound (book "
