@@ -41,7 +41,7 @@ def expected(payload: dict, region: str) -> str:
     once_spread = interval_text(p5 / years, p95 / years, "FTE", p50 / years)
     return (f"Of which in {place}: {in_unit(p50, 'FTE-years')} (median; 90 % interval "
             f"{interval_text(p5, p95, 'FTE-years', p50)}), about {in_unit(p50 / years, 'FTE')} "
-            f"at one time ({once_spread})"
+            f"at one time over the {years} years the money is spent ({once_spread})"
             f"; {percent(row['jobs_fte_mean'] / total['amount_mean'])} of the total (means)")
 
 

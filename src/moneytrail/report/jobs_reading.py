@@ -121,18 +121,19 @@ def region_row(tables: Mapping[str, Any], region: str) -> dict[str, Any] | None:
 
 def region_text(tables: Mapping[str, Any], region: Any, place: str = "") -> str:
     """'Of which in the EU: 47.6 k FTE-years (median; 90 % interval ...), about 9,510 FTE at
-    one time (...); 17.3 % of the total (means)' for the plan's buyer `region` ('EU', 'US'),
-    from the run's own tables: the region's per-draw row (region_row), scaled to one time as
-    the jobs table's at-one-time total is to its FTE-years total (1 / the years of spending),
+    one time over the 5 years the money is spent (...); 17.3 % of the total (means)' for the
+    plan's buyer `region` ('EU', 'US'), from the run's own tables: the region's per-draw row
+    (region_row), scaled to one time as the jobs table's at-one-time total is to its
+    FTE-years total (1 / the years of spending, which its label names),
     and its share of the total from means (means add up, medians do not). `place`: how the
     region is named ('the EU'; default from its code). '' when the tables do not allow it."""
     jobs = tables.get("jobs")
     if jobs is None or not region:
         return ""
     row, total = region_row(tables, str(region)), _row(jobs, TOTAL_ROW)
-    once = next((_row(jobs, str(r[0])) for r in jobs.rows
-                 if str(r[0]).startswith(AT_ONE_TIME_START) and str(r[0]).endswith(", all")),
-                None)
+    once_label = next((str(r[0]) for r in jobs.rows if str(r[0]).startswith(AT_ONE_TIME_START)
+                       and str(r[0]).endswith(", all")), "")
+    once = _row(jobs, once_label) if once_label else None
     p50, mean = _number(row, "jobs_fte_p50"), _number(row, "jobs_fte_mean")
     everywhere = _number(total, "amount_mean")
     if p50 is None or mean is None or everywhere is None or everywhere <= 0:
@@ -147,6 +148,9 @@ def region_text(tables: Mapping[str, Any], region: Any, place: str = "") -> str:
     if scale is not None and scale > 0:
         factor = scale / everywhere          # 1 / the years of spending
         text += f", about {units.in_unit(p50 * factor, 'FTE')} at one time"
+        years = units.spend_years_text(None, [once_label])      # from the row's label
+        if years != "years":            # which years the FTE-years are spread over
+            text += f" over the {years} the money is spent"
         if spread and p5 is not None and p95 is not None:
             text += f" ({units.interval_text(p5 * factor, p95 * factor, 'FTE', p50 * factor)})"
     return text + f"; {units.percent(mean / everywhere)} of the total (means)."
