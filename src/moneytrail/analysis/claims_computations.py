@@ -357,6 +357,25 @@ def _picked(entities: pd.DataFrame, args: TraceShareArgs, where: Where) -> list[
             if e in args.entities or set(table.loc[e, "group_list"]) & set(args.groups)]
 
 
+def purchase_sources(plan: Any, model: IOModel) -> list[str]:
+    """The source ids of the rows a plan's first invoices are drawn from, in order: its
+    budget, its spending split and the supplier shares of each category it buys (the
+    model's market rows for its buyer region, or its own procurement shares): the data a
+    figure traced from the plan rests on (engine.demand.market_rows)."""
+    sources = [plan.budget.source] if plan.budget.source else []
+    markets = model.markets
+    for category in sorted(plan.spend):
+        sources += [plan.spend[category].source] if plan.spend[category].source else []
+        if category in plan.procurement:
+            sources += [share.source for _, share in sorted(plan.procurement[category].items())
+                        if share.source]
+        elif markets is not None and "sources" in markets.columns:
+            rows = markets[(markets["category"] == category)
+                           & (markets["buyer_region"] == plan.buyer_region)]
+            sources += [s for cell in rows["sources"].dropna() for s in _split(cell)]
+    return list(dict.fromkeys(sources))
+
+
 def trace_share(ctx: Context, args: TraceShareArgs, where: Where) -> Figure:
 
     plan = _plan(args, where)
@@ -374,7 +393,7 @@ def trace_share(ctx: Context, args: TraceShareArgs, where: Where) -> Figure:
     basis = {"first_invoice": "first invoices"}.get(args.basis, "all value added")
     text = (f"{_percent(np.median(value))} of {_plan_name(plan)} ({basis}) to "
             f"{_names(model.entities.set_index('id'), picked)}")
-    return Figure(value, text, [plan.budget.source] if plan.budget.source else [], weak)
+    return Figure(value, text, purchase_sources(plan, model), weak)
 
 
 def value_remaining(ctx: Context, args: ValueRemainingArgs, where: Where) -> Figure:
@@ -491,7 +510,7 @@ def trace_rent(ctx: Context, args: RentArgs, where: Where) -> Figure:
     result = ctx.traced(plan)
     evaluation = ctx.evaluation(result)
     split = evaluation.rents()
-    sources = [plan.budget.source] if plan.budget.source else []
+    sources = purchase_sources(plan, result.model)
     if args.measure == "markup_share":
         found = evaluation.markups()
         value = mp.markup_share(result, ctx.data, found=found)
@@ -580,7 +599,7 @@ def trace_jobs(ctx: Context, args: TraceJobsArgs, where: Where) -> Figure:
             "has a compensation figure; "
             f"{1 - float(jobs.averages_share()['amount_p50']):.0%} of all its FTE rest on "
             "firms' employees per revenue (filings), the rest on national average pay")
-    sources = ([plan.budget.source] if plan.budget.source else []) + jobs.sources
+    sources = purchase_sources(plan, result.model) + jobs.sources
     # rule 4: FTE read the plan's labour value added
     from moneytrail.engine.evidence import SCORECARD
 
@@ -624,8 +643,8 @@ def embodied_share(ctx: Context, args: EmbodiedShareArgs, where: Where) -> Figur
     text = (f"embodied {np.median(embodied) / 1e6:,.2f} Mt vs operational "
             f"{np.median(operational) / 1e6:,.2f} Mt CO2e over {plan.horizon_years:g} years: "
             f"embodied share {_percent(np.median(value))} ({how})")
-    sources = sorted({s for cell in account.provenance.get("sources", [])
-                      for s in _split(cell)})
+    sources = purchase_sources(plan, result.model) + sorted(
+        {s for cell in account.provenance.get("sources", []) for s in _split(cell)})
     assumed = 1.0 - coverage if embodied is not found["co2_embodied_tonnes"] else 0.0
     return Figure(value, text, sources,
                   embodied_weight(ctx, result, embodied, operational, assumed))
