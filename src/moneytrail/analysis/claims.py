@@ -20,7 +20,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from moneytrail.analysis.claims_computations import Context, LedgerTables, Where, compute
+from moneytrail.analysis.claims_computations import (
+    WEIGHT_READS,
+    Context,
+    LedgerTables,
+    Where,
+    compute,
+)
 from moneytrail.analysis.claims_schema import (
     Check,
     Claim,
@@ -286,7 +292,10 @@ def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None =
     recording the statement, `related_source`: the source id of a related concern; '' where
     the claims file gives none),
     figures and sources, and the evidence weight (analysis.evidence_weight): the share of the
-    check's figure resting on `assumption` or `weak` rows (`assumption_or_weak_p50|p5|p95`)
+    check's figure resting on `assumption` or `weak` rows (`assumption_or_weak_p50|p5|p95`),
+    what that weight reads (`weight_reads`, claims_computations.WEIGHT_READS) and the
+    assumption or weak sources its rows cite that it does not count, a row's own stronger
+    label winning (`weight_leaves_out`, source ids joined by '; '; claims_computations.uncounted),
     and of the claim's verdict (`claim_assumption_or_weak_p50|p5|p95`: per draw the largest
     of its checks').
 
@@ -323,10 +332,12 @@ def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None =
         first = len(rows)
         weights = []
         for j, check in enumerate(claim.checks):
-            values, figure, sources, weak = compute(context.at(i, j), check.computation,
-                                                    check.args,
-                                                    Where(file, f"claims.{i}.checks.{j}"))
-            rows.append(_row(claim, check, values, figure, sources, weak))
+            found = compute(context.at(i, j), check.computation, check.args,
+                            Where(file, f"claims.{i}.checks.{j}"))
+            weak = found.weak
+            rows.append({**_row(claim, check, found.values, found.text, found.sources, weak),
+                         "weight_reads": WEIGHT_READS[check.computation],
+                         "weight_leaves_out": "; ".join(found.left_out)})
             weights.append(np.full(draws, np.nan) if weak is None else weak)
         verdicts = [row["check_verdict"] for row in rows[first:]]
         verdict = claim_verdict(verdicts, claim.combine)

@@ -146,6 +146,10 @@ class Figure(NamedTuple):
     # per draw, the share of the figure resting on `assumption` or `weak` rows
     # (analysis.evidence_weight); None: not defined
     weak: np.ndarray | None = None
+    # source ids labelled `assumption` or `weak` that the rows the weight reads cite, while
+    # those rows carry a stronger label of their own: the weight does not count them
+    # (`uncounted`)
+    left_out: tuple[str, ...] = ()
 
 
 def _label(ctx: Context, row: pd.Series) -> str:
@@ -159,6 +163,24 @@ def _flag(ctx: Context, row: pd.Series) -> float:
 
 def _split(cell: str) -> list[str]:
     return [s for s in str(cell).split(";") if s]
+
+
+def uncounted(ctx: Context, rows: pd.DataFrame) -> tuple[str, ...]:
+    """The `assumption` or `weak` sources that `rows` (the rows a weight reads) cite while
+    carrying a stronger label of their own: a row's own label wins over its sources'
+    (evidence_weight.row_label, as in the trace), so the weight does not count them (the EU
+    market shares labelled `estimate` that cite the assumption that EU buyers face the
+    global mix)."""
+    if "reliability" not in rows.columns or "sources" not in rows.columns \
+            or ctx.labels is None:
+        return ()
+    found = []
+    for own, cell in zip(rows["reliability"], rows["sources"], strict=True):
+        if is_weak(own) or not isinstance(own, str):
+            continue        # a weak or unlabelled row counts as weak: nothing is left out
+        found += [s for s in _split(cell) if s in ctx.labels.index
+                  and is_weak(ctx.labels[s])]
+    return tuple(sorted(set(found)))
 
 
 def _percent(value: float) -> str:
@@ -323,7 +345,7 @@ def market_share(ctx: Context, args: MarketShareArgs, where: Where) -> Figure:
     weak = np.array([_flag(ctx, r) for _, r in market.iterrows()], dtype=bool)
     # rule 1: a share of the whole market (100 % by construction) weighs its numerator
     return Figure(value, f"share {_percent(np.median(value))} of {key}", sources,
-                  sum_weight(shares[:, chosen], weak[chosen]))
+                  sum_weight(shares[:, chosen], weak[chosen]), uncounted(ctx, market[chosen]))
 
 
 def _plan(args: TraceShareArgs | TraceJobsArgs | EmbodiedShareArgs | RentArgs,
@@ -357,6 +379,33 @@ def _picked(entities: pd.DataFrame, args: TraceShareArgs, where: Where) -> list[
             if e in args.entities or set(table.loc[e, "group_list"]) & set(args.groups)]
 
 
+def purchase_sources(plan: Any, model: IOModel) -> list[str]:
+    """The source ids of the rows a plan's first invoices are drawn from, in order: its
+    budget, its spending split and the supplier shares of each category it buys (the
+    model's market rows for its buyer region, or its own procurement shares): the data a
+    figure traced from the plan rests on (engine.demand.market_rows)."""
+    sources = [plan.budget.source] if plan.budget.source else []
+    for category in sorted(plan.spend):
+        sources += [plan.spend[category].source] if plan.spend[category].source else []
+        if category in plan.procurement:
+            sources += [share.source for _, share in sorted(plan.procurement[category].items())
+                        if share.source]
+    rows = purchase_market_rows(plan, model)
+    sources += [s for cell in rows["sources"].dropna() for s in _split(cell)]
+    return list(dict.fromkeys(sources))
+
+
+def purchase_market_rows(plan: Any, model: IOModel) -> pd.DataFrame:
+    """The model's market rows a plan's first invoices are drawn from: each category it
+    buys without its own procurement shares, for its buyer region (engine.demand)."""
+    markets = model.markets
+    if markets is None or "sources" not in markets.columns:
+        return pd.DataFrame(columns=["sources", "reliability"])
+    bought = [c for c in plan.spend if c not in plan.procurement]
+    return markets[markets["category"].isin(bought)
+                   & (markets["buyer_region"] == plan.buyer_region)]
+
+
 def trace_share(ctx: Context, args: TraceShareArgs, where: Where) -> Figure:
 
     plan = _plan(args, where)
@@ -374,7 +423,8 @@ def trace_share(ctx: Context, args: TraceShareArgs, where: Where) -> Figure:
     basis = {"first_invoice": "first invoices"}.get(args.basis, "all value added")
     text = (f"{_percent(np.median(value))} of {_plan_name(plan)} ({basis}) to "
             f"{_names(model.entities.set_index('id'), picked)}")
-    return Figure(value, text, [plan.budget.source] if plan.budget.source else [], weak)
+    return Figure(value, text, purchase_sources(plan, model), weak,
+                  uncounted(ctx, purchase_market_rows(plan, model)))
 
 
 def value_remaining(ctx: Context, args: ValueRemainingArgs, where: Where) -> Figure:
@@ -491,7 +541,7 @@ def trace_rent(ctx: Context, args: RentArgs, where: Where) -> Figure:
     result = ctx.traced(plan)
     evaluation = ctx.evaluation(result)
     split = evaluation.rents()
-    sources = [plan.budget.source] if plan.budget.source else []
+    sources = purchase_sources(plan, result.model)
     if args.measure == "markup_share":
         found = evaluation.markups()
         value = mp.markup_share(result, ctx.data, found=found)
@@ -524,7 +574,8 @@ def trace_rent(ctx: Context, args: RentArgs, where: Where) -> Figure:
     text = f"{_percent(np.nanmedian(value))} of {_plan_name(plan)}: {what}"
     # rule 4: rent and markups read the plan's whole value added
     weak = np.where(np.isnan(value), np.nan, trace_weight(result, "total", ["all value added"]))
-    return Figure(value, text, list(dict.fromkeys(sources)), weak)
+    return Figure(value, text, list(dict.fromkeys(sources)), weak,
+                  uncounted(ctx, purchase_market_rows(plan, result.model)))
 
 
 def trace_jobs(ctx: Context, args: TraceJobsArgs, where: Where) -> Figure:
@@ -582,11 +633,12 @@ def trace_jobs(ctx: Context, args: TraceJobsArgs, where: Where) -> Figure:
             "has a compensation figure; "
             f"{1 - float(jobs.averages_share()['amount_p50']):.0%} of all its FTE rest on "
             "firms' employees per revenue (filings), the rest on national average pay")
-    sources = ([plan.budget.source] if plan.budget.source else []) + jobs.sources
+    sources = purchase_sources(plan, result.model) + jobs.sources
     # rule 4: FTE read the plan's labour value added
     from moneytrail.engine.evidence import SCORECARD
 
-    return Figure(value, text, sources, trace_weight(result, "scorecard", [SCORECARD[-1]]))
+    return Figure(value, text, sources, trace_weight(result, "scorecard", [SCORECARD[-1]]),
+                  uncounted(ctx, purchase_market_rows(plan, result.model)))
 
 
 def embodied_share(ctx: Context, args: EmbodiedShareArgs, where: Where) -> Figure:
@@ -626,11 +678,12 @@ def embodied_share(ctx: Context, args: EmbodiedShareArgs, where: Where) -> Figur
     text = (f"embodied {np.median(embodied) / 1e6:,.2f} Mt vs operational "
             f"{np.median(operational) / 1e6:,.2f} Mt CO2e over {plan.horizon_years:g} years: "
             f"embodied share {_percent(np.median(value))} ({how})")
-    sources = sorted({s for cell in account.provenance.get("sources", [])
-                      for s in _split(cell)})
+    sources = purchase_sources(plan, result.model) + sorted(
+        {s for cell in account.provenance.get("sources", []) for s in _split(cell)})
     assumed = 1.0 - coverage if embodied is not found["co2_embodied_tonnes"] else 0.0
     return Figure(value, text, sources,
-                  embodied_weight(ctx, result, embodied, operational, assumed))
+                  embodied_weight(ctx, result, embodied, operational, assumed),
+                  uncounted(ctx, purchase_market_rows(plan, result.model)))
 
 
 def embodied_weight(ctx: Context, result: Any, embodied: np.ndarray, operational: np.ndarray,
@@ -657,6 +710,27 @@ COMPUTATIONS: dict[str, Callable[[Context, Any, Where], Figure]] = {
     "efficiency.capability_gap": capability_gap, "export.members_exposed": members_exposed,
     "trace.rent": trace_rent,
     "trace.jobs": trace_jobs, "lifecycle.embodied_share": embodied_share,
+}
+
+
+# what each computation's evidence weight reads (analysis.evidence_weight), for readers: said
+# beside every check, with the assumptions its rows cite that it does not count (`uncounted`)
+WEIGHT_READS: dict[str, str] = {
+    "ledger.ratio": "the ledger claims it adds up, by their sources' labels",
+    "ledger.deal_sector": "the deal's ledger claim, by its sources' label",
+    "market.share": "the chosen suppliers' market-share rows, by their own labels",
+    "trace.share": "the plan's first invoices, each by the weaker label of its spending-split "
+                   "row and market-share row (or the traced value added, for all value added)",
+    "lifecycle.value_remaining": "the value-decline row, by its label",
+    "efficiency.compute_ratio": "the two models' training-compute rows, by their labels",
+    "efficiency.capability_gap": "the two models' capability rows, by their labels",
+    "export.members_exposed": "the export rules it reads, by their labels",
+    "trace.rent": "the traced value added, by the labels along each path (spending split, "
+                  "market shares, cost structures)",
+    "trace.jobs": "the traced labour value added, by the labels along each path (spending "
+                  "split, market shares, cost structures)",
+    "lifecycle.embodied_share": "the traced value added and the plan's purchases times the "
+                                "grid-intensity row, by their labels",
 }
 
 

@@ -53,6 +53,20 @@ def plotly_js() -> Path:
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
+def claim_cutoffs() -> dict[str, str]:
+    """The thresholds behind a claim's verdict, for the verdict key: P(holds) at least
+    'supported' (90 %) or at most 'contradicted' (10 %), from analysis.stats.CLAIM_CUTOFFS,
+    the fewest draws that give a verdict (analysis.verdicts.MIN_VERDICT_DRAWS) and the link
+    to the methods section that defines them."""
+    from moneytrail.analysis.stats import CLAIM_CUTOFFS
+    from moneytrail.analysis.verdicts import MIN_VERDICT_DRAWS
+    from moneytrail.report.methods import methods_link
+
+    supported, contradicted = CLAIM_CUTOFFS
+    return {"supported": f"{100 * supported:g} %", "contradicted": f"{100 * contradicted:g} %",
+            "min_draws": f"{MIN_VERDICT_DRAWS:,}", "link": methods_link("Analyses")}
+
+
 def templates() -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
@@ -87,6 +101,7 @@ def templates() -> Environment:
     env.globals["verdict_words"] = verdict_words
     env.globals["weak_basis_key"] = WEAK_BASIS_KEY      # and the key says what that means
     env.globals["weak_basis_same"] = WEAK_BASIS_SAME
+    env.globals["claim_cutoffs"] = claim_cutoffs()      # the verdict key's thresholds
     env.globals["no_single_speaker"] = no_single_speaker    # a claim nobody is named for
     env.globals["no_single_speaker_words"] = (NO_SINGLE_SPEAKER_LABEL, NO_SINGLE_SPEAKER_WHAT)
     env.globals["related_source_words"] = RELATED_SOURCE_WORDS

@@ -1400,7 +1400,9 @@ def claims_for(ws: Workspace, briefs: list[PlanBrief], book: SourceBook
                             if claimed.get(key)]
     except MoneytrailError as exc:      # the briefing says why instead (no file paths)
         return [], [], f"The claims could not be checked: {exc.detail.rstrip('.')}."
-    return out, sources, ""
+    # each document once over all the claims (two claims may cite one page under two ids:
+    # the jobs claim's announcement, the CO2 claim's plan budget source)
+    return out, documents(sources, book), ""
 
 
 def not_applicable_entry(claim: Claim, reason: str, book: SourceBook) -> dict[str, Any]:
