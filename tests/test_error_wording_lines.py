@@ -24,7 +24,7 @@ def ledger(tmp_path):
 
 CLAIM = {"ref": "t8", "deal": "l_stargate_us_2025_01", "stage": "committed",
          "currency": "USD", "price_year": "2025", "source": "l_stargate_2025_01_center",
-         "as_of": "2025-02-01"}
+         "as_of": "2025-01-21"}     # on its source's published date
 
 
 def test_every_problem_of_a_write_is_listed_on_its_one_line(ledger):

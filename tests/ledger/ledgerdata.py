@@ -20,7 +20,7 @@ URL = "https://example.org/"
 
 def source(id_: str, **extra) -> dict:
     return {"id": id_, "publisher": "Test", "title": f"Source {id_}", "url": URL + id_,
-            "published": "2024-01-01", "accessed": "2026-01-01", "reliability": "official",
+            "published": "2026-01-01", "accessed": "2026-01-01", "reliability": "official",
             "note": "", "primary_ref": f"Test agency, document {id_}, table 1", **extra}
 
 

@@ -24,6 +24,7 @@ from moneytrail.data.checks import (
     RELIABILITY,
     Problem,
     date_problem,
+    first_day,
     interval_row_problems,
     parse_number,
     source_row_problems,
@@ -128,6 +129,25 @@ def horizon_problems(row: Row) -> list[Problem]:
         return []
     return [problem(row, "horizon_end", end, f"before the announced date ({announced}): "
                     "horizon_end must be on or after announced")]
+
+
+def after_source_problems(row: Row, published: Mapping[str, str]) -> list[Problem]:
+    """A claim whose as_of is after the publication date of its source: a source cannot attest
+    a state after it was published. The dates compared at the coarser precision (as for a
+    deal's horizon), so an as_of of 2025-02 fits a source published on 2025-02-11; a source
+    without a published date, or a date that is not one (named by its own rule), is not
+    compared."""
+    as_of, source = str(row.get("as_of") or ""), str(row.get("source") or "")
+    date = published.get(source, "")
+    if not as_of or not date or first_day(as_of) is None or first_day(date) is None:
+        return []
+    n = min(len(as_of), len(date))
+    if as_of[:n] <= date[:n]:
+        return []
+    return [problem(row, "as_of", as_of,
+                    f"after the published date of its source '{shown_text(source)}' "
+                    f"({date}): a source cannot attest a state after it was published; "
+                    f"as_of must be on or before {date}")]
 
 
 def number(text: object) -> float | None:
@@ -279,9 +299,11 @@ def reaches(containers: Mapping[str, list[str]], start: str, goal: str) -> bool:
     return False
 
 
-def claim_problems(rows: list[Row], deal_ids: set[str], source_ids: set[str],
+def claim_problems(rows: list[Row], deal_ids: set[str], published: Mapping[str, str],
                    rates: set[tuple[str, str]], currencies: set[str],
                    indices: set[tuple[str, str]], today: dt.date) -> list[Problem]:
+    """The rules on claims; `published` is the publication date of every source, by id."""
+    source_ids = set(published)
     problems = basic_problems(KINDS["claim"], rows)
     refs = {str(row["ref"]): row for row in rows}
     ids: dict[str, Row] = {}
@@ -321,6 +343,7 @@ def claim_problems(rows: list[Row], deal_ids: set[str], source_ids: set[str],
         problems += date_problems(row, "as_of", today, future=False)
         if row["source"] and row["source"] not in source_ids:
             problems.append(problem(row, "source", row["source"], "unknown source id"))
+        problems += after_source_problems(row, published)
         supersedes = str(row["supersedes"])
         if supersedes:
             if supersedes not in refs:
@@ -411,8 +434,9 @@ def table_problems(tables: Tables, today: dt.date | None = None) -> list[Problem
     deals = tables.get("deal", [])
     problems = source_problems(sources, today)
     problems += deal_problems(deals, source_ids, today)
+    published = {str(row["id"]): str(row.get("published") or "") for row in sources}
     problems += claim_problems(tables.get("claim", []), {str(r["id"]) for r in deals},
-                               source_ids, rates, currencies, indices, today)
+                               published, rates, currencies, indices, today)
     problems += series_problems(tables, source_ids, currencies, rates)
     return problems
 

@@ -6,7 +6,10 @@
   so the editor merges by hand and saves again.
 - `GET/POST /ledger/add/{kind}`: add one.
 - `GET /ledger/history/{kind}/{key}`: every change of a record as a field-by-field diff;
-  admins get a revert button (`POST /ledger/revert/{number}`).
+  admins get a revert button (`POST /ledger/revert/{number}`) for every revision but the
+  first; editors and admins get one for a record's add while it is the record's latest
+  revision (reverting it removes the record: the removal is a new revision, none is deleted),
+  so an added record can be undone in the browser.
 
 Every write calls `Ledger.add/edit/revert` with the account name as author and a required
 reason; the same rules as the CLI apply. A refused save shows the form again, as the plan
@@ -485,12 +488,13 @@ def history_page(request: Request, kind: str, key: str,
                 name=display_name(request, kind, named),
                 record=record, can_edit=bool(current and current.can_edit and record),
                 can_revert=bool(current and current.is_admin),
+                can_remove=bool(current and current.can_edit and record),
                 message=revert_message(request, kind, key, reverted))
 
 
 @router.post("/ledger/revert/{number}")
 async def revert(request: Request, number: int,
-                 who: Annotated[Who, Depends(auth.require_admin)]) -> Response:
+                 who: Annotated[Who, Depends(auth.require_editor)]) -> Response:
     reason = (await form_text(request, "reason")).strip()
     # the ledger's read and write in the thread pool (never blocking the event loop)
     return await run_in_threadpool(revert_with, request, number, who, reason)
@@ -501,6 +505,9 @@ def revert_with(request: Request, number: int, who: Who, reason: str) -> Respons
     ledger = request.app.state.web.ledger
     rev = ledger.revision(number)
     target = f"/ledger/history/{rev['kind']}/{rev['key']}"
+    if not who.is_admin and rev["action"] != "add":
+        raise HTTPException(403, "Only an admin may revert this revision (an editor may "
+                                 "revert the add of a record, which removes it).")
     if not reason:
         raise HTTPException(400, "Say why the change is reverted (kept in the history).")
     done = ledger.revert(number, author=who.name, reason=reason)
