@@ -36,12 +36,22 @@ def client(module_app):
         yield test_client
 
 
+def page_address(client, cited: str) -> str:
+    """The citation without the stored check's page address it ends with (a relative /r/<id>
+    when MONEYTRAIL_PUBLIC_URL is unset), which must open that check."""
+    words, _, address = cited.rpartition(" ")
+    assert address.startswith("/r/"), cited
+    page = client.get(address)
+    assert page.status_code == 200, (address, page.status_code)
+    return words
+
+
 def test_a_check_without_a_verdict_is_cited_as_no_verdict(client):
     rid = finished(client, {"reference": PLAN, "draws": 50, "seed": 1})
     response = client.get("/claims/check", params=ask(rid))
     assert response.status_code == 200
     assert client.get("/api/v1/claims/check", params=ask(rid)).json()["verdict_withheld"]
-    cited = citation(response.text)
+    cited = page_address(client, citation(response.text))
     assert cited.endswith("50 draws, seed 1, data package "
                           f"{cited.split('data package ')[1].split(':')[0]}: no verdict; not a "
                           "reviewed claim."), cited
@@ -53,6 +63,6 @@ def test_a_check_with_a_verdict_is_cited_with_it(client):
     body = client.get("/api/v1/claims/check", params=ask(rid)).json()
     assert not body["verdict_withheld"]
     label = body["claim"]["verdict_label"]
-    cited = citation(client.get("/claims/check", params=ask(rid)).text)
+    cited = page_address(client, citation(client.get("/claims/check", params=ask(rid)).text))
     assert cited.lower().endswith(f": {label}; not a reviewed claim."), (cited, label)
     assert "no verdict" not in cited
