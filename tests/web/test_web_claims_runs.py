@@ -50,7 +50,10 @@ def test_run_page_lists_the_claims_about_its_plan(client, reference_run):
     for row in mine:
         assert row["check"] in text and row["figure"] in text
     assert f'href="/claims/{CLAIM}/check?run={reference_run}"' in section
-    assert 'href="/sources/m_ec_investai_2025"' in section
+    # the claim's source, under the one id every list on the page gives the document (the
+    # ledger's copy of the Commission page, 'l_' before 'm_')
+    assert 'href="/sources/l_investai_ec_dsj"' in section
+    assert 'href="/sources/m_ec_investai_2025"' not in section
     # a claim about another plan's deal is not listed
     assert "Stargate pledge was private money" not in text
 

@@ -250,7 +250,9 @@ class WebState:
 
     def one_per_document(self, ids: list[str]) -> list[str]:
         """Source ids with each document once (data.sourcing.one_per_document): a claim citing
-        the same page under a ledger and an analysis id lists it once."""
+        the same page under a ledger and an analysis id lists it once. A document is named by
+        one id on every list, the first in order of id of those recording it (same_document),
+        so two lists on one page never link the same title to two different pages."""
         from moneytrail.data.sourcing import one_per_document
 
         def url_of(source: str) -> str:
@@ -259,7 +261,11 @@ class WebState:
                 found = self.source_info(source) or {}
             return str(found.get("url") or "")
 
-        return one_per_document(ids, url_of)
+        def canonical(source: str) -> str:
+            url = url_of(source)
+            return min([source, *self.same_document(source, url)]) if url else source
+
+        return one_per_document([canonical(s) for s in ids], url_of)
 
     def source_groups(self, ids: list[str]) -> dict[str, list[str]]:
         """A run's sources as its page lists them: each document once (one_per_document), the
