@@ -139,10 +139,15 @@ def list_(region: RegionOpt = None, sector: SectorOpt = None, purpose: PurposeOp
           year: YearOpt = None, stage: StageOpt = None, currency: CurrencyOpt = "EUR",
           price_year: PriceYearOpt = None, db: DbOpt = None, fmt: FormatOpt = "table") -> None:
     """Deals with the central amount of their latest claim at each stage."""
+    from moneytrail.ledger.records import STAGES
+
     with option_names(), open_ledger(db) as ledger:
         frame = ledger.list(currency=currency, price_year=price_year,
                             **filters(region, sector, purpose, year, stage))
-    view = frame.drop(columns=["currency", "price_year", "id"])   # `id` is `deal` again
+    # the terminal table leaves out `id` (`deal` again) and each stage's as-of date and
+    # source id (in the CSV and JSON; `ledger show DEAL` prints them)
+    view = frame.drop(columns=["currency", "price_year", "id",
+                               *[f"{s}_{c}" for s in STAGES for c in ("as_of", "source")]])
     emit({"deals": frame}, fmt, titles={"deals": "Deals"}, caption=unit(frame),
          views={"deals": view[["deal", *[c for c in view.columns if c != "deal"]]]})
 

@@ -309,7 +309,8 @@ DEAL_KEY = "deal"
 
 def deal_list(tables: Tables, converter: Converter, *, currency: str = "EUR",
               price_year: int | None = None, **filters) -> pd.DataFrame:
-    """Deals with the central amount of their latest claim at each stage, and
+    """Deals with the central amount of their latest claim at each stage (`<stage>_central`,
+    with that claim's `<stage>_as_of` and `<stage>_source` id, '' when none), and
     `our_reading`: the stages (`;`-separated) whose claim used says in its note that counting
     it toward the deal is the ledger's reading, not the announcer's (`OUR_READING`);
     `qualifier`: what the announced amount is, as the claim's `basis` and the deal's `scope`
@@ -326,6 +327,9 @@ def deal_list(tables: Tables, converter: Converter, *, currency: str = "EUR",
     for stage in STAGES:
         picked = latest(claims, stage, tables["source"])
         out[stage + "_central"] = out["id"].map(picked["norm_central"]).astype(float)
+        # where that figure comes from: the claim's as-of date and source id ('' for none)
+        out[stage + "_as_of"] = out["id"].map(picked["as_of"]).fillna("").astype(str)
+        out[stage + "_source"] = out["id"].map(picked["source"]).fillna("").astype(str)
         for deal, note in picked["note"].items():
             if OUR_READING in str(note or "").lower():
                 reading.setdefault(str(deal), []).append(stage)

@@ -182,8 +182,9 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
                "part_of", "overlaps", "announced_central", "committed_central", "disbursed_central",
                "committed_ratio", "disbursed_ratio", "whole_capex", "inside", "our_reading",
                "qualifier", "committed_in_parts", "committed_in_parts_as_of", "disbursed_in_parts",
-               "disbursed_in_parts_as_of", "currency", "price_year"]
+               "disbursed_in_parts_as_of", "currency", "price_year", *STAGE_SOURCE_COLUMNS]
     deals = rows(listing, columns)
+    add_stage_reliability(state, deals)
     currency_used, year_used = unit_of(state, options)
     choices = filter_choices(state)
     given = {k: v for k, v in {**filters, **options}.items() if v is not None}
@@ -540,7 +541,9 @@ def reality_chart(state: WebState) -> list[dict[str, Any]]:
     out = rows(top, ["id", "name", "region", "purpose", "announced_central",
                      "committed_central", "disbursed_central", "committed_in_parts",
                      "committed_in_parts_as_of", "disbursed_in_parts",
-                     "disbursed_in_parts_as_of", "currency", "price_year", "qualifier"])
+                     "disbursed_in_parts_as_of", "currency", "price_year", "qualifier",
+                     *STAGE_SOURCE_COLUMNS])
+    add_stage_reliability(state, out)
     for row in out:
         # a deal of purpose 'capex' is a firm's whole capital expenditure programme (all of
         # its investment, not AI alone): the chart's caption names these deals
@@ -551,6 +554,25 @@ def reality_chart(state: WebState) -> list[dict[str, Any]]:
         row["inside"] = marks.get(str(row["id"]), "")
         row["label"] = f"{row['name']} ({row['inside']})" if row["inside"] else row["name"]
     return out
+
+
+# where each stage's figure comes from, as `ledger list` gives it: the claim's as-of date and
+# source id ('' when the deal has no claim at that stage)
+STAGE_SOURCE_COLUMNS = [f"{stage}_{c}" for stage in ("announced", "committed", "disbursed")
+                        for c in ("as_of", "source")]
+
+
+def add_stage_reliability(state: WebState, deals: list[dict[str, Any]]) -> None:
+    """Give each deal row `<stage>_reliability`: the reliability of the source of that
+    stage's figure ('' when the stage has no figure), so a downloaded table can be cited per
+    figure without opening each deal."""
+    stages = ("announced", "committed", "disbursed")
+    ids = {str(row.get(f"{stage}_source") or "") for row in deals for stage in stages} - {""}
+    labels = {source: str((state.source_info(source) or {}).get("reliability") or "")
+              for source in ids}
+    for row in deals:
+        for stage in stages:
+            row[f"{stage}_reliability"] = labels.get(str(row.get(f"{stage}_source") or ""), "")
 
 
 def inside_marks(state: WebState) -> dict[str, str]:
