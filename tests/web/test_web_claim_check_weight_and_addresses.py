@@ -137,3 +137,10 @@ def test_the_own_checks_json_gives_its_pages_address(client, own):
     own_result = html[html.index('id="own-result"'):]
     assert body["checked"] in unescape(own_result)
     assert body["claim"]["checks"][0]["figure"] in unescape(own_result)
+    app = client.app
+    kept, app.state.public_url = app.state.public_url, "https://mt.example.org"
+    try:
+        public = client.get("/api/v1/claims/check", params=own).json()["url"]
+    finally:
+        app.state.public_url = kept
+    assert public == "https://mt.example.org" + body["url"]
