@@ -189,7 +189,7 @@ def add_claim_routes(app: FastAPI) -> None:
              "verdict and P(holds) with the run's plan, draws and seed, beside the "
              "published check, and the claim's note; a claim about another plan than the "
              "run's is not checked (`applicable` false, verdict 'not applicable', "
-             "`not_about` says why)")
+             "`not_about` says why); `url` is the address of the check's page")
     async def api_claim_check(request: Request, claim: str, run: Q = None) -> Response:
         body = await run_in_threadpool(claim_check, request, claim, run)
         return JSONResponse(body)
@@ -225,7 +225,8 @@ def add_claim_routes(app: FastAPI) -> None:
              "&countries=<code>...][&words=<text>]; quantities and their units as on the "
              "claims page's form (service.own_claims.QUANTITIES; a share's number in %). "
              "The verdict, figure, interval, P(holds) and evidence weight as a listed "
-             "claim's; `typed_by_reader` is true: it is not one of the reviewed claims")
+             "claim's; `typed_by_reader` is true: it is not one of the reviewed claims; "
+             "`url` is the address of the check's page")
     async def api_own_check(request: Request, run: Q = None, quantity: Q = None,
                             side: Q = None, number: Q = None, words: Q = None,
                             firms: Annotated[list[str] | None, Query()] = None,
