@@ -117,13 +117,15 @@ def not_applicable(claim: Claim, reason: str) -> dict[str, Any]:
 
 
 def grouped(rows: list[dict[str, Any]], claim: str) -> dict[str, Any]:
-    """One claim's check rows as a claim with its checks and (deduplicated) sources."""
+    """One claim's check rows as a claim with its checks and (deduplicated) sources; each
+    check with its evidence weight and what that weight reads and leaves out (WEIGHT_BASIS,
+    the claims page's `weight_basis` block)."""
     mine = [r for r in rows if r["claim"] == claim]
     if not mine:
         raise NotFoundError("no claim with this id", field="claim", value=claim)
     sources = list(dict.fromkeys(s.strip() for r in mine for s in str(r["sources"] or "")
                                  .split(";") if s.strip()))
-    from moneytrail.web.views import WEIGHT_COLUMNS, claim_basis, claimant
+    from moneytrail.web.views import WEIGHT_BASIS, WEIGHT_COLUMNS, claim_basis, claimant
 
     weight = {k: mine[0].get(k) for k in WEIGHT_COLUMNS}
     return {"id": claim, "text": mine[0]["text"], "verdict": mine[0]["verdict"],
@@ -134,7 +136,7 @@ def grouped(rows: list[dict[str, Any]], claim: str) -> dict[str, Any]:
             "checks": [{k: r.get(k) for k in ("check", "bound", "bound_text", "figure",
                                              "unit", "p5", "p50", "p95", "p_holds",
                                              "check_verdict",
-                                             *WEIGHT_COLUMNS)}
+                                             *WEIGHT_COLUMNS, *WEIGHT_BASIS)}
                        for r in mine]}
 
 

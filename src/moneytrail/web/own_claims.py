@@ -82,11 +82,13 @@ def check(request: Request, fields: dict[str, Any]) -> dict[str, Any]:
     """The reader's claim checked against the chosen run: every field read first (nothing
     computed or stored for a bad one), then the run looked up (field `run`), then checked.
     The answer: the claim as the claims page shows one (claims_runs.grouped), the run, the
-    draws and seed, the note on few draws, the check's stored run id."""
+    draws and seed, the note on few draws, the check's stored run id, and `url`, the
+    address of the check's page (page_path: under MONEYTRAIL_PUBLIC_URL when the site has
+    one, else relative)."""
     from moneytrail.analysis.claims import draws_note
     from moneytrail.service.own_claims import OWN_CLAIM_ID, check_own_claim, read_own_claim
     from moneytrail.web.claims_runs import grouped
-    from moneytrail.web.routes_runs import run_state, take_token
+    from moneytrail.web.routes_runs import public_origin, run_state, take_token
     from moneytrail.web.runs import records
     from moneytrail.web.views import text_param
 
@@ -119,7 +121,19 @@ def check(request: Request, fields: dict[str, Any]) -> dict[str, Any]:
                     "seed": done.seed, "data_version": result.provenance.data_version},
             "note": draws_note(done.draws), "verdict_withheld": bool(done.withheld),
             "withheld_reason": done.withheld,
-            "check_run_id": done.checked.run_id if done.kept else None}
+            "check_run_id": done.checked.run_id if done.kept else None,
+            "url": public_origin(request) + page_path(fields, result.run_id)}
+
+
+def page_path(fields: dict[str, Any], run: str) -> str:
+    """The address of the page of the reader's check of `fields` against `run` (its full
+    id), from the site's root: the form's fields as sent, in the form's order."""
+    from urllib.parse import urlencode
+
+    sent = {**fields, "run": run}
+    return "/claims/check?" + urlencode(
+        [(name, value) for name in FIELDS for value in
+         (sent[name] if name in LISTS else [sent[name]]) if value is not None])
 
 
 def error_context(exc: MoneytrailError) -> dict[str, Any]:

@@ -115,11 +115,28 @@ def run_page_claims(request: Request, result: Result) -> dict[str, Any]:
     return found
 
 
+def check_path(claim: str, run: str) -> str:
+    """The address of the page of `claim` checked against `run`, from the site's root."""
+    return f"/claims/{quote(claim, safe='')}/check?run={quote(run, safe='')}"
+
+
 def claim_check(request: Request, claim: str, run: str | None, *, keep: bool = False
                 ) -> dict[str, Any]:
-    """The claim checked against the run (claims_runs.check_against_run). `keep`: the
-    owner's explicit POST keeping a private run's check with the plans it derives from
-    (`private_claim_check`); a GET links nothing (docs/security.md, 3.5.3)."""
+    """The claim checked against the run (claims_runs.check_against_run), with `url`, the
+    address of its page (check_path: under MONEYTRAIL_PUBLIC_URL when the site has one,
+    else relative). `keep`: the owner's explicit POST keeping a private run's check with
+    the plans it derives from (`private_claim_check`); a GET links nothing
+    (docs/security.md, 3.5.3)."""
+    from moneytrail.web.routes_runs import public_origin
+
+    body = checked_claim(request, claim, run, keep=keep)
+    return {**body, "url": public_origin(request)
+            + check_path(body["claim"]["id"], body["run"]["run_id"])}
+
+
+def checked_claim(request: Request, claim: str, run: str | None, *, keep: bool = False
+                  ) -> dict[str, Any]:
+    """claim_check's answer without its page's address."""
     from moneytrail.web.routes_runs import run_state, take_token
     from moneytrail.web.views import text_param
 
@@ -172,7 +189,7 @@ def add_claim_routes(app: FastAPI) -> None:
              "verdict and P(holds) with the run's plan, draws and seed, beside the "
              "published check, and the claim's note; a claim about another plan than the "
              "run's is not checked (`applicable` false, verdict 'not applicable', "
-             "`not_about` says why)")
+             "`not_about` says why); `url` is the address of the check's page")
     async def api_claim_check(request: Request, claim: str, run: Q = None) -> Response:
         body = await run_in_threadpool(claim_check, request, claim, run)
         return JSONResponse(body)
@@ -187,8 +204,8 @@ def add_claim_routes(app: FastAPI) -> None:
         form = await form_of(request)
         body = await run_in_threadpool(partial(claim_check, keep=True), request, claim,
                                        form.get("run"))
-        return RedirectResponse(f"/claims/{quote(body['claim']['id'], safe='')}/check?run="
-                                f"{body['run']['run_id']}", status_code=303)
+        return RedirectResponse(check_path(body["claim"]["id"], body["run"]["run_id"]),
+                                status_code=303)
 
     @app.get("/claims/{claim}/check", include_in_schema=False)
     async def claim_check_page(request: Request, claim: str, run: Q = None) -> HTMLResponse:
@@ -200,8 +217,7 @@ def add_claim_routes(app: FastAPI) -> None:
                          f"{body['run']['run_id'][:8]}",
                 "data_version": body["run"]["data_version"], "ledger_revision": None}
         return page(request, "claim_check.html", nav="claims", check=body, meta=meta,
-                    api=f"{API}/claims/{body['claim']['id']}/check?run="
-                        f"{body['run']['run_id']}")
+                    api=API + check_path(body["claim"]["id"], body["run"]["run_id"]))
 
     @app.get(f"{API}/claims/check", tags=["claims"],
              summary="A figure of your own checked against a stored trace run: ?run=<id>"
@@ -209,7 +225,8 @@ def add_claim_routes(app: FastAPI) -> None:
              "&countries=<code>...][&words=<text>]; quantities and their units as on the "
              "claims page's form (service.own_claims.QUANTITIES; a share's number in %). "
              "The verdict, figure, interval, P(holds) and evidence weight as a listed "
-             "claim's; `typed_by_reader` is true: it is not one of the reviewed claims")
+             "claim's; `typed_by_reader` is true: it is not one of the reviewed claims; "
+             "`url` is the address of the check's page")
     async def api_own_check(request: Request, run: Q = None, quantity: Q = None,
                             side: Q = None, number: Q = None, words: Q = None,
                             firms: Annotated[list[str] | None, Query()] = None,

@@ -587,7 +587,7 @@ def add_run_routes(app: FastAPI) -> None:
                               "data_version": state.data_version, "ledger_revision": None})
         if state.result.kind != "trace":        # analyse, compare, sensitivity, claims
             view = tables_view(state.result, url=f"{origin_of(request)}/r/{state.id}",
-                               origin=origin_of(request))
+                               origin=origin_of(request), checked_run=state.checked_run)
             return page(request, "run_tables.html", view=view, meta=view["meta"],
                         api=f"{API}/runs/{state.id}")
         from moneytrail.web.routes_claims import ledger_revision, run_page_claims

@@ -1091,11 +1091,27 @@ def reader_check(result: Result) -> dict[str, Any] | None:
     return {"claim": claim, "words": claim["text"], "withheld": claim["verdict"] == WITHHELD}
 
 
-def tables_view(result: Result, *, url: str, origin: str) -> View:
+def checked_run_fact(fact: dict[str, str], checked_run: str | None) -> dict[str, str]:
+    """A fact naming the run a claims run was checked against (its label, service.runs.
+    checked_against: '... run <id>'), split around that run's id (`before`, `run`, `after`)
+    so the page links the run; other facts as they are."""
+    if not checked_run or checked_run not in fact["value"]:
+        return fact
+    before, _, after = fact["value"].partition(checked_run)
+    if before.endswith("run "):          # 'run <id>' is linked as a whole
+        before = before[:-len("run ")]
+    return {**fact, "before": before, "run": checked_run, "after": after}
+
+
+def tables_view(result: Result, *, url: str, origin: str,
+                checked_run: str | None = None) -> View:
     """Any done run that is not a trace: its facts and every table it has (title, note,
     columns with units, rows as text), with downloads, sources and how to see it again. A
     sensitivity run's output is shown in words (report.sensitivity.readable_title: its stored
-    title keeps the id, 'share:group:us_big_tech'), with what a group output leaves out."""
+    title keeps the id, 'share:group:us_big_tech'), with what a group output leaves out.
+    `checked_run`: the run a claims run (a reader's check, a claim checked against a run)
+    was checked against (RunState.checked_run); the fact naming it links it
+    (checked_run_fact)."""
     from moneytrail.report.sensitivity import output_hint, output_label, readable_title
 
     prov = result.provenance
@@ -1130,8 +1146,9 @@ def tables_view(result: Result, *, url: str, origin: str) -> View:
         if titles:
             tables[-1].update(compare_table(table, titles))
     currency = str(result.facts.get("currency") or "")
-    facts = [{"name": str(k).replace("_", " "),
-              "value": cell_text(v, currency if k == "total" else "", str(k))}
+    facts = [checked_run_fact({"name": str(k).replace("_", " "),
+                               "value": cell_text(v, currency if k == "total" else "", str(k))},
+                              checked_run if k == "claims_file" else None)
              for k, v in result.facts.items()
              if v is not None and isinstance(clean(v), str | int | float)]
     if sensitive and isinstance(result.facts.get("output"), str):

@@ -879,6 +879,9 @@ def cited_by(state: WebState, source: str,
 WEIGHT_COLUMNS = ("assumption_or_weak_p50", "assumption_or_weak_p5", "assumption_or_weak_p95",
             "claim_assumption_or_weak_p50", "claim_assumption_or_weak_p5",
             "claim_assumption_or_weak_p95")
+# what a check's evidence weight reads and the assumption or weak sources it leaves out
+# (analysis.claims; the `weight_basis` block under a claim)
+WEIGHT_BASIS = ("weight_reads", "weight_leaves_out")
 
 
 def claim_basis(verdict: Any, weight: dict[str, Any]) -> dict[str, object]:
