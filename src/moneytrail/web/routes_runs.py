@@ -84,6 +84,13 @@ def public_origin(request: Request) -> str:
     return str(getattr(request.app.state, "public_url", "") or "")
 
 
+def handed_on_origin(request: Request) -> str:
+    """The address a downloaded file that names its page (the run's workbook) links to: the
+    site's public address (`public_origin`) when it has one, else the address this request
+    reached the server at (a workbook has no page to resolve a relative path against)."""
+    return public_origin(request) or origin_of(request)
+
+
 def run_state(request: Request, run: str) -> RunState:
     """The stored run (404 naming the id when there is none, or when it was started from a
     saved plan the visitor may not see: docs/security.md); a queued or running run no live
@@ -322,7 +329,8 @@ def xlsx_response(request: Request, result: Result, table: str | None) -> Respon
     """A run as one Excel workbook (service.workbook): "About" with its provenance, citation,
     units and notes, then a sheet per table with the rows of its CSV download (every table
     its page links, the charts' flows too; `table`: that one only), with the provenance
-    headers of a CSV download."""
+    headers of a CSV download. Its run page is under the site's public address when it has
+    one (`handed_on_origin`), as in the briefings."""
     from moneytrail.service.workbook import XLSX_MEDIA, result_workbook
     from moneytrail.web.runs import FLOW_TITLES, run_chart_tables
 
@@ -333,7 +341,8 @@ def xlsx_response(request: Request, result: Result, table: str | None) -> Respon
     currency = str(result.facts.get("currency") or "")
     flow_units = {"source": "text", "target": "text", "value": currency, "currency": "text"}
     body = io.BytesIO()
-    result_workbook(result, body, tables=tables, url=f"{origin_of(request)}/r/{result.run_id}",
+    result_workbook(result, body, tables=tables,
+                    url=f"{handed_on_origin(request)}/r/{result.run_id}",
                     titles=FLOW_TITLES, units=dict.fromkeys(FLOW_TITLES, flow_units))
     part = f"-{table}" if table is not None else ""
     return Response(body.getvalue(), media_type=XLSX_MEDIA, headers={
