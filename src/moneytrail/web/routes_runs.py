@@ -30,6 +30,7 @@ from moneytrail.web.run_picker import RUN_GROUPS
 from moneytrail.web.runs import (
     Names,
     compare_csv_rows,
+    compare_subject,
     compare_view,
     csv_table,
     decode_draft,
@@ -741,7 +742,7 @@ def add_run_routes(app: FastAPI) -> None:
         if format == "csv" and table in ("headline", "scorecard"):
             # CSV columns named after the plans (`<plan>_p50`), as a compare run's
             view = View({**view, table: compare_csv_rows(view, table)})
-        return as_api(view, format, table)
+        return as_api(view, format, table, subject=compare_subject(view))
 
     @app.get("/compare", include_in_schema=False)
     def compare_page(request: Request,
