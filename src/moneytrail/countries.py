@@ -4,9 +4,15 @@ A plan's `site_country` must be one of them (or `EU`, the code ISO 3166 reserves
 European Union, which the data's grid and price tables use for the EU average): `XX` is no
 country, so every task and the web app refuse it alike, whatever the data hold for it.
 Whether the data have grid intensity and prices for a real country is a separate check
-(`service.tasks.check_site`), made only by tasks that read the site."""
+(`service.tasks.check_site`), made only by tasks that read the site.
+
+Also the English names of the codes the data package's countries.csv does not name
+(`country_name`, `named_code`, `with_article`): the service layer names a site with them,
+report.units re-exports them for the pages, the briefing and the terminal."""
 
 from __future__ import annotations
+
+from typing import Any
 
 ROWS = (
     "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ",
@@ -38,3 +44,58 @@ ROWS = (
 ISO_3166 = frozenset(code for row in ROWS for code in row.split())
 
 SITE_CODES = ISO_3166 | {"EU"}     # a site: a country, or the EU as a whole
+
+
+# English short names of ISO 3166 codes, for codes the data package's countries.csv does not
+# name (the ledger records deals in more countries than the value chain models). The data's own
+# names come first wherever both exist (`country_name`).
+ISO_COUNTRY_NAMES = {
+    "AE": "United Arab Emirates", "AR": "Argentina", "AT": "Austria", "AU": "Australia",
+    "BE": "Belgium", "BG": "Bulgaria", "BR": "Brazil", "CA": "Canada", "CH": "Switzerland",
+    "CL": "Chile", "CN": "China", "CY": "Cyprus", "CZ": "Czech Republic", "DE": "Germany",
+    "DK": "Denmark", "EE": "Estonia", "EG": "Egypt", "ES": "Spain", "FI": "Finland",
+    "FR": "France", "GB": "United Kingdom", "GR": "Greece", "HR": "Croatia", "HU": "Hungary",
+    "ID": "Indonesia", "IE": "Ireland", "IL": "Israel", "IN": "India", "IS": "Iceland",
+    "IT": "Italy", "JP": "Japan", "KR": "South Korea", "LT": "Lithuania", "LU": "Luxembourg",
+    "LV": "Latvia", "MA": "Morocco", "MT": "Malta", "MX": "Mexico", "MY": "Malaysia",
+    "NL": "Netherlands", "NO": "Norway", "NZ": "New Zealand", "PH": "Philippines",
+    "PL": "Poland", "PT": "Portugal", "QA": "Qatar", "RO": "Romania", "SA": "Saudi Arabia",
+    "SE": "Sweden", "SG": "Singapore", "SI": "Slovenia", "SK": "Slovakia", "TH": "Thailand",
+    "TR": "Türkiye", "TW": "Taiwan", "UA": "Ukraine", "US": "United States",
+    "VN": "Vietnam", "ZA": "South Africa",
+}
+
+
+def country_name(code: Any, names: dict[str, str] | None = None) -> str:
+    """A country code's name: the data's (`names`, ValueChain.country_names) first, else
+    ISO_COUNTRY_NAMES, else the code itself."""
+    code = str(code)
+    return (names or {}).get(code) or ISO_COUNTRY_NAMES.get(code, code)
+
+
+# Country names English writes with "the" inside a sentence ("added in the United States").
+NAMES_WITH_ARTICLE = frozenset({
+    "United States", "United States of America", "Netherlands", "United Kingdom",
+    "United Arab Emirates", "Philippines", "Czech Republic", "Bahamas", "Gambia",
+    "Maldives", "Marshall Islands", "Solomon Islands", "Comoros", "Seychelles",
+    "Dominican Republic", "Central African Republic", "Republic of Korea",
+    "Democratic Republic of the Congo", "Vatican City",
+})
+
+
+def with_article(name: Any) -> str:
+    """A country's name as a sentence needs it: 'United States' -> 'the United States',
+    'Rest of the world' -> 'the rest of the world', 'France' -> 'France'."""
+    name = str(name)
+    if name == "Rest of the world":
+        return "the rest of the world"
+    return f"the {name}" if name in NAMES_WITH_ARTICLE else name
+
+
+def named_code(code: Any, names: dict[str, str] | None = None) -> str:
+    """A country code with its name, for a label naming both: 'GB' -> 'United Kingdom (GB)',
+    'DE' -> 'Germany (DE)' (`country_name`); a code nothing names is shown once ('AD'),
+    never 'AD (AD)'."""
+    code = str(code)
+    name = country_name(code, names)
+    return code if name == code else f"{name} ({code})"

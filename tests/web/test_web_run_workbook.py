@@ -24,11 +24,15 @@ CLAIMS_RUN = "e" * 32
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
+def db_url(tmp_path_factory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('workbook') / 'ledger.sqlite'}"
+
+
+@pytest.fixture(scope="module")
+def client(db_url):
     from moneytrail.web import create_app
 
-    db = tmp_path_factory.mktemp("workbook") / "ledger.sqlite"
-    app = create_app(db=f"sqlite:///{db}", start_reference_runs=False)
+    app = create_app(db=db_url, start_reference_runs=False)
     with TestClient(app, base_url="http://127.0.0.1") as test:
         yield test
 
@@ -249,3 +253,22 @@ def test_runs_compared_come_as_one_workbook_and_the_page_links_it(client, trace_
         for cells, texts in zip(got[1:], want[1:], strict=True):
             for value, text in zip(cells, texts, strict=True):
                 assert same_cell(text, value), (name, text, value)
+
+
+@pytest.mark.parametrize("public", ["https://that.example", ""])
+def test_the_run_page_named_is_at_the_public_address_when_there_is_one(
+        db_url, claims_run, monkeypatch, public):
+    """A workbook is handed on: with MONEYTRAIL_PUBLIC_URL set its run page and citation
+    name the run under that address (as the briefings do), not the address the request
+    reached the server at; unset, the request's address, as before."""
+    from moneytrail.web import create_app
+
+    monkeypatch.setenv("MONEYTRAIL_PUBLIC_URL", public)
+    app = create_app(db=db_url, start_reference_runs=False)
+    with TestClient(app, base_url="http://127.0.0.1:8876") as local:
+        _, book = workbook(local, claims_run)
+    told = about(book)
+    page = f"{public or 'http://127.0.0.1:8876'}/r/{claims_run}"
+    assert told["run page"] == page
+    assert str(told["citation"]).endswith(f" {page}")
+    assert public or "that.example" not in str(told["citation"])

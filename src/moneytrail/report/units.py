@@ -23,6 +23,12 @@ from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
+from moneytrail.countries import (  # the names the service layer uses too
+    ISO_COUNTRY_NAMES,  # noqa: F401 (re-exported)
+    NAMES_WITH_ARTICLE,  # noqa: F401 (re-exported)
+    country_name,
+    with_article,
+)
 from moneytrail.currencies import CURRENCY_CODES, PER_MILLION, is_currency, is_money
 from moneytrail.draws import counted, draws_text, rough_draws_text  # one rule for all
 from moneytrail.groups import group_label, group_titles  # titles from the data
@@ -56,52 +62,6 @@ def region_label(code: Any, names: dict[str, str] | None = None) -> str:
     member state', else its name in `names` (the code itself without one)."""
     code = str(code)
     return REGION_LABELS.get(code) or (names or {}).get(code, code)
-
-
-# English short names of ISO 3166 codes, for codes the data package's countries.csv does not
-# name (the ledger records deals in more countries than the value chain models). The data's own
-# names come first wherever both exist (`country_name`).
-ISO_COUNTRY_NAMES = {
-    "AE": "United Arab Emirates", "AR": "Argentina", "AT": "Austria", "AU": "Australia",
-    "BE": "Belgium", "BG": "Bulgaria", "BR": "Brazil", "CA": "Canada", "CH": "Switzerland",
-    "CL": "Chile", "CN": "China", "CY": "Cyprus", "CZ": "Czech Republic", "DE": "Germany",
-    "DK": "Denmark", "EE": "Estonia", "EG": "Egypt", "ES": "Spain", "FI": "Finland",
-    "FR": "France", "GB": "United Kingdom", "GR": "Greece", "HR": "Croatia", "HU": "Hungary",
-    "ID": "Indonesia", "IE": "Ireland", "IL": "Israel", "IN": "India", "IS": "Iceland",
-    "IT": "Italy", "JP": "Japan", "KR": "South Korea", "LT": "Lithuania", "LU": "Luxembourg",
-    "LV": "Latvia", "MA": "Morocco", "MT": "Malta", "MX": "Mexico", "MY": "Malaysia",
-    "NL": "Netherlands", "NO": "Norway", "NZ": "New Zealand", "PH": "Philippines",
-    "PL": "Poland", "PT": "Portugal", "QA": "Qatar", "RO": "Romania", "SA": "Saudi Arabia",
-    "SE": "Sweden", "SG": "Singapore", "SI": "Slovenia", "SK": "Slovakia", "TH": "Thailand",
-    "TR": "Türkiye", "TW": "Taiwan", "UA": "Ukraine", "US": "United States",
-    "VN": "Vietnam", "ZA": "South Africa",
-}
-
-
-def country_name(code: Any, names: dict[str, str] | None = None) -> str:
-    """A country code's name: the data's (`names`, ValueChain.country_names) first, else
-    ISO_COUNTRY_NAMES, else the code itself."""
-    code = str(code)
-    return (names or {}).get(code) or ISO_COUNTRY_NAMES.get(code, code)
-
-
-# Country names English writes with "the" inside a sentence ("added in the United States").
-NAMES_WITH_ARTICLE = frozenset({
-    "United States", "United States of America", "Netherlands", "United Kingdom",
-    "United Arab Emirates", "Philippines", "Czech Republic", "Bahamas", "Gambia",
-    "Maldives", "Marshall Islands", "Solomon Islands", "Comoros", "Seychelles",
-    "Dominican Republic", "Central African Republic", "Republic of Korea",
-    "Democratic Republic of the Congo", "Vatican City",
-})
-
-
-def with_article(name: Any) -> str:
-    """A country's name as a sentence needs it: 'United States' -> 'the United States',
-    'Rest of the world' -> 'the rest of the world', 'France' -> 'France'."""
-    name = str(name)
-    if name == "Rest of the world":
-        return "the rest of the world"
-    return f"the {name}" if name in NAMES_WITH_ARTICLE else name
 
 
 def place_in_sentence(code: Any, names: dict[str, str] | None = None) -> str:

@@ -911,6 +911,7 @@ def site_country_note(ws: Workspace, result: TraceResult) -> str:
     - a site country with no row and no such sectors behind the plan: the data add no value
       there, and naming the site does not put any there."""
     from moneytrail.analysis.site import unsplit_site_sectors
+    from moneytrail.countries import country_name, named_code, with_article
 
     plan = result.require_plan()
     site_code = plan.site_country
@@ -918,8 +919,8 @@ def site_country_note(ws: Workspace, result: TraceResult) -> str:
         return ""
     region, sectors = unsplit_site_sectors(plan, result.model)
     names = ws.valuechain.country_names()
-    country = names.get(str(site_code), str(site_code))
-    site = f"{country} ({site_code})"
+    site = named_code(site_code, names)             # 'United Kingdom (GB)'; 'AD' once
+    country = with_article(country_name(site_code, names))    # in a sentence
     has_row = bool((result.model.flows["country"] == site_code).any())
     no_row = (f"Site country {site}: it has no row of its own here, as no firm or sector of "
               f"the data adds value in {country}.")

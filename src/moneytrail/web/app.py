@@ -589,13 +589,14 @@ PriceYear = Annotated[str | None, Query(description="prices of this year (a whol
 
 
 def as_api(view: View, fmt: str | None, table: str | None, *, name_filters: bool = False,
-           subject: str = "") -> Response:
+           subject: str | Sequence[str] = "") -> Response:
     """A view as JSON, or one of its tables as CSV (`table`, else its only one: CSV holds one
     table, so a view of several without `table` is a 400 naming them, as a run's CSV is).
     JSON with `table` is that table alone: {"meta", "table", "rows"} (never a parameter
     ignored); an unknown table is a 400 naming the view's tables. The CSV's file name
     (views.download_name) carries the page's `subject` when it is about one thing
-    ('deal-<id>': a deal's claims are not the debate's), with `name_filters` the view's
+    ('deal-<id>': a deal's claims are not the debate's; the plans compared), with
+    `name_filters` the view's
     filters, and the ledger revision and download date (moneytrail-deals-EU-r728-2026-12-03
     .csv); its headers carry the view's provenance (views.download_headers)."""
     fmt = views.choice_param("format", fmt, ("json", "csv")) or "json"

@@ -30,6 +30,7 @@ from moneytrail.web.run_picker import RUN_GROUPS
 from moneytrail.web.runs import (
     Names,
     compare_csv_rows,
+    compare_subject,
     compare_view,
     csv_table,
     decode_draft,
@@ -82,6 +83,13 @@ def public_origin(request: Request) -> str:
     MONEYTRAIL_PUBLIC_URL (`app.public_url`), '' when unset (relative links), never the
     address this request reached the server at."""
     return str(getattr(request.app.state, "public_url", "") or "")
+
+
+def handed_on_origin(request: Request) -> str:
+    """The address a downloaded file that names its page (the run's workbook) links to: the
+    site's public address (`public_origin`) when it has one, else the address this request
+    reached the server at (a workbook has no page to resolve a relative path against)."""
+    return public_origin(request) or origin_of(request)
 
 
 def run_state(request: Request, run: str) -> RunState:
@@ -322,7 +330,8 @@ def xlsx_response(request: Request, result: Result, table: str | None) -> Respon
     """A run as one Excel workbook (service.workbook): "About" with its provenance, citation,
     units and notes, then a sheet per table with the rows of its CSV download (every table
     its page links, the charts' flows too; `table`: that one only), with the provenance
-    headers of a CSV download."""
+    headers of a CSV download. Its run page is under the site's public address when it has
+    one (`handed_on_origin`), as in the briefings."""
     from moneytrail.service.workbook import XLSX_MEDIA, result_workbook
     from moneytrail.web.runs import FLOW_TITLES, run_chart_tables
 
@@ -333,7 +342,8 @@ def xlsx_response(request: Request, result: Result, table: str | None) -> Respon
     currency = str(result.facts.get("currency") or "")
     flow_units = {"source": "text", "target": "text", "value": currency, "currency": "text"}
     body = io.BytesIO()
-    result_workbook(result, body, tables=tables, url=f"{origin_of(request)}/r/{result.run_id}",
+    result_workbook(result, body, tables=tables,
+                    url=f"{handed_on_origin(request)}/r/{result.run_id}",
                     titles=FLOW_TITLES, units=dict.fromkeys(FLOW_TITLES, flow_units))
     part = f"-{table}" if table is not None else ""
     return Response(body.getvalue(), media_type=XLSX_MEDIA, headers={
@@ -732,7 +742,7 @@ def add_run_routes(app: FastAPI) -> None:
         if format == "csv" and table in ("headline", "scorecard"):
             # CSV columns named after the plans (`<plan>_p50`), as a compare run's
             view = View({**view, table: compare_csv_rows(view, table)})
-        return as_api(view, format, table)
+        return as_api(view, format, table, subject=compare_subject(view))
 
     @app.get("/compare", include_in_schema=False)
     def compare_page(request: Request,

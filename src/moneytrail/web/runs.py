@@ -1511,6 +1511,36 @@ def compare_view(results: list[Result], names: Names, url: str,
                 tco=tco_rows, tables=["runs", "headline", "scorecard", "tco"])
 
 
+COMPARE_NAME_CHARS = 20      # of each plan id in a compare download's file name
+
+
+def compare_subject(view: View) -> tuple[str, ...]:
+    """The subject of a compare page's download names (views.download_name), as its parts:
+    'compare' and the compared plans' ids between 'vs' (moneytrail-compare-eu-ai-
+    gigafactories-vs-stargate-style-us-headline-...). Each id is a safe file name
+    (scenarios.schema.plan_file_stem) cut to COMPARE_NAME_CHARS, at its last dash when there
+    is one in the second half; two plans whose names are then the same get their run id's
+    first 8 digits (service.tasks.plan_file_names)."""
+    from moneytrail.scenarios.schema import plan_file_stem
+    from moneytrail.service.tasks import plan_file_names
+
+    def short(stem: str) -> str:
+        if len(stem) <= COMPARE_NAME_CHARS:
+            return stem
+        cut = stem[:COMPARE_NAME_CHARS + 1]             # a dash right after the limit counts
+        dash = cut.rfind("-")
+        return (cut[:dash] if dash > COMPARE_NAME_CHARS // 2 else cut[:-1]).strip("-")
+
+    runs = view["runs"]
+    stems = [short(plan_file_stem(r["plan_id"])) for r in runs]
+    names = [f.removesuffix(".yaml") for f in plan_file_names(stems,
+                                                              [r["run_id"] for r in runs])]
+    parts = ["compare"]
+    for k, name in enumerate(names):
+        parts += [*(["vs"] if k else []), name]
+    return tuple(parts)
+
+
 def compare_csv_rows(view: View, name: str) -> list[dict[str, Any]]:
     """A compare page's table for CSV: its columns named after the plans, as a compare run's
     are (`<plan>_p50`, docs/results.md), not `run1_p50`: each plan id as a file name

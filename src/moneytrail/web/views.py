@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -207,16 +207,19 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
                 region_names=names, left_out=left_out)
 
 
-def download_name(table: str, filters: dict[str, Any], *, subject: str = "",
+def download_name(table: str, filters: dict[str, Any], *,
+                  subject: str | Sequence[str] = "",
                   stamp: Mapping[str, Any] | None = None) -> str:
     """A download's file name without extension: `moneytrail`, the page's `subject` when it
-    is about one thing ('deal-l_x'), the table, then the value of each filter given, in
-    order ('moneytrail-deals-EU-2025'), then, with `stamp` (a view's meta), the ledger
-    revision and the download date ('...-r728-2026-12-03'); each part kept to
-    [A-Za-z0-9_-] (other characters become '_') and 40 characters, so the name is safe in a
-    header and a file system."""
+    is about one thing ('deal-l_x'; several parts for a comparison, web.runs.compare_subject:
+    ('compare', 'eu-ai-gigafactories', 'vs', 'stargate-style-us')), the table, then the value
+    of each filter given, in order ('moneytrail-deals-EU-2025'), then, with `stamp` (a view's
+    meta), the ledger revision and the download date ('...-r728-2026-12-03'); each part kept
+    to [A-Za-z0-9_-] (other characters become '_') and 40 characters, so the name is safe in
+    a header and a file system."""
     parts = ["moneytrail"]
-    for value in (subject, table, *filters.values(), *download_stamp(stamp)):
+    subjects = [subject] if isinstance(subject, str) else list(subject)
+    for value in (*subjects, table, *filters.values(), *download_stamp(stamp)):
         if value is None or value == "":
             continue
         safe = re.sub(r"[^A-Za-z0-9_-]+", "_", str(value)).strip("_")[:40]
