@@ -82,6 +82,9 @@ def templates() -> Environment:
 
     env.globals["done_messages"] = DONE_MESSAGES      # after a write (formerrors.done)
     env.globals["row_footnote"] = ROW_FOOTNOTE
+    from moneytrail.web.views import totals_link
+
+    env.globals["totals_link"] = totals_link    # the totals page's links keep its choices
     from moneytrail.analysis.claims_schema import (
         NO_SINGLE_SPEAKER_LABEL,
         NO_SINGLE_SPEAKER_WHAT,

@@ -466,8 +466,41 @@ def reality_summary(rows: list[dict[str, Any]], limit: int = 3) -> str:
     currency = rows[0]["currency"]
     held = "pledge with the largest announced amount" if len(rows) == 1 else \
         f"{len(rows)} pledges with the largest announced amounts"
-    return (f"The chart holds the {held} in the ledger. "
-            + describe_columns(columns, lambda v: money(v, currency), limit=limit))
+    words = (f"The chart holds the {held} in the ledger. "
+             + describe_columns(columns, lambda v: money(v, currency), limit=limit))
+    shown = in_parts_shown(rows)
+    if shown:
+        items = "; ".join(f"{r['name']} {PARTS_STAGE_WORDS[stage]} "
+                          f"{money(r[f'{stage}_in_parts'], currency)} {IN_PARTS} "
+                          f"(as of {r.get(f'{stage}_in_parts_as_of') or 'n/a'})"
+                          for r, stage in shown)
+        given = "One amount is" if len(shown) == 1 else "Some amounts are"
+        words += (f" {given} given in parts: {items}. A deal that records no amount of its "
+                  "own at a stage is shown with its parts' amount there (a pale bar); such "
+                  "amounts are not among the largest named above.")
+    return words
+
+
+# the stages a deal's parts may stand in for, in the chart's words
+PARTS_STAGE_WORDS = {"committed": "committed", "disbursed": "spent"}
+
+
+def in_parts_shown(rows: list[dict[str, Any]]) -> list[tuple[dict[str, Any], str]]:
+    """The reality chart's amounts given in a deal's parts: (row, stage) for each stage the
+    deal records no amount of its own for but its parts do (a pale bar, reality_figure; the
+    table's "in its parts")."""
+    return [(r, stage) for r in rows for stage in PARTS_STAGE_WORDS
+            if r.get(f"{stage}_central") is None and r.get(f"{stage}_in_parts") is not None]
+
+
+def reality_parts_caption(rows: list[dict[str, Any]]) -> str:
+    """The reality chart caption's sentence on amounts given in parts; '' when none is."""
+    stages = list(dict.fromkeys(PARTS_STAGE_WORDS[stage] for _, stage in in_parts_shown(rows)))
+    if not stages:
+        return ""
+    return (f"Pale bars are amounts given in parts: the deal records no {' or '.join(stages)} "
+            "amount of its own, so the bar shows its parts' amount (the table gives their "
+            "date).")
 
 
 def compare_summary(runs: list[dict[str, Any]], rows: list[dict[str, Any]]) -> str:

@@ -127,6 +127,7 @@ def add_chart_routes(app: FastAPI) -> None:
                                        embed_height=charts.embed_height,
                                        sankey_summary=charts.sankey_summary,
                                        reality_summary=charts.reality_summary,
+                                       reality_parts_caption=charts.reality_parts_caption,
                                        compare_summary=charts.compare_summary,
                                        whole_capex_note=charts.WHOLE_CAPEX_NOTE)
     image: dict[int | str, dict[str, Any]] = {"200": {

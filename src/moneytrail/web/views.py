@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 import pandas as pd
 
@@ -478,6 +479,24 @@ def totals_view(state: WebState, url: str, *, stage: str | None = None,
                 stages=list(STAGES), totals=rows(frame, columns), tables=["totals"],
                 region_names=region_names(state, set(frame.get("region", [])) |
                                           {r["region"] for r in left_out + not_pledges}))
+
+
+def totals_link(filters: Mapping[str, Any], path: str = "/ledger/totals",
+                **changes: Any) -> str:
+    """A link from the totals page that keeps the reader's choices (the view's `filters`:
+    stage, by, needs, currency, price year), with `changes` made (None drops one):
+    `totals_link(f, needs="no")` is the same totals without estimates of need. With another
+    `path` (the ledger list), only the money choices are kept: currency and price year."""
+    money_choices = {"currency": filters.get("currency"),
+                     "price_year": filters.get("price_year")}
+    if path != "/ledger/totals":
+        params = {**changes, **money_choices}
+    else:
+        params = {"stage": filters.get("stage"),
+                  "by": None if filters.get("by") == "region" else filters.get("by"),  # default
+                  "needs": filters.get("needs"), **money_choices}
+        params.update(changes)
+    return path + "?" + urlencode({k: v for k, v in params.items() if v is not None})
 
 
 def group_key(values: Mapping[Any, Any], groups: list[str]) -> tuple[str, ...]:
