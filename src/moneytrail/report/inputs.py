@@ -11,9 +11,9 @@ from typing import Any
 from moneytrail.report.units import MISSING, counted, draws_text, finite, money, percent
 
 # a share the user set in the plan builder (web.builder.own_row): no source, this label, and a
-# note starting with USER_NOTE
-USER_RELIABILITY = "assumption"
-USER_NOTE = "Set by the user in the plan builder, not taken from a source."
+# note starting with USER_NOTE (scenarios.schema.is_user_input)
+from moneytrail.scenarios.schema import USER_NOTE, USER_RELIABILITY, is_user_input  # noqa: F401
+
 OWN_FIGURE = "your own figure"
 OWN_FIGURES_NOTE = "includes your own figures, labelled assumption"
 
@@ -29,8 +29,7 @@ def item_of(value: Any) -> dict[str, Any]:
 
 def is_own(item: Mapping[str, Any]) -> bool:
     """Whether a share (or the budget) is the user's own figure from the plan builder."""
-    return (not item.get("source") and item.get("reliability") == USER_RELIABILITY
-            and str(item.get("note") or "").startswith(USER_NOTE))
+    return is_user_input(item.get("source"), item.get("reliability"), item.get("note"))
 
 
 def is_own_budget(budget: Any) -> bool:

@@ -754,7 +754,7 @@ def add_spend_basis(spend: list[dict[str, Any]], inputs: Any) -> None:
     briefing's Table 1 shows the same): `source` ('' for none), `reliability` ('' when not
     given) and `own`, a share the user set in the plan builder (web.builder.own_row: no
     source, reliability 'assumption')."""
-    from moneytrail.web.builder import USER_NOTE, USER_RELIABILITY
+    from moneytrail.scenarios.schema import is_user_input
 
     spend_items = (run_plan(inputs) or {}).get("spend")
     items: dict[str, Any] = spend_items if isinstance(spend_items, dict) else {}
@@ -763,8 +763,7 @@ def add_spend_basis(spend: list[dict[str, Any]], inputs: Any) -> None:
         item = item if isinstance(item, dict) else {}
         row["source"] = str(item.get("source") or "")
         row["reliability"] = str(item.get("reliability") or "")
-        row["own"] = (not row["source"] and row["reliability"] == USER_RELIABILITY
-                      and str(item.get("note") or "").startswith(USER_NOTE))
+        row["own"] = is_user_input(row["source"], row["reliability"], item.get("note"))
 
 
 def run_view(result: Result, *, names: Names, url: str, origin: str, current_code: str,
