@@ -44,6 +44,7 @@ from moneytrail.report.glossary import NOTE_ID
 from moneytrail.report.inputs import (
     OWN_FIGURE,
     OWN_FIGURES_NOTE,
+    OWN_FIGURES_WHY,
     budgets_differ_note,
     input_differences,
     own_figures_note,
@@ -1249,16 +1250,15 @@ def lifecycle_table(number: int, brief: PlanBrief, book: SourceBook) -> TableVie
 
 
 def own_figures_sentence(briefs: list[PlanBrief], categories: dict[str, str]) -> str:
-    """' The evidence weight of “<plan>” includes your own figures, labelled assumption: ...'
-    for each plan with shares typed in the plan builder, and why that raises it; ''."""
+    """' The evidence weight of “<plan>” does not count your own figures, the plan's own
+    inputs: ...' for each plan with shares typed in the plan builder, and what that means;
+    ''."""
     said = [f"the evidence weight of “{b.plan.title}” "
             + own_figures_note(b.stated, lambda c: categories.get(c, humanise(c)))
             for b in briefs if own_figures_note(b.stated, str)]
     if not said:
         return ""
-    return (" " + "; ".join(said)[:1].upper() + "; ".join(said)[1:] + ". Shares typed in the "
-            "plan builder count as assumptions, so the share resting on assumption rises "
-            "because of them, not because the data behind the plan are weaker.")
+    return " " + "; ".join(said)[:1].upper() + "; ".join(said)[1:] + ". " + OWN_FIGURES_WHY
 
 
 def current_scorecard(card: pd.DataFrame | None) -> pd.DataFrame | None:
