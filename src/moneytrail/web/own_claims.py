@@ -84,10 +84,10 @@ def check(request: Request, fields: dict[str, Any]) -> dict[str, Any]:
     The answer: the claim as the claims page shows one (claims_runs.grouped), the run, the
     draws and seed, the note on few draws, the check's stored run id."""
     from moneytrail.analysis.claims import draws_note
+    from moneytrail.report.evidence import own_inputs_words
     from moneytrail.service.own_claims import OWN_CLAIM_ID, check_own_claim, read_own_claim
     from moneytrail.web.claims_runs import grouped
     from moneytrail.web.routes_runs import run_state, take_token
-    from moneytrail.report.evidence import own_inputs_words
     from moneytrail.web.runs import evidence_view, records
     from moneytrail.web.views import text_param
 
