@@ -145,3 +145,27 @@ def test_a_reference_plans_evidence_is_unchanged(client):
             assert by_label[label][key] == pytest.approx(value, rel=1e-9), (label, key)
     page = text_of(client.get(f"/r/{run_id}").text)
     assert "the plan's own inputs" not in page
+
+
+def test_the_briefing_says_what_rests_on_the_plans_own_inputs():
+    """The briefing's evidence sentence of a built plan: the share on assumption or weak
+    rows, then the share resting on the plan's own inputs; its split is the user's own."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from moneytrail.report.briefing.content import SourceBook, assumption_sentence
+
+    evidence = pd.DataFrame({"dimension": ["total"], "assumption_or_weak_p50": [0.139],
+                             "assumption_or_weak_p5": [0.114], "assumption_or_weak_p95": [0.167],
+                             f"{OWN}_mean": [0.861]})
+    item = SimpleNamespace(reliability="assumption", source=None, own=True)
+    brief = SimpleNamespace(direct_sources=[], market_sources=[], cost_sources=[],
+                            footprint_sources=[], plan=SimpleNamespace(spend={"x": item}),
+                            table=lambda name: evidence if name == "evidence" else None)
+    said = assumption_sentence(brief, SourceBook(rows={}))     # type: ignore[arg-type]
+    assert "13.9 % of the value added rests on assumption or weak rows (11.4–16.7 %). " \
+        "86.1 % rests on the plan's own inputs (shares set in the plan builder), which the " \
+        "tool does not source: they are not counted as assumption or weak rows. " in said, said
+    assert "The plan's spending split has one row, which is your own figure (set in the " \
+        "plan builder, no source)." in said, said

@@ -830,20 +830,23 @@ def assumption_sentence(brief: PlanBrief, book: SourceBook) -> str:
     ids = brief.direct_sources + brief.market_sources + brief.cost_sources
     counts = book.counts(ids)
     weak = counts.get("assumption", 0) + counts.get("weak", 0)
-    spend_labels = Counter((i.reliability or book.reliability(i.source or "")) for i in
-                           brief.plan.spend.values())
+    spend_labels = Counter(OWN_FIGURE if getattr(i, "own", False) else    # Interval.own
+                           (i.reliability or book.reliability(i.source or ""))
+                           for i in brief.plan.spend.values())
     parts = [f"{n} {label}" for label, n in spend_labels.most_common()]
     split_rows = sum(spend_labels.values())
     only = next(iter(spend_labels))
     labelled = ("have no reliability label (no source given)" if only == "unknown" else
-                f"are labelled {only}")
+                "are your own figures (set in the plan builder, no source)"
+                if only == OWN_FIGURE else f"are labelled {only}")
     split = (f"all {split_rows} {labelled}" if len(spend_labels) == 1 else
              "the labels are " + ", ".join(parts[:-1]) + " and " + parts[-1])
     split_sentence = (f"Of the {split_rows} rows of the plan's spending split, {split}. "
                       if split_rows > 1
                       else "The plan's spending split has one row, which "
                       + labelled.replace("have no", "has no").replace("are labelled",
-                                                                      "is labelled") + ". ")
+                                                                      "is labelled")
+                      .replace("are your own figures", "is your own figure") + ". ")
     cited = book.distinct(ids)
     total = len(cited)
     seen = {book.document(s) for s in cited}
@@ -862,6 +865,11 @@ def assumption_sentence(brief: PlanBrief, book: SourceBook) -> str:
                       "assumption or weak rows"
                       + beside(median, interval(row["assumption_or_weak_p5"],
                                                 row["assumption_or_weak_p95"])) + ". ")
+            own = row.get("own_input_mean")      # engine.evidence.OWN; none in old runs
+            if isinstance(own, int | float) and own > 0:
+                weight += (f"{pct(own)} rests on the plan's own inputs (shares set in the "
+                           "plan builder), which the tool does not source: they are not "
+                           "counted as assumption or weak rows. ")
     more = (f" The jobs and CO2 figures rest on {counted(len(footprint), 'further source')} "
             f"({count_phrase(book.counts(footprint))}): {total + len(footprint)} in all "
             "under this plan's figures."
