@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 import moneytrail as mt
-from moneytrail.engine.evidence import LABELS, RANK, central_by_category, rank
+from moneytrail.engine.evidence import LABELS, OWN, RANK, central_by_category, rank
 from moneytrail.errors import ModelError, MoneytrailError
+from moneytrail.scenarios.schema import USER_NOTE
 from packages import miller_blair_plan, miller_blair_tables, write_package
 
 REPO = Path(__file__).resolve().parents[1]
@@ -29,6 +30,8 @@ COST_LABELS = {
 }
 MARKET_LABELS = {"agriculture": "official", "manufacturing": "filing"}
 SPEND_LABELS = {"food": "analyst", "goods": None}          # goods: unlabelled -> assumption
+# a share the user set in the plan builder (web.builder.own_row): the plan's own input
+USER_SHARE = {"reliability": "assumption", "note": USER_NOTE}
 
 
 def labelled_tables(spread: float = 0.0) -> dict:
@@ -42,11 +45,15 @@ def labelled_tables(spread: float = 0.0) -> dict:
     return tables
 
 
-def labelled_plan(**overrides) -> mt.Plan:
+def labelled_plan(food: dict | None = None, **overrides) -> mt.Plan:
+    """The Miller & Blair plan with SPEND_LABELS; `food`: the food share's label fields
+    instead (USER_SHARE: the user's own figure)."""
     plan = miller_blair_plan(**overrides)
     plan["spend"] = {c: {"central": v, **({"reliability": SPEND_LABELS[c]}
                                            if SPEND_LABELS[c] else {})}
                      for c, v in plan["spend"].items()}
+    if food is not None:
+        plan["spend"]["food"] = {"central": plan["spend"]["food"]["central"], **food}
     return mt.parse_scenario(plan)
 
 
@@ -90,15 +97,19 @@ def by_paths(A: np.ndarray, A_rank: np.ndarray, f_by_rank: np.ndarray, w: np.nda
 
 
 def test_rank_orders_labels_and_unlabelled_is_assumption():
-    assert list(rank(LABELS)) == list(range(6))
+    assert list(rank(LABELS)) == list(range(7))
     assert list(rank([None, "", float("nan")])) == [RANK["assumption"]] * 3
     with pytest.raises(ModelError):
         rank(["rumour"])
 
 
-def test_split_matches_path_enumeration(labelled_model):
-    """Miller & Blair at central values: the solved split equals the tier series by label."""
-    model, plan = labelled_model, labelled_plan()
+@pytest.mark.parametrize(("food", "food_label"), [(None, "analyst"), (USER_SHARE, OWN)],
+                         ids=["sourced", "users-own-share"])
+def test_split_matches_path_enumeration(labelled_model, food, food_label):
+    """Miller & Blair at central values: the solved split equals the tier series by label. A
+    spend share the user set in the plan builder is the plan's own input (OWN): its paths
+    rest on it unless a weak or assumption data row follows, which keeps its class."""
+    model, plan = labelled_model, labelled_plan(food)
     result = mt.trace(plan, model, draws=1, seed=1, keep_draws=True, evidence=True)
     flows = result.flows[0]
     flow_table = model.flow_table()
@@ -117,10 +128,10 @@ def test_split_matches_path_enumeration(labelled_model):
                                    & (flow_table["factor"] == kind))[0])
             w[k] = flow_table["weight"][k] * va[j]
             w_rank[k] = RANK[label]
-    f_by_rank = np.zeros((2, 6))
-    # food -> agriculture: max(analyst spend, official market) = analyst;
+    f_by_rank = np.zeros((2, len(LABELS)))
+    # food -> agriculture: max(analyst or own spend, official market) = analyst or own;
     # goods -> manufacturing: max(unlabelled = assumption, filing) = assumption
-    f_by_rank[index["agriculture"], RANK["analyst"]] = 600.0
+    f_by_rank[index["agriculture"], RANK[food_label]] = 600.0
     f_by_rank[index["manufacturing"], RANK["assumption"]] = 1450.0
     expected = by_paths(A, A_rank, f_by_rank, w, w_rank, model.flows_entity_index)
     assert np.allclose(expected.sum(axis=0), flows, rtol=1e-9)     # the check itself is right
@@ -135,7 +146,13 @@ def test_split_matches_path_enumeration(labelled_model):
         weak = (by_label[RANK["weak"]] + by_label[RANK["assumption"]]) / by_label.sum()
         assert entity_rows.loc[entity, "assumption_or_weak_mean"] == pytest.approx(weak)
     # something rests on every kind of path: the test can tell labels apart
-    assert (expected.sum(axis=1)[[RANK["analyst"], RANK["weak"], RANK["assumption"]]] > 1).all()
+    assert (expected.sum(axis=1)[[RANK[food_label], RANK["weak"], RANK["assumption"]]] > 1).all()
+    if food_label == OWN:     # the own share is its own class, outside assumption_or_weak
+        total = table.xs("total", level="dimension").iloc[0]
+        share = expected.sum(axis=1) / expected.sum()
+        assert total[f"{OWN}_mean"] == pytest.approx(share[RANK[OWN]]) and share[RANK[OWN]] > 0.05
+        assert total["assumption_or_weak_mean"] == pytest.approx(
+            share[RANK["weak"]] + share[RANK["assumption"]])
 
 
 def test_changing_one_label_moves_value(labelled_model, tmp_path):
@@ -158,7 +175,8 @@ def test_conservation_per_draw(uncertain_model):
     result = mt.trace(labelled_plan(), uncertain_model, draws=300, seed=5, keep_draws=True,
                       evidence=True)
     E = result.per_draw.evidence                           # (draws, labels, columns)
-    assert result.evidence_labels == LABELS                # every label is used here
+    # every label but the plan's own input (no share set in the plan builder) is used here
+    assert result.evidence_labels == tuple(label for label in LABELS if label != OWN)
     assert E.shape[:2] == (300, 6)
     assert E.min() >= -1e-9 * result.total
     columns = result.evidence_columns
@@ -174,7 +192,7 @@ def test_conservation_per_draw(uncertain_model):
         assert np.allclose(totals[:, columns.index(("headline", name))], headline[:, k],
                            atol=1e-9)
     # values vary between draws (the split is computed per draw, not once)
-    assert np.ptp(E[:, RANK["assumption"], 0]) > 0
+    assert np.ptp(E[:, result.evidence_labels.index("assumption"), 0]) > 0
 
 
 def test_summaries_match_kept_draws(uncertain_model):

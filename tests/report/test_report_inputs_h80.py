@@ -47,7 +47,8 @@ def test_the_supplier_split_in_words_largest_first():
 
 def test_own_figures_are_named_beside_the_evidence_weight():
     assert own_figures_note(plan(procurement=SPLIT), name) == (
-        "includes your own figures, labelled assumption: the suppliers of AI accelerators")
+        "does not count your own figures, the plan's own inputs: the suppliers of AI "
+        "accelerators")
     assert own_figures_note(plan(), name) == ""
 
 

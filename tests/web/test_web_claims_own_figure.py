@@ -121,7 +121,8 @@ def test_a_supported_figure_is_shown_as_a_listed_claim_is(client, run, shares):
     assert check["p_holds"] == pytest.approx(p_holds)
     assert check["p50"] == pytest.approx(p50)
     assert api["run"] == {"run_id": run, "title": api["run"]["title"], "draws": DRAWS,
-                          "seed": SEED, "data_version": api["run"]["data_version"]}
+                          "seed": SEED, "data_version": api["run"]["data_version"],
+                          "own_inputs": None, "own_inputs_text": ""}    # a reference plan
 
 
 def test_a_contradicted_figure(client, run, shares):

@@ -85,9 +85,10 @@ def test_the_compare_page_names_each_plans_suppliers_and_own_figures(client, run
     assert "Suppliers: the buyer region's market shares." in text
     assert "Suppliers: set by the plan, AI accelerators: Nvidia 60.0 %, Advanced Micro " \
            "Devices 40.0 % (your own figures, labelled assumption)." in text
-    assert (f"For {TITLE} it includes your own figures, labelled assumption: the suppliers of "
-            "AI accelerators.") in text
-    assert "(includes your own figures, labelled assumption)" in text
+    # the plan's own inputs are not in its share on assumption or weak rows (h187)
+    assert (f"For {TITLE} it does not count your own figures, the plan's own inputs: the "
+            "suppliers of AI accelerators.") in text
+    assert "(does not count your own figures, the plan's own inputs)" in text
 
 
 # -- 2. what differs, and by how much ---------------------------------------------------------
@@ -190,8 +191,8 @@ def test_the_comparison_briefing_names_plans_by_title_and_shows_differences(clie
     text = text_of(html)
     assert "What differs between the plans" in text
     assert "Budget: EUR 20.00 bn in" in text
-    assert (f"The evidence weight of \u201c{TITLE}\u201d includes your own figures, labelled "
-            "assumption: the suppliers of AI accelerators.") in text
+    assert (f"The evidence weight of \u201c{TITLE}\u201d does not count your own figures, the "
+            "plan's own inputs: the suppliers of AI accelerators.") in text
 
 
 # -- reviewer G: a headline row only one run has, a plan called `difference` ------------------

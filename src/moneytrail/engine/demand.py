@@ -10,7 +10,7 @@ import pandas as pd
 from moneytrail.engine.sampling import PertSampler, renormalise
 from moneytrail.errors import ScenarioError
 from moneytrail.model.iomodel import IOModel
-from moneytrail.scenarios.schema import Plan
+from moneytrail.scenarios.schema import Interval, Plan
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,7 +127,7 @@ def market_rows(plan: Plan, model: IOModel) -> pd.DataFrame:
                 check_sells(model, category, supplier, where)
                 low, central, high = share.bounds
                 rows.append({"supplier": supplier, "low": low, "central": central,
-                             "high": high, "reliability": share.reliability})
+                             "high": high, "reliability": plan_label(share)})
             frame = pd.DataFrame(rows)
         else:
             m = model.markets
@@ -188,4 +188,12 @@ def demand_sampler(plan: Plan, model: IOModel) -> DemandSampler:
         market=PertSampler(rows["low"], rows["central"], rows["high"], lower=0.0, upper=1.0),
         n=model.n, rows=rows[["category", "supplier"]].reset_index(drop=True),
         reliability=tuple(None if pd.isna(r) else r for r in rows["reliability"]),
-        spend_reliability=tuple(plan.spend[c].reliability for c in rows["category"]))
+        spend_reliability=tuple(plan_label(plan.spend[c]) for c in rows["category"]))
+
+
+def plan_label(share: Interval) -> str | None:
+    """The evidence label of a plan's share: `own_input` (engine.evidence.OWN) for the user's
+    own figure from the plan builder, else its reliability (None: none given)."""
+    from moneytrail.engine.evidence import OWN
+
+    return OWN if share.own else share.reliability

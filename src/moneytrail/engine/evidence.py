@@ -4,6 +4,11 @@ Every row of the data carries a reliability label. Ordered from strongest to wea
 
     filing > official > analyst > estimate > weak > assumption
 
+A plan's share the user set in the plan builder (no source; scenarios.schema.is_user_input) is
+no data row: it takes the class `own_input` (the plan's own input), ranked between `estimate`
+and `weak`, so a path through it and sourced rows rests on the plan's own input, and a path
+through it and a weak or assumption data row keeps that row's class.
+
 A unit of value added reaches a flow (an entity's wages, profits or taxes in one country)
 along a path: the plan's spend row (how much of the budget goes to a category), the market row
 (which supplier gets the purchase), every cost-structure input row along the supply chain (first
@@ -20,7 +25,7 @@ rows >= c and w_(>=c) the value-added rows >= c. Value resting on exactly label 
 VA_c - VA_(c-1) (VA of the strongest-but-one threshold subtracted; VA at the weakest label is
 the flow itself). Every path's value is a product of non-negative row values, so VA_c is the sum
 of the paths whose rows are all >= c and the differences are non-negative; they add up to the
-flow (conservation per draw). One batched Leontief solve per label below the weakest (five),
+flow (conservation per draw). One batched Leontief solve per label below the weakest (at most six),
 skipped where no row carries that label.
 
 Arrays: per-draw evidence `E` has shape (draws, labels, columns), in the plan's currency. Its
@@ -43,7 +48,12 @@ from moneytrail.engine import linalg
 from moneytrail.engine.summary import Columns, exact_stats
 from moneytrail.errors import ModelError
 
-LABELS = ("filing", "official", "analyst", "estimate", "weak", "assumption")   # strong -> weak
+# strong -> weak; `own_input` is no data label: a plan's share the user set in the plan
+# builder (scenarios.schema.is_user_input) takes it, so the value resting on the user's own
+# figures is its own class, not counted as assumption or weak rows. It ranks above `weak` and
+# `assumption`: a path through a weak or assumption data row keeps that row's class.
+OWN = "own_input"
+LABELS = ("filing", "official", "analyst", "estimate", OWN, "weak", "assumption")
 WEAKEST = ("weak", "assumption")      # what `assumption_or_weak` adds up
 UNLABELLED = "assumption"             # a plan row that names no label
 GIVEN = "filing"                      # a final demand given by the caller: taken as exact
@@ -58,7 +68,7 @@ STAT_NAMES = ("mean", "p5", "p50", "p95")
 
 
 def rank(labels: Any) -> np.ndarray:
-    """Position of each label in LABELS (0 = filing ... 5 = assumption); None, NaN or an empty
+    """Position of each label in LABELS (0 = filing ... 6 = assumption); None, NaN or an empty
     label counts as UNLABELLED. An unknown label is an error."""
     out = []
     for label in labels:
@@ -296,7 +306,7 @@ def units(currency: str) -> dict[str, str]:
 def central_by_category(plan: Any, model: Any, dimension: str = "entity") -> pd.DataFrame:
     """A plan's value added at central values (every row at its `central`, renormalised) split
     by the category bought and the weakest label on the paths: rows (category, label of the
-    dimension), columns the six labels, amounts as shares of the budget. The sum over
+    dimension), columns the labels (LABELS), amounts as shares of the budget. The sum over
     categories is the figure at central values; e.g. `.xs("nvidia", level=1)` gives Nvidia's
     share by category and label (the worked example of docs/methods.md)."""
     from moneytrail.engine.demand import demand_sampler

@@ -48,3 +48,18 @@ def weak_figure_words(weight_p50: Any, see: str) -> str:
     if share is None or share < WEAK_BASIS:
         return ""
     return f" (it rests mostly on modelling assumptions or weakly sourced rows: {see})"
+
+
+def own_inputs_words(share: Any) -> str:
+    """What a figure checked against a run of a plan built in the plan builder says of the
+    plan's own inputs (the evidence class engine.evidence.OWN): '86.1 % of the run's value
+    added rests on the plan's own inputs ...'; '' when the run has none (or no evidence)."""
+    from moneytrail.report.units import percent
+
+    value = _share(share)
+    if value is None or value <= 0:
+        return ""
+    return (f"{percent(value)} of the run's value added rests on the plan's own inputs "
+            "(shares set in the plan builder), which the tool does not source: they are not "
+            "counted as assumption or weak rows, so the verdict is only as good as those "
+            "inputs.")

@@ -11,11 +11,16 @@ from typing import Any
 from moneytrail.report.units import MISSING, counted, draws_text, finite, money, percent
 
 # a share the user set in the plan builder (web.builder.own_row): no source, this label, and a
-# note starting with USER_NOTE
-USER_RELIABILITY = "assumption"
-USER_NOTE = "Set by the user in the plan builder, not taken from a source."
+# note starting with USER_NOTE (scenarios.schema.is_user_input)
+from moneytrail.scenarios.schema import USER_NOTE, USER_RELIABILITY, is_user_input  # noqa: F401
+
 OWN_FIGURE = "your own figure"
-OWN_FIGURES_NOTE = "includes your own figures, labelled assumption"
+# beside an evidence weight: the plan's own inputs are their own class (engine.evidence.OWN),
+# not in the share resting on assumption or weak rows
+OWN_FIGURES_NOTE = "does not count your own figures, the plan's own inputs"
+OWN_FIGURES_WHY = ("Shares typed in the plan builder are the plan's own inputs, which the tool "
+                   "does not source: they are not counted as assumption or weak rows (the run "
+                   "page gives the share resting on them), so check them yourself.")
 
 Namer = Callable[[str], str]
 
@@ -29,8 +34,7 @@ def item_of(value: Any) -> dict[str, Any]:
 
 def is_own(item: Mapping[str, Any]) -> bool:
     """Whether a share (or the budget) is the user's own figure from the plan builder."""
-    return (not item.get("source") and item.get("reliability") == USER_RELIABILITY
-            and str(item.get("note") or "").startswith(USER_NOTE))
+    return is_user_input(item.get("source"), item.get("reliability"), item.get("note"))
 
 
 def is_own_budget(budget: Any) -> bool:
@@ -107,8 +111,8 @@ def procurement_text(plan: Mapping[str, Any] | None, category: Namer, supplier: 
 
 def own_figures(plan: Mapping[str, Any] | None, category: Namer) -> list[str]:
     """The plan's shares that are the user's own figures, in words ('the share of
-    accelerators', 'the suppliers of accelerators'): what the evidence weight counts as
-    assumption because the user set them."""
+    accelerators', 'the suppliers of accelerators'): what the evidence weight counts as the
+    plan's own inputs, not as assumption or weak rows, because the user set them."""
     plan = plan or {}
     spend = plan.get("spend")
     out = [f"the share of {category(cat)}"
@@ -122,9 +126,10 @@ def own_figures(plan: Mapping[str, Any] | None, category: Namer) -> list[str]:
 
 
 def own_figures_note(plan: Mapping[str, Any] | None, category: Namer) -> str:
-    """'includes your own figures, labelled assumption: the suppliers of accelerators'; ''
-    when the plan has none: said beside a plan's evidence weight, so a weight that rose
-    because the user typed shares is not read as weaker data."""
+    """"does not count your own figures, the plan's own inputs: the suppliers of
+    accelerators"; '' when the plan has none: said beside a plan's evidence weight, so a
+    reader knows which of the plan's figures the share on assumption or weak rows leaves
+    out (the user's own, which the tool does not source)."""
     mine = own_figures(plan, category)
     return f"{OWN_FIGURES_NOTE}: {', '.join(mine)}" if mine else ""
 

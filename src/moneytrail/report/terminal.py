@@ -203,7 +203,10 @@ def breakdown_table(table: Table, entities: dict[str, str] | None = None,
     return out
 
 
-EVIDENCE_LABELS = ("filing", "official", "analyst", "estimate", "weak", "assumption")
+EVIDENCE_LABELS = ("filing", "official", "analyst", "estimate", "own_input", "weak",
+                   "assumption")
+# engine.evidence.OWN: the value resting on the plan's own inputs (shares set in the plan builder)
+EVIDENCE_WORDS = {"own_input": "the plan's own inputs"}
 
 
 def evidence_table(table: Table, entities: dict[str, str] | None = None) -> RichTable:
@@ -220,7 +223,8 @@ def evidence_table(table: Table, entities: dict[str, str] | None = None) -> Rich
                              0.0))
     frame = frame.sort_values(["_o", "_a"], kind="stable")
     currency = table.unit("amount_mean")
-    labels = [name for name in EVIDENCE_LABELS if (frame[f"{name}_mean"] > 0).any()]
+    labels = [name for name in EVIDENCE_LABELS          # a run stored before own_input: none
+              if f"{name}_mean" in frame.columns and (frame[f"{name}_mean"] > 0).any()]
     out = RichTable(title=table.title, title_justify="left", caption=table.note or None,
                     caption_justify="left")
     out.add_column("figure", style="bold", overflow="fold")
@@ -228,7 +232,7 @@ def evidence_table(table: Table, entities: dict[str, str] | None = None) -> Rich
     out.add_column("on assumption or weak (mean)", justify="right")
     out.add_column("90 % interval", justify="right")
     for label in labels:
-        out.add_column(f"on {label}", justify="right")
+        out.add_column(f"on {EVIDENCE_WORDS.get(label, label)}", justify="right")
     for (dimension, label), (_, row) in zip(frame.index, frame.iterrows(), strict=True):
         if dimension in ("total", "headline"):
             name = str(label)

@@ -83,6 +83,11 @@ YEARS = (1990, 2100)
 MAX_PLAN_ID = 64             # characters of a plan id from the web app or the API
 PLAN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 RELIABILITY = ("filing", "official", "analyst", "estimate", "weak", "assumption")
+# a figure the user set in the plan builder (web.builder.own_row): no source, this label and a
+# note starting with USER_NOTE. The evidence weight counts it as the plan's own input
+# (engine.evidence.OWN), not as an assumption of the data.
+USER_RELIABILITY = "assumption"
+USER_NOTE = "Set by the user in the plan builder, not taken from a source."
 MULTILINE = frozenset({"description", "note"})    # text fields that may hold line breaks
 FREE_TEXT = frozenset({"title", "description", "note", "label"})   # see free_text
 TEXT_ERROR = "control_character"                  # pydantic error type of a refused character
@@ -157,6 +162,14 @@ def _part_error(part: str | None, message: str) -> PydanticCustomError:
                                {"part": part} if part else {})
 
 
+def is_user_input(source: Any, reliability: Any, note: Any) -> bool:
+    """Whether a plan's share with this source, reliability and note is the user's own figure
+    from the plan builder: no source, labelled USER_RELIABILITY, its note starting with
+    USER_NOTE."""
+    return (not source and reliability == USER_RELIABILITY
+            and str(note or "").startswith(USER_NOTE))
+
+
 class Interval(Strict):
     """A share with its 90 % interval and where it comes from."""
 
@@ -195,6 +208,11 @@ class Interval(Strict):
         if self.reliability == "assumption" and not self.note:
             raise _part_error("note", "an assumption must explain its reasoning in note")
         return self
+
+    @property
+    def own(self) -> bool:
+        """Whether this share is the user's own figure from the plan builder (is_user_input)."""
+        return is_user_input(self.source, self.reliability, self.note)
 
     @property
     def bounds(self) -> tuple[float, float, float]:

@@ -76,8 +76,10 @@ TITLES = {
 }
 EVIDENCE_NOTE = ("Path: the plan's spend row, the market row, every supply-chain input row and "
                  "the value-added row; labels filing > official > analyst > estimate > weak > "
-                 "assumption; a plan row without a label counts as assumption. See "
-                 "docs/methods.md, 'Evidence weight'.")
+                 "assumption; a plan row without a label counts as assumption. A share set in "
+                 "the plan builder is the plan's own input (own_input, between estimate and "
+                 "weak), not counted as assumption or weak. See docs/methods.md, 'Evidence "
+                 "weight'.")
 ANALYSES = ("concentration", "markets", "dependency", "jurisdictions", "exports", "lifecycle",
             "efficiency", "conditions", "jobs", "co2", "market_power", "procurement")
 

@@ -17,8 +17,12 @@ from collections.abc import Collection, Mapping
 from typing import Any, TypeVar
 
 from moneytrail.numbers import currency_of_symbol
-from moneytrail.report.inputs import USER_NOTE, USER_RELIABILITY  # noqa: F401 (callers)
-from moneytrail.scenarios.schema import CONDITION_METRICS, SELECTORS
+from moneytrail.scenarios.schema import (  # noqa: F401 (USER_NOTE: callers)
+    CONDITION_METRICS,
+    SELECTORS,
+    USER_NOTE,
+    USER_RELIABILITY,
+)
 from moneytrail.web.format import place
 
 EXTRA_ROWS = 2               # empty rows offered for a new category, supplier or condition
@@ -447,9 +451,10 @@ def sourced_numbers(sourced: str) -> tuple[float, float, float] | None:
 def own_row(row: dict[str, Any], sourced: str) -> dict[str, Any]:
     """A form row as the plan's interval: with its source, reliability and note when its
     numbers are those they were given for (`sourced`, `sourced_text`); else the user's own
-    assumption (reliability 'assumption', no source, a note saying so and what the source
-    gave), so the briefing cites no source for it and the evidence weight counts it as an
-    assumption."""
+    figure (reliability 'assumption', no source, a note saying so and what the source gave;
+    a row typed without any source is one too), so the briefing cites no source for it and
+    the evidence weight counts it as the plan's own input (engine.evidence.OWN), not as an
+    assumption of the data."""
     given = sourced_numbers(sourced)
     central = row.get("central")
     mine = (central if row.get("low") is None else row.get("low"), central,
@@ -458,8 +463,10 @@ def own_row(row: dict[str, Any], sourced: str) -> dict[str, Any]:
         isinstance(a, int | float) and not isinstance(a, bool)
         and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
         for a, b in zip(mine, given, strict=True))
-    if same or not any(k in row for k in KEEP):
+    if same:
         return row
+    if not any(k in row for k in KEEP):  # typed in the builder, no source given with it
+        return {**row, "reliability": USER_RELIABILITY, "note": USER_NOTE}
     if row.get("reliability") == USER_RELIABILITY and "source" not in row \
             and str(row.get("note", "")).startswith(USER_NOTE):
         return row                       # the user's own already

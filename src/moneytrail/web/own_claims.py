@@ -86,10 +86,11 @@ def check(request: Request, fields: dict[str, Any]) -> dict[str, Any]:
     address of the check's page (page_path: under MONEYTRAIL_PUBLIC_URL when the site has
     one, else relative)."""
     from moneytrail.analysis.claims import draws_note
+    from moneytrail.report.evidence import own_inputs_words
     from moneytrail.service.own_claims import OWN_CLAIM_ID, check_own_claim, read_own_claim
     from moneytrail.web.claims_runs import grouped
     from moneytrail.web.routes_runs import public_origin, run_state, take_token
-    from moneytrail.web.runs import records
+    from moneytrail.web.runs import evidence_view, records
     from moneytrail.web.views import text_param
 
     ws = request.app.state.workspace
@@ -111,6 +112,8 @@ def check(request: Request, fields: dict[str, Any]) -> dict[str, Any]:
     done = check_own_claim(ws, own, state.result, store=store)
     claim = grouped(records(done.checked, "claims"), OWN_CLAIM_ID)
     result = state.result
+    evidence = evidence_view(result)
+    own_inputs = evidence["own"] if evidence else None     # the plan's own inputs' share
     return {"claim": claim, "typed_by_reader": True, "checked": own.checked(),
             "reader_words": own.words if own.typed_words else "",
             "not_reviewed": "Typed by a reader: not one of the reviewed claims of the debate.",
@@ -118,7 +121,8 @@ def check(request: Request, fields: dict[str, Any]) -> dict[str, Any]:
                          "unit": own.quantity.unit, "chosen": own.chosen},
             "bound": {"side": own.side, "number": own.number, "unit": own.quantity.unit},
             "run": {"run_id": result.run_id, "title": result.title, "draws": done.draws,
-                    "seed": done.seed, "data_version": result.provenance.data_version},
+                    "seed": done.seed, "data_version": result.provenance.data_version,
+                    "own_inputs": own_inputs, "own_inputs_text": own_inputs_words(own_inputs)},
             "note": draws_note(done.draws), "verdict_withheld": bool(done.withheld),
             "withheld_reason": done.withheld,
             "check_run_id": done.checked.run_id if done.kept else None,

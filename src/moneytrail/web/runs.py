@@ -719,13 +719,19 @@ def reproduce_run(result: Result, origin: str) -> dict[str, Any]:
             "csv": f"{origin}/api/v1/runs/{result.run_id}?format=csv&table=country"}
 
 
-RELIABILITY = ("filing", "official", "analyst", "estimate", "weak", "assumption")
+# the evidence table's classes, strongest first (engine.evidence.LABELS); `own_input` is the
+# value resting on the plan's own inputs (shares set in the plan builder), not a data label
+OWN_INPUT = "own_input"
+RELIABILITY = ("filing", "official", "analyst", "estimate", OWN_INPUT, "weak", "assumption")
+OWN_INPUT_WORDS = "the plan's own inputs"
 
 
 def evidence_view(result: Result) -> dict[str, Any] | None:
     """The run's evidence weight (the service's `evidence` table, reshaped): share of all value
     added resting on assumption or weak rows (median, 90 % interval), the reliability mix of
-    the total (means), and the same share for each headline row. None for a run without it."""
+    the total (means), and the same share for each headline row. `own`: the share of all
+    value added resting on the plan's own inputs (mean; None for a plan without any), each
+    headline row's as its `own`. None for a run without it."""
     from moneytrail.engine.dimensions import headline_label, headline_notes
 
     if "evidence" not in result.tables:
@@ -737,13 +743,18 @@ def evidence_view(result: Result) -> dict[str, Any] | None:
 
     def weak(row: dict[str, Any]) -> dict[str, Any]:
         return {"label": headline_label(row["label"]), "amount_mean": row["amount_mean"],
+                "own": row.get(f"{OWN_INPUT}_mean"),
                 **{s: row.get(f"assumption_or_weak_{s}") for s in ("p50", "p5", "p95",
                                                                    "mean")}}
 
     headline = [weak(r) for r in rows if r["dimension"] == "headline"]
-    return {"total": weak(total),
-            "mix": [{"reliability": k, "share_mean": total.get(f"{k}_mean")}
-                    for k in RELIABILITY if total.get(f"{k}_mean") is not None],
+    own = total.get(f"{OWN_INPUT}_mean")
+    own = own if isinstance(own, int | float) and own > 0 else None
+    return {"total": weak(total), "own": own,
+            "mix": [{"reliability": OWN_INPUT_WORDS if k == OWN_INPUT else k,
+                     "share_mean": total.get(f"{k}_mean")}
+                    for k in RELIABILITY if total.get(f"{k}_mean") is not None
+                    and (k != OWN_INPUT or own is not None)],
             "headline": headline,
             "headline_notes": headline_notes(r["label"] for r in headline),
             "note": result.tables["evidence"].note}
@@ -754,7 +765,7 @@ def add_spend_basis(spend: list[dict[str, Any]], inputs: Any) -> None:
     briefing's Table 1 shows the same): `source` ('' for none), `reliability` ('' when not
     given) and `own`, a share the user set in the plan builder (web.builder.own_row: no
     source, reliability 'assumption')."""
-    from moneytrail.web.builder import USER_NOTE, USER_RELIABILITY
+    from moneytrail.scenarios.schema import is_user_input
 
     spend_items = (run_plan(inputs) or {}).get("spend")
     items: dict[str, Any] = spend_items if isinstance(spend_items, dict) else {}
@@ -763,8 +774,7 @@ def add_spend_basis(spend: list[dict[str, Any]], inputs: Any) -> None:
         item = item if isinstance(item, dict) else {}
         row["source"] = str(item.get("source") or "")
         row["reliability"] = str(item.get("reliability") or "")
-        row["own"] = (not row["source"] and row["reliability"] == USER_RELIABILITY
-                      and str(item.get("note") or "").startswith(USER_NOTE))
+        row["own"] = is_user_input(row["source"], row["reliability"], item.get("note"))
 
 
 def run_view(result: Result, *, names: Names, url: str, origin: str, current_code: str,
@@ -1505,7 +1515,8 @@ def compare_view(results: list[Result], names: Names, url: str,
                                if r.facts.get("rent_left_out")],
                 weighted=weighted, scorecard=list(metrics.values()),
                 differ=differ, differ_keyed=keyed, same=alike,
-                own_note=plan_inputs.OWN_FIGURES_NOTE, budget_note=budget_note,
+                own_note=plan_inputs.OWN_FIGURES_NOTE, own_why=plan_inputs.OWN_FIGURES_WHY,
+                budget_note=budget_note,
                 per_budget=per_budget,
                 difference=len(results) == 2,
                 tco=tco_rows, tables=["runs", "headline", "scorecard", "tco"])

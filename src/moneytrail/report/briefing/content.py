@@ -44,6 +44,7 @@ from moneytrail.report.glossary import NOTE_ID
 from moneytrail.report.inputs import (
     OWN_FIGURE,
     OWN_FIGURES_NOTE,
+    OWN_FIGURES_WHY,
     budgets_differ_note,
     input_differences,
     own_figures_note,
@@ -829,20 +830,23 @@ def assumption_sentence(brief: PlanBrief, book: SourceBook) -> str:
     ids = brief.direct_sources + brief.market_sources + brief.cost_sources
     counts = book.counts(ids)
     weak = counts.get("assumption", 0) + counts.get("weak", 0)
-    spend_labels = Counter((i.reliability or book.reliability(i.source or "")) for i in
-                           brief.plan.spend.values())
+    spend_labels = Counter(OWN_FIGURE if getattr(i, "own", False) else    # Interval.own
+                           (i.reliability or book.reliability(i.source or ""))
+                           for i in brief.plan.spend.values())
     parts = [f"{n} {label}" for label, n in spend_labels.most_common()]
     split_rows = sum(spend_labels.values())
     only = next(iter(spend_labels))
     labelled = ("have no reliability label (no source given)" if only == "unknown" else
-                f"are labelled {only}")
+                "are your own figures (set in the plan builder, no source)"
+                if only == OWN_FIGURE else f"are labelled {only}")
     split = (f"all {split_rows} {labelled}" if len(spend_labels) == 1 else
              "the labels are " + ", ".join(parts[:-1]) + " and " + parts[-1])
     split_sentence = (f"Of the {split_rows} rows of the plan's spending split, {split}. "
                       if split_rows > 1
                       else "The plan's spending split has one row, which "
                       + labelled.replace("have no", "has no").replace("are labelled",
-                                                                      "is labelled") + ". ")
+                                                                      "is labelled")
+                      .replace("are your own figures", "is your own figure") + ". ")
     cited = book.distinct(ids)
     total = len(cited)
     seen = {book.document(s) for s in cited}
@@ -861,6 +865,11 @@ def assumption_sentence(brief: PlanBrief, book: SourceBook) -> str:
                       "assumption or weak rows"
                       + beside(median, interval(row["assumption_or_weak_p5"],
                                                 row["assumption_or_weak_p95"])) + ". ")
+            own = row.get("own_input_mean")      # engine.evidence.OWN; none in old runs
+            if isinstance(own, int | float) and own > 0:
+                weight += (f"{pct(own)} rests on the plan's own inputs (shares set in the "
+                           "plan builder), which the tool does not source: they are not "
+                           "counted as assumption or weak rows. ")
     more = (f" The jobs and CO2 figures rest on {counted(len(footprint), 'further source')} "
             f"({count_phrase(book.counts(footprint))}): {total + len(footprint)} in all "
             "under this plan's figures."
@@ -1249,16 +1258,15 @@ def lifecycle_table(number: int, brief: PlanBrief, book: SourceBook) -> TableVie
 
 
 def own_figures_sentence(briefs: list[PlanBrief], categories: dict[str, str]) -> str:
-    """' The evidence weight of “<plan>” includes your own figures, labelled assumption: ...'
-    for each plan with shares typed in the plan builder, and why that raises it; ''."""
+    """' The evidence weight of “<plan>” does not count your own figures, the plan's own
+    inputs: ...' for each plan with shares typed in the plan builder, and what that means;
+    ''."""
     said = [f"the evidence weight of “{b.plan.title}” "
             + own_figures_note(b.stated, lambda c: categories.get(c, humanise(c)))
             for b in briefs if own_figures_note(b.stated, str)]
     if not said:
         return ""
-    return (" " + "; ".join(said)[:1].upper() + "; ".join(said)[1:] + ". Shares typed in the "
-            "plan builder count as assumptions, so the share resting on assumption rises "
-            "because of them, not because the data behind the plan are weaker.")
+    return " " + "; ".join(said)[:1].upper() + "; ".join(said)[1:] + ". " + OWN_FIGURES_WHY
 
 
 def current_scorecard(card: pd.DataFrame | None) -> pd.DataFrame | None:
