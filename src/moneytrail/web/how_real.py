@@ -16,9 +16,34 @@ if TYPE_CHECKING:
     from moneytrail.scenarios.schema import Plan
     from moneytrail.service.result import Result
     from moneytrail.service.workspace import Workspace
+    from moneytrail.web.state import WebState
 
 # the ledger's stages as a page names them
 STAGE_WORDS = (("announced", "announced"), ("committed", "committed"), ("disbursed", "spent"))
+KEPT = 64          # answers `kept_how_real` keeps (all are dropped when it is full)
+
+
+def kept_how_real(state: WebState, plan: Plan) -> dict[str, Any] | None:
+    """`how_real` for a page, kept per plan and ledger revision (reading the ledger's deals,
+    claims and sources takes half a second; an edit makes a new revision, so a page never
+    shows an older ledger than the one it names). None without a workspace. The answer is
+    shared: read it, never change it."""
+    ws = state.workspace
+    if ws is None:
+        return None
+    try:
+        revision: int | None = ws.ledger().state().revision
+    except Exception:      # no ledger store: how_real says nothing is assessed
+        revision = None
+    key = (plan.model_dump_json(), revision)
+    kept = state.how_real_kept
+    found = kept.get(key)
+    if found is None:
+        found = how_real(ws, plan)
+        if len(kept) >= KEPT:
+            kept.clear()
+        kept[key] = found
+    return found
 
 
 def how_real(ws: Workspace, plan: Plan) -> dict[str, Any]:
@@ -54,8 +79,8 @@ def deal_entry(deal: DealReality) -> dict[str, Any]:
             "price_year": row["price_year"], "stages": stages}
 
 
-def run_how_real(ws: Workspace, result: Result) -> dict[str, Any] | None:
-    """`how_real` for the plan a trace run was computed from; None for another run (an
+def run_how_real(state: WebState, result: Result) -> dict[str, Any] | None:
+    """`kept_how_real` for the plan a trace run was computed from; None for another run (an
     analysis, a comparison) or a trace without its plan."""
     from moneytrail.errors import MoneytrailError
     from moneytrail.service.tasks import stored_plan
@@ -66,4 +91,4 @@ def run_how_real(ws: Workspace, result: Result) -> dict[str, Any] | None:
         plan = stored_plan(result, to="say how real its money is")
     except (MoneytrailError, ValueError):     # a plan stored under older rules
         return None
-    return how_real(ws, plan)
+    return kept_how_real(state, plan)

@@ -542,7 +542,7 @@ def add_run_routes(app: FastAPI) -> None:
         if fmt in (None, "json") and name is None:   # JSON: the status and the whole result
             body = status_body(state)
             if state.result is not None:      # how real the plan's money is, as its page says
-                body["how_real"] = run_how_real(request.app.state.workspace, state.result)
+                body["how_real"] = run_how_real(request.app.state.web, state.result)
             return JSONResponse(body)
         if state.result is None:
             raise not_done(state, "its tables exist once it is done")
@@ -611,7 +611,7 @@ def add_run_routes(app: FastAPI) -> None:
         response = page(request, "run.html", view=view, meta=view["meta"],
                         api=f"{API}/runs/{state.id}", traced=traced, rerun=rerun,
                         plan_claims=claims,
-                        how_real=run_how_real(request.app.state.workspace, state.result))
+                        how_real=run_how_real(request.app.state.web, state.result))
         if anonymous and not claims.get("retry"):
             keep(pages, key, bytes(response.body))
         return response

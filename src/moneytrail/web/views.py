@@ -1004,9 +1004,9 @@ def plan_view(state: WebState, url: str, plan_id: str) -> View:
 def plan_reality(state: WebState, plan: Plan) -> dict[str, Any] | None:
     """How real a plan's money is (web.how_real: the briefing's sentence and deal), None
     without a workspace."""
-    from moneytrail.web.how_real import how_real
+    from moneytrail.web.how_real import kept_how_real
 
-    return how_real(state.workspace, plan) if state.workspace is not None else None
+    return kept_how_real(state, plan)
 
 
 # the home page's heading: its chart is the largest pledges, public and private (most of
