@@ -99,6 +99,13 @@ def test_the_run_page_and_its_json_say_it_too(client, reference_run):
     assert FIGURES in said and "read when this page was made" in said
     assert f'href="/ledger/deals/{DEAL}"' in part and 'href="/sources/l_investai_ec_dsj"' in part
     assert html.text.index('id="how-real"') < html.text.index('id="first-h"')
+    # one document, one page: the plan's budget source is the same Commission release
+    titles: dict[str, set[str]] = {}
+    for href, title in re.findall(r'<a href="(/sources/[^"]+)"[^>]*><bdi[^>]*>([^<]+)</bdi>',
+                                  html.text):
+        titles.setdefault(title, set()).add(href)
+    assert titles["Commission launches new InvestAI initiative to mobilise EUR 200 billion of "
+                  "investment in AI"] == {"/sources/l_investai_ec_dsj"}
     body = client.get(f"/api/v1/runs/{reference_run}").json()
     real = body["how_real"]
     assert real["tied"] is True and FIGURES in real["text"]
