@@ -523,14 +523,16 @@ def add_run_routes(app: FastAPI) -> None:
 
     @app.get(f"{API}/runs/{{run}}", tags=["runs"],
              summary="A run: status (queued, running, done, error), progress, and the result "
-             "JSON when done; ?table=<name> for one table as JSON (with its title, note, "
-             "units, currency and price year), ?format=csv&table=<name> as CSV (a run of "
-             "several tables without table: 400 naming them; the run id, seed, draws, code "
-             "and data versions in X-Moneytrail-* headers and a Link to the run's JSON), "
-             "?format=parquet&table=<name> as the Parquet file Result.write_tables writes "
-             "(units and provenance in its metadata), ?format=xlsx as one Excel workbook: a "
-             "sheet About (provenance, citation, units, notes) then one sheet per table with "
-             "its CSV's columns and values (&table=<name>: that table only)")
+             "JSON when done (a trace's with `how_real`: how much of its plan's money the "
+             "ledger records "
+             "as announced, committed and spent); ?table=<name> for one table as JSON (with its "
+             "title, note, units, currency and price year), ?format=csv&table=<name> as CSV (a "
+             "run of several tables without table: 400 naming them; the run id, seed, draws, "
+             "code and data versions in X-Moneytrail-* headers and a Link to the run's JSON), "
+             "?format=parquet&table=<name> as the Parquet file Result.write_tables writes (units"
+             " and provenance in its metadata), ?format=xlsx as one Excel workbook: a sheet "
+             "About (provenance, citation, units, notes) then one sheet per table with its CSV's"
+             " columns and values (&table=<name>: that table only)")
     def api_run(request: Request, run: str, format: Q = None, table: Q = None) -> Response:
         from moneytrail.web.views import choice_param, text_param
 
