@@ -49,7 +49,7 @@ def builder_run(client, plan) -> str:
 
 def block(html: str) -> str:
     """The page's "How real" block (web/templates/how_real.html)."""
-    found = re.search(r'<div class="how-real" id="how-real">(.*?)</div>', html, re.S)
+    found = re.search(r'<div class="how-real[^"]*" id="how-real">(.*?)</div>', html, re.S)
     assert found is not None, "no How real block on the page"
     return found.group(1)
 
