@@ -315,7 +315,7 @@ def reference_plan(plan_id: Any) -> Plan:
 
 
 # what GET /api/v1/plans/{id} returns besides `scenario`: descriptions of the plan, ignored
-PLAN_DOCUMENT_KEYS = frozenset({"meta", "plan", "reproduce", "spend", "tables"})
+PLAN_DOCUMENT_KEYS = frozenset({"meta", "plan", "reproduce", "spend", "tables", "how_real"})
 
 
 def run_request(ws: Workspace, body: Any) -> tuple[Plan, int, int]:

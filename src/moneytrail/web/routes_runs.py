@@ -24,6 +24,7 @@ from moneytrail.service.result import Result, csv_named_rows, csv_unit_columns
 from moneytrail.service.runs import OPEN_STATUSES, RunNotFound, RunState, check_run_id
 from moneytrail.service.tasks import LEDGER, known_currencies
 from moneytrail.web import builder
+from moneytrail.web.how_real import run_how_real
 from moneytrail.web.jobs import MAX_BODY, RateLimited, RunQueue, run_request
 from moneytrail.web.query import read_body
 from moneytrail.web.run_picker import RUN_GROUPS
@@ -532,14 +533,16 @@ def add_run_routes(app: FastAPI) -> None:
 
     @app.get(f"{API}/runs/{{run}}", tags=["runs"],
              summary="A run: status (queued, running, done, error), progress, and the result "
-             "JSON when done; ?table=<name> for one table as JSON (with its title, note, "
-             "units, currency and price year), ?format=csv&table=<name> as CSV (a run of "
-             "several tables without table: 400 naming them; the run id, seed, draws, code "
-             "and data versions in X-Moneytrail-* headers and a Link to the run's JSON), "
-             "?format=parquet&table=<name> as the Parquet file Result.write_tables writes "
-             "(units and provenance in its metadata), ?format=xlsx as one Excel workbook: a "
-             "sheet About (provenance, citation, units, notes) then one sheet per table with "
-             "its CSV's columns and values (&table=<name>: that table only)")
+             "JSON when done (a trace's with `how_real`: how much of its plan's money the "
+             "ledger records "
+             "as announced, committed and spent); ?table=<name> for one table as JSON (with its "
+             "title, note, units, currency and price year), ?format=csv&table=<name> as CSV (a "
+             "run of several tables without table: 400 naming them; the run id, seed, draws, "
+             "code and data versions in X-Moneytrail-* headers and a Link to the run's JSON), "
+             "?format=parquet&table=<name> as the Parquet file Result.write_tables writes (units"
+             " and provenance in its metadata), ?format=xlsx as one Excel workbook: a sheet "
+             "About (provenance, citation, units, notes) then one sheet per table with its CSV's"
+             " columns and values (&table=<name>: that table only)")
     def api_run(request: Request, run: str, format: Q = None, table: Q = None) -> Response:
         from moneytrail.web.views import choice_param, text_param
 
@@ -549,7 +552,10 @@ def add_run_routes(app: FastAPI) -> None:
         fmt = choice_param("format", format, RUN_FORMATS)
         name = text_param("table", table)
         if fmt in (None, "json") and name is None:   # JSON: the status and the whole result
-            return JSONResponse(status_body(state))
+            body = status_body(state)
+            if state.result is not None:      # how real the plan's money is, as its page says
+                body["how_real"] = run_how_real(request.app.state.web, state.result)
+            return JSONResponse(body)
         if state.result is None:
             raise not_done(state, "its tables exist once it is done")
         if fmt == "parquet":
@@ -616,7 +622,8 @@ def add_run_routes(app: FastAPI) -> None:
         claims = run_page_claims(request, state.result)
         response = page(request, "run.html", view=view, meta=view["meta"],
                         api=f"{API}/runs/{state.id}", traced=traced, rerun=rerun,
-                        plan_claims=claims)
+                        plan_claims=claims,
+                        how_real=run_how_real(request.app.state.web, state.result))
         if anonymous and not claims.get("retry"):
             keep(pages, key, bytes(response.body))
         return response

@@ -33,6 +33,7 @@ from moneytrail.web.state import WebState
 
 if TYPE_CHECKING:
     from moneytrail.ledger.store import LedgerState
+    from moneytrail.scenarios.schema import Plan
 
 MAX_PARAM = 100          # longest query value accepted (ids, regions, currencies)
 CHART_DEALS = 12         # deals drawn in the home page's reality-check chart
@@ -1044,7 +1045,15 @@ def plan_view(state: WebState, url: str, plan_id: str) -> View:
                                     f"plan = mt.load_scenario('scenarios/{plan_id}.yaml')\n"
                                     "result = mt.trace(plan, draws=2000, seed=1)",
                                     api_url(url, "spend")),
-                spend=split, tables=["spend"])
+                spend=split, tables=["spend"], how_real=plan_reality(state, plan))
+
+
+def plan_reality(state: WebState, plan: Plan) -> dict[str, Any] | None:
+    """How real a plan's money is (web.how_real: the briefing's sentence and deal), None
+    without a workspace."""
+    from moneytrail.web.how_real import kept_how_real
+
+    return kept_how_real(state, plan)
 
 
 # the home page's heading: its chart is the largest pledges, public and private (most of

@@ -295,7 +295,9 @@ class DealReality(TypedDict):
     of), the announced amount as a number, its sources and claim refs (';'-joined), and the
     price year the amounts are restated to. A stage the deal records no claim of is the sum
     of its parts' claims where they record one (ledger.queries.programme_amount, the rule of
-    `ledger totals`), and `committed_parts` / `disbursed_parts` name those parts."""
+    `ledger totals`), and `committed_parts` / `disbursed_parts` name those parts.
+    `announced_sources` ... `disbursed_sources`: the sources (';'-joined ids) of the claims
+    each stage's amount rests on ('' for a stage with none)."""
 
     deal: str
     name: str
@@ -311,6 +313,9 @@ class DealReality(TypedDict):
     sources: str
     claim_refs: str
     price_year: int
+    announced_sources: str
+    committed_sources: str
+    disbursed_sources: str
 
 
 @dataclass
@@ -491,9 +496,12 @@ def matching_deals(ws: Workspace, plan: Plan, book: SourceBook) -> list[DealReal
         stages = {}
         parts = {"committed": "", "disbursed": ""}
         part_refs: list[str] = []      # the parts' claims an amount "in its parts" rests on
+        stage_refs: dict[str, list[str]] = {}     # the claims each stage's amount rests on
         for stage in ("announced", "committed", "disbursed"):
             central = record.get(f"{stage}_central")
             as_of = str(record.get(f"{stage}_as_of") or "")
+            ref = record.get(f"{stage}_ref")
+            stage_refs[stage] = [ref] if isinstance(ref, str) and ref else []
             if stage in parts and not (isinstance(central, float) and math.isfinite(central)):
                 whole = ledger.programme_amount(str(record["deal"]), stage,
                                                 currency=plan.currency, price_year=price_year)
@@ -502,6 +510,7 @@ def matching_deals(ws: Workspace, plan: Plan, book: SourceBook) -> list[DealReal
                     names = deals.set_index("id")["name"]
                     parts[stage] = "; ".join(str(names.get(d, d)) for d in whole["deals"])
                     part_refs += [str(r) for r in whole["refs"]]
+                    stage_refs[stage] = [str(r) for r in whole["refs"]]
             stages[stage] = (money(central, plan.currency), as_of)
         deal_row = deals[deals["id"] == record["deal"]].iloc[0]
         refs = [s for s in str(deal_row.get("sources") or "").split(";") if s]
@@ -509,6 +518,11 @@ def matching_deals(ws: Workspace, plan: Plan, book: SourceBook) -> list[DealReal
         own_refs = [str(r) for r in claims[claims["deal"] == record["deal"]]["ref"]]
         cited = list(dict.fromkeys(own_refs + part_refs))
         claim_sources = list(claims.set_index("ref").loc[cited, "source"]) if cited else []
+        source_of = {str(r): str(v or "") for r, v in zip(claims["ref"], claims["source"],
+                                                           strict=True)}
+        stage_sources = {stage: ";".join(dict.fromkeys(source_of[r] for r in refs
+                                                        if source_of.get(r)))
+                         for stage, refs in stage_refs.items()}
         out.append({"deal": str(record["deal"]), "name": str(record["name"]),
                     "announced": stages["announced"][0], "announced_as_of":
                     stages["announced"][1], "committed": stages["committed"][0],
@@ -521,20 +535,34 @@ def matching_deals(ws: Workspace, plan: Plan, book: SourceBook) -> list[DealReal
                     "sources": ";".join(dict.fromkeys(refs + [str(s) for s in claim_sources
                                                               if s])),
                     "claim_refs": ";".join(cited),
-                    "price_year": int(record.get("price_year") or price_year)})
+                    "price_year": int(record.get("price_year") or price_year),
+                    "announced_sources": stage_sources["announced"],
+                    "committed_sources": stage_sources["committed"],
+                    "disbursed_sources": stage_sources["disbursed"]})
     return out
 
 
 def reality_sentence(brief: PlanBrief) -> str:
+    """How real the plan's money is (`reality_text`), as the briefing says it."""
+    return reality_text(brief.plan, brief.reality, brief.ledger)
+
+
+# what `reality_text` says of a plan no ledger deal is matched to (the web pages say it too)
+NOT_TIED = "This plan is not tied to a recorded announcement"
+
+
+def reality_text(plan: Plan, reality: list[DealReality], ledger: str,
+                 made: str = "this briefing was made") -> str:
     """How real the plan's money is, from the ledger deal whose sources include the plan's
-    budget source (a shared source, not a claim that the plan is that deal); amounts at the
-    plan's price year, which the sentence names."""
-    plan = brief.plan
-    read = f" ({brief.ledger}, read when this briefing was made)" if brief.ledger else ""
-    if not brief.reality:
-        return (f"No deal in the ledger{read} cites the plan's budget source, so how much of "
-                "its money has been committed or spent is not assessed here.")
-    deal = brief.reality[0]
+    budget source (a shared source, not a claim that the plan is that deal; `matching_deals`);
+    amounts at the plan's price year, which the sentence names. `ledger`: the state of the
+    ledger read (`ledger_read`), '' without a store; `made`: what was made when it was read
+    (the briefing, or a web page)."""
+    read = f" ({ledger}, read when {made})" if ledger else ""
+    if not reality:
+        return (f"{NOT_TIED}: no deal in the ledger{read} cites the plan's budget source, so "
+                "how much of its money has been committed or spent is not assessed here.")
+    deal = reality[0]
     part = ""
     value = deal["announced_value"]
     if isinstance(value, float) and math.isfinite(value) and value > 0:
@@ -554,7 +582,7 @@ def reality_sentence(brief: PlanBrief) -> str:
     return (f"Its budget source is also a source of the ledger deal “{deal['name']}”: "
             f"{deal['announced']} announced (as of {deal['announced_as_of']}){part}; "
             f"{committed}; {disbursed} (the deal's amounts at {deal['price_year']} prices; "
-            f"{brief.ledger or 'the ledger'}, read when this briefing was made).")
+            f"{ledger or 'the ledger'}, read when {made}).")
 
 
 # -- summaries -------------------------------------------------------------------------------

@@ -1,0 +1,94 @@
+"""How real a plan's money is, for the plan page, the run page and their JSON twins.
+
+The same words and deals as the briefing (report.briefing.content: `matching_deals` finds
+the ledger deal whose sources include the plan's budget source, `reality_text` says it),
+plus what a page can link: each stage's amount with the sources of the claims it rests on,
+and the deal's ledger page. Nothing is computed here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from moneytrail.report.briefing.content import DealReality
+    from moneytrail.scenarios.schema import Plan
+    from moneytrail.service.result import Result
+    from moneytrail.service.workspace import Workspace
+    from moneytrail.web.state import WebState
+
+# the ledger's stages as a page names them
+STAGE_WORDS = (("announced", "announced"), ("committed", "committed"), ("disbursed", "spent"))
+KEPT = 64          # answers `kept_how_real` keeps (all are dropped when it is full)
+
+
+def kept_how_real(state: WebState, plan: Plan) -> dict[str, Any] | None:
+    """`how_real` for a page, kept per plan and ledger revision (reading the ledger's deals,
+    claims and sources takes half a second; an edit makes a new revision, so a page never
+    shows an older ledger than the one it names). None without a workspace. The answer is
+    shared: read it, never change it."""
+    ws = state.workspace
+    if ws is None:
+        return None
+    try:
+        revision: int | None = ws.ledger().state().revision
+    except Exception:      # no ledger store: how_real says nothing is assessed
+        revision = None
+    key = (plan.model_dump_json(), revision)
+    kept = state.how_real_kept
+    found = kept.get(key)
+    if found is None:
+        found = how_real(ws, plan)
+        if len(kept) >= KEPT:
+            kept.clear()
+        kept[key] = found
+    return found
+
+
+def how_real(ws: Workspace, plan: Plan) -> dict[str, Any]:
+    """{"text": the briefing's sentence (said as read when the page was made), "tied": whether
+    a ledger deal was found, "deals": [deal_entry, ...]} for `plan`."""
+    from moneytrail.report.briefing.content import (
+        SourceBook,
+        ledger_read,
+        matching_deals,
+        reality_text,
+    )
+
+    deals = matching_deals(ws, plan, SourceBook.of(ws))
+    text = reality_text(plan, deals, ledger_read(ws), made="this page was made")
+    return {"text": text, "tied": bool(deals), "deals": [deal_entry(d) for d in deals]}
+
+
+def deal_entry(deal: DealReality) -> dict[str, Any]:
+    """A matched deal as a page shows it: its id, name, ledger page, the price year of its
+    amounts, and per stage the amount (None when none is recorded), its date and the source
+    ids of the claims it rests on."""
+    row: dict[str, Any] = dict(deal)
+    stages = []
+    for stage, words in STAGE_WORDS:
+        amount = str(row[stage])
+        recorded = amount != "–"
+        stages.append({"stage": stage, "words": words, "amount": amount if recorded else None,
+                       "as_of": str(row[f"{stage}_as_of"]) if recorded else "",
+                       "in_parts": str(row.get(f"{stage}_parts", "")),
+                       "sources": [s for s in str(row[f"{stage}_sources"]).split(";") if s]})
+    return {"id": row["deal"], "name": row["name"],
+            "url": f"/ledger/deals/{quote(str(row['deal']), safe='')}",
+            "price_year": row["price_year"], "stages": stages}
+
+
+def run_how_real(state: WebState, result: Result) -> dict[str, Any] | None:
+    """`kept_how_real` for the plan a trace run was computed from; None for another run (an
+    analysis, a comparison) or a trace without its plan."""
+    from moneytrail.errors import MoneytrailError
+    from moneytrail.service.tasks import stored_plan
+
+    if result.kind != "trace":
+        return None
+    try:
+        plan = stored_plan(result, to="say how real its money is")
+    except (MoneytrailError, ValueError):     # a plan stored under older rules
+        return None
+    return kept_how_real(state, plan)
