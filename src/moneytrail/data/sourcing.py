@@ -46,6 +46,7 @@ import contextlib
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pandas as pd
@@ -69,6 +70,7 @@ BLOCKING_KINDS = {
 ISSUER_ACCOUNT = "issuer_account"
 FLAGGED_RESOURCE = "valuechain-flagged-domains"
 SOURCES_SCHEMA = "schemas/sources.json"
+SOURCE_COLUMNS = ("sources", "source")          # the column a data row cites its sources in
 NO_PRIMARY_REF = ("a {reliability} source needs primary_ref: the primary document behind it "
                   "(issuer or agency, document, period, page or table)")
 # a BCP 47 tag as written in the data: language (2-3 lower-case letters), then optionally a
@@ -99,6 +101,59 @@ def source_resources(package: DataPackage) -> list[str]:
     """Names of the package's sources tables (every resource using the sources schema)."""
     return [r["name"] for r in package.descriptor.get("resources", [])
             if r.get("schema") == SOURCES_SCHEMA]
+
+
+def citing_resources(package: DataPackage) -> list[tuple[str, str]]:
+    """(resource name, source column) for every table whose rows cite sources: each resource
+    of the descriptor, sources tables aside, with a `sources` or `source` column in its
+    schema (in its header when it has no schema), in the descriptor's order. A table added to
+    the package is found here without any list in the code to extend."""
+    skip = set(source_resources(package))
+    out = []
+    for resource in package.descriptor.get("resources", []):
+        name = str(resource.get("name", ""))
+        if not name or name in skip:
+            continue
+        fields = [str(f.get("name")) for f in package.schema(name).get("fields", [])]
+        if not fields:
+            fields = list(package.table(name).columns)
+        column = next((c for c in SOURCE_COLUMNS if c in fields), None)
+        if column is not None:
+            out.append((name, column))
+    return out
+
+
+def cited_ids(cell: object) -> list[str]:
+    """The source ids of a `sources` cell ('a;b' -> ['a', 'b']), in order, blanks left out."""
+    text = "" if cell is None or (isinstance(cell, float) and cell != cell) else str(cell)
+    return [s.strip() for s in text.split(";") if s.strip()]
+
+
+def citing_rows(package: DataPackage, skip: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """One entry per row that cites a source, over every table of `citing_resources` but those
+    named in `skip`: `resource`, `file` (relative to the package root), `line`, `key` (the
+    row's primary key joined by '/', 'line N' in a table without one), `key_columns`, `row`
+    (its cells as text) and `sources` (the ids it cites, in order)."""
+    left_out = set(skip)
+    out: list[dict[str, Any]] = []
+    for name, column in citing_resources(package):
+        if name in left_out:
+            continue
+        frame = package.table(name)
+        if column not in frame.columns:
+            continue
+        key_columns = [c for c in package.primary_key(name) if c in frame.columns]
+        file = str(package.resource(name).get("path", name))
+        for index, record in zip(frame.index, frame.to_dict("records"), strict=True):
+            cited = cited_ids(record[column])
+            if not cited:
+                continue
+            line = int(index) + 2
+            key = ("/".join(str(record[c]) for c in key_columns) if key_columns
+                   else f"line {line}")
+            out.append({"resource": name, "file": file, "line": line, "key": key,
+                        "key_columns": key_columns, "row": record, "sources": cited})
+    return out
 
 
 def all_sources(package: DataPackage) -> pd.DataFrame:
