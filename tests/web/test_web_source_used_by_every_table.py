@@ -91,3 +91,33 @@ def test_the_source_page_shows_the_rows(client):
     html = client.get("/sources/a_eurostat_ig_2024s1").text
     assert "No row cites this source yet" not in html
     assert "0.1128 EUR/kWh (0.108–0.1409)" in html
+
+
+def test_a_table_added_to_the_package_is_found_without_a_code_change(tmp_path):
+    """The tables come from the descriptor and the schemas: a new resource with a `sources`
+    column is listed with its rows and a label, and no list in the code names it."""
+    import shutil
+
+    from moneytrail.data.package import open_package
+    from moneytrail.data.sourcing import citing_rows
+    from moneytrail.web.views import package_row_label, table_name
+
+    root = tmp_path / "package"
+    shutil.copytree(bundled_path(), root)
+    (root / "analysis" / "cooling.csv").write_text(
+        "id,low,central,high,unit,sources,reliability,note\n"
+        "water_per_mwh,1,1.8,2.5,m3 per MWh,a_eurostat_ig_2024s1,estimate,\n", encoding="utf-8")
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"].append({
+        "name": "analysis-cooling-water", "path": "analysis/cooling.csv", "format": "csv",
+        "schema": {"fields": [{"name": c, "type": "string"} for c in (
+            "id", "low", "central", "high", "unit", "sources", "reliability", "note")],
+            "primaryKey": ["id"]}})
+    (root / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    [entry] = [e for e in citing_rows(open_package(root))
+               if e["resource"] == "analysis-cooling-water"]
+    assert (entry["key"], entry["line"], entry["sources"]) == (
+        "water_per_mwh", 2, ["a_eurostat_ig_2024s1"])
+    assert table_name(entry["resource"]) == "cooling water"
+    assert package_row_label(entry, {}, {}) == (
+        "Water per mwh: 1.8 m3 per MWh (1–2.5), reliability estimate")

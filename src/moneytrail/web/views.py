@@ -792,6 +792,15 @@ def range_text(low: Any, central: Any, high: Any, unit: str = "", currency: str 
     return f"{show(mid)}" + (f" {unit}" if unit else "") + interval
 
 
+def key_words(row: Mapping[str, Any], key_columns: list[str], names: dict[str, str],
+              countries: dict[str, str]) -> list[str]:
+    """A package row's key for readers, one part per key column (`record_words`), where 'EU'
+    is the whole union ('European Union'): a figure of a table by country (electricity price,
+    grid, market size) for the EU is an EU27 figure, not value added left unsplit."""
+    return ["European Union" if row[c] == "EU" else record_words([row[c]], names, countries)
+            for c in key_columns]
+
+
 def package_row_label(entry: Mapping[str, Any], names: dict[str, str],
                       countries: dict[str, str]) -> str:
     """A row of a data package table for readers (`entry`: data.sourcing.citing_rows): what it
@@ -814,10 +823,8 @@ def package_row_label(entry: Mapping[str, Any], names: dict[str, str],
     elif key_columns == ["id"]:
         what = str(row["id"]).replace("_", " ").capitalize()
     else:
-        # a figure of a country table for 'EU' is the whole union's (an EU27 figure)
-        parts = ["European Union" if row[c] == "EU" else record_words([row[c]], names, countries)
-                 for c in key_columns]
-        what = ", ".join([table_name(resource).capitalize(), *parts])
+        what = ", ".join([table_name(resource).capitalize(),
+                          *key_words(row, key_columns, names, countries)])
     unit, currency = str(row.get("unit") or ""), str(row.get("currency") or "")
     values = []
     if "central" in row:
@@ -940,10 +947,13 @@ def cited_by(state: WebState, source: str,
     for entry in state.package_citations.get(source, []):
         row, key_columns = entry["row"], entry["key_columns"]
         first = str(next(iter(row.values()), ""))
+        if entry["resource"] in TABLE_NAMES:        # the value chain's, as before
+            key_text = record_words([row[c] for c in key_columns], names, countries)
+        else:
+            key_text = " · ".join(key_words(row, key_columns, names, countries))
         used.append({"table": table_name(entry["resource"]), "key": entry["key"],
                      "label": package_row_label(entry, names, countries), "deal": None,
-                     "key_text": record_words([row[c] for c in key_columns], names, countries)
-                     if key_columns else f"{first} ({entry['key']})",
+                     "key_text": key_text if key_columns else f"{first} ({entry['key']})",
                      "resource": entry["resource"], "file": entry["file"],
                      "line": entry["line"]})
     claims = state.claims()
