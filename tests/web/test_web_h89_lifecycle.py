@@ -94,7 +94,9 @@ def test_trace_stores_the_lifecycle_of_analyse(stored):
         - frame.at["residual_value", "mean"], rel=1e-9)
     assert "Horizon: 5 years" in table.note
     assert "the electricity price table of the data package" in table.note  # h110: no file
-    assert "reliability official" in table.note
+    # data 2.6.0: the price rows carry their sources' label, estimate (were official while
+    # both Eurostat copies they cite are estimate; a row claims no more than its best source)
+    assert "reliability estimate" in table.note
     assert "a_eurostat_ig_2024s1" in table.note
     assert "docs/methods.md, 'Lifecycle cost and TCO'" in table.note
     # analyse's lifecycle table says the same in its note

@@ -73,6 +73,24 @@ class DataPackage:
     def has(self, name: str) -> bool:
         return name in self.resource_names()
 
+    def schema(self, name: str) -> dict:
+        """The resource's table schema (written inline or in the file its `schema` names);
+        {} when it has none."""
+        schema = self.resource(name).get("schema")
+        if isinstance(schema, str):
+            try:
+                schema = json.loads((self.root / schema).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise DataPackageError(f"unreadable table schema ({exc})",
+                                       file=str(self.root / schema)) from None
+        return schema if isinstance(schema, dict) else {}
+
+    def primary_key(self, name: str) -> list[str]:
+        """The columns of the resource's primary key (its schema's `primaryKey`); [] when the
+        schema names none."""
+        key = self.schema(name).get("primaryKey") or []
+        return [key] if isinstance(key, str) else [str(k) for k in key]
+
     def path_of(self, name: str) -> Path:
         return self.root / self.resource(name)["path"]
 

@@ -23,12 +23,13 @@ two tables (say a consultancy's summary as `analyst` in the ledger and `official
 chain) must carry the same label in both; URLs are compared without scheme, `www.`, case of
 the host and a trailing slash.
 
-A fourth rule (data 2.5.0) ties a row to its sources where they leave no doubt: a row (market
-share, cost share, parameter, ...) ALL of whose cited sources are labelled `weak` or
-`assumption` is labelled no better than the best of them (`weak` if one is weak, else
-`assumption`; `weak_sourced_label_problems`). A row citing a real source beside an assumption
-is labelled by its author from all its sources (its note says what was assumed); the rule does
-not touch it.
+A fourth rule (data 2.6.0) ties a row to its sources: a row (market share, cost share,
+parameter, electricity price, ...) claims no higher reliability than the best of the sources it
+cites (LABEL_ORDER; `label_above_sources_problems`). Data 2.5.0 held only rows ALL of whose
+sources are `weak` or `assumption` to it (`weak_sourced_label_problems`, now the part of the
+rule for those rows); the EU electricity price said `official` on two `estimate` sources. A
+row citing a real source beside an assumption is labelled by its author from all its sources
+(its note says what was assumed), at most as high as the real source.
 
 A fifth rule (data 2.5.x) is about one document recorded under several ids. Each sub-package
 (ledger, value chain, macro, analysis) keeps its own sources table, so one page cited by two of
@@ -46,6 +47,7 @@ import contextlib
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pandas as pd
@@ -69,6 +71,7 @@ BLOCKING_KINDS = {
 ISSUER_ACCOUNT = "issuer_account"
 FLAGGED_RESOURCE = "valuechain-flagged-domains"
 SOURCES_SCHEMA = "schemas/sources.json"
+SOURCE_COLUMNS = ("sources", "source")          # the column a data row cites its sources in
 NO_PRIMARY_REF = ("a {reliability} source needs primary_ref: the primary document behind it "
                   "(issuer or agency, document, period, page or table)")
 # a BCP 47 tag as written in the data: language (2-3 lower-case letters), then optionally a
@@ -99,6 +102,59 @@ def source_resources(package: DataPackage) -> list[str]:
     """Names of the package's sources tables (every resource using the sources schema)."""
     return [r["name"] for r in package.descriptor.get("resources", [])
             if r.get("schema") == SOURCES_SCHEMA]
+
+
+def citing_resources(package: DataPackage) -> list[tuple[str, str]]:
+    """(resource name, source column) for every table whose rows cite sources: each resource
+    of the descriptor, sources tables aside, with a `sources` or `source` column in its
+    schema (in its header when it has no schema), in the descriptor's order. A table added to
+    the package is found here without any list in the code to extend."""
+    skip = set(source_resources(package))
+    out = []
+    for resource in package.descriptor.get("resources", []):
+        name = str(resource.get("name", ""))
+        if not name or name in skip:
+            continue
+        fields = [str(f.get("name")) for f in package.schema(name).get("fields", [])]
+        if not fields:
+            fields = list(package.table(name).columns)
+        column = next((c for c in SOURCE_COLUMNS if c in fields), None)
+        if column is not None:
+            out.append((name, column))
+    return out
+
+
+def cited_ids(cell: object) -> list[str]:
+    """The source ids of a `sources` cell ('a;b' -> ['a', 'b']), in order, blanks left out."""
+    text = "" if cell is None or (isinstance(cell, float) and cell != cell) else str(cell)
+    return [s.strip() for s in text.split(";") if s.strip()]
+
+
+def citing_rows(package: DataPackage, skip: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """One entry per row that cites a source, over every table of `citing_resources` but those
+    named in `skip`: `resource`, `file` (relative to the package root), `line`, `key` (the
+    row's primary key joined by '/', 'line N' in a table without one), `key_columns`, `row`
+    (its cells as text) and `sources` (the ids it cites, in order)."""
+    left_out = set(skip)
+    out: list[dict[str, Any]] = []
+    for name, column in citing_resources(package):
+        if name in left_out:
+            continue
+        frame = package.table(name)
+        if column not in frame.columns:
+            continue
+        key_columns = [c for c in package.primary_key(name) if c in frame.columns]
+        file = str(package.resource(name).get("path", name))
+        for index, record in zip(frame.index, frame.to_dict("records"), strict=True):
+            cited = cited_ids(record[column])
+            if not cited:
+                continue
+            line = int(index) + 2
+            key = ("/".join(str(record[c]) for c in key_columns) if key_columns
+                   else f"line {line}")
+            out.append({"resource": name, "file": file, "line": line, "key": key,
+                        "key_columns": key_columns, "row": record, "sources": cited})
+    return out
 
 
 def all_sources(package: DataPackage) -> pd.DataFrame:
@@ -308,46 +364,61 @@ WEAK_SOURCED = ("cites only sources labelled weak or assumption ({ids}): a row i
                 "were read in, or lower the label)")
 
 
-def weak_sourced_label_problems(package: DataPackage) -> list[Problem]:
-    """One problem per data row (any table with `sources` and `reliability`, sources tables
-    aside) whose cited sources are all labelled `weak` or `assumption` but which is labelled
-    better than the best of them. Rows citing no source, or a source of another label (or
-    unknown), are left alone."""
+ABOVE_SOURCES = ("labelled {label} while the best of the sources it cites ({cited}) is "
+                 "{best}: a row claims no higher reliability than the best of them (cite the "
+                 "source the values were read in, or lower the label to {best})")
+
+
+def label_above_sources_problems(package: DataPackage) -> list[Problem]:
+    """One problem per data row (any table with a source column and `reliability`, sources
+    tables aside) labelled better than the best of the sources it cites (LABEL_ORDER; data
+    2.6.0): the EU electricity price said `official` while its sources, machine copies of the
+    Eurostat table, are `estimate`. The message names the row's label and each source's.
+    Rows whose sources are all `weak` or `assumption` keep the wording of data 2.5.0
+    (WEAK_SOURCED). Rows citing no source, or a label outside LABEL_ORDER, are left alone;
+    unknown source ids are another check's (check_sourced)."""
     sources = all_sources(package)
     label_of = dict(zip(sources["id"].astype(str), sources["reliability"].astype(str),
                         strict=True))
     rank = {label: k for k, label in enumerate(LABEL_ORDER)}
-    tables = set(source_resources(package))
     problems = []
-    for resource in package.descriptor.get("resources", []):
-        name = resource.get("name", "")
-        if name in tables or not package.has(name):
-            continue
+    for name, column in citing_resources(package):
         frame = package.table(name)
-        if not {"sources", "reliability"} <= set(frame.columns):
+        if not {column, "reliability"} <= set(frame.columns):
             continue
-        for index, cell, label in zip(frame.index, frame["sources"], frame["reliability"],
+        for index, cell, label in zip(frame.index, frame[column], frame["reliability"],
                                       strict=True):
-            cited = [s.strip() for s in str(cell).split(";")
-                     if s.strip() and s.strip() != "nan"]
-            labels = [label_of.get(s, "") for s in cited]
-            if not cited or not all(lab in WEAK_LABELS for lab in labels):
+            cited = [s for s in cited_ids(cell) if label_of.get(s) in rank]
+            if not cited or str(label) not in rank:
                 continue
+            labels = [label_of[s] for s in cited]
             best = min(labels, key=rank.__getitem__)
-            if str(label) in rank and rank[str(label)] < rank[best]:
-                problems.append(Problem(frame.attrs.get("path", name), int(index) + 2,
-                                        "reliability", label,
-                                        WEAK_SOURCED.format(ids=", ".join(cited), best=best,
-                                                            label=label)))
+            if rank[str(label)] >= rank[best]:
+                continue
+            if all(lab in WEAK_LABELS for lab in labels):
+                message = WEAK_SOURCED.format(ids=", ".join(cited), best=best, label=label)
+            else:
+                listed = ", ".join(f"{s} = {lab}" for s, lab in zip(cited, labels,
+                                                                  strict=True))
+                message = ABOVE_SOURCES.format(label=label, cited=listed, best=best)
+            problems.append(Problem(frame.attrs.get("path", name), int(index) + 2,
+                                    "reliability", label, message))
     return problems
+
+
+def weak_sourced_label_problems(package: DataPackage) -> list[Problem]:
+    """The rows of `label_above_sources_problems` whose cited sources are all labelled `weak`
+    or `assumption` (the narrower rule of data 2.5.0)."""
+    return [p for p in label_above_sources_problems(package)
+            if p.message.startswith(WEAK_SOURCED.partition("(")[0])]
 
 
 def sourcing_problems(package: DataPackage, *, skip: tuple[str, ...] = ()) -> list[Problem]:
     """`filing`/`official` sources without a primary reference or read from a junk domain or a
     code-hosting/extraction host (BLOCKING_KINDS), title languages that are not BCP 47 tags,
     URLs given two reliabilities (`reliability_conflicts`) or two publication dates
-    (`published_conflicts`) and rows citing only weak or
-    assumption sources but labelled better (`weak_sourced_label_problems`).
+    (`published_conflicts`) and rows labelled better than the best of the sources they cite
+    (`label_above_sources_problems`).
 
     `skip` names source resources whose primary reference and title language another rule
     already checks (the ledger's, checked on every ledger write); the junk-domain rule covers
@@ -372,4 +443,4 @@ def sourcing_problems(package: DataPackage, *, skip: tuple[str, ...] = ()) -> li
             problems.append(Problem(*where, "url", row["domain"],
                                     BLOCKING_KINDS[row["flag"]].format(reliability=reliability)))
     return (problems + reliability_conflicts(package) + published_conflicts(package)
-            + weak_sourced_label_problems(package))
+            + label_above_sources_problems(package))

@@ -103,6 +103,7 @@ class WebState:
     _country_names: dict[str, str] | None = None
     _ids: dict[str, str] | None = None
     _plan_citations: list[dict[str, Any]] | None = None
+    _package_citations: dict[str, list[dict[str, Any]]] | None = None
     # how real plans' money is, per plan and ledger revision (web.how_real.kept_how_real)
     how_real_kept: dict[tuple[str, int | None], dict[str, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -176,6 +177,24 @@ class WebState:
 
             self._plan_citations = reference_plan_citations()
         return self._plan_citations
+
+    @property
+    def package_citations(self) -> dict[str, list[dict[str, Any]]]:
+        """Source id -> the data package's rows citing it (data.sourcing.citing_rows: every
+        table with a source column, analysis and lifecycle tables included), built once per
+        app; the tables the ledger store keeps (deals, claims, macro series, which may be
+        edited there) are left out: a source page reads those from the store."""
+        if self._package_citations is None:
+            from moneytrail.data.sourcing import citing_rows
+            from moneytrail.ledger.records import KINDS
+
+            stored = {kind.resource for kind in KINDS.values()}
+            found: dict[str, list[dict[str, Any]]] = {}
+            for entry in citing_rows(self.valuechain.package, skip=stored):
+                for source in dict.fromkeys(entry["sources"]):
+                    found.setdefault(source, []).append(entry)
+            self._package_citations = found
+        return self._package_citations
 
     def source_info(self, source: str) -> dict[str, str] | None:
         """A source's title, publisher and publication date for readers (`title`, `publisher`,

@@ -776,6 +776,120 @@ def cost_structure_label(row: Any, names: dict[str, str],
             f" of its revenue{reliability}")
 
 
+# the value chain's tables as source pages have always named them; any other table is named
+# from its resource name (`table_name`)
+TABLE_NAMES = {"valuechain-markets": "market share",
+               "valuechain-cost-structures": "cost structure", "valuechain-entities": "entity"}
+# columns a package row's label leaves out of its details (`package_row_label`)
+NOT_DETAILS = ("sources", "source", "reliability", "note", "description", "reason", "name",
+               "low", "central", "high", "unit", "currency")
+
+
+def table_name(resource: str) -> str:
+    """A data package table for readers, from its resource name: 'analysis-electricity-prices'
+    -> 'electricity price', 'analysis-parameters' -> 'parameter', 'macro-compensation' ->
+    'macro compensation' (as 'macro fx'); the value chain's named as before (TABLE_NAMES)."""
+    if resource in TABLE_NAMES:
+        return TABLE_NAMES[resource]
+    part, _, rest = resource.partition("-")
+    words = rest.replace("-", " ") or part
+    if words.endswith("s") and not words.endswith("ss"):
+        words = words[:-1]
+    return f"macro {words}" if part == "macro" else words
+
+
+def number_or_none(cell: Any) -> float | None:
+    """A cell as a number; None when empty or not a number."""
+    try:
+        value = float(str(cell).replace(",", ""))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def plain_number(value: float) -> str:
+    """A data value as written, without trailing zeros: 0.1128, 32,900, 2.1e+25."""
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{round(value, 6):g}"
+
+
+def range_text(low: Any, central: Any, high: Any, unit: str = "", currency: str = "") -> str:
+    """A value with its low–high interval as the data give it: '0.1128 EUR/kWh (0.108–0.1409)',
+    '28 % (15–40 %) of value lost per year' (a unit 'share ...' in percent), 'EUR 61.00 bn
+    (EUR 58.00 bn–EUR 64.00 bn)'; the interval left out where it is the central value."""
+    mid = number_or_none(central)
+    if mid is None:
+        return str(central)
+    lo, hi = number_or_none(low), number_or_none(high)
+    if unit == "share" or unit.startswith("share "):
+        rest = unit[len("share"):].strip()
+        return share_text(lo, mid, hi) + (f" {rest}" if rest else "")
+    if currency:
+        def show(value: float) -> str:
+            return money(value, currency)
+    else:
+        show = plain_number
+    interval = (f" ({show(lo)}–{show(hi)})" if lo is not None and hi is not None
+                and (lo != mid or hi != mid) else "")
+    if currency:
+        return f"{show(mid)}{interval}" + (f" {unit}" if unit else "")
+    return f"{show(mid)}" + (f" {unit}" if unit else "") + interval
+
+
+def key_words(row: Mapping[str, Any], key_columns: list[str], names: dict[str, str],
+              countries: dict[str, str]) -> list[str]:
+    """A package row's key for readers, one part per key column (`record_words`), where 'EU'
+    is the whole union ('European Union'): a figure of a table by country (electricity price,
+    grid, market size) for the EU is an EU27 figure, not value added left unsplit."""
+    return ["European Union" if row[c] == "EU" else record_words([row[c]], names, countries)
+            for c in key_columns]
+
+
+def package_row_label(entry: Mapping[str, Any], names: dict[str, str],
+                      countries: dict[str, str]) -> str:
+    """A row of a data package table for readers (`entry`: data.sourcing.citing_rows): what it
+    is, its value with unit and low–high interval, and its reliability label. Market and cost
+    shares and entities as before; any other table by its columns: 'Electricity price,
+    European Union, 2024: 0.1128 EUR/kWh (0.108–0.1409), reliability estimate', 'Value
+    decline per year: 28 % (15–40 %) of value lost per year, reliability weak', 'Nvidia H100
+    SXM5 80GB: price USD 30,000 (USD 25,000–USD 36,000), ...'."""
+    row, resource = dict(entry["row"]), str(entry["resource"])
+    numbers = {c: number_or_none(row.get(c)) for c in ("low", "central", "high")}
+    if resource == "valuechain-markets":
+        return market_share_label({**row, **numbers}, names)
+    if resource == "valuechain-cost-structures":
+        return cost_structure_label({**row, **numbers}, names, countries)
+    if resource == "valuechain-entities":
+        return str(row.get("name"))
+    key_columns = list(entry["key_columns"])
+    if row.get("name"):
+        what = str(row["name"])
+    elif key_columns == ["id"]:
+        what = str(row["id"]).replace("_", " ").capitalize()
+    else:
+        what = ", ".join([table_name(resource).capitalize(),
+                          *key_words(row, key_columns, names, countries)])
+    unit, currency = str(row.get("unit") or ""), str(row.get("currency") or "")
+    values = []
+    if "central" in row:
+        values.append(range_text(row.get("low"), row["central"], row.get("high"), unit,
+                                 currency))
+    shown = set(key_columns) | set(NOT_DETAILS)
+    for column in row:
+        if column in shown or column.endswith(("_low", "_high")):
+            continue
+        if column.endswith("_central"):
+            prefix = column[:-len("_central")]
+            value = range_text(row.get(f"{prefix}_low"), row[column], row.get(f"{prefix}_high"),
+                               currency=currency if prefix == "price" else "")
+            values.append(f"{prefix.replace('_', ' ')} {value}")
+        elif str(row[column]).strip():
+            values.append(f"{column.replace('_', ' ')} {row[column]}")
+    label = f"{what}: {', '.join(values)}" if values else what
+    return label + reliability_text(row.get("reliability"))
+
+
 def record_words(parts: list[Any], names: dict[str, str], countries: dict[str, str]) -> str:
     """A data row's key for readers: each part by its name ('rest_of_world' -> 'Other firms
     and sectors abroad', 'FR' -> 'France'), kinds of cost-structure row in words ('input' ->
@@ -851,48 +965,50 @@ def source_view(state: WebState, url: str, source: str) -> View:
 def cited_by(state: WebState, source: str,
              tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
     """Every row citing `source`: the ledger's deals, claims and macro series (`tables`, the
-    store's, read once per page), the value chain's rows, the debate's claims and the bundled
-    reference plans' figures."""
+    store's, read once per page), the rows of every other table of the data package with a
+    source column (`WebState.package_citations`: value chain, analysis and lifecycle tables,
+    compensation), the debate's claims and the bundled reference plans' figures. Each row
+    names its `resource` (the data package's table) and its `key`."""
     used: list[dict[str, Any]] = []
-    for _, deal in tables["deal"].iterrows():
+    for deal in tables["deal"].to_dict("records"):
         if cites(deal["sources"], source):
             used.append({"table": "ledger deal", "key": deal["id"], "label": deal["name"],
-                         "deal": deal["id"]})
-    for _, claim in tables["claim"].iterrows():
+                         "deal": deal["id"], "resource": KINDS["deal"].resource})
+    for claim in tables["claim"].to_dict("records"):
         if claim["source"] == source:
             amount = money(float(claim["central"]), claim["currency"])
             used.append({"table": "ledger claim", "key": claim["ref"],
                          "label": f"{claim['stage']}: {amount} ({claim['price_year']} prices),"
-                                  f" as of {claim['as_of']}", "deal": claim["deal"]})
+                                  f" as of {claim['as_of']}", "deal": claim["deal"],
+                         "resource": KINDS["claim"].resource})
     for kind in ("fx", "deflator", "population", "gdp"):
         frame = tables[kind]
         for _, row in frame[frame["source"] == source].iterrows():
-            key = "/".join(str(row[c]) for c in frame.columns[:2])
+            key = "/".join(str(row[c]) for c in KINDS[kind].key)
             used.append({"table": f"macro {kind}", "key": key, "label": str(row.get("value",
-                         row.get("units_per_eur", row.get("index", "")))), "deal": None})
-    vc = state.valuechain
-    names, countries = state.chain_names, vc.country_names()
-    for name, frame, key_columns in (
-            ("market share", vc.markets, ["category", "buyer_region", "year", "supplier"]),
-            ("cost structure", vc.cost_structures, ["entity", "year", "kind", "counterpart"]),
-            ("entity", vc.entities, ["id"])):
-        if "sources" not in frame.columns:
-            continue
-        for _, row in frame[frame["sources"].map(lambda c: cites(c, source))].iterrows():
-            key = "/".join(str(row[c]) for c in key_columns)
-            label = (market_share_label(row, names) if name == "market share" else
-                     cost_structure_label(row, names, countries) if name == "cost structure"
-                     else str(row.get("name")))
-            used.append({"table": name, "key": key, "label": label, "deal": None,
-                         "key_text": record_words([row[c] for c in key_columns], names,
-                                                  countries)})
+                         row.get("units_per_eur", row.get("index", "")))), "deal": None,
+                         "resource": KINDS[kind].resource})
+    names, countries = state.chain_names, state.valuechain.country_names()
+    for entry in state.package_citations.get(source, []):
+        row, key_columns = entry["row"], entry["key_columns"]
+        first = str(next(iter(row.values()), ""))
+        if entry["resource"] in TABLE_NAMES:        # the value chain's, as before
+            key_text = record_words([row[c] for c in key_columns], names, countries)
+        else:
+            key_text = " · ".join(key_words(row, key_columns, names, countries))
+        used.append({"table": table_name(entry["resource"]), "key": entry["key"],
+                     "label": package_row_label(entry, names, countries), "deal": None,
+                     "key_text": key_text if key_columns else f"{first} ({entry['key']})",
+                     "resource": entry["resource"], "file": entry["file"],
+                     "line": entry["line"]})
     claims = state.claims()
-    for _, row in claims.drop_duplicates("claim").iterrows():
-        cited = {s.strip() for c in claims.loc[claims["claim"] == row["claim"], "sources"]
-                 for s in str(c).split(";")}
-        if source in cited:
-            used.append({"table": "debate claim", "key": row["claim"], "label": row["text"],
-                         "deal": None})
+    cited: dict[str, set[str]] = {}            # claim -> the sources of all its checks
+    for claim, cell in zip(claims["claim"], claims["sources"], strict=True):
+        cited.setdefault(claim, set()).update(s.strip() for s in str(cell).split(";"))
+    for claim_row in claims.drop_duplicates("claim").to_dict("records"):
+        if source in cited[claim_row["claim"]]:
+            used.append({"table": "debate claim", "key": claim_row["claim"],
+                         "label": claim_row["text"], "deal": None})
     used += plan_citation_rows(state, source)
     return used
 
