@@ -85,6 +85,9 @@ class LedgerAt(Ledger):
         self.time = time
         self._records: dict[str, list[Record]] | None = None
 
+    def close(self) -> None:
+        """Nothing to close: the engine is the store's (Ledger.at), still in use."""
+
     def snapshot(self) -> dict[str, list[Record]]:
         """The records at the revision, read once (a past revision never changes)."""
         if self._records is None:
