@@ -176,3 +176,31 @@ def test_a_bad_revision_is_a_4xx_naming_it(edited, path, value, status, words):
     else:
         text = text_of(response.text)
         assert words in text and f"Check revision: you gave {value}" in text
+
+
+def test_the_reality_image_at_the_earlier_revision_draws_the_old_values(edited, monkeypatch):
+    """/charts/reality.svg?revision=N draws the chart of that revision (the figure handed to
+    the image cache, whose drawing needs a browser, is checked here), its source line
+    naming the revision and the embed page showing it."""
+    import json
+
+    client, before = edited["client"], edited["before"]
+    drawn: dict[str, str] = {}
+
+    class Images:
+        def get_image(self, key, fmt, figure):
+            drawn[key] = json.dumps(figure()).replace("<br>", " ")
+            return b"<svg/>"
+
+    monkeypatch.setattr(client.app.state, "charts", Images())
+    for path in ("/charts/reality.svg", "/api/v1/charts/reality.svg"):
+        assert client.get(path, params={"revision": before}).status_code == 200
+    assert client.get("/charts/reality.svg").status_code == 200
+    past = next(v for k, v in drawn.items() if k.startswith(f"reality/{before}/"))
+    now = next(v for k, v in drawn.items() if k.startswith(f"reality/{edited['after']}/"))
+    assert edited["old_name"] in past and NEW_NAME not in past
+    assert NEW_NAME in now
+    assert f"ledger revision {before} of" in past
+    assert f"/embed/reality?revision={before}" in " ".join(past.split())
+    bad = client.get("/api/v1/charts/reality.svg", params={"revision": "x1"})
+    assert bad.status_code == 400 and bad.json()["field"] == "revision"
