@@ -73,3 +73,41 @@ def test_a_revision_the_store_does_not_have_is_refused_naming_it(ledger, number)
         ledger.at(number)
     assert error.value.field == "revision"
     assert f"1 to {ledger.state().revision}" in error.value.detail
+
+
+def test_the_command_line_reads_a_past_revision(ledger, store_url):
+    """`ledger list`, `show` and `totals` take `--revision N` (the line a past web page gives
+    to reproduce its numbers); one the store does not have is refused naming the option."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from moneytrail.cli import app
+
+    before = ledger.state().revision
+    ledger.edit("claim", "eu_com", {"central": 50 * BN, "high": 55 * BN}, author="t",
+                reason="a later report")
+    runner = CliRunner()
+
+    def read(*args: str) -> object:
+        result = runner.invoke(app, ["ledger", *args, "-f", "json", "--db", store_url])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    def committed(*more: str) -> float:
+        deals = read("list", "--region", "EU", *more)
+        return next(d["committed_central"] for d in deals if d["deal"] == "d_eu")
+
+    assert committed("--revision", str(before)) == pytest.approx(40 * BN)
+    assert committed() == pytest.approx(50 * BN)
+    shown = read("show", "d_eu", "--revision", str(before))
+    assert {c["ref"]: c["central"] for c in shown["claims"]}["eu_com"] == pytest.approx(40 * BN)
+    def eu_committed(*more: str) -> float:        # d_eu_part is inside d_eu: left out
+        totals = read("totals", "--stage", "committed", *more)
+        return next(r for r in totals if r["region"] == "EU")["central"]
+
+    assert eu_committed("--revision", str(before)) == pytest.approx(40 * BN)
+    assert eu_committed() == pytest.approx(50 * BN)
+    bad = runner.invoke(app, ["ledger", "list", "--revision", "999", "--db", store_url])
+    assert isinstance(bad.exception, NotFoundError)       # the CLI's main prints it
+    assert bad.exception.field == "--revision" and bad.exception.value == 999

@@ -118,6 +118,8 @@ def test_the_deal_api_at_the_earlier_revision_gives_the_old_values(edited):
     assert "past" not in now["meta"]
     assert max(h["revision"] for h in past["history"]) <= before
     assert f"mt.ledger.open().at({before})" in past["reproduce"]["python"]
+    assert past["reproduce"]["cli"] == f"moneytrail ledger show {deal} --revision {before}"
+    assert f"revision={before}" in past["reproduce"]["api"]
 
 
 @pytest.mark.parametrize("path", list(DATA))

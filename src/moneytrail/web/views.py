@@ -152,15 +152,15 @@ def reproduce(cli: list[str], python: str, api: str) -> dict[str, str]:
 
 
 def reproduce_at(state: WebState, how: dict[str, str]) -> dict[str, str]:
-    """`how` (reproduce) for a view of the ledger at a past revision: Python and the API read
-    that revision (Ledger.at, `?revision=N`); the command line reads only the newest, so
-    its line is left out. `how` itself for a view of the newest."""
+    """`how` (reproduce) for a view of the ledger at a past revision: the command line, Python
+    and the API read that revision (`--revision N`, Ledger.at, `?revision=N`). `how` itself
+    for a view of the newest."""
     from moneytrail.ledger.past import LedgerAt
 
     if not isinstance(state.ledger, LedgerAt):
         return how
     number = state.ledger.number
-    return {**how, "cli": "",
+    return {**how, "cli": f"{how['cli']} --revision {number}" if how["cli"] else "",
             "python": how["python"].replace("mt.ledger.open()",
                                             f"mt.ledger.open().at({number})"),
             "api": with_revision(how["api"], number)}
