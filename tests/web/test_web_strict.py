@@ -162,12 +162,12 @@ def test_a_typed_claim_is_written(client, app):
 @pytest.mark.parametrize(("url", "field", "value", "detail"), [
     ("/api/v1/ledger?regoin=EU", "regoin", "EU",
      "unknown query parameter (this address takes currency, format, kind, price_year, region, "
-     "sector, table, year)"),
+     "revision, sector, table, year)"),
     ("/api/v1/ledger?region=EU&region=US", "region", "US",
      "query parameter given 2 times ('EU', 'US'); give it once"),
     ("/api/v1/ledger/totals?stage=committed&stages=spent", "stages", "spent",
      "unknown query parameter (this address takes by, currency, format, needs, price_year, "
-     "stage, table)"),
+     "revision, stage, table)"),
     (f"/api/v1/ledger/deals/{DEAL}?currency=EUR&currency=USD", "currency", "USD",
      "query parameter given 2 times ('EUR', 'USD'); give it once"),
     ("/api/v1/claims?verdict=holds", "verdict", "holds",

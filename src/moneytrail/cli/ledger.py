@@ -36,6 +36,9 @@ AuthorOpt = Annotated[str | None, typer.Option("--author", help="who makes the c
                                                "(default: $USER)")]
 ReasonOpt = Annotated[str, typer.Option("--reason", help="why (kept in the history; "
                                         "required)")]
+RevisionOpt = Annotated[int | None, typer.Option(
+    "--revision", help="the ledger as it was at this store revision (as a web page's "
+    "citation names it; see 'ledger history'); default: the newest")]
 COMMAND_LINE = " (command line)"     # after the author of a write made here (see author_of)
 
 
@@ -45,10 +48,18 @@ def open_ledger(db: str | None):
     return moneytrail.ledger.open(db)
 
 
+@contextmanager
+def reading(db: str | None, revision: int | None) -> Iterator:
+    """The ledger store to read, as it was at `revision` when given (Ledger.at)."""
+    with open_ledger(db) as ledger:
+        yield ledger if revision is None else ledger.at(revision)
+
+
 # the ledger queries' parameters (named by their errors) and the options that set them
 OPTION_NAMES = {"by": "--by", "stage": "--stage", "region": "--region", "sector": "--sector",
                 "purpose": "--purpose", "year": "--year", "currency": "--currency",
-                "price_year": "--price-year", "include_needs": "--include-needs"}
+                "price_year": "--price-year", "include_needs": "--include-needs",
+                "revision": "--revision"}
 
 
 @contextmanager
@@ -137,11 +148,12 @@ def warn(warnings: tuple[str, ...], what: str) -> None:
 @ledger_app.command("list")
 def list_(region: RegionOpt = None, sector: SectorOpt = None, purpose: PurposeOpt = None,
           year: YearOpt = None, stage: StageOpt = None, currency: CurrencyOpt = "EUR",
-          price_year: PriceYearOpt = None, db: DbOpt = None, fmt: FormatOpt = "table") -> None:
+          price_year: PriceYearOpt = None, db: DbOpt = None, fmt: FormatOpt = "table",
+          revision: RevisionOpt = None) -> None:
     """Deals with the central amount of their latest claim at each stage."""
     from moneytrail.ledger.records import STAGES
 
-    with option_names(), open_ledger(db) as ledger:
+    with option_names(), reading(db, revision) as ledger:
         frame = ledger.list(currency=currency, price_year=price_year,
                             **filters(region, sector, purpose, year, stage))
     # the terminal table leaves out `id` (`deal` again) and each stage's as-of date and
@@ -176,9 +188,10 @@ def status(region: RegionOpt = None, sector: SectorOpt = None, purpose: PurposeO
 
 @ledger_app.command()
 def show(deal: Annotated[str, typer.Argument(help="deal id")], currency: CurrencyOpt = "EUR",
-         price_year: PriceYearOpt = None, db: DbOpt = None, fmt: FormatOpt = "table") -> None:
+         price_year: PriceYearOpt = None, db: DbOpt = None, fmt: FormatOpt = "table",
+         revision: RevisionOpt = None) -> None:
     """A deal with all its claims (used ones marked), sources and overlap links."""
-    with option_names(), open_ledger(db) as ledger:
+    with option_names(), reading(db, revision) as ledger:
         frames = ledger.show(deal, currency=currency, price_year=price_year)
     from moneytrail.report.ledger import claims_view
 
@@ -219,14 +232,14 @@ def totals(by: Annotated[list[str] | None, typer.Option(
            include_needs: Annotated[bool, typer.Option(
                "--include-needs", help="also add up deals of kind need (estimates of what is "
                "needed, e.g. the Draghi report), which are not pledges")] = False,
-           db: DbOpt = None, fmt: FormatOpt = "table") -> None:
+           db: DbOpt = None, fmt: FormatOpt = "table", revision: RevisionOpt = None) -> None:
     """Totals of one stage by region/sector/year, per capita and per GDP; no double counting."""
     from moneytrail.report.ledger import totals_notes, totals_view
 
     options = {"stage": stage, "currency": currency, "price_year": price_year,
                "include_needs": include_needs, "region": region or None, "sector": sector,
                "purpose": purpose, "year": year}
-    with option_names(), open_ledger(db) as ledger:
+    with option_names(), reading(db, revision) as ledger:
         frame = ledger.totals(by=by or ["region"], **options)
         caveats = ledger.totals_caveats(**options)
         names = {str(d["id"]): str(d["name"]) for d in ledger.records("deal")}

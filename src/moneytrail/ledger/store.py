@@ -201,9 +201,10 @@ class Ledger:
         return int(self.get(kind, key)["revision"])
 
     def history(self, kind: str | None = None, key: str | None = None,
-                limit: int | None = None) -> pd.DataFrame:
+                limit: int | None = None, upto: int | None = None) -> pd.DataFrame:
         """Revisions, newest first: who changed what, when, why, and the fields changed.
-        `limit`: the newest N (1 to 1,000,000,000), all when None."""
+        `limit`: the newest N (1 to 1,000,000,000), all when None; `upto`: only revisions
+        up to that number (the history as it was then)."""
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)
                                   or not 1 <= limit <= 1_000_000_000):
             from moneytrail.errors import MoneytrailError
@@ -216,6 +217,8 @@ class Ledger:
             query = query.where(Revision.kind == kind)
         if key:
             query = query.where(Revision.key == key)
+        if upto is not None:
+            query = query.where(Revision.id <= upto)
         if limit:
             query = query.limit(limit)
         with self.engine.connect() as conn:
@@ -233,6 +236,14 @@ class Ledger:
     def revision(self, number: int) -> dict:
         with self.engine.connect() as conn:
             return read_revision(conn, number)
+
+    def at(self, number: int) -> Ledger:
+        """The ledger as it was at revision `number`, read-only: the same records, tables
+        and queries as then (ledger.past.LedgerAt); NotFoundError naming `revision` for a
+        revision the store does not have."""
+        from moneytrail.ledger.past import ledger_at
+
+        return ledger_at(self, number)
 
     # -- writing --------------------------------------------------------------------------
     def add(self, kind: str, record: Mapping[str, object], *, author: str | None,

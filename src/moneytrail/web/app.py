@@ -586,6 +586,9 @@ Table = Annotated[str | None, Query(description="one of the page's tables (its `
                                     "the CSV's (needed when the page has several), or the "
                                     "JSON's only")]
 Q = Annotated[str | None, Query()]
+LedgerRevision = Annotated[str | None, Query(description="the ledger as it was at this "
+                                             "revision (a whole number, as a page's "
+                                             "citation names it); default: the newest")]
 PriceYear = Annotated[str | None, Query(description="prices of this year (a whole number; "
                                         "default: the latest year the currency's deflator "
                                         "covers), as the CLI's --price-year")]
@@ -682,29 +685,36 @@ def add_routes(app: FastAPI) -> None:
 
     @app.get(f"{API}/charts/reality", tags=["ledger"],
              summary="The reality-check chart's data: largest pledges by stage")
-    def api_reality(request: Request, format: Format = None, table: Table = None) -> Response:
-        return as_api(views.reality_view(web(request), page_url(request)), format, table)
+    def api_reality(request: Request, format: Format = None, table: Table = None,
+                    revision: LedgerRevision = None) -> Response:
+        return as_api(views.reality_view(views.at_revision(web(request), revision),
+                                         page_url(request)), format, table)
 
     @app.get("/embed/reality", include_in_schema=False)
-    def embed_reality(request: Request) -> HTMLResponse:
+    def embed_reality(request: Request, revision: Q = None) -> HTMLResponse:
         """The only kind of page that other sites may frame (see the CSP middleware)."""
         return render(request, "embed_reality.html",
-                      views.reality_view(web(request), page_url(request)), "",
+                      views.reality_view(views.at_revision(web(request), revision),
+                                         page_url(request)), "",
                       api_path=f"{API}/charts/reality")
 
     @app.get(f"{API}/ledger", tags=["ledger"],
              summary="Deals with stages and reality ratios (filters: region, sector, year, kind)")
     def api_ledger(request: Request, region: Q = None, sector: Q = None, year: Q = None,
                    kind: Q = None, currency: Q = None, price_year: PriceYear = None,
-                   format: Format = None, table: Table = None) -> Response:
-        view = views.deals_view(web(request), page_url(request), region=region, sector=sector,
+                   format: Format = None, table: Table = None,
+                   revision: LedgerRevision = None) -> Response:
+        view = views.deals_view(views.at_revision(web(request), revision), page_url(request),
+                                region=region, sector=sector,
                                 year=year, kind=kind, currency=currency, price_year=price_year)
         return as_api(view, format, table, name_filters=True)
 
     @app.get("/ledger", include_in_schema=False)
     def ledger(request: Request, region: Q = None, sector: Q = None, year: Q = None,
-               kind: Q = None, currency: Q = None, price_year: Q = None) -> HTMLResponse:
-        view = views.deals_view(web(request), page_url(request), region=region, sector=sector,
+               kind: Q = None, currency: Q = None, price_year: Q = None,
+               revision: Q = None) -> HTMLResponse:
+        view = views.deals_view(views.at_revision(web(request), revision), page_url(request),
+                                region=region, sector=sector,
                                 year=year, kind=kind, currency=currency, price_year=price_year)
         return render(request, "ledger.html", view, "ledger")
 
@@ -714,17 +724,20 @@ def add_routes(app: FastAPI) -> None:
              "(comma-separated, e.g. by=region,year)")
     def api_totals(request: Request, stage: Q = None, currency: Q = None, needs: Q = None,
                    price_year: PriceYear = None, by: Q = None, format: Format = None,
-                   table: Table = None) -> Response:
-        view = views.totals_view(web(request), page_url(request), stage=stage,
+                   table: Table = None, revision: LedgerRevision = None) -> Response:
+        view = views.totals_view(views.at_revision(web(request), revision), page_url(request),
+                                 stage=stage,
                                  currency=currency, needs=needs, price_year=price_year, by=by)
         return as_api(view, format, table, name_filters=True)
 
     @app.get("/ledger/totals", include_in_schema=False)
     def totals(request: Request, stage: Q = None, currency: Q = None,
-               needs: Q = None, price_year: Q = None, by: Q = None) -> HTMLResponse:
+               needs: Q = None, price_year: Q = None, by: Q = None,
+               revision: Q = None) -> HTMLResponse:
         # `by` as the API takes it (views.totals_by): an unknown grouping is a 400 page
         # naming it, never ignored with totals by region shown instead
-        view = views.totals_view(web(request), page_url(request), stage=stage,
+        view = views.totals_view(views.at_revision(web(request), revision), page_url(request),
+                                 stage=stage,
                                  currency=currency, needs=needs, price_year=price_year, by=by)
         return render(request, "totals.html", view, "totals")
 
@@ -732,15 +745,17 @@ def add_routes(app: FastAPI) -> None:
              summary="A deal: claims, sources, overlaps and revision history")
     def api_deal(request: Request, deal: str, currency: Q = None,
                  price_year: PriceYear = None, format: Format = None,
-                 table: Table = None) -> Response:
-        view = views.deal_view(web(request), page_url(request), deal, currency=currency,
+                 table: Table = None, revision: LedgerRevision = None) -> Response:
+        view = views.deal_view(views.at_revision(web(request), revision), page_url(request),
+                               deal, currency=currency,
                                price_year=price_year)
         return as_api(view, format, table, subject=f"deal-{deal}")
 
     @app.get("/ledger/deals/{deal}", include_in_schema=False)
     def deal_page(request: Request, deal: str, currency: Q = None,
-                  price_year: Q = None) -> HTMLResponse:
-        view = views.deal_view(web(request), page_url(request), deal, currency=currency,
+                  price_year: Q = None, revision: Q = None) -> HTMLResponse:
+        view = views.deal_view(views.at_revision(web(request), revision), page_url(request),
+                               deal, currency=currency,
                                price_year=price_year)
         return render(request, "deal.html", view, "ledger")
 

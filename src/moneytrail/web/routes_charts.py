@@ -72,11 +72,17 @@ def run_chart(request: Request, run: str, name: str, fmt: str) -> Response:
     return image_response(body, fmt, f"moneytrail-{result.run_id[:8]}-{name}")
 
 
-def reality_chart(request: Request, fmt: str) -> Response:
+def reality_chart(request: Request, fmt: str, revision: str | None = None) -> Response:
+    """The reality-check chart as an image; with `revision`, of the ledger as it was at that
+    revision (views.at_revision), its source line naming the embed page that shows it."""
     from moneytrail.web import views
 
     fmt = image_format(fmt)
-    view = views.reality_view(request.app.state.web, str(request.base_url).rstrip("/") + "/")
+    state = views.at_revision(request.app.state.web, revision)
+    base = str(request.base_url).rstrip("/")
+    url = base + "/" if state is request.app.state.web else \
+        f"{base}/embed/reality?revision={state.ledger.state().revision}"
+    view = views.reality_view(state, url)
     meta = view["meta"]
 
     def figure() -> charts.Figure:
@@ -145,8 +151,12 @@ def add_chart_routes(app: FastAPI) -> None:
              response_class=Response,
              summary="The reality-check chart (largest pledges by stage) as SVG or PNG")
     @app.get("/charts/reality.{fmt}", include_in_schema=False)
-    async def reality_image(request: Request, fmt: Fmt) -> Response:
-        return await run_in_threadpool(reality_chart, request, fmt)
+    async def reality_image(request: Request, fmt: Fmt,
+                            revision: Annotated[str | None, Query(
+                                description="the ledger as it was at this revision (a "
+                                "whole number, as a citation names it); default: the "
+                                "newest")] = None) -> Response:
+        return await run_in_threadpool(reality_chart, request, fmt, revision)
 
     @app.get("/embed/compare", include_in_schema=False)
     def embed_compare(request: Request,

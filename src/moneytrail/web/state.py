@@ -118,6 +118,17 @@ class WebState:
     def close(self) -> None:
         self.ledger.close()
 
+    def with_ledger(self, ledger: Ledger) -> WebState:
+        """This state reading `ledger` instead (the ledger at a past revision, Ledger.at):
+        a shallow copy sharing the tables already read; its caches filled later stay its
+        own."""
+        import copy
+
+        other = copy.copy(self)
+        other.ledger = ledger
+        other._claims = None            # the claims checked read the store's newest
+        return other
+
     @property
     def data_version(self) -> str:
         """The data version as the pages print it (Workspace.data_label: "2.5.5, changed

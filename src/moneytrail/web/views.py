@@ -67,26 +67,82 @@ def rows(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict[str
 
 
 def meta(state: WebState, *, title: str, url: str, read: LedgerState | None = None,
-         **extra: Any) -> dict[str, Any]:
+         pin: bool = False, **extra: Any) -> dict[str, Any]:
     """Provenance of a view: what data it comes from, when, and how to cite it. `read`: the
     ledger state the view's figures were computed from (the claims page's checks), cited
-    instead of the newest; when the ledger has changed since, `ledger_changed` says so."""
-    now = state.ledger.state()
-    cited = read if read is not None else now
+    instead of the newest; when the ledger has changed since, `ledger_changed` says so.
+    `pin`: the page takes `?revision=N` (at_revision), so its citation's address names the
+    revision it cites and reproduces this view later. A view of the ledger at a past
+    revision (`state.ledger` a LedgerAt) has `past`: the revision, its date, the store's
+    newest revision and the address of the current version, for the page's banner."""
+    from moneytrail.ledger.past import LedgerAt
+
+    ledger = state.ledger
+    now = ledger.newest() if isinstance(ledger, LedgerAt) else ledger.state()
+    cited = read if read is not None else ledger.state()
     updated = str(cited.time)[:10] if cited.time is not None else ""
     today = dt.date.today().isoformat()
-    changed = "" if cited.revision == now.revision else (
+    changed = "" if cited.revision == now.revision or isinstance(ledger, LedgerAt) else (
         f"Computed at ledger revision {cited.revision}; the ledger has changed since "
         f"(now revision {now.revision}).")
+    cite_url = with_revision(url, cited.revision) if pin and cited.revision else url
     citation = (f"moneytrail, \u201c{title}\u201d, data package {state.data_version}, "
                 f"ledger revision {cited.revision}" + (f" of {updated}" if updated else "") +
                 (f" (the ledger has changed since: now revision {now.revision})"
                  if changed else "") +
-                f". Retrieved {today} from {url}")
+                f". Retrieved {today} from {cite_url}")
+    past = {"revision": cited.revision, "date": updated, "newest": now.revision,
+            "current_url": local(with_revision(url, None))} \
+        if isinstance(ledger, LedgerAt) else None
     return {"title": title, "data_version": state.data_version,
             "ledger_revision": cited.revision, "ledger_updated": updated,
-            "ledger_changed": changed, "retrieved": today, "url": url, "citation": citation,
-            **extra}
+            "ledger_changed": changed, "retrieved": today, "url": url, "cite_url": cite_url,
+            "citation": citation, **({"past": past} if past else {}), **extra}
+
+
+def with_revision(url: str, revision: int | None) -> str:
+    """`url` with its `revision` query parameter set to `revision` (removed for None),
+    the other parameters kept in order."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if k != "revision"]
+    if revision is not None:
+        query.append(("revision", str(revision)))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query),
+                       parts.fragment))
+
+
+def local(url: str) -> str:
+    """An address of this site as a link within it: its path and query."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def revision_param(value: str | None) -> int | None:
+    """The `revision` query parameter of a ledger page: a whole number (the revision a
+    citation names); the ledger then refuses one it does not have (Ledger.at)."""
+    text = text_param("revision", value)
+    if text is None:
+        return None
+    if not re.fullmatch(r"[0-9]+", text):      # ASCII digits, as a citation writes it
+        raise MoneytrailError("not a revision number (a whole number from 1, as a page's "
+                              "\u201cCite as\u201d line gives it)", field="revision",
+                              value=text)
+    return int(text)
+
+
+def at_revision(state: WebState, revision: str | None) -> WebState:
+    """The app's state with the ledger as it was at `revision` (the query parameter,
+    revision_param), or `state` itself when none is given: every ledger view then reads
+    that revision. A revision the store does not have is a NotFoundError naming it."""
+    number = revision_param(revision)
+    if number is None:
+        return state
+    return state.with_ledger(state.ledger.at(number))
 
 
 def reproduce(cli: list[str], python: str, api: str) -> dict[str, str]:
@@ -94,6 +150,21 @@ def reproduce(cli: list[str], python: str, api: str) -> dict[str, str]:
     import shlex
 
     return {"cli": shlex.join(cli), "python": python, "api": api}
+
+
+def reproduce_at(state: WebState, how: dict[str, str]) -> dict[str, str]:
+    """`how` (reproduce) for a view of the ledger at a past revision: the command line, Python
+    and the API read that revision (`--revision N`, Ledger.at, `?revision=N`). `how` itself
+    for a view of the newest."""
+    from moneytrail.ledger.past import LedgerAt
+
+    if not isinstance(state.ledger, LedgerAt):
+        return how
+    number = state.ledger.number
+    return {**how, "cli": f"{how['cli']} --revision {number}" if how["cli"] else "",
+            "python": how["python"].replace("mt.ledger.open()",
+                                            f"mt.ledger.open().at({number})"),
+            "api": with_revision(how["api"], number)}
 
 
 def options_cli(options: dict[str, Any]) -> list[str]:
@@ -197,10 +268,11 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
     names = region_names(state, {d["region"] for d in deals} | set(choices["region"]))
     shown = deals_shown(filters, kind, names, len(deals))
     return View(meta=meta(state, title="AI investment deals: announced, committed, spent",
-                          url=url, currency=currency_used, price_year=year_used,
+                          url=url, currency=currency_used, price_year=year_used, pin=True,
                           page_title=f"{shown}: announced, committed, spent"),
-                reproduce=reproduce(["moneytrail", "ledger", "list", *options_cli(given)],
-                                    python, api_url(url, "deals")),
+                reproduce=reproduce_at(state, reproduce(
+                    ["moneytrail", "ledger", "list", *options_cli(given)], python,
+                    api_url(url, "deals"))),
                 filters={"region": filters["region"], "sector": filters["sector"],
                          "year": filters["year"], "kind": kind,
                          "currency": options.get("currency"),
@@ -367,14 +439,13 @@ def deal_view(state: WebState, url: str, deal: str, *, currency: str | None = No
                          for b, v in zip(("low", "central", "high"), values, strict=True)})
     currency_used, year_used = unit_of(state, options)
     return View(meta=meta(state, title=f"Deal: {info.get('name', deal)}", url=url,
-                          currency=currency_used, price_year=year_used),
-                reproduce=reproduce(["moneytrail", "ledger", "show", deal,
-                                     *options_cli(options)],
-                                    "import moneytrail as mt\n"
-                                    f"deal = mt.ledger.open().show({deal!r}" +
-                                    "".join(f", {k}={v!r}" for k, v in options.items()) +
-                                    ")",
-                                    api_url(url, "claims")),
+                          currency=currency_used, price_year=year_used, pin=True),
+                reproduce=reproduce_at(state, reproduce(
+                    ["moneytrail", "ledger", "show", deal, *options_cli(options)],
+                    "import moneytrail as mt\n"
+                    f"deal = mt.ledger.open().show({deal!r}" +
+                    "".join(f", {k}={v!r}" for k, v in options.items()) + ")",
+                    api_url(url, "claims"))),
                 deal=info, ratios=ratio, claims=claim_rows, in_parts=in_parts,
                 tie_rule=TIE_RULE,
                 sources=[{**s, "title_lang": state.title_lang(s["id"], s["title"],
@@ -470,10 +541,10 @@ def totals_view(state: WebState, url: str, *, stage: str | None = None,
     return View(meta=meta(state, title=f"Ledger totals by {', '.join(groups)} ({what}; "
                           "lower bounds: "
                           "deals inside others left out)", url=url,
-                          currency=currency_used, price_year=year_used,
+                          currency=currency_used, price_year=year_used, pin=True,
                           note=TOTALS_NOTE + (" " + NEEDS_NOTE if include else "")),
                 left_out=left_out, needs_included=not_pledges,
-                reproduce=reproduce(cli, python, api_url(url, "totals")),
+                reproduce=reproduce_at(state, reproduce(cli, python, api_url(url, "totals"))),
                 filters={"stage": stage, "currency": options.get("currency"),
                          "price_year": options.get("price_year"),
                          "needs": "yes" if include else None, "by": ",".join(groups)},
@@ -683,8 +754,8 @@ def reality_reproduce(url: str) -> dict[str, str]:
 def reality_view(state: WebState, url: str) -> View:
     """The home page's reality-check chart on its own (for embedding and its data)."""
     return View(meta=meta(state, title="How real are the AI pledges? Announced, committed, "
-                          "spent", url=url), reality=reality_chart(state),
-                reproduce=reality_reproduce(url), tables=["reality"])
+                          "spent", url=url, pin=True), reality=reality_chart(state),
+                reproduce=reproduce_at(state, reality_reproduce(url)), tables=["reality"])
 
 
 # -- sources ------------------------------------------------------------------------------

@@ -1,0 +1,149 @@
+"""The ledger as it was at a past revision: the same queries, read-only.
+
+Every change of the store is a revision holding the record before and after it, so the state
+at revision N is the store now with every later change undone: a record changed after N is
+what its first later revision recorded as `before` (gone when that is nothing: it was added
+after N); a record no later revision touched is as it is now. Nothing is written.
+
+    ledger.at(12).list()        # the deals as they were at revision 12
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, select
+
+from moneytrail.ledger import dbrows
+from moneytrail.ledger.errors import LedgerError, NotFoundError
+from moneytrail.ledger.models import Revision
+from moneytrail.ledger.records import KINDS, Record
+from moneytrail.ledger.store import (
+    Ledger,
+    LedgerState,
+    check_kind,
+    read_revision,
+    records_frame,
+    with_later_columns,
+)
+from moneytrail.text import shown_text
+
+CHUNK = 500        # keys per IN (...) query (SQLite limits the parameters of one statement)
+
+
+def records_at(conn: Connection, number: int) -> dict[str, list[Record]]:
+    """Every record of every kind as it was at revision `number`, in the order each was
+    first written (`seq`), each with the `revision` of its latest change up to `number`."""
+    later = conn.execute(select(Revision.id, Revision.kind, Revision.key, Revision.before)
+                         .where(Revision.id > number).order_by(Revision.id)).all()
+    first_before: dict[tuple[str, str], Record | None] = {}
+    for _, kind, key, before in later:
+        first_before.setdefault((str(kind), str(key)), before)
+    out: dict[str, list[Record]] = {}
+    for kind in KINDS:
+        current = {dbrows.record_key(kind, r): r for r in dbrows.read_all(conn, kind)}
+        touched = {key: before for (k, key), before in first_before.items() if k == kind}
+        kept = [record for key, record in current.items() if key not in touched]
+        restored_keys = [key for key, before in touched.items() if before is not None]
+        marks = bookkeeping(conn, kind, restored_keys, number)
+        restored = []
+        for key in restored_keys:
+            state = dbrows.state(kind, with_later_columns(touched[key], current.get(key)))
+            assert state is not None
+            revision, seq = marks.get(key, (number, number))
+            restored.append({**state, "revision": str(revision), "seq": str(seq)})
+        out[kind] = sorted(kept + restored, key=lambda r: int(r["seq"]))
+    return out
+
+
+def bookkeeping(conn: Connection, kind: str, keys: list[str], number: int
+                ) -> dict[str, tuple[int, int]]:
+    """Per record key, its (revision, seq) at revision `number`: its latest change up to
+    `number`, and the revision that (last) added it, as the store numbers them."""
+    out: dict[str, tuple[int, int]] = {}
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start:start + CHUNK]
+        rows = conn.execute(select(Revision.id, Revision.key, Revision.before)
+                            .where(Revision.kind == kind, Revision.key.in_(chunk),
+                                   Revision.id <= number).order_by(Revision.id)).all()
+        for revision, key, before in rows:
+            seq = int(revision) if before is None else out.get(key, (0, int(revision)))[1]
+            out[str(key)] = (int(revision), seq)
+    return out
+
+
+class LedgerAt(Ledger):
+    """The ledger as it was at revision `number` (Ledger.at): its records, tables, history
+    and every query (list, show, reality, totals, ...) read that state; writing is refused."""
+
+    def __init__(self, engine: Engine, number: int, time: dt.datetime | None) -> None:
+        super().__init__(engine)
+        self.number = number
+        self.time = time
+        self._records: dict[str, list[Record]] | None = None
+
+    def close(self) -> None:
+        """Nothing to close: the engine is the store's (Ledger.at), still in use."""
+
+    def snapshot(self) -> dict[str, list[Record]]:
+        """The records at the revision, read once (a past revision never changes)."""
+        if self._records is None:
+            with self.engine.connect() as conn:
+                self._records = records_at(conn, self.number)
+        return self._records
+
+    def records(self, kind: str) -> list[Record]:
+        check_kind(kind)
+        return [dict(r) for r in self.snapshot()[kind]]
+
+    def get(self, kind: str, key: str) -> Record:
+        check_kind(kind)
+        for record in self.snapshot()[kind]:
+            if dbrows.record_key(kind, record) == key:
+                return dict(record)
+        raise NotFoundError(f"no {kind} with this key at revision {self.number}",
+                            field=KINDS[kind].key[0], value=shown_text(key))
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {kind: records_frame(kind, self.records(kind)) for kind in KINDS}
+
+    def state(self) -> LedgerState:
+        return LedgerState(self.number, self.time)
+
+    def newest(self) -> LedgerState:
+        """The store's state now (its newest revision), not this revision's."""
+        return super().state()
+
+    def history(self, kind: str | None = None, key: str | None = None,
+                limit: int | None = None, upto: int | None = None) -> pd.DataFrame:
+        """The revisions up to this one, newest first (Ledger.history)."""
+        upto = self.number if upto is None else min(upto, self.number)
+        return super().history(kind, key, limit, upto=upto)
+
+    def revision(self, number: int) -> dict:
+        if int(number) > self.number:
+            raise NotFoundError(f"no such revision at revision {self.number}",
+                                field="revision", value=number)
+        return super().revision(number)
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        raise LedgerError(f"the ledger as of revision {self.number} is read-only; write to "
+                          "the ledger itself", field="revision", value=self.number)
+        yield  # pragma: no cover  (a generator, as Ledger.writing is)
+
+
+def ledger_at(ledger: Ledger, number: int) -> LedgerAt:
+    """`ledger` as it was at revision `number`: NotFoundError naming `revision` when the
+    store has no such revision (they are numbered from 1 to its newest)."""
+    newest = ledger.state().revision
+    if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= newest:
+        span = f"1 to {newest}" if newest else "none yet"
+        raise NotFoundError(f"no such revision (this ledger's revisions: {span})",
+                            field="revision", value=number)
+    with ledger.engine.connect() as conn:
+        time = read_revision(conn, number)["created_at"]
+    return LedgerAt(ledger.engine, number, time)
