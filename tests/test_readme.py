@@ -59,3 +59,29 @@ def test_readme_service_example_is_the_cli_run(tmp_path):
                          timeout=300, env=env)
     assert cli.returncode == 0, cli.stderr
     assert json.loads(cli.stdout)["run_id"] == example_id
+
+
+def web_app_section() -> str:
+    """The README's "Web app" section up to its first bold-titled part."""
+    section = README.split("\n## Web app\n", 1)[1]
+    return section.split("\n**", 1)[0]
+
+
+def test_the_web_app_part_reads_as_short_numbered_steps():
+    """It was one paragraph of 36 lines: it is numbered steps (start, open the address, what
+    is where), and no paragraph or step of it is longer than a dozen lines."""
+    section = web_app_section()
+    steps = re.findall(r"^(\d)\. \*\*([^*]+)\*\*", section, flags=re.M)
+    assert [n for n, _ in steps] == ["1", "2", "3"], steps
+    assert steps[0][1].startswith("Start") and steps[1][1].startswith("Open the address")
+    blocks = re.split(r"\n(?=\d\. |- )|\n\n", section)
+    assert max(len(block.strip().splitlines()) for block in blocks) <= 12
+    # the commands stay as they were, and what the section says stays said
+    text = " ".join(section.split())
+    assert "`make serve` runs `moneytrail serve [--host 127.0.0.1] [--port 8000] [--db URL] " \
+        "[--trust-proxy ADDRESS] [--allowed-host NAME]`" in text
+    for said in ("given up after 60 seconds without a heartbeat", "`/embed/reality`",
+                 "`X-Moneytrail-*` response headers", "one `Problem` schema for errors",
+                 "an example `curl` line each"):
+        assert said in text
+    assert "make demo    # creates .venv" in README and "make test    # same set-up" in README

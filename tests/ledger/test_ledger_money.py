@@ -48,7 +48,7 @@ def test_default_price_year_is_latest_deflator_year(conv):
 
 
 def test_missing_rate_is_a_clear_error(conv):
-    with pytest.raises(ConversionError, match="no FX rate for USD in 2019"):
+    with pytest.raises(ConversionError, match="no exchange rate for USD in 2019"):
         conv.convert(1, "USD", 2019, "EUR", 2024)
 
 
@@ -60,7 +60,8 @@ def test_unknown_currency_is_a_clear_error(conv):
 
 
 def test_missing_deflator_is_a_clear_error(conv):
-    with pytest.raises(ConversionError, match="no hicp_ea deflator for 2025"):
+    with pytest.raises(ConversionError,
+                       match=r"no price index for 2025 in the data package \(hicp_ea"):
         conv.convert(1, "EUR", 2024, "EUR", 2025)
 
 

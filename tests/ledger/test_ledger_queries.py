@@ -160,7 +160,7 @@ def test_show_deal(ledger):
 def test_bad_query_options(ledger):
     with pytest.raises(ConversionError, match="unknown currency"):
         ledger.reality(currency="XYZ")
-    with pytest.raises(ConversionError, match="deflator for 2030"):
+    with pytest.raises(ConversionError, match="price index for 2030"):
         ledger.reality(price_year=2030)
     with pytest.raises(LedgerError, match="unknown stage"):
         ledger.totals(stage="promised")

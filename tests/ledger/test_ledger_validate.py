@@ -43,7 +43,7 @@ CASES = {
     "lowercase currency": (claims_with(currency="usd"), "claims.csv", 8, "currency",
                            "unknown currency"),
     "no FX rate for the price year": (claims_with(price_year=2019), "claims.csv", 8,
-                                      "price_year", "no FX rate for USD in 2019"),
+                                      "price_year", "no exchange rate for USD in 2019"),
     "missing source": (claims_with(source=""), "claims.csv", 8, "source",
                        "required value is missing"),
     "unknown source": (claims_with(source="s_nowhere"), "claims.csv", 8, "source",
@@ -83,7 +83,7 @@ CASES = {
         tables(macro_fx=tables()["macro-fx"] + [{"year": 2022, "currency": "USD",
                                                  "units_per_eur": 1.05, "source": "m_fx"}],
                ledger_claims=claims_with(price_year=2022)["ledger-claims"]),
-        "claims.csv", 8, "price_year", "no deflator for 2022"),
+        "claims.csv", 8, "price_year", "no price index for 2022"),
     "fx without source": (tables(macro_fx=[{**tables()["macro-fx"][0], "source": "x"}] +
                                  tables()["macro-fx"][1:]), "fx.csv", 2, "source",
                           "unknown source id"),
@@ -147,7 +147,7 @@ def test_fixture_and_bundled_packages_are_checked(package):
 
 @pytest.mark.parametrize(("fields", "field", "message"), [
     ({"currency": "XYZ"}, "currency", "unknown currency"),
-    ({"price_year": "2019", "currency": "USD"}, "price_year", "no FX rate"),
+    ({"price_year": "2019", "currency": "USD"}, "price_year", "no exchange rate"),
     ({"low": "9e9"}, "low/central/high", "low <= central <= high"),
     ({"low": "-1"}, "low", "negative amount"),
     ({"as_of": TOMORROW}, "as_of", "in the future"),

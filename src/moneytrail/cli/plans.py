@@ -8,6 +8,7 @@ the result (`moneytrail.report.terminal`). Nothing is computed here.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -389,6 +390,7 @@ def demo(
     db: DbOpt = None,
 ) -> None:
     """Trace the three reference plans on the bundled data and compare them."""
+    from moneytrail.ledger.location import ENV_URL
     from moneytrail.report.terminal import emit
     from moneytrail.scenarios.reference import reference_scenarios
     from moneytrail.service import tasks
@@ -401,8 +403,31 @@ def demo(
         emit(result, "table", console, err, names=["headline"], header=reconciliation(result))
     emit(demo_run.comparison, "table", console, err, entities=entities)
     emit(demo_run.claims, "table", console, err)
-    console.print("Open the web app: [bold]make serve[/bold] (or `moneytrail serve`), then "
-                  "http://127.0.0.1:8000 in a browser.", highlight=False)
+    if demo_run.store is not None:
+        given = db is not None or bool(os.environ.get(ENV_URL))
+        for line in store_lines(demo_run.store, given=given):
+            console.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
+def store_lines(url: str, *, given: bool) -> list[str]:
+    """The demo's last lines: where its runs are stored (the SQLite file of a SQLite `url`,
+    else the URL with its password as ***: ledger.connection.url_name) and how to open that
+    store in the web app: `moneytrail serve --db ...` when the store was chosen (`given`:
+    --db or MONEYTRAIL_DATABASE_URL), else `make serve`, which opens the default store."""
+    from shlex import quote
+
+    from moneytrail.ledger.connection import url_name
+    from moneytrail.ledger.location import sqlite_file
+
+    name = url_name(url)
+    where = f"the SQLite file {name}" if sqlite_file(url) else f"the database {name}"
+    serve, hint = "make serve (or `moneytrail serve`)", ""
+    if given:
+        serve = f"moneytrail serve --db {quote(name)}"
+        hint = " (with your password in place of ***)" if "***" in name else ""
+    return [f"The runs are stored in {where}.",
+            f"Open them in the web app: {serve}{hint}, then http://127.0.0.1:8000 in a "
+            "browser."]
 
 
 def validate(

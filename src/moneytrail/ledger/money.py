@@ -22,9 +22,33 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from moneytrail.ledger.errors import ConversionError
+from moneytrail.numbers import SYMBOLS
 
 BASE_CURRENCY = "EUR"
 DEFLATOR_OF: Mapping[str, str] = {"EUR": "hicp_ea", "USD": "cpi_us"}
+
+
+def unknown_currency(code: str, known: Iterable[str], *, what: str = "currency") -> str:
+    """Why `code` cannot be a currency of the ledger's amounts, in the reader's words first,
+    then the data file (for fact-checkers) and the currencies that can:
+    'unknown currency: no exchange rate for XXX in the data package (macro/fx.csv; known:
+    EUR, GBP, USD)'. A symbol of several currencies ('$') says so instead."""
+    listed = f"known: {', '.join(sorted(known))}"
+    if code in SYMBOLS:
+        return (f"unknown {what}: {code} stands for several currencies "
+                f"({', '.join(SYMBOLS[code])}): give its ISO code ({listed})")
+    return (f"unknown {what}: no exchange rate for {code} in the data package "
+            f"(macro/fx.csv; {listed})")
+
+
+def no_rate(currency: str, year: int | str) -> str:
+    """A missing FX rate of `currency` in `year`, said in words before the data file."""
+    return f"no exchange rate for {currency} in {year} in the data package (macro/fx.csv)"
+
+
+def no_index(series: str, year: int | str) -> str:
+    """A missing price index (deflator) of `series` for `year`, in words before the file."""
+    return f"no price index for {year} in the data package ({series} in macro/deflators.csv)"
 
 
 @dataclass(frozen=True)
@@ -68,20 +92,20 @@ class Converter:
         if currency == BASE_CURRENCY:
             return 1.0
         if currency not in self.currencies:
-            raise ConversionError("unknown currency (no FX series in macro/fx.csv)",
+            raise ConversionError(unknown_currency(currency, self.currencies),
                                   field="currency", value=currency)
         try:
             return self.rates[(currency, year)]
         except KeyError:
-            raise ConversionError(f"no FX rate for {currency} in {year} (macro/fx.csv)",
-                                  field="currency", value=currency) from None
+            raise ConversionError(no_rate(currency, year), field="currency",
+                                  value=currency) from None
 
     def index(self, series: str, year: int) -> float:
         try:
             return self.indices[(series, year)]
         except KeyError:
-            raise ConversionError(f"no {series} deflator for {year} (macro/deflators.csv)",
-                                  field="price_year", value=year) from None
+            raise ConversionError(no_index(series, year), field="price_year",
+                                  value=year) from None
 
     def deflator_currency(self, currency: str) -> str:
         return currency if currency in DEFLATOR_OF else BASE_CURRENCY
@@ -114,18 +138,17 @@ class Converter:
         """Refuse a target currency and price year the series cannot express amounts in."""
         series = DEFLATOR_OF[self.deflator_currency(currency)]
         if (series, year) not in self.indices:
-            raise ConversionError(f"no {series} deflator for {year} (macro/deflators.csv); "
-                                  "choose another price year", field="price_year",
-                                  value=year)
+            raise ConversionError(f"{no_index(series, year)}; choose another price year",
+                                  field="price_year", value=year)
         if not self.has_rate(currency, year):
-            raise ConversionError(f"no FX rate for {currency} in {year} (macro/fx.csv); "
-                                  "choose another price year", field="price_year",
-                                  value=year)
+            raise ConversionError(f"{no_rate(currency, year)}; choose another price year",
+                                  field="price_year", value=year)
 
     def factor(self, currency: str, price_year: int, to_currency: str, to_year: int) -> float:
         """Multiply an amount in (currency, price_year) by this to get (to_currency, to_year)."""
         if to_currency not in self.currencies:
-            raise ConversionError("unknown target currency (no FX series in macro/fx.csv)",
+            raise ConversionError(unknown_currency(to_currency, self.currencies,
+                                                   what="target currency"),
                                   field="currency", value=to_currency)
         via = self.deflator_currency(to_currency)
         factor = 1.0

@@ -22,8 +22,9 @@ import pandas as pd
 
 from moneytrail.data.checks import RELIABILITY, one_row
 from moneytrail.ledger.errors import ConversionError, LedgerError, NotFoundError
-from moneytrail.ledger.money import Converter
+from moneytrail.ledger.money import Converter, unknown_currency
 from moneytrail.ledger.records import NOT_PLEDGES, SECTORS, STAGES, WHOLE_CAPEX, split_list
+from moneytrail.numbers import currency_of_symbol
 
 Tables = dict[str, pd.DataFrame]
 BOUNDS = ("low", "central", "high")
@@ -84,9 +85,9 @@ def target(converter: Converter, currency: str, price_year: int | None) -> tuple
         raise ConversionError("expected a currency code as text (e.g. 'EUR' or 'USD')"
                               + (", not None" if currency is None else ""),
                               field="currency", value=currency)
-    currency = currency.upper()
+    currency = currency_of_symbol(currency)        # 'eur' and '€' as EUR, as the builder
     if currency not in converter.currencies:
-        raise ConversionError("unknown currency (no FX series in macro/fx.csv)",
+        raise ConversionError(unknown_currency(currency, converter.currencies),
                               field="currency", value=currency)
     if price_year is None:
         return currency, converter.default_price_year(currency)

@@ -33,7 +33,7 @@ from moneytrail.data.checks import (
 from moneytrail.data.package import DataPackage, open_package
 from moneytrail.data.sourcing import primary_ref_problem, title_lang_problem
 from moneytrail.errors import MoneytrailError
-from moneytrail.ledger.money import DEFLATOR_OF
+from moneytrail.ledger.money import DEFLATOR_OF, no_index, no_rate, unknown_currency
 from moneytrail.ledger.records import (
     BASES,
     DEAL_KINDS,
@@ -330,16 +330,14 @@ def claim_problems(rows: list[Row], deal_ids: set[str], published: Mapping[str, 
             problems.append(problem(row, "currency", currency, NOT_ISO))    # 'ABC', 'FTE'
         elif currency and (not CURRENCY_RE.match(currency) or currency not in currencies):
             problems.append(problem(row, "currency", currency,
-                                    "unknown currency (no FX series in macro/fx.csv)"))
+                                    unknown_currency(currency, currencies)))
         elif currency and year and currency != "EUR" and (currency, year) not in rates:
-            problems.append(problem(row, "price_year", year,
-                                    f"no FX rate for {currency} in {year} (macro/fx.csv)"))
+            problems.append(problem(row, "price_year", year, no_rate(currency, year)))
         missing = [s for s in DEFLATOR_OF.values() if year and (s, year) not in indices]
         if missing:
             problems.append(problem(row, "price_year", year,
-                                    f"no deflator for {year} ({', '.join(missing)} in "
-                                    "macro/deflators.csv), so the amount cannot be "
-                                    "compared across years"))
+                                    f"{no_index(', '.join(missing), year)}, so the "
+                                    "amount cannot be compared across years"))
         problems += date_problems(row, "as_of", today, future=False)
         if row["source"] and row["source"] not in source_ids:
             problems.append(problem(row, "source", row["source"], "unknown source id"))

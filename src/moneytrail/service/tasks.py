@@ -1574,6 +1574,9 @@ class DemoRun:
     traces: list[Result]
     comparison: Result
     claims: Result
+    # the database the runs were stored in, as its URL with any password as *** (None: not
+    # stored); ledger.connection.url_name gives the SQLite file of a SQLite URL
+    store: str | None = None
 
 
 def demo(ws: Workspace, plans: list[Plan], *, draws: int = 10_000, seed: int = 1,
@@ -1626,7 +1629,9 @@ def demo_runs(ws: Workspace, plans: list[Plan], *, draws: int, seed: int,
     claims = check_claims(ws, draws=2000, seed=1, store=chosen,
                           traces=cut_traces(ws, [traced[p.id] for p in plans if p.id in traced],
                                             draws=2000, seed=1))
-    return DemoRun(traces=traces, comparison=compared, claims=claims)
+    return DemoRun(traces=traces, comparison=compared, claims=claims,
+                   store=None if chosen is None else
+                   chosen.engine.url.render_as_string(hide_password=True))
 
 
 def cut_traces(ws: Workspace, results: list[TraceResult], *, draws: int, seed: int

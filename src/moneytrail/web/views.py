@@ -28,6 +28,7 @@ from moneytrail.ledger.queries import (
 )
 from moneytrail.ledger.queries import ratio as ledger_ratio
 from moneytrail.ledger.records import DEAL_KINDS, KINDS, STAGES, split_list, typed_record
+from moneytrail.numbers import currency_of_symbol
 from moneytrail.report.units import money, region_label
 from moneytrail.web.state import WebState
 
@@ -220,10 +221,12 @@ def price_year_param(value: str | None) -> int | None:
 
 
 def ledger_options(currency: str | None, price_year: str | None = None) -> dict[str, Any]:
-    """The output money of a ledger query: `currency` and `price_year` when given."""
+    """The output money of a ledger query: `currency` and `price_year` when given; the
+    currency as its ISO code ('eur' and '€' as EUR: numbers.currency_of_symbol, as the plan
+    builder and the ledger queries read it), so the page's links and reproduce lines name it."""
     currency = text_param("currency", currency)
     year = price_year_param(price_year)
-    return {**({"currency": currency.upper()} if currency else {}),
+    return {**({"currency": currency_of_symbol(currency)} if currency else {}),
             **({"price_year": year} if year is not None else {})}
 
 

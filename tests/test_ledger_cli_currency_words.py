@@ -1,0 +1,31 @@
+"""`moneytrail ledger list/totals` as a reader types them: `--currency €` is EUR (as the plan
+builder reads it), and a price year the data have no index for says so in words before it
+names the data file."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli(store: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "MONEYTRAIL_DATABASE_URL": str(store),
+           "PYTHONPATH": str(ROOT / "src"), "COLUMNS": "200"}
+    return subprocess.run([sys.executable, "-m", "moneytrail", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600, env=env)
+
+
+def test_ledger_list_takes_the_euro_sign_and_a_missing_price_year_is_said_in_words(tmp_path):
+    store = tmp_path / "ledger.sqlite"
+    euro = cli(store, "ledger", "list", "--currency", "€", "--format", "csv")
+    assert euro.returncode == 0, euro.stderr
+    assert euro.stdout == cli(store, "ledger", "list", "--currency", "EUR", "--format",
+                              "csv").stdout
+    old = cli(store, "ledger", "totals", "--price-year", "1900")
+    assert old.returncode == 2
+    message = " ".join(old.stderr.split())
+    assert "field '--price-year', value 1900: no price index for 1900 in the data package " \
+           "(hicp_ea in macro/deflators.csv); choose another price year" in message
