@@ -128,3 +128,19 @@ def test_a_valid_form_shown_again_has_plain_numbers(client):
     assert shown["spend-1-central"] == "0.0000001"
     assert shown["renewable_share"] == "0.00001 %"
     assert exponent_values(page.text) == []
+
+
+@pytest.mark.parametrize(("changes", "anchor", "says"), [
+    ({**LABOUR, "cond-0-value": "30 %", "cond-0-selector": "country", "cond-0-target": "fr"},
+     "cond-0-selector", "'For' applies to the measure value added share only: choose that "
+     "measure, or set 'For' to (all)"),
+    ({"cond-0-metric": "value_added_share", "cond-0-value": "30 %"}, "cond-0-selector",
+     "value added share needs a group, country or firm: choose one under 'For' and write it "
+     "under 'Which'")])
+def test_a_condition_missing_or_misusing_for_quotes_no_other_inputs_value(client, changes,
+                                                                          anchor, says):
+    """The problem is the 'For' input, not the bound: no '(you gave: max 30 %)'."""
+    page, _ = submit(client, **changes)
+    assert page.status_code == 400
+    assert message(page.text, anchor) == says
+    assert form_fields(page.text)["cond-0-value"] == "30 %"

@@ -781,6 +781,9 @@ def people_message(field: str | None, message: str, value: Any, row: Mapping[str
     if message.startswith("value_added_share needs exactly one of"):
         return ("value added share needs a group, country or firm: choose one under "
                 "'For' and write it under 'Which'"), "selector"
+    if re.fullmatch(rf"(?:{'|'.join(SELECTORS)}) only applies to value_added_share", message):
+        return ("'For' applies to the measure value added share only: choose that measure, "
+                "or set 'For' to (all)"), "selector"
     found = re.fullmatch(r"unknown group \(known: .*\)", message)
     if found:
         groups = "; ".join(words.get("group", {}).values())
@@ -907,6 +910,8 @@ def error_entry(exc: Any, rows: Mapping[str, Any], typed: Mapping[str, str],
         words, where = people_message(field, exc.detail, given_value, row, names,
                                       typed.get(field or ""))
         message, value = typed_value(field, words, given_value, typed)
+        if where == "selector":         # on 'For': not the bound typed in another input
+            value = None
     if value is not None:
         value = named_paths(value, names) if value.strip() else None
     if value is not None:            # '1000…(401 digits) bn', not the 400 zeros typed
