@@ -14,6 +14,7 @@ import math
 import re
 import sys
 from collections.abc import Collection, Mapping
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from moneytrail.numbers import currency_of_symbol
@@ -67,6 +68,24 @@ def plain(value: Any) -> Any:
     return value
 
 
+def digits(value: int | float) -> str:
+    """A finite number in plain digits, never in exponent form, and exact (float() reads it
+    back to the same number): 1e-07 -> '0.0000001', 1e+20 -> '100000000000000000000',
+    2000.0 -> '2000', 0.39 -> '0.39'."""
+    value = plain(value)
+    if isinstance(value, float):
+        return format(Decimal(repr(value)), "f")
+    return str(value)
+
+
+def shown_number(value: Any) -> Any:
+    """A number as an input of the form shows it: a float in plain digits (`digits`: 2000 for
+    2000.0, 0.0000001 for 1e-07); other values (an int, text as typed, None) as they are."""
+    if isinstance(value, float) and math.isfinite(value):
+        return digits(value)
+    return value
+
+
 def amount_words(value: Any) -> Any:
     """A budget amount as a person types it, in the app's size words ('20 bn' for
     20000000000, web.numbers.amount_text), which the builder reads back to the same number;
@@ -76,7 +95,7 @@ def amount_words(value: Any) -> Any:
     if isinstance(value, int | float) and not isinstance(value, bool) \
             and 1 <= value <= sys.float_info.max:    # a whole number of 400 digits: as is
         return amount_text(value)
-    return plain(value)
+    return shown_number(value)
 
 
 def interval(value: Any) -> dict[str, Any]:
@@ -99,13 +118,14 @@ Names = Mapping[str, Mapping[str, str]]     # selector -> id -> display name (`t
 
 
 def shown_share(value: Any) -> Any:
-    """A share as the form shows it: a float with at most 10 significant digits (0.2, not
-    0.1999999999999999, the float noise of a rule's arithmetic); other values as they are.
-    The rounding stays far inside the schema's SHARE_TOLERANCE and `own_row`'s comparison
-    with the numbers a row's source or rule gave, so the row keeps its label and note."""
+    """A share as the form shows it: at most 10 significant digits (0.2, not
+    0.1999999999999999, the float noise of a rule's arithmetic), in plain digits (0.0000001,
+    not 1e-07: `digits`); other values as they are. The rounding stays far inside the
+    schema's SHARE_TOLERANCE and `own_row`'s comparison with the numbers a row's source or
+    rule gave, so the row keeps its label and note."""
     if isinstance(value, float) and math.isfinite(value):
-        return float(f"{value:.10g}")
-    return value
+        return digits(float(f"{value:.10g}"))
+    return shown_number(value)
 
 
 def shown_percent(value: Any) -> Any:
@@ -116,8 +136,8 @@ def shown_percent(value: Any) -> Any:
     central = value.get("central") if isinstance(value, dict) else value
     if isinstance(central, int | float) and not isinstance(central, bool) \
             and 0 <= central <= 1:
-        return f"{central * 100:.10g} %"
-    return given(plain(central))
+        return f"{digits(float(f'{central * 100:.10g}'))} %"
+    return given(shown_number(central))
 
 
 def spare_spend_rows(spend: Mapping[str, Any], names: Names | None) -> int:
@@ -157,22 +177,24 @@ def form_rows(plan: Mapping[str, Any], names: Names | None = None) -> dict[str, 
         target = given(item.get(selector)) if selector else ""
         shown = (names or {}).get(selector, {}).get(str(target), target)
         cond_rows.append({"metric": given(item.get("metric")), "bound": bound,
-                          "value": item.get(bound), "selector": selector,
+                          "value": shown_number(item.get(bound)), "selector": selector,
                           "target": shown, "label": given(item.get("label"))})
     blank = {"category": "", "low": None, "central": None, "high": None}
     return {
         "id": given(plan.get("id"), "my-plan"), "title": given(plan.get("title")),
-        "description": given(plan.get("description")), "year": given(plan.get("year")),
-        "currency": given(plan.get("currency")), "price_year": given(plan.get("price_year")),
+        "description": given(plan.get("description")),
+        "year": given(shown_number(plan.get("year"))), "currency": given(plan.get("currency")),
+        "price_year": given(shown_number(plan.get("price_year"))),
         "buyer_region": given(plan.get("buyer_region"), "EU"),
         "site_country": given(plan.get("site_country")),
         "budget": given(amount_words(budget.get("amount"))),
         "budget_source": given(budget.get("source")),
         "budget_note": given(budget.get("note")),
         "budget_sourced": sourced_amount(budget),
-        "draws": given(plan.get("draws"), 2000), "seed": given(plan.get("seed"), 1),
-        "horizon_years": given(plan.get("horizon_years")),
-        "spend_years": given(plan.get("spend_years")),
+        "draws": given(shown_number(plan.get("draws")), 2000),
+        "seed": given(shown_number(plan.get("seed")), 1),
+        "horizon_years": given(shown_number(plan.get("horizon_years"))),
+        "spend_years": given(shown_number(plan.get("spend_years"))),
         "renewable_share": shown_percent(plan.get("renewable_share")),
         "spend": spend_rows + [dict(blank) for _ in range(spare_spend_rows(spend, names))],
         "procurement": proc_rows + [{**blank, "supplier": ""} for _ in range(EXTRA_ROWS)],
@@ -253,16 +275,43 @@ def target_id(selector: str, typed: str, names: Names | None) -> str:
 def plan_and_typed(form: Mapping[str, Any], extra: Mapping[str, Any] | None = None,
                    names: Names | None = None
                    ) -> tuple[dict[str, Any], dict[str, str]]:
-    """The plan mapping of the builder's form fields (plan_from_form) and the number fields
-    typed otherwise than the number they were read as, by dotted path: {'spend.accelerators.
-    central': '1,500', 'budget.amount': '20 bn'}, so an error on them quotes what the user
-    typed (`typed_value`), not 1500 or 20000000000."""
-    typed: dict[str, str] = {}
+    """The plan mapping of the builder's form fields (plan_from_form) and the fields typed
+    otherwise than the value they were read as, by dotted path: {'spend.accelerators.
+    central': '1,500', 'budget.amount': '20 bn', 'site_country': 'fr'}, so an error on them
+    quotes what the user typed (`typed_value`), not 1500, 20000000000 or FR."""
+    plan, typed, _ = read_form(form, extra, names)
+    return plan, typed
 
-    def read(key: str, path: str, **options: Any) -> Any:
+
+def read_form(form: Mapping[str, Any], extra: Mapping[str, Any] | None = None,
+              names: Names | None = None
+              ) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    """`plan_and_typed`'s plan and typed fields, and the text of every input the form shows
+    again otherwise than typed, by dotted path (`retyped`: '0.50' shown as 0.5, '1e9' draws
+    as 1000000000, 'fr' as France), so a form with errors comes back as the user typed it
+    (`as_typed`). A whole-number field typed as a float without a fraction ('1e9' draws,
+    '2025.0') is read as the int it is, so the check says what is wrong with it (too
+    many draws), not that it is no whole number; a category (supplier of a category)
+    repeated in a later row keeps the first row's numbers (the later row is shown again
+    with an error: `duplicate_rows`)."""
+    typed: dict[str, str] = {}
+    texts: dict[str, str] = {}
+
+    def read(key: str, path: str, whole: bool = False, **options: Any) -> Any:
         value = number(form.get(key), **options)
+        if whole:
+            value = plain(value)
         raw = text(form, key)
         if value is not None and not isinstance(value, str) and raw != str(value):
+            typed[path] = raw
+        if raw:
+            texts[path] = raw
+        return value
+
+    def read_text(path: str, raw: str, value: str) -> str:    # a text field read as `value`
+        if raw:
+            texts[path] = raw
+        if raw != value:
             typed[path] = raw
         return value
 
@@ -270,13 +319,15 @@ def plan_and_typed(form: Mapping[str, Any], extra: Mapping[str, Any] | None = No
     if text(form, "description"):
         plan["description"] = text(form, "description")
     for key in WHOLE_KEYS:
-        value = read(key, key)
+        value = read(key, key, whole=True)
         if value is not None:
             plan[key] = value
-    plan["currency"] = currency_of_symbol(text(form, "currency"))     # '€' as EUR
+    plan["currency"] = read_text("currency", text(form, "currency"),
+                            currency_of_symbol(text(form, "currency")))     # '€' as EUR
     plan["buyer_region"] = text(form, "buyer_region")
     if text(form, "site_country"):
-        plan["site_country"] = text(form, "site_country").upper()
+        plan["site_country"] = read_text("site_country", text(form, "site_country"),
+                                    text(form, "site_country").upper())
     budget: dict[str, Any] = {"amount": read("budget", "budget.amount", sizes=True,
                                              currency=plan["currency"])}
     for key in ("source", "note"):
@@ -286,15 +337,15 @@ def plan_and_typed(form: Mapping[str, Any], extra: Mapping[str, Any] | None = No
     spend: dict[str, Any] = {}
     for i in range(MAX_ROWS):
         category = text(form, f"spend-{i}-category")
-        if not category:
+        if not category or category in spend:       # a repeated one: duplicate_rows
             continue
         spend[category] = share_row(form, f"spend-{i}", read, f"spend.{category}")
     plan["spend"] = spend
     procurement: dict[str, dict[str, Any]] = {}
     for i in range(MAX_ROWS):
         category, supplier = text(form, f"proc-{i}-category"), text(form, f"proc-{i}-supplier")
-        if not category and not supplier:
-            continue
+        if (not category and not supplier) or supplier in procurement.get(category, {}):
+            continue                                 # a repeated one: duplicate_rows
         procurement.setdefault(category, {})[supplier] = share_row(
             form, f"proc-{i}", read, f"procurement.{category}.{supplier}")
     if procurement:
@@ -312,6 +363,7 @@ def plan_and_typed(form: Mapping[str, Any], extra: Mapping[str, Any] | None = No
                                percent=share_metric(metric))
         selector = text(form, f"cond-{i}-selector")
         if selector in SELECTORS and text(form, f"cond-{i}-target"):
+            texts[f"conditions.{len(conditions)}.{selector}"] = text(form, f"cond-{i}-target")
             item[selector] = target_id(selector, text(form, f"cond-{i}-target"), names)
         if text(form, f"cond-{i}-label"):
             item["label"] = text(form, f"cond-{i}-label")
@@ -327,7 +379,56 @@ def plan_and_typed(form: Mapping[str, Any], extra: Mapping[str, Any] | None = No
     for key, value in kept.items():
         if value is not None and key not in form:   # an input of the form (empty: unset) wins
             plan.setdefault(key, value)
-    return plan, typed
+    return plan, typed, retyped(form_rows(plan, names), texts)
+
+
+def row_cells(rows: dict[str, Any]) -> dict[str, tuple[dict[str, Any], str]]:
+    """The inputs of the form `rows` (form_rows) that show a plan field read from text, by
+    the field's dotted path (as `read_form` names them): (the row, its key). A repeated row
+    (`restore_duplicates`) shows its own text already."""
+    cells: dict[str, tuple[dict[str, Any], str]] = {
+        key: (rows, key) for key in (*WHOLE_KEYS, "currency", "site_country", "renewable_share")}
+    cells["budget.amount"] = (rows, "budget")
+    for row in rows["spend"]:
+        if row.get("category") and not row.get("duplicate"):
+            for part in ("low", "central", "high"):
+                cells.setdefault(f"spend.{row['category']}.{part}", (row, part))
+    for row in rows["procurement"]:
+        if (row.get("category") or row.get("supplier")) and not row.get("duplicate"):
+            for part in ("low", "central", "high"):
+                cells.setdefault(f"procurement.{row['category']}.{row['supplier']}.{part}",
+                                 (row, part))
+    for k, row in enumerate(rows["conditions"]):
+        if row.get("metric"):
+            cells[f"conditions.{k}.{row['bound']}"] = (row, "value")
+            if row.get("selector"):
+                cells[f"conditions.{k}.{row['selector']}"] = (row, "target")
+    return cells
+
+
+def retyped(rows: dict[str, Any], texts: Mapping[str, str]) -> dict[str, str]:
+    """The `texts` (by dotted path) the form `rows` would show otherwise: '0.50' shown as
+    0.5, '1500000000' as '1.5 bn', 'fr' as France; what it shows as typed is left out."""
+    cells = row_cells(rows)
+    out: dict[str, str] = {}
+    for path, raw in texts.items():
+        if path in cells:
+            row, key = cells[path]
+            shown = row.get(key)
+            if ("" if shown is None else str(shown)) != raw:
+                out[path] = raw
+    return out
+
+
+def as_typed(rows: dict[str, Any], texts: Mapping[str, Any]) -> None:
+    """Show in the form `rows` the text typed in each input (`texts`, `read_form`'s by
+    dotted path) instead of the value read from it: a form with errors comes back as the
+    user typed it ('-20 bn', not -20000000000; '1e9', not 1000000000)."""
+    cells = row_cells(rows)
+    for path, raw in texts.items():
+        if path in cells and isinstance(raw, str):
+            row, key = cells[path]
+            row[key] = raw
 
 
 def renewable_from_form(value: Any, kept: Any) -> Any:
@@ -430,7 +531,8 @@ def share_row(form: Mapping[str, Any], prefix: str, read: Any = None, path: str 
 def sourced_text(row: Mapping[str, Any]) -> str:
     """The numbers a row's source, reliability and note were given for, as the builder's
     hidden `sourced` field carries them: 'low central high' ('' for a missing end)."""
-    return " ".join("" if row.get(k) is None else repr(row.get(k))
+    return " ".join(str(shown_number(row.get(k))) if isinstance(row.get(k), int | float)
+                    else "" if row.get(k) is None else str(row.get(k))
                     for k in ("low", "central", "high"))
 
 
@@ -484,7 +586,7 @@ def sourced_amount(budget: Mapping[str, Any]) -> str:
     if not (budget.get("source") or budget.get("note")) or isinstance(amount, bool) \
             or not isinstance(amount, int | float):
         return ""
-    return repr(amount)
+    return str(shown_number(amount))
 
 
 def own_budget(budget: dict[str, Any], sourced: str) -> dict[str, Any]:
@@ -607,11 +709,13 @@ def field_label(field: str | None, rows: Mapping[str, Any], names: Names | None 
 
 
 def percent_text(value: Any) -> str:
-    """A share as a percent: 1.2 -> '120 %'; other text unchanged."""
+    """A share as a percent in four significant digits, in plain digits: 1.2 -> '120 %',
+    1e-07 -> '0.00001 %'; other text unchanged."""
     try:
-        return f"{float(value) * 100:.4g} %"
+        percent = float(f"{float(value) * 100:.4g}")
     except (TypeError, ValueError):
         return str(value)
+    return f"{digits(percent) if math.isfinite(percent) else percent} %"
 
 
 def named_paths(quoted: str, names: Names | None) -> str:
@@ -665,8 +769,10 @@ def people_message(field: str | None, message: str, value: Any, row: Mapping[str
         dated = last in ("year", "price_year")         # a count of years is no date
         later = "or later" if dated else "or more"
         earlier = "or earlier" if dated else "or less"
-        return f"write {found.group(2)} {later if found.group(1) == 'greater' else earlier}", \
-            None
+        bound = found.group(2)       # a seed's 9,223,372,036,854,775,807; a year as it is
+        if not dated and re.fullmatch(r"\d{5,}", bound):
+            bound = f"{int(bound):,}"
+        return f"write {bound} {later if found.group(1) == 'greater' else earlier}", None
     found = re.fullmatch(r"supplier shares for '(.+)' add up to (\S+), not 1", message)
     if found:
         category = words.get("category", {}).get(found.group(1), found.group(1))
@@ -682,6 +788,9 @@ def people_message(field: str | None, message: str, value: Any, row: Mapping[str
     if message.startswith("value_added_share needs exactly one of"):
         return ("value added share needs a group, country or firm: choose one under "
                 "'For' and write it under 'Which'"), "selector"
+    if re.fullmatch(rf"(?:{'|'.join(SELECTORS)}) only applies to value_added_share", message):
+        return ("'For' applies to the measure value added share only: choose that measure, "
+                "or set 'For' to (all)"), "selector"
     found = re.fullmatch(r"unknown group \(known: .*\)", message)
     if found:
         groups = "; ".join(words.get("group", {}).values())
@@ -763,7 +872,7 @@ def order_error(field: str, found: re.Match[str], rows: Mapping[str, Any],
     message = (f"{pair[0]} {shown[pair[0]]} is above {pair[1]} {shown[pair[1]]}: the low "
                "value must not be above the central one, nor the central one above the high "
                f"one (low {shown['low']}, central {shown['central']}, high {shown['high']})")
-    written = f"{shown_share(numbers[('low', 'central', 'high').index(part)]):g}"
+    written = str(shown_share(numbers[('low', 'central', 'high').index(part)]))
     value = typed.get(f"{stem}.{part}") or (written if changed is None or part in changed
                                             else None)
     return f"{stem}.{part}", message, value
@@ -808,6 +917,8 @@ def error_entry(exc: Any, rows: Mapping[str, Any], typed: Mapping[str, str],
         words, where = people_message(field, exc.detail, given_value, row, names,
                                       typed.get(field or ""))
         message, value = typed_value(field, words, given_value, typed)
+        if where == "selector":         # on 'For': not the bound typed in another input
+            value = None
     if value is not None:
         value = named_paths(value, names) if value.strip() else None
     if value is not None:            # '1000…(401 digits) bn', not the 400 zeros typed

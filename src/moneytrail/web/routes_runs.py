@@ -700,9 +700,9 @@ def add_run_routes(app: FastAPI) -> None:
     @app.get("/build", include_in_schema=False)
     def build_page(request: Request, plan: Q = None, reference: Q = None,
                    check: Q = None, typed: Q = None, dup: Q = None,
-                   rules: Q = None) -> HTMLResponse:
+                   rules: Q = None, shown: Q = None) -> HTMLResponse:
         return build_form(request, plan=plan, reference=reference, check=check == "1",
-                          typed=typed, dup=dup, rules=rules)
+                          typed=typed, dup=dup, rules=rules, shown=shown)
 
     @app.post("/build", include_in_schema=False)
     async def build_submit(request: Request) -> Response:
@@ -712,16 +712,17 @@ def add_run_routes(app: FastAPI) -> None:
         if form.get("extra"):             # the form's hidden draft of fields it has no input for
             extra = decode_draft(form["extra"], "extra")      # damaged: a 400 naming it
         names = builder.target_names(request.app.state.workspace.valuechain)
-        draft, typed = builder.plan_and_typed(form, extra, names)
+        draft, typed, texts = builder.read_form(form, extra, names)
         duplicates = builder.duplicate_rows(form)
-        token = encode_draft(draft) + typed_param(typed) + (
+        token = encode_draft(draft) + typed_param(typed, texts) + (
             f"&dup={encode_draft({'rows': duplicates})}" if duplicates else "")
         # a saved plan opened in the builder stays linked through "Check" (issue 12)
         saved = "".join(f"&{key}={form[field]}" for key, field in
                         (("saved", "saved_id"), ("rev", "saved_revision"))
                         if form.get(field, "").isascii() and form.get(field, "").isdigit())
         if form.get("action") == "rules" and not duplicates:
-            location = await run_in_threadpool(apply_rules, request, form, draft, typed)
+            location = await run_in_threadpool(apply_rules, request, form, draft, typed,
+                                               texts)
             return RedirectResponse(location + saved, status_code=303)
         if form.get("action") != "run" or duplicates:
             return RedirectResponse(f"/build?plan={token}&check=1{saved}", status_code=303)
@@ -940,10 +941,13 @@ def comparison(request: Request, runs: str | None) -> View:
                         known_currencies(ws, check=False))
 
 
-def typed_param(typed: dict[str, str]) -> str:
-    """The `&typed=` part of a builder link: the number fields typed otherwise than read
-    (builder.plan_and_typed), so the checked form quotes them as typed; '' when none."""
-    return f"&typed={encode_draft(typed)}" if typed else ""
+def typed_param(typed: dict[str, str], texts: dict[str, str] | None = None) -> str:
+    """The `&typed=` part of a builder link: the fields typed otherwise than read
+    (builder.plan_and_typed), so the checked form quotes them as typed; and `&shown=`: the
+    text of each input the form would show otherwise (builder.read_form), so a form with
+    errors shows what was typed; '' when none."""
+    return (f"&typed={encode_draft(typed)}" if typed else "") + (
+        f"&shown={encode_draft(texts)}" if texts else "")
 
 
 def typed_dup(token: str | None) -> list[Any]:
@@ -973,7 +977,7 @@ def typed_texts(token: str | None) -> dict[str, str]:
 
 
 def apply_rules(request: Request, form: dict[str, str], draft: dict[str, Any],
-                typed: dict[str, str]) -> str:
+                typed: dict[str, str], texts: dict[str, str] | None = None) -> str:
     """The builder's "Apply these rules" action: the draft with its supplier rows under the
     procurement rules of the form (service.tasks.procured_shares, as `compare` applies
     them), as the address of the checked builder; the rules as typed and what they changed
@@ -999,10 +1003,11 @@ def apply_rules(request: Request, form: dict[str, str], draft: dict[str, Any],
                    if c in outcome["changed"] + outcome["unchanged"]]
             draft = builder.ruled_draft(draft, ruled.procurement, outcome["changed"],
                                         {p.stem for p in reference_scenarios()})
-            typed = {k: v for k, v in typed.items() if not k.startswith("procurement.")
-                     or k.split(".")[1] not in outcome["changed"]}
+            typed, texts = ({k: v for k, v in found.items() if not k.startswith("procurement.")
+                             or k.split(".")[1] not in outcome["changed"]}
+                            for found in (typed, texts or {}))
             state.update(outcome, own=own, applied=True)
-    return (f"/build?plan={encode_draft(draft)}{typed_param(typed)}&check=1"
+    return (f"/build?plan={encode_draft(draft)}{typed_param(typed, texts)}&check=1"
             f"&rules={encode_draft(state)}")
 
 
@@ -1085,12 +1090,13 @@ def newest_price_year(ws: Any) -> int | None:
 
 def build_form(request: Request, *, plan: str | None, reference: str | None,
                check: bool, typed: str | None = None, dup: str | None = None,
-               rules: str | None = None) -> HTMLResponse:
+               rules: str | None = None, shown: str | None = None) -> HTMLResponse:
     """The builder form for a draft (link), a reference plan, or a blank plan; with `check`
     the draft is validated and every problem is shown next to its field (builder.all_errors)
     in words for people (builder.error_entry), quoting the value as typed (`typed`,
     typed_param); rows repeating a category or supplier (`dup`, builder.duplicate_rows) are
-    shown again with an error."""
+    shown again with an error. A form with errors shows each input as typed (`shown`,
+    builder.as_typed); a valid one its values as read."""
     from moneytrail.web.jobs import plan_from_mapping, reference_plan
 
     if plan:
@@ -1125,6 +1131,8 @@ def build_form(request: Request, *, plan: str | None, reference: str | None,
     errors += ruled["errors"]
     # the inputs in the order of the form, one error per input (the first)
     errors.sort(key=lambda entry: builder.form_order(entry["anchor"]))
+    if errors:
+        builder.as_typed(rows, typed_texts(shown))
     by_anchor: dict[str, dict[str, Any]] = {}
     for entry in errors:
         by_anchor.setdefault(entry["anchor"], entry)

@@ -176,12 +176,12 @@ async def save_from_builder(request: Request,
     from moneytrail.web.routes_runs import typed_param
 
     names = builder.target_names(request.app.state.workspace.valuechain)
-    draft, typed = builder.plan_and_typed(form, extra, names)
+    draft, typed, texts = builder.read_form(form, extra, names)
     duplicates = builder.duplicate_rows(form)
     token = encode_draft(draft) + (
         f"&dup={encode_draft({'rows': duplicates})}" if duplicates else "")
     saved_id = form.get("saved_id", "")
-    back = f"/build?plan={token}&check=1&unsaved=1{typed_param(typed)}" + (
+    back = f"/build?plan={token}&check=1&unsaved=1{typed_param(typed, texts)}" + (
         f"&saved={saved_id}&rev={form.get('saved_revision', '')}" if saved_id else "")
     if duplicates:                  # a repeated row the plan would drop: shown, not saved
         return RedirectResponse(back, status_code=303)
