@@ -828,28 +828,43 @@ def source_view(state: WebState, url: str, source: str) -> View:
                 tables=["used_by"])
 
 
+def row_context(source: str, note: Any, cited: Any) -> dict[str, str]:
+    """What a row citing `source` says beside its figure: its own `note` ('' when it has
+    none) and `other_sources`, the other source ids it cites, ';'-joined as the data writes
+    them ('' when `source` is its only one). A figure built from several sources says so in
+    its note; without both a reader takes it for the one source's own."""
+    text = "" if note is None or (isinstance(note, float) and note != note) else str(note)
+    ids = cited if isinstance(cited, (list, tuple, set)) else split_list(str(cited or ""))
+    others = [s for s in dict.fromkeys(str(i).strip() for i in ids)
+              if s and s not in (source, "nan")]
+    return {"note": text.strip(), "other_sources": ";".join(others)}
+
+
 def cited_by(state: WebState, source: str,
              tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
     """Every row citing `source`: the ledger's deals, claims and macro series (`tables`, the
     store's, read once per page), the value chain's rows, the debate's claims and the bundled
-    reference plans' figures."""
+    reference plans' figures; each with its note and other sources (`row_context`)."""
     used: list[dict[str, Any]] = []
     for _, deal in tables["deal"].iterrows():
         if cites(deal["sources"], source):
             used.append({"table": "ledger deal", "key": deal["id"], "label": deal["name"],
-                         "deal": deal["id"]})
+                         "deal": deal["id"],
+                         **row_context(source, deal.get("note"), deal["sources"])})
     for _, claim in tables["claim"].iterrows():
         if claim["source"] == source:
             amount = money(float(claim["central"]), claim["currency"])
             used.append({"table": "ledger claim", "key": claim["ref"],
                          "label": f"{claim['stage']}: {amount} ({claim['price_year']} prices),"
-                                  f" as of {claim['as_of']}", "deal": claim["deal"]})
+                                  f" as of {claim['as_of']}", "deal": claim["deal"],
+                         **row_context(source, claim.get("note"), [])})
     for kind in ("fx", "deflator", "population", "gdp"):
         frame = tables[kind]
         for _, row in frame[frame["source"] == source].iterrows():
             key = "/".join(str(row[c]) for c in frame.columns[:2])
             used.append({"table": f"macro {kind}", "key": key, "label": str(row.get("value",
-                         row.get("units_per_eur", row.get("index", "")))), "deal": None})
+                         row.get("units_per_eur", row.get("index", "")))), "deal": None,
+                         **row_context(source, row.get("note"), [])})
     vc = state.valuechain
     names, countries = state.chain_names, vc.country_names()
     for name, frame, key_columns in (
@@ -865,15 +880,16 @@ def cited_by(state: WebState, source: str,
                      else str(row.get("name")))
             used.append({"table": name, "key": key, "label": label, "deal": None,
                          "key_text": record_words([row[c] for c in key_columns], names,
-                                                  countries)})
+                                                  countries),
+                         **row_context(source, row.get("note"), row["sources"])})
     claims = state.claims()
     for _, row in claims.drop_duplicates("claim").iterrows():
-        cited = {s.strip() for c in claims.loc[claims["claim"] == row["claim"], "sources"]
-                 for s in str(c).split(";")}
+        cited = [s.strip() for c in claims.loc[claims["claim"] == row["claim"], "sources"]
+                 for s in str(c).split(";")]
         if source in cited:
             used.append({"table": "debate claim", "key": row["claim"], "label": row["text"],
-                         "deal": None})
-    used += plan_citation_rows(state, source)
+                         "deal": None, **row_context(source, row.get("note"), cited)})
+    used += [{**row, **row_context(source, "", [])} for row in plan_citation_rows(state, source)]
     return used
 
 
