@@ -1,7 +1,9 @@
 """One document under several source ids (h90): each sub-package of the data keeps its own
 sources table, so one page cited by the ledger and the value chain has two rows
 (`l_investai_ec_dsj`, `m_ec_investai_2025`). `moneytrail validate` names each such group in a
-warning; ids of one URL that disagree on reliability or publication date are errors."""
+warning; ids of one URL that disagree on reliability, title, publisher or publication date are
+errors (data 2.6.0: written the same way, `2025` and `2025-10` differ); accessed dates may
+differ."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from moneytrail.data.package import open_package
-from moneytrail.data.sourcing import dates_agree, shared_url_groups
+from moneytrail.data.sourcing import shared_url_groups
 from moneytrail.data.validate import package_problems, shared_url_warnings
 from packages import miller_blair_tables, write_csv, write_package
 
@@ -65,23 +67,26 @@ def test_the_bundled_package_has_23_urls_under_several_ids_in_one_warning_each()
     assert "one document under 2 source ids" in text
     assert "l_investai_ec_dsj (ledger/sources.csv:" in text
     assert "m_ec_investai_2025 (valuechain/sources_markets.csv:" in text
-    # the bundled ids of one URL agree on their dates (some only at a coarser precision)
-    assert not [p for p in package_problems() if p.field == "published"]
-    bernstein = next(str(w) for w in warnings if "c_bernstein_gw_capex" in str(w))
-    assert "differ only in precision: 2025 / 2025-10" in bernstein
 
 
-def test_dates_agree_at_their_precision():
-    assert dates_agree("2025", "2025-10") and dates_agree("2025-02-11", "2025-02")
-    assert dates_agree("", "2025-02") and dates_agree("2025-07", "2025-07")
-    assert not dates_agree("2025-07", "2025-08") and not dates_agree("2025", "2024-12")
-    assert not dates_agree("2025-1", "2025-10")
+def test_the_bundled_ids_of_one_url_agree_on_title_publisher_and_date():
+    package = open_package()
+    assert [str(p) for p in package_problems()
+            if p.field in ("title", "publisher", "published")] == []
+    rows = {row["id"]: row for group in shared_url_groups(package)
+            for _, row in group.iterrows()}
+    # the fact-checker's two: one Bernstein note, one date; the Stargate reprint's readings
+    # stay on the days they were made
+    assert rows["c_bernstein_gw_capex"]["published"] == "2025-10"
+    assert rows["m_bernstein_gw_capex_2025"]["published"] == "2025-10"
+    assert rows["a_stargate_openai_2025_01"]["accessed"] == "2026-11-30"
+    assert rows["l_stargate_openai_2025_01"]["accessed"] == "2026-12-01"
 
 
 def test_two_ids_on_one_url_are_a_warning_not_an_error(tmp_path):
     root = small_package(tmp_path, source("v_report"), source("a_report",
-                                                              published="2025-03-14"))
-    assert package_problems(root) == []
+                                                              accessed="2026-12-01"))
+    assert package_problems(root) == []          # read on two days: allowed
     warnings = shared_url_warnings(root)
     assert len(warnings) == 1
     text = str(warnings[0])
@@ -108,19 +113,40 @@ def test_two_ids_on_one_url_with_different_reliability_are_an_error(tmp_path):
                for t in out.stderr.splitlines())
 
 
-def test_two_ids_on_one_url_with_different_dates_are_an_error(tmp_path):
+@pytest.mark.parametrize("published", ["2025", "2024-11"])
+def test_two_ids_on_one_url_with_different_dates_are_one_error_naming_both(tmp_path,
+                                                                            published):
     root = small_package(tmp_path, source("v_report"), source("a_report",
-                                                              published="2024-11"))
+                                                              published=published))
     problems = [p for p in package_problems(root) if p.field == "published"]
-    assert len(problems) == 2
-    by_value = {str(p.value): str(p) for p in problems}
-    assert "a_report = 2024-11" in by_value["2025-03"]
-    assert "sources_test.csv:3" in by_value["2025-03"]
-    assert "v_report = 2025-03" in by_value["2024-11"]
+    assert len(problems) == 1
+    text = str(problems[0])
+    assert "a_report (analysis/sources.csv:2) = " + published in text
+    assert "v_report (valuechain/sources_test.csv:3) = 2025-03" in text
+    assert "different published values" in text
     out = validate_cli(root, tmp_path)
     assert out.returncode != 0
-    assert any(t.startswith("error") and "another publication date" in t
-               for t in out.stderr.splitlines())
+    lines = [t for t in out.stderr.splitlines() if t.startswith("error") and "published" in t]
+    assert len(lines) == 1
+    assert "a_report" in lines[0] and "v_report" in lines[0]
+    assert f"= {published}" in lines[0] and "= 2025-03" in lines[0]
+
+
+@pytest.mark.parametrize(("field", "value"), [("title", "Report 2025 (summary)"),
+                                              ("publisher", "Example Agency (via a mirror)")])
+def test_two_ids_on_one_url_with_another_title_or_publisher_are_an_error(tmp_path, field,
+                                                                         value):
+    root = small_package(tmp_path, source("v_report"), source("a_report", **{field: value}))
+    problems = [p for p in package_problems(root) if p.field == field]
+    assert len(problems) == 1
+    assert f"a_report (analysis/sources.csv:2) = {value}" in str(problems[0])
+    assert [p for p in package_problems(root) if p.field != field] == []
+
+
+def test_spaces_alone_are_no_difference(tmp_path):
+    root = small_package(tmp_path, source("v_report"),
+                         source("a_report", title=" Report  2025 "))
+    assert package_problems(root) == []
 
 
 @pytest.mark.parametrize(("first", "second", "groups"), [

@@ -37,8 +37,10 @@ them has two rows, say `l_investai_ec_dsj` and `m_ec_investai_2025`. That is all
 `moneytrail validate` counts such groups in one note and `validate --summary` names each
 (`shared_url_notes`; the web app's
 source pages link the ids of one document to each other). The rows must agree on what the
-document is: one reliability (the third rule) and one publication date (`published_conflicts`;
-a coarser date agrees with a finer one it contains: `2025-02` with `2025-02-11`).
+document is: one reliability (the third rule) and, since data 2.6.0, one title, one publisher
+and one publication date, written the same way (`metadata_conflicts`; `2025` and `2025-10` are
+two dates: write the one that is right in both rows). The accessed date may differ: it is when
+each row's author read the page.
 """
 
 from __future__ import annotations
@@ -297,16 +299,6 @@ def shared_url_groups(package: DataPackage) -> list[pd.DataFrame]:
             if len(group) > 1]
 
 
-def dates_agree(first: object, second: object) -> bool:
-    """Whether two publication dates can be the same day: equal, or one a coarser form of the
-    other ('2025' and '2025-10', '2025-02' and '2025-02-11'); an empty date agrees with any."""
-    a, b = str(first or "").strip(), str(second or "").strip()
-    if not a or not b:
-        return True
-    short, long = sorted((a, b), key=len)
-    return long == short or long.startswith(short + "-")
-
-
 def where_of(row: pd.Series, root: object) -> str:
     """A source row's place for messages: 'ledger/sources.csv:28' (relative to the package
     root when it is inside it)."""
@@ -316,30 +308,37 @@ def where_of(row: pd.Series, root: object) -> str:
     return f"{path.as_posix()}:{int(row['_line'])}"
 
 
-def published_conflicts(package: DataPackage) -> list[Problem]:
-    """One problem per source row whose URL another source row dates differently
-    (`dates_agree`: not the same day at any precision); the message names the other ids and
-    their dates."""
+# what ids of one URL must agree on (the reliability has its own rule above); not `accessed`
+SAME_DOCUMENT_FIELDS = ("title", "publisher", "published")
+
+
+def metadata_conflicts(package: DataPackage) -> list[Problem]:
+    """One problem per URL (`url_key`) and field where the source ids of that URL give the
+    document different titles, publishers or publication dates (compared as written, spaces
+    collapsed: `2025` and `2025-10` differ). The problem sits at the first id's row; its message
+    names every id with its place and value. Accessed dates are not compared: they say when
+    each row's author read the page, and two readings may fall on two days."""
     problems = []
     for group in shared_url_groups(package):
-        for _, row in group.iterrows():
-            others = [(str(other["id"]), str(other["published"]))
-                      for _, other in group.iterrows()
-                      if not dates_agree(row["published"], other["published"])]
-            if others:
-                listed = "; ".join(f"{i} = {date}" for i, date in others)
-                problems.append(Problem(
-                    row["_file"], int(row["_line"]), "published", row["published"],
-                    f"source '{row['id']}': the same URL has another publication date "
-                    f"elsewhere ({listed}); one document has one date in every sources table "
-                    "(a coarser date such as 2025-02 agrees with 2025-02-11)"))
+        for field in SAME_DOCUMENT_FIELDS:
+            values = [" ".join(str(value).split()) for value in group[field]]
+            if len(set(values)) < 2:
+                continue
+            listed = "; ".join(f"{row['id']} ({where_of(row, package.root)}) = {value or '(empty)'}"
+                               for (_, row), value in zip(group.iterrows(), values, strict=True))
+            first = group.iloc[0]
+            problems.append(Problem(
+                str(first["_file"]), int(first["_line"]), field, first[field],
+                f"source ids {', '.join(group['id'])} share one URL but give different "
+                f"{field} values ({listed}); one document has one title, publisher and "
+                "publication date in every sources table (accessed dates may differ)"))
     return problems
 
 
 def shared_url_notes(package: DataPackage) -> list[Problem]:
     """Warnings, one per URL recorded under two or more source ids: the ids with their files
     and lines (one document, one row per sub-package that cites it; allowed, but a reader of
-    one id's rows misses the other's), and dates that differ only in precision."""
+    one id's rows misses the other's)."""
     notes = []
     for group in shared_url_groups(package):
         first = group.iloc[0]
@@ -348,9 +347,6 @@ def shared_url_notes(package: DataPackage) -> list[Problem]:
         message = (f"one document under {len(group)} source ids: {ids}; allowed (each "
                    "sources table keeps its own rows), the web app's source pages link them "
                    "to each other")
-        dates = sorted({str(d) for d in group["published"] if str(d)})
-        if len(dates) > 1 and all(dates_agree(a, b) for a in dates for b in dates):
-            message += f" (publication dates differ only in precision: {' / '.join(dates)})"
         notes.append(Problem(str(first["_file"]), int(first["_line"]), "url",
                              str(first["url"]), message))
     return notes
@@ -416,9 +412,9 @@ def weak_sourced_label_problems(package: DataPackage) -> list[Problem]:
 def sourcing_problems(package: DataPackage, *, skip: tuple[str, ...] = ()) -> list[Problem]:
     """`filing`/`official` sources without a primary reference or read from a junk domain or a
     code-hosting/extraction host (BLOCKING_KINDS), title languages that are not BCP 47 tags,
-    URLs given two reliabilities (`reliability_conflicts`) or two publication dates
-    (`published_conflicts`) and rows labelled better than the best of the sources they cite
-    (`label_above_sources_problems`).
+    URLs given two reliabilities (`reliability_conflicts`) or two titles, publishers or
+    publication dates (`metadata_conflicts`) and rows labelled better than the best of the
+    sources they cite (`label_above_sources_problems`).
 
     `skip` names source resources whose primary reference and title language another rule
     already checks (the ledger's, checked on every ledger write); the junk-domain rule covers
@@ -442,5 +438,5 @@ def sourcing_problems(package: DataPackage, *, skip: tuple[str, ...] = ()) -> li
         if row["flag"] in BLOCKING_KINDS:
             problems.append(Problem(*where, "url", row["domain"],
                                     BLOCKING_KINDS[row["flag"]].format(reliability=reliability)))
-    return (problems + reliability_conflicts(package) + published_conflicts(package)
+    return (problems + reliability_conflicts(package) + metadata_conflicts(package)
             + label_above_sources_problems(package))

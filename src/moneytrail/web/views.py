@@ -1036,32 +1036,48 @@ def source_view(state: WebState, url: str, source: str) -> View:
                 tables=["used_by"])
 
 
+def row_context(source: str, note: Any, cited: Any) -> dict[str, str]:
+    """What a row citing `source` says beside its figure: its own `note` ('' when it has
+    none) and `other_sources`, the other source ids it cites, ';'-joined as the data writes
+    them ('' when `source` is its only one). A figure built from several sources says so in
+    its note; without both a reader takes it for the one source's own."""
+    text = "" if note is None or (isinstance(note, float) and note != note) else str(note)
+    ids = cited if isinstance(cited, (list, tuple, set)) else split_list(str(cited or ""))
+    others = [s for s in dict.fromkeys(str(i).strip() for i in ids)
+              if s and s not in (source, "nan")]
+    return {"note": text.strip(), "other_sources": ";".join(others)}
+
+
 def cited_by(state: WebState, source: str,
              tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
     """Every row citing `source`: the ledger's deals, claims and macro series (`tables`, the
     store's, read once per page), the rows of every other table of the data package with a
     source column (`WebState.package_citations`: value chain, analysis and lifecycle tables,
     compensation), the debate's claims and the bundled reference plans' figures. Each row
-    names its `resource` (the data package's table) and its `key`."""
+    names its `resource` (the data package's table) and its `key`, with its note and other
+    sources (`row_context`)."""
     used: list[dict[str, Any]] = []
     for deal in tables["deal"].to_dict("records"):
         if cites(deal["sources"], source):
             used.append({"table": "ledger deal", "key": deal["id"], "label": deal["name"],
-                         "deal": deal["id"], "resource": KINDS["deal"].resource})
+                         "deal": deal["id"], "resource": KINDS["deal"].resource,
+                         **row_context(source, deal.get("note"), deal["sources"])})
     for claim in tables["claim"].to_dict("records"):
         if claim["source"] == source:
             amount = money(float(claim["central"]), claim["currency"])
             used.append({"table": "ledger claim", "key": claim["ref"],
                          "label": f"{claim['stage']}: {amount} ({claim['price_year']} prices),"
                                   f" as of {claim['as_of']}", "deal": claim["deal"],
-                         "resource": KINDS["claim"].resource})
+                         "resource": KINDS["claim"].resource,
+                         **row_context(source, claim.get("note"), [])})
     for kind in ("fx", "deflator", "population", "gdp"):
         frame = tables[kind]
         for _, row in frame[frame["source"] == source].iterrows():
             key = "/".join(str(row[c]) for c in KINDS[kind].key)
             used.append({"table": f"macro {kind}", "key": key, "label": str(row.get("value",
                          row.get("units_per_eur", row.get("index", "")))), "deal": None,
-                         "resource": KINDS[kind].resource})
+                         "resource": KINDS[kind].resource,
+                         **row_context(source, row.get("note"), [])})
     names, countries = state.chain_names, state.valuechain.country_names()
     for entry in state.package_citations.get(source, []):
         row, key_columns = entry["row"], entry["key_columns"]
@@ -1074,16 +1090,19 @@ def cited_by(state: WebState, source: str,
                      "label": package_row_label(entry, names, countries), "deal": None,
                      "key_text": key_text if key_columns else f"{first} ({entry['key']})",
                      "resource": entry["resource"], "file": entry["file"],
-                     "line": entry["line"]})
+                     "line": entry["line"],
+                     **row_context(source, row.get("note"), entry["sources"])})
     claims = state.claims()
-    cited: dict[str, set[str]] = {}            # claim -> the sources of all its checks
+    cited: dict[str, dict[str, None]] = {}     # claim -> the sources of all its checks
     for claim, cell in zip(claims["claim"], claims["sources"], strict=True):
-        cited.setdefault(claim, set()).update(s.strip() for s in str(cell).split(";"))
+        cited.setdefault(claim, {}).update(dict.fromkeys(s.strip() for s in str(cell).split(";")))
     for claim_row in claims.drop_duplicates("claim").to_dict("records"):
         if source in cited[claim_row["claim"]]:
             used.append({"table": "debate claim", "key": claim_row["claim"],
-                         "label": claim_row["text"], "deal": None})
-    used += plan_citation_rows(state, source)
+                         "label": claim_row["text"], "deal": None,
+                         **row_context(source, claim_row.get("note"),
+                                       list(cited[claim_row["claim"]]))})
+    used += [{**row, **row_context(source, "", [])} for row in plan_citation_rows(state, source)]
     return used
 
 
