@@ -58,3 +58,20 @@ def test_every_cited_source_opens(client):
     assert len(cited) >= 5
     for source in sorted(cited):
         assert client.get(f"/api/v1/sources/{source}").status_code == 200, source
+
+
+@pytest.mark.parametrize("url", ["/api/v1/home?format=csv&table=reality",
+                                 "/api/v1/ledger?format=csv"])
+def test_an_amount_in_parts_names_its_sources_and_their_weakest_label(client, url):
+    """Stargate's committed EUR 13.27 bn is its parts' (the Abilene compute contract, read in a
+    weak source): the row names that source and says weak."""
+    rows = csv_rows(client.get(url).text)
+    stargate = rows[STARGATE]
+    assert stargate["committed_in_parts"] != ""
+    assert stargate["committed_in_parts_sources"] == "l_stargate_abilene_compute"
+    assert stargate["committed_in_parts_reliability"] == "weak"
+    for deal, row in rows.items():
+        for stage in ("committed", "disbursed"):
+            has_parts = row[f"{stage}_in_parts"] != ""
+            assert (row[f"{stage}_in_parts_sources"] != "") == has_parts, (deal, stage)
+            assert (row[f"{stage}_in_parts_reliability"] != "") == has_parts, (deal, stage)

@@ -316,8 +316,9 @@ def deal_list(tables: Tables, converter: Converter, *, currency: str = "EUR",
     it toward the deal is the ledger's reading, not the announcer's (`OUR_READING`);
     `qualifier`: what the announced amount is, as the claim's `basis` and the deal's `scope`
     say ('per year; not AI alone', `qualifier`);
-    `committed_in_parts`/`disbursed_in_parts` (and `..._as_of`): for a deal without a claim of
-    its own at that stage, its parts' amount (`programme_amount`), else NaN ("")."""
+    `committed_in_parts`/`disbursed_in_parts` (and `..._as_of`, and `..._sources`: the source
+    ids of the parts' claims counted, ';'-joined): for a deal without a claim of its own at that
+    stage, its parts' amount (`programme_amount`), else NaN ("")."""
     currency, price_year = target(converter, currency, price_year)
     deals = select_deals(tables, **filters)
     claims = normalised(tables["claim"][tables["claim"]["deal"].isin(deals["id"])],
@@ -341,6 +342,7 @@ def deal_list(tables: Tables, converter: Converter, *, currency: str = "EUR",
     # a programme without a claim of its own at a stage: its parts' amount, as the deal page
     # shows it (`programme_amount`), with the latest as-of date among them
     parents = {str(r["id"]): split_list(r["part_of"]) for _, r in tables["deal"].iterrows()}
+    source_of = dict(zip(tables["claim"]["ref"], tables["claim"]["source"], strict=True))
     for stage in ("committed", "disbursed"):
         wholes: set[str] = set()       # deals with a part (at any depth) claiming the stage
         todo = list(tables["claim"].loc[tables["claim"]["stage"] == stage, "deal"])
@@ -349,14 +351,16 @@ def deal_list(tables: Tables, converter: Converter, *, currency: str = "EUR",
                 if parent not in wholes:
                     wholes.add(parent)
                     todo.append(parent)
-        amounts, dates = [], []
+        amounts, dates, sources = [], [], []
         for deal, own in zip(out["id"], out[stage + "_central"], strict=True):
             whole = programme_amount(tables, converter, str(deal), stage, currency=currency,
                                      price_year=price_year) \
                 if deal in wholes and pd.isna(own) else {"refs": []}
             amounts.append(whole["central"] if whole["refs"] else math.nan)
             dates.append(whole["as_of"] if whole["refs"] else "")
+            sources.append(";".join(dict.fromkeys(source_of.get(r, "") for r in whole["refs"])))
         out[stage + "_in_parts"], out[stage + "_in_parts_as_of"] = amounts, dates
+        out[stage + "_in_parts_sources"] = sources
     out["currency"], out["price_year"] = currency, price_year
     # the deal id under the name every other per-deal table gives it (`reality`,
     # `totals_caveats`, the claims' own column); `id` stays, the same value, for older scripts

@@ -655,21 +655,34 @@ def reality_chart(state: WebState) -> list[dict[str, Any]]:
 
 # where each stage's figure comes from, as `ledger list` gives it: the claim's as-of date and
 # source id ('' when the deal has no claim at that stage)
-STAGE_SOURCE_COLUMNS = [f"{stage}_{c}" for stage in ("announced", "committed", "disbursed")
-                        for c in ("as_of", "source")]
+STAGE_SOURCE_COLUMNS = [*[f"{stage}_{c}" for stage in ("announced", "committed", "disbursed")
+                          for c in ("as_of", "source")],
+                        "committed_in_parts_sources", "disbursed_in_parts_sources"]
 
 
 def add_stage_reliability(state: WebState, deals: list[dict[str, Any]]) -> None:
     """Give each deal row `<stage>_reliability`: the reliability of the source of that
-    stage's figure ('' when the stage has no figure), so a downloaded table can be cited per
-    figure without opening each deal."""
+    stage's figure ('' when the stage has no figure), and `<stage>_in_parts_reliability`: the
+    weakest label among the sources of an amount given in parts ('' when there is none), so a
+    downloaded table can be cited per figure without opening each deal."""
+    from moneytrail.data.checks import RELIABILITY
+
     stages = ("announced", "committed", "disbursed")
-    ids = {str(row.get(f"{stage}_source") or "") for row in deals for stage in stages} - {""}
+    ids = {str(row.get(f"{stage}_source") or "") for row in deals for stage in stages}
+    ids |= {s for row in deals for stage in stages[1:]
+            for s in str(row.get(f"{stage}_in_parts_sources") or "").split(";")}
     labels = {source: str((state.source_info(source) or {}).get("reliability") or "")
-              for source in ids}
+              for source in ids - {""}}
+    rank = {label: i for i, label in enumerate(RELIABILITY)}
     for row in deals:
         for stage in stages:
             row[f"{stage}_reliability"] = labels.get(str(row.get(f"{stage}_source") or ""), "")
+        # an amount in parts rests on several claims: the weakest of their sources' labels
+        for stage in stages[1:]:
+            parts = [labels.get(s, "") for s in
+                     str(row.get(f"{stage}_in_parts_sources") or "").split(";") if s]
+            row[f"{stage}_in_parts_reliability"] = max(
+                parts, key=lambda label: rank.get(label, len(rank)), default="")
 
 
 def inside_marks(state: WebState) -> dict[str, str]:
