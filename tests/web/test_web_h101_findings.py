@@ -331,3 +331,14 @@ def test_a_short_id_works_on_the_runs_report_address(app, client, monkeypatch):
                         or routes_runs.Response(b"ok"))
     assert client.get(f"/r/{eu[:8]}/report.pdf").status_code == 200
     assert seen == [eu]
+
+
+def test_a_bad_run_id_is_told_the_short_form_the_app_takes(client):
+    """'3df4' on a claim check: the app takes a run's first 8 or more digits, so the message
+    names that form too, not only the 32-digit id (tester 48)."""
+    for url in ("/claims/stargate-over-100000-us-jobs/check?run=3df4",
+                "/api/v1/claims/stargate-over-100000-us-jobs/check?run=3df4", "/r/zz"):
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert "32 hexadecimal digits (0-9, a-f), or its first 8 or more" in \
+            text_of(response.text), url

@@ -156,7 +156,12 @@ def resolve_short_id(request: Request, run: str) -> str:
     unchanged (run_state checks it)."""
     matches = short_id_matches(request, run)
     if matches is None:
-        return run
+        try:
+            return check_run_id(run)
+        except MoneytrailError:
+            # the web app also takes a run's first digits: the message names both forms
+            raise MoneytrailError("a run id is 32 hexadecimal digits (0-9, a-f), or its first "
+                                  "8 or more", field="run id", value=run) from None
     if not matches:
         raise RunNotFound("no run on this server has an id starting with these digits",
                           field="run id", value=run)
