@@ -91,6 +91,20 @@ class DataPackage:
         key = self.schema(name).get("primaryKey") or []
         return [key] if isinstance(key, str) else [str(k) for k in key]
 
+    def field_titles(self, name: str) -> dict[str, str]:
+        """Column -> its title for readers (the `title` of each field of the resource's schema:
+        'gco2_per_kwh' -> 'Grid carbon intensity (g CO2 per kWh)'); a field without a title is
+        left out, {} for a resource the package does not have."""
+        if not self.has(name):
+            return {}
+        return {str(f["name"]): str(f["title"]).strip()
+                for f in self.schema(name).get("fields", [])
+                if isinstance(f, dict) and "name" in f and str(f.get("title") or "").strip()}
+
+    def field_title(self, name: str, column: str) -> str | None:
+        """The title of `column` of resource `name` in its schema; None where it has none."""
+        return self.field_titles(name).get(column)
+
     def path_of(self, name: str) -> Path:
         return self.root / self.resource(name)["path"]
 

@@ -136,7 +136,8 @@ def citing_rows(package: DataPackage, skip: Iterable[str] = ()) -> list[dict[str
     """One entry per row that cites a source, over every table of `citing_resources` but those
     named in `skip`: `resource`, `file` (relative to the package root), `line`, `key` (the
     row's primary key joined by '/', 'line N' in a table without one), `key_columns`, `row`
-    (its cells as text) and `sources` (the ids it cites, in order)."""
+    (its cells as text), `sources` (the ids it cites, in order) and `titles` (column -> its
+    schema title, `DataPackage.field_titles`; one dict shared by the rows of a table)."""
     left_out = set(skip)
     out: list[dict[str, Any]] = []
     for name, column in citing_resources(package):
@@ -147,6 +148,7 @@ def citing_rows(package: DataPackage, skip: Iterable[str] = ()) -> list[dict[str
             continue
         key_columns = [c for c in package.primary_key(name) if c in frame.columns]
         file = str(package.resource(name).get("path", name))
+        titles = package.field_titles(name)
         for index, record in zip(frame.index, frame.to_dict("records"), strict=True):
             cited = cited_ids(record[column])
             if not cited:
@@ -155,7 +157,8 @@ def citing_rows(package: DataPackage, skip: Iterable[str] = ()) -> list[dict[str
             key = ("/".join(str(record[c]) for c in key_columns) if key_columns
                    else f"line {line}")
             out.append({"resource": name, "file": file, "line": line, "key": key,
-                        "key_columns": key_columns, "row": record, "sources": cited})
+                        "key_columns": key_columns, "row": record, "sources": cited,
+                        "titles": titles})
     return out
 
 

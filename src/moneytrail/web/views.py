@@ -933,6 +933,19 @@ def key_words(row: Mapping[str, Any], key_columns: list[str], names: dict[str, s
             for c in key_columns]
 
 
+def column_words(column: str, titles: Mapping[str, str]) -> str:
+    """A data package column for readers: its schema title (`titles`, from
+    DataPackage.field_titles: 'gco2_per_kwh' -> 'Grid carbon intensity (g CO2 per kWh)'),
+    else its name in words ('gco2 per kwh'). The central column of a low/central/high group
+    names the whole group: 'Price per accelerator (central)' -> 'Price per accelerator',
+    'price_central' without a title -> 'price'."""
+    title = titles.get(column, "").strip()
+    if column.endswith("_central"):
+        return title.removesuffix(" (central)") if title else column[:-len("_central")].replace(
+            "_", " ")
+    return title or column.replace("_", " ")
+
+
 def package_row_label(entry: Mapping[str, Any], names: dict[str, str],
                       countries: dict[str, str]) -> str:
     """A row of a data package table for readers (`entry`: data.sourcing.citing_rows): what it
@@ -940,7 +953,9 @@ def package_row_label(entry: Mapping[str, Any], names: dict[str, str],
     shares and entities as before; any other table by its columns: 'Electricity price,
     European Union, 2024: 0.1128 EUR/kWh (0.108–0.1409), reliability estimate', 'Value
     decline per year: 28 % (15–40 %) of value lost per year, reliability weak', 'Nvidia H100
-    SXM5 80GB: price USD 30,000 (USD 25,000–USD 36,000), ...'."""
+    SXM5 80GB: Power draw at TDP (W) 700, ..., Price per accelerator USD 30,000 (USD
+    25,000–USD 36,000), ...'. Other columns by their schema titles (`column_words`, the
+    entry's `titles`), a share ('renewable_share') in percent."""
     row, resource = dict(entry["row"]), str(entry["resource"])
     numbers = {c: number_or_none(row.get(c)) for c in ("low", "central", "high")}
     if resource == "valuechain-markets":
@@ -962,6 +977,7 @@ def package_row_label(entry: Mapping[str, Any], names: dict[str, str],
     if "central" in row:
         values.append(range_text(row.get("low"), row["central"], row.get("high"), unit,
                                  currency))
+    titles: Mapping[str, str] = entry.get("titles") or {}
     shown = set(key_columns) | set(NOT_DETAILS)
     for column in row:
         if column in shown or column.endswith(("_low", "_high")):
@@ -970,9 +986,11 @@ def package_row_label(entry: Mapping[str, Any], names: dict[str, str],
             prefix = column[:-len("_central")]
             value = range_text(row.get(f"{prefix}_low"), row[column], row.get(f"{prefix}_high"),
                                currency=currency if prefix == "price" else "")
-            values.append(f"{prefix.replace('_', ' ')} {value}")
+            values.append(f"{column_words(column, titles)} {value}")
         elif str(row[column]).strip():
-            values.append(f"{column.replace('_', ' ')} {row[column]}")
+            share = number_or_none(row[column]) if column.endswith("share") else None
+            value = share_text(None, share, None) if share is not None else row[column]
+            values.append(f"{column_words(column, titles)} {value}")
     label = f"{what}: {', '.join(values)}" if values else what
     return label + reliability_text(row.get("reliability"))
 
