@@ -111,3 +111,27 @@ def test_the_command_line_reads_a_past_revision(ledger, store_url):
     bad = runner.invoke(app, ["ledger", "list", "--revision", "999", "--db", store_url])
     assert isinstance(bad.exception, NotFoundError)       # the CLI's main prints it
     assert bad.exception.field == "--revision" and bad.exception.value == 999
+
+
+def test_a_past_revision_converts_with_todays_exchange_rates_and_price_indexes(ledger):
+    """The macro series are reference data for converting amounts, not the claims a page
+    cites: a revision from before they were imported (they come after the deals, as in a store
+    `moneytrail demo` makes) reads its own deals and claims, converted with the store's
+    current exchange rates and price indexes, never "no hicp_ea deflator at all"."""
+    history = ledger.history()
+    first_macro = int(history[history["kind"].isin(["fx", "deflator"])]["revision"].min())
+    assert int(history[history["kind"].isin(["deal", "claim"])]["revision"].max()) < first_macro
+    early = ledger.at(first_macro - 1)
+    assert early.history(kind="deflator").empty         # the store had no price index then
+    totals = {"by": ["region"], "stage": "announced"}
+    assert early.totals(**totals).to_json(orient="records") == \
+        ledger.totals(**totals).to_json(orient="records")
+    assert early.show("d_us")["claims"].to_json(orient="records") == \
+        ledger.show("d_us")["claims"].to_json(orient="records")
+    # a rate corrected later converts the past view too: it is today's, not the revision's
+    before, then = ledger.state().revision, ledger.list().to_json(orient="records")
+    ledger.edit("fx", "2024/USD", {"units_per_eur": 1.0}, author="t", reason="corrected rate")
+    assert ledger.at(before).list().to_json(orient="records") == \
+        ledger.list().to_json(orient="records")
+    assert ledger.list().to_json(orient="records") != then       # the rate is used
+    assert ledger.at(before).records("fx") == ledger.records("fx")

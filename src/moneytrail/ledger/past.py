@@ -5,6 +5,12 @@ at revision N is the store now with every later change undone: a record changed 
 what its first later revision recorded as `before` (gone when that is nothing: it was added
 after N); a record no later revision touched is as it is now. Nothing is written.
 
+The macro series (MACRO: exchange rates, price indexes, population, GDP) are today's, not
+revision N's: they are reference data for converting amounts and per-head or per-GDP shares,
+not the claims a page cites, and a store often gets them after its deals (as one `moneytrail
+demo` makes), so an early revision has none. The deals, claims and sources are as of N (with
+today's sources of the macro rows added where N lacks them).
+
     ledger.at(12).list()        # the deals as they were at revision 12
 """
 
@@ -32,6 +38,7 @@ from moneytrail.ledger.store import (
 from moneytrail.text import shown_text
 
 CHUNK = 500        # keys per IN (...) query (SQLite limits the parameters of one statement)
+MACRO = ("fx", "deflator", "population", "gdp")    # read as today's at every revision
 
 
 def records_at(conn: Connection, number: int) -> dict[str, list[Record]]:
@@ -59,6 +66,19 @@ def records_at(conn: Connection, number: int) -> dict[str, list[Record]]:
     return out
 
 
+def with_todays_macro(conn: Connection, records: dict[str, list[Record]]
+                      ) -> dict[str, list[Record]]:
+    """`records` (of a past revision) with the store's current MACRO rows instead of their
+    own, and the current sources those rows cite that `records` lacks."""
+    today = {kind: dbrows.read_all(conn, kind) for kind in MACRO}
+    cited = {str(row["source"]) for rows in today.values() for row in rows}
+    have = {str(source["id"]) for source in records["source"]}
+    missing = [source for source in dbrows.read_all(conn, "source")
+               if source["id"] in cited - have]
+    sources = sorted(records["source"] + missing, key=lambda r: int(r["seq"]))
+    return {**records, **today, "source": sources}
+
+
 def bookkeeping(conn: Connection, kind: str, keys: list[str], number: int
                 ) -> dict[str, tuple[int, int]]:
     """Per record key, its (revision, seq) at revision `number`: its latest change up to
@@ -77,7 +97,8 @@ def bookkeeping(conn: Connection, kind: str, keys: list[str], number: int
 
 class LedgerAt(Ledger):
     """The ledger as it was at revision `number` (Ledger.at): its records, tables, history
-    and every query (list, show, reality, totals, ...) read that state; writing is refused."""
+    and every query (list, show, reality, totals, ...) read that state, with today's macro
+    series (exchange rates, price indexes, population, GDP: MACRO); writing is refused."""
 
     def __init__(self, engine: Engine, number: int, time: dt.datetime | None) -> None:
         super().__init__(engine)
@@ -89,10 +110,11 @@ class LedgerAt(Ledger):
         """Nothing to close: the engine is the store's (Ledger.at), still in use."""
 
     def snapshot(self) -> dict[str, list[Record]]:
-        """The records at the revision, read once (a past revision never changes)."""
+        """The records at the revision, read once (a past revision never changes), with
+        today's macro series (module docstring)."""
         if self._records is None:
             with self.engine.connect() as conn:
-                self._records = records_at(conn, self.number)
+                self._records = with_todays_macro(conn, records_at(conn, self.number))
         return self._records
 
     def records(self, kind: str) -> list[Record]:

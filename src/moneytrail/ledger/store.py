@@ -239,8 +239,10 @@ class Ledger:
 
     def at(self, number: int) -> Ledger:
         """The ledger as it was at revision `number`, read-only: the same records, tables
-        and queries as then (ledger.past.LedgerAt); NotFoundError naming `revision` for a
-        revision the store does not have."""
+        and queries as then (ledger.past.LedgerAt), the amounts converted with today's
+        exchange rates and price indexes (the reference data, not the claims cited; an early
+        revision may predate them); NotFoundError naming `revision` for a revision the store
+        does not have."""
         from moneytrail.ledger.past import ledger_at
 
         return ledger_at(self, number)

@@ -67,6 +67,12 @@ def rows(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict[str
             for record in frame.to_dict("records")]
 
 
+# what a view of a past revision (views.meta's `past`) reads as today's (ledger.past.MACRO)
+PAST_MACRO = ("Its deals and claims are as of that revision; amounts are converted with "
+              "today's exchange rates and price indexes, and per-head and per-GDP shares use "
+              "today's population and GDP figures.")
+
+
 def meta(state: WebState, *, title: str, url: str, read: LedgerState | None = None,
          pin: bool = False, **extra: Any) -> dict[str, Any]:
     """Provenance of a view: what data it comes from, when, and how to cite it. `read`: the
@@ -75,7 +81,8 @@ def meta(state: WebState, *, title: str, url: str, read: LedgerState | None = No
     `pin`: the page takes `?revision=N` (at_revision), so its citation's address names the
     revision it cites and reproduces this view later. A view of the ledger at a past
     revision (`state.ledger` a LedgerAt) has `past`: the revision, its date, the store's
-    newest revision and the address of the current version, for the page's banner."""
+    newest revision, the address of the current version and `macro` (PAST_MACRO: its amounts
+    are converted with today's macro series, ledger.past), for the page's banner."""
     from moneytrail.ledger.past import LedgerAt
 
     ledger = state.ledger
@@ -93,7 +100,7 @@ def meta(state: WebState, *, title: str, url: str, read: LedgerState | None = No
                  if changed else "") +
                 f". Retrieved {today} from {cite_url}")
     past = {"revision": cited.revision, "date": updated, "newest": now.revision,
-            "current_url": local(with_revision(url, None))} \
+            "current_url": local(with_revision(url, None)), "macro": PAST_MACRO} \
         if isinstance(ledger, LedgerAt) else None
     return {"title": title, "data_version": state.data_version,
             "ledger_revision": cited.revision, "ledger_updated": updated,
