@@ -82,9 +82,10 @@ def templates() -> Environment:
 
     env.globals["done_messages"] = DONE_MESSAGES      # after a write (formerrors.done)
     env.globals["row_footnote"] = ROW_FOOTNOTE
-    from moneytrail.web.views import totals_link
+    from moneytrail.web.views import deal_link_url, totals_link
 
     env.globals["totals_link"] = totals_link    # the totals page's links keep its choices
+    env.globals["deal_link_url"] = deal_link_url    # deal links keep currency, price year
     from moneytrail.analysis.claims_schema import (
         NO_SINGLE_SPEAKER_LABEL,
         NO_SINGLE_SPEAKER_WHAT,

@@ -190,7 +190,8 @@ def form_rows(plan: Mapping[str, Any], names: Names | None = None) -> dict[str, 
         "budget": given(amount_words(budget.get("amount"))),
         "budget_source": given(budget.get("source")),
         "budget_note": given(budget.get("note")),
-        "budget_sourced": sourced_amount(budget),
+        "budget_sourced": sourced_amount(budget, plan.get("currency"),
+                                         money_year(plan)),
         "draws": given(shown_number(plan.get("draws")), 2000),
         "seed": given(shown_number(plan.get("seed")), 1),
         "horizon_years": given(shown_number(plan.get("horizon_years"))),
@@ -333,7 +334,8 @@ def read_form(form: Mapping[str, Any], extra: Mapping[str, Any] | None = None,
     for key in ("source", "note"):
         if text(form, f"budget_{key}"):
             budget[key] = text(form, f"budget_{key}")
-    plan["budget"] = own_budget(budget, text(form, "budget_sourced"))
+    plan["budget"] = own_budget(budget, text(form, "budget_sourced"),
+                                plan["currency"], money_year(plan))
     spend: dict[str, Any] = {}
     for i in range(MAX_ROWS):
         category = text(form, f"spend-{i}-category")
@@ -579,36 +581,59 @@ def own_row(row: dict[str, Any], sourced: str) -> dict[str, Any]:
 
 
 
-def sourced_amount(budget: Mapping[str, Any]) -> str:
-    """The budget amount its source and note were given for, as the builder's hidden
-    `budget_sourced` field carries it ('20000000000'); '' when it has neither or no amount."""
+def money_year(plan: Mapping[str, Any]) -> str:
+    """The year a plan's money is at, as text: its `price_year`, else its `year`
+    (service.footprints.plan_price_year); '' when neither is given."""
+    year = plan.get("price_year")
+    if year is None or year == "":
+        year = plan.get("year")
+    return "" if year is None else str(given(shown_number(year)))
+
+
+def sourced_amount(budget: Mapping[str, Any], currency: Any = None, year: str = "") -> str:
+    """The budget its source and note were given for, as the builder's hidden
+    `budget_sourced` field carries it: the amount, the plan's currency and the year its money
+    is at (`money_year`), '20000000000 EUR 2025'; '' when it has neither a source nor a note
+    or no amount. The source's figure is money in that currency at that year's prices, so a
+    change of any of the three makes the budget the user's own (`own_budget`)."""
     amount = budget.get("amount")
     if not (budget.get("source") or budget.get("note")) or isinstance(amount, bool) \
             or not isinstance(amount, int | float):
         return ""
-    return str(shown_number(amount))
+    if not isinstance(currency, str) or not currency or " " in currency or " " in year \
+            or not year:
+        return str(shown_number(amount))
+    return f"{shown_number(amount)} {currency} {year}"
 
 
-def own_budget(budget: dict[str, Any], sourced: str) -> dict[str, Any]:
-    """The form's budget with its source and note when its amount is the one they were
-    given for (`sourced`, `sourced_amount`); else the user's own amount: no source, a note
-    saying so and what the source gave, so the briefing cites no source for it (as
-    `own_row` does for a share)."""
+def own_budget(budget: dict[str, Any], sourced: str, currency: Any = None,
+               year: str = "") -> dict[str, Any]:
+    """The form's budget with its source and note when its amount, the plan's `currency`
+    and the year its money is at (`year`, `money_year`) are those they were given for
+    (`sourced`, `sourced_amount`; a `sourced` of the amount alone checks the amount only);
+    else the user's own amount: no source, a note saying so and what the source gave, so the
+    briefing cites no source for it (as `own_row` does for a share)."""
     if "source" not in budget and "note" not in budget:
         return budget
+    parts = sourced.split(" ")
+    was_currency, was_year = (parts[1], parts[2]) if len(parts) == 3 else ("", "")
     try:
-        was: float | None = float(sourced) if sourced else None
+        was: float | None = float(parts[0]) if parts[0] else None
     except ValueError:
         was = None
     amount = budget.get("amount")
+    same_money = len(parts) != 3 or (was_currency == currency and was_year == year)
     if was is not None and isinstance(amount, int | float) and not isinstance(amount, bool) \
-            and math.isclose(amount, was, rel_tol=1e-9):
+            and math.isclose(amount, was, rel_tol=1e-9) and same_money:
         return budget
     if "source" not in budget and str(budget.get("note", "")).startswith(USER_NOTE):
         return budget                    # the user's own already
     from moneytrail.web.numbers import amount_text
 
-    before = (f" The data gave {amount_text(was)}, source {budget['source']}."
+    gave = "" if was is None else amount_text(was)
+    if not same_money:                   # say what money the source's figure was in
+        gave = f"{was_currency} {gave} at {was_year} prices"
+    before = (f" The data gave {gave}, source {budget['source']}."
               if was is not None and was >= 1 and budget.get("source") else "")
     return {"amount": amount, "note": USER_NOTE + before}
 

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pandas as pd
 
@@ -578,7 +578,17 @@ def totals_link(filters: Mapping[str, Any], path: str = "/ledger/totals",
                   "by": None if filters.get("by") == "region" else filters.get("by"),  # default
                   "needs": filters.get("needs"), **money_choices}
         params.update(changes)
-    return path + "?" + urlencode({k: v for k, v in params.items() if v is not None})
+    query = urlencode({k: v for k, v in params.items() if v is not None})
+    return path + ("?" + query if query else "")
+
+
+def deal_link_url(deal: Any, filters: Mapping[str, Any] | None = None,
+                  revision: Any = None) -> str:
+    """A deal page's address from a page that lists it (the ledger, the totals), keeping the
+    reader's currency and price year (the page's `filters`, as `totals_link` keeps them) and
+    the ledger `revision` shown, so the deal's amounts are in the same money."""
+    return totals_link(filters or {}, f"/ledger/deals/{quote(str(deal), safe='')}",
+                       revision=revision or None)
 
 
 def group_key(values: Mapping[Any, Any], groups: list[str]) -> tuple[str, ...]:
