@@ -164,6 +164,15 @@ def test_a_hypothetical_plan_only_borrows_its_budget_size_from_the_deal(client):
     assert api["text"].startswith("This is moneytrail's own hypothetical plan, not an "
                                   "announced one: it only borrows the size of its budget")
     assert api["tied"] is True and api["deals"][0]["id"] == DEAL
+    # its run (whose stored plan keeps no `kind`: known by the reference's id and title)
+    from moneytrail.web import builder
+
+    run = finished(client, {**builder.reference_mapping("efficiency-first-eu"),
+                            "draws": PLAN_DRAWS, "seed": 19204})
+    real = client.get(f"/api/v1/runs/{run}").json()["how_real"]
+    assert real["text"].startswith("This is moneytrail's own hypothetical plan"), real["text"]
+    assert "This is moneytrail's own hypothetical plan" in text_of(block(
+        client.get(f"/r/{run}").text))
     # an announced plan citing the same deal keeps its own sentence
     api = client.get("/api/v1/plans/eu-ai-gigafactories").json()["how_real"]
     assert api["text"].startswith("Its budget source is also a source of the ledger deal")
