@@ -205,7 +205,9 @@ def test_the_briefing_names_the_committed_money_of_the_parts(tmp_path):
     from moneytrail.report.briefing.content import reality_sentence
 
     class Brief:
-        plan = type("Plan", (), {"budget": type("Budget", (), {"amount": 100e9})()})()
+        plan = type("Plan", (), {"budget": type("Budget", (), {"amount": 100e9})(),
+                                 "kind": None, "id": "stargate-style-us",
+                                 "title": "Stargate-style plan"})()
         ledger = "ledger revision 1"
         reality = [{"deal": STARGATE, "name": "Stargate Project (Stargate LLC)",
                     "announced": "USD 500 bn", "announced_as_of": "2025-01-21",

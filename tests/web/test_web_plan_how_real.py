@@ -19,6 +19,10 @@ from runs_helpers import finished  # noqa: E402
 PLAN_DRAWS = 50
 APP_OPTIONS = {"run_limit": (1000, 100)}
 DEAL = "l_eu_gigafactory_fund_2025_02"
+STARGATE = "stargate-style-us"
+# what How real says of a plan whose budget has no source
+NO_SOURCE = ("The plan gives no source for its budget (the amount was set by hand), so it is "
+             "not tied to a recorded announcement")
 # what the briefing says of eu-ai-gigafactories (data package ledger: one announced claim)
 FIGURES = ("ledger deal “InvestAI fund for AI gigafactories”: EUR 20.00 bn announced "
            "(as of 2025-02-11) (about the same amount as the plan's budget); no committed "
@@ -117,17 +121,91 @@ def test_the_run_page_and_its_json_say_it_too(client, reference_run):
     assert stages["committed"]["amount"] is None and stages["disbursed"]["amount"] is None
 
 
-def test_a_plan_built_by_hand_says_it_is_not_tied_to_an_announcement(client, builder_run):
+def test_a_plan_built_by_hand_says_it_is_not_tied_to_an_announcement(client, plan,
+                                                                     builder_run):
     html = client.get(f"/r/{builder_run}")
     assert html.status_code == 200
     part = block(html.text)
     said = text_of(part)
-    assert said.startswith("How real: This plan is not tied to a recorded announcement: no "
-                           "deal in the ledger")
+    # its budget has no source: no deal could cite it, and the page says why (it once said
+    # "no deal in the ledger cites the plan's budget source", of a source it does not have)
+    assert said.startswith(f"How real: {NO_SOURCE}")
+    assert "cites the plan's budget source" not in said
     assert "/ledger/deals/" not in part
     real = client.get(f"/api/v1/runs/{builder_run}").json()["how_real"]
     assert real["tied"] is False and real["deals"] == []
-    assert real["text"].startswith("This plan is not tied to a recorded announcement")
+    assert real["text"].startswith(NO_SOURCE)
+    # a plan whose budget has a source no deal cites keeps the sentence that says so
+    cited = finished(client, {**plan, "id": "my-cited-plan", "title": "My cited plan",
+                              "budget": {"amount": 3e9, "source": "m_bernstein_gw_capex_2025"},
+                              "seed": 19203})
+    real = client.get(f"/api/v1/runs/{cited}").json()["how_real"]
+    assert real["text"].startswith("This plan is not tied to a recorded announcement: no deal "
+                                   "in the ledger"), real["text"]
+    assert "cites the plan's budget source" in real["text"]
+
+
+def test_a_hypothetical_plan_only_borrows_its_budget_size_from_the_deal(client):
+    """efficiency-first-eu is moneytrail's own hypothetical plan (its YAML's `kind`): How real
+    said "Its budget source is also a source of the ledger deal 'InvestAI fund…': EUR 20.00
+    bn announced", as if the plan were announced. It says the plan is not an announced one
+    and only borrows its budget's size from the deal, which it still links."""
+    html = client.get("/plans/efficiency-first-eu")
+    assert html.status_code == 200
+    part = block(html.text)
+    said = text_of(part)
+    assert said.startswith("How real: This is moneytrail's own hypothetical plan, not an "
+                           "announced one: it only borrows the size of its budget from the "
+                           "ledger deal “InvestAI fund for AI gigafactories”"), said
+    assert "Its budget source is also a source" not in said
+    assert "EUR 20.00 bn announced (as of 2025-02-11)" in said
+    assert f'href="/ledger/deals/{DEAL}"' in part
+    api = client.get("/api/v1/plans/efficiency-first-eu").json()["how_real"]
+    assert api["text"].startswith("This is moneytrail's own hypothetical plan, not an "
+                                  "announced one: it only borrows the size of its budget")
+    assert api["tied"] is True and api["deals"][0]["id"] == DEAL
+    # its run (whose stored plan keeps no `kind`: known by the reference's id and title)
+    from moneytrail.web import builder
+
+    run = finished(client, {**builder.reference_mapping("efficiency-first-eu"),
+                            "draws": PLAN_DRAWS, "seed": 19204})
+    real = client.get(f"/api/v1/runs/{run}").json()["how_real"]
+    assert real["text"].startswith("This is moneytrail's own hypothetical plan"), real["text"]
+    assert "This is moneytrail's own hypothetical plan" in text_of(block(
+        client.get(f"/r/{run}").text))
+    # an announced plan citing the same deal keeps its own sentence
+    api = client.get("/api/v1/plans/eu-ai-gigafactories").json()["how_real"]
+    assert api["text"].startswith("Its budget source is also a source of the ledger deal")
+
+
+def test_stargate_links_the_claims_own_sources_with_their_reliability(client):
+    """The Stargate plan's "Announced" source linked /sources/a_stargate_openai_2025_01 (an
+    analysis copy of the page) while the ledger claim cites l_stargate_openai_2025_01 (the id
+    its deal page links); and the committed amount "in its parts" (the Abilene site) rests on
+    a source labelled weak without saying so. Each stage's link is the claim's own source id,
+    with its reliability beside it, as on the deal's page."""
+    html = client.get(f"/plans/{STARGATE}")
+    assert html.status_code == 200
+    part = block(html.text)
+    said = text_of(part)
+    assert 'href="/sources/l_stargate_openai_2025_01"' in part
+    assert "a_stargate_openai_2025_01" not in part
+    assert re.search(r"Announced: USD 500\.00 bn \(as of 2025-01-21\); source: OpenAI announces "
+                     r"[^;]*?\(reliability analyst\)", said), said
+    assert re.search(r"Committed: USD [0-9.]+ bn in its parts \( ?Stargate US: Abilene[^;]*; "
+                     r"source: Stargate Abilene[^;]*?\(reliability weak\)", said), said
+    # the deal's page links the same id for the claim, with the same label
+    deal_page = client.get("/ledger/deals/l_stargate_us_2025_01").text
+    assert 'href="/sources/l_stargate_openai_2025_01"' in deal_page
+    # "20.0 %" does not wrap between the number and "%"
+    assert "20.0\u00a0%" in part and "20.0 %" not in part
+    api = client.get(f"/api/v1/plans/{STARGATE}").json()["how_real"]
+    stages = {s["stage"]: s for s in api["deals"][0]["stages"]}
+    assert stages["announced"]["sources"] == ["l_stargate_openai_2025_01"]
+    assert stages["announced"]["reliability"] == {"l_stargate_openai_2025_01": "analyst"}
+    assert stages["committed"]["in_parts"].startswith("Stargate US: Abilene")
+    assert stages["committed"]["sources"] == ["l_stargate_abilene_compute"]
+    assert stages["committed"]["reliability"] == {"l_stargate_abilene_compute": "weak"}
 
 
 def test_what_the_ledger_says_is_escaped(client):

@@ -35,7 +35,7 @@ def kept_how_real(state: WebState, plan: Plan) -> dict[str, Any] | None:
         revision: int | None = ws.ledger().state().revision
     except Exception:      # no ledger store: how_real says nothing is assessed
         revision = None
-    key = (plan.model_dump_json(), revision)
+    key = (plan.model_dump_json(), plan.kind, revision)     # `kind` is not in the dump
     kept = state.how_real_kept
     found = kept.get(key)
     if found is None:
@@ -63,17 +63,21 @@ def how_real(ws: Workspace, plan: Plan) -> dict[str, Any]:
 
 def deal_entry(deal: DealReality) -> dict[str, Any]:
     """A matched deal as a page shows it: its id, name, ledger page, the price year of its
-    amounts, and per stage the amount (None when none is recorded), its date and the source
-    ids of the claims it rests on."""
+    amounts, and per stage the amount (None when none is recorded), its date, the source
+    ids of the claims it rests on (the ids those claims cite, as the deal's page links them)
+    and each source's reliability label (id -> label, '' when unrecorded)."""
     row: dict[str, Any] = dict(deal)
     stages = []
+    labels = dict(row.get("source_reliability") or {})
     for stage, words in STAGE_WORDS:
+        sources = [s for s in str(row[f"{stage}_sources"]).split(";") if s]
         amount = str(row[stage])
         recorded = amount != "–"
         stages.append({"stage": stage, "words": words, "amount": amount if recorded else None,
                        "as_of": str(row[f"{stage}_as_of"]) if recorded else "",
                        "in_parts": str(row.get(f"{stage}_parts", "")),
-                       "sources": [s for s in str(row[f"{stage}_sources"]).split(";") if s]})
+                       "sources": sources,
+                       "reliability": {s: labels.get(s, "") for s in sources}})
     return {"id": row["deal"], "name": row["name"],
             "url": f"/ledger/deals/{quote(str(row['deal']), safe='')}",
             "price_year": row["price_year"], "stages": stages}

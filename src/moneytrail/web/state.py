@@ -104,8 +104,10 @@ class WebState:
     _ids: dict[str, str] | None = None
     _plan_citations: list[dict[str, Any]] | None = None
     _package_citations: dict[str, list[dict[str, Any]]] | None = None
-    # how real plans' money is, per plan and ledger revision (web.how_real.kept_how_real)
-    how_real_kept: dict[tuple[str, int | None], dict[str, Any]] = field(default_factory=dict)
+    # how real plans' money is, per plan (its JSON and kind) and ledger revision
+    # (web.how_real.kept_how_real)
+    how_real_kept: dict[tuple[str, str | None, int | None], dict[str, Any]] = field(
+        default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod

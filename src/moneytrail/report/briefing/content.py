@@ -297,7 +297,8 @@ class DealReality(TypedDict):
     of its parts' claims where they record one (ledger.queries.programme_amount, the rule of
     `ledger totals`), and `committed_parts` / `disbursed_parts` name those parts.
     `announced_sources` ... `disbursed_sources`: the sources (';'-joined ids) of the claims
-    each stage's amount rests on ('' for a stage with none)."""
+    each stage's amount rests on ('' for a stage with none); `source_reliability`: the
+    ledger's reliability label of each of those sources (id -> label, '' when unrecorded)."""
 
     deal: str
     name: str
@@ -316,6 +317,7 @@ class DealReality(TypedDict):
     announced_sources: str
     committed_sources: str
     disbursed_sources: str
+    source_reliability: dict[str, str]
 
 
 @dataclass
@@ -523,6 +525,11 @@ def matching_deals(ws: Workspace, plan: Plan, book: SourceBook) -> list[DealReal
         stage_sources = {stage: ";".join(dict.fromkeys(source_of[r] for r in refs
                                                         if source_of.get(r)))
                          for stage, refs in stage_refs.items()}
+        label_of = {str(i): str(v or "") for i, v in zip(tables["source"]["id"],
+                                                        tables["source"]["reliability"],
+                                                        strict=True)}
+        reliability = {source: label_of.get(source, "") for ids in stage_sources.values()
+                       for source in ids.split(";") if source}
         out.append({"deal": str(record["deal"]), "name": str(record["name"]),
                     "announced": stages["announced"][0], "announced_as_of":
                     stages["announced"][1], "committed": stages["committed"][0],
@@ -538,13 +545,23 @@ def matching_deals(ws: Workspace, plan: Plan, book: SourceBook) -> list[DealReal
                     "price_year": int(record.get("price_year") or price_year),
                     "announced_sources": stage_sources["announced"],
                     "committed_sources": stage_sources["committed"],
-                    "disbursed_sources": stage_sources["disbursed"]})
+                    "disbursed_sources": stage_sources["disbursed"],
+                    "source_reliability": reliability})
     return out
 
 
 def reality_sentence(brief: PlanBrief) -> str:
     """How real the plan's money is (`reality_text`), as the briefing says it."""
     return reality_text(brief.plan, brief.reality, brief.ledger)
+
+
+def is_hypothetical(plan: Plan) -> bool:
+    """Whether `plan` is moneytrail's own hypothetical plan, not an announced one: its `kind`,
+    or (a plan read back from a run, which does not keep `kind`) the id and title of the
+    reference plan of kind 'hypothetical' (scenarios.reference.hypothetical_note)."""
+    from moneytrail.scenarios.reference import hypothetical_note
+
+    return plan.kind == "hypothetical" or bool(hypothetical_note(plan.id, plan.title))
 
 
 # what `reality_text` says of a plan no ledger deal is matched to (the web pages say it too)
@@ -557,8 +574,15 @@ def reality_text(plan: Plan, reality: list[DealReality], ledger: str,
     budget source (a shared source, not a claim that the plan is that deal; `matching_deals`);
     amounts at the plan's price year, which the sentence names. `ledger`: the state of the
     ledger read (`ledger_read`), '' without a store; `made`: what was made when it was read
-    (the briefing, or a web page)."""
+    (the briefing, or a web page). A plan without a budget source, or moneytrail's own
+    hypothetical plan (`is_hypothetical`, which only borrows its budget's size), says so."""
+    from moneytrail.scenarios.reference import HYPOTHETICAL_LABEL
+
     read = f" ({ledger}, read when {made})" if ledger else ""
+    if not reality and not plan.budget.source:
+        return ("The plan gives no source for its budget (the amount was set by hand), so it "
+                "is not tied to a recorded announcement, and how much of its money has been "
+                "committed or spent is not assessed here.")
     if not reality:
         return (f"{NOT_TIED}: no deal in the ledger{read} cites the plan's budget source, so "
                 "how much of its money has been committed or spent is not assessed here.")
@@ -579,8 +603,11 @@ def reality_text(plan: Plan, reality: list[DealReality], ledger: str,
     disbursed = (f"{deal['disbursed']} spent{in_parts('disbursed')} (as of "
                  f"{deal['disbursed_as_of']})"
                  if deal["disbursed"] != "–" else "no money recorded as spent")
-    return (f"Its budget source is also a source of the ledger deal “{deal['name']}”: "
-            f"{deal['announced']} announced (as of {deal['announced_as_of']}){part}; "
+    tie = (f"This is {HYPOTHETICAL_LABEL}: it only "
+           f"borrows the size of its budget from the ledger deal “{deal['name']}” (the "
+           f"plan's budget source is one of the deal's sources): " if is_hypothetical(plan) else
+           f"Its budget source is also a source of the ledger deal “{deal['name']}”: ")
+    return (f"{tie}{deal['announced']} announced (as of {deal['announced_as_of']}){part}; "
             f"{committed}; {disbursed} (the deal's amounts at {deal['price_year']} prices; "
             f"{ledger or 'the ledger'}, read when {made}).")
 
