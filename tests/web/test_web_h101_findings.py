@@ -94,7 +94,8 @@ def client(app):
 def test_a_plan_share_note_names_its_source_by_title(client):
     html = client.get("/plans/eu-ai-gigafactories").text
     assert "m_eubusiness_investai_2025" not in text_of(html)
-    assert 'href="/sources/m_eubusiness_investai_2025"' in html
+    # linked under the one id the page gives that document: the ledger's copy of the page
+    assert 'href="/sources/l_investai_eubusiness"' in html
     assert "chip count: " in text_of(html)
 
 

@@ -282,24 +282,29 @@ class WebState:
             self._source_urls = {k: sorted(ids) for k, ids in index.items()}
         return [k for k in self._source_urls.get(url_key(url), []) if k != source]
 
+    def source_url(self, source: str) -> str:
+        """A source's URL ('' for none): the data package's, else the ledger store's."""
+        found = self.package_sources().get(source)
+        if found is None:             # a source of the ledger store only
+            found = self.source_info(source) or {}
+        return str(found.get("url") or "")
+
+    def document_id(self, source: str) -> str:
+        """The one id every link of a page gives the document `source` records: the ledger's
+        id when it has one (the id its deals' claims cite, as the deal pages and How real link
+        it), else the first in order of id of those recording it (same_document), so no page
+        links one title to two pages. A source without a URL is its own."""
+        url = self.source_url(source)
+        ids = [source, *self.same_document(source, url)] if url else [source]
+        return min(ids, key=lambda i: (not i.startswith("l_"), i))
+
     def one_per_document(self, ids: list[str]) -> list[str]:
-        """Source ids with each document once (data.sourcing.one_per_document): a claim citing
-        the same page under a ledger and an analysis id lists it once. A document is named by
-        one id on every list, the first in order of id of those recording it (same_document),
-        so two lists on one page never link the same title to two different pages."""
+        """Source ids with each document once (data.sourcing.one_per_document), each by its
+        `document_id`: a claim citing the same page under a ledger and an analysis id lists it
+        once, and two lists on one page give a document the same id."""
         from moneytrail.data.sourcing import one_per_document
 
-        def url_of(source: str) -> str:
-            found = self.package_sources().get(source)
-            if found is None:             # a source of the ledger store only
-                found = self.source_info(source) or {}
-            return str(found.get("url") or "")
-
-        def canonical(source: str) -> str:
-            url = url_of(source)
-            return min([source, *self.same_document(source, url)]) if url else source
-
-        return one_per_document([canonical(s) for s in ids], url_of)
+        return one_per_document([self.document_id(s) for s in ids], self.source_url)
 
     def source_groups(self, ids: list[str]) -> dict[str, list[str]]:
         """A run's sources as its page lists them: each document once (one_per_document), the
@@ -353,6 +358,7 @@ class WebState:
         """An id of a data note by its name: {'label', 'href'} (None for a word the app does
         not know as an id)."""
         if key in self.package_sources() or key.startswith(("l_", "m_", "c_", "a_")):
+            key = self.document_id(key) if self.source_info(key) else key
             info = self.source_info(key)
             if info and info.get("title"):
                 label = info["title"]
