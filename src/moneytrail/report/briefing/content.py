@@ -1509,6 +1509,7 @@ def claim_entry(rows: pd.DataFrame, book: SourceBook, against: str, note: str,
 
     from moneytrail.analysis.claims import WITHHELD, WITHHELD_LABEL
     from moneytrail.analysis.verdicts import verdict_words, weak_basis
+    from moneytrail.report.evidence import own_input_check_words
 
     basis = first.get("claim_assumption_or_weak_p50")
     # 'supported — on weak evidence' when the verdict rests mostly on weak rows (any verdict)
@@ -1533,7 +1534,9 @@ def claim_entry(rows: pd.DataFrame, book: SourceBook, against: str, note: str,
                         else str(r["check_verdict"]),
                         # "3.0 %" of draws; never 100 % unless every draw holds
                         "p_holds": p_holds_text(r["p_holds"]),
-                        "weight": row_weight(r)}
+                        "weight": row_weight(r),
+                        # the share on the plan's own inputs (a built plan's run), in words
+                        "own": own_input_check_words(r)}
                        for r in rows.to_dict("records")],
             "refs": ref_ranges([book.number(s) for s in documents(ids, book)])}
 
