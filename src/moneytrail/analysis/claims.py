@@ -190,6 +190,16 @@ def weight_stats(weak: np.ndarray | None, prefix: str = "") -> dict[str, float]:
     return {f"{prefix}{WEIGHT}_{s}": float(stats.get(s, np.nan)) for s in ("p50", "p5", "p95")}
 
 
+OWN_INPUT = "own_input"     # the share on the plan's own inputs: <OWN_INPUT>_<p50|p5|p95>
+
+
+def own_input_stats(own: np.ndarray | None) -> dict[str, float]:
+    """Median and 90 % interval of a check's per-draw share resting on the plan's own inputs
+    (shares set in the plan builder, engine.evidence.OWN); NaN when the check reads no plan."""
+    stats = describe(own) if own is not None else {}
+    return {f"{OWN_INPUT}_{s}": float(stats.get(s, np.nan)) for s in ("p50", "p5", "p95")}
+
+
 SHARES = {"ledger.ratio", "market.share", "trace.share", "lifecycle.value_remaining",
           "trace.rent", "lifecycle.embodied_share"}      # figures that are shares of a whole
 UNITS = {"efficiency.capability_gap": " ECI points", "efficiency.compute_ratio": " (ratio)"}
@@ -228,7 +238,8 @@ def figure_unit(check: Check) -> str:
 
 
 def _row(claim: Claim, check: Check, values: np.ndarray, figure: str,
-         sources: list[str], weak: np.ndarray | None = None) -> dict:
+         sources: list[str], weak: np.ndarray | None = None,
+         own: np.ndarray | None = None) -> dict:
     values = np.asarray(values, dtype=float)
     ok = values <= check.max if check.max is not None else values >= check.min
     # draws where the figure is undefined (NaN, e.g. no rent in a draw) are not counted
@@ -240,7 +251,7 @@ def _row(claim: Claim, check: Check, values: np.ndarray, figure: str,
             "unit": figure_unit(check), "p50": stats["p50"],
             "p5": stats["p5"], "p95": stats["p95"], "p_holds": probability,
             "check_verdict": check_verdict(probability), "when": check.when,
-            **weight_stats(weak),
+            **weight_stats(weak), **own_input_stats(own),
             "sources": "; ".join(dict.fromkeys(claim.sources + check.sources + list(sources)))}
 
 
@@ -335,7 +346,8 @@ def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None =
             found = compute(context.at(i, j), check.computation, check.args,
                             Where(file, f"claims.{i}.checks.{j}"))
             weak = found.weak
-            rows.append({**_row(claim, check, found.values, found.text, found.sources, weak),
+            rows.append({**_row(claim, check, found.values, found.text, found.sources, weak,
+                                found.own),
                          "weight_reads": WEIGHT_READS[check.computation],
                          "weight_leaves_out": "; ".join(found.left_out)})
             weights.append(np.full(draws, np.nan) if weak is None else weak)

@@ -46,6 +46,7 @@ from moneytrail.analysis.evidence_weight import (
 from moneytrail.analysis.stats import Stream, draw_interval
 from moneytrail.data.checks import one_row
 from moneytrail.data.valuechain import ValueChain
+from moneytrail.engine.evidence import OWN
 from moneytrail.model.iomodel import IOModel
 
 NUMERATOR, DENOMINATOR = 0, 1   # sides of a ratio
@@ -150,6 +151,9 @@ class Figure(NamedTuple):
     # those rows carry a stronger label of their own: the weight does not count them
     # (`uncounted`)
     left_out: tuple[str, ...] = ()
+    # per draw, the share of the figure resting on the plan's own inputs (shares set in the
+    # plan builder, engine.evidence.OWN; same rules as `weak`); None: the figure reads no plan
+    own: np.ndarray | None = None
 
 
 def _label(ctx: Context, row: pd.Series) -> str:
@@ -416,15 +420,17 @@ def trace_share(ctx: Context, args: TraceShareArgs, where: Where) -> Figure:
         idx = [model.index[e] for e in picked]
         value = result.demand[:, idx].sum(axis=1) / result.demand.sum(axis=1)
         weak = purchases_weight(result, picked)
+        own = purchases_weight(result, picked, own=True)
     else:
         mask = result.flow_labels["entity"].isin(picked).to_numpy()
         value = result.select(mask) / result.draw_totals
         weak = trace_weight(result, "entity", picked)
+        own = trace_weight(result, "entity", picked, (OWN,))
     basis = {"first_invoice": "first invoices"}.get(args.basis, "all value added")
     text = (f"{_percent(np.median(value))} of {_plan_name(plan)} ({basis}) to "
             f"{_names(model.entities.set_index('id'), picked)}")
     return Figure(value, text, purchase_sources(plan, model), weak,
-                  uncounted(ctx, purchase_market_rows(plan, model)))
+                  uncounted(ctx, purchase_market_rows(plan, model)), own)
 
 
 def value_remaining(ctx: Context, args: ValueRemainingArgs, where: Where) -> Figure:
@@ -574,8 +580,10 @@ def trace_rent(ctx: Context, args: RentArgs, where: Where) -> Figure:
     text = f"{_percent(np.nanmedian(value))} of {_plan_name(plan)}: {what}"
     # rule 4: rent and markups read the plan's whole value added
     weak = np.where(np.isnan(value), np.nan, trace_weight(result, "total", ["all value added"]))
+    own = np.where(np.isnan(value), np.nan,
+                   trace_weight(result, "total", ["all value added"], (OWN,)))
     return Figure(value, text, list(dict.fromkeys(sources)), weak,
-                  uncounted(ctx, purchase_market_rows(plan, result.model)))
+                  uncounted(ctx, purchase_market_rows(plan, result.model)), own)
 
 
 def trace_jobs(ctx: Context, args: TraceJobsArgs, where: Where) -> Figure:
@@ -638,7 +646,8 @@ def trace_jobs(ctx: Context, args: TraceJobsArgs, where: Where) -> Figure:
     from moneytrail.engine.evidence import SCORECARD
 
     return Figure(value, text, sources, trace_weight(result, "scorecard", [SCORECARD[-1]]),
-                  uncounted(ctx, purchase_market_rows(plan, result.model)))
+                  uncounted(ctx, purchase_market_rows(plan, result.model)),
+                  trace_weight(result, "scorecard", [SCORECARD[-1]], (OWN,)))
 
 
 def embodied_share(ctx: Context, args: EmbodiedShareArgs, where: Where) -> Figure:
@@ -683,21 +692,28 @@ def embodied_share(ctx: Context, args: EmbodiedShareArgs, where: Where) -> Figur
     assumed = 1.0 - coverage if embodied is not found["co2_embodied_tonnes"] else 0.0
     return Figure(value, text, sources,
                   embodied_weight(ctx, result, embodied, operational, assumed),
-                  uncounted(ctx, purchase_market_rows(plan, result.model)))
+                  uncounted(ctx, purchase_market_rows(plan, result.model)),
+                  embodied_weight(ctx, result, embodied, operational, assumed, own=True))
 
 
 def embodied_weight(ctx: Context, result: Any, embodied: np.ndarray, operational: np.ndarray,
-                    assumed: float = 0.0) -> np.ndarray:
+                    assumed: float = 0.0, own: bool = False) -> np.ndarray:
     """Rule 2 for e / (e + o): embodied CO2 reads the plan's value added (rule 4), operational
     CO2 its purchases times the site's grid intensity (rules 1 and 3). `assumed`: the part of
-    e filled in by assumption (uncovered output at the covered firms' mean), weight 1."""
+    e filled in by assumption (uncovered output at the covered firms' mean), weight 1. With
+    `own`, the share on the plan's own inputs instead (the assumed part and a weak grid row
+    rest on assumption or weak rows, not on them)."""
     from moneytrail.analysis.dependency import site_of
     from moneytrail.analysis.site import site_row
 
     plan = result.require_plan()
     grid = site_row(ctx.data["grid"], site_of(result), plan.year, "grid intensity")
-    w_e = (1.0 - assumed) * trace_weight(result, "total", ["all value added"]) + assumed
-    w_o = factor_weight(purchases_weight(result), _label(ctx, grid))
+    if own:
+        w_e = (1.0 - assumed) * trace_weight(result, "total", ["all value added"], (OWN,))
+        w_o = purchases_weight(result, own=True) * (0.0 if is_weak(_label(ctx, grid)) else 1.0)
+    else:
+        w_e = (1.0 - assumed) * trace_weight(result, "total", ["all value added"]) + assumed
+        w_o = factor_weight(purchases_weight(result), _label(ctx, grid))
     both = embodied + operational
     w_both = ratio_weight(embodied, w_e, operational, w_o)
     return ratio_weight(embodied, w_e, both, w_both)

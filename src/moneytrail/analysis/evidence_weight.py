@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from moneytrail.engine.evidence import LABELS, RANK, SCORECARD, UNLABELLED, WEAKEST, weak_index
+from moneytrail.engine.evidence import LABELS, OWN, RANK, SCORECARD, UNLABELLED, WEAKEST
 
 __all__ = ["claim_weight", "factor_weight", "is_weak", "ratio_weight", "row_label",
            "scorecard_weights", "sum_weight"]
@@ -103,16 +103,19 @@ def claim_weight(checks: list[np.ndarray]) -> np.ndarray:
 
 
 # -- the trace's per-draw evidence ---------------------------------------------------------
-def trace_weight(result: Any, dimension: str, labels: Iterable[str]) -> np.ndarray:
+def trace_weight(result: Any, dimension: str, labels: Iterable[str],
+                 classes: Iterable[str] = WEAKEST) -> np.ndarray:
     """Per-draw weight of the sum of evidence columns (dimension, label) of a trace traced with
-    `evidence=True, keep_draws=True` (engine.evidence): rule 1 over those columns."""
+    `evidence=True, keep_draws=True` (engine.evidence): rule 1 over those columns. `classes`:
+    the evidence classes counted (default `assumption` and `weak`; (OWN,) gives the share
+    resting on the plan's own inputs)."""
     E = per_draw_evidence(result)
-    wanted = set(labels)
+    wanted, counted = set(labels), set(classes)
     columns = [k for k, (dim, label) in enumerate(result.evidence_columns)
                if dim == dimension and label in wanted]
     amounts = E[:, :, columns].sum(axis=2)                       # (draws, labels)
-    return _safe(amounts[:, weak_index(result.evidence_labels)].sum(axis=1),
-                 amounts.sum(axis=1))
+    kept = [k for k, label in enumerate(result.evidence_labels) if label in counted]
+    return _safe(amounts[:, kept].sum(axis=1), amounts.sum(axis=1))
 
 
 def per_draw_evidence(result: Any) -> np.ndarray:
@@ -142,12 +145,23 @@ def _rank(label: Any) -> int:
     return RANK.get(label, RANK[UNLABELLED]) if isinstance(label, str) else RANK[UNLABELLED]
 
 
-def purchases_weight(result: Any, suppliers: Iterable[str] | None = None) -> np.ndarray:
-    """Rule 1 over a plan's first-invoice purchases (all, or those from `suppliers`)."""
+def purchase_own(result: Any) -> np.ndarray:
+    """(market rows,) whether each purchases column of a plan's trace rests on the plan's own
+    input (engine.evidence.OWN: the weaker of its spend row and market row is a share set in
+    the plan builder, as in the trace)."""
+    demand = result.plan_demand()
+    return np.array([LABELS[max(_rank(a), _rank(b))] == OWN for a, b in
+                     zip(demand.reliability, demand.spend_reliability, strict=True)])
+
+
+def purchases_weight(result: Any, suppliers: Iterable[str] | None = None,
+                     own: bool = False) -> np.ndarray:
+    """Rule 1 over a plan's first-invoice purchases (all, or those from `suppliers`): the
+    share on `assumption` or `weak` rows, or with `own` on the plan's own inputs."""
     from moneytrail.analysis.purchases import plan_purchases
 
     purchases = plan_purchases(result)
-    weak = purchase_weak(result)
+    weak = purchase_own(result) if own else purchase_weak(result)
     chosen = np.ones(weak.size, dtype=bool) if suppliers is None else \
         purchases.rows["supplier"].isin(list(suppliers)).to_numpy()
     return sum_weight(purchases.amounts[:, chosen], weak[chosen])

@@ -63,3 +63,28 @@ def own_inputs_words(share: Any) -> str:
             "(shares set in the plan builder), which the tool does not source: they are not "
             "counted as assumption or weak rows, so the verdict is only as good as those "
             "inputs.")
+
+
+OWN_INPUT_COLUMNS = ("own_input_p50", "own_input_p5", "own_input_p95")   # analysis.claims
+
+
+def own_input_weight(row: Any) -> str:
+    """`weight_text` of a claims row's share on the plan's own inputs (`own_input_p50|p5|p95`,
+    a dict or a pandas row); "–" when the row has none."""
+    if not hasattr(row, "get"):
+        return "–"
+    return weight_text(*(row.get(k) for k in OWN_INPUT_COLUMNS))
+
+
+def own_input_check_words(row: Any) -> str:
+    """What a claim's check says of the plan's own inputs (engine.evidence.OWN), beside its
+    share on assumption or weak rows: '97 % (95–99 %) of this figure rests on the plan's own
+    inputs ...' (median and 90 % interval over the draws); '' when none of it does (a
+    reference plan, a check that reads no plan, a run stored before the class)."""
+    value = _share(row.get("own_input_p50")) if hasattr(row, "get") else None
+    if value is None or round(value, 2) <= 0:
+        return ""
+    return (f"{own_input_weight(row)} of this figure rests on the plan's own inputs (shares "
+            "set in the plan builder; median and 90 % interval over the draws), which the "
+            "tool does not source: it is not counted as assumption or weak rows, so the "
+            "check is only as good as those inputs.")

@@ -18,9 +18,9 @@ OWN_FIGURE = "your own figure"
 # beside an evidence weight: the plan's own inputs are their own class (engine.evidence.OWN),
 # not in the share resting on assumption or weak rows
 OWN_FIGURES_NOTE = "does not count your own figures, the plan's own inputs"
-OWN_FIGURES_WHY = ("Shares typed in the plan builder are the plan's own inputs, which the tool "
-                   "does not source: they are not counted as assumption or weak rows (the run "
-                   "page gives the share resting on them), so check them yourself.")
+OWN_FIGURES_WHY = ("Shares typed in the plan builder are the plan's own inputs, set by whoever "
+                   "built the plan; the tool does not source them: they are not counted as "
+                   "assumption or weak rows (the run page gives the share resting on them).")
 
 Namer = Callable[[str], str]
 

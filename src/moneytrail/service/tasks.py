@@ -658,8 +658,9 @@ def trace_plan(ws: Workspace, plan: Plan, *, draws: int | None = None, seed: int
     conditions and what it buys. Per-draw values are kept only when analyses need them.
     `analyses` is a hashed input: `moneytrail trace` passes False, the web app True, so the
     same plan, draws and seed give one run id per choice (README, docs/results.md).
-    `evidence` (default: on wherever the model supports it) adds the `evidence` table and an
-    `assumption_or_weak_mean` column to the headline table (`engine.evidence`)."""
+    `evidence` (default: on wherever the model supports it) adds the `evidence` table and the
+    `assumption_or_weak_mean` and `own_input_mean` columns to the headline table
+    (`engine.evidence`)."""
     need_workspace(ws)
     plan = check_plan(ws, plan, site=analyses)
     evidence = evidence_default(ws, plan, evidence)
@@ -952,15 +953,19 @@ def breakdown_tables(result: TraceResult) -> dict[str, Table]:
 def evidence_tables(result: TraceResult, headline: pd.DataFrame) -> dict[str, Table]:
     """The `evidence` table (by total, headline row, entity and the scorecard rows linear in
     value added) and the headline table (`headline`: result.by("headline")) with its
-    `assumption_or_weak_mean` column."""
+    `assumption_or_weak_mean` and `own_input_mean` columns."""
     from moneytrail.engine.evidence import units
 
     frame = result.evidence()
-    weak = frame.xs("headline", level="dimension")["assumption_or_weak_mean"]
-    headline = headline.assign(assumption_or_weak_mean=weak.reindex(headline.index).to_numpy())
+    rows = frame.xs("headline", level="dimension")
+    # the share on assumption or weak rows, then the share on the plan's own inputs (shares
+    # set in the plan builder, engine.evidence.OWN), as the evidence table has them
+    shown = [c for c in ("assumption_or_weak_mean", "own_input_mean") if c in rows.columns]
+    headline = headline.assign(**{c: rows[c].reindex(headline.index).to_numpy()
+                                  for c in shown})
     return {"headline": Table.from_frame("headline", headline, title=TITLES["headline"],
                                          currency=result.currency,
-                                         units={"assumption_or_weak_mean": "share"}),
+                                         units=dict.fromkeys(shown, "share")),
             "evidence": Table.from_frame("evidence", frame, title=TITLES["evidence"],
                                          units=units(result.currency), note=EVIDENCE_NOTE)}
 

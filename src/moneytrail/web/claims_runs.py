@@ -125,6 +125,7 @@ def grouped(rows: list[dict[str, Any]], claim: str) -> dict[str, Any]:
         raise NotFoundError("no claim with this id", field="claim", value=claim)
     sources = list(dict.fromkeys(s.strip() for r in mine for s in str(r["sources"] or "")
                                  .split(";") if s.strip()))
+    from moneytrail.report.evidence import OWN_INPUT_COLUMNS, own_input_check_words
     from moneytrail.web.views import WEIGHT_BASIS, WEIGHT_COLUMNS, claim_basis, claimant
 
     weight = {k: mine[0].get(k) for k in WEIGHT_COLUMNS}
@@ -133,11 +134,11 @@ def grouped(rows: list[dict[str, Any]], claim: str) -> dict[str, Any]:
             **claim_basis(mine[0]["verdict"], weight), **claimant(mine[0]),
             "note": mine[0].get("note") or "", "not_about": "",
             "sources": sources, "weight": weight,
-            "checks": [{k: r.get(k) for k in ("check", "bound", "bound_text", "figure",
-                                             "unit", "p5", "p50", "p95", "p_holds",
-                                             "check_verdict",
-                                             *WEIGHT_COLUMNS, *WEIGHT_BASIS)}
-                       for r in mine]}
+            "checks": [{**{k: r.get(k) for k in ("check", "bound", "bound_text", "figure",
+                                                "unit", "p5", "p50", "p95", "p_holds",
+                                                "check_verdict", *WEIGHT_COLUMNS,
+                                                *OWN_INPUT_COLUMNS, *WEIGHT_BASIS)},
+                        "own_input_text": own_input_check_words(r)} for r in mine]}
 
 
 def checkable_claims() -> list[dict[str, str]]:

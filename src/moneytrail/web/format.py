@@ -60,6 +60,13 @@ def evidence_weight(row: Any, prefix: str = "") -> str:
     return row_weight(row, prefix)
 
 
+def own_input_weight(row: Any) -> str:
+    """A claims row's share on the plan's own inputs in words ("97 % (95–99 %)"; "–")."""
+    from moneytrail.report.evidence import own_input_weight as words
+
+    return words(row) if isinstance(row, dict) else "–"
+
+
 in_unit = units.in_unit                 # '77.4 k FTE', '3.64 Mt CO2e', '14.8 FTE per USD m'
 
 
@@ -185,7 +192,8 @@ FILTERS = {"breakable": breakable, "stored_bound": stored_bound,
            "money": money, "money_in_range": money_in_range, "money_range": money_range,
            "percent": percent, "p_holds": units.p_holds_text,
            "number": number, "safe_url": safe_url, "verdict_label": verdict_label,
-           "evidence_weight": evidence_weight, "in_unit": in_unit,
+           "evidence_weight": evidence_weight, "own_input_weight": own_input_weight,
+           "in_unit": in_unit,
            "ledger_value": ledger_value, "timestamp": timestamp,
            "oversized_parts": units.oversized_parts, "place": place,
            "is_money": units.is_money, "prices": units.prices_text,

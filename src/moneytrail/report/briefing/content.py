@@ -43,7 +43,6 @@ from moneytrail.report.evidence import weak_figure_words
 from moneytrail.report.glossary import NOTE_ID
 from moneytrail.report.inputs import (
     OWN_FIGURE,
-    OWN_FIGURES_NOTE,
     OWN_FIGURES_WHY,
     budgets_differ_note,
     input_differences,
@@ -888,7 +887,9 @@ def assumption_sentence(brief: PlanBrief, book: SourceBook) -> str:
     spend_labels = Counter(OWN_FIGURE if getattr(i, "own", False) else    # Interval.own
                            (i.reliability or book.reliability(i.source or ""))
                            for i in brief.plan.spend.values())
-    parts = [f"{n} {label}" for label, n in spend_labels.most_common()]
+    # "2 your own figures": the own-figure label takes the plural (a data label stays as is)
+    parts = [f"{n} {label}s" if label == OWN_FIGURE and n > 1 else f"{n} {label}"
+             for label, n in spend_labels.most_common()]
     split_rows = sum(spend_labels.values())
     only = next(iter(spend_labels))
     labelled = ("have no reliability label (no source given)" if only == "unknown" else
@@ -1064,7 +1065,6 @@ def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = 
     # why money at two price years is not subtracted (as the compare page says)
     withheld = withheld_difference_reason(
         [b.plan.price_year or b.plan.year for b in briefs]) if two else ""
-    own = [OWN_FIGURES_NOTE if own_figures_note(b.stated, str) else "" for b in briefs]
     rows = []
     for label in labels:
         cells = []
@@ -1108,8 +1108,8 @@ def scorecard_rows(briefs: list[PlanBrief], categories: dict[str, str] | None = 
                 said = weight_text(weight.get(f"{name}_p50"), weight.get(f"{name}_p5"),
                                    weight.get(f"{name}_p95"))
                 if said != "–":
-                    said = f"{said} on assumption or weak rows" + (
-                        f" ({own[k]})" if own[k] else "")
+                    # what it leaves out (the plan's own inputs) is said once, in the note
+                    said = f"{said} on assumption or weak rows"
                     sub = f"{sub}; {said}" if sub else said
             if mixed and is_money(unit):
                 prices = f"at {brief.plan.price_year or brief.plan.year} prices"
@@ -1536,6 +1536,7 @@ def claim_entry(rows: pd.DataFrame, book: SourceBook, against: str, note: str,
 
     from moneytrail.analysis.claims import WITHHELD, WITHHELD_LABEL
     from moneytrail.analysis.verdicts import verdict_words, weak_basis
+    from moneytrail.report.evidence import own_input_check_words
 
     basis = first.get("claim_assumption_or_weak_p50")
     # 'supported — on weak evidence' when the verdict rests mostly on weak rows (any verdict)
@@ -1560,7 +1561,9 @@ def claim_entry(rows: pd.DataFrame, book: SourceBook, against: str, note: str,
                         else str(r["check_verdict"]),
                         # "3.0 %" of draws; never 100 % unless every draw holds
                         "p_holds": p_holds_text(r["p_holds"]),
-                        "weight": row_weight(r)}
+                        "weight": row_weight(r),
+                        # the share on the plan's own inputs (a built plan's run), in words
+                        "own": own_input_check_words(r)}
                        for r in rows.to_dict("records")],
             "refs": ref_ranges([book.number(s) for s in documents(ids, book)])}
 
