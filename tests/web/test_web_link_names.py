@@ -98,6 +98,18 @@ def test_run_page_links_are_told_apart(client, runs):
                for name in checks), checks
 
 
+@pytest.mark.parametrize(("plan", "ledger_id", "plan_id"), [
+    ("stargate-style-us", "l_stargate_openai_2025_01", "m_stargate_openai_2025"),
+    ("eu-ai-gigafactories", "l_investai_ec_dsj", "m_ec_investai_2025")])
+def test_plan_page_links_one_document_by_one_id(client, plan, ledger_id, plan_id):
+    """The budget fact linked the plan's own id of OpenAI's (or the Commission's) page while
+    How real linked the ledger's: one document, two pages. Both now link the ledger's."""
+    html = client.get(f"/plans/{plan}").text
+    assert same_name_elsewhere(html) == {}
+    assert html.count(f'href="/sources/{ledger_id}"') >= 2
+    assert f'href="/sources/{plan_id}"' not in html
+
+
 def test_compare_pages_name_runs_by_their_plan(client, runs):
     picker = client.get(f"/compare?runs={runs[0]}").text     # one run: the picker
     run_links = [(name, visible) for name, visible, href in links(picker)

@@ -227,6 +227,8 @@ def create_app(db: str | None = None, data: str | None = None, *,
     app.state.templates.globals["source_info"] = state.source_info
     app.state.templates.globals["note_parts"] = state.note_parts
     app.state.templates.globals["one_per_document"] = state.one_per_document
+    # a source link names its document by the one id every link of a page gives it
+    app.state.templates.globals["document_id"] = state.document_id
     app.state.templates.globals["source_groups"] = state.source_groups
     from starlette.middleware.trustedhost import TrustedHostMiddleware
 
