@@ -49,5 +49,10 @@ def test_unknown_and_list_parameters_stay_allowed_on_pages(client):
     # the own-figure form sends one `firms` per ticked firm: refused only for its own reasons
     own = client.get("/claims/check?run=abc&firms=nvidia&firms=tsmc")
     assert own.status_code != 400 or "given 2 times" not in own.text
-    compare = client.get("/compare?runs=aaaa&runs=bbbb", follow_redirects=False)
+    # the compare picker's form sends one `runs` per ticked run: joined into one address
+    # (ids that are not run ids at all get their own 400, saying what a run id is)
+    compare = client.get(f"/compare?runs={'a' * 32}&runs={'b' * 32}", follow_redirects=False)
     assert compare.status_code == 303
+    assert compare.headers["location"] == f"/compare?runs={'a' * 32},{'b' * 32}"
+    bad = client.get("/compare?runs=aaaa&runs=bbbb", follow_redirects=False)
+    assert bad.status_code == 400 and "given 2 times" not in bad.text
