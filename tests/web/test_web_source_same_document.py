@@ -96,3 +96,14 @@ def test_the_url_index_is_built_once_per_app(client, monkeypatch):
 
     monkeypatch.setattr("moneytrail.data.package.open_package", no_reading)
     assert client.get(f"/sources/{LEDGER_ID}").status_code == 200
+
+
+def test_a_source_note_naming_its_sibling_links_that_id_not_itself(client):
+    """The Bernstein note's row says it is dated 'as value chain source
+    m_bernstein_gw_capex_2025': on its own page that link goes to the sibling id written,
+    not (as every other page's links do, by document) back to the page itself."""
+    html = client.get("/sources/c_bernstein_gw_capex").text
+    note = re.search(r'<p class="note">.*?</p>', html, re.S)
+    assert note, "no note"
+    assert 'href="/sources/m_bernstein_gw_capex_2025"' in note.group(0)
+    assert 'href="/sources/c_bernstein_gw_capex"' not in note.group(0)

@@ -319,11 +319,13 @@ class WebState:
             groups[kind].append(source)
         return groups
 
-    def note_parts(self, text: str) -> list[dict[str, str]]:
+    def note_parts(self, text: str, as_written: bool = False) -> list[dict[str, str]]:
         """A data note (a deal's, a claim's, a source's) split into parts for the page: plain
         `text`, or an id the app knows shown by its name: a source as its title with `href`
-        to its page, a spending category by its name ('cloud_compute' -> 'Cloud compute'), a
-        firm or sector by its name. Unknown words stay as they are."""
+        to its page (its `document_id`'s, or the id as written when `as_written`: a source's
+        own note naming its siblings of the same document), a spending category by its name
+        ('cloud_compute' -> 'Cloud compute'), a firm or sector by its name. Unknown words stay
+        as they are."""
         from moneytrail.report.methods import CITED, METHODS_TITLE, methods_link
 
         text = str(text or "")
@@ -331,7 +333,7 @@ class WebState:
         last = 0
         for found in NOTE_ID.finditer(text):
             key = found[0]
-            named = self.named_id(key)
+            named = self.named_id(key, as_written)
             if named is None:
                 continue
             parts.append({"text": text[last:found.start()]})
@@ -354,11 +356,12 @@ class WebState:
             out.append({"text": rest[start:]})
         return [p for p in out if p.get("text") or p.get("label")]
 
-    def named_id(self, key: str) -> dict[str, str] | None:
+    def named_id(self, key: str, as_written: bool = False) -> dict[str, str] | None:
         """An id of a data note by its name: {'label', 'href'} (None for a word the app does
-        not know as an id)."""
+        not know as an id); a source under its `document_id` unless `as_written`."""
         if key in self.package_sources() or key.startswith(("l_", "m_", "c_", "a_")):
-            key = self.document_id(key) if self.source_info(key) else key
+            if not as_written:
+                key = self.document_id(key)
             info = self.source_info(key)
             if info and info.get("title"):
                 label = info["title"]
