@@ -87,3 +87,16 @@ def test_a_stored_note_is_escaped(client):
     html = client.get(f"/sources/{DEAL_SOURCE}").text
     assert SCRIPT not in html
     assert "&lt;script&gt;" in html
+
+
+def test_other_sources_are_named_by_title_and_linked_by_the_id_written(client):
+    """'Also cites' showed bare ids (c_google_cloud_2024) to readers: each is now its title,
+    linked under the id the row writes, the id on hover."""
+    html = client.get(f"/sources/{COSTS_ID}").text
+    row = row_html(html, ROW_KEY)
+    also = row[row.index('class="row-sources"'):]
+    for other in OTHERS:
+        title = client.get(f"/api/v1/sources/{other}").json()["source"]["title"]
+        assert f'href="/sources/{other}" title="source id: {other}"' in also, other
+        assert other not in text_of(also), other
+        assert title.split()[0] in text_of(also), (other, title)
