@@ -45,6 +45,20 @@ def form_fields(html: str) -> dict[str, str]:
     return fields
 
 
+def built_run(client, draws: int, seed: int) -> str:
+    """A plan from the builder as a user leaves it (EUR 20 bn on the blank form's first row,
+    the shares the plan's own inputs), run to the end: its run id."""
+    fields = form_fields(client.get("/build").text)
+    fields.update({"budget": "20 bn", "title": "My accelerators", "draws": str(draws),
+                   "seed": str(seed), "action": "run"})
+    response = client.post("/build", data=fields, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    found = re.fullmatch(r"/r/([0-9a-f]+)", response.headers["location"])
+    assert found, response.headers["location"]
+    assert wait_done(client, found.group(1))["status"] == "done"
+    return found.group(1)
+
+
 def run_page_and_tables(db: Path, body: dict, tables: tuple[str, ...]) -> tuple[str, dict]:
     """A run of `body` on a fresh web app over the store `db`: its run page's HTML and, by
     table name, the API's rows of each of `tables` (?table=NAME)."""

@@ -15,7 +15,7 @@ import yaml
 
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
-from runs_helpers import finished, form_fields, wait_done  # noqa: E402
+from runs_helpers import built_run, finished  # noqa: E402
 
 from moneytrail.web import create_app  # noqa: E402
 
@@ -34,14 +34,7 @@ def client(tmp_path_factory):
 @pytest.fixture(scope="module")
 def built(client) -> str:
     """A plan from the builder as a user leaves it (EUR 20 bn on the form's first row)."""
-    fields = form_fields(client.get("/build").text)
-    fields.update({"budget": "20 bn", "title": "My accelerators", "draws": str(DRAWS),
-                   "seed": str(SEED), "action": "run"})
-    response = client.post("/build", data=fields, follow_redirects=False)
-    assert response.status_code == 303, response.text
-    run_id = re.fullmatch(r"/r/([0-9a-f]+)", response.headers["location"]).group(1)
-    assert wait_done(client, run_id)["status"] == "done"
-    return run_id
+    return built_run(client, DRAWS, SEED)
 
 
 def text_of(html: str) -> str:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
 import pytest
 
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
-from runs_helpers import finished, form_fields, wait_done  # noqa: E402
+from runs_helpers import built_run as run_from_builder  # noqa: E402
+from runs_helpers import finished  # noqa: E402
 
 from moneytrail.web import create_app  # noqa: E402
 
@@ -29,14 +29,7 @@ def client(tmp_path_factory):
 
 
 def built_run(client) -> str:
-    fields = form_fields(client.get("/build").text)
-    fields.update({"budget": "20 bn", "title": "My accelerators", "draws": str(DRAWS),
-                   "seed": str(SEED), "action": "run"})
-    response = client.post("/build", data=fields, follow_redirects=False)
-    assert response.status_code == 303, response.text
-    run_id = re.fullmatch(r"/r/([0-9a-f]+)", response.headers["location"]).group(1)
-    assert wait_done(client, run_id)["status"] == "done"
-    return run_id
+    return run_from_builder(client, DRAWS, SEED)
 
 
 def headline_csv(client, run_id: str) -> list[dict[str, str]]:
