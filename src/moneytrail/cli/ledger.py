@@ -159,8 +159,10 @@ def list_(region: RegionOpt = None, sector: SectorOpt = None, purpose: PurposeOp
     # the terminal table leaves out `id` (`deal` again) and each stage's as-of date and
     # source id (in the CSV and JSON; `ledger show DEAL` prints them)
     view = frame.drop(columns=["currency", "price_year", "id",
-                               *[f"{s}_{c}" for s in STAGES for c in ("as_of", "source")],
-                               *[f"{s}_in_parts_sources" for s in STAGES[1:]]])
+                               *[f"{s}_{c}" for s in STAGES
+                                 for c in ("as_of", "source", "reliability")],
+                               *[f"{s}_in_parts_{c}" for s in STAGES[1:]
+                                 for c in ("sources", "reliability")]])
     emit({"deals": frame}, fmt, titles={"deals": "Deals"}, caption=unit(frame),
          views={"deals": view[["deal", *[c for c in view.columns if c != "deal"]]]})
 

@@ -259,6 +259,13 @@ def reliability_rank(claims: pd.DataFrame, sources: pd.DataFrame | None) -> pd.S
         lambda s: ranks.get(str(by_source.get(s, "")), len(RELIABILITY))).astype(int)
 
 
+def weakest(labels: Iterable[str]) -> str:
+    """The least reliable of reliability `labels` (RELIABILITY order; an unknown label ranks
+    after every known one); '' for none."""
+    ranks = {label: i for i, label in enumerate(RELIABILITY)}
+    return max(labels, key=lambda label: ranks.get(label, len(RELIABILITY)), default="")
+
+
 def latest(claims: pd.DataFrame, stage: str, sources: pd.DataFrame | None) -> pd.DataFrame:
     """Per deal, the latest non-superseded claim of a stage (index: deal id); on the same
     `as_of`, the claim of the more reliable source (`sources`: the ledger's source table),
@@ -311,14 +318,16 @@ DEAL_KEY = "deal"
 def deal_list(tables: Tables, converter: Converter, *, currency: str = "EUR",
               price_year: int | None = None, **filters) -> pd.DataFrame:
     """Deals with the central amount of their latest claim at each stage (`<stage>_central`,
-    with that claim's `<stage>_as_of` and `<stage>_source` id, '' when none), and
+    with that claim's `<stage>_as_of`, `<stage>_source` id and its `<stage>_reliability`, ''
+    when none), and
     `our_reading`: the stages (`;`-separated) whose claim used says in its note that counting
     it toward the deal is the ledger's reading, not the announcer's (`OUR_READING`);
     `qualifier`: what the announced amount is, as the claim's `basis` and the deal's `scope`
     say ('per year; not AI alone', `qualifier`);
-    `committed_in_parts`/`disbursed_in_parts` (and `..._as_of`, and `..._sources`: the source
-    ids of the parts' claims counted, ';'-joined): for a deal without a claim of its own at that
-    stage, its parts' amount (`programme_amount`), else NaN ("")."""
+    `committed_in_parts`/`disbursed_in_parts` (and `..._as_of`, `..._sources`: the source ids
+    of the parts' claims counted, ';'-joined, and `..._reliability`: the weakest of their
+    labels): for a deal without a claim of its own at that stage, its parts' amount
+    (`programme_amount`), else NaN ("")."""
     currency, price_year = target(converter, currency, price_year)
     deals = select_deals(tables, **filters)
     claims = normalised(tables["claim"][tables["claim"]["deal"].isin(deals["id"])],
@@ -326,12 +335,16 @@ def deal_list(tables: Tables, converter: Converter, *, currency: str = "EUR",
     out = deals[["id", "name", "kind", "region", "sector", "purpose", "announced", "part_of",
                  "overlaps"]].copy()
     reading: dict[str, list[str]] = {}
+    label_of = {str(i): str(r or "") for i, r in zip(tables["source"]["id"],
+                                                     tables["source"]["reliability"], strict=True)}
     for stage in STAGES:
         picked = latest(claims, stage, tables["source"])
         out[stage + "_central"] = out["id"].map(picked["norm_central"]).astype(float)
-        # where that figure comes from: the claim's as-of date and source id ('' for none)
+        # where that figure comes from: the claim's as-of date, source id and that source's
+        # reliability ('' for none)
         out[stage + "_as_of"] = out["id"].map(picked["as_of"]).fillna("").astype(str)
         out[stage + "_source"] = out["id"].map(picked["source"]).fillna("").astype(str)
+        out[stage + "_reliability"] = [label_of.get(s, "") for s in out[stage + "_source"]]
         for deal, note in picked["note"].items():
             if OUR_READING in str(note or "").lower():
                 reading.setdefault(str(deal), []).append(stage)
@@ -361,6 +374,10 @@ def deal_list(tables: Tables, converter: Converter, *, currency: str = "EUR",
             sources.append(";".join(dict.fromkeys(source_of.get(r, "") for r in whole["refs"])))
         out[stage + "_in_parts"], out[stage + "_in_parts_as_of"] = amounts, dates
         out[stage + "_in_parts_sources"] = sources
+        # an amount in parts rests on several claims: the weakest of their sources' labels
+        out[stage + "_in_parts_reliability"] = [
+            weakest(label_of.get(s, "") for s in ids.split(";")) if ids else ""
+            for ids in sources]
     out["currency"], out["price_year"] = currency, price_year
     # the deal id under the name every other per-deal table gives it (`reality`,
     # `totals_caveats`, the claims' own column); `id` stays, the same value, for older scripts

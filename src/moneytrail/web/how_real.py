@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 
 # the ledger's stages as a page names them
 STAGE_WORDS = (("announced", "announced"), ("committed", "committed"), ("disbursed", "spent"))
-KEPT = 64          # answers `kept_how_real` keeps (all are dropped when it is full)
 
 
 def kept_how_real(state: WebState, plan: Plan) -> dict[str, Any] | None:
@@ -35,14 +34,13 @@ def kept_how_real(state: WebState, plan: Plan) -> dict[str, Any] | None:
         revision: int | None = ws.ledger().state().revision
     except Exception:      # no ledger store: how_real says nothing is assessed
         revision = None
+    from moneytrail.web.routes_runs import keep
+
     key = (plan.model_dump_json(), plan.kind, revision)     # `kind` is not in the dump
-    kept = state.how_real_kept
-    found = kept.get(key)
+    found = state.how_real_kept.get(key)
     if found is None:
         found = how_real(ws, plan)
-        if len(kept) >= KEPT:
-            kept.clear()
-        kept[key] = found
+        keep(state.how_real_kept, key, found)     # the app's small cache (oldest out first)
     return found
 
 

@@ -100,6 +100,7 @@ class WebState:
     _analysis_sources: pd.DataFrame | None = None
     _source_titles: dict[str, dict[str, str]] | None = None
     _source_urls: dict[str, list[str]] | None = None
+    _document_ids: dict[str, str] | None = None
     _country_names: dict[str, str] | None = None
     _ids: dict[str, str] | None = None
     _plan_citations: list[dict[str, Any]] | None = None
@@ -274,13 +275,25 @@ class WebState:
         sources tables; `url` is the source's as shown (the ledger store's for its sources)."""
         from moneytrail.data.sourcing import url_key
 
-        if self._source_urls is None:
+        return [k for k in self.url_index()[0].get(url_key(url), []) if k != source]
+
+    def url_index(self) -> tuple[dict[str, list[str]], dict[str, str]]:
+        """The data package's source ids by URL key (in order of id) and each id's document id
+        (`document_id`'s rule), built once per app from the package's sources tables."""
+        from moneytrail.data.sourcing import url_key
+
+        if self._source_urls is None or self._document_ids is None:
             index: dict[str, list[str]] = {}
             for key, found in self.package_sources().items():
                 if url_key(found["url"]):
                     index.setdefault(url_key(found["url"]), []).append(key)
-            self._source_urls = {k: sorted(ids) for k, ids in index.items()}
-        return [k for k in self._source_urls.get(url_key(url), []) if k != source]
+            by_url = {k: sorted(ids) for k, ids in index.items()}
+            documents = {}
+            for ids in by_url.values():
+                first = min(ids, key=lambda i: (not i.startswith("l_"), i))
+                documents.update(dict.fromkeys(ids, first))
+            self._source_urls, self._document_ids = by_url, documents
+        return self._source_urls, self._document_ids
 
     def source_url(self, source: str) -> str:
         """A source's URL ('' for none): the data package's, else the ledger store's."""
@@ -294,7 +307,10 @@ class WebState:
         id when it has one (the id its deals' claims cite, as the deal pages and How real link
         it), else the first in order of id of those recording it (same_document), so no page
         links one title to two pages. A source without a URL is its own."""
-        url = self.source_url(source)
+        known = self.url_index()[1].get(source)
+        if known is not None or source in self.package_sources():
+            return known or source             # a package id: looked up, no query
+        url = self.source_url(source)          # a source of the ledger store only
         ids = [source, *self.same_document(source, url)] if url else [source]
         return min(ids, key=lambda i: (not i.startswith("l_"), i))
 

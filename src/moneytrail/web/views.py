@@ -86,8 +86,9 @@ def meta(state: WebState, *, title: str, url: str, read: LedgerState | None = No
     from moneytrail.ledger.past import LedgerAt
 
     ledger = state.ledger
-    now = ledger.newest() if isinstance(ledger, LedgerAt) else ledger.state()
-    cited = read if read is not None else ledger.state()
+    current = ledger.state()                      # the revision shown (one query)
+    now = ledger.newest() if isinstance(ledger, LedgerAt) else current
+    cited = read if read is not None else current
     updated = str(cited.time)[:10] if cited.time is not None else ""
     today = dt.date.today().isoformat()
     changed = "" if cited.revision == now.revision or isinstance(ledger, LedgerAt) else (
@@ -267,7 +268,6 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
                "qualifier", "committed_in_parts", "committed_in_parts_as_of", "disbursed_in_parts",
                "disbursed_in_parts_as_of", "currency", "price_year", *STAGE_SOURCE_COLUMNS]
     deals = rows(listing, columns)
-    add_stage_reliability(state, deals)
     currency_used, year_used = unit_of(state, options)
     choices = filter_choices(state)
     given = {k: v for k, v in {**filters, **options}.items() if v is not None}
@@ -657,7 +657,6 @@ def reality_chart(state: WebState) -> list[dict[str, Any]]:
                      "committed_in_parts_as_of", "disbursed_in_parts",
                      "disbursed_in_parts_as_of", "currency", "price_year", "qualifier",
                      *STAGE_SOURCE_COLUMNS])
-    add_stage_reliability(state, out)
     for row in out:
         # a deal of purpose 'capex' is a firm's whole capital expenditure programme (all of
         # its investment, not AI alone): the chart's caption names these deals
@@ -670,36 +669,13 @@ def reality_chart(state: WebState) -> list[dict[str, Any]]:
     return out
 
 
-# where each stage's figure comes from, as `ledger list` gives it: the claim's as-of date and
-# source id ('' when the deal has no claim at that stage)
+# where each stage's figure comes from, as `ledger list` gives it (queries.deal_list): the
+# claim's as-of date, source id and reliability ('' when the deal has no claim at that stage),
+# and for an amount in parts its parts' sources and the weakest of their labels
 STAGE_SOURCE_COLUMNS = [*[f"{stage}_{c}" for stage in ("announced", "committed", "disbursed")
-                          for c in ("as_of", "source")],
-                        "committed_in_parts_sources", "disbursed_in_parts_sources"]
-
-
-def add_stage_reliability(state: WebState, deals: list[dict[str, Any]]) -> None:
-    """Give each deal row `<stage>_reliability`: the reliability of the source of that
-    stage's figure ('' when the stage has no figure), and `<stage>_in_parts_reliability`: the
-    weakest label among the sources of an amount given in parts ('' when there is none), so a
-    downloaded table can be cited per figure without opening each deal."""
-    from moneytrail.data.checks import RELIABILITY
-
-    stages = ("announced", "committed", "disbursed")
-    ids = {str(row.get(f"{stage}_source") or "") for row in deals for stage in stages}
-    ids |= {s for row in deals for stage in stages[1:]
-            for s in str(row.get(f"{stage}_in_parts_sources") or "").split(";")}
-    labels = {source: str((state.source_info(source) or {}).get("reliability") or "")
-              for source in ids - {""}}
-    rank = {label: i for i, label in enumerate(RELIABILITY)}
-    for row in deals:
-        for stage in stages:
-            row[f"{stage}_reliability"] = labels.get(str(row.get(f"{stage}_source") or ""), "")
-        # an amount in parts rests on several claims: the weakest of their sources' labels
-        for stage in stages[1:]:
-            parts = [labels.get(s, "") for s in
-                     str(row.get(f"{stage}_in_parts_sources") or "").split(";") if s]
-            row[f"{stage}_in_parts_reliability"] = max(
-                parts, key=lambda label: rank.get(label, len(rank)), default="")
+                          for c in ("as_of", "source", "reliability")],
+                        *[f"{stage}_in_parts_{c}" for stage in ("committed", "disbursed")
+                          for c in ("sources", "reliability")]]
 
 
 def inside_marks(state: WebState) -> dict[str, str]:
