@@ -18,13 +18,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from moneytrail.data.checks import RELIABILITY
 from moneytrail.data.package import DataPackage, open_package
 from moneytrail.data.sourcing import BLOCKING_KINDS, PRIMARY_REQUIRED, source_flags
 from moneytrail.draws import counted
 
 SHARE_TARGET = 0.20
 WEAK_LABELS = ("assumption", "weak")
-RELIABILITY_ORDER = ("filing", "official", "analyst", "estimate", "weak", "assumption")
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def _breakdown(labels: pd.Series, weights: pd.Series) -> str:
     """'estimate 62 %, assumption 38 % (14 rows)'-style text, strongest label first."""
     total = float(weights.sum())
     parts = []
-    for label in RELIABILITY_ORDER:
+    for label in RELIABILITY:
         mask = labels == label
         if mask.any():
             share = float(weights[mask].sum()) / total if total else 0.0

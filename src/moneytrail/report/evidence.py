@@ -65,6 +65,8 @@ def own_inputs_words(share: Any) -> str:
             "inputs.")
 
 
+# how pages and tables name the evidence class engine.evidence.OWN
+OWN_INPUT_WORDS = "the plan's own inputs"
 OWN_INPUT_COLUMNS = ("own_input_p50", "own_input_p5", "own_input_p95")   # analysis.claims
 
 

@@ -19,8 +19,10 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from moneytrail.engine.dimensions import OWNERSHIP_NOTE, OWNERSHIP_TITLE
+from moneytrail.engine.evidence import LABELS, OWN
 from moneytrail.errors import MoneytrailError
 from moneytrail.report import units
+from moneytrail.report.evidence import OWN_INPUT_WORDS
 from moneytrail.report.units import (
     MISSING,
     finite,
@@ -203,10 +205,8 @@ def breakdown_table(table: Table, entities: dict[str, str] | None = None,
     return out
 
 
-EVIDENCE_LABELS = ("filing", "official", "analyst", "estimate", "own_input", "weak",
-                   "assumption")
-# engine.evidence.OWN: the value resting on the plan's own inputs (shares set in the plan builder)
-EVIDENCE_WORDS = {"own_input": "the plan's own inputs"}
+# the evidence classes, strongest first; the plan's own inputs named in words
+EVIDENCE_WORDS = {OWN: OWN_INPUT_WORDS}
 
 
 def evidence_table(table: Table, entities: dict[str, str] | None = None) -> RichTable:
@@ -223,7 +223,7 @@ def evidence_table(table: Table, entities: dict[str, str] | None = None) -> Rich
                              0.0))
     frame = frame.sort_values(["_o", "_a"], kind="stable")
     currency = table.unit("amount_mean")
-    labels = [name for name in EVIDENCE_LABELS          # a run stored before own_input: none
+    labels = [name for name in LABELS          # a run stored before own_input: none
               if f"{name}_mean" in frame.columns and (frame[f"{name}_mean"] > 0).any()]
     out = RichTable(title=table.title, title_justify="left", caption=table.note or None,
                     caption_justify="left")

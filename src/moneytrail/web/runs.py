@@ -15,9 +15,11 @@ import sys
 from collections.abc import Collection, Sequence
 from typing import Any
 
+from moneytrail.engine.evidence import LABELS
+from moneytrail.engine.evidence import OWN as OWN_INPUT
 from moneytrail.errors import MoneytrailError
 from moneytrail.report import units
-from moneytrail.report.evidence import weak_figure_words
+from moneytrail.report.evidence import OWN_INPUT_WORDS, weak_figure_words
 from moneytrail.report.units import REGION_LABELS, money, percent
 from moneytrail.scenarios.reference import hypothetical_note
 from moneytrail.service.footprints import (
@@ -719,11 +721,6 @@ def reproduce_run(result: Result, origin: str) -> dict[str, Any]:
             "csv": f"{origin}/api/v1/runs/{result.run_id}?format=csv&table=country"}
 
 
-# the evidence table's classes, strongest first (engine.evidence.LABELS); `own_input` is the
-# value resting on the plan's own inputs (shares set in the plan builder), not a data label
-OWN_INPUT = "own_input"
-RELIABILITY = ("filing", "official", "analyst", "estimate", OWN_INPUT, "weak", "assumption")
-OWN_INPUT_WORDS = "the plan's own inputs"
 
 
 def evidence_view(result: Result) -> dict[str, Any] | None:
@@ -753,7 +750,7 @@ def evidence_view(result: Result) -> dict[str, Any] | None:
     return {"total": weak(total), "own": own,
             "mix": [{"reliability": OWN_INPUT_WORDS if k == OWN_INPUT else k,
                      "share_mean": total.get(f"{k}_mean")}
-                    for k in RELIABILITY if total.get(f"{k}_mean") is not None
+                    for k in LABELS if total.get(f"{k}_mean") is not None
                     and (k != OWN_INPUT or own is not None)],
             "headline": headline,
             "headline_notes": headline_notes(r["label"] for r in headline),

@@ -20,6 +20,7 @@ from typing import Any, TypedDict
 import pandas as pd
 
 from moneytrail.analysis.claims_schema import Claim
+from moneytrail.data.checks import RELIABILITY
 from moneytrail.engine.dimensions import (
     OWNERSHIP_NOTE,
     OWNERSHIP_TITLE,
@@ -94,7 +95,6 @@ from moneytrail.service.tasks import LEDGER, StoreChoice, known_currencies
 from moneytrail.service.workspace import Workspace
 
 Progress = Callable[[str, int, int], None]
-RELIABILITY_ORDER = ("filing", "official", "analyst", "estimate", "assumption", "weak")
 TOP_ROWS = 10
 HHI_PREFIX = "HHI change"       # analysis.scorecard.HHI_ROW
 REASONING_CHARS = 160      # an assumption's reasoning under a figure (in full under Sources)
@@ -165,7 +165,7 @@ class SourceBook:
     def counts(self, ids: list[str]) -> dict[str, int]:
         """Distinct documents among `ids` by reliability label (`distinct`)."""
         counter = Counter(self.reliability(s) for s in self.distinct(ids))
-        ordered = {k: counter[k] for k in RELIABILITY_ORDER if counter.get(k)}
+        ordered = {k: counter[k] for k in RELIABILITY if counter.get(k)}
         ordered.update({k: v for k, v in counter.items() if k not in ordered})
         return ordered
 
