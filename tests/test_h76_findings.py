@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 
 from moneytrail.data.package import bundled_path, open_package
-from moneytrail.data.sourcing import weak_sourced_label_problems
+from moneytrail.data.sourcing import WEAK_SOURCED, label_above_sources_problems
 
 STARGATE = "l_stargate_us_2025_01"
 ABILENE = "l_stargate_us_abilene"
@@ -42,6 +42,13 @@ def rewrite(path: Path, change) -> None:
         writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+
+
+def weak_sourced_label_problems(package):
+    """The rows of `label_above_sources_problems` whose cited sources are all labelled `weak`
+    or `assumption` (the narrower rule of data 2.5.0)."""
+    return [p for p in label_above_sources_problems(package)
+            if p.message.startswith(WEAK_SOURCED.partition("(")[0])]
 
 
 # --- 1. a row resting only on weak or assumption sources is labelled no better -------------

@@ -26,8 +26,8 @@ the host and a trailing slash.
 A fourth rule (data 2.6.0) ties a row to its sources: a row (market share, cost share,
 parameter, electricity price, ...) claims no higher reliability than the best of the sources it
 cites (LABEL_ORDER; `label_above_sources_problems`). Data 2.5.0 held only rows ALL of whose
-sources are `weak` or `assumption` to it (`weak_sourced_label_problems`, now the part of the
-rule for those rows); the EU electricity price said `official` on two `estimate` sources. A
+sources are `weak` or `assumption` to it (now the part of the rule for those rows, worded
+WEAK_SOURCED); the EU electricity price said `official` on two `estimate` sources. A
 row citing a real source beside an assumption is labelled by its author from all its sources
 (its note says what was assumed), at most as high as the real source.
 
@@ -403,13 +403,6 @@ def label_above_sources_problems(package: DataPackage) -> list[Problem]:
             problems.append(Problem(frame.attrs.get("path", name), int(index) + 2,
                                     "reliability", label, message))
     return problems
-
-
-def weak_sourced_label_problems(package: DataPackage) -> list[Problem]:
-    """The rows of `label_above_sources_problems` whose cited sources are all labelled `weak`
-    or `assumption` (the narrower rule of data 2.5.0)."""
-    return [p for p in label_above_sources_problems(package)
-            if p.message.startswith(WEAK_SOURCED.partition("(")[0])]
 
 
 def sourcing_problems(package: DataPackage, *, skip: tuple[str, ...] = ()) -> list[Problem]:
