@@ -8,8 +8,12 @@ would otherwise be ignored silently and answer with unfiltered (or half-filtered
 declared as a list may repeat); anything else is a 400 problem+json naming the parameter and
 its value. HTML pages take the same rule on repeats (a page's parameter given twice is a 400
 page naming it and its values: `/ledger?year=2025&year=2024` would otherwise show 2024
-without a word), but stay lenient on unknown parameters: links from elsewhere often carry
-tracking parameters.
+without a word), but stay lenient on unknown parameters, since links from elsewhere often
+carry tracking parameters: the page renders (200), as without the parameter. Lenient is not
+silent, though: a reader who typed `/ledger/totals?currrency=USD` would get EUR figures and
+might quote them as dollars. So a page shows a notice above its heading naming the
+parameters it did not use and those it takes (`unused_query`, put on `request.state` here
+and shown by base.html); well-known tracking tags (TRACKING_PARAMETERS) are left out of it.
 
 Bodies: a POST, PUT or PATCH to `/api/v1` with a body must be `application/json` (415 otherwise)
 and strict JSON: UTF-8, no NaN or Infinity, no key given twice in an object (JSON parsers
@@ -23,6 +27,8 @@ from __future__ import annotations
 
 import math
 import typing
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from typing import Any
 
 from fastapi import Request
@@ -32,8 +38,10 @@ from moneytrail.text import (
     code_point,
     control_character,
     short_number,
+    shown_text,
     surrogate_path,
     surrogate_problem,
+    visible,
 )
 
 API = "/api/v1"
@@ -67,15 +75,84 @@ def _is_sequence(annotation: Any) -> bool:
                if typing.get_origin(annotation) is not None and arg is not type(None))
 
 
+# Query parameters that links from newsletters, social sites and ads add to count visits:
+# a page ignores them without a notice (the API refuses them like any unknown parameter).
+# Shell-style patterns, matched on the lower-cased name. `ref` is here because no route
+# takes it (tests/web/test_web_pages_name_unused_parameters.py checks that no route takes
+# any of these).
+TRACKING_PARAMETERS = ("utm_*", "fbclid", "gclid", "mc_cid", "mc_eid", "ref")
+
+# Query parameters a page reads in its template rather than in its route's signature, so
+# `declared` does not see them: never named as unused, nor listed among what a page takes.
+# By route path; "*" is every page (base.html's `done` after a write, formerrors.done).
+READ_BY_TEMPLATES: dict[str, frozenset[str]] = {
+    "*": frozenset({"done"}),
+    "/build": frozenset({"saved", "rev", "unsaved"}),       # build.html, from web.saved
+    "/account": frozenset({"password"}),                    # account.html: ?password=changed
+}
+
+UNUSED_SHOWN = 5        # unused parameters a page's notice names; the rest are counted
+UNUSED_CHARS = 40       # characters of a name or value the notice shows (then an ellipsis)
+
+
+def is_tracking(name: str) -> bool:
+    """Whether a query parameter is a tracking tag (TRACKING_PARAMETERS: `utm_source`)."""
+    return any(fnmatchcase(name.lower(), pattern) for pattern in TRACKING_PARAMETERS)
+
+
+@dataclass(frozen=True)
+class UnusedQuery:
+    """The query parameters a page was given but does not use, as its notice shows them
+    (base.html, `request.state.unused_query`).
+
+    `given`: up to UNUSED_SHOWN of them in the order given, each `name=value` (the name
+    alone when the value is empty or a secret), names and values shortened to UNUSED_CHARS
+    characters with control, bidi and invisible characters escaped (text.visible); `more`:
+    how many others were given; `takes`: the parameters the page takes, sorted."""
+
+    given: tuple[str, ...]
+    more: int
+    takes: tuple[str, ...]
+
+
+def unused_query(route_path: str, names: set[str],
+                 items: list[tuple[str, str]]) -> UnusedQuery | None:
+    """What a page's notice names of the query `items` (name, value pairs as given) that
+    its route (path `route_path`, query parameters `names`) does not use: neither declared,
+    nor read by its template (READ_BY_TEMPLATES), nor a tracking tag; None when all are."""
+    from moneytrail.web.app import is_secret
+
+    read = READ_BY_TEMPLATES["*"] | READ_BY_TEMPLATES.get(route_path, frozenset())
+    unused = [(name, value) for name, value in items
+              if name not in names and name not in read and not is_tracking(name)]
+    if not unused:
+        return None
+
+    def shown(name: str, value: str) -> str:
+        text = visible(shown_text(name, UNUSED_CHARS))
+        if value and not is_secret(name):
+            text += "=" + visible(shown_text(value, UNUSED_CHARS))
+        return text
+
+    given = tuple(shown(name, value) for name, value in unused[:UNUSED_SHOWN])
+    return UnusedQuery(given, len(unused) - len(given), tuple(sorted(names)))
+
+
 async def strict_query(request: Request) -> None:
     """App-wide dependency: refuse unknown or repeated query parameters on `/api/v1` routes,
-    and repeated ones (of the parameters the page takes) on pages."""
+    and repeated ones (of the parameters the page takes) on pages; on a page asked for with
+    GET, the parameters it does not use go to `request.state.unused_query` (an UnusedQuery,
+    or None) for its notice."""
     path = request.url.path
-    names, repeatable = declared(request.scope.get("route"))
+    route = request.scope.get("route")
+    names, repeatable = declared(route)
     items = request.query_params.multi_items()
     if not (path == API or path.startswith(API + "/")):
         refuse_repeated([(n, v) for n, v in items if n in names], repeatable,
                         all_values=True)
+        if request.method == "GET":             # HEAD too (web.app.HeadAsGet); no form post
+            request.state.unused_query = unused_query(getattr(route, "path", path), names,
+                                                      items)
         return
     for name, value in items:
         if name not in names:
