@@ -3,7 +3,10 @@
 .csv"), so two comparisons saved in one folder overwrote each other. They now name the
 compared plans, as a deal's downloads name the deal: `moneytrail-compare-<plan>-vs-<plan>-
 <table>-<date>.csv`, each plan id cut to web.runs.COMPARE_NAME_CHARS (at a dash) and, where
-two plans share an id, followed by its run id's first 8 digits."""
+two plans share an id, followed by its run id's first 8 digits. The compare workbook
+(`&format=xlsx`) is named the same way (it was `moneytrail-compare-<run>-<run>.xlsx`), and the
+page its About sheet names is the compare page under MONEYTRAIL_PUBLIC_URL, or its path when
+that is unset: never the address the request came in at (its Host header)."""
 
 from __future__ import annotations
 
@@ -20,12 +23,15 @@ LONG_ID = "a-plan-with-a-very-long-identifier-for-its-gigafactories"
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
+def db_url(tmp_path_factory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('compare-names') / 'ledger.sqlite'}"
+
+
+@pytest.fixture(scope="module")
+def client(db_url):
     from moneytrail.web import create_app
 
-    db = tmp_path_factory.mktemp("compare-names") / "ledger.sqlite"
-    app = create_app(db=f"sqlite:///{db}", start_reference_runs=False,
-                     run_limit=(1000, 100))
+    app = create_app(db=db_url, start_reference_runs=False, run_limit=(1000, 100))
     with TestClient(app, base_url="http://127.0.0.1") as test:
         yield test
 
@@ -45,8 +51,10 @@ def runs(client) -> dict[str, str]:
     return {"eu": eu, "us": us, "again": again, "long": long}
 
 
-def csv_name(client, ids: list[str], table: str) -> str:
-    response = client.get(f"/api/v1/compare?runs={','.join(ids)}&format=csv&table={table}")
+def csv_name(client, ids: list[str], table: str, fmt: str = "csv") -> str:
+    """The file name a compare download of `table` ('' for all: a workbook) is saved as."""
+    part = f"&table={table}" if table else ""
+    response = client.get(f"/api/v1/compare?runs={','.join(ids)}&format={fmt}{part}")
     assert response.status_code == 200, response.text
     found = re.search(r'filename="([^"]+)"', response.headers["content-disposition"])
     assert found is not None
@@ -76,3 +84,46 @@ def test_a_long_plan_id_is_shortened_at_a_dash(client, runs):
     assert LONG_ID[len(subject)] == "-"                       # cut where a word ends
     assert name.startswith(f"moneytrail-compare-{subject}-vs-stargate-style-us-headline-")
     assert re.fullmatch(r"[A-Za-z0-9_.-]+", name) and len(name) < 120
+
+
+@pytest.mark.parametrize("table", ["", "runs", "headline", "scorecard", "tco"])
+def test_the_compare_workbook_is_named_like_its_csvs(client, runs, table):
+    ids = [runs["eu"], runs["us"]]
+    name = csv_name(client, ids, table, fmt="xlsx")
+    assert re.fullmatch(rf"moneytrail-compare-eu-ai-gigafactories-vs-stargate-style-us-"
+                        rf"{table + '-' if table else ''}\d{{4}}-\d{{2}}-\d{{2}}\.xlsx",
+                        name), name
+    if table:
+        assert name.removesuffix(".xlsx") == csv_name(client, ids, table).removesuffix(".csv")
+    twins = csv_name(client, [runs["eu"], runs["again"]], table, fmt="xlsx")
+    assert twins.startswith(f"moneytrail-compare-eu-ai-gigafactories-{runs['eu'][:8]}-vs-"
+                            f"eu-ai-gigafactories-{runs['again'][:8]}-"), twins
+
+
+@pytest.mark.parametrize("public", ["https://that.example", ""])
+def test_the_compare_workbook_names_its_page_under_the_public_address_or_its_path(
+        db_url, runs, monkeypatch, public):
+    """With MONEYTRAIL_PUBLIC_URL set the About sheet's page and citation name the compare
+    page under it; unset, by its path (as a briefing's links): a request whose Host header
+    says another site leaves no trace of it in the workbook."""
+    import io
+
+    openpyxl = pytest.importorskip("openpyxl")
+    from moneytrail.web import create_app
+
+    monkeypatch.setenv("MONEYTRAIL_PUBLIC_URL", public)
+    app = create_app(db=db_url, start_reference_runs=False,
+                     hosts=["127.0.0.1", "other-name.example"])
+    ids = f"{runs['eu']},{runs['us']}"
+    with TestClient(app, base_url="http://127.0.0.1:8876") as local:
+        response = local.get(f"/api/v1/compare?runs={ids}&format=xlsx",
+                             headers={"host": "other-name.example"})
+    assert response.status_code == 200, response.text
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    cells = [row for row in book["About"].iter_rows(values_only=True)]
+    told = {row[0]: row[1] for row in cells if row[0] is not None and row[1] is not None}
+    page = f"{public}/compare?runs={ids}"
+    assert told["page"] == page
+    assert str(told["citation"]).endswith(f" {page}")
+    every = " ".join(str(v) for row in cells for v in row if v is not None)
+    assert "other-name.example" not in every and "127.0.0.1" not in every

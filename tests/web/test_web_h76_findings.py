@@ -33,7 +33,8 @@ def test_the_headline_page_shows_the_committed_money_of_its_parts(client):
     text = text_of(html)
     assert "Committed in its parts EUR 13.27 bn (as of 2025-06): Stargate US: Abilene " \
            "(Texas) flagship site" in text
-    assert 'href="/ledger/deals/l_stargate_us_abilene"' in html
+    # the part's link keeps the page's price year (test_web_deal_page_links_keep_money.py)
+    assert 'href="/ledger/deals/l_stargate_us_abilene?price_year=2025"' in html
     # SoftBank's US pledge is a part too, but its spent money is OpenAI equity, also in the
     # OpenAI round: not counted as Stargate's
     assert "Spent in its parts" not in text

@@ -234,8 +234,10 @@ def test_runs_compared_come_as_one_workbook_and_the_page_links_it(client, trace_
     response = client.get(f"/api/v1/compare?runs={ids}&format=xlsx")
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == XLSX
-    assert f"moneytrail-compare-{trace_run[:8]}-{second_run[:8]}.xlsx" in \
-        response.headers["content-disposition"]
+    # named by the plans compared, as its CSVs (test_web_compare_download_names.py)
+    assert re.search(r'filename="moneytrail-compare-eu-ai-gigafactories-vs-'
+                     r'efficiency-first-eu-\d{4}-\d{2}-\d{2}\.xlsx"',
+                     response.headers["content-disposition"])
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["About", "runs", "headline", "scorecard", "tco"]
     rows = list(book["About"].iter_rows(values_only=True))

@@ -37,7 +37,7 @@ from moneytrail.ledger.store import line_breaks
 from moneytrail.ledger.validate import REQUIRED, normalised_fields
 from moneytrail.web import auth, formerrors
 from moneytrail.web.format import ledger_value
-from moneytrail.web.views import diff
+from moneytrail.web.views import deal_link_url, diff, ledger_options
 
 router = APIRouter(include_in_schema=False)
 WRITABLE = ("source", "deal", "claim")
@@ -284,11 +284,12 @@ def source_options(request: Request) -> list[tuple[str, str]]:
                   for s in request.app.state.web.ledger.records("source"))
 
 
-def view_url(kind: str, record: dict) -> str:
-    """Where a record is shown: its source page, its deal's page, or the deal page."""
+def view_url(kind: str, record: dict, money: dict[str, Any] | None = None) -> str:
+    """Where a record is shown: its source page, its deal's page, or the deal page; a deal
+    page in the reader's `money` (views.ledger_options: currency, price year) when given."""
     if kind == "source":
         return f"/sources/{record['id']}"
-    return f"/ledger/deals/{record['deal'] if kind == 'claim' else record['id']}"
+    return deal_link_url(record["deal"] if kind == "claim" else record["id"], money)
 
 
 def editor_page(request: Request) -> Who:
@@ -467,10 +468,14 @@ def save_add(request: Request, kind: str, who: Who, fields: list[str],
 
 # -- history and revert ---------------------------------------------------------------------
 @router.get("/ledger/history/{kind}/{key}")
-def history_page(request: Request, kind: str, key: str,
-                 reverted: str | None = None) -> HTMLResponse:
+def history_page(request: Request, kind: str, key: str, reverted: str | None = None,
+                 currency: str | None = None, price_year: str | None = None) -> HTMLResponse:
+    """A record's every change as a diff. `currency` and `price_year` (the deal page's, when
+    its history link is followed) are read as the deal page reads them and kept by the
+    link back to the deal, so the reader returns to the amounts in the money they chose."""
     ledger = request.app.state.web.ledger
     kind_of(kind)
+    money = ledger_options(currency, price_year)
     frame = ledger.history(kind, key)
     if frame.empty:
         raise HTTPException(404, "There is no page at this address.")
@@ -479,7 +484,7 @@ def history_page(request: Request, kind: str, key: str,
     current = auth.who(request)
     try:
         record = ledger.get(kind, key)
-        back = view_url(kind, record)
+        back = view_url(kind, record, money)
     except MoneytrailError:
         record, back = None, None
     last = changes[0]            # newest first: a deleted record is named as it last was

@@ -30,6 +30,7 @@ from moneytrail.web.query import read_body
 from moneytrail.web.run_picker import RUN_GROUPS
 from moneytrail.web.runs import (
     Names,
+    compare_citation,
     compare_csv_rows,
     compare_subject,
     compare_view,
@@ -361,9 +362,13 @@ def xlsx_response(request: Request, result: Result, table: str | None) -> Respon
 def compare_xlsx_response(request: Request, view: View, table: str | None) -> Response:
     """Runs compared (the compare page) as one Excel workbook (service.workbook): "About"
     with each run's provenance, the citation and the page's notes, then a sheet per table
-    (`table`: that one only) with the rows of its CSV download."""
+    (`table`: that one only) with the rows of its CSV download. It names the compare page
+    under the site's public address when it has one, else by its path (`public_origin`, as
+    the briefings: never the address the request reached the server at, which the request
+    itself says), and its file is named by the compared plans, as its CSVs are
+    (compare_subject: moneytrail-compare-<plan>-vs-<plan>[-<table>]-<date>.xlsx)."""
     from moneytrail.service.workbook import XLSX_MEDIA, comparison_workbook
-    from moneytrail.web.views import choice_param
+    from moneytrail.web.views import choice_param, download_name
 
     name = choice_param("table", table, tuple(view.tables))
     tables = {t: compare_csv_rows(view, t) if t in ("headline", "scorecard") else view[t]
@@ -371,14 +376,14 @@ def compare_xlsx_response(request: Request, view: View, table: str | None) -> Re
     results = [run_state(request, r["run_id"]).result for r in view["runs"]]
     notes = [*view["headline_notes"], view["budget_note"], view["scorecard_note"],
              *view["rent_left_out"]]
+    done = [r for r in results if r is not None]
+    url = f"{public_origin(request)}/compare?runs={','.join(r.run_id for r in done)}"
     body = io.BytesIO()
-    comparison_workbook([r for r in results if r is not None], tables, body,
-                        title=view["meta"]["title"], url=view["meta"]["url"],
-                        cite=view["meta"]["citation"], notes=[n for n in notes if n])
-    ids = "-".join(r["run_id"][:8] for r in view["runs"])
-    part = f"-{name}" if name else ""
+    comparison_workbook(done, tables, body, title=view["meta"]["title"], url=url,
+                        cite=compare_citation(done, url), notes=[n for n in notes if n])
+    file = download_name(name or "", {}, subject=compare_subject(view), stamp=view["meta"])
     return Response(body.getvalue(), media_type=XLSX_MEDIA, headers={
-        "Content-Disposition": f'attachment; filename="moneytrail-compare-{ids}{part}.xlsx"'})
+        "Content-Disposition": f'attachment; filename="{file}.xlsx"'})
 
 
 def page(request: Request, template: str, nav: str = "", status: int = 200,

@@ -1475,7 +1475,6 @@ def compare_view(results: list[Result], names: Names, url: str,
         unit_note = (f"{unit_note} The difference column leaves out figures per million and "
                      f"amounts of money (\u2013): {withheld.removeprefix('not subtracted: ')}."
                      ).strip()
-    ids = ", ".join(r.run_id for r in results)
     from urllib.parse import urlsplit
 
     base = "{0.scheme}://{0.netloc}".format(urlsplit(url))
@@ -1496,11 +1495,9 @@ def compare_view(results: list[Result], names: Names, url: str,
                  "api": f"{base}/api/v1/compare?runs={','.join(r.run_id for r in results)}"
                         "&format=csv&table=headline",
                  "plans": ", ".join(f"/api/v1/runs/{r.run_id}/plan.yaml" for r in results)}
-    citation = (f"moneytrail comparison of runs {ids}, data package "
-                f"{results[0].provenance.data_label}. {url}")
     return View(meta={"title": "Plans compared: " + " vs ".join(run_names(results)),
                       "data_version": results[0].provenance.data_label, "url": url,
-                      "citation": citation, "ledger_revision": None,
+                      "citation": compare_citation(results, url), "ledger_revision": None,
                       "retrieved": results[0].provenance.created[:10]},
                 runs=plans, headline=list(headline.values()), reproduce=reproduce,
                 headline_notes=headline_notes(headline),
@@ -1517,6 +1514,14 @@ def compare_view(results: list[Result], names: Names, url: str,
                 per_budget=per_budget,
                 difference=len(results) == 2,
                 tco=tco_rows, tables=["runs", "headline", "scorecard", "tco"])
+
+
+def compare_citation(results: Sequence[Result], url: str) -> str:
+    """The line to cite runs compared by: their run ids, the data package and `url`, the
+    comparison's address (the page's own, or the page a workbook names)."""
+    ids = ", ".join(r.run_id for r in results)
+    return (f"moneytrail comparison of runs {ids}, data package "
+            f"{results[0].provenance.data_label}. {url}")
 
 
 COMPARE_NAME_CHARS = 20      # of each plan id in a compare download's file name

@@ -464,6 +464,9 @@ def deal_view(state: WebState, url: str, deal: str, *, currency: str | None = No
                                                           "title_lang", "url", "published",
                                                           "reliability"])],
                 links=links, history=history_rows,
+                # the reader's money, kept by the page's links to other ledger pages
+                filters={"currency": options.get("currency"),
+                         "price_year": options.get("price_year")},
                 in_totals=totals_statement(state, info,
                                            bool((claims["stage"] == "announced").any()),
                                            names, links),
@@ -584,9 +587,10 @@ def totals_link(filters: Mapping[str, Any], path: str = "/ledger/totals",
 
 def deal_link_url(deal: Any, filters: Mapping[str, Any] | None = None,
                   revision: Any = None) -> str:
-    """A deal page's address from a page that lists it (the ledger, the totals), keeping the
-    reader's currency and price year (the page's `filters`, as `totals_link` keeps them) and
-    the ledger `revision` shown, so the deal's amounts are in the same money."""
+    """A deal page's address from a page that links to it (the ledger, the totals, another
+    deal, a record's history), keeping the reader's currency and price year (the page's
+    `filters`, as `totals_link` keeps them) and the ledger `revision` shown, so the deal's
+    amounts are in the same money."""
     return totals_link(filters or {}, f"/ledger/deals/{quote(str(deal), safe='')}",
                        revision=revision or None)
 
