@@ -363,9 +363,10 @@ def compare_xlsx_response(request: Request, view: View, table: str | None) -> Re
     """Runs compared (the compare page) as one Excel workbook (service.workbook): "About"
     with each run's provenance, the citation and the page's notes, then a sheet per table
     (`table`: that one only) with the rows of its CSV download. It names the compare page
-    under the site's public address when it has one, else by its path (`public_origin`, as
-    the briefings: never the address the request reached the server at, which the request
-    itself says), and its file is named by the compared plans, as its CSVs are
+    as the run's workbook names the run page (`handed_on_origin`: the site's public address
+    when it has one, else the address this request reached the server at, one of the hosts
+    the app allows: a file handed on has no page to resolve a relative path against), and
+    its file is named by the compared plans, as its CSVs are
     (compare_subject: moneytrail-compare-<plan>-vs-<plan>[-<table>]-<date>.xlsx)."""
     from moneytrail.service.workbook import XLSX_MEDIA, comparison_workbook
     from moneytrail.web.views import choice_param, download_name
@@ -377,7 +378,7 @@ def compare_xlsx_response(request: Request, view: View, table: str | None) -> Re
     notes = [*view["headline_notes"], view["budget_note"], view["scorecard_note"],
              *view["rent_left_out"]]
     done = [r for r in results if r is not None]
-    url = f"{public_origin(request)}/compare?runs={','.join(r.run_id for r in done)}"
+    url = f"{handed_on_origin(request)}/compare?runs={','.join(r.run_id for r in done)}"
     body = io.BytesIO()
     comparison_workbook(done, tables, body, title=view["meta"]["title"], url=url,
                         cite=compare_citation(done, url), notes=[n for n in notes if n])
