@@ -456,16 +456,20 @@ def trace_weights(result: Any) -> np.ndarray:
     """Value added of every flow per unit of its entity's output in each of a trace's draws,
     (draws, flows): the firm flows' ones the trace kept with its per-draw values
     (`engine.output.kept_weights`), else its cost-structure draws replayed from its seed
-    block by block (no solve; see weight_draws)."""
+    block by block (no solve; see weight_draws). Read-only, made once per result (kept with
+    it, `TraceResult.memo`: a plan's jobs and implied pay both read them)."""
+    made = result.memo("trace_weights")
+    if made is not None:
+        return made
     tiers = len(result.labels["tier"]) - 1
     kernel = build_kernel(result.model, kernel_demand(result), tiers, result.draws,
                           dimensions=getattr(result, "dimensions", None))
-    kept = kept_weights(result, kernel)
-    if kept is not None:
-        return kept
-    parts = [weight_draws(kernel, result.seed, block, size)
-             for block, size in streams.blocks(result.draws)]
-    return np.concatenate(parts)
+    weights = kept_weights(result, kernel)
+    if weights is None:
+        weights = np.concatenate([weight_draws(kernel, result.seed, block, size)
+                                  for block, size in streams.blocks(result.draws)])
+    weights.flags.writeable = False
+    return result.memo("trace_weights", weights)
 
 
 def draw_account_values(account: Account, seed: int, draws: int, start: int = 0
