@@ -80,7 +80,8 @@ class Sampler(Protocol):
     """What `pert_blocks` draws from (engine.sampling.PertSampler): `draw(rng, size)` and an
     `identity` that determines its draws (equal identities, equal numbers)."""
 
-    identity: Hashable
+    @property
+    def identity(self) -> Hashable: ...
 
     def draw(self, rng: np.random.Generator, draws: int) -> np.ndarray: ...
 
