@@ -273,3 +273,21 @@ def test_a_trace_without_outputs_keeps_the_weights_its_replay_draws(stargate):
         plain.model, kernel_demand(plain), 4, DRAWS).n_flows1)
     without = replace(plain, per_draw=replace(plain.per_draw, weights=None))
     np.testing.assert_array_equal(trace_weights(plain), trace_weights(without))
+
+
+def test_a_traces_weights_are_made_once_and_kept_read_only(stargate, monkeypatch):
+    """trace_weights builds its kernel and reads (or replays) the weights once per result:
+    a plan's jobs and its implied pay both ask for them. The kept array is read-only (every
+    reader gets the same one), and a changed copy of the result makes its own."""
+    from moneytrail.engine import footprint
+
+    kept = stargate[0]
+    first = trace_weights(kept)
+    built = []
+    monkeypatch.setattr(footprint, "build_kernel",
+                        lambda *a, **k: built.append(1) or build_kernel(*a, **k))
+    assert trace_weights(kept) is first and not built
+    assert not first.flags.writeable
+    gone = replace(kept, per_draw=replace(kept.per_draw, weights=None))
+    np.testing.assert_array_equal(trace_weights(gone), first)
+    assert built == [1]

@@ -479,3 +479,37 @@ def test_a_rent_splits_shares_are_the_one_pass_sums_bit_for_bit(reference, data)
         for got, expected in ((split.share(), share), (split.coverage(), coverage),
                               (split.unsplit_by_entity[2], capital)):
             assert np.array_equal(got.view(np.uint64), expected.view(np.uint64))
+
+
+def test_a_traces_tables_are_summarised_once_and_handed_out_as_copies(reference, monkeypatch):
+    """TraceResult.by summarises a dimension once per result (a trace run's breakdown and
+    the comparison's headline both ask for it); each caller gets its own copy, equal to a
+    fresh summary."""
+    from dataclasses import replace
+
+    from moneytrail.engine.result import TraceResult
+
+    result = replace(reference[GIGA])          # a fresh result: nothing kept yet
+    calls = []
+    amounts_by = TraceResult.amounts_by
+    monkeypatch.setattr(TraceResult, "amounts_by",
+                        lambda self, d: calls.append(d) or amounts_by(self, d))
+    first = result.by("headline")
+    first.iloc[:, :] = 0.0                     # the caller's copy
+    again = result.by("headline")
+    assert calls == ["headline"]
+    pd.testing.assert_frame_equal(again, replace(reference[GIGA]).by("headline"))
+    assert (again.to_numpy() != 0).any()
+
+
+def test_a_rent_split_sums_its_rent_by_dimension_once(reference, data):
+    """RentSplit.by sums the rent by a dimension once (the scorecard's dominant rent share,
+    the rent table and the rent recipients all read it by entity): the same numbers as
+    summing it again, read-only; other values are summed on each call."""
+    split = split_rents(reference[GIGA], data)
+    values, names = split.by_entity()
+    again, names_again = split.by_entity()
+    assert again is values and not values.flags.writeable and names_again == names
+    fresh, fresh_names = split.by("entity", split.rent.copy())
+    assert np.array_equal(values, fresh) and fresh_names == names
+    assert fresh.flags.writeable

@@ -227,10 +227,23 @@ class RentSplit:
     def by(self, dimension: str, values: np.ndarray | None = None
            ) -> tuple[np.ndarray, list[str]]:
         """(draws, labels) of `values` (default: rent) by a flow dimension (entity,
-        owner_country, country, group, factor)."""
-        values = self.rent if values is None else values
+        owner_country, country, group, factor). The rent's are summed once per dimension
+        and kept read-only (a plan's scorecard, rent table and rent recipients all read
+        the rent by entity)."""
+        if values is None:
+            if dimension not in self._rent_by:
+                summed, labels = self.by(dimension, self.rent)
+                summed.flags.writeable = False
+                self._rent_by[dimension] = (summed, labels)
+            summed, labels = self._rent_by[dimension]
+            return summed, list(labels)
         dim = self.result.dimension(dimension)     # the trace's own (or built once for it)
         return values @ dim.matrix, list(dim.labels)
+
+    @cached_property
+    def _rent_by(self) -> dict[str, tuple[np.ndarray, list[str]]]:
+        """The rent by dimension, as `by` sums it (filled on first use)."""
+        return {}
 
 
 def row_sums(*arrays: np.ndarray) -> np.ndarray:

@@ -22,6 +22,7 @@ countries, tiers and parts each add up to the total, per draw.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,7 @@ from moneytrail.errors import ModelError
 
 BY = ("entity", "country", "tier", "part", "total", "part_country")
 GROUP = 100            # seed blocks reduced together (as the trace's summary groups)
+PIECE_BLOCKS = 10      # seed blocks of kept outputs a footprint reads at once (1,000 draws)
 
 
 @dataclass(frozen=True, eq=False)
@@ -164,14 +166,6 @@ class Account:
         if self.anchors is not None and anchor_values is not None:
             out = self.anchors.apply(out, anchor_values)
         return out
-
-    def draw_values(self, seed: int, block: int, size: int) -> np.ndarray | None:
-        if self.parameters is None:
-            return None
-        return self.parameters.draw(streams.rng(seed, self.stream, self.key, block), size)
-
-    def draw_anchors(self, seed: int, block: int, size: int) -> np.ndarray | None:
-        return None if self.anchors is None else self.anchors.draw(seed, block, size)
 
 
 def output_draws(kernel: Kernel, seed: int, block: int, size: int,
@@ -341,17 +335,12 @@ def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, s
     for start in range(0, len(blocks), GROUP):
         groups: list[dict[str, list[np.ndarray]]] = [{k: [] for k in spec[0]}
                                                     for spec in specs]
-        for block, size in blocks[start:start + GROUP]:
-            if given is None:
-                out = output_draws(kernel, seed, block, size, parts)
-            else:
-                rows = slice(block * streams.BLOCK, block * streams.BLOCK + size)
-                out = OutputDraws(x=given.x[rows], tiers=given.tiers[rows],
-                                  parts=given.parts[rows], weights=given.weights[rows])
+        for first, size, out in output_pieces(kernel, seed, blocks[start:start + GROUP],
+                                              parts, given):
             for a, account in enumerate(accounts):
                 _, entity_matrix, country_matrix, more = specs[a]
-                fp = account_draws(account, out, account.draw_values(seed, block, size),
-                                   account.draw_anchors(seed, block, size))
+                fp = account_draws(account, out,
+                                   *draw_account_values(account, seed, size, first))
                 group = groups[a]
                 group["entity"].append(summed(fp.rows, entity_matrix))
                 group["country"].append(summed(fp.rows, country_matrix))
@@ -401,6 +390,27 @@ def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, s
     return results
 
 
+def output_pieces(kernel: Kernel, seed: int, blocks: list[tuple[int, int]],
+                  parts: np.ndarray | None, given: OutputDraws | None
+                  ) -> Iterator[tuple[int, int, OutputDraws]]:
+    """(first draw, draws, outputs) of consecutive seed blocks `blocks` ((block, size), in
+    order): one block at a time when the draws are replayed (`output_draws`), PIECE_BLOCKS
+    at a time from the trace's kept outputs `given` (a footprint's per-draw arithmetic
+    treats each draw on its own, so pieces of any size give the same numbers; larger ones
+    save the per-block overhead)."""
+    if given is None:
+        for block, size in blocks:
+            yield block * streams.BLOCK, size, output_draws(kernel, seed, block, size, parts)
+        return
+    for i in range(0, len(blocks), PIECE_BLOCKS):
+        piece = blocks[i:i + PIECE_BLOCKS]
+        first = piece[0][0] * streams.BLOCK
+        size = sum(s for _, s in piece)
+        rows = slice(first, first + size)
+        yield first, size, OutputDraws(x=given.x[rows], tiers=given.tiers[rows],
+                                       parts=given.parts[rows], weights=given.weights[rows])
+
+
 def grouped(values: np.ndarray, matrix: sp.csr_array) -> np.ndarray:
     """values (draws, rows) summed into labels by a sparse (rows, labels) 0/1 matrix (a sparse
     product: no multithreaded BLAS call for these small sums)."""
@@ -446,32 +456,38 @@ def trace_weights(result: Any) -> np.ndarray:
     """Value added of every flow per unit of its entity's output in each of a trace's draws,
     (draws, flows): the firm flows' ones the trace kept with its per-draw values
     (`engine.output.kept_weights`), else its cost-structure draws replayed from its seed
-    block by block (no solve; see weight_draws)."""
+    block by block (no solve; see weight_draws). Read-only, made once per result (kept with
+    it, `TraceResult.memo`: a plan's jobs and implied pay both read them)."""
+    made = result.memo("trace_weights")
+    if made is not None:
+        return made
     tiers = len(result.labels["tier"]) - 1
     kernel = build_kernel(result.model, kernel_demand(result), tiers, result.draws,
                           dimensions=getattr(result, "dimensions", None))
-    kept = kept_weights(result, kernel)
-    if kept is not None:
-        return kept
-    parts = [weight_draws(kernel, result.seed, block, size)
-             for block, size in streams.blocks(result.draws)]
-    return np.concatenate(parts)
+    weights = kept_weights(result, kernel)
+    if weights is None:
+        weights = np.concatenate([weight_draws(kernel, result.seed, block, size)
+                                  for block, size in streams.blocks(result.draws)])
+    weights.flags.writeable = False
+    return result.memo("trace_weights", weights)
 
 
-def draw_account_values(account: Account, seed: int, draws: int
+def draw_account_values(account: Account, seed: int, draws: int, start: int = 0
                         ) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """An account's parameter values and anchor values for draws [0, draws) of `seed`, drawn
-    block by block exactly as a replay draws them; None where it has none."""
-    values = None if account.parameters is None else streams.draw_blocks(
-        seed, account.stream, draws, account.parameters.draw, account.key)
-    return values, draw_anchor_values(account, seed, draws)
+    """An account's parameter values and anchor values for draws [start, start + draws) of
+    `seed` (`start` a multiple of the seed block), drawn block by block (the values of draw d
+    depend only on the seed and d); None where it has none."""
+    values = None if account.parameters is None else streams.pert_blocks(
+        seed, account.stream, draws, account.parameters, account.key, start=start)
+    return values, draw_anchor_values(account, seed, draws, start)
 
 
-def draw_anchor_values(account: Account, seed: int, draws: int) -> np.ndarray | None:
+def draw_anchor_values(account: Account, seed: int, draws: int, start: int = 0
+                       ) -> np.ndarray | None:
     """An account's anchor values (draw_account_values' second), None without anchors."""
     anchors = account.anchors
-    return None if anchors is None else streams.draw_blocks(
-        seed, anchors.stream, draws, anchors.parameters.draw, anchors.key)
+    return None if anchors is None else streams.pert_blocks(
+        seed, anchors.stream, draws, anchors.parameters, anchors.key, start=start)
 
 
 def flow_rows(account: Account, flows: np.ndarray, values: np.ndarray | None,

@@ -409,8 +409,16 @@ class TraceResult:
         the plan's price year), shares (`share_*`) are fractions (0-1) of each draw's total.
         Groups overlap, so group rows need not add up to the total. The DataFrame is bare (no
         `attrs`): the seed, draws and versions are `self.info`; a stored run's table names
-        every column's unit and its sources in `Result.table_metadata(name)`."""
+        every column's unit and its sources in `Result.table_metadata(name)`. Each table is
+        computed once per result (kept with it); callers get a copy."""
         check_dimension(dimension)
+        key = ("by", dimension)
+        if key not in self._cache:
+            self._cache[key] = self._table(dimension)
+        return self._cache[key].copy()
+
+    def _table(self, dimension: str) -> pd.DataFrame:
+        """`by(dimension)`, computed."""
         if self.per_draw is not None:
             values, names = self.amounts_by(dimension)
             out = summarise(values, self.draw_totals, names, total=self.fixed_total())
