@@ -658,9 +658,14 @@ def missing_message(name: str, errors: list[Any], parent: tuple) -> str | None:
     return f"required; unknown key {named} (not part of the scenario schema)"
 
 
-def parse_scenario(data: Any, *, source: str = "<scenario>", strict: bool = False,
-                   id_rule: bool = True) -> Plan:
-    """Validate a scenario mapping; the first problem becomes a ScenarioError.
+def parse_scenario(data: dict[str, Any] | str, *, source: str = "<scenario>",
+                   strict: bool = False, id_rule: bool = True) -> Plan:
+    """A Plan from a scenario mapping (a dict) or from the YAML text of one (e.g.
+    `mt.parse_scenario(open(path).read())`; `mt.load_scenario(path)` reads a file, and holds
+    its id to the file name). Text gets every check a scenario file gets (size and node
+    limits, duplicate keys, dates: `moneytrail.scenarios.yamlio`). Returns a validated Plan;
+    the first problem becomes a ScenarioError naming the field and value (LimitError for
+    text over the limits). `source` names the input in error messages.
 
     A plan given as a mapping (from Python, the web app or the API) has an id that follows
     the plan id rule (`check_plan_id`: letters, digits and dashes), as it names the plan's
@@ -673,8 +678,12 @@ def parse_scenario(data: Any, *, source: str = "<scenario>", strict: bool = Fals
     as numbers, whole numbers (year, draws, seed, ...) as integers, text as strings; dates
     are ISO strings. `"year": "2025"` or `"seed": "1"` is refused naming the field and value.
     Without it (YAML files, Python) a number written as text is still read as a number."""
+    if isinstance(data, str):
+        data = scenario_text(data, source)
     if not isinstance(data, dict):
-        raise ScenarioError("a scenario must be a mapping of keys to values", file=source)
+        raise ScenarioError("a scenario must be a mapping of keys to values (a dict) or the "
+                            "YAML text of one; for a file use mt.load_scenario(path)",
+                            file=source, value=type(data).__name__)
     try:
         if strict:
             import json
@@ -856,6 +865,22 @@ def check_currency(plan: Plan, known: Iterable[str]) -> None:
     if plan.currency not in known:
         raise ScenarioError(f"unknown currency (known: {', '.join(sorted(known))})",
                             file=plan.path or plan.id, field="currency", value=plan.currency)
+
+
+def scenario_text(text: str, source: str) -> Any:
+    """The data of a scenario's YAML text (parse_scenario), with a scenario file's checks: at
+    most the file size limit in UTF-8 bytes, then yamlio.parse_yaml's."""
+    most = yamlio.limit(yamlio.BYTES_VARIABLE, yamlio.MAX_BYTES)
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > most:
+        raise LimitError(f"the scenario text is {size:,} bytes, more than the limit of "
+                         f"{most:,} (set {yamlio.BYTES_VARIABLE} to raise it)", file=source)
+    data = yamlio.parse_yaml(text, ScenarioError, source=source)
+    if data is None:
+        raise ScenarioError("the text is empty (or holds only comments): a scenario is a "
+                            "mapping of keys to values (id, title, year, budget, spend, ...)",
+                            file=source)
+    return data
 
 
 def load_scenario(path: str | Path) -> Plan:
