@@ -44,6 +44,10 @@ CASES = [
      "a budget must be more than zero", "budget.amount"),
     ("unknown category", GOOD.replace("goods: 0.6", "gpus: 0.6"), "unknown spending category",
      "spend.gpus"),
+    # named before the shares' sum, against the package's categories (food, goods)
+    ("unknown category and shares", GOOD.replace("goods: 0.6", "goods: 0.6\n  gpus: 0.1"),
+     "unknown spending category (known: food, goods); also, spend shares (central) add up "
+     "to 1.1, not 1", "spend.gpus"),
     ("unknown procurement entity", GOOD + "procurement:\n  goods: {{nvidiaa: 1.0}}\n",
      "unknown entity in procurement override", "procurement.goods.nvidiaa"),
     ("share out of range", GOOD.replace("goods: 0.6", "goods: {{central: 0.6, high: 1.7}}"),

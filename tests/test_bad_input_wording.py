@@ -123,3 +123,33 @@ def test_validate_a_missing_path_says_it_does_not_exist(tmp_path):
     result = run_cli("validate", missing)
     assert result.returncode == 2
     assert "this path does not exist" in " ".join(result.stderr.split())
+
+
+def test_an_unknown_category_is_named_before_the_shares_sum(tmp_path):
+    """`spend.unicorns: 0.1` beside shares adding up to 1.1 said only "spend shares (central)
+    add up to 1.1, not 1": the unknown name comes first, the sum after it."""
+    error = refused(tmp_path, GOOD.replace("staff: 0.6", "staff: 0.6\n  unicorns: 0.1"))
+    assert (error.field, error.value) == ("spend.unicorns", "unicorns")
+    assert error.detail.startswith("unknown spending category (known in the bundled data: ")
+    assert "accelerators" in error.detail and error.detail.endswith("add up to 1.1, not 1")
+    bad = GOOD.replace("draws: 50", "").replace("procurement:\n  accelerators",
+                                                "procurement:\n  unicorns")
+    error = refused(tmp_path, bad.replace("staff: 0.6", "staff: 0.5"))
+    assert (error.field, error.value) == ("procurement.unicorns", "unicorns")
+    # every name known: the sum alone, as before
+    error = refused(tmp_path, GOOD.replace("staff: 0.6", "staff: 0.7"))
+    assert (error.field, error.detail) == ("spend", "spend shares (central) add up to 1.1, "
+                                                    "not 1")
+
+
+@pytest.mark.parametrize("share, field, detail", [
+    ("{low: 0.3, central: 0.7, high: 0.46}", "spend.accelerators.central",
+     "0.7 is above its high 0.46"),
+    ("{low: 0.5, central: 0.4, high: 0.46}", "spend.accelerators.low",
+     "0.5 is above its central 0.4")])
+def test_a_share_out_of_order_names_the_pair(tmp_path, share, field, detail):
+    """A central 0.7 above its high 0.46 was blamed on `spend.accelerators.high` ("must
+    satisfy low <= central <= high"): the part above its neighbour is named, with both."""
+    error = refused(tmp_path, GOOD.replace("accelerators: 0.4", f"accelerators: {share}"))
+    assert error.field == field
+    assert error.detail.startswith(f"{detail}: must satisfy low <= central <= high, got ")

@@ -35,3 +35,29 @@ def test_public_api_names_exist():
     assert callable(mt.ledger.open)
     assert hasattr(mt.IOModel, "from_pymrio") and hasattr(mt.IOModel, "solve")
     assert hasattr(mt.TraceResult, "by") and hasattr(mt.TraceResult, "total")
+
+
+def test_the_public_functions_say_their_arguments_returns_and_errors():
+    """`help(mt.trace)` listed no draws, seed or keep_draws ("same arguments" as the engine's
+    function): each function a researcher calls names every argument, what it returns and
+    what it raises, and `mt.trace` takes the engine's arguments by name."""
+    import inspect
+
+    import moneytrail as mt
+
+    trace = inspect.signature(mt.trace).parameters
+    for name in ("draws", "seed", "tiers", "keep_draws", "evidence", "ws", "progress",
+                 "scheduler", "chunk_size"):
+        assert name in trace and trace[name].kind is inspect.Parameter.KEYWORD_ONLY
+    doc = inspect.getdoc(mt.trace)
+    for words in ("10,000", "default 4", "default False", "TraceResult", "FTE-years"):
+        assert words in doc, words
+    functions = [mt.trace, mt.load_model, mt.build_model, mt.load_scenario, mt.parse_scenario,
+                 mt.headline, mt.scorecard, mt.reference_scenarios, mt.Workspace.open]
+    for function in functions:
+        doc = inspect.getdoc(function) or ""
+        for name in inspect.signature(function).parameters:
+            if name not in ("cls", "options"):
+                assert f"`{name}`" in doc, (function.__qualname__, name)
+        assert "Return" in doc and "Raise" in doc.replace("raise", "Raise"), \
+            function.__qualname__

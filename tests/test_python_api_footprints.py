@@ -61,3 +61,13 @@ def test_the_engine_alone_says_which_call_gives_them():
     with pytest.raises(ModelError) as error:
         bare.footprint("co2e_scope12")
     assert "mt.trace(plan)" in str(error.value)
+
+
+def test_each_footprint_names_the_unit_its_figures_are_in(both):
+    """jobs and employees are work over the whole spending (FTE-years, as the run's jobs table
+    and the CLI's csv say), not jobs at one time (FTE); CO2 is tonnes."""
+    traced, run = both
+    assert traced.footprint("jobs").unit == "FTE-years"
+    assert traced.footprint("employees").unit == "FTE-years"
+    assert traced.footprint("co2e_scope12").unit == "t CO2e"
+    assert run.table("jobs").loc["jobs (FTE-years), all", "unit"] == traced.footprint("jobs").unit

@@ -324,3 +324,36 @@ def test_a_scorecard_needs_at_least_one_run_and_the_analysis_data(ws, plan):
     assert "ws.analysis" in str(error)
     assert mt.scorecard([traced], data=ws.analysis).table.columns.levels[0].tolist() == \
         [plan.id]
+
+
+# -- parse_scenario takes YAML text as well as a mapping (the trace error's hint) ----------
+def test_parse_scenario_reads_the_yaml_text_of_a_plan_file():
+    """`mt.trace({})` pointed at `mt.parse_scenario(text)`, but text was refused ("a scenario
+    must be a mapping of keys to values"): the text of a scenario file now gives the plan the
+    file gives."""
+    from pathlib import Path
+
+    text = Path(PLAN).read_text()
+    from_text = mt.parse_scenario(text)
+    from_file = mt.load_scenario(PLAN)
+    assert from_text == from_file.model_copy(update={"path": from_text.path})
+    assert from_text.total == from_file.total and from_text.id == "eu-ai-gigafactories"
+
+
+@pytest.mark.parametrize("text, words", [
+    ("", "is empty"), ("# only a comment\n", "is empty"),
+    ("scenarios/eu-ai-gigafactories.yaml", "mt.load_scenario(path)"),
+    ("id: a\nid: b\n", "duplicate key"), ("id: [1, 2\n", "malformed YAML")])
+def test_parse_scenario_text_that_is_no_plan_says_why(text, words):
+    with pytest.raises(ScenarioError) as caught:
+        mt.parse_scenario(text)
+    assert words in str(caught.value)
+
+
+def test_parse_scenario_text_keeps_the_file_size_limit(monkeypatch):
+    from moneytrail.errors import LimitError
+
+    monkeypatch.setenv("MONEYTRAIL_MAX_SCENARIO_BYTES", "100")
+    with pytest.raises(LimitError) as caught:
+        mt.parse_scenario("title: " + "x" * 200)
+    assert "more than the limit of 100" in str(caught.value)

@@ -85,3 +85,18 @@ def test_the_web_app_part_reads_as_short_numbered_steps():
                  "an example `curl` line each"):
         assert said in text
     assert "make demo    # creates .venv" in README and "make test    # same set-up" in README
+
+
+def test_readme_ledger_at_a_revision_example_lists_deals(tmp_path):
+    """The README's `L.at(12).list()` gave an empty list (a fresh store loads sources first,
+    deals and claims after revision 130 or so): its example takes a revision from the history
+    and lists the deals with an amount there."""
+    block = next((b for b in PYTHON_BLOCKS if "L.at(" in b), None)
+    assert block is not None, "no Python example of L.at(revision)"
+    env = {**os.environ, "MONEYTRAIL_DATABASE_URL": f"sqlite:///{tmp_path / 'ledger.db'}"}
+    out = subprocess.run([sys.executable, "-c", block], cwd=ROOT, capture_output=True,
+                         text=True, timeout=300, env=env)
+    assert out.returncode == 0, out.stderr
+    found = re.search(r"revision (\d+) of (\d+): (\d+) deals with an amount", out.stdout)
+    assert found and int(found.group(3)) > 0 and int(found.group(1)) <= int(found.group(2))
+    assert "l_" in out.stdout                      # deal ids listed

@@ -29,6 +29,11 @@ from moneytrail.ledger.errors import ConversionError
 CO2 = "co2e_scope12"
 EMPLOYEES = "employees"
 STREAM_KEYS = {CO2: 1, EMPLOYEES: 2}
+# A footprint's unit: a firm's employees (FTE) per USD million of a year's revenue times the
+# plan's USD millions of output over the whole spending is work over that spending, FTE-years
+# (jobs x years), as the jobs are; CO2 is tonnes over the whole spending.
+FTE_YEARS = "FTE-years"
+UNITS = {CO2: "t CO2e", EMPLOYEES: FTE_YEARS}
 
 
 def fx_factor(money: Any, currency: str, year: int, to: str) -> float:
@@ -103,8 +108,7 @@ def satellite_account(result: Any, tables: FootprintTables, money: Any, account:
                               pick["high"].to_numpy(float), lower=0.0)
     provenance = rows[rows["entity"].isin(covered)].reset_index(drop=True) if len(rows) \
         else pd.DataFrame()
-    unit = {CO2: "t CO2e", EMPLOYEES: "FTE"}[account]
-    out = Account(name=account, unit=unit, entity=entity[keep],
+    out = Account(name=account, unit=UNITS[account], entity=entity[keep],
                   country=tuple(c for c, k in zip(country, keep, strict=True) if k),
                   coefficient=share[keep] * per_million, flow=np.full(int(keep.sum()), -1),
                   param=param[keep], parameters=sampler, power=1.0, stream="footprints",

@@ -45,6 +45,7 @@ import pandas as pd
 from moneytrail.analysis.footprints import (
     CO2,
     EMPLOYEES,
+    FTE_YEARS,
     SupplyChainFootprint,
     fx_factor,
     output_coverage,
@@ -153,7 +154,7 @@ def jobs_account(result: Any, tables: FootprintTables, money: Any) -> JobsAccoun
     anchors, anchored, not_anchored = employee_anchors(result, tables, money, row_entities,
                                                        missing)
     account = Account(
-        name="jobs", unit="FTE", entity=np.array([index[e] for e in row_entities], dtype=int),
+        name="jobs", unit=FTE_YEARS, entity=np.array([index[e] for e in row_entities], dtype=int),
         country=tuple(c for _, _, c, _ in rows),
         coefficient=np.array([1.0 / f for *_, f in rows], dtype=float),
         flow=np.array([i for i, *_ in rows], dtype=int), param=np.array(params, dtype=int),

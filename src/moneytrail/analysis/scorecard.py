@@ -266,6 +266,12 @@ def scorecard(results: list[TraceResult], *, data: AnalysisData,
     """Traced plans side by side on the scorecard metrics, read against the analysis tables
     `data` (of the same data package as the traces).
 
+    `results`: a list of one or more TraceResults of `mt.trace(..., keep_draws=True)` (the
+    metrics are computed per draw); `data`: the package's analysis tables, `ws.analysis` of
+    `ws = mt.Workspace.open()`. Returns a Scorecard: `.table` a DataFrame with one row per
+    metric (index `metric`) and columns (plan label, mean | p5 | p50 | p95), `.units` each
+    row's unit (share, points, t CO2e, FTE-years per EUR million, EUR, ...).
+
     `conditions` replaces each plan's own conditions (to hold every plan to the same rules);
     `on` dates the export-control rules (default: each plan's own date, see
     dependency.rules_date). `footprints` (plan label -> per-draw jobs and CO2, as
@@ -274,7 +280,7 @@ def scorecard(results: list[TraceResult], *, data: AnalysisData,
     one plan with two seeds) are labelled `id #1`, `id #2` by their position, as `moneytrail
     compare` labels them (scenarios.schema.distinct_labels); `footprints` and
     `export_rules_on` use the same labels. No results, or results that are not traces, or
-    `data` that is not analysis data, is a MoneytrailError naming `results` or `data`.
+    `data` that is not analysis data, raises a MoneytrailError naming `results` or `data`.
     """
     check_scorecard_inputs(results, data)
     columns: dict[tuple[str, str], dict[str, float]] = {}

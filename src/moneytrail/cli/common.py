@@ -78,6 +78,21 @@ def workspace(data: Path | None, db: str | None) -> Iterator[Workspace]:
         ws.close()
 
 
+def plan_categories(data: Path | None) -> frozenset[str] | None:
+    """The spending categories of the data package `--data` names, for reading a plan
+    (`load_scenario(path, categories=...)`: an unknown one is named before shares that do not
+    add up); None for the bundled package (the default); empty (no such check) when the
+    package cannot be read here: opening it for the command says why."""
+    if data is None:
+        return None
+    from moneytrail.data.package import open_package
+
+    try:
+        return frozenset(str(c) for c in open_package(data).table("valuechain-categories")["id"])
+    except (MoneytrailError, KeyError):
+        return frozenset()
+
+
 def entity_labels(ws: Workspace, result: object, fmt: str,
                   names: Sequence[str] | None = None) -> dict[str, str] | None:
     """Display names of the entities (ValueChain.entity_names) when a terminal table will

@@ -27,6 +27,7 @@ from moneytrail.cli.common import (
     country_labels,
     entity_labels,
     err,
+    plan_categories,
     progress_bar,
     workspace,
 )
@@ -104,7 +105,7 @@ def trace(
 
         raise MoneytrailError("--stage only applies with --deal (the ledger deal whose "
                               "amount at that stage is traced)", field="--stage", value=stage)
-    plan = load_scenario(scenario)
+    plan = load_scenario(scenario, categories=plan_categories(data))
     with workspace(data, db) as ws:
         if deal:
             from moneytrail.cli.ledger import option_names
@@ -127,10 +128,12 @@ def trace(
          header=reconciliation(result), entities=entities, countries=countries, meta=meta)
 
 
-def load_plans(paths: list[Path]) -> list:
+def load_plans(paths: list[Path], data: Path | None = None) -> list:
+    """The plans of scenario files, for the data package at `data` (None: the bundled one)."""
     from moneytrail.scenarios import load_scenario
 
-    return [load_scenario(path) for path in paths]
+    categories = plan_categories(data)
+    return [load_scenario(path, categories=categories) for path in paths]
 
 
 def compare(
@@ -170,7 +173,7 @@ def compare(
         raise MoneytrailError(f"unknown table (use {', '.join(tables)})", field="--table",
                               value=table_name)
     rules = load_conditions(conditions) if conditions is not None else None   # before tracing
-    plans = load_plans(scenarios)
+    plans = load_plans(scenarios, data)
     with workspace(data, db) as ws:
         buying: object = None
         if procurement:
@@ -219,7 +222,7 @@ def analyse(
     except ValueError as exc:
         raise MoneytrailError(f"not a date ({exc})", field="--on",
                               value=", ".join(on or [])) from None
-    plan = load_scenario(scenario)
+    plan = load_scenario(scenario, categories=plan_categories(data))
     with workspace(data, db) as ws, as_options("on", "what"):
         total = plan.draws if draws is None else draws
         with progress_bar(f"tracing {plan.id}", total) as step:
@@ -257,7 +260,7 @@ def sensitivity(
     from moneytrail.service import tasks
 
     check_format(fmt, meta)
-    plan = load_scenario(scenario)
+    plan = load_scenario(scenario, categories=plan_categories(data))
     with workspace(data, db) as ws, as_options("method"):
         result = tasks.sensitivity(ws, plan, output, method=method, top=top, samples=samples,
                                    seed=seed, scheduler=scheduler)
@@ -447,7 +450,7 @@ def validate(
         from moneytrail.scenarios import load_scenario
         from moneytrail.service.tasks import plan_warnings, price_year_note, validate_plan
 
-        plan = load_scenario(path)
+        plan = load_scenario(path, categories=plan_categories(data))
         with workspace(data, None) as ws:
             plan = validate_plan(ws, plan)
             prices = price_year_note(ws, plan)

@@ -261,6 +261,12 @@ def account_draws(account: Account, out: OutputDraws, values: np.ndarray | None,
                           part_rows=part_rows, total=total)
 
 
+def figure(value: float) -> str:
+    """A figure for a repr: whole with thousands separators from 100 up ('217,460'), else
+    three significant digits."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
 @dataclass(frozen=True, eq=False)
 class Footprint:
     """An account's footprint over a trace's draws: `tables[by]` (mean, p5, p50, p95 per
@@ -282,7 +288,25 @@ class Footprint:
             object.__setattr__(self, "per_draw", {name: read_only(values) for name, values
                                                   in self.per_draw.items()})
 
+    def __repr__(self) -> str:
+        """A few lines: the account, its unit, draws and seed, its total's median and 90 %
+        interval, and the tables there are (the fields hold them all)."""
+        total = self.tables.get("total")
+        median = ""
+        if total is not None and len(total):
+            row = total.iloc[0]
+            p5, p50, p95 = (figure(row[f"amount_{s}"]) for s in ("p5", "p50", "p95"))
+            median = f"; total {p50} {self.unit} (median; 90 % interval {p5} to {p95})"
+        kept = "kept (.per_draw)" if self.per_draw is not None else "not kept"
+        return (f"<Footprint {self.name!r} in {self.unit}: draws {self.draws:,}, seed "
+                f"{self.seed}{median}\n"
+                f"  tables: .by(dimension), dimension one of {', '.join(self.tables)}; "
+                f".total; per-draw values {kept}; .provenance ({len(self.provenance)} "
+                "rows)>")
+
     def by(self, dimension: str = "entity") -> pd.DataFrame:
+        """The footprint by `dimension` (see `tables`): mean, p5, p50 and p95 per label, in
+        `unit`. ModelError naming the breakdowns there are for another one."""
         if dimension not in self.tables:
             raise ModelError(f"unknown footprint breakdown (use {', '.join(self.tables)})",
                              field="by", value=dimension)

@@ -100,6 +100,12 @@ class TraceSummary:
     max_gap: float
     evidence: EvidenceSummary | None = None    # evidence weight (engine.evidence), if on
 
+    def __repr__(self) -> str:
+        """What it summarises, not its numbers (TraceResult.by reads them)."""
+        return (f"<TraceSummary: amounts by {', '.join(self.amounts)}; shares by "
+                f"{', '.join(self.shares) or 'none'}; largest conservation gap "
+                f"{self.max_gap:.3g}{'; evidence' if self.evidence is not None else ''}>")
+
     def merge(self, other: TraceSummary) -> TraceSummary:
         evidence = None
         if self.evidence is not None and other.evidence is not None:

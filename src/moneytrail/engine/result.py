@@ -23,6 +23,7 @@ from moneytrail.engine.summary import STATS, exact_stats
 from moneytrail.errors import ModelError, MoneytrailError
 from moneytrail.model.iomodel import IOModel
 from moneytrail.scenarios.schema import Plan
+from moneytrail.text import shown_text
 
 if TYPE_CHECKING:
     from moneytrail.engine.footprint import Footprint
@@ -107,6 +108,14 @@ class DrawArrays:
     # (a table's flows have fixed ones). Read through engine.output.kept_weights
     weights: np.ndarray | None = None
 
+    def __repr__(self) -> str:
+        """The arrays' shapes, not their numbers."""
+        shapes = [f"{name} {getattr(self, name).shape}" for name in
+                  ("flows", "tiers", "demand", "purchases", "evidence", "coefficients",
+                   "weights") if getattr(self, name) is not None]
+        kept = ", outputs (footprints)" if self.outputs is not None else ""
+        return f"<DrawArrays (read-only): {', '.join(shapes)}{kept}>"
+
     def __post_init__(self) -> None:
         freeze_arrays(self, ("flows", "tiers", "demand", "purchases", "evidence",
                              "coefficients", "weights"))
@@ -138,6 +147,22 @@ class TraceResult:
     package_footprints: Any = field(default=None, repr=False, compare=False)
     # values derived once from the per-draw arrays (draw totals, flow table, dimensions)
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __repr__(self) -> str:
+        """A few lines (the fields hold every table and draw: tens of thousands of
+        characters): what was traced, draws and seed, and what to call for the numbers."""
+        if self.plan is not None:
+            what = (f"plan {self.plan.id!r} ({shown_text(self.plan.title, 60)!r}), "
+                    f"{self.currency} {self.total:,.0f}")
+        else:
+            what = f"a final-demand vector, {self.currency or 'unknown unit'}"
+        kept = "kept (.flows, .tiers, .demand)" if self.per_draw is not None else \
+            "not kept (keep_draws=True keeps them)"
+        return (f"<TraceResult: {what}\n"
+                f"  draws {self.draws:,}, seed {self.seed}, model year {self.model.year}, "
+                f"{self.model.n} entities; per-draw values {kept}\n"
+                f"  tables: .by(dimension), dimension one of {', '.join(DIMENSIONS)}; "
+                f".total, .info, .footprint(name)>")
 
     @classmethod
     def from_arrays(cls, plan: Plan | None, model: IOModel, flows: np.ndarray,

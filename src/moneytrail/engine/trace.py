@@ -96,9 +96,10 @@ def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None =
                                  "mt.load_scenario(path)", field="plan", value=str(plan))
             given = "None" if plan is None else f"a {type(plan).__name__}"
             raise ModelError(f"trace was given {given} and no model: it takes a Plan (from "
-                             "mt.load_scenario(path) or mt.parse_scenario(text)), or a "
-                             "final-demand vector (array, Series or mapping over the model's "
-                             "entities) with a model (mt.load_model(year))", field="plan",
+                             "mt.load_scenario(path), or mt.parse_scenario(dict or YAML "
+                             "text)), or a final-demand vector (array, Series or mapping "
+                             "over the model's entities) with a model (mt.load_model(year))",
+                             field="plan",
                              value=type(plan).__name__)
         vector = model.solve_input(plan)
         totals = vector.sum(axis=-1)

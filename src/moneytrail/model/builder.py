@@ -29,8 +29,10 @@ def check_year(chain: ValueChain, year: int, *, scenario: str | None = None) -> 
 
 
 def build_model(chain: ValueChain, year: int) -> IOModel:
-    """The model of one data vintage, with the intervals Monte Carlo draws from. Raises
-    ModelError for a year without data (check_year)."""
+    """The model (IOModel) of one data year from an opened value chain (`chain`, e.g.
+    `Workspace.open().valuechain`; `load_model` opens one for you), with the intervals Monte
+    Carlo draws from. `year`: a whole number. Returns the IOModel; raises ModelError (field
+    `year`) for a year without data (check_year)."""
     check_year(chain, year)
     entities = chain.entities.reset_index(drop=True)
     labels = tuple(entities["id"])
@@ -73,8 +75,21 @@ def build_model(chain: ValueChain, year: int) -> IOModel:
 
 
 def load_model(year: int = 2025, *, path: str | Path | None = None) -> IOModel:
-    """The bundled data package (or one at `path`) as a model of `year` (an integer; a
-    year without cost data is a ModelError naming the years there are)."""
+    """The model (IOModel) of one data year, built from the bundled data package or the one
+    at `path`.
+
+    Arguments: `year`, a whole number (default 2025; the bundled data cover 2024 and 2025);
+    `path`, a data package folder or its datapackage.json (str or Path; default the
+    bundled package).
+
+    Returns an IOModel over the package's entities (`model.labels`, `model.n` of them): its
+    supplier shares, cost structures and value-added splits with the low/central/high
+    intervals a trace draws from (`mt.trace(plan, model=model)`), in USD per USD of output
+    (shares, no unit of their own).
+
+    Raises ModelError (field `year`) for a year that is not a whole number or has no data,
+    naming the years there are; DataPackageError for a path that is no readable, valid data
+    package."""
     if isinstance(year, bool) or not isinstance(year, numbers.Integral):
         raise ModelError("year must be a whole number such as 2025", field="year", value=year)
     return build_model(load_valuechain(None if path is None else str(path)), int(year))

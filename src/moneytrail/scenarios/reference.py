@@ -23,7 +23,8 @@ def reference_dir() -> Path:
 
 
 def reference_scenarios() -> list[Path]:
-    """Paths of the bundled reference scenario files, in presentation order."""
+    """Returns the bundled reference plans: a list of Paths of their YAML files, in presentation
+    order (read one with `mt.load_scenario(path)`). Takes no arguments; raises nothing."""
     paths = {p.stem: p for p in reference_dir().glob("*.yaml")}
     return [paths[k] for k in ORDER if k in paths] + sorted(
         p for k, p in paths.items() if k not in ORDER)

@@ -54,7 +54,7 @@ import math
 import numbers
 import operator
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -199,9 +199,13 @@ class Interval(Strict):
                 raise _part_error(None if bare else name, f"{what} be a share between 0 "
                                   f"and 1, got {number_text(value)}")
         if not low <= self.central <= high:
-            raise _part_error("low" if low > self.central else "high",
-                              f"must satisfy low <= central <= high, got {low}/"
-                              f"{self.central}/{high}")
+            # named on the part that is above its neighbour: low above central, else
+            # central above high ('0.7 is above its high 0.46'); the builder reads the tail
+            part, above, name, below = ("low", low, "central", self.central) \
+                if low > self.central else ("central", self.central, "high", high)
+            raise _part_error(part, f"{number_text(above)} is above its {name} "
+                              f"{number_text(below)}: must satisfy low <= central <= high, "
+                              f"got {low}/{self.central}/{high}")
         if self.reliability is not None and self.reliability not in RELIABILITY:
             raise _part_error("reliability",
                               f"reliability must be one of {', '.join(RELIABILITY)}")
@@ -640,6 +644,38 @@ def shares_read(data: dict, source: str) -> dict:
     return out
 
 
+def bundled_categories() -> set[str]:
+    """The spending categories of the bundled data package (valuechain/categories.csv, read
+    with the csv module: no pandas at this layer)."""
+    import csv
+    from importlib import resources
+
+    path = resources.files("moneytrail") / "data" / "package" / "valuechain" / "categories.csv"
+    with path.open(encoding="utf-8") as handle:
+        return {row["id"] for row in csv.DictReader(handle)}
+
+
+def unknown_category_first(data: dict, message: str, source: str,
+                           categories: Collection[str] | None = None) -> None:
+    """Shares that do not add up to 1 beside a category the bundled data do not know
+    (`spend.unicorns: 0.1`, a typo or a stray row): raise the unknown name first, as the
+    engine and the web app would (engine.demand.market_rows), with the shares' sum after it,
+    so the fault the user can see is named before its consequence. Nothing is raised when
+    every name is known (the caller raises the sum error). `categories`: the known ones
+    (None: the bundled data package's; empty: no check)."""
+    spend, procurement = data.get("spend"), data.get("procurement")
+    names = [("spend", str(k)) for k in (spend if isinstance(spend, dict) else ())]
+    names += [("procurement", str(k))
+              for k in (procurement if isinstance(procurement, dict) else ())]
+    known = bundled_categories() if categories is None else set(categories)
+    bundled = " in the bundled data" if categories is None else ""
+    for where, name in names if known else ():
+        if name not in known:
+            raise ScenarioError(f"unknown spending category (known{bundled}: "
+                                f"{', '.join(sorted(known))}); also, {message}",
+                                file=source, field=f"{where}.{name}", value=name)
+
+
 def missing_message(name: str, errors: list[Any], parent: tuple) -> str | None:
     """The message for a required key `name` left out where the same mapping (`parent`)
     holds unknown keys: a typo (`budgt:` for `budget:`) is named beside the key it stands
@@ -658,23 +694,38 @@ def missing_message(name: str, errors: list[Any], parent: tuple) -> str | None:
     return f"required; unknown key {named} (not part of the scenario schema)"
 
 
-def parse_scenario(data: Any, *, source: str = "<scenario>", strict: bool = False,
-                   id_rule: bool = True) -> Plan:
-    """Validate a scenario mapping; the first problem becomes a ScenarioError.
+def parse_scenario(data: dict[str, Any] | str, *, source: str = "<scenario>",
+                   strict: bool = False, id_rule: bool = True,
+                   categories: Collection[str] | None = None) -> Plan:
+    """A Plan from `data`, a scenario mapping (a dict) or the YAML text of one (e.g.
+    `mt.parse_scenario(open(path).read())`; `mt.load_scenario(path)` reads a file, and holds
+    its id to the file name). Text gets every check a scenario file gets (size and node
+    limits, duplicate keys, dates: `moneytrail.scenarios.yamlio`). Returns a validated Plan.
+    Shares that do not add up to 1 beside a spending category the data do not know are
+    reported as the unknown category first: `categories` are the known ones (default: the
+    bundled data package's; pass another package's, or an empty set for no such check).
+    Raises ScenarioError for the first problem, naming the field and value (LimitError for
+    text over the limits). `source` names the input in error messages.
 
     A plan given as a mapping (from Python, the web app or the API) has an id that follows
     the plan id rule (`check_plan_id`: letters, digits and dashes), as it names the plan's
-    YAML file when it is saved or downloaded. `id_rule=False` leaves the id free where
+    YAML file when it is saved or downloaded. `id_rule` (default True) holds it to that
+    rule; `id_rule=False` leaves the id free where
     another rule stands: a file's id must equal its file name (`load_scenario`), a plan the
     tasks relabelled (`x #1`, `plan+rules`) is checked again (`revalidated`), a run's stored
     plan is read back (`check_stored_plan`).
 
-    With `strict` (the HTTP API's JSON bodies) every value must have its JSON type: numbers
-    as numbers, whole numbers (year, draws, seed, ...) as integers, text as strings; dates
-    are ISO strings. `"year": "2025"` or `"seed": "1"` is refused naming the field and value.
-    Without it (YAML files, Python) a number written as text is still read as a number."""
+    With `strict` (default False; the HTTP API's JSON bodies) every value must have its JSON
+    type: numbers as numbers, whole numbers (year, draws, seed, ...) as integers, text as
+    strings; dates are ISO strings. `"year": "2025"` or `"seed": "1"` is refused naming the
+    field and value. Without it (YAML files, Python) a number written as text is still read as a
+    number."""
+    if isinstance(data, str):
+        data = scenario_text(data, source)
     if not isinstance(data, dict):
-        raise ScenarioError("a scenario must be a mapping of keys to values", file=source)
+        raise ScenarioError("a scenario must be a mapping of keys to values (a dict) or the "
+                            "YAML text of one; for a file use mt.load_scenario(path)",
+                            file=source, value=type(data).__name__)
     try:
         if strict:
             import json
@@ -698,6 +749,8 @@ def parse_scenario(data: Any, *, source: str = "<scenario>", strict: bool = Fals
             message = f"{message}: {AMOUNT_HINT}"
         if error["type"] == "missing" and loc:
             message = missing_message(str(loc[-1]), exc.errors(), loc[:-1]) or message
+        if loc in (("spend",), ("procurement",)) and "add up to" in message:
+            unknown_category_first(data, message, source, categories)
         if error["type"] == "extra_forbidden":
             message = "unknown key (not part of the scenario schema)"
             value = loc[-1] if loc else None
@@ -858,11 +911,37 @@ def check_currency(plan: Plan, known: Iterable[str]) -> None:
                             file=plan.path or plan.id, field="currency", value=plan.currency)
 
 
-def load_scenario(path: str | Path) -> Plan:
-    """Read a scenario YAML file; errors name the file, the field and the value.
+def scenario_text(text: str, source: str) -> Any:
+    """The data of a scenario's YAML text (parse_scenario), with a scenario file's checks: at
+    most the file size limit in UTF-8 bytes, then yamlio.parse_yaml's."""
+    most = yamlio.limit(yamlio.BYTES_VARIABLE, yamlio.MAX_BYTES)
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > most:
+        raise LimitError(f"the scenario text is {size:,} bytes, more than the limit of "
+                         f"{most:,} (set {yamlio.BYTES_VARIABLE} to raise it)", file=source)
+    data = yamlio.parse_yaml(text, ScenarioError, source=source)
+    if data is None:
+        raise ScenarioError("the text is empty (or holds only comments): a scenario is a "
+                            "mapping of keys to values (id, title, year, budget, spend, ...)",
+                            file=source)
+    return data
 
-    Size and node limits, duplicate keys, folders and binary files are refused before any
-    work starts (see `moneytrail.scenarios.yamlio`)."""
+
+def load_scenario(path: str | Path, *, categories: Collection[str] | None = None) -> Plan:
+    """A Plan from a scenario YAML file at `path` (a str or Path); the plan's `id` must equal
+    the file name without `.yaml`. For a dict or YAML text use `mt.parse_scenario`.
+    `categories`: the spending categories of the data package the plan is for (default the
+    bundled one's), named first when one is unknown and the shares do not add up to 1.
+
+    Returns a validated Plan (`plan.total` its budget in `plan.currency`, `plan.spend` its
+    category shares, `plan.draws` and `plan.seed` the trace's defaults).
+
+    Raises ScenarioError naming the file, the field and the value for a file that is
+    missing, a folder, not UTF-8 text, malformed YAML, a claims file, or a plan the schema
+    refuses; LimitError over the size (1 MB) and node (100,000) limits
+    (MONEYTRAIL_MAX_SCENARIO_BYTES, MONEYTRAIL_MAX_YAML_NODES raise them); ResourceError for
+    a file that cannot be read. All are checked before any work starts
+    (`moneytrail.scenarios.yamlio`)."""
     if not isinstance(path, str | Path):
         raise ScenarioError("load_scenario takes the path of a YAML file (a str or Path; use "
                             "parse_scenario for a mapping)", field="path",
@@ -877,7 +956,7 @@ def load_scenario(path: str | Path) -> Plan:
         raise ScenarioError(f"this is a claims file (it has a top-level 'claims' list), not a "
                             f"scenario: check its claims with `moneytrail claims check "
                             f"{path}`", file=str(path))
-    plan = parse_scenario(data, source=str(path), id_rule=False)
+    plan = parse_scenario(data, source=str(path), id_rule=False, categories=categories)
     if plan.id != path.stem:
         raise ScenarioError(f"id must equal the file name '{path.stem}'", file=str(path),
                             field="id", value=plan.id)

@@ -144,6 +144,14 @@ class Table:
         return cls(name=name, title=title, index=tuple(str(n) for n in index_names),
                    columns=columns, rows=rows, note=note)
 
+    def __repr__(self) -> str:
+        """Its name, title, shape and columns with their units (the rows are `frame()`)."""
+        columns = ", ".join(f"{c.name} [{c.unit}]" for c in self.columns[:8])
+        more = f", ... ({len(self.columns)} in all)" if len(self.columns) > 8 else ""
+        return (f"<Table {self.name!r} ({shown_text(self.title, 60)!r}): {len(self.rows):,} rows; "
+                f"index {', '.join(self.index) or 'none'}\n"
+                f"  columns {columns}{more}; rows as a DataFrame: .frame()>")
+
     def frame(self) -> pd.DataFrame:
         """The table as a DataFrame indexed by its index columns; a column of unit `year`
         as whole numbers (`whole_years`), so every CSV writes 2024, not 2024.0."""
@@ -311,6 +319,12 @@ class Provenance:
         if not self.data_label:         # runs stored before, and provenance built by hand
             object.__setattr__(self, "data_label", self.data_version)
 
+    def __repr__(self) -> str:
+        """One line: seed, draws, versions, sources counted (the inputs are `.inputs`)."""
+        return (f"<Provenance: seed {self.seed}, draws {self.draws}, code "
+                f"{self.code_version}, data {self.data_label}, {len(self.sources)} sources, "
+                f"created {self.created or 'unknown'}; .inputs, .to_dict()>")
+
     def to_dict(self) -> dict:
         return {"inputs": self.inputs, "seed": self.seed, "draws": self.draws,
                 "code_version": self.code_version, "data_version": self.data_version,
@@ -355,6 +369,19 @@ class Result:
     # the run's tables when this result holds a selection of them (a JSON written with
     # `trace --by`, `compare --table`, `show --table`); empty: it holds them all
     run_tables: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        """A few lines (the fields hold every table: up to 100,000 characters): kind, run id,
+        title, draws and seed, and the tables there are."""
+        names = list(self.tables)
+        listed = ", ".join(names[:12]) + (f", ... ({len(names)} in all)"
+                                          if len(names) > 12 else "")
+        part = f" (a selection of the run's {len(self.run_tables)})" if self.run_tables else ""
+        return (f"<Result {self.kind} run {self.run_id}: {shown_text(self.title, 60)!r}\n"
+                f"  draws {self.provenance.draws}, seed {self.provenance.seed}, data "
+                f"{self.provenance.data_label}, {len(self.facts)} facts (.facts)\n"
+                f"  tables{part}: {listed or 'none'}; .table(name) gives a DataFrame, "
+                ".table_metadata(name) its units and sources>")
 
     def selected(self, names: list[str] | None) -> Result:
         """This result with only the tables `names` (None: all, the result itself); a proper

@@ -677,25 +677,66 @@ def trace_plan(ws: Workspace, plan: Plan, *, draws: int | None = None, seed: int
     return runner.run("trace", plan.id, inputs, draws, compute, progress)
 
 
-def trace(plan: Plan | Any, model: Any = None, *, ws: Workspace | None = None,
-          **options: Any) -> TraceResult:
-    """`moneytrail.trace`: `engine.trace.trace` (same arguments, same numbers) after the checks
-    every service task runs on a plan first (`check_plan`: a currency the data convert, source
-    ids the data or the ledger store know, a budget within the largest economy's GDP, the
-    year, FX rates, categories, suppliers and condition targets), against the data package
-    the model was built from (`IOModel.package_root`; the bundled package when no model is
-    given). The engine below cannot read a data package's FX, GDP or source tables, so the
-    checks sit here, above it, where the other tasks run them. A final-demand vector, or a
-    model not built from a data package, is traced unchecked (nothing to check it against).
+def trace(plan: Plan | Any, model: Any = None, *, draws: int | None = None,
+          seed: int | None = None, tiers: int = DEFAULT_TIERS, keep_draws: bool = False,
+          evidence: bool = False, ws: Workspace | None = None,
+          progress: Callable[[int, int], None] | None = None, scheduler: Any = None,
+          chunk_size: int | None = None, **options: Any) -> TraceResult:
+    """Where a plan's money ends up through the supply chain, over Monte Carlo draws
+    (`moneytrail.trace`).
 
-    `ws`: a Workspace over that package (`Workspace.open()`), for a loop of traces: without
-    it each call opens one and reads the package's tables again (about 0.6 s). Raises
-    MoneytrailError (field `ws`) when `ws` is not a Workspace or is over another package than
-    the model."""
+    Arguments:
+    - `plan`: a Plan (`mt.load_scenario(path)`, `mt.parse_scenario(dict or YAML text)`), or
+      a final-demand vector over `model`'s entities (numpy array (entities,), pandas Series
+      by label or mapping; a matrix (draws, entities) gives one final demand per draw).
+    - `model`: an IOModel (`mt.load_model(year)`, `mt.IOModel.from_pymrio(io)`); default:
+      the bundled data package's model of the plan's year. Needed for a vector.
+    - `draws`: Monte Carlo draws, a whole number from 1 to 10,000,000 (MONEYTRAIL_MAX_DRAWS
+      raises it; at most 1,000,000 with `keep_draws`); default the plan's `draws` (10,000
+      unless it says). `seed`: 0 to 2**63 - 1, default the plan's `seed` (1 unless it
+      says). The same plan, model, draws and seed give the same numbers, bit for bit.
+    - `tiers`: supply-chain tiers shown before "the rest" (default 4: first invoice, their
+      suppliers, tier 3, tier 4).
+    - `keep_draws`: keep the per-draw arrays (`result.per_draw`, read-only; about 7 kB per
+      draw), which `mt.scorecard` needs (default False: summaries only).
+    - `evidence`: also split each draw's value added by the weakest reliability label on
+      its paths (`result.evidence()`; firm-level models only; default False).
+    - `ws`: a Workspace over the model's data package (`mt.Workspace.open()`) for a loop of
+      traces: without it each call opens one and reads the package's tables again (about
+      0.6 s).
+    - `progress`: called as `progress(done, total)` with draws done; `scheduler`: a Dask
+      address ("tcp://host:8786"), Client or cluster; `chunk_size`: draws per task (1 or
+      more, rounded up to whole seed blocks of 100; default 10,000). None of the three
+      changes a number.
+    - `**options`: the engine's own options (`outputs`, `parts`, `weights`: what footprints
+      keep), as in `moneytrail.engine.trace.trace`.
+
+    Returns a TraceResult: `.by(dimension)` a DataFrame per breakdown (entity, country,
+    owner_country, group, factor, tier, supplier, headline, ...: `amount_*` in
+    `result.currency` at the plan's price year and `share_*` as 0-1, each with mean, p5,
+    p50, p95 over the draws); `.total` (the plan's spending), `.info` (seed, draws,
+    versions); `.footprint(name)` the jobs (FTE-years), employees (FTE-years) and CO2
+    (t CO2e) of a plan on a data package's model.
+
+    Raises (all MoneytrailError, with the field and value named): ScenarioError for a plan the
+    data cannot trace (the checks every service task runs first, `check_plan`: a currency the
+    data convert, known source ids, a budget within the largest economy's GDP, the year, FX
+    rates, categories, suppliers and condition targets, against the data package the model was
+    built from: `IOModel.package_root`, the bundled package when no model is given) and for
+    draws below 1 or a seed outside its range; ModelError for tiers, chunk_size or a flag that
+    is not True/False, kept draws over 1,000,000 or a vector without a model; LimitError for
+    draws over the limit; MoneytrailError (field `ws`) when `ws` is not a Workspace or is over
+    another package than the model. A final-demand vector, or a model not built from a data
+    package, is traced unchecked (nothing to check it against); the engine alone is
+    `moneytrail.engine.trace.trace` (same numbers, no checks)."""
     from moneytrail.engine.trace import trace as engine_trace
     from moneytrail.model.iomodel import IOModel
     from moneytrail.service.footprints import package_footprint
 
+    options.update(draws=draws, seed=seed, tiers=tiers, keep_draws=keep_draws,
+                   evidence=evidence, progress=progress, scheduler=scheduler)
+    if chunk_size is not None:
+        options["chunk_size"] = chunk_size
     if ws is not None and not isinstance(ws, Workspace):
         raise MoneytrailError("ws must be a Workspace (ws = mt.Workspace.open(), or "
                               "Workspace.open(folder)), or left out", field="ws",

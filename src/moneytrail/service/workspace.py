@@ -50,8 +50,16 @@ class Workspace:
     def open(cls, data: str | Path | None = None, *, db: str | None = None) -> Workspace:
         """A workspace over the data package at `data` (a folder or its datapackage.json;
         default the bundled one) and, when `db` is given, the ledger store at `db` (database
-        URL or SQLite path). Raises DataPackageError when the package cannot be opened; the
-        tables are read and checked on first use."""
+        URL or SQLite path; without it, `ws.ledger()` opens the default store and the ledger
+        tables are the package's own).
+
+        Returns a Workspace, opened once for many tasks: `ws.model(year)` the IOModel of a
+        year (built once), `ws.analysis` the analysis tables `mt.scorecard(..., data=)`
+        takes, `ws.valuechain`, `ws.ledger()`; use it as a context manager (`with
+        mt.Workspace.open() as ws:`) or call `ws.close()` to close the ledger store.
+
+        Raises DataPackageError when the package cannot be opened; the tables are read and
+        checked on first use."""
         return cls(open_package(data), db=db)
 
     @cached_property

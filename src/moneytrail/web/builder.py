@@ -779,7 +779,7 @@ def people_message(field: str | None, message: str, value: Any, row: Mapping[str
         except ValueError:
             hint = ""
         return f"write a share between 0 and 1, or a percent from 0 % to 100 %{hint}", None
-    found = re.fullmatch(r"must satisfy low <= central <= high, got (\S+)/(\S+)/(\S+)", message)
+    found = ORDER.search(message)
     if found:
         low, central, high = (percent_text(v) for v in found.groups())
         return ("the low value must not be above the central one, nor the central one above "
@@ -843,7 +843,9 @@ def people_message(field: str | None, message: str, value: Any, row: Mapping[str
     return message, None
 
 
-ORDER = re.compile(r"must satisfy low <= central <= high, got (\S+)/(\S+)/(\S+)")
+# the tail of the schema's message on a share row out of order (scenarios.schema.Interval:
+# '0.7 is above its high 0.46: must satisfy ..., got 0.3/0.7/0.46')
+ORDER = re.compile(r"must satisfy low <= central <= high, got (\S+)/(\S+)/(\S+)$")
 GAVE = re.compile(r" The data gave (\S+) \((\S+) to (\S+)\)")   # own_row's note
 
 
@@ -883,7 +885,7 @@ def order_error(field: str, found: re.Match[str], rows: Mapping[str, Any],
     """A share row whose low, central and high are out of order, as the builder shows it:
     (the field of the input the error belongs to, the message, the value quoted). The schema
     puts it on low or high; here it is on the input of the broken pair the user changed
-    (central when they changed it: 'central 50 % is above high 46 %'; the schema's when
+    (central when they changed it: 'central 50 % is above high 46 %'; low or high when
     nothing tells), the message names both sides in percent, and the value quoted is the
     one typed in that input (none for an input the user did not change)."""
     numbers = tuple(float(v) for v in found.groups())
@@ -891,7 +893,8 @@ def order_error(field: str, found: re.Match[str], rows: Mapping[str, Any],
     pair = ("low", "central") if low > central else ("central", "high")
     changed = changed_parts(field, (low, central, high), rows, typed)
     stem = field.rsplit(".", 1)[0]
-    part = next((p for p in pair if p in (changed or ())), field.rsplit(".", 1)[1])
+    # on the part the user changed; when nothing tells, on low or high, the ends of the row
+    part = next((p for p in pair if p in (changed or ())), "low" if low > central else "high")
     shown = dict(zip(("low", "central", "high"), (percent_text(v) for v in numbers),
                      strict=True))
     message = (f"{pair[0]} {shown[pair[0]]} is above {pair[1]} {shown[pair[1]]}: the low "
@@ -932,7 +935,7 @@ def error_entry(exc: Any, rows: Mapping[str, Any], typed: Mapping[str, str],
     if parts[0] == "conditions" and len(parts) > 1 and parts[1].isdigit() \
             and int(parts[1]) < len(rows["conditions"]):
         row = rows["conditions"][int(parts[1])]
-    ordered = ORDER.fullmatch(exc.detail) if parts[-1] in ("low", "high") else None
+    ordered = ORDER.search(exc.detail) if parts[-1] in ("low", "central", "high") else None
     value: str | None
     where: str | None
     if ordered is not None:                 # on the input the user changed, in percent

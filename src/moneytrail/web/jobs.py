@@ -152,7 +152,8 @@ def plan_from_mapping(ws: Workspace, data: Any, source: str = "web", *,
     draws = data.get("draws")
     if isinstance(draws, int) and not isinstance(draws, bool) and draws > web_draws_limit():
         raise web_limit_error(draws)       # not the schema's general limit (10,000,000)
-    plan = parse_scenario(data, source=source, strict=strict)
+    plan = parse_scenario(data, source=source, strict=strict,
+                          categories=set(ws.valuechain.categories["id"].astype(str)))
     web_draws(plan.draws)
     check_against_data(ws, plan)
     return plan
