@@ -7,11 +7,13 @@ Whether the data have grid intensity and prices for a real country is a separate
 (`service.tasks.check_site`), made only by tasks that read the site.
 
 Also the English names of the codes the data package's countries.csv does not name
-(`country_name`, `named_code`, `with_article`): the service layer names a site with them,
+(`country_name`, `named_code`, `with_article`), and the labels of the region codes `EU` and
+`ROW` (`region_label`): the service layer names a site and a CSV's countries with them,
 report.units re-exports them for the pages, the briefing and the terminal."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 ROWS = (
@@ -71,6 +73,17 @@ def country_name(code: Any, names: dict[str, str] | None = None) -> str:
     ISO_COUNTRY_NAMES, else the code itself."""
     code = str(code)
     return (names or {}).get(code) or ISO_COUNTRY_NAMES.get(code, code)
+
+
+# regions that are not one country, as readers see them (data and JSON keep the codes)
+REGION_LABELS = {"ROW": "Rest of the world", "EU": "EU, not split by member state"}
+
+
+def region_label(code: Any, names: Mapping[str, str] | None = None) -> str:
+    """A country code for readers: 'ROW' -> 'Rest of the world', 'EU' -> 'EU, not split by
+    member state', else its name in `names` (the code itself without one)."""
+    code = str(code)
+    return REGION_LABELS.get(code) or (names or {}).get(code, code)
 
 
 # Country names English writes with "the" inside a sentence ("added in the United States").

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -77,6 +78,19 @@ class ValueChain:
         one lookup the web pages, the briefing and the terminal tables use."""
         frame = self.countries
         return {str(c): str(n) for c, n in zip(frame["code"], frame["name"], strict=True)}
+
+
+def bundled_country_names() -> dict[str, str]:
+    """Name of every country by code in the bundled data package's countries.csv (as
+    ValueChain.country_names of a workspace on it), read once per process (the table only:
+    no value-chain checks)."""
+    return dict(_bundled_country_names())
+
+
+@cache
+def _bundled_country_names() -> tuple[tuple[str, str], ...]:
+    frame = open_package(None).table("valuechain-countries")
+    return tuple((str(c), str(n)) for c, n in zip(frame["code"], frame["name"], strict=True))
 
 
 def read_sources(package: DataPackage, prefix: str) -> pd.DataFrame:

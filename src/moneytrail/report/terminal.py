@@ -34,9 +34,9 @@ from moneytrail.report.units import (
     percent,
 )
 from moneytrail.service.result import (
-    CSV_NAME_COLUMNS,
     Result,
     Table,
+    csv_named_frame,
     csv_table_metadata,
     csv_unit_frame,
     frame_csv,
@@ -562,17 +562,16 @@ def result_csv(result: Result, names: list[str] | None = None,
     unit columns (`currency`, `jobs_fte_unit`, `co2_t_unit`: service.result.csv_unit_values)
     follow its columns, as in the web API's CSV of the table. With `countries` (code ->
     name) a country table keeps its codes and adds their names beside them (`country_name`:
-    'EU, not split by member state'; service.result.CSV_NAME_COLUMNS), as the web API's."""
+    'EU, not split by member state'), as the web API's and Result.write_tables' CSV
+    (service.result.csv_named_frame)."""
     chosen = names or list(result.tables)
     frames = []
     for name in chosen:
         table = result.tables[name]
         frame = table.frame()
         frame = csv_unit_frame(result, name, frame.reset_index() if table.index else frame)
-        column = CSV_NAME_COLUMNS.get(name)
-        if countries is not None and column is not None and name in frame.columns:
-            frame.insert(list(frame.columns).index(name) + 1, column,
-                         frame[name].map(lambda code: units.region_label(code, countries)))
+        if countries is not None:
+            frame = csv_named_frame(name, frame, countries)
         if len(chosen) > 1:
             frame.insert(0, "table", name)
         frames.append(frame)

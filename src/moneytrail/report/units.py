@@ -26,7 +26,9 @@ from typing import Any
 from moneytrail.countries import (  # the names the service layer uses too
     ISO_COUNTRY_NAMES,  # noqa: F401 (re-exported)
     NAMES_WITH_ARTICLE,  # noqa: F401 (re-exported)
+    REGION_LABELS,
     country_name,
+    region_label,
     with_article,
 )
 from moneytrail.currencies import CURRENCY_CODES, PER_MILLION, is_currency, is_money
@@ -44,8 +46,8 @@ MONEY_SIZES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"))
 TONNE_SIZES = ((1e6, "Mt"), (1e3, "kt"), (1.0, "t"))
 
 
-# regions that are not one country, as readers see them (data and JSON keep the codes)
-REGION_LABELS = {"ROW": "Rest of the world", "EU": "EU, not split by member state"}
+# regions that are not one country, as readers see them (data and JSON keep the codes):
+# REGION_LABELS and region_label, from moneytrail.countries (a CSV of the service names them)
 EU_FOOTNOTE = ("EU, not split by member state: value added in EU sectors the data give only "
                "for the EU as a whole; the member states listed separately come on top of it.")
 # 'Rest of the world' (a country row) is not the entity 'Other firms and sectors abroad' (the
@@ -55,13 +57,6 @@ ROW_FOOTNOTE = ("Rest of the world: the countries not listed separately, with ev
                 "value added there (listed firms' too); it includes, and so exceeds, the firm "
                 "table's 'Other firms and sectors abroad' (one aggregate supplier).")
 COUNTRY_TABLES = ("country", "owner_country")
-
-
-def region_label(code: Any, names: dict[str, str] | None = None) -> str:
-    """A country code for readers: 'ROW' -> 'Rest of the world', 'EU' -> 'EU, not split by
-    member state', else its name in `names` (the code itself without one)."""
-    code = str(code)
-    return REGION_LABELS.get(code) or (names or {}).get(code, code)
 
 
 def place_in_sentence(code: Any, names: dict[str, str] | None = None) -> str:

@@ -6,7 +6,7 @@ A reader picks a run (a reference plan's run or any other stored trace run), a q
 traced plan, in plain words), "at least" or "at most", a number in the quantity's unit and,
 optionally, the claim's words. `read_own_claim` checks every field and builds the claim (the
 claims file's schema, analysis.claims_schema); `check_own_claim` checks it with the run's plan,
-draws and seed through `tasks.check_claims`, as a claim of the debate is checked against a run
+draws and seed through `tasks.derived_claims_run`, as a claim of the debate is checked against a run
 (service.run_claims), so its verdict, figure, interval, P(holds) and evidence weight come out
 in the very same rows. Nothing is computed or stored before every field is read: a bad field
 is a MoneytrailError naming it and the value typed.
@@ -348,7 +348,7 @@ class OwnCheck:
 
 def check_own_claim(ws: Workspace, own: OwnClaim, result: Result, *,
                     store: StoreChoice = None) -> OwnCheck:
-    """`own` checked with the run's plan, draws and seed (tasks.check_claims; kept in
+    """`own` checked with the run's plan, draws and seed (tasks.derived_claims_run; kept in
     `store` as any claims check is, None: nowhere). Raises MoneytrailError (field `run`)
     for a run that is not a finished trace, or whose stored plan breaks today's plan rules.
     Jobs at one time of a plan that does not give the years its money is spent over spread
@@ -369,9 +369,10 @@ def check_own_claim(ws: Workspace, own: OwnClaim, result: Result, *,
     traces: dict[str, Any] = {}
     reason = not_checked_reason(ws, own, plan, draws=draws, seed=seed, traces=traces)
     name = checked_against("a reader's claim checked against", result.run_id)
-    checked = tasks.check_claims(ws, claims=[own.claim(plan)], name=name, draws=draws,
-                                 seed=seed, store=None if reason else store, traces=traces,
-                                 checked_run=result.run_id)
+    checked = tasks.derived_claims_run(ws, claims=[own.claim(plan)], name=name,
+                                       draws=draws, seed=seed,
+                                       store=None if reason else store, traces=traces,
+                                       derived_from=result.run_id)
     if reason:
         checked = withheld(checked, reason)
     checked = with_years_said(checked, own, plan, result)

@@ -30,6 +30,7 @@ from typing import Any, BinaryIO
 import numpy as np
 import pandas as pd
 
+from moneytrail.countries import region_label
 from moneytrail.currencies import PER_MILLION, is_currency, money_currency
 from moneytrail.errors import MoneytrailError, ResourceError, UnknownNameError
 from moneytrail.text import shown_text
@@ -520,7 +521,8 @@ class Result:
         write_parquet(self.export_frame(name), buffer, self.table_metadata(name))
         return buffer.getvalue()
 
-    def write_tables(self, folder: str | Path, fmt: str = "csv") -> list[Path]:
+    def write_tables(self, folder: str | Path, fmt: str = "csv", *,
+                     countries: Mapping[str, str] | None = None) -> list[Path]:
         """Every table as `<folder>/<run id>-<table>.csv` (or `.parquet`); with "xlsx", all
         of them in one Excel workbook `<folder>/<run id>.xlsx` (service.workbook: a sheet
         "About" with the provenance, units and notes, then one sheet per table with the
@@ -528,7 +530,12 @@ class Result:
         carries `table_metadata` in its schema metadata (key `moneytrail`, JSON) and each
         column's unit in its field metadata (`unit`); a CSV file stays plain CSV, with the
         same metadata in a sidecar `<file>-metadata.json` (W3C CSV on the Web) beside it, and
-        its unit columns (`csv_unit_columns`). Returns the table files. A `folder` that is a
+        its unit columns (`csv_unit_columns`). A country table's CSV (and sheet) adds the
+        name beside each code (`csv_named_frame`: `country_name`, `owner_country_name`), as
+        `moneytrail trace|show --format csv` does: names from `countries` (code -> name,
+        e.g. `ws.valuechain.country_names()` of a workspace on another data package), by
+        default the bundled data package's; the Parquet file keeps the stored columns.
+        Returns the table files. A `folder` that is a
         file (or under one) is a MoneytrailError, one that cannot be written a ResourceError,
         both naming the folder (field `folder`) and what to do."""
         if not isinstance(fmt, str) or fmt not in TABLE_FORMATS:
@@ -548,14 +555,24 @@ class Result:
                                   "str or Path, e.g. 'tables')", field="folder",
                                   value=shown(folder))
         folder = Path(folder)
+        names: Mapping[str, str] = {}
+        if fmt != "parquet" and set(self.tables) & set(CSV_NAME_COLUMNS):
+            if countries is None:
+                from moneytrail.data.valuechain import bundled_country_names
+
+                countries = bundled_country_names()
+            names = countries
         paths = []
         try:
             folder.mkdir(parents=True, exist_ok=True)
             if fmt == "xlsx":
-                from moneytrail.service.workbook import result_workbook
+                from moneytrail.service.workbook import result_workbook, table_rows
 
                 path = folder / f"{self.run_id}.xlsx"
-                result_workbook(self, path)
+                result_workbook(self, path, tables={
+                    name: csv_named_rows(name, table_rows(self, name),
+                                         lambda code: region_label(code, names))
+                    for name in self.tables})
                 return [path]
             for name in self.tables:
                 path = folder / f"{self.run_id}-{name}.{fmt}"
@@ -564,9 +581,11 @@ class Result:
                 if fmt == "parquet":
                     write_parquet(frame, path, meta)
                 else:
-                    frame_csv(csv_unit_frame(self, name, frame), path)
+                    frame_csv(csv_named_frame(name, csv_unit_frame(self, name, frame), names),
+                              path)
                     write_csv_metadata(path.with_name(path.name + "-metadata.json"),
-                                       path.name, [csv_table_metadata(self, name)])
+                                       path.name, [csv_table_metadata(self, name,
+                                                                      named=True)])
                 paths.append(path)
         except (FileExistsError, NotADirectoryError):
             raise MoneytrailError("this is a file (or inside one), not a folder: write_tables "
@@ -835,6 +854,22 @@ def csv_named_rows(name: str, rows: list[dict[str, Any]], label: Callable[[str],
                 named[column] = label(str(value))
         out.append(named)
     return out
+
+
+def csv_named_frame(name: str, frame: pd.DataFrame, countries: Mapping[str, str]
+                    ) -> pd.DataFrame:
+    """The CSV frame of run table `name` with the name column of CSV_NAME_COLUMNS right
+    after its code column (moneytrail.countries.region_label: 'EU' -> 'EU, not split by
+    member state', 'ROW' -> 'Rest of the world', else the code's name in `countries`, else
+    the code); other tables as given. The one rule of `Result.write_tables` and the CLI's
+    `--format csv` (report.terminal.result_csv)."""
+    column = CSV_NAME_COLUMNS.get(name)
+    if column is None or name not in frame.columns:
+        return frame
+    named = frame.copy()
+    named.insert(list(named.columns).index(name) + 1, column,
+                 named[name].map(lambda code: region_label(code, countries)))
+    return named
 
 
 def csv_table_metadata(result: Result, name: str, named: bool = False) -> dict[str, Any]:

@@ -120,7 +120,8 @@ class RunCheck:
     run's plan), the (check index, reference plan id) pairs that traced the run's plan
     instead, the run's draws and seed, why there is no verdict ('' when there is one) and
     why the claim is not checked against this run at all (`not_about`: the claim is about
-    another plan, its verdict analysis.claims.NOT_APPLICABLE; '' when it applies)."""
+    another plan, its verdict analysis.claims.NOT_APPLICABLE; '' when it applies), and the
+    claim (`claim`: its id, text and sources)."""
 
     checked: Result | None
     followed: list[tuple[int, str]]
@@ -128,34 +129,58 @@ class RunCheck:
     seed: int
     withheld: str
     not_about: str = ""
+    claim: Claim | None = None
+
+    @property
+    def verdict(self) -> str:
+        """The claim's verdict against the run: analysis.claims.NOT_APPLICABLE for a claim
+        about another plan, else the verdict of its rows (supported, contradicted,
+        uncertain, conditional, or withheld under MIN_VERDICT_DRAWS draws)."""
+        from moneytrail.analysis.claims import NOT_APPLICABLE
+
+        if self.checked is None:
+            return NOT_APPLICABLE
+        return str(self.frame()["verdict"].iloc[0])
 
     def frame(self) -> pd.DataFrame:
         """The check rows (verdicts withheld under MIN_VERDICT_DRAWS draws, by
-        analysis.claims.withhold_verdicts); no rows for a claim not about the run's plan."""
+        analysis.claims.withhold_verdicts). A claim not about the run's plan has one row:
+        its id and text, verdict and check_verdict analysis.claims.NOT_APPLICABLE, no check,
+        its sources (`; `-joined) and, as `note`, why it is not checked (`not_about`)."""
         import pandas as pd
 
         if self.checked is None:
-            return pd.DataFrame(columns=["claim", "text", "check", "verdict", "check_verdict",
-                                         "sources", "note"])
+            from moneytrail.analysis.claims import NOT_APPLICABLE
+
+            claim = self.claim
+            return pd.DataFrame([{
+                "claim": claim.id if claim else "", "text": claim.claim if claim else "",
+                "check": "", "verdict": NOT_APPLICABLE, "check_verdict": NOT_APPLICABLE,
+                "sources": "; ".join(claim.sources) if claim else "",
+                "note": self.not_about}])
         frame = self.checked.table("claims").copy()
         return frame.reset_index() if frame.index.name else frame
 
 
-def check_against_run(ws: Workspace, claim_id: str, result: Result, *,
+def check_against_run(ws: Workspace, claim_id: str, result: Result | str, *,
                       store: StoreChoice = None, traces: dict[str, Any] | None = None
                       ) -> RunCheck:
     """The claim `claim_id` checked with the run's plan in place of the reference plan its
-    checks trace, with the run's draws and seed (so the figures are the run's). `store`:
-    where the check's run is kept (None: nowhere; a private plan's run must not be stored
-    where everyone sees it). `traces`: a dict shared by the calls checking several claims
-    against one run, so the run's plan is traced once (tasks.check_claims).
+    checks trace, with the run's draws and seed (so the figures are the run's). `result`:
+    the trace run, or its run id (read from the workspace's run store, tasks.show_run).
+    `store`: where the check's run is kept (None: nowhere; a private plan's run must not be
+    stored where everyone sees it). `traces`: a dict shared by the calls checking several
+    claims against one run, so the run's plan is traced once (tasks.derived_claims_run).
+    This is the Python call for the web app's "check against a run" (README, "Python").
 
     A claim about another plan than the run's (its `about`, `not_about_reason`) is not
-    checked: the RunCheck has no result (`checked` None) and says why (`not_about`).
+    checked: the RunCheck has no result (`checked` None), its `verdict` is
+    analysis.claims.NOT_APPLICABLE and it says why (`not_about`).
 
-    Raises NotFoundError for an unknown claim, MoneytrailError when the claim does not
-    depend on a plan, the run is not a trace or its plan breaks today's plan rules (a run
-    stored under older ones)."""
+    Raises NotFoundError for an unknown claim (service.runs.RunNotFound, one, for an
+    unknown run id), MoneytrailError when the claim
+    does not depend on a plan, the run is not a trace or its plan breaks today's plan rules
+    (a run stored under older ones)."""
     from moneytrail.analysis.claims import DRAWS, withheld_verdict_reason
     from moneytrail.analysis.claims_schema import parse_claims
     from moneytrail.service import tasks
@@ -164,6 +189,8 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result, *,
     claims = debate_claims()
     if claim_id not in claims:
         raise NotFoundError("no claim with this id", field="claim", value=claim_id)
+    if isinstance(result, str):
+        result = tasks.show_run(ws, result)
     claim = claims[claim_id]
     follow = plan_dependent(claim)
     if not follow:
@@ -179,7 +206,7 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result, *,
     reason = not_about_reason(claim, plan)
     if reason:
         return RunCheck(checked=None, followed=[], draws=draws, seed=seed, withheld="",
-                        not_about=reason)
+                        not_about=reason, claim=claim)
     data: dict[str, Any] = claim.model_dump(mode="json", exclude_none=True)
     data.pop("about", None)         # it applies (above); its checks now trace the run's plan
     replaced = []
@@ -191,11 +218,11 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result, *,
                              f"plan in place of {replaced[-1][1]}")
     same_money_as_run(data, follow, replaced, plan)
     name = checked_against(f"claim {claim_id} with the plan of", result.run_id)
-    checked = tasks.check_claims(ws, claims=parse_claims({"claims": [data]}, name),
-                                 name=name, draws=draws, seed=seed, store=store,
-                                 traces=traces, checked_run=result.run_id)
+    checked = tasks.derived_claims_run(ws, claims=parse_claims({"claims": [data]}, name),
+                                       name=name, draws=draws, seed=seed, store=store,
+                                       traces=traces, derived_from=result.run_id)
     return RunCheck(checked=checked, followed=replaced, draws=draws, seed=seed,
-                    withheld=withheld_verdict_reason(draws))
+                    withheld=withheld_verdict_reason(draws), claim=claim)
 
 
 def budget_of(plan: Any) -> tuple[float, str] | None:

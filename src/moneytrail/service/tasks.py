@@ -1879,11 +1879,39 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
                  claims: list[Claim] | None = None, name: str = "",
                  checked_run: str | None = None) -> Result:
     """Claims of the debate (or a user's claims file at `path`, or the validated `claims`
-    themselves, called `name` in the result) with verdicts, figures and sources.
-    `traces`: plans already traced with these draws and seed, shared between calls
-    (analysis.claims.check_claims; no number changes). `checked_run`: the run whose plan
-    the claims are checked with (service.run_claims, service.own_claims), stored with the
-    claims run so it is as visible as that run (accounts.plans.visible_runs_clause)."""
+    themselves, called `name` in the result) with verdicts, figures and sources, each
+    check with the plan its claim names (the reference plans). `traces`: plans already
+    traced with these draws and seed, shared between calls (analysis.claims.check_claims;
+    no number changes).
+
+    This checks nothing against a stored run: a claim checked against a run (the run's plan,
+    draws and seed in place of the reference plan; "not applicable" for a claim about
+    another plan) is service.run_claims.check_against_run(ws, claim_id, run_id).
+    `checked_run` is refused with a MoneytrailError saying so (field `checked_run`): it was
+    once the label under which such a derived check was stored (now `derived_claims_run`)
+    and was mistaken for "check against this run"."""
+    if checked_run is not None:
+        raise MoneytrailError(
+            "check_claims checks the claims with their own reference plans, not against a "
+            "run; to check a claim against a stored run call service.run_claims."
+            "check_against_run(ws, claim_id, run_id)", field="checked_run",
+            value=str(checked_run))
+    return derived_claims_run(ws, path, draws=draws, seed=seed, ledger_db=ledger_db,
+                              store=store, traces=traces, claims=claims, name=name)
+
+
+def derived_claims_run(ws: Workspace, path: str | Path | None = None, *,
+                       draws: int = CLAIM_DRAWS, seed: int = CLAIM_SEED,
+                       ledger_db: str | None = None, store: StoreChoice = LEDGER,
+                       traces: dict[str, Any] | None = None,
+                       claims: list[Claim] | None = None, name: str = "",
+                       derived_from: str | None = None) -> Result:
+    """`check_claims`, its run stored as derived from the stored run `derived_from` (None:
+    derived from none). For service.run_claims and service.own_claims, whose `claims` were
+    already rewritten to trace that run's plan: this puts no plan in place itself, and
+    `derived_from` is not in the run id (the rewritten claims are). It is recorded with the
+    claims run (`runs.checked_run_id`, run_origins), so the check is never more visible than
+    that run (accounts.plans.visible_runs_clause) and is hidden with it."""
     need_workspace(ws)
     from moneytrail.analysis.claims import check_claims as run_checks
     from moneytrail.analysis.claims import (
@@ -1947,7 +1975,7 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
                       tables={"claims": table}, facts=facts)
 
     return claims_with_basis(runner.run("claims", label if given else file.name, inputs,
-                                        len(claims), compute, checked_run=checked_run))
+                                        len(claims), compute, checked_run=derived_from))
 
 
 def claims_with_basis(result: Result) -> Result:
