@@ -93,3 +93,53 @@ def test_an_unknown_host_is_a_connection_failure_like_the_others(capsys):
     "connection timeout expired"])
 def test_host_and_timeout_failures_are_the_store_unavailable(reason):
     assert isinstance(connection.unavailable_named("x", Exception(reason)), StoreUnavailable)
+
+
+def run_users(capsys, *args):
+    """`main` for a users command: (exit code, stdout, stderr); exit code 0 when it returns."""
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code or 0
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_reset_links_use_the_public_address(capsys, tmp_path, monkeypatch):
+    db = str(tmp_path / "ledger.sqlite")
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("a long enough passphrase\n"))
+    code, _, err = run_users(capsys, "users", "add", "bob", "--password-stdin", "--db", db)
+    assert code == 0, err
+    monkeypatch.delenv("MONEYTRAIL_PUBLIC_URL", raising=False)
+    _, out, _ = run_users(capsys, "users", "reset-password", "bob", "--db", db)
+    assert out.startswith("http://127.0.0.1:8000/reset-password?token=")
+    monkeypatch.setenv("MONEYTRAIL_PUBLIC_URL", "https://mt.example.org/team/")
+    _, out, _ = run_users(capsys, "users", "reset-password", "bob", "--db", db)
+    assert out.startswith("https://mt.example.org/team/reset-password?token=")
+    _, out, _ = run_users(capsys, "users", "reset-password", "bob", "--db", db,
+                          "--base-url", "http://10.0.0.5:8000")
+    assert out.startswith("http://10.0.0.5:8000/reset-password?token=")   # --base-url wins
+    monkeypatch.setenv("MONEYTRAIL_PUBLIC_URL", "ftp://mt.example.org")
+    code, out, err = run_users(capsys, "users", "reset-password", "bob", "--db", db)
+    assert code == 2 and not out
+    assert one_line(err).startswith("error: field 'MONEYTRAIL_PUBLIC_URL', value "
+                                    "'ftp://mt.example.org': the public address must be")
+
+
+def test_serve_prints_the_public_address_and_where_it_listens(capsys, tmp_path, monkeypatch):
+    import uvicorn
+
+    from moneytrail.web import server
+
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)
+    monkeypatch.setenv("MONEYTRAIL_PUBLIC_URL", "https://mt.example.org")
+    server.serve(port=8852, db=str(tmp_path / "ledger.sqlite"), hosts=["mt.example.org"])
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == ("moneytrail web app: open https://mt.example.org/ (the public address, "
+                     "MONEYTRAIL_PUBLIC_URL; listening on http://127.0.0.1:8852/) (Ctrl+C "
+                     "stops it)")
+    monkeypatch.delenv("MONEYTRAIL_PUBLIC_URL")
+    server.serve(port=8852, db=str(tmp_path / "ledger.sqlite"))
+    assert capsys.readouterr().out.startswith("moneytrail web app: open "
+                                              "http://127.0.0.1:8852/ (Ctrl+C stops it)")

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -31,6 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from moneytrail.errors import MoneytrailError
 from moneytrail.web import views
 from moneytrail.web.format import FILTERS
+from moneytrail.web.public import PUBLIC_URL_ENV, public_url  # noqa: F401 (here before)
 from moneytrail.web.query import plain_address, strict_json_body, strict_query
 from moneytrail.web.state import WebState
 from moneytrail.web.views import View
@@ -119,7 +120,6 @@ def templates() -> Environment:
 
 
 ALLOWED_HOSTS_ENV = "MONEYTRAIL_ALLOWED_HOSTS"
-PUBLIC_URL_ENV = "MONEYTRAIL_PUBLIC_URL"
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 HOST_NAME = re.compile(r"^(\*\.)?[a-z0-9]([a-z0-9-]{0,62}\.)*[a-z0-9-]{1,63}$|^\[[0-9a-f:.]+\]$")
 
@@ -150,25 +150,6 @@ def allowed_hosts(values: Sequence[str] | str | None = None) -> list[str]:
                     value=item)
             out.append(item)
     return out or list(LOOPBACK_HOSTS)
-
-
-def public_url(value: str | None = None) -> str:
-    """The site's public address for links in documents that leave the site (the PDF and
-    HTML briefings): `value`, else the environment's MONEYTRAIL_PUBLIC_URL, as
-    `https://mt.example.org` or `https://example.org/moneytrail` (no trailing slash); ''
-    when unset, so those documents print relative paths (`/methods`), never the address the
-    server happens to be reached at (127.0.0.1 behind a proxy). Anything but an http(s)
-    address without query or fragment is refused (MoneytrailError naming the variable)."""
-    raw = (os.environ.get(PUBLIC_URL_ENV, "") if value is None else value).strip()
-    if not raw:
-        return ""
-    parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query \
-            or parts.fragment or "@" in parts.netloc:
-        raise MoneytrailError("the public address must be an http(s) address such as "
-                              "https://mt.example.org (a path is allowed; no query, "
-                              "fragment or user name)", field=PUBLIC_URL_ENV, value=raw)
-    return raw.rstrip("/")
 
 
 def create_app(db: str | None = None, data: str | None = None, *,
