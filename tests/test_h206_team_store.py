@@ -3,6 +3,8 @@ before any connection, connection failures exit alike, public addresses are used
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from moneytrail.cli import main
@@ -143,3 +145,18 @@ def test_serve_prints_the_public_address_and_where_it_listens(capsys, tmp_path, 
     server.serve(port=8852, db=str(tmp_path / "ledger.sqlite"))
     assert capsys.readouterr().out.startswith("moneytrail web app: open "
                                               "http://127.0.0.1:8852/ (Ctrl+C stops it)")
+
+
+def test_the_docs_never_quote_a_stale_newest_schema_revision():
+    """docs/errors.md's example of a store from a newer moneytrail gave 0006 as the newest
+    revision while the migrations were at 0011: any revision it quotes as the newest must be
+    the shipped head (it now names none, so it cannot go stale)."""
+    from pathlib import Path
+
+    from moneytrail.ledger import migrate
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "errors.md").read_text()
+    text = " ".join(docs.split())
+    assert "knows revisions up to" in text
+    quoted = re.findall(r"knows revisions up to (\d+)", text)
+    assert all(number == migrate.head_revision() for number in quoted), quoted
