@@ -160,3 +160,29 @@ def test_the_docs_never_quote_a_stale_newest_schema_revision():
     assert "knows revisions up to" in text
     quoted = re.findall(r"knows revisions up to (\d+)", text)
     assert all(number == migrate.head_revision() for number in quoted), quoted
+
+
+def test_an_import_that_changes_nothing_needs_no_author(capsys, tmp_path, monkeypatch):
+    db = str(tmp_path / "ledger.sqlite")
+    monkeypatch.delenv("USER", raising=False)
+    code, _, err = run_users(capsys, "ledger", "import", "--db", db)   # the store holds it
+    assert code == 0, err
+    assert "0 added, 0 changed, 0 removed" in err and "(revisions none)" in err
+    code, _, err = run_users(capsys, "ledger", "edit", "deal", "l_stargate_us_2025_01",
+                             "note=by hand", "--author", "ann", "--reason", "test", "--db", db)
+    assert code == 0, err
+    # putting the bundled row back is a change: it is recorded under a name, so it needs one
+    code, _, err = run_users(capsys, "ledger", "import", "--overwrite", "--db", db)
+    assert code == 2 and "writing to the ledger needs an author" in one_line(err)
+    code, _, err = run_users(capsys, "ledger", "import", "--overwrite", "--author", "ann",
+                             "--db", db)
+    assert code == 0 and "1 changed" in err, err
+
+
+def test_import_help_does_not_call_its_default_reason_required(capsys):
+    code, out, _ = run_users(capsys, "ledger", "import", "--help")
+    text = " ".join(out.replace("│", " ").split())
+    assert code == 0
+    assert "why (kept in the history; default: 'import of data package NAME VERSION')" in text
+    code, out, _ = run_users(capsys, "ledger", "add", "--help")
+    assert "required" in " ".join(out.replace("│", " ").split())     # add: still required

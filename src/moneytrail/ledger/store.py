@@ -371,9 +371,12 @@ class Ledger:
         (`check_only`: validate only, write nothing).
 
         Runs inside the caller's write transaction (`writing`): on any error nothing is
-        written. Records are updated in place, so their keys never disappear mid-write.
+        written. Records are updated in place, so their keys never disappear mid-write. An
+        author is checked when given, and needed only when a revision is written: a write
+        that changes nothing (an import of a package the store already holds) needs none.
         """
-        author = require_author(author)
+        if author is not None and author.strip():
+            author = require_author(author)
         problem = text_problem(reason, multiline=True)
         if problem:
             raise LedgerError(problem, field="reason")
@@ -393,6 +396,8 @@ class Ledger:
                 if before == new:
                     counts["unchanged"] += 1
                     continue
+                if not revisions:               # the first change: it is recorded under a name
+                    author = require_author(author)
                 # parameters apart from the statement: one compiled INSERT for every row
                 result = conn.execute(insert(Revision), {
                     "kind": kind, "key": key, "action": action, "author": author,
