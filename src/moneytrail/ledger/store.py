@@ -19,7 +19,13 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from moneytrail.ledger import connection, dbrows, locking, validate
-from moneytrail.ledger.errors import ConflictError, LaterChanges, LedgerError, NotFoundError
+from moneytrail.ledger.errors import (
+    AlreadyUndone,
+    ConflictError,
+    LaterChanges,
+    LedgerError,
+    NotFoundError,
+)
 from moneytrail.ledger.models import Meta, Revision
 from moneytrail.ledger.money import Converter
 from moneytrail.ledger.records import KINDS, Record
@@ -332,8 +338,10 @@ class Ledger:
             rev["before"] = with_later_columns(rev["before"], current)
             rev["after"] = with_later_columns(rev["after"], current)
             if current == rev["before"]:
-                raise LedgerError(f"{kind} '{key}' is already as it was before this revision",
-                                  field="revision", value=number)
+                raise AlreadyUndone(f"{kind} '{key}' is already as it was before revision "
+                                    f"{number} (it was reverted already, or changed back): "
+                                    "there is nothing to revert", field="revision",
+                                    value=number)
             if current != rev["after"] and not force:
                 raise later_change_conflict(conn, rev)
             if rev["before"] is None and current is not None:

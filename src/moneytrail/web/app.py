@@ -336,8 +336,10 @@ def is_secret(field: str | None) -> bool:
 
 
 def problem(request: Request, status: int, title: str, detail: str,
-            field: str | None = None, value: Any = None) -> Response:
-    """An error as problem-details JSON (API) or a friendly error page (pages). The input it
+            field: str | None = None, value: Any = None, heading: str | None = None
+            ) -> Response:
+    """An error as problem-details JSON (API) or a friendly error page (pages), headed
+    `heading` (default: the heading of its status in error.html). The input it
     echoes (`field`, `value`, `instance`) is shortened to SHOWN characters each
     (schema.shown_text), so a 50,000-character key or claim id is not sent back whole, and
     a lone surrogate in it is written as an escape (text.escaped: it cannot be UTF-8)."""
@@ -372,7 +374,7 @@ def problem(request: Request, status: int, title: str, detail: str,
 
     written = {k: visible(v) if isinstance(v, str) else v for k, v in body.items()}
     page = request.app.state.templates.get_template("error.html").render(
-        request=request, error=written, nav=None, login_next=login_next)
+        request=request, error=written, nav=None, login_next=login_next, heading=heading)
     response = HTMLResponse(page, status_code=status)
     if request.method not in ("GET", "HEAD"):
         response.headers["Cache-Control"] = "no-store"      # the answer to a form post
@@ -445,17 +447,22 @@ TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not f
 
 
 async def answer(request: Request, status: int, title: str, detail: str,
-                 field: str | None = None, value: Any = None) -> Response:
+                 field: str | None = None, value: Any = None, heading: str | None = None
+                 ) -> Response:
     """`problem` in the thread pool, for the async error handlers: an error page's render
     asks who is signed in (base.html's `current_user`, a store look-up of the session),
     which must not block the event loop (a slow or unreachable store: every request)."""
     from starlette.concurrency import run_in_threadpool
 
-    return await run_in_threadpool(problem, request, status, title, detail, field, value)
+    return await run_in_threadpool(problem, request, status, title, detail, field, value,
+                                   heading)
 
 
 def add_error_handlers(app: FastAPI) -> None:
-    from moneytrail.ledger.errors import ConflictError, NotFoundError
+    from moneytrail.ledger.errors import AlreadyUndone, ConflictError, NotFoundError
+
+    # error pages whose status's heading would not fit ("This changed in the meantime")
+    headings = {AlreadyUndone: "This change is already undone"}
 
     @app.exception_handler(MoneytrailError)
     async def bad_input(request: Request, exc: MoneytrailError) -> Response:
@@ -464,7 +471,8 @@ def add_error_handlers(app: FastAPI) -> None:
             exc.http_status if exc.http_status in (401, 403, 409, 413, 415, 429, 503) else 400
         field = exc.field.lstrip("-") if exc.field else None
         title = TITLES.get(status, "Bad request")
-        response = await answer(request, status, title, exc.detail, field, exc.value)
+        response = await answer(request, status, title, exc.detail, field, exc.value,
+                                headings.get(type(exc)))
         retry = getattr(exc, "retry_after", None)
         if retry is not None:
             response.headers["Retry-After"] = str(max(1, math.ceil(retry)))
