@@ -395,8 +395,8 @@ class Ledger:
             return WriteResult(revisions=(), skipped=skipped, added=0, changed=0, removed=0,
                                unchanged=0)
         time = now()
-        revisions, counts, done = [], {"added": 0, "changed": 0, "removed": 0,
-                                       "unchanged": 0}, 0
+        revisions: list[int] = []
+        counts, done = {"added": 0, "changed": 0, "removed": 0, "unchanged": 0}, 0
         for kind, items in changes.items():
             for key, new in items.items():
                 current = existing[kind].get(key)

@@ -462,7 +462,7 @@ def add_error_handlers(app: FastAPI) -> None:
     from moneytrail.ledger.errors import AlreadyUndone, ConflictError, NotFoundError
 
     # error pages whose status's heading would not fit ("This changed in the meantime")
-    headings = {AlreadyUndone: "This change is already undone"}
+    headings: dict[type, str] = {AlreadyUndone: "This change is already undone"}
 
     @app.exception_handler(MoneytrailError)
     async def bad_input(request: Request, exc: MoneytrailError) -> Response:
