@@ -14,7 +14,8 @@ PUBLIC_URL_ENV = "MONEYTRAIL_PUBLIC_URL"
 
 def public_url(value: str | None = None) -> str:
     """The site's public address for links in documents that leave the site (the PDF and
-    HTML briefings): `value`, else the environment's MONEYTRAIL_PUBLIC_URL, as
+    HTML briefings), the address `serve` prints and reset links (`users reset-password`):
+    `value`, else the environment's MONEYTRAIL_PUBLIC_URL, as
     `https://mt.example.org` or `https://example.org/moneytrail` (no trailing slash); ''
     when unset, so those documents print relative paths (`/methods`), never the address the
     server happens to be reached at (127.0.0.1 behind a proxy). Anything but an http(s)
