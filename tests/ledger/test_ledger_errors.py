@@ -49,8 +49,8 @@ def test_a_row_of_one_field_says_one_field(ledger, tmp_path):
 
 
 @pytest.mark.parametrize(("url", "message"), [
-    ("foo://x", "unknown database type"),
-    ("mysql://u@localhost/db", "driver is not installed"),
+    ("foo://x", "only SQLite and PostgreSQL stores are supported"),
+    ("mysql://u@localhost/db", "only SQLite and PostgreSQL stores are supported"),
     ("/proc/no/such/ledger.sqlite", "the folder of this ledger store does not exist"),
     ("postgresql://u@127.0.0.1:1/x", "cannot open the ledger store"),
 ])

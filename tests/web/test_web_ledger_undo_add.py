@@ -83,3 +83,21 @@ def test_an_editor_may_not_revert_an_edit(app):
                           follow_redirects=False)
     assert refused.status_code == 403
     assert ledger.get("claim", ref)["note"] == "changed"
+
+
+def test_reverting_a_revision_twice_is_a_conflict_page_saying_so(app):
+    """h206: the second revert of one revision (a double submit, or a page shown before
+    another admin reverted it) was a 400 headed "Something in this address is not right"."""
+    ref, number = added_claim(app)
+    editor = login(app, "eve")
+    page = editor.get(f"/ledger/history/claim/{ref}").text
+    token = form_token(page, f"/ledger/revert/{number}")
+    for expected in (303, 409):
+        done = editor.post(f"/ledger/revert/{number}",
+                           data={"csrf_token": token, "reason": "a test claim"},
+                           follow_redirects=False)
+        assert done.status_code == expected, done.text
+    assert "<h1>This change is already undone</h1>" in done.text
+    assert "Something in this address is not right" not in done.text
+    assert f"is already as it was before revision {number}" in done.text
+    assert "there is nothing to revert" in done.text

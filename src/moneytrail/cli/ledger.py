@@ -36,6 +36,9 @@ AuthorOpt = Annotated[str | None, typer.Option("--author", help="who makes the c
                                                "(default: $USER)")]
 ReasonOpt = Annotated[str, typer.Option("--reason", help="why (kept in the history; "
                                         "required)")]
+ImportReasonOpt = Annotated[str, typer.Option(
+    "--reason", help="why (kept in the history; default: 'import of data package NAME "
+    "VERSION')")]
 RevisionOpt = Annotated[int | None, typer.Option(
     "--revision", help="the ledger as it was at this store revision (as a web page's "
     "citation names it; see 'ledger history'); default: the newest")]
@@ -340,12 +343,13 @@ def revert(revision: Annotated[int, typer.Argument(
 @ledger_app.command("import")
 def import_(path: Annotated[Path | None, typer.Argument(
                 help="data package folder (default: the bundled one)")] = None,
-            author: AuthorOpt = None, reason: ReasonOpt = "",
+            author: AuthorOpt = None, reason: ImportReasonOpt = "",
             overwrite: Annotated[bool, typer.Option(
                 "--overwrite", help="also replace records whose latest change was made by "
                 "hand (add, edit, delete, revert)")] = False,
             db: DbOpt = None) -> None:
-    """Import a data package's ledger and macro tables (one transaction; idempotent)."""
+    """Import a data package's ledger and macro tables (one transaction; idempotent: an
+    import that changes nothing writes no revision, so it needs no --author)."""
     with open_ledger(db) as ledger:
         result = ledger.import_package(path, author=author_of(author), reason=reason,
                                        overwrite=overwrite)

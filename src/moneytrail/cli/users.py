@@ -116,12 +116,15 @@ def revoke_key(key_or_prefix: str, db: DbOpt = None) -> None:
     console.print("revoked", highlight=False)
 
 
+LOCAL_URL = "http://127.0.0.1:8000"     # `moneytrail serve`'s own address by default
+
+
 @users_app.command("reset-password")
 def reset_password(
         name: str,
-        base_url: Annotated[str, typer.Option(
-            "--base-url", help="the web app's address, as users reach it")]
-        = "http://127.0.0.1:8000",
+        base_url: Annotated[str | None, typer.Option(
+            "--base-url", help="the web app's address, as users reach it (default: "
+            "$MONEYTRAIL_PUBLIC_URL, else http://127.0.0.1:8000)")] = None,
         hours: Annotated[float, typer.Option(
             "--hours", help="how long the link works (at most 168)", min=0.02, max=168)] = 24,
         db: DbOpt = None) -> None:
@@ -132,6 +135,10 @@ def reset_password(
     import datetime as dt
     from urllib.parse import urlsplit
 
+    from moneytrail.web.public import public_url
+
+    if base_url is None:                # the site's public address, as `serve` reads it
+        base_url = public_url() or LOCAL_URL
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise typer.BadParameter(f"--base-url must be an http(s) address, not {base_url!r}")

@@ -6,6 +6,7 @@ that is down), so it must read as one line naming the URL, never as a traceback.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,12 +24,53 @@ from moneytrail.text import shown_text
 POSTGRES_INSTALL = ".venv/bin/pip install -e '.[postgres]'"
 
 
+# the URL forms a store may be given as (the message of every refused URL lists them)
+ACCEPTED_URLS = ("a SQLite file path, sqlite:///PATH, postgresql://USER@HOST:PORT/DATABASE or "
+                 "postgresql+psycopg://USER@HOST:PORT/DATABASE")
+PASSWORD = re.compile(r"(://[^:/@]*:)[^@/]*@")
+
+
 def shown(url: str) -> str:
-    """The URL as it may be printed (no password)."""
+    """The URL as it may be printed (no password), also when SQLAlchemy cannot read it
+    (`postgresql://u:secret@h:notaport/db`: the password replaced by ***)."""
     try:
         return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return PASSWORD.sub(r"\1***@", url)
+
+
+def check_url(url: str, field: str = "--db", given: str | None = None) -> URL:
+    """The parsed URL of a store moneytrail can use, checked before any connection: a
+    SQLite or PostgreSQL URL (another database, `mysql://`, is not supported), and for
+    PostgreSQL a port from 1 to 65535 and a database name (without one the server's
+    maintenance database, `postgres`, would be used). Raises LedgerError naming `field`
+    (`--db`, or MONEYTRAIL_DATABASE_URL when the URL came from there) and the URL as `given`
+    (default `url`) without its password (exit 2)."""
+    where = "" if field == "--db" else f" (from {field}; --db overrides it)"
+
+    def refused(message: str) -> LedgerError:
+        return LedgerError(message + where, field=field, value=shown(given or url))
+
+    try:
+        parsed = make_url(url)
+    except ValueError:                  # a port that is not a number (`host:notaport`)
+        raise refused("the port must be a whole number from 1 to 65535 (as in "
+                      "postgresql://USER@HOST:5432/DATABASE)") from None
     except ArgumentError:
-        return url
+        raise refused(f"not a database URL (use {ACCEPTED_URLS})") from None
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise refused(f"only SQLite and PostgreSQL stores are supported, not {backend} "
+                      f"(use {ACCEPTED_URLS})")
+    if backend == "postgresql":
+        if parsed.port is not None and not 1 <= parsed.port <= 65535:
+            raise refused("the port must be a whole number from 1 to 65535 (as in "
+                          "postgresql://USER@HOST:5432/DATABASE)")
+        if not parsed.database and "dbname" not in parsed.query:
+            raise refused("a PostgreSQL URL must name its database "
+                          "(postgresql://USER@HOST:PORT/DATABASE): without one the server's "
+                          "maintenance database would be used")
+    return parsed
 
 
 def one_line(text: object) -> str:
@@ -37,16 +79,16 @@ def one_line(text: object) -> str:
 
 def open_engine(url: str) -> Engine:
     """An engine for the URL, configured for the store's write lock."""
+    parsed = check_url(url)
     try:
-        parsed = make_url(url)
         # a server store checks a pooled connection before use, so a restarted PostgreSQL
         # costs no failed request (issue 12's fault tests)
         kwargs: dict = {"connect_args": {"timeout": 30}} if parsed.get_backend_name() == \
             "sqlite" else {"pool_pre_ping": True}
         engine = create_engine(parsed, **kwargs)
     except NoSuchModuleError:
-        raise LedgerError("unknown database type (use a SQLite file path, sqlite:///FILE or "
-                          "postgresql://USER@HOST/DB)", field="--db", value=shown(url)) from None
+        raise LedgerError(f"unknown database type (use {ACCEPTED_URLS})", field="--db",
+                          value=shown(url)) from None
     except ImportError as exc:
         hint = ""
         if parsed.get_backend_name() == "postgresql":
@@ -82,8 +124,13 @@ READ_ONLY = ("readonly database", "read-only", "read only")
 LOCKED = ("database is locked", "lock timeout", "could not obtain lock", "deadlock")
 FULL = ("database or disk is full", "disk i/o error", "no space left", "disk full",
         "could not extend file")
+# a server that cannot be reached, whatever the reason (down, unknown host, no route, a
+# timeout, a refused login): the environment (exit 3, HTTP 503), as docs/errors.md says
 UNREACHABLE = ("unable to open database", "could not connect", "connection refused",
-               "server closed the connection", "connection to server")
+               "server closed the connection", "connection to server", "connection failed",
+               "failed to resolve host", "could not translate host name",
+               "name or service not known", "no route to host", "network is unreachable",
+               "timeout expired", "connection timed out")
 
 
 def unavailable(engine: Engine, exc: BaseException) -> StoreUnavailable | None:

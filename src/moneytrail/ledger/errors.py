@@ -1,7 +1,8 @@
 """Ledger errors, part of the one hierarchy in `moneytrail.errors` (see its exit codes).
 
-`NotFoundError` exits 4 (HTTP 404), `ConflictError` 5 (409), `StoreUnavailable` 3 (503: the
-store is read-only, locked or cannot be opened); the other ledger errors are bad input (2, 422).
+`NotFoundError` exits 4 (HTTP 404), `ConflictError` 5 (409; `AlreadyUndone` too),
+`StoreUnavailable` 3 (503: the store is read-only, locked or cannot be opened); the other
+ledger errors are bad input (2, 422).
 """
 
 from __future__ import annotations
@@ -30,6 +31,12 @@ class ConflictError(LedgerError, errors.ConflictError):
 class LaterChanges(ConflictError):
     """A revert refused because later revisions changed the same record (it would undo
     them too). The message says to revert those first; the command line adds its --force."""
+
+
+class AlreadyUndone(ConflictError):
+    """A revert refused because the record is already as it was before that revision (the
+    revision was reverted already, or edited back): a conflict with the store's state
+    (exit 5, HTTP 409), as when a page was shown before someone else reverted it."""
 
 
 class NotFoundError(LedgerError, errors.NotFoundError):

@@ -53,7 +53,9 @@ def resolve_url(url: str | os.PathLike | None = None) -> str:
     """A SQLAlchemy URL; a plain path means a SQLite file, `postgresql://` means psycopg 3.
 
     The default store's folder is created; a path given by `url` or MONEYTRAIL_DATABASE_URL
-    must be in an existing folder (LedgerError naming `--db` or the variable otherwise)."""
+    must be in an existing folder, and a URL one moneytrail can use (`connection.check_url`:
+    SQLite or PostgreSQL, a valid port, a database name); LedgerError naming `--db` or the
+    variable otherwise."""
     text = str(url) if url else os.environ.get(ENV_URL, "")
     if not text:
         return sqlite_url(default_path())
@@ -67,7 +69,12 @@ def resolve_url(url: str | os.PathLike | None = None) -> str:
     file = sqlite_file(text)
     if file is not None:                    # sqlite:///FILE: the same rule as a plain path
         check_folder(Path(file).expanduser().resolve(), field, text)
+    given = text
     for plain in ("postgresql://", "postgres://"):
         if text.startswith(plain):
-            return "postgresql+psycopg://" + text[len(plain):]
+            text = "postgresql+psycopg://" + text[len(plain):]
+            break
+    from moneytrail.ledger.connection import check_url
+
+    check_url(text, field, given)           # before connecting: no traceback, no wrong database
     return text

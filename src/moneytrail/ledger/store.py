@@ -19,7 +19,13 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from moneytrail.ledger import connection, dbrows, locking, validate
-from moneytrail.ledger.errors import ConflictError, LaterChanges, LedgerError, NotFoundError
+from moneytrail.ledger.errors import (
+    AlreadyUndone,
+    ConflictError,
+    LaterChanges,
+    LedgerError,
+    NotFoundError,
+)
 from moneytrail.ledger.models import Meta, Revision
 from moneytrail.ledger.money import Converter
 from moneytrail.ledger.records import KINDS, Record
@@ -332,8 +338,10 @@ class Ledger:
             rev["before"] = with_later_columns(rev["before"], current)
             rev["after"] = with_later_columns(rev["after"], current)
             if current == rev["before"]:
-                raise LedgerError(f"{kind} '{key}' is already as it was before this revision",
-                                  field="revision", value=number)
+                raise AlreadyUndone(f"{kind} '{key}' is already as it was before revision "
+                                    f"{number} (it was reverted already, or changed back): "
+                                    "there is nothing to revert", field="revision",
+                                    value=number)
             if current != rev["after"] and not force:
                 raise later_change_conflict(conn, rev)
             if rev["before"] is None and current is not None:
@@ -371,9 +379,12 @@ class Ledger:
         (`check_only`: validate only, write nothing).
 
         Runs inside the caller's write transaction (`writing`): on any error nothing is
-        written. Records are updated in place, so their keys never disappear mid-write.
+        written. Records are updated in place, so their keys never disappear mid-write. An
+        author is checked when given, and needed only when a revision is written: a write
+        that changes nothing (an import of a package the store already holds) needs none.
         """
-        author = require_author(author)
+        if author is not None and author.strip():
+            author = require_author(author)
         problem = text_problem(reason, multiline=True)
         if problem:
             raise LedgerError(problem, field="reason")
@@ -384,8 +395,8 @@ class Ledger:
             return WriteResult(revisions=(), skipped=skipped, added=0, changed=0, removed=0,
                                unchanged=0)
         time = now()
-        revisions, counts, done = [], {"added": 0, "changed": 0, "removed": 0,
-                                       "unchanged": 0}, 0
+        revisions: list[int] = []
+        counts, done = {"added": 0, "changed": 0, "removed": 0, "unchanged": 0}, 0
         for kind, items in changes.items():
             for key, new in items.items():
                 current = existing[kind].get(key)
@@ -393,6 +404,8 @@ class Ledger:
                 if before == new:
                     counts["unchanged"] += 1
                     continue
+                if not revisions:               # the first change: it is recorded under a name
+                    author = require_author(author)
                 # parameters apart from the statement: one compiled INSERT for every row
                 result = conn.execute(insert(Revision), {
                     "kind": kind, "key": key, "action": action, "author": author,

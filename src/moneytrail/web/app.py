@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -31,6 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from moneytrail.errors import MoneytrailError
 from moneytrail.web import views
 from moneytrail.web.format import FILTERS
+from moneytrail.web.public import PUBLIC_URL_ENV, public_url  # noqa: F401 (here before)
 from moneytrail.web.query import plain_address, strict_json_body, strict_query
 from moneytrail.web.state import WebState
 from moneytrail.web.views import View
@@ -119,7 +120,6 @@ def templates() -> Environment:
 
 
 ALLOWED_HOSTS_ENV = "MONEYTRAIL_ALLOWED_HOSTS"
-PUBLIC_URL_ENV = "MONEYTRAIL_PUBLIC_URL"
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 HOST_NAME = re.compile(r"^(\*\.)?[a-z0-9]([a-z0-9-]{0,62}\.)*[a-z0-9-]{1,63}$|^\[[0-9a-f:.]+\]$")
 
@@ -150,25 +150,6 @@ def allowed_hosts(values: Sequence[str] | str | None = None) -> list[str]:
                     value=item)
             out.append(item)
     return out or list(LOOPBACK_HOSTS)
-
-
-def public_url(value: str | None = None) -> str:
-    """The site's public address for links in documents that leave the site (the PDF and
-    HTML briefings): `value`, else the environment's MONEYTRAIL_PUBLIC_URL, as
-    `https://mt.example.org` or `https://example.org/moneytrail` (no trailing slash); ''
-    when unset, so those documents print relative paths (`/methods`), never the address the
-    server happens to be reached at (127.0.0.1 behind a proxy). Anything but an http(s)
-    address without query or fragment is refused (MoneytrailError naming the variable)."""
-    raw = (os.environ.get(PUBLIC_URL_ENV, "") if value is None else value).strip()
-    if not raw:
-        return ""
-    parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query \
-            or parts.fragment or "@" in parts.netloc:
-        raise MoneytrailError("the public address must be an http(s) address such as "
-                              "https://mt.example.org (a path is allowed; no query, "
-                              "fragment or user name)", field=PUBLIC_URL_ENV, value=raw)
-    return raw.rstrip("/")
 
 
 def create_app(db: str | None = None, data: str | None = None, *,
@@ -355,8 +336,10 @@ def is_secret(field: str | None) -> bool:
 
 
 def problem(request: Request, status: int, title: str, detail: str,
-            field: str | None = None, value: Any = None) -> Response:
-    """An error as problem-details JSON (API) or a friendly error page (pages). The input it
+            field: str | None = None, value: Any = None, heading: str | None = None
+            ) -> Response:
+    """An error as problem-details JSON (API) or a friendly error page (pages), headed
+    `heading` (default: the heading of its status in error.html). The input it
     echoes (`field`, `value`, `instance`) is shortened to SHOWN characters each
     (schema.shown_text), so a 50,000-character key or claim id is not sent back whole, and
     a lone surrogate in it is written as an escape (text.escaped: it cannot be UTF-8)."""
@@ -391,7 +374,7 @@ def problem(request: Request, status: int, title: str, detail: str,
 
     written = {k: visible(v) if isinstance(v, str) else v for k, v in body.items()}
     page = request.app.state.templates.get_template("error.html").render(
-        request=request, error=written, nav=None, login_next=login_next)
+        request=request, error=written, nav=None, login_next=login_next, heading=heading)
     response = HTMLResponse(page, status_code=status)
     if request.method not in ("GET", "HEAD"):
         response.headers["Cache-Control"] = "no-store"      # the answer to a form post
@@ -464,17 +447,22 @@ TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not f
 
 
 async def answer(request: Request, status: int, title: str, detail: str,
-                 field: str | None = None, value: Any = None) -> Response:
+                 field: str | None = None, value: Any = None, heading: str | None = None
+                 ) -> Response:
     """`problem` in the thread pool, for the async error handlers: an error page's render
     asks who is signed in (base.html's `current_user`, a store look-up of the session),
     which must not block the event loop (a slow or unreachable store: every request)."""
     from starlette.concurrency import run_in_threadpool
 
-    return await run_in_threadpool(problem, request, status, title, detail, field, value)
+    return await run_in_threadpool(problem, request, status, title, detail, field, value,
+                                   heading)
 
 
 def add_error_handlers(app: FastAPI) -> None:
-    from moneytrail.ledger.errors import ConflictError, NotFoundError
+    from moneytrail.ledger.errors import AlreadyUndone, ConflictError, NotFoundError
+
+    # error pages whose status's heading would not fit ("This changed in the meantime")
+    headings: dict[type, str] = {AlreadyUndone: "This change is already undone"}
 
     @app.exception_handler(MoneytrailError)
     async def bad_input(request: Request, exc: MoneytrailError) -> Response:
@@ -483,7 +471,8 @@ def add_error_handlers(app: FastAPI) -> None:
             exc.http_status if exc.http_status in (401, 403, 409, 413, 415, 429, 503) else 400
         field = exc.field.lstrip("-") if exc.field else None
         title = TITLES.get(status, "Bad request")
-        response = await answer(request, status, title, exc.detail, field, exc.value)
+        response = await answer(request, status, title, exc.detail, field, exc.value,
+                                headings.get(type(exc)))
         retry = getattr(exc, "retry_after", None)
         if retry is not None:
             response.headers["Retry-After"] = str(max(1, math.ceil(retry)))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from moneytrail.web.public import PUBLIC_URL_ENV
+
 
 def serve(host: str = "127.0.0.1", port: int = 8000, db: str | None = None,
           data: str | None = None, trusted_proxies: Sequence[str] = (),
@@ -30,8 +32,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, db: str | None = None,
             ("--port", port)       # uvicorn's own startup failure
         raise ResourceError(problem, field=field, value=value)
     app = create_app(db=db, data=data, hosts=names)
-    print(f"moneytrail web app: open {open_url(host, port, names)} (Ctrl+C stops it)",
-          flush=True)
+    print(f"moneytrail web app: open {address_line(host, port, names, app.state.public_url)} "
+          "(Ctrl+C stops it)", flush=True)
     if proxies:
         print("trusting X-Forwarded-For and X-Forwarded-Proto from " + ", ".join(proxies),
               flush=True)
@@ -75,6 +77,16 @@ def open_url(host: str, port: int, names: Sequence[str]) -> str:
                 "address is not an allowed host name)")
     return (f"http://{plain[0]}:{port}/ (an allowed host name; {shown} is not one, so it "
             "would get 400 Invalid host header)")
+
+
+def address_line(host: str, port: int, names: Sequence[str], public: str) -> str:
+    """What `serve` says to open: the public address `public` (MONEYTRAIL_PUBLIC_URL, checked
+    by `web.public.public_url`; behind a reverse proxy the listen address is not where users
+    go) followed by the address it listens on, labelled; without one, `open_url`."""
+    if not public:
+        return open_url(host, port, names)
+    return (f"{public}/ (the public address, {PUBLIC_URL_ENV}; listening on "
+            f"http://{display_host(host)}:{port}/)")
 
 
 def default_hosts(host: str) -> list[str]:

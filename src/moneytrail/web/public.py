@@ -1,0 +1,32 @@
+"""The site's public address (MONEYTRAIL_PUBLIC_URL): the web app writes it into documents
+that leave the site, `moneytrail serve` prints it, `moneytrail users reset-password` puts its
+links under it. A module of its own, so the command line reads it without loading FastAPI."""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlsplit
+
+from moneytrail.errors import MoneytrailError
+
+PUBLIC_URL_ENV = "MONEYTRAIL_PUBLIC_URL"
+
+
+def public_url(value: str | None = None) -> str:
+    """The site's public address for links in documents that leave the site (the PDF and
+    HTML briefings), the address `serve` prints and reset links (`users reset-password`):
+    `value`, else the environment's MONEYTRAIL_PUBLIC_URL, as
+    `https://mt.example.org` or `https://example.org/moneytrail` (no trailing slash); ''
+    when unset, so those documents print relative paths (`/methods`), never the address the
+    server happens to be reached at (127.0.0.1 behind a proxy). Anything but an http(s)
+    address without query or fragment is refused (MoneytrailError naming the variable)."""
+    raw = (os.environ.get(PUBLIC_URL_ENV, "") if value is None else value).strip()
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query \
+            or parts.fragment or "@" in parts.netloc:
+        raise MoneytrailError("the public address must be an http(s) address such as "
+                              "https://mt.example.org (a path is allowed; no query, "
+                              "fragment or user name)", field=PUBLIC_URL_ENV, value=raw)
+    return raw.rstrip("/")
