@@ -75,7 +75,6 @@ def add(name: Annotated[str, typer.Argument(help="account name (lower case)")],
         raise typer.BadParameter("choose one of --admin, --editor, --reader")
     role = "admin" if admin else "reader" if reader else "editor"
     from moneytrail.accounts.store import check_name, check_password
-
     from moneytrail.errors import ConflictError
 
     name = check_name(name)                 # before the password is typed (twice) for nothing
@@ -96,9 +95,10 @@ def add(name: Annotated[str, typer.Argument(help="account name (lower case)")],
 
 @users_app.command("disable")
 def disable(name: str, db: DbOpt = None) -> None:
-    """Disable an account: it cannot log in, its sessions end and its API keys are revoked
-    (`moneytrail users enable NAME` lets it log in again). Accounts are never deleted: a
-    name stays the author of its revisions."""
+    """Disable an account: it cannot log in, its sessions end and its API keys are revoked.
+
+    `moneytrail users enable NAME` lets it log in again. Accounts are never deleted (nor
+    renamed): a name stays the author of its revisions."""
     ledger, accounts = open_accounts(db)
     with ledger:
         accounts.disable(name)
@@ -109,8 +109,9 @@ def disable(name: str, db: DbOpt = None) -> None:
 
 @users_app.command("enable")
 def enable(name: str, db: DbOpt = None) -> None:
-    """Let a disabled account log in again. Its API keys stay revoked: make new ones with
-    `moneytrail users key NAME`."""
+    """Let a disabled account log in again.
+
+    Its API keys stay revoked: make new ones with `moneytrail users key NAME`."""
     ledger, accounts = open_accounts(db)
     with ledger:
         changed = accounts.enable(name)
@@ -124,13 +125,15 @@ def enable(name: str, db: DbOpt = None) -> None:
 
 
 @users_app.command("role")
-def role(name: Annotated[str, typer.Argument(help="account name")],
-         new_role: Annotated[str, typer.Argument(metavar="ROLE",
-                                                 help="reader, editor or admin")],
-         db: DbOpt = None) -> None:
-    """Change an account's role (reader, editor or admin). It holds from the account's next
-    request on: its open sessions and API keys keep working with the new role's rights (a
-    demoted editor can no longer save; a write key of a reader may only read)."""
+def set_role(name: Annotated[str, typer.Argument(help="account name")],
+             new_role: Annotated[str, typer.Argument(metavar="ROLE",
+                                                     help="reader, editor or admin")],
+             db: DbOpt = None) -> None:
+    """Change an account's role: reader, editor or admin.
+
+    It holds from the account's next request on: its open sessions and API keys keep working
+    with the new role's rights (a demoted editor can no longer save; a write key of an account
+    made a reader may only read)."""
     ledger, accounts = open_accounts(db)
     with ledger:
         before = accounts.set_role(name, new_role)
