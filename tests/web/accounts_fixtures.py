@@ -62,10 +62,13 @@ def make_app(url: str, **options):
     accounts = Accounts(application.state.web.ledger.engine, clock=clock, hasher=FAST)
     application.state.accounts = accounts
     application.state.clock = clock
+    # rita gets her keys as an editor and is then made a reader: `new_key` refuses a reader a
+    # write key (h207), so a reader holds one only after a demotion, and it may only read
     for name, role in ROLES.items():
-        accounts.add(name, PASSWORDS[name], role=role)
+        accounts.add(name, PASSWORDS[name], role="editor" if name == "rita" else role)
     application.state.keys = {(name, scope): accounts.new_key(name, scope)
                               for name in ("eve", "mal", "rita") for scope in ("read", "write")}
+    accounts.set_role("rita", ROLES["rita"])
     return application
 
 

@@ -74,10 +74,13 @@ def app(request, tmp_path_factory):
     accounts = Accounts(application.state.web.ledger.engine, clock=clock, hasher=FAST)
     application.state.accounts = accounts
     application.state.clock = clock
-    for name, role in (("root", "admin"), ("eve", "editor"), ("rita", "reader")):
+    # rita's write key is made while she is an editor, then she is made a reader: `new_key`
+    # refuses a reader a write key (h207); a demoted account's key may only read
+    for name, role in (("root", "admin"), ("eve", "editor"), ("rita", "editor")):
         accounts.add(name, PASSWORDS[name], role=role)
     application.state.keys = {(name, scope): accounts.new_key(name, scope)
                               for name in ("eve", "rita") for scope in ("read", "write")}
+    accounts.set_role("rita", "reader")
     yield application
     application.state.web.close()
     if schema:

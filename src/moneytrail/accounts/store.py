@@ -367,9 +367,37 @@ class Accounts:
             conn.execute(update(ApiKey).where(ApiKey.account_id == account)
                          .values(revoked=True))
 
+    def enable(self, name: str) -> bool:
+        """Let a disabled account log in again; returns False when it was not disabled (then
+        nothing changes). Its sessions ended and its API keys were revoked when it was
+        disabled: they stay so (it logs in anew; `new_key` makes new keys)."""
+        with locking.write_transaction(self.engine) as conn:
+            account = self._account_id(conn, name)
+            return bool(conn.execute(update(Account).where(
+                Account.id == account, Account.disabled.is_(True))
+                .values(disabled=False)).rowcount)
+
+    def set_role(self, name: str, role: str) -> str:
+        """Give the account `role` (reader, editor or admin); returns its role before (the
+        same when nothing changed). Its sessions and API keys stay: `session` and `by_key`
+        read the role on every request, so a demotion holds from the account's next
+        request on (a demoted editor's open form cannot save; a write key of an account now
+        a reader may only read). Raises AccountError (unknown role), NotFoundError."""
+        if role not in ROLES:
+            raise AccountError(f"role must be one of {', '.join(ROLES)}", field="role",
+                               value=role)
+        with locking.write_transaction(self.engine) as conn:
+            account = self._account_id(conn, name)
+            before = conn.execute(select(Account.role).where(Account.id == account)).scalar_one()
+            if before != role:
+                conn.execute(update(Account).where(Account.id == account).values(role=role))
+        return before
+
     # -- API keys -------------------------------------------------------------------------
     def new_key(self, name: str, scope: str) -> str:
-        """A new API key for the account (returned once; only its hash is kept)."""
+        """A new API key for the account (returned once; only its hash is kept). Raises
+        NotFoundError, AccountError (unknown scope, a disabled account, a write key for a
+        reader: it could never write)."""
         if scope not in SCOPES:
             raise AccountError(f"scope must be one of {', '.join(SCOPES)}", field="scope",
                                value=scope)
@@ -377,10 +405,13 @@ class Accounts:
         key = f"mt_{prefix}_{secrets.token_urlsafe(32)}"
         with locking.write_transaction(self.engine) as conn:
             account = self._account_id(conn, name)
-            disabled = conn.execute(select(Account.disabled).where(
-                Account.id == account)).scalar()
+            disabled, role = conn.execute(select(Account.disabled, Account.role).where(
+                Account.id == account)).one()
             if disabled:
                 raise AccountError("the account is disabled", field="name", value=name)
+            if scope == "write" and role == "reader":
+                raise AccountError(f"{name} is a reader: a write key needs an editor or "
+                                   f"admin account (moneytrail users role {name} editor)")
             conn.execute(insert(ApiKey).values(
                 account_id=account, prefix=prefix, key_hash=digest(key), scope=scope,
                 revoked=False, created_at=self.clock()))

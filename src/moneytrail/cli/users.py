@@ -1,7 +1,10 @@
 """`moneytrail users ...`: the accounts that may write through the web app and the JSON API.
 
 There are no default accounts: the first admin is made with `moneytrail users add NAME --admin`
-(or `MONEYTRAIL_ADMIN_PASSWORD` at the first `moneytrail serve`).
+(or `MONEYTRAIL_ADMIN_PASSWORD` at the first `moneytrail serve`). Every command that writes
+ends with a line naming the store it wrote to (`store_line`): without --db or
+MONEYTRAIL_DATABASE_URL that is the personal SQLite file, not a team's database.
+Accounts are never renamed or deleted (a name is the author of its revisions): disable one.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ import typer
 from moneytrail.cli.common import DbOpt, console, err
 
 users_app = typer.Typer(no_args_is_help=True, help="Accounts: who may edit the ledger on the "
-                        "web and through the API (admins create them; no open sign-up).")
+                        "web and through the API (admins create them; no open sign-up). "
+                        "Accounts are not renamed or deleted (a name stays the author of "
+                        "its revisions): disable one instead.")
 
 
 def open_accounts(db: str | None):
@@ -25,6 +30,24 @@ def open_accounts(db: str | None):
 
     ledger = moneytrail.ledger.open(db)
     return ledger, Accounts(ledger.engine)
+
+
+def store_line(ledger, db: str | None) -> str:
+    """The line a writing command ends with: the store it wrote to (the SQLite file, or the
+    URL with its password as ***: ledger.connection.store_name) and, when neither --db nor
+    MONEYTRAIL_DATABASE_URL chose it, that it is the default personal store."""
+    import os
+
+    from moneytrail.ledger.connection import store_name
+    from moneytrail.ledger.location import ENV_URL
+
+    name = store_name(ledger.engine)
+    where = f"the SQLite file {name}" if ledger.engine.url.get_backend_name() == "sqlite" \
+        else f"the database {name}"
+    if db is None and not os.environ.get(ENV_URL):
+        where += (" (the default store: give --db URL or set MONEYTRAIL_DATABASE_URL to "
+                  "manage a team's accounts)")
+    return f"store: {where}"
 
 
 def read_password(from_stdin: bool) -> str:
@@ -52,24 +75,82 @@ def add(name: Annotated[str, typer.Argument(help="account name (lower case)")],
         raise typer.BadParameter("choose one of --admin, --editor, --reader")
     role = "admin" if admin else "reader" if reader else "editor"
     from moneytrail.accounts.store import check_name, check_password
+    from moneytrail.errors import ConflictError
 
-    check_name(name)                        # before the password is typed (twice) for nothing
+    name = check_name(name)                 # before the password is typed (twice) for nothing
     ledger, accounts = open_accounts(db)
     with ledger:
-        accounts.check_new_name(name)       # a taken name too; `add` checks again (a race)
-        password = read_password(password_stdin)
-        check_password(password, name)
-        accounts.add(name, password, role=role)
+        try:
+            accounts.check_new_name(name)   # a taken name too; `add` checks again (a race)
+            password = read_password(password_stdin)
+            check_password(password, name)
+            accounts.add(name, password, role=role)
+        except ConflictError as exc:
+            raise ConflictError(f"{exc.detail}; to change its role: moneytrail users role "
+                                f"{name} {role}", field=exc.field, value=exc.value) from None
+        where = store_line(ledger, db)
     console.print(f"created {role} account '{name}'", highlight=False)
+    console.print(where, highlight=False, markup=False, soft_wrap=True)
 
 
 @users_app.command("disable")
 def disable(name: str, db: DbOpt = None) -> None:
-    """Disable an account: it cannot log in, its sessions end and its API keys are revoked."""
+    """Disable an account: it cannot log in, its sessions end and its API keys are revoked.
+
+    `moneytrail users enable NAME` lets it log in again. Accounts are never deleted (nor
+    renamed): a name stays the author of its revisions."""
     ledger, accounts = open_accounts(db)
     with ledger:
         accounts.disable(name)
+        where = store_line(ledger, db)
     console.print(f"disabled '{name}': sessions ended, API keys revoked", highlight=False)
+    console.print(where, highlight=False, markup=False, soft_wrap=True)
+
+
+@users_app.command("enable")
+def enable(name: str, db: DbOpt = None) -> None:
+    """Let a disabled account log in again.
+
+    Its API keys stay revoked: make new ones with `moneytrail users key NAME`."""
+    ledger, accounts = open_accounts(db)
+    with ledger:
+        changed = accounts.enable(name)
+        where = store_line(ledger, db)
+    if changed:
+        console.print(f"enabled '{name}': it may log in again; its old API keys stay revoked "
+                      f"(new ones: moneytrail users key {name})", highlight=False)
+    else:
+        console.print(f"'{name}' is not disabled: nothing changed", highlight=False)
+    console.print(where, highlight=False, markup=False, soft_wrap=True)
+
+
+@users_app.command("role")
+def set_role(name: Annotated[str, typer.Argument(help="account name")],
+             new_role: Annotated[str, typer.Argument(metavar="ROLE",
+                                                     help="reader, editor or admin")],
+             db: DbOpt = None) -> None:
+    """Change an account's role: reader, editor or admin.
+
+    It holds from the account's next request on: its open sessions and API keys keep working
+    with the new role's rights (a demoted editor can no longer save; a write key of an account
+    made a reader may only read)."""
+    ledger, accounts = open_accounts(db)
+    with ledger:
+        before = accounts.set_role(name, new_role)
+        where = store_line(ledger, db)
+    if before == new_role:
+        console.print(f"'{name}' is already {article(new_role)}: nothing changed",
+                      highlight=False)
+    else:
+        console.print(f"'{name}' is now {article(new_role)} (was {article(before)}); its open "
+                      f"sessions and API keys have {article(new_role)}'s rights from their "
+                      "next request", highlight=False)
+    console.print(where, highlight=False, markup=False, soft_wrap=True)
+
+
+def article(role_name: str) -> str:
+    """'a reader', 'an editor', 'an admin'."""
+    return f"{'an' if role_name[:1] in 'aeiou' else 'a'} {role_name}"
 
 
 @users_app.command("list")
@@ -102,9 +183,11 @@ def key(name: str,
     ledger, accounts = open_accounts(db)
     with ledger:
         new = accounts.new_key(name, scope)
+        where = store_line(ledger, db)
     print(new)
     err.print(f"API key for '{name}' (scope {scope}): shown once; send it as "
               "'Authorization: Bearer KEY'.", highlight=False)
+    err.print(where, highlight=False, markup=False, soft_wrap=True)
 
 
 @users_app.command("revoke-key")
@@ -113,7 +196,9 @@ def revoke_key(key_or_prefix: str, db: DbOpt = None) -> None:
     ledger, accounts = open_accounts(db)
     with ledger:
         accounts.revoke_key(key_or_prefix)
+        where = store_line(ledger, db)
     console.print("revoked", highlight=False)
+    console.print(where, highlight=False, markup=False, soft_wrap=True)
 
 
 LOCAL_URL = "http://127.0.0.1:8000"     # `moneytrail serve`'s own address by default
@@ -145,9 +230,11 @@ def reset_password(
     ledger, accounts = open_accounts(db)
     with ledger:
         token = accounts.issue_reset(name, dt.timedelta(hours=hours))
+        where = store_line(ledger, db)
     print(f"{base_url.rstrip('/')}/reset-password?token={token}")
     err.print(f"one-time reset link for '{name}', valid {hours:g} h: shown once. When it "
               f"is used, every session of '{name}' ends and all of its API keys are "
               f"revoked; make new ones with: moneytrail users key {name} --scope read "
               "(or --scope write)",
               highlight=False)
+    err.print(where, highlight=False, markup=False, soft_wrap=True)
