@@ -14,11 +14,12 @@ from moneytrail.analysis.hardware import reference_accelerator
 from moneytrail.data.consistency import exclusion_problems
 from moneytrail.data.package import bundled_path, open_package
 from moneytrail.data.sourcing import (
+    WEAK_SOURCED,
     flag_of,
+    label_above_sources_problems,
     source_flags,
     sourcing_counts,
     sourcing_problems,
-    weak_sourced_label_problems,
 )
 from moneytrail.ledger.queries import is_need
 from moneytrail.ledger.records import DEAL_KINDS
@@ -169,7 +170,9 @@ def test_a_weak_source_on_a_code_host_is_counted_not_an_error(tmp_path):
     package = open_package(root)
     # the code host is no error for a weak source; only the rows resting on it alone, still
     # labelled filing, are (data 2.5.0: no better than the best of their sources)
-    assert sourcing_problems(package) == weak_sourced_label_problems(package)
+    assert sourcing_problems(package) == label_above_sources_problems(package)
+    assert all(p.message.startswith(WEAK_SOURCED.partition("(")[0])
+               for p in sourcing_problems(package))
     assert {p.value for p in sourcing_problems(package)} == {"filing"}
     before = primary_ref_target(open_package())
     after = primary_ref_target(package)
