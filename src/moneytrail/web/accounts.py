@@ -259,7 +259,10 @@ def issue_reset(request: Request, name: str, body: ResetBody,
     import datetime as dt
 
     token = auth.accounts(request).issue_reset(name, dt.timedelta(hours=body.hours))
-    link = f"{str(request.base_url).rstrip('/')}/reset-password?token={token}"
+    # the site's public address when set (as `users reset-password`): behind a reverse
+    # proxy the address this request reached is not where the account's owner goes
+    base = request.app.state.public_url or str(request.base_url).rstrip("/")
+    link = f"{base}/reset-password?token={token}"
     return JSONResponse({"account": name, "link": link, "valid_hours": body.hours},
                         status_code=201, headers={"Cache-Control": "no-store"})
 
