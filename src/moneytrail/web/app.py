@@ -152,6 +152,21 @@ def allowed_hosts(values: Sequence[str] | str | None = None) -> list[str]:
     return out or list(LOOPBACK_HOSTS)
 
 
+def with_public_host(names: list[str], public: str) -> list[str]:
+    """The allowed host `names` plus the host name of the site's public address `public`
+    (MONEYTRAIL_PUBLIC_URL, checked by `public_url`; '' when unset): `serve` prints that
+    address, so a request reaching it must not get 400 Invalid host header. Its port is
+    dropped (the Host header check compares names only)."""
+    from urllib.parse import urlsplit
+
+    name = (urlsplit(public).hostname or "") if public else ""
+    if ":" in name:
+        name = f"[{name}]"                      # an IPv6 address, as the Host header writes it
+    if not name or name in names:
+        return names
+    return [*names, *allowed_hosts([name])]
+
+
 def create_app(db: str | None = None, data: str | None = None, *,
                run_limit: tuple[float, float] = (20, 20 / 60), workers: int = 2,
                start_reference_runs: bool = True,
@@ -160,7 +175,8 @@ def create_app(db: str | None = None, data: str | None = None, *,
     """A new web app on the ledger store `db` (default: the user's store) and data package
     `data` (default: the bundled one). The store is opened now, so a bad `db` fails here.
     `hosts`: the Host header names it answers to (`allowed_hosts`: default
-    MONEYTRAIL_ALLOWED_HOSTS, else the loopback names); any other Host gets 400. `public`: the
+    MONEYTRAIL_ALLOWED_HOSTS, else the loopback names; plus the public address's host name,
+    `with_public_host`); any other Host gets 400. `public`: the
     site's public address for links in briefings (`public_url`: default MONEYTRAIL_PUBLIC_URL,
     else none: relative links).
 
@@ -213,8 +229,8 @@ def create_app(db: str | None = None, data: str | None = None, *,
     app.state.templates.globals["source_groups"] = state.source_groups
     from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-    app.state.allowed_hosts = allowed_hosts(hosts)
     app.state.public_url = public_url(public)
+    app.state.allowed_hosts = with_public_host(allowed_hosts(hosts), app.state.public_url)
     # OWASP host header injection: links and redirects are written from the Host header.
     # Added first, so it is the innermost middleware: its 400 still gets the security headers
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=app.state.allowed_hosts,

@@ -37,7 +37,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, db: str | None = None,
     if proxies:
         print("trusting X-Forwarded-For and X-Forwarded-Proto from " + ", ".join(proxies),
               flush=True)
-    print("answering to the host names " + ", ".join(names) + " (--allowed-host or "
+    print("answering to the host names " + ", ".join(app.state.allowed_hosts) +
+          " (--allowed-host or "
           "MONEYTRAIL_ALLOWED_HOSTS for others)", flush=True)
     # uvicorn's own proxy handling stays off: it would trust $FORWARDED_ALLOW_IPS or
     # 127.0.0.1 without being asked; behind_proxies trusts the listed addresses only
