@@ -131,13 +131,19 @@ def test_me_says_a_demoted_accounts_write_key_cannot_write(app):
     assert client.get("/api/v1/me").json()["can_write"] is False      # anonymous
 
 
-# -- 6. the help of `users role` -----------------------------------------------------------
-def test_users_role_help_keeps_its_sentences_whole():
+# -- 6. the help of `users role` (and its neighbours) ------------------------------------
+@pytest.mark.parametrize("command", ["role", "disable", "enable"])
+def test_users_help_text_is_reflowed_without_broken_lines(command):
+    """Typer reflows a docstring's first paragraph but keeps the line breaks of later ones,
+    so at 80 columns a later paragraph came out as a long line, a stub, a long line: every
+    line of a paragraph but its last now fills the width."""
     from moneytrail.cli import app as cli
 
-    shown = CliRunner().invoke(cli, ["users", "role", "--help"], env={"COLUMNS": "100"},
-                               terminal_width=100)
+    shown = CliRunner().invoke(cli, ["users", command, "--help"],
+                               env={"COLUMNS": "80", "TERMINAL_WIDTH": "80"})
     assert shown.exit_code == 0, shown.output
-    text = " ".join(shown.output.replace("│", " ").split())
-    assert "a demoted editor can no longer save; a write key of an account made a reader " \
-        "may only read" in text, shown.output
+    prose = shown.output.split("\u256d", 1)[0].split("Usage:", 1)[1].split("\n")[1:]
+    paragraphs = "\n".join(line.strip() for line in prose).strip().split("\n\n")
+    for paragraph in paragraphs:
+        lines = paragraph.split("\n")
+        assert all(len(line) >= 60 for line in lines[:-1]), shown.output

@@ -93,10 +93,11 @@ def add(name: Annotated[str, typer.Argument(help="account name (lower case)")],
     console.print(where, highlight=False, markup=False, soft_wrap=True)
 
 
+# the commands' docstrings are one paragraph each: Typer reflows a docstring's first
+# paragraph only and keeps the line breaks of later ones (broken lines at 80 columns)
 @users_app.command("disable")
 def disable(name: str, db: DbOpt = None) -> None:
     """Disable an account: it cannot log in, its sessions end and its API keys are revoked.
-
     `moneytrail users enable NAME` lets it log in again. Accounts are never deleted (nor
     renamed): a name stays the author of its revisions."""
     ledger, accounts = open_accounts(db)
@@ -129,11 +130,10 @@ def set_role(name: Annotated[str, typer.Argument(help="account name")],
              new_role: Annotated[str, typer.Argument(metavar="ROLE",
                                                      help="reader, editor or admin")],
              db: DbOpt = None) -> None:
-    """Change an account's role: reader, editor or admin.
-
-    It holds from the account's next request on: its open sessions and API keys keep working
-    with the new role's rights (a demoted editor can no longer save; a write key of an account
-    made a reader may only read)."""
+    """Change an account's role: reader, editor or admin. It holds from the account's next
+    request on: its open sessions and API keys keep working with the new role's rights (a
+    demoted editor can no longer save; a write key of an account made a reader may only
+    read)."""
     ledger, accounts = open_accounts(db)
     with ledger:
         before = accounts.set_role(name, new_role)
