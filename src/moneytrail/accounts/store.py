@@ -358,14 +358,36 @@ class Accounts:
             raise NotFoundError("no account with this name", field="name", value=name)
         return found
 
-    def disable(self, name: str) -> None:
-        """Disable an account: it can no longer log in, its sessions end, its keys are revoked."""
+    @staticmethod
+    def _refuse_last_admin(conn, account: int, name: str) -> None:
+        """Raise AccountError when `account` is the only enabled admin (demoting or disabling
+        it would leave no one to manage accounts); called inside the write transaction that
+        makes the change, so two admins demoting each other cannot both pass."""
+        role, disabled = conn.execute(select(Account.role, Account.disabled).where(
+            Account.id == account)).one()
+        if role != "admin" or disabled:
+            return
+        other = conn.execute(select(Account.id).where(
+            Account.role == "admin", Account.disabled.is_(False),
+            Account.id != account)).first()
+        if other is None:
+            raise AccountError(f"{name} is the only admin: make another account admin first "
+                               "(moneytrail users role NAME admin)", field="name", value=name)
+
+    def disable(self, name: str) -> bool:
+        """Disable an account: it can no longer log in, its sessions end, its keys are revoked.
+        Returns False when it was already disabled (then nothing changes). Raises
+        NotFoundError, AccountError (the only enabled admin: `_refuse_last_admin`)."""
         with locking.write_transaction(self.engine) as conn:
             account = self._account_id(conn, name)
+            if conn.execute(select(Account.disabled).where(Account.id == account)).scalar():
+                return False
+            self._refuse_last_admin(conn, account, name)
             conn.execute(update(Account).where(Account.id == account).values(disabled=True))
             conn.execute(delete(Session).where(Session.account_id == account))
             conn.execute(update(ApiKey).where(ApiKey.account_id == account)
                          .values(revoked=True))
+        return True
 
     def enable(self, name: str) -> bool:
         """Let a disabled account log in again; returns False when it was not disabled (then
@@ -382,7 +404,8 @@ class Accounts:
         same when nothing changed). Its sessions and API keys stay: `session` and `by_key`
         read the role on every request, so a demotion holds from the account's next
         request on (a demoted editor's open form cannot save; a write key of an account now
-        a reader may only read). Raises AccountError (unknown role), NotFoundError."""
+        a reader may only read). Raises AccountError (unknown role; demoting the only enabled
+        admin: `_refuse_last_admin`), NotFoundError."""
         if role not in ROLES:
             raise AccountError(f"role must be one of {', '.join(ROLES)}", field="role",
                                value=role)
@@ -390,6 +413,7 @@ class Accounts:
             account = self._account_id(conn, name)
             before = conn.execute(select(Account.role).where(Account.id == account)).scalar_one()
             if before != role:
+                self._refuse_last_admin(conn, account, name)
                 conn.execute(update(Account).where(Account.id == account).values(role=role))
         return before
 
@@ -417,13 +441,20 @@ class Accounts:
                 revoked=False, created_at=self.clock()))
         return key
 
-    def revoke_key(self, key_or_prefix: str) -> None:
+    def revoke_key(self, key_or_prefix: str) -> bool:
+        """Revoke the API key given whole or by its prefix (the part after `mt_`); returns
+        False when it was already revoked (then nothing changes). Raises NotFoundError."""
         prefix = key_or_prefix.split("_")[1] if key_or_prefix.startswith("mt_") \
             else key_or_prefix
         with locking.write_transaction(self.engine) as conn:
-            if not conn.execute(update(ApiKey).where(ApiKey.prefix == prefix)
-                                .values(revoked=True)).rowcount:
+            if conn.execute(update(ApiKey).where(ApiKey.prefix == prefix,
+                                                 ApiKey.revoked.is_(False))
+                            .values(revoked=True)).rowcount:
+                return True
+            if conn.execute(select(ApiKey.prefix).where(ApiKey.prefix == prefix)).first() \
+                    is None:
                 raise NotFoundError("no API key with this prefix", field="key", value=prefix)
+            return False
 
     def by_key(self, key: str) -> Who | None:
         """The account of a valid, unrevoked API key of an enabled account, else None."""

@@ -102,9 +102,12 @@ def disable(name: str, db: DbOpt = None) -> None:
     renamed): a name stays the author of its revisions."""
     ledger, accounts = open_accounts(db)
     with ledger:
-        accounts.disable(name)
+        changed = accounts.disable(name)
         where = store_line(ledger, db)
-    console.print(f"disabled '{name}': sessions ended, API keys revoked", highlight=False)
+    if changed:
+        console.print(f"disabled '{name}': sessions ended, API keys revoked", highlight=False)
+    else:
+        console.print(f"'{name}' is already disabled: nothing changed", highlight=False)
     console.print(where, highlight=False, markup=False, soft_wrap=True)
 
 
@@ -195,9 +198,10 @@ def revoke_key(key_or_prefix: str, db: DbOpt = None) -> None:
     """Revoke an API key (give the key or its prefix, the part after `mt_`)."""
     ledger, accounts = open_accounts(db)
     with ledger:
-        accounts.revoke_key(key_or_prefix)
+        changed = accounts.revoke_key(key_or_prefix)
         where = store_line(ledger, db)
-    console.print("revoked", highlight=False)
+    console.print("revoked" if changed else "this key is already revoked: nothing changed",
+                  highlight=False)
     console.print(where, highlight=False, markup=False, soft_wrap=True)
 
 
