@@ -264,6 +264,10 @@ def test_users_cli(store_url, monkeypatch):
     assert key.exit_code == 0 and key.stdout.startswith("mt_")
     listed = runner.invoke(app, ["users", "list", "-f", "json", "--db", store_url])
     assert '"role": "admin"' in listed.stdout and '"api_keys": 1' in listed.stdout
+    # the only enabled admin may not be disabled (h210): a second admin first
+    second = runner.invoke(app, ["users", "add", "ops", "--admin", "--password-stdin", "--db",
+                                 store_url], input="another quite long admin passphrase\n")
+    assert second.exit_code == 0, second.output
     assert runner.invoke(app, ["users", "disable", "root", "--db", store_url]).exit_code == 0
     listed = runner.invoke(app, ["users", "list", "-f", "json", "--db", store_url])
     assert '"disabled": true' in listed.stdout and '"api_keys": 0' in listed.stdout
