@@ -267,13 +267,18 @@ def issue_reset(request: Request, name: str, body: ResetBody,
                         status_code=201, headers={"Cache-Control": "no-store"})
 
 
-@router.get("/api/v1/me", tags=["accounts"], summary="The caller's account and role")
+@router.get("/api/v1/me", tags=["accounts"], summary="The caller's account and role, and "
+            "whether it may write now")
 def me(request: Request) -> JSONResponse:
+    """`scope` is an API key's scope as issued ("write" for a session); `can_write` says
+    whether the caller may write ledger records now: the account's current role and the
+    scope together (a write key of an account made a reader since: false). Anonymous:
+    account null, role reader, can_write false."""
     current = auth.who(request)
     if current is None:
-        return JSONResponse({"account": None, "role": "reader"})
+        return JSONResponse({"account": None, "role": "reader", "can_write": False})
     return JSONResponse({"account": current.name, "role": current.role, "via": current.via,
-                         "scope": current.scope})
+                         "scope": current.scope, "can_write": current.can_edit})
 
 
 # -- JSON writes ---------------------------------------------------------------------------
