@@ -23,7 +23,7 @@ from accounts_fixtures import FAST, HTTPS, bearer, login, make_app, store_url  #
 from fastapi.testclient import TestClient  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
-from moneytrail.accounts import Accounts, AccountError  # noqa: E402
+from moneytrail.accounts import AccountError, Accounts  # noqa: E402
 
 PUBLIC = "https://money.example.org/app"
 
