@@ -37,7 +37,7 @@ from moneytrail.ledger.store import line_breaks
 from moneytrail.ledger.validate import REQUIRED, normalised_fields
 from moneytrail.web import auth, formerrors
 from moneytrail.web.format import ledger_value
-from moneytrail.web.views import deal_link_url, diff, ledger_options
+from moneytrail.web.views import deal_link_url, diff, ledger_options, revision_param, unit_of
 
 router = APIRouter(include_in_schema=False)
 WRITABLE = ("source", "deal", "claim")
@@ -471,11 +471,16 @@ def save_add(request: Request, kind: str, who: Who, fields: list[str],
 def history_page(request: Request, kind: str, key: str, reverted: str | None = None,
                  currency: str | None = None, price_year: str | None = None) -> HTMLResponse:
     """A record's every change as a diff. `currency` and `price_year` (the deal page's, when
-    its history link is followed) are read as the deal page reads them and kept by the
-    link back to the deal, so the reader returns to the amounts in the money they chose."""
+    its history link is followed) are read and checked as the deal page checks them (an
+    unknown currency or a price year without rates is a 400 naming it) and kept by the
+    link back to the deal, so the reader returns to the amounts in the money they chose.
+    `reverted` (set by `revert`) is a revision number, checked as `?revision=` is."""
     ledger = request.app.state.web.ledger
     kind_of(kind)
+    revision_param(reverted, "reverted")
     money = ledger_options(currency, price_year)
+    if money:
+        unit_of(request.app.state.web, money)      # the deal page's check (queries.target)
     frame = ledger.history(kind, key)
     if frame.empty:
         raise HTTPException(404, "There is no page at this address.")
