@@ -118,3 +118,17 @@ def test_write_tables_names_the_eu_row_as_the_pages_do(cli_store, tmp_path):
     run.write_tables(tmp_path / "own", "csv", countries={"US": "USA"})
     own = pd.read_csv(tmp_path / "own" / f"{run.run_id}-country.csv", keep_default_na=False)
     assert dict(zip(own["country"], own["country_name"], strict=True))["US"] == "USA"
+
+
+@pytest.mark.parametrize("run", [None, 7])
+def test_a_run_that_is_neither_an_id_nor_a_result_is_a_clear_error(module_ws, run):
+    """check_against_run(ws, claim, None) (or an int) raised AttributeError ('NoneType' object
+    has no attribute 'kind'); now a MoneytrailError naming the argument `run`."""
+    from moneytrail.errors import MoneytrailError
+    from moneytrail.service.run_claims import check_against_run
+
+    with pytest.raises(MoneytrailError) as caught:
+        check_against_run(module_ws, STARGATE_JOBS, run)
+    assert caught.value.field == "run"
+    assert "expected a run id or a stored run" in str(caught.value)
+    assert repr(run) in str(caught.value)

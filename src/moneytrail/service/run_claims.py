@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from moneytrail.errors import MoneytrailError, ScenarioError
 from moneytrail.ledger.errors import NotFoundError
 from moneytrail.service.result import Result
+from moneytrail.text import shown_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -178,9 +179,9 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result | str, *,
     analysis.claims.NOT_APPLICABLE and it says why (`not_about`).
 
     Raises NotFoundError for an unknown claim (service.runs.RunNotFound, one, for an
-    unknown run id), MoneytrailError when the claim
-    does not depend on a plan, the run is not a trace or its plan breaks today's plan rules
-    (a run stored under older ones)."""
+    unknown run id), MoneytrailError naming `run` when `result` is neither a run id nor a
+    Result, MoneytrailError when the claim does not depend on a plan, the run is not a
+    trace or its plan breaks today's plan rules (a run stored under older ones)."""
     from moneytrail.analysis.claims import DRAWS, withheld_verdict_reason
     from moneytrail.analysis.claims_schema import parse_claims
     from moneytrail.service import tasks
@@ -191,6 +192,10 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result | str, *,
         raise NotFoundError("no claim with this id", field="claim", value=claim_id)
     if isinstance(result, str):
         result = tasks.show_run(ws, result)
+    if not isinstance(result, Result):
+        raise MoneytrailError("expected a run id or a stored run (a Result, as "
+                              "tasks.show_run gives it)", field="run",
+                              value=shown_text(repr(result), 60))
     claim = claims[claim_id]
     follow = plan_dependent(claim)
     if not follow:
