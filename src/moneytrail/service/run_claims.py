@@ -121,8 +121,9 @@ class RunCheck:
     run's plan), the (check index, reference plan id) pairs that traced the run's plan
     instead, the run's draws and seed, why there is no verdict ('' when there is one) and
     why the claim is not checked against this run at all (`not_about`: the claim is about
-    another plan, its verdict analysis.claims.NOT_APPLICABLE; '' when it applies), and the
-    claim (`claim`: its id, text and sources)."""
+    another plan, its verdict analysis.claims.NOT_APPLICABLE; '' when it applies), the
+    claim (`claim`: its id, text and sources) and the id of the run it is checked against
+    (`run_id`; '' when not known)."""
 
     checked: Result | None
     followed: list[tuple[int, str]]
@@ -131,6 +132,18 @@ class RunCheck:
     withheld: str
     not_about: str = ""
     claim: Claim | None = None
+    run_id: str = ""
+
+    def __repr__(self) -> str:
+        """A few lines (the check's run holds whole tables: thousands of characters): the
+        claim, the run, the verdict, draws and seed, and what to call for the rows."""
+        claim = self.claim.id if self.claim else "unknown"
+        why = self.not_about or self.withheld
+        return (f"<RunCheck of claim {claim!r} against run {self.run_id or 'unknown'}: "
+                f"{self.verdict}\n"
+                f"  draws {self.draws:,}, seed {self.seed}, checks tracing the run's plan: "
+                f"{len(self.followed)}" + (f"; {shown_text(why, 80)!r}" if why else "")
+                + "\n  .frame() gives the check rows, .checked the check's run>")
 
     @property
     def verdict(self) -> str:
@@ -211,7 +224,7 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result | str, *,
     reason = not_about_reason(claim, plan)
     if reason:
         return RunCheck(checked=None, followed=[], draws=draws, seed=seed, withheld="",
-                        not_about=reason, claim=claim)
+                        not_about=reason, claim=claim, run_id=result.run_id)
     data: dict[str, Any] = claim.model_dump(mode="json", exclude_none=True)
     data.pop("about", None)         # it applies (above); its checks now trace the run's plan
     replaced = []
@@ -227,7 +240,8 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result | str, *,
                                        name=name, draws=draws, seed=seed, store=store,
                                        traces=traces, derived_from=result.run_id)
     return RunCheck(checked=checked, followed=replaced, draws=draws, seed=seed,
-                    withheld=withheld_verdict_reason(draws), claim=claim)
+                    withheld=withheld_verdict_reason(draws), claim=claim,
+                    run_id=result.run_id)
 
 
 def budget_of(plan: Any) -> tuple[float, str] | None:
