@@ -118,3 +118,33 @@ def test_write_tables_names_the_eu_row_as_the_pages_do(cli_store, tmp_path):
     run.write_tables(tmp_path / "own", "csv", countries={"US": "USA"})
     own = pd.read_csv(tmp_path / "own" / f"{run.run_id}-country.csv", keep_default_na=False)
     assert dict(zip(own["country"], own["country_name"], strict=True))["US"] == "USA"
+
+
+@pytest.mark.parametrize("run", [None, 7])
+def test_a_run_that_is_neither_an_id_nor_a_result_is_a_clear_error(module_ws, run):
+    """check_against_run(ws, claim, None) (or an int) raised AttributeError ('NoneType' object
+    has no attribute 'kind'); now a MoneytrailError naming the argument `run`."""
+    from moneytrail.errors import MoneytrailError
+    from moneytrail.service.run_claims import check_against_run
+
+    with pytest.raises(MoneytrailError) as caught:
+        check_against_run(module_ws, STARGATE_JOBS, run)
+    assert caught.value.field == "run"
+    assert "expected a run id or a stored run" in str(caught.value)
+    assert repr(run) in str(caught.value)
+
+
+@pytest.mark.parametrize("claim", [STARGATE_JOBS, "any-plan"])
+def test_a_run_check_has_a_short_repr(module_ws, german_run, claim):
+    """A RunCheck's repr was the dataclass's, every field with the check's whole run: 3,470
+    characters. Now a few lines: the claim, the run, the verdict, draws and seed."""
+    from moneytrail.service.run_claims import check_against_run, debate_claims, plan_dependent
+
+    if claim == "any-plan":         # a claim checked against the run (not "not applicable")
+        claim = next(c for c in debate_claims().values()
+                     if plan_dependent(c) and not c.about).id
+    checked = check_against_run(module_ws, claim, german_run)
+    shown = repr(checked)
+    assert len(shown) < 500, shown
+    assert repr(claim) in shown and german_run in shown and checked.verdict in shown
+    assert f"draws {DRAWS}" in shown and "seed 1" in shown

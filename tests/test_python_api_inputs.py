@@ -357,3 +357,19 @@ def test_parse_scenario_text_keeps_the_file_size_limit(monkeypatch):
     with pytest.raises(LimitError) as caught:
         mt.parse_scenario("title: " + "x" * 200)
     assert "more than the limit of 100" in str(caught.value)
+
+
+@pytest.mark.parametrize("given, value, words", [
+    ("hello", "hello", "text that YAML reads as a str"),
+    ("- a\n- b", "- a\n- b", "text that YAML reads as a list"),
+    ("x" * 200, "x" * 60 + "\u2026", "text that YAML reads as a str"),
+    (5, "5", "a value of type int")])
+def test_parse_scenario_of_no_mapping_says_what_it_was_given(given, value, words):
+    """`mt.parse_scenario("hello")` said `value 'str'`: now the text given (shortened) and
+    what a scenario is (a mapping of keys to values, as YAML text or a dict)."""
+    with pytest.raises(ScenarioError) as caught:
+        mt.parse_scenario(given)
+    assert caught.value.value == value
+    assert words in str(caught.value)
+    assert "a mapping of keys to values, as YAML text" in str(caught.value)
+    assert "or a dict" in str(caught.value)

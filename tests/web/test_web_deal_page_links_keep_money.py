@@ -108,3 +108,21 @@ def test_the_history_page_refuses_an_invalid_price_year(client):
     response = client.get(f"/ledger/history/deal/{STARGATE}?price_year=twenty")
     assert response.status_code == 400
     assert "price_year" in response.text
+
+
+@pytest.mark.parametrize(("query", "field", "value"), [
+    ("currency=XYZ", "currency", "XYZ"),
+    ("price_year=1800", "price_year", "1800"),
+    ("reverted=abc", "reverted", "abc"),
+])
+def test_the_history_page_checks_its_query_as_the_deal_page_does(client, query, field, value):
+    """/ledger/history/deal/ID?currency=XYZ (or price_year=1800) was a 200 page whose link
+    back to the deal led to a 400; ?reverted=abc (a revision number) was taken too. Each is
+    now a 400 page naming the parameter and its value, as the deal page's is."""
+    history = client.get(f"/ledger/history/deal/{STARGATE}?{query}")
+    assert history.status_code == 400, history.text
+    text = unescape(history.text)
+    assert field in text and value in text
+    if field != "reverted":
+        deal = client.get(f"/ledger/deals/{STARGATE}?{query}")
+        assert deal.status_code == 400

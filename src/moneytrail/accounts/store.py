@@ -61,6 +61,8 @@ CLIENT_FORGET = dt.timedelta(hours=1)
 IPV6_GROUP = 64           # an IPv6 client is counted by its /64 (one host holds a whole /64)
 RESET_VALID = dt.timedelta(hours=24)      # default lifetime of an admin-issued reset link
 MAX_RESET_VALID = dt.timedelta(days=7)
+MIN_RESET_VALID = dt.timedelta(minutes=1)
+RESET_RANGE = "a reset link is valid for 1 minute to 7 days"
 COMMON_PASSWORDS = Path(__file__).parent / "common-passwords.txt.gz"
 
 Clock = Callable[[], dt.datetime]
@@ -695,9 +697,8 @@ class Accounts:
         """A one-time password reset token for the account (returned once; only its SHA-256
         is stored), valid for `valid` (at most 7 days). Earlier unused tokens of the account
         stop working. Raises `NotFoundError`, `AccountError` (disabled account, bad validity)."""
-        if not dt.timedelta(minutes=1) <= valid <= MAX_RESET_VALID:
-            raise AccountError("a reset link is valid for 1 minute to 7 days", field="hours",
-                               value=valid.total_seconds() / 3600)
+        if not MIN_RESET_VALID <= valid <= MAX_RESET_VALID:
+            raise AccountError(RESET_RANGE, field="hours", value=valid.total_seconds() / 3600)
         token = secrets.token_urlsafe(32)          # 256 bits
         now = self.clock()
         with locking.write_transaction(self.engine) as conn:
@@ -761,3 +762,14 @@ class Accounts:
                          .values(revoked=True))
             conn.execute(delete(LoginThrottle).where(LoginThrottle.key == f"account:{name}"))
         return name
+
+
+def reset_validity(hours: float) -> dt.timedelta:
+    """How long a reset link works, from a number of `hours` (the HTTP API's `hours`):
+    MIN_RESET_VALID to MAX_RESET_VALID, else an AccountError naming
+    `hours` and the value given (checked in hours first, so a huge number is that error,
+    never an OverflowError of timedelta)."""
+    low, high = (limit.total_seconds() / 3600 for limit in (MIN_RESET_VALID, MAX_RESET_VALID))
+    if not low <= hours <= high:           # NaN too
+        raise AccountError(RESET_RANGE, field="hours", value=hours)
+    return dt.timedelta(hours=hours)

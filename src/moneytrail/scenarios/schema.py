@@ -720,12 +720,18 @@ def parse_scenario(data: dict[str, Any] | str, *, source: str = "<scenario>",
     strings; dates are ISO strings. `"year": "2025"` or `"seed": "1"` is refused naming the
     field and value. Without it (YAML files, Python) a number written as text is still read as a
     number."""
+    given = data
     if isinstance(data, str):
         data = scenario_text(data, source)
     if not isinstance(data, dict):
-        raise ScenarioError("a scenario must be a mapping of keys to values (a dict) or the "
-                            "YAML text of one; for a file use mt.load_scenario(path)",
-                            file=source, value=type(data).__name__)
+        # what was given (the text, or the value's repr, shortened) and what it reads as
+        what = (f"text that YAML reads as a {type(data).__name__}, not a mapping"
+                if isinstance(given, str) else f"a value of type {type(given).__name__}")
+        raise ScenarioError(f"expected a scenario: a mapping of keys to values, as YAML text "
+                            f"(e.g. 'id: my-plan' and more 'key: value' lines) or a dict; got "
+                            f"{what}; for a file use mt.load_scenario(path)",
+                            file=source, value=shown_text(given if isinstance(given, str)
+                                                          else repr(given), 60))
     try:
         if strict:
             import json

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from moneytrail.errors import MoneytrailError, ScenarioError
 from moneytrail.ledger.errors import NotFoundError
 from moneytrail.service.result import Result
+from moneytrail.text import shown_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -120,8 +121,9 @@ class RunCheck:
     run's plan), the (check index, reference plan id) pairs that traced the run's plan
     instead, the run's draws and seed, why there is no verdict ('' when there is one) and
     why the claim is not checked against this run at all (`not_about`: the claim is about
-    another plan, its verdict analysis.claims.NOT_APPLICABLE; '' when it applies), and the
-    claim (`claim`: its id, text and sources)."""
+    another plan, its verdict analysis.claims.NOT_APPLICABLE; '' when it applies), the
+    claim (`claim`: its id, text and sources) and the id of the run it is checked against
+    (`run_id`; '' when not known)."""
 
     checked: Result | None
     followed: list[tuple[int, str]]
@@ -130,6 +132,18 @@ class RunCheck:
     withheld: str
     not_about: str = ""
     claim: Claim | None = None
+    run_id: str = ""
+
+    def __repr__(self) -> str:
+        """A few lines (the check's run holds whole tables: thousands of characters): the
+        claim, the run, the verdict, draws and seed, and what to call for the rows."""
+        claim = self.claim.id if self.claim else "unknown"
+        why = self.not_about or self.withheld
+        return (f"<RunCheck of claim {claim!r} against run {self.run_id or 'unknown'}: "
+                f"{self.verdict}\n"
+                f"  draws {self.draws:,}, seed {self.seed}, checks tracing the run's plan: "
+                f"{len(self.followed)}" + (f"; {shown_text(why, 80)!r}" if why else "")
+                + "\n  .frame() gives the check rows, .checked the check's run>")
 
     @property
     def verdict(self) -> str:
@@ -178,9 +192,9 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result | str, *,
     analysis.claims.NOT_APPLICABLE and it says why (`not_about`).
 
     Raises NotFoundError for an unknown claim (service.runs.RunNotFound, one, for an
-    unknown run id), MoneytrailError when the claim
-    does not depend on a plan, the run is not a trace or its plan breaks today's plan rules
-    (a run stored under older ones)."""
+    unknown run id), MoneytrailError naming `run` when `result` is neither a run id nor a
+    Result, MoneytrailError when the claim does not depend on a plan, the run is not a
+    trace or its plan breaks today's plan rules (a run stored under older ones)."""
     from moneytrail.analysis.claims import DRAWS, withheld_verdict_reason
     from moneytrail.analysis.claims_schema import parse_claims
     from moneytrail.service import tasks
@@ -191,6 +205,10 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result | str, *,
         raise NotFoundError("no claim with this id", field="claim", value=claim_id)
     if isinstance(result, str):
         result = tasks.show_run(ws, result)
+    if not isinstance(result, Result):
+        raise MoneytrailError("expected a run id or a stored run (a Result, as "
+                              "tasks.show_run gives it)", field="run",
+                              value=shown_text(repr(result), 60))
     claim = claims[claim_id]
     follow = plan_dependent(claim)
     if not follow:
@@ -206,7 +224,7 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result | str, *,
     reason = not_about_reason(claim, plan)
     if reason:
         return RunCheck(checked=None, followed=[], draws=draws, seed=seed, withheld="",
-                        not_about=reason, claim=claim)
+                        not_about=reason, claim=claim, run_id=result.run_id)
     data: dict[str, Any] = claim.model_dump(mode="json", exclude_none=True)
     data.pop("about", None)         # it applies (above); its checks now trace the run's plan
     replaced = []
@@ -222,7 +240,8 @@ def check_against_run(ws: Workspace, claim_id: str, result: Result | str, *,
                                        name=name, draws=draws, seed=seed, store=store,
                                        traces=traces, derived_from=result.run_id)
     return RunCheck(checked=checked, followed=replaced, draws=draws, seed=seed,
-                    withheld=withheld_verdict_reason(draws), claim=claim)
+                    withheld=withheld_verdict_reason(draws), claim=claim,
+                    run_id=result.run_id)
 
 
 def budget_of(plan: Any) -> tuple[float, str] | None:

@@ -245,9 +245,12 @@ class StrictBody(BaseModel):
 
 class ResetBody(StrictBody):
     """How long the link works: a JSON number of hours (1 minute to 7 days; 24 if left
-    out). Strict like every JSON body: "24" or an unknown key is refused."""
+    out). Strict like every JSON body: "24" or an unknown key is refused (422, the body's
+    shape); a number out of that range is a 400 naming `hours` (accounts.store.
+    reset_validity), too small or too large alike, as docs/errors.md has values out of
+    their range."""
 
-    hours: float = Field(default=24, gt=0, le=168)
+    hours: float = Field(default=24, description="1 minute to 7 days (1/60 to 168 hours)")
 
 
 @router.post("/api/v1/accounts/{name}/password-reset", tags=["accounts"], status_code=201,
@@ -256,9 +259,9 @@ class ResetBody(StrictBody):
 def issue_reset(request: Request, name: str, body: ResetBody,
                 who: Annotated[Who, Depends(auth.require_admin)],
                 _body: CheckedBody) -> JSONResponse:
-    import datetime as dt
+    from moneytrail.accounts.store import reset_validity
 
-    token = auth.accounts(request).issue_reset(name, dt.timedelta(hours=body.hours))
+    token = auth.accounts(request).issue_reset(name, reset_validity(body.hours))
     # the site's public address when set (as `users reset-password`): behind a reverse
     # proxy the address this request reached is not where the account's owner goes
     base = request.app.state.public_url or str(request.base_url).rstrip("/")

@@ -209,7 +209,9 @@ def create_app(db: str | None = None, data: str | None = None, *,
                   "(application/problem+json) naming the field and value.",
                   # FastAPI's own docs pages load Swagger UI from a CDN, which the CSP and the
                   # project forbid: web.apidocs serves it from the swagger-ui-py package
-                  openapi_url=f"{API}/openapi.json", docs_url=None, redoc_url=None,
+                  # the description at /api/v1/openapi.json is web.openapi's route (FastAPI's
+                  # own would skip the dependencies below)
+                  openapi_url=None, docs_url=None, redoc_url=None,
                   lifespan=lifespan,
                   # unknown or repeated query parameters of /api/v1 routes, control
                   # characters in any address: 400 (web.query)

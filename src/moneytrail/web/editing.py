@@ -37,7 +37,14 @@ from moneytrail.ledger.store import line_breaks
 from moneytrail.ledger.validate import REQUIRED, normalised_fields
 from moneytrail.web import auth, formerrors
 from moneytrail.web.format import ledger_value
-from moneytrail.web.views import deal_link_url, diff, ledger_options
+from moneytrail.web.views import (
+    deal_link_url,
+    diff,
+    ledger_options,
+    revision_param,
+    totals_link,
+    unit_of,
+)
 
 router = APIRouter(include_in_schema=False)
 WRITABLE = ("source", "deal", "claim")
@@ -312,14 +319,37 @@ async def form_text(request: Request, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+def reader_money(request: Request, currency: str | None, price_year: str | None
+                 ) -> dict[str, Any]:
+    """The reader's money of a form opened from a deal page (`?currency=USD&price_year=
+    2024`), read and checked as the deal page checks it (views.ledger_options, unit_of: a
+    400 naming an unknown currency or a price year without rates); {} when not given."""
+    money = ledger_options(currency, price_year)
+    if money:
+        unit_of(request.app.state.web, money)
+    return money
+
+
+def with_money(path: str, money: dict[str, Any]) -> str:
+    """`path` with the reader's `money` (reader_money) as its query, so a form's action,
+    its History link and the page after saving keep it."""
+    return totals_link(money, path)
+
+
 # -- edit -----------------------------------------------------------------------------------
 @router.get("/ledger/edit/{kind}/{key}")
-def edit_form(request: Request, kind: str, key: str) -> HTMLResponse:
+def edit_form(request: Request, kind: str, key: str, currency: str | None = None,
+              price_year: str | None = None) -> HTMLResponse:
+    """The edit form of a record; `currency` and `price_year` (the deal page's, when its
+    edit link is followed) are kept by the form's action, its History link and the deal
+    page it returns to after saving."""
     editor_page(request)
     record = request.app.state.web.ledger.get(kind_of(kind), key)
+    money = reader_money(request, currency, price_year)
     return page(request, "edit.html", kind=kind, key=key, fields=editable(kind),
                 values=record, revision=record["revision"], reason="",
-                action=f"/ledger/edit/{kind}/{key}")
+                action=with_money(f"/ledger/edit/{kind}/{key}", money),
+                history=with_money(f"/ledger/history/{kind}/{key}", money))
 
 
 def reason_errors(reason: str) -> list[MoneytrailError]:
@@ -329,7 +359,8 @@ def reason_errors(reason: str) -> list[MoneytrailError]:
 
 @router.post("/ledger/edit/{kind}/{key}")
 async def edit_save(request: Request, kind: str, key: str,
-                    who: Annotated[Who, Depends(auth.require_editor)]) -> Response:
+                    who: Annotated[Who, Depends(auth.require_editor)],
+                    currency: str | None = None, price_year: str | None = None) -> Response:
     fields = editable(kind_of(kind))
     values = await form_fields(request, kind, fields)
     reason = (await form_text(request, "reason")).strip()
@@ -337,16 +368,20 @@ async def edit_save(request: Request, kind: str, key: str,
     # the ledger's reads and write in the thread pool: a slow store holds up this request
     # only, never the event loop
     return await run_in_threadpool(save_edit, request, kind, key, who, fields, values,
-                                   reason, based_on)
+                                   reason, based_on, (currency, price_year))
 
 
 def save_edit(request: Request, kind: str, key: str, who: Who, fields: list[str],
-              values: dict[str, str], reason: str, based_on: str) -> Response:
+              values: dict[str, str], reason: str, based_on: str,
+              reader: tuple[str | None, str | None] = (None, None)) -> Response:
     """`edit_save`'s work once the form is read: the edit, or the form again with its
-    errors, or the conflict page of a stale edit."""
+    errors, or the conflict page of a stale edit. `reader`: the form's currency and price
+    year (edit_form), kept by the form shown again and the page after saving."""
     ledger = request.app.state.web.ledger
+    money = reader_money(request, *reader)
     common = {"kind": kind, "key": key, "fields": fields, "values": values,
-              "action": f"/ledger/edit/{kind}/{key}", "reason": reason}
+              "action": with_money(f"/ledger/edit/{kind}/{key}", money), "reason": reason,
+              "history": with_money(f"/ledger/history/{kind}/{key}", money)}
     if not (based_on.isascii() and based_on.isdigit() and len(based_on) <= 12):
         if not reason:
             return error_page(request, form_errors(kind, reason_errors(reason), values,
@@ -371,8 +406,8 @@ def save_edit(request: Request, kind: str, key: str, who: Who, fields: list[str]
     if failures:
         return error_page(request, form_errors(kind, failures, values, fields),
                           revision=based_on, **common)
-    return RedirectResponse(formerrors.done(view_url(kind, ledger.get(kind, key)), "saved"),
-                            status_code=303)
+    return RedirectResponse(formerrors.done(view_url(kind, ledger.get(kind, key), money),
+                                            "saved"), status_code=303)
 
 
 def started_from(request: Request, kind: str, key: str, number: int,
@@ -471,11 +506,16 @@ def save_add(request: Request, kind: str, who: Who, fields: list[str],
 def history_page(request: Request, kind: str, key: str, reverted: str | None = None,
                  currency: str | None = None, price_year: str | None = None) -> HTMLResponse:
     """A record's every change as a diff. `currency` and `price_year` (the deal page's, when
-    its history link is followed) are read as the deal page reads them and kept by the
-    link back to the deal, so the reader returns to the amounts in the money they chose."""
+    its history link is followed) are read and checked as the deal page checks them (an
+    unknown currency or a price year without rates is a 400 naming it) and kept by the
+    link back to the deal, so the reader returns to the amounts in the money they chose.
+    `reverted` (set by `revert`) is a revision number, checked as `?revision=` is."""
     ledger = request.app.state.web.ledger
     kind_of(kind)
+    revision_param(reverted, "reverted")
     money = ledger_options(currency, price_year)
+    if money:
+        unit_of(request.app.state.web, money)      # the deal page's check (queries.target)
     frame = ledger.history(kind, key)
     if frame.empty:
         raise HTTPException(404, "There is no page at this address.")

@@ -157,7 +157,12 @@ def describe(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def install(app: FastAPI) -> None:
-    """Serve `describe`'s description at the app's openapi_url (built once)."""
+    """Serve `describe`'s description (built once) at /api/v1/openapi.json, as a route of
+    the app (the app has no `openapi_url`: FastAPI's own route for it skips the app's
+    dependencies), so it takes the API's rule on query parameters as every /api/v1 address
+    does (web.query.strict_query: `?utm_source=x` is a 400, as at /api/v1/docs)."""
+    from fastapi.responses import JSONResponse
+
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             app.openapi_schema = describe(get_openapi(
@@ -166,3 +171,7 @@ def install(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi          # type: ignore[method-assign]
+
+    @app.get(f"{API}/openapi.json", include_in_schema=False)
+    def openapi_json() -> JSONResponse:
+        return JSONResponse(openapi())

@@ -131,15 +131,16 @@ def local(url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def revision_param(value: str | None) -> int | None:
-    """The `revision` query parameter of a ledger page: a whole number (the revision a
-    citation names); the ledger then refuses one it does not have (Ledger.at)."""
-    text = text_param("revision", value)
+def revision_param(value: str | None, name: str = "revision") -> int | None:
+    """The `revision` query parameter of a ledger page (or another naming a revision, such
+    as the history page's `reverted`): a whole number (the revision a citation names); the
+    ledger then refuses one it does not have (Ledger.at). MoneytrailError naming `name`."""
+    text = text_param(name, value)
     if text is None:
         return None
     if not re.fullmatch(r"[0-9]+", text):      # ASCII digits, as a citation writes it
         raise MoneytrailError("not a revision number (a whole number from 1, as a page's "
-                              "\u201cCite as\u201d line gives it)", field="revision",
+                              "\u201cCite as\u201d line gives it)", field=name,
                               value=text)
     return int(text)
 
