@@ -1,0 +1,39 @@
+"""A tester's findings on store URLs and the public address (h209): in-memory, blank and
+mistyped stores are refused before anything is written, a password with @ is never shown in
+part, and the public address must have a valid port and host."""
+
+from __future__ import annotations
+
+import pytest
+
+from moneytrail.cli import main
+from moneytrail.errors import MoneytrailError
+from moneytrail.web.public import PUBLIC_URL_ENV, public_url
+
+
+def run_main(capsys, *args):
+    with pytest.raises(SystemExit) as info:
+        main(list(args))
+    out = capsys.readouterr()
+    return info.value.code, out.out, out.err
+
+
+def one_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+# 5. the public address: a port from 1 to 65535, a host without spaces ----------------------
+@pytest.mark.parametrize("value", ["https://a.org:99999", "https://a.org:0/", "https://a b.org/",
+                                   "https://a_b!.org", "https://:443/"])
+def test_a_public_address_with_a_bad_port_or_host_is_refused(value):
+    with pytest.raises(MoneytrailError) as info:
+        public_url(value)
+    assert info.value.field == PUBLIC_URL_ENV and str(info.value).count("\n") == 0
+
+
+@pytest.mark.parametrize("value", ["https://mt.example.org", "https://a.org:8443/mt",
+                                   "http://127.0.0.1:8000", "http://[::1]:8000/"])
+def test_good_public_addresses_still_pass(value):
+    assert public_url(value) == value.rstrip("/")
