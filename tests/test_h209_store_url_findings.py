@@ -37,3 +37,22 @@ def test_a_public_address_with_a_bad_port_or_host_is_refused(value):
                                    "http://127.0.0.1:8000", "http://[::1]:8000/"])
 def test_good_public_addresses_still_pass(value):
     assert public_url(value) == value.rstrip("/")
+
+
+# 2. a password with @ written as is: refused before connecting, masked whole ----------------
+@pytest.mark.parametrize("command", [("ledger", "status"), ("users", "list")])
+def test_a_url_with_more_than_one_at_is_refused_and_masked(capsys, monkeypatch, command):
+    from moneytrail.ledger import connection
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("an engine was made for a URL that should have been refused")
+
+    monkeypatch.setattr(connection, "create_engine", refuse)
+    url = "postgresql://postgres:my@secret@word@127.0.0.1:55432/t51"
+    code, out, err = run_main(capsys, *command, "--db", url)
+    line = one_line(err)
+    assert code == 2 and not out.strip()
+    assert "secret" not in line and "word@" not in line
+    assert line.startswith("error: field '--db', value 'postgresql://postgres:***@127.0.0.1:"
+                           "55432/t51': ")
+    assert "a password containing @ must be written %40" in line
