@@ -56,3 +56,53 @@ def test_a_url_with_more_than_one_at_is_refused_and_masked(capsys, monkeypatch, 
     assert line.startswith("error: field '--db', value 'postgresql://postgres:***@127.0.0.1:"
                            "55432/t51': ")
     assert "a password containing @ must be written %40" in line
+
+
+# 1. an in-memory store is lost when the command ends: refused on the command line ------------
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///", ":memory:", "sqlite:///:memory:"])
+def test_an_in_memory_store_is_refused_before_writing(capsys, monkeypatch, url):
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("a long password 1\n"))
+    code, out, err = run_main(capsys, "users", "add", "zed", "--password-stdin", "--db", url)
+    assert code == 2 and "created" not in out
+    assert one_line(err) == (f"error: field '--db', value '{url}': an in-memory SQLite store "
+                             "is lost when the command ends: give a SQLite file "
+                             "(sqlite:///PATH) or a database URL")
+
+
+def test_an_in_memory_store_from_the_variable_is_refused(capsys, monkeypatch):
+    monkeypatch.setenv("MONEYTRAIL_DATABASE_URL", "sqlite://")
+    code, _, err = run_main(capsys, "ledger", "status")
+    line = one_line(err)
+    assert code == 2 and line.startswith("error: field 'MONEYTRAIL_DATABASE_URL', value "
+                                         "'sqlite://': an in-memory SQLite store")
+    assert line.endswith("(from MONEYTRAIL_DATABASE_URL; --db overrides it)")
+
+
+def test_the_library_still_opens_an_in_memory_store():
+    from moneytrail.ledger.location import resolve_url
+
+    assert resolve_url(":memory:") == "sqlite://"
+
+
+# 3. an empty or blank --db, or one with spaces around it, is refused -------------------------
+@pytest.mark.parametrize("value, problem", [
+    ("", "an empty store"), ("   ", "an empty store"),
+    (" ledger.db", "the store begins or ends with a space"),
+    ("sqlite:///x.db ", "the store begins or ends with a space"),
+])
+def test_a_blank_or_padded_db_is_refused(capsys, tmp_path, monkeypatch, value, problem):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(capsys, "ledger", "status", "--db", value)
+    assert code == 2 and not out.strip()
+    assert one_line(err).startswith(f"error: field '--db', value '{value}': {problem}")
+    assert list(tmp_path.iterdir()) == []           # no file named '   ' or ' ledger.db'
+
+
+def test_an_empty_variable_is_still_unset(monkeypatch):
+    from moneytrail.ledger.location import check_given
+
+    monkeypatch.setenv("MONEYTRAIL_DATABASE_URL", "")
+    check_given(None)                                # the default store, as before
+    monkeypatch.setenv("MONEYTRAIL_DATABASE_URL", "   ")
+    with pytest.raises(MoneytrailError, match="an empty store"):
+        check_given(None)
