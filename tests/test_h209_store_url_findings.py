@@ -106,3 +106,32 @@ def test_an_empty_variable_is_still_unset(monkeypatch):
     monkeypatch.setenv("MONEYTRAIL_DATABASE_URL", "   ")
     with pytest.raises(MoneytrailError, match="an empty store"):
         check_given(None)
+
+
+# 4. a command that only reads or changes accounts needs an existing store ----------------------
+@pytest.mark.parametrize("command", [("users", "role", "alice", "reader"), ("users", "list"),
+                                     ("users", "disable", "alice"), ("users", "key", "alice"),
+                                     ("users", "reset-password", "alice")])
+def test_a_store_that_does_not_exist_is_not_made(capsys, tmp_path, command):
+    store = tmp_path / "nonexist.db"
+    code, out, err = run_main(capsys, *command, "--db", str(store))
+    assert code == 2 and not out.strip()
+    assert one_line(err).startswith(f"error: field '--db', value '{store}': no store at "
+                                    f"{store}: check the path")
+    assert not store.exists()
+
+
+def test_a_missing_store_from_the_variable_is_named(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("MONEYTRAIL_DATABASE_URL", f"sqlite:///{tmp_path / 'typo.db'}")
+    code, _, err = run_main(capsys, "users", "list")
+    assert code == 2 and "field 'MONEYTRAIL_DATABASE_URL'" in one_line(err)
+    assert "no store at" in err and not (tmp_path / "typo.db").exists()
+
+
+def test_users_add_still_makes_a_new_store(capsys, tmp_path, monkeypatch):
+    store = tmp_path / "new.db"
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("a long password 1\n"))
+    code, out, _ = run_main(capsys, "users", "add", "zed", "--password-stdin", "--db", str(store))
+    assert code == 0 and "created editor account 'zed'" in out and store.exists()
+    code, out, _ = run_main(capsys, "users", "list", "--db", str(store))
+    assert code == 0 and "zed" in out

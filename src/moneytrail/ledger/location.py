@@ -79,6 +79,26 @@ def check_given(url: str | None) -> None:
                           field=field, value=text)
 
 
+def existing_url(url: str | None = None) -> str:
+    """`resolve_url` for a command that only reads or changes what a store holds (`users
+    list`, `users role`, ...): a SQLite file named by `url` or
+    MONEYTRAIL_DATABASE_URL must exist, so a typo is not a new, empty store (the default
+    store is still made on first use). LedgerError `no store at PATH` naming the field
+    (exit 2)."""
+    resolved = resolve_url(url)
+    named = url is not None or bool(os.environ.get(ENV_URL, ""))
+    file = sqlite_file(resolved)
+    if named and file is not None and not Path(file).exists():
+        from moneytrail.ledger.errors import LedgerError
+
+        field = "--db" if url is not None else ENV_URL
+        raise LedgerError(f"no store at {file}: check the path (a new store is made by "
+                          "moneytrail demo, serve, users add or ledger import)",
+                          field=field, value=str(url) if url is not None else
+                          os.environ[ENV_URL])
+    return resolved
+
+
 def resolve_url(url: str | os.PathLike | None = None) -> str:
     """A SQLAlchemy URL; a plain path means a SQLite file, `postgresql://` means psycopg 3.
 
