@@ -57,9 +57,19 @@ MetaOpt = Annotated[Path | None, typer.Option(
     "<file>.csv-metadata.json)")]
 DataOpt = Annotated[Path | None, typer.Option("--data", help="data package folder "
                                               "(default: the bundled one)")]
+def given_store(value: str | None) -> str | None:
+    """The `--db` option's check (every command that has one): a store that keeps what is
+    written (ledger.location.check_given, also for MONEYTRAIL_DATABASE_URL when --db is not
+    given); LedgerError, exit 2."""
+    from moneytrail.ledger.location import check_given
+
+    check_given(value)
+    return value
+
+
 DbOpt = Annotated[str | None, typer.Option(
     "--db", help="database URL or SQLite file for the ledger and stored runs (default: "
-    "$MONEYTRAIL_DATABASE_URL or the user data dir)")]
+    "$MONEYTRAIL_DATABASE_URL or the user data dir)", callback=given_store)]
 SchedulerOpt = Annotated[str | None, typer.Option(
     "--scheduler", help="Dask scheduler address (tcp://HOST:PORT) to run the draws on")]
 DrawsOpt = Annotated[int | None, typer.Option(help="Monte Carlo draws (1 to 10,000,000)")]

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from moneytrail.cli.common import console, err
+from moneytrail.cli.common import console, err, given_store
 from moneytrail.errors import MoneytrailError
 from moneytrail.ledger.errors import LedgerError
 
@@ -21,7 +21,8 @@ ledger_app = typer.Typer(no_args_is_help=True, help="The ledger: announced, comm
                          "disbursed amounts, every one sourced; every change kept.")
 
 DbOpt = Annotated[str | None, typer.Option("--db", help="database URL or SQLite file (default: "
-                                            "$MONEYTRAIL_DATABASE_URL or the user data dir)")]
+                                            "$MONEYTRAIL_DATABASE_URL or the user data dir)",
+                                            callback=given_store)]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json")]
 CurrencyOpt = Annotated[str, typer.Option("--currency", help="ISO currency of the output")]
 PriceYearOpt = Annotated[int | None, typer.Option("--price-year", help="prices of this year "

@@ -23,12 +23,15 @@ users_app = typer.Typer(no_args_is_help=True, help="Accounts: who may edit the l
                         "its revisions): disable one instead.")
 
 
-def open_accounts(db: str | None):
-    """The ledger store at `db` and its accounts."""
+def open_accounts(db: str | None, *, new: bool = False):
+    """The ledger store at `db` and its accounts. Only `new` (users add) may create the
+    store: the other commands refuse a SQLite file that does not exist (a typo would be an
+    empty store: location.existing_url)."""
     import moneytrail.ledger
     from moneytrail.accounts import Accounts
+    from moneytrail.ledger.location import existing_url
 
-    ledger = moneytrail.ledger.open(db)
+    ledger = moneytrail.ledger.open(db if new else existing_url(db))
     return ledger, Accounts(ledger.engine)
 
 
@@ -78,7 +81,7 @@ def add(name: Annotated[str, typer.Argument(help="account name (lower case)")],
     from moneytrail.errors import ConflictError
 
     name = check_name(name)                 # before the password is typed (twice) for nothing
-    ledger, accounts = open_accounts(db)
+    ledger, accounts = open_accounts(db, new=True)
     with ledger:
         try:
             accounts.check_new_name(name)   # a taken name too; `add` checks again (a race)

@@ -30,9 +30,23 @@ ACCEPTED_URLS = ("a SQLite file path, sqlite:///PATH, postgresql://USER@HOST:POR
 PASSWORD = re.compile(r"(://[^:/@]*:)[^@/]*@")
 
 
+def authority(url: str) -> str:
+    """The part of a URL between `://` and the path or query (`user:password@host:port`);
+    '' when there is no `://`."""
+    _, sep, rest = url.partition("://")
+    return re.split(r"[/?]", rest, maxsplit=1)[0] if sep else ""
+
+
 def shown(url: str) -> str:
     """The URL as it may be printed (no password), also when SQLAlchemy cannot read it
-    (`postgresql://u:secret@h:notaport/db`: the password replaced by ***)."""
+    (`postgresql://u:secret@h:notaport/db`: the password replaced by ***) and when the
+    password holds a bare `@` (everything between the user's `:` and the last `@` is
+    replaced: SQLAlchemy would end the password at the first `@` and show the rest)."""
+    where = authority(url)
+    if where.count("@") > 1:
+        login, host = where.rsplit("@", 1)
+        user = login.split(":", 1)[0] + (":***" if ":" in login else "")
+        return url.replace(where, f"{user}@{host}", 1)
     try:
         return make_url(url).render_as_string(hide_password=True)
     except (ArgumentError, ValueError):
@@ -43,7 +57,8 @@ def check_url(url: str, field: str = "--db", given: str | None = None) -> URL:
     """The parsed URL of a store moneytrail can use, checked before any connection: a
     SQLite or PostgreSQL URL (another database, `mysql://`, is not supported), and for
     PostgreSQL a port from 1 to 65535 and a database name (without one the server's
-    maintenance database, `postgres`, would be used). Raises LedgerError naming `field`
+    maintenance database, `postgres`, would be used); a single `@` before the host (a
+    password's own `@` is written %40). Raises LedgerError naming `field`
     (`--db`, or MONEYTRAIL_DATABASE_URL when the URL came from there) and the URL as `given`
     (default `url`) without its password (exit 2)."""
     where = "" if field == "--db" else f" (from {field}; --db overrides it)"
@@ -51,6 +66,9 @@ def check_url(url: str, field: str = "--db", given: str | None = None) -> URL:
     def refused(message: str) -> LedgerError:
         return LedgerError(message + where, field=field, value=shown(given or url))
 
+    if authority(url).count("@") > 1:     # SQLAlchemy would take a part of it as the host
+        raise refused("more than one @ before the host: a password containing @ must be "
+                      "written %40 (as in postgresql://USER:p%40ss@HOST:PORT/DATABASE)")
     try:
         parsed = make_url(url)
     except ValueError:                  # a port that is not a number (`host:notaport`)

@@ -49,6 +49,56 @@ def check_folder(path: Path, field: str, shown: str) -> None:
                           "give a file in an existing folder)", field=field, value=shown)
 
 
+def check_given(url: str | None) -> None:
+    """A store a user names on the command line (`--db`, else MONEYTRAIL_DATABASE_URL; an
+    empty variable is unset) must be one that keeps what is written: not blank, no leading or
+    trailing space (a file named '   ' would be made) and not an in-memory SQLite store
+    (`sqlite://`, `sqlite:///`, `:memory:`: lost when the command ends). The library itself
+    (`resolve_url`) still opens in-memory stores. LedgerError naming `--db` or the variable
+    (exit 2)."""
+    from moneytrail.ledger.errors import LedgerError
+
+    field = "--db" if url is not None else ENV_URL
+    text = url if url is not None else os.environ.get(ENV_URL, "")
+    if url is None and not text:
+        return
+    where = "" if url is not None else f" (from {ENV_URL}; --db overrides it)"
+    if not text.strip():
+        raise LedgerError("an empty store: give a SQLite file or a database URL (without "
+                          f"--db the default store is used){where}", field=field, value=text)
+    if text != text.strip():
+        raise LedgerError("the store begins or ends with a space: give the file or URL "
+                          f"without it{where}", field=field, value=text)
+    memory = text == ":memory:"
+    if "://" in text and text.split("://", 1)[0].split("+")[0] == "sqlite":
+        file = text.split("://", 1)[1].removeprefix("/").split("?", 1)[0]
+        memory = file in ("", ":memory:")
+    if memory:
+        raise LedgerError("an in-memory SQLite store is lost when the command ends: give a "
+                          f"SQLite file (sqlite:///PATH) or a database URL{where}",
+                          field=field, value=text)
+
+
+def existing_url(url: str | None = None) -> str:
+    """`resolve_url` for a command that only reads or changes what a store holds (`users
+    list`, `users role`, ...): a SQLite file named by `url` or
+    MONEYTRAIL_DATABASE_URL must exist, so a typo is not a new, empty store (the default
+    store is still made on first use). LedgerError `no store at PATH` naming the field
+    (exit 2)."""
+    resolved = resolve_url(url)
+    named = url is not None or bool(os.environ.get(ENV_URL, ""))
+    file = sqlite_file(resolved)
+    if named and file is not None and not Path(file).exists():
+        from moneytrail.ledger.errors import LedgerError
+
+        field = "--db" if url is not None else ENV_URL
+        raise LedgerError(f"no store at {file}: check the path (a new store is made by "
+                          "moneytrail demo, serve, users add or ledger import)",
+                          field=field, value=str(url) if url is not None else
+                          os.environ[ENV_URL])
+    return resolved
+
+
 def resolve_url(url: str | os.PathLike | None = None) -> str:
     """A SQLAlchemy URL; a plain path means a SQLite file, `postgresql://` means psycopg 3.
 

@@ -5,11 +5,14 @@ links under it. A module of its own, so the command line reads it without loadin
 from __future__ import annotations
 
 import os
+import re
 from urllib.parse import urlsplit
 
 from moneytrail.errors import MoneytrailError
 
 PUBLIC_URL_ENV = "MONEYTRAIL_PUBLIC_URL"
+# a host name (letters, digits, hyphens, dots), an IPv4 address, or an IPv6 one in brackets
+HOST = re.compile(r"[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]")
 
 
 def public_url(value: str | None = None) -> str:
@@ -19,7 +22,8 @@ def public_url(value: str | None = None) -> str:
     `https://mt.example.org` or `https://example.org/moneytrail` (no trailing slash); ''
     when unset, so those documents print relative paths (`/methods`), never the address the
     server happens to be reached at (127.0.0.1 behind a proxy). Anything but an http(s)
-    address without query or fragment is refused (MoneytrailError naming the variable)."""
+    address without query or fragment, with a valid host and a port from 1 to 65535, is
+    refused (MoneytrailError naming the variable)."""
     raw = (os.environ.get(PUBLIC_URL_ENV, "") if value is None else value).strip()
     if not raw:
         return ""
@@ -29,4 +33,13 @@ def public_url(value: str | None = None) -> str:
         raise MoneytrailError("the public address must be an http(s) address such as "
                               "https://mt.example.org (a path is allowed; no query, "
                               "fragment or user name)", field=PUBLIC_URL_ENV, value=raw)
+    host = parts.netloc.rsplit(":", 1)[0] if not parts.netloc.endswith("]") else parts.netloc
+    try:
+        port = parts.port
+    except ValueError:                  # not a number, or above 65535
+        port = -1
+    if not HOST.fullmatch(host) or (port is not None and not 1 <= port <= 65535):
+        raise MoneytrailError("the public address must have a valid host name and a port from "
+                              "1 to 65535 (as in https://mt.example.org or "
+                              "http://127.0.0.1:8000)", field=PUBLIC_URL_ENV, value=raw)
     return raw.rstrip("/")
