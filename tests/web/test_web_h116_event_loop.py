@@ -23,7 +23,7 @@ import httpx  # noqa: E402
 from accounts_fixtures import HTTPS, PASSWORDS, form_token, login  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
-SLOW = 1.0          # seconds the slowed call takes
+SLOW = 3.0          # seconds the slowed call takes: long beside a page render on a loaded machine
 
 
 class Slowed:
