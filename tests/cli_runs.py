@@ -53,3 +53,22 @@ def records(payload: dict, table: str) -> list[dict]:
 def words(text: str) -> str:
     """Text as a reader sees it: tags, table borders and line breaks gone."""
     return " ".join(unescape(re.sub(r"<[^>]+>|[│┃]", " ", text)).split())
+
+
+def run_main(capsys, *args):
+    """`moneytrail ARGS` in-process: (exit code, stdout, stderr)."""
+    import pytest
+
+    from moneytrail.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(list(args))
+    out = capsys.readouterr()
+    return info.value.code, out.out, out.err
+
+
+def one_line(err: str) -> str:
+    """`err` as its one line (fails when it has more: an error is one line)."""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from cli_runs import one_line, run_main  # noqa: E402
 from moneytrail.cli import main
 from moneytrail.ledger import connection, location
 from moneytrail.ledger.errors import LedgerError, StoreUnavailable
@@ -16,17 +17,6 @@ ACCEPTED = ("sqlite:///PATH, postgresql://USER@HOST:PORT/DATABASE or "
             "postgresql+psycopg://USER@HOST:PORT/DATABASE")
 
 
-def run_main(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out = capsys.readouterr()
-    return info.value.code, out.out, out.err
-
-
-def one_line(err: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 @pytest.fixture

@@ -6,22 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from moneytrail.cli import main
+from cli_runs import one_line, run_main  # noqa: E402
 from moneytrail.errors import MoneytrailError
 from moneytrail.web.public import PUBLIC_URL_ENV, public_url
-
-
-def run_main(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out = capsys.readouterr()
-    return info.value.code, out.out, out.err
-
-
-def one_line(err: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 # 5. the public address: a port from 1 to 65535, a host without spaces ----------------------
