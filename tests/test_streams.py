@@ -55,31 +55,3 @@ def test_the_engine_draws_from_the_registry():
                                   streams.rng(7, "trace", 10_001).random(4))
     old = np.random.default_rng(np.random.SeedSequence(7, spawn_key=(10_001,))).random(4)
     assert not np.array_equal(block_rng(7, 10_001).random(4), old)
-
-
-def test_pert_draws_asked_again_are_the_same_numbers_and_not_drawn_again():
-    """streams.pert_blocks remembers a sampler's draws by the sampler's intervals: a second
-    sampler of the same intervals (e.g. a footprint account built again for the next plan)
-    gets the first one's numbers, exactly as drawing them would, without drawing; a sampler
-    of other intervals, another key or start draws its own; callers get their own copy."""
-    calls = []
-
-    class Counted(PertSampler):
-        def draw(self, rng: np.random.Generator, draws: int) -> np.ndarray:
-            calls.append(draws)
-            return super().draw(rng, draws)
-
-    first = streams.pert_blocks(11, "lifecycle", 250, Counted([1.0], [2.0], [4.0]), 5)
-    assert np.array_equal(first, streams.draw_blocks(11, "lifecycle", 250,
-                                                     PertSampler([1.0], [2.0], [4.0]).draw, 5))
-    assert calls == [100, 100, 50]
-    first[:] = 0.0                  # the caller's copy: the kept draws are not changed
-    again = streams.pert_blocks(11, "lifecycle", 250, Counted([1.0], [2.0], [4.0]), 5)
-    assert calls == [100, 100, 50] and np.all(again > 0)
-    assert np.array_equal(again, streams.draw_blocks(11, "lifecycle", 250,
-                                                     PertSampler([1.0], [2.0], [4.0]).draw, 5))
-    other = streams.pert_blocks(11, "lifecycle", 250, Counted([1.0], [2.0], [5.0]), 5)
-    assert not np.array_equal(other, again)
-    tail = streams.pert_blocks(11, "lifecycle", 50, Counted([1.0], [2.0], [4.0]), 5,
-                               start=200)
-    assert np.array_equal(tail, again[200:]) and calls[-1] == 50

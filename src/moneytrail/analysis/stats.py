@@ -67,9 +67,8 @@ class Stream:
         return streams.draw_blocks(self.seed, self.name, draws, sample, *self.key)
 
     def pert(self, sampler: PertSampler, draws: int) -> np.ndarray:
-        """`sampler`'s draws, shape (draws, parameters) (drawn once per process:
-        `streams.pert_blocks`)."""
-        return streams.pert_blocks(self.seed, self.name, draws, sampler, *self.key)
+        """`sampler`'s draws, shape (draws, parameters)."""
+        return self.draw(sampler.draw, draws)
 
 
 def draw_interval(interval: tuple[float, float, float], stream: Stream, draws: int,

@@ -501,8 +501,8 @@ def draw_account_values(account: Account, seed: int, draws: int, start: int = 0
     """An account's parameter values and anchor values for draws [start, start + draws) of
     `seed` (`start` a multiple of the seed block), drawn block by block (the values of draw d
     depend only on the seed and d); None where it has none."""
-    values = None if account.parameters is None else streams.pert_blocks(
-        seed, account.stream, draws, account.parameters, account.key, start=start)
+    values = None if account.parameters is None else streams.draw_blocks(
+        seed, account.stream, draws, account.parameters.draw, account.key, start=start)
     return values, draw_anchor_values(account, seed, draws, start)
 
 
@@ -510,8 +510,8 @@ def draw_anchor_values(account: Account, seed: int, draws: int, start: int = 0
                        ) -> np.ndarray | None:
     """An account's anchor values (draw_account_values' second), None without anchors."""
     anchors = account.anchors
-    return None if anchors is None else streams.pert_blocks(
-        seed, anchors.stream, draws, anchors.parameters, anchors.key, start=start)
+    return None if anchors is None else streams.draw_blocks(
+        seed, anchors.stream, draws, anchors.parameters.draw, anchors.key, start=start)
 
 
 def flow_rows(account: Account, flows: np.ndarray, values: np.ndarray | None,

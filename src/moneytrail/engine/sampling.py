@@ -94,10 +94,6 @@ class PertSampler:
             self._shape = (float(self._shape[0][0]), float(self._shape[1][0]))
         self._start, self._width = self.a[free], self.b[free] - self.a[free]
         self._table: InverseTable | None = None
-        # what `draw` depends on: two samplers of equal identity draw the same numbers from
-        # the same generator (engine.streams.pert_blocks remembers draws by it)
-        self.identity = (self.mode.shape, self.low.tobytes(), self.mode.tobytes(),
-                         self.high.tobytes(), float(lower), float(upper))
 
     def draw(self, rng: np.random.Generator, draws: int) -> np.ndarray:
         """An array (draws, parameters)."""

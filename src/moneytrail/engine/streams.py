@@ -15,9 +15,7 @@ change every result that used it).
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Hashable, Iterator
-from typing import Protocol
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -74,38 +72,3 @@ def draw_blocks(seed: int, name: str, draws: int, sample: Callable[[np.random.Ge
     parts = [sample(rng(seed, name, *key, block), size)
              for block, size in blocks(draws, start)]
     return np.concatenate(parts) if parts else sample(rng(seed, name, *key, 0), 0)
-
-
-class Sampler(Protocol):
-    """What `pert_blocks` draws from (engine.sampling.PertSampler): `draw(rng, size)` and an
-    `identity` that determines its draws (equal identities, equal numbers)."""
-
-    @property
-    def identity(self) -> Hashable: ...
-
-    def draw(self, rng: np.random.Generator, draws: int) -> np.ndarray: ...
-
-
-MEMO_BYTES = 64_000_000       # draws `pert_blocks` keeps, at most (oldest dropped first)
-_memo: dict[tuple, np.ndarray] = {}
-_memo_lock = threading.Lock()
-
-
-def pert_blocks(seed: int, name: str, draws: int, sampler: Sampler, *key: int,
-                start: int = 0) -> np.ndarray:
-    """`draw_blocks(seed, name, draws, sampler.draw, *key, start=start)`, remembered: the
-    numbers depend only on these arguments and the sampler's `identity`, so the same draws
-    asked again (e.g. a footprint account's intensities, the same for every plan of a
-    model, or a firm's cost of capital for each plan that buys from it) are copied rather
-    than drawn again. Returns a new array (the caller may change it), shape (draws, ...)."""
-    memo_key = (seed, name, key, draws, start, sampler.identity)
-    with _memo_lock:
-        kept = _memo.get(memo_key)
-    if kept is None:
-        kept = draw_blocks(seed, name, draws, sampler.draw, *key, start=start)
-        with _memo_lock:
-            _memo[memo_key] = kept
-            total = sum(v.nbytes for v in _memo.values())
-            while total > MEMO_BYTES and len(_memo) > 1:
-                total -= _memo.pop(next(iter(_memo))).nbytes
-    return kept.copy()
