@@ -31,6 +31,10 @@ WEAK_SOURCED); the EU electricity price said `official` on two `estimate` source
 row citing a real source beside an assumption is labelled by its author from all its sources
 (its note says what was assumed), at most as high as the real source.
 
+A source read on a `junk` domain names its primary document in `primary_ref` (data 2.6.1,
+`unvetted_copy_problems`): the web pages and briefings never show such an address as a link
+(`shown_link`), but as text, "copy on an unvetted site", beside the primary document.
+
 A fifth rule (data 2.5.x) is about one document recorded under several ids. Each sub-package
 (ledger, value chain, macro, analysis) keeps its own sources table, so one page cited by two of
 them has two rows, say `l_investai_ec_dsj` and `m_ec_investai_2025`. That is allowed and
@@ -70,6 +74,20 @@ BLOCKING_KINDS = {
                   "not the issuer's document; read the figure at the issuer or label it "
                   "estimate or weak with a note"),
 }
+# listed kinds whose URLs pages never show as links (shown_link), and what a reader is told
+# each listed kind of address is
+NOT_LINKED = ("junk",)
+COPY_LABELS = {
+    "junk": "copy on an unvetted site",
+    "mirror": "reprint on another site",
+    "aggregator": "aggregator's copy or summary",
+    "code_host": "repository copy or machine extraction",
+}
+NO_PRIMARY_FOR_COPY = ("source '{id}' is read on {domain}, a junk domain (listed in "
+                       "valuechain/flagged_domains.csv): pages show its address as text, not "
+                       "a link, with the primary document; name that document in primary_ref "
+                       "(publisher or issuer, title, date), or say it is not identified and "
+                       "what was searched")
 ISSUER_ACCOUNT = "issuer_account"
 FLAGGED_RESOURCE = "valuechain-flagged-domains"
 SOURCES_SCHEMA = "schemas/sources.json"
@@ -208,6 +226,36 @@ def flag_of(url: str, flagged: dict[str, str]) -> tuple[str, str] | None:
             return host, flagged[host]
         host = host.partition(".")[2]
     return None
+
+
+def shown_link(url: object, flagged: dict[str, str]) -> dict[str, str]:
+    """How the web pages and briefings show a source's URL (data 2.6.1): `linked` ('yes' or
+    ''), `kind` and `domain` of the listed domain it is on ('' when not listed) and `label`,
+    for readers saying what the address is ('' when not listed). A URL on a `junk`
+    domain (NOT_LINKED: scrapers, spam hosts, mirror hosts of paywalled pages) is never a
+    link: pages print it as text, 'copy on an unvetted site', beside the primary document
+    (`primary_ref`). A mirror, aggregator or code host stays a link, labelled as the copy it is.
+    Whether the address is a safe http(s) link is still the page's own check."""
+    text = "" if url is None or (isinstance(url, float) and url != url) else str(url).strip()
+    found = flag_of(text, flagged) if text else None
+    if found is None:
+        return {"linked": "yes" if text else "", "kind": "", "domain": "", "label": ""}
+    domain, kind = found
+    return {"linked": "" if kind in NOT_LINKED else "yes", "kind": kind, "domain": domain,
+            "label": COPY_LABELS.get(kind, "")}
+
+
+def unvetted_copy_problems(package: DataPackage) -> list[Problem]:
+    """One problem per source, in any sources table, read on a `junk` domain (NOT_LINKED)
+    without a `primary_ref`: its page shows the address as text and names the primary document
+    instead, so the row must name it (or say it is not identified and what was searched)."""
+    problems = []
+    for _, row in source_flags(package).iterrows():
+        if row["flag"] in NOT_LINKED and not row["has_primary_ref"]:
+            problems.append(Problem(row["_file"], int(row["_line"]), "primary_ref", "",
+                                    NO_PRIMARY_FOR_COPY.format(id=row["id"],
+                                                               domain=row["domain"])))
+    return problems
 
 
 def source_flags(package: DataPackage) -> pd.DataFrame:
@@ -434,5 +482,5 @@ def sourcing_problems(package: DataPackage, *, skip: tuple[str, ...] = ()) -> li
         if row["flag"] in BLOCKING_KINDS:
             problems.append(Problem(*where, "url", row["domain"],
                                     BLOCKING_KINDS[row["flag"]].format(reliability=reliability)))
-    return (problems + reliability_conflicts(package) + metadata_conflicts(package)
-            + label_above_sources_problems(package))
+    return (problems + unvetted_copy_problems(package) + reliability_conflicts(package)
+            + metadata_conflicts(package) + label_above_sources_problems(package))

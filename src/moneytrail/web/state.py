@@ -101,6 +101,7 @@ class WebState:
     _source_titles: dict[str, dict[str, str]] | None = None
     _source_urls: dict[str, list[str]] | None = None
     _document_ids: dict[str, str] | None = None
+    _flagged: dict[str, str] | None = None
     _country_names: dict[str, str] | None = None
     _ids: dict[str, str] | None = None
     _plan_citations: list[dict[str, Any]] | None = None
@@ -266,6 +267,17 @@ class WebState:
                             "_table": name}
             self._source_titles = found
         return self._source_titles
+
+    def source_link(self, url: object) -> dict[str, str]:
+        """How pages show a source's URL (data.sourcing.shown_link over the data package's
+        flagged domains, read once): `linked` ('yes' or '': an address on a junk domain is
+        text, never a link), `kind`, `domain` and `label` (what the address is, for readers;
+        '' when its domain is not listed). Ledger-store sources get the same rule."""
+        from moneytrail.data.sourcing import flagged_domains, shown_link
+
+        if self._flagged is None:
+            self._flagged = flagged_domains(self.valuechain.package)
+        return shown_link(url, self._flagged)
 
     def same_document(self, source: str, url: str) -> list[str]:
         """The other source ids of the data package whose URL is `url` (compared as

@@ -1062,7 +1062,7 @@ def source_view(state: WebState, url: str, source: str) -> View:
                           page_title=f"Source: {shown} ({source})" if shown else None),
                 reproduce={"api": api_url(url, "used_by")}, title_shown=shown, file=file,
                 source=record, kept_in=where, used_by=used, same_document=same,
-                tables=["used_by"])
+                link=state.source_link(record.get("url")), tables=["used_by"])
 
 
 def row_context(source: str, note: Any, cited: Any) -> dict[str, str]:

@@ -112,9 +112,14 @@ class SourceBook:
     compact: set[str] = field(default_factory=set)   # listed short (jobs and CO2 sources)
     numbers: dict[str, int] = field(default_factory=dict)   # document -> number
     ids: dict[int, list[str]] = field(default_factory=dict)  # number -> ids cited under it
+    # the package's flagged domains (data.sourcing.flagged_domains): a URL on a junk domain
+    # is printed as text, never a link (data.sourcing.shown_link)
+    flagged: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, ws: Workspace) -> SourceBook:
+        from moneytrail.data.sourcing import flagged_domains
+
         rows: dict[str, dict[str, str]] = {}
         frames = [ws.valuechain.sources, ws.analysis.sources]
         try:
@@ -127,7 +132,7 @@ class SourceBook:
                 if sid and sid not in rows:
                     rows[sid] = {str(k): "" if pd.isna(v) else str(v)
                                  for k, v in record.items() if not str(k).startswith("_")}
-        return cls(rows=rows)
+        return cls(rows=rows, flagged=flagged_domains(ws.valuechain.package))
 
     def document(self, sid: str) -> str:
         """The document an id records: its URL as data.sourcing.url_key compares URLs, or the
@@ -172,17 +177,24 @@ class SourceBook:
     def entry(self, sid: str) -> dict[str, Any]:
         """A document's entry, as listed under the first id cited for it (`first`); `ids` are
         all its ids the briefing cites."""
+        from moneytrail.data.sourcing import shown_link
+
         number = self.number(sid)
         sid = self.first(sid)
         row = self.rows.get(sid, {})
+        link = shown_link(row.get("url", ""), self.flagged)
         return {"number": number, "id": sid, "ids": list(self.ids.get(number, [sid])),
                 "publisher": str(row.get("publisher", "")),
                 "title": row.get("title", ""),
                 "title_lang": row.get("title_lang", ""),     # BCP 47 when not English
                 "published": row.get("published", ""), "accessed": row.get("accessed", ""),
                 "url": row.get("url", ""), "primary_ref": row.get("primary_ref", ""),
-                "href": row.get("url", "") if str(row.get("url", "")).lower().startswith(
-                    ("https://", "http://")) else "",
+                "href": row.get("url", "") if link["linked"] and str(
+                    row.get("url", "")).lower().startswith(("https://", "http://")) else "",
+                # what a listed domain's address is ('copy on an unvetted site', ...), and
+                # whether it is shown as text only (a junk domain)
+                "copy_label": link["label"], "copy_domain": link["domain"],
+                "not_linked": bool(link["kind"]) and not link["linked"],
                 "reliability": self.reliability(sid), "known": bool(row),
                 # an assumption's reasoning: in full in the Sources list, and cut at a word
                 # boundary in the notes under figures (which point to the full text)
