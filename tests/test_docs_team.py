@@ -84,3 +84,27 @@ def test_links_lead_to_files_and_the_readme_and_security_page_link_here():
         assert (TEAM.parent / target).is_file(), target
     assert "](docs/team.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
     assert "](team.md)" in (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
+
+
+def test_the_guide_shows_the_status_line_and_fields_the_command_prints(tmp_path):
+    """The upgrade section reads the store's schema revision from `ledger status` (h212; it
+    used psql): its example line has the very shape `report.ledger.store_line` prints, and
+    it names every field of the JSON/CSV table `store`."""
+    import moneytrail.ledger
+    from moneytrail.cli.ledger import store_facts
+    from moneytrail.report.ledger import store_line
+
+    found = re.search(r"^store (\S+) · schema revision (\d+) \(the newest this moneytrail "
+                      r"knows\) · code (\S+) · data package (\S+) \(last imported\)$", TEXT,
+                      flags=re.M)
+    assert found, "the example status line"
+    store, revision, code, data = found.groups()
+    assert found.group(0) == store_line({
+        "store": store, "schema_revision": revision, "newest_schema_revision": revision,
+        "schema_is_newest": True, "code_version": code, "data_version": data})
+    assert ":***@" in store and "PASSWORD" not in store
+    with moneytrail.ledger.open(tmp_path / "ledger.sqlite", load_bundled=False) as ledger:
+        fields = store_facts(ledger)
+    section = " ".join(TEXT.split("## 3. Upgrades", 1)[1].split("## 4.", 1)[0].split())
+    assert all(f"`{name}`" in section for name in fields), fields
+    assert "alembic_version" not in TEXT            # no psql for what moneytrail prints

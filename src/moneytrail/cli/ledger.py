@@ -176,21 +176,49 @@ def status(region: RegionOpt = None, sector: SectorOpt = None, purpose: PurposeO
            year: YearOpt = None, stage: StageOpt = None, db: DbOpt = None,
            fmt: FormatOpt = "table") -> None:
     """How current the ledger is: newest and oldest as-of date, overall and per region, and
-    claims per as-of year."""
+    claims per as-of year; then the store, its schema revision and the code's version (CSV
+    and JSON: the table `store`)."""
     import datetime as dt
 
     from moneytrail.ledger import queries
 
     with open_ledger(db) as ledger:
         tables = ledger.tables()
+        store = store_facts(ledger)
     chosen = filters(region, sector, purpose, year, stage)
     today = dt.date.today().isoformat()
     with option_names():
         frames = {"freshness": queries.freshness(tables, today=today, **chosen),
                   "claims_per_year": queries.claims_per_year(tables, **chosen)}
-    emit(frames, fmt,
-         titles={"freshness": f"How current the ledger is (today {today})",
-                 "claims_per_year": "Claims by the year their figure refers to (as_of)"})
+    titles = {"freshness": f"How current the ledger is (today {today})",
+              "claims_per_year": "Claims by the year their figure refers to (as_of)"}
+    if fmt != "table":                  # CSV and JSON: the store is one more table
+        import pandas as pd
+
+        emit({**frames, "store": pd.DataFrame([store])}, fmt, titles=titles)
+        return
+    from moneytrail.report.ledger import store_line
+
+    emit(frames, fmt, titles=titles)
+    console.print(store_line(store), highlight=False, markup=False, soft_wrap=True)
+
+
+def store_facts(ledger) -> dict[str, object]:
+    """What `ledger status` says of the store itself: `store` (its SQLite file, or its URL
+    with the password as ***: ledger.connection.store_name), `schema_revision` (Alembic's,
+    e.g. '0011'), `newest_schema_revision` (the newest migration this code ships; None when
+    its migrations have no single head), `schema_is_newest`, `code_version` (the installed
+    moneytrail) and `data_version` (the data package last imported into the store; None
+    when none was)."""
+    import moneytrail
+    from moneytrail.ledger.connection import store_name
+    from moneytrail.ledger.migrate import head_revision
+
+    revision, newest = ledger.schema_revision(), head_revision()
+    return {"store": store_name(ledger.engine), "schema_revision": revision,
+            "newest_schema_revision": newest,
+            "schema_is_newest": revision is not None and revision == newest,
+            "code_version": moneytrail.__version__, "data_version": ledger.meta("data_version")}
 
 
 @ledger_app.command()

@@ -53,6 +53,20 @@ def store_line(ledger, db: str | None) -> str:
     return f"store: {where}"
 
 
+def trimmed(value: str) -> str:
+    """An account NAME (or API key) as the commands that look one up take it: without
+    surrounding spaces, as `users add` keeps a new name (accounts.store.check_name trims
+    it), so `users disable '  ann '` finds the account `users add '  ann '` made. A name
+    still not found is one line naming it (NotFoundError, exit 4)."""
+    return value.strip()
+
+
+NameArg = Annotated[str, typer.Argument(help="account name (surrounding spaces are dropped, "
+                                        "as users add drops them)", callback=trimmed)]
+KeyArg = Annotated[str, typer.Argument(help="the API key or its prefix (surrounding spaces "
+                                       "are dropped)", callback=trimmed)]
+
+
 def read_password(from_stdin: bool) -> str:
     """The password from stdin (one line, kept exactly except its line break: LF, or CR LF
     as Windows tools write it) or a prompt."""
@@ -99,7 +113,7 @@ def add(name: Annotated[str, typer.Argument(help="account name (lower case)")],
 # the commands' docstrings are one paragraph each: Typer reflows a docstring's first
 # paragraph only and keeps the line breaks of later ones (broken lines at 80 columns)
 @users_app.command("disable")
-def disable(name: str, db: DbOpt = None) -> None:
+def disable(name: NameArg, db: DbOpt = None) -> None:
     """Disable an account: it cannot log in, its sessions end and its API keys are revoked.
     `moneytrail users enable NAME` lets it log in again. Accounts are never deleted (nor
     renamed): a name stays the author of its revisions."""
@@ -115,7 +129,7 @@ def disable(name: str, db: DbOpt = None) -> None:
 
 
 @users_app.command("enable")
-def enable(name: str, db: DbOpt = None) -> None:
+def enable(name: NameArg, db: DbOpt = None) -> None:
     """Let a disabled account log in again.
 
     Its API keys stay revoked: make new ones with `moneytrail users key NAME`."""
@@ -132,7 +146,7 @@ def enable(name: str, db: DbOpt = None) -> None:
 
 
 @users_app.command("role")
-def set_role(name: Annotated[str, typer.Argument(help="account name")],
+def set_role(name: NameArg,
              new_role: Annotated[str, typer.Argument(metavar="ROLE",
                                                      help="reader, editor or admin")],
              db: DbOpt = None) -> None:
@@ -182,7 +196,7 @@ def list_(fmt: Annotated[str, typer.Option("--format", "-f", help="table or json
 
 
 @users_app.command("key")
-def key(name: str,
+def key(name: NameArg,
         scope: Annotated[str, typer.Option("--scope", help="read or write")] = "read",
         db: DbOpt = None) -> None:
     """Create an API key for the account and print it once (only its hash is kept)."""
@@ -197,7 +211,7 @@ def key(name: str,
 
 
 @users_app.command("revoke-key")
-def revoke_key(key_or_prefix: str, db: DbOpt = None) -> None:
+def revoke_key(key_or_prefix: KeyArg, db: DbOpt = None) -> None:
     """Revoke an API key (give the key or its prefix, the part after `mt_`)."""
     ledger, accounts = open_accounts(db)
     with ledger:
@@ -213,7 +227,7 @@ LOCAL_URL = "http://127.0.0.1:8000"     # `moneytrail serve`'s own address by de
 
 @users_app.command("reset-password")
 def reset_password(
-        name: str,
+        name: NameArg,
         base_url: Annotated[str | None, typer.Option(
             "--base-url", help="the web app's address, as users reach it (default: "
             "$MONEYTRAIL_PUBLIC_URL, else http://127.0.0.1:8000)")] = None,

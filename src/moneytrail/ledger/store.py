@@ -127,6 +127,15 @@ class Ledger:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def schema_revision(self) -> str | None:
+        """The store's schema revision: the migration its tables are at (`0011`), as Alembic's
+        version table holds it; None when that table holds no single revision. An opened
+        store is at the newest revision this code ships (`connect` migrates it, or refuses
+        one a newer moneytrail wrote)."""
+        from moneytrail.ledger import migrate
+
+        return migrate.current_revision(self.engine)
+
     # -- meta -----------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
         with self.engine.connect() as conn:

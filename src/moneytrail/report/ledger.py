@@ -100,6 +100,22 @@ def emit(frames: dict[str, pd.DataFrame], *, fmt: str, console: Console,
                                      currency=currency_of(frame)))
 
 
+def store_line(store: dict) -> str:
+    """The line `ledger status` ends with, naming the store it read (`store`, the facts of
+    cli.ledger.store_facts): `store /srv/ledger.sqlite · schema revision 0011 (the newest this
+    moneytrail knows) · code 0.5.9 · data package 2.6.0 (last imported)`."""
+    revision, newest = store["schema_revision"], store["newest_schema_revision"]
+    schema = f"schema revision {revision or 'unknown'}"
+    if store["schema_is_newest"]:
+        schema += " (the newest this moneytrail knows)"
+    elif newest:
+        schema += f" (this moneytrail knows revisions up to {newest})"
+    parts = [f"store {store['store']}", schema, f"code {store['code_version']}"]
+    if store["data_version"]:
+        parts.append(f"data package {store['data_version']} (last imported)")
+    return " · ".join(parts)
+
+
 def history_caption(history: pd.DataFrame, kind: str | None, key: str | None,
                     newest: int) -> str:
     """What the numbers of `ledger history` are: store revisions, counted up across the whole

@@ -33,6 +33,7 @@ from moneytrail.web import views
 from moneytrail.web.format import FILTERS
 from moneytrail.web.public import PUBLIC_URL_ENV, public_url  # noqa: F401 (here before)
 from moneytrail.web.query import plain_address, strict_json_body, strict_query
+from moneytrail.web.secret_fields import is_secret
 from moneytrail.web.state import WebState
 from moneytrail.web.views import View
 
@@ -343,14 +344,6 @@ def is_api(request: Request) -> bool:
 
 
 SHOWN = 200      # characters of a field name, value or path an error response echoes
-# fields whose value is a secret: an error names the field and the rule, never the value
-SECRET_FIELDS = frozenset({"password", "new_password", "current_password", "repeat_password",
-                           "token", "csrf_token", "key", "api_key", "authorization"})
-
-
-def is_secret(field: str | None) -> bool:
-    """Whether an error about `field` (a form field or a dotted JSON path) is about a secret."""
-    return bool(field) and str(field).rsplit(".", 1)[-1].lower() in SECRET_FIELDS
 
 
 def problem(request: Request, status: int, title: str, detail: str,

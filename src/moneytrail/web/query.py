@@ -43,6 +43,7 @@ from moneytrail.text import (
     surrogate_problem,
     visible,
 )
+from moneytrail.web.secret_fields import is_secret
 
 API = "/api/v1"
 MAX_JSON_BODY = 1_000_000
@@ -79,8 +80,20 @@ def _is_sequence(annotation: Any) -> bool:
 # a page ignores them without a notice (the API refuses them like any unknown parameter).
 # Shell-style patterns, matched on the lower-cased name. `ref` is here because no route
 # takes it (tests/web/test_web_pages_name_unused_parameters.py checks that no route takes
-# any of these).
-TRACKING_PARAMETERS = ("utm_*", "fbclid", "gclid", "mc_cid", "mc_eid", "ref")
+# any of these). The ad click ids after the first line, each where its vendor documents it:
+#   msclkid    Microsoft Advertising auto-tagging (help.ads.microsoft.com/apex/index/3/en/60125)
+#   dclid      Campaign Manager 360 / Display & Video 360 enhanced attribution
+#              (support.google.com/campaignmanager/answer/9182069)
+#   gbraid     Google Ads on iOS (support.google.com/analytics/answer/16297842)
+#   wbraid     Google Ads on iOS, the web-event counterpart of gbraid (Google's Data Manager
+#              API, AdIdentifiers.wbraid; listed with the others below by Simo Ahava)
+#   li_fat_id  LinkedIn Insight Tag (learn.microsoft.com/en-us/linkedin/marketing/
+#              conversions/enabling-first-party-cookies)
+#   ttclid     TikTok (ads.tiktok.com/help/article/tiktok-click-id)
+#   twclid     X, formerly Twitter (the click id table of simoahava.com/analytics/
+#              common-mistakes-click-identifiers, which lists all of the above too)
+TRACKING_PARAMETERS = ("utm_*", "fbclid", "gclid", "mc_cid", "mc_eid", "ref",
+                       "msclkid", "dclid", "gbraid", "wbraid", "li_fat_id", "ttclid", "twclid")
 
 # Query parameters a page reads in its template rather than in its route's signature, so
 # `declared` does not see them: never named as unused, nor listed among what a page takes.
@@ -120,8 +133,6 @@ def unused_query(route_path: str, names: set[str],
     """What a page's notice names of the query `items` (name, value pairs as given) that
     its route (path `route_path`, query parameters `names`) does not use: neither declared,
     nor read by its template (READ_BY_TEMPLATES), nor a tracking tag; None when all are."""
-    from moneytrail.web.app import is_secret
-
     read = READ_BY_TEMPLATES["*"] | READ_BY_TEMPLATES.get(route_path, frozenset())
     unused = [(name, value) for name, value in items
               if name not in names and name not in read and not is_tracking(name)]
