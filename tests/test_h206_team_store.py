@@ -120,21 +120,26 @@ def test_reset_links_use_the_public_address(capsys, tmp_path, monkeypatch):
 
 
 def test_serve_prints_the_public_address_and_where_it_listens(capsys, tmp_path, monkeypatch):
+    import socket
+
     import uvicorn
 
     from moneytrail.web import server
 
+    with socket.socket() as probe:     # a port nothing else on the machine holds
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)
     monkeypatch.setenv("MONEYTRAIL_PUBLIC_URL", "https://mt.example.org")
-    server.serve(port=8852, db=str(tmp_path / "ledger.sqlite"), hosts=["mt.example.org"])
+    server.serve(port=port, db=str(tmp_path / "ledger.sqlite"), hosts=["mt.example.org"])
     first = capsys.readouterr().out.splitlines()[0]
     assert first == ("moneytrail web app: open https://mt.example.org/ (the public address, "
-                     "MONEYTRAIL_PUBLIC_URL; listening on http://127.0.0.1:8852/) (Ctrl+C "
+                     f"MONEYTRAIL_PUBLIC_URL; listening on http://127.0.0.1:{port}/) (Ctrl+C "
                      "stops it)")
     monkeypatch.delenv("MONEYTRAIL_PUBLIC_URL")
-    server.serve(port=8852, db=str(tmp_path / "ledger.sqlite"))
+    server.serve(port=port, db=str(tmp_path / "ledger.sqlite"))
     assert capsys.readouterr().out.startswith("moneytrail web app: open "
-                                              "http://127.0.0.1:8852/ (Ctrl+C stops it)")
+                                              f"http://127.0.0.1:{port}/ (Ctrl+C stops it)")
 
 
 def test_the_docs_never_quote_a_stale_newest_schema_revision():
