@@ -218,15 +218,16 @@ def history(name: Annotated[str | None, typer.Argument(help="one account (defaul
         import datetime as dt
 
         from rich.table import Table
+        from rich.text import Text
 
         from moneytrail.accounts.store import utc_text
 
         table = Table("time (UTC)", "account", "event", "details", "by")
-        for row in rows:
+        for row in rows:            # as Text: a `[` in $USER is shown, never read as markup
             table.add_row(utc_text(dt.datetime.fromisoformat(row["time"])).removesuffix(" UTC"),
-                          row["account"], row["kind"],
-                          row["details"], row["actor"])
-        console.print(table, highlight=False, markup=False)
+                          row["account"], row["kind"], Text(row["details"]),
+                          Text(row["actor"]))
+        console.print(table, highlight=False)
     console.print(where, highlight=False, markup=False, soft_wrap=True)
 
 
