@@ -149,9 +149,10 @@ def local_actor(place: str) -> str:
     """Who makes an account change from this machine, as the history names it: the OS user
     ($USER) and where, `alice (command line)` as the ledger's revisions name a CLI author
     (cli.ledger.author_of; account names hold no space or bracket, so it never reads as a
-    signed-in account); `(command line)` when USER is not set. At most ACTOR_LENGTH
-    characters."""
-    user = os.environ.get("USER", "").strip()
+    signed-in account); `(command line)` when USER is not set. Control characters of USER
+    are left out (PostgreSQL refuses a NUL); at most ACTOR_LENGTH characters."""
+    user = "".join(char for char in os.environ.get("USER", "")
+                   if unicodedata.category(char) != "Cc").strip()
     suffix = f"({place})"
     return (f"{user[:ACTOR_LENGTH - len(suffix) - 1]} {suffix}" if user else suffix)
 
@@ -334,8 +335,7 @@ class Accounts:
         self.hasher = hasher or PasswordHasher()
         self._dummy = self.hasher.hash(secrets.token_urlsafe(16))
 
-    # -- accounts -------------------------------------------------------------------------
-    # -- the history of account changes (migration 0012) -------------------------------------
+    # -- the history of account changes (migration 0012) ---------------------------------
     def _record(self, conn, account: str, kind: str, details: str, by: str | None,
                 now: dt.datetime | None = None) -> None:
         """Write one account event in the transaction `conn` of the change it describes (so
@@ -362,6 +362,7 @@ class Accounts:
                  "details": row.details, "actor": row.actor,
                  "time": aware(row.created_at).isoformat(timespec="seconds")} for row in rows]
 
+    # -- accounts -------------------------------------------------------------------------
     def add(self, name: str, password: str, *, role: str = "editor",
             by: str | None = None) -> int:
         """Create an account; returns its id. The name must be new. `by`: who creates it,
