@@ -150,7 +150,7 @@ def local_actor(place: str) -> str:
     ($USER) and where, `alice (command line)` as the ledger's revisions name a CLI author
     (cli.ledger.author_of; account names hold no space or bracket, so it never reads as a
     signed-in account); `(command line)` when USER is not set. Control characters of USER
-    are left out (PostgreSQL refuses a NUL); at most ACTOR_LENGTH characters."""
+    are left out (a history line stays one line); at most ACTOR_LENGTH characters."""
     user = "".join(char for char in os.environ.get("USER", "")
                    if unicodedata.category(char) != "Cc").strip()
     suffix = f"({place})"
