@@ -469,7 +469,8 @@ def test_every_state_changing_route_refuses_anonymous_callers(app):
     an anonymous caller with 401 or 403 and changes nothing (a new write route without a guard
     fails here)."""
     before = {t: count(app, t) for t in ("revisions", "saved_plans", "saved_plan_revisions",
-                                         "password_resets", "accounts", "api_keys")}
+                                         "password_resets", "accounts", "api_keys",
+                                         "account_events")}
     client = TestClient(app, base_url=HTTPS)
     checked = []
     for route in all_routes(app.routes):

@@ -1,4 +1,5 @@
-"""SQLAlchemy models of the account tables (schema: migration 0004_accounts).
+"""SQLAlchemy models of the account tables (schema: migration 0004_accounts; saved plans and
+password resets: 0005; account events: 0012).
 
 They share the ledger's `Base`, so `alembic` sees one schema and the models-match-migrations
 test covers them too.
@@ -117,3 +118,20 @@ class PasswordReset(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+# -- migration 0012: the history of account changes -------------------------------------------
+class AccountEvent(Base):
+    """One change of an account, written in the transaction that makes it (accounts.store):
+    `kind` one of accounts.store.EVENT_KINDS, `details` what changed in words ("editor ->
+    admin", an API key's prefix; never a secret, token or hash), `actor` who did it (the
+    admin's account name on the web and the API, `USER (command line)` from the CLI).
+    `account` is the name (accounts are never renamed or deleted); rows are never changed."""
+
+    __tablename__ = "account_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    account: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    details: Mapped[str] = mapped_column(Text, server_default="")
+    actor: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

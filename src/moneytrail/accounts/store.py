@@ -8,6 +8,11 @@
 Secrets are never stored in the clear: passwords as argon2id hashes, session ids and API keys as
 SHA-256 digests (both are 128+ bits of `secrets` randomness, so a fast hash is enough). Every
 write is one transaction; account changes take the ledger's store-wide write lock.
+
+Every change of an account (EVENT_KINDS) writes one `account_events` row (migration 0012) in
+the transaction that makes it, naming who made it (`by`: an admin's account name on the web,
+`USER (command line)` from the CLI, `USER (Python)` when a script calls these methods without
+saying); a refused or failed change writes none. `history` reads them back.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import datetime as dt
 import gzip
 import hashlib
 import hmac
+import os
 import re
 import secrets
 import threading
@@ -29,7 +35,14 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Engine, delete, insert, select, update
 
-from moneytrail.accounts.models import Account, ApiKey, LoginThrottle, PasswordReset, Session
+from moneytrail.accounts.models import (
+    Account,
+    AccountEvent,
+    ApiKey,
+    LoginThrottle,
+    PasswordReset,
+    Session,
+)
 from moneytrail.errors import ConflictError, MoneytrailError, NotFoundError
 from moneytrail.ledger import locking
 from moneytrail.ledger.models import as_utc
@@ -64,6 +77,12 @@ MAX_RESET_VALID = dt.timedelta(days=7)
 MIN_RESET_VALID = dt.timedelta(minutes=1)
 RESET_RANGE = "a reset link is valid for 1 minute to 7 days"
 COMMON_PASSWORDS = Path(__file__).parent / "common-passwords.txt.gz"
+# the kinds of account events (`account_events.kind`, migration 0012): stable words, in the
+# order an account usually meets them
+EVENT_KINDS = ("created", "role_changed", "disabled", "enabled", "key_created", "key_revoked",
+               "reset_issued", "password_reset", "password_changed")
+RESET_LINK = "reset link"       # the actor of a password reset: whoever held the link
+ACTOR_LENGTH = int(AccountEvent.__table__.c.actor.type.length)  # type: ignore[attr-defined]
 
 Clock = Callable[[], dt.datetime]
 
@@ -124,6 +143,18 @@ def throttle_keys(name: str, client: str) -> tuple[tuple[str, int], ...]:
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def local_actor(place: str) -> str:
+    """Who makes an account change from this machine, as the history names it: the OS user
+    ($USER) and where, `alice (command line)` as the ledger's revisions name a CLI author
+    (cli.ledger.author_of; account names hold no space or bracket, so it never reads as a
+    signed-in account); `(command line)` when USER is not set. Control characters of USER
+    are left out (a history line stays one line); at most ACTOR_LENGTH characters."""
+    user = "".join(char for char in os.environ.get("USER", "")
+                   if unicodedata.category(char) != "Cc").strip()
+    suffix = f"({place})"
+    return (f"{user[:ACTOR_LENGTH - len(suffix) - 1]} {suffix}" if user else suffix)
 
 
 def aware(value: dt.datetime) -> dt.datetime:
@@ -304,9 +335,38 @@ class Accounts:
         self.hasher = hasher or PasswordHasher()
         self._dummy = self.hasher.hash(secrets.token_urlsafe(16))
 
+    # -- the history of account changes (migration 0012) ---------------------------------
+    def _record(self, conn, account: str, kind: str, details: str, by: str | None,
+                now: dt.datetime | None = None) -> None:
+        """Write one account event in the transaction `conn` of the change it describes (so
+        neither is kept without the other). `by` None: `local_actor("Python")`."""
+        if kind not in EVENT_KINDS:
+            raise ValueError(f"unknown account event kind {kind!r}")
+        actor = (by or "").strip()[:ACTOR_LENGTH] or local_actor("Python")
+        conn.execute(insert(AccountEvent).values(
+            account=account, kind=kind, details=details, actor=actor,
+            created_at=now or self.clock()))
+
+    def history(self, name: str | None = None) -> list[dict]:
+        """The account events, newest first: of every account, or of the account `name`
+        (NotFoundError when there is none). Each: {"id": int, "account": str, "kind": one of
+        EVENT_KINDS, "details": str, "actor": str, "time": ISO 8601 UTC to the second}. Empty
+        for changes made before migration 0012 (none were recorded)."""
+        with self.engine.connect() as conn:
+            query = select(AccountEvent).order_by(AccountEvent.id.desc())
+            if name is not None:
+                self._account_id(conn, name)
+                query = query.where(AccountEvent.account == name)
+            rows = conn.execute(query).all()
+        return [{"id": row.id, "account": row.account, "kind": row.kind,
+                 "details": row.details, "actor": row.actor,
+                 "time": aware(row.created_at).isoformat(timespec="seconds")} for row in rows]
+
     # -- accounts -------------------------------------------------------------------------
-    def add(self, name: str, password: str, *, role: str = "editor") -> int:
-        """Create an account; returns its id. The name must be new."""
+    def add(self, name: str, password: str, *, role: str = "editor",
+            by: str | None = None) -> int:
+        """Create an account; returns its id. The name must be new. `by`: who creates it,
+        for its `created` event (see `_record`)."""
         name = check_name(name)
         if role not in ROLES:
             raise AccountError(f"role must be one of {', '.join(ROLES)}", field="role",
@@ -315,9 +375,12 @@ class Accounts:
         hashed = self.hasher.hash(password)
         with locking.write_transaction(self.engine) as conn:
             self._refuse_taken(conn, name)        # again: it may have been taken meanwhile
-            return conn.execute(insert(Account).values(
+            now = self.clock()
+            account = conn.execute(insert(Account).values(
                 name=name, role=role, password_hash=hashed, disabled=False,
-                created_at=self.clock()).returning(Account.id)).scalar_one()
+                created_at=now).returning(Account.id)).scalar_one()
+            self._record(conn, name, "created", f"role {role}", by, now)
+            return account
 
     def check_new_name(self, name: str) -> str:
         """`name` without surrounding spaces when it follows the rule (`check_name`) and no
@@ -376,10 +439,11 @@ class Accounts:
             raise AccountError(f"{name} is the only admin: make another account admin first "
                                "(moneytrail users role NAME admin)", field="name", value=name)
 
-    def disable(self, name: str) -> bool:
+    def disable(self, name: str, *, by: str | None = None) -> bool:
         """Disable an account: it can no longer log in, its sessions end, its keys are revoked.
         Returns False when it was already disabled (then nothing changes). Raises
-        NotFoundError, AccountError (the only enabled admin: `_refuse_last_admin`)."""
+        NotFoundError, AccountError (the only enabled admin: `_refuse_last_admin`). `by`: who
+        disables it (its `disabled` event)."""
         with locking.write_transaction(self.engine) as conn:
             account = self._account_id(conn, name)
             if conn.execute(select(Account.disabled).where(Account.id == account)).scalar():
@@ -387,27 +451,34 @@ class Accounts:
             self._refuse_last_admin(conn, account, name)
             conn.execute(update(Account).where(Account.id == account).values(disabled=True))
             conn.execute(delete(Session).where(Session.account_id == account))
-            conn.execute(update(ApiKey).where(ApiKey.account_id == account)
-                         .values(revoked=True))
+            revoked = conn.execute(update(ApiKey).where(
+                ApiKey.account_id == account, ApiKey.revoked.is_(False))
+                .values(revoked=True)).rowcount
+            self._record(conn, name, "disabled", keys_revoked(revoked), by)
         return True
 
-    def enable(self, name: str) -> bool:
+    def enable(self, name: str, *, by: str | None = None) -> bool:
         """Let a disabled account log in again; returns False when it was not disabled (then
         nothing changes). Its sessions ended and its API keys were revoked when it was
-        disabled: they stay so (it logs in anew; `new_key` makes new keys)."""
+        disabled: they stay so (it logs in anew; `new_key` makes new keys). `by`: who
+        enables it (its `enabled` event)."""
         with locking.write_transaction(self.engine) as conn:
             account = self._account_id(conn, name)
-            return bool(conn.execute(update(Account).where(
-                Account.id == account, Account.disabled.is_(True))
-                .values(disabled=False)).rowcount)
+            if not conn.execute(update(Account).where(
+                    Account.id == account, Account.disabled.is_(True))
+                    .values(disabled=False)).rowcount:
+                return False
+            self._record(conn, name, "enabled", "its API keys stay revoked", by)
+            return True
 
-    def set_role(self, name: str, role: str) -> str:
+    def set_role(self, name: str, role: str, *, by: str | None = None) -> str:
         """Give the account `role` (reader, editor or admin); returns its role before (the
         same when nothing changed). Its sessions and API keys stay: `session` and `by_key`
         read the role on every request, so a demotion holds from the account's next
         request on (a demoted editor's open form cannot save; a write key of an account now
         a reader may only read). Raises AccountError (unknown role; demoting the only enabled
-        admin: `_refuse_last_admin`), NotFoundError."""
+        admin: `_refuse_last_admin`), NotFoundError. `by`: who changes it (its
+        `role_changed` event, "editor -> admin")."""
         if role not in ROLES:
             raise AccountError(f"role must be one of {', '.join(ROLES)}", field="role",
                                value=role)
@@ -417,13 +488,15 @@ class Accounts:
             if before != role:
                 self._refuse_last_admin(conn, account, name)
                 conn.execute(update(Account).where(Account.id == account).values(role=role))
+                self._record(conn, name, "role_changed", f"{before} -> {role}", by)
         return before
 
     # -- API keys -------------------------------------------------------------------------
-    def new_key(self, name: str, scope: str) -> str:
+    def new_key(self, name: str, scope: str, *, by: str | None = None) -> str:
         """A new API key for the account (returned once; only its hash is kept). Raises
         NotFoundError, AccountError (unknown scope, a disabled account, a write key for a
-        reader: it could never write)."""
+        reader: it could never write). `by`: who makes it (its `key_created` event names the
+        key's prefix and scope, never the key)."""
         if scope not in SCOPES:
             raise AccountError(f"scope must be one of {', '.join(SCOPES)}", field="scope",
                                value=scope)
@@ -438,25 +511,33 @@ class Accounts:
             if scope == "write" and role == "reader":
                 raise AccountError(f"{name} is a reader: a write key needs an editor or "
                                    f"admin account (moneytrail users role {name} editor)")
+            now = self.clock()
             conn.execute(insert(ApiKey).values(
                 account_id=account, prefix=prefix, key_hash=digest(key), scope=scope,
-                revoked=False, created_at=self.clock()))
+                revoked=False, created_at=now))
+            self._record(conn, name, "key_created", f"prefix {prefix}, scope {scope}", by, now)
         return key
 
-    def revoke_key(self, key_or_prefix: str) -> bool:
+    def revoke_key(self, key_or_prefix: str, *, by: str | None = None) -> bool:
         """Revoke the API key given whole or by its prefix (the part after `mt_`); returns
-        False when it was already revoked (then nothing changes). Raises NotFoundError."""
+        False when it was already revoked (then nothing changes). Raises NotFoundError.
+        `by`: who revokes it (its account's `key_revoked` event, naming the prefix)."""
         prefix = key_or_prefix.split("_")[1] if key_or_prefix.startswith("mt_") \
             else key_or_prefix
         with locking.write_transaction(self.engine) as conn:
-            if conn.execute(update(ApiKey).where(ApiKey.prefix == prefix,
-                                                 ApiKey.revoked.is_(False))
-                            .values(revoked=True)).rowcount:
-                return True
-            if conn.execute(select(ApiKey.prefix).where(ApiKey.prefix == prefix)).first() \
-                    is None:
+            found = conn.execute(
+                select(Account.name, ApiKey.scope, ApiKey.revoked)
+                .join(Account, Account.id == ApiKey.account_id)
+                .where(ApiKey.prefix == prefix)).first()
+            if found is None:
                 raise NotFoundError("no API key with this prefix", field="key", value=prefix)
-            return False
+            if not conn.execute(update(ApiKey).where(ApiKey.prefix == prefix,
+                                                     ApiKey.revoked.is_(False))
+                                .values(revoked=True)).rowcount:
+                return False
+            self._record(conn, found.name, "key_revoked",
+                         f"prefix {prefix}, scope {found.scope}", by)
+            return True
 
     def by_key(self, key: str) -> Who | None:
         """The account of a valid, unrevoked API key of an enabled account, else None."""
@@ -633,7 +714,8 @@ class Accounts:
         follows the same rules as at creation and, when `repeated` is given (a form asks
         twice), equals it. Every session of the account ends (this one too) and a new session
         is returned, so the cookie is rotated; unused reset links die and the account's API
-        keys are revoked (in the same transaction, as a reset does).
+        keys are revoked (in the same transaction, as a reset does), and a `password_changed`
+        event names the account itself as who did it.
 
         Every problem of the request is found before one is raised (`raise_all`: the first
         raised, all in its `problems`) and nothing changes while any exists. The rules are
@@ -687,16 +769,23 @@ class Accounts:
                 PasswordReset.account_id == who.id, PasswordReset.used_at.is_(None))
                 .values(used_at=now))
             # as a reset does: a key taken with the old password must not outlive it
-            conn.execute(update(ApiKey).where(ApiKey.account_id == who.id)
-                         .values(revoked=True))
+            revoked = conn.execute(update(ApiKey).where(
+                ApiKey.account_id == who.id, ApiKey.revoked.is_(False))
+                .values(revoked=True)).rowcount
             new_token, csrf = self._new_session(conn, who.id, now)
+            # the account's own session made it (the current password was checked)
+            self._record(conn, who.name, "password_changed", keys_revoked(revoked), who.name,
+                         now)
         return NewSession(new_token, csrf, Who(who.id, who.name, who.role, via="session",
                                                csrf_token=csrf))
 
-    def issue_reset(self, name: str, valid: dt.timedelta = RESET_VALID) -> str:
+    def issue_reset(self, name: str, valid: dt.timedelta = RESET_VALID, *,
+                    by: str | None = None) -> str:
         """A one-time password reset token for the account (returned once; only its SHA-256
         is stored), valid for `valid` (at most 7 days). Earlier unused tokens of the account
-        stop working. Raises `NotFoundError`, `AccountError` (disabled account, bad validity)."""
+        stop working. Raises `NotFoundError`, `AccountError` (disabled account, bad validity).
+        `by`: who issues it (its `reset_issued` event says until when it is valid, never the
+        token)."""
         if not MIN_RESET_VALID <= valid <= MAX_RESET_VALID:
             raise AccountError(RESET_RANGE, field="hours", value=valid.total_seconds() / 3600)
         token = secrets.token_urlsafe(32)          # 256 bits
@@ -711,6 +800,8 @@ class Accounts:
             conn.execute(insert(PasswordReset).values(
                 token_hash=digest(token), account_id=account, created_at=now,
                 expires_at=now + valid, used_at=None))
+            self._record(conn, name, "reset_issued",
+                         f"link valid until {utc_text(now + valid)}", by, now)
         return token
 
     def reset_account(self, token: str) -> str | None:
@@ -735,7 +826,8 @@ class Accounts:
         is spent: an `AccountError` carries both problems at once (`raise_all`). Every session
         of the account ends and its API keys are revoked (a reset answers a lost or suspected
         password: a key taken with it must not outlive it; the owner makes new ones with
-        `moneytrail users key`). Returns the account name."""
+        `moneytrail users key`). Its `password_reset` event names RESET_LINK as who did it
+        (whoever held the link) and when the link was issued. Returns the account name."""
         name = self.reset_account(token)
         if name is None:
             raise AuthError("this reset link is unknown, used or expired; ask an admin "
@@ -746,7 +838,7 @@ class Accounts:
         hashed = self.hasher.hash(new)
         now = self.clock()
         with locking.write_transaction(self.engine) as conn:
-            row = conn.execute(select(PasswordReset.account_id).where(
+            row = conn.execute(select(PasswordReset.account_id, PasswordReset.created_at).where(
                 PasswordReset.token_hash == digest(token), PasswordReset.used_at.is_(None),
                 PasswordReset.expires_at > now)).first()
             if row is None:                # used by a concurrent request in the meantime
@@ -758,10 +850,25 @@ class Accounts:
             conn.execute(update(Account).where(Account.id == row.account_id)
                          .values(password_hash=hashed))
             conn.execute(delete(Session).where(Session.account_id == row.account_id))
-            conn.execute(update(ApiKey).where(ApiKey.account_id == row.account_id)
-                         .values(revoked=True))
+            revoked = conn.execute(update(ApiKey).where(
+                ApiKey.account_id == row.account_id, ApiKey.revoked.is_(False))
+                .values(revoked=True)).rowcount
             conn.execute(delete(LoginThrottle).where(LoginThrottle.key == f"account:{name}"))
+            self._record(conn, name, "password_reset",
+                         f"with the link issued {utc_text(row.created_at)}; "
+                         f"{keys_revoked(revoked)}", RESET_LINK, now)
         return name
+
+
+def utc_text(value: dt.datetime) -> str:
+    """A time as account events show it, in UTC to the second: '2026-12-04 15:37:53 UTC'."""
+    return aware(value).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def keys_revoked(count: int) -> str:
+    """'sessions ended, 2 API keys revoked' (an event's details after a disable or a
+    password change or reset)."""
+    return f"sessions ended, {count} API key{'' if count == 1 else 's'} revoked"
 
 
 def reset_validity(hours: float) -> dt.timedelta:

@@ -5,6 +5,8 @@ There are no default accounts: the first admin is made with `moneytrail users ad
 ends with a line naming the store it wrote to (`store_line`): without --db or
 MONEYTRAIL_DATABASE_URL that is the personal SQLite file, not a team's database.
 Accounts are never renamed or deleted (a name is the author of its revisions): disable one.
+Every change is kept in the accounts' history (`users history`) under `USER (command line)`
+(`by`).
 """
 
 from __future__ import annotations
@@ -33,6 +35,14 @@ def open_accounts(db: str | None, *, new: bool = False):
 
     ledger = moneytrail.ledger.open(db if new else existing_url(db))
     return ledger, Accounts(ledger.engine)
+
+
+def by() -> str:
+    """Who a change made here is recorded under in the accounts' history: `alice (command
+    line)`, as the ledger's revisions name a CLI author (accounts.store.local_actor)."""
+    from moneytrail.accounts.store import local_actor
+
+    return local_actor("command line")
 
 
 def store_line(ledger, db: str | None) -> str:
@@ -101,7 +111,7 @@ def add(name: Annotated[str, typer.Argument(help="account name (lower case)")],
             accounts.check_new_name(name)   # a taken name too; `add` checks again (a race)
             password = read_password(password_stdin)
             check_password(password, name)
-            accounts.add(name, password, role=role)
+            accounts.add(name, password, role=role, by=by())
         except ConflictError as exc:
             raise ConflictError(f"{exc.detail}; to change its role: moneytrail users role "
                                 f"{name} {role}", field=exc.field, value=exc.value) from None
@@ -119,7 +129,7 @@ def disable(name: NameArg, db: DbOpt = None) -> None:
     renamed): a name stays the author of its revisions."""
     ledger, accounts = open_accounts(db)
     with ledger:
-        changed = accounts.disable(name)
+        changed = accounts.disable(name, by=by())
         where = store_line(ledger, db)
     if changed:
         console.print(f"disabled '{name}': sessions ended, API keys revoked", highlight=False)
@@ -135,7 +145,7 @@ def enable(name: NameArg, db: DbOpt = None) -> None:
     Its API keys stay revoked: make new ones with `moneytrail users key NAME`."""
     ledger, accounts = open_accounts(db)
     with ledger:
-        changed = accounts.enable(name)
+        changed = accounts.enable(name, by=by())
         where = store_line(ledger, db)
     if changed:
         console.print(f"enabled '{name}': it may log in again; its old API keys stay revoked "
@@ -156,7 +166,7 @@ def set_role(name: NameArg,
     read)."""
     ledger, accounts = open_accounts(db)
     with ledger:
-        before = accounts.set_role(name, new_role)
+        before = accounts.set_role(name, new_role, by=by())
         where = store_line(ledger, db)
     if before == new_role:
         console.print(f"'{name}' is already {article(new_role)}: nothing changed",
@@ -195,6 +205,46 @@ def list_(fmt: Annotated[str, typer.Option("--format", "-f", help="table or json
     console.print(table)
 
 
+@users_app.command("history")
+def history(name: Annotated[str | None, typer.Argument(help="one account (default: all)")]
+            = None,
+            fmt: Annotated[str, typer.Option("--format", "-f", help="table or json")]
+            = "table",
+            db: DbOpt = None) -> None:
+    """Who changed which account when, newest first: created, role_changed, disabled,
+    enabled, key_created, key_revoked, reset_issued, password_reset, password_changed. Kept
+    since the store's schema 0012 (changes made before are not known)."""
+    if fmt not in ("table", "json"):
+        raise typer.BadParameter(f"--format must be table or json, not {fmt!r}")
+    ledger, accounts = open_accounts(db)
+    with ledger:
+        rows = accounts.history(name)
+        where = store_line(ledger, db)
+    if fmt == "json":                   # stdout stays JSON: the store line goes to stderr
+        print(json.dumps(rows, indent=2))
+        err.print(where, highlight=False, markup=False, soft_wrap=True)
+        return
+    if not rows:
+        whose = f"of '{name}' " if name else ""
+        console.print(f"no account changes {whose}recorded: the history starts when the "
+                      "store was created or upgraded to schema 0012", highlight=False)
+    else:
+        import datetime as dt
+
+        from rich.table import Table
+        from rich.text import Text
+
+        from moneytrail.accounts.store import utc_text
+
+        table = Table("time (UTC)", "account", "event", "details", "by")
+        for row in rows:            # as Text: a `[` in $USER is shown, never read as markup
+            table.add_row(utc_text(dt.datetime.fromisoformat(row["time"])).removesuffix(" UTC"),
+                          row["account"], row["kind"], Text(row["details"]),
+                          Text(row["actor"]))
+        console.print(table, highlight=False)
+    console.print(where, highlight=False, markup=False, soft_wrap=True)
+
+
 @users_app.command("key")
 def key(name: NameArg,
         scope: Annotated[str, typer.Option("--scope", help="read or write")] = "read",
@@ -202,7 +252,7 @@ def key(name: NameArg,
     """Create an API key for the account and print it once (only its hash is kept)."""
     ledger, accounts = open_accounts(db)
     with ledger:
-        new = accounts.new_key(name, scope)
+        new = accounts.new_key(name, scope, by=by())
         where = store_line(ledger, db)
     print(new)
     err.print(f"API key for '{name}' (scope {scope}): shown once; send it as "
@@ -215,7 +265,7 @@ def revoke_key(key_or_prefix: KeyArg, db: DbOpt = None) -> None:
     """Revoke an API key (give the key or its prefix, the part after `mt_`)."""
     ledger, accounts = open_accounts(db)
     with ledger:
-        changed = accounts.revoke_key(key_or_prefix)
+        changed = accounts.revoke_key(key_or_prefix, by=by())
         where = store_line(ledger, db)
     console.print("revoked" if changed else "this key is already revoked: nothing changed",
                   highlight=False)
@@ -250,7 +300,7 @@ def reset_password(
         raise typer.BadParameter(f"--base-url must be an http(s) address, not {base_url!r}")
     ledger, accounts = open_accounts(db)
     with ledger:
-        token = accounts.issue_reset(name, dt.timedelta(hours=hours))
+        token = accounts.issue_reset(name, dt.timedelta(hours=hours), by=by())
         where = store_line(ledger, db)
     print(f"{base_url.rstrip('/')}/reset-password?token={token}")
     err.print(f"one-time reset link for '{name}', valid {hours:g} h: shown once. When it "

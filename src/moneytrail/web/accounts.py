@@ -261,7 +261,7 @@ def issue_reset(request: Request, name: str, body: ResetBody,
                 _body: CheckedBody) -> JSONResponse:
     from moneytrail.accounts.store import reset_validity
 
-    token = auth.accounts(request).issue_reset(name, reset_validity(body.hours))
+    token = auth.accounts(request).issue_reset(name, reset_validity(body.hours), by=who.name)
     # the site's public address when set (as `users reset-password`): behind a reverse
     # proxy the address this request reached is not where the account's owner goes
     base = request.app.state.public_url or str(request.base_url).rstrip("/")

@@ -98,7 +98,7 @@ def first_admin_from_env(store: Accounts) -> str | None:
     name = os.environ.pop(ADMIN_NAME_ENV, None) or "admin"
     if not password or store.any_admin():
         return None
-    store.add(name, password, role="admin")
+    store.add(name, password, role="admin", by=f"{ADMIN_PASSWORD_ENV} (serve)")
     log.warning("created the first admin account '%s' from %s", name, ADMIN_PASSWORD_ENV)
     return name
 
