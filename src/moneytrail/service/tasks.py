@@ -23,6 +23,7 @@ import pandas as pd
 from moneytrail.analysis.claims import DRAWS as CLAIM_DRAWS
 from moneytrail.analysis.claims import SEED as CLAIM_SEED
 from moneytrail.analysis.claims import Claim
+from moneytrail.analysis.claims_schema import claim_inputs
 from moneytrail.data.checks import split_list
 from moneytrail.engine.dimensions import OWNERSHIP_TITLE
 from moneytrail.engine.result import TraceResult, code_version
@@ -1936,7 +1937,7 @@ def derived_claims_run(ws: Workspace, path: str | Path | None = None, *,
     # the ledger read: a store (`ledger_db`, else the workspace's own when it has one) can
     # change, so its newest revision is part of the run id; the data package's cannot
     store_db = ledger_db if ledger_db is not None else ws.db
-    inputs = {"claims": [c.model_dump(mode="json") for c in claims], "draws": draws,
+    inputs = {"claims": [claim_inputs(c) for c in claims], "draws": draws,
               "seed": seed, "ledger": "store" if store_db is not None else "package"}
     if ledger_db is not None:
         inputs["ledger_revision"] = ledger_revision(ledger_db)
@@ -1995,7 +1996,8 @@ def claims_with_basis(result: Result) -> Result:
                            result.run_id)
     note = table.note if not result.provenance.draws or said in (table.note or "") \
         else " ".join(p for p in (said, table.note) if p)
-    if "weak_basis" in (c.name for c in table.columns) and note == table.note:
+    if {"weak_basis", "verdict_summary"} <= {c.name for c in table.columns} and \
+            note == table.note:
         return result
     frame = with_verdict_basis(table.frame())
     filled = Table.from_frame("claims", frame, title=table.title, note=note,

@@ -1177,6 +1177,7 @@ def claims_view(state: WebState, url: str, viewer: int | None = None,
     # the checks, their draws, seed, run id and the ledger state they read (cited)
     frame, run = state.claims_checked()
     from moneytrail.analysis.claims import draws_seed_text
+    from moneytrail.analysis.verdicts import verdict_parts, verdict_summary
     from moneytrail.web.run_picker import RUN_GROUPS, picker_runs
 
     runs = picker_runs(state.ledger.engine, viewer, reference or {})
@@ -1201,6 +1202,12 @@ def claims_view(state: WebState, url: str, viewer: int | None = None,
                                                                WEIGHT_COLUMNS}})
         claim.update(claim_basis(claim["verdict"], claim["weight"]))
         claim["checks"].append(check)
+        # the verdict's badge: each case of a conditional claim, the assumptions it rests on
+        claim.update(verdict_parts(str(claim["verdict"]), claim["checks"]),
+                     verdict_summary=verdict_summary(str(claim["verdict"]),
+                                                     claim["weight"].get(
+                                                         "claim_assumption_or_weak_p50"),
+                                                     claim["checks"]))
         for source in str(check["sources"] or "").split(";"):
             if source.strip() and source.strip() not in claim["sources"]:
                 claim["sources"].append(source.strip())
@@ -1318,7 +1325,8 @@ def home_view(state: WebState, url: str,
     return View(meta=meta(state, title=HOME_TITLE, url=url),
                 reality=reality_chart(state), reproduce_reality=reality_reproduce(url),
                 claims=[{k: c[k] for k in ("id", "text", "verdict", "weak_basis",
-                                           "verdict_label", "note", "weight")}
+                                           "verdict_label", "verdict_summary", "cases",
+                                           "rests", "note", "weight")}
                         for c in claims],
                 plans=plans, tables=["reality", "claims", "plans"])
 
