@@ -23,13 +23,13 @@ def test_a_conditional_verdict_names_each_case_with_its_own_weight():
     # the claim's weight is the largest of its checks' (100 %): shown alone it hung the cloud
     # case's weakness on the gigafactory case, contradicted on 15 % weak rows
     assert verdict_summary("conditional", 1.0, [GIGA, CLOUD]) == (
-        "conditional: contradicted for the gigafactories (15 % weak); supported for cloud "
-        "rental (on weak evidence, 100 %)")
+        "conditional: for the gigafactories, contradicted (15 % weak); for cloud rental, "
+        "supported \u2014 on weak evidence (100 % weak)")
 
 
 def test_a_case_without_a_short_name_is_said_by_its_when():
     assert case_words("supported", 0.2, "", "the money rents cloud compute") == \
-        "supported if the money rents cloud compute (20 % weak)"
+        "if the money rents cloud compute, supported (20 % weak)"
 
 
 def test_a_verdict_resting_on_an_assumption_says_so():

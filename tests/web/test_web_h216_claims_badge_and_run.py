@@ -24,8 +24,8 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from moneytrail.web import create_app  # noqa: E402
 
-CASES = ("Conditional: Contradicted for the gigafactories (15 % weak); Supported for cloud "
-         "rental (on weak evidence, 100 %)")
+CASES = ("Conditional: for the gigafactories, Contradicted (15 % weak); for cloud rental, "
+         "Supported \u2014 on weak evidence (100 % weak)")
 ASSUMED = "Supported \u2014 rests on an assumption: EU buyers face the global supplier mix"
 
 

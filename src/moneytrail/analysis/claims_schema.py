@@ -252,7 +252,7 @@ class CheckBase(BaseModel):
     # with the claim's own sources in this check's row (data 2.4.1)
     sources: list[str] = Field(default_factory=list)
     # a conditional claim: the case in a few words ("the gigafactories"), for the verdict's
-    # summary ("contradicted for the gigafactories"); '' says the case by its `when`
+    # summary ("for the gigafactories, contradicted"); empty: the case is said by its `when`
     case: str = Field(default="", max_length=60)
     # the labelled modelling assumption the check rests on, which its weight does not count
     rests_on: RestsOn | None = None

@@ -114,25 +114,25 @@ def weight_percent(weight: object) -> str:
 
 def case_parts(verdict: str, weight: object, case: str = "", when: str = "") \
         -> dict[str, object]:
-    """One case of a conditional claim, in parts for a page: {"verdict", "weak" (weak_basis
-    of the check's own verdict and weight), "said" ('for the gigafactories', from `case`; else
-    'if <when>'), "basis" ('15 % weak', or 'on weak evidence, 100 %' when weak; '' without a
-    weight)}."""
+    """One case of a conditional claim, in parts for a page: {"verdict", "weight" (the
+    check's median evidence weight), "weak" (weak_basis of the check's own verdict and
+    weight), "said" ('for the gigafactories', from `case`; else 'if <when>'), "basis" ('15 %
+    weak'; '' without a weight)}."""
     said = f"for {case}" if case else f"if {when}" if when else ""
-    weak = weak_basis(verdict, weight)
     percent = weight_percent(weight)
-    basis = (f"{WEAK_BASIS_WORDS}, {percent}" if weak else f"{percent} weak") \
-        if percent else ""
-    return {"verdict": verdict, "weak": weak, "said": said, "basis": basis}
+    return {"verdict": verdict, "weight": weight, "weak": weak_basis(verdict, weight),
+            "said": said, "basis": f"{percent} weak" if percent else ""}
 
 
 def case_words(verdict: str, weight: object, case: str = "", when: str = "") -> str:
-    """One case of a conditional claim with its own verdict and evidence weight (the check's
-    median): 'contradicted for the gigafactories (15 % weak)', or, at or above WEAK_BASIS,
-    'supported for cloud rental (on weak evidence, 100 %)' (case_parts)."""
+    """One case of a conditional claim with its own verdict (verdict_words: on weak evidence
+    by the check's own weight) and evidence weight (the check's median): 'for the
+    gigafactories, contradicted (15 % weak)', 'for cloud rental, supported — on weak
+    evidence (100 % weak)' (case_parts)."""
     parts = case_parts(verdict, weight, case, when)
-    basis = f"({parts['basis']})" if parts["basis"] else ""
-    return " ".join(str(p) for p in (verdict, parts["said"], basis) if p)
+    said = f"{parts['said']}, " if parts["said"] else ""
+    basis = f" ({parts['basis']})" if parts["basis"] else ""
+    return f"{said}{verdict_words(verdict, weight)}{basis}"
 
 
 ASSUMPTION_WORDS = "rests on an assumption"
@@ -181,9 +181,9 @@ def verdict_summary(verdict: str, weight: object, checks: Iterable[dict]) -> str
     """A claim's verdict in one line, as its badge says it (web pages, CSV and JSON column
     `verdict_summary`). `checks`: its check rows (verdict_parts). A conditional claim whose
     cases disagree names each case with its own verdict and weight, since the claim's weight
-    (the largest of its checks') would hang one case's weakness on all: 'conditional:
-    contradicted for the gigafactories (15 % weak); supported for cloud rental (on weak
-    evidence, 100 %)'. Any other verdict is verdict_words ('supported — on weak evidence').
+    (the largest of its checks') would hang one case's weakness on all: 'conditional: for
+    the gigafactories, contradicted (15 % weak); for cloud rental, supported — on weak
+    evidence (100 % weak)'. Any other verdict is verdict_words ('supported — on weak evidence').
     A check resting on a labelled assumption its weight does not count (`rests_on_says`)
     adds it: 'supported — rests on an assumption: EU buyers face the global supplier mix'
     (for a case, after that case)."""
@@ -193,9 +193,9 @@ def verdict_summary(verdict: str, weight: object, checks: Iterable[dict]) -> str
     if cases:
         said = []
         for case in cases:
-            words = str(case["verdict"]) + \
-                (f" {case['said']}" if case["said"] else "") + \
-                (f" ({case['basis']})" if case["basis"] else "")
+            words = case_words(str(case["verdict"]), case["weight"], "", "")
+            if case["said"]:
+                words = f"{case['said']}, {words}"
             rests = assumption_words(r["says"] for r in case["rests"])
             said.append(f"{words}, {rests}" if rests else words)
         return f"{verdict}: " + "; ".join(said)

@@ -1243,11 +1243,12 @@ def claims_ledger_text(run: Mapping[str, Any]) -> str:
     revision = run["ledger"].revision
     if run.get("ledger_package"):
         return (f"It reads the ledger of data package {run['ledger_package']}, which this "
-                f"store's ledger at revision {revision} holds unchanged: the same run as "
-                "`moneytrail demo` and `moneytrail claims check` give on that data.")
+                f"store's ledger at revision {revision} holds unchanged: the same run that "
+                "\u201cmoneytrail demo\u201d and \u201cmoneytrail claims check\u201d give on "
+                "that data.")
     return (f"It reads this store's ledger at revision {revision}, which differs from the "
-            "data package's, so its run id differs from the one `moneytrail demo` prints "
-            "for the package's ledger.")
+            "data package's, so its run id differs from the one \u201cmoneytrail demo\u201d "
+            "prints for the package's ledger.")
 
 
 def claims_run_url(url: str, run: Mapping[str, Any]) -> str | None:
