@@ -53,6 +53,9 @@ def test_the_claims_page_cites_the_revision_its_verdicts_read_after_an_edit(clie
     after = ledger.state().revision
     assert after > before
     assert shown(client) == (after, after, after)      # checked again for the new ledger
+    # and it says which ledger its run read (h216: no longer the package's, so another id)
+    assert f"It reads this store's ledger at revision {after}, which differs from the data " \
+        "package's" in text_of(client.get("/claims").text)
     api = client.get("/api/v1/claims").json()
     assert api["meta"]["ledger_revision"] == after
 
