@@ -28,8 +28,10 @@ def client(tmp_path_factory):
         yield test_client
 
 
-def shown(client: TestClient) -> tuple[int, int, int]:
-    """(revision cited on /claims, revision in its footer, revision the claims run read)."""
+def shown(client: TestClient) -> tuple[int, int, int | str]:
+    """(revision cited on /claims, revision in its footer, revision the claims run read, or
+    "package" when it read the data package's ledger, which the store holds unchanged: h216,
+    one run for one ledger)."""
     html = client.get("/claims").text
     run = re.search(r'The claims run: <a href="/r/([0-9a-f]{32})"', html)
     assert run is not None
@@ -37,19 +39,23 @@ def shown(client: TestClient) -> tuple[int, int, int]:
     footer = re.search(r"Data package [^,]*, ledger revision (\d+)", text_of(html))
     assert cite is not None and footer is not None
     facts = client.get(f"/api/v1/runs/{run.group(1)}").json()["result"]["facts"]
-    return int(cite.group(1)), int(footer.group(1)), int(facts["ledger_revision"])
+    read = "package" if facts.get("ledger_package") else int(facts["ledger_revision"])
+    return int(cite.group(1)), int(footer.group(1)), read
 
 
 def test_the_claims_page_cites_the_revision_its_verdicts_read_after_an_edit(client):
     ledger = client.app.state.web.ledger
     before = ledger.state().revision
-    assert shown(client) == (before, before, before)
+    assert shown(client) == (before, before, "package")
     ledger.edit("claim", "gigafactory_fund_announced",
                 {"low": "35e9", "central": "35e9", "high": "35e9"}, author="tester",
                 reason="a later announcement")
     after = ledger.state().revision
     assert after > before
     assert shown(client) == (after, after, after)      # checked again for the new ledger
+    # and it says which ledger its run read (h216: no longer the package's, so another id)
+    assert f"It reads this store's ledger at revision {after}, which differs from the data " \
+        "package's" in text_of(client.get("/claims").text)
     api = client.get("/api/v1/claims").json()
     assert api["meta"]["ledger_revision"] == after
 

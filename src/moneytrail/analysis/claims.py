@@ -47,6 +47,7 @@ from moneytrail.analysis.verdicts import (  # the verdicts' words, in one light 
     WITHHELD,
     WITHHELD_LABEL,
     verdict_basis,
+    verdict_summary,
 )
 from moneytrail.data.package import DataPackage
 from moneytrail.data.valuechain import ValueChain
@@ -251,8 +252,20 @@ def _row(claim: Claim, check: Check, values: np.ndarray, figure: str,
             "unit": figure_unit(check), "p50": stats["p50"],
             "p5": stats["p5"], "p95": stats["p95"], "p_holds": probability,
             "check_verdict": check_verdict(probability), "when": check.when,
-            **weight_stats(weak), **own_input_stats(own),
+            "case": check.case, **rests_on_columns(check), **weight_stats(weak),
+            **own_input_stats(own),
             "sources": "; ".join(dict.fromkeys(claim.sources + check.sources + list(sources)))}
+
+
+RESTS_ON = ("rests_on", "rests_on_says", "rests_on_why")   # a check's labelled assumption
+
+
+def rests_on_columns(check: Check) -> dict[str, str]:
+    """A check's `rests_on` (claims_schema.RestsOn) as its row's columns: the assumption's
+    source id, what it assumes and why the check rests on it; '' each without one."""
+    given = check.rests_on
+    return dict(zip(RESTS_ON, (given.source, given.says, given.why) if given is not None
+                    else ("", "", ""), strict=True))
 
 
 def source_labels(package: DataPackage, ledger: LedgerTables | None = None) -> pd.Series:
@@ -284,10 +297,20 @@ def check_sources(claims: list[Claim], package: DataPackage, file: str) -> None:
                 cited.append((f"claims.{i}.{field}", getattr(claim, field)))
         cited += [(f"claims.{i}.checks.{j}.sources.{k}", s)
                   for j, check in enumerate(claim.checks) for k, s in enumerate(check.sources)]
-        for field, source in cited:
+        rests = [(f"claims.{i}.checks.{j}.rests_on.source", check.rests_on.source)
+                 for j, check in enumerate(claim.checks) if check.rests_on is not None]
+        for field, source in cited + rests:
             if source not in known:
                 raise ClaimError("unknown source id (not in any sources table of the data "
                                  "package)", file=file, field=field, value=source)
+        if rests:
+            labels = source_labels(package)
+            for field, source in rests:
+                if labels.get(source) != "assumption":
+                    raise ClaimError("rests_on names a modelling assumption: a source "
+                                     f"labelled assumption (this one is "
+                                     f"{labels.get(source)!s})", file=file, field=field,
+                                     value=source)
 
 
 def check_claims(claims: list[Claim] | None = None, *, path: str | Path | None = None,
@@ -380,10 +403,22 @@ def with_verdict_basis(frame: pd.DataFrame) -> pd.DataFrame:
     weights = frame["claim_assumption_or_weak_p50"] if "claim_assumption_or_weak_p50" in \
         frame.columns else pd.Series([None] * len(frame), index=frame.index)
     said = [verdict_basis(v, w) for v, w in zip(frame["verdict"], weights, strict=True)]
-    frame = frame.drop(columns=[c for c in BASIS_COLUMNS if c in frame.columns])
+    frame = frame.drop(columns=[c for c in (*BASIS_COLUMNS, SUMMARY) if c in frame.columns])
     for column in BASIS_COLUMNS:
         frame[column] = pd.Series([s[column] for s in said], index=frame.index)
+    # each claim's verdict in one line (analysis.verdicts.verdict_summary), from its rows
+    summary: dict[object, str] = {}
+    if "claim" in frame.columns:
+        records = frame.to_dict("records")
+        for key in dict.fromkeys(frame["claim"]):
+            rows = [r for r in records if r["claim"] == key]
+            summary[key] = verdict_summary(str(rows[0]["verdict"]),
+                                           rows[0].get("claim_assumption_or_weak_p50"), rows)
+        frame[SUMMARY] = pd.Series([summary[k] for k in frame["claim"]], index=frame.index)
     return frame
+
+
+SUMMARY = "verdict_summary"     # a claim's verdict in one line, as its badge says it
 
 
 def withhold_verdicts(frame: pd.DataFrame, draws: int) -> pd.DataFrame:

@@ -228,6 +228,19 @@ ARGUMENTS: dict[str, type[Args]] = {
 Bound = Annotated[float | None, Field(strict=True, allow_inf_nan=False)]
 
 
+class RestsOn(BaseModel):
+    """A labelled modelling assumption a check's verdict rests on while its evidence weight
+    does not count it (the rows it reads carry a stronger label of their own): `source`, the
+    id of the assumption's row (a source labelled `assumption`, checked when the claims are
+    checked), `says`, what it assumes in a few words, shown with the verdict ("rests on an
+    assumption: EU buyers face the global supplier mix"), and `why`, why the check rests on
+    it (shown under the claim)."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    source: str = Field(min_length=1)
+    says: str = Field(min_length=1, max_length=120)
+    why: str = Field(min_length=1)
+
+
 class CheckBase(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     max: Bound = None
@@ -238,6 +251,11 @@ class CheckBase(BaseModel):
     # source ids behind this check only (e.g. the labelled assumption of one case), listed
     # with the claim's own sources in this check's row (data 2.4.1)
     sources: list[str] = Field(default_factory=list)
+    # a conditional claim: the case in a few words ("the gigafactories"), for the verdict's
+    # summary ("for the gigafactories, contradicted"); empty: the case is said by its `when`
+    case: str = Field(default="", max_length=60)
+    # the labelled modelling assumption the check rests on, which its weight does not count
+    rests_on: RestsOn | None = None
 
     @model_validator(mode="after")
     def _one_bound(self) -> CheckBase:
@@ -399,6 +417,22 @@ class Claim(BaseModel):
         return self
 
 
+# check keys added in data 2.6.0 (later), left out of a claim's inputs (the run id) when not
+# given, so a claims file that does not use them keeps its run id
+OPTIONAL_CHECK_KEYS = {"case": "", "rests_on": None}
+
+
+def claim_inputs(claim: Claim) -> dict[str, Any]:
+    """A claim as the inputs of a claims run (its run id): `model_dump(mode="json")`, without
+    the check keys of OPTIONAL_CHECK_KEYS left at their defaults."""
+    data = claim.model_dump(mode="json")
+    for check in data["checks"]:
+        for key, default in OPTIONAL_CHECK_KEYS.items():
+            if check.get(key, default) == default:
+                check.pop(key, None)
+    return data
+
+
 class ClaimsFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     claims: list[Claim]
@@ -490,7 +524,7 @@ def first_day(claimed_on: str) -> dt.date:
 
 
 # text of a claim that may run over several lines (tab, line feed and carriage return allowed)
-MULTILINE = frozenset({"claim", "note", "describe", "when"})
+MULTILINE = frozenset({"claim", "note", "describe", "when", "why"})
 
 
 def check_text(data: dict, file: str) -> None:

@@ -96,3 +96,116 @@ def verdict_basis(verdict: object, weight: object) -> dict[str, object]:
     verdict_words(...)} ('supported — on weak evidence', else the verdict as it is)."""
     return {"weak_basis": weak_basis(verdict, weight),
             "verdict_label": verdict_words(verdict, weight)}
+
+
+# -- a claim's verdict in one line: each case of a conditional claim, and the assumption a
+# check rests on (docs/methods.md, "Verdicts": "What a verdict's badge says") -------------
+
+def weight_percent(weight: object) -> str:
+    """An evidence weight (a share 0..1) as '15 %'; '' when undefined (None, NaN, text)."""
+    if isinstance(weight, bool):
+        return ""
+    try:
+        share = float(weight)       # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return ""
+    return f"{share:.0%}".replace("%", " %") if share == share else ""
+
+
+def case_parts(verdict: str, weight: object, case: str = "", when: str = "") \
+        -> dict[str, object]:
+    """One case of a conditional claim, in parts for a page: {"verdict", "weight" (the
+    check's median evidence weight), "weak" (weak_basis of the check's own verdict and
+    weight), "said" ('for the gigafactories', from `case`; else 'if <when>'), "basis" ('15 %
+    weak'; '' without a weight)}."""
+    said = f"for {case}" if case else f"if {when}" if when else ""
+    percent = weight_percent(weight)
+    return {"verdict": verdict, "weight": weight, "weak": weak_basis(verdict, weight),
+            "said": said, "basis": f"{percent} weak" if percent else ""}
+
+
+def case_words(verdict: str, weight: object, case: str = "", when: str = "") -> str:
+    """One case of a conditional claim with its own verdict (verdict_words: on weak evidence
+    by the check's own weight) and evidence weight (the check's median): 'for the
+    gigafactories, contradicted (15 % weak)', 'for cloud rental, supported — on weak
+    evidence (100 % weak)' (case_parts)."""
+    parts = case_parts(verdict, weight, case, when)
+    said = f"{parts['said']}, " if parts["said"] else ""
+    basis = f" ({parts['basis']})" if parts["basis"] else ""
+    return f"{said}{verdict_words(verdict, weight)}{basis}"
+
+
+ASSUMPTION_WORDS = "rests on an assumption"
+
+
+def assumption_words(says: Iterable[str]) -> str:
+    """'rests on an assumption: EU buyers face the global supplier mix' (several joined by
+    ' and ', each once; '' for none)."""
+    named = [s for s in dict.fromkeys(str(s).strip() for s in says) if s]
+    if not named:
+        return ""
+    plural = "rests on assumptions" if len(named) > 1 else ASSUMPTION_WORDS
+    return f"{plural}: {' and '.join(named)}"
+
+
+def rests_of(rows: Iterable[dict]) -> list[dict[str, str]]:
+    """The labelled assumptions check rows rest on (`rests_on`, `rests_on_says`,
+    `rests_on_why`), each once: [{"source", "says", "why"}]."""
+    out: dict[str, dict[str, str]] = {}
+    for row in rows:
+        source = _text(row.get("rests_on"))
+        if source and source not in out:
+            out[source] = {"source": source, "says": _text(row.get("rests_on_says")),
+                           "why": _text(row.get("rests_on_why"))}
+    return list(out.values())
+
+
+def verdict_parts(verdict: str, checks: Iterable[dict]) -> dict[str, object]:
+    """A claim's verdict in parts for its badge: {"cases": one case_parts per check, each
+    with its "rests" (rests_of), for a conditional claim whose cases disagree, else [];
+    "rests": the assumptions its checks rest on (rests_of)}. `checks`: its check rows
+    ({check_verdict, assumption_or_weak_p50, case, when, rests_on, rests_on_says, ...})."""
+    rows = list(checks)
+    cases = []
+    if str(verdict) == "conditional":
+        for row in rows:
+            cases.append({**case_parts(_text(row.get("check_verdict")),
+                                       row.get("assumption_or_weak_p50"),
+                                       _text(row.get("case")), _text(row.get("when"))),
+                          "rests": rests_of([row])})
+    return {"cases": cases,
+            "rests": rests_of(rows) if str(verdict) in WEAK_BASIS_VERDICTS else []}
+
+
+def verdict_summary(verdict: str, weight: object, checks: Iterable[dict]) -> str:
+    """A claim's verdict in one line, as its badge says it (web pages, CSV and JSON column
+    `verdict_summary`). `checks`: its check rows (verdict_parts). A conditional claim whose
+    cases disagree names each case with its own verdict and weight, since the claim's weight
+    (the largest of its checks') would hang one case's weakness on all: 'conditional: for
+    the gigafactories, contradicted (15 % weak); for cloud rental, supported — on weak
+    evidence (100 % weak)'. Any other verdict is verdict_words ('supported — on weak evidence').
+    A check resting on a labelled assumption its weight does not count (`rests_on_says`)
+    adds it: 'supported — rests on an assumption: EU buyers face the global supplier mix'
+    (for a case, after that case)."""
+    parts = verdict_parts(verdict, checks)
+    cases = parts["cases"]
+    assert isinstance(cases, list)
+    if cases:
+        said = []
+        for case in cases:
+            words = case_words(str(case["verdict"]), case["weight"], "", "")
+            if case["said"]:
+                words = f"{case['said']}, {words}"
+            rests = assumption_words(r["says"] for r in case["rests"])
+            said.append(f"{words}, {rests}" if rests else words)
+        return f"{verdict}: " + "; ".join(said)
+    words = verdict_words(verdict, weight)
+    if str(verdict) not in WEAK_BASIS_VERDICTS:
+        return words
+    rests = assumption_words(r["says"] for r in parts["rests"])    # type: ignore[attr-defined]
+    return f"{words} \u2014 {rests}" if rests else words
+
+
+def _text(value: object) -> str:
+    """A row's text cell: '' for None or NaN."""
+    return "" if value is None or value != value else str(value)

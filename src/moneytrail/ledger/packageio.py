@@ -124,3 +124,29 @@ def export_package(ledger: Ledger, path: str | Path) -> Path:
     }
     (root / DESCRIPTOR).write_text(json.dumps(descriptor, indent=1) + "\n", encoding="utf-8")
     return root
+
+
+def holds_package(ledger: Ledger, path: str | Path | None = None) -> bool:
+    """Whether the store holds exactly the ledger and macro records of a data package (the
+    bundled one by default): the same keys with the same contents, kind by kind, nothing
+    added, changed or deleted since (as after the first-use load of that package, however
+    many revisions that took). Then anything read from the store's ledger reads the
+    package's records, and a result computed from either is the same (service.tasks: one
+    claims run for both). False for a package with problems."""
+    package = open_package(path)
+    tables, problems = validate.read_package_rows(package)
+    if problems:
+        return False
+    with ledger.engine.connect() as conn:
+        for kind in KINDS:
+            rows = tables.get(kind, [])
+            want: dict[str, object] = {}
+            for row in rows:
+                state = dbrows.state(kind, row)
+                if state is not None:
+                    want[dbrows.record_key(kind, state)] = state
+            have = {dbrows.record_key(kind, record): dbrows.state(kind, record)
+                    for record in dbrows.read_all(conn, kind)}
+            if want != have:
+                return False
+    return True

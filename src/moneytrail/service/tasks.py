@@ -23,6 +23,7 @@ import pandas as pd
 from moneytrail.analysis.claims import DRAWS as CLAIM_DRAWS
 from moneytrail.analysis.claims import SEED as CLAIM_SEED
 from moneytrail.analysis.claims import Claim
+from moneytrail.analysis.claims_schema import claim_inputs
 from moneytrail.data.checks import split_list
 from moneytrail.engine.dimensions import OWNERSHIP_TITLE
 from moneytrail.engine.result import TraceResult, code_version
@@ -1919,6 +1920,7 @@ def derived_claims_run(ws: Workspace, path: str | Path | None = None, *,
         default_claims_path,
         draws_note,
         draws_seed_text,
+        ledger_from_package,
         ledger_from_store,
         load_claims,
     )
@@ -1934,36 +1936,43 @@ def derived_claims_run(ws: Workspace, path: str | Path | None = None, *,
     claims = claims if claims is not None else load_claims(file)
     check_sources(claims, ws.package, label)
     # the ledger read: a store (`ledger_db`, else the workspace's own when it has one) can
-    # change, so its newest revision is part of the run id; the data package's cannot
+    # change, so its newest revision is part of the run id; the data package's cannot. A
+    # store holding exactly the package's ledger records (unedited since it was loaded) reads
+    # the same ledger, so its run is the package's (one run id for the same inputs: the
+    # demo's and the web app's on that store)
     store_db = ledger_db if ledger_db is not None else ws.db
-    inputs = {"claims": [c.model_dump(mode="json") for c in claims], "draws": draws,
+    if store_db is not None and store_holds_package(ws, ledger_db):
+        store_db = None
+    inputs = {"claims": [claim_inputs(c) for c in claims], "draws": draws,
               "seed": seed, "ledger": "store" if store_db is not None else "package"}
-    if ledger_db is not None:
+    if store_db is not None and ledger_db is not None:
         inputs["ledger_revision"] = ledger_revision(ledger_db)
-    elif ws.db is not None:
+    elif store_db is not None:
         inputs["ledger_revision"] = ws.ledger().state().revision
     runner = Runner(ws, chosen_store(ws, store))
 
     def compute(rid: str, report: Progress | None) -> Result:
-        ledger = ledger_from_store(ledger_db) if ledger_db is not None else \
-            ws.ledger_tables()
+        ledger = ledger_from_package(ws.package) if store_db is None else \
+            ledger_from_store(ledger_db) if ledger_db is not None else ws.ledger_tables()
         # the ledger state read, kept with the result (a store changes; the package does
         # not): revision and time, or the data package's version
-        read = ws.ledger_tables_state() if ledger_db is None else None
+        read = ws.ledger_tables_state() if ledger_db is None and store_db is not None \
+            else None
         facts: dict[str, Any] = {"claims_file": label}
-        if ledger_db is not None:
+        if store_db is None:
+            facts["ledger_package"] = ws.data_version
+        elif ledger_db is not None:
             facts["ledger_revision"] = inputs["ledger_revision"]
         elif read is not None:
             facts["ledger_revision"] = read.revision
             facts["ledger_time"] = read.time.isoformat(timespec="seconds") if read.time else ""
-        else:
-            facts["ledger_package"] = ws.data_version
         frame = run_checks(claims, path=label, data=ws.analysis, chain=ws.valuechain,
                            ledger=ledger, model=ws.model, draws=draws, seed=seed,
                            traces=traces, tracer=partial(trace, ws=ws))
         # the draws, seed and run id (a run page's figures differ slightly: Monte Carlo
         # error), and under too few draws why there are no verdicts
-        note = " ".join(p for p in (draws_seed_text(draws, seed, rid), draws_note(draws)) if p)
+        note = " ".join(p for p in (draws_seed_text(draws, seed, rid), ledger_read_text(facts),
+                                    draws_note(draws)) if p)
         table = Table.from_frame("claims", frame,
                                  title="Claims of the debate, checked against the data",
                                  units={"p50": "number", "p5": "number", "p95": "number"},
@@ -1976,6 +1985,34 @@ def derived_claims_run(ws: Workspace, path: str | Path | None = None, *,
 
     return claims_with_basis(runner.run("claims", label if given else file.name, inputs,
                                         len(claims), compute, checked_run=derived_from))
+
+
+def store_holds_package(ws: Workspace, ledger_db: str | None) -> bool:
+    """Whether the ledger store a claims check reads (`ledger_db`, else the workspace's own)
+    holds exactly the ledger records of the workspace's data package
+    (ledger.packageio.holds_package): then the check reads the package's ledger and its run
+    is the package's."""
+    from moneytrail.analysis.claims import require_existing_store
+    from moneytrail.ledger import open as open_ledger
+    from moneytrail.ledger.packageio import holds_package
+
+    if ledger_db is None:
+        return holds_package(ws.ledger(), ws.package.root)
+    require_existing_store(ledger_db)       # a mistyped path is not a new store
+    with open_ledger(ledger_db) as ledger:
+        return holds_package(ledger, ws.package.root)
+
+
+def ledger_read_text(facts: dict[str, Any]) -> str:
+    """Which ledger a claims run read, for its note: 'It reads the ledger of data package
+    2.6.0 (a ledger store holding exactly that ledger gives this same run).' or 'It reads
+    the ledger store at revision 731.'; '' when the facts say neither."""
+    if facts.get("ledger_package"):
+        return (f"It reads the ledger of data package {facts['ledger_package']} (a ledger "
+                "store holding exactly that ledger gives this same run).")
+    if facts.get("ledger_revision") is not None:
+        return f"It reads the ledger store at revision {facts['ledger_revision']}."
+    return ""
 
 
 def claims_with_basis(result: Result) -> Result:
@@ -1995,7 +2032,8 @@ def claims_with_basis(result: Result) -> Result:
                            result.run_id)
     note = table.note if not result.provenance.draws or said in (table.note or "") \
         else " ".join(p for p in (said, table.note) if p)
-    if "weak_basis" in (c.name for c in table.columns) and note == table.note:
+    if {"weak_basis", "verdict_summary"} <= {c.name for c in table.columns} and \
+            note == table.note:
         return result
     frame = with_verdict_basis(table.frame())
     filled = Table.from_frame("claims", frame, title=table.title, note=note,

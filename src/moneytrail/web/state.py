@@ -426,9 +426,11 @@ class WebState:
 
     def claims_checked(self) -> tuple[pd.DataFrame, dict[str, Any]]:
         """The debate's claims checked against the data and this store's ledger, and their
-        run: {"draws", "seed", "run_id", "ledger"}, `ledger` being the ledger state the
-        checks read (ledger.store.LedgerState), so a page cites the revision its verdicts
-        come from. Checked once per ledger revision: after an edit, the next reader's call
+        run: {"draws", "seed", "run_id", "ledger", "ledger_package"}, `ledger` being the
+        ledger state the checks read (ledger.store.LedgerState), so a page cites the revision
+        its verdicts come from, and `ledger_package` the data package's version when the
+        store holds that package's ledger unchanged, so the run is the package's (None
+        otherwise). Checked once per ledger revision: after an edit, the next reader's call
         checks them again (a few seconds; readers meanwhile wait for that one check). The
         service's claims run (stored by run id, as `moneytrail claims check` stores it) when
         the workspace reads this store."""
@@ -464,10 +466,15 @@ class WebState:
             time = result.facts.get("ledger_time") or None
             read = LedgerState(revision, dt.datetime.fromisoformat(time) if time else
                                now.time if revision == now.revision else None)
+            # the data package's version when the run read the package's ledger (this
+            # store holds it unchanged: the same run as the demo's), else None
+            package = result.facts.get("ledger_package") or None
             return result.tables["claims"].frame(), {"draws": DRAWS, "seed": SEED,
-                                                     "run_id": result.run_id, "ledger": read}
+                                                     "run_id": result.run_id, "ledger": read,
+                                                     "ledger_package": package}
         # plans traced through this workspace (no workspace opened per plan)
         frame = check_claims(data=ws.analysis, chain=ws.valuechain,
                              ledger=ledger_tables(self.ledger), model=ws.model,
                              tracer=partial(tasks.trace, ws=ws))
-        return frame, {"draws": DRAWS, "seed": SEED, "run_id": "", "ledger": now}
+        return frame, {"draws": DRAWS, "seed": SEED, "run_id": "", "ledger": now,
+                       "ledger_package": None}

@@ -74,15 +74,17 @@ PAST_MACRO = ("Its deals and claims are as of that revision; amounts are convert
 
 
 def meta(state: WebState, *, title: str, url: str, read: LedgerState | None = None,
-         pin: bool = False, **extra: Any) -> dict[str, Any]:
+         pin: bool = False, cite: str | None = None, **extra: Any) -> dict[str, Any]:
     """Provenance of a view: what data it comes from, when, and how to cite it. `read`: the
     ledger state the view's figures were computed from (the claims page's checks), cited
     instead of the newest; when the ledger has changed since, `ledger_changed` says so.
     `pin`: the page takes `?revision=N` (at_revision), so its citation's address names the
-    revision it cites and reproduces this view later. A view of the ledger at a past
-    revision (`state.ledger` a LedgerAt) has `past`: the revision, its date, the store's
-    newest revision, the address of the current version and `macro` (PAST_MACRO: its amounts
-    are converted with today's macro series, ledger.past), for the page's banner."""
+    revision it cites and reproduces this view later. `cite`: the address to cite instead
+    of the page's, one that reopens the same figures (the claims' stored run, /r/<run id>).
+    A view of the ledger at a past revision (`state.ledger` a LedgerAt) has `past`: the
+    revision, its date, the store's newest revision, the address of the current version and
+    `macro` (PAST_MACRO: its amounts are converted with today's macro series, ledger.past),
+    for the page's banner."""
     from moneytrail.ledger.past import LedgerAt
 
     ledger = state.ledger
@@ -94,7 +96,8 @@ def meta(state: WebState, *, title: str, url: str, read: LedgerState | None = No
     changed = "" if cited.revision == now.revision or isinstance(ledger, LedgerAt) else (
         f"Computed at ledger revision {cited.revision}; the ledger has changed since "
         f"(now revision {now.revision}).")
-    cite_url = with_revision(url, cited.revision) if pin and cited.revision else url
+    cite_url = cite if cite else \
+        with_revision(url, cited.revision) if pin and cited.revision else url
     citation = (f"moneytrail, \u201c{title}\u201d, data package {state.data_version}, "
                 f"ledger revision {cited.revision}" + (f" of {updated}" if updated else "") +
                 (f" (the ledger has changed since: now revision {now.revision})"
@@ -1177,6 +1180,7 @@ def claims_view(state: WebState, url: str, viewer: int | None = None,
     # the checks, their draws, seed, run id and the ledger state they read (cited)
     frame, run = state.claims_checked()
     from moneytrail.analysis.claims import draws_seed_text
+    from moneytrail.analysis.verdicts import verdict_parts, verdict_summary
     from moneytrail.web.run_picker import RUN_GROUPS, picker_runs
 
     runs = picker_runs(state.ledger.engine, viewer, reference or {})
@@ -1185,7 +1189,8 @@ def claims_view(state: WebState, url: str, viewer: int | None = None,
                        if r["group"] == "reference" and r.get("draws")]
     checked = {"draws": run["draws"], "seed": run["seed"], "run_id": run["run_id"],
                "text": draws_seed_text(run["draws"], run["seed"],
-                                       reference_draws=reference_draws)}
+                                       reference_draws=reference_draws),
+               "ledger_text": claims_ledger_text(run)}
     # every column of the checks, in their order, as `moneytrail claims check --format
     # csv/json` writes them (the same frame): `unit` tells an FTE figure from a share
     checks = rows(frame)
@@ -1201,6 +1206,12 @@ def claims_view(state: WebState, url: str, viewer: int | None = None,
                                                                WEIGHT_COLUMNS}})
         claim.update(claim_basis(claim["verdict"], claim["weight"]))
         claim["checks"].append(check)
+        # the verdict's badge: each case of a conditional claim, the assumptions it rests on
+        claim.update(verdict_parts(str(claim["verdict"]), claim["checks"]),
+                     verdict_summary=verdict_summary(str(claim["verdict"]),
+                                                     claim["weight"].get(
+                                                         "claim_assumption_or_weak_p50"),
+                                                     claim["checks"]))
         for source in str(check["sources"] or "").split(";"):
             if source.strip() and source.strip() not in claim["sources"]:
                 claim["sources"].append(source.strip())
@@ -1211,7 +1222,7 @@ def claims_view(state: WebState, url: str, viewer: int | None = None,
     from moneytrail.web.claims_runs import checkable_claims
 
     return View(meta=meta(state, title="Claims of the debate, checked against the data",
-                          url=url, read=run["ledger"]),
+                          url=url, read=run["ledger"], cite=claims_run_url(url, run)),
                 checkable=[c["id"] for c in checkable_claims()],
                 # claims about one plan (`about`): not applicable to other plans' runs
                 about={c.id: c.about for c in debate_claims().values() if c.about},
@@ -1220,6 +1231,37 @@ def claims_view(state: WebState, url: str, viewer: int | None = None,
                                     api_url(url, "checks")),
                 claims=list(grouped.values()), checks=checks, checked=checked,
                 tables=["checks"])
+
+
+def claims_ledger_text(run: Mapping[str, Any]) -> str:
+    """Which ledger the claims run read, after its id on /claims (WebState.claims_checked's
+    `run`): the data package's, which this store holds unchanged at its revision (so it is
+    the run `moneytrail demo` and `moneytrail claims check` give on the bundled data), or
+    this store's at a revision; '' without a run id."""
+    if not run.get("run_id"):
+        return ""
+    revision = run["ledger"].revision
+    if run.get("ledger_package"):
+        return (f"It reads the ledger of data package {run['ledger_package']}, which this "
+                f"store's ledger at revision {revision} holds unchanged: the same run that "
+                "\u201cmoneytrail demo\u201d and \u201cmoneytrail claims check\u201d give on "
+                "that data.")
+    return (f"It reads this store's ledger at revision {revision}, which differs from the "
+            "data package's, so its run id differs from the one \u201cmoneytrail demo\u201d "
+            "prints for the package's ledger.")
+
+
+def claims_run_url(url: str, run: Mapping[str, Any]) -> str | None:
+    """The address of the claims' stored run on this site (`url`'s scheme and host, then
+    /r/<run id>): a page that never changes and shows the same verdicts, so a citation of
+    the claims names it; None when the checks were not stored as a run."""
+    from urllib.parse import quote, urlsplit
+
+    run_id = str(run.get("run_id") or "")
+    if not run_id:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/r/{quote(run_id, safe='')}"
 
 
 # -- plans --------------------------------------------------------------------------------
@@ -1308,7 +1350,8 @@ def home_view(state: WebState, url: str,
     is done, as the home page shows them."""
     from moneytrail.web.runs import headline_columns
 
-    claims = claims_view(state, url)["claims"]
+    claims_page = claims_view(state, url)
+    claims = claims_page["claims"]
     plans = plans_summary()
     if traced is not None:
         for plan in plans:
@@ -1318,8 +1361,11 @@ def home_view(state: WebState, url: str,
     return View(meta=meta(state, title=HOME_TITLE, url=url),
                 reality=reality_chart(state), reproduce_reality=reality_reproduce(url),
                 claims=[{k: c[k] for k in ("id", "text", "verdict", "weak_basis",
-                                           "verdict_label", "note", "weight")}
+                                           "verdict_label", "verdict_summary", "cases",
+                                           "rests", "note", "weight")}
                         for c in claims],
+                # the claims table's citation: the claims' stored run, as /claims cites it
+                claims_meta=claims_page["meta"],
                 plans=plans, tables=["reality", "claims", "plans"])
 
 
