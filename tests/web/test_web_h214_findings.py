@@ -1,0 +1,163 @@
+"""A parliamentary budget officer's findings on the plan builder, by keyboard (helper h214):
+Enter in the Budget field ran a plan marked "private: only you" in public, title included;
+Back after a save showed a stale error page and a second save made a silent duplicate; only
+the first of several spending rows wrong for the same reason was marked; the title's limit
+was not said; a condition's "30" for a share got a message that 30 is not between 0 % and
+100 %; a site country without grid data (AT) was refused without saying what to do."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+pytest.importorskip("fastapi")
+from accounts_fixtures import bearer, login  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+from runs_helpers import form_fields  # noqa: E402
+
+BASE = "https://testserver"
+SECRET = "Minister's draft – CONFIDENTIAL"
+
+
+@pytest.fixture(scope="module")
+def app(module_app):
+    """One app for all the tests of this module (tests/web/conftest.py)."""
+    return module_app
+
+
+def text(page: str) -> str:
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", "", page).split()))
+
+
+def filled(client, **changes) -> dict[str, str]:
+    """The blank builder's form as `client` gets it, filled in: EUR 10 bn of accelerators,
+    100 draws, kept private (the visibility a browser sends by default)."""
+    fields = form_fields(client.get("/build").text)
+    fields.update({"title": SECRET, "budget": "10 bn", "spend-0-category": "accelerators",
+                   "spend-0-central": "1", "draws": "100"})
+    if "visibility" in fields:
+        fields["visibility"] = "private"
+    fields.update(changes)
+    return fields
+
+
+def submit(client, fields: dict[str, str], action: str) -> str:
+    response = client.post("/build", data={**fields, "action": action},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return response.headers["location"]
+
+
+def stored_titles(app) -> str:
+    """Every stored run's inputs (queued, running or done), as one text."""
+    from sqlalchemy import text as sql
+
+    with app.state.web.ledger.engine.connect() as conn:
+        return " ".join(row[0] or "" for row in conn.execute(sql("select inputs from runs")))
+
+
+# -- 1: Enter (or a script) never publishes a plan marked private -------------------------------
+def test_enter_in_an_editors_form_checks_and_never_runs(app):
+    eve = login(app, "eve", base=BASE)
+    location = submit(eve, filled(eve), "enter")      # the hidden first button: Enter
+    assert location.startswith("/build?") and "held=enter" in location, location
+    page = eve.get(location)
+    assert page.status_code == 200
+    words = text(page.text)
+    assert "Enter only checked the plan: nothing was run and nothing was saved" in words
+    assert "CONFIDENTIAL" not in stored_titles(app)
+
+
+def test_run_while_the_form_says_private_is_held_and_can_be_confirmed(app):
+    eve = login(app, "eve", base=BASE)
+    fields = filled(eve)
+    location = submit(eve, fields, "run")       # the Run button, or a script's post
+    assert "held=private" in location and not location.startswith("/r/"), location
+    page = eve.get(location).text
+    assert "Not run: the form says this plan is private (only you)" in text(page)
+    assert 'value="run_public"' in page and "Run publicly anyway" in page
+    assert "CONFIDENTIAL" not in stored_titles(app)
+    # the user who saw the notice and still wants a public run gets one
+    location = submit(eve, {**fields, "title": "Public on purpose"}, "run_public")
+    assert re.fullmatch(r"/r/[0-9a-f]+", location), location
+    # and choosing public runs at once
+    location = submit(eve, {**fields, "title": "Public too", "visibility": "public"}, "run")
+    assert re.fullmatch(r"/r/[0-9a-f]+", location), location
+
+
+def test_run_of_a_private_saved_plans_revision_is_held(app):
+    from moneytrail.web import builder
+
+    plan = {**builder.reference_mapping("eu-ai-gigafactories"), "draws": 100}
+    response = TestClient(app, base_url=BASE).post(
+        "/api/v1/saved-plans", headers=bearer(app, "eve"),
+        json={"title": SECRET, "description": "", "visibility": "private", "plan": plan})
+    assert response.status_code == 201, response.text
+    saved = response.json()
+    eve = login(app, "eve", base=BASE)
+    fields = form_fields(eve.get(f"/build?saved={saved['id']}&rev={saved['revision']}").text)
+    assert fields.get("saved_id") == str(saved["id"]) and "visibility" not in fields
+    fields.update({"title": SECRET, "budget": "10 bn", "spend-0-category": "accelerators",
+                   "spend-0-central": "1", "draws": "100"})
+    location = submit(eve, fields, "run")
+    assert "held=private" in location and f"saved={saved['id']}" in location, location
+    assert "held=enter" in submit(eve, fields, "enter")
+
+
+def test_anonymous_enter_still_runs(app):
+    client = TestClient(app, base_url=BASE)
+    fields = filled(client, title="Open plan")
+    assert "visibility" not in fields
+    assert re.fullmatch(r"/r/[0-9a-f]+", submit(client, fields, "enter"))
+
+
+# -- 2: Back after a save; the same plan saved twice ---------------------------------------------
+def save(client, fields: dict[str, str]):
+    response = client.post("/saved", data={**fields, "action": "save",
+                                           "csrf_token": client.csrf},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return response.headers["location"]
+
+
+def test_the_forms_pages_are_never_kept_for_back_and_name_the_plan_saved(app):
+    eve = login(app, "eve", base=BASE)
+    fields = filled(eve, title="Back and forth", **{
+        "spend-0-central": "70 %", "spend-1-category": "facility", "spend-1-central": "40 %"})
+    refused = save(eve, fields)
+    page = eve.get(refused)
+    assert page.status_code == 400 and "add up to 110 %" in text(page.text)
+    assert page.headers["cache-control"] == "no-store"      # Back asks for it again
+    assert 'id="already-saved"' not in page.text
+    done = save(eve, {**fields, "spend-0-central": "60 %"})
+    assert re.fullmatch(r"/saved/\d+\?done=saved", done), done
+    plan_id = done.split("?")[0].rsplit("/", 1)[1]
+    assert "Saved: Back and forth, revision 1" in text(eve.get(done).text)
+    # Back: the refused page, asked again, now says the plan is saved, with a link
+    again = eve.get(refused).text
+    note = re.search(r'<p class="notice notice-info" id="already-saved".*?</p>', again, re.S)
+    assert note and f'href="/saved/{plan_id}"' in note.group(0)
+    assert "You have saved a plan with this title already" in text(note.group(0))
+    # another user's builder says nothing of eve's plans
+    mal = login(app, "mal", base=BASE)
+    assert 'id="already-saved"' not in mal.get(refused).text
+
+
+def test_saving_the_same_plan_twice_makes_no_duplicate(app):
+    eve = login(app, "eve", base=BASE)
+    fields = filled(eve, title="Saved twice")
+    first = save(eve, fields)
+    assert re.fullmatch(r"/saved/\d+\?done=saved", first), first
+    second = save(eve, fields)
+    assert second == first.replace("done=saved", "done=identical"), second
+    words = text(eve.get(second).text)
+    assert "Nothing new was saved: the plan you saved is identical" in words
+    mine = [p for p in TestClient(app, base_url=BASE).get(
+        "/api/v1/saved-plans", headers=bearer(app, "eve")).json()["plans"]
+        if p["title"] == "Saved twice"]
+    assert len(mine) == 1, mine
+    # a changed plan of the same title is a new plan, as before
+    third = save(eve, {**fields, "budget": "11 bn"})
+    assert third.split("?")[0] != first.split("?")[0] and third.endswith("done=saved")
