@@ -161,3 +161,44 @@ def test_saving_the_same_plan_twice_makes_no_duplicate(app):
     # a changed plan of the same title is a new plan, as before
     third = save(eve, {**fields, "budget": "11 bn"})
     assert third.split("?")[0] != first.split("?")[0] and third.endswith("done=saved")
+
+
+# -- 3: every spending row wrong for the same reason is marked at once ---------------------------
+def summary_lines(page: str) -> list[tuple[str, str]]:
+    """The error summary's (input id, line) pairs, top to bottom."""
+    box = re.search(r'<div class="notice error-summary".*?</div>', page, re.S)
+    return [(a, text(t)) for a, t in
+            re.findall(r'<a href="#([^"]+)">(.*?)</a>', box.group(0) if box else "", re.S)]
+
+
+def input_value(page: str, anchor: str) -> str:
+    found = re.search(rf'<input [^>]*id="{anchor}"[^>]*value="([^"]*)"', page)
+    return html.unescape(found.group(1)) if found else ""
+
+
+@pytest.mark.parametrize("shares, words", [
+    (("60", "20", "20"), "if you mean {} percent, write {} %"),
+    (("0,6", "0,2", "0,2"), "use a point for decimals"),
+])
+def test_every_wrong_spending_row_is_marked_in_one_round_trip(app, shares, words):
+    client = TestClient(app, base_url=BASE)
+    rows = {}
+    for i, (category, share) in enumerate(zip(("accelerators", "facility", "cloud_compute"),
+                                              shares, strict=True)):
+        rows.update({f"spend-{i}-category": category, f"spend-{i}-central": share})
+    # two supplier rows wrong the same way are both marked too
+    rows.update({"proc-0-category": "cloud_compute", "proc-0-supplier": "ovhcloud",
+                 "proc-0-central": "70", "proc-1-category": "cloud_compute",
+                 "proc-1-supplier": "scaleway", "proc-1-central": "30"})
+    page = client.get(submit(client, filled(client, **rows), "check"))
+    assert page.status_code == 400
+    lines = dict(summary_lines(page.text))
+    for i, share in enumerate(shares):
+        line = lines.get(f"spend-{i}-central", "")
+        assert words.format(share, share) in line and f"(you gave: {share})" in line, lines
+        assert input_value(page.text, f"spend-{i}-central") == share       # as typed
+        assert f'id="spend-{i}-central-error"' in page.text              # its own message
+    for i, share in enumerate(("70", "30")):
+        assert f"write {share} %" in lines.get(f"proc-{i}-central", ""), lines
+    # no made-up sums of the rows' stand-ins
+    assert not any("add up to" in line for line in lines.values()), lines
