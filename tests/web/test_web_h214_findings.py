@@ -202,3 +202,57 @@ def test_every_wrong_spending_row_is_marked_in_one_round_trip(app, shares, words
         assert f"write {share} %" in lines.get(f"proc-{i}-central", ""), lines
     # no made-up sums of the rows' stand-ins
     assert not any("add up to" in line for line in lines.values()), lines
+
+
+# -- 5: a condition's share says what to type --------------------------------------------------
+CONDITION = {"cond-0-metric": "value_added_share", "cond-0-bound": "max",
+             "cond-0-selector": "group", "cond-0-target": "us_big_tech"}
+
+
+def test_a_conditions_bare_30_for_a_share_says_write_30_percent(app):
+    client = TestClient(app, base_url=BASE)
+    page = client.get(submit(client, filled(client, **CONDITION, **{"cond-0-value": "30"}),
+                             "check"))
+    assert page.status_code == 400
+    line = dict(summary_lines(page.text))["cond-0-value"]
+    assert line == ("Condition 1, Value: for the measure value added share, write a share "
+                    "between 0 and 1, or a percent from 0 % to 100 %; if you mean 30 percent, "
+                    "write 30 % (or the fraction 0.3) (you gave: 30)"), line
+    assert "must be between 0 % and 100 %" not in page.text
+    assert input_value(page.text, "cond-0-value") == "30"
+    # what the message says to type is taken
+    for value in ("30 %", "0.3"):
+        page = client.get(submit(client, filled(client, **CONDITION,
+                                                **{"cond-0-value": value}), "check"))
+        assert "cond-0-value" not in dict(summary_lines(page.text)), value
+
+
+# -- 4: the title's limit is said, and a longer title is refused, not cut -------------------------
+def test_the_titles_limit_is_said_and_a_longer_title_is_refused_whole(app):
+    client = TestClient(app, base_url=BASE)
+    page = client.get("/build").text
+    title_input = re.search(r'<input id="f-title"[^>]*>', page).group(0)
+    assert "maxlength" not in title_input        # a browser would cut a pasted title silently
+    assert 'aria-describedby="f-title-hint' in title_input
+    assert re.search(r'<span class="hint" id="f-title-hint">up to 200 characters</span>', page)
+    long_title = "Budget line 4711: " + "x" * 232                     # 250 characters
+    page = client.get(submit(client, filled(client, title=long_title), "check"))
+    assert page.status_code == 400
+    line = dict(summary_lines(page.text))["f-title"]
+    assert line.startswith("Title: at most 200 characters (this one has 250); shorten it"), line
+    assert input_value(page.text, "f-title") == long_title               # kept whole
+
+
+# -- 6: a site country without grid data says what the user can do -------------------------------
+def test_a_site_without_grid_data_says_to_leave_it_blank_for_the_eu_average(app):
+    client = TestClient(app, base_url=BASE)
+    page = client.get(submit(client, filled(client, site_country="AT"), "check"))
+    assert page.status_code == 400
+    line = dict(summary_lines(page.text))["f-site_country"]
+    assert line.startswith("Site country: no grid intensity data for this site (known: "), line
+    assert ("leave Site country empty to use the EU average of the buyer region EU, or give "
+            "one of the countries listed (you gave: AT)") in line, line
+    assert "\n" not in line
+    # what it says works: blank checks, with the EU rows the lifecycle then reads
+    page = client.get(submit(client, filled(client, site_country=""), "check"))
+    assert "f-site_country" not in dict(summary_lines(page.text))

@@ -827,9 +827,22 @@ def people_message(field: str | None, message: str, value: Any, row: Mapping[str
                          message)
     if found:
         low, high = found.group(3), found.group(4)
-        span = (f"between {percent_text(low)} and {percent_text(high)}"
-                if share_metric(found.group(2)) else f"between {low} and {high}")
-        return f"the value must be {span} for {found.group(2).replace('_', ' ')}", None
+        measure = found.group(2).replace("_", " ")
+        if not share_metric(found.group(2)):
+            return f"the value must be between {low} and {high} for {measure}", None
+        # a share, as the share fields say it: what to type, not a range '30' seems inside
+        hint = ""
+        try:
+            got = float(found.group(1))
+            mean = typed or f"{got:g}"                   # as typed: '30', not 30.0
+            if 1 < abs(got) <= 100 and "%" not in mean:
+                hint = (f"; if you mean {mean} percent, write {mean} % (or the fraction "
+                        f"{digits(float(f'{got / 100:.10g}'))})")
+        except ValueError:
+            pass
+        return (f"for the measure {measure}, write a share between {float(low):g} and "
+                f"{float(high):g}, or a percent from {percent_text(low)} to "
+                f"{percent_text(high)}{hint}"), None
     found = re.fullmatch(r"must be at most the horizon, horizon_years \((\d+) years\): .*"
                          r"raise horizon_years to (\d+) or more", message)
     if found:

@@ -1154,6 +1154,7 @@ def build_form(request: Request, *, plan: str | None, reference: str | None,
     typed_param); rows repeating a category or supplier (`dup`, builder.duplicate_rows) are
     shown again with an error. A form with errors shows each input as typed (`shown`,
     builder.as_typed); a valid one its values as read."""
+    from moneytrail.scenarios.schema import MAX_TITLE
     from moneytrail.web.jobs import plan_from_mapping, reference_plan
 
     if plan:
@@ -1211,7 +1212,7 @@ def build_form(request: Request, *, plan: str | None, reference: str | None,
                 newest_price_year=newest_price_year(ws),
                 choices=builder.choices(request.app.state.workspace.valuechain),
                 references=refs, extra=encode_draft(rows["extra"]) if rows["extra"] else "",
-                already_saved=saved_titled(request, draft),
+                already_saved=saved_titled(request, draft), max_title=MAX_TITLE,
                 meta={"title": "Build a plan", "data_version":
                       request.app.state.workspace.data_version, "ledger_revision": None})
     # never kept for Back: a page of the form shows what its address's draft holds, asked
