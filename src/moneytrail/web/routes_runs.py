@@ -1153,7 +1153,8 @@ def build_form(request: Request, *, plan: str | None, reference: str | None,
     in words for people (builder.error_entry), quoting the value as typed (`typed`,
     typed_param); rows repeating a category or supplier (`dup`, builder.duplicate_rows) are
     shown again with an error. A form with errors shows each input as typed (`shown`,
-    builder.as_typed); a valid one its values as read."""
+    builder.as_typed); a valid one its values as read. `held` ('enter', 'private':
+    `held_run`) says why a post did not run the plan. Sent with Cache-Control: no-store."""
     from moneytrail.scenarios.schema import MAX_TITLE
     from moneytrail.web.jobs import plan_from_mapping, reference_plan
 
