@@ -139,7 +139,13 @@ def test_a_plan_with_problems_is_not_ruled_and_the_page_says_why(client):
 
 
 def test_enter_still_runs_the_plan(client):
+    """Enter presses the form's first button, not the rules' one: action "enter", which
+    runs an anonymous user's plan (an editor's only checks it: h214, held_run)."""
     page = client.get("/build").text
     form = page[page.index('<form method="post" action="/build"'):]
     first = re.search(r"<button [^>]*>", form).group(0)
-    assert 'value="run"' in first
+    assert 'value="enter"' in first
+    fields = {**form_fields(page), "title": "By Enter", "budget": "20 bn", "draws": "100",
+              "action": "enter"}
+    response = client.post("/build", data=fields, follow_redirects=False)
+    assert re.fullmatch(r"/r/[0-9a-f]+", response.headers["location"])

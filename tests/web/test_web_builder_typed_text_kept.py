@@ -72,7 +72,8 @@ def exponent_values(html: str, typed: dict[str, str] | None = None) -> list[str]
     ({**SUPPLIER, "proc-0-central": "1e20"}, "proc-0-central",
      "write a share between 0 and 1, or a percent from 0 % to 100 % (you gave: 1e20)"),
     ({**LABOUR, "cond-0-value": "1e9"}, "cond-0-value",
-     "the value must be between 0 % and 100 % for labour share (you gave: 1e9)"),
+     "for the measure labour share, write a share between 0 and 1, or a percent from 0 % to "
+     "100 % (you gave: 1e9)"),
     ({"site_country": "fra"}, "site_country",
      "must be two capital letters, an ISO 3166 country code such as FR or DE (you gave: fra)"),
     ({"currency": "eurx"}, "currency",

@@ -68,7 +68,7 @@ def test_saving_a_plan_shows_a_status_with_its_stored_title(app):
     saved = eve.post("/saved", data=fields, follow_redirects=False)
     assert saved.status_code == 303 and saved.headers["location"].startswith("/saved/")
     page = eve.get(saved.headers["location"]).text
-    assert status(page) == ["Saved: Mine <b>& yours</b>"]
+    assert status(page) == ["Saved: Mine <b>& yours</b>, revision 1"]
     assert "Mine &lt;b&gt;&amp; yours&lt;/b&gt;" in page
     plain = saved.headers["location"].split("?")[0]
     assert status(eve.get(plain).text) == []                      # only after the save

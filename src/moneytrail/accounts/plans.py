@@ -208,6 +208,31 @@ class SavedPlans:
         out["is_owner"] = row.owner_id == viewer
         return out
 
+    def owned_titled(self, owner: int, title: str) -> list[dict[str, Any]]:
+        """The owner's saved plans (not deleted) titled `title` (spaces at its ends ignored),
+        newest first, as `get` returns them (with the plan mapping)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(*SavedPlan.__table__.c, Account.name.label("owner_name"))
+                .join(Account, Account.id == SavedPlan.owner_id)
+                .where(SavedPlan.owner_id == owner, SavedPlan.deleted.is_(False),
+                       SavedPlan.title == title.strip())
+                .order_by(SavedPlan.updated_at.desc(), SavedPlan.id.desc())).all()
+        return [{**self._public(row, row.owner_name), "is_owner": True} for row in rows]
+
+    def identical(self, owner: int, title: str, description: str, plan: dict[str, Any]
+                  ) -> dict[str, Any] | None:
+        """The owner's saved plan (newest first) that `create` with these `title`,
+        `description` and `plan` would only repeat: the same title, description and plan
+        mapping as stored (`with_text`); None when there is none."""
+        title, description = title.strip(), unix_lines(description).strip()
+        if not description and str(plan.get("description") or "").strip():
+            description = unix_lines(str(plan["description"])).strip()
+        stored = json.loads(plan_json(with_text(plan, title, description)))
+        return next((saved for saved in self.owned_titled(owner, title)
+                     if saved["description"] == description and saved["plan"] == stored),
+                    None)
+
     def visible(self, viewer: int | None) -> list[dict[str, Any]]:
         """The viewer's own plans (any visibility), then everyone's public plans; newest
         first, without the plan mapping."""

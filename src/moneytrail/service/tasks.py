@@ -457,10 +457,31 @@ def check_site(ws: Workspace, plan: Plan) -> Plan:
         site_row(data["grid"], site, plan.year, "grid intensity")
         site_row(data["electricity_prices"], site, plan.year, "electricity price")
     except ScenarioError as exc:
-        raise ScenarioError(f"{exc.detail} (the lifecycle's CO2 and electricity cost need it)",
-                            file=plan.path or plan.id, field=exc.field,
-                            value=exc.value) from None
+        raise ScenarioError(f"{exc.detail} (the lifecycle's CO2 and electricity cost need "
+                            f"it){site_advice(ws, plan)}", file=plan.path or plan.id,
+                            field=exc.field, value=exc.value) from None
     return plan
+
+
+def site_advice(ws: Workspace, plan: Plan) -> str:
+    """What a user whose `site_country` has no grid or price rows can do, as the end of
+    `check_site`'s message: leave it out, so the lifecycle reads the buyer region's rows (the
+    method's own fallback: site country, else buyer region), when the data have them (for an
+    EU member bought in the EU: the EU average rows), or give a listed country. '' when the
+    plan names no site, or the buyer region has no rows either. No figure is made up for a
+    country the data lack."""
+    region = plan.buyer_region
+    site = plan.site_country
+    data = ws.analysis
+    if site is None or site == region or not all(
+            (data[table]["country"] == region).any()
+            for table in ("grid", "electricity_prices")):
+        return ""
+    if region == "EU" and site in ws.valuechain.eu_members():
+        rows = "the EU average of the buyer region EU"
+    else:
+        rows = f"the figures of the buyer region {region}"
+    return f": leave site_country out to use {rows}, or give one of the countries listed"
 
 
 def plan_sources(ws: Workspace, plan: Plan) -> list[str]:

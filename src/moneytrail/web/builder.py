@@ -827,9 +827,22 @@ def people_message(field: str | None, message: str, value: Any, row: Mapping[str
                          message)
     if found:
         low, high = found.group(3), found.group(4)
-        span = (f"between {percent_text(low)} and {percent_text(high)}"
-                if share_metric(found.group(2)) else f"between {low} and {high}")
-        return f"the value must be {span} for {found.group(2).replace('_', ' ')}", None
+        measure = found.group(2).replace("_", " ")
+        if not share_metric(found.group(2)):
+            return f"the value must be between {low} and {high} for {measure}", None
+        # a share, as the share fields say it: what to type, not a range '30' seems inside
+        hint = ""
+        try:
+            got = float(found.group(1))
+            mean = typed or f"{got:g}"                   # as typed: '30', not 30.0
+            if 1 < abs(got) <= 100 and "%" not in mean:
+                hint = (f"; if you mean {mean} percent, write {mean} % (or the fraction "
+                        f"{digits(float(f'{got / 100:.10g}'))})")
+        except ValueError:
+            pass
+        return (f"for the measure {measure}, write a share between {float(low):g} and "
+                f"{float(high):g}, or a percent from {percent_text(low)} to "
+                f"{percent_text(high)}{hint}"), None
     found = re.fullmatch(r"must be at most the horizon, horizon_years \((\d+) years\): .*"
                          r"raise horizon_years to (\d+) or more", message)
     if found:
@@ -1051,6 +1064,7 @@ def all_errors(check: Any, draft: Mapping[str, Any], limit: int = 20) -> list[An
     data = copy.deepcopy(dict(draft))
     errors: list[Any] = []
     seen: set[str | None] = set()
+    stood_in: set[str] = set()        # sums a row's stand-in (`row_stand_in`) made up
     for _ in range(limit):
         try:
             check(data)
@@ -1059,10 +1073,76 @@ def all_errors(check: Any, draft: Mapping[str, Any], limit: int = 20) -> list[An
             if exc.field in seen:
                 break
             seen.add(exc.field)
-            errors.append(exc)
-            if not stand_in(data, exc.field):
+            total = sum_field(exc)
+            if total not in stood_in:
+                errors.append(exc)
+            summed = row_stand_in(data, exc.field, exc.value)
+            if summed:
+                stood_in.add(summed)
+            elif not (total in stood_in and even_shares(data, total)) \
+                    and not stand_in(data, exc.field):
                 break
     return errors
+
+
+SUPPLIER_SUM = re.compile(r"supplier shares for '(.+)' add up to \S+, not 1")
+
+
+def sum_field(exc: Any) -> str:
+    """The sum an error is about, as `row_stand_in` names it: 'procurement.<category>' for
+    the schema's supplier sum of a category (its field is 'procurement'); else its field."""
+    found = SUPPLIER_SUM.fullmatch(str(exc.detail)) if exc.field == "procurement" else None
+    return f"procurement.{found.group(1)}" if found else str(exc.field)
+
+
+def even_shares(draft: dict[str, Any], field: str) -> bool:
+    """Make the shares a sum error on `field` ('spend', 'procurement.<category>') is about
+    add up: each row of it an equal central share, so the rows of the other sections (the
+    supplier rows of the spending categories) are still checked after a row's stand-in
+    (`row_stand_in`) broke the sum; False when there is no such section or row."""
+    parts = field.split(".")
+    rows = draft.get("spend") if field == "spend" else (
+        draft.get("procurement", {}).get(parts[1])
+        if parts[0] == "procurement" and len(parts) == 2
+        and isinstance(draft.get("procurement"), dict) else None)
+    if not isinstance(rows, dict) or not rows:
+        return False
+    for key in rows:
+        rows[key] = {"central": 1 / len(rows)}
+    return True
+
+
+def row_stand_in(draft: dict[str, Any], field: str | None, value: Any = None) -> str:
+    """Replace the one spending row ('spend.<category>[.<part>]') or supplier row
+    ('procurement.<category>.<supplier>[.<part>]') an error names by a share of 0 (a row
+    whose category or supplier is what is wrong, the error's `value`, is left out), so
+    checking again finds the next wrong row of the same section: three rows typed '60',
+    '20', '20' (or '0,6', '0,2', '0,2') are all marked at once. Returns the sum the
+    stand-in may break ('spend', 'procurement.<category>': `sum_field`), whose error
+    `all_errors` then leaves out (the sum of what was typed is not known); '' when `field`
+    names no such row (`stand_in` handles it)."""
+    parts = (field or "").split(".")
+    if parts[0] == "spend" and len(parts) in (2, 3) and isinstance(draft.get("spend"), dict) \
+            and parts[1] in draft["spend"] and (len(parts) == 2 or parts[2] in
+                                                ("low", "central", "high")):
+        if len(parts) == 2 and value == parts[1]:         # an unknown category
+            del draft["spend"][parts[1]]
+            if isinstance(draft.get("procurement"), dict):
+                draft["procurement"].pop(parts[1], None)
+        else:
+            draft["spend"][parts[1]] = {"central": 0.0}
+        return "spend"
+    if parts[0] == "procurement" and len(parts) in (3, 4) \
+            and isinstance(draft.get("procurement"), dict) \
+            and isinstance(draft["procurement"].get(parts[1]), dict) \
+            and parts[2] in draft["procurement"][parts[1]] \
+            and (len(parts) == 3 or parts[3] in ("low", "central", "high")):
+        if len(parts) == 3 and value == parts[2]:         # an unknown supplier
+            del draft["procurement"][parts[1]][parts[2]]
+        else:
+            draft["procurement"][parts[1]][parts[2]] = {"central": 0.0}
+        return f"procurement.{parts[1]}"
+    return ""
 
 
 # a budget from this size up (in any currency) is checked against the caps when a draft loads

@@ -62,7 +62,10 @@ def every_error(exc: Any, inputs: dict[str, tuple[str, str]]) -> list[dict[str, 
 # one of these fixed messages (base.html shows it, role status, followed by the page's own
 # `done_subject` block: a stored title, escaped). Any other value shows nothing, so no text
 # can be put on a page through its address.
-DONE_MESSAGES = {"saved": "Saved"}
+DONE_MESSAGES = {"saved": "Saved",
+                 "identical": "Nothing new was saved: the plan you saved is identical (same "
+                              "title, description and plan) to this saved plan of yours, so "
+                              "it was not saved twice. To keep a copy, change its title first"}
 
 
 def done(url: str, key: str) -> str:

@@ -711,9 +711,9 @@ def add_run_routes(app: FastAPI) -> None:
     @app.get("/build", include_in_schema=False)
     def build_page(request: Request, plan: Q = None, reference: Q = None,
                    check: Q = None, typed: Q = None, dup: Q = None,
-                   rules: Q = None, shown: Q = None) -> HTMLResponse:
+                   rules: Q = None, shown: Q = None, held: Q = None) -> HTMLResponse:
         return build_form(request, plan=plan, reference=reference, check=check == "1",
-                          typed=typed, dup=dup, rules=rules, shown=shown)
+                          typed=typed, dup=dup, rules=rules, shown=shown, held=held)
 
     @app.post("/build", include_in_schema=False)
     async def build_submit(request: Request) -> Response:
@@ -731,11 +731,16 @@ def add_run_routes(app: FastAPI) -> None:
         saved = "".join(f"&{key}={form[field]}" for key, field in
                         (("saved", "saved_id"), ("rev", "saved_revision"))
                         if form.get(field, "").isascii() and form.get(field, "").isdigit())
-        if form.get("action") == "rules" and not duplicates:
+        action = form.get("action")
+        if action == "rules" and not duplicates:
             location = await run_in_threadpool(apply_rules, request, form, draft, typed,
                                                texts)
             return RedirectResponse(location + saved, status_code=303)
-        if form.get("action") != "run" or duplicates:
+        held = await run_in_threadpool(held_run, request, form)
+        if held:                 # Enter, or Run while the form says private: checked only
+            return RedirectResponse(f"/build?plan={token}&check=1{saved}&held={held}",
+                                    status_code=303)
+        if action not in RUN_ACTIONS or duplicates:
             return RedirectResponse(f"/build?plan={token}&check=1{saved}", status_code=303)
         try:
             take_token(request)
@@ -1099,15 +1104,58 @@ def newest_price_year(ws: Any) -> int | None:
     return newest_money_year(ws.analysis.money)
 
 
+# the builder's actions that run the draft publicly: "run" (the Run button; for anonymous
+# users also Enter), "run_public" (the button of the notice a held run shows: the user saw
+# that the form says private and runs it publicly all the same)
+RUN_ACTIONS = ("run", "run_public", "enter")
+HELD = ("enter", "private")          # why a run was held (`held_run`): build.html's notice
+
+
+def held_run(request: Request, form: Mapping[str, str]) -> str:
+    """Why the builder's post `form` must not run the draft publicly, '' when it may run.
+    'enter': an implicit submission (Enter in a field presses the form's hidden first
+    button, action "enter") from a form with the editor's save section, whose visible
+    actions are Run (public) and Save (private by default): Enter never picks between them,
+    it checks the plan. 'private': the Run button, or a post from a script, while the form
+    says the plan is private (its visibility "private", or it is a revision of a saved plan
+    that is private), so a plan marked private is never published silently; the notice
+    offers "Save this plan" and "Run publicly anyway" (action "run_public"). Anonymous
+    users' Enter runs, as the Run button does (their form has no visibility)."""
+    action = form.get("action")
+    if action not in ("run", "enter"):
+        return ""
+    editor_form = "visibility" in form or bool(form.get("saved_id"))
+    if action == "enter" and editor_form:
+        return "enter"
+    if form.get("visibility", "").strip().lower() == "private":
+        return "private"
+    saved_id = form.get("saved_id", "")
+    if saved_id.isascii() and saved_id.isdigit():
+        from moneytrail.web import auth
+        from moneytrail.web.saved import store
+
+        current = auth.who(request)
+        try:
+            saved = store(request).get(int(saved_id), current.id if current else None)
+        except MoneytrailError:              # not found (or not theirs): nothing to keep
+            return ""
+        if saved.get("visibility") == "private":
+            return "private"
+    return ""
+
+
 def build_form(request: Request, *, plan: str | None, reference: str | None,
                check: bool, typed: str | None = None, dup: str | None = None,
-               rules: str | None = None, shown: str | None = None) -> HTMLResponse:
+               rules: str | None = None, shown: str | None = None,
+               held: str | None = None) -> HTMLResponse:
     """The builder form for a draft (link), a reference plan, or a blank plan; with `check`
     the draft is validated and every problem is shown next to its field (builder.all_errors)
     in words for people (builder.error_entry), quoting the value as typed (`typed`,
     typed_param); rows repeating a category or supplier (`dup`, builder.duplicate_rows) are
     shown again with an error. A form with errors shows each input as typed (`shown`,
-    builder.as_typed); a valid one its values as read."""
+    builder.as_typed); a valid one its values as read. `held` ('enter', 'private':
+    `held_run`) says why a post did not run the plan. Sent with Cache-Control: no-store."""
+    from moneytrail.scenarios.schema import MAX_TITLE
     from moneytrail.web.jobs import plan_from_mapping, reference_plan
 
     if plan:
@@ -1150,7 +1198,7 @@ def build_form(request: Request, *, plan: str | None, reference: str | None,
     token = encode_draft(draft)
     refs = reference_titles(request)
     warnings, currency = draft_warnings(ws, draft) if check and not errors else ([], "")
-    return page(request, "build.html", nav="build", status=400 if errors else 200,
+    response = page(request, "build.html", nav="build", status=400 if errors else 200,
                 warnings=warnings, warnings_currency=currency,
                 rows=rows, errors=errors, by_anchor=by_anchor, draft=token,
                 inherited=inherited_note(draft, currencies=known_currencies(ws, check=False),
@@ -1160,10 +1208,33 @@ def build_form(request: Request, *, plan: str | None, reference: str | None,
                 open_more=bool(ruled["lines"]) or any(
                     e["anchor"].startswith(("proc-", "cond-", "f-rules", "rules-"))
                     for e in errors), rules=ruled,
-                checked=check and not errors,
+                checked=check and not errors, held=held if held in HELD else "",
                 open_settings=settings_open(rows, errors),
                 newest_price_year=newest_price_year(ws),
                 choices=builder.choices(request.app.state.workspace.valuechain),
                 references=refs, extra=encode_draft(rows["extra"]) if rows["extra"] else "",
+                already_saved=saved_titled(request, draft), max_title=MAX_TITLE,
                 meta={"title": "Build a plan", "data_version":
                       request.app.state.workspace.data_version, "ledger_revision": None})
+    # never kept for Back: a page of the form shows what its address's draft holds, asked
+    # again, not the fields and errors of an earlier visit (a stale error under corrected
+    # fields, after a save the page does not know of: `already_saved` says it)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def saved_titled(request: Request, draft: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The signed-in editor's own saved plans titled as the draft is (newest first; without
+    the one the builder is making a revision of, ?saved=<id>): the builder names them, so a
+    user back on the form after a save sees it is saved already. [] for anyone else."""
+    from moneytrail.web import auth
+    from moneytrail.web.saved import store
+
+    current = auth.who(request)
+    title = str(draft.get("title") or "").strip()
+    if current is None or not current.can_edit or not title:
+        return []
+    revising = request.query_params.get("saved", "")
+    return [{k: saved[k] for k in ("id", "title", "revision", "visibility", "updated_at")}
+            for saved in store(request).owned_titled(current.id, title)
+            if str(saved["id"]) != revising]

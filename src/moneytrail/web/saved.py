@@ -203,6 +203,12 @@ def save_draft(request: Request, who: Who, form: dict[str, str], draft: dict[str
     description = str(draft.get("description") or "")
     plans = store(request)
     if not saved_id:
+        # the same plan saved again (Back, then Save; a second press): no second plan that
+        # nobody could tell apart; the page of the one saved says so (formerrors.DONE_MESSAGES)
+        same = plans.identical(who.id, title, description, draft)
+        if same is not None:
+            return RedirectResponse(formerrors.done(f"/saved/{same['id']}", "identical"),
+                                    status_code=303)
         saved = plans.create(owner=who.id, title=title, description=description,
                              visibility=form.get("visibility", "private"), plan=draft)
         return RedirectResponse(formerrors.done(f"/saved/{saved['id']}", "saved"),
