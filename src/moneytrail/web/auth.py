@@ -246,7 +246,17 @@ async def check_csrf(request: Request, current: Who) -> None:
         form = await request.form()
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
-    if not sent or not hmac.compare_digest(sent, current.csrf_token):
+    check_csrf_sent(current, sent)
+
+
+def check_csrf_sent(current: Who, sent: str | None) -> None:
+    """The token `sent` (a form field or header already read; None when missing) must be the
+    session's, compared in constant time; a key's caller needs none. Raises HTTPException
+    403 otherwise (a token of other characters than ASCII is wrong, not an error)."""
+    if current.via != "session":
+        return
+    if not sent or not hmac.compare_digest(sent.encode("utf-8"),
+                                           current.csrf_token.encode("utf-8")):
         raise HTTPException(403, "Missing or wrong CSRF token: reload the page and try again.")
 
 

@@ -532,6 +532,13 @@ def add_run_routes(app: FastAPI) -> None:
               openapi_extra={"requestBody": {"required": True, "content": {
                   "application/json": {"schema": {"type": "object"}}}}})
     async def api_create_run(request: Request) -> Response:
+        from moneytrail.web import auth
+
+        # open to anonymous callers and keys; a signed-in browser's session must send its
+        # CSRF token (X-CSRF-Token), or a cross-site post would run under the session
+        current = await run_in_threadpool(auth.who, request)
+        if current is not None:
+            await auth.check_csrf(request, current)
         raw = await read_body(request, MAX_BODY)
         body = json_body(raw)
         take_token(request)
@@ -737,6 +744,14 @@ def add_run_routes(app: FastAPI) -> None:
             return RedirectResponse(location + saved, status_code=303)
         if form.get("action") != "run" or duplicates:
             return RedirectResponse(f"/build?plan={token}&check=1{saved}", status_code=303)
+        from moneytrail.web import auth
+
+        # running is open to anonymous readers; a signed-in browser's run carries the
+        # session's CSRF token, as every form post of a session does (403 without it)
+        current = await run_in_threadpool(auth.who, request)
+        if current is not None:
+            auth.check_csrf_sent(current, request.headers.get(auth.CSRF_HEADER)
+                                 or form.get(auth.CSRF_FIELD))
         try:
             take_token(request)
             rid, *_ = await run_in_threadpool(create_run, request, draft)

@@ -1,0 +1,124 @@
+"""A security tester's findings (h218) on the web app.
+
+1. Chart images (`/charts/reality.<fmt>?revision=N`, `/r/<id>/chart/<name>.<fmt>`,
+   `/compare/chart.<fmt>`) were drawn for anyone, as often as asked (seconds of Chromium
+   each): a chart not drawn yet now costs one of the client's run tokens, and one client
+   draws one chart at a time (429 with Retry-After otherwise); a drawn chart stays free.
+2. With a session cookie and no CSRF token, `POST /build` (action=run) and
+   `POST /api/v1/runs` ran under the session: now 403, as every other write of a session.
+3. The password-reset link's token stayed in the page's address: the first GET now moves it
+   into a short-lived cookie scoped to /reset-password and redirects to an address without it.
+4. A Host header with any port was used for links (reset links, redirects).
+5. `POST /saved` with a 100,000-character title or saved_id answered 303 with a huge
+   Location header: now a 400 naming the field.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+
+pytest.importorskip("fastapi")
+from accounts_fixtures import HTTPS, bearer, count, login  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+
+PLAN_DRAWS = 50
+APP_OPTIONS = {"run_limit": (1000, 100)}
+EVIL = {"Origin": "https://evil.example"}
+
+
+@pytest.fixture(scope="module")
+def app(module_app):
+    return module_app
+
+
+def all_routes(routes) -> list:
+    """Every route, looking into included routers (FastAPI may wrap them)."""
+    out = []
+    for route in routes:
+        inner = getattr(route, "original_router", None) or getattr(route, "router", None)
+        if getattr(route, "path", None) is None and inner is not None:
+            out += all_routes(inner.routes)
+        else:
+            out.append(route)
+    return out
+
+
+def writes(app) -> list[tuple[str, str]]:
+    """(method, path) of every state-changing route of the app."""
+    return sorted((method, route.path) for route in all_routes(app.routes)
+                  for method in set(getattr(route, "methods", ()) or ())
+                  - {"GET", "HEAD", "OPTIONS"})
+
+
+def stored(app) -> dict[str, int]:
+    return {t: count(app, t) for t in (
+        "runs", "revisions", "saved_plans", "saved_plan_revisions", "saved_plan_runs",
+        "password_resets", "accounts", "api_keys", "sessions")}
+
+
+# -- 2. every write of a session needs its CSRF token ------------------------------------------
+def test_every_state_changing_route_refuses_a_session_without_its_csrf_token(app, plan):
+    """Walk every POST, PUT, PATCH and DELETE route with an admin's session cookie (so the
+    role is never the reason), a cross-site Origin and no token: each answers 403 and nothing
+    is stored, the builder's "Run this plan" and the runs API included (they ran under the
+    session). Valid bodies for those two, so only the token is missing."""
+    from moneytrail.web import builder
+
+    root = login(app, "root")
+    draft = builder.form_rows(plan)
+    form = {k: "" if draft[k] is None else str(draft[k]) for k in (
+        "id", "title", "year", "currency", "price_year", "buyer_region", "site_country",
+        "budget", "draws", "seed", "horizon_years")}
+    for i, row in enumerate(draft["spend"]):
+        for key in ("category", "low", "central", "high", "source", "reliability"):
+            form[f"spend-{i}-{key}"] = "" if row.get(key) is None else str(row[key])
+    form["action"] = "run"
+    before = stored(app)
+    routes = writes(app)
+    for method, path in routes:
+        concrete = re.sub(r"\{kind\}", "source", path)
+        concrete = re.sub(r"\{(number|plan_id)\}", "1", concrete)
+        concrete = re.sub(r"\{name\}", "eve", concrete)
+        concrete = re.sub(r"\{[^}]+\}", "x", concrete)
+        if path == "/build":
+            response = root.post(concrete, data=form, headers=EVIL, follow_redirects=False)
+        elif path == "/api/v1/runs":
+            response = root.post(concrete, json={**plan, "seed": 21801}, headers=EVIL)
+        elif path.startswith("/api/"):
+            response = root.request(method, concrete, json={}, headers=EVIL)
+        else:
+            response = root.request(method, concrete, data={"x": "1"}, headers=EVIL,
+                                    follow_redirects=False)
+        assert response.status_code == 403, (method, path, response.status_code,
+                                              response.text[:200])
+    assert len(routes) >= 25, routes
+    assert stored(app) == before
+    # the same two with the token work
+    ok = root.post("/api/v1/runs", json={**plan, "seed": 21802},
+                   headers={"X-CSRF-Token": root.csrf})
+    assert ok.status_code == 202, ok.text
+    ok = root.post("/build", data={**form, "seed": "21803", "csrf_token": root.csrf},
+                   follow_redirects=False)
+    assert ok.status_code == 303 and ok.headers["location"].startswith("/r/"), ok.text
+
+
+def test_running_stays_open_to_anonymous_callers_keys_and_signed_in_builders(app, plan):
+    """No cookie: no token needed (anonymous, a key); a signed-in reader's builder page
+    carries the token, so its Run works; a non-ASCII token is a 403, not a 500."""
+    anonymous = TestClient(app, base_url=HTTPS)
+    assert anonymous.post("/api/v1/runs", json={**plan, "seed": 21804}).status_code == 202
+    keyed = anonymous.post("/api/v1/runs", json={**plan, "seed": 21805},
+                           headers=bearer(app, "eve"))
+    assert keyed.status_code == 202
+    rita = login(app, "rita")
+    page = rita.get("/build?reference=eu-ai-gigafactories").text
+    token = re.search(r'<form method="post" action="/build".*?name="csrf_token" '
+                      r'value="([^"]*)"', page, re.S)
+    assert token and token.group(1) == rita.csrf
+    for path in ("/logout", "/r/x/rerun"):
+        wrong = rita.post(path, data={"csrf_token": "\u00e9t\u00e9"}, follow_redirects=False)
+        assert wrong.status_code == 403, (path, wrong.status_code)
+    assert rita.get("/account").status_code == 200          # still signed in
