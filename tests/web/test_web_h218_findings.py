@@ -122,3 +122,92 @@ def test_running_stays_open_to_anonymous_callers_keys_and_signed_in_builders(app
         wrong = rita.post(path, data={"csrf_token": "\u00e9t\u00e9"}, follow_redirects=False)
         assert wrong.status_code == 403, (path, wrong.status_code)
     assert rita.get("/account").status_code == 200          # still signed in
+
+
+# -- 1. chart images: a new drawing costs a run token, one at a time per client ---------------
+class SlowDrawing:
+    """A stand-in for Chromium: counts drawings; with `hold`, each waits until released."""
+
+    def __init__(self, hold: bool = False) -> None:
+        self.calls: list[str] = []
+        self.started = threading.Event()
+        self.release = threading.Event()
+        if not hold:
+            self.release.set()
+
+    def __call__(self, figure, fmt: str) -> bytes:
+        self.calls.append(fmt)
+        self.started.set()
+        assert self.release.wait(30)
+        return b'<svg xmlns="http://www.w3.org/2000/svg"/>' if fmt == "svg" else b"\x89PNG"
+
+
+@pytest.fixture
+def drawing(app, tmp_path):
+    from moneytrail.web.charts import ImageCache
+
+    saved = app.state.charts
+    yield lambda render: setattr(app.state, "charts", ImageCache(tmp_path / "c", render))
+    app.state.charts = saved
+
+
+@pytest.fixture(scope="module")
+def run_id(app, plan) -> str:
+    from runs_helpers import wait_done
+
+    client = TestClient(app, base_url=HTTPS)
+    rid = client.post("/api/v1/runs", json={**plan, "seed": 21810}).json()["run_id"]
+    assert wait_done(client, rid)["status"] == "done"
+    return rid
+
+
+def test_a_new_chart_image_costs_a_run_token_and_a_drawn_one_is_free(app, drawing, run_id):
+    """With one token left: the first new image is drawn, the next new ones (another format,
+    another ledger revision, a run's chart, the API's address) are 429 with Retry-After and
+    are not drawn; the image drawn already is served again without a token."""
+    from moneytrail.web.jobs import TokenBucket
+
+    render = SlowDrawing()
+    drawing(render)
+    client = TestClient(app, base_url=HTTPS)
+    limiter, app.state.limiter = app.state.limiter, TokenBucket(1, 1 / 60)
+    try:
+        first = client.get("/charts/reality.svg")
+        refused = [client.get(url) for url in (
+            "/charts/reality.png", "/charts/reality.svg?revision=1",
+            "/api/v1/charts/reality.png", f"/r/{run_id}/chart/first.svg",
+            f"/api/v1/runs/{run_id}/charts/location.png")]
+        again = [client.get("/charts/reality.svg"), client.get("/api/v1/charts/reality.svg")]
+    finally:
+        app.state.limiter = limiter
+    assert first.status_code == 200, first.text
+    for response in refused:
+        assert response.status_code == 429, (response.url, response.status_code)
+        assert 1 <= int(response.headers["retry-after"]) <= 60
+        assert "chart images drawn from your address" in response.text
+    assert [r.status_code for r in again] == [200, 200]
+    assert again[0].content == first.content
+    assert render.calls == ["svg"]
+
+
+def test_a_client_draws_one_chart_image_at_a_time(app, drawing):
+    """While one of a client's images is being drawn, its next new image is a 429 at once
+    (not queued behind the first); once the first is done it is drawn."""
+    render = SlowDrawing(hold=True)
+    drawing(render)
+    answers: list = []
+    client = TestClient(app, base_url=HTTPS)
+    first = threading.Thread(target=lambda: answers.append(client.get("/charts/reality.svg")))
+    first.start()
+    try:
+        assert render.started.wait(30)
+        busy = TestClient(app, base_url=HTTPS).get("/charts/reality.png")
+    finally:
+        render.release.set()
+        first.join(30)
+    assert busy.status_code == 429, busy.status_code
+    assert busy.headers["retry-after"] == "10"
+    assert "too many chart images drawn at once" in busy.text
+    assert answers[0].status_code == 200
+    assert TestClient(app, base_url=HTTPS).get("/charts/reality.png").status_code == 200
+    assert render.calls == ["svg", "png"]

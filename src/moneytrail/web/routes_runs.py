@@ -70,10 +70,12 @@ def client_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def take_token(request: Request) -> None:
+def take_token(request: Request, what: str = "runs started") -> None:
+    """Take one of the client's run tokens (app.state.limiter) for costly work; RateLimited
+    (429 with Retry-After, naming `what`) when none is left."""
     wait = request.app.state.limiter.take(client_of(request))
     if wait > 0:
-        raise RateLimited(wait)
+        raise RateLimited(wait, what)
 
 
 def origin_of(request: Request) -> str:
