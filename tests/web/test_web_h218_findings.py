@@ -211,3 +211,52 @@ def test_a_client_draws_one_chart_image_at_a_time(app, drawing):
     assert answers[0].status_code == 200
     assert TestClient(app, base_url=HTTPS).get("/charts/reality.png").status_code == 200
     assert render.calls == ["svg", "png"]
+
+
+# -- 3. the reset link's token leaves the address ---------------------------------------------
+NEW_PASSWORD = "a lantern over the quiet harbour"
+
+
+def test_a_reset_links_token_moves_into_a_cookie_scoped_to_the_reset_page(app):
+    """The link's GET answers 303 to /reset-password without the token, keeping the token in
+    an HttpOnly, Secure, SameSite cookie for /reset-password only; the page holds no token
+    (not in its address, not in its form); its post (no token field) sets the password and
+    clears the cookie; the link works once."""
+    from accounts_fixtures import form_token
+
+    root = login(app, "root")
+    link = root.post("/api/v1/accounts/mal/password-reset", json={"hours": 2},
+                     headers={"X-CSRF-Token": root.csrf}).json()["link"]
+    token = link.split("token=", 1)[1]
+    browser = TestClient(app, base_url=HTTPS)
+    moved = browser.get(f"/reset-password?token={token}", follow_redirects=False)
+    assert moved.status_code == 303
+    assert moved.headers["location"] == "/reset-password"
+    assert moved.headers["referrer-policy"] == "no-referrer"
+    cookie = moved.headers["set-cookie"]
+    assert cookie.startswith(f"__Secure-moneytrail-reset={token};"), cookie
+    for part in ("HttpOnly", "Path=/reset-password", "SameSite=lax", "Secure",
+                 "Max-Age=1800"):
+        assert part in cookie, (part, cookie)
+    page = browser.get("/reset-password")
+    assert page.status_code == 200 and "mal" in page.text
+    assert token not in page.text and 'name="token"' not in page.text
+    assert page.headers["cache-control"] == "no-store"
+    done = browser.post("/reset-password", data={
+        "new_password": NEW_PASSWORD, "repeat_password": NEW_PASSWORD,
+        "csrf_token": form_token(page.text, "/reset-password")}, follow_redirects=False)
+    assert done.status_code == 200 and "is set" in done.text, done.text
+    assert "__Secure-moneytrail-reset=" in done.headers["set-cookie"]
+    assert "Max-Age=0" in done.headers["set-cookie"]
+    again = browser.get(f"/reset-password?token={token}")
+    assert again.status_code == 400 and "unknown, used or expired" in again.text
+    assert str(again.url) == HTTPS + "/reset-password"
+    # a dead link sets no cookie; over plain HTTP the cookie has no Secure prefix
+    dead = browser.get("/reset-password?token=made-up", follow_redirects=False)
+    assert dead.status_code == 303 and "Max-Age=0" in dead.headers["set-cookie"]
+    link = root.post("/api/v1/accounts/mal/password-reset", json={"hours": 2},
+                     headers={"X-CSRF-Token": root.csrf}).json()["link"]
+    plain = TestClient(app, base_url="http://testserver").get(
+        "/reset-password?token=" + link.split("token=", 1)[1], follow_redirects=False)
+    assert plain.headers["set-cookie"].startswith("moneytrail-reset=")
+    assert "Secure" not in plain.headers["set-cookie"]
