@@ -260,3 +260,46 @@ def test_a_reset_links_token_moves_into_a_cookie_scoped_to_the_reset_page(app):
         "/reset-password?token=" + link.split("token=", 1)[1], follow_redirects=False)
     assert plain.headers["set-cookie"].startswith("moneytrail-reset=")
     assert "Secure" not in plain.headers["set-cookie"]
+
+
+# -- 4. a Host header's port ------------------------------------------------------------------
+def test_a_host_header_with_another_port_gets_400(app):
+    """`Host: testserver:6666` (an allowed name, a port the server does not listen on) is a
+    400 on the reset-link endpoint, a trailing-slash redirect and a page, with no Location;
+    no port, the scheme's default port and the server's own port are answered."""
+    root = login(app, "root")
+    for path in ("/api/v1/accounts/eve/password-reset", "/saved/", "/"):
+        method = "POST" if path.startswith("/api/") else "GET"
+        response = root.request(method, path, json={"hours": 1} if method == "POST" else None,
+                                headers={"X-CSRF-Token": root.csrf, "host": "testserver:6666"},
+                                follow_redirects=False)
+        assert response.status_code == 400, (path, response.status_code)
+        assert response.text == "Invalid host header"
+        assert "location" not in response.headers
+        assert response.headers["x-frame-options"] == "DENY"
+    for host in ("testserver", "testserver:443"):
+        link = root.post("/api/v1/accounts/eve/password-reset", json={"hours": 1},
+                         headers={"X-CSRF-Token": root.csrf, "host": host})
+        assert link.status_code == 201, (host, link.text)
+        assert link.json()["link"].startswith(f"https://{host}/reset-password?token=")
+    plain = TestClient(app, base_url="http://testserver:8000")      # the server's own port
+    assert plain.get("/saved/", follow_redirects=False).headers["location"] == \
+        "http://testserver:8000/saved"
+
+
+def test_with_a_public_address_reset_links_use_it_and_its_port_is_answered(tmp_path):
+    from accounts_fixtures import make_app
+
+    application = make_app(f"sqlite:///{tmp_path / 'ledger.sqlite'}",
+                           public="https://testserver:8443/mt")
+    try:
+        root = login(application, "root")
+        link = root.post("/api/v1/accounts/eve/password-reset", json={"hours": 1},
+                         headers={"X-CSRF-Token": root.csrf})
+        assert link.json()["link"].startswith("https://testserver:8443/mt/reset-password?")
+        public = root.get("/api/v1/me", headers={"host": "testserver:8443"})
+        assert public.status_code == 200
+        assert root.get("/api/v1/me", headers={"host": "testserver:6666"}).status_code == 400
+    finally:
+        application.state.jobs.shutdown()
+        application.state.web.close()
