@@ -303,3 +303,43 @@ def test_with_a_public_address_reset_links_use_it_and_its_port_is_answered(tmp_p
     finally:
         application.state.jobs.shutdown()
         application.state.web.close()
+
+
+# -- 5. overlong fields of the builder's Save, and long redirects -------------------------------
+@pytest.mark.parametrize("field", ["title", "saved_id", "saved_revision", "description"])
+def test_an_overlong_save_field_is_a_400_naming_it(app, plan, field):
+    """A 100,000-character title or saved_id (valid session and token) was a 303 with a
+    134 KB Location: now a 400 naming the field, nothing saved, no Location."""
+    from moneytrail.web import builder
+
+    eve = login(app, "eve")
+    rows = builder.form_rows(plan)
+    form = {k: "" if rows[k] is None else str(rows[k]) for k in (
+        "id", "title", "year", "currency", "price_year", "buyer_region", "site_country",
+        "budget", "draws", "seed", "horizon_years")}
+    before = stored(app)
+    response = eve.post("/saved", data={**form, field: "7" * 100_000, "action": "save",
+                                        "csrf_token": eve.csrf}, follow_redirects=False)
+    assert response.status_code == 400, (field, response.status_code)
+    assert "location" not in response.headers
+    assert field in response.text and "at most" in response.text
+    assert len(response.content) < 50_000
+    assert stored(app) == {**before, "sessions": stored(app)["sessions"]}
+
+
+def test_no_redirect_built_from_a_form_is_longer_than_an_address_can_be(app):
+    """The builder's Check with a 40,000-character field that the draft carries (a spending
+    description): a 400 naming the field instead
+    of a redirect no server would read."""
+    from moneytrail.web.query import MAX_LOCATION
+
+    client = TestClient(app, base_url=HTTPS)
+    form = {"title": "A plan", "budget": "20 bn", "spend-0-category": "accelerators",
+            "spend-0-central": "50 %", "description": "n" * 40_000, "action": "check"}
+    response = client.post("/build", data=form, follow_redirects=False)
+    assert response.status_code == 400, (response.status_code,
+                                         len(response.headers.get("location", "")))
+    assert "description" in response.text and f"{MAX_LOCATION:,}" in response.text
+    short = client.post("/build", data={**form, "description": "short"},
+                        follow_redirects=False)
+    assert short.status_code == 303 and len(short.headers["location"]) < MAX_LOCATION

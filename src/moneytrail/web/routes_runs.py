@@ -26,7 +26,7 @@ from moneytrail.service.tasks import LEDGER, known_currencies
 from moneytrail.web import builder
 from moneytrail.web.how_real import run_how_real
 from moneytrail.web.jobs import MAX_BODY, RateLimited, RunQueue, run_request
-from moneytrail.web.query import read_body
+from moneytrail.web.query import fitting_location, read_body
 from moneytrail.web.run_picker import RUN_GROUPS
 from moneytrail.web.runs import (
     Names,
@@ -743,9 +743,11 @@ def add_run_routes(app: FastAPI) -> None:
         if form.get("action") == "rules" and not duplicates:
             location = await run_in_threadpool(apply_rules, request, form, draft, typed,
                                                texts)
-            return RedirectResponse(location + saved, status_code=303)
+            return RedirectResponse(fitting_location(location + saved, form),
+                                    status_code=303)
+        back = f"/build?plan={token}&check=1{saved}"
         if form.get("action") != "run" or duplicates:
-            return RedirectResponse(f"/build?plan={token}&check=1{saved}", status_code=303)
+            return RedirectResponse(fitting_location(back, form), status_code=303)
         from moneytrail.web import auth
 
         # running is open to anonymous readers; a signed-in browser's run carries the
@@ -760,7 +762,7 @@ def add_run_routes(app: FastAPI) -> None:
         except RateLimited:
             raise
         except MoneytrailError:               # the form shows the error next to its field
-            return RedirectResponse(f"/build?plan={token}&check=1{saved}", status_code=303)
+            return RedirectResponse(fitting_location(back, form), status_code=303)
         return RedirectResponse(f"/r/{rid}", status_code=303)
 
     @app.get(f"{API}/compare", tags=["runs"],
@@ -795,7 +797,9 @@ def add_run_routes(app: FastAPI) -> None:
             # (web.app.render keeps one value per parameter)
             rest = [(k, v) for k, v in request.query_params.multi_items() if k != "runs"]
             query = urlencode([("runs", ",".join(full)), *rest], safe=",")
-            return RedirectResponse(f"/compare?{query}", status_code=303)
+            return RedirectResponse(fitting_location(f"/compare?{query}",
+                                                     {"runs": ",".join(full)}),
+                                    status_code=303)
         if len(picked) == 1:
             check_run_id(picked[0])            # "zz": the message says what a run id is
         if len(picked) < 2:
