@@ -328,9 +328,8 @@ def test_an_overlong_save_field_is_a_400_naming_it(app, plan, field):
 
 
 def test_no_redirect_built_from_a_form_is_longer_than_an_address_can_be(app):
-    """The builder's Check with a 40,000-character field that the draft carries (a spending
-    description): a 400 naming the field instead
-    of a redirect no server would read."""
+    """The builder's Check with a 40,000-character description (the draft carries it): a
+    400 naming the field instead of a redirect no server would read."""
     from moneytrail.web.query import MAX_LOCATION
 
     client = TestClient(app, base_url=HTTPS)

@@ -530,7 +530,9 @@ def add_run_routes(app: FastAPI) -> None:
               "Answers 202 with the run id and the draws and seed it uses (200 when the run "
               "is already stored) and the plan's `warnings` (a category bought beyond its "
               "whole yearly market; docs/results.md); poll "
-              "GET /api/v1/runs/<id>. Run creation is rate-limited per client (429).",
+              "GET /api/v1/runs/<id>. Run creation is rate-limited per client (429). Open to "
+              "anonymous callers; a request with a session cookie must send the session's "
+              "CSRF token in X-CSRF-Token (403 without it).",
               openapi_extra={"requestBody": {"required": True, "content": {
                   "application/json": {"schema": {"type": "object"}}}}})
     async def api_create_run(request: Request) -> Response:
