@@ -189,20 +189,34 @@ def reset_page(request: Request, token: str, status: int = 200,
     blank = HTMLResponse("")
     name = auth.accounts(request).reset_account(token) if not done else None
     rendered = page(request, "reset.html", status=status if done or name else 400,
-                    name=name, token=token, done=done,
+                    name=name, done=done,
                     **formerrors.context(errors or []),
                     form_token=auth.login_token(request, blank))
     for header, value in blank.raw_headers:
         if header == b"set-cookie":
             rendered.raw_headers.append((header, value))
-    rendered.headers["Referrer-Policy"] = "no-referrer"     # the token is in the address
+    rendered.headers["Referrer-Policy"] = "no-referrer"     # the link's address held a token
+    rendered.headers["Cache-Control"] = "no-store"
     return rendered
 
 
 @router.get("/reset-password", include_in_schema=False)
-def reset_form(request: Request, token: str = "") -> HTMLResponse:
-    """The form of an admin-issued reset link (showing it does not use the token up)."""
-    return reset_page(request, token[:100])
+def reset_form(request: Request, token: str = "") -> Response:
+    """The form of an admin-issued reset link (showing it does not use the token up). The
+    link's GET (`?token=`) moves a live token into a cookie scoped to this page
+    (auth.set_reset_cookie; a dead one clears it) and redirects (303) to this page without
+    it, so the token leaves the address bar and the browser's history; the page then reads
+    it from the cookie."""
+    if token:
+        response = RedirectResponse(auth.RESET_PATH, status_code=303)
+        if auth.accounts(request).reset_account(token[:100]):
+            auth.set_reset_cookie(request, response, token[:100])
+        else:
+            auth.clear_reset_cookie(request, response)
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    return reset_page(request, auth.reset_cookie(request))
 
 
 @router.post("/reset-password", include_in_schema=False)
@@ -215,6 +229,8 @@ async def reset_submit(request: Request, token: Annotated[str, Form(max_length=1
         repeat_password = ""        # sent empty (FastAPI reads that as not sent): checked
     # the store's calls (hashing, the strength check, the token's look-up) in the thread
     # pool: a slow one holds up this request only, never the event loop
+    # the token the page keeps in its cookie; a `token` field (scripts, older pages) wins
+    token = token or auth.reset_cookie(request)
     return await run_in_threadpool(reset_with, request, token, new_password, repeat_password)
 
 
@@ -233,7 +249,9 @@ def reset_with(request: Request, token: str, new_password: str,
                                                                 else {"repeat_password":
                                                                       repeat_password})},
                               ("new_password", "repeat_password")))
-    return reset_page(request, "", done=name)
+    done = reset_page(request, "", done=name)
+    auth.clear_reset_cookie(request, done)              # the token is spent
+    return done
 
 
 class StrictBody(BaseModel):

@@ -238,6 +238,7 @@ def create_app(db: str | None = None, data: str | None = None, *,
     # Added first, so it is the innermost middleware: its 400 still gets the security headers
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=app.state.allowed_hosts,
                        www_redirect=False)
+    app.add_middleware(HostPorts, public=app.state.public_url)     # and only our ports
     add_security_headers(app)
     add_error_handlers(app)
 
@@ -283,6 +284,47 @@ class Static(StaticFiles):
         if response.headers.get("content-type") == "image/svg+xml":
             response.headers["content-type"] = "image/svg+xml; charset=utf-8"
         return response
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def host_port(host: str) -> str:
+    """The port a Host header names ('' without one): `example.org:8000` -> '8000',
+    `[::1]:8000` -> '8000', `[::1]` -> ''."""
+    name, colon, port = host.rpartition(":")
+    return port if colon and not port.endswith("]") and name else ""
+
+
+class HostPorts:
+    """A Host header naming a port the app does not answer at gets 400 `Invalid host
+    header` (TrustedHostMiddleware compares the name only, and the app writes the Host into
+    absolute links: reset links, share links, redirects). Allowed: no port, the scheme's
+    default port (80, 443), the port the server listens on (the ASGI scope's `server`) and
+    the port of the public address (MONEYTRAIL_PUBLIC_URL, `public`)."""
+
+    def __init__(self, app: Any, public: str = "") -> None:
+        from urllib.parse import urlsplit
+
+        self.app = app
+        self.public_port = str(urlsplit(public).port or "") if public else ""
+
+    def allowed(self, scope: dict, port: str) -> bool:
+        server = scope.get("server") or (None, None)
+        return (not port or port in (self.public_port, str(server[1]))
+                or port == str(DEFAULT_PORTS.get(scope.get("scheme", ""), "")))
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        from starlette.datastructures import Headers
+        from starlette.responses import PlainTextResponse
+
+        if scope["type"] in ("http", "websocket"):
+            port = host_port(Headers(scope=scope).get("host", ""))
+            if not self.allowed(scope, port):
+                await PlainTextResponse("Invalid host header", status_code=400)(
+                    scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class HeadAsGet:

@@ -136,6 +136,38 @@ def pre_cookie_name(request: Request) -> str:
     return PRE_COOKIE if https(request) else PLAIN_PRE_COOKIE
 
 
+# -- a reset link's token, moved out of the address (docs/security.md, 14.2.1) ---------------
+RESET_PATH = "/reset-password"
+RESET_SECONDS = 30 * 60      # how long the reset page keeps the token after the link's GET
+
+
+def reset_cookie_name(request: Request) -> str:
+    """`__Secure-` over HTTPS (a `__Host-` cookie must have Path=/; this one is scoped to
+    the reset page)."""
+    return "__Secure-moneytrail-reset" if https(request) else "moneytrail-reset"
+
+
+def set_reset_cookie(request: Request, response: Response, token: str) -> None:
+    """Keep a reset link's token for RESET_SECONDS in an HttpOnly cookie sent only to
+    RESET_PATH. SameSite=Lax, not Strict: the link is opened from another site (a mail or
+    chat app), and browsers do not send a Strict cookie on the redirect of such a
+    navigation, so the page would not find it; the form's post is guarded by the pre-session
+    CSRF token (check_login_token) as the login form is."""
+    response.set_cookie(reset_cookie_name(request), token, max_age=RESET_SECONDS,
+                        path=RESET_PATH, httponly=True, samesite="lax",
+                        secure=https(request))
+
+
+def clear_reset_cookie(request: Request, response: Response) -> None:
+    response.delete_cookie(reset_cookie_name(request), path=RESET_PATH, httponly=True,
+                           samesite="lax", secure=https(request))
+
+
+def reset_cookie(request: Request) -> str:
+    """The token the reset page keeps ("" without one; at most 100 characters)."""
+    return (request.cookies.get(reset_cookie_name(request)) or "")[:100]
+
+
 def client_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
@@ -246,7 +278,17 @@ async def check_csrf(request: Request, current: Who) -> None:
         form = await request.form()
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
-    if not sent or not hmac.compare_digest(sent, current.csrf_token):
+    check_csrf_sent(current, sent)
+
+
+def check_csrf_sent(current: Who, sent: str | None) -> None:
+    """The token `sent` (a form field or header already read; None when missing) must be the
+    session's, compared in constant time; a key's caller needs none. Raises HTTPException
+    403 otherwise (a token of other characters than ASCII is wrong, not an error)."""
+    if current.via != "session":
+        return
+    if not sent or not hmac.compare_digest(sent.encode("utf-8"),
+                                           current.csrf_token.encode("utf-8")):
         raise HTTPException(403, "Missing or wrong CSRF token: reload the page and try again.")
 
 

@@ -45,13 +45,13 @@ MAX_CONDITIONS = 40
 
 
 class RateLimited(MoneytrailError):
-    """Too many runs started from one address in a short time."""
+    """Too many runs (or other costly requests, `what`) from one address in a short time."""
 
     http_status = 429
 
-    def __init__(self, wait: float) -> None:
+    def __init__(self, wait: float, what: str = "runs started") -> None:
         self.retry_after = wait
-        super().__init__(f"too many runs started from your address; try again in "
+        super().__init__(f"too many {what} from your address; try again in "
                          f"{max(1, round(wait))} s", field="client")
 
 

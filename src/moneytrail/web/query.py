@@ -47,6 +47,10 @@ from moneytrail.web.secret_fields import is_secret
 
 API = "/api/v1"
 MAX_JSON_BODY = 1_000_000
+# characters of an address the app redirects to when it is built from what a client sent (a
+# builder draft, a form's fields): uvicorn (h11) refuses a request whose line and headers pass
+# 16 KiB, so a longer Location would lead the browser to a reset connection
+MAX_LOCATION = 12_000
 
 
 def declared(route: Any) -> tuple[set[str], set[str]]:
@@ -449,3 +453,15 @@ async def read_body(request: Request, limit: int) -> bytes:
                              value=size)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def fitting_location(location: str, sent: typing.Mapping[str, str]) -> str:
+    """`location` (a redirect's address built from the fields `sent`, name -> value) when it
+    has at most MAX_LOCATION characters; else a MoneytrailError (400) naming the longest
+    field sent (`body` when none), as an address that long cannot be opened."""
+    if len(location) <= MAX_LOCATION:
+        return location
+    field = max(sent, key=lambda name: len(sent[name])) if sent else "body"
+    raise MoneytrailError(f"too long to carry in the page's address ({len(location):,} "
+                          f"characters; at most {MAX_LOCATION:,}): shorten {field}",
+                          field=field)

@@ -10,6 +10,7 @@ they show: a run id (a stored run never changes), the ledger revision, the runs 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -19,10 +20,12 @@ from fastapi.responses import Response
 from moneytrail.draws import draws_text
 from moneytrail.errors import ResourceError
 from moneytrail.web import charts
+from moneytrail.web.jobs import RateLimited
 from moneytrail.web.views import choice_param
 
 API = "/api/v1"
 STYLE = "6"                  # bump when the figures change, so cached images are redrawn
+DRAW_WAIT = 10               # s a client drawing a chart waits before asking for another
 Fmt = Annotated[str, Path(description="svg or png")]
 
 
@@ -32,14 +35,50 @@ def image_response(body: bytes, fmt: str, filename: str) -> Response:
         "Cache-Control": "public, max-age=3600"})
 
 
+class DrawingNow:
+    """The client addresses drawing a chart image at this moment: one drawing per address at
+    a time (a drawing holds the server's one Chromium for seconds; DiskCache draws one image
+    at a time, so a client asking for many at once would queue everyone else behind it)."""
+
+    def __init__(self) -> None:
+        self._clients: set[str] = set()
+        self._lock = threading.Lock()
+
+    def enter(self, client: str) -> bool:
+        """Mark `client` drawing: False when it is drawing already."""
+        with self._lock:
+            if client in self._clients:
+                return False
+            self._clients.add(client)
+            return True
+
+    def leave(self, client: str) -> None:
+        with self._lock:
+            self._clients.discard(client)
+
+
 def drawn(request: Request, key: str, fmt: str, figure: Callable[[], charts.Figure],
           page: str) -> bytes:
     """The cached or newly drawn image; when the server cannot draw (no browser), the 503
-    names the page whose downloads hold the chart's data."""
+    names the page whose downloads hold the chart's data. A cached image is free; drawing a
+    new one costs one of the client's run tokens (take_token), and a client draws one image
+    at a time: RateLimited (429 with Retry-After) otherwise."""
+    from moneytrail.web.routes_runs import client_of, take_token
+
+    cache = request.app.state.charts
+    body = cache.cached(key, fmt)
+    if body is not None:
+        return body
+    client = client_of(request)
+    if not request.app.state.drawing.enter(client):
+        raise RateLimited(DRAW_WAIT, "chart images drawn at once")
     try:
-        return request.app.state.charts.get_image(key, fmt, figure)
+        take_token(request, "runs started and chart images drawn")
+        return cache.get_image(key, fmt, figure)
     except ResourceError as exc:
         raise ResourceError(f"{exc.detail} ({page})") from exc
+    finally:
+        request.app.state.drawing.leave(client)
 
 
 def image_format(fmt: str) -> str:
@@ -127,6 +166,7 @@ def add_chart_routes(app: FastAPI) -> None:
     from moneytrail.data.package import cache_dir
 
     app.state.charts = charts.ImageCache(cache_dir() / "web-charts")
+    app.state.drawing = DrawingNow()
     app.state.templates.globals.update(plotly_sankey=charts.sankey_figure,
                                        plotly_reality=charts.reality_figure,
                                        plotly_compare=charts.compare_figure,

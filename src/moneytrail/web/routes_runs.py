@@ -26,7 +26,7 @@ from moneytrail.service.tasks import LEDGER, known_currencies
 from moneytrail.web import builder
 from moneytrail.web.how_real import run_how_real
 from moneytrail.web.jobs import MAX_BODY, RateLimited, RunQueue, run_request
-from moneytrail.web.query import read_body
+from moneytrail.web.query import fitting_location, read_body
 from moneytrail.web.run_picker import RUN_GROUPS
 from moneytrail.web.runs import (
     Names,
@@ -70,10 +70,12 @@ def client_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def take_token(request: Request) -> None:
+def take_token(request: Request, what: str = "runs started") -> None:
+    """Take one of the client's run tokens (app.state.limiter) for costly work; RateLimited
+    (429 with Retry-After, naming `what`) when none is left."""
     wait = request.app.state.limiter.take(client_of(request))
     if wait > 0:
-        raise RateLimited(wait)
+        raise RateLimited(wait, what)
 
 
 def origin_of(request: Request) -> str:
@@ -528,10 +530,19 @@ def add_run_routes(app: FastAPI) -> None:
               "Answers 202 with the run id and the draws and seed it uses (200 when the run "
               "is already stored) and the plan's `warnings` (a category bought beyond its "
               "whole yearly market; docs/results.md); poll "
-              "GET /api/v1/runs/<id>. Run creation is rate-limited per client (429).",
+              "GET /api/v1/runs/<id>. Run creation is rate-limited per client (429). Open to "
+              "anonymous callers; a request with a session cookie must send the session's "
+              "CSRF token in X-CSRF-Token (403 without it).",
               openapi_extra={"requestBody": {"required": True, "content": {
                   "application/json": {"schema": {"type": "object"}}}}})
     async def api_create_run(request: Request) -> Response:
+        from moneytrail.web import auth
+
+        # open to anonymous callers and keys; a signed-in browser's session must send its
+        # CSRF token (X-CSRF-Token), or a cross-site post would run under the session
+        current = await run_in_threadpool(auth.who, request)
+        if current is not None:
+            await auth.check_csrf(request, current)
         raw = await read_body(request, MAX_BODY)
         body = json_body(raw)
         take_token(request)
@@ -735,20 +746,30 @@ def add_run_routes(app: FastAPI) -> None:
         if action == "rules" and not duplicates:
             location = await run_in_threadpool(apply_rules, request, form, draft, typed,
                                                texts)
-            return RedirectResponse(location + saved, status_code=303)
+            return RedirectResponse(fitting_location(location + saved, form),
+                                    status_code=303)
+        back = f"/build?plan={token}&check=1{saved}"
         held = await run_in_threadpool(held_run, request, form)
         if held:                 # Enter, or Run while the form says private: checked only
-            return RedirectResponse(f"/build?plan={token}&check=1{saved}&held={held}",
+            return RedirectResponse(fitting_location(f"{back}&held={held}", form),
                                     status_code=303)
         if action not in RUN_ACTIONS or duplicates:
-            return RedirectResponse(f"/build?plan={token}&check=1{saved}", status_code=303)
+            return RedirectResponse(fitting_location(back, form), status_code=303)
+        from moneytrail.web import auth
+
+        # running is open to anonymous readers; a signed-in browser's run carries the
+        # session's CSRF token, as every form post of a session does (403 without it)
+        current = await run_in_threadpool(auth.who, request)
+        if current is not None:
+            auth.check_csrf_sent(current, request.headers.get(auth.CSRF_HEADER)
+                                 or form.get(auth.CSRF_FIELD))
         try:
             take_token(request)
             rid, *_ = await run_in_threadpool(create_run, request, draft)
         except RateLimited:
             raise
         except MoneytrailError:               # the form shows the error next to its field
-            return RedirectResponse(f"/build?plan={token}&check=1{saved}", status_code=303)
+            return RedirectResponse(fitting_location(back, form), status_code=303)
         return RedirectResponse(f"/r/{rid}", status_code=303)
 
     @app.get(f"{API}/compare", tags=["runs"],
@@ -783,7 +804,9 @@ def add_run_routes(app: FastAPI) -> None:
             # (web.app.render keeps one value per parameter)
             rest = [(k, v) for k, v in request.query_params.multi_items() if k != "runs"]
             query = urlencode([("runs", ",".join(full)), *rest], safe=",")
-            return RedirectResponse(f"/compare?{query}", status_code=303)
+            return RedirectResponse(fitting_location(f"/compare?{query}",
+                                                     {"runs": ",".join(full)}),
+                                    status_code=303)
         if len(picked) == 1:
             check_run_id(picked[0])            # "zz": the message says what a run id is
         if len(picked) < 2:

@@ -29,9 +29,11 @@ from starlette.concurrency import run_in_threadpool
 from moneytrail.accounts.plans import SavedPlans, check_id, is_number, with_text
 from moneytrail.accounts.store import Who
 from moneytrail.errors import ConflictError, MoneytrailError
+from moneytrail.scenarios.schema import MAX_DESCRIPTION, MAX_TITLE
 from moneytrail.web import auth, formerrors
 from moneytrail.web.accounts import CheckedBody, StrictBody
 from moneytrail.web.plan_words import Namer, differing_fields, plan_fields, setting_rows
+from moneytrail.web.query import fitting_location
 
 router = APIRouter()
 API = "/api/v1/saved-plans"
@@ -161,6 +163,24 @@ def saved_list(request: Request) -> HTMLResponse:
     return page(request, "saved_list.html", plans=plans, user=current, deleted=deleted)
 
 
+# characters of the builder's Save fields that are not the plan's own (checked by the plan's
+# schema): the saved plan's id and revision (whole numbers) and its visibility
+SAVE_FIELD_LIMITS = {"title": MAX_TITLE, "description": MAX_DESCRIPTION, "saved_id": 20,
+                     "saved_revision": 20, "visibility": 20}
+
+
+def check_form_lengths(form: dict[str, str]) -> None:
+    """Refuse a Save whose title, description, saved_id, saved_revision or visibility is
+    longer than SAVE_FIELD_LIMITS: a 400 naming the field (MoneytrailError), before the
+    plan is read, as such a field would otherwise be sent back in the builder's address."""
+    from moneytrail.text import length_problem
+
+    for field, limit in SAVE_FIELD_LIMITS.items():
+        problem = length_problem(form.get(field, ""), limit)
+        if problem:
+            raise MoneytrailError(problem, field=field)
+
+
 @router.post("/saved", include_in_schema=False)
 async def save_from_builder(request: Request,
                             who: Annotated[Who, Depends(auth.require_editor)]) -> Response:
@@ -170,6 +190,7 @@ async def save_from_builder(request: Request,
     from moneytrail.web.runs import decode_draft, encode_draft
 
     form = await form_of(request)          # parsed (and size-limited) by the CSRF check
+    check_form_lengths(form)
     extra: dict[str, Any] = {}
     if form.get("extra"):             # the form's hidden draft of fields it has no input for
         extra = decode_draft(form["extra"], "extra")      # damaged: a 400 naming it
@@ -184,11 +205,11 @@ async def save_from_builder(request: Request,
     back = f"/build?plan={token}&check=1&unsaved=1{typed_param(typed, texts)}" + (
         f"&saved={saved_id}&rev={form.get('saved_revision', '')}" if saved_id else "")
     if duplicates:                  # a repeated row the plan would drop: shown, not saved
-        return RedirectResponse(back, status_code=303)
+        return RedirectResponse(fitting_location(back, form), status_code=303)
     try:
         await run_in_threadpool(checked_plan, request, draft)
-    except MoneytrailError:
-        return RedirectResponse(back, status_code=303)       # the builder shows the error
+    except MoneytrailError:                                   # the builder shows the error
+        return RedirectResponse(fitting_location(back, form), status_code=303)
     # the store's writes in the thread pool: a slow store holds up this request only
     return await run_in_threadpool(save_draft, request, who, form, draft,
                                    token + typed_param(typed))
