@@ -28,6 +28,7 @@ from moneytrail.engine.dimensions import (
     headline_notes,
 )
 from moneytrail.errors import MoneytrailError
+from moneytrail.ledger.store import Ledger
 from moneytrail.report.briefing import charts
 from moneytrail.report.briefing.charts import short
 from moneytrail.report.briefing.text import (
@@ -340,6 +341,9 @@ class PlanBrief:
     # the ledger state `reality` was read at ('ledger revision 14 of 2026-12-01 10:31 UTC';
     # ledger_read): the ledger is not part of the run, so a later briefing may read another
     ledger: str = ""
+    # '' when `ledger` is the store as it is now; else when it stood so ('as it stood when
+    # run 1a2b3c4d was made': run_ledger, as the run's page reads it)
+    ledger_stood: str = ""
 
     @property
     def currency(self) -> str:
@@ -458,17 +462,50 @@ def ledger_read(ws: Workspace) -> str:
     return ledger_state_text(state.revision, state.time)
 
 
-def matching_deals(ws: Workspace, plan: Plan, book: SourceBook) -> list[DealReality]:
+def run_ledger(ws: Workspace, result: Result) -> tuple[Ledger | None, str, str]:
+    """The ledger store as it stood when the stored run `result` was made, that state as
+    cited, and when: (the store at revision 14 (ledger.past.LedgerAt; the store itself while
+    14 is its newest), 'ledger revision 14 of 2026-12-01 10:31 UTC', 'as it stood when run
+    1a2b3c4d was made'). So a run's page and its reports, made on any later day, say the same
+    deals and amounts. A run made before the store had any revision, or without the time it
+    was made, reads the store as it is now: '' for when (the caller says 'read when ... was
+    made'); (None, '', '') without a store. The run's revision is the newest one made up to
+    the end of the second the run records (`Provenance.created`;
+    ledger.past.revision_at_time)."""
+    from moneytrail.ledger.past import revision_at_time
+
+    try:
+        ledger = ws.ledger()
+        now = ledger.state()
+    except Exception:      # a briefing and a page still render without a ledger store
+        return None, "", ""
+    try:
+        created: dt.datetime | None = dt.datetime.fromisoformat(result.provenance.created)
+    except ValueError:
+        created = None
+    number = revision_at_time(ledger, created + dt.timedelta(seconds=1)) \
+        if created is not None and now.revision else 0
+    if not number:
+        return ledger, ledger_state_text(now.revision, now.time), ""
+    at = ledger if number == now.revision else ledger.at(number)
+    state = at.state()
+    return (at, ledger_state_text(state.revision, state.time),
+            f"as it stood when run {result.run_id[:8]} was made")
+
+
+def matching_deals(ws: Workspace, plan: Plan, book: SourceBook,
+                   ledger: Ledger | None = None) -> list[DealReality]:
     """Ledger deals that cite the plan's budget source (by id or URL), closest amount first:
     their announced, committed and disbursed amounts in the plan's currency at the plan's
     price year (`price_year`, else `year`, as ledger.trace restates a plan's budget), so the
-    amounts compare with the budget as written."""
+    amounts compare with the budget as written. `ledger`: the store to read (`run_ledger`: as
+    it stood when a run was made); None reads the workspace's store as it is now."""
     budget_source = plan.budget.source or ""
     if not budget_source:
         return []
     price_year = plan.price_year or plan.year
     try:
-        ledger = ws.ledger()
+        ledger = ws.ledger() if ledger is None else ledger
         tables = ledger.tables()
         reality = ledger.reality(currency=plan.currency, price_year=price_year)
     except Exception:
@@ -551,7 +588,7 @@ def matching_deals(ws: Workspace, plan: Plan, book: SourceBook) -> list[DealReal
 
 def reality_sentence(brief: PlanBrief) -> str:
     """How real the plan's money is (`reality_text`), as the briefing says it."""
-    return reality_text(brief.plan, brief.reality, brief.ledger)
+    return reality_text(brief.plan, brief.reality, brief.ledger, stood=brief.ledger_stood)
 
 
 def is_hypothetical(plan: Plan) -> bool:
@@ -568,16 +605,18 @@ NOT_TIED = "This plan is not tied to a recorded announcement"
 
 
 def reality_text(plan: Plan, reality: list[DealReality], ledger: str,
-                 made: str = "this briefing was made") -> str:
+                 made: str = "this briefing was made", stood: str = "") -> str:
     """How real the plan's money is, from the ledger deal whose sources include the plan's
     budget source (a shared source, not a claim that the plan is that deal; `matching_deals`);
     amounts at the plan's price year, which the sentence names. `ledger`: the state of the
     ledger read (`ledger_read`), '' without a store; `made`: what was made when it was read
-    (the briefing, or a web page). A plan without a budget source, or moneytrail's own
+    (the briefing, or a web page); `stood`: instead, when the state read was the ledger as
+    a run was made ('as it stood when run 1a2b3c4d was made', `run_ledger`). A plan without a budget source, or moneytrail's own
     hypothetical plan (`is_hypothetical`, which only borrows its budget's size), says so."""
     from moneytrail.scenarios.reference import HYPOTHETICAL_LABEL
 
-    read = f" ({ledger}, read when {made})" if ledger else ""
+    said = f"{ledger}, {stood}" if stood else f"{ledger}, read when {made}"
+    read = f" ({said})" if ledger else ""
     if not reality and not plan.budget.source:
         return ("The plan gives no source for its budget (the amount was set by hand), so it "
                 "is not tied to a recorded announcement, and how much of its money has been "
@@ -608,7 +647,7 @@ def reality_text(plan: Plan, reality: list[DealReality], ledger: str,
            f"Its budget source is also a source of the ledger deal “{deal['name']}”: ")
     return (f"{tie}{deal['announced']} announced (as of {deal['announced_as_of']}){part}; "
             f"{committed}; {disbursed} (the deal's amounts at {deal['price_year']} prices; "
-            f"{ledger or 'the ledger'}, read when {made}).")
+            f"{said if ledger else f'the ledger, read when {made}'}).")
 
 
 # -- summaries -------------------------------------------------------------------------------
@@ -1678,20 +1717,22 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
         done += 1
 
     book = SourceBook.of(ws)
-    ledger = ledger_read(ws)
     briefs = []
     for result in results:
         plan = plan_of(result)
-        brief = PlanBrief(result=result, plan=plan,
-                          name=str(result.facts.get("plan", plan.id)), ledger=ledger)
+        # the ledger as it stood when the run was made, as the run's page reads it
+        as_made, read, stood = run_ledger(ws, result)
+        brief = PlanBrief(result=result, plan=plan, name=str(result.facts.get("plan", plan.id)),
+                          ledger=read, ledger_stood=stood)
         brief.direct_sources, brief.market_sources, brief.cost_sources = \
             split_sources(plan, result)
         footprint = footprint_source_ids(ws)
         brief.footprint_sources = [s for s in brief.market_sources if s in footprint]
         brief.market_sources = [s for s in brief.market_sources if s not in footprint]
         book.compact |= set(brief.footprint_sources)
-        brief.reality = matching_deals(ws, plan, book)
+        brief.reality = matching_deals(ws, plan, book, as_made)
         briefs.append(brief)
+    ledger = "; ".join(dict.fromkeys(b.ledger for b in briefs if b.ledger))
     if len(briefs) > 1:
         tasks.check_distinct([b.plan for b in briefs])
     asked = asked or {}
@@ -1740,7 +1781,10 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
                       if b.result.run_id in asked else ""}
                      for b, file in zip(briefs, files, strict=True)],
             "code_version": first.code_version, "data_version": first.data_label,
-            "data_hash": first.data_hash, "ledger": ledger}
+            "data_hash": first.data_hash, "ledger": ledger,
+            "ledger_stood": ("" if not all(b.ledger_stood for b in briefs) else
+                             "as it stood when the run was made" if len(briefs) == 1 else
+                             "as it stood when each run was made")}
     return Briefing(title=title, short_title=short_title, kind=kind, plans=briefs,
                     sections=sections, sources=book.entries(), meta=meta)
 
