@@ -611,8 +611,9 @@ def reality_text(plan: Plan, reality: list[DealReality], ledger: str,
     amounts at the plan's price year, which the sentence names. `ledger`: the state of the
     ledger read (`ledger_read`), '' without a store; `made`: what was made when it was read
     (the briefing, or a web page); `stood`: instead, when the state read was the ledger as
-    a run was made ('as it stood when run 1a2b3c4d was made', `run_ledger`). A plan without a budget source, or moneytrail's own
-    hypothetical plan (`is_hypothetical`, which only borrows its budget's size), says so."""
+    a run was made ('as it stood when run 1a2b3c4d was made', `run_ledger`). A plan without
+    a budget source, or moneytrail's own hypothetical plan (`is_hypothetical`, which only
+    borrows its budget's size), says so."""
     from moneytrail.scenarios.reference import HYPOTHETICAL_LABEL
 
     said = f"{ledger}, {stood}" if stood else f"{ledger}, read when {made}"
