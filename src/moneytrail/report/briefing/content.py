@@ -467,24 +467,30 @@ def run_ledger(ws: Workspace, result: Result) -> tuple[Ledger | None, str, str]:
     cited, and when: (the store at revision 14 (ledger.past.LedgerAt; the store itself while
     14 is its newest), 'ledger revision 14 of 2026-12-01 10:31 UTC', 'as it stood when run
     1a2b3c4d was made'). So a run's page and its reports, made on any later day, say the same
-    deals and amounts. A run made before the store had any revision, or without the time it
-    was made, reads the store as it is now: '' for when (the caller says 'read when ... was
-    made'); (None, '', '') without a store. The run's revision is the newest one made up to
-    the end of the second the run records (`Provenance.created`;
-    ledger.past.revision_at_time)."""
+    deals and amounts. The run's revision is the one it recorded (its fact
+    tasks.LEDGER_REVISION); a run stored before runs recorded it takes the newest revision
+    made up to the end of the second it records (`Provenance.created`,
+    ledger.past.revision_at_time). A run of another store (a revision this store does not
+    have), or made before the store had any revision, reads the store as it is now: '' for
+    when (the caller says 'read when ... was made'); (None, '', '') without a store."""
     from moneytrail.ledger.past import revision_at_time
+    from moneytrail.service.tasks import LEDGER_REVISION
 
     try:
         ledger = ws.ledger()
         now = ledger.state()
     except Exception:      # a briefing and a page still render without a ledger store
         return None, "", ""
-    try:
-        created: dt.datetime | None = dt.datetime.fromisoformat(result.provenance.created)
-    except ValueError:
-        created = None
-    number = revision_at_time(ledger, created + dt.timedelta(seconds=1)) \
-        if created is not None and now.revision else 0
+    recorded = result.facts.get(LEDGER_REVISION)
+    if isinstance(recorded, int) and not isinstance(recorded, bool):
+        number = recorded if 1 <= recorded <= now.revision else 0
+    else:
+        try:
+            created: dt.datetime | None = dt.datetime.fromisoformat(result.provenance.created)
+        except ValueError:
+            created = None
+        number = revision_at_time(ledger, created + dt.timedelta(seconds=1)) \
+            if created is not None and now.revision else 0
     if not number:
         return ledger, ledger_state_text(now.revision, now.time), ""
     at = ledger if number == now.revision else ledger.at(number)
