@@ -90,3 +90,27 @@ def test_a_run_stored_without_its_revision_takes_the_one_before_it_was_made(own_
     made = dataclasses.replace(old.provenance, created="2000-01-01T00:00:00+00:00")
     store, cited, stood = run_ledger(own_ws, dataclasses.replace(old, provenance=made))
     assert cited.startswith(f"ledger revision {newest} of") and stood == ""
+
+
+def test_the_cli_briefing_of_a_trace_run_reads_the_ledger_as_that_run_was_made(own_ws):
+    """`moneytrail report RUN` of a run `moneytrail trace` stored (without analyses) traces
+    it again with them (a new run, made now): the briefing still reads the ledger as it stood
+    when the run asked for was made, and says so with that run's id."""
+    from moneytrail.report.briefing import render_briefing, resolve_runs
+    from moneytrail.scenarios import load_scenario
+    from moneytrail.service import tasks
+
+    asked = tasks.trace_plan(own_ws, load_scenario(REFERENCE), draws=200, seed=4,
+                             analyses=False)
+    ledger = own_ws.ledger()
+    before = ledger.state().revision
+    ledger.edit("claim", "gigafactory_fund_announced",
+                {"low": "35e9", "central": "35e9", "high": "35e9"}, author="tester",
+                reason="a later announcement")
+    results, why = resolve_runs(own_ws, [asked.run_id])
+    assert results[0].run_id != asked.run_id and why[results[0].run_id].run_id == asked.run_id
+    text = " ".join(re.sub(r"<[^>]+>", " ", render_briefing(
+        own_ws, results, fmt="html", sensitivity=False, asked=why).decode()).split())
+    assert "EUR 20.00 bn announced" in text and "EUR 35.00 bn announced" not in text
+    assert f"ledger revision {before} of" in text
+    assert f"as it stood when run {asked.run_id[:8]} was made" in text

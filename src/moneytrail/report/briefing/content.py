@@ -363,10 +363,13 @@ class PlanBrief:
 class Asked:
     """A run the reader asked for that the briefing could not use as it is, and why: a trace
     stored without analyses (as `moneytrail trace` stores it) is traced again with them, a
-    comparison run gives a trace run per plan. The briefing names both runs."""
+    comparison run gives a trace run per plan. The briefing names both runs. `run`: the run
+    asked for, when known: the briefing reads the ledger as it stood when that run was made
+    (`run_ledger`), not when it was traced again."""
 
     run_id: str
     why: str
+    run: Result | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -1728,7 +1731,8 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
     for result in results:
         plan = plan_of(result)
         # the ledger as it stood when the run was made, as the run's page reads it
-        as_made, read, stood = run_ledger(ws, result)
+        named = (asked or {}).get(result.run_id)
+        as_made, read, stood = run_ledger(ws, named.run if named and named.run else result)
         brief = PlanBrief(result=result, plan=plan, name=str(result.facts.get("plan", plan.id)),
                           ledger=read, ledger_stood=stood)
         brief.direct_sources, brief.market_sources, brief.cost_sources = \
