@@ -1016,3 +1016,37 @@ def claim_date(text: Any) -> str:
     except ValueError:
         pass
     return said
+
+
+# the scorecard note's export-rules sentence as a run stores it (service.tasks: 'Export rules
+# read on: <plan id> <date>, ...'), and its sentences that start with a plan's id
+EXPORT_RULES_READ = re.compile(r"Export rules read on: (.+?) \(a rule counts from the date its "
+                               r"caps bind\)")
+PLAN_ID_PREFIXES = ("Conditions met for ", "Budget per training run for ")
+
+
+def plain_plan_note(note: str, titles: dict[str, str]) -> str:
+    """A scorecard note as a reader reads it: no plan id inside a sentence. `titles`: plan id
+    -> title of the plans the note is about. 'Export rules read on: national-ai-compute
+    2025-07-01 (...)' -> 'Export rules as of 1 July 2025 (...)'; of several plans read on
+    different dates, each date with the plan's title ('as of 1 July 2025 for “A”, 1 January
+    2026 for “B”'). 'Conditions met for <id>: ...' -> 'Conditions met: ...' for one plan,
+    'Conditions met for “<title>”: ...' for several (so too 'Budget per training run')."""
+    one = len(titles) <= 1
+
+    def named(plan: str) -> str:
+        return "" if one else f" for “{titles.get(plan, plan)}”"
+
+    def export(found: re.Match[str]) -> str:
+        read = [entry.rpartition(" ")[::2] for entry in found[1].split(", ")]
+        days = list(dict.fromkeys(claim_date(day) for _, day in read))
+        said = days[0] if len(days) == 1 else ", ".join(
+            f"{claim_date(day)}{named(plan)}" for plan, day in read)
+        return f"Export rules as of {said} (a rule counts from the date its caps bind)"
+
+    note = EXPORT_RULES_READ.sub(export, note)
+    for plan in titles:
+        for prefix in PLAN_ID_PREFIXES:
+            note = note.replace(f"{prefix}{plan}: ",
+                                f"{prefix.removesuffix(' for ')}{named(plan)}: ")
+    return note

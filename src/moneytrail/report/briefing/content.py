@@ -81,6 +81,7 @@ from moneytrail.report.units import (
     oversized_sentence,
     p_holds_text,
     place_in_sentence,
+    plain_plan_note,
     plan_text_notes,
     prices_text,
     rough_draws_text,
@@ -351,6 +352,18 @@ class PlanBrief:
 
     def table(self, name: str) -> pd.DataFrame | None:
         return self.result.table(name) if name in self.result.tables else None
+
+    @property
+    def price_year(self) -> int:
+        """The year whose prices the run's money is at (its fact, else the plan's
+        `price_year`, else its `year`)."""
+        return int(self.result.facts.get("price_year") or self.plan.price_year or self.plan.year)
+
+    @property
+    def money_unit(self) -> str:
+        """What the run's amounts are counted in, as the run page says it: 'EUR at 2025
+        prices'."""
+        return f"{self.currency} at {self.price_year} prices"
 
     @property
     def stated(self) -> dict[str, Any]:
@@ -745,8 +758,10 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
     currency = brief.currency
     period = spend_period_text(plan.year, stored_spend_years(facts, plan),
                                stored_spend_years_default(brief.result))
+    # the price year is named where the briefing first gives an amount, even when it is the
+    # plan's own year (a reader quoting the figure needs it)
     sentences = [f"“{plan.title}” spends {money(facts.get('total', plan.budget.amount), currency)}"
-                 f"{prices_text(plan.year, plan.price_year)} {period}"
+                 f" at {brief.price_year} prices {period}"
                  f", bought in the {plan.buyer_region} market and traced through the supply "
                  f"chain over {draws_text(facts.get('draws', 0))}."]
     cats, firms = category_names(ws), entity_names(ws)
@@ -1357,7 +1372,7 @@ def lifecycle_table(number: int, brief: PlanBrief, book: SourceBook) -> TableVie
     note = note_words(note_in_words(brief.result.tables["lifecycle"].note), book, {})
     return TableView(number=number, caption=f"Lifecycle cost of {brief.plan.title}: hardware, "
                      f"electricity, residual value and TCO as counted here ({TCO_SCOPE}); not the "
-                     "plan's lifetime cost",
+                     f"plan's lifetime cost ({brief.money_unit})",
                      head=LIFECYCLE_HEAD, rows=rows, note=note, css="lifecycle")
 
 
@@ -1959,10 +1974,14 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
     card_rows = scorecard_rows(briefs, category_names(ws), per_budget=bool(budget_note))
     notes = merged_note([str(b.result.tables["scorecard"].note) for b in briefs
                          if "scorecard" in b.result.tables and b.result.tables["scorecard"].note])
+    # no plan id inside a sentence: the export rules' date in words, plans by their titles
+    notes = plain_plan_note(notes, {str(b.result.facts.get("plan", b.plan.id)): b.plan.title
+                                    for b in briefs})
     if unit_note:
         notes = (notes + ". " if notes else "") + unit_note.rstrip(". ")
     t = TableView(number=next(tab), caption="Scorecard (median, 90 % interval; share resting on "
-                  "assumption or weak rows where computed)",
+                  "assumption or weak rows where computed"
+                  + (f"; money in {briefs[0].money_unit}" if not several else "") + ")",
                   head=["Metric"] + (plan_heads(briefs) if several else ["Value"])
                   + ([difference_head()] if two else []),
                   rows=card_rows, note=(notes + ". " if notes else "")
@@ -2132,7 +2151,8 @@ def spend_table(number: int, brief: PlanBrief, ws: Workspace, book: SourceBook) 
             + (" Rows “from” a supplier are the plan's own supplier split (procurement): "
                "shares of that category's spending, in place of the buyer region's market "
                "shares." if bought else ""))
-    table = TableView(number=number, caption=f"What the plan buys: {plan.title}",
+    table = TableView(number=number, caption=f"What the plan buys: {plan.title} "
+                      f"({brief.money_unit})",
                       head=["Category", "Share of the budget", "Amount (median)",
                             "Source, reliability of the figure", "Note"], rows=rows,
                       note=note, id=f"tab{number}", wide=True)
