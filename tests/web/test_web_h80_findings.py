@@ -176,7 +176,9 @@ def test_the_briefing_summary_is_short_paragraphs_and_table_1_has_the_suppliers(
                                       "AI accelerators: from Advanced Micro Devices"]
     row = re.search(r"AI accelerators: from Nvidia</th>(.*?)</tr>", table, re.S).group(1)
     assert "60.0 % of AI accelerators" in text_of(row)
-    assert "your own figure, assumption" in text_of(row)
+    # the plan's own input, as the evidence weight counts it, never "assumption" (h215)
+    assert "your own figure (the plan's own input, not sourced)" in text_of(row)
+    assert "assumption" not in text_of(row)
 
 
 def test_the_comparison_briefing_names_plans_by_title_and_shows_differences(client, runs):

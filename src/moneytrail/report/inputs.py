@@ -15,6 +15,10 @@ from moneytrail.report.units import MISSING, counted, draws_text, finite, money,
 from moneytrail.scenarios.schema import USER_NOTE, USER_RELIABILITY, is_user_input  # noqa: F401
 
 OWN_FIGURE = "your own figure"
+# how a table's reliability column labels such a share: its own class, as the evidence weight
+# counts it (engine.evidence.OWN, report.evidence.OWN_INPUT_WORDS), never "assumption" (the
+# label the plan file stores for it)
+OWN_FIGURE_LABEL = "your own figure (the plan's own input, not sourced)"
 # beside an evidence weight: the plan's own inputs are their own class (engine.evidence.OWN),
 # not in the share resting on assumption or weak rows
 OWN_FIGURES_NOTE = "does not count your own figures, the plan's own inputs"

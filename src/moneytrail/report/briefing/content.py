@@ -45,6 +45,7 @@ from moneytrail.report.evidence import weak_figure_words
 from moneytrail.report.glossary import NOTE_ID
 from moneytrail.report.inputs import (
     OWN_FIGURE,
+    OWN_FIGURE_LABEL,
     OWN_FIGURES_WHY,
     budgets_differ_note,
     input_differences,
@@ -2113,7 +2114,8 @@ def spend_table(number: int, brief: PlanBrief, ws: Workspace, book: SourceBook) 
         amount = cats.loc[category, "amount_p50"] if cats is not None and \
             category in cats.index else math.nan
         source = item.source or ""
-        basis = (f"[{book.number(source)}] " if source else "") + \
+        basis = OWN_FIGURE_LABEL if item.own else (f"[{book.number(source)}] " if source
+                                                   else "") + \
             (item.reliability or (book.reliability(source) if source else "no source"))
         rows.append((names.get(category, humanise(category)),
                      [Cell(pct(item.central), interval(low, high)),
@@ -2130,7 +2132,7 @@ def spend_table(number: int, brief: PlanBrief, ws: Workspace, book: SourceBook) 
               for k, r in enumerate(bought)]
     for at, _, r in sorted(placed, key=lambda t: (t[0], t[1]), reverse=True):
         basis = (f"[{book.number(r['source'])}] " if r["source"] else "") + (
-            f"{OWN_FIGURE}, {r['reliability']}" if r["own"] else
+            OWN_FIGURE_LABEL if r["own"] else
             r["reliability"] or (book.reliability(r["source"]) if r["source"] else
                                  "no source"))
         spread = "" if r["low"] == r["central"] == r["high"] else interval(r["low"], r["high"])
@@ -2148,6 +2150,8 @@ def spend_table(number: int, brief: PlanBrief, ws: Workspace, book: SourceBook) 
             + " Shares are of the budget (central value, 90 % interval); amounts are medians "
               "over the draws. Numbers in brackets refer to the Sources at the end. "
             + RELIABILITY_NOTE
+            + (" " + OWN_FIGURES_WHY if any(i.own for i in plan.spend.values())
+               or any(r["own"] for r in bought) else "")
             + (" Rows “from” a supplier are the plan's own supplier split (procurement): "
                "shares of that category's spending, in place of the buyer region's market "
                "shares." if bought else ""))
