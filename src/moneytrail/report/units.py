@@ -1050,3 +1050,17 @@ def plain_plan_note(note: str, titles: dict[str, str]) -> str:
             note = note.replace(f"{prefix}{plan}: ",
                                 f"{prefix.removesuffix(' for ')}{named(plan)}: ")
     return note
+
+
+# column names that notes stored with earlier runs showed readers, and the words said instead
+# (the conditions table's verdict note: analysis.conditions.NOTE)
+COLUMN_NAME_WORDS = {"(p_holds: the share of draws where it holds)":
+                     "(“Met in”: the share of draws where it holds)"}
+
+
+def readable_note(note: str) -> str:
+    """A note stored with a run as a reader reads it: no column name (`COLUMN_NAME_WORDS`;
+    a run stored before said 'p_holds'); other text as it is."""
+    for name, words in COLUMN_NAME_WORDS.items():
+        note = note.replace(name, words)
+    return note

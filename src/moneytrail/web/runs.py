@@ -812,7 +812,8 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
         rough_draws=units.rough_draws_text(prov.draws),
         sankey=sankeys, missing=missing_sections(result),
         breakdowns=breakdowns, conditions=conditions,
-        conditions_note=result.tables["conditions"].note if conditions else "",
+        conditions_note=units.readable_note(str(result.tables["conditions"].note or ""))
+        if conditions else "",
         scorecard=scorecard_rows(result, names) if "scorecard" in result.tables else None,
         scorecard_note=own_scorecard_note(result),
         footprints=footprint_rows(result, names), jobs_price=run_jobs_price_note(result),

@@ -85,6 +85,7 @@ from moneytrail.report.units import (
     plain_plan_note,
     plan_text_notes,
     prices_text,
+    readable_note,
     rough_draws_text,
     spend_period_text,
     stored_spend_years,
@@ -2001,7 +2002,7 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
             continue
         t = TableView(number=next(tab), caption=f"Conditions of {brief.plan.title}",
                       head=CONDITION_HEAD, rows=cond_rows, sources=trace_note(brief, book),
-                      note=str(brief.result.tables["conditions"].note or ""))
+                      note=readable_note(str(brief.result.tables["conditions"].note or "")))
         t.id = f"tab{t.number}"
         tables.append(t)
     missing_lifecycle: list[str] = []
