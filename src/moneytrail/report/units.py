@@ -1064,3 +1064,41 @@ def readable_note(note: str) -> str:
     for name, words in COLUMN_NAME_WORDS.items():
         note = note.replace(name, words)
     return note
+
+
+def conditions_summary(rows: list[dict[str, Any]]) -> str:
+    """One plain sentence for a summary on how a plan fares against its policy conditions:
+    how many it meets, fails, leaves uncertain or to which they do not apply, each one not
+    met or uncertain named with the share of draws in which it holds. `rows`: the run's
+    conditions, each with `words` (condition_words), `verdict` ('met', 'not met',
+    'uncertain', 'not applicable') and `p_holds` (share of draws, 0-1); '' for none."""
+    if not rows:
+        return ""
+    from moneytrail.analysis.stats import CONDITION_CUTOFFS
+
+    count = len(rows)
+    by: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by.setdefault(str(row.get("verdict") or ""), []).append(row)
+
+    def held(group: list[dict[str, Any]]) -> str:
+        return "; ".join(f"{row['words']}: met in {p_holds_text(row.get('p_holds'))} of the "
+                         "draws" for row in group)
+
+    met, failed = len(by.get("met", [])), by.get("not met", [])
+    unsure, moot = by.get("uncertain", []), by.get("not applicable", [])
+    everything = "both" if count == 2 else f"all {count}"
+    parts = [f"meets {everything if met == count and count > 1 else met or 'none'}"]
+    if failed:
+        parts.append(f"fails {len(failed)} ({held(failed)})")
+    if unsure:
+        parts.append(f"{len(unsure)} {'is' if len(unsure) == 1 else 'are'} uncertain "
+                     f"({held(unsure)})")
+    if moot:
+        parts.append(f"{len(moot)} {'does' if len(moot) == 1 else 'do'} not apply to it")
+    said = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    high, low = CONDITION_CUTOFFS
+    sets = f"{count} condition{'s' if count > 1 else ''}"
+    return (f"Policy conditions: the plan sets {sets}; it {said}. A condition is met where "
+            f"it holds in at least {round(high * 100)} % of the draws and not met where it "
+            f"holds in at most {round(low * 100)} %.")

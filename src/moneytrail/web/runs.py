@@ -268,6 +268,9 @@ def headline_text(result: Result, names: Names) -> list[str]:
     if firms:
         sentences.append("The firms or sectors that keep the most: " + ", ".join(
             f"{r['label']} {percent(r['share_p50'])}" for r in firms) + " (medians).")
+    held = units.conditions_summary(condition_rows(result, names))   # its policy conditions
+    if held:
+        sentences.append(held)
     return sentences
 
 

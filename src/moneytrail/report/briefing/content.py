@@ -65,6 +65,7 @@ from moneytrail.report.units import (
     condition_threshold,
     condition_unit,
     condition_words,
+    conditions_summary,
     conservation_text,
     counted,
     difference_text,
@@ -781,6 +782,12 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
     if isinstance(unused, dict):
         sentences.append(oversized_sentence(unused, currency))
     sentences.append(reality_sentence(brief))
+    # how it fares against its policy conditions, where a reader of the summary sees it (the
+    # conditions table comes pages later)
+    held = conditions_summary(condition_records(brief, {**country_names(ws),
+                                                        **entity_names(ws)}))
+    if held:
+        sentences.append(held)
     country = brief.table("country")
     owner = brief.table("owner_country")
     factor = brief.table("factor")
@@ -1413,12 +1420,11 @@ CONDITION_HEAD = ["Condition", "Verdict", "Median value (90 % interval)",
                   "Met in (share of draws)"]
 
 
-def conditions_rows(brief: PlanBrief, names: dict[str, str] | None = None
-                    ) -> list[tuple[str, list[Cell]]]:
-    """The plan's conditions for readers (CONDITION_HEAD): each in words with its bound in its
-    unit (report.units.condition_words), the verdict, the median value with its 90 % interval
-    in the metric's unit, and the share of draws in which it holds. `names`: country and firm
-    ids -> names."""
+def condition_records(brief: PlanBrief, names: dict[str, str] | None = None
+                      ) -> list[dict[str, Any]]:
+    """The run's conditions, each a record of its table with `words`: the condition in words
+    with its bound in its unit (report.units.condition_words) and `unit`: its metric's unit.
+    `names`: country and firm ids -> names; [] for a run without conditions."""
     frame = brief.table("conditions")
     if frame is None or frame.empty:
         return []
@@ -1428,10 +1434,23 @@ def conditions_rows(brief: PlanBrief, names: dict[str, str] | None = None
     for k, record in enumerate(records):
         stated = given[k] if len(given) == len(records) else None
         selectors = condition_selectors(stated) if stated else None
-        unit = condition_unit(str(record.get("metric")))
-        label = condition_words({str(k): v for k, v in record.items()}, names, selectors,
+        words = condition_words({str(k): v for k, v in record.items()}, names, selectors,
                                 condition_threshold(stated) if stated else None)
-        out.append((label, [
+        out.append({**{str(k): v for k, v in record.items()}, "words": words,
+                    "unit": condition_unit(str(record.get("metric")))})
+    return out
+
+
+def conditions_rows(brief: PlanBrief, names: dict[str, str] | None = None
+                    ) -> list[tuple[str, list[Cell]]]:
+    """The plan's conditions for readers (CONDITION_HEAD): each in words with its bound in its
+    unit (`condition_records`), the verdict, the median value with its 90 % interval in the
+    metric's unit, and the share of draws in which it holds. `names`: country and firm ids ->
+    names."""
+    out = []
+    for record in condition_records(brief, names):
+        unit = record["unit"]
+        out.append((record["words"], [
             Cell(str(record.get("verdict") or "–"), numeric=False),
             Cell(in_unit(record.get("value_p50"), unit),
                  interval(record.get("value_p5"), record.get("value_p95"), unit,
