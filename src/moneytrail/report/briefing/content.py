@@ -767,6 +767,13 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
                  f" at {brief.price_year} prices {period}"
                  f", bought in the {plan.buyer_region} market and traced through the supply "
                  f"chain over {draws_text(facts.get('draws', 0))}."]
+    # a title or description naming another budget than the plan spends (a reference plan
+    # whose currency or amount was changed in the builder): warned where the title is read,
+    # as the run page does, not only above Table 1
+    stale = plan_text_notes(plan.title, plan.description, plan.budget.amount, plan.currency,
+                            currencies=known_currencies(ws, check=False))
+    if stale:
+        sentences.append(stale)
     cats, firms = category_names(ws), entity_names(ws)
     suppliers = procurement_text(brief.stated, lambda c: cats.get(c, humanise(c)),
                                  lambda e: firms.get(e, e))
