@@ -1388,7 +1388,7 @@ def lifecycle_table(number: int, brief: PlanBrief, book: SourceBook) -> TableVie
     note = note_words(note_in_words(brief.result.tables["lifecycle"].note), book, {})
     return TableView(number=number, caption=f"Lifecycle cost of {brief.plan.title}: hardware, "
                      f"electricity, residual value and TCO as counted here ({TCO_SCOPE}); not the "
-                     f"plan's lifetime cost ({brief.money_unit})",
+                     f"plan's lifetime cost (amounts in {brief.money_unit})",
                      head=LIFECYCLE_HEAD, rows=rows, note=note, css="lifecycle")
 
 
@@ -2183,7 +2183,7 @@ def spend_table(number: int, brief: PlanBrief, ws: Workspace, book: SourceBook) 
                "shares of that category's spending, in place of the buyer region's market "
                "shares." if bought else ""))
     table = TableView(number=number, caption=f"What the plan buys: {plan.title} "
-                      f"({brief.money_unit})",
+                      f"(amounts in {brief.money_unit})",
                       head=["Category", "Share of the budget", "Amount (median)",
                             "Source, reliability of the figure", "Note"], rows=rows,
                       note=note, id=f"tab{number}", wide=True)
