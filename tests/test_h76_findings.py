@@ -216,6 +216,7 @@ def test_the_briefing_names_the_committed_money_of_the_parts(tmp_path):
                                  "kind": None, "id": "stargate-style-us",
                                  "title": "Stargate-style plan"})()
         ledger = "ledger revision 1"
+        ledger_stood = ""
         reality = [{"deal": STARGATE, "name": "Stargate Project (Stargate LLC)",
                     "announced": "USD 500 bn", "announced_as_of": "2025-01-21",
                     "committed": "USD 15 bn", "committed_as_of": "2025-06",

@@ -37,7 +37,7 @@ def test_the_supplier_split_in_words_largest_first():
     assert [(r["supplier_label"], r["central"], r["own"]) for r in rows] == [
         ("Nvidia", 0.6, True), ("AMD", 0.4, True)]
     assert procurement_text(plan(procurement=SPLIT), name, name) == (
-        "AI accelerators: Nvidia 60.0 %, AMD 40.0 % (your own figures, labelled assumption)")
+        "AI accelerators: Nvidia 60.0 %, AMD 40.0 % (your own figures, the plan's own inputs)")
     assert procurement_text(plan(), name, name) == ""
     sourced = {"accelerators": {"nvidia": {"central": 0.8, "low": 0.7, "high": 0.9,
                                            "source": "s9"}, "amd": 0.2}}
@@ -59,7 +59,7 @@ def test_input_differences_name_what_differs_and_what_is_the_same():
     assert differ == [
         "Budget: EUR 20.00 bn in \u201cA\u201d; EUR 10.00 bn, your own figure in \u201cB\u201d.",
         "Suppliers set by the plan: none (the buyer region's market shares) in \u201cA\u201d; "
-        "AI accelerators: Nvidia 60.0 %, AMD 40.0 % (your own figures, labelled assumption) "
+        "AI accelerators: Nvidia 60.0 %, AMD 40.0 % (your own figures, the plan's own inputs) "
         "in \u201cB\u201d."]
     assert same == ["spending shares", "conditions", "draws and seed"]
     shares = plan(spend={"accelerators": {"central": 0.5}, "facility": {"central": 0.5}})

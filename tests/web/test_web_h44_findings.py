@@ -73,10 +73,12 @@ def test_the_briefing_of_one_run_names_the_ledger_revision_before_and_after_an_e
                 reason="a later announcement")
     after = newest(ledger)
     second = text_of(client.get(f"/r/{runs['eur']}/report.html").text)
-    assert "EUR 35.00 bn announced" in second
-    assert f"ledger revision {after} of " in second
-    assert f"ledger revision {before} of " not in second
-    assert "read when this briefing was made" in second
+    # the run's briefing reads the ledger as it stood when the run was made, as its page
+    # does (h215): the edit changes neither, and both say which state they read
+    assert "EUR 35.00 bn announced" not in second and "EUR 20.00 bn announced" in second
+    assert f"ledger revision {before} of " in second
+    assert f"ledger revision {after} of " not in second
+    assert f"as it stood when run {runs['eur'][:8]} was made" in second
 
 
 # -- 2. the price year ------------------------------------------------------------------------

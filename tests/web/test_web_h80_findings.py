@@ -67,7 +67,7 @@ def test_the_run_page_states_the_plans_supplier_split(client, runs):
     page = client.get(f"/r/{runs[1]}").text
     text = text_of(page)
     assert "The plan sets its own suppliers: AI accelerators: Nvidia 60.0 %, Advanced Micro " \
-           "Devices 40.0 % (your own figures, labelled assumption)." in text
+           "Devices 40.0 % (your own figures, the plan's own inputs)." in text
     table = re.search(r'<table class="plan-procurement">(.*?)</table>', page, re.S)
     assert table is not None
     rows = [text_of(r).strip() for r in re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S)]
@@ -84,7 +84,7 @@ def test_the_compare_page_names_each_plans_suppliers_and_own_figures(client, run
     text = text_of(client.get(f"/compare?runs={runs[0]},{runs[1]}").text)
     assert "Suppliers: the buyer region's market shares." in text
     assert "Suppliers: set by the plan, AI accelerators: Nvidia 60.0 %, Advanced Micro " \
-           "Devices 40.0 % (your own figures, labelled assumption)." in text
+           "Devices 40.0 % (your own figures, the plan's own inputs)." in text
     # the plan's own inputs are not in its share on assumption or weak rows (h187)
     assert (f"For {TITLE} it does not count your own figures, the plan's own inputs: the "
             "suppliers of AI accelerators.") in text
@@ -176,7 +176,9 @@ def test_the_briefing_summary_is_short_paragraphs_and_table_1_has_the_suppliers(
                                       "AI accelerators: from Advanced Micro Devices"]
     row = re.search(r"AI accelerators: from Nvidia</th>(.*?)</tr>", table, re.S).group(1)
     assert "60.0 % of AI accelerators" in text_of(row)
-    assert "your own figure, assumption" in text_of(row)
+    # the plan's own input, as the evidence weight counts it, never "assumption" (h215)
+    assert "your own figure (the plan's own input, not sourced)" in text_of(row)
+    assert "assumption" not in text_of(row)
 
 
 def test_the_comparison_briefing_names_plans_by_title_and_shows_differences(client, runs):

@@ -59,10 +59,10 @@ def test_the_run_page_headline_says_the_years_of_spending(client, runs, run, sai
 
 
 @pytest.mark.parametrize(("run", "said"), [
-    ("four", "\u201cOwn plan\u201d spends EUR 2.00 bn over 2025\u20132028, bought in the EU "
-             "market and traced"),
-    ("one", "\u201cOwn plan\u201d spends EUR 2.00 bn in 2025, bought in the EU market and "
-            "traced"),
+    ("four", "\u201cOwn plan\u201d spends EUR 2.00 bn at 2025 prices over 2025\u20132028, "
+             "bought in the EU market and traced"),
+    ("one", "\u201cOwn plan\u201d spends EUR 2.00 bn at 2025 prices in 2025, bought in the EU "
+            "market and traced"),
 ])
 def test_the_briefing_summary_says_the_same_years(client, runs, run, said):
     text = text_of(client.get(f"/r/{runs[run]}/report.html").text)

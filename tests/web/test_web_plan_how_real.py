@@ -67,7 +67,7 @@ def briefing_sentence(client, run_id: str) -> str:
     html = client.get(f"/r/{run_id}/report.html")
     assert html.status_code == 200, html.text[:300]
     found = re.search(r"Its budget source is also a source of the ledger deal[^<]*?"
-                      r"read when this briefing was made\)\.", unescape(html.text))
+                      r"as it stood when run \w{8} was made\)\.", unescape(html.text))
     assert found is not None
     return found.group(0)
 
@@ -79,9 +79,13 @@ def test_the_plan_page_says_how_real_the_money_is_and_links_the_deal(client, ref
     said = text_of(part)
     assert said.startswith("How real: Its budget source is also a source of the ledger deal")
     assert FIGURES in said
-    # the same sentence as the briefing of the plan's run, read from the same ledger
-    assert briefing_sentence(client, reference_run).replace(
-        "this briefing was made", "this page was made") in said
+    # the same sentence as the briefing of the plan's run, read from the same ledger (the
+    # briefing's as it stood when the run was made, the plan page's as it is now: no edit
+    # since, so the same revision)
+    briefing = briefing_sentence(client, reference_run)
+    now = re.sub(r", as it stood when run \w{8} was made\)\.$",
+                 ", read when this page was made).", briefing)
+    assert now != briefing and now in said
     assert "Committed: none recorded" in said and "Spent: none recorded" in said
     assert re.search(r"Announced: EUR 20\.00 bn \(as of 2025-02-11\); source: ", said)
     assert 'href="/sources/l_investai_ec_dsj"' in part           # the announced claim's source
@@ -100,7 +104,7 @@ def test_the_run_page_and_its_json_say_it_too(client, reference_run):
     assert html.status_code == 200
     part = block(html.text)
     said = text_of(part)
-    assert FIGURES in said and "read when this page was made" in said
+    assert FIGURES in said and f"as it stood when run {reference_run[:8]} was made" in said
     assert f'href="/ledger/deals/{DEAL}"' in part and 'href="/sources/l_investai_ec_dsj"' in part
     assert html.text.index('id="how-real"') < html.text.index('id="first-h"')
     # one document, one page: the plan's budget source is the same Commission release

@@ -62,4 +62,5 @@ def test_a_run_pages_scorecard_note_gives_the_export_rules_date_without_the_plan
     note = re.search(r'<p class="note scorecard-note">(.*?)</p>', client.get(f"/r/{run}").text,
                      re.S)
     assert note is not None
-    assert "Export rules read on: 2025-07-01 (a rule counts" in unescape(note.group(1))
+    # the date in words (h215: 'Export rules read on: national-ai-compute 2025-07-01')
+    assert "Export rules as of 1 July 2025 (a rule counts" in unescape(note.group(1))

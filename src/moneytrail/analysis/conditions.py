@@ -12,8 +12,8 @@ from moneytrail.scenarios.schema import Condition
 NOT_APPLICABLE = "not applicable"
 MET, NOT_MET = CONDITION_CUTOFFS
 NOTE = (f"Verdict: met where the bound holds in at least {MET:.0%} of the draws, not met where "
-        f"it holds in at most {NOT_MET:.0%}, uncertain between (p_holds: the share of draws "
-        "where it holds). Not applicable where the metric does not apply to the plan (an "
+        f"it holds in at most {NOT_MET:.0%}, uncertain between (“Met in”: the share of "
+        "draws where it holds). Not applicable where the metric does not apply to the plan (an "
         "open-weight or closed-model condition on a plan that buys no model licences; an HHI "
         "change where it buys in no sized market): no verdict, and left out of the "
         "scorecard's 'Conditions met' share.")

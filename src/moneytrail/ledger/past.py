@@ -169,3 +169,18 @@ def ledger_at(ledger: Ledger, number: int) -> LedgerAt:
     with ledger.engine.connect() as conn:
         time = read_revision(conn, number)["created_at"]
     return LedgerAt(ledger.engine, number, time)
+
+
+def revision_at_time(ledger: Ledger, when: dt.datetime) -> int:
+    """The newest revision of `ledger` made at or before `when` (a UTC time; a naive one is
+    taken as UTC); 0 when the store had no revision yet. A stored run keeps when it was made
+    to the second (`Provenance.created`), so a revision made in that same second counts as
+    made before it: pass the end of that second."""
+    from sqlalchemy import func
+
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    with ledger.engine.connect() as conn:
+        number = conn.execute(select(func.max(Revision.id))
+                              .where(Revision.created_at <= when)).scalar()
+    return int(number or 0)

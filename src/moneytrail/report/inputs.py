@@ -1,7 +1,8 @@
 """A plan's inputs in words, for the run page, the compare page and the briefing: the
 suppliers a plan sets itself (its `procurement` shares), which of its figures are the user's
-own (set in the plan builder: no source, labelled assumption) and what differs between the
-plans of a comparison. Plans are read as mappings (a run's `provenance.inputs["plan"]`)."""
+own (set in the plan builder: no source; the plan file labels them assumption, pages and
+reports call them the plan's own inputs) and what differs between the plans of a
+comparison. Plans are read as mappings (a run's `provenance.inputs["plan"]`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ from moneytrail.report.units import MISSING, counted, draws_text, finite, money,
 from moneytrail.scenarios.schema import USER_NOTE, USER_RELIABILITY, is_user_input  # noqa: F401
 
 OWN_FIGURE = "your own figure"
+# how a table's reliability column labels such a share: its own class, as the evidence weight
+# counts it (engine.evidence.OWN, report.evidence.OWN_INPUT_WORDS), never "assumption" (the
+# label the plan file stores for it)
+OWN_FIGURE_LABEL = "your own figure (the plan's own input, not sourced)"
 # beside an evidence weight: the plan's own inputs are their own class (engine.evidence.OWN),
 # not in the share resting on assumption or weak rows
 OWN_FIGURES_NOTE = "does not count your own figures, the plan's own inputs"
@@ -92,7 +97,7 @@ def procurement_rows(plan: Mapping[str, Any] | None, category: Namer, supplier: 
 def procurement_parts(plan: Mapping[str, Any] | None, category: Namer, supplier: Namer
                       ) -> list[str]:
     """The plan's own supplier split in words, one item per category: ['accelerators: Nvidia
-    60.0 %, AMD 40.0 % (your own figures, labelled assumption)', ...]; [] when it sets none."""
+    60.0 %, AMD 40.0 % (your own figures, the plan's own inputs)', ...]; [] when it sets none."""
     rows = procurement_rows(plan, category, supplier)
     parts = []
     for cat in dict.fromkeys(r["category"] for r in rows):
@@ -100,7 +105,7 @@ def procurement_parts(plan: Mapping[str, Any] | None, category: Namer, supplier:
         firms = ", ".join(f"{r['supplier_label']} {share_text(r)}" for r in mine)
         own = all(r["own"] for r in mine)
         parts.append(f"{mine[0]['category_label']}: {firms}"
-                     + (" (your own figures, labelled assumption)" if own else ""))
+                     + (" (your own figures, the plan's own inputs)" if own else ""))
     return parts
 
 

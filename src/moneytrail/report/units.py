@@ -1016,3 +1016,89 @@ def claim_date(text: Any) -> str:
     except ValueError:
         pass
     return said
+
+
+# the scorecard note's export-rules sentence as a run stores it (service.tasks: 'Export rules
+# read on: <plan id> <date>, ...'), and its sentences that start with a plan's id
+EXPORT_RULES_READ = re.compile(r"Export rules read on: (.+?) \(a rule counts from the date its "
+                               r"caps bind\)")
+PLAN_ID_PREFIXES = ("Conditions met for ", "Budget per training run for ")
+
+
+def plain_plan_note(note: str, titles: dict[str, str]) -> str:
+    """A scorecard note as a reader reads it: no plan id inside a sentence. `titles`: plan id
+    -> title of the plans the note is about. 'Export rules read on: national-ai-compute
+    2025-07-01 (...)' -> 'Export rules as of 1 July 2025 (...)'; of several plans read on
+    different dates, each date with the plan's title ('as of 1 July 2025 for “A”, 1 January
+    2026 for “B”'). 'Conditions met for <id>: ...' -> 'Conditions met: ...' for one plan,
+    'Conditions met for “<title>”: ...' for several (so too 'Budget per training run')."""
+    one = len(titles) <= 1
+
+    def named(plan: str) -> str:
+        return "" if one else f" for “{titles.get(plan, plan)}”"
+
+    def export(found: re.Match[str]) -> str:
+        read = [entry.rpartition(" ")[::2] for entry in found[1].split(", ")]
+        days = list(dict.fromkeys(claim_date(day) for _, day in read))
+        said = days[0] if len(days) == 1 else ", ".join(
+            f"{claim_date(day)}{named(plan)}" for plan, day in read)
+        return f"Export rules as of {said} (a rule counts from the date its caps bind)"
+
+    note = EXPORT_RULES_READ.sub(export, note)
+    for plan in titles:
+        for prefix in PLAN_ID_PREFIXES:
+            note = note.replace(f"{prefix}{plan}: ",
+                                f"{prefix.removesuffix(' for ')}{named(plan)}: ")
+    return note
+
+
+# column names that notes stored with earlier runs showed readers, and the words said instead
+# (the conditions table's verdict note: analysis.conditions.NOTE)
+COLUMN_NAME_WORDS = {"(p_holds: the share of draws where it holds)":
+                     "(“Met in”: the share of draws where it holds)"}
+
+
+def readable_note(note: str) -> str:
+    """A note stored with a run as a reader reads it: no column name (`COLUMN_NAME_WORDS`;
+    a run stored before said 'p_holds'); other text as it is."""
+    for name, words in COLUMN_NAME_WORDS.items():
+        note = note.replace(name, words)
+    return note
+
+
+def conditions_summary(rows: list[dict[str, Any]]) -> str:
+    """One plain sentence for a summary on how a plan fares against its policy conditions:
+    how many it meets, fails, leaves uncertain or to which they do not apply, each one not
+    met or uncertain named with the share of draws in which it holds. `rows`: the run's
+    conditions, each with `words` (condition_words), `verdict` ('met', 'not met',
+    'uncertain', 'not applicable') and `p_holds` (share of draws, 0-1); '' for none."""
+    if not rows:
+        return ""
+    from moneytrail.analysis.stats import CONDITION_CUTOFFS
+
+    count = len(rows)
+    by: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by.setdefault(str(row.get("verdict") or ""), []).append(row)
+
+    def held(group: list[dict[str, Any]]) -> str:
+        return "; ".join(f"{row['words']}: met in {p_holds_text(row.get('p_holds'))} of the "
+                         "draws" for row in group)
+
+    met, failed = len(by.get("met", [])), by.get("not met", [])
+    unsure, moot = by.get("uncertain", []), by.get("not applicable", [])
+    everything = "both" if count == 2 else f"all {count}"
+    parts = [f"meets {everything if met == count and count > 1 else met or 'none'}"]
+    if failed:
+        parts.append(f"fails {len(failed)} ({held(failed)})")
+    if unsure:
+        parts.append(f"{len(unsure)} {'is' if len(unsure) == 1 else 'are'} uncertain "
+                     f"({held(unsure)})")
+    if moot:
+        parts.append(f"{len(moot)} {'does' if len(moot) == 1 else 'do'} not apply to it")
+    said = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    high, low = CONDITION_CUTOFFS
+    sets = f"{count} condition{'s' if count > 1 else ''}"
+    return (f"Policy conditions: the plan sets {sets}; it {said}. A condition is met where "
+            f"it holds in at least {round(high * 100)} % of the draws and not met where it "
+            f"holds in at most {round(low * 100)} %.")

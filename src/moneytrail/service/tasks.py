@@ -804,7 +804,22 @@ def trace_run_result(ws: Workspace, rid: str, inputs: dict, result: TraceResult,
                                         **({SITE_NOTE: site_note} if site_note else {}),
                                         **(scorecard_facts(result, ws) if analyses else {}),
                                         **(unused_electricity_facts(ws, result)
-                                           if analyses else {})})
+                                           if analyses else {}),
+                                        **ledger_revision_facts(ws)})
+
+
+LEDGER_REVISION = "ledger_revision"     # the fact: the store's newest revision as a run was made
+
+
+def ledger_revision_facts(ws: Workspace) -> dict[str, Any]:
+    """{LEDGER_REVISION: the newest revision of the workspace's ledger store as a trace run is
+    made} when the workspace has a store open (given as `db`, or opened to keep its runs);
+    {} otherwise (a trace does not create the default store). The run's page and reports
+    read the ledger as of that revision (report.briefing.content.run_ledger), so a later
+    edit changes neither and they agree; it is not part of the run id (the trace reads no
+    ledger)."""
+    state = ws.open_ledger_state()
+    return {} if state is None else {LEDGER_REVISION: state.revision}
 
 
 def ws_trace(ws: Workspace, plan: Plan, *, draws: int, seed: int, tiers: int = DEFAULT_TIERS,

@@ -32,6 +32,58 @@ CUT = " … (cut: Excel holds 32,767 characters in a cell; the run's JSON has it
 Rows = list[dict[str, Any]]
 
 
+# plain words for the column names of a run's tables (docs/results.md), for the About sheet's
+# "Columns" section and each sheet's header notes; the names themselves stay (machine use)
+STAT_WORDS = {"mean": "mean over the draws", "p5": "5th percentile (low end of the 90 % "
+              "interval)", "p50": "median", "p95": "95th percentile (high end of the 90 % "
+              "interval)"}
+MEASURE_WORDS = {
+    "amount": "Amount", "share": "Share of the plan's spending", "value": "Value",
+    "jobs_fte": "Jobs paid for (FTE-years)", "co2_t": "CO2 (tonnes CO2e)",
+    "assumption_or_weak": "Share of the figure resting on assumption or weak rows",
+    "own_input": "Share of the figure resting on the plan's own inputs (set in the plan "
+                 "builder, not sourced)",
+    **{label: f"Share of the figure resting on rows labelled {label}"
+       for label in ("filing", "official", "analyst", "estimate", "weak", "assumption")}}
+COLUMN_WORDS = {"p_holds": "Share of the draws in which the condition holds",
+                "currency": "Currency of the money columns",
+                "price_year": "Year whose prices the money is at",
+                "jobs_fte_unit": "Unit of the jobs columns", "co2_t_unit": "Unit of the CO2 "
+                "columns", "unit": "Unit of the row's figures"}
+SHARE_UNITS = ("share", "probability")     # fractions: 0.39 is 39 %
+PERCENT_FORMAT = "0.0%"                   # how Excel shows them (the cell keeps the fraction)
+
+
+def column_words(column: str, plans: Mapping[str, str] | None = None) -> str:
+    """A table column's plain name: 'amount_p50' -> 'Amount, median'; 'share_p5' -> 'Share of
+    the plan's spending, 5th percentile (low end of the 90 % interval)'; a comparison's
+    '<plan id>_p50' -> '<plan title>, median' (`plans`: id -> title); a bare 'p50' ->
+    'Median'; another name with its underscores as spaces ('data_year' -> 'Data year')."""
+    if column in COLUMN_WORDS:
+        return COLUMN_WORDS[column]
+    stem, _, stat = column.rpartition("_")
+    if column in STAT_WORDS:
+        return STAT_WORDS[column][:1].upper() + STAT_WORDS[column][1:]
+    if stat in STAT_WORDS and stem:
+        what = MEASURE_WORDS.get(stem) or (plans or {}).get(stem) or \
+            stem.replace("_", " ").capitalize()
+        return f"{what}, {STAT_WORDS[stat]}"
+    return column.replace("_", " ").capitalize()
+
+
+def unit_words(unit: str, money: str = "") -> str:
+    """What a column's unit means for a reader: 'share' -> 'fraction (0.39 = 39 %), shown as
+    a percentage'; a currency -> 'USD at 2025 prices' (`money`: the run's price year words,
+    ' at 2025 prices'); 'by row' -> the row's own unit; others as they are."""
+    if unit in SHARE_UNITS:
+        return "fraction (0.39 = 39 %), shown as a percentage"
+    if unit == "by row":
+        return "the unit in the row's unit column"
+    if len(unit) == 3 and unit.isalpha() and unit.isupper():
+        return f"{unit}{money}"
+    return unit
+
+
 def sheet_names(names: Iterable[str], taken: Sequence[str] = (ABOUT,)) -> list[str]:
     """A valid, unique Excel sheet name for each table name, in order: characters Excel
     refuses ([]:*?/\\) as '_', no apostrophe at either end, at most 31 characters, and unique
@@ -87,15 +139,27 @@ def put(sheet: Any, row: int, column: int, value: Any, bold: bool = False) -> No
         cell.font = Font(bold=True)
 
 
-def write_rows(sheet: Any, rows: Rows, columns: Sequence[str] | None = None) -> None:
-    """A table on a sheet: its header (bold, frozen, with a filter) then its rows."""
+def write_rows(sheet: Any, rows: Rows, columns: Sequence[str] | None = None,
+               notes: Mapping[str, str] | None = None,
+               percent: Iterable[str] = ()) -> None:
+    """A table on a sheet: its header (bold, frozen, with a filter) then its rows. `notes`:
+    column -> a note on its header cell (its plain name and unit, shown when pointed at);
+    `percent`: columns of fractions Excel shows as percentages (the cells keep the
+    fraction, as the CSV has it)."""
     columns = list(columns if columns is not None else
                    dict.fromkeys(k for row in rows for k in row))
+    shares = set(percent)
     for j, name in enumerate(columns, start=1):
         put(sheet, 1, j, name, bold=True)
+        if notes and notes.get(name):
+            from openpyxl.comments import Comment
+
+            sheet.cell(row=1, column=j).comment = Comment(notes[name], "moneytrail")
     for i, row in enumerate(rows, start=2):
         for j, name in enumerate(columns, start=1):
             put(sheet, i, j, row.get(name))
+            if name in shares:
+                sheet.cell(row=i, column=j).number_format = PERCENT_FORMAT
     if columns:
         from openpyxl.utils import get_column_letter
 
@@ -109,11 +173,15 @@ def write_rows(sheet: Any, rows: Rows, columns: Sequence[str] | None = None) -> 
 
 
 def write_workbook(target: str | Path | IO[bytes], about: Sequence[Sequence[Any]],
-                   tables: Mapping[str, Rows]) -> list[str]:
+                   tables: Mapping[str, Rows],
+                   columns: Mapping[str, Mapping[str, tuple[str, str]]] | None = None
+                   ) -> list[str]:
     """A workbook with the sheet "About" (`about`: rows of cells; a row whose first cell is
     a section heading with nothing after it is bold) then one sheet per table (`tables`:
-    name -> rows as dicts, columns in the order they first appear). Written to a path or a
-    binary stream; returns the sheet names of the tables (`sheet_names`)."""
+    name -> rows as dicts, columns in the order they first appear). `columns`: per table,
+    column -> (plain name, unit) for its header notes, fractions shown as percentages.
+    Written to a path or a binary stream; returns the sheet names of the tables
+    (`sheet_names`)."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -126,8 +194,11 @@ def write_workbook(target: str | Path | IO[bytes], about: Sequence[Sequence[Any]
     for letter, width in zip("ABCDEF", (24, 28, 16, 60, 60, 20), strict=True):
         sheet.column_dimensions[letter].width = width
     names = sheet_names(tables)
-    for rows, title in zip(tables.values(), names, strict=True):
-        write_rows(book.create_sheet(title), rows)
+    for (name, rows), title in zip(tables.items(), names, strict=True):
+        known = (columns or {}).get(name, {})
+        write_rows(book.create_sheet(title), rows,
+                   notes={c: f"{words} ({unit})" for c, (words, unit) in known.items()},
+                   percent=[c for c, (_, unit) in known.items() if unit in SHARE_UNITS])
     book.save(target)
     return names
 
@@ -138,8 +209,19 @@ def table_rows(result: Result, name: str) -> Rows:
     (service.result.csv_unit_columns)."""
     table = result.known_table(name)
     columns = [c.name for c in table.columns]
-    return csv_unit_columns(result, name, [dict(zip(columns, row, strict=True))
-                                           for row in table.rows])
+    return numeric_price_years(csv_unit_columns(result, name, [
+        dict(zip(columns, row, strict=True)) for row in table.rows]))
+
+
+def numeric_price_years(rows: Rows) -> Rows:
+    """`rows` with a `price_year` cell of one year ('2025', as a CSV has it) as the number
+    2025, so a spreadsheet reads it as a year, not text; other cells (several years, an
+    empty cell) as they are."""
+    def year(value: Any) -> Any:
+        return int(value) if isinstance(value, str) and value.isdigit() else value
+
+    return [{**row, "price_year": year(row["price_year"])} if "price_year" in row else row
+            for row in rows]
 
 
 def citation(result: Result, url: str = "") -> str:
@@ -178,12 +260,39 @@ def inputs_summary(inputs: Mapping[str, Any]) -> list[list[Any]]:
     return rows
 
 
+def table_columns(result: Result, tables: Mapping[str, Rows],
+                  units: Mapping[str, Mapping[str, str]] | None = None
+                  ) -> dict[str, dict[str, tuple[str, str]]]:
+    """Per table, each column's (plain name, unit): the stored unit (Result.table_metadata;
+    `units` for tables other than the stored ones, a chart's flows), 'text' where none is
+    known, 'year' for `price_year`. Comparison columns '<plan id>_p50' are named by the
+    plan's title."""
+    plans = {str(p.get("id")): str(p.get("title") or p.get("id"))
+             for p in result.provenance.inputs.get("plans") or []
+             if isinstance(p, Mapping) and p.get("id")}
+    out: dict[str, dict[str, tuple[str, str]]] = {}
+    for name, rows in tables.items():
+        stored = result.tables.get(name)
+        known = result.table_metadata(name)["units"] if stored else \
+            dict((units or {}).get(name, {}))
+        known = {"price_year": "year", **known}
+        out[name] = {column: (column_words(column, plans), str(known.get(column, "text")))
+                     for column in dict.fromkeys(k for row in rows for k in row)}
+    return out
+
+
+SOURCE_FIELDS = ("title", "publisher", "published", "url", "reliability")
+
+
 def about_rows(result: Result, tables: Mapping[str, Rows], sheets: Sequence[str], *,
                url: str = "", cite: str = "", titles: Mapping[str, str] | None = None,
-               units: Mapping[str, Mapping[str, str]] | None = None) -> list[list[Any]]:
+               units: Mapping[str, Mapping[str, str]] | None = None,
+               sources: Mapping[str, Mapping[str, Any]] | None = None) -> list[list[Any]]:
     """The "About" sheet of a run's workbook: its provenance, citation, inputs, facts, and
-    for each table its sheet, title and note, then each column's unit. `titles` and `units`
-    name what tables other than the stored ones (a chart's flows) hold."""
+    for each table its sheet, title and note, then each column's plain name and unit, then
+    the sources by id with their titles. `titles` and `units` name what tables other than
+    the stored ones (a chart's flows) hold; `sources`: id -> the source's row (title,
+    publisher, published, url, reliability; an id without one is listed alone)."""
     prov = result.provenance
     currency, price_year = result.money_context()
     rows: list[list[Any]] = [
@@ -205,29 +314,52 @@ def about_rows(result: Result, tables: Mapping[str, Rows], sheets: Sequence[str]
         title = stored.title if stored else (titles or {}).get(name, "")
         note = stored.note if stored else ""
         rows.append([sheet, name, title, note, len(table_rows_)])
-    rows += [[], ["Units"], ["sheet", "table", "column", "unit"]]
-    for (name, table_rows_), sheet in zip(tables.items(), sheets, strict=True):
-        stored = result.tables.get(name)
-        known = {c.name: c.unit for c in stored.columns} if stored else \
-            dict((units or {}).get(name, {}))
-        for column in dict.fromkeys(k for row in table_rows_ for k in row):
-            rows.append([sheet, name, column, known.get(column, "text")])
+    # each column's unit as stored, then in words: a sheet's headers are the stored names
+    # (scripts read them); its header cells carry the same words as notes
+    money = f" at {price_year} prices" if isinstance(price_year, int) else ""
+    rows += [[], ["Units"], ["sheet", "table", "column", "unit", "what it is",
+                             "counted in"]]
+    for (name, described), sheet in zip(table_columns(result, tables, units).items(), sheets,
+                                        strict=True):
+        for column, (words, unit) in described.items():
+            rows.append([sheet, name, column, unit, words, unit_words(unit, money)])
+    rows += [[], ["Sources"], ["id", *SOURCE_FIELDS]]
+    for sid in prov.sources:
+        found = (sources or {}).get(sid) or {}
+        rows.append([sid, *(found.get(field) or "" for field in SOURCE_FIELDS)])
     return rows
 
 
 def result_workbook(result: Result, target: str | Path | IO[bytes], *,
                     tables: Mapping[str, Rows] | None = None, url: str = "",
                     cite: str = "", titles: Mapping[str, str] | None = None,
-                    units: Mapping[str, Mapping[str, str]] | None = None) -> list[str]:
+                    units: Mapping[str, Mapping[str, str]] | None = None,
+                    sources: Mapping[str, Mapping[str, Any]] | None = None) -> list[str]:
     """A run as one workbook ("About", then a sheet per table): `tables` the rows of each
     table as its CSV has them (default: every stored table as `Result.write_tables` writes
-    its CSV, `table_rows`); `url` the run's page, `cite` its citation line (default
-    `citation`). Returns the tables' sheet names."""
+    its CSV, `table_rows`; a one-year `price_year` as a number: `numeric_price_years`);
+    `url` the run's page, `cite` its citation line (default `citation`); `sources`: id ->
+    source row, for the About sheet's titles (`source_rows`). Returns the tables' sheet
+    names."""
     if tables is None:
         tables = {name: table_rows(result, name) for name in result.tables}
+    tables = {name: numeric_price_years(rows) for name, rows in tables.items()}
     sheets = sheet_names(tables)
-    about = about_rows(result, tables, sheets, url=url, cite=cite, titles=titles, units=units)
-    return write_workbook(target, about, tables)
+    about = about_rows(result, tables, sheets, url=url, cite=cite, titles=titles, units=units,
+                       sources=sources)
+    return write_workbook(target, about, tables, table_columns(result, tables, units))
+
+
+def source_rows(frames: Iterable[Any]) -> dict[str, dict[str, Any]]:
+    """Source rows by id from sources tables (DataFrames with an `id` column: a workspace's
+    value-chain, analysis and ledger sources), the first row of an id kept."""
+    out: dict[str, dict[str, Any]] = {}
+    for frame in frames:
+        if frame is None or "id" not in getattr(frame, "columns", ()):
+            continue
+        for record in frame.to_dict("records"):
+            out.setdefault(str(record["id"]), {str(k): v for k, v in record.items()})
+    return out
 
 
 def comparison_about(results: Sequence[Result], tables: Mapping[str, Rows],

@@ -106,6 +106,14 @@ class Workspace:
             self._ledger = open_ledger(self.db)
         return self._ledger
 
+    def open_ledger_state(self) -> LedgerState | None:
+        """The ledger store's state now (newest revision and its time) when the workspace
+        was given one (`db`) or has opened the default one; None otherwise (nothing is
+        created)."""
+        if self.db is None and self._ledger is None:
+            return None
+        return self.ledger().state()
+
     def ledger_tables(self) -> LedgerTables:
         """The ledger's claims and deals: from the store when `db` was given (read again
         whenever the store has a newer revision: an edit shows at once in a long-lived

@@ -11,7 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from moneytrail.report.units import ledger_state_text
+
 if TYPE_CHECKING:
+    from moneytrail.ledger.store import Ledger
     from moneytrail.report.briefing.content import DealReality
     from moneytrail.scenarios.schema import Plan
     from moneytrail.service.result import Result
@@ -22,40 +25,54 @@ if TYPE_CHECKING:
 STAGE_WORDS = (("announced", "announced"), ("committed", "committed"), ("disbursed", "spent"))
 
 
-def kept_how_real(state: WebState, plan: Plan) -> dict[str, Any] | None:
+def kept_how_real(state: WebState, plan: Plan, result: Result | None = None
+                  ) -> dict[str, Any] | None:
     """`how_real` for a page, kept per plan and ledger revision (reading the ledger's deals,
     claims and sources takes half a second; an edit makes a new revision, so a page never
-    shows an older ledger than the one it names). None without a workspace. The answer is
-    shared: read it, never change it."""
+    shows an older ledger than the one it names). `result`: the stored run a run page shows,
+    whose ledger is the store as it stood when the run was made (content.run_ledger, as its
+    reports read it); None (a plan page) reads the store as it is now. None without a
+    workspace. The answer is shared: read it, never change it."""
     ws = state.workspace
     if ws is None:
         return None
-    try:
-        revision: int | None = ws.ledger().state().revision
-    except Exception:      # no ledger store: how_real says nothing is assessed
-        revision = None
+    from moneytrail.report.briefing.content import run_ledger
     from moneytrail.web.routes_runs import keep
 
-    key = (plan.model_dump_json(), plan.kind, revision)     # `kind` is not in the dump
+    if result is not None:
+        ledger, cited, stood = run_ledger(ws, result)
+        revision: int | None = ledger.state().revision if ledger is not None else None
+    else:
+        stood = ""
+        try:
+            ledger = ws.ledger()
+            revision = ledger.state().revision
+            cited = ledger_state_text(revision, ledger.state().time)
+        except Exception:      # no ledger store: how_real says nothing is assessed
+            ledger, revision, cited = None, None, ""
+    key = (plan.model_dump_json(), plan.kind, revision, stood)    # `kind` is not in the dump
     found = state.how_real_kept.get(key)
     if found is None:
-        found = how_real(ws, plan)
+        found = how_real(ws, plan, ledger, cited, stood)
         keep(state.how_real_kept, key, found)     # the app's small cache (oldest out first)
     return found
 
 
-def how_real(ws: Workspace, plan: Plan) -> dict[str, Any]:
-    """{"text": the briefing's sentence (said as read when the page was made), "tied": whether
-    a ledger deal was found, "deals": [deal_entry, ...]} for `plan`."""
+def how_real(ws: Workspace, plan: Plan, ledger: Ledger | None = None, cited: str = "",
+             stood: str = "") -> dict[str, Any]:
+    """{"text": the briefing's sentence, "tied": whether a ledger deal was found, "deals":
+    [deal_entry, ...]} for `plan`, from `ledger` (None: the workspace's store now) whose state
+    is cited as `cited` ('ledger revision 14 of ...'; '' without a store) and, for a run's
+    ledger, `stood` ('as it stood when run 1a2b3c4d was made'; '': said as read when the page
+    was made)."""
     from moneytrail.report.briefing.content import (
         SourceBook,
-        ledger_read,
         matching_deals,
         reality_text,
     )
 
-    deals = matching_deals(ws, plan, SourceBook.of(ws))
-    text = reality_text(plan, deals, ledger_read(ws), made="this page was made")
+    deals = matching_deals(ws, plan, SourceBook.of(ws), ledger)
+    text = reality_text(plan, deals, cited, made="this page was made", stood=stood)
     return {"text": text, "tied": bool(deals), "deals": [deal_entry(d) for d in deals]}
 
 
@@ -93,4 +110,4 @@ def run_how_real(state: WebState, result: Result) -> dict[str, Any] | None:
         plan = stored_plan(result, to="say how real its money is")
     except (MoneytrailError, ValueError):     # a plan stored under older rules
         return None
-    return kept_how_real(state, plan)
+    return kept_how_real(state, plan, result)

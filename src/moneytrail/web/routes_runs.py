@@ -335,6 +335,23 @@ def run_csv_rows(result: Result, name: str, labels: Names) -> list[dict[str, Any
         name, result_table_rows(result, name, labels), labels.country))
 
 
+def workspace_sources(request: Request) -> dict[str, dict[str, Any]]:
+    """The workspace's sources by id (value chain, analysis data and the ledger store's), for
+    a workbook's About sheet to give each source's title beside its id; {} without a
+    workspace, the ledger's left out when its store cannot be read."""
+    from moneytrail.service.workbook import source_rows
+
+    ws = request.app.state.workspace
+    if ws is None:
+        return {}
+    from contextlib import suppress
+
+    frames = [ws.valuechain.sources, ws.analysis.sources]
+    with suppress(Exception):     # a workbook still downloads without the ledger's sources
+        frames.append(ws.ledger().tables()["source"])
+    return source_rows(frames)
+
+
 def xlsx_response(request: Request, result: Result, table: str | None) -> Response:
     """A run as one Excel workbook (service.workbook): "About" with its provenance, citation,
     units and notes, then a sheet per table with the rows of its CSV download (every table
@@ -353,7 +370,8 @@ def xlsx_response(request: Request, result: Result, table: str | None) -> Respon
     body = io.BytesIO()
     result_workbook(result, body, tables=tables,
                     url=f"{handed_on_origin(request)}/r/{result.run_id}",
-                    titles=FLOW_TITLES, units=dict.fromkeys(FLOW_TITLES, flow_units))
+                    titles=FLOW_TITLES, units=dict.fromkeys(FLOW_TITLES, flow_units),
+                    sources=workspace_sources(request))
     part = f"-{table}" if table is not None else ""
     return Response(body.getvalue(), media_type=XLSX_MEDIA, headers={
         **provenance_headers(result),

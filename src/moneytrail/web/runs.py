@@ -268,6 +268,9 @@ def headline_text(result: Result, names: Names) -> list[str]:
     if firms:
         sentences.append("The firms or sectors that keep the most: " + ", ".join(
             f"{r['label']} {percent(r['share_p50'])}" for r in firms) + " (medians).")
+    held = units.conditions_summary(condition_rows(result, names))   # its policy conditions
+    if held:
+        sentences.append(held)
     return sentences
 
 
@@ -543,19 +546,16 @@ LASTING_ROW = ", lasting (operations)"          # service.footprints.part_name o
 def own_scorecard_note(result: Result) -> str:
     """The scorecard's note of a one-plan run as its page shows it: its export-rules date and
     why 'Conditions met' or the budget per training run has no figure without the plan's id
-    ('Export rules read on: 2025-07-01', 'Conditions met: n/a (no conditions set).'; a
+    ('Export rules as of 1 July 2025', 'Conditions met: n/a (no conditions set).'; a
     comparison's note names each plan, a run page has one, and an id kept by older runs may
     be unsafe: '../../x y')."""
     if "scorecard" not in result.tables:
         return ""
     note = str(result.tables["scorecard"].note or "")
-    plan_id = str((run_plan(result.provenance.inputs) or {}).get("id") or "")
-    if plan_id:
-        note = note.replace(f"Export rules read on: {plan_id} ", "Export rules read on: ", 1)
-        note = note.replace(f"Conditions met for {plan_id}: ", "Conditions met: ", 1)
-        note = note.replace(f"Budget per training run for {plan_id}: ",
-                            "Budget per training run: ", 1)
-    return note
+    plan = run_plan(result.provenance.inputs) or {}
+    plan_id = str(plan.get("id") or "")
+    return units.plain_plan_note(note, {plan_id: str(plan.get("title") or plan_id)}
+                                 if plan_id else {})
 
 
 def lifecycle_view(result: Result) -> dict[str, Any] | None:
@@ -815,7 +815,8 @@ def run_view(result: Result, *, names: Names, url: str, origin: str, current_cod
         rough_draws=units.rough_draws_text(prov.draws),
         sankey=sankeys, missing=missing_sections(result),
         breakdowns=breakdowns, conditions=conditions,
-        conditions_note=result.tables["conditions"].note if conditions else "",
+        conditions_note=units.readable_note(str(result.tables["conditions"].note or ""))
+        if conditions else "",
         scorecard=scorecard_rows(result, names) if "scorecard" in result.tables else None,
         scorecard_note=own_scorecard_note(result),
         footprints=footprint_rows(result, names), jobs_price=run_jobs_price_note(result),
@@ -1142,6 +1143,8 @@ def tables_view(result: Result, *, url: str, origin: str,
                  for v, c in zip(row, table.columns, strict=True)]
                 for row in table.rows[:MAX_ROWS_SHOWN]]
         text, sources = split_note(jobs_note_in_words(table.note))
+        if name == "scorecard" and titles:     # no plan id inside a sentence
+            text = units.plain_plan_note(text, titles)
         shown = readable_title(table.title) if sensitive else table.title
         if reader and name == "claims":
             shown = READER_CHECK_TABLE

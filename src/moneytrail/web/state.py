@@ -106,9 +106,9 @@ class WebState:
     _ids: dict[str, str] | None = None
     _plan_citations: list[dict[str, Any]] | None = None
     _package_citations: dict[str, list[dict[str, Any]]] | None = None
-    # how real plans' money is, per plan (its JSON and kind) and ledger revision
-    # (web.how_real.kept_how_real)
-    how_real_kept: dict[tuple[str, str | None, int | None], dict[str, Any]] = field(
+    # how real plans' money is, per plan (its JSON and kind), ledger revision and whether
+    # that is the ledger as a run was made (web.how_real.kept_how_real)
+    how_real_kept: dict[tuple[str, str | None, int | None, str], dict[str, Any]] = field(
         default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

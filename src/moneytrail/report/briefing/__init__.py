@@ -294,7 +294,7 @@ def resolve_stored(ws: Workspace, stored: list[Result], *, store: StoreChoice = 
         why = FROM_COMPARE if result.kind == "compare" else NO_ANALYSES
         for traced in tasks.analysed_runs(ws, result, store=store):
             if traced.run_id != result.run_id:
-                asked[traced.run_id] = Asked(result.run_id, why)
+                asked[traced.run_id] = Asked(result.run_id, why, result)
             out.append(traced)
     return out, asked
 

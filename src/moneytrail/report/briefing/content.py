@@ -28,6 +28,7 @@ from moneytrail.engine.dimensions import (
     headline_notes,
 )
 from moneytrail.errors import MoneytrailError
+from moneytrail.ledger.store import Ledger
 from moneytrail.report.briefing import charts
 from moneytrail.report.briefing.charts import short
 from moneytrail.report.briefing.text import (
@@ -44,6 +45,7 @@ from moneytrail.report.evidence import weak_figure_words
 from moneytrail.report.glossary import NOTE_ID
 from moneytrail.report.inputs import (
     OWN_FIGURE,
+    OWN_FIGURE_LABEL,
     OWN_FIGURES_WHY,
     budgets_differ_note,
     input_differences,
@@ -63,6 +65,7 @@ from moneytrail.report.units import (
     condition_threshold,
     condition_unit,
     condition_words,
+    conditions_summary,
     conservation_text,
     counted,
     difference_text,
@@ -80,8 +83,10 @@ from moneytrail.report.units import (
     oversized_sentence,
     p_holds_text,
     place_in_sentence,
+    plain_plan_note,
     plan_text_notes,
     prices_text,
+    readable_note,
     rough_draws_text,
     spend_period_text,
     stored_spend_years,
@@ -352,6 +357,9 @@ class PlanBrief:
     # the ledger state `reality` was read at ('ledger revision 14 of 2026-12-01 10:31 UTC';
     # ledger_read): the ledger is not part of the run, so a later briefing may read another
     ledger: str = ""
+    # '' when `ledger` is the store as it is now; else when it stood so ('as it stood when
+    # run 1a2b3c4d was made': run_ledger, as the run's page reads it)
+    ledger_stood: str = ""
 
     @property
     def currency(self) -> str:
@@ -359,6 +367,18 @@ class PlanBrief:
 
     def table(self, name: str) -> pd.DataFrame | None:
         return self.result.table(name) if name in self.result.tables else None
+
+    @property
+    def price_year(self) -> int:
+        """The year whose prices the run's money is at (its fact, else the plan's
+        `price_year`, else its `year`)."""
+        return int(self.result.facts.get("price_year") or self.plan.price_year or self.plan.year)
+
+    @property
+    def money_unit(self) -> str:
+        """What the run's amounts are counted in, as the run page says it: 'EUR at 2025
+        prices'."""
+        return f"{self.currency} at {self.price_year} prices"
 
     @property
     def stated(self) -> dict[str, Any]:
@@ -371,10 +391,13 @@ class PlanBrief:
 class Asked:
     """A run the reader asked for that the briefing could not use as it is, and why: a trace
     stored without analyses (as `moneytrail trace` stores it) is traced again with them, a
-    comparison run gives a trace run per plan. The briefing names both runs."""
+    comparison run gives a trace run per plan. The briefing names both runs. `run`: the run
+    asked for, when known: the briefing reads the ledger as it stood when that run was made
+    (`run_ledger`), not when it was traced again."""
 
     run_id: str
     why: str
+    run: Result | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -470,17 +493,56 @@ def ledger_read(ws: Workspace) -> str:
     return ledger_state_text(state.revision, state.time)
 
 
-def matching_deals(ws: Workspace, plan: Plan, book: SourceBook) -> list[DealReality]:
+def run_ledger(ws: Workspace, result: Result) -> tuple[Ledger | None, str, str]:
+    """The ledger store as it stood when the stored run `result` was made, that state as
+    cited, and when: (the store at revision 14 (ledger.past.LedgerAt; the store itself while
+    14 is its newest), 'ledger revision 14 of 2026-12-01 10:31 UTC', 'as it stood when run
+    1a2b3c4d was made'). So a run's page and its reports, made on any later day, say the same
+    deals and amounts. The run's revision is the one it recorded (its fact
+    tasks.LEDGER_REVISION); a run stored before runs recorded it takes the newest revision
+    made up to the end of the second it records (`Provenance.created`,
+    ledger.past.revision_at_time). A run of another store (a revision this store does not
+    have), or made before the store had any revision, reads the store as it is now: '' for
+    when (the caller says 'read when ... was made'); (None, '', '') without a store."""
+    from moneytrail.ledger.past import revision_at_time
+    from moneytrail.service.tasks import LEDGER_REVISION
+
+    try:
+        ledger = ws.ledger()
+        now = ledger.state()
+    except Exception:      # a briefing and a page still render without a ledger store
+        return None, "", ""
+    recorded = result.facts.get(LEDGER_REVISION)
+    if isinstance(recorded, int) and not isinstance(recorded, bool):
+        number = recorded if 1 <= recorded <= now.revision else 0
+    else:
+        try:
+            created: dt.datetime | None = dt.datetime.fromisoformat(result.provenance.created)
+        except ValueError:
+            created = None
+        number = revision_at_time(ledger, created + dt.timedelta(seconds=1)) \
+            if created is not None and now.revision else 0
+    if not number:
+        return ledger, ledger_state_text(now.revision, now.time), ""
+    at = ledger if number == now.revision else ledger.at(number)
+    state = at.state()
+    return (at, ledger_state_text(state.revision, state.time),
+            f"as it stood when run {result.run_id[:8]} was made")
+
+
+def matching_deals(ws: Workspace, plan: Plan, book: SourceBook,
+                   ledger: Ledger | None = None) -> list[DealReality]:
     """Ledger deals that cite the plan's budget source (by id or URL), closest amount first:
     their announced, committed and disbursed amounts in the plan's currency at the plan's
     price year (`price_year`, else `year`, as ledger.trace restates a plan's budget), so the
-    amounts compare with the budget as written."""
+    amounts compare with the budget as written. `ledger`: the store to read (`run_ledger`: as
+    it stood when a run was made); None reads the workspace's store as it is now."""
     budget_source = plan.budget.source or ""
     if not budget_source:
         return []
     price_year = plan.price_year or plan.year
     try:
-        ledger = ws.ledger()
+        ledger = ws.ledger() if ledger is None else ledger
         tables = ledger.tables()
         reality = ledger.reality(currency=plan.currency, price_year=price_year)
     except Exception:
@@ -563,7 +625,7 @@ def matching_deals(ws: Workspace, plan: Plan, book: SourceBook) -> list[DealReal
 
 def reality_sentence(brief: PlanBrief) -> str:
     """How real the plan's money is (`reality_text`), as the briefing says it."""
-    return reality_text(brief.plan, brief.reality, brief.ledger)
+    return reality_text(brief.plan, brief.reality, brief.ledger, stood=brief.ledger_stood)
 
 
 def is_hypothetical(plan: Plan) -> bool:
@@ -580,16 +642,19 @@ NOT_TIED = "This plan is not tied to a recorded announcement"
 
 
 def reality_text(plan: Plan, reality: list[DealReality], ledger: str,
-                 made: str = "this briefing was made") -> str:
+                 made: str = "this briefing was made", stood: str = "") -> str:
     """How real the plan's money is, from the ledger deal whose sources include the plan's
     budget source (a shared source, not a claim that the plan is that deal; `matching_deals`);
     amounts at the plan's price year, which the sentence names. `ledger`: the state of the
     ledger read (`ledger_read`), '' without a store; `made`: what was made when it was read
-    (the briefing, or a web page). A plan without a budget source, or moneytrail's own
-    hypothetical plan (`is_hypothetical`, which only borrows its budget's size), says so."""
+    (the briefing, or a web page); `stood`: instead, when the state read was the ledger as
+    a run was made ('as it stood when run 1a2b3c4d was made', `run_ledger`). A plan without
+    a budget source, or moneytrail's own hypothetical plan (`is_hypothetical`, which only
+    borrows its budget's size), says so."""
     from moneytrail.scenarios.reference import HYPOTHETICAL_LABEL
 
-    read = f" ({ledger}, read when {made})" if ledger else ""
+    said = f"{ledger}, {stood}" if stood else f"{ledger}, read when {made}"
+    read = f" ({said})" if ledger else ""
     if not reality and not plan.budget.source:
         return ("The plan gives no source for its budget (the amount was set by hand), so it "
                 "is not tied to a recorded announcement, and how much of its money has been "
@@ -620,7 +685,7 @@ def reality_text(plan: Plan, reality: list[DealReality], ledger: str,
            f"Its budget source is also a source of the ledger deal “{deal['name']}”: ")
     return (f"{tie}{deal['announced']} announced (as of {deal['announced_as_of']}){part}; "
             f"{committed}; {disbursed} (the deal's amounts at {deal['price_year']} prices; "
-            f"{ledger or 'the ledger'}, read when {made}).")
+            f"{said if ledger else f'the ledger, read when {made}'}).")
 
 
 # -- summaries -------------------------------------------------------------------------------
@@ -708,10 +773,19 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
     currency = brief.currency
     period = spend_period_text(plan.year, stored_spend_years(facts, plan),
                                stored_spend_years_default(brief.result))
+    # the price year is named where the briefing first gives an amount, even when it is the
+    # plan's own year (a reader quoting the figure needs it)
     sentences = [f"“{plan.title}” spends {money(facts.get('total', plan.budget.amount), currency)}"
-                 f"{prices_text(plan.year, plan.price_year)} {period}"
+                 f" at {brief.price_year} prices {period}"
                  f", bought in the {plan.buyer_region} market and traced through the supply "
                  f"chain over {draws_text(facts.get('draws', 0))}."]
+    # a title or description naming another budget than the plan spends (a reference plan
+    # whose currency or amount was changed in the builder): warned where the title is read,
+    # as the run page does, not only above Table 1
+    stale = plan_text_notes(plan.title, plan.description, plan.budget.amount, plan.currency,
+                            currencies=known_currencies(ws, check=False))
+    if stale:
+        sentences.append(stale)
     cats, firms = category_names(ws), entity_names(ws)
     suppliers = procurement_text(brief.stated, lambda c: cats.get(c, humanise(c)),
                                  lambda e: firms.get(e, e))
@@ -727,6 +801,12 @@ def summary(brief: PlanBrief, ws: Workspace, book: SourceBook) -> list[str]:
     if isinstance(unused, dict):
         sentences.append(oversized_sentence(unused, currency))
     sentences.append(reality_sentence(brief))
+    # how it fares against its policy conditions, where a reader of the summary sees it (the
+    # conditions table comes pages later)
+    held = conditions_summary(condition_records(brief, {**country_names(ws),
+                                                        **entity_names(ws)}))
+    if held:
+        sentences.append(held)
     country = brief.table("country")
     owner = brief.table("owner_country")
     factor = brief.table("factor")
@@ -1320,7 +1400,7 @@ def lifecycle_table(number: int, brief: PlanBrief, book: SourceBook) -> TableVie
     note = note_words(note_in_words(brief.result.tables["lifecycle"].note), book, {})
     return TableView(number=number, caption=f"Lifecycle cost of {brief.plan.title}: hardware, "
                      f"electricity, residual value and TCO as counted here ({TCO_SCOPE}); not the "
-                     "plan's lifetime cost",
+                     f"plan's lifetime cost (amounts in {brief.money_unit})",
                      head=LIFECYCLE_HEAD, rows=rows, note=note, css="lifecycle")
 
 
@@ -1359,12 +1439,11 @@ CONDITION_HEAD = ["Condition", "Verdict", "Median value (90 % interval)",
                   "Met in (share of draws)"]
 
 
-def conditions_rows(brief: PlanBrief, names: dict[str, str] | None = None
-                    ) -> list[tuple[str, list[Cell]]]:
-    """The plan's conditions for readers (CONDITION_HEAD): each in words with its bound in its
-    unit (report.units.condition_words), the verdict, the median value with its 90 % interval
-    in the metric's unit, and the share of draws in which it holds. `names`: country and firm
-    ids -> names."""
+def condition_records(brief: PlanBrief, names: dict[str, str] | None = None
+                      ) -> list[dict[str, Any]]:
+    """The run's conditions, each a record of its table with `words`: the condition in words
+    with its bound in its unit (report.units.condition_words) and `unit`: its metric's unit.
+    `names`: country and firm ids -> names; [] for a run without conditions."""
     frame = brief.table("conditions")
     if frame is None or frame.empty:
         return []
@@ -1374,10 +1453,23 @@ def conditions_rows(brief: PlanBrief, names: dict[str, str] | None = None
     for k, record in enumerate(records):
         stated = given[k] if len(given) == len(records) else None
         selectors = condition_selectors(stated) if stated else None
-        unit = condition_unit(str(record.get("metric")))
-        label = condition_words({str(k): v for k, v in record.items()}, names, selectors,
+        words = condition_words({str(k): v for k, v in record.items()}, names, selectors,
                                 condition_threshold(stated) if stated else None)
-        out.append((label, [
+        out.append({**{str(k): v for k, v in record.items()}, "words": words,
+                    "unit": condition_unit(str(record.get("metric")))})
+    return out
+
+
+def conditions_rows(brief: PlanBrief, names: dict[str, str] | None = None
+                    ) -> list[tuple[str, list[Cell]]]:
+    """The plan's conditions for readers (CONDITION_HEAD): each in words with its bound in its
+    unit (`condition_records`), the verdict, the median value with its 90 % interval in the
+    metric's unit, and the share of draws in which it holds. `names`: country and firm ids ->
+    names."""
+    out = []
+    for record in condition_records(brief, names):
+        unit = record["unit"]
+        out.append((record["words"], [
             Cell(str(record.get("verdict") or "–"), numeric=False),
             Cell(in_unit(record.get("value_p50"), unit),
                  interval(record.get("value_p5"), record.get("value_p95"), unit,
@@ -1690,20 +1782,23 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
         done += 1
 
     book = SourceBook.of(ws)
-    ledger = ledger_read(ws)
     briefs = []
     for result in results:
         plan = plan_of(result)
-        brief = PlanBrief(result=result, plan=plan,
-                          name=str(result.facts.get("plan", plan.id)), ledger=ledger)
+        # the ledger as it stood when the run was made, as the run's page reads it
+        named = (asked or {}).get(result.run_id)
+        as_made, read, stood = run_ledger(ws, named.run if named and named.run else result)
+        brief = PlanBrief(result=result, plan=plan, name=str(result.facts.get("plan", plan.id)),
+                          ledger=read, ledger_stood=stood)
         brief.direct_sources, brief.market_sources, brief.cost_sources = \
             split_sources(plan, result)
         footprint = footprint_source_ids(ws)
         brief.footprint_sources = [s for s in brief.market_sources if s in footprint]
         brief.market_sources = [s for s in brief.market_sources if s not in footprint]
         book.compact |= set(brief.footprint_sources)
-        brief.reality = matching_deals(ws, plan, book)
+        brief.reality = matching_deals(ws, plan, book, as_made)
         briefs.append(brief)
+    ledger = "; ".join(dict.fromkeys(b.ledger for b in briefs if b.ledger))
     if len(briefs) > 1:
         tasks.check_distinct([b.plan for b in briefs])
     asked = asked or {}
@@ -1752,7 +1847,10 @@ def gather(ws: Workspace, results: list[Result], *, progress: Progress | None = 
                       if b.result.run_id in asked else ""}
                      for b, file in zip(briefs, files, strict=True)],
             "code_version": first.code_version, "data_version": first.data_label,
-            "data_hash": first.data_hash, "ledger": ledger}
+            "data_hash": first.data_hash, "ledger": ledger,
+            "ledger_stood": ("" if not all(b.ledger_stood for b in briefs) else
+                             "as it stood when the run was made" if len(briefs) == 1 else
+                             "as it stood when each run was made")}
     return Briefing(title=title, short_title=short_title, kind=kind, plans=briefs,
                     sections=sections, sources=book.entries(), meta=meta)
 
@@ -1916,10 +2014,14 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
     card_rows = scorecard_rows(briefs, category_names(ws), per_budget=bool(budget_note))
     notes = merged_note([str(b.result.tables["scorecard"].note) for b in briefs
                          if "scorecard" in b.result.tables and b.result.tables["scorecard"].note])
+    # no plan id inside a sentence: the export rules' date in words, plans by their titles
+    notes = plain_plan_note(notes, {str(b.result.facts.get("plan", b.plan.id)): b.plan.title
+                                    for b in briefs})
     if unit_note:
         notes = (notes + ". " if notes else "") + unit_note.rstrip(". ")
     t = TableView(number=next(tab), caption="Scorecard (median, 90 % interval; share resting on "
-                  "assumption or weak rows where computed)",
+                  "assumption or weak rows where computed"
+                  + (f"; money in {briefs[0].money_unit}" if not several else "") + ")",
                   head=["Metric"] + (plan_heads(briefs) if several else ["Value"])
                   + ([difference_head()] if two else []),
                   rows=card_rows, note=(notes + ". " if notes else "")
@@ -1938,7 +2040,7 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
             continue
         t = TableView(number=next(tab), caption=f"Conditions of {brief.plan.title}",
                       head=CONDITION_HEAD, rows=cond_rows, sources=trace_note(brief, book),
-                      note=str(brief.result.tables["conditions"].note or ""))
+                      note=readable_note(str(brief.result.tables["conditions"].note or "")))
         t.id = f"tab{t.number}"
         tables.append(t)
     missing_lifecycle: list[str] = []
@@ -2051,7 +2153,8 @@ def spend_table(number: int, brief: PlanBrief, ws: Workspace, book: SourceBook) 
         amount = cats.loc[category, "amount_p50"] if cats is not None and \
             category in cats.index else math.nan
         source = item.source or ""
-        basis = (f"[{book.number(source)}] " if source else "") + \
+        basis = OWN_FIGURE_LABEL if item.own else (f"[{book.number(source)}] " if source
+                                                   else "") + \
             (item.reliability or (book.reliability(source) if source else "no source"))
         rows.append((names.get(category, humanise(category)),
                      [Cell(pct(item.central), interval(low, high)),
@@ -2068,7 +2171,7 @@ def spend_table(number: int, brief: PlanBrief, ws: Workspace, book: SourceBook) 
               for k, r in enumerate(bought)]
     for at, _, r in sorted(placed, key=lambda t: (t[0], t[1]), reverse=True):
         basis = (f"[{book.number(r['source'])}] " if r["source"] else "") + (
-            f"{OWN_FIGURE}, {r['reliability']}" if r["own"] else
+            OWN_FIGURE_LABEL if r["own"] else
             r["reliability"] or (book.reliability(r["source"]) if r["source"] else
                                  "no source"))
         spread = "" if r["low"] == r["central"] == r["high"] else interval(r["low"], r["high"])
@@ -2086,10 +2189,13 @@ def spend_table(number: int, brief: PlanBrief, ws: Workspace, book: SourceBook) 
             + " Shares are of the budget (central value, 90 % interval); amounts are medians "
               "over the draws. Numbers in brackets refer to the Sources at the end. "
             + RELIABILITY_NOTE
+            + (" " + OWN_FIGURES_WHY if any(i.own for i in plan.spend.values())
+               or any(r["own"] for r in bought) else "")
             + (" Rows “from” a supplier are the plan's own supplier split (procurement): "
                "shares of that category's spending, in place of the buyer region's market "
                "shares." if bought else ""))
-    table = TableView(number=number, caption=f"What the plan buys: {plan.title}",
+    table = TableView(number=number, caption=f"What the plan buys: {plan.title} "
+                      f"(amounts in {brief.money_unit})",
                       head=["Category", "Share of the budget", "Amount (median)",
                             "Source, reliability of the figure", "Note"], rows=rows,
                       note=note, id=f"tab{number}", wide=True)
