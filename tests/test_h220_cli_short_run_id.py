@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from moneytrail.service.runs import RunStore
-from tests.cli_runs import one_line
+from cli_runs import one_line  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
