@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine
 
-from moneytrail.service.runs import RunStore
 from cli_runs import one_line  # noqa: E402
+from moneytrail.service.runs import RunStore
 
 pytestmark = pytest.mark.slow
 

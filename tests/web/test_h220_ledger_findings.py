@@ -1,0 +1,57 @@
+"""A journalist's findings on the ledger pages (h220): a deal asked for at a revision before it
+existed says so (not "no deal with this id"), with links to it now and to its history; code-like
+filters are read in any case and shown canonical; a text search `q` over the deals; controls
+for currency and price year on /ledger and /ledger/totals."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+
+pytest.importorskip("fastapi")
+from accounts_fixtures import HTTPS  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+
+DEAL = "l_stargate_us_2025_01"
+
+
+@pytest.fixture(scope="module")
+def client(module_app):
+    return TestClient(module_app, base_url=HTTPS)
+
+
+def text_of(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def added_at(client, kind: str, key: str) -> int:
+    history = client.app.state.web.ledger.history(kind=kind, key=key)
+    return int(history[history["before"] == "null"]["revision"].min())
+
+
+# -- 1. a deal before it existed ----------------------------------------------------------
+def test_a_deal_at_a_revision_before_it_was_added_says_when_it_was(client):
+    added = added_at(client, "deal", DEAL)
+    assert added > 1
+    page = client.get(f"/ledger/deals/{DEAL}?revision={added - 1}")
+    assert page.status_code == 404
+    text = text_of(page.text)
+    assert (f"deal {DEAL} did not exist yet at revision {added - 1}; it was added at "
+            f"revision {added}") in text
+    assert "no deal with this id" not in text
+    assert f'href="/ledger/deals/{DEAL}"' in page.text
+    assert f'href="/ledger/history/deal/{DEAL}"' in page.text
+    api = client.get(f"/api/v1/ledger/deals/{DEAL}?revision={added - 1}")
+    assert api.status_code == 404
+    assert api.json()["detail"].endswith(f"it was added at revision {added}")
+    assert api.json()["field"] == "deal" and api.json()["value"] == DEAL
+
+
+def test_a_deal_never_added_stays_no_deal_with_this_id(client):
+    added = added_at(client, "deal", DEAL)
+    page = client.get(f"/ledger/deals/l_nothing_like_it?revision={added}")
+    assert page.status_code == 404
+    assert "no deal with this id" in text_of(page.text)
+    assert "did not exist yet" not in text_of(page.text)
