@@ -55,3 +55,36 @@ def test_a_deal_never_added_stays_no_deal_with_this_id(client):
     assert page.status_code == 404
     assert "no deal with this id" in text_of(page.text)
     assert "did not exist yet" not in text_of(page.text)
+
+
+# -- 2. code-like filters in any case --------------------------------------------------------
+def test_region_is_read_in_any_case_and_shown_as_its_code(client):
+    upper = client.get("/ledger?region=US")
+    lower = client.get("/ledger?region=us")
+    assert lower.status_code == 200, lower.text
+    assert '<option value="US" selected>' in lower.text
+    assert re.findall(r'href="/ledger/deals/([^"?]+)', lower.text) == \
+        re.findall(r'href="/ledger/deals/([^"?]+)', upper.text)
+    api = client.get("/api/v1/ledger?region=us").json()
+    assert api["filters"]["region"] == "US"
+    assert {d["region"] for d in api["deals"]} == {"US"}
+
+
+@pytest.mark.parametrize(("path", "name", "given", "canonical"), [
+    ("/api/v1/ledger", "kind", "Pledge", "pledge"),
+    ("/api/v1/ledger", "sector", "PRIVATE", "private"),
+    ("/api/v1/ledger/totals", "stage", "Committed", "committed")])
+def test_code_filters_are_read_in_any_case(client, path, name, given, canonical):
+    answer = client.get(f"{path}?{name}={given}")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["filters"][name] == canonical
+
+
+def test_an_unknown_region_stays_a_400_naming_the_known_ones(client):
+    answer = client.get("/api/v1/ledger?region=narnia")
+    assert answer.status_code == 400
+    body = answer.json()
+    assert body["field"] == "region" and body["value"] == "narnia"
+    assert "unknown region (use " in body["detail"] and "US" in body["detail"]
+    page = client.get("/ledger?region=%3Cb%3Enarnia")
+    assert page.status_code == 400 and "<b>narnia" not in page.text

@@ -197,10 +197,8 @@ def select_deals(tables: Tables, *, region: str | Sequence[str] | None = None,
     for column, wanted in (("region", region), ("sector", sector), ("purpose", purpose)):
         values = texts(column, wanted)
         allowed = known[column]
-        for value in values or []:
-            if allowed is not None and value not in allowed:
-                raise LedgerError(f"unknown {column} (use {', '.join(sorted(allowed))})",
-                                  field=column, value=value)
+        if values and allowed is not None:
+            values = [canonical(column, value, allowed) for value in values]
         if values:
             mask &= deals[column].isin(values)
     if year is not None:
@@ -216,6 +214,20 @@ def select_deals(tables: Tables, *, region: str | Sequence[str] | None = None,
         claims = tables["claim"]
         mask &= deals["id"].isin(set(claims.loc[claims["stage"] == stage, "deal"]))
     return deals[mask]
+
+
+def canonical(name: str, value: str, allowed: Iterable[str]) -> str:
+    """`value` as the code of `allowed` it names: itself, else the one code equal to it in
+    any case ('us' -> 'US', 'Public' -> 'public'). Anything else is a LedgerError naming
+    `name`, the value and the codes to use."""
+    known = set(allowed)
+    if value in known:
+        return value
+    same = [code for code in known if code.casefold() == value.casefold()]
+    if len(same) == 1:
+        return same[0]
+    raise LedgerError(f"unknown {name} (use {', '.join(sorted(known))})", field=name,
+                      value=value)
 
 
 def known_regions(tables: Tables) -> set[str]:

@@ -27,7 +27,14 @@ from moneytrail.ledger.queries import (
     whole_capex,
 )
 from moneytrail.ledger.queries import ratio as ledger_ratio
-from moneytrail.ledger.records import DEAL_KINDS, KINDS, STAGES, split_list, typed_record
+from moneytrail.ledger.records import (
+    DEAL_KINDS,
+    KINDS,
+    SECTORS,
+    STAGES,
+    split_list,
+    typed_record,
+)
 from moneytrail.numbers import currency_of_symbol
 from moneytrail.report.units import money, region_label
 from moneytrail.web.state import WebState
@@ -213,11 +220,17 @@ def year_param(value: str | None) -> int | None:
 
 
 def choice_param(name: str, value: str | None, choices: tuple[str, ...]) -> str | None:
+    """A query value that is one of `choices` (codes), read in any case and given back as
+    the choice ('Committed' -> 'committed'); another is a MoneytrailError naming `name`, the
+    value and the choices."""
     text = text_param(name, value)
-    if text is not None and text not in choices:
+    if text is None or text in choices:
+        return text
+    same = [choice for choice in choices if choice.casefold() == text.casefold()]
+    if len(same) != 1:
         raise MoneytrailError(f"unknown {name} (use {', '.join(choices)})", field=name,
                               value=text)
-    return text
+    return same[0]
 
 
 def price_year_param(value: str | None) -> int | None:
@@ -247,7 +260,14 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
                sector: str | None = None, year: str | None = None, kind: str | None = None,
                currency: str | None = None, price_year: str | None = None) -> View:
     """Deals with the latest amount at each stage and the reality ratios, filtered."""
-    filters = {"region": text_param("region", region), "sector": text_param("sector", sector),
+    from moneytrail.ledger.queries import canonical, known_regions
+
+    # codes in any case, shown and passed on as the ledger writes them ('us' -> 'US')
+    region = text_param("region", region)
+    sector = text_param("sector", sector)
+    filters = {"region": region and canonical("region", region,
+                                              known_regions(state.ledger.tables())),
+               "sector": sector and canonical("sector", sector, SECTORS),
                "year": year_param(year)}
     kind = choice_param("kind", kind, DEAL_KINDS)
     options = ledger_options(currency, price_year)
