@@ -23,6 +23,8 @@ def client(module_app):
 
 
 def text_of(html: str) -> str:
+    """A page's words as read (an inline <bdi> joins the words around it)."""
+    html = re.sub(r"</?bdi>", "", html)
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
@@ -88,3 +90,55 @@ def test_an_unknown_region_stays_a_400_naming_the_known_ones(client):
     assert "unknown region (use " in body["detail"] and "US" in body["detail"]
     page = client.get("/ledger?region=%3Cb%3Enarnia")
     assert page.status_code == 400 and "<b>narnia" not in page.text
+
+
+# -- 3. search and money controls ------------------------------------------------------------
+def test_q_searches_deals_by_name_firm_and_id_in_any_case(client):
+    deals = client.get("/api/v1/ledger").json()["deals"]
+    records = {d["id"]: d for d in client.app.state.web.ledger.records("deal")}
+    wanted = {d["id"] for d in deals if "openai" in " ".join(
+        str(records[d["id"]][f]) for f in ("id", "name", "announcer", "description")).lower()}
+    assert wanted and len(wanted) < len(deals)
+    found = client.get("/api/v1/ledger?q=OpenAI").json()
+    assert {d["id"] for d in found["deals"]} == wanted
+    assert found["filters"]["q"] == "OpenAI"
+    assert "--search OpenAI" in found["reproduce"]["cli"]
+    by_id = client.get(f"/api/v1/ledger?q={DEAL[2:12].upper()}").json()["deals"]
+    assert DEAL in {d["id"] for d in by_id}
+    page = client.get("/ledger?q=openai")
+    assert page.status_code == 200
+    text = text_of(page.text)
+    assert f"{len(wanted)} deals match “openai”" in text
+    assert "unused" not in text.lower()
+    assert re.search(r'<label for="f-q">[^<]+</label>\s*<input type="search" id="f-q" '
+                     r'name="q" value="openai"', page.text)
+    assert "/api/v1/ledger?q=openai" in page.text          # downloads keep the search
+
+
+def test_q_combines_with_the_other_filters_and_is_escaped(client):
+    both = client.get("/api/v1/ledger?q=openai&region=us").json()["deals"]
+    assert both and {d["region"] for d in both} == {"US"}
+    none = client.get("/ledger?q=%3Cscript%3Ex%3C%2Fscript%3E")
+    assert none.status_code == 200
+    assert "<script>x</script>" not in none.text
+    assert "0 deals match “<script>x</script>”" in text_of(none.text)
+    assert "No deal matches these filters." in text_of(none.text)
+
+
+@pytest.mark.parametrize("path", ["/ledger", "/ledger/totals"])
+def test_currency_and_price_year_have_labelled_controls(client, path):
+    page = client.get(f"{path}?currency=usd&price_year=2023")
+    assert page.status_code == 200, page.text
+    html = page.text
+    assert '<label for="f-currency">Currency</label>' in html
+    assert '<label for="f-price-year">Prices of year</label>' in html
+    currency = re.search(r'<select id="f-currency" name="currency">(.*?)</select>', html, re.S)
+    year = re.search(r'<select id="f-price-year" name="price_year">(.*?)</select>', html, re.S)
+    assert currency and year
+    converter = client.app.state.web.ledger.converter()
+    assert re.findall(r'<option value="(\w+)"', currency.group(1)) == \
+        sorted(converter.currencies)
+    assert '<option value="USD" selected>' in currency.group(1)
+    assert '<option value="2023" selected>' in year.group(1)
+    assert set(re.findall(r'<option value="(\d+)"', year.group(1))) == \
+        {str(y) for y in converter.price_years("USD")}

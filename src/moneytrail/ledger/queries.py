@@ -29,7 +29,8 @@ from moneytrail.numbers import currency_of_symbol
 Tables = dict[str, pd.DataFrame]
 BOUNDS = ("low", "central", "high")
 GROUPS = ("region", "sector", "purpose", "year")
-FILTERS = ("region", "sector", "purpose", "year", "stage")   # what `**filters` take
+FILTERS = ("region", "sector", "purpose", "year", "stage", "search")  # what `**filters` take
+SEARCHED = ("id", "name", "announcer", "description")    # the deal fields `search` looks in
 DIGITS = re.compile(r"[+-]?[0-9]+")     # a whole number as text, as --year/--price-year take
 
 
@@ -188,9 +189,10 @@ def normalised(claims: pd.DataFrame, converter: Converter, currency: str,
 def select_deals(tables: Tables, *, region: str | Sequence[str] | None = None,
                  sector: str | Sequence[str] | None = None,
                  purpose: str | Sequence[str] | None = None, year: int | None = None,
-                 stage: str | None = None) -> pd.DataFrame:
+                 stage: str | None = None, search: str | None = None) -> pd.DataFrame:
     """Deals matching every filter given; `year` is the year announced, `stage` keeps deals
-    with at least one claim of that stage."""
+    with at least one claim of that stage, `search` (text) those whose id, name, announcer
+    (the firms or governments behind it) or description holds it, in any case (SEARCHED)."""
     deals = tables["deal"]
     mask = pd.Series(True, index=deals.index)
     known = {"region": known_regions(tables), "sector": set(SECTORS), "purpose": None}
@@ -207,6 +209,13 @@ def select_deals(tables: Tables, *, region: str | Sequence[str] | None = None,
         if not 1900 <= announced <= 2100:
             raise LedgerError("year out of range (1900 to 2100)", field="year", value=year)
         mask &= deals["announced"].str[:4] == str(announced)
+    if search is not None and not isinstance(search, str):
+        raise LedgerError("expected a text to search for (e.g. 'nvidia')", field="search",
+                          value=search)
+    if search and search.strip():
+        wanted = search.strip().casefold()
+        mask &= deals[list(SEARCHED)].apply(
+            lambda row: any(wanted in str(v).casefold() for v in row), axis=1).astype(bool)
     if isinstance(stage, str) and not stage:
         stage = None                    # "" is no filter, as a form left empty
     if stage is not None:

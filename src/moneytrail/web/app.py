@@ -606,6 +606,8 @@ Q = Annotated[str | None, Query()]
 LedgerRevision = Annotated[str | None, Query(description="the ledger as it was at this "
                                              "revision (a whole number, as a page's "
                                              "citation names it); default: the newest")]
+Search = Annotated[str | None, Query(description="only deals whose id, name, announcer "
+                                     "or description holds this text, in any case")]
 PriceYear = Annotated[str | None, Query(description="prices of this year (a whole number; "
                                         "default: the latest year the currency's deflator "
                                         "covers), as the CLI's --price-year")]
@@ -716,23 +718,26 @@ def add_routes(app: FastAPI) -> None:
                       api_path=f"{API}/charts/reality")
 
     @app.get(f"{API}/ledger", tags=["ledger"],
-             summary="Deals with stages and reality ratios (filters: region, sector, year, kind)")
+             summary="Deals with stages and reality ratios (filters: region, sector, year, kind; "
+             "q: text search)")
     def api_ledger(request: Request, region: Q = None, sector: Q = None, year: Q = None,
                    kind: Q = None, currency: Q = None, price_year: PriceYear = None,
                    format: Format = None, table: Table = None,
-                   revision: LedgerRevision = None) -> Response:
+                   revision: LedgerRevision = None, q: Search = None) -> Response:
         view = views.deals_view(views.at_revision(web(request), revision), page_url(request),
                                 region=region, sector=sector,
-                                year=year, kind=kind, currency=currency, price_year=price_year)
+                                year=year, kind=kind, currency=currency, price_year=price_year,
+                                q=q)
         return as_api(view, format, table, name_filters=True)
 
     @app.get("/ledger", include_in_schema=False)
     def ledger(request: Request, region: Q = None, sector: Q = None, year: Q = None,
                kind: Q = None, currency: Q = None, price_year: Q = None,
-               revision: Q = None) -> HTMLResponse:
+               revision: Q = None, q: Q = None) -> HTMLResponse:
         view = views.deals_view(views.at_revision(web(request), revision), page_url(request),
                                 region=region, sector=sector,
-                                year=year, kind=kind, currency=currency, price_year=price_year)
+                                year=year, kind=kind, currency=currency, price_year=price_year,
+                                q=q)
         return render(request, "ledger.html", view, "ledger")
 
     @app.get(f"{API}/ledger/totals", tags=["ledger"],
