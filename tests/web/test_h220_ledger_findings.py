@@ -43,6 +43,7 @@ def test_a_deal_at_a_revision_before_it_was_added_says_when_it_was(client):
     assert (f"deal {DEAL} did not exist yet at revision {added - 1}; it was added at "
             f"revision {added}") in text
     assert "no deal with this id" not in text
+    assert "<h1>Not in the ledger yet at that revision</h1>" in page.text
     assert f'href="/ledger/deals/{DEAL}"' in page.text
     assert f'href="/ledger/history/deal/{DEAL}"' in page.text
     api = client.get(f"/api/v1/ledger/deals/{DEAL}?revision={added - 1}")

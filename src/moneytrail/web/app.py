@@ -486,7 +486,8 @@ def add_error_handlers(app: FastAPI) -> None:
     from moneytrail.ledger.errors import AlreadyUndone, ConflictError, NotFoundError, NotYetError
 
     # error pages whose status's heading would not fit ("This changed in the meantime")
-    headings: dict[type, str] = {AlreadyUndone: "This change is already undone"}
+    headings: dict[type, str] = {AlreadyUndone: "This change is already undone",
+                                 NotYetError: "Not in the ledger yet at that revision"}
 
     @app.exception_handler(MoneytrailError)
     async def bad_input(request: Request, exc: MoneytrailError) -> Response:
