@@ -49,7 +49,7 @@ def test_the_notice_stands_above_the_heading(client):
     main = page[page.index('<main id="main"'):]
     assert main.index('class="notice notice-info unused-query"') < main.index("<h1>")
     assert "<code>regoin=EU</code>" in main
-    assert "It takes: currency, kind, price_year, region, revision, sector, year." in main
+    assert "It takes: currency, kind, price_year, q, region, revision, sector, year." in main
 
 
 def test_the_figures_are_those_of_the_page_without_the_parameter(client):

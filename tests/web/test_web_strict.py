@@ -161,7 +161,7 @@ def test_a_typed_claim_is_written(client, app):
 # -- kind: strict query strings -------------------------------------------------------------------
 @pytest.mark.parametrize(("url", "field", "value", "detail"), [
     ("/api/v1/ledger?regoin=EU", "regoin", "EU",
-     "unknown query parameter (this address takes currency, format, kind, price_year, region, "
+     "unknown query parameter (this address takes currency, format, kind, price_year, q, region, "
      "revision, sector, table, year)"),
     ("/api/v1/ledger?region=EU&region=US", "region", "US",
      "query parameter given 2 times ('EU', 'US'); give it once"),

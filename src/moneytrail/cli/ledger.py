@@ -153,13 +153,17 @@ def warn(warnings: tuple[str, ...], what: str) -> None:
 def list_(region: RegionOpt = None, sector: SectorOpt = None, purpose: PurposeOpt = None,
           year: YearOpt = None, stage: StageOpt = None, currency: CurrencyOpt = "EUR",
           price_year: PriceYearOpt = None, db: DbOpt = None, fmt: FormatOpt = "table",
-          revision: RevisionOpt = None) -> None:
+          revision: RevisionOpt = None,
+          search: Annotated[str | None, typer.Option(
+              "--search", help="only deals whose id, name, announcer or description holds "
+              "this text (any case)")] = None) -> None:
     """Deals with the central amount of their latest claim at each stage."""
     from moneytrail.ledger.records import STAGES
 
     with option_names(), reading(db, revision) as ledger:
         frame = ledger.list(currency=currency, price_year=price_year,
-                            **filters(region, sector, purpose, year, stage))
+                            **filters(region, sector, purpose, year, stage),
+                            **({"search": search} if search else {}))
     # the terminal table leaves out `id` (`deal` again) and each stage's as-of date and
     # source id (in the CSV and JSON; `ledger show DEAL` prints them)
     view = frame.drop(columns=["currency", "price_year", "id",

@@ -43,6 +43,16 @@ class NotFoundError(LedgerError, errors.NotFoundError):
     """No record with that key (deal, claim, source, revision)."""
 
 
+class NotYetError(NotFoundError):
+    """A record asked for at a past revision (Ledger.at) that a later revision added: its
+    `kind`, `key` and the revision that `added` it, so a page can link to it as it is now."""
+
+    def __init__(self, kind: str, key: str, revision: int, added: int) -> None:
+        super().__init__(f"{kind} {key} did not exist yet at revision {revision}; it was "
+                         f"added at revision {added}", field=kind, value=key)
+        self.kind, self.key, self.added = kind, key, added
+
+
 class StoreUnavailable(LedgerError, errors.ResourceError):
     """The store cannot be written or read: a read-only file, a lock held too long, a server
     that does not answer."""

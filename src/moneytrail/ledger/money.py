@@ -134,6 +134,13 @@ class Converter:
         return max(year for year, origin in zip(years, origins, strict=True)
                    if origin == main)
 
+    def price_years(self, currency: str) -> list[int]:
+        """The price years amounts can be given in `currency` at (check_target passes:
+        the currency's deflator and an exchange rate cover the year), in order."""
+        series = DEFLATOR_OF[self.deflator_currency(currency)]
+        return sorted(year for s, year in self.indices
+                      if s == series and self.has_rate(currency, year))
+
     def check_target(self, currency: str, year: int) -> None:
         """Refuse a target currency and price year the series cannot express amounts in."""
         series = DEFLATOR_OF[self.deflator_currency(currency)]

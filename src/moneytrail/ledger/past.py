@@ -24,7 +24,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
 from moneytrail.ledger import dbrows
-from moneytrail.ledger.errors import LedgerError, NotFoundError
+from moneytrail.ledger.errors import LedgerError, NotFoundError, NotYetError
 from moneytrail.ledger.models import Revision
 from moneytrail.ledger.records import KINDS, Record
 from moneytrail.ledger.store import (
@@ -126,8 +126,35 @@ class LedgerAt(Ledger):
         for record in self.snapshot()[kind]:
             if dbrows.record_key(kind, record) == key:
                 return dict(record)
-        raise NotFoundError(f"no {kind} with this key at revision {self.number}",
-                            field=KINDS[kind].key[0], value=shown_text(key))
+        raise self.not_yet(NotFoundError(f"no {kind} with this key at revision "
+                                         f"{self.number}", field=KINDS[kind].key[0],
+                                         value=shown_text(key)), kind, key)
+
+    def added_later(self, kind: str, key: str) -> int | None:
+        """The first revision after this one that added the record `key` of `kind` (its
+        `before` empty), None when no later revision did."""
+        with self.engine.connect() as conn:       # `before` read as JSON: null or SQL NULL
+            later = conn.execute(select(Revision.id, Revision.before).where(
+                Revision.id > self.number, Revision.kind == kind, Revision.key == key)
+                .order_by(Revision.id)).all()
+        return next((int(number) for number, before in later if before is None), None)
+
+    def not_yet(self, exc: NotFoundError, kind: str, key: str) -> NotFoundError:
+        """`exc` (no `key` of `kind` at this revision) as a NotYetError naming the revision
+        that added it, when a later one did; else `exc` itself."""
+        added = self.added_later(kind, key) if isinstance(key, str) else None
+        return exc if added is None else NotYetError(kind, key, self.number, added)
+
+    def show(self, deal: str, **options) -> dict[str, pd.DataFrame]:
+        """Ledger.show at this revision; a deal added later is a NotYetError saying when."""
+        try:
+            return super().show(deal, **options)
+        except NotYetError:
+            raise
+        except NotFoundError as exc:
+            if exc.field != "deal":
+                raise
+            raise self.not_yet(exc, "deal", deal) from None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {kind: records_frame(kind, self.records(kind)) for kind in KINDS}

@@ -29,7 +29,8 @@ from moneytrail.numbers import currency_of_symbol
 Tables = dict[str, pd.DataFrame]
 BOUNDS = ("low", "central", "high")
 GROUPS = ("region", "sector", "purpose", "year")
-FILTERS = ("region", "sector", "purpose", "year", "stage")   # what `**filters` take
+FILTERS = ("region", "sector", "purpose", "year", "stage", "search")  # what `**filters` take
+SEARCHED = ("id", "name", "announcer", "description")    # the deal fields `search` looks in
 DIGITS = re.compile(r"[+-]?[0-9]+")     # a whole number as text, as --year/--price-year take
 
 
@@ -188,19 +189,18 @@ def normalised(claims: pd.DataFrame, converter: Converter, currency: str,
 def select_deals(tables: Tables, *, region: str | Sequence[str] | None = None,
                  sector: str | Sequence[str] | None = None,
                  purpose: str | Sequence[str] | None = None, year: int | None = None,
-                 stage: str | None = None) -> pd.DataFrame:
+                 stage: str | None = None, search: str | None = None) -> pd.DataFrame:
     """Deals matching every filter given; `year` is the year announced, `stage` keeps deals
-    with at least one claim of that stage."""
+    with at least one claim of that stage, `search` (text) those whose id, name, announcer
+    (the firms or governments behind it) or description holds it, in any case (SEARCHED)."""
     deals = tables["deal"]
     mask = pd.Series(True, index=deals.index)
     known = {"region": known_regions(tables), "sector": set(SECTORS), "purpose": None}
     for column, wanted in (("region", region), ("sector", sector), ("purpose", purpose)):
         values = texts(column, wanted)
         allowed = known[column]
-        for value in values or []:
-            if allowed is not None and value not in allowed:
-                raise LedgerError(f"unknown {column} (use {', '.join(sorted(allowed))})",
-                                  field=column, value=value)
+        if values and allowed is not None:
+            values = [canonical(column, value, allowed) for value in values]
         if values:
             mask &= deals[column].isin(values)
     if year is not None:
@@ -209,6 +209,13 @@ def select_deals(tables: Tables, *, region: str | Sequence[str] | None = None,
         if not 1900 <= announced <= 2100:
             raise LedgerError("year out of range (1900 to 2100)", field="year", value=year)
         mask &= deals["announced"].str[:4] == str(announced)
+    if search is not None and not isinstance(search, str):
+        raise LedgerError("expected a text to search for (e.g. 'nvidia')", field="search",
+                          value=search)
+    if search and search.strip():
+        wanted = search.strip().casefold()
+        mask &= deals[list(SEARCHED)].apply(
+            lambda row: any(wanted in str(v).casefold() for v in row), axis=1).astype(bool)
     if isinstance(stage, str) and not stage:
         stage = None                    # "" is no filter, as a form left empty
     if stage is not None:
@@ -216,6 +223,20 @@ def select_deals(tables: Tables, *, region: str | Sequence[str] | None = None,
         claims = tables["claim"]
         mask &= deals["id"].isin(set(claims.loc[claims["stage"] == stage, "deal"]))
     return deals[mask]
+
+
+def canonical(name: str, value: str, allowed: Iterable[str]) -> str:
+    """`value` as the code of `allowed` it names: itself, else the one code equal to it in
+    any case ('us' -> 'US', 'Public' -> 'public'). Anything else is a LedgerError naming
+    `name`, the value and the codes to use."""
+    known = set(allowed)
+    if value in known:
+        return value
+    same = [code for code in known if code.casefold() == value.casefold()]
+    if len(same) == 1:
+        return same[0]
+    raise LedgerError(f"unknown {name} (use {', '.join(sorted(known))})", field=name,
+                      value=value)
 
 
 def known_regions(tables: Tables) -> set[str]:

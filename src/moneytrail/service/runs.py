@@ -100,6 +100,54 @@ def check_run_id(text: str) -> str:
     return value
 
 
+SHORT_ID_MIN = 8          # hex digits: the first digits of a run id, as lists and titles show it
+SHORT_ID_SHOWN = 20      # runs listed for a short id that several share
+
+
+def is_short_id(text: str) -> bool:
+    """Whether `text` (stripped, any case) is the first 8 to 31 hex digits of a run id."""
+    value = text.strip().lower() if isinstance(text, str) else ""
+    return SHORT_ID_MIN <= len(value) < ID_LENGTH and \
+        all(c in "0123456789abcdef" for c in value)
+
+
+def several_runs(matches: list[str]) -> str:
+    """The message for a short id that several runs share, in one line: how many ("more
+    than 20" when one more than SHORT_ID_SHOWN was found) and the ids listed."""
+    if len(matches) > SHORT_ID_SHOWN:
+        return (f"more than {SHORT_ID_SHOWN} runs have an id starting with these digits, "
+                f"the first {SHORT_ID_SHOWN}: {', '.join(matches[:SHORT_ID_SHOWN])}; "
+                f"give more digits")
+    return (f"{len(matches)} runs have an id starting with these digits: "
+            f"{', '.join(matches)}; give more digits")
+
+
+def resolve_run_id(store: RunStore, run: str, *,
+                   visible: Callable[[Any], Any] | None = None) -> str:
+    """The full id of the one stored run whose id is `run` or starts with it (8 to 31 hex
+    digits, any case, as the web pages' titles and lists show a run's first 8), for the CLI
+    and the web app alike. A full id is returned checked (check_run_id), not looked up. A
+    prefix no run starts with is a RunNotFound; one several share a MoneytrailError listing
+    them (several_runs); other text a MoneytrailError naming both forms. `visible` as for
+    RunStore.ids_starting (the web app's rule of who sees which run). Errors name the field
+    'run id'."""
+    if not is_short_id(run):
+        try:
+            return check_run_id(run)
+        except MoneytrailError:
+            raise MoneytrailError(f"a run id is {ID_LENGTH} hexadecimal digits (0-9, a-f), "
+                                  f"or its first {SHORT_ID_MIN} or more", field="run id",
+                                  value=run) from None
+    matches = store.ids_starting(run.strip().lower(), limit=SHORT_ID_SHOWN + 1,
+                                 visible=visible)
+    if not matches:
+        raise RunNotFound("no stored run has an id starting with these digits",
+                          field="run id", value=run)
+    if len(matches) > 1:
+        raise MoneytrailError(several_runs(matches), field="run id", value=run)
+    return matches[0]
+
+
 def checked_against(text: str, run: str) -> str:
     """The label of a claims run checked against the run `run` (`text` then the run id:
     "claim X with the plan of run <id>"), for people. Which run it checked is stored apart

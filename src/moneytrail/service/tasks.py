@@ -2161,9 +2161,13 @@ def sensitivity(ws: Workspace, plan: Plan, output: str = "share:us_tech_giants",
 
 
 def show_run(ws: Workspace, run: str) -> Result:
-    """A stored run's result, by id."""
+    """A stored run's result, by its id or the first 8 or more of its hex digits
+    (runs.resolve_run_id: the web app's /r/<digits> reads them the same way)."""
+    from moneytrail.service.runs import resolve_run_id
+
     need_workspace(ws)
-    return default_store(ws).result(run)
+    store = default_store(ws)
+    return store.result(resolve_run_id(store, run))
 
 
 def stored_plan(result: Result, *, to: str) -> Plan:

@@ -389,10 +389,11 @@ SHOWN = 200      # characters of a field name, value or path an error response e
 
 
 def problem(request: Request, status: int, title: str, detail: str,
-            field: str | None = None, value: Any = None, heading: str | None = None
-            ) -> Response:
+            field: str | None = None, value: Any = None, heading: str | None = None,
+            links: Sequence[tuple[str, str]] = ()) -> Response:
     """An error as problem-details JSON (API) or a friendly error page (pages), headed
-    `heading` (default: the heading of its status in error.html). The input it
+    `heading` (default: the heading of its status in error.html), the page with `links`
+    ((text, path within the site) each: where to go instead). The input it
     echoes (`field`, `value`, `instance`) is shortened to SHOWN characters each
     (schema.shown_text), so a 50,000-character key or claim id is not sent back whole, and
     a lone surrogate in it is written as an escape (text.escaped: it cannot be UTF-8)."""
@@ -427,7 +428,8 @@ def problem(request: Request, status: int, title: str, detail: str,
 
     written = {k: visible(v) if isinstance(v, str) else v for k, v in body.items()}
     page = request.app.state.templates.get_template("error.html").render(
-        request=request, error=written, nav=None, login_next=login_next, heading=heading)
+        request=request, error=written, nav=None, login_next=login_next, heading=heading,
+        links=links)
     response = HTMLResponse(page, status_code=status)
     if request.method not in ("GET", "HEAD"):
         response.headers["Cache-Control"] = "no-store"      # the answer to a form post
@@ -500,22 +502,34 @@ TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not f
 
 
 async def answer(request: Request, status: int, title: str, detail: str,
-                 field: str | None = None, value: Any = None, heading: str | None = None
-                 ) -> Response:
+                 field: str | None = None, value: Any = None, heading: str | None = None,
+                 links: Sequence[tuple[str, str]] = ()) -> Response:
     """`problem` in the thread pool, for the async error handlers: an error page's render
     asks who is signed in (base.html's `current_user`, a store look-up of the session),
     which must not block the event loop (a slow or unreachable store: every request)."""
     from starlette.concurrency import run_in_threadpool
 
     return await run_in_threadpool(problem, request, status, title, detail, field, value,
-                                   heading)
+                                   heading, links)
+
+
+def later_links(exc: Any) -> list[tuple[str, str]]:
+    """For a record asked for at a revision before it was added (ledger.errors.NotYetError):
+    links to it as it is now and to its history (a deal's page; the history of any kind)."""
+    from urllib.parse import quote
+
+    key = quote(str(exc.key), safe="")
+    now = [(f"The {exc.kind} now", f"/ledger/deals/{key}")] if exc.kind == "deal" else []
+    return [*now, (f"Its history (added at revision {exc.added})",
+                   f"/ledger/history/{quote(str(exc.kind), safe='')}/{key}")]
 
 
 def add_error_handlers(app: FastAPI) -> None:
-    from moneytrail.ledger.errors import AlreadyUndone, ConflictError, NotFoundError
+    from moneytrail.ledger.errors import AlreadyUndone, ConflictError, NotFoundError, NotYetError
 
     # error pages whose status's heading would not fit ("This changed in the meantime")
-    headings: dict[type, str] = {AlreadyUndone: "This change is already undone"}
+    headings: dict[type, str] = {AlreadyUndone: "This change is already undone",
+                                 NotYetError: "Not in the ledger yet at that revision"}
 
     @app.exception_handler(MoneytrailError)
     async def bad_input(request: Request, exc: MoneytrailError) -> Response:
@@ -525,7 +539,8 @@ def add_error_handlers(app: FastAPI) -> None:
         field = exc.field.lstrip("-") if exc.field else None
         title = TITLES.get(status, "Bad request")
         response = await answer(request, status, title, exc.detail, field, exc.value,
-                                headings.get(type(exc)))
+                                headings.get(type(exc)),
+                                later_links(exc) if isinstance(exc, NotYetError) else ())
         retry = getattr(exc, "retry_after", None)
         if retry is not None:
             response.headers["Retry-After"] = str(max(1, math.ceil(retry)))
@@ -634,6 +649,8 @@ Q = Annotated[str | None, Query()]
 LedgerRevision = Annotated[str | None, Query(description="the ledger as it was at this "
                                              "revision (a whole number, as a page's "
                                              "citation names it); default: the newest")]
+Search = Annotated[str | None, Query(description="only deals whose id, name, announcer "
+                                     "or description holds this text, in any case")]
 PriceYear = Annotated[str | None, Query(description="prices of this year (a whole number; "
                                         "default: the latest year the currency's deflator "
                                         "covers), as the CLI's --price-year")]
@@ -744,23 +761,26 @@ def add_routes(app: FastAPI) -> None:
                       api_path=f"{API}/charts/reality")
 
     @app.get(f"{API}/ledger", tags=["ledger"],
-             summary="Deals with stages and reality ratios (filters: region, sector, year, kind)")
+             summary="Deals with stages and reality ratios (filters: region, sector, year, kind; "
+             "q: text search)")
     def api_ledger(request: Request, region: Q = None, sector: Q = None, year: Q = None,
                    kind: Q = None, currency: Q = None, price_year: PriceYear = None,
                    format: Format = None, table: Table = None,
-                   revision: LedgerRevision = None) -> Response:
+                   revision: LedgerRevision = None, q: Search = None) -> Response:
         view = views.deals_view(views.at_revision(web(request), revision), page_url(request),
                                 region=region, sector=sector,
-                                year=year, kind=kind, currency=currency, price_year=price_year)
+                                year=year, kind=kind, currency=currency, price_year=price_year,
+                                q=q)
         return as_api(view, format, table, name_filters=True)
 
     @app.get("/ledger", include_in_schema=False)
     def ledger(request: Request, region: Q = None, sector: Q = None, year: Q = None,
                kind: Q = None, currency: Q = None, price_year: Q = None,
-               revision: Q = None) -> HTMLResponse:
+               revision: Q = None, q: Q = None) -> HTMLResponse:
         view = views.deals_view(views.at_revision(web(request), revision), page_url(request),
                                 region=region, sector=sector,
-                                year=year, kind=kind, currency=currency, price_year=price_year)
+                                year=year, kind=kind, currency=currency, price_year=price_year,
+                                q=q)
         return render(request, "ledger.html", view, "ledger")
 
     @app.get(f"{API}/ledger/totals", tags=["ledger"],

@@ -9,7 +9,6 @@ import contextlib
 import csv
 import io
 import json
-import re
 from collections.abc import Mapping
 from functools import partial
 from typing import Annotated, Any
@@ -21,7 +20,16 @@ from starlette.concurrency import run_in_threadpool
 
 from moneytrail.errors import ConflictError, MoneytrailError
 from moneytrail.service.result import Result, csv_named_rows, csv_unit_columns
-from moneytrail.service.runs import OPEN_STATUSES, RunNotFound, RunState, check_run_id
+from moneytrail.service.runs import (
+    OPEN_STATUSES,
+    SHORT_ID_SHOWN,
+    RunNotFound,
+    RunState,
+    check_run_id,
+    is_short_id,
+    resolve_run_id,
+    several_runs,
+)
 from moneytrail.service.tasks import LEDGER, known_currencies
 from moneytrail.web import builder
 from moneytrail.web.how_real import run_how_real
@@ -120,57 +128,34 @@ def run_state(request: Request, run: str) -> RunState:
     return state
 
 
-SHORT_ID = re.compile(r"[0-9a-f]{8,31}")     # the first digits of a run id, as lists show it
-SHORT_ID_SHOWN = 20                          # runs listed for a short id that several share
-
-
 def short_id_matches(request: Request, run: str) -> list[str] | None:
-    """For a run's short id (8 to 31 hex digits, as the lists show its first 8): the full
-    ids of the stored runs the visitor may see that start with it (RunStore.ids_starting;
-    a hidden run is left out, as it is "not found": docs/security.md); None for any other
-    text (a full id or a wrong one, which run_state checks). The visibility rule is applied
-    in the query (accounts.plans.visible_runs_clause: it covers what anonymous readers see).
-    At most SHORT_ID_SHOWN + 1 ids: one more than are listed tells that there are more."""
+    """For a run's short id (8 to 31 hex digits, as the lists show its first 8: runs.
+    is_short_id): the full ids of the stored runs the visitor may see that start with it
+    (RunStore.ids_starting; a hidden run is left out, as it is "not found":
+    docs/security.md); None for any other text (a full id or a wrong one, which run_state
+    checks). At most SHORT_ID_SHOWN + 1 ids: one more than are listed tells that there are
+    more."""
+    if not is_short_id(run):
+        return None
+    return queue(request).store.ids_starting(
+        run.strip().lower(), limit=SHORT_ID_SHOWN + 1, visible=visible_to(request))
+
+
+def visible_to(request: Request) -> Any:
+    """The SQL condition on a run id column of the runs the visitor may see
+    (accounts.plans.visible_runs_clause), for RunStore.ids_starting."""
     from moneytrail.accounts.plans import visible_runs_clause
     from moneytrail.web.saved import viewer
 
-    prefix = run.strip().lower()
-    if not SHORT_ID.fullmatch(prefix):
-        return None
     who = viewer(request)
-    return queue(request).store.ids_starting(
-        prefix, limit=SHORT_ID_SHOWN + 1, visible=lambda column: visible_runs_clause(column, who))
-
-
-def several_runs(matches: list[str]) -> str:
-    """The 400's message for a short id that several runs share: how many ("more than 20"
-    when short_id_matches found one more than it lists) and the ids listed."""
-    if len(matches) > SHORT_ID_SHOWN:
-        return (f"more than {SHORT_ID_SHOWN} runs have an id starting with these digits, "
-                f"the first {SHORT_ID_SHOWN}: {', '.join(matches[:SHORT_ID_SHOWN])}; "
-                f"give more digits")
-    return (f"{len(matches)} runs have an id starting with these digits: "
-            f"{', '.join(matches)}; give more digits")
+    return lambda column: visible_runs_clause(column, who)
 
 
 def resolve_short_id(request: Request, run: str) -> str:
-    """The full id of the one run the visitor may see whose id starts with the short id
-    `run`; a 404 when none does, a 400 naming them when several do; any other text
-    unchanged (run_state checks it)."""
-    matches = short_id_matches(request, run)
-    if matches is None:
-        try:
-            return check_run_id(run)
-        except MoneytrailError:
-            # the web app also takes a run's first digits: the message names both forms
-            raise MoneytrailError("a run id is 32 hexadecimal digits (0-9, a-f), or its first "
-                                  "8 or more", field="run id", value=run) from None
-    if not matches:
-        raise RunNotFound("no run on this server has an id starting with these digits",
-                          field="run id", value=run)
-    if len(matches) > 1:
-        raise MoneytrailError(several_runs(matches), field="run id", value=run)
-    return matches[0]
+    """The full id of the one run the visitor may see whose id is `run` or starts with it
+    (service.runs.resolve_run_id, as `moneytrail show` reads it): a 404 when none does, a
+    400 naming them when several do."""
+    return resolve_run_id(queue(request).store, run, visible=visible_to(request))
 
 
 def short_id_redirect(request: Request, run: str, path: str) -> Response | None:
@@ -182,7 +167,7 @@ def short_id_redirect(request: Request, run: str, path: str) -> Response | None:
     if matches is None:
         return None
     if not matches:
-        raise RunNotFound("no run on this server has an id starting with these digits",
+        raise RunNotFound("no stored run has an id starting with these digits",
                           field="run id", value=run)
     if len(matches) == 1:
         query = f"?{request.url.query}" if request.url.query else ""

@@ -27,7 +27,14 @@ from moneytrail.ledger.queries import (
     whole_capex,
 )
 from moneytrail.ledger.queries import ratio as ledger_ratio
-from moneytrail.ledger.records import DEAL_KINDS, KINDS, STAGES, split_list, typed_record
+from moneytrail.ledger.records import (
+    DEAL_KINDS,
+    KINDS,
+    SECTORS,
+    STAGES,
+    split_list,
+    typed_record,
+)
 from moneytrail.numbers import currency_of_symbol
 from moneytrail.report.units import money, region_label
 from moneytrail.web.state import WebState
@@ -213,11 +220,17 @@ def year_param(value: str | None) -> int | None:
 
 
 def choice_param(name: str, value: str | None, choices: tuple[str, ...]) -> str | None:
+    """A query value that is one of `choices` (codes), read in any case and given back as
+    the choice ('Committed' -> 'committed'); another is a MoneytrailError naming `name`, the
+    value and the choices."""
     text = text_param(name, value)
-    if text is not None and text not in choices:
+    if text is None or text in choices:
+        return text
+    same = [choice for choice in choices if choice.casefold() == text.casefold()]
+    if len(same) != 1:
         raise MoneytrailError(f"unknown {name} (use {', '.join(choices)})", field=name,
                               value=text)
-    return text
+    return same[0]
 
 
 def price_year_param(value: str | None) -> int | None:
@@ -243,12 +256,31 @@ def ledger_options(currency: str | None, price_year: str | None = None) -> dict[
 
 
 # -- ledger -------------------------------------------------------------------------------
+def money_choices(state: WebState, currency: str) -> dict[str, list[Any]]:
+    """What the money controls of a ledger page offer: the currencies of the macro data
+    (Converter.currencies, the ones `currency` is checked against) and the price years
+    amounts in `currency` (the page's) can be shown at (Converter.price_years)."""
+    converter = state.ledger.converter()
+    return {"currency": sorted(converter.currencies),
+            "price_year": converter.price_years(currency)}
+
+
 def deals_view(state: WebState, url: str, *, region: str | None = None,
                sector: str | None = None, year: str | None = None, kind: str | None = None,
-               currency: str | None = None, price_year: str | None = None) -> View:
-    """Deals with the latest amount at each stage and the reality ratios, filtered."""
-    filters = {"region": text_param("region", region), "sector": text_param("sector", sector),
-               "year": year_param(year)}
+               currency: str | None = None, price_year: str | None = None,
+               q: str | None = None) -> View:
+    """Deals with the latest amount at each stage and the reality ratios, filtered; `q`:
+    only deals whose id, name, announcer or description holds this text, in any case (the
+    ledger's `search` filter, queries.select_deals)."""
+    from moneytrail.ledger.queries import canonical, known_regions
+
+    # codes in any case, shown and passed on as the ledger writes them ('us' -> 'US')
+    region = text_param("region", region)
+    sector = text_param("sector", sector)
+    filters = {"region": region and canonical("region", region,
+                                              known_regions(state.ledger.tables())),
+               "sector": sector and canonical("sector", sector, SECTORS),
+               "year": year_param(year), "search": text_param("q", q)}
     kind = choice_param("kind", kind, DEAL_KINDS)
     options = ledger_options(currency, price_year)
     listing = state.ledger.list(**filters, **options)
@@ -288,10 +320,11 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
                     ["moneytrail", "ledger", "list", *options_cli(given)], python,
                     api_url(url, "deals"))),
                 filters={"region": filters["region"], "sector": filters["sector"],
-                         "year": filters["year"], "kind": kind,
+                         "year": filters["year"], "kind": kind, "q": filters["search"],
                          "currency": options.get("currency"),
                          "price_year": options.get("price_year")},
-                choices=choices, deals=deals, tables=["deals"], shown=shown,
+                choices=choices, money_choices=money_choices(state, currency_used),
+                deals=deals, tables=["deals"], shown=shown,
                 region_names=names, left_out=left_out)
 
 
@@ -354,6 +387,8 @@ def deals_shown(filters: dict[str, Any], kind: str | None, names: dict[str, str]
         parts.append(f"announced in {filters['year']}")
     if kind:
         parts.append(f"of kind {kind}")
+    if filters.get("search"):
+        parts.append(f"matching \u201c{filters['search']}\u201d")
     return " ".join([f"{count:,} deal" + ("" if count == 1 else "s"), *parts])
 
 
@@ -566,6 +601,7 @@ def totals_view(state: WebState, url: str, *, stage: str | None = None,
                          "price_year": options.get("price_year"),
                          "needs": "yes" if include else None, "by": ",".join(groups)},
                 stages=list(STAGES), totals=rows(frame, columns), tables=["totals"],
+                money_choices=money_choices(state, currency_used),
                 region_names=region_names(state, set(frame.get("region", [])) |
                                           {r["region"] for r in left_out + not_pledges}))
 
