@@ -68,9 +68,10 @@ def test_claims_page_explains_all_four_verdicts(client):
     assert [text_of(i).split(":")[0].strip() for i in items] == \
         ["Supported", "Contradicted",
          # claims of the debate rest on weak evidence: the key says what it is, with the
-         # badges of the verdicts shown so
-         "Supported \u2014 on weak evidence , Uncertain \u2014 on weak evidence , "
-         "Conditional \u2014 on weak evidence", "Uncertain", "Conditional",
+         # badges of the verdicts shown so (a conditional claim's cases carry their own
+         # badges since h216: one of them is contradicted on weak evidence)
+         "Supported \u2014 on weak evidence , Contradicted \u2014 on weak evidence , "
+         "Uncertain \u2014 on weak evidence", "Uncertain", "Conditional",
          "No verdict (too few draws)", "Not applicable (the claim is not about this plan)"]
     assert all(len(text_of(i)) > 30 for i in items)     # a sentence each, not a bare label
 

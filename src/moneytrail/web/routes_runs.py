@@ -249,11 +249,16 @@ def result_warnings(result: Result) -> list[dict[str, Any]]:
 def flat_row(row: dict[str, Any]) -> dict[str, Any]:
     """A row with each mapping cell spread into plain named columns, `<column>_<key>`
     (a claim's `weight` {'assumption_or_weak_p50': 0.0, ...} becomes
-    `weight_assumption_or_weak_p50` ...): a CSV cell holds one value, never a Python repr."""
+    `weight_assumption_or_weak_p50` ...): a CSV cell holds one value, never a Python repr.
+    A list of records (a claim's `cases` and `rests`, drawn as badges on the page) has no
+    place in one cell: it is left out here and kept in the JSON; its text is in a plain
+    column beside it (`verdict_summary`)."""
     out: dict[str, Any] = {}
     for key, value in row.items():
         if isinstance(value, Mapping):
             out.update({f"{key}_{sub}": cell for sub, cell in value.items()})
+        elif isinstance(value, list | tuple) and any(isinstance(v, Mapping) for v in value):
+            continue
         else:
             out[key] = value
     return out
