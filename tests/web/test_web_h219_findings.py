@@ -133,3 +133,57 @@ def test_another_forms_refused_post_still_shows_its_fields(app):
                         follow_redirects=False)
     assert response.status_code == 401
     assert "readonly" in response.text and "kept title" in response.text
+
+
+# -- 2: "Edit this plan" on a saved plan's run edits that plan ---------------------------------
+def edit_link(page: str) -> tuple[str, str]:
+    """The run page's first action link: (its address, its words)."""
+    actions = re.search(r'<p class="actions">(.*?)</p>', page, re.S).group(1)
+    found = re.search(r'<a href="([^"]*)">([^<]*)</a>', actions)
+    return html.unescape(found.group(1)), text(actions)
+
+
+def test_edit_on_a_saved_plans_run_makes_a_new_revision_and_keeps_defaults(app, plan):
+    from accounts_fixtures import bearer
+    from runs_helpers import wait_done
+
+    from moneytrail.web.runs import decode_draft
+
+    assert "horizon_years" not in plan
+    created = TestClient(app, base_url=HTTPS).post(
+        "/api/v1/saved-plans", headers=bearer(app, "eve"),
+        json={"title": "Edit from the run", "visibility": "public", "plan": plan})
+    assert created.status_code == 201, created.text
+    pid = created.json()["id"]
+    eve = login(app, "eve")
+    response = eve.post(f"/saved/{pid}/run", data={"csrf_token": eve.csrf},
+                        follow_redirects=False)
+    rid = response.headers["location"].removeprefix("/r/")
+    assert wait_done(eve, rid)["status"] == "done"
+
+    link, words = edit_link(eve.get(f"/r/{rid}").text)
+    assert link.startswith("/build?plan=") and f"&saved={pid}&rev=1" in link, link
+    assert "makes its next revision" in words
+    draft = decode_draft(re.search(r"plan=([^&]+)", link).group(1))
+    assert "horizon_years" not in draft                     # a default stays a default
+    builder_page = eve.get(link).text
+    fields = form_fields(builder_page)
+    assert fields["horizon_years"] == ""
+    assert fields["saved_id"] == str(pid) and fields["saved_revision"] == "1"
+    fields["budget"] = "21 bn"
+    saved = eve.post("/saved", data={**fields, "action": "save"}, follow_redirects=False)
+    assert saved.status_code == 303 and saved.headers["location"].startswith(f"/saved/{pid}")
+    mine = eve.get("/api/v1/saved-plans").json()["plans"]
+    assert [p["title"] for p in mine].count("Edit from the run") == 1    # no second plan
+    stored = eve.get(f"/api/v1/saved-plans/{pid}").json()
+    assert stored["revision"] == 2 and "horizon_years" not in stored["plan"]
+
+    # someone else: a copy, and the page says so
+    mal = login(app, "mal")
+    link, words = edit_link(mal.get(f"/r/{rid}").text)
+    assert "saved=" not in link and "Edit a copy of this plan" in words
+    assert "saving the copy makes a new plan" in words and "revision 1" in words
+    assert "horizon_years" not in decode_draft(re.search(r"plan=([^&]+)", link).group(1))
+    # anyone not logged in: a copy too
+    link, words = edit_link(TestClient(app, base_url=HTTPS).get(f"/r/{rid}").text)
+    assert "saved=" not in link and "Edit a copy of this plan" in words
