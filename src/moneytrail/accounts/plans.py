@@ -220,6 +220,26 @@ class SavedPlans:
                 .order_by(SavedPlan.updated_at.desc(), SavedPlan.id.desc())).all()
         return [{**self._public(row, row.owner_name), "is_owner": True} for row in rows]
 
+    def of_run(self, run_id: str, viewer: int | None) -> list[dict[str, Any]]:
+        """The saved plans the run `run_id` is recorded on (run from the plan's page, or a
+        rerun of such a run) that `viewer` (an account id, None for anonymous) may see: not
+        deleted, and public or the viewer's own. Each as `get` returns it, plus
+        `run_revision` (the plan's revision the run was recorded at); the viewer's own
+        first, then the most recently changed."""
+        seen = or_(SavedPlan.visibility == "public",
+                   SavedPlan.owner_id == viewer if viewer is not None else false())
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(*SavedPlan.__table__.c, Account.name.label("owner_name"),
+                       SavedPlanRun.revision.label("run_revision"))
+                .join(SavedPlanRun, SavedPlanRun.plan_id == SavedPlan.id)
+                .join(Account, Account.id == SavedPlan.owner_id)
+                .where(SavedPlanRun.run_id == run_id, SavedPlan.deleted.is_(False), seen)
+                .order_by(SavedPlan.updated_at.desc(), SavedPlan.id.desc())).all()
+        found = [{**self._public(row, row.owner_name), "is_owner": row.owner_id == viewer,
+                  "run_revision": row.run_revision} for row in rows]
+        return sorted(found, key=lambda saved: not saved["is_owner"])
+
     def identical(self, owner: int, title: str, description: str, plan: dict[str, Any]
                   ) -> dict[str, Any] | None:
         """The owner's saved plan (newest first) that `create` with these `title`,

@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from moneytrail.accounts.store import AccountError, AuthError, Throttled, Who
 from moneytrail.errors import MoneytrailError
 from moneytrail.web import auth, formerrors
+from moneytrail.web.draft_login import MAX_DRAFT_FIELD, builder_target
 from moneytrail.web.query import checked_json_body
 
 router = APIRouter()
@@ -58,10 +59,14 @@ def login_form(request: Request, next: str | None = None) -> HTMLResponse:
 def login(request: Request, name: Annotated[str, Form(max_length=200)] = "",
           password: Annotated[str, Form(max_length=4096)] = "",
           csrf_token: Annotated[str, Form(max_length=200)] = "",
-          next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
-    """Check the password and start a new session (a fresh id: rotated at login)."""
+          next: Annotated[str, Form(max_length=2000)] = "/",
+          draft: Annotated[str, Form(max_length=MAX_DRAFT_FIELD)] = "") -> Response:
+    """Check the password and start a new session (a fresh id: rotated at login). `draft`:
+    the builder's draft of a refused save (web.draft_login), which the login leads back to
+    instead of `next`; kept in the form when the login fails."""
     auth.check_login_token(request, csrf_token)
-    target = auth.safe_next(next)
+    target = builder_target(draft) or auth.safe_next(next)
+    draft = draft if builder_target(draft) else ""
     old = request.cookies.get(auth.cookie_name(request))
     try:
         session = auth.accounts(request).login(name, password, client=auth.client_of(request),
@@ -75,7 +80,7 @@ def login(request: Request, name: Annotated[str, Form(max_length=200)] = "",
                                    exc.detail)]
         rendered = page(request, "login.html",
                         status=429 if isinstance(exc, Throttled) else 401,
-                        next=target, token=token, name=name,
+                        next=auth.safe_next(next), token=token, name=name, draft=draft,
                         **formerrors.context(errors, [("password", "name")]))
         if isinstance(exc, Throttled):
             rendered.headers["Retry-After"] = str(exc.retry_after)

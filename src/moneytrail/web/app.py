@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -459,10 +459,14 @@ async def session_ended(request: Request, detail: str,
     """A form post refused because no one is signed in (the session ended while the form was
     open, or the visitor never signed in: the page says which, by the session cookie): 401
     with a login link back to the form's page and every non-secret field the user sent,
-    escaped and read-only, so nothing typed is lost. Never stored."""
+    escaped and read-only, so nothing typed is lost. The builder's Save (POST /saved) gets a
+    login form instead, whose hidden field carries the builder's draft through the login
+    back to a filled builder (web.draft_login), not ~140 raw boxes. Never stored."""
     from moneytrail.accounts.store import IDLE
+    from moneytrail.web.auth import cookie_name, login_token
 
     fields: list[tuple[str, str]] = []
+    draft = ""
     if request.headers.get("content-type", "").startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")):
         try:
@@ -472,14 +476,25 @@ async def session_ended(request: Request, detail: str,
         if form is not None:
             fields = [(name, value) for name, value in form.multi_items()
                       if isinstance(value, str) and not is_secret(name)]
-    from moneytrail.web.auth import cookie_name
+        if form is not None and request.url.path == "/saved":   # the builder's Save button
+            from moneytrail.web.draft_login import builder_draft
 
+            draft = builder_draft(dict(fields), request.app.state.workspace.valuechain)
     had_session = bool(request.cookies.get(cookie_name(request)))   # else never signed in
+    cookies = HTMLResponse("")
+    # the builder's draft: a login form on the page carries it (draft_login), never the raw
+    # fields; any other form: its fields, read-only, and a link to the login page
+    token = login_token(request, cookies) if draft else ""
     page = request.app.state.templates.get_template("session_ended.html").render(
-        request=request, meta=None, nav=None, detail=detail, fields=fields,
-        had_session=had_session,
+        request=request, meta=None, nav=None, detail=detail,
+        fields=[] if draft else fields, draft=draft, token=token,
+        draft_pairs=parse_qsl(draft),
+        draft_title=dict(fields).get("title", "").strip(), had_session=had_session,
         next=form_page(request), idle_minutes=int(IDLE.total_seconds() // 60))
     response = HTMLResponse(page, status_code=401, headers=dict(headers or {}))
+    for header, value in cookies.raw_headers:
+        if header == b"set-cookie":
+            response.raw_headers.append((header, value))
     response.headers["Cache-Control"] = "no-store"
     return response
 

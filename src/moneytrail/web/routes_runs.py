@@ -641,7 +641,9 @@ def add_run_routes(app: FastAPI) -> None:
         traced = reference_traces(request)
         who = request.app.state.templates.globals.get("current_user")
         rerun = newer_run(request, state.result)
-        anonymous = (who is None or who(request) is None) and rerun is None
+        origin = saved_origin(request, state.id)
+        # a saved plan's run names the plan as it is now: never kept for later readers
+        anonymous = (who is None or who(request) is None) and rerun is None and origin is None
         key = (state.id, origin_of(request),
                tuple(t["run_id"] for t in traced.values() if t["status"] == "done"),
                ledger_revision(request))          # the claims section cites the ledger
@@ -652,7 +654,7 @@ def add_run_routes(app: FastAPI) -> None:
         claims = run_page_claims(request, state.result)
         response = page(request, "run.html", view=view, meta=view["meta"],
                         api=f"{API}/runs/{state.id}", traced=traced, rerun=rerun,
-                        plan_claims=claims,
+                        plan_claims=claims, saved_from=origin,
                         how_real=run_how_real(request.app.state.web, state.result))
         if anonymous and not claims.get("retry"):
             keep(pages, key, bytes(response.body))
@@ -868,6 +870,27 @@ def rerun_request(request: Request, result: Result) -> tuple[Any, int, int]:
     prov = result.provenance
     plan = plan_from_mapping(request.app.state.workspace, prov.inputs["plan"])
     return plan, web_draws(prov.draws), check_seed(prov.seed)
+
+
+def saved_origin(request: Request, run_id: str) -> dict[str, Any] | None:
+    """The saved plan a trace run was started from, for the run page's "Edit this plan"
+    (tester h219: it opened an unlinked copy, with every default written out): None for a
+    run of no saved plan the visitor may see. Else the plan (its owner's first): `link`
+    opens it in the builder as the plan's own page does (saved.draft_link): for its owner,
+    signed in as an editor (`own`), as an edit whose save is the plan's next revision; for
+    anyone else as a copy. `run_revision`: the revision the run was made from."""
+    from moneytrail.web import auth
+    from moneytrail.web.saved import draft_link, store
+
+    current = auth.who(request)
+    plans = store(request).of_run(run_id, current.id if current else None)
+    if not plans:
+        return None
+    saved = plans[0]
+    own = bool(saved["is_owner"] and current is not None and current.can_edit)
+    return {"id": saved["id"], "title": saved["title"], "owner": saved["owner"],
+            "own": own, "revision": saved["revision"], "run_revision": saved["run_revision"],
+            "link": draft_link(saved, with_revision=own)}
 
 
 def newer_run(request: Request, result: Result) -> dict[str, Any] | None:
