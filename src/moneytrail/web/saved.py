@@ -46,6 +46,21 @@ def store(request: Request) -> SavedPlans:
     return state.saved_plans
 
 
+def owns(request: Request, plan_id: str, who: Who | None) -> bool:
+    """Whether `who` (an editor) owns the saved plan `plan_id` (digits) and may make a new
+    revision of it from the builder; False for anyone else, for a plan that is not there
+    (deleted, never saved) or a private plan of another owner, alike: nothing of another
+    owner's plan is read out."""
+    from moneytrail.errors import NotFoundError
+
+    if who is None or not who.can_edit or not is_number(plan_id):
+        return False
+    try:
+        return bool(store(request).get(check_id(plan_id), who.id)["is_owner"])
+    except NotFoundError:
+        return False
+
+
 def viewer(request: Request) -> int | None:
     current = auth.who(request)
     return current.id if current else None
@@ -187,6 +202,7 @@ async def save_from_builder(request: Request,
     """The builder's Save button: the whole builder form plus visibility (new plans) or
     saved_id and saved_revision (a new revision of an existing plan)."""
     from moneytrail.web import builder
+    from moneytrail.web.draft_login import visibility_of
     from moneytrail.web.runs import decode_draft, encode_draft
 
     form = await form_of(request)          # parsed (and size-limited) by the CSRF check
@@ -203,7 +219,8 @@ async def save_from_builder(request: Request,
         f"&dup={encode_draft({'rows': duplicates})}" if duplicates else "")
     saved_id = form.get("saved_id", "")
     back = f"/build?plan={token}&check=1&unsaved=1{typed_param(typed, texts)}" + (
-        f"&saved={saved_id}&rev={form.get('saved_revision', '')}" if saved_id else "")
+        f"&saved={saved_id}&rev={form.get('saved_revision', '')}" if saved_id else
+        "&vis=public" if visibility_of(form) else "")
     if duplicates:                  # a repeated row the plan would drop: shown, not saved
         return RedirectResponse(fitting_location(back, form), status_code=303)
     try:
