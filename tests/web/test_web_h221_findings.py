@@ -181,3 +181,29 @@ def test_opening_another_owners_revision_address_offers_a_new_plan_only(app,
     assert "not the owner of saved plan 999999: saving makes a new plan" in text(other)
     # a reader sees no Save fieldset and no note
     assert "not the owner" not in text(login(app, "rita").get(address).text)
+
+
+@pytest.mark.parametrize("plan_id", ["0", "999999999999", "2147483648"])
+def test_an_id_that_cannot_be_a_plan_reads_as_anyone_elses_and_is_no_error(app, plan_id):
+    from moneytrail.web.runs import encode_draft
+
+    page = login(app, "mal").get(f"/build?plan={encode_draft({'title': 'x'})}"
+                                 f"&saved={plan_id}&rev=1")
+    assert page.status_code < 500
+    assert "Save as a new revision" not in text(page.text)
+
+
+def test_the_owner_of_a_deleted_plan_is_told_it_is_deleted_not_that_it_is_anothers(app, plan):
+    created = TestClient(app, base_url=HTTPS).post(
+        "/api/v1/saved-plans", headers=bearer(app, "eve"),
+        json={"title": "Soon deleted", "visibility": "private", "plan": plan})
+    pid = created.json()["id"]
+    eve = login(app, "eve")
+    _, fields = revision_form(eve, pid)
+    assert TestClient(app, base_url=HTTPS).delete(
+        f"/api/v1/saved-plans/{pid}", headers=bearer(app, "eve")).status_code in (200, 204)
+    location = relogin(eve, ended(eve, fields), "eve")
+    assert "saved=" not in location, location
+    words = text(eve.get(location).text)
+    assert f"Saved plan {pid} is deleted: saving makes a new plan of yours." in words
+    assert "not the owner" not in words and "Save as a new revision" not in words

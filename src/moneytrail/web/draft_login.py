@@ -97,12 +97,12 @@ def for_account(request: Request, target: str, who: Who) -> str:
     the one that was editing it). Then the draft opens as a new plan of `who`'s: `saved`
     and `rev` dropped, `other=<id>` added so the builder says why (routes_runs.build_form);
     the other plan is not looked up beyond "is it yours", so nothing of it is shown."""
-    from moneytrail.web.saved import owns
+    from moneytrail.web.saved import relation
 
     parts = urlsplit(target)
     pairs = parse_qsl(parts.query, keep_blank_values=False)
     saved = dict(pairs).get("saved", "")
-    if parts.path != "/build" or not saved or owns(request, saved, who):
+    if parts.path != "/build" or not saved or relation(request, saved, who) == "owner":
         return target
     kept = [(key, value) for key, value in pairs if key not in ("saved", "rev", "check")]
     return "/build?" + urlencode([*kept, ("other", saved), ("check", "1")])

@@ -1291,24 +1291,28 @@ def build_form(request: Request, *, plan: str | None, reference: str | None,
 
 
 def saved_binding(request: Request, saved: str | None, other: str | None
-                  ) -> tuple[str, str]:
-    """(the saved plan id the builder's Save makes a new revision of, or ''; the id of a
-    saved plan the signed-in editor is not the owner of, or ''): `saved` binds the form for
-    the plan's owner only; for another editor it, or `other` (the login's note:
-    web.draft_login.for_account), is a plan they cannot change, so saving makes a new plan.
-    Only ownership is asked: nothing of another owner's plan is read out."""
+                  ) -> tuple[str, dict[str, str]]:
+    """(the saved plan id the builder's Save makes a new revision of, or ''; {} or
+    {"id": <id>, "relation": 'other' | 'deleted'} for a saved plan the signed-in editor
+    cannot revise, so that saving makes a new plan): `saved` binds the form for the plan's
+    owner only; for another editor it, or `other` (the login's note:
+    web.draft_login.for_account), names a plan they cannot change. Only ownership is
+    asked (web.saved.relation): nothing of another owner's plan is read out."""
     from moneytrail.accounts.plans import is_number
     from moneytrail.web import auth
-    from moneytrail.web.saved import owns
+    from moneytrail.web.saved import relation
 
     current = auth.who(request)
     if current is None or not current.can_edit:
-        return "", ""
-    if saved and is_number(saved):
-        return (saved, "") if owns(request, saved, current) else ("", saved)
-    if other and is_number(other) and not owns(request, other, current):
-        return "", other
-    return "", ""
+        return "", {}
+    plan_id = saved if saved and is_number(saved) else other if other and is_number(
+        other) else ""
+    if not plan_id:
+        return "", {}
+    found = relation(request, plan_id, current)
+    if found == "owner":
+        return (plan_id, {}) if plan_id == saved else ("", {})
+    return "", {"id": str(int(plan_id)), "relation": found}
 
 
 def saved_titled(request: Request, draft: Mapping[str, Any],

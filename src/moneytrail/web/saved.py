@@ -46,19 +46,14 @@ def store(request: Request) -> SavedPlans:
     return state.saved_plans
 
 
-def owns(request: Request, plan_id: str, who: Who | None) -> bool:
-    """Whether `who` (an editor) owns the saved plan `plan_id` (digits) and may make a new
-    revision of it from the builder; False for anyone else, for a plan that is not there
-    (deleted, never saved) or a private plan of another owner, alike: nothing of another
-    owner's plan is read out."""
-    from moneytrail.errors import NotFoundError
-
+def relation(request: Request, plan_id: str, who: Who | None) -> str:
+    """What the saved plan `plan_id` (digits) is to `who`, for the builder's Save
+    (accounts.plans.SavedPlans.relation): 'owner' (an editor may make a new revision of
+    it), 'deleted' (theirs, deleted) or 'other' (anyone else's, or no such plan, alike);
+    'other' too for anyone who cannot edit and for an id that is no number."""
     if who is None or not who.can_edit or not is_number(plan_id):
-        return False
-    try:
-        return bool(store(request).get(check_id(plan_id), who.id)["is_owner"])
-    except NotFoundError:
-        return False
+        return "other"
+    return store(request).relation(int(plan_id), who.id)
 
 
 def viewer(request: Request) -> int | None:
