@@ -207,3 +207,34 @@ def test_the_owner_of_a_deleted_plan_is_told_it_is_deleted_not_that_it_is_anothe
     words = text(eve.get(location).text)
     assert f"Saved plan {pid} is deleted: saving makes a new plan of yours." in words
     assert "not the owner" not in words and "Save as a new revision" not in words
+
+
+@pytest.fixture(scope="module")
+def pg_app(tmp_path_factory):
+    """The app on a fresh PostgreSQL schema: its plan ids are a 32-bit column."""
+    from accounts_fixtures import make_app, store_url
+
+    with store_url("postgres", tmp_path_factory.mktemp("h221")) as url:
+        application = make_app(url)
+        yield application
+        application.state.jobs.shutdown()
+        application.state.web.close()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_an_id_beyond_the_column_is_no_error(pg_app, plan):
+    from moneytrail.web.runs import encode_draft
+
+    created = TestClient(pg_app, base_url=HTTPS).post(
+        "/api/v1/saved-plans", headers=bearer(pg_app, "eve"),
+        json={"title": "On PostgreSQL", "visibility": "private", "plan": plan})
+    pid = created.json()["id"]
+    token = encode_draft({"title": "x"})
+    eve, mal = login(pg_app, "eve"), login(pg_app, "mal")
+    assert "Save as a new revision of saved plan" in text(
+        eve.get(f"/build?plan={token}&saved={pid}&rev=1").text)
+    assert "not the owner of saved plan" in text(
+        mal.get(f"/build?plan={token}&saved={pid}&rev=1").text)
+    for big in ("2147483648", "999999999999"):
+        page = mal.get(f"/build?plan={token}&saved={big}&rev=1")
+        assert page.status_code < 500 and "not the owner" in text(page.text)
