@@ -56,6 +56,7 @@ from moneytrail.accounts.models import Account, SavedPlan, SavedPlanRevision, Sa
 from moneytrail.accounts.store import AccountError, Clock, aware, utc_now
 from moneytrail.errors import ConflictError, MoneytrailError, NotFoundError
 from moneytrail.ledger import locking
+from moneytrail.ledger.dbrows import MAX_INTEGER
 from moneytrail.ledger.models import OpenRun, RunOrigin
 from moneytrail.text import same_text, text_problem, unix_lines
 
@@ -207,6 +208,19 @@ class SavedPlans:
         out = self._public(row, row.owner_name)
         out["is_owner"] = row.owner_id == viewer
         return out
+
+    def relation(self, plan_id: int, account: int) -> str:
+        """What saved plan `plan_id` is to `account`: 'owner' (theirs, not deleted),
+        'deleted' (theirs, deleted or purged) or 'other' (another owner's, public or
+        private, or no such plan: the two are not told apart, nothing of the plan is read)."""
+        if not 0 < plan_id <= MAX_INTEGER:          # no such id (a 32-bit column)
+            return "other"
+        with self.engine.connect() as conn:
+            row = conn.execute(select(SavedPlan.owner_id, SavedPlan.deleted)
+                               .where(SavedPlan.id == plan_id)).first()
+        if row is None or row.owner_id != account:
+            return "other"
+        return "deleted" if row.deleted else "owner"
 
     def owned_titled(self, owner: int, title: str) -> list[dict[str, Any]]:
         """The owner's saved plans (not deleted) titled `title` (spaces at its ends ignored),

@@ -19,7 +19,8 @@ from moneytrail.report import units
 from moneytrail.service.result import frame_csv
 
 FORMATS = ("table", "csv", "json")
-AMOUNT_SUFFIXES = ("_low", "_central", "_high")
+# `_in_parts`: a stage's amount summed over a deal's parts (ledger.queries, `ledger list`)
+AMOUNT_SUFFIXES = ("_low", "_central", "_high", "_in_parts")
 
 
 def check_format(fmt: str) -> str:

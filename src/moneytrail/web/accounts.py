@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from moneytrail.accounts.store import AccountError, AuthError, Throttled, Who
 from moneytrail.errors import MoneytrailError
 from moneytrail.web import auth, formerrors
-from moneytrail.web.draft_login import MAX_DRAFT_FIELD, builder_target
+from moneytrail.web.draft_login import MAX_DRAFT_FIELD, builder_target, for_account
 from moneytrail.web.query import checked_json_body
 
 router = APIRouter()
@@ -85,6 +85,8 @@ def login(request: Request, name: Annotated[str, Form(max_length=200)] = "",
         if isinstance(exc, Throttled):
             rendered.headers["Retry-After"] = str(exc.retry_after)
         return rendered
+    if draft:          # a draft revising a saved plan: bound to it only for its owner
+        target = for_account(request, target, session.who)
     redirect = RedirectResponse(target, status_code=303)
     auth.set_session_cookie(request, redirect, session.token)
     redirect.delete_cookie(auth.pre_cookie_name(request), path="/",

@@ -14,13 +14,19 @@ only, each value re-encoded, so the field cannot send anyone off the site.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+if TYPE_CHECKING:
+    from fastapi import Request
+
+    from moneytrail.accounts.store import Who
 
 from moneytrail.errors import MoneytrailError
 
 # the /build parameters a draft is made of (web.routes_runs.build_page), in address order
-DRAFT_KEYS = ("plan", "typed", "shown", "dup", "saved", "rev")
+DRAFT_KEYS = ("plan", "typed", "shown", "dup", "rules", "vis", "saved", "rev")
+VISIBILITIES = ("private", "public")     # the Save fieldset's choices (vis=; private default)
 MAX_DRAFT_FIELD = 250_000       # characters of the login form's draft field
 
 
@@ -45,10 +51,22 @@ def builder_draft(form: Mapping[str, str], valuechain: Any) -> str:
     pairs += [(key, encode_draft(value)) for key, value in
               (("typed", typed), ("shown", texts), ("dup", {"rows": duplicates}))
               if (value["rows"] if key == "dup" else value)]
+    rules = builder.rules_inputs(form)
+    if rules["cap"] or rules["weight"] or rules["categories"]:
+        pairs.append(("rules", encode_draft(rules)))      # as typed, not applied yet
+    pairs += [("vis", vis) for vis in [visibility_of(form)] if vis]
     pairs += [(key, form[field]) for key, field in (("saved", "saved_id"),
                                                      ("rev", "saved_revision"))
               if is_number(form.get(field, ""))]
     return urlencode(pairs)
+
+
+def visibility_of(form: Mapping[str, str]) -> str:
+    """The visibility a builder form chose for a new plan ('public'), as its address's
+    `vis` value; '' for the default (private), a form revising a saved plan (which has no
+    choice: the plan keeps its own) or an unknown value."""
+    vis = form.get("visibility", "")
+    return vis if vis == "public" and not form.get("saved_id") else ""
 
 
 def builder_target(draft: str) -> str | None:
@@ -67,5 +85,24 @@ def builder_target(draft: str) -> str | None:
     values = dict(pairs)
     if any(key in values and not is_number(values[key]) for key in ("saved", "rev")):
         return None
+    if values.get("vis", "private") not in VISIBILITIES:
+        return None
     ordered = [(key, values[key]) for key in DRAFT_KEYS if key in values]
     return "/build?" + urlencode([*ordered, ("check", "1")])
+
+
+def for_account(request: Request, target: str, who: Who) -> str:
+    """`builder_target`'s address for the account that just logged in: unchanged unless it
+    revises a saved plan (`saved=`) that `who` does not own (another account logged in than
+    the one that was editing it). Then the draft opens as a new plan of `who`'s: `saved`
+    and `rev` dropped, `other=<id>` added so the builder says why (routes_runs.build_form);
+    the other plan is not looked up beyond "is it yours", so nothing of it is shown."""
+    from moneytrail.web.saved import relation
+
+    parts = urlsplit(target)
+    pairs = parse_qsl(parts.query, keep_blank_values=False)
+    saved = dict(pairs).get("saved", "")
+    if parts.path != "/build" or not saved or relation(request, saved, who) == "owner":
+        return target
+    kept = [(key, value) for key, value in pairs if key not in ("saved", "rev", "check")]
+    return "/build?" + urlencode([*kept, ("other", saved), ("check", "1")])

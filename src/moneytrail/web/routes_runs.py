@@ -732,12 +732,16 @@ def add_run_routes(app: FastAPI) -> None:
     @app.get("/build", include_in_schema=False)
     def build_page(request: Request, plan: Q = None, reference: Q = None,
                    check: Q = None, typed: Q = None, dup: Q = None,
-                   rules: Q = None, shown: Q = None, held: Q = None) -> HTMLResponse:
+                   rules: Q = None, shown: Q = None, held: Q = None,
+                   vis: Q = None, saved: Q = None, other: Q = None) -> HTMLResponse:
         return build_form(request, plan=plan, reference=reference, check=check == "1",
-                          typed=typed, dup=dup, rules=rules, shown=shown, held=held)
+                          typed=typed, dup=dup, rules=rules, shown=shown, held=held,
+                          vis=vis, saved=saved, other=other)
 
     @app.post("/build", include_in_schema=False)
     async def build_submit(request: Request) -> Response:
+        from moneytrail.web.draft_login import visibility_of
+
         raw = await read_body(request, MAX_BODY)
         form = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
         extra = {}
@@ -752,6 +756,7 @@ def add_run_routes(app: FastAPI) -> None:
         saved = "".join(f"&{key}={form[field]}" for key, field in
                         (("saved", "saved_id"), ("rev", "saved_revision"))
                         if form.get(field, "").isascii() and form.get(field, "").isdigit())
+        saved += "&vis=public" if visibility_of(form) else ""    # the Save fieldset's choice
         action = form.get("action")
         if action == "rules" and not duplicates:
             location = await run_in_threadpool(apply_rules, request, form, draft, typed,
@@ -1201,14 +1206,19 @@ def held_run(request: Request, form: Mapping[str, str]) -> str:
 def build_form(request: Request, *, plan: str | None, reference: str | None,
                check: bool, typed: str | None = None, dup: str | None = None,
                rules: str | None = None, shown: str | None = None,
-               held: str | None = None) -> HTMLResponse:
+               held: str | None = None, vis: str | None = None, saved: str | None = None,
+               other: str | None = None) -> HTMLResponse:
     """The builder form for a draft (link), a reference plan, or a blank plan; with `check`
     the draft is validated and every problem is shown next to its field (builder.all_errors)
     in words for people (builder.error_entry), quoting the value as typed (`typed`,
     typed_param); rows repeating a category or supplier (`dup`, builder.duplicate_rows) are
     shown again with an error. A form with errors shows each input as typed (`shown`,
     builder.as_typed); a valid one its values as read. `held` ('enter', 'private':
-    `held_run`) says why a post did not run the plan. Sent with Cache-Control: no-store."""
+    `held_run`) says why a post did not run the plan. `vis` ('public'): the visibility the
+    Save fieldset shows chosen (private otherwise). `saved` (an id, with `rev`): the saved
+    plan the Save button makes a new revision of, for its owner only; for another editor
+    (or with `other`=<id>, web.draft_login.for_account) the page says that saving makes a
+    new plan of theirs. Sent with Cache-Control: no-store."""
     from moneytrail.scenarios.schema import MAX_TITLE
     from moneytrail.web.jobs import plan_from_mapping, reference_plan
 
@@ -1251,6 +1261,7 @@ def build_form(request: Request, *, plan: str | None, reference: str | None,
         by_anchor.setdefault(entry["anchor"], entry)
     token = encode_draft(draft)
     refs = reference_titles(request)
+    bound, not_owner = saved_binding(request, saved, other)
     warnings, currency = draft_warnings(ws, draft) if check and not errors else ([], "")
     response = page(request, "build.html", nav="build", status=400 if errors else 200,
                 warnings=warnings, warnings_currency=currency,
@@ -1267,7 +1278,9 @@ def build_form(request: Request, *, plan: str | None, reference: str | None,
                 newest_price_year=newest_price_year(ws),
                 choices=builder.choices(request.app.state.workspace.valuechain),
                 references=refs, extra=encode_draft(rows["extra"]) if rows["extra"] else "",
-                already_saved=saved_titled(request, draft), max_title=MAX_TITLE,
+                already_saved=saved_titled(request, draft, bound), max_title=MAX_TITLE,
+                saved_id=bound, not_owner=not_owner,
+                visibility="public" if vis == "public" else "private",
                 meta={"title": "Build a plan", "data_version":
                       request.app.state.workspace.data_version, "ledger_revision": None})
     # never kept for Back: a page of the form shows what its address's draft holds, asked
@@ -1277,10 +1290,37 @@ def build_form(request: Request, *, plan: str | None, reference: str | None,
     return response
 
 
-def saved_titled(request: Request, draft: Mapping[str, Any]) -> list[dict[str, Any]]:
+def saved_binding(request: Request, saved: str | None, other: str | None
+                  ) -> tuple[str, dict[str, str]]:
+    """(the saved plan id the builder's Save makes a new revision of, or ''; {} or
+    {"id": <id>, "relation": 'other' | 'deleted'} for a saved plan the signed-in editor
+    cannot revise, so that saving makes a new plan): `saved` binds the form for the plan's
+    owner only; for another editor it, or `other` (the login's note:
+    web.draft_login.for_account), names a plan they cannot change. Only ownership is
+    asked (web.saved.relation): nothing of another owner's plan is read out."""
+    from moneytrail.accounts.plans import is_number
+    from moneytrail.web import auth
+    from moneytrail.web.saved import relation
+
+    current = auth.who(request)
+    if current is None or not current.can_edit:
+        return "", {}
+    plan_id = saved if saved and is_number(saved) else other if other and is_number(
+        other) else ""
+    if not plan_id:
+        return "", {}
+    found = relation(request, plan_id, current)
+    if found == "owner":
+        return (plan_id, {}) if plan_id == saved else ("", {})
+    return "", {"id": str(int(plan_id)), "relation": found}
+
+
+def saved_titled(request: Request, draft: Mapping[str, Any],
+                 revising: str = "") -> list[dict[str, Any]]:
     """The signed-in editor's own saved plans titled as the draft is (newest first; without
-    the one the builder is making a revision of, ?saved=<id>): the builder names them, so a
-    user back on the form after a save sees it is saved already. [] for anyone else."""
+    the one the builder is making a revision of, `revising`: an id or ''): the builder
+    names them, so a user back on the form after a save sees it is saved already. [] for
+    anyone else."""
     from moneytrail.web import auth
     from moneytrail.web.saved import store
 
@@ -1288,7 +1328,6 @@ def saved_titled(request: Request, draft: Mapping[str, Any]) -> list[dict[str, A
     title = str(draft.get("title") or "").strip()
     if current is None or not current.can_edit or not title:
         return []
-    revising = request.query_params.get("saved", "")
     return [{k: saved[k] for k in ("id", "title", "revision", "visibility", "updated_at")}
             for saved in store(request).owned_titled(current.id, title)
             if str(saved["id"]) != revising]

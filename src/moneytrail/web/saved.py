@@ -46,6 +46,16 @@ def store(request: Request) -> SavedPlans:
     return state.saved_plans
 
 
+def relation(request: Request, plan_id: str, who: Who | None) -> str:
+    """What the saved plan `plan_id` (digits) is to `who`, for the builder's Save
+    (accounts.plans.SavedPlans.relation): 'owner' (an editor may make a new revision of
+    it), 'deleted' (theirs, deleted) or 'other' (anyone else's, or no such plan, alike);
+    'other' too for anyone who cannot edit and for an id that is no number."""
+    if who is None or not who.can_edit or not is_number(plan_id):
+        return "other"
+    return store(request).relation(int(plan_id), who.id)
+
+
 def viewer(request: Request) -> int | None:
     current = auth.who(request)
     return current.id if current else None
@@ -187,6 +197,7 @@ async def save_from_builder(request: Request,
     """The builder's Save button: the whole builder form plus visibility (new plans) or
     saved_id and saved_revision (a new revision of an existing plan)."""
     from moneytrail.web import builder
+    from moneytrail.web.draft_login import visibility_of
     from moneytrail.web.runs import decode_draft, encode_draft
 
     form = await form_of(request)          # parsed (and size-limited) by the CSRF check
@@ -203,7 +214,8 @@ async def save_from_builder(request: Request,
         f"&dup={encode_draft({'rows': duplicates})}" if duplicates else "")
     saved_id = form.get("saved_id", "")
     back = f"/build?plan={token}&check=1&unsaved=1{typed_param(typed, texts)}" + (
-        f"&saved={saved_id}&rev={form.get('saved_revision', '')}" if saved_id else "")
+        f"&saved={saved_id}&rev={form.get('saved_revision', '')}" if saved_id else
+        "&vis=public" if visibility_of(form) else "")
     if duplicates:                  # a repeated row the plan would drop: shown, not saved
         return RedirectResponse(fitting_location(back, form), status_code=303)
     try:
