@@ -111,6 +111,37 @@ def test_the_owners_run_of_a_private_saved_plan_is_still_held_as_private(app):
     assert "held=private" in response.headers["location"], response.headers
 
 
+
+# -- 3: an identical plan saved as public is not the private one ------------------------------
+def save(client: TestClient, fields: dict[str, str]) -> str:
+    response = client.post("/saved", data={**fields, "action": "save",
+                                           "csrf_token": client.csrf},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return response.headers["location"]
+
+
+def test_saving_an_identical_plan_as_public_gives_a_public_plan(app):
+    mal = login(app, "mal", base=BASE)
+    fields = form_fields(mal.get("/build").text)
+    fields.update({"title": "Public at last", "budget": "10 bn", "draws": "100",
+                   "spend-0-category": "accelerators", "spend-0-central": "1",
+                   "visibility": "private"})
+    first = save(mal, fields)
+    assert re.fullmatch(r"/saved/\d+\?done=saved", first), first
+    assert save(mal, fields) == first.replace("done=saved", "done=identical")
+    public = save(mal, {**fields, "visibility": "public"})
+    assert re.fullmatch(r"/saved/\d+\?done=saved", public), public
+    assert public.split("?")[0] != first.split("?")[0]
+    plan_id = public.split("?")[0].rsplit("/", 1)[1]
+    # the public plan is what was asked for: anyone can read it
+    page = TestClient(app, base_url=BASE).get(f"/saved/{plan_id}")
+    assert page.status_code == 200 and "Public at last" in text(page.text)
+    # and saving it as public once more repeats it: nothing new
+    again = save(mal, {**fields, "visibility": "public"})
+    assert again == public.replace("done=saved", "done=identical"), again
+    assert "(same title, description, plan and visibility)" in text(mal.get(again).text)
+
 # last: disabling eve revokes her API keys, which the tests above use
 def test_a_saved_plans_form_posted_after_the_account_was_disabled_is_held(app):
     saved, fields = private_plan_form(app, "Held when disabled")
