@@ -125,8 +125,8 @@ def add(name: Annotated[str, typer.Argument(help="account name (lower case)")],
 @users_app.command("disable")
 def disable(name: NameArg, db: DbOpt = None) -> None:
     """Disable an account: it cannot log in, its sessions end, its API keys are revoked and
-    its unused reset links die for good. `moneytrail users enable NAME` lets it log in again. Accounts are never deleted (nor
-    renamed): a name stays the author of its revisions."""
+    its unused reset links die for good. `moneytrail users enable NAME` lets it log in again.
+    Accounts are never deleted (nor renamed): a name stays the author of its revisions."""
     ledger, accounts = open_accounts(db)
     with ledger:
         changed = accounts.disable(name, by=by())
