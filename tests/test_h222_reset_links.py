@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import create_engine
 
 from moneytrail.accounts import Accounts
-from moneytrail.cli import main
 from moneytrail.accounts.store import AuthError
+from moneytrail.cli import main
 
 PASSWORD = "a long enough passphrase"
 
