@@ -254,17 +254,20 @@ class SavedPlans:
                   "run_revision": row.run_revision} for row in rows]
         return sorted(found, key=lambda saved: not saved["is_owner"])
 
-    def identical(self, owner: int, title: str, description: str, plan: dict[str, Any]
-                  ) -> dict[str, Any] | None:
+    def identical(self, owner: int, title: str, description: str, plan: dict[str, Any],
+                  visibility: str) -> dict[str, Any] | None:
         """The owner's saved plan (newest first) that `create` with these `title`,
-        `description` and `plan` would only repeat: the same title, description and plan
-        mapping as stored (`with_text`); None when there is none."""
+        `description`, `plan` and `visibility` would only repeat: the same title,
+        description, plan mapping as stored (`with_text`) and visibility (a plan saved
+        "public" is not the private one of the same content: who asked for a public plan
+        gets one); None when there is none."""
         title, description = title.strip(), unix_lines(description).strip()
         if not description and str(plan.get("description") or "").strip():
             description = unix_lines(str(plan["description"])).strip()
         stored = json.loads(plan_json(with_text(plan, title, description)))
         return next((saved for saved in self.owned_titled(owner, title)
-                     if saved["description"] == description and saved["plan"] == stored),
+                     if saved["description"] == description and saved["plan"] == stored
+                     and saved["visibility"] == visibility),
                     None)
 
     def visible(self, viewer: int | None) -> list[dict[str, Any]]:

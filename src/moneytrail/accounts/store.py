@@ -439,8 +439,16 @@ class Accounts:
             raise AccountError(f"{name} is the only admin: make another account admin first "
                                "(moneytrail users role NAME admin)", field="name", value=name)
 
+    def _end_resets(self, conn, account: int) -> None:
+        """Use up the account's unused reset links (used_at now), inside the caller's write
+        transaction: a link dies for good, as when a newer one is issued."""
+        conn.execute(update(PasswordReset).where(
+            PasswordReset.account_id == account, PasswordReset.used_at.is_(None))
+            .values(used_at=self.clock()))
+
     def disable(self, name: str, *, by: str | None = None) -> bool:
-        """Disable an account: it can no longer log in, its sessions end, its keys are revoked.
+        """Disable an account: it can no longer log in, its sessions end, its keys are revoked
+        and its unused reset links die for good (enabling it again does not revive them).
         Returns False when it was already disabled (then nothing changes). Raises
         NotFoundError, AccountError (the only enabled admin: `_refuse_last_admin`). `by`: who
         disables it (its `disabled` event)."""
@@ -451,6 +459,7 @@ class Accounts:
             self._refuse_last_admin(conn, account, name)
             conn.execute(update(Account).where(Account.id == account).values(disabled=True))
             conn.execute(delete(Session).where(Session.account_id == account))
+            self._end_resets(conn, account)
             revoked = conn.execute(update(ApiKey).where(
                 ApiKey.account_id == account, ApiKey.revoked.is_(False))
                 .values(revoked=True)).rowcount
@@ -476,8 +485,10 @@ class Accounts:
         same when nothing changed). Its sessions and API keys stay: `session` and `by_key`
         read the role on every request, so a demotion holds from the account's next
         request on (a demoted editor's open form cannot save; a write key of an account now
-        a reader may only read). Raises AccountError (unknown role; demoting the only enabled
-        admin: `_refuse_last_admin`), NotFoundError. `by`: who changes it (its
+        a reader may only read). Its unused reset links die: a link issued for the account
+        with one role never opens it with another (a promotion to admin needs a new link).
+        Raises AccountError (unknown role; demoting the only enabled admin:
+        `_refuse_last_admin`), NotFoundError. `by`: who changes it (its
         `role_changed` event, "editor -> admin")."""
         if role not in ROLES:
             raise AccountError(f"role must be one of {', '.join(ROLES)}", field="role",
@@ -488,6 +499,7 @@ class Accounts:
             if before != role:
                 self._refuse_last_admin(conn, account, name)
                 conn.execute(update(Account).where(Account.id == account).values(role=role))
+                self._end_resets(conn, account)
                 self._record(conn, name, "role_changed", f"{before} -> {role}", by)
         return before
 

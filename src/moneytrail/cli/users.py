@@ -124,15 +124,16 @@ def add(name: Annotated[str, typer.Argument(help="account name (lower case)")],
 # paragraph only and keeps the line breaks of later ones (broken lines at 80 columns)
 @users_app.command("disable")
 def disable(name: NameArg, db: DbOpt = None) -> None:
-    """Disable an account: it cannot log in, its sessions end and its API keys are revoked.
-    `moneytrail users enable NAME` lets it log in again. Accounts are never deleted (nor
-    renamed): a name stays the author of its revisions."""
+    """Disable an account: it cannot log in, its sessions end, its API keys are revoked and
+    its unused reset links die for good. `moneytrail users enable NAME` lets it log in again.
+    Accounts are never deleted (nor renamed): a name stays the author of its revisions."""
     ledger, accounts = open_accounts(db)
     with ledger:
         changed = accounts.disable(name, by=by())
         where = store_line(ledger, db)
     if changed:
-        console.print(f"disabled '{name}': sessions ended, API keys revoked", highlight=False)
+        console.print(f"disabled '{name}': sessions ended, API keys revoked, reset links void",
+                      highlight=False)
     else:
         console.print(f"'{name}' is already disabled: nothing changed", highlight=False)
     console.print(where, highlight=False, markup=False, soft_wrap=True)
@@ -163,7 +164,7 @@ def set_role(name: NameArg,
     """Change an account's role: reader, editor or admin. It holds from the account's next
     request on: its open sessions and API keys keep working with the new role's rights (a
     demoted editor can no longer save; a write key of an account made a reader may only
-    read)."""
+    read). Its unused reset links die: issue a new one after the change."""
     ledger, accounts = open_accounts(db)
     with ledger:
         before = accounts.set_role(name, new_role, by=by())

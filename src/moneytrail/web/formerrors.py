@@ -64,8 +64,9 @@ def every_error(exc: Any, inputs: dict[str, tuple[str, str]]) -> list[dict[str, 
 # can be put on a page through its address.
 DONE_MESSAGES = {"saved": "Saved",
                  "identical": "Nothing new was saved: the plan you saved is identical (same "
-                              "title, description and plan) to this saved plan of yours, so "
-                              "it was not saved twice. To keep a copy, change its title first"}
+                              "title, description, plan and visibility) to this saved plan "
+                              "of yours, so it was not saved twice. To keep a copy, change "
+                              "its title first"}
 
 
 def done(url: str, key: str) -> str:

@@ -1167,11 +1167,16 @@ def newest_price_year(ws: Any) -> int | None:
 # users also Enter), "run_public" (the button of the notice a held run shows: the user saw
 # that the form says private and runs it publicly all the same)
 RUN_ACTIONS = ("run", "run_public", "enter")
-HELD = ("enter", "private")          # why a run was held (`held_run`): build.html's notice
+HELD = ("enter", "private", "session")   # why a run was held (`held_run`): build.html's notice
 
 
 def held_run(request: Request, form: Mapping[str, str]) -> str:
     """Why the builder's post `form` must not run the draft publicly, '' when it may run.
+    'session': the form is bound to a saved plan (it carries `saved_id`, as the builder
+    opened from a saved plan's "Edit the plan in the builder" does) and the requester is
+    not that plan's owner now: anonymous (logged out in another tab), a session that ended
+    or an account disabled, another account, or no such plan. Such a form never runs
+    publicly without "Run publicly anyway", and the notice says nothing of the saved plan.
     'enter': an implicit submission (Enter in a field presses the form's hidden first
     button, action "enter") from a form with the editor's save section, whose visible
     actions are Run (public) and Save (private by default): Enter never picks between them,
@@ -1183,23 +1188,28 @@ def held_run(request: Request, form: Mapping[str, str]) -> str:
     action = form.get("action")
     if action not in ("run", "enter"):
         return ""
-    editor_form = "visibility" in form or bool(form.get("saved_id"))
-    if action == "enter" and editor_form:
-        return "enter"
-    if form.get("visibility", "").strip().lower() == "private":
-        return "private"
-    saved_id = form.get("saved_id", "")
-    if saved_id.isascii() and saved_id.isdigit():
+    saved_id = form.get("saved_id", "").strip()
+    saved: dict[str, Any] | None = None
+    if saved_id:
         from moneytrail.web import auth
         from moneytrail.web.saved import store
 
         current = auth.who(request)
+        if current is None or not (saved_id.isascii() and saved_id.isdigit()):
+            return "session"
         try:
-            saved = store(request).get(int(saved_id), current.id if current else None)
-        except MoneytrailError:              # not found (or not theirs): nothing to keep
-            return ""
-        if saved.get("visibility") == "private":
-            return "private"
+            saved = store(request).get(int(saved_id), current.id)
+        except MoneytrailError:              # not found, or another account's private plan
+            return "session"
+        if not saved.get("is_owner"):
+            return "session"
+    editor_form = "visibility" in form or bool(saved_id)
+    if action == "enter" and editor_form:
+        return "enter"
+    if form.get("visibility", "").strip().lower() == "private":
+        return "private"
+    if saved is not None and saved.get("visibility") == "private":
+        return "private"
     return ""
 
 

@@ -238,12 +238,13 @@ def save_draft(request: Request, who: Who, form: dict[str, str], draft: dict[str
     if not saved_id:
         # the same plan saved again (Back, then Save; a second press): no second plan that
         # nobody could tell apart; the page of the one saved says so (formerrors.DONE_MESSAGES)
-        same = plans.identical(who.id, title, description, draft)
+        visibility = form.get("visibility", "private")
+        same = plans.identical(who.id, title, description, draft, visibility)
         if same is not None:
             return RedirectResponse(formerrors.done(f"/saved/{same['id']}", "identical"),
                                     status_code=303)
         saved = plans.create(owner=who.id, title=title, description=description,
-                             visibility=form.get("visibility", "private"), plan=draft)
+                             visibility=visibility, plan=draft)
         return RedirectResponse(formerrors.done(f"/saved/{saved['id']}", "saved"),
                                 status_code=303)
     plan_id = check_id(saved_id)
