@@ -25,8 +25,12 @@ def wait_done(client, run_id: str, timeout: float = 240) -> dict:
 
 
 def finished(client, body: dict) -> str:
-    """Start a run with `body` and wait until it is done (a failed run fails the test): its id."""
-    response = client.post("/api/v1/runs", json=body)
+    """Start a run with `body` and wait until it is done (a failed run fails the test): its id.
+    A client logged in through the login form (`.csrf`, accounts_fixtures.login) sends its
+    session's CSRF token, as a browser page of that session does."""
+    token = getattr(client, "csrf", None)
+    response = client.post("/api/v1/runs", json=body,
+                           headers={"X-CSRF-Token": token} if token else None)
     assert response.status_code in (200, 202), response.text
     run_id = response.json()["run_id"]
     status = wait_done(client, run_id)
