@@ -190,6 +190,9 @@ def test_the_reality_image_at_the_earlier_revision_draws_the_old_values(edited, 
     drawn: dict[str, str] = {}
 
     class Images:
+        def cached(self, key, fmt):          # nothing drawn yet: every image is drawn here
+            return None
+
         def get_image(self, key, fmt, figure):
             drawn[key] = json.dumps(figure()).replace("<br>", " ")
             return b"<svg/>"
