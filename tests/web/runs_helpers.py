@@ -78,3 +78,9 @@ def run_page_and_tables(db: Path, body: dict, tables: tuple[str, ...]) -> tuple[
                    for name in tables}
     assert page.status_code == 200
     return page.text, payload
+
+
+def page_text(page: str) -> str:
+    """An HTML page's text as a reader sees it: tags dropped, entities decoded, spaces
+    collapsed."""
+    return unescape(" ".join(re.sub(r"<[^>]+>", "", page).split()))

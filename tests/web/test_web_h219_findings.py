@@ -13,7 +13,7 @@ import pytest
 pytest.importorskip("fastapi")
 from accounts_fixtures import HTTPS, PASSWORDS, form_token, login  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
-from runs_helpers import form_fields  # noqa: E402
+from runs_helpers import form_fields, page_text  # noqa: E402
 
 TITLE = "Minister's <draft> – keep"
 
@@ -24,8 +24,7 @@ def app(module_app):
     return module_app
 
 
-def text(page: str) -> str:
-    return html.unescape(" ".join(re.sub(r"<[^>]+>", "", page).split()))
+text = page_text
 
 
 def filled(client) -> dict[str, str]:

@@ -6,7 +6,6 @@ private without a word."""
 
 from __future__ import annotations
 
-import html
 import re
 
 import pytest
@@ -14,7 +13,7 @@ import pytest
 pytest.importorskip("fastapi")
 from accounts_fixtures import bearer, login  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
-from runs_helpers import form_fields  # noqa: E402
+from runs_helpers import form_fields, page_text  # noqa: E402
 
 BASE = "https://testserver"
 SAVED_TITLE = "Cabinet paper – saved title"
@@ -26,8 +25,7 @@ def app(module_app):
     return module_app
 
 
-def text(page: str) -> str:
-    return html.unescape(" ".join(re.sub(r"<[^>]+>", "", page).split()))
+text = page_text
 
 
 def stored_inputs(app) -> str:
