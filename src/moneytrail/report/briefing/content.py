@@ -2014,14 +2014,7 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
     # 4. scorecard and conditions
     tables = []
     card_rows = scorecard_rows(briefs, category_names(ws), per_budget=bool(budget_note))
-    read = [export_rules_on(str(b.result.tables["scorecard"].note or ""), b.result.facts)
-            for b in briefs if "scorecard" in b.result.tables]
-    # no plan id inside a sentence: the export rules' date in words, plans by their titles
-    titles = {str(b.result.facts.get("plan", b.plan.id)): b.plan.title for b in briefs}
-    notes = " ".join(part for part in (
-        export_rules_text([pair for dates, _ in read for pair in dates], titles),
-        merged_note([rest for _, rest in read if rest])) if part).rstrip(". ")
-    notes = plain_plan_note(notes, titles)
+    notes = scorecard_notes(briefs)
     if unit_note:
         notes = (notes + ". " if notes else "") + unit_note.rstrip(". ")
     t = TableView(number=next(tab), caption="Scorecard (median, 90 % interval; share resting on "
@@ -2120,6 +2113,20 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
                      "intro": "; ".join(errors)})
     mark_repeats(sections)
     return sections
+
+
+def scorecard_notes(briefs: list[PlanBrief]) -> str:
+    """The briefing's note under its scorecard: the export-rules dates of every plan's run
+    in one sentence (report.units.export_rules_text, from each run's fact or a legacy
+    note), then the runs' notes merged (merged_note), with no plan id inside a sentence
+    (plans by their titles: plain_plan_note); no trailing full stop, '' for none."""
+    read = [export_rules_on(str(b.result.tables["scorecard"].note or ""), b.result.facts)
+            for b in briefs if "scorecard" in b.result.tables]
+    titles = {str(b.result.facts.get("plan", b.plan.id)): b.plan.title for b in briefs}
+    notes = " ".join(part for part in (
+        export_rules_text([pair for dates, _ in read for pair in dates], titles),
+        merged_note([rest for _, rest in read if rest])) if part).rstrip(". ")
+    return plain_plan_note(notes, titles)
 
 
 def merged_note(notes: list[str]) -> str:
