@@ -133,16 +133,23 @@ def test_sankey_factor_labels_never_overlap(wages, profits, taxes):
 
 def test_scorecard_notes_of_several_plans_are_printed_once():
     from moneytrail.report.briefing.content import merged_note
+    from moneytrail.report.units import export_rules_on, export_rules_text
 
     tail = ("Whole plan budget per GPT-4-level training run: the plan's whole budget over the "
             "runs. Economic profit (rent): capital value added above WACC.")
-    notes = [f"Conditions met: the share of each plan's own conditions that it meets. Export "
-             f"rules read on: {p} 2025-07-01 (a rule counts from the date its caps bind). {tail}"
-             for p in ("a", "b")]
+    notes = [f"Conditions met: the share of each plan's own conditions that it meets. {tail}"
+             for _ in ("a", "b")]
     merged = merged_note(notes)
     assert merged.count("Conditions met") == 1 and merged.count("Whole plan budget") == 1
-    assert "Export rules read on: a 2025-07-01, b 2025-07-01 (a rule counts" in merged
     assert merged_note([]) == ""
+    # the runs' export-rules dates (h223: a fact of each run; a legacy note's sentence is
+    # read and taken out) are said once, before the merged notes
+    read = [export_rules_on(notes[0], {"export_rules_on": {"a": "2025-07-01"}}),
+            export_rules_on("Export rules read on: b 2025-07-01 (a rule counts from the date "
+                            f"its caps bind). {notes[1]}", {})]
+    assert [rest for _, rest in read] == notes
+    assert export_rules_text([pair for dates, _ in read for pair in dates]) == (
+        "Export rules as of 1 July 2025 (a rule counts from the date its caps bind).")
 
 
 def test_reasoning_is_whole_in_the_sources_and_counts_say_what_they_count(reference_html,

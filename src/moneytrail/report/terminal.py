@@ -674,6 +674,8 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
                                                              table.note) if n))
         if name == "conditions":
             table = conditions_in_words(table, result, entities, countries)
+        if name == "scorecard":     # its export-rules date in words, as the web and PDF
+            table = replace(table, note=units.scorecard_note(table.note, result.facts))
         print_table(console, rich_table(table, entities, countries, categories))
     console.print(f"[dim]run {result.run_id} · data {result.provenance.data_label} · "
                   f"code {result.provenance.code_version} · `moneytrail show "

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -1018,33 +1018,74 @@ def claim_date(text: Any) -> str:
     return said
 
 
-# the scorecard note's export-rules sentence as a run stores it (service.tasks: 'Export rules
-# read on: <plan id> <date>, ...'), and its sentences that start with a plan's id
-EXPORT_RULES_READ = re.compile(r"Export rules read on: (.+?) \(a rule counts from the date its "
-                               r"caps bind\)")
+EXPORT_RULES_BIND = "(a rule counts from the date its caps bind)"
+# LEGACY, read only for runs stored before the fact `export_rules_on`
+# (service.result.EXPORT_RULES_ON): their scorecard note said the dates in a sentence,
+# 'Export rules read on: <plan label> <ISO date>, ... (a rule counts from the date its caps
+# bind).' Nothing writes it any more; `export_rules_on` reads it and takes it out of the note.
+LEGACY_EXPORT_RULES = re.compile(r"Export rules read on: (.+?) \(a rule counts from the date "
+                                 r"its caps bind\)\.?")
+# a scorecard note's sentences that start with a plan's id
 PLAN_ID_PREFIXES = ("Conditions met for ", "Budget per training run for ")
+
+
+def export_rules_on(note: str, facts: Mapping[str, Any] | None
+                    ) -> tuple[list[tuple[str, str]], str]:
+    """The dates a run's scorecard read the export rules on, and its note without them.
+    `facts`: the run's facts, whose `export_rules_on` (plan label -> ISO date) gives the
+    dates; a run stored before that fact (LEGACY_EXPORT_RULES) has them only in its `note`,
+    as 'Export rules read on: national-ai-compute 2025-07-01 (...).', read from there. Either
+    way the note comes back without that sentence. Returns ([(plan label, ISO date), ...] in
+    the run's plan order, [] when neither says any; the note, stripped)."""
+    from moneytrail.service.result import EXPORT_RULES_ON  # numpy: only once a run is read
+
+    found = LEGACY_EXPORT_RULES.search(note)
+    rest = note
+    if found:
+        rest = f"{note[:found.start()].rstrip()} {note[found.end():].lstrip()}"
+    dates = (facts or {}).get(EXPORT_RULES_ON)
+    if isinstance(dates, dict) and dates:
+        return [(str(plan), str(day)) for plan, day in dates.items()], rest.strip()
+    read = [entry.rpartition(" ")[::2] for entry in found[1].split(", ")] if found else []
+    return [(plan, day) for plan, day in read if day], rest.strip()
+
+
+def export_rules_text(dates: Iterable[tuple[str, str]],
+                      titles: Mapping[str, str] | None = None) -> str:
+    """The one way every output says which date the export rules were read on. `dates`:
+    (plan label, ISO date) pairs (export_rules_on); `titles`: plan label or id -> title
+    (a plan without one is named by its label). One date for every plan: 'Export rules as of
+    1 July 2025 (a rule counts from the date its caps bind).'; plans read on different
+    dates each named: 'Export rules as of 1 July 2025 for “A”, 1 January 2026 for “B” (...).'
+    '' for no dates."""
+    pairs = list(dict.fromkeys(dates))
+    if not pairs:
+        return ""
+    days = list(dict.fromkeys(claim_date(day) for _, day in pairs))
+    said = days[0] if len(days) == 1 else ", ".join(
+        f"{claim_date(day)} for “{(titles or {}).get(plan, plan)}”" for plan, day in pairs)
+    return f"Export rules as of {said} {EXPORT_RULES_BIND}."
+
+
+def scorecard_note(note: str, facts: Mapping[str, Any] | None,
+                   titles: Mapping[str, str] | None = None) -> str:
+    """A run's scorecard note as every output prints it: the export-rules sentence
+    (export_rules_text, from the run's facts or a legacy note) first, then the rest of the
+    note. `titles`: plan label or id -> title, to name plans read on different dates."""
+    dates, rest = export_rules_on(note, facts)
+    return " ".join(part for part in (export_rules_text(dates, titles), rest) if part)
 
 
 def plain_plan_note(note: str, titles: dict[str, str]) -> str:
     """A scorecard note as a reader reads it: no plan id inside a sentence. `titles`: plan id
-    -> title of the plans the note is about. 'Export rules read on: national-ai-compute
-    2025-07-01 (...)' -> 'Export rules as of 1 July 2025 (...)'; of several plans read on
-    different dates, each date with the plan's title ('as of 1 July 2025 for “A”, 1 January
-    2026 for “B”'). 'Conditions met for <id>: ...' -> 'Conditions met: ...' for one plan,
-    'Conditions met for “<title>”: ...' for several (so too 'Budget per training run')."""
+    -> title of the plans the note is about. 'Conditions met for <id>: ...' -> 'Conditions
+    met: ...' for one plan, 'Conditions met for “<title>”: ...' for several (so too 'Budget
+    per training run'). The export-rules date is scorecard_note's."""
     one = len(titles) <= 1
 
     def named(plan: str) -> str:
         return "" if one else f" for “{titles.get(plan, plan)}”"
 
-    def export(found: re.Match[str]) -> str:
-        read = [entry.rpartition(" ")[::2] for entry in found[1].split(", ")]
-        days = list(dict.fromkeys(claim_date(day) for _, day in read))
-        said = days[0] if len(days) == 1 else ", ".join(
-            f"{claim_date(day)}{named(plan)}" for plan, day in read)
-        return f"Export rules as of {said} (a rule counts from the date its caps bind)"
-
-    note = EXPORT_RULES_READ.sub(export, note)
     for plan in titles:
         for prefix in PLAN_ID_PREFIXES:
             note = note.replace(f"{prefix}{plan}: ",

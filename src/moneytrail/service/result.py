@@ -50,6 +50,11 @@ UNITS = frozenset({"share", "probability", "points", "t CO2e", "FTE-years", "FTE
 # <CUR> million': runs stored before FTE-years)
 PER_MILLION_UNITS = frozenset({"FTE-years", "FTE", "t CO2e"})
 BY_ROW = "by row"       # the unit of a column whose rows carry their unit (a `unit` column)
+# the fact of a run with a scorecard (a trace with analyses, a comparison): plan label (its id;
+# `id #1`, `id #2` when ids repeat) -> the ISO date its export rules were read on
+# (analysis.scorecard.Scorecard.export_rules_on). Runs stored before it said the dates only
+# in the scorecard's note (report.units.export_rules_on reads either).
+EXPORT_RULES_ON = "export_rules_on"
 
 
 def known_unit(unit: str) -> bool:
@@ -494,7 +499,8 @@ class Result:
         """What a table exported alone needs to be read and reproduced: the run id, kind,
         table name, title and note, the run's currency and price year (`money_context`),
         each column's unit, the code and data versions, and from the provenance the seed,
-        draws, inputs and the source ids the figures rest on (docs/results.md, "CSV and
+        draws, inputs and the source ids the figures rest on, and for the scorecard the dates
+        its export rules were read on (EXPORT_RULES_ON) (docs/results.md, "CSV and
         Parquet files"). A DataFrame (`table(name)`) carries none of this: read it here."""
         table = self.known_table(name)
         currency, price_year = self.money_context()
@@ -507,7 +513,9 @@ class Result:
                 "data_version": provenance.data_version,
                 "data_hash": provenance.data_hash,
                 "seed": provenance.seed, "draws": provenance.draws,
-                "sources": list(provenance.sources), "inputs": provenance.inputs}
+                "sources": list(provenance.sources), "inputs": provenance.inputs,
+                **({EXPORT_RULES_ON: self.facts[EXPORT_RULES_ON]}
+                   if name == "scorecard" and EXPORT_RULES_ON in self.facts else {})}
 
     def export_frame(self, name: str) -> pd.DataFrame:
         """The table `name` as `write_tables` writes it: its index as leading columns."""

@@ -31,7 +31,7 @@ from moneytrail.engine.trace import DEFAULT_TIERS, check_draws, check_seed
 from moneytrail.errors import MoneytrailError, ScenarioError
 from moneytrail.ledger.money import DEFLATOR_OF
 from moneytrail.scenarios.schema import Condition, Plan, distinct_labels, number_text, revalidated
-from moneytrail.service.result import Provenance, Result, Table, now_iso
+from moneytrail.service.result import EXPORT_RULES_ON, Provenance, Result, Table, now_iso
 from moneytrail.service.runs import (
     INTERRUPTED,
     OPEN_STATUSES,
@@ -794,8 +794,10 @@ def trace_run_result(ws: Workspace, rid: str, inputs: dict, result: TraceResult,
         tables["country"] = replace(tables["country"], note=site_note)
     totals: dict[str, Any] = {}                   # per-draw jobs and CO2, for the scorecard
     footprint_sources = add_footprints(ws, result, tables, totals)       # issue 14
+    analysed: dict[str, Any] = {}         # facts beside the scorecard: its export-rules date
     if analyses:
-        tables.update(plan_analysis_tables(ws, result, footprints=totals or None))
+        more, analysed = plan_analysis_tables(ws, result, footprints=totals or None)
+        tables.update(more)
     return Result(run_id=rid, kind="trace", title=plan.title,
                   provenance=provenance(ws, inputs, seed=inputs["seed"], draws=inputs["draws"],
                                         sources=plan_sources(ws, plan) + footprint_sources),
@@ -805,6 +807,7 @@ def trace_run_result(ws: Workspace, rid: str, inputs: dict, result: TraceResult,
                                         **(scorecard_facts(result, ws) if analyses else {}),
                                         **(unused_electricity_facts(ws, result)
                                            if analyses else {}),
+                                        **analysed,
                                         **ledger_revision_facts(ws)})
 
 
@@ -1049,17 +1052,20 @@ def evidence_tables(result: TraceResult, headline: pd.DataFrame) -> dict[str, Ta
 
 
 def plan_analysis_tables(ws: Workspace, result: TraceResult,
-                         footprints: dict[str, Any] | None = None) -> dict[str, Table]:
+                         footprints: dict[str, Any] | None = None
+                         ) -> tuple[dict[str, Table], dict[str, Any]]:
     """Scorecard (one plan), lifecycle, conditions and purchases of a traced plan (per-draw
-    values)."""
+    values), and the facts beside them: {EXPORT_RULES_ON: {plan id: ISO date the export
+    rules were read on}}."""
     from moneytrail.analysis.conditions import check_conditions
     from moneytrail.analysis.metrics import Evaluation
 
     plan = result.require_plan()
     from moneytrail.service.lifecycle import lifecycle_table
 
-    tables = {"scorecard": scorecard_table(
-        [result], ws, footprints=None if footprints is None else {result.label: footprints})}
+    card, dates = scorecard_parts(
+        [result], ws, footprints=None if footprints is None else {result.label: footprints})
+    tables = {"scorecard": card}
     # after the scorecard: reuses its lifecycle draws and the trace's CO2 footprint
     tables["lifecycle"] = lifecycle_table(ws, result)
     if plan.conditions:
@@ -1068,7 +1074,7 @@ def plan_analysis_tables(ws: Workspace, result: TraceResult,
                                                 title=TITLES["conditions"],
                                                 note=conditions.attrs.get("note", ""))
     tables.update(purchase_tables(result))
-    return tables
+    return tables, {EXPORT_RULES_ON: dates}
 
 
 def purchase_tables(result: TraceResult) -> dict[str, Table]:
@@ -1230,7 +1236,20 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
                     conditions: list[Condition] | None = None,
                     on: dt.date | None = None,
                     footprints: dict[str, dict[str, Any]] | None = None) -> Table:
-    """Rows: metrics (with their unit); columns: <plan>_<mean|p5|p50|p95>."""
+    """Rows: metrics (with their unit); columns: <plan>_<mean|p5|p50|p95> (the table of
+    `scorecard_parts`, without the dates its export rules were read on)."""
+    return scorecard_parts(results, ws, conditions, on, footprints)[0]
+
+
+def scorecard_parts(results: list[TraceResult], ws: Workspace,
+                    conditions: list[Condition] | None = None,
+                    on: dt.date | None = None,
+                    footprints: dict[str, dict[str, Any]] | None = None
+                    ) -> tuple[Table, dict[str, str]]:
+    """The scorecard table (rows: metrics with their unit; columns:
+    <plan>_<mean|p5|p50|p95>) and the dates its export rules were read on (plan label ->
+    ISO date, the run's fact EXPORT_RULES_ON). The note does not say the dates: every
+    renderer says them from the fact (report.units.scorecard_note)."""
     from moneytrail.analysis.scorecard import scorecard
 
     card = scorecard(results, data=ws.analysis, conditions=conditions, on=on,
@@ -1242,8 +1261,7 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
     flat.insert(0, "unit", list(card.units.values()))
     flat = in_plan_currency(flat, results, ws)
     flat = pd.concat([flat, scorecard_evidence_rows(results, flat, ws.analysis)])
-    note = ("Export rules read on: " + ", ".join(f"{p} {d}" for p, d in dates.items())
-            + " (a rule counts from the date its caps bind). " + COMPUTE_NOTE + " "
+    note = (COMPUTE_NOTE + " "
             + chip_mix_note(results, ws) + compute_share_note(card) + " "
             + hhi_note(card.hhi_markets, ws) + " " + RENT_NOTE
             + rent_left_out(results, ws)) if dates else ""
@@ -1271,7 +1289,7 @@ def scorecard_table(results: list[TraceResult], ws: Workspace,
     column_units = {c: "by row" for c in flat.columns if c != "unit"}
     column_units["unit"] = "text"
     return Table.from_frame("scorecard", flat, title=TITLES["scorecard"], units=column_units,
-                            note=note)
+                            note=note), dict(dates)
 
 
 # what the scorecard's rows of compute, HHI and rent are (analysis.scorecard.ROWS), in its note
@@ -1516,11 +1534,12 @@ def comparison(ws: Workspace, rid: str, inputs: dict, results: list[TraceResult]
     plans = [r.require_plan() for r in results]
     headline = pd.DataFrame({f"{r.label}_{stat}": r.by("headline")[f"share_{stat}"]
                              for r in results for stat in ("p50", "p5", "p95")})
+    card, dates = scorecard_parts(results, ws, conditions)
     tables = {"headline": Table.from_frame(
         "headline", headline,
         title="Plans compared: share of the spending (median, 90 % interval)",
         units=dict.fromkeys(headline.columns, "share")),
-              "scorecard": scorecard_table(results, ws, conditions)}
+              "scorecard": card}
     tables["tco"] = tco_table(ws, results)    # after the scorecard: its lifecycle draws
     tables.update(market_power_tables(ws, results, procurement))
     sources = [s for plan in plans for s in plan_sources(ws, plan)]
@@ -1531,7 +1550,8 @@ def comparison(ws: Workspace, rid: str, inputs: dict, results: list[TraceResult]
                   facts={"plans": [p.id for p in plans],
                          SPEND_YEARS_DEFAULT: [spend_years_default(p) for p in plans],
                          "currencies": [p.currency for p in plans],
-                         "totals": [p.total for p in plans]})
+                         "totals": [p.total for p in plans],
+                         EXPORT_RULES_ON: dates})
 
 
 TCO_NOTE = ("Each plan's total cost of ownership over its horizon, in its own currency at "

@@ -551,11 +551,12 @@ def own_scorecard_note(result: Result) -> str:
     be unsafe: '../../x y')."""
     if "scorecard" not in result.tables:
         return ""
-    note = str(result.tables["scorecard"].note or "")
     plan = run_plan(result.provenance.inputs) or {}
     plan_id = str(plan.get("id") or "")
-    return units.plain_plan_note(note, {plan_id: str(plan.get("title") or plan_id)}
-                                 if plan_id else {})
+    titles = {plan_id: str(plan.get("title") or plan_id)} if plan_id else {}
+    note = units.scorecard_note(str(result.tables["scorecard"].note or ""), result.facts,
+                                titles)
+    return units.plain_plan_note(note, titles)
 
 
 def lifecycle_view(result: Result) -> dict[str, Any] | None:
@@ -1143,8 +1144,9 @@ def tables_view(result: Result, *, url: str, origin: str,
                  for v, c in zip(row, table.columns, strict=True)]
                 for row in table.rows[:MAX_ROWS_SHOWN]]
         text, sources = split_note(jobs_note_in_words(table.note))
-        if name == "scorecard" and titles:     # no plan id inside a sentence
-            text = units.plain_plan_note(text, titles)
+        if name == "scorecard":     # the export-rules date in words; no plan id in a sentence
+            text = units.plain_plan_note(units.scorecard_note(text, result.facts, titles),
+                                         titles)
         shown = readable_title(table.title) if sensitive else table.title
         if reader and name == "claims":
             shown = READER_CHECK_TABLE

@@ -71,6 +71,8 @@ from moneytrail.report.units import (
     difference_text,
     difference_value,
     draws_text,
+    export_rules_on,
+    export_rules_text,
     group_label,
     hhi_no_market_moves,
     hhi_rules_no_rise,
@@ -2012,11 +2014,7 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
     # 4. scorecard and conditions
     tables = []
     card_rows = scorecard_rows(briefs, category_names(ws), per_budget=bool(budget_note))
-    notes = merged_note([str(b.result.tables["scorecard"].note) for b in briefs
-                         if "scorecard" in b.result.tables and b.result.tables["scorecard"].note])
-    # no plan id inside a sentence: the export rules' date in words, plans by their titles
-    notes = plain_plan_note(notes, {str(b.result.facts.get("plan", b.plan.id)): b.plan.title
-                                    for b in briefs})
+    notes = scorecard_notes(briefs)
     if unit_note:
         notes = (notes + ". " if notes else "") + unit_note.rstrip(". ")
     t = TableView(number=next(tab), caption="Scorecard (median, 90 % interval; share resting on "
@@ -2117,27 +2115,30 @@ def build_sections(ws: Workspace, briefs: list[PlanBrief], book: SourceBook,
     return sections
 
 
-EXPORT_DATES = re.compile(r"Export rules read on: (.+) \(a rule counts from the date its caps "
-                          r"bind\)\.")
+def scorecard_notes(briefs: list[PlanBrief]) -> str:
+    """The briefing's note under its scorecard: the export-rules dates of every plan's run
+    in one sentence (report.units.export_rules_text, from each run's fact or a legacy
+    note), then the runs' notes merged (merged_note), with no plan id inside a sentence
+    (plans by their titles: plain_plan_note); no trailing full stop, '' for none."""
+    read = [export_rules_on(str(b.result.tables["scorecard"].note or ""), b.result.facts)
+            for b in briefs if "scorecard" in b.result.tables]
+    titles = {str(b.result.facts.get("plan", b.plan.id)): b.plan.title for b in briefs}
+    notes = " ".join(part for part in (
+        export_rules_text([pair for dates, _ in read for pair in dates], titles),
+        merged_note([rest for _, rest in read if rest])) if part).rstrip(". ")
+    return plain_plan_note(notes, titles)
 
 
 def merged_note(notes: list[str]) -> str:
-    """The scorecard notes of several runs as one: each sentence once, in first-seen order,
-    and the runs' 'Export rules read on: <plan> <date>' sentences as one sentence naming
-    every plan's date ('' for no notes; no trailing full stop)."""
+    """The scorecard notes of several runs as one: each sentence once, in first-seen order
+    ('' for no notes; no trailing full stop). The export-rules dates are not in them
+    (report.units.export_rules_on takes them out, export_rules_text says them)."""
     sentences: list[str] = []
-    dates: list[str] = []
     for note in notes:
         for sentence in re.split(r"(?<=\.)\s+(?=[A-Z“])", note.strip()):
-            found = EXPORT_DATES.fullmatch(sentence)
-            if found:
-                dates += [d for d in found[1].split(", ") if d not in dates]
-                sentence = "\0export"
             if sentence and sentence not in sentences:
                 sentences.append(sentence)
-    export = (f"Export rules read on: {', '.join(dates)} (a rule counts from the date its caps "
-              "bind).")
-    return " ".join(export if s == "\0export" else s for s in sentences).rstrip(". ")
+    return " ".join(sentences).rstrip(". ")
 
 
 def spend_table(number: int, brief: PlanBrief, ws: Workspace, book: SourceBook) -> TableView:
