@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from cli_runs import CliStore, records, words
 
 NVIDIA = "public-money-to-nvidia-and-hyperscalers"      # contradicted for one case, not the other
