@@ -387,7 +387,7 @@ def claims_table(table: Table) -> RichTable:
                    "check verdict", *(("on assumption or weak rows",) if weighted else ()),
                    "sources"):
         out.add_column(column, overflow="fold")
-    records = frame.to_dict("records")
+    records = [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
     previous = None
     weak_shown: list[str] = []   # verdicts on weak evidence: the key under the table says it
     for row in records:
