@@ -179,31 +179,46 @@ def verdict_parts(verdict: str, checks: Iterable[dict]) -> dict[str, object]:
 
 def verdict_summary(verdict: str, weight: object, checks: Iterable[dict]) -> str:
     """A claim's verdict in one line, as its badge says it (web pages, CSV and JSON column
-    `verdict_summary`). `checks`: its check rows (verdict_parts). A conditional claim whose
-    cases disagree names each case with its own verdict and weight, since the claim's weight
-    (the largest of its checks') would hang one case's weakness on all: 'conditional: for
-    the gigafactories, contradicted (15 % weak); for cloud rental, supported — on weak
-    evidence (100 % weak)'. Any other verdict is verdict_words ('supported — on weak evidence').
-    A check resting on a labelled assumption its weight does not count (`rests_on_says`)
-    adds it: 'supported — rests on an assumption: EU buyers face the global supplier mix'
-    (for a case, after that case)."""
+    `verdict_summary`, the terminal's claims table). `checks`: its check rows
+    (verdict_parts). A conditional claim whose cases disagree names each case with its own
+    verdict and weight, since the claim's weight (the largest of its checks') would hang one
+    case's weakness on all: 'conditional: for the gigafactories, contradicted (15 % weak);
+    for cloud rental, supported — on weak evidence (100 % weak)'. Any other verdict is
+    verdict_words ('supported — on weak evidence'). A check resting on a labelled
+    assumption its weight does not count (`rests_on_says`) adds it: 'supported — rests on an
+    assumption: EU buyers face the global supplier mix' (for a case, after that case). The
+    text of summary_pieces, joined."""
+    return "".join(text for text, _, _ in summary_pieces(verdict, weight, checks))
+
+
+def summary_pieces(verdict: str, weight: object, checks: Iterable[dict]) \
+        -> list[tuple[str, str, bool]]:
+    """verdict_summary in pieces, so a renderer can colour each verdict it names (the
+    terminal's claims table): [(text, verdict, weak)], where `verdict` is the verdict a
+    piece says ('' for the words around it: case names, weights, assumptions) and `weak`
+    whether it is said on weak evidence (weak_basis). The pieces' texts joined are the
+    line: [('conditional', 'conditional', False), (': for the gigafactories, ', '', False),
+    ('contradicted', 'contradicted', False), (' (15 % weak)', '', False), ...]."""
     parts = verdict_parts(verdict, checks)
     cases = parts["cases"]
     assert isinstance(cases, list)
     if cases:
-        said = []
-        for case in cases:
-            words = case_words(str(case["verdict"]), case["weight"], "", "")
-            if case["said"]:
-                words = f"{case['said']}, {words}"
+        pieces: list[tuple[str, str, bool]] = [(str(verdict), str(verdict), False)]
+        for k, case in enumerate(cases):
+            said = f"{case['said']}, " if case["said"] else ""
+            pieces.append((("; " if k else ": ") + said, "", False))
+            own = str(case["verdict"])
+            pieces.append((verdict_words(own, case["weight"]), own, bool(case["weak"])))
+            basis = f" ({case['basis']})" if case["basis"] else ""
             rests = assumption_words(r["says"] for r in case["rests"])
-            said.append(f"{words}, {rests}" if rests else words)
-        return f"{verdict}: " + "; ".join(said)
-    words = verdict_words(verdict, weight)
+            if basis or rests:
+                pieces.append((basis + (f", {rests}" if rests else ""), "", False))
+        return pieces
+    words = (verdict_words(verdict, weight), str(verdict), weak_basis(verdict, weight))
     if str(verdict) not in WEAK_BASIS_VERDICTS:
-        return words
+        return [words]
     rests = assumption_words(r["says"] for r in parts["rests"])    # type: ignore[attr-defined]
-    return f"{words} \u2014 {rests}" if rests else words
+    return [words, (f" \u2014 {rests}", "", False)] if rests else [words]
 
 
 def _text(value: object) -> str:

@@ -368,16 +368,16 @@ def coloured(verdict: str) -> str:
 
 
 def claims_table(table: Table) -> RichTable:
-    """Claims: the claim, its verdict and combining rule once (a conditional claim's verdict
-    per case), then each check with its case, bound, figure, P(holds), its own verdict and
-    sources."""
+    """Claims: the claim, its verdict once (as its badge says it on the web pages and in the
+    `verdict_summary` column, analysis.verdicts.verdict_summary: a conditional claim's verdict
+    per case, each with its own evidence weight; any other verdict with its combining rule),
+    then each check with its case, bound, figure, P(holds), its own verdict and sources."""
     frame = table.frame()
     out = RichTable(title=table.title, title_justify="left", show_lines=True,
                     caption=table.note or None, caption_justify="left")   # e.g. too few draws
     from rich.markup import escape
 
-    from moneytrail.analysis.claims import WITHHELD  # no verdict: too few draws
-    from moneytrail.analysis.verdicts import verdict_words, weak_basis, weak_basis_key
+    from moneytrail.analysis.verdicts import weak_basis_key
     from moneytrail.report.evidence import row_weight
 
     weighted = "assumption_or_weak_p50" in frame.columns       # evidence weight (issue 10)
@@ -387,26 +387,16 @@ def claims_table(table: Table) -> RichTable:
                    "check verdict", *(("on assumption or weak rows",) if weighted else ()),
                    "sources"):
         out.add_column(column, overflow="fold")
+    records = [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
     previous = None
     weak_shown: list[str] = []   # verdicts on weak evidence: the key under the table says it
-    for _, row in frame.iterrows():
+    for row in records:
         first = row["claim"] != previous
         previous = row["claim"]
-        combine = str(row.get("combine", "all") or "all")
-        verdict = str(row["verdict"])
-        # 'supported — on weak evidence' (analysis.verdicts), in its own colour
-        weight = row.get("claim_assumption_or_weak_p50")
-        weak = weak_basis(verdict, weight)
-        if weak and verdict not in weak_shown:
-            weak_shown.append(verdict)
-        said = f"[{WEAK_BASIS_COLOUR}]{verdict_words(verdict, weight)}[/]" if weak \
-            else coloured(verdict)
-        if first and verdict in ("conditional", WITHHELD):   # withheld: too few draws
-            claim_cell = said + f"\n{escape(str(row.get('verdict_text', '')))}"
-        elif first:
-            claim_cell = f"{said}\n({COMBINE_RULES.get(combine, combine)})"
-        else:
-            claim_cell = ""
+        claim_cell = ""
+        if first:
+            claim_cell = claim_verdict_cell(row, [r for r in records
+                                                  if r["claim"] == row["claim"]], weak_shown)
         if first and weighted:
             claim_cell += f"\nverdict on assumption or weak rows: {row_weight(row, 'claim_')}"
         when = str(row.get("when", "") or "")
@@ -414,7 +404,7 @@ def claims_table(table: Table) -> RichTable:
         if not isinstance(bound, str) or not bound:
             bound = str(row["bound"])                     # runs stored before it: "min 0.5"
         check = f"{row['check']} ({bound})" + (f"\nif {when}" if when else "")
-        own = str(row.get("check_verdict", verdict))
+        own = str(row.get("check_verdict", row["verdict"]))
         # data, not rich markup: a note's "[1]" or a claim's "[red]" is printed as written
         note = (escape(str(row.get("note") or "")) if first else "",) if noted else ()
         out.add_row(escape(str(row["text"])) if first else "", claim_cell, *note,
@@ -425,6 +415,39 @@ def claims_table(table: Table) -> RichTable:
         key = weak_basis_key(weak_shown)
         out.caption = f"{out.caption}\n{key}" if out.caption else key
     return out
+
+
+def claim_verdict_cell(row: dict[str, Any], rows: list[dict[str, Any]],
+                       weak_shown: list[str]) -> str:
+    """A claim's verdict cell (rich markup): its verdict in one line as its badge says it
+    (analysis.verdicts.summary_pieces of `row`, its first check row, and `rows`, all its
+    check rows: a conditional claim's verdict per case, each case's verdict in its own
+    colour, on weak evidence in WEAK_BASIS_COLOUR), then, for a verdict that is not
+    conditional, its combining rule ('(all checks must hold)'). A verdict withheld (too few
+    draws) says why instead (`verdict_text`). Appends to `weak_shown` each verdict the cell
+    says on weak evidence, once (for the key under the table)."""
+    from rich.markup import escape
+
+    from moneytrail.analysis.claims import WITHHELD  # no verdict: too few draws
+    from moneytrail.analysis.verdicts import summary_pieces
+
+    verdict = str(row["verdict"])
+    if verdict == WITHHELD:
+        return f"{coloured(verdict)}\n{escape(str(row.get('verdict_text', '')))}"
+    said = []
+    for text, own, weak in summary_pieces(verdict, row.get("claim_assumption_or_weak_p50"),
+                                          rows):
+        if not own:
+            said.append(escape(text))
+            continue
+        if weak and own not in weak_shown:
+            weak_shown.append(own)
+        colour = WEAK_BASIS_COLOUR if weak else VERDICT_COLOURS.get(own, "white")
+        said.append(f"[{colour}]{escape(text)}[/]")
+    if verdict == "conditional":        # its cases say it is answered case by case
+        return "".join(said)
+    combine = str(row.get("combine", "all") or "all")
+    return "".join(said) + f"\n({COMBINE_RULES.get(combine, combine)})"
 
 
 # -- market power (analysis.market_power, analysis.procurement) -------------------------------
