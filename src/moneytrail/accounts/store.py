@@ -82,9 +82,9 @@ COMMON_PASSWORDS = Path(__file__).parent / "common-passwords.txt.gz"
 EVENT_KINDS = ("created", "role_changed", "disabled", "enabled", "key_created", "key_revoked",
                "reset_issued", "password_reset", "password_changed")
 RESET_LINK = "reset link"       # the actor of a password reset: whoever held the link
-# the largest event id `history` takes as `before` or `limit` (SQLite's and PostgreSQL's
-# largest integer: a larger one cannot be sent to the store)
-MAX_EVENT_ID = 2 ** 63 - 1
+# the largest event id `history` takes as `before` or `limit`: the largest value of the id
+# column (an Integer: 32 bits on PostgreSQL, which refuses a larger one in the query)
+MAX_EVENT_ID = 2 ** 31 - 1
 ACTOR_LENGTH = int(AccountEvent.__table__.c.actor.type.length)  # type: ignore[attr-defined]
 
 Clock = Callable[[], dt.datetime]

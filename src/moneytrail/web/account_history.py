@@ -52,11 +52,11 @@ def before_param(value: str | None) -> int | None:
     text = (value or "").strip()
     if not text:
         return None
-    if not re.fullmatch(r"[0-9]{1,19}", text) or not 1 <= int(text) <= MAX_EVENT_ID:
+    if not re.fullmatch(r"[0-9]{1,12}", text) or not 1 <= int(text) <= MAX_EVENT_ID:
         shown = text if len(text) <= 40 else text[:40] + "\u2026"
-        raise MoneytrailError("not a place in the history: use the \u201cOlder changes\u201d "
-                              "link (a whole number from 1, the number of the last change "
-                              "of the page before)", field="before", value=shown)
+        raise MoneytrailError("not a page of this history: give the whole number from 1 "
+                              "that the \u201cOlder changes\u201d link gives",
+                              field="before", value=shown)
     return int(text)
 
 
