@@ -82,6 +82,9 @@ COMMON_PASSWORDS = Path(__file__).parent / "common-passwords.txt.gz"
 EVENT_KINDS = ("created", "role_changed", "disabled", "enabled", "key_created", "key_revoked",
                "reset_issued", "password_reset", "password_changed")
 RESET_LINK = "reset link"       # the actor of a password reset: whoever held the link
+# the largest event id `history` takes as `before` or `limit`: the largest value of the id
+# column (an Integer: 32 bits on PostgreSQL, which refuses a larger one in the query)
+MAX_EVENT_ID = 2 ** 31 - 1
 ACTOR_LENGTH = int(AccountEvent.__table__.c.actor.type.length)  # type: ignore[attr-defined]
 
 Clock = Callable[[], dt.datetime]
@@ -347,16 +350,30 @@ class Accounts:
             account=account, kind=kind, details=details, actor=actor,
             created_at=now or self.clock()))
 
-    def history(self, name: str | None = None) -> list[dict]:
+    def history(self, name: str | None = None, *, before: int | None = None,
+                limit: int | None = None) -> list[dict]:
         """The account events, newest first: of every account, or of the account `name`
         (NotFoundError when there is none). Each: {"id": int, "account": str, "kind": one of
         EVENT_KINDS, "details": str, "actor": str, "time": ISO 8601 UTC to the second}. Empty
-        for changes made before migration 0012 (none were recorded)."""
+        for changes made before migration 0012 (none were recorded).
+
+        One page of them (`users history` and the web's account pages): `before`, an event
+        id, keeps only older events (ids below it; events are numbered in the order they
+        were written, so a page stays the same while newer events are added); `limit`, at
+        most that many. Both must be whole numbers from 1 to MAX_EVENT_ID (ValueError else:
+        the caller checks what a user typed and says so in its own words)."""
+        for value in (before, limit):
+            if value is not None and not 1 <= value <= MAX_EVENT_ID:
+                raise ValueError(f"before and limit are 1 to {MAX_EVENT_ID}, not {value}")
         with self.engine.connect() as conn:
             query = select(AccountEvent).order_by(AccountEvent.id.desc())
             if name is not None:
                 self._account_id(conn, name)
                 query = query.where(AccountEvent.account == name)
+            if before is not None:
+                query = query.where(AccountEvent.id < before)
+            if limit is not None:
+                query = query.limit(limit)
             rows = conn.execute(query).all()
         return [{"id": row.id, "account": row.account, "kind": row.kind,
                  "details": row.details, "actor": row.actor,

@@ -1,11 +1,12 @@
 """Routes of issue 12: log in and out, the account page, and the JSON write API.
 
-Pages: `GET /login`, `POST /login`, `POST /logout`, `GET /account`. JSON writes (an API key of
-scope write, or a session plus the `X-CSRF-Token` header): `POST /api/v1/ledger/{kind}` adds a
-source, deal or claim; `PATCH /api/v1/ledger/{kind}/{key}` edits one (quoting the revision it
-was read at); `POST /api/v1/ledger/revisions/{number}/revert` (admins). Every write goes through
-`Ledger.add/edit/revert` with the account's name as author and a required reason, so it is
-validated like the CLI and kept in the history.
+Pages: `GET /login`, `POST /login`, `POST /logout`, `GET /account` (with the account's own
+history; web.account_history has an admin's pages of any account's). JSON writes (an API key
+of scope write, or a session plus the `X-CSRF-Token` header): `POST /api/v1/ledger/{kind}`
+adds a source, deal or claim; `PATCH /api/v1/ledger/{kind}/{key}` edits one (quoting the
+revision it was read at); `POST /api/v1/ledger/revisions/{number}/revert` (admins). Every write
+goes through `Ledger.add/edit/revert` with the account's name as author and a required reason,
+so it is validated like the CLI and kept in the history.
 """
 
 from __future__ import annotations
@@ -113,12 +114,16 @@ async def logout(request: Request) -> Response:
 
 
 @router.get("/account", include_in_schema=False)
-def account_page(request: Request) -> Response:
-    """Who you are logged in as (or a link to log in)."""
+def account_page(request: Request, before: str | None = None) -> Response:
+    """Who you are logged in as (or a link to log in), and the newest changes to your
+    account (`before`: the older ones, web.account_history)."""
+    from moneytrail.web.account_history import before_param, history_page, to_login
+
     current = auth.who(request)
     if current is None:
-        return RedirectResponse("/login?next=/account", status_code=303)
-    return page(request, "account.html", user=current)
+        return to_login(request)
+    history = history_page(request, current.name, before_param(before), current)
+    return page(request, "account.html", user=current, history=history)
 
 
 # -- passwords: change (logged in) and reset (admin-issued one-time link) ------------------

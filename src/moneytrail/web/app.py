@@ -262,10 +262,11 @@ def create_app(db: str | None = None, data: str | None = None, *,
 
     add_claim_routes(app)
     # issue 12: accounts (sessions, CSRF, API keys) and the write routes
-    from moneytrail.web import accounts, auth, editing, saved
+    from moneytrail.web import account_history, accounts, auth, editing, saved
 
     auth.install(app)
     app.include_router(accounts.router)
+    app.include_router(account_history.router)
     app.include_router(editing.router)
     app.include_router(saved.router)
     app.add_middleware(HeadAsGet)       # added last: the outermost layer
