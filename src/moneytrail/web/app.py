@@ -287,6 +287,30 @@ class Static(StaticFiles):
 
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# set in the ASGI scope of a request that arrived from a trusted reverse proxy
+# (`web.server.behind_proxies`): its Host names the proxy's address, not ours
+PROXIED = "moneytrail.proxied"
+
+
+def request_origin(request: Request) -> str:
+    """The address (scheme://host[:port][/root path], no trailing slash) this request
+    reached the site at, for absolute links in what leaves the site (briefings, reset links)
+    when no public address is set. The scheme and Host are the request's (the Host name and
+    port are checked by TrustedHostMiddleware and HostPorts). A Host without a port, from a
+    client that did not come through a trusted proxy, gets the port the server listens on
+    unless that is the scheme's default: `Host: localhost` on port 8000 gives
+    `http://localhost:8000`, not `http://localhost`, where nothing listens. Through a trusted
+    proxy (`PROXIED`) a Host without a port stays so: the proxy listens on the scheme's
+    default port."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    base = str(request.base_url).rstrip("/")
+    server = request.scope.get("server") or (None, None)
+    if (host_port(request.headers.get("host", "")) or request.scope.get(PROXIED)
+            or not server[1] or server[1] == DEFAULT_PORTS.get(request.url.scheme)):
+        return base
+    parts = urlsplit(base)
+    return urlunsplit(parts._replace(netloc=f"{parts.netloc}:{server[1]}"))
 
 
 def host_port(host: str) -> str:
