@@ -178,8 +178,8 @@ def create_app(db: str | None = None, data: str | None = None, *,
     `hosts`: the Host header names it answers to (`allowed_hosts`: default
     MONEYTRAIL_ALLOWED_HOSTS, else the loopback names; plus the public address's host name,
     `with_public_host`); any other Host gets 400. `public`: the
-    site's public address for links in briefings (`public_url`: default MONEYTRAIL_PUBLIC_URL,
-    else none: relative links).
+    site's public address for links in briefings and reset links (`public_url`: default
+    MONEYTRAIL_PUBLIC_URL, else none: the address each request reached, `request_origin`).
 
     Runs are traced on a pool of `workers` threads owned by the app (shut down with it);
     each client address may start `run_limit[0]` runs at once, refilled at `run_limit[1]`

@@ -150,9 +150,8 @@ def behind_proxies(app: Any, proxies: Sequence[str]) -> Any:
     from `X-Forwarded-Proto` (uvicorn's ProxyHeadersMiddleware), so the login throttle counts
     the real client and cookies are `Secure` behind a TLS proxy; a request from any other
     address keeps its own address, whatever headers it sends. A request from a listed proxy
-    is marked
-    (`web.app.PROXIED` in its scope), so links written from its Host keep the proxy's port
-    (`web.app.request_origin`). No proxies: `app` unchanged."""
+    is marked (`web.app.PROXIED` in its scope), so links written from its Host keep the
+    proxy's port (`web.app.request_origin`). No proxies: `app` unchanged."""
     if not proxies:
         return app
     from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
