@@ -63,3 +63,23 @@ def test_through_a_trusted_proxy_a_host_without_a_port_is_the_proxys_address(app
     # a client that is not a listed proxy gets the listening port whatever it forwards
     direct = login(app, "root", base=LOCAL)
     assert reset_link(direct, "localhost").startswith("http://localhost:8876/")
+
+
+def test_request_origin_names_each_port_once():
+    """No Host header (HTTP/1.0): Starlette writes the server's address with its port, which
+    gets no second port; an IPv6 Host and a root path keep their form."""
+    from starlette.requests import Request
+
+    from moneytrail.web.app import PROXIED, request_origin
+
+    def origin(host: str | None, **scope) -> str:
+        headers = [(b"host", host.encode())] if host is not None else []
+        return request_origin(Request({"type": "http", "scheme": "http", "path": "/",
+                                       "root_path": "", "query_string": b"",
+                                       "server": ("127.0.0.1", 8876), "headers": headers,
+                                       **scope}))
+
+    assert origin(None) == "http://127.0.0.1:8876"
+    assert origin("[::1]") == "http://[::1]:8876"
+    assert origin("localhost", root_path="/mt") == "http://localhost:8876/mt"
+    assert origin("localhost", **{PROXIED: True}) == "http://localhost"

@@ -305,8 +305,9 @@ def request_origin(request: Request) -> str:
     from urllib.parse import urlsplit, urlunsplit
 
     base = str(request.base_url).rstrip("/")
+    host = request.headers.get("host", "")      # none: Starlette wrote the server's address
     server = request.scope.get("server") or (None, None)
-    if (host_port(request.headers.get("host", "")) or request.scope.get(PROXIED)
+    if (not host or host_port(host) or request.scope.get(PROXIED)
             or not server[1] or server[1] == DEFAULT_PORTS.get(request.url.scheme)):
         return base
     parts = urlsplit(base)
