@@ -61,3 +61,24 @@ def test_the_public_functions_say_their_arguments_returns_and_errors():
                 assert f"`{name}`" in doc, (function.__qualname__, name)
         assert "Return" in doc and "Raise" in doc.replace("raise", "Raise"), \
             function.__qualname__
+
+
+def test_cli_version_names_code_and_data_and_loads_no_numerics():
+    """`moneytrail --version` and `-V` print the package's version and the bundled data
+    package's (its descriptor's `version`), exit 0, and load no numerics (start-up stays fast)."""
+    import json
+    from importlib import resources
+    from importlib.metadata import version
+
+    descriptor = resources.files("moneytrail") / "data" / "package" / "datapackage.json"
+    data = json.loads(descriptor.read_text(encoding="utf-8"))["version"]
+    for flag in ("--version", "-V"):
+        code = ("import sys\nfrom moneytrail.cli import main\n"
+                f"try:\n    main([{flag!r}])\nexcept SystemExit as exc:\n"
+                "    print('exit', exc.code)\n"
+                "print(sorted({m.split('.')[0] for m in sys.modules} & "
+                "{'numpy', 'pandas', 'scipy', 'pydantic', 'sqlalchemy', 'openpyxl'}))")
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True)
+        assert out.stdout.splitlines() == [f"moneytrail {version('moneytrail')} (data {data})",
+                                           "exit 0", "[]"], (flag, out.stdout, out.stderr)

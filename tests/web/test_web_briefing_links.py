@@ -1,7 +1,8 @@
-"""Links in a run's briefing (`/r/<run id>/report.pdf|html`), a document handed on: they use
-the site's public address (MONEYTRAIL_PUBLIC_URL, `app.state.public_url`) when it is set,
-else relative paths with the run id in the text, never the address the request reached the
-server at (http://127.0.0.1:8876 when the server is behind a proxy or run locally)."""
+"""Links in a run's briefing (`/r/<run id>/report.pdf|html`), a document handed on and read
+outside the site (a PDF opened from disk resolves no relative link): they use the site's public
+address (MONEYTRAIL_PUBLIC_URL, `app.state.public_url`) when it is set, else the address the
+request reached the server at (its scheme and checked Host, with the port the server listens
+on when the Host names none: `web.app.request_origin`), so every link is absolute."""
 
 from __future__ import annotations
 
@@ -33,25 +34,62 @@ def run_id(app, plan):
     return rid
 
 
-def briefing_html(app, run_id: str, public: str) -> str:
+def briefing(app, run_id: str, public: str, fmt: str = "html", base: str = LOCAL,
+             headers: dict | None = None) -> bytes:
     kept, app.state.public_url = getattr(app.state, "public_url", ""), public
     try:
-        response = TestClient(app, base_url=LOCAL).get(f"/r/{run_id}/report.html")
+        response = TestClient(app, base_url=base).get(f"/r/{run_id}/report.{fmt}",
+                                                      headers=headers or {})
     finally:
         app.state.public_url = kept
     assert response.status_code == 200, response.text[:300]
-    return response.text
+    return response.content
 
 
-def test_without_a_public_address_links_are_relative(app, run_id):
+def briefing_html(app, run_id: str, public: str, **options) -> str:
+    return briefing(app, run_id, public, **options).decode("utf-8")
+
+
+def pdf_links(body: bytes) -> list[str]:
+    """The addresses of every link annotation of a PDF."""
+    import io
+
+    pypdf = pytest.importorskip("pypdf")
+    out = []
+    for page in pypdf.PdfReader(io.BytesIO(body)).pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A") or {}
+            if "/URI" in action:
+                out.append(str(action["/URI"]))
+    return out
+
+
+def test_without_a_public_address_links_use_the_address_reached(app, run_id):
+    """Relative links ("/r/<id>") did nothing in a briefing opened from disk: without a
+    public address they use the address the request reached (scheme, Host and port)."""
     html = briefing_html(app, run_id, "")
-    assert "127.0.0.1" not in html and "localhost" not in html
-    assert 'href="/methods#' in html             # the notes' citations of the methods
-    assert '<a href="/methods">/methods</a> on the moneytrail web app' in html
-    page = f"/r/{run_id}"
-    assert f'<a href="{page}">{page}</a> on the moneytrail web app' in html
-    assert not re.search(r'href="(?!#|/|https?://(?!127\.0\.0\.1|localhost)|data:|mailto:)',
-                         html)
+    assert f'href="{LOCAL}/methods#' in html             # the notes' citations of the methods
+    assert f'<a href="{LOCAL}/methods">{LOCAL}/methods</a>.' in html
+    page = f"{LOCAL}/r/{run_id}"
+    assert f'<a href="{page}">{page}</a>.' in html
+    assert "on the moneytrail web app" not in html
+    assert not re.search(r'href="(?!#|https?://|data:|mailto:)', html)
+
+
+def test_a_pdf_briefing_made_without_a_public_address_has_only_absolute_links(app, run_id):
+    links = pdf_links(briefing(app, run_id, "", fmt="pdf"))
+    assert f"{LOCAL}/r/{run_id}" in links and f"{LOCAL}/methods" in links
+    assert all(re.match(r"(https?://|mailto:)", link) for link in links), \
+        [link for link in links if not re.match(r"(https?://|mailto:)", link)]
+
+
+def test_a_host_without_a_port_gets_the_port_the_server_listens_on(app, run_id):
+    """`Host: localhost` reaching the server on port 8876 (the test client's address): the
+    links name localhost:8876, not a portless localhost where nothing listens."""
+    html = briefing_html(app, run_id, "", headers={"host": "localhost"})
+    page = f"http://localhost:8876/r/{run_id}"
+    assert f'<a href="{page}">{page}</a>.' in html
+    assert "http://localhost/" not in html and "127.0.0.1" not in html
 
 
 def test_with_a_public_address_links_use_it(app, run_id):

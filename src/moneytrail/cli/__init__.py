@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
+from typing import Annotated
 
 import typer
 
@@ -40,6 +41,37 @@ for command in (plans.trace, plans.compare, plans.analyse, plans.show, plans.val
                 plans.demo, plans.sensitivity, plans.report, plans.bench, plans.serve):
     app.command()(command)
 one_line_helps(app)
+
+
+def version_line() -> str:
+    """`moneytrail 0.5.9 (data 2.6.1)`: the installed package's version ('unknown' when it
+    is not installed) and the bundled data package's (its descriptor's `version`), read
+    without the data layer (which loads pandas), so `--version` stays as fast as `--help`."""
+    import json
+    from importlib import resources
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        code = version("moneytrail")
+    except PackageNotFoundError:
+        code = "unknown"
+    descriptor = resources.files("moneytrail") / "data" / "package" / "datapackage.json"
+    data = json.loads(descriptor.read_text(encoding="utf-8")).get("version", "unversioned")
+    return f"moneytrail {code} (data {data})"
+
+
+def show_version(value: bool) -> None:
+    if value:
+        print(version_line())
+        raise typer.Exit()
+
+
+@app.callback()
+def options(version: Annotated[bool, typer.Option(
+        "--version", "-V", is_eager=True, callback=show_version,
+        help="Print the versions of moneytrail and its bundled data, then stop.")] = False,
+            ) -> None:
+    """Follow the money of AI investment plans."""
 
 
 def main(args: list[str] | None = None) -> None:

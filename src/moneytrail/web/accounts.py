@@ -290,11 +290,13 @@ def issue_reset(request: Request, name: str, body: ResetBody,
                 who: Annotated[Who, Depends(auth.require_admin)],
                 _body: CheckedBody) -> JSONResponse:
     from moneytrail.accounts.store import reset_validity
+    from moneytrail.web.app import request_origin
 
     token = auth.accounts(request).issue_reset(name, reset_validity(body.hours), by=who.name)
     # the site's public address when set (as `users reset-password`): behind a reverse
-    # proxy the address this request reached is not where the account's owner goes
-    base = request.app.state.public_url or str(request.base_url).rstrip("/")
+    # proxy the address this request reached is not where the account's owner goes; else
+    # that address, with the port the server listens on when the Host names none
+    base = request.app.state.public_url or request_origin(request)
     link = f"{base}/reset-password?token={token}"
     return JSONResponse({"account": name, "link": link, "valid_hours": body.hours},
                         status_code=201, headers={"Cache-Control": "no-store"})

@@ -178,8 +178,8 @@ def create_app(db: str | None = None, data: str | None = None, *,
     `hosts`: the Host header names it answers to (`allowed_hosts`: default
     MONEYTRAIL_ALLOWED_HOSTS, else the loopback names; plus the public address's host name,
     `with_public_host`); any other Host gets 400. `public`: the
-    site's public address for links in briefings (`public_url`: default MONEYTRAIL_PUBLIC_URL,
-    else none: relative links).
+    site's public address for links in briefings and reset links (`public_url`: default
+    MONEYTRAIL_PUBLIC_URL, else none: the address each request reached, `request_origin`).
 
     Runs are traced on a pool of `workers` threads owned by the app (shut down with it);
     each client address may start `run_limit[0]` runs at once, refilled at `run_limit[1]`
@@ -288,6 +288,31 @@ class Static(StaticFiles):
 
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# set in the ASGI scope of a request that arrived from a trusted reverse proxy
+# (`web.server.behind_proxies`): its Host names the proxy's address, not ours
+PROXIED = "moneytrail.proxied"
+
+
+def request_origin(request: Request) -> str:
+    """The address (scheme://host[:port][/root path], no trailing slash) this request
+    reached the site at, for absolute links in what leaves the site (briefings, reset links)
+    when no public address is set. The scheme and Host are the request's (the Host name and
+    port are checked by TrustedHostMiddleware and HostPorts). A Host without a port, from a
+    client that did not come through a trusted proxy, gets the port the server listens on
+    unless that is the scheme's default: `Host: localhost` on port 8000 gives
+    `http://localhost:8000`, not `http://localhost`, where nothing listens. Through a trusted
+    proxy (`PROXIED`) a Host without a port stays so: the proxy listens on the scheme's
+    default port."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    base = str(request.base_url).rstrip("/")
+    host = request.headers.get("host", "")      # none: Starlette wrote the server's address
+    server = request.scope.get("server") or (None, None)
+    if (not host or host_port(host) or request.scope.get(PROXIED)
+            or not server[1] or server[1] == DEFAULT_PORTS.get(request.url.scheme)):
+        return base
+    parts = urlsplit(base)
+    return urlunsplit(parts._replace(netloc=f"{parts.netloc}:{server[1]}"))
 
 
 def host_port(host: str) -> str:

@@ -20,10 +20,11 @@ def public_url(value: str | None = None) -> str:
     HTML briefings), the address `serve` prints and reset links (`users reset-password`):
     `value`, else the environment's MONEYTRAIL_PUBLIC_URL, as
     `https://mt.example.org` or `https://example.org/moneytrail` (no trailing slash); ''
-    when unset, so those documents print relative paths (`/methods`), never the address the
-    server happens to be reached at (127.0.0.1 behind a proxy). Anything but an http(s)
-    address without query or fragment, with a valid host and a port from 1 to 65535, is
-    refused (MoneytrailError naming the variable)."""
+    when unset: the web app then writes the address each request reached it at
+    (`web.app.request_origin`: behind a proxy that does not pass the Host on, 127.0.0.1 and
+    the listening port) and `users reset-password` http://127.0.0.1:8000. Anything but an
+    http(s) address without query or fragment, with a valid host and a port from 1 to 65535,
+    is refused (MoneytrailError naming the variable)."""
     raw = (os.environ.get(PUBLIC_URL_ENV, "") if value is None else value).strip()
     if not raw:
         return ""

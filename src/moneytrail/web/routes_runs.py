@@ -91,17 +91,21 @@ def origin_of(request: Request) -> str:
 
 
 def public_origin(request: Request) -> str:
-    """The site's public address for links in documents that leave it (briefings):
-    MONEYTRAIL_PUBLIC_URL (`app.public_url`), '' when unset (relative links), never the
-    address this request reached the server at."""
+    """The site's public address, MONEYTRAIL_PUBLIC_URL (`app.public_url`); '' when unset
+    (a page's citation is then a relative path). Files handed on use `handed_on_origin`,
+    never ''."""
     return str(getattr(request.app.state, "public_url", "") or "")
 
 
 def handed_on_origin(request: Request) -> str:
-    """The address a downloaded file that names its page (the run's workbook) links to: the
-    site's public address (`public_origin`) when it has one, else the address this request
-    reached the server at (a workbook has no page to resolve a relative path against)."""
-    return public_origin(request) or origin_of(request)
+    """The address a downloaded file links to (a briefing's PDF or HTML, the run's
+    workbook: read outside the site, where a relative path leads nowhere): the site's
+    public address (`public_origin`) when it has one, else the address this request reached
+    the server at, with the port the server listens on when the Host names none
+    (`web.app.request_origin`)."""
+    from moneytrail.web.app import request_origin
+
+    return public_origin(request) or request_origin(request)
 
 
 def run_state(request: Request, run: str) -> RunState:
@@ -952,7 +956,7 @@ def briefing_response(request: Request, results: list[Result], fmt: str, name: s
     last = request.app.state.web.ledger.history(limit=1)     # the ledger state it cites
     ledger = f"{last['revision'].iloc[0]} {last['time'].iloc[0]}" if len(last) else "0"
     key = "/".join(["briefing", ",".join(r.run_id for r in results), code_version(),
-                    str(ws.data_hash), f"ledger {ledger}", public_origin(request)])
+                    str(ws.data_hash), f"ledger {ledger}", handed_on_origin(request)])
     cache = request.app.state.briefings
     body = cache.cached(key, fmt)
     if body is None:
@@ -965,7 +969,7 @@ def briefing_response(request: Request, results: list[Result], fmt: str, name: s
             store = queue(request).store.as_private() if private else LEDGER
             resolved, asked = resolve_stored(ws, results, store=store)
             return render_briefing(ws, resolved, fmt=fmt, asked=asked, store=store,
-                                   base_url=public_origin(request))
+                                   base_url=handed_on_origin(request))
 
         body = cache.get(key, fmt, render)
     media = "application/pdf" if fmt == "pdf" else "text/html; charset=utf-8"

@@ -149,12 +149,25 @@ def behind_proxies(app: Any, proxies: Sequence[str]) -> Any:
     `X-Forwarded-For` (the nearest address that is not itself a trusted proxy) and its scheme
     from `X-Forwarded-Proto` (uvicorn's ProxyHeadersMiddleware), so the login throttle counts
     the real client and cookies are `Secure` behind a TLS proxy; a request from any other
-    address keeps its own address, whatever headers it sends. No proxies: `app` unchanged."""
+    address keeps its own address, whatever headers it sends. A request from a listed proxy
+    is marked (`web.app.PROXIED` in its scope), so links written from its Host keep the
+    proxy's port (`web.app.request_origin`). No proxies: `app` unchanged."""
     if not proxies:
         return app
     from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-    return ProxyHeadersMiddleware(app, trusted_hosts=list(proxies))
+    from moneytrail.web.app import PROXIED
+
+    forwarded = ProxyHeadersMiddleware(app, trusted_hosts=list(proxies))
+    trusted = forwarded.trusted_hosts
+
+    async def marked(scope: Any, receive: Any, send: Any) -> None:
+        client = scope.get("client")
+        if scope["type"] != "lifespan" and client and client[0] in trusted:
+            scope = {**scope, PROXIED: True}
+        await forwarded(scope, receive, send)
+
+    return marked
 
 
 def display_host(host: str) -> str:

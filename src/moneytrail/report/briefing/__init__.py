@@ -195,9 +195,10 @@ def render_briefing(ws: Workspace, results: list[Result], *, fmt: str = "pdf",
     the run each result was computed from where the reader asked for another; `store`: where
     the tornado's sensitivity runs are kept (the workspace's run store by default; a private
     store for a private plan's briefing, so they are not opened to everyone). `base_url`: the
-    web app's public address, when the briefing is made there: its methods are cited as a
-    link to its /methods page; '' (the web app without a public address) cites them as the
-    relative path /methods; None (the command line) by name. The run pages are named under
+    web app's address, when the briefing is made there (its public address, else the one
+    the request reached: absolute, since a PDF opened from disk follows no relative link):
+    its methods are cited as a link to its /methods page; '' cites them as the relative path
+    /methods; None (the command line) by name. The run pages are named under
     How to cite the same way (none from the command line)."""
     if fmt not in FORMATS:
         raise MoneytrailError("unknown report format (use pdf or html)", field="format",
