@@ -155,6 +155,17 @@ class ResourceError(MoneytrailError):
 EnvironmentProblem = ResourceError   # the name used in issue 9
 
 
+def missing_extra(exc: ImportError, extra: str, field: str, value: object) -> ResourceError:
+    """The error for an optional feature whose package is not installed (`exc`, from its
+    import): one line naming the option and how to install the extra of pyproject.toml that
+    brings it (`make demo` installs none of them; `make test` installs all)."""
+    what = (exc.name or "a package").split(".")[0]
+    return ResourceError(f"{what} is not installed: this needs the {extra} extra: "
+                         f".venv/bin/pip install -e '.[{extra}]' (from the moneytrail folder; "
+                         f"pip install 'moneytrail[{extra}]' for an installed package)",
+                         field=field, value=value)
+
+
 class NotFoundError(MoneytrailError):
     """No record with that key (deal, claim, source, revision, run)."""
 

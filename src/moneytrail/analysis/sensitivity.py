@@ -257,9 +257,15 @@ def sobol_indices(function: Callable[[np.ndarray], np.ndarray], names: list[str]
                   samples: int, seed: int = 1) -> SobolIndices:
     """Sobol indices of `function` over independent uniform inputs on [0, 1] (one column per
     name); the caller maps the unit cube to its distributions (inverse CDFs). Pure, so it can be
-    tested against functions whose indices are known exactly."""
-    from SALib.analyze import sobol as sobol_analyze
-    from SALib.sample import sobol as sobol_sample
+    tested against functions whose indices are known exactly. Without the sensitivity extra
+    (SALib) installed: a ResourceError naming --method and the install command."""
+    try:
+        from SALib.analyze import sobol as sobol_analyze
+        from SALib.sample import sobol as sobol_sample
+    except ImportError as exc:
+        from moneytrail.errors import missing_extra
+
+        raise missing_extra(exc, "sensitivity", "--method", "sobol") from None
 
     check_samples(samples)
     problem = {"num_vars": len(names), "names": list(names),

@@ -14,10 +14,16 @@ Progress = Callable[[int, int], None]
 
 
 def connect(scheduler: Any) -> tuple[Any, bool]:
-    """A client for the scheduler, and whether we own it (and so must close it)."""
-    from distributed import Client
+    """A client for the scheduler, and whether we own it (and so must close it). Without the
+    dask extra installed: a ResourceError naming --scheduler and the install command."""
+    from moneytrail.errors import ResourceError, missing_extra
 
-    from moneytrail.errors import ResourceError
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise missing_extra(exc, "dask", "--scheduler",
+                            scheduler if isinstance(scheduler, str) else
+                            type(scheduler).__name__) from None
 
     if isinstance(scheduler, str):
         if not scheduler.startswith(("tcp://", "tls://", "ucx://", "inproc://")):
@@ -64,9 +70,9 @@ def run_tasks(func: Callable, shared: Any, tasks: Sequence[tuple], weights: Sequ
             if progress is not None:
                 progress(done, total)
         return folded if combine is None else folded[0]
+    client, owned = connect(scheduler)     # first: it says so if dask is not installed
     from distributed import as_completed
 
-    client, owned = connect(scheduler)
     try:
         remote = client.scatter(shared, broadcast=True)
         futures = [client.submit(func, remote, *task, pure=False) for task in tasks]
