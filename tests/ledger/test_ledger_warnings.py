@@ -111,3 +111,22 @@ def test_announcement_links_read_once_give_the_same_dates():
     for deal, date in expected.items():
         assert queries.announced_on(deals, deal, links) == date
         assert queries.announced_on(deals, deal) == date
+
+
+def test_disbursed_beyond_the_commitment_is_flagged(url):
+    """OpenAI's March 2025 round: USD 10 bn committed (the first tranche) and USD 41 bn paid
+    out; `reality` flagged only the 102.5 % of the announcement, not the missing later
+    commitment (tester 56)."""
+    reality = json.loads(run("ledger", "reality", "--region", "US", "--currency", "USD",
+                             "--format", "json", "--db", url).stdout)
+    records = reality["reality"] if isinstance(reality, dict) else reality
+    rows = {r["deal"]: r for r in records}
+    deal = rows["l_openai_round_2025_03"]
+    spent = deal["disbursed_central"] / deal["committed_central"]
+    assert spent > 1
+    assert (f"disbursed is {spent * 100:.1f} % of the amount committed (a later commitment "
+            "may be missing from the ledger)") in deal["warnings"]
+    quiet = [r for r in rows.values() if r["disbursed_central"] is None
+             or r["committed_central"] is None
+             or r["disbursed_central"] <= r["committed_central"]]
+    assert quiet and all("of the amount committed" not in r["warnings"] for r in quiet)

@@ -475,7 +475,8 @@ def reality(tables: Tables, converter: Converter, *, currency: str = "EUR",
 
     Ratio ranges divide low by the announcement's high and high by its low. `warnings`
     (text, '' for none) flags what to check without refusing it: committed or disbursed
-    above the amount announced (central ratio over 1: overruns happen) and an announced or
+    above the amount announced (central ratio over 1: overruns happen), disbursed above the
+    amount committed (a later commitment may be missing) and an announced or
     committed claim dated before the deal's announcement (`before_announcement`).
     """
     currency, price_year = target(converter, currency, price_year)
@@ -508,6 +509,10 @@ def reality(tables: Tables, converter: Converter, *, currency: str = "EUR",
                 row[f"{stage}_ratio_{bound}"] = value
             if values[1] > 1:        # overshoots happen (cost overruns): shown, not refused
                 warnings.append(f"{stage} is {values[1] * 100:.1f} % of the amount announced")
+        spent = ratio(picked["disbursed"], picked["committed"])[1]
+        if spent > 1:            # paid out beyond the latest commitment: one may be missing
+            warnings.append(f"disbursed is {spent * 100:.1f} % of the amount committed (a "
+                            "later commitment may be missing from the ledger)")
         row["warnings"] = "; ".join(warnings)
         rows.append(row)
     out = pd.DataFrame(rows, columns=reality_columns())
