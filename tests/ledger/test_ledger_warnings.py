@@ -130,3 +130,20 @@ def test_disbursed_beyond_the_commitment_is_flagged(url):
              or r["committed_central"] is None
              or r["disbursed_central"] <= r["committed_central"]]
     assert quiet and all("of the amount committed" not in r["warnings"] for r in quiet)
+
+
+@pytest.mark.parametrize(("central", "said"), [
+    ("1e400", "more than 1e+17 (the cap on any amount"),     # a number, too large for a float
+    ("-1e999", "more than 1e+17 (the cap on any amount"),
+    ("inf", "not a number"),
+    ("12 bn", "not a number"),
+])
+def test_an_overflowing_amount_is_too_large_not_not_a_number(url, central, said):
+    """`ledger add ... central=1e400` said "not a number" (tester 56): it is a number, above
+    the cap; text such as 'inf' or '12 bn' still is not one."""
+    claim = [c if not c.startswith("central=") else f"central={central}" for c in TESTER]
+    claim = [c if not c.startswith("as_of=") else "as_of=2025-01-21" for c in claim]
+    result = CliRunner().invoke(app, ["ledger", "add", *claim, "--reason", "t", "--db", url])
+    assert result.exit_code != 0
+    line = str(result.exception).strip().splitlines()    # main() prints it as one line
+    assert len(line) == 1 and f"value '{central}': {said}" in line[0], result.exception

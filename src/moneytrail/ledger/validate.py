@@ -14,6 +14,7 @@ ledger write: `moneytrail ledger import`/`add`/`edit`, the web editor and the JS
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Mapping
 
@@ -154,6 +155,15 @@ def number(text: object) -> float | None:
     return parse_number(str(text))
 
 
+def overflows(text: object) -> bool:
+    """Whether `text` is a number too large for a float ('1e400', '-1e999'): said to be
+    above the cap, not 'not a number'."""
+    try:
+        return math.isinf(float(str(text))) and "inf" not in str(text).lower()
+    except ValueError:
+        return False
+
+
 def too_long(kind: Kind, row: Row) -> list[Problem]:
     """Text longer than its store column allows (PostgreSQL would refuse the write)."""
     from moneytrail.ledger.dbrows import column_length
@@ -176,9 +186,10 @@ def basic_problems(kind: Kind, rows: list[Row]) -> list[Problem]:
                 problems.append(problem(row, column, "", "required value is missing"))
         for column in kind.numbers:
             value = number(row[column]) if row.get(column) else None
-            if row.get(column) and value is None:
+            if row.get(column) and value is None and not overflows(row[column]):
                 problems.append(problem(row, column, row[column], "not a number"))
-            elif value is not None and abs(value) > MAX_AMOUNT:
+            elif value is None and row.get(column) or value is not None and \
+                    abs(value) > MAX_AMOUNT:          # 1e400 is a number, too large a one
                 problems.append(problem(row, column, row[column],
                                         f"more than {MAX_AMOUNT:.0e} (the cap on any amount: "
                                         "about a thousand times world GDP): check the amount "
