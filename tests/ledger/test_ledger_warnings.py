@@ -134,7 +134,9 @@ def test_disbursed_beyond_the_commitment_is_flagged(url):
 
 @pytest.mark.parametrize(("central", "said"), [
     ("1e400", "more than 1e+17 (the cap on any amount"),     # a number, too large for a float
-    ("-1e999", "more than 1e+17 (the cap on any amount"),
+    ("-1e999", "less than -1e+17 (the cap on any amount"),
+    ("１０", "not a number"),                                 # full-width digits
+    ("٣", "not a number"),                                  # an Arabic-Indic digit
     ("inf", "not a number"),
     ("12 bn", "not a number"),
 ])
@@ -147,3 +149,26 @@ def test_an_overflowing_amount_is_too_large_not_not_a_number(url, central, said)
     assert result.exit_code != 0
     line = str(result.exception).strip().splitlines()    # main() prints it as one line
     assert len(line) == 1 and f"value '{central}': {said}" in line[0], result.exception
+
+
+def test_money_beside_a_zero_commitment_is_flagged(url):
+    """A deal committed at 0 and paid out at EUR 5 bn had no ratio and said nothing
+    (tester 57); the same for an announcement of 0."""
+    deal = ["deal", "id=t57d", "name=T57 deal", "region=EU", "sector=public",
+            "purpose=compute", "sources=l_stargate_2025_01_center",
+            "announcer=t", "announced=2025-01-01", "kind=pledge"]
+    base = ["deal=t57d", "currency=EUR", "price_year=2025", "as_of=2025-01-21",
+            "source=l_stargate_2025_01_center"]
+    run("ledger", "add", *deal, "--reason", "t", "--db", url)
+    for ref, stage, central in (("a", "announced", "0"), ("c", "committed", "0"),
+                                ("d", "disbursed", "5e9")):
+        run("ledger", "add", "claim", f"ref=t57{ref}", f"stage={stage}", f"central={central}",
+            *base, "--reason", "t", "--db", url)
+    reality = json.loads(run("ledger", "reality", "--region", "EU", "--currency", "EUR",
+                             "--format", "json", "--db", url).stdout)
+    records = reality["reality"] if isinstance(reality, dict) else reality
+    row = next(r for r in records if r["deal"] == "t57d")
+    assert "disbursed beside nothing announced" in row["warnings"]
+    assert "disbursed beside nothing committed (a later commitment may be missing" in \
+        row["warnings"]
+    assert "committed beside" not in row["warnings"]           # 0 beside 0 says nothing

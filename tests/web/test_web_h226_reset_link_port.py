@@ -83,3 +83,12 @@ def test_request_origin_names_each_port_once():
     assert origin("[::1]") == "http://[::1]:8876"
     assert origin("localhost", root_path="/mt") == "http://localhost:8876/mt"
     assert origin("localhost", **{PROXIED: True}) == "http://localhost"
+
+
+@pytest.mark.parametrize("host", ["LOCALHOST", "LocalHost:8876"])
+def test_a_host_in_capitals_links_in_lower_case(app, host):
+    """Host names are case-insensitive: `Host: LOCALHOST` gave
+    `http://LOCALHOST:8876/reset-password?...` and a briefing cache entry of its own per
+    spelling (tester 57)."""
+    root = login(app, "root", base=LOCAL)
+    assert reset_link(root, host).startswith("http://localhost:8876/reset-password?token=")

@@ -509,10 +509,17 @@ def reality(tables: Tables, converter: Converter, *, currency: str = "EUR",
                 row[f"{stage}_ratio_{bound}"] = value
             if values[1] > 1:        # overshoots happen (cost overruns): shown, not refused
                 warnings.append(f"{stage} is {values[1] * 100:.1f} % of the amount announced")
+            elif picked["announced"]["norm_central"] == 0 and \
+                    picked[stage]["norm_central"] > 0:            # no ratio to a zero
+                warnings.append(f"{stage} beside nothing announced")
         spent = ratio(picked["disbursed"], picked["committed"])[1]
         if spent > 1:            # paid out beyond the latest commitment: one may be missing
             warnings.append(f"disbursed is {spent * 100:.1f} % of the amount committed (a "
                             "later commitment may be missing from the ledger)")
+        elif picked["committed"]["norm_central"] == 0 and \
+                picked["disbursed"]["norm_central"] > 0:          # no ratio to a zero
+            warnings.append("disbursed beside nothing committed (a later commitment may be "
+                            "missing from the ledger)")
         row["warnings"] = "; ".join(warnings)
         rows.append(row)
     out = pd.DataFrame(rows, columns=reality_columns())

@@ -135,8 +135,8 @@ def canonical(kind: Kind, row: Mapping) -> Record:
                 number = float(text)
             except ValueError:
                 number = math.nan
-            if text and math.isfinite(number):
-                text = format_number(number)
+            if text and text.isascii() and math.isfinite(number):    # '１０' stays text:
+                text = format_number(number)                          # the validator names it
         out[column] = text
     return out
 

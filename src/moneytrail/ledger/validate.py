@@ -152,7 +152,9 @@ def after_source_problems(row: Row, published: Mapping[str, str]) -> list[Proble
 
 
 def number(text: object) -> float | None:
-    return parse_number(str(text))
+    """An amount written in ASCII digits ('1.5e9'), None for anything else: Python's float
+    also reads full-width and Arabic-Indic digits ('１０', '٣'), which a ledger never holds."""
+    return parse_number(str(text)) if str(text).isascii() else None
 
 
 def overflows(text: object) -> bool:
@@ -190,8 +192,10 @@ def basic_problems(kind: Kind, rows: list[Row]) -> list[Problem]:
                 problems.append(problem(row, column, row[column], "not a number"))
             elif value is None and row.get(column) or value is not None and \
                     abs(value) > MAX_AMOUNT:          # 1e400 is a number, too large a one
+                below = str(row[column]).strip().startswith("-")
                 problems.append(problem(row, column, row[column],
-                                        f"more than {MAX_AMOUNT:.0e} (the cap on any amount: "
+                                        ("less than -" if below else "more than ") +
+                                        f"{MAX_AMOUNT:.0e} (the cap on any amount: "
                                         "about a thousand times world GDP): check the amount "
                                         "and its unit"))
         for column in kind.integers:

@@ -302,16 +302,17 @@ def request_origin(request: Request) -> str:
     unless that is the scheme's default: `Host: localhost` on port 8000 gives
     `http://localhost:8000`, not `http://localhost`, where nothing listens. Through a trusted
     proxy (`PROXIED`) a Host without a port stays so: the proxy listens on the scheme's
-    default port."""
+    default port. Host names are case-insensitive: the address is written in lower case, so
+    `Host: LOCALHOST` links (and caches) as `localhost`."""
     from urllib.parse import urlsplit, urlunsplit
 
-    base = str(request.base_url).rstrip("/")
+    parts = urlsplit(str(request.base_url).rstrip("/"))
+    parts = parts._replace(netloc=parts.netloc.lower())    # `Host: LocalHost` is localhost
     host = request.headers.get("host", "")      # none: Starlette wrote the server's address
     server = request.scope.get("server") or (None, None)
     if (not host or host_port(host) or request.scope.get(PROXIED)
             or not server[1] or server[1] == DEFAULT_PORTS.get(request.url.scheme)):
-        return base
-    parts = urlsplit(base)
+        return urlunsplit(parts)
     return urlunsplit(parts._replace(netloc=f"{parts.netloc}:{server[1]}"))
 
 
