@@ -105,7 +105,8 @@ def test_the_compare_workbook_names_its_page_as_the_run_workbook_does(
         db_url, runs, monkeypatch, public):
     """With MONEYTRAIL_PUBLIC_URL set the About sheet's page and citation name the compare
     page under it, whatever host the request came in on; unset, under the (allowed) host
-    the request reached the server at, as the run's workbook does: a file handed on has
+    the request reached the server at (with the port it listens on when the Host names
+    none, h226), as the run's workbook does: a file handed on has
     no page to resolve a relative path against."""
     import io
 
@@ -123,7 +124,7 @@ def test_the_compare_workbook_names_its_page_as_the_run_workbook_does(
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     cells = [row for row in book["About"].iter_rows(values_only=True)]
     told = {row[0]: row[1] for row in cells if row[0] is not None and row[1] is not None}
-    page = f"{public or 'http://other-name.example'}/compare?runs={ids}"
+    page = f"{public or 'http://other-name.example:8876'}/compare?runs={ids}"  # h226: port
     assert told["page"] == page
     assert str(told["citation"]).endswith(f" {page}")
     every = " ".join(str(v) for row in cells for v in row if v is not None)
