@@ -72,10 +72,11 @@ def test_web_report_of_a_cli_run_is_the_cli_briefing(app, client, cli_run):
     results, asked = resolve_runs(ws, [cli_run])
     analysed = results[0].run_id
     assert analysed != cli_run
-    # the web's briefing links the site's public address (MONEYTRAIL_PUBLIC_URL), relative
-    # links when it is unset, never the address the request came in at
+    # the web's briefing links the site's public address (MONEYTRAIL_PUBLIC_URL), or when it
+    # is unset the address the request reached (h226: a briefing's links must work from a file)
     cli = text_of(render_briefing(ws, results, fmt="html", asked=asked,
-                                  base_url=app.state.public_url or "").decode("utf-8"))
+                                  base_url=app.state.public_url or "http://testserver"
+                                  ).decode("utf-8"))
     response = client.get(f"/r/{cli_run}/report.html")
     assert response.status_code == 200, response.text
     web = text_of(response.text)
