@@ -49,12 +49,10 @@ def version_line() -> str:
     without the data layer (which loads pandas), so `--version` stays as fast as `--help`."""
     import json
     from importlib import resources
-    from importlib.metadata import PackageNotFoundError, version
 
-    try:
-        code = version("moneytrail")
-    except PackageNotFoundError:
-        code = "unknown"
+    from moneytrail.versions import code_version
+
+    code = code_version()
     descriptor = resources.files("moneytrail") / "data" / "package" / "datapackage.json"
     data = json.loads(descriptor.read_text(encoding="utf-8")).get("version", "unversioned")
     return f"moneytrail {code} (data {data})"

@@ -11,7 +11,6 @@ tables are computed exactly from them. Without them, percentiles come from t-dig
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -24,6 +23,7 @@ from moneytrail.errors import ModelError, MoneytrailError
 from moneytrail.model.iomodel import IOModel
 from moneytrail.scenarios.schema import Plan
 from moneytrail.text import shown_text
+from moneytrail.versions import code_version as code_version  # stamped on results
 
 if TYPE_CHECKING:
     from moneytrail.engine.footprint import Footprint
@@ -31,13 +31,6 @@ if TYPE_CHECKING:
 DIMENSIONS = ("entity", "country", "owner_country", "group", "factor", "tier", "supplier",
               "headline", "country_factor", "owner_country_factor")
 AMOUNT_UNIT = "currency"      # amounts are in the plan's currency (nominal, its price year)
-
-
-def code_version() -> str:
-    try:
-        return version("moneytrail")
-    except PackageNotFoundError:
-        return "unknown"
 
 
 def read_only(values: Any) -> Any:
