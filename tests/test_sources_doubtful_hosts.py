@@ -52,7 +52,6 @@ def test_moved_sources_are_off_the_junk_hosts_same_label_old_address_kept_as_a_c
         assert str(sources.loc[source_id, "primary_ref"]).strip(), source_id
 
 
-def test_the_package_is_2_6_2_and_its_sourcing_rules_pass():
-    package = open_package()
-    assert package.version == "2.6.2"
-    assert sourcing_problems(package) == []
+def test_the_sourcing_rules_pass():
+    """(the version is checked by the newest data release's test, data 2.6.3 and on)"""
+    assert sourcing_problems(open_package()) == []
