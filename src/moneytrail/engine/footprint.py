@@ -157,12 +157,18 @@ class Account:
         rescaled to their groups' totals when `anchor_values` (size, groups) are given."""
         size = weights.shape[0]
         out = np.broadcast_to(self.coefficient, (size, self.coefficient.size)).copy()
+        # every row (the usual case) in one product, without a masked gather and scatter
         has_flow = self.flow >= 0
-        if has_flow.any():
+        if has_flow.all():
+            out *= weights[:, self.flow]
+        elif has_flow.any():
             out[:, has_flow] *= weights[:, self.flow[has_flow]]
         if values is not None:
             has = self.param >= 0
-            out[:, has] *= values[:, self.param[has]] ** self.power
+            if has.all():
+                out *= values[:, self.param] ** self.power
+            else:
+                out[:, has] *= values[:, self.param[has]] ** self.power
         if self.anchors is not None and anchor_values is not None:
             out = self.anchors.apply(out, anchor_values)
         return out
@@ -249,14 +255,35 @@ class FootprintDraws:
     total: np.ndarray            # rows summed per draw
 
 
+@dataclass(frozen=True, eq=False)
+class EntityOutputs:
+    """OutputDraws gathered at an account's row entities: total output x (size, rows), tier
+    outputs (size, tiers, rows), part outputs (size, P, rows)."""
+
+    x: np.ndarray
+    tiers: np.ndarray
+    parts: np.ndarray
+
+
+def entity_outputs(out: OutputDraws, entity: np.ndarray) -> EntityOutputs:
+    """The outputs of `out` at the entities `entity` (rows,) (see EntityOutputs)."""
+    return EntityOutputs(x=out.x[:, entity], tiers=out.tiers[:, :, entity],
+                         parts=out.parts[:, :, entity])
+
+
 def account_draws(account: Account, out: OutputDraws, values: np.ndarray | None,
-                  anchor_values: np.ndarray | None = None) -> FootprintDraws:
+                  anchor_values: np.ndarray | None = None, at: EntityOutputs | None = None
+                  ) -> FootprintDraws:
+    """An account's per-draw footprint of one piece of draws (see FootprintDraws); `at`:
+    `entity_outputs(out, account.entity)` when already gathered (accounts over the same rows
+    share it; None: gathered here)."""
+    at = entity_outputs(out, account.entity) if at is None else at
     s = account.per_output(out.weights, values, anchor_values)      # (size, rows)
-    rows = s * out.x[:, account.entity]
-    tiers = np.einsum("dr,dkr->dk", s, out.tiers[:, :, account.entity])
+    rows = s * at.x
+    tiers = np.einsum("dr,dkr->dk", s, at.tiers)
     total = rows.sum(axis=1)
     tiers = np.concatenate([tiers, (total - tiers.sum(axis=1))[:, None]], axis=1)
-    part_rows = s[:, None, :] * out.parts[:, :, account.entity]
+    part_rows = s[:, None, :] * at.parts
     return FootprintDraws(rows=rows, tiers=tiers, parts=part_rows.sum(axis=2),
                           part_rows=part_rows, total=total)
 
@@ -353,6 +380,11 @@ def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, s
         specs.append((labels, sp.csr_array(entity_matrix).T, sp.csr_array(country_matrix).T,
                        {name: sp.csr_array(dim[1]).T for name, dim in
                         account.dimensions.items()}))
+    # accounts over the same rows (e.g. jobs, wages and CO2 over every flow) read one gather
+    # of the outputs per piece: sharer[a] is the first account with a's row entities
+    sharer = [next(b for b in range(a + 1) if np.array_equal(accounts[b].entity,
+                                                              account.entity))
+              for a, account in enumerate(accounts)]
     summaries: list[dict[str, Columns]] = [{} for _ in accounts]
     kept: list[dict[str, list[np.ndarray]]] = [{k: [] for k in spec[0]} for spec in specs]
     blocks = list(streams.blocks(draws))
@@ -361,10 +393,14 @@ def compute_footprints(model: Any, kernel: Kernel, accounts: list[Account], *, s
                                                     for spec in specs]
         for first, size, out in output_pieces(kernel, seed, blocks[start:start + GROUP],
                                               parts, given):
+            gathered: dict[int, EntityOutputs] = {}
             for a, account in enumerate(accounts):
                 _, entity_matrix, country_matrix, more = specs[a]
+                if sharer[a] not in gathered:
+                    gathered[sharer[a]] = entity_outputs(out, account.entity)
                 fp = account_draws(account, out,
-                                   *draw_account_values(account, seed, size, first))
+                                   *draw_account_values(account, seed, size, first),
+                                   at=gathered[sharer[a]])
                 group = groups[a]
                 group["entity"].append(summed(fp.rows, entity_matrix))
                 group["country"].append(summed(fp.rows, country_matrix))
