@@ -151,8 +151,9 @@ def conditions_in_words(table: Table, result: Result,
 
 def breakdown_table(table: Table, entities: dict[str, str] | None = None,
                     countries: dict[str, str] | None = None) -> RichTable:
-    """A breakdown (amount_* and share_* columns): share median, 90 % interval, mean amount,
-    jobs and CO2 when the trace computed them; the table's note (what is not counted, where
+    """A breakdown (amount_* and share_* columns): share median, 90 % interval, median amount
+    (beside the median share, as the web page shows it; the mean for a table without
+    `amount_p50`), jobs and CO2 when the trace computed them; the table's note (what is not counted, where
     the figures come from) under it. Firms and sectors are shown by their display name
     (`entities`: id -> name, ValueChain.entity_names; the id without one), countries by name
     (`countries`: code -> name, units.region_label), groups by units.group_label."""
@@ -162,6 +163,7 @@ def breakdown_table(table: Table, entities: dict[str, str] | None = None,
     if table.name == "group":
         frame.index = [units.group_label(k) for k in frame.index]
     currency = table.unit("amount_mean")
+    amount = "amount_p50" if "amount_p50" in frame.columns else "amount_mean"
     caption = table.note or ""
     if table.name == "headline":    # a row renamed since a run was stored; what rows count
         from moneytrail.engine.dimensions import headline_label, headline_notes
@@ -186,7 +188,8 @@ def breakdown_table(table: Table, entities: dict[str, str] | None = None,
     out.add_column(table.index[0] if table.index else "", style="bold", overflow="fold")
     out.add_column("share (median)", justify="right")
     out.add_column("90 % interval", justify="right")
-    out.add_column("amount (mean)", justify="right")
+    out.add_column("amount (median)" if amount == "amount_p50" else "amount (mean)",
+                   justify="right")
     evidence = "assumption_or_weak_mean" in frame.columns     # see evidence_table
     if evidence:
         out.add_column("evidence: on assumption or weak rows (mean)", justify="right")
@@ -197,7 +200,7 @@ def breakdown_table(table: Table, entities: dict[str, str] | None = None,
     for label, row in frame.iterrows():
         cells = [str(label), percent(row["share_p50"]),
                  interval_text(row["share_p5"], row["share_p95"], "share") or MISSING,
-                 money(row["amount_mean"], currency if currency != "number" else "")]
+                 money(row[amount], currency if currency != "number" else "")]
         if evidence:
             cells.append(percent(row["assumption_or_weak_mean"]))
         cells += [interval(row, prefix, unit) for prefix, unit, _ in footprints]
