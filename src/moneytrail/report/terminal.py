@@ -357,8 +357,6 @@ def generic_table(table: Table, entities: dict[str, str] | None = None) -> RichT
 
 VERDICT_COLOURS = {"supported": "green", "contradicted": "red", "uncertain": "yellow",
                    "conditional": "cyan", "met": "green", "not met": "red"}
-COMBINE_RULES = {"all": "all checks must hold", "any": "any one check is enough",
-                 "conditional": "case by case"}
 
 
 # a verdict on weak evidence (analysis.verdicts.weak_basis): neither a sound verdict's green
@@ -380,7 +378,7 @@ def claims_table(table: Table) -> RichTable:
                     caption=table.note or None, caption_justify="left")   # e.g. too few draws
     from rich.markup import escape
 
-    from moneytrail.analysis.verdicts import weak_basis_key
+    from moneytrail.analysis.verdicts import CASES_WEIGHT_WORDS, weak_basis_key
     from moneytrail.report.evidence import row_weight
 
     weighted = "assumption_or_weak_p50" in frame.columns       # evidence weight (issue 10)
@@ -400,8 +398,10 @@ def claims_table(table: Table) -> RichTable:
         if first:
             claim_cell = claim_verdict_cell(row, [r for r in records
                                                   if r["claim"] == row["claim"]], weak_shown)
-        if first and weighted:
-            claim_cell += f"\nverdict on assumption or weak rows: {row_weight(row, 'claim_')}"
+        if first and weighted:      # a conditional claim's cases each said their own above
+            cases = f" ({CASES_WEIGHT_WORDS})" if row["verdict"] == "conditional" else ""
+            claim_cell += (f"\nverdict on assumption or weak rows{cases}: "
+                           f"{row_weight(row, 'claim_')}")
         when = str(row.get("when", "") or "")
         bound = row.get("bound_text")                     # "at least 50 %" (analysis.claims)
         if not isinstance(bound, str) or not bound:
@@ -432,7 +432,7 @@ def claim_verdict_cell(row: dict[str, Any], rows: list[dict[str, Any]],
     from rich.markup import escape
 
     from moneytrail.analysis.claims import WITHHELD  # no verdict: too few draws
-    from moneytrail.analysis.verdicts import summary_pieces
+    from moneytrail.analysis.verdicts import rule_words, summary_pieces
 
     verdict = str(row["verdict"])
     if verdict == WITHHELD:
@@ -449,8 +449,8 @@ def claim_verdict_cell(row: dict[str, Any], rows: list[dict[str, Any]],
         said.append(f"[{colour}]{escape(text)}[/]")
     if verdict == "conditional":        # its cases say it is answered case by case
         return "".join(said)
-    combine = str(row.get("combine", "all") or "all")
-    return "".join(said) + f"\n({COMBINE_RULES.get(combine, combine)})"
+    rule = rule_words(verdict, row.get("verdict_text"), row.get("combine"))
+    return "".join(said) + f"\n({rule})"
 
 
 # -- market power (analysis.market_power, analysis.procurement) -------------------------------
