@@ -153,10 +153,11 @@ def breakdown_table(table: Table, entities: dict[str, str] | None = None,
                     countries: dict[str, str] | None = None) -> RichTable:
     """A breakdown (amount_* and share_* columns): share median, 90 % interval, median amount
     (beside the median share, as the web page shows it; the mean for a table without
-    `amount_p50`), jobs and CO2 when the trace computed them; the table's note (what is not counted, where
-    the figures come from) under it. Firms and sectors are shown by their display name
-    (`entities`: id -> name, ValueChain.entity_names; the id without one), countries by name
-    (`countries`: code -> name, units.region_label), groups by units.group_label."""
+    `amount_p50`), jobs and CO2 when the trace computed them; the table's note (what is
+    not counted, where the figures come from) under it. Firms and sectors are shown by their
+    display name (`entities`: id -> name, ValueChain.entity_names; the id without one),
+    countries by name (`countries`: code -> name, units.region_label), groups by
+    units.group_label."""
     frame = table.frame()
     if entities and table.name in ENTITY_TABLES:
         frame.index = [entities.get(str(k), str(k)) for k in frame.index]
