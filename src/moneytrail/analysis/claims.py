@@ -41,6 +41,7 @@ from moneytrail.analysis.stats import CLAIM_CUTOFFS, describe
 from moneytrail.analysis.stats import probability as stats_probability
 from moneytrail.analysis.verdicts import (  # the verdicts' words, in one light module
     BASIS_COLUMNS,
+    COMBINE_TEXT,
     MIN_VERDICT_DRAWS,
     NOT_APPLICABLE,
     VERDICTS,
@@ -106,10 +107,6 @@ def claim_verdict(verdicts: list[str], combine: str = "all") -> str:
     if any(v == "contradicted" for v in verdicts):
         return "contradicted"
     return "uncertain"
-
-
-COMBINE_TEXT = {"all": "all checks must hold", "any": "any one check is enough (alternatives)",
-                "conditional": "answered case by case"}
 
 
 def verdict_text(verdict: str, verdicts: list[str], combine: str, whens: list[str]) -> str:

@@ -98,6 +98,33 @@ def verdict_basis(verdict: object, weight: object) -> dict[str, object]:
             "verdict_label": verdict_words(verdict, weight)}
 
 
+# -- the rule beside a claim's verdict and its weight line, in the words of every page --------
+
+# How a claim's verdict combines its checks (its `combine`), in words: the stored `verdict_text`
+# says 'supported (answered case by case)'; the web pages and the terminal show the rule after
+# the verdict (rule_words)
+COMBINE_TEXT = {"all": "all checks must hold", "any": "any one check is enough (alternatives)",
+                "conditional": "answered case by case"}
+# after the evidence weight of a claim whose cases disagree (each case says its own weight)
+CASES_WEIGHT_WORDS = "each case has its own, above: the claim's is the largest"
+
+
+def rule_words(verdict: object, verdict_text: object, combine: object = "") -> str:
+    """The rule a claim's verdict combines its checks by, as shown beside the verdict (web
+    pages, the terminal's claims table): the stored `verdict_text` without its verdict
+    ('supported (answered case by case)' -> 'answered case by case'), a `verdict_text` of
+    other words as it is; for a row without one (None, NaN, ''), COMBINE_TEXT of `combine`
+    (all checks by default, as analysis.claims reads a claim without one)."""
+    said = _text(verdict_text)
+    head = f"{verdict} ("
+    if said.startswith(head) and said.endswith(")"):
+        return said[len(head):-1]
+    if said:
+        return said
+    rule = _text(combine) or "all"
+    return COMBINE_TEXT.get(rule, rule)
+
+
 # -- a claim's verdict in one line: each case of a conditional claim, and the assumption a
 # check rests on (docs/methods.md, "Verdicts": "What a verdict's badge says") -------------
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -32,7 +32,38 @@ from moneytrail.cli.ledger import ledger_app
 from moneytrail.cli.users import users_app
 from moneytrail.errors import MoneytrailError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+VERSION_FLAGS = ("--version", "-V")
+
+
+def command_after_version(args: list[str]) -> str | None:
+    """The command given after --version / -V among the root options (`moneytrail -V trace
+    plan.yaml` -> 'trace'), None when there is none or no version flag. The root options
+    are flags (no values), so the first word that is not one is the command."""
+    flags: list[str] = []
+    for k, arg in enumerate(args):
+        if arg == "--" or not arg.startswith("-"):
+            rest = args[k + 1:] if arg == "--" else args[k:]
+            return rest[0] if rest and set(flags) & set(VERSION_FLAGS) else None
+        flags.append(arg)
+    return None
+
+
+class RootGroup(typer.core.TyperGroup):
+    """The `moneytrail` group: --version is eager (it prints and stops before anything else
+    loads), so a command after it would be dropped unseen; it is refused first."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Refuse `moneytrail --version COMMAND ...` (MoneytrailError, exit 2: one line naming
+        the command), then parse as typer does."""
+        command = command_after_version(args)
+        if command is not None:
+            raise MoneytrailError(f"takes no command: run 'moneytrail --version' alone, or "
+                                  f"'moneytrail {command} ...' without it", file="moneytrail",
+                                  field="--version", value=command)
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(cls=RootGroup, add_completion=False, no_args_is_help=True,
                   help="Follow the money of AI investment plans.")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(claims_app, name="claims")
@@ -67,7 +98,8 @@ def show_version(value: bool) -> None:
 @app.callback()
 def options(version: Annotated[bool, typer.Option(
         "--version", "-V", is_eager=True, callback=show_version,
-        help="Print the versions of moneytrail and its bundled data, then stop.")] = False,
+        help="Print the versions of moneytrail and its bundled data, then stop (alone: it "
+             "takes no command).")] = False,
             ) -> None:
     """Follow the money of AI investment plans."""
 

@@ -77,6 +77,7 @@ def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None =
         if not isinstance(flag, bool | np.bool_):
             raise ModelError("expected True or False", field=name, value=flag)
     chunk_size = check_chunk_size(chunk_size)
+    refuse_text_draws(draws)        # before a final-demand matrix compares it to its rows
     if not keep_draws:
         asked = next((name for name, given in (("outputs", outputs), ("weights", weights),
                                                ("parts", parts is not None)) if given), None)
@@ -135,15 +136,25 @@ def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None =
 def check_draws(draws: Any, keep: bool) -> int:
     """A positive draw count within the limits (scenarios.schema.check_draws: 1 to
     MAX_DRAWS), and within MAX_KEPT_DRAWS when per-draw values are kept; checked before any
-    work starts."""
+    work starts. The Python API takes a number, not text: "100" is a ScenarioError (field
+    `draws`), as 100.0 is (the CLI and the web forms read text into a number first)."""
     from moneytrail.scenarios.schema import check_draws as checked
 
+    refuse_text_draws(draws)
     number = checked(draws)
     if keep and number > MAX_KEPT_DRAWS:
         raise ModelError(f"per-draw values are kept for at most {MAX_KEPT_DRAWS:,} draws "
                          "(about 7 kB each); use fewer draws or keep_draws=False (summaries "
                          "only)", field="draws", value=number)
     return number
+
+
+def refuse_text_draws(draws: Any) -> None:
+    """Raise ScenarioError (field `draws`, the value named) for draws given as text ("100"):
+    the Python API takes a number."""
+    if isinstance(draws, str | bytes):
+        raise ScenarioError("draws must be a whole number such as 10_000, not text",
+                            field="draws", value=draws)
 
 
 def check_chunk_size(chunk_size: Any) -> int:

@@ -151,17 +151,20 @@ def conditions_in_words(table: Table, result: Result,
 
 def breakdown_table(table: Table, entities: dict[str, str] | None = None,
                     countries: dict[str, str] | None = None) -> RichTable:
-    """A breakdown (amount_* and share_* columns): share median, 90 % interval, mean amount,
-    jobs and CO2 when the trace computed them; the table's note (what is not counted, where
-    the figures come from) under it. Firms and sectors are shown by their display name
-    (`entities`: id -> name, ValueChain.entity_names; the id without one), countries by name
-    (`countries`: code -> name, units.region_label), groups by units.group_label."""
+    """A breakdown (amount_* and share_* columns): share median, 90 % interval, median amount
+    (beside the median share, as the web page shows it; the mean for a table without
+    `amount_p50`), jobs and CO2 when the trace computed them; the table's note (what is
+    not counted, where the figures come from) under it. Firms and sectors are shown by their
+    display name (`entities`: id -> name, ValueChain.entity_names; the id without one),
+    countries by name (`countries`: code -> name, units.region_label), groups by
+    units.group_label."""
     frame = table.frame()
     if entities and table.name in ENTITY_TABLES:
         frame.index = [entities.get(str(k), str(k)) for k in frame.index]
     if table.name == "group":
         frame.index = [units.group_label(k) for k in frame.index]
     currency = table.unit("amount_mean")
+    amount = "amount_p50" if "amount_p50" in frame.columns else "amount_mean"
     caption = table.note or ""
     if table.name == "headline":    # a row renamed since a run was stored; what rows count
         from moneytrail.engine.dimensions import headline_label, headline_notes
@@ -186,7 +189,8 @@ def breakdown_table(table: Table, entities: dict[str, str] | None = None,
     out.add_column(table.index[0] if table.index else "", style="bold", overflow="fold")
     out.add_column("share (median)", justify="right")
     out.add_column("90 % interval", justify="right")
-    out.add_column("amount (mean)", justify="right")
+    out.add_column("amount (median)" if amount == "amount_p50" else "amount (mean)",
+                   justify="right")
     evidence = "assumption_or_weak_mean" in frame.columns     # see evidence_table
     if evidence:
         out.add_column("evidence: on assumption or weak rows (mean)", justify="right")
@@ -197,7 +201,7 @@ def breakdown_table(table: Table, entities: dict[str, str] | None = None,
     for label, row in frame.iterrows():
         cells = [str(label), percent(row["share_p50"]),
                  interval_text(row["share_p5"], row["share_p95"], "share") or MISSING,
-                 money(row["amount_mean"], currency if currency != "number" else "")]
+                 money(row[amount], currency if currency != "number" else "")]
         if evidence:
             cells.append(percent(row["assumption_or_weak_mean"]))
         cells += [interval(row, prefix, unit) for prefix, unit, _ in footprints]
@@ -354,8 +358,6 @@ def generic_table(table: Table, entities: dict[str, str] | None = None) -> RichT
 
 VERDICT_COLOURS = {"supported": "green", "contradicted": "red", "uncertain": "yellow",
                    "conditional": "cyan", "met": "green", "not met": "red"}
-COMBINE_RULES = {"all": "all checks must hold", "any": "any one check is enough",
-                 "conditional": "case by case"}
 
 
 # a verdict on weak evidence (analysis.verdicts.weak_basis): neither a sound verdict's green
@@ -377,7 +379,7 @@ def claims_table(table: Table) -> RichTable:
                     caption=table.note or None, caption_justify="left")   # e.g. too few draws
     from rich.markup import escape
 
-    from moneytrail.analysis.verdicts import weak_basis_key
+    from moneytrail.analysis.verdicts import CASES_WEIGHT_WORDS, weak_basis_key
     from moneytrail.report.evidence import row_weight
 
     weighted = "assumption_or_weak_p50" in frame.columns       # evidence weight (issue 10)
@@ -397,8 +399,10 @@ def claims_table(table: Table) -> RichTable:
         if first:
             claim_cell = claim_verdict_cell(row, [r for r in records
                                                   if r["claim"] == row["claim"]], weak_shown)
-        if first and weighted:
-            claim_cell += f"\nverdict on assumption or weak rows: {row_weight(row, 'claim_')}"
+        if first and weighted:      # a conditional claim's cases each said their own above
+            cases = f" ({CASES_WEIGHT_WORDS})" if row["verdict"] == "conditional" else ""
+            claim_cell += (f"\nverdict on assumption or weak rows{cases}: "
+                           f"{row_weight(row, 'claim_')}")
         when = str(row.get("when", "") or "")
         bound = row.get("bound_text")                     # "at least 50 %" (analysis.claims)
         if not isinstance(bound, str) or not bound:
@@ -429,7 +433,7 @@ def claim_verdict_cell(row: dict[str, Any], rows: list[dict[str, Any]],
     from rich.markup import escape
 
     from moneytrail.analysis.claims import WITHHELD  # no verdict: too few draws
-    from moneytrail.analysis.verdicts import summary_pieces
+    from moneytrail.analysis.verdicts import rule_words, summary_pieces
 
     verdict = str(row["verdict"])
     if verdict == WITHHELD:
@@ -446,8 +450,8 @@ def claim_verdict_cell(row: dict[str, Any], rows: list[dict[str, Any]],
         said.append(f"[{colour}]{escape(text)}[/]")
     if verdict == "conditional":        # its cases say it is answered case by case
         return "".join(said)
-    combine = str(row.get("combine", "all") or "all")
-    return "".join(said) + f"\n({COMBINE_RULES.get(combine, combine)})"
+    rule = rule_words(verdict, row.get("verdict_text"), row.get("combine"))
+    return "".join(said) + f"\n({rule})"
 
 
 # -- market power (analysis.market_power, analysis.procurement) -------------------------------

@@ -745,11 +745,12 @@ def trace(plan: Plan | Any, model: Any = None, *, draws: int | None = None,
     data convert, known source ids, a budget within the largest economy's GDP, the year, FX
     rates, categories, suppliers and condition targets, against the data package the model was
     built from: `IOModel.package_root`, the bundled package when no model is given) and for
-    draws below 1 or a seed outside its range; ModelError for tiers, chunk_size or a flag that
-    is not True/False, kept draws over 1,000,000 or a vector without a model; LimitError for
-    draws over the limit; MoneytrailError (field `ws`) when `ws` is not a Workspace or is over
-    another package than the model. A final-demand vector, or a model not built from a data
-    package, is traced unchecked (nothing to check it against); the engine alone is
+    draws below 1 or not a whole number (text such as "100" too) or a seed outside its
+    range; ModelError for tiers, chunk_size or a flag that is not True/False, kept draws
+    over 1,000,000 or a vector without a model; LimitError for draws over the limit;
+    MoneytrailError (field `ws`) when `ws` is not a Workspace or is over another package
+    than the model. A final-demand vector, or a model not built from a data package, is
+    traced unchecked (nothing to check it against); the engine alone is
     `moneytrail.engine.trace.trace` (same numbers, no checks)."""
     from moneytrail.engine.trace import trace as engine_trace
     from moneytrail.model.iomodel import IOModel

@@ -95,8 +95,10 @@ def templates() -> Environment:
         no_single_speaker,
     )
     from moneytrail.analysis.verdicts import (
+        CASES_WEIGHT_WORDS,
         WEAK_BASIS_KEY,
         WEAK_BASIS_SAME,
+        rule_words,
         verdict_words,
         weak_basis,
     )
@@ -105,6 +107,8 @@ def templates() -> Environment:
     env.globals["hypothetical_label"] = HYPOTHETICAL_LABEL      # a plan moneytrail made up
     env.globals["weak_basis"] = weak_basis      # a verdict on weak evidence says so
     env.globals["verdict_words"] = verdict_words
+    env.globals["rule_words"] = rule_words     # the rule beside a verdict, as the terminal's
+    env.globals["cases_weight_words"] = CASES_WEIGHT_WORDS
     env.globals["weak_basis_key"] = WEAK_BASIS_KEY      # and the key says what that means
     env.globals["weak_basis_same"] = WEAK_BASIS_SAME
     env.globals["claim_cutoffs"] = claim_cutoffs()      # the verdict key's thresholds
