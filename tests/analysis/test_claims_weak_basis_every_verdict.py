@@ -55,18 +55,26 @@ def test_the_shipped_conditional_claims_on_weak_rows_are_flagged(claims_inputs):
     assert (first["verdict_label"] == f"conditional {WEAK}").all()
 
 
-def test_the_briefing_flags_a_conditional_verdict_and_keeps_its_cases():
+def test_the_briefing_flags_a_conditional_verdicts_weak_case_and_keeps_its_cases():
+    """Each case with its own verdict and weight, as the web badge says it (h216, h228): the
+    claim's weight, the largest of its cases', flags only the case resting on weak rows."""
     from moneytrail.report.briefing.content import SourceBook, claim_entry
     from moneytrail.report.evidence import row_weight
 
-    rows = pd.DataFrame([{"claim": "c", "text": "A claim", "check": "a check",
+    rows = pd.DataFrame([{"claim": "c", "text": "A claim", "check": f"a check of {case}",
                           "bound": "min 0.5", "bound_text": "at least 50 %", "figure": "60 %",
-                          "p_holds": 1.0, "check_verdict": "supported",
+                          "p_holds": p, "check_verdict": verdict, "case": case,
+                          "when": f"the money {case}", "assumption_or_weak_p50": weight,
                           "verdict": "conditional", "combine": "conditional",
                           "verdict_text": "supported if X; contradicted if Y", "note": "",
                           "sources": "", "claim_assumption_or_weak_p50": 0.79,
                           "claim_assumption_or_weak_p5": 0.7,
-                          "claim_assumption_or_weak_p95": 0.9}])
+                          "claim_assumption_or_weak_p95": 0.9}
+                         for case, verdict, p, weight in (("X", "supported", 1.0, 0.79),
+                                                          ("Y", "contradicted", 0.0, 0.1))])
     entry = claim_entry(rows, SourceBook(rows={}), "", "", row_weight)
     assert entry["weak"]
-    assert entry["verdict"] == f"conditional {WEAK}: supported if X; contradicted if Y"
+    assert entry["verdict"] == (f"conditional: for X, supported {WEAK} (79 % weak); for Y, "
+                                "contradicted (10 % weak)")
+    assert [(p["text"], p["weak"]) for p in entry["pieces"] if p["verdict"]] == [
+        ("conditional", False), (f"supported {WEAK}", True), ("contradicted", False)]

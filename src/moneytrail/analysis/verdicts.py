@@ -9,7 +9,8 @@ checked at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 # Below this many draws a claim checked against a run gets no verdict: P(holds) moves in steps
 # of more than one point, and its sampling error at the 90 % cut-off (binomial, sqrt(0.9 x
@@ -224,28 +225,93 @@ def summary_pieces(verdict: str, weight: object, checks: Iterable[dict]) \
     terminal's claims table): [(text, verdict, weak)], where `verdict` is the verdict a
     piece says ('' for the words around it: case names, weights, assumptions) and `weak`
     whether it is said on weak evidence (weak_basis). The pieces' texts joined are the
-    line: [('conditional', 'conditional', False), (': for the gigafactories, ', '', False),
-    ('contradicted', 'contradicted', False), (' (15 % weak)', '', False), ...]."""
-    parts = verdict_parts(verdict, checks)
-    cases = parts["cases"]
-    assert isinstance(cases, list)
+    line: [('conditional', 'conditional', False), (': ', '', False), ('for the
+    gigafactories, ', '', False), ('contradicted', 'contradicted', False), (' (15 % weak)',
+    '', False), ...]. The texts and verdicts of badge_pieces."""
+    return [(str(p["text"]), str(p["verdict"]), bool(p["weak"]))
+            for p in badge_pieces(verdict, weight, verdict_parts(verdict, checks))]
+
+
+def badge_pieces(verdict: str, weight: object, parts: Mapping[str, Any]) \
+        -> list[dict[str, object]]:
+    """A claim's verdict in one line, in the pieces a page draws its badge from (the web
+    pages' `claim_verdict` macro, the briefing's claims table; summary_pieces for the
+    terminal), so every place says it in the same words. `parts`: the claim's
+    verdict_parts ("cases" and "rests"; a missing key is none, as for a claim not checked).
+    Each piece: {"text": its words; "verdict": the verdict it says ('' for the words around
+    it); "weight": the evidence weight that verdict's badge reads (a case's own, the
+    claim's `weight` for a verdict without cases, None for a conditional claim's own word,
+    which no weight qualifies); "weak": weak_basis of that verdict and weight; "source": the
+    source id of a labelled assumption, on its words ('' otherwise); "span": "case" for the
+    pieces of one case (its name, verdict, weight and assumptions), "rests" for the
+    assumptions a verdict without cases rests on, '' for the rest}. Consecutive cases are
+    apart: a '; ' piece outside them lies between. The texts joined are verdict_summary:
+    'conditional: for the gigafactories, contradicted (15 % weak); for cloud rental,
+    supported — on weak evidence (100 % weak)'; 'supported — rests on an assumption: EU
+    buyers face the global supplier mix'."""
+    cases = list(parts.get("cases") or [])
     if cases:
-        pieces: list[tuple[str, str, bool]] = [(str(verdict), str(verdict), False)]
+        pieces = [_piece(str(verdict), str(verdict))]
         for k, case in enumerate(cases):
-            said = f"{case['said']}, " if case["said"] else ""
-            pieces.append((("; " if k else ": ") + said, "", False))
+            pieces.append(_piece("; " if k else ": "))
+            if case["said"]:
+                pieces.append(_piece(f"{case['said']}, ", span="case"))
             own = str(case["verdict"])
-            pieces.append((verdict_words(own, case["weight"]), own, bool(case["weak"])))
-            basis = f" ({case['basis']})" if case["basis"] else ""
-            rests = assumption_words(r["says"] for r in case["rests"])
-            if basis or rests:
-                pieces.append((basis + (f", {rests}" if rests else ""), "", False))
+            pieces.append(_piece(verdict_words(own, case["weight"]), own, case["weight"],
+                                 span="case"))
+            if case["basis"]:
+                pieces.append(_piece(f" ({case['basis']})", span="case"))
+            pieces += _assumption_pieces(case.get("rests") or [], ", ", "case")
         return pieces
-    words = (verdict_words(verdict, weight), str(verdict), weak_basis(verdict, weight))
+    head = _piece(verdict_words(verdict, weight), str(verdict), weight)
     if str(verdict) not in WEAK_BASIS_VERDICTS:
-        return [words]
-    rests = assumption_words(r["says"] for r in parts["rests"])    # type: ignore[attr-defined]
-    return [words, (f" \u2014 {rests}", "", False)] if rests else [words]
+        return [head]
+    rests = _assumption_pieces(parts.get("rests") or [], "\u2014 ", "rests")
+    return [head, _piece(" "), *rests] if rests else [head]
+
+
+def badge_verdicts(badges: Iterable[Iterable[Mapping[str, object]]]) -> dict[str, list[str]]:
+    """The verdicts some badges say (each a badge_pieces list), each once in order, for the
+    key under them: {"shown": every verdict said, "weak": those said on weak evidence} (a
+    conditional claim's cases by their own weights, never the claim's)."""
+    shown: dict[str, None] = {}
+    weak: dict[str, None] = {}
+    for badge in badges:
+        for piece in badge:
+            if piece["verdict"]:
+                shown[str(piece["verdict"])] = None
+                if piece["weak"]:
+                    weak[str(piece["verdict"])] = None
+    return {"shown": list(shown), "weak": list(weak)}
+
+
+def _piece(text: str, verdict: str = "", weight: object = None, source: str = "",
+           span: str = "") -> dict[str, object]:
+    """One piece of badge_pieces (`weak` from the verdict and weight)."""
+    return {"text": text, "verdict": verdict, "weight": weight,
+            "weak": weak_basis(verdict, weight) if verdict else False,
+            "source": source, "span": span}
+
+
+def _assumption_pieces(rests: Iterable[Mapping[str, str]], lead: str, span: str) \
+        -> list[dict[str, object]]:
+    """The labelled assumptions `rests` (rests_of) as badge_pieces: `lead` + 'rests on an
+    assumption: ', then each assumption's words once (with its source id), ' and ' between;
+    [] for none. Their texts joined are `lead` + assumption_words."""
+    named: dict[str, str] = {}          # its words -> its source id (the first)
+    for r in rests:
+        says = str(r.get("says") or "").strip()
+        if says and says not in named:
+            named[says] = str(r.get("source") or "")
+    if not named:
+        return []
+    plural = "rests on assumptions" if len(named) > 1 else ASSUMPTION_WORDS
+    pieces = [_piece(f"{lead}{plural}: ", span=span)]
+    for k, (says, source) in enumerate(named.items()):
+        if k:
+            pieces.append(_piece(" and ", span=span))
+        pieces.append(_piece(says, source=source, span=span))
+    return pieces
 
 
 def _text(value: object) -> str:

@@ -109,6 +109,10 @@ def templates() -> Environment:
     env.globals["verdict_words"] = verdict_words
     env.globals["rule_words"] = rule_words     # the rule beside a verdict, as the terminal's
     env.globals["cases_weight_words"] = CASES_WEIGHT_WORDS
+    from moneytrail.web.views import claim_pieces, shown_verdicts
+
+    env.globals["claim_pieces"] = claim_pieces      # a claim's badge: claim_verdict macro
+    env.globals["shown_verdicts"] = shown_verdicts  # the verdicts its key explains
     env.globals["weak_basis_key"] = WEAK_BASIS_KEY      # and the key says what that means
     env.globals["weak_basis_same"] = WEAK_BASIS_SAME
     env.globals["claim_cutoffs"] = claim_cutoffs()      # the verdict key's thresholds

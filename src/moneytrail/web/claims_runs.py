@@ -119,19 +119,27 @@ def not_applicable(claim: Claim, reason: str) -> dict[str, Any]:
 def grouped(rows: list[dict[str, Any]], claim: str) -> dict[str, Any]:
     """One claim's check rows as a claim with its checks and (deduplicated) sources; each
     check with its evidence weight and what that weight reads and leaves out (WEIGHT_BASIS,
-    the claims page's `weight_basis` block)."""
+    the claims page's `weight_basis` block); its verdict's badge as the claims page has it
+    (analysis.verdicts.verdict_parts: `cases`, each case of a conditional claim with its own
+    verdict and weight, and `rests`, the assumptions it rests on; `verdict_summary`, the
+    same in one line)."""
     mine = [r for r in rows if r["claim"] == claim]
     if not mine:
         raise NotFoundError("no claim with this id", field="claim", value=claim)
     sources = list(dict.fromkeys(s.strip() for r in mine for s in str(r["sources"] or "")
                                  .split(";") if s.strip()))
+    from moneytrail.analysis.verdicts import verdict_parts, verdict_summary
     from moneytrail.report.evidence import OWN_INPUT_COLUMNS, own_input_check_words
     from moneytrail.web.views import WEIGHT_BASIS, WEIGHT_COLUMNS, claim_basis, claimant
 
     weight = {k: mine[0].get(k) for k in WEIGHT_COLUMNS}
+    verdict = str(mine[0]["verdict"])
     return {"id": claim, "text": mine[0]["text"], "verdict": mine[0]["verdict"],
             # a verdict on weak evidence told apart (analysis.verdicts.verdict_basis)
             **claim_basis(mine[0]["verdict"], weight), **claimant(mine[0]),
+            **verdict_parts(verdict, mine),
+            "verdict_summary": verdict_summary(
+                verdict, weight.get("claim_assumption_or_weak_p50"), mine),
             "note": mine[0].get("note") or "", "not_about": "",
             "sources": sources, "weight": weight,
             "checks": [{**{k: r.get(k) for k in ("check", "bound", "bound_text", "figure",

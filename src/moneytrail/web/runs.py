@@ -31,7 +31,7 @@ from moneytrail.service.footprints import (
 )
 from moneytrail.service.lifecycle import STORED_NOTE_FILES
 from moneytrail.service.result import Result, Table
-from moneytrail.web.views import View, clean
+from moneytrail.web.views import View, clean, shown_verdicts
 
 BREAKDOWN_TABLES = ("entity", "country", "owner_country", "group", "factor", "tier")
 TABLE_LABELS = {"entity": "Firm or sector", "country": "Country (where value is added)",
@@ -939,29 +939,36 @@ def row_unit(table: Table, row: Sequence[Any], unit: str) -> str:
 
 
 def claim_verdicts(table: Table) -> dict[str, Any]:
-    """For a table of claims checked (its `verdict` column beside the claim's evidence weight,
-    `claim_assumption_or_weak_p50`), what a page needs to show each claim's verdict as the
-    claims page does: `verdict_column` (its position), `verdicts` (each row shown: verdict and
-    weight, for the page's verdict macro: 'Supported — on weak evidence' by
-    analysis.verdicts.weak_basis), `verdicts_shown` (the distinct verdicts, for the key) and
-    `weak_basis` (the verdicts shown on weak evidence: the key explains them, each with its
-    own badge). {} for any other
-    table; a run stored before its rows had `weak_basis` is read the same way."""
-    from moneytrail.analysis.verdicts import weak_basis
+    """For a table of claims checked (one row per check: its `verdict` column beside the
+    claim's evidence weight, `claim_assumption_or_weak_p50`), what a page needs to show each
+    claim's verdict as the claims page does (the `claim_verdict` macro): `verdict_column`
+    (its position), `verdicts` (each row shown: its claim's {"verdict", "weight" (WEIGHT_
+    COLUMNS' claim weight), "cases", "rests"}, analysis.verdicts.verdict_parts of all the
+    claim's rows in the table, so a conditional claim names each case with its own verdict
+    and weight, and a verdict on weak evidence says so), `verdicts_shown` (the distinct
+    verdicts the badges say, a case's included, for the key) and `weak_basis` (those said on
+    weak evidence: the key explains them, each with its own badge). {} for any other table;
+    a run stored before its rows had `weak_basis`, `case` or `rests_on` is read the same way
+    (a case without a name is said by its `when`)."""
+    from moneytrail.analysis.verdicts import verdict_parts
 
     names = [c.name for c in table.columns]
     if "verdict" not in names or "claim" not in names:
         return {}
-    at = names.index("verdict")
-    weight_at = names.index("claim_assumption_or_weak_p50") \
-        if "claim_assumption_or_weak_p50" in names else None
-    verdicts = [{"verdict": row[at],
-                 "weight": clean(row[weight_at]) if weight_at is not None else None}
-                for row in table.rows[:MAX_ROWS_SHOWN]]
-    return {"verdict_column": at, "verdicts": verdicts,
-            "verdicts_shown": list(dict.fromkeys(str(v["verdict"]) for v in verdicts)),
-            "weak_basis": list(dict.fromkeys(str(v["verdict"]) for v in verdicts
-                                             if weak_basis(v["verdict"], v["weight"])))}
+    records = [{k: clean(v) for k, v in zip(names, row, strict=True)} for row in table.rows]
+    by_claim: dict[Any, list[dict[str, Any]]] = {}
+    for record in records:
+        by_claim.setdefault(record["claim"], []).append(record)
+    verdicts = []
+    for record in records[:MAX_ROWS_SHOWN]:
+        verdict = record["verdict"]
+        verdicts.append({"verdict": verdict,
+                         "weight": {"claim_assumption_or_weak_p50":
+                                    record.get("claim_assumption_or_weak_p50")},
+                         **verdict_parts(str(verdict), by_claim[record["claim"]])})
+    seen = shown_verdicts(verdicts)
+    return {"verdict_column": names.index("verdict"), "verdicts": verdicts,
+            "verdicts_shown": seen["shown"], "weak_basis": seen["weak"]}
 
 
 STAT_NAMES = ("mean", "p5", "p50", "p95")

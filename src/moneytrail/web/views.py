@@ -1193,6 +1193,28 @@ def claim_basis(verdict: Any, weight: dict[str, Any]) -> dict[str, object]:
     return verdict_basis(verdict, weight.get("claim_assumption_or_weak_p50"))
 
 
+def claim_pieces(claim: Mapping[str, Any]) -> list[dict[str, object]]:
+    """The pieces of a claim's verdict badge (analysis.verdicts.badge_pieces), for the
+    `claim_verdict` macro: `claim` as the pages hold it, {"verdict", "weight": its WEIGHT_COLUMNS
+    (or the claim's weight itself, a share), "cases", "rests"} (analysis.verdicts.
+    verdict_parts; a claim without them, as one not checked, has none)."""
+    from moneytrail.analysis.verdicts import badge_pieces
+
+    weight = claim.get("weight")
+    if isinstance(weight, Mapping):
+        weight = weight.get("claim_assumption_or_weak_p50")
+    return badge_pieces(str(claim.get("verdict")), weight, claim)
+
+
+def shown_verdicts(claims: Sequence[Mapping[str, Any]]) -> dict[str, list[str]]:
+    """The verdicts the badges of `claims` say (claim_pieces: a conditional claim's own and
+    each case's), each once: {"shown", "weak": those said on weak evidence}, for the verdict
+    key under them (analysis.verdicts.badge_verdicts)."""
+    from moneytrail.analysis.verdicts import badge_verdicts
+
+    return badge_verdicts(claim_pieces(c) for c in claims)
+
+
 def claimant(row: dict[str, Any]) -> dict[str, str]:
     """Who made a claim, when and where (the claims file's `claimed_by`, `claimed_on`,
     `claimed_in`) and the source of a related concern (`related_source`), from one of its

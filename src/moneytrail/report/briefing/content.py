@@ -1580,7 +1580,7 @@ def not_applicable_entry(claim: Claim, reason: str, book: SourceBook) -> dict[st
     from moneytrail.analysis.claims import NOT_APPLICABLE
 
     return {"id": claim.id, "text": claim.claim, "verdict": NOT_APPLICABLE, "weight": "",
-            "weak": False, "against": reason, "note": "",
+            "weak": False, "pieces": [], "cases": False, "against": reason, "note": "",
             "claimed": claimed_entry(claim.claimed_by, claim.claimed_on, claim.claimed_in,
                                      book, claim.related_source),
             "reading": reading_words(claim.note, book), "checks": [],
@@ -1641,17 +1641,25 @@ def claim_entry(rows: pd.DataFrame, book: SourceBook, against: str, note: str,
     verdict = str(first["verdict"])
 
     from moneytrail.analysis.claims import WITHHELD, WITHHELD_LABEL
-    from moneytrail.analysis.verdicts import verdict_words, weak_basis
+    from moneytrail.analysis.verdicts import badge_pieces, verdict_parts, weak_basis
     from moneytrail.report.evidence import own_input_check_words
 
     basis = first.get("claim_assumption_or_weak_p50")
-    # 'supported — on weak evidence' when the verdict rests mostly on weak rows (any verdict)
-    shown = WITHHELD_LABEL if verdict == WITHHELD else verdict_words(verdict, basis)
-    if verdict == "conditional" and "verdict_text" in rows.columns:   # issue 15
-        shown = f"{shown}: {first['verdict_text']}"
+    records = rows.to_dict("records")
+    # the verdict as the web badge and the terminal say it (analysis.verdicts.badge_pieces):
+    # 'supported — on weak evidence' when it rests mostly on weak rows; a conditional
+    # claim's cases each with its own verdict and weight (issue 15, h228); the assumptions
+    # it rests on
+    parts = verdict_parts(verdict, records)
+    pieces = [] if verdict == WITHHELD else badge_pieces(verdict, basis, parts)
+    shown = WITHHELD_LABEL if verdict == WITHHELD else "".join(str(p["text"]) for p in pieces)
     return {"id": str(first["claim"]), "text": str(first["text"]),
             "verdict": shown,
-            "weak": weak_basis(verdict, basis),
+            # the verdict in pieces: each verdict it says in its own style ("weak")
+            "pieces": pieces, "cases": bool(parts["cases"]),
+            # whether a verdict it says rests on weak evidence (a case's, for a conditional
+            # claim: the claim's own weight is no case's)
+            "weak": any(p["weak"] for p in pieces) if pieces else weak_basis(verdict, basis),
             "weight": row_weight(first, "claim_"),       # evidence weight (issue 10)
             "against": against, "note": note,
             "claimed": claimed_entry(first.get("claimed_by"), first.get("claimed_on"),
@@ -1670,7 +1678,7 @@ def claim_entry(rows: pd.DataFrame, book: SourceBook, against: str, note: str,
                         "weight": row_weight(r),
                         # the share on the plan's own inputs (a built plan's run), in words
                         "own": own_input_check_words(r)}
-                       for r in rows.to_dict("records")],
+                       for r in records],
             "refs": ref_ranges([book.number(s) for s in documents(ids, book)])}
 
 

@@ -1,0 +1,120 @@
+"""A conditional claim names each case with its own verdict wherever the web app shows its
+verdict (h228), in the words of /claims (the `claim_verdict` macro over analysis.verdicts.
+badge_pieces): the claims table of a stored claims run (/r/<claims run>), the page of a claim
+checked against a run (/claims/<claim>/check?run=<id>), and a trace run's "Claims about this
+plan". They showed only "Conditional — on weak evidence": the claim's weight, the largest of
+its cases', hung on the gigafactory case contradicted on 15 % weak rows."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+from runs_helpers import finished  # noqa: E402
+
+from moneytrail.web import create_app  # noqa: E402
+
+PLAN = "eu-ai-gigafactories"
+CLAIM = "public-money-to-nvidia-and-hyperscalers"     # conditional; traces eu-ai-gigafactories
+# as /claims says it (the published check: 2,000 draws, seed 1)
+PUBLISHED = ("Conditional: for the gigafactories, Contradicted (15 % weak); for cloud rental, "
+             "Supported \u2014 on weak evidence (100 % weak)")
+# the same against a run of its own draws: the weights may differ by a point
+CASES = re.compile(r"Conditional: for the gigafactories, Contradicted \(\d+ % weak\); for "
+                   r"cloud rental, Supported \u2014 on weak evidence \(\d+ % weak\)")
+CLAIM_WEIGHT_BADGE = ">Conditional \u2014 on weak evidence</span>"
+
+
+def text_of(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split()).replace(" ,", ",") \
+        .replace(" ;", ";").replace("( ", "(").replace(" )", ")").replace(" :", ":")
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    db = tmp_path_factory.mktemp("h228") / "ledger.sqlite"
+    app = create_app(db=str(db), start_reference_runs=False, run_limit=(1000, 100))
+    with TestClient(app, base_url="http://127.0.0.1") as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def claims_run(client) -> str:
+    """The claims run /claims cites (its "Cite as" names the run's page)."""
+    html = client.get("/claims").text
+    cites = [c for c in re.findall(r'<p class="citation">.*?</p>', html, re.S)
+             if "Claims of the debate" in c]
+    found = re.search(r"/r/([0-9a-f]{32})", cites[0])
+    assert found, cites
+    return found.group(1)
+
+
+@pytest.fixture(scope="module")
+def run(client) -> str:
+    """A run of the plan the claim traces (200 draws: enough for a verdict)."""
+    return finished(client, {"reference": PLAN, "draws": 200, "seed": 1})
+
+
+def test_the_claims_run_page_names_each_case(client, claims_run):
+    html = client.get(f"/r/{claims_run}").text
+    rows = [r for r in re.findall(r"<tr>.*?</tr>", html, re.S) if f">{CLAIM}<" in r]
+    assert len(rows) == 2              # one row per check, each with the claim's verdict
+    for row in rows:
+        cell = re.search(r'<td><span class="verdict-cases">.*?</td>', row, re.S)
+        assert cell, row[:2000]
+        assert text_of(cell.group(0)) == PUBLISHED
+    assert CLAIM_WEIGHT_BADGE not in html
+    # a verdict resting on an assumption says so in its cell, linked to the assumption
+    assert ('<span class="rests-on">\u2014 rests on an assumption: <a href="/sources/'
+            'm_assumption_eu_same_global_market"') in html
+    # the key explains the case said on weak evidence, by its own badge
+    key = text_of(html[html.index('<ul class="verdict-key">'):][:4000].split("</ul>")[0])
+    assert "Supported \u2014 on weak evidence" in key
+    assert "Conditional \u2014 on weak evidence" not in key
+
+
+def test_the_check_page_names_each_case_for_the_run_and_as_published(client, run):
+    html = client.get(f"/claims/{CLAIM}/check", params={"run": run}).text
+    line = text_of(re.search(r"<p>Verdict for this run:.*?</p>", html, re.S).group(0))
+    mine, published = line.split(" \u00b7 ")[:2]
+    assert CASES.fullmatch(mine.removeprefix("Verdict for this run: ")), line
+    assert published == f"as published, for the reference plan: {PUBLISHED}"
+    assert CLAIM_WEIGHT_BADGE not in html
+    # the JSON twin has the same cases, and the line the CSV columns give
+    claim = client.get(f"/api/v1/claims/{CLAIM}/check", params={"run": run}).json()["claim"]
+    assert [c["said"] for c in claim["cases"]] == ["for the gigafactories", "for cloud rental"]
+    assert [c["verdict"] for c in claim["cases"]] == ["contradicted", "supported"]
+    assert claim["verdict_summary"].lower() == mine.removeprefix(
+        "Verdict for this run: ").lower()
+
+
+def test_the_run_page_claims_about_the_plan_name_each_case(client, run):
+    html = client.get(f"/r/{run}").text
+    article = re.search(rf'<article class="claim" aria-labelledby="claim-{CLAIM}-h">.*?'
+                        r"</article>", html, re.S)
+    assert article, "no claim article on the run page"
+    line = text_of(re.search(r"<p>Verdict:.*?</p>", article.group(0), re.S).group(0))
+    assert CASES.match(line.removeprefix("Verdict: ")), line
+    assert CLAIM_WEIGHT_BADGE not in html
+
+
+def test_the_badge_escapes_the_claims_file_words():
+    """A case's name and an assumption's words are data: escaped, never markup."""
+    from moneytrail.web.app import templates
+
+    claim = {"verdict": "conditional", "weight": {"claim_assumption_or_weak_p50": 1.0},
+             "cases": [{"verdict": "supported", "weight": 0.1, "weak": False,
+                        "said": "for <b>sites</b>", "basis": "10 % weak",
+                        "rests": [{"source": "m_x\"><script>", "says": "<i>guess</i>"}]},
+                       {"verdict": "contradicted", "weight": 0.2, "weak": False,
+                        "said": "for cloud", "basis": "20 % weak", "rests": []}],
+             "rests": []}
+    html = str(templates().get_template("macros.html").module.claim_verdict(claim))  # type: ignore[attr-defined]
+    assert "<b>" not in html and "<i>" not in html and "<script>" not in html
+    assert "for &lt;b&gt;sites&lt;/b&gt;" in html and "&lt;i&gt;guess&lt;/i&gt;" in html
+    assert text_of(html) == ("Conditional: for <b>sites</b>, Supported (10 % weak), rests on "
+                             "an assumption: <i>guess</i>; for cloud, Contradicted (20 % weak)")
