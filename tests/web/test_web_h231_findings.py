@@ -97,6 +97,7 @@ def test_a_head_request_renders_no_briefing(app, run_id, monkeypatch):
     assert head.headers["cache-control"] == "public, max-age=3600"
     assert head.headers["vary"] == "Host"
     assert head.headers["content-disposition"].startswith("attachment; filename=")
+    assert "content-length" not in head.headers         # unknown until it is rendered
     got = client.get(f"/r/{run_id}/report.pdf")
     assert got.status_code == 200 and got.content.startswith(b"%PDF")
     assert rendered == ["http://127.0.0.1:8931"]
