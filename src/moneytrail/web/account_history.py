@@ -133,12 +133,14 @@ def account_history(request: Request, name: str | None, before: str | None) -> R
     """An account's history page (`name`; every account's: None) for an admin, or for the
     account itself; 404 for anyone else whether or not the account exists."""
     from moneytrail.web.accounts import page
+    from moneytrail.web.query import refuse_repeated_on_page
 
     current = auth.who(request)
     if current is None:
-        return to_login(request)
+        return to_login(request)        # before any word on the query (query.SIGNED_IN_PAGES)
     if not current.is_admin and (name is None or name != current.name):
         raise HTTPException(404, NOT_FOUND)    # the same answer for every name
+    refuse_repeated_on_page(request)
     history = history_page(request, name, before_param(before), current)
     return page(request, "account_history.html", user=current, account=name,
                 history=history)

@@ -118,10 +118,12 @@ def account_page(request: Request, before: str | None = None) -> Response:
     """Who you are logged in as (or a link to log in), and the newest changes to your
     account (`before`: the older ones, web.account_history)."""
     from moneytrail.web.account_history import before_param, history_page, to_login
+    from moneytrail.web.query import refuse_repeated_on_page
 
     current = auth.who(request)
     if current is None:
-        return to_login(request)
+        return to_login(request)        # before any word on the query (query.SIGNED_IN_PAGES)
+    refuse_repeated_on_page(request)
     history = history_page(request, current.name, before_param(before), current)
     return page(request, "account.html", user=current, history=history)
 

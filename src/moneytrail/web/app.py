@@ -29,6 +29,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from moneytrail.errors import MoneytrailError
+from moneytrail.versions import code_version
 from moneytrail.web import views
 from moneytrail.web.format import FILTERS
 from moneytrail.web.public import PUBLIC_URL_ENV, public_url  # noqa: F401 (here before)
@@ -211,7 +212,8 @@ def create_app(db: str | None = None, data: str | None = None, *,
         workspace.close()
         app.state.web.close()
 
-    app = FastAPI(title="moneytrail", version=_version(),
+    # the API's version (OpenAPI `info.version`) is the one every run is stamped with
+    app = FastAPI(title="moneytrail", version=code_version(),
                   description="Follow the money of AI investment plans: the ledger of "
                   "announced, committed and spent money, sources, and the debate's claims "
                   "checked against the data. Errors are problem-details JSON "
@@ -299,6 +301,9 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 # set in the ASGI scope of a request that arrived from a trusted reverse proxy
 # (`web.server.behind_proxies`): its Host names the proxy's address, not ours
 PROXIED = "moneytrail.proxied"
+# set in the ASGI scope of a HEAD request answered as a GET (`HeadAsGet`): a route whose body
+# is costly to make (a briefing not rendered yet) may answer with the headers only
+HEAD = "moneytrail.head"
 
 
 def request_origin(request: Request) -> str:
@@ -365,7 +370,9 @@ class HostPorts:
 class HeadAsGet:
     """HEAD answered as the GET of the same address without its body (RFC 9110, 9.3.2):
     link checkers and uptime monitors send HEAD, and FastAPI's GET routes answer only GET.
-    Headers (status, Content-Type, Content-Length, security headers) are the GET's."""
+    Headers (status, Content-Type, Content-Length, security headers) are the GET's. The
+    scope is marked `HEAD`, so a route whose body takes seconds to make (a briefing) can
+    skip making it (`is_head`)."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -380,16 +387,12 @@ class HeadAsGet:
                 message = {**message, "body": b""}
             await send(message)
 
-        await self.app({**scope, "method": "GET"}, receive, without_body)
+        await self.app({**scope, "method": "GET", HEAD: True}, receive, without_body)
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("moneytrail")
-    except PackageNotFoundError:
-        return "0"
+def is_head(request: Request) -> bool:
+    """Whether `request` is a HEAD answered as a GET (`HeadAsGet`): its body is dropped."""
+    return bool(request.scope.get(HEAD))
 
 
 # -- headers and errors -------------------------------------------------------------------

@@ -83,13 +83,13 @@ def check(request: Request, fields: dict[str, Any]) -> dict[str, Any]:
     computed or stored for a bad one), then the run looked up (field `run`), then checked.
     The answer: the claim as the claims page shows one (claims_runs.grouped), the run, the
     draws and seed, the note on few draws, the check's stored run id, and `url`, the
-    address of the check's page (page_path: under MONEYTRAIL_PUBLIC_URL when the site has
-    one, else relative)."""
+    absolute address of the check's page (page_path under `handed_on_origin`:
+    MONEYTRAIL_PUBLIC_URL when the site has one, else the address the request reached)."""
     from moneytrail.analysis.claims import draws_note
     from moneytrail.report.evidence import own_inputs_words
     from moneytrail.service.own_claims import OWN_CLAIM_ID, check_own_claim, read_own_claim
     from moneytrail.web.claims_runs import grouped
-    from moneytrail.web.routes_runs import public_origin, run_state, take_token
+    from moneytrail.web.routes_runs import handed_on_origin, run_state, take_token
     from moneytrail.web.runs import evidence_view, records
     from moneytrail.web.views import text_param
 
@@ -126,7 +126,7 @@ def check(request: Request, fields: dict[str, Any]) -> dict[str, Any]:
             "note": draws_note(done.draws), "verdict_withheld": bool(done.withheld),
             "withheld_reason": done.withheld,
             "check_run_id": done.checked.run_id if done.kept else None,
-            "url": public_origin(request) + page_path(fields, result.run_id)}
+            "url": handed_on_origin(request) + page_path(fields, result.run_id)}
 
 
 def page_path(fields: dict[str, Any], run: str) -> str:

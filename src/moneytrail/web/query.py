@@ -153,18 +153,24 @@ def unused_query(route_path: str, names: set[str],
     return UnusedQuery(given, len(unused) - len(given), tuple(sorted(names)))
 
 
+# pages for a signed-in visitor only (their route paths): an anonymous visitor is sent to log
+# in before a word is said about the query, so their repeated parameters are refused by the
+# page itself after its sign-in check (`refuse_repeated_on_page`), not by `strict_query`
+SIGNED_IN_PAGES = frozenset({"/account", "/accounts/history", "/accounts/{name}/history"})
+
+
 async def strict_query(request: Request) -> None:
     """App-wide dependency: refuse unknown or repeated query parameters on `/api/v1` routes,
-    and repeated ones (of the parameters the page takes) on pages; on a page asked for with
-    GET, the parameters it does not use go to `request.state.unused_query` (an UnusedQuery,
-    or None) for its notice."""
+    and repeated ones (of the parameters the page takes) on pages, but for SIGNED_IN_PAGES;
+    on a page asked for with GET, the parameters it does not use go to
+    `request.state.unused_query` (an UnusedQuery, or None) for its notice."""
     path = request.url.path
     route = request.scope.get("route")
     names, repeatable = declared(route)
     items = request.query_params.multi_items()
     if not (path == API or path.startswith(API + "/")):
-        refuse_repeated([(n, v) for n, v in items if n in names], repeatable,
-                        all_values=True)
+        if getattr(route, "path", None) not in SIGNED_IN_PAGES:
+            refuse_repeated_on_page(request)
         if request.method == "GET":             # HEAD too (web.app.HeadAsGet); no form post
             request.state.unused_query = unused_query(getattr(route, "path", path), names,
                                                       items)
@@ -176,6 +182,14 @@ async def strict_query(request: Request) -> None:
             raise MoneytrailError(f"unknown query parameter ({takes})", field=name,
                                   value=value)
     refuse_repeated(items, repeatable)
+
+
+def refuse_repeated_on_page(request: Request) -> None:
+    """A page's rule on repeats (`refuse_repeated`, every value named) for the query
+    parameters its route takes: MoneytrailError (a 400 page) for one given twice."""
+    names, repeatable = declared(request.scope.get("route"))
+    refuse_repeated([(n, v) for n, v in request.query_params.multi_items() if n in names],
+                    repeatable, all_values=True)
 
 
 def refuse_repeated(items: list[tuple[str, str]], repeatable: set[str],

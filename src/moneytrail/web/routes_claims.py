@@ -123,14 +123,14 @@ def check_path(claim: str, run: str) -> str:
 def claim_check(request: Request, claim: str, run: str | None, *, keep: bool = False
                 ) -> dict[str, Any]:
     """The claim checked against the run (claims_runs.check_against_run), with `url`, the
-    address of its page (check_path: under MONEYTRAIL_PUBLIC_URL when the site has one,
-    else relative). `keep`: the owner's explicit POST keeping a private run's check with
-    the plans it derives from (`private_claim_check`); a GET links nothing
-    (docs/security.md, 3.5.3)."""
-    from moneytrail.web.routes_runs import public_origin
+    absolute address of its page (check_path under `handed_on_origin`: MONEYTRAIL_PUBLIC_URL
+    when the site has one, else the address the request reached). `keep`: the owner's
+    explicit POST keeping a private run's check with the plans it derives from
+    (`private_claim_check`); a GET links nothing (docs/security.md, 3.5.3)."""
+    from moneytrail.web.routes_runs import handed_on_origin
 
     body = checked_claim(request, claim, run, keep=keep)
-    return {**body, "url": public_origin(request)
+    return {**body, "url": handed_on_origin(request)
             + check_path(body["claim"]["id"], body["run"]["run_id"])}
 
 

@@ -427,11 +427,16 @@ def chart_view(request: Request, result: Result, chart: str) -> View:
 
 
 def done_view(request: Request, result: Result) -> View:
+    """The run page's view of a done trace `result`. Its address (the share link and the
+    citation) and the reproduce commands are copied out of the page: they are absolute,
+    under `handed_on_origin` (the public address, else the address the request reached,
+    with the server's port when the Host names none), as in the briefings."""
     ws = request.app.state.workspace
     from moneytrail.engine.result import code_version
 
-    return run_view(result, names=names(request), url=f"{origin_of(request)}/r/{result.run_id}",
-                    origin=origin_of(request), current_code=code_version(),
+    origin = handed_on_origin(request)
+    return run_view(result, names=names(request), url=f"{origin}/r/{result.run_id}",
+                    origin=origin, current_code=code_version(),
                     current_data_hash=ws.data_hash, current_data_version=ws.data_label,
                     currencies=known_currencies(ws, check=False))
 
@@ -636,8 +641,9 @@ def add_run_routes(app: FastAPI) -> None:
                         meta={"title": f"Run {state.id[:8]}: {title}",
                               "data_version": state.data_version, "ledger_revision": None})
         if state.result.kind != "trace":        # analyse, compare, sensitivity, claims
-            view = tables_view(state.result, url=f"{origin_of(request)}/r/{state.id}",
-                               origin=origin_of(request), checked_run=state.checked_run)
+            base = handed_on_origin(request)        # copied out of the page (done_view)
+            view = tables_view(state.result, url=f"{base}/r/{state.id}", origin=base,
+                               checked_run=state.checked_run)
             return page(request, "run_tables.html", view=view, meta=view["meta"],
                         api=f"{API}/runs/{state.id}")
         from moneytrail.web.routes_claims import ledger_revision, run_page_claims
@@ -648,7 +654,7 @@ def add_run_routes(app: FastAPI) -> None:
         origin = saved_origin(request, state.id)
         # a saved plan's run names the plan as it is now: never kept for later readers
         anonymous = (who is None or who(request) is None) and rerun is None and origin is None
-        key = (state.id, origin_of(request),
+        key = (state.id, origin_of(request), handed_on_origin(request),
                tuple(t["run_id"] for t in traced.values() if t["status"] == "done"),
                ledger_revision(request))          # the claims section cites the ledger
         pages: dict = request.app.state.run_pages
@@ -946,9 +952,13 @@ def briefing_response(request: Request, results: list[Result], fmt: str, name: s
     the run ids, the code version, the data package's content hash (not its version: two
     packages of one version may differ), the ledger revision it cites and the address it
     links to; a briefing not kept yet costs one of the client's run tokens (429 with
-    Retry-After when none is left, as runs and claim checks)."""
+    Retry-After when none is left, as runs and claim checks). Headers: `briefing_headers`.
+    A HEAD request (web.app.HeadAsGet) for a briefing not kept yet gets the GET's headers
+    without Content-Length (RFC 9110, 9.3.2 allows leaving out what only making the body
+    tells): nothing is rendered and no token is taken."""
     from moneytrail.engine.result import code_version
     from moneytrail.report.briefing import render_briefing, resolve_stored
+    from moneytrail.web.app import is_head
     from moneytrail.web.views import choice_param
 
     fmt = choice_param("format", fmt, ("pdf", "html")) or "pdf"
@@ -957,8 +967,14 @@ def briefing_response(request: Request, results: list[Result], fmt: str, name: s
     ledger = f"{last['revision'].iloc[0]} {last['time'].iloc[0]}" if len(last) else "0"
     key = "/".join(["briefing", ",".join(r.run_id for r in results), code_version(),
                     str(ws.data_hash), f"ledger {ledger}", handed_on_origin(request)])
+    media = "application/pdf" if fmt == "pdf" else "text/html; charset=utf-8"
+    headers = briefing_headers(request, f"{name}.{fmt}")
     cache = request.app.state.briefings
     body = cache.cached(key, fmt)
+    if body is None and is_head(request):
+        response = Response(media_type=media, headers=headers)
+        del response.headers["content-length"]      # unknown until it is rendered
+        return response
     if body is None:
         take_token(request)
 
@@ -972,9 +988,24 @@ def briefing_response(request: Request, results: list[Result], fmt: str, name: s
                                    base_url=handed_on_origin(request))
 
         body = cache.get(key, fmt, render)
-    media = "application/pdf" if fmt == "pdf" else "text/html; charset=utf-8"
-    return Response(body, media_type=media, headers={
-        "Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+    return Response(body, media_type=media, headers=headers)
+
+
+BRIEFING_MAX_AGE = 3600      # s a cache may keep a briefing (the chart images' hour)
+
+
+def briefing_headers(request: Request, file: str) -> dict[str, str]:
+    """The headers of a briefing download named `file`: a cache may keep it for
+    BRIEFING_MAX_AGE seconds, as a chart image (its runs never change, but it cites the
+    ledger as it is now, and a public plan's runs may be hidden again); a private plan's
+    briefing is `private, no-store` instead (web.auth's `private_pages`). Without a public
+    address its links are written from the request's Host (`handed_on_origin`), so it
+    varies by Host: a cache must not hand one Host's links to another."""
+    headers = {"Content-Disposition": f'attachment; filename="{file}"',
+               "Cache-Control": f"public, max-age={BRIEFING_MAX_AGE}"}
+    if not public_origin(request):
+        headers["Vary"] = "Host"
+    return headers
 
 
 def picker_runs(request: Request, limit: int = 20) -> list[dict[str, Any]]:
