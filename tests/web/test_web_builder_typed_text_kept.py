@@ -52,8 +52,8 @@ def exponent_values(html: str, typed: dict[str, str] | None = None) -> list[str]
      "A budget must be more than zero: at least 1, one unit of the plan's currency "
      "(you gave: -20 bn)"),
     ({"budget": "99999999 tn"}, "budget",
-     "A budget can be at most 100,000 tn (1e+17) in the plan's currency, the upper bound "
-     "(there to catch typos such as 1e30): check the amount and its size word (you gave: "
+     "A budget can be at most 100,000 tn in the plan's currency, the upper bound "
+     "(there to catch typos): check the amount and its size word (you gave: "
      "99999999 tn)"),
     ({"draws": "1e9"}, "draws",
      "the web app runs at most 20,000 draws (use the command line for more) (you gave: 1e9)"),

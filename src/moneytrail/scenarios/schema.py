@@ -80,9 +80,8 @@ SHARE_TOLERANCE = 1e-6
 MAX_BUDGET = 1e17            # see the module docstring for why
 # the refusals of a budget out of range; the cap counts units of the plan's currency,
 # whatever it is, so the message compares it with no figure in one currency
-BUDGET_CAP = (f"a budget can be at most {MAX_BUDGET / 1e12:,.0f} tn ({MAX_BUDGET:.0e}) in the "
-              "plan's currency, the upper bound (there to catch typos such as 1e30): check the "
-              "amount and its size word")
+BUDGET_CAP = (f"a budget can be at most {MAX_BUDGET / 1e12:,.0f} tn in the plan's currency, the "
+              "upper bound (there to catch typos): check the amount and its size word")
 BUDGET_FLOOR = "a budget must be more than zero: at least 1, one unit of the plan's currency"
 MAX_DRAWS = 10_000_000
 DRAWS_VARIABLE = "MONEYTRAIL_MAX_DRAWS"
