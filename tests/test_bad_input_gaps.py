@@ -108,8 +108,9 @@ def package_copy(tmp_path_factory):
     ("abc", "units_per_eur", "abc", "not a number"),
     ("-1", "units_per_eur", "-1", "must be more than 0"),
     ("nan", "units_per_eur", "nan", "not a number"),
-    ("1e30", "units_per_eur", "1e+30", "more than 1e+17 (the cap on any amount: about a thousand "
-     "times world GDP): check the amount and its unit"),
+    ("1e30", "units_per_eur", "1e+30", "more than 1e+17 (the cap on any amount, in whatever "
+     "currency or unit it is counted, there to catch typos such as 1e30): check the amount "
+     "and its unit"),
     ("", "units_per_eur", "", "required value is missing"),
 ])
 def test_trace_refuses_bad_fx_cells_like_validate(package_copy, capsys, cell, field, value,

@@ -135,8 +135,8 @@ def test_a_read_only_store_is_one_line_naming_the_file(tmp_path, monkeypatch):
 # -- kind 6: documented ranges -----------------------------------------------------------------
 @pytest.mark.parametrize(("change", "field", "message"), [
     (("amount: 1000", "amount: 1e30"), "budget.amount",
-     "a budget can be at most 100,000 tn, the upper bound (about a thousand times world GDP "
-     "in USD or EUR): check the amount and its size word"),
+     "a budget can be at most 100,000 tn in the plan's currency, the upper bound "
+     "(there to catch typos): check the amount and its size word"),
     (("draws: 50", "draws: 50\nseed: -1"), "seed", "Input should be greater than or equal to 0"),
     (("draws: 50", f"draws: 50\nseed: {2 ** 63}"), "seed",
      "Input should be less than or equal to 9223372036854775807"),

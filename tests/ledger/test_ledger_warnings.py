@@ -137,12 +137,12 @@ def test_disbursed_beyond_the_commitment_is_flagged(url):
     ("-1e999", "less than -1e+17 (the cap on any amount"),
     ("１０", "not a number"),                                 # full-width digits
     ("٣", "not a number"),                                  # an Arabic-Indic digit
-    ("inf", "not a number"),
+    ("inf", "more than 1e+17 (the cap on any amount"),       # as 1e400 (h232)
     ("12 bn", "not a number"),
 ])
 def test_an_overflowing_amount_is_too_large_not_not_a_number(url, central, said):
     """`ledger add ... central=1e400` said "not a number" (tester 56): it is a number, above
-    the cap; text such as 'inf' or '12 bn' still is not one."""
+    the cap, and so is infinity (h232); text such as '12 bn' still is not one."""
     claim = [c if not c.startswith("central=") else f"central={central}" for c in TESTER]
     claim = [c if not c.startswith("as_of=") else "as_of=2025-01-21" for c in claim]
     result = CliRunner().invoke(app, ["ledger", "add", *claim, "--reason", "t", "--db", url])

@@ -52,8 +52,9 @@ def exponent_values(html: str, typed: dict[str, str] | None = None) -> list[str]
      "A budget must be more than zero: at least 1, one unit of the plan's currency "
      "(you gave: -20 bn)"),
     ({"budget": "99999999 tn"}, "budget",
-     "A budget can be at most 100,000 tn, the upper bound (about a thousand times world GDP "
-     "in USD or EUR): check the amount and its size word (you gave: 99999999 tn)"),
+     "A budget can be at most 100,000 tn in the plan's currency, the upper bound "
+     "(there to catch typos): check the amount and its size word (you gave: "
+     "99999999 tn)"),
     ({"draws": "1e9"}, "draws",
      "the web app runs at most 20,000 draws (use the command line for more) (you gave: 1e9)"),
     ({"seed": "1e30"}, "seed", "write 9,223,372,036,854,775,807 or less (you gave: 1e30)"),

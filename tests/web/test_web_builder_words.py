@@ -151,8 +151,9 @@ def summary(html: str) -> str:
      "currency (you gave: -5 bn)"),
     ("0", "f-budget A budget must be more than zero: at least 1, one unit of the plan's "
      "currency (you gave: 0)"),
-    ("1e30", "f-budget A budget can be at most 100,000 tn, the upper bound (about a thousand "
-     "times world GDP in USD or EUR): check the amount and its size word (you gave: 1e30)"),
+    ("1e30", "f-budget A budget can be at most 100,000 tn in the plan's currency, the "
+     "upper bound (there to catch typos): check the amount and its size word "
+     "(you gave: 1e30)"),
     ("$20 bn", "f-budget Budget: $ does not match the plan's currency EUR: give the amount in "
      "EUR or change the currency (you gave: $20 bn)")])
 def test_budget_errors_in_plain_words(client, typed, line):

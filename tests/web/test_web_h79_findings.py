@@ -1,5 +1,5 @@
 """Analyst tester's findings (h79) on the HTTP API: a ledger amount of 1e400 said "not a
-number" with the value "inf" (docs/errors.md: "too large to be finite", shown as sent);
+number" with the value "inf" (now: beyond the amount cap, shown as sent, as on the CLI);
 {"reference": 5} was a 404 "no reference plan" instead of a 400 about its type; the API
 said a CLI trace run has 15 tables while `moneytrail show --table` listed 13."""
 
@@ -59,14 +59,17 @@ def claim_body(central: str) -> bytes:
 
 
 @pytest.mark.parametrize("sent", ["1e400", "-1e400"])
-def test_a_ledger_amount_too_large_for_a_float_is_too_large_to_be_finite(client, app, sent):
+def test_a_ledger_amount_too_large_for_a_float_is_beyond_the_cap(client, app, sent):
+    """Shown as sent (not 'inf'); worded as the command line words it (h232: beyond the
+    amount cap, as 2e17 is, where it said 'too large to be finite')."""
     before = len(app.state.web.ledger.history())
     response = client.post("/api/v1/ledger/claim", content=claim_body(sent),
                            headers={"Authorization": f"Bearer {app.state.key}",
                                     "Content-Type": "application/json"})
     field, value, detail = problem_of(response)
     assert field == "record.central" and value == sent
-    assert "too large to be finite" in detail and "not a number" not in detail
+    beyond = "less than -1e+17" if sent.startswith("-") else "more than 1e+17"
+    assert detail.startswith(f"{beyond} (the cap on any amount") and "not a number" not in detail
     assert len(app.state.web.ledger.history()) == before
 
 

@@ -81,7 +81,8 @@ def _problems(name: str, frame: pd.DataFrame, source_ids: set[str]) -> list[chec
     for col in NUMERIC.get(name, ()):
         values = frame[col]
         wrong = (values != "").to_numpy() & np.isnan(checks.numbers(values))
-        problems += [checks.Problem(path, checks.line_of(frame, i), col, value, "not a number")
+        problems += [checks.Problem(path, checks.line_of(frame, i), col, value,
+                                    checks.number_problem(value))
                      for i, value in values[wrong].items()]
     if {"low", "central", "high"} <= set(frame.columns) and not problems:
         problems += checks.check_intervals(frame, lower=None)

@@ -23,6 +23,9 @@ RELIABILITY = ("filing", "official", "analyst", "estimate", "weak", "assumption"
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 NOT_A_DATE = "not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
 YEAR_RE = re.compile(r"\d{4}")
+# a number as data files, ledger cells and the command line write it: ASCII digits with an
+# optional sign, decimal point and exponent ('1.5e9', '-3', '.5', '2.'), white space around
+NUMBER_RE = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*")
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,10 @@ def numbers(column: pd.Series) -> np.ndarray:
     texts = distinct.tolist()
     try:                      # the usual case: every cell is a number
         values = np.array([float(text) for text in texts], dtype=float)
+        if any("_" in text or not text.isascii() for text in texts):
+            raise ValueError("'1_000' or '１０': float reads them, parse_number does not")
+        for i in np.flatnonzero(values == 0):      # '1e-400': parse_number refuses it
+            values[i] = np.nan if rounds_to_zero(texts[i]) else 0.0
     except (TypeError, ValueError):
         values = np.array([_number_or_nan(text) for text in texts], dtype=float)
     values[~np.isfinite(values)] = np.nan          # parse_number refuses inf and nan
@@ -139,9 +146,9 @@ def interval_row_problems(row: Mapping[str, object], file: str, line: int | None
     """low/central/high of one row are numbers, inside [lower, upper], and ordered."""
     problems, values = [], {}
     for col in ("low", "central", "high"):
-        number = parse_number(row[col])  # type: ignore[arg-type]
+        number = parse_number(row[col])
         if number is None:
-            problems.append(Problem(file, line, col, row[col], "not a number"))
+            problems.append(Problem(file, line, col, row[col], number_problem(row[col])))
         elif lower is not None and number < lower:
             problems.append(Problem(file, line, col, row[col], below or f"below {lower:g}"))
         elif upper is not None and number > upper:
@@ -179,12 +186,42 @@ def source_row_problems(row: Mapping[str, object], file: str, line: int | None
     return []
 
 
-def parse_number(text: str) -> float | None:
-    try:
-        value = float(text)
-    except (TypeError, ValueError):
+def read_float(text: object) -> float | None:
+    """The float a number cell is written as, or None when it is not written as a number:
+    ASCII digits with an optional sign, decimal point and exponent ('1.5e9', '-3', '.5'),
+    white space around allowed (NUMBER_RE). Python's float also reads '1_000' (as 1000),
+    'inf', 'nan' and full-width or Arabic-Indic digits ('１０'): None for all of them. The
+    result may still be infinite ('1e400', too large for a float) or 0.0 for a non-zero
+    text ('1e-400', too small: `rounds_to_zero`); callers say which."""
+    text = str(text)
+    return float(text) if NUMBER_RE.fullmatch(text) else None
+
+
+def rounds_to_zero(text: object) -> bool:
+    """Whether `text` is a number written with a non-zero digit that reads as 0.0: too
+    small for a float ('1e-400', '-5e-330'), so storing it would silently store 0."""
+    value = read_float(text)
+    mantissa = re.split("[eE]", str(text))[0]
+    return value == 0 and any(digit in "123456789" for digit in mantissa)
+
+
+# the refusal of a non-zero number too small for a float ('1e-400' reads as 0)
+TOO_SMALL = "too small to store (it rounds to 0): give 0 or a larger number"
+
+
+def number_problem(text: object) -> str:
+    """Why a cell that parse_number refuses is refused: TOO_SMALL for '1e-400', else 'not a
+    number'."""
+    return TOO_SMALL if rounds_to_zero(text) else "not a number"
+
+
+def parse_number(text: object) -> float | None:
+    """A finite number written as NUMBER_RE says (`read_float`), else None (text, NaN,
+    infinity, 1e400, '1_000', non-ASCII digits, and '1e-400', which would read as 0)."""
+    value = read_float(text)
+    if value is None or not math.isfinite(value) or value == 0 and rounds_to_zero(text):
         return None
-    return value if math.isfinite(value) else None
+    return value
 
 
 def check_unique(frame: pd.DataFrame, columns: list[str]) -> list[Problem]:

@@ -12,6 +12,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from moneytrail.data.checks import read_float, rounds_to_zero
 from moneytrail.data.checks import split_list as split_list  # the package-wide list rule
 
 STAGES = ("announced", "committed", "disbursed")
@@ -123,7 +124,10 @@ def typed_record(kind: Kind, record: Mapping[str, str]) -> dict[str, object]:
 def canonical(kind: Kind, row: Mapping) -> Record:
     """A row with every column as stripped text and numbers written canonically.
 
-    Text that is not a number is kept as it is, so the validator can name it.
+    Text that is not a number is kept as it is, so the validator can name it: besides words,
+    what Python's float reads but a cell never means ('1_000', '１０', 'inf'; data.checks.
+    read_float), a number too large for a float ('1e400') and a non-zero one too small for
+    it ('1e-400', which would be stored as 0).
     """
     out: Record = {}
     for column in kind.columns:
@@ -131,12 +135,9 @@ def canonical(kind: Kind, row: Mapping) -> Record:
         text = "" if value is None or (isinstance(value, float) and math.isnan(value)) \
             else str(value).strip()
         if column in kind.numbers or column in kind.integers:
-            try:
-                number = float(text)
-            except ValueError:
-                number = math.nan
-            if text and text.isascii() and math.isfinite(number):    # '１０' stays text:
-                text = format_number(number)                          # the validator names it
+            number = read_float(text)
+            if number is not None and math.isfinite(number) and not rounds_to_zero(text):
+                text = format_number(number)
         out[column] = text
     return out
 

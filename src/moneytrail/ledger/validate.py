@@ -4,10 +4,15 @@ The rules run on the whole state a write would produce (store plus incoming rows
 write names the offending row and field and the store is never left inconsistent.
 
 Every number cell (claim amounts low/central/high, FX rates, deflator indices, population, GDP)
-is a finite number of at most MAX_AMOUNT = 1e17, the same cap as a scenario's budget
-(`scenarios.schema.MAX_BUDGET`): about a thousand times world GDP in USD or EUR, yet above the
-largest real amounts in the currencies with the smallest unit, so it only refuses typos such as
-an amount in units where millions were meant twice over, or 1e30. The cap holds for every
+is a finite number of at most MAX_AMOUNT = 1e17 units of its currency, the same cap as a
+scenario's budget (`scenarios.schema.MAX_BUDGET`). The cap counts units of whatever currency
+the amount is in, so its message compares it with nothing in one currency: in USD or EUR it
+is about a thousand times world GDP, yet it is above the largest real amounts in the
+currencies with the smallest unit, so it only refuses typos such as an amount in units where
+millions were meant twice over, or 1e30. Infinity ('inf') and numbers too large for a float
+('1e400') are refused as beyond the cap, like 2e17; a non-zero number too small for a float
+('1e-400', which reads as 0) as too small to store; '1_000' (which Python's float reads as
+1000) as not a number. The cap holds for every
 ledger write: `moneytrail ledger import`/`add`/`edit`, the web editor and the JSON API.
 """
 
@@ -23,11 +28,14 @@ import pandas as pd
 from moneytrail.currencies import is_currency
 from moneytrail.data.checks import (
     RELIABILITY,
+    TOO_SMALL,
     Problem,
     date_problem,
     first_day,
     interval_row_problems,
+    number_problem,
     parse_number,
+    read_float,
     source_row_problems,
     split_list,
 )
@@ -152,18 +160,30 @@ def after_source_problems(row: Row, published: Mapping[str, str]) -> list[Proble
 
 
 def number(text: object) -> float | None:
-    """An amount written in ASCII digits ('1.5e9'), None for anything else: Python's float
-    also reads full-width and Arabic-Indic digits ('１０', '٣'), which a ledger never holds."""
-    return parse_number(str(text)) if str(text).isascii() else None
+    """An amount written as a number ('1.5e9', data.checks.NUMBER_RE), finite and stored as
+    written, else None: Python's float also reads '1_000', 'inf' and full-width or
+    Arabic-Indic digits ('１０', '٣'), which a ledger never holds."""
+    return parse_number(str(text))
 
 
-def overflows(text: object) -> bool:
-    """Whether `text` is a number too large for a float ('1e400', '-1e999'): said to be
-    above the cap, not 'not a number'."""
-    try:
-        return math.isinf(float(str(text))) and "inf" not in str(text).lower()
-    except ValueError:
-        return False
+def overflows(text: object) -> int:
+    """+1 or -1 when `text` is a number beyond any float ('1e400', '-1e999') or infinity
+    spelled out ('inf', '-Infinity'), else 0: said to be beyond the cap (more than 1e+17,
+    less than -1e+17), not 'not a number'."""
+    word = str(text).strip().lower()
+    value = read_float(text)
+    if value is None and word.lstrip("+-") in ("inf", "infinity"):
+        value = float(word)
+    return 0 if value is None or math.isfinite(value) else int(math.copysign(1, value))
+
+
+def cap_message(sign: float) -> str:
+    """The refusal of a number cell beyond MAX_AMOUNT (`sign` < 0: below -MAX_AMOUNT). The
+    cap counts units of the cell's currency (or people, or index points), whatever they
+    are, so the message compares it with no figure in one currency."""
+    return (("less than -" if sign < 0 else "more than ") +
+            f"{MAX_AMOUNT:.0e} (the cap on any amount, in whatever currency or unit it is "
+            "counted, there to catch typos such as 1e30): check the amount and its unit")
 
 
 def too_long(kind: Kind, row: Row) -> list[Problem]:
@@ -187,17 +207,16 @@ def basic_problems(kind: Kind, rows: list[Row]) -> list[Problem]:
             if not row.get(column):
                 problems.append(problem(row, column, "", "required value is missing"))
         for column in kind.numbers:
-            value = number(row[column]) if row.get(column) else None
-            if row.get(column) and value is None and not overflows(row[column]):
-                problems.append(problem(row, column, row[column], "not a number"))
-            elif value is None and row.get(column) or value is not None and \
-                    abs(value) > MAX_AMOUNT:          # 1e400 is a number, too large a one
-                below = str(row[column]).strip().startswith("-")
-                problems.append(problem(row, column, row[column],
-                                        ("less than -" if below else "more than ") +
-                                        f"{MAX_AMOUNT:.0e} (the cap on any amount: "
-                                        "about a thousand times world GDP): check the amount "
-                                        "and its unit"))
+            text = row.get(column)
+            if not text:
+                continue
+            value = number(text)
+            if value is not None and abs(value) > MAX_AMOUNT:
+                problems.append(problem(row, column, text, cap_message(value)))
+            elif value is None and overflows(text):   # 1e400, inf: beyond the cap too
+                problems.append(problem(row, column, text, cap_message(overflows(text))))
+            elif value is None:                       # '1e-400' too small to store, or text
+                problems.append(problem(row, column, text, number_problem(text)))
         for column in kind.integers:
             if row.get(column) and not re.fullmatch(r"\d{4}", str(row[column])):
                 problems.append(problem(row, column, row[column], "not a year"))
@@ -338,7 +357,7 @@ def claim_problems(rows: list[Row], deal_ids: set[str], published: Mapping[str, 
                                     f"must be one of {', '.join(BASES)} (empty: {BASES[0]})"))
         problems += [p for p in interval_row_problems(row, *where(row), below="negative amount",
                                                       upper=MAX_AMOUNT)
-                     if p.message != "not a number"      # basic_problems names those
+                     if p.message not in ("not a number", TOO_SMALL)   # as basic_problems
                      and not p.message.startswith("above")]
         currency, year = str(row["currency"]), str(row["price_year"])
         if CURRENCY_RE.match(currency) and not is_currency(currency):

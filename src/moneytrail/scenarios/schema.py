@@ -25,7 +25,9 @@ Valid ranges of every field (anything outside is refused with the file, field an
   rates and deflators is refused by `service.tasks.check_fx`); `as_of`: a real date.
 - `currency`: three capital letters (ISO 4217); whether the FX table knows it is checked by
   `check_currency` where the table is at hand.
-- `budget.amount`: positive and at most MAX_BUDGET = 1e17 in the plan's currency. 1e17 is
+- `budget.amount`: positive and at most MAX_BUDGET = 1e17 in the plan's currency (a whole
+  number of any length too, `BUDGET_CAP`; the message states the cap in units of the plan's
+  currency, true in every currency). 1e17 is
   about a thousand times world GDP in USD or EUR, yet still covers the largest real plan in
   the currencies with the smallest unit (KRW 622 trillion = 6.2e14; 1e17 IDR or VND is a few
   trillion USD), so no real plan is refused while 1e30 and other typos are. Where the data
@@ -76,6 +78,11 @@ from moneytrail.text import length_problem, shown_count, shown_text, text_proble
 
 SHARE_TOLERANCE = 1e-6
 MAX_BUDGET = 1e17            # see the module docstring for why
+# the refusals of a budget out of range; the cap counts units of the plan's currency,
+# whatever it is, so the message compares it with no figure in one currency
+BUDGET_CAP = (f"a budget can be at most {MAX_BUDGET / 1e12:,.0f} tn in the plan's currency, the "
+              "upper bound (there to catch typos): check the amount and its size word")
+BUDGET_FLOOR = "a budget must be more than zero: at least 1, one unit of the plan's currency"
 MAX_DRAWS = 10_000_000
 DRAWS_VARIABLE = "MONEYTRAIL_MAX_DRAWS"
 MAX_SEED = 2 ** 63 - 1
@@ -233,20 +240,24 @@ class Budget(Strict):
     @field_validator("amount", mode="before")
     @classmethod
     def _a_number(cls, value: Any) -> Any:
+        """true/false is no number; a whole number out of range is refused here, with the
+        messages of `_positive`, since one too large for a float (400 digits, from a YAML
+        file or a JSON body) would otherwise be pydantic's 'Input should be a valid number'."""
         if isinstance(value, bool):
             raise ValueError(f"budget must be a number, got {value}")
+        if isinstance(value, int) and value > MAX_BUDGET:
+            raise ValueError(BUDGET_CAP)
+        if isinstance(value, int) and value < 1:
+            raise ValueError(BUDGET_FLOOR)
         return value
 
     @field_validator("amount")
     @classmethod
     def _positive(cls, value: float) -> float:
         if not math.isfinite(value) or value < 1:
-            raise ValueError("a budget must be more than zero: at least 1, one unit of the "
-                             "plan's currency")
+            raise ValueError(BUDGET_FLOOR)
         if value > MAX_BUDGET:
-            raise ValueError(f"a budget can be at most {MAX_BUDGET / 1e12:,.0f} tn, the "
-                             "upper bound (about a thousand times world GDP in USD or EUR): "
-                             "check the amount and its size word")
+            raise ValueError(BUDGET_CAP)
         return value
 
 

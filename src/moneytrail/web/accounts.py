@@ -11,7 +11,6 @@ so it is validated like the CLI and kept in the history.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -348,15 +347,19 @@ def writable(kind: str) -> str:
 def typed_fields(kind: str, fields: dict[str, Any], what: str,
                  sent: Any = None) -> dict[str, Any]:
     """Ledger cells from a JSON body, each in its JSON type: amounts (low, central, high) as
-    numbers, years as integers, text as strings (null clears an optional cell); a number too
-    large to be finite (1e400) is refused as docs/errors.md says, shown as sent (`sent`: the
-    body's `what` mapping as query.strict_json read it). The ledger's own rules (ranges,
-    foreign keys, the amount cap) run afterwards, as for the CLI."""
+    numbers, years as integers, text as strings (null clears an optional cell). The ledger's
+    own rules (ranges, foreign keys, the amount cap) run afterwards, as for the CLI: a number
+    a float cannot hold goes to them as sent (`sent`: the body's `what` mapping as
+    query.strict_json read it, query.BigNumber), so 1e400 is refused as beyond the cap
+    naming '1e400' (not 'inf') and 1e-400 as too small to store (not stored as 0), as
+    `central=1e400` and `central=1e-400` are on the command line."""
     from moneytrail.errors import MoneytrailError
     from moneytrail.ledger.records import KINDS
-    from moneytrail.scenarios.schema import json_type, non_finite_message
+    from moneytrail.scenarios.schema import json_type
+    from moneytrail.web.query import BigNumber
 
     spec = KINDS[kind]
+    fields = dict(fields)
     for name, value in fields.items():
         if value is None:
             continue
@@ -365,11 +368,9 @@ def typed_fields(kind: str, fields: dict[str, Any], what: str,
         elif name in spec.numbers:
             ok = isinstance(value, int | float) and not isinstance(value, bool)
             expected = "a number"
-            if ok and isinstance(value, float) and not math.isfinite(value):
-                # 1e400 (query.BigNumber: shown as sent): docs/errors.md's wording
-                shown = sent.get(name, value) if isinstance(sent, dict) else value
-                raise MoneytrailError(non_finite_message(str(shown)),
-                                      field=f"{what}.{name}", value=shown)
+            as_sent = sent.get(name) if isinstance(sent, dict) else None
+            if ok and isinstance(as_sent, BigNumber):
+                fields[name] = as_sent
         else:
             ok, expected = isinstance(value, str), "a string"
         if not ok:

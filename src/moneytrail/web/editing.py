@@ -34,7 +34,7 @@ from moneytrail.errors import MoneytrailError
 from moneytrail.ledger.errors import ConflictError, LedgerError
 from moneytrail.ledger.records import DEAL_KINDS, KINDS, SECTORS, STAGES
 from moneytrail.ledger.store import line_breaks
-from moneytrail.ledger.validate import REQUIRED, normalised_fields
+from moneytrail.ledger.validate import REQUIRED, TOO_SMALL, normalised_fields
 from moneytrail.web import auth, formerrors
 from moneytrail.web.format import ledger_value
 from moneytrail.web.views import (
@@ -134,8 +134,9 @@ def form_numbers(kind: str, values: dict[str, str], currency: str = ""
     450000000000), the code equal to the record's currency (`values['currency']`, else
     `currency`). Text that is no number at all is left for the ledger's check to name.
     The errors: one MoneytrailError per field naming it and the text as typed for a decimal
-    comma ('750,5') or another currency's code; such a field keeps its text (no number to
-    the ledger either)."""
+    comma ('750,5'), another currency's code or a non-zero number too small for a float
+    ('1e-400', which would be stored as 0); such a field keeps its text (no number to the
+    ledger either)."""
     from moneytrail.ledger.records import format_number
     from moneytrail.web.numbers import PLAIN, NumberTextError, read_number
 
@@ -154,6 +155,9 @@ def form_numbers(kind: str, values: dict[str, str], currency: str = ""
         except NumberTextError as exc:
             errors.append(MoneytrailError(str(exc), field=field, value=text.strip()))
             continue
+        if number == 0 and re.search("[1-9]", re.sub("[eE][+-]?[0-9]+", "", text)):
+            errors.append(MoneytrailError(TOO_SMALL, field=field, value=text.strip()))
+            continue                    # '1e-400', '1e-400 bn': a float holds them as 0
         if number is not None and (amount or not PLAIN.fullmatch(text.strip())):
             out[field] = format_number(float(number))
     return out, errors

@@ -33,6 +33,7 @@ from typing import Any
 
 from fastapi import Request
 
+from moneytrail.data.checks import rounds_to_zero
 from moneytrail.errors import BodyTooLarge, MediaTypeError, MoneytrailError
 from moneytrail.text import (
     code_point,
@@ -227,8 +228,10 @@ async def plain_address(request: Request) -> None:
 
 
 class BigNumber(float):
-    """A JSON number too large for a float (e.g. 1e400): infinite as a float, but shown as
-    it was written, so a refusal names the value the client sent."""
+    """A JSON number a float cannot hold as written: too large (1e400, infinite as a float)
+    or non-zero but too small (1e-400, 0.0 as a float). Shown as it was written, so a
+    refusal names the value the client sent (the ledger refuses both: web.accounts.
+    typed_fields)."""
 
     text: str
 
@@ -244,9 +247,12 @@ class BigNumber(float):
 
 
 def json_float(text: str) -> float:
-    """A JSON number with a fraction or exponent; a BigNumber when it overflows."""
+    """A JSON number with a fraction or exponent; a BigNumber when it overflows or when a
+    non-zero number underflows to 0."""
     number = float(text)
-    return number if math.isfinite(number) else BigNumber(text)
+    if not math.isfinite(number) or number == 0 and rounds_to_zero(text):
+        return BigNumber(text)
+    return number
 
 
 MAX_INT_DIGITS = 4300      # Python's own limit for reading a whole number (sys.int_info)
