@@ -38,7 +38,6 @@ def test_nebius_employees_row_cites_stockanalysis_not_a_copy():
     assert "as shown by stockanalysis" in note
 
 
-def test_the_package_is_2_6_3_and_its_sourcing_rules_pass():
-    package = open_package()
-    assert package.version == "2.6.3"
-    assert sourcing_problems(package) == []
+def test_the_sourcing_rules_pass():
+    """(the version is checked by the newest data release's test, data 2.6.4 and on)"""
+    assert sourcing_problems(open_package()) == []
