@@ -16,7 +16,8 @@ HOSTS = ("newsbeep.com", "dailycodesolutions.com", "stock-analysis-sveltekit.pag
 # source id -> the label it had before the hosts were classified (unchanged)
 STILL_ON_JUNK = {"c_mistral_ft": "analyst", "a_nvidia_networking_fy2026": "weak",
                  "m_bloomberg_eu_electrical_dc": "weak"}
-MOVED = {"a_amd_instinct_2024": ("filing", "gfmreview.com"),
+# (a_amd_instinct_2024 was filing; data 2.6.5 relabelled it analyst: its page is CRN's report)
+MOVED = {"a_amd_instinct_2024": ("analyst", "gfmreview.com"),
          "s_stockanalysis_nebius_copy": ("estimate", "stock-analysis-sveltekit.pages.dev")}
 
 
