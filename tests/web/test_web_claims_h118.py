@@ -101,8 +101,10 @@ def test_a_conditional_verdict_on_weak_rows_is_flagged_and_explained(client):
     key = html[html.index('<ul class="verdict-key">'):]
     key = text_of(key[:key.index("</ul>")])
     assert "Supported: every check holds" in key.replace(" :", ":")
-    line = text_of(re.search(r"<p>Verdict for this run:.*?</p>", html, re.S).group(0))
-    assert re.match(r"Verdict for this run: Conditional : for spending [^;]*, \w+ \u2014 on weak "
-                    r"evidence \(\d+ % weak\); for spending [^;]*, \w+ \u2014 on weak evidence "
-                    r"\(\d+ % weak\) \u00b7", line), line
+    # the run's verdict is a line of its own (h234), its weight on the next
+    line = text_of(re.search(r"<dt>Verdict for this run:</dt>\s*<dd>.*?</dd>", html,
+                             re.S).group(0))
+    assert re.fullmatch(r"Verdict for this run: Conditional : for spending [^;]*, \w+ \u2014 on "
+                        r"weak evidence \(\d+ % weak\); for spending [^;]*, \w+ \u2014 on weak "
+                        r"evidence \(\d+ % weak\)", line), line
     assert "Conditional \u2014 on weak evidence" not in text_of(html) and WEAK_LINE in key

@@ -112,8 +112,12 @@ def test_claims_cite_as_names_the_claims_run_page(stored, client):
                                    for c in claims_cite), (path, cites)
     page = client.get(f"/r/{run_id}")
     assert page.status_code == 200
+    # in the verdict's badge, the assumption's words linked to its page (the stored
+    # verdict_summary column, the same words, is left to the downloads: h234)
     assert "rests on an assumption: EU buyers face the global supplier mix" in \
-        unescape(page.text)
+        text_of(page.text)
+    assert 'title="modelling assumption m_assumption_eu_same_global_market">EU buyers face ' \
+        "the global supplier mix</a>" in page.text
 
 
 def test_an_edited_store_reads_its_own_ledger(tmp_path):

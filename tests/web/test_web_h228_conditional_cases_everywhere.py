@@ -77,19 +77,38 @@ def test_the_claims_run_page_names_each_case(client, claims_run):
     assert "Conditional \u2014 on weak evidence" not in key
 
 
+def verdict_lines(html: str) -> dict[str, list[str]]:
+    """The check page's verdicts, each on a line of its own (h234: they ran as one paragraph):
+    each term of its <dl class="verdict-lines"> ('Verdict for this run:') -> the texts of its
+    <dd>s (the verdict, then for the run's verdict its evidence weight)."""
+    block = re.search(r'<dl class="verdict-lines">(.*?)</dl>', html, re.S)
+    assert block, "no verdict lines on the check page"
+    out = {}
+    for group in re.findall(r"<div>(.*?)</div>", block.group(1), re.S):
+        term = text_of(re.search(r"<dt>(.*?)</dt>", group, re.S).group(1))
+        out[term] = [text_of(d) for d in re.findall(r"<dd[^>]*>(.*?)</dd>", group, re.S)]
+    return out
+
+
 def test_the_check_page_names_each_case_for_the_run_and_as_published(client, run):
     html = client.get(f"/claims/{CLAIM}/check", params={"run": run}).text
-    line = text_of(re.search(r"<p>Verdict for this run:.*?</p>", html, re.S).group(0))
-    mine, published = line.split(" \u00b7 ")[:2]
-    assert CASES.fullmatch(mine.removeprefix("Verdict for this run: ")), line
-    assert published == f"as published, for the reference plan: {PUBLISHED}"
+    lines = verdict_lines(html)
+    mine, published = lines["Verdict for this run:"][0], lines[
+        "As published, for the reference plan:"][0]
+    assert CASES.fullmatch(mine), lines
+    assert published == PUBLISHED
+    # the weight of the run's verdict is a line of its own, under that verdict
+    weight = lines["Verdict for this run:"][1]
+    assert re.fullmatch(r"Evidence weight of this verdict \(share resting on assumption or "
+                        r"weak rows; each case has its own, above: the claim's is the "
+                        r"largest\): \d+ %.*", weight), weight
+    assert len(lines["As published, for the reference plan:"]) == 1
     assert CLAIM_WEIGHT_BADGE not in html
     # the JSON twin has the same cases, and the line the CSV columns give
     claim = client.get(f"/api/v1/claims/{CLAIM}/check", params={"run": run}).json()["claim"]
     assert [c["said"] for c in claim["cases"]] == ["for the gigafactories", "for cloud rental"]
     assert [c["verdict"] for c in claim["cases"]] == ["contradicted", "supported"]
-    assert claim["verdict_summary"].lower() == mine.removeprefix(
-        "Verdict for this run: ").lower()
+    assert claim["verdict_summary"].lower() == mine.lower()
 
 
 def test_the_run_page_claims_about_the_plan_name_each_case(client, run):
@@ -118,3 +137,35 @@ def test_the_badge_escapes_the_claims_file_words():
     assert "for &lt;b&gt;sites&lt;/b&gt;" in html and "&lt;i&gt;guess&lt;/i&gt;" in html
     assert text_of(html) == ("Conditional: for <b>sites</b>, Supported (10 % weak), rests on "
                              "an assumption: <i>guess</i>; for cloud, Contradicted (20 % weak)")
+
+
+def test_the_not_applicable_check_page_gives_each_verdict_its_own_line(client, run):
+    """A claim about another plan: the run's "not applicable" and the published verdict are
+    each a line of their own too (h234), neither run into the other."""
+    html = client.get("/claims/stargate-over-100000-us-jobs/check", params={"run": run}).text
+    lines = verdict_lines(html)
+    assert lines["Verdict for this run:"] == ["Not applicable (the claim is not about this plan)"]
+    published = lines["As published, for the plan the claim is about:"]
+    assert len(published) == 1 and published[0].startswith("Conditional: for spending in 0.8")
+
+
+def test_the_claims_run_page_says_each_verdict_once(client, claims_run):
+    """The stored columns that say the claim's verdict again in data words (`weak_basis`,
+    `verdict_label`, `verdict_summary`) stood beside its badge: the page leaves them out and
+    says the downloads have them (h234); the downloads keep them, unchanged."""
+    html = client.get(f"/r/{claims_run}").text
+    head = text_of(re.search(r"<thead>(.*?)</thead>", html, re.S).group(1))
+    for copy in ("weak basis", "verdict label", "verdict summary"):
+        assert copy not in head, head
+    assert " verdict " in f" {head} " and "check verdict" in head
+    for row in [r for r in re.findall(r"<tr>.*?</tr>", html, re.S) if f">{CLAIM}<" in r]:
+        said = text_of(row).lower()
+        assert said.count("for the gigafactories") == 1, said
+        assert said.count("on weak evidence") == 1, said
+    note = text_of(re.search(r'<p class="note verdict-copies">.*?</p>', html, re.S).group(0))
+    assert note.endswith("(weak_basis, verdict_label, verdict_summary).")
+    csv = client.get(f"/api/v1/runs/{claims_run}", params={"format": "csv",
+                                                           "table": "claims"}).text
+    header = csv.splitlines()[0].split(",")
+    assert {"weak_basis", "verdict_label", "verdict_summary"} <= set(header)
+    assert PUBLISHED.lower() in csv.lower()          # the stored verdict_summary

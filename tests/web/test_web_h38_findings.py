@@ -69,7 +69,7 @@ def test_a_claim_checked_against_a_one_draw_run_gets_no_verdict(client, runs):
     assert page.status_code == 200
     html = page.text
     verdict_line = html[html.index("Verdict for this run:"):]
-    verdict_line = verdict_line[:verdict_line.index("as published")]
+    verdict_line = verdict_line[:verdict_line.index("As published")]
     assert "No verdict (too few draws)" in verdict_line
     assert not any(f"verdict-{v}" in verdict_line for v in VERDICTS), verdict_line
     text = text_of(html)

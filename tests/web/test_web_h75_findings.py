@@ -127,7 +127,7 @@ def test_stargate_claim_is_not_applicable_to_the_eu_fund(client, eu_run, notes):
     text = text_of(html).split("What the claim's words are taken to mean")[0]   # not the note
     assert "Verdict for this run: Not applicable" in text
     assert "not about this run's plan" in text
-    assert "Contradicted" not in text.split("as published")[0]
+    assert "Contradicted" not in text.split("As published")[0]
     assert "0 FTE" not in text and "tranche is spent" not in text
     body = client.get(f"/api/v1/claims/{JOBS}/check?run={eu_run}").json()
     assert body["applicable"] is False

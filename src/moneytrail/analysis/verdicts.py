@@ -140,24 +140,47 @@ def weight_percent(weight: object) -> str:
     return f"{share:.0%}".replace("%", " %") if share == share else ""
 
 
-def case_parts(verdict: str, weight: object, case: str = "", when: str = "") \
-        -> dict[str, object]:
+# what a case says in place of its weight when its figure is 0 in every draw: the weight, a
+# share of the figure, is then undefined (analysis.evidence_weight: no figure, no weight)
+NO_WEIGHT_WORDS = "no weight: the figure is 0"
+
+
+def zero_figure(weight: object, figure: object) -> bool:
+    """Whether a check's evidence weight is undefined because its figure is 0: the weight
+    (median, a share 0..1) is missing or NaN and the figure's median (`p50`) is 0. A figure
+    that is 0 in some draws only keeps a weight from the others, so an undefined weight with
+    a zero median means a figure that is 0 in every draw."""
+    if weight_percent(weight) or isinstance(figure, bool):
+        return False
+    try:
+        return float(figure) == 0       # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
+def case_parts(verdict: str, weight: object, case: str = "", when: str = "",
+               figure: object = None) -> dict[str, object]:
     """One case of a conditional claim, in parts for a page: {"verdict", "weight" (the
     check's median evidence weight), "weak" (weak_basis of the check's own verdict and
     weight), "said" ('for the gigafactories', from `case`; else 'if <when>'), "basis" ('15 %
-    weak'; '' without a weight)}."""
+    weak'; NO_WEIGHT_WORDS when the weight is undefined because the check's figure, median
+    `figure`, is 0 (zero_figure); '' for any other missing weight)}."""
     said = f"for {case}" if case else f"if {when}" if when else ""
     percent = weight_percent(weight)
+    basis = f"{percent} weak" if percent else NO_WEIGHT_WORDS if zero_figure(weight, figure) \
+        else ""
     return {"verdict": verdict, "weight": weight, "weak": weak_basis(verdict, weight),
-            "said": said, "basis": f"{percent} weak" if percent else ""}
+            "said": said, "basis": basis}
 
 
-def case_words(verdict: str, weight: object, case: str = "", when: str = "") -> str:
+def case_words(verdict: str, weight: object, case: str = "", when: str = "",
+               figure: object = None) -> str:
     """One case of a conditional claim with its own verdict (verdict_words: on weak evidence
     by the check's own weight) and evidence weight (the check's median): 'for the
     gigafactories, contradicted (15 % weak)', 'for cloud rental, supported — on weak
-    evidence (100 % weak)' (case_parts)."""
-    parts = case_parts(verdict, weight, case, when)
+    evidence (100 % weak)', 'for cloud rental, contradicted (no weight: the figure is 0)'
+    (case_parts; `figure`: the check's median)."""
+    parts = case_parts(verdict, weight, case, when, figure)
     said = f"{parts['said']}, " if parts["said"] else ""
     basis = f" ({parts['basis']})" if parts["basis"] else ""
     return f"{said}{verdict_words(verdict, weight)}{basis}"
@@ -192,14 +215,16 @@ def verdict_parts(verdict: str, checks: Iterable[dict]) -> dict[str, object]:
     """A claim's verdict in parts for its badge: {"cases": one case_parts per check, each
     with its "rests" (rests_of), for a conditional claim whose cases disagree, else [];
     "rests": the assumptions its checks rest on (rests_of)}. `checks`: its check rows
-    ({check_verdict, assumption_or_weak_p50, case, when, rests_on, rests_on_says, ...})."""
+    ({check_verdict, assumption_or_weak_p50, p50 (the figure's median), case, when,
+    rests_on, rests_on_says, ...})."""
     rows = list(checks)
     cases = []
     if str(verdict) == "conditional":
         for row in rows:
             cases.append({**case_parts(_text(row.get("check_verdict")),
                                        row.get("assumption_or_weak_p50"),
-                                       _text(row.get("case")), _text(row.get("when"))),
+                                       _text(row.get("case")), _text(row.get("when")),
+                                       row.get("p50")),
                           "rests": rests_of([row])})
     return {"cases": cases,
             "rests": rests_of(rows) if str(verdict) in WEAK_BASIS_VERDICTS else []}

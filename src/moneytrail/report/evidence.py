@@ -28,12 +28,20 @@ def weight_text(p50: Any, p5: Any = None, p95: Any = None) -> str:
 
 def row_weight(row: Any, prefix: str = "") -> str:
     """`weight_text` of a claims row's `<prefix>assumption_or_weak_p50|p5|p95` (a dict or a
-    pandas row); "–" when the row has none."""
+    pandas row); "–" when the row has none. A check's weight (no `prefix`) left undefined
+    by a figure of 0 in every draw says so (analysis.verdicts.NO_WEIGHT_WORDS, 'no weight:
+    the figure is 0'), as its case does in a conditional claim's badge."""
+    from moneytrail.analysis.verdicts import NO_WEIGHT_WORDS, zero_figure
+
     def get(stat: str) -> Any:
         key = f"{prefix}assumption_or_weak_{stat}"
         return row.get(key) if hasattr(row, "get") else None
 
-    return weight_text(get("p50"), get("p5"), get("p95"))
+    text = weight_text(get("p50"), get("p5"), get("p95"))
+    if text == "–" and not prefix and hasattr(row, "get") and \
+            "assumption_or_weak_p50" in row and zero_figure(get("p50"), row.get("p50")):
+        return NO_WEIGHT_WORDS
+    return text
 
 
 def weak_figure_words(weight_p50: Any, see: str) -> str:

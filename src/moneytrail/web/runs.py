@@ -971,6 +971,20 @@ def claim_verdicts(table: Table) -> dict[str, Any]:
             "verdicts_shown": seen["shown"], "weak_basis": seen["weak"]}
 
 
+def verdict_copies(table: Table) -> list[str]:
+    """The columns of a claims table that say each claim's verdict again in data words
+    (analysis.verdicts.BASIS_COLUMNS: `weak_basis`, `verdict_label`; `verdict_summary`),
+    which its verdict column's badge (claim_verdicts) already says in the claims page's
+    words: the page leaves them out of its table, the downloads keep them. [] for a table
+    without such a badge or without those columns (a run stored before them)."""
+    from moneytrail.analysis.verdicts import BASIS_COLUMNS
+
+    names = [c.name for c in table.columns]
+    if "verdict" not in names or "claim" not in names:
+        return []
+    return [n for n in (*BASIS_COLUMNS, "verdict_summary") if n in names]
+
+
 STAT_NAMES = ("mean", "p5", "p50", "p95")
 
 
@@ -1157,11 +1171,16 @@ def tables_view(result: Result, *, url: str, origin: str,
         shown = readable_title(table.title) if sensitive else table.title
         if reader and name == "claims":
             shown = READER_CHECK_TABLE
+        said = claim_verdicts(table)
+        copies = verdict_copies(table) if said else []
+        keep = [k for k, c in enumerate(table.columns) if c.name not in copies]
+        if said:        # the badge's column among those shown
+            said["verdict_column"] = keep.index(said["verdict_column"])
         tables.append({"name": name, "title": shown or name, "note": text,
                        "sources": sources, "index": len(table.index),
-                       "columns": [c.name.replace("_", " ") for c in table.columns],
-                       "rows": rows, "count": len(table.rows),
-                       **claim_verdicts(table)})
+                       "columns": [table.columns[k].name.replace("_", " ") for k in keep],
+                       "rows": [[row[k] for k in keep] for row in rows],
+                       "count": len(table.rows), "verdict_copies": copies, **said})
         if titles:
             tables[-1].update(compare_table(table, titles))
     currency = str(result.facts.get("currency") or "")
