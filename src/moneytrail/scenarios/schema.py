@@ -45,8 +45,18 @@ Valid ranges of every field (anything outside is refused with the file, field an
   code (two capital letters, officially assigned: `moneytrail.countries`; `XX` is refused) or
   EU.
 - `buyer_region`: EU or US. `conditions`: see `Condition` (metric-specific ranges).
-- Every number field refuses NaN and infinity (`.nan`, `.inf`, 'Infinity', 1e400) with one
-  message (`non_finite_message`): the models are built with `allow_inf_nan=False`.
+- Every number field refuses NaN and infinity (`.nan`, `.inf`, 'Infinity') with one
+  message (`non_finite_message`): the models are built with `allow_inf_nan=False`. A number
+  written in digits beyond any float (`1e400`, `1.0e+400` in YAML, a whole number of 400
+  digits) gets the message of a number above the field's cap (`beyond_cap`: BUDGET_CAP, a
+  share's 0..1, a condition metric's range), as the ledger refuses 1e400 like 2e17.
+- Numbers are read as the ledger reads its cells (data.checks.NUMBER_RE): text with an
+  underscore (`"20_000"`, `"0_5"`) is 'not a number' (numbers.UNDERSCORE), and a non-zero
+  number a float holds as 0 (`"1e-400"`; `1.0e-400` in YAML, yamlio) is 'too small to store
+  (it rounds to 0)' (`number_text_value`), naming the field. The one exception is YAML's own
+  number syntax: an unquoted `amount: 20_000_000_000` is read by YAML 1.1 as the integer
+  20000000000 before the schema sees it, so a plan file accepts it as it accepts `2.0e10`
+  (the schema gets a number, not text; quoted, `"20_000"` is text and refused).
 """
 
 from __future__ import annotations
