@@ -1,0 +1,83 @@
+"""h235 on the web: the plan builder's form and the API's plan JSON read numbers as the
+ledger does. '20_000' typed in the builder is 'not a number' (it was read as 20000); '1e-400'
+is too small to store (it was read as 0); 1e400 and a whole number of 400 digits in a share or
+a condition name the field's cap (they said 'too large to be finite' or 'Input should be a
+valid number'); an API plan with 1e-400 is refused naming the field (it ran with 0)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+from test_web_builder_words import submit, summary  # noqa: E402
+
+from moneytrail.web import create_app  # noqa: E402
+
+NOT_A_NUMBER = "not a number: write it without underscores (20000 or 20 000, not 20_000)"
+TOO_SMALL = "too small to store (it rounds to 0): give 0 or a larger number"
+SHARE_CAP = ("must be a share between 0 and 1 (1 is the cap of a share), got a number far "
+             "outside that range")
+LABOUR = {"cond-0-metric": "labour_share", "cond-0-bound": "max"}
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    app = create_app(db=str(tmp_path_factory.mktemp("h235") / "ledger.sqlite"),
+                     start_reference_runs=False, run_limit=(1000, 100))
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.mark.parametrize(("changes", "line"), [
+    ({"budget": "20_000 bn"}, f"f-budget Budget: {NOT_A_NUMBER} (you gave: 20_000 bn)"),
+    ({"spend-0-low": "0_3"},
+     f"spend-0-low Category 1 (AI accelerators), Low: {NOT_A_NUMBER} (you gave: 0_3)"),
+    ({"draws": "1_000"}, f"f-draws Monte Carlo draws: {NOT_A_NUMBER} (you gave: 1_000)"),
+    ({"spend-0-low": "1e-400"},
+     f"spend-0-low Category 1 (AI accelerators), Low: {TOO_SMALL} (you gave: 1e-400)"),
+    ({"renewable_share": "1e-400"},
+     f"f-renewable_share Renewable share: {TOO_SMALL} (you gave: 1e-400)"),
+    ({"spend-0-low": "1e400"},
+     f"spend-0-low Category 1 (AI accelerators), Low: {SHARE_CAP} (you gave: 1e400)"),
+    ({**LABOUR, "cond-0-value": "1e400"}, "cond-0-value Condition 1, Value: threshold is "
+     "outside the range of labour_share [0, 1] (you gave: 1e400)"),
+    ({"budget": "1e400"}, "f-budget A budget can be at most 100,000 tn in the plan's "
+     "currency, the upper bound (there to catch typos): check the amount and its size word "
+     "(you gave: 1e400)"),
+])
+def test_the_builder_refuses_numbers_the_ledger_refuses_in_one_line(client, changes, line):
+    page, _ = submit(client, **changes)
+    assert page.status_code == 400
+    assert summary(page.text) == line
+
+
+def plan_body(path: tuple[str, ...], sent: str) -> bytes:
+    from moneytrail.web import builder
+
+    plan = builder.reference_mapping("eu-ai-gigafactories")
+    plan["draws"] = 100
+    node = plan
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = "@X@"
+    return json.dumps(plan).replace('"@X@"', sent).encode()
+
+
+@pytest.mark.parametrize(("path", "sent", "said"), [
+    (("spend", "accelerators", "low"), "1e-400", TOO_SMALL),
+    (("renewable_share",), "1e-400", TOO_SMALL),
+    (("budget", "amount"), "1e-400", TOO_SMALL),
+    (("spend", "accelerators", "low"), "9" * 400, SHARE_CAP),
+    (("spend", "accelerators", "low"), "1e400", SHARE_CAP)])
+def test_the_api_refuses_plan_numbers_a_float_cannot_hold_naming_the_field(client, path, sent,
+                                                                          said):
+    response = client.post("/api/v1/runs", content=plan_body(path, sent),
+                           headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, response.text
+    problem = response.json()
+    assert (problem["field"], problem["detail"]) == (".".join(path), said)
+    if len(sent) < 40:
+        assert problem["value"] == sent
