@@ -81,3 +81,22 @@ def test_the_api_refuses_plan_numbers_a_float_cannot_hold_naming_the_field(clien
     assert (problem["field"], problem["detail"]) == (".".join(path), said)
     if len(sent) < 40:
         assert problem["value"] == sent
+
+
+def test_the_ledger_editor_refuses_an_underscore_as_the_ledgers_command_line_does(module_app):
+    """The ledger editor shares the builder's reader: '1_000' is not a number there either
+    (docs/errors.md; it was read as 1000 while `ledger add` refused it)."""
+    from accounts_fixtures import login
+    from form_checks import message_of, parse
+    from test_web_ledger_form_errors import form_values
+
+    client = login(module_app, "eve")
+    html = client.get("/ledger/add/claim").text
+    data = {**form_values(html, "/ledger/add/claim"), "ref": "c_h235_form",
+            "deal": "l_stargate_us_2025_01", "stage": "announced", "low": "", "central": "1_000",
+            "high": "", "currency": "USD", "price_year": "2025", "as_of": "2025-01-21",
+            "source": "l_stargate_2025_01_center", "reason": "h235"}
+    refused = client.post("/ledger/add/claim", data=data)
+    assert refused.status_code == 400, refused.text[:300]
+    assert "not a number" in message_of(parse(refused.text), "f-central").lower()
+    assert "c_h235_form" not in {r["ref"] for r in module_app.state.web.ledger.records("claim")}
