@@ -33,8 +33,7 @@ NOT_A_NUMBER = "not a number: write it without underscores (20000 or 20 000, not
 TOO_SMALL = "too small to store (it rounds to 0): give 0 or a larger number"
 BUDGET_CAP = ("a budget can be at most 100,000 tn in the plan's currency, the upper bound "
               "(there to catch typos): check the amount and its size word")
-SHARE_CAP = ("must be a share between 0 and 1 (1 is the cap of a share), got a number far "
-             "outside that range")
+SHARE_CAP = "must be a share between 0 and 1, got "
 BIG = 10 ** 400
 
 BASE: dict[str, Any] = {
@@ -96,15 +95,27 @@ def test_an_unquoted_yaml_number_with_underscores_is_yamls_own_and_accepted(tmp_
 
 # -- 2 and 4. beyond any float: the field's cap -----------------------------------------------
 @pytest.mark.parametrize(("path", "said"), [
-    ("budget.amount", BUDGET_CAP), ("spend.accelerators.low", SHARE_CAP),
-    ("renewable_share.central", SHARE_CAP),
-    ("conditions.0.max", "threshold is outside the range of single_supplier_share [0, 1]"),
+    ("budget.amount", BUDGET_CAP), ("spend.accelerators.low", SHARE_CAP + "{}"),
+    ("renewable_share.central", SHARE_CAP + "{}"),
+    ("conditions.0.max", "threshold {} is outside the range of single_supplier_share [0, 1]"),
     ("conditions.0.threshold", "threshold must be a share in (0, 1]")])
 @pytest.mark.parametrize("value", ["1e400", BIG], ids=["1e400", "400 digits"])
 def test_a_number_beyond_any_float_gets_the_fields_cap(path, said, value):
     error = refusal(path, value)
-    assert error.detail == said
+    written = "1e400" if value == "1e400" else "a whole number of 401 digits"
+    if path == "conditions.0.max" and value == BIG:
+        written = f"({written})"
+    assert error.detail == said.format(written)
     assert "finite" not in error.detail and "valid number" not in error.detail
+
+
+@pytest.mark.parametrize(("path", "said"), [
+    ("year", "must be a whole number from 1990 to 2100"),
+    ("seed", "must be a whole number from 0 to 9,223,372,036,854,775,807"),
+    ("horizon_years", "must be a whole number from 1 to 30")])
+def test_a_400_digit_whole_number_names_the_fields_range(path, said):
+    error = refusal(path, BIG)
+    assert error.detail == f"{said}, got a whole number of 401 digits"
 
 
 def test_spelled_infinity_keeps_its_own_words():
@@ -136,8 +147,8 @@ def test_yaml_floats_a_float_cannot_hold(tmp_path):
     file.write_text(text.replace("low: 0.5", "low: 1.0e+400"))
     with pytest.raises(ScenarioError) as caught:
         load_scenario(file)
-    assert (caught.value.field, caught.value.detail) == ("spend.accelerators.low", SHARE_CAP)
-    assert "1.0e+400" in str(caught.value)
+    assert (caught.value.field, caught.value.detail) == ("spend.accelerators.low",
+                                                         SHARE_CAP + "1.0e+400")
 
 
 # -- the command line: one line, exit 2 -------------------------------------------------------
@@ -145,7 +156,8 @@ def test_yaml_floats_a_float_cannot_hold(tmp_path):
     ("amount: 1000.0", "amount: '20_000'", "budget.amount", NOT_A_NUMBER),
     ("amount: 1000.0", "amount: 1e400", "budget.amount", BUDGET_CAP),
     ("low: 0.5", "low: '1e-400'", "spend.accelerators.low", TOO_SMALL),
-    ("low: 0.5", f"low: {BIG}", "spend.accelerators.low", SHARE_CAP)])
+    ("low: 0.5", f"low: {BIG}", "spend.accelerators.low",
+     SHARE_CAP + "a whole number of 401 digits")])
 def test_moneytrail_trace_prints_one_line(tmp_path, old, new, field, said):
     file = tmp_path / "plan.yaml"
     file.write_text(yaml.safe_dump(BASE, sort_keys=False).replace(old, new))

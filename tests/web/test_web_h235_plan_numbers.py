@@ -18,8 +18,7 @@ from moneytrail.web import create_app  # noqa: E402
 
 NOT_A_NUMBER = "not a number: write it without underscores (20000 or 20 000, not 20_000)"
 TOO_SMALL = "too small to store (it rounds to 0): give 0 or a larger number"
-SHARE_CAP = ("must be a share between 0 and 1 (1 is the cap of a share), got a number far "
-             "outside that range")
+SHARE = "write a share between 0 and 1, or a percent from 0 % to 100 %"
 LABOUR = {"cond-0-metric": "labour_share", "cond-0-bound": "max"}
 
 
@@ -41,9 +40,9 @@ def client(tmp_path_factory):
     ({"renewable_share": "1e-400"},
      f"f-renewable_share Renewable share: {TOO_SMALL} (you gave: 1e-400)"),
     ({"spend-0-low": "1e400"},
-     f"spend-0-low Category 1 (AI accelerators), Low: {SHARE_CAP} (you gave: 1e400)"),
-    ({**LABOUR, "cond-0-value": "1e400"}, "cond-0-value Condition 1, Value: threshold is "
-     "outside the range of labour_share [0, 1] (you gave: 1e400)"),
+     f"spend-0-low Category 1 (AI accelerators), Low: {SHARE} (you gave: 1e400)"),
+    ({**LABOUR, "cond-0-value": "1e400"}, "cond-0-value Condition 1, Value: for the measure "
+     f"labour share, {SHARE} (you gave: 1e400)"),
     ({"budget": "1e400"}, "f-budget A budget can be at most 100,000 tn in the plan's "
      "currency, the upper bound (there to catch typos): check the amount and its size word "
      "(you gave: 1e400)"),
@@ -70,8 +69,11 @@ def plan_body(path: tuple[str, ...], sent: str) -> bytes:
     (("spend", "accelerators", "low"), "1e-400", TOO_SMALL),
     (("renewable_share",), "1e-400", TOO_SMALL),
     (("budget", "amount"), "1e-400", TOO_SMALL),
-    (("spend", "accelerators", "low"), "9" * 400, SHARE_CAP),
-    (("spend", "accelerators", "low"), "1e400", SHARE_CAP)])
+    (("spend", "accelerators", "low"), "9" * 400,
+     "must be a share between 0 and 1, got a whole number of 400 digits"),
+    (("spend", "accelerators", "low"), "1e400", "must be a share between 0 and 1, got 1e400"),
+    (("year",), "9" * 400, "must be a whole number from 1990 to 2100, got a whole number of "
+     "400 digits")])
 def test_the_api_refuses_plan_numbers_a_float_cannot_hold_naming_the_field(client, path, sent,
                                                                           said):
     response = client.post("/api/v1/runs", content=plan_body(path, sent),

@@ -49,7 +49,8 @@ Valid ranges of every field (anything outside is refused with the file, field an
   message (`non_finite_message`): the models are built with `allow_inf_nan=False`. A number
   written in digits beyond any float (`1e400`, `1.0e+400` in YAML, a whole number of 400
   digits) gets the message of a number above the field's cap (`beyond_cap`: BUDGET_CAP, a
-  share's 0..1, a condition metric's range), as the ledger refuses 1e400 like 2e17.
+  share's 0..1, a condition metric's range, a whole-number field's range), as the ledger
+  refuses 1e400 like 2e17.
 - Numbers are read as the ledger reads its cells (data.checks.NUMBER_RE): text with an
   underscore (`"20_000"`, `"0_5"`) is 'not a number' (numbers.UNDERSCORE), and a non-zero
   number a float holds as 0 (`"1e-400"`; `1.0e-400` in YAML, yamlio) is 'too small to store
@@ -633,26 +634,41 @@ def non_finite_message(value: Any) -> str:
     return "a number too large to be finite; give a smaller number"
 
 
+# the range of each whole-number field but draws (its own limit message names it), for
+# beyond_cap: a whole number of 400 digits gets the range, not pydantic's words alone
+WHOLE_RANGES = {"year": YEARS, "price_year": YEARS, "seed": (0, MAX_SEED),
+                "horizon_years": (1, 30), "spend_years": (1, 30)}
+RANGE_ERRORS = frozenset({"less_than_equal", "greater_than_equal"})
+
+
 def beyond_cap(loc: tuple, data: Any, value: Any) -> str | None:
     """The refusal of a number beyond any float (`1e400` written as digits, infinite as a
     float; a whole number of 400 digits) in a plan's float field at `loc`: the message the
     field gives a finite number above its cap, as the ledger refuses 1e400 like 2e17
     (`ledger.validate.cap_message`). `budget.amount`: BUDGET_CAP (BUDGET_FLOOR below 0); a
     share: between 0 and 1; a condition's `max`/`min`: its metric's range; `threshold`:
-    (0, 1]. None for a field without a cap here (the caller keeps its message)."""
+    (0, 1]; a whole-number field (`year`, `seed`, ...): its range (WHOLE_RANGES). None for a
+    field without a cap here (the caller keeps its message)."""
     negative = str(value).strip().startswith("-")
     field = str(loc[-1]) if loc else ""
+    written = str(value).strip() if not isinstance(value, int) else \
+        f"a whole number of {len(str(abs(value))):,} digits"
+    if len(loc) == 1 and field in WHOLE_RANGES:
+        low, high = WHOLE_RANGES[field]
+        top = f"{high:,}" if high > 9999 else str(high)
+        return f"must be a whole number from {low} to {top}, got {written}"
     if loc == ("budget", "amount"):
         return BUDGET_FLOOR if negative else BUDGET_CAP
     if loc and loc[0] in ("spend", "procurement", "renewable_share"):
-        return "must be a share between 0 and 1 (1 is the cap of a share), got a number far " \
-               "outside that range"
+        return f"must be a share between 0 and 1, got {written}"
     if len(loc) == 3 and loc[0] == "conditions" and field in ("max", "min"):
         condition = _error_node(data, loc[:2])
         metric = condition.get("metric") if isinstance(condition, dict) else None
         if isinstance(metric, str) and metric in CONDITION_METRICS:
-            low, high = CONDITION_METRICS[metric]
-            return f"threshold is outside the range of {metric} [{low:g}, {high:g}]"
+            low_bound, high_bound = CONDITION_METRICS[metric]
+            shown = f"({written})" if isinstance(value, int) else written
+            return (f"threshold {shown} is outside the range of {metric} "
+                    f"[{low_bound:g}, {high_bound:g}]")
     if len(loc) == 3 and loc[0] == "conditions" and field == "threshold":
         return "threshold must be a share in (0, 1]"
     return None
@@ -852,7 +868,7 @@ def parse_scenario(data: dict[str, Any] | str, *, source: str = "<scenario>",
             value = shown_text(str(_error_value(data, loc)))
         else:
             value = _error_value(data, loc)
-            if error["type"] in NUMBER_ERRORS and beyond_a_float(value) \
+            if error["type"] in NUMBER_ERRORS | RANGE_ERRORS and beyond_a_float(value) \
                     and beyond_cap(loc, data, value):
                 message = str(beyond_cap(loc, data, value))
             elif error["type"] in NUMBER_ERRORS and non_finite(value):
