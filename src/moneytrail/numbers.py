@@ -4,7 +4,11 @@ A lower layer (beside moneytrail.text), so the schema and the web share one read
 
 One reading for every number field, so the forms and the files agree:
 
-- plain numbers with a point for decimals: `20000000000`, `0.25`, `1e9`, `20_000`;
+- plain numbers with a point for decimals: `20000000000`, `0.25`, `1e9`; an underscore is
+  no digit (`20_000`, which Python reads as 20000, is refused with UNDERSCORE, 'not a
+  number', as the ledger's command line, CSV files and data packages refuse it:
+  data.checks.NUMBER_RE); a non-zero number too small for a float (`1e-400`, which would be
+  read as 0) is refused with TOO_SMALL, the ledger's words;
 - one rule for commas, in every field: a comma only separates thousands, in exact groups of
   three after a first group of one to three digits that does not start with a zero
   (`1,000`, `20,000,000`, `2,500.5`, `1,000.5`). Any other comma is refused with
@@ -68,7 +72,7 @@ PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 SPACES = "\u0020\u00a0\u202f\u2009"          # space, no-break, narrow no-break, thin space
 SPACE_GROUPED = re.compile(rf"(?<![\d.,])\d{{1,3}}(?:[{SPACES}]\d{{3}})+(?!\d)")
 MONEY = r"[A-Za-z]{3}|[" + "".join(SYMBOLS) + "]"
-AMOUNT = re.compile(rf"(?:(?P<currency>{MONEY})\s*)?(?P<number>[+\-\d.,_eE]+)\s*"
+AMOUNT = re.compile(rf"(?:(?P<currency>{MONEY})\s*)?(?P<number>[+\-\d.,eE]+)\s*"
                     rf"(?:(?P<size>[A-Za-z]+)\.?)?\s*(?P<after>{MONEY})?")
 PERCENT = re.compile(r"(?P<number>.*?)\s*%")
 LOCAL_SIZES = frozenset({"mio", "mrd", "md", "mds"})     # words of locales with dot groups
@@ -81,6 +85,9 @@ DECIMAL_COMMA = ("use a point for decimals: 12.5, not 12,5 (a comma may only sep
 THOUSANDS_COMMAS = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
 AMBIGUOUS_AMOUNT_DOT = ("{typed} could be {whole} with a dot between thousands or {decimal} "
                         "with a decimal point: write {whole} (or {whole_words}) or {decimal}")
+UNDERSCORE = "not a number: write it without underscores (20000 or 20 000, not 20_000)"
+# the ledger's refusal of a non-zero number a float holds as 0 (data.checks uses this one)
+TOO_SMALL = "too small to store (it rounds to 0): give 0 or a larger number"
 # digits enough for any float exactly: a whole one has at most 309, repr at most 17 (and
 # amount_text adds three decimals)
 EXACT_DIGITS = 400
@@ -101,8 +108,12 @@ def read_number(text: str, *, sizes: bool = False, currency: str | None = None,
     field is a share, and `39%` is 0.39 (a float).
     A comma only separates thousands in groups of three (`1,000`, `1,000.5`; so `1,500` is
     1500, never the German 1.5): any other comma (`1,5`, `12,50`, `1,5 bn`) raises
-    NumberTextError(DECIMAL_COMMA), as does a currency other than `currency`; the caller
-    names the field and the text as typed."""
+    NumberTextError(DECIMAL_COMMA), as does a currency other than `currency`, an underscore
+    (`20_000`: UNDERSCORE) and a non-zero number a float holds as 0 (`1e-400`, `1e-400 bn`:
+    TOO_SMALL); the caller names the field and the text as typed. A number too large for a
+    float (`1e400`) is None, as text is: the plan schema names its field's cap."""
+    if "_" in str(text):
+        raise NumberTextError(UNDERSCORE)
     raw = SPACE_GROUPED.sub(lambda m: re.sub(f"[{SPACES}]", "", m.group(0)), str(text).strip())
     if not raw:
         return None
@@ -136,7 +147,6 @@ def read_number(text: str, *, sizes: bool = False, currency: str | None = None,
         exponent = SIZE_WORDS[size.lower()] if size is not None else 0
         if size is not None and size.lower() in LOCAL_SIZES and ONE_DOT_GROUP.fullmatch(body):
             raise NumberTextError(AMBIGUOUS_DOT)
-    body = body.replace("_", "")
     if "," in body:                        # the one rule: commas separate thousands only
         if not THOUSANDS_COMMAS.fullmatch(body):
             raise NumberTextError(DECIMAL_COMMA)
@@ -154,13 +164,24 @@ def read_number(text: str, *, sizes: bool = False, currency: str | None = None,
             return None
         if not math.isfinite(float(value)):
             return None                  # `1e400 bn`: too large for any field, as `1e400`
+        if value and not float(value):
+            raise NumberTextError(TOO_SMALL)     # `1e-400 bn`
         return int(value) if value == value.to_integral_value() else float(value)
     number = float(body)
     if not math.isfinite(number):
         return None
+    if not number and rounds_to_zero(body):
+        raise NumberTextError(TOO_SMALL)         # `1e-400`: not what was written
     if number.is_integer() and "." not in body and "e" not in body.lower():
         return int(body)
     return number
+
+
+def rounds_to_zero(text: str) -> bool:
+    """Whether a number written as `text` (PLAIN: digits, point, exponent) has a non-zero
+    digit before its exponent yet reads as 0.0 ('1e-400', '-5e-330'): too small for a float."""
+    mantissa = re.split("[eE]", text.strip())[0]
+    return any(digit in "123456789" for digit in mantissa) and float(text) == 0
 
 
 def ambiguous_amount(body: str) -> str:

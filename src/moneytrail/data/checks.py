@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from moneytrail.errors import MoneytrailError
+from moneytrail.numbers import TOO_SMALL as numbers_too_small
 
 RELIABILITY = ("filing", "official", "analyst", "estimate", "weak", "assumption")
 # a date of year, month or day precision; the groups are year, month, day
@@ -205,8 +206,9 @@ def rounds_to_zero(text: object) -> bool:
     return value == 0 and any(digit in "123456789" for digit in mantissa)
 
 
-# the refusal of a non-zero number too small for a float ('1e-400' reads as 0)
-TOO_SMALL = "too small to store (it rounds to 0): give 0 or a larger number"
+# the refusal of a non-zero number too small for a float ('1e-400' reads as 0): one wording
+# with the plan builder and plan files (moneytrail.numbers)
+TOO_SMALL = numbers_too_small
 
 
 def number_problem(text: object) -> str:

@@ -78,6 +78,7 @@ def trace(plan: Plan | Any, model: IOModel | None = None, *, draws: int | None =
             raise ModelError("expected True or False", field=name, value=flag)
     chunk_size = check_chunk_size(chunk_size)
     refuse_text_draws(draws)        # before a final-demand matrix compares it to its rows
+    refuse_text_seed(seed)          # before `seed or 0` reads "" as 0
     if not keep_draws:
         asked = next((name for name, given in (("outputs", outputs), ("weights", weights),
                                                ("parts", parts is not None)) if given), None)
@@ -157,6 +158,14 @@ def refuse_text_draws(draws: Any) -> None:
                             field="draws", value=draws)
 
 
+def refuse_text_seed(seed: Any) -> None:
+    """Raise ScenarioError (field `seed`, the value named) for a seed given as text ("1"):
+    the Python API takes a number, as for draws (refuse_text_draws)."""
+    if isinstance(seed, str | bytes):
+        raise ScenarioError("seed must be a whole number from 0 to 2**63 - 1 such as 1, not "
+                            "text", field="seed", value=seed)
+
+
 def check_chunk_size(chunk_size: Any) -> int:
     """Draws per chunk: a whole number of 1 or more (rounded up to whole seed blocks)."""
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral) \
@@ -167,9 +176,11 @@ def check_chunk_size(chunk_size: Any) -> int:
 
 
 def check_seed(seed: Any) -> int:
-    """A seed from 0 to 2**63 - 1 (scenarios.schema.check_seed)."""
+    """A seed from 0 to 2**63 - 1 (scenarios.schema.check_seed). The Python API takes a
+    number, not text: "1" is a ScenarioError (field `seed`), as "100" is for draws."""
     from moneytrail.scenarios.schema import check_seed as checked
 
+    refuse_text_seed(seed)
     return checked(seed)
 
 

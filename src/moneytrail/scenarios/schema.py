@@ -45,8 +45,19 @@ Valid ranges of every field (anything outside is refused with the file, field an
   code (two capital letters, officially assigned: `moneytrail.countries`; `XX` is refused) or
   EU.
 - `buyer_region`: EU or US. `conditions`: see `Condition` (metric-specific ranges).
-- Every number field refuses NaN and infinity (`.nan`, `.inf`, 'Infinity', 1e400) with one
-  message (`non_finite_message`): the models are built with `allow_inf_nan=False`.
+- Every number field refuses NaN and infinity (`.nan`, `.inf`, 'Infinity') with one
+  message (`non_finite_message`): the models are built with `allow_inf_nan=False`. A number
+  written in digits beyond any float (`1e400`, `1.0e+400` in YAML, a whole number of 400
+  digits) gets the message of a number above the field's cap (`beyond_cap`: BUDGET_CAP, a
+  share's 0..1, a condition metric's range, a whole-number field's range), as the ledger
+  refuses 1e400 like 2e17.
+- Numbers are read as the ledger reads its cells (data.checks.NUMBER_RE): text with an
+  underscore (`"20_000"`, `"0_5"`) is 'not a number' (numbers.UNDERSCORE), and a non-zero
+  number a float holds as 0 (`"1e-400"`; `1.0e-400` in YAML, yamlio) is 'too small to store
+  (it rounds to 0)' (`number_text_value`), naming the field. The one exception is YAML's own
+  number syntax: an unquoted `amount: 20_000_000_000` is read by YAML 1.1 as the integer
+  20000000000 before the schema sees it, so a plan file accepts it as it accepts `2.0e10`
+  (the schema gets a number, not text; quoted, `"20_000"` is text and refused).
 """
 
 from __future__ import annotations
@@ -169,6 +180,32 @@ def _part_error(part: str | None, message: str) -> PydanticCustomError:
                                {"part": part} if part else {})
 
 
+NUMBER_TEXT_ERROR = "number_text"   # pydantic error type of number text refused as the ledger does
+
+
+def number_text_value(value: Any, info: ValidationInfo) -> Any:
+    """A float field's value given as text in a plan file or a Python mapping (not a strict
+    JSON body, whose text is refused as text), read as the ledger reads a number cell
+    (data.checks.NUMBER_RE): an underscore (`"20_000"`, which pydantic would read as 20000)
+    or digits other than ASCII (`"１０"`) are 'not a number' (numbers.UNDERSCORE); a non-zero
+    number a float holds as 0 (`"1e-400"`) is numbers.TOO_SMALL, not silently 0. Plain
+    digits are returned as the float they stand for; any other text is left for the field's
+    type check (pydantic's words, or `non_finite_message`, or the cap: `beyond_cap`)."""
+    from moneytrail.numbers import PLAIN, TOO_SMALL, UNDERSCORE, rounds_to_zero
+
+    if not isinstance(value, str) or info.mode != "python":
+        return value
+    text = value.strip()
+    if "_" in text:
+        raise PydanticCustomError(NUMBER_TEXT_ERROR, UNDERSCORE)
+    if not text.isascii() and any(ch.isdigit() for ch in text):
+        raise PydanticCustomError(NUMBER_TEXT_ERROR, "not a number: write it in the digits "
+                                  "0 to 9, with a point for decimals")
+    if PLAIN.fullmatch(text) and rounds_to_zero(text):
+        raise PydanticCustomError(NUMBER_TEXT_ERROR, TOO_SMALL)
+    return value
+
+
 def is_user_input(source: Any, reliability: Any, note: Any) -> bool:
     """Whether a plan's share with this source, reliability and note is the user's own figure
     from the plan builder: no source, labelled USER_RELIABILITY, its note starting with
@@ -189,10 +226,10 @@ class Interval(Strict):
 
     @field_validator("central", "low", "high", mode="before")
     @classmethod
-    def _not_a_boolean(cls, value: Any) -> Any:
+    def _not_a_boolean(cls, value: Any, info: ValidationInfo) -> Any:
         if isinstance(value, bool):
             raise ValueError(f"a share must be a number, got {value}")
-        return value
+        return number_text_value(value, info)
 
     @model_validator(mode="after")
     def _ordered(self) -> Interval:
@@ -239,17 +276,18 @@ class Budget(Strict):
 
     @field_validator("amount", mode="before")
     @classmethod
-    def _a_number(cls, value: Any) -> Any:
+    def _a_number(cls, value: Any, info: ValidationInfo) -> Any:
         """true/false is no number; a whole number out of range is refused here, with the
         messages of `_positive`, since one too large for a float (400 digits, from a YAML
-        file or a JSON body) would otherwise be pydantic's 'Input should be a valid number'."""
+        file or a JSON body) would otherwise be pydantic's 'Input should be a valid number';
+        text as `number_text_value` reads it."""
         if isinstance(value, bool):
             raise ValueError(f"budget must be a number, got {value}")
         if isinstance(value, int) and value > MAX_BUDGET:
             raise ValueError(BUDGET_CAP)
         if isinstance(value, int) and value < 1:
             raise ValueError(BUDGET_FLOOR)
-        return value
+        return number_text_value(value, info)
 
     @field_validator("amount")
     @classmethod
@@ -308,6 +346,11 @@ class Condition(Strict):
                 raise ValueError("give the date once: `on` appears twice")
             value = {("on" if k is True else k): v for k, v in value.items()}
         return value
+
+    @field_validator("max", "min", "threshold", mode="before")
+    @classmethod
+    def _number_text(cls, value: Any, info: ValidationInfo) -> Any:
+        return number_text_value(value, info)
 
     @field_validator("metric")
     @classmethod
@@ -591,6 +634,54 @@ def non_finite_message(value: Any) -> str:
     return "a number too large to be finite; give a smaller number"
 
 
+# the range of each whole-number field but draws (its own limit message names it), for
+# beyond_cap: a whole number of 400 digits gets the range, not pydantic's words alone
+WHOLE_RANGES = {"year": YEARS, "price_year": YEARS, "seed": (0, MAX_SEED),
+                "horizon_years": (1, 30), "spend_years": (1, 30)}
+RANGE_ERRORS = frozenset({"less_than_equal", "greater_than_equal"})
+
+
+def beyond_cap(loc: tuple, data: Any, value: Any) -> str | None:
+    """The refusal of a number beyond any float (`1e400` written as digits, infinite as a
+    float; a whole number of 400 digits) in a plan's float field at `loc`: the message the
+    field gives a finite number above its cap, as the ledger refuses 1e400 like 2e17
+    (`ledger.validate.cap_message`). `budget.amount`: BUDGET_CAP (BUDGET_FLOOR below 0); a
+    share: between 0 and 1; a condition's `max`/`min`: its metric's range; `threshold`:
+    (0, 1]; a whole-number field (`year`, `seed`, ...): its range (WHOLE_RANGES). None for a
+    field without a cap here (the caller keeps its message)."""
+    negative = str(value).strip().startswith("-")
+    field = str(loc[-1]) if loc else ""
+    written = str(value).strip() if not isinstance(value, int) else \
+        f"a whole number of {len(str(abs(value))):,} digits"
+    if len(loc) == 1 and field in WHOLE_RANGES:
+        low, high = WHOLE_RANGES[field]
+        top = f"{high:,}" if high > 9999 else str(high)
+        return f"must be a whole number from {low} to {top}, got {written}"
+    if loc == ("budget", "amount"):
+        return BUDGET_FLOOR if negative else BUDGET_CAP
+    if loc and loc[0] in ("spend", "procurement", "renewable_share"):
+        return f"must be a share between 0 and 1, got {written}"
+    if len(loc) == 3 and loc[0] == "conditions" and field in ("max", "min"):
+        condition = _error_node(data, loc[:2])
+        metric = condition.get("metric") if isinstance(condition, dict) else None
+        if isinstance(metric, str) and metric in CONDITION_METRICS:
+            low_bound, high_bound = CONDITION_METRICS[metric]
+            shown = f"({written})" if isinstance(value, int) else written
+            return (f"threshold {shown} is outside the range of {metric} "
+                    f"[{low_bound:g}, {high_bound:g}]")
+    if len(loc) == 3 and loc[0] == "conditions" and field == "threshold":
+        return "threshold must be a share in (0, 1]"
+    return None
+
+
+def beyond_a_float(value: Any) -> bool:
+    """Whether `value` is a number written as digits that no float holds: text or a JSON
+    number such as 1e400 (infinite as a float), or a whole number of 400 digits."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return abs(value) > 2 ** 1024
+    return non_finite(value) and not any(c.isalpha() and c not in "eE" for c in str(value))
+
+
 AMOUNT_HINT = ("write the amount as digits (5000000000 or 5e9) or with a size word as the web "
                "builder reads it (5 bn, 750 m, 1.5 tn, EUR 5 bn)")
 
@@ -777,7 +868,10 @@ def parse_scenario(data: dict[str, Any] | str, *, source: str = "<scenario>",
             value = shown_text(str(_error_value(data, loc)))
         else:
             value = _error_value(data, loc)
-            if error["type"] in NUMBER_ERRORS and non_finite(value):
+            if error["type"] in NUMBER_ERRORS | RANGE_ERRORS and beyond_a_float(value) \
+                    and beyond_cap(loc, data, value):
+                message = str(beyond_cap(loc, data, value))
+            elif error["type"] in NUMBER_ERRORS and non_finite(value):
                 message = non_finite_message(value)
             elif error["type"] == "string_type" and isinstance(value, bool) and not strict:
                 message = _yaml_boolean(str(loc[-1]) if loc else "value")

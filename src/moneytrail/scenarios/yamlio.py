@@ -70,8 +70,9 @@ MAX_INT_DIGITS = 4300      # Python's own limit for reading a whole number (sys.
 
 
 class NumberError(yaml.YAMLError):
-    """A plain scalar YAML would read as a number it should not: a base-60 number (`base60`)
-    or a whole number too long to read (`huge`). Its field is found afterwards."""
+    """A plain scalar YAML would read as a number it should not: a base-60 number (`base60`),
+    a whole number too long to read (`huge`) or a non-zero float a float holds as 0
+    (`tiny`: `1.0e-400`). Its field is found afterwards."""
 
     def __init__(self, kind: str, text: str) -> None:
         super().__init__(kind, text)
@@ -98,6 +99,35 @@ def check_number(text: str, whole: bool) -> None:
         raise NumberError("base60", text)
     if whole and decimal_digits(text) > MAX_INT_DIGITS:
         raise NumberError("huge", text)
+
+
+class WrittenFloat(float):
+    """A YAML float written in digits that no float holds (`1.0e+400`: infinite), shown as it
+    was written, so a plan's refusal names the value typed and the field's cap
+    (scenarios.schema.beyond_cap), not infinity spelled out."""
+
+    text: str
+
+    def __new__(cls, text: str) -> WrittenFloat:
+        number = super().__new__(cls, float(text.replace("_", "")))
+        number.text = text
+        return number
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__
+
+
+def tiny(text: str) -> bool:
+    """Whether a YAML float written as `text` has a non-zero digit before its exponent but
+    reads as 0.0 (`1.0e-400`): too small for a float."""
+    body = text.replace("_", "")
+    mantissa = re.split("[eE]", body)[0]
+    try:
+        return float(body) == 0 and any(digit in "123456789" for digit in mantissa)
+    except ValueError:
+        return False
 
 
 def strict_loader(max_nodes: int) -> type[yaml.SafeLoader]:
@@ -134,8 +164,17 @@ def strict_loader(max_nodes: int) -> type[yaml.SafeLoader]:
             return super().construct_yaml_int(node)     # type: ignore[arg-type]
 
         def construct_yaml_float(self, node: Node) -> float:
-            check_number(str(node.value), whole=False)
-            return super().construct_yaml_float(node)   # type: ignore[arg-type]
+            """A float as YAML 1.1 reads it; a non-zero one a float holds as 0 (`1.0e-400`)
+            is refused (NumberError `tiny`), one written in digits beyond any float
+            (`1.0e+400`) is a WrittenFloat (infinite, shown as written)."""
+            text = str(node.value)
+            check_number(text, whole=False)
+            if tiny(text):
+                raise NumberError("tiny", text)
+            number: float = super().construct_yaml_float(node)   # type: ignore[arg-type]
+            if math.isinf(number) and "inf" not in text.lower():
+                return WrittenFloat(text)
+            return number
 
     StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
     StrictLoader.add_constructor("tag:yaml.org,2002:float", StrictLoader.construct_yaml_float)
@@ -220,6 +259,10 @@ def number_error(exc: NumberError, text: str, error_cls: type[MoneytrailError],
         field = scalar_path(yaml.load(text, Loader=yaml.BaseLoader), exc.text)
     except (yaml.YAMLError, RecursionError):
         field = None
+    if exc.kind == "tiny":
+        from moneytrail.numbers import TOO_SMALL
+
+        return error_cls(TOO_SMALL, file=source, field=field, value=exc.text)
     if exc.kind == "huge":
         digits = decimal_digits(exc.text)
         return error_cls(f"a whole number of {digits:,} digits is far too large for any "

@@ -224,9 +224,13 @@ def check_number_text(data: Any, path: str = "", *, currency: str = "",
     The builder keeps such text in the draft, so the form shows this message by the field.
     Not `strict` (the builder, not JSON bodies), text that is no number at all is refused
     saying what the field expects in words (EXPECTED: 'write an amount such as 20 bn, ...');
-    NaN and infinity are left to the schema's own message."""
+    NaN and infinity are left to the schema's own message. A JSON number a float holds as 0
+    though it is not (1e-400, query.BigNumber) is refused as numbers.TOO_SMALL, as the
+    ledger's JSON API refuses it, naming the field and the number as sent."""
+    from moneytrail.numbers import TOO_SMALL
     from moneytrail.scenarios.schema import non_finite
     from moneytrail.web.numbers import NumberTextError, read_number
+    from moneytrail.web.query import BigNumber
 
     if isinstance(data, dict):
         for key, value in data.items():
@@ -238,6 +242,8 @@ def check_number_text(data: Any, path: str = "", *, currency: str = "",
             check_number_text(value, f"{path}.{i}" if path else str(i), currency=currency,
                               strict=strict)
         return
+    if isinstance(data, BigNumber) and data == 0:
+        raise ScenarioError(TOO_SMALL, field=path, value=data.text)
     key = path.rsplit(".", 1)[-1]
     if isinstance(data, str) and (key in NUMBER_KEYS or strict and share_path(path)):
         share = (key in SHARE_PARTS or share_path(path)) and \
