@@ -24,6 +24,16 @@ def mb_uncertain_package(tmp_path):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def no_columns():
+    """CLI output in tests is laid out as piped output without COLUMNS (no width limit),
+    whatever the shell running the tests exports (subprocess CLI tests inherit this)."""
+    old = os.environ.pop("COLUMNS", None)
+    yield
+    if old is not None:
+        os.environ["COLUMNS"] = old
+
+
+@pytest.fixture(autouse=True, scope="session")
 def cache_dir(tmp_path_factory):
     """Validation markers go to a temporary cache dir (subprocess CLI tests inherit it)."""
     folder = tmp_path_factory.mktemp("cache")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import inspect
+import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -14,7 +15,7 @@ import typer
 from rich.console import Console
 
 from moneytrail.errors import MoneytrailError
-from moneytrail.report.units import lower_first
+from moneytrail.report.units import PIPE_WIDTH, lower_first
 
 if TYPE_CHECKING:
     from moneytrail.service.workspace import Workspace
@@ -22,7 +23,19 @@ if TYPE_CHECKING:
 # Output to a pipe or a file (not a terminal) is laid out without a width limit: every
 # cell and line arrives whole (a long firm name or source title is neither cut nor wrapped),
 # each table as wide as its content. A terminal gets its own width (rich wraps cells there).
-PIPE_WIDTH = 1_000_000
+# A COLUMNS set in the environment (`COLUMNS=100 moneytrail demo > f.txt`) is the width of
+# piped output too, for a file a person reads rather than a program (report.units.PIPE_WIDTH).
+MIN_WIDTH = 40          # a smaller COLUMNS is read as this (tables need some room)
+
+
+def pipe_width(environ: Mapping[str, str]) -> int:
+    """The width of output to a pipe or a file: `COLUMNS` from `environ` when it is a whole
+    number (at least MIN_WIDTH; a smaller one is raised to it), PIPE_WIDTH (no limit)
+    when it is unset, empty or not a whole number."""
+    text = environ.get("COLUMNS", "").strip()
+    if not text.isascii() or not text.isdigit():
+        return PIPE_WIDTH
+    return max(MIN_WIDTH, min(int(text), PIPE_WIDTH))
 
 
 def one_line_helps(app: typer.Typer) -> None:
@@ -41,10 +54,11 @@ def one_line_helps(app: typer.Typer) -> None:
 
 def make_console(stderr: bool = False) -> Console:
     """A rich console on stdout (or stderr): the terminal's width on a terminal, no width
-    limit (PIPE_WIDTH) when the stream is a pipe or a file."""
+    limit (PIPE_WIDTH) when the stream is a pipe or a file, unless COLUMNS says a width
+    (`pipe_width`)."""
     stream = sys.stderr if stderr else sys.stdout
     tty = hasattr(stream, "isatty") and stream.isatty()
-    return Console(stderr=stderr, width=None if tty else PIPE_WIDTH)
+    return Console(stderr=stderr, width=None if tty else pipe_width(os.environ))
 
 
 console = make_console()

@@ -33,6 +33,7 @@ from moneytrail.cli.common import (
 )
 from moneytrail.draws import counted, draws_text
 from moneytrail.errors import MoneytrailError
+from moneytrail.report.units import whole_lines
 
 BY_CHOICES = ("headline", "entity", "country", "owner_country", "group", "factor", "tier",
               "supplier", "country_factor", "owner_country_factor", "evidence", "jobs", "co2")
@@ -409,7 +410,8 @@ def demo(
     if demo_run.store is not None:
         given = db is not None or bool(os.environ.get(ENV_URL))
         for line in store_lines(demo_run.store, given=given):
-            console.print(line, highlight=False, markup=False, soft_wrap=True)
+            console.print(line, highlight=False, markup=False,
+                          soft_wrap=whole_lines(console.width, console.is_terminal))
 
 
 def store_lines(url: str, *, given: bool) -> list[str]:

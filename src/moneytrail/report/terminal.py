@@ -615,7 +615,8 @@ def print_table(console: Console, table: RichTable) -> None:
         return
     table.caption = None
     console.print(table)
-    console.print(caption, style="table.caption", soft_wrap=True, highlight=False)
+    console.print(caption, style="table.caption", highlight=False,
+                  soft_wrap=units.whole_lines(console.width, console.is_terminal))
 
 
 def tco_caveats(result: Result, table: Table) -> str:
@@ -686,7 +687,8 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
             err.print(f"wrote {meta}", highlight=False)
         return
     if header:
-        console.print(f"[dim]{header}[/dim]", soft_wrap=True, highlight=False)
+        console.print(f"[dim]{header}[/dim]", highlight=False,
+                      soft_wrap=units.whole_lines(console.width, console.is_terminal))
     for name in names or list(result.tables):
         table = result.tables[name]
         if name == "tco" and result.kind == "compare":     # its caveats, as the web and PDF
@@ -706,5 +708,6 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
         print_table(console, rich_table(table, entities, countries, categories))
     console.print(f"[dim]run {result.run_id} · data {result.provenance.data_label} · "
                   f"code {result.provenance.code_version} · `moneytrail show "
-                  f"{result.run_id}` prints it again[/dim]\n", soft_wrap=True,
+                  f"{result.run_id}` prints it again[/dim]\n",
+                  soft_wrap=units.whole_lines(console.width, console.is_terminal),
                   highlight=False)

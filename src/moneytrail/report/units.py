@@ -695,6 +695,19 @@ def spend_period_text(year: Any, years: int | None, default: bool | None = False
     return text
 
 
+# Output to a pipe or a file is laid out this wide unless COLUMNS says otherwise
+# (cli.common.pipe_width): no limit, so every cell and line arrives whole.
+PIPE_WIDTH = 1_000_000
+
+
+def whole_lines(width: int, terminal: bool) -> bool:
+    """Whether a note, caption or header line is printed as one line (soft wrap: a terminal
+    folds it at its edge, a program reading a pipe gets it whole) rather than wrapped at
+    `width` characters: on a terminal and on piped output without a width limit
+    (PIPE_WIDTH); piped output given a width (COLUMNS) wraps at it, like its tables."""
+    return terminal or width >= PIPE_WIDTH
+
+
 def lower_first(text: str) -> str:
     """'Networking' -> 'networking' inside a sentence; 'AI accelerators' stays."""
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
