@@ -316,17 +316,29 @@ def request_origin(request: Request) -> str:
     `http://localhost:8000`, not `http://localhost`, where nothing listens. Through a trusted
     proxy (`PROXIED`) a Host without a port stays so: the proxy listens on the scheme's
     default port. Host names are case-insensitive: the address is written in lower case, so
-    `Host: LOCALHOST` links (and caches) as `localhost`."""
+    `Host: LOCALHOST` links (and caches) as `localhost`. A Host naming the scheme's default
+    port is written without it (`Host: localhost:80` on http gives `http://localhost`, on
+    https `:443` is dropped; `:80` on https stays)."""
     from urllib.parse import urlsplit, urlunsplit
 
     parts = urlsplit(str(request.base_url).rstrip("/"))
-    parts = parts._replace(netloc=parts.netloc.lower())    # `Host: LocalHost` is localhost
+    parts = parts._replace(netloc=without_default_port(parts.netloc.lower(), parts.scheme))
     host = request.headers.get("host", "")      # none: Starlette wrote the server's address
     server = request.scope.get("server") or (None, None)
     if (not host or host_port(host) or request.scope.get(PROXIED)
             or not server[1] or server[1] == DEFAULT_PORTS.get(request.url.scheme)):
         return urlunsplit(parts)
     return urlunsplit(parts._replace(netloc=f"{parts.netloc}:{server[1]}"))
+
+
+def without_default_port(netloc: str, scheme: str) -> str:
+    """`netloc` (host[:port], as in a URL) without a port that is `scheme`'s default:
+    ('localhost:80', 'http') -> 'localhost', ('[::1]:443', 'https') -> '[::1]',
+    ('localhost:80', 'https') -> 'localhost:80' (unchanged)."""
+    port = host_port(netloc)
+    if port and port == str(DEFAULT_PORTS.get(scheme, "")):
+        return netloc[:-len(port) - 1]
+    return netloc
 
 
 def host_port(host: str) -> str:
@@ -743,8 +755,11 @@ def as_api(view: View, fmt: str | None, table: str | None, *, name_filters: bool
 def render(request: Request, template: str, view: View, nav: str, api_path: str | None = None,
            **extra: Any) -> HTMLResponse:
     """A view as an HTML page, with download links for each of its tables (carrying only the
-    filters the page itself takes: the API refuses unknown parameters, see web.query)."""
+    filters the page itself takes: the API refuses unknown parameters, see web.query). Its
+    `origin` (the embed code, absolute links a reader copies) is
+    `routes_runs.handed_on_origin`."""
     from moneytrail.web.query import declared
+    from moneytrail.web.routes_runs import handed_on_origin
 
     takes, _ = declared(request.scope.get("route"))
     query = {k: v for k, v in request.query_params.items() if k in takes}
@@ -758,10 +773,9 @@ def render(request: Request, template: str, view: View, nav: str, api_path: str 
             params["table"] = table
         return f"{api_path}?{urlencode(params)}"
 
-    origin = str(request.base_url).rstrip("/")
     page = request.app.state.templates.get_template(template).render(
         request=request, view=view, meta=view["meta"], nav=nav, download=download,
-        origin=origin, **extra)
+        origin=handed_on_origin(request), **extra)
     return HTMLResponse(page)
 
 
@@ -808,9 +822,11 @@ def add_routes(app: FastAPI) -> None:
     @app.get("/embed/reality", include_in_schema=False)
     def embed_reality(request: Request, revision: Q = None) -> HTMLResponse:
         """The only kind of page that other sites may frame (see the CSP middleware)."""
-        return render(request, "embed_reality.html",
+        from moneytrail.web.routes_runs import handed_on_url
+
+        return render(request, "embed_reality.html",     # its citation is copied elsewhere
                       views.reality_view(views.at_revision(web(request), revision),
-                                         page_url(request)), "",
+                                         handed_on_url(request)), "",
                       api_path=f"{API}/charts/reality")
 
     @app.get(f"{API}/ledger", tags=["ledger"],

@@ -86,10 +86,6 @@ def take_token(request: Request, what: str = "runs started") -> None:
         raise RateLimited(wait, what)
 
 
-def origin_of(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
-
-
 def public_origin(request: Request) -> str:
     """The site's public address, MONEYTRAIL_PUBLIC_URL (`app.public_url`); '' when unset
     (a page's citation is then a relative path). Files handed on use `handed_on_origin`,
@@ -106,6 +102,22 @@ def handed_on_origin(request: Request) -> str:
     from moneytrail.web.app import request_origin
 
     return public_origin(request) or request_origin(request)
+
+
+def handed_on_url(request: Request) -> str:
+    """The page's address as a reader copies it (a share link, a citation): `web.app.page_url`
+    (only the query parameters the route takes) under `handed_on_origin` in place of the
+    request's base: `Host: localhost` on port 8876 gives `http://localhost:8876/compare?...`,
+    MONEYTRAIL_PUBLIC_URL `https://mt.example.org/tool` gives
+    `https://mt.example.org/tool/compare?...`."""
+    from urllib.parse import urlsplit
+
+    from moneytrail.web.app import page_url
+
+    parts = urlsplit(page_url(request))
+    root = str(request.scope.get("root_path") or "").rstrip("/")
+    path = parts.path[len(root):] if root and parts.path.startswith(root + "/") else parts.path
+    return handed_on_origin(request) + path + (f"?{parts.query}" if parts.query else "")
 
 
 def run_state(request: Request, run: str) -> RunState:
@@ -403,8 +415,10 @@ def compare_xlsx_response(request: Request, view: View, table: str | None) -> Re
 
 def page(request: Request, template: str, nav: str = "", status: int = 200,
          **context: Any) -> HTMLResponse:
+    """`template` rendered with `context`; its `origin` (the embed code, the builder's draft
+    link, a page's absolute links a reader copies) is `handed_on_origin`."""
     html = request.app.state.templates.get_template(template).render(
-        request=request, nav=nav, origin=origin_of(request), **context)
+        request=request, nav=nav, origin=handed_on_origin(request), **context)
     return HTMLResponse(html, status_code=status)
 
 
@@ -654,7 +668,7 @@ def add_run_routes(app: FastAPI) -> None:
         origin = saved_origin(request, state.id)
         # a saved plan's run names the plan as it is now: never kept for later readers
         anonymous = (who is None or who(request) is None) and rerun is None and origin is None
-        key = (state.id, origin_of(request), handed_on_origin(request),
+        key = (state.id, handed_on_origin(request),
                tuple(t["run_id"] for t in traced.values() if t["status"] == "done"),
                ledger_revision(request))          # the claims section cites the ledger
         pages: dict = request.app.state.run_pages
@@ -1043,12 +1057,11 @@ def comparison(request: Request, runs: str | None) -> View:
         raise MoneytrailError("a run is named more than once; compare different runs",
                               field="runs", value=",".join(repeated))
     from moneytrail.service.tasks import stored_scorecards_in_common_unit
-    from moneytrail.web.app import page_url
 
     ws = request.app.state.workspace
     common = stored_scorecards_in_common_unit(ws, results)
-    return compare_view(results, names(request), page_url(request), common,
-                        known_currencies(ws, check=False))
+    return compare_view(results, names(request), handed_on_url(request), common,
+                        known_currencies(ws, check=False), origin=handed_on_origin(request))
 
 
 def typed_param(typed: dict[str, str], texts: dict[str, str] | None = None) -> str:

@@ -1365,12 +1365,15 @@ def run_names(results: Sequence[Result]) -> list[str]:
 
 def compare_view(results: list[Result], names: Names, url: str,
                  common_unit: tuple[list[dict[str, float]], str] | None = None,
-                 currencies: Collection[str] | None = None) -> View:
+                 currencies: Collection[str] | None = None, origin: str | None = None
+                 ) -> View:
     """Runs side by side: the headline shares and the scorecard (median, 90 % interval).
-    `common_unit` (service.tasks.stored_scorecards_in_common_unit): per run the factors that
-    restate its rows per million of its own currency in the unit shared by all runs, and the
-    note that says so; without it the rows are shown as stored. `currencies`: the codes the
-    data know (inherited_note; None: the bundled data's)."""
+    `url`: the page's address (the citation); `origin`: the site's address the reproduce
+    commands fetch the plans from (scheme://host[:port][/path], no trailing slash; None: the
+    scheme and host of `url`). `common_unit` (service.tasks.stored_scorecards_in_common_unit):
+    per run the factors that restate its rows per million of its own currency in the unit
+    shared by all runs, and the note that says so; without it the rows are shown as stored.
+    `currencies`: the codes the data know (inherited_note; None: the bundled data's)."""
     from moneytrail.engine.dimensions import headline_label, headline_notes
     from moneytrail.service.footprints import plan_price_year
     from moneytrail.service.tasks import restate_per_million
@@ -1508,7 +1511,7 @@ def compare_view(results: list[Result], names: Names, url: str,
                      ).strip()
     from urllib.parse import urlsplit
 
-    base = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+    base = origin if origin is not None else "{0.scheme}://{0.netloc}".format(urlsplit(url))
     same = len({(r.provenance.draws, r.provenance.seed) for r in results}) == 1
     fetch = [shlex.join(["curl", "-o", file, f"{base}/api/v1/runs/{r.run_id}/plan.yaml"])
              for file, r in zip(files, results, strict=True)]
