@@ -543,6 +543,23 @@ def ledger_problems(package: DataPackage, today: dt.date | None = None) -> list[
 MORE_SHOWN = 5           # problems listed after the first in raise_first's one line
 
 
+BRIEF_TEXT = 40          # characters of a long text raise_first's "also" list shows
+
+
+def briefly(value: object) -> str:
+    """A value as raise_first's "(also ...)" list names it, quoted as an error shows it
+    (errors.shown): a long run of digits as its first digits and its length ('99999…
+    (400 digits)', text.short_number), other text past BRIEF_TEXT characters cut with an
+    ellipsis, so a 400-digit amount does not make a 400-character line."""
+    from moneytrail.errors import shown
+    from moneytrail.text import LONG_DIGITS, short_number, shown_text
+
+    if isinstance(value, str):
+        value = shown_text(LONG_DIGITS.sub(lambda found: short_number(found.group()), value),
+                           BRIEF_TEXT)
+    return shown(value)
+
+
 def raise_first(problems: Iterable[Problem], *, hint: str = "") -> None:
     """Stop at the first problem with one clear line (row and field), as the CLI wants; the
     next MORE_SHOWN problems follow briefly on the same line (field, value, what is wrong)."""
@@ -554,7 +571,7 @@ def raise_first(problems: Iterable[Problem], *, hint: str = "") -> None:
     first = problems[0]
     more = ""
     if len(problems) > 1:           # the others, briefly, on the same line
-        shown = [f"{p.field} {p.value!r}: "
+        shown = [f"{p.field} {briefly(p.value)}: "
                  f"{'the same' if p.message == first.message else p.message}"
                  for p in problems[1:1 + MORE_SHOWN]]
         rest = len(problems) - 1 - len(shown)

@@ -149,16 +149,35 @@ def conditions_in_words(table: Table, result: Result,
     return replace(table, rows=tuple(rows))
 
 
+IN_ORDER = ("tier", "headline")     # breakdowns shown in their own order, not by size
+
+
+def largest_median_first(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a breakdown largest median amount first, as the web run page orders them
+    (web.runs.breakdown_rows): the larger mean breaks a tie, then the stored order; a
+    missing or non-finite figure counts as 0. Without `amount_p50` (a run stored before
+    it), by the mean. `frame`: amount_mean (and amount_p50) columns, any index."""
+    keys = [c for c in ("amount_p50", "amount_mean") if c in frame.columns]
+    order = pd.DataFrame({c: -pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float)
+                          for c in keys})
+    order = order.where(np.isfinite(order.to_numpy()), 0.0)
+    ranks = order.sort_values(keys, kind="stable").index.to_numpy()
+    return frame.iloc[ranks]
+
+
 def breakdown_table(table: Table, entities: dict[str, str] | None = None,
                     countries: dict[str, str] | None = None) -> RichTable:
     """A breakdown (amount_* and share_* columns): share median, 90 % interval, median amount
     (beside the median share, as the web page shows it; the mean for a table without
     `amount_p50`), jobs and CO2 when the trace computed them; the table's note (what is
-    not counted, where the figures come from) under it. Firms and sectors are shown by their
-    display name (`entities`: id -> name, ValueChain.entity_names; the id without one),
-    countries by name (`countries`: code -> name, units.region_label), groups by
-    units.group_label."""
+    not counted, where the figures come from) under it. Rows largest median amount first
+    (`largest_median_first`, as the web run page), tiers and headline rows in their order.
+    Firms and sectors are shown by their display name (`entities`: id -> name,
+    ValueChain.entity_names; the id without one), countries by name (`countries`: code ->
+    name, units.region_label), groups by units.group_label."""
     frame = table.frame()
+    if table.name not in IN_ORDER:      # largest median first, as the web run page
+        frame = largest_median_first(frame)
     if entities and table.name in ENTITY_TABLES:
         frame.index = [entities.get(str(k), str(k)) for k in frame.index]
     if table.name == "group":
