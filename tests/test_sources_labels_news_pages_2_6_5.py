@@ -116,5 +116,6 @@ def test_capital_rows_citing_them_are_lowered_to_analyst():
 
 def test_the_package_is_2_6_5_and_its_sourcing_rules_pass():
     package = open_package()
-    assert package.version == "2.6.5"
+    # (the exact version is checked by the newest release's test, data 2.6.6 and on)
+    assert tuple(int(p) for p in package.version.split(".")) >= (2, 6, 5)
     assert sourcing_problems(package) == []
