@@ -585,7 +585,7 @@ def own_row(row: dict[str, Any], sourced: str) -> dict[str, Any]:
         isinstance(a, int | float) and not isinstance(a, bool)
         and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
         for a, b in zip(mine, given, strict=True))
-    if same:
+    if same and any(k in row for k in KEEP):
         return row
     if not any(k in row for k in KEEP):  # typed in the builder, no source given with it
         return {**row, "reliability": USER_RELIABILITY, "note": USER_NOTE}
