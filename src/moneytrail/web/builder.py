@@ -23,6 +23,7 @@ from moneytrail.scenarios.schema import (  # noqa: F401 (USER_NOTE: callers)
     SELECTORS,
     USER_NOTE,
     USER_RELIABILITY,
+    Plan,
 )
 from moneytrail.web.format import place
 
@@ -34,6 +35,14 @@ SETTINGS = ("horizon_years", "spend_years", "price_year", "renewable_share")
 # hidden with them: the low, central and high the labels were given for ("0.3 0.39 0.46"); a
 # row whose numbers the user changed is the user's own assumption (`own_row`)
 SOURCED = "sourced"
+# the plan's fields the form has an input (or a row) for
+FORM_KEYS = ("id", "title", "description", "year", "currency", "buyer_region", "site_country",
+             "budget", "spend", "procurement", "conditions", "draws", "seed", *SETTINGS)
+# the plan's fields it has none for (kind, kind_note, as_of): carried in the form's hidden
+# `extra`, so a plan opened in the builder and submitted unchanged is the same plan
+HIDDEN_KEYS = tuple(k for k in Plan.model_fields if k not in FORM_KEYS and k != "path")
+# a condition's fields with no input of their own: carried in the row's hidden fields
+CONDITION_KEEP = ("threshold", "on", "label", "note")
 T = TypeVar("T", dict[str, Any], list[Any])
 
 
@@ -178,7 +187,8 @@ def form_rows(plan: Mapping[str, Any], names: Names | None = None) -> dict[str, 
         shown = (names or {}).get(selector, {}).get(str(target), target)
         cond_rows.append({"metric": given(item.get("metric")), "bound": bound,
                           "value": shown_number(item.get(bound)), "selector": selector,
-                          "target": shown, "label": given(item.get("label"))})
+                          "target": shown,
+                          **{k: given(shown_number(item.get(k))) for k in CONDITION_KEEP}})
     blank = {"category": "", "low": None, "central": None, "high": None}
     return {
         "id": given(plan.get("id"), "my-plan"), "title": given(plan.get("title")),
@@ -200,12 +210,14 @@ def form_rows(plan: Mapping[str, Any], names: Names | None = None) -> dict[str, 
         "spend": spend_rows + [dict(blank) for _ in range(spare_spend_rows(spend, names))],
         "procurement": proc_rows + [{**blank, "supplier": ""} for _ in range(EXTRA_ROWS)],
         "conditions": cond_rows + [{"metric": "", "bound": "max", "value": None,
-                                    "selector": "", "target": "", "label": ""}
+                                    "selector": "", "target": "",
+                                    **{k: "" for k in CONDITION_KEEP}}
                                    for _ in range(EXTRA_ROWS)],
-        # kept in the form's hidden `extra`: what has no input (a renewable share's low,
-        # high and source behind the one input, `renewable_from_form`)
+        # kept in the form's hidden `extra`: what has no input (HIDDEN_KEYS: a hypothetical
+        # plan's kind and kind_note, as_of; a renewable share's low, high and source behind
+        # the one input, `renewable_from_form`)
         "extra": {k: v for k, v in plan.items() if v is not None and (
-            k == "as_of" or (k == "renewable_share" and isinstance(v, dict)))},
+            k in HIDDEN_KEYS or (k == "renewable_share" and isinstance(v, dict)))},
     }
 
 
@@ -367,8 +379,10 @@ def read_form(form: Mapping[str, Any], extra: Mapping[str, Any] | None = None,
         if selector in SELECTORS and text(form, f"cond-{i}-target"):
             texts[f"conditions.{len(conditions)}.{selector}"] = text(form, f"cond-{i}-target")
             item[selector] = target_id(selector, text(form, f"cond-{i}-target"), names)
-        if text(form, f"cond-{i}-label"):
-            item["label"] = text(form, f"cond-{i}-label")
+        for key in CONDITION_KEEP:          # hidden: as the plan gave them
+            if text(form, f"cond-{i}-{key}"):
+                item[key] = number(form.get(f"cond-{i}-{key}")) if key == "threshold" \
+                    else text(form, f"cond-{i}-{key}")
         conditions.append(item)
     if conditions:
         plan["conditions"] = conditions
@@ -527,7 +541,8 @@ def share_row(form: Mapping[str, Any], prefix: str, read: Any = None, path: str 
     for key in KEEP:
         if text(form, f"{prefix}-{key}"):
             row[key] = text(form, f"{prefix}-{key}")
-    return own_row(row, text(form, f"{prefix}-{SOURCED}"))
+    # not stripped: ' 1 ' (a row of a central value only) is not '1 ' (no high)
+    return own_row(row, str(form.get(f"{prefix}-{SOURCED}") or ""))
 
 
 def sourced_text(row: Mapping[str, Any]) -> str:
@@ -540,8 +555,11 @@ def sourced_text(row: Mapping[str, Any]) -> str:
 
 def sourced_numbers(sourced: str) -> tuple[float, float, float] | None:
     """The (low, central, high) of a `sourced_text`, a missing end read as the central value;
-    None when it is not one."""
+    None when it is not one. A lone number is a row of a central value only (' 1 ' with its
+    spaces stripped)."""
     parts = sourced.split(" ")
+    if len(parts) == 1 and parts[0]:
+        parts = ["", parts[0], ""]
     if len(parts) != 3 or not parts[1]:
         return None
     try:
@@ -567,7 +585,7 @@ def own_row(row: dict[str, Any], sourced: str) -> dict[str, Any]:
         isinstance(a, int | float) and not isinstance(a, bool)
         and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
         for a, b in zip(mine, given, strict=True))
-    if same:
+    if same and any(k in row for k in KEEP):
         return row
     if not any(k in row for k in KEEP):  # typed in the builder, no source given with it
         return {**row, "reliability": USER_RELIABILITY, "note": USER_NOTE}
