@@ -99,8 +99,7 @@ def image_format(fmt: str) -> str:
 
 
 def run_chart(request: Request, run: str, name: str, fmt: str) -> Response:
-    from moneytrail.web.routes_runs import (CHARTS, chart_view, handed_on_origin, not_done,
-                                            run_state)
+    from moneytrail.web.routes_runs import CHARTS, chart_view, handed_on_origin, not_done, run_state
 
     fmt = image_format(fmt)
     name = choice_param("chart", name, tuple(CHARTS)) or "first"
