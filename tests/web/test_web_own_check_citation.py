@@ -37,11 +37,12 @@ def client(module_app):
 
 
 def page_address(client, cited: str) -> str:
-    """The citation without the stored check's page address it ends with (a relative /r/<id>
-    when MONEYTRAIL_PUBLIC_URL is unset), which must open that check."""
+    """The citation without the stored check's page address it ends with (absolute, under
+    the address the request reached when MONEYTRAIL_PUBLIC_URL is unset), which must open
+    that check."""
     words, _, address = cited.rpartition(" ")
-    assert address.startswith("/r/"), cited
-    page = client.get(address)
+    assert address.startswith("https://testserver/r/"), cited
+    page = client.get(address.removeprefix("https://testserver"))
     assert page.status_code == 200, (address, page.status_code)
     return words
 

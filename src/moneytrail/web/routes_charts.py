@@ -5,7 +5,11 @@
     /compare/chart.<svg|png>?runs=<id>,<id>                   the compare chart
 (and the same under `/api/v1/...`). The figure is the one the page draws (`charts.py`), with a
 title and its source (run id, data version, date) added; images are cached on disk by what
-they show: a run id (a stored run never changes), the ledger revision, the runs compared.
+they show: a run id (a stored run never changes), the ledger revision, the runs compared. A
+run's and the reality chart's source line ends with an address a reader copies, written under
+`routes_runs.handed_on_origin` (the public address, else the request's Host): that origin is
+part of their cache key, and without a public address they are sent with `Vary: Host`, as a
+briefing is, so no cache hands one Host's address to another.
 """
 
 from __future__ import annotations
@@ -29,10 +33,19 @@ DRAW_WAIT = 10               # s a client drawing a chart waits before asking fo
 Fmt = Annotated[str, Path(description="svg or png")]
 
 
-def image_response(body: bytes, fmt: str, filename: str) -> Response:
-    return Response(body, media_type=charts.FORMATS[fmt], headers={
-        "Content-Disposition": f'inline; filename="{filename}.{fmt}"',
-        "Cache-Control": "public, max-age=3600"})
+def image_response(request: Request, body: bytes, fmt: str, filename: str, *,
+                   by_host: bool = False) -> Response:
+    """The image `body` (svg or png) as `filename.fmt`, which a cache may keep for an hour. An
+    image whose source line holds an address under `handed_on_origin` (`by_host`) varies by
+    Host when the site has no public address (`routes_runs.briefing_headers`). A private
+    plan's chart is made `private, no-store` by web.auth's `private_pages`."""
+    from moneytrail.web.routes_runs import public_origin
+
+    headers = {"Content-Disposition": f'inline; filename="{filename}.{fmt}"',
+               "Cache-Control": "public, max-age=3600"}
+    if by_host and not public_origin(request):
+        headers["Vary"] = "Host"
+    return Response(body, media_type=charts.FORMATS[fmt], headers=headers)
 
 
 class DrawingNow:
@@ -86,7 +99,7 @@ def image_format(fmt: str) -> str:
 
 
 def run_chart(request: Request, run: str, name: str, fmt: str) -> Response:
-    from moneytrail.web.routes_runs import CHARTS, chart_view, not_done, run_state
+    from moneytrail.web.routes_runs import CHARTS, chart_view, handed_on_origin, not_done, run_state
 
     fmt = image_format(fmt)
     name = choice_param("chart", name, tuple(CHARTS)) or "first"
@@ -106,19 +119,23 @@ def run_chart(request: Request, run: str, name: str, fmt: str) -> Response:
         return charts.for_image(charts.sankey_figure(view["sankey"][name], name_chars=None),
                                 f"{CHARTS[name]}: {result.title}", source)
 
-    body = drawn(request, f"run/{result.run_id}/{name}/{STYLE}", fmt, figure,
-                 f"/r/{result.run_id}")
-    return image_response(body, fmt, f"moneytrail-{result.run_id[:8]}-{name}")
+    # the source line ends with the run page's address under handed_on_origin (done_view)
+    key = f"run/{result.run_id}/{name}/{STYLE}/{handed_on_origin(request)}"
+    body = drawn(request, key, fmt, figure, f"/r/{result.run_id}")
+    return image_response(request, body, fmt, f"moneytrail-{result.run_id[:8]}-{name}",
+                          by_host=True)
 
 
 def reality_chart(request: Request, fmt: str, revision: str | None = None) -> Response:
     """The reality-check chart as an image; with `revision`, of the ledger as it was at that
-    revision (views.at_revision), its source line naming the embed page that shows it."""
+    revision (views.at_revision), its source line naming the embed page that shows it. The
+    source line's address is under `handed_on_origin`, as a run chart's."""
     from moneytrail.web import views
+    from moneytrail.web.routes_runs import handed_on_origin
 
     fmt = image_format(fmt)
     state = views.at_revision(request.app.state.web, revision)
-    base = str(request.base_url).rstrip("/")
+    base = handed_on_origin(request)
     url = base + "/" if state is request.app.state.web else \
         f"{base}/embed/reality?revision={state.ledger.state().revision}"
     view = views.reality_view(state, url)
@@ -134,9 +151,9 @@ def reality_chart(request: Request, fmt: str, revision: str | None = None) -> Re
         return charts.for_image(charts.reality_figure(rows, name_chars=70),
                                 meta["title"], source)
 
-    key = f"reality/{meta['ledger_revision']}/{meta['data_version']}/{STYLE}"
+    key = f"reality/{meta['ledger_revision']}/{meta['data_version']}/{STYLE}/{base}"
     body = drawn(request, key, fmt, figure, "/")
-    return image_response(body, fmt, "moneytrail-reality-check")
+    return image_response(request, body, fmt, "moneytrail-reality-check", by_host=True)
 
 
 def compare_chart(request: Request, fmt: str, runs: str | None) -> Response:
@@ -156,7 +173,7 @@ def compare_chart(request: Request, fmt: str, runs: str | None) -> Response:
 
     ids = ",".join(r["run_id"] for r in view["runs"])
     body = drawn(request, f"compare/{ids}/{STYLE}", fmt, figure, f"/compare?runs={ids}")
-    return image_response(body, fmt, "moneytrail-comparison")
+    return image_response(request, body, fmt, "moneytrail-comparison")   # no address in it
 
 
 def add_chart_routes(app: FastAPI) -> None:

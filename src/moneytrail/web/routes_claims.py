@@ -259,7 +259,7 @@ def own_check_response(request: Request) -> HTMLResponse:
     from moneytrail.errors import ResourceError
     from moneytrail.web import own_claims
     from moneytrail.web.jobs import RateLimited
-    from moneytrail.web.routes_runs import page, public_origin
+    from moneytrail.web.routes_runs import handed_on_origin, page
 
     fields = own_claims.fields_of(request)
     ws = request.app.state.workspace
@@ -276,8 +276,9 @@ def own_check_response(request: Request) -> HTMLResponse:
             context, status = own_claims.error_context(exc), 422
     if body is not None:
         meta["title"] = f"{short_title(body['checked'])} \u00b7 your check"
-    # the citation names the check's run page: under the site's public address when it has
-    # one (MONEYTRAIL_PUBLIC_URL), else the relative path
+    # the citation names the check's run page, absolute as the claim check's `url`: under
+    # the site's public address when it has one (MONEYTRAIL_PUBLIC_URL), else the address
+    # the request reached (handed_on_origin)
     return page(request, "claim_own.html", nav="claims", status=status, meta=meta,
                 own=own_claims.form_choices(request), values=fields, check=body,
-                cite_origin=public_origin(request), **context)
+                cite_origin=handed_on_origin(request), **context)
