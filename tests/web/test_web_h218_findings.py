@@ -281,7 +281,8 @@ def test_a_host_header_with_another_port_gets_400(app):
         link = root.post("/api/v1/accounts/eve/password-reset", json={"hours": 1},
                          headers={"X-CSRF-Token": root.csrf, "host": host})
         assert link.status_code == 201, (host, link.text)
-        assert link.json()["link"].startswith(f"https://{host}/reset-password?token=")
+        # the scheme's default port is not written out (h236): both give https://testserver
+        assert link.json()["link"].startswith("https://testserver/reset-password?token=")
     plain = TestClient(app, base_url="http://testserver:8000")      # the server's own port
     assert plain.get("/saved/", follow_redirects=False).headers["location"] == \
         "http://testserver:8000/saved"
