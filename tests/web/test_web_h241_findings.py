@@ -78,3 +78,29 @@ def test_the_claim_ref_hint_and_error_state_the_rule_the_ledger_applies(app):
     assert invalid_inputs(parse(refused.text)) == ["f-ref"]
     assert f"refs use {rule} only" in text_of(refused.text)
     assert "digits and _ only" not in text_of(refused.text)
+
+
+# -- 4. the password pages state the rules the store applies ----------------------------------
+def test_the_password_pages_state_the_guessability_check(app):
+    """The change-password and reset pages said "no other rules" after the 12 characters,
+    yet `passwordpassword` is refused as too easy to guess: the hint names that check."""
+    from accounts_fixtures import PASSWORDS, form_token, login
+    from form_checks import message_of, parse
+
+    eve = login(app, "eve")
+    root = login(app, "root")
+    link = root.post("/api/v1/accounts/eve/password-reset", json={"hours": 2},
+                     headers={"X-CSRF-Token": root.csrf}).json()["link"]
+    token = link.split("token=", 1)[1]
+    reset = TestClient(app, base_url=HTTPS).get(f"/reset-password?token={token}").text
+    assert form_token(reset, "/reset-password")
+    for html in (eve.get("/account/password").text, reset):
+        hint = parse(html).by_id["new_password-hint"]["text"]
+        assert "no other rules" not in hint
+        assert "At least 12 characters" in hint and "hard enough to guess" in hint, hint
+    refused = eve.post("/account/password", data={
+        "csrf_token": eve.csrf, "current_password": PASSWORDS["eve"],
+        "new_password": "passwordpassword", "repeat_password": "passwordpassword"},
+        follow_redirects=False)
+    assert refused.status_code == 400
+    assert "too easy to guess" in message_of(parse(refused.text), "new_password")
