@@ -104,3 +104,26 @@ def test_the_password_pages_state_the_guessability_check(app):
         follow_redirects=False)
     assert refused.status_code == 400
     assert "too easy to guess" in message_of(parse(refused.text), "new_password")
+
+
+# -- 5. an unreadable budget is no other budget -----------------------------------------------
+def test_saving_with_an_unreadable_budget_shows_the_field_error_only(app):
+    """"Save this plan" with Budget `abc` also said the text was "written for its budget of
+    EUR 20.00 bn; this plan's budget is another": the budget was invalid, not changed."""
+    from accounts_fixtures import login
+    from form_checks import invalid_inputs, parse
+
+    eve = login(app, "eve")
+    fields = form_fields(eve.get(f"/build?reference={PLAN}").text)
+    saved = eve.post("/saved", data={**fields, "budget": "abc", "action": "save",
+                                     "csrf_token": eve.csrf}, follow_redirects=True)
+    assert saved.status_code == 400, saved.status_code
+    assert invalid_inputs(parse(saved.text)) == ["f-budget"]
+    text = text_of(saved.text)
+    assert "Nothing was saved" in text
+    assert "written for its budget" not in text and "budget is another" not in text
+    # a budget changed to another number still says where the text came from
+    changed = eve.post("/build", data={**fields, "budget": "30 bn", "action": "check"},
+                       follow_redirects=True)
+    assert "written for its budget of EUR 20.00 bn; this plan's budget is EUR 30.00 bn" \
+        in text_of(changed.text)
