@@ -180,6 +180,16 @@ def common_passwords() -> frozenset[str]:
 CHOOSE_ANOTHER = "choose another (a few unrelated words make a good one)"
 
 
+def password_hint(whose: str = "your") -> str:
+    """The rules of `check_password` in words, for the hint under a new-password field
+    (`whose` account name: "your" on one's own page, "the" on a reset link's)."""
+    return (f"At least {MIN_PASSWORD} characters, not a common password, not containing "
+            f"{whose} account name, and hard enough to guess: a strength check refuses "
+            "patterns such as repeats (passwordpassword), sequences (abcdefgh) or keyboard "
+            "rows. A few unrelated words make a good one; pasting from a password manager is "
+            "fine.")
+
+
 def check_password(password: str, name: str = "", *, scored: bool = True) -> None:
     """ASVS 6.2 (v4.0.3 2.1): at least 12 characters, not a common password, not the account
     name, and hard enough to guess: a zxcvbn score of at least MIN_STRENGTH, with the account

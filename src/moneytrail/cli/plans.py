@@ -300,9 +300,10 @@ def sensitivity_header(result: Any, names: dict[str, Any]) -> str | None:
 
 def report(
     items: Annotated[list[str], typer.Argument(metavar="PLAN_OR_RUN...",
-                                               help="scenario YAML files or stored run ids: "
-                                               "one gives a plan briefing, several a "
-                                               "comparison")],
+                                               help="scenario YAML files or stored run ids "
+                                               "(or their first 8 or more digits, as show "
+                                               "takes them): one gives a plan briefing, "
+                                               "several a comparison")],
     output: Annotated[Path, typer.Option("--output", "-o", help="briefing.pdf or "
                                          "briefing.html")],
     draws: DrawsOpt = None,

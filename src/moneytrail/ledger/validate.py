@@ -63,6 +63,7 @@ CURRENCY_RE = re.compile(r"^[A-Z]{3}$")     # the shape of a code, to put it in 
 # a claim's or FX row's currency must be an ISO 4217 code (moneytrail.currencies)
 NOT_ISO = "unknown currency: not an ISO 4217 currency code"
 SLUG_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
+SLUG_RULE = "letters, digits, _ . or -"   # SLUG_RE in words: the errors and the forms' hints
 REGION_RE = re.compile(r"^[A-Z]{2,3}$")
 
 # the words the pages use for a stage, where they differ from the stored one (charts,
@@ -236,7 +237,7 @@ def source_problems(rows: list[Row], today: dt.date) -> list[Problem]:
     problems = basic_problems(KINDS["source"], rows)
     for row in rows:
         if row["id"] and not SLUG_RE.match(str(row["id"])):
-            problems.append(problem(row, "id", row["id"], "ids use letters, digits and _ only"))
+            problems.append(problem(row, "id", row["id"], f"ids use {SLUG_RULE} only"))
         if row["reliability"]:
             problems += source_row_problems(row, *where(row))
             missing = primary_ref_problem(row["reliability"], row.get("primary_ref"))
@@ -256,7 +257,7 @@ def deal_problems(rows: list[Row], source_ids: set[str], today: dt.date) -> list
     containers = {str(row["id"]): links_of(row) for row in rows}
     for row in rows:
         if row["id"] and not SLUG_RE.match(str(row["id"])):
-            problems.append(problem(row, "id", row["id"], "ids use letters, digits and _ only"))
+            problems.append(problem(row, "id", row["id"], f"ids use {SLUG_RULE} only"))
         if row["kind"] and row["kind"] not in DEAL_KINDS:
             problems.append(problem(row, "kind", row["kind"],
                                     f"must be one of {', '.join(DEAL_KINDS)} (empty: pledge)"))
@@ -343,8 +344,7 @@ def claim_problems(rows: list[Row], deal_ids: set[str], published: Mapping[str, 
     ids: dict[str, Row] = {}
     for row in rows:
         if row["ref"] and not SLUG_RE.match(str(row["ref"])):
-            problems.append(problem(row, "ref", row["ref"], "refs use letters, digits and _ "
-                                    "only"))
+            problems.append(problem(row, "ref", row["ref"], f"refs use {SLUG_RULE} only"))
         if row["deal"] and row["deal"] not in deal_ids:
             problems.append(problem(row, "deal", row["deal"], "unknown deal"))
         if row["stage"] and row["stage"] not in STAGES:

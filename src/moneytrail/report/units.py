@@ -987,10 +987,14 @@ def plan_text_notes(title: Any, description: Any, amount: Any, currency: str, *,
     """Everything a plan's own words say that its budget no longer matches: a reference
     plan's title or description kept under another budget (inherited_text_note), and a
     title naming an amount of money that is not the budget (title_figure_note, unless the
-    first note already names the title); '' when neither. `currencies`: the codes the data
-    know (scenarios.reference.title_figures; None: the bundled data's)."""
+    first note already names the title); '' when neither, and when `amount` is no finite
+    number (a builder draft's unreadable budget, "abc": not another budget, an invalid one,
+    which its field's error names). `currencies`: the codes the data know
+    (scenarios.reference.title_figures; None: the bundled data's)."""
     from moneytrail.scenarios.reference import inherited_text, stale_title_figure
 
+    if not finite(amount):
+        return ""
     notes = []
     ref = inherited_text(title, description, amount, currency)
     if ref is not None:

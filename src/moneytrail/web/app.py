@@ -78,6 +78,9 @@ def templates() -> Environment:
     from moneytrail.report.units import EU_FOOTNOTE, ROW_FOOTNOTE
 
     env.globals["eu_footnote"] = EU_FOOTNOTE
+    from moneytrail.accounts.store import password_hint
+
+    env.globals["password_hint"] = password_hint    # check_password's rules, in words
     from moneytrail.engine.dimensions import OWNERSHIP_NOTE
 
     env.globals["ownership_note"] = OWNERSHIP_NOTE    # under the run page's ownership table

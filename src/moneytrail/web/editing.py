@@ -34,7 +34,7 @@ from moneytrail.errors import MoneytrailError
 from moneytrail.ledger.errors import ConflictError, LedgerError
 from moneytrail.ledger.records import DEAL_KINDS, KINDS, SECTORS, STAGES
 from moneytrail.ledger.store import line_breaks
-from moneytrail.ledger.validate import REQUIRED, TOO_SMALL, normalised_fields
+from moneytrail.ledger.validate import REQUIRED, SLUG_RULE, TOO_SMALL, normalised_fields
 from moneytrail.web import auth, formerrors
 from moneytrail.web.format import ledger_value
 from moneytrail.web.views import (
@@ -57,7 +57,7 @@ REASON = ("Reason for this change", "kept in the history with your account name"
 DATE_HINT = "a date: YYYY-MM-DD (or YYYY-MM, or YYYY)"
 LEDGER_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
     "source": {
-        "id": ("Source id", "letters, digits, _ . or -, e.g. l_stargate_2025_01; it cannot be "
+        "id": ("Source id", f"{SLUG_RULE}, e.g. l_stargate_2025_01; it cannot be "
                "changed later"),
         "publisher": ("Publisher", "who published it, e.g. Reuters"),
         "title": ("Title", "the document's own title"),
@@ -73,7 +73,7 @@ LEDGER_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
                         "primary document behind it"),
     },
     "deal": {
-        "id": ("Deal id", "letters, digits, _ . or -, e.g. l_stargate_us_2025_01; it cannot "
+        "id": ("Deal id", f"{SLUG_RULE}, e.g. l_stargate_us_2025_01; it cannot "
                "be changed later"),
         "name": ("Name", "the deal's name, e.g. Stargate Project"),
         "kind": ("Kind", "one of " + ", ".join(DEAL_KINDS) + "; empty means pledge"),
@@ -95,7 +95,7 @@ LEDGER_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
                   "AI, e.g. chips or a firm's whole capital expenditure); empty means ai_only"),
     },
     "claim": {
-        "ref": ("Claim reference", "letters, digits, _ . or -, unique; it cannot be changed "
+        "ref": ("Claim reference", f"{SLUG_RULE}, unique; it cannot be changed "
                 "later"),
         "deal": ("Deal id", "the id of the deal this amount belongs to"),
         "stage": ("Stage", "one of " + ", ".join(STAGES) + " (spent: disbursed); any case"),

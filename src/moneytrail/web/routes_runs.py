@@ -576,7 +576,6 @@ def add_run_routes(app: FastAPI) -> None:
             await auth.check_csrf(request, current)
         raw = await read_body(request, MAX_BODY)
         body = json_body(raw)
-        take_token(request)
         rid, status, draws, seed, warnings = await run_in_threadpool(create_run, request,
                                                                      body)
         content = {"run_id": rid, "status": status, "draws": draws, "seed": seed,
@@ -702,8 +701,8 @@ def add_run_routes(app: FastAPI) -> None:
         if state.result is None or state.result.kind != "trace":
             raise MoneytrailError(f"this run is {state.status}; only a finished trace can be "
                                   "run again", field="run id", value=state.id)
-        take_token(request)
         plan, draws, seed = await run_in_threadpool(rerun_request, request, state.result)
+        take_token(request)                  # once the plan is checked: a refusal costs none
         private = bool(getattr(request.state, "no_store", False))
         rid, _ = await run_in_threadpool(partial(queue(request).submit, plan, draws, seed,
                                                  private=private, derived_from=state.id))
@@ -802,8 +801,7 @@ def add_run_routes(app: FastAPI) -> None:
         if current is not None:
             auth.check_csrf_sent(current, request.headers.get(auth.CSRF_HEADER)
                                  or form.get(auth.CSRF_FIELD))
-        try:
-            take_token(request)
+        try:                                  # create_run takes the run token
             rid, *_ = await run_in_threadpool(create_run, request, draft)
         except RateLimited:
             raise
@@ -870,13 +868,16 @@ def json_body(raw: bytes) -> Any:
 
 def create_run(request: Request, body: Any) -> tuple[str, str, int, int, list[dict[str, Any]]]:
     """Check a run request and queue it (or find it stored): (run id, status, draws, seed,
-    the plan's warnings as the API answers carry them, report.units.warning_entries)."""
+    the plan's warnings as the API answers carry them, report.units.warning_entries). One
+    of the client's run tokens (take_token) is taken only once the request is checked: a
+    refused request (400) starts no run and costs none; RateLimited when none is left."""
     from moneytrail.report.units import warning_entries
     from moneytrail.service.tasks import plan_warnings
 
     jobs = queue(request)
     plan, draws, seed = run_request(jobs.ws, body)
     warnings = warning_entries(plan_warnings(jobs.ws, plan), plan.currency)
+    take_token(request)
     return (*jobs.submit(plan, draws, seed), draws, seed, warnings)
 
 

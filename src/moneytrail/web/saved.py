@@ -117,10 +117,10 @@ def run_saved(request: Request, plan_id: int, who: Who,
                                  "it in the builder to run a copy.")
     from moneytrail.web.jobs import run_request
 
-    take_token(request)
     jobs = request.app.state.jobs
     plan, draws, seed = run_request(jobs.ws, with_text(saved["plan"], saved["title"],
                                                        saved["description"]))
+    take_token(request)                 # once the plan is checked: a refusal costs none
     draws, seed = (options or {}).get("draws", draws), (options or {}).get("seed", seed)
     # a private submission is never opened to everyone, so the run is hidden from all until
     # it is recorded on the plan; then its visibility follows the plan's (accounts.plans)

@@ -237,13 +237,13 @@ FROM_COMPARE = ("a comparison run: each of its plans was traced with the draws a
 def resolve_runs(ws: Workspace, items: list[str], *, draws: int | None = None,
                  seed: int | None = None, progress: Callable[[str, int, int], None] | None
                  = None) -> tuple[list[Result], dict[str, Asked]]:
-    """Trace results for scenario files or stored run ids (stored runs as `resolve_stored`
+    """Trace results for scenario files or stored run ids, full or their first 8 or more hex
+    digits (service.tasks.show_run, as `moneytrail show`; stored runs as `resolve_stored`
     gives them), and for each result computed from another run than the one named, that run
     and why (run id of the result -> Asked; `render_briefing(..., asked=...)` names both)."""
     from moneytrail.scenarios import load_scenario
     from moneytrail.scenarios.schema import check_draws, check_seed
     from moneytrail.service import tasks
-    from moneytrail.service.runs import check_run_id
 
     # `draws` and `seed` are checked before any work, and refused when only stored runs are
     # named: a stored run keeps the draws and seed it was computed with
@@ -265,7 +265,8 @@ def resolve_runs(ws: Workspace, items: list[str], *, draws: int | None = None,
         if plan_file(item):
             out.append(tasks.trace_plan(ws, load_scenario(path), draws=draws, seed=seed))
             continue
-        results, why = resolve_stored(ws, [tasks.show_run(ws, check_run_id(item))])
+        # a full id or its first 8 or more digits, read as `moneytrail show` reads them
+        results, why = resolve_stored(ws, [tasks.show_run(ws, item)])
         out += results
         asked.update(why)
     return out, asked
