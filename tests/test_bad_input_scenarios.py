@@ -22,6 +22,7 @@ id: plan
 title: Test plan
 year: 2025
 currency: EUR
+buyer_region: EU
 budget: {amount: 1000}
 spend:
   food: 0.4
