@@ -22,12 +22,12 @@ id: plan
 title: Test plan
 year: 2025
 currency: EUR
-buyer_region: EU
 budget: {amount: 1000}
 spend:
   food: 0.4
   goods: 0.6
 draws: 50
+buyer_region: EU
 """
 
 
