@@ -205,7 +205,8 @@ def test_yaml_whole_numbers_are_integers(tmp_path):
     import moneytrail as mt
     from moneytrail.errors import ScenarioError
 
-    text = ("id: plan\ntitle: T\nyear: {year}\ncurrency: EUR\nbudget: {{amount: 1000}}\n"
+    text = ("id: plan\ntitle: T\nyear: {year}\ncurrency: EUR\nbuyer_region: EU\n"
+            "budget: {{amount: 1000}}\n"
             "spend: {{accelerators: 1}}\n")
     path = tmp_path / "plan.yaml"
     for year, message in (("true", "Input should be a valid integer"),

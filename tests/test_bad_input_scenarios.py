@@ -27,6 +27,7 @@ spend:
   food: 0.4
   goods: 0.6
 draws: 50
+buyer_region: EU
 """
 
 

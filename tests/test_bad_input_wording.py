@@ -107,7 +107,7 @@ def run_cli(*args):
 
 
 def test_a_year_without_data_names_the_scenario_file_and_the_years(tmp_path):
-    path = write(tmp_path, GOOD.replace("year: 2025", "year: 1995"))
+    path = write(tmp_path, GOOD.replace("year: 2025", "year: 1995") + "buyer_region: EU\n")
     result = run_cli("validate", path)
     assert result.returncode == 2, result.stderr
     line = " ".join(result.stderr.split())

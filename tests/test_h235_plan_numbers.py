@@ -83,7 +83,7 @@ def test_the_builders_reader_refuses_underscores(typed):
 def test_an_unquoted_yaml_number_with_underscores_is_yamls_own_and_accepted(tmp_path):
     """The choice documented in scenarios.schema: YAML 1.1 reads `20_000_000_000` as a number
     before the plan sees it; quoted, it is text and refused as the ledger refuses it."""
-    text = yaml.safe_dump({**BASE, "id": "plan"}, sort_keys=False)
+    text = yaml.safe_dump({**BASE, "id": "plan", "buyer_region": "EU"}, sort_keys=False)
     file = tmp_path / "plan.yaml"
     file.write_text(text.replace("amount: 1000.0", "amount: 20_000_000_000"))
     assert load_scenario(file).budget.amount == 20_000_000_000

@@ -13,6 +13,7 @@ PLAN = """id: {id}
 title: test
 year: 2025
 currency: EUR
+buyer_region: EU
 budget: {{amount: 1.0e9}}
 spend: {{accelerators: 1.0}}
 site_country: PL

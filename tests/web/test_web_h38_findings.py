@@ -222,12 +222,13 @@ def test_422_problems_are_titled_unprocessable_content(tmp_path):
     with store_url("sqlite", tmp_path) as url:
         app = make_app(url)
         try:
-            response = TestClient(app, base_url=HTTPS).patch(
-                "/api/v1/saved-plans/1", headers=bearer(app, "eve"), json={"title": "x"})
+            # a ledger record's body (the saved plans answer 400, as /runs: h242)
+            response = TestClient(app, base_url=HTTPS).post(
+                "/api/v1/ledger/deal", headers=bearer(app, "eve"), json={"x": 1})
         finally:
             app.state.jobs.shutdown()
             app.state.web.close()
     assert response.status_code == 422, response.text
     body = response.json()
     assert body["title"] == "Unprocessable content" and body["status"] == 422
-    assert body["field"] == "expected_revision"
+    assert body["field"] == "record"

@@ -121,7 +121,7 @@ BAD_PLANS = [
     ("too-many-draws", lambda p: p.update(draws=50_000), "draws", 50_000, "at most 20,000"),
     ("unknown-category", lambda p: p["spend"].update(teleporters=p["spend"].pop("storage")),
      "spend.teleporters", "teleporters", "unknown spending category"),
-    ("unknown-key", lambda p: p.update(colour="red"), "colour", "colour", "unknown key"),
+    ("unknown-key", lambda p: p.update(colour="red"), "colour", "red", "unknown key"),
     ("bad-year", lambda p: p.update(year=1800), "year", 1800, "greater than"),
     ("bad-currency", lambda p: p.update(currency="euro"), "currency", "euro",
      "three capital letters"),

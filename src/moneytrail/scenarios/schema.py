@@ -23,7 +23,8 @@ Valid ranges of every field (anything outside is refused with the file, field an
 - `year`, `price_year`: 1990..2100 (whether the data cover the year is checked against the data
   package when the model is built; a price year after the newest year of the package's FX
   rates and deflators is refused by `service.tasks.check_fx`); `as_of`: a real date.
-- `currency`: three capital letters (ISO 4217); whether the FX table knows it is checked by
+- `currency`: three letters (ISO 4217), read in any case as the builder reads them (`eur`
+  is EUR, and `€` is EUR: numbers.currency_of_symbol); whether the FX table knows it is checked by
   `check_currency` where the table is at hand.
 - `budget.amount`: positive and at most MAX_BUDGET = 1e17 in the plan's currency (a whole
   number of any length too, `BUDGET_CAP`; the message states the cap in units of the plan's
@@ -44,7 +45,9 @@ Valid ranges of every field (anything outside is refused with the file, field an
   counts the years of operation of what the plan buys). `site_country`: an ISO 3166 country
   code (two capital letters, officially assigned: `moneytrail.countries`; `XX` is refused) or
   EU.
-- `buyer_region`: EU or US. `conditions`: see `Condition` (metric-specific ranges).
+- `buyer_region`: EU or US, required in a plan file (YAML file or text:
+  `needs_buyer_region`); a plan given as a mapping (Python, the API) without it buys in the
+  EU market (the model's default). `conditions`: see `Condition` (metric-specific ranges).
 - Every number field refuses NaN and infinity (`.nan`, `.inf`, 'Infinity') with one
   message (`non_finite_message`): the models are built with `allow_inf_nan=False`. A number
   written in digits beyond any float (`1e400`, `1.0e+400` in YAML, a whole number of 400
@@ -84,6 +87,7 @@ from pydantic_core import PydanticCustomError
 
 from moneytrail.countries import SITE_CODES
 from moneytrail.errors import LimitError, ScenarioError
+from moneytrail.numbers import currency_of_symbol
 from moneytrail.scenarios import yamlio
 from moneytrail.text import length_problem, shown_count, shown_text, text_problem, unix_lines
 
@@ -460,6 +464,13 @@ class Plan(Strict):
     def _renewable_interval(cls, value: Any) -> Any:
         return _interval(value)
 
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _currency_code(cls, value: Any) -> Any:
+        """A currency code as the plan builder reads it (numbers.currency_of_symbol): any
+        case and '€' for EUR, so a file's `currency: eur` is the builder's `eur`, EUR."""
+        return currency_of_symbol(value) if isinstance(value, str) else value
+
     @field_validator("spend_years")
     @classmethod
     def _spent_within_the_horizon(cls, value: int | None, info: ValidationInfo) -> int | None:
@@ -796,6 +807,18 @@ def missing_message(name: str, errors: list[Any], parent: tuple) -> str | None:
     return f"required; unknown key {named} (not part of the scenario schema)"
 
 
+def needs_buyer_region(data: Any, source: str) -> None:
+    """A plan file must name its `buyer_region`: whose market shares it buys at decides
+    where its money goes (EU or US), and the model's default (EU, kept for plans given as
+    a mapping from Python or the API; the builder always sets it) would trace a US plan
+    left without it in the EU market, silently. Raises ScenarioError naming `source` and
+    the field, as for any other required field; called once the rest of the plan passed
+    the schema, so other problems (a typo such as `buyer_regoin`) are named first."""
+    if isinstance(data, dict) and "buyer_region" not in data:
+        raise ScenarioError("required in a plan file: EU or US, whose market shares the plan "
+                            "buys at", file=source, field="buyer_region")
+
+
 def parse_scenario(data: dict[str, Any] | str, *, source: str = "<scenario>",
                    strict: bool = False, id_rule: bool = True,
                    categories: Collection[str] | None = None) -> Plan:
@@ -860,8 +883,10 @@ def parse_scenario(data: dict[str, Any] | str, *, source: str = "<scenario>",
         if loc in (("spend",), ("procurement",)) and "add up to" in message:
             unknown_category_first(data, message, source, categories)
         if error["type"] == "extra_forbidden":
+            # the field names the key (`budget.unit`); the value is what it was given
             message = "unknown key (not part of the scenario schema)"
-            value = loc[-1] if loc else None
+            value = _error_value(data, loc)
+            value = shown_text(value) if isinstance(value, str) else value
         elif error["type"] == TEXT_ERROR:
             value = None         # the message names the character; never echo it
         elif error["type"] == LENGTH_ERROR:
@@ -882,6 +907,8 @@ def parse_scenario(data: dict[str, Any] | str, *, source: str = "<scenario>",
                 message = f"{message} (got {json_type(_error_node(data, loc))})"
         raise ScenarioError(message, file=source, field=_field_path(loc) or None,
                             value=value) from None
+    if isinstance(given, str):
+        needs_buyer_region(data, source)          # YAML text is a plan file's content
     if id_rule:
         check_plan_id(plan.id, file=source)
     return plan.model_copy(update={"path": source})
@@ -1068,6 +1095,7 @@ def load_scenario(path: str | Path, *, categories: Collection[str] | None = None
                             f"scenario: check its claims with `moneytrail claims check "
                             f"{path}`", file=str(path))
     plan = parse_scenario(data, source=str(path), id_rule=False, categories=categories)
+    needs_buyer_region(data, str(path))
     if plan.id != path.stem:
         raise ScenarioError(f"id must equal the file name '{path.stem}'", file=str(path),
                             field="id", value=plan.id)

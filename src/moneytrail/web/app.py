@@ -561,6 +561,9 @@ def as_value(value: Any) -> Any:
     return text if len(text) <= 200 else text[:199] + "\u2026"
 
 
+# paths whose bodies of the wrong shape (a key unknown or missing, a value of the wrong JSON
+# type) are a 400, as POST /api/v1/runs answers every bad body, not FastAPI's 422
+FOUR_HUNDRED_BODIES = (f"{API}/saved-plans",)
 UNPROCESSABLE = "Unprocessable content"     # RFC 9110 section 15.5.21: well-formed, invalid
 # problem-details titles: the status's reason phrase (RFC 9110 section 15)
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
@@ -627,10 +630,14 @@ def add_error_handlers(app: FastAPI) -> None:
         whole = [str(p) for p in first.get("loc", ())[:1]]      # e.g. a missing body
         field = ".".join(loc) or ".".join(whole) or None
         msg = str(first.get("msg", "invalid input"))
+        # the saved plans answer a body of the wrong shape as POST /api/v1/runs does, and as
+        # they answer a bad plan: 400 (FOUR_HUNDRED_BODIES); other bodies 422
+        status, title = (400, "Bad request") if request.url.path.startswith(
+            FOUR_HUNDRED_BODIES) else (422, UNPROCESSABLE)
         if first.get("type") == "missing":       # the input is the parent object: say the name
-            return await answer(request, 422, UNPROCESSABLE,
+            return await answer(request, status, title,
                                 f"{msg}: {field}" if field else msg, field)
-        return await answer(request, 422, UNPROCESSABLE, msg, field,
+        return await answer(request, status, title, msg, field,
                             as_value(first.get("input")))
 
     @app.exception_handler(StarletteHTTPException)

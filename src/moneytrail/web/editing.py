@@ -47,6 +47,7 @@ from moneytrail.web.views import (
 )
 
 router = APIRouter(include_in_schema=False)
+NOT_A_NUMBER = "not a number"       # the ledger's own words (data.checks.number_problem)
 WRITABLE = ("source", "deal", "claim")
 LONG = ("note", "description", "title")
 CITED = {("deal", "sources")}          # required by a rule of its own: a deal cites a source
@@ -135,8 +136,9 @@ def form_numbers(kind: str, values: dict[str, str], currency: str = ""
     `currency`). Text that is no number at all is left for the ledger's check to name.
     The errors: one MoneytrailError per field naming it and the text as typed for a decimal
     comma ('750,5'), another currency's code or a non-zero number too small for a float
-    ('1e-400', which would be stored as 0); such a field keeps its text (no number to the
-    ledger either)."""
+    ('1e-400', which would be stored as 0), and 'not a number' for digits other than ASCII
+    ones ('１０', '١٠', as data.checks.read_float refuses them) or an underscore ('20_000',
+    numbers.UNDERSCORE); such a field keeps its text (no number to the ledger either)."""
     from moneytrail.ledger.records import format_number
     from moneytrail.web.numbers import PLAIN, NumberTextError, read_number
 
@@ -149,6 +151,11 @@ def form_numbers(kind: str, values: dict[str, str], currency: str = ""
         if not text.strip():
             continue
         amount = kind == "claim" and field in spec.numbers
+        if any(ch.isdigit() and not ch.isascii() for ch in text):
+            # '１０', '١٠': Python's float reads other scripts' digits, the ledger's command
+            # line, CSV files and API do not (data.checks.NUMBER_RE: ASCII digits only)
+            errors.append(MoneytrailError(NOT_A_NUMBER, field=field, value=text.strip()))
+            continue
         try:
             number = read_number(text, sizes=amount, currency=own, owner=kind) if amount \
                 else read_number(text)

@@ -312,9 +312,12 @@ def reference_plan(plan_id: Any) -> Plan:
 
     paths = {p.stem: p for p in reference_scenarios()}
     if not isinstance(plan_id, str):        # a wrong type is bad input (400), not "not found"
+        # an array or object is named by its JSON type, never echoed in Python's words
+        # ("['x']"), as the scenario schema names them (schema._error_value)
         raise ScenarioError(f"reference must be a reference plan's id as text (use "
                             f"{', '.join(paths)}; got {json_type(plan_id)})",
-                            field="reference", value=plan_id)
+                            field="reference",
+                            value=None if isinstance(plan_id, dict | list) else plan_id)
     if plan_id not in paths:
         raise NotFoundError(f"no reference plan with this id (use {', '.join(paths)})",
                             field="reference", value=plan_id)

@@ -449,10 +449,12 @@ def purge_with(request: Request, pid: int, who: Who, form: dict[str, str]) -> Re
 
 # -- JSON API -------------------------------------------------------------------------------
 class CreateBody(StrictBody):
-    """A plan to save: the scenario schema's mapping, a title, a description, visibility."""
+    """A plan to save: the scenario schema's mapping, a title, a description, visibility.
+    The title's and description's lengths are checked by `check_lengths`, as POST
+    /api/v1/runs checks a plan's (a 400 that shows the text shortened)."""
 
-    title: str = Field(min_length=1, max_length=200)
-    description: str = Field(default="", max_length=5000)
+    title: str = Field(min_length=1)
+    description: str = ""
     visibility: str = "private"
     plan: dict[str, Any]
 
@@ -461,10 +463,25 @@ class EditBody(StrictBody):
     """Fields to change, and the revision they are based on (a stale one gets 409)."""
 
     expected_revision: int
-    title: str | None = Field(default=None, max_length=200)
-    description: str | None = Field(default=None, max_length=5000)
+    title: str | None = None            # lengths: check_lengths
+    description: str | None = None
     visibility: str | None = None
     plan: dict[str, Any] | None = None
+
+
+def check_lengths(body: CreateBody | EditBody) -> None:
+    """Refuse a body whose `title` or `description` is longer than a plan's may be
+    (schema.text_length_problem: MAX_TITLE, MAX_DESCRIPTION): a 400 naming the field, with
+    the text shortened (text.shown_text), the words and value POST /api/v1/runs gives for a
+    plan's own title (web.jobs), never the whole text sent back."""
+    from moneytrail.scenarios.schema import text_length_problem
+    from moneytrail.text import shown_text
+
+    for key in ("title", "description"):
+        text = getattr(body, key)
+        problem = text_length_problem(key, text) if isinstance(text, str) else None
+        if problem:
+            raise MoneytrailError(problem, field=key, value=shown_text(text))
 
 
 @router.get(API, tags=["saved plans"],
@@ -478,6 +495,7 @@ def api_list(request: Request) -> JSONResponse:
 def api_create(request: Request, body: CreateBody,
                who: Annotated[Who, Depends(auth.require_editor)],
                _body: CheckedBody) -> JSONResponse:
+    check_lengths(body)
     plan = checked_plan(request, body.plan, "plan")
     saved = store(request).create(owner=who.id, title=body.title,
                                   description=body.description, visibility=body.visibility,
@@ -497,6 +515,7 @@ def api_get(request: Request, plan_id: str) -> JSONResponse:
 def api_edit(request: Request, plan_id: str, body: EditBody,
              who: Annotated[Who, Depends(auth.require_editor)],
              _body: CheckedBody) -> JSONResponse:
+    check_lengths(body)
     plan = checked_plan(request, body.plan, "plan") if body.plan is not None else None
     return JSONResponse(store(request).edit(
         check_id(plan_id), actor=who.id, expected_revision=body.expected_revision,
