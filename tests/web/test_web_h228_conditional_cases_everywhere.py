@@ -169,3 +169,18 @@ def test_the_claims_run_page_says_each_verdict_once(client, claims_run):
     header = csv.splitlines()[0].split(",")
     assert {"weak_basis", "verdict_label", "verdict_summary"} <= set(header)
     assert PUBLISHED.lower() in csv.lower()          # the stored verdict_summary
+
+
+def test_the_claims_run_table_wraps_its_text_columns(client, claims_run):
+    """Every column of a run table was a figure's column (`num`: right-aligned, one line), so
+    the claims run's text (claim, notes, source ids) made its table ~52,000 px wide at 1280
+    px: text columns are `text` cells that wrap (web.runs.text_column); figures stay `num`."""
+    html = client.get(f"/r/{claims_run}").text
+    table = re.search(r'<table>.*?</table>', html[html.index('id="claims-h"'):], re.S).group(0)
+    heads = {name: cls for cls, name in re.findall(
+        r'<th scope="col"(?: class="(\w+)")?>([^<]+)</th>', table)}
+    for name in ("claim", "text", "note", "sources", "claimed by"):
+        assert heads[name] == "text", (name, heads)
+    for name in ("p50", "p holds"):
+        assert heads[name] == "num", (name, heads)
+    assert '<td class="text">' in table and '<td class="num">' in table

@@ -1133,6 +1133,15 @@ def checked_run_fact(fact: dict[str, str], checked_run: str | None) -> dict[str,
     return {**fact, "before": before, "run": checked_run, "after": after}
 
 
+def text_column(table: Table, k: int) -> bool:
+    """Whether column `k` of `table` holds text (a claim, a note, source ids) rather than
+    figures: any of its stored values is a string. A text column is shown left-aligned and
+    wrapped (a figure's column is right-aligned and kept on one line: the `num` class), so a
+    claims run's notes and source lists do not make its table tens of thousands of pixels
+    wide."""
+    return any(isinstance(row[k], str) for row in table.rows)
+
+
 def tables_view(result: Result, *, url: str, origin: str,
                 checked_run: str | None = None) -> View:
     """Any done run that is not a trace: its facts and every table it has (title, note,
@@ -1180,9 +1189,10 @@ def tables_view(result: Result, *, url: str, origin: str,
                        "sources": sources, "index": len(table.index),
                        "columns": [table.columns[k].name.replace("_", " ") for k in keep],
                        "rows": [[row[k] for k in keep] for row in rows],
+                       "text_columns": [j for j, k in enumerate(keep) if text_column(table, k)],
                        "count": len(table.rows), "verdict_copies": copies, **said})
         if titles:
-            tables[-1].update(compare_table(table, titles))
+            tables[-1].update(compare_table(table, titles), text_columns=[])
     currency = str(result.facts.get("currency") or "")
     facts = [checked_run_fact({"name": str(k).replace("_", " "),
                                "value": cell_text(v, currency if k == "total" else "", str(k))},
