@@ -24,13 +24,13 @@ def mb_uncertain_package(tmp_path):
 
 
 @pytest.fixture(autouse=True, scope="session")
-def no_columns():
-    """CLI output in tests is laid out as piped output without COLUMNS (no width limit),
-    whatever the shell running the tests exports (subprocess CLI tests inherit this)."""
-    old = os.environ.pop("COLUMNS", None)
+def no_width():
+    """CLI output in tests is laid out as piped output without MONEYTRAIL_WIDTH (no width
+    limit), whatever the shell running the tests exports (subprocess CLI tests inherit this)."""
+    old = os.environ.pop("MONEYTRAIL_WIDTH", None)
     yield
     if old is not None:
-        os.environ["COLUMNS"] = old
+        os.environ["MONEYTRAIL_WIDTH"] = old
 
 
 @pytest.fixture(autouse=True, scope="session")

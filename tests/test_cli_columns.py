@@ -1,5 +1,6 @@
-"""Piped output and COLUMNS: without it, lines arrive whole (no width limit); with it, a file
-a person reads is laid out at that width, tables, notes and captions alike."""
+"""Piped output and MONEYTRAIL_WIDTH: without it, lines arrive whole (no width limit); with it,
+a file a person reads is laid out at that width, tables, notes and captions alike. COLUMNS
+(which shells and the tests' own helpers export) does not limit piped output."""
 
 import os
 import subprocess
@@ -19,16 +20,17 @@ ROOT = Path(__file__).resolve().parents[1]
     ("1e3", PIPE_WIDTH), ("٣٤", PIPE_WIDTH), ("100", 100), (" 120 ", 120), ("10", MIN_WIDTH),
     ("99999999999", PIPE_WIDTH)])
 def test_pipe_width_reads_columns(value, width):
-    environ = {} if value is None else {"COLUMNS": value}
+    environ = {} if value is None else {"MONEYTRAIL_WIDTH": value, "COLUMNS": "50"}
     assert pipe_width(environ) == width
 
 
-def trace_lines(tmp_path: Path, columns: str | None) -> list[str]:
+def trace_lines(tmp_path: Path, width: str | None) -> list[str]:
     env = {**os.environ, "MONEYTRAIL_DATABASE_URL": str(tmp_path / "store.sqlite"),
            "PYTHONPATH": str(Path(mt.__file__).resolve().parents[1])}
-    env.pop("COLUMNS", None)
-    if columns is not None:
-        env["COLUMNS"] = columns
+    env["COLUMNS"] = "60"                 # a shell's own width: not read for a pipe
+    env.pop("MONEYTRAIL_WIDTH", None)
+    if width is not None:
+        env["MONEYTRAIL_WIDTH"] = width
     out = subprocess.run([sys.executable, "-m", "moneytrail.cli", "trace",
                           str(ROOT / "scenarios" / "eu-ai-gigafactories.yaml"),
                           "--draws", "100", "--by", "entity"], cwd=ROOT,

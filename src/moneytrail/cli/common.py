@@ -23,16 +23,19 @@ if TYPE_CHECKING:
 # Output to a pipe or a file (not a terminal) is laid out without a width limit: every
 # cell and line arrives whole (a long firm name or source title is neither cut nor wrapped),
 # each table as wide as its content. A terminal gets its own width (rich wraps cells there).
-# A COLUMNS set in the environment (`COLUMNS=100 moneytrail demo > f.txt`) is the width of
-# piped output too, for a file a person reads rather than a program (report.units.PIPE_WIDTH).
-MIN_WIDTH = 40          # a smaller COLUMNS is read as this (tables need some room)
+# MONEYTRAIL_WIDTH in the environment (`MONEYTRAIL_WIDTH=100 moneytrail demo > f.txt`) is
+# the width of piped output, for a file a person reads rather than a program
+# (report.units.PIPE_WIDTH otherwise). COLUMNS is not read for pipes: shells and tools
+# export it for their own terminal, and a program reading the pipe wants whole lines.
+WIDTH_ENV = "MONEYTRAIL_WIDTH"
+MIN_WIDTH = 40          # a smaller MONEYTRAIL_WIDTH is read as this (tables need room)
 
 
 def pipe_width(environ: Mapping[str, str]) -> int:
-    """The width of output to a pipe or a file: `COLUMNS` from `environ` when it is a whole
+    """The width of output to a pipe or a file: WIDTH_ENV from `environ` when it is a whole
     number (at least MIN_WIDTH; a smaller one is raised to it), PIPE_WIDTH (no limit)
     when it is unset, empty or not a whole number."""
-    text = environ.get("COLUMNS", "").strip()
+    text = environ.get(WIDTH_ENV, "").strip()
     if not text.isascii() or not text.isdigit():
         return PIPE_WIDTH
     return max(MIN_WIDTH, min(int(text), PIPE_WIDTH))
@@ -54,8 +57,8 @@ def one_line_helps(app: typer.Typer) -> None:
 
 def make_console(stderr: bool = False) -> Console:
     """A rich console on stdout (or stderr): the terminal's width on a terminal, no width
-    limit (PIPE_WIDTH) when the stream is a pipe or a file, unless COLUMNS says a width
-    (`pipe_width`)."""
+    limit (PIPE_WIDTH) when the stream is a pipe or a file, unless MONEYTRAIL_WIDTH says a
+    width (`pipe_width`)."""
     stream = sys.stderr if stderr else sys.stdout
     tty = hasattr(stream, "isatty") and stream.isatty()
     return Console(stderr=stderr, width=None if tty else pipe_width(os.environ))

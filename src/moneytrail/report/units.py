@@ -695,7 +695,7 @@ def spend_period_text(year: Any, years: int | None, default: bool | None = False
     return text
 
 
-# Output to a pipe or a file is laid out this wide unless COLUMNS says otherwise
+# Output to a pipe or a file is laid out this wide unless MONEYTRAIL_WIDTH says otherwise
 # (cli.common.pipe_width): no limit, so every cell and line arrives whole.
 PIPE_WIDTH = 1_000_000
 
@@ -704,7 +704,8 @@ def whole_lines(width: int, terminal: bool) -> bool:
     """Whether a note, caption or header line is printed as one line (soft wrap: a terminal
     folds it at its edge, a program reading a pipe gets it whole) rather than wrapped at
     `width` characters: on a terminal and on piped output without a width limit
-    (PIPE_WIDTH); piped output given a width (COLUMNS) wraps at it, like its tables."""
+    (PIPE_WIDTH); piped output given a width (MONEYTRAIL_WIDTH) wraps at it, like its
+    tables."""
     return terminal or width >= PIPE_WIDTH
 
 

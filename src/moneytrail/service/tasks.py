@@ -1958,6 +1958,18 @@ def check_claims(ws: Workspace, path: str | Path | None = None, *, draws: int = 
                               store=store, traces=traces, claims=claims, name=name)
 
 
+def claims_file_fact(file: Path, package_root: Path) -> str:
+    """The claims file as a claims run's `claims_file` fact (shown on its page and in its
+    downloads): a file inside the data package as "the data package's <path inside it>"
+    ("the data package's analysis/claims.yaml"), so a public page does not show where the
+    server installed moneytrail; any other file as the path it was given."""
+    try:
+        inside = file.resolve().relative_to(package_root.resolve())
+    except ValueError:
+        return str(file)
+    return f"the data package's {inside.as_posix()}"
+
+
 def derived_claims_run(ws: Workspace, path: str | Path | None = None, *,
                        draws: int = CLAIM_DRAWS, seed: int = CLAIM_SEED,
                        ledger_db: str | None = None, store: StoreChoice = LEDGER,
@@ -2015,7 +2027,8 @@ def derived_claims_run(ws: Workspace, path: str | Path | None = None, *,
         # not): revision and time, or the data package's version
         read = ws.ledger_tables_state() if ledger_db is None and store_db is not None \
             else None
-        facts: dict[str, Any] = {"claims_file": label}
+        facts: dict[str, Any] = {"claims_file": label if given else
+                                 claims_file_fact(file, ws.package.root)}
         if store_db is None:
             facts["ledger_package"] = ws.data_version
         elif ledger_db is not None:
