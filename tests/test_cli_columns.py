@@ -44,6 +44,8 @@ def test_piped_output_wraps_at_columns_and_is_whole_without(tmp_path):
     assert max(len(line) for line in whole) > 300        # the table's note on one line
     wrapped = trace_lines(tmp_path, "80")
     assert max(len(line) for line in wrapped) <= 80
+    # a figure too wide for its column folds onto the next line, never cut ("2,859…")
+    assert not any("\u2026" in line for line in wrapped), [x for x in wrapped if "\u2026" in x]
     # the same run, laid out at 80 characters: its title and run id line are still there
     run_id = next(w for line in whole for w in line.split() if len(w) == 32)
     assert any(run_id in line for line in wrapped)

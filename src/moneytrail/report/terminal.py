@@ -206,17 +206,19 @@ def breakdown_table(table: Table, entities: dict[str, str] | None = None,
     out = RichTable(title=title, title_justify="left", caption=caption or None,
                     caption_justify="left")    # the note says what is not counted
     out.add_column(table.index[0] if table.index else "", style="bold", overflow="fold")
-    out.add_column("share (median)", justify="right")
-    out.add_column("90 % interval", justify="right")
+    # figures fold onto a second line in a narrow window, never cut ("2,859…" lost digits)
+    out.add_column("share (median)", justify="right", overflow="fold")
+    out.add_column("90 % interval", justify="right", overflow="fold")
     out.add_column("amount (median)" if amount == "amount_p50" else "amount (mean)",
-                   justify="right")
+                   justify="right", overflow="fold")
     evidence = "assumption_or_weak_mean" in frame.columns     # see evidence_table
     if evidence:
-        out.add_column("evidence: on assumption or weak rows (mean)", justify="right")
+        out.add_column("evidence: on assumption or weak rows (mean)", justify="right",
+                       overflow="fold")
     footprints = [(prefix, unit, title) for prefix, unit, title in FOOTPRINT_COLUMNS
                   if f"{prefix}_p50" in frame.columns]      # jobs and CO2 (issue 14)
     for _, _, title in footprints:
-        out.add_column(title, justify="right")
+        out.add_column(title, justify="right", overflow="fold")
     for label, row in frame.iterrows():
         cells = [str(label), percent(row["share_p50"]),
                  interval_text(row["share_p5"], row["share_p95"], "share") or MISSING,
@@ -251,11 +253,12 @@ def evidence_table(table: Table, entities: dict[str, str] | None = None) -> Rich
     out = RichTable(title=table.title, title_justify="left", caption=table.note or None,
                     caption_justify="left")
     out.add_column("figure", style="bold", overflow="fold")
-    out.add_column("amount (mean)", justify="right")
-    out.add_column("on assumption or weak (mean)", justify="right")
-    out.add_column("90 % interval", justify="right")
+    out.add_column("amount (mean)", justify="right", overflow="fold")
+    out.add_column("on assumption or weak (mean)", justify="right", overflow="fold")
+    out.add_column("90 % interval", justify="right", overflow="fold")
     for label in labels:
-        out.add_column(f"on {EVIDENCE_WORDS.get(label, label)}", justify="right")
+        out.add_column(f"on {EVIDENCE_WORDS.get(label, label)}", justify="right",
+                       overflow="fold")
     for (dimension, label), (_, row) in zip(frame.index, frame.iterrows(), strict=True):
         if dimension in ("total", "headline"):
             name = str(label)
