@@ -260,7 +260,8 @@ def resolve_runs(ws: Workspace, items: list[str], *, draws: int | None = None,
     asked: dict[str, Asked] = {}
     for i, item in enumerate(items):
         if progress is not None:
-            progress(f"tracing {item}", i, len(items))
+            progress(f"tracing {item}" if plan_file(item) else f"reading run {item}", i,
+                     len(items))
         path = Path(item)
         if plan_file(item):
             out.append(tasks.trace_plan(ws, load_scenario(path), draws=draws, seed=seed))
