@@ -84,3 +84,16 @@ def page_text(page: str) -> str:
     """An HTML page's text as a reader sees it: tags dropped, entities decoded, spaces
     collapsed."""
     return unescape(" ".join(re.sub(r"<[^>]+>", "", page).split()))
+
+
+class PublicAddress:
+    """`app.state.public_url` set to `value` inside the block, as MONEYTRAIL_PUBLIC_URL."""
+
+    def __init__(self, app, value: str) -> None:
+        self.app, self.value = app, value
+
+    def __enter__(self) -> None:
+        self.kept, self.app.state.public_url = self.app.state.public_url, self.value
+
+    def __exit__(self, *exc) -> None:
+        self.app.state.public_url = self.kept

@@ -22,7 +22,7 @@ import pytest
 pytest.importorskip("fastapi")
 from accounts_fixtures import login  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
-from runs_helpers import wait_done  # noqa: E402
+from runs_helpers import PublicAddress, wait_done  # noqa: E402
 
 PLAN_DRAWS = 50
 APP_OPTIONS = {"run_limit": (1000, 100)}
@@ -43,19 +43,6 @@ def run_id(app, plan):
     rid = started.json()["run_id"]
     assert wait_done(client, rid)["status"] == "done"
     return rid
-
-
-class PublicAddress:
-    """`app.state.public_url` set to `value` inside the block, as MONEYTRAIL_PUBLIC_URL."""
-
-    def __init__(self, app, value: str) -> None:
-        self.app, self.value = app, value
-
-    def __enter__(self) -> None:
-        self.kept, self.app.state.public_url = self.app.state.public_url, self.value
-
-    def __exit__(self, *exc) -> None:
-        self.app.state.public_url = self.kept
 
 
 # -- 1. briefing headers and HEAD ----------------------------------------------------------

@@ -20,7 +20,7 @@ import pytest
 pytest.importorskip("fastapi")
 from accounts_fixtures import run_private_plan  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
-from runs_helpers import finished  # noqa: E402
+from runs_helpers import PublicAddress, finished  # noqa: E402
 
 APP_OPTIONS = {"run_limit": (1000, 100)}
 PLAN = "eu-ai-gigafactories"
@@ -55,19 +55,6 @@ def images(app, tmp_path):
 def run_id(app) -> str:
     return finished(TestClient(app, base_url=HOSTS[0]),
                     {"reference": PLAN, "draws": 50, "seed": 24301})
-
-
-class PublicAddress:
-    """`app.state.public_url` set to `value` inside the block, as MONEYTRAIL_PUBLIC_URL."""
-
-    def __init__(self, app, value: str) -> None:
-        self.app, self.value = app, value
-
-    def __enter__(self) -> None:
-        self.kept, self.app.state.public_url = self.app.state.public_url, self.value
-
-    def __exit__(self, *exc) -> None:
-        self.app.state.public_url = self.kept
 
 
 def address(response) -> str:
