@@ -16,7 +16,7 @@ def test_the_package_is_2_6_6_and_its_sourcing_rules_pass():
 def test_gdp_source_names_the_series_then_the_copy():
     gdp = all_sources(open_package()).set_index("id").loc["x_wb_gdp_2024"]
     publisher = str(gdp["publisher"])
-    assert publisher.startswith("World Bank, World Development Indicators (NY.GDP.MKTP.CD)")
+    assert publisher.startswith("World Bank (WDI)")
     assert publisher.endswith("in a GitHub copy (Famimot/AMIS_Normalization_Tool)")
     assert gdp["reliability"] == "estimate"          # still read in a copy, not at the Bank
     assert "NY.GDP.MKTP.CD" in str(gdp["primary_ref"])

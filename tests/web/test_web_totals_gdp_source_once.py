@@ -1,6 +1,6 @@
 """The totals page names each GDP source's publisher once: a source title that already begins
-with its publisher ('World Bank, World Development Indicators (NY.GDP.MKTP.CD), in a GitHub
-copy (Famimot/AMIS_Normalization_Tool): World Bank Nominal GDP All Countries 2024') is not
+with its publisher ('World Bank (WDI), in a GitHub copy (Famimot/AMIS_Normalization_Tool):
+World Bank Nominal GDP All Countries 2024') is not
 followed by the publisher again, seen or hidden; the World Bank series comes first (data
 2.6.6), the copy it is read in second."""
 from __future__ import annotations
@@ -38,8 +38,7 @@ def test_each_gdp_source_line_names_its_publisher_once(client):
     assert famimot, lines
     for line in famimot:
         assert line.count("Famimot/AMIS_Normalization_Tool") == 1
-        assert line.startswith("(GDP 2024: World Bank, World Development Indicators "
-                               "(NY.GDP.MKTP.CD), in a GitHub copy"), line
+        assert line.startswith("(GDP 2024: World Bank (WDI), in a GitHub copy"), line
         assert "World Bank Nominal GDP All Countries 2024" in line
     for line in lines:        # the EU's: 'OECD Economic Surveys: ...' by OECD
         if "OECD Economic Surveys" in line:
