@@ -198,7 +198,9 @@ def test_seed_and_draws_from_any_front_end():
     for bad in (-1, 2 ** 63, "x", 1.5, True):
         with pytest.raises(ScenarioError, match="seed must be a whole number"):
             check_seed(bad, field="--seed")
-    assert check_draws("10_000") == 10_000
+    assert check_draws("10000") == 10_000
+    with pytest.raises(ScenarioError, match=r"without underscores \(10000, not 10_000\)"):
+        check_draws("10_000")            # as a plan file's "10_000" (h244): int() read it
     with pytest.raises(ScenarioError, match="need at least one draw"):
         check_draws(0)
 

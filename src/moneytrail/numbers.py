@@ -86,6 +86,8 @@ THOUSANDS_COMMAS = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
 AMBIGUOUS_AMOUNT_DOT = ("{typed} could be {whole} with a dot between thousands or {decimal} "
                         "with a decimal point: write {whole} (or {whole_words}) or {decimal}")
 UNDERSCORE = "not a number: write it without underscores (20000 or 20 000, not 20_000)"
+# a whole number as typed in a form, an option or a plan file's text: ASCII digits, a sign
+WHOLE = re.compile(r"[+-]?[0-9]+")
 # the ledger's refusal of a non-zero number a float holds as 0 (data.checks uses this one)
 TOO_SMALL = "too small to store (it rounds to 0): give 0 or a larger number"
 # digits enough for any float exactly: a whole one has at most 309, repr at most 17 (and
@@ -175,6 +177,37 @@ def read_number(text: str, *, sizes: bool = False, currency: str | None = None,
     if number.is_integer() and "." not in body and "e" not in body.lower():
         return int(body)
     return number
+
+
+def underscore_refusal(text: str, *, quoted: bool = False) -> str:
+    """Why `text` with an underscore is no number (UNDERSCORE), with what to write instead
+    when the text without its underscores is a whole number: '2_025' gets 'not a number:
+    write it without underscores (2025, not 2_025)'. `quoted`: the number was given as
+    text where a whole number must be a number (a plan file's `year: "2_025"`, which the
+    schema refuses quoted even without the underscore), so the advice drops the quotes too.
+    Python's int() and YAML's own integers read 2_025 as 2025; moneytrail's fields take
+    digit groups with spaces or commas only (read_number), or none (read_whole)."""
+    typed = str(text).strip()
+    bare = typed.replace("_", "")
+    if not WHOLE.fullmatch(bare):
+        return UNDERSCORE
+    if quoted:
+        return f'not a number: write it without underscores or quotes ({bare}, not "{typed}")'
+    return f"not a number: write it without underscores ({bare}, not {typed})"
+
+
+def read_whole(text: str) -> int | None:
+    """The whole number `text` stands for when it is one written in the digits 0 to 9 with
+    an optional sign (spaces around it are dropped): `2025`, `-3`, `0`. An underscore
+    (`2_025`, which Python's int() reads as 2025) raises NumberTextError with
+    `underscore_refusal`'s words, as read_number refuses `20_000`; anything else (`1.5`,
+    `abc`, `0x10`, other scripts' digits such as `١٠`) is None, for the caller to say the
+    field wants a whole number. The command line's whole-number options and the schema's
+    whole-number fields (year, draws, seed, ...) share this one reading."""
+    typed = str(text).strip()
+    if "_" in typed:
+        raise NumberTextError(underscore_refusal(typed))
+    return int(typed) if WHOLE.fullmatch(typed) else None
 
 
 def rounds_to_zero(text: str) -> bool:

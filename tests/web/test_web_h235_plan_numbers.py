@@ -34,7 +34,8 @@ def client(tmp_path_factory):
     ({"budget": "20_000 bn"}, f"f-budget Budget: {NOT_A_NUMBER} (you gave: 20_000 bn)"),
     ({"spend-0-low": "0_3"},
      f"spend-0-low Category 1 (AI accelerators), Low: {NOT_A_NUMBER} (you gave: 0_3)"),
-    ({"draws": "1_000"}, f"f-draws Monte Carlo draws: {NOT_A_NUMBER} (you gave: 1_000)"),
+    ({"draws": "1_000"}, "f-draws Monte Carlo draws: not a number: write it without "
+     "underscores (1000, not 1_000) (you gave: 1_000)"),              # h244: the number itself
     ({"spend-0-low": "1e-400"},
      f"spend-0-low Category 1 (AI accelerators), Low: {TOO_SMALL} (you gave: 1e-400)"),
     ({"renewable_share": "1e-400"},

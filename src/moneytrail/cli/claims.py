@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from moneytrail.analysis.verdicts import verdicts_help
-from moneytrail.cli.common import DataOpt, FormatOpt, console, err, workspace
+from moneytrail.cli.common import DataOpt, FormatOpt, console, err, integer, workspace
 
 claims_app = typer.Typer(no_args_is_help=True, help="Check claims of the debate against the data.")
 
@@ -19,8 +19,8 @@ claims_app = typer.Typer(no_args_is_help=True, help="Check claims of the debate 
 def claims_check(
     file: Annotated[Path | None, typer.Argument(help="claims YAML (default: the shipped "
                                                 "claims of the debate)")] = None,
-    draws: Annotated[int, typer.Option(help="Monte Carlo draws per check")] = 2000,
-    seed: Annotated[int, typer.Option(help="random seed")] = 1,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws per check", parser=integer)] = 2000,
+    seed: Annotated[int, typer.Option(help="random seed", parser=integer)] = 1,
     fmt: FormatOpt = "table",
     db: Annotated[str | None, typer.Option(help="read ledger claims from this store (database "
                                            "URL or SQLite path) instead of the shipped data "

@@ -89,8 +89,32 @@ DbOpt = Annotated[str | None, typer.Option(
     "$MONEYTRAIL_DATABASE_URL or the user data dir)", callback=given_store)]
 SchedulerOpt = Annotated[str | None, typer.Option(
     "--scheduler", help="Dask scheduler address (tcp://HOST:PORT) to run the draws on")]
-DrawsOpt = Annotated[int | None, typer.Option(help="Monte Carlo draws (1 to 10,000,000)")]
-SeedOpt = Annotated[int | None, typer.Option(help="random seed (0 to 2**63 - 1)")]
+
+
+def integer(value: object) -> int:
+    """The reading of every whole-number option and argument (`--draws`, `--seed`, `--year`,
+    `ledger revert REVISION`; typer's `parser`, named so that --help still shows INTEGER):
+    digits 0 to 9 with an optional sign, read by numbers.read_whole as the plan schema reads
+    its whole-number fields. click's own INT calls int(), which reads `1_000` as 1000 and
+    `١٠` as 10; here `1_000` is refused saying what to write ('not a number: write it
+    without underscores (1000, not 1_000)'), other text as 'not a valid integer'
+    (usage_error: 'expected a whole number'). A ValueError: click names the option."""
+    from moneytrail.numbers import NumberTextError, read_whole
+
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value                                   # a default
+    try:
+        number = read_whole(str(value))
+    except NumberTextError as exc:
+        raise ValueError(str(exc)) from None
+    if number is None:
+        raise ValueError(f"{value!r} is not a valid integer")
+    return number
+
+DrawsOpt = Annotated[int | None, typer.Option(help="Monte Carlo draws (1 to 10,000,000)",
+                                              parser=integer)]
+SeedOpt = Annotated[int | None, typer.Option(help="random seed (0 to 2**63 - 1)",
+                                             parser=integer)]
 
 
 @contextmanager
@@ -256,12 +280,13 @@ def _number_argument(ctx: object) -> str | None:
 
 
 def _plain(message: str) -> str:
-    """pydantic's wording of a type error, said plainly."""
+    """pydantic's wording of a type error, said plainly; a parser's own words (`integer`)
+    without pydantic's 'Value error, ' before them."""
     if "valid integer" in message:
         return "expected a whole number"
     if "valid number" in message:
         return "expected a number"
-    return lower_first(message)
+    return lower_first(message.removeprefix("Value error, "))
 
 
 def _given_value(exc: Exception, opts: Sequence[str], args: Sequence[str]) -> object:

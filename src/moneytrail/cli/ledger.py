@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from moneytrail.cli.common import console, err, given_store
+from moneytrail.cli.common import console, err, given_store, integer
 from moneytrail.errors import MoneytrailError
 from moneytrail.ledger.errors import LedgerError
 
@@ -26,11 +26,13 @@ DbOpt = Annotated[str | None, typer.Option("--db", help="database URL or SQLite 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json")]
 CurrencyOpt = Annotated[str, typer.Option("--currency", help="ISO currency of the output")]
 PriceYearOpt = Annotated[int | None, typer.Option("--price-year", help="prices of this year "
-                                                   "(default: latest deflator year)")]
+                                                   "(default: latest deflator year)",
+                                                   parser=integer)]
 RegionOpt = Annotated[list[str] | None, typer.Option("--region", help="region code(s)")]
 SectorOpt = Annotated[str | None, typer.Option("--sector", help="public, private or mixed")]
 PurposeOpt = Annotated[str | None, typer.Option("--purpose", help="e.g. compute, capex")]
-YearOpt = Annotated[int | None, typer.Option("--year", help="year the deal was announced")]
+YearOpt = Annotated[int | None, typer.Option("--year", help="year the deal was announced",
+                                              parser=integer)]
 StageOpt = Annotated[str | None, typer.Option("--stage", help="only deals with a claim of "
                                               "this stage")]
 AuthorOpt = Annotated[str | None, typer.Option("--author", help="who makes the change "
@@ -42,7 +44,7 @@ ImportReasonOpt = Annotated[str, typer.Option(
     "VERSION')")]
 RevisionOpt = Annotated[int | None, typer.Option(
     "--revision", help="the ledger as it was at this store revision (as a web page's "
-    "citation names it; see 'ledger history'); default: the newest")]
+    "citation names it; see 'ledger history'); default: the newest", parser=integer)]
 COMMAND_LINE = " (command line)"     # after the author of a write made here (see author_of)
 
 
@@ -313,7 +315,8 @@ def edit(kind: Annotated[str, typer.Argument(help="record kind")],
          revision: Annotated[int | None, typer.Option(
              "--revision", help="the record's revision your change is based on: the revision "
              "of its latest change, the newest row of 'ledger history KIND KEY' (not the "
-             "store's newest revision); refused if the record changed since")] = None,
+             "store's newest revision); refused if the record changed since",
+             parser=integer)] = None,
          author: AuthorOpt = None, reason: ReasonOpt = "", db: DbOpt = None) -> None:
     """Change fields of a record; a stale --revision (the record's, see 'ledger history KIND
     KEY') is refused with a conflict error."""
@@ -329,7 +332,7 @@ def edit(kind: Annotated[str, typer.Argument(help="record kind")],
 @ledger_app.command()
 def history(kind: Annotated[str | None, typer.Argument(help="record kind")] = None,
             key: Annotated[str | None, typer.Argument(help="record key")] = None,
-            limit: Annotated[int, typer.Option(help="newest N revisions")] = 50,
+            limit: Annotated[int, typer.Option(help="newest N revisions", parser=integer)] = 50,
             db: DbOpt = None, fmt: FormatOpt = "table") -> None:
     """Every change: who, when, why, what changed. Revision numbers count up across the
     whole ledger (store revisions); a record's revision, which 'ledger edit --revision'
@@ -352,7 +355,8 @@ def history(kind: Annotated[str | None, typer.Argument(help="record kind")] = No
 
 @ledger_app.command()
 def revert(revision: Annotated[int, typer.Argument(
-        help="number of the revision to undo (1 or more; see 'moneytrail ledger history')")],
+        help="number of the revision to undo (1 or more; see 'moneytrail ledger history')",
+        parser=integer)],
            author: AuthorOpt = None, reason: ReasonOpt = "",
            force: Annotated[bool, typer.Option(
                "--force", help="revert even if a later revision changed the record (that "

@@ -27,6 +27,7 @@ from moneytrail.cli.common import (
     country_labels,
     entity_labels,
     err,
+    integer,
     plan_categories,
     progress_bar,
     workspace,
@@ -246,9 +247,10 @@ def sensitivity(
              "share:owner_country:US (accruing there), share:factor:labour, "
              "share:supplier:nvidia (first invoices)")] = "share:us_tech_giants",
     method: Annotated[str, typer.Option(help="tornado or sobol")] = "tornado",
-    top: Annotated[int, typer.Option(help="parameters shown (sobol: varied)")] = 15,
-    samples: Annotated[int, typer.Option(help="sobol base samples (a power of 2)")] = 512,
-    seed: Annotated[int, typer.Option(help="random seed (sobol)")] = 1,
+    top: Annotated[int, typer.Option(help="parameters shown (sobol: varied)", parser=integer)] = 15,
+    samples: Annotated[int, typer.Option(help="sobol base samples (a power of 2)",
+                                         parser=integer)] = 512,
+    seed: Annotated[int, typer.Option(help="random seed (sobol)", parser=integer)] = 1,
     scheduler: SchedulerOpt = None,
     fmt: FormatOpt = "table",
     meta: MetaOpt = None,
@@ -390,8 +392,8 @@ def show(
 
 
 def demo(
-    draws: Annotated[int, typer.Option(help="Monte Carlo draws per plan")] = 10_000,
-    seed: Annotated[int, typer.Option(help="random seed")] = 1,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws per plan", parser=integer)] = 10_000,
+    seed: Annotated[int, typer.Option(help="random seed", parser=integer)] = 1,
     db: DbOpt = None,
 ) -> None:
     """Trace the three reference plans on the bundled data and compare them."""
@@ -508,7 +510,8 @@ def validate(
 
 
 def bench(
-    draws: Annotated[int, typer.Option(help="Monte Carlo draws per reference plan")] = 10_000,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws per reference plan",
+                                       parser=integer)] = 10_000,
     sizes: Annotated[str, typer.Option(help="comma-separated table sizes")] = "1000,3000,6000",
     repeat: Annotated[int, typer.Option(help="timed runs per side (medians)", min=1)] = 3,
     cluster_draws: Annotated[int, typer.Option(

@@ -143,12 +143,20 @@ class Strict(BaseModel):
     # JSON validation see its ISO text as a Python str and refuse it (`as_of`)
     @field_validator(*INTEGER_FIELDS, mode="before", check_fields=False)
     @classmethod
-    def _whole_numbers(cls, value: Any) -> Any:
+    def _whole_numbers(cls, value: Any, info: ValidationInfo) -> Any:
         """A whole number of another integer type (numpy's np.int64, read from an array or a
         DataFrame) as the int it stands for, so every integer field takes it as `draws` and
-        `seed` do (strict fields refuse anything but int); a bool stays a bool (refused)."""
+        `seed` do (strict fields refuse anything but int); a bool stays a bool (refused).
+        Text with an underscore in a plan file or a Python mapping (`draws: "2_00"`, quoted;
+        YAML reads an unquoted 2_00 as its own integer 200) is refused as a float field
+        refuses `"20_000"`, saying what to write (numbers.underscore_refusal), not in
+        pydantic's 'Input should be a valid integer'."""
+        from moneytrail.numbers import underscore_refusal
+
         if isinstance(value, numbers.Integral) and not isinstance(value, int | bool):
             return operator.index(value)
+        if isinstance(value, str) and "_" in value and info.mode == "python":
+            raise PydanticCustomError(NUMBER_TEXT_ERROR, underscore_refusal(value, quoted=True))
         return value
 
 
@@ -1008,11 +1016,10 @@ def check_draws(draws: Any, *, field: str = "draws", file: str | None = None,
     if isinstance(draws, bool) or not isinstance(draws, numbers.Real | str):
         raise ScenarioError("draws must be a whole number", file=file, field=field,
                             value=draws)
-    try:
-        number = int(str(draws).replace("_", ""))
-    except ValueError:
+    number = _whole(draws, file=file, field=field)
+    if number is None:
         raise ScenarioError("draws must be a whole number", file=file, field=field,
-                            value=draws) from None
+                            value=draws)
     if number < 1:
         raise ScenarioError("need at least one draw", file=file, field=field, value=number)
     top = max_draws()
@@ -1023,6 +1030,20 @@ def check_draws(draws: Any, *, field: str = "draws", file: str | None = None,
     return number
 
 
+def _whole(value: Any, *, file: str | None, field: str) -> int | None:
+    """The whole number `value` (an integer, or text as numbers.read_whole reads it) stands
+    for, or None; text with an underscore ('1_000', which int() reads as 1000) raises
+    ScenarioError saying what to write, as the schema's whole-number fields do."""
+    from moneytrail.numbers import NumberTextError, read_whole
+
+    if isinstance(value, numbers.Integral):
+        return operator.index(value)
+    try:
+        return read_whole(str(value))
+    except NumberTextError as exc:
+        raise ScenarioError(str(exc), file=file, field=field, value=value) from None
+
+
 def check_seed(seed: Any, *, field: str = "seed", file: str | None = None,
                strict: bool = False) -> int:
     """A random seed from any front end: a whole number in 0..2**63 - 1. `strict` (JSON
@@ -1030,10 +1051,7 @@ def check_seed(seed: Any, *, field: str = "seed", file: str | None = None,
     if strict and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
         raise ScenarioError(f"seed must be a whole number from 0 to 2**63 - 1 (got "
                             f"{json_type(seed)})", file=file, field=field, value=seed)
-    try:
-        number = int(str(seed).replace("_", "")) if not isinstance(seed, bool) else None
-    except ValueError:
-        number = None
+    number = _whole(seed, file=file, field=field) if not isinstance(seed, bool) else None
     if number is None or not 0 <= number <= MAX_SEED:
         raise ScenarioError("seed must be a whole number from 0 to 2**63 - 1", file=file,
                             field=field, value=seed)

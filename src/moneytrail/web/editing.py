@@ -125,6 +125,12 @@ def kind_of(kind: str) -> str:
     return kind
 
 
+class FormNumberError(MoneytrailError):
+    """A number field of a ledger form that cannot be read (form_numbers): its text is kept,
+    so what the ledger's checks say about that text ('not a year', no exchange rate for
+    '2_025') follows from this error and is not shown beside it (form_errors)."""
+
+
 def form_numbers(kind: str, values: dict[str, str], currency: str = ""
                  ) -> tuple[dict[str, str], list[MoneytrailError]]:
     """`values` with the kind's number fields read as the plan builder reads them
@@ -138,8 +144,11 @@ def form_numbers(kind: str, values: dict[str, str], currency: str = ""
     comma ('750,5'), another currency's code or a non-zero number too small for a float
     ('1e-400', which would be stored as 0), and 'not a number' for digits other than ASCII
     ones ('１０', '١٠', as data.checks.read_float refuses them) or an underscore ('20_000',
-    numbers.UNDERSCORE); such a field keeps its text (no number to the ledger either)."""
+    numbers.UNDERSCORE; in a year, '2_025', what to write: numbers.read_whole); such a field
+    keeps its text (no number to the ledger either). The errors are FormNumberErrors:
+    form_errors shows them alone on their field."""
     from moneytrail.ledger.records import format_number
+    from moneytrail.numbers import read_whole
     from moneytrail.web.numbers import PLAIN, NumberTextError, read_number
 
     out = dict(values)
@@ -154,16 +163,18 @@ def form_numbers(kind: str, values: dict[str, str], currency: str = ""
         if any(ch.isdigit() and not ch.isascii() for ch in text):
             # '１０', '١٠': Python's float reads other scripts' digits, the ledger's command
             # line, CSV files and API do not (data.checks.NUMBER_RE: ASCII digits only)
-            errors.append(MoneytrailError(NOT_A_NUMBER, field=field, value=text.strip()))
+            errors.append(FormNumberError(NOT_A_NUMBER, field=field, value=text.strip()))
             continue
         try:
+            if field in spec.integers:          # a year: '2_025' is to be written 2025
+                read_whole(text)
             number = read_number(text, sizes=amount, currency=own, owner=kind) if amount \
                 else read_number(text)
         except NumberTextError as exc:
-            errors.append(MoneytrailError(str(exc), field=field, value=text.strip()))
+            errors.append(FormNumberError(str(exc), field=field, value=text.strip()))
             continue
         if number == 0 and re.search("[1-9]", re.sub("[eE][+-]?[0-9]+", "", text)):
-            errors.append(MoneytrailError(TOO_SMALL, field=field, value=text.strip()))
+            errors.append(FormNumberError(TOO_SMALL, field=field, value=text.strip()))
             continue                    # '1e-400', '1e-400 bn': a float holds them as 0
         if number is not None and (amount or not PLAIN.fullmatch(text.strip())):
             out[field] = format_number(float(number))
@@ -212,9 +223,11 @@ def form_errors(kind: str, failures: list[MoneytrailError], typed: dict[str, str
     labels["reason"] = REASON[0]
     labels["low/central/high"] = "Low, central and high"
     found: dict[str, list[tuple[str, str | None]]] = {}
+    unread = {exc.field for exc in failures if isinstance(exc, FormNumberError)}
     for exc in failures:
         for field, message, value in problem_list(exc):
-            if field in found and message == "not a number":
+            if field in unread and not isinstance(exc, FormNumberError) or \
+                    field in found and message == "not a number":
                 continue                     # form_numbers named it already
             parts = field.split("/")
             if field and all(p in typed and p in (*spec.numbers, *spec.integers)

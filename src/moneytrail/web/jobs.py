@@ -21,6 +21,7 @@ from typing import Any
 
 from moneytrail.errors import LimitError, ModelError, MoneytrailError, ScenarioError
 from moneytrail.scenarios.schema import (
+    INTEGER_FIELDS,
     MAX_PLAN_ID,
     TEXT_LIMITS,
     Plan,
@@ -183,9 +184,10 @@ def check_names(ws: Workspace, data: dict) -> None:
                                     field=f"procurement.{category}.{supplier}", value=supplier)
 
 
-# keys of a plan mapping whose values are numbers (the builder's number fields)
-NUMBER_KEYS = frozenset({"year", "price_year", "horizon_years", "draws", "seed", "amount",
-                         "central", "low", "high", "max", "min", "threshold"})
+# keys of a plan mapping whose values are numbers (the builder's number fields); the
+# whole-number ones (year, draws, spend_years, ...) are the schema's INTEGER_FIELDS
+NUMBER_KEYS = frozenset({*INTEGER_FIELDS, "amount", "central", "low", "high", "max", "min",
+                         "threshold"})
 
 
 def plan_error_under(exc: MoneytrailError, where: str) -> MoneytrailError:
@@ -227,7 +229,7 @@ def check_number_text(data: Any, path: str = "", *, currency: str = "",
     NaN and infinity are left to the schema's own message. A JSON number a float holds as 0
     though it is not (1e-400, query.BigNumber) is refused as numbers.TOO_SMALL, as the
     ledger's JSON API refuses it, naming the field and the number as sent."""
-    from moneytrail.numbers import TOO_SMALL
+    from moneytrail.numbers import TOO_SMALL, read_whole
     from moneytrail.scenarios.schema import non_finite
     from moneytrail.web.numbers import NumberTextError, read_number
     from moneytrail.web.query import BigNumber
@@ -249,12 +251,13 @@ def check_number_text(data: Any, path: str = "", *, currency: str = "",
         share = (key in SHARE_PARTS or share_path(path)) and \
             path.split(".")[0] in ("spend", "procurement")
         try:
+            if path in INTEGER_FIELDS:     # '2_025': what to write is the whole number
+                read_whole(data)
             number = read_number(data, sizes=path == "budget.amount",
                                  currency=currency or None, percent=share)
         except NumberTextError as exc:
             if strict:                # no number in plan files or the builder either
-                raise ScenarioError(f"a number in JSON, and {data!r} is refused in plan files "
-                                    f"and the builder too: {exc}", field=path,
+                raise ScenarioError(strict_refusal(path, data, exc), field=path,
                                     value=data) from None
             raise ScenarioError(str(exc), field=path, value=data) from None
         if strict and number is not None:
@@ -270,6 +273,26 @@ def share_path(path: str) -> bool:
     `procurement.<category>.<supplier>` (not its `central`, `low`, `high`)."""
     parts = path.split(".")
     return (parts[0], len(parts)) in (("spend", 2), ("procurement", 3))
+
+
+def strict_refusal(path: str, text: str, exc: Exception) -> str:
+    """The message for a number field of a JSON plan body given as text that plan files and
+    the builder refuse too (`exc`, read_number's words): one sentence naming the field and
+    the text, with the number to write when the text without its underscores is one
+    ('budget.amount must be a JSON number, not the text '20_000': write 20000 (without
+    quotes or underscores)'), else with `exc` saying what is wrong with it."""
+    from moneytrail.web.numbers import NumberTextError, read_number
+
+    start = f"{path} must be a JSON number, not the text {text!r}"
+    if "_" in text:
+        try:
+            number = read_number(text.replace("_", ""), sizes=path == "budget.amount")
+        except NumberTextError:
+            number = None
+        if number is not None:
+            shown = str(int(number) if float(number).is_integer() else number)
+            return f"{start}: write {shown} (without quotes or underscores)"
+    return f"{start}, which plan files and the builder refuse too: {exc}"
 
 
 def strict_number_words(path: str, text: str, number: float | None = None) -> str:
