@@ -19,7 +19,9 @@ Valid ranges of every field (anything outside is refused with the file, field an
   say it beside the plan's title) and are no input of the trace: left out of the plan's
   canonical form, so they change no run id.
 - Whole numbers (`year`, `price_year`, `draws`, `seed`, `horizon_years`, `spend_years`) are
-  integers in every form: `year: "2025"`, `year: true` or `year: 2025.0` is refused.
+  integers in every form: `year: "2025"`, `year: true` or `year: 2025.0` is refused; text
+  with an underscore (`year: "2_025"`) says what to write (numbers.underscore_refusal),
+  as the command line's whole-number options do (numbers.read_whole).
 - `year`, `price_year`: 1990..2100 (whether the data cover the year is checked against the data
   package when the model is built; a price year after the newest year of the package's FX
   rates and deflators is refused by `service.tasks.check_fx`); `as_of`: a real date.
