@@ -104,3 +104,13 @@ def test_the_command_line_refuses_whole_numbers_with_underscores_in_one_line(cap
     code, out, err = run_main(capsys, *args)
     assert (code, out) == (2, "")
     assert one_line(err) == line
+
+
+def test_a_whole_number_of_thousands_of_digits_is_too_large_in_our_words() -> None:
+    """int() refuses a 5,000-digit text naming sys.set_int_max_str_digits; read_whole says
+    it is too large, with the count of digits."""
+    from moneytrail.numbers import NumberTextError, read_whole
+
+    with pytest.raises(NumberTextError, match=r"too large: a whole number of 5,000 digits"):
+        read_whole("9" * 5000)
+    assert read_whole("9" * 400) == int("9" * 400)

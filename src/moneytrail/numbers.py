@@ -88,6 +88,8 @@ AMBIGUOUS_AMOUNT_DOT = ("{typed} could be {whole} with a dot between thousands o
 UNDERSCORE = "not a number: write it without underscores (20000 or 20 000, not 20_000)"
 # a whole number as typed in a form, an option or a plan file's text: ASCII digits, a sign
 WHOLE = re.compile(r"[+-]?[0-9]+")
+# the most digits read_whole reads (far past any field's range, under int()'s 4,300)
+WHOLE_DIGITS = 400
 # the ledger's refusal of a non-zero number a float holds as 0 (data.checks uses this one)
 TOO_SMALL = "too small to store (it rounds to 0): give 0 or a larger number"
 # digits enough for any float exactly: a whole one has at most 309, repr at most 17 (and
@@ -207,7 +209,12 @@ def read_whole(text: str) -> int | None:
     typed = str(text).strip()
     if "_" in typed:
         raise NumberTextError(underscore_refusal(typed))
-    return int(typed) if WHOLE.fullmatch(typed) else None
+    if not WHOLE.fullmatch(typed):
+        return None
+    digits = len(typed.lstrip("+-"))
+    if digits > WHOLE_DIGITS:           # int() refuses past 4,300 digits, in Python's words
+        raise NumberTextError(f"too large: a whole number of {digits:,} digits")
+    return int(typed)
 
 
 def rounds_to_zero(text: str) -> bool:
