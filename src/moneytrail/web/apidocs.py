@@ -73,7 +73,11 @@ def add_docs_routes(app: FastAPI) -> None:
 
     @app.get(f"{API}/docs", include_in_schema=False)
     def api_docs(request: Request) -> HTMLResponse:
-        origin = str(request.base_url).rstrip("/")
+        from moneytrail.web.routes_runs import handed_on_origin
+
+        # the curl lines are copied: under the site's public address, as every page's
+        # citation (routes_runs.handed_on_origin), never the Host the request sent
+        origin = handed_on_origin(request)
         page = request.app.state.templates.get_template("api_docs.html").render(
             request=request, meta=None, nav="", title="HTTP API reference",
             swagger=folder is not None, assets=ASSETS, spec_url=f"{API}/openapi.json",

@@ -801,6 +801,19 @@ def page_url(request: Request) -> str:
     return str(request.url.replace(query=urlencode(kept)))
 
 
+def page_address(request: Request) -> dict[str, str]:
+    """What a view is given to write the addresses a reader copies from its page or API
+    answer (its citation, curl line, `meta.url`): `url`, the page's address
+    (`routes_runs.handed_on_url`: `page_url` under the site's public address,
+    MONEYTRAIL_PUBLIC_URL, else under the address the request reached, the default port
+    dropped), and `origin` (`routes_runs.handed_on_origin`), the site's address the view's
+    API and run addresses go under, as on the run and compare pages. Never the raw request
+    URL: behind a proxy that is an internal address, and its Host is the client's to write."""
+    from moneytrail.web.routes_runs import handed_on_origin, handed_on_url
+
+    return {"url": handed_on_url(request), "origin": handed_on_origin(request)}
+
+
 # -- routes -------------------------------------------------------------------------------
 def add_routes(app: FastAPI) -> None:
     def web(request: Request) -> WebState:
@@ -810,8 +823,8 @@ def add_routes(app: FastAPI) -> None:
     def api_home(request: Request, format: Format = None, table: Table = None) -> Response:
         from moneytrail.web.routes_runs import reference_traces
 
-        return as_api(views.home_view(web(request), page_url(request),
-                                      reference_traces(request)), format, table)
+        return as_api(views.home_view(web(request), traced=reference_traces(request),
+                                      **page_address(request)), format, table)
 
     @app.get("/", include_in_schema=False)
     def home(request: Request) -> HTMLResponse:
@@ -819,7 +832,8 @@ def add_routes(app: FastAPI) -> None:
 
         traced = reference_traces(request)
         return render(request, "home.html",
-                      views.home_view(web(request), page_url(request), traced), "home",
+                      views.home_view(web(request), traced=traced, **page_address(request)),
+                      "home",
                       traced=traced)
 
     @app.get(f"{API}/charts/reality", tags=["ledger"],
@@ -827,16 +841,14 @@ def add_routes(app: FastAPI) -> None:
     def api_reality(request: Request, format: Format = None, table: Table = None,
                     revision: LedgerRevision = None) -> Response:
         return as_api(views.reality_view(views.at_revision(web(request), revision),
-                                         page_url(request)), format, table)
+                                         **page_address(request)), format, table)
 
     @app.get("/embed/reality", include_in_schema=False)
     def embed_reality(request: Request, revision: Q = None) -> HTMLResponse:
         """The only kind of page that other sites may frame (see the CSP middleware)."""
-        from moneytrail.web.routes_runs import handed_on_url
-
         return render(request, "embed_reality.html",     # its citation is copied elsewhere
                       views.reality_view(views.at_revision(web(request), revision),
-                                         handed_on_url(request)), "",
+                                         **page_address(request)), "",
                       api_path=f"{API}/charts/reality")
 
     @app.get(f"{API}/ledger", tags=["ledger"],
@@ -846,7 +858,8 @@ def add_routes(app: FastAPI) -> None:
                    kind: Q = None, currency: Q = None, price_year: PriceYear = None,
                    format: Format = None, table: Table = None,
                    revision: LedgerRevision = None, q: Search = None) -> Response:
-        view = views.deals_view(views.at_revision(web(request), revision), page_url(request),
+        view = views.deals_view(views.at_revision(web(request), revision),
+                               **page_address(request),
                                 region=region, sector=sector,
                                 year=year, kind=kind, currency=currency, price_year=price_year,
                                 q=q)
@@ -856,7 +869,8 @@ def add_routes(app: FastAPI) -> None:
     def ledger(request: Request, region: Q = None, sector: Q = None, year: Q = None,
                kind: Q = None, currency: Q = None, price_year: Q = None,
                revision: Q = None, q: Q = None) -> HTMLResponse:
-        view = views.deals_view(views.at_revision(web(request), revision), page_url(request),
+        view = views.deals_view(views.at_revision(web(request), revision),
+                               **page_address(request),
                                 region=region, sector=sector,
                                 year=year, kind=kind, currency=currency, price_year=price_year,
                                 q=q)
@@ -869,7 +883,8 @@ def add_routes(app: FastAPI) -> None:
     def api_totals(request: Request, stage: Q = None, currency: Q = None, needs: Q = None,
                    price_year: PriceYear = None, by: Q = None, format: Format = None,
                    table: Table = None, revision: LedgerRevision = None) -> Response:
-        view = views.totals_view(views.at_revision(web(request), revision), page_url(request),
+        view = views.totals_view(views.at_revision(web(request), revision),
+                               **page_address(request),
                                  stage=stage,
                                  currency=currency, needs=needs, price_year=price_year, by=by)
         return as_api(view, format, table, name_filters=True)
@@ -880,7 +895,8 @@ def add_routes(app: FastAPI) -> None:
                revision: Q = None) -> HTMLResponse:
         # `by` as the API takes it (views.totals_by): an unknown grouping is a 400 page
         # naming it, never ignored with totals by region shown instead
-        view = views.totals_view(views.at_revision(web(request), revision), page_url(request),
+        view = views.totals_view(views.at_revision(web(request), revision),
+                               **page_address(request),
                                  stage=stage,
                                  currency=currency, needs=needs, price_year=price_year, by=by)
         return render(request, "totals.html", view, "totals")
@@ -890,16 +906,18 @@ def add_routes(app: FastAPI) -> None:
     def api_deal(request: Request, deal: str, currency: Q = None,
                  price_year: PriceYear = None, format: Format = None,
                  table: Table = None, revision: LedgerRevision = None) -> Response:
-        view = views.deal_view(views.at_revision(web(request), revision), page_url(request),
-                               deal, currency=currency,
+        view = views.deal_view(views.at_revision(web(request), revision),
+                               **page_address(request),
+                               deal=deal, currency=currency,
                                price_year=price_year)
         return as_api(view, format, table, subject=f"deal-{deal}")
 
     @app.get("/ledger/deals/{deal}", include_in_schema=False)
     def deal_page(request: Request, deal: str, currency: Q = None,
                   price_year: Q = None, revision: Q = None) -> HTMLResponse:
-        view = views.deal_view(views.at_revision(web(request), revision), page_url(request),
-                               deal, currency=currency,
+        view = views.deal_view(views.at_revision(web(request), revision),
+                               **page_address(request),
+                               deal=deal, currency=currency,
                                price_year=price_year)
         return render(request, "deal.html", view, "ledger")
 
@@ -907,12 +925,13 @@ def add_routes(app: FastAPI) -> None:
              summary="A source and every row that cites it")
     def api_source(request: Request, source: str, format: Format = None,
                    table: Table = None) -> Response:
-        return as_api(views.source_view(web(request), page_url(request), source), format,
+        return as_api(views.source_view(web(request), source=source, **page_address(request)),
+                      format,
                       table, subject=f"source-{source}")
 
     @app.get("/sources/{source}", include_in_schema=False)
     def source_page(request: Request, source: str) -> HTMLResponse:
-        view = views.source_view(web(request), page_url(request), source)
+        view = views.source_view(web(request), source=source, **page_address(request))
         return render(request, "source.html", view, "")
 
     @app.get(f"{API}/claims", tags=["claims"],
@@ -921,8 +940,9 @@ def add_routes(app: FastAPI) -> None:
         from moneytrail.web.routes_runs import reference_run_ids
         from moneytrail.web.saved import viewer
 
-        return as_api(views.claims_view(web(request), page_url(request), viewer(request),
-                                        reference_run_ids(request.app)), format, table)
+        return as_api(views.claims_view(web(request), viewer=viewer(request),
+                                        reference=reference_run_ids(request.app),
+                                        **page_address(request)), format, table)
 
     @app.get("/claims", include_in_schema=False)
     def claims(request: Request) -> HTMLResponse:
@@ -931,13 +951,14 @@ def add_routes(app: FastAPI) -> None:
         from moneytrail.web.saved import viewer
 
         return render(request, "claims.html", views.claims_view(
-            web(request), page_url(request), viewer(request), reference_run_ids(request.app)),
+            web(request), viewer=viewer(request), reference=reference_run_ids(request.app),
+            **page_address(request)),
             "claims", own=form_choices(request), values={}, by_anchor={}, first_bad="")
 
     @app.get(f"{API}/plans", tags=["plans"], summary="The reference plans")
     def api_plans(request: Request, format: Format = None, table: Table = None) -> Response:
         view = View(meta=views.meta(web(request), title="Reference plans",
-                                    url=page_url(request)),
+                                    url=page_address(request)["url"]),
                     plans=views.plans_summary(), tables=["plans"])
         return as_api(view, format, table)
 
@@ -945,7 +966,8 @@ def add_routes(app: FastAPI) -> None:
              summary="A reference plan and its spending split")
     def api_plan(request: Request, plan: str, format: Format = None,
                  table: Table = None) -> Response:
-        return as_api(views.plan_view(web(request), page_url(request), plan), format, table,
+        return as_api(views.plan_view(web(request), plan_id=plan, **page_address(request)),
+                      format, table,
                       subject=f"plan-{plan}")
 
     @app.get("/methods", include_in_schema=False)
@@ -965,7 +987,7 @@ def add_routes(app: FastAPI) -> None:
         from moneytrail.web.routes_runs import names, reference_traces
         from moneytrail.web.saved import supplier_parts
 
-        view = views.plan_view(web(request), page_url(request), plan)
+        view = views.plan_view(web(request), plan_id=plan, **page_address(request))
         return render(request, "plan.html", view, "plans",
                       traced=reference_traces(request).get(view["plan"]["id"]),
                       supplier_parts=supplier_parts(view["scenario"], names(request)))

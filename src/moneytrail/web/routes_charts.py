@@ -138,7 +138,7 @@ def reality_chart(request: Request, fmt: str, revision: str | None = None) -> Re
     base = handed_on_origin(request)
     url = base + "/" if state is request.app.state.web else \
         f"{base}/embed/reality?revision={state.ledger.state().revision}"
-    view = views.reality_view(state, url)
+    view = views.reality_view(state, url, origin=base)
     meta = view["meta"]
 
     def figure() -> charts.Figure:

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import SplitResult, quote, urlencode
 
 import pandas as pd
 
@@ -268,7 +268,7 @@ def money_choices(state: WebState, currency: str) -> dict[str, list[Any]]:
 def deals_view(state: WebState, url: str, *, region: str | None = None,
                sector: str | None = None, year: str | None = None, kind: str | None = None,
                currency: str | None = None, price_year: str | None = None,
-               q: str | None = None) -> View:
+               q: str | None = None, origin: str | None = None) -> View:
     """Deals with the latest amount at each stage and the reality ratios, filtered; `q`:
     only deals whose id, name, announcer or description holds this text, in any case (the
     ledger's `search` filter, queries.select_deals)."""
@@ -318,7 +318,7 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
                           page_title=f"{shown}: announced, committed, spent"),
                 reproduce=reproduce_at(state, reproduce(
                     ["moneytrail", "ledger", "list", *options_cli(given)], python,
-                    api_url(url, "deals"))),
+                    api_url(url, "deals", origin))),
                 filters={"region": filters["region"], "sector": filters["sector"],
                          "year": filters["year"], "kind": kind, "q": filters["search"],
                          "currency": options.get("currency"),
@@ -404,16 +404,33 @@ def region_names(state: WebState, codes: Any) -> dict[str, str]:
     return {str(code): country_name(code, names) for code in codes if code is not None}
 
 
-def api_url(url: str, table: str) -> str:
-    """The CSV address under /api/v1 of a page's table (for curl and spreadsheets)."""
-    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+def site_parts(url: str, origin: str | None = None) -> tuple[str, SplitResult]:
+    """`url` (a page's address as a reader copies it, routes_runs.handed_on_url) as the
+    site's address and the rest: `origin` (routes_runs.handed_on_origin, which may end in a
+    path: MONEYTRAIL_PUBLIC_URL `https://mt.example.org/tool`) when `url` lies under it,
+    else `url`'s scheme and host; the rest split (its path, from the site's root, and
+    query)."""
+    from urllib.parse import urlsplit
 
-    parts = urlsplit(url)
+    base = (origin or "").rstrip("/")
+    if not base or not (url == base or url.startswith(base + "/") or
+                        url.startswith(base + "?")):
+        parts = urlsplit(url)
+        base = f"{parts.scheme}://{parts.netloc}"
+    return base, urlsplit(url[len(base):])
+
+
+def api_url(url: str, table: str, origin: str | None = None) -> str:
+    """The CSV address under /api/v1 of a page's table (for curl and spreadsheets), under
+    the site's address (`site_parts`: `origin` when given)."""
+    from urllib.parse import parse_qsl, urlencode
+
+    base, parts = site_parts(url, origin)
     path = parts.path.rstrip("/") or "/home"
     path = path if path.startswith("/api/v1/") else "/api/v1" + path
     query = [(k, v) for k, v in parse_qsl(parts.query) if k not in ("format", "table")]
     query += [("format", "csv"), ("table", table)]
-    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), ""))
+    return f"{base}{path}?{urlencode(query)}"
 
 
 def unit_of(state: WebState, options: dict[str, Any]) -> tuple[str, int]:
@@ -434,7 +451,7 @@ def filter_choices(state: WebState) -> dict[str, list[str]]:
 
 
 def deal_view(state: WebState, url: str, deal: str, *, currency: str | None = None,
-              price_year: str | None = None) -> View:
+              price_year: str | None = None, origin: str | None = None) -> View:
     """A deal, its claims (normalised), sources, overlap links and full revision history."""
     deal = text_param("deal", deal) or ""
     options = ledger_options(currency, price_year)
@@ -494,7 +511,7 @@ def deal_view(state: WebState, url: str, deal: str, *, currency: str | None = No
                     "import moneytrail as mt\n"
                     f"deal = mt.ledger.open().show({deal!r}" +
                     "".join(f", {k}={v!r}" for k, v in options.items()) + ")",
-                    api_url(url, "claims"))),
+                    api_url(url, "claims", origin))),
                 deal=info, ratios=ratio, claims=claim_rows, in_parts=in_parts,
                 tie_rule=TIE_RULE,
                 sources=[{**s, "title_lang": state.title_lang(s["id"], s["title"],
@@ -545,7 +562,8 @@ def totals_by(by: str | None) -> list[str]:
 
 def totals_view(state: WebState, url: str, *, stage: str | None = None,
                 currency: str | None = None, needs: str | None = None,
-                price_year: str | None = None, by: str | None = None) -> View:
+                price_year: str | None = None, by: str | None = None,
+                origin: str | None = None) -> View:
     """Sums of one stage by region (or the groupings `by` names, as `ledger totals --by`),
     with per-capita amounts and shares of GDP when grouped by region."""
     stage = choice_param("stage", stage, STAGES) or "announced"
@@ -596,7 +614,8 @@ def totals_view(state: WebState, url: str, *, stage: str | None = None,
                           currency=currency_used, price_year=year_used, pin=True,
                           note=TOTALS_NOTE + (" " + NEEDS_NOTE if include else "")),
                 left_out=left_out, needs_included=not_pledges,
-                reproduce=reproduce_at(state, reproduce(cli, python, api_url(url, "totals"))),
+                reproduce=reproduce_at(state, reproduce(cli, python,
+                                                          api_url(url, "totals", origin))),
                 filters={"stage": stage, "currency": options.get("currency"),
                          "price_year": options.get("price_year"),
                          "needs": "yes" if include else None, "by": ",".join(groups)},
@@ -789,26 +808,26 @@ def totals_statement(state: WebState, info: Mapping[str, Any], has_announced: bo
     return {"status": "counted", "instead": instead}
 
 
-def reality_reproduce(url: str) -> dict[str, str]:
-    """How to get the reality-check chart's numbers without the web app."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
+def reality_reproduce(url: str, origin: str | None = None) -> dict[str, str]:
+    """How to get the reality-check chart's numbers without the web app (its API address
+    under the site's, `site_parts`)."""
+    base, _ = site_parts(url, origin)
     return reproduce(["moneytrail", "ledger", "list", "--format", "csv"],
                      "import moneytrail as mt\n"
                      "deals = mt.ledger.open().list()   # announced_central, committed_central, "
                      "disbursed_central\n"
                      "pledges = deals[deals['kind'].replace('', 'pledge') == 'pledge']\n"
                      f"pledges.nlargest({CHART_DEALS}, 'announced_central')",
-                     f"{parts.scheme}://{parts.netloc}/api/v1/charts/reality?format=csv"
+                     f"{base}/api/v1/charts/reality?format=csv"
                      "&table=reality")
 
 
-def reality_view(state: WebState, url: str) -> View:
+def reality_view(state: WebState, url: str, *, origin: str | None = None) -> View:
     """The home page's reality-check chart on its own (for embedding and its data)."""
     return View(meta=meta(state, title="How real are the AI pledges? Announced, committed, "
                           "spent", url=url, pin=True), reality=reality_chart(state),
-                reproduce=reproduce_at(state, reality_reproduce(url)), tables=["reality"])
+                reproduce=reproduce_at(state, reality_reproduce(url, origin)),
+                tables=["reality"])
 
 
 # -- sources ------------------------------------------------------------------------------
@@ -1075,7 +1094,8 @@ def plan_citation_rows(state: WebState, source: str) -> list[dict[str, Any]]:
     return out
 
 
-def source_view(state: WebState, url: str, source: str) -> View:
+def source_view(state: WebState, url: str, source: str, *,
+                origin: str | None = None) -> View:
     """A source and every ledger, macro, value-chain and debate-claim row, and every figure of
     the bundled reference plans, that cites it; `same_document`: the other source ids of the
     data package with the same URL (one document recorded once per sub-package), each with
@@ -1099,7 +1119,7 @@ def source_view(state: WebState, url: str, source: str) -> View:
     # the page title names the id too: one document under two ids has two pages (h90)
     return View(meta=meta(state, title=f"Source: {shown or source}", url=url,
                           page_title=f"Source: {shown} ({source})" if shown else None),
-                reproduce={"api": api_url(url, "used_by")}, title_shown=shown, file=file,
+                reproduce={"api": api_url(url, "used_by", origin)}, title_shown=shown, file=file,
                 source=record, kept_in=where, used_by=used, same_document=same,
                 link=state.source_link(record.get("url")), tables=["used_by"])
 
@@ -1229,7 +1249,8 @@ def claimant(row: dict[str, Any]) -> dict[str, str]:
 
 
 def claims_view(state: WebState, url: str, viewer: int | None = None,
-                reference: Mapping[str, str] | None = None) -> View:
+                reference: Mapping[str, str] | None = None, *,
+                origin: str | None = None) -> View:
     """The debate's claims with verdict, figures, P(holds) and sources, one row per check;
     `runs`, the stored trace runs a claim can be checked against, in the groups of
     `run_groups` (web.run_picker: the reference runs, `reference` being each reference
@@ -1280,13 +1301,13 @@ def claims_view(state: WebState, url: str, viewer: int | None = None,
     from moneytrail.web.claims_runs import checkable_claims
 
     return View(meta=meta(state, title="Claims of the debate, checked against the data",
-                          url=url, read=run["ledger"], cite=claims_run_url(url, run)),
+                          url=url, read=run["ledger"], cite=claims_run_url(url, run, origin)),
                 checkable=[c["id"] for c in checkable_claims()],
                 # claims about one plan (`about`): not applicable to other plans' runs
                 about={c.id: c.about for c in debate_claims().values() if c.about},
                 runs=runs, run_groups=list(RUN_GROUPS),
                 reproduce=reproduce(["moneytrail", "claims", "check"], python,
-                                    api_url(url, "checks")),
+                                    api_url(url, "checks", origin)),
                 claims=list(grouped.values()), checks=checks, checked=checked,
                 tables=["checks"])
 
@@ -1309,17 +1330,16 @@ def claims_ledger_text(run: Mapping[str, Any]) -> str:
             "prints for the package's ledger.")
 
 
-def claims_run_url(url: str, run: Mapping[str, Any]) -> str | None:
-    """The address of the claims' stored run on this site (`url`'s scheme and host, then
-    /r/<run id>): a page that never changes and shows the same verdicts, so a citation of
-    the claims names it; None when the checks were not stored as a run."""
-    from urllib.parse import quote, urlsplit
-
+def claims_run_url(url: str, run: Mapping[str, Any], origin: str | None = None
+                   ) -> str | None:
+    """The address of the claims' stored run on this site (the site's address,
+    `site_parts`, then /r/<run id>): a page that never changes and shows the same verdicts,
+    so a citation of the claims names it; None when the checks were not stored as a run."""
     run_id = str(run.get("run_id") or "")
     if not run_id:
         return None
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}/r/{quote(run_id, safe='')}"
+    base, _ = site_parts(url, origin)
+    return f"{base}/r/{quote(run_id, safe='')}"
 
 
 # -- plans --------------------------------------------------------------------------------
@@ -1342,7 +1362,8 @@ def plans_summary() -> list[dict[str, Any]]:
     return out
 
 
-def plan_view(state: WebState, url: str, plan_id: str) -> View:
+def plan_view(state: WebState, url: str, plan_id: str, *,
+              origin: str | None = None) -> View:
     """A reference plan: its budget and spending split (low / central / high) with sources."""
     from moneytrail.ledger.errors import NotFoundError
     from moneytrail.scenarios.schema import load_scenario
@@ -1382,7 +1403,7 @@ def plan_view(state: WebState, url: str, plan_id: str) -> View:
                                     "import moneytrail as mt\n"
                                     f"plan = mt.load_scenario('scenarios/{plan_id}.yaml')\n"
                                     "result = mt.trace(plan, draws=2000, seed=1)",
-                                    api_url(url, "spend")),
+                                    api_url(url, "spend", origin)),
                 spend=split, tables=["spend"], how_real=plan_reality(state, plan))
 
 
@@ -1400,7 +1421,8 @@ HOME_TITLE = "Public and private AI pledges: how real they are and where the mon
 
 
 def home_view(state: WebState, url: str,
-              traced: dict[str, dict[str, Any]] | None = None) -> View:
+              traced: dict[str, dict[str, Any]] | None = None, *,
+              origin: str | None = None) -> View:
     """The ledger's reality check, the claims with verdicts, and the reference plans. With
     `traced` (routes_runs.reference_traces: each plan's reference run), each plan's row also
     has its run's id and status and the headline's numbers (runs.headline_numbers: shares of
@@ -1408,7 +1430,7 @@ def home_view(state: WebState, url: str,
     is done, as the home page shows them."""
     from moneytrail.web.runs import headline_columns
 
-    claims_page = claims_view(state, url)
+    claims_page = claims_view(state, url, origin=origin)
     claims = claims_page["claims"]
     plans = plans_summary()
     if traced is not None:
@@ -1417,7 +1439,7 @@ def home_view(state: WebState, url: str,
             plan.update({"run_id": run.get("run_id"), "run_status": run.get("status"),
                          **dict.fromkeys(headline_columns()), **run.get("numbers", {})})
     return View(meta=meta(state, title=HOME_TITLE, url=url),
-                reality=reality_chart(state), reproduce_reality=reality_reproduce(url),
+                reality=reality_chart(state), reproduce_reality=reality_reproduce(url, origin),
                 claims=[{k: c[k] for k in ("id", "text", "verdict", "weak_basis",
                                            "verdict_label", "verdict_summary", "cases",
                                            "rests", "note", "weight")}
