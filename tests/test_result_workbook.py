@@ -84,3 +84,15 @@ def test_write_tables_xlsx_refuses_a_file_as_its_folder(tmp_path):
     with pytest.raises(MoneytrailError) as refused:
         made_result().write_tables(plain, "xlsx")
     assert refused.value.field == "folder"
+
+
+def test_the_about_sheet_writes_a_plans_budget_with_grouped_digits():
+    """A plan's budget reads '20,000,000,000 EUR' on the About sheet, not the stored float's
+    '20000000000.0' (tester60); an amount with a fraction keeps it, grouped."""
+    from moneytrail.service.workbook import grouped, inputs_summary
+
+    plan = {"id": "p", "title": "P", "year": 2025,
+            "budget": {"amount": 20_000_000_000.0, "currency": "EUR"}}
+    (row,) = inputs_summary({"plan": plan})
+    assert row == ["input: plan", "P (id p; budget 20,000,000,000 EUR; year 2025)"]
+    assert grouped(1234.5) == "1,234.5" and grouped(7) == "7" and grouped(None) == "None"

@@ -235,6 +235,17 @@ def citation(result: Result, url: str = "") -> str:
             f"{prov.created[:10]}." + (f" {url}" if url else ""))
 
 
+def grouped(amount: object) -> str:
+    """A plan's budget amount as the About sheet writes it: digits grouped in thousands, a
+    whole number without its '.0' (20000000000.0 -> '20,000,000,000', 1234.5 -> '1,234.5');
+    anything else (a missing amount) as it is."""
+    if isinstance(amount, bool) or not isinstance(amount, (int, float)):
+        return str(amount)
+    if isinstance(amount, float) and amount.is_integer():
+        return f"{amount:,.0f}"
+    return f"{amount:,}"
+
+
 def inputs_summary(inputs: Mapping[str, Any]) -> list[list[Any]]:
     """The run's inputs, one row each: a plan by its title and id (with budget and year),
     a list of plans likewise, anything else as it is (JSON for a mapping)."""
@@ -243,7 +254,7 @@ def inputs_summary(inputs: Mapping[str, Any]) -> list[list[Any]]:
         money = ""
         if isinstance(budget, Mapping):
             currency = budget.get("currency") or plan.get("currency") or ""
-            money = f"; budget {budget.get('amount')} {currency}".rstrip()
+            money = f"; budget {grouped(budget.get('amount'))} {currency}".rstrip()
         year = f"; year {plan['year']}" if plan.get("year") is not None else ""
         return f"{plan.get('title') or ''} (id {plan.get('id')}{money}{year})"
 
