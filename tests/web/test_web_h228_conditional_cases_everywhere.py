@@ -60,13 +60,16 @@ def run(client) -> str:
 
 
 def test_the_claims_run_page_names_each_case(client, claims_run):
+    """The claim's verdict stands once beside its checks (h246: one cell spanning them)."""
     html = client.get(f"/r/{claims_run}").text
-    rows = [r for r in re.findall(r"<tr>.*?</tr>", html, re.S) if f">{CLAIM}<" in r]
-    assert len(rows) == 2              # one row per check, each with the claim's verdict
-    for row in rows:
-        cell = re.search(r'<td><span class="verdict-cases">.*?</td>', row, re.S)
-        assert cell, row[:2000]
-        assert text_of(cell.group(0)) == PUBLISHED
+    groups = [g for g in re.findall(r'<tbody class="claim-group">(.*?)</tbody>', html, re.S)
+              if f"<code>{CLAIM}</code>" in g]
+    assert len(groups) == 1 and groups[0].count("<tr>") == 2     # its two checks
+    cells = re.findall(r'<td rowspan="2" class="claim-verdict-cell"[^>]*>'
+                       r'(<span class="verdict-cases">.*?)<span class="claim-weight">',
+                       groups[0], re.S)
+    assert len(cells) == 1, groups[0][:2000]
+    assert text_of(cells[0]) == PUBLISHED
     assert CLAIM_WEIGHT_BADGE not in html
     # a verdict resting on an assumption says so in its cell, linked to the assumption
     assert ('<span class="rests-on">\u2014 rests on an assumption: <a href="/sources/'
@@ -154,12 +157,13 @@ def test_the_claims_run_page_says_each_verdict_once(client, claims_run):
     `verdict_label`, `verdict_summary`) stood beside its badge: the page leaves them out and
     says the downloads have them (h234); the downloads keep them, unchanged."""
     html = client.get(f"/r/{claims_run}").text
-    head = text_of(re.search(r"<thead>(.*?)</thead>", html, re.S).group(1))
+    head = text_of(re.search(r"<thead>(.*?)</thead>", html, re.S).group(1)).lower()
     for copy in ("weak basis", "verdict label", "verdict summary"):
         assert copy not in head, head
-    assert " verdict " in f" {head} " and "check verdict" in head
-    for row in [r for r in re.findall(r"<tr>.*?</tr>", html, re.S) if f">{CLAIM}<" in r]:
-        said = text_of(row).lower()
+    assert "claim's verdict" in head and "check verdict" in head
+    for group in [g for g in re.findall(r'<tbody class="claim-group">(.*?)</tbody>', html,
+                                        re.S) if f"<code>{CLAIM}</code>" in g]:
+        said = text_of(group).lower()
         assert said.count("for the gigafactories") == 1, said
         assert said.count("on weak evidence") == 1, said
     note = text_of(re.search(r'<p class="note verdict-copies">.*?</p>', html, re.S).group(0))
@@ -174,13 +178,13 @@ def test_the_claims_run_page_says_each_verdict_once(client, claims_run):
 def test_the_claims_run_table_wraps_its_text_columns(client, claims_run):
     """Every column of a run table was a figure's column (`num`: right-aligned, one line), so
     the claims run's text (claim, notes, source ids) made its table ~52,000 px wide at 1280
-    px: text columns are `text` cells that wrap (web.runs.text_column); figures stay `num`."""
+    px. Its table now shows the claims page's columns only (h246): the claim and the check
+    in words wrap; P(holds) is a figure's column."""
     html = client.get(f"/r/{claims_run}").text
-    table = re.search(r'<table>.*?</table>', html[html.index('id="claims-h"'):], re.S).group(0)
+    table = re.search(r'<table class="claims-run">.*?</table>',
+                      html[html.index('id="claims-h"'):], re.S).group(0)
     heads = {name: cls for cls, name in re.findall(
         r'<th scope="col"(?: class="(\w+)")?>([^<]+)</th>', table)}
-    for name in ("claim", "text", "note", "sources", "claimed by"):
-        assert heads[name] == "text", (name, heads)
-    for name in ("p50", "p holds"):
-        assert heads[name] == "num", (name, heads)
-    assert '<td class="text">' in table and '<td class="num">' in table
+    assert set(heads) >= {"Claim", "Check", "P(holds)"}, heads
+    assert heads["P(holds)"] == "num" and heads["Check"] != "num" and heads["Claim"] != "num"
+    assert '<td class="check-cell"' in table and '<td class="num"' in table

@@ -963,8 +963,9 @@ def claim_verdicts(table: Table) -> dict[str, Any]:
     for record in records[:MAX_ROWS_SHOWN]:
         verdict = record["verdict"]
         verdicts.append({"verdict": verdict,
-                         "weight": {"claim_assumption_or_weak_p50":
-                                    record.get("claim_assumption_or_weak_p50")},
+                         "weight": {f"claim_assumption_or_weak_{s}":
+                                    record.get(f"claim_assumption_or_weak_{s}")
+                                    for s in ("p50", "p5", "p95")},
                          **verdict_parts(str(verdict), by_claim[record["claim"]])})
     seen = shown_verdicts(verdicts)
     return {"verdict_column": names.index("verdict"), "verdicts": verdicts,
@@ -983,6 +984,62 @@ def verdict_copies(table: Table) -> list[str]:
     if "verdict" not in names or "claim" not in names:
         return []
     return [n for n in (*BASIS_COLUMNS, "verdict_summary") if n in names]
+
+
+# what a claims run's page table shows of each check (claims_table), as the claims page does:
+# the stored columns it reads; every other column is left to the downloads (claims_left_out)
+CLAIMS_SHOWN = ("claim", "text", "check", "when", "figure", "unit", "p50", "p5", "p95",
+                "bound", "bound_text", "p_holds", "check_verdict", "verdict",
+                "claim_assumption_or_weak_p50", "claim_assumption_or_weak_p5",
+                "claim_assumption_or_weak_p95")
+CLAIMS_HEADERS = ("Claim", "Check", "Figure: median (90 % interval)", "Bound", "P(holds)",
+                  "Check verdict", "Claim's verdict and evidence weight")
+
+
+def claims_left_out(table: Table) -> list[str]:
+    """The columns of a claims table (one with claim_verdicts' badge) that its run page
+    leaves out of its table, in the table's order: those said again in data words
+    (verdict_copies) and every other column the reading table (claims_table) does not show
+    (who made the claim, the sources, what the weight reads, the notes...). The downloads
+    keep them all. [] for any other table."""
+    names = [c.name for c in table.columns]
+    if "verdict" not in names or "claim" not in names:
+        return []
+    copies = verdict_copies(table)
+    return [n for n in names if n in copies or n not in CLAIMS_SHOWN]
+
+
+def claims_table(table: Table, said: dict[str, Any]) -> list[dict[str, Any]]:
+    """A claims table for reading (its run page), as the claims page reads it: the rows shown
+    (MAX_ROWS_SHOWN) grouped into claims, each run of rows of one claim a group: {"id",
+    "text" (the claim's words, said once), "said" (its claim_verdicts badge), "checks"}; each
+    check: "check" (its words), "when" (a conditional claim's case), "figure" ({"median",
+    "range"} in its unit as run pages print a median and its 90 % interval: cell_text,
+    units.interval_text; no range for a figure without spread), "words" (the figure as the
+    claims file words it), "bound" (bound_text, else the stored bound), "p_holds", "verdict"
+    (the check's). A run stored before some of these columns shows a dash where one is
+    missing."""
+    names = [c.name for c in table.columns]
+    groups: list[dict[str, Any]] = []
+    for at, row in enumerate(table.rows[:MAX_ROWS_SHOWN]):
+        record = {k: clean(v) for k, v in zip(names, row, strict=True)}
+        unit = str(record.get("unit") or "")
+        p50, p5, p95 = (record.get(s) for s in ("p50", "p5", "p95"))
+        spread = p5 is not None and p95 is not None and p5 != p95
+        check = {"check": record.get("check") or units.MISSING,
+                 "when": record.get("when") or "",
+                 "figure": {"median": cell_text(p50, unit, "p50"),
+                            "range": units.interval_text(p5, p95, unit, like=p50)
+                            if p50 is not None and spread else ""},
+                 "words": record.get("figure") or "",
+                 "bound": record.get("bound_text") or record.get("bound") or units.MISSING,
+                 "p_holds": record.get("p_holds"),
+                 "verdict": record.get("check_verdict")}
+        if not groups or groups[-1]["id"] != record["claim"]:
+            groups.append({"id": record["claim"], "text": record.get("text") or "",
+                           "said": said["verdicts"][at], "checks": []})
+        groups[-1]["checks"].append(check)
+    return groups
 
 
 STAT_NAMES = ("mean", "p5", "p50", "p95")
@@ -1182,15 +1239,19 @@ def tables_view(result: Result, *, url: str, origin: str,
             shown = READER_CHECK_TABLE
         said = claim_verdicts(table)
         copies = verdict_copies(table) if said else []
-        keep = [k for k, c in enumerate(table.columns) if c.name not in copies]
-        if said:        # the badge's column among those shown
+        left_out = claims_left_out(table) if said else []
+        keep = [k for k, c in enumerate(table.columns) if c.name not in left_out]
+        if said:        # a claims table: read as the claims page reads it (claims_table)
             said["verdict_column"] = keep.index(said["verdict_column"])
         tables.append({"name": name, "title": shown or name, "note": text,
                        "sources": sources, "index": len(table.index),
-                       "columns": [table.columns[k].name.replace("_", " ") for k in keep],
+                       "columns": list(CLAIMS_HEADERS) if said else
+                       [table.columns[k].name.replace("_", " ") for k in keep],
                        "rows": [[row[k] for k in keep] for row in rows],
                        "text_columns": [j for j, k in enumerate(keep) if text_column(table, k)],
-                       "count": len(table.rows), "verdict_copies": copies, **said})
+                       "count": len(table.rows), "verdict_copies": copies,
+                       "left_out": left_out, "all_columns": len(table.columns),
+                       "claims": claims_table(table, said) if said else [], **said})
         if titles:
             tables[-1].update(compare_table(table, titles), text_columns=[])
     currency = str(result.facts.get("currency") or "")
