@@ -29,3 +29,16 @@ def test_ledger_list_takes_the_euro_sign_and_a_missing_price_year_is_said_in_wor
     message = " ".join(old.stderr.split())
     assert "field '--price-year', value 1900: no price index for 1900 in the data package " \
            "(hicp_ea in macro/deflators.csv); choose another price year" in message
+
+
+def test_ledger_list_says_when_no_deal_matches_instead_of_an_empty_table(tmp_path):
+    """A search that matches nothing printed the header of an empty 18-column table and
+    nothing else (tester60); the terminal now says which filters matched no deal, while the
+    CSV keeps its header row for scripts."""
+    store = tmp_path / "ledger.sqlite"
+    table = cli(store, "ledger", "list", "--search", "zzzqqq", "--region", "EU")
+    assert table.returncode == 0, table.stderr
+    assert table.stdout.strip() == "No deals match --region EU, --search 'zzzqqq'."
+    csv_out = cli(store, "ledger", "list", "--search", "zzzqqq", "--format", "csv")
+    assert csv_out.stdout.splitlines()[0].startswith("id,name,kind,region")
+    assert len(csv_out.stdout.splitlines()) == 1

@@ -166,6 +166,15 @@ def list_(region: RegionOpt = None, sector: SectorOpt = None, purpose: PurposeOp
         frame = ledger.list(currency=currency, price_year=price_year,
                             **filters(region, sector, purpose, year, stage),
                             **({"search": search} if search else {}))
+    if frame.empty and fmt == "table":      # CSV and JSON keep their headers for scripts
+        given = [f"{name} {','.join(map(str, value)) if isinstance(value, list) else value}"
+                 for name, value in (("--region", region), ("--sector", sector),
+                                     ("--purpose", purpose), ("--year", year),
+                                     ("--stage", stage)) if value]
+        given += [f"--search {search!r}"] if search else []
+        console.print(f"No deals match {', '.join(given)}." if given
+                      else "The ledger holds no deals.", highlight=False, markup=False)
+        return
     # the terminal table leaves out `id` (`deal` again) and each stage's as-of date and
     # source id (in the CSV and JSON; `ledger show DEAL` prints them)
     view = frame.drop(columns=["currency", "price_year", "id",
