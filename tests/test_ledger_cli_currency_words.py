@@ -42,3 +42,15 @@ def test_ledger_list_says_when_no_deal_matches_instead_of_an_empty_table(tmp_pat
     csv_out = cli(store, "ledger", "list", "--search", "zzzqqq", "--format", "csv")
     assert csv_out.stdout.splitlines()[0].startswith("id,name,kind,region")
     assert len(csv_out.stdout.splitlines()) == 1
+
+
+def test_ledger_totals_print_a_share_of_gdp_as_the_web_page_does():
+    """The terminal printed France's share of GDP '6.5 %' and Spain's '0.0942 %' where
+    /ledger/totals printed '6.50 %' and '0.094 %' (tester60): both use units.percent."""
+    from moneytrail.report import units
+    from moneytrail.report.ledger import cell
+
+    for value in (0.065, 0.000942, 0.0119, 15.0):
+        assert cell("per_gdp_central", value) == units.percent(value)
+    assert cell("per_gdp_central", 0.065) == "6.50 %"
+    assert "e+" not in cell("committed_ratio", 1.5e13)

@@ -52,7 +52,7 @@ def cell(column: str, value: object, currency: str = "") -> str:
         if math.isnan(value):
             return "-"
         if "ratio" in column or column.startswith("per_gdp"):
-            return f"{100 * value:.3g} %"
+            return units.percent(value)          # as the web pages print shares
         if column.startswith("per_capita"):
             return units.money(value, currency) if currency else f"{value:,.1f}"
         if is_amount(column):
