@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from moneytrail.accounts.store import AccountError, AuthError, Throttled, Who
+from moneytrail.accounts.store import MAX_PASSWORD, AccountError, AuthError, Throttled, Who
 from moneytrail.errors import MoneytrailError
 from moneytrail.web import auth, formerrors
 from moneytrail.web.draft_login import MAX_DRAFT_FIELD, builder_target, for_account
@@ -57,7 +57,7 @@ def login_form(request: Request, next: str | None = None) -> HTMLResponse:
 
 @router.post("/login", include_in_schema=False)
 def login(request: Request, name: Annotated[str, Form(max_length=200)] = "",
-          password: Annotated[str, Form(max_length=4096)] = "",
+          password: Annotated[str, Form()] = "",
           csrf_token: Annotated[str, Form(max_length=200)] = "",
           next: Annotated[str, Form(max_length=2000)] = "/",
           draft: Annotated[str, Form(max_length=MAX_DRAFT_FIELD)] = "") -> Response:
@@ -68,20 +68,21 @@ def login(request: Request, name: Annotated[str, Form(max_length=200)] = "",
     target = builder_target(draft) or auth.safe_next(next)
     draft = draft if builder_target(draft) else ""
     old = request.cookies.get(auth.cookie_name(request))
+    if len(password) > MAX_PASSWORD:    # no account has such a password: say why, by its input
+        return login_again(request, next, name, draft, 400, [formerrors.entry(
+            "password", "Password", f"a password has at most {MAX_PASSWORD:,} characters "
+            f"(this one has {len(password):,})")])
     try:
         session = auth.accounts(request).login(name, password, client=auth.client_of(request),
                                                replaces=old)
     except (AuthError, Throttled) as exc:
-        blank = HTMLResponse("")
-        token = auth.login_token(request, blank)
         # a wrong name or password marks both inputs with one message: which one is
         # wrong is not said; throttling is about the attempts, on the whole form
         errors = [formerrors.entry("" if isinstance(exc, Throttled) else "name", "",
                                    exc.detail)]
-        rendered = page(request, "login.html",
-                        status=429 if isinstance(exc, Throttled) else 401,
-                        next=auth.safe_next(next), token=token, name=name, draft=draft,
-                        **formerrors.context(errors, [("password", "name")]))
+        rendered = login_again(request, next, name, draft,
+                               429 if isinstance(exc, Throttled) else 401, errors,
+                               [("password", "name")])
         if isinstance(exc, Throttled):
             rendered.headers["Retry-After"] = str(exc.retry_after)
         return rendered
@@ -92,6 +93,17 @@ def login(request: Request, name: Annotated[str, Form(max_length=200)] = "",
     redirect.delete_cookie(auth.pre_cookie_name(request), path="/",
                            secure=auth.https(request))
     return redirect
+
+
+def login_again(request: Request, next: str, name: str, draft: str, status: int,
+                errors: list[dict[str, Any]], shared: list[tuple[str, str]] | None = None
+                ) -> HTMLResponse:
+    """The login form again with `errors` (formerrors.context's `shared` pairs), a fresh
+    pre-session CSRF token, the name and the builder draft kept."""
+    blank = HTMLResponse("")
+    token = auth.login_token(request, blank)
+    return page(request, "login.html", status=status, next=auth.safe_next(next), token=token,
+                name=name, draft=draft, **formerrors.context(errors, shared or []))
 
 
 @router.post("/logout", include_in_schema=False)
@@ -234,8 +246,8 @@ def reset_form(request: Request, token: str = "") -> Response:
 
 @router.post("/reset-password", include_in_schema=False)
 async def reset_submit(request: Request, token: Annotated[str, Form(max_length=100)] = "",
-                       new_password: Annotated[str, Form(max_length=4096)] = "",
-                       repeat_password: Annotated[str | None, Form(max_length=4096)] = None,
+                       new_password: Annotated[str, Form()] = "",
+                       repeat_password: Annotated[str | None, Form()] = None,
                        csrf_token: Annotated[str, Form(max_length=200)] = "") -> Response:
     auth.check_login_token(request, csrf_token)
     if repeat_password is None and "repeat_password" in await request.form():

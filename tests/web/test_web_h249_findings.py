@@ -1,0 +1,87 @@
+"""A tester's findings on unclear or technical messages (h249): the builder's empty Year says
+"Enter a year" as its empty budget says "Enter a budget"; a password longer than any account
+can have on the log-in or reset form is the form again with the password marked (not the
+generic 422 page); ..."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+
+pytest.importorskip("fastapi")
+from accounts_fixtures import HTTPS, PASSWORDS, form_token, login  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+from form_checks import invalid_inputs, message_of, parse, summary  # noqa: E402
+from runs_helpers import form_fields  # noqa: E402
+
+from moneytrail.accounts.store import MAX_PASSWORD  # noqa: E402
+
+
+def error_summary(html: str) -> str:
+    found = re.search(r'<div class="notice error-summary".*?<p><a href="#([^"]+)">(.*?)</a>',
+                      html, re.S)
+    assert found, "no error summary"
+    return found.group(1) + " " + unescape(found.group(2))
+
+
+# -- 1. the builder's empty Year ----------------------------------------------------------
+def test_an_empty_year_in_the_builder_says_enter_a_year(app):
+    client = TestClient(app, base_url=HTTPS)
+    fields = form_fields(client.get("/build?reference=eu-ai-gigafactories").text)
+    fields.update(year="", action="check")
+    page = client.post("/build", data=fields)
+    assert page.status_code == 400
+    assert error_summary(page.text) == "f-year Enter a year"
+    assert "Field required" not in page.text
+
+
+# -- 2. a password longer than any account's ------------------------------------------------
+@pytest.mark.parametrize("length", [MAX_PASSWORD + 1, 5000])
+def test_a_too_long_password_at_log_in_is_the_form_with_the_password_marked(app, length):
+    client = TestClient(app, base_url=HTTPS)
+    token = form_token(client.get("/login").text, "/login")
+    refused = client.post("/login", data={"name": "eve", "password": "x" * length,
+                                          "csrf_token": token}, follow_redirects=False)
+    assert refused.status_code == 400
+    page = parse(refused.text)
+    assert invalid_inputs(page) == ["password"]
+    said = f"A password has at most {MAX_PASSWORD:,} characters (this one has {length:,})"
+    assert message_of(page, "password") == said
+    assert summary(refused.text)[1] == [("password", "Password: " + said[0].lower() + said[1:])]
+    assert page.by_id["name"]["attrs"]["value"] == "eve"
+    assert "x" * 50 not in refused.text and "String should have" not in refused.text
+    again = form_token(refused.text, "/login")      # the form works again: log in
+    done = client.post("/login", data={"name": "eve", "password": PASSWORDS["eve"],
+                                       "csrf_token": again}, follow_redirects=False)
+    assert done.status_code == 303
+
+
+def test_a_too_long_password_on_a_reset_link_marks_the_new_password(app):
+    root = login(app, "root")
+    link = root.post("/api/v1/accounts/eve/password-reset", json={"hours": 2},
+                     headers={"X-CSRF-Token": root.csrf}).json()["link"]
+    token = link.split("token=", 1)[1]
+    browser = TestClient(app, base_url=HTTPS)
+    csrf = form_token(browser.get(f"/reset-password?token={token}").text, "/reset-password")
+    long = "x" * 5000
+    refused = browser.post("/reset-password", data={
+        "token": token, "new_password": long, "repeat_password": long, "csrf_token": csrf})
+    assert refused.status_code == 400
+    page = parse(refused.text)
+    assert invalid_inputs(page) == ["new_password"]
+    assert f"at most {MAX_PASSWORD} characters" in message_of(page, "new_password")
+    assert "String should have" not in refused.text
+
+
+def test_a_too_long_new_password_when_changing_it_marks_the_field(app):
+    eve = login(app, "eve")
+    long = "x" * 5000
+    refused = eve.post("/account/password", data={
+        "csrf_token": eve.csrf, "current_password": PASSWORDS["eve"],
+        "new_password": long, "repeat_password": long}, follow_redirects=False)
+    assert refused.status_code == 400
+    page = parse(refused.text)
+    assert invalid_inputs(page) == ["new_password"]
+    assert f"at most {MAX_PASSWORD} characters" in message_of(page, "new_password")
