@@ -11,7 +11,7 @@ from html import unescape
 import pytest
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import HTTPS, PASSWORDS, form_token, login  # noqa: E402
+from accounts_fixtures import HTTPS, PASSWORDS, bearer, form_token, login  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from form_checks import invalid_inputs, message_of, parse, summary  # noqa: E402
 from runs_helpers import form_fields  # noqa: E402
@@ -85,3 +85,52 @@ def test_a_too_long_new_password_when_changing_it_marks_the_field(app):
     page = parse(refused.text)
     assert invalid_inputs(page) == ["new_password"]
     assert f"at most {MAX_PASSWORD} characters" in message_of(page, "new_password")
+
+
+# -- 3. an unknown field of a ledger write is named before its value's type --------------------
+CLAIM = "stargate_us_announced"
+
+
+def claim_revision(app) -> int:
+    return int(app.state.web.ledger.get("claim", CLAIM)["revision"])
+
+
+@pytest.mark.parametrize("changes", [{"bogus": 1}, {"bogus": "x"}, {"bogus": [1]},
+                                     {"central": "nine", "bogus": 1}])
+def test_an_unknown_field_in_a_patch_is_named_before_any_value_type(app, changes):
+    client = TestClient(app, base_url=HTTPS)
+    refused = client.patch(f"/api/v1/ledger/claim/{CLAIM}", headers=bearer(app, "eve"),
+                           json={"changes": changes, "reason": "check",
+                                 "expected_revision": claim_revision(app)})
+    assert refused.status_code == 400
+    problem = refused.json()
+    assert problem["field"] == "changes.bogus"
+    assert problem["detail"].startswith("unknown field for a claim (fields: ref, deal, ")
+    assert "must be a string" not in problem["detail"]
+
+
+def test_an_unknown_field_in_a_new_record_is_named_before_any_value_type(app):
+    client = TestClient(app, base_url=HTTPS)
+    refused = client.post("/api/v1/ledger/source", headers=bearer(app, "eve"),
+                          json={"record": {"id": "src_h249", "bogus": 7}, "reason": "check"})
+    assert refused.status_code == 400
+    assert refused.json()["field"] == "record.bogus"
+    assert refused.json()["detail"].startswith("unknown field for a source (fields: ")
+
+
+# -- 4. an invalid key is told to make a key that can do what it asked -------------------------
+@pytest.mark.parametrize(("method", "path", "scope"), [
+    ("patch", f"/api/v1/ledger/claim/{CLAIM}", "write"),
+    ("post", "/api/v1/ledger/claim", "write"),
+    ("post", "/api/v1/ledger/revisions/1/revert", "write"),
+    ("get", f"/api/v1/ledger/claim/{CLAIM}", "read")])
+def test_an_invalid_key_is_told_to_make_one_that_can_do_the_request(app, method, path, scope):
+    client = TestClient(app, base_url=HTTPS)
+    options = {} if method == "get" else {"json": {"reason": "x"}}
+    refused = getattr(client, method)(path, headers={"Authorization": "Bearer wrong"},
+                                      **options)
+    assert refused.status_code == 401
+    detail = refused.json()["detail"]
+    assert f"`moneytrail users key NAME --scope {scope}`" in detail
+    if scope == "write":
+        assert "--scope read" not in detail and "editor or admin" in detail

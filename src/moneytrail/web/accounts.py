@@ -367,11 +367,14 @@ def typed_fields(kind: str, fields: dict[str, Any], what: str,
     `central=1e400` and `central=1e-400` are on the command line."""
     from moneytrail.errors import MoneytrailError
     from moneytrail.ledger.records import KINDS
+    from moneytrail.ledger.store import check_known_fields, derived
     from moneytrail.scenarios.schema import json_type
     from moneytrail.web.query import BigNumber
 
     spec = KINDS[kind]
     fields = dict(fields)
+    # an unknown field is named as such before any value's type ({"bogus": 1})
+    check_known_fields(kind, [name for name in fields if name not in derived(kind)], what)
     for name, value in fields.items():
         if value is None:
             continue
