@@ -134,3 +134,17 @@ def test_an_invalid_key_is_told_to_make_one_that_can_do_the_request(app, method,
     assert f"`moneytrail users key NAME --scope {scope}`" in detail
     if scope == "write":
         assert "--scope read" not in detail and "editor or admin" in detail
+
+
+# -- 5. a revert's revision number in the path ---------------------------------------------------
+@pytest.mark.parametrize("number", ["abc", "1.5", "-1", "%20"])
+def test_a_revert_of_no_revision_number_names_the_field_in_the_projects_words(app, number):
+    root = login(app, "root")
+    refused = root.post(f"/api/v1/ledger/revisions/{number}/revert", json={"reason": "x"},
+                        headers={"X-CSRF-Token": root.csrf})
+    assert refused.status_code == 400
+    problem = refused.json()
+    assert problem["field"] == "number"
+    assert problem["value"] == number.replace("%20", " ")
+    assert problem["detail"].startswith("not a revision number (a whole number from 1")
+    assert "Input should be" not in refused.text

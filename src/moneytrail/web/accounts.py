@@ -477,8 +477,15 @@ def edit_record(request: Request, kind: str, key: str, body: EditBody,
 
 @router.post("/api/v1/ledger/revisions/{number}/revert", tags=["ledger"],
              summary="Revert one revision (admins)")
-def revert_revision(request: Request, number: int, body: RevertBody,
+def revert_revision(request: Request, number: str, body: RevertBody,
                     who: Annotated[Who, Depends(auth.require_admin)],
                     _body: CheckedBody) -> dict:
+    """`number`: a revision number, checked as a ledger page's `?revision=` is (a 400 in the
+    project's words naming `number` and the text, not pydantic's 422)."""
+    from moneytrail.web.views import NOT_A_REVISION, revision_param
+
+    revision = revision_param(number, "number")
+    if revision is None:                        # blank ('%20')
+        raise MoneytrailError(NOT_A_REVISION, field="number", value=number)
     ledger = request.app.state.web.ledger
-    return written(ledger.revert(number, author=who.name, reason=reason_of(body.reason)))
+    return written(ledger.revert(revision, author=who.name, reason=reason_of(body.reason)))

@@ -141,6 +141,10 @@ def local(url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+NOT_A_REVISION = ("not a revision number (a whole number from 1, as a page's \u201cCite as\u201d "
+                  "line gives it)")
+
+
 def revision_param(value: str | None, name: str = "revision") -> int | None:
     """The `revision` query parameter of a ledger page (or another naming a revision, such
     as the history page's `reverted`): a whole number (the revision a citation names); the
@@ -149,9 +153,7 @@ def revision_param(value: str | None, name: str = "revision") -> int | None:
     if text is None:
         return None
     if not re.fullmatch(r"[0-9]+", text):      # ASCII digits, as a citation writes it
-        raise MoneytrailError("not a revision number (a whole number from 1, as a page's "
-                              "\u201cCite as\u201d line gives it)", field=name,
-                              value=text)
+        raise MoneytrailError(NOT_A_REVISION, field=name, value=text)
     return int(text)
 
 
