@@ -148,3 +148,35 @@ def test_a_revert_of_no_revision_number_names_the_field_in_the_projects_words(ap
     assert problem["value"] == number.replace("%20", " ")
     assert problem["detail"].startswith("not a revision number (a whole number from 1")
     assert "Input should be" not in refused.text
+
+
+# -- 6. the amount cap in words, one constant ------------------------------------------------
+def test_the_amount_cap_is_one_constant_written_in_words():
+    from moneytrail.ledger.validate import MAX_AMOUNT, cap_message
+    from moneytrail.numbers import AMOUNT_CAP, AMOUNT_CAP_WORDS
+    from moneytrail.scenarios.schema import BUDGET_CAP, MAX_BUDGET
+
+    assert MAX_AMOUNT == MAX_BUDGET == AMOUNT_CAP == 10 ** 17
+    assert AMOUNT_CAP_WORDS == "100,000 tn"
+    for message in (cap_message(1), cap_message(-1), BUDGET_CAP):
+        assert "100,000 tn" in message and "e+" not in message and "1e17" not in message
+
+
+def test_the_ledger_form_and_api_write_the_cap_in_words(app):
+    client = login(app, "eve")
+    action = f"/ledger/edit/claim/{CLAIM}"
+    form = re.search(rf'<form method="post" action="{re.escape(action)}".*?</form>',
+                     client.get(action).text, re.S).group(0)
+    data = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+    data.update(re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', form))
+    data.update(high="2e17", reason="cap")
+    refused = client.post(action, data=data)
+    assert refused.status_code == 400
+    said = message_of(parse(refused.text), "f-high")
+    assert "More than 100,000 tn (the cap on any amount" in said and "e+17" not in said
+    api = TestClient(app, base_url=HTTPS).patch(
+        f"/api/v1/ledger/claim/{CLAIM}", headers=bearer(app, "eve"),
+        json={"changes": {"high": 2e17}, "reason": "cap",
+              "expected_revision": claim_revision(app)})
+    assert api.status_code == 400
+    assert api.json()["detail"].startswith("more than 100,000 tn (the cap on any amount")
