@@ -180,3 +180,28 @@ def test_the_ledger_form_and_api_write_the_cap_in_words(app):
               "expected_revision": claim_revision(app)})
     assert api.status_code == 400
     assert api.json()["detail"].startswith("more than 100,000 tn (the cap on any amount")
+
+
+# -- 7. a control or bidi character in the ledger's search ---------------------------------------
+@pytest.mark.parametrize("q", ["%E2%80%AE", "star%E2%80%AEgate", "%E2%80%8F", "a%07b"])
+def test_a_control_character_in_the_ledger_search_is_refused_as_in_a_plan_title(app, q):
+    from moneytrail.text import text_problem
+
+    client = TestClient(app, base_url=HTTPS)
+    page = client.get(f"/ledger?q={q}")
+    assert page.status_code == 400
+    char = {"%E2%80%AE": "\u202e", "%E2%80%8F": "\u200f", "%07": "\x07"}[
+        next(k for k in ("%E2%80%AE", "%E2%80%8F", "%07") if k in q)]
+    assert char not in page.text
+    title = re.search(r"<title>(.*?)</title>", page.text, re.S).group(1)
+    assert title.startswith("Bad request")
+    said = text_problem(char)                         # the words a plan title gets
+    assert said and said in unescape(page.text)
+    api = client.get(f"/api/v1/ledger?q={q}")
+    assert api.status_code == 400
+    assert api.json()["field"] == "q" and api.json()["detail"] == said
+
+
+def test_a_plain_ledger_search_still_works(app):
+    page = TestClient(app, base_url=HTTPS).get("/ledger?q=stargate")
+    assert page.status_code == 200 and "matching \u201cstargate\u201d" in page.text

@@ -207,6 +207,20 @@ def text_param(name: str, value: str | None) -> str | None:
     return value
 
 
+def search_param(name: str, value: str | None) -> str | None:
+    """A text search (`q`), as text_param reads it, refusing a control or bidi formatting
+    character (an RTL override would be put invisibly into the page's title and caption)
+    with the check plan titles get (moneytrail.text.text_problem): a MoneytrailError naming
+    `name`."""
+    from moneytrail.text import text_problem
+
+    text = text_param(name, value)
+    problem = text_problem(text)
+    if problem:
+        raise MoneytrailError(problem, field=name, value=text)
+    return text
+
+
 def year_param(value: str | None) -> int | None:
     text = text_param("year", value)
     if text is None:
@@ -282,7 +296,7 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
     filters = {"region": region and canonical("region", region,
                                               known_regions(state.ledger.tables())),
                "sector": sector and canonical("sector", sector, SECTORS),
-               "year": year_param(year), "search": text_param("q", q)}
+               "year": year_param(year), "search": search_param("q", q)}
     kind = choice_param("kind", kind, DEAL_KINDS)
     options = ledger_options(currency, price_year)
     listing = state.ledger.list(**filters, **options)
