@@ -1,7 +1,11 @@
 """A tester's findings on unclear or technical messages (h249): the builder's empty Year says
 "Enter a year" as its empty budget says "Enter a budget"; a password longer than any account
 can have on the log-in or reset form is the form again with the password marked (not the
-generic 422 page); ..."""
+generic 422 page); an unknown field of a ledger write is named before its value's type; an
+invalid key on a write is told to make a key that can write; a revert's path number that is
+no revision number gets the project's one-line error; the amount cap is written "100,000 tn"
+everywhere (one constant); a control or bidi character in the ledger's search is refused as
+in a plan title; the OpenAPI schema names its models plainly."""
 
 from __future__ import annotations
 
@@ -205,3 +209,17 @@ def test_a_control_character_in_the_ledger_search_is_refused_as_in_a_plan_title(
 def test_a_plain_ledger_search_still_works(app):
     page = TestClient(app, base_url=HTTPS).get("/ledger?q=stargate")
     assert page.status_code == 200 and "matching \u201cstargate\u201d" in page.text
+
+
+# -- 8. plain, unique model names in the OpenAPI schema ----------------------------------
+def test_the_openapi_schema_names_its_models_plainly(app):
+    client = TestClient(app, base_url=HTTPS)
+    schema = client.get("/api/v1/openapi.json").json()
+    names = list(schema["components"]["schemas"])
+    assert all(re.fullmatch(r"[A-Z][A-Za-z]+", name) for name in names), names
+    assert {"LedgerEditBody", "SavedPlanEditBody", "LedgerAddBody",
+            "SavedPlanCreateBody"} <= set(names)
+    assert "moneytrail__" not in client.get("/api/v1/openapi.json").text
+    refs = re.findall(r'"\$ref": ?"#/components/schemas/([^"]+)"',
+                      client.get("/api/v1/openapi.json").text)
+    assert refs and set(refs) <= set(names)

@@ -286,7 +286,7 @@ class StrictBody(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
 
-class ResetBody(StrictBody):
+class PasswordResetBody(StrictBody):
     """How long the link works: a JSON number of hours (1 minute to 7 days; 24 if left
     out). Strict like every JSON body: "24" or an unknown key is refused (422, the body's
     shape); a number out of that range is a 400 naming `hours` (accounts.store.
@@ -299,7 +299,7 @@ class ResetBody(StrictBody):
 @router.post("/api/v1/accounts/{name}/password-reset", tags=["accounts"], status_code=201,
              summary="Issue a one-time password reset link for an account (admins); using the link "
              "ends the account's sessions and revokes its API keys")
-def issue_reset(request: Request, name: str, body: ResetBody,
+def issue_reset(request: Request, name: str, body: PasswordResetBody,
                 who: Annotated[Who, Depends(auth.require_admin)],
                 _body: CheckedBody) -> JSONResponse:
     from moneytrail.accounts.store import reset_validity
@@ -330,14 +330,14 @@ def me(request: Request) -> JSONResponse:
 
 
 # -- JSON writes ---------------------------------------------------------------------------
-class AddBody(StrictBody):
+class LedgerAddBody(StrictBody):
     """A new record and why it is added."""
 
     record: dict[str, Any]              # JSON values; typed_fields checks each one
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class EditBody(StrictBody):
+class LedgerEditBody(StrictBody):
     """Changed fields, why, and the revision the editor read (stale edits are refused)."""
 
     changes: dict[str, Any]
@@ -345,7 +345,7 @@ class EditBody(StrictBody):
     expected_revision: int = Field(ge=1, le=2 ** 63 - 1)
 
 
-class RevertBody(StrictBody):
+class LedgerRevertBody(StrictBody):
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -450,7 +450,7 @@ def get_record(request: Request, kind: str, key: str) -> dict:
 
 @router.post("/api/v1/ledger/{kind}", tags=["ledger"], status_code=201,
              summary="Add a source, deal or claim (editors; API key of scope write)")
-def add_record(request: Request, kind: str, body: AddBody,
+def add_record(request: Request, kind: str, body: LedgerAddBody,
                who: Annotated[Who, Depends(auth.require_editor)],
                _body: CheckedBody) -> dict:
     ledger = request.app.state.web.ledger
@@ -463,7 +463,7 @@ def add_record(request: Request, kind: str, body: AddBody,
 
 @router.patch("/api/v1/ledger/{kind}/{key}", tags=["ledger"],
               summary="Edit a source, deal or claim (editors; quote expected_revision)")
-def edit_record(request: Request, kind: str, key: str, body: EditBody,
+def edit_record(request: Request, kind: str, key: str, body: LedgerEditBody,
                 who: Annotated[Who, Depends(auth.require_editor)],
                _body: CheckedBody) -> dict:
     ledger = request.app.state.web.ledger
@@ -477,7 +477,7 @@ def edit_record(request: Request, kind: str, key: str, body: EditBody,
 
 @router.post("/api/v1/ledger/revisions/{number}/revert", tags=["ledger"],
              summary="Revert one revision (admins)")
-def revert_revision(request: Request, number: str, body: RevertBody,
+def revert_revision(request: Request, number: str, body: LedgerRevertBody,
                     who: Annotated[Who, Depends(auth.require_admin)],
                     _body: CheckedBody) -> dict:
     """`number`: a revision number, checked as a ledger page's `?revision=` is (a 400 in the
