@@ -108,7 +108,7 @@ def package_copy(tmp_path_factory):
     ("abc", "units_per_eur", "abc", "not a number"),
     ("-1", "units_per_eur", "-1", "must be more than 0"),
     ("nan", "units_per_eur", "nan", "not a number"),
-    ("1e30", "units_per_eur", "1e+30", "more than 1e+17 (the cap on any amount, in whatever "
+    ("1e30", "units_per_eur", "1e+30", "more than 100,000 tn (the cap on any amount, in whatever "
      "currency or unit it is counted, there to catch typos such as 1e30): check the amount "
      "and its unit"),
     ("", "units_per_eur", "", "required value is missing"),
@@ -147,14 +147,14 @@ def test_ledger_add_refuses_an_amount_above_the_cap(tmp_path, capsys):
                          "--db", db, "--reason", "cap", "--author", "t")
     assert code == 2
     # the field given, not the low and high an add fills from it (h73)
-    assert "field 'central', value '2e+17': more than 1e+17 (the cap on any amount" in err
+    assert "field 'central', value '2e+17': more than 100,000 tn (the cap on any amount" in err
     assert "'low'" not in err
     code, _ = run_main(capsys, "ledger", "add", "claim", *fields, "central=4.5e11", "--db", db,
                        "--reason", "just below the largest real pledges", "--author", "t")
     assert code == 0
     code, err = run_main(capsys, "ledger", "edit", "claim", "c_big", "high=1e18", "--db", db,
                          "--reason", "cap", "--author", "t")
-    assert code == 2 and "field 'high', value '1e+18': more than 1e+17" in err
+    assert code == 2 and "field 'high', value '1e+18': more than 100,000 tn" in err
 
 
 # -- found by the hostile pass: wrong types in the Python API are MoneytrailErrors

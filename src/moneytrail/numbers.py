@@ -92,6 +92,12 @@ WHOLE = re.compile(r"[+-]?[0-9]+")
 WHOLE_DIGITS = 400
 # the ledger's refusal of a non-zero number a float holds as 0 (data.checks uses this one)
 TOO_SMALL = "too small to store (it rounds to 0): give 0 or a larger number"
+# the cap on any amount, in whatever currency or unit it is counted (a plan's budget,
+# scenarios.schema.MAX_BUDGET, and a ledger cell, ledger.validate.MAX_AMOUNT): there to
+# catch typos such as 1e30; said in messages as AMOUNT_CAP_WORDS, never in scientific
+# notation (README: figures are never written 1e+17)
+AMOUNT_CAP = 1e17
+AMOUNT_CAP_WORDS = f"{AMOUNT_CAP / 1e12:,.0f} tn"        # '100,000 tn'
 # digits enough for any float exactly: a whole one has at most 309, repr at most 17 (and
 # amount_text adds three decimals)
 EXACT_DIGITS = 400

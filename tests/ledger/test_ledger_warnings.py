@@ -133,11 +133,11 @@ def test_disbursed_beyond_the_commitment_is_flagged(url):
 
 
 @pytest.mark.parametrize(("central", "said"), [
-    ("1e400", "more than 1e+17 (the cap on any amount"),     # a number, too large for a float
-    ("-1e999", "less than -1e+17 (the cap on any amount"),
+    ("1e400", "more than 100,000 tn (the cap on any amount"),     # a number, too large for a float
+    ("-1e999", "less than -100,000 tn (the cap on any amount"),
     ("１０", "not a number"),                                 # full-width digits
     ("٣", "not a number"),                                  # an Arabic-Indic digit
-    ("inf", "more than 1e+17 (the cap on any amount"),       # as 1e400 (h232)
+    ("inf", "more than 100,000 tn (the cap on any amount"),       # as 1e400 (h232)
     ("12 bn", "not a number"),
 ])
 def test_an_overflowing_amount_is_too_large_not_not_a_number(url, central, said):

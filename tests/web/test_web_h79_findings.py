@@ -68,7 +68,7 @@ def test_a_ledger_amount_too_large_for_a_float_is_beyond_the_cap(client, app, se
                                     "Content-Type": "application/json"})
     field, value, detail = problem_of(response)
     assert field == "record.central" and value == sent
-    beyond = "less than -1e+17" if sent.startswith("-") else "more than 1e+17"
+    beyond = "less than -100,000 tn" if sent.startswith("-") else "more than 100,000 tn"
     assert detail.startswith(f"{beyond} (the cap on any amount") and "not a number" not in detail
     assert len(app.state.web.ledger.history()) == before
 

@@ -133,7 +133,7 @@ def claim(**changes):
     (claim(note=5), 400, "record.note", 5, "must be a string (got an integer)"),
     (claim(low=True), 400, "record.low", True, "must be a number (got true/false)"),
     (claim(low=1e30, central=1e30, high=1e30), 400, "record.low", "1e+30",
-     "more than 1e+17 (the cap on any amount, in whatever currency or unit it is counted, "
+     "more than 100,000 tn (the cap on any amount, in whatever currency or unit it is counted, "
      "there to catch typos such as 1e30): check the amount and its unit (also central "
      "'1e+30': the same; high '1e+30': the same); the store is unchanged"),
     ({**claim(), "extra": 1}, 422, "extra", 1, "Extra inputs are not permitted"),

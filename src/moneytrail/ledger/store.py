@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -633,14 +633,22 @@ def without_echoes(exc: LedgerError, filled: list[str]) -> LedgerError:
     return exc
 
 
+def check_known_fields(kind: str, names: Iterable[str], where: str = "") -> None:
+    """Refuse the first of `names` that is no field of a `kind` record: a LedgerError naming
+    it (under `where.`, when given) and listing the fields. The JSON API calls it before it
+    checks the values' types, so `{"bogus": 1}` is named as unknown, not as a non-string."""
+    allowed = set(KINDS[kind].columns) | ({"section"} if kind == "source" else set())
+    for name in names:
+        if name not in allowed:
+            raise LedgerError(f"unknown field for a {kind} (fields: "
+                              f"{', '.join(KINDS[kind].columns)})",
+                              field=f"{where}.{name}" if where else name)
+
+
 def check_fields(kind: str, fields: Mapping[str, str]) -> None:
     """Unknown fields, and text with a control or bidi formatting character (one line naming
     the field and the code point; see `moneytrail.text`), are refused before any work."""
-    allowed = set(KINDS[kind].columns) | ({"section"} if kind == "source" else set())
-    for name in fields:
-        if name not in allowed:
-            raise LedgerError(f"unknown field for a {kind} (fields: "
-                              f"{', '.join(KINDS[kind].columns)})", field=name)
+    check_known_fields(kind, fields)
     for name, text in fields.items():
         problem = text_problem(text, multiline=name in MULTILINE_COLUMNS)
         if problem:

@@ -57,6 +57,7 @@ from moneytrail.ledger.records import (
     claim_id,
     key_of,
 )
+from moneytrail.numbers import AMOUNT_CAP, AMOUNT_CAP_WORDS
 from moneytrail.text import length_problem, shown_text
 
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")     # the shape of a code, to put it in capitals
@@ -108,7 +109,7 @@ REQUIRED = {
     "gdp": ("country", "year", "value", "currency", "source"),
 }
 
-MAX_AMOUNT = 1e17      # = scenarios.schema.MAX_BUDGET (tests check they agree)
+MAX_AMOUNT = AMOUNT_CAP      # = scenarios.schema.MAX_BUDGET, one constant (moneytrail.numbers)
 Row = dict[str, object]          # canonical record plus '_file', '_line' (and '_section')
 Tables = dict[str, list[Row]]
 
@@ -169,8 +170,8 @@ def number(text: object) -> float | None:
 
 def overflows(text: object) -> int:
     """+1 or -1 when `text` is a number beyond any float ('1e400', '-1e999') or infinity
-    spelled out ('inf', '-Infinity'), else 0: said to be beyond the cap (more than 1e+17,
-    less than -1e+17), not 'not a number'."""
+    spelled out ('inf', '-Infinity'), else 0: said to be beyond the cap (more than 100,000 tn,
+    less than -100,000 tn), not 'not a number'."""
     word = str(text).strip().lower()
     value = read_float(text)
     if value is None and word.lstrip("+-") in ("inf", "infinity"):
@@ -183,7 +184,7 @@ def cap_message(sign: float) -> str:
     cap counts units of the cell's currency (or people, or index points), whatever they
     are, so the message compares it with no figure in one currency."""
     return (("less than -" if sign < 0 else "more than ") +
-            f"{MAX_AMOUNT:.0e} (the cap on any amount, in whatever currency or unit it is "
+            f"{AMOUNT_CAP_WORDS} (the cap on any amount, in whatever currency or unit it is "
             "counted, there to catch typos such as 1e30): check the amount and its unit")
 
 

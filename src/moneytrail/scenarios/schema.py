@@ -89,15 +89,15 @@ from pydantic_core import PydanticCustomError
 
 from moneytrail.countries import SITE_CODES
 from moneytrail.errors import LimitError, ScenarioError
-from moneytrail.numbers import currency_of_symbol
+from moneytrail.numbers import AMOUNT_CAP, AMOUNT_CAP_WORDS, currency_of_symbol
 from moneytrail.scenarios import yamlio
 from moneytrail.text import length_problem, shown_count, shown_text, text_problem, unix_lines
 
 SHARE_TOLERANCE = 1e-6
-MAX_BUDGET = 1e17            # see the module docstring for why
+MAX_BUDGET = AMOUNT_CAP      # 1e17, see the module docstring for why
 # the refusals of a budget out of range; the cap counts units of the plan's currency,
 # whatever it is, so the message compares it with no figure in one currency
-BUDGET_CAP = (f"a budget can be at most {MAX_BUDGET / 1e12:,.0f} tn in the plan's currency, the "
+BUDGET_CAP = (f"a budget can be at most {AMOUNT_CAP_WORDS} in the plan's currency, the "
               "upper bound (there to catch typos): check the amount and its size word")
 BUDGET_FLOOR = "a budget must be more than zero: at least 1, one unit of the plan's currency"
 MAX_DRAWS = 10_000_000

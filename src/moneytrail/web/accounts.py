@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from moneytrail.accounts.store import AccountError, AuthError, Throttled, Who
+from moneytrail.accounts.store import MAX_PASSWORD, AccountError, AuthError, Throttled, Who
 from moneytrail.errors import MoneytrailError
 from moneytrail.web import auth, formerrors
 from moneytrail.web.draft_login import MAX_DRAFT_FIELD, builder_target, for_account
@@ -57,7 +57,7 @@ def login_form(request: Request, next: str | None = None) -> HTMLResponse:
 
 @router.post("/login", include_in_schema=False)
 def login(request: Request, name: Annotated[str, Form(max_length=200)] = "",
-          password: Annotated[str, Form(max_length=4096)] = "",
+          password: Annotated[str, Form()] = "",
           csrf_token: Annotated[str, Form(max_length=200)] = "",
           next: Annotated[str, Form(max_length=2000)] = "/",
           draft: Annotated[str, Form(max_length=MAX_DRAFT_FIELD)] = "") -> Response:
@@ -68,20 +68,21 @@ def login(request: Request, name: Annotated[str, Form(max_length=200)] = "",
     target = builder_target(draft) or auth.safe_next(next)
     draft = draft if builder_target(draft) else ""
     old = request.cookies.get(auth.cookie_name(request))
+    if len(password) > MAX_PASSWORD:    # no account has such a password: say why, by its input
+        return login_again(request, next, name, draft, 400, [formerrors.entry(
+            "password", "Password", f"a password has at most {MAX_PASSWORD:,} characters "
+            f"(this one has {len(password):,})")])
     try:
         session = auth.accounts(request).login(name, password, client=auth.client_of(request),
                                                replaces=old)
     except (AuthError, Throttled) as exc:
-        blank = HTMLResponse("")
-        token = auth.login_token(request, blank)
         # a wrong name or password marks both inputs with one message: which one is
         # wrong is not said; throttling is about the attempts, on the whole form
         errors = [formerrors.entry("" if isinstance(exc, Throttled) else "name", "",
                                    exc.detail)]
-        rendered = page(request, "login.html",
-                        status=429 if isinstance(exc, Throttled) else 401,
-                        next=auth.safe_next(next), token=token, name=name, draft=draft,
-                        **formerrors.context(errors, [("password", "name")]))
+        rendered = login_again(request, next, name, draft,
+                               429 if isinstance(exc, Throttled) else 401, errors,
+                               [("password", "name")])
         if isinstance(exc, Throttled):
             rendered.headers["Retry-After"] = str(exc.retry_after)
         return rendered
@@ -92,6 +93,17 @@ def login(request: Request, name: Annotated[str, Form(max_length=200)] = "",
     redirect.delete_cookie(auth.pre_cookie_name(request), path="/",
                            secure=auth.https(request))
     return redirect
+
+
+def login_again(request: Request, next: str, name: str, draft: str, status: int,
+                errors: list[dict[str, Any]], shared: list[tuple[str, str]] | None = None
+                ) -> HTMLResponse:
+    """The login form again with `errors` (formerrors.context's `shared` pairs), a fresh
+    pre-session CSRF token, the name and the builder draft kept."""
+    blank = HTMLResponse("")
+    token = auth.login_token(request, blank)
+    return page(request, "login.html", status=status, next=auth.safe_next(next), token=token,
+                name=name, draft=draft, **formerrors.context(errors, shared or []))
 
 
 @router.post("/logout", include_in_schema=False)
@@ -234,8 +246,8 @@ def reset_form(request: Request, token: str = "") -> Response:
 
 @router.post("/reset-password", include_in_schema=False)
 async def reset_submit(request: Request, token: Annotated[str, Form(max_length=100)] = "",
-                       new_password: Annotated[str, Form(max_length=4096)] = "",
-                       repeat_password: Annotated[str | None, Form(max_length=4096)] = None,
+                       new_password: Annotated[str, Form()] = "",
+                       repeat_password: Annotated[str | None, Form()] = None,
                        csrf_token: Annotated[str, Form(max_length=200)] = "") -> Response:
     auth.check_login_token(request, csrf_token)
     if repeat_password is None and "repeat_password" in await request.form():
@@ -274,7 +286,7 @@ class StrictBody(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
 
-class ResetBody(StrictBody):
+class PasswordResetBody(StrictBody):
     """How long the link works: a JSON number of hours (1 minute to 7 days; 24 if left
     out). Strict like every JSON body: "24" or an unknown key is refused (422, the body's
     shape); a number out of that range is a 400 naming `hours` (accounts.store.
@@ -287,7 +299,7 @@ class ResetBody(StrictBody):
 @router.post("/api/v1/accounts/{name}/password-reset", tags=["accounts"], status_code=201,
              summary="Issue a one-time password reset link for an account (admins); using the link "
              "ends the account's sessions and revokes its API keys")
-def issue_reset(request: Request, name: str, body: ResetBody,
+def issue_reset(request: Request, name: str, body: PasswordResetBody,
                 who: Annotated[Who, Depends(auth.require_admin)],
                 _body: CheckedBody) -> JSONResponse:
     from moneytrail.accounts.store import reset_validity
@@ -318,14 +330,14 @@ def me(request: Request) -> JSONResponse:
 
 
 # -- JSON writes ---------------------------------------------------------------------------
-class AddBody(StrictBody):
+class LedgerAddBody(StrictBody):
     """A new record and why it is added."""
 
     record: dict[str, Any]              # JSON values; typed_fields checks each one
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class EditBody(StrictBody):
+class LedgerEditBody(StrictBody):
     """Changed fields, why, and the revision the editor read (stale edits are refused)."""
 
     changes: dict[str, Any]
@@ -333,7 +345,7 @@ class EditBody(StrictBody):
     expected_revision: int = Field(ge=1, le=2 ** 63 - 1)
 
 
-class RevertBody(StrictBody):
+class LedgerRevertBody(StrictBody):
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -355,11 +367,14 @@ def typed_fields(kind: str, fields: dict[str, Any], what: str,
     `central=1e400` and `central=1e-400` are on the command line."""
     from moneytrail.errors import MoneytrailError
     from moneytrail.ledger.records import KINDS
+    from moneytrail.ledger.store import check_known_fields, derived
     from moneytrail.scenarios.schema import json_type
     from moneytrail.web.query import BigNumber
 
     spec = KINDS[kind]
     fields = dict(fields)
+    # an unknown field is named as such before any value's type ({"bogus": 1})
+    check_known_fields(kind, [name for name in fields if name not in derived(kind)], what)
     for name, value in fields.items():
         if value is None:
             continue
@@ -435,7 +450,7 @@ def get_record(request: Request, kind: str, key: str) -> dict:
 
 @router.post("/api/v1/ledger/{kind}", tags=["ledger"], status_code=201,
              summary="Add a source, deal or claim (editors; API key of scope write)")
-def add_record(request: Request, kind: str, body: AddBody,
+def add_record(request: Request, kind: str, body: LedgerAddBody,
                who: Annotated[Who, Depends(auth.require_editor)],
                _body: CheckedBody) -> dict:
     ledger = request.app.state.web.ledger
@@ -448,7 +463,7 @@ def add_record(request: Request, kind: str, body: AddBody,
 
 @router.patch("/api/v1/ledger/{kind}/{key}", tags=["ledger"],
               summary="Edit a source, deal or claim (editors; quote expected_revision)")
-def edit_record(request: Request, kind: str, key: str, body: EditBody,
+def edit_record(request: Request, kind: str, key: str, body: LedgerEditBody,
                 who: Annotated[Who, Depends(auth.require_editor)],
                _body: CheckedBody) -> dict:
     ledger = request.app.state.web.ledger
@@ -462,8 +477,15 @@ def edit_record(request: Request, kind: str, key: str, body: EditBody,
 
 @router.post("/api/v1/ledger/revisions/{number}/revert", tags=["ledger"],
              summary="Revert one revision (admins)")
-def revert_revision(request: Request, number: int, body: RevertBody,
+def revert_revision(request: Request, number: str, body: LedgerRevertBody,
                     who: Annotated[Who, Depends(auth.require_admin)],
                     _body: CheckedBody) -> dict:
+    """`number`: a revision number, checked as a ledger page's `?revision=` is (a 400 in the
+    project's words naming `number` and the text, not pydantic's 422)."""
+    from moneytrail.web.views import NOT_A_REVISION, revision_param
+
+    revision = revision_param(number, "number")
+    if revision is None:                        # blank ('%20')
+        raise MoneytrailError(NOT_A_REVISION, field="number", value=number)
     ledger = request.app.state.web.ledger
-    return written(ledger.revert(number, author=who.name, reason=reason_of(body.reason)))
+    return written(ledger.revert(revision, author=who.name, reason=reason_of(body.reason)))

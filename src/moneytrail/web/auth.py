@@ -187,9 +187,14 @@ def bearer(request: Request) -> str | None:
 
 
 INVALID_KEY = ("this API key is not valid: it was revoked or never existed (or its account "
-               "is disabled); make a new one with `moneytrail users key NAME --scope read`")
-NOT_BEARER = ("send the API key as `Authorization: Bearer mt_...` (make one with "
-              "`moneytrail users key NAME --scope read`)")
+               "is disabled); make a new one with {make}")
+NOT_BEARER = "send the API key as `Authorization: Bearer mt_...` (make one with {make})"
+# the key to make: one that can do what the request asked (a write needs scope write, which
+# `users key` gives an editor or admin only: docs/security.md)
+READ_KEY = "`moneytrail users key NAME --scope read`"
+WRITE_KEY = ("`moneytrail users key NAME --scope write` (NAME an editor or admin: a read key, "
+             "or a reader's key, cannot write)")
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def invalid_key(request: Request) -> Response:
@@ -200,7 +205,8 @@ def invalid_key(request: Request) -> Response:
 
     from moneytrail.web.app import with_security_headers
 
-    detail = INVALID_KEY if bearer(request) else NOT_BEARER
+    make = READ_KEY if request.method in READ_METHODS else WRITE_KEY
+    detail = (INVALID_KEY if bearer(request) else NOT_BEARER).format(make=make)
     response = JSONResponse({"type": "about:blank", "title": "Unauthorized", "status": 401,
                              "detail": detail, "instance": request.url.path[:200]},
                             status_code=401, media_type="application/problem+json",

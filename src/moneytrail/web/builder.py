@@ -692,6 +692,10 @@ LABELS = {"id": "Short name", "title": "Title", "description": "Description",
           "spend": "Spending split", "procurement": "Suppliers",
           # kept from a plan file, not on the form
           "as_of": "As of (from the plan file)"}   # fields by their label
+# what an empty required field asks for ('Enter a year'), as the budget's 'Enter a budget'
+ENTER = {"year": "a year", "currency": "a currency", "title": "a title",
+         "buyer_region": "a buyer region", "draws": "a number of draws", "seed": "a seed",
+         "horizon_years": "a horizon in years", "spend_years": "a number of years of spending"}
 PARTS = {"low": ", Low", "central": ", Share", "high": ", High"}
 
 
@@ -786,6 +790,8 @@ def people_message(field: str | None, message: str, value: Any, row: Mapping[str
     the CLI keep their messages (this is the builder's layer only)."""
     words = names or {}
     last = (field or "").split(".")[-1]
+    if message == "Field required":     # an empty required field, worded as 'Enter a budget'
+        return f"Enter {ENTER.get(field or '', 'a value')}", None
     found = re.fullmatch(r"(?:(?:low|central|high) )?must be a share between 0 and 1"
                          r"(?:, got (\S+))?", message)
     if found:
@@ -990,7 +996,7 @@ def error_entry(exc: Any, rows: Mapping[str, Any], typed: Mapping[str, str],
     if label and not message.startswith("Enter ") \
             and not (field in BUDGET and "budget" in message.lower()):
         line = f"{label}: {message}"
-    elif label and field not in BUDGET:
+    elif label and field not in BUDGET and field not in ENTER:
         line = f"{message} ({label})"          # 'Enter a value for 'at least' (Condition 1)'
     return {"field": field, "message": sentence(field, message), "line": line,
             "value": value, "anchor": anchor}

@@ -448,7 +448,7 @@ def purge_with(request: Request, pid: int, who: Who, form: dict[str, str]) -> Re
 
 
 # -- JSON API -------------------------------------------------------------------------------
-class CreateBody(StrictBody):
+class SavedPlanCreateBody(StrictBody):
     """A plan to save: the scenario schema's mapping, a title, a description, visibility.
     The title's and description's lengths are checked by `check_lengths`, as POST
     /api/v1/runs checks a plan's (a 400 that shows the text shortened)."""
@@ -459,7 +459,7 @@ class CreateBody(StrictBody):
     plan: dict[str, Any]
 
 
-class EditBody(StrictBody):
+class SavedPlanEditBody(StrictBody):
     """Fields to change, and the revision they are based on (a stale one gets 409)."""
 
     expected_revision: int
@@ -469,7 +469,7 @@ class EditBody(StrictBody):
     plan: dict[str, Any] | None = None
 
 
-def check_lengths(body: CreateBody | EditBody) -> None:
+def check_lengths(body: SavedPlanCreateBody | SavedPlanEditBody) -> None:
     """Refuse a body whose `title` or `description` is longer than a plan's may be
     (schema.text_length_problem: MAX_TITLE, MAX_DESCRIPTION): a 400 naming the field, with
     the text shortened (text.shown_text), the words and value POST /api/v1/runs gives for a
@@ -492,7 +492,7 @@ def api_list(request: Request) -> JSONResponse:
 
 @router.post(API, tags=["saved plans"], status_code=201,
              summary="Save a plan (editors; API key of scope write)")
-def api_create(request: Request, body: CreateBody,
+def api_create(request: Request, body: SavedPlanCreateBody,
                who: Annotated[Who, Depends(auth.require_editor)],
                _body: CheckedBody) -> JSONResponse:
     check_lengths(body)
@@ -512,7 +512,7 @@ def api_get(request: Request, plan_id: str) -> JSONResponse:
 
 @router.patch(API + "/{plan_id}", tags=["saved plans"],
               summary="Change a saved plan (its owner; quote expected_revision)")
-def api_edit(request: Request, plan_id: str, body: EditBody,
+def api_edit(request: Request, plan_id: str, body: SavedPlanEditBody,
              who: Annotated[Who, Depends(auth.require_editor)],
              _body: CheckedBody) -> JSONResponse:
     check_lengths(body)

@@ -141,6 +141,10 @@ def local(url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+NOT_A_REVISION = ("not a revision number (a whole number from 1, as a page's \u201cCite as\u201d "
+                  "line gives it)")
+
+
 def revision_param(value: str | None, name: str = "revision") -> int | None:
     """The `revision` query parameter of a ledger page (or another naming a revision, such
     as the history page's `reverted`): a whole number (the revision a citation names); the
@@ -149,9 +153,7 @@ def revision_param(value: str | None, name: str = "revision") -> int | None:
     if text is None:
         return None
     if not re.fullmatch(r"[0-9]+", text):      # ASCII digits, as a citation writes it
-        raise MoneytrailError("not a revision number (a whole number from 1, as a page's "
-                              "\u201cCite as\u201d line gives it)", field=name,
-                              value=text)
+        raise MoneytrailError(NOT_A_REVISION, field=name, value=text)
     return int(text)
 
 
@@ -203,6 +205,20 @@ def text_param(name: str, value: str | None) -> str | None:
         raise MoneytrailError(f"too long (at most {MAX_PARAM} characters)", field=name,
                               value=value[:MAX_PARAM] + "\u2026")
     return value
+
+
+def search_param(name: str, value: str | None) -> str | None:
+    """A text search (`q`), as text_param reads it, refusing a control or bidi formatting
+    character (an RTL override would be put invisibly into the page's title and caption)
+    with the check plan titles get (moneytrail.text.text_problem): a MoneytrailError naming
+    `name`."""
+    from moneytrail.text import text_problem
+
+    text = text_param(name, value)
+    problem = text_problem(text)
+    if problem:
+        raise MoneytrailError(problem, field=name, value=text)
+    return text
 
 
 def year_param(value: str | None) -> int | None:
@@ -280,7 +296,7 @@ def deals_view(state: WebState, url: str, *, region: str | None = None,
     filters = {"region": region and canonical("region", region,
                                               known_regions(state.ledger.tables())),
                "sector": sector and canonical("sector", sector, SECTORS),
-               "year": year_param(year), "search": text_param("q", q)}
+               "year": year_param(year), "search": search_param("q", q)}
     kind = choice_param("kind", kind, DEAL_KINDS)
     options = ledger_options(currency, price_year)
     listing = state.ledger.list(**filters, **options)
