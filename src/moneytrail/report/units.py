@@ -5,8 +5,10 @@ figure prints the same way in all three (issue 14: jobs and CO2 printed alike ev
 Units are those of `service.result` columns: `share` (0-1), `probability`, `points` (HHI
 points), `t CO2e`, `FTE` (jobs at one time), `FTE-years` (jobs x years), a currency code
 (`EUR`, `USD`, ...), `<FTE|FTE-years|t CO2e> per <CUR> million` (per million of a currency
-spent), anything else a plain number. Missing or non-finite values print as an en dash. No
-scientific notation: large values get a size word (k, m, bn, tn) and tonnes of CO2e a prefix
+spent), anything else a plain number. Missing or non-finite values print as an en dash; an
+amount of money that is not zero but below a millionth of a unit as 'under EUR 0.000001'
+(never hundreds of zeros), a share below 0.001 % as '<0.001 %'. No scientific notation:
+large values get a size word (k, m, bn, tn) and tonnes of CO2e a prefix
 (t, kt, Mt); only compute in FLOP (a count far beyond any size word: '2.42e28 FLOP') and
 an amount of money beyond any budget a plan may hold (`beyond_budgets`, a typo such as
 1e300) are written in exponent form, so each stays one short line. An
