@@ -3,11 +3,15 @@
 Rules act on the supplier shares the plan buys at (the market's, or the plan's own
 `procurement` override), category by category:
 
-1. **European preference** (`eu_weight` >= 1): shares of suppliers owned in an EU member state
-   (or the EU aggregate) are multiplied by the weight, then the category is renormalised. A
-   weight of 2 means an EU supplier wins twice its market share relative to the others, as a
-   price preference in a tender would tilt awards; it cannot create EU supply where the market
-   has none.
+1. **European preference** (`eu_weight` from 1 to MAX_EU_WEIGHT): shares of suppliers owned in
+   an EU member state (or the EU aggregate) are multiplied by the weight, then the category is
+   renormalised. A weight of 2 means an EU supplier wins twice its market share relative to the
+   others, as a price preference in a tender would tilt awards; it cannot create EU supply
+   where the market has none. A weight of 100 already lets an EU supplier with 1 % of a market
+   take about half of it; a larger one is no longer a preference but an EU-only rule, which
+   leaves the other suppliers' shares far below what the data tell apart (a weight of 1e308
+   left them with some 300 zeros after the decimal point), so weights above MAX_EU_WEIGHT are
+   refused.
 2. **Cap on any supplier's share** (`cap` in (0, 1]): a firm above the cap is held at it and
    the excess goes to the others in proportion to their shares, repeated until none is above
    (water-filling). Aggregate sectors (EU construction, rest of the world) stand for many
@@ -49,6 +53,12 @@ from moneytrail.scenarios.schema import Interval, Plan
 if TYPE_CHECKING:
     from moneytrail.analysis.metrics import Evaluation
 
+# the largest EU preference weight a rule takes (see the module docstring): at 100 an EU
+# supplier with 1 % of a market wins about half of it; beyond, it is an EU-only rule
+MAX_EU_WEIGHT = 100.0
+EU_WEIGHT_WHY = (f"at {MAX_EU_WEIGHT:g} an EU supplier with 1 % of a market already wins about "
+                 "half of it; a larger weight is an EU-only rule, not a preference")
+
 # (row label, metric of analysis.metrics.Evaluation, unit)
 METRICS: list[tuple[str, str, str]] = [
     ("Economic profit (rent), share of the plan", "rent_share", "share"),
@@ -64,8 +74,8 @@ METRICS: list[tuple[str, str, str]] = [
 @dataclass(frozen=True)
 class ProcurementRules:
     """Procurement rules: `cap` on any one supplier's share of a category (None: no cap),
-    `eu_weight` (>= 1) multiplying EU-owned suppliers' shares, `categories` ruled (empty:
-    every category the plan buys)."""
+    `eu_weight` (1 to MAX_EU_WEIGHT) multiplying EU-owned suppliers' shares, `categories`
+    ruled (empty: every category the plan buys)."""
 
     cap: float | None = None
     eu_weight: float = 1.0
@@ -76,8 +86,9 @@ class ProcurementRules:
             raise ScenarioError("the supplier cap must be a share in (0, 1]", field="cap",
                                 value=self.cap)
         if isinstance(self.eu_weight, bool) or not np.isfinite(self.eu_weight) \
-                or self.eu_weight < 1:
-            raise ScenarioError("the EU preference weight must be a number >= 1 (1: none)",
+                or not 1 <= self.eu_weight <= MAX_EU_WEIGHT:
+            raise ScenarioError(f"the EU preference weight must be a number from 1 (none) to "
+                                f"{MAX_EU_WEIGHT:g} ({EU_WEIGHT_WHY})",
                                 field="eu_weight", value=self.eu_weight)
         if self.cap is None and self.eu_weight == 1:
             raise ScenarioError("procurement rules need a cap or an EU preference weight > 1",

@@ -157,8 +157,8 @@ def compare(
                                               "share of a category (default: the data's "
                                               "single-supplier threshold, 0.5)")] = None,
     eu_weight: Annotated[float | None, typer.Option(help="procurement rule: weight on EU "
-                                                    "suppliers' shares (default 2; 1: "
-                                                    "none)")] = None,
+                                                    "suppliers' shares, 1 to 100 (default "
+                                                    "2; 1: none)")] = None,
     procurement: Annotated[bool, typer.Option(help="show the plans under procurement "
                                               "rules")] = True,
 ) -> None:

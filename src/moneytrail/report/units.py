@@ -5,8 +5,10 @@ figure prints the same way in all three (issue 14: jobs and CO2 printed alike ev
 Units are those of `service.result` columns: `share` (0-1), `probability`, `points` (HHI
 points), `t CO2e`, `FTE` (jobs at one time), `FTE-years` (jobs x years), a currency code
 (`EUR`, `USD`, ...), `<FTE|FTE-years|t CO2e> per <CUR> million` (per million of a currency
-spent), anything else a plain number. Missing or non-finite values print as an en dash. No
-scientific notation: large values get a size word (k, m, bn, tn) and tonnes of CO2e a prefix
+spent), anything else a plain number. Missing or non-finite values print as an en dash; an
+amount of money that is not zero but below a millionth of a unit as 'under EUR 0.000001'
+(never hundreds of zeros), a share below 0.001 % as '<0.001 %'. No scientific notation:
+large values get a size word (k, m, bn, tn) and tonnes of CO2e a prefix
 (t, kt, Mt); only compute in FLOP (a count far beyond any size word: '2.42e28 FLOP') and
 an amount of money beyond any budget a plan may hold (`beyond_budgets`, a typo such as
 1e300) are written in exponent form, so each stays one short line. An
@@ -102,12 +104,19 @@ def percent(value: Any) -> str:
     printed beside it must not lose a digit the amount keeps, or the reader cannot check
     one against the other (1.25 % of EUR 20 bn printed as '1.2 %' beside 'EUR 250.00 m').
     A share that is not zero but would print as 0.000 % is '<0.001 %' (or '>-0.001 %'), so
-    it is not mistaken for a true zero ('0.0 %')."""
+    it is not mistaken for a true zero ('0.0 %'). A ratio of 10 or more (a deal committed
+    15 times what was announced) prints in whole percents with thousands separators,
+    '1,500 %', '1,500,000,000,000,000 %' (from a thousand tn percent on in three significant
+    digits, as `number` writes them out: no float noise), never '1500000000000000.0 %'."""
     if not finite(value):
         return MISSING
     number = 100 * float(value)
     if number != 0 and abs(number) < 0.0005:
         return "<0.001 %" if number > 0 else ">-0.001 %"
+    if abs(number) >= 1e15:
+        return f"{Decimal(f'{number:.3g}'):z,f} %"
+    if abs(round(number, 1)) >= 1000:
+        return f"{number:z,.0f} %"
     return f"{number:z.{percent_digits(number)}f} %"
 
 
@@ -140,6 +149,11 @@ DIFFERENCE_NOISE = 1e-9
 # for shares, points and other units (a real difference of shares is far larger: 0.01
 # points are 1e-4)
 MONEY_NOISE_FLOOR = 1e-6
+# ... which is also the smallest amount `money` prints in digits (two significant digits:
+# 'EUR 0.0000010', seven decimals at most); a smaller one that is not zero is 'under EUR
+# 0.000001' (`below_money_floor`)
+MONEY_FLOOR_TEXT = f"{MONEY_NOISE_FLOOR:.6f}"
+MONEY_MAX_DECIMALS = 1 - math.floor(math.log10(MONEY_NOISE_FLOOR))      # 7
 NOISE_FLOOR = 1e-12
 
 
@@ -194,16 +208,30 @@ def beyond_budgets(amount: float, *, exact: bool = False) -> str | None:
     return repr(float(amount)) if exact else f"{float(amount):.3g}"
 
 
+def below_money_floor(amount: float, currency: str = "") -> str | None:
+    """An amount that is not zero but smaller than MONEY_NOISE_FLOOR (a millionth of a unit of
+    its currency) in words, 'under EUR 0.000001' ('above EUR -0.000001' below zero), as
+    `percent` writes '<0.001 %': two significant digits of 6.1e-305 were 305 decimals, a line
+    longer than any page or chart label; None for other amounts."""
+    if amount == 0 or abs(amount) >= MONEY_NOISE_FLOOR:
+        return None
+    words, floor = ("under", MONEY_FLOOR_TEXT) if amount > 0 else ("above", "-" + MONEY_FLOOR_TEXT)
+    return f"{words} {currency} {floor}" if currency else f"{words} {floor}"
+
+
 def money(amount: Any, currency: str = "") -> str:
     """'EUR 6.25 bn' style; whole units below a million ('EUR 12', 'EUR 12,290'), cents below
-    one unit ('EUR 0.40', not 'EUR 0'), and two significant digits below one cent ('EUR 0.0038'), so
-    a small amount that is not zero never prints as zero; an amount beyond any budget
-    (`beyond_budgets`) as 'EUR 1e+300'."""
+    one unit ('EUR 0.40', not 'EUR 0'), and two significant digits below one cent ('EUR 0.0038',
+    'EUR 0.0000038'), so a small amount that is not zero never prints as zero; below a
+    millionth of a unit 'under EUR 0.000001' (`below_money_floor`), at most seven decimals;
+    an amount beyond any budget (`beyond_budgets`) as 'EUR 1e+300'."""
     if not finite(amount):
         return MISSING
     amount = float(amount)
     if (huge := beyond_budgets(amount)) is not None:
         return f"{currency} {huge}".strip()
+    if (tiny := below_money_floor(amount, currency)) is not None:
+        return tiny
     for size, suffix in MONEY_SIZES:
         if abs(amount) >= size:
             return f"{currency} {amount / size:z,.2f} {suffix}".strip()
@@ -481,7 +509,9 @@ def range_scale(low: float, high: float, like: float | None = None) -> tuple[flo
     if size == 1 and any(v != 0 and round(abs(v)) < 1 for v in (low, high, ref)):
         # cents below one unit, as `money` ('EUR 0.30–0.46', never 'EUR 0'); two
         # significant digits of a scale below one cent ('EUR 0.0031–0.0053')
-        digits = max(2, 1 - math.floor(math.log10(ref))) if 0 < ref < 0.01 else 2
+        # (seven decimals at most: a smaller scale prints 'under EUR 0.000001', `money_range`)
+        digits = min(MONEY_MAX_DECIMALS, max(2, 1 - math.floor(math.log10(ref)))) \
+            if 0 < ref < 0.01 else 2
     if size > 1 and f"{low / size:z,.2f}" == f"{high / size:z,.2f}" \
             and f"{low / size:z,.3f}" != f"{high / size:z,.3f}":
         digits = 3
@@ -498,6 +528,9 @@ def money_range(low: Any, high: Any, currency: str = "", like: Any = None) -> st
     if beyond_budgets(max(abs(low), abs(high))) is not None:     # 'EUR 1e+300–2e+300'
         a, b = f"{low:.3g}", f"{high:.3g}"
         return f"{currency} {a if a == b else f'{a}–{b}'}".strip()
+    if max(abs(low), abs(high)) < MONEY_NOISE_FLOOR:     # both ends below a millionth
+        a, b = money(low, currency), money(high, currency)
+        return a if a == b else f"{a} – {b}"
     ref = shown_scale(float(like), low, high) if finite(like) else None
     size, suffix, digits = range_scale(low, high, ref)
     return f"{currency} {ends(low / size, high / size, digits)}{suffix}".strip()
@@ -508,7 +541,8 @@ def money_in_range(value: Any, low: Any, high: Any, currency: str = "") -> str:
     '1.47–1.49 tn' (never '1.5 tn', which would fall outside it); `money` when an end is
     missing."""
     if not (finite(value) and finite(low) and finite(high)) \
-            or beyond_budgets(max(abs(float(low)), abs(float(high)))) is not None:
+            or beyond_budgets(max(abs(float(low)), abs(float(high)))) is not None \
+            or max(abs(float(low)), abs(float(high))) < MONEY_NOISE_FLOOR:
         return money(value, currency)
     size, suffix, digits = range_scale(float(low), float(high))
     return f"{currency} {float(value) / size:z,.{digits}f}{suffix}".strip()

@@ -126,14 +126,22 @@ def given(value: Any, default: Any = "") -> Any:
 Names = Mapping[str, Mapping[str, str]]     # selector -> id -> display name (`target_names`)
 
 
+SHARE_DECIMALS = 12      # a share field's most decimals: within own_row's abs_tol (1e-12)
+
+
 def shown_share(value: Any) -> Any:
     """A share as the form shows it: at most 10 significant digits (0.2, not
-    0.1999999999999999, the float noise of a rule's arithmetic), in plain digits (0.0000001,
-    not 1e-07: `digits`); other values as they are. The rounding stays far inside the
-    schema's SHARE_TOLERANCE and `own_row`'s comparison with the numbers a row's source or
-    rule gave, so the row keeps its label and note."""
+    0.1999999999999999, the float noise of a rule's arithmetic) and SHARE_DECIMALS decimals
+    (6.1e-310, a rule's share of a non-EU firm under a huge EU weight, is 0, not 300 zeros
+    and 0006097560976), in plain digits (0.0000001, not 1e-07: `digits`); other values as
+    they are. The rounding stays far inside the schema's SHARE_TOLERANCE and `own_row`'s
+    comparison with the numbers a row's source or rule gave, so the row keeps its label and
+    note."""
     if isinstance(value, float) and math.isfinite(value):
-        return digits(float(f"{value:.10g}"))
+        if value == 0:
+            return digits(value)
+        places = min(SHARE_DECIMALS, 9 - math.floor(math.log10(abs(value))))
+        return digits(round(value, places) + 0.0)       # + 0.0: -0.0 prints as 0
     return shown_number(value)
 
 
@@ -1297,11 +1305,13 @@ def read_rules(inputs: Mapping[str, Any], spend: list[str]
                ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The rules of `rules_inputs` as service.tasks.procured_shares takes them (`cap` a share
     or None for the default, `eu_weight` or None for the default, `categories`), and the
-    problems in the builder's words (`rules_error`); `spend`: the draft's categories. The
+    problems in the builder's words (`rules_error`: a weight outside 1 to
+    analysis.procurement.MAX_EU_WEIGHT too); `spend`: the draft's categories. The
     cap reads as the builder's share fields do: a bare number below 1 is a fraction ('0.5':
     0.5), a percent sign or a bare number above 1 a percent ('50', '50 %': 0.5); a bare '1'
     (1 % or 100 %?), values outside (0 %, 100 %] and a decimal comma ('0,5', with
     read_number's advice) are refused."""
+    from moneytrail.analysis.procurement import EU_WEIGHT_WHY, MAX_EU_WEIGHT
     from moneytrail.web.numbers import NumberTextError, read_number
 
     errors: list[dict[str, Any]] = []
@@ -1339,10 +1349,14 @@ def read_rules(inputs: Mapping[str, Any], spend: list[str]
         if weight is not None and weight < 1:
             errors.append(rules_error("f-rules_weight", "write a number of 1 or more (1: no "
                                       "preference), e.g. 2", inputs.get("weight")))
+        elif weight is not None and weight > MAX_EU_WEIGHT:
+            errors.append(rules_error("f-rules_weight", f"write a number of at most "
+                                      f"{MAX_EU_WEIGHT:g} ({EU_WEIGHT_WHY}), e.g. 2",
+                                      inputs.get("weight")))
         out["eu_weight"] = weight
     except ValueError as exc:
         errors.append(rules_error("f-rules_weight", str(exc) if isinstance(exc, NumberTextError)
-                                  else "write a number of 1 or more, such as 2",
+                                  else f"write a number from 1 to {MAX_EU_WEIGHT:g}, such as 2",
                                   inputs.get("weight")))
     categories = [c for c in inputs.get("categories") or [] if isinstance(c, str)]
     missing = [c for c in categories if c not in spend]

@@ -1152,6 +1152,7 @@ def rules_view(request: Request, state: dict[str, Any], spend: list[str],
     """The builder's procurement-rules part: its inputs (as typed, else the defaults of
     `compare`: service.tasks.default_procurement), their errors, and the sentences saying
     what the last "Apply" did (categories named only when the data know them)."""
+    from moneytrail.analysis.procurement import MAX_EU_WEIGHT
     from moneytrail.service.tasks import default_procurement, procurement_rules
 
     ws = request.app.state.workspace
@@ -1161,6 +1162,7 @@ def rules_view(request: Request, state: dict[str, Any], spend: list[str],
         "cap": text["cap"] or f"{100 * default.cap:g} %",
         "weight": text["weight"] or f"{default.eu_weight:g}",
         "default_cap": f"{100 * default.cap:g} %", "default_weight": f"{default.eu_weight:g}",
+        "max_weight": f"{MAX_EU_WEIGHT:g}",
         "categories": [c for c in state.get("categories") or [] if c in spend],
         "errors": [], "lines": [], "blocked": bool(state.get("blocked"))}
     if not state:
