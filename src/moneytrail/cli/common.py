@@ -58,10 +58,15 @@ def one_line_helps(app: typer.Typer) -> None:
 def make_console(stderr: bool = False) -> Console:
     """A rich console on stdout (or stderr): the terminal's width on a terminal, no width
     limit (PIPE_WIDTH) when the stream is a pipe or a file, unless MONEYTRAIL_WIDTH says a
-    width (`pipe_width`)."""
+    width (`pipe_width`). It reads no rich markup and no emoji codes: what it prints is text
+    from data and files (a plan's title, an error's value, a ledger note), shown as written
+    (`[bold]`, `[link=...]` and `:x:` too); a line the code colours passes `markup=True`
+    with its data escaped (rich.markup.escape), a table cell is a Text
+    (report.plain.DataTable)."""
     stream = sys.stderr if stderr else sys.stdout
     tty = hasattr(stream, "isatty") and stream.isatty()
-    return Console(stderr=stderr, width=None if tty else pipe_width(os.environ))
+    return Console(stderr=stderr, width=None if tty else pipe_width(os.environ),
+                   markup=False, emoji=False)
 
 
 console = make_console()
@@ -192,7 +197,8 @@ def progress_bar(label: str, total: int) -> Iterator[Callable[[int, int], None]]
     """A progress callback drawing a bar on stderr for work over a few thousand draws."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    with Progress(TextColumn(label), BarColumn(), TextColumn("{task.completed:,}/{task.total:,}"),
+    with Progress(TextColumn(label.replace("{", "{{").replace("}", "}}"), markup=False),
+                  BarColumn(), TextColumn("{task.completed:,}/{task.total:,}"),
                   TimeRemainingColumn(), console=err, transient=True,
                   disable=total < 5000 or not err.is_terminal) as bar:
         task = bar.add_task(label, total=total)
@@ -227,7 +233,8 @@ def print_error(exc: MoneytrailError) -> None:
     """One line on stderr: `error: <file>, field '<f>', value '<v>': <what is wrong>`."""
     from rich.markup import escape
 
-    err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
+    err.print(f"[red]error:[/red] {escape(str(exc))}", markup=True, highlight=False,
+              soft_wrap=True)
 
 
 def usage_error(exc: Exception, args: Sequence[str]) -> MoneytrailError:

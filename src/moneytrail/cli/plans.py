@@ -65,7 +65,7 @@ def print_warnings(warnings: list[dict], currency: str) -> None:
 
     for row in warnings:
         err.print(f"[yellow]warning[/yellow] {escape(oversized_sentence(row, currency))}",
-                  highlight=False, soft_wrap=True)
+                  markup=True, highlight=False, soft_wrap=True)
 
 
 def check_by(by: list[str]) -> list[str]:
@@ -460,10 +460,15 @@ def validate(
             plan = validate_plan(ws, plan)
             prices = price_year_note(ws, plan)
             warnings = plan_warnings(ws, plan)
-        console.print(f"[green]ok[/green] {path}: valid scenario for the {plan.year} data"
-                      + (f" ({prices})" if prices else ""), highlight=False)
+        from rich.markup import escape
+
+        console.print(f"[green]ok[/green] {escape(str(path))}: valid scenario for the "
+                      f"{plan.year} data" + (f" ({escape(prices)})" if prices else ""),
+                      markup=True, highlight=False)
         print_warnings(warnings, plan.currency)
         return
+    from rich.markup import escape  # a problem quotes the data: shown as written
+
     from moneytrail.data.package import open_package
     from moneytrail.data.validate import (
         footprint_gaps,
@@ -475,27 +480,30 @@ def validate(
     package = open_package(path)
     problems = package_problems(package.root)
     for problem in problems:
-        err.print(f"[red]error[/red] {problem}", highlight=False, soft_wrap=True)
+        err.print(f"[red]error[/red] {escape(str(problem))}", markup=True, highlight=False,
+                  soft_wrap=True)
     if problems:
         err.print(f"{len(problems)} problem(s) in {package.root}")
         raise typer.Exit(2)
     for warning in interval_warnings(package.root) + footprint_gaps(package.root):
-        err.print(f"[yellow]warning[/yellow] {warning}", highlight=False, soft_wrap=True)
+        err.print(f"[yellow]warning[/yellow] {escape(str(warning))}", markup=True,
+                  highlight=False, soft_wrap=True)
     shared = shared_url_warnings(package.root)      # allowed: listed, never an error
     for note in shared if summary else []:
-        err.print(f"[cyan]note[/cyan] {note}", highlight=False, soft_wrap=True)
+        err.print(f"[cyan]note[/cyan] {escape(str(note))}", markup=True, highlight=False,
+                  soft_wrap=True)
     if shared and not summary:
         err.print(f"[cyan]note[/cyan] {len(shared)} document(s) recorded under more than one "
                   "source id (allowed; their source pages link them; `validate --summary` "
-                  "lists them)", highlight=False, soft_wrap=True)
-    console.print(f"[green]ok[/green] {package.root}: data package {package.name} "
-                  f"{package.version} is valid")
+                  "lists them)", markup=True, highlight=False, soft_wrap=True)
+    console.print(f"[green]ok[/green] {escape(str(package.root))}: data package "
+                  f"{escape(str(package.name))} {escape(str(package.version))} is valid",
+                  markup=True)
     if summary:
-        from rich.table import Table
-
         from moneytrail.data.summary import targets
+        from moneytrail.report.plain import DataTable, plain
 
-        table = Table(title="Data-quality targets (issue 10)", title_justify="left",
+        table = DataTable(title="Data-quality targets (issue 10)", title_justify="left",
                       show_lines=True)
         for column in ("target", "value", "goal", "met", "detail"):
             table.add_column(column, overflow="fold")
@@ -504,8 +512,8 @@ def validate(
                 f"{target.value:g}"
             goal = f"<= {100 * target.target:.0f} %" if target.unit == "share" else \
                 f"<= {target.target:g}"
-            table.add_row(target.name, value, goal, "[green]yes[/]" if target.met else
-                          "[red]no[/]", target.detail)
+            table.add_row(target.name, value, goal, plain("yes", "green") if target.met else
+                          plain("no", "red"), target.detail)
         console.print(table)
 
 
@@ -527,9 +535,9 @@ def bench(
     import json
 
     import pandas as pd
-    from rich.table import Table
 
     from moneytrail.bench import SECTIONS, bench_sections, check_sections
+    from moneytrail.report.plain import DataTable
     from moneytrail.report.terminal import check_format
 
     check_format(fmt)
@@ -548,7 +556,7 @@ def bench(
               .to_csv(index=False), end="")
         return
     for title, rows in sections.items():      # one column per case: fits a terminal
-        table = Table(title=title, title_justify="left")
+        table = DataTable(title=title, title_justify="left")
         table.add_column("case")
         for row in rows:
             table.add_column(str(row["case"]), justify="right", overflow="fold")

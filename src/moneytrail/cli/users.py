@@ -194,11 +194,10 @@ def list_(fmt: Annotated[str, typer.Option("--format", "-f", help="table or json
     if fmt == "json":
         print(json.dumps(rows, indent=2))
         return
-    from rich.table import Table
-
+    from moneytrail.report.plain import DataTable
     from moneytrail.report.units import stored_time
 
-    table = Table("name", "role", "disabled", "created", "sessions", "API keys")
+    table = DataTable("name", "role", "disabled", "created", "sessions", "API keys")
     for row in rows:
         table.add_row(row["name"], row["role"], "yes" if row["disabled"] else "",
                       stored_time(row["created_at"]), str(row["sessions"]),
@@ -232,16 +231,13 @@ def history(name: Annotated[str | None, typer.Argument(help="one account (defaul
     else:
         import datetime as dt
 
-        from rich.table import Table
-        from rich.text import Text
-
         from moneytrail.accounts.store import utc_text
+        from moneytrail.report.plain import DataTable
 
-        table = Table("time (UTC)", "account", "event", "details", "by")
-        for row in rows:            # as Text: a `[` in $USER is shown, never read as markup
+        table = DataTable("time (UTC)", "account", "event", "details", "by")
+        for row in rows:            # text (DataTable): a `[` in $USER is shown, never markup
             table.add_row(utc_text(dt.datetime.fromisoformat(row["time"])).removesuffix(" UTC"),
-                          row["account"], row["kind"], Text(row["details"]),
-                          Text(row["actor"]))
+                          row["account"], row["kind"], row["details"], row["actor"])
         console.print(table, highlight=False)
     console.print(where, highlight=False, markup=False, soft_wrap=True)
 

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from moneytrail.ledger.errors import LedgerError
 from moneytrail.report import units
+from moneytrail.report.plain import DataTable
 from moneytrail.service.result import frame_csv
 
 FORMATS = ("table", "csv", "json")
@@ -66,9 +67,10 @@ def cell(column: str, value: object, currency: str = "") -> str:
 def rich_table(frame: pd.DataFrame, title: str | None = None,
                caption: str | None = None, currency: str = "") -> Table:
     """A frame as a rich table; amount columns print in `currency` (else the frame's own
-    `currency` column, when it has one)."""
+    `currency` column, when it has one). Its text is data, shown as written (DataTable: a
+    note's `[red]` or `:x:` is neither a style nor an emoji)."""
     currency = currency or currency_of(frame)
-    table = Table(title=title, caption=caption, title_justify="left", caption_justify="left")
+    table = DataTable(title=title, caption=caption, title_justify="left", caption_justify="left")
     for column in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[column])
         table.add_column(str(column), justify="right" if numeric else "left",
@@ -127,10 +129,7 @@ def history_caption(history: pd.DataFrame, kind: str | None, key: str | None,
             "'ledger edit --revision' wants a record's revision, the number of its latest "
             "change")
     if kind and key and not history.empty:
-        from rich.markup import escape  # the caption is rich markup; a key is text
-
-        mine = int(history["revision"].max())
-        kind, key = escape(kind), escape(key)
+        mine = int(history["revision"].max())    # the caption is text (DataTable), as written
         return (f"{said}: {kind} '{key}' is at record revision {mine} (its newest row), so "
                 f"'ledger edit {kind} {key} --revision {mine} ...'.")
     return f"{said}: the newest row of 'ledger history KIND KEY'."

@@ -17,12 +17,14 @@ import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from moneytrail.engine.dimensions import OWNERSHIP_NOTE, OWNERSHIP_TITLE
 from moneytrail.engine.evidence import LABELS, OWN
 from moneytrail.errors import MoneytrailError
 from moneytrail.report import units
 from moneytrail.report.evidence import OWN_INPUT_WORDS
+from moneytrail.report.plain import DataTable, plain
 from moneytrail.report.units import (
     MISSING,
     finite,
@@ -203,7 +205,7 @@ def breakdown_table(table: Table, entities: dict[str, str] | None = None,
         caption = " ".join(n for n in [caption, *notes] if n)
     # runs stored before said "where it accrues": every run says what the view counts
     title = OWNERSHIP_TITLE if table.name == "owner_country" else table.title
-    out = RichTable(title=title, title_justify="left", caption=caption or None,
+    out = DataTable(title=title, title_justify="left", caption=caption or None,
                     caption_justify="left")    # the note says what is not counted
     out.add_column(table.index[0] if table.index else "", style="bold", overflow="fold")
     # figures fold onto a second line in a narrow window, never cut ("2,859…" lost digits)
@@ -250,7 +252,7 @@ def evidence_table(table: Table, entities: dict[str, str] | None = None) -> Rich
     currency = table.unit("amount_mean")
     labels = [name for name in LABELS          # a run stored before own_input: none
               if f"{name}_mean" in frame.columns and (frame[f"{name}_mean"] > 0).any()]
-    out = RichTable(title=table.title, title_justify="left", caption=table.note or None,
+    out = DataTable(title=table.title, title_justify="left", caption=table.note or None,
                     caption_justify="left")
     out.add_column("figure", style="bold", overflow="fold")
     out.add_column("amount (mean)", justify="right", overflow="fold")
@@ -287,7 +289,7 @@ def side_by_side(table: Table) -> RichTable:
     from moneytrail.analysis.scorecard import missing_said
 
     frame = table.frame()
-    out = RichTable(title=table.title, title_justify="left", caption=table.note or None,
+    out = DataTable(title=table.title, title_justify="left", caption=table.note or None,
                     caption_justify="left")
     out.add_column(table.index[0] if table.index else "", style="bold", overflow="fold")
     plans = plans_of(table)
@@ -348,7 +350,7 @@ def generic_table(table: Table, entities: dict[str, str] | None = None) -> RichT
     if dropped:
         note = (f"{note} " if note else "") + (f"Not shown here: {', '.join(dropped)} "
                                                "(--format csv or json has every column).")
-    out = RichTable(title=table.title, title_justify="left", caption=note or None,
+    out = DataTable(title=table.title, title_justify="left", caption=note or None,
                     caption_justify="left")
     for kind, name, unit in shown:
         if kind == "stat":
@@ -387,8 +389,9 @@ VERDICT_COLOURS = {"supported": "green", "contradicted": "red", "uncertain": "ye
 WEAK_BASIS_COLOUR = "dark_orange"
 
 
-def coloured(verdict: str) -> str:
-    return f"[{VERDICT_COLOURS.get(verdict, 'white')}]{verdict}[/]"
+def coloured(verdict: str) -> Text:
+    """A verdict in its colour (a table cell)."""
+    return plain(verdict, VERDICT_COLOURS.get(verdict, "white"))
 
 
 def claims_table(table: Table) -> RichTable:
@@ -397,10 +400,8 @@ def claims_table(table: Table) -> RichTable:
     per case, each with its own evidence weight; any other verdict with its combining rule),
     then each check with its case, bound, figure, P(holds), its own verdict and sources."""
     frame = table.frame()
-    out = RichTable(title=table.title, title_justify="left", show_lines=True,
+    out = DataTable(title=table.title, title_justify="left", show_lines=True,
                     caption=table.note or None, caption_justify="left")   # e.g. too few draws
-    from rich.markup import escape
-
     from moneytrail.analysis.verdicts import CASES_WEIGHT_WORDS, weak_basis_key
     from moneytrail.report.evidence import row_weight
 
@@ -417,7 +418,7 @@ def claims_table(table: Table) -> RichTable:
     for row in records:
         first = row["claim"] != previous
         previous = row["claim"]
-        claim_cell = ""
+        claim_cell = Text()
         if first:
             claim_cell = claim_verdict_cell(row, [r for r in records
                                                   if r["claim"] == row["claim"]], weak_shown)
@@ -431,12 +432,12 @@ def claims_table(table: Table) -> RichTable:
             bound = str(row["bound"])                     # runs stored before it: "min 0.5"
         check = f"{row['check']} ({bound})" + (f"\nif {when}" if when else "")
         own = str(row.get("check_verdict", row["verdict"]))
-        # data, not rich markup: a note's "[1]" or a claim's "[red]" is printed as written
-        note = (escape(str(row.get("note") or "")) if first else "",) if noted else ()
-        out.add_row(escape(str(row["text"])) if first else "", claim_cell, *note,
-                    escape(check), escape(str(row["figure"])),
+        # data, not rich markup (DataTable): a note's "[1]" or a claim's "[red]" as written
+        note = (str(row.get("note") or "") if first else "",) if noted else ()
+        out.add_row(str(row["text"]) if first else "", claim_cell, *note,
+                    check, str(row["figure"]),
                     p_holds_text(row["p_holds"]), coloured(own),
-                    *((row_weight(row),) if weighted else ()), escape(str(row["sources"])))
+                    *((row_weight(row),) if weighted else ()), str(row["sources"]))
     if weak_shown:
         key = weak_basis_key(weak_shown)
         out.caption = f"{out.caption}\n{key}" if out.caption else key
@@ -444,36 +445,34 @@ def claims_table(table: Table) -> RichTable:
 
 
 def claim_verdict_cell(row: dict[str, Any], rows: list[dict[str, Any]],
-                       weak_shown: list[str]) -> str:
-    """A claim's verdict cell (rich markup): its verdict in one line as its badge says it
-    (analysis.verdicts.summary_pieces of `row`, its first check row, and `rows`, all its
-    check rows: a conditional claim's verdict per case, each case's verdict in its own
-    colour, on weak evidence in WEAK_BASIS_COLOUR), then, for a verdict that is not
+                       weak_shown: list[str]) -> Text:
+    """A claim's verdict cell (a Text: its data as written): its verdict in one line as its
+    badge says it (analysis.verdicts.summary_pieces of `row`, its first check row, and
+    `rows`, all its check rows: a conditional claim's verdict per case, each case's verdict
+    in its own colour, on weak evidence in WEAK_BASIS_COLOUR), then, for a verdict that is not
     conditional, its combining rule ('(all checks must hold)'). A verdict withheld (too few
     draws) says why instead (`verdict_text`). Appends to `weak_shown` each verdict the cell
     says on weak evidence, once (for the key under the table)."""
-    from rich.markup import escape
-
     from moneytrail.analysis.claims import WITHHELD  # no verdict: too few draws
     from moneytrail.analysis.verdicts import rule_words, summary_pieces
 
     verdict = str(row["verdict"])
     if verdict == WITHHELD:
-        return f"{coloured(verdict)}\n{escape(str(row.get('verdict_text', '')))}"
-    said = []
+        return Text.assemble(coloured(verdict), "\n", str(row.get("verdict_text", "")))
+    said = Text()
     for text, own, weak in summary_pieces(verdict, row.get("claim_assumption_or_weak_p50"),
                                           rows):
         if not own:
-            said.append(escape(text))
+            said.append(text)
             continue
         if weak and own not in weak_shown:
             weak_shown.append(own)
         colour = WEAK_BASIS_COLOUR if weak else VERDICT_COLOURS.get(own, "white")
-        said.append(f"[{colour}]{escape(text)}[/]")
+        said.append(text, style=colour)
     if verdict == "conditional":        # its cases say it is answered case by case
-        return "".join(said)
+        return said
     rule = rule_words(verdict, row.get("verdict_text"), row.get("combine"))
-    return "".join(said) + f"\n({rule})"
+    return said.append(f"\n({rule})")
 
 
 # -- market power (analysis.market_power, analysis.procurement) -------------------------------
@@ -484,7 +483,7 @@ def rent_recipients_table(table: Table, entities: dict[str, str] | None = None) 
     rent in the row's own `unit` when the table has one (plans side by side; a `currency`
     column in runs stored before), else in the table's unit."""
     frame = table.frame().reset_index()
-    out = RichTable(title=table.title, title_justify="left", caption=table.note or None,
+    out = DataTable(title=table.title, title_justify="left", caption=table.note or None,
                     caption_justify="left", show_lines=True)
     has_plan = "plan" in frame.columns
     heads = (["plan"] if has_plan else []) + [
@@ -519,7 +518,7 @@ def procurement_table(table: Table) -> RichTable:
     """A plan and the same plan under procurement rules: each metric's median (90 % interval)
     before, after and the per-draw change."""
     frame = table.frame().reset_index()
-    out = RichTable(title=table.title, title_justify="left", caption=table.note or None,
+    out = DataTable(title=table.title, title_justify="left", caption=table.note or None,
                     caption_justify="left")
     has_plan = "plan" in frame.columns
     for head in (["plan"] if has_plan else []) + ["metric", "as planned", "under the rules",
@@ -556,7 +555,7 @@ def sensitivity_table(table: Table, entities: dict[str, str] | None = None,
     )
 
     title = readable_title(table.title, entities, countries)
-    out = RichTable(title=title, title_justify="left", caption=table.note or None,
+    out = DataTable(title=title, title_justify="left", caption=table.note or None,
                     caption_justify="left")
     out.add_column("parameter", overflow="fold")
     values = [c if c.unit != "number" or c.name not in SHARE_COLUMNS else
@@ -632,12 +631,12 @@ def print_table(console: Console, table: RichTable) -> None:
     no width limit) with its caption as one unwrapped line under it, so a note is not wrapped
     at the table's width and no name is split across lines."""
     caption = table.caption
-    if console.is_terminal or not isinstance(caption, str) or not caption:
+    if console.is_terminal or not isinstance(caption, str | Text) or not caption:
         console.print(table)
         return
     table.caption = None
     console.print(table)
-    console.print(caption, style="table.caption", highlight=False,
+    console.print(plain(caption), style="table.caption", highlight=False,
                   soft_wrap=units.whole_lines(console.width, console.is_terminal))
 
 
@@ -692,7 +691,7 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
         return
     if fmt == "csv":
         print(result_csv(result, names, countries), end="")
-        err.print(f"run {result.run_id}", highlight=False)
+        err.print(plain(f"run {result.run_id}"), highlight=False)
         if meta is not None:
             stem = meta.name.removesuffix("-metadata.json")
             try:
@@ -706,10 +705,10 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
                 raise ResourceError(f"cannot write the CSV's metadata to this file "
                                     f"({exc.strerror or exc})", field="--meta",
                                     value=str(meta)) from None
-            err.print(f"wrote {meta}", highlight=False)
+            err.print(plain(f"wrote {meta}"), highlight=False)
         return
     if header:
-        console.print(f"[dim]{header}[/dim]", highlight=False,
+        console.print(plain(header, "dim"), highlight=False,
                       soft_wrap=units.whole_lines(console.width, console.is_terminal))
     for name in names or list(result.tables):
         table = result.tables[name]
@@ -728,8 +727,8 @@ def emit(result: Result, fmt: str, console: Console, err: Console,
         if name == "scorecard":     # its export-rules date in words, as the web and PDF
             table = replace(table, note=units.scorecard_note(table.note, result.facts))
         print_table(console, rich_table(table, entities, countries, categories))
-    console.print(f"[dim]run {result.run_id} · data {result.provenance.data_label} · "
-                  f"code {result.provenance.code_version} · `moneytrail show "
-                  f"{result.run_id}` prints it again[/dim]\n",
+    console.print(plain(f"run {result.run_id} · data {result.provenance.data_label} · "
+                        f"code {result.provenance.code_version} · `moneytrail show "
+                        f"{result.run_id}` prints it again\n", "dim"),
                   soft_wrap=units.whole_lines(console.width, console.is_terminal),
                   highlight=False)
