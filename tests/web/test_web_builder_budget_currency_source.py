@@ -73,3 +73,23 @@ def test_an_unchanged_currency_and_price_year_keep_the_source(client):
         budget = checked_budget(client, **changes)
         assert budget["source"] == SOURCE, changes
         assert budget["note"].startswith("The EUR 20 bn gigafactory fund"), changes
+
+
+def test_a_price_year_the_form_refuses_keeps_the_source_for_when_it_is_corrected(client):
+    """Price year `2_025` is refused (tester61); the form shown again with the error kept the
+    budget's source only as long as the year read as one: the refused text counted as a new
+    money year, so the source was dropped and did not come back once the year read 2025."""
+    fields = form_fields(client.get(f"/build?reference={PLAN}").text)
+    fields["price_year"] = "2_025"
+    response = client.post("/build", data={**fields, "action": "check"})
+    assert "without underscores" in response.text
+    again = form_fields(response.text)
+    assert again["budget_source"] == SOURCE
+    again["price_year"] = "2025"
+    response = client.post("/build", data={**again, "action": "check"},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    budget = decode_draft(re.search(r"plan=([^&]+)", response.headers["location"]).group(1))[
+        "budget"]
+    assert budget["source"] == SOURCE
+    assert budget["note"].startswith("The EUR 20 bn gigafactory fund")

@@ -354,8 +354,15 @@ def read_form(form: Mapping[str, Any], extra: Mapping[str, Any] | None = None,
     for key in ("source", "note"):
         if text(form, f"budget_{key}"):
             budget[key] = text(form, f"budget_{key}")
-    plan["budget"] = own_budget(budget, text(form, "budget_sourced"),
-                                plan["currency"], money_year(plan))
+    year = money_year(plan)
+    if year and not year.lstrip("-").isdigit():
+        # a money year the check refuses ('2_025': its error is shown): the source is judged
+        # once the year reads, and the form keeps the figure the source was given for
+        plan["budget"] = budget
+        texts["budget_sourced"] = text(form, "budget_sourced")
+    else:
+        plan["budget"] = own_budget(budget, text(form, "budget_sourced"),
+                                    plan["currency"], year)
     spend: dict[str, Any] = {}
     for i in range(MAX_ROWS):
         category = text(form, f"spend-{i}-category")
@@ -413,6 +420,7 @@ def row_cells(rows: dict[str, Any]) -> dict[str, tuple[dict[str, Any], str]]:
     cells: dict[str, tuple[dict[str, Any], str]] = {
         key: (rows, key) for key in (*WHOLE_KEYS, "currency", "site_country", "renewable_share")}
     cells["budget.amount"] = (rows, "budget")
+    cells["budget_sourced"] = (rows, "budget_sourced")   # kept while the money year is refused
     for row in rows["spend"]:
         if row.get("category") and not row.get("duplicate"):
             for part in ("low", "central", "high"):
