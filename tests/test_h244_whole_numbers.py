@@ -114,3 +114,18 @@ def test_a_whole_number_of_thousands_of_digits_is_too_large_in_our_words() -> No
     with pytest.raises(NumberTextError, match=r"too large: a whole number of 5,000 digits"):
         read_whole("9" * 5000)
     assert read_whole("9" * 400) == int("9" * 400)
+
+
+def test_a_5000_digit_option_is_named_by_its_first_digits_and_length() -> None:
+    """The CLI echoed all 5,000 digits of `--draws 999...` in a 5,148-character line
+    (tester61); it names the value as the API does: first digits and the count."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "moneytrail", "trace",
+                           "scenarios/stargate-style-us.yaml", "--draws", "9" * 5000],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 2
+    line = done.stderr.strip()
+    assert len(line.splitlines()) == 1 and len(line) < 300, line[:300]
+    assert "(5,000 digits)" in line and "too large" in line

@@ -16,6 +16,7 @@ from rich.console import Console
 
 from moneytrail.errors import MoneytrailError
 from moneytrail.report.units import PIPE_WIDTH, lower_first
+from moneytrail.text import LONG_DIGITS, short_number
 
 if TYPE_CHECKING:
     from moneytrail.service.workspace import Workspace
@@ -267,8 +268,11 @@ def usage_error(exc: Exception, args: Sequence[str]) -> MoneytrailError:
     what = "option" if is_option else "argument"
     if kind == "MissingParameter":
         return MoneytrailError(f"missing {what}{hint}", file=command, field=name)
+    given = _given_value(exc, opts, args)
+    if isinstance(given, str) and LONG_DIGITS.fullmatch(given.lstrip("+-")):
+        given = short_number(given)         # '99999… (5,000 digits)', as the API says it
     return MoneytrailError(f"invalid {what} value: {_plain(message)}{hint}", file=command,
-                           field=name, value=_given_value(exc, opts, args))
+                           field=name, value=given)
 
 
 _NEGATIVE = re.compile(r"-[0-9][0-9_.]*")
