@@ -223,3 +223,27 @@ def test_the_openapi_schema_names_its_models_plainly(app):
     refs = re.findall(r'"\$ref": ?"#/components/schemas/([^"]+)"',
                       client.get("/api/v1/openapi.json").text)
     assert refs and set(refs) <= set(names)
+
+
+def test_a_price_year_of_23_digits_is_one_error_not_three(app):
+    """A price year 99999999999999999999999 was 'not a year' and then 'no exchange rate for
+    USD in 1e+23' and 'no price index for 1e+23' (tester61): the rate and the index are
+    looked up only for a year; the form and the API say 'not a year' once."""
+    api = TestClient(app, base_url=HTTPS).patch(
+        f"/api/v1/ledger/claim/{CLAIM}", headers=bearer(app, "eve"),
+        json={"changes": {"price_year": 99999999999999999999999}, "reason": "year",
+              "expected_revision": claim_revision(app)})
+    assert api.status_code == 400
+    detail = api.json()["detail"]
+    assert "exchange rate" not in detail and "price index" not in detail, detail
+    client = login(app, "eve")
+    action = f"/ledger/edit/claim/{CLAIM}"
+    form = re.search(rf'<form method="post" action="{re.escape(action)}".*?</form>',
+                     client.get(action).text, re.S).group(0)
+    data = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+    data.update(re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', form))
+    data.update(price_year="99999999999999999999999", reason="year")
+    refused = client.post(action, data=data)
+    assert refused.status_code == 400
+    page = unescape(refused.text)
+    assert "exchange rate for" not in page and "price index for" not in page

@@ -361,6 +361,8 @@ def claim_problems(rows: list[Row], deal_ids: set[str], published: Mapping[str, 
                      if p.message not in ("not a number", TOO_SMALL)   # as basic_problems
                      and not p.message.startswith("above")]
         currency, year = str(row["currency"]), str(row["price_year"])
+        if not re.fullmatch(r"\d{4}", year):
+            year = ""          # 'not a year' (basic_problems) says it; no rate or index looked up
         if CURRENCY_RE.match(currency) and not is_currency(currency):
             problems.append(problem(row, "currency", currency, NOT_ISO))    # 'ABC', 'FTE'
         elif currency and (not CURRENCY_RE.match(currency) or currency not in currencies):
