@@ -99,6 +99,17 @@ def claim_revision(app) -> int:
     return int(app.state.web.ledger.get("claim", CLAIM)["revision"])
 
 
+def edit_form(app):
+    """Eve's logged-in client, the claim's edit address and its form's fields as shown."""
+    client = login(app, "eve")
+    action = f"/ledger/edit/claim/{CLAIM}"
+    form = re.search(rf'<form method="post" action="{re.escape(action)}".*?</form>',
+                     client.get(action).text, re.S).group(0)
+    data = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+    data.update(re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', form))
+    return client, action, data
+
+
 @pytest.mark.parametrize("changes", [{"bogus": 1}, {"bogus": "x"}, {"bogus": [1]},
                                      {"central": "nine", "bogus": 1}])
 def test_an_unknown_field_in_a_patch_is_named_before_any_value_type(app, changes):
@@ -167,12 +178,7 @@ def test_the_amount_cap_is_one_constant_written_in_words():
 
 
 def test_the_ledger_form_and_api_write_the_cap_in_words(app):
-    client = login(app, "eve")
-    action = f"/ledger/edit/claim/{CLAIM}"
-    form = re.search(rf'<form method="post" action="{re.escape(action)}".*?</form>',
-                     client.get(action).text, re.S).group(0)
-    data = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
-    data.update(re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', form))
+    client, action, data = edit_form(app)
     data.update(high="2e17", reason="cap")
     refused = client.post(action, data=data)
     assert refused.status_code == 400
@@ -236,12 +242,7 @@ def test_a_price_year_of_23_digits_is_one_error_not_three(app):
     assert api.status_code == 400
     detail = api.json()["detail"]
     assert "exchange rate" not in detail and "price index" not in detail, detail
-    client = login(app, "eve")
-    action = f"/ledger/edit/claim/{CLAIM}"
-    form = re.search(rf'<form method="post" action="{re.escape(action)}".*?</form>',
-                     client.get(action).text, re.S).group(0)
-    data = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
-    data.update(re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', form))
+    client, action, data = edit_form(app)
     data.update(price_year="99999999999999999999999", reason="year")
     refused = client.post(action, data=data)
     assert refused.status_code == 400
