@@ -93,6 +93,6 @@ def test_compare_reads_the_conditions_file_before_tracing(tmp_path):
     bad = tmp_path / "rules.yaml"
     bad.write_text("- {metric: labour_share, min: 2}\n")
     scenarios = [str(p) for p in mt.reference_scenarios()[:2]]
-    out = run("compare", *scenarios, "--draws", "10_000_000", "--conditions", str(bad))
+    out = run("compare", *scenarios, "--draws", "10000000", "--conditions", str(bad))
     assert out.returncode == 2 and "rules.yaml" in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
