@@ -94,6 +94,20 @@ def login(app, name: str, password: str | None = None, base: str = HTTPS):
     return client
 
 
+def reset_form(app, name: str):
+    """root makes a two-hour password-reset link for `name`; a fresh browser opens it: that
+    browser (a TestClient on HTTPS), the link's token and the reset form's CSRF token."""
+    from fastapi.testclient import TestClient
+
+    root = login(app, "root")
+    link = root.post(f"/api/v1/accounts/{name}/password-reset", json={"hours": 2},
+                     headers={"X-CSRF-Token": root.csrf}).json()["link"]
+    token = link.split("token=", 1)[1]
+    browser = TestClient(app, base_url=HTTPS)
+    csrf = form_token(browser.get(f"/reset-password?token={token}").text, "/reset-password")
+    return browser, token, csrf
+
+
 def run_private_plan(app, plan: dict, title: str, base: str = HTTPS):
     """eve saves `plan` as a private plan titled `title` and runs it from its page: her
     signed-in client (on `base`) and the run's id, once the run is done."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import HTTPS, PASSWORDS, bearer, form_token, login  # noqa: E402
+from accounts_fixtures import HTTPS, PASSWORDS, bearer, form_token, login, reset_form  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from form_checks import autofocused, invalid_inputs, message_of, parse, summary  # noqa: E402
 
@@ -58,12 +58,7 @@ def test_new_passwords_that_differ_mark_the_repeat_field(app):
 
 
 def test_a_too_common_password_on_a_reset_link_marks_the_new_password(app):
-    root = login(app, "root")
-    link = root.post("/api/v1/accounts/eve/password-reset", json={"hours": 2},
-                     headers={"X-CSRF-Token": root.csrf}).json()["link"]
-    token = link.split("token=", 1)[1]
-    browser = TestClient(app, base_url=HTTPS)
-    csrf = form_token(browser.get(f"/reset-password?token={token}").text, "/reset-password")
+    browser, token, csrf = reset_form(app, "eve")
     common = "password1234"
     refused = browser.post("/reset-password", data={
         "token": token, "new_password": common, "repeat_password": common,

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import HTTPS, PASSWORDS, form_token, login  # noqa: E402
-from fastapi.testclient import TestClient  # noqa: E402
+from accounts_fixtures import PASSWORDS, login, reset_form  # noqa: E402
 from form_checks import invalid_inputs, message_of, parse, summary  # noqa: E402
 
 
@@ -37,12 +36,7 @@ def test_an_empty_repeat_field_alone_is_required(app):
 
 
 def test_an_empty_reset_form_says_each_field_is_required(app):
-    root = login(app, "root")
-    link = root.post("/api/v1/accounts/eve/password-reset", json={"hours": 2},
-                     headers={"X-CSRF-Token": root.csrf}).json()["link"]
-    token = link.split("token=", 1)[1]
-    browser = TestClient(app, base_url=HTTPS)
-    csrf = form_token(browser.get(f"/reset-password?token={token}").text, "/reset-password")
+    browser, token, csrf = reset_form(app, "eve")
     refused = browser.post("/reset-password", data={
         "token": token, "new_password": "", "repeat_password": "", "csrf_token": csrf},
         follow_redirects=False)
@@ -53,12 +47,7 @@ def test_an_empty_reset_form_says_each_field_is_required(app):
 
 
 def test_a_reset_with_an_empty_repeat_field_is_refused(app):
-    root = login(app, "root")
-    link = root.post("/api/v1/accounts/eve/password-reset", json={"hours": 2},
-                     headers={"X-CSRF-Token": root.csrf}).json()["link"]
-    token = link.split("token=", 1)[1]
-    browser = TestClient(app, base_url=HTTPS)
-    csrf = form_token(browser.get(f"/reset-password?token={token}").text, "/reset-password")
+    browser, token, csrf = reset_form(app, "eve")
     refused = browser.post("/reset-password", data={
         "token": token, "new_password": "a brand new passphrase here", "repeat_password": "",
         "csrf_token": csrf}, follow_redirects=False)

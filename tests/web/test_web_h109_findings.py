@@ -16,7 +16,7 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import HTTPS, PASSWORDS, form_token, login  # noqa: E402
+from accounts_fixtures import PASSWORDS, login, reset_form  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from form_checks import invalid_inputs, message_of, parse  # noqa: E402
 
@@ -74,12 +74,7 @@ def test_the_change_form_shows_every_rule_in_one_message(app):
 
 
 def test_the_reset_form_shows_every_rule_in_one_message(app):
-    root = login(app, "root")
-    link = root.post("/api/v1/accounts/eve/password-reset", json={"hours": 2},
-                     headers={"X-CSRF-Token": root.csrf}).json()["link"]
-    token = link.split("token=", 1)[1]
-    browser = TestClient(app, base_url=HTTPS)
-    csrf = form_token(browser.get(f"/reset-password?token={token}").text, "/reset-password")
+    browser, token, csrf = reset_form(app, "eve")
     refused = browser.post("/reset-password", data={
         "token": token, "new_password": "Eve", "repeat_password": "Eve", "csrf_token": csrf})
     assert refused.status_code == 400

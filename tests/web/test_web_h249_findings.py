@@ -15,7 +15,7 @@ from html import unescape
 import pytest
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import HTTPS, PASSWORDS, bearer, form_token, login  # noqa: E402
+from accounts_fixtures import HTTPS, PASSWORDS, bearer, form_token, login, reset_form  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from form_checks import invalid_inputs, message_of, parse, summary  # noqa: E402
 from runs_helpers import form_fields  # noqa: E402
@@ -63,12 +63,7 @@ def test_a_too_long_password_at_log_in_is_the_form_with_the_password_marked(app,
 
 
 def test_a_too_long_password_on_a_reset_link_marks_the_new_password(app):
-    root = login(app, "root")
-    link = root.post("/api/v1/accounts/eve/password-reset", json={"hours": 2},
-                     headers={"X-CSRF-Token": root.csrf}).json()["link"]
-    token = link.split("token=", 1)[1]
-    browser = TestClient(app, base_url=HTTPS)
-    csrf = form_token(browser.get(f"/reset-password?token={token}").text, "/reset-password")
+    browser, token, csrf = reset_form(app, "eve")
     long = "x" * 5000
     refused = browser.post("/reset-password", data={
         "token": token, "new_password": long, "repeat_password": long, "csrf_token": csrf})

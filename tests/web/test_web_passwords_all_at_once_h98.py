@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("fastapi")
-from accounts_fixtures import HTTPS, PASSWORDS, form_token, login  # noqa: E402
+from accounts_fixtures import HTTPS, PASSWORDS, form_token, login, reset_form  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from form_checks import autofocused, invalid_inputs, message_of, parse, summary  # noqa: E402
 
@@ -110,12 +110,7 @@ def test_throttled_change_still_lists_the_new_password_problems(app):
 
 
 def test_reset_form_reports_both_problems_at_once(app):
-    root = login(app, "root")
-    link = root.post("/api/v1/accounts/eve/password-reset", json={"hours": 2},
-                     headers={"X-CSRF-Token": root.csrf}).json()["link"]
-    token = link.split("token=", 1)[1]
-    browser = TestClient(app, base_url=HTTPS)
-    csrf = form_token(browser.get(f"/reset-password?token={token}").text, "/reset-password")
+    browser, token, csrf = reset_form(app, "eve")
     refused = browser.post("/reset-password", data={
         "token": token, "new_password": "plum orchid", "repeat_password": "shorter",
         "csrf_token": csrf})
